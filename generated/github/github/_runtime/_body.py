@@ -30,6 +30,10 @@ __all__ = ["StreamBody", "encode_body", "is_json"]
 CHUNK_SIZE = 64 * 1024
 
 
+# How the refusal of data for a part in another media type ends (the contract matches it).
+FOREIGN_PART = "apigen encodes data only as JSON"
+
+
 def is_json(media_type: str) -> bool:
     media = media_type.split(";")[0].strip().lower()
     return media == "application/json" or media.endswith(("+json", "/json"))
@@ -168,6 +172,11 @@ def _multipart(
                 continue
             data = _plain(jsonable(item), name)
             if isinstance(data, dict | list):
+                if content_type and not is_json(content_type):
+                    raise TypeError(
+                        f"multipart field {name!r} is sent as {content_type}: pass it encoded "
+                        f"(str or bytes); {FOREIGN_PART}"
+                    )
                 parts.append((name, (None, _json(data), content_type or "application/json")))
             else:
                 parts.append((name, (None, scalar(data).encode(), content_type)))

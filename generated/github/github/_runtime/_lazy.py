@@ -4,8 +4,8 @@ A generated model module names the models its fields refer to under ``TYPE_CHECK
 checkers see the real classes) and binds each name at run time to a ``Later``: a placeholder
 whose pydantic schema validates through the target's own validator, imported and built the
 first time data for that field is present. ``str | BankAccount | Card`` evaluates to a
-``LaterUnion``; a union of several models is validated as one union (smart mode, the same
-member as before), built on first use too. Nested errors keep their locations (pydantic-core
+``LaterUnion``; a union of several models is validated as one union (the member the data's
+keys leave, else smart mode: ``_unions.py``), built on first use too. Nested errors keep their locations (pydantic-core
 re-raises a nested ``ValidationError`` under the field's location).
 """
 
@@ -91,7 +91,9 @@ class _Lazy:
         for member in typing.get_args(target):
             if _is_model(member) and not member.__pydantic_complete__:
                 member.model_rebuild(_parent_namespace_depth=0)
-        adapter: TypeAdapter[Any] = TypeAdapter(target)
+        from ._unions import with_picker  # only unions of models need it
+
+        adapter: TypeAdapter[Any] = TypeAdapter(with_picker(target))
         return cast_validator(adapter.validator)
 
     def validate(self, value: Any, info: core_schema.ValidationInfo) -> Any:

@@ -48,22 +48,26 @@ def _actions_get_actions_cache_retention_limit_for_enterprise_responses() -> dic
     from ..models.actions_cache_retention_limit_for_enterprise import (
         ActionsCacheRetentionLimitForEnterprise,
     )
+
+    return {"200": _rt.Response(ActionsCacheRetentionLimitForEnterprise, "json")}
+
+
+def _actions_get_actions_cache_retention_limit_for_enterprise_errors() -> dict[str, _rt.Response]:
     from ..models.basic_error import BasicError
 
-    return {
-        "200": _rt.Response(ActionsCacheRetentionLimitForEnterprise, "json"),
-        "403": _rt.Response(BasicError, "json"),
-        "404": _rt.Response(BasicError, "json"),
-    }
+    return {"403": _rt.Response(BasicError, "json"), "404": _rt.Response(BasicError, "json")}
 
 
 def _actions_set_actions_cache_retention_limit_for_enterprise_responses() -> dict[
     str, _rt.Response
 ]:
+    return {"204": _rt.Response(None, "empty")}
+
+
+def _actions_set_actions_cache_retention_limit_for_enterprise_errors() -> dict[str, _rt.Response]:
     from ..models.basic_error import BasicError
 
     return {
-        "204": _rt.Response(None, "empty"),
         "400": _rt.Response(BasicError, "json"),
         "403": _rt.Response(BasicError, "json"),
         "404": _rt.Response(BasicError, "json"),
@@ -74,20 +78,24 @@ def _actions_get_actions_cache_storage_limit_for_enterprise_responses() -> dict[
     from ..models.actions_cache_storage_limit_for_enterprise import (
         ActionsCacheStorageLimitForEnterprise,
     )
+
+    return {"200": _rt.Response(ActionsCacheStorageLimitForEnterprise, "json")}
+
+
+def _actions_get_actions_cache_storage_limit_for_enterprise_errors() -> dict[str, _rt.Response]:
     from ..models.basic_error import BasicError
 
-    return {
-        "200": _rt.Response(ActionsCacheStorageLimitForEnterprise, "json"),
-        "403": _rt.Response(BasicError, "json"),
-        "404": _rt.Response(BasicError, "json"),
-    }
+    return {"403": _rt.Response(BasicError, "json"), "404": _rt.Response(BasicError, "json")}
 
 
 def _actions_set_actions_cache_storage_limit_for_enterprise_responses() -> dict[str, _rt.Response]:
+    return {"204": _rt.Response(None, "empty")}
+
+
+def _actions_set_actions_cache_storage_limit_for_enterprise_errors() -> dict[str, _rt.Response]:
     from ..models.basic_error import BasicError
 
     return {
-        "204": _rt.Response(None, "empty"),
         "400": _rt.Response(BasicError, "json"),
         "403": _rt.Response(BasicError, "json"),
         "404": _rt.Response(BasicError, "json"),
@@ -100,22 +108,26 @@ def _actions_get_actions_cache_retention_limit_for_organization_responses() -> d
     from ..models.actions_cache_retention_limit_for_organization import (
         ActionsCacheRetentionLimitForOrganization,
     )
+
+    return {"200": _rt.Response(ActionsCacheRetentionLimitForOrganization, "json")}
+
+
+def _actions_get_actions_cache_retention_limit_for_organization_errors() -> dict[str, _rt.Response]:
     from ..models.basic_error import BasicError
 
-    return {
-        "200": _rt.Response(ActionsCacheRetentionLimitForOrganization, "json"),
-        "403": _rt.Response(BasicError, "json"),
-        "404": _rt.Response(BasicError, "json"),
-    }
+    return {"403": _rt.Response(BasicError, "json"), "404": _rt.Response(BasicError, "json")}
 
 
 def _actions_set_actions_cache_retention_limit_for_organization_responses() -> dict[
     str, _rt.Response
 ]:
+    return {"204": _rt.Response(None, "empty")}
+
+
+def _actions_set_actions_cache_retention_limit_for_organization_errors() -> dict[str, _rt.Response]:
     from ..models.basic_error import BasicError
 
     return {
-        "204": _rt.Response(None, "empty"),
         "400": _rt.Response(BasicError, "json"),
         "403": _rt.Response(BasicError, "json"),
         "404": _rt.Response(BasicError, "json"),
@@ -128,22 +140,26 @@ def _actions_get_actions_cache_storage_limit_for_organization_responses() -> dic
     from ..models.actions_cache_storage_limit_for_organization import (
         ActionsCacheStorageLimitForOrganization,
     )
+
+    return {"200": _rt.Response(ActionsCacheStorageLimitForOrganization, "json")}
+
+
+def _actions_get_actions_cache_storage_limit_for_organization_errors() -> dict[str, _rt.Response]:
     from ..models.basic_error import BasicError
 
-    return {
-        "200": _rt.Response(ActionsCacheStorageLimitForOrganization, "json"),
-        "403": _rt.Response(BasicError, "json"),
-        "404": _rt.Response(BasicError, "json"),
-    }
+    return {"403": _rt.Response(BasicError, "json"), "404": _rt.Response(BasicError, "json")}
 
 
 def _actions_set_actions_cache_storage_limit_for_organization_responses() -> dict[
     str, _rt.Response
 ]:
+    return {"204": _rt.Response(None, "empty")}
+
+
+def _actions_set_actions_cache_storage_limit_for_organization_errors() -> dict[str, _rt.Response]:
     from ..models.basic_error import BasicError
 
     return {
-        "204": _rt.Response(None, "empty"),
         "400": _rt.Response(BasicError, "json"),
         "403": _rt.Response(BasicError, "json"),
         "404": _rt.Response(BasicError, "json"),
@@ -168,22 +184,26 @@ def _actions_get_actions_cache_retention_limit_for_repository_responses() -> dic
     from ..models.actions_cache_retention_limit_for_repository import (
         ActionsCacheRetentionLimitForRepository,
     )
+
+    return {"200": _rt.Response(ActionsCacheRetentionLimitForRepository, "json")}
+
+
+def _actions_get_actions_cache_retention_limit_for_repository_errors() -> dict[str, _rt.Response]:
     from ..models.basic_error import BasicError
 
-    return {
-        "200": _rt.Response(ActionsCacheRetentionLimitForRepository, "json"),
-        "403": _rt.Response(BasicError, "json"),
-        "404": _rt.Response(BasicError, "json"),
-    }
+    return {"403": _rt.Response(BasicError, "json"), "404": _rt.Response(BasicError, "json")}
 
 
 def _actions_set_actions_cache_retention_limit_for_repository_responses() -> dict[
     str, _rt.Response
 ]:
+    return {"204": _rt.Response(None, "empty")}
+
+
+def _actions_set_actions_cache_retention_limit_for_repository_errors() -> dict[str, _rt.Response]:
     from ..models.basic_error import BasicError
 
     return {
-        "204": _rt.Response(None, "empty"),
         "400": _rt.Response(BasicError, "json"),
         "403": _rt.Response(BasicError, "json"),
         "404": _rt.Response(BasicError, "json"),
@@ -194,20 +214,24 @@ def _actions_get_actions_cache_storage_limit_for_repository_responses() -> dict[
     from ..models.actions_cache_storage_limit_for_repository import (
         ActionsCacheStorageLimitForRepository,
     )
+
+    return {"200": _rt.Response(ActionsCacheStorageLimitForRepository, "json")}
+
+
+def _actions_get_actions_cache_storage_limit_for_repository_errors() -> dict[str, _rt.Response]:
     from ..models.basic_error import BasicError
 
-    return {
-        "200": _rt.Response(ActionsCacheStorageLimitForRepository, "json"),
-        "403": _rt.Response(BasicError, "json"),
-        "404": _rt.Response(BasicError, "json"),
-    }
+    return {"403": _rt.Response(BasicError, "json"), "404": _rt.Response(BasicError, "json")}
 
 
 def _actions_set_actions_cache_storage_limit_for_repository_responses() -> dict[str, _rt.Response]:
+    return {"204": _rt.Response(None, "empty")}
+
+
+def _actions_set_actions_cache_storage_limit_for_repository_errors() -> dict[str, _rt.Response]:
     from ..models.basic_error import BasicError
 
     return {
-        "204": _rt.Response(None, "empty"),
         "400": _rt.Response(BasicError, "json"),
         "403": _rt.Response(BasicError, "json"),
         "404": _rt.Response(BasicError, "json"),
@@ -228,7 +252,8 @@ _ACTIONS_GET_ACTIONS_CACHE_RETENTION_LIMIT_FOR_ENTERPRISE: _rt.Operation[
     operation_id="actions/get-actions-cache-retention-limit-for-enterprise",
     params=(_rt.Param("enterprise", "enterprise", "path"),),
     responses=_rt.LazyResponses(
-        _actions_get_actions_cache_retention_limit_for_enterprise_responses
+        _actions_get_actions_cache_retention_limit_for_enterprise_responses,
+        _actions_get_actions_cache_retention_limit_for_enterprise_errors,
     ),
 )
 
@@ -242,7 +267,8 @@ _ACTIONS_SET_ACTIONS_CACHE_RETENTION_LIMIT_FOR_ENTERPRISE: _rt.Operation[None] =
     ),
     body=_rt.Body("application/json", required=True),
     responses=_rt.LazyResponses(
-        _actions_set_actions_cache_retention_limit_for_enterprise_responses
+        _actions_set_actions_cache_retention_limit_for_enterprise_responses,
+        _actions_set_actions_cache_retention_limit_for_enterprise_errors,
     ),
 )
 
@@ -253,7 +279,10 @@ _ACTIONS_GET_ACTIONS_CACHE_STORAGE_LIMIT_FOR_ENTERPRISE: _rt.Operation[
     path="/enterprises/{enterprise}/actions/cache/storage-limit",
     operation_id="actions/get-actions-cache-storage-limit-for-enterprise",
     params=(_rt.Param("enterprise", "enterprise", "path"),),
-    responses=_rt.LazyResponses(_actions_get_actions_cache_storage_limit_for_enterprise_responses),
+    responses=_rt.LazyResponses(
+        _actions_get_actions_cache_storage_limit_for_enterprise_responses,
+        _actions_get_actions_cache_storage_limit_for_enterprise_errors,
+    ),
 )
 
 _ACTIONS_SET_ACTIONS_CACHE_STORAGE_LIMIT_FOR_ENTERPRISE: _rt.Operation[None] = _rt.Operation(
@@ -265,7 +294,10 @@ _ACTIONS_SET_ACTIONS_CACHE_STORAGE_LIMIT_FOR_ENTERPRISE: _rt.Operation[None] = _
         _rt.Param("max_cache_size_gb", "max_cache_size_gb", "field"),
     ),
     body=_rt.Body("application/json", required=True),
-    responses=_rt.LazyResponses(_actions_set_actions_cache_storage_limit_for_enterprise_responses),
+    responses=_rt.LazyResponses(
+        _actions_set_actions_cache_storage_limit_for_enterprise_responses,
+        _actions_set_actions_cache_storage_limit_for_enterprise_errors,
+    ),
 )
 
 _ACTIONS_GET_ACTIONS_CACHE_RETENTION_LIMIT_FOR_ORGANIZATION: _rt.Operation[
@@ -276,7 +308,8 @@ _ACTIONS_GET_ACTIONS_CACHE_RETENTION_LIMIT_FOR_ORGANIZATION: _rt.Operation[
     operation_id="actions/get-actions-cache-retention-limit-for-organization",
     params=(_rt.Param("org", "org", "path"),),
     responses=_rt.LazyResponses(
-        _actions_get_actions_cache_retention_limit_for_organization_responses
+        _actions_get_actions_cache_retention_limit_for_organization_responses,
+        _actions_get_actions_cache_retention_limit_for_organization_errors,
     ),
 )
 
@@ -290,7 +323,8 @@ _ACTIONS_SET_ACTIONS_CACHE_RETENTION_LIMIT_FOR_ORGANIZATION: _rt.Operation[None]
     ),
     body=_rt.Body("application/json", required=True),
     responses=_rt.LazyResponses(
-        _actions_set_actions_cache_retention_limit_for_organization_responses
+        _actions_set_actions_cache_retention_limit_for_organization_responses,
+        _actions_set_actions_cache_retention_limit_for_organization_errors,
     ),
 )
 
@@ -302,7 +336,8 @@ _ACTIONS_GET_ACTIONS_CACHE_STORAGE_LIMIT_FOR_ORGANIZATION: _rt.Operation[
     operation_id="actions/get-actions-cache-storage-limit-for-organization",
     params=(_rt.Param("org", "org", "path"),),
     responses=_rt.LazyResponses(
-        _actions_get_actions_cache_storage_limit_for_organization_responses
+        _actions_get_actions_cache_storage_limit_for_organization_responses,
+        _actions_get_actions_cache_storage_limit_for_organization_errors,
     ),
 )
 
@@ -316,7 +351,8 @@ _ACTIONS_SET_ACTIONS_CACHE_STORAGE_LIMIT_FOR_ORGANIZATION: _rt.Operation[None] =
     ),
     body=_rt.Body("application/json", required=True),
     responses=_rt.LazyResponses(
-        _actions_set_actions_cache_storage_limit_for_organization_responses
+        _actions_set_actions_cache_storage_limit_for_organization_responses,
+        _actions_set_actions_cache_storage_limit_for_organization_errors,
     ),
 )
 
@@ -355,7 +391,8 @@ _ACTIONS_GET_ACTIONS_CACHE_RETENTION_LIMIT_FOR_REPOSITORY: _rt.Operation[
     operation_id="actions/get-actions-cache-retention-limit-for-repository",
     params=(_rt.Param("owner", "owner", "path"), _rt.Param("repo", "repo", "path")),
     responses=_rt.LazyResponses(
-        _actions_get_actions_cache_retention_limit_for_repository_responses
+        _actions_get_actions_cache_retention_limit_for_repository_responses,
+        _actions_get_actions_cache_retention_limit_for_repository_errors,
     ),
 )
 
@@ -370,7 +407,8 @@ _ACTIONS_SET_ACTIONS_CACHE_RETENTION_LIMIT_FOR_REPOSITORY: _rt.Operation[None] =
     ),
     body=_rt.Body("application/json", required=True),
     responses=_rt.LazyResponses(
-        _actions_set_actions_cache_retention_limit_for_repository_responses
+        _actions_set_actions_cache_retention_limit_for_repository_responses,
+        _actions_set_actions_cache_retention_limit_for_repository_errors,
     ),
 )
 
@@ -381,7 +419,10 @@ _ACTIONS_GET_ACTIONS_CACHE_STORAGE_LIMIT_FOR_REPOSITORY: _rt.Operation[
     path="/repos/{owner}/{repo}/actions/cache/storage-limit",
     operation_id="actions/get-actions-cache-storage-limit-for-repository",
     params=(_rt.Param("owner", "owner", "path"), _rt.Param("repo", "repo", "path")),
-    responses=_rt.LazyResponses(_actions_get_actions_cache_storage_limit_for_repository_responses),
+    responses=_rt.LazyResponses(
+        _actions_get_actions_cache_storage_limit_for_repository_responses,
+        _actions_get_actions_cache_storage_limit_for_repository_errors,
+    ),
 )
 
 _ACTIONS_SET_ACTIONS_CACHE_STORAGE_LIMIT_FOR_REPOSITORY: _rt.Operation[None] = _rt.Operation(
@@ -394,7 +435,10 @@ _ACTIONS_SET_ACTIONS_CACHE_STORAGE_LIMIT_FOR_REPOSITORY: _rt.Operation[None] = _
         _rt.Param("max_cache_size_gb", "max_cache_size_gb", "field"),
     ),
     body=_rt.Body("application/json", required=True),
-    responses=_rt.LazyResponses(_actions_set_actions_cache_storage_limit_for_repository_responses),
+    responses=_rt.LazyResponses(
+        _actions_set_actions_cache_storage_limit_for_repository_responses,
+        _actions_set_actions_cache_storage_limit_for_repository_errors,
+    ),
 )
 
 _ACTIONS_GET_ACTIONS_CACHE_USAGE: _rt.Operation[ActionsCacheUsageByRepository] = _rt.Operation(

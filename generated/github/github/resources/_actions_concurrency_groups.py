@@ -37,24 +37,27 @@ __all__ = [
 
 def _actions_list_concurrency_groups_for_repository_responses() -> dict[str, _rt.Response]:
     from ..models.concurrency_group_list import ConcurrencyGroupList
+
+    return {"200": _rt.Response(ConcurrencyGroupList, "json")}
+
+
+def _actions_list_concurrency_groups_for_repository_errors() -> dict[str, _rt.Response]:
     from ..models.validation_error import ValidationError
 
-    return {
-        "200": _rt.Response(ConcurrencyGroupList, "json"),
-        "422": _rt.Response(ValidationError, "json"),
-    }
+    return {"422": _rt.Response(ValidationError, "json")}
 
 
 def _actions_get_concurrency_group_for_repository_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..models.concurrency_group import ConcurrencyGroup
+
+    return {"200": _rt.Response(ConcurrencyGroup, "json")}
+
+
+def _actions_get_concurrency_group_for_repository_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
     from ..models.validation_error import ValidationError
 
-    return {
-        "200": _rt.Response(ConcurrencyGroup, "json"),
-        "404": _rt.Response(BasicError, "json"),
-        "422": _rt.Response(ValidationError, "json"),
-    }
+    return {"404": _rt.Response(BasicError, "json"), "422": _rt.Response(ValidationError, "json")}
 
 
 def _actions_get_job_for_workflow_run_responses() -> dict[str, _rt.Response]:
@@ -64,30 +67,40 @@ def _actions_get_job_for_workflow_run_responses() -> dict[str, _rt.Response]:
 
 
 def _actions_re_run_job_for_workflow_run_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..models.empty_object import EmptyObject
 
-    return {"201": _rt.Response(EmptyObject, "json"), "403": _rt.Response(BasicError, "json")}
+    return {"201": _rt.Response(EmptyObject, "json")}
+
+
+def _actions_re_run_job_for_workflow_run_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
+
+    return {"403": _rt.Response(BasicError, "json")}
 
 
 def _actions_get_custom_oidc_sub_claim_for_repo_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..models.oidc_custom_sub_repo import OidcCustomSubRepo
 
-    return {
-        "200": _rt.Response(OidcCustomSubRepo, "json"),
-        "400": _rt.Response(BasicError, "json"),
-        "404": _rt.Response(BasicError, "json"),
-    }
+    return {"200": _rt.Response(OidcCustomSubRepo, "json")}
+
+
+def _actions_get_custom_oidc_sub_claim_for_repo_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
+
+    return {"400": _rt.Response(BasicError, "json"), "404": _rt.Response(BasicError, "json")}
 
 
 def _actions_set_custom_oidc_sub_claim_for_repo_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..models.empty_object import EmptyObject
+
+    return {"201": _rt.Response(EmptyObject, "json")}
+
+
+def _actions_set_custom_oidc_sub_claim_for_repo_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
     from ..models.validation_error_simple import ValidationErrorSimple
 
     return {
-        "201": _rt.Response(EmptyObject, "json"),
         "400": _rt.Response(BasicError, "json"),
         "404": _rt.Response(BasicError, "json"),
         "422": _rt.Response(ValidationErrorSimple, "json"),
@@ -117,7 +130,10 @@ _ACTIONS_LIST_CONCURRENCY_GROUPS_FOR_REPOSITORY: _rt.Operation[ConcurrencyGroupL
             _rt.Param("per_page", "per_page", "query"),
             _rt.Param("after", "after", "query"),
         ),
-        responses=_rt.LazyResponses(_actions_list_concurrency_groups_for_repository_responses),
+        responses=_rt.LazyResponses(
+            _actions_list_concurrency_groups_for_repository_responses,
+            _actions_list_concurrency_groups_for_repository_errors,
+        ),
         pagination=_rt.LinkHeaderPagination(
             items="concurrency_groups", page_param=None, size_param=None
         ),
@@ -135,7 +151,10 @@ _ACTIONS_GET_CONCURRENCY_GROUP_FOR_REPOSITORY: _rt.Operation[ConcurrencyGroup] =
         _rt.Param("ahead_of_run", "ahead_of_run", "query"),
         _rt.Param("ahead_of_job", "ahead_of_job", "query"),
     ),
-    responses=_rt.LazyResponses(_actions_get_concurrency_group_for_repository_responses),
+    responses=_rt.LazyResponses(
+        _actions_get_concurrency_group_for_repository_responses,
+        _actions_get_concurrency_group_for_repository_errors,
+    ),
 )
 
 _ACTIONS_GET_JOB_FOR_WORKFLOW_RUN: _rt.Operation[Job] = _rt.Operation(
@@ -174,7 +193,9 @@ _ACTIONS_RE_RUN_JOB_FOR_WORKFLOW_RUN: _rt.Operation[EmptyObject] = _rt.Operation
         _rt.Param("enable_debugger", "enable_debugger", "field"),
     ),
     body=_rt.Body("application/json"),
-    responses=_rt.LazyResponses(_actions_re_run_job_for_workflow_run_responses),
+    responses=_rt.LazyResponses(
+        _actions_re_run_job_for_workflow_run_responses, _actions_re_run_job_for_workflow_run_errors
+    ),
 )
 
 _ACTIONS_GET_CUSTOM_OIDC_SUB_CLAIM_FOR_REPO: _rt.Operation[OidcCustomSubRepo] = _rt.Operation(
@@ -182,7 +203,10 @@ _ACTIONS_GET_CUSTOM_OIDC_SUB_CLAIM_FOR_REPO: _rt.Operation[OidcCustomSubRepo] = 
     path="/repos/{owner}/{repo}/actions/oidc/customization/sub",
     operation_id="actions/get-custom-oidc-sub-claim-for-repo",
     params=(_rt.Param("owner", "owner", "path"), _rt.Param("repo", "repo", "path")),
-    responses=_rt.LazyResponses(_actions_get_custom_oidc_sub_claim_for_repo_responses),
+    responses=_rt.LazyResponses(
+        _actions_get_custom_oidc_sub_claim_for_repo_responses,
+        _actions_get_custom_oidc_sub_claim_for_repo_errors,
+    ),
 )
 
 _ACTIONS_SET_CUSTOM_OIDC_SUB_CLAIM_FOR_REPO: _rt.Operation[EmptyObject] = _rt.Operation(
@@ -197,7 +221,10 @@ _ACTIONS_SET_CUSTOM_OIDC_SUB_CLAIM_FOR_REPO: _rt.Operation[EmptyObject] = _rt.Op
         _rt.Param("use_immutable_subject", "use_immutable_subject", "field"),
     ),
     body=_rt.Body("application/json", required=True),
-    responses=_rt.LazyResponses(_actions_set_custom_oidc_sub_claim_for_repo_responses),
+    responses=_rt.LazyResponses(
+        _actions_set_custom_oidc_sub_claim_for_repo_responses,
+        _actions_set_custom_oidc_sub_claim_for_repo_errors,
+    ),
 )
 
 _ACTIONS_LIST_REPO_ORGANIZATION_SECRETS: _rt.Operation[

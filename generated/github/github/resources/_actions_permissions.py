@@ -46,23 +46,31 @@ def _actions_get_artifact_and_log_retention_settings_organization_responses() ->
     from ..models.actions_artifact_and_log_retention_response import (
         ActionsArtifactAndLogRetentionResponse,
     )
+
+    return {"200": _rt.Response(ActionsArtifactAndLogRetentionResponse, "json")}
+
+
+def _actions_get_artifact_and_log_retention_settings_organization_errors() -> dict[
+    str, _rt.Response
+]:
     from ..models.basic_error import BasicError
 
-    return {
-        "200": _rt.Response(ActionsArtifactAndLogRetentionResponse, "json"),
-        "403": _rt.Response(BasicError, "json"),
-        "404": _rt.Response(BasicError, "json"),
-    }
+    return {"403": _rt.Response(BasicError, "json"), "404": _rt.Response(BasicError, "json")}
 
 
 def _actions_set_artifact_and_log_retention_settings_organization_responses() -> dict[
+    str, _rt.Response
+]:
+    return {"204": _rt.Response(None, "empty")}
+
+
+def _actions_set_artifact_and_log_retention_settings_organization_errors() -> dict[
     str, _rt.Response
 ]:
     from ..models.basic_error import BasicError
     from ..models.validation_error import ValidationError
 
     return {
-        "204": _rt.Response(None, "empty"),
         "403": _rt.Response(BasicError, "json"),
         "404": _rt.Response(BasicError, "json"),
         "409": _rt.Response(BasicError, "json"),
@@ -74,48 +82,62 @@ def _actions_get_fork_pr_contributor_approval_permissions_organization_responses
     str, _rt.Response
 ]:
     from ..models.actions_fork_pr_contributor_approval import ActionsForkPrContributorApproval
+
+    return {"200": _rt.Response(ActionsForkPrContributorApproval, "json")}
+
+
+def _actions_get_fork_pr_contributor_approval_permissions_organization_errors() -> dict[
+    str, _rt.Response
+]:
     from ..models.basic_error import BasicError
 
-    return {
-        "200": _rt.Response(ActionsForkPrContributorApproval, "json"),
-        "404": _rt.Response(BasicError, "json"),
-    }
+    return {"404": _rt.Response(BasicError, "json")}
 
 
 def _actions_set_fork_pr_contributor_approval_permissions_organization_responses() -> dict[
     str, _rt.Response
 ]:
+    return {"204": _rt.Response(None, "empty")}
+
+
+def _actions_set_fork_pr_contributor_approval_permissions_organization_errors() -> dict[
+    str, _rt.Response
+]:
     from ..models.basic_error import BasicError
     from ..models.validation_error import ValidationError
 
-    return {
-        "204": _rt.Response(None, "empty"),
-        "404": _rt.Response(BasicError, "json"),
-        "422": _rt.Response(ValidationError, "json"),
-    }
+    return {"404": _rt.Response(BasicError, "json"), "422": _rt.Response(ValidationError, "json")}
 
 
 def _actions_get_private_repo_fork_pr_workflows_settings_organization_responses() -> dict[
     str, _rt.Response
 ]:
     from ..models.actions_fork_pr_workflows_private_repos import ActionsForkPrWorkflowsPrivateRepos
+
+    return {"200": _rt.Response(ActionsForkPrWorkflowsPrivateRepos, "json")}
+
+
+def _actions_get_private_repo_fork_pr_workflows_settings_organization_errors() -> dict[
+    str, _rt.Response
+]:
     from ..models.basic_error import BasicError
 
-    return {
-        "200": _rt.Response(ActionsForkPrWorkflowsPrivateRepos, "json"),
-        "403": _rt.Response(BasicError, "json"),
-        "404": _rt.Response(BasicError, "json"),
-    }
+    return {"403": _rt.Response(BasicError, "json"), "404": _rt.Response(BasicError, "json")}
 
 
 def _actions_set_private_repo_fork_pr_workflows_settings_organization_responses() -> dict[
+    str, _rt.Response
+]:
+    return {"204": _rt.Response(None, "empty")}
+
+
+def _actions_set_private_repo_fork_pr_workflows_settings_organization_errors() -> dict[
     str, _rt.Response
 ]:
     from ..models.basic_error import BasicError
     from ..models.validation_error import ValidationError
 
     return {
-        "204": _rt.Response(None, "empty"),
         "403": _rt.Response(BasicError, "json"),
         "404": _rt.Response(BasicError, "json"),
         "422": _rt.Response(ValidationError, "json"),
@@ -145,14 +167,15 @@ def _actions_get_allowed_actions_organization_responses() -> dict[str, _rt.Respo
 def _actions_get_self_hosted_runners_permissions_organization_responses() -> dict[
     str, _rt.Response
 ]:
-    from ..models.basic_error import BasicError
     from ..models.self_hosted_runners_settings import SelfHostedRunnersSettings
 
-    return {
-        "200": _rt.Response(SelfHostedRunnersSettings, "json"),
-        "403": _rt.Response(BasicError, "json"),
-        "404": _rt.Response(BasicError, "json"),
-    }
+    return {"200": _rt.Response(SelfHostedRunnersSettings, "json")}
+
+
+def _actions_get_self_hosted_runners_permissions_organization_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
+
+    return {"403": _rt.Response(BasicError, "json"), "404": _rt.Response(BasicError, "json")}
 
 
 _ACTIONS_GET_GITHUB_ACTIONS_PERMISSIONS_ORGANIZATION: _rt.Operation[
@@ -187,7 +210,8 @@ _ACTIONS_GET_ARTIFACT_AND_LOG_RETENTION_SETTINGS_ORGANIZATION: _rt.Operation[
     operation_id="actions/get-artifact-and-log-retention-settings-organization",
     params=(_rt.Param("org", "org", "path"),),
     responses=_rt.LazyResponses(
-        _actions_get_artifact_and_log_retention_settings_organization_responses
+        _actions_get_artifact_and_log_retention_settings_organization_responses,
+        _actions_get_artifact_and_log_retention_settings_organization_errors,
     ),
 )
 
@@ -198,7 +222,8 @@ _ACTIONS_SET_ARTIFACT_AND_LOG_RETENTION_SETTINGS_ORGANIZATION: _rt.Operation[Non
     params=(_rt.Param("org", "org", "path"), _rt.Param("days", "days", "field")),
     body=_rt.Body("application/json", required=True),
     responses=_rt.LazyResponses(
-        _actions_set_artifact_and_log_retention_settings_organization_responses
+        _actions_set_artifact_and_log_retention_settings_organization_responses,
+        _actions_set_artifact_and_log_retention_settings_organization_errors,
     ),
 )
 
@@ -210,7 +235,8 @@ _ACTIONS_GET_FORK_PR_CONTRIBUTOR_APPROVAL_PERMISSIONS_ORGANIZATION: _rt.Operatio
     operation_id="actions/get-fork-pr-contributor-approval-permissions-organization",
     params=(_rt.Param("org", "org", "path"),),
     responses=_rt.LazyResponses(
-        _actions_get_fork_pr_contributor_approval_permissions_organization_responses
+        _actions_get_fork_pr_contributor_approval_permissions_organization_responses,
+        _actions_get_fork_pr_contributor_approval_permissions_organization_errors,
     ),
 )
 
@@ -225,7 +251,8 @@ _ACTIONS_SET_FORK_PR_CONTRIBUTOR_APPROVAL_PERMISSIONS_ORGANIZATION: _rt.Operatio
         ),
         body=_rt.Body("application/json", required=True),
         responses=_rt.LazyResponses(
-            _actions_set_fork_pr_contributor_approval_permissions_organization_responses
+            _actions_set_fork_pr_contributor_approval_permissions_organization_responses,
+            _actions_set_fork_pr_contributor_approval_permissions_organization_errors,
         ),
     )
 )
@@ -238,7 +265,8 @@ _ACTIONS_GET_PRIVATE_REPO_FORK_PR_WORKFLOWS_SETTINGS_ORGANIZATION: _rt.Operation
     operation_id="actions/get-private-repo-fork-pr-workflows-settings-organization",
     params=(_rt.Param("org", "org", "path"),),
     responses=_rt.LazyResponses(
-        _actions_get_private_repo_fork_pr_workflows_settings_organization_responses
+        _actions_get_private_repo_fork_pr_workflows_settings_organization_responses,
+        _actions_get_private_repo_fork_pr_workflows_settings_organization_errors,
     ),
 )
 
@@ -264,7 +292,8 @@ _ACTIONS_SET_PRIVATE_REPO_FORK_PR_WORKFLOWS_SETTINGS_ORGANIZATION: _rt.Operation
         ),
         body=_rt.Body("application/json", required=True),
         responses=_rt.LazyResponses(
-            _actions_set_private_repo_fork_pr_workflows_settings_organization_responses
+            _actions_set_private_repo_fork_pr_workflows_settings_organization_responses,
+            _actions_set_private_repo_fork_pr_workflows_settings_organization_errors,
         ),
     )
 )
@@ -358,7 +387,8 @@ _ACTIONS_GET_SELF_HOSTED_RUNNERS_PERMISSIONS_ORGANIZATION: _rt.Operation[
     operation_id="actions/get-self-hosted-runners-permissions-organization",
     params=(_rt.Param("org", "org", "path"),),
     responses=_rt.LazyResponses(
-        _actions_get_self_hosted_runners_permissions_organization_responses
+        _actions_get_self_hosted_runners_permissions_organization_responses,
+        _actions_get_self_hosted_runners_permissions_organization_errors,
     ),
 )
 

@@ -40,11 +40,14 @@ __all__ = [
 def _actions_set_self_hosted_runners_permissions_organization_responses() -> dict[
     str, _rt.Response
 ]:
+    return {"204": _rt.Response(None, "empty")}
+
+
+def _actions_set_self_hosted_runners_permissions_organization_errors() -> dict[str, _rt.Response]:
     from ..models.basic_error import BasicError
     from ..models.validation_error import ValidationError
 
     return {
-        "204": _rt.Response(None, "empty"),
         "403": _rt.Response(BasicError, "json"),
         "404": _rt.Response(BasicError, "json"),
         "409": _rt.Response(BasicError, "json"),
@@ -55,26 +58,36 @@ def _actions_set_self_hosted_runners_permissions_organization_responses() -> dic
 def _actions_list_selected_repositories_self_hosted_runners_organization_responses() -> dict[
     str, _rt.Response
 ]:
-    from ..models.basic_error import BasicError
     from ..types.actions import ActionsListSelectedRepositoriesSelfHostedRunnersOrganizationResponse
 
     return {
         "200": _rt.Response(
             ActionsListSelectedRepositoriesSelfHostedRunnersOrganizationResponse, "json"
-        ),
-        "403": _rt.Response(BasicError, "json"),
-        "404": _rt.Response(BasicError, "json"),
+        )
     }
 
 
+def _actions_list_selected_repositories_self_hosted_runners_organization_errors() -> dict[
+    str, _rt.Response
+]:
+    from ..models.basic_error import BasicError
+
+    return {"403": _rt.Response(BasicError, "json"), "404": _rt.Response(BasicError, "json")}
+
+
 def _actions_set_selected_repositories_self_hosted_runners_organization_responses() -> dict[
+    str, _rt.Response
+]:
+    return {"204": _rt.Response(None, "empty")}
+
+
+def _actions_set_selected_repositories_self_hosted_runners_organization_errors() -> dict[
     str, _rt.Response
 ]:
     from ..models.basic_error import BasicError
     from ..models.validation_error import ValidationError
 
     return {
-        "204": _rt.Response(None, "empty"),
         "403": _rt.Response(BasicError, "json"),
         "404": _rt.Response(BasicError, "json"),
         "422": _rt.Response(ValidationError, "json"),
@@ -84,11 +97,16 @@ def _actions_set_selected_repositories_self_hosted_runners_organization_response
 def _actions_enable_selected_repository_self_hosted_runners_organization_responses() -> dict[
     str, _rt.Response
 ]:
+    return {"204": _rt.Response(None, "empty")}
+
+
+def _actions_enable_selected_repository_self_hosted_runners_organization_errors() -> dict[
+    str, _rt.Response
+]:
     from ..models.basic_error import BasicError
     from ..models.validation_error import ValidationError
 
     return {
-        "204": _rt.Response(None, "empty"),
         "403": _rt.Response(BasicError, "json"),
         "404": _rt.Response(BasicError, "json"),
         "409": _rt.Response(BasicError, "json"),
@@ -99,11 +117,16 @@ def _actions_enable_selected_repository_self_hosted_runners_organization_respons
 def _actions_disable_selected_repository_self_hosted_runners_organization_responses() -> dict[
     str, _rt.Response
 ]:
+    return {"204": _rt.Response(None, "empty")}
+
+
+def _actions_disable_selected_repository_self_hosted_runners_organization_errors() -> dict[
+    str, _rt.Response
+]:
     from ..models.basic_error import BasicError
     from ..models.validation_error import ValidationError
 
     return {
-        "204": _rt.Response(None, "empty"),
         "403": _rt.Response(BasicError, "json"),
         "404": _rt.Response(BasicError, "json"),
         "409": _rt.Response(BasicError, "json"),
@@ -139,50 +162,58 @@ def _actions_get_artifact_and_log_retention_settings_repository_responses() -> d
     from ..models.actions_artifact_and_log_retention_response import (
         ActionsArtifactAndLogRetentionResponse,
     )
+
+    return {"200": _rt.Response(ActionsArtifactAndLogRetentionResponse, "json")}
+
+
+def _actions_get_artifact_and_log_retention_settings_repository_errors() -> dict[str, _rt.Response]:
     from ..models.basic_error import BasicError
 
-    return {
-        "200": _rt.Response(ActionsArtifactAndLogRetentionResponse, "json"),
-        "404": _rt.Response(BasicError, "json"),
-    }
+    return {"404": _rt.Response(BasicError, "json")}
 
 
 def _actions_set_artifact_and_log_retention_settings_repository_responses() -> dict[
     str, _rt.Response
 ]:
+    return {"204": _rt.Response(None, "empty")}
+
+
+def _actions_set_artifact_and_log_retention_settings_repository_errors() -> dict[str, _rt.Response]:
     from ..models.basic_error import BasicError
     from ..models.validation_error import ValidationError
 
-    return {
-        "204": _rt.Response(None, "empty"),
-        "404": _rt.Response(BasicError, "json"),
-        "422": _rt.Response(ValidationError, "json"),
-    }
+    return {"404": _rt.Response(BasicError, "json"), "422": _rt.Response(ValidationError, "json")}
 
 
 def _actions_get_fork_pr_contributor_approval_permissions_repository_responses() -> dict[
     str, _rt.Response
 ]:
     from ..models.actions_fork_pr_contributor_approval import ActionsForkPrContributorApproval
+
+    return {"200": _rt.Response(ActionsForkPrContributorApproval, "json")}
+
+
+def _actions_get_fork_pr_contributor_approval_permissions_repository_errors() -> dict[
+    str, _rt.Response
+]:
     from ..models.basic_error import BasicError
 
-    return {
-        "200": _rt.Response(ActionsForkPrContributorApproval, "json"),
-        "404": _rt.Response(BasicError, "json"),
-    }
+    return {"404": _rt.Response(BasicError, "json")}
 
 
 def _actions_set_fork_pr_contributor_approval_permissions_repository_responses() -> dict[
     str, _rt.Response
 ]:
+    return {"204": _rt.Response(None, "empty")}
+
+
+def _actions_set_fork_pr_contributor_approval_permissions_repository_errors() -> dict[
+    str, _rt.Response
+]:
     from ..models.basic_error import BasicError
     from ..models.validation_error import ValidationError
 
-    return {
-        "204": _rt.Response(None, "empty"),
-        "404": _rt.Response(BasicError, "json"),
-        "422": _rt.Response(ValidationError, "json"),
-    }
+    return {"404": _rt.Response(BasicError, "json"), "422": _rt.Response(ValidationError, "json")}
 
 
 _ACTIONS_SET_SELF_HOSTED_RUNNERS_PERMISSIONS_ORGANIZATION: _rt.Operation[None] = _rt.Operation(
@@ -195,7 +226,8 @@ _ACTIONS_SET_SELF_HOSTED_RUNNERS_PERMISSIONS_ORGANIZATION: _rt.Operation[None] =
     ),
     body=_rt.Body("application/json", required=True),
     responses=_rt.LazyResponses(
-        _actions_set_self_hosted_runners_permissions_organization_responses
+        _actions_set_self_hosted_runners_permissions_organization_responses,
+        _actions_set_self_hosted_runners_permissions_organization_errors,
     ),
 )
 
@@ -211,7 +243,8 @@ _ACTIONS_LIST_SELECTED_REPOSITORIES_SELF_HOSTED_RUNNERS_ORGANIZATION: _rt.Operat
         _rt.Param("page", "page", "query"),
     ),
     responses=_rt.LazyResponses(
-        _actions_list_selected_repositories_self_hosted_runners_organization_responses
+        _actions_list_selected_repositories_self_hosted_runners_organization_responses,
+        _actions_list_selected_repositories_self_hosted_runners_organization_errors,
     ),
     pagination=_rt.PageNumberPagination(
         items="repositories", page_param="page", size_param="per_page", has_more=None
@@ -229,7 +262,8 @@ _ACTIONS_SET_SELECTED_REPOSITORIES_SELF_HOSTED_RUNNERS_ORGANIZATION: _rt.Operati
         ),
         body=_rt.Body("application/json", required=True),
         responses=_rt.LazyResponses(
-            _actions_set_selected_repositories_self_hosted_runners_organization_responses
+            _actions_set_selected_repositories_self_hosted_runners_organization_responses,
+            _actions_set_selected_repositories_self_hosted_runners_organization_errors,
         ),
     )
 )
@@ -244,7 +278,8 @@ _ACTIONS_ENABLE_SELECTED_REPOSITORY_SELF_HOSTED_RUNNERS_ORGANIZATION: _rt.Operat
             _rt.Param("repository_id", "repository_id", "path"),
         ),
         responses=_rt.LazyResponses(
-            _actions_enable_selected_repository_self_hosted_runners_organization_responses
+            _actions_enable_selected_repository_self_hosted_runners_organization_responses,
+            _actions_enable_selected_repository_self_hosted_runners_organization_errors,
         ),
     )
 )
@@ -259,7 +294,8 @@ _ACTIONS_DISABLE_SELECTED_REPOSITORY_SELF_HOSTED_RUNNERS_ORGANIZATION: _rt.Opera
             _rt.Param("repository_id", "repository_id", "path"),
         ),
         responses=_rt.LazyResponses(
-            _actions_disable_selected_repository_self_hosted_runners_organization_responses
+            _actions_disable_selected_repository_self_hosted_runners_organization_responses,
+            _actions_disable_selected_repository_self_hosted_runners_organization_errors,
         ),
     )
 )
@@ -349,7 +385,8 @@ _ACTIONS_GET_ARTIFACT_AND_LOG_RETENTION_SETTINGS_REPOSITORY: _rt.Operation[
     operation_id="actions/get-artifact-and-log-retention-settings-repository",
     params=(_rt.Param("owner", "owner", "path"), _rt.Param("repo", "repo", "path")),
     responses=_rt.LazyResponses(
-        _actions_get_artifact_and_log_retention_settings_repository_responses
+        _actions_get_artifact_and_log_retention_settings_repository_responses,
+        _actions_get_artifact_and_log_retention_settings_repository_errors,
     ),
 )
 
@@ -364,7 +401,8 @@ _ACTIONS_SET_ARTIFACT_AND_LOG_RETENTION_SETTINGS_REPOSITORY: _rt.Operation[None]
     ),
     body=_rt.Body("application/json", required=True),
     responses=_rt.LazyResponses(
-        _actions_set_artifact_and_log_retention_settings_repository_responses
+        _actions_set_artifact_and_log_retention_settings_repository_responses,
+        _actions_set_artifact_and_log_retention_settings_repository_errors,
     ),
 )
 
@@ -376,7 +414,8 @@ _ACTIONS_GET_FORK_PR_CONTRIBUTOR_APPROVAL_PERMISSIONS_REPOSITORY: _rt.Operation[
     operation_id="actions/get-fork-pr-contributor-approval-permissions-repository",
     params=(_rt.Param("owner", "owner", "path"), _rt.Param("repo", "repo", "path")),
     responses=_rt.LazyResponses(
-        _actions_get_fork_pr_contributor_approval_permissions_repository_responses
+        _actions_get_fork_pr_contributor_approval_permissions_repository_responses,
+        _actions_get_fork_pr_contributor_approval_permissions_repository_errors,
     ),
 )
 
@@ -392,7 +431,8 @@ _ACTIONS_SET_FORK_PR_CONTRIBUTOR_APPROVAL_PERMISSIONS_REPOSITORY: _rt.Operation[
         ),
         body=_rt.Body("application/json", required=True),
         responses=_rt.LazyResponses(
-            _actions_set_fork_pr_contributor_approval_permissions_repository_responses
+            _actions_set_fork_pr_contributor_approval_permissions_repository_responses,
+            _actions_set_fork_pr_contributor_approval_permissions_repository_errors,
         ),
     )
 )

@@ -33,26 +33,31 @@ def _actions_get_private_repo_fork_pr_workflows_settings_repository_responses() 
     str, _rt.Response
 ]:
     from ..models.actions_fork_pr_workflows_private_repos import ActionsForkPrWorkflowsPrivateRepos
+
+    return {"200": _rt.Response(ActionsForkPrWorkflowsPrivateRepos, "json")}
+
+
+def _actions_get_private_repo_fork_pr_workflows_settings_repository_errors() -> dict[
+    str, _rt.Response
+]:
     from ..models.basic_error import BasicError
 
-    return {
-        "200": _rt.Response(ActionsForkPrWorkflowsPrivateRepos, "json"),
-        "403": _rt.Response(BasicError, "json"),
-        "404": _rt.Response(BasicError, "json"),
-    }
+    return {"403": _rt.Response(BasicError, "json"), "404": _rt.Response(BasicError, "json")}
 
 
 def _actions_set_private_repo_fork_pr_workflows_settings_repository_responses() -> dict[
     str, _rt.Response
 ]:
+    return {"204": _rt.Response(None, "empty")}
+
+
+def _actions_set_private_repo_fork_pr_workflows_settings_repository_errors() -> dict[
+    str, _rt.Response
+]:
     from ..models.basic_error import BasicError
     from ..models.validation_error import ValidationError
 
-    return {
-        "204": _rt.Response(None, "empty"),
-        "404": _rt.Response(BasicError, "json"),
-        "422": _rt.Response(ValidationError, "json"),
-    }
+    return {"404": _rt.Response(BasicError, "json"), "422": _rt.Response(ValidationError, "json")}
 
 
 def _actions_get_allowed_actions_repository_responses() -> dict[str, _rt.Response]:
@@ -79,7 +84,8 @@ _ACTIONS_GET_PRIVATE_REPO_FORK_PR_WORKFLOWS_SETTINGS_REPOSITORY: _rt.Operation[
     operation_id="actions/get-private-repo-fork-pr-workflows-settings-repository",
     params=(_rt.Param("owner", "owner", "path"), _rt.Param("repo", "repo", "path")),
     responses=_rt.LazyResponses(
-        _actions_get_private_repo_fork_pr_workflows_settings_repository_responses
+        _actions_get_private_repo_fork_pr_workflows_settings_repository_responses,
+        _actions_get_private_repo_fork_pr_workflows_settings_repository_errors,
     ),
 )
 
@@ -106,7 +112,8 @@ _ACTIONS_SET_PRIVATE_REPO_FORK_PR_WORKFLOWS_SETTINGS_REPOSITORY: _rt.Operation[N
         ),
         body=_rt.Body("application/json", required=True),
         responses=_rt.LazyResponses(
-            _actions_set_private_repo_fork_pr_workflows_settings_repository_responses
+            _actions_set_private_repo_fork_pr_workflows_settings_repository_responses,
+            _actions_set_private_repo_fork_pr_workflows_settings_repository_errors,
         ),
     )
 )

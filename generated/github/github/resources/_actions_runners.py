@@ -47,12 +47,16 @@ def _actions_list_runner_applications_for_org_responses() -> dict[str, _rt.Respo
 
 
 def _actions_generate_runner_jitconfig_for_org_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
-    from ..models.validation_error_simple import ValidationErrorSimple
     from ..types.actions import ActionsGenerateRunnerJitconfigForOrgResponse
 
+    return {"201": _rt.Response(ActionsGenerateRunnerJitconfigForOrgResponse, "json")}
+
+
+def _actions_generate_runner_jitconfig_for_org_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
+    from ..models.validation_error_simple import ValidationErrorSimple
+
     return {
-        "201": _rt.Response(ActionsGenerateRunnerJitconfigForOrgResponse, "json"),
         "404": _rt.Response(BasicError, "json"),
         "409": _rt.Response(BasicError, "json"),
         "422": _rt.Response(ValidationErrorSimple, "json"),
@@ -78,42 +82,56 @@ def _actions_get_self_hosted_runner_for_org_responses() -> dict[str, _rt.Respons
 
 
 def _actions_delete_self_hosted_runner_from_org_responses() -> dict[str, _rt.Response]:
+    return {"204": _rt.Response(None, "empty")}
+
+
+def _actions_delete_self_hosted_runner_from_org_errors() -> dict[str, _rt.Response]:
     from ..models.validation_error_simple import ValidationErrorSimple
 
-    return {"204": _rt.Response(None, "empty"), "422": _rt.Response(ValidationErrorSimple, "json")}
+    return {"422": _rt.Response(ValidationErrorSimple, "json")}
 
 
 def _actions_list_labels_for_self_hosted_runner_for_org_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..types.actions import ActionsListLabelsForSelfHostedRunnerForOrgResponse
 
-    return {
-        "200": _rt.Response(ActionsListLabelsForSelfHostedRunnerForOrgResponse, "json"),
-        "404": _rt.Response(BasicError, "json"),
-    }
+    return {"200": _rt.Response(ActionsListLabelsForSelfHostedRunnerForOrgResponse, "json")}
+
+
+def _actions_list_labels_for_self_hosted_runner_for_org_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
+
+    return {"404": _rt.Response(BasicError, "json")}
 
 
 def _actions_set_custom_labels_for_self_hosted_runner_for_org_responses() -> dict[
     str, _rt.Response
 ]:
-    from ..models.basic_error import BasicError
-    from ..models.validation_error_simple import ValidationErrorSimple
     from ..types.actions import ActionsSetCustomLabelsForSelfHostedRunnerForOrgResponse
 
+    return {"200": _rt.Response(ActionsSetCustomLabelsForSelfHostedRunnerForOrgResponse, "json")}
+
+
+def _actions_set_custom_labels_for_self_hosted_runner_for_org_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
+    from ..models.validation_error_simple import ValidationErrorSimple
+
     return {
-        "200": _rt.Response(ActionsSetCustomLabelsForSelfHostedRunnerForOrgResponse, "json"),
         "404": _rt.Response(BasicError, "json"),
         "422": _rt.Response(ValidationErrorSimple, "json"),
     }
 
 
 def _actions_add_custom_labels_to_self_hosted_runner_for_org_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
-    from ..models.validation_error_simple import ValidationErrorSimple
     from ..types.actions import ActionsAddCustomLabelsToSelfHostedRunnerForOrgResponse
 
+    return {"200": _rt.Response(ActionsAddCustomLabelsToSelfHostedRunnerForOrgResponse, "json")}
+
+
+def _actions_add_custom_labels_to_self_hosted_runner_for_org_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
+    from ..models.validation_error_simple import ValidationErrorSimple
+
     return {
-        "200": _rt.Response(ActionsAddCustomLabelsToSelfHostedRunnerForOrgResponse, "json"),
         "404": _rt.Response(BasicError, "json"),
         "422": _rt.Response(ValidationErrorSimple, "json"),
     }
@@ -122,24 +140,36 @@ def _actions_add_custom_labels_to_self_hosted_runner_for_org_responses() -> dict
 def _actions_remove_all_custom_labels_from_self_hosted_runner_for_org_responses() -> dict[
     str, _rt.Response
 ]:
-    from ..models.basic_error import BasicError
     from ..types.actions import ActionsRemoveAllCustomLabelsFromSelfHostedRunnerForOrgResponse
 
     return {
-        "200": _rt.Response(ActionsRemoveAllCustomLabelsFromSelfHostedRunnerForOrgResponse, "json"),
-        "404": _rt.Response(BasicError, "json"),
+        "200": _rt.Response(ActionsRemoveAllCustomLabelsFromSelfHostedRunnerForOrgResponse, "json")
     }
+
+
+def _actions_remove_all_custom_labels_from_self_hosted_runner_for_org_errors() -> dict[
+    str, _rt.Response
+]:
+    from ..models.basic_error import BasicError
+
+    return {"404": _rt.Response(BasicError, "json")}
 
 
 def _actions_remove_custom_label_from_self_hosted_runner_for_org_responses() -> dict[
     str, _rt.Response
 ]:
-    from ..models.basic_error import BasicError
-    from ..models.validation_error_simple import ValidationErrorSimple
     from ..types.actions import ActionsRemoveCustomLabelFromSelfHostedRunnerForOrgResponse
 
+    return {"200": _rt.Response(ActionsRemoveCustomLabelFromSelfHostedRunnerForOrgResponse, "json")}
+
+
+def _actions_remove_custom_label_from_self_hosted_runner_for_org_errors() -> dict[
+    str, _rt.Response
+]:
+    from ..models.basic_error import BasicError
+    from ..models.validation_error_simple import ValidationErrorSimple
+
     return {
-        "200": _rt.Response(ActionsRemoveCustomLabelFromSelfHostedRunnerForOrgResponse, "json"),
         "404": _rt.Response(BasicError, "json"),
         "422": _rt.Response(ValidationErrorSimple, "json"),
     }
@@ -195,7 +225,10 @@ _ACTIONS_GENERATE_RUNNER_JITCONFIG_FOR_ORG: _rt.Operation[
         _rt.Param("work_folder", "work_folder", "field"),
     ),
     body=_rt.Body("application/json", required=True),
-    responses=_rt.LazyResponses(_actions_generate_runner_jitconfig_for_org_responses),
+    responses=_rt.LazyResponses(
+        _actions_generate_runner_jitconfig_for_org_responses,
+        _actions_generate_runner_jitconfig_for_org_errors,
+    ),
 )
 
 _ACTIONS_CREATE_REGISTRATION_TOKEN_FOR_ORG: _rt.Operation[AuthenticationToken] = _rt.Operation(
@@ -227,7 +260,10 @@ _ACTIONS_DELETE_SELF_HOSTED_RUNNER_FROM_ORG: _rt.Operation[None] = _rt.Operation
     path="/orgs/{org}/actions/runners/{runner_id}",
     operation_id="actions/delete-self-hosted-runner-from-org",
     params=(_rt.Param("org", "org", "path"), _rt.Param("runner_id", "runner_id", "path")),
-    responses=_rt.LazyResponses(_actions_delete_self_hosted_runner_from_org_responses),
+    responses=_rt.LazyResponses(
+        _actions_delete_self_hosted_runner_from_org_responses,
+        _actions_delete_self_hosted_runner_from_org_errors,
+    ),
 )
 
 _ACTIONS_LIST_LABELS_FOR_SELF_HOSTED_RUNNER_FOR_ORG: _rt.Operation[
@@ -237,7 +273,10 @@ _ACTIONS_LIST_LABELS_FOR_SELF_HOSTED_RUNNER_FOR_ORG: _rt.Operation[
     path="/orgs/{org}/actions/runners/{runner_id}/labels",
     operation_id="actions/list-labels-for-self-hosted-runner-for-org",
     params=(_rt.Param("org", "org", "path"), _rt.Param("runner_id", "runner_id", "path")),
-    responses=_rt.LazyResponses(_actions_list_labels_for_self_hosted_runner_for_org_responses),
+    responses=_rt.LazyResponses(
+        _actions_list_labels_for_self_hosted_runner_for_org_responses,
+        _actions_list_labels_for_self_hosted_runner_for_org_errors,
+    ),
 )
 
 _ACTIONS_SET_CUSTOM_LABELS_FOR_SELF_HOSTED_RUNNER_FOR_ORG: _rt.Operation[
@@ -253,7 +292,8 @@ _ACTIONS_SET_CUSTOM_LABELS_FOR_SELF_HOSTED_RUNNER_FOR_ORG: _rt.Operation[
     ),
     body=_rt.Body("application/json", required=True),
     responses=_rt.LazyResponses(
-        _actions_set_custom_labels_for_self_hosted_runner_for_org_responses
+        _actions_set_custom_labels_for_self_hosted_runner_for_org_responses,
+        _actions_set_custom_labels_for_self_hosted_runner_for_org_errors,
     ),
 )
 
@@ -269,7 +309,10 @@ _ACTIONS_ADD_CUSTOM_LABELS_TO_SELF_HOSTED_RUNNER_FOR_ORG: _rt.Operation[
         _rt.Param("labels", "labels", "field"),
     ),
     body=_rt.Body("application/json", required=True),
-    responses=_rt.LazyResponses(_actions_add_custom_labels_to_self_hosted_runner_for_org_responses),
+    responses=_rt.LazyResponses(
+        _actions_add_custom_labels_to_self_hosted_runner_for_org_responses,
+        _actions_add_custom_labels_to_self_hosted_runner_for_org_errors,
+    ),
 )
 
 _ACTIONS_REMOVE_ALL_CUSTOM_LABELS_FROM_SELF_HOSTED_RUNNER_FOR_ORG: _rt.Operation[
@@ -280,7 +323,8 @@ _ACTIONS_REMOVE_ALL_CUSTOM_LABELS_FROM_SELF_HOSTED_RUNNER_FOR_ORG: _rt.Operation
     operation_id="actions/remove-all-custom-labels-from-self-hosted-runner-for-org",
     params=(_rt.Param("org", "org", "path"), _rt.Param("runner_id", "runner_id", "path")),
     responses=_rt.LazyResponses(
-        _actions_remove_all_custom_labels_from_self_hosted_runner_for_org_responses
+        _actions_remove_all_custom_labels_from_self_hosted_runner_for_org_responses,
+        _actions_remove_all_custom_labels_from_self_hosted_runner_for_org_errors,
     ),
 )
 
@@ -296,7 +340,8 @@ _ACTIONS_REMOVE_CUSTOM_LABEL_FROM_SELF_HOSTED_RUNNER_FOR_ORG: _rt.Operation[
         _rt.Param("name", "name", "path"),
     ),
     responses=_rt.LazyResponses(
-        _actions_remove_custom_label_from_self_hosted_runner_for_org_responses
+        _actions_remove_custom_label_from_self_hosted_runner_for_org_responses,
+        _actions_remove_custom_label_from_self_hosted_runner_for_org_errors,
     ),
 )
 

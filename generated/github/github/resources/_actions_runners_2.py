@@ -32,12 +32,16 @@ __all__ = [
 
 
 def _actions_generate_runner_jitconfig_for_repo_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
-    from ..models.validation_error_simple import ValidationErrorSimple
     from ..types.actions import ActionsGenerateRunnerJitconfigForRepoResponse
 
+    return {"201": _rt.Response(ActionsGenerateRunnerJitconfigForRepoResponse, "json")}
+
+
+def _actions_generate_runner_jitconfig_for_repo_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
+    from ..models.validation_error_simple import ValidationErrorSimple
+
     return {
-        "201": _rt.Response(ActionsGenerateRunnerJitconfigForRepoResponse, "json"),
         "404": _rt.Response(BasicError, "json"),
         "409": _rt.Response(BasicError, "json"),
         "422": _rt.Response(ValidationErrorSimple, "json"),
@@ -63,30 +67,40 @@ def _actions_get_self_hosted_runner_for_repo_responses() -> dict[str, _rt.Respon
 
 
 def _actions_delete_self_hosted_runner_from_repo_responses() -> dict[str, _rt.Response]:
+    return {"204": _rt.Response(None, "empty")}
+
+
+def _actions_delete_self_hosted_runner_from_repo_errors() -> dict[str, _rt.Response]:
     from ..models.validation_error_simple import ValidationErrorSimple
 
-    return {"204": _rt.Response(None, "empty"), "422": _rt.Response(ValidationErrorSimple, "json")}
+    return {"422": _rt.Response(ValidationErrorSimple, "json")}
 
 
 def _actions_list_labels_for_self_hosted_runner_for_repo_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..types.actions import ActionsListLabelsForSelfHostedRunnerForRepoResponse
 
-    return {
-        "200": _rt.Response(ActionsListLabelsForSelfHostedRunnerForRepoResponse, "json"),
-        "404": _rt.Response(BasicError, "json"),
-    }
+    return {"200": _rt.Response(ActionsListLabelsForSelfHostedRunnerForRepoResponse, "json")}
+
+
+def _actions_list_labels_for_self_hosted_runner_for_repo_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
+
+    return {"404": _rt.Response(BasicError, "json")}
 
 
 def _actions_set_custom_labels_for_self_hosted_runner_for_repo_responses() -> dict[
     str, _rt.Response
 ]:
-    from ..models.basic_error import BasicError
-    from ..models.validation_error_simple import ValidationErrorSimple
     from ..types.actions import ActionsSetCustomLabelsForSelfHostedRunnerForRepoResponse
 
+    return {"200": _rt.Response(ActionsSetCustomLabelsForSelfHostedRunnerForRepoResponse, "json")}
+
+
+def _actions_set_custom_labels_for_self_hosted_runner_for_repo_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
+    from ..models.validation_error_simple import ValidationErrorSimple
+
     return {
-        "200": _rt.Response(ActionsSetCustomLabelsForSelfHostedRunnerForRepoResponse, "json"),
         "404": _rt.Response(BasicError, "json"),
         "422": _rt.Response(ValidationErrorSimple, "json"),
     }
@@ -95,12 +109,16 @@ def _actions_set_custom_labels_for_self_hosted_runner_for_repo_responses() -> di
 def _actions_add_custom_labels_to_self_hosted_runner_for_repo_responses() -> dict[
     str, _rt.Response
 ]:
-    from ..models.basic_error import BasicError
-    from ..models.validation_error_simple import ValidationErrorSimple
     from ..types.actions import ActionsAddCustomLabelsToSelfHostedRunnerForRepoResponse
 
+    return {"200": _rt.Response(ActionsAddCustomLabelsToSelfHostedRunnerForRepoResponse, "json")}
+
+
+def _actions_add_custom_labels_to_self_hosted_runner_for_repo_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
+    from ..models.validation_error_simple import ValidationErrorSimple
+
     return {
-        "200": _rt.Response(ActionsAddCustomLabelsToSelfHostedRunnerForRepoResponse, "json"),
         "404": _rt.Response(BasicError, "json"),
         "422": _rt.Response(ValidationErrorSimple, "json"),
     }
@@ -109,26 +127,38 @@ def _actions_add_custom_labels_to_self_hosted_runner_for_repo_responses() -> dic
 def _actions_remove_all_custom_labels_from_self_hosted_runner_for_repo_responses() -> dict[
     str, _rt.Response
 ]:
-    from ..models.basic_error import BasicError
     from ..types.actions import ActionsRemoveAllCustomLabelsFromSelfHostedRunnerForRepoResponse
 
     return {
-        "200": _rt.Response(
-            ActionsRemoveAllCustomLabelsFromSelfHostedRunnerForRepoResponse, "json"
-        ),
-        "404": _rt.Response(BasicError, "json"),
+        "200": _rt.Response(ActionsRemoveAllCustomLabelsFromSelfHostedRunnerForRepoResponse, "json")
     }
+
+
+def _actions_remove_all_custom_labels_from_self_hosted_runner_for_repo_errors() -> dict[
+    str, _rt.Response
+]:
+    from ..models.basic_error import BasicError
+
+    return {"404": _rt.Response(BasicError, "json")}
 
 
 def _actions_remove_custom_label_from_self_hosted_runner_for_repo_responses() -> dict[
     str, _rt.Response
 ]:
-    from ..models.basic_error import BasicError
-    from ..models.validation_error_simple import ValidationErrorSimple
     from ..types.actions import ActionsRemoveCustomLabelFromSelfHostedRunnerForRepoResponse
 
     return {
-        "200": _rt.Response(ActionsRemoveCustomLabelFromSelfHostedRunnerForRepoResponse, "json"),
+        "200": _rt.Response(ActionsRemoveCustomLabelFromSelfHostedRunnerForRepoResponse, "json")
+    }
+
+
+def _actions_remove_custom_label_from_self_hosted_runner_for_repo_errors() -> dict[
+    str, _rt.Response
+]:
+    from ..models.basic_error import BasicError
+    from ..models.validation_error_simple import ValidationErrorSimple
+
+    return {
         "404": _rt.Response(BasicError, "json"),
         "422": _rt.Response(ValidationErrorSimple, "json"),
     }
@@ -149,7 +179,10 @@ _ACTIONS_GENERATE_RUNNER_JITCONFIG_FOR_REPO: _rt.Operation[
         _rt.Param("work_folder", "work_folder", "field"),
     ),
     body=_rt.Body("application/json", required=True),
-    responses=_rt.LazyResponses(_actions_generate_runner_jitconfig_for_repo_responses),
+    responses=_rt.LazyResponses(
+        _actions_generate_runner_jitconfig_for_repo_responses,
+        _actions_generate_runner_jitconfig_for_repo_errors,
+    ),
 )
 
 _ACTIONS_CREATE_REGISTRATION_TOKEN_FOR_REPO: _rt.Operation[AuthenticationToken] = _rt.Operation(
@@ -189,7 +222,10 @@ _ACTIONS_DELETE_SELF_HOSTED_RUNNER_FROM_REPO: _rt.Operation[None] = _rt.Operatio
         _rt.Param("repo", "repo", "path"),
         _rt.Param("runner_id", "runner_id", "path"),
     ),
-    responses=_rt.LazyResponses(_actions_delete_self_hosted_runner_from_repo_responses),
+    responses=_rt.LazyResponses(
+        _actions_delete_self_hosted_runner_from_repo_responses,
+        _actions_delete_self_hosted_runner_from_repo_errors,
+    ),
 )
 
 _ACTIONS_LIST_LABELS_FOR_SELF_HOSTED_RUNNER_FOR_REPO: _rt.Operation[
@@ -203,7 +239,10 @@ _ACTIONS_LIST_LABELS_FOR_SELF_HOSTED_RUNNER_FOR_REPO: _rt.Operation[
         _rt.Param("repo", "repo", "path"),
         _rt.Param("runner_id", "runner_id", "path"),
     ),
-    responses=_rt.LazyResponses(_actions_list_labels_for_self_hosted_runner_for_repo_responses),
+    responses=_rt.LazyResponses(
+        _actions_list_labels_for_self_hosted_runner_for_repo_responses,
+        _actions_list_labels_for_self_hosted_runner_for_repo_errors,
+    ),
 )
 
 _ACTIONS_SET_CUSTOM_LABELS_FOR_SELF_HOSTED_RUNNER_FOR_REPO: _rt.Operation[
@@ -220,7 +259,8 @@ _ACTIONS_SET_CUSTOM_LABELS_FOR_SELF_HOSTED_RUNNER_FOR_REPO: _rt.Operation[
     ),
     body=_rt.Body("application/json", required=True),
     responses=_rt.LazyResponses(
-        _actions_set_custom_labels_for_self_hosted_runner_for_repo_responses
+        _actions_set_custom_labels_for_self_hosted_runner_for_repo_responses,
+        _actions_set_custom_labels_for_self_hosted_runner_for_repo_errors,
     ),
 )
 
@@ -238,7 +278,8 @@ _ACTIONS_ADD_CUSTOM_LABELS_TO_SELF_HOSTED_RUNNER_FOR_REPO: _rt.Operation[
     ),
     body=_rt.Body("application/json", required=True),
     responses=_rt.LazyResponses(
-        _actions_add_custom_labels_to_self_hosted_runner_for_repo_responses
+        _actions_add_custom_labels_to_self_hosted_runner_for_repo_responses,
+        _actions_add_custom_labels_to_self_hosted_runner_for_repo_errors,
     ),
 )
 
@@ -254,7 +295,8 @@ _ACTIONS_REMOVE_ALL_CUSTOM_LABELS_FROM_SELF_HOSTED_RUNNER_FOR_REPO: _rt.Operatio
         _rt.Param("runner_id", "runner_id", "path"),
     ),
     responses=_rt.LazyResponses(
-        _actions_remove_all_custom_labels_from_self_hosted_runner_for_repo_responses
+        _actions_remove_all_custom_labels_from_self_hosted_runner_for_repo_responses,
+        _actions_remove_all_custom_labels_from_self_hosted_runner_for_repo_errors,
     ),
 )
 
@@ -271,7 +313,8 @@ _ACTIONS_REMOVE_CUSTOM_LABEL_FROM_SELF_HOSTED_RUNNER_FOR_REPO: _rt.Operation[
         _rt.Param("name", "name", "path"),
     ),
     responses=_rt.LazyResponses(
-        _actions_remove_custom_label_from_self_hosted_runner_for_repo_responses
+        _actions_remove_custom_label_from_self_hosted_runner_for_repo_responses,
+        _actions_remove_custom_label_from_self_hosted_runner_for_repo_errors,
     ),
 )
 

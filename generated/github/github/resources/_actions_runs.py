@@ -57,14 +57,15 @@ def _actions_get_reviews_for_run_responses() -> dict[str, _rt.Response]:
 
 
 def _actions_approve_workflow_run_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..models.empty_object import EmptyObject
 
-    return {
-        "201": _rt.Response(EmptyObject, "json"),
-        "403": _rt.Response(BasicError, "json"),
-        "404": _rt.Response(BasicError, "json"),
-    }
+    return {"201": _rt.Response(EmptyObject, "json")}
+
+
+def _actions_approve_workflow_run_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
+
+    return {"403": _rt.Response(BasicError, "json"), "404": _rt.Response(BasicError, "json")}
 
 
 def _actions_list_workflow_run_artifacts_responses() -> dict[str, _rt.Response]:
@@ -80,32 +81,40 @@ def _actions_get_workflow_run_attempt_responses() -> dict[str, _rt.Response]:
 
 
 def _actions_list_jobs_for_workflow_run_attempt_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..types.actions import ActionsListJobsForWorkflowRunAttemptResponse
 
-    return {
-        "200": _rt.Response(ActionsListJobsForWorkflowRunAttemptResponse, "json"),
-        "404": _rt.Response(BasicError, "json"),
-    }
+    return {"200": _rt.Response(ActionsListJobsForWorkflowRunAttemptResponse, "json")}
+
+
+def _actions_list_jobs_for_workflow_run_attempt_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
+
+    return {"404": _rt.Response(BasicError, "json")}
 
 
 def _actions_cancel_workflow_run_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..models.empty_object import EmptyObject
 
-    return {"202": _rt.Response(EmptyObject, "json"), "409": _rt.Response(BasicError, "json")}
+    return {"202": _rt.Response(EmptyObject, "json")}
+
+
+def _actions_cancel_workflow_run_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
+
+    return {"409": _rt.Response(BasicError, "json")}
 
 
 def _actions_list_concurrency_groups_for_workflow_run_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..models.concurrency_group_run_list import ConcurrencyGroupRunList
+
+    return {"200": _rt.Response(ConcurrencyGroupRunList, "json")}
+
+
+def _actions_list_concurrency_groups_for_workflow_run_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
     from ..models.validation_error import ValidationError
 
-    return {
-        "200": _rt.Response(ConcurrencyGroupRunList, "json"),
-        "404": _rt.Response(BasicError, "json"),
-        "422": _rt.Response(ValidationError, "json"),
-    }
+    return {"404": _rt.Response(BasicError, "json"), "422": _rt.Response(ValidationError, "json")}
 
 
 _ACTIONS_LIST_WORKFLOW_RUNS_FOR_REPO: _rt.Operation[ActionsListWorkflowRunsForRepoResponse] = (
@@ -180,7 +189,9 @@ _ACTIONS_APPROVE_WORKFLOW_RUN: _rt.Operation[EmptyObject] = _rt.Operation(
         _rt.Param("repo", "repo", "path"),
         _rt.Param("run_id", "run_id", "path"),
     ),
-    responses=_rt.LazyResponses(_actions_approve_workflow_run_responses),
+    responses=_rt.LazyResponses(
+        _actions_approve_workflow_run_responses, _actions_approve_workflow_run_errors
+    ),
 )
 
 _ACTIONS_LIST_WORKFLOW_RUN_ARTIFACTS: _rt.Operation[ActionsListWorkflowRunArtifactsResponse] = (
@@ -232,7 +243,10 @@ _ACTIONS_LIST_JOBS_FOR_WORKFLOW_RUN_ATTEMPT: _rt.Operation[
         _rt.Param("per_page", "per_page", "query"),
         _rt.Param("page", "page", "query"),
     ),
-    responses=_rt.LazyResponses(_actions_list_jobs_for_workflow_run_attempt_responses),
+    responses=_rt.LazyResponses(
+        _actions_list_jobs_for_workflow_run_attempt_responses,
+        _actions_list_jobs_for_workflow_run_attempt_errors,
+    ),
     pagination=_rt.LinkHeaderPagination(items="jobs", page_param="page", size_param="per_page"),
 )
 
@@ -258,7 +272,9 @@ _ACTIONS_CANCEL_WORKFLOW_RUN: _rt.Operation[EmptyObject] = _rt.Operation(
         _rt.Param("repo", "repo", "path"),
         _rt.Param("run_id", "run_id", "path"),
     ),
-    responses=_rt.LazyResponses(_actions_cancel_workflow_run_responses),
+    responses=_rt.LazyResponses(
+        _actions_cancel_workflow_run_responses, _actions_cancel_workflow_run_errors
+    ),
 )
 
 _ACTIONS_LIST_CONCURRENCY_GROUPS_FOR_WORKFLOW_RUN: _rt.Operation[ConcurrencyGroupRunList] = (
@@ -274,7 +290,10 @@ _ACTIONS_LIST_CONCURRENCY_GROUPS_FOR_WORKFLOW_RUN: _rt.Operation[ConcurrencyGrou
             _rt.Param("before", "before", "query"),
             _rt.Param("after", "after", "query"),
         ),
-        responses=_rt.LazyResponses(_actions_list_concurrency_groups_for_workflow_run_responses),
+        responses=_rt.LazyResponses(
+            _actions_list_concurrency_groups_for_workflow_run_responses,
+            _actions_list_concurrency_groups_for_workflow_run_errors,
+        ),
         pagination=_rt.LinkHeaderPagination(
             items="concurrency_groups", page_param=None, size_param=None
         ),

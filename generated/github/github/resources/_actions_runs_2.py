@@ -28,10 +28,15 @@ __all__ = [
 
 
 def _actions_force_cancel_workflow_run_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..models.empty_object import EmptyObject
 
-    return {"202": _rt.Response(EmptyObject, "json"), "409": _rt.Response(BasicError, "json")}
+    return {"202": _rt.Response(EmptyObject, "json")}
+
+
+def _actions_force_cancel_workflow_run_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
+
+    return {"409": _rt.Response(BasicError, "json")}
 
 
 def _actions_list_jobs_for_workflow_run_responses() -> dict[str, _rt.Response]:
@@ -41,13 +46,13 @@ def _actions_list_jobs_for_workflow_run_responses() -> dict[str, _rt.Response]:
 
 
 def _actions_delete_workflow_run_logs_responses() -> dict[str, _rt.Response]:
+    return {"204": _rt.Response(None, "empty")}
+
+
+def _actions_delete_workflow_run_logs_errors() -> dict[str, _rt.Response]:
     from ..models.basic_error import BasicError
 
-    return {
-        "204": _rt.Response(None, "empty"),
-        "403": _rt.Response(BasicError, "json"),
-        "500": _rt.Response(BasicError, "json"),
-    }
+    return {"403": _rt.Response(BasicError, "json"), "500": _rt.Response(BasicError, "json")}
 
 
 def _actions_get_pending_deployments_for_run_responses() -> dict[str, _rt.Response]:
@@ -89,7 +94,9 @@ _ACTIONS_FORCE_CANCEL_WORKFLOW_RUN: _rt.Operation[EmptyObject] = _rt.Operation(
         _rt.Param("repo", "repo", "path"),
         _rt.Param("run_id", "run_id", "path"),
     ),
-    responses=_rt.LazyResponses(_actions_force_cancel_workflow_run_responses),
+    responses=_rt.LazyResponses(
+        _actions_force_cancel_workflow_run_responses, _actions_force_cancel_workflow_run_errors
+    ),
 )
 
 _ACTIONS_LIST_JOBS_FOR_WORKFLOW_RUN: _rt.Operation[ActionsListJobsForWorkflowRunResponse] = (
@@ -131,7 +138,9 @@ _ACTIONS_DELETE_WORKFLOW_RUN_LOGS: _rt.Operation[None] = _rt.Operation(
         _rt.Param("repo", "repo", "path"),
         _rt.Param("run_id", "run_id", "path"),
     ),
-    responses=_rt.LazyResponses(_actions_delete_workflow_run_logs_responses),
+    responses=_rt.LazyResponses(
+        _actions_delete_workflow_run_logs_responses, _actions_delete_workflow_run_logs_errors
+    ),
 )
 
 _ACTIONS_GET_PENDING_DEPLOYMENTS_FOR_RUN: _rt.Operation[list[PendingDeployment]] = _rt.Operation(

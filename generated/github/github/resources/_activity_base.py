@@ -27,12 +27,16 @@ __all__ = [
 
 
 def _activity_list_public_events_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..models.event import Event
+
+    return {"200": _rt.Response(list[Event], "json")}
+
+
+def _activity_list_public_events_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
     from ..types.activity import ActivityListPublicEventsResponse503
 
     return {
-        "200": _rt.Response(list[Event], "json"),
         "304": _rt.Response(None, "empty"),
         "403": _rt.Response(BasicError, "json"),
         "503": _rt.Response(ActivityListPublicEventsResponse503, "json"),
@@ -46,12 +50,16 @@ def _activity_get_feeds_responses() -> dict[str, _rt.Response]:
 
 
 def _activity_list_notifications_for_authenticated_user_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..models.thread import Thread
+
+    return {"200": _rt.Response(list[Thread], "json")}
+
+
+def _activity_list_notifications_for_authenticated_user_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
     from ..models.validation_error import ValidationError
 
     return {
-        "200": _rt.Response(list[Thread], "json"),
         "304": _rt.Response(None, "empty"),
         "401": _rt.Response(BasicError, "json"),
         "403": _rt.Response(BasicError, "json"),
@@ -60,12 +68,18 @@ def _activity_list_notifications_for_authenticated_user_responses() -> dict[str,
 
 
 def _activity_mark_notifications_as_read_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..types.activity import ActivityMarkNotificationsAsReadResponse
 
     return {
         "202": _rt.Response(ActivityMarkNotificationsAsReadResponse, "json"),
         "205": _rt.Response(None, "empty"),
+    }
+
+
+def _activity_mark_notifications_as_read_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
+
+    return {
         "304": _rt.Response(None, "empty"),
         "401": _rt.Response(BasicError, "json"),
         "403": _rt.Response(BasicError, "json"),
@@ -73,11 +87,15 @@ def _activity_mark_notifications_as_read_responses() -> dict[str, _rt.Response]:
 
 
 def _activity_list_public_events_for_repo_network_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..models.event import Event
 
+    return {"200": _rt.Response(list[Event], "json")}
+
+
+def _activity_list_public_events_for_repo_network_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
+
     return {
-        "200": _rt.Response(list[Event], "json"),
         "301": _rt.Response(BasicError, "json"),
         "304": _rt.Response(None, "empty"),
         "403": _rt.Response(BasicError, "json"),
@@ -104,11 +122,15 @@ def _activity_list_events_for_authenticated_user_responses() -> dict[str, _rt.Re
 
 
 def _activity_get_thread_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..models.thread import Thread
 
+    return {"200": _rt.Response(Thread, "json")}
+
+
+def _activity_get_thread_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
+
     return {
-        "200": _rt.Response(Thread, "json"),
         "304": _rt.Response(None, "empty"),
         "401": _rt.Response(BasicError, "json"),
         "403": _rt.Response(BasicError, "json"),
@@ -116,13 +138,13 @@ def _activity_get_thread_responses() -> dict[str, _rt.Response]:
 
 
 def _activity_mark_thread_as_read_responses() -> dict[str, _rt.Response]:
+    return {"205": _rt.Response(None, "empty")}
+
+
+def _activity_mark_thread_as_read_errors() -> dict[str, _rt.Response]:
     from ..models.basic_error import BasicError
 
-    return {
-        "205": _rt.Response(None, "empty"),
-        "304": _rt.Response(None, "empty"),
-        "403": _rt.Response(BasicError, "json"),
-    }
+    return {"304": _rt.Response(None, "empty"), "403": _rt.Response(BasicError, "json")}
 
 
 _ACTIVITY_LIST_PUBLIC_EVENTS: _rt.Operation[list[Event]] = _rt.Operation(
@@ -130,7 +152,9 @@ _ACTIVITY_LIST_PUBLIC_EVENTS: _rt.Operation[list[Event]] = _rt.Operation(
     path="/events",
     operation_id="activity/list-public-events",
     params=(_rt.Param("per_page", "per_page", "query"), _rt.Param("page", "page", "query")),
-    responses=_rt.LazyResponses(_activity_list_public_events_responses),
+    responses=_rt.LazyResponses(
+        _activity_list_public_events_responses, _activity_list_public_events_errors
+    ),
     pagination=_rt.LinkHeaderPagination(items=None, page_param="page", size_param="per_page"),
 )
 
@@ -154,7 +178,10 @@ _ACTIVITY_LIST_NOTIFICATIONS_FOR_AUTHENTICATED_USER: _rt.Operation[list[Thread]]
         _rt.Param("page", "page", "query"),
         _rt.Param("per_page", "per_page", "query"),
     ),
-    responses=_rt.LazyResponses(_activity_list_notifications_for_authenticated_user_responses),
+    responses=_rt.LazyResponses(
+        _activity_list_notifications_for_authenticated_user_responses,
+        _activity_list_notifications_for_authenticated_user_errors,
+    ),
     pagination=_rt.LinkHeaderPagination(items=None, page_param="page", size_param="per_page"),
 )
 
@@ -166,7 +193,9 @@ _ACTIVITY_MARK_NOTIFICATIONS_AS_READ: _rt.Operation[
     operation_id="activity/mark-notifications-as-read",
     params=(_rt.Param("last_read_at", "last_read_at", "field"), _rt.Param("read", "read", "field")),
     body=_rt.Body("application/json"),
-    responses=_rt.LazyResponses(_activity_mark_notifications_as_read_responses),
+    responses=_rt.LazyResponses(
+        _activity_mark_notifications_as_read_responses, _activity_mark_notifications_as_read_errors
+    ),
 )
 
 _ACTIVITY_LIST_PUBLIC_EVENTS_FOR_REPO_NETWORK: _rt.Operation[list[Event]] = _rt.Operation(
@@ -179,7 +208,10 @@ _ACTIVITY_LIST_PUBLIC_EVENTS_FOR_REPO_NETWORK: _rt.Operation[list[Event]] = _rt.
         _rt.Param("per_page", "per_page", "query"),
         _rt.Param("page", "page", "query"),
     ),
-    responses=_rt.LazyResponses(_activity_list_public_events_for_repo_network_responses),
+    responses=_rt.LazyResponses(
+        _activity_list_public_events_for_repo_network_responses,
+        _activity_list_public_events_for_repo_network_errors,
+    ),
     pagination=_rt.LinkHeaderPagination(items=None, page_param="page", size_param="per_page"),
 )
 
@@ -228,7 +260,7 @@ _ACTIVITY_GET_THREAD: _rt.Operation[Thread] = _rt.Operation(
     path="/notifications/threads/{thread_id}",
     operation_id="activity/get-thread",
     params=(_rt.Param("thread_id", "thread_id", "path"),),
-    responses=_rt.LazyResponses(_activity_get_thread_responses),
+    responses=_rt.LazyResponses(_activity_get_thread_responses, _activity_get_thread_errors),
 )
 
 _ACTIVITY_MARK_THREAD_AS_DONE: _rt.Operation[None] = _rt.Operation(
@@ -244,7 +276,9 @@ _ACTIVITY_MARK_THREAD_AS_READ: _rt.Operation[None] = _rt.Operation(
     path="/notifications/threads/{thread_id}",
     operation_id="activity/mark-thread-as-read",
     params=(_rt.Param("thread_id", "thread_id", "path"),),
-    responses=_rt.LazyResponses(_activity_mark_thread_as_read_responses),
+    responses=_rt.LazyResponses(
+        _activity_mark_thread_as_read_responses, _activity_mark_thread_as_read_errors
+    ),
 )
 
 

@@ -26,11 +26,15 @@ __all__ = [
 
 
 def _activity_list_repos_starred_by_authenticated_user_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..models.repository import Repository
 
+    return {"200": _rt.Response(list[Repository], "json")}
+
+
+def _activity_list_repos_starred_by_authenticated_user_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
+
     return {
-        "200": _rt.Response(list[Repository], "json"),
         "304": _rt.Response(None, "empty"),
         "401": _rt.Response(BasicError, "json"),
         "403": _rt.Response(BasicError, "json"),
@@ -38,10 +42,13 @@ def _activity_list_repos_starred_by_authenticated_user_responses() -> dict[str, 
 
 
 def _activity_check_repo_is_starred_by_authenticated_user_responses() -> dict[str, _rt.Response]:
+    return {"204": _rt.Response(None, "empty")}
+
+
+def _activity_check_repo_is_starred_by_authenticated_user_errors() -> dict[str, _rt.Response]:
     from ..models.basic_error import BasicError
 
     return {
-        "204": _rt.Response(None, "empty"),
         "304": _rt.Response(None, "empty"),
         "401": _rt.Response(BasicError, "json"),
         "403": _rt.Response(BasicError, "json"),
@@ -50,10 +57,13 @@ def _activity_check_repo_is_starred_by_authenticated_user_responses() -> dict[st
 
 
 def _activity_star_repo_for_authenticated_user_responses() -> dict[str, _rt.Response]:
+    return {"204": _rt.Response(None, "empty")}
+
+
+def _activity_star_repo_for_authenticated_user_errors() -> dict[str, _rt.Response]:
     from ..models.basic_error import BasicError
 
     return {
-        "204": _rt.Response(None, "empty"),
         "304": _rt.Response(None, "empty"),
         "401": _rt.Response(BasicError, "json"),
         "403": _rt.Response(BasicError, "json"),
@@ -62,10 +72,13 @@ def _activity_star_repo_for_authenticated_user_responses() -> dict[str, _rt.Resp
 
 
 def _activity_unstar_repo_for_authenticated_user_responses() -> dict[str, _rt.Response]:
+    return {"204": _rt.Response(None, "empty")}
+
+
+def _activity_unstar_repo_for_authenticated_user_errors() -> dict[str, _rt.Response]:
     from ..models.basic_error import BasicError
 
     return {
-        "204": _rt.Response(None, "empty"),
         "304": _rt.Response(None, "empty"),
         "401": _rt.Response(BasicError, "json"),
         "403": _rt.Response(BasicError, "json"),
@@ -81,11 +94,15 @@ def _activity_list_repos_starred_by_user_responses() -> dict[str, _rt.Response]:
 
 
 def _activity_list_watched_repos_for_authenticated_user_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..models.minimal_repository import MinimalRepository
 
+    return {"200": _rt.Response(list[MinimalRepository], "json")}
+
+
+def _activity_list_watched_repos_for_authenticated_user_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
+
     return {
-        "200": _rt.Response(list[MinimalRepository], "json"),
         "304": _rt.Response(None, "empty"),
         "401": _rt.Response(BasicError, "json"),
         "403": _rt.Response(BasicError, "json"),
@@ -132,7 +149,10 @@ _ACTIVITY_LIST_REPOS_STARRED_BY_AUTHENTICATED_USER: _rt.Operation[list[Repositor
         _rt.Param("per_page", "per_page", "query"),
         _rt.Param("page", "page", "query"),
     ),
-    responses=_rt.LazyResponses(_activity_list_repos_starred_by_authenticated_user_responses),
+    responses=_rt.LazyResponses(
+        _activity_list_repos_starred_by_authenticated_user_responses,
+        _activity_list_repos_starred_by_authenticated_user_errors,
+    ),
     pagination=_rt.LinkHeaderPagination(items=None, page_param="page", size_param="per_page"),
 )
 
@@ -141,7 +161,10 @@ _ACTIVITY_CHECK_REPO_IS_STARRED_BY_AUTHENTICATED_USER: _rt.Operation[None] = _rt
     path="/user/starred/{owner}/{repo}",
     operation_id="activity/check-repo-is-starred-by-authenticated-user",
     params=(_rt.Param("owner", "owner", "path"), _rt.Param("repo", "repo", "path")),
-    responses=_rt.LazyResponses(_activity_check_repo_is_starred_by_authenticated_user_responses),
+    responses=_rt.LazyResponses(
+        _activity_check_repo_is_starred_by_authenticated_user_responses,
+        _activity_check_repo_is_starred_by_authenticated_user_errors,
+    ),
 )
 
 _ACTIVITY_STAR_REPO_FOR_AUTHENTICATED_USER: _rt.Operation[None] = _rt.Operation(
@@ -149,7 +172,10 @@ _ACTIVITY_STAR_REPO_FOR_AUTHENTICATED_USER: _rt.Operation[None] = _rt.Operation(
     path="/user/starred/{owner}/{repo}",
     operation_id="activity/star-repo-for-authenticated-user",
     params=(_rt.Param("owner", "owner", "path"), _rt.Param("repo", "repo", "path")),
-    responses=_rt.LazyResponses(_activity_star_repo_for_authenticated_user_responses),
+    responses=_rt.LazyResponses(
+        _activity_star_repo_for_authenticated_user_responses,
+        _activity_star_repo_for_authenticated_user_errors,
+    ),
 )
 
 _ACTIVITY_UNSTAR_REPO_FOR_AUTHENTICATED_USER: _rt.Operation[None] = _rt.Operation(
@@ -157,7 +183,10 @@ _ACTIVITY_UNSTAR_REPO_FOR_AUTHENTICATED_USER: _rt.Operation[None] = _rt.Operatio
     path="/user/starred/{owner}/{repo}",
     operation_id="activity/unstar-repo-for-authenticated-user",
     params=(_rt.Param("owner", "owner", "path"), _rt.Param("repo", "repo", "path")),
-    responses=_rt.LazyResponses(_activity_unstar_repo_for_authenticated_user_responses),
+    responses=_rt.LazyResponses(
+        _activity_unstar_repo_for_authenticated_user_responses,
+        _activity_unstar_repo_for_authenticated_user_errors,
+    ),
 )
 
 _ACTIVITY_LIST_REPOS_STARRED_BY_USER: _rt.Operation[list[StarredRepository] | list[Repository]] = (
@@ -182,7 +211,10 @@ _ACTIVITY_LIST_WATCHED_REPOS_FOR_AUTHENTICATED_USER: _rt.Operation[list[MinimalR
         path="/user/subscriptions",
         operation_id="activity/list-watched-repos-for-authenticated-user",
         params=(_rt.Param("per_page", "per_page", "query"), _rt.Param("page", "page", "query")),
-        responses=_rt.LazyResponses(_activity_list_watched_repos_for_authenticated_user_responses),
+        responses=_rt.LazyResponses(
+            _activity_list_watched_repos_for_authenticated_user_responses,
+            _activity_list_watched_repos_for_authenticated_user_errors,
+        ),
         pagination=_rt.LinkHeaderPagination(items=None, page_param="page", size_param="per_page"),
     )
 )

@@ -32,11 +32,15 @@ __all__ = [
 
 
 def _activity_get_thread_subscription_for_authenticated_user_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..models.thread_subscription import ThreadSubscription
 
+    return {"200": _rt.Response(ThreadSubscription, "json")}
+
+
+def _activity_get_thread_subscription_for_authenticated_user_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
+
     return {
-        "200": _rt.Response(ThreadSubscription, "json"),
         "304": _rt.Response(None, "empty"),
         "401": _rt.Response(BasicError, "json"),
         "403": _rt.Response(BasicError, "json"),
@@ -44,11 +48,15 @@ def _activity_get_thread_subscription_for_authenticated_user_responses() -> dict
 
 
 def _activity_set_thread_subscription_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..models.thread_subscription import ThreadSubscription
 
+    return {"200": _rt.Response(ThreadSubscription, "json")}
+
+
+def _activity_set_thread_subscription_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
+
     return {
-        "200": _rt.Response(ThreadSubscription, "json"),
         "304": _rt.Response(None, "empty"),
         "401": _rt.Response(BasicError, "json"),
         "403": _rt.Response(BasicError, "json"),
@@ -56,10 +64,13 @@ def _activity_set_thread_subscription_responses() -> dict[str, _rt.Response]:
 
 
 def _activity_delete_thread_subscription_responses() -> dict[str, _rt.Response]:
+    return {"204": _rt.Response(None, "empty")}
+
+
+def _activity_delete_thread_subscription_errors() -> dict[str, _rt.Response]:
     from ..models.basic_error import BasicError
 
     return {
-        "204": _rt.Response(None, "empty"),
         "304": _rt.Response(None, "empty"),
         "401": _rt.Response(BasicError, "json"),
         "403": _rt.Response(BasicError, "json"),
@@ -67,14 +78,15 @@ def _activity_delete_thread_subscription_responses() -> dict[str, _rt.Response]:
 
 
 def _activity_get_repo_subscription_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..models.repository_subscription import RepositorySubscription
 
-    return {
-        "200": _rt.Response(RepositorySubscription, "json"),
-        "403": _rt.Response(BasicError, "json"),
-        "404": _rt.Response(None, "empty"),
-    }
+    return {"200": _rt.Response(RepositorySubscription, "json")}
+
+
+def _activity_get_repo_subscription_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
+
+    return {"403": _rt.Response(BasicError, "json"), "404": _rt.Response(None, "empty")}
 
 
 def _activity_set_repo_subscription_responses() -> dict[str, _rt.Response]:
@@ -101,22 +113,26 @@ def _activity_mark_repo_notifications_as_read_responses() -> dict[str, _rt.Respo
 def _activity_list_stargazers_for_repo_responses() -> dict[str, _rt.Response]:
     from ..models.simple_user import SimpleUser
     from ..models.stargazer import Stargazer
+
+    return {"200": _rt.Response(list[SimpleUser] | list[Stargazer], "json")}
+
+
+def _activity_list_stargazers_for_repo_errors() -> dict[str, _rt.Response]:
     from ..models.validation_error import ValidationError
 
-    return {
-        "200": _rt.Response(list[SimpleUser] | list[Stargazer], "json"),
-        "422": _rt.Response(ValidationError, "json"),
-    }
+    return {"422": _rt.Response(ValidationError, "json")}
 
 
 def _activity_get_stargazer_count_for_repo_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..types.activity import ActivityGetStargazerCountForRepoResponse
 
-    return {
-        "200": _rt.Response(ActivityGetStargazerCountForRepoResponse, "json"),
-        "404": _rt.Response(BasicError, "json"),
-    }
+    return {"200": _rt.Response(ActivityGetStargazerCountForRepoResponse, "json")}
+
+
+def _activity_get_stargazer_count_for_repo_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
+
+    return {"404": _rt.Response(BasicError, "json")}
 
 
 def _activity_list_watchers_for_repo_responses() -> dict[str, _rt.Response]:
@@ -132,7 +148,8 @@ _ACTIVITY_GET_THREAD_SUBSCRIPTION_FOR_AUTHENTICATED_USER: _rt.Operation[ThreadSu
         operation_id="activity/get-thread-subscription-for-authenticated-user",
         params=(_rt.Param("thread_id", "thread_id", "path"),),
         responses=_rt.LazyResponses(
-            _activity_get_thread_subscription_for_authenticated_user_responses
+            _activity_get_thread_subscription_for_authenticated_user_responses,
+            _activity_get_thread_subscription_for_authenticated_user_errors,
         ),
     )
 )
@@ -143,7 +160,9 @@ _ACTIVITY_SET_THREAD_SUBSCRIPTION: _rt.Operation[ThreadSubscription] = _rt.Opera
     operation_id="activity/set-thread-subscription",
     params=(_rt.Param("thread_id", "thread_id", "path"), _rt.Param("ignored", "ignored", "field")),
     body=_rt.Body("application/json"),
-    responses=_rt.LazyResponses(_activity_set_thread_subscription_responses),
+    responses=_rt.LazyResponses(
+        _activity_set_thread_subscription_responses, _activity_set_thread_subscription_errors
+    ),
 )
 
 _ACTIVITY_DELETE_THREAD_SUBSCRIPTION: _rt.Operation[None] = _rt.Operation(
@@ -151,7 +170,9 @@ _ACTIVITY_DELETE_THREAD_SUBSCRIPTION: _rt.Operation[None] = _rt.Operation(
     path="/notifications/threads/{thread_id}/subscription",
     operation_id="activity/delete-thread-subscription",
     params=(_rt.Param("thread_id", "thread_id", "path"),),
-    responses=_rt.LazyResponses(_activity_delete_thread_subscription_responses),
+    responses=_rt.LazyResponses(
+        _activity_delete_thread_subscription_responses, _activity_delete_thread_subscription_errors
+    ),
 )
 
 _ACTIVITY_GET_REPO_SUBSCRIPTION: _rt.Operation[RepositorySubscription] = _rt.Operation(
@@ -159,7 +180,9 @@ _ACTIVITY_GET_REPO_SUBSCRIPTION: _rt.Operation[RepositorySubscription] = _rt.Ope
     path="/repos/{owner}/{repo}/subscription",
     operation_id="activity/get-repo-subscription",
     params=(_rt.Param("owner", "owner", "path"), _rt.Param("repo", "repo", "path")),
-    responses=_rt.LazyResponses(_activity_get_repo_subscription_responses),
+    responses=_rt.LazyResponses(
+        _activity_get_repo_subscription_responses, _activity_get_repo_subscription_errors
+    ),
 )
 
 _ACTIVITY_SET_REPO_SUBSCRIPTION: _rt.Operation[RepositorySubscription] = _rt.Operation(
@@ -232,7 +255,9 @@ _ACTIVITY_LIST_STARGAZERS_FOR_REPO: _rt.Operation[list[SimpleUser] | list[Starga
             _rt.Param("per_page", "per_page", "query"),
             _rt.Param("page", "page", "query"),
         ),
-        responses=_rt.LazyResponses(_activity_list_stargazers_for_repo_responses),
+        responses=_rt.LazyResponses(
+            _activity_list_stargazers_for_repo_responses, _activity_list_stargazers_for_repo_errors
+        ),
     )
 )
 
@@ -242,7 +267,10 @@ _ACTIVITY_GET_STARGAZER_COUNT_FOR_REPO: _rt.Operation[ActivityGetStargazerCountF
         path="/repos/{owner}/{repo}/stargazers/count",
         operation_id="activity/get-stargazer-count-for-repo",
         params=(_rt.Param("owner", "owner", "path"), _rt.Param("repo", "repo", "path")),
-        responses=_rt.LazyResponses(_activity_get_stargazer_count_for_repo_responses),
+        responses=_rt.LazyResponses(
+            _activity_get_stargazer_count_for_repo_responses,
+            _activity_get_stargazer_count_for_repo_errors,
+        ),
     )
 )
 

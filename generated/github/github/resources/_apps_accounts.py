@@ -26,23 +26,28 @@ __all__ = [
 
 
 def _apps_get_subscription_plan_for_account_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..models.marketplace_purchase import MarketplacePurchase
 
-    return {
-        "200": _rt.Response(MarketplacePurchase, "json"),
-        "401": _rt.Response(BasicError, "json"),
-        "404": _rt.Response(BasicError, "json"),
-    }
+    return {"200": _rt.Response(MarketplacePurchase, "json")}
+
+
+def _apps_get_subscription_plan_for_account_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
+
+    return {"401": _rt.Response(BasicError, "json"), "404": _rt.Response(BasicError, "json")}
 
 
 def _apps_list_accounts_for_plan_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..models.marketplace_purchase import MarketplacePurchase
+
+    return {"200": _rt.Response(list[MarketplacePurchase], "json")}
+
+
+def _apps_list_accounts_for_plan_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
     from ..models.validation_error import ValidationError
 
     return {
-        "200": _rt.Response(list[MarketplacePurchase], "json"),
         "401": _rt.Response(BasicError, "json"),
         "404": _rt.Response(BasicError, "json"),
         "422": _rt.Response(ValidationError, "json"),
@@ -50,45 +55,51 @@ def _apps_list_accounts_for_plan_responses() -> dict[str, _rt.Response]:
 
 
 def _apps_get_subscription_plan_for_account_stubbed_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..models.marketplace_purchase import MarketplacePurchase
 
-    return {
-        "200": _rt.Response(MarketplacePurchase, "json"),
-        "401": _rt.Response(BasicError, "json"),
-        "404": _rt.Response(None, "empty"),
-    }
+    return {"200": _rt.Response(MarketplacePurchase, "json")}
+
+
+def _apps_get_subscription_plan_for_account_stubbed_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
+
+    return {"401": _rt.Response(BasicError, "json"), "404": _rt.Response(None, "empty")}
 
 
 def _apps_list_accounts_for_plan_stubbed_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..models.marketplace_purchase import MarketplacePurchase
 
-    return {
-        "200": _rt.Response(list[MarketplacePurchase], "json"),
-        "401": _rt.Response(BasicError, "json"),
-    }
+    return {"200": _rt.Response(list[MarketplacePurchase], "json")}
+
+
+def _apps_list_accounts_for_plan_stubbed_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
+
+    return {"401": _rt.Response(BasicError, "json")}
 
 
 def _apps_list_plans_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..models.marketplace_listing_plan import MarketplaceListingPlan
 
-    return {
-        "200": _rt.Response(list[MarketplaceListingPlan], "json"),
-        "401": _rt.Response(BasicError, "json"),
-        "404": _rt.Response(BasicError, "json"),
-    }
+    return {"200": _rt.Response(list[MarketplaceListingPlan], "json")}
+
+
+def _apps_list_plans_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
+
+    return {"401": _rt.Response(BasicError, "json"), "404": _rt.Response(BasicError, "json")}
 
 
 def _apps_list_plans_stubbed_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..models.marketplace_listing_plan import MarketplaceListingPlan
 
-    return {
-        "200": _rt.Response(list[MarketplaceListingPlan], "json"),
-        "401": _rt.Response(BasicError, "json"),
-    }
+    return {"200": _rt.Response(list[MarketplaceListingPlan], "json")}
+
+
+def _apps_list_plans_stubbed_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
+
+    return {"401": _rt.Response(BasicError, "json")}
 
 
 def _apps_get_org_installation_responses() -> dict[str, _rt.Response]:
@@ -98,14 +109,15 @@ def _apps_get_org_installation_responses() -> dict[str, _rt.Response]:
 
 
 def _apps_get_repo_installation_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..models.installation import Installation
 
-    return {
-        "200": _rt.Response(Installation, "json"),
-        "301": _rt.Response(BasicError, "json"),
-        "404": _rt.Response(BasicError, "json"),
-    }
+    return {"200": _rt.Response(Installation, "json")}
+
+
+def _apps_get_repo_installation_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
+
+    return {"301": _rt.Response(BasicError, "json"), "404": _rt.Response(BasicError, "json")}
 
 
 def _apps_get_user_installation_responses() -> dict[str, _rt.Response]:
@@ -115,11 +127,15 @@ def _apps_get_user_installation_responses() -> dict[str, _rt.Response]:
 
 
 def _apps_list_subscriptions_for_authenticated_user_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..models.user_marketplace_purchase import UserMarketplacePurchase
 
+    return {"200": _rt.Response(list[UserMarketplacePurchase], "json")}
+
+
+def _apps_list_subscriptions_for_authenticated_user_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
+
     return {
-        "200": _rt.Response(list[UserMarketplacePurchase], "json"),
         "304": _rt.Response(None, "empty"),
         "401": _rt.Response(BasicError, "json"),
         "404": _rt.Response(BasicError, "json"),
@@ -127,14 +143,15 @@ def _apps_list_subscriptions_for_authenticated_user_responses() -> dict[str, _rt
 
 
 def _apps_list_subscriptions_for_authenticated_user_stubbed_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..models.user_marketplace_purchase import UserMarketplacePurchase
 
-    return {
-        "200": _rt.Response(list[UserMarketplacePurchase], "json"),
-        "304": _rt.Response(None, "empty"),
-        "401": _rt.Response(BasicError, "json"),
-    }
+    return {"200": _rt.Response(list[UserMarketplacePurchase], "json")}
+
+
+def _apps_list_subscriptions_for_authenticated_user_stubbed_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
+
+    return {"304": _rt.Response(None, "empty"), "401": _rt.Response(BasicError, "json")}
 
 
 _APPS_GET_SUBSCRIPTION_PLAN_FOR_ACCOUNT: _rt.Operation[MarketplacePurchase] = _rt.Operation(
@@ -142,7 +159,10 @@ _APPS_GET_SUBSCRIPTION_PLAN_FOR_ACCOUNT: _rt.Operation[MarketplacePurchase] = _r
     path="/marketplace_listing/accounts/{account_id}",
     operation_id="apps/get-subscription-plan-for-account",
     params=(_rt.Param("account_id", "account_id", "path"),),
-    responses=_rt.LazyResponses(_apps_get_subscription_plan_for_account_responses),
+    responses=_rt.LazyResponses(
+        _apps_get_subscription_plan_for_account_responses,
+        _apps_get_subscription_plan_for_account_errors,
+    ),
 )
 
 _APPS_LIST_ACCOUNTS_FOR_PLAN: _rt.Operation[list[MarketplacePurchase]] = _rt.Operation(
@@ -156,7 +176,9 @@ _APPS_LIST_ACCOUNTS_FOR_PLAN: _rt.Operation[list[MarketplacePurchase]] = _rt.Ope
         _rt.Param("per_page", "per_page", "query"),
         _rt.Param("page", "page", "query"),
     ),
-    responses=_rt.LazyResponses(_apps_list_accounts_for_plan_responses),
+    responses=_rt.LazyResponses(
+        _apps_list_accounts_for_plan_responses, _apps_list_accounts_for_plan_errors
+    ),
     pagination=_rt.LinkHeaderPagination(items=None, page_param="page", size_param="per_page"),
 )
 
@@ -165,7 +187,10 @@ _APPS_GET_SUBSCRIPTION_PLAN_FOR_ACCOUNT_STUBBED: _rt.Operation[MarketplacePurcha
     path="/marketplace_listing/stubbed/accounts/{account_id}",
     operation_id="apps/get-subscription-plan-for-account-stubbed",
     params=(_rt.Param("account_id", "account_id", "path"),),
-    responses=_rt.LazyResponses(_apps_get_subscription_plan_for_account_stubbed_responses),
+    responses=_rt.LazyResponses(
+        _apps_get_subscription_plan_for_account_stubbed_responses,
+        _apps_get_subscription_plan_for_account_stubbed_errors,
+    ),
 )
 
 _APPS_LIST_ACCOUNTS_FOR_PLAN_STUBBED: _rt.Operation[list[MarketplacePurchase]] = _rt.Operation(
@@ -179,7 +204,9 @@ _APPS_LIST_ACCOUNTS_FOR_PLAN_STUBBED: _rt.Operation[list[MarketplacePurchase]] =
         _rt.Param("per_page", "per_page", "query"),
         _rt.Param("page", "page", "query"),
     ),
-    responses=_rt.LazyResponses(_apps_list_accounts_for_plan_stubbed_responses),
+    responses=_rt.LazyResponses(
+        _apps_list_accounts_for_plan_stubbed_responses, _apps_list_accounts_for_plan_stubbed_errors
+    ),
     pagination=_rt.LinkHeaderPagination(items=None, page_param="page", size_param="per_page"),
 )
 
@@ -188,7 +215,7 @@ _APPS_LIST_PLANS: _rt.Operation[list[MarketplaceListingPlan]] = _rt.Operation(
     path="/marketplace_listing/plans",
     operation_id="apps/list-plans",
     params=(_rt.Param("per_page", "per_page", "query"), _rt.Param("page", "page", "query")),
-    responses=_rt.LazyResponses(_apps_list_plans_responses),
+    responses=_rt.LazyResponses(_apps_list_plans_responses, _apps_list_plans_errors),
     pagination=_rt.LinkHeaderPagination(items=None, page_param="page", size_param="per_page"),
 )
 
@@ -197,7 +224,9 @@ _APPS_LIST_PLANS_STUBBED: _rt.Operation[list[MarketplaceListingPlan]] = _rt.Oper
     path="/marketplace_listing/stubbed/plans",
     operation_id="apps/list-plans-stubbed",
     params=(_rt.Param("per_page", "per_page", "query"), _rt.Param("page", "page", "query")),
-    responses=_rt.LazyResponses(_apps_list_plans_stubbed_responses),
+    responses=_rt.LazyResponses(
+        _apps_list_plans_stubbed_responses, _apps_list_plans_stubbed_errors
+    ),
     pagination=_rt.LinkHeaderPagination(items=None, page_param="page", size_param="per_page"),
 )
 
@@ -214,7 +243,9 @@ _APPS_GET_REPO_INSTALLATION: _rt.Operation[Installation] = _rt.Operation(
     path="/repos/{owner}/{repo}/installation",
     operation_id="apps/get-repo-installation",
     params=(_rt.Param("owner", "owner", "path"), _rt.Param("repo", "repo", "path")),
-    responses=_rt.LazyResponses(_apps_get_repo_installation_responses),
+    responses=_rt.LazyResponses(
+        _apps_get_repo_installation_responses, _apps_get_repo_installation_errors
+    ),
 )
 
 _APPS_GET_USER_INSTALLATION: _rt.Operation[Installation] = _rt.Operation(
@@ -231,7 +262,10 @@ _APPS_LIST_SUBSCRIPTIONS_FOR_AUTHENTICATED_USER: _rt.Operation[list[UserMarketpl
         path="/user/marketplace_purchases",
         operation_id="apps/list-subscriptions-for-authenticated-user",
         params=(_rt.Param("per_page", "per_page", "query"), _rt.Param("page", "page", "query")),
-        responses=_rt.LazyResponses(_apps_list_subscriptions_for_authenticated_user_responses),
+        responses=_rt.LazyResponses(
+            _apps_list_subscriptions_for_authenticated_user_responses,
+            _apps_list_subscriptions_for_authenticated_user_errors,
+        ),
         pagination=_rt.LinkHeaderPagination(items=None, page_param="page", size_param="per_page"),
     )
 )
@@ -243,7 +277,10 @@ _APPS_LIST_SUBSCRIPTIONS_FOR_AUTHENTICATED_USER_STUBBED: _rt.Operation[
     path="/user/marketplace_purchases/stubbed",
     operation_id="apps/list-subscriptions-for-authenticated-user-stubbed",
     params=(_rt.Param("per_page", "per_page", "query"), _rt.Param("page", "page", "query")),
-    responses=_rt.LazyResponses(_apps_list_subscriptions_for_authenticated_user_stubbed_responses),
+    responses=_rt.LazyResponses(
+        _apps_list_subscriptions_for_authenticated_user_stubbed_responses,
+        _apps_list_subscriptions_for_authenticated_user_stubbed_errors,
+    ),
     pagination=_rt.LinkHeaderPagination(items=None, page_param="page", size_param="per_page"),
 )
 

@@ -46,23 +46,28 @@ def _apps_get_authenticated_responses() -> dict[str, _rt.Response]:
 
 
 def _apps_get_by_slug_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..models.integration import Integration
 
-    return {
-        "200": _rt.Response(Integration | None, "json"),
-        "403": _rt.Response(BasicError, "json"),
-        "404": _rt.Response(BasicError, "json"),
-    }
+    return {"200": _rt.Response(Integration | None, "json")}
+
+
+def _apps_get_by_slug_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
+
+    return {"403": _rt.Response(BasicError, "json"), "404": _rt.Response(BasicError, "json")}
 
 
 def _apps_create_from_manifest_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
-    from ..models.validation_error_simple import ValidationErrorSimple
     from ..types.apps import AppsCreateFromManifestResponse
 
+    return {"201": _rt.Response(AppsCreateFromManifestResponse, "json")}
+
+
+def _apps_create_from_manifest_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
+    from ..models.validation_error_simple import ValidationErrorSimple
+
     return {
-        "201": _rt.Response(AppsCreateFromManifestResponse, "json"),
         "404": _rt.Response(BasicError, "json"),
         "422": _rt.Response(ValidationErrorSimple, "json"),
     }
@@ -81,49 +86,52 @@ def _apps_update_webhook_config_for_app_responses() -> dict[str, _rt.Response]:
 
 
 def _apps_list_webhook_deliveries_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..models.hook_delivery_item import HookDeliveryItem
+
+    return {"200": _rt.Response(list[HookDeliveryItem], "json")}
+
+
+def _apps_list_webhook_deliveries_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
     from ..models.validation_error import ValidationError
 
-    return {
-        "200": _rt.Response(list[HookDeliveryItem], "json"),
-        "400": _rt.Response(BasicError, "json"),
-        "422": _rt.Response(ValidationError, "json"),
-    }
+    return {"400": _rt.Response(BasicError, "json"), "422": _rt.Response(ValidationError, "json")}
 
 
 def _apps_get_webhook_delivery_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..models.hook_delivery import HookDelivery
+
+    return {"200": _rt.Response(HookDelivery, "json")}
+
+
+def _apps_get_webhook_delivery_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
     from ..models.validation_error import ValidationError
 
-    return {
-        "200": _rt.Response(HookDelivery, "json"),
-        "400": _rt.Response(BasicError, "json"),
-        "422": _rt.Response(ValidationError, "json"),
-    }
+    return {"400": _rt.Response(BasicError, "json"), "422": _rt.Response(ValidationError, "json")}
 
 
 def _apps_redeliver_webhook_delivery_responses() -> dict[str, _rt.Response]:
+    return {"202": _rt.Response(dict[str, Any], "json")}
+
+
+def _apps_redeliver_webhook_delivery_errors() -> dict[str, _rt.Response]:
     from ..models.basic_error import BasicError
     from ..models.validation_error import ValidationError
 
-    return {
-        "202": _rt.Response(dict[str, Any], "json"),
-        "400": _rt.Response(BasicError, "json"),
-        "422": _rt.Response(ValidationError, "json"),
-    }
+    return {"400": _rt.Response(BasicError, "json"), "422": _rt.Response(ValidationError, "json")}
 
 
 def _apps_list_installation_requests_for_authenticated_app_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..models.integration_installation_request import IntegrationInstallationRequest
 
-    return {
-        "200": _rt.Response(list[IntegrationInstallationRequest], "json"),
-        "304": _rt.Response(None, "empty"),
-        "401": _rt.Response(BasicError, "json"),
-    }
+    return {"200": _rt.Response(list[IntegrationInstallationRequest], "json")}
+
+
+def _apps_list_installation_requests_for_authenticated_app_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
+
+    return {"304": _rt.Response(None, "empty"), "401": _rt.Response(BasicError, "json")}
 
 
 def _apps_list_installations_responses() -> dict[str, _rt.Response]:
@@ -133,24 +141,37 @@ def _apps_list_installations_responses() -> dict[str, _rt.Response]:
 
 
 def _apps_get_installation_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..models.installation import Installation
 
-    return {"200": _rt.Response(Installation, "json"), "404": _rt.Response(BasicError, "json")}
+    return {"200": _rt.Response(Installation, "json")}
+
+
+def _apps_get_installation_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
+
+    return {"404": _rt.Response(BasicError, "json")}
 
 
 def _apps_delete_installation_responses() -> dict[str, _rt.Response]:
+    return {"204": _rt.Response(None, "empty")}
+
+
+def _apps_delete_installation_errors() -> dict[str, _rt.Response]:
     from ..models.basic_error import BasicError
 
-    return {"204": _rt.Response(None, "empty"), "404": _rt.Response(BasicError, "json")}
+    return {"404": _rt.Response(BasicError, "json")}
 
 
 def _apps_list_installations_for_authenticated_user_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..types.apps import AppsListInstallationsForAuthenticatedUserResponse
 
+    return {"200": _rt.Response(AppsListInstallationsForAuthenticatedUserResponse, "json")}
+
+
+def _apps_list_installations_for_authenticated_user_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
+
     return {
-        "200": _rt.Response(AppsListInstallationsForAuthenticatedUserResponse, "json"),
         "304": _rt.Response(None, "empty"),
         "401": _rt.Response(BasicError, "json"),
         "403": _rt.Response(BasicError, "json"),
@@ -158,12 +179,16 @@ def _apps_list_installations_for_authenticated_user_responses() -> dict[str, _rt
 
 
 def _apps_create_installation_access_token_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..models.installation_token import InstallationToken
+
+    return {"201": _rt.Response(InstallationToken, "json")}
+
+
+def _apps_create_installation_access_token_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
     from ..models.validation_error import ValidationError
 
     return {
-        "201": _rt.Response(InstallationToken, "json"),
         "401": _rt.Response(BasicError, "json"),
         "403": _rt.Response(BasicError, "json"),
         "404": _rt.Response(BasicError, "json"),
@@ -184,7 +209,7 @@ _APPS_GET_BY_SLUG: _rt.Operation[Integration | None] = _rt.Operation(
     path="/apps/{app_slug}",
     operation_id="apps/get-by-slug",
     params=(_rt.Param("app_slug", "app_slug", "path"),),
-    responses=_rt.LazyResponses(_apps_get_by_slug_responses),
+    responses=_rt.LazyResponses(_apps_get_by_slug_responses, _apps_get_by_slug_errors),
 )
 
 _APPS_CREATE_FROM_MANIFEST: _rt.Operation[AppsCreateFromManifestResponse] = _rt.Operation(
@@ -192,7 +217,9 @@ _APPS_CREATE_FROM_MANIFEST: _rt.Operation[AppsCreateFromManifestResponse] = _rt.
     path="/app-manifests/{code}/conversions",
     operation_id="apps/create-from-manifest",
     params=(_rt.Param("code", "code", "path"),),
-    responses=_rt.LazyResponses(_apps_create_from_manifest_responses),
+    responses=_rt.LazyResponses(
+        _apps_create_from_manifest_responses, _apps_create_from_manifest_errors
+    ),
 )
 
 _APPS_GET_WEBHOOK_CONFIG_FOR_APP: _rt.Operation[WebhookConfig] = _rt.Operation(
@@ -226,7 +253,9 @@ _APPS_LIST_WEBHOOK_DELIVERIES: _rt.Operation[list[HookDeliveryItem]] = _rt.Opera
         _rt.Param("cursor", "cursor", "query"),
         _rt.Param("status", "status", "query"),
     ),
-    responses=_rt.LazyResponses(_apps_list_webhook_deliveries_responses),
+    responses=_rt.LazyResponses(
+        _apps_list_webhook_deliveries_responses, _apps_list_webhook_deliveries_errors
+    ),
     pagination=_rt.LinkHeaderPagination(items=None, page_param=None, size_param=None),
 )
 
@@ -235,7 +264,9 @@ _APPS_GET_WEBHOOK_DELIVERY: _rt.Operation[HookDelivery] = _rt.Operation(
     path="/app/hook/deliveries/{delivery_id}",
     operation_id="apps/get-webhook-delivery",
     params=(_rt.Param("delivery_id", "delivery_id", "path"),),
-    responses=_rt.LazyResponses(_apps_get_webhook_delivery_responses),
+    responses=_rt.LazyResponses(
+        _apps_get_webhook_delivery_responses, _apps_get_webhook_delivery_errors
+    ),
 )
 
 _APPS_REDELIVER_WEBHOOK_DELIVERY: _rt.Operation[dict[str, Any]] = _rt.Operation(
@@ -243,7 +274,9 @@ _APPS_REDELIVER_WEBHOOK_DELIVERY: _rt.Operation[dict[str, Any]] = _rt.Operation(
     path="/app/hook/deliveries/{delivery_id}/attempts",
     operation_id="apps/redeliver-webhook-delivery",
     params=(_rt.Param("delivery_id", "delivery_id", "path"),),
-    responses=_rt.LazyResponses(_apps_redeliver_webhook_delivery_responses),
+    responses=_rt.LazyResponses(
+        _apps_redeliver_webhook_delivery_responses, _apps_redeliver_webhook_delivery_errors
+    ),
 )
 
 _APPS_LIST_INSTALLATION_REQUESTS_FOR_AUTHENTICATED_APP: _rt.Operation[
@@ -253,7 +286,10 @@ _APPS_LIST_INSTALLATION_REQUESTS_FOR_AUTHENTICATED_APP: _rt.Operation[
     path="/app/installation-requests",
     operation_id="apps/list-installation-requests-for-authenticated-app",
     params=(_rt.Param("per_page", "per_page", "query"), _rt.Param("page", "page", "query")),
-    responses=_rt.LazyResponses(_apps_list_installation_requests_for_authenticated_app_responses),
+    responses=_rt.LazyResponses(
+        _apps_list_installation_requests_for_authenticated_app_responses,
+        _apps_list_installation_requests_for_authenticated_app_errors,
+    ),
     pagination=_rt.LinkHeaderPagination(items=None, page_param="page", size_param="per_page"),
 )
 
@@ -276,7 +312,7 @@ _APPS_GET_INSTALLATION: _rt.Operation[Installation] = _rt.Operation(
     path="/app/installations/{installation_id}",
     operation_id="apps/get-installation",
     params=(_rt.Param("installation_id", "installation_id", "path"),),
-    responses=_rt.LazyResponses(_apps_get_installation_responses),
+    responses=_rt.LazyResponses(_apps_get_installation_responses, _apps_get_installation_errors),
 )
 
 _APPS_DELETE_INSTALLATION: _rt.Operation[None] = _rt.Operation(
@@ -284,7 +320,9 @@ _APPS_DELETE_INSTALLATION: _rt.Operation[None] = _rt.Operation(
     path="/app/installations/{installation_id}",
     operation_id="apps/delete-installation",
     params=(_rt.Param("installation_id", "installation_id", "path"),),
-    responses=_rt.LazyResponses(_apps_delete_installation_responses),
+    responses=_rt.LazyResponses(
+        _apps_delete_installation_responses, _apps_delete_installation_errors
+    ),
 )
 
 _APPS_LIST_INSTALLATIONS_FOR_AUTHENTICATED_USER: _rt.Operation[
@@ -294,7 +332,10 @@ _APPS_LIST_INSTALLATIONS_FOR_AUTHENTICATED_USER: _rt.Operation[
     path="/user/installations",
     operation_id="apps/list-installations-for-authenticated-user",
     params=(_rt.Param("per_page", "per_page", "query"), _rt.Param("page", "page", "query")),
-    responses=_rt.LazyResponses(_apps_list_installations_for_authenticated_user_responses),
+    responses=_rt.LazyResponses(
+        _apps_list_installations_for_authenticated_user_responses,
+        _apps_list_installations_for_authenticated_user_errors,
+    ),
     pagination=_rt.LinkHeaderPagination(
         items="installations", page_param="page", size_param="per_page"
     ),
@@ -311,7 +352,10 @@ _APPS_CREATE_INSTALLATION_ACCESS_TOKEN: _rt.Operation[InstallationToken] = _rt.O
         _rt.Param("permissions", "permissions", "field"),
     ),
     body=_rt.Body("application/json"),
-    responses=_rt.LazyResponses(_apps_create_installation_access_token_responses),
+    responses=_rt.LazyResponses(
+        _apps_create_installation_access_token_responses,
+        _apps_create_installation_access_token_errors,
+    ),
 )
 
 

@@ -30,58 +30,81 @@ __all__ = [
 
 
 def _apps_suspend_installation_responses() -> dict[str, _rt.Response]:
+    return {"204": _rt.Response(None, "empty")}
+
+
+def _apps_suspend_installation_errors() -> dict[str, _rt.Response]:
     from ..models.basic_error import BasicError
 
-    return {"204": _rt.Response(None, "empty"), "404": _rt.Response(BasicError, "json")}
+    return {"404": _rt.Response(BasicError, "json")}
 
 
 def _apps_unsuspend_installation_responses() -> dict[str, _rt.Response]:
+    return {"204": _rt.Response(None, "empty")}
+
+
+def _apps_unsuspend_installation_errors() -> dict[str, _rt.Response]:
     from ..models.basic_error import BasicError
 
-    return {"204": _rt.Response(None, "empty"), "404": _rt.Response(BasicError, "json")}
+    return {"404": _rt.Response(BasicError, "json")}
 
 
 def _apps_delete_authorization_responses() -> dict[str, _rt.Response]:
+    return {"204": _rt.Response(None, "empty")}
+
+
+def _apps_delete_authorization_errors() -> dict[str, _rt.Response]:
     from ..models.validation_error import ValidationError
 
-    return {"204": _rt.Response(None, "empty"), "422": _rt.Response(ValidationError, "json")}
+    return {"422": _rt.Response(ValidationError, "json")}
 
 
 def _apps_check_token_responses() -> dict[str, _rt.Response]:
     from ..models.authorization import Authorization
+
+    return {"200": _rt.Response(Authorization, "json")}
+
+
+def _apps_check_token_errors() -> dict[str, _rt.Response]:
     from ..models.basic_error import BasicError
     from ..models.validation_error import ValidationError
 
-    return {
-        "200": _rt.Response(Authorization, "json"),
-        "404": _rt.Response(BasicError, "json"),
-        "422": _rt.Response(ValidationError, "json"),
-    }
+    return {"404": _rt.Response(BasicError, "json"), "422": _rt.Response(ValidationError, "json")}
 
 
 def _apps_delete_token_responses() -> dict[str, _rt.Response]:
+    return {"204": _rt.Response(None, "empty")}
+
+
+def _apps_delete_token_errors() -> dict[str, _rt.Response]:
     from ..models.validation_error import ValidationError
 
-    return {"204": _rt.Response(None, "empty"), "422": _rt.Response(ValidationError, "json")}
+    return {"422": _rt.Response(ValidationError, "json")}
 
 
 def _apps_reset_token_responses() -> dict[str, _rt.Response]:
     from ..models.authorization import Authorization
+
+    return {"200": _rt.Response(Authorization, "json")}
+
+
+def _apps_reset_token_errors() -> dict[str, _rt.Response]:
     from ..models.validation_error import ValidationError
 
-    return {
-        "200": _rt.Response(Authorization, "json"),
-        "422": _rt.Response(ValidationError, "json"),
-    }
+    return {"422": _rt.Response(ValidationError, "json")}
 
 
 def _apps_scope_token_responses() -> dict[str, _rt.Response]:
     from ..models.authorization import Authorization
+
+    return {"200": _rt.Response(Authorization, "json")}
+
+
+def _apps_scope_token_errors() -> dict[str, _rt.Response]:
     from ..models.basic_error import BasicError
     from ..models.validation_error import ValidationError
 
     return {
-        "200": _rt.Response(Authorization, "json"),
         "401": _rt.Response(BasicError, "json"),
         "403": _rt.Response(BasicError, "json"),
         "404": _rt.Response(BasicError, "json"),
@@ -90,11 +113,15 @@ def _apps_scope_token_responses() -> dict[str, _rt.Response]:
 
 
 def _apps_list_repos_accessible_to_installation_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..types.apps import AppsListReposAccessibleToInstallationResponse
 
+    return {"200": _rt.Response(AppsListReposAccessibleToInstallationResponse, "json")}
+
+
+def _apps_list_repos_accessible_to_installation_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
+
     return {
-        "200": _rt.Response(AppsListReposAccessibleToInstallationResponse, "json"),
         "304": _rt.Response(None, "empty"),
         "401": _rt.Response(BasicError, "json"),
         "403": _rt.Response(BasicError, "json"),
@@ -102,11 +129,15 @@ def _apps_list_repos_accessible_to_installation_responses() -> dict[str, _rt.Res
 
 
 def _apps_list_installation_repos_for_authenticated_user_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..types.apps import AppsListInstallationReposForAuthenticatedUserResponse
 
+    return {"200": _rt.Response(AppsListInstallationReposForAuthenticatedUserResponse, "json")}
+
+
+def _apps_list_installation_repos_for_authenticated_user_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
+
     return {
-        "200": _rt.Response(AppsListInstallationReposForAuthenticatedUserResponse, "json"),
         "304": _rt.Response(None, "empty"),
         "403": _rt.Response(BasicError, "json"),
         "404": _rt.Response(BasicError, "json"),
@@ -114,10 +145,13 @@ def _apps_list_installation_repos_for_authenticated_user_responses() -> dict[str
 
 
 def _apps_add_repo_to_installation_for_authenticated_user_responses() -> dict[str, _rt.Response]:
+    return {"204": _rt.Response(None, "empty")}
+
+
+def _apps_add_repo_to_installation_for_authenticated_user_errors() -> dict[str, _rt.Response]:
     from ..models.basic_error import BasicError
 
     return {
-        "204": _rt.Response(None, "empty"),
         "304": _rt.Response(None, "empty"),
         "403": _rt.Response(BasicError, "json"),
         "404": _rt.Response(BasicError, "json"),
@@ -127,10 +161,13 @@ def _apps_add_repo_to_installation_for_authenticated_user_responses() -> dict[st
 def _apps_remove_repo_from_installation_for_authenticated_user_responses() -> dict[
     str, _rt.Response
 ]:
+    return {"204": _rt.Response(None, "empty")}
+
+
+def _apps_remove_repo_from_installation_for_authenticated_user_errors() -> dict[str, _rt.Response]:
     from ..models.basic_error import BasicError
 
     return {
-        "204": _rt.Response(None, "empty"),
         "304": _rt.Response(None, "empty"),
         "403": _rt.Response(BasicError, "json"),
         "404": _rt.Response(BasicError, "json"),
@@ -143,7 +180,9 @@ _APPS_SUSPEND_INSTALLATION: _rt.Operation[None] = _rt.Operation(
     path="/app/installations/{installation_id}/suspended",
     operation_id="apps/suspend-installation",
     params=(_rt.Param("installation_id", "installation_id", "path"),),
-    responses=_rt.LazyResponses(_apps_suspend_installation_responses),
+    responses=_rt.LazyResponses(
+        _apps_suspend_installation_responses, _apps_suspend_installation_errors
+    ),
 )
 
 _APPS_UNSUSPEND_INSTALLATION: _rt.Operation[None] = _rt.Operation(
@@ -151,7 +190,9 @@ _APPS_UNSUSPEND_INSTALLATION: _rt.Operation[None] = _rt.Operation(
     path="/app/installations/{installation_id}/suspended",
     operation_id="apps/unsuspend-installation",
     params=(_rt.Param("installation_id", "installation_id", "path"),),
-    responses=_rt.LazyResponses(_apps_unsuspend_installation_responses),
+    responses=_rt.LazyResponses(
+        _apps_unsuspend_installation_responses, _apps_unsuspend_installation_errors
+    ),
 )
 
 _APPS_DELETE_AUTHORIZATION: _rt.Operation[None] = _rt.Operation(
@@ -163,7 +204,9 @@ _APPS_DELETE_AUTHORIZATION: _rt.Operation[None] = _rt.Operation(
         _rt.Param("access_token", "access_token", "field"),
     ),
     body=_rt.Body("application/json", required=True),
-    responses=_rt.LazyResponses(_apps_delete_authorization_responses),
+    responses=_rt.LazyResponses(
+        _apps_delete_authorization_responses, _apps_delete_authorization_errors
+    ),
 )
 
 _APPS_CHECK_TOKEN: _rt.Operation[Authorization] = _rt.Operation(
@@ -175,7 +218,7 @@ _APPS_CHECK_TOKEN: _rt.Operation[Authorization] = _rt.Operation(
         _rt.Param("access_token", "access_token", "field"),
     ),
     body=_rt.Body("application/json", required=True),
-    responses=_rt.LazyResponses(_apps_check_token_responses),
+    responses=_rt.LazyResponses(_apps_check_token_responses, _apps_check_token_errors),
 )
 
 _APPS_DELETE_TOKEN: _rt.Operation[None] = _rt.Operation(
@@ -187,7 +230,7 @@ _APPS_DELETE_TOKEN: _rt.Operation[None] = _rt.Operation(
         _rt.Param("access_token", "access_token", "field"),
     ),
     body=_rt.Body("application/json", required=True),
-    responses=_rt.LazyResponses(_apps_delete_token_responses),
+    responses=_rt.LazyResponses(_apps_delete_token_responses, _apps_delete_token_errors),
 )
 
 _APPS_RESET_TOKEN: _rt.Operation[Authorization] = _rt.Operation(
@@ -199,7 +242,7 @@ _APPS_RESET_TOKEN: _rt.Operation[Authorization] = _rt.Operation(
         _rt.Param("access_token", "access_token", "field"),
     ),
     body=_rt.Body("application/json", required=True),
-    responses=_rt.LazyResponses(_apps_reset_token_responses),
+    responses=_rt.LazyResponses(_apps_reset_token_responses, _apps_reset_token_errors),
 )
 
 _APPS_REVOKE_INSTALLATION_ACCESS_TOKEN: _rt.Operation[None] = _rt.Operation(
@@ -224,7 +267,7 @@ _APPS_SCOPE_TOKEN: _rt.Operation[Authorization] = _rt.Operation(
         _rt.Param("permissions", "permissions", "field"),
     ),
     body=_rt.Body("application/json", required=True),
-    responses=_rt.LazyResponses(_apps_scope_token_responses),
+    responses=_rt.LazyResponses(_apps_scope_token_responses, _apps_scope_token_errors),
 )
 
 _APPS_LIST_REPOS_ACCESSIBLE_TO_INSTALLATION: _rt.Operation[
@@ -234,7 +277,10 @@ _APPS_LIST_REPOS_ACCESSIBLE_TO_INSTALLATION: _rt.Operation[
     path="/installation/repositories",
     operation_id="apps/list-repos-accessible-to-installation",
     params=(_rt.Param("per_page", "per_page", "query"), _rt.Param("page", "page", "query")),
-    responses=_rt.LazyResponses(_apps_list_repos_accessible_to_installation_responses),
+    responses=_rt.LazyResponses(
+        _apps_list_repos_accessible_to_installation_responses,
+        _apps_list_repos_accessible_to_installation_errors,
+    ),
     pagination=_rt.LinkHeaderPagination(
         items="repositories", page_param="page", size_param="per_page"
     ),
@@ -251,7 +297,10 @@ _APPS_LIST_INSTALLATION_REPOS_FOR_AUTHENTICATED_USER: _rt.Operation[
         _rt.Param("per_page", "per_page", "query"),
         _rt.Param("page", "page", "query"),
     ),
-    responses=_rt.LazyResponses(_apps_list_installation_repos_for_authenticated_user_responses),
+    responses=_rt.LazyResponses(
+        _apps_list_installation_repos_for_authenticated_user_responses,
+        _apps_list_installation_repos_for_authenticated_user_errors,
+    ),
     pagination=_rt.LinkHeaderPagination(
         items="repositories", page_param="page", size_param="per_page"
     ),
@@ -265,7 +314,10 @@ _APPS_ADD_REPO_TO_INSTALLATION_FOR_AUTHENTICATED_USER: _rt.Operation[None] = _rt
         _rt.Param("installation_id", "installation_id", "path"),
         _rt.Param("repository_id", "repository_id", "path"),
     ),
-    responses=_rt.LazyResponses(_apps_add_repo_to_installation_for_authenticated_user_responses),
+    responses=_rt.LazyResponses(
+        _apps_add_repo_to_installation_for_authenticated_user_responses,
+        _apps_add_repo_to_installation_for_authenticated_user_errors,
+    ),
 )
 
 _APPS_REMOVE_REPO_FROM_INSTALLATION_FOR_AUTHENTICATED_USER: _rt.Operation[None] = _rt.Operation(
@@ -277,7 +329,8 @@ _APPS_REMOVE_REPO_FROM_INSTALLATION_FOR_AUTHENTICATED_USER: _rt.Operation[None] 
         _rt.Param("repository_id", "repository_id", "path"),
     ),
     responses=_rt.LazyResponses(
-        _apps_remove_repo_from_installation_for_authenticated_user_responses
+        _apps_remove_repo_from_installation_for_authenticated_user_responses,
+        _apps_remove_repo_from_installation_for_authenticated_user_errors,
     ),
 )
 

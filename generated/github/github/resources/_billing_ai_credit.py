@@ -39,12 +39,16 @@ __all__ = [
 
 
 def _billing_get_github_billing_ai_credit_usage_report_org_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..models.billing_ai_credit_usage_report_org import BillingAiCreditUsageReportOrg
+
+    return {"200": _rt.Response(BillingAiCreditUsageReportOrg, "json")}
+
+
+def _billing_get_github_billing_ai_credit_usage_report_org_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
     from ..types.billing import BillingGetGithubBillingAiCreditUsageReportOrgResponse503
 
     return {
-        "200": _rt.Response(BillingAiCreditUsageReportOrg, "json"),
         "400": _rt.Response(BasicError, "json"),
         "403": _rt.Response(BasicError, "json"),
         "404": _rt.Response(BasicError, "json"),
@@ -54,12 +58,16 @@ def _billing_get_github_billing_ai_credit_usage_report_org_responses() -> dict[s
 
 
 def _billing_get_github_billing_ai_credit_usage_report_user_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..models.billing_ai_credit_usage_report_user import BillingAiCreditUsageReportUser
+
+    return {"200": _rt.Response(BillingAiCreditUsageReportUser, "json")}
+
+
+def _billing_get_github_billing_ai_credit_usage_report_user_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
     from ..types.billing import BillingGetGithubBillingAiCreditUsageReportUserResponse503
 
     return {
-        "200": _rt.Response(BillingAiCreditUsageReportUser, "json"),
         "400": _rt.Response(BasicError, "json"),
         "403": _rt.Response(BasicError, "json"),
         "404": _rt.Response(BasicError, "json"),
@@ -69,11 +77,15 @@ def _billing_get_github_billing_ai_credit_usage_report_user_responses() -> dict[
 
 
 def _billing_get_all_budgets_org_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..models.get_all_budgets import GetAllBudgets
 
+    return {"200": _rt.Response(GetAllBudgets, "json")}
+
+
+def _billing_get_all_budgets_org_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
+
     return {
-        "200": _rt.Response(GetAllBudgets, "json"),
         "403": _rt.Response(BasicError, "json"),
         "404": _rt.Response(BasicError, "json"),
         "500": _rt.Response(BasicError, "json"),
@@ -81,12 +93,16 @@ def _billing_get_all_budgets_org_responses() -> dict[str, _rt.Response]:
 
 
 def _billing_create_organization_budget_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..models.create_budget import CreateBudget
+
+    return {"200": _rt.Response(CreateBudget, "json")}
+
+
+def _billing_create_organization_budget_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
     from ..models.validation_error import ValidationError
 
     return {
-        "200": _rt.Response(CreateBudget, "json"),
         "400": _rt.Response(BasicError, "json"),
         "401": _rt.Response(BasicError, "json"),
         "403": _rt.Response(BasicError, "json"),
@@ -97,12 +113,16 @@ def _billing_create_organization_budget_responses() -> dict[str, _rt.Response]:
 
 
 def _billing_get_budget_org_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..models.get_budget import GetBudget
+
+    return {"200": _rt.Response(GetBudget, "json")}
+
+
+def _billing_get_budget_org_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
     from ..types.billing import BillingGetBudgetOrgResponse503
 
     return {
-        "200": _rt.Response(GetBudget, "json"),
         "400": _rt.Response(BasicError, "json"),
         "403": _rt.Response(BasicError, "json"),
         "404": _rt.Response(BasicError, "json"),
@@ -112,12 +132,16 @@ def _billing_get_budget_org_responses() -> dict[str, _rt.Response]:
 
 
 def _billing_delete_budget_org_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..models.delete_budget import DeleteBudget
+
+    return {"200": _rt.Response(DeleteBudget, "json")}
+
+
+def _billing_delete_budget_org_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
     from ..types.billing import BillingDeleteBudgetOrgResponse503
 
     return {
-        "200": _rt.Response(DeleteBudget, "json"),
         "400": _rt.Response(BasicError, "json"),
         "403": _rt.Response(BasicError, "json"),
         "404": _rt.Response(BasicError, "json"),
@@ -127,12 +151,16 @@ def _billing_delete_budget_org_responses() -> dict[str, _rt.Response]:
 
 
 def _billing_update_budget_org_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..models.update_budget import UpdateBudget
+
+    return {"200": _rt.Response(UpdateBudget, "json")}
+
+
+def _billing_update_budget_org_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
     from ..models.validation_error import ValidationError
 
     return {
-        "200": _rt.Response(UpdateBudget, "json"),
         "400": _rt.Response(BasicError, "json"),
         "401": _rt.Response(BasicError, "json"),
         "403": _rt.Response(BasicError, "json"),
@@ -145,14 +173,20 @@ def _billing_update_budget_org_responses() -> dict[str, _rt.Response]:
 def _billing_get_github_billing_premium_request_usage_report_org_responses() -> dict[
     str, _rt.Response
 ]:
-    from ..models.basic_error import BasicError
     from ..models.billing_premium_request_usage_report_org import (
         BillingPremiumRequestUsageReportOrg,
     )
+
+    return {"200": _rt.Response(BillingPremiumRequestUsageReportOrg, "json")}
+
+
+def _billing_get_github_billing_premium_request_usage_report_org_errors() -> dict[
+    str, _rt.Response
+]:
+    from ..models.basic_error import BasicError
     from ..types.billing import BillingGetGithubBillingPremiumRequestUsageReportOrgResponse503
 
     return {
-        "200": _rt.Response(BillingPremiumRequestUsageReportOrg, "json"),
         "400": _rt.Response(BasicError, "json"),
         "403": _rt.Response(BasicError, "json"),
         "404": _rt.Response(BasicError, "json"),
@@ -164,14 +198,20 @@ def _billing_get_github_billing_premium_request_usage_report_org_responses() -> 
 def _billing_get_github_billing_premium_request_usage_report_user_responses() -> dict[
     str, _rt.Response
 ]:
-    from ..models.basic_error import BasicError
     from ..models.billing_premium_request_usage_report_user import (
         BillingPremiumRequestUsageReportUser,
     )
+
+    return {"200": _rt.Response(BillingPremiumRequestUsageReportUser, "json")}
+
+
+def _billing_get_github_billing_premium_request_usage_report_user_errors() -> dict[
+    str, _rt.Response
+]:
+    from ..models.basic_error import BasicError
     from ..types.billing import BillingGetGithubBillingPremiumRequestUsageReportUserResponse503
 
     return {
-        "200": _rt.Response(BillingPremiumRequestUsageReportUser, "json"),
         "400": _rt.Response(BasicError, "json"),
         "403": _rt.Response(BasicError, "json"),
         "404": _rt.Response(BasicError, "json"),
@@ -197,7 +237,10 @@ _BILLING_GET_GITHUB_BILLING_AI_CREDIT_USAGE_REPORT_ORG: _rt.Operation[
         _rt.Param("model", "model", "query"),
         _rt.Param("product", "product", "query"),
     ),
-    responses=_rt.LazyResponses(_billing_get_github_billing_ai_credit_usage_report_org_responses),
+    responses=_rt.LazyResponses(
+        _billing_get_github_billing_ai_credit_usage_report_org_responses,
+        _billing_get_github_billing_ai_credit_usage_report_org_errors,
+    ),
 )
 
 _BILLING_GET_GITHUB_BILLING_AI_CREDIT_USAGE_REPORT_USER: _rt.Operation[
@@ -214,7 +257,10 @@ _BILLING_GET_GITHUB_BILLING_AI_CREDIT_USAGE_REPORT_USER: _rt.Operation[
         _rt.Param("model", "model", "query"),
         _rt.Param("product", "product", "query"),
     ),
-    responses=_rt.LazyResponses(_billing_get_github_billing_ai_credit_usage_report_user_responses),
+    responses=_rt.LazyResponses(
+        _billing_get_github_billing_ai_credit_usage_report_user_responses,
+        _billing_get_github_billing_ai_credit_usage_report_user_errors,
+    ),
 )
 
 _BILLING_GET_ALL_BUDGETS_ORG: _rt.Operation[GetAllBudgets] = _rt.Operation(
@@ -228,7 +274,9 @@ _BILLING_GET_ALL_BUDGETS_ORG: _rt.Operation[GetAllBudgets] = _rt.Operation(
         _rt.Param("scope", "scope", "query"),
         _rt.Param("user", "user", "query"),
     ),
-    responses=_rt.LazyResponses(_billing_get_all_budgets_org_responses),
+    responses=_rt.LazyResponses(
+        _billing_get_all_budgets_org_responses, _billing_get_all_budgets_org_errors
+    ),
 )
 
 _BILLING_CREATE_ORGANIZATION_BUDGET: _rt.Operation[CreateBudget] = _rt.Operation(
@@ -247,7 +295,9 @@ _BILLING_CREATE_ORGANIZATION_BUDGET: _rt.Operation[CreateBudget] = _rt.Operation
         _rt.Param("user", "user", "field"),
     ),
     body=_rt.Body("application/json"),
-    responses=_rt.LazyResponses(_billing_create_organization_budget_responses),
+    responses=_rt.LazyResponses(
+        _billing_create_organization_budget_responses, _billing_create_organization_budget_errors
+    ),
 )
 
 _BILLING_GET_BUDGET_ORG: _rt.Operation[GetBudget] = _rt.Operation(
@@ -255,7 +305,7 @@ _BILLING_GET_BUDGET_ORG: _rt.Operation[GetBudget] = _rt.Operation(
     path="/organizations/{org}/settings/billing/budgets/{budget_id}",
     operation_id="billing/get-budget-org",
     params=(_rt.Param("org", "org", "path"), _rt.Param("budget_id", "budget_id", "path")),
-    responses=_rt.LazyResponses(_billing_get_budget_org_responses),
+    responses=_rt.LazyResponses(_billing_get_budget_org_responses, _billing_get_budget_org_errors),
 )
 
 _BILLING_DELETE_BUDGET_ORG: _rt.Operation[DeleteBudget] = _rt.Operation(
@@ -263,7 +313,9 @@ _BILLING_DELETE_BUDGET_ORG: _rt.Operation[DeleteBudget] = _rt.Operation(
     path="/organizations/{org}/settings/billing/budgets/{budget_id}",
     operation_id="billing/delete-budget-org",
     params=(_rt.Param("org", "org", "path"), _rt.Param("budget_id", "budget_id", "path")),
-    responses=_rt.LazyResponses(_billing_delete_budget_org_responses),
+    responses=_rt.LazyResponses(
+        _billing_delete_budget_org_responses, _billing_delete_budget_org_errors
+    ),
 )
 
 _BILLING_UPDATE_BUDGET_ORG: _rt.Operation[UpdateBudget] = _rt.Operation(
@@ -283,7 +335,9 @@ _BILLING_UPDATE_BUDGET_ORG: _rt.Operation[UpdateBudget] = _rt.Operation(
         _rt.Param("user", "user", "field"),
     ),
     body=_rt.Body("application/json", required=True),
-    responses=_rt.LazyResponses(_billing_update_budget_org_responses),
+    responses=_rt.LazyResponses(
+        _billing_update_budget_org_responses, _billing_update_budget_org_errors
+    ),
 )
 
 _BILLING_GET_GITHUB_BILLING_PREMIUM_REQUEST_USAGE_REPORT_ORG: _rt.Operation[
@@ -302,7 +356,8 @@ _BILLING_GET_GITHUB_BILLING_PREMIUM_REQUEST_USAGE_REPORT_ORG: _rt.Operation[
         _rt.Param("product", "product", "query"),
     ),
     responses=_rt.LazyResponses(
-        _billing_get_github_billing_premium_request_usage_report_org_responses
+        _billing_get_github_billing_premium_request_usage_report_org_responses,
+        _billing_get_github_billing_premium_request_usage_report_org_errors,
     ),
 )
 
@@ -321,7 +376,8 @@ _BILLING_GET_GITHUB_BILLING_PREMIUM_REQUEST_USAGE_REPORT_USER: _rt.Operation[
         _rt.Param("product", "product", "query"),
     ),
     responses=_rt.LazyResponses(
-        _billing_get_github_billing_premium_request_usage_report_user_responses
+        _billing_get_github_billing_premium_request_usage_report_user_responses,
+        _billing_get_github_billing_premium_request_usage_report_user_errors,
     ),
 )
 

@@ -26,12 +26,16 @@ __all__ = [
 
 
 def _billing_get_github_billing_usage_report_org_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..models.billing_usage_report import BillingUsageReport
+
+    return {"200": _rt.Response(BillingUsageReport, "json")}
+
+
+def _billing_get_github_billing_usage_report_org_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
     from ..types.billing import BillingGetGithubBillingUsageReportOrgResponse503
 
     return {
-        "200": _rt.Response(BillingUsageReport, "json"),
         "400": _rt.Response(BasicError, "json"),
         "403": _rt.Response(BasicError, "json"),
         "500": _rt.Response(BasicError, "json"),
@@ -40,12 +44,16 @@ def _billing_get_github_billing_usage_report_org_responses() -> dict[str, _rt.Re
 
 
 def _billing_get_github_billing_usage_summary_report_org_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..models.billing_usage_summary_report_org import BillingUsageSummaryReportOrg
+
+    return {"200": _rt.Response(BillingUsageSummaryReportOrg, "json")}
+
+
+def _billing_get_github_billing_usage_summary_report_org_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
     from ..types.billing import BillingGetGithubBillingUsageSummaryReportOrgResponse503
 
     return {
-        "200": _rt.Response(BillingUsageSummaryReportOrg, "json"),
         "400": _rt.Response(BasicError, "json"),
         "403": _rt.Response(BasicError, "json"),
         "500": _rt.Response(BasicError, "json"),
@@ -54,12 +62,16 @@ def _billing_get_github_billing_usage_summary_report_org_responses() -> dict[str
 
 
 def _billing_get_github_billing_usage_report_user_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..models.billing_usage_report_user import BillingUsageReportUser
+
+    return {"200": _rt.Response(BillingUsageReportUser, "json")}
+
+
+def _billing_get_github_billing_usage_report_user_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
     from ..types.billing import BillingGetGithubBillingUsageReportUserResponse503
 
     return {
-        "200": _rt.Response(BillingUsageReportUser, "json"),
         "400": _rt.Response(BasicError, "json"),
         "403": _rt.Response(BasicError, "json"),
         "500": _rt.Response(BasicError, "json"),
@@ -68,12 +80,16 @@ def _billing_get_github_billing_usage_report_user_responses() -> dict[str, _rt.R
 
 
 def _billing_get_github_billing_usage_summary_report_user_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..models.billing_usage_summary_report_user import BillingUsageSummaryReportUser
+
+    return {"200": _rt.Response(BillingUsageSummaryReportUser, "json")}
+
+
+def _billing_get_github_billing_usage_summary_report_user_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
     from ..types.billing import BillingGetGithubBillingUsageSummaryReportUserResponse503
 
     return {
-        "200": _rt.Response(BillingUsageSummaryReportUser, "json"),
         "400": _rt.Response(BasicError, "json"),
         "403": _rt.Response(BasicError, "json"),
         "404": _rt.Response(BasicError, "json"),
@@ -92,7 +108,10 @@ _BILLING_GET_GITHUB_BILLING_USAGE_REPORT_ORG: _rt.Operation[BillingUsageReport] 
         _rt.Param("month", "month", "query"),
         _rt.Param("day", "day", "query"),
     ),
-    responses=_rt.LazyResponses(_billing_get_github_billing_usage_report_org_responses),
+    responses=_rt.LazyResponses(
+        _billing_get_github_billing_usage_report_org_responses,
+        _billing_get_github_billing_usage_report_org_errors,
+    ),
 )
 
 _BILLING_GET_GITHUB_BILLING_USAGE_SUMMARY_REPORT_ORG: _rt.Operation[
@@ -110,7 +129,10 @@ _BILLING_GET_GITHUB_BILLING_USAGE_SUMMARY_REPORT_ORG: _rt.Operation[
         _rt.Param("product", "product", "query"),
         _rt.Param("sku", "sku", "query"),
     ),
-    responses=_rt.LazyResponses(_billing_get_github_billing_usage_summary_report_org_responses),
+    responses=_rt.LazyResponses(
+        _billing_get_github_billing_usage_summary_report_org_responses,
+        _billing_get_github_billing_usage_summary_report_org_errors,
+    ),
 )
 
 _BILLING_GET_GITHUB_BILLING_USAGE_REPORT_USER: _rt.Operation[BillingUsageReportUser] = (
@@ -124,7 +146,10 @@ _BILLING_GET_GITHUB_BILLING_USAGE_REPORT_USER: _rt.Operation[BillingUsageReportU
             _rt.Param("month", "month", "query"),
             _rt.Param("day", "day", "query"),
         ),
-        responses=_rt.LazyResponses(_billing_get_github_billing_usage_report_user_responses),
+        responses=_rt.LazyResponses(
+            _billing_get_github_billing_usage_report_user_responses,
+            _billing_get_github_billing_usage_report_user_errors,
+        ),
     )
 )
 
@@ -143,7 +168,10 @@ _BILLING_GET_GITHUB_BILLING_USAGE_SUMMARY_REPORT_USER: _rt.Operation[
         _rt.Param("product", "product", "query"),
         _rt.Param("sku", "sku", "query"),
     ),
-    responses=_rt.LazyResponses(_billing_get_github_billing_usage_summary_report_user_responses),
+    responses=_rt.LazyResponses(
+        _billing_get_github_billing_usage_summary_report_user_responses,
+        _billing_get_github_billing_usage_summary_report_user_errors,
+    ),
 )
 
 

@@ -33,24 +33,32 @@ __all__ = [
 
 
 def _code_scanning_list_alerts_for_org_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..models.code_scanning_organization_alert_items import CodeScanningOrganizationAlertItems
+
+    return {"200": _rt.Response(list[CodeScanningOrganizationAlertItems], "json")}
+
+
+def _code_scanning_list_alerts_for_org_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
     from ..types.code_scanning import CodeScanningListAlertsForOrgResponse503
 
     return {
-        "200": _rt.Response(list[CodeScanningOrganizationAlertItems], "json"),
         "404": _rt.Response(BasicError, "json"),
         "503": _rt.Response(CodeScanningListAlertsForOrgResponse503, "json"),
     }
 
 
 def _code_scanning_list_alerts_for_repo_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..models.code_scanning_alert_items import CodeScanningAlertItems
+
+    return {"200": _rt.Response(list[CodeScanningAlertItems], "json")}
+
+
+def _code_scanning_list_alerts_for_repo_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
     from ..types.code_scanning import CodeScanningListAlertsForRepoResponse503
 
     return {
-        "200": _rt.Response(list[CodeScanningAlertItems], "json"),
         "304": _rt.Response(None, "empty"),
         "403": _rt.Response(BasicError, "json"),
         "404": _rt.Response(BasicError, "json"),
@@ -59,12 +67,16 @@ def _code_scanning_list_alerts_for_repo_responses() -> dict[str, _rt.Response]:
 
 
 def _code_scanning_get_alert_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..models.code_scanning_alert import CodeScanningAlert
+
+    return {"200": _rt.Response(CodeScanningAlert, "json")}
+
+
+def _code_scanning_get_alert_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
     from ..types.code_scanning import CodeScanningGetAlertResponse503
 
     return {
-        "200": _rt.Response(CodeScanningAlert, "json"),
         "304": _rt.Response(None, "empty"),
         "403": _rt.Response(BasicError, "json"),
         "404": _rt.Response(BasicError, "json"),
@@ -73,12 +85,16 @@ def _code_scanning_get_alert_responses() -> dict[str, _rt.Response]:
 
 
 def _code_scanning_update_alert_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..models.code_scanning_alert import CodeScanningAlert
+
+    return {"200": _rt.Response(CodeScanningAlert, "json")}
+
+
+def _code_scanning_update_alert_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
     from ..types.code_scanning import CodeScanningUpdateAlertResponse503
 
     return {
-        "200": _rt.Response(CodeScanningAlert, "json"),
         "400": _rt.Response(BasicError, "json"),
         "403": _rt.Response(BasicError, "json"),
         "404": _rt.Response(BasicError, "json"),
@@ -87,11 +103,15 @@ def _code_scanning_update_alert_responses() -> dict[str, _rt.Response]:
 
 
 def _code_scanning_get_autofix_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..models.code_scanning_autofix import CodeScanningAutofix
 
+    return {"200": _rt.Response(CodeScanningAutofix, "json")}
+
+
+def _code_scanning_get_autofix_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
+
     return {
-        "200": _rt.Response(CodeScanningAutofix, "json"),
         "400": _rt.Response(BasicError, "json"),
         "403": _rt.Response(BasicError, "json"),
         "404": _rt.Response(BasicError, "json"),
@@ -100,12 +120,18 @@ def _code_scanning_get_autofix_responses() -> dict[str, _rt.Response]:
 
 
 def _code_scanning_create_autofix_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..models.code_scanning_autofix import CodeScanningAutofix
 
     return {
         "200": _rt.Response(CodeScanningAutofix, "json"),
         "202": _rt.Response(CodeScanningAutofix, "json"),
+    }
+
+
+def _code_scanning_create_autofix_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
+
+    return {
         "400": _rt.Response(BasicError, "json"),
         "403": _rt.Response(BasicError, "json"),
         "404": _rt.Response(BasicError, "json"),
@@ -115,12 +141,16 @@ def _code_scanning_create_autofix_responses() -> dict[str, _rt.Response]:
 
 
 def _code_scanning_commit_autofix_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..models.code_scanning_autofix_commits_response import CodeScanningAutofixCommitsResponse
+
+    return {"201": _rt.Response(CodeScanningAutofixCommitsResponse, "json")}
+
+
+def _code_scanning_commit_autofix_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
     from ..types.code_scanning import CodeScanningCommitAutofixResponse503
 
     return {
-        "201": _rt.Response(CodeScanningAutofixCommitsResponse, "json"),
         "400": _rt.Response(BasicError, "json"),
         "403": _rt.Response(BasicError, "json"),
         "404": _rt.Response(BasicError, "json"),
@@ -130,12 +160,16 @@ def _code_scanning_commit_autofix_responses() -> dict[str, _rt.Response]:
 
 
 def _code_scanning_list_alert_instances_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..models.code_scanning_alert_instance_list import CodeScanningAlertInstanceList
+
+    return {"200": _rt.Response(list[CodeScanningAlertInstanceList], "json")}
+
+
+def _code_scanning_list_alert_instances_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
     from ..types.code_scanning import CodeScanningListAlertInstancesResponse503
 
     return {
-        "200": _rt.Response(list[CodeScanningAlertInstanceList], "json"),
         "403": _rt.Response(BasicError, "json"),
         "404": _rt.Response(BasicError, "json"),
         "503": _rt.Response(CodeScanningListAlertInstancesResponse503, "json"),
@@ -161,7 +195,9 @@ _CODE_SCANNING_LIST_ALERTS_FOR_ORG: _rt.Operation[list[CodeScanningOrganizationA
             _rt.Param("severity", "severity", "query"),
             _rt.Param("assignees", "assignees", "query"),
         ),
-        responses=_rt.LazyResponses(_code_scanning_list_alerts_for_org_responses),
+        responses=_rt.LazyResponses(
+            _code_scanning_list_alerts_for_org_responses, _code_scanning_list_alerts_for_org_errors
+        ),
         pagination=_rt.LinkHeaderPagination(items=None, page_param="page", size_param="per_page"),
     )
 )
@@ -182,7 +218,9 @@ _CODE_SCANNING_LIST_ALERTS_FOR_REPO: _rt.Operation[list[CodeScanningAlertItems]]
         _rt.Param("sort", "sort", "query"),
         _rt.Param("state", "state", "query"),
     ),
-    responses=_rt.LazyResponses(_code_scanning_list_alerts_for_repo_responses),
+    responses=_rt.LazyResponses(
+        _code_scanning_list_alerts_for_repo_responses, _code_scanning_list_alerts_for_repo_errors
+    ),
     pagination=_rt.LinkHeaderPagination(items=None, page_param="page", size_param="per_page"),
 )
 
@@ -195,7 +233,9 @@ _CODE_SCANNING_GET_ALERT: _rt.Operation[CodeScanningAlert] = _rt.Operation(
         _rt.Param("repo", "repo", "path"),
         _rt.Param("alert_number", "alert_number", "path"),
     ),
-    responses=_rt.LazyResponses(_code_scanning_get_alert_responses),
+    responses=_rt.LazyResponses(
+        _code_scanning_get_alert_responses, _code_scanning_get_alert_errors
+    ),
 )
 
 _CODE_SCANNING_UPDATE_ALERT: _rt.Operation[CodeScanningAlert] = _rt.Operation(
@@ -209,7 +249,9 @@ _CODE_SCANNING_UPDATE_ALERT: _rt.Operation[CodeScanningAlert] = _rt.Operation(
         _rt.Param("body", "body", "body"),
     ),
     body=_rt.Body("application/json", required=True),
-    responses=_rt.LazyResponses(_code_scanning_update_alert_responses),
+    responses=_rt.LazyResponses(
+        _code_scanning_update_alert_responses, _code_scanning_update_alert_errors
+    ),
 )
 
 _CODE_SCANNING_GET_AUTOFIX: _rt.Operation[CodeScanningAutofix] = _rt.Operation(
@@ -221,7 +263,9 @@ _CODE_SCANNING_GET_AUTOFIX: _rt.Operation[CodeScanningAutofix] = _rt.Operation(
         _rt.Param("repo", "repo", "path"),
         _rt.Param("alert_number", "alert_number", "path"),
     ),
-    responses=_rt.LazyResponses(_code_scanning_get_autofix_responses),
+    responses=_rt.LazyResponses(
+        _code_scanning_get_autofix_responses, _code_scanning_get_autofix_errors
+    ),
 )
 
 _CODE_SCANNING_CREATE_AUTOFIX: _rt.Operation[CodeScanningAutofix] = _rt.Operation(
@@ -233,7 +277,9 @@ _CODE_SCANNING_CREATE_AUTOFIX: _rt.Operation[CodeScanningAutofix] = _rt.Operatio
         _rt.Param("repo", "repo", "path"),
         _rt.Param("alert_number", "alert_number", "path"),
     ),
-    responses=_rt.LazyResponses(_code_scanning_create_autofix_responses),
+    responses=_rt.LazyResponses(
+        _code_scanning_create_autofix_responses, _code_scanning_create_autofix_errors
+    ),
 )
 
 _CODE_SCANNING_COMMIT_AUTOFIX: _rt.Operation[CodeScanningAutofixCommitsResponse] = _rt.Operation(
@@ -248,7 +294,9 @@ _CODE_SCANNING_COMMIT_AUTOFIX: _rt.Operation[CodeScanningAutofixCommitsResponse]
         _rt.Param("message", "message", "field"),
     ),
     body=_rt.Body("application/json"),
-    responses=_rt.LazyResponses(_code_scanning_commit_autofix_responses),
+    responses=_rt.LazyResponses(
+        _code_scanning_commit_autofix_responses, _code_scanning_commit_autofix_errors
+    ),
 )
 
 _CODE_SCANNING_LIST_ALERT_INSTANCES: _rt.Operation[list[CodeScanningAlertInstanceList]] = (
@@ -265,7 +313,10 @@ _CODE_SCANNING_LIST_ALERT_INSTANCES: _rt.Operation[list[CodeScanningAlertInstanc
             _rt.Param("ref", "ref", "query"),
             _rt.Param("pr", "pr", "query"),
         ),
-        responses=_rt.LazyResponses(_code_scanning_list_alert_instances_responses),
+        responses=_rt.LazyResponses(
+            _code_scanning_list_alert_instances_responses,
+            _code_scanning_list_alert_instances_errors,
+        ),
         pagination=_rt.LinkHeaderPagination(items=None, page_param="page", size_param="per_page"),
     )
 )

@@ -39,12 +39,16 @@ __all__ = [
 
 
 def _code_scanning_list_recent_analyses_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..models.code_scanning_analysis import CodeScanningAnalysis
+
+    return {"200": _rt.Response(list[CodeScanningAnalysis], "json")}
+
+
+def _code_scanning_list_recent_analyses_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
     from ..types.code_scanning import CodeScanningListRecentAnalysesResponse503
 
     return {
-        "200": _rt.Response(list[CodeScanningAnalysis], "json"),
         "403": _rt.Response(BasicError, "json"),
         "404": _rt.Response(BasicError, "json"),
         "503": _rt.Response(CodeScanningListRecentAnalysesResponse503, "json"),
@@ -52,12 +56,16 @@ def _code_scanning_list_recent_analyses_responses() -> dict[str, _rt.Response]:
 
 
 def _code_scanning_get_analysis_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..models.code_scanning_analysis import CodeScanningAnalysis
+
+    return {"200": _rt.Response(CodeScanningAnalysis, "json")}
+
+
+def _code_scanning_get_analysis_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
     from ..types.code_scanning import CodeScanningGetAnalysisResponse503
 
     return {
-        "200": _rt.Response(CodeScanningAnalysis, "json"),
         "403": _rt.Response(BasicError, "json"),
         "404": _rt.Response(BasicError, "json"),
         "422": _rt.Response(BasicError, "json"),
@@ -66,12 +74,16 @@ def _code_scanning_get_analysis_responses() -> dict[str, _rt.Response]:
 
 
 def _code_scanning_delete_analysis_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..models.code_scanning_analysis_deletion import CodeScanningAnalysisDeletion
+
+    return {"200": _rt.Response(CodeScanningAnalysisDeletion, "json")}
+
+
+def _code_scanning_delete_analysis_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
     from ..types.code_scanning import CodeScanningDeleteAnalysisResponse503
 
     return {
-        "200": _rt.Response(CodeScanningAnalysisDeletion, "json"),
         "400": _rt.Response(BasicError, "json"),
         "403": _rt.Response(BasicError, "json"),
         "404": _rt.Response(BasicError, "json"),
@@ -80,12 +92,16 @@ def _code_scanning_delete_analysis_responses() -> dict[str, _rt.Response]:
 
 
 def _code_scanning_list_codeql_databases_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..models.code_scanning_codeql_database import CodeScanningCodeqlDatabase
+
+    return {"200": _rt.Response(list[CodeScanningCodeqlDatabase], "json")}
+
+
+def _code_scanning_list_codeql_databases_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
     from ..types.code_scanning import CodeScanningListCodeqlDatabasesResponse503
 
     return {
-        "200": _rt.Response(list[CodeScanningCodeqlDatabase], "json"),
         "403": _rt.Response(BasicError, "json"),
         "404": _rt.Response(BasicError, "json"),
         "503": _rt.Response(CodeScanningListCodeqlDatabasesResponse503, "json"),
@@ -93,12 +109,16 @@ def _code_scanning_list_codeql_databases_responses() -> dict[str, _rt.Response]:
 
 
 def _code_scanning_get_codeql_database_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..models.code_scanning_codeql_database import CodeScanningCodeqlDatabase
+
+    return {"200": _rt.Response(CodeScanningCodeqlDatabase, "json")}
+
+
+def _code_scanning_get_codeql_database_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
     from ..types.code_scanning import CodeScanningGetCodeqlDatabaseResponse503
 
     return {
-        "200": _rt.Response(CodeScanningCodeqlDatabase, "json"),
         "302": _rt.Response(None, "empty"),
         "403": _rt.Response(BasicError, "json"),
         "404": _rt.Response(BasicError, "json"),
@@ -107,11 +127,14 @@ def _code_scanning_get_codeql_database_responses() -> dict[str, _rt.Response]:
 
 
 def _code_scanning_delete_codeql_database_responses() -> dict[str, _rt.Response]:
+    return {"204": _rt.Response(None, "empty")}
+
+
+def _code_scanning_delete_codeql_database_errors() -> dict[str, _rt.Response]:
     from ..models.basic_error import BasicError
     from ..types.code_scanning import CodeScanningDeleteCodeqlDatabaseResponse503
 
     return {
-        "204": _rt.Response(None, "empty"),
         "403": _rt.Response(BasicError, "json"),
         "404": _rt.Response(BasicError, "json"),
         "503": _rt.Response(CodeScanningDeleteCodeqlDatabaseResponse503, "json"),
@@ -119,12 +142,16 @@ def _code_scanning_delete_codeql_database_responses() -> dict[str, _rt.Response]
 
 
 def _code_scanning_create_variant_analysis_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..models.code_scanning_variant_analysis import CodeScanningVariantAnalysis
+
+    return {"201": _rt.Response(CodeScanningVariantAnalysis, "json")}
+
+
+def _code_scanning_create_variant_analysis_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
     from ..types.code_scanning import CodeScanningCreateVariantAnalysisResponse503
 
     return {
-        "201": _rt.Response(CodeScanningVariantAnalysis, "json"),
         "404": _rt.Response(BasicError, "json"),
         "422": _rt.Response(BasicError, "json"),
         "503": _rt.Response(CodeScanningCreateVariantAnalysisResponse503, "json"),
@@ -132,38 +159,50 @@ def _code_scanning_create_variant_analysis_responses() -> dict[str, _rt.Response
 
 
 def _code_scanning_get_variant_analysis_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..models.code_scanning_variant_analysis import CodeScanningVariantAnalysis
+
+    return {"200": _rt.Response(CodeScanningVariantAnalysis, "json")}
+
+
+def _code_scanning_get_variant_analysis_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
     from ..types.code_scanning import CodeScanningGetVariantAnalysisResponse503
 
     return {
-        "200": _rt.Response(CodeScanningVariantAnalysis, "json"),
         "404": _rt.Response(BasicError, "json"),
         "503": _rt.Response(CodeScanningGetVariantAnalysisResponse503, "json"),
     }
 
 
 def _code_scanning_get_variant_analysis_repo_task_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..models.code_scanning_variant_analysis_repo_task import (
         CodeScanningVariantAnalysisRepoTask,
     )
+
+    return {"200": _rt.Response(CodeScanningVariantAnalysisRepoTask, "json")}
+
+
+def _code_scanning_get_variant_analysis_repo_task_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
     from ..types.code_scanning import CodeScanningGetVariantAnalysisRepoTaskResponse503
 
     return {
-        "200": _rt.Response(CodeScanningVariantAnalysisRepoTask, "json"),
         "404": _rt.Response(BasicError, "json"),
         "503": _rt.Response(CodeScanningGetVariantAnalysisRepoTaskResponse503, "json"),
     }
 
 
 def _code_scanning_get_default_setup_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..models.code_scanning_default_setup import CodeScanningDefaultSetup
+
+    return {"200": _rt.Response(CodeScanningDefaultSetup, "json")}
+
+
+def _code_scanning_get_default_setup_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
     from ..types.code_scanning import CodeScanningGetDefaultSetupResponse503
 
     return {
-        "200": _rt.Response(CodeScanningDefaultSetup, "json"),
         "403": _rt.Response(BasicError, "json"),
         "404": _rt.Response(BasicError, "json"),
         "503": _rt.Response(CodeScanningGetDefaultSetupResponse503, "json"),
@@ -171,16 +210,22 @@ def _code_scanning_get_default_setup_responses() -> dict[str, _rt.Response]:
 
 
 def _code_scanning_update_default_setup_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..models.code_scanning_default_setup_update_response import (
         CodeScanningDefaultSetupUpdateResponse,
     )
     from ..models.empty_object import EmptyObject
-    from ..types.code_scanning import CodeScanningUpdateDefaultSetupResponse503
 
     return {
         "200": _rt.Response(EmptyObject, "json"),
         "202": _rt.Response(CodeScanningDefaultSetupUpdateResponse, "json"),
+    }
+
+
+def _code_scanning_update_default_setup_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
+    from ..types.code_scanning import CodeScanningUpdateDefaultSetupResponse503
+
+    return {
         "403": _rt.Response(BasicError, "json"),
         "404": _rt.Response(BasicError, "json"),
         "409": _rt.Response(BasicError, "json"),
@@ -206,7 +251,9 @@ _CODE_SCANNING_LIST_RECENT_ANALYSES: _rt.Operation[list[CodeScanningAnalysis]] =
         _rt.Param("direction", "direction", "query"),
         _rt.Param("sort", "sort", "query"),
     ),
-    responses=_rt.LazyResponses(_code_scanning_list_recent_analyses_responses),
+    responses=_rt.LazyResponses(
+        _code_scanning_list_recent_analyses_responses, _code_scanning_list_recent_analyses_errors
+    ),
     pagination=_rt.LinkHeaderPagination(items=None, page_param="page", size_param="per_page"),
 )
 
@@ -219,7 +266,9 @@ _CODE_SCANNING_GET_ANALYSIS: _rt.Operation[CodeScanningAnalysis] = _rt.Operation
         _rt.Param("repo", "repo", "path"),
         _rt.Param("analysis_id", "analysis_id", "path"),
     ),
-    responses=_rt.LazyResponses(_code_scanning_get_analysis_responses),
+    responses=_rt.LazyResponses(
+        _code_scanning_get_analysis_responses, _code_scanning_get_analysis_errors
+    ),
 )
 
 _CODE_SCANNING_DELETE_ANALYSIS: _rt.Operation[CodeScanningAnalysisDeletion] = _rt.Operation(
@@ -232,7 +281,9 @@ _CODE_SCANNING_DELETE_ANALYSIS: _rt.Operation[CodeScanningAnalysisDeletion] = _r
         _rt.Param("analysis_id", "analysis_id", "path"),
         _rt.Param("confirm_delete", "confirm_delete", "query"),
     ),
-    responses=_rt.LazyResponses(_code_scanning_delete_analysis_responses),
+    responses=_rt.LazyResponses(
+        _code_scanning_delete_analysis_responses, _code_scanning_delete_analysis_errors
+    ),
 )
 
 _CODE_SCANNING_LIST_CODEQL_DATABASES: _rt.Operation[list[CodeScanningCodeqlDatabase]] = (
@@ -241,7 +292,10 @@ _CODE_SCANNING_LIST_CODEQL_DATABASES: _rt.Operation[list[CodeScanningCodeqlDatab
         path="/repos/{owner}/{repo}/code-scanning/codeql/databases",
         operation_id="code-scanning/list-codeql-databases",
         params=(_rt.Param("owner", "owner", "path"), _rt.Param("repo", "repo", "path")),
-        responses=_rt.LazyResponses(_code_scanning_list_codeql_databases_responses),
+        responses=_rt.LazyResponses(
+            _code_scanning_list_codeql_databases_responses,
+            _code_scanning_list_codeql_databases_errors,
+        ),
     )
 )
 
@@ -254,7 +308,9 @@ _CODE_SCANNING_GET_CODEQL_DATABASE: _rt.Operation[CodeScanningCodeqlDatabase] = 
         _rt.Param("repo", "repo", "path"),
         _rt.Param("language", "language", "path"),
     ),
-    responses=_rt.LazyResponses(_code_scanning_get_codeql_database_responses),
+    responses=_rt.LazyResponses(
+        _code_scanning_get_codeql_database_responses, _code_scanning_get_codeql_database_errors
+    ),
 )
 
 _CODE_SCANNING_DELETE_CODEQL_DATABASE: _rt.Operation[None] = _rt.Operation(
@@ -266,7 +322,10 @@ _CODE_SCANNING_DELETE_CODEQL_DATABASE: _rt.Operation[None] = _rt.Operation(
         _rt.Param("repo", "repo", "path"),
         _rt.Param("language", "language", "path"),
     ),
-    responses=_rt.LazyResponses(_code_scanning_delete_codeql_database_responses),
+    responses=_rt.LazyResponses(
+        _code_scanning_delete_codeql_database_responses,
+        _code_scanning_delete_codeql_database_errors,
+    ),
 )
 
 _CODE_SCANNING_CREATE_VARIANT_ANALYSIS: _rt.Operation[CodeScanningVariantAnalysis] = _rt.Operation(
@@ -279,7 +338,10 @@ _CODE_SCANNING_CREATE_VARIANT_ANALYSIS: _rt.Operation[CodeScanningVariantAnalysi
         _rt.Param("body", "body", "body"),
     ),
     body=_rt.Body("application/json", required=True),
-    responses=_rt.LazyResponses(_code_scanning_create_variant_analysis_responses),
+    responses=_rt.LazyResponses(
+        _code_scanning_create_variant_analysis_responses,
+        _code_scanning_create_variant_analysis_errors,
+    ),
 )
 
 _CODE_SCANNING_GET_VARIANT_ANALYSIS: _rt.Operation[CodeScanningVariantAnalysis] = _rt.Operation(
@@ -291,7 +353,9 @@ _CODE_SCANNING_GET_VARIANT_ANALYSIS: _rt.Operation[CodeScanningVariantAnalysis] 
         _rt.Param("repo", "repo", "path"),
         _rt.Param("codeql_variant_analysis_id", "codeql_variant_analysis_id", "path"),
     ),
-    responses=_rt.LazyResponses(_code_scanning_get_variant_analysis_responses),
+    responses=_rt.LazyResponses(
+        _code_scanning_get_variant_analysis_responses, _code_scanning_get_variant_analysis_errors
+    ),
 )
 
 _CODE_SCANNING_GET_VARIANT_ANALYSIS_REPO_TASK: _rt.Operation[
@@ -307,7 +371,10 @@ _CODE_SCANNING_GET_VARIANT_ANALYSIS_REPO_TASK: _rt.Operation[
         _rt.Param("repo_owner", "repo_owner", "path"),
         _rt.Param("repo_name", "repo_name", "path"),
     ),
-    responses=_rt.LazyResponses(_code_scanning_get_variant_analysis_repo_task_responses),
+    responses=_rt.LazyResponses(
+        _code_scanning_get_variant_analysis_repo_task_responses,
+        _code_scanning_get_variant_analysis_repo_task_errors,
+    ),
 )
 
 _CODE_SCANNING_GET_DEFAULT_SETUP: _rt.Operation[CodeScanningDefaultSetup] = _rt.Operation(
@@ -315,7 +382,9 @@ _CODE_SCANNING_GET_DEFAULT_SETUP: _rt.Operation[CodeScanningDefaultSetup] = _rt.
     path="/repos/{owner}/{repo}/code-scanning/default-setup",
     operation_id="code-scanning/get-default-setup",
     params=(_rt.Param("owner", "owner", "path"), _rt.Param("repo", "repo", "path")),
-    responses=_rt.LazyResponses(_code_scanning_get_default_setup_responses),
+    responses=_rt.LazyResponses(
+        _code_scanning_get_default_setup_responses, _code_scanning_get_default_setup_errors
+    ),
 )
 
 _CODE_SCANNING_UPDATE_DEFAULT_SETUP: _rt.Operation[
@@ -335,7 +404,9 @@ _CODE_SCANNING_UPDATE_DEFAULT_SETUP: _rt.Operation[
         _rt.Param("languages", "languages", "field"),
     ),
     body=_rt.Body("application/json", required=True),
-    responses=_rt.LazyResponses(_code_scanning_update_default_setup_responses),
+    responses=_rt.LazyResponses(
+        _code_scanning_update_default_setup_responses, _code_scanning_update_default_setup_errors
+    ),
 )
 
 

@@ -28,12 +28,16 @@ __all__ = [
 
 
 def _code_scanning_upload_sarif_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..models.code_scanning_sarifs_receipt import CodeScanningSarifsReceipt
+
+    return {"202": _rt.Response(CodeScanningSarifsReceipt, "json")}
+
+
+def _code_scanning_upload_sarif_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
     from ..types.code_scanning import CodeScanningUploadSarifResponse503
 
     return {
-        "202": _rt.Response(CodeScanningSarifsReceipt, "json"),
         "400": _rt.Response(None, "empty"),
         "403": _rt.Response(BasicError, "json"),
         "404": _rt.Response(BasicError, "json"),
@@ -43,12 +47,16 @@ def _code_scanning_upload_sarif_responses() -> dict[str, _rt.Response]:
 
 
 def _code_scanning_get_sarif_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..models.code_scanning_sarifs_status import CodeScanningSarifsStatus
+
+    return {"200": _rt.Response(CodeScanningSarifsStatus, "json")}
+
+
+def _code_scanning_get_sarif_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
     from ..types.code_scanning import CodeScanningGetSarifResponse503
 
     return {
-        "200": _rt.Response(CodeScanningSarifsStatus, "json"),
         "403": _rt.Response(BasicError, "json"),
         "404": _rt.Response(None, "empty"),
         "503": _rt.Response(CodeScanningGetSarifResponse503, "json"),
@@ -71,7 +79,9 @@ _CODE_SCANNING_UPLOAD_SARIF: _rt.Operation[CodeScanningSarifsReceipt] = _rt.Oper
         _rt.Param("validate", "validate", "field"),
     ),
     body=_rt.Body("application/json", required=True),
-    responses=_rt.LazyResponses(_code_scanning_upload_sarif_responses),
+    responses=_rt.LazyResponses(
+        _code_scanning_upload_sarif_responses, _code_scanning_upload_sarif_errors
+    ),
 )
 
 _CODE_SCANNING_GET_SARIF: _rt.Operation[CodeScanningSarifsStatus] = _rt.Operation(
@@ -83,7 +93,9 @@ _CODE_SCANNING_GET_SARIF: _rt.Operation[CodeScanningSarifsStatus] = _rt.Operatio
         _rt.Param("repo", "repo", "path"),
         _rt.Param("sarif_id", "sarif_id", "path"),
     ),
-    responses=_rt.LazyResponses(_code_scanning_get_sarif_responses),
+    responses=_rt.LazyResponses(
+        _code_scanning_get_sarif_responses, _code_scanning_get_sarif_errors
+    ),
 )
 
 

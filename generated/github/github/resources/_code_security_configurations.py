@@ -34,22 +34,27 @@ __all__ = [
 
 
 def _code_security_get_configurations_for_enterprise_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..models.code_security_configuration import CodeSecurityConfiguration
 
-    return {
-        "200": _rt.Response(list[CodeSecurityConfiguration], "json"),
-        "403": _rt.Response(BasicError, "json"),
-        "404": _rt.Response(BasicError, "json"),
-    }
+    return {"200": _rt.Response(list[CodeSecurityConfiguration], "json")}
+
+
+def _code_security_get_configurations_for_enterprise_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
+
+    return {"403": _rt.Response(BasicError, "json"), "404": _rt.Response(BasicError, "json")}
 
 
 def _code_security_create_configuration_for_enterprise_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..models.code_security_configuration import CodeSecurityConfiguration
 
+    return {"201": _rt.Response(CodeSecurityConfiguration, "json")}
+
+
+def _code_security_create_configuration_for_enterprise_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
+
     return {
-        "201": _rt.Response(CodeSecurityConfiguration, "json"),
         "400": _rt.Response(BasicError, "json"),
         "403": _rt.Response(BasicError, "json"),
         "404": _rt.Response(BasicError, "json"),
@@ -63,11 +68,15 @@ def _code_security_get_default_configurations_for_enterprise_responses() -> dict
 
 
 def _code_security_get_single_configuration_for_enterprise_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..models.code_security_configuration import CodeSecurityConfiguration
 
+    return {"200": _rt.Response(CodeSecurityConfiguration, "json")}
+
+
+def _code_security_get_single_configuration_for_enterprise_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
+
     return {
-        "200": _rt.Response(CodeSecurityConfiguration, "json"),
         "304": _rt.Response(None, "empty"),
         "403": _rt.Response(BasicError, "json"),
         "404": _rt.Response(BasicError, "json"),
@@ -75,10 +84,13 @@ def _code_security_get_single_configuration_for_enterprise_responses() -> dict[s
 
 
 def _code_security_delete_configuration_for_enterprise_responses() -> dict[str, _rt.Response]:
+    return {"204": _rt.Response(None, "empty")}
+
+
+def _code_security_delete_configuration_for_enterprise_errors() -> dict[str, _rt.Response]:
     from ..models.basic_error import BasicError
 
     return {
-        "204": _rt.Response(None, "empty"),
         "400": _rt.Response(BasicError, "json"),
         "403": _rt.Response(BasicError, "json"),
         "404": _rt.Response(BasicError, "json"),
@@ -87,11 +99,15 @@ def _code_security_delete_configuration_for_enterprise_responses() -> dict[str, 
 
 
 def _code_security_update_enterprise_configuration_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..models.code_security_configuration import CodeSecurityConfiguration
 
+    return {"200": _rt.Response(CodeSecurityConfiguration, "json")}
+
+
+def _code_security_update_enterprise_configuration_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
+
     return {
-        "200": _rt.Response(CodeSecurityConfiguration, "json"),
         "304": _rt.Response(None, "empty"),
         "403": _rt.Response(BasicError, "json"),
         "404": _rt.Response(BasicError, "json"),
@@ -100,10 +116,13 @@ def _code_security_update_enterprise_configuration_responses() -> dict[str, _rt.
 
 
 def _code_security_attach_enterprise_configuration_responses() -> dict[str, _rt.Response]:
+    return {"202": _rt.Response(dict[str, Any], "json")}
+
+
+def _code_security_attach_enterprise_configuration_errors() -> dict[str, _rt.Response]:
     from ..models.basic_error import BasicError
 
     return {
-        "202": _rt.Response(dict[str, Any], "json"),
         "403": _rt.Response(BasicError, "json"),
         "404": _rt.Response(BasicError, "json"),
         "409": _rt.Response(BasicError, "json"),
@@ -113,40 +132,45 @@ def _code_security_attach_enterprise_configuration_responses() -> dict[str, _rt.
 def _code_security_set_configuration_as_default_for_enterprise_responses() -> dict[
     str, _rt.Response
 ]:
-    from ..models.basic_error import BasicError
     from ..types.code_security import CodeSecuritySetConfigurationAsDefaultForEnterpriseResponse
 
-    return {
-        "200": _rt.Response(CodeSecuritySetConfigurationAsDefaultForEnterpriseResponse, "json"),
-        "403": _rt.Response(BasicError, "json"),
-        "404": _rt.Response(BasicError, "json"),
-    }
+    return {"200": _rt.Response(CodeSecuritySetConfigurationAsDefaultForEnterpriseResponse, "json")}
+
+
+def _code_security_set_configuration_as_default_for_enterprise_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
+
+    return {"403": _rt.Response(BasicError, "json"), "404": _rt.Response(BasicError, "json")}
 
 
 def _code_security_get_repositories_for_enterprise_configuration_responses() -> dict[
     str, _rt.Response
 ]:
-    from ..models.basic_error import BasicError
     from ..models.code_security_configuration_repositories import (
         CodeSecurityConfigurationRepositories,
     )
 
-    return {
-        "200": _rt.Response(list[CodeSecurityConfigurationRepositories], "json"),
-        "403": _rt.Response(BasicError, "json"),
-        "404": _rt.Response(BasicError, "json"),
-    }
+    return {"200": _rt.Response(list[CodeSecurityConfigurationRepositories], "json")}
+
+
+def _code_security_get_repositories_for_enterprise_configuration_errors() -> dict[
+    str, _rt.Response
+]:
+    from ..models.basic_error import BasicError
+
+    return {"403": _rt.Response(BasicError, "json"), "404": _rt.Response(BasicError, "json")}
 
 
 def _code_security_get_configurations_for_org_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..models.code_security_configuration import CodeSecurityConfiguration
 
-    return {
-        "200": _rt.Response(list[CodeSecurityConfiguration], "json"),
-        "403": _rt.Response(BasicError, "json"),
-        "404": _rt.Response(BasicError, "json"),
-    }
+    return {"200": _rt.Response(list[CodeSecurityConfiguration], "json")}
+
+
+def _code_security_get_configurations_for_org_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
+
+    return {"403": _rt.Response(BasicError, "json"), "404": _rt.Response(BasicError, "json")}
 
 
 _CODE_SECURITY_GET_CONFIGURATIONS_FOR_ENTERPRISE: _rt.Operation[list[CodeSecurityConfiguration]] = (
@@ -160,7 +184,10 @@ _CODE_SECURITY_GET_CONFIGURATIONS_FOR_ENTERPRISE: _rt.Operation[list[CodeSecurit
             _rt.Param("before", "before", "query"),
             _rt.Param("after", "after", "query"),
         ),
-        responses=_rt.LazyResponses(_code_security_get_configurations_for_enterprise_responses),
+        responses=_rt.LazyResponses(
+            _code_security_get_configurations_for_enterprise_responses,
+            _code_security_get_configurations_for_enterprise_errors,
+        ),
         pagination=_rt.LinkHeaderPagination(items=None, page_param=None, size_param=None),
     )
 )
@@ -229,7 +256,10 @@ _CODE_SECURITY_CREATE_CONFIGURATION_FOR_ENTERPRISE: _rt.Operation[CodeSecurityCo
             _rt.Param("enforcement", "enforcement", "field"),
         ),
         body=_rt.Body("application/json", required=True),
-        responses=_rt.LazyResponses(_code_security_create_configuration_for_enterprise_responses),
+        responses=_rt.LazyResponses(
+            _code_security_create_configuration_for_enterprise_responses,
+            _code_security_create_configuration_for_enterprise_errors,
+        ),
     )
 )
 
@@ -253,7 +283,8 @@ _CODE_SECURITY_GET_SINGLE_CONFIGURATION_FOR_ENTERPRISE: _rt.Operation[CodeSecuri
             _rt.Param("configuration_id", "configuration_id", "path"),
         ),
         responses=_rt.LazyResponses(
-            _code_security_get_single_configuration_for_enterprise_responses
+            _code_security_get_single_configuration_for_enterprise_responses,
+            _code_security_get_single_configuration_for_enterprise_errors,
         ),
     )
 )
@@ -266,7 +297,10 @@ _CODE_SECURITY_DELETE_CONFIGURATION_FOR_ENTERPRISE: _rt.Operation[None] = _rt.Op
         _rt.Param("enterprise", "enterprise", "path"),
         _rt.Param("configuration_id", "configuration_id", "path"),
     ),
-    responses=_rt.LazyResponses(_code_security_delete_configuration_for_enterprise_responses),
+    responses=_rt.LazyResponses(
+        _code_security_delete_configuration_for_enterprise_responses,
+        _code_security_delete_configuration_for_enterprise_errors,
+    ),
 )
 
 _CODE_SECURITY_UPDATE_ENTERPRISE_CONFIGURATION: _rt.Operation[CodeSecurityConfiguration] = (
@@ -334,7 +368,10 @@ _CODE_SECURITY_UPDATE_ENTERPRISE_CONFIGURATION: _rt.Operation[CodeSecurityConfig
             _rt.Param("enforcement", "enforcement", "field"),
         ),
         body=_rt.Body("application/json", required=True),
-        responses=_rt.LazyResponses(_code_security_update_enterprise_configuration_responses),
+        responses=_rt.LazyResponses(
+            _code_security_update_enterprise_configuration_responses,
+            _code_security_update_enterprise_configuration_errors,
+        ),
     )
 )
 
@@ -348,7 +385,10 @@ _CODE_SECURITY_ATTACH_ENTERPRISE_CONFIGURATION: _rt.Operation[dict[str, Any]] = 
         _rt.Param("scope", "scope", "field"),
     ),
     body=_rt.Body("application/json", required=True),
-    responses=_rt.LazyResponses(_code_security_attach_enterprise_configuration_responses),
+    responses=_rt.LazyResponses(
+        _code_security_attach_enterprise_configuration_responses,
+        _code_security_attach_enterprise_configuration_errors,
+    ),
 )
 
 _CODE_SECURITY_SET_CONFIGURATION_AS_DEFAULT_FOR_ENTERPRISE: _rt.Operation[
@@ -364,7 +404,8 @@ _CODE_SECURITY_SET_CONFIGURATION_AS_DEFAULT_FOR_ENTERPRISE: _rt.Operation[
     ),
     body=_rt.Body("application/json", required=True),
     responses=_rt.LazyResponses(
-        _code_security_set_configuration_as_default_for_enterprise_responses
+        _code_security_set_configuration_as_default_for_enterprise_responses,
+        _code_security_set_configuration_as_default_for_enterprise_errors,
     ),
 )
 
@@ -383,7 +424,8 @@ _CODE_SECURITY_GET_REPOSITORIES_FOR_ENTERPRISE_CONFIGURATION: _rt.Operation[
         _rt.Param("status", "status", "query"),
     ),
     responses=_rt.LazyResponses(
-        _code_security_get_repositories_for_enterprise_configuration_responses
+        _code_security_get_repositories_for_enterprise_configuration_responses,
+        _code_security_get_repositories_for_enterprise_configuration_errors,
     ),
     pagination=_rt.LinkHeaderPagination(items=None, page_param=None, size_param=None),
 )
@@ -400,7 +442,10 @@ _CODE_SECURITY_GET_CONFIGURATIONS_FOR_ORG: _rt.Operation[list[CodeSecurityConfig
             _rt.Param("before", "before", "query"),
             _rt.Param("after", "after", "query"),
         ),
-        responses=_rt.LazyResponses(_code_security_get_configurations_for_org_responses),
+        responses=_rt.LazyResponses(
+            _code_security_get_configurations_for_org_responses,
+            _code_security_get_configurations_for_org_errors,
+        ),
         pagination=_rt.LinkHeaderPagination(items=None, page_param=None, size_param=None),
     )
 )

@@ -45,11 +45,15 @@ def _code_security_create_configuration_responses() -> dict[str, _rt.Response]:
 
 
 def _code_security_get_default_configurations_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..models.code_security_default_configurations import CodeSecurityDefaultConfigurations
 
+    return {"200": _rt.Response(CodeSecurityDefaultConfigurations, "json")}
+
+
+def _code_security_get_default_configurations_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
+
     return {
-        "200": _rt.Response(CodeSecurityDefaultConfigurations, "json"),
         "304": _rt.Response(None, "empty"),
         "403": _rt.Response(BasicError, "json"),
         "404": _rt.Response(BasicError, "json"),
@@ -57,10 +61,13 @@ def _code_security_get_default_configurations_responses() -> dict[str, _rt.Respo
 
 
 def _code_security_detach_configuration_responses() -> dict[str, _rt.Response]:
+    return {"204": _rt.Response(None, "empty")}
+
+
+def _code_security_detach_configuration_errors() -> dict[str, _rt.Response]:
     from ..models.basic_error import BasicError
 
     return {
-        "204": _rt.Response(None, "empty"),
         "400": _rt.Response(BasicError, "json"),
         "403": _rt.Response(BasicError, "json"),
         "404": _rt.Response(BasicError, "json"),
@@ -69,11 +76,15 @@ def _code_security_detach_configuration_responses() -> dict[str, _rt.Response]:
 
 
 def _code_security_get_configuration_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..models.code_security_configuration import CodeSecurityConfiguration
 
+    return {"200": _rt.Response(CodeSecurityConfiguration, "json")}
+
+
+def _code_security_get_configuration_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
+
     return {
-        "200": _rt.Response(CodeSecurityConfiguration, "json"),
         "304": _rt.Response(None, "empty"),
         "403": _rt.Response(BasicError, "json"),
         "404": _rt.Response(BasicError, "json"),
@@ -81,10 +92,13 @@ def _code_security_get_configuration_responses() -> dict[str, _rt.Response]:
 
 
 def _code_security_delete_configuration_responses() -> dict[str, _rt.Response]:
+    return {"204": _rt.Response(None, "empty")}
+
+
+def _code_security_delete_configuration_errors() -> dict[str, _rt.Response]:
     from ..models.basic_error import BasicError
 
     return {
-        "204": _rt.Response(None, "empty"),
         "400": _rt.Response(BasicError, "json"),
         "403": _rt.Response(BasicError, "json"),
         "404": _rt.Response(BasicError, "json"),
@@ -102,31 +116,32 @@ def _code_security_update_configuration_responses() -> dict[str, _rt.Response]:
 
 
 def _code_security_set_configuration_as_default_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..types.code_security import CodeSecuritySetConfigurationAsDefaultResponse
 
-    return {
-        "200": _rt.Response(CodeSecuritySetConfigurationAsDefaultResponse, "json"),
-        "403": _rt.Response(BasicError, "json"),
-        "404": _rt.Response(BasicError, "json"),
-    }
+    return {"200": _rt.Response(CodeSecuritySetConfigurationAsDefaultResponse, "json")}
+
+
+def _code_security_set_configuration_as_default_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
+
+    return {"403": _rt.Response(BasicError, "json"), "404": _rt.Response(BasicError, "json")}
 
 
 def _code_security_get_repositories_for_configuration_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..models.code_security_configuration_repositories import (
         CodeSecurityConfigurationRepositories,
     )
 
-    return {
-        "200": _rt.Response(list[CodeSecurityConfigurationRepositories], "json"),
-        "403": _rt.Response(BasicError, "json"),
-        "404": _rt.Response(BasicError, "json"),
-    }
+    return {"200": _rt.Response(list[CodeSecurityConfigurationRepositories], "json")}
+
+
+def _code_security_get_repositories_for_configuration_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
+
+    return {"403": _rt.Response(BasicError, "json"), "404": _rt.Response(BasicError, "json")}
 
 
 def _code_security_get_configuration_for_repository_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..models.code_security_configuration_for_repository import (
         CodeSecurityConfigurationForRepository,
     )
@@ -134,6 +149,13 @@ def _code_security_get_configuration_for_repository_responses() -> dict[str, _rt
     return {
         "200": _rt.Response(CodeSecurityConfigurationForRepository, "json"),
         "204": _rt.Response(None, "empty"),
+    }
+
+
+def _code_security_get_configuration_for_repository_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
+
+    return {
         "304": _rt.Response(None, "empty"),
         "403": _rt.Response(BasicError, "json"),
         "404": _rt.Response(BasicError, "json"),
@@ -211,7 +233,10 @@ _CODE_SECURITY_GET_DEFAULT_CONFIGURATIONS: _rt.Operation[CodeSecurityDefaultConf
         path="/orgs/{org}/code-security/configurations/defaults",
         operation_id="code-security/get-default-configurations",
         params=(_rt.Param("org", "org", "path"),),
-        responses=_rt.LazyResponses(_code_security_get_default_configurations_responses),
+        responses=_rt.LazyResponses(
+            _code_security_get_default_configurations_responses,
+            _code_security_get_default_configurations_errors,
+        ),
     )
 )
 
@@ -224,7 +249,9 @@ _CODE_SECURITY_DETACH_CONFIGURATION: _rt.Operation[None] = _rt.Operation(
         _rt.Param("selected_repository_ids", "selected_repository_ids", "field"),
     ),
     body=_rt.Body("application/json", required=True),
-    responses=_rt.LazyResponses(_code_security_detach_configuration_responses),
+    responses=_rt.LazyResponses(
+        _code_security_detach_configuration_responses, _code_security_detach_configuration_errors
+    ),
 )
 
 _CODE_SECURITY_GET_CONFIGURATION: _rt.Operation[CodeSecurityConfiguration] = _rt.Operation(
@@ -235,7 +262,9 @@ _CODE_SECURITY_GET_CONFIGURATION: _rt.Operation[CodeSecurityConfiguration] = _rt
         _rt.Param("org", "org", "path"),
         _rt.Param("configuration_id", "configuration_id", "path"),
     ),
-    responses=_rt.LazyResponses(_code_security_get_configuration_responses),
+    responses=_rt.LazyResponses(
+        _code_security_get_configuration_responses, _code_security_get_configuration_errors
+    ),
 )
 
 _CODE_SECURITY_DELETE_CONFIGURATION: _rt.Operation[None] = _rt.Operation(
@@ -246,7 +275,9 @@ _CODE_SECURITY_DELETE_CONFIGURATION: _rt.Operation[None] = _rt.Operation(
         _rt.Param("org", "org", "path"),
         _rt.Param("configuration_id", "configuration_id", "path"),
     ),
-    responses=_rt.LazyResponses(_code_security_delete_configuration_responses),
+    responses=_rt.LazyResponses(
+        _code_security_delete_configuration_responses, _code_security_delete_configuration_errors
+    ),
 )
 
 _CODE_SECURITY_UPDATE_CONFIGURATION: _rt.Operation[CodeSecurityConfiguration | None] = (
@@ -357,7 +388,10 @@ _CODE_SECURITY_SET_CONFIGURATION_AS_DEFAULT: _rt.Operation[
         _rt.Param("default_for_new_repos", "default_for_new_repos", "field"),
     ),
     body=_rt.Body("application/json", required=True),
-    responses=_rt.LazyResponses(_code_security_set_configuration_as_default_responses),
+    responses=_rt.LazyResponses(
+        _code_security_set_configuration_as_default_responses,
+        _code_security_set_configuration_as_default_errors,
+    ),
 )
 
 _CODE_SECURITY_GET_REPOSITORIES_FOR_CONFIGURATION: _rt.Operation[
@@ -374,7 +408,10 @@ _CODE_SECURITY_GET_REPOSITORIES_FOR_CONFIGURATION: _rt.Operation[
         _rt.Param("after", "after", "query"),
         _rt.Param("status", "status", "query"),
     ),
-    responses=_rt.LazyResponses(_code_security_get_repositories_for_configuration_responses),
+    responses=_rt.LazyResponses(
+        _code_security_get_repositories_for_configuration_responses,
+        _code_security_get_repositories_for_configuration_errors,
+    ),
     pagination=_rt.LinkHeaderPagination(items=None, page_param=None, size_param=None),
 )
 
@@ -385,7 +422,10 @@ _CODE_SECURITY_GET_CONFIGURATION_FOR_REPOSITORY: _rt.Operation[
     path="/repos/{owner}/{repo}/code-security-configuration",
     operation_id="code-security/get-configuration-for-repository",
     params=(_rt.Param("owner", "owner", "path"), _rt.Param("repo", "repo", "path")),
-    responses=_rt.LazyResponses(_code_security_get_configuration_for_repository_responses),
+    responses=_rt.LazyResponses(
+        _code_security_get_configuration_for_repository_responses,
+        _code_security_get_configuration_for_repository_errors,
+    ),
 )
 
 

@@ -20,11 +20,14 @@ __all__ = [
 
 
 def _codespaces_set_codespaces_access_responses() -> dict[str, _rt.Response]:
+    return {"204": _rt.Response(None, "empty")}
+
+
+def _codespaces_set_codespaces_access_errors() -> dict[str, _rt.Response]:
     from ..models.basic_error import BasicError
     from ..models.validation_error import ValidationError
 
     return {
-        "204": _rt.Response(None, "empty"),
         "304": _rt.Response(None, "empty"),
         "400": _rt.Response(None, "empty"),
         "404": _rt.Response(BasicError, "json"),
@@ -34,11 +37,14 @@ def _codespaces_set_codespaces_access_responses() -> dict[str, _rt.Response]:
 
 
 def _codespaces_set_codespaces_access_users_responses() -> dict[str, _rt.Response]:
+    return {"204": _rt.Response(None, "empty")}
+
+
+def _codespaces_set_codespaces_access_users_errors() -> dict[str, _rt.Response]:
     from ..models.basic_error import BasicError
     from ..models.validation_error import ValidationError
 
     return {
-        "204": _rt.Response(None, "empty"),
         "304": _rt.Response(None, "empty"),
         "400": _rt.Response(None, "empty"),
         "404": _rt.Response(BasicError, "json"),
@@ -48,11 +54,14 @@ def _codespaces_set_codespaces_access_users_responses() -> dict[str, _rt.Respons
 
 
 def _codespaces_delete_codespaces_access_users_responses() -> dict[str, _rt.Response]:
+    return {"204": _rt.Response(None, "empty")}
+
+
+def _codespaces_delete_codespaces_access_users_errors() -> dict[str, _rt.Response]:
     from ..models.basic_error import BasicError
     from ..models.validation_error import ValidationError
 
     return {
-        "204": _rt.Response(None, "empty"),
         "304": _rt.Response(None, "empty"),
         "400": _rt.Response(None, "empty"),
         "404": _rt.Response(BasicError, "json"),
@@ -71,7 +80,9 @@ _CODESPACES_SET_CODESPACES_ACCESS: _rt.Operation[None] = _rt.Operation(
         _rt.Param("selected_usernames", "selected_usernames", "field"),
     ),
     body=_rt.Body("application/json", required=True),
-    responses=_rt.LazyResponses(_codespaces_set_codespaces_access_responses),
+    responses=_rt.LazyResponses(
+        _codespaces_set_codespaces_access_responses, _codespaces_set_codespaces_access_errors
+    ),
 )
 
 _CODESPACES_SET_CODESPACES_ACCESS_USERS: _rt.Operation[None] = _rt.Operation(
@@ -83,7 +94,10 @@ _CODESPACES_SET_CODESPACES_ACCESS_USERS: _rt.Operation[None] = _rt.Operation(
         _rt.Param("selected_usernames", "selected_usernames", "field"),
     ),
     body=_rt.Body("application/json", required=True),
-    responses=_rt.LazyResponses(_codespaces_set_codespaces_access_users_responses),
+    responses=_rt.LazyResponses(
+        _codespaces_set_codespaces_access_users_responses,
+        _codespaces_set_codespaces_access_users_errors,
+    ),
 )
 
 _CODESPACES_DELETE_CODESPACES_ACCESS_USERS: _rt.Operation[None] = _rt.Operation(
@@ -95,7 +109,10 @@ _CODESPACES_DELETE_CODESPACES_ACCESS_USERS: _rt.Operation[None] = _rt.Operation(
         _rt.Param("selected_usernames", "selected_usernames", "field"),
     ),
     body=_rt.Body("application/json", required=True),
-    responses=_rt.LazyResponses(_codespaces_delete_codespaces_access_users_responses),
+    responses=_rt.LazyResponses(
+        _codespaces_delete_codespaces_access_users_responses,
+        _codespaces_delete_codespaces_access_users_errors,
+    ),
 )
 
 

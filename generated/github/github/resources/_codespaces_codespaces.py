@@ -31,11 +31,15 @@ __all__ = [
 
 
 def _codespaces_list_in_organization_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..types.codespaces import CodespacesListInOrganizationResponse
 
+    return {"200": _rt.Response(CodespacesListInOrganizationResponse, "json")}
+
+
+def _codespaces_list_in_organization_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
+
     return {
-        "200": _rt.Response(CodespacesListInOrganizationResponse, "json"),
         "304": _rt.Response(None, "empty"),
         "401": _rt.Response(BasicError, "json"),
         "403": _rt.Response(BasicError, "json"),
@@ -45,11 +49,15 @@ def _codespaces_list_in_organization_responses() -> dict[str, _rt.Response]:
 
 
 def _codespaces_get_codespaces_for_user_in_org_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..types.codespaces import CodespacesGetCodespacesForUserInOrgResponse
 
+    return {"200": _rt.Response(CodespacesGetCodespacesForUserInOrgResponse, "json")}
+
+
+def _codespaces_get_codespaces_for_user_in_org_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
+
     return {
-        "200": _rt.Response(CodespacesGetCodespacesForUserInOrgResponse, "json"),
         "304": _rt.Response(None, "empty"),
         "401": _rt.Response(BasicError, "json"),
         "403": _rt.Response(BasicError, "json"),
@@ -59,10 +67,13 @@ def _codespaces_get_codespaces_for_user_in_org_responses() -> dict[str, _rt.Resp
 
 
 def _codespaces_delete_from_organization_responses() -> dict[str, _rt.Response]:
+    return {"202": _rt.Response(dict[str, Any], "json")}
+
+
+def _codespaces_delete_from_organization_errors() -> dict[str, _rt.Response]:
     from ..models.basic_error import BasicError
 
     return {
-        "202": _rt.Response(dict[str, Any], "json"),
         "304": _rt.Response(None, "empty"),
         "401": _rt.Response(BasicError, "json"),
         "403": _rt.Response(BasicError, "json"),
@@ -72,11 +83,15 @@ def _codespaces_delete_from_organization_responses() -> dict[str, _rt.Response]:
 
 
 def _codespaces_list_in_repository_for_authenticated_user_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..types.codespaces import CodespacesListInRepositoryForAuthenticatedUserResponse
 
+    return {"200": _rt.Response(CodespacesListInRepositoryForAuthenticatedUserResponse, "json")}
+
+
+def _codespaces_list_in_repository_for_authenticated_user_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
+
     return {
-        "200": _rt.Response(CodespacesListInRepositoryForAuthenticatedUserResponse, "json"),
         "401": _rt.Response(BasicError, "json"),
         "403": _rt.Response(BasicError, "json"),
         "404": _rt.Response(BasicError, "json"),
@@ -85,13 +100,16 @@ def _codespaces_list_in_repository_for_authenticated_user_responses() -> dict[st
 
 
 def _codespaces_create_with_repo_for_authenticated_user_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..models.codespace import Codespace
+
+    return {"201": _rt.Response(Codespace, "json"), "202": _rt.Response(Codespace, "json")}
+
+
+def _codespaces_create_with_repo_for_authenticated_user_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
     from ..types.codespaces import CodespacesCreateWithRepoForAuthenticatedUserResponse503
 
     return {
-        "201": _rt.Response(Codespace, "json"),
-        "202": _rt.Response(Codespace, "json"),
         "400": _rt.Response(BasicError, "json"),
         "401": _rt.Response(BasicError, "json"),
         "403": _rt.Response(BasicError, "json"),
@@ -101,13 +119,16 @@ def _codespaces_create_with_repo_for_authenticated_user_responses() -> dict[str,
 
 
 def _codespaces_create_with_pr_for_authenticated_user_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..models.codespace import Codespace
+
+    return {"201": _rt.Response(Codespace, "json"), "202": _rt.Response(Codespace, "json")}
+
+
+def _codespaces_create_with_pr_for_authenticated_user_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
     from ..types.codespaces import CodespacesCreateWithPrForAuthenticatedUserResponse503
 
     return {
-        "201": _rt.Response(Codespace, "json"),
-        "202": _rt.Response(Codespace, "json"),
         "401": _rt.Response(BasicError, "json"),
         "403": _rt.Response(BasicError, "json"),
         "404": _rt.Response(BasicError, "json"),
@@ -116,11 +137,15 @@ def _codespaces_create_with_pr_for_authenticated_user_responses() -> dict[str, _
 
 
 def _codespaces_list_for_authenticated_user_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..types.codespaces import CodespacesListForAuthenticatedUserResponse
 
+    return {"200": _rt.Response(CodespacesListForAuthenticatedUserResponse, "json")}
+
+
+def _codespaces_list_for_authenticated_user_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
+
     return {
-        "200": _rt.Response(CodespacesListForAuthenticatedUserResponse, "json"),
         "304": _rt.Response(None, "empty"),
         "401": _rt.Response(BasicError, "json"),
         "403": _rt.Response(BasicError, "json"),
@@ -130,13 +155,16 @@ def _codespaces_list_for_authenticated_user_responses() -> dict[str, _rt.Respons
 
 
 def _codespaces_create_for_authenticated_user_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..models.codespace import Codespace
+
+    return {"201": _rt.Response(Codespace, "json"), "202": _rt.Response(Codespace, "json")}
+
+
+def _codespaces_create_for_authenticated_user_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
     from ..types.codespaces import CodespacesCreateForAuthenticatedUserResponse503
 
     return {
-        "201": _rt.Response(Codespace, "json"),
-        "202": _rt.Response(Codespace, "json"),
         "401": _rt.Response(BasicError, "json"),
         "403": _rt.Response(BasicError, "json"),
         "404": _rt.Response(BasicError, "json"),
@@ -145,11 +173,15 @@ def _codespaces_create_for_authenticated_user_responses() -> dict[str, _rt.Respo
 
 
 def _codespaces_get_for_authenticated_user_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..models.codespace import Codespace
 
+    return {"200": _rt.Response(Codespace, "json")}
+
+
+def _codespaces_get_for_authenticated_user_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
+
     return {
-        "200": _rt.Response(Codespace, "json"),
         "304": _rt.Response(None, "empty"),
         "401": _rt.Response(BasicError, "json"),
         "403": _rt.Response(BasicError, "json"),
@@ -159,10 +191,13 @@ def _codespaces_get_for_authenticated_user_responses() -> dict[str, _rt.Response
 
 
 def _codespaces_delete_for_authenticated_user_responses() -> dict[str, _rt.Response]:
+    return {"202": _rt.Response(dict[str, Any], "json")}
+
+
+def _codespaces_delete_for_authenticated_user_errors() -> dict[str, _rt.Response]:
     from ..models.basic_error import BasicError
 
     return {
-        "202": _rt.Response(dict[str, Any], "json"),
         "304": _rt.Response(None, "empty"),
         "401": _rt.Response(BasicError, "json"),
         "403": _rt.Response(BasicError, "json"),
@@ -172,11 +207,15 @@ def _codespaces_delete_for_authenticated_user_responses() -> dict[str, _rt.Respo
 
 
 def _codespaces_update_for_authenticated_user_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..models.codespace import Codespace
 
+    return {"200": _rt.Response(Codespace, "json")}
+
+
+def _codespaces_update_for_authenticated_user_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
+
     return {
-        "200": _rt.Response(Codespace, "json"),
         "401": _rt.Response(BasicError, "json"),
         "403": _rt.Response(BasicError, "json"),
         "404": _rt.Response(BasicError, "json"),
@@ -193,7 +232,9 @@ _CODESPACES_LIST_IN_ORGANIZATION: _rt.Operation[CodespacesListInOrganizationResp
             _rt.Param("per_page", "per_page", "query"),
             _rt.Param("page", "page", "query"),
         ),
-        responses=_rt.LazyResponses(_codespaces_list_in_organization_responses),
+        responses=_rt.LazyResponses(
+            _codespaces_list_in_organization_responses, _codespaces_list_in_organization_errors
+        ),
         pagination=_rt.PageNumberPagination(
             items="codespaces", page_param="page", size_param="per_page", has_more=None
         ),
@@ -212,7 +253,10 @@ _CODESPACES_GET_CODESPACES_FOR_USER_IN_ORG: _rt.Operation[
         _rt.Param("per_page", "per_page", "query"),
         _rt.Param("page", "page", "query"),
     ),
-    responses=_rt.LazyResponses(_codespaces_get_codespaces_for_user_in_org_responses),
+    responses=_rt.LazyResponses(
+        _codespaces_get_codespaces_for_user_in_org_responses,
+        _codespaces_get_codespaces_for_user_in_org_errors,
+    ),
     pagination=_rt.PageNumberPagination(
         items="codespaces", page_param="page", size_param="per_page", has_more=None
     ),
@@ -227,7 +271,9 @@ _CODESPACES_DELETE_FROM_ORGANIZATION: _rt.Operation[dict[str, Any]] = _rt.Operat
         _rt.Param("username", "username", "path"),
         _rt.Param("codespace_name", "codespace_name", "path"),
     ),
-    responses=_rt.LazyResponses(_codespaces_delete_from_organization_responses),
+    responses=_rt.LazyResponses(
+        _codespaces_delete_from_organization_responses, _codespaces_delete_from_organization_errors
+    ),
 )
 
 _CODESPACES_LIST_IN_REPOSITORY_FOR_AUTHENTICATED_USER: _rt.Operation[
@@ -242,7 +288,10 @@ _CODESPACES_LIST_IN_REPOSITORY_FOR_AUTHENTICATED_USER: _rt.Operation[
         _rt.Param("per_page", "per_page", "query"),
         _rt.Param("page", "page", "query"),
     ),
-    responses=_rt.LazyResponses(_codespaces_list_in_repository_for_authenticated_user_responses),
+    responses=_rt.LazyResponses(
+        _codespaces_list_in_repository_for_authenticated_user_responses,
+        _codespaces_list_in_repository_for_authenticated_user_errors,
+    ),
     pagination=_rt.PageNumberPagination(
         items="codespaces", page_param="page", size_param="per_page", has_more=None
     ),
@@ -268,7 +317,10 @@ _CODESPACES_CREATE_WITH_REPO_FOR_AUTHENTICATED_USER: _rt.Operation[Codespace] = 
         _rt.Param("retention_period_minutes", "retention_period_minutes", "field"),
     ),
     body=_rt.Body("application/json", required=True),
-    responses=_rt.LazyResponses(_codespaces_create_with_repo_for_authenticated_user_responses),
+    responses=_rt.LazyResponses(
+        _codespaces_create_with_repo_for_authenticated_user_responses,
+        _codespaces_create_with_repo_for_authenticated_user_errors,
+    ),
 )
 
 _CODESPACES_CREATE_WITH_PR_FOR_AUTHENTICATED_USER: _rt.Operation[Codespace] = _rt.Operation(
@@ -291,7 +343,10 @@ _CODESPACES_CREATE_WITH_PR_FOR_AUTHENTICATED_USER: _rt.Operation[Codespace] = _r
         _rt.Param("retention_period_minutes", "retention_period_minutes", "field"),
     ),
     body=_rt.Body("application/json", required=True),
-    responses=_rt.LazyResponses(_codespaces_create_with_pr_for_authenticated_user_responses),
+    responses=_rt.LazyResponses(
+        _codespaces_create_with_pr_for_authenticated_user_responses,
+        _codespaces_create_with_pr_for_authenticated_user_errors,
+    ),
 )
 
 _CODESPACES_LIST_FOR_AUTHENTICATED_USER: _rt.Operation[
@@ -305,7 +360,10 @@ _CODESPACES_LIST_FOR_AUTHENTICATED_USER: _rt.Operation[
         _rt.Param("page", "page", "query"),
         _rt.Param("repository_id", "repository_id", "query"),
     ),
-    responses=_rt.LazyResponses(_codespaces_list_for_authenticated_user_responses),
+    responses=_rt.LazyResponses(
+        _codespaces_list_for_authenticated_user_responses,
+        _codespaces_list_for_authenticated_user_errors,
+    ),
     pagination=_rt.PageNumberPagination(
         items="codespaces", page_param="page", size_param="per_page", has_more=None
     ),
@@ -317,7 +375,10 @@ _CODESPACES_CREATE_FOR_AUTHENTICATED_USER: _rt.Operation[Codespace] = _rt.Operat
     operation_id="codespaces/create-for-authenticated-user",
     params=(_rt.Param("body", "body", "body"),),
     body=_rt.Body("application/json", required=True),
-    responses=_rt.LazyResponses(_codespaces_create_for_authenticated_user_responses),
+    responses=_rt.LazyResponses(
+        _codespaces_create_for_authenticated_user_responses,
+        _codespaces_create_for_authenticated_user_errors,
+    ),
 )
 
 _CODESPACES_GET_FOR_AUTHENTICATED_USER: _rt.Operation[Codespace] = _rt.Operation(
@@ -325,7 +386,10 @@ _CODESPACES_GET_FOR_AUTHENTICATED_USER: _rt.Operation[Codespace] = _rt.Operation
     path="/user/codespaces/{codespace_name}",
     operation_id="codespaces/get-for-authenticated-user",
     params=(_rt.Param("codespace_name", "codespace_name", "path"),),
-    responses=_rt.LazyResponses(_codespaces_get_for_authenticated_user_responses),
+    responses=_rt.LazyResponses(
+        _codespaces_get_for_authenticated_user_responses,
+        _codespaces_get_for_authenticated_user_errors,
+    ),
 )
 
 _CODESPACES_DELETE_FOR_AUTHENTICATED_USER: _rt.Operation[dict[str, Any]] = _rt.Operation(
@@ -333,7 +397,10 @@ _CODESPACES_DELETE_FOR_AUTHENTICATED_USER: _rt.Operation[dict[str, Any]] = _rt.O
     path="/user/codespaces/{codespace_name}",
     operation_id="codespaces/delete-for-authenticated-user",
     params=(_rt.Param("codespace_name", "codespace_name", "path"),),
-    responses=_rt.LazyResponses(_codespaces_delete_for_authenticated_user_responses),
+    responses=_rt.LazyResponses(
+        _codespaces_delete_for_authenticated_user_responses,
+        _codespaces_delete_for_authenticated_user_errors,
+    ),
 )
 
 _CODESPACES_UPDATE_FOR_AUTHENTICATED_USER: _rt.Operation[Codespace] = _rt.Operation(
@@ -347,7 +414,10 @@ _CODESPACES_UPDATE_FOR_AUTHENTICATED_USER: _rt.Operation[Codespace] = _rt.Operat
         _rt.Param("recent_folders", "recent_folders", "field"),
     ),
     body=_rt.Body("application/json"),
-    responses=_rt.LazyResponses(_codespaces_update_for_authenticated_user_responses),
+    responses=_rt.LazyResponses(
+        _codespaces_update_for_authenticated_user_responses,
+        _codespaces_update_for_authenticated_user_errors,
+    ),
 )
 
 

@@ -29,11 +29,15 @@ __all__ = [
 
 
 def _codespaces_pre_flight_with_repo_for_authenticated_user_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..types.codespaces import CodespacesPreFlightWithRepoForAuthenticatedUserResponse
 
+    return {"200": _rt.Response(CodespacesPreFlightWithRepoForAuthenticatedUserResponse, "json")}
+
+
+def _codespaces_pre_flight_with_repo_for_authenticated_user_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
+
     return {
-        "200": _rt.Response(CodespacesPreFlightWithRepoForAuthenticatedUserResponse, "json"),
         "401": _rt.Response(BasicError, "json"),
         "403": _rt.Response(BasicError, "json"),
         "404": _rt.Response(BasicError, "json"),
@@ -41,15 +45,19 @@ def _codespaces_pre_flight_with_repo_for_authenticated_user_responses() -> dict[
 
 
 def _codespaces_check_permissions_for_devcontainer_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..models.codespaces_permissions_check_for_devcontainer import (
         CodespacesPermissionsCheckForDevcontainer,
     )
+
+    return {"200": _rt.Response(CodespacesPermissionsCheckForDevcontainer, "json")}
+
+
+def _codespaces_check_permissions_for_devcontainer_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
     from ..models.validation_error import ValidationError
     from ..types.codespaces import CodespacesCheckPermissionsForDevcontainerResponse503
 
     return {
-        "200": _rt.Response(CodespacesPermissionsCheckForDevcontainer, "json"),
         "401": _rt.Response(BasicError, "json"),
         "403": _rt.Response(BasicError, "json"),
         "404": _rt.Response(BasicError, "json"),
@@ -59,12 +67,16 @@ def _codespaces_check_permissions_for_devcontainer_responses() -> dict[str, _rt.
 
 
 def _codespaces_export_for_authenticated_user_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..models.codespace_export_details import CodespaceExportDetails
+
+    return {"202": _rt.Response(CodespaceExportDetails, "json")}
+
+
+def _codespaces_export_for_authenticated_user_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
     from ..models.validation_error import ValidationError
 
     return {
-        "202": _rt.Response(CodespaceExportDetails, "json"),
         "401": _rt.Response(BasicError, "json"),
         "403": _rt.Response(BasicError, "json"),
         "404": _rt.Response(BasicError, "json"),
@@ -74,22 +86,28 @@ def _codespaces_export_for_authenticated_user_responses() -> dict[str, _rt.Respo
 
 
 def _codespaces_get_export_details_for_authenticated_user_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..models.codespace_export_details import CodespaceExportDetails
 
-    return {
-        "200": _rt.Response(CodespaceExportDetails, "json"),
-        "404": _rt.Response(BasicError, "json"),
-    }
+    return {"200": _rt.Response(CodespaceExportDetails, "json")}
+
+
+def _codespaces_get_export_details_for_authenticated_user_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
+
+    return {"404": _rt.Response(BasicError, "json")}
 
 
 def _codespaces_publish_for_authenticated_user_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..models.codespace_with_full_repository import CodespaceWithFullRepository
+
+    return {"201": _rt.Response(CodespaceWithFullRepository, "json")}
+
+
+def _codespaces_publish_for_authenticated_user_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
     from ..models.validation_error import ValidationError
 
     return {
-        "201": _rt.Response(CodespaceWithFullRepository, "json"),
         "401": _rt.Response(BasicError, "json"),
         "403": _rt.Response(BasicError, "json"),
         "404": _rt.Response(BasicError, "json"),
@@ -98,11 +116,15 @@ def _codespaces_publish_for_authenticated_user_responses() -> dict[str, _rt.Resp
 
 
 def _codespaces_start_for_authenticated_user_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..models.codespace import Codespace
 
+    return {"200": _rt.Response(Codespace, "json")}
+
+
+def _codespaces_start_for_authenticated_user_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
+
     return {
-        "200": _rt.Response(Codespace, "json"),
         "304": _rt.Response(None, "empty"),
         "400": _rt.Response(BasicError, "json"),
         "401": _rt.Response(BasicError, "json"),
@@ -126,7 +148,10 @@ _CODESPACES_PRE_FLIGHT_WITH_REPO_FOR_AUTHENTICATED_USER: _rt.Operation[
         _rt.Param("ref", "ref", "query"),
         _rt.Param("client_ip", "client_ip", "query"),
     ),
-    responses=_rt.LazyResponses(_codespaces_pre_flight_with_repo_for_authenticated_user_responses),
+    responses=_rt.LazyResponses(
+        _codespaces_pre_flight_with_repo_for_authenticated_user_responses,
+        _codespaces_pre_flight_with_repo_for_authenticated_user_errors,
+    ),
 )
 
 _CODESPACES_CHECK_PERMISSIONS_FOR_DEVCONTAINER: _rt.Operation[
@@ -141,7 +166,10 @@ _CODESPACES_CHECK_PERMISSIONS_FOR_DEVCONTAINER: _rt.Operation[
         _rt.Param("ref", "ref", "query"),
         _rt.Param("devcontainer_path", "devcontainer_path", "query"),
     ),
-    responses=_rt.LazyResponses(_codespaces_check_permissions_for_devcontainer_responses),
+    responses=_rt.LazyResponses(
+        _codespaces_check_permissions_for_devcontainer_responses,
+        _codespaces_check_permissions_for_devcontainer_errors,
+    ),
 )
 
 _CODESPACES_EXPORT_FOR_AUTHENTICATED_USER: _rt.Operation[CodespaceExportDetails] = _rt.Operation(
@@ -149,7 +177,10 @@ _CODESPACES_EXPORT_FOR_AUTHENTICATED_USER: _rt.Operation[CodespaceExportDetails]
     path="/user/codespaces/{codespace_name}/exports",
     operation_id="codespaces/export-for-authenticated-user",
     params=(_rt.Param("codespace_name", "codespace_name", "path"),),
-    responses=_rt.LazyResponses(_codespaces_export_for_authenticated_user_responses),
+    responses=_rt.LazyResponses(
+        _codespaces_export_for_authenticated_user_responses,
+        _codespaces_export_for_authenticated_user_errors,
+    ),
 )
 
 _CODESPACES_GET_EXPORT_DETAILS_FOR_AUTHENTICATED_USER: _rt.Operation[CodespaceExportDetails] = (
@@ -162,7 +193,8 @@ _CODESPACES_GET_EXPORT_DETAILS_FOR_AUTHENTICATED_USER: _rt.Operation[CodespaceEx
             _rt.Param("export_id", "export_id", "path"),
         ),
         responses=_rt.LazyResponses(
-            _codespaces_get_export_details_for_authenticated_user_responses
+            _codespaces_get_export_details_for_authenticated_user_responses,
+            _codespaces_get_export_details_for_authenticated_user_errors,
         ),
     )
 )
@@ -178,7 +210,10 @@ _CODESPACES_PUBLISH_FOR_AUTHENTICATED_USER: _rt.Operation[CodespaceWithFullRepos
             _rt.Param("private", "private", "field"),
         ),
         body=_rt.Body("application/json", required=True),
-        responses=_rt.LazyResponses(_codespaces_publish_for_authenticated_user_responses),
+        responses=_rt.LazyResponses(
+            _codespaces_publish_for_authenticated_user_responses,
+            _codespaces_publish_for_authenticated_user_errors,
+        ),
     )
 )
 
@@ -187,7 +222,10 @@ _CODESPACES_START_FOR_AUTHENTICATED_USER: _rt.Operation[Codespace] = _rt.Operati
     path="/user/codespaces/{codespace_name}/start",
     operation_id="codespaces/start-for-authenticated-user",
     params=(_rt.Param("codespace_name", "codespace_name", "path"),),
-    responses=_rt.LazyResponses(_codespaces_start_for_authenticated_user_responses),
+    responses=_rt.LazyResponses(
+        _codespaces_start_for_authenticated_user_responses,
+        _codespaces_start_for_authenticated_user_errors,
+    ),
 )
 
 

@@ -50,50 +50,59 @@ def _codespaces_get_org_secret_responses() -> dict[str, _rt.Response]:
 
 
 def _codespaces_create_or_update_org_secret_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..models.empty_object import EmptyObject
+
+    return {"201": _rt.Response(EmptyObject, "json"), "204": _rt.Response(None, "empty")}
+
+
+def _codespaces_create_or_update_org_secret_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
     from ..models.validation_error import ValidationError
 
-    return {
-        "201": _rt.Response(EmptyObject, "json"),
-        "204": _rt.Response(None, "empty"),
-        "404": _rt.Response(BasicError, "json"),
-        "422": _rt.Response(ValidationError, "json"),
-    }
+    return {"404": _rt.Response(BasicError, "json"), "422": _rt.Response(ValidationError, "json")}
 
 
 def _codespaces_delete_org_secret_responses() -> dict[str, _rt.Response]:
+    return {"204": _rt.Response(None, "empty")}
+
+
+def _codespaces_delete_org_secret_errors() -> dict[str, _rt.Response]:
     from ..models.basic_error import BasicError
 
-    return {"204": _rt.Response(None, "empty"), "404": _rt.Response(BasicError, "json")}
+    return {"404": _rt.Response(BasicError, "json")}
 
 
 def _codespaces_list_selected_repos_for_org_secret_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..types.codespaces import CodespacesListSelectedReposForOrgSecretResponse
 
-    return {
-        "200": _rt.Response(CodespacesListSelectedReposForOrgSecretResponse, "json"),
-        "404": _rt.Response(BasicError, "json"),
-    }
+    return {"200": _rt.Response(CodespacesListSelectedReposForOrgSecretResponse, "json")}
+
+
+def _codespaces_list_selected_repos_for_org_secret_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
+
+    return {"404": _rt.Response(BasicError, "json")}
 
 
 def _codespaces_set_selected_repos_for_org_secret_responses() -> dict[str, _rt.Response]:
+    return {"204": _rt.Response(None, "empty")}
+
+
+def _codespaces_set_selected_repos_for_org_secret_errors() -> dict[str, _rt.Response]:
     from ..models.basic_error import BasicError
 
-    return {
-        "204": _rt.Response(None, "empty"),
-        "404": _rt.Response(BasicError, "json"),
-        "409": _rt.Response(None, "empty"),
-    }
+    return {"404": _rt.Response(BasicError, "json"), "409": _rt.Response(None, "empty")}
 
 
 def _codespaces_add_selected_repo_to_org_secret_responses() -> dict[str, _rt.Response]:
+    return {"204": _rt.Response(None, "empty")}
+
+
+def _codespaces_add_selected_repo_to_org_secret_errors() -> dict[str, _rt.Response]:
     from ..models.basic_error import BasicError
     from ..models.validation_error import ValidationError
 
     return {
-        "204": _rt.Response(None, "empty"),
         "404": _rt.Response(BasicError, "json"),
         "409": _rt.Response(None, "empty"),
         "422": _rt.Response(ValidationError, "json"),
@@ -101,11 +110,14 @@ def _codespaces_add_selected_repo_to_org_secret_responses() -> dict[str, _rt.Res
 
 
 def _codespaces_remove_selected_repo_from_org_secret_responses() -> dict[str, _rt.Response]:
+    return {"204": _rt.Response(None, "empty")}
+
+
+def _codespaces_remove_selected_repo_from_org_secret_errors() -> dict[str, _rt.Response]:
     from ..models.basic_error import BasicError
     from ..models.validation_error import ValidationError
 
     return {
-        "204": _rt.Response(None, "empty"),
         "404": _rt.Response(BasicError, "json"),
         "409": _rt.Response(None, "empty"),
         "422": _rt.Response(ValidationError, "json"),
@@ -178,7 +190,10 @@ _CODESPACES_CREATE_OR_UPDATE_ORG_SECRET: _rt.Operation[EmptyObject | None] = _rt
         _rt.Param("selected_repository_ids", "selected_repository_ids", "field"),
     ),
     body=_rt.Body("application/json", required=True),
-    responses=_rt.LazyResponses(_codespaces_create_or_update_org_secret_responses),
+    responses=_rt.LazyResponses(
+        _codespaces_create_or_update_org_secret_responses,
+        _codespaces_create_or_update_org_secret_errors,
+    ),
 )
 
 _CODESPACES_DELETE_ORG_SECRET: _rt.Operation[None] = _rt.Operation(
@@ -186,7 +201,9 @@ _CODESPACES_DELETE_ORG_SECRET: _rt.Operation[None] = _rt.Operation(
     path="/orgs/{org}/codespaces/secrets/{secret_name}",
     operation_id="codespaces/delete-org-secret",
     params=(_rt.Param("org", "org", "path"), _rt.Param("secret_name", "secret_name", "path")),
-    responses=_rt.LazyResponses(_codespaces_delete_org_secret_responses),
+    responses=_rt.LazyResponses(
+        _codespaces_delete_org_secret_responses, _codespaces_delete_org_secret_errors
+    ),
 )
 
 _CODESPACES_LIST_SELECTED_REPOS_FOR_ORG_SECRET: _rt.Operation[
@@ -201,7 +218,10 @@ _CODESPACES_LIST_SELECTED_REPOS_FOR_ORG_SECRET: _rt.Operation[
         _rt.Param("page", "page", "query"),
         _rt.Param("per_page", "per_page", "query"),
     ),
-    responses=_rt.LazyResponses(_codespaces_list_selected_repos_for_org_secret_responses),
+    responses=_rt.LazyResponses(
+        _codespaces_list_selected_repos_for_org_secret_responses,
+        _codespaces_list_selected_repos_for_org_secret_errors,
+    ),
     pagination=_rt.PageNumberPagination(
         items="repositories", page_param="page", size_param="per_page", has_more=None
     ),
@@ -217,7 +237,10 @@ _CODESPACES_SET_SELECTED_REPOS_FOR_ORG_SECRET: _rt.Operation[None] = _rt.Operati
         _rt.Param("selected_repository_ids", "selected_repository_ids", "field"),
     ),
     body=_rt.Body("application/json", required=True),
-    responses=_rt.LazyResponses(_codespaces_set_selected_repos_for_org_secret_responses),
+    responses=_rt.LazyResponses(
+        _codespaces_set_selected_repos_for_org_secret_responses,
+        _codespaces_set_selected_repos_for_org_secret_errors,
+    ),
 )
 
 _CODESPACES_ADD_SELECTED_REPO_TO_ORG_SECRET: _rt.Operation[None] = _rt.Operation(
@@ -229,7 +252,10 @@ _CODESPACES_ADD_SELECTED_REPO_TO_ORG_SECRET: _rt.Operation[None] = _rt.Operation
         _rt.Param("secret_name", "secret_name", "path"),
         _rt.Param("repository_id", "repository_id", "path"),
     ),
-    responses=_rt.LazyResponses(_codespaces_add_selected_repo_to_org_secret_responses),
+    responses=_rt.LazyResponses(
+        _codespaces_add_selected_repo_to_org_secret_responses,
+        _codespaces_add_selected_repo_to_org_secret_errors,
+    ),
 )
 
 _CODESPACES_REMOVE_SELECTED_REPO_FROM_ORG_SECRET: _rt.Operation[None] = _rt.Operation(
@@ -241,7 +267,10 @@ _CODESPACES_REMOVE_SELECTED_REPO_FROM_ORG_SECRET: _rt.Operation[None] = _rt.Oper
         _rt.Param("secret_name", "secret_name", "path"),
         _rt.Param("repository_id", "repository_id", "path"),
     ),
-    responses=_rt.LazyResponses(_codespaces_remove_selected_repo_from_org_secret_responses),
+    responses=_rt.LazyResponses(
+        _codespaces_remove_selected_repo_from_org_secret_responses,
+        _codespaces_remove_selected_repo_from_org_secret_errors,
+    ),
 )
 
 _CODESPACES_LIST_REPO_SECRETS: _rt.Operation[CodespacesListRepoSecretsResponse] = _rt.Operation(

@@ -54,28 +54,34 @@ def _codespaces_get_secret_for_authenticated_user_responses() -> dict[str, _rt.R
 def _codespaces_create_or_update_secret_for_authenticated_user_responses() -> dict[
     str, _rt.Response
 ]:
-    from ..models.basic_error import BasicError
     from ..models.empty_object import EmptyObject
+
+    return {"201": _rt.Response(EmptyObject, "json"), "204": _rt.Response(None, "empty")}
+
+
+def _codespaces_create_or_update_secret_for_authenticated_user_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
     from ..models.validation_error import ValidationError
 
-    return {
-        "201": _rt.Response(EmptyObject, "json"),
-        "204": _rt.Response(None, "empty"),
-        "404": _rt.Response(BasicError, "json"),
-        "422": _rt.Response(ValidationError, "json"),
-    }
+    return {"404": _rt.Response(BasicError, "json"), "422": _rt.Response(ValidationError, "json")}
 
 
 def _codespaces_list_repositories_for_secret_for_authenticated_user_responses() -> dict[
     str, _rt.Response
 ]:
-    from ..models.basic_error import BasicError
     from ..types.codespaces import CodespacesListRepositoriesForSecretForAuthenticatedUserResponse
 
     return {
-        "200": _rt.Response(
-            CodespacesListRepositoriesForSecretForAuthenticatedUserResponse, "json"
-        ),
+        "200": _rt.Response(CodespacesListRepositoriesForSecretForAuthenticatedUserResponse, "json")
+    }
+
+
+def _codespaces_list_repositories_for_secret_for_authenticated_user_errors() -> dict[
+    str, _rt.Response
+]:
+    from ..models.basic_error import BasicError
+
+    return {
         "401": _rt.Response(BasicError, "json"),
         "403": _rt.Response(BasicError, "json"),
         "404": _rt.Response(BasicError, "json"),
@@ -86,10 +92,15 @@ def _codespaces_list_repositories_for_secret_for_authenticated_user_responses() 
 def _codespaces_set_repositories_for_secret_for_authenticated_user_responses() -> dict[
     str, _rt.Response
 ]:
+    return {"204": _rt.Response(None, "empty")}
+
+
+def _codespaces_set_repositories_for_secret_for_authenticated_user_errors() -> dict[
+    str, _rt.Response
+]:
     from ..models.basic_error import BasicError
 
     return {
-        "204": _rt.Response(None, "empty"),
         "401": _rt.Response(BasicError, "json"),
         "403": _rt.Response(BasicError, "json"),
         "404": _rt.Response(BasicError, "json"),
@@ -100,10 +111,15 @@ def _codespaces_set_repositories_for_secret_for_authenticated_user_responses() -
 def _codespaces_add_repository_for_secret_for_authenticated_user_responses() -> dict[
     str, _rt.Response
 ]:
+    return {"204": _rt.Response(None, "empty")}
+
+
+def _codespaces_add_repository_for_secret_for_authenticated_user_errors() -> dict[
+    str, _rt.Response
+]:
     from ..models.basic_error import BasicError
 
     return {
-        "204": _rt.Response(None, "empty"),
         "401": _rt.Response(BasicError, "json"),
         "403": _rt.Response(BasicError, "json"),
         "404": _rt.Response(BasicError, "json"),
@@ -114,10 +130,15 @@ def _codespaces_add_repository_for_secret_for_authenticated_user_responses() -> 
 def _codespaces_remove_repository_for_secret_for_authenticated_user_responses() -> dict[
     str, _rt.Response
 ]:
+    return {"204": _rt.Response(None, "empty")}
+
+
+def _codespaces_remove_repository_for_secret_for_authenticated_user_errors() -> dict[
+    str, _rt.Response
+]:
     from ..models.basic_error import BasicError
 
     return {
-        "204": _rt.Response(None, "empty"),
         "401": _rt.Response(BasicError, "json"),
         "403": _rt.Response(BasicError, "json"),
         "404": _rt.Response(BasicError, "json"),
@@ -126,11 +147,15 @@ def _codespaces_remove_repository_for_secret_for_authenticated_user_responses() 
 
 
 def _codespaces_stop_in_organization_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..models.codespace import Codespace
 
+    return {"200": _rt.Response(Codespace, "json")}
+
+
+def _codespaces_stop_in_organization_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
+
     return {
-        "200": _rt.Response(Codespace, "json"),
         "304": _rt.Response(None, "empty"),
         "401": _rt.Response(BasicError, "json"),
         "403": _rt.Response(BasicError, "json"),
@@ -140,11 +165,15 @@ def _codespaces_stop_in_organization_responses() -> dict[str, _rt.Response]:
 
 
 def _codespaces_stop_for_authenticated_user_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..models.codespace import Codespace
 
+    return {"200": _rt.Response(Codespace, "json")}
+
+
+def _codespaces_stop_for_authenticated_user_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
+
     return {
-        "200": _rt.Response(Codespace, "json"),
         "401": _rt.Response(BasicError, "json"),
         "403": _rt.Response(BasicError, "json"),
         "404": _rt.Response(BasicError, "json"),
@@ -155,7 +184,6 @@ def _codespaces_stop_for_authenticated_user_responses() -> dict[str, _rt.Respons
 def _codespaces_list_devcontainers_in_repository_for_authenticated_user_responses() -> dict[
     str, _rt.Response
 ]:
-    from ..models.basic_error import BasicError
     from ..types.codespaces import (
         CodespacesListDevcontainersInRepositoryForAuthenticatedUserResponse,
     )
@@ -163,7 +191,16 @@ def _codespaces_list_devcontainers_in_repository_for_authenticated_user_response
     return {
         "200": _rt.Response(
             CodespacesListDevcontainersInRepositoryForAuthenticatedUserResponse, "json"
-        ),
+        )
+    }
+
+
+def _codespaces_list_devcontainers_in_repository_for_authenticated_user_errors() -> dict[
+    str, _rt.Response
+]:
+    from ..models.basic_error import BasicError
+
+    return {
         "400": _rt.Response(BasicError, "json"),
         "401": _rt.Response(BasicError, "json"),
         "403": _rt.Response(BasicError, "json"),
@@ -173,11 +210,15 @@ def _codespaces_list_devcontainers_in_repository_for_authenticated_user_response
 
 
 def _codespaces_repo_machines_for_authenticated_user_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..types.codespaces import CodespacesRepoMachinesForAuthenticatedUserResponse
 
+    return {"200": _rt.Response(CodespacesRepoMachinesForAuthenticatedUserResponse, "json")}
+
+
+def _codespaces_repo_machines_for_authenticated_user_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
+
     return {
-        "200": _rt.Response(CodespacesRepoMachinesForAuthenticatedUserResponse, "json"),
         "304": _rt.Response(None, "empty"),
         "401": _rt.Response(BasicError, "json"),
         "403": _rt.Response(BasicError, "json"),
@@ -187,11 +228,15 @@ def _codespaces_repo_machines_for_authenticated_user_responses() -> dict[str, _r
 
 
 def _codespaces_codespace_machines_for_authenticated_user_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..types.codespaces import CodespacesCodespaceMachinesForAuthenticatedUserResponse
 
+    return {"200": _rt.Response(CodespacesCodespaceMachinesForAuthenticatedUserResponse, "json")}
+
+
+def _codespaces_codespace_machines_for_authenticated_user_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
+
     return {
-        "200": _rt.Response(CodespacesCodespaceMachinesForAuthenticatedUserResponse, "json"),
         "304": _rt.Response(None, "empty"),
         "401": _rt.Response(BasicError, "json"),
         "403": _rt.Response(BasicError, "json"),
@@ -242,7 +287,8 @@ _CODESPACES_CREATE_OR_UPDATE_SECRET_FOR_AUTHENTICATED_USER: _rt.Operation[EmptyO
         ),
         body=_rt.Body("application/json", required=True),
         responses=_rt.LazyResponses(
-            _codespaces_create_or_update_secret_for_authenticated_user_responses
+            _codespaces_create_or_update_secret_for_authenticated_user_responses,
+            _codespaces_create_or_update_secret_for_authenticated_user_errors,
         ),
     )
 )
@@ -263,7 +309,8 @@ _CODESPACES_LIST_REPOSITORIES_FOR_SECRET_FOR_AUTHENTICATED_USER: _rt.Operation[
     operation_id="codespaces/list-repositories-for-secret-for-authenticated-user",
     params=(_rt.Param("secret_name", "secret_name", "path"),),
     responses=_rt.LazyResponses(
-        _codespaces_list_repositories_for_secret_for_authenticated_user_responses
+        _codespaces_list_repositories_for_secret_for_authenticated_user_responses,
+        _codespaces_list_repositories_for_secret_for_authenticated_user_errors,
     ),
 )
 
@@ -277,7 +324,8 @@ _CODESPACES_SET_REPOSITORIES_FOR_SECRET_FOR_AUTHENTICATED_USER: _rt.Operation[No
     ),
     body=_rt.Body("application/json", required=True),
     responses=_rt.LazyResponses(
-        _codespaces_set_repositories_for_secret_for_authenticated_user_responses
+        _codespaces_set_repositories_for_secret_for_authenticated_user_responses,
+        _codespaces_set_repositories_for_secret_for_authenticated_user_errors,
     ),
 )
 
@@ -290,7 +338,8 @@ _CODESPACES_ADD_REPOSITORY_FOR_SECRET_FOR_AUTHENTICATED_USER: _rt.Operation[None
         _rt.Param("repository_id", "repository_id", "path"),
     ),
     responses=_rt.LazyResponses(
-        _codespaces_add_repository_for_secret_for_authenticated_user_responses
+        _codespaces_add_repository_for_secret_for_authenticated_user_responses,
+        _codespaces_add_repository_for_secret_for_authenticated_user_errors,
     ),
 )
 
@@ -304,7 +353,8 @@ _CODESPACES_REMOVE_REPOSITORY_FOR_SECRET_FOR_AUTHENTICATED_USER: _rt.Operation[N
             _rt.Param("repository_id", "repository_id", "path"),
         ),
         responses=_rt.LazyResponses(
-            _codespaces_remove_repository_for_secret_for_authenticated_user_responses
+            _codespaces_remove_repository_for_secret_for_authenticated_user_responses,
+            _codespaces_remove_repository_for_secret_for_authenticated_user_errors,
         ),
     )
 )
@@ -318,7 +368,9 @@ _CODESPACES_STOP_IN_ORGANIZATION: _rt.Operation[Codespace] = _rt.Operation(
         _rt.Param("username", "username", "path"),
         _rt.Param("codespace_name", "codespace_name", "path"),
     ),
-    responses=_rt.LazyResponses(_codespaces_stop_in_organization_responses),
+    responses=_rt.LazyResponses(
+        _codespaces_stop_in_organization_responses, _codespaces_stop_in_organization_errors
+    ),
 )
 
 _CODESPACES_STOP_FOR_AUTHENTICATED_USER: _rt.Operation[Codespace] = _rt.Operation(
@@ -326,7 +378,10 @@ _CODESPACES_STOP_FOR_AUTHENTICATED_USER: _rt.Operation[Codespace] = _rt.Operatio
     path="/user/codespaces/{codespace_name}/stop",
     operation_id="codespaces/stop-for-authenticated-user",
     params=(_rt.Param("codespace_name", "codespace_name", "path"),),
-    responses=_rt.LazyResponses(_codespaces_stop_for_authenticated_user_responses),
+    responses=_rt.LazyResponses(
+        _codespaces_stop_for_authenticated_user_responses,
+        _codespaces_stop_for_authenticated_user_errors,
+    ),
 )
 
 _CODESPACES_LIST_DEVCONTAINERS_IN_REPOSITORY_FOR_AUTHENTICATED_USER: _rt.Operation[
@@ -342,7 +397,8 @@ _CODESPACES_LIST_DEVCONTAINERS_IN_REPOSITORY_FOR_AUTHENTICATED_USER: _rt.Operati
         _rt.Param("page", "page", "query"),
     ),
     responses=_rt.LazyResponses(
-        _codespaces_list_devcontainers_in_repository_for_authenticated_user_responses
+        _codespaces_list_devcontainers_in_repository_for_authenticated_user_responses,
+        _codespaces_list_devcontainers_in_repository_for_authenticated_user_errors,
     ),
     pagination=_rt.PageNumberPagination(
         items="devcontainers", page_param="page", size_param="per_page", has_more=None
@@ -362,7 +418,10 @@ _CODESPACES_REPO_MACHINES_FOR_AUTHENTICATED_USER: _rt.Operation[
         _rt.Param("client_ip", "client_ip", "query"),
         _rt.Param("ref", "ref", "query"),
     ),
-    responses=_rt.LazyResponses(_codespaces_repo_machines_for_authenticated_user_responses),
+    responses=_rt.LazyResponses(
+        _codespaces_repo_machines_for_authenticated_user_responses,
+        _codespaces_repo_machines_for_authenticated_user_errors,
+    ),
 )
 
 _CODESPACES_CODESPACE_MACHINES_FOR_AUTHENTICATED_USER: _rt.Operation[
@@ -372,7 +431,10 @@ _CODESPACES_CODESPACE_MACHINES_FOR_AUTHENTICATED_USER: _rt.Operation[
     path="/user/codespaces/{codespace_name}/machines",
     operation_id="codespaces/codespace-machines-for-authenticated-user",
     params=(_rt.Param("codespace_name", "codespace_name", "path"),),
-    responses=_rt.LazyResponses(_codespaces_codespace_machines_for_authenticated_user_responses),
+    responses=_rt.LazyResponses(
+        _codespaces_codespace_machines_for_authenticated_user_responses,
+        _codespaces_codespace_machines_for_authenticated_user_errors,
+    ),
 )
 
 

@@ -37,11 +37,17 @@ __all__ = [
 def _copilot_get_copilot_coding_agent_permissions_organization_responses() -> dict[
     str, _rt.Response
 ]:
-    from ..models.basic_error import BasicError
     from ..types.copilot import CopilotGetCopilotCodingAgentPermissionsOrganizationResponse
 
     return {
-        "200": _rt.Response(CopilotGetCopilotCodingAgentPermissionsOrganizationResponse, "json"),
+        "200": _rt.Response(CopilotGetCopilotCodingAgentPermissionsOrganizationResponse, "json")
+    }
+
+
+def _copilot_get_copilot_coding_agent_permissions_organization_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
+
+    return {
         "401": _rt.Response(BasicError, "json"),
         "403": _rt.Response(BasicError, "json"),
         "404": _rt.Response(BasicError, "json"),
@@ -52,11 +58,14 @@ def _copilot_get_copilot_coding_agent_permissions_organization_responses() -> di
 def _copilot_set_copilot_coding_agent_permissions_organization_responses() -> dict[
     str, _rt.Response
 ]:
+    return {"204": _rt.Response(None, "empty")}
+
+
+def _copilot_set_copilot_coding_agent_permissions_organization_errors() -> dict[str, _rt.Response]:
     from ..models.basic_error import BasicError
     from ..models.validation_error import ValidationError
 
     return {
-        "204": _rt.Response(None, "empty"),
         "401": _rt.Response(BasicError, "json"),
         "403": _rt.Response(BasicError, "json"),
         "404": _rt.Response(BasicError, "json"),
@@ -68,7 +77,6 @@ def _copilot_set_copilot_coding_agent_permissions_organization_responses() -> di
 def _copilot_list_copilot_coding_agent_selected_repositories_for_organization_responses() -> dict[
     str, _rt.Response
 ]:
-    from ..models.basic_error import BasicError
     from ..types.copilot import (
         CopilotListCopilotCodingAgentSelectedRepositoriesForOrganizationResponse,
     )
@@ -76,7 +84,16 @@ def _copilot_list_copilot_coding_agent_selected_repositories_for_organization_re
     return {
         "200": _rt.Response(
             CopilotListCopilotCodingAgentSelectedRepositoriesForOrganizationResponse, "json"
-        ),
+        )
+    }
+
+
+def _copilot_list_copilot_coding_agent_selected_repositories_for_organization_errors() -> dict[
+    str, _rt.Response
+]:
+    from ..models.basic_error import BasicError
+
+    return {
         "401": _rt.Response(BasicError, "json"),
         "403": _rt.Response(BasicError, "json"),
         "404": _rt.Response(BasicError, "json"),
@@ -88,11 +105,16 @@ def _copilot_list_copilot_coding_agent_selected_repositories_for_organization_re
 def _copilot_set_copilot_coding_agent_selected_repositories_for_organization_responses() -> dict[
     str, _rt.Response
 ]:
+    return {"204": _rt.Response(None, "empty")}
+
+
+def _copilot_set_copilot_coding_agent_selected_repositories_for_organization_errors() -> dict[
+    str, _rt.Response
+]:
     from ..models.basic_error import BasicError
     from ..models.validation_error import ValidationError
 
     return {
-        "204": _rt.Response(None, "empty"),
         "401": _rt.Response(BasicError, "json"),
         "403": _rt.Response(BasicError, "json"),
         "404": _rt.Response(BasicError, "json"),
@@ -105,11 +127,16 @@ def _copilot_set_copilot_coding_agent_selected_repositories_for_organization_res
 def _copilot_enable_copilot_coding_agent_for_repository_in_organization_responses() -> dict[
     str, _rt.Response
 ]:
+    return {"204": _rt.Response(None, "empty")}
+
+
+def _copilot_enable_copilot_coding_agent_for_repository_in_organization_errors() -> dict[
+    str, _rt.Response
+]:
     from ..models.basic_error import BasicError
     from ..models.validation_error import ValidationError
 
     return {
-        "204": _rt.Response(None, "empty"),
         "401": _rt.Response(BasicError, "json"),
         "403": _rt.Response(BasicError, "json"),
         "404": _rt.Response(BasicError, "json"),
@@ -122,10 +149,15 @@ def _copilot_enable_copilot_coding_agent_for_repository_in_organization_response
 def _copilot_disable_copilot_coding_agent_for_repository_in_organization_responses() -> dict[
     str, _rt.Response
 ]:
+    return {"204": _rt.Response(None, "empty")}
+
+
+def _copilot_disable_copilot_coding_agent_for_repository_in_organization_errors() -> dict[
+    str, _rt.Response
+]:
     from ..models.basic_error import BasicError
 
     return {
-        "204": _rt.Response(None, "empty"),
         "401": _rt.Response(BasicError, "json"),
         "403": _rt.Response(BasicError, "json"),
         "404": _rt.Response(BasicError, "json"),
@@ -135,13 +167,17 @@ def _copilot_disable_copilot_coding_agent_for_repository_in_organization_respons
 
 
 def _copilot_copilot_content_exclusion_for_organization_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..models.copilot_organization_content_exclusion_details import (
         CopilotOrganizationContentExclusionDetails,
     )
 
+    return {"200": _rt.Response(CopilotOrganizationContentExclusionDetails, "json")}
+
+
+def _copilot_copilot_content_exclusion_for_organization_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
+
     return {
-        "200": _rt.Response(CopilotOrganizationContentExclusionDetails, "json"),
         "401": _rt.Response(BasicError, "json"),
         "403": _rt.Response(BasicError, "json"),
         "404": _rt.Response(BasicError, "json"),
@@ -150,12 +186,16 @@ def _copilot_copilot_content_exclusion_for_organization_responses() -> dict[str,
 
 
 def _copilot_set_copilot_content_exclusion_for_organization_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
-    from ..models.validation_error_simple import ValidationErrorSimple
     from ..types.copilot import CopilotSetCopilotContentExclusionForOrganizationResponse
 
+    return {"200": _rt.Response(CopilotSetCopilotContentExclusionForOrganizationResponse, "json")}
+
+
+def _copilot_set_copilot_content_exclusion_for_organization_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
+    from ..models.validation_error_simple import ValidationErrorSimple
+
     return {
-        "200": _rt.Response(CopilotSetCopilotContentExclusionForOrganizationResponse, "json"),
         "401": _rt.Response(BasicError, "json"),
         "403": _rt.Response(BasicError, "json"),
         "404": _rt.Response(BasicError, "json"),
@@ -166,11 +206,15 @@ def _copilot_set_copilot_content_exclusion_for_organization_responses() -> dict[
 
 
 def _copilot_get_copilot_seat_details_for_user_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..models.copilot_seat_details import CopilotSeatDetails
 
+    return {"200": _rt.Response(CopilotSeatDetails, "json")}
+
+
+def _copilot_get_copilot_seat_details_for_user_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
+
     return {
-        "200": _rt.Response(CopilotSeatDetails, "json"),
         "401": _rt.Response(BasicError, "json"),
         "403": _rt.Response(BasicError, "json"),
         "404": _rt.Response(BasicError, "json"),
@@ -180,11 +224,15 @@ def _copilot_get_copilot_seat_details_for_user_responses() -> dict[str, _rt.Resp
 
 
 def _copilot_get_copilot_cloud_agent_configuration_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..types.copilot import CopilotGetCopilotCloudAgentConfigurationResponse
 
+    return {"200": _rt.Response(CopilotGetCopilotCloudAgentConfigurationResponse, "json")}
+
+
+def _copilot_get_copilot_cloud_agent_configuration_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
+
     return {
-        "200": _rt.Response(CopilotGetCopilotCloudAgentConfigurationResponse, "json"),
         "401": _rt.Response(BasicError, "json"),
         "403": _rt.Response(BasicError, "json"),
         "404": _rt.Response(BasicError, "json"),
@@ -200,7 +248,8 @@ _COPILOT_GET_COPILOT_CODING_AGENT_PERMISSIONS_ORGANIZATION: _rt.Operation[
     operation_id="copilot/get-copilot-coding-agent-permissions-organization",
     params=(_rt.Param("org", "org", "path"),),
     responses=_rt.LazyResponses(
-        _copilot_get_copilot_coding_agent_permissions_organization_responses
+        _copilot_get_copilot_coding_agent_permissions_organization_responses,
+        _copilot_get_copilot_coding_agent_permissions_organization_errors,
     ),
 )
 
@@ -214,7 +263,8 @@ _COPILOT_SET_COPILOT_CODING_AGENT_PERMISSIONS_ORGANIZATION: _rt.Operation[None] 
     ),
     body=_rt.Body("application/json", required=True),
     responses=_rt.LazyResponses(
-        _copilot_set_copilot_coding_agent_permissions_organization_responses
+        _copilot_set_copilot_coding_agent_permissions_organization_responses,
+        _copilot_set_copilot_coding_agent_permissions_organization_errors,
     ),
 )
 
@@ -230,7 +280,8 @@ _COPILOT_LIST_COPILOT_CODING_AGENT_SELECTED_REPOSITORIES_FOR_ORGANIZATION: _rt.O
         _rt.Param("page", "page", "query"),
     ),
     responses=_rt.LazyResponses(
-        _copilot_list_copilot_coding_agent_selected_repositories_for_organization_responses
+        _copilot_list_copilot_coding_agent_selected_repositories_for_organization_responses,
+        _copilot_list_copilot_coding_agent_selected_repositories_for_organization_errors,
     ),
     pagination=_rt.PageNumberPagination(
         items="repositories", page_param="page", size_param="per_page", has_more=None
@@ -248,7 +299,8 @@ _COPILOT_SET_COPILOT_CODING_AGENT_SELECTED_REPOSITORIES_FOR_ORGANIZATION: _rt.Op
         ),
         body=_rt.Body("application/json", required=True),
         responses=_rt.LazyResponses(
-            _copilot_set_copilot_coding_agent_selected_repositories_for_organization_responses
+            _copilot_set_copilot_coding_agent_selected_repositories_for_organization_responses,
+            _copilot_set_copilot_coding_agent_selected_repositories_for_organization_errors,
         ),
     )
 )
@@ -263,7 +315,8 @@ _COPILOT_ENABLE_COPILOT_CODING_AGENT_FOR_REPOSITORY_IN_ORGANIZATION: _rt.Operati
             _rt.Param("repository_id", "repository_id", "path"),
         ),
         responses=_rt.LazyResponses(
-            _copilot_enable_copilot_coding_agent_for_repository_in_organization_responses
+            _copilot_enable_copilot_coding_agent_for_repository_in_organization_responses,
+            _copilot_enable_copilot_coding_agent_for_repository_in_organization_errors,
         ),
     )
 )
@@ -278,7 +331,8 @@ _COPILOT_DISABLE_COPILOT_CODING_AGENT_FOR_REPOSITORY_IN_ORGANIZATION: _rt.Operat
             _rt.Param("repository_id", "repository_id", "path"),
         ),
         responses=_rt.LazyResponses(
-            _copilot_disable_copilot_coding_agent_for_repository_in_organization_responses
+            _copilot_disable_copilot_coding_agent_for_repository_in_organization_responses,
+            _copilot_disable_copilot_coding_agent_for_repository_in_organization_errors,
         ),
     )
 )
@@ -290,7 +344,10 @@ _COPILOT_COPILOT_CONTENT_EXCLUSION_FOR_ORGANIZATION: _rt.Operation[
     path="/orgs/{org}/copilot/content_exclusion",
     operation_id="copilot/copilot-content-exclusion-for-organization",
     params=(_rt.Param("org", "org", "path"),),
-    responses=_rt.LazyResponses(_copilot_copilot_content_exclusion_for_organization_responses),
+    responses=_rt.LazyResponses(
+        _copilot_copilot_content_exclusion_for_organization_responses,
+        _copilot_copilot_content_exclusion_for_organization_errors,
+    ),
 )
 
 _COPILOT_SET_COPILOT_CONTENT_EXCLUSION_FOR_ORGANIZATION: _rt.Operation[
@@ -301,7 +358,10 @@ _COPILOT_SET_COPILOT_CONTENT_EXCLUSION_FOR_ORGANIZATION: _rt.Operation[
     operation_id="copilot/set-copilot-content-exclusion-for-organization",
     params=(_rt.Param("org", "org", "path"), _rt.Param("body", "body", "body")),
     body=_rt.Body("application/json", required=True),
-    responses=_rt.LazyResponses(_copilot_set_copilot_content_exclusion_for_organization_responses),
+    responses=_rt.LazyResponses(
+        _copilot_set_copilot_content_exclusion_for_organization_responses,
+        _copilot_set_copilot_content_exclusion_for_organization_errors,
+    ),
 )
 
 _COPILOT_GET_COPILOT_SEAT_DETAILS_FOR_USER: _rt.Operation[CopilotSeatDetails] = _rt.Operation(
@@ -309,7 +369,10 @@ _COPILOT_GET_COPILOT_SEAT_DETAILS_FOR_USER: _rt.Operation[CopilotSeatDetails] = 
     path="/orgs/{org}/members/{username}/copilot",
     operation_id="copilot/get-copilot-seat-details-for-user",
     params=(_rt.Param("org", "org", "path"), _rt.Param("username", "username", "path")),
-    responses=_rt.LazyResponses(_copilot_get_copilot_seat_details_for_user_responses),
+    responses=_rt.LazyResponses(
+        _copilot_get_copilot_seat_details_for_user_responses,
+        _copilot_get_copilot_seat_details_for_user_errors,
+    ),
 )
 
 _COPILOT_GET_COPILOT_CLOUD_AGENT_CONFIGURATION: _rt.Operation[
@@ -319,7 +382,10 @@ _COPILOT_GET_COPILOT_CLOUD_AGENT_CONFIGURATION: _rt.Operation[
     path="/repos/{owner}/{repo}/copilot/cloud-agent/configuration",
     operation_id="copilot/get-copilot-cloud-agent-configuration",
     params=(_rt.Param("owner", "owner", "path"), _rt.Param("repo", "repo", "path")),
-    responses=_rt.LazyResponses(_copilot_get_copilot_cloud_agent_configuration_responses),
+    responses=_rt.LazyResponses(
+        _copilot_get_copilot_cloud_agent_configuration_responses,
+        _copilot_get_copilot_cloud_agent_configuration_errors,
+    ),
 )
 
 

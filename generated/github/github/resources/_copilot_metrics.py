@@ -25,11 +25,15 @@ __all__ = [
 
 
 def _copilot_copilot_enterprise_one_day_usage_metrics_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..models.copilot_usage_metrics_1_day_report import CopilotUsageMetrics1DayReport
 
+    return {"200": _rt.Response(CopilotUsageMetrics1DayReport, "json")}
+
+
+def _copilot_copilot_enterprise_one_day_usage_metrics_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
+
     return {
-        "200": _rt.Response(CopilotUsageMetrics1DayReport, "json"),
         "403": _rt.Response(BasicError, "json"),
         "404": _rt.Response(BasicError, "json"),
         "500": _rt.Response(BasicError, "json"),
@@ -37,11 +41,15 @@ def _copilot_copilot_enterprise_one_day_usage_metrics_responses() -> dict[str, _
 
 
 def _copilot_copilot_enterprise_usage_metrics_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..models.copilot_usage_metrics_28_day_report import CopilotUsageMetrics28DayReport
 
+    return {"200": _rt.Response(CopilotUsageMetrics28DayReport, "json")}
+
+
+def _copilot_copilot_enterprise_usage_metrics_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
+
     return {
-        "200": _rt.Response(CopilotUsageMetrics28DayReport, "json"),
         "403": _rt.Response(BasicError, "json"),
         "404": _rt.Response(BasicError, "json"),
         "500": _rt.Response(BasicError, "json"),
@@ -49,12 +57,18 @@ def _copilot_copilot_enterprise_usage_metrics_responses() -> dict[str, _rt.Respo
 
 
 def _copilot_copilot_enterprise_repos_one_day_report_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..models.copilot_usage_metrics_1_day_report import CopilotUsageMetrics1DayReport
 
     return {
         "200": _rt.Response(CopilotUsageMetrics1DayReport, "json"),
         "204": _rt.Response(None, "empty"),
+    }
+
+
+def _copilot_copilot_enterprise_repos_one_day_report_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
+
+    return {
         "403": _rt.Response(BasicError, "json"),
         "404": _rt.Response(BasicError, "json"),
         "500": _rt.Response(BasicError, "json"),
@@ -62,11 +76,15 @@ def _copilot_copilot_enterprise_repos_one_day_report_responses() -> dict[str, _r
 
 
 def _copilot_copilot_enterprise_user_teams_one_day_report_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..models.copilot_usage_metrics_1_day_report import CopilotUsageMetrics1DayReport
 
+    return {"200": _rt.Response(CopilotUsageMetrics1DayReport, "json")}
+
+
+def _copilot_copilot_enterprise_user_teams_one_day_report_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
+
     return {
-        "200": _rt.Response(CopilotUsageMetrics1DayReport, "json"),
         "403": _rt.Response(BasicError, "json"),
         "404": _rt.Response(BasicError, "json"),
         "500": _rt.Response(BasicError, "json"),
@@ -74,11 +92,15 @@ def _copilot_copilot_enterprise_user_teams_one_day_report_responses() -> dict[st
 
 
 def _copilot_copilot_users_one_day_usage_metrics_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..models.copilot_usage_metrics_1_day_report import CopilotUsageMetrics1DayReport
 
+    return {"200": _rt.Response(CopilotUsageMetrics1DayReport, "json")}
+
+
+def _copilot_copilot_users_one_day_usage_metrics_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
+
     return {
-        "200": _rt.Response(CopilotUsageMetrics1DayReport, "json"),
         "403": _rt.Response(BasicError, "json"),
         "404": _rt.Response(BasicError, "json"),
         "500": _rt.Response(BasicError, "json"),
@@ -86,11 +108,15 @@ def _copilot_copilot_users_one_day_usage_metrics_responses() -> dict[str, _rt.Re
 
 
 def _copilot_copilot_users_usage_metrics_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..models.copilot_usage_metrics_28_day_report import CopilotUsageMetrics28DayReport
 
+    return {"200": _rt.Response(CopilotUsageMetrics28DayReport, "json")}
+
+
+def _copilot_copilot_users_usage_metrics_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
+
     return {
-        "200": _rt.Response(CopilotUsageMetrics28DayReport, "json"),
         "403": _rt.Response(BasicError, "json"),
         "404": _rt.Response(BasicError, "json"),
         "500": _rt.Response(BasicError, "json"),
@@ -98,12 +124,18 @@ def _copilot_copilot_users_usage_metrics_responses() -> dict[str, _rt.Response]:
 
 
 def _copilot_copilot_organization_one_day_usage_metrics_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..models.copilot_usage_metrics_1_day_report import CopilotUsageMetrics1DayReport
 
     return {
         "200": _rt.Response(CopilotUsageMetrics1DayReport, "json"),
         "204": _rt.Response(None, "empty"),
+    }
+
+
+def _copilot_copilot_organization_one_day_usage_metrics_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
+
+    return {
         "403": _rt.Response(BasicError, "json"),
         "404": _rt.Response(BasicError, "json"),
         "500": _rt.Response(BasicError, "json"),
@@ -111,11 +143,15 @@ def _copilot_copilot_organization_one_day_usage_metrics_responses() -> dict[str,
 
 
 def _copilot_copilot_organization_usage_metrics_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..models.copilot_usage_metrics_28_day_report import CopilotUsageMetrics28DayReport
 
+    return {"200": _rt.Response(CopilotUsageMetrics28DayReport, "json")}
+
+
+def _copilot_copilot_organization_usage_metrics_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
+
     return {
-        "200": _rt.Response(CopilotUsageMetrics28DayReport, "json"),
         "403": _rt.Response(BasicError, "json"),
         "404": _rt.Response(BasicError, "json"),
         "500": _rt.Response(BasicError, "json"),
@@ -123,12 +159,18 @@ def _copilot_copilot_organization_usage_metrics_responses() -> dict[str, _rt.Res
 
 
 def _copilot_copilot_organization_repos_one_day_report_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..models.copilot_usage_metrics_1_day_report import CopilotUsageMetrics1DayReport
 
     return {
         "200": _rt.Response(CopilotUsageMetrics1DayReport, "json"),
         "204": _rt.Response(None, "empty"),
+    }
+
+
+def _copilot_copilot_organization_repos_one_day_report_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
+
+    return {
         "403": _rt.Response(BasicError, "json"),
         "404": _rt.Response(BasicError, "json"),
         "500": _rt.Response(BasicError, "json"),
@@ -136,12 +178,18 @@ def _copilot_copilot_organization_repos_one_day_report_responses() -> dict[str, 
 
 
 def _copilot_copilot_organization_user_teams_one_day_report_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..models.copilot_usage_metrics_1_day_report import CopilotUsageMetrics1DayReport
 
     return {
         "200": _rt.Response(CopilotUsageMetrics1DayReport, "json"),
         "204": _rt.Response(None, "empty"),
+    }
+
+
+def _copilot_copilot_organization_user_teams_one_day_report_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
+
+    return {
         "403": _rt.Response(BasicError, "json"),
         "404": _rt.Response(BasicError, "json"),
         "500": _rt.Response(BasicError, "json"),
@@ -151,12 +199,18 @@ def _copilot_copilot_organization_user_teams_one_day_report_responses() -> dict[
 def _copilot_copilot_organization_users_one_day_usage_metrics_responses() -> dict[
     str, _rt.Response
 ]:
-    from ..models.basic_error import BasicError
     from ..models.copilot_usage_metrics_1_day_report import CopilotUsageMetrics1DayReport
 
     return {
         "200": _rt.Response(CopilotUsageMetrics1DayReport, "json"),
         "204": _rt.Response(None, "empty"),
+    }
+
+
+def _copilot_copilot_organization_users_one_day_usage_metrics_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
+
+    return {
         "403": _rt.Response(BasicError, "json"),
         "404": _rt.Response(BasicError, "json"),
         "500": _rt.Response(BasicError, "json"),
@@ -164,11 +218,15 @@ def _copilot_copilot_organization_users_one_day_usage_metrics_responses() -> dic
 
 
 def _copilot_copilot_organization_users_usage_metrics_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..models.copilot_usage_metrics_28_day_report import CopilotUsageMetrics28DayReport
 
+    return {"200": _rt.Response(CopilotUsageMetrics28DayReport, "json")}
+
+
+def _copilot_copilot_organization_users_usage_metrics_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
+
     return {
-        "200": _rt.Response(CopilotUsageMetrics28DayReport, "json"),
         "403": _rt.Response(BasicError, "json"),
         "404": _rt.Response(BasicError, "json"),
         "500": _rt.Response(BasicError, "json"),
@@ -181,7 +239,10 @@ _COPILOT_COPILOT_ENTERPRISE_ONE_DAY_USAGE_METRICS: _rt.Operation[CopilotUsageMet
         path="/enterprises/{enterprise}/copilot/metrics/reports/enterprise-1-day",
         operation_id="copilot/copilot-enterprise-one-day-usage-metrics",
         params=(_rt.Param("enterprise", "enterprise", "path"), _rt.Param("day", "day", "query")),
-        responses=_rt.LazyResponses(_copilot_copilot_enterprise_one_day_usage_metrics_responses),
+        responses=_rt.LazyResponses(
+            _copilot_copilot_enterprise_one_day_usage_metrics_responses,
+            _copilot_copilot_enterprise_one_day_usage_metrics_errors,
+        ),
     )
 )
 
@@ -191,7 +252,10 @@ _COPILOT_COPILOT_ENTERPRISE_USAGE_METRICS: _rt.Operation[CopilotUsageMetrics28Da
         path="/enterprises/{enterprise}/copilot/metrics/reports/enterprise-28-day/latest",
         operation_id="copilot/copilot-enterprise-usage-metrics",
         params=(_rt.Param("enterprise", "enterprise", "path"),),
-        responses=_rt.LazyResponses(_copilot_copilot_enterprise_usage_metrics_responses),
+        responses=_rt.LazyResponses(
+            _copilot_copilot_enterprise_usage_metrics_responses,
+            _copilot_copilot_enterprise_usage_metrics_errors,
+        ),
     )
 )
 
@@ -202,7 +266,10 @@ _COPILOT_COPILOT_ENTERPRISE_REPOS_ONE_DAY_REPORT: _rt.Operation[
     path="/enterprises/{enterprise}/copilot/metrics/reports/repos-1-day",
     operation_id="copilot/copilot-enterprise-repos-one-day-report",
     params=(_rt.Param("enterprise", "enterprise", "path"), _rt.Param("day", "day", "query")),
-    responses=_rt.LazyResponses(_copilot_copilot_enterprise_repos_one_day_report_responses),
+    responses=_rt.LazyResponses(
+        _copilot_copilot_enterprise_repos_one_day_report_responses,
+        _copilot_copilot_enterprise_repos_one_day_report_errors,
+    ),
 )
 
 _COPILOT_COPILOT_ENTERPRISE_USER_TEAMS_ONE_DAY_REPORT: _rt.Operation[
@@ -212,7 +279,10 @@ _COPILOT_COPILOT_ENTERPRISE_USER_TEAMS_ONE_DAY_REPORT: _rt.Operation[
     path="/enterprises/{enterprise}/copilot/metrics/reports/user-teams-1-day",
     operation_id="copilot/copilot-enterprise-user-teams-one-day-report",
     params=(_rt.Param("enterprise", "enterprise", "path"), _rt.Param("day", "day", "query")),
-    responses=_rt.LazyResponses(_copilot_copilot_enterprise_user_teams_one_day_report_responses),
+    responses=_rt.LazyResponses(
+        _copilot_copilot_enterprise_user_teams_one_day_report_responses,
+        _copilot_copilot_enterprise_user_teams_one_day_report_errors,
+    ),
 )
 
 _COPILOT_COPILOT_USERS_ONE_DAY_USAGE_METRICS: _rt.Operation[CopilotUsageMetrics1DayReport] = (
@@ -221,7 +291,10 @@ _COPILOT_COPILOT_USERS_ONE_DAY_USAGE_METRICS: _rt.Operation[CopilotUsageMetrics1
         path="/enterprises/{enterprise}/copilot/metrics/reports/users-1-day",
         operation_id="copilot/copilot-users-one-day-usage-metrics",
         params=(_rt.Param("enterprise", "enterprise", "path"), _rt.Param("day", "day", "query")),
-        responses=_rt.LazyResponses(_copilot_copilot_users_one_day_usage_metrics_responses),
+        responses=_rt.LazyResponses(
+            _copilot_copilot_users_one_day_usage_metrics_responses,
+            _copilot_copilot_users_one_day_usage_metrics_errors,
+        ),
     )
 )
 
@@ -230,7 +303,9 @@ _COPILOT_COPILOT_USERS_USAGE_METRICS: _rt.Operation[CopilotUsageMetrics28DayRepo
     path="/enterprises/{enterprise}/copilot/metrics/reports/users-28-day/latest",
     operation_id="copilot/copilot-users-usage-metrics",
     params=(_rt.Param("enterprise", "enterprise", "path"),),
-    responses=_rt.LazyResponses(_copilot_copilot_users_usage_metrics_responses),
+    responses=_rt.LazyResponses(
+        _copilot_copilot_users_usage_metrics_responses, _copilot_copilot_users_usage_metrics_errors
+    ),
 )
 
 _COPILOT_COPILOT_ORGANIZATION_ONE_DAY_USAGE_METRICS: _rt.Operation[
@@ -240,7 +315,10 @@ _COPILOT_COPILOT_ORGANIZATION_ONE_DAY_USAGE_METRICS: _rt.Operation[
     path="/orgs/{org}/copilot/metrics/reports/organization-1-day",
     operation_id="copilot/copilot-organization-one-day-usage-metrics",
     params=(_rt.Param("org", "org", "path"), _rt.Param("day", "day", "query")),
-    responses=_rt.LazyResponses(_copilot_copilot_organization_one_day_usage_metrics_responses),
+    responses=_rt.LazyResponses(
+        _copilot_copilot_organization_one_day_usage_metrics_responses,
+        _copilot_copilot_organization_one_day_usage_metrics_errors,
+    ),
 )
 
 _COPILOT_COPILOT_ORGANIZATION_USAGE_METRICS: _rt.Operation[CopilotUsageMetrics28DayReport] = (
@@ -249,7 +327,10 @@ _COPILOT_COPILOT_ORGANIZATION_USAGE_METRICS: _rt.Operation[CopilotUsageMetrics28
         path="/orgs/{org}/copilot/metrics/reports/organization-28-day/latest",
         operation_id="copilot/copilot-organization-usage-metrics",
         params=(_rt.Param("org", "org", "path"),),
-        responses=_rt.LazyResponses(_copilot_copilot_organization_usage_metrics_responses),
+        responses=_rt.LazyResponses(
+            _copilot_copilot_organization_usage_metrics_responses,
+            _copilot_copilot_organization_usage_metrics_errors,
+        ),
     )
 )
 
@@ -260,7 +341,10 @@ _COPILOT_COPILOT_ORGANIZATION_REPOS_ONE_DAY_REPORT: _rt.Operation[
     path="/orgs/{org}/copilot/metrics/reports/repos-1-day",
     operation_id="copilot/copilot-organization-repos-one-day-report",
     params=(_rt.Param("org", "org", "path"), _rt.Param("day", "day", "query")),
-    responses=_rt.LazyResponses(_copilot_copilot_organization_repos_one_day_report_responses),
+    responses=_rt.LazyResponses(
+        _copilot_copilot_organization_repos_one_day_report_responses,
+        _copilot_copilot_organization_repos_one_day_report_errors,
+    ),
 )
 
 _COPILOT_COPILOT_ORGANIZATION_USER_TEAMS_ONE_DAY_REPORT: _rt.Operation[
@@ -270,7 +354,10 @@ _COPILOT_COPILOT_ORGANIZATION_USER_TEAMS_ONE_DAY_REPORT: _rt.Operation[
     path="/orgs/{org}/copilot/metrics/reports/user-teams-1-day",
     operation_id="copilot/copilot-organization-user-teams-one-day-report",
     params=(_rt.Param("org", "org", "path"), _rt.Param("day", "day", "query")),
-    responses=_rt.LazyResponses(_copilot_copilot_organization_user_teams_one_day_report_responses),
+    responses=_rt.LazyResponses(
+        _copilot_copilot_organization_user_teams_one_day_report_responses,
+        _copilot_copilot_organization_user_teams_one_day_report_errors,
+    ),
 )
 
 _COPILOT_COPILOT_ORGANIZATION_USERS_ONE_DAY_USAGE_METRICS: _rt.Operation[
@@ -281,7 +368,8 @@ _COPILOT_COPILOT_ORGANIZATION_USERS_ONE_DAY_USAGE_METRICS: _rt.Operation[
     operation_id="copilot/copilot-organization-users-one-day-usage-metrics",
     params=(_rt.Param("org", "org", "path"), _rt.Param("day", "day", "query")),
     responses=_rt.LazyResponses(
-        _copilot_copilot_organization_users_one_day_usage_metrics_responses
+        _copilot_copilot_organization_users_one_day_usage_metrics_responses,
+        _copilot_copilot_organization_users_one_day_usage_metrics_errors,
     ),
 )
 
@@ -291,7 +379,10 @@ _COPILOT_COPILOT_ORGANIZATION_USERS_USAGE_METRICS: _rt.Operation[CopilotUsageMet
         path="/orgs/{org}/copilot/metrics/reports/users-28-day/latest",
         operation_id="copilot/copilot-organization-users-usage-metrics",
         params=(_rt.Param("org", "org", "path"),),
-        responses=_rt.LazyResponses(_copilot_copilot_organization_users_usage_metrics_responses),
+        responses=_rt.LazyResponses(
+            _copilot_copilot_organization_users_usage_metrics_responses,
+            _copilot_copilot_organization_users_usage_metrics_errors,
+        ),
     )
 )
 

@@ -33,33 +33,53 @@ __all__ = [
 
 
 def _copilot_set_enterprise_coding_agent_policy_responses() -> dict[str, _rt.Response]:
+    return {"204": _rt.Response(None, "empty")}
+
+
+def _copilot_set_enterprise_coding_agent_policy_errors() -> dict[str, _rt.Response]:
     from ..models.basic_error import BasicError
 
-    return {"204": _rt.Response(None, "empty"), "400": _rt.Response(BasicError, "json")}
+    return {"400": _rt.Response(BasicError, "json")}
 
 
 def _copilot_add_organizations_to_enterprise_coding_agent_policy_responses() -> dict[
     str, _rt.Response
 ]:
+    return {"204": _rt.Response(None, "empty")}
+
+
+def _copilot_add_organizations_to_enterprise_coding_agent_policy_errors() -> dict[
+    str, _rt.Response
+]:
     from ..models.basic_error import BasicError
 
-    return {"204": _rt.Response(None, "empty"), "400": _rt.Response(BasicError, "json")}
+    return {"400": _rt.Response(BasicError, "json")}
 
 
 def _copilot_remove_organizations_from_enterprise_coding_agent_policy_responses() -> dict[
     str, _rt.Response
 ]:
+    return {"204": _rt.Response(None, "empty")}
+
+
+def _copilot_remove_organizations_from_enterprise_coding_agent_policy_errors() -> dict[
+    str, _rt.Response
+]:
     from ..models.basic_error import BasicError
 
-    return {"204": _rt.Response(None, "empty"), "400": _rt.Response(BasicError, "json")}
+    return {"400": _rt.Response(BasicError, "json")}
 
 
 def _copilot_get_copilot_organization_details_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..models.copilot_organization_details import CopilotOrganizationDetails
 
+    return {"200": _rt.Response(CopilotOrganizationDetails, "json")}
+
+
+def _copilot_get_copilot_organization_details_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
+
     return {
-        "200": _rt.Response(CopilotOrganizationDetails, "json"),
         "401": _rt.Response(BasicError, "json"),
         "403": _rt.Response(BasicError, "json"),
         "404": _rt.Response(BasicError, "json"),
@@ -69,11 +89,15 @@ def _copilot_get_copilot_organization_details_responses() -> dict[str, _rt.Respo
 
 
 def _copilot_list_copilot_seats_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..types.copilot import CopilotListCopilotSeatsResponse
 
+    return {"200": _rt.Response(CopilotListCopilotSeatsResponse, "json")}
+
+
+def _copilot_list_copilot_seats_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
+
     return {
-        "200": _rt.Response(CopilotListCopilotSeatsResponse, "json"),
         "401": _rt.Response(BasicError, "json"),
         "403": _rt.Response(BasicError, "json"),
         "404": _rt.Response(BasicError, "json"),
@@ -82,11 +106,15 @@ def _copilot_list_copilot_seats_responses() -> dict[str, _rt.Response]:
 
 
 def _copilot_add_copilot_seats_for_teams_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..types.copilot import CopilotAddCopilotSeatsForTeamsResponse
 
+    return {"201": _rt.Response(CopilotAddCopilotSeatsForTeamsResponse, "json")}
+
+
+def _copilot_add_copilot_seats_for_teams_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
+
     return {
-        "201": _rt.Response(CopilotAddCopilotSeatsForTeamsResponse, "json"),
         "401": _rt.Response(BasicError, "json"),
         "403": _rt.Response(BasicError, "json"),
         "404": _rt.Response(BasicError, "json"),
@@ -96,11 +124,15 @@ def _copilot_add_copilot_seats_for_teams_responses() -> dict[str, _rt.Response]:
 
 
 def _copilot_cancel_copilot_seat_assignment_for_teams_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..types.copilot import CopilotCancelCopilotSeatAssignmentForTeamsResponse
 
+    return {"200": _rt.Response(CopilotCancelCopilotSeatAssignmentForTeamsResponse, "json")}
+
+
+def _copilot_cancel_copilot_seat_assignment_for_teams_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
+
     return {
-        "200": _rt.Response(CopilotCancelCopilotSeatAssignmentForTeamsResponse, "json"),
         "401": _rt.Response(BasicError, "json"),
         "403": _rt.Response(BasicError, "json"),
         "404": _rt.Response(BasicError, "json"),
@@ -110,11 +142,15 @@ def _copilot_cancel_copilot_seat_assignment_for_teams_responses() -> dict[str, _
 
 
 def _copilot_add_copilot_seats_for_users_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..types.copilot import CopilotAddCopilotSeatsForUsersResponse
 
+    return {"201": _rt.Response(CopilotAddCopilotSeatsForUsersResponse, "json")}
+
+
+def _copilot_add_copilot_seats_for_users_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
+
     return {
-        "201": _rt.Response(CopilotAddCopilotSeatsForUsersResponse, "json"),
         "401": _rt.Response(BasicError, "json"),
         "403": _rt.Response(BasicError, "json"),
         "404": _rt.Response(BasicError, "json"),
@@ -124,11 +160,15 @@ def _copilot_add_copilot_seats_for_users_responses() -> dict[str, _rt.Response]:
 
 
 def _copilot_cancel_copilot_seat_assignment_for_users_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..types.copilot import CopilotCancelCopilotSeatAssignmentForUsersResponse
 
+    return {"200": _rt.Response(CopilotCancelCopilotSeatAssignmentForUsersResponse, "json")}
+
+
+def _copilot_cancel_copilot_seat_assignment_for_users_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
+
     return {
-        "200": _rt.Response(CopilotCancelCopilotSeatAssignmentForUsersResponse, "json"),
         "401": _rt.Response(BasicError, "json"),
         "403": _rt.Response(BasicError, "json"),
         "404": _rt.Response(BasicError, "json"),
@@ -146,7 +186,10 @@ _COPILOT_SET_ENTERPRISE_CODING_AGENT_POLICY: _rt.Operation[None] = _rt.Operation
         _rt.Param("policy_state", "policy_state", "field"),
     ),
     body=_rt.Body("application/json", required=True),
-    responses=_rt.LazyResponses(_copilot_set_enterprise_coding_agent_policy_responses),
+    responses=_rt.LazyResponses(
+        _copilot_set_enterprise_coding_agent_policy_responses,
+        _copilot_set_enterprise_coding_agent_policy_errors,
+    ),
 )
 
 _COPILOT_ADD_ORGANIZATIONS_TO_ENTERPRISE_CODING_AGENT_POLICY: _rt.Operation[None] = _rt.Operation(
@@ -160,7 +203,8 @@ _COPILOT_ADD_ORGANIZATIONS_TO_ENTERPRISE_CODING_AGENT_POLICY: _rt.Operation[None
     ),
     body=_rt.Body("application/json", required=True),
     responses=_rt.LazyResponses(
-        _copilot_add_organizations_to_enterprise_coding_agent_policy_responses
+        _copilot_add_organizations_to_enterprise_coding_agent_policy_responses,
+        _copilot_add_organizations_to_enterprise_coding_agent_policy_errors,
     ),
 )
 
@@ -176,7 +220,8 @@ _COPILOT_REMOVE_ORGANIZATIONS_FROM_ENTERPRISE_CODING_AGENT_POLICY: _rt.Operation
         ),
         body=_rt.Body("application/json", required=True),
         responses=_rt.LazyResponses(
-            _copilot_remove_organizations_from_enterprise_coding_agent_policy_responses
+            _copilot_remove_organizations_from_enterprise_coding_agent_policy_responses,
+            _copilot_remove_organizations_from_enterprise_coding_agent_policy_errors,
         ),
     )
 )
@@ -187,7 +232,10 @@ _COPILOT_GET_COPILOT_ORGANIZATION_DETAILS: _rt.Operation[CopilotOrganizationDeta
         path="/orgs/{org}/copilot/billing",
         operation_id="copilot/get-copilot-organization-details",
         params=(_rt.Param("org", "org", "path"),),
-        responses=_rt.LazyResponses(_copilot_get_copilot_organization_details_responses),
+        responses=_rt.LazyResponses(
+            _copilot_get_copilot_organization_details_responses,
+            _copilot_get_copilot_organization_details_errors,
+        ),
     )
 )
 
@@ -200,7 +248,9 @@ _COPILOT_LIST_COPILOT_SEATS: _rt.Operation[CopilotListCopilotSeatsResponse] = _r
         _rt.Param("page", "page", "query"),
         _rt.Param("per_page", "per_page", "query"),
     ),
-    responses=_rt.LazyResponses(_copilot_list_copilot_seats_responses),
+    responses=_rt.LazyResponses(
+        _copilot_list_copilot_seats_responses, _copilot_list_copilot_seats_errors
+    ),
     pagination=_rt.LinkHeaderPagination(items="seats", page_param="page", size_param="per_page"),
 )
 
@@ -214,7 +264,10 @@ _COPILOT_ADD_COPILOT_SEATS_FOR_TEAMS: _rt.Operation[CopilotAddCopilotSeatsForTea
             _rt.Param("selected_teams", "selected_teams", "field"),
         ),
         body=_rt.Body("application/json", required=True),
-        responses=_rt.LazyResponses(_copilot_add_copilot_seats_for_teams_responses),
+        responses=_rt.LazyResponses(
+            _copilot_add_copilot_seats_for_teams_responses,
+            _copilot_add_copilot_seats_for_teams_errors,
+        ),
     )
 )
 
@@ -229,7 +282,10 @@ _COPILOT_CANCEL_COPILOT_SEAT_ASSIGNMENT_FOR_TEAMS: _rt.Operation[
         _rt.Param("selected_teams", "selected_teams", "field"),
     ),
     body=_rt.Body("application/json", required=True),
-    responses=_rt.LazyResponses(_copilot_cancel_copilot_seat_assignment_for_teams_responses),
+    responses=_rt.LazyResponses(
+        _copilot_cancel_copilot_seat_assignment_for_teams_responses,
+        _copilot_cancel_copilot_seat_assignment_for_teams_errors,
+    ),
 )
 
 _COPILOT_ADD_COPILOT_SEATS_FOR_USERS: _rt.Operation[CopilotAddCopilotSeatsForUsersResponse] = (
@@ -242,7 +298,10 @@ _COPILOT_ADD_COPILOT_SEATS_FOR_USERS: _rt.Operation[CopilotAddCopilotSeatsForUse
             _rt.Param("selected_usernames", "selected_usernames", "field"),
         ),
         body=_rt.Body("application/json", required=True),
-        responses=_rt.LazyResponses(_copilot_add_copilot_seats_for_users_responses),
+        responses=_rt.LazyResponses(
+            _copilot_add_copilot_seats_for_users_responses,
+            _copilot_add_copilot_seats_for_users_errors,
+        ),
     )
 )
 
@@ -257,7 +316,10 @@ _COPILOT_CANCEL_COPILOT_SEAT_ASSIGNMENT_FOR_USERS: _rt.Operation[
         _rt.Param("selected_usernames", "selected_usernames", "field"),
     ),
     body=_rt.Body("application/json", required=True),
-    responses=_rt.LazyResponses(_copilot_cancel_copilot_seat_assignment_for_users_responses),
+    responses=_rt.LazyResponses(
+        _copilot_cancel_copilot_seat_assignment_for_users_responses,
+        _copilot_cancel_copilot_seat_assignment_for_users_errors,
+    ),
 )
 
 

@@ -27,23 +27,28 @@ __all__ = [
 
 
 def _copilot_spaces_list_collaborators_for_org_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..types.copilot_spaces import CopilotSpacesListCollaboratorsForOrgResponse
 
-    return {
-        "200": _rt.Response(CopilotSpacesListCollaboratorsForOrgResponse, "json"),
-        "403": _rt.Response(BasicError, "json"),
-        "404": _rt.Response(BasicError, "json"),
-    }
+    return {"200": _rt.Response(CopilotSpacesListCollaboratorsForOrgResponse, "json")}
+
+
+def _copilot_spaces_list_collaborators_for_org_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
+
+    return {"403": _rt.Response(BasicError, "json"), "404": _rt.Response(BasicError, "json")}
 
 
 def _copilot_spaces_add_collaborator_for_org_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..models.copilot_space_collaborator import CopilotSpaceCollaborator
+
+    return {"201": _rt.Response(CopilotSpaceCollaborator, "json")}
+
+
+def _copilot_spaces_add_collaborator_for_org_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
     from ..models.validation_error import ValidationError
 
     return {
-        "201": _rt.Response(CopilotSpaceCollaborator, "json"),
         "403": _rt.Response(BasicError, "json"),
         "404": _rt.Response(BasicError, "json"),
         "422": _rt.Response(ValidationError, "json"),
@@ -51,13 +56,19 @@ def _copilot_spaces_add_collaborator_for_org_responses() -> dict[str, _rt.Respon
 
 
 def _copilot_spaces_update_collaborator_for_org_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..models.copilot_space_collaborator import CopilotSpaceCollaborator
-    from ..models.validation_error import ValidationError
 
     return {
         "200": _rt.Response(CopilotSpaceCollaborator, "json"),
         "204": _rt.Response(None, "empty"),
+    }
+
+
+def _copilot_spaces_update_collaborator_for_org_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
+    from ..models.validation_error import ValidationError
+
+    return {
         "403": _rt.Response(BasicError, "json"),
         "404": _rt.Response(BasicError, "json"),
         "422": _rt.Response(ValidationError, "json"),
@@ -65,33 +76,38 @@ def _copilot_spaces_update_collaborator_for_org_responses() -> dict[str, _rt.Res
 
 
 def _copilot_spaces_remove_collaborator_for_org_responses() -> dict[str, _rt.Response]:
+    return {"204": _rt.Response(None, "empty")}
+
+
+def _copilot_spaces_remove_collaborator_for_org_errors() -> dict[str, _rt.Response]:
     from ..models.basic_error import BasicError
 
-    return {
-        "204": _rt.Response(None, "empty"),
-        "403": _rt.Response(BasicError, "json"),
-        "404": _rt.Response(BasicError, "json"),
-    }
+    return {"403": _rt.Response(BasicError, "json"), "404": _rt.Response(BasicError, "json")}
 
 
 def _copilot_spaces_list_collaborators_for_user_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..types.copilot_spaces import CopilotSpacesListCollaboratorsForUserResponse
 
-    return {
-        "200": _rt.Response(CopilotSpacesListCollaboratorsForUserResponse, "json"),
-        "403": _rt.Response(BasicError, "json"),
-        "404": _rt.Response(BasicError, "json"),
-    }
+    return {"200": _rt.Response(CopilotSpacesListCollaboratorsForUserResponse, "json")}
+
+
+def _copilot_spaces_list_collaborators_for_user_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
+
+    return {"403": _rt.Response(BasicError, "json"), "404": _rt.Response(BasicError, "json")}
 
 
 def _copilot_spaces_add_collaborator_for_user_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..models.copilot_space_collaborator import CopilotSpaceCollaborator
+
+    return {"201": _rt.Response(CopilotSpaceCollaborator, "json")}
+
+
+def _copilot_spaces_add_collaborator_for_user_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
     from ..models.validation_error import ValidationError
 
     return {
-        "201": _rt.Response(CopilotSpaceCollaborator, "json"),
         "403": _rt.Response(BasicError, "json"),
         "404": _rt.Response(BasicError, "json"),
         "422": _rt.Response(ValidationError, "json"),
@@ -99,13 +115,19 @@ def _copilot_spaces_add_collaborator_for_user_responses() -> dict[str, _rt.Respo
 
 
 def _copilot_spaces_update_collaborator_for_user_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..models.copilot_space_collaborator import CopilotSpaceCollaborator
-    from ..models.validation_error import ValidationError
 
     return {
         "200": _rt.Response(CopilotSpaceCollaborator, "json"),
         "204": _rt.Response(None, "empty"),
+    }
+
+
+def _copilot_spaces_update_collaborator_for_user_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
+    from ..models.validation_error import ValidationError
+
+    return {
         "403": _rt.Response(BasicError, "json"),
         "404": _rt.Response(BasicError, "json"),
         "422": _rt.Response(ValidationError, "json"),
@@ -113,13 +135,13 @@ def _copilot_spaces_update_collaborator_for_user_responses() -> dict[str, _rt.Re
 
 
 def _copilot_spaces_remove_collaborator_for_user_responses() -> dict[str, _rt.Response]:
+    return {"204": _rt.Response(None, "empty")}
+
+
+def _copilot_spaces_remove_collaborator_for_user_errors() -> dict[str, _rt.Response]:
     from ..models.basic_error import BasicError
 
-    return {
-        "204": _rt.Response(None, "empty"),
-        "403": _rt.Response(BasicError, "json"),
-        "404": _rt.Response(BasicError, "json"),
-    }
+    return {"403": _rt.Response(BasicError, "json"), "404": _rt.Response(BasicError, "json")}
 
 
 _COPILOT_SPACES_LIST_COLLABORATORS_FOR_ORG: _rt.Operation[
@@ -129,7 +151,10 @@ _COPILOT_SPACES_LIST_COLLABORATORS_FOR_ORG: _rt.Operation[
     path="/orgs/{org}/copilot-spaces/{space_number}/collaborators",
     operation_id="copilot-spaces/list-collaborators-for-org",
     params=(_rt.Param("org", "org", "path"), _rt.Param("space_number", "space_number", "path")),
-    responses=_rt.LazyResponses(_copilot_spaces_list_collaborators_for_org_responses),
+    responses=_rt.LazyResponses(
+        _copilot_spaces_list_collaborators_for_org_responses,
+        _copilot_spaces_list_collaborators_for_org_errors,
+    ),
 )
 
 _COPILOT_SPACES_ADD_COLLABORATOR_FOR_ORG: _rt.Operation[CopilotSpaceCollaborator] = _rt.Operation(
@@ -144,7 +169,10 @@ _COPILOT_SPACES_ADD_COLLABORATOR_FOR_ORG: _rt.Operation[CopilotSpaceCollaborator
         _rt.Param("role", "role", "field"),
     ),
     body=_rt.Body("application/json", required=True),
-    responses=_rt.LazyResponses(_copilot_spaces_add_collaborator_for_org_responses),
+    responses=_rt.LazyResponses(
+        _copilot_spaces_add_collaborator_for_org_responses,
+        _copilot_spaces_add_collaborator_for_org_errors,
+    ),
 )
 
 _COPILOT_SPACES_UPDATE_COLLABORATOR_FOR_ORG: _rt.Operation[CopilotSpaceCollaborator | None] = (
@@ -160,7 +188,10 @@ _COPILOT_SPACES_UPDATE_COLLABORATOR_FOR_ORG: _rt.Operation[CopilotSpaceCollabora
             _rt.Param("role", "role", "field"),
         ),
         body=_rt.Body("application/json", required=True),
-        responses=_rt.LazyResponses(_copilot_spaces_update_collaborator_for_org_responses),
+        responses=_rt.LazyResponses(
+            _copilot_spaces_update_collaborator_for_org_responses,
+            _copilot_spaces_update_collaborator_for_org_errors,
+        ),
     )
 )
 
@@ -174,7 +205,10 @@ _COPILOT_SPACES_REMOVE_COLLABORATOR_FOR_ORG: _rt.Operation[None] = _rt.Operation
         _rt.Param("actor_type", "actor_type", "path"),
         _rt.Param("actor_identifier", "actor_identifier", "path"),
     ),
-    responses=_rt.LazyResponses(_copilot_spaces_remove_collaborator_for_org_responses),
+    responses=_rt.LazyResponses(
+        _copilot_spaces_remove_collaborator_for_org_responses,
+        _copilot_spaces_remove_collaborator_for_org_errors,
+    ),
 )
 
 _COPILOT_SPACES_LIST_COLLABORATORS_FOR_USER: _rt.Operation[
@@ -187,7 +221,10 @@ _COPILOT_SPACES_LIST_COLLABORATORS_FOR_USER: _rt.Operation[
         _rt.Param("username", "username", "path"),
         _rt.Param("space_number", "space_number", "path"),
     ),
-    responses=_rt.LazyResponses(_copilot_spaces_list_collaborators_for_user_responses),
+    responses=_rt.LazyResponses(
+        _copilot_spaces_list_collaborators_for_user_responses,
+        _copilot_spaces_list_collaborators_for_user_errors,
+    ),
 )
 
 _COPILOT_SPACES_ADD_COLLABORATOR_FOR_USER: _rt.Operation[CopilotSpaceCollaborator] = _rt.Operation(
@@ -202,7 +239,10 @@ _COPILOT_SPACES_ADD_COLLABORATOR_FOR_USER: _rt.Operation[CopilotSpaceCollaborato
         _rt.Param("role", "role", "field"),
     ),
     body=_rt.Body("application/json", required=True),
-    responses=_rt.LazyResponses(_copilot_spaces_add_collaborator_for_user_responses),
+    responses=_rt.LazyResponses(
+        _copilot_spaces_add_collaborator_for_user_responses,
+        _copilot_spaces_add_collaborator_for_user_errors,
+    ),
 )
 
 _COPILOT_SPACES_UPDATE_COLLABORATOR_FOR_USER: _rt.Operation[CopilotSpaceCollaborator | None] = (
@@ -218,7 +258,10 @@ _COPILOT_SPACES_UPDATE_COLLABORATOR_FOR_USER: _rt.Operation[CopilotSpaceCollabor
             _rt.Param("role", "role", "field"),
         ),
         body=_rt.Body("application/json", required=True),
-        responses=_rt.LazyResponses(_copilot_spaces_update_collaborator_for_user_responses),
+        responses=_rt.LazyResponses(
+            _copilot_spaces_update_collaborator_for_user_responses,
+            _copilot_spaces_update_collaborator_for_user_errors,
+        ),
     )
 )
 
@@ -232,7 +275,10 @@ _COPILOT_SPACES_REMOVE_COLLABORATOR_FOR_USER: _rt.Operation[None] = _rt.Operatio
         _rt.Param("actor_type", "actor_type", "path"),
         _rt.Param("actor_identifier", "actor_identifier", "path"),
     ),
-    responses=_rt.LazyResponses(_copilot_spaces_remove_collaborator_for_user_responses),
+    responses=_rt.LazyResponses(
+        _copilot_spaces_remove_collaborator_for_user_responses,
+        _copilot_spaces_remove_collaborator_for_user_errors,
+    ),
 )
 
 

@@ -31,23 +31,28 @@ __all__ = [
 
 
 def _copilot_spaces_list_for_org_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..types.copilot_spaces import CopilotSpacesListForOrgResponse
 
-    return {
-        "200": _rt.Response(CopilotSpacesListForOrgResponse, "json"),
-        "403": _rt.Response(BasicError, "json"),
-        "404": _rt.Response(BasicError, "json"),
-    }
+    return {"200": _rt.Response(CopilotSpacesListForOrgResponse, "json")}
+
+
+def _copilot_spaces_list_for_org_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
+
+    return {"403": _rt.Response(BasicError, "json"), "404": _rt.Response(BasicError, "json")}
 
 
 def _copilot_spaces_create_for_org_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..models.copilot_space import CopilotSpace
+
+    return {"201": _rt.Response(CopilotSpace, "json")}
+
+
+def _copilot_spaces_create_for_org_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
     from ..models.validation_error import ValidationError
 
     return {
-        "201": _rt.Response(CopilotSpace, "json"),
         "403": _rt.Response(BasicError, "json"),
         "404": _rt.Response(BasicError, "json"),
         "422": _rt.Response(ValidationError, "json"),
@@ -55,23 +60,28 @@ def _copilot_spaces_create_for_org_responses() -> dict[str, _rt.Response]:
 
 
 def _copilot_spaces_get_for_org_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..models.copilot_space import CopilotSpace
 
-    return {
-        "200": _rt.Response(CopilotSpace, "json"),
-        "403": _rt.Response(BasicError, "json"),
-        "404": _rt.Response(BasicError, "json"),
-    }
+    return {"200": _rt.Response(CopilotSpace, "json")}
+
+
+def _copilot_spaces_get_for_org_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
+
+    return {"403": _rt.Response(BasicError, "json"), "404": _rt.Response(BasicError, "json")}
 
 
 def _copilot_spaces_update_for_org_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..models.copilot_space import CopilotSpace
+
+    return {"200": _rt.Response(CopilotSpace, "json")}
+
+
+def _copilot_spaces_update_for_org_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
     from ..models.validation_error import ValidationError
 
     return {
-        "200": _rt.Response(CopilotSpace, "json"),
         "403": _rt.Response(BasicError, "json"),
         "404": _rt.Response(BasicError, "json"),
         "422": _rt.Response(ValidationError, "json"),
@@ -79,34 +89,39 @@ def _copilot_spaces_update_for_org_responses() -> dict[str, _rt.Response]:
 
 
 def _copilot_spaces_delete_for_org_responses() -> dict[str, _rt.Response]:
+    return {"204": _rt.Response(None, "empty")}
+
+
+def _copilot_spaces_delete_for_org_errors() -> dict[str, _rt.Response]:
     from ..models.basic_error import BasicError
     from ..models.validation_error import ValidationError
 
-    return {
-        "204": _rt.Response(None, "empty"),
-        "404": _rt.Response(BasicError, "json"),
-        "422": _rt.Response(ValidationError, "json"),
-    }
+    return {"404": _rt.Response(BasicError, "json"), "422": _rt.Response(ValidationError, "json")}
 
 
 def _copilot_spaces_list_for_user_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..types.copilot_spaces import CopilotSpacesListForUserResponse
 
-    return {
-        "200": _rt.Response(CopilotSpacesListForUserResponse, "json"),
-        "403": _rt.Response(BasicError, "json"),
-        "404": _rt.Response(BasicError, "json"),
-    }
+    return {"200": _rt.Response(CopilotSpacesListForUserResponse, "json")}
+
+
+def _copilot_spaces_list_for_user_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
+
+    return {"403": _rt.Response(BasicError, "json"), "404": _rt.Response(BasicError, "json")}
 
 
 def _copilot_spaces_create_for_user_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..models.copilot_space import CopilotSpace
+
+    return {"201": _rt.Response(CopilotSpace, "json")}
+
+
+def _copilot_spaces_create_for_user_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
     from ..models.validation_error import ValidationError
 
     return {
-        "201": _rt.Response(CopilotSpace, "json"),
         "403": _rt.Response(BasicError, "json"),
         "404": _rt.Response(BasicError, "json"),
         "422": _rt.Response(ValidationError, "json"),
@@ -114,23 +129,28 @@ def _copilot_spaces_create_for_user_responses() -> dict[str, _rt.Response]:
 
 
 def _copilot_spaces_get_for_user_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..models.copilot_space import CopilotSpace
 
-    return {
-        "200": _rt.Response(CopilotSpace, "json"),
-        "403": _rt.Response(BasicError, "json"),
-        "404": _rt.Response(BasicError, "json"),
-    }
+    return {"200": _rt.Response(CopilotSpace, "json")}
+
+
+def _copilot_spaces_get_for_user_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
+
+    return {"403": _rt.Response(BasicError, "json"), "404": _rt.Response(BasicError, "json")}
 
 
 def _copilot_spaces_update_for_user_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..models.copilot_space import CopilotSpace
+
+    return {"200": _rt.Response(CopilotSpace, "json")}
+
+
+def _copilot_spaces_update_for_user_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
     from ..models.validation_error import ValidationError
 
     return {
-        "200": _rt.Response(CopilotSpace, "json"),
         "403": _rt.Response(BasicError, "json"),
         "404": _rt.Response(BasicError, "json"),
         "422": _rt.Response(ValidationError, "json"),
@@ -138,14 +158,14 @@ def _copilot_spaces_update_for_user_responses() -> dict[str, _rt.Response]:
 
 
 def _copilot_spaces_delete_for_user_responses() -> dict[str, _rt.Response]:
+    return {"204": _rt.Response(None, "empty")}
+
+
+def _copilot_spaces_delete_for_user_errors() -> dict[str, _rt.Response]:
     from ..models.basic_error import BasicError
     from ..models.validation_error import ValidationError
 
-    return {
-        "204": _rt.Response(None, "empty"),
-        "404": _rt.Response(BasicError, "json"),
-        "422": _rt.Response(ValidationError, "json"),
-    }
+    return {"404": _rt.Response(BasicError, "json"), "422": _rt.Response(ValidationError, "json")}
 
 
 _COPILOT_SPACES_LIST_FOR_ORG: _rt.Operation[CopilotSpacesListForOrgResponse] = _rt.Operation(
@@ -158,7 +178,9 @@ _COPILOT_SPACES_LIST_FOR_ORG: _rt.Operation[CopilotSpacesListForOrgResponse] = _
         _rt.Param("before", "before", "query"),
         _rt.Param("after", "after", "query"),
     ),
-    responses=_rt.LazyResponses(_copilot_spaces_list_for_org_responses),
+    responses=_rt.LazyResponses(
+        _copilot_spaces_list_for_org_responses, _copilot_spaces_list_for_org_errors
+    ),
     pagination=_rt.LinkHeaderPagination(items="spaces", page_param=None, size_param=None),
 )
 
@@ -175,7 +197,9 @@ _COPILOT_SPACES_CREATE_FOR_ORG: _rt.Operation[CopilotSpace] = _rt.Operation(
         _rt.Param("resources_attributes", "resources_attributes", "field"),
     ),
     body=_rt.Body("application/json", required=True),
-    responses=_rt.LazyResponses(_copilot_spaces_create_for_org_responses),
+    responses=_rt.LazyResponses(
+        _copilot_spaces_create_for_org_responses, _copilot_spaces_create_for_org_errors
+    ),
 )
 
 _COPILOT_SPACES_GET_FOR_ORG: _rt.Operation[CopilotSpace] = _rt.Operation(
@@ -183,7 +207,9 @@ _COPILOT_SPACES_GET_FOR_ORG: _rt.Operation[CopilotSpace] = _rt.Operation(
     path="/orgs/{org}/copilot-spaces/{space_number}",
     operation_id="copilot-spaces/get-for-org",
     params=(_rt.Param("org", "org", "path"), _rt.Param("space_number", "space_number", "path")),
-    responses=_rt.LazyResponses(_copilot_spaces_get_for_org_responses),
+    responses=_rt.LazyResponses(
+        _copilot_spaces_get_for_org_responses, _copilot_spaces_get_for_org_errors
+    ),
 )
 
 _COPILOT_SPACES_UPDATE_FOR_ORG: _rt.Operation[CopilotSpace] = _rt.Operation(
@@ -200,7 +226,9 @@ _COPILOT_SPACES_UPDATE_FOR_ORG: _rt.Operation[CopilotSpace] = _rt.Operation(
         _rt.Param("resources_attributes", "resources_attributes", "field"),
     ),
     body=_rt.Body("application/json", required=True),
-    responses=_rt.LazyResponses(_copilot_spaces_update_for_org_responses),
+    responses=_rt.LazyResponses(
+        _copilot_spaces_update_for_org_responses, _copilot_spaces_update_for_org_errors
+    ),
 )
 
 _COPILOT_SPACES_DELETE_FOR_ORG: _rt.Operation[None] = _rt.Operation(
@@ -208,7 +236,9 @@ _COPILOT_SPACES_DELETE_FOR_ORG: _rt.Operation[None] = _rt.Operation(
     path="/orgs/{org}/copilot-spaces/{space_number}",
     operation_id="copilot-spaces/delete-for-org",
     params=(_rt.Param("org", "org", "path"), _rt.Param("space_number", "space_number", "path")),
-    responses=_rt.LazyResponses(_copilot_spaces_delete_for_org_responses),
+    responses=_rt.LazyResponses(
+        _copilot_spaces_delete_for_org_responses, _copilot_spaces_delete_for_org_errors
+    ),
 )
 
 _COPILOT_SPACES_LIST_FOR_USER: _rt.Operation[CopilotSpacesListForUserResponse] = _rt.Operation(
@@ -221,7 +251,9 @@ _COPILOT_SPACES_LIST_FOR_USER: _rt.Operation[CopilotSpacesListForUserResponse] =
         _rt.Param("before", "before", "query"),
         _rt.Param("after", "after", "query"),
     ),
-    responses=_rt.LazyResponses(_copilot_spaces_list_for_user_responses),
+    responses=_rt.LazyResponses(
+        _copilot_spaces_list_for_user_responses, _copilot_spaces_list_for_user_errors
+    ),
     pagination=_rt.LinkHeaderPagination(items="spaces", page_param=None, size_param=None),
 )
 
@@ -238,7 +270,9 @@ _COPILOT_SPACES_CREATE_FOR_USER: _rt.Operation[CopilotSpace] = _rt.Operation(
         _rt.Param("resources_attributes", "resources_attributes", "field"),
     ),
     body=_rt.Body("application/json", required=True),
-    responses=_rt.LazyResponses(_copilot_spaces_create_for_user_responses),
+    responses=_rt.LazyResponses(
+        _copilot_spaces_create_for_user_responses, _copilot_spaces_create_for_user_errors
+    ),
 )
 
 _COPILOT_SPACES_GET_FOR_USER: _rt.Operation[CopilotSpace] = _rt.Operation(
@@ -249,7 +283,9 @@ _COPILOT_SPACES_GET_FOR_USER: _rt.Operation[CopilotSpace] = _rt.Operation(
         _rt.Param("username", "username", "path"),
         _rt.Param("space_number", "space_number", "path"),
     ),
-    responses=_rt.LazyResponses(_copilot_spaces_get_for_user_responses),
+    responses=_rt.LazyResponses(
+        _copilot_spaces_get_for_user_responses, _copilot_spaces_get_for_user_errors
+    ),
 )
 
 _COPILOT_SPACES_UPDATE_FOR_USER: _rt.Operation[CopilotSpace] = _rt.Operation(
@@ -266,7 +302,9 @@ _COPILOT_SPACES_UPDATE_FOR_USER: _rt.Operation[CopilotSpace] = _rt.Operation(
         _rt.Param("resources_attributes", "resources_attributes", "field"),
     ),
     body=_rt.Body("application/json", required=True),
-    responses=_rt.LazyResponses(_copilot_spaces_update_for_user_responses),
+    responses=_rt.LazyResponses(
+        _copilot_spaces_update_for_user_responses, _copilot_spaces_update_for_user_errors
+    ),
 )
 
 _COPILOT_SPACES_DELETE_FOR_USER: _rt.Operation[None] = _rt.Operation(
@@ -277,7 +315,9 @@ _COPILOT_SPACES_DELETE_FOR_USER: _rt.Operation[None] = _rt.Operation(
         _rt.Param("username", "username", "path"),
         _rt.Param("space_number", "space_number", "path"),
     ),
-    responses=_rt.LazyResponses(_copilot_spaces_delete_for_user_responses),
+    responses=_rt.LazyResponses(
+        _copilot_spaces_delete_for_user_responses, _copilot_spaces_delete_for_user_errors
+    ),
 )
 
 

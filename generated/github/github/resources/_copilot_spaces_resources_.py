@@ -27,24 +27,31 @@ __all__ = [
 
 
 def _copilot_spaces_list_resources_for_org_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..types.copilot_spaces import CopilotSpacesListResourcesForOrgResponse
 
-    return {
-        "200": _rt.Response(CopilotSpacesListResourcesForOrgResponse, "json"),
-        "403": _rt.Response(BasicError, "json"),
-        "404": _rt.Response(BasicError, "json"),
-    }
+    return {"200": _rt.Response(CopilotSpacesListResourcesForOrgResponse, "json")}
+
+
+def _copilot_spaces_list_resources_for_org_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
+
+    return {"403": _rt.Response(BasicError, "json"), "404": _rt.Response(BasicError, "json")}
 
 
 def _copilot_spaces_create_resource_for_org_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..models.copilot_space_resource import CopilotSpaceResource
-    from ..models.validation_error import ValidationError
 
     return {
         "200": _rt.Response(CopilotSpaceResource, "json"),
         "201": _rt.Response(CopilotSpaceResource, "json"),
+    }
+
+
+def _copilot_spaces_create_resource_for_org_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
+    from ..models.validation_error import ValidationError
+
+    return {
         "403": _rt.Response(BasicError, "json"),
         "404": _rt.Response(BasicError, "json"),
         "422": _rt.Response(ValidationError, "json"),
@@ -52,23 +59,28 @@ def _copilot_spaces_create_resource_for_org_responses() -> dict[str, _rt.Respons
 
 
 def _copilot_spaces_get_resource_for_org_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..models.copilot_space_resource import CopilotSpaceResource
 
-    return {
-        "200": _rt.Response(CopilotSpaceResource, "json"),
-        "403": _rt.Response(BasicError, "json"),
-        "404": _rt.Response(BasicError, "json"),
-    }
+    return {"200": _rt.Response(CopilotSpaceResource, "json")}
+
+
+def _copilot_spaces_get_resource_for_org_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
+
+    return {"403": _rt.Response(BasicError, "json"), "404": _rt.Response(BasicError, "json")}
 
 
 def _copilot_spaces_update_resource_for_org_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..models.copilot_space_resource import CopilotSpaceResource
+
+    return {"200": _rt.Response(CopilotSpaceResource, "json")}
+
+
+def _copilot_spaces_update_resource_for_org_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
     from ..models.validation_error import ValidationError
 
     return {
-        "200": _rt.Response(CopilotSpaceResource, "json"),
         "403": _rt.Response(BasicError, "json"),
         "404": _rt.Response(BasicError, "json"),
         "422": _rt.Response(ValidationError, "json"),
@@ -76,34 +88,41 @@ def _copilot_spaces_update_resource_for_org_responses() -> dict[str, _rt.Respons
 
 
 def _copilot_spaces_delete_resource_for_org_responses() -> dict[str, _rt.Response]:
+    return {"204": _rt.Response(None, "empty")}
+
+
+def _copilot_spaces_delete_resource_for_org_errors() -> dict[str, _rt.Response]:
     from ..models.basic_error import BasicError
 
-    return {
-        "204": _rt.Response(None, "empty"),
-        "403": _rt.Response(BasicError, "json"),
-        "404": _rt.Response(BasicError, "json"),
-    }
+    return {"403": _rt.Response(BasicError, "json"), "404": _rt.Response(BasicError, "json")}
 
 
 def _copilot_spaces_list_resources_for_user_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..types.copilot_spaces import CopilotSpacesListResourcesForUserResponse
 
-    return {
-        "200": _rt.Response(CopilotSpacesListResourcesForUserResponse, "json"),
-        "403": _rt.Response(BasicError, "json"),
-        "404": _rt.Response(BasicError, "json"),
-    }
+    return {"200": _rt.Response(CopilotSpacesListResourcesForUserResponse, "json")}
+
+
+def _copilot_spaces_list_resources_for_user_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
+
+    return {"403": _rt.Response(BasicError, "json"), "404": _rt.Response(BasicError, "json")}
 
 
 def _copilot_spaces_create_resource_for_user_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..models.copilot_space_resource import CopilotSpaceResource
-    from ..models.validation_error import ValidationError
 
     return {
         "200": _rt.Response(CopilotSpaceResource, "json"),
         "201": _rt.Response(CopilotSpaceResource, "json"),
+    }
+
+
+def _copilot_spaces_create_resource_for_user_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
+    from ..models.validation_error import ValidationError
+
+    return {
         "403": _rt.Response(BasicError, "json"),
         "404": _rt.Response(BasicError, "json"),
         "422": _rt.Response(ValidationError, "json"),
@@ -111,23 +130,28 @@ def _copilot_spaces_create_resource_for_user_responses() -> dict[str, _rt.Respon
 
 
 def _copilot_spaces_get_resource_for_user_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..models.copilot_space_resource import CopilotSpaceResource
 
-    return {
-        "200": _rt.Response(CopilotSpaceResource, "json"),
-        "403": _rt.Response(BasicError, "json"),
-        "404": _rt.Response(BasicError, "json"),
-    }
+    return {"200": _rt.Response(CopilotSpaceResource, "json")}
+
+
+def _copilot_spaces_get_resource_for_user_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
+
+    return {"403": _rt.Response(BasicError, "json"), "404": _rt.Response(BasicError, "json")}
 
 
 def _copilot_spaces_update_resource_for_user_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..models.copilot_space_resource import CopilotSpaceResource
+
+    return {"200": _rt.Response(CopilotSpaceResource, "json")}
+
+
+def _copilot_spaces_update_resource_for_user_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
     from ..models.validation_error import ValidationError
 
     return {
-        "200": _rt.Response(CopilotSpaceResource, "json"),
         "403": _rt.Response(BasicError, "json"),
         "404": _rt.Response(BasicError, "json"),
         "422": _rt.Response(ValidationError, "json"),
@@ -135,13 +159,13 @@ def _copilot_spaces_update_resource_for_user_responses() -> dict[str, _rt.Respon
 
 
 def _copilot_spaces_delete_resource_for_user_responses() -> dict[str, _rt.Response]:
+    return {"204": _rt.Response(None, "empty")}
+
+
+def _copilot_spaces_delete_resource_for_user_errors() -> dict[str, _rt.Response]:
     from ..models.basic_error import BasicError
 
-    return {
-        "204": _rt.Response(None, "empty"),
-        "403": _rt.Response(BasicError, "json"),
-        "404": _rt.Response(BasicError, "json"),
-    }
+    return {"403": _rt.Response(BasicError, "json"), "404": _rt.Response(BasicError, "json")}
 
 
 _COPILOT_SPACES_LIST_RESOURCES_FOR_ORG: _rt.Operation[CopilotSpacesListResourcesForOrgResponse] = (
@@ -150,7 +174,10 @@ _COPILOT_SPACES_LIST_RESOURCES_FOR_ORG: _rt.Operation[CopilotSpacesListResources
         path="/orgs/{org}/copilot-spaces/{space_number}/resources",
         operation_id="copilot-spaces/list-resources-for-org",
         params=(_rt.Param("org", "org", "path"), _rt.Param("space_number", "space_number", "path")),
-        responses=_rt.LazyResponses(_copilot_spaces_list_resources_for_org_responses),
+        responses=_rt.LazyResponses(
+            _copilot_spaces_list_resources_for_org_responses,
+            _copilot_spaces_list_resources_for_org_errors,
+        ),
     )
 )
 
@@ -165,7 +192,10 @@ _COPILOT_SPACES_CREATE_RESOURCE_FOR_ORG: _rt.Operation[CopilotSpaceResource] = _
         _rt.Param("metadata", "metadata", "field"),
     ),
     body=_rt.Body("application/json", required=True),
-    responses=_rt.LazyResponses(_copilot_spaces_create_resource_for_org_responses),
+    responses=_rt.LazyResponses(
+        _copilot_spaces_create_resource_for_org_responses,
+        _copilot_spaces_create_resource_for_org_errors,
+    ),
 )
 
 _COPILOT_SPACES_GET_RESOURCE_FOR_ORG: _rt.Operation[CopilotSpaceResource] = _rt.Operation(
@@ -177,7 +207,9 @@ _COPILOT_SPACES_GET_RESOURCE_FOR_ORG: _rt.Operation[CopilotSpaceResource] = _rt.
         _rt.Param("space_number", "space_number", "path"),
         _rt.Param("space_resource_id", "space_resource_id", "path"),
     ),
-    responses=_rt.LazyResponses(_copilot_spaces_get_resource_for_org_responses),
+    responses=_rt.LazyResponses(
+        _copilot_spaces_get_resource_for_org_responses, _copilot_spaces_get_resource_for_org_errors
+    ),
 )
 
 _COPILOT_SPACES_UPDATE_RESOURCE_FOR_ORG: _rt.Operation[CopilotSpaceResource] = _rt.Operation(
@@ -191,7 +223,10 @@ _COPILOT_SPACES_UPDATE_RESOURCE_FOR_ORG: _rt.Operation[CopilotSpaceResource] = _
         _rt.Param("metadata", "metadata", "field"),
     ),
     body=_rt.Body("application/json", required=True),
-    responses=_rt.LazyResponses(_copilot_spaces_update_resource_for_org_responses),
+    responses=_rt.LazyResponses(
+        _copilot_spaces_update_resource_for_org_responses,
+        _copilot_spaces_update_resource_for_org_errors,
+    ),
 )
 
 _COPILOT_SPACES_DELETE_RESOURCE_FOR_ORG: _rt.Operation[None] = _rt.Operation(
@@ -203,7 +238,10 @@ _COPILOT_SPACES_DELETE_RESOURCE_FOR_ORG: _rt.Operation[None] = _rt.Operation(
         _rt.Param("space_number", "space_number", "path"),
         _rt.Param("space_resource_id", "space_resource_id", "path"),
     ),
-    responses=_rt.LazyResponses(_copilot_spaces_delete_resource_for_org_responses),
+    responses=_rt.LazyResponses(
+        _copilot_spaces_delete_resource_for_org_responses,
+        _copilot_spaces_delete_resource_for_org_errors,
+    ),
 )
 
 _COPILOT_SPACES_LIST_RESOURCES_FOR_USER: _rt.Operation[
@@ -216,7 +254,10 @@ _COPILOT_SPACES_LIST_RESOURCES_FOR_USER: _rt.Operation[
         _rt.Param("username", "username", "path"),
         _rt.Param("space_number", "space_number", "path"),
     ),
-    responses=_rt.LazyResponses(_copilot_spaces_list_resources_for_user_responses),
+    responses=_rt.LazyResponses(
+        _copilot_spaces_list_resources_for_user_responses,
+        _copilot_spaces_list_resources_for_user_errors,
+    ),
 )
 
 _COPILOT_SPACES_CREATE_RESOURCE_FOR_USER: _rt.Operation[CopilotSpaceResource] = _rt.Operation(
@@ -230,7 +271,10 @@ _COPILOT_SPACES_CREATE_RESOURCE_FOR_USER: _rt.Operation[CopilotSpaceResource] = 
         _rt.Param("metadata", "metadata", "field"),
     ),
     body=_rt.Body("application/json", required=True),
-    responses=_rt.LazyResponses(_copilot_spaces_create_resource_for_user_responses),
+    responses=_rt.LazyResponses(
+        _copilot_spaces_create_resource_for_user_responses,
+        _copilot_spaces_create_resource_for_user_errors,
+    ),
 )
 
 _COPILOT_SPACES_GET_RESOURCE_FOR_USER: _rt.Operation[CopilotSpaceResource] = _rt.Operation(
@@ -242,7 +286,10 @@ _COPILOT_SPACES_GET_RESOURCE_FOR_USER: _rt.Operation[CopilotSpaceResource] = _rt
         _rt.Param("space_number", "space_number", "path"),
         _rt.Param("space_resource_id", "space_resource_id", "path"),
     ),
-    responses=_rt.LazyResponses(_copilot_spaces_get_resource_for_user_responses),
+    responses=_rt.LazyResponses(
+        _copilot_spaces_get_resource_for_user_responses,
+        _copilot_spaces_get_resource_for_user_errors,
+    ),
 )
 
 _COPILOT_SPACES_UPDATE_RESOURCE_FOR_USER: _rt.Operation[CopilotSpaceResource] = _rt.Operation(
@@ -256,7 +303,10 @@ _COPILOT_SPACES_UPDATE_RESOURCE_FOR_USER: _rt.Operation[CopilotSpaceResource] = 
         _rt.Param("metadata", "metadata", "field"),
     ),
     body=_rt.Body("application/json", required=True),
-    responses=_rt.LazyResponses(_copilot_spaces_update_resource_for_user_responses),
+    responses=_rt.LazyResponses(
+        _copilot_spaces_update_resource_for_user_responses,
+        _copilot_spaces_update_resource_for_user_errors,
+    ),
 )
 
 _COPILOT_SPACES_DELETE_RESOURCE_FOR_USER: _rt.Operation[None] = _rt.Operation(
@@ -268,7 +318,10 @@ _COPILOT_SPACES_DELETE_RESOURCE_FOR_USER: _rt.Operation[None] = _rt.Operation(
         _rt.Param("space_number", "space_number", "path"),
         _rt.Param("space_resource_id", "space_resource_id", "path"),
     ),
-    responses=_rt.LazyResponses(_copilot_spaces_delete_resource_for_user_responses),
+    responses=_rt.LazyResponses(
+        _copilot_spaces_delete_resource_for_user_responses,
+        _copilot_spaces_delete_resource_for_user_errors,
+    ),
 )
 
 

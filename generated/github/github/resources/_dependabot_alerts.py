@@ -26,12 +26,16 @@ __all__ = [
 
 
 def _dependabot_list_alerts_for_enterprise_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..models.dependabot_alert_with_repository import DependabotAlertWithRepository
+
+    return {"200": _rt.Response(list[DependabotAlertWithRepository], "json")}
+
+
+def _dependabot_list_alerts_for_enterprise_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
     from ..models.validation_error_simple import ValidationErrorSimple
 
     return {
-        "200": _rt.Response(list[DependabotAlertWithRepository], "json"),
         "304": _rt.Response(None, "empty"),
         "403": _rt.Response(BasicError, "json"),
         "404": _rt.Response(BasicError, "json"),
@@ -40,12 +44,16 @@ def _dependabot_list_alerts_for_enterprise_responses() -> dict[str, _rt.Response
 
 
 def _dependabot_list_alerts_for_org_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..models.dependabot_alert_with_repository import DependabotAlertWithRepository
+
+    return {"200": _rt.Response(list[DependabotAlertWithRepository], "json")}
+
+
+def _dependabot_list_alerts_for_org_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
     from ..models.validation_error_simple import ValidationErrorSimple
 
     return {
-        "200": _rt.Response(list[DependabotAlertWithRepository], "json"),
         "304": _rt.Response(None, "empty"),
         "400": _rt.Response(BasicError, "json"),
         "403": _rt.Response(BasicError, "json"),
@@ -55,12 +63,16 @@ def _dependabot_list_alerts_for_org_responses() -> dict[str, _rt.Response]:
 
 
 def _dependabot_list_alerts_for_repo_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..models.dependabot_alert import DependabotAlert
+
+    return {"200": _rt.Response(list[DependabotAlert], "json")}
+
+
+def _dependabot_list_alerts_for_repo_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
     from ..models.validation_error_simple import ValidationErrorSimple
 
     return {
-        "200": _rt.Response(list[DependabotAlert], "json"),
         "304": _rt.Response(None, "empty"),
         "400": _rt.Response(BasicError, "json"),
         "403": _rt.Response(BasicError, "json"),
@@ -70,11 +82,15 @@ def _dependabot_list_alerts_for_repo_responses() -> dict[str, _rt.Response]:
 
 
 def _dependabot_get_alert_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..models.dependabot_alert import DependabotAlert
 
+    return {"200": _rt.Response(DependabotAlert, "json")}
+
+
+def _dependabot_get_alert_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
+
     return {
-        "200": _rt.Response(DependabotAlert, "json"),
         "304": _rt.Response(None, "empty"),
         "403": _rt.Response(BasicError, "json"),
         "404": _rt.Response(BasicError, "json"),
@@ -82,12 +98,16 @@ def _dependabot_get_alert_responses() -> dict[str, _rt.Response]:
 
 
 def _dependabot_update_alert_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..models.dependabot_alert import DependabotAlert
+
+    return {"200": _rt.Response(DependabotAlert, "json")}
+
+
+def _dependabot_update_alert_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
     from ..models.validation_error_simple import ValidationErrorSimple
 
     return {
-        "200": _rt.Response(DependabotAlert, "json"),
         "400": _rt.Response(BasicError, "json"),
         "403": _rt.Response(BasicError, "json"),
         "404": _rt.Response(BasicError, "json"),
@@ -119,7 +139,10 @@ _DEPENDABOT_LIST_ALERTS_FOR_ENTERPRISE: _rt.Operation[list[DependabotAlertWithRe
             _rt.Param("after", "after", "query"),
             _rt.Param("per_page", "per_page", "query"),
         ),
-        responses=_rt.LazyResponses(_dependabot_list_alerts_for_enterprise_responses),
+        responses=_rt.LazyResponses(
+            _dependabot_list_alerts_for_enterprise_responses,
+            _dependabot_list_alerts_for_enterprise_errors,
+        ),
         pagination=_rt.LinkHeaderPagination(items=None, page_param=None, size_param=None),
     )
 )
@@ -149,7 +172,9 @@ _DEPENDABOT_LIST_ALERTS_FOR_ORG: _rt.Operation[list[DependabotAlertWithRepositor
         _rt.Param("after", "after", "query"),
         _rt.Param("per_page", "per_page", "query"),
     ),
-    responses=_rt.LazyResponses(_dependabot_list_alerts_for_org_responses),
+    responses=_rt.LazyResponses(
+        _dependabot_list_alerts_for_org_responses, _dependabot_list_alerts_for_org_errors
+    ),
     pagination=_rt.LinkHeaderPagination(items=None, page_param=None, size_param=None),
 )
 
@@ -177,7 +202,9 @@ _DEPENDABOT_LIST_ALERTS_FOR_REPO: _rt.Operation[list[DependabotAlert]] = _rt.Ope
         _rt.Param("after", "after", "query"),
         _rt.Param("per_page", "per_page", "query"),
     ),
-    responses=_rt.LazyResponses(_dependabot_list_alerts_for_repo_responses),
+    responses=_rt.LazyResponses(
+        _dependabot_list_alerts_for_repo_responses, _dependabot_list_alerts_for_repo_errors
+    ),
     pagination=_rt.LinkHeaderPagination(items=None, page_param=None, size_param=None),
 )
 
@@ -190,7 +217,7 @@ _DEPENDABOT_GET_ALERT: _rt.Operation[DependabotAlert] = _rt.Operation(
         _rt.Param("repo", "repo", "path"),
         _rt.Param("alert_number", "alert_number", "path"),
     ),
-    responses=_rt.LazyResponses(_dependabot_get_alert_responses),
+    responses=_rt.LazyResponses(_dependabot_get_alert_responses, _dependabot_get_alert_errors),
 )
 
 _DEPENDABOT_UPDATE_ALERT: _rt.Operation[DependabotAlert] = _rt.Operation(
@@ -204,7 +231,9 @@ _DEPENDABOT_UPDATE_ALERT: _rt.Operation[DependabotAlert] = _rt.Operation(
         _rt.Param("body", "body", "body"),
     ),
     body=_rt.Body("application/json", required=True),
-    responses=_rt.LazyResponses(_dependabot_update_alert_responses),
+    responses=_rt.LazyResponses(
+        _dependabot_update_alert_responses, _dependabot_update_alert_errors
+    ),
 )
 
 

@@ -24,67 +24,71 @@ __all__ = [
 
 
 def _dependabot_repository_access_for_enterprise_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..models.dependabot_repository_access_details import DependabotRepositoryAccessDetails
 
-    return {
-        "200": _rt.Response(DependabotRepositoryAccessDetails, "json"),
-        "403": _rt.Response(BasicError, "json"),
-        "404": _rt.Response(BasicError, "json"),
-    }
+    return {"200": _rt.Response(DependabotRepositoryAccessDetails, "json")}
+
+
+def _dependabot_repository_access_for_enterprise_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
+
+    return {"403": _rt.Response(BasicError, "json"), "404": _rt.Response(BasicError, "json")}
 
 
 def _dependabot_update_repository_access_for_enterprise_responses() -> dict[str, _rt.Response]:
+    return {"204": _rt.Response(None, "empty")}
+
+
+def _dependabot_update_repository_access_for_enterprise_errors() -> dict[str, _rt.Response]:
     from ..models.basic_error import BasicError
 
-    return {
-        "204": _rt.Response(None, "empty"),
-        "403": _rt.Response(BasicError, "json"),
-        "404": _rt.Response(BasicError, "json"),
-    }
+    return {"403": _rt.Response(BasicError, "json"), "404": _rt.Response(BasicError, "json")}
 
 
 def _dependabot_set_repository_access_default_level_for_enterprise_responses() -> dict[
     str, _rt.Response
 ]:
+    return {"204": _rt.Response(None, "empty")}
+
+
+def _dependabot_set_repository_access_default_level_for_enterprise_errors() -> dict[
+    str, _rt.Response
+]:
     from ..models.basic_error import BasicError
 
-    return {
-        "204": _rt.Response(None, "empty"),
-        "403": _rt.Response(BasicError, "json"),
-        "404": _rt.Response(BasicError, "json"),
-    }
+    return {"403": _rt.Response(BasicError, "json"), "404": _rt.Response(BasicError, "json")}
 
 
 def _dependabot_repository_access_for_org_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..models.dependabot_repository_access_details import DependabotRepositoryAccessDetails
 
-    return {
-        "200": _rt.Response(DependabotRepositoryAccessDetails, "json"),
-        "403": _rt.Response(BasicError, "json"),
-        "404": _rt.Response(BasicError, "json"),
-    }
+    return {"200": _rt.Response(DependabotRepositoryAccessDetails, "json")}
+
+
+def _dependabot_repository_access_for_org_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
+
+    return {"403": _rt.Response(BasicError, "json"), "404": _rt.Response(BasicError, "json")}
 
 
 def _dependabot_update_repository_access_for_org_responses() -> dict[str, _rt.Response]:
+    return {"204": _rt.Response(None, "empty")}
+
+
+def _dependabot_update_repository_access_for_org_errors() -> dict[str, _rt.Response]:
     from ..models.basic_error import BasicError
 
-    return {
-        "204": _rt.Response(None, "empty"),
-        "403": _rt.Response(BasicError, "json"),
-        "404": _rt.Response(BasicError, "json"),
-    }
+    return {"403": _rt.Response(BasicError, "json"), "404": _rt.Response(BasicError, "json")}
 
 
 def _dependabot_set_repository_access_default_level_responses() -> dict[str, _rt.Response]:
+    return {"204": _rt.Response(None, "empty")}
+
+
+def _dependabot_set_repository_access_default_level_errors() -> dict[str, _rt.Response]:
     from ..models.basic_error import BasicError
 
-    return {
-        "204": _rt.Response(None, "empty"),
-        "403": _rt.Response(BasicError, "json"),
-        "404": _rt.Response(BasicError, "json"),
-    }
+    return {"403": _rt.Response(BasicError, "json"), "404": _rt.Response(BasicError, "json")}
 
 
 _DEPENDABOT_REPOSITORY_ACCESS_FOR_ENTERPRISE: _rt.Operation[DependabotRepositoryAccessDetails] = (
@@ -97,7 +101,10 @@ _DEPENDABOT_REPOSITORY_ACCESS_FOR_ENTERPRISE: _rt.Operation[DependabotRepository
             _rt.Param("page", "page", "query"),
             _rt.Param("per_page", "per_page", "query"),
         ),
-        responses=_rt.LazyResponses(_dependabot_repository_access_for_enterprise_responses),
+        responses=_rt.LazyResponses(
+            _dependabot_repository_access_for_enterprise_responses,
+            _dependabot_repository_access_for_enterprise_errors,
+        ),
         pagination=_rt.PageNumberPagination(
             items="accessible_repositories", page_param="page", size_param="per_page", has_more=None
         ),
@@ -114,7 +121,10 @@ _DEPENDABOT_UPDATE_REPOSITORY_ACCESS_FOR_ENTERPRISE: _rt.Operation[None] = _rt.O
         _rt.Param("repository_ids_to_remove", "repository_ids_to_remove", "field"),
     ),
     body=_rt.Body("application/json", required=True),
-    responses=_rt.LazyResponses(_dependabot_update_repository_access_for_enterprise_responses),
+    responses=_rt.LazyResponses(
+        _dependabot_update_repository_access_for_enterprise_responses,
+        _dependabot_update_repository_access_for_enterprise_errors,
+    ),
 )
 
 _DEPENDABOT_SET_REPOSITORY_ACCESS_DEFAULT_LEVEL_FOR_ENTERPRISE: _rt.Operation[None] = _rt.Operation(
@@ -127,7 +137,8 @@ _DEPENDABOT_SET_REPOSITORY_ACCESS_DEFAULT_LEVEL_FOR_ENTERPRISE: _rt.Operation[No
     ),
     body=_rt.Body("application/json", required=True),
     responses=_rt.LazyResponses(
-        _dependabot_set_repository_access_default_level_for_enterprise_responses
+        _dependabot_set_repository_access_default_level_for_enterprise_responses,
+        _dependabot_set_repository_access_default_level_for_enterprise_errors,
     ),
 )
 
@@ -141,7 +152,10 @@ _DEPENDABOT_REPOSITORY_ACCESS_FOR_ORG: _rt.Operation[DependabotRepositoryAccessD
             _rt.Param("page", "page", "query"),
             _rt.Param("per_page", "per_page", "query"),
         ),
-        responses=_rt.LazyResponses(_dependabot_repository_access_for_org_responses),
+        responses=_rt.LazyResponses(
+            _dependabot_repository_access_for_org_responses,
+            _dependabot_repository_access_for_org_errors,
+        ),
         pagination=_rt.PageNumberPagination(
             items="accessible_repositories", page_param="page", size_param="per_page", has_more=None
         ),
@@ -158,7 +172,10 @@ _DEPENDABOT_UPDATE_REPOSITORY_ACCESS_FOR_ORG: _rt.Operation[None] = _rt.Operatio
         _rt.Param("repository_ids_to_remove", "repository_ids_to_remove", "field"),
     ),
     body=_rt.Body("application/json", required=True),
-    responses=_rt.LazyResponses(_dependabot_update_repository_access_for_org_responses),
+    responses=_rt.LazyResponses(
+        _dependabot_update_repository_access_for_org_responses,
+        _dependabot_update_repository_access_for_org_errors,
+    ),
 )
 
 _DEPENDABOT_SET_REPOSITORY_ACCESS_DEFAULT_LEVEL: _rt.Operation[None] = _rt.Operation(
@@ -167,7 +184,10 @@ _DEPENDABOT_SET_REPOSITORY_ACCESS_DEFAULT_LEVEL: _rt.Operation[None] = _rt.Opera
     operation_id="dependabot/set-repository-access-default-level",
     params=(_rt.Param("org", "org", "path"), _rt.Param("default_level", "default_level", "field")),
     body=_rt.Body("application/json", required=True),
-    responses=_rt.LazyResponses(_dependabot_set_repository_access_default_level_responses),
+    responses=_rt.LazyResponses(
+        _dependabot_set_repository_access_default_level_responses,
+        _dependabot_set_repository_access_default_level_errors,
+    ),
 )
 
 

@@ -29,22 +29,27 @@ __all__ = [
 
 def _gists_list_responses() -> dict[str, _rt.Response]:
     from ..models.base_gist import BaseGist
+
+    return {"200": _rt.Response(list[BaseGist], "json")}
+
+
+def _gists_list_errors() -> dict[str, _rt.Response]:
     from ..models.basic_error import BasicError
 
-    return {
-        "200": _rt.Response(list[BaseGist], "json"),
-        "304": _rt.Response(None, "empty"),
-        "403": _rt.Response(BasicError, "json"),
-    }
+    return {"304": _rt.Response(None, "empty"), "403": _rt.Response(BasicError, "json")}
 
 
 def _gists_create_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..models.gist_simple import GistSimple
+
+    return {"201": _rt.Response(GistSimple, "json")}
+
+
+def _gists_create_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
     from ..models.validation_error import ValidationError
 
     return {
-        "201": _rt.Response(GistSimple, "json"),
         "304": _rt.Response(None, "empty"),
         "403": _rt.Response(BasicError, "json"),
         "404": _rt.Response(BasicError, "json"),
@@ -53,12 +58,16 @@ def _gists_create_responses() -> dict[str, _rt.Response]:
 
 
 def _gists_get_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..models.gist_simple import GistSimple
+
+    return {"200": _rt.Response(GistSimple, "json")}
+
+
+def _gists_get_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
     from ..types.gists import GistsGetResponse403
 
     return {
-        "200": _rt.Response(GistSimple, "json"),
         "304": _rt.Response(None, "empty"),
         "403": _rt.Response(GistsGetResponse403, "json"),
         "404": _rt.Response(BasicError, "json"),
@@ -66,10 +75,13 @@ def _gists_get_responses() -> dict[str, _rt.Response]:
 
 
 def _gists_delete_responses() -> dict[str, _rt.Response]:
+    return {"204": _rt.Response(None, "empty")}
+
+
+def _gists_delete_errors() -> dict[str, _rt.Response]:
     from ..models.basic_error import BasicError
 
     return {
-        "204": _rt.Response(None, "empty"),
         "304": _rt.Response(None, "empty"),
         "403": _rt.Response(BasicError, "json"),
         "404": _rt.Response(BasicError, "json"),
@@ -77,24 +89,29 @@ def _gists_delete_responses() -> dict[str, _rt.Response]:
 
 
 def _gists_update_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..models.gist_simple import GistSimple
+
+    return {"200": _rt.Response(GistSimple, "json")}
+
+
+def _gists_update_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
     from ..models.validation_error import ValidationError
 
-    return {
-        "200": _rt.Response(GistSimple, "json"),
-        "404": _rt.Response(BasicError, "json"),
-        "422": _rt.Response(ValidationError, "json"),
-    }
+    return {"404": _rt.Response(BasicError, "json"), "422": _rt.Response(ValidationError, "json")}
 
 
 def _gists_get_revision_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..models.gist_simple import GistSimple
+
+    return {"200": _rt.Response(GistSimple, "json")}
+
+
+def _gists_get_revision_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
     from ..models.validation_error import ValidationError
 
     return {
-        "200": _rt.Response(GistSimple, "json"),
         "403": _rt.Response(BasicError, "json"),
         "404": _rt.Response(BasicError, "json"),
         "422": _rt.Response(ValidationError, "json"),
@@ -103,11 +120,15 @@ def _gists_get_revision_responses() -> dict[str, _rt.Response]:
 
 def _gists_list_public_responses() -> dict[str, _rt.Response]:
     from ..models.base_gist import BaseGist
+
+    return {"200": _rt.Response(list[BaseGist], "json")}
+
+
+def _gists_list_public_errors() -> dict[str, _rt.Response]:
     from ..models.basic_error import BasicError
     from ..models.validation_error import ValidationError
 
     return {
-        "200": _rt.Response(list[BaseGist], "json"),
         "304": _rt.Response(None, "empty"),
         "403": _rt.Response(BasicError, "json"),
         "422": _rt.Response(ValidationError, "json"),
@@ -116,10 +137,14 @@ def _gists_list_public_responses() -> dict[str, _rt.Response]:
 
 def _gists_list_starred_responses() -> dict[str, _rt.Response]:
     from ..models.base_gist import BaseGist
+
+    return {"200": _rt.Response(list[BaseGist], "json")}
+
+
+def _gists_list_starred_errors() -> dict[str, _rt.Response]:
     from ..models.basic_error import BasicError
 
     return {
-        "200": _rt.Response(list[BaseGist], "json"),
         "304": _rt.Response(None, "empty"),
         "401": _rt.Response(BasicError, "json"),
         "403": _rt.Response(BasicError, "json"),
@@ -127,11 +152,15 @@ def _gists_list_starred_responses() -> dict[str, _rt.Response]:
 
 
 def _gists_list_comments_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..models.gist_comment import GistComment
 
+    return {"200": _rt.Response(list[GistComment], "json")}
+
+
+def _gists_list_comments_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
+
     return {
-        "200": _rt.Response(list[GistComment], "json"),
         "304": _rt.Response(None, "empty"),
         "403": _rt.Response(BasicError, "json"),
         "404": _rt.Response(BasicError, "json"),
@@ -139,11 +168,15 @@ def _gists_list_comments_responses() -> dict[str, _rt.Response]:
 
 
 def _gists_create_comment_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..models.gist_comment import GistComment
 
+    return {"201": _rt.Response(GistComment, "json")}
+
+
+def _gists_create_comment_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
+
     return {
-        "201": _rt.Response(GistComment, "json"),
         "304": _rt.Response(None, "empty"),
         "403": _rt.Response(BasicError, "json"),
         "404": _rt.Response(BasicError, "json"),
@@ -151,12 +184,16 @@ def _gists_create_comment_responses() -> dict[str, _rt.Response]:
 
 
 def _gists_get_comment_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..models.gist_comment import GistComment
+
+    return {"200": _rt.Response(GistComment, "json")}
+
+
+def _gists_get_comment_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
     from ..types.gists import GistsGetCommentResponse403
 
     return {
-        "200": _rt.Response(GistComment, "json"),
         "304": _rt.Response(None, "empty"),
         "403": _rt.Response(GistsGetCommentResponse403, "json"),
         "404": _rt.Response(BasicError, "json"),
@@ -164,10 +201,13 @@ def _gists_get_comment_responses() -> dict[str, _rt.Response]:
 
 
 def _gists_delete_comment_responses() -> dict[str, _rt.Response]:
+    return {"204": _rt.Response(None, "empty")}
+
+
+def _gists_delete_comment_errors() -> dict[str, _rt.Response]:
     from ..models.basic_error import BasicError
 
     return {
-        "204": _rt.Response(None, "empty"),
         "304": _rt.Response(None, "empty"),
         "403": _rt.Response(BasicError, "json"),
         "404": _rt.Response(BasicError, "json"),
@@ -175,18 +215,27 @@ def _gists_delete_comment_responses() -> dict[str, _rt.Response]:
 
 
 def _gists_update_comment_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..models.gist_comment import GistComment
 
-    return {"200": _rt.Response(GistComment, "json"), "404": _rt.Response(BasicError, "json")}
+    return {"200": _rt.Response(GistComment, "json")}
+
+
+def _gists_update_comment_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
+
+    return {"404": _rt.Response(BasicError, "json")}
 
 
 def _gists_list_commits_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..models.gist_commit import GistCommit
 
+    return {"200": _rt.Response(list[GistCommit], "json")}
+
+
+def _gists_list_commits_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
+
     return {
-        "200": _rt.Response(list[GistCommit], "json"),
         "304": _rt.Response(None, "empty"),
         "403": _rt.Response(BasicError, "json"),
         "404": _rt.Response(BasicError, "json"),
@@ -202,7 +251,7 @@ _GISTS_LIST: _rt.Operation[list[BaseGist]] = _rt.Operation(
         _rt.Param("per_page", "per_page", "query"),
         _rt.Param("page", "page", "query"),
     ),
-    responses=_rt.LazyResponses(_gists_list_responses),
+    responses=_rt.LazyResponses(_gists_list_responses, _gists_list_errors),
     pagination=_rt.LinkHeaderPagination(items=None, page_param="page", size_param="per_page"),
 )
 
@@ -216,7 +265,7 @@ _GISTS_CREATE: _rt.Operation[GistSimple] = _rt.Operation(
         _rt.Param("public", "public", "field"),
     ),
     body=_rt.Body("application/json", required=True),
-    responses=_rt.LazyResponses(_gists_create_responses),
+    responses=_rt.LazyResponses(_gists_create_responses, _gists_create_errors),
 )
 
 _GISTS_GET: _rt.Operation[GistSimple] = _rt.Operation(
@@ -224,7 +273,7 @@ _GISTS_GET: _rt.Operation[GistSimple] = _rt.Operation(
     path="/gists/{gist_id}",
     operation_id="gists/get",
     params=(_rt.Param("gist_id", "gist_id", "path"),),
-    responses=_rt.LazyResponses(_gists_get_responses),
+    responses=_rt.LazyResponses(_gists_get_responses, _gists_get_errors),
 )
 
 _GISTS_DELETE: _rt.Operation[None] = _rt.Operation(
@@ -232,7 +281,7 @@ _GISTS_DELETE: _rt.Operation[None] = _rt.Operation(
     path="/gists/{gist_id}",
     operation_id="gists/delete",
     params=(_rt.Param("gist_id", "gist_id", "path"),),
-    responses=_rt.LazyResponses(_gists_delete_responses),
+    responses=_rt.LazyResponses(_gists_delete_responses, _gists_delete_errors),
 )
 
 _GISTS_UPDATE: _rt.Operation[GistSimple] = _rt.Operation(
@@ -245,7 +294,7 @@ _GISTS_UPDATE: _rt.Operation[GistSimple] = _rt.Operation(
         _rt.Param("files", "files", "field"),
     ),
     body=_rt.Body("application/json", required=True),
-    responses=_rt.LazyResponses(_gists_update_responses),
+    responses=_rt.LazyResponses(_gists_update_responses, _gists_update_errors),
 )
 
 _GISTS_GET_REVISION: _rt.Operation[GistSimple] = _rt.Operation(
@@ -253,7 +302,7 @@ _GISTS_GET_REVISION: _rt.Operation[GistSimple] = _rt.Operation(
     path="/gists/{gist_id}/{sha}",
     operation_id="gists/get-revision",
     params=(_rt.Param("gist_id", "gist_id", "path"), _rt.Param("sha", "sha", "path")),
-    responses=_rt.LazyResponses(_gists_get_revision_responses),
+    responses=_rt.LazyResponses(_gists_get_revision_responses, _gists_get_revision_errors),
 )
 
 _GISTS_LIST_PUBLIC: _rt.Operation[list[BaseGist]] = _rt.Operation(
@@ -265,7 +314,7 @@ _GISTS_LIST_PUBLIC: _rt.Operation[list[BaseGist]] = _rt.Operation(
         _rt.Param("per_page", "per_page", "query"),
         _rt.Param("page", "page", "query"),
     ),
-    responses=_rt.LazyResponses(_gists_list_public_responses),
+    responses=_rt.LazyResponses(_gists_list_public_responses, _gists_list_public_errors),
     pagination=_rt.LinkHeaderPagination(items=None, page_param="page", size_param="per_page"),
 )
 
@@ -278,7 +327,7 @@ _GISTS_LIST_STARRED: _rt.Operation[list[BaseGist]] = _rt.Operation(
         _rt.Param("per_page", "per_page", "query"),
         _rt.Param("page", "page", "query"),
     ),
-    responses=_rt.LazyResponses(_gists_list_starred_responses),
+    responses=_rt.LazyResponses(_gists_list_starred_responses, _gists_list_starred_errors),
     pagination=_rt.LinkHeaderPagination(items=None, page_param="page", size_param="per_page"),
 )
 
@@ -291,7 +340,7 @@ _GISTS_LIST_COMMENTS: _rt.Operation[list[GistComment]] = _rt.Operation(
         _rt.Param("per_page", "per_page", "query"),
         _rt.Param("page", "page", "query"),
     ),
-    responses=_rt.LazyResponses(_gists_list_comments_responses),
+    responses=_rt.LazyResponses(_gists_list_comments_responses, _gists_list_comments_errors),
     pagination=_rt.LinkHeaderPagination(items=None, page_param="page", size_param="per_page"),
 )
 
@@ -301,7 +350,7 @@ _GISTS_CREATE_COMMENT: _rt.Operation[GistComment] = _rt.Operation(
     operation_id="gists/create-comment",
     params=(_rt.Param("gist_id", "gist_id", "path"), _rt.Param("body", "body", "field")),
     body=_rt.Body("application/json", required=True),
-    responses=_rt.LazyResponses(_gists_create_comment_responses),
+    responses=_rt.LazyResponses(_gists_create_comment_responses, _gists_create_comment_errors),
 )
 
 _GISTS_GET_COMMENT: _rt.Operation[GistComment] = _rt.Operation(
@@ -309,7 +358,7 @@ _GISTS_GET_COMMENT: _rt.Operation[GistComment] = _rt.Operation(
     path="/gists/{gist_id}/comments/{comment_id}",
     operation_id="gists/get-comment",
     params=(_rt.Param("gist_id", "gist_id", "path"), _rt.Param("comment_id", "comment_id", "path")),
-    responses=_rt.LazyResponses(_gists_get_comment_responses),
+    responses=_rt.LazyResponses(_gists_get_comment_responses, _gists_get_comment_errors),
 )
 
 _GISTS_DELETE_COMMENT: _rt.Operation[None] = _rt.Operation(
@@ -317,7 +366,7 @@ _GISTS_DELETE_COMMENT: _rt.Operation[None] = _rt.Operation(
     path="/gists/{gist_id}/comments/{comment_id}",
     operation_id="gists/delete-comment",
     params=(_rt.Param("gist_id", "gist_id", "path"), _rt.Param("comment_id", "comment_id", "path")),
-    responses=_rt.LazyResponses(_gists_delete_comment_responses),
+    responses=_rt.LazyResponses(_gists_delete_comment_responses, _gists_delete_comment_errors),
 )
 
 _GISTS_UPDATE_COMMENT: _rt.Operation[GistComment] = _rt.Operation(
@@ -330,7 +379,7 @@ _GISTS_UPDATE_COMMENT: _rt.Operation[GistComment] = _rt.Operation(
         _rt.Param("body", "body", "field"),
     ),
     body=_rt.Body("application/json", required=True),
-    responses=_rt.LazyResponses(_gists_update_comment_responses),
+    responses=_rt.LazyResponses(_gists_update_comment_responses, _gists_update_comment_errors),
 )
 
 _GISTS_LIST_COMMITS: _rt.Operation[list[GistCommit]] = _rt.Operation(
@@ -342,7 +391,7 @@ _GISTS_LIST_COMMITS: _rt.Operation[list[GistCommit]] = _rt.Operation(
         _rt.Param("per_page", "per_page", "query"),
         _rt.Param("page", "page", "query"),
     ),
-    responses=_rt.LazyResponses(_gists_list_commits_responses),
+    responses=_rt.LazyResponses(_gists_list_commits_responses, _gists_list_commits_errors),
     pagination=_rt.LinkHeaderPagination(items=None, page_param="page", size_param="per_page"),
 )
 

@@ -25,11 +25,15 @@ __all__ = [
 
 
 def _gists_list_forks_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..models.gist_simple import GistSimple
 
+    return {"200": _rt.Response(list[GistSimple], "json")}
+
+
+def _gists_list_forks_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
+
     return {
-        "200": _rt.Response(list[GistSimple], "json"),
         "304": _rt.Response(None, "empty"),
         "403": _rt.Response(BasicError, "json"),
         "404": _rt.Response(BasicError, "json"),
@@ -38,11 +42,15 @@ def _gists_list_forks_responses() -> dict[str, _rt.Response]:
 
 def _gists_fork_responses() -> dict[str, _rt.Response]:
     from ..models.base_gist import BaseGist
+
+    return {"201": _rt.Response(BaseGist, "json")}
+
+
+def _gists_fork_errors() -> dict[str, _rt.Response]:
     from ..models.basic_error import BasicError
     from ..models.validation_error import ValidationError
 
     return {
-        "201": _rt.Response(BaseGist, "json"),
         "304": _rt.Response(None, "empty"),
         "403": _rt.Response(BasicError, "json"),
         "404": _rt.Response(BasicError, "json"),
@@ -51,10 +59,13 @@ def _gists_fork_responses() -> dict[str, _rt.Response]:
 
 
 def _gists_check_is_starred_responses() -> dict[str, _rt.Response]:
+    return {"204": _rt.Response(None, "empty")}
+
+
+def _gists_check_is_starred_errors() -> dict[str, _rt.Response]:
     from ..models.basic_error import BasicError
 
     return {
-        "204": _rt.Response(None, "empty"),
         "304": _rt.Response(None, "empty"),
         "403": _rt.Response(BasicError, "json"),
         "404": _rt.Response(dict[str, Any], "json"),
@@ -62,10 +73,13 @@ def _gists_check_is_starred_responses() -> dict[str, _rt.Response]:
 
 
 def _gists_star_responses() -> dict[str, _rt.Response]:
+    return {"204": _rt.Response(None, "empty")}
+
+
+def _gists_star_errors() -> dict[str, _rt.Response]:
     from ..models.basic_error import BasicError
 
     return {
-        "204": _rt.Response(None, "empty"),
         "304": _rt.Response(None, "empty"),
         "403": _rt.Response(BasicError, "json"),
         "404": _rt.Response(BasicError, "json"),
@@ -73,10 +87,13 @@ def _gists_star_responses() -> dict[str, _rt.Response]:
 
 
 def _gists_unstar_responses() -> dict[str, _rt.Response]:
+    return {"204": _rt.Response(None, "empty")}
+
+
+def _gists_unstar_errors() -> dict[str, _rt.Response]:
     from ..models.basic_error import BasicError
 
     return {
-        "204": _rt.Response(None, "empty"),
         "304": _rt.Response(None, "empty"),
         "403": _rt.Response(BasicError, "json"),
         "404": _rt.Response(BasicError, "json"),
@@ -85,12 +102,14 @@ def _gists_unstar_responses() -> dict[str, _rt.Response]:
 
 def _gists_list_for_user_responses() -> dict[str, _rt.Response]:
     from ..models.base_gist import BaseGist
+
+    return {"200": _rt.Response(list[BaseGist], "json")}
+
+
+def _gists_list_for_user_errors() -> dict[str, _rt.Response]:
     from ..models.validation_error import ValidationError
 
-    return {
-        "200": _rt.Response(list[BaseGist], "json"),
-        "422": _rt.Response(ValidationError, "json"),
-    }
+    return {"422": _rt.Response(ValidationError, "json")}
 
 
 _GISTS_LIST_FORKS: _rt.Operation[list[GistSimple]] = _rt.Operation(
@@ -102,7 +121,7 @@ _GISTS_LIST_FORKS: _rt.Operation[list[GistSimple]] = _rt.Operation(
         _rt.Param("per_page", "per_page", "query"),
         _rt.Param("page", "page", "query"),
     ),
-    responses=_rt.LazyResponses(_gists_list_forks_responses),
+    responses=_rt.LazyResponses(_gists_list_forks_responses, _gists_list_forks_errors),
     pagination=_rt.LinkHeaderPagination(items=None, page_param="page", size_param="per_page"),
 )
 
@@ -111,7 +130,7 @@ _GISTS_FORK: _rt.Operation[BaseGist] = _rt.Operation(
     path="/gists/{gist_id}/forks",
     operation_id="gists/fork",
     params=(_rt.Param("gist_id", "gist_id", "path"),),
-    responses=_rt.LazyResponses(_gists_fork_responses),
+    responses=_rt.LazyResponses(_gists_fork_responses, _gists_fork_errors),
 )
 
 _GISTS_CHECK_IS_STARRED: _rt.Operation[None] = _rt.Operation(
@@ -119,7 +138,7 @@ _GISTS_CHECK_IS_STARRED: _rt.Operation[None] = _rt.Operation(
     path="/gists/{gist_id}/star",
     operation_id="gists/check-is-starred",
     params=(_rt.Param("gist_id", "gist_id", "path"),),
-    responses=_rt.LazyResponses(_gists_check_is_starred_responses),
+    responses=_rt.LazyResponses(_gists_check_is_starred_responses, _gists_check_is_starred_errors),
 )
 
 _GISTS_STAR: _rt.Operation[None] = _rt.Operation(
@@ -127,7 +146,7 @@ _GISTS_STAR: _rt.Operation[None] = _rt.Operation(
     path="/gists/{gist_id}/star",
     operation_id="gists/star",
     params=(_rt.Param("gist_id", "gist_id", "path"),),
-    responses=_rt.LazyResponses(_gists_star_responses),
+    responses=_rt.LazyResponses(_gists_star_responses, _gists_star_errors),
 )
 
 _GISTS_UNSTAR: _rt.Operation[None] = _rt.Operation(
@@ -135,7 +154,7 @@ _GISTS_UNSTAR: _rt.Operation[None] = _rt.Operation(
     path="/gists/{gist_id}/star",
     operation_id="gists/unstar",
     params=(_rt.Param("gist_id", "gist_id", "path"),),
-    responses=_rt.LazyResponses(_gists_unstar_responses),
+    responses=_rt.LazyResponses(_gists_unstar_responses, _gists_unstar_errors),
 )
 
 _GISTS_LIST_FOR_USER: _rt.Operation[list[BaseGist]] = _rt.Operation(
@@ -148,7 +167,7 @@ _GISTS_LIST_FOR_USER: _rt.Operation[list[BaseGist]] = _rt.Operation(
         _rt.Param("per_page", "per_page", "query"),
         _rt.Param("page", "page", "query"),
     ),
-    responses=_rt.LazyResponses(_gists_list_for_user_responses),
+    responses=_rt.LazyResponses(_gists_list_for_user_responses, _gists_list_for_user_errors),
     pagination=_rt.LinkHeaderPagination(items=None, page_param="page", size_param="per_page"),
 )
 

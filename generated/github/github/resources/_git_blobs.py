@@ -27,13 +27,17 @@ __all__ = [
 
 
 def _git_create_blob_responses() -> dict[str, _rt.Response]:
+    from ..models.short_blob import ShortBlob
+
+    return {"201": _rt.Response(ShortBlob, "json")}
+
+
+def _git_create_blob_errors() -> dict[str, _rt.Response]:
     from ..models.basic_error import BasicError
     from ..models.repository_rule_violation_error import RepositoryRuleViolationError
-    from ..models.short_blob import ShortBlob
     from ..models.validation_error import ValidationError
 
     return {
-        "201": _rt.Response(ShortBlob, "json"),
         "403": _rt.Response(BasicError, "json"),
         "404": _rt.Response(BasicError, "json"),
         "409": _rt.Response(BasicError, "json"),
@@ -42,12 +46,16 @@ def _git_create_blob_responses() -> dict[str, _rt.Response]:
 
 
 def _git_get_blob_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..models.blob import Blob
+
+    return {"200": _rt.Response(Blob, "json")}
+
+
+def _git_get_blob_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
     from ..models.validation_error import ValidationError
 
     return {
-        "200": _rt.Response(Blob, "json"),
         "403": _rt.Response(BasicError, "json"),
         "404": _rt.Response(BasicError, "json"),
         "409": _rt.Response(BasicError, "json"),
@@ -56,12 +64,16 @@ def _git_get_blob_responses() -> dict[str, _rt.Response]:
 
 
 def _git_create_commit_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..models.git_commit import GitCommit
+
+    return {"201": _rt.Response(GitCommit, "json")}
+
+
+def _git_create_commit_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
     from ..models.validation_error import ValidationError
 
     return {
-        "201": _rt.Response(GitCommit, "json"),
         "404": _rt.Response(BasicError, "json"),
         "409": _rt.Response(BasicError, "json"),
         "422": _rt.Response(ValidationError, "json"),
@@ -69,66 +81,75 @@ def _git_create_commit_responses() -> dict[str, _rt.Response]:
 
 
 def _git_get_commit_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..models.git_commit import GitCommit
 
-    return {
-        "200": _rt.Response(GitCommit, "json"),
-        "404": _rt.Response(BasicError, "json"),
-        "409": _rt.Response(BasicError, "json"),
-    }
+    return {"200": _rt.Response(GitCommit, "json")}
+
+
+def _git_get_commit_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
+
+    return {"404": _rt.Response(BasicError, "json"), "409": _rt.Response(BasicError, "json")}
 
 
 def _git_list_matching_refs_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..models.git_ref import GitRef
 
-    return {"200": _rt.Response(list[GitRef], "json"), "409": _rt.Response(BasicError, "json")}
+    return {"200": _rt.Response(list[GitRef], "json")}
+
+
+def _git_list_matching_refs_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
+
+    return {"409": _rt.Response(BasicError, "json")}
 
 
 def _git_get_ref_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..models.git_ref import GitRef
 
-    return {
-        "200": _rt.Response(GitRef, "json"),
-        "404": _rt.Response(BasicError, "json"),
-        "409": _rt.Response(BasicError, "json"),
-    }
+    return {"200": _rt.Response(GitRef, "json")}
+
+
+def _git_get_ref_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
+
+    return {"404": _rt.Response(BasicError, "json"), "409": _rt.Response(BasicError, "json")}
 
 
 def _git_create_ref_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..models.git_ref import GitRef
+
+    return {"201": _rt.Response(GitRef, "json")}
+
+
+def _git_create_ref_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
     from ..models.validation_error import ValidationError
 
-    return {
-        "201": _rt.Response(GitRef, "json"),
-        "409": _rt.Response(BasicError, "json"),
-        "422": _rt.Response(ValidationError, "json"),
-    }
+    return {"409": _rt.Response(BasicError, "json"), "422": _rt.Response(ValidationError, "json")}
 
 
 def _git_delete_ref_responses() -> dict[str, _rt.Response]:
+    return {"204": _rt.Response(None, "empty")}
+
+
+def _git_delete_ref_errors() -> dict[str, _rt.Response]:
     from ..models.basic_error import BasicError
 
-    return {
-        "204": _rt.Response(None, "empty"),
-        "409": _rt.Response(BasicError, "json"),
-        "422": _rt.Response(None, "empty"),
-    }
+    return {"409": _rt.Response(BasicError, "json"), "422": _rt.Response(None, "empty")}
 
 
 def _git_update_ref_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..models.git_ref import GitRef
+
+    return {"200": _rt.Response(GitRef, "json")}
+
+
+def _git_update_ref_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
     from ..models.validation_error import ValidationError
 
-    return {
-        "200": _rt.Response(GitRef, "json"),
-        "409": _rt.Response(BasicError, "json"),
-        "422": _rt.Response(ValidationError, "json"),
-    }
+    return {"409": _rt.Response(BasicError, "json"), "422": _rt.Response(ValidationError, "json")}
 
 
 _GIT_CREATE_BLOB: _rt.Operation[ShortBlob] = _rt.Operation(
@@ -142,7 +163,7 @@ _GIT_CREATE_BLOB: _rt.Operation[ShortBlob] = _rt.Operation(
         _rt.Param("encoding", "encoding", "field"),
     ),
     body=_rt.Body("application/json", required=True),
-    responses=_rt.LazyResponses(_git_create_blob_responses),
+    responses=_rt.LazyResponses(_git_create_blob_responses, _git_create_blob_errors),
 )
 
 _GIT_GET_BLOB: _rt.Operation[Blob] = _rt.Operation(
@@ -154,7 +175,7 @@ _GIT_GET_BLOB: _rt.Operation[Blob] = _rt.Operation(
         _rt.Param("repo", "repo", "path"),
         _rt.Param("file_sha", "file_sha", "path"),
     ),
-    responses=_rt.LazyResponses(_git_get_blob_responses),
+    responses=_rt.LazyResponses(_git_get_blob_responses, _git_get_blob_errors),
 )
 
 _GIT_CREATE_COMMIT: _rt.Operation[GitCommit] = _rt.Operation(
@@ -172,7 +193,7 @@ _GIT_CREATE_COMMIT: _rt.Operation[GitCommit] = _rt.Operation(
         _rt.Param("signature", "signature", "field"),
     ),
     body=_rt.Body("application/json", required=True),
-    responses=_rt.LazyResponses(_git_create_commit_responses),
+    responses=_rt.LazyResponses(_git_create_commit_responses, _git_create_commit_errors),
 )
 
 _GIT_GET_COMMIT: _rt.Operation[GitCommit] = _rt.Operation(
@@ -184,7 +205,7 @@ _GIT_GET_COMMIT: _rt.Operation[GitCommit] = _rt.Operation(
         _rt.Param("repo", "repo", "path"),
         _rt.Param("commit_sha", "commit_sha", "path"),
     ),
-    responses=_rt.LazyResponses(_git_get_commit_responses),
+    responses=_rt.LazyResponses(_git_get_commit_responses, _git_get_commit_errors),
 )
 
 _GIT_LIST_MATCHING_REFS: _rt.Operation[list[GitRef]] = _rt.Operation(
@@ -196,7 +217,7 @@ _GIT_LIST_MATCHING_REFS: _rt.Operation[list[GitRef]] = _rt.Operation(
         _rt.Param("repo", "repo", "path"),
         _rt.Param("ref", "ref", "path"),
     ),
-    responses=_rt.LazyResponses(_git_list_matching_refs_responses),
+    responses=_rt.LazyResponses(_git_list_matching_refs_responses, _git_list_matching_refs_errors),
     pagination=_rt.LinkHeaderPagination(items=None, page_param=None, size_param=None),
 )
 
@@ -209,7 +230,7 @@ _GIT_GET_REF: _rt.Operation[GitRef] = _rt.Operation(
         _rt.Param("repo", "repo", "path"),
         _rt.Param("ref", "ref", "path"),
     ),
-    responses=_rt.LazyResponses(_git_get_ref_responses),
+    responses=_rt.LazyResponses(_git_get_ref_responses, _git_get_ref_errors),
 )
 
 _GIT_CREATE_REF: _rt.Operation[GitRef] = _rt.Operation(
@@ -223,7 +244,7 @@ _GIT_CREATE_REF: _rt.Operation[GitRef] = _rt.Operation(
         _rt.Param("sha", "sha", "field"),
     ),
     body=_rt.Body("application/json", required=True),
-    responses=_rt.LazyResponses(_git_create_ref_responses),
+    responses=_rt.LazyResponses(_git_create_ref_responses, _git_create_ref_errors),
 )
 
 _GIT_DELETE_REF: _rt.Operation[None] = _rt.Operation(
@@ -235,7 +256,7 @@ _GIT_DELETE_REF: _rt.Operation[None] = _rt.Operation(
         _rt.Param("repo", "repo", "path"),
         _rt.Param("ref", "ref", "path"),
     ),
-    responses=_rt.LazyResponses(_git_delete_ref_responses),
+    responses=_rt.LazyResponses(_git_delete_ref_responses, _git_delete_ref_errors),
 )
 
 _GIT_UPDATE_REF: _rt.Operation[GitRef] = _rt.Operation(
@@ -250,7 +271,7 @@ _GIT_UPDATE_REF: _rt.Operation[GitRef] = _rt.Operation(
         _rt.Param("force", "force", "field"),
     ),
     body=_rt.Body("application/json", required=True),
-    responses=_rt.LazyResponses(_git_update_ref_responses),
+    responses=_rt.LazyResponses(_git_update_ref_responses, _git_update_ref_errors),
 )
 
 

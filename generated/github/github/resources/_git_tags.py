@@ -25,35 +25,41 @@ __all__ = [
 
 
 def _git_create_tag_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..models.git_tag import GitTag
+
+    return {"201": _rt.Response(GitTag, "json")}
+
+
+def _git_create_tag_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
     from ..models.validation_error import ValidationError
 
-    return {
-        "201": _rt.Response(GitTag, "json"),
-        "409": _rt.Response(BasicError, "json"),
-        "422": _rt.Response(ValidationError, "json"),
-    }
+    return {"409": _rt.Response(BasicError, "json"), "422": _rt.Response(ValidationError, "json")}
 
 
 def _git_get_tag_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..models.git_tag import GitTag
 
-    return {
-        "200": _rt.Response(GitTag, "json"),
-        "404": _rt.Response(BasicError, "json"),
-        "409": _rt.Response(BasicError, "json"),
-    }
+    return {"200": _rt.Response(GitTag, "json")}
+
+
+def _git_get_tag_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
+
+    return {"404": _rt.Response(BasicError, "json"), "409": _rt.Response(BasicError, "json")}
 
 
 def _git_create_tree_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..models.git_tree import GitTree
+
+    return {"201": _rt.Response(GitTree, "json")}
+
+
+def _git_create_tree_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
     from ..models.validation_error import ValidationError
 
     return {
-        "201": _rt.Response(GitTree, "json"),
         "403": _rt.Response(BasicError, "json"),
         "404": _rt.Response(BasicError, "json"),
         "409": _rt.Response(BasicError, "json"),
@@ -62,12 +68,16 @@ def _git_create_tree_responses() -> dict[str, _rt.Response]:
 
 
 def _git_get_tree_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..models.git_tree import GitTree
+
+    return {"200": _rt.Response(GitTree, "json")}
+
+
+def _git_get_tree_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
     from ..models.validation_error import ValidationError
 
     return {
-        "200": _rt.Response(GitTree, "json"),
         "404": _rt.Response(BasicError, "json"),
         "409": _rt.Response(BasicError, "json"),
         "422": _rt.Response(ValidationError, "json"),
@@ -88,7 +98,7 @@ _GIT_CREATE_TAG: _rt.Operation[GitTag] = _rt.Operation(
         _rt.Param("tagger", "tagger", "field"),
     ),
     body=_rt.Body("application/json", required=True),
-    responses=_rt.LazyResponses(_git_create_tag_responses),
+    responses=_rt.LazyResponses(_git_create_tag_responses, _git_create_tag_errors),
 )
 
 _GIT_GET_TAG: _rt.Operation[GitTag] = _rt.Operation(
@@ -100,7 +110,7 @@ _GIT_GET_TAG: _rt.Operation[GitTag] = _rt.Operation(
         _rt.Param("repo", "repo", "path"),
         _rt.Param("tag_sha", "tag_sha", "path"),
     ),
-    responses=_rt.LazyResponses(_git_get_tag_responses),
+    responses=_rt.LazyResponses(_git_get_tag_responses, _git_get_tag_errors),
 )
 
 _GIT_CREATE_TREE: _rt.Operation[GitTree] = _rt.Operation(
@@ -114,7 +124,7 @@ _GIT_CREATE_TREE: _rt.Operation[GitTree] = _rt.Operation(
         _rt.Param("base_tree", "base_tree", "field"),
     ),
     body=_rt.Body("application/json", required=True),
-    responses=_rt.LazyResponses(_git_create_tree_responses),
+    responses=_rt.LazyResponses(_git_create_tree_responses, _git_create_tree_errors),
 )
 
 _GIT_GET_TREE: _rt.Operation[GitTree] = _rt.Operation(
@@ -127,7 +137,7 @@ _GIT_GET_TREE: _rt.Operation[GitTree] = _rt.Operation(
         _rt.Param("tree_sha", "tree_sha", "path"),
         _rt.Param("recursive", "recursive", "query"),
     ),
-    responses=_rt.LazyResponses(_git_get_tree_responses),
+    responses=_rt.LazyResponses(_git_get_tree_responses, _git_get_tree_errors),
 )
 
 

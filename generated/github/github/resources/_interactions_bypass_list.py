@@ -23,22 +23,26 @@ __all__ = [
 
 
 def _interactions_get_pull_request_bypass_list_for_repo_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..models.simple_user import SimpleUser
 
-    return {
-        "200": _rt.Response(list[SimpleUser], "json"),
-        "403": _rt.Response(BasicError, "json"),
-        "404": _rt.Response(BasicError, "json"),
-    }
+    return {"200": _rt.Response(list[SimpleUser], "json")}
+
+
+def _interactions_get_pull_request_bypass_list_for_repo_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
+
+    return {"403": _rt.Response(BasicError, "json"), "404": _rt.Response(BasicError, "json")}
 
 
 def _interactions_set_pull_request_bypass_list_for_repo_responses() -> dict[str, _rt.Response]:
+    return {"204": _rt.Response(None, "empty")}
+
+
+def _interactions_set_pull_request_bypass_list_for_repo_errors() -> dict[str, _rt.Response]:
     from ..models.basic_error import BasicError
     from ..models.validation_error import ValidationError
 
     return {
-        "204": _rt.Response(None, "empty"),
         "403": _rt.Response(BasicError, "json"),
         "404": _rt.Response(BasicError, "json"),
         "422": _rt.Response(ValidationError, "json"),
@@ -46,11 +50,14 @@ def _interactions_set_pull_request_bypass_list_for_repo_responses() -> dict[str,
 
 
 def _interactions_remove_pull_request_bypass_list_for_repo_responses() -> dict[str, _rt.Response]:
+    return {"204": _rt.Response(None, "empty")}
+
+
+def _interactions_remove_pull_request_bypass_list_for_repo_errors() -> dict[str, _rt.Response]:
     from ..models.basic_error import BasicError
     from ..models.validation_error import ValidationError
 
     return {
-        "204": _rt.Response(None, "empty"),
         "403": _rt.Response(BasicError, "json"),
         "404": _rt.Response(BasicError, "json"),
         "422": _rt.Response(ValidationError, "json"),
@@ -63,7 +70,10 @@ _INTERACTIONS_GET_PULL_REQUEST_BYPASS_LIST_FOR_REPO: _rt.Operation[list[SimpleUs
         path="/repos/{owner}/{repo}/interaction-limits/pulls/bypass-list",
         operation_id="interactions/get-pull-request-bypass-list-for-repo",
         params=(_rt.Param("owner", "owner", "path"), _rt.Param("repo", "repo", "path")),
-        responses=_rt.LazyResponses(_interactions_get_pull_request_bypass_list_for_repo_responses),
+        responses=_rt.LazyResponses(
+            _interactions_get_pull_request_bypass_list_for_repo_responses,
+            _interactions_get_pull_request_bypass_list_for_repo_errors,
+        ),
     )
 )
 
@@ -77,7 +87,10 @@ _INTERACTIONS_SET_PULL_REQUEST_BYPASS_LIST_FOR_REPO: _rt.Operation[None] = _rt.O
         _rt.Param("users", "users", "field"),
     ),
     body=_rt.Body("application/json", required=True),
-    responses=_rt.LazyResponses(_interactions_set_pull_request_bypass_list_for_repo_responses),
+    responses=_rt.LazyResponses(
+        _interactions_set_pull_request_bypass_list_for_repo_responses,
+        _interactions_set_pull_request_bypass_list_for_repo_errors,
+    ),
 )
 
 _INTERACTIONS_REMOVE_PULL_REQUEST_BYPASS_LIST_FOR_REPO: _rt.Operation[None] = _rt.Operation(
@@ -90,7 +103,10 @@ _INTERACTIONS_REMOVE_PULL_REQUEST_BYPASS_LIST_FOR_REPO: _rt.Operation[None] = _r
         _rt.Param("users", "users", "field"),
     ),
     body=_rt.Body("application/json", required=True),
-    responses=_rt.LazyResponses(_interactions_remove_pull_request_bypass_list_for_repo_responses),
+    responses=_rt.LazyResponses(
+        _interactions_remove_pull_request_bypass_list_for_repo_responses,
+        _interactions_remove_pull_request_bypass_list_for_repo_errors,
+    ),
 )
 
 

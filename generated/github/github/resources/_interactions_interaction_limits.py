@@ -36,12 +36,14 @@ def _interactions_get_restrictions_for_org_responses() -> dict[str, _rt.Response
 
 def _interactions_set_restrictions_for_org_responses() -> dict[str, _rt.Response]:
     from ..models.interaction_limit_response import InteractionLimitResponse
+
+    return {"200": _rt.Response(InteractionLimitResponse, "json")}
+
+
+def _interactions_set_restrictions_for_org_errors() -> dict[str, _rt.Response]:
     from ..models.validation_error import ValidationError
 
-    return {
-        "200": _rt.Response(InteractionLimitResponse, "json"),
-        "422": _rt.Response(ValidationError, "json"),
-    }
+    return {"422": _rt.Response(ValidationError, "json")}
 
 
 def _interactions_get_restrictions_for_repo_responses() -> dict[str, _rt.Response]:
@@ -70,20 +72,26 @@ def _interactions_get_restrictions_for_authenticated_user_responses() -> dict[st
 
 def _interactions_set_restrictions_for_authenticated_user_responses() -> dict[str, _rt.Response]:
     from ..models.interaction_limit_response import InteractionLimitResponse
+
+    return {"200": _rt.Response(InteractionLimitResponse, "json")}
+
+
+def _interactions_set_restrictions_for_authenticated_user_errors() -> dict[str, _rt.Response]:
     from ..models.validation_error import ValidationError
 
-    return {
-        "200": _rt.Response(InteractionLimitResponse, "json"),
-        "422": _rt.Response(ValidationError, "json"),
-    }
+    return {"422": _rt.Response(ValidationError, "json")}
 
 
 def _interactions_get_pull_request_creation_cap_for_org_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..types.interactions import InteractionsGetPullRequestCreationCapForOrgResponse
 
+    return {"200": _rt.Response(InteractionsGetPullRequestCreationCapForOrgResponse, "json")}
+
+
+def _interactions_get_pull_request_creation_cap_for_org_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
+
     return {
-        "200": _rt.Response(InteractionsGetPullRequestCreationCapForOrgResponse, "json"),
         "403": _rt.Response(BasicError, "json"),
         "404": _rt.Response(BasicError, "json"),
         "405": _rt.Response(BasicError, "json"),
@@ -91,12 +99,16 @@ def _interactions_get_pull_request_creation_cap_for_org_responses() -> dict[str,
 
 
 def _interactions_update_pull_request_creation_cap_for_org_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
-    from ..models.validation_error import ValidationError
     from ..types.interactions import InteractionsUpdatePullRequestCreationCapForOrgResponse
 
+    return {"200": _rt.Response(InteractionsUpdatePullRequestCreationCapForOrgResponse, "json")}
+
+
+def _interactions_update_pull_request_creation_cap_for_org_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
+    from ..models.validation_error import ValidationError
+
     return {
-        "200": _rt.Response(InteractionsUpdatePullRequestCreationCapForOrgResponse, "json"),
         "403": _rt.Response(BasicError, "json"),
         "404": _rt.Response(BasicError, "json"),
         "405": _rt.Response(BasicError, "json"),
@@ -105,11 +117,15 @@ def _interactions_update_pull_request_creation_cap_for_org_responses() -> dict[s
 
 
 def _interactions_get_pull_request_creation_cap_for_repo_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..types.interactions import InteractionsGetPullRequestCreationCapForRepoResponse
 
+    return {"200": _rt.Response(InteractionsGetPullRequestCreationCapForRepoResponse, "json")}
+
+
+def _interactions_get_pull_request_creation_cap_for_repo_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
+
     return {
-        "200": _rt.Response(InteractionsGetPullRequestCreationCapForRepoResponse, "json"),
         "403": _rt.Response(BasicError, "json"),
         "404": _rt.Response(BasicError, "json"),
         "405": _rt.Response(BasicError, "json"),
@@ -117,12 +133,16 @@ def _interactions_get_pull_request_creation_cap_for_repo_responses() -> dict[str
 
 
 def _interactions_update_pull_request_creation_cap_for_repo_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
-    from ..models.validation_error import ValidationError
     from ..types.interactions import InteractionsUpdatePullRequestCreationCapForRepoResponse
 
+    return {"200": _rt.Response(InteractionsUpdatePullRequestCreationCapForRepoResponse, "json")}
+
+
+def _interactions_update_pull_request_creation_cap_for_repo_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
+    from ..models.validation_error import ValidationError
+
     return {
-        "200": _rt.Response(InteractionsUpdatePullRequestCreationCapForRepoResponse, "json"),
         "403": _rt.Response(BasicError, "json"),
         "404": _rt.Response(BasicError, "json"),
         "405": _rt.Response(BasicError, "json"),
@@ -150,7 +170,10 @@ _INTERACTIONS_SET_RESTRICTIONS_FOR_ORG: _rt.Operation[InteractionLimitResponse] 
         _rt.Param("expiry", "expiry", "field"),
     ),
     body=_rt.Body("application/json", required=True),
-    responses=_rt.LazyResponses(_interactions_set_restrictions_for_org_responses),
+    responses=_rt.LazyResponses(
+        _interactions_set_restrictions_for_org_responses,
+        _interactions_set_restrictions_for_org_errors,
+    ),
 )
 
 _INTERACTIONS_REMOVE_RESTRICTIONS_FOR_ORG: _rt.Operation[None] = _rt.Operation(
@@ -211,7 +234,8 @@ _INTERACTIONS_SET_RESTRICTIONS_FOR_AUTHENTICATED_USER: _rt.Operation[Interaction
         params=(_rt.Param("limit", "limit", "field"), _rt.Param("expiry", "expiry", "field")),
         body=_rt.Body("application/json", required=True),
         responses=_rt.LazyResponses(
-            _interactions_set_restrictions_for_authenticated_user_responses
+            _interactions_set_restrictions_for_authenticated_user_responses,
+            _interactions_set_restrictions_for_authenticated_user_errors,
         ),
     )
 )
@@ -231,7 +255,10 @@ _INTERACTIONS_GET_PULL_REQUEST_CREATION_CAP_FOR_ORG: _rt.Operation[
     path="/orgs/{org}/interaction-limits/pulls/creation-cap",
     operation_id="interactions/get-pull-request-creation-cap-for-org",
     params=(_rt.Param("org", "org", "path"),),
-    responses=_rt.LazyResponses(_interactions_get_pull_request_creation_cap_for_org_responses),
+    responses=_rt.LazyResponses(
+        _interactions_get_pull_request_creation_cap_for_org_responses,
+        _interactions_get_pull_request_creation_cap_for_org_errors,
+    ),
 )
 
 _INTERACTIONS_UPDATE_PULL_REQUEST_CREATION_CAP_FOR_ORG: _rt.Operation[
@@ -246,7 +273,10 @@ _INTERACTIONS_UPDATE_PULL_REQUEST_CREATION_CAP_FOR_ORG: _rt.Operation[
         _rt.Param("max_open_pull_requests", "max_open_pull_requests", "field"),
     ),
     body=_rt.Body("application/json", required=True),
-    responses=_rt.LazyResponses(_interactions_update_pull_request_creation_cap_for_org_responses),
+    responses=_rt.LazyResponses(
+        _interactions_update_pull_request_creation_cap_for_org_responses,
+        _interactions_update_pull_request_creation_cap_for_org_errors,
+    ),
 )
 
 _INTERACTIONS_GET_PULL_REQUEST_CREATION_CAP_FOR_REPO: _rt.Operation[
@@ -256,7 +286,10 @@ _INTERACTIONS_GET_PULL_REQUEST_CREATION_CAP_FOR_REPO: _rt.Operation[
     path="/repos/{owner}/{repo}/interaction-limits/pulls/creation-cap",
     operation_id="interactions/get-pull-request-creation-cap-for-repo",
     params=(_rt.Param("owner", "owner", "path"), _rt.Param("repo", "repo", "path")),
-    responses=_rt.LazyResponses(_interactions_get_pull_request_creation_cap_for_repo_responses),
+    responses=_rt.LazyResponses(
+        _interactions_get_pull_request_creation_cap_for_repo_responses,
+        _interactions_get_pull_request_creation_cap_for_repo_errors,
+    ),
 )
 
 _INTERACTIONS_UPDATE_PULL_REQUEST_CREATION_CAP_FOR_REPO: _rt.Operation[
@@ -272,7 +305,10 @@ _INTERACTIONS_UPDATE_PULL_REQUEST_CREATION_CAP_FOR_REPO: _rt.Operation[
         _rt.Param("max_open_pull_requests", "max_open_pull_requests", "field"),
     ),
     body=_rt.Body("application/json", required=True),
-    responses=_rt.LazyResponses(_interactions_update_pull_request_creation_cap_for_repo_responses),
+    responses=_rt.LazyResponses(
+        _interactions_update_pull_request_creation_cap_for_repo_responses,
+        _interactions_update_pull_request_creation_cap_for_repo_errors,
+    ),
 )
 
 

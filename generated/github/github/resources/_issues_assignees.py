@@ -26,16 +26,25 @@ __all__ = [
 
 
 def _issues_list_assignees_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..models.simple_user import SimpleUser
 
-    return {"200": _rt.Response(list[SimpleUser], "json"), "404": _rt.Response(BasicError, "json")}
+    return {"200": _rt.Response(list[SimpleUser], "json")}
+
+
+def _issues_list_assignees_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
+
+    return {"404": _rt.Response(BasicError, "json")}
 
 
 def _issues_check_user_can_be_assigned_responses() -> dict[str, _rt.Response]:
+    return {"204": _rt.Response(None, "empty")}
+
+
+def _issues_check_user_can_be_assigned_errors() -> dict[str, _rt.Response]:
     from ..models.basic_error import BasicError
 
-    return {"204": _rt.Response(None, "empty"), "404": _rt.Response(BasicError, "json")}
+    return {"404": _rt.Response(BasicError, "json")}
 
 
 def _issues_add_assignees_responses() -> dict[str, _rt.Response]:
@@ -51,9 +60,13 @@ def _issues_remove_assignees_responses() -> dict[str, _rt.Response]:
 
 
 def _issues_check_user_can_be_assigned_to_issue_responses() -> dict[str, _rt.Response]:
+    return {"204": _rt.Response(None, "empty")}
+
+
+def _issues_check_user_can_be_assigned_to_issue_errors() -> dict[str, _rt.Response]:
     from ..models.basic_error import BasicError
 
-    return {"204": _rt.Response(None, "empty"), "404": _rt.Response(BasicError, "json")}
+    return {"404": _rt.Response(BasicError, "json")}
 
 
 _ISSUES_LIST_ASSIGNEES: _rt.Operation[list[SimpleUser]] = _rt.Operation(
@@ -66,7 +79,7 @@ _ISSUES_LIST_ASSIGNEES: _rt.Operation[list[SimpleUser]] = _rt.Operation(
         _rt.Param("per_page", "per_page", "query"),
         _rt.Param("page", "page", "query"),
     ),
-    responses=_rt.LazyResponses(_issues_list_assignees_responses),
+    responses=_rt.LazyResponses(_issues_list_assignees_responses, _issues_list_assignees_errors),
     pagination=_rt.LinkHeaderPagination(items=None, page_param="page", size_param="per_page"),
 )
 
@@ -79,7 +92,9 @@ _ISSUES_CHECK_USER_CAN_BE_ASSIGNED: _rt.Operation[None] = _rt.Operation(
         _rt.Param("repo", "repo", "path"),
         _rt.Param("assignee", "assignee", "path"),
     ),
-    responses=_rt.LazyResponses(_issues_check_user_can_be_assigned_responses),
+    responses=_rt.LazyResponses(
+        _issues_check_user_can_be_assigned_responses, _issues_check_user_can_be_assigned_errors
+    ),
 )
 
 _ISSUES_ADD_ASSIGNEES: _rt.Operation[Issue] = _rt.Operation(
@@ -120,7 +135,10 @@ _ISSUES_CHECK_USER_CAN_BE_ASSIGNED_TO_ISSUE: _rt.Operation[None] = _rt.Operation
         _rt.Param("issue_number", "issue_number", "path"),
         _rt.Param("assignee", "assignee", "path"),
     ),
-    responses=_rt.LazyResponses(_issues_check_user_can_be_assigned_to_issue_responses),
+    responses=_rt.LazyResponses(
+        _issues_check_user_can_be_assigned_to_issue_responses,
+        _issues_check_user_can_be_assigned_to_issue_errors,
+    ),
 )
 
 

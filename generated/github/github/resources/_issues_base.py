@@ -34,12 +34,16 @@ __all__ = [
 
 
 def _issues_list_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..models.issue import Issue
+
+    return {"200": _rt.Response(list[Issue], "json")}
+
+
+def _issues_list_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
     from ..models.validation_error import ValidationError
 
     return {
-        "200": _rt.Response(list[Issue], "json"),
         "304": _rt.Response(None, "empty"),
         "404": _rt.Response(BasicError, "json"),
         "422": _rt.Response(ValidationError, "json"),
@@ -47,19 +51,28 @@ def _issues_list_responses() -> dict[str, _rt.Response]:
 
 
 def _issues_list_for_org_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..models.issue import Issue
 
-    return {"200": _rt.Response(list[Issue], "json"), "404": _rt.Response(BasicError, "json")}
+    return {"200": _rt.Response(list[Issue], "json")}
+
+
+def _issues_list_for_org_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
+
+    return {"404": _rt.Response(BasicError, "json")}
 
 
 def _issues_list_for_repo_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..models.issue import Issue
+
+    return {"200": _rt.Response(list[Issue], "json")}
+
+
+def _issues_list_for_repo_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
     from ..models.validation_error import ValidationError
 
     return {
-        "200": _rt.Response(list[Issue], "json"),
         "301": _rt.Response(BasicError, "json"),
         "404": _rt.Response(BasicError, "json"),
         "422": _rt.Response(ValidationError, "json"),
@@ -67,13 +80,17 @@ def _issues_list_for_repo_responses() -> dict[str, _rt.Response]:
 
 
 def _issues_create_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..models.issue import Issue
+
+    return {"201": _rt.Response(Issue, "json")}
+
+
+def _issues_create_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
     from ..models.validation_error import ValidationError
     from ..types.issues import IssuesCreateResponse503
 
     return {
-        "201": _rt.Response(Issue, "json"),
         "400": _rt.Response(BasicError, "json"),
         "403": _rt.Response(BasicError, "json"),
         "404": _rt.Response(BasicError, "json"),
@@ -84,11 +101,15 @@ def _issues_create_responses() -> dict[str, _rt.Response]:
 
 
 def _issues_get_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..models.issue import Issue
 
+    return {"200": _rt.Response(Issue, "json")}
+
+
+def _issues_get_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
+
     return {
-        "200": _rt.Response(Issue, "json"),
         "301": _rt.Response(BasicError, "json"),
         "304": _rt.Response(None, "empty"),
         "404": _rt.Response(BasicError, "json"),
@@ -97,12 +118,17 @@ def _issues_get_responses() -> dict[str, _rt.Response]:
 
 
 def _issues_update_responses() -> dict[str, _rt.Response]:
+    from ..types.issues import IssuesUpdateResponse
+
+    return {"200": _rt.Response(IssuesUpdateResponse, "json")}
+
+
+def _issues_update_errors() -> dict[str, _rt.Response]:
     from ..models.basic_error import BasicError
     from ..models.validation_error import ValidationError
-    from ..types.issues import IssuesUpdateResponse, IssuesUpdateResponse503
+    from ..types.issues import IssuesUpdateResponse503
 
     return {
-        "200": _rt.Response(IssuesUpdateResponse, "json"),
         "301": _rt.Response(BasicError, "json"),
         "403": _rt.Response(BasicError, "json"),
         "404": _rt.Response(BasicError, "json"),
@@ -113,14 +139,15 @@ def _issues_update_responses() -> dict[str, _rt.Response]:
 
 
 def _issues_list_for_authenticated_user_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..models.issue import Issue
 
-    return {
-        "200": _rt.Response(list[Issue], "json"),
-        "304": _rt.Response(None, "empty"),
-        "404": _rt.Response(BasicError, "json"),
-    }
+    return {"200": _rt.Response(list[Issue], "json")}
+
+
+def _issues_list_for_authenticated_user_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
+
+    return {"304": _rt.Response(None, "empty"), "404": _rt.Response(BasicError, "json")}
 
 
 _ISSUES_LIST: _rt.Operation[list[Issue]] = _rt.Operation(
@@ -141,7 +168,7 @@ _ISSUES_LIST: _rt.Operation[list[Issue]] = _rt.Operation(
         _rt.Param("per_page", "per_page", "query"),
         _rt.Param("page", "page", "query"),
     ),
-    responses=_rt.LazyResponses(_issues_list_responses),
+    responses=_rt.LazyResponses(_issues_list_responses, _issues_list_errors),
     pagination=_rt.LinkHeaderPagination(items=None, page_param="page", size_param="per_page"),
 )
 
@@ -161,7 +188,7 @@ _ISSUES_LIST_FOR_ORG: _rt.Operation[list[Issue]] = _rt.Operation(
         _rt.Param("per_page", "per_page", "query"),
         _rt.Param("page", "page", "query"),
     ),
-    responses=_rt.LazyResponses(_issues_list_for_org_responses),
+    responses=_rt.LazyResponses(_issues_list_for_org_responses, _issues_list_for_org_errors),
     pagination=_rt.LinkHeaderPagination(items=None, page_param="page", size_param="per_page"),
 )
 
@@ -186,7 +213,7 @@ _ISSUES_LIST_FOR_REPO: _rt.Operation[list[Issue]] = _rt.Operation(
         _rt.Param("per_page", "per_page", "query"),
         _rt.Param("page", "page", "query"),
     ),
-    responses=_rt.LazyResponses(_issues_list_for_repo_responses),
+    responses=_rt.LazyResponses(_issues_list_for_repo_responses, _issues_list_for_repo_errors),
     pagination=_rt.LinkHeaderPagination(items=None, page_param="page", size_param="per_page"),
 )
 
@@ -207,7 +234,7 @@ _ISSUES_CREATE: _rt.Operation[Issue] = _rt.Operation(
         _rt.Param("type", "type", "field"),
     ),
     body=_rt.Body("application/json", required=True),
-    responses=_rt.LazyResponses(_issues_create_responses),
+    responses=_rt.LazyResponses(_issues_create_responses, _issues_create_errors),
 )
 
 _ISSUES_GET: _rt.Operation[Issue] = _rt.Operation(
@@ -219,7 +246,7 @@ _ISSUES_GET: _rt.Operation[Issue] = _rt.Operation(
         _rt.Param("repo", "repo", "path"),
         _rt.Param("issue_number", "issue_number", "path"),
     ),
-    responses=_rt.LazyResponses(_issues_get_responses),
+    responses=_rt.LazyResponses(_issues_get_responses, _issues_get_errors),
 )
 
 _ISSUES_UPDATE: _rt.Operation[IssuesUpdateResponse] = _rt.Operation(
@@ -243,7 +270,7 @@ _ISSUES_UPDATE: _rt.Operation[IssuesUpdateResponse] = _rt.Operation(
         _rt.Param("type", "type", "field"),
     ),
     body=_rt.Body("application/json"),
-    responses=_rt.LazyResponses(_issues_update_responses),
+    responses=_rt.LazyResponses(_issues_update_responses, _issues_update_errors),
 )
 
 _ISSUES_LIST_FOR_AUTHENTICATED_USER: _rt.Operation[list[Issue]] = _rt.Operation(
@@ -260,7 +287,9 @@ _ISSUES_LIST_FOR_AUTHENTICATED_USER: _rt.Operation[list[Issue]] = _rt.Operation(
         _rt.Param("per_page", "per_page", "query"),
         _rt.Param("page", "page", "query"),
     ),
-    responses=_rt.LazyResponses(_issues_list_for_authenticated_user_responses),
+    responses=_rt.LazyResponses(
+        _issues_list_for_authenticated_user_responses, _issues_list_for_authenticated_user_errors
+    ),
     pagination=_rt.LinkHeaderPagination(items=None, page_param="page", size_param="per_page"),
 )
 

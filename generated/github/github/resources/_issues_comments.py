@@ -26,38 +26,53 @@ __all__ = [
 
 
 def _issues_list_comments_for_repo_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..models.issue_comment import IssueComment
+
+    return {"200": _rt.Response(list[IssueComment], "json")}
+
+
+def _issues_list_comments_for_repo_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
     from ..models.validation_error import ValidationError
 
-    return {
-        "200": _rt.Response(list[IssueComment], "json"),
-        "404": _rt.Response(BasicError, "json"),
-        "422": _rt.Response(ValidationError, "json"),
-    }
+    return {"404": _rt.Response(BasicError, "json"), "422": _rt.Response(ValidationError, "json")}
 
 
 def _issues_get_comment_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..models.issue_comment import IssueComment
 
-    return {"200": _rt.Response(IssueComment, "json"), "404": _rt.Response(BasicError, "json")}
+    return {"200": _rt.Response(IssueComment, "json")}
+
+
+def _issues_get_comment_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
+
+    return {"404": _rt.Response(BasicError, "json")}
 
 
 def _issues_update_comment_responses() -> dict[str, _rt.Response]:
     from ..models.issue_comment import IssueComment
+
+    return {"200": _rt.Response(IssueComment, "json")}
+
+
+def _issues_update_comment_errors() -> dict[str, _rt.Response]:
     from ..models.validation_error import ValidationError
 
-    return {"200": _rt.Response(IssueComment, "json"), "422": _rt.Response(ValidationError, "json")}
+    return {"422": _rt.Response(ValidationError, "json")}
 
 
 def _issues_pin_comment_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..models.issue_comment import IssueComment
+
+    return {"200": _rt.Response(IssueComment, "json")}
+
+
+def _issues_pin_comment_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
     from ..models.validation_error import ValidationError
 
     return {
-        "200": _rt.Response(IssueComment, "json"),
         "401": _rt.Response(BasicError, "json"),
         "403": _rt.Response(BasicError, "json"),
         "404": _rt.Response(BasicError, "json"),
@@ -67,11 +82,14 @@ def _issues_pin_comment_responses() -> dict[str, _rt.Response]:
 
 
 def _issues_unpin_comment_responses() -> dict[str, _rt.Response]:
+    return {"204": _rt.Response(None, "empty")}
+
+
+def _issues_unpin_comment_errors() -> dict[str, _rt.Response]:
     from ..models.basic_error import BasicError
     from ..types.issues import IssuesUnpinCommentResponse503
 
     return {
-        "204": _rt.Response(None, "empty"),
         "401": _rt.Response(BasicError, "json"),
         "403": _rt.Response(BasicError, "json"),
         "404": _rt.Response(BasicError, "json"),
@@ -81,23 +99,28 @@ def _issues_unpin_comment_responses() -> dict[str, _rt.Response]:
 
 
 def _issues_list_comments_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..models.issue_comment import IssueComment
 
-    return {
-        "200": _rt.Response(list[IssueComment], "json"),
-        "404": _rt.Response(BasicError, "json"),
-        "410": _rt.Response(BasicError, "json"),
-    }
+    return {"200": _rt.Response(list[IssueComment], "json")}
+
+
+def _issues_list_comments_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
+
+    return {"404": _rt.Response(BasicError, "json"), "410": _rt.Response(BasicError, "json")}
 
 
 def _issues_create_comment_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..models.issue_comment import IssueComment
+
+    return {"201": _rt.Response(IssueComment, "json")}
+
+
+def _issues_create_comment_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
     from ..models.validation_error import ValidationError
 
     return {
-        "201": _rt.Response(IssueComment, "json"),
         "403": _rt.Response(BasicError, "json"),
         "404": _rt.Response(BasicError, "json"),
         "410": _rt.Response(BasicError, "json"),
@@ -107,20 +130,26 @@ def _issues_create_comment_responses() -> dict[str, _rt.Response]:
 
 def _issues_list_events_for_repo_responses() -> dict[str, _rt.Response]:
     from ..models.issue_event import IssueEvent
+
+    return {"200": _rt.Response(list[IssueEvent], "json")}
+
+
+def _issues_list_events_for_repo_errors() -> dict[str, _rt.Response]:
     from ..models.validation_error import ValidationError
 
-    return {
-        "200": _rt.Response(list[IssueEvent], "json"),
-        "422": _rt.Response(ValidationError, "json"),
-    }
+    return {"422": _rt.Response(ValidationError, "json")}
 
 
 def _issues_get_event_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..models.issue_event import IssueEvent
 
+    return {"200": _rt.Response(IssueEvent, "json")}
+
+
+def _issues_get_event_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
+
     return {
-        "200": _rt.Response(IssueEvent, "json"),
         "403": _rt.Response(BasicError, "json"),
         "404": _rt.Response(BasicError, "json"),
         "410": _rt.Response(BasicError, "json"),
@@ -128,13 +157,15 @@ def _issues_get_event_responses() -> dict[str, _rt.Response]:
 
 
 def _issues_list_events_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..models.issue_event_for_issue import IssueEventForIssue
 
-    return {
-        "200": _rt.Response(list[IssueEventForIssue], "json"),
-        "410": _rt.Response(BasicError, "json"),
-    }
+    return {"200": _rt.Response(list[IssueEventForIssue], "json")}
+
+
+def _issues_list_events_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
+
+    return {"410": _rt.Response(BasicError, "json")}
 
 
 _ISSUES_LIST_COMMENTS_FOR_REPO: _rt.Operation[list[IssueComment]] = _rt.Operation(
@@ -150,7 +181,9 @@ _ISSUES_LIST_COMMENTS_FOR_REPO: _rt.Operation[list[IssueComment]] = _rt.Operatio
         _rt.Param("per_page", "per_page", "query"),
         _rt.Param("page", "page", "query"),
     ),
-    responses=_rt.LazyResponses(_issues_list_comments_for_repo_responses),
+    responses=_rt.LazyResponses(
+        _issues_list_comments_for_repo_responses, _issues_list_comments_for_repo_errors
+    ),
     pagination=_rt.LinkHeaderPagination(items=None, page_param="page", size_param="per_page"),
 )
 
@@ -163,7 +196,7 @@ _ISSUES_GET_COMMENT: _rt.Operation[IssueComment] = _rt.Operation(
         _rt.Param("repo", "repo", "path"),
         _rt.Param("comment_id", "comment_id", "path"),
     ),
-    responses=_rt.LazyResponses(_issues_get_comment_responses),
+    responses=_rt.LazyResponses(_issues_get_comment_responses, _issues_get_comment_errors),
 )
 
 _ISSUES_DELETE_COMMENT: _rt.Operation[None] = _rt.Operation(
@@ -189,7 +222,7 @@ _ISSUES_UPDATE_COMMENT: _rt.Operation[IssueComment] = _rt.Operation(
         _rt.Param("body", "body", "field"),
     ),
     body=_rt.Body("application/json", required=True),
-    responses=_rt.LazyResponses(_issues_update_comment_responses),
+    responses=_rt.LazyResponses(_issues_update_comment_responses, _issues_update_comment_errors),
 )
 
 _ISSUES_PIN_COMMENT: _rt.Operation[IssueComment] = _rt.Operation(
@@ -201,7 +234,7 @@ _ISSUES_PIN_COMMENT: _rt.Operation[IssueComment] = _rt.Operation(
         _rt.Param("repo", "repo", "path"),
         _rt.Param("comment_id", "comment_id", "path"),
     ),
-    responses=_rt.LazyResponses(_issues_pin_comment_responses),
+    responses=_rt.LazyResponses(_issues_pin_comment_responses, _issues_pin_comment_errors),
 )
 
 _ISSUES_UNPIN_COMMENT: _rt.Operation[None] = _rt.Operation(
@@ -213,7 +246,7 @@ _ISSUES_UNPIN_COMMENT: _rt.Operation[None] = _rt.Operation(
         _rt.Param("repo", "repo", "path"),
         _rt.Param("comment_id", "comment_id", "path"),
     ),
-    responses=_rt.LazyResponses(_issues_unpin_comment_responses),
+    responses=_rt.LazyResponses(_issues_unpin_comment_responses, _issues_unpin_comment_errors),
 )
 
 _ISSUES_LIST_COMMENTS: _rt.Operation[list[IssueComment]] = _rt.Operation(
@@ -228,7 +261,7 @@ _ISSUES_LIST_COMMENTS: _rt.Operation[list[IssueComment]] = _rt.Operation(
         _rt.Param("per_page", "per_page", "query"),
         _rt.Param("page", "page", "query"),
     ),
-    responses=_rt.LazyResponses(_issues_list_comments_responses),
+    responses=_rt.LazyResponses(_issues_list_comments_responses, _issues_list_comments_errors),
     pagination=_rt.LinkHeaderPagination(items=None, page_param="page", size_param="per_page"),
 )
 
@@ -243,7 +276,7 @@ _ISSUES_CREATE_COMMENT: _rt.Operation[IssueComment] = _rt.Operation(
         _rt.Param("body", "body", "field"),
     ),
     body=_rt.Body("application/json", required=True),
-    responses=_rt.LazyResponses(_issues_create_comment_responses),
+    responses=_rt.LazyResponses(_issues_create_comment_responses, _issues_create_comment_errors),
 )
 
 _ISSUES_LIST_EVENTS_FOR_REPO: _rt.Operation[list[IssueEvent]] = _rt.Operation(
@@ -256,7 +289,9 @@ _ISSUES_LIST_EVENTS_FOR_REPO: _rt.Operation[list[IssueEvent]] = _rt.Operation(
         _rt.Param("per_page", "per_page", "query"),
         _rt.Param("page", "page", "query"),
     ),
-    responses=_rt.LazyResponses(_issues_list_events_for_repo_responses),
+    responses=_rt.LazyResponses(
+        _issues_list_events_for_repo_responses, _issues_list_events_for_repo_errors
+    ),
     pagination=_rt.LinkHeaderPagination(items=None, page_param="page", size_param="per_page"),
 )
 
@@ -269,7 +304,7 @@ _ISSUES_GET_EVENT: _rt.Operation[IssueEvent] = _rt.Operation(
         _rt.Param("repo", "repo", "path"),
         _rt.Param("event_id", "event_id", "path"),
     ),
-    responses=_rt.LazyResponses(_issues_get_event_responses),
+    responses=_rt.LazyResponses(_issues_get_event_responses, _issues_get_event_errors),
 )
 
 _ISSUES_LIST_EVENTS: _rt.Operation[list[IssueEventForIssue]] = _rt.Operation(
@@ -283,7 +318,7 @@ _ISSUES_LIST_EVENTS: _rt.Operation[list[IssueEventForIssue]] = _rt.Operation(
         _rt.Param("per_page", "per_page", "query"),
         _rt.Param("page", "page", "query"),
     ),
-    responses=_rt.LazyResponses(_issues_list_events_responses),
+    responses=_rt.LazyResponses(_issues_list_events_responses, _issues_list_events_errors),
     pagination=_rt.LinkHeaderPagination(items=None, page_param="page", size_param="per_page"),
 )
 

@@ -29,11 +29,15 @@ __all__ = [
 
 
 def _issues_list_dependencies_blocked_by_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..models.issue import Issue
 
+    return {"200": _rt.Response(list[Issue], "json")}
+
+
+def _issues_list_dependencies_blocked_by_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
+
     return {
-        "200": _rt.Response(list[Issue], "json"),
         "301": _rt.Response(BasicError, "json"),
         "404": _rt.Response(BasicError, "json"),
         "410": _rt.Response(BasicError, "json"),
@@ -41,12 +45,16 @@ def _issues_list_dependencies_blocked_by_responses() -> dict[str, _rt.Response]:
 
 
 def _issues_add_blocked_by_dependency_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..models.issue import Issue
+
+    return {"201": _rt.Response(Issue, "json")}
+
+
+def _issues_add_blocked_by_dependency_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
     from ..models.validation_error import ValidationError
 
     return {
-        "201": _rt.Response(Issue, "json"),
         "301": _rt.Response(BasicError, "json"),
         "403": _rt.Response(BasicError, "json"),
         "404": _rt.Response(BasicError, "json"),
@@ -56,11 +64,15 @@ def _issues_add_blocked_by_dependency_responses() -> dict[str, _rt.Response]:
 
 
 def _issues_remove_dependency_blocked_by_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..models.issue import Issue
 
+    return {"200": _rt.Response(Issue, "json")}
+
+
+def _issues_remove_dependency_blocked_by_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
+
     return {
-        "200": _rt.Response(Issue, "json"),
         "301": _rt.Response(BasicError, "json"),
         "400": _rt.Response(BasicError, "json"),
         "401": _rt.Response(BasicError, "json"),
@@ -71,11 +83,15 @@ def _issues_remove_dependency_blocked_by_responses() -> dict[str, _rt.Response]:
 
 
 def _issues_list_dependencies_blocking_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..models.issue import Issue
 
+    return {"200": _rt.Response(list[Issue], "json")}
+
+
+def _issues_list_dependencies_blocking_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
+
     return {
-        "200": _rt.Response(list[Issue], "json"),
         "301": _rt.Response(BasicError, "json"),
         "404": _rt.Response(BasicError, "json"),
         "410": _rt.Response(BasicError, "json"),
@@ -83,11 +99,15 @@ def _issues_list_dependencies_blocking_responses() -> dict[str, _rt.Response]:
 
 
 def _issues_list_issue_field_values_for_issue_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..models.issue_field_value import IssueFieldValue
 
+    return {"200": _rt.Response(list[IssueFieldValue], "json")}
+
+
+def _issues_list_issue_field_values_for_issue_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
+
     return {
-        "200": _rt.Response(list[IssueFieldValue], "json"),
         "301": _rt.Response(BasicError, "json"),
         "404": _rt.Response(BasicError, "json"),
         "410": _rt.Response(BasicError, "json"),
@@ -95,13 +115,17 @@ def _issues_list_issue_field_values_for_issue_responses() -> dict[str, _rt.Respo
 
 
 def _issues_set_issue_field_values_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..models.issue_field_value import IssueFieldValue
+
+    return {"200": _rt.Response(list[IssueFieldValue], "json")}
+
+
+def _issues_set_issue_field_values_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
     from ..models.validation_error import ValidationError
     from ..types.issues import IssuesSetIssueFieldValuesResponse503
 
     return {
-        "200": _rt.Response(list[IssueFieldValue], "json"),
         "400": _rt.Response(BasicError, "json"),
         "403": _rt.Response(BasicError, "json"),
         "404": _rt.Response(BasicError, "json"),
@@ -111,13 +135,17 @@ def _issues_set_issue_field_values_responses() -> dict[str, _rt.Response]:
 
 
 def _issues_add_issue_field_values_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..models.issue_field_value import IssueFieldValue
+
+    return {"200": _rt.Response(list[IssueFieldValue], "json")}
+
+
+def _issues_add_issue_field_values_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
     from ..models.validation_error import ValidationError
     from ..types.issues import IssuesAddIssueFieldValuesResponse503
 
     return {
-        "200": _rt.Response(list[IssueFieldValue], "json"),
         "400": _rt.Response(BasicError, "json"),
         "403": _rt.Response(BasicError, "json"),
         "404": _rt.Response(BasicError, "json"),
@@ -127,12 +155,15 @@ def _issues_add_issue_field_values_responses() -> dict[str, _rt.Response]:
 
 
 def _issues_delete_issue_field_value_responses() -> dict[str, _rt.Response]:
+    return {"204": _rt.Response(None, "empty")}
+
+
+def _issues_delete_issue_field_value_errors() -> dict[str, _rt.Response]:
     from ..models.basic_error import BasicError
     from ..models.validation_error import ValidationError
     from ..types.issues import IssuesDeleteIssueFieldValueResponse503
 
     return {
-        "204": _rt.Response(None, "empty"),
         "403": _rt.Response(BasicError, "json"),
         "404": _rt.Response(BasicError, "json"),
         "422": _rt.Response(ValidationError, "json"),
@@ -151,7 +182,9 @@ _ISSUES_LIST_DEPENDENCIES_BLOCKED_BY: _rt.Operation[list[Issue]] = _rt.Operation
         _rt.Param("per_page", "per_page", "query"),
         _rt.Param("page", "page", "query"),
     ),
-    responses=_rt.LazyResponses(_issues_list_dependencies_blocked_by_responses),
+    responses=_rt.LazyResponses(
+        _issues_list_dependencies_blocked_by_responses, _issues_list_dependencies_blocked_by_errors
+    ),
     pagination=_rt.LinkHeaderPagination(items=None, page_param="page", size_param="per_page"),
 )
 
@@ -166,7 +199,9 @@ _ISSUES_ADD_BLOCKED_BY_DEPENDENCY: _rt.Operation[Issue] = _rt.Operation(
         _rt.Param("issue_id", "issue_id", "field"),
     ),
     body=_rt.Body("application/json", required=True),
-    responses=_rt.LazyResponses(_issues_add_blocked_by_dependency_responses),
+    responses=_rt.LazyResponses(
+        _issues_add_blocked_by_dependency_responses, _issues_add_blocked_by_dependency_errors
+    ),
 )
 
 _ISSUES_REMOVE_DEPENDENCY_BLOCKED_BY: _rt.Operation[Issue] = _rt.Operation(
@@ -179,7 +214,9 @@ _ISSUES_REMOVE_DEPENDENCY_BLOCKED_BY: _rt.Operation[Issue] = _rt.Operation(
         _rt.Param("issue_number", "issue_number", "path"),
         _rt.Param("issue_id", "issue_id", "path"),
     ),
-    responses=_rt.LazyResponses(_issues_remove_dependency_blocked_by_responses),
+    responses=_rt.LazyResponses(
+        _issues_remove_dependency_blocked_by_responses, _issues_remove_dependency_blocked_by_errors
+    ),
 )
 
 _ISSUES_LIST_DEPENDENCIES_BLOCKING: _rt.Operation[list[Issue]] = _rt.Operation(
@@ -193,7 +230,9 @@ _ISSUES_LIST_DEPENDENCIES_BLOCKING: _rt.Operation[list[Issue]] = _rt.Operation(
         _rt.Param("per_page", "per_page", "query"),
         _rt.Param("page", "page", "query"),
     ),
-    responses=_rt.LazyResponses(_issues_list_dependencies_blocking_responses),
+    responses=_rt.LazyResponses(
+        _issues_list_dependencies_blocking_responses, _issues_list_dependencies_blocking_errors
+    ),
     pagination=_rt.LinkHeaderPagination(items=None, page_param="page", size_param="per_page"),
 )
 
@@ -208,7 +247,10 @@ _ISSUES_LIST_ISSUE_FIELD_VALUES_FOR_ISSUE: _rt.Operation[list[IssueFieldValue]] 
         _rt.Param("per_page", "per_page", "query"),
         _rt.Param("page", "page", "query"),
     ),
-    responses=_rt.LazyResponses(_issues_list_issue_field_values_for_issue_responses),
+    responses=_rt.LazyResponses(
+        _issues_list_issue_field_values_for_issue_responses,
+        _issues_list_issue_field_values_for_issue_errors,
+    ),
     pagination=_rt.LinkHeaderPagination(items=None, page_param="page", size_param="per_page"),
 )
 
@@ -223,7 +265,9 @@ _ISSUES_SET_ISSUE_FIELD_VALUES: _rt.Operation[list[IssueFieldValue]] = _rt.Opera
         _rt.Param("issue_field_values", "issue_field_values", "field"),
     ),
     body=_rt.Body("application/json", required=True),
-    responses=_rt.LazyResponses(_issues_set_issue_field_values_responses),
+    responses=_rt.LazyResponses(
+        _issues_set_issue_field_values_responses, _issues_set_issue_field_values_errors
+    ),
 )
 
 _ISSUES_ADD_ISSUE_FIELD_VALUES: _rt.Operation[list[IssueFieldValue]] = _rt.Operation(
@@ -237,7 +281,9 @@ _ISSUES_ADD_ISSUE_FIELD_VALUES: _rt.Operation[list[IssueFieldValue]] = _rt.Opera
         _rt.Param("issue_field_values", "issue_field_values", "field"),
     ),
     body=_rt.Body("application/json", required=True),
-    responses=_rt.LazyResponses(_issues_add_issue_field_values_responses),
+    responses=_rt.LazyResponses(
+        _issues_add_issue_field_values_responses, _issues_add_issue_field_values_errors
+    ),
 )
 
 _ISSUES_DELETE_ISSUE_FIELD_VALUE: _rt.Operation[None] = _rt.Operation(
@@ -250,7 +296,9 @@ _ISSUES_DELETE_ISSUE_FIELD_VALUE: _rt.Operation[None] = _rt.Operation(
         _rt.Param("issue_number", "issue_number", "path"),
         _rt.Param("issue_field_id", "issue_field_id", "path"),
     ),
-    responses=_rt.LazyResponses(_issues_delete_issue_field_value_responses),
+    responses=_rt.LazyResponses(
+        _issues_delete_issue_field_value_responses, _issues_delete_issue_field_value_errors
+    ),
 )
 
 

@@ -30,11 +30,15 @@ __all__ = [
 
 
 def _issues_list_labels_on_issue_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..models.label import Label
 
+    return {"200": _rt.Response(list[Label], "json")}
+
+
+def _issues_list_labels_on_issue_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
+
     return {
-        "200": _rt.Response(list[Label], "json"),
         "301": _rt.Response(BasicError, "json"),
         "404": _rt.Response(BasicError, "json"),
         "410": _rt.Response(BasicError, "json"),
@@ -42,12 +46,16 @@ def _issues_list_labels_on_issue_responses() -> dict[str, _rt.Response]:
 
 
 def _issues_set_labels_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..models.label import Label
+
+    return {"200": _rt.Response(list[Label], "json")}
+
+
+def _issues_set_labels_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
     from ..models.validation_error import ValidationError
 
     return {
-        "200": _rt.Response(list[Label], "json"),
         "301": _rt.Response(BasicError, "json"),
         "404": _rt.Response(BasicError, "json"),
         "410": _rt.Response(BasicError, "json"),
@@ -56,12 +64,16 @@ def _issues_set_labels_responses() -> dict[str, _rt.Response]:
 
 
 def _issues_add_labels_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..models.label import Label
+
+    return {"200": _rt.Response(list[Label], "json")}
+
+
+def _issues_add_labels_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
     from ..models.validation_error import ValidationError
 
     return {
-        "200": _rt.Response(list[Label], "json"),
         "301": _rt.Response(BasicError, "json"),
         "404": _rt.Response(BasicError, "json"),
         "410": _rt.Response(BasicError, "json"),
@@ -70,10 +82,13 @@ def _issues_add_labels_responses() -> dict[str, _rt.Response]:
 
 
 def _issues_remove_all_labels_responses() -> dict[str, _rt.Response]:
+    return {"204": _rt.Response(None, "empty")}
+
+
+def _issues_remove_all_labels_errors() -> dict[str, _rt.Response]:
     from ..models.basic_error import BasicError
 
     return {
-        "204": _rt.Response(None, "empty"),
         "301": _rt.Response(BasicError, "json"),
         "404": _rt.Response(BasicError, "json"),
         "410": _rt.Response(BasicError, "json"),
@@ -81,11 +96,15 @@ def _issues_remove_all_labels_responses() -> dict[str, _rt.Response]:
 
 
 def _issues_remove_label_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..models.label import Label
 
+    return {"200": _rt.Response(list[Label], "json")}
+
+
+def _issues_remove_label_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
+
     return {
-        "200": _rt.Response(list[Label], "json"),
         "301": _rt.Response(BasicError, "json"),
         "404": _rt.Response(BasicError, "json"),
         "410": _rt.Response(BasicError, "json"),
@@ -93,29 +112,40 @@ def _issues_remove_label_responses() -> dict[str, _rt.Response]:
 
 
 def _issues_list_labels_for_repo_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..models.label import Label
 
-    return {"200": _rt.Response(list[Label], "json"), "404": _rt.Response(BasicError, "json")}
+    return {"200": _rt.Response(list[Label], "json")}
+
+
+def _issues_list_labels_for_repo_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
+
+    return {"404": _rt.Response(BasicError, "json")}
 
 
 def _issues_create_label_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..models.label import Label
+
+    return {"201": _rt.Response(Label, "json")}
+
+
+def _issues_create_label_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
     from ..models.validation_error import ValidationError
 
-    return {
-        "201": _rt.Response(Label, "json"),
-        "404": _rt.Response(BasicError, "json"),
-        "422": _rt.Response(ValidationError, "json"),
-    }
+    return {"404": _rt.Response(BasicError, "json"), "422": _rt.Response(ValidationError, "json")}
 
 
 def _issues_get_label_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..models.label import Label
 
-    return {"200": _rt.Response(Label, "json"), "404": _rt.Response(BasicError, "json")}
+    return {"200": _rt.Response(Label, "json")}
+
+
+def _issues_get_label_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
+
+    return {"404": _rt.Response(BasicError, "json")}
 
 
 def _issues_update_label_responses() -> dict[str, _rt.Response]:
@@ -131,11 +161,14 @@ def _issues_list_labels_for_milestone_responses() -> dict[str, _rt.Response]:
 
 
 def _issues_lock_responses() -> dict[str, _rt.Response]:
+    return {"204": _rt.Response(None, "empty")}
+
+
+def _issues_lock_errors() -> dict[str, _rt.Response]:
     from ..models.basic_error import BasicError
     from ..models.validation_error import ValidationError
 
     return {
-        "204": _rt.Response(None, "empty"),
         "403": _rt.Response(BasicError, "json"),
         "404": _rt.Response(BasicError, "json"),
         "410": _rt.Response(BasicError, "json"),
@@ -144,21 +177,25 @@ def _issues_lock_responses() -> dict[str, _rt.Response]:
 
 
 def _issues_unlock_responses() -> dict[str, _rt.Response]:
+    return {"204": _rt.Response(None, "empty")}
+
+
+def _issues_unlock_errors() -> dict[str, _rt.Response]:
     from ..models.basic_error import BasicError
 
-    return {
-        "204": _rt.Response(None, "empty"),
-        "403": _rt.Response(BasicError, "json"),
-        "404": _rt.Response(BasicError, "json"),
-    }
+    return {"403": _rt.Response(BasicError, "json"), "404": _rt.Response(BasicError, "json")}
 
 
 def _issues_get_parent_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..models.issue import Issue
 
+    return {"200": _rt.Response(Issue, "json")}
+
+
+def _issues_get_parent_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
+
     return {
-        "200": _rt.Response(Issue, "json"),
         "301": _rt.Response(BasicError, "json"),
         "404": _rt.Response(BasicError, "json"),
         "410": _rt.Response(BasicError, "json"),
@@ -176,7 +213,9 @@ _ISSUES_LIST_LABELS_ON_ISSUE: _rt.Operation[list[Label]] = _rt.Operation(
         _rt.Param("per_page", "per_page", "query"),
         _rt.Param("page", "page", "query"),
     ),
-    responses=_rt.LazyResponses(_issues_list_labels_on_issue_responses),
+    responses=_rt.LazyResponses(
+        _issues_list_labels_on_issue_responses, _issues_list_labels_on_issue_errors
+    ),
     pagination=_rt.LinkHeaderPagination(items=None, page_param="page", size_param="per_page"),
 )
 
@@ -191,7 +230,7 @@ _ISSUES_SET_LABELS: _rt.Operation[list[Label]] = _rt.Operation(
         _rt.Param("body", "body", "body"),
     ),
     body=_rt.Body("application/json"),
-    responses=_rt.LazyResponses(_issues_set_labels_responses),
+    responses=_rt.LazyResponses(_issues_set_labels_responses, _issues_set_labels_errors),
 )
 
 _ISSUES_ADD_LABELS: _rt.Operation[list[Label]] = _rt.Operation(
@@ -205,7 +244,7 @@ _ISSUES_ADD_LABELS: _rt.Operation[list[Label]] = _rt.Operation(
         _rt.Param("body", "body", "body"),
     ),
     body=_rt.Body("application/json"),
-    responses=_rt.LazyResponses(_issues_add_labels_responses),
+    responses=_rt.LazyResponses(_issues_add_labels_responses, _issues_add_labels_errors),
 )
 
 _ISSUES_REMOVE_ALL_LABELS: _rt.Operation[None] = _rt.Operation(
@@ -217,7 +256,9 @@ _ISSUES_REMOVE_ALL_LABELS: _rt.Operation[None] = _rt.Operation(
         _rt.Param("repo", "repo", "path"),
         _rt.Param("issue_number", "issue_number", "path"),
     ),
-    responses=_rt.LazyResponses(_issues_remove_all_labels_responses),
+    responses=_rt.LazyResponses(
+        _issues_remove_all_labels_responses, _issues_remove_all_labels_errors
+    ),
 )
 
 _ISSUES_REMOVE_LABEL: _rt.Operation[list[Label]] = _rt.Operation(
@@ -230,7 +271,7 @@ _ISSUES_REMOVE_LABEL: _rt.Operation[list[Label]] = _rt.Operation(
         _rt.Param("issue_number", "issue_number", "path"),
         _rt.Param("name", "name", "path"),
     ),
-    responses=_rt.LazyResponses(_issues_remove_label_responses),
+    responses=_rt.LazyResponses(_issues_remove_label_responses, _issues_remove_label_errors),
 )
 
 _ISSUES_LIST_LABELS_FOR_REPO: _rt.Operation[list[Label]] = _rt.Operation(
@@ -243,7 +284,9 @@ _ISSUES_LIST_LABELS_FOR_REPO: _rt.Operation[list[Label]] = _rt.Operation(
         _rt.Param("per_page", "per_page", "query"),
         _rt.Param("page", "page", "query"),
     ),
-    responses=_rt.LazyResponses(_issues_list_labels_for_repo_responses),
+    responses=_rt.LazyResponses(
+        _issues_list_labels_for_repo_responses, _issues_list_labels_for_repo_errors
+    ),
     pagination=_rt.LinkHeaderPagination(items=None, page_param="page", size_param="per_page"),
 )
 
@@ -259,7 +302,7 @@ _ISSUES_CREATE_LABEL: _rt.Operation[Label] = _rt.Operation(
         _rt.Param("description", "description", "field"),
     ),
     body=_rt.Body("application/json", required=True),
-    responses=_rt.LazyResponses(_issues_create_label_responses),
+    responses=_rt.LazyResponses(_issues_create_label_responses, _issues_create_label_errors),
 )
 
 _ISSUES_GET_LABEL: _rt.Operation[Label] = _rt.Operation(
@@ -271,7 +314,7 @@ _ISSUES_GET_LABEL: _rt.Operation[Label] = _rt.Operation(
         _rt.Param("repo", "repo", "path"),
         _rt.Param("name", "name", "path"),
     ),
-    responses=_rt.LazyResponses(_issues_get_label_responses),
+    responses=_rt.LazyResponses(_issues_get_label_responses, _issues_get_label_errors),
 )
 
 _ISSUES_DELETE_LABEL: _rt.Operation[None] = _rt.Operation(
@@ -328,7 +371,7 @@ _ISSUES_LOCK: _rt.Operation[None] = _rt.Operation(
         _rt.Param("lock_reason", "lock_reason", "field"),
     ),
     body=_rt.Body("application/json"),
-    responses=_rt.LazyResponses(_issues_lock_responses),
+    responses=_rt.LazyResponses(_issues_lock_responses, _issues_lock_errors),
 )
 
 _ISSUES_UNLOCK: _rt.Operation[None] = _rt.Operation(
@@ -340,7 +383,7 @@ _ISSUES_UNLOCK: _rt.Operation[None] = _rt.Operation(
         _rt.Param("repo", "repo", "path"),
         _rt.Param("issue_number", "issue_number", "path"),
     ),
-    responses=_rt.LazyResponses(_issues_unlock_responses),
+    responses=_rt.LazyResponses(_issues_unlock_responses, _issues_unlock_errors),
 )
 
 _ISSUES_GET_PARENT: _rt.Operation[Issue] = _rt.Operation(
@@ -352,7 +395,7 @@ _ISSUES_GET_PARENT: _rt.Operation[Issue] = _rt.Operation(
         _rt.Param("repo", "repo", "path"),
         _rt.Param("issue_number", "issue_number", "path"),
     ),
-    responses=_rt.LazyResponses(_issues_get_parent_responses),
+    responses=_rt.LazyResponses(_issues_get_parent_responses, _issues_get_parent_errors),
 )
 
 

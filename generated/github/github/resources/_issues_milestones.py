@@ -24,35 +24,50 @@ __all__ = [
 
 
 def _issues_list_milestones_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..models.milestone import Milestone
 
-    return {"200": _rt.Response(list[Milestone], "json"), "404": _rt.Response(BasicError, "json")}
+    return {"200": _rt.Response(list[Milestone], "json")}
+
+
+def _issues_list_milestones_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
+
+    return {"404": _rt.Response(BasicError, "json")}
 
 
 def _issues_create_milestone_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..models.milestone import Milestone
+
+    return {"201": _rt.Response(Milestone, "json")}
+
+
+def _issues_create_milestone_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
     from ..models.validation_error import ValidationError
 
-    return {
-        "201": _rt.Response(Milestone, "json"),
-        "404": _rt.Response(BasicError, "json"),
-        "422": _rt.Response(ValidationError, "json"),
-    }
+    return {"404": _rt.Response(BasicError, "json"), "422": _rt.Response(ValidationError, "json")}
 
 
 def _issues_get_milestone_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..models.milestone import Milestone
 
-    return {"200": _rt.Response(Milestone, "json"), "404": _rt.Response(BasicError, "json")}
+    return {"200": _rt.Response(Milestone, "json")}
+
+
+def _issues_get_milestone_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
+
+    return {"404": _rt.Response(BasicError, "json")}
 
 
 def _issues_delete_milestone_responses() -> dict[str, _rt.Response]:
+    return {"204": _rt.Response(None, "empty")}
+
+
+def _issues_delete_milestone_errors() -> dict[str, _rt.Response]:
     from ..models.basic_error import BasicError
 
-    return {"204": _rt.Response(None, "empty"), "404": _rt.Response(BasicError, "json")}
+    return {"404": _rt.Response(BasicError, "json")}
 
 
 def _issues_update_milestone_responses() -> dict[str, _rt.Response]:
@@ -74,7 +89,7 @@ _ISSUES_LIST_MILESTONES: _rt.Operation[list[Milestone]] = _rt.Operation(
         _rt.Param("per_page", "per_page", "query"),
         _rt.Param("page", "page", "query"),
     ),
-    responses=_rt.LazyResponses(_issues_list_milestones_responses),
+    responses=_rt.LazyResponses(_issues_list_milestones_responses, _issues_list_milestones_errors),
     pagination=_rt.LinkHeaderPagination(items=None, page_param="page", size_param="per_page"),
 )
 
@@ -91,7 +106,9 @@ _ISSUES_CREATE_MILESTONE: _rt.Operation[Milestone] = _rt.Operation(
         _rt.Param("due_on", "due_on", "field"),
     ),
     body=_rt.Body("application/json", required=True),
-    responses=_rt.LazyResponses(_issues_create_milestone_responses),
+    responses=_rt.LazyResponses(
+        _issues_create_milestone_responses, _issues_create_milestone_errors
+    ),
 )
 
 _ISSUES_GET_MILESTONE: _rt.Operation[Milestone] = _rt.Operation(
@@ -103,7 +120,7 @@ _ISSUES_GET_MILESTONE: _rt.Operation[Milestone] = _rt.Operation(
         _rt.Param("repo", "repo", "path"),
         _rt.Param("milestone_number", "milestone_number", "path"),
     ),
-    responses=_rt.LazyResponses(_issues_get_milestone_responses),
+    responses=_rt.LazyResponses(_issues_get_milestone_responses, _issues_get_milestone_errors),
 )
 
 _ISSUES_DELETE_MILESTONE: _rt.Operation[None] = _rt.Operation(
@@ -115,7 +132,9 @@ _ISSUES_DELETE_MILESTONE: _rt.Operation[None] = _rt.Operation(
         _rt.Param("repo", "repo", "path"),
         _rt.Param("milestone_number", "milestone_number", "path"),
     ),
-    responses=_rt.LazyResponses(_issues_delete_milestone_responses),
+    responses=_rt.LazyResponses(
+        _issues_delete_milestone_responses, _issues_delete_milestone_errors
+    ),
 )
 
 _ISSUES_UPDATE_MILESTONE: _rt.Operation[Milestone] = _rt.Operation(

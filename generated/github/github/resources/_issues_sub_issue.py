@@ -25,11 +25,15 @@ __all__ = [
 
 
 def _issues_remove_sub_issue_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..models.issue import Issue
 
+    return {"200": _rt.Response(Issue, "json")}
+
+
+def _issues_remove_sub_issue_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
+
     return {
-        "200": _rt.Response(Issue, "json"),
         "400": _rt.Response(BasicError, "json"),
         "403": _rt.Response(BasicError, "json"),
         "404": _rt.Response(BasicError, "json"),
@@ -37,23 +41,28 @@ def _issues_remove_sub_issue_responses() -> dict[str, _rt.Response]:
 
 
 def _issues_list_sub_issues_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..models.issue import Issue
 
-    return {
-        "200": _rt.Response(list[Issue], "json"),
-        "404": _rt.Response(BasicError, "json"),
-        "410": _rt.Response(BasicError, "json"),
-    }
+    return {"200": _rt.Response(list[Issue], "json")}
+
+
+def _issues_list_sub_issues_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
+
+    return {"404": _rt.Response(BasicError, "json"), "410": _rt.Response(BasicError, "json")}
 
 
 def _issues_add_sub_issue_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..models.issue import Issue
+
+    return {"201": _rt.Response(Issue, "json")}
+
+
+def _issues_add_sub_issue_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
     from ..models.validation_error import ValidationError
 
     return {
-        "201": _rt.Response(Issue, "json"),
         "403": _rt.Response(BasicError, "json"),
         "404": _rt.Response(BasicError, "json"),
         "410": _rt.Response(BasicError, "json"),
@@ -62,13 +71,17 @@ def _issues_add_sub_issue_responses() -> dict[str, _rt.Response]:
 
 
 def _issues_reprioritize_sub_issue_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..models.issue import Issue
+
+    return {"200": _rt.Response(Issue, "json")}
+
+
+def _issues_reprioritize_sub_issue_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
     from ..models.validation_error_simple import ValidationErrorSimple
     from ..types.issues import IssuesReprioritizeSubIssueResponse503
 
     return {
-        "200": _rt.Response(Issue, "json"),
         "403": _rt.Response(BasicError, "json"),
         "404": _rt.Response(BasicError, "json"),
         "422": _rt.Response(ValidationErrorSimple, "json"),
@@ -77,24 +90,29 @@ def _issues_reprioritize_sub_issue_responses() -> dict[str, _rt.Response]:
 
 
 def _issues_list_suggestions_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..models.issue_suggestion import IssueSuggestion
+
+    return {"200": _rt.Response(list[IssueSuggestion], "json")}
+
+
+def _issues_list_suggestions_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
     from ..models.validation_error import ValidationError
 
-    return {
-        "200": _rt.Response(list[IssueSuggestion], "json"),
-        "404": _rt.Response(BasicError, "json"),
-        "422": _rt.Response(ValidationError, "json"),
-    }
+    return {"404": _rt.Response(BasicError, "json"), "422": _rt.Response(ValidationError, "json")}
 
 
 def _issues_approve_suggestion_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..models.issue_suggestion import IssueSuggestion
+
+    return {"200": _rt.Response(IssueSuggestion, "json")}
+
+
+def _issues_approve_suggestion_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
     from ..models.validation_error import ValidationError
 
     return {
-        "200": _rt.Response(IssueSuggestion, "json"),
         "403": _rt.Response(BasicError, "json"),
         "404": _rt.Response(BasicError, "json"),
         "422": _rt.Response(ValidationError, "json"),
@@ -102,12 +120,16 @@ def _issues_approve_suggestion_responses() -> dict[str, _rt.Response]:
 
 
 def _issues_dismiss_suggestion_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..models.issue_suggestion import IssueSuggestion
+
+    return {"200": _rt.Response(IssueSuggestion, "json")}
+
+
+def _issues_dismiss_suggestion_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
     from ..models.validation_error import ValidationError
 
     return {
-        "200": _rt.Response(IssueSuggestion, "json"),
         "403": _rt.Response(BasicError, "json"),
         "404": _rt.Response(BasicError, "json"),
         "422": _rt.Response(ValidationError, "json"),
@@ -115,11 +137,15 @@ def _issues_dismiss_suggestion_responses() -> dict[str, _rt.Response]:
 
 
 def _issues_list_events_for_timeline_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..models.timeline_issue_events import TimelineIssueEvents
 
+    return {"200": _rt.Response(list[TimelineIssueEvents], "json")}
+
+
+def _issues_list_events_for_timeline_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
+
     return {
-        "200": _rt.Response(list[TimelineIssueEvents], "json"),
         "400": _rt.Response(BasicError, "json"),
         "404": _rt.Response(BasicError, "json"),
         "410": _rt.Response(BasicError, "json"),
@@ -137,7 +163,9 @@ _ISSUES_REMOVE_SUB_ISSUE: _rt.Operation[Issue] = _rt.Operation(
         _rt.Param("sub_issue_id", "sub_issue_id", "field"),
     ),
     body=_rt.Body("application/json", required=True),
-    responses=_rt.LazyResponses(_issues_remove_sub_issue_responses),
+    responses=_rt.LazyResponses(
+        _issues_remove_sub_issue_responses, _issues_remove_sub_issue_errors
+    ),
 )
 
 _ISSUES_LIST_SUB_ISSUES: _rt.Operation[list[Issue]] = _rt.Operation(
@@ -151,7 +179,7 @@ _ISSUES_LIST_SUB_ISSUES: _rt.Operation[list[Issue]] = _rt.Operation(
         _rt.Param("per_page", "per_page", "query"),
         _rt.Param("page", "page", "query"),
     ),
-    responses=_rt.LazyResponses(_issues_list_sub_issues_responses),
+    responses=_rt.LazyResponses(_issues_list_sub_issues_responses, _issues_list_sub_issues_errors),
     pagination=_rt.LinkHeaderPagination(items=None, page_param="page", size_param="per_page"),
 )
 
@@ -167,7 +195,7 @@ _ISSUES_ADD_SUB_ISSUE: _rt.Operation[Issue] = _rt.Operation(
         _rt.Param("replace_parent", "replace_parent", "field"),
     ),
     body=_rt.Body("application/json", required=True),
-    responses=_rt.LazyResponses(_issues_add_sub_issue_responses),
+    responses=_rt.LazyResponses(_issues_add_sub_issue_responses, _issues_add_sub_issue_errors),
 )
 
 _ISSUES_REPRIORITIZE_SUB_ISSUE: _rt.Operation[Issue] = _rt.Operation(
@@ -183,7 +211,9 @@ _ISSUES_REPRIORITIZE_SUB_ISSUE: _rt.Operation[Issue] = _rt.Operation(
         _rt.Param("before_id", "before_id", "field"),
     ),
     body=_rt.Body("application/json", required=True),
-    responses=_rt.LazyResponses(_issues_reprioritize_sub_issue_responses),
+    responses=_rt.LazyResponses(
+        _issues_reprioritize_sub_issue_responses, _issues_reprioritize_sub_issue_errors
+    ),
 )
 
 _ISSUES_LIST_SUGGESTIONS: _rt.Operation[list[IssueSuggestion]] = _rt.Operation(
@@ -199,7 +229,9 @@ _ISSUES_LIST_SUGGESTIONS: _rt.Operation[list[IssueSuggestion]] = _rt.Operation(
         _rt.Param("per_page", "per_page", "query"),
         _rt.Param("page", "page", "query"),
     ),
-    responses=_rt.LazyResponses(_issues_list_suggestions_responses),
+    responses=_rt.LazyResponses(
+        _issues_list_suggestions_responses, _issues_list_suggestions_errors
+    ),
     pagination=_rt.LinkHeaderPagination(items=None, page_param="page", size_param="per_page"),
 )
 
@@ -213,7 +245,9 @@ _ISSUES_APPROVE_SUGGESTION: _rt.Operation[IssueSuggestion] = _rt.Operation(
         _rt.Param("issue_number", "issue_number", "path"),
         _rt.Param("suggestion_id", "suggestion_id", "path"),
     ),
-    responses=_rt.LazyResponses(_issues_approve_suggestion_responses),
+    responses=_rt.LazyResponses(
+        _issues_approve_suggestion_responses, _issues_approve_suggestion_errors
+    ),
 )
 
 _ISSUES_DISMISS_SUGGESTION: _rt.Operation[IssueSuggestion] = _rt.Operation(
@@ -226,7 +260,9 @@ _ISSUES_DISMISS_SUGGESTION: _rt.Operation[IssueSuggestion] = _rt.Operation(
         _rt.Param("issue_number", "issue_number", "path"),
         _rt.Param("suggestion_id", "suggestion_id", "path"),
     ),
-    responses=_rt.LazyResponses(_issues_dismiss_suggestion_responses),
+    responses=_rt.LazyResponses(
+        _issues_dismiss_suggestion_responses, _issues_dismiss_suggestion_errors
+    ),
 )
 
 _ISSUES_LIST_EVENTS_FOR_TIMELINE: _rt.Operation[list[TimelineIssueEvents]] = _rt.Operation(
@@ -241,7 +277,9 @@ _ISSUES_LIST_EVENTS_FOR_TIMELINE: _rt.Operation[list[TimelineIssueEvents]] = _rt
         _rt.Param("page", "page", "query"),
         _rt.Param("exclude", "exclude", "query"),
     ),
-    responses=_rt.LazyResponses(_issues_list_events_for_timeline_responses),
+    responses=_rt.LazyResponses(
+        _issues_list_events_for_timeline_responses, _issues_list_events_for_timeline_errors
+    ),
     pagination=_rt.LinkHeaderPagination(items=None, page_param="page", size_param="per_page"),
 )
 

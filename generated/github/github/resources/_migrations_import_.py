@@ -25,23 +25,28 @@ __all__ = [
 
 
 def _migrations_get_import_status_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..models.import_ import Import
 
-    return {
-        "200": _rt.Response(Import, "json"),
-        "404": _rt.Response(BasicError, "json"),
-        "503": _rt.Response(BasicError, "json"),
-    }
+    return {"200": _rt.Response(Import, "json")}
+
+
+def _migrations_get_import_status_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
+
+    return {"404": _rt.Response(BasicError, "json"), "503": _rt.Response(BasicError, "json")}
 
 
 def _migrations_start_import_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..models.import_ import Import
+
+    return {"201": _rt.Response(Import, "json")}
+
+
+def _migrations_start_import_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
     from ..models.validation_error import ValidationError
 
     return {
-        "201": _rt.Response(Import, "json"),
         "404": _rt.Response(BasicError, "json"),
         "422": _rt.Response(ValidationError, "json"),
         "503": _rt.Response(BasicError, "json"),
@@ -49,36 +54,50 @@ def _migrations_start_import_responses() -> dict[str, _rt.Response]:
 
 
 def _migrations_cancel_import_responses() -> dict[str, _rt.Response]:
+    return {"204": _rt.Response(None, "empty")}
+
+
+def _migrations_cancel_import_errors() -> dict[str, _rt.Response]:
     from ..models.basic_error import BasicError
 
-    return {"204": _rt.Response(None, "empty"), "503": _rt.Response(BasicError, "json")}
+    return {"503": _rt.Response(BasicError, "json")}
 
 
 def _migrations_update_import_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..models.import_ import Import
 
-    return {"200": _rt.Response(Import, "json"), "503": _rt.Response(BasicError, "json")}
+    return {"200": _rt.Response(Import, "json")}
+
+
+def _migrations_update_import_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
+
+    return {"503": _rt.Response(BasicError, "json")}
 
 
 def _migrations_get_commit_authors_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..models.porter_author import PorterAuthor
 
-    return {
-        "200": _rt.Response(list[PorterAuthor], "json"),
-        "404": _rt.Response(BasicError, "json"),
-        "503": _rt.Response(BasicError, "json"),
-    }
+    return {"200": _rt.Response(list[PorterAuthor], "json")}
+
+
+def _migrations_get_commit_authors_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
+
+    return {"404": _rt.Response(BasicError, "json"), "503": _rt.Response(BasicError, "json")}
 
 
 def _migrations_map_commit_author_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..models.porter_author import PorterAuthor
+
+    return {"200": _rt.Response(PorterAuthor, "json")}
+
+
+def _migrations_map_commit_author_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
     from ..models.validation_error import ValidationError
 
     return {
-        "200": _rt.Response(PorterAuthor, "json"),
         "404": _rt.Response(BasicError, "json"),
         "422": _rt.Response(ValidationError, "json"),
         "503": _rt.Response(BasicError, "json"),
@@ -86,25 +105,28 @@ def _migrations_map_commit_author_responses() -> dict[str, _rt.Response]:
 
 
 def _migrations_get_large_files_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..models.porter_large_file import PorterLargeFile
 
-    return {
-        "200": _rt.Response(list[PorterLargeFile], "json"),
-        "503": _rt.Response(BasicError, "json"),
-    }
+    return {"200": _rt.Response(list[PorterLargeFile], "json")}
+
+
+def _migrations_get_large_files_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
+
+    return {"503": _rt.Response(BasicError, "json")}
 
 
 def _migrations_set_lfs_preference_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..models.import_ import Import
+
+    return {"200": _rt.Response(Import, "json")}
+
+
+def _migrations_set_lfs_preference_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
     from ..models.validation_error import ValidationError
 
-    return {
-        "200": _rt.Response(Import, "json"),
-        "422": _rt.Response(ValidationError, "json"),
-        "503": _rt.Response(BasicError, "json"),
-    }
+    return {"422": _rt.Response(ValidationError, "json"), "503": _rt.Response(BasicError, "json")}
 
 
 _MIGRATIONS_GET_IMPORT_STATUS: _rt.Operation[Import] = _rt.Operation(
@@ -112,7 +134,9 @@ _MIGRATIONS_GET_IMPORT_STATUS: _rt.Operation[Import] = _rt.Operation(
     path="/repos/{owner}/{repo}/import",
     operation_id="migrations/get-import-status",
     params=(_rt.Param("owner", "owner", "path"), _rt.Param("repo", "repo", "path")),
-    responses=_rt.LazyResponses(_migrations_get_import_status_responses),
+    responses=_rt.LazyResponses(
+        _migrations_get_import_status_responses, _migrations_get_import_status_errors
+    ),
 )
 
 _MIGRATIONS_START_IMPORT: _rt.Operation[Import] = _rt.Operation(
@@ -129,7 +153,9 @@ _MIGRATIONS_START_IMPORT: _rt.Operation[Import] = _rt.Operation(
         _rt.Param("tfvc_project", "tfvc_project", "field"),
     ),
     body=_rt.Body("application/json", required=True),
-    responses=_rt.LazyResponses(_migrations_start_import_responses),
+    responses=_rt.LazyResponses(
+        _migrations_start_import_responses, _migrations_start_import_errors
+    ),
 )
 
 _MIGRATIONS_CANCEL_IMPORT: _rt.Operation[None] = _rt.Operation(
@@ -137,7 +163,9 @@ _MIGRATIONS_CANCEL_IMPORT: _rt.Operation[None] = _rt.Operation(
     path="/repos/{owner}/{repo}/import",
     operation_id="migrations/cancel-import",
     params=(_rt.Param("owner", "owner", "path"), _rt.Param("repo", "repo", "path")),
-    responses=_rt.LazyResponses(_migrations_cancel_import_responses),
+    responses=_rt.LazyResponses(
+        _migrations_cancel_import_responses, _migrations_cancel_import_errors
+    ),
 )
 
 _MIGRATIONS_UPDATE_IMPORT: _rt.Operation[Import] = _rt.Operation(
@@ -153,7 +181,9 @@ _MIGRATIONS_UPDATE_IMPORT: _rt.Operation[Import] = _rt.Operation(
         _rt.Param("tfvc_project", "tfvc_project", "field"),
     ),
     body=_rt.Body("application/json"),
-    responses=_rt.LazyResponses(_migrations_update_import_responses),
+    responses=_rt.LazyResponses(
+        _migrations_update_import_responses, _migrations_update_import_errors
+    ),
 )
 
 _MIGRATIONS_GET_COMMIT_AUTHORS: _rt.Operation[list[PorterAuthor]] = _rt.Operation(
@@ -165,7 +195,9 @@ _MIGRATIONS_GET_COMMIT_AUTHORS: _rt.Operation[list[PorterAuthor]] = _rt.Operatio
         _rt.Param("repo", "repo", "path"),
         _rt.Param("since", "since", "query"),
     ),
-    responses=_rt.LazyResponses(_migrations_get_commit_authors_responses),
+    responses=_rt.LazyResponses(
+        _migrations_get_commit_authors_responses, _migrations_get_commit_authors_errors
+    ),
 )
 
 _MIGRATIONS_MAP_COMMIT_AUTHOR: _rt.Operation[PorterAuthor] = _rt.Operation(
@@ -180,7 +212,9 @@ _MIGRATIONS_MAP_COMMIT_AUTHOR: _rt.Operation[PorterAuthor] = _rt.Operation(
         _rt.Param("name", "name", "field"),
     ),
     body=_rt.Body("application/json"),
-    responses=_rt.LazyResponses(_migrations_map_commit_author_responses),
+    responses=_rt.LazyResponses(
+        _migrations_map_commit_author_responses, _migrations_map_commit_author_errors
+    ),
 )
 
 _MIGRATIONS_GET_LARGE_FILES: _rt.Operation[list[PorterLargeFile]] = _rt.Operation(
@@ -188,7 +222,9 @@ _MIGRATIONS_GET_LARGE_FILES: _rt.Operation[list[PorterLargeFile]] = _rt.Operatio
     path="/repos/{owner}/{repo}/import/large_files",
     operation_id="migrations/get-large-files",
     params=(_rt.Param("owner", "owner", "path"), _rt.Param("repo", "repo", "path")),
-    responses=_rt.LazyResponses(_migrations_get_large_files_responses),
+    responses=_rt.LazyResponses(
+        _migrations_get_large_files_responses, _migrations_get_large_files_errors
+    ),
 )
 
 _MIGRATIONS_SET_LFS_PREFERENCE: _rt.Operation[Import] = _rt.Operation(
@@ -201,7 +237,9 @@ _MIGRATIONS_SET_LFS_PREFERENCE: _rt.Operation[Import] = _rt.Operation(
         _rt.Param("use_lfs", "use_lfs", "field"),
     ),
     body=_rt.Body("application/json", required=True),
-    responses=_rt.LazyResponses(_migrations_set_lfs_preference_responses),
+    responses=_rt.LazyResponses(
+        _migrations_set_lfs_preference_responses, _migrations_set_lfs_preference_errors
+    ),
 )
 
 

@@ -30,30 +30,40 @@ def _migrations_list_for_org_responses() -> dict[str, _rt.Response]:
 
 
 def _migrations_start_for_org_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..models.migration import Migration
+
+    return {"201": _rt.Response(Migration, "json")}
+
+
+def _migrations_start_for_org_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
     from ..models.validation_error import ValidationError
 
-    return {
-        "201": _rt.Response(Migration, "json"),
-        "404": _rt.Response(BasicError, "json"),
-        "422": _rt.Response(ValidationError, "json"),
-    }
+    return {"404": _rt.Response(BasicError, "json"), "422": _rt.Response(ValidationError, "json")}
 
 
 def _migrations_get_status_for_org_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..models.migration import Migration
 
-    return {"200": _rt.Response(Migration, "json"), "404": _rt.Response(BasicError, "json")}
+    return {"200": _rt.Response(Migration, "json")}
+
+
+def _migrations_get_status_for_org_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
+
+    return {"404": _rt.Response(BasicError, "json")}
 
 
 def _migrations_list_for_authenticated_user_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..models.migration import Migration
 
+    return {"200": _rt.Response(list[Migration], "json")}
+
+
+def _migrations_list_for_authenticated_user_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
+
     return {
-        "200": _rt.Response(list[Migration], "json"),
         "304": _rt.Response(None, "empty"),
         "401": _rt.Response(BasicError, "json"),
         "403": _rt.Response(BasicError, "json"),
@@ -61,12 +71,16 @@ def _migrations_list_for_authenticated_user_responses() -> dict[str, _rt.Respons
 
 
 def _migrations_start_for_authenticated_user_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..models.migration import Migration
+
+    return {"201": _rt.Response(Migration, "json")}
+
+
+def _migrations_start_for_authenticated_user_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
     from ..models.validation_error import ValidationError
 
     return {
-        "201": _rt.Response(Migration, "json"),
         "304": _rt.Response(None, "empty"),
         "401": _rt.Response(BasicError, "json"),
         "403": _rt.Response(BasicError, "json"),
@@ -75,11 +89,15 @@ def _migrations_start_for_authenticated_user_responses() -> dict[str, _rt.Respon
 
 
 def _migrations_get_status_for_authenticated_user_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..models.migration import Migration
 
+    return {"200": _rt.Response(Migration, "json")}
+
+
+def _migrations_get_status_for_authenticated_user_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
+
     return {
-        "200": _rt.Response(Migration, "json"),
         "304": _rt.Response(None, "empty"),
         "401": _rt.Response(BasicError, "json"),
         "403": _rt.Response(BasicError, "json"),
@@ -94,9 +112,13 @@ def _migrations_download_archive_for_org_responses() -> dict[str, _rt.Response]:
 
 
 def _migrations_delete_archive_for_org_responses() -> dict[str, _rt.Response]:
+    return {"204": _rt.Response(None, "empty")}
+
+
+def _migrations_delete_archive_for_org_errors() -> dict[str, _rt.Response]:
     from ..models.basic_error import BasicError
 
-    return {"204": _rt.Response(None, "empty"), "404": _rt.Response(BasicError, "json")}
+    return {"404": _rt.Response(BasicError, "json")}
 
 
 def _migrations_get_archive_for_authenticated_user_responses() -> dict[str, _rt.Response]:
@@ -111,10 +133,13 @@ def _migrations_get_archive_for_authenticated_user_responses() -> dict[str, _rt.
 
 
 def _migrations_delete_archive_for_authenticated_user_responses() -> dict[str, _rt.Response]:
+    return {"204": _rt.Response(None, "empty")}
+
+
+def _migrations_delete_archive_for_authenticated_user_errors() -> dict[str, _rt.Response]:
     from ..models.basic_error import BasicError
 
     return {
-        "204": _rt.Response(None, "empty"),
         "304": _rt.Response(None, "empty"),
         "401": _rt.Response(BasicError, "json"),
         "403": _rt.Response(BasicError, "json"),
@@ -123,16 +148,23 @@ def _migrations_delete_archive_for_authenticated_user_responses() -> dict[str, _
 
 
 def _migrations_unlock_repo_for_org_responses() -> dict[str, _rt.Response]:
+    return {"204": _rt.Response(None, "empty")}
+
+
+def _migrations_unlock_repo_for_org_errors() -> dict[str, _rt.Response]:
     from ..models.basic_error import BasicError
 
-    return {"204": _rt.Response(None, "empty"), "404": _rt.Response(BasicError, "json")}
+    return {"404": _rt.Response(BasicError, "json")}
 
 
 def _migrations_unlock_repo_for_authenticated_user_responses() -> dict[str, _rt.Response]:
+    return {"204": _rt.Response(None, "empty")}
+
+
+def _migrations_unlock_repo_for_authenticated_user_errors() -> dict[str, _rt.Response]:
     from ..models.basic_error import BasicError
 
     return {
-        "204": _rt.Response(None, "empty"),
         "304": _rt.Response(None, "empty"),
         "401": _rt.Response(BasicError, "json"),
         "403": _rt.Response(BasicError, "json"),
@@ -141,23 +173,27 @@ def _migrations_unlock_repo_for_authenticated_user_responses() -> dict[str, _rt.
 
 
 def _migrations_list_repos_for_org_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..models.minimal_repository import MinimalRepository
 
-    return {
-        "200": _rt.Response(list[MinimalRepository], "json"),
-        "404": _rt.Response(BasicError, "json"),
-    }
+    return {"200": _rt.Response(list[MinimalRepository], "json")}
+
+
+def _migrations_list_repos_for_org_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
+
+    return {"404": _rt.Response(BasicError, "json")}
 
 
 def _migrations_list_repos_for_authenticated_user_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..models.minimal_repository import MinimalRepository
 
-    return {
-        "200": _rt.Response(list[MinimalRepository], "json"),
-        "404": _rt.Response(BasicError, "json"),
-    }
+    return {"200": _rt.Response(list[MinimalRepository], "json")}
+
+
+def _migrations_list_repos_for_authenticated_user_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
+
+    return {"404": _rt.Response(BasicError, "json")}
 
 
 _MIGRATIONS_LIST_FOR_ORG: _rt.Operation[list[Migration]] = _rt.Operation(
@@ -191,7 +227,9 @@ _MIGRATIONS_START_FOR_ORG: _rt.Operation[Migration] = _rt.Operation(
         _rt.Param("exclude", "exclude", "field"),
     ),
     body=_rt.Body("application/json", required=True),
-    responses=_rt.LazyResponses(_migrations_start_for_org_responses),
+    responses=_rt.LazyResponses(
+        _migrations_start_for_org_responses, _migrations_start_for_org_errors
+    ),
 )
 
 _MIGRATIONS_GET_STATUS_FOR_ORG: _rt.Operation[Migration] = _rt.Operation(
@@ -203,7 +241,9 @@ _MIGRATIONS_GET_STATUS_FOR_ORG: _rt.Operation[Migration] = _rt.Operation(
         _rt.Param("migration_id", "migration_id", "path"),
         _rt.Param("exclude", "exclude", "query"),
     ),
-    responses=_rt.LazyResponses(_migrations_get_status_for_org_responses),
+    responses=_rt.LazyResponses(
+        _migrations_get_status_for_org_responses, _migrations_get_status_for_org_errors
+    ),
 )
 
 _MIGRATIONS_LIST_FOR_AUTHENTICATED_USER: _rt.Operation[list[Migration]] = _rt.Operation(
@@ -211,7 +251,10 @@ _MIGRATIONS_LIST_FOR_AUTHENTICATED_USER: _rt.Operation[list[Migration]] = _rt.Op
     path="/user/migrations",
     operation_id="migrations/list-for-authenticated-user",
     params=(_rt.Param("per_page", "per_page", "query"), _rt.Param("page", "page", "query")),
-    responses=_rt.LazyResponses(_migrations_list_for_authenticated_user_responses),
+    responses=_rt.LazyResponses(
+        _migrations_list_for_authenticated_user_responses,
+        _migrations_list_for_authenticated_user_errors,
+    ),
     pagination=_rt.LinkHeaderPagination(items=None, page_param="page", size_param="per_page"),
 )
 
@@ -231,7 +274,10 @@ _MIGRATIONS_START_FOR_AUTHENTICATED_USER: _rt.Operation[Migration] = _rt.Operati
         _rt.Param("exclude", "exclude", "field"),
     ),
     body=_rt.Body("application/json", required=True),
-    responses=_rt.LazyResponses(_migrations_start_for_authenticated_user_responses),
+    responses=_rt.LazyResponses(
+        _migrations_start_for_authenticated_user_responses,
+        _migrations_start_for_authenticated_user_errors,
+    ),
 )
 
 _MIGRATIONS_GET_STATUS_FOR_AUTHENTICATED_USER: _rt.Operation[Migration] = _rt.Operation(
@@ -242,7 +288,10 @@ _MIGRATIONS_GET_STATUS_FOR_AUTHENTICATED_USER: _rt.Operation[Migration] = _rt.Op
         _rt.Param("migration_id", "migration_id", "path"),
         _rt.Param("exclude", "exclude", "query"),
     ),
-    responses=_rt.LazyResponses(_migrations_get_status_for_authenticated_user_responses),
+    responses=_rt.LazyResponses(
+        _migrations_get_status_for_authenticated_user_responses,
+        _migrations_get_status_for_authenticated_user_errors,
+    ),
 )
 
 _MIGRATIONS_DOWNLOAD_ARCHIVE_FOR_ORG: _rt.Operation[None] = _rt.Operation(
@@ -258,7 +307,9 @@ _MIGRATIONS_DELETE_ARCHIVE_FOR_ORG: _rt.Operation[None] = _rt.Operation(
     path="/orgs/{org}/migrations/{migration_id}/archive",
     operation_id="migrations/delete-archive-for-org",
     params=(_rt.Param("org", "org", "path"), _rt.Param("migration_id", "migration_id", "path")),
-    responses=_rt.LazyResponses(_migrations_delete_archive_for_org_responses),
+    responses=_rt.LazyResponses(
+        _migrations_delete_archive_for_org_responses, _migrations_delete_archive_for_org_errors
+    ),
 )
 
 _MIGRATIONS_GET_ARCHIVE_FOR_AUTHENTICATED_USER: _rt.Operation[None] = _rt.Operation(
@@ -274,7 +325,10 @@ _MIGRATIONS_DELETE_ARCHIVE_FOR_AUTHENTICATED_USER: _rt.Operation[None] = _rt.Ope
     path="/user/migrations/{migration_id}/archive",
     operation_id="migrations/delete-archive-for-authenticated-user",
     params=(_rt.Param("migration_id", "migration_id", "path"),),
-    responses=_rt.LazyResponses(_migrations_delete_archive_for_authenticated_user_responses),
+    responses=_rt.LazyResponses(
+        _migrations_delete_archive_for_authenticated_user_responses,
+        _migrations_delete_archive_for_authenticated_user_errors,
+    ),
 )
 
 _MIGRATIONS_UNLOCK_REPO_FOR_ORG: _rt.Operation[None] = _rt.Operation(
@@ -286,7 +340,9 @@ _MIGRATIONS_UNLOCK_REPO_FOR_ORG: _rt.Operation[None] = _rt.Operation(
         _rt.Param("migration_id", "migration_id", "path"),
         _rt.Param("repo_name", "repo_name", "path"),
     ),
-    responses=_rt.LazyResponses(_migrations_unlock_repo_for_org_responses),
+    responses=_rt.LazyResponses(
+        _migrations_unlock_repo_for_org_responses, _migrations_unlock_repo_for_org_errors
+    ),
 )
 
 _MIGRATIONS_UNLOCK_REPO_FOR_AUTHENTICATED_USER: _rt.Operation[None] = _rt.Operation(
@@ -297,7 +353,10 @@ _MIGRATIONS_UNLOCK_REPO_FOR_AUTHENTICATED_USER: _rt.Operation[None] = _rt.Operat
         _rt.Param("migration_id", "migration_id", "path"),
         _rt.Param("repo_name", "repo_name", "path"),
     ),
-    responses=_rt.LazyResponses(_migrations_unlock_repo_for_authenticated_user_responses),
+    responses=_rt.LazyResponses(
+        _migrations_unlock_repo_for_authenticated_user_responses,
+        _migrations_unlock_repo_for_authenticated_user_errors,
+    ),
 )
 
 _MIGRATIONS_LIST_REPOS_FOR_ORG: _rt.Operation[list[MinimalRepository]] = _rt.Operation(
@@ -310,7 +369,9 @@ _MIGRATIONS_LIST_REPOS_FOR_ORG: _rt.Operation[list[MinimalRepository]] = _rt.Ope
         _rt.Param("per_page", "per_page", "query"),
         _rt.Param("page", "page", "query"),
     ),
-    responses=_rt.LazyResponses(_migrations_list_repos_for_org_responses),
+    responses=_rt.LazyResponses(
+        _migrations_list_repos_for_org_responses, _migrations_list_repos_for_org_errors
+    ),
     pagination=_rt.LinkHeaderPagination(items=None, page_param="page", size_param="per_page"),
 )
 
@@ -324,7 +385,10 @@ _MIGRATIONS_LIST_REPOS_FOR_AUTHENTICATED_USER: _rt.Operation[list[MinimalReposit
             _rt.Param("per_page", "per_page", "query"),
             _rt.Param("page", "page", "query"),
         ),
-        responses=_rt.LazyResponses(_migrations_list_repos_for_authenticated_user_responses),
+        responses=_rt.LazyResponses(
+            _migrations_list_repos_for_authenticated_user_responses,
+            _migrations_list_repos_for_authenticated_user_errors,
+        ),
         pagination=_rt.LinkHeaderPagination(items=None, page_param="page", size_param="per_page"),
     )
 )

@@ -40,18 +40,18 @@ __all__ = [
 
 
 def _orgs_create_artifact_deployment_record_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..types.orgs import OrgsCreateArtifactDeploymentRecordResponse
 
-    return {
-        "200": _rt.Response(OrgsCreateArtifactDeploymentRecordResponse, "json"),
-        "403": _rt.Response(BasicError, "json"),
-        "404": _rt.Response(BasicError, "json"),
-    }
+    return {"200": _rt.Response(OrgsCreateArtifactDeploymentRecordResponse, "json")}
+
+
+def _orgs_create_artifact_deployment_record_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
+
+    return {"403": _rt.Response(BasicError, "json"), "404": _rt.Response(BasicError, "json")}
 
 
 def _orgs_set_cluster_deployment_records_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..types.orgs import (
         OrgsSetClusterDeploymentRecordsResponse,
         OrgsSetClusterDeploymentRecordsResponseObject,
@@ -60,17 +60,25 @@ def _orgs_set_cluster_deployment_records_responses() -> dict[str, _rt.Response]:
     return {
         "200": _rt.Response(OrgsSetClusterDeploymentRecordsResponse, "json"),
         "207": _rt.Response(OrgsSetClusterDeploymentRecordsResponseObject, "json"),
-        "403": _rt.Response(BasicError, "json"),
-        "404": _rt.Response(BasicError, "json"),
     }
 
 
-def _orgs_create_cluster_deployment_records_job_responses() -> dict[str, _rt.Response]:
+def _orgs_set_cluster_deployment_records_errors() -> dict[str, _rt.Response]:
     from ..models.basic_error import BasicError
+
+    return {"403": _rt.Response(BasicError, "json"), "404": _rt.Response(BasicError, "json")}
+
+
+def _orgs_create_cluster_deployment_records_job_responses() -> dict[str, _rt.Response]:
     from ..types.orgs import OrgsCreateClusterDeploymentRecordsJobResponse
 
+    return {"202": _rt.Response(OrgsCreateClusterDeploymentRecordsJobResponse, "json")}
+
+
+def _orgs_create_cluster_deployment_records_job_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
+
     return {
-        "202": _rt.Response(OrgsCreateClusterDeploymentRecordsJobResponse, "json"),
         "400": _rt.Response(BasicError, "json"),
         "403": _rt.Response(BasicError, "json"),
         "404": _rt.Response(BasicError, "json"),
@@ -79,24 +87,27 @@ def _orgs_create_cluster_deployment_records_job_responses() -> dict[str, _rt.Res
 
 
 def _orgs_get_cluster_deployment_records_job_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..types.orgs import OrgsGetClusterDeploymentRecordsJobResponse
 
-    return {
-        "200": _rt.Response(OrgsGetClusterDeploymentRecordsJobResponse, "json"),
-        "404": _rt.Response(BasicError, "json"),
-    }
+    return {"200": _rt.Response(OrgsGetClusterDeploymentRecordsJobResponse, "json")}
+
+
+def _orgs_get_cluster_deployment_records_job_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
+
+    return {"404": _rt.Response(BasicError, "json")}
 
 
 def _orgs_create_artifact_storage_record_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..types.orgs import OrgsCreateArtifactStorageRecordResponse
 
-    return {
-        "200": _rt.Response(OrgsCreateArtifactStorageRecordResponse, "json"),
-        "403": _rt.Response(BasicError, "json"),
-        "404": _rt.Response(BasicError, "json"),
-    }
+    return {"200": _rt.Response(OrgsCreateArtifactStorageRecordResponse, "json")}
+
+
+def _orgs_create_artifact_storage_record_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
+
+    return {"403": _rt.Response(BasicError, "json"), "404": _rt.Response(BasicError, "json")}
 
 
 def _orgs_list_artifact_deployment_records_responses() -> dict[str, _rt.Response]:
@@ -118,19 +129,23 @@ def _orgs_list_attestations_bulk_responses() -> dict[str, _rt.Response]:
 
 
 def _orgs_delete_attestations_bulk_responses() -> dict[str, _rt.Response]:
+    return {"200": _rt.Response(None, "empty")}
+
+
+def _orgs_delete_attestations_bulk_errors() -> dict[str, _rt.Response]:
     from ..models.basic_error import BasicError
 
-    return {"200": _rt.Response(None, "empty"), "404": _rt.Response(BasicError, "json")}
+    return {"404": _rt.Response(BasicError, "json")}
 
 
 def _orgs_delete_attestations_by_subject_digest_responses() -> dict[str, _rt.Response]:
+    return {"200": _rt.Response(None, "empty"), "204": _rt.Response(None, "empty")}
+
+
+def _orgs_delete_attestations_by_subject_digest_errors() -> dict[str, _rt.Response]:
     from ..models.basic_error import BasicError
 
-    return {
-        "200": _rt.Response(None, "empty"),
-        "204": _rt.Response(None, "empty"),
-        "404": _rt.Response(BasicError, "json"),
-    }
+    return {"404": _rt.Response(BasicError, "json")}
 
 
 def _orgs_list_attestation_repositories_responses() -> dict[str, _rt.Response]:
@@ -140,14 +155,13 @@ def _orgs_list_attestation_repositories_responses() -> dict[str, _rt.Response]:
 
 
 def _orgs_delete_attestations_by_id_responses() -> dict[str, _rt.Response]:
+    return {"200": _rt.Response(None, "empty"), "204": _rt.Response(None, "empty")}
+
+
+def _orgs_delete_attestations_by_id_errors() -> dict[str, _rt.Response]:
     from ..models.basic_error import BasicError
 
-    return {
-        "200": _rt.Response(None, "empty"),
-        "204": _rt.Response(None, "empty"),
-        "403": _rt.Response(BasicError, "json"),
-        "404": _rt.Response(BasicError, "json"),
-    }
+    return {"403": _rt.Response(BasicError, "json"), "404": _rt.Response(BasicError, "json")}
 
 
 def _orgs_list_attestations_responses() -> dict[str, _rt.Response]:
@@ -178,7 +192,10 @@ _ORGS_CREATE_ARTIFACT_DEPLOYMENT_RECORD: _rt.Operation[
         _rt.Param("return_records", "return_records", "field"),
     ),
     body=_rt.Body("application/json", required=True),
-    responses=_rt.LazyResponses(_orgs_create_artifact_deployment_record_responses),
+    responses=_rt.LazyResponses(
+        _orgs_create_artifact_deployment_record_responses,
+        _orgs_create_artifact_deployment_record_errors,
+    ),
 )
 
 _ORGS_SET_CLUSTER_DEPLOYMENT_RECORDS: _rt.Operation[
@@ -197,7 +214,9 @@ _ORGS_SET_CLUSTER_DEPLOYMENT_RECORDS: _rt.Operation[
         _rt.Param("return_records", "return_records", "field"),
     ),
     body=_rt.Body("application/json", required=True),
-    responses=_rt.LazyResponses(_orgs_set_cluster_deployment_records_responses),
+    responses=_rt.LazyResponses(
+        _orgs_set_cluster_deployment_records_responses, _orgs_set_cluster_deployment_records_errors
+    ),
 )
 
 _ORGS_CREATE_CLUSTER_DEPLOYMENT_RECORDS_JOB: _rt.Operation[
@@ -214,7 +233,10 @@ _ORGS_CREATE_CLUSTER_DEPLOYMENT_RECORDS_JOB: _rt.Operation[
         _rt.Param("physical_environment", "physical_environment", "field"),
     ),
     body=_rt.Body("application/json", required=True),
-    responses=_rt.LazyResponses(_orgs_create_cluster_deployment_records_job_responses),
+    responses=_rt.LazyResponses(
+        _orgs_create_cluster_deployment_records_job_responses,
+        _orgs_create_cluster_deployment_records_job_errors,
+    ),
 )
 
 _ORGS_GET_CLUSTER_DEPLOYMENT_RECORDS_JOB: _rt.Operation[
@@ -228,7 +250,10 @@ _ORGS_GET_CLUSTER_DEPLOYMENT_RECORDS_JOB: _rt.Operation[
         _rt.Param("cluster", "cluster", "path"),
         _rt.Param("job_id", "job_id", "path"),
     ),
-    responses=_rt.LazyResponses(_orgs_get_cluster_deployment_records_job_responses),
+    responses=_rt.LazyResponses(
+        _orgs_get_cluster_deployment_records_job_responses,
+        _orgs_get_cluster_deployment_records_job_errors,
+    ),
 )
 
 _ORGS_CREATE_ARTIFACT_STORAGE_RECORD: _rt.Operation[OrgsCreateArtifactStorageRecordResponse] = (
@@ -250,7 +275,10 @@ _ORGS_CREATE_ARTIFACT_STORAGE_RECORD: _rt.Operation[OrgsCreateArtifactStorageRec
             _rt.Param("return_records", "return_records", "field"),
         ),
         body=_rt.Body("application/json", required=True),
-        responses=_rt.LazyResponses(_orgs_create_artifact_storage_record_responses),
+        responses=_rt.LazyResponses(
+            _orgs_create_artifact_storage_record_responses,
+            _orgs_create_artifact_storage_record_errors,
+        ),
     )
 )
 
@@ -302,7 +330,9 @@ _ORGS_DELETE_ATTESTATIONS_BULK: _rt.Operation[None] = _rt.Operation(
     operation_id="orgs/delete-attestations-bulk",
     params=(_rt.Param("org", "org", "path"), _rt.Param("body", "body", "body")),
     body=_rt.Body("application/json", required=True),
-    responses=_rt.LazyResponses(_orgs_delete_attestations_bulk_responses),
+    responses=_rt.LazyResponses(
+        _orgs_delete_attestations_bulk_responses, _orgs_delete_attestations_bulk_errors
+    ),
 )
 
 _ORGS_DELETE_ATTESTATIONS_BY_SUBJECT_DIGEST: _rt.Operation[None] = _rt.Operation(
@@ -310,7 +340,10 @@ _ORGS_DELETE_ATTESTATIONS_BY_SUBJECT_DIGEST: _rt.Operation[None] = _rt.Operation
     path="/orgs/{org}/attestations/digest/{subject_digest}",
     operation_id="orgs/delete-attestations-by-subject-digest",
     params=(_rt.Param("org", "org", "path"), _rt.Param("subject_digest", "subject_digest", "path")),
-    responses=_rt.LazyResponses(_orgs_delete_attestations_by_subject_digest_responses),
+    responses=_rt.LazyResponses(
+        _orgs_delete_attestations_by_subject_digest_responses,
+        _orgs_delete_attestations_by_subject_digest_errors,
+    ),
 )
 
 _ORGS_LIST_ATTESTATION_REPOSITORIES: _rt.Operation[
@@ -335,7 +368,9 @@ _ORGS_DELETE_ATTESTATIONS_BY_ID: _rt.Operation[None] = _rt.Operation(
     path="/orgs/{org}/attestations/{attestation_id}",
     operation_id="orgs/delete-attestations-by-id",
     params=(_rt.Param("org", "org", "path"), _rt.Param("attestation_id", "attestation_id", "path")),
-    responses=_rt.LazyResponses(_orgs_delete_attestations_by_id_responses),
+    responses=_rt.LazyResponses(
+        _orgs_delete_attestations_by_id_responses, _orgs_delete_attestations_by_id_errors
+    ),
 )
 
 _ORGS_LIST_ATTESTATIONS: _rt.Operation[OrgsListAttestationsResponse] = _rt.Operation(

@@ -33,30 +33,39 @@ def _orgs_list_responses() -> dict[str, _rt.Response]:
 
 
 def _orgs_get_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..models.organization_full import OrganizationFull
 
-    return {"200": _rt.Response(OrganizationFull, "json"), "404": _rt.Response(BasicError, "json")}
+    return {"200": _rt.Response(OrganizationFull, "json")}
+
+
+def _orgs_get_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
+
+    return {"404": _rt.Response(BasicError, "json")}
 
 
 def _orgs_delete_responses() -> dict[str, _rt.Response]:
+    return {"202": _rt.Response(dict[str, Any], "json")}
+
+
+def _orgs_delete_errors() -> dict[str, _rt.Response]:
     from ..models.basic_error import BasicError
 
-    return {
-        "202": _rt.Response(dict[str, Any], "json"),
-        "403": _rt.Response(BasicError, "json"),
-        "404": _rt.Response(BasicError, "json"),
-    }
+    return {"403": _rt.Response(BasicError, "json"), "404": _rt.Response(BasicError, "json")}
 
 
 def _orgs_update_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..models.organization_full import OrganizationFull
+
+    return {"200": _rt.Response(OrganizationFull, "json")}
+
+
+def _orgs_update_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
     from ..models.validation_error import ValidationError
     from ..models.validation_error_simple import ValidationErrorSimple
 
     return {
-        "200": _rt.Response(OrganizationFull, "json"),
         "409": _rt.Response(BasicError, "json"),
         "422": _rt.Response(ValidationError | ValidationErrorSimple, "json"),
     }
@@ -76,7 +85,7 @@ _ORGS_GET: _rt.Operation[OrganizationFull] = _rt.Operation(
     path="/orgs/{org}",
     operation_id="orgs/get",
     params=(_rt.Param("org", "org", "path"),),
-    responses=_rt.LazyResponses(_orgs_get_responses),
+    responses=_rt.LazyResponses(_orgs_get_responses, _orgs_get_errors),
 )
 
 _ORGS_DELETE: _rt.Operation[dict[str, Any]] = _rt.Operation(
@@ -84,7 +93,7 @@ _ORGS_DELETE: _rt.Operation[dict[str, Any]] = _rt.Operation(
     path="/orgs/{org}",
     operation_id="orgs/delete",
     params=(_rt.Param("org", "org", "path"),),
-    responses=_rt.LazyResponses(_orgs_delete_responses),
+    responses=_rt.LazyResponses(_orgs_delete_responses, _orgs_delete_errors),
 )
 
 _ORGS_UPDATE: _rt.Operation[OrganizationFull] = _rt.Operation(
@@ -179,7 +188,7 @@ _ORGS_UPDATE: _rt.Operation[OrganizationFull] = _rt.Operation(
         ),
     ),
     body=_rt.Body("application/json"),
-    responses=_rt.LazyResponses(_orgs_update_responses),
+    responses=_rt.LazyResponses(_orgs_update_responses, _orgs_update_errors),
 )
 
 _ORGS_ENABLE_OR_DISABLE_SECURITY_PRODUCT_ON_ALL_ORG_REPOS: _rt.Operation[None] = _rt.Operation(

@@ -30,25 +30,35 @@ def _orgs_list_blocked_users_responses() -> dict[str, _rt.Response]:
 
 
 def _orgs_check_blocked_user_responses() -> dict[str, _rt.Response]:
+    return {"204": _rt.Response(None, "empty")}
+
+
+def _orgs_check_blocked_user_errors() -> dict[str, _rt.Response]:
     from ..models.basic_error import BasicError
 
-    return {"204": _rt.Response(None, "empty"), "404": _rt.Response(BasicError, "json")}
+    return {"404": _rt.Response(BasicError, "json")}
 
 
 def _orgs_block_user_responses() -> dict[str, _rt.Response]:
+    return {"204": _rt.Response(None, "empty")}
+
+
+def _orgs_block_user_errors() -> dict[str, _rt.Response]:
     from ..models.validation_error import ValidationError
 
-    return {"204": _rt.Response(None, "empty"), "422": _rt.Response(ValidationError, "json")}
+    return {"422": _rt.Response(ValidationError, "json")}
 
 
 def _orgs_list_failed_invitations_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..models.organization_invitation import OrganizationInvitation
 
-    return {
-        "200": _rt.Response(list[OrganizationInvitation], "json"),
-        "404": _rt.Response(BasicError, "json"),
-    }
+    return {"200": _rt.Response(list[OrganizationInvitation], "json")}
+
+
+def _orgs_list_failed_invitations_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
+
+    return {"404": _rt.Response(BasicError, "json")}
 
 
 _ORGS_LIST_BLOCKED_USERS: _rt.Operation[list[SimpleUser]] = _rt.Operation(
@@ -69,7 +79,9 @@ _ORGS_CHECK_BLOCKED_USER: _rt.Operation[None] = _rt.Operation(
     path="/orgs/{org}/blocks/{username}",
     operation_id="orgs/check-blocked-user",
     params=(_rt.Param("org", "org", "path"), _rt.Param("username", "username", "path")),
-    responses=_rt.LazyResponses(_orgs_check_blocked_user_responses),
+    responses=_rt.LazyResponses(
+        _orgs_check_blocked_user_responses, _orgs_check_blocked_user_errors
+    ),
 )
 
 _ORGS_BLOCK_USER: _rt.Operation[None] = _rt.Operation(
@@ -77,7 +89,7 @@ _ORGS_BLOCK_USER: _rt.Operation[None] = _rt.Operation(
     path="/orgs/{org}/blocks/{username}",
     operation_id="orgs/block-user",
     params=(_rt.Param("org", "org", "path"), _rt.Param("username", "username", "path")),
-    responses=_rt.LazyResponses(_orgs_block_user_responses),
+    responses=_rt.LazyResponses(_orgs_block_user_responses, _orgs_block_user_errors),
 )
 
 _ORGS_UNBLOCK_USER: _rt.Operation[None] = _rt.Operation(
@@ -97,7 +109,9 @@ _ORGS_LIST_FAILED_INVITATIONS: _rt.Operation[list[OrganizationInvitation]] = _rt
         _rt.Param("per_page", "per_page", "query"),
         _rt.Param("page", "page", "query"),
     ),
-    responses=_rt.LazyResponses(_orgs_list_failed_invitations_responses),
+    responses=_rt.LazyResponses(
+        _orgs_list_failed_invitations_responses, _orgs_list_failed_invitations_errors
+    ),
     pagination=_rt.LinkHeaderPagination(items=None, page_param="page", size_param="per_page"),
 )
 

@@ -37,47 +37,63 @@ __all__ = [
 
 
 def _orgs_list_webhooks_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..models.org_hook import OrgHook
 
-    return {"200": _rt.Response(list[OrgHook], "json"), "404": _rt.Response(BasicError, "json")}
+    return {"200": _rt.Response(list[OrgHook], "json")}
+
+
+def _orgs_list_webhooks_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
+
+    return {"404": _rt.Response(BasicError, "json")}
 
 
 def _orgs_create_webhook_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..models.org_hook import OrgHook
+
+    return {"201": _rt.Response(OrgHook, "json")}
+
+
+def _orgs_create_webhook_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
     from ..models.validation_error import ValidationError
 
-    return {
-        "201": _rt.Response(OrgHook, "json"),
-        "404": _rt.Response(BasicError, "json"),
-        "422": _rt.Response(ValidationError, "json"),
-    }
+    return {"404": _rt.Response(BasicError, "json"), "422": _rt.Response(ValidationError, "json")}
 
 
 def _orgs_get_webhook_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..models.org_hook import OrgHook
 
-    return {"200": _rt.Response(OrgHook, "json"), "404": _rt.Response(BasicError, "json")}
+    return {"200": _rt.Response(OrgHook, "json")}
+
+
+def _orgs_get_webhook_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
+
+    return {"404": _rt.Response(BasicError, "json")}
 
 
 def _orgs_delete_webhook_responses() -> dict[str, _rt.Response]:
+    return {"204": _rt.Response(None, "empty")}
+
+
+def _orgs_delete_webhook_errors() -> dict[str, _rt.Response]:
     from ..models.basic_error import BasicError
 
-    return {"204": _rt.Response(None, "empty"), "404": _rt.Response(BasicError, "json")}
+    return {"404": _rt.Response(BasicError, "json")}
 
 
 def _orgs_update_webhook_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..models.org_hook import OrgHook
+
+    return {"200": _rt.Response(OrgHook, "json")}
+
+
+def _orgs_update_webhook_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
     from ..models.validation_error import ValidationError
 
-    return {
-        "200": _rt.Response(OrgHook, "json"),
-        "404": _rt.Response(BasicError, "json"),
-        "422": _rt.Response(ValidationError, "json"),
-    }
+    return {"404": _rt.Response(BasicError, "json"), "422": _rt.Response(ValidationError, "json")}
 
 
 def _orgs_get_webhook_config_for_org_responses() -> dict[str, _rt.Response]:
@@ -93,44 +109,50 @@ def _orgs_update_webhook_config_for_org_responses() -> dict[str, _rt.Response]:
 
 
 def _orgs_list_webhook_deliveries_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..models.hook_delivery_item import HookDeliveryItem
+
+    return {"200": _rt.Response(list[HookDeliveryItem], "json")}
+
+
+def _orgs_list_webhook_deliveries_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
     from ..models.validation_error import ValidationError
 
-    return {
-        "200": _rt.Response(list[HookDeliveryItem], "json"),
-        "400": _rt.Response(BasicError, "json"),
-        "422": _rt.Response(ValidationError, "json"),
-    }
+    return {"400": _rt.Response(BasicError, "json"), "422": _rt.Response(ValidationError, "json")}
 
 
 def _orgs_get_webhook_delivery_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..models.hook_delivery import HookDelivery
+
+    return {"200": _rt.Response(HookDelivery, "json")}
+
+
+def _orgs_get_webhook_delivery_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
     from ..models.validation_error import ValidationError
 
-    return {
-        "200": _rt.Response(HookDelivery, "json"),
-        "400": _rt.Response(BasicError, "json"),
-        "422": _rt.Response(ValidationError, "json"),
-    }
+    return {"400": _rt.Response(BasicError, "json"), "422": _rt.Response(ValidationError, "json")}
 
 
 def _orgs_redeliver_webhook_delivery_responses() -> dict[str, _rt.Response]:
+    return {"202": _rt.Response(dict[str, Any], "json")}
+
+
+def _orgs_redeliver_webhook_delivery_errors() -> dict[str, _rt.Response]:
     from ..models.basic_error import BasicError
     from ..models.validation_error import ValidationError
 
-    return {
-        "202": _rt.Response(dict[str, Any], "json"),
-        "400": _rt.Response(BasicError, "json"),
-        "422": _rt.Response(ValidationError, "json"),
-    }
+    return {"400": _rt.Response(BasicError, "json"), "422": _rt.Response(ValidationError, "json")}
 
 
 def _orgs_ping_webhook_responses() -> dict[str, _rt.Response]:
+    return {"204": _rt.Response(None, "empty")}
+
+
+def _orgs_ping_webhook_errors() -> dict[str, _rt.Response]:
     from ..models.basic_error import BasicError
 
-    return {"204": _rt.Response(None, "empty"), "404": _rt.Response(BasicError, "json")}
+    return {"404": _rt.Response(BasicError, "json")}
 
 
 def _orgs_list_app_installations_responses() -> dict[str, _rt.Response]:
@@ -148,7 +170,7 @@ _ORGS_LIST_WEBHOOKS: _rt.Operation[list[OrgHook]] = _rt.Operation(
         _rt.Param("per_page", "per_page", "query"),
         _rt.Param("page", "page", "query"),
     ),
-    responses=_rt.LazyResponses(_orgs_list_webhooks_responses),
+    responses=_rt.LazyResponses(_orgs_list_webhooks_responses, _orgs_list_webhooks_errors),
     pagination=_rt.LinkHeaderPagination(items=None, page_param="page", size_param="per_page"),
 )
 
@@ -164,7 +186,7 @@ _ORGS_CREATE_WEBHOOK: _rt.Operation[OrgHook] = _rt.Operation(
         _rt.Param("active", "active", "field"),
     ),
     body=_rt.Body("application/json", required=True),
-    responses=_rt.LazyResponses(_orgs_create_webhook_responses),
+    responses=_rt.LazyResponses(_orgs_create_webhook_responses, _orgs_create_webhook_errors),
 )
 
 _ORGS_GET_WEBHOOK: _rt.Operation[OrgHook] = _rt.Operation(
@@ -172,7 +194,7 @@ _ORGS_GET_WEBHOOK: _rt.Operation[OrgHook] = _rt.Operation(
     path="/orgs/{org}/hooks/{hook_id}",
     operation_id="orgs/get-webhook",
     params=(_rt.Param("org", "org", "path"), _rt.Param("hook_id", "hook_id", "path")),
-    responses=_rt.LazyResponses(_orgs_get_webhook_responses),
+    responses=_rt.LazyResponses(_orgs_get_webhook_responses, _orgs_get_webhook_errors),
 )
 
 _ORGS_DELETE_WEBHOOK: _rt.Operation[None] = _rt.Operation(
@@ -180,7 +202,7 @@ _ORGS_DELETE_WEBHOOK: _rt.Operation[None] = _rt.Operation(
     path="/orgs/{org}/hooks/{hook_id}",
     operation_id="orgs/delete-webhook",
     params=(_rt.Param("org", "org", "path"), _rt.Param("hook_id", "hook_id", "path")),
-    responses=_rt.LazyResponses(_orgs_delete_webhook_responses),
+    responses=_rt.LazyResponses(_orgs_delete_webhook_responses, _orgs_delete_webhook_errors),
 )
 
 _ORGS_UPDATE_WEBHOOK: _rt.Operation[OrgHook] = _rt.Operation(
@@ -196,7 +218,7 @@ _ORGS_UPDATE_WEBHOOK: _rt.Operation[OrgHook] = _rt.Operation(
         _rt.Param("name", "name", "field"),
     ),
     body=_rt.Body("application/json"),
-    responses=_rt.LazyResponses(_orgs_update_webhook_responses),
+    responses=_rt.LazyResponses(_orgs_update_webhook_responses, _orgs_update_webhook_errors),
 )
 
 _ORGS_GET_WEBHOOK_CONFIG_FOR_ORG: _rt.Operation[WebhookConfig] = _rt.Operation(
@@ -234,7 +256,9 @@ _ORGS_LIST_WEBHOOK_DELIVERIES: _rt.Operation[list[HookDeliveryItem]] = _rt.Opera
         _rt.Param("cursor", "cursor", "query"),
         _rt.Param("status", "status", "query"),
     ),
-    responses=_rt.LazyResponses(_orgs_list_webhook_deliveries_responses),
+    responses=_rt.LazyResponses(
+        _orgs_list_webhook_deliveries_responses, _orgs_list_webhook_deliveries_errors
+    ),
     pagination=_rt.LinkHeaderPagination(items=None, page_param=None, size_param=None),
 )
 
@@ -247,7 +271,9 @@ _ORGS_GET_WEBHOOK_DELIVERY: _rt.Operation[HookDelivery] = _rt.Operation(
         _rt.Param("hook_id", "hook_id", "path"),
         _rt.Param("delivery_id", "delivery_id", "path"),
     ),
-    responses=_rt.LazyResponses(_orgs_get_webhook_delivery_responses),
+    responses=_rt.LazyResponses(
+        _orgs_get_webhook_delivery_responses, _orgs_get_webhook_delivery_errors
+    ),
 )
 
 _ORGS_REDELIVER_WEBHOOK_DELIVERY: _rt.Operation[dict[str, Any]] = _rt.Operation(
@@ -259,7 +285,9 @@ _ORGS_REDELIVER_WEBHOOK_DELIVERY: _rt.Operation[dict[str, Any]] = _rt.Operation(
         _rt.Param("hook_id", "hook_id", "path"),
         _rt.Param("delivery_id", "delivery_id", "path"),
     ),
-    responses=_rt.LazyResponses(_orgs_redeliver_webhook_delivery_responses),
+    responses=_rt.LazyResponses(
+        _orgs_redeliver_webhook_delivery_responses, _orgs_redeliver_webhook_delivery_errors
+    ),
 )
 
 _ORGS_PING_WEBHOOK: _rt.Operation[None] = _rt.Operation(
@@ -267,7 +295,7 @@ _ORGS_PING_WEBHOOK: _rt.Operation[None] = _rt.Operation(
     path="/orgs/{org}/hooks/{hook_id}/pings",
     operation_id="orgs/ping-webhook",
     params=(_rt.Param("org", "org", "path"), _rt.Param("hook_id", "hook_id", "path")),
-    responses=_rt.LazyResponses(_orgs_ping_webhook_responses),
+    responses=_rt.LazyResponses(_orgs_ping_webhook_responses, _orgs_ping_webhook_errors),
 )
 
 _ORGS_LIST_APP_INSTALLATIONS: _rt.Operation[OrgsListAppInstallationsResponse] = _rt.Operation(

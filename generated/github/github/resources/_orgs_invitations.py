@@ -31,130 +31,164 @@ __all__ = [
 
 
 def _orgs_list_pending_invitations_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..models.organization_invitation import OrganizationInvitation
 
-    return {
-        "200": _rt.Response(list[OrganizationInvitation], "json"),
-        "404": _rt.Response(BasicError, "json"),
-    }
+    return {"200": _rt.Response(list[OrganizationInvitation], "json")}
+
+
+def _orgs_list_pending_invitations_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
+
+    return {"404": _rt.Response(BasicError, "json")}
 
 
 def _orgs_create_invitation_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..models.organization_invitation import OrganizationInvitation
+
+    return {"201": _rt.Response(OrganizationInvitation, "json")}
+
+
+def _orgs_create_invitation_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
     from ..models.validation_error import ValidationError
 
-    return {
-        "201": _rt.Response(OrganizationInvitation, "json"),
-        "404": _rt.Response(BasicError, "json"),
-        "422": _rt.Response(ValidationError, "json"),
-    }
+    return {"404": _rt.Response(BasicError, "json"), "422": _rt.Response(ValidationError, "json")}
 
 
 def _orgs_cancel_invitation_responses() -> dict[str, _rt.Response]:
+    return {"204": _rt.Response(None, "empty")}
+
+
+def _orgs_cancel_invitation_errors() -> dict[str, _rt.Response]:
     from ..models.basic_error import BasicError
     from ..models.validation_error import ValidationError
 
-    return {
-        "204": _rt.Response(None, "empty"),
-        "404": _rt.Response(BasicError, "json"),
-        "422": _rt.Response(ValidationError, "json"),
-    }
+    return {"404": _rt.Response(BasicError, "json"), "422": _rt.Response(ValidationError, "json")}
 
 
 def _orgs_list_invitation_teams_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..models.team import Team
 
-    return {"200": _rt.Response(list[Team], "json"), "404": _rt.Response(BasicError, "json")}
+    return {"200": _rt.Response(list[Team], "json")}
+
+
+def _orgs_list_invitation_teams_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
+
+    return {"404": _rt.Response(BasicError, "json")}
 
 
 def _orgs_list_issue_fields_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..models.issue_field import IssueField
 
-    return {
-        "200": _rt.Response(list[IssueField | None], "json"),
-        "404": _rt.Response(BasicError, "json"),
-    }
+    return {"200": _rt.Response(list[IssueField | None], "json")}
+
+
+def _orgs_list_issue_fields_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
+
+    return {"404": _rt.Response(BasicError, "json")}
 
 
 def _orgs_create_issue_field_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..models.issue_field import IssueField
+
+    return {"200": _rt.Response(IssueField | None, "json")}
+
+
+def _orgs_create_issue_field_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
     from ..models.validation_error_simple import ValidationErrorSimple
 
     return {
-        "200": _rt.Response(IssueField | None, "json"),
         "404": _rt.Response(BasicError, "json"),
         "422": _rt.Response(ValidationErrorSimple, "json"),
     }
 
 
 def _orgs_delete_issue_field_responses() -> dict[str, _rt.Response]:
+    return {"204": _rt.Response(None, "empty")}
+
+
+def _orgs_delete_issue_field_errors() -> dict[str, _rt.Response]:
     from ..models.basic_error import BasicError
     from ..models.validation_error_simple import ValidationErrorSimple
 
     return {
-        "204": _rt.Response(None, "empty"),
         "404": _rt.Response(BasicError, "json"),
         "422": _rt.Response(ValidationErrorSimple, "json"),
     }
 
 
 def _orgs_update_issue_field_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..models.issue_field import IssueField
+
+    return {"200": _rt.Response(IssueField | None, "json")}
+
+
+def _orgs_update_issue_field_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
     from ..models.validation_error_simple import ValidationErrorSimple
 
     return {
-        "200": _rt.Response(IssueField | None, "json"),
         "404": _rt.Response(BasicError, "json"),
         "422": _rt.Response(ValidationErrorSimple, "json"),
     }
 
 
 def _orgs_list_issue_types_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..models.issue_type import IssueType
 
-    return {
-        "200": _rt.Response(list[IssueType | None], "json"),
-        "404": _rt.Response(BasicError, "json"),
-    }
+    return {"200": _rt.Response(list[IssueType | None], "json")}
+
+
+def _orgs_list_issue_types_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
+
+    return {"404": _rt.Response(BasicError, "json")}
 
 
 def _orgs_create_issue_type_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..models.issue_type import IssueType
+
+    return {"200": _rt.Response(IssueType | None, "json")}
+
+
+def _orgs_create_issue_type_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
     from ..models.validation_error_simple import ValidationErrorSimple
 
     return {
-        "200": _rt.Response(IssueType | None, "json"),
         "404": _rt.Response(BasicError, "json"),
         "422": _rt.Response(ValidationErrorSimple, "json"),
     }
 
 
 def _orgs_update_issue_type_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..models.issue_type import IssueType
+
+    return {"200": _rt.Response(IssueType | None, "json")}
+
+
+def _orgs_update_issue_type_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
     from ..models.validation_error_simple import ValidationErrorSimple
 
     return {
-        "200": _rt.Response(IssueType | None, "json"),
         "404": _rt.Response(BasicError, "json"),
         "422": _rt.Response(ValidationErrorSimple, "json"),
     }
 
 
 def _orgs_delete_issue_type_responses() -> dict[str, _rt.Response]:
+    return {"204": _rt.Response(None, "empty")}
+
+
+def _orgs_delete_issue_type_errors() -> dict[str, _rt.Response]:
     from ..models.basic_error import BasicError
     from ..models.validation_error_simple import ValidationErrorSimple
 
     return {
-        "204": _rt.Response(None, "empty"),
         "404": _rt.Response(BasicError, "json"),
         "422": _rt.Response(ValidationErrorSimple, "json"),
     }
@@ -171,7 +205,9 @@ _ORGS_LIST_PENDING_INVITATIONS: _rt.Operation[list[OrganizationInvitation]] = _r
         _rt.Param("role", "role", "query"),
         _rt.Param("invitation_source", "invitation_source", "query"),
     ),
-    responses=_rt.LazyResponses(_orgs_list_pending_invitations_responses),
+    responses=_rt.LazyResponses(
+        _orgs_list_pending_invitations_responses, _orgs_list_pending_invitations_errors
+    ),
     pagination=_rt.LinkHeaderPagination(items=None, page_param="page", size_param="per_page"),
 )
 
@@ -187,7 +223,7 @@ _ORGS_CREATE_INVITATION: _rt.Operation[OrganizationInvitation] = _rt.Operation(
         _rt.Param("team_ids", "team_ids", "field"),
     ),
     body=_rt.Body("application/json"),
-    responses=_rt.LazyResponses(_orgs_create_invitation_responses),
+    responses=_rt.LazyResponses(_orgs_create_invitation_responses, _orgs_create_invitation_errors),
 )
 
 _ORGS_CANCEL_INVITATION: _rt.Operation[None] = _rt.Operation(
@@ -195,7 +231,7 @@ _ORGS_CANCEL_INVITATION: _rt.Operation[None] = _rt.Operation(
     path="/orgs/{org}/invitations/{invitation_id}",
     operation_id="orgs/cancel-invitation",
     params=(_rt.Param("org", "org", "path"), _rt.Param("invitation_id", "invitation_id", "path")),
-    responses=_rt.LazyResponses(_orgs_cancel_invitation_responses),
+    responses=_rt.LazyResponses(_orgs_cancel_invitation_responses, _orgs_cancel_invitation_errors),
 )
 
 _ORGS_LIST_INVITATION_TEAMS: _rt.Operation[list[Team]] = _rt.Operation(
@@ -208,7 +244,9 @@ _ORGS_LIST_INVITATION_TEAMS: _rt.Operation[list[Team]] = _rt.Operation(
         _rt.Param("per_page", "per_page", "query"),
         _rt.Param("page", "page", "query"),
     ),
-    responses=_rt.LazyResponses(_orgs_list_invitation_teams_responses),
+    responses=_rt.LazyResponses(
+        _orgs_list_invitation_teams_responses, _orgs_list_invitation_teams_errors
+    ),
     pagination=_rt.LinkHeaderPagination(items=None, page_param="page", size_param="per_page"),
 )
 
@@ -217,7 +255,7 @@ _ORGS_LIST_ISSUE_FIELDS: _rt.Operation[list[IssueField | None]] = _rt.Operation(
     path="/orgs/{org}/issue-fields",
     operation_id="orgs/list-issue-fields",
     params=(_rt.Param("org", "org", "path"),),
-    responses=_rt.LazyResponses(_orgs_list_issue_fields_responses),
+    responses=_rt.LazyResponses(_orgs_list_issue_fields_responses, _orgs_list_issue_fields_errors),
 )
 
 _ORGS_CREATE_ISSUE_FIELD: _rt.Operation[IssueField | None] = _rt.Operation(
@@ -233,7 +271,9 @@ _ORGS_CREATE_ISSUE_FIELD: _rt.Operation[IssueField | None] = _rt.Operation(
         _rt.Param("options", "options", "field"),
     ),
     body=_rt.Body("application/json", required=True),
-    responses=_rt.LazyResponses(_orgs_create_issue_field_responses),
+    responses=_rt.LazyResponses(
+        _orgs_create_issue_field_responses, _orgs_create_issue_field_errors
+    ),
 )
 
 _ORGS_DELETE_ISSUE_FIELD: _rt.Operation[None] = _rt.Operation(
@@ -241,7 +281,9 @@ _ORGS_DELETE_ISSUE_FIELD: _rt.Operation[None] = _rt.Operation(
     path="/orgs/{org}/issue-fields/{issue_field_id}",
     operation_id="orgs/delete-issue-field",
     params=(_rt.Param("org", "org", "path"), _rt.Param("issue_field_id", "issue_field_id", "path")),
-    responses=_rt.LazyResponses(_orgs_delete_issue_field_responses),
+    responses=_rt.LazyResponses(
+        _orgs_delete_issue_field_responses, _orgs_delete_issue_field_errors
+    ),
 )
 
 _ORGS_UPDATE_ISSUE_FIELD: _rt.Operation[IssueField | None] = _rt.Operation(
@@ -257,7 +299,9 @@ _ORGS_UPDATE_ISSUE_FIELD: _rt.Operation[IssueField | None] = _rt.Operation(
         _rt.Param("options", "options", "field"),
     ),
     body=_rt.Body("application/json", required=True),
-    responses=_rt.LazyResponses(_orgs_update_issue_field_responses),
+    responses=_rt.LazyResponses(
+        _orgs_update_issue_field_responses, _orgs_update_issue_field_errors
+    ),
 )
 
 _ORGS_LIST_ISSUE_TYPES: _rt.Operation[list[IssueType | None]] = _rt.Operation(
@@ -265,7 +309,7 @@ _ORGS_LIST_ISSUE_TYPES: _rt.Operation[list[IssueType | None]] = _rt.Operation(
     path="/orgs/{org}/issue-types",
     operation_id="orgs/list-issue-types",
     params=(_rt.Param("org", "org", "path"),),
-    responses=_rt.LazyResponses(_orgs_list_issue_types_responses),
+    responses=_rt.LazyResponses(_orgs_list_issue_types_responses, _orgs_list_issue_types_errors),
 )
 
 _ORGS_CREATE_ISSUE_TYPE: _rt.Operation[IssueType | None] = _rt.Operation(
@@ -280,7 +324,7 @@ _ORGS_CREATE_ISSUE_TYPE: _rt.Operation[IssueType | None] = _rt.Operation(
         _rt.Param("color", "color", "field"),
     ),
     body=_rt.Body("application/json", required=True),
-    responses=_rt.LazyResponses(_orgs_create_issue_type_responses),
+    responses=_rt.LazyResponses(_orgs_create_issue_type_responses, _orgs_create_issue_type_errors),
 )
 
 _ORGS_UPDATE_ISSUE_TYPE: _rt.Operation[IssueType | None] = _rt.Operation(
@@ -296,7 +340,7 @@ _ORGS_UPDATE_ISSUE_TYPE: _rt.Operation[IssueType | None] = _rt.Operation(
         _rt.Param("color", "color", "field"),
     ),
     body=_rt.Body("application/json", required=True),
-    responses=_rt.LazyResponses(_orgs_update_issue_type_responses),
+    responses=_rt.LazyResponses(_orgs_update_issue_type_responses, _orgs_update_issue_type_errors),
 )
 
 _ORGS_DELETE_ISSUE_TYPE: _rt.Operation[None] = _rt.Operation(
@@ -304,7 +348,7 @@ _ORGS_DELETE_ISSUE_TYPE: _rt.Operation[None] = _rt.Operation(
     path="/orgs/{org}/issue-types/{issue_type_id}",
     operation_id="orgs/delete-issue-type",
     params=(_rt.Param("org", "org", "path"), _rt.Param("issue_type_id", "issue_type_id", "path")),
-    responses=_rt.LazyResponses(_orgs_delete_issue_type_responses),
+    responses=_rt.LazyResponses(_orgs_delete_issue_type_responses, _orgs_delete_issue_type_errors),
 )
 
 

@@ -25,51 +25,59 @@ __all__ = [
 
 def _orgs_list_members_responses() -> dict[str, _rt.Response]:
     from ..models.simple_user import SimpleUser
+
+    return {"200": _rt.Response(list[SimpleUser], "json")}
+
+
+def _orgs_list_members_errors() -> dict[str, _rt.Response]:
     from ..models.validation_error import ValidationError
 
-    return {
-        "200": _rt.Response(list[SimpleUser], "json"),
-        "422": _rt.Response(ValidationError, "json"),
-    }
+    return {"422": _rt.Response(ValidationError, "json")}
 
 
 def _orgs_remove_member_responses() -> dict[str, _rt.Response]:
+    return {"204": _rt.Response(None, "empty")}
+
+
+def _orgs_remove_member_errors() -> dict[str, _rt.Response]:
     from ..models.basic_error import BasicError
 
-    return {"204": _rt.Response(None, "empty"), "403": _rt.Response(BasicError, "json")}
+    return {"403": _rt.Response(BasicError, "json")}
 
 
 def _orgs_get_membership_for_user_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..models.org_membership import OrgMembership
 
-    return {
-        "200": _rt.Response(OrgMembership, "json"),
-        "403": _rt.Response(BasicError, "json"),
-        "404": _rt.Response(BasicError, "json"),
-    }
+    return {"200": _rt.Response(OrgMembership, "json")}
+
+
+def _orgs_get_membership_for_user_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
+
+    return {"403": _rt.Response(BasicError, "json"), "404": _rt.Response(BasicError, "json")}
 
 
 def _orgs_set_membership_for_user_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..models.org_membership import OrgMembership
+
+    return {"200": _rt.Response(OrgMembership, "json")}
+
+
+def _orgs_set_membership_for_user_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
     from ..models.validation_error import ValidationError
 
-    return {
-        "200": _rt.Response(OrgMembership, "json"),
-        "403": _rt.Response(BasicError, "json"),
-        "422": _rt.Response(ValidationError, "json"),
-    }
+    return {"403": _rt.Response(BasicError, "json"), "422": _rt.Response(ValidationError, "json")}
 
 
 def _orgs_remove_membership_for_user_responses() -> dict[str, _rt.Response]:
+    return {"204": _rt.Response(None, "empty")}
+
+
+def _orgs_remove_membership_for_user_errors() -> dict[str, _rt.Response]:
     from ..models.basic_error import BasicError
 
-    return {
-        "204": _rt.Response(None, "empty"),
-        "403": _rt.Response(BasicError, "json"),
-        "404": _rt.Response(BasicError, "json"),
-    }
+    return {"403": _rt.Response(BasicError, "json"), "404": _rt.Response(BasicError, "json")}
 
 
 _ORGS_LIST_MEMBERS: _rt.Operation[list[SimpleUser]] = _rt.Operation(
@@ -83,7 +91,7 @@ _ORGS_LIST_MEMBERS: _rt.Operation[list[SimpleUser]] = _rt.Operation(
         _rt.Param("per_page", "per_page", "query"),
         _rt.Param("page", "page", "query"),
     ),
-    responses=_rt.LazyResponses(_orgs_list_members_responses),
+    responses=_rt.LazyResponses(_orgs_list_members_responses, _orgs_list_members_errors),
     pagination=_rt.LinkHeaderPagination(items=None, page_param="page", size_param="per_page"),
 )
 
@@ -104,7 +112,7 @@ _ORGS_REMOVE_MEMBER: _rt.Operation[None] = _rt.Operation(
     path="/orgs/{org}/members/{username}",
     operation_id="orgs/remove-member",
     params=(_rt.Param("org", "org", "path"), _rt.Param("username", "username", "path")),
-    responses=_rt.LazyResponses(_orgs_remove_member_responses),
+    responses=_rt.LazyResponses(_orgs_remove_member_responses, _orgs_remove_member_errors),
 )
 
 _ORGS_GET_MEMBERSHIP_FOR_USER: _rt.Operation[OrgMembership] = _rt.Operation(
@@ -112,7 +120,9 @@ _ORGS_GET_MEMBERSHIP_FOR_USER: _rt.Operation[OrgMembership] = _rt.Operation(
     path="/orgs/{org}/memberships/{username}",
     operation_id="orgs/get-membership-for-user",
     params=(_rt.Param("org", "org", "path"), _rt.Param("username", "username", "path")),
-    responses=_rt.LazyResponses(_orgs_get_membership_for_user_responses),
+    responses=_rt.LazyResponses(
+        _orgs_get_membership_for_user_responses, _orgs_get_membership_for_user_errors
+    ),
 )
 
 _ORGS_SET_MEMBERSHIP_FOR_USER: _rt.Operation[OrgMembership] = _rt.Operation(
@@ -125,7 +135,9 @@ _ORGS_SET_MEMBERSHIP_FOR_USER: _rt.Operation[OrgMembership] = _rt.Operation(
         _rt.Param("role", "role", "field"),
     ),
     body=_rt.Body("application/json"),
-    responses=_rt.LazyResponses(_orgs_set_membership_for_user_responses),
+    responses=_rt.LazyResponses(
+        _orgs_set_membership_for_user_responses, _orgs_set_membership_for_user_errors
+    ),
 )
 
 _ORGS_REMOVE_MEMBERSHIP_FOR_USER: _rt.Operation[None] = _rt.Operation(
@@ -133,7 +145,9 @@ _ORGS_REMOVE_MEMBERSHIP_FOR_USER: _rt.Operation[None] = _rt.Operation(
     path="/orgs/{org}/memberships/{username}",
     operation_id="orgs/remove-membership-for-user",
     params=(_rt.Param("org", "org", "path"), _rt.Param("username", "username", "path")),
-    responses=_rt.LazyResponses(_orgs_remove_membership_for_user_responses),
+    responses=_rt.LazyResponses(
+        _orgs_remove_membership_for_user_responses, _orgs_remove_membership_for_user_errors
+    ),
 )
 
 

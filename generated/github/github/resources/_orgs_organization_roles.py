@@ -27,27 +27,29 @@ __all__ = [
 
 
 def _orgs_list_org_roles_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
-    from ..models.validation_error import ValidationError
     from ..types.orgs import OrgsListOrgRolesResponse
 
-    return {
-        "200": _rt.Response(OrgsListOrgRolesResponse, "json"),
-        "404": _rt.Response(BasicError, "json"),
-        "422": _rt.Response(ValidationError, "json"),
-    }
+    return {"200": _rt.Response(OrgsListOrgRolesResponse, "json")}
+
+
+def _orgs_list_org_roles_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
+    from ..models.validation_error import ValidationError
+
+    return {"404": _rt.Response(BasicError, "json"), "422": _rt.Response(ValidationError, "json")}
 
 
 def _orgs_get_org_role_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..models.organization_role import OrganizationRole
+
+    return {"200": _rt.Response(OrganizationRole, "json")}
+
+
+def _orgs_get_org_role_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
     from ..models.validation_error import ValidationError
 
-    return {
-        "200": _rt.Response(OrganizationRole, "json"),
-        "404": _rt.Response(BasicError, "json"),
-        "422": _rt.Response(ValidationError, "json"),
-    }
+    return {"404": _rt.Response(BasicError, "json"), "422": _rt.Response(ValidationError, "json")}
 
 
 def _orgs_list_org_role_teams_responses() -> dict[str, _rt.Response]:
@@ -77,23 +79,23 @@ def _orgs_list_outside_collaborators_responses() -> dict[str, _rt.Response]:
 
 
 def _orgs_convert_member_to_outside_collaborator_responses() -> dict[str, _rt.Response]:
+    return {"202": _rt.Response(dict[str, Any], "json"), "204": _rt.Response(None, "empty")}
+
+
+def _orgs_convert_member_to_outside_collaborator_errors() -> dict[str, _rt.Response]:
     from ..models.basic_error import BasicError
 
-    return {
-        "202": _rt.Response(dict[str, Any], "json"),
-        "204": _rt.Response(None, "empty"),
-        "403": _rt.Response(None, "empty"),
-        "404": _rt.Response(BasicError, "json"),
-    }
+    return {"403": _rt.Response(None, "empty"), "404": _rt.Response(BasicError, "json")}
 
 
 def _orgs_remove_outside_collaborator_responses() -> dict[str, _rt.Response]:
+    return {"204": _rt.Response(None, "empty")}
+
+
+def _orgs_remove_outside_collaborator_errors() -> dict[str, _rt.Response]:
     from ..types.orgs import OrgsRemoveOutsideCollaboratorResponse422
 
-    return {
-        "204": _rt.Response(None, "empty"),
-        "422": _rt.Response(OrgsRemoveOutsideCollaboratorResponse422, "json"),
-    }
+    return {"422": _rt.Response(OrgsRemoveOutsideCollaboratorResponse422, "json")}
 
 
 _ORGS_LIST_ORG_ROLES: _rt.Operation[OrgsListOrgRolesResponse] = _rt.Operation(
@@ -101,7 +103,7 @@ _ORGS_LIST_ORG_ROLES: _rt.Operation[OrgsListOrgRolesResponse] = _rt.Operation(
     path="/orgs/{org}/organization-roles",
     operation_id="orgs/list-org-roles",
     params=(_rt.Param("org", "org", "path"),),
-    responses=_rt.LazyResponses(_orgs_list_org_roles_responses),
+    responses=_rt.LazyResponses(_orgs_list_org_roles_responses, _orgs_list_org_roles_errors),
 )
 
 _ORGS_REVOKE_ALL_ORG_ROLES_TEAM: _rt.Operation[None] = _rt.Operation(
@@ -181,7 +183,7 @@ _ORGS_GET_ORG_ROLE: _rt.Operation[OrganizationRole] = _rt.Operation(
     path="/orgs/{org}/organization-roles/{role_id}",
     operation_id="orgs/get-org-role",
     params=(_rt.Param("org", "org", "path"), _rt.Param("role_id", "role_id", "path")),
-    responses=_rt.LazyResponses(_orgs_get_org_role_responses),
+    responses=_rt.LazyResponses(_orgs_get_org_role_responses, _orgs_get_org_role_errors),
 )
 
 _ORGS_LIST_ORG_ROLE_TEAMS: _rt.Operation[list[TeamRoleAssignment]] = _rt.Operation(
@@ -236,7 +238,10 @@ _ORGS_CONVERT_MEMBER_TO_OUTSIDE_COLLABORATOR: _rt.Operation[dict[str, Any] | Non
         _rt.Param("async_", "async", "field"),
     ),
     body=_rt.Body("application/json"),
-    responses=_rt.LazyResponses(_orgs_convert_member_to_outside_collaborator_responses),
+    responses=_rt.LazyResponses(
+        _orgs_convert_member_to_outside_collaborator_responses,
+        _orgs_convert_member_to_outside_collaborator_errors,
+    ),
 )
 
 _ORGS_REMOVE_OUTSIDE_COLLABORATOR: _rt.Operation[None] = _rt.Operation(
@@ -244,7 +249,9 @@ _ORGS_REMOVE_OUTSIDE_COLLABORATOR: _rt.Operation[None] = _rt.Operation(
     path="/orgs/{org}/outside_collaborators/{username}",
     operation_id="orgs/remove-outside-collaborator",
     params=(_rt.Param("org", "org", "path"), _rt.Param("username", "username", "path")),
-    responses=_rt.LazyResponses(_orgs_remove_outside_collaborator_responses),
+    responses=_rt.LazyResponses(
+        _orgs_remove_outside_collaborator_responses, _orgs_remove_outside_collaborator_errors
+    ),
 )
 
 

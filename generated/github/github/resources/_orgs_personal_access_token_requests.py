@@ -29,14 +29,18 @@ __all__ = [
 
 
 def _orgs_list_pat_grant_requests_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..models.organization_programmatic_access_grant_request import (
         OrganizationProgrammaticAccessGrantRequest,
     )
+
+    return {"200": _rt.Response(list[OrganizationProgrammaticAccessGrantRequest], "json")}
+
+
+def _orgs_list_pat_grant_requests_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
     from ..models.validation_error import ValidationError
 
     return {
-        "200": _rt.Response(list[OrganizationProgrammaticAccessGrantRequest], "json"),
         "403": _rt.Response(BasicError, "json"),
         "404": _rt.Response(BasicError, "json"),
         "422": _rt.Response(ValidationError, "json"),
@@ -45,11 +49,14 @@ def _orgs_list_pat_grant_requests_responses() -> dict[str, _rt.Response]:
 
 
 def _orgs_review_pat_grant_requests_in_bulk_responses() -> dict[str, _rt.Response]:
+    return {"202": _rt.Response(dict[str, Any], "json")}
+
+
+def _orgs_review_pat_grant_requests_in_bulk_errors() -> dict[str, _rt.Response]:
     from ..models.basic_error import BasicError
     from ..models.validation_error import ValidationError
 
     return {
-        "202": _rt.Response(dict[str, Any], "json"),
         "403": _rt.Response(BasicError, "json"),
         "404": _rt.Response(BasicError, "json"),
         "422": _rt.Response(ValidationError, "json"),
@@ -58,11 +65,14 @@ def _orgs_review_pat_grant_requests_in_bulk_responses() -> dict[str, _rt.Respons
 
 
 def _orgs_review_pat_grant_request_responses() -> dict[str, _rt.Response]:
+    return {"204": _rt.Response(None, "empty")}
+
+
+def _orgs_review_pat_grant_request_errors() -> dict[str, _rt.Response]:
     from ..models.basic_error import BasicError
     from ..models.validation_error import ValidationError
 
     return {
-        "204": _rt.Response(None, "empty"),
         "403": _rt.Response(BasicError, "json"),
         "404": _rt.Response(BasicError, "json"),
         "422": _rt.Response(ValidationError, "json"),
@@ -71,11 +81,15 @@ def _orgs_review_pat_grant_request_responses() -> dict[str, _rt.Response]:
 
 
 def _orgs_list_pat_grant_request_repositories_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..models.minimal_repository import MinimalRepository
 
+    return {"200": _rt.Response(list[MinimalRepository], "json")}
+
+
+def _orgs_list_pat_grant_request_repositories_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
+
     return {
-        "200": _rt.Response(list[MinimalRepository], "json"),
         "403": _rt.Response(BasicError, "json"),
         "404": _rt.Response(BasicError, "json"),
         "500": _rt.Response(BasicError, "json"),
@@ -83,12 +97,16 @@ def _orgs_list_pat_grant_request_repositories_responses() -> dict[str, _rt.Respo
 
 
 def _orgs_list_pat_grants_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..models.organization_programmatic_access_grant import OrganizationProgrammaticAccessGrant
+
+    return {"200": _rt.Response(list[OrganizationProgrammaticAccessGrant], "json")}
+
+
+def _orgs_list_pat_grants_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
     from ..models.validation_error import ValidationError
 
     return {
-        "200": _rt.Response(list[OrganizationProgrammaticAccessGrant], "json"),
         "403": _rt.Response(BasicError, "json"),
         "404": _rt.Response(BasicError, "json"),
         "422": _rt.Response(ValidationError, "json"),
@@ -97,11 +115,14 @@ def _orgs_list_pat_grants_responses() -> dict[str, _rt.Response]:
 
 
 def _orgs_update_pat_accesses_responses() -> dict[str, _rt.Response]:
+    return {"202": _rt.Response(dict[str, Any], "json")}
+
+
+def _orgs_update_pat_accesses_errors() -> dict[str, _rt.Response]:
     from ..models.basic_error import BasicError
     from ..models.validation_error import ValidationError
 
     return {
-        "202": _rt.Response(dict[str, Any], "json"),
         "403": _rt.Response(BasicError, "json"),
         "404": _rt.Response(BasicError, "json"),
         "422": _rt.Response(ValidationError, "json"),
@@ -110,11 +131,14 @@ def _orgs_update_pat_accesses_responses() -> dict[str, _rt.Response]:
 
 
 def _orgs_update_pat_access_responses() -> dict[str, _rt.Response]:
+    return {"204": _rt.Response(None, "empty")}
+
+
+def _orgs_update_pat_access_errors() -> dict[str, _rt.Response]:
     from ..models.basic_error import BasicError
     from ..models.validation_error import ValidationError
 
     return {
-        "204": _rt.Response(None, "empty"),
         "403": _rt.Response(BasicError, "json"),
         "404": _rt.Response(BasicError, "json"),
         "422": _rt.Response(ValidationError, "json"),
@@ -123,11 +147,15 @@ def _orgs_update_pat_access_responses() -> dict[str, _rt.Response]:
 
 
 def _orgs_list_pat_grant_repositories_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..models.minimal_repository import MinimalRepository
 
+    return {"200": _rt.Response(list[MinimalRepository], "json")}
+
+
+def _orgs_list_pat_grant_repositories_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
+
     return {
-        "200": _rt.Response(list[MinimalRepository], "json"),
         "403": _rt.Response(BasicError, "json"),
         "404": _rt.Response(BasicError, "json"),
         "500": _rt.Response(BasicError, "json"),
@@ -152,7 +180,9 @@ _ORGS_LIST_PAT_GRANT_REQUESTS: _rt.Operation[list[OrganizationProgrammaticAccess
             _rt.Param("last_used_after", "last_used_after", "query"),
             _rt.Param("token_id", "token_id", "query"),
         ),
-        responses=_rt.LazyResponses(_orgs_list_pat_grant_requests_responses),
+        responses=_rt.LazyResponses(
+            _orgs_list_pat_grant_requests_responses, _orgs_list_pat_grant_requests_errors
+        ),
         pagination=_rt.LinkHeaderPagination(items=None, page_param="page", size_param="per_page"),
     )
 )
@@ -168,7 +198,10 @@ _ORGS_REVIEW_PAT_GRANT_REQUESTS_IN_BULK: _rt.Operation[dict[str, Any]] = _rt.Ope
         _rt.Param("reason", "reason", "field"),
     ),
     body=_rt.Body("application/json", required=True),
-    responses=_rt.LazyResponses(_orgs_review_pat_grant_requests_in_bulk_responses),
+    responses=_rt.LazyResponses(
+        _orgs_review_pat_grant_requests_in_bulk_responses,
+        _orgs_review_pat_grant_requests_in_bulk_errors,
+    ),
 )
 
 _ORGS_REVIEW_PAT_GRANT_REQUEST: _rt.Operation[None] = _rt.Operation(
@@ -182,7 +215,9 @@ _ORGS_REVIEW_PAT_GRANT_REQUEST: _rt.Operation[None] = _rt.Operation(
         _rt.Param("reason", "reason", "field"),
     ),
     body=_rt.Body("application/json", required=True),
-    responses=_rt.LazyResponses(_orgs_review_pat_grant_request_responses),
+    responses=_rt.LazyResponses(
+        _orgs_review_pat_grant_request_responses, _orgs_review_pat_grant_request_errors
+    ),
 )
 
 _ORGS_LIST_PAT_GRANT_REQUEST_REPOSITORIES: _rt.Operation[list[MinimalRepository]] = _rt.Operation(
@@ -195,7 +230,10 @@ _ORGS_LIST_PAT_GRANT_REQUEST_REPOSITORIES: _rt.Operation[list[MinimalRepository]
         _rt.Param("per_page", "per_page", "query"),
         _rt.Param("page", "page", "query"),
     ),
-    responses=_rt.LazyResponses(_orgs_list_pat_grant_request_repositories_responses),
+    responses=_rt.LazyResponses(
+        _orgs_list_pat_grant_request_repositories_responses,
+        _orgs_list_pat_grant_request_repositories_errors,
+    ),
     pagination=_rt.LinkHeaderPagination(items=None, page_param="page", size_param="per_page"),
 )
 
@@ -216,7 +254,7 @@ _ORGS_LIST_PAT_GRANTS: _rt.Operation[list[OrganizationProgrammaticAccessGrant]] 
         _rt.Param("last_used_after", "last_used_after", "query"),
         _rt.Param("token_id", "token_id", "query"),
     ),
-    responses=_rt.LazyResponses(_orgs_list_pat_grants_responses),
+    responses=_rt.LazyResponses(_orgs_list_pat_grants_responses, _orgs_list_pat_grants_errors),
     pagination=_rt.LinkHeaderPagination(items=None, page_param="page", size_param="per_page"),
 )
 
@@ -230,7 +268,9 @@ _ORGS_UPDATE_PAT_ACCESSES: _rt.Operation[dict[str, Any]] = _rt.Operation(
         _rt.Param("pat_ids", "pat_ids", "field"),
     ),
     body=_rt.Body("application/json", required=True),
-    responses=_rt.LazyResponses(_orgs_update_pat_accesses_responses),
+    responses=_rt.LazyResponses(
+        _orgs_update_pat_accesses_responses, _orgs_update_pat_accesses_errors
+    ),
 )
 
 _ORGS_UPDATE_PAT_ACCESS: _rt.Operation[None] = _rt.Operation(
@@ -243,7 +283,7 @@ _ORGS_UPDATE_PAT_ACCESS: _rt.Operation[None] = _rt.Operation(
         _rt.Param("action", "action", "field"),
     ),
     body=_rt.Body("application/json", required=True),
-    responses=_rt.LazyResponses(_orgs_update_pat_access_responses),
+    responses=_rt.LazyResponses(_orgs_update_pat_access_responses, _orgs_update_pat_access_errors),
 )
 
 _ORGS_LIST_PAT_GRANT_REPOSITORIES: _rt.Operation[list[MinimalRepository]] = _rt.Operation(
@@ -256,7 +296,9 @@ _ORGS_LIST_PAT_GRANT_REPOSITORIES: _rt.Operation[list[MinimalRepository]] = _rt.
         _rt.Param("per_page", "per_page", "query"),
         _rt.Param("page", "page", "query"),
     ),
-    responses=_rt.LazyResponses(_orgs_list_pat_grant_repositories_responses),
+    responses=_rt.LazyResponses(
+        _orgs_list_pat_grant_repositories_responses, _orgs_list_pat_grant_repositories_errors
+    ),
     pagination=_rt.LinkHeaderPagination(items=None, page_param="page", size_param="per_page"),
 )
 

@@ -31,88 +31,108 @@ __all__ = [
 def _orgs_custom_properties_for_repos_get_organization_definitions_responses() -> dict[
     str, _rt.Response
 ]:
-    from ..models.basic_error import BasicError
     from ..models.custom_property import CustomProperty
 
-    return {
-        "200": _rt.Response(list[CustomProperty], "json"),
-        "403": _rt.Response(BasicError, "json"),
-        "404": _rt.Response(BasicError, "json"),
-    }
+    return {"200": _rt.Response(list[CustomProperty], "json")}
+
+
+def _orgs_custom_properties_for_repos_get_organization_definitions_errors() -> dict[
+    str, _rt.Response
+]:
+    from ..models.basic_error import BasicError
+
+    return {"403": _rt.Response(BasicError, "json"), "404": _rt.Response(BasicError, "json")}
 
 
 def _orgs_custom_properties_for_repos_create_or_update_organization_definitions_responses() -> dict[
     str, _rt.Response
 ]:
-    from ..models.basic_error import BasicError
     from ..models.custom_property import CustomProperty
 
-    return {
-        "200": _rt.Response(list[CustomProperty], "json"),
-        "403": _rt.Response(BasicError, "json"),
-        "404": _rt.Response(BasicError, "json"),
-    }
+    return {"200": _rt.Response(list[CustomProperty], "json")}
+
+
+def _orgs_custom_properties_for_repos_create_or_update_organization_definitions_errors() -> dict[
+    str, _rt.Response
+]:
+    from ..models.basic_error import BasicError
+
+    return {"403": _rt.Response(BasicError, "json"), "404": _rt.Response(BasicError, "json")}
 
 
 def _orgs_custom_properties_for_repos_get_organization_definition_responses() -> dict[
     str, _rt.Response
 ]:
-    from ..models.basic_error import BasicError
     from ..models.custom_property import CustomProperty
 
-    return {
-        "200": _rt.Response(CustomProperty, "json"),
-        "403": _rt.Response(BasicError, "json"),
-        "404": _rt.Response(BasicError, "json"),
-    }
+    return {"200": _rt.Response(CustomProperty, "json")}
+
+
+def _orgs_custom_properties_for_repos_get_organization_definition_errors() -> dict[
+    str, _rt.Response
+]:
+    from ..models.basic_error import BasicError
+
+    return {"403": _rt.Response(BasicError, "json"), "404": _rt.Response(BasicError, "json")}
 
 
 def _orgs_custom_properties_for_repos_create_or_update_organization_definition_responses() -> dict[
     str, _rt.Response
 ]:
-    from ..models.basic_error import BasicError
     from ..models.custom_property import CustomProperty
 
-    return {
-        "200": _rt.Response(CustomProperty, "json"),
-        "403": _rt.Response(BasicError, "json"),
-        "404": _rt.Response(BasicError, "json"),
-    }
+    return {"200": _rt.Response(CustomProperty, "json")}
+
+
+def _orgs_custom_properties_for_repos_create_or_update_organization_definition_errors() -> dict[
+    str, _rt.Response
+]:
+    from ..models.basic_error import BasicError
+
+    return {"403": _rt.Response(BasicError, "json"), "404": _rt.Response(BasicError, "json")}
 
 
 def _orgs_custom_properties_for_repos_delete_organization_definition_responses() -> dict[
     str, _rt.Response
 ]:
+    return {"204": _rt.Response(None, "empty")}
+
+
+def _orgs_custom_properties_for_repos_delete_organization_definition_errors() -> dict[
+    str, _rt.Response
+]:
     from ..models.basic_error import BasicError
 
-    return {
-        "204": _rt.Response(None, "empty"),
-        "403": _rt.Response(BasicError, "json"),
-        "404": _rt.Response(BasicError, "json"),
-    }
+    return {"403": _rt.Response(BasicError, "json"), "404": _rt.Response(BasicError, "json")}
 
 
 def _orgs_custom_properties_for_repos_get_organization_values_responses() -> dict[
     str, _rt.Response
 ]:
-    from ..models.basic_error import BasicError
     from ..models.org_repo_custom_property_values import OrgRepoCustomPropertyValues
 
-    return {
-        "200": _rt.Response(list[OrgRepoCustomPropertyValues], "json"),
-        "403": _rt.Response(BasicError, "json"),
-        "404": _rt.Response(BasicError, "json"),
-    }
+    return {"200": _rt.Response(list[OrgRepoCustomPropertyValues], "json")}
+
+
+def _orgs_custom_properties_for_repos_get_organization_values_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
+
+    return {"403": _rt.Response(BasicError, "json"), "404": _rt.Response(BasicError, "json")}
 
 
 def _orgs_custom_properties_for_repos_create_or_update_organization_values_responses() -> dict[
+    str, _rt.Response
+]:
+    return {"204": _rt.Response(None, "empty")}
+
+
+def _orgs_custom_properties_for_repos_create_or_update_organization_values_errors() -> dict[
     str, _rt.Response
 ]:
     from ..models.basic_error import BasicError
     from ..models.validation_error import ValidationError
 
     return {
-        "204": _rt.Response(None, "empty"),
         "403": _rt.Response(BasicError, "json"),
         "404": _rt.Response(BasicError, "json"),
         "422": _rt.Response(ValidationError, "json"),
@@ -126,31 +146,37 @@ def _orgs_list_public_members_responses() -> dict[str, _rt.Response]:
 
 
 def _orgs_set_public_membership_for_authenticated_user_responses() -> dict[str, _rt.Response]:
+    return {"204": _rt.Response(None, "empty")}
+
+
+def _orgs_set_public_membership_for_authenticated_user_errors() -> dict[str, _rt.Response]:
     from ..models.basic_error import BasicError
 
-    return {"204": _rt.Response(None, "empty"), "403": _rt.Response(BasicError, "json")}
+    return {"403": _rt.Response(BasicError, "json")}
 
 
 def _orgs_get_org_ruleset_history_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..models.ruleset_version import RulesetVersion
 
-    return {
-        "200": _rt.Response(list[RulesetVersion], "json"),
-        "404": _rt.Response(BasicError, "json"),
-        "500": _rt.Response(BasicError, "json"),
-    }
+    return {"200": _rt.Response(list[RulesetVersion], "json")}
+
+
+def _orgs_get_org_ruleset_history_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
+
+    return {"404": _rt.Response(BasicError, "json"), "500": _rt.Response(BasicError, "json")}
 
 
 def _orgs_get_org_ruleset_version_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..models.ruleset_version_with_state import RulesetVersionWithState
 
-    return {
-        "200": _rt.Response(RulesetVersionWithState, "json"),
-        "404": _rt.Response(BasicError, "json"),
-        "500": _rt.Response(BasicError, "json"),
-    }
+    return {"200": _rt.Response(RulesetVersionWithState, "json")}
+
+
+def _orgs_get_org_ruleset_version_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
+
+    return {"404": _rt.Response(BasicError, "json"), "500": _rt.Response(BasicError, "json")}
 
 
 _ORGS_CUSTOM_PROPERTIES_FOR_REPOS_GET_ORGANIZATION_DEFINITIONS: _rt.Operation[
@@ -161,7 +187,8 @@ _ORGS_CUSTOM_PROPERTIES_FOR_REPOS_GET_ORGANIZATION_DEFINITIONS: _rt.Operation[
     operation_id="orgs/custom-properties-for-repos-get-organization-definitions",
     params=(_rt.Param("org", "org", "path"),),
     responses=_rt.LazyResponses(
-        _orgs_custom_properties_for_repos_get_organization_definitions_responses
+        _orgs_custom_properties_for_repos_get_organization_definitions_responses,
+        _orgs_custom_properties_for_repos_get_organization_definitions_errors,
     ),
 )
 
@@ -174,7 +201,8 @@ _ORGS_CUSTOM_PROPERTIES_FOR_REPOS_CREATE_OR_UPDATE_ORGANIZATION_DEFINITIONS: _rt
     params=(_rt.Param("org", "org", "path"), _rt.Param("properties", "properties", "field")),
     body=_rt.Body("application/json", required=True),
     responses=_rt.LazyResponses(
-        _orgs_custom_properties_for_repos_create_or_update_organization_definitions_responses
+        _orgs_custom_properties_for_repos_create_or_update_organization_definitions_responses,
+        _orgs_custom_properties_for_repos_create_or_update_organization_definitions_errors,
     ),
 )
 
@@ -188,7 +216,8 @@ _ORGS_CUSTOM_PROPERTIES_FOR_REPOS_GET_ORGANIZATION_DEFINITION: _rt.Operation[Cus
             _rt.Param("custom_property_name", "custom_property_name", "path"),
         ),
         responses=_rt.LazyResponses(
-            _orgs_custom_properties_for_repos_get_organization_definition_responses
+            _orgs_custom_properties_for_repos_get_organization_definition_responses,
+            _orgs_custom_properties_for_repos_get_organization_definition_errors,
         ),
     )
 )
@@ -212,7 +241,8 @@ _ORGS_CUSTOM_PROPERTIES_FOR_REPOS_CREATE_OR_UPDATE_ORGANIZATION_DEFINITION: _rt.
     ),
     body=_rt.Body("application/json", required=True),
     responses=_rt.LazyResponses(
-        _orgs_custom_properties_for_repos_create_or_update_organization_definition_responses
+        _orgs_custom_properties_for_repos_create_or_update_organization_definition_responses,
+        _orgs_custom_properties_for_repos_create_or_update_organization_definition_errors,
     ),
 )
 
@@ -226,7 +256,8 @@ _ORGS_CUSTOM_PROPERTIES_FOR_REPOS_DELETE_ORGANIZATION_DEFINITION: _rt.Operation[
             _rt.Param("custom_property_name", "custom_property_name", "path"),
         ),
         responses=_rt.LazyResponses(
-            _orgs_custom_properties_for_repos_delete_organization_definition_responses
+            _orgs_custom_properties_for_repos_delete_organization_definition_responses,
+            _orgs_custom_properties_for_repos_delete_organization_definition_errors,
         ),
     )
 )
@@ -244,7 +275,8 @@ _ORGS_CUSTOM_PROPERTIES_FOR_REPOS_GET_ORGANIZATION_VALUES: _rt.Operation[
         _rt.Param("repository_query", "repository_query", "query"),
     ),
     responses=_rt.LazyResponses(
-        _orgs_custom_properties_for_repos_get_organization_values_responses
+        _orgs_custom_properties_for_repos_get_organization_values_responses,
+        _orgs_custom_properties_for_repos_get_organization_values_errors,
     ),
     pagination=_rt.LinkHeaderPagination(items=None, page_param="page", size_param="per_page"),
 )
@@ -261,7 +293,8 @@ _ORGS_CUSTOM_PROPERTIES_FOR_REPOS_CREATE_OR_UPDATE_ORGANIZATION_VALUES: _rt.Oper
         ),
         body=_rt.Body("application/json", required=True),
         responses=_rt.LazyResponses(
-            _orgs_custom_properties_for_repos_create_or_update_organization_values_responses
+            _orgs_custom_properties_for_repos_create_or_update_organization_values_responses,
+            _orgs_custom_properties_for_repos_create_or_update_organization_values_errors,
         ),
     )
 )
@@ -292,7 +325,10 @@ _ORGS_SET_PUBLIC_MEMBERSHIP_FOR_AUTHENTICATED_USER: _rt.Operation[None] = _rt.Op
     path="/orgs/{org}/public_members/{username}",
     operation_id="orgs/set-public-membership-for-authenticated-user",
     params=(_rt.Param("org", "org", "path"), _rt.Param("username", "username", "path")),
-    responses=_rt.LazyResponses(_orgs_set_public_membership_for_authenticated_user_responses),
+    responses=_rt.LazyResponses(
+        _orgs_set_public_membership_for_authenticated_user_responses,
+        _orgs_set_public_membership_for_authenticated_user_errors,
+    ),
 )
 
 _ORGS_REMOVE_PUBLIC_MEMBERSHIP_FOR_AUTHENTICATED_USER: _rt.Operation[None] = _rt.Operation(
@@ -313,7 +349,9 @@ _ORGS_GET_ORG_RULESET_HISTORY: _rt.Operation[list[RulesetVersion]] = _rt.Operati
         _rt.Param("per_page", "per_page", "query"),
         _rt.Param("page", "page", "query"),
     ),
-    responses=_rt.LazyResponses(_orgs_get_org_ruleset_history_responses),
+    responses=_rt.LazyResponses(
+        _orgs_get_org_ruleset_history_responses, _orgs_get_org_ruleset_history_errors
+    ),
     pagination=_rt.LinkHeaderPagination(items=None, page_param="page", size_param="per_page"),
 )
 
@@ -326,7 +364,9 @@ _ORGS_GET_ORG_RULESET_VERSION: _rt.Operation[RulesetVersionWithState] = _rt.Oper
         _rt.Param("ruleset_id", "ruleset_id", "path"),
         _rt.Param("version_id", "version_id", "path"),
     ),
-    responses=_rt.LazyResponses(_orgs_get_org_ruleset_version_responses),
+    responses=_rt.LazyResponses(
+        _orgs_get_org_ruleset_version_responses, _orgs_get_org_ruleset_version_errors
+    ),
 )
 
 

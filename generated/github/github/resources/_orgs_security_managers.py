@@ -54,12 +54,16 @@ def _orgs_get_immutable_releases_settings_repositories_responses() -> dict[str, 
 
 
 def _orgs_list_memberships_for_authenticated_user_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..models.org_membership import OrgMembership
+
+    return {"200": _rt.Response(list[OrgMembership], "json")}
+
+
+def _orgs_list_memberships_for_authenticated_user_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
     from ..models.validation_error import ValidationError
 
     return {
-        "200": _rt.Response(list[OrgMembership], "json"),
         "304": _rt.Response(None, "empty"),
         "401": _rt.Response(BasicError, "json"),
         "403": _rt.Response(BasicError, "json"),
@@ -68,24 +72,28 @@ def _orgs_list_memberships_for_authenticated_user_responses() -> dict[str, _rt.R
 
 
 def _orgs_get_membership_for_authenticated_user_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..models.org_membership import OrgMembership
 
-    return {
-        "200": _rt.Response(OrgMembership, "json"),
-        "403": _rt.Response(BasicError, "json"),
-        "404": _rt.Response(BasicError, "json"),
-    }
+    return {"200": _rt.Response(OrgMembership, "json")}
+
+
+def _orgs_get_membership_for_authenticated_user_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
+
+    return {"403": _rt.Response(BasicError, "json"), "404": _rt.Response(BasicError, "json")}
 
 
 def _orgs_update_membership_for_authenticated_user_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..models.org_membership import OrgMembership
+
+    return {"200": _rt.Response(OrgMembership, "json"), "202": _rt.Response(OrgMembership, "json")}
+
+
+def _orgs_update_membership_for_authenticated_user_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
     from ..models.validation_error import ValidationError
 
     return {
-        "200": _rt.Response(OrgMembership, "json"),
-        "202": _rt.Response(OrgMembership, "json"),
         "403": _rt.Response(BasicError, "json"),
         "404": _rt.Response(BasicError, "json"),
         "422": _rt.Response(ValidationError, "json"),
@@ -93,11 +101,15 @@ def _orgs_update_membership_for_authenticated_user_responses() -> dict[str, _rt.
 
 
 def _orgs_list_for_authenticated_user_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..models.organization_simple import OrganizationSimple
 
+    return {"200": _rt.Response(list[OrganizationSimple], "json")}
+
+
+def _orgs_list_for_authenticated_user_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
+
     return {
-        "200": _rt.Response(list[OrganizationSimple], "json"),
         "304": _rt.Response(None, "empty"),
         "401": _rt.Response(BasicError, "json"),
         "403": _rt.Response(BasicError, "json"),
@@ -111,15 +123,18 @@ def _orgs_list_for_user_responses() -> dict[str, _rt.Response]:
 
 
 def _orgs_list_organization_fine_grained_permissions_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
-    from ..models.validation_error import ValidationError
     from ..types.orgs import OrgsListOrganizationFineGrainedPermissionsResponseItem
 
     return {
-        "200": _rt.Response(list[OrgsListOrganizationFineGrainedPermissionsResponseItem], "json"),
-        "404": _rt.Response(BasicError, "json"),
-        "422": _rt.Response(ValidationError, "json"),
+        "200": _rt.Response(list[OrgsListOrganizationFineGrainedPermissionsResponseItem], "json")
     }
+
+
+def _orgs_list_organization_fine_grained_permissions_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
+    from ..models.validation_error import ValidationError
+
+    return {"404": _rt.Response(BasicError, "json"), "422": _rt.Response(ValidationError, "json")}
 
 
 _ORGS_LIST_SECURITY_MANAGER_TEAMS: _rt.Operation[list[TeamSimple]] = _rt.Operation(
@@ -233,7 +248,10 @@ _ORGS_LIST_MEMBERSHIPS_FOR_AUTHENTICATED_USER: _rt.Operation[list[OrgMembership]
         _rt.Param("per_page", "per_page", "query"),
         _rt.Param("page", "page", "query"),
     ),
-    responses=_rt.LazyResponses(_orgs_list_memberships_for_authenticated_user_responses),
+    responses=_rt.LazyResponses(
+        _orgs_list_memberships_for_authenticated_user_responses,
+        _orgs_list_memberships_for_authenticated_user_errors,
+    ),
     pagination=_rt.LinkHeaderPagination(items=None, page_param="page", size_param="per_page"),
 )
 
@@ -242,7 +260,10 @@ _ORGS_GET_MEMBERSHIP_FOR_AUTHENTICATED_USER: _rt.Operation[OrgMembership] = _rt.
     path="/user/memberships/orgs/{org}",
     operation_id="orgs/get-membership-for-authenticated-user",
     params=(_rt.Param("org", "org", "path"),),
-    responses=_rt.LazyResponses(_orgs_get_membership_for_authenticated_user_responses),
+    responses=_rt.LazyResponses(
+        _orgs_get_membership_for_authenticated_user_responses,
+        _orgs_get_membership_for_authenticated_user_errors,
+    ),
 )
 
 _ORGS_UPDATE_MEMBERSHIP_FOR_AUTHENTICATED_USER: _rt.Operation[OrgMembership] = _rt.Operation(
@@ -251,7 +272,10 @@ _ORGS_UPDATE_MEMBERSHIP_FOR_AUTHENTICATED_USER: _rt.Operation[OrgMembership] = _
     operation_id="orgs/update-membership-for-authenticated-user",
     params=(_rt.Param("org", "org", "path"), _rt.Param("state", "state", "field")),
     body=_rt.Body("application/json", required=True),
-    responses=_rt.LazyResponses(_orgs_update_membership_for_authenticated_user_responses),
+    responses=_rt.LazyResponses(
+        _orgs_update_membership_for_authenticated_user_responses,
+        _orgs_update_membership_for_authenticated_user_errors,
+    ),
 )
 
 _ORGS_LIST_FOR_AUTHENTICATED_USER: _rt.Operation[list[OrganizationSimple]] = _rt.Operation(
@@ -259,7 +283,9 @@ _ORGS_LIST_FOR_AUTHENTICATED_USER: _rt.Operation[list[OrganizationSimple]] = _rt
     path="/user/orgs",
     operation_id="orgs/list-for-authenticated-user",
     params=(_rt.Param("per_page", "per_page", "query"), _rt.Param("page", "page", "query")),
-    responses=_rt.LazyResponses(_orgs_list_for_authenticated_user_responses),
+    responses=_rt.LazyResponses(
+        _orgs_list_for_authenticated_user_responses, _orgs_list_for_authenticated_user_errors
+    ),
     pagination=_rt.LinkHeaderPagination(items=None, page_param="page", size_param="per_page"),
 )
 
@@ -283,7 +309,10 @@ _ORGS_LIST_ORGANIZATION_FINE_GRAINED_PERMISSIONS: _rt.Operation[
     path="/orgs/{org}/organization-fine-grained-permissions",
     operation_id="orgs/list-organization-fine-grained-permissions",
     params=(_rt.Param("org", "org", "path"),),
-    responses=_rt.LazyResponses(_orgs_list_organization_fine_grained_permissions_responses),
+    responses=_rt.LazyResponses(
+        _orgs_list_organization_fine_grained_permissions_responses,
+        _orgs_list_organization_fine_grained_permissions_errors,
+    ),
 )
 
 

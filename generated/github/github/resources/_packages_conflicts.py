@@ -25,14 +25,17 @@ __all__ = [
 def _packages_list_docker_migration_conflicting_packages_for_organization_responses() -> dict[
     str, _rt.Response
 ]:
-    from ..models.basic_error import BasicError
     from ..models.package import Package
 
-    return {
-        "200": _rt.Response(list[Package], "json"),
-        "401": _rt.Response(BasicError, "json"),
-        "403": _rt.Response(BasicError, "json"),
-    }
+    return {"200": _rt.Response(list[Package], "json")}
+
+
+def _packages_list_docker_migration_conflicting_packages_for_organization_errors() -> dict[
+    str, _rt.Response
+]:
+    from ..models.basic_error import BasicError
+
+    return {"401": _rt.Response(BasicError, "json"), "403": _rt.Response(BasicError, "json")}
 
 
 def _packages_list_docker_migration_conflicting_packages_for_authenticated_user_responses() -> dict[
@@ -46,22 +49,29 @@ def _packages_list_docker_migration_conflicting_packages_for_authenticated_user_
 def _packages_list_docker_migration_conflicting_packages_for_user_responses() -> dict[
     str, _rt.Response
 ]:
-    from ..models.basic_error import BasicError
     from ..models.package import Package
 
-    return {
-        "200": _rt.Response(list[Package], "json"),
-        "401": _rt.Response(BasicError, "json"),
-        "403": _rt.Response(BasicError, "json"),
-    }
+    return {"200": _rt.Response(list[Package], "json")}
+
+
+def _packages_list_docker_migration_conflicting_packages_for_user_errors() -> dict[
+    str, _rt.Response
+]:
+    from ..models.basic_error import BasicError
+
+    return {"401": _rt.Response(BasicError, "json"), "403": _rt.Response(BasicError, "json")}
 
 
 def _packages_list_packages_for_organization_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..models.package import Package
 
+    return {"200": _rt.Response(list[Package], "json")}
+
+
+def _packages_list_packages_for_organization_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
+
     return {
-        "200": _rt.Response(list[Package], "json"),
         "400": _rt.Response(None, "empty"),
         "401": _rt.Response(BasicError, "json"),
         "403": _rt.Response(BasicError, "json"),
@@ -75,10 +85,13 @@ def _packages_get_package_for_organization_responses() -> dict[str, _rt.Response
 
 
 def _packages_delete_package_for_org_responses() -> dict[str, _rt.Response]:
+    return {"204": _rt.Response(None, "empty")}
+
+
+def _packages_delete_package_for_org_errors() -> dict[str, _rt.Response]:
     from ..models.basic_error import BasicError
 
     return {
-        "204": _rt.Response(None, "empty"),
         "401": _rt.Response(BasicError, "json"),
         "403": _rt.Response(BasicError, "json"),
         "404": _rt.Response(BasicError, "json"),
@@ -98,10 +111,13 @@ def _packages_get_package_for_authenticated_user_responses() -> dict[str, _rt.Re
 
 
 def _packages_delete_package_for_authenticated_user_responses() -> dict[str, _rt.Response]:
+    return {"204": _rt.Response(None, "empty")}
+
+
+def _packages_delete_package_for_authenticated_user_errors() -> dict[str, _rt.Response]:
     from ..models.basic_error import BasicError
 
     return {
-        "204": _rt.Response(None, "empty"),
         "401": _rt.Response(BasicError, "json"),
         "403": _rt.Response(BasicError, "json"),
         "404": _rt.Response(BasicError, "json"),
@@ -109,11 +125,15 @@ def _packages_delete_package_for_authenticated_user_responses() -> dict[str, _rt
 
 
 def _packages_list_packages_for_user_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..models.package import Package
 
+    return {"200": _rt.Response(list[Package], "json")}
+
+
+def _packages_list_packages_for_user_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
+
     return {
-        "200": _rt.Response(list[Package], "json"),
         "400": _rt.Response(None, "empty"),
         "401": _rt.Response(BasicError, "json"),
         "403": _rt.Response(BasicError, "json"),
@@ -127,10 +147,13 @@ def _packages_get_package_for_user_responses() -> dict[str, _rt.Response]:
 
 
 def _packages_delete_package_for_user_responses() -> dict[str, _rt.Response]:
+    return {"204": _rt.Response(None, "empty")}
+
+
+def _packages_delete_package_for_user_errors() -> dict[str, _rt.Response]:
     from ..models.basic_error import BasicError
 
     return {
-        "204": _rt.Response(None, "empty"),
         "401": _rt.Response(BasicError, "json"),
         "403": _rt.Response(BasicError, "json"),
         "404": _rt.Response(BasicError, "json"),
@@ -145,7 +168,8 @@ _PACKAGES_LIST_DOCKER_MIGRATION_CONFLICTING_PACKAGES_FOR_ORGANIZATION: _rt.Opera
     operation_id="packages/list-docker-migration-conflicting-packages-for-organization",
     params=(_rt.Param("org", "org", "path"),),
     responses=_rt.LazyResponses(
-        _packages_list_docker_migration_conflicting_packages_for_organization_responses
+        _packages_list_docker_migration_conflicting_packages_for_organization_responses,
+        _packages_list_docker_migration_conflicting_packages_for_organization_errors,
     ),
 )
 
@@ -168,7 +192,8 @@ _PACKAGES_LIST_DOCKER_MIGRATION_CONFLICTING_PACKAGES_FOR_USER: _rt.Operation[lis
         operation_id="packages/list-docker-migration-conflicting-packages-for-user",
         params=(_rt.Param("username", "username", "path"),),
         responses=_rt.LazyResponses(
-            _packages_list_docker_migration_conflicting_packages_for_user_responses
+            _packages_list_docker_migration_conflicting_packages_for_user_responses,
+            _packages_list_docker_migration_conflicting_packages_for_user_errors,
         ),
     )
 )
@@ -184,7 +209,10 @@ _PACKAGES_LIST_PACKAGES_FOR_ORGANIZATION: _rt.Operation[list[Package]] = _rt.Ope
         _rt.Param("page", "page", "query"),
         _rt.Param("per_page", "per_page", "query"),
     ),
-    responses=_rt.LazyResponses(_packages_list_packages_for_organization_responses),
+    responses=_rt.LazyResponses(
+        _packages_list_packages_for_organization_responses,
+        _packages_list_packages_for_organization_errors,
+    ),
     pagination=_rt.LinkHeaderPagination(items=None, page_param="page", size_param="per_page"),
 )
 
@@ -209,7 +237,9 @@ _PACKAGES_DELETE_PACKAGE_FOR_ORG: _rt.Operation[None] = _rt.Operation(
         _rt.Param("package_name", "package_name", "path"),
         _rt.Param("org", "org", "path"),
     ),
-    responses=_rt.LazyResponses(_packages_delete_package_for_org_responses),
+    responses=_rt.LazyResponses(
+        _packages_delete_package_for_org_responses, _packages_delete_package_for_org_errors
+    ),
 )
 
 _PACKAGES_LIST_PACKAGES_FOR_AUTHENTICATED_USER: _rt.Operation[list[Package]] = _rt.Operation(
@@ -245,7 +275,10 @@ _PACKAGES_DELETE_PACKAGE_FOR_AUTHENTICATED_USER: _rt.Operation[None] = _rt.Opera
         _rt.Param("package_type", "package_type", "path"),
         _rt.Param("package_name", "package_name", "path"),
     ),
-    responses=_rt.LazyResponses(_packages_delete_package_for_authenticated_user_responses),
+    responses=_rt.LazyResponses(
+        _packages_delete_package_for_authenticated_user_responses,
+        _packages_delete_package_for_authenticated_user_errors,
+    ),
 )
 
 _PACKAGES_LIST_PACKAGES_FOR_USER: _rt.Operation[list[Package]] = _rt.Operation(
@@ -259,7 +292,9 @@ _PACKAGES_LIST_PACKAGES_FOR_USER: _rt.Operation[list[Package]] = _rt.Operation(
         _rt.Param("page", "page", "query"),
         _rt.Param("per_page", "per_page", "query"),
     ),
-    responses=_rt.LazyResponses(_packages_list_packages_for_user_responses),
+    responses=_rt.LazyResponses(
+        _packages_list_packages_for_user_responses, _packages_list_packages_for_user_errors
+    ),
     pagination=_rt.LinkHeaderPagination(items=None, page_param="page", size_param="per_page"),
 )
 
@@ -284,7 +319,9 @@ _PACKAGES_DELETE_PACKAGE_FOR_USER: _rt.Operation[None] = _rt.Operation(
         _rt.Param("package_name", "package_name", "path"),
         _rt.Param("username", "username", "path"),
     ),
-    responses=_rt.LazyResponses(_packages_delete_package_for_user_responses),
+    responses=_rt.LazyResponses(
+        _packages_delete_package_for_user_responses, _packages_delete_package_for_user_errors
+    ),
 )
 
 

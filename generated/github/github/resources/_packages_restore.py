@@ -20,10 +20,13 @@ __all__ = [
 
 
 def _packages_restore_package_for_org_responses() -> dict[str, _rt.Response]:
+    return {"204": _rt.Response(None, "empty")}
+
+
+def _packages_restore_package_for_org_errors() -> dict[str, _rt.Response]:
     from ..models.basic_error import BasicError
 
     return {
-        "204": _rt.Response(None, "empty"),
         "401": _rt.Response(BasicError, "json"),
         "403": _rt.Response(BasicError, "json"),
         "404": _rt.Response(BasicError, "json"),
@@ -31,10 +34,13 @@ def _packages_restore_package_for_org_responses() -> dict[str, _rt.Response]:
 
 
 def _packages_restore_package_for_authenticated_user_responses() -> dict[str, _rt.Response]:
+    return {"204": _rt.Response(None, "empty")}
+
+
+def _packages_restore_package_for_authenticated_user_errors() -> dict[str, _rt.Response]:
     from ..models.basic_error import BasicError
 
     return {
-        "204": _rt.Response(None, "empty"),
         "401": _rt.Response(BasicError, "json"),
         "403": _rt.Response(BasicError, "json"),
         "404": _rt.Response(BasicError, "json"),
@@ -42,10 +48,13 @@ def _packages_restore_package_for_authenticated_user_responses() -> dict[str, _r
 
 
 def _packages_restore_package_for_user_responses() -> dict[str, _rt.Response]:
+    return {"204": _rt.Response(None, "empty")}
+
+
+def _packages_restore_package_for_user_errors() -> dict[str, _rt.Response]:
     from ..models.basic_error import BasicError
 
     return {
-        "204": _rt.Response(None, "empty"),
         "401": _rt.Response(BasicError, "json"),
         "403": _rt.Response(BasicError, "json"),
         "404": _rt.Response(BasicError, "json"),
@@ -62,7 +71,9 @@ _PACKAGES_RESTORE_PACKAGE_FOR_ORG: _rt.Operation[None] = _rt.Operation(
         _rt.Param("org", "org", "path"),
         _rt.Param("token", "token", "query"),
     ),
-    responses=_rt.LazyResponses(_packages_restore_package_for_org_responses),
+    responses=_rt.LazyResponses(
+        _packages_restore_package_for_org_responses, _packages_restore_package_for_org_errors
+    ),
 )
 
 _PACKAGES_RESTORE_PACKAGE_FOR_AUTHENTICATED_USER: _rt.Operation[None] = _rt.Operation(
@@ -74,7 +85,10 @@ _PACKAGES_RESTORE_PACKAGE_FOR_AUTHENTICATED_USER: _rt.Operation[None] = _rt.Oper
         _rt.Param("package_name", "package_name", "path"),
         _rt.Param("token", "token", "query"),
     ),
-    responses=_rt.LazyResponses(_packages_restore_package_for_authenticated_user_responses),
+    responses=_rt.LazyResponses(
+        _packages_restore_package_for_authenticated_user_responses,
+        _packages_restore_package_for_authenticated_user_errors,
+    ),
 )
 
 _PACKAGES_RESTORE_PACKAGE_FOR_USER: _rt.Operation[None] = _rt.Operation(
@@ -87,7 +101,9 @@ _PACKAGES_RESTORE_PACKAGE_FOR_USER: _rt.Operation[None] = _rt.Operation(
         _rt.Param("username", "username", "path"),
         _rt.Param("token", "token", "query"),
     ),
-    responses=_rt.LazyResponses(_packages_restore_package_for_user_responses),
+    responses=_rt.LazyResponses(
+        _packages_restore_package_for_user_responses, _packages_restore_package_for_user_errors
+    ),
 )
 
 

@@ -25,11 +25,15 @@ __all__ = [
 def _packages_get_all_package_versions_for_package_owned_by_org_responses() -> dict[
     str, _rt.Response
 ]:
-    from ..models.basic_error import BasicError
     from ..models.package_version import PackageVersion
 
+    return {"200": _rt.Response(list[PackageVersion], "json")}
+
+
+def _packages_get_all_package_versions_for_package_owned_by_org_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
+
     return {
-        "200": _rt.Response(list[PackageVersion], "json"),
         "401": _rt.Response(BasicError, "json"),
         "403": _rt.Response(BasicError, "json"),
         "404": _rt.Response(BasicError, "json"),
@@ -43,10 +47,13 @@ def _packages_get_package_version_for_organization_responses() -> dict[str, _rt.
 
 
 def _packages_delete_package_version_for_org_responses() -> dict[str, _rt.Response]:
+    return {"204": _rt.Response(None, "empty")}
+
+
+def _packages_delete_package_version_for_org_errors() -> dict[str, _rt.Response]:
     from ..models.basic_error import BasicError
 
     return {
-        "204": _rt.Response(None, "empty"),
         "401": _rt.Response(BasicError, "json"),
         "403": _rt.Response(BasicError, "json"),
         "404": _rt.Response(BasicError, "json"),
@@ -54,10 +61,13 @@ def _packages_delete_package_version_for_org_responses() -> dict[str, _rt.Respon
 
 
 def _packages_restore_package_version_for_org_responses() -> dict[str, _rt.Response]:
+    return {"204": _rt.Response(None, "empty")}
+
+
+def _packages_restore_package_version_for_org_errors() -> dict[str, _rt.Response]:
     from ..models.basic_error import BasicError
 
     return {
-        "204": _rt.Response(None, "empty"),
         "401": _rt.Response(BasicError, "json"),
         "403": _rt.Response(BasicError, "json"),
         "404": _rt.Response(BasicError, "json"),
@@ -67,11 +77,17 @@ def _packages_restore_package_version_for_org_responses() -> dict[str, _rt.Respo
 def _packages_get_all_package_versions_for_package_owned_by_authenticated_user_responses() -> dict[
     str, _rt.Response
 ]:
-    from ..models.basic_error import BasicError
     from ..models.package_version import PackageVersion
 
+    return {"200": _rt.Response(list[PackageVersion], "json")}
+
+
+def _packages_get_all_package_versions_for_package_owned_by_authenticated_user_errors() -> dict[
+    str, _rt.Response
+]:
+    from ..models.basic_error import BasicError
+
     return {
-        "200": _rt.Response(list[PackageVersion], "json"),
         "401": _rt.Response(BasicError, "json"),
         "403": _rt.Response(BasicError, "json"),
         "404": _rt.Response(BasicError, "json"),
@@ -85,10 +101,13 @@ def _packages_get_package_version_for_authenticated_user_responses() -> dict[str
 
 
 def _packages_delete_package_version_for_authenticated_user_responses() -> dict[str, _rt.Response]:
+    return {"204": _rt.Response(None, "empty")}
+
+
+def _packages_delete_package_version_for_authenticated_user_errors() -> dict[str, _rt.Response]:
     from ..models.basic_error import BasicError
 
     return {
-        "204": _rt.Response(None, "empty"),
         "401": _rt.Response(BasicError, "json"),
         "403": _rt.Response(BasicError, "json"),
         "404": _rt.Response(BasicError, "json"),
@@ -96,10 +115,13 @@ def _packages_delete_package_version_for_authenticated_user_responses() -> dict[
 
 
 def _packages_restore_package_version_for_authenticated_user_responses() -> dict[str, _rt.Response]:
+    return {"204": _rt.Response(None, "empty")}
+
+
+def _packages_restore_package_version_for_authenticated_user_errors() -> dict[str, _rt.Response]:
     from ..models.basic_error import BasicError
 
     return {
-        "204": _rt.Response(None, "empty"),
         "401": _rt.Response(BasicError, "json"),
         "403": _rt.Response(BasicError, "json"),
         "404": _rt.Response(BasicError, "json"),
@@ -109,11 +131,17 @@ def _packages_restore_package_version_for_authenticated_user_responses() -> dict
 def _packages_get_all_package_versions_for_package_owned_by_user_responses() -> dict[
     str, _rt.Response
 ]:
-    from ..models.basic_error import BasicError
     from ..models.package_version import PackageVersion
 
+    return {"200": _rt.Response(list[PackageVersion], "json")}
+
+
+def _packages_get_all_package_versions_for_package_owned_by_user_errors() -> dict[
+    str, _rt.Response
+]:
+    from ..models.basic_error import BasicError
+
     return {
-        "200": _rt.Response(list[PackageVersion], "json"),
         "401": _rt.Response(BasicError, "json"),
         "403": _rt.Response(BasicError, "json"),
         "404": _rt.Response(BasicError, "json"),
@@ -127,10 +155,13 @@ def _packages_get_package_version_for_user_responses() -> dict[str, _rt.Response
 
 
 def _packages_delete_package_version_for_user_responses() -> dict[str, _rt.Response]:
+    return {"204": _rt.Response(None, "empty")}
+
+
+def _packages_delete_package_version_for_user_errors() -> dict[str, _rt.Response]:
     from ..models.basic_error import BasicError
 
     return {
-        "204": _rt.Response(None, "empty"),
         "401": _rt.Response(BasicError, "json"),
         "403": _rt.Response(BasicError, "json"),
         "404": _rt.Response(BasicError, "json"),
@@ -151,7 +182,8 @@ _PACKAGES_GET_ALL_PACKAGE_VERSIONS_FOR_PACKAGE_OWNED_BY_ORG: _rt.Operation[list[
             _rt.Param("state", "state", "query"),
         ),
         responses=_rt.LazyResponses(
-            _packages_get_all_package_versions_for_package_owned_by_org_responses
+            _packages_get_all_package_versions_for_package_owned_by_org_responses,
+            _packages_get_all_package_versions_for_package_owned_by_org_errors,
         ),
         pagination=_rt.LinkHeaderPagination(items=None, page_param="page", size_param="per_page"),
     )
@@ -180,7 +212,10 @@ _PACKAGES_DELETE_PACKAGE_VERSION_FOR_ORG: _rt.Operation[None] = _rt.Operation(
         _rt.Param("org", "org", "path"),
         _rt.Param("package_version_id", "package_version_id", "path"),
     ),
-    responses=_rt.LazyResponses(_packages_delete_package_version_for_org_responses),
+    responses=_rt.LazyResponses(
+        _packages_delete_package_version_for_org_responses,
+        _packages_delete_package_version_for_org_errors,
+    ),
 )
 
 _PACKAGES_RESTORE_PACKAGE_VERSION_FOR_ORG: _rt.Operation[None] = _rt.Operation(
@@ -193,7 +228,10 @@ _PACKAGES_RESTORE_PACKAGE_VERSION_FOR_ORG: _rt.Operation[None] = _rt.Operation(
         _rt.Param("org", "org", "path"),
         _rt.Param("package_version_id", "package_version_id", "path"),
     ),
-    responses=_rt.LazyResponses(_packages_restore_package_version_for_org_responses),
+    responses=_rt.LazyResponses(
+        _packages_restore_package_version_for_org_responses,
+        _packages_restore_package_version_for_org_errors,
+    ),
 )
 
 _PACKAGES_GET_ALL_PACKAGE_VERSIONS_FOR_PACKAGE_OWNED_BY_AUTHENTICATED_USER: _rt.Operation[
@@ -210,7 +248,8 @@ _PACKAGES_GET_ALL_PACKAGE_VERSIONS_FOR_PACKAGE_OWNED_BY_AUTHENTICATED_USER: _rt.
         _rt.Param("state", "state", "query"),
     ),
     responses=_rt.LazyResponses(
-        _packages_get_all_package_versions_for_package_owned_by_authenticated_user_responses
+        _packages_get_all_package_versions_for_package_owned_by_authenticated_user_responses,
+        _packages_get_all_package_versions_for_package_owned_by_authenticated_user_errors,
     ),
     pagination=_rt.LinkHeaderPagination(items=None, page_param="page", size_param="per_page"),
 )
@@ -236,7 +275,10 @@ _PACKAGES_DELETE_PACKAGE_VERSION_FOR_AUTHENTICATED_USER: _rt.Operation[None] = _
         _rt.Param("package_name", "package_name", "path"),
         _rt.Param("package_version_id", "package_version_id", "path"),
     ),
-    responses=_rt.LazyResponses(_packages_delete_package_version_for_authenticated_user_responses),
+    responses=_rt.LazyResponses(
+        _packages_delete_package_version_for_authenticated_user_responses,
+        _packages_delete_package_version_for_authenticated_user_errors,
+    ),
 )
 
 _PACKAGES_RESTORE_PACKAGE_VERSION_FOR_AUTHENTICATED_USER: _rt.Operation[None] = _rt.Operation(
@@ -248,7 +290,10 @@ _PACKAGES_RESTORE_PACKAGE_VERSION_FOR_AUTHENTICATED_USER: _rt.Operation[None] = 
         _rt.Param("package_name", "package_name", "path"),
         _rt.Param("package_version_id", "package_version_id", "path"),
     ),
-    responses=_rt.LazyResponses(_packages_restore_package_version_for_authenticated_user_responses),
+    responses=_rt.LazyResponses(
+        _packages_restore_package_version_for_authenticated_user_responses,
+        _packages_restore_package_version_for_authenticated_user_errors,
+    ),
 )
 
 _PACKAGES_GET_ALL_PACKAGE_VERSIONS_FOR_PACKAGE_OWNED_BY_USER: _rt.Operation[
@@ -263,7 +308,8 @@ _PACKAGES_GET_ALL_PACKAGE_VERSIONS_FOR_PACKAGE_OWNED_BY_USER: _rt.Operation[
         _rt.Param("username", "username", "path"),
     ),
     responses=_rt.LazyResponses(
-        _packages_get_all_package_versions_for_package_owned_by_user_responses
+        _packages_get_all_package_versions_for_package_owned_by_user_responses,
+        _packages_get_all_package_versions_for_package_owned_by_user_errors,
     ),
 )
 
@@ -290,7 +336,10 @@ _PACKAGES_DELETE_PACKAGE_VERSION_FOR_USER: _rt.Operation[None] = _rt.Operation(
         _rt.Param("username", "username", "path"),
         _rt.Param("package_version_id", "package_version_id", "path"),
     ),
-    responses=_rt.LazyResponses(_packages_delete_package_version_for_user_responses),
+    responses=_rt.LazyResponses(
+        _packages_delete_package_version_for_user_responses,
+        _packages_delete_package_version_for_user_errors,
+    ),
 )
 
 

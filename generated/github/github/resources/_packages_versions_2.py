@@ -20,10 +20,13 @@ __all__ = [
 
 
 def _packages_restore_package_version_for_user_responses() -> dict[str, _rt.Response]:
+    return {"204": _rt.Response(None, "empty")}
+
+
+def _packages_restore_package_version_for_user_errors() -> dict[str, _rt.Response]:
     from ..models.basic_error import BasicError
 
     return {
-        "204": _rt.Response(None, "empty"),
         "401": _rt.Response(BasicError, "json"),
         "403": _rt.Response(BasicError, "json"),
         "404": _rt.Response(BasicError, "json"),
@@ -40,7 +43,10 @@ _PACKAGES_RESTORE_PACKAGE_VERSION_FOR_USER: _rt.Operation[None] = _rt.Operation(
         _rt.Param("username", "username", "path"),
         _rt.Param("package_version_id", "package_version_id", "path"),
     ),
-    responses=_rt.LazyResponses(_packages_restore_package_version_for_user_responses),
+    responses=_rt.LazyResponses(
+        _packages_restore_package_version_for_user_responses,
+        _packages_restore_package_version_for_user_errors,
+    ),
 )
 
 

@@ -30,11 +30,15 @@ __all__ = [
 
 
 def _projects_list_items_for_org_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..models.projects_v2_item_with_content import ProjectsV2ItemWithContent
 
+    return {"200": _rt.Response(list[ProjectsV2ItemWithContent], "json")}
+
+
+def _projects_list_items_for_org_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
+
     return {
-        "200": _rt.Response(list[ProjectsV2ItemWithContent], "json"),
         "304": _rt.Response(None, "empty"),
         "401": _rt.Response(BasicError, "json"),
         "403": _rt.Response(BasicError, "json"),
@@ -42,11 +46,15 @@ def _projects_list_items_for_org_responses() -> dict[str, _rt.Response]:
 
 
 def _projects_add_item_for_org_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..models.projects_v2_item_simple import ProjectsV2ItemSimple
 
+    return {"201": _rt.Response(ProjectsV2ItemSimple, "json")}
+
+
+def _projects_add_item_for_org_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
+
     return {
-        "201": _rt.Response(ProjectsV2ItemSimple, "json"),
         "304": _rt.Response(None, "empty"),
         "401": _rt.Response(BasicError, "json"),
         "403": _rt.Response(BasicError, "json"),
@@ -54,11 +62,15 @@ def _projects_add_item_for_org_responses() -> dict[str, _rt.Response]:
 
 
 def _projects_get_org_item_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..models.projects_v2_item_with_content import ProjectsV2ItemWithContent
 
+    return {"200": _rt.Response(ProjectsV2ItemWithContent, "json")}
+
+
+def _projects_get_org_item_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
+
     return {
-        "200": _rt.Response(ProjectsV2ItemWithContent, "json"),
         "304": _rt.Response(None, "empty"),
         "401": _rt.Response(BasicError, "json"),
         "403": _rt.Response(BasicError, "json"),
@@ -66,22 +78,26 @@ def _projects_get_org_item_responses() -> dict[str, _rt.Response]:
 
 
 def _projects_delete_item_for_org_responses() -> dict[str, _rt.Response]:
+    return {"204": _rt.Response(None, "empty")}
+
+
+def _projects_delete_item_for_org_errors() -> dict[str, _rt.Response]:
     from ..models.basic_error import BasicError
 
-    return {
-        "204": _rt.Response(None, "empty"),
-        "401": _rt.Response(BasicError, "json"),
-        "403": _rt.Response(BasicError, "json"),
-    }
+    return {"401": _rt.Response(BasicError, "json"), "403": _rt.Response(BasicError, "json")}
 
 
 def _projects_update_item_for_org_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..models.projects_v2_item_with_content import ProjectsV2ItemWithContent
+
+    return {"200": _rt.Response(ProjectsV2ItemWithContent, "json")}
+
+
+def _projects_update_item_for_org_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
     from ..models.validation_error import ValidationError
 
     return {
-        "200": _rt.Response(ProjectsV2ItemWithContent, "json"),
         "401": _rt.Response(BasicError, "json"),
         "403": _rt.Response(BasicError, "json"),
         "404": _rt.Response(BasicError, "json"),
@@ -90,11 +106,15 @@ def _projects_update_item_for_org_responses() -> dict[str, _rt.Response]:
 
 
 def _projects_list_view_items_for_org_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..models.projects_v2_item_with_content import ProjectsV2ItemWithContent
 
+    return {"200": _rt.Response(list[ProjectsV2ItemWithContent], "json")}
+
+
+def _projects_list_view_items_for_org_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
+
     return {
-        "200": _rt.Response(list[ProjectsV2ItemWithContent], "json"),
         "304": _rt.Response(None, "empty"),
         "401": _rt.Response(BasicError, "json"),
         "403": _rt.Response(BasicError, "json"),
@@ -103,11 +123,15 @@ def _projects_list_view_items_for_org_responses() -> dict[str, _rt.Response]:
 
 
 def _projects_list_items_for_user_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..models.projects_v2_item_with_content import ProjectsV2ItemWithContent
 
+    return {"200": _rt.Response(list[ProjectsV2ItemWithContent], "json")}
+
+
+def _projects_list_items_for_user_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
+
     return {
-        "200": _rt.Response(list[ProjectsV2ItemWithContent], "json"),
         "304": _rt.Response(None, "empty"),
         "401": _rt.Response(BasicError, "json"),
         "403": _rt.Response(BasicError, "json"),
@@ -115,11 +139,15 @@ def _projects_list_items_for_user_responses() -> dict[str, _rt.Response]:
 
 
 def _projects_add_item_for_user_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..models.projects_v2_item_simple import ProjectsV2ItemSimple
 
+    return {"201": _rt.Response(ProjectsV2ItemSimple, "json")}
+
+
+def _projects_add_item_for_user_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
+
     return {
-        "201": _rt.Response(ProjectsV2ItemSimple, "json"),
         "304": _rt.Response(None, "empty"),
         "401": _rt.Response(BasicError, "json"),
         "403": _rt.Response(BasicError, "json"),
@@ -127,11 +155,15 @@ def _projects_add_item_for_user_responses() -> dict[str, _rt.Response]:
 
 
 def _projects_get_user_item_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..models.projects_v2_item_with_content import ProjectsV2ItemWithContent
 
+    return {"200": _rt.Response(ProjectsV2ItemWithContent, "json")}
+
+
+def _projects_get_user_item_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
+
     return {
-        "200": _rt.Response(ProjectsV2ItemWithContent, "json"),
         "304": _rt.Response(None, "empty"),
         "401": _rt.Response(BasicError, "json"),
         "403": _rt.Response(BasicError, "json"),
@@ -139,22 +171,26 @@ def _projects_get_user_item_responses() -> dict[str, _rt.Response]:
 
 
 def _projects_delete_item_for_user_responses() -> dict[str, _rt.Response]:
+    return {"204": _rt.Response(None, "empty")}
+
+
+def _projects_delete_item_for_user_errors() -> dict[str, _rt.Response]:
     from ..models.basic_error import BasicError
 
-    return {
-        "204": _rt.Response(None, "empty"),
-        "401": _rt.Response(BasicError, "json"),
-        "403": _rt.Response(BasicError, "json"),
-    }
+    return {"401": _rt.Response(BasicError, "json"), "403": _rt.Response(BasicError, "json")}
 
 
 def _projects_update_item_for_user_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..models.projects_v2_item_with_content import ProjectsV2ItemWithContent
+
+    return {"200": _rt.Response(ProjectsV2ItemWithContent, "json")}
+
+
+def _projects_update_item_for_user_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
     from ..models.validation_error import ValidationError
 
     return {
-        "200": _rt.Response(ProjectsV2ItemWithContent, "json"),
         "401": _rt.Response(BasicError, "json"),
         "403": _rt.Response(BasicError, "json"),
         "404": _rt.Response(BasicError, "json"),
@@ -163,11 +199,15 @@ def _projects_update_item_for_user_responses() -> dict[str, _rt.Response]:
 
 
 def _projects_list_view_items_for_user_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..models.projects_v2_item_with_content import ProjectsV2ItemWithContent
 
+    return {"200": _rt.Response(list[ProjectsV2ItemWithContent], "json")}
+
+
+def _projects_list_view_items_for_user_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
+
     return {
-        "200": _rt.Response(list[ProjectsV2ItemWithContent], "json"),
         "304": _rt.Response(None, "empty"),
         "401": _rt.Response(BasicError, "json"),
         "403": _rt.Response(BasicError, "json"),
@@ -188,7 +228,9 @@ _PROJECTS_LIST_ITEMS_FOR_ORG: _rt.Operation[list[ProjectsV2ItemWithContent]] = _
         _rt.Param("after", "after", "query"),
         _rt.Param("per_page", "per_page", "query"),
     ),
-    responses=_rt.LazyResponses(_projects_list_items_for_org_responses),
+    responses=_rt.LazyResponses(
+        _projects_list_items_for_org_responses, _projects_list_items_for_org_errors
+    ),
     pagination=_rt.LinkHeaderPagination(items=None, page_param=None, size_param=None),
 )
 
@@ -202,7 +244,9 @@ _PROJECTS_ADD_ITEM_FOR_ORG: _rt.Operation[ProjectsV2ItemSimple] = _rt.Operation(
         _rt.Param("body", "body", "body"),
     ),
     body=_rt.Body("application/json", required=True),
-    responses=_rt.LazyResponses(_projects_add_item_for_org_responses),
+    responses=_rt.LazyResponses(
+        _projects_add_item_for_org_responses, _projects_add_item_for_org_errors
+    ),
 )
 
 _PROJECTS_GET_ORG_ITEM: _rt.Operation[ProjectsV2ItemWithContent] = _rt.Operation(
@@ -215,7 +259,7 @@ _PROJECTS_GET_ORG_ITEM: _rt.Operation[ProjectsV2ItemWithContent] = _rt.Operation
         _rt.Param("item_id", "item_id", "path"),
         _rt.Param("fields", "fields", "query"),
     ),
-    responses=_rt.LazyResponses(_projects_get_org_item_responses),
+    responses=_rt.LazyResponses(_projects_get_org_item_responses, _projects_get_org_item_errors),
 )
 
 _PROJECTS_DELETE_ITEM_FOR_ORG: _rt.Operation[None] = _rt.Operation(
@@ -227,7 +271,9 @@ _PROJECTS_DELETE_ITEM_FOR_ORG: _rt.Operation[None] = _rt.Operation(
         _rt.Param("org", "org", "path"),
         _rt.Param("item_id", "item_id", "path"),
     ),
-    responses=_rt.LazyResponses(_projects_delete_item_for_org_responses),
+    responses=_rt.LazyResponses(
+        _projects_delete_item_for_org_responses, _projects_delete_item_for_org_errors
+    ),
 )
 
 _PROJECTS_UPDATE_ITEM_FOR_ORG: _rt.Operation[ProjectsV2ItemWithContent] = _rt.Operation(
@@ -241,7 +287,9 @@ _PROJECTS_UPDATE_ITEM_FOR_ORG: _rt.Operation[ProjectsV2ItemWithContent] = _rt.Op
         _rt.Param("fields", "fields", "field"),
     ),
     body=_rt.Body("application/json", required=True),
-    responses=_rt.LazyResponses(_projects_update_item_for_org_responses),
+    responses=_rt.LazyResponses(
+        _projects_update_item_for_org_responses, _projects_update_item_for_org_errors
+    ),
 )
 
 _PROJECTS_LIST_VIEW_ITEMS_FOR_ORG: _rt.Operation[list[ProjectsV2ItemWithContent]] = _rt.Operation(
@@ -257,7 +305,9 @@ _PROJECTS_LIST_VIEW_ITEMS_FOR_ORG: _rt.Operation[list[ProjectsV2ItemWithContent]
         _rt.Param("after", "after", "query"),
         _rt.Param("per_page", "per_page", "query"),
     ),
-    responses=_rt.LazyResponses(_projects_list_view_items_for_org_responses),
+    responses=_rt.LazyResponses(
+        _projects_list_view_items_for_org_responses, _projects_list_view_items_for_org_errors
+    ),
     pagination=_rt.LinkHeaderPagination(items=None, page_param=None, size_param=None),
 )
 
@@ -274,7 +324,9 @@ _PROJECTS_LIST_ITEMS_FOR_USER: _rt.Operation[list[ProjectsV2ItemWithContent]] = 
         _rt.Param("q", "q", "query"),
         _rt.Param("fields", "fields", "query"),
     ),
-    responses=_rt.LazyResponses(_projects_list_items_for_user_responses),
+    responses=_rt.LazyResponses(
+        _projects_list_items_for_user_responses, _projects_list_items_for_user_errors
+    ),
     pagination=_rt.LinkHeaderPagination(items=None, page_param=None, size_param=None),
 )
 
@@ -288,7 +340,9 @@ _PROJECTS_ADD_ITEM_FOR_USER: _rt.Operation[ProjectsV2ItemSimple] = _rt.Operation
         _rt.Param("body", "body", "body"),
     ),
     body=_rt.Body("application/json", required=True),
-    responses=_rt.LazyResponses(_projects_add_item_for_user_responses),
+    responses=_rt.LazyResponses(
+        _projects_add_item_for_user_responses, _projects_add_item_for_user_errors
+    ),
 )
 
 _PROJECTS_GET_USER_ITEM: _rt.Operation[ProjectsV2ItemWithContent] = _rt.Operation(
@@ -301,7 +355,7 @@ _PROJECTS_GET_USER_ITEM: _rt.Operation[ProjectsV2ItemWithContent] = _rt.Operatio
         _rt.Param("item_id", "item_id", "path"),
         _rt.Param("fields", "fields", "query"),
     ),
-    responses=_rt.LazyResponses(_projects_get_user_item_responses),
+    responses=_rt.LazyResponses(_projects_get_user_item_responses, _projects_get_user_item_errors),
 )
 
 _PROJECTS_DELETE_ITEM_FOR_USER: _rt.Operation[None] = _rt.Operation(
@@ -313,7 +367,9 @@ _PROJECTS_DELETE_ITEM_FOR_USER: _rt.Operation[None] = _rt.Operation(
         _rt.Param("username", "username", "path"),
         _rt.Param("item_id", "item_id", "path"),
     ),
-    responses=_rt.LazyResponses(_projects_delete_item_for_user_responses),
+    responses=_rt.LazyResponses(
+        _projects_delete_item_for_user_responses, _projects_delete_item_for_user_errors
+    ),
 )
 
 _PROJECTS_UPDATE_ITEM_FOR_USER: _rt.Operation[ProjectsV2ItemWithContent] = _rt.Operation(
@@ -327,7 +383,9 @@ _PROJECTS_UPDATE_ITEM_FOR_USER: _rt.Operation[ProjectsV2ItemWithContent] = _rt.O
         _rt.Param("fields", "fields", "field"),
     ),
     body=_rt.Body("application/json", required=True),
-    responses=_rt.LazyResponses(_projects_update_item_for_user_responses),
+    responses=_rt.LazyResponses(
+        _projects_update_item_for_user_responses, _projects_update_item_for_user_errors
+    ),
 )
 
 _PROJECTS_LIST_VIEW_ITEMS_FOR_USER: _rt.Operation[list[ProjectsV2ItemWithContent]] = _rt.Operation(
@@ -343,7 +401,9 @@ _PROJECTS_LIST_VIEW_ITEMS_FOR_USER: _rt.Operation[list[ProjectsV2ItemWithContent
         _rt.Param("after", "after", "query"),
         _rt.Param("per_page", "per_page", "query"),
     ),
-    responses=_rt.LazyResponses(_projects_list_view_items_for_user_responses),
+    responses=_rt.LazyResponses(
+        _projects_list_view_items_for_user_responses, _projects_list_view_items_for_user_errors
+    ),
     pagination=_rt.LinkHeaderPagination(items=None, page_param=None, size_param=None),
 )
 

@@ -34,11 +34,15 @@ __all__ = [
 
 
 def _projects_list_for_org_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..models.projects_v2 import ProjectsV2
 
+    return {"200": _rt.Response(list[ProjectsV2], "json")}
+
+
+def _projects_list_for_org_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
+
     return {
-        "200": _rt.Response(list[ProjectsV2], "json"),
         "304": _rt.Response(None, "empty"),
         "401": _rt.Response(BasicError, "json"),
         "403": _rt.Response(BasicError, "json"),
@@ -46,11 +50,15 @@ def _projects_list_for_org_responses() -> dict[str, _rt.Response]:
 
 
 def _projects_get_for_org_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..models.projects_v2 import ProjectsV2
 
+    return {"200": _rt.Response(ProjectsV2, "json")}
+
+
+def _projects_get_for_org_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
+
     return {
-        "200": _rt.Response(ProjectsV2, "json"),
         "304": _rt.Response(None, "empty"),
         "401": _rt.Response(BasicError, "json"),
         "403": _rt.Response(BasicError, "json"),
@@ -58,11 +66,15 @@ def _projects_get_for_org_responses() -> dict[str, _rt.Response]:
 
 
 def _projects_list_for_user_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..models.projects_v2 import ProjectsV2
 
+    return {"200": _rt.Response(list[ProjectsV2], "json")}
+
+
+def _projects_list_for_user_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
+
     return {
-        "200": _rt.Response(list[ProjectsV2], "json"),
         "304": _rt.Response(None, "empty"),
         "401": _rt.Response(BasicError, "json"),
         "403": _rt.Response(BasicError, "json"),
@@ -70,11 +82,15 @@ def _projects_list_for_user_responses() -> dict[str, _rt.Response]:
 
 
 def _projects_get_for_user_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..models.projects_v2 import ProjectsV2
 
+    return {"200": _rt.Response(ProjectsV2, "json")}
+
+
+def _projects_get_for_user_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
+
     return {
-        "200": _rt.Response(ProjectsV2, "json"),
         "304": _rt.Response(None, "empty"),
         "401": _rt.Response(BasicError, "json"),
         "403": _rt.Response(BasicError, "json"),
@@ -82,11 +98,15 @@ def _projects_get_for_user_responses() -> dict[str, _rt.Response]:
 
 
 def _projects_create_draft_item_for_org_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..models.projects_v2_item_simple import ProjectsV2ItemSimple
 
+    return {"201": _rt.Response(ProjectsV2ItemSimple, "json")}
+
+
+def _projects_create_draft_item_for_org_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
+
     return {
-        "201": _rt.Response(ProjectsV2ItemSimple, "json"),
         "304": _rt.Response(None, "empty"),
         "401": _rt.Response(BasicError, "json"),
         "403": _rt.Response(BasicError, "json"),
@@ -94,11 +114,15 @@ def _projects_create_draft_item_for_org_responses() -> dict[str, _rt.Response]:
 
 
 def _projects_create_draft_item_for_authenticated_user_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..models.projects_v2_item_simple import ProjectsV2ItemSimple
 
+    return {"201": _rt.Response(ProjectsV2ItemSimple, "json")}
+
+
+def _projects_create_draft_item_for_authenticated_user_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
+
     return {
-        "201": _rt.Response(ProjectsV2ItemSimple, "json"),
         "304": _rt.Response(None, "empty"),
         "401": _rt.Response(BasicError, "json"),
         "403": _rt.Response(BasicError, "json"),
@@ -106,11 +130,15 @@ def _projects_create_draft_item_for_authenticated_user_responses() -> dict[str, 
 
 
 def _projects_list_fields_for_org_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..models.projects_v2_field import ProjectsV2Field
 
+    return {"200": _rt.Response(list[ProjectsV2Field], "json")}
+
+
+def _projects_list_fields_for_org_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
+
     return {
-        "200": _rt.Response(list[ProjectsV2Field], "json"),
         "304": _rt.Response(None, "empty"),
         "401": _rt.Response(BasicError, "json"),
         "403": _rt.Response(BasicError, "json"),
@@ -118,12 +146,16 @@ def _projects_list_fields_for_org_responses() -> dict[str, _rt.Response]:
 
 
 def _projects_add_field_for_org_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..models.projects_v2_field import ProjectsV2Field
+
+    return {"201": _rt.Response(ProjectsV2Field, "json")}
+
+
+def _projects_add_field_for_org_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
     from ..models.validation_error import ValidationError
 
     return {
-        "201": _rt.Response(ProjectsV2Field, "json"),
         "304": _rt.Response(None, "empty"),
         "401": _rt.Response(BasicError, "json"),
         "403": _rt.Response(BasicError, "json"),
@@ -132,11 +164,15 @@ def _projects_add_field_for_org_responses() -> dict[str, _rt.Response]:
 
 
 def _projects_get_field_for_org_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..models.projects_v2_field import ProjectsV2Field
 
+    return {"200": _rt.Response(ProjectsV2Field, "json")}
+
+
+def _projects_get_field_for_org_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
+
     return {
-        "200": _rt.Response(ProjectsV2Field, "json"),
         "304": _rt.Response(None, "empty"),
         "401": _rt.Response(BasicError, "json"),
         "403": _rt.Response(BasicError, "json"),
@@ -144,11 +180,15 @@ def _projects_get_field_for_org_responses() -> dict[str, _rt.Response]:
 
 
 def _projects_list_fields_for_user_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..models.projects_v2_field import ProjectsV2Field
 
+    return {"200": _rt.Response(list[ProjectsV2Field], "json")}
+
+
+def _projects_list_fields_for_user_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
+
     return {
-        "200": _rt.Response(list[ProjectsV2Field], "json"),
         "304": _rt.Response(None, "empty"),
         "401": _rt.Response(BasicError, "json"),
         "403": _rt.Response(BasicError, "json"),
@@ -156,12 +196,16 @@ def _projects_list_fields_for_user_responses() -> dict[str, _rt.Response]:
 
 
 def _projects_add_field_for_user_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..models.projects_v2_field import ProjectsV2Field
+
+    return {"201": _rt.Response(ProjectsV2Field, "json")}
+
+
+def _projects_add_field_for_user_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
     from ..models.validation_error import ValidationError
 
     return {
-        "201": _rt.Response(ProjectsV2Field, "json"),
         "304": _rt.Response(None, "empty"),
         "401": _rt.Response(BasicError, "json"),
         "403": _rt.Response(BasicError, "json"),
@@ -170,11 +214,15 @@ def _projects_add_field_for_user_responses() -> dict[str, _rt.Response]:
 
 
 def _projects_get_field_for_user_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..models.projects_v2_field import ProjectsV2Field
 
+    return {"200": _rt.Response(ProjectsV2Field, "json")}
+
+
+def _projects_get_field_for_user_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
+
     return {
-        "200": _rt.Response(ProjectsV2Field, "json"),
         "304": _rt.Response(None, "empty"),
         "401": _rt.Response(BasicError, "json"),
         "403": _rt.Response(BasicError, "json"),
@@ -192,7 +240,7 @@ _PROJECTS_LIST_FOR_ORG: _rt.Operation[list[ProjectsV2]] = _rt.Operation(
         _rt.Param("after", "after", "query"),
         _rt.Param("per_page", "per_page", "query"),
     ),
-    responses=_rt.LazyResponses(_projects_list_for_org_responses),
+    responses=_rt.LazyResponses(_projects_list_for_org_responses, _projects_list_for_org_errors),
     pagination=_rt.LinkHeaderPagination(items=None, page_param=None, size_param=None),
 )
 
@@ -201,7 +249,7 @@ _PROJECTS_GET_FOR_ORG: _rt.Operation[ProjectsV2] = _rt.Operation(
     path="/orgs/{org}/projectsV2/{project_number}",
     operation_id="projects/get-for-org",
     params=(_rt.Param("project_number", "project_number", "path"), _rt.Param("org", "org", "path")),
-    responses=_rt.LazyResponses(_projects_get_for_org_responses),
+    responses=_rt.LazyResponses(_projects_get_for_org_responses, _projects_get_for_org_errors),
 )
 
 _PROJECTS_LIST_FOR_USER: _rt.Operation[list[ProjectsV2]] = _rt.Operation(
@@ -215,7 +263,7 @@ _PROJECTS_LIST_FOR_USER: _rt.Operation[list[ProjectsV2]] = _rt.Operation(
         _rt.Param("after", "after", "query"),
         _rt.Param("per_page", "per_page", "query"),
     ),
-    responses=_rt.LazyResponses(_projects_list_for_user_responses),
+    responses=_rt.LazyResponses(_projects_list_for_user_responses, _projects_list_for_user_errors),
     pagination=_rt.LinkHeaderPagination(items=None, page_param=None, size_param=None),
 )
 
@@ -227,7 +275,7 @@ _PROJECTS_GET_FOR_USER: _rt.Operation[ProjectsV2] = _rt.Operation(
         _rt.Param("project_number", "project_number", "path"),
         _rt.Param("username", "username", "path"),
     ),
-    responses=_rt.LazyResponses(_projects_get_for_user_responses),
+    responses=_rt.LazyResponses(_projects_get_for_user_responses, _projects_get_for_user_errors),
 )
 
 _PROJECTS_CREATE_DRAFT_ITEM_FOR_ORG: _rt.Operation[ProjectsV2ItemSimple] = _rt.Operation(
@@ -241,7 +289,9 @@ _PROJECTS_CREATE_DRAFT_ITEM_FOR_ORG: _rt.Operation[ProjectsV2ItemSimple] = _rt.O
         _rt.Param("body", "body", "field"),
     ),
     body=_rt.Body("application/json", required=True),
-    responses=_rt.LazyResponses(_projects_create_draft_item_for_org_responses),
+    responses=_rt.LazyResponses(
+        _projects_create_draft_item_for_org_responses, _projects_create_draft_item_for_org_errors
+    ),
 )
 
 _PROJECTS_CREATE_DRAFT_ITEM_FOR_AUTHENTICATED_USER: _rt.Operation[ProjectsV2ItemSimple] = (
@@ -256,7 +306,10 @@ _PROJECTS_CREATE_DRAFT_ITEM_FOR_AUTHENTICATED_USER: _rt.Operation[ProjectsV2Item
             _rt.Param("body", "body", "field"),
         ),
         body=_rt.Body("application/json", required=True),
-        responses=_rt.LazyResponses(_projects_create_draft_item_for_authenticated_user_responses),
+        responses=_rt.LazyResponses(
+            _projects_create_draft_item_for_authenticated_user_responses,
+            _projects_create_draft_item_for_authenticated_user_errors,
+        ),
     )
 )
 
@@ -271,7 +324,9 @@ _PROJECTS_LIST_FIELDS_FOR_ORG: _rt.Operation[list[ProjectsV2Field]] = _rt.Operat
         _rt.Param("before", "before", "query"),
         _rt.Param("after", "after", "query"),
     ),
-    responses=_rt.LazyResponses(_projects_list_fields_for_org_responses),
+    responses=_rt.LazyResponses(
+        _projects_list_fields_for_org_responses, _projects_list_fields_for_org_errors
+    ),
     pagination=_rt.LinkHeaderPagination(items=None, page_param=None, size_param=None),
 )
 
@@ -285,7 +340,9 @@ _PROJECTS_ADD_FIELD_FOR_ORG: _rt.Operation[ProjectsV2Field] = _rt.Operation(
         _rt.Param("body", "body", "body"),
     ),
     body=_rt.Body("application/json", required=True),
-    responses=_rt.LazyResponses(_projects_add_field_for_org_responses),
+    responses=_rt.LazyResponses(
+        _projects_add_field_for_org_responses, _projects_add_field_for_org_errors
+    ),
 )
 
 _PROJECTS_GET_FIELD_FOR_ORG: _rt.Operation[ProjectsV2Field] = _rt.Operation(
@@ -297,7 +354,9 @@ _PROJECTS_GET_FIELD_FOR_ORG: _rt.Operation[ProjectsV2Field] = _rt.Operation(
         _rt.Param("field_id", "field_id", "path"),
         _rt.Param("org", "org", "path"),
     ),
-    responses=_rt.LazyResponses(_projects_get_field_for_org_responses),
+    responses=_rt.LazyResponses(
+        _projects_get_field_for_org_responses, _projects_get_field_for_org_errors
+    ),
 )
 
 _PROJECTS_LIST_FIELDS_FOR_USER: _rt.Operation[list[ProjectsV2Field]] = _rt.Operation(
@@ -311,7 +370,9 @@ _PROJECTS_LIST_FIELDS_FOR_USER: _rt.Operation[list[ProjectsV2Field]] = _rt.Opera
         _rt.Param("before", "before", "query"),
         _rt.Param("after", "after", "query"),
     ),
-    responses=_rt.LazyResponses(_projects_list_fields_for_user_responses),
+    responses=_rt.LazyResponses(
+        _projects_list_fields_for_user_responses, _projects_list_fields_for_user_errors
+    ),
     pagination=_rt.LinkHeaderPagination(items=None, page_param=None, size_param=None),
 )
 
@@ -325,7 +386,9 @@ _PROJECTS_ADD_FIELD_FOR_USER: _rt.Operation[ProjectsV2Field] = _rt.Operation(
         _rt.Param("body", "body", "body"),
     ),
     body=_rt.Body("application/json", required=True),
-    responses=_rt.LazyResponses(_projects_add_field_for_user_responses),
+    responses=_rt.LazyResponses(
+        _projects_add_field_for_user_responses, _projects_add_field_for_user_errors
+    ),
 )
 
 _PROJECTS_GET_FIELD_FOR_USER: _rt.Operation[ProjectsV2Field] = _rt.Operation(
@@ -337,7 +400,9 @@ _PROJECTS_GET_FIELD_FOR_USER: _rt.Operation[ProjectsV2Field] = _rt.Operation(
         _rt.Param("field_id", "field_id", "path"),
         _rt.Param("username", "username", "path"),
     ),
-    responses=_rt.LazyResponses(_projects_get_field_for_user_responses),
+    responses=_rt.LazyResponses(
+        _projects_get_field_for_user_responses, _projects_get_field_for_user_errors
+    ),
 )
 
 

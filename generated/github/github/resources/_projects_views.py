@@ -23,12 +23,16 @@ __all__ = [
 
 
 def _projects_create_view_for_org_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..models.projects_v2_view import ProjectsV2View
+
+    return {"201": _rt.Response(ProjectsV2View, "json")}
+
+
+def _projects_create_view_for_org_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
     from ..models.validation_error import ValidationError
 
     return {
-        "201": _rt.Response(ProjectsV2View, "json"),
         "304": _rt.Response(None, "empty"),
         "401": _rt.Response(BasicError, "json"),
         "403": _rt.Response(BasicError, "json"),
@@ -39,12 +43,16 @@ def _projects_create_view_for_org_responses() -> dict[str, _rt.Response]:
 
 
 def _projects_create_view_for_user_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..models.projects_v2_view import ProjectsV2View
+
+    return {"201": _rt.Response(ProjectsV2View, "json")}
+
+
+def _projects_create_view_for_user_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
     from ..models.validation_error import ValidationError
 
     return {
-        "201": _rt.Response(ProjectsV2View, "json"),
         "304": _rt.Response(None, "empty"),
         "401": _rt.Response(BasicError, "json"),
         "403": _rt.Response(BasicError, "json"),
@@ -70,7 +78,9 @@ _PROJECTS_CREATE_VIEW_FOR_ORG: _rt.Operation[ProjectsV2View] = _rt.Operation(
         _rt.Param("vertical_group_by", "vertical_group_by", "field"),
     ),
     body=_rt.Body("application/json", required=True),
-    responses=_rt.LazyResponses(_projects_create_view_for_org_responses),
+    responses=_rt.LazyResponses(
+        _projects_create_view_for_org_responses, _projects_create_view_for_org_errors
+    ),
 )
 
 _PROJECTS_CREATE_VIEW_FOR_USER: _rt.Operation[ProjectsV2View] = _rt.Operation(
@@ -89,7 +99,9 @@ _PROJECTS_CREATE_VIEW_FOR_USER: _rt.Operation[ProjectsV2View] = _rt.Operation(
         _rt.Param("vertical_group_by", "vertical_group_by", "field"),
     ),
     body=_rt.Body("application/json", required=True),
-    responses=_rt.LazyResponses(_projects_create_view_for_user_responses),
+    responses=_rt.LazyResponses(
+        _projects_create_view_for_user_responses, _projects_create_view_for_user_errors
+    ),
 )
 
 

@@ -32,19 +32,25 @@ def _pulls_list_review_comments_for_repo_responses() -> dict[str, _rt.Response]:
 
 
 def _pulls_get_review_comment_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..models.pull_request_review_comment import PullRequestReviewComment
 
-    return {
-        "200": _rt.Response(PullRequestReviewComment, "json"),
-        "404": _rt.Response(BasicError, "json"),
-    }
+    return {"200": _rt.Response(PullRequestReviewComment, "json")}
+
+
+def _pulls_get_review_comment_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
+
+    return {"404": _rt.Response(BasicError, "json")}
 
 
 def _pulls_delete_review_comment_responses() -> dict[str, _rt.Response]:
+    return {"204": _rt.Response(None, "empty")}
+
+
+def _pulls_delete_review_comment_errors() -> dict[str, _rt.Response]:
     from ..models.basic_error import BasicError
 
-    return {"204": _rt.Response(None, "empty"), "404": _rt.Response(BasicError, "json")}
+    return {"404": _rt.Response(BasicError, "json")}
 
 
 def _pulls_update_review_comment_responses() -> dict[str, _rt.Response]:
@@ -60,25 +66,28 @@ def _pulls_list_review_comments_responses() -> dict[str, _rt.Response]:
 
 
 def _pulls_create_review_comment_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..models.pull_request_review_comment import PullRequestReviewComment
+
+    return {"201": _rt.Response(PullRequestReviewComment, "json")}
+
+
+def _pulls_create_review_comment_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
     from ..models.validation_error import ValidationError
 
-    return {
-        "201": _rt.Response(PullRequestReviewComment, "json"),
-        "403": _rt.Response(BasicError, "json"),
-        "422": _rt.Response(ValidationError, "json"),
-    }
+    return {"403": _rt.Response(BasicError, "json"), "422": _rt.Response(ValidationError, "json")}
 
 
 def _pulls_create_reply_for_review_comment_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..models.pull_request_review_comment import PullRequestReviewComment
 
-    return {
-        "201": _rt.Response(PullRequestReviewComment, "json"),
-        "404": _rt.Response(BasicError, "json"),
-    }
+    return {"201": _rt.Response(PullRequestReviewComment, "json")}
+
+
+def _pulls_create_reply_for_review_comment_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
+
+    return {"404": _rt.Response(BasicError, "json")}
 
 
 def _pulls_list_commits_responses() -> dict[str, _rt.Response]:
@@ -88,13 +97,17 @@ def _pulls_list_commits_responses() -> dict[str, _rt.Response]:
 
 
 def _pulls_list_files_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..models.diff_entry import DiffEntry
+
+    return {"200": _rt.Response(list[DiffEntry], "json")}
+
+
+def _pulls_list_files_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
     from ..models.validation_error import ValidationError
     from ..types.pulls import PullsListFilesResponse503
 
     return {
-        "200": _rt.Response(list[DiffEntry], "json"),
         "422": _rt.Response(ValidationError, "json"),
         "500": _rt.Response(BasicError, "json"),
         "503": _rt.Response(PullsListFilesResponse503, "json"),
@@ -127,7 +140,9 @@ _PULLS_GET_REVIEW_COMMENT: _rt.Operation[PullRequestReviewComment] = _rt.Operati
         _rt.Param("repo", "repo", "path"),
         _rt.Param("comment_id", "comment_id", "path"),
     ),
-    responses=_rt.LazyResponses(_pulls_get_review_comment_responses),
+    responses=_rt.LazyResponses(
+        _pulls_get_review_comment_responses, _pulls_get_review_comment_errors
+    ),
 )
 
 _PULLS_DELETE_REVIEW_COMMENT: _rt.Operation[None] = _rt.Operation(
@@ -139,7 +154,9 @@ _PULLS_DELETE_REVIEW_COMMENT: _rt.Operation[None] = _rt.Operation(
         _rt.Param("repo", "repo", "path"),
         _rt.Param("comment_id", "comment_id", "path"),
     ),
-    responses=_rt.LazyResponses(_pulls_delete_review_comment_responses),
+    responses=_rt.LazyResponses(
+        _pulls_delete_review_comment_responses, _pulls_delete_review_comment_errors
+    ),
 )
 
 _PULLS_UPDATE_REVIEW_COMMENT: _rt.Operation[PullRequestReviewComment] = _rt.Operation(
@@ -194,7 +211,9 @@ _PULLS_CREATE_REVIEW_COMMENT: _rt.Operation[PullRequestReviewComment] = _rt.Oper
         _rt.Param("subject_type", "subject_type", "field"),
     ),
     body=_rt.Body("application/json", required=True),
-    responses=_rt.LazyResponses(_pulls_create_review_comment_responses),
+    responses=_rt.LazyResponses(
+        _pulls_create_review_comment_responses, _pulls_create_review_comment_errors
+    ),
 )
 
 _PULLS_CREATE_REPLY_FOR_REVIEW_COMMENT: _rt.Operation[PullRequestReviewComment] = _rt.Operation(
@@ -209,7 +228,10 @@ _PULLS_CREATE_REPLY_FOR_REVIEW_COMMENT: _rt.Operation[PullRequestReviewComment] 
         _rt.Param("body", "body", "field"),
     ),
     body=_rt.Body("application/json", required=True),
-    responses=_rt.LazyResponses(_pulls_create_reply_for_review_comment_responses),
+    responses=_rt.LazyResponses(
+        _pulls_create_reply_for_review_comment_responses,
+        _pulls_create_reply_for_review_comment_errors,
+    ),
 )
 
 _PULLS_LIST_COMMITS: _rt.Operation[list[Commit]] = _rt.Operation(
@@ -238,7 +260,7 @@ _PULLS_LIST_FILES: _rt.Operation[list[DiffEntry]] = _rt.Operation(
         _rt.Param("per_page", "per_page", "query"),
         _rt.Param("page", "page", "query"),
     ),
-    responses=_rt.LazyResponses(_pulls_list_files_responses),
+    responses=_rt.LazyResponses(_pulls_list_files_responses, _pulls_list_files_errors),
     pagination=_rt.LinkHeaderPagination(items=None, page_param="page", size_param="per_page"),
 )
 

@@ -27,13 +27,17 @@ __all__ = [
 
 
 def _pulls_merge_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..models.pull_request_merge_result import PullRequestMergeResult
+
+    return {"200": _rt.Response(PullRequestMergeResult, "json")}
+
+
+def _pulls_merge_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
     from ..models.validation_error import ValidationError
     from ..types.pulls import PullsMergeResponse405, PullsMergeResponse409
 
     return {
-        "200": _rt.Response(PullRequestMergeResult, "json"),
         "403": _rt.Response(BasicError, "json"),
         "404": _rt.Response(BasicError, "json"),
         "405": _rt.Response(PullsMergeResponse405, "json"),
@@ -43,13 +47,20 @@ def _pulls_merge_responses() -> dict[str, _rt.Response]:
 
 
 def _pulls_merge_async_responses() -> dict[str, _rt.Response]:
+    from ..models.pull_request_merge_async_result import PullRequestMergeAsyncResult
+
+    return {
+        "200": _rt.Response(PullRequestMergeAsyncResult, "json"),
+        "202": _rt.Response(PullRequestMergeAsyncResult, "json"),
+    }
+
+
+def _pulls_merge_async_errors() -> dict[str, _rt.Response]:
     from ..models.basic_error import BasicError
     from ..models.pull_request_merge_async_result import PullRequestMergeAsyncResult
     from ..models.validation_error import ValidationError
 
     return {
-        "200": _rt.Response(PullRequestMergeAsyncResult, "json"),
-        "202": _rt.Response(PullRequestMergeAsyncResult, "json"),
         "400": _rt.Response(PullRequestMergeAsyncResult, "json"),
         "403": _rt.Response(BasicError, "json"),
         "404": _rt.Response(BasicError, "json"),
@@ -59,14 +70,15 @@ def _pulls_merge_async_responses() -> dict[str, _rt.Response]:
 
 
 def _pulls_get_merge_async_result_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..models.pull_request_merge_async_result import PullRequestMergeAsyncResult
 
-    return {
-        "200": _rt.Response(PullRequestMergeAsyncResult, "json"),
-        "403": _rt.Response(BasicError, "json"),
-        "404": _rt.Response(BasicError, "json"),
-    }
+    return {"200": _rt.Response(PullRequestMergeAsyncResult, "json")}
+
+
+def _pulls_get_merge_async_result_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
+
+    return {"403": _rt.Response(BasicError, "json"), "404": _rt.Response(BasicError, "json")}
 
 
 def _pulls_list_requested_reviewers_responses() -> dict[str, _rt.Response]:
@@ -76,24 +88,27 @@ def _pulls_list_requested_reviewers_responses() -> dict[str, _rt.Response]:
 
 
 def _pulls_request_reviewers_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..models.pull_request_simple import PullRequestSimple
 
-    return {
-        "201": _rt.Response(PullRequestSimple, "json"),
-        "403": _rt.Response(BasicError, "json"),
-        "422": _rt.Response(None, "empty"),
-    }
+    return {"201": _rt.Response(PullRequestSimple, "json")}
+
+
+def _pulls_request_reviewers_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
+
+    return {"403": _rt.Response(BasicError, "json"), "422": _rt.Response(None, "empty")}
 
 
 def _pulls_remove_requested_reviewers_responses() -> dict[str, _rt.Response]:
     from ..models.pull_request_simple import PullRequestSimple
+
+    return {"200": _rt.Response(PullRequestSimple, "json")}
+
+
+def _pulls_remove_requested_reviewers_errors() -> dict[str, _rt.Response]:
     from ..models.validation_error import ValidationError
 
-    return {
-        "200": _rt.Response(PullRequestSimple, "json"),
-        "422": _rt.Response(ValidationError, "json"),
-    }
+    return {"422": _rt.Response(ValidationError, "json")}
 
 
 _PULLS_CHECK_IF_MERGED: _rt.Operation[None] = _rt.Operation(
@@ -122,7 +137,7 @@ _PULLS_MERGE: _rt.Operation[PullRequestMergeResult] = _rt.Operation(
         _rt.Param("merge_method", "merge_method", "field"),
     ),
     body=_rt.Body("application/json"),
-    responses=_rt.LazyResponses(_pulls_merge_responses),
+    responses=_rt.LazyResponses(_pulls_merge_responses, _pulls_merge_errors),
 )
 
 _PULLS_MERGE_ASYNC: _rt.Operation[PullRequestMergeAsyncResult] = _rt.Operation(
@@ -140,7 +155,7 @@ _PULLS_MERGE_ASYNC: _rt.Operation[PullRequestMergeAsyncResult] = _rt.Operation(
         _rt.Param("merge_action", "merge_action", "field"),
     ),
     body=_rt.Body("application/json"),
-    responses=_rt.LazyResponses(_pulls_merge_async_responses),
+    responses=_rt.LazyResponses(_pulls_merge_async_responses, _pulls_merge_async_errors),
 )
 
 _PULLS_GET_MERGE_ASYNC_RESULT: _rt.Operation[PullRequestMergeAsyncResult] = _rt.Operation(
@@ -153,7 +168,9 @@ _PULLS_GET_MERGE_ASYNC_RESULT: _rt.Operation[PullRequestMergeAsyncResult] = _rt.
         _rt.Param("pull_number", "pull_number", "path"),
         _rt.Param("uuid", "uuid", "path"),
     ),
-    responses=_rt.LazyResponses(_pulls_get_merge_async_result_responses),
+    responses=_rt.LazyResponses(
+        _pulls_get_merge_async_result_responses, _pulls_get_merge_async_result_errors
+    ),
 )
 
 _PULLS_LIST_REQUESTED_REVIEWERS: _rt.Operation[PullRequestReviewRequest] = _rt.Operation(
@@ -180,7 +197,9 @@ _PULLS_REQUEST_REVIEWERS: _rt.Operation[PullRequestSimple] = _rt.Operation(
         _rt.Param("team_reviewers", "team_reviewers", "field"),
     ),
     body=_rt.Body("application/json"),
-    responses=_rt.LazyResponses(_pulls_request_reviewers_responses),
+    responses=_rt.LazyResponses(
+        _pulls_request_reviewers_responses, _pulls_request_reviewers_errors
+    ),
 )
 
 _PULLS_REMOVE_REQUESTED_REVIEWERS: _rt.Operation[PullRequestSimple] = _rt.Operation(
@@ -195,7 +214,9 @@ _PULLS_REMOVE_REQUESTED_REVIEWERS: _rt.Operation[PullRequestSimple] = _rt.Operat
         _rt.Param("team_reviewers", "team_reviewers", "field"),
     ),
     body=_rt.Body("application/json", required=True),
-    responses=_rt.LazyResponses(_pulls_remove_requested_reviewers_responses),
+    responses=_rt.LazyResponses(
+        _pulls_remove_requested_reviewers_responses, _pulls_remove_requested_reviewers_errors
+    ),
 )
 
 

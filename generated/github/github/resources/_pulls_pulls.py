@@ -25,34 +25,40 @@ __all__ = [
 
 def _pulls_list_responses() -> dict[str, _rt.Response]:
     from ..models.pull_request_simple import PullRequestSimple
+
+    return {"200": _rt.Response(list[PullRequestSimple], "json")}
+
+
+def _pulls_list_errors() -> dict[str, _rt.Response]:
     from ..models.validation_error import ValidationError
 
-    return {
-        "200": _rt.Response(list[PullRequestSimple], "json"),
-        "304": _rt.Response(None, "empty"),
-        "422": _rt.Response(ValidationError, "json"),
-    }
+    return {"304": _rt.Response(None, "empty"), "422": _rt.Response(ValidationError, "json")}
 
 
 def _pulls_create_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..models.pull_request import PullRequest
+
+    return {"201": _rt.Response(PullRequest, "json")}
+
+
+def _pulls_create_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
     from ..models.validation_error import ValidationError
 
-    return {
-        "201": _rt.Response(PullRequest, "json"),
-        "403": _rt.Response(BasicError, "json"),
-        "422": _rt.Response(ValidationError, "json"),
-    }
+    return {"403": _rt.Response(BasicError, "json"), "422": _rt.Response(ValidationError, "json")}
 
 
 def _pulls_get_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..models.pull_request import PullRequest
+
+    return {"200": _rt.Response(PullRequest, "json")}
+
+
+def _pulls_get_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
     from ..types.pulls import PullsGetResponse503
 
     return {
-        "200": _rt.Response(PullRequest, "json"),
         "304": _rt.Response(None, "empty"),
         "404": _rt.Response(BasicError, "json"),
         "406": _rt.Response(BasicError, "json"),
@@ -62,15 +68,16 @@ def _pulls_get_responses() -> dict[str, _rt.Response]:
 
 
 def _pulls_update_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..models.pull_request import PullRequest
+
+    return {"200": _rt.Response(PullRequest, "json")}
+
+
+def _pulls_update_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
     from ..models.validation_error import ValidationError
 
-    return {
-        "200": _rt.Response(PullRequest, "json"),
-        "403": _rt.Response(BasicError, "json"),
-        "422": _rt.Response(ValidationError, "json"),
-    }
+    return {"403": _rt.Response(BasicError, "json"), "422": _rt.Response(ValidationError, "json")}
 
 
 _PULLS_LIST: _rt.Operation[list[PullRequestSimple]] = _rt.Operation(
@@ -88,7 +95,7 @@ _PULLS_LIST: _rt.Operation[list[PullRequestSimple]] = _rt.Operation(
         _rt.Param("per_page", "per_page", "query"),
         _rt.Param("page", "page", "query"),
     ),
-    responses=_rt.LazyResponses(_pulls_list_responses),
+    responses=_rt.LazyResponses(_pulls_list_responses, _pulls_list_errors),
     pagination=_rt.LinkHeaderPagination(items=None, page_param="page", size_param="per_page"),
 )
 
@@ -109,7 +116,7 @@ _PULLS_CREATE: _rt.Operation[PullRequest] = _rt.Operation(
         _rt.Param("issue", "issue", "field"),
     ),
     body=_rt.Body("application/json", required=True),
-    responses=_rt.LazyResponses(_pulls_create_responses),
+    responses=_rt.LazyResponses(_pulls_create_responses, _pulls_create_errors),
 )
 
 _PULLS_GET: _rt.Operation[PullRequest] = _rt.Operation(
@@ -121,7 +128,7 @@ _PULLS_GET: _rt.Operation[PullRequest] = _rt.Operation(
         _rt.Param("repo", "repo", "path"),
         _rt.Param("pull_number", "pull_number", "path"),
     ),
-    responses=_rt.LazyResponses(_pulls_get_responses),
+    responses=_rt.LazyResponses(_pulls_get_responses, _pulls_get_errors),
 )
 
 _PULLS_UPDATE: _rt.Operation[PullRequest] = _rt.Operation(
@@ -139,7 +146,7 @@ _PULLS_UPDATE: _rt.Operation[PullRequest] = _rt.Operation(
         _rt.Param("maintainer_can_modify", "maintainer_can_modify", "field"),
     ),
     body=_rt.Body("application/json"),
-    responses=_rt.LazyResponses(_pulls_update_responses),
+    responses=_rt.LazyResponses(_pulls_update_responses, _pulls_update_errors),
 )
 
 

@@ -32,75 +32,100 @@ def _pulls_list_reviews_responses() -> dict[str, _rt.Response]:
 
 
 def _pulls_create_review_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..models.pull_request_review import PullRequestReview
+
+    return {"200": _rt.Response(PullRequestReview, "json")}
+
+
+def _pulls_create_review_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
     from ..models.validation_error_simple import ValidationErrorSimple
 
     return {
-        "200": _rt.Response(PullRequestReview, "json"),
         "403": _rt.Response(BasicError, "json"),
         "422": _rt.Response(ValidationErrorSimple, "json"),
     }
 
 
 def _pulls_get_review_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..models.pull_request_review import PullRequestReview
 
-    return {"200": _rt.Response(PullRequestReview, "json"), "404": _rt.Response(BasicError, "json")}
+    return {"200": _rt.Response(PullRequestReview, "json")}
+
+
+def _pulls_get_review_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
+
+    return {"404": _rt.Response(BasicError, "json")}
 
 
 def _pulls_update_review_responses() -> dict[str, _rt.Response]:
     from ..models.pull_request_review import PullRequestReview
+
+    return {"200": _rt.Response(PullRequestReview, "json")}
+
+
+def _pulls_update_review_errors() -> dict[str, _rt.Response]:
     from ..models.validation_error_simple import ValidationErrorSimple
 
-    return {
-        "200": _rt.Response(PullRequestReview, "json"),
-        "422": _rt.Response(ValidationErrorSimple, "json"),
-    }
+    return {"422": _rt.Response(ValidationErrorSimple, "json")}
 
 
 def _pulls_delete_pending_review_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..models.pull_request_review import PullRequestReview
+
+    return {"200": _rt.Response(PullRequestReview, "json")}
+
+
+def _pulls_delete_pending_review_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
     from ..models.validation_error_simple import ValidationErrorSimple
 
     return {
-        "200": _rt.Response(PullRequestReview, "json"),
         "404": _rt.Response(BasicError, "json"),
         "422": _rt.Response(ValidationErrorSimple, "json"),
     }
 
 
 def _pulls_list_comments_for_review_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..models.review_comment import ReviewComment
 
-    return {
-        "200": _rt.Response(list[ReviewComment], "json"),
-        "404": _rt.Response(BasicError, "json"),
-    }
+    return {"200": _rt.Response(list[ReviewComment], "json")}
+
+
+def _pulls_list_comments_for_review_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
+
+    return {"404": _rt.Response(BasicError, "json")}
 
 
 def _pulls_dismiss_review_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..models.pull_request_review import PullRequestReview
+
+    return {"200": _rt.Response(PullRequestReview, "json")}
+
+
+def _pulls_dismiss_review_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
     from ..models.validation_error_simple import ValidationErrorSimple
 
     return {
-        "200": _rt.Response(PullRequestReview, "json"),
         "404": _rt.Response(BasicError, "json"),
         "422": _rt.Response(ValidationErrorSimple, "json"),
     }
 
 
 def _pulls_submit_review_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..models.pull_request_review import PullRequestReview
+
+    return {"200": _rt.Response(PullRequestReview, "json")}
+
+
+def _pulls_submit_review_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
     from ..models.validation_error_simple import ValidationErrorSimple
 
     return {
-        "200": _rt.Response(PullRequestReview, "json"),
         "403": _rt.Response(BasicError, "json"),
         "404": _rt.Response(BasicError, "json"),
         "422": _rt.Response(ValidationErrorSimple, "json"),
@@ -108,15 +133,16 @@ def _pulls_submit_review_responses() -> dict[str, _rt.Response]:
 
 
 def _pulls_update_branch_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
-    from ..models.validation_error import ValidationError
     from ..types.pulls import PullsUpdateBranchResponse
 
-    return {
-        "202": _rt.Response(PullsUpdateBranchResponse, "json"),
-        "403": _rt.Response(BasicError, "json"),
-        "422": _rt.Response(ValidationError, "json"),
-    }
+    return {"202": _rt.Response(PullsUpdateBranchResponse, "json")}
+
+
+def _pulls_update_branch_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
+    from ..models.validation_error import ValidationError
+
+    return {"403": _rt.Response(BasicError, "json"), "422": _rt.Response(ValidationError, "json")}
 
 
 _PULLS_LIST_REVIEWS: _rt.Operation[list[PullRequestReview]] = _rt.Operation(
@@ -148,7 +174,7 @@ _PULLS_CREATE_REVIEW: _rt.Operation[PullRequestReview] = _rt.Operation(
         _rt.Param("comments", "comments", "field"),
     ),
     body=_rt.Body("application/json"),
-    responses=_rt.LazyResponses(_pulls_create_review_responses),
+    responses=_rt.LazyResponses(_pulls_create_review_responses, _pulls_create_review_errors),
 )
 
 _PULLS_GET_REVIEW: _rt.Operation[PullRequestReview] = _rt.Operation(
@@ -161,7 +187,7 @@ _PULLS_GET_REVIEW: _rt.Operation[PullRequestReview] = _rt.Operation(
         _rt.Param("pull_number", "pull_number", "path"),
         _rt.Param("review_id", "review_id", "path"),
     ),
-    responses=_rt.LazyResponses(_pulls_get_review_responses),
+    responses=_rt.LazyResponses(_pulls_get_review_responses, _pulls_get_review_errors),
 )
 
 _PULLS_UPDATE_REVIEW: _rt.Operation[PullRequestReview] = _rt.Operation(
@@ -176,7 +202,7 @@ _PULLS_UPDATE_REVIEW: _rt.Operation[PullRequestReview] = _rt.Operation(
         _rt.Param("body", "body", "field"),
     ),
     body=_rt.Body("application/json", required=True),
-    responses=_rt.LazyResponses(_pulls_update_review_responses),
+    responses=_rt.LazyResponses(_pulls_update_review_responses, _pulls_update_review_errors),
 )
 
 _PULLS_DELETE_PENDING_REVIEW: _rt.Operation[PullRequestReview] = _rt.Operation(
@@ -189,7 +215,9 @@ _PULLS_DELETE_PENDING_REVIEW: _rt.Operation[PullRequestReview] = _rt.Operation(
         _rt.Param("pull_number", "pull_number", "path"),
         _rt.Param("review_id", "review_id", "path"),
     ),
-    responses=_rt.LazyResponses(_pulls_delete_pending_review_responses),
+    responses=_rt.LazyResponses(
+        _pulls_delete_pending_review_responses, _pulls_delete_pending_review_errors
+    ),
 )
 
 _PULLS_LIST_COMMENTS_FOR_REVIEW: _rt.Operation[list[ReviewComment]] = _rt.Operation(
@@ -204,7 +232,9 @@ _PULLS_LIST_COMMENTS_FOR_REVIEW: _rt.Operation[list[ReviewComment]] = _rt.Operat
         _rt.Param("per_page", "per_page", "query"),
         _rt.Param("page", "page", "query"),
     ),
-    responses=_rt.LazyResponses(_pulls_list_comments_for_review_responses),
+    responses=_rt.LazyResponses(
+        _pulls_list_comments_for_review_responses, _pulls_list_comments_for_review_errors
+    ),
     pagination=_rt.LinkHeaderPagination(items=None, page_param="page", size_param="per_page"),
 )
 
@@ -221,7 +251,7 @@ _PULLS_DISMISS_REVIEW: _rt.Operation[PullRequestReview] = _rt.Operation(
         _rt.Param("event", "event", "field"),
     ),
     body=_rt.Body("application/json", required=True),
-    responses=_rt.LazyResponses(_pulls_dismiss_review_responses),
+    responses=_rt.LazyResponses(_pulls_dismiss_review_responses, _pulls_dismiss_review_errors),
 )
 
 _PULLS_SUBMIT_REVIEW: _rt.Operation[PullRequestReview] = _rt.Operation(
@@ -237,7 +267,7 @@ _PULLS_SUBMIT_REVIEW: _rt.Operation[PullRequestReview] = _rt.Operation(
         _rt.Param("body", "body", "field"),
     ),
     body=_rt.Body("application/json", required=True),
-    responses=_rt.LazyResponses(_pulls_submit_review_responses),
+    responses=_rt.LazyResponses(_pulls_submit_review_responses, _pulls_submit_review_errors),
 )
 
 _PULLS_UPDATE_BRANCH: _rt.Operation[PullsUpdateBranchResponse] = _rt.Operation(
@@ -251,7 +281,7 @@ _PULLS_UPDATE_BRANCH: _rt.Operation[PullsUpdateBranchResponse] = _rt.Operation(
         _rt.Param("expected_head_sha", "expected_head_sha", "field"),
     ),
     body=_rt.Body("application/json"),
-    responses=_rt.LazyResponses(_pulls_update_branch_responses),
+    responses=_rt.LazyResponses(_pulls_update_branch_responses, _pulls_update_branch_errors),
 )
 
 

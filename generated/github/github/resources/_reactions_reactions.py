@@ -23,79 +23,99 @@ __all__ = [
 
 
 def _reactions_list_for_commit_comment_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..models.reaction import Reaction
 
-    return {"200": _rt.Response(list[Reaction], "json"), "404": _rt.Response(BasicError, "json")}
+    return {"200": _rt.Response(list[Reaction], "json")}
+
+
+def _reactions_list_for_commit_comment_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
+
+    return {"404": _rt.Response(BasicError, "json")}
 
 
 def _reactions_create_for_commit_comment_responses() -> dict[str, _rt.Response]:
     from ..models.reaction import Reaction
+
+    return {"200": _rt.Response(Reaction, "json"), "201": _rt.Response(Reaction, "json")}
+
+
+def _reactions_create_for_commit_comment_errors() -> dict[str, _rt.Response]:
     from ..models.validation_error import ValidationError
 
-    return {
-        "200": _rt.Response(Reaction, "json"),
-        "201": _rt.Response(Reaction, "json"),
-        "422": _rt.Response(ValidationError, "json"),
-    }
+    return {"422": _rt.Response(ValidationError, "json")}
 
 
 def _reactions_list_for_issue_comment_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..models.reaction import Reaction
 
-    return {"200": _rt.Response(list[Reaction], "json"), "404": _rt.Response(BasicError, "json")}
+    return {"200": _rt.Response(list[Reaction], "json")}
+
+
+def _reactions_list_for_issue_comment_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
+
+    return {"404": _rt.Response(BasicError, "json")}
 
 
 def _reactions_create_for_issue_comment_responses() -> dict[str, _rt.Response]:
     from ..models.reaction import Reaction
+
+    return {"200": _rt.Response(Reaction, "json"), "201": _rt.Response(Reaction, "json")}
+
+
+def _reactions_create_for_issue_comment_errors() -> dict[str, _rt.Response]:
     from ..models.validation_error import ValidationError
 
-    return {
-        "200": _rt.Response(Reaction, "json"),
-        "201": _rt.Response(Reaction, "json"),
-        "422": _rt.Response(ValidationError, "json"),
-    }
+    return {"422": _rt.Response(ValidationError, "json")}
 
 
 def _reactions_list_for_issue_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..models.reaction import Reaction
 
-    return {
-        "200": _rt.Response(list[Reaction], "json"),
-        "404": _rt.Response(BasicError, "json"),
-        "410": _rt.Response(BasicError, "json"),
-    }
+    return {"200": _rt.Response(list[Reaction], "json")}
+
+
+def _reactions_list_for_issue_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
+
+    return {"404": _rt.Response(BasicError, "json"), "410": _rt.Response(BasicError, "json")}
 
 
 def _reactions_create_for_issue_responses() -> dict[str, _rt.Response]:
     from ..models.reaction import Reaction
+
+    return {"200": _rt.Response(Reaction, "json"), "201": _rt.Response(Reaction, "json")}
+
+
+def _reactions_create_for_issue_errors() -> dict[str, _rt.Response]:
     from ..models.validation_error import ValidationError
 
-    return {
-        "200": _rt.Response(Reaction, "json"),
-        "201": _rt.Response(Reaction, "json"),
-        "422": _rt.Response(ValidationError, "json"),
-    }
+    return {"422": _rt.Response(ValidationError, "json")}
 
 
 def _reactions_list_for_pull_request_review_comment_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..models.reaction import Reaction
 
-    return {"200": _rt.Response(list[Reaction], "json"), "404": _rt.Response(BasicError, "json")}
+    return {"200": _rt.Response(list[Reaction], "json")}
+
+
+def _reactions_list_for_pull_request_review_comment_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
+
+    return {"404": _rt.Response(BasicError, "json")}
 
 
 def _reactions_create_for_pull_request_review_comment_responses() -> dict[str, _rt.Response]:
     from ..models.reaction import Reaction
+
+    return {"200": _rt.Response(Reaction, "json"), "201": _rt.Response(Reaction, "json")}
+
+
+def _reactions_create_for_pull_request_review_comment_errors() -> dict[str, _rt.Response]:
     from ..models.validation_error import ValidationError
 
-    return {
-        "200": _rt.Response(Reaction, "json"),
-        "201": _rt.Response(Reaction, "json"),
-        "422": _rt.Response(ValidationError, "json"),
-    }
+    return {"422": _rt.Response(ValidationError, "json")}
 
 
 _REACTIONS_LIST_FOR_COMMIT_COMMENT: _rt.Operation[list[Reaction]] = _rt.Operation(
@@ -110,7 +130,9 @@ _REACTIONS_LIST_FOR_COMMIT_COMMENT: _rt.Operation[list[Reaction]] = _rt.Operatio
         _rt.Param("per_page", "per_page", "query"),
         _rt.Param("page", "page", "query"),
     ),
-    responses=_rt.LazyResponses(_reactions_list_for_commit_comment_responses),
+    responses=_rt.LazyResponses(
+        _reactions_list_for_commit_comment_responses, _reactions_list_for_commit_comment_errors
+    ),
     pagination=_rt.LinkHeaderPagination(items=None, page_param="page", size_param="per_page"),
 )
 
@@ -125,7 +147,9 @@ _REACTIONS_CREATE_FOR_COMMIT_COMMENT: _rt.Operation[Reaction] = _rt.Operation(
         _rt.Param("content", "content", "field"),
     ),
     body=_rt.Body("application/json", required=True),
-    responses=_rt.LazyResponses(_reactions_create_for_commit_comment_responses),
+    responses=_rt.LazyResponses(
+        _reactions_create_for_commit_comment_responses, _reactions_create_for_commit_comment_errors
+    ),
 )
 
 _REACTIONS_DELETE_FOR_COMMIT_COMMENT: _rt.Operation[None] = _rt.Operation(
@@ -153,7 +177,9 @@ _REACTIONS_LIST_FOR_ISSUE_COMMENT: _rt.Operation[list[Reaction]] = _rt.Operation
         _rt.Param("per_page", "per_page", "query"),
         _rt.Param("page", "page", "query"),
     ),
-    responses=_rt.LazyResponses(_reactions_list_for_issue_comment_responses),
+    responses=_rt.LazyResponses(
+        _reactions_list_for_issue_comment_responses, _reactions_list_for_issue_comment_errors
+    ),
     pagination=_rt.LinkHeaderPagination(items=None, page_param="page", size_param="per_page"),
 )
 
@@ -168,7 +194,9 @@ _REACTIONS_CREATE_FOR_ISSUE_COMMENT: _rt.Operation[Reaction] = _rt.Operation(
         _rt.Param("content", "content", "field"),
     ),
     body=_rt.Body("application/json", required=True),
-    responses=_rt.LazyResponses(_reactions_create_for_issue_comment_responses),
+    responses=_rt.LazyResponses(
+        _reactions_create_for_issue_comment_responses, _reactions_create_for_issue_comment_errors
+    ),
 )
 
 _REACTIONS_DELETE_FOR_ISSUE_COMMENT: _rt.Operation[None] = _rt.Operation(
@@ -196,7 +224,9 @@ _REACTIONS_LIST_FOR_ISSUE: _rt.Operation[list[Reaction]] = _rt.Operation(
         _rt.Param("per_page", "per_page", "query"),
         _rt.Param("page", "page", "query"),
     ),
-    responses=_rt.LazyResponses(_reactions_list_for_issue_responses),
+    responses=_rt.LazyResponses(
+        _reactions_list_for_issue_responses, _reactions_list_for_issue_errors
+    ),
     pagination=_rt.LinkHeaderPagination(items=None, page_param="page", size_param="per_page"),
 )
 
@@ -211,7 +241,9 @@ _REACTIONS_CREATE_FOR_ISSUE: _rt.Operation[Reaction] = _rt.Operation(
         _rt.Param("content", "content", "field"),
     ),
     body=_rt.Body("application/json", required=True),
-    responses=_rt.LazyResponses(_reactions_create_for_issue_responses),
+    responses=_rt.LazyResponses(
+        _reactions_create_for_issue_responses, _reactions_create_for_issue_errors
+    ),
 )
 
 _REACTIONS_DELETE_FOR_ISSUE: _rt.Operation[None] = _rt.Operation(
@@ -239,7 +271,10 @@ _REACTIONS_LIST_FOR_PULL_REQUEST_REVIEW_COMMENT: _rt.Operation[list[Reaction]] =
         _rt.Param("per_page", "per_page", "query"),
         _rt.Param("page", "page", "query"),
     ),
-    responses=_rt.LazyResponses(_reactions_list_for_pull_request_review_comment_responses),
+    responses=_rt.LazyResponses(
+        _reactions_list_for_pull_request_review_comment_responses,
+        _reactions_list_for_pull_request_review_comment_errors,
+    ),
     pagination=_rt.LinkHeaderPagination(items=None, page_param="page", size_param="per_page"),
 )
 
@@ -254,7 +289,10 @@ _REACTIONS_CREATE_FOR_PULL_REQUEST_REVIEW_COMMENT: _rt.Operation[Reaction] = _rt
         _rt.Param("content", "content", "field"),
     ),
     body=_rt.Body("application/json", required=True),
-    responses=_rt.LazyResponses(_reactions_create_for_pull_request_review_comment_responses),
+    responses=_rt.LazyResponses(
+        _reactions_create_for_pull_request_review_comment_responses,
+        _reactions_create_for_pull_request_review_comment_errors,
+    ),
 )
 
 _REACTIONS_DELETE_FOR_PULL_REQUEST_COMMENT: _rt.Operation[None] = _rt.Operation(

@@ -23,21 +23,27 @@ __all__ = [
 
 
 def _reactions_list_for_release_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..models.reaction import Reaction
 
-    return {"200": _rt.Response(list[Reaction], "json"), "404": _rt.Response(BasicError, "json")}
+    return {"200": _rt.Response(list[Reaction], "json")}
+
+
+def _reactions_list_for_release_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
+
+    return {"404": _rt.Response(BasicError, "json")}
 
 
 def _reactions_create_for_release_responses() -> dict[str, _rt.Response]:
     from ..models.reaction import Reaction
+
+    return {"200": _rt.Response(Reaction, "json"), "201": _rt.Response(Reaction, "json")}
+
+
+def _reactions_create_for_release_errors() -> dict[str, _rt.Response]:
     from ..models.validation_error import ValidationError
 
-    return {
-        "200": _rt.Response(Reaction, "json"),
-        "201": _rt.Response(Reaction, "json"),
-        "422": _rt.Response(ValidationError, "json"),
-    }
+    return {"422": _rt.Response(ValidationError, "json")}
 
 
 _REACTIONS_LIST_FOR_RELEASE: _rt.Operation[list[Reaction]] = _rt.Operation(
@@ -52,7 +58,9 @@ _REACTIONS_LIST_FOR_RELEASE: _rt.Operation[list[Reaction]] = _rt.Operation(
         _rt.Param("per_page", "per_page", "query"),
         _rt.Param("page", "page", "query"),
     ),
-    responses=_rt.LazyResponses(_reactions_list_for_release_responses),
+    responses=_rt.LazyResponses(
+        _reactions_list_for_release_responses, _reactions_list_for_release_errors
+    ),
     pagination=_rt.LinkHeaderPagination(items=None, page_param="page", size_param="per_page"),
 )
 
@@ -67,7 +75,9 @@ _REACTIONS_CREATE_FOR_RELEASE: _rt.Operation[Reaction] = _rt.Operation(
         _rt.Param("content", "content", "field"),
     ),
     body=_rt.Body("application/json", required=True),
-    responses=_rt.LazyResponses(_reactions_create_for_release_responses),
+    responses=_rt.LazyResponses(
+        _reactions_create_for_release_responses, _reactions_create_for_release_errors
+    ),
 )
 
 _REACTIONS_DELETE_FOR_RELEASE: _rt.Operation[None] = _rt.Operation(

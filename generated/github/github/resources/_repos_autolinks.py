@@ -31,22 +31,36 @@ def _repos_list_autolinks_responses() -> dict[str, _rt.Response]:
 
 def _repos_create_autolink_responses() -> dict[str, _rt.Response]:
     from ..models.autolink import Autolink
+
+    return {"201": _rt.Response(Autolink, "json")}
+
+
+def _repos_create_autolink_errors() -> dict[str, _rt.Response]:
     from ..models.validation_error import ValidationError
 
-    return {"201": _rt.Response(Autolink, "json"), "422": _rt.Response(ValidationError, "json")}
+    return {"422": _rt.Response(ValidationError, "json")}
 
 
 def _repos_get_autolink_responses() -> dict[str, _rt.Response]:
     from ..models.autolink import Autolink
+
+    return {"200": _rt.Response(Autolink, "json")}
+
+
+def _repos_get_autolink_errors() -> dict[str, _rt.Response]:
     from ..models.basic_error import BasicError
 
-    return {"200": _rt.Response(Autolink, "json"), "404": _rt.Response(BasicError, "json")}
+    return {"404": _rt.Response(BasicError, "json")}
 
 
 def _repos_delete_autolink_responses() -> dict[str, _rt.Response]:
+    return {"204": _rt.Response(None, "empty")}
+
+
+def _repos_delete_autolink_errors() -> dict[str, _rt.Response]:
     from ..models.basic_error import BasicError
 
-    return {"204": _rt.Response(None, "empty"), "404": _rt.Response(BasicError, "json")}
+    return {"404": _rt.Response(BasicError, "json")}
 
 
 def _repos_check_automated_security_fixes_responses() -> dict[str, _rt.Response]:
@@ -78,7 +92,7 @@ _REPOS_CREATE_AUTOLINK: _rt.Operation[Autolink] = _rt.Operation(
         _rt.Param("is_alphanumeric", "is_alphanumeric", "field"),
     ),
     body=_rt.Body("application/json", required=True),
-    responses=_rt.LazyResponses(_repos_create_autolink_responses),
+    responses=_rt.LazyResponses(_repos_create_autolink_responses, _repos_create_autolink_errors),
 )
 
 _REPOS_GET_AUTOLINK: _rt.Operation[Autolink] = _rt.Operation(
@@ -90,7 +104,7 @@ _REPOS_GET_AUTOLINK: _rt.Operation[Autolink] = _rt.Operation(
         _rt.Param("repo", "repo", "path"),
         _rt.Param("autolink_id", "autolink_id", "path"),
     ),
-    responses=_rt.LazyResponses(_repos_get_autolink_responses),
+    responses=_rt.LazyResponses(_repos_get_autolink_responses, _repos_get_autolink_errors),
 )
 
 _REPOS_DELETE_AUTOLINK: _rt.Operation[None] = _rt.Operation(
@@ -102,7 +116,7 @@ _REPOS_DELETE_AUTOLINK: _rt.Operation[None] = _rt.Operation(
         _rt.Param("repo", "repo", "path"),
         _rt.Param("autolink_id", "autolink_id", "path"),
     ),
-    responses=_rt.LazyResponses(_repos_delete_autolink_responses),
+    responses=_rt.LazyResponses(_repos_delete_autolink_responses, _repos_delete_autolink_errors),
 )
 
 _REPOS_CHECK_AUTOMATED_SECURITY_FIXES: _rt.Operation[CheckAutomatedSecurityFixes] = _rt.Operation(

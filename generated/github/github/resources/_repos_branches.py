@@ -35,37 +35,52 @@ __all__ = [
 
 
 def _repos_list_branches_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..models.short_branch import ShortBranch
 
-    return {"200": _rt.Response(list[ShortBranch], "json"), "404": _rt.Response(BasicError, "json")}
+    return {"200": _rt.Response(list[ShortBranch], "json")}
+
+
+def _repos_list_branches_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
+
+    return {"404": _rt.Response(BasicError, "json")}
 
 
 def _repos_get_branch_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..models.branch_with_protection import BranchWithProtection
 
-    return {
-        "200": _rt.Response(BranchWithProtection, "json"),
-        "301": _rt.Response(BasicError, "json"),
-        "404": _rt.Response(BasicError, "json"),
-    }
+    return {"200": _rt.Response(BranchWithProtection, "json")}
+
+
+def _repos_get_branch_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
+
+    return {"301": _rt.Response(BasicError, "json"), "404": _rt.Response(BasicError, "json")}
 
 
 def _repos_get_branch_protection_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..models.branch_protection import BranchProtection
 
-    return {"200": _rt.Response(BranchProtection, "json"), "404": _rt.Response(BasicError, "json")}
+    return {"200": _rt.Response(BranchProtection, "json")}
+
+
+def _repos_get_branch_protection_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
+
+    return {"404": _rt.Response(BasicError, "json")}
 
 
 def _repos_update_branch_protection_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..models.protected_branch import ProtectedBranch
+
+    return {"200": _rt.Response(ProtectedBranch, "json")}
+
+
+def _repos_update_branch_protection_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
     from ..models.validation_error_simple import ValidationErrorSimple
 
     return {
-        "200": _rt.Response(ProtectedBranch, "json"),
         "403": _rt.Response(BasicError, "json"),
         "404": _rt.Response(BasicError, "json"),
         "422": _rt.Response(ValidationErrorSimple, "json"),
@@ -73,9 +88,13 @@ def _repos_update_branch_protection_responses() -> dict[str, _rt.Response]:
 
 
 def _repos_delete_branch_protection_responses() -> dict[str, _rt.Response]:
+    return {"204": _rt.Response(None, "empty")}
+
+
+def _repos_delete_branch_protection_errors() -> dict[str, _rt.Response]:
     from ..models.basic_error import BasicError
 
-    return {"204": _rt.Response(None, "empty"), "403": _rt.Response(BasicError, "json")}
+    return {"403": _rt.Response(BasicError, "json")}
 
 
 def _repos_get_admin_branch_protection_responses() -> dict[str, _rt.Response]:
@@ -91,9 +110,13 @@ def _repos_set_admin_branch_protection_responses() -> dict[str, _rt.Response]:
 
 
 def _repos_delete_admin_branch_protection_responses() -> dict[str, _rt.Response]:
+    return {"204": _rt.Response(None, "empty")}
+
+
+def _repos_delete_admin_branch_protection_errors() -> dict[str, _rt.Response]:
     from ..models.basic_error import BasicError
 
-    return {"204": _rt.Response(None, "empty"), "404": _rt.Response(BasicError, "json")}
+    return {"404": _rt.Response(BasicError, "json")}
 
 
 def _repos_get_pull_request_review_protection_responses() -> dict[str, _rt.Response]:
@@ -103,39 +126,49 @@ def _repos_get_pull_request_review_protection_responses() -> dict[str, _rt.Respo
 
 
 def _repos_delete_pull_request_review_protection_responses() -> dict[str, _rt.Response]:
+    return {"204": _rt.Response(None, "empty")}
+
+
+def _repos_delete_pull_request_review_protection_errors() -> dict[str, _rt.Response]:
     from ..models.basic_error import BasicError
 
-    return {"204": _rt.Response(None, "empty"), "404": _rt.Response(BasicError, "json")}
+    return {"404": _rt.Response(BasicError, "json")}
 
 
 def _repos_update_pull_request_review_protection_responses() -> dict[str, _rt.Response]:
     from ..models.protected_branch_pull_request_review import ProtectedBranchPullRequestReview
+
+    return {"200": _rt.Response(ProtectedBranchPullRequestReview, "json")}
+
+
+def _repos_update_pull_request_review_protection_errors() -> dict[str, _rt.Response]:
     from ..models.validation_error import ValidationError
 
-    return {
-        "200": _rt.Response(ProtectedBranchPullRequestReview, "json"),
-        "422": _rt.Response(ValidationError, "json"),
-    }
+    return {"422": _rt.Response(ValidationError, "json")}
 
 
 def _repos_get_commit_signature_protection_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..models.protected_branch_admin_enforced import ProtectedBranchAdminEnforced
 
-    return {
-        "200": _rt.Response(ProtectedBranchAdminEnforced, "json"),
-        "404": _rt.Response(BasicError, "json"),
-    }
+    return {"200": _rt.Response(ProtectedBranchAdminEnforced, "json")}
+
+
+def _repos_get_commit_signature_protection_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
+
+    return {"404": _rt.Response(BasicError, "json")}
 
 
 def _repos_create_commit_signature_protection_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..models.protected_branch_admin_enforced import ProtectedBranchAdminEnforced
 
-    return {
-        "200": _rt.Response(ProtectedBranchAdminEnforced, "json"),
-        "404": _rt.Response(BasicError, "json"),
-    }
+    return {"200": _rt.Response(ProtectedBranchAdminEnforced, "json")}
+
+
+def _repos_create_commit_signature_protection_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
+
+    return {"404": _rt.Response(BasicError, "json")}
 
 
 _REPOS_LIST_BRANCHES: _rt.Operation[list[ShortBranch]] = _rt.Operation(
@@ -149,7 +182,7 @@ _REPOS_LIST_BRANCHES: _rt.Operation[list[ShortBranch]] = _rt.Operation(
         _rt.Param("per_page", "per_page", "query"),
         _rt.Param("page", "page", "query"),
     ),
-    responses=_rt.LazyResponses(_repos_list_branches_responses),
+    responses=_rt.LazyResponses(_repos_list_branches_responses, _repos_list_branches_errors),
     pagination=_rt.LinkHeaderPagination(items=None, page_param="page", size_param="per_page"),
 )
 
@@ -162,7 +195,7 @@ _REPOS_GET_BRANCH: _rt.Operation[BranchWithProtection] = _rt.Operation(
         _rt.Param("repo", "repo", "path"),
         _rt.Param("branch", "branch", "path"),
     ),
-    responses=_rt.LazyResponses(_repos_get_branch_responses),
+    responses=_rt.LazyResponses(_repos_get_branch_responses, _repos_get_branch_errors),
 )
 
 _REPOS_GET_BRANCH_PROTECTION: _rt.Operation[BranchProtection] = _rt.Operation(
@@ -174,7 +207,9 @@ _REPOS_GET_BRANCH_PROTECTION: _rt.Operation[BranchProtection] = _rt.Operation(
         _rt.Param("repo", "repo", "path"),
         _rt.Param("branch", "branch", "path"),
     ),
-    responses=_rt.LazyResponses(_repos_get_branch_protection_responses),
+    responses=_rt.LazyResponses(
+        _repos_get_branch_protection_responses, _repos_get_branch_protection_errors
+    ),
 )
 
 _REPOS_UPDATE_BRANCH_PROTECTION: _rt.Operation[ProtectedBranch] = _rt.Operation(
@@ -198,7 +233,9 @@ _REPOS_UPDATE_BRANCH_PROTECTION: _rt.Operation[ProtectedBranch] = _rt.Operation(
         _rt.Param("allow_fork_syncing", "allow_fork_syncing", "field"),
     ),
     body=_rt.Body("application/json", required=True),
-    responses=_rt.LazyResponses(_repos_update_branch_protection_responses),
+    responses=_rt.LazyResponses(
+        _repos_update_branch_protection_responses, _repos_update_branch_protection_errors
+    ),
 )
 
 _REPOS_DELETE_BRANCH_PROTECTION: _rt.Operation[None] = _rt.Operation(
@@ -210,7 +247,9 @@ _REPOS_DELETE_BRANCH_PROTECTION: _rt.Operation[None] = _rt.Operation(
         _rt.Param("repo", "repo", "path"),
         _rt.Param("branch", "branch", "path"),
     ),
-    responses=_rt.LazyResponses(_repos_delete_branch_protection_responses),
+    responses=_rt.LazyResponses(
+        _repos_delete_branch_protection_responses, _repos_delete_branch_protection_errors
+    ),
 )
 
 _REPOS_GET_ADMIN_BRANCH_PROTECTION: _rt.Operation[ProtectedBranchAdminEnforced] = _rt.Operation(
@@ -246,7 +285,10 @@ _REPOS_DELETE_ADMIN_BRANCH_PROTECTION: _rt.Operation[None] = _rt.Operation(
         _rt.Param("repo", "repo", "path"),
         _rt.Param("branch", "branch", "path"),
     ),
-    responses=_rt.LazyResponses(_repos_delete_admin_branch_protection_responses),
+    responses=_rt.LazyResponses(
+        _repos_delete_admin_branch_protection_responses,
+        _repos_delete_admin_branch_protection_errors,
+    ),
 )
 
 _REPOS_GET_PULL_REQUEST_REVIEW_PROTECTION: _rt.Operation[ProtectedBranchPullRequestReview] = (
@@ -272,7 +314,10 @@ _REPOS_DELETE_PULL_REQUEST_REVIEW_PROTECTION: _rt.Operation[None] = _rt.Operatio
         _rt.Param("repo", "repo", "path"),
         _rt.Param("branch", "branch", "path"),
     ),
-    responses=_rt.LazyResponses(_repos_delete_pull_request_review_protection_responses),
+    responses=_rt.LazyResponses(
+        _repos_delete_pull_request_review_protection_responses,
+        _repos_delete_pull_request_review_protection_errors,
+    ),
 )
 
 _REPOS_UPDATE_PULL_REQUEST_REVIEW_PROTECTION: _rt.Operation[ProtectedBranchPullRequestReview] = (
@@ -294,7 +339,10 @@ _REPOS_UPDATE_PULL_REQUEST_REVIEW_PROTECTION: _rt.Operation[ProtectedBranchPullR
             _rt.Param("bypass_pull_request_allowances", "bypass_pull_request_allowances", "field"),
         ),
         body=_rt.Body("application/json"),
-        responses=_rt.LazyResponses(_repos_update_pull_request_review_protection_responses),
+        responses=_rt.LazyResponses(
+            _repos_update_pull_request_review_protection_responses,
+            _repos_update_pull_request_review_protection_errors,
+        ),
     )
 )
 
@@ -307,7 +355,10 @@ _REPOS_GET_COMMIT_SIGNATURE_PROTECTION: _rt.Operation[ProtectedBranchAdminEnforc
         _rt.Param("repo", "repo", "path"),
         _rt.Param("branch", "branch", "path"),
     ),
-    responses=_rt.LazyResponses(_repos_get_commit_signature_protection_responses),
+    responses=_rt.LazyResponses(
+        _repos_get_commit_signature_protection_responses,
+        _repos_get_commit_signature_protection_errors,
+    ),
 )
 
 _REPOS_CREATE_COMMIT_SIGNATURE_PROTECTION: _rt.Operation[ProtectedBranchAdminEnforced] = (
@@ -320,7 +371,10 @@ _REPOS_CREATE_COMMIT_SIGNATURE_PROTECTION: _rt.Operation[ProtectedBranchAdminEnf
             _rt.Param("repo", "repo", "path"),
             _rt.Param("branch", "branch", "path"),
         ),
-        responses=_rt.LazyResponses(_repos_create_commit_signature_protection_responses),
+        responses=_rt.LazyResponses(
+            _repos_create_commit_signature_protection_responses,
+            _repos_create_commit_signature_protection_errors,
+        ),
     )
 )
 

@@ -31,53 +31,70 @@ __all__ = [
 
 
 def _repos_delete_commit_signature_protection_responses() -> dict[str, _rt.Response]:
+    return {"204": _rt.Response(None, "empty")}
+
+
+def _repos_delete_commit_signature_protection_errors() -> dict[str, _rt.Response]:
     from ..models.basic_error import BasicError
 
-    return {"204": _rt.Response(None, "empty"), "404": _rt.Response(BasicError, "json")}
+    return {"404": _rt.Response(BasicError, "json")}
 
 
 def _repos_get_status_checks_protection_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..models.status_check_policy import StatusCheckPolicy
 
-    return {"200": _rt.Response(StatusCheckPolicy, "json"), "404": _rt.Response(BasicError, "json")}
+    return {"200": _rt.Response(StatusCheckPolicy, "json")}
+
+
+def _repos_get_status_checks_protection_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
+
+    return {"404": _rt.Response(BasicError, "json")}
 
 
 def _repos_update_status_check_protection_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..models.status_check_policy import StatusCheckPolicy
+
+    return {"200": _rt.Response(StatusCheckPolicy, "json")}
+
+
+def _repos_update_status_check_protection_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
     from ..models.validation_error import ValidationError
 
-    return {
-        "200": _rt.Response(StatusCheckPolicy, "json"),
-        "404": _rt.Response(BasicError, "json"),
-        "422": _rt.Response(ValidationError, "json"),
-    }
+    return {"404": _rt.Response(BasicError, "json"), "422": _rt.Response(ValidationError, "json")}
 
 
 def _repos_get_all_status_check_contexts_responses() -> dict[str, _rt.Response]:
+    return {"200": _rt.Response(list[str], "json")}
+
+
+def _repos_get_all_status_check_contexts_errors() -> dict[str, _rt.Response]:
     from ..models.basic_error import BasicError
 
-    return {"200": _rt.Response(list[str], "json"), "404": _rt.Response(BasicError, "json")}
+    return {"404": _rt.Response(BasicError, "json")}
 
 
 def _repos_set_status_check_contexts_responses() -> dict[str, _rt.Response]:
+    return {"200": _rt.Response(list[str], "json")}
+
+
+def _repos_set_status_check_contexts_errors() -> dict[str, _rt.Response]:
     from ..models.basic_error import BasicError
     from ..models.validation_error import ValidationError
 
-    return {
-        "200": _rt.Response(list[str], "json"),
-        "404": _rt.Response(BasicError, "json"),
-        "422": _rt.Response(ValidationError, "json"),
-    }
+    return {"404": _rt.Response(BasicError, "json"), "422": _rt.Response(ValidationError, "json")}
 
 
 def _repos_add_status_check_contexts_responses() -> dict[str, _rt.Response]:
+    return {"200": _rt.Response(list[str], "json")}
+
+
+def _repos_add_status_check_contexts_errors() -> dict[str, _rt.Response]:
     from ..models.basic_error import BasicError
     from ..models.validation_error import ValidationError
 
     return {
-        "200": _rt.Response(list[str], "json"),
         "403": _rt.Response(BasicError, "json"),
         "404": _rt.Response(BasicError, "json"),
         "422": _rt.Response(ValidationError, "json"),
@@ -85,54 +102,62 @@ def _repos_add_status_check_contexts_responses() -> dict[str, _rt.Response]:
 
 
 def _repos_remove_status_check_contexts_responses() -> dict[str, _rt.Response]:
+    return {"200": _rt.Response(list[str], "json")}
+
+
+def _repos_remove_status_check_contexts_errors() -> dict[str, _rt.Response]:
     from ..models.basic_error import BasicError
     from ..models.validation_error import ValidationError
 
-    return {
-        "200": _rt.Response(list[str], "json"),
-        "404": _rt.Response(BasicError, "json"),
-        "422": _rt.Response(ValidationError, "json"),
-    }
+    return {"404": _rt.Response(BasicError, "json"), "422": _rt.Response(ValidationError, "json")}
 
 
 def _repos_get_access_restrictions_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..models.branch_restriction_policy import BranchRestrictionPolicy
 
-    return {
-        "200": _rt.Response(BranchRestrictionPolicy, "json"),
-        "404": _rt.Response(BasicError, "json"),
-    }
+    return {"200": _rt.Response(BranchRestrictionPolicy, "json")}
+
+
+def _repos_get_access_restrictions_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
+
+    return {"404": _rt.Response(BasicError, "json")}
 
 
 def _repos_get_apps_with_access_to_protected_branch_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..models.integration import Integration
 
-    return {
-        "200": _rt.Response(list[Integration | None], "json"),
-        "404": _rt.Response(BasicError, "json"),
-    }
+    return {"200": _rt.Response(list[Integration | None], "json")}
+
+
+def _repos_get_apps_with_access_to_protected_branch_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
+
+    return {"404": _rt.Response(BasicError, "json")}
 
 
 def _repos_set_app_access_restrictions_responses() -> dict[str, _rt.Response]:
     from ..models.integration import Integration
+
+    return {"200": _rt.Response(list[Integration | None], "json")}
+
+
+def _repos_set_app_access_restrictions_errors() -> dict[str, _rt.Response]:
     from ..models.validation_error import ValidationError
 
-    return {
-        "200": _rt.Response(list[Integration | None], "json"),
-        "422": _rt.Response(ValidationError, "json"),
-    }
+    return {"422": _rt.Response(ValidationError, "json")}
 
 
 def _repos_add_app_access_restrictions_responses() -> dict[str, _rt.Response]:
     from ..models.integration import Integration
+
+    return {"200": _rt.Response(list[Integration | None], "json")}
+
+
+def _repos_add_app_access_restrictions_errors() -> dict[str, _rt.Response]:
     from ..models.validation_error import ValidationError
 
-    return {
-        "200": _rt.Response(list[Integration | None], "json"),
-        "422": _rt.Response(ValidationError, "json"),
-    }
+    return {"422": _rt.Response(ValidationError, "json")}
 
 
 _REPOS_DELETE_COMMIT_SIGNATURE_PROTECTION: _rt.Operation[None] = _rt.Operation(
@@ -144,7 +169,10 @@ _REPOS_DELETE_COMMIT_SIGNATURE_PROTECTION: _rt.Operation[None] = _rt.Operation(
         _rt.Param("repo", "repo", "path"),
         _rt.Param("branch", "branch", "path"),
     ),
-    responses=_rt.LazyResponses(_repos_delete_commit_signature_protection_responses),
+    responses=_rt.LazyResponses(
+        _repos_delete_commit_signature_protection_responses,
+        _repos_delete_commit_signature_protection_errors,
+    ),
 )
 
 _REPOS_GET_STATUS_CHECKS_PROTECTION: _rt.Operation[StatusCheckPolicy] = _rt.Operation(
@@ -156,7 +184,9 @@ _REPOS_GET_STATUS_CHECKS_PROTECTION: _rt.Operation[StatusCheckPolicy] = _rt.Oper
         _rt.Param("repo", "repo", "path"),
         _rt.Param("branch", "branch", "path"),
     ),
-    responses=_rt.LazyResponses(_repos_get_status_checks_protection_responses),
+    responses=_rt.LazyResponses(
+        _repos_get_status_checks_protection_responses, _repos_get_status_checks_protection_errors
+    ),
 )
 
 _REPOS_REMOVE_STATUS_CHECK_PROTECTION: _rt.Operation[None] = _rt.Operation(
@@ -184,7 +214,10 @@ _REPOS_UPDATE_STATUS_CHECK_PROTECTION: _rt.Operation[StatusCheckPolicy] = _rt.Op
         _rt.Param("checks", "checks", "field"),
     ),
     body=_rt.Body("application/json"),
-    responses=_rt.LazyResponses(_repos_update_status_check_protection_responses),
+    responses=_rt.LazyResponses(
+        _repos_update_status_check_protection_responses,
+        _repos_update_status_check_protection_errors,
+    ),
 )
 
 _REPOS_GET_ALL_STATUS_CHECK_CONTEXTS: _rt.Operation[list[str]] = _rt.Operation(
@@ -196,7 +229,9 @@ _REPOS_GET_ALL_STATUS_CHECK_CONTEXTS: _rt.Operation[list[str]] = _rt.Operation(
         _rt.Param("repo", "repo", "path"),
         _rt.Param("branch", "branch", "path"),
     ),
-    responses=_rt.LazyResponses(_repos_get_all_status_check_contexts_responses),
+    responses=_rt.LazyResponses(
+        _repos_get_all_status_check_contexts_responses, _repos_get_all_status_check_contexts_errors
+    ),
 )
 
 _REPOS_SET_STATUS_CHECK_CONTEXTS: _rt.Operation[list[str]] = _rt.Operation(
@@ -210,7 +245,9 @@ _REPOS_SET_STATUS_CHECK_CONTEXTS: _rt.Operation[list[str]] = _rt.Operation(
         _rt.Param("body", "body", "body"),
     ),
     body=_rt.Body("application/json"),
-    responses=_rt.LazyResponses(_repos_set_status_check_contexts_responses),
+    responses=_rt.LazyResponses(
+        _repos_set_status_check_contexts_responses, _repos_set_status_check_contexts_errors
+    ),
 )
 
 _REPOS_ADD_STATUS_CHECK_CONTEXTS: _rt.Operation[list[str]] = _rt.Operation(
@@ -224,7 +261,9 @@ _REPOS_ADD_STATUS_CHECK_CONTEXTS: _rt.Operation[list[str]] = _rt.Operation(
         _rt.Param("body", "body", "body"),
     ),
     body=_rt.Body("application/json"),
-    responses=_rt.LazyResponses(_repos_add_status_check_contexts_responses),
+    responses=_rt.LazyResponses(
+        _repos_add_status_check_contexts_responses, _repos_add_status_check_contexts_errors
+    ),
 )
 
 _REPOS_REMOVE_STATUS_CHECK_CONTEXTS: _rt.Operation[list[str]] = _rt.Operation(
@@ -238,7 +277,9 @@ _REPOS_REMOVE_STATUS_CHECK_CONTEXTS: _rt.Operation[list[str]] = _rt.Operation(
         _rt.Param("body", "body", "body"),
     ),
     body=_rt.Body("application/json"),
-    responses=_rt.LazyResponses(_repos_remove_status_check_contexts_responses),
+    responses=_rt.LazyResponses(
+        _repos_remove_status_check_contexts_responses, _repos_remove_status_check_contexts_errors
+    ),
 )
 
 _REPOS_GET_ACCESS_RESTRICTIONS: _rt.Operation[BranchRestrictionPolicy] = _rt.Operation(
@@ -250,7 +291,9 @@ _REPOS_GET_ACCESS_RESTRICTIONS: _rt.Operation[BranchRestrictionPolicy] = _rt.Ope
         _rt.Param("repo", "repo", "path"),
         _rt.Param("branch", "branch", "path"),
     ),
-    responses=_rt.LazyResponses(_repos_get_access_restrictions_responses),
+    responses=_rt.LazyResponses(
+        _repos_get_access_restrictions_responses, _repos_get_access_restrictions_errors
+    ),
 )
 
 _REPOS_DELETE_ACCESS_RESTRICTIONS: _rt.Operation[None] = _rt.Operation(
@@ -275,7 +318,10 @@ _REPOS_GET_APPS_WITH_ACCESS_TO_PROTECTED_BRANCH: _rt.Operation[list[Integration 
             _rt.Param("repo", "repo", "path"),
             _rt.Param("branch", "branch", "path"),
         ),
-        responses=_rt.LazyResponses(_repos_get_apps_with_access_to_protected_branch_responses),
+        responses=_rt.LazyResponses(
+            _repos_get_apps_with_access_to_protected_branch_responses,
+            _repos_get_apps_with_access_to_protected_branch_errors,
+        ),
     )
 )
 
@@ -290,7 +336,9 @@ _REPOS_SET_APP_ACCESS_RESTRICTIONS: _rt.Operation[list[Integration | None]] = _r
         _rt.Param("apps", "apps", "field"),
     ),
     body=_rt.Body("application/json", required=True),
-    responses=_rt.LazyResponses(_repos_set_app_access_restrictions_responses),
+    responses=_rt.LazyResponses(
+        _repos_set_app_access_restrictions_responses, _repos_set_app_access_restrictions_errors
+    ),
 )
 
 _REPOS_ADD_APP_ACCESS_RESTRICTIONS: _rt.Operation[list[Integration | None]] = _rt.Operation(
@@ -304,7 +352,9 @@ _REPOS_ADD_APP_ACCESS_RESTRICTIONS: _rt.Operation[list[Integration | None]] = _r
         _rt.Param("apps", "apps", "field"),
     ),
     body=_rt.Body("application/json", required=True),
-    responses=_rt.LazyResponses(_repos_add_app_access_restrictions_responses),
+    responses=_rt.LazyResponses(
+        _repos_add_app_access_restrictions_responses, _repos_add_app_access_restrictions_errors
+    ),
 )
 
 

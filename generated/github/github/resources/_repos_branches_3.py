@@ -33,86 +33,123 @@ __all__ = [
 
 def _repos_remove_app_access_restrictions_responses() -> dict[str, _rt.Response]:
     from ..models.integration import Integration
+
+    return {"200": _rt.Response(list[Integration | None], "json")}
+
+
+def _repos_remove_app_access_restrictions_errors() -> dict[str, _rt.Response]:
     from ..models.validation_error import ValidationError
 
-    return {
-        "200": _rt.Response(list[Integration | None], "json"),
-        "422": _rt.Response(ValidationError, "json"),
-    }
+    return {"422": _rt.Response(ValidationError, "json")}
 
 
 def _repos_get_teams_with_access_to_protected_branch_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..models.team import Team
 
-    return {"200": _rt.Response(list[Team], "json"), "404": _rt.Response(BasicError, "json")}
+    return {"200": _rt.Response(list[Team], "json")}
+
+
+def _repos_get_teams_with_access_to_protected_branch_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
+
+    return {"404": _rt.Response(BasicError, "json")}
 
 
 def _repos_set_team_access_restrictions_responses() -> dict[str, _rt.Response]:
     from ..models.team import Team
+
+    return {"200": _rt.Response(list[Team], "json")}
+
+
+def _repos_set_team_access_restrictions_errors() -> dict[str, _rt.Response]:
     from ..models.validation_error import ValidationError
 
-    return {"200": _rt.Response(list[Team], "json"), "422": _rt.Response(ValidationError, "json")}
+    return {"422": _rt.Response(ValidationError, "json")}
 
 
 def _repos_add_team_access_restrictions_responses() -> dict[str, _rt.Response]:
     from ..models.team import Team
+
+    return {"200": _rt.Response(list[Team], "json")}
+
+
+def _repos_add_team_access_restrictions_errors() -> dict[str, _rt.Response]:
     from ..models.validation_error import ValidationError
 
-    return {"200": _rt.Response(list[Team], "json"), "422": _rt.Response(ValidationError, "json")}
+    return {"422": _rt.Response(ValidationError, "json")}
 
 
 def _repos_remove_team_access_restrictions_responses() -> dict[str, _rt.Response]:
     from ..models.team import Team
+
+    return {"200": _rt.Response(list[Team], "json")}
+
+
+def _repos_remove_team_access_restrictions_errors() -> dict[str, _rt.Response]:
     from ..models.validation_error import ValidationError
 
-    return {"200": _rt.Response(list[Team], "json"), "422": _rt.Response(ValidationError, "json")}
+    return {"422": _rt.Response(ValidationError, "json")}
 
 
 def _repos_get_users_with_access_to_protected_branch_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..models.simple_user import SimpleUser
 
-    return {"200": _rt.Response(list[SimpleUser], "json"), "404": _rt.Response(BasicError, "json")}
+    return {"200": _rt.Response(list[SimpleUser], "json")}
+
+
+def _repos_get_users_with_access_to_protected_branch_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
+
+    return {"404": _rt.Response(BasicError, "json")}
 
 
 def _repos_set_user_access_restrictions_responses() -> dict[str, _rt.Response]:
     from ..models.simple_user import SimpleUser
+
+    return {"200": _rt.Response(list[SimpleUser], "json")}
+
+
+def _repos_set_user_access_restrictions_errors() -> dict[str, _rt.Response]:
     from ..models.validation_error import ValidationError
 
-    return {
-        "200": _rt.Response(list[SimpleUser], "json"),
-        "422": _rt.Response(ValidationError, "json"),
-    }
+    return {"422": _rt.Response(ValidationError, "json")}
 
 
 def _repos_add_user_access_restrictions_responses() -> dict[str, _rt.Response]:
     from ..models.simple_user import SimpleUser
+
+    return {"200": _rt.Response(list[SimpleUser], "json")}
+
+
+def _repos_add_user_access_restrictions_errors() -> dict[str, _rt.Response]:
     from ..models.validation_error import ValidationError
 
-    return {
-        "200": _rt.Response(list[SimpleUser], "json"),
-        "422": _rt.Response(ValidationError, "json"),
-    }
+    return {"422": _rt.Response(ValidationError, "json")}
 
 
 def _repos_remove_user_access_restrictions_responses() -> dict[str, _rt.Response]:
     from ..models.simple_user import SimpleUser
+
+    return {"200": _rt.Response(list[SimpleUser], "json")}
+
+
+def _repos_remove_user_access_restrictions_errors() -> dict[str, _rt.Response]:
     from ..models.validation_error import ValidationError
 
-    return {
-        "200": _rt.Response(list[SimpleUser], "json"),
-        "422": _rt.Response(ValidationError, "json"),
-    }
+    return {"422": _rt.Response(ValidationError, "json")}
 
 
 def _repos_rename_branch_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..models.branch_with_protection import BranchWithProtection
+
+    return {"201": _rt.Response(BranchWithProtection, "json")}
+
+
+def _repos_rename_branch_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
     from ..models.validation_error import ValidationError
 
     return {
-        "201": _rt.Response(BranchWithProtection, "json"),
         "403": _rt.Response(BasicError, "json"),
         "404": _rt.Response(BasicError, "json"),
         "422": _rt.Response(ValidationError, "json"),
@@ -136,7 +173,10 @@ _REPOS_REMOVE_APP_ACCESS_RESTRICTIONS: _rt.Operation[list[Integration | None]] =
         _rt.Param("apps", "apps", "field"),
     ),
     body=_rt.Body("application/json", required=True),
-    responses=_rt.LazyResponses(_repos_remove_app_access_restrictions_responses),
+    responses=_rt.LazyResponses(
+        _repos_remove_app_access_restrictions_responses,
+        _repos_remove_app_access_restrictions_errors,
+    ),
 )
 
 _REPOS_GET_TEAMS_WITH_ACCESS_TO_PROTECTED_BRANCH: _rt.Operation[list[Team]] = _rt.Operation(
@@ -148,7 +188,10 @@ _REPOS_GET_TEAMS_WITH_ACCESS_TO_PROTECTED_BRANCH: _rt.Operation[list[Team]] = _r
         _rt.Param("repo", "repo", "path"),
         _rt.Param("branch", "branch", "path"),
     ),
-    responses=_rt.LazyResponses(_repos_get_teams_with_access_to_protected_branch_responses),
+    responses=_rt.LazyResponses(
+        _repos_get_teams_with_access_to_protected_branch_responses,
+        _repos_get_teams_with_access_to_protected_branch_errors,
+    ),
 )
 
 _REPOS_SET_TEAM_ACCESS_RESTRICTIONS: _rt.Operation[list[Team]] = _rt.Operation(
@@ -162,7 +205,9 @@ _REPOS_SET_TEAM_ACCESS_RESTRICTIONS: _rt.Operation[list[Team]] = _rt.Operation(
         _rt.Param("body", "body", "body"),
     ),
     body=_rt.Body("application/json"),
-    responses=_rt.LazyResponses(_repos_set_team_access_restrictions_responses),
+    responses=_rt.LazyResponses(
+        _repos_set_team_access_restrictions_responses, _repos_set_team_access_restrictions_errors
+    ),
 )
 
 _REPOS_ADD_TEAM_ACCESS_RESTRICTIONS: _rt.Operation[list[Team]] = _rt.Operation(
@@ -176,7 +221,9 @@ _REPOS_ADD_TEAM_ACCESS_RESTRICTIONS: _rt.Operation[list[Team]] = _rt.Operation(
         _rt.Param("body", "body", "body"),
     ),
     body=_rt.Body("application/json"),
-    responses=_rt.LazyResponses(_repos_add_team_access_restrictions_responses),
+    responses=_rt.LazyResponses(
+        _repos_add_team_access_restrictions_responses, _repos_add_team_access_restrictions_errors
+    ),
 )
 
 _REPOS_REMOVE_TEAM_ACCESS_RESTRICTIONS: _rt.Operation[list[Team]] = _rt.Operation(
@@ -190,7 +237,10 @@ _REPOS_REMOVE_TEAM_ACCESS_RESTRICTIONS: _rt.Operation[list[Team]] = _rt.Operatio
         _rt.Param("body", "body", "body"),
     ),
     body=_rt.Body("application/json"),
-    responses=_rt.LazyResponses(_repos_remove_team_access_restrictions_responses),
+    responses=_rt.LazyResponses(
+        _repos_remove_team_access_restrictions_responses,
+        _repos_remove_team_access_restrictions_errors,
+    ),
 )
 
 _REPOS_GET_USERS_WITH_ACCESS_TO_PROTECTED_BRANCH: _rt.Operation[list[SimpleUser]] = _rt.Operation(
@@ -202,7 +252,10 @@ _REPOS_GET_USERS_WITH_ACCESS_TO_PROTECTED_BRANCH: _rt.Operation[list[SimpleUser]
         _rt.Param("repo", "repo", "path"),
         _rt.Param("branch", "branch", "path"),
     ),
-    responses=_rt.LazyResponses(_repos_get_users_with_access_to_protected_branch_responses),
+    responses=_rt.LazyResponses(
+        _repos_get_users_with_access_to_protected_branch_responses,
+        _repos_get_users_with_access_to_protected_branch_errors,
+    ),
 )
 
 _REPOS_SET_USER_ACCESS_RESTRICTIONS: _rt.Operation[list[SimpleUser]] = _rt.Operation(
@@ -216,7 +269,9 @@ _REPOS_SET_USER_ACCESS_RESTRICTIONS: _rt.Operation[list[SimpleUser]] = _rt.Opera
         _rt.Param("users", "users", "field"),
     ),
     body=_rt.Body("application/json", required=True),
-    responses=_rt.LazyResponses(_repos_set_user_access_restrictions_responses),
+    responses=_rt.LazyResponses(
+        _repos_set_user_access_restrictions_responses, _repos_set_user_access_restrictions_errors
+    ),
 )
 
 _REPOS_ADD_USER_ACCESS_RESTRICTIONS: _rt.Operation[list[SimpleUser]] = _rt.Operation(
@@ -230,7 +285,9 @@ _REPOS_ADD_USER_ACCESS_RESTRICTIONS: _rt.Operation[list[SimpleUser]] = _rt.Opera
         _rt.Param("users", "users", "field"),
     ),
     body=_rt.Body("application/json", required=True),
-    responses=_rt.LazyResponses(_repos_add_user_access_restrictions_responses),
+    responses=_rt.LazyResponses(
+        _repos_add_user_access_restrictions_responses, _repos_add_user_access_restrictions_errors
+    ),
 )
 
 _REPOS_REMOVE_USER_ACCESS_RESTRICTIONS: _rt.Operation[list[SimpleUser]] = _rt.Operation(
@@ -244,7 +301,10 @@ _REPOS_REMOVE_USER_ACCESS_RESTRICTIONS: _rt.Operation[list[SimpleUser]] = _rt.Op
         _rt.Param("users", "users", "field"),
     ),
     body=_rt.Body("application/json", required=True),
-    responses=_rt.LazyResponses(_repos_remove_user_access_restrictions_responses),
+    responses=_rt.LazyResponses(
+        _repos_remove_user_access_restrictions_responses,
+        _repos_remove_user_access_restrictions_errors,
+    ),
 )
 
 _REPOS_RENAME_BRANCH: _rt.Operation[BranchWithProtection] = _rt.Operation(
@@ -258,7 +318,7 @@ _REPOS_RENAME_BRANCH: _rt.Operation[BranchWithProtection] = _rt.Operation(
         _rt.Param("new_name", "new_name", "field"),
     ),
     body=_rt.Body("application/json", required=True),
-    responses=_rt.LazyResponses(_repos_rename_branch_responses),
+    responses=_rt.LazyResponses(_repos_rename_branch_responses, _repos_rename_branch_errors),
 )
 
 _REPOS_CODEOWNERS_ERRORS: _rt.Operation[CodeownersErrors] = _rt.Operation(

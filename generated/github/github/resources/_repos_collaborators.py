@@ -26,47 +26,51 @@ __all__ = [
 
 
 def _repos_list_collaborators_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..models.collaborator import Collaborator
 
-    return {
-        "200": _rt.Response(list[Collaborator], "json"),
-        "404": _rt.Response(BasicError, "json"),
-    }
+    return {"200": _rt.Response(list[Collaborator], "json")}
+
+
+def _repos_list_collaborators_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
+
+    return {"404": _rt.Response(BasicError, "json")}
 
 
 def _repos_add_collaborator_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..models.repository_invitation import RepositoryInvitation
+
+    return {"201": _rt.Response(RepositoryInvitation, "json"), "204": _rt.Response(None, "empty")}
+
+
+def _repos_add_collaborator_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
     from ..models.validation_error import ValidationError
 
-    return {
-        "201": _rt.Response(RepositoryInvitation, "json"),
-        "204": _rt.Response(None, "empty"),
-        "403": _rt.Response(BasicError, "json"),
-        "422": _rt.Response(ValidationError, "json"),
-    }
+    return {"403": _rt.Response(BasicError, "json"), "422": _rt.Response(ValidationError, "json")}
 
 
 def _repos_remove_collaborator_responses() -> dict[str, _rt.Response]:
+    return {"204": _rt.Response(None, "empty")}
+
+
+def _repos_remove_collaborator_errors() -> dict[str, _rt.Response]:
     from ..models.basic_error import BasicError
     from ..models.validation_error import ValidationError
 
-    return {
-        "204": _rt.Response(None, "empty"),
-        "403": _rt.Response(BasicError, "json"),
-        "422": _rt.Response(ValidationError, "json"),
-    }
+    return {"403": _rt.Response(BasicError, "json"), "422": _rt.Response(ValidationError, "json")}
 
 
 def _repos_get_collaborator_permission_level_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..models.repository_collaborator_permission import RepositoryCollaboratorPermission
 
-    return {
-        "200": _rt.Response(RepositoryCollaboratorPermission, "json"),
-        "404": _rt.Response(BasicError, "json"),
-    }
+    return {"200": _rt.Response(RepositoryCollaboratorPermission, "json")}
+
+
+def _repos_get_collaborator_permission_level_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
+
+    return {"404": _rt.Response(BasicError, "json")}
 
 
 def _repos_list_commit_comments_for_repo_responses() -> dict[str, _rt.Response]:
@@ -76,23 +80,37 @@ def _repos_list_commit_comments_for_repo_responses() -> dict[str, _rt.Response]:
 
 
 def _repos_get_commit_comment_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..models.commit_comment import CommitComment
 
-    return {"200": _rt.Response(CommitComment, "json"), "404": _rt.Response(BasicError, "json")}
+    return {"200": _rt.Response(CommitComment, "json")}
+
+
+def _repos_get_commit_comment_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
+
+    return {"404": _rt.Response(BasicError, "json")}
 
 
 def _repos_delete_commit_comment_responses() -> dict[str, _rt.Response]:
+    return {"204": _rt.Response(None, "empty")}
+
+
+def _repos_delete_commit_comment_errors() -> dict[str, _rt.Response]:
     from ..models.basic_error import BasicError
 
-    return {"204": _rt.Response(None, "empty"), "404": _rt.Response(BasicError, "json")}
+    return {"404": _rt.Response(BasicError, "json")}
 
 
 def _repos_update_commit_comment_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..models.commit_comment import CommitComment
 
-    return {"200": _rt.Response(CommitComment, "json"), "404": _rt.Response(BasicError, "json")}
+    return {"200": _rt.Response(CommitComment, "json")}
+
+
+def _repos_update_commit_comment_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
+
+    return {"404": _rt.Response(BasicError, "json")}
 
 
 _REPOS_LIST_COLLABORATORS: _rt.Operation[list[Collaborator]] = _rt.Operation(
@@ -107,7 +125,9 @@ _REPOS_LIST_COLLABORATORS: _rt.Operation[list[Collaborator]] = _rt.Operation(
         _rt.Param("per_page", "per_page", "query"),
         _rt.Param("page", "page", "query"),
     ),
-    responses=_rt.LazyResponses(_repos_list_collaborators_responses),
+    responses=_rt.LazyResponses(
+        _repos_list_collaborators_responses, _repos_list_collaborators_errors
+    ),
     pagination=_rt.LinkHeaderPagination(items=None, page_param="page", size_param="per_page"),
 )
 
@@ -134,7 +154,7 @@ _REPOS_ADD_COLLABORATOR: _rt.Operation[RepositoryInvitation | None] = _rt.Operat
         _rt.Param("permission", "permission", "field"),
     ),
     body=_rt.Body("application/json"),
-    responses=_rt.LazyResponses(_repos_add_collaborator_responses),
+    responses=_rt.LazyResponses(_repos_add_collaborator_responses, _repos_add_collaborator_errors),
 )
 
 _REPOS_REMOVE_COLLABORATOR: _rt.Operation[None] = _rt.Operation(
@@ -146,7 +166,9 @@ _REPOS_REMOVE_COLLABORATOR: _rt.Operation[None] = _rt.Operation(
         _rt.Param("repo", "repo", "path"),
         _rt.Param("username", "username", "path"),
     ),
-    responses=_rt.LazyResponses(_repos_remove_collaborator_responses),
+    responses=_rt.LazyResponses(
+        _repos_remove_collaborator_responses, _repos_remove_collaborator_errors
+    ),
 )
 
 _REPOS_GET_COLLABORATOR_PERMISSION_LEVEL: _rt.Operation[RepositoryCollaboratorPermission] = (
@@ -159,7 +181,10 @@ _REPOS_GET_COLLABORATOR_PERMISSION_LEVEL: _rt.Operation[RepositoryCollaboratorPe
             _rt.Param("repo", "repo", "path"),
             _rt.Param("username", "username", "path"),
         ),
-        responses=_rt.LazyResponses(_repos_get_collaborator_permission_level_responses),
+        responses=_rt.LazyResponses(
+            _repos_get_collaborator_permission_level_responses,
+            _repos_get_collaborator_permission_level_errors,
+        ),
     )
 )
 
@@ -186,7 +211,9 @@ _REPOS_GET_COMMIT_COMMENT: _rt.Operation[CommitComment] = _rt.Operation(
         _rt.Param("repo", "repo", "path"),
         _rt.Param("comment_id", "comment_id", "path"),
     ),
-    responses=_rt.LazyResponses(_repos_get_commit_comment_responses),
+    responses=_rt.LazyResponses(
+        _repos_get_commit_comment_responses, _repos_get_commit_comment_errors
+    ),
 )
 
 _REPOS_DELETE_COMMIT_COMMENT: _rt.Operation[None] = _rt.Operation(
@@ -198,7 +225,9 @@ _REPOS_DELETE_COMMIT_COMMENT: _rt.Operation[None] = _rt.Operation(
         _rt.Param("repo", "repo", "path"),
         _rt.Param("comment_id", "comment_id", "path"),
     ),
-    responses=_rt.LazyResponses(_repos_delete_commit_comment_responses),
+    responses=_rt.LazyResponses(
+        _repos_delete_commit_comment_responses, _repos_delete_commit_comment_errors
+    ),
 )
 
 _REPOS_UPDATE_COMMIT_COMMENT: _rt.Operation[CommitComment] = _rt.Operation(
@@ -212,7 +241,9 @@ _REPOS_UPDATE_COMMIT_COMMENT: _rt.Operation[CommitComment] = _rt.Operation(
         _rt.Param("body", "body", "field"),
     ),
     body=_rt.Body("application/json", required=True),
-    responses=_rt.LazyResponses(_repos_update_commit_comment_responses),
+    responses=_rt.LazyResponses(
+        _repos_update_commit_comment_responses, _repos_update_commit_comment_errors
+    ),
 )
 
 

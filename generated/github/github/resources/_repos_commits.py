@@ -30,11 +30,15 @@ __all__ = [
 
 
 def _repos_list_commits_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..models.commit import Commit
 
+    return {"200": _rt.Response(list[Commit], "json")}
+
+
+def _repos_list_commits_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
+
     return {
-        "200": _rt.Response(list[Commit], "json"),
         "400": _rt.Response(BasicError, "json"),
         "404": _rt.Response(BasicError, "json"),
         "409": _rt.Response(BasicError, "json"),
@@ -43,15 +47,16 @@ def _repos_list_commits_responses() -> dict[str, _rt.Response]:
 
 
 def _repos_list_branches_for_head_commit_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..models.branch_short import BranchShort
+
+    return {"200": _rt.Response(list[BranchShort], "json")}
+
+
+def _repos_list_branches_for_head_commit_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
     from ..models.validation_error import ValidationError
 
-    return {
-        "200": _rt.Response(list[BranchShort], "json"),
-        "409": _rt.Response(BasicError, "json"),
-        "422": _rt.Response(ValidationError, "json"),
-    }
+    return {"409": _rt.Response(BasicError, "json"), "422": _rt.Response(ValidationError, "json")}
 
 
 def _repos_list_comments_for_commit_responses() -> dict[str, _rt.Response]:
@@ -61,35 +66,42 @@ def _repos_list_comments_for_commit_responses() -> dict[str, _rt.Response]:
 
 
 def _repos_create_commit_comment_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..models.commit_comment import CommitComment
+
+    return {"201": _rt.Response(CommitComment, "json")}
+
+
+def _repos_create_commit_comment_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
     from ..models.validation_error import ValidationError
 
-    return {
-        "201": _rt.Response(CommitComment, "json"),
-        "403": _rt.Response(BasicError, "json"),
-        "422": _rt.Response(ValidationError, "json"),
-    }
+    return {"403": _rt.Response(BasicError, "json"), "422": _rt.Response(ValidationError, "json")}
 
 
 def _repos_list_pull_requests_associated_with_commit_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..models.pull_request_simple import PullRequestSimple
 
-    return {
-        "200": _rt.Response(list[PullRequestSimple], "json"),
-        "409": _rt.Response(BasicError, "json"),
-    }
+    return {"200": _rt.Response(list[PullRequestSimple], "json")}
+
+
+def _repos_list_pull_requests_associated_with_commit_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
+
+    return {"409": _rt.Response(BasicError, "json")}
 
 
 def _repos_get_commit_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..models.commit import Commit
+
+    return {"200": _rt.Response(Commit, "json")}
+
+
+def _repos_get_commit_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
     from ..models.validation_error import ValidationError
     from ..types.repos import ReposGetCommitResponse503
 
     return {
-        "200": _rt.Response(Commit, "json"),
         "404": _rt.Response(BasicError, "json"),
         "409": _rt.Response(BasicError, "json"),
         "422": _rt.Response(ValidationError, "json"),
@@ -99,20 +111,27 @@ def _repos_get_commit_responses() -> dict[str, _rt.Response]:
 
 
 def _repos_get_combined_status_for_ref_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..models.combined_commit_status import CombinedCommitStatus
 
-    return {
-        "200": _rt.Response(CombinedCommitStatus, "json"),
-        "404": _rt.Response(BasicError, "json"),
-    }
+    return {"200": _rt.Response(CombinedCommitStatus, "json")}
+
+
+def _repos_get_combined_status_for_ref_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
+
+    return {"404": _rt.Response(BasicError, "json")}
 
 
 def _repos_list_commit_statuses_for_ref_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..models.status import Status
 
-    return {"200": _rt.Response(list[Status], "json"), "301": _rt.Response(BasicError, "json")}
+    return {"200": _rt.Response(list[Status], "json")}
+
+
+def _repos_list_commit_statuses_for_ref_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
+
+    return {"301": _rt.Response(BasicError, "json")}
 
 
 def _repos_get_community_profile_metrics_responses() -> dict[str, _rt.Response]:
@@ -137,7 +156,7 @@ _REPOS_LIST_COMMITS: _rt.Operation[list[Commit]] = _rt.Operation(
         _rt.Param("per_page", "per_page", "query"),
         _rt.Param("page", "page", "query"),
     ),
-    responses=_rt.LazyResponses(_repos_list_commits_responses),
+    responses=_rt.LazyResponses(_repos_list_commits_responses, _repos_list_commits_errors),
     pagination=_rt.LinkHeaderPagination(items=None, page_param="page", size_param="per_page"),
 )
 
@@ -150,7 +169,9 @@ _REPOS_LIST_BRANCHES_FOR_HEAD_COMMIT: _rt.Operation[list[BranchShort]] = _rt.Ope
         _rt.Param("repo", "repo", "path"),
         _rt.Param("commit_sha", "commit_sha", "path"),
     ),
-    responses=_rt.LazyResponses(_repos_list_branches_for_head_commit_responses),
+    responses=_rt.LazyResponses(
+        _repos_list_branches_for_head_commit_responses, _repos_list_branches_for_head_commit_errors
+    ),
 )
 
 _REPOS_LIST_COMMENTS_FOR_COMMIT: _rt.Operation[list[CommitComment]] = _rt.Operation(
@@ -182,7 +203,9 @@ _REPOS_CREATE_COMMIT_COMMENT: _rt.Operation[CommitComment] = _rt.Operation(
         _rt.Param("line", "line", "field"),
     ),
     body=_rt.Body("application/json", required=True),
-    responses=_rt.LazyResponses(_repos_create_commit_comment_responses),
+    responses=_rt.LazyResponses(
+        _repos_create_commit_comment_responses, _repos_create_commit_comment_errors
+    ),
 )
 
 _REPOS_LIST_PULL_REQUESTS_ASSOCIATED_WITH_COMMIT: _rt.Operation[list[PullRequestSimple]] = (
@@ -197,7 +220,10 @@ _REPOS_LIST_PULL_REQUESTS_ASSOCIATED_WITH_COMMIT: _rt.Operation[list[PullRequest
             _rt.Param("per_page", "per_page", "query"),
             _rt.Param("page", "page", "query"),
         ),
-        responses=_rt.LazyResponses(_repos_list_pull_requests_associated_with_commit_responses),
+        responses=_rt.LazyResponses(
+            _repos_list_pull_requests_associated_with_commit_responses,
+            _repos_list_pull_requests_associated_with_commit_errors,
+        ),
         pagination=_rt.LinkHeaderPagination(items=None, page_param="page", size_param="per_page"),
     )
 )
@@ -213,7 +239,7 @@ _REPOS_GET_COMMIT: _rt.Operation[Commit] = _rt.Operation(
         _rt.Param("page", "page", "query"),
         _rt.Param("per_page", "per_page", "query"),
     ),
-    responses=_rt.LazyResponses(_repos_get_commit_responses),
+    responses=_rt.LazyResponses(_repos_get_commit_responses, _repos_get_commit_errors),
 )
 
 _REPOS_GET_COMBINED_STATUS_FOR_REF: _rt.Operation[CombinedCommitStatus] = _rt.Operation(
@@ -227,7 +253,9 @@ _REPOS_GET_COMBINED_STATUS_FOR_REF: _rt.Operation[CombinedCommitStatus] = _rt.Op
         _rt.Param("per_page", "per_page", "query"),
         _rt.Param("page", "page", "query"),
     ),
-    responses=_rt.LazyResponses(_repos_get_combined_status_for_ref_responses),
+    responses=_rt.LazyResponses(
+        _repos_get_combined_status_for_ref_responses, _repos_get_combined_status_for_ref_errors
+    ),
 )
 
 _REPOS_LIST_COMMIT_STATUSES_FOR_REF: _rt.Operation[list[Status]] = _rt.Operation(
@@ -241,7 +269,9 @@ _REPOS_LIST_COMMIT_STATUSES_FOR_REF: _rt.Operation[list[Status]] = _rt.Operation
         _rt.Param("per_page", "per_page", "query"),
         _rt.Param("page", "page", "query"),
     ),
-    responses=_rt.LazyResponses(_repos_list_commit_statuses_for_ref_responses),
+    responses=_rt.LazyResponses(
+        _repos_list_commit_statuses_for_ref_responses, _repos_list_commit_statuses_for_ref_errors
+    ),
     pagination=_rt.LinkHeaderPagination(items=None, page_param="page", size_param="per_page"),
 )
 

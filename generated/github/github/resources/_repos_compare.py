@@ -32,12 +32,16 @@ __all__ = [
 
 
 def _repos_compare_commits_with_basehead_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..models.commit_comparison import CommitComparison
+
+    return {"200": _rt.Response(CommitComparison, "json")}
+
+
+def _repos_compare_commits_with_basehead_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
     from ..types.repos import ReposCompareCommitsWithBaseheadResponse503
 
     return {
-        "200": _rt.Response(CommitComparison, "json"),
         "404": _rt.Response(BasicError, "json"),
         "500": _rt.Response(BasicError, "json"),
         "503": _rt.Response(ReposCompareCommitsWithBaseheadResponse503, "json"),
@@ -45,22 +49,27 @@ def _repos_compare_commits_with_basehead_responses() -> dict[str, _rt.Response]:
 
 
 def _repos_compare_commits_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..models.commit_comparison import CommitComparison
 
-    return {
-        "200": _rt.Response(CommitComparison, "json"),
-        "404": _rt.Response(BasicError, "json"),
-        "500": _rt.Response(BasicError, "json"),
-    }
+    return {"200": _rt.Response(CommitComparison, "json")}
+
+
+def _repos_compare_commits_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
+
+    return {"404": _rt.Response(BasicError, "json"), "500": _rt.Response(BasicError, "json")}
 
 
 def _repos_get_content_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..types.repos import ReposGetContentResponse
 
+    return {"200": _rt.Response(ReposGetContentResponse, "json")}
+
+
+def _repos_get_content_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
+
     return {
-        "200": _rt.Response(ReposGetContentResponse, "json"),
         "302": _rt.Response(None, "empty"),
         "304": _rt.Response(None, "empty"),
         "403": _rt.Response(BasicError, "json"),
@@ -69,14 +78,17 @@ def _repos_get_content_responses() -> dict[str, _rt.Response]:
 
 
 def _repos_create_or_update_file_contents_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..models.file_commit import FileCommit
+
+    return {"200": _rt.Response(FileCommit, "json"), "201": _rt.Response(FileCommit, "json")}
+
+
+def _repos_create_or_update_file_contents_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
     from ..models.repository_rule_violation_error import RepositoryRuleViolationError
     from ..models.validation_error import ValidationError
 
     return {
-        "200": _rt.Response(FileCommit, "json"),
-        "201": _rt.Response(FileCommit, "json"),
         "404": _rt.Response(BasicError, "json"),
         "409": _rt.Response(BasicError | RepositoryRuleViolationError, "json"),
         "422": _rt.Response(ValidationError, "json"),
@@ -84,13 +96,17 @@ def _repos_create_or_update_file_contents_responses() -> dict[str, _rt.Response]
 
 
 def _repos_delete_file_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..models.file_commit import FileCommit
+
+    return {"200": _rt.Response(FileCommit, "json")}
+
+
+def _repos_delete_file_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
     from ..models.validation_error import ValidationError
     from ..types.repos import ReposDeleteFileResponse503
 
     return {
-        "200": _rt.Response(FileCommit, "json"),
         "404": _rt.Response(BasicError, "json"),
         "409": _rt.Response(BasicError, "json"),
         "422": _rt.Response(ValidationError, "json"),
@@ -99,15 +115,15 @@ def _repos_delete_file_responses() -> dict[str, _rt.Response]:
 
 
 def _repos_list_contributors_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..models.contributor import Contributor
 
-    return {
-        "200": _rt.Response(list[Contributor], "json"),
-        "204": _rt.Response(None, "empty"),
-        "403": _rt.Response(BasicError, "json"),
-        "404": _rt.Response(BasicError, "json"),
-    }
+    return {"200": _rt.Response(list[Contributor], "json"), "204": _rt.Response(None, "empty")}
+
+
+def _repos_list_contributors_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
+
+    return {"403": _rt.Response(BasicError, "json"), "404": _rt.Response(BasicError, "json")}
 
 
 _REPOS_COMPARE_COMMITS_WITH_BASEHEAD: _rt.Operation[CommitComparison] = _rt.Operation(
@@ -121,7 +137,9 @@ _REPOS_COMPARE_COMMITS_WITH_BASEHEAD: _rt.Operation[CommitComparison] = _rt.Oper
         _rt.Param("page", "page", "query"),
         _rt.Param("per_page", "per_page", "query"),
     ),
-    responses=_rt.LazyResponses(_repos_compare_commits_with_basehead_responses),
+    responses=_rt.LazyResponses(
+        _repos_compare_commits_with_basehead_responses, _repos_compare_commits_with_basehead_errors
+    ),
 )
 
 _REPOS_COMPARE_COMMITS: _rt.Operation[CommitComparison] = _rt.Operation(
@@ -136,7 +154,7 @@ _REPOS_COMPARE_COMMITS: _rt.Operation[CommitComparison] = _rt.Operation(
         _rt.Param("per_page", "per_page", "query"),
         _rt.Param("page", "page", "query"),
     ),
-    responses=_rt.LazyResponses(_repos_compare_commits_responses),
+    responses=_rt.LazyResponses(_repos_compare_commits_responses, _repos_compare_commits_errors),
 )
 
 _REPOS_GET_CONTENT: _rt.Operation[ReposGetContentResponse] = _rt.Operation(
@@ -149,7 +167,7 @@ _REPOS_GET_CONTENT: _rt.Operation[ReposGetContentResponse] = _rt.Operation(
         _rt.Param("path", "path", "path"),
         _rt.Param("ref", "ref", "query"),
     ),
-    responses=_rt.LazyResponses(_repos_get_content_responses),
+    responses=_rt.LazyResponses(_repos_get_content_responses, _repos_get_content_errors),
 )
 
 _REPOS_CREATE_OR_UPDATE_FILE_CONTENTS: _rt.Operation[FileCommit] = _rt.Operation(
@@ -168,7 +186,10 @@ _REPOS_CREATE_OR_UPDATE_FILE_CONTENTS: _rt.Operation[FileCommit] = _rt.Operation
         _rt.Param("author", "author", "field"),
     ),
     body=_rt.Body("application/json", required=True),
-    responses=_rt.LazyResponses(_repos_create_or_update_file_contents_responses),
+    responses=_rt.LazyResponses(
+        _repos_create_or_update_file_contents_responses,
+        _repos_create_or_update_file_contents_errors,
+    ),
 )
 
 _REPOS_DELETE_FILE: _rt.Operation[FileCommit] = _rt.Operation(
@@ -186,7 +207,7 @@ _REPOS_DELETE_FILE: _rt.Operation[FileCommit] = _rt.Operation(
         _rt.Param("author", "author", "field"),
     ),
     body=_rt.Body("application/json", required=True),
-    responses=_rt.LazyResponses(_repos_delete_file_responses),
+    responses=_rt.LazyResponses(_repos_delete_file_responses, _repos_delete_file_errors),
 )
 
 _REPOS_LIST_CONTRIBUTORS: _rt.Operation[list[Contributor] | None] = _rt.Operation(
@@ -200,7 +221,9 @@ _REPOS_LIST_CONTRIBUTORS: _rt.Operation[list[Contributor] | None] = _rt.Operatio
         _rt.Param("per_page", "per_page", "query"),
         _rt.Param("page", "page", "query"),
     ),
-    responses=_rt.LazyResponses(_repos_list_contributors_responses),
+    responses=_rt.LazyResponses(
+        _repos_list_contributors_responses, _repos_list_contributors_errors
+    ),
     pagination=_rt.LinkHeaderPagination(items=None, page_param="page", size_param="per_page"),
 )
 

@@ -32,71 +32,91 @@ def _repos_list_deployments_responses() -> dict[str, _rt.Response]:
 
 def _repos_create_deployment_responses() -> dict[str, _rt.Response]:
     from ..models.deployment import Deployment
-    from ..models.validation_error import ValidationError
     from ..types.repos import ReposCreateDeploymentResponse
 
     return {
         "201": _rt.Response(Deployment, "json"),
         "202": _rt.Response(ReposCreateDeploymentResponse, "json"),
-        "409": _rt.Response(None, "empty"),
-        "422": _rt.Response(ValidationError, "json"),
     }
 
 
+def _repos_create_deployment_errors() -> dict[str, _rt.Response]:
+    from ..models.validation_error import ValidationError
+
+    return {"409": _rt.Response(None, "empty"), "422": _rt.Response(ValidationError, "json")}
+
+
 def _repos_get_deployment_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..models.deployment import Deployment
 
-    return {"200": _rt.Response(Deployment, "json"), "404": _rt.Response(BasicError, "json")}
+    return {"200": _rt.Response(Deployment, "json")}
+
+
+def _repos_get_deployment_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
+
+    return {"404": _rt.Response(BasicError, "json")}
 
 
 def _repos_delete_deployment_responses() -> dict[str, _rt.Response]:
+    return {"204": _rt.Response(None, "empty")}
+
+
+def _repos_delete_deployment_errors() -> dict[str, _rt.Response]:
     from ..models.basic_error import BasicError
     from ..models.validation_error_simple import ValidationErrorSimple
 
     return {
-        "204": _rt.Response(None, "empty"),
         "404": _rt.Response(BasicError, "json"),
         "422": _rt.Response(ValidationErrorSimple, "json"),
     }
 
 
 def _repos_list_deployment_statuses_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..models.deployment_status import DeploymentStatus
 
-    return {
-        "200": _rt.Response(list[DeploymentStatus], "json"),
-        "404": _rt.Response(BasicError, "json"),
-    }
+    return {"200": _rt.Response(list[DeploymentStatus], "json")}
+
+
+def _repos_list_deployment_statuses_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
+
+    return {"404": _rt.Response(BasicError, "json")}
 
 
 def _repos_create_deployment_status_responses() -> dict[str, _rt.Response]:
     from ..models.deployment_status import DeploymentStatus
+
+    return {"201": _rt.Response(DeploymentStatus, "json")}
+
+
+def _repos_create_deployment_status_errors() -> dict[str, _rt.Response]:
     from ..models.validation_error import ValidationError
 
-    return {
-        "201": _rt.Response(DeploymentStatus, "json"),
-        "422": _rt.Response(ValidationError, "json"),
-    }
+    return {"422": _rt.Response(ValidationError, "json")}
 
 
 def _repos_get_deployment_status_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..models.deployment_status import DeploymentStatus
 
-    return {"200": _rt.Response(DeploymentStatus, "json"), "404": _rt.Response(BasicError, "json")}
+    return {"200": _rt.Response(DeploymentStatus, "json")}
+
+
+def _repos_get_deployment_status_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
+
+    return {"404": _rt.Response(BasicError, "json")}
 
 
 def _repos_create_dispatch_event_responses() -> dict[str, _rt.Response]:
+    return {"204": _rt.Response(None, "empty")}
+
+
+def _repos_create_dispatch_event_errors() -> dict[str, _rt.Response]:
     from ..models.basic_error import BasicError
     from ..models.validation_error import ValidationError
 
-    return {
-        "204": _rt.Response(None, "empty"),
-        "404": _rt.Response(BasicError, "json"),
-        "422": _rt.Response(ValidationError, "json"),
-    }
+    return {"404": _rt.Response(BasicError, "json"), "422": _rt.Response(ValidationError, "json")}
 
 
 _REPOS_LIST_DEPLOYMENTS: _rt.Operation[list[Deployment]] = _rt.Operation(
@@ -135,7 +155,9 @@ _REPOS_CREATE_DEPLOYMENT: _rt.Operation[Deployment | ReposCreateDeploymentRespon
         _rt.Param("production_environment", "production_environment", "field"),
     ),
     body=_rt.Body("application/json", required=True),
-    responses=_rt.LazyResponses(_repos_create_deployment_responses),
+    responses=_rt.LazyResponses(
+        _repos_create_deployment_responses, _repos_create_deployment_errors
+    ),
 )
 
 _REPOS_GET_DEPLOYMENT: _rt.Operation[Deployment] = _rt.Operation(
@@ -147,7 +169,7 @@ _REPOS_GET_DEPLOYMENT: _rt.Operation[Deployment] = _rt.Operation(
         _rt.Param("repo", "repo", "path"),
         _rt.Param("deployment_id", "deployment_id", "path"),
     ),
-    responses=_rt.LazyResponses(_repos_get_deployment_responses),
+    responses=_rt.LazyResponses(_repos_get_deployment_responses, _repos_get_deployment_errors),
 )
 
 _REPOS_DELETE_DEPLOYMENT: _rt.Operation[None] = _rt.Operation(
@@ -159,7 +181,9 @@ _REPOS_DELETE_DEPLOYMENT: _rt.Operation[None] = _rt.Operation(
         _rt.Param("repo", "repo", "path"),
         _rt.Param("deployment_id", "deployment_id", "path"),
     ),
-    responses=_rt.LazyResponses(_repos_delete_deployment_responses),
+    responses=_rt.LazyResponses(
+        _repos_delete_deployment_responses, _repos_delete_deployment_errors
+    ),
 )
 
 _REPOS_LIST_DEPLOYMENT_STATUSES: _rt.Operation[list[DeploymentStatus]] = _rt.Operation(
@@ -173,7 +197,9 @@ _REPOS_LIST_DEPLOYMENT_STATUSES: _rt.Operation[list[DeploymentStatus]] = _rt.Ope
         _rt.Param("per_page", "per_page", "query"),
         _rt.Param("page", "page", "query"),
     ),
-    responses=_rt.LazyResponses(_repos_list_deployment_statuses_responses),
+    responses=_rt.LazyResponses(
+        _repos_list_deployment_statuses_responses, _repos_list_deployment_statuses_errors
+    ),
     pagination=_rt.LinkHeaderPagination(items=None, page_param="page", size_param="per_page"),
 )
 
@@ -194,7 +220,9 @@ _REPOS_CREATE_DEPLOYMENT_STATUS: _rt.Operation[DeploymentStatus] = _rt.Operation
         _rt.Param("auto_inactive", "auto_inactive", "field"),
     ),
     body=_rt.Body("application/json", required=True),
-    responses=_rt.LazyResponses(_repos_create_deployment_status_responses),
+    responses=_rt.LazyResponses(
+        _repos_create_deployment_status_responses, _repos_create_deployment_status_errors
+    ),
 )
 
 _REPOS_GET_DEPLOYMENT_STATUS: _rt.Operation[DeploymentStatus] = _rt.Operation(
@@ -207,7 +235,9 @@ _REPOS_GET_DEPLOYMENT_STATUS: _rt.Operation[DeploymentStatus] = _rt.Operation(
         _rt.Param("deployment_id", "deployment_id", "path"),
         _rt.Param("status_id", "status_id", "path"),
     ),
-    responses=_rt.LazyResponses(_repos_get_deployment_status_responses),
+    responses=_rt.LazyResponses(
+        _repos_get_deployment_status_responses, _repos_get_deployment_status_errors
+    ),
 )
 
 _REPOS_CREATE_DISPATCH_EVENT: _rt.Operation[None] = _rt.Operation(
@@ -221,7 +251,9 @@ _REPOS_CREATE_DISPATCH_EVENT: _rt.Operation[None] = _rt.Operation(
         _rt.Param("client_payload", "client_payload", "field"),
     ),
     body=_rt.Body("application/json", required=True),
-    responses=_rt.LazyResponses(_repos_create_dispatch_event_responses),
+    responses=_rt.LazyResponses(
+        _repos_create_dispatch_event_responses, _repos_create_dispatch_event_errors
+    ),
 )
 
 

@@ -48,10 +48,15 @@ def _repos_get_environment_responses() -> dict[str, _rt.Response]:
 
 
 def _repos_create_or_update_environment_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..models.environment import Environment
 
-    return {"200": _rt.Response(Environment, "json"), "422": _rt.Response(BasicError, "json")}
+    return {"200": _rt.Response(Environment, "json")}
+
+
+def _repos_create_or_update_environment_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
+
+    return {"422": _rt.Response(BasicError, "json")}
 
 
 def _repos_list_deployment_branch_policies_responses() -> dict[str, _rt.Response]:
@@ -148,7 +153,9 @@ _REPOS_CREATE_OR_UPDATE_ENVIRONMENT: _rt.Operation[Environment] = _rt.Operation(
         _rt.Param("deployment_branch_policy", "deployment_branch_policy", "field"),
     ),
     body=_rt.Body("application/json"),
-    responses=_rt.LazyResponses(_repos_create_or_update_environment_responses),
+    responses=_rt.LazyResponses(
+        _repos_create_or_update_environment_responses, _repos_create_or_update_environment_errors
+    ),
 )
 
 _REPOS_DELETE_AN_ENVIRONMENT: _rt.Operation[None] = _rt.Operation(

@@ -25,22 +25,28 @@ __all__ = [
 
 
 def _repos_list_forks_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..models.minimal_repository import MinimalRepository
 
-    return {
-        "200": _rt.Response(list[MinimalRepository], "json"),
-        "400": _rt.Response(BasicError, "json"),
-    }
+    return {"200": _rt.Response(list[MinimalRepository], "json")}
+
+
+def _repos_list_forks_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
+
+    return {"400": _rt.Response(BasicError, "json")}
 
 
 def _repos_create_fork_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..models.full_repository import FullRepository
+
+    return {"202": _rt.Response(FullRepository, "json")}
+
+
+def _repos_create_fork_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
     from ..models.validation_error import ValidationError
 
     return {
-        "202": _rt.Response(FullRepository, "json"),
         "400": _rt.Response(BasicError, "json"),
         "403": _rt.Response(BasicError, "json"),
         "404": _rt.Response(BasicError, "json"),
@@ -49,14 +55,15 @@ def _repos_create_fork_responses() -> dict[str, _rt.Response]:
 
 
 def _repos_get_hash_algorithm_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..models.repository_hash_algorithm import RepositoryHashAlgorithm
 
-    return {
-        "200": _rt.Response(RepositoryHashAlgorithm, "json"),
-        "403": _rt.Response(BasicError, "json"),
-        "404": _rt.Response(BasicError, "json"),
-    }
+    return {"200": _rt.Response(RepositoryHashAlgorithm, "json")}
+
+
+def _repos_get_hash_algorithm_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
+
+    return {"403": _rt.Response(BasicError, "json"), "404": _rt.Response(BasicError, "json")}
 
 
 _REPOS_DISABLE_DEPLOYMENT_PROTECTION_RULE: _rt.Operation[None] = _rt.Operation(
@@ -83,7 +90,7 @@ _REPOS_LIST_FORKS: _rt.Operation[list[MinimalRepository]] = _rt.Operation(
         _rt.Param("per_page", "per_page", "query"),
         _rt.Param("page", "page", "query"),
     ),
-    responses=_rt.LazyResponses(_repos_list_forks_responses),
+    responses=_rt.LazyResponses(_repos_list_forks_responses, _repos_list_forks_errors),
     pagination=_rt.LinkHeaderPagination(items=None, page_param="page", size_param="per_page"),
 )
 
@@ -99,7 +106,7 @@ _REPOS_CREATE_FORK: _rt.Operation[FullRepository] = _rt.Operation(
         _rt.Param("default_branch_only", "default_branch_only", "field"),
     ),
     body=_rt.Body("application/json"),
-    responses=_rt.LazyResponses(_repos_create_fork_responses),
+    responses=_rt.LazyResponses(_repos_create_fork_responses, _repos_create_fork_errors),
 )
 
 _REPOS_GET_HASH_ALGORITHM: _rt.Operation[RepositoryHashAlgorithm] = _rt.Operation(
@@ -107,7 +114,9 @@ _REPOS_GET_HASH_ALGORITHM: _rt.Operation[RepositoryHashAlgorithm] = _rt.Operatio
     path="/repos/{owner}/{repo}/hash-algorithm",
     operation_id="repos/get-hash-algorithm",
     params=(_rt.Param("owner", "owner", "path"), _rt.Param("repo", "repo", "path")),
-    responses=_rt.LazyResponses(_repos_get_hash_algorithm_responses),
+    responses=_rt.LazyResponses(
+        _repos_get_hash_algorithm_responses, _repos_get_hash_algorithm_errors
+    ),
 )
 
 

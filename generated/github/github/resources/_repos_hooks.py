@@ -31,19 +31,28 @@ __all__ = [
 
 
 def _repos_list_webhooks_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..models.hook import Hook
 
-    return {"200": _rt.Response(list[Hook], "json"), "404": _rt.Response(BasicError, "json")}
+    return {"200": _rt.Response(list[Hook], "json")}
+
+
+def _repos_list_webhooks_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
+
+    return {"404": _rt.Response(BasicError, "json")}
 
 
 def _repos_create_webhook_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..models.hook import Hook
+
+    return {"201": _rt.Response(Hook, "json")}
+
+
+def _repos_create_webhook_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
     from ..models.validation_error import ValidationError
 
     return {
-        "201": _rt.Response(Hook, "json"),
         "403": _rt.Response(BasicError, "json"),
         "404": _rt.Response(BasicError, "json"),
         "422": _rt.Response(ValidationError, "json"),
@@ -51,28 +60,38 @@ def _repos_create_webhook_responses() -> dict[str, _rt.Response]:
 
 
 def _repos_get_webhook_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..models.hook import Hook
 
-    return {"200": _rt.Response(Hook, "json"), "404": _rt.Response(BasicError, "json")}
+    return {"200": _rt.Response(Hook, "json")}
+
+
+def _repos_get_webhook_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
+
+    return {"404": _rt.Response(BasicError, "json")}
 
 
 def _repos_delete_webhook_responses() -> dict[str, _rt.Response]:
+    return {"204": _rt.Response(None, "empty")}
+
+
+def _repos_delete_webhook_errors() -> dict[str, _rt.Response]:
     from ..models.basic_error import BasicError
 
-    return {"204": _rt.Response(None, "empty"), "404": _rt.Response(BasicError, "json")}
+    return {"404": _rt.Response(BasicError, "json")}
 
 
 def _repos_update_webhook_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..models.hook import Hook
+
+    return {"200": _rt.Response(Hook, "json")}
+
+
+def _repos_update_webhook_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
     from ..models.validation_error import ValidationError
 
-    return {
-        "200": _rt.Response(Hook, "json"),
-        "404": _rt.Response(BasicError, "json"),
-        "422": _rt.Response(ValidationError, "json"),
-    }
+    return {"404": _rt.Response(BasicError, "json"), "422": _rt.Response(ValidationError, "json")}
 
 
 def _repos_get_webhook_config_for_repo_responses() -> dict[str, _rt.Response]:
@@ -88,50 +107,60 @@ def _repos_update_webhook_config_for_repo_responses() -> dict[str, _rt.Response]
 
 
 def _repos_list_webhook_deliveries_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..models.hook_delivery_item import HookDeliveryItem
+
+    return {"200": _rt.Response(list[HookDeliveryItem], "json")}
+
+
+def _repos_list_webhook_deliveries_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
     from ..models.validation_error import ValidationError
 
-    return {
-        "200": _rt.Response(list[HookDeliveryItem], "json"),
-        "400": _rt.Response(BasicError, "json"),
-        "422": _rt.Response(ValidationError, "json"),
-    }
+    return {"400": _rt.Response(BasicError, "json"), "422": _rt.Response(ValidationError, "json")}
 
 
 def _repos_get_webhook_delivery_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..models.hook_delivery import HookDelivery
+
+    return {"200": _rt.Response(HookDelivery, "json")}
+
+
+def _repos_get_webhook_delivery_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
     from ..models.validation_error import ValidationError
 
-    return {
-        "200": _rt.Response(HookDelivery, "json"),
-        "400": _rt.Response(BasicError, "json"),
-        "422": _rt.Response(ValidationError, "json"),
-    }
+    return {"400": _rt.Response(BasicError, "json"), "422": _rt.Response(ValidationError, "json")}
 
 
 def _repos_redeliver_webhook_delivery_responses() -> dict[str, _rt.Response]:
+    return {"202": _rt.Response(dict[str, Any], "json")}
+
+
+def _repos_redeliver_webhook_delivery_errors() -> dict[str, _rt.Response]:
     from ..models.basic_error import BasicError
     from ..models.validation_error import ValidationError
 
-    return {
-        "202": _rt.Response(dict[str, Any], "json"),
-        "400": _rt.Response(BasicError, "json"),
-        "422": _rt.Response(ValidationError, "json"),
-    }
+    return {"400": _rt.Response(BasicError, "json"), "422": _rt.Response(ValidationError, "json")}
 
 
 def _repos_ping_webhook_responses() -> dict[str, _rt.Response]:
+    return {"204": _rt.Response(None, "empty")}
+
+
+def _repos_ping_webhook_errors() -> dict[str, _rt.Response]:
     from ..models.basic_error import BasicError
 
-    return {"204": _rt.Response(None, "empty"), "404": _rt.Response(BasicError, "json")}
+    return {"404": _rt.Response(BasicError, "json")}
 
 
 def _repos_test_push_webhook_responses() -> dict[str, _rt.Response]:
+    return {"204": _rt.Response(None, "empty")}
+
+
+def _repos_test_push_webhook_errors() -> dict[str, _rt.Response]:
     from ..models.basic_error import BasicError
 
-    return {"204": _rt.Response(None, "empty"), "404": _rt.Response(BasicError, "json")}
+    return {"404": _rt.Response(BasicError, "json")}
 
 
 _REPOS_LIST_WEBHOOKS: _rt.Operation[list[Hook]] = _rt.Operation(
@@ -144,7 +173,7 @@ _REPOS_LIST_WEBHOOKS: _rt.Operation[list[Hook]] = _rt.Operation(
         _rt.Param("per_page", "per_page", "query"),
         _rt.Param("page", "page", "query"),
     ),
-    responses=_rt.LazyResponses(_repos_list_webhooks_responses),
+    responses=_rt.LazyResponses(_repos_list_webhooks_responses, _repos_list_webhooks_errors),
     pagination=_rt.LinkHeaderPagination(items=None, page_param="page", size_param="per_page"),
 )
 
@@ -161,7 +190,7 @@ _REPOS_CREATE_WEBHOOK: _rt.Operation[Hook] = _rt.Operation(
         _rt.Param("active", "active", "field"),
     ),
     body=_rt.Body("application/json"),
-    responses=_rt.LazyResponses(_repos_create_webhook_responses),
+    responses=_rt.LazyResponses(_repos_create_webhook_responses, _repos_create_webhook_errors),
 )
 
 _REPOS_GET_WEBHOOK: _rt.Operation[Hook] = _rt.Operation(
@@ -173,7 +202,7 @@ _REPOS_GET_WEBHOOK: _rt.Operation[Hook] = _rt.Operation(
         _rt.Param("repo", "repo", "path"),
         _rt.Param("hook_id", "hook_id", "path"),
     ),
-    responses=_rt.LazyResponses(_repos_get_webhook_responses),
+    responses=_rt.LazyResponses(_repos_get_webhook_responses, _repos_get_webhook_errors),
 )
 
 _REPOS_DELETE_WEBHOOK: _rt.Operation[None] = _rt.Operation(
@@ -185,7 +214,7 @@ _REPOS_DELETE_WEBHOOK: _rt.Operation[None] = _rt.Operation(
         _rt.Param("repo", "repo", "path"),
         _rt.Param("hook_id", "hook_id", "path"),
     ),
-    responses=_rt.LazyResponses(_repos_delete_webhook_responses),
+    responses=_rt.LazyResponses(_repos_delete_webhook_responses, _repos_delete_webhook_errors),
 )
 
 _REPOS_UPDATE_WEBHOOK: _rt.Operation[Hook] = _rt.Operation(
@@ -203,7 +232,7 @@ _REPOS_UPDATE_WEBHOOK: _rt.Operation[Hook] = _rt.Operation(
         _rt.Param("active", "active", "field"),
     ),
     body=_rt.Body("application/json", required=True),
-    responses=_rt.LazyResponses(_repos_update_webhook_responses),
+    responses=_rt.LazyResponses(_repos_update_webhook_responses, _repos_update_webhook_errors),
 )
 
 _REPOS_GET_WEBHOOK_CONFIG_FOR_REPO: _rt.Operation[WebhookConfig] = _rt.Operation(
@@ -247,7 +276,9 @@ _REPOS_LIST_WEBHOOK_DELIVERIES: _rt.Operation[list[HookDeliveryItem]] = _rt.Oper
         _rt.Param("cursor", "cursor", "query"),
         _rt.Param("status", "status", "query"),
     ),
-    responses=_rt.LazyResponses(_repos_list_webhook_deliveries_responses),
+    responses=_rt.LazyResponses(
+        _repos_list_webhook_deliveries_responses, _repos_list_webhook_deliveries_errors
+    ),
     pagination=_rt.LinkHeaderPagination(items=None, page_param=None, size_param=None),
 )
 
@@ -261,7 +292,9 @@ _REPOS_GET_WEBHOOK_DELIVERY: _rt.Operation[HookDelivery] = _rt.Operation(
         _rt.Param("hook_id", "hook_id", "path"),
         _rt.Param("delivery_id", "delivery_id", "path"),
     ),
-    responses=_rt.LazyResponses(_repos_get_webhook_delivery_responses),
+    responses=_rt.LazyResponses(
+        _repos_get_webhook_delivery_responses, _repos_get_webhook_delivery_errors
+    ),
 )
 
 _REPOS_REDELIVER_WEBHOOK_DELIVERY: _rt.Operation[dict[str, Any]] = _rt.Operation(
@@ -274,7 +307,9 @@ _REPOS_REDELIVER_WEBHOOK_DELIVERY: _rt.Operation[dict[str, Any]] = _rt.Operation
         _rt.Param("hook_id", "hook_id", "path"),
         _rt.Param("delivery_id", "delivery_id", "path"),
     ),
-    responses=_rt.LazyResponses(_repos_redeliver_webhook_delivery_responses),
+    responses=_rt.LazyResponses(
+        _repos_redeliver_webhook_delivery_responses, _repos_redeliver_webhook_delivery_errors
+    ),
 )
 
 _REPOS_PING_WEBHOOK: _rt.Operation[None] = _rt.Operation(
@@ -286,7 +321,7 @@ _REPOS_PING_WEBHOOK: _rt.Operation[None] = _rt.Operation(
         _rt.Param("repo", "repo", "path"),
         _rt.Param("hook_id", "hook_id", "path"),
     ),
-    responses=_rt.LazyResponses(_repos_ping_webhook_responses),
+    responses=_rt.LazyResponses(_repos_ping_webhook_responses, _repos_ping_webhook_errors),
 )
 
 _REPOS_TEST_PUSH_WEBHOOK: _rt.Operation[None] = _rt.Operation(
@@ -298,7 +333,9 @@ _REPOS_TEST_PUSH_WEBHOOK: _rt.Operation[None] = _rt.Operation(
         _rt.Param("repo", "repo", "path"),
         _rt.Param("hook_id", "hook_id", "path"),
     ),
-    responses=_rt.LazyResponses(_repos_test_push_webhook_responses),
+    responses=_rt.LazyResponses(
+        _repos_test_push_webhook_responses, _repos_test_push_webhook_errors
+    ),
 )
 
 

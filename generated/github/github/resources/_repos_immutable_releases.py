@@ -35,15 +35,23 @@ def _repos_check_immutable_releases_responses() -> dict[str, _rt.Response]:
 
 
 def _repos_enable_immutable_releases_responses() -> dict[str, _rt.Response]:
+    return {"204": _rt.Response(None, "empty")}
+
+
+def _repos_enable_immutable_releases_errors() -> dict[str, _rt.Response]:
     from ..models.basic_error import BasicError
 
-    return {"204": _rt.Response(None, "empty"), "409": _rt.Response(BasicError, "json")}
+    return {"409": _rt.Response(BasicError, "json")}
 
 
 def _repos_disable_immutable_releases_responses() -> dict[str, _rt.Response]:
+    return {"204": _rt.Response(None, "empty")}
+
+
+def _repos_disable_immutable_releases_errors() -> dict[str, _rt.Response]:
     from ..models.basic_error import BasicError
 
-    return {"204": _rt.Response(None, "empty"), "409": _rt.Response(BasicError, "json")}
+    return {"409": _rt.Response(BasicError, "json")}
 
 
 def _repos_list_invitations_responses() -> dict[str, _rt.Response]:
@@ -59,13 +67,15 @@ def _repos_update_invitation_responses() -> dict[str, _rt.Response]:
 
 
 def _repos_list_issue_types_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..models.issue_type import IssueType
 
-    return {
-        "200": _rt.Response(list[IssueType | None], "json"),
-        "404": _rt.Response(BasicError, "json"),
-    }
+    return {"200": _rt.Response(list[IssueType | None], "json")}
+
+
+def _repos_list_issue_types_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
+
+    return {"404": _rt.Response(BasicError, "json")}
 
 
 def _repos_list_deploy_keys_responses() -> dict[str, _rt.Response]:
@@ -76,16 +86,26 @@ def _repos_list_deploy_keys_responses() -> dict[str, _rt.Response]:
 
 def _repos_create_deploy_key_responses() -> dict[str, _rt.Response]:
     from ..models.deploy_key import DeployKey
+
+    return {"201": _rt.Response(DeployKey, "json")}
+
+
+def _repos_create_deploy_key_errors() -> dict[str, _rt.Response]:
     from ..models.validation_error import ValidationError
 
-    return {"201": _rt.Response(DeployKey, "json"), "422": _rt.Response(ValidationError, "json")}
+    return {"422": _rt.Response(ValidationError, "json")}
 
 
 def _repos_get_deploy_key_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..models.deploy_key import DeployKey
 
-    return {"200": _rt.Response(DeployKey, "json"), "404": _rt.Response(BasicError, "json")}
+    return {"200": _rt.Response(DeployKey, "json")}
+
+
+def _repos_get_deploy_key_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
+
+    return {"404": _rt.Response(BasicError, "json")}
 
 
 def _repos_list_languages_responses() -> dict[str, _rt.Response]:
@@ -105,13 +125,16 @@ def _repos_merge_upstream_responses() -> dict[str, _rt.Response]:
 
 
 def _repos_merge_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..models.commit import Commit
+
+    return {"201": _rt.Response(Commit, "json"), "204": _rt.Response(None, "empty")}
+
+
+def _repos_merge_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
     from ..models.validation_error import ValidationError
 
     return {
-        "201": _rt.Response(Commit, "json"),
-        "204": _rt.Response(None, "empty"),
         "403": _rt.Response(BasicError, "json"),
         "404": _rt.Response(None, "empty"),
         "409": _rt.Response(None, "empty"),
@@ -132,7 +155,9 @@ _REPOS_ENABLE_IMMUTABLE_RELEASES: _rt.Operation[None] = _rt.Operation(
     path="/repos/{owner}/{repo}/immutable-releases",
     operation_id="repos/enable-immutable-releases",
     params=(_rt.Param("owner", "owner", "path"), _rt.Param("repo", "repo", "path")),
-    responses=_rt.LazyResponses(_repos_enable_immutable_releases_responses),
+    responses=_rt.LazyResponses(
+        _repos_enable_immutable_releases_responses, _repos_enable_immutable_releases_errors
+    ),
 )
 
 _REPOS_DISABLE_IMMUTABLE_RELEASES: _rt.Operation[None] = _rt.Operation(
@@ -140,7 +165,9 @@ _REPOS_DISABLE_IMMUTABLE_RELEASES: _rt.Operation[None] = _rt.Operation(
     path="/repos/{owner}/{repo}/immutable-releases",
     operation_id="repos/disable-immutable-releases",
     params=(_rt.Param("owner", "owner", "path"), _rt.Param("repo", "repo", "path")),
-    responses=_rt.LazyResponses(_repos_disable_immutable_releases_responses),
+    responses=_rt.LazyResponses(
+        _repos_disable_immutable_releases_responses, _repos_disable_immutable_releases_errors
+    ),
 )
 
 _REPOS_LIST_INVITATIONS: _rt.Operation[list[RepositoryInvitation]] = _rt.Operation(
@@ -188,7 +215,7 @@ _REPOS_LIST_ISSUE_TYPES: _rt.Operation[list[IssueType | None]] = _rt.Operation(
     path="/repos/{owner}/{repo}/issue-types",
     operation_id="repos/list-issue-types",
     params=(_rt.Param("owner", "owner", "path"), _rt.Param("repo", "repo", "path")),
-    responses=_rt.LazyResponses(_repos_list_issue_types_responses),
+    responses=_rt.LazyResponses(_repos_list_issue_types_responses, _repos_list_issue_types_errors),
 )
 
 _REPOS_LIST_DEPLOY_KEYS: _rt.Operation[list[DeployKey]] = _rt.Operation(
@@ -217,7 +244,9 @@ _REPOS_CREATE_DEPLOY_KEY: _rt.Operation[DeployKey] = _rt.Operation(
         _rt.Param("read_only", "read_only", "field"),
     ),
     body=_rt.Body("application/json", required=True),
-    responses=_rt.LazyResponses(_repos_create_deploy_key_responses),
+    responses=_rt.LazyResponses(
+        _repos_create_deploy_key_responses, _repos_create_deploy_key_errors
+    ),
 )
 
 _REPOS_GET_DEPLOY_KEY: _rt.Operation[DeployKey] = _rt.Operation(
@@ -229,7 +258,7 @@ _REPOS_GET_DEPLOY_KEY: _rt.Operation[DeployKey] = _rt.Operation(
         _rt.Param("repo", "repo", "path"),
         _rt.Param("key_id", "key_id", "path"),
     ),
-    responses=_rt.LazyResponses(_repos_get_deploy_key_responses),
+    responses=_rt.LazyResponses(_repos_get_deploy_key_responses, _repos_get_deploy_key_errors),
 )
 
 _REPOS_DELETE_DEPLOY_KEY: _rt.Operation[None] = _rt.Operation(
@@ -277,7 +306,7 @@ _REPOS_MERGE: _rt.Operation[Commit | None] = _rt.Operation(
         _rt.Param("commit_message", "commit_message", "field"),
     ),
     body=_rt.Body("application/json", required=True),
-    responses=_rt.LazyResponses(_repos_merge_responses),
+    responses=_rt.LazyResponses(_repos_merge_responses, _repos_merge_errors),
 )
 
 

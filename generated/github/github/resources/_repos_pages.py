@@ -34,18 +34,26 @@ __all__ = [
 
 
 def _repos_get_pages_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..models.page import Page
 
-    return {"200": _rt.Response(Page, "json"), "404": _rt.Response(BasicError, "json")}
+    return {"200": _rt.Response(Page, "json")}
+
+
+def _repos_get_pages_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
+
+    return {"404": _rt.Response(BasicError, "json")}
 
 
 def _repos_update_information_about_pages_site_responses() -> dict[str, _rt.Response]:
+    return {"204": _rt.Response(None, "empty")}
+
+
+def _repos_update_information_about_pages_site_errors() -> dict[str, _rt.Response]:
     from ..models.basic_error import BasicError
     from ..models.validation_error import ValidationError
 
     return {
-        "204": _rt.Response(None, "empty"),
         "400": _rt.Response(BasicError, "json"),
         "409": _rt.Response(BasicError, "json"),
         "422": _rt.Response(ValidationError, "json"),
@@ -53,23 +61,27 @@ def _repos_update_information_about_pages_site_responses() -> dict[str, _rt.Resp
 
 
 def _repos_create_pages_site_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..models.page import Page
+
+    return {"201": _rt.Response(Page, "json")}
+
+
+def _repos_create_pages_site_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
     from ..models.validation_error import ValidationError
 
-    return {
-        "201": _rt.Response(Page, "json"),
-        "409": _rt.Response(BasicError, "json"),
-        "422": _rt.Response(ValidationError, "json"),
-    }
+    return {"409": _rt.Response(BasicError, "json"), "422": _rt.Response(ValidationError, "json")}
 
 
 def _repos_delete_pages_site_responses() -> dict[str, _rt.Response]:
+    return {"204": _rt.Response(None, "empty")}
+
+
+def _repos_delete_pages_site_errors() -> dict[str, _rt.Response]:
     from ..models.basic_error import BasicError
     from ..models.validation_error import ValidationError
 
     return {
-        "204": _rt.Response(None, "empty"),
         "404": _rt.Response(BasicError, "json"),
         "409": _rt.Response(BasicError, "json"),
         "422": _rt.Response(ValidationError, "json"),
@@ -101,12 +113,16 @@ def _repos_get_pages_build_responses() -> dict[str, _rt.Response]:
 
 
 def _repos_create_pages_deployment_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..models.page_deployment import PageDeployment
+
+    return {"200": _rt.Response(PageDeployment, "json")}
+
+
+def _repos_create_pages_deployment_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
     from ..models.validation_error import ValidationError
 
     return {
-        "200": _rt.Response(PageDeployment, "json"),
         "400": _rt.Response(BasicError, "json"),
         "404": _rt.Response(BasicError, "json"),
         "422": _rt.Response(ValidationError, "json"),
@@ -114,29 +130,38 @@ def _repos_create_pages_deployment_responses() -> dict[str, _rt.Response]:
 
 
 def _repos_get_pages_deployment_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..models.pages_deployment_status import PagesDeploymentStatus
 
-    return {
-        "200": _rt.Response(PagesDeploymentStatus, "json"),
-        "404": _rt.Response(BasicError, "json"),
-    }
+    return {"200": _rt.Response(PagesDeploymentStatus, "json")}
+
+
+def _repos_get_pages_deployment_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
+
+    return {"404": _rt.Response(BasicError, "json")}
 
 
 def _repos_cancel_pages_deployment_responses() -> dict[str, _rt.Response]:
+    return {"204": _rt.Response(None, "empty")}
+
+
+def _repos_cancel_pages_deployment_errors() -> dict[str, _rt.Response]:
     from ..models.basic_error import BasicError
 
-    return {"204": _rt.Response(None, "empty"), "404": _rt.Response(BasicError, "json")}
+    return {"404": _rt.Response(BasicError, "json")}
 
 
 def _repos_get_pages_health_check_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..models.empty_object import EmptyObject
     from ..models.pages_health_check import PagesHealthCheck
 
+    return {"200": _rt.Response(PagesHealthCheck, "json"), "202": _rt.Response(EmptyObject, "json")}
+
+
+def _repos_get_pages_health_check_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
+
     return {
-        "200": _rt.Response(PagesHealthCheck, "json"),
-        "202": _rt.Response(EmptyObject, "json"),
         "400": _rt.Response(None, "empty"),
         "404": _rt.Response(BasicError, "json"),
         "422": _rt.Response(None, "empty"),
@@ -144,25 +169,35 @@ def _repos_get_pages_health_check_responses() -> dict[str, _rt.Response]:
 
 
 def _repos_check_private_vulnerability_reporting_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..types.repos import ReposCheckPrivateVulnerabilityReportingResponse
 
-    return {
-        "200": _rt.Response(ReposCheckPrivateVulnerabilityReportingResponse, "json"),
-        "422": _rt.Response(BasicError, "json"),
-    }
+    return {"200": _rt.Response(ReposCheckPrivateVulnerabilityReportingResponse, "json")}
+
+
+def _repos_check_private_vulnerability_reporting_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
+
+    return {"422": _rt.Response(BasicError, "json")}
 
 
 def _repos_enable_private_vulnerability_reporting_responses() -> dict[str, _rt.Response]:
+    return {"204": _rt.Response(None, "empty")}
+
+
+def _repos_enable_private_vulnerability_reporting_errors() -> dict[str, _rt.Response]:
     from ..models.basic_error import BasicError
 
-    return {"204": _rt.Response(None, "empty"), "422": _rt.Response(BasicError, "json")}
+    return {"422": _rt.Response(BasicError, "json")}
 
 
 def _repos_disable_private_vulnerability_reporting_responses() -> dict[str, _rt.Response]:
+    return {"204": _rt.Response(None, "empty")}
+
+
+def _repos_disable_private_vulnerability_reporting_errors() -> dict[str, _rt.Response]:
     from ..models.basic_error import BasicError
 
-    return {"204": _rt.Response(None, "empty"), "422": _rt.Response(BasicError, "json")}
+    return {"422": _rt.Response(BasicError, "json")}
 
 
 _REPOS_GET_PAGES: _rt.Operation[Page] = _rt.Operation(
@@ -170,7 +205,7 @@ _REPOS_GET_PAGES: _rt.Operation[Page] = _rt.Operation(
     path="/repos/{owner}/{repo}/pages",
     operation_id="repos/get-pages",
     params=(_rt.Param("owner", "owner", "path"), _rt.Param("repo", "repo", "path")),
-    responses=_rt.LazyResponses(_repos_get_pages_responses),
+    responses=_rt.LazyResponses(_repos_get_pages_responses, _repos_get_pages_errors),
 )
 
 _REPOS_UPDATE_INFORMATION_ABOUT_PAGES_SITE: _rt.Operation[None] = _rt.Operation(
@@ -183,7 +218,10 @@ _REPOS_UPDATE_INFORMATION_ABOUT_PAGES_SITE: _rt.Operation[None] = _rt.Operation(
         _rt.Param("body", "body", "body"),
     ),
     body=_rt.Body("application/json", required=True),
-    responses=_rt.LazyResponses(_repos_update_information_about_pages_site_responses),
+    responses=_rt.LazyResponses(
+        _repos_update_information_about_pages_site_responses,
+        _repos_update_information_about_pages_site_errors,
+    ),
 )
 
 _REPOS_CREATE_PAGES_SITE: _rt.Operation[Page] = _rt.Operation(
@@ -196,7 +234,9 @@ _REPOS_CREATE_PAGES_SITE: _rt.Operation[Page] = _rt.Operation(
         _rt.Param("body", "body", "body"),
     ),
     body=_rt.Body("application/json", required=True),
-    responses=_rt.LazyResponses(_repos_create_pages_site_responses),
+    responses=_rt.LazyResponses(
+        _repos_create_pages_site_responses, _repos_create_pages_site_errors
+    ),
 )
 
 _REPOS_DELETE_PAGES_SITE: _rt.Operation[None] = _rt.Operation(
@@ -204,7 +244,9 @@ _REPOS_DELETE_PAGES_SITE: _rt.Operation[None] = _rt.Operation(
     path="/repos/{owner}/{repo}/pages",
     operation_id="repos/delete-pages-site",
     params=(_rt.Param("owner", "owner", "path"), _rt.Param("repo", "repo", "path")),
-    responses=_rt.LazyResponses(_repos_delete_pages_site_responses),
+    responses=_rt.LazyResponses(
+        _repos_delete_pages_site_responses, _repos_delete_pages_site_errors
+    ),
 )
 
 _REPOS_LIST_PAGES_BUILDS: _rt.Operation[list[PageBuild]] = _rt.Operation(
@@ -263,7 +305,9 @@ _REPOS_CREATE_PAGES_DEPLOYMENT: _rt.Operation[PageDeployment] = _rt.Operation(
         _rt.Param("environment", "environment", "field"),
     ),
     body=_rt.Body("application/json", required=True),
-    responses=_rt.LazyResponses(_repos_create_pages_deployment_responses),
+    responses=_rt.LazyResponses(
+        _repos_create_pages_deployment_responses, _repos_create_pages_deployment_errors
+    ),
 )
 
 _REPOS_GET_PAGES_DEPLOYMENT: _rt.Operation[PagesDeploymentStatus] = _rt.Operation(
@@ -275,7 +319,9 @@ _REPOS_GET_PAGES_DEPLOYMENT: _rt.Operation[PagesDeploymentStatus] = _rt.Operatio
         _rt.Param("repo", "repo", "path"),
         _rt.Param("pages_deployment_id", "pages_deployment_id", "path"),
     ),
-    responses=_rt.LazyResponses(_repos_get_pages_deployment_responses),
+    responses=_rt.LazyResponses(
+        _repos_get_pages_deployment_responses, _repos_get_pages_deployment_errors
+    ),
 )
 
 _REPOS_CANCEL_PAGES_DEPLOYMENT: _rt.Operation[None] = _rt.Operation(
@@ -287,7 +333,9 @@ _REPOS_CANCEL_PAGES_DEPLOYMENT: _rt.Operation[None] = _rt.Operation(
         _rt.Param("repo", "repo", "path"),
         _rt.Param("pages_deployment_id", "pages_deployment_id", "path"),
     ),
-    responses=_rt.LazyResponses(_repos_cancel_pages_deployment_responses),
+    responses=_rt.LazyResponses(
+        _repos_cancel_pages_deployment_responses, _repos_cancel_pages_deployment_errors
+    ),
 )
 
 _REPOS_GET_PAGES_HEALTH_CHECK: _rt.Operation[PagesHealthCheck | EmptyObject] = _rt.Operation(
@@ -295,7 +343,9 @@ _REPOS_GET_PAGES_HEALTH_CHECK: _rt.Operation[PagesHealthCheck | EmptyObject] = _
     path="/repos/{owner}/{repo}/pages/health",
     operation_id="repos/get-pages-health-check",
     params=(_rt.Param("owner", "owner", "path"), _rt.Param("repo", "repo", "path")),
-    responses=_rt.LazyResponses(_repos_get_pages_health_check_responses),
+    responses=_rt.LazyResponses(
+        _repos_get_pages_health_check_responses, _repos_get_pages_health_check_errors
+    ),
 )
 
 _REPOS_CHECK_PRIVATE_VULNERABILITY_REPORTING: _rt.Operation[
@@ -305,7 +355,10 @@ _REPOS_CHECK_PRIVATE_VULNERABILITY_REPORTING: _rt.Operation[
     path="/repos/{owner}/{repo}/private-vulnerability-reporting",
     operation_id="repos/check-private-vulnerability-reporting",
     params=(_rt.Param("owner", "owner", "path"), _rt.Param("repo", "repo", "path")),
-    responses=_rt.LazyResponses(_repos_check_private_vulnerability_reporting_responses),
+    responses=_rt.LazyResponses(
+        _repos_check_private_vulnerability_reporting_responses,
+        _repos_check_private_vulnerability_reporting_errors,
+    ),
 )
 
 _REPOS_ENABLE_PRIVATE_VULNERABILITY_REPORTING: _rt.Operation[None] = _rt.Operation(
@@ -313,7 +366,10 @@ _REPOS_ENABLE_PRIVATE_VULNERABILITY_REPORTING: _rt.Operation[None] = _rt.Operati
     path="/repos/{owner}/{repo}/private-vulnerability-reporting",
     operation_id="repos/enable-private-vulnerability-reporting",
     params=(_rt.Param("owner", "owner", "path"), _rt.Param("repo", "repo", "path")),
-    responses=_rt.LazyResponses(_repos_enable_private_vulnerability_reporting_responses),
+    responses=_rt.LazyResponses(
+        _repos_enable_private_vulnerability_reporting_responses,
+        _repos_enable_private_vulnerability_reporting_errors,
+    ),
 )
 
 _REPOS_DISABLE_PRIVATE_VULNERABILITY_REPORTING: _rt.Operation[None] = _rt.Operation(
@@ -321,7 +377,10 @@ _REPOS_DISABLE_PRIVATE_VULNERABILITY_REPORTING: _rt.Operation[None] = _rt.Operat
     path="/repos/{owner}/{repo}/private-vulnerability-reporting",
     operation_id="repos/disable-private-vulnerability-reporting",
     params=(_rt.Param("owner", "owner", "path"), _rt.Param("repo", "repo", "path")),
-    responses=_rt.LazyResponses(_repos_disable_private_vulnerability_reporting_responses),
+    responses=_rt.LazyResponses(
+        _repos_disable_private_vulnerability_reporting_responses,
+        _repos_disable_private_vulnerability_reporting_errors,
+    ),
 )
 
 

@@ -24,24 +24,30 @@ __all__ = [
 
 
 def _repos_custom_properties_for_repos_get_repository_values_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..models.custom_property_value import CustomPropertyValue
 
-    return {
-        "200": _rt.Response(list[CustomPropertyValue], "json"),
-        "403": _rt.Response(BasicError, "json"),
-        "404": _rt.Response(BasicError, "json"),
-    }
+    return {"200": _rt.Response(list[CustomPropertyValue], "json")}
+
+
+def _repos_custom_properties_for_repos_get_repository_values_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
+
+    return {"403": _rt.Response(BasicError, "json"), "404": _rt.Response(BasicError, "json")}
 
 
 def _repos_custom_properties_for_repos_create_or_update_repository_values_responses() -> dict[
+    str, _rt.Response
+]:
+    return {"204": _rt.Response(None, "empty")}
+
+
+def _repos_custom_properties_for_repos_create_or_update_repository_values_errors() -> dict[
     str, _rt.Response
 ]:
     from ..models.basic_error import BasicError
     from ..models.validation_error import ValidationError
 
     return {
-        "204": _rt.Response(None, "empty"),
         "403": _rt.Response(BasicError, "json"),
         "404": _rt.Response(BasicError, "json"),
         "422": _rt.Response(ValidationError, "json"),
@@ -49,12 +55,16 @@ def _repos_custom_properties_for_repos_create_or_update_repository_values_respon
 
 
 def _repos_get_readme_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..models.content_file import ContentFile
+
+    return {"200": _rt.Response(ContentFile, "json")}
+
+
+def _repos_get_readme_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
     from ..models.validation_error import ValidationError
 
     return {
-        "200": _rt.Response(ContentFile, "json"),
         "304": _rt.Response(None, "empty"),
         "404": _rt.Response(BasicError, "json"),
         "422": _rt.Response(ValidationError, "json"),
@@ -62,15 +72,16 @@ def _repos_get_readme_responses() -> dict[str, _rt.Response]:
 
 
 def _repos_get_readme_in_directory_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..models.content_file import ContentFile
+
+    return {"200": _rt.Response(ContentFile, "json")}
+
+
+def _repos_get_readme_in_directory_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
     from ..models.validation_error import ValidationError
 
-    return {
-        "200": _rt.Response(ContentFile, "json"),
-        "404": _rt.Response(BasicError, "json"),
-        "422": _rt.Response(ValidationError, "json"),
-    }
+    return {"404": _rt.Response(BasicError, "json"), "422": _rt.Response(ValidationError, "json")}
 
 
 _REPOS_CUSTOM_PROPERTIES_FOR_REPOS_GET_REPOSITORY_VALUES: _rt.Operation[
@@ -80,7 +91,10 @@ _REPOS_CUSTOM_PROPERTIES_FOR_REPOS_GET_REPOSITORY_VALUES: _rt.Operation[
     path="/repos/{owner}/{repo}/properties/values",
     operation_id="repos/custom-properties-for-repos-get-repository-values",
     params=(_rt.Param("owner", "owner", "path"), _rt.Param("repo", "repo", "path")),
-    responses=_rt.LazyResponses(_repos_custom_properties_for_repos_get_repository_values_responses),
+    responses=_rt.LazyResponses(
+        _repos_custom_properties_for_repos_get_repository_values_responses,
+        _repos_custom_properties_for_repos_get_repository_values_errors,
+    ),
 )
 
 _REPOS_CUSTOM_PROPERTIES_FOR_REPOS_CREATE_OR_UPDATE_REPOSITORY_VALUES: _rt.Operation[None] = (
@@ -95,7 +109,8 @@ _REPOS_CUSTOM_PROPERTIES_FOR_REPOS_CREATE_OR_UPDATE_REPOSITORY_VALUES: _rt.Opera
         ),
         body=_rt.Body("application/json", required=True),
         responses=_rt.LazyResponses(
-            _repos_custom_properties_for_repos_create_or_update_repository_values_responses
+            _repos_custom_properties_for_repos_create_or_update_repository_values_responses,
+            _repos_custom_properties_for_repos_create_or_update_repository_values_errors,
         ),
     )
 )
@@ -109,7 +124,7 @@ _REPOS_GET_README: _rt.Operation[ContentFile] = _rt.Operation(
         _rt.Param("repo", "repo", "path"),
         _rt.Param("ref", "ref", "query"),
     ),
-    responses=_rt.LazyResponses(_repos_get_readme_responses),
+    responses=_rt.LazyResponses(_repos_get_readme_responses, _repos_get_readme_errors),
 )
 
 _REPOS_GET_README_IN_DIRECTORY: _rt.Operation[ContentFile] = _rt.Operation(
@@ -122,7 +137,9 @@ _REPOS_GET_README_IN_DIRECTORY: _rt.Operation[ContentFile] = _rt.Operation(
         _rt.Param("dir", "dir", "path"),
         _rt.Param("ref", "ref", "query"),
     ),
-    responses=_rt.LazyResponses(_repos_get_readme_in_directory_responses),
+    responses=_rt.LazyResponses(
+        _repos_get_readme_in_directory_responses, _repos_get_readme_in_directory_errors
+    ),
 )
 
 

@@ -25,39 +25,50 @@ __all__ = [
 
 
 def _repos_list_releases_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..models.release import Release
 
-    return {"200": _rt.Response(list[Release], "json"), "404": _rt.Response(BasicError, "json")}
+    return {"200": _rt.Response(list[Release], "json")}
+
+
+def _repos_list_releases_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
+
+    return {"404": _rt.Response(BasicError, "json")}
 
 
 def _repos_create_release_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..models.release import Release
+
+    return {"201": _rt.Response(Release, "json")}
+
+
+def _repos_create_release_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
     from ..models.validation_error import ValidationError
 
-    return {
-        "201": _rt.Response(Release, "json"),
-        "404": _rt.Response(BasicError, "json"),
-        "422": _rt.Response(ValidationError, "json"),
-    }
+    return {"404": _rt.Response(BasicError, "json"), "422": _rt.Response(ValidationError, "json")}
 
 
 def _repos_get_release_asset_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..models.release_asset import ReleaseAsset
 
-    return {
-        "200": _rt.Response(ReleaseAsset, "json"),
-        "302": _rt.Response(None, "empty"),
-        "404": _rt.Response(BasicError, "json"),
-    }
+    return {"200": _rt.Response(ReleaseAsset, "json")}
+
+
+def _repos_get_release_asset_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
+
+    return {"302": _rt.Response(None, "empty"), "404": _rt.Response(BasicError, "json")}
 
 
 def _repos_delete_release_asset_responses() -> dict[str, _rt.Response]:
+    return {"204": _rt.Response(None, "empty")}
+
+
+def _repos_delete_release_asset_errors() -> dict[str, _rt.Response]:
     from ..models.basic_error import BasicError
 
-    return {"204": _rt.Response(None, "empty"), "404": _rt.Response(BasicError, "json")}
+    return {"404": _rt.Response(BasicError, "json")}
 
 
 def _repos_update_release_asset_responses() -> dict[str, _rt.Response]:
@@ -67,27 +78,39 @@ def _repos_update_release_asset_responses() -> dict[str, _rt.Response]:
 
 
 def _repos_generate_release_notes_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..models.release_notes_content import ReleaseNotesContent
 
-    return {
-        "200": _rt.Response(ReleaseNotesContent, "json"),
-        "404": _rt.Response(BasicError, "json"),
-    }
+    return {"200": _rt.Response(ReleaseNotesContent, "json")}
+
+
+def _repos_generate_release_notes_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
+
+    return {"404": _rt.Response(BasicError, "json")}
 
 
 def _repos_get_latest_release_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..models.release import Release
 
-    return {"200": _rt.Response(Release, "json"), "404": _rt.Response(BasicError, "json")}
+    return {"200": _rt.Response(Release, "json")}
+
+
+def _repos_get_latest_release_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
+
+    return {"404": _rt.Response(BasicError, "json")}
 
 
 def _repos_get_release_by_tag_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..models.release import Release
 
-    return {"200": _rt.Response(Release, "json"), "404": _rt.Response(BasicError, "json")}
+    return {"200": _rt.Response(Release, "json")}
+
+
+def _repos_get_release_by_tag_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
+
+    return {"404": _rt.Response(BasicError, "json")}
 
 
 def _repos_get_release_responses() -> dict[str, _rt.Response]:
@@ -97,16 +120,25 @@ def _repos_get_release_responses() -> dict[str, _rt.Response]:
 
 
 def _repos_delete_release_responses() -> dict[str, _rt.Response]:
+    return {"204": _rt.Response(None, "empty")}
+
+
+def _repos_delete_release_errors() -> dict[str, _rt.Response]:
     from ..models.basic_error import BasicError
 
-    return {"204": _rt.Response(None, "empty"), "404": _rt.Response(BasicError, "json")}
+    return {"404": _rt.Response(BasicError, "json")}
 
 
 def _repos_update_release_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..models.release import Release
 
-    return {"200": _rt.Response(Release, "json"), "404": _rt.Response(BasicError, "json")}
+    return {"200": _rt.Response(Release, "json")}
+
+
+def _repos_update_release_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
+
+    return {"404": _rt.Response(BasicError, "json")}
 
 
 def _repos_list_release_assets_responses() -> dict[str, _rt.Response]:
@@ -125,7 +157,7 @@ _REPOS_LIST_RELEASES: _rt.Operation[list[Release]] = _rt.Operation(
         _rt.Param("per_page", "per_page", "query"),
         _rt.Param("page", "page", "query"),
     ),
-    responses=_rt.LazyResponses(_repos_list_releases_responses),
+    responses=_rt.LazyResponses(_repos_list_releases_responses, _repos_list_releases_errors),
     pagination=_rt.LinkHeaderPagination(items=None, page_param="page", size_param="per_page"),
 )
 
@@ -147,7 +179,7 @@ _REPOS_CREATE_RELEASE: _rt.Operation[Release] = _rt.Operation(
         _rt.Param("make_latest", "make_latest", "field"),
     ),
     body=_rt.Body("application/json", required=True),
-    responses=_rt.LazyResponses(_repos_create_release_responses),
+    responses=_rt.LazyResponses(_repos_create_release_responses, _repos_create_release_errors),
 )
 
 _REPOS_GET_RELEASE_ASSET: _rt.Operation[ReleaseAsset] = _rt.Operation(
@@ -159,7 +191,9 @@ _REPOS_GET_RELEASE_ASSET: _rt.Operation[ReleaseAsset] = _rt.Operation(
         _rt.Param("repo", "repo", "path"),
         _rt.Param("asset_id", "asset_id", "path"),
     ),
-    responses=_rt.LazyResponses(_repos_get_release_asset_responses),
+    responses=_rt.LazyResponses(
+        _repos_get_release_asset_responses, _repos_get_release_asset_errors
+    ),
 )
 
 _REPOS_DELETE_RELEASE_ASSET: _rt.Operation[None] = _rt.Operation(
@@ -171,7 +205,9 @@ _REPOS_DELETE_RELEASE_ASSET: _rt.Operation[None] = _rt.Operation(
         _rt.Param("repo", "repo", "path"),
         _rt.Param("asset_id", "asset_id", "path"),
     ),
-    responses=_rt.LazyResponses(_repos_delete_release_asset_responses),
+    responses=_rt.LazyResponses(
+        _repos_delete_release_asset_responses, _repos_delete_release_asset_errors
+    ),
 )
 
 _REPOS_UPDATE_RELEASE_ASSET: _rt.Operation[ReleaseAsset] = _rt.Operation(
@@ -203,7 +239,9 @@ _REPOS_GENERATE_RELEASE_NOTES: _rt.Operation[ReleaseNotesContent] = _rt.Operatio
         _rt.Param("configuration_file_path", "configuration_file_path", "field"),
     ),
     body=_rt.Body("application/json", required=True),
-    responses=_rt.LazyResponses(_repos_generate_release_notes_responses),
+    responses=_rt.LazyResponses(
+        _repos_generate_release_notes_responses, _repos_generate_release_notes_errors
+    ),
 )
 
 _REPOS_GET_LATEST_RELEASE: _rt.Operation[Release] = _rt.Operation(
@@ -211,7 +249,9 @@ _REPOS_GET_LATEST_RELEASE: _rt.Operation[Release] = _rt.Operation(
     path="/repos/{owner}/{repo}/releases/latest",
     operation_id="repos/get-latest-release",
     params=(_rt.Param("owner", "owner", "path"), _rt.Param("repo", "repo", "path")),
-    responses=_rt.LazyResponses(_repos_get_latest_release_responses),
+    responses=_rt.LazyResponses(
+        _repos_get_latest_release_responses, _repos_get_latest_release_errors
+    ),
 )
 
 _REPOS_GET_RELEASE_BY_TAG: _rt.Operation[Release] = _rt.Operation(
@@ -223,7 +263,9 @@ _REPOS_GET_RELEASE_BY_TAG: _rt.Operation[Release] = _rt.Operation(
         _rt.Param("repo", "repo", "path"),
         _rt.Param("tag", "tag", "path"),
     ),
-    responses=_rt.LazyResponses(_repos_get_release_by_tag_responses),
+    responses=_rt.LazyResponses(
+        _repos_get_release_by_tag_responses, _repos_get_release_by_tag_errors
+    ),
 )
 
 _REPOS_GET_RELEASE: _rt.Operation[Release] = _rt.Operation(
@@ -247,7 +289,7 @@ _REPOS_DELETE_RELEASE: _rt.Operation[None] = _rt.Operation(
         _rt.Param("repo", "repo", "path"),
         _rt.Param("release_id", "release_id", "path"),
     ),
-    responses=_rt.LazyResponses(_repos_delete_release_responses),
+    responses=_rt.LazyResponses(_repos_delete_release_responses, _repos_delete_release_errors),
 )
 
 _REPOS_UPDATE_RELEASE: _rt.Operation[Release] = _rt.Operation(
@@ -268,7 +310,7 @@ _REPOS_UPDATE_RELEASE: _rt.Operation[Release] = _rt.Operation(
         _rt.Param("discussion_category_name", "discussion_category_name", "field"),
     ),
     body=_rt.Body("application/json"),
-    responses=_rt.LazyResponses(_repos_update_release_responses),
+    responses=_rt.LazyResponses(_repos_update_release_responses, _repos_update_release_errors),
 )
 
 _REPOS_LIST_RELEASE_ASSETS: _rt.Operation[list[ReleaseAsset]] = _rt.Operation(

@@ -75,13 +75,15 @@ def _repos_get_contributors_stats_responses() -> dict[str, _rt.Response]:
 
 
 def _repos_get_participation_stats_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..models.participation_stats import ParticipationStats
 
-    return {
-        "200": _rt.Response(ParticipationStats, "json"),
-        "404": _rt.Response(BasicError, "json"),
-    }
+    return {"200": _rt.Response(ParticipationStats, "json")}
+
+
+def _repos_get_participation_stats_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
+
+    return {"404": _rt.Response(BasicError, "json")}
 
 
 def _repos_get_punch_card_stats_responses() -> dict[str, _rt.Response]:
@@ -106,26 +108,40 @@ def _repos_list_tags_responses() -> dict[str, _rt.Response]:
 
 
 def _repos_list_teams_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..models.team import Team
 
-    return {"200": _rt.Response(list[Team], "json"), "404": _rt.Response(BasicError, "json")}
+    return {"200": _rt.Response(list[Team], "json")}
+
+
+def _repos_list_teams_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
+
+    return {"404": _rt.Response(BasicError, "json")}
 
 
 def _repos_get_all_topics_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..models.topic import Topic
 
-    return {"200": _rt.Response(Topic, "json"), "404": _rt.Response(BasicError, "json")}
+    return {"200": _rt.Response(Topic, "json")}
+
+
+def _repos_get_all_topics_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
+
+    return {"404": _rt.Response(BasicError, "json")}
 
 
 def _repos_replace_all_topics_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..models.topic import Topic
+
+    return {"200": _rt.Response(Topic, "json")}
+
+
+def _repos_replace_all_topics_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
     from ..models.validation_error_simple import ValidationErrorSimple
 
     return {
-        "200": _rt.Response(Topic, "json"),
         "404": _rt.Response(BasicError, "json"),
         "422": _rt.Response(ValidationErrorSimple, "json"),
     }
@@ -198,7 +214,9 @@ _REPOS_GET_PARTICIPATION_STATS: _rt.Operation[ParticipationStats] = _rt.Operatio
     path="/repos/{owner}/{repo}/stats/participation",
     operation_id="repos/get-participation-stats",
     params=(_rt.Param("owner", "owner", "path"), _rt.Param("repo", "repo", "path")),
-    responses=_rt.LazyResponses(_repos_get_participation_stats_responses),
+    responses=_rt.LazyResponses(
+        _repos_get_participation_stats_responses, _repos_get_participation_stats_errors
+    ),
 )
 
 _REPOS_GET_PUNCH_CARD_STATS: _rt.Operation[list[CodeFrequencyStat] | None] = _rt.Operation(
@@ -262,7 +280,7 @@ _REPOS_LIST_TEAMS: _rt.Operation[list[Team]] = _rt.Operation(
         _rt.Param("per_page", "per_page", "query"),
         _rt.Param("page", "page", "query"),
     ),
-    responses=_rt.LazyResponses(_repos_list_teams_responses),
+    responses=_rt.LazyResponses(_repos_list_teams_responses, _repos_list_teams_errors),
     pagination=_rt.LinkHeaderPagination(items=None, page_param="page", size_param="per_page"),
 )
 
@@ -276,7 +294,7 @@ _REPOS_GET_ALL_TOPICS: _rt.Operation[Topic] = _rt.Operation(
         _rt.Param("page", "page", "query"),
         _rt.Param("per_page", "per_page", "query"),
     ),
-    responses=_rt.LazyResponses(_repos_get_all_topics_responses),
+    responses=_rt.LazyResponses(_repos_get_all_topics_responses, _repos_get_all_topics_errors),
     pagination=_rt.PageNumberPagination(
         items="names", page_param="page", size_param="per_page", has_more=None
     ),
@@ -292,7 +310,9 @@ _REPOS_REPLACE_ALL_TOPICS: _rt.Operation[Topic] = _rt.Operation(
         _rt.Param("names", "names", "field"),
     ),
     body=_rt.Body("application/json", required=True),
-    responses=_rt.LazyResponses(_repos_replace_all_topics_responses),
+    responses=_rt.LazyResponses(
+        _repos_replace_all_topics_responses, _repos_replace_all_topics_errors
+    ),
 )
 
 

@@ -32,24 +32,29 @@ def _repos_list_for_org_responses() -> dict[str, _rt.Response]:
 
 
 def _repos_create_in_org_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..models.full_repository import FullRepository
+
+    return {"201": _rt.Response(FullRepository, "json")}
+
+
+def _repos_create_in_org_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
     from ..models.validation_error import ValidationError
 
-    return {
-        "201": _rt.Response(FullRepository, "json"),
-        "403": _rt.Response(BasicError, "json"),
-        "422": _rt.Response(ValidationError, "json"),
-    }
+    return {"403": _rt.Response(BasicError, "json"), "422": _rt.Response(ValidationError, "json")}
 
 
 def _repos_list_for_authenticated_user_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..models.repository import Repository
+
+    return {"200": _rt.Response(list[Repository], "json")}
+
+
+def _repos_list_for_authenticated_user_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
     from ..models.validation_error import ValidationError
 
     return {
-        "200": _rt.Response(list[Repository], "json"),
         "304": _rt.Response(None, "empty"),
         "401": _rt.Response(BasicError, "json"),
         "403": _rt.Response(BasicError, "json"),
@@ -58,12 +63,16 @@ def _repos_list_for_authenticated_user_responses() -> dict[str, _rt.Response]:
 
 
 def _repos_create_for_authenticated_user_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..models.full_repository import FullRepository
+
+    return {"201": _rt.Response(FullRepository, "json")}
+
+
+def _repos_create_for_authenticated_user_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
     from ..models.validation_error import ValidationError
 
     return {
-        "201": _rt.Response(FullRepository, "json"),
         "304": _rt.Response(None, "empty"),
         "400": _rt.Response(BasicError, "json"),
         "401": _rt.Response(BasicError, "json"),
@@ -128,7 +137,7 @@ _REPOS_CREATE_IN_ORG: _rt.Operation[FullRepository] = _rt.Operation(
         _rt.Param("custom_properties", "custom_properties", "field"),
     ),
     body=_rt.Body("application/json", required=True),
-    responses=_rt.LazyResponses(_repos_create_in_org_responses),
+    responses=_rt.LazyResponses(_repos_create_in_org_responses, _repos_create_in_org_errors),
 )
 
 _REPOS_LIST_FOR_AUTHENTICATED_USER: _rt.Operation[list[Repository]] = _rt.Operation(
@@ -146,7 +155,9 @@ _REPOS_LIST_FOR_AUTHENTICATED_USER: _rt.Operation[list[Repository]] = _rt.Operat
         _rt.Param("since", "since", "query"),
         _rt.Param("before", "before", "query"),
     ),
-    responses=_rt.LazyResponses(_repos_list_for_authenticated_user_responses),
+    responses=_rt.LazyResponses(
+        _repos_list_for_authenticated_user_responses, _repos_list_for_authenticated_user_errors
+    ),
     pagination=_rt.LinkHeaderPagination(items=None, page_param="page", size_param="per_page"),
 )
 
@@ -180,7 +191,9 @@ _REPOS_CREATE_FOR_AUTHENTICATED_USER: _rt.Operation[FullRepository] = _rt.Operat
         _rt.Param("is_template", "is_template", "field"),
     ),
     body=_rt.Body("application/json", required=True),
-    responses=_rt.LazyResponses(_repos_create_for_authenticated_user_responses),
+    responses=_rt.LazyResponses(
+        _repos_create_for_authenticated_user_responses, _repos_create_for_authenticated_user_errors
+    ),
 )
 
 _REPOS_LIST_FOR_USER: _rt.Operation[list[MinimalRepository]] = _rt.Operation(

@@ -31,23 +31,28 @@ __all__ = [
 
 
 def _repos_get_org_rulesets_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..models.repository_ruleset import RepositoryRuleset
 
-    return {
-        "200": _rt.Response(list[RepositoryRuleset], "json"),
-        "404": _rt.Response(BasicError, "json"),
-        "500": _rt.Response(BasicError, "json"),
-    }
+    return {"200": _rt.Response(list[RepositoryRuleset], "json")}
+
+
+def _repos_get_org_rulesets_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
+
+    return {"404": _rt.Response(BasicError, "json"), "500": _rt.Response(BasicError, "json")}
 
 
 def _repos_create_org_ruleset_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..models.repository_ruleset import RepositoryRuleset
+
+    return {"201": _rt.Response(RepositoryRuleset, "json")}
+
+
+def _repos_create_org_ruleset_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
     from ..models.validation_error import ValidationError
 
     return {
-        "201": _rt.Response(RepositoryRuleset, "json"),
         "404": _rt.Response(BasicError, "json"),
         "422": _rt.Response(ValidationError, "json"),
         "500": _rt.Response(BasicError, "json"),
@@ -55,23 +60,28 @@ def _repos_create_org_ruleset_responses() -> dict[str, _rt.Response]:
 
 
 def _repos_get_org_ruleset_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..models.repository_ruleset import RepositoryRuleset
 
-    return {
-        "200": _rt.Response(RepositoryRuleset, "json"),
-        "404": _rt.Response(BasicError, "json"),
-        "500": _rt.Response(BasicError, "json"),
-    }
+    return {"200": _rt.Response(RepositoryRuleset, "json")}
+
+
+def _repos_get_org_ruleset_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
+
+    return {"404": _rt.Response(BasicError, "json"), "500": _rt.Response(BasicError, "json")}
 
 
 def _repos_update_org_ruleset_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..models.repository_ruleset import RepositoryRuleset
+
+    return {"200": _rt.Response(RepositoryRuleset, "json")}
+
+
+def _repos_update_org_ruleset_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
     from ..models.validation_error import ValidationError
 
     return {
-        "200": _rt.Response(RepositoryRuleset, "json"),
         "404": _rt.Response(BasicError, "json"),
         "422": _rt.Response(ValidationError, "json"),
         "500": _rt.Response(BasicError, "json"),
@@ -79,33 +89,38 @@ def _repos_update_org_ruleset_responses() -> dict[str, _rt.Response]:
 
 
 def _repos_delete_org_ruleset_responses() -> dict[str, _rt.Response]:
+    return {"204": _rt.Response(None, "empty")}
+
+
+def _repos_delete_org_ruleset_errors() -> dict[str, _rt.Response]:
     from ..models.basic_error import BasicError
 
-    return {
-        "204": _rt.Response(None, "empty"),
-        "404": _rt.Response(BasicError, "json"),
-        "500": _rt.Response(BasicError, "json"),
-    }
+    return {"404": _rt.Response(BasicError, "json"), "500": _rt.Response(BasicError, "json")}
 
 
 def _repos_get_repo_rulesets_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..models.repository_ruleset import RepositoryRuleset
 
-    return {
-        "200": _rt.Response(list[RepositoryRuleset], "json"),
-        "404": _rt.Response(BasicError, "json"),
-        "500": _rt.Response(BasicError, "json"),
-    }
+    return {"200": _rt.Response(list[RepositoryRuleset], "json")}
+
+
+def _repos_get_repo_rulesets_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
+
+    return {"404": _rt.Response(BasicError, "json"), "500": _rt.Response(BasicError, "json")}
 
 
 def _repos_create_repo_ruleset_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..models.repository_ruleset import RepositoryRuleset
+
+    return {"201": _rt.Response(RepositoryRuleset, "json")}
+
+
+def _repos_create_repo_ruleset_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
     from ..models.validation_error import ValidationError
 
     return {
-        "201": _rt.Response(RepositoryRuleset, "json"),
         "404": _rt.Response(BasicError, "json"),
         "422": _rt.Response(ValidationError, "json"),
         "500": _rt.Response(BasicError, "json"),
@@ -113,45 +128,52 @@ def _repos_create_repo_ruleset_responses() -> dict[str, _rt.Response]:
 
 
 def _repos_get_repo_rule_suites_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..models.rule_suites import RuleSuites
 
-    return {
-        "200": _rt.Response(RuleSuites, "json"),
-        "404": _rt.Response(BasicError, "json"),
-        "500": _rt.Response(BasicError, "json"),
-    }
+    return {"200": _rt.Response(RuleSuites, "json")}
+
+
+def _repos_get_repo_rule_suites_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
+
+    return {"404": _rt.Response(BasicError, "json"), "500": _rt.Response(BasicError, "json")}
 
 
 def _repos_get_repo_rule_suite_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..models.rule_suite import RuleSuite
 
-    return {
-        "200": _rt.Response(RuleSuite, "json"),
-        "404": _rt.Response(BasicError, "json"),
-        "500": _rt.Response(BasicError, "json"),
-    }
+    return {"200": _rt.Response(RuleSuite, "json")}
+
+
+def _repos_get_repo_rule_suite_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
+
+    return {"404": _rt.Response(BasicError, "json"), "500": _rt.Response(BasicError, "json")}
 
 
 def _repos_get_repo_ruleset_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..models.repository_ruleset import RepositoryRuleset
 
-    return {
-        "200": _rt.Response(RepositoryRuleset, "json"),
-        "404": _rt.Response(BasicError, "json"),
-        "500": _rt.Response(BasicError, "json"),
-    }
+    return {"200": _rt.Response(RepositoryRuleset, "json")}
+
+
+def _repos_get_repo_ruleset_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
+
+    return {"404": _rt.Response(BasicError, "json"), "500": _rt.Response(BasicError, "json")}
 
 
 def _repos_update_repo_ruleset_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..models.repository_ruleset import RepositoryRuleset
+
+    return {"200": _rt.Response(RepositoryRuleset, "json")}
+
+
+def _repos_update_repo_ruleset_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
     from ..models.validation_error import ValidationError
 
     return {
-        "200": _rt.Response(RepositoryRuleset, "json"),
         "404": _rt.Response(BasicError, "json"),
         "422": _rt.Response(ValidationError, "json"),
         "500": _rt.Response(BasicError, "json"),
@@ -159,24 +181,25 @@ def _repos_update_repo_ruleset_responses() -> dict[str, _rt.Response]:
 
 
 def _repos_delete_repo_ruleset_responses() -> dict[str, _rt.Response]:
+    return {"204": _rt.Response(None, "empty")}
+
+
+def _repos_delete_repo_ruleset_errors() -> dict[str, _rt.Response]:
     from ..models.basic_error import BasicError
 
-    return {
-        "204": _rt.Response(None, "empty"),
-        "404": _rt.Response(BasicError, "json"),
-        "500": _rt.Response(BasicError, "json"),
-    }
+    return {"404": _rt.Response(BasicError, "json"), "500": _rt.Response(BasicError, "json")}
 
 
 def _repos_get_repo_ruleset_history_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..models.ruleset_version import RulesetVersion
 
-    return {
-        "200": _rt.Response(list[RulesetVersion], "json"),
-        "404": _rt.Response(BasicError, "json"),
-        "500": _rt.Response(BasicError, "json"),
-    }
+    return {"200": _rt.Response(list[RulesetVersion], "json")}
+
+
+def _repos_get_repo_ruleset_history_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
+
+    return {"404": _rt.Response(BasicError, "json"), "500": _rt.Response(BasicError, "json")}
 
 
 _REPOS_GET_ORG_RULESETS: _rt.Operation[list[RepositoryRuleset]] = _rt.Operation(
@@ -189,7 +212,7 @@ _REPOS_GET_ORG_RULESETS: _rt.Operation[list[RepositoryRuleset]] = _rt.Operation(
         _rt.Param("page", "page", "query"),
         _rt.Param("targets", "targets", "query"),
     ),
-    responses=_rt.LazyResponses(_repos_get_org_rulesets_responses),
+    responses=_rt.LazyResponses(_repos_get_org_rulesets_responses, _repos_get_org_rulesets_errors),
     pagination=_rt.LinkHeaderPagination(items=None, page_param="page", size_param="per_page"),
 )
 
@@ -207,7 +230,9 @@ _REPOS_CREATE_ORG_RULESET: _rt.Operation[RepositoryRuleset] = _rt.Operation(
         _rt.Param("rules", "rules", "field"),
     ),
     body=_rt.Body("application/json", required=True),
-    responses=_rt.LazyResponses(_repos_create_org_ruleset_responses),
+    responses=_rt.LazyResponses(
+        _repos_create_org_ruleset_responses, _repos_create_org_ruleset_errors
+    ),
 )
 
 _REPOS_GET_ORG_RULESET: _rt.Operation[RepositoryRuleset] = _rt.Operation(
@@ -215,7 +240,7 @@ _REPOS_GET_ORG_RULESET: _rt.Operation[RepositoryRuleset] = _rt.Operation(
     path="/orgs/{org}/rulesets/{ruleset_id}",
     operation_id="repos/get-org-ruleset",
     params=(_rt.Param("org", "org", "path"), _rt.Param("ruleset_id", "ruleset_id", "path")),
-    responses=_rt.LazyResponses(_repos_get_org_ruleset_responses),
+    responses=_rt.LazyResponses(_repos_get_org_ruleset_responses, _repos_get_org_ruleset_errors),
 )
 
 _REPOS_UPDATE_ORG_RULESET: _rt.Operation[RepositoryRuleset] = _rt.Operation(
@@ -233,7 +258,9 @@ _REPOS_UPDATE_ORG_RULESET: _rt.Operation[RepositoryRuleset] = _rt.Operation(
         _rt.Param("rules", "rules", "field"),
     ),
     body=_rt.Body("application/json"),
-    responses=_rt.LazyResponses(_repos_update_org_ruleset_responses),
+    responses=_rt.LazyResponses(
+        _repos_update_org_ruleset_responses, _repos_update_org_ruleset_errors
+    ),
 )
 
 _REPOS_DELETE_ORG_RULESET: _rt.Operation[None] = _rt.Operation(
@@ -241,7 +268,9 @@ _REPOS_DELETE_ORG_RULESET: _rt.Operation[None] = _rt.Operation(
     path="/orgs/{org}/rulesets/{ruleset_id}",
     operation_id="repos/delete-org-ruleset",
     params=(_rt.Param("org", "org", "path"), _rt.Param("ruleset_id", "ruleset_id", "path")),
-    responses=_rt.LazyResponses(_repos_delete_org_ruleset_responses),
+    responses=_rt.LazyResponses(
+        _repos_delete_org_ruleset_responses, _repos_delete_org_ruleset_errors
+    ),
 )
 
 _REPOS_GET_REPO_RULESETS: _rt.Operation[list[RepositoryRuleset]] = _rt.Operation(
@@ -256,7 +285,9 @@ _REPOS_GET_REPO_RULESETS: _rt.Operation[list[RepositoryRuleset]] = _rt.Operation
         _rt.Param("includes_parents", "includes_parents", "query"),
         _rt.Param("targets", "targets", "query"),
     ),
-    responses=_rt.LazyResponses(_repos_get_repo_rulesets_responses),
+    responses=_rt.LazyResponses(
+        _repos_get_repo_rulesets_responses, _repos_get_repo_rulesets_errors
+    ),
     pagination=_rt.LinkHeaderPagination(items=None, page_param="page", size_param="per_page"),
 )
 
@@ -275,7 +306,9 @@ _REPOS_CREATE_REPO_RULESET: _rt.Operation[RepositoryRuleset] = _rt.Operation(
         _rt.Param("rules", "rules", "field"),
     ),
     body=_rt.Body("application/json", required=True),
-    responses=_rt.LazyResponses(_repos_create_repo_ruleset_responses),
+    responses=_rt.LazyResponses(
+        _repos_create_repo_ruleset_responses, _repos_create_repo_ruleset_errors
+    ),
 )
 
 _REPOS_GET_REPO_RULE_SUITES: _rt.Operation[RuleSuites] = _rt.Operation(
@@ -293,7 +326,9 @@ _REPOS_GET_REPO_RULE_SUITES: _rt.Operation[RuleSuites] = _rt.Operation(
         _rt.Param("per_page", "per_page", "query"),
         _rt.Param("page", "page", "query"),
     ),
-    responses=_rt.LazyResponses(_repos_get_repo_rule_suites_responses),
+    responses=_rt.LazyResponses(
+        _repos_get_repo_rule_suites_responses, _repos_get_repo_rule_suites_errors
+    ),
     pagination=_rt.LinkHeaderPagination(items=None, page_param="page", size_param="per_page"),
 )
 
@@ -306,7 +341,9 @@ _REPOS_GET_REPO_RULE_SUITE: _rt.Operation[RuleSuite] = _rt.Operation(
         _rt.Param("repo", "repo", "path"),
         _rt.Param("rule_suite_id", "rule_suite_id", "path"),
     ),
-    responses=_rt.LazyResponses(_repos_get_repo_rule_suite_responses),
+    responses=_rt.LazyResponses(
+        _repos_get_repo_rule_suite_responses, _repos_get_repo_rule_suite_errors
+    ),
 )
 
 _REPOS_GET_REPO_RULESET: _rt.Operation[RepositoryRuleset] = _rt.Operation(
@@ -319,7 +356,7 @@ _REPOS_GET_REPO_RULESET: _rt.Operation[RepositoryRuleset] = _rt.Operation(
         _rt.Param("ruleset_id", "ruleset_id", "path"),
         _rt.Param("includes_parents", "includes_parents", "query"),
     ),
-    responses=_rt.LazyResponses(_repos_get_repo_ruleset_responses),
+    responses=_rt.LazyResponses(_repos_get_repo_ruleset_responses, _repos_get_repo_ruleset_errors),
 )
 
 _REPOS_UPDATE_REPO_RULESET: _rt.Operation[RepositoryRuleset] = _rt.Operation(
@@ -338,7 +375,9 @@ _REPOS_UPDATE_REPO_RULESET: _rt.Operation[RepositoryRuleset] = _rt.Operation(
         _rt.Param("rules", "rules", "field"),
     ),
     body=_rt.Body("application/json"),
-    responses=_rt.LazyResponses(_repos_update_repo_ruleset_responses),
+    responses=_rt.LazyResponses(
+        _repos_update_repo_ruleset_responses, _repos_update_repo_ruleset_errors
+    ),
 )
 
 _REPOS_DELETE_REPO_RULESET: _rt.Operation[None] = _rt.Operation(
@@ -350,7 +389,9 @@ _REPOS_DELETE_REPO_RULESET: _rt.Operation[None] = _rt.Operation(
         _rt.Param("repo", "repo", "path"),
         _rt.Param("ruleset_id", "ruleset_id", "path"),
     ),
-    responses=_rt.LazyResponses(_repos_delete_repo_ruleset_responses),
+    responses=_rt.LazyResponses(
+        _repos_delete_repo_ruleset_responses, _repos_delete_repo_ruleset_errors
+    ),
 )
 
 _REPOS_GET_REPO_RULESET_HISTORY: _rt.Operation[list[RulesetVersion]] = _rt.Operation(
@@ -364,7 +405,9 @@ _REPOS_GET_REPO_RULESET_HISTORY: _rt.Operation[list[RulesetVersion]] = _rt.Opera
         _rt.Param("per_page", "per_page", "query"),
         _rt.Param("page", "page", "query"),
     ),
-    responses=_rt.LazyResponses(_repos_get_repo_ruleset_history_responses),
+    responses=_rt.LazyResponses(
+        _repos_get_repo_ruleset_history_responses, _repos_get_repo_ruleset_history_errors
+    ),
     pagination=_rt.LinkHeaderPagination(items=None, page_param="page", size_param="per_page"),
 )
 

@@ -34,44 +34,51 @@ __all__ = [
 
 
 def _repos_get_repo_ruleset_version_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..models.ruleset_version_with_state import RulesetVersionWithState
 
-    return {
-        "200": _rt.Response(RulesetVersionWithState, "json"),
-        "404": _rt.Response(BasicError, "json"),
-        "500": _rt.Response(BasicError, "json"),
-    }
+    return {"200": _rt.Response(RulesetVersionWithState, "json")}
+
+
+def _repos_get_repo_ruleset_version_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
+
+    return {"404": _rt.Response(BasicError, "json"), "500": _rt.Response(BasicError, "json")}
 
 
 def _repos_get_org_rule_suites_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..models.rule_suites import RuleSuites
 
-    return {
-        "200": _rt.Response(RuleSuites, "json"),
-        "404": _rt.Response(BasicError, "json"),
-        "500": _rt.Response(BasicError, "json"),
-    }
+    return {"200": _rt.Response(RuleSuites, "json")}
+
+
+def _repos_get_org_rule_suites_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
+
+    return {"404": _rt.Response(BasicError, "json"), "500": _rt.Response(BasicError, "json")}
 
 
 def _repos_get_org_rule_suite_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..models.rule_suite import RuleSuite
 
-    return {
-        "200": _rt.Response(RuleSuite, "json"),
-        "404": _rt.Response(BasicError, "json"),
-        "500": _rt.Response(BasicError, "json"),
-    }
+    return {"200": _rt.Response(RuleSuite, "json")}
+
+
+def _repos_get_org_rule_suite_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
+
+    return {"404": _rt.Response(BasicError, "json"), "500": _rt.Response(BasicError, "json")}
 
 
 def _repos_get_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..models.full_repository import FullRepository
 
+    return {"200": _rt.Response(FullRepository, "json")}
+
+
+def _repos_get_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
+
     return {
-        "200": _rt.Response(FullRepository, "json"),
         "301": _rt.Response(BasicError, "json"),
         "403": _rt.Response(BasicError, "json"),
         "404": _rt.Response(BasicError, "json"),
@@ -79,11 +86,14 @@ def _repos_get_responses() -> dict[str, _rt.Response]:
 
 
 def _repos_delete_responses() -> dict[str, _rt.Response]:
+    return {"204": _rt.Response(None, "empty")}
+
+
+def _repos_delete_errors() -> dict[str, _rt.Response]:
     from ..models.basic_error import BasicError
     from ..types.repos import ReposDeleteResponse403
 
     return {
-        "204": _rt.Response(None, "empty"),
         "307": _rt.Response(BasicError, "json"),
         "403": _rt.Response(ReposDeleteResponse403, "json"),
         "404": _rt.Response(BasicError, "json"),
@@ -92,12 +102,16 @@ def _repos_delete_responses() -> dict[str, _rt.Response]:
 
 
 def _repos_update_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..models.full_repository import FullRepository
+
+    return {"200": _rt.Response(FullRepository, "json")}
+
+
+def _repos_update_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
     from ..models.validation_error import ValidationError
 
     return {
-        "200": _rt.Response(FullRepository, "json"),
         "307": _rt.Response(BasicError, "json"),
         "403": _rt.Response(BasicError, "json"),
         "404": _rt.Response(BasicError, "json"),
@@ -107,35 +121,39 @@ def _repos_update_responses() -> dict[str, _rt.Response]:
 
 def _repos_list_public_responses() -> dict[str, _rt.Response]:
     from ..models.minimal_repository import MinimalRepository
+
+    return {"200": _rt.Response(list[MinimalRepository], "json")}
+
+
+def _repos_list_public_errors() -> dict[str, _rt.Response]:
     from ..models.validation_error import ValidationError
 
-    return {
-        "200": _rt.Response(list[MinimalRepository], "json"),
-        "304": _rt.Response(None, "empty"),
-        "422": _rt.Response(ValidationError, "json"),
-    }
+    return {"304": _rt.Response(None, "empty"), "422": _rt.Response(ValidationError, "json")}
 
 
 def _repos_list_activities_responses() -> dict[str, _rt.Response]:
     from ..models.activity import Activity
+
+    return {"200": _rt.Response(list[Activity], "json")}
+
+
+def _repos_list_activities_errors() -> dict[str, _rt.Response]:
     from ..models.validation_error_simple import ValidationErrorSimple
 
-    return {
-        "200": _rt.Response(list[Activity], "json"),
-        "422": _rt.Response(ValidationErrorSimple, "json"),
-    }
+    return {"422": _rt.Response(ValidationErrorSimple, "json")}
 
 
 def _repos_create_attestation_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
-    from ..models.validation_error import ValidationError
     from ..types.repos import ReposCreateAttestationResponse
 
-    return {
-        "201": _rt.Response(ReposCreateAttestationResponse, "json"),
-        "403": _rt.Response(BasicError, "json"),
-        "422": _rt.Response(ValidationError, "json"),
-    }
+    return {"201": _rt.Response(ReposCreateAttestationResponse, "json")}
+
+
+def _repos_create_attestation_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
+    from ..models.validation_error import ValidationError
+
+    return {"403": _rt.Response(BasicError, "json"), "422": _rt.Response(ValidationError, "json")}
 
 
 def _repos_list_attestations_responses() -> dict[str, _rt.Response]:
@@ -154,7 +172,9 @@ _REPOS_GET_REPO_RULESET_VERSION: _rt.Operation[RulesetVersionWithState] = _rt.Op
         _rt.Param("ruleset_id", "ruleset_id", "path"),
         _rt.Param("version_id", "version_id", "path"),
     ),
-    responses=_rt.LazyResponses(_repos_get_repo_ruleset_version_responses),
+    responses=_rt.LazyResponses(
+        _repos_get_repo_ruleset_version_responses, _repos_get_repo_ruleset_version_errors
+    ),
 )
 
 _REPOS_GET_ORG_RULE_SUITES: _rt.Operation[RuleSuites] = _rt.Operation(
@@ -172,7 +192,9 @@ _REPOS_GET_ORG_RULE_SUITES: _rt.Operation[RuleSuites] = _rt.Operation(
         _rt.Param("per_page", "per_page", "query"),
         _rt.Param("page", "page", "query"),
     ),
-    responses=_rt.LazyResponses(_repos_get_org_rule_suites_responses),
+    responses=_rt.LazyResponses(
+        _repos_get_org_rule_suites_responses, _repos_get_org_rule_suites_errors
+    ),
     pagination=_rt.LinkHeaderPagination(items=None, page_param="page", size_param="per_page"),
 )
 
@@ -181,7 +203,9 @@ _REPOS_GET_ORG_RULE_SUITE: _rt.Operation[RuleSuite] = _rt.Operation(
     path="/orgs/{org}/rulesets/rule-suites/{rule_suite_id}",
     operation_id="repos/get-org-rule-suite",
     params=(_rt.Param("org", "org", "path"), _rt.Param("rule_suite_id", "rule_suite_id", "path")),
-    responses=_rt.LazyResponses(_repos_get_org_rule_suite_responses),
+    responses=_rt.LazyResponses(
+        _repos_get_org_rule_suite_responses, _repos_get_org_rule_suite_errors
+    ),
 )
 
 _REPOS_GET: _rt.Operation[FullRepository] = _rt.Operation(
@@ -189,7 +213,7 @@ _REPOS_GET: _rt.Operation[FullRepository] = _rt.Operation(
     path="/repos/{owner}/{repo}",
     operation_id="repos/get",
     params=(_rt.Param("owner", "owner", "path"), _rt.Param("repo", "repo", "path")),
-    responses=_rt.LazyResponses(_repos_get_responses),
+    responses=_rt.LazyResponses(_repos_get_responses, _repos_get_errors),
 )
 
 _REPOS_DELETE: _rt.Operation[None] = _rt.Operation(
@@ -197,7 +221,7 @@ _REPOS_DELETE: _rt.Operation[None] = _rt.Operation(
     path="/repos/{owner}/{repo}",
     operation_id="repos/delete",
     params=(_rt.Param("owner", "owner", "path"), _rt.Param("repo", "repo", "path")),
-    responses=_rt.LazyResponses(_repos_delete_responses),
+    responses=_rt.LazyResponses(_repos_delete_responses, _repos_delete_errors),
 )
 
 _REPOS_UPDATE: _rt.Operation[FullRepository] = _rt.Operation(
@@ -236,7 +260,7 @@ _REPOS_UPDATE: _rt.Operation[FullRepository] = _rt.Operation(
         _rt.Param("web_commit_signoff_required", "web_commit_signoff_required", "field"),
     ),
     body=_rt.Body("application/json"),
-    responses=_rt.LazyResponses(_repos_update_responses),
+    responses=_rt.LazyResponses(_repos_update_responses, _repos_update_errors),
 )
 
 _REPOS_LIST_PUBLIC: _rt.Operation[list[MinimalRepository]] = _rt.Operation(
@@ -244,7 +268,7 @@ _REPOS_LIST_PUBLIC: _rt.Operation[list[MinimalRepository]] = _rt.Operation(
     path="/repositories",
     operation_id="repos/list-public",
     params=(_rt.Param("since", "since", "query"),),
-    responses=_rt.LazyResponses(_repos_list_public_responses),
+    responses=_rt.LazyResponses(_repos_list_public_responses, _repos_list_public_errors),
     pagination=_rt.LinkHeaderPagination(items=None, page_param=None, size_param=None),
 )
 
@@ -264,7 +288,7 @@ _REPOS_LIST_ACTIVITIES: _rt.Operation[list[Activity]] = _rt.Operation(
         _rt.Param("time_period", "time_period", "query"),
         _rt.Param("activity_type", "activity_type", "query"),
     ),
-    responses=_rt.LazyResponses(_repos_list_activities_responses),
+    responses=_rt.LazyResponses(_repos_list_activities_responses, _repos_list_activities_errors),
     pagination=_rt.LinkHeaderPagination(items=None, page_param=None, size_param=None),
 )
 
@@ -278,7 +302,9 @@ _REPOS_CREATE_ATTESTATION: _rt.Operation[ReposCreateAttestationResponse] = _rt.O
         _rt.Param("bundle", "bundle", "field"),
     ),
     body=_rt.Body("application/json", required=True),
-    responses=_rt.LazyResponses(_repos_create_attestation_responses),
+    responses=_rt.LazyResponses(
+        _repos_create_attestation_responses, _repos_create_attestation_errors
+    ),
 )
 
 _REPOS_LIST_ATTESTATIONS: _rt.Operation[ReposListAttestationsResponse] = _rt.Operation(

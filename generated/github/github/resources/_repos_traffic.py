@@ -29,37 +29,51 @@ __all__ = [
 
 
 def _repos_get_clones_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..models.clone_traffic import CloneTraffic
 
-    return {"200": _rt.Response(CloneTraffic, "json"), "403": _rt.Response(BasicError, "json")}
+    return {"200": _rt.Response(CloneTraffic, "json")}
+
+
+def _repos_get_clones_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
+
+    return {"403": _rt.Response(BasicError, "json")}
 
 
 def _repos_get_top_paths_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..models.content_traffic import ContentTraffic
 
-    return {
-        "200": _rt.Response(list[ContentTraffic], "json"),
-        "403": _rt.Response(BasicError, "json"),
-    }
+    return {"200": _rt.Response(list[ContentTraffic], "json")}
+
+
+def _repos_get_top_paths_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
+
+    return {"403": _rt.Response(BasicError, "json")}
 
 
 def _repos_get_top_referrers_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..models.referrer_traffic import ReferrerTraffic
 
-    return {
-        "200": _rt.Response(list[ReferrerTraffic], "json"),
-        "403": _rt.Response(BasicError, "json"),
-    }
+    return {"200": _rt.Response(list[ReferrerTraffic], "json")}
+
+
+def _repos_get_top_referrers_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
+
+    return {"403": _rt.Response(BasicError, "json")}
 
 
 def _repos_get_views_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..models.view_traffic import ViewTraffic
 
-    return {"200": _rt.Response(ViewTraffic, "json"), "403": _rt.Response(BasicError, "json")}
+    return {"200": _rt.Response(ViewTraffic, "json")}
+
+
+def _repos_get_views_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
+
+    return {"403": _rt.Response(BasicError, "json")}
 
 
 def _repos_transfer_responses() -> dict[str, _rt.Response]:
@@ -75,11 +89,15 @@ def _repos_create_using_template_responses() -> dict[str, _rt.Response]:
 
 
 def _repos_list_invitations_for_authenticated_user_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..models.repository_invitation import RepositoryInvitation
 
+    return {"200": _rt.Response(list[RepositoryInvitation], "json")}
+
+
+def _repos_list_invitations_for_authenticated_user_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
+
     return {
-        "200": _rt.Response(list[RepositoryInvitation], "json"),
         "304": _rt.Response(None, "empty"),
         "401": _rt.Response(BasicError, "json"),
         "403": _rt.Response(BasicError, "json"),
@@ -88,10 +106,13 @@ def _repos_list_invitations_for_authenticated_user_responses() -> dict[str, _rt.
 
 
 def _repos_decline_invitation_for_authenticated_user_responses() -> dict[str, _rt.Response]:
+    return {"204": _rt.Response(None, "empty")}
+
+
+def _repos_decline_invitation_for_authenticated_user_errors() -> dict[str, _rt.Response]:
     from ..models.basic_error import BasicError
 
     return {
-        "204": _rt.Response(None, "empty"),
         "304": _rt.Response(None, "empty"),
         "403": _rt.Response(BasicError, "json"),
         "404": _rt.Response(BasicError, "json"),
@@ -100,10 +121,13 @@ def _repos_decline_invitation_for_authenticated_user_responses() -> dict[str, _r
 
 
 def _repos_accept_invitation_for_authenticated_user_responses() -> dict[str, _rt.Response]:
+    return {"204": _rt.Response(None, "empty")}
+
+
+def _repos_accept_invitation_for_authenticated_user_errors() -> dict[str, _rt.Response]:
     from ..models.basic_error import BasicError
 
     return {
-        "204": _rt.Response(None, "empty"),
         "304": _rt.Response(None, "empty"),
         "403": _rt.Response(BasicError, "json"),
         "404": _rt.Response(BasicError, "json"),
@@ -120,7 +144,7 @@ _REPOS_GET_CLONES: _rt.Operation[CloneTraffic] = _rt.Operation(
         _rt.Param("repo", "repo", "path"),
         _rt.Param("per", "per", "query"),
     ),
-    responses=_rt.LazyResponses(_repos_get_clones_responses),
+    responses=_rt.LazyResponses(_repos_get_clones_responses, _repos_get_clones_errors),
 )
 
 _REPOS_GET_TOP_PATHS: _rt.Operation[list[ContentTraffic]] = _rt.Operation(
@@ -128,7 +152,7 @@ _REPOS_GET_TOP_PATHS: _rt.Operation[list[ContentTraffic]] = _rt.Operation(
     path="/repos/{owner}/{repo}/traffic/popular/paths",
     operation_id="repos/get-top-paths",
     params=(_rt.Param("owner", "owner", "path"), _rt.Param("repo", "repo", "path")),
-    responses=_rt.LazyResponses(_repos_get_top_paths_responses),
+    responses=_rt.LazyResponses(_repos_get_top_paths_responses, _repos_get_top_paths_errors),
 )
 
 _REPOS_GET_TOP_REFERRERS: _rt.Operation[list[ReferrerTraffic]] = _rt.Operation(
@@ -136,7 +160,9 @@ _REPOS_GET_TOP_REFERRERS: _rt.Operation[list[ReferrerTraffic]] = _rt.Operation(
     path="/repos/{owner}/{repo}/traffic/popular/referrers",
     operation_id="repos/get-top-referrers",
     params=(_rt.Param("owner", "owner", "path"), _rt.Param("repo", "repo", "path")),
-    responses=_rt.LazyResponses(_repos_get_top_referrers_responses),
+    responses=_rt.LazyResponses(
+        _repos_get_top_referrers_responses, _repos_get_top_referrers_errors
+    ),
 )
 
 _REPOS_GET_VIEWS: _rt.Operation[ViewTraffic] = _rt.Operation(
@@ -148,7 +174,7 @@ _REPOS_GET_VIEWS: _rt.Operation[ViewTraffic] = _rt.Operation(
         _rt.Param("repo", "repo", "path"),
         _rt.Param("per", "per", "query"),
     ),
-    responses=_rt.LazyResponses(_repos_get_views_responses),
+    responses=_rt.LazyResponses(_repos_get_views_responses, _repos_get_views_errors),
 )
 
 _REPOS_TRANSFER: _rt.Operation[MinimalRepository] = _rt.Operation(
@@ -225,7 +251,10 @@ _REPOS_LIST_INVITATIONS_FOR_AUTHENTICATED_USER: _rt.Operation[list[RepositoryInv
         path="/user/repository_invitations",
         operation_id="repos/list-invitations-for-authenticated-user",
         params=(_rt.Param("per_page", "per_page", "query"), _rt.Param("page", "page", "query")),
-        responses=_rt.LazyResponses(_repos_list_invitations_for_authenticated_user_responses),
+        responses=_rt.LazyResponses(
+            _repos_list_invitations_for_authenticated_user_responses,
+            _repos_list_invitations_for_authenticated_user_errors,
+        ),
         pagination=_rt.LinkHeaderPagination(items=None, page_param="page", size_param="per_page"),
     )
 )
@@ -235,7 +264,10 @@ _REPOS_DECLINE_INVITATION_FOR_AUTHENTICATED_USER: _rt.Operation[None] = _rt.Oper
     path="/user/repository_invitations/{invitation_id}",
     operation_id="repos/decline-invitation-for-authenticated-user",
     params=(_rt.Param("invitation_id", "invitation_id", "path"),),
-    responses=_rt.LazyResponses(_repos_decline_invitation_for_authenticated_user_responses),
+    responses=_rt.LazyResponses(
+        _repos_decline_invitation_for_authenticated_user_responses,
+        _repos_decline_invitation_for_authenticated_user_errors,
+    ),
 )
 
 _REPOS_ACCEPT_INVITATION_FOR_AUTHENTICATED_USER: _rt.Operation[None] = _rt.Operation(
@@ -243,7 +275,10 @@ _REPOS_ACCEPT_INVITATION_FOR_AUTHENTICATED_USER: _rt.Operation[None] = _rt.Opera
     path="/user/repository_invitations/{invitation_id}",
     operation_id="repos/accept-invitation-for-authenticated-user",
     params=(_rt.Param("invitation_id", "invitation_id", "path"),),
-    responses=_rt.LazyResponses(_repos_accept_invitation_for_authenticated_user_responses),
+    responses=_rt.LazyResponses(
+        _repos_accept_invitation_for_authenticated_user_responses,
+        _repos_accept_invitation_for_authenticated_user_errors,
+    ),
 )
 
 

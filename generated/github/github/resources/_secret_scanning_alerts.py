@@ -28,12 +28,16 @@ __all__ = [
 
 
 def _secret_scanning_list_alerts_for_org_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..models.organization_secret_scanning_alert import OrganizationSecretScanningAlert
+
+    return {"200": _rt.Response(list[OrganizationSecretScanningAlert], "json")}
+
+
+def _secret_scanning_list_alerts_for_org_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
     from ..types.secret_scanning import SecretScanningListAlertsForOrgResponse503
 
     return {
-        "200": _rt.Response(list[OrganizationSecretScanningAlert], "json"),
         "404": _rt.Response(BasicError, "json"),
         "503": _rt.Response(SecretScanningListAlertsForOrgResponse503, "json"),
     }
@@ -41,10 +45,14 @@ def _secret_scanning_list_alerts_for_org_responses() -> dict[str, _rt.Response]:
 
 def _secret_scanning_list_alerts_for_repo_responses() -> dict[str, _rt.Response]:
     from ..models.secret_scanning_alert import SecretScanningAlert
+
+    return {"200": _rt.Response(list[SecretScanningAlert], "json")}
+
+
+def _secret_scanning_list_alerts_for_repo_errors() -> dict[str, _rt.Response]:
     from ..types.secret_scanning import SecretScanningListAlertsForRepoResponse503
 
     return {
-        "200": _rt.Response(list[SecretScanningAlert], "json"),
         "404": _rt.Response(None, "empty"),
         "503": _rt.Response(SecretScanningListAlertsForRepoResponse503, "json"),
     }
@@ -52,10 +60,14 @@ def _secret_scanning_list_alerts_for_repo_responses() -> dict[str, _rt.Response]
 
 def _secret_scanning_get_alert_responses() -> dict[str, _rt.Response]:
     from ..models.secret_scanning_alert_with_metadata import SecretScanningAlertWithMetadata
+
+    return {"200": _rt.Response(SecretScanningAlertWithMetadata, "json")}
+
+
+def _secret_scanning_get_alert_errors() -> dict[str, _rt.Response]:
     from ..types.secret_scanning import SecretScanningGetAlertResponse503
 
     return {
-        "200": _rt.Response(SecretScanningAlertWithMetadata, "json"),
         "304": _rt.Response(None, "empty"),
         "404": _rt.Response(None, "empty"),
         "503": _rt.Response(SecretScanningGetAlertResponse503, "json"),
@@ -64,10 +76,14 @@ def _secret_scanning_get_alert_responses() -> dict[str, _rt.Response]:
 
 def _secret_scanning_update_alert_responses() -> dict[str, _rt.Response]:
     from ..models.secret_scanning_alert_with_metadata import SecretScanningAlertWithMetadata
+
+    return {"200": _rt.Response(SecretScanningAlertWithMetadata, "json")}
+
+
+def _secret_scanning_update_alert_errors() -> dict[str, _rt.Response]:
     from ..types.secret_scanning import SecretScanningUpdateAlertResponse503
 
     return {
-        "200": _rt.Response(SecretScanningAlertWithMetadata, "json"),
         "400": _rt.Response(None, "empty"),
         "403": _rt.Response(None, "empty"),
         "404": _rt.Response(None, "empty"),
@@ -78,10 +94,14 @@ def _secret_scanning_update_alert_responses() -> dict[str, _rt.Response]:
 
 def _secret_scanning_list_locations_for_alert_responses() -> dict[str, _rt.Response]:
     from ..models.secret_scanning_location import SecretScanningLocation
+
+    return {"200": _rt.Response(list[SecretScanningLocation], "json")}
+
+
+def _secret_scanning_list_locations_for_alert_errors() -> dict[str, _rt.Response]:
     from ..types.secret_scanning import SecretScanningListLocationsForAlertResponse503
 
     return {
-        "200": _rt.Response(list[SecretScanningLocation], "json"),
         "404": _rt.Response(None, "empty"),
         "503": _rt.Response(SecretScanningListLocationsForAlertResponse503, "json"),
     }
@@ -115,7 +135,10 @@ _SECRET_SCANNING_LIST_ALERTS_FOR_ORG: _rt.Operation[list[OrganizationSecretScann
             _rt.Param("included_metadata", "included_metadata", "query"),
             _rt.Param("owner_email_hash", "owner_email_hash", "query"),
         ),
-        responses=_rt.LazyResponses(_secret_scanning_list_alerts_for_org_responses),
+        responses=_rt.LazyResponses(
+            _secret_scanning_list_alerts_for_org_responses,
+            _secret_scanning_list_alerts_for_org_errors,
+        ),
         pagination=_rt.LinkHeaderPagination(items=None, page_param="page", size_param="per_page"),
     )
 )
@@ -148,7 +171,10 @@ _SECRET_SCANNING_LIST_ALERTS_FOR_REPO: _rt.Operation[list[SecretScanningAlert]] 
         _rt.Param("included_metadata", "included_metadata", "query"),
         _rt.Param("owner_email_hash", "owner_email_hash", "query"),
     ),
-    responses=_rt.LazyResponses(_secret_scanning_list_alerts_for_repo_responses),
+    responses=_rt.LazyResponses(
+        _secret_scanning_list_alerts_for_repo_responses,
+        _secret_scanning_list_alerts_for_repo_errors,
+    ),
     pagination=_rt.LinkHeaderPagination(items=None, page_param="page", size_param="per_page"),
 )
 
@@ -162,7 +188,9 @@ _SECRET_SCANNING_GET_ALERT: _rt.Operation[SecretScanningAlertWithMetadata] = _rt
         _rt.Param("alert_number", "alert_number", "path"),
         _rt.Param("hide_secret", "hide_secret", "query"),
     ),
-    responses=_rt.LazyResponses(_secret_scanning_get_alert_responses),
+    responses=_rt.LazyResponses(
+        _secret_scanning_get_alert_responses, _secret_scanning_get_alert_errors
+    ),
 )
 
 _SECRET_SCANNING_UPDATE_ALERT: _rt.Operation[SecretScanningAlertWithMetadata] = _rt.Operation(
@@ -176,7 +204,9 @@ _SECRET_SCANNING_UPDATE_ALERT: _rt.Operation[SecretScanningAlertWithMetadata] = 
         _rt.Param("body", "body", "body"),
     ),
     body=_rt.Body("application/json", required=True),
-    responses=_rt.LazyResponses(_secret_scanning_update_alert_responses),
+    responses=_rt.LazyResponses(
+        _secret_scanning_update_alert_responses, _secret_scanning_update_alert_errors
+    ),
 )
 
 _SECRET_SCANNING_LIST_LOCATIONS_FOR_ALERT: _rt.Operation[list[SecretScanningLocation]] = (
@@ -191,7 +221,10 @@ _SECRET_SCANNING_LIST_LOCATIONS_FOR_ALERT: _rt.Operation[list[SecretScanningLoca
             _rt.Param("page", "page", "query"),
             _rt.Param("per_page", "per_page", "query"),
         ),
-        responses=_rt.LazyResponses(_secret_scanning_list_locations_for_alert_responses),
+        responses=_rt.LazyResponses(
+            _secret_scanning_list_locations_for_alert_responses,
+            _secret_scanning_list_locations_for_alert_errors,
+        ),
         pagination=_rt.LinkHeaderPagination(items=None, page_param="page", size_param="per_page"),
     )
 )

@@ -46,25 +46,28 @@ __all__ = [
 
 
 def _secret_scanning_list_org_custom_patterns_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..models.secret_scanning_custom_pattern import SecretScanningCustomPattern
 
-    return {
-        "200": _rt.Response(list[SecretScanningCustomPattern], "json"),
-        "403": _rt.Response(BasicError, "json"),
-        "404": _rt.Response(BasicError, "json"),
-    }
+    return {"200": _rt.Response(list[SecretScanningCustomPattern], "json")}
+
+
+def _secret_scanning_list_org_custom_patterns_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
+
+    return {"403": _rt.Response(BasicError, "json"), "404": _rt.Response(BasicError, "json")}
 
 
 def _secret_scanning_bulk_create_org_custom_patterns_responses() -> dict[str, _rt.Response]:
+    from ..types.secret_scanning import SecretScanningBulkCreateOrgCustomPatternsResponse
+
+    return {"201": _rt.Response(SecretScanningBulkCreateOrgCustomPatternsResponse, "json")}
+
+
+def _secret_scanning_bulk_create_org_custom_patterns_errors() -> dict[str, _rt.Response]:
     from ..models.basic_error import BasicError
-    from ..types.secret_scanning import (
-        SecretScanningBulkCreateOrgCustomPatternsResponse,
-        SecretScanningBulkCreateOrgCustomPatternsResponse422,
-    )
+    from ..types.secret_scanning import SecretScanningBulkCreateOrgCustomPatternsResponse422
 
     return {
-        "201": _rt.Response(SecretScanningBulkCreateOrgCustomPatternsResponse, "json"),
         "400": _rt.Response(BasicError, "json"),
         "403": _rt.Response(BasicError, "json"),
         "404": _rt.Response(BasicError, "json"),
@@ -73,10 +76,13 @@ def _secret_scanning_bulk_create_org_custom_patterns_responses() -> dict[str, _r
 
 
 def _secret_scanning_bulk_delete_org_custom_patterns_responses() -> dict[str, _rt.Response]:
+    return {"204": _rt.Response(None, "empty")}
+
+
+def _secret_scanning_bulk_delete_org_custom_patterns_errors() -> dict[str, _rt.Response]:
     from ..models.basic_error import BasicError
 
     return {
-        "204": _rt.Response(None, "empty"),
         "400": _rt.Response(BasicError, "json"),
         "403": _rt.Response(BasicError, "json"),
         "404": _rt.Response(BasicError, "json"),
@@ -85,12 +91,16 @@ def _secret_scanning_bulk_delete_org_custom_patterns_responses() -> dict[str, _r
 
 
 def _secret_scanning_update_org_custom_pattern_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..models.secret_scanning_custom_pattern import SecretScanningCustomPattern
+
+    return {"200": _rt.Response(SecretScanningCustomPattern, "json")}
+
+
+def _secret_scanning_update_org_custom_pattern_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
     from ..models.validation_error import ValidationError
 
     return {
-        "200": _rt.Response(SecretScanningCustomPattern, "json"),
         "400": _rt.Response(BasicError, "json"),
         "403": _rt.Response(BasicError, "json"),
         "404": _rt.Response(BasicError, "json"),
@@ -100,25 +110,28 @@ def _secret_scanning_update_org_custom_pattern_responses() -> dict[str, _rt.Resp
 
 
 def _secret_scanning_list_repo_custom_patterns_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..models.secret_scanning_custom_pattern import SecretScanningCustomPattern
 
-    return {
-        "200": _rt.Response(list[SecretScanningCustomPattern], "json"),
-        "403": _rt.Response(BasicError, "json"),
-        "404": _rt.Response(BasicError, "json"),
-    }
+    return {"200": _rt.Response(list[SecretScanningCustomPattern], "json")}
+
+
+def _secret_scanning_list_repo_custom_patterns_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
+
+    return {"403": _rt.Response(BasicError, "json"), "404": _rt.Response(BasicError, "json")}
 
 
 def _secret_scanning_bulk_create_repo_custom_patterns_responses() -> dict[str, _rt.Response]:
+    from ..types.secret_scanning import SecretScanningBulkCreateRepoCustomPatternsResponse
+
+    return {"201": _rt.Response(SecretScanningBulkCreateRepoCustomPatternsResponse, "json")}
+
+
+def _secret_scanning_bulk_create_repo_custom_patterns_errors() -> dict[str, _rt.Response]:
     from ..models.basic_error import BasicError
-    from ..types.secret_scanning import (
-        SecretScanningBulkCreateRepoCustomPatternsResponse,
-        SecretScanningBulkCreateRepoCustomPatternsResponse422,
-    )
+    from ..types.secret_scanning import SecretScanningBulkCreateRepoCustomPatternsResponse422
 
     return {
-        "201": _rt.Response(SecretScanningBulkCreateRepoCustomPatternsResponse, "json"),
         "400": _rt.Response(BasicError, "json"),
         "403": _rt.Response(BasicError, "json"),
         "404": _rt.Response(BasicError, "json"),
@@ -127,10 +140,13 @@ def _secret_scanning_bulk_create_repo_custom_patterns_responses() -> dict[str, _
 
 
 def _secret_scanning_bulk_delete_repo_custom_patterns_responses() -> dict[str, _rt.Response]:
+    return {"204": _rt.Response(None, "empty")}
+
+
+def _secret_scanning_bulk_delete_repo_custom_patterns_errors() -> dict[str, _rt.Response]:
     from ..models.basic_error import BasicError
 
     return {
-        "204": _rt.Response(None, "empty"),
         "400": _rt.Response(BasicError, "json"),
         "403": _rt.Response(BasicError, "json"),
         "404": _rt.Response(BasicError, "json"),
@@ -139,12 +155,16 @@ def _secret_scanning_bulk_delete_repo_custom_patterns_responses() -> dict[str, _
 
 
 def _secret_scanning_update_repo_custom_pattern_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..models.secret_scanning_custom_pattern import SecretScanningCustomPattern
+
+    return {"200": _rt.Response(SecretScanningCustomPattern, "json")}
+
+
+def _secret_scanning_update_repo_custom_pattern_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
     from ..models.validation_error import ValidationError
 
     return {
-        "200": _rt.Response(SecretScanningCustomPattern, "json"),
         "400": _rt.Response(BasicError, "json"),
         "403": _rt.Response(BasicError, "json"),
         "404": _rt.Response(BasicError, "json"),
@@ -154,23 +174,28 @@ def _secret_scanning_update_repo_custom_pattern_responses() -> dict[str, _rt.Res
 
 
 def _secret_scanning_list_org_pattern_configs_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..models.secret_scanning_pattern_configuration import SecretScanningPatternConfiguration
 
-    return {
-        "200": _rt.Response(SecretScanningPatternConfiguration, "json"),
-        "403": _rt.Response(BasicError, "json"),
-        "404": _rt.Response(BasicError, "json"),
-    }
+    return {"200": _rt.Response(SecretScanningPatternConfiguration, "json")}
+
+
+def _secret_scanning_list_org_pattern_configs_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
+
+    return {"403": _rt.Response(BasicError, "json"), "404": _rt.Response(BasicError, "json")}
 
 
 def _secret_scanning_update_org_pattern_configs_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
-    from ..models.validation_error import ValidationError
     from ..types.secret_scanning import SecretScanningUpdateOrgPatternConfigsResponse
 
+    return {"200": _rt.Response(SecretScanningUpdateOrgPatternConfigsResponse, "json")}
+
+
+def _secret_scanning_update_org_pattern_configs_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
+    from ..models.validation_error import ValidationError
+
     return {
-        "200": _rt.Response(SecretScanningUpdateOrgPatternConfigsResponse, "json"),
         "400": _rt.Response(BasicError, "json"),
         "403": _rt.Response(BasicError, "json"),
         "404": _rt.Response(BasicError, "json"),
@@ -181,10 +206,14 @@ def _secret_scanning_update_org_pattern_configs_responses() -> dict[str, _rt.Res
 
 def _secret_scanning_create_push_protection_bypass_responses() -> dict[str, _rt.Response]:
     from ..models.secret_scanning_push_protection_bypass import SecretScanningPushProtectionBypass
+
+    return {"200": _rt.Response(SecretScanningPushProtectionBypass, "json")}
+
+
+def _secret_scanning_create_push_protection_bypass_errors() -> dict[str, _rt.Response]:
     from ..types.secret_scanning import SecretScanningCreatePushProtectionBypassResponse503
 
     return {
-        "200": _rt.Response(SecretScanningPushProtectionBypass, "json"),
         "403": _rt.Response(None, "empty"),
         "404": _rt.Response(None, "empty"),
         "422": _rt.Response(None, "empty"),
@@ -194,10 +223,14 @@ def _secret_scanning_create_push_protection_bypass_responses() -> dict[str, _rt.
 
 def _secret_scanning_get_scan_history_responses() -> dict[str, _rt.Response]:
     from ..models.secret_scanning_scan_history import SecretScanningScanHistory
+
+    return {"200": _rt.Response(SecretScanningScanHistory, "json")}
+
+
+def _secret_scanning_get_scan_history_errors() -> dict[str, _rt.Response]:
     from ..types.secret_scanning import SecretScanningGetScanHistoryResponse503
 
     return {
-        "200": _rt.Response(SecretScanningScanHistory, "json"),
         "404": _rt.Response(None, "empty"),
         "503": _rt.Response(SecretScanningGetScanHistoryResponse503, "json"),
     }
@@ -219,7 +252,10 @@ _SECRET_SCANNING_LIST_ORG_CUSTOM_PATTERNS: _rt.Operation[list[SecretScanningCust
             _rt.Param("before", "before", "query"),
             _rt.Param("after", "after", "query"),
         ),
-        responses=_rt.LazyResponses(_secret_scanning_list_org_custom_patterns_responses),
+        responses=_rt.LazyResponses(
+            _secret_scanning_list_org_custom_patterns_responses,
+            _secret_scanning_list_org_custom_patterns_errors,
+        ),
         pagination=_rt.LinkHeaderPagination(items=None, page_param="page", size_param="per_page"),
     )
 )
@@ -232,7 +268,10 @@ _SECRET_SCANNING_BULK_CREATE_ORG_CUSTOM_PATTERNS: _rt.Operation[
     operation_id="secret-scanning/bulk-create-org-custom-patterns",
     params=(_rt.Param("org", "org", "path"), _rt.Param("patterns", "patterns", "field")),
     body=_rt.Body("application/json", required=True),
-    responses=_rt.LazyResponses(_secret_scanning_bulk_create_org_custom_patterns_responses),
+    responses=_rt.LazyResponses(
+        _secret_scanning_bulk_create_org_custom_patterns_responses,
+        _secret_scanning_bulk_create_org_custom_patterns_errors,
+    ),
 )
 
 _SECRET_SCANNING_BULK_DELETE_ORG_CUSTOM_PATTERNS: _rt.Operation[None] = _rt.Operation(
@@ -245,7 +284,10 @@ _SECRET_SCANNING_BULK_DELETE_ORG_CUSTOM_PATTERNS: _rt.Operation[None] = _rt.Oper
         _rt.Param("post_delete_action", "post_delete_action", "field"),
     ),
     body=_rt.Body("application/json", required=True),
-    responses=_rt.LazyResponses(_secret_scanning_bulk_delete_org_custom_patterns_responses),
+    responses=_rt.LazyResponses(
+        _secret_scanning_bulk_delete_org_custom_patterns_responses,
+        _secret_scanning_bulk_delete_org_custom_patterns_errors,
+    ),
 )
 
 _SECRET_SCANNING_UPDATE_ORG_CUSTOM_PATTERN: _rt.Operation[SecretScanningCustomPattern] = (
@@ -259,7 +301,10 @@ _SECRET_SCANNING_UPDATE_ORG_CUSTOM_PATTERN: _rt.Operation[SecretScanningCustomPa
             _rt.Param("body", "body", "body"),
         ),
         body=_rt.Body("application/json", required=True),
-        responses=_rt.LazyResponses(_secret_scanning_update_org_custom_pattern_responses),
+        responses=_rt.LazyResponses(
+            _secret_scanning_update_org_custom_pattern_responses,
+            _secret_scanning_update_org_custom_pattern_errors,
+        ),
     )
 )
 
@@ -280,7 +325,10 @@ _SECRET_SCANNING_LIST_REPO_CUSTOM_PATTERNS: _rt.Operation[list[SecretScanningCus
             _rt.Param("before", "before", "query"),
             _rt.Param("after", "after", "query"),
         ),
-        responses=_rt.LazyResponses(_secret_scanning_list_repo_custom_patterns_responses),
+        responses=_rt.LazyResponses(
+            _secret_scanning_list_repo_custom_patterns_responses,
+            _secret_scanning_list_repo_custom_patterns_errors,
+        ),
         pagination=_rt.LinkHeaderPagination(items=None, page_param="page", size_param="per_page"),
     )
 )
@@ -297,7 +345,10 @@ _SECRET_SCANNING_BULK_CREATE_REPO_CUSTOM_PATTERNS: _rt.Operation[
         _rt.Param("patterns", "patterns", "field"),
     ),
     body=_rt.Body("application/json", required=True),
-    responses=_rt.LazyResponses(_secret_scanning_bulk_create_repo_custom_patterns_responses),
+    responses=_rt.LazyResponses(
+        _secret_scanning_bulk_create_repo_custom_patterns_responses,
+        _secret_scanning_bulk_create_repo_custom_patterns_errors,
+    ),
 )
 
 _SECRET_SCANNING_BULK_DELETE_REPO_CUSTOM_PATTERNS: _rt.Operation[None] = _rt.Operation(
@@ -311,7 +362,10 @@ _SECRET_SCANNING_BULK_DELETE_REPO_CUSTOM_PATTERNS: _rt.Operation[None] = _rt.Ope
         _rt.Param("post_delete_action", "post_delete_action", "field"),
     ),
     body=_rt.Body("application/json", required=True),
-    responses=_rt.LazyResponses(_secret_scanning_bulk_delete_repo_custom_patterns_responses),
+    responses=_rt.LazyResponses(
+        _secret_scanning_bulk_delete_repo_custom_patterns_responses,
+        _secret_scanning_bulk_delete_repo_custom_patterns_errors,
+    ),
 )
 
 _SECRET_SCANNING_UPDATE_REPO_CUSTOM_PATTERN: _rt.Operation[SecretScanningCustomPattern] = (
@@ -326,7 +380,10 @@ _SECRET_SCANNING_UPDATE_REPO_CUSTOM_PATTERN: _rt.Operation[SecretScanningCustomP
             _rt.Param("body", "body", "body"),
         ),
         body=_rt.Body("application/json", required=True),
-        responses=_rt.LazyResponses(_secret_scanning_update_repo_custom_pattern_responses),
+        responses=_rt.LazyResponses(
+            _secret_scanning_update_repo_custom_pattern_responses,
+            _secret_scanning_update_repo_custom_pattern_errors,
+        ),
     )
 )
 
@@ -336,7 +393,10 @@ _SECRET_SCANNING_LIST_ORG_PATTERN_CONFIGS: _rt.Operation[SecretScanningPatternCo
         path="/orgs/{org}/secret-scanning/pattern-configurations",
         operation_id="secret-scanning/list-org-pattern-configs",
         params=(_rt.Param("org", "org", "path"),),
-        responses=_rt.LazyResponses(_secret_scanning_list_org_pattern_configs_responses),
+        responses=_rt.LazyResponses(
+            _secret_scanning_list_org_pattern_configs_responses,
+            _secret_scanning_list_org_pattern_configs_errors,
+        ),
     )
 )
 
@@ -353,7 +413,10 @@ _SECRET_SCANNING_UPDATE_ORG_PATTERN_CONFIGS: _rt.Operation[
         _rt.Param("custom_pattern_settings", "custom_pattern_settings", "field"),
     ),
     body=_rt.Body("application/json", required=True),
-    responses=_rt.LazyResponses(_secret_scanning_update_org_pattern_configs_responses),
+    responses=_rt.LazyResponses(
+        _secret_scanning_update_org_pattern_configs_responses,
+        _secret_scanning_update_org_pattern_configs_errors,
+    ),
 )
 
 _SECRET_SCANNING_CREATE_PUSH_PROTECTION_BYPASS: _rt.Operation[
@@ -369,7 +432,10 @@ _SECRET_SCANNING_CREATE_PUSH_PROTECTION_BYPASS: _rt.Operation[
         _rt.Param("placeholder_id", "placeholder_id", "field"),
     ),
     body=_rt.Body("application/json", required=True),
-    responses=_rt.LazyResponses(_secret_scanning_create_push_protection_bypass_responses),
+    responses=_rt.LazyResponses(
+        _secret_scanning_create_push_protection_bypass_responses,
+        _secret_scanning_create_push_protection_bypass_errors,
+    ),
 )
 
 _SECRET_SCANNING_GET_SCAN_HISTORY: _rt.Operation[SecretScanningScanHistory] = _rt.Operation(
@@ -377,7 +443,9 @@ _SECRET_SCANNING_GET_SCAN_HISTORY: _rt.Operation[SecretScanningScanHistory] = _r
     path="/repos/{owner}/{repo}/secret-scanning/scan-history",
     operation_id="secret-scanning/get-scan-history",
     params=(_rt.Param("owner", "owner", "path"), _rt.Param("repo", "repo", "path")),
-    responses=_rt.LazyResponses(_secret_scanning_get_scan_history_responses),
+    responses=_rt.LazyResponses(
+        _secret_scanning_get_scan_history_responses, _secret_scanning_get_scan_history_errors
+    ),
 )
 
 

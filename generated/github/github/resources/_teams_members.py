@@ -30,17 +30,25 @@ def _teams_list_members_in_org_responses() -> dict[str, _rt.Response]:
 
 
 def _teams_list_members_legacy_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..models.team_member import TeamMember
 
-    return {"200": _rt.Response(list[TeamMember], "json"), "404": _rt.Response(BasicError, "json")}
+    return {"200": _rt.Response(list[TeamMember], "json")}
+
+
+def _teams_list_members_legacy_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
+
+    return {"404": _rt.Response(BasicError, "json")}
 
 
 def _teams_add_member_legacy_responses() -> dict[str, _rt.Response]:
+    return {"204": _rt.Response(None, "empty")}
+
+
+def _teams_add_member_legacy_errors() -> dict[str, _rt.Response]:
     from ..models.basic_error import BasicError
 
     return {
-        "204": _rt.Response(None, "empty"),
         "403": _rt.Response(BasicError, "json"),
         "404": _rt.Response(None, "empty"),
         "422": _rt.Response(None, "empty"),
@@ -64,18 +72,27 @@ def _teams_add_or_update_membership_for_user_in_org_responses() -> dict[str, _rt
 
 
 def _teams_get_membership_for_user_legacy_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..models.team_membership import TeamMembership
 
-    return {"200": _rt.Response(TeamMembership, "json"), "404": _rt.Response(BasicError, "json")}
+    return {"200": _rt.Response(TeamMembership, "json")}
+
+
+def _teams_get_membership_for_user_legacy_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
+
+    return {"404": _rt.Response(BasicError, "json")}
 
 
 def _teams_add_or_update_membership_for_user_legacy_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..models.team_membership import TeamMembership
 
+    return {"200": _rt.Response(TeamMembership, "json")}
+
+
+def _teams_add_or_update_membership_for_user_legacy_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
+
     return {
-        "200": _rt.Response(TeamMembership, "json"),
         "403": _rt.Response(None, "empty"),
         "404": _rt.Response(BasicError, "json"),
         "422": _rt.Response(None, "empty"),
@@ -107,7 +124,9 @@ _TEAMS_LIST_MEMBERS_LEGACY: _rt.Operation[list[TeamMember]] = _rt.Operation(
         _rt.Param("per_page", "per_page", "query"),
         _rt.Param("page", "page", "query"),
     ),
-    responses=_rt.LazyResponses(_teams_list_members_legacy_responses),
+    responses=_rt.LazyResponses(
+        _teams_list_members_legacy_responses, _teams_list_members_legacy_errors
+    ),
     pagination=_rt.LinkHeaderPagination(items=None, page_param="page", size_param="per_page"),
 )
 
@@ -124,7 +143,9 @@ _TEAMS_ADD_MEMBER_LEGACY: _rt.Operation[None] = _rt.Operation(
     path="/teams/{team_id}/members/{username}",
     operation_id="teams/add-member-legacy",
     params=(_rt.Param("team_id", "team_id", "path"), _rt.Param("username", "username", "path")),
-    responses=_rt.LazyResponses(_teams_add_member_legacy_responses),
+    responses=_rt.LazyResponses(
+        _teams_add_member_legacy_responses, _teams_add_member_legacy_errors
+    ),
 )
 
 _TEAMS_REMOVE_MEMBER_LEGACY: _rt.Operation[None] = _rt.Operation(
@@ -178,7 +199,10 @@ _TEAMS_GET_MEMBERSHIP_FOR_USER_LEGACY: _rt.Operation[TeamMembership] = _rt.Opera
     path="/teams/{team_id}/memberships/{username}",
     operation_id="teams/get-membership-for-user-legacy",
     params=(_rt.Param("team_id", "team_id", "path"), _rt.Param("username", "username", "path")),
-    responses=_rt.LazyResponses(_teams_get_membership_for_user_legacy_responses),
+    responses=_rt.LazyResponses(
+        _teams_get_membership_for_user_legacy_responses,
+        _teams_get_membership_for_user_legacy_errors,
+    ),
 )
 
 _TEAMS_ADD_OR_UPDATE_MEMBERSHIP_FOR_USER_LEGACY: _rt.Operation[TeamMembership] = _rt.Operation(
@@ -191,7 +215,10 @@ _TEAMS_ADD_OR_UPDATE_MEMBERSHIP_FOR_USER_LEGACY: _rt.Operation[TeamMembership] =
         _rt.Param("role", "role", "field"),
     ),
     body=_rt.Body("application/json"),
-    responses=_rt.LazyResponses(_teams_add_or_update_membership_for_user_legacy_responses),
+    responses=_rt.LazyResponses(
+        _teams_add_or_update_membership_for_user_legacy_responses,
+        _teams_add_or_update_membership_for_user_legacy_errors,
+    ),
 )
 
 _TEAMS_REMOVE_MEMBERSHIP_FOR_USER_LEGACY: _rt.Operation[None] = _rt.Operation(

@@ -41,13 +41,15 @@ def _teams_check_permissions_for_repo_in_org_responses() -> dict[str, _rt.Respon
 
 
 def _teams_list_repos_legacy_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..models.minimal_repository import MinimalRepository
 
-    return {
-        "200": _rt.Response(list[MinimalRepository], "json"),
-        "404": _rt.Response(BasicError, "json"),
-    }
+    return {"200": _rt.Response(list[MinimalRepository], "json")}
+
+
+def _teams_list_repos_legacy_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
+
+    return {"404": _rt.Response(BasicError, "json")}
 
 
 def _teams_check_permissions_for_repo_legacy_responses() -> dict[str, _rt.Response]:
@@ -61,42 +63,50 @@ def _teams_check_permissions_for_repo_legacy_responses() -> dict[str, _rt.Respon
 
 
 def _teams_add_or_update_repo_permissions_legacy_responses() -> dict[str, _rt.Response]:
+    return {"204": _rt.Response(None, "empty")}
+
+
+def _teams_add_or_update_repo_permissions_legacy_errors() -> dict[str, _rt.Response]:
     from ..models.basic_error import BasicError
     from ..models.validation_error import ValidationError
 
-    return {
-        "204": _rt.Response(None, "empty"),
-        "403": _rt.Response(BasicError, "json"),
-        "422": _rt.Response(ValidationError, "json"),
-    }
+    return {"403": _rt.Response(BasicError, "json"), "422": _rt.Response(ValidationError, "json")}
 
 
 def _teams_get_legacy_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..models.team_full import TeamFull
 
-    return {"200": _rt.Response(TeamFull, "json"), "404": _rt.Response(BasicError, "json")}
+    return {"200": _rt.Response(TeamFull, "json")}
+
+
+def _teams_get_legacy_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
+
+    return {"404": _rt.Response(BasicError, "json")}
 
 
 def _teams_delete_legacy_responses() -> dict[str, _rt.Response]:
+    return {"204": _rt.Response(None, "empty")}
+
+
+def _teams_delete_legacy_errors() -> dict[str, _rt.Response]:
     from ..models.basic_error import BasicError
     from ..models.validation_error import ValidationError
 
-    return {
-        "204": _rt.Response(None, "empty"),
-        "404": _rt.Response(BasicError, "json"),
-        "422": _rt.Response(ValidationError, "json"),
-    }
+    return {"404": _rt.Response(BasicError, "json"), "422": _rt.Response(ValidationError, "json")}
 
 
 def _teams_update_legacy_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..models.team_full import TeamFull
+
+    return {"200": _rt.Response(TeamFull, "json"), "201": _rt.Response(TeamFull, "json")}
+
+
+def _teams_update_legacy_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
     from ..models.validation_error import ValidationError
 
     return {
-        "200": _rt.Response(TeamFull, "json"),
-        "201": _rt.Response(TeamFull, "json"),
         "403": _rt.Response(BasicError, "json"),
         "404": _rt.Response(BasicError, "json"),
         "422": _rt.Response(ValidationError, "json"),
@@ -167,7 +177,9 @@ _TEAMS_LIST_REPOS_LEGACY: _rt.Operation[list[MinimalRepository]] = _rt.Operation
         _rt.Param("per_page", "per_page", "query"),
         _rt.Param("page", "page", "query"),
     ),
-    responses=_rt.LazyResponses(_teams_list_repos_legacy_responses),
+    responses=_rt.LazyResponses(
+        _teams_list_repos_legacy_responses, _teams_list_repos_legacy_errors
+    ),
     pagination=_rt.LinkHeaderPagination(items=None, page_param="page", size_param="per_page"),
 )
 
@@ -194,7 +206,10 @@ _TEAMS_ADD_OR_UPDATE_REPO_PERMISSIONS_LEGACY: _rt.Operation[None] = _rt.Operatio
         _rt.Param("permission", "permission", "field"),
     ),
     body=_rt.Body("application/json"),
-    responses=_rt.LazyResponses(_teams_add_or_update_repo_permissions_legacy_responses),
+    responses=_rt.LazyResponses(
+        _teams_add_or_update_repo_permissions_legacy_responses,
+        _teams_add_or_update_repo_permissions_legacy_errors,
+    ),
 )
 
 _TEAMS_REMOVE_REPO_LEGACY: _rt.Operation[None] = _rt.Operation(
@@ -214,7 +229,7 @@ _TEAMS_GET_LEGACY: _rt.Operation[TeamFull] = _rt.Operation(
     path="/teams/{team_id}",
     operation_id="teams/get-legacy",
     params=(_rt.Param("team_id", "team_id", "path"),),
-    responses=_rt.LazyResponses(_teams_get_legacy_responses),
+    responses=_rt.LazyResponses(_teams_get_legacy_responses, _teams_get_legacy_errors),
 )
 
 _TEAMS_DELETE_LEGACY: _rt.Operation[None] = _rt.Operation(
@@ -222,7 +237,7 @@ _TEAMS_DELETE_LEGACY: _rt.Operation[None] = _rt.Operation(
     path="/teams/{team_id}",
     operation_id="teams/delete-legacy",
     params=(_rt.Param("team_id", "team_id", "path"),),
-    responses=_rt.LazyResponses(_teams_delete_legacy_responses),
+    responses=_rt.LazyResponses(_teams_delete_legacy_responses, _teams_delete_legacy_errors),
 )
 
 _TEAMS_UPDATE_LEGACY: _rt.Operation[TeamFull] = _rt.Operation(
@@ -240,7 +255,7 @@ _TEAMS_UPDATE_LEGACY: _rt.Operation[TeamFull] = _rt.Operation(
         _rt.Param("parent_team_slug", "parent_team_slug", "field"),
     ),
     body=_rt.Body("application/json", required=True),
-    responses=_rt.LazyResponses(_teams_update_legacy_responses),
+    responses=_rt.LazyResponses(_teams_update_legacy_responses, _teams_update_legacy_errors),
 )
 
 

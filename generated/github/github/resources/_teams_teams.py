@@ -26,39 +26,53 @@ __all__ = [
 
 
 def _teams_list_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..models.team import Team
 
-    return {"200": _rt.Response(list[Team], "json"), "403": _rt.Response(BasicError, "json")}
+    return {"200": _rt.Response(list[Team], "json")}
+
+
+def _teams_list_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
+
+    return {"403": _rt.Response(BasicError, "json")}
 
 
 def _teams_create_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..models.team_full import TeamFull
+
+    return {"201": _rt.Response(TeamFull, "json")}
+
+
+def _teams_create_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
     from ..models.validation_error import ValidationError
 
-    return {
-        "201": _rt.Response(TeamFull, "json"),
-        "403": _rt.Response(BasicError, "json"),
-        "422": _rt.Response(ValidationError, "json"),
-    }
+    return {"403": _rt.Response(BasicError, "json"), "422": _rt.Response(ValidationError, "json")}
 
 
 def _teams_get_by_name_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..models.team_full import TeamFull
 
-    return {"200": _rt.Response(TeamFull, "json"), "404": _rt.Response(BasicError, "json")}
+    return {"200": _rt.Response(TeamFull, "json")}
+
+
+def _teams_get_by_name_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
+
+    return {"404": _rt.Response(BasicError, "json")}
 
 
 def _teams_update_in_org_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..models.team_full import TeamFull
+
+    return {"200": _rt.Response(TeamFull, "json"), "201": _rt.Response(TeamFull, "json")}
+
+
+def _teams_update_in_org_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
     from ..models.validation_error import ValidationError
 
     return {
-        "200": _rt.Response(TeamFull, "json"),
-        "201": _rt.Response(TeamFull, "json"),
         "403": _rt.Response(BasicError, "json"),
         "404": _rt.Response(BasicError, "json"),
         "422": _rt.Response(ValidationError, "json"),
@@ -72,12 +86,16 @@ def _teams_list_child_in_org_responses() -> dict[str, _rt.Response]:
 
 
 def _teams_list_child_legacy_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..models.team import Team
+
+    return {"200": _rt.Response(list[Team], "json")}
+
+
+def _teams_list_child_legacy_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
     from ..models.validation_error import ValidationError
 
     return {
-        "200": _rt.Response(list[Team], "json"),
         "403": _rt.Response(BasicError, "json"),
         "404": _rt.Response(BasicError, "json"),
         "422": _rt.Response(ValidationError, "json"),
@@ -85,11 +103,15 @@ def _teams_list_child_legacy_responses() -> dict[str, _rt.Response]:
 
 
 def _teams_list_for_authenticated_user_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..models.team_full import TeamFull
 
+    return {"200": _rt.Response(list[TeamFull], "json")}
+
+
+def _teams_list_for_authenticated_user_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
+
     return {
-        "200": _rt.Response(list[TeamFull], "json"),
         "304": _rt.Response(None, "empty"),
         "403": _rt.Response(BasicError, "json"),
         "404": _rt.Response(BasicError, "json"),
@@ -121,7 +143,7 @@ _TEAMS_LIST: _rt.Operation[list[Team]] = _rt.Operation(
         _rt.Param("page", "page", "query"),
         _rt.Param("team_type", "team_type", "query"),
     ),
-    responses=_rt.LazyResponses(_teams_list_responses),
+    responses=_rt.LazyResponses(_teams_list_responses, _teams_list_errors),
     pagination=_rt.LinkHeaderPagination(items=None, page_param="page", size_param="per_page"),
 )
 
@@ -142,7 +164,7 @@ _TEAMS_CREATE: _rt.Operation[TeamFull] = _rt.Operation(
         _rt.Param("parent_team_slug", "parent_team_slug", "field"),
     ),
     body=_rt.Body("application/json", required=True),
-    responses=_rt.LazyResponses(_teams_create_responses),
+    responses=_rt.LazyResponses(_teams_create_responses, _teams_create_errors),
 )
 
 _TEAMS_GET_BY_NAME: _rt.Operation[TeamFull] = _rt.Operation(
@@ -150,7 +172,7 @@ _TEAMS_GET_BY_NAME: _rt.Operation[TeamFull] = _rt.Operation(
     path="/orgs/{org}/teams/{team_slug}",
     operation_id="teams/get-by-name",
     params=(_rt.Param("org", "org", "path"), _rt.Param("team_slug", "team_slug", "path")),
-    responses=_rt.LazyResponses(_teams_get_by_name_responses),
+    responses=_rt.LazyResponses(_teams_get_by_name_responses, _teams_get_by_name_errors),
 )
 
 _TEAMS_DELETE_IN_ORG: _rt.Operation[None] = _rt.Operation(
@@ -177,7 +199,7 @@ _TEAMS_UPDATE_IN_ORG: _rt.Operation[TeamFull] = _rt.Operation(
         _rt.Param("parent_team_slug", "parent_team_slug", "field"),
     ),
     body=_rt.Body("application/json"),
-    responses=_rt.LazyResponses(_teams_update_in_org_responses),
+    responses=_rt.LazyResponses(_teams_update_in_org_responses, _teams_update_in_org_errors),
 )
 
 _TEAMS_LIST_CHILD_IN_ORG: _rt.Operation[list[Team]] = _rt.Operation(
@@ -203,7 +225,9 @@ _TEAMS_LIST_CHILD_LEGACY: _rt.Operation[list[Team]] = _rt.Operation(
         _rt.Param("per_page", "per_page", "query"),
         _rt.Param("page", "page", "query"),
     ),
-    responses=_rt.LazyResponses(_teams_list_child_legacy_responses),
+    responses=_rt.LazyResponses(
+        _teams_list_child_legacy_responses, _teams_list_child_legacy_errors
+    ),
     pagination=_rt.LinkHeaderPagination(items=None, page_param="page", size_param="per_page"),
 )
 
@@ -212,7 +236,9 @@ _TEAMS_LIST_FOR_AUTHENTICATED_USER: _rt.Operation[list[TeamFull]] = _rt.Operatio
     path="/user/teams",
     operation_id="teams/list-for-authenticated-user",
     params=(_rt.Param("per_page", "per_page", "query"), _rt.Param("page", "page", "query")),
-    responses=_rt.LazyResponses(_teams_list_for_authenticated_user_responses),
+    responses=_rt.LazyResponses(
+        _teams_list_for_authenticated_user_responses, _teams_list_for_authenticated_user_errors
+    ),
     pagination=_rt.LinkHeaderPagination(items=None, page_param="page", size_param="per_page"),
 )
 

@@ -37,34 +37,36 @@ def _users_list_attestations_bulk_responses() -> dict[str, _rt.Response]:
 
 
 def _users_delete_attestations_bulk_responses() -> dict[str, _rt.Response]:
+    return {"200": _rt.Response(None, "empty")}
+
+
+def _users_delete_attestations_bulk_errors() -> dict[str, _rt.Response]:
     from ..models.basic_error import BasicError
 
-    return {"200": _rt.Response(None, "empty"), "404": _rt.Response(BasicError, "json")}
+    return {"404": _rt.Response(BasicError, "json")}
 
 
 def _users_delete_attestations_by_subject_digest_responses() -> dict[str, _rt.Response]:
+    return {"200": _rt.Response(None, "empty"), "204": _rt.Response(None, "empty")}
+
+
+def _users_delete_attestations_by_subject_digest_errors() -> dict[str, _rt.Response]:
     from ..models.basic_error import BasicError
 
-    return {
-        "200": _rt.Response(None, "empty"),
-        "204": _rt.Response(None, "empty"),
-        "404": _rt.Response(BasicError, "json"),
-    }
+    return {"404": _rt.Response(BasicError, "json")}
 
 
 def _users_delete_attestations_by_id_responses() -> dict[str, _rt.Response]:
+    return {"200": _rt.Response(None, "empty"), "204": _rt.Response(None, "empty")}
+
+
+def _users_delete_attestations_by_id_errors() -> dict[str, _rt.Response]:
     from ..models.basic_error import BasicError
 
-    return {
-        "200": _rt.Response(None, "empty"),
-        "204": _rt.Response(None, "empty"),
-        "403": _rt.Response(BasicError, "json"),
-        "404": _rt.Response(BasicError, "json"),
-    }
+    return {"403": _rt.Response(BasicError, "json"), "404": _rt.Response(BasicError, "json")}
 
 
 def _users_list_attestations_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..models.empty_object import EmptyObject
     from ..types.users import UsersListAttestationsResponse
 
@@ -72,20 +74,26 @@ def _users_list_attestations_responses() -> dict[str, _rt.Response]:
         "200": _rt.Response(UsersListAttestationsResponse, "json"),
         "201": _rt.Response(EmptyObject, "json"),
         "204": _rt.Response(None, "empty"),
-        "404": _rt.Response(BasicError, "json"),
     }
+
+
+def _users_list_attestations_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
+
+    return {"404": _rt.Response(BasicError, "json")}
 
 
 def _users_get_context_for_user_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..models.hovercard import Hovercard
+
+    return {"200": _rt.Response(Hovercard, "json")}
+
+
+def _users_get_context_for_user_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
     from ..models.validation_error import ValidationError
 
-    return {
-        "200": _rt.Response(Hovercard, "json"),
-        "404": _rt.Response(BasicError, "json"),
-        "422": _rt.Response(ValidationError, "json"),
-    }
+    return {"404": _rt.Response(BasicError, "json"), "422": _rt.Response(ValidationError, "json")}
 
 
 _USERS_LIST_ATTESTATIONS_BULK: _rt.Operation[UsersListAttestationsBulkResponse] = _rt.Operation(
@@ -110,7 +118,9 @@ _USERS_DELETE_ATTESTATIONS_BULK: _rt.Operation[None] = _rt.Operation(
     operation_id="users/delete-attestations-bulk",
     params=(_rt.Param("username", "username", "path"), _rt.Param("body", "body", "body")),
     body=_rt.Body("application/json", required=True),
-    responses=_rt.LazyResponses(_users_delete_attestations_bulk_responses),
+    responses=_rt.LazyResponses(
+        _users_delete_attestations_bulk_responses, _users_delete_attestations_bulk_errors
+    ),
 )
 
 _USERS_DELETE_ATTESTATIONS_BY_SUBJECT_DIGEST: _rt.Operation[None] = _rt.Operation(
@@ -121,7 +131,10 @@ _USERS_DELETE_ATTESTATIONS_BY_SUBJECT_DIGEST: _rt.Operation[None] = _rt.Operatio
         _rt.Param("username", "username", "path"),
         _rt.Param("subject_digest", "subject_digest", "path"),
     ),
-    responses=_rt.LazyResponses(_users_delete_attestations_by_subject_digest_responses),
+    responses=_rt.LazyResponses(
+        _users_delete_attestations_by_subject_digest_responses,
+        _users_delete_attestations_by_subject_digest_errors,
+    ),
 )
 
 _USERS_DELETE_ATTESTATIONS_BY_ID: _rt.Operation[None] = _rt.Operation(
@@ -132,7 +145,9 @@ _USERS_DELETE_ATTESTATIONS_BY_ID: _rt.Operation[None] = _rt.Operation(
         _rt.Param("username", "username", "path"),
         _rt.Param("attestation_id", "attestation_id", "path"),
     ),
-    responses=_rt.LazyResponses(_users_delete_attestations_by_id_responses),
+    responses=_rt.LazyResponses(
+        _users_delete_attestations_by_id_responses, _users_delete_attestations_by_id_errors
+    ),
 )
 
 _USERS_LIST_ATTESTATIONS: _rt.Operation[UsersListAttestationsResponse | EmptyObject | None] = (
@@ -148,7 +163,9 @@ _USERS_LIST_ATTESTATIONS: _rt.Operation[UsersListAttestationsResponse | EmptyObj
             _rt.Param("after", "after", "query"),
             _rt.Param("predicate_type", "predicate_type", "query"),
         ),
-        responses=_rt.LazyResponses(_users_list_attestations_responses),
+        responses=_rt.LazyResponses(
+            _users_list_attestations_responses, _users_list_attestations_errors
+        ),
     )
 )
 
@@ -161,7 +178,9 @@ _USERS_GET_CONTEXT_FOR_USER: _rt.Operation[Hovercard] = _rt.Operation(
         _rt.Param("subject_type", "subject_type", "query"),
         _rt.Param("subject_id", "subject_id", "query"),
     ),
-    responses=_rt.LazyResponses(_users_get_context_for_user_responses),
+    responses=_rt.LazyResponses(
+        _users_get_context_for_user_responses, _users_get_context_for_user_errors
+    ),
 )
 
 

@@ -35,7 +35,6 @@ __all__ = [
 def _users_get_authenticated_responses() -> dict[str, _rt.Response]:
     from pydantic import Discriminator, Tag
 
-    from ..models.basic_error import BasicError
     from ..models.private_user import PrivateUser
     from ..models.public_user import PublicUser
 
@@ -54,7 +53,14 @@ def _users_get_authenticated_responses() -> dict[str, _rt.Response]:
                 ),
             ],
             "json",
-        ),
+        )
+    }
+
+
+def _users_get_authenticated_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
+
+    return {
         "304": _rt.Response(None, "empty"),
         "401": _rt.Response(BasicError, "json"),
         "403": _rt.Response(BasicError, "json"),
@@ -62,12 +68,16 @@ def _users_get_authenticated_responses() -> dict[str, _rt.Response]:
 
 
 def _users_update_authenticated_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..models.private_user import PrivateUser
+
+    return {"200": _rt.Response(PrivateUser, "json")}
+
+
+def _users_update_authenticated_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
     from ..models.validation_error import ValidationError
 
     return {
-        "200": _rt.Response(PrivateUser, "json"),
         "304": _rt.Response(None, "empty"),
         "401": _rt.Response(BasicError, "json"),
         "403": _rt.Response(BasicError, "json"),
@@ -79,7 +89,6 @@ def _users_update_authenticated_responses() -> dict[str, _rt.Response]:
 def _users_get_by_id_responses() -> dict[str, _rt.Response]:
     from pydantic import Discriminator, Tag
 
-    from ..models.basic_error import BasicError
     from ..models.private_user import PrivateUser
     from ..models.public_user import PublicUser
 
@@ -98,9 +107,14 @@ def _users_get_by_id_responses() -> dict[str, _rt.Response]:
                 ),
             ],
             "json",
-        ),
-        "404": _rt.Response(BasicError, "json"),
+        )
     }
+
+
+def _users_get_by_id_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
+
+    return {"404": _rt.Response(BasicError, "json")}
 
 
 def _users_list_responses() -> dict[str, _rt.Response]:
@@ -112,7 +126,6 @@ def _users_list_responses() -> dict[str, _rt.Response]:
 def _users_get_by_username_responses() -> dict[str, _rt.Response]:
     from pydantic import Discriminator, Tag
 
-    from ..models.basic_error import BasicError
     from ..models.private_user import PrivateUser
     from ..models.public_user import PublicUser
 
@@ -131,17 +144,26 @@ def _users_get_by_username_responses() -> dict[str, _rt.Response]:
                 ),
             ],
             "json",
-        ),
-        "404": _rt.Response(BasicError, "json"),
+        )
     }
 
 
-def _users_list_blocked_by_authenticated_user_responses() -> dict[str, _rt.Response]:
+def _users_get_by_username_errors() -> dict[str, _rt.Response]:
     from ..models.basic_error import BasicError
+
+    return {"404": _rt.Response(BasicError, "json")}
+
+
+def _users_list_blocked_by_authenticated_user_responses() -> dict[str, _rt.Response]:
     from ..models.simple_user import SimpleUser
 
+    return {"200": _rt.Response(list[SimpleUser], "json")}
+
+
+def _users_list_blocked_by_authenticated_user_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
+
     return {
-        "200": _rt.Response(list[SimpleUser], "json"),
         "304": _rt.Response(None, "empty"),
         "401": _rt.Response(BasicError, "json"),
         "403": _rt.Response(BasicError, "json"),
@@ -150,10 +172,13 @@ def _users_list_blocked_by_authenticated_user_responses() -> dict[str, _rt.Respo
 
 
 def _users_check_blocked_responses() -> dict[str, _rt.Response]:
+    return {"204": _rt.Response(None, "empty")}
+
+
+def _users_check_blocked_errors() -> dict[str, _rt.Response]:
     from ..models.basic_error import BasicError
 
     return {
-        "204": _rt.Response(None, "empty"),
         "304": _rt.Response(None, "empty"),
         "401": _rt.Response(BasicError, "json"),
         "403": _rt.Response(BasicError, "json"),
@@ -162,11 +187,14 @@ def _users_check_blocked_responses() -> dict[str, _rt.Response]:
 
 
 def _users_block_responses() -> dict[str, _rt.Response]:
+    return {"204": _rt.Response(None, "empty")}
+
+
+def _users_block_errors() -> dict[str, _rt.Response]:
     from ..models.basic_error import BasicError
     from ..models.validation_error import ValidationError
 
     return {
-        "204": _rt.Response(None, "empty"),
         "304": _rt.Response(None, "empty"),
         "401": _rt.Response(BasicError, "json"),
         "403": _rt.Response(BasicError, "json"),
@@ -176,10 +204,13 @@ def _users_block_responses() -> dict[str, _rt.Response]:
 
 
 def _users_unblock_responses() -> dict[str, _rt.Response]:
+    return {"204": _rt.Response(None, "empty")}
+
+
+def _users_unblock_errors() -> dict[str, _rt.Response]:
     from ..models.basic_error import BasicError
 
     return {
-        "204": _rt.Response(None, "empty"),
         "304": _rt.Response(None, "empty"),
         "401": _rt.Response(BasicError, "json"),
         "403": _rt.Response(BasicError, "json"),
@@ -190,12 +221,16 @@ def _users_unblock_responses() -> dict[str, _rt.Response]:
 def _users_set_primary_email_visibility_for_authenticated_user_responses() -> dict[
     str, _rt.Response
 ]:
-    from ..models.basic_error import BasicError
     from ..models.email import Email
+
+    return {"200": _rt.Response(list[Email], "json")}
+
+
+def _users_set_primary_email_visibility_for_authenticated_user_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
     from ..models.validation_error import ValidationError
 
     return {
-        "200": _rt.Response(list[Email], "json"),
         "304": _rt.Response(None, "empty"),
         "401": _rt.Response(BasicError, "json"),
         "403": _rt.Response(BasicError, "json"),
@@ -205,11 +240,15 @@ def _users_set_primary_email_visibility_for_authenticated_user_responses() -> di
 
 
 def _users_list_emails_for_authenticated_user_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..models.email import Email
 
+    return {"200": _rt.Response(list[Email], "json")}
+
+
+def _users_list_emails_for_authenticated_user_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
+
     return {
-        "200": _rt.Response(list[Email], "json"),
         "304": _rt.Response(None, "empty"),
         "401": _rt.Response(BasicError, "json"),
         "403": _rt.Response(BasicError, "json"),
@@ -218,12 +257,16 @@ def _users_list_emails_for_authenticated_user_responses() -> dict[str, _rt.Respo
 
 
 def _users_add_email_for_authenticated_user_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..models.email import Email
+
+    return {"201": _rt.Response(list[Email], "json")}
+
+
+def _users_add_email_for_authenticated_user_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
     from ..models.validation_error import ValidationError
 
     return {
-        "201": _rt.Response(list[Email], "json"),
         "304": _rt.Response(None, "empty"),
         "401": _rt.Response(BasicError, "json"),
         "403": _rt.Response(BasicError, "json"),
@@ -233,11 +276,14 @@ def _users_add_email_for_authenticated_user_responses() -> dict[str, _rt.Respons
 
 
 def _users_delete_email_for_authenticated_user_responses() -> dict[str, _rt.Response]:
+    return {"204": _rt.Response(None, "empty")}
+
+
+def _users_delete_email_for_authenticated_user_errors() -> dict[str, _rt.Response]:
     from ..models.basic_error import BasicError
     from ..models.validation_error import ValidationError
 
     return {
-        "204": _rt.Response(None, "empty"),
         "304": _rt.Response(None, "empty"),
         "401": _rt.Response(BasicError, "json"),
         "403": _rt.Response(BasicError, "json"),
@@ -247,11 +293,15 @@ def _users_delete_email_for_authenticated_user_responses() -> dict[str, _rt.Resp
 
 
 def _users_list_followers_for_authenticated_user_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..models.simple_user import SimpleUser
 
+    return {"200": _rt.Response(list[SimpleUser], "json")}
+
+
+def _users_list_followers_for_authenticated_user_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
+
     return {
-        "200": _rt.Response(list[SimpleUser], "json"),
         "304": _rt.Response(None, "empty"),
         "401": _rt.Response(BasicError, "json"),
         "403": _rt.Response(BasicError, "json"),
@@ -280,7 +330,9 @@ _USERS_GET_AUTHENTICATED: _rt.Operation[
     path="/user",
     operation_id="users/get-authenticated",
     params=(),
-    responses=_rt.LazyResponses(_users_get_authenticated_responses),
+    responses=_rt.LazyResponses(
+        _users_get_authenticated_responses, _users_get_authenticated_errors
+    ),
 )
 
 _USERS_UPDATE_AUTHENTICATED: _rt.Operation[PrivateUser] = _rt.Operation(
@@ -298,7 +350,9 @@ _USERS_UPDATE_AUTHENTICATED: _rt.Operation[PrivateUser] = _rt.Operation(
         _rt.Param("bio", "bio", "field"),
     ),
     body=_rt.Body("application/json"),
-    responses=_rt.LazyResponses(_users_update_authenticated_responses),
+    responses=_rt.LazyResponses(
+        _users_update_authenticated_responses, _users_update_authenticated_errors
+    ),
 )
 
 _USERS_GET_BY_ID: _rt.Operation[
@@ -317,7 +371,7 @@ _USERS_GET_BY_ID: _rt.Operation[
     path="/user/{account_id}",
     operation_id="users/get-by-id",
     params=(_rt.Param("account_id", "account_id", "path"),),
-    responses=_rt.LazyResponses(_users_get_by_id_responses),
+    responses=_rt.LazyResponses(_users_get_by_id_responses, _users_get_by_id_errors),
 )
 
 _USERS_LIST: _rt.Operation[list[SimpleUser]] = _rt.Operation(
@@ -345,7 +399,7 @@ _USERS_GET_BY_USERNAME: _rt.Operation[
     path="/users/{username}",
     operation_id="users/get-by-username",
     params=(_rt.Param("username", "username", "path"),),
-    responses=_rt.LazyResponses(_users_get_by_username_responses),
+    responses=_rt.LazyResponses(_users_get_by_username_responses, _users_get_by_username_errors),
 )
 
 _USERS_LIST_BLOCKED_BY_AUTHENTICATED_USER: _rt.Operation[list[SimpleUser]] = _rt.Operation(
@@ -353,7 +407,10 @@ _USERS_LIST_BLOCKED_BY_AUTHENTICATED_USER: _rt.Operation[list[SimpleUser]] = _rt
     path="/user/blocks",
     operation_id="users/list-blocked-by-authenticated-user",
     params=(_rt.Param("per_page", "per_page", "query"), _rt.Param("page", "page", "query")),
-    responses=_rt.LazyResponses(_users_list_blocked_by_authenticated_user_responses),
+    responses=_rt.LazyResponses(
+        _users_list_blocked_by_authenticated_user_responses,
+        _users_list_blocked_by_authenticated_user_errors,
+    ),
     pagination=_rt.LinkHeaderPagination(items=None, page_param="page", size_param="per_page"),
 )
 
@@ -362,7 +419,7 @@ _USERS_CHECK_BLOCKED: _rt.Operation[None] = _rt.Operation(
     path="/user/blocks/{username}",
     operation_id="users/check-blocked",
     params=(_rt.Param("username", "username", "path"),),
-    responses=_rt.LazyResponses(_users_check_blocked_responses),
+    responses=_rt.LazyResponses(_users_check_blocked_responses, _users_check_blocked_errors),
 )
 
 _USERS_BLOCK: _rt.Operation[None] = _rt.Operation(
@@ -370,7 +427,7 @@ _USERS_BLOCK: _rt.Operation[None] = _rt.Operation(
     path="/user/blocks/{username}",
     operation_id="users/block",
     params=(_rt.Param("username", "username", "path"),),
-    responses=_rt.LazyResponses(_users_block_responses),
+    responses=_rt.LazyResponses(_users_block_responses, _users_block_errors),
 )
 
 _USERS_UNBLOCK: _rt.Operation[None] = _rt.Operation(
@@ -378,7 +435,7 @@ _USERS_UNBLOCK: _rt.Operation[None] = _rt.Operation(
     path="/user/blocks/{username}",
     operation_id="users/unblock",
     params=(_rt.Param("username", "username", "path"),),
-    responses=_rt.LazyResponses(_users_unblock_responses),
+    responses=_rt.LazyResponses(_users_unblock_responses, _users_unblock_errors),
 )
 
 _USERS_SET_PRIMARY_EMAIL_VISIBILITY_FOR_AUTHENTICATED_USER: _rt.Operation[list[Email]] = (
@@ -389,7 +446,8 @@ _USERS_SET_PRIMARY_EMAIL_VISIBILITY_FOR_AUTHENTICATED_USER: _rt.Operation[list[E
         params=(_rt.Param("visibility", "visibility", "field"),),
         body=_rt.Body("application/json", required=True),
         responses=_rt.LazyResponses(
-            _users_set_primary_email_visibility_for_authenticated_user_responses
+            _users_set_primary_email_visibility_for_authenticated_user_responses,
+            _users_set_primary_email_visibility_for_authenticated_user_errors,
         ),
     )
 )
@@ -399,7 +457,10 @@ _USERS_LIST_EMAILS_FOR_AUTHENTICATED_USER: _rt.Operation[list[Email]] = _rt.Oper
     path="/user/emails",
     operation_id="users/list-emails-for-authenticated-user",
     params=(_rt.Param("per_page", "per_page", "query"), _rt.Param("page", "page", "query")),
-    responses=_rt.LazyResponses(_users_list_emails_for_authenticated_user_responses),
+    responses=_rt.LazyResponses(
+        _users_list_emails_for_authenticated_user_responses,
+        _users_list_emails_for_authenticated_user_errors,
+    ),
     pagination=_rt.LinkHeaderPagination(items=None, page_param="page", size_param="per_page"),
 )
 
@@ -409,7 +470,10 @@ _USERS_ADD_EMAIL_FOR_AUTHENTICATED_USER: _rt.Operation[list[Email]] = _rt.Operat
     operation_id="users/add-email-for-authenticated-user",
     params=(_rt.Param("body", "body", "body"),),
     body=_rt.Body("application/json"),
-    responses=_rt.LazyResponses(_users_add_email_for_authenticated_user_responses),
+    responses=_rt.LazyResponses(
+        _users_add_email_for_authenticated_user_responses,
+        _users_add_email_for_authenticated_user_errors,
+    ),
 )
 
 _USERS_DELETE_EMAIL_FOR_AUTHENTICATED_USER: _rt.Operation[None] = _rt.Operation(
@@ -418,7 +482,10 @@ _USERS_DELETE_EMAIL_FOR_AUTHENTICATED_USER: _rt.Operation[None] = _rt.Operation(
     operation_id="users/delete-email-for-authenticated-user",
     params=(_rt.Param("body", "body", "body"),),
     body=_rt.Body("application/json"),
-    responses=_rt.LazyResponses(_users_delete_email_for_authenticated_user_responses),
+    responses=_rt.LazyResponses(
+        _users_delete_email_for_authenticated_user_responses,
+        _users_delete_email_for_authenticated_user_errors,
+    ),
 )
 
 _USERS_LIST_FOLLOWERS_FOR_AUTHENTICATED_USER: _rt.Operation[list[SimpleUser]] = _rt.Operation(
@@ -426,7 +493,10 @@ _USERS_LIST_FOLLOWERS_FOR_AUTHENTICATED_USER: _rt.Operation[list[SimpleUser]] = 
     path="/user/followers",
     operation_id="users/list-followers-for-authenticated-user",
     params=(_rt.Param("per_page", "per_page", "query"), _rt.Param("page", "page", "query")),
-    responses=_rt.LazyResponses(_users_list_followers_for_authenticated_user_responses),
+    responses=_rt.LazyResponses(
+        _users_list_followers_for_authenticated_user_responses,
+        _users_list_followers_for_authenticated_user_errors,
+    ),
     pagination=_rt.LinkHeaderPagination(items=None, page_param="page", size_param="per_page"),
 )
 

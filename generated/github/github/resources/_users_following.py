@@ -24,11 +24,15 @@ __all__ = [
 
 
 def _users_list_followed_by_authenticated_user_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..models.simple_user import SimpleUser
 
+    return {"200": _rt.Response(list[SimpleUser], "json")}
+
+
+def _users_list_followed_by_authenticated_user_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
+
     return {
-        "200": _rt.Response(list[SimpleUser], "json"),
         "304": _rt.Response(None, "empty"),
         "401": _rt.Response(BasicError, "json"),
         "403": _rt.Response(BasicError, "json"),
@@ -36,10 +40,13 @@ def _users_list_followed_by_authenticated_user_responses() -> dict[str, _rt.Resp
 
 
 def _users_check_person_is_followed_by_authenticated_responses() -> dict[str, _rt.Response]:
+    return {"204": _rt.Response(None, "empty")}
+
+
+def _users_check_person_is_followed_by_authenticated_errors() -> dict[str, _rt.Response]:
     from ..models.basic_error import BasicError
 
     return {
-        "204": _rt.Response(None, "empty"),
         "304": _rt.Response(None, "empty"),
         "401": _rt.Response(BasicError, "json"),
         "403": _rt.Response(BasicError, "json"),
@@ -48,11 +55,14 @@ def _users_check_person_is_followed_by_authenticated_responses() -> dict[str, _r
 
 
 def _users_follow_responses() -> dict[str, _rt.Response]:
+    return {"204": _rt.Response(None, "empty")}
+
+
+def _users_follow_errors() -> dict[str, _rt.Response]:
     from ..models.basic_error import BasicError
     from ..models.validation_error import ValidationError
 
     return {
-        "204": _rt.Response(None, "empty"),
         "304": _rt.Response(None, "empty"),
         "401": _rt.Response(BasicError, "json"),
         "403": _rt.Response(BasicError, "json"),
@@ -62,10 +72,13 @@ def _users_follow_responses() -> dict[str, _rt.Response]:
 
 
 def _users_unfollow_responses() -> dict[str, _rt.Response]:
+    return {"204": _rt.Response(None, "empty")}
+
+
+def _users_unfollow_errors() -> dict[str, _rt.Response]:
     from ..models.basic_error import BasicError
 
     return {
-        "204": _rt.Response(None, "empty"),
         "304": _rt.Response(None, "empty"),
         "401": _rt.Response(BasicError, "json"),
         "403": _rt.Response(BasicError, "json"),
@@ -80,11 +93,15 @@ def _users_list_following_for_user_responses() -> dict[str, _rt.Response]:
 
 
 def _users_list_gpg_keys_for_authenticated_user_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..models.gpg_key import GpgKey
 
+    return {"200": _rt.Response(list[GpgKey], "json")}
+
+
+def _users_list_gpg_keys_for_authenticated_user_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
+
     return {
-        "200": _rt.Response(list[GpgKey], "json"),
         "304": _rt.Response(None, "empty"),
         "401": _rt.Response(BasicError, "json"),
         "403": _rt.Response(BasicError, "json"),
@@ -93,12 +110,16 @@ def _users_list_gpg_keys_for_authenticated_user_responses() -> dict[str, _rt.Res
 
 
 def _users_create_gpg_key_for_authenticated_user_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..models.gpg_key import GpgKey
+
+    return {"201": _rt.Response(GpgKey, "json")}
+
+
+def _users_create_gpg_key_for_authenticated_user_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
     from ..models.validation_error import ValidationError
 
     return {
-        "201": _rt.Response(GpgKey, "json"),
         "304": _rt.Response(None, "empty"),
         "401": _rt.Response(BasicError, "json"),
         "403": _rt.Response(BasicError, "json"),
@@ -108,11 +129,15 @@ def _users_create_gpg_key_for_authenticated_user_responses() -> dict[str, _rt.Re
 
 
 def _users_get_gpg_key_for_authenticated_user_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..models.gpg_key import GpgKey
 
+    return {"200": _rt.Response(GpgKey, "json")}
+
+
+def _users_get_gpg_key_for_authenticated_user_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
+
     return {
-        "200": _rt.Response(GpgKey, "json"),
         "304": _rt.Response(None, "empty"),
         "401": _rt.Response(BasicError, "json"),
         "403": _rt.Response(BasicError, "json"),
@@ -121,11 +146,14 @@ def _users_get_gpg_key_for_authenticated_user_responses() -> dict[str, _rt.Respo
 
 
 def _users_delete_gpg_key_for_authenticated_user_responses() -> dict[str, _rt.Response]:
+    return {"204": _rt.Response(None, "empty")}
+
+
+def _users_delete_gpg_key_for_authenticated_user_errors() -> dict[str, _rt.Response]:
     from ..models.basic_error import BasicError
     from ..models.validation_error import ValidationError
 
     return {
-        "204": _rt.Response(None, "empty"),
         "304": _rt.Response(None, "empty"),
         "401": _rt.Response(BasicError, "json"),
         "403": _rt.Response(BasicError, "json"),
@@ -145,7 +173,10 @@ _USERS_LIST_FOLLOWED_BY_AUTHENTICATED_USER: _rt.Operation[list[SimpleUser]] = _r
     path="/user/following",
     operation_id="users/list-followed-by-authenticated-user",
     params=(_rt.Param("per_page", "per_page", "query"), _rt.Param("page", "page", "query")),
-    responses=_rt.LazyResponses(_users_list_followed_by_authenticated_user_responses),
+    responses=_rt.LazyResponses(
+        _users_list_followed_by_authenticated_user_responses,
+        _users_list_followed_by_authenticated_user_errors,
+    ),
     pagination=_rt.LinkHeaderPagination(items=None, page_param="page", size_param="per_page"),
 )
 
@@ -154,7 +185,10 @@ _USERS_CHECK_PERSON_IS_FOLLOWED_BY_AUTHENTICATED: _rt.Operation[None] = _rt.Oper
     path="/user/following/{username}",
     operation_id="users/check-person-is-followed-by-authenticated",
     params=(_rt.Param("username", "username", "path"),),
-    responses=_rt.LazyResponses(_users_check_person_is_followed_by_authenticated_responses),
+    responses=_rt.LazyResponses(
+        _users_check_person_is_followed_by_authenticated_responses,
+        _users_check_person_is_followed_by_authenticated_errors,
+    ),
 )
 
 _USERS_FOLLOW: _rt.Operation[None] = _rt.Operation(
@@ -162,7 +196,7 @@ _USERS_FOLLOW: _rt.Operation[None] = _rt.Operation(
     path="/user/following/{username}",
     operation_id="users/follow",
     params=(_rt.Param("username", "username", "path"),),
-    responses=_rt.LazyResponses(_users_follow_responses),
+    responses=_rt.LazyResponses(_users_follow_responses, _users_follow_errors),
 )
 
 _USERS_UNFOLLOW: _rt.Operation[None] = _rt.Operation(
@@ -170,7 +204,7 @@ _USERS_UNFOLLOW: _rt.Operation[None] = _rt.Operation(
     path="/user/following/{username}",
     operation_id="users/unfollow",
     params=(_rt.Param("username", "username", "path"),),
-    responses=_rt.LazyResponses(_users_unfollow_responses),
+    responses=_rt.LazyResponses(_users_unfollow_responses, _users_unfollow_errors),
 )
 
 _USERS_LIST_FOLLOWING_FOR_USER: _rt.Operation[list[SimpleUser]] = _rt.Operation(
@@ -202,7 +236,10 @@ _USERS_LIST_GPG_KEYS_FOR_AUTHENTICATED_USER: _rt.Operation[list[GpgKey]] = _rt.O
     path="/user/gpg_keys",
     operation_id="users/list-gpg-keys-for-authenticated-user",
     params=(_rt.Param("per_page", "per_page", "query"), _rt.Param("page", "page", "query")),
-    responses=_rt.LazyResponses(_users_list_gpg_keys_for_authenticated_user_responses),
+    responses=_rt.LazyResponses(
+        _users_list_gpg_keys_for_authenticated_user_responses,
+        _users_list_gpg_keys_for_authenticated_user_errors,
+    ),
     pagination=_rt.LinkHeaderPagination(items=None, page_param="page", size_param="per_page"),
 )
 
@@ -215,7 +252,10 @@ _USERS_CREATE_GPG_KEY_FOR_AUTHENTICATED_USER: _rt.Operation[GpgKey] = _rt.Operat
         _rt.Param("name", "name", "field"),
     ),
     body=_rt.Body("application/json", required=True),
-    responses=_rt.LazyResponses(_users_create_gpg_key_for_authenticated_user_responses),
+    responses=_rt.LazyResponses(
+        _users_create_gpg_key_for_authenticated_user_responses,
+        _users_create_gpg_key_for_authenticated_user_errors,
+    ),
 )
 
 _USERS_GET_GPG_KEY_FOR_AUTHENTICATED_USER: _rt.Operation[GpgKey] = _rt.Operation(
@@ -223,7 +263,10 @@ _USERS_GET_GPG_KEY_FOR_AUTHENTICATED_USER: _rt.Operation[GpgKey] = _rt.Operation
     path="/user/gpg_keys/{gpg_key_id}",
     operation_id="users/get-gpg-key-for-authenticated-user",
     params=(_rt.Param("gpg_key_id", "gpg_key_id", "path"),),
-    responses=_rt.LazyResponses(_users_get_gpg_key_for_authenticated_user_responses),
+    responses=_rt.LazyResponses(
+        _users_get_gpg_key_for_authenticated_user_responses,
+        _users_get_gpg_key_for_authenticated_user_errors,
+    ),
 )
 
 _USERS_DELETE_GPG_KEY_FOR_AUTHENTICATED_USER: _rt.Operation[None] = _rt.Operation(
@@ -231,7 +274,10 @@ _USERS_DELETE_GPG_KEY_FOR_AUTHENTICATED_USER: _rt.Operation[None] = _rt.Operatio
     path="/user/gpg_keys/{gpg_key_id}",
     operation_id="users/delete-gpg-key-for-authenticated-user",
     params=(_rt.Param("gpg_key_id", "gpg_key_id", "path"),),
-    responses=_rt.LazyResponses(_users_delete_gpg_key_for_authenticated_user_responses),
+    responses=_rt.LazyResponses(
+        _users_delete_gpg_key_for_authenticated_user_responses,
+        _users_delete_gpg_key_for_authenticated_user_errors,
+    ),
 )
 
 _USERS_LIST_GPG_KEYS_FOR_USER: _rt.Operation[list[GpgKey]] = _rt.Operation(

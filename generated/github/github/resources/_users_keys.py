@@ -28,11 +28,15 @@ __all__ = [
 
 
 def _users_list_public_ssh_keys_for_authenticated_user_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..models.key import Key
 
+    return {"200": _rt.Response(list[Key], "json")}
+
+
+def _users_list_public_ssh_keys_for_authenticated_user_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
+
     return {
-        "200": _rt.Response(list[Key], "json"),
         "304": _rt.Response(None, "empty"),
         "401": _rt.Response(BasicError, "json"),
         "403": _rt.Response(BasicError, "json"),
@@ -41,12 +45,16 @@ def _users_list_public_ssh_keys_for_authenticated_user_responses() -> dict[str, 
 
 
 def _users_create_public_ssh_key_for_authenticated_user_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..models.key import Key
+
+    return {"201": _rt.Response(Key, "json")}
+
+
+def _users_create_public_ssh_key_for_authenticated_user_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
     from ..models.validation_error import ValidationError
 
     return {
-        "201": _rt.Response(Key, "json"),
         "304": _rt.Response(None, "empty"),
         "401": _rt.Response(BasicError, "json"),
         "403": _rt.Response(BasicError, "json"),
@@ -56,11 +64,15 @@ def _users_create_public_ssh_key_for_authenticated_user_responses() -> dict[str,
 
 
 def _users_get_public_ssh_key_for_authenticated_user_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..models.key import Key
 
+    return {"200": _rt.Response(Key, "json")}
+
+
+def _users_get_public_ssh_key_for_authenticated_user_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
+
     return {
-        "200": _rt.Response(Key, "json"),
         "304": _rt.Response(None, "empty"),
         "401": _rt.Response(BasicError, "json"),
         "403": _rt.Response(BasicError, "json"),
@@ -69,10 +81,13 @@ def _users_get_public_ssh_key_for_authenticated_user_responses() -> dict[str, _r
 
 
 def _users_delete_public_ssh_key_for_authenticated_user_responses() -> dict[str, _rt.Response]:
+    return {"204": _rt.Response(None, "empty")}
+
+
+def _users_delete_public_ssh_key_for_authenticated_user_errors() -> dict[str, _rt.Response]:
     from ..models.basic_error import BasicError
 
     return {
-        "204": _rt.Response(None, "empty"),
         "304": _rt.Response(None, "empty"),
         "401": _rt.Response(BasicError, "json"),
         "403": _rt.Response(BasicError, "json"),
@@ -87,11 +102,15 @@ def _users_list_public_keys_for_user_responses() -> dict[str, _rt.Response]:
 
 
 def _users_list_public_emails_for_authenticated_user_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..models.email import Email
 
+    return {"200": _rt.Response(list[Email], "json")}
+
+
+def _users_list_public_emails_for_authenticated_user_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
+
     return {
-        "200": _rt.Response(list[Email], "json"),
         "304": _rt.Response(None, "empty"),
         "401": _rt.Response(BasicError, "json"),
         "403": _rt.Response(BasicError, "json"),
@@ -100,11 +119,15 @@ def _users_list_public_emails_for_authenticated_user_responses() -> dict[str, _r
 
 
 def _users_list_social_accounts_for_authenticated_user_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..models.social_account import SocialAccount
 
+    return {"200": _rt.Response(list[SocialAccount], "json")}
+
+
+def _users_list_social_accounts_for_authenticated_user_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
+
     return {
-        "200": _rt.Response(list[SocialAccount], "json"),
         "304": _rt.Response(None, "empty"),
         "401": _rt.Response(BasicError, "json"),
         "403": _rt.Response(BasicError, "json"),
@@ -113,12 +136,16 @@ def _users_list_social_accounts_for_authenticated_user_responses() -> dict[str, 
 
 
 def _users_add_social_account_for_authenticated_user_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..models.social_account import SocialAccount
+
+    return {"201": _rt.Response(list[SocialAccount], "json")}
+
+
+def _users_add_social_account_for_authenticated_user_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
     from ..models.validation_error import ValidationError
 
     return {
-        "201": _rt.Response(list[SocialAccount], "json"),
         "304": _rt.Response(None, "empty"),
         "401": _rt.Response(BasicError, "json"),
         "403": _rt.Response(BasicError, "json"),
@@ -128,11 +155,14 @@ def _users_add_social_account_for_authenticated_user_responses() -> dict[str, _r
 
 
 def _users_delete_social_account_for_authenticated_user_responses() -> dict[str, _rt.Response]:
+    return {"204": _rt.Response(None, "empty")}
+
+
+def _users_delete_social_account_for_authenticated_user_errors() -> dict[str, _rt.Response]:
     from ..models.basic_error import BasicError
     from ..models.validation_error import ValidationError
 
     return {
-        "204": _rt.Response(None, "empty"),
         "304": _rt.Response(None, "empty"),
         "401": _rt.Response(BasicError, "json"),
         "403": _rt.Response(BasicError, "json"),
@@ -148,11 +178,15 @@ def _users_list_social_accounts_for_user_responses() -> dict[str, _rt.Response]:
 
 
 def _users_list_ssh_signing_keys_for_authenticated_user_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..models.ssh_signing_key import SshSigningKey
 
+    return {"200": _rt.Response(list[SshSigningKey], "json")}
+
+
+def _users_list_ssh_signing_keys_for_authenticated_user_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
+
     return {
-        "200": _rt.Response(list[SshSigningKey], "json"),
         "304": _rt.Response(None, "empty"),
         "401": _rt.Response(BasicError, "json"),
         "403": _rt.Response(BasicError, "json"),
@@ -161,12 +195,16 @@ def _users_list_ssh_signing_keys_for_authenticated_user_responses() -> dict[str,
 
 
 def _users_create_ssh_signing_key_for_authenticated_user_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..models.ssh_signing_key import SshSigningKey
+
+    return {"201": _rt.Response(SshSigningKey, "json")}
+
+
+def _users_create_ssh_signing_key_for_authenticated_user_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
     from ..models.validation_error import ValidationError
 
     return {
-        "201": _rt.Response(SshSigningKey, "json"),
         "304": _rt.Response(None, "empty"),
         "401": _rt.Response(BasicError, "json"),
         "403": _rt.Response(BasicError, "json"),
@@ -176,11 +214,15 @@ def _users_create_ssh_signing_key_for_authenticated_user_responses() -> dict[str
 
 
 def _users_get_ssh_signing_key_for_authenticated_user_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..models.ssh_signing_key import SshSigningKey
 
+    return {"200": _rt.Response(SshSigningKey, "json")}
+
+
+def _users_get_ssh_signing_key_for_authenticated_user_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
+
     return {
-        "200": _rt.Response(SshSigningKey, "json"),
         "304": _rt.Response(None, "empty"),
         "401": _rt.Response(BasicError, "json"),
         "403": _rt.Response(BasicError, "json"),
@@ -189,10 +231,13 @@ def _users_get_ssh_signing_key_for_authenticated_user_responses() -> dict[str, _
 
 
 def _users_delete_ssh_signing_key_for_authenticated_user_responses() -> dict[str, _rt.Response]:
+    return {"204": _rt.Response(None, "empty")}
+
+
+def _users_delete_ssh_signing_key_for_authenticated_user_errors() -> dict[str, _rt.Response]:
     from ..models.basic_error import BasicError
 
     return {
-        "204": _rt.Response(None, "empty"),
         "304": _rt.Response(None, "empty"),
         "401": _rt.Response(BasicError, "json"),
         "403": _rt.Response(BasicError, "json"),
@@ -211,7 +256,10 @@ _USERS_LIST_PUBLIC_SSH_KEYS_FOR_AUTHENTICATED_USER: _rt.Operation[list[Key]] = _
     path="/user/keys",
     operation_id="users/list-public-ssh-keys-for-authenticated-user",
     params=(_rt.Param("per_page", "per_page", "query"), _rt.Param("page", "page", "query")),
-    responses=_rt.LazyResponses(_users_list_public_ssh_keys_for_authenticated_user_responses),
+    responses=_rt.LazyResponses(
+        _users_list_public_ssh_keys_for_authenticated_user_responses,
+        _users_list_public_ssh_keys_for_authenticated_user_errors,
+    ),
     pagination=_rt.LinkHeaderPagination(items=None, page_param="page", size_param="per_page"),
 )
 
@@ -221,7 +269,10 @@ _USERS_CREATE_PUBLIC_SSH_KEY_FOR_AUTHENTICATED_USER: _rt.Operation[Key] = _rt.Op
     operation_id="users/create-public-ssh-key-for-authenticated-user",
     params=(_rt.Param("key", "key", "field"), _rt.Param("title", "title", "field")),
     body=_rt.Body("application/json", required=True),
-    responses=_rt.LazyResponses(_users_create_public_ssh_key_for_authenticated_user_responses),
+    responses=_rt.LazyResponses(
+        _users_create_public_ssh_key_for_authenticated_user_responses,
+        _users_create_public_ssh_key_for_authenticated_user_errors,
+    ),
 )
 
 _USERS_GET_PUBLIC_SSH_KEY_FOR_AUTHENTICATED_USER: _rt.Operation[Key] = _rt.Operation(
@@ -229,7 +280,10 @@ _USERS_GET_PUBLIC_SSH_KEY_FOR_AUTHENTICATED_USER: _rt.Operation[Key] = _rt.Opera
     path="/user/keys/{key_id}",
     operation_id="users/get-public-ssh-key-for-authenticated-user",
     params=(_rt.Param("key_id", "key_id", "path"),),
-    responses=_rt.LazyResponses(_users_get_public_ssh_key_for_authenticated_user_responses),
+    responses=_rt.LazyResponses(
+        _users_get_public_ssh_key_for_authenticated_user_responses,
+        _users_get_public_ssh_key_for_authenticated_user_errors,
+    ),
 )
 
 _USERS_DELETE_PUBLIC_SSH_KEY_FOR_AUTHENTICATED_USER: _rt.Operation[None] = _rt.Operation(
@@ -237,7 +291,10 @@ _USERS_DELETE_PUBLIC_SSH_KEY_FOR_AUTHENTICATED_USER: _rt.Operation[None] = _rt.O
     path="/user/keys/{key_id}",
     operation_id="users/delete-public-ssh-key-for-authenticated-user",
     params=(_rt.Param("key_id", "key_id", "path"),),
-    responses=_rt.LazyResponses(_users_delete_public_ssh_key_for_authenticated_user_responses),
+    responses=_rt.LazyResponses(
+        _users_delete_public_ssh_key_for_authenticated_user_responses,
+        _users_delete_public_ssh_key_for_authenticated_user_errors,
+    ),
 )
 
 _USERS_LIST_PUBLIC_KEYS_FOR_USER: _rt.Operation[list[KeySimple]] = _rt.Operation(
@@ -258,7 +315,10 @@ _USERS_LIST_PUBLIC_EMAILS_FOR_AUTHENTICATED_USER: _rt.Operation[list[Email]] = _
     path="/user/public_emails",
     operation_id="users/list-public-emails-for-authenticated-user",
     params=(_rt.Param("per_page", "per_page", "query"), _rt.Param("page", "page", "query")),
-    responses=_rt.LazyResponses(_users_list_public_emails_for_authenticated_user_responses),
+    responses=_rt.LazyResponses(
+        _users_list_public_emails_for_authenticated_user_responses,
+        _users_list_public_emails_for_authenticated_user_errors,
+    ),
     pagination=_rt.LinkHeaderPagination(items=None, page_param="page", size_param="per_page"),
 )
 
@@ -268,7 +328,10 @@ _USERS_LIST_SOCIAL_ACCOUNTS_FOR_AUTHENTICATED_USER: _rt.Operation[list[SocialAcc
         path="/user/social_accounts",
         operation_id="users/list-social-accounts-for-authenticated-user",
         params=(_rt.Param("per_page", "per_page", "query"), _rt.Param("page", "page", "query")),
-        responses=_rt.LazyResponses(_users_list_social_accounts_for_authenticated_user_responses),
+        responses=_rt.LazyResponses(
+            _users_list_social_accounts_for_authenticated_user_responses,
+            _users_list_social_accounts_for_authenticated_user_errors,
+        ),
         pagination=_rt.LinkHeaderPagination(items=None, page_param="page", size_param="per_page"),
     )
 )
@@ -280,7 +343,10 @@ _USERS_ADD_SOCIAL_ACCOUNT_FOR_AUTHENTICATED_USER: _rt.Operation[list[SocialAccou
         operation_id="users/add-social-account-for-authenticated-user",
         params=(_rt.Param("account_urls", "account_urls", "field"),),
         body=_rt.Body("application/json", required=True),
-        responses=_rt.LazyResponses(_users_add_social_account_for_authenticated_user_responses),
+        responses=_rt.LazyResponses(
+            _users_add_social_account_for_authenticated_user_responses,
+            _users_add_social_account_for_authenticated_user_errors,
+        ),
     )
 )
 
@@ -290,7 +356,10 @@ _USERS_DELETE_SOCIAL_ACCOUNT_FOR_AUTHENTICATED_USER: _rt.Operation[None] = _rt.O
     operation_id="users/delete-social-account-for-authenticated-user",
     params=(_rt.Param("account_urls", "account_urls", "field"),),
     body=_rt.Body("application/json", required=True),
-    responses=_rt.LazyResponses(_users_delete_social_account_for_authenticated_user_responses),
+    responses=_rt.LazyResponses(
+        _users_delete_social_account_for_authenticated_user_responses,
+        _users_delete_social_account_for_authenticated_user_errors,
+    ),
 )
 
 _USERS_LIST_SOCIAL_ACCOUNTS_FOR_USER: _rt.Operation[list[SocialAccount]] = _rt.Operation(
@@ -312,7 +381,10 @@ _USERS_LIST_SSH_SIGNING_KEYS_FOR_AUTHENTICATED_USER: _rt.Operation[list[SshSigni
         path="/user/ssh_signing_keys",
         operation_id="users/list-ssh-signing-keys-for-authenticated-user",
         params=(_rt.Param("per_page", "per_page", "query"), _rt.Param("page", "page", "query")),
-        responses=_rt.LazyResponses(_users_list_ssh_signing_keys_for_authenticated_user_responses),
+        responses=_rt.LazyResponses(
+            _users_list_ssh_signing_keys_for_authenticated_user_responses,
+            _users_list_ssh_signing_keys_for_authenticated_user_errors,
+        ),
         pagination=_rt.LinkHeaderPagination(items=None, page_param="page", size_param="per_page"),
     )
 )
@@ -323,7 +395,10 @@ _USERS_CREATE_SSH_SIGNING_KEY_FOR_AUTHENTICATED_USER: _rt.Operation[SshSigningKe
     operation_id="users/create-ssh-signing-key-for-authenticated-user",
     params=(_rt.Param("key", "key", "field"), _rt.Param("title", "title", "field")),
     body=_rt.Body("application/json", required=True),
-    responses=_rt.LazyResponses(_users_create_ssh_signing_key_for_authenticated_user_responses),
+    responses=_rt.LazyResponses(
+        _users_create_ssh_signing_key_for_authenticated_user_responses,
+        _users_create_ssh_signing_key_for_authenticated_user_errors,
+    ),
 )
 
 _USERS_GET_SSH_SIGNING_KEY_FOR_AUTHENTICATED_USER: _rt.Operation[SshSigningKey] = _rt.Operation(
@@ -331,7 +406,10 @@ _USERS_GET_SSH_SIGNING_KEY_FOR_AUTHENTICATED_USER: _rt.Operation[SshSigningKey] 
     path="/user/ssh_signing_keys/{ssh_signing_key_id}",
     operation_id="users/get-ssh-signing-key-for-authenticated-user",
     params=(_rt.Param("ssh_signing_key_id", "ssh_signing_key_id", "path"),),
-    responses=_rt.LazyResponses(_users_get_ssh_signing_key_for_authenticated_user_responses),
+    responses=_rt.LazyResponses(
+        _users_get_ssh_signing_key_for_authenticated_user_responses,
+        _users_get_ssh_signing_key_for_authenticated_user_errors,
+    ),
 )
 
 _USERS_DELETE_SSH_SIGNING_KEY_FOR_AUTHENTICATED_USER: _rt.Operation[None] = _rt.Operation(
@@ -339,7 +417,10 @@ _USERS_DELETE_SSH_SIGNING_KEY_FOR_AUTHENTICATED_USER: _rt.Operation[None] = _rt.
     path="/user/ssh_signing_keys/{ssh_signing_key_id}",
     operation_id="users/delete-ssh-signing-key-for-authenticated-user",
     params=(_rt.Param("ssh_signing_key_id", "ssh_signing_key_id", "path"),),
-    responses=_rt.LazyResponses(_users_delete_ssh_signing_key_for_authenticated_user_responses),
+    responses=_rt.LazyResponses(
+        _users_delete_ssh_signing_key_for_authenticated_user_responses,
+        _users_delete_ssh_signing_key_for_authenticated_user_errors,
+    ),
 )
 
 _USERS_LIST_SSH_SIGNING_KEYS_FOR_USER: _rt.Operation[list[SshSigningKey]] = _rt.Operation(

@@ -22,8 +22,13 @@ if TYPE_CHECKING:
 
 
 def _agent_tasks_list_tasks_for_repo_responses() -> dict[str, _rt.Response]:
+    from ..types.agent_tasks import AgentTasksListTasksForRepoResponse
+
+    return {"200": _rt.Response(AgentTasksListTasksForRepoResponse, "json")}
+
+
+def _agent_tasks_list_tasks_for_repo_errors() -> dict[str, _rt.Response]:
     from ..types.agent_tasks import (
-        AgentTasksListTasksForRepoResponse,
         AgentTasksListTasksForRepoResponse400,
         AgentTasksListTasksForRepoResponse401,
         AgentTasksListTasksForRepoResponse403,
@@ -32,7 +37,6 @@ def _agent_tasks_list_tasks_for_repo_responses() -> dict[str, _rt.Response]:
     )
 
     return {
-        "200": _rt.Response(AgentTasksListTasksForRepoResponse, "json"),
         "400": _rt.Response(AgentTasksListTasksForRepoResponse400, "json"),
         "401": _rt.Response(AgentTasksListTasksForRepoResponse401, "json"),
         "403": _rt.Response(AgentTasksListTasksForRepoResponse403, "json"),
@@ -42,8 +46,13 @@ def _agent_tasks_list_tasks_for_repo_responses() -> dict[str, _rt.Response]:
 
 
 def _agent_tasks_create_task_in_repo_responses() -> dict[str, _rt.Response]:
+    from ..types.agent_tasks import AgentTasksCreateTaskInRepoResponse
+
+    return {"201": _rt.Response(AgentTasksCreateTaskInRepoResponse, "json")}
+
+
+def _agent_tasks_create_task_in_repo_errors() -> dict[str, _rt.Response]:
     from ..types.agent_tasks import (
-        AgentTasksCreateTaskInRepoResponse,
         AgentTasksCreateTaskInRepoResponse400,
         AgentTasksCreateTaskInRepoResponse401,
         AgentTasksCreateTaskInRepoResponse403,
@@ -51,7 +60,6 @@ def _agent_tasks_create_task_in_repo_responses() -> dict[str, _rt.Response]:
     )
 
     return {
-        "201": _rt.Response(AgentTasksCreateTaskInRepoResponse, "json"),
         "400": _rt.Response(AgentTasksCreateTaskInRepoResponse400, "json"),
         "401": _rt.Response(AgentTasksCreateTaskInRepoResponse401, "json"),
         "403": _rt.Response(AgentTasksCreateTaskInRepoResponse403, "json"),
@@ -60,8 +68,13 @@ def _agent_tasks_create_task_in_repo_responses() -> dict[str, _rt.Response]:
 
 
 def _agent_tasks_get_task_by_repo_and_id_responses() -> dict[str, _rt.Response]:
+    from ..types.agent_tasks import AgentTasksGetTaskByRepoAndIdResponse
+
+    return {"200": _rt.Response(AgentTasksGetTaskByRepoAndIdResponse, "json")}
+
+
+def _agent_tasks_get_task_by_repo_and_id_errors() -> dict[str, _rt.Response]:
     from ..types.agent_tasks import (
-        AgentTasksGetTaskByRepoAndIdResponse,
         AgentTasksGetTaskByRepoAndIdResponse400,
         AgentTasksGetTaskByRepoAndIdResponse401,
         AgentTasksGetTaskByRepoAndIdResponse403,
@@ -70,7 +83,6 @@ def _agent_tasks_get_task_by_repo_and_id_responses() -> dict[str, _rt.Response]:
     )
 
     return {
-        "200": _rt.Response(AgentTasksGetTaskByRepoAndIdResponse, "json"),
         "400": _rt.Response(AgentTasksGetTaskByRepoAndIdResponse400, "json"),
         "401": _rt.Response(AgentTasksGetTaskByRepoAndIdResponse401, "json"),
         "403": _rt.Response(AgentTasksGetTaskByRepoAndIdResponse403, "json"),
@@ -80,8 +92,13 @@ def _agent_tasks_get_task_by_repo_and_id_responses() -> dict[str, _rt.Response]:
 
 
 def _agent_tasks_list_tasks_responses() -> dict[str, _rt.Response]:
+    from ..types.agent_tasks import AgentTasksListTasksResponse
+
+    return {"200": _rt.Response(AgentTasksListTasksResponse, "json")}
+
+
+def _agent_tasks_list_tasks_errors() -> dict[str, _rt.Response]:
     from ..types.agent_tasks import (
-        AgentTasksListTasksResponse,
         AgentTasksListTasksResponse400,
         AgentTasksListTasksResponse401,
         AgentTasksListTasksResponse403,
@@ -89,7 +106,6 @@ def _agent_tasks_list_tasks_responses() -> dict[str, _rt.Response]:
     )
 
     return {
-        "200": _rt.Response(AgentTasksListTasksResponse, "json"),
         "400": _rt.Response(AgentTasksListTasksResponse400, "json"),
         "401": _rt.Response(AgentTasksListTasksResponse401, "json"),
         "403": _rt.Response(AgentTasksListTasksResponse403, "json"),
@@ -98,8 +114,13 @@ def _agent_tasks_list_tasks_responses() -> dict[str, _rt.Response]:
 
 
 def _agent_tasks_get_task_by_id_responses() -> dict[str, _rt.Response]:
+    from ..types.agent_tasks import AgentTasksGetTaskByIdResponse
+
+    return {"200": _rt.Response(AgentTasksGetTaskByIdResponse, "json")}
+
+
+def _agent_tasks_get_task_by_id_errors() -> dict[str, _rt.Response]:
     from ..types.agent_tasks import (
-        AgentTasksGetTaskByIdResponse,
         AgentTasksGetTaskByIdResponse400,
         AgentTasksGetTaskByIdResponse401,
         AgentTasksGetTaskByIdResponse403,
@@ -108,7 +129,6 @@ def _agent_tasks_get_task_by_id_responses() -> dict[str, _rt.Response]:
     )
 
     return {
-        "200": _rt.Response(AgentTasksGetTaskByIdResponse, "json"),
         "400": _rt.Response(AgentTasksGetTaskByIdResponse400, "json"),
         "401": _rt.Response(AgentTasksGetTaskByIdResponse401, "json"),
         "403": _rt.Response(AgentTasksGetTaskByIdResponse403, "json"),
@@ -133,7 +153,9 @@ _AGENT_TASKS_LIST_TASKS_FOR_REPO: _rt.Operation[AgentTasksListTasksForRepoRespon
         _rt.Param("since", "since", "query"),
         _rt.Param("creator_id", "creator_id", "query"),
     ),
-    responses=_rt.LazyResponses(_agent_tasks_list_tasks_for_repo_responses),
+    responses=_rt.LazyResponses(
+        _agent_tasks_list_tasks_for_repo_responses, _agent_tasks_list_tasks_for_repo_errors
+    ),
     pagination=_rt.LinkHeaderPagination(items="tasks", page_param="page", size_param="per_page"),
 )
 
@@ -152,7 +174,9 @@ _AGENT_TASKS_CREATE_TASK_IN_REPO: _rt.Operation[AgentTasksCreateTaskInRepoRespon
         _rt.Param("head_ref", "head_ref", "field"),
     ),
     body=_rt.Body("application/json", required=True),
-    responses=_rt.LazyResponses(_agent_tasks_create_task_in_repo_responses),
+    responses=_rt.LazyResponses(
+        _agent_tasks_create_task_in_repo_responses, _agent_tasks_create_task_in_repo_errors
+    ),
 )
 
 _AGENT_TASKS_GET_TASK_BY_REPO_AND_ID: _rt.Operation[AgentTasksGetTaskByRepoAndIdResponse] = (
@@ -165,7 +189,10 @@ _AGENT_TASKS_GET_TASK_BY_REPO_AND_ID: _rt.Operation[AgentTasksGetTaskByRepoAndId
             _rt.Param("repo", "repo", "path"),
             _rt.Param("task_id", "task_id", "path"),
         ),
-        responses=_rt.LazyResponses(_agent_tasks_get_task_by_repo_and_id_responses),
+        responses=_rt.LazyResponses(
+            _agent_tasks_get_task_by_repo_and_id_responses,
+            _agent_tasks_get_task_by_repo_and_id_errors,
+        ),
     )
 )
 
@@ -182,7 +209,7 @@ _AGENT_TASKS_LIST_TASKS: _rt.Operation[AgentTasksListTasksResponse] = _rt.Operat
         _rt.Param("is_archived", "is_archived", "query"),
         _rt.Param("since", "since", "query"),
     ),
-    responses=_rt.LazyResponses(_agent_tasks_list_tasks_responses),
+    responses=_rt.LazyResponses(_agent_tasks_list_tasks_responses, _agent_tasks_list_tasks_errors),
     pagination=_rt.LinkHeaderPagination(items="tasks", page_param="page", size_param="per_page"),
 )
 
@@ -191,7 +218,9 @@ _AGENT_TASKS_GET_TASK_BY_ID: _rt.Operation[AgentTasksGetTaskByIdResponse] = _rt.
     path="/agents/tasks/{task_id}",
     operation_id="agent-tasks/get-task-by-id",
     params=(_rt.Param("task_id", "task_id", "path"),),
-    responses=_rt.LazyResponses(_agent_tasks_get_task_by_id_responses),
+    responses=_rt.LazyResponses(
+        _agent_tasks_get_task_by_id_responses, _agent_tasks_get_task_by_id_errors
+    ),
 )
 
 

@@ -15,24 +15,32 @@ if TYPE_CHECKING:
 
 
 def _campaigns_list_org_campaigns_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..models.campaign_summary import CampaignSummary
+
+    return {"200": _rt.Response(list[CampaignSummary], "json")}
+
+
+def _campaigns_list_org_campaigns_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
     from ..types.campaigns import CampaignsListOrgCampaignsResponse503
 
     return {
-        "200": _rt.Response(list[CampaignSummary], "json"),
         "404": _rt.Response(BasicError, "json"),
         "503": _rt.Response(CampaignsListOrgCampaignsResponse503, "json"),
     }
 
 
 def _campaigns_create_campaign_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..models.campaign_summary import CampaignSummary
+
+    return {"200": _rt.Response(CampaignSummary, "json")}
+
+
+def _campaigns_create_campaign_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
     from ..types.campaigns import CampaignsCreateCampaignResponse503
 
     return {
-        "200": _rt.Response(CampaignSummary, "json"),
         "400": _rt.Response(BasicError, "json"),
         "404": _rt.Response(BasicError, "json"),
         "422": _rt.Response(BasicError, "json"),
@@ -42,12 +50,16 @@ def _campaigns_create_campaign_responses() -> dict[str, _rt.Response]:
 
 
 def _campaigns_get_campaign_summary_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..models.campaign_summary import CampaignSummary
+
+    return {"200": _rt.Response(CampaignSummary, "json")}
+
+
+def _campaigns_get_campaign_summary_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
     from ..types.campaigns import CampaignsGetCampaignSummaryResponse503
 
     return {
-        "200": _rt.Response(CampaignSummary, "json"),
         "404": _rt.Response(BasicError, "json"),
         "422": _rt.Response(BasicError, "json"),
         "503": _rt.Response(CampaignsGetCampaignSummaryResponse503, "json"),
@@ -55,23 +67,30 @@ def _campaigns_get_campaign_summary_responses() -> dict[str, _rt.Response]:
 
 
 def _campaigns_delete_campaign_responses() -> dict[str, _rt.Response]:
+    return {"204": _rt.Response(None, "empty")}
+
+
+def _campaigns_delete_campaign_errors() -> dict[str, _rt.Response]:
     from ..models.basic_error import BasicError
     from ..types.campaigns import CampaignsDeleteCampaignResponse503
 
     return {
-        "204": _rt.Response(None, "empty"),
         "404": _rt.Response(BasicError, "json"),
         "503": _rt.Response(CampaignsDeleteCampaignResponse503, "json"),
     }
 
 
 def _campaigns_update_campaign_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..models.campaign_summary import CampaignSummary
+
+    return {"200": _rt.Response(CampaignSummary, "json")}
+
+
+def _campaigns_update_campaign_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
     from ..types.campaigns import CampaignsUpdateCampaignResponse503
 
     return {
-        "200": _rt.Response(CampaignSummary, "json"),
         "400": _rt.Response(BasicError, "json"),
         "404": _rt.Response(BasicError, "json"),
         "422": _rt.Response(BasicError, "json"),
@@ -91,7 +110,9 @@ _CAMPAIGNS_LIST_ORG_CAMPAIGNS: _rt.Operation[list[CampaignSummary]] = _rt.Operat
         _rt.Param("state", "state", "query"),
         _rt.Param("sort", "sort", "query"),
     ),
-    responses=_rt.LazyResponses(_campaigns_list_org_campaigns_responses),
+    responses=_rt.LazyResponses(
+        _campaigns_list_org_campaigns_responses, _campaigns_list_org_campaigns_errors
+    ),
     pagination=_rt.LinkHeaderPagination(items=None, page_param="page", size_param="per_page"),
 )
 
@@ -101,7 +122,9 @@ _CAMPAIGNS_CREATE_CAMPAIGN: _rt.Operation[CampaignSummary] = _rt.Operation(
     operation_id="campaigns/create-campaign",
     params=(_rt.Param("org", "org", "path"), _rt.Param("body", "body", "body")),
     body=_rt.Body("application/json", required=True),
-    responses=_rt.LazyResponses(_campaigns_create_campaign_responses),
+    responses=_rt.LazyResponses(
+        _campaigns_create_campaign_responses, _campaigns_create_campaign_errors
+    ),
 )
 
 _CAMPAIGNS_GET_CAMPAIGN_SUMMARY: _rt.Operation[CampaignSummary] = _rt.Operation(
@@ -112,7 +135,9 @@ _CAMPAIGNS_GET_CAMPAIGN_SUMMARY: _rt.Operation[CampaignSummary] = _rt.Operation(
         _rt.Param("org", "org", "path"),
         _rt.Param("campaign_number", "campaign_number", "path"),
     ),
-    responses=_rt.LazyResponses(_campaigns_get_campaign_summary_responses),
+    responses=_rt.LazyResponses(
+        _campaigns_get_campaign_summary_responses, _campaigns_get_campaign_summary_errors
+    ),
 )
 
 _CAMPAIGNS_DELETE_CAMPAIGN: _rt.Operation[None] = _rt.Operation(
@@ -123,7 +148,9 @@ _CAMPAIGNS_DELETE_CAMPAIGN: _rt.Operation[None] = _rt.Operation(
         _rt.Param("org", "org", "path"),
         _rt.Param("campaign_number", "campaign_number", "path"),
     ),
-    responses=_rt.LazyResponses(_campaigns_delete_campaign_responses),
+    responses=_rt.LazyResponses(
+        _campaigns_delete_campaign_responses, _campaigns_delete_campaign_errors
+    ),
 )
 
 _CAMPAIGNS_UPDATE_CAMPAIGN: _rt.Operation[CampaignSummary] = _rt.Operation(
@@ -142,7 +169,9 @@ _CAMPAIGNS_UPDATE_CAMPAIGN: _rt.Operation[CampaignSummary] = _rt.Operation(
         _rt.Param("state", "state", "field"),
     ),
     body=_rt.Body("application/json", required=True),
-    responses=_rt.LazyResponses(_campaigns_update_campaign_responses),
+    responses=_rt.LazyResponses(
+        _campaigns_update_campaign_responses, _campaigns_update_campaign_errors
+    ),
 )
 
 

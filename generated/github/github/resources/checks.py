@@ -51,11 +51,15 @@ def _checks_list_annotations_responses() -> dict[str, _rt.Response]:
 
 
 def _checks_rerequest_run_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..models.empty_object import EmptyObject
 
+    return {"201": _rt.Response(EmptyObject, "json")}
+
+
+def _checks_rerequest_run_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
+
     return {
-        "201": _rt.Response(EmptyObject, "json"),
         "403": _rt.Response(BasicError, "json"),
         "404": _rt.Response(BasicError, "json"),
         "422": _rt.Response(BasicError, "json"),
@@ -176,7 +180,7 @@ _CHECKS_REREQUEST_RUN: _rt.Operation[EmptyObject] = _rt.Operation(
         _rt.Param("repo", "repo", "path"),
         _rt.Param("check_run_id", "check_run_id", "path"),
     ),
-    responses=_rt.LazyResponses(_checks_rerequest_run_responses),
+    responses=_rt.LazyResponses(_checks_rerequest_run_responses, _checks_rerequest_run_errors),
 )
 
 _CHECKS_CREATE_SUITE: _rt.Operation[CheckSuite] = _rt.Operation(

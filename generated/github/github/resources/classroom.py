@@ -18,66 +18,75 @@ if TYPE_CHECKING:
 
 
 def _classroom_get_an_assignment_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..models.classroom_assignment import ClassroomAssignment
 
-    return {
-        "200": _rt.Response(ClassroomAssignment, "json"),
-        "404": _rt.Response(BasicError, "json"),
-        "410": _rt.Response(BasicError, "json"),
-    }
+    return {"200": _rt.Response(ClassroomAssignment, "json")}
+
+
+def _classroom_get_an_assignment_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
+
+    return {"404": _rt.Response(BasicError, "json"), "410": _rt.Response(BasicError, "json")}
 
 
 def _classroom_list_accepted_assignments_for_an_assignment_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..models.classroom_accepted_assignment import ClassroomAcceptedAssignment
 
-    return {
-        "200": _rt.Response(list[ClassroomAcceptedAssignment], "json"),
-        "410": _rt.Response(BasicError, "json"),
-    }
+    return {"200": _rt.Response(list[ClassroomAcceptedAssignment], "json")}
+
+
+def _classroom_list_accepted_assignments_for_an_assignment_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
+
+    return {"410": _rt.Response(BasicError, "json")}
 
 
 def _classroom_get_assignment_grades_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..models.classroom_assignment_grade import ClassroomAssignmentGrade
 
-    return {
-        "200": _rt.Response(list[ClassroomAssignmentGrade], "json"),
-        "404": _rt.Response(BasicError, "json"),
-        "410": _rt.Response(BasicError, "json"),
-    }
+    return {"200": _rt.Response(list[ClassroomAssignmentGrade], "json")}
+
+
+def _classroom_get_assignment_grades_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
+
+    return {"404": _rt.Response(BasicError, "json"), "410": _rt.Response(BasicError, "json")}
 
 
 def _classroom_list_classrooms_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..models.simple_classroom import SimpleClassroom
 
-    return {
-        "200": _rt.Response(list[SimpleClassroom], "json"),
-        "410": _rt.Response(BasicError, "json"),
-    }
+    return {"200": _rt.Response(list[SimpleClassroom], "json")}
+
+
+def _classroom_list_classrooms_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
+
+    return {"410": _rt.Response(BasicError, "json")}
 
 
 def _classroom_get_a_classroom_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..models.classroom import Classroom
 
-    return {
-        "200": _rt.Response(Classroom, "json"),
-        "404": _rt.Response(BasicError, "json"),
-        "410": _rt.Response(BasicError, "json"),
-    }
+    return {"200": _rt.Response(Classroom, "json")}
+
+
+def _classroom_get_a_classroom_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
+
+    return {"404": _rt.Response(BasicError, "json"), "410": _rt.Response(BasicError, "json")}
 
 
 def _classroom_list_assignments_for_a_classroom_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..models.simple_classroom_assignment import SimpleClassroomAssignment
 
-    return {
-        "200": _rt.Response(list[SimpleClassroomAssignment], "json"),
-        "410": _rt.Response(BasicError, "json"),
-    }
+    return {"200": _rt.Response(list[SimpleClassroomAssignment], "json")}
+
+
+def _classroom_list_assignments_for_a_classroom_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
+
+    return {"410": _rt.Response(BasicError, "json")}
 
 
 _CLASSROOM_GET_AN_ASSIGNMENT: _rt.Operation[ClassroomAssignment] = _rt.Operation(
@@ -85,7 +94,9 @@ _CLASSROOM_GET_AN_ASSIGNMENT: _rt.Operation[ClassroomAssignment] = _rt.Operation
     path="/assignments/{assignment_id}",
     operation_id="classroom/get-an-assignment",
     params=(_rt.Param("assignment_id", "assignment_id", "path"),),
-    responses=_rt.LazyResponses(_classroom_get_an_assignment_responses),
+    responses=_rt.LazyResponses(
+        _classroom_get_an_assignment_responses, _classroom_get_an_assignment_errors
+    ),
 )
 
 _CLASSROOM_LIST_ACCEPTED_ASSIGNMENTS_FOR_AN_ASSIGNMENT: _rt.Operation[
@@ -99,7 +110,10 @@ _CLASSROOM_LIST_ACCEPTED_ASSIGNMENTS_FOR_AN_ASSIGNMENT: _rt.Operation[
         _rt.Param("page", "page", "query"),
         _rt.Param("per_page", "per_page", "query"),
     ),
-    responses=_rt.LazyResponses(_classroom_list_accepted_assignments_for_an_assignment_responses),
+    responses=_rt.LazyResponses(
+        _classroom_list_accepted_assignments_for_an_assignment_responses,
+        _classroom_list_accepted_assignments_for_an_assignment_errors,
+    ),
     pagination=_rt.LinkHeaderPagination(items=None, page_param="page", size_param="per_page"),
 )
 
@@ -108,7 +122,9 @@ _CLASSROOM_GET_ASSIGNMENT_GRADES: _rt.Operation[list[ClassroomAssignmentGrade]] 
     path="/assignments/{assignment_id}/grades",
     operation_id="classroom/get-assignment-grades",
     params=(_rt.Param("assignment_id", "assignment_id", "path"),),
-    responses=_rt.LazyResponses(_classroom_get_assignment_grades_responses),
+    responses=_rt.LazyResponses(
+        _classroom_get_assignment_grades_responses, _classroom_get_assignment_grades_errors
+    ),
 )
 
 _CLASSROOM_LIST_CLASSROOMS: _rt.Operation[list[SimpleClassroom]] = _rt.Operation(
@@ -116,7 +132,9 @@ _CLASSROOM_LIST_CLASSROOMS: _rt.Operation[list[SimpleClassroom]] = _rt.Operation
     path="/classrooms",
     operation_id="classroom/list-classrooms",
     params=(_rt.Param("page", "page", "query"), _rt.Param("per_page", "per_page", "query")),
-    responses=_rt.LazyResponses(_classroom_list_classrooms_responses),
+    responses=_rt.LazyResponses(
+        _classroom_list_classrooms_responses, _classroom_list_classrooms_errors
+    ),
     pagination=_rt.LinkHeaderPagination(items=None, page_param="page", size_param="per_page"),
 )
 
@@ -125,7 +143,9 @@ _CLASSROOM_GET_A_CLASSROOM: _rt.Operation[Classroom] = _rt.Operation(
     path="/classrooms/{classroom_id}",
     operation_id="classroom/get-a-classroom",
     params=(_rt.Param("classroom_id", "classroom_id", "path"),),
-    responses=_rt.LazyResponses(_classroom_get_a_classroom_responses),
+    responses=_rt.LazyResponses(
+        _classroom_get_a_classroom_responses, _classroom_get_a_classroom_errors
+    ),
 )
 
 _CLASSROOM_LIST_ASSIGNMENTS_FOR_A_CLASSROOM: _rt.Operation[list[SimpleClassroomAssignment]] = (
@@ -138,7 +158,10 @@ _CLASSROOM_LIST_ASSIGNMENTS_FOR_A_CLASSROOM: _rt.Operation[list[SimpleClassroomA
             _rt.Param("page", "page", "query"),
             _rt.Param("per_page", "per_page", "query"),
         ),
-        responses=_rt.LazyResponses(_classroom_list_assignments_for_a_classroom_responses),
+        responses=_rt.LazyResponses(
+            _classroom_list_assignments_for_a_classroom_responses,
+            _classroom_list_assignments_for_a_classroom_errors,
+        ),
         pagination=_rt.LinkHeaderPagination(items=None, page_param="page", size_param="per_page"),
     )
 )

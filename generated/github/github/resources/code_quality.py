@@ -17,12 +17,16 @@ if TYPE_CHECKING:
 
 
 def _code_quality_list_findings_for_repo_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..models.code_quality_finding import CodeQualityFinding
+
+    return {"200": _rt.Response(list[CodeQualityFinding], "json")}
+
+
+def _code_quality_list_findings_for_repo_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
     from ..types.code_quality import CodeQualityListFindingsForRepoResponse503
 
     return {
-        "200": _rt.Response(list[CodeQualityFinding], "json"),
         "403": _rt.Response(BasicError, "json"),
         "404": _rt.Response(BasicError, "json"),
         "503": _rt.Response(CodeQualityListFindingsForRepoResponse503, "json"),
@@ -30,12 +34,16 @@ def _code_quality_list_findings_for_repo_responses() -> dict[str, _rt.Response]:
 
 
 def _code_quality_get_finding_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..models.code_quality_finding import CodeQualityFinding
+
+    return {"200": _rt.Response(CodeQualityFinding, "json")}
+
+
+def _code_quality_get_finding_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
     from ..types.code_quality import CodeQualityGetFindingResponse503
 
     return {
-        "200": _rt.Response(CodeQualityFinding, "json"),
         "403": _rt.Response(BasicError, "json"),
         "404": _rt.Response(BasicError, "json"),
         "503": _rt.Response(CodeQualityGetFindingResponse503, "json"),
@@ -43,12 +51,16 @@ def _code_quality_get_finding_responses() -> dict[str, _rt.Response]:
 
 
 def _code_quality_get_setup_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..models.code_quality_setup import CodeQualitySetup
+
+    return {"200": _rt.Response(CodeQualitySetup, "json")}
+
+
+def _code_quality_get_setup_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
     from ..types.code_quality import CodeQualityGetSetupResponse503
 
     return {
-        "200": _rt.Response(CodeQualitySetup, "json"),
         "403": _rt.Response(BasicError, "json"),
         "404": _rt.Response(BasicError, "json"),
         "503": _rt.Response(CodeQualityGetSetupResponse503, "json"),
@@ -56,14 +68,20 @@ def _code_quality_get_setup_responses() -> dict[str, _rt.Response]:
 
 
 def _code_quality_update_setup_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..models.code_quality_setup_update_response import CodeQualitySetupUpdateResponse
     from ..models.empty_object import EmptyObject
-    from ..types.code_quality import CodeQualityUpdateSetupResponse503
 
     return {
         "200": _rt.Response(EmptyObject, "json"),
         "202": _rt.Response(CodeQualitySetupUpdateResponse, "json"),
+    }
+
+
+def _code_quality_update_setup_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
+    from ..types.code_quality import CodeQualityUpdateSetupResponse503
+
+    return {
         "403": _rt.Response(BasicError, "json"),
         "404": _rt.Response(BasicError, "json"),
         "409": _rt.Response(BasicError, "json"),
@@ -85,7 +103,9 @@ _CODE_QUALITY_LIST_FINDINGS_FOR_REPO: _rt.Operation[list[CodeQualityFinding]] = 
         _rt.Param("after", "after", "query"),
         _rt.Param("state", "state", "query"),
     ),
-    responses=_rt.LazyResponses(_code_quality_list_findings_for_repo_responses),
+    responses=_rt.LazyResponses(
+        _code_quality_list_findings_for_repo_responses, _code_quality_list_findings_for_repo_errors
+    ),
     pagination=_rt.LinkHeaderPagination(items=None, page_param=None, size_param=None),
 )
 
@@ -98,7 +118,9 @@ _CODE_QUALITY_GET_FINDING: _rt.Operation[CodeQualityFinding] = _rt.Operation(
         _rt.Param("repo", "repo", "path"),
         _rt.Param("finding_number", "finding_number", "path"),
     ),
-    responses=_rt.LazyResponses(_code_quality_get_finding_responses),
+    responses=_rt.LazyResponses(
+        _code_quality_get_finding_responses, _code_quality_get_finding_errors
+    ),
 )
 
 _CODE_QUALITY_GET_SETUP: _rt.Operation[CodeQualitySetup] = _rt.Operation(
@@ -106,7 +128,7 @@ _CODE_QUALITY_GET_SETUP: _rt.Operation[CodeQualitySetup] = _rt.Operation(
     path="/repos/{owner}/{repo}/code-quality/setup",
     operation_id="code-quality/get-setup",
     params=(_rt.Param("owner", "owner", "path"), _rt.Param("repo", "repo", "path")),
-    responses=_rt.LazyResponses(_code_quality_get_setup_responses),
+    responses=_rt.LazyResponses(_code_quality_get_setup_responses, _code_quality_get_setup_errors),
 )
 
 _CODE_QUALITY_UPDATE_SETUP: _rt.Operation[EmptyObject | CodeQualitySetupUpdateResponse] = (
@@ -120,7 +142,9 @@ _CODE_QUALITY_UPDATE_SETUP: _rt.Operation[EmptyObject | CodeQualitySetupUpdateRe
             _rt.Param("body", "body", "body"),
         ),
         body=_rt.Body("application/json", required=True),
-        responses=_rt.LazyResponses(_code_quality_update_setup_responses),
+        responses=_rt.LazyResponses(
+            _code_quality_update_setup_responses, _code_quality_update_setup_errors
+        ),
     )
 )
 

@@ -19,14 +19,15 @@ def _codes_of_conduct_get_all_codes_of_conduct_responses() -> dict[str, _rt.Resp
 
 
 def _codes_of_conduct_get_conduct_code_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..models.code_of_conduct import CodeOfConduct
 
-    return {
-        "200": _rt.Response(CodeOfConduct, "json"),
-        "304": _rt.Response(None, "empty"),
-        "404": _rt.Response(BasicError, "json"),
-    }
+    return {"200": _rt.Response(CodeOfConduct, "json")}
+
+
+def _codes_of_conduct_get_conduct_code_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
+
+    return {"304": _rt.Response(None, "empty"), "404": _rt.Response(BasicError, "json")}
 
 
 _CODES_OF_CONDUCT_GET_ALL_CODES_OF_CONDUCT: _rt.Operation[list[CodeOfConduct]] = _rt.Operation(
@@ -42,7 +43,9 @@ _CODES_OF_CONDUCT_GET_CONDUCT_CODE: _rt.Operation[CodeOfConduct] = _rt.Operation
     path="/codes_of_conduct/{key}",
     operation_id="codes-of-conduct/get-conduct-code",
     params=(_rt.Param("key", "key", "path"),),
-    responses=_rt.LazyResponses(_codes_of_conduct_get_conduct_code_responses),
+    responses=_rt.LazyResponses(
+        _codes_of_conduct_get_conduct_code_responses, _codes_of_conduct_get_conduct_code_errors
+    ),
 )
 
 

@@ -10,11 +10,14 @@ from .._runtime import NOT_GIVEN, NotGiven
 
 
 def _credentials_revoke_responses() -> dict[str, _rt.Response]:
+    return {"202": _rt.Response(dict[str, Any], "json")}
+
+
+def _credentials_revoke_errors() -> dict[str, _rt.Response]:
     from ..models.basic_error import BasicError
     from ..models.validation_error_simple import ValidationErrorSimple
 
     return {
-        "202": _rt.Response(dict[str, Any], "json"),
         "422": _rt.Response(ValidationErrorSimple, "json"),
         "500": _rt.Response(BasicError, "json"),
     }
@@ -26,7 +29,7 @@ _CREDENTIALS_REVOKE: _rt.Operation[dict[str, Any]] = _rt.Operation(
     operation_id="credentials/revoke",
     params=(_rt.Param("credentials", "credentials", "field"),),
     body=_rt.Body("application/json", required=True),
-    responses=_rt.LazyResponses(_credentials_revoke_responses),
+    responses=_rt.LazyResponses(_credentials_revoke_responses, _credentials_revoke_errors),
 )
 
 

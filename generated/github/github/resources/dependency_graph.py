@@ -23,12 +23,16 @@ if TYPE_CHECKING:
 
 
 def _dependency_graph_diff_range_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..models.dependency_graph_diff import DependencyGraphDiff
+
+    return {"200": _rt.Response(DependencyGraphDiff, "json")}
+
+
+def _dependency_graph_diff_range_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
     from ..types.dependency_graph import DependencyGraphDiffRangeResponse503
 
     return {
-        "200": _rt.Response(DependencyGraphDiff, "json"),
         "400": _rt.Response(BasicError, "json"),
         "403": _rt.Response(BasicError, "json"),
         "404": _rt.Response(BasicError, "json"),
@@ -38,21 +42,25 @@ def _dependency_graph_diff_range_responses() -> dict[str, _rt.Response]:
 
 
 def _dependency_graph_export_sbom_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..models.dependency_graph_spdx_sbom import DependencyGraphSpdxSbom
 
-    return {
-        "200": _rt.Response(DependencyGraphSpdxSbom, "json"),
-        "403": _rt.Response(BasicError, "json"),
-        "404": _rt.Response(BasicError, "json"),
-    }
+    return {"200": _rt.Response(DependencyGraphSpdxSbom, "json")}
+
+
+def _dependency_graph_export_sbom_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
+
+    return {"403": _rt.Response(BasicError, "json"), "404": _rt.Response(BasicError, "json")}
 
 
 def _dependency_graph_fetch_sbom_report_responses() -> dict[str, _rt.Response]:
+    return {"202": _rt.Response(None, "empty")}
+
+
+def _dependency_graph_fetch_sbom_report_errors() -> dict[str, _rt.Response]:
     from ..models.basic_error import BasicError
 
     return {
-        "202": _rt.Response(None, "empty"),
         "302": _rt.Response(None, "empty"),
         "403": _rt.Response(BasicError, "json"),
         "404": _rt.Response(BasicError, "json"),
@@ -60,14 +68,15 @@ def _dependency_graph_fetch_sbom_report_responses() -> dict[str, _rt.Response]:
 
 
 def _dependency_graph_generate_sbom_report_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..types.dependency_graph import DependencyGraphGenerateSbomReportResponse
 
-    return {
-        "201": _rt.Response(DependencyGraphGenerateSbomReportResponse, "json"),
-        "403": _rt.Response(BasicError, "json"),
-        "404": _rt.Response(BasicError, "json"),
-    }
+    return {"201": _rt.Response(DependencyGraphGenerateSbomReportResponse, "json")}
+
+
+def _dependency_graph_generate_sbom_report_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
+
+    return {"403": _rt.Response(BasicError, "json"), "404": _rt.Response(BasicError, "json")}
 
 
 def _dependency_graph_create_repository_snapshot_responses() -> dict[str, _rt.Response]:
@@ -86,7 +95,9 @@ _DEPENDENCY_GRAPH_DIFF_RANGE: _rt.Operation[DependencyGraphDiff] = _rt.Operation
         _rt.Param("basehead", "basehead", "path"),
         _rt.Param("name", "name", "query"),
     ),
-    responses=_rt.LazyResponses(_dependency_graph_diff_range_responses),
+    responses=_rt.LazyResponses(
+        _dependency_graph_diff_range_responses, _dependency_graph_diff_range_errors
+    ),
     pagination=_rt.LinkHeaderPagination(items=None, page_param=None, size_param=None),
 )
 
@@ -95,7 +106,9 @@ _DEPENDENCY_GRAPH_EXPORT_SBOM: _rt.Operation[DependencyGraphSpdxSbom] = _rt.Oper
     path="/repos/{owner}/{repo}/dependency-graph/sbom",
     operation_id="dependency-graph/export-sbom",
     params=(_rt.Param("owner", "owner", "path"), _rt.Param("repo", "repo", "path")),
-    responses=_rt.LazyResponses(_dependency_graph_export_sbom_responses),
+    responses=_rt.LazyResponses(
+        _dependency_graph_export_sbom_responses, _dependency_graph_export_sbom_errors
+    ),
 )
 
 _DEPENDENCY_GRAPH_FETCH_SBOM_REPORT: _rt.Operation[None] = _rt.Operation(
@@ -107,7 +120,9 @@ _DEPENDENCY_GRAPH_FETCH_SBOM_REPORT: _rt.Operation[None] = _rt.Operation(
         _rt.Param("repo", "repo", "path"),
         _rt.Param("sbom_uuid", "sbom_uuid", "path"),
     ),
-    responses=_rt.LazyResponses(_dependency_graph_fetch_sbom_report_responses),
+    responses=_rt.LazyResponses(
+        _dependency_graph_fetch_sbom_report_responses, _dependency_graph_fetch_sbom_report_errors
+    ),
 )
 
 _DEPENDENCY_GRAPH_GENERATE_SBOM_REPORT: _rt.Operation[DependencyGraphGenerateSbomReportResponse] = (
@@ -116,7 +131,10 @@ _DEPENDENCY_GRAPH_GENERATE_SBOM_REPORT: _rt.Operation[DependencyGraphGenerateSbo
         path="/repos/{owner}/{repo}/dependency-graph/sbom/generate-report",
         operation_id="dependency-graph/generate-sbom-report",
         params=(_rt.Param("owner", "owner", "path"), _rt.Param("repo", "repo", "path")),
-        responses=_rt.LazyResponses(_dependency_graph_generate_sbom_report_responses),
+        responses=_rt.LazyResponses(
+            _dependency_graph_generate_sbom_report_responses,
+            _dependency_graph_generate_sbom_report_errors,
+        ),
     )
 )
 

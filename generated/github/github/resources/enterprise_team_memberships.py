@@ -44,9 +44,13 @@ def _enterprise_team_memberships_add_responses() -> dict[str, _rt.Response]:
 
 
 def _enterprise_team_memberships_remove_responses() -> dict[str, _rt.Response]:
+    return {"204": _rt.Response(None, "empty")}
+
+
+def _enterprise_team_memberships_remove_errors() -> dict[str, _rt.Response]:
     from ..models.basic_error import BasicError
 
-    return {"204": _rt.Response(None, "empty"), "403": _rt.Response(BasicError, "json")}
+    return {"403": _rt.Response(BasicError, "json")}
 
 
 _ENTERPRISE_TEAM_MEMBERSHIPS_LIST: _rt.Operation[list[SimpleUser]] = _rt.Operation(
@@ -122,7 +126,9 @@ _ENTERPRISE_TEAM_MEMBERSHIPS_REMOVE: _rt.Operation[None] = _rt.Operation(
         _rt.Param("enterprise_team", "enterprise-team", "path"),
         _rt.Param("username", "username", "path"),
     ),
-    responses=_rt.LazyResponses(_enterprise_team_memberships_remove_responses),
+    responses=_rt.LazyResponses(
+        _enterprise_team_memberships_remove_responses, _enterprise_team_memberships_remove_errors
+    ),
 )
 
 

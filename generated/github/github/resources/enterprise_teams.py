@@ -13,13 +13,15 @@ if TYPE_CHECKING:
 
 
 def _enterprise_teams_list_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..models.enterprise_team import EnterpriseTeam
 
-    return {
-        "200": _rt.Response(list[EnterpriseTeam], "json"),
-        "403": _rt.Response(BasicError, "json"),
-    }
+    return {"200": _rt.Response(list[EnterpriseTeam], "json")}
+
+
+def _enterprise_teams_list_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
+
+    return {"403": _rt.Response(BasicError, "json")}
 
 
 def _enterprise_teams_create_responses() -> dict[str, _rt.Response]:
@@ -29,23 +31,37 @@ def _enterprise_teams_create_responses() -> dict[str, _rt.Response]:
 
 
 def _enterprise_teams_get_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..models.enterprise_team import EnterpriseTeam
 
-    return {"200": _rt.Response(EnterpriseTeam, "json"), "403": _rt.Response(BasicError, "json")}
+    return {"200": _rt.Response(EnterpriseTeam, "json")}
+
+
+def _enterprise_teams_get_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
+
+    return {"403": _rt.Response(BasicError, "json")}
 
 
 def _enterprise_teams_delete_responses() -> dict[str, _rt.Response]:
+    return {"204": _rt.Response(None, "empty")}
+
+
+def _enterprise_teams_delete_errors() -> dict[str, _rt.Response]:
     from ..models.basic_error import BasicError
 
-    return {"204": _rt.Response(None, "empty"), "403": _rt.Response(BasicError, "json")}
+    return {"403": _rt.Response(BasicError, "json")}
 
 
 def _enterprise_teams_update_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..models.enterprise_team import EnterpriseTeam
 
-    return {"200": _rt.Response(EnterpriseTeam, "json"), "403": _rt.Response(BasicError, "json")}
+    return {"200": _rt.Response(EnterpriseTeam, "json")}
+
+
+def _enterprise_teams_update_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
+
+    return {"403": _rt.Response(BasicError, "json")}
 
 
 _ENTERPRISE_TEAMS_LIST: _rt.Operation[list[EnterpriseTeam]] = _rt.Operation(
@@ -57,7 +73,7 @@ _ENTERPRISE_TEAMS_LIST: _rt.Operation[list[EnterpriseTeam]] = _rt.Operation(
         _rt.Param("per_page", "per_page", "query"),
         _rt.Param("page", "page", "query"),
     ),
-    responses=_rt.LazyResponses(_enterprise_teams_list_responses),
+    responses=_rt.LazyResponses(_enterprise_teams_list_responses, _enterprise_teams_list_errors),
     pagination=_rt.LinkHeaderPagination(items=None, page_param="page", size_param="per_page"),
 )
 
@@ -86,7 +102,7 @@ _ENTERPRISE_TEAMS_GET: _rt.Operation[EnterpriseTeam] = _rt.Operation(
         _rt.Param("enterprise", "enterprise", "path"),
         _rt.Param("team_slug", "team_slug", "path"),
     ),
-    responses=_rt.LazyResponses(_enterprise_teams_get_responses),
+    responses=_rt.LazyResponses(_enterprise_teams_get_responses, _enterprise_teams_get_errors),
 )
 
 _ENTERPRISE_TEAMS_DELETE: _rt.Operation[None] = _rt.Operation(
@@ -97,7 +113,9 @@ _ENTERPRISE_TEAMS_DELETE: _rt.Operation[None] = _rt.Operation(
         _rt.Param("enterprise", "enterprise", "path"),
         _rt.Param("team_slug", "team_slug", "path"),
     ),
-    responses=_rt.LazyResponses(_enterprise_teams_delete_responses),
+    responses=_rt.LazyResponses(
+        _enterprise_teams_delete_responses, _enterprise_teams_delete_errors
+    ),
 )
 
 _ENTERPRISE_TEAMS_UPDATE: _rt.Operation[EnterpriseTeam] = _rt.Operation(
@@ -115,7 +133,9 @@ _ENTERPRISE_TEAMS_UPDATE: _rt.Operation[EnterpriseTeam] = _rt.Operation(
         _rt.Param("notification_setting", "notification_setting", "field"),
     ),
     body=_rt.Body("application/json", required=True),
-    responses=_rt.LazyResponses(_enterprise_teams_update_responses),
+    responses=_rt.LazyResponses(
+        _enterprise_teams_update_responses, _enterprise_teams_update_errors
+    ),
 )
 
 

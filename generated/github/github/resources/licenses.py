@@ -22,11 +22,15 @@ def _licenses_get_all_commonly_used_responses() -> dict[str, _rt.Response]:
 
 
 def _licenses_get_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..models.license import License
 
+    return {"200": _rt.Response(License, "json")}
+
+
+def _licenses_get_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
+
     return {
-        "200": _rt.Response(License, "json"),
         "304": _rt.Response(None, "empty"),
         "403": _rt.Response(BasicError, "json"),
         "404": _rt.Response(BasicError, "json"),
@@ -34,10 +38,15 @@ def _licenses_get_responses() -> dict[str, _rt.Response]:
 
 
 def _licenses_get_for_repo_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..models.license_content import LicenseContent
 
-    return {"200": _rt.Response(LicenseContent, "json"), "404": _rt.Response(BasicError, "json")}
+    return {"200": _rt.Response(LicenseContent, "json")}
+
+
+def _licenses_get_for_repo_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
+
+    return {"404": _rt.Response(BasicError, "json")}
 
 
 _LICENSES_GET_ALL_COMMONLY_USED: _rt.Operation[list[LicenseSimple]] = _rt.Operation(
@@ -58,7 +67,7 @@ _LICENSES_GET: _rt.Operation[License] = _rt.Operation(
     path="/licenses/{license}",
     operation_id="licenses/get",
     params=(_rt.Param("license", "license", "path"),),
-    responses=_rt.LazyResponses(_licenses_get_responses),
+    responses=_rt.LazyResponses(_licenses_get_responses, _licenses_get_errors),
 )
 
 _LICENSES_GET_FOR_REPO: _rt.Operation[LicenseContent] = _rt.Operation(
@@ -70,7 +79,7 @@ _LICENSES_GET_FOR_REPO: _rt.Operation[LicenseContent] = _rt.Operation(
         _rt.Param("repo", "repo", "path"),
         _rt.Param("ref", "ref", "query"),
     ),
-    responses=_rt.LazyResponses(_licenses_get_for_repo_responses),
+    responses=_rt.LazyResponses(_licenses_get_for_repo_responses, _licenses_get_for_repo_errors),
 )
 
 

@@ -27,9 +27,13 @@ def _meta_get_responses() -> dict[str, _rt.Response]:
 
 
 def _meta_get_all_versions_responses() -> dict[str, _rt.Response]:
+    return {"200": _rt.Response(list[_dt.date], "json")}
+
+
+def _meta_get_all_versions_errors() -> dict[str, _rt.Response]:
     from ..models.basic_error import BasicError
 
-    return {"200": _rt.Response(list[_dt.date], "json"), "404": _rt.Response(BasicError, "json")}
+    return {"404": _rt.Response(BasicError, "json")}
 
 
 _META_ROOT: _rt.Operation[Root] = _rt.Operation(
@@ -61,7 +65,7 @@ _META_GET_ALL_VERSIONS: _rt.Operation[list[_dt.date]] = _rt.Operation(
     path="/versions",
     operation_id="meta/get-all-versions",
     params=(),
-    responses=_rt.LazyResponses(_meta_get_all_versions_responses),
+    responses=_rt.LazyResponses(_meta_get_all_versions_responses, _meta_get_all_versions_errors),
 )
 
 _META_GET_ZEN: _rt.Operation[str] = _rt.Operation(

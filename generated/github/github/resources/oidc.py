@@ -17,24 +17,29 @@ if TYPE_CHECKING:
 def _oidc_list_oidc_custom_property_inclusions_for_enterprise_responses() -> dict[
     str, _rt.Response
 ]:
-    from ..models.basic_error import BasicError
     from ..models.oidc_custom_property_inclusion import OidcCustomPropertyInclusion
 
-    return {
-        "200": _rt.Response(list[OidcCustomPropertyInclusion], "json"),
-        "403": _rt.Response(BasicError, "json"),
-        "404": _rt.Response(BasicError, "json"),
-    }
+    return {"200": _rt.Response(list[OidcCustomPropertyInclusion], "json")}
+
+
+def _oidc_list_oidc_custom_property_inclusions_for_enterprise_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
+
+    return {"403": _rt.Response(BasicError, "json"), "404": _rt.Response(BasicError, "json")}
 
 
 def _oidc_create_oidc_custom_property_inclusion_for_enterprise_responses() -> dict[
     str, _rt.Response
 ]:
-    from ..models.basic_error import BasicError
     from ..models.oidc_custom_property_inclusion import OidcCustomPropertyInclusion
 
+    return {"201": _rt.Response(OidcCustomPropertyInclusion, "json")}
+
+
+def _oidc_create_oidc_custom_property_inclusion_for_enterprise_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
+
     return {
-        "201": _rt.Response(OidcCustomPropertyInclusion, "json"),
         "400": _rt.Response(None, "empty"),
         "403": _rt.Response(BasicError, "json"),
         "422": _rt.Response(None, "empty"),
@@ -44,10 +49,13 @@ def _oidc_create_oidc_custom_property_inclusion_for_enterprise_responses() -> di
 def _oidc_delete_oidc_custom_property_inclusion_for_enterprise_responses() -> dict[
     str, _rt.Response
 ]:
+    return {"204": _rt.Response(None, "empty")}
+
+
+def _oidc_delete_oidc_custom_property_inclusion_for_enterprise_errors() -> dict[str, _rt.Response]:
     from ..models.basic_error import BasicError
 
     return {
-        "204": _rt.Response(None, "empty"),
         "400": _rt.Response(None, "empty"),
         "403": _rt.Response(BasicError, "json"),
         "404": _rt.Response(None, "empty"),
@@ -55,22 +63,27 @@ def _oidc_delete_oidc_custom_property_inclusion_for_enterprise_responses() -> di
 
 
 def _oidc_list_oidc_custom_property_inclusions_for_org_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..models.oidc_custom_property_inclusion import OidcCustomPropertyInclusion
 
-    return {
-        "200": _rt.Response(list[OidcCustomPropertyInclusion], "json"),
-        "403": _rt.Response(BasicError, "json"),
-        "404": _rt.Response(BasicError, "json"),
-    }
+    return {"200": _rt.Response(list[OidcCustomPropertyInclusion], "json")}
+
+
+def _oidc_list_oidc_custom_property_inclusions_for_org_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
+
+    return {"403": _rt.Response(BasicError, "json"), "404": _rt.Response(BasicError, "json")}
 
 
 def _oidc_create_oidc_custom_property_inclusion_for_org_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..models.oidc_custom_property_inclusion import OidcCustomPropertyInclusion
 
+    return {"201": _rt.Response(OidcCustomPropertyInclusion, "json")}
+
+
+def _oidc_create_oidc_custom_property_inclusion_for_org_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
+
     return {
-        "201": _rt.Response(OidcCustomPropertyInclusion, "json"),
         "400": _rt.Response(None, "empty"),
         "403": _rt.Response(BasicError, "json"),
         "422": _rt.Response(None, "empty"),
@@ -78,10 +91,13 @@ def _oidc_create_oidc_custom_property_inclusion_for_org_responses() -> dict[str,
 
 
 def _oidc_delete_oidc_custom_property_inclusion_for_org_responses() -> dict[str, _rt.Response]:
+    return {"204": _rt.Response(None, "empty")}
+
+
+def _oidc_delete_oidc_custom_property_inclusion_for_org_errors() -> dict[str, _rt.Response]:
     from ..models.basic_error import BasicError
 
     return {
-        "204": _rt.Response(None, "empty"),
         "400": _rt.Response(None, "empty"),
         "403": _rt.Response(BasicError, "json"),
         "404": _rt.Response(None, "empty"),
@@ -95,14 +111,15 @@ def _oidc_get_oidc_custom_sub_template_for_org_responses() -> dict[str, _rt.Resp
 
 
 def _oidc_update_oidc_custom_sub_template_for_org_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..models.empty_object import EmptyObject
 
-    return {
-        "201": _rt.Response(EmptyObject, "json"),
-        "403": _rt.Response(BasicError, "json"),
-        "404": _rt.Response(BasicError, "json"),
-    }
+    return {"201": _rt.Response(EmptyObject, "json")}
+
+
+def _oidc_update_oidc_custom_sub_template_for_org_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
+
+    return {"403": _rt.Response(BasicError, "json"), "404": _rt.Response(BasicError, "json")}
 
 
 _OIDC_LIST_OIDC_CUSTOM_PROPERTY_INCLUSIONS_FOR_ENTERPRISE: _rt.Operation[
@@ -113,7 +130,8 @@ _OIDC_LIST_OIDC_CUSTOM_PROPERTY_INCLUSIONS_FOR_ENTERPRISE: _rt.Operation[
     operation_id="oidc/list-oidc-custom-property-inclusions-for-enterprise",
     params=(_rt.Param("enterprise", "enterprise", "path"),),
     responses=_rt.LazyResponses(
-        _oidc_list_oidc_custom_property_inclusions_for_enterprise_responses
+        _oidc_list_oidc_custom_property_inclusions_for_enterprise_responses,
+        _oidc_list_oidc_custom_property_inclusions_for_enterprise_errors,
     ),
 )
 
@@ -129,7 +147,8 @@ _OIDC_CREATE_OIDC_CUSTOM_PROPERTY_INCLUSION_FOR_ENTERPRISE: _rt.Operation[
     ),
     body=_rt.Body("application/json", required=True),
     responses=_rt.LazyResponses(
-        _oidc_create_oidc_custom_property_inclusion_for_enterprise_responses
+        _oidc_create_oidc_custom_property_inclusion_for_enterprise_responses,
+        _oidc_create_oidc_custom_property_inclusion_for_enterprise_errors,
     ),
 )
 
@@ -142,7 +161,8 @@ _OIDC_DELETE_OIDC_CUSTOM_PROPERTY_INCLUSION_FOR_ENTERPRISE: _rt.Operation[None] 
         _rt.Param("custom_property_name", "custom_property_name", "path"),
     ),
     responses=_rt.LazyResponses(
-        _oidc_delete_oidc_custom_property_inclusion_for_enterprise_responses
+        _oidc_delete_oidc_custom_property_inclusion_for_enterprise_responses,
+        _oidc_delete_oidc_custom_property_inclusion_for_enterprise_errors,
     ),
 )
 
@@ -153,7 +173,10 @@ _OIDC_LIST_OIDC_CUSTOM_PROPERTY_INCLUSIONS_FOR_ORG: _rt.Operation[
     path="/orgs/{org}/actions/oidc/customization/properties/repo",
     operation_id="oidc/list-oidc-custom-property-inclusions-for-org",
     params=(_rt.Param("org", "org", "path"),),
-    responses=_rt.LazyResponses(_oidc_list_oidc_custom_property_inclusions_for_org_responses),
+    responses=_rt.LazyResponses(
+        _oidc_list_oidc_custom_property_inclusions_for_org_responses,
+        _oidc_list_oidc_custom_property_inclusions_for_org_errors,
+    ),
 )
 
 _OIDC_CREATE_OIDC_CUSTOM_PROPERTY_INCLUSION_FOR_ORG: _rt.Operation[OidcCustomPropertyInclusion] = (
@@ -166,7 +189,10 @@ _OIDC_CREATE_OIDC_CUSTOM_PROPERTY_INCLUSION_FOR_ORG: _rt.Operation[OidcCustomPro
             _rt.Param("custom_property_name", "custom_property_name", "field"),
         ),
         body=_rt.Body("application/json", required=True),
-        responses=_rt.LazyResponses(_oidc_create_oidc_custom_property_inclusion_for_org_responses),
+        responses=_rt.LazyResponses(
+            _oidc_create_oidc_custom_property_inclusion_for_org_responses,
+            _oidc_create_oidc_custom_property_inclusion_for_org_errors,
+        ),
     )
 )
 
@@ -178,7 +204,10 @@ _OIDC_DELETE_OIDC_CUSTOM_PROPERTY_INCLUSION_FOR_ORG: _rt.Operation[None] = _rt.O
         _rt.Param("org", "org", "path"),
         _rt.Param("custom_property_name", "custom_property_name", "path"),
     ),
-    responses=_rt.LazyResponses(_oidc_delete_oidc_custom_property_inclusion_for_org_responses),
+    responses=_rt.LazyResponses(
+        _oidc_delete_oidc_custom_property_inclusion_for_org_responses,
+        _oidc_delete_oidc_custom_property_inclusion_for_org_errors,
+    ),
 )
 
 _OIDC_GET_OIDC_CUSTOM_SUB_TEMPLATE_FOR_ORG: _rt.Operation[OidcCustomSub] = _rt.Operation(
@@ -199,7 +228,10 @@ _OIDC_UPDATE_OIDC_CUSTOM_SUB_TEMPLATE_FOR_ORG: _rt.Operation[EmptyObject] = _rt.
         _rt.Param("use_immutable_subject", "use_immutable_subject", "field"),
     ),
     body=_rt.Body("application/json", required=True),
-    responses=_rt.LazyResponses(_oidc_update_oidc_custom_sub_template_for_org_responses),
+    responses=_rt.LazyResponses(
+        _oidc_update_oidc_custom_sub_template_for_org_responses,
+        _oidc_update_oidc_custom_sub_template_for_org_errors,
+    ),
 )
 
 

@@ -20,69 +20,75 @@ if TYPE_CHECKING:
 
 
 def _private_registries_list_org_private_registries_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..types.private_registries import PrivateRegistriesListOrgPrivateRegistriesResponse
 
-    return {
-        "200": _rt.Response(PrivateRegistriesListOrgPrivateRegistriesResponse, "json"),
-        "400": _rt.Response(BasicError, "json"),
-        "404": _rt.Response(BasicError, "json"),
-    }
+    return {"200": _rt.Response(PrivateRegistriesListOrgPrivateRegistriesResponse, "json")}
+
+
+def _private_registries_list_org_private_registries_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
+
+    return {"400": _rt.Response(BasicError, "json"), "404": _rt.Response(BasicError, "json")}
 
 
 def _private_registries_create_org_private_registry_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..models.org_private_registry_configuration_with_selected_repositories import (
         OrgPrivateRegistryConfigurationWithSelectedRepositories,
     )
+
+    return {"201": _rt.Response(OrgPrivateRegistryConfigurationWithSelectedRepositories, "json")}
+
+
+def _private_registries_create_org_private_registry_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
     from ..models.validation_error import ValidationError
 
-    return {
-        "201": _rt.Response(OrgPrivateRegistryConfigurationWithSelectedRepositories, "json"),
-        "404": _rt.Response(BasicError, "json"),
-        "422": _rt.Response(ValidationError, "json"),
-    }
+    return {"404": _rt.Response(BasicError, "json"), "422": _rt.Response(ValidationError, "json")}
 
 
 def _private_registries_get_org_public_key_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..types.private_registries import PrivateRegistriesGetOrgPublicKeyResponse
 
-    return {
-        "200": _rt.Response(PrivateRegistriesGetOrgPublicKeyResponse, "json"),
-        "404": _rt.Response(BasicError, "json"),
-    }
+    return {"200": _rt.Response(PrivateRegistriesGetOrgPublicKeyResponse, "json")}
+
+
+def _private_registries_get_org_public_key_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
+
+    return {"404": _rt.Response(BasicError, "json")}
 
 
 def _private_registries_get_org_private_registry_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..models.org_private_registry_configuration import OrgPrivateRegistryConfiguration
 
-    return {
-        "200": _rt.Response(OrgPrivateRegistryConfiguration, "json"),
-        "404": _rt.Response(BasicError, "json"),
-    }
+    return {"200": _rt.Response(OrgPrivateRegistryConfiguration, "json")}
+
+
+def _private_registries_get_org_private_registry_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
+
+    return {"404": _rt.Response(BasicError, "json")}
 
 
 def _private_registries_delete_org_private_registry_responses() -> dict[str, _rt.Response]:
+    return {"204": _rt.Response(None, "empty")}
+
+
+def _private_registries_delete_org_private_registry_errors() -> dict[str, _rt.Response]:
     from ..models.basic_error import BasicError
 
-    return {
-        "204": _rt.Response(None, "empty"),
-        "400": _rt.Response(BasicError, "json"),
-        "404": _rt.Response(BasicError, "json"),
-    }
+    return {"400": _rt.Response(BasicError, "json"), "404": _rt.Response(BasicError, "json")}
 
 
 def _private_registries_update_org_private_registry_responses() -> dict[str, _rt.Response]:
+    return {"204": _rt.Response(None, "empty")}
+
+
+def _private_registries_update_org_private_registry_errors() -> dict[str, _rt.Response]:
     from ..models.basic_error import BasicError
     from ..models.validation_error import ValidationError
 
-    return {
-        "204": _rt.Response(None, "empty"),
-        "404": _rt.Response(BasicError, "json"),
-        "422": _rt.Response(ValidationError, "json"),
-    }
+    return {"404": _rt.Response(BasicError, "json"), "422": _rt.Response(ValidationError, "json")}
 
 
 _PRIVATE_REGISTRIES_LIST_ORG_PRIVATE_REGISTRIES: _rt.Operation[
@@ -96,7 +102,10 @@ _PRIVATE_REGISTRIES_LIST_ORG_PRIVATE_REGISTRIES: _rt.Operation[
         _rt.Param("per_page", "per_page", "query"),
         _rt.Param("page", "page", "query"),
     ),
-    responses=_rt.LazyResponses(_private_registries_list_org_private_registries_responses),
+    responses=_rt.LazyResponses(
+        _private_registries_list_org_private_registries_responses,
+        _private_registries_list_org_private_registries_errors,
+    ),
     pagination=_rt.LinkHeaderPagination(
         items="configurations", page_param="page", size_param="per_page"
     ),
@@ -136,7 +145,10 @@ _PRIVATE_REGISTRIES_CREATE_ORG_PRIVATE_REGISTRY: _rt.Operation[
         _rt.Param("service_account", "service_account", "field"),
     ),
     body=_rt.Body("application/json", required=True),
-    responses=_rt.LazyResponses(_private_registries_create_org_private_registry_responses),
+    responses=_rt.LazyResponses(
+        _private_registries_create_org_private_registry_responses,
+        _private_registries_create_org_private_registry_errors,
+    ),
 )
 
 _PRIVATE_REGISTRIES_GET_ORG_PUBLIC_KEY: _rt.Operation[PrivateRegistriesGetOrgPublicKeyResponse] = (
@@ -145,7 +157,10 @@ _PRIVATE_REGISTRIES_GET_ORG_PUBLIC_KEY: _rt.Operation[PrivateRegistriesGetOrgPub
         path="/orgs/{org}/private-registries/public-key",
         operation_id="private-registries/get-org-public-key",
         params=(_rt.Param("org", "org", "path"),),
-        responses=_rt.LazyResponses(_private_registries_get_org_public_key_responses),
+        responses=_rt.LazyResponses(
+            _private_registries_get_org_public_key_responses,
+            _private_registries_get_org_public_key_errors,
+        ),
     )
 )
 
@@ -155,7 +170,10 @@ _PRIVATE_REGISTRIES_GET_ORG_PRIVATE_REGISTRY: _rt.Operation[OrgPrivateRegistryCo
         path="/orgs/{org}/private-registries/{secret_name}",
         operation_id="private-registries/get-org-private-registry",
         params=(_rt.Param("org", "org", "path"), _rt.Param("secret_name", "secret_name", "path")),
-        responses=_rt.LazyResponses(_private_registries_get_org_private_registry_responses),
+        responses=_rt.LazyResponses(
+            _private_registries_get_org_private_registry_responses,
+            _private_registries_get_org_private_registry_errors,
+        ),
     )
 )
 
@@ -164,7 +182,10 @@ _PRIVATE_REGISTRIES_DELETE_ORG_PRIVATE_REGISTRY: _rt.Operation[None] = _rt.Opera
     path="/orgs/{org}/private-registries/{secret_name}",
     operation_id="private-registries/delete-org-private-registry",
     params=(_rt.Param("org", "org", "path"), _rt.Param("secret_name", "secret_name", "path")),
-    responses=_rt.LazyResponses(_private_registries_delete_org_private_registry_responses),
+    responses=_rt.LazyResponses(
+        _private_registries_delete_org_private_registry_responses,
+        _private_registries_delete_org_private_registry_errors,
+    ),
 )
 
 _PRIVATE_REGISTRIES_UPDATE_ORG_PRIVATE_REGISTRY: _rt.Operation[None] = _rt.Operation(
@@ -200,7 +221,10 @@ _PRIVATE_REGISTRIES_UPDATE_ORG_PRIVATE_REGISTRY: _rt.Operation[None] = _rt.Opera
         _rt.Param("service_account", "service_account", "field"),
     ),
     body=_rt.Body("application/json", required=True),
-    responses=_rt.LazyResponses(_private_registries_update_org_private_registry_responses),
+    responses=_rt.LazyResponses(
+        _private_registries_update_org_private_registry_responses,
+        _private_registries_update_org_private_registry_errors,
+    ),
 )
 
 

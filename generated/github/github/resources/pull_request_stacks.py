@@ -20,50 +20,57 @@ if TYPE_CHECKING:
 
 
 def _pull_request_stacks_list_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..models.pull_request_stack_minimal import PullRequestStackMinimal
+
+    return {"200": _rt.Response(list[PullRequestStackMinimal], "json")}
+
+
+def _pull_request_stacks_list_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
     from ..models.validation_error import ValidationError
 
-    return {
-        "200": _rt.Response(list[PullRequestStackMinimal], "json"),
-        "404": _rt.Response(BasicError, "json"),
-        "422": _rt.Response(ValidationError, "json"),
-    }
+    return {"404": _rt.Response(BasicError, "json"), "422": _rt.Response(ValidationError, "json")}
 
 
 def _pull_request_stacks_create_responses() -> dict[str, _rt.Response]:
+    from ..types.pull_request_stacks import PullRequestStacksCreateResponse
+
+    return {"201": _rt.Response(PullRequestStacksCreateResponse, "json")}
+
+
+def _pull_request_stacks_create_errors() -> dict[str, _rt.Response]:
     from ..models.basic_error import BasicError
-    from ..types.pull_request_stacks import (
-        PullRequestStacksCreateResponse,
-        PullRequestStacksCreateResponse422,
-    )
+    from ..types.pull_request_stacks import PullRequestStacksCreateResponse422
 
     return {
-        "201": _rt.Response(PullRequestStacksCreateResponse, "json"),
         "404": _rt.Response(BasicError, "json"),
         "422": _rt.Response(PullRequestStacksCreateResponse422, "json"),
     }
 
 
 def _pull_request_stacks_get_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..types.pull_request_stacks import PullRequestStacksGetResponse
 
-    return {
-        "200": _rt.Response(PullRequestStacksGetResponse, "json"),
-        "404": _rt.Response(BasicError, "json"),
-    }
+    return {"200": _rt.Response(PullRequestStacksGetResponse, "json")}
+
+
+def _pull_request_stacks_get_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
+
+    return {"404": _rt.Response(BasicError, "json")}
 
 
 def _pull_request_stacks_add_responses() -> dict[str, _rt.Response]:
+    from ..types.pull_request_stacks import PullRequestStacksAddResponse
+
+    return {"200": _rt.Response(PullRequestStacksAddResponse, "json")}
+
+
+def _pull_request_stacks_add_errors() -> dict[str, _rt.Response]:
     from ..models.basic_error import BasicError
-    from ..types.pull_request_stacks import (
-        PullRequestStacksAddResponse,
-        PullRequestStacksAddResponse422,
-    )
+    from ..types.pull_request_stacks import PullRequestStacksAddResponse422
 
     return {
-        "200": _rt.Response(PullRequestStacksAddResponse, "json"),
         "404": _rt.Response(BasicError, "json"),
         "409": _rt.Response(BasicError, "json"),
         "422": _rt.Response(PullRequestStacksAddResponse422, "json"),
@@ -71,13 +78,19 @@ def _pull_request_stacks_add_responses() -> dict[str, _rt.Response]:
 
 
 def _pull_request_stacks_unstack_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
-    from ..models.validation_error import ValidationError
     from ..types.pull_request_stacks import PullRequestStacksUnstackResponse
 
     return {
         "200": _rt.Response(PullRequestStacksUnstackResponse, "json"),
         "204": _rt.Response(None, "empty"),
+    }
+
+
+def _pull_request_stacks_unstack_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
+    from ..models.validation_error import ValidationError
+
+    return {
         "404": _rt.Response(BasicError, "json"),
         "409": _rt.Response(BasicError, "json"),
         "422": _rt.Response(ValidationError, "json"),
@@ -95,7 +108,9 @@ _PULL_REQUEST_STACKS_LIST: _rt.Operation[list[PullRequestStackMinimal]] = _rt.Op
         _rt.Param("per_page", "per_page", "query"),
         _rt.Param("page", "page", "query"),
     ),
-    responses=_rt.LazyResponses(_pull_request_stacks_list_responses),
+    responses=_rt.LazyResponses(
+        _pull_request_stacks_list_responses, _pull_request_stacks_list_errors
+    ),
     pagination=_rt.LinkHeaderPagination(items=None, page_param="page", size_param="per_page"),
 )
 
@@ -109,7 +124,9 @@ _PULL_REQUEST_STACKS_CREATE: _rt.Operation[PullRequestStacksCreateResponse] = _r
         _rt.Param("pull_requests", "pull_requests", "field"),
     ),
     body=_rt.Body("application/json", required=True),
-    responses=_rt.LazyResponses(_pull_request_stacks_create_responses),
+    responses=_rt.LazyResponses(
+        _pull_request_stacks_create_responses, _pull_request_stacks_create_errors
+    ),
 )
 
 _PULL_REQUEST_STACKS_GET: _rt.Operation[PullRequestStacksGetResponse] = _rt.Operation(
@@ -121,7 +138,9 @@ _PULL_REQUEST_STACKS_GET: _rt.Operation[PullRequestStacksGetResponse] = _rt.Oper
         _rt.Param("repo", "repo", "path"),
         _rt.Param("stack_number", "stack_number", "path"),
     ),
-    responses=_rt.LazyResponses(_pull_request_stacks_get_responses),
+    responses=_rt.LazyResponses(
+        _pull_request_stacks_get_responses, _pull_request_stacks_get_errors
+    ),
 )
 
 _PULL_REQUEST_STACKS_ADD: _rt.Operation[PullRequestStacksAddResponse] = _rt.Operation(
@@ -135,7 +154,9 @@ _PULL_REQUEST_STACKS_ADD: _rt.Operation[PullRequestStacksAddResponse] = _rt.Oper
         _rt.Param("pull_requests", "pull_requests", "field"),
     ),
     body=_rt.Body("application/json", required=True),
-    responses=_rt.LazyResponses(_pull_request_stacks_add_responses),
+    responses=_rt.LazyResponses(
+        _pull_request_stacks_add_responses, _pull_request_stacks_add_errors
+    ),
 )
 
 _PULL_REQUEST_STACKS_UNSTACK: _rt.Operation[PullRequestStacksUnstackResponse | None] = (
@@ -148,7 +169,9 @@ _PULL_REQUEST_STACKS_UNSTACK: _rt.Operation[PullRequestStacksUnstackResponse | N
             _rt.Param("repo", "repo", "path"),
             _rt.Param("stack_number", "stack_number", "path"),
         ),
-        responses=_rt.LazyResponses(_pull_request_stacks_unstack_responses),
+        responses=_rt.LazyResponses(
+            _pull_request_stacks_unstack_responses, _pull_request_stacks_unstack_errors
+        ),
     )
 )
 

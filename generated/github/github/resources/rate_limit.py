@@ -13,14 +13,15 @@ if TYPE_CHECKING:
 
 
 def _rate_limit_get_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..models.rate_limit_overview import RateLimitOverview
 
-    return {
-        "200": _rt.Response(RateLimitOverview, "json"),
-        "304": _rt.Response(None, "empty"),
-        "404": _rt.Response(BasicError, "json"),
-    }
+    return {"200": _rt.Response(RateLimitOverview, "json")}
+
+
+def _rate_limit_get_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
+
+    return {"304": _rt.Response(None, "empty"), "404": _rt.Response(BasicError, "json")}
 
 
 _RATE_LIMIT_GET: _rt.Operation[RateLimitOverview] = _rt.Operation(
@@ -28,7 +29,7 @@ _RATE_LIMIT_GET: _rt.Operation[RateLimitOverview] = _rt.Operation(
     path="/rate_limit",
     operation_id="rate-limit/get",
     params=(),
-    responses=_rt.LazyResponses(_rate_limit_get_responses),
+    responses=_rt.LazyResponses(_rate_limit_get_responses, _rate_limit_get_errors),
 )
 
 

@@ -28,12 +28,17 @@ if TYPE_CHECKING:
 
 
 def _search_code_responses() -> dict[str, _rt.Response]:
+    from ..types.search import SearchCodeResponse
+
+    return {"200": _rt.Response(SearchCodeResponse, "json")}
+
+
+def _search_code_errors() -> dict[str, _rt.Response]:
     from ..models.basic_error import BasicError
     from ..models.validation_error import ValidationError
-    from ..types.search import SearchCodeResponse, SearchCodeResponse503
+    from ..types.search import SearchCodeResponse503
 
     return {
-        "200": _rt.Response(SearchCodeResponse, "json"),
         "304": _rt.Response(None, "empty"),
         "403": _rt.Response(BasicError, "json"),
         "422": _rt.Response(ValidationError, "json"),
@@ -48,15 +53,17 @@ def _search_commits_responses() -> dict[str, _rt.Response]:
 
 
 def _search_issues_and_pull_requests_responses() -> dict[str, _rt.Response]:
+    from ..types.search import SearchIssuesAndPullRequestsResponse
+
+    return {"200": _rt.Response(SearchIssuesAndPullRequestsResponse, "json")}
+
+
+def _search_issues_and_pull_requests_errors() -> dict[str, _rt.Response]:
     from ..models.basic_error import BasicError
     from ..models.validation_error import ValidationError
-    from ..types.search import (
-        SearchIssuesAndPullRequestsResponse,
-        SearchIssuesAndPullRequestsResponse503,
-    )
+    from ..types.search import SearchIssuesAndPullRequestsResponse503
 
     return {
-        "200": _rt.Response(SearchIssuesAndPullRequestsResponse, "json"),
         "304": _rt.Response(None, "empty"),
         "401": _rt.Response(BasicError, "json"),
         "403": _rt.Response(BasicError, "json"),
@@ -66,12 +73,16 @@ def _search_issues_and_pull_requests_responses() -> dict[str, _rt.Response]:
 
 
 def _search_labels_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
-    from ..models.validation_error import ValidationError
     from ..types.search import SearchLabelsResponse
 
+    return {"200": _rt.Response(SearchLabelsResponse, "json")}
+
+
+def _search_labels_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
+    from ..models.validation_error import ValidationError
+
     return {
-        "200": _rt.Response(SearchLabelsResponse, "json"),
         "304": _rt.Response(None, "empty"),
         "403": _rt.Response(BasicError, "json"),
         "404": _rt.Response(BasicError, "json"),
@@ -80,11 +91,16 @@ def _search_labels_responses() -> dict[str, _rt.Response]:
 
 
 def _search_repos_responses() -> dict[str, _rt.Response]:
+    from ..types.search import SearchReposResponse
+
+    return {"200": _rt.Response(SearchReposResponse, "json")}
+
+
+def _search_repos_errors() -> dict[str, _rt.Response]:
     from ..models.validation_error import ValidationError
-    from ..types.search import SearchReposResponse, SearchReposResponse503
+    from ..types.search import SearchReposResponse503
 
     return {
-        "200": _rt.Response(SearchReposResponse, "json"),
         "304": _rt.Response(None, "empty"),
         "422": _rt.Response(ValidationError, "json"),
         "503": _rt.Response(SearchReposResponse503, "json"),
@@ -98,11 +114,16 @@ def _search_topics_responses() -> dict[str, _rt.Response]:
 
 
 def _search_users_responses() -> dict[str, _rt.Response]:
+    from ..types.search import SearchUsersResponse
+
+    return {"200": _rt.Response(SearchUsersResponse, "json")}
+
+
+def _search_users_errors() -> dict[str, _rt.Response]:
     from ..models.validation_error import ValidationError
-    from ..types.search import SearchUsersResponse, SearchUsersResponse503
+    from ..types.search import SearchUsersResponse503
 
     return {
-        "200": _rt.Response(SearchUsersResponse, "json"),
         "304": _rt.Response(None, "empty"),
         "422": _rt.Response(ValidationError, "json"),
         "503": _rt.Response(SearchUsersResponse503, "json"),
@@ -120,7 +141,7 @@ _SEARCH_CODE: _rt.Operation[SearchCodeResponse] = _rt.Operation(
         _rt.Param("per_page", "per_page", "query"),
         _rt.Param("page", "page", "query"),
     ),
-    responses=_rt.LazyResponses(_search_code_responses),
+    responses=_rt.LazyResponses(_search_code_responses, _search_code_errors),
     pagination=_rt.PageNumberPagination(
         items="items", page_param="page", size_param="per_page", has_more=None
     ),
@@ -157,7 +178,9 @@ _SEARCH_ISSUES_AND_PULL_REQUESTS: _rt.Operation[SearchIssuesAndPullRequestsRespo
             _rt.Param("advanced_search", "advanced_search", "query"),
             _rt.Param("search_type", "search_type", "query"),
         ),
-        responses=_rt.LazyResponses(_search_issues_and_pull_requests_responses),
+        responses=_rt.LazyResponses(
+            _search_issues_and_pull_requests_responses, _search_issues_and_pull_requests_errors
+        ),
         pagination=_rt.PageNumberPagination(
             items="items", page_param="page", size_param="per_page", has_more=None
         ),
@@ -176,7 +199,7 @@ _SEARCH_LABELS: _rt.Operation[SearchLabelsResponse] = _rt.Operation(
         _rt.Param("per_page", "per_page", "query"),
         _rt.Param("page", "page", "query"),
     ),
-    responses=_rt.LazyResponses(_search_labels_responses),
+    responses=_rt.LazyResponses(_search_labels_responses, _search_labels_errors),
     pagination=_rt.PageNumberPagination(
         items="items", page_param="page", size_param="per_page", has_more=None
     ),
@@ -193,7 +216,7 @@ _SEARCH_REPOS: _rt.Operation[SearchReposResponse] = _rt.Operation(
         _rt.Param("per_page", "per_page", "query"),
         _rt.Param("page", "page", "query"),
     ),
-    responses=_rt.LazyResponses(_search_repos_responses),
+    responses=_rt.LazyResponses(_search_repos_responses, _search_repos_errors),
     pagination=_rt.PageNumberPagination(
         items="items", page_param="page", size_param="per_page", has_more=None
     ),
@@ -225,7 +248,7 @@ _SEARCH_USERS: _rt.Operation[SearchUsersResponse] = _rt.Operation(
         _rt.Param("per_page", "per_page", "query"),
         _rt.Param("page", "page", "query"),
     ),
-    responses=_rt.LazyResponses(_search_users_responses),
+    responses=_rt.LazyResponses(_search_users_responses, _search_users_errors),
     pagination=_rt.PageNumberPagination(
         items="items", page_param="page", size_param="per_page", has_more=None
     ),

@@ -22,53 +22,68 @@ if TYPE_CHECKING:
 
 
 def _security_advisories_list_global_advisories_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..models.global_advisory import GlobalAdvisory
+
+    return {"200": _rt.Response(list[GlobalAdvisory], "json")}
+
+
+def _security_advisories_list_global_advisories_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
     from ..models.validation_error_simple import ValidationErrorSimple
 
     return {
-        "200": _rt.Response(list[GlobalAdvisory], "json"),
         "422": _rt.Response(ValidationErrorSimple, "json"),
         "429": _rt.Response(BasicError, "json"),
     }
 
 
 def _security_advisories_get_global_advisory_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..models.global_advisory import GlobalAdvisory
 
-    return {"200": _rt.Response(GlobalAdvisory, "json"), "404": _rt.Response(BasicError, "json")}
+    return {"200": _rt.Response(GlobalAdvisory, "json")}
+
+
+def _security_advisories_get_global_advisory_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
+
+    return {"404": _rt.Response(BasicError, "json")}
 
 
 def _security_advisories_list_org_repository_advisories_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..models.repository_advisory import RepositoryAdvisory
 
-    return {
-        "200": _rt.Response(list[RepositoryAdvisory], "json"),
-        "400": _rt.Response(BasicError, "json"),
-        "404": _rt.Response(BasicError, "json"),
-    }
+    return {"200": _rt.Response(list[RepositoryAdvisory], "json")}
+
+
+def _security_advisories_list_org_repository_advisories_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
+
+    return {"400": _rt.Response(BasicError, "json"), "404": _rt.Response(BasicError, "json")}
 
 
 def _security_advisories_list_repository_advisories_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..models.repository_advisory import RepositoryAdvisory
 
-    return {
-        "200": _rt.Response(list[RepositoryAdvisory], "json"),
-        "400": _rt.Response(BasicError, "json"),
-        "404": _rt.Response(BasicError, "json"),
-    }
+    return {"200": _rt.Response(list[RepositoryAdvisory], "json")}
+
+
+def _security_advisories_list_repository_advisories_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
+
+    return {"400": _rt.Response(BasicError, "json"), "404": _rt.Response(BasicError, "json")}
 
 
 def _security_advisories_create_repository_advisory_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..models.repository_advisory import RepositoryAdvisory
+
+    return {"201": _rt.Response(RepositoryAdvisory, "json")}
+
+
+def _security_advisories_create_repository_advisory_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
     from ..models.validation_error import ValidationError
 
     return {
-        "201": _rt.Response(RepositoryAdvisory, "json"),
         "403": _rt.Response(BasicError, "json"),
         "404": _rt.Response(BasicError, "json"),
         "422": _rt.Response(ValidationError, "json"),
@@ -76,12 +91,16 @@ def _security_advisories_create_repository_advisory_responses() -> dict[str, _rt
 
 
 def _security_advisories_create_private_vulnerability_report_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..models.repository_advisory import RepositoryAdvisory
+
+    return {"201": _rt.Response(RepositoryAdvisory, "json")}
+
+
+def _security_advisories_create_private_vulnerability_report_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
     from ..models.validation_error import ValidationError
 
     return {
-        "201": _rt.Response(RepositoryAdvisory, "json"),
         "403": _rt.Response(BasicError, "json"),
         "404": _rt.Response(BasicError, "json"),
         "422": _rt.Response(ValidationError, "json"),
@@ -89,23 +108,28 @@ def _security_advisories_create_private_vulnerability_report_responses() -> dict
 
 
 def _security_advisories_get_repository_advisory_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..models.repository_advisory import RepositoryAdvisory
 
-    return {
-        "200": _rt.Response(RepositoryAdvisory, "json"),
-        "403": _rt.Response(BasicError, "json"),
-        "404": _rt.Response(BasicError, "json"),
-    }
+    return {"200": _rt.Response(RepositoryAdvisory, "json")}
+
+
+def _security_advisories_get_repository_advisory_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
+
+    return {"403": _rt.Response(BasicError, "json"), "404": _rt.Response(BasicError, "json")}
 
 
 def _security_advisories_update_repository_advisory_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..models.repository_advisory import RepositoryAdvisory
+
+    return {"200": _rt.Response(RepositoryAdvisory, "json")}
+
+
+def _security_advisories_update_repository_advisory_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
     from ..models.validation_error import ValidationError
 
     return {
-        "200": _rt.Response(RepositoryAdvisory, "json"),
         "403": _rt.Response(BasicError, "json"),
         "404": _rt.Response(BasicError, "json"),
         "422": _rt.Response(ValidationError, "json"),
@@ -115,11 +139,14 @@ def _security_advisories_update_repository_advisory_responses() -> dict[str, _rt
 def _security_advisories_create_repository_advisory_cve_request_responses() -> dict[
     str, _rt.Response
 ]:
+    return {"202": _rt.Response(dict[str, Any], "json")}
+
+
+def _security_advisories_create_repository_advisory_cve_request_errors() -> dict[str, _rt.Response]:
     from ..models.basic_error import BasicError
     from ..models.validation_error import ValidationError
 
     return {
-        "202": _rt.Response(dict[str, Any], "json"),
         "400": _rt.Response(BasicError, "json"),
         "403": _rt.Response(BasicError, "json"),
         "404": _rt.Response(BasicError, "json"),
@@ -128,12 +155,16 @@ def _security_advisories_create_repository_advisory_cve_request_responses() -> d
 
 
 def _security_advisories_create_fork_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
     from ..models.full_repository import FullRepository
+
+    return {"202": _rt.Response(FullRepository, "json")}
+
+
+def _security_advisories_create_fork_errors() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
     from ..models.validation_error import ValidationError
 
     return {
-        "202": _rt.Response(FullRepository, "json"),
         "400": _rt.Response(BasicError, "json"),
         "403": _rt.Response(BasicError, "json"),
         "404": _rt.Response(BasicError, "json"),
@@ -165,7 +196,10 @@ _SECURITY_ADVISORIES_LIST_GLOBAL_ADVISORIES: _rt.Operation[list[GlobalAdvisory]]
         _rt.Param("per_page", "per_page", "query"),
         _rt.Param("sort", "sort", "query"),
     ),
-    responses=_rt.LazyResponses(_security_advisories_list_global_advisories_responses),
+    responses=_rt.LazyResponses(
+        _security_advisories_list_global_advisories_responses,
+        _security_advisories_list_global_advisories_errors,
+    ),
     pagination=_rt.LinkHeaderPagination(items=None, page_param=None, size_param=None),
 )
 
@@ -174,7 +208,10 @@ _SECURITY_ADVISORIES_GET_GLOBAL_ADVISORY: _rt.Operation[GlobalAdvisory] = _rt.Op
     path="/advisories/{ghsa_id}",
     operation_id="security-advisories/get-global-advisory",
     params=(_rt.Param("ghsa_id", "ghsa_id", "path"),),
-    responses=_rt.LazyResponses(_security_advisories_get_global_advisory_responses),
+    responses=_rt.LazyResponses(
+        _security_advisories_get_global_advisory_responses,
+        _security_advisories_get_global_advisory_errors,
+    ),
 )
 
 _SECURITY_ADVISORIES_LIST_ORG_REPOSITORY_ADVISORIES: _rt.Operation[list[RepositoryAdvisory]] = (
@@ -191,7 +228,10 @@ _SECURITY_ADVISORIES_LIST_ORG_REPOSITORY_ADVISORIES: _rt.Operation[list[Reposito
             _rt.Param("per_page", "per_page", "query"),
             _rt.Param("state", "state", "query"),
         ),
-        responses=_rt.LazyResponses(_security_advisories_list_org_repository_advisories_responses),
+        responses=_rt.LazyResponses(
+            _security_advisories_list_org_repository_advisories_responses,
+            _security_advisories_list_org_repository_advisories_errors,
+        ),
         pagination=_rt.LinkHeaderPagination(items=None, page_param=None, size_param=None),
     )
 )
@@ -211,7 +251,10 @@ _SECURITY_ADVISORIES_LIST_REPOSITORY_ADVISORIES: _rt.Operation[list[RepositoryAd
             _rt.Param("per_page", "per_page", "query"),
             _rt.Param("state", "state", "query"),
         ),
-        responses=_rt.LazyResponses(_security_advisories_list_repository_advisories_responses),
+        responses=_rt.LazyResponses(
+            _security_advisories_list_repository_advisories_responses,
+            _security_advisories_list_repository_advisories_errors,
+        ),
         pagination=_rt.LinkHeaderPagination(items=None, page_param=None, size_param=None),
     )
 )
@@ -234,7 +277,10 @@ _SECURITY_ADVISORIES_CREATE_REPOSITORY_ADVISORY: _rt.Operation[RepositoryAdvisor
         _rt.Param("start_private_fork", "start_private_fork", "field"),
     ),
     body=_rt.Body("application/json", required=True),
-    responses=_rt.LazyResponses(_security_advisories_create_repository_advisory_responses),
+    responses=_rt.LazyResponses(
+        _security_advisories_create_repository_advisory_responses,
+        _security_advisories_create_repository_advisory_errors,
+    ),
 )
 
 _SECURITY_ADVISORIES_CREATE_PRIVATE_VULNERABILITY_REPORT: _rt.Operation[RepositoryAdvisory] = (
@@ -255,7 +301,8 @@ _SECURITY_ADVISORIES_CREATE_PRIVATE_VULNERABILITY_REPORT: _rt.Operation[Reposito
         ),
         body=_rt.Body("application/json", required=True),
         responses=_rt.LazyResponses(
-            _security_advisories_create_private_vulnerability_report_responses
+            _security_advisories_create_private_vulnerability_report_responses,
+            _security_advisories_create_private_vulnerability_report_errors,
         ),
     )
 )
@@ -269,7 +316,10 @@ _SECURITY_ADVISORIES_GET_REPOSITORY_ADVISORY: _rt.Operation[RepositoryAdvisory] 
         _rt.Param("repo", "repo", "path"),
         _rt.Param("ghsa_id", "ghsa_id", "path"),
     ),
-    responses=_rt.LazyResponses(_security_advisories_get_repository_advisory_responses),
+    responses=_rt.LazyResponses(
+        _security_advisories_get_repository_advisory_responses,
+        _security_advisories_get_repository_advisory_errors,
+    ),
 )
 
 _SECURITY_ADVISORIES_UPDATE_REPOSITORY_ADVISORY: _rt.Operation[RepositoryAdvisory] = _rt.Operation(
@@ -293,7 +343,10 @@ _SECURITY_ADVISORIES_UPDATE_REPOSITORY_ADVISORY: _rt.Operation[RepositoryAdvisor
         _rt.Param("collaborating_teams", "collaborating_teams", "field"),
     ),
     body=_rt.Body("application/json", required=True),
-    responses=_rt.LazyResponses(_security_advisories_update_repository_advisory_responses),
+    responses=_rt.LazyResponses(
+        _security_advisories_update_repository_advisory_responses,
+        _security_advisories_update_repository_advisory_errors,
+    ),
 )
 
 _SECURITY_ADVISORIES_CREATE_REPOSITORY_ADVISORY_CVE_REQUEST: _rt.Operation[dict[str, Any]] = (
@@ -307,7 +360,8 @@ _SECURITY_ADVISORIES_CREATE_REPOSITORY_ADVISORY_CVE_REQUEST: _rt.Operation[dict[
             _rt.Param("ghsa_id", "ghsa_id", "path"),
         ),
         responses=_rt.LazyResponses(
-            _security_advisories_create_repository_advisory_cve_request_responses
+            _security_advisories_create_repository_advisory_cve_request_responses,
+            _security_advisories_create_repository_advisory_cve_request_errors,
         ),
     )
 )
@@ -321,7 +375,9 @@ _SECURITY_ADVISORIES_CREATE_FORK: _rt.Operation[FullRepository] = _rt.Operation(
         _rt.Param("repo", "repo", "path"),
         _rt.Param("ghsa_id", "ghsa_id", "path"),
     ),
-    responses=_rt.LazyResponses(_security_advisories_create_fork_responses),
+    responses=_rt.LazyResponses(
+        _security_advisories_create_fork_responses, _security_advisories_create_fork_errors
+    ),
 )
 
 

@@ -16,7 +16,15 @@ if TYPE_CHECKING:
 else:  # generated modules build many of these at import: no per-class `exec` (see _record)
     from ._record import record
 
-__all__ = ["Body", "Encoding", "LazyResponses", "Operation", "Param", "Response"]
+__all__ = [
+    "Body",
+    "Encoding",
+    "LazyResponses",
+    "Operation",
+    "Param",
+    "Response",
+    "success_responses",
+]
 
 T = TypeVar("T")
 Location = Literal["path", "query", "header", "cookie", "field", "body"]
@@ -113,24 +121,35 @@ class Response:
             from pydantic import TypeAdapter
 
             from ._lazy import gc_paused
+            from ._unions import with_picker
 
             with gc_paused():
-                object.__setattr__(self, "_adapter", TypeAdapter(self.type_))
+                object.__setattr__(self, "_adapter", TypeAdapter(with_picker(self.type_)))
         assert self._adapter is not None
         return self._adapter
 
 
 class LazyResponses(Mapping[str, Response]):
     """The responses of an operation, built by ``load`` on first access (it imports the model
-    modules they parse into: an API with thousands of models loads only those a call needs)."""
+    modules they parse into: an API with thousands of models loads only those a call needs).
 
-    __slots__ = ("_load", "_loaded")
+    With ``load_other``, ``load`` builds only the 2xx responses and ``load_other`` the rest
+    (errors, ``default``): a successful call never imports the error models."""
 
-    def __init__(self, load: Callable[[], Mapping[str, Response]]) -> None:
+    __slots__ = ("_load", "_load_other", "_loaded", "_other")
+
+    def __init__(
+        self,
+        load: Callable[[], Mapping[str, Response]],
+        load_other: Callable[[], Mapping[str, Response]] | None = None,
+    ) -> None:
         self._load = load
+        self._load_other = load_other
         self._loaded: Mapping[str, Response] | None = None
+        self._other: Mapping[str, Response] | None = None
 
-    def _get(self) -> Mapping[str, Response]:
+    def success(self) -> Mapping[str, Response]:
+        """The 2xx responses (and with a single loader, all of them)."""
         if self._loaded is None:
             from ._lazy import gc_paused  # imports model modules: classes are created
 
@@ -138,14 +157,39 @@ class LazyResponses(Mapping[str, Response]):
                 self._loaded = self._load()
         return self._loaded
 
+    def _rest(self) -> Mapping[str, Response]:
+        if self._load_other is None:
+            return {}
+        if self._other is None:
+            from ._lazy import gc_paused
+
+            with gc_paused():
+                self._other = self._load_other()
+        return self._other
+
+    def _part(self, key: str) -> Mapping[str, Response]:
+        if self._load_other is None or key.startswith("2"):
+            return self.success()
+        return self._rest()
+
     def __getitem__(self, key: str) -> Response:
-        return self._get()[key]
+        return self._part(key)[key]
+
+    def __contains__(self, key: object) -> bool:
+        return isinstance(key, str) and key in self._part(key)
 
     def __iter__(self) -> Iterator[str]:
-        return iter(self._get())
+        yield from self.success()
+        yield from self._rest()
 
     def __len__(self) -> int:
-        return len(self._get())
+        return len(self.success()) + len(self._rest())
+
+
+def success_responses(responses: Mapping[str, Response]) -> Iterator[tuple[str, Response]]:
+    """The 2xx entries of ``responses``, without building a ``LazyResponses``' error part."""
+    found = responses.success() if isinstance(responses, LazyResponses) else responses
+    return ((code, r) for code, r in found.items() if code.startswith("2"))
 
 
 @record(frozen=True, eq=False)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ._operation import Operation, Param, Response
+from ._operation import Operation, Param, Response, success_responses
 from ._record import Struct
 
 __all__ = ["Plan", "plan"]
@@ -39,7 +39,7 @@ def plan(op: Operation[Any]) -> Plan:
     attrs: dict[str, Any] | None = getattr(op, "__dict__", None)
     found: Plan | None = attrs.get(_KEY) if attrs is not None else None
     if found is None:
-        success = [r.kind for code, r in op.responses.items() if code.startswith("2")]
+        success = [r.kind for _code, r in success_responses(op.responses)]
         found = Plan(
             accepts_json="json" in success,
             sse="sse" in success,

@@ -17,24 +17,39 @@ if TYPE_CHECKING:
 
 
 def _pets_list_pets_responses() -> dict[str, _rt.Response]:
-    from ..models.error import Error
     from ..models.pet_list import PetList
 
-    return {"200": _rt.Response(PetList, "json"), "default": _rt.Response(Error, "json")}
+    return {"200": _rt.Response(PetList, "json")}
+
+
+def _pets_list_pets_errors() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+
+    return {"default": _rt.Response(Error, "json")}
 
 
 def _pets_create_pet_responses() -> dict[str, _rt.Response]:
-    from ..models.error import Error
     from ..models.pet import Pet
 
-    return {"201": _rt.Response(Pet, "json"), "422": _rt.Response(Error, "json")}
+    return {"201": _rt.Response(Pet, "json")}
+
+
+def _pets_create_pet_errors() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+
+    return {"422": _rt.Response(Error, "json")}
 
 
 def _pets_get_pet_responses() -> dict[str, _rt.Response]:
-    from ..models.error import Error
     from ..models.pet import Pet
 
-    return {"200": _rt.Response(Pet, "json"), "404": _rt.Response(Error, "json")}
+    return {"200": _rt.Response(Pet, "json")}
+
+
+def _pets_get_pet_errors() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+
+    return {"404": _rt.Response(Error, "json")}
 
 
 def _pets_update_pet_responses() -> dict[str, _rt.Response]:
@@ -59,7 +74,7 @@ _PETS_LIST_PETS: _rt.Operation[PetList] = _rt.Operation(
         _rt.Param("starting_after", "starting_after", "query"),
         _rt.Param("x_request_id", "X-Request-Id", "header"),
     ),
-    responses=_rt.LazyResponses(_pets_list_pets_responses),
+    responses=_rt.LazyResponses(_pets_list_pets_responses, _pets_list_pets_errors),
     pagination=_rt.CursorPagination(
         items="data",
         has_more="has_more",
@@ -81,7 +96,7 @@ _PETS_CREATE_PET: _rt.Operation[Pet] = _rt.Operation(
         _rt.Param("birthday", "birthday", "field"),
     ),
     body=_rt.Body("application/json", required=True),
-    responses=_rt.LazyResponses(_pets_create_pet_responses),
+    responses=_rt.LazyResponses(_pets_create_pet_responses, _pets_create_pet_errors),
 )
 
 _PETS_GET_PET: _rt.Operation[Pet] = _rt.Operation(
@@ -89,7 +104,7 @@ _PETS_GET_PET: _rt.Operation[Pet] = _rt.Operation(
     path="/pets/{petId}",
     operation_id="getPet",
     params=(_rt.Param("pet_id", "petId", "path"), _rt.Param("session", "session", "cookie")),
-    responses=_rt.LazyResponses(_pets_get_pet_responses),
+    responses=_rt.LazyResponses(_pets_get_pet_responses, _pets_get_pet_errors),
 )
 
 _PETS_DELETE_PET: _rt.Operation[None] = _rt.Operation(

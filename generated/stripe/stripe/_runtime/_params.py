@@ -23,7 +23,11 @@ from ._types import NotGiven
 
 __all__ = ["deep_pairs", "encode_cookie", "encode_header", "encode_path", "encode_query"]
 
-RESERVED = ":/?#[]@!$&'()*+,;="
+# What ``allowReserved`` leaves raw in a query value: the reserved characters (RFC 3986's
+# ``:/?#[]@!$&'()*+,;=``) that mean nothing there. ``#`` would end the query, ``&`` and ``=``
+# split pairs, ``+`` reads as a space, ``[ ]`` are not allowed in a query (OpenAPI 3.1.1: the
+# application still encodes them).
+QUERY_RESERVED = ":/?@!$'()*,;"
 _COOKIE_SAFE = "!#$&'()*+-./:<=>?@[]^_`{|}~"
 Quote = Callable[[str], str]
 _OCTETS = "surrogateescape"  # `scalar`'s spelling of non-UTF-8 bytes, encoded back as they were
@@ -84,7 +88,7 @@ def quoter(allow_reserved: bool = False, *, plus: bool = False, escape: str = ""
     """Percent-encode a value. ``escape``: unreserved characters (of ``._~-``) to encode too,
     the literal text of a path segment holding several values (``{name}.{ext}``): a value can
     then never be read as reaching past its own place in the segment."""
-    safe = RESERVED if allow_reserved else ""
+    safe = QUERY_RESERVED if allow_reserved else ""
     if plus:
         return lambda s: quote_plus(s, safe=safe, errors=_OCTETS)
     if escape:

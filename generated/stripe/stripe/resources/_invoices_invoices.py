@@ -50,89 +50,135 @@ __all__ = [
 
 
 def _invoices_list_responses() -> dict[str, _rt.Response]:
-    from ..models.error import Error
     from ..types.invoices import InvoicesListResponse
 
-    return {
-        "200": _rt.Response(InvoicesListResponse, "json"),
-        "default": _rt.Response(Error, "json"),
-    }
+    return {"200": _rt.Response(InvoicesListResponse, "json")}
+
+
+def _invoices_list_errors() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+
+    return {"default": _rt.Response(Error, "json")}
 
 
 def _invoices_create_responses() -> dict[str, _rt.Response]:
-    from ..models.error import Error
     from ..models.invoice import Invoice
 
-    return {"200": _rt.Response(Invoice, "json"), "default": _rt.Response(Error, "json")}
+    return {"200": _rt.Response(Invoice, "json")}
+
+
+def _invoices_create_errors() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+
+    return {"default": _rt.Response(Error, "json")}
 
 
 def _invoices_retrieve_responses() -> dict[str, _rt.Response]:
-    from ..models.error import Error
     from ..models.invoice import Invoice
 
-    return {"200": _rt.Response(Invoice, "json"), "default": _rt.Response(Error, "json")}
+    return {"200": _rt.Response(Invoice, "json")}
+
+
+def _invoices_retrieve_errors() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+
+    return {"default": _rt.Response(Error, "json")}
 
 
 def _invoices_update_responses() -> dict[str, _rt.Response]:
-    from ..models.error import Error
     from ..models.invoice import Invoice
 
-    return {"200": _rt.Response(Invoice, "json"), "default": _rt.Response(Error, "json")}
+    return {"200": _rt.Response(Invoice, "json")}
+
+
+def _invoices_update_errors() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+
+    return {"default": _rt.Response(Error, "json")}
 
 
 def _invoices_delete_responses() -> dict[str, _rt.Response]:
     from ..models.deleted_invoice import DeletedInvoice
+
+    return {"200": _rt.Response(DeletedInvoice, "json")}
+
+
+def _invoices_delete_errors() -> dict[str, _rt.Response]:
     from ..models.error import Error
 
-    return {"200": _rt.Response(DeletedInvoice, "json"), "default": _rt.Response(Error, "json")}
+    return {"default": _rt.Response(Error, "json")}
 
 
 def _invoices_search_responses() -> dict[str, _rt.Response]:
-    from ..models.error import Error
     from ..types.invoices import InvoicesSearchResponse
 
-    return {
-        "200": _rt.Response(InvoicesSearchResponse, "json"),
-        "default": _rt.Response(Error, "json"),
-    }
+    return {"200": _rt.Response(InvoicesSearchResponse, "json")}
+
+
+def _invoices_search_errors() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+
+    return {"default": _rt.Response(Error, "json")}
 
 
 def _invoices_finalize_responses() -> dict[str, _rt.Response]:
-    from ..models.error import Error
     from ..models.invoice import Invoice
 
-    return {"200": _rt.Response(Invoice, "json"), "default": _rt.Response(Error, "json")}
+    return {"200": _rt.Response(Invoice, "json")}
+
+
+def _invoices_finalize_errors() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+
+    return {"default": _rt.Response(Error, "json")}
 
 
 def _invoices_lines_responses() -> dict[str, _rt.Response]:
-    from ..models.error import Error
     from ..types.invoices import InvoicesLinesResponse
 
-    return {
-        "200": _rt.Response(InvoicesLinesResponse, "json"),
-        "default": _rt.Response(Error, "json"),
-    }
+    return {"200": _rt.Response(InvoicesLinesResponse, "json")}
+
+
+def _invoices_lines_errors() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+
+    return {"default": _rt.Response(Error, "json")}
 
 
 def _invoices_mark_uncollectible_responses() -> dict[str, _rt.Response]:
-    from ..models.error import Error
     from ..models.invoice import Invoice
 
-    return {"200": _rt.Response(Invoice, "json"), "default": _rt.Response(Error, "json")}
+    return {"200": _rt.Response(Invoice, "json")}
+
+
+def _invoices_mark_uncollectible_errors() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+
+    return {"default": _rt.Response(Error, "json")}
 
 
 def _invoices_pay_responses() -> dict[str, _rt.Response]:
-    from ..models.error import Error
     from ..models.invoice import Invoice
 
-    return {"200": _rt.Response(Invoice, "json"), "default": _rt.Response(Error, "json")}
+    return {"200": _rt.Response(Invoice, "json")}
+
+
+def _invoices_pay_errors() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+
+    return {"default": _rt.Response(Error, "json")}
 
 
 def _invoices_send_responses() -> dict[str, _rt.Response]:
-    from ..models.error import Error
     from ..models.invoice import Invoice
 
-    return {"200": _rt.Response(Invoice, "json"), "default": _rt.Response(Error, "json")}
+    return {"200": _rt.Response(Invoice, "json")}
+
+
+def _invoices_send_errors() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+
+    return {"default": _rt.Response(Error, "json")}
 
 
 _INVOICES_LIST: _rt.Operation[InvoicesListResponse] = _rt.Operation(
@@ -151,7 +197,7 @@ _INVOICES_LIST: _rt.Operation[InvoicesListResponse] = _rt.Operation(
         _rt.Param("status", "status", "query", style="form"),
         _rt.Param("subscription", "subscription", "query", style="form"),
     ),
-    responses=_rt.LazyResponses(_invoices_list_responses),
+    responses=_rt.LazyResponses(_invoices_list_responses, _invoices_list_errors),
     pagination=_rt.CursorPagination(
         items="data",
         has_more="has_more",
@@ -213,7 +259,7 @@ _INVOICES_CREATE: _rt.Operation[Invoice] = _rt.Operation(
             "transfer_data": _rt.Encoding(style="deepObject", explode=True),
         },
     ),
-    responses=_rt.LazyResponses(_invoices_create_responses),
+    responses=_rt.LazyResponses(_invoices_create_responses, _invoices_create_errors),
 )
 
 _INVOICES_RETRIEVE: _rt.Operation[Invoice] = _rt.Operation(
@@ -224,7 +270,7 @@ _INVOICES_RETRIEVE: _rt.Operation[Invoice] = _rt.Operation(
         _rt.Param("invoice", "invoice", "path", style="simple"),
         _rt.Param("expand", "expand", "query", style="deepObject", explode=True),
     ),
-    responses=_rt.LazyResponses(_invoices_retrieve_responses),
+    responses=_rt.LazyResponses(_invoices_retrieve_responses, _invoices_retrieve_errors),
 )
 
 _INVOICES_UPDATE: _rt.Operation[Invoice] = _rt.Operation(
@@ -275,7 +321,7 @@ _INVOICES_UPDATE: _rt.Operation[Invoice] = _rt.Operation(
             "transfer_data": _rt.Encoding(style="deepObject", explode=True),
         },
     ),
-    responses=_rt.LazyResponses(_invoices_update_responses),
+    responses=_rt.LazyResponses(_invoices_update_responses, _invoices_update_errors),
 )
 
 _INVOICES_DELETE: _rt.Operation[DeletedInvoice] = _rt.Operation(
@@ -283,7 +329,7 @@ _INVOICES_DELETE: _rt.Operation[DeletedInvoice] = _rt.Operation(
     path="/v1/invoices/{invoice}",
     operation_id="DeleteInvoicesInvoice",
     params=(_rt.Param("invoice", "invoice", "path", style="simple"),),
-    responses=_rt.LazyResponses(_invoices_delete_responses),
+    responses=_rt.LazyResponses(_invoices_delete_responses, _invoices_delete_errors),
 )
 
 _INVOICES_SEARCH: _rt.Operation[InvoicesSearchResponse] = _rt.Operation(
@@ -296,7 +342,7 @@ _INVOICES_SEARCH: _rt.Operation[InvoicesSearchResponse] = _rt.Operation(
         _rt.Param("limit", "limit", "query", style="form"),
         _rt.Param("page", "page", "query", style="form"),
     ),
-    responses=_rt.LazyResponses(_invoices_search_responses),
+    responses=_rt.LazyResponses(_invoices_search_responses, _invoices_search_errors),
     pagination=_rt.BodyCursorPagination(
         items="data", cursor="next_page", cursor_param="page", has_more="has_more"
     ),
@@ -315,7 +361,7 @@ _INVOICES_FINALIZE: _rt.Operation[Invoice] = _rt.Operation(
         "application/x-www-form-urlencoded",
         encoding={"expand": _rt.Encoding(style="deepObject", explode=True)},
     ),
-    responses=_rt.LazyResponses(_invoices_finalize_responses),
+    responses=_rt.LazyResponses(_invoices_finalize_responses, _invoices_finalize_errors),
 )
 
 _INVOICES_LINES: _rt.Operation[InvoicesLinesResponse] = _rt.Operation(
@@ -329,7 +375,7 @@ _INVOICES_LINES: _rt.Operation[InvoicesLinesResponse] = _rt.Operation(
         _rt.Param("limit", "limit", "query", style="form"),
         _rt.Param("starting_after", "starting_after", "query", style="form"),
     ),
-    responses=_rt.LazyResponses(_invoices_lines_responses),
+    responses=_rt.LazyResponses(_invoices_lines_responses, _invoices_lines_errors),
     pagination=_rt.CursorPagination(
         items="data",
         has_more="has_more",
@@ -351,7 +397,9 @@ _INVOICES_MARK_UNCOLLECTIBLE: _rt.Operation[Invoice] = _rt.Operation(
         "application/x-www-form-urlencoded",
         encoding={"expand": _rt.Encoding(style="deepObject", explode=True)},
     ),
-    responses=_rt.LazyResponses(_invoices_mark_uncollectible_responses),
+    responses=_rt.LazyResponses(
+        _invoices_mark_uncollectible_responses, _invoices_mark_uncollectible_errors
+    ),
 )
 
 _INVOICES_PAY: _rt.Operation[Invoice] = _rt.Operation(
@@ -372,7 +420,7 @@ _INVOICES_PAY: _rt.Operation[Invoice] = _rt.Operation(
         "application/x-www-form-urlencoded",
         encoding={"expand": _rt.Encoding(style="deepObject", explode=True)},
     ),
-    responses=_rt.LazyResponses(_invoices_pay_responses),
+    responses=_rt.LazyResponses(_invoices_pay_responses, _invoices_pay_errors),
 )
 
 _INVOICES_SEND: _rt.Operation[Invoice] = _rt.Operation(
@@ -387,7 +435,7 @@ _INVOICES_SEND: _rt.Operation[Invoice] = _rt.Operation(
         "application/x-www-form-urlencoded",
         encoding={"expand": _rt.Encoding(style="deepObject", explode=True)},
     ),
-    responses=_rt.LazyResponses(_invoices_send_responses),
+    responses=_rt.LazyResponses(_invoices_send_responses, _invoices_send_errors),
 )
 
 

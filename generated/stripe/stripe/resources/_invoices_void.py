@@ -24,10 +24,15 @@ __all__ = [
 
 
 def _invoices_void_responses() -> dict[str, _rt.Response]:
-    from ..models.error import Error
     from ..models.invoice import Invoice
 
-    return {"200": _rt.Response(Invoice, "json"), "default": _rt.Response(Error, "json")}
+    return {"200": _rt.Response(Invoice, "json")}
+
+
+def _invoices_void_errors() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+
+    return {"default": _rt.Response(Error, "json")}
 
 
 _INVOICES_VOID: _rt.Operation[Invoice] = _rt.Operation(
@@ -42,7 +47,7 @@ _INVOICES_VOID: _rt.Operation[Invoice] = _rt.Operation(
         "application/x-www-form-urlencoded",
         encoding={"expand": _rt.Encoding(style="deepObject", explode=True)},
     ),
-    responses=_rt.LazyResponses(_invoices_void_responses),
+    responses=_rt.LazyResponses(_invoices_void_responses, _invoices_void_errors),
 )
 
 

@@ -27,17 +27,27 @@ __all__ = [
 
 
 def _payment_intents_increment_authorization_responses() -> dict[str, _rt.Response]:
-    from ..models.error import Error
     from ..models.payment_intent import PaymentIntent
 
-    return {"200": _rt.Response(PaymentIntent, "json"), "default": _rt.Response(Error, "json")}
+    return {"200": _rt.Response(PaymentIntent, "json")}
+
+
+def _payment_intents_increment_authorization_errors() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+
+    return {"default": _rt.Response(Error, "json")}
 
 
 def _payment_intents_verify_microdeposits_responses() -> dict[str, _rt.Response]:
-    from ..models.error import Error
     from ..models.payment_intent import PaymentIntent
 
-    return {"200": _rt.Response(PaymentIntent, "json"), "default": _rt.Response(Error, "json")}
+    return {"200": _rt.Response(PaymentIntent, "json")}
+
+
+def _payment_intents_verify_microdeposits_errors() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+
+    return {"default": _rt.Response(Error, "json")}
 
 
 _PAYMENT_INTENTS_INCREMENT_AUTHORIZATION: _rt.Operation[PaymentIntent] = _rt.Operation(
@@ -63,7 +73,10 @@ _PAYMENT_INTENTS_INCREMENT_AUTHORIZATION: _rt.Operation[PaymentIntent] = _rt.Ope
             "transfer_data": _rt.Encoding(style="deepObject", explode=True),
         },
     ),
-    responses=_rt.LazyResponses(_payment_intents_increment_authorization_responses),
+    responses=_rt.LazyResponses(
+        _payment_intents_increment_authorization_responses,
+        _payment_intents_increment_authorization_errors,
+    ),
 )
 
 _PAYMENT_INTENTS_VERIFY_MICRODEPOSITS: _rt.Operation[PaymentIntent] = _rt.Operation(
@@ -84,7 +97,10 @@ _PAYMENT_INTENTS_VERIFY_MICRODEPOSITS: _rt.Operation[PaymentIntent] = _rt.Operat
             "expand": _rt.Encoding(style="deepObject", explode=True),
         },
     ),
-    responses=_rt.LazyResponses(_payment_intents_verify_microdeposits_responses),
+    responses=_rt.LazyResponses(
+        _payment_intents_verify_microdeposits_responses,
+        _payment_intents_verify_microdeposits_errors,
+    ),
 )
 
 

@@ -47,72 +47,111 @@ __all__ = [
 
 
 def _payment_intents_list_responses() -> dict[str, _rt.Response]:
-    from ..models.error import Error
     from ..types._payment_intents_payment_intents import PaymentIntentsListResponse
 
-    return {
-        "200": _rt.Response(PaymentIntentsListResponse, "json"),
-        "default": _rt.Response(Error, "json"),
-    }
+    return {"200": _rt.Response(PaymentIntentsListResponse, "json")}
+
+
+def _payment_intents_list_errors() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+
+    return {"default": _rt.Response(Error, "json")}
 
 
 def _payment_intents_create_responses() -> dict[str, _rt.Response]:
-    from ..models.error import Error
     from ..models.payment_intent import PaymentIntent
 
-    return {"200": _rt.Response(PaymentIntent, "json"), "default": _rt.Response(Error, "json")}
+    return {"200": _rt.Response(PaymentIntent, "json")}
+
+
+def _payment_intents_create_errors() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+
+    return {"default": _rt.Response(Error, "json")}
 
 
 def _payment_intents_retrieve_responses() -> dict[str, _rt.Response]:
-    from ..models.error import Error
     from ..models.payment_intent import PaymentIntent
 
-    return {"200": _rt.Response(PaymentIntent, "json"), "default": _rt.Response(Error, "json")}
+    return {"200": _rt.Response(PaymentIntent, "json")}
+
+
+def _payment_intents_retrieve_errors() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+
+    return {"default": _rt.Response(Error, "json")}
 
 
 def _payment_intents_update_responses() -> dict[str, _rt.Response]:
-    from ..models.error import Error
     from ..models.payment_intent import PaymentIntent
 
-    return {"200": _rt.Response(PaymentIntent, "json"), "default": _rt.Response(Error, "json")}
+    return {"200": _rt.Response(PaymentIntent, "json")}
+
+
+def _payment_intents_update_errors() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+
+    return {"default": _rt.Response(Error, "json")}
 
 
 def _payment_intents_search_responses() -> dict[str, _rt.Response]:
-    from ..models.error import Error
     from ..types._payment_intents_payment_intents import PaymentIntentsSearchResponse
 
-    return {
-        "200": _rt.Response(PaymentIntentsSearchResponse, "json"),
-        "default": _rt.Response(Error, "json"),
-    }
+    return {"200": _rt.Response(PaymentIntentsSearchResponse, "json")}
+
+
+def _payment_intents_search_errors() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+
+    return {"default": _rt.Response(Error, "json")}
 
 
 def _payment_intents_apply_customer_balance_responses() -> dict[str, _rt.Response]:
-    from ..models.error import Error
     from ..models.payment_intent import PaymentIntent
 
-    return {"200": _rt.Response(PaymentIntent, "json"), "default": _rt.Response(Error, "json")}
+    return {"200": _rt.Response(PaymentIntent, "json")}
+
+
+def _payment_intents_apply_customer_balance_errors() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+
+    return {"default": _rt.Response(Error, "json")}
 
 
 def _payment_intents_cancel_responses() -> dict[str, _rt.Response]:
-    from ..models.error import Error
     from ..models.payment_intent import PaymentIntent
 
-    return {"200": _rt.Response(PaymentIntent, "json"), "default": _rt.Response(Error, "json")}
+    return {"200": _rt.Response(PaymentIntent, "json")}
+
+
+def _payment_intents_cancel_errors() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+
+    return {"default": _rt.Response(Error, "json")}
 
 
 def _payment_intents_capture_responses() -> dict[str, _rt.Response]:
-    from ..models.error import Error
     from ..models.payment_intent import PaymentIntent
 
-    return {"200": _rt.Response(PaymentIntent, "json"), "default": _rt.Response(Error, "json")}
+    return {"200": _rt.Response(PaymentIntent, "json")}
+
+
+def _payment_intents_capture_errors() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+
+    return {"default": _rt.Response(Error, "json")}
 
 
 def _payment_intents_confirm_responses() -> dict[str, _rt.Response]:
-    from ..models.error import Error
     from ..models.payment_intent import PaymentIntent
 
-    return {"200": _rt.Response(PaymentIntent, "json"), "default": _rt.Response(Error, "json")}
+    return {"200": _rt.Response(PaymentIntent, "json")}
+
+
+def _payment_intents_confirm_errors() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+
+    return {"default": _rt.Response(Error, "json")}
 
 
 _PAYMENT_INTENTS_LIST: _rt.Operation[PaymentIntentsListResponse] = _rt.Operation(
@@ -127,7 +166,7 @@ _PAYMENT_INTENTS_LIST: _rt.Operation[PaymentIntentsListResponse] = _rt.Operation
         _rt.Param("limit", "limit", "query", style="form"),
         _rt.Param("starting_after", "starting_after", "query", style="form"),
     ),
-    responses=_rt.LazyResponses(_payment_intents_list_responses),
+    responses=_rt.LazyResponses(_payment_intents_list_responses, _payment_intents_list_errors),
     pagination=_rt.CursorPagination(
         items="data",
         has_more="has_more",
@@ -190,7 +229,7 @@ _PAYMENT_INTENTS_CREATE: _rt.Operation[PaymentIntent] = _rt.Operation(
             "transfer_data": _rt.Encoding(style="deepObject", explode=True),
         },
     ),
-    responses=_rt.LazyResponses(_payment_intents_create_responses),
+    responses=_rt.LazyResponses(_payment_intents_create_responses, _payment_intents_create_errors),
 )
 
 _PAYMENT_INTENTS_RETRIEVE: _rt.Operation[PaymentIntent] = _rt.Operation(
@@ -202,7 +241,9 @@ _PAYMENT_INTENTS_RETRIEVE: _rt.Operation[PaymentIntent] = _rt.Operation(
         _rt.Param("client_secret", "client_secret", "query", style="form"),
         _rt.Param("expand", "expand", "query", style="deepObject", explode=True),
     ),
-    responses=_rt.LazyResponses(_payment_intents_retrieve_responses),
+    responses=_rt.LazyResponses(
+        _payment_intents_retrieve_responses, _payment_intents_retrieve_errors
+    ),
 )
 
 _PAYMENT_INTENTS_UPDATE: _rt.Operation[PaymentIntent] = _rt.Operation(
@@ -245,7 +286,7 @@ _PAYMENT_INTENTS_UPDATE: _rt.Operation[PaymentIntent] = _rt.Operation(
             "transfer_data": _rt.Encoding(style="deepObject", explode=True),
         },
     ),
-    responses=_rt.LazyResponses(_payment_intents_update_responses),
+    responses=_rt.LazyResponses(_payment_intents_update_responses, _payment_intents_update_errors),
 )
 
 _PAYMENT_INTENTS_SEARCH: _rt.Operation[PaymentIntentsSearchResponse] = _rt.Operation(
@@ -258,7 +299,7 @@ _PAYMENT_INTENTS_SEARCH: _rt.Operation[PaymentIntentsSearchResponse] = _rt.Opera
         _rt.Param("limit", "limit", "query", style="form"),
         _rt.Param("page", "page", "query", style="form"),
     ),
-    responses=_rt.LazyResponses(_payment_intents_search_responses),
+    responses=_rt.LazyResponses(_payment_intents_search_responses, _payment_intents_search_errors),
     pagination=_rt.BodyCursorPagination(
         items="data", cursor="next_page", cursor_param="page", has_more="has_more"
     ),
@@ -278,7 +319,10 @@ _PAYMENT_INTENTS_APPLY_CUSTOMER_BALANCE: _rt.Operation[PaymentIntent] = _rt.Oper
         "application/x-www-form-urlencoded",
         encoding={"expand": _rt.Encoding(style="deepObject", explode=True)},
     ),
-    responses=_rt.LazyResponses(_payment_intents_apply_customer_balance_responses),
+    responses=_rt.LazyResponses(
+        _payment_intents_apply_customer_balance_responses,
+        _payment_intents_apply_customer_balance_errors,
+    ),
 )
 
 _PAYMENT_INTENTS_CANCEL: _rt.Operation[PaymentIntent] = _rt.Operation(
@@ -294,7 +338,7 @@ _PAYMENT_INTENTS_CANCEL: _rt.Operation[PaymentIntent] = _rt.Operation(
         "application/x-www-form-urlencoded",
         encoding={"expand": _rt.Encoding(style="deepObject", explode=True)},
     ),
-    responses=_rt.LazyResponses(_payment_intents_cancel_responses),
+    responses=_rt.LazyResponses(_payment_intents_cancel_responses, _payment_intents_cancel_errors),
 )
 
 _PAYMENT_INTENTS_CAPTURE: _rt.Operation[PaymentIntent] = _rt.Operation(
@@ -319,7 +363,9 @@ _PAYMENT_INTENTS_CAPTURE: _rt.Operation[PaymentIntent] = _rt.Operation(
             "transfer_data": _rt.Encoding(style="deepObject", explode=True),
         },
     ),
-    responses=_rt.LazyResponses(_payment_intents_capture_responses),
+    responses=_rt.LazyResponses(
+        _payment_intents_capture_responses, _payment_intents_capture_errors
+    ),
 )
 
 _PAYMENT_INTENTS_CONFIRM: _rt.Operation[PaymentIntent] = _rt.Operation(
@@ -360,7 +406,9 @@ _PAYMENT_INTENTS_CONFIRM: _rt.Operation[PaymentIntent] = _rt.Operation(
             "shipping": _rt.Encoding(style="deepObject", explode=True),
         },
     ),
-    responses=_rt.LazyResponses(_payment_intents_confirm_responses),
+    responses=_rt.LazyResponses(
+        _payment_intents_confirm_responses, _payment_intents_confirm_errors
+    ),
 )
 
 

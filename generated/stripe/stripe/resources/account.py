@@ -14,9 +14,14 @@ if TYPE_CHECKING:
 
 def _account_retrieve_responses() -> dict[str, _rt.Response]:
     from ..models.account import Account
+
+    return {"200": _rt.Response(Account, "json")}
+
+
+def _account_retrieve_errors() -> dict[str, _rt.Response]:
     from ..models.error import Error
 
-    return {"200": _rt.Response(Account, "json"), "default": _rt.Response(Error, "json")}
+    return {"default": _rt.Response(Error, "json")}
 
 
 _ACCOUNT_RETRIEVE: _rt.Operation[Account] = _rt.Operation(
@@ -24,7 +29,7 @@ _ACCOUNT_RETRIEVE: _rt.Operation[Account] = _rt.Operation(
     path="/v1/account",
     operation_id="GetAccount",
     params=(_rt.Param("expand", "expand", "query", style="deepObject", explode=True),),
-    responses=_rt.LazyResponses(_account_retrieve_responses),
+    responses=_rt.LazyResponses(_account_retrieve_responses, _account_retrieve_errors),
 )
 
 

@@ -14,9 +14,14 @@ if TYPE_CHECKING:
 
 def _account_links_create_responses() -> dict[str, _rt.Response]:
     from ..models.account_link import AccountLink
+
+    return {"200": _rt.Response(AccountLink, "json")}
+
+
+def _account_links_create_errors() -> dict[str, _rt.Response]:
     from ..models.error import Error
 
-    return {"200": _rt.Response(AccountLink, "json"), "default": _rt.Response(Error, "json")}
+    return {"default": _rt.Response(Error, "json")}
 
 
 _ACCOUNT_LINKS_CREATE: _rt.Operation[AccountLink] = _rt.Operation(
@@ -36,7 +41,7 @@ _ACCOUNT_LINKS_CREATE: _rt.Operation[AccountLink] = _rt.Operation(
         required=True,
         encoding={"expand": _rt.Encoding(style="deepObject", explode=True)},
     ),
-    responses=_rt.LazyResponses(_account_links_create_responses),
+    responses=_rt.LazyResponses(_account_links_create_responses, _account_links_create_errors),
 )
 
 

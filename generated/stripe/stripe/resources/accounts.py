@@ -75,55 +75,87 @@ if TYPE_CHECKING:
 
 
 def _accounts_list_responses() -> dict[str, _rt.Response]:
-    from ..models.error import Error
     from ..types.accounts import AccountsListResponse
 
-    return {
-        "200": _rt.Response(AccountsListResponse, "json"),
-        "default": _rt.Response(Error, "json"),
-    }
+    return {"200": _rt.Response(AccountsListResponse, "json")}
+
+
+def _accounts_list_errors() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+
+    return {"default": _rt.Response(Error, "json")}
 
 
 def _accounts_create_responses() -> dict[str, _rt.Response]:
     from ..models.account import Account
+
+    return {"200": _rt.Response(Account, "json")}
+
+
+def _accounts_create_errors() -> dict[str, _rt.Response]:
     from ..models.error import Error
 
-    return {"200": _rt.Response(Account, "json"), "default": _rt.Response(Error, "json")}
+    return {"default": _rt.Response(Error, "json")}
 
 
 def _accounts_retrieve_responses() -> dict[str, _rt.Response]:
     from ..models.account import Account
+
+    return {"200": _rt.Response(Account, "json")}
+
+
+def _accounts_retrieve_errors() -> dict[str, _rt.Response]:
     from ..models.error import Error
 
-    return {"200": _rt.Response(Account, "json"), "default": _rt.Response(Error, "json")}
+    return {"default": _rt.Response(Error, "json")}
 
 
 def _accounts_update_responses() -> dict[str, _rt.Response]:
     from ..models.account import Account
+
+    return {"200": _rt.Response(Account, "json")}
+
+
+def _accounts_update_errors() -> dict[str, _rt.Response]:
     from ..models.error import Error
 
-    return {"200": _rt.Response(Account, "json"), "default": _rt.Response(Error, "json")}
+    return {"default": _rt.Response(Error, "json")}
 
 
 def _accounts_delete_responses() -> dict[str, _rt.Response]:
     from ..models.deleted_account import DeletedAccount
+
+    return {"200": _rt.Response(DeletedAccount, "json")}
+
+
+def _accounts_delete_errors() -> dict[str, _rt.Response]:
     from ..models.error import Error
 
-    return {"200": _rt.Response(DeletedAccount, "json"), "default": _rt.Response(Error, "json")}
+    return {"default": _rt.Response(Error, "json")}
 
 
 def _accounts_login_links_responses() -> dict[str, _rt.Response]:
-    from ..models.error import Error
     from ..models.login_link import LoginLink
 
-    return {"200": _rt.Response(LoginLink, "json"), "default": _rt.Response(Error, "json")}
+    return {"200": _rt.Response(LoginLink, "json")}
+
+
+def _accounts_login_links_errors() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+
+    return {"default": _rt.Response(Error, "json")}
 
 
 def _accounts_reject_responses() -> dict[str, _rt.Response]:
     from ..models.account import Account
+
+    return {"200": _rt.Response(Account, "json")}
+
+
+def _accounts_reject_errors() -> dict[str, _rt.Response]:
     from ..models.error import Error
 
-    return {"200": _rt.Response(Account, "json"), "default": _rt.Response(Error, "json")}
+    return {"default": _rt.Response(Error, "json")}
 
 
 _ACCOUNTS_LIST: _rt.Operation[AccountsListResponse] = _rt.Operation(
@@ -137,7 +169,7 @@ _ACCOUNTS_LIST: _rt.Operation[AccountsListResponse] = _rt.Operation(
         _rt.Param("limit", "limit", "query", style="form"),
         _rt.Param("starting_after", "starting_after", "query", style="form"),
     ),
-    responses=_rt.LazyResponses(_accounts_list_responses),
+    responses=_rt.LazyResponses(_accounts_list_responses, _accounts_list_errors),
     pagination=_rt.CursorPagination(
         items="data",
         has_more="has_more",
@@ -185,7 +217,7 @@ _ACCOUNTS_CREATE: _rt.Operation[Account] = _rt.Operation(
             "tos_acceptance": _rt.Encoding(style="deepObject", explode=True),
         },
     ),
-    responses=_rt.LazyResponses(_accounts_create_responses),
+    responses=_rt.LazyResponses(_accounts_create_responses, _accounts_create_errors),
 )
 
 _ACCOUNTS_RETRIEVE: _rt.Operation[Account] = _rt.Operation(
@@ -196,7 +228,7 @@ _ACCOUNTS_RETRIEVE: _rt.Operation[Account] = _rt.Operation(
         _rt.Param("account", "account", "path", style="simple"),
         _rt.Param("expand", "expand", "query", style="deepObject", explode=True),
     ),
-    responses=_rt.LazyResponses(_accounts_retrieve_responses),
+    responses=_rt.LazyResponses(_accounts_retrieve_responses, _accounts_retrieve_errors),
 )
 
 _ACCOUNTS_UPDATE: _rt.Operation[Account] = _rt.Operation(
@@ -234,7 +266,7 @@ _ACCOUNTS_UPDATE: _rt.Operation[Account] = _rt.Operation(
             "tos_acceptance": _rt.Encoding(style="deepObject", explode=True),
         },
     ),
-    responses=_rt.LazyResponses(_accounts_update_responses),
+    responses=_rt.LazyResponses(_accounts_update_responses, _accounts_update_errors),
 )
 
 _ACCOUNTS_DELETE: _rt.Operation[DeletedAccount] = _rt.Operation(
@@ -242,7 +274,7 @@ _ACCOUNTS_DELETE: _rt.Operation[DeletedAccount] = _rt.Operation(
     path="/v1/accounts/{account}",
     operation_id="DeleteAccountsAccount",
     params=(_rt.Param("account", "account", "path", style="simple"),),
-    responses=_rt.LazyResponses(_accounts_delete_responses),
+    responses=_rt.LazyResponses(_accounts_delete_responses, _accounts_delete_errors),
 )
 
 _ACCOUNTS_LOGIN_LINKS: _rt.Operation[LoginLink] = _rt.Operation(
@@ -257,7 +289,7 @@ _ACCOUNTS_LOGIN_LINKS: _rt.Operation[LoginLink] = _rt.Operation(
         "application/x-www-form-urlencoded",
         encoding={"expand": _rt.Encoding(style="deepObject", explode=True)},
     ),
-    responses=_rt.LazyResponses(_accounts_login_links_responses),
+    responses=_rt.LazyResponses(_accounts_login_links_responses, _accounts_login_links_errors),
 )
 
 _ACCOUNTS_REJECT: _rt.Operation[Account] = _rt.Operation(
@@ -274,7 +306,7 @@ _ACCOUNTS_REJECT: _rt.Operation[Account] = _rt.Operation(
         required=True,
         encoding={"expand": _rt.Encoding(style="deepObject", explode=True)},
     ),
-    responses=_rt.LazyResponses(_accounts_reject_responses),
+    responses=_rt.LazyResponses(_accounts_reject_responses, _accounts_reject_errors),
 )
 
 

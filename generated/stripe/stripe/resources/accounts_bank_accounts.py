@@ -18,34 +18,51 @@ if TYPE_CHECKING:
 
 
 def _accounts_bank_accounts_create_responses() -> dict[str, _rt.Response]:
-    from ..models.error import Error
     from ..models.external_account import ExternalAccount
 
-    return {"200": _rt.Response(ExternalAccount, "json"), "default": _rt.Response(Error, "json")}
+    return {"200": _rt.Response(ExternalAccount, "json")}
+
+
+def _accounts_bank_accounts_create_errors() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+
+    return {"default": _rt.Response(Error, "json")}
 
 
 def _accounts_bank_accounts_retrieve_responses() -> dict[str, _rt.Response]:
-    from ..models.error import Error
     from ..models.external_account import ExternalAccount
 
-    return {"200": _rt.Response(ExternalAccount, "json"), "default": _rt.Response(Error, "json")}
+    return {"200": _rt.Response(ExternalAccount, "json")}
+
+
+def _accounts_bank_accounts_retrieve_errors() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+
+    return {"default": _rt.Response(Error, "json")}
 
 
 def _accounts_bank_accounts_update_responses() -> dict[str, _rt.Response]:
-    from ..models.error import Error
     from ..models.external_account import ExternalAccount
 
-    return {"200": _rt.Response(ExternalAccount, "json"), "default": _rt.Response(Error, "json")}
+    return {"200": _rt.Response(ExternalAccount, "json")}
+
+
+def _accounts_bank_accounts_update_errors() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+
+    return {"default": _rt.Response(Error, "json")}
 
 
 def _accounts_bank_accounts_delete_responses() -> dict[str, _rt.Response]:
     from ..models.deleted_external_account import DeletedExternalAccount
+
+    return {"200": _rt.Response(DeletedExternalAccount, "json")}
+
+
+def _accounts_bank_accounts_delete_errors() -> dict[str, _rt.Response]:
     from ..models.error import Error
 
-    return {
-        "200": _rt.Response(DeletedExternalAccount, "json"),
-        "default": _rt.Response(Error, "json"),
-    }
+    return {"default": _rt.Response(Error, "json")}
 
 
 _ACCOUNTS_BANK_ACCOUNTS_CREATE: _rt.Operation[ExternalAccount] = _rt.Operation(
@@ -68,7 +85,9 @@ _ACCOUNTS_BANK_ACCOUNTS_CREATE: _rt.Operation[ExternalAccount] = _rt.Operation(
             "metadata": _rt.Encoding(style="deepObject", explode=True),
         },
     ),
-    responses=_rt.LazyResponses(_accounts_bank_accounts_create_responses),
+    responses=_rt.LazyResponses(
+        _accounts_bank_accounts_create_responses, _accounts_bank_accounts_create_errors
+    ),
 )
 
 _ACCOUNTS_BANK_ACCOUNTS_RETRIEVE: _rt.Operation[ExternalAccount] = _rt.Operation(
@@ -80,7 +99,9 @@ _ACCOUNTS_BANK_ACCOUNTS_RETRIEVE: _rt.Operation[ExternalAccount] = _rt.Operation
         _rt.Param("id", "id", "path", style="simple"),
         _rt.Param("expand", "expand", "query", style="deepObject", explode=True),
     ),
-    responses=_rt.LazyResponses(_accounts_bank_accounts_retrieve_responses),
+    responses=_rt.LazyResponses(
+        _accounts_bank_accounts_retrieve_responses, _accounts_bank_accounts_retrieve_errors
+    ),
 )
 
 _ACCOUNTS_BANK_ACCOUNTS_UPDATE: _rt.Operation[ExternalAccount] = _rt.Operation(
@@ -115,7 +136,9 @@ _ACCOUNTS_BANK_ACCOUNTS_UPDATE: _rt.Operation[ExternalAccount] = _rt.Operation(
             "metadata": _rt.Encoding(style="deepObject", explode=True),
         },
     ),
-    responses=_rt.LazyResponses(_accounts_bank_accounts_update_responses),
+    responses=_rt.LazyResponses(
+        _accounts_bank_accounts_update_responses, _accounts_bank_accounts_update_errors
+    ),
 )
 
 _ACCOUNTS_BANK_ACCOUNTS_DELETE: _rt.Operation[DeletedExternalAccount] = _rt.Operation(
@@ -126,7 +149,9 @@ _ACCOUNTS_BANK_ACCOUNTS_DELETE: _rt.Operation[DeletedExternalAccount] = _rt.Oper
         _rt.Param("account", "account", "path", style="simple"),
         _rt.Param("id", "id", "path", style="simple"),
     ),
-    responses=_rt.LazyResponses(_accounts_bank_accounts_delete_responses),
+    responses=_rt.LazyResponses(
+        _accounts_bank_accounts_delete_responses, _accounts_bank_accounts_delete_errors
+    ),
 )
 
 

@@ -15,27 +15,39 @@ if TYPE_CHECKING:
 
 
 def _accounts_capabilities_list_responses() -> dict[str, _rt.Response]:
-    from ..models.error import Error
     from ..types.accounts_capabilities import AccountsCapabilitiesListResponse
 
-    return {
-        "200": _rt.Response(AccountsCapabilitiesListResponse, "json"),
-        "default": _rt.Response(Error, "json"),
-    }
+    return {"200": _rt.Response(AccountsCapabilitiesListResponse, "json")}
+
+
+def _accounts_capabilities_list_errors() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+
+    return {"default": _rt.Response(Error, "json")}
 
 
 def _accounts_capabilities_retrieve_responses() -> dict[str, _rt.Response]:
     from ..models.capability import Capability
+
+    return {"200": _rt.Response(Capability, "json")}
+
+
+def _accounts_capabilities_retrieve_errors() -> dict[str, _rt.Response]:
     from ..models.error import Error
 
-    return {"200": _rt.Response(Capability, "json"), "default": _rt.Response(Error, "json")}
+    return {"default": _rt.Response(Error, "json")}
 
 
 def _accounts_capabilities_update_responses() -> dict[str, _rt.Response]:
     from ..models.capability import Capability
+
+    return {"200": _rt.Response(Capability, "json")}
+
+
+def _accounts_capabilities_update_errors() -> dict[str, _rt.Response]:
     from ..models.error import Error
 
-    return {"200": _rt.Response(Capability, "json"), "default": _rt.Response(Error, "json")}
+    return {"default": _rt.Response(Error, "json")}
 
 
 _ACCOUNTS_CAPABILITIES_LIST: _rt.Operation[AccountsCapabilitiesListResponse] = _rt.Operation(
@@ -46,7 +58,9 @@ _ACCOUNTS_CAPABILITIES_LIST: _rt.Operation[AccountsCapabilitiesListResponse] = _
         _rt.Param("account", "account", "path", style="simple"),
         _rt.Param("expand", "expand", "query", style="deepObject", explode=True),
     ),
-    responses=_rt.LazyResponses(_accounts_capabilities_list_responses),
+    responses=_rt.LazyResponses(
+        _accounts_capabilities_list_responses, _accounts_capabilities_list_errors
+    ),
 )
 
 _ACCOUNTS_CAPABILITIES_RETRIEVE: _rt.Operation[Capability] = _rt.Operation(
@@ -58,7 +72,9 @@ _ACCOUNTS_CAPABILITIES_RETRIEVE: _rt.Operation[Capability] = _rt.Operation(
         _rt.Param("capability", "capability", "path", style="simple"),
         _rt.Param("expand", "expand", "query", style="deepObject", explode=True),
     ),
-    responses=_rt.LazyResponses(_accounts_capabilities_retrieve_responses),
+    responses=_rt.LazyResponses(
+        _accounts_capabilities_retrieve_responses, _accounts_capabilities_retrieve_errors
+    ),
 )
 
 _ACCOUNTS_CAPABILITIES_UPDATE: _rt.Operation[Capability] = _rt.Operation(
@@ -75,7 +91,9 @@ _ACCOUNTS_CAPABILITIES_UPDATE: _rt.Operation[Capability] = _rt.Operation(
         "application/x-www-form-urlencoded",
         encoding={"expand": _rt.Encoding(style="deepObject", explode=True)},
     ),
-    responses=_rt.LazyResponses(_accounts_capabilities_update_responses),
+    responses=_rt.LazyResponses(
+        _accounts_capabilities_update_responses, _accounts_capabilities_update_errors
+    ),
 )
 
 

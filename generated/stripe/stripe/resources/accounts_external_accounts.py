@@ -22,44 +22,63 @@ if TYPE_CHECKING:
 
 
 def _accounts_external_accounts_list_responses() -> dict[str, _rt.Response]:
-    from ..models.error import Error
     from ..types.accounts_external_accounts import AccountsExternalAccountsListResponse
 
-    return {
-        "200": _rt.Response(AccountsExternalAccountsListResponse, "json"),
-        "default": _rt.Response(Error, "json"),
-    }
+    return {"200": _rt.Response(AccountsExternalAccountsListResponse, "json")}
+
+
+def _accounts_external_accounts_list_errors() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+
+    return {"default": _rt.Response(Error, "json")}
 
 
 def _accounts_external_accounts_create_responses() -> dict[str, _rt.Response]:
-    from ..models.error import Error
     from ..models.external_account import ExternalAccount
 
-    return {"200": _rt.Response(ExternalAccount, "json"), "default": _rt.Response(Error, "json")}
+    return {"200": _rt.Response(ExternalAccount, "json")}
+
+
+def _accounts_external_accounts_create_errors() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+
+    return {"default": _rt.Response(Error, "json")}
 
 
 def _accounts_external_accounts_retrieve_responses() -> dict[str, _rt.Response]:
-    from ..models.error import Error
     from ..models.external_account import ExternalAccount
 
-    return {"200": _rt.Response(ExternalAccount, "json"), "default": _rt.Response(Error, "json")}
+    return {"200": _rt.Response(ExternalAccount, "json")}
+
+
+def _accounts_external_accounts_retrieve_errors() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+
+    return {"default": _rt.Response(Error, "json")}
 
 
 def _accounts_external_accounts_update_responses() -> dict[str, _rt.Response]:
-    from ..models.error import Error
     from ..models.external_account import ExternalAccount
 
-    return {"200": _rt.Response(ExternalAccount, "json"), "default": _rt.Response(Error, "json")}
+    return {"200": _rt.Response(ExternalAccount, "json")}
+
+
+def _accounts_external_accounts_update_errors() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+
+    return {"default": _rt.Response(Error, "json")}
 
 
 def _accounts_external_accounts_delete_responses() -> dict[str, _rt.Response]:
     from ..models.deleted_external_account import DeletedExternalAccount
+
+    return {"200": _rt.Response(DeletedExternalAccount, "json")}
+
+
+def _accounts_external_accounts_delete_errors() -> dict[str, _rt.Response]:
     from ..models.error import Error
 
-    return {
-        "200": _rt.Response(DeletedExternalAccount, "json"),
-        "default": _rt.Response(Error, "json"),
-    }
+    return {"default": _rt.Response(Error, "json")}
 
 
 _ACCOUNTS_EXTERNAL_ACCOUNTS_LIST: _rt.Operation[AccountsExternalAccountsListResponse] = (
@@ -74,7 +93,9 @@ _ACCOUNTS_EXTERNAL_ACCOUNTS_LIST: _rt.Operation[AccountsExternalAccountsListResp
             _rt.Param("limit", "limit", "query", style="form"),
             _rt.Param("starting_after", "starting_after", "query", style="form"),
         ),
-        responses=_rt.LazyResponses(_accounts_external_accounts_list_responses),
+        responses=_rt.LazyResponses(
+            _accounts_external_accounts_list_responses, _accounts_external_accounts_list_errors
+        ),
         pagination=_rt.CursorPagination(
             items="data",
             has_more="has_more",
@@ -105,7 +126,9 @@ _ACCOUNTS_EXTERNAL_ACCOUNTS_CREATE: _rt.Operation[ExternalAccount] = _rt.Operati
             "metadata": _rt.Encoding(style="deepObject", explode=True),
         },
     ),
-    responses=_rt.LazyResponses(_accounts_external_accounts_create_responses),
+    responses=_rt.LazyResponses(
+        _accounts_external_accounts_create_responses, _accounts_external_accounts_create_errors
+    ),
 )
 
 _ACCOUNTS_EXTERNAL_ACCOUNTS_RETRIEVE: _rt.Operation[ExternalAccount] = _rt.Operation(
@@ -117,7 +140,9 @@ _ACCOUNTS_EXTERNAL_ACCOUNTS_RETRIEVE: _rt.Operation[ExternalAccount] = _rt.Opera
         _rt.Param("id", "id", "path", style="simple"),
         _rt.Param("expand", "expand", "query", style="deepObject", explode=True),
     ),
-    responses=_rt.LazyResponses(_accounts_external_accounts_retrieve_responses),
+    responses=_rt.LazyResponses(
+        _accounts_external_accounts_retrieve_responses, _accounts_external_accounts_retrieve_errors
+    ),
 )
 
 _ACCOUNTS_EXTERNAL_ACCOUNTS_UPDATE: _rt.Operation[ExternalAccount] = _rt.Operation(
@@ -152,7 +177,9 @@ _ACCOUNTS_EXTERNAL_ACCOUNTS_UPDATE: _rt.Operation[ExternalAccount] = _rt.Operati
             "metadata": _rt.Encoding(style="deepObject", explode=True),
         },
     ),
-    responses=_rt.LazyResponses(_accounts_external_accounts_update_responses),
+    responses=_rt.LazyResponses(
+        _accounts_external_accounts_update_responses, _accounts_external_accounts_update_errors
+    ),
 )
 
 _ACCOUNTS_EXTERNAL_ACCOUNTS_DELETE: _rt.Operation[DeletedExternalAccount] = _rt.Operation(
@@ -163,7 +190,9 @@ _ACCOUNTS_EXTERNAL_ACCOUNTS_DELETE: _rt.Operation[DeletedExternalAccount] = _rt.
         _rt.Param("account", "account", "path", style="simple"),
         _rt.Param("id", "id", "path", style="simple"),
     ),
-    responses=_rt.LazyResponses(_accounts_external_accounts_delete_responses),
+    responses=_rt.LazyResponses(
+        _accounts_external_accounts_delete_responses, _accounts_external_accounts_delete_errors
+    ),
 )
 
 

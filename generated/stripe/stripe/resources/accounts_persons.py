@@ -35,41 +35,63 @@ if TYPE_CHECKING:
 
 
 def _accounts_persons_list_responses() -> dict[str, _rt.Response]:
-    from ..models.error import Error
     from ..types.accounts_persons import AccountsPersonsListResponse
 
-    return {
-        "200": _rt.Response(AccountsPersonsListResponse, "json"),
-        "default": _rt.Response(Error, "json"),
-    }
+    return {"200": _rt.Response(AccountsPersonsListResponse, "json")}
+
+
+def _accounts_persons_list_errors() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+
+    return {"default": _rt.Response(Error, "json")}
 
 
 def _accounts_persons_create_responses() -> dict[str, _rt.Response]:
-    from ..models.error import Error
     from ..models.person import Person
 
-    return {"200": _rt.Response(Person, "json"), "default": _rt.Response(Error, "json")}
+    return {"200": _rt.Response(Person, "json")}
+
+
+def _accounts_persons_create_errors() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+
+    return {"default": _rt.Response(Error, "json")}
 
 
 def _accounts_persons_retrieve_responses() -> dict[str, _rt.Response]:
-    from ..models.error import Error
     from ..models.person import Person
 
-    return {"200": _rt.Response(Person, "json"), "default": _rt.Response(Error, "json")}
+    return {"200": _rt.Response(Person, "json")}
+
+
+def _accounts_persons_retrieve_errors() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+
+    return {"default": _rt.Response(Error, "json")}
 
 
 def _accounts_persons_update_responses() -> dict[str, _rt.Response]:
-    from ..models.error import Error
     from ..models.person import Person
 
-    return {"200": _rt.Response(Person, "json"), "default": _rt.Response(Error, "json")}
+    return {"200": _rt.Response(Person, "json")}
+
+
+def _accounts_persons_update_errors() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+
+    return {"default": _rt.Response(Error, "json")}
 
 
 def _accounts_persons_delete_responses() -> dict[str, _rt.Response]:
     from ..models.deleted_person import DeletedPerson
+
+    return {"200": _rt.Response(DeletedPerson, "json")}
+
+
+def _accounts_persons_delete_errors() -> dict[str, _rt.Response]:
     from ..models.error import Error
 
-    return {"200": _rt.Response(DeletedPerson, "json"), "default": _rt.Response(Error, "json")}
+    return {"default": _rt.Response(Error, "json")}
 
 
 _ACCOUNTS_PERSONS_LIST: _rt.Operation[AccountsPersonsListResponse] = _rt.Operation(
@@ -84,7 +106,7 @@ _ACCOUNTS_PERSONS_LIST: _rt.Operation[AccountsPersonsListResponse] = _rt.Operati
         _rt.Param("relationship", "relationship", "query", style="deepObject", explode=True),
         _rt.Param("starting_after", "starting_after", "query", style="form"),
     ),
-    responses=_rt.LazyResponses(_accounts_persons_list_responses),
+    responses=_rt.LazyResponses(_accounts_persons_list_responses, _accounts_persons_list_errors),
     pagination=_rt.CursorPagination(
         items="data",
         has_more="has_more",
@@ -144,7 +166,9 @@ _ACCOUNTS_PERSONS_CREATE: _rt.Operation[Person] = _rt.Operation(
             "verification": _rt.Encoding(style="deepObject", explode=True),
         },
     ),
-    responses=_rt.LazyResponses(_accounts_persons_create_responses),
+    responses=_rt.LazyResponses(
+        _accounts_persons_create_responses, _accounts_persons_create_errors
+    ),
 )
 
 _ACCOUNTS_PERSONS_RETRIEVE: _rt.Operation[Person] = _rt.Operation(
@@ -156,7 +180,9 @@ _ACCOUNTS_PERSONS_RETRIEVE: _rt.Operation[Person] = _rt.Operation(
         _rt.Param("person", "person", "path", style="simple"),
         _rt.Param("expand", "expand", "query", style="deepObject", explode=True),
     ),
-    responses=_rt.LazyResponses(_accounts_persons_retrieve_responses),
+    responses=_rt.LazyResponses(
+        _accounts_persons_retrieve_responses, _accounts_persons_retrieve_errors
+    ),
 )
 
 _ACCOUNTS_PERSONS_UPDATE: _rt.Operation[Person] = _rt.Operation(
@@ -210,7 +236,9 @@ _ACCOUNTS_PERSONS_UPDATE: _rt.Operation[Person] = _rt.Operation(
             "verification": _rt.Encoding(style="deepObject", explode=True),
         },
     ),
-    responses=_rt.LazyResponses(_accounts_persons_update_responses),
+    responses=_rt.LazyResponses(
+        _accounts_persons_update_responses, _accounts_persons_update_errors
+    ),
 )
 
 _ACCOUNTS_PERSONS_DELETE: _rt.Operation[DeletedPerson] = _rt.Operation(
@@ -221,7 +249,9 @@ _ACCOUNTS_PERSONS_DELETE: _rt.Operation[DeletedPerson] = _rt.Operation(
         _rt.Param("account", "account", "path", style="simple"),
         _rt.Param("person", "person", "path", style="simple"),
     ),
-    responses=_rt.LazyResponses(_accounts_persons_delete_responses),
+    responses=_rt.LazyResponses(
+        _accounts_persons_delete_responses, _accounts_persons_delete_errors
+    ),
 )
 
 

@@ -16,37 +16,51 @@ if TYPE_CHECKING:
 
 
 def _apple_pay_domains_list_responses() -> dict[str, _rt.Response]:
-    from ..models.error import Error
     from ..types.apple_pay_domains import ApplePayDomainsListResponse
 
-    return {
-        "200": _rt.Response(ApplePayDomainsListResponse, "json"),
-        "default": _rt.Response(Error, "json"),
-    }
+    return {"200": _rt.Response(ApplePayDomainsListResponse, "json")}
+
+
+def _apple_pay_domains_list_errors() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+
+    return {"default": _rt.Response(Error, "json")}
 
 
 def _apple_pay_domains_create_responses() -> dict[str, _rt.Response]:
     from ..models.apple_pay_domain import ApplePayDomain
+
+    return {"200": _rt.Response(ApplePayDomain, "json")}
+
+
+def _apple_pay_domains_create_errors() -> dict[str, _rt.Response]:
     from ..models.error import Error
 
-    return {"200": _rt.Response(ApplePayDomain, "json"), "default": _rt.Response(Error, "json")}
+    return {"default": _rt.Response(Error, "json")}
 
 
 def _apple_pay_domains_retrieve_responses() -> dict[str, _rt.Response]:
     from ..models.apple_pay_domain import ApplePayDomain
+
+    return {"200": _rt.Response(ApplePayDomain, "json")}
+
+
+def _apple_pay_domains_retrieve_errors() -> dict[str, _rt.Response]:
     from ..models.error import Error
 
-    return {"200": _rt.Response(ApplePayDomain, "json"), "default": _rt.Response(Error, "json")}
+    return {"default": _rt.Response(Error, "json")}
 
 
 def _apple_pay_domains_delete_responses() -> dict[str, _rt.Response]:
     from ..models.deleted_apple_pay_domain import DeletedApplePayDomain
+
+    return {"200": _rt.Response(DeletedApplePayDomain, "json")}
+
+
+def _apple_pay_domains_delete_errors() -> dict[str, _rt.Response]:
     from ..models.error import Error
 
-    return {
-        "200": _rt.Response(DeletedApplePayDomain, "json"),
-        "default": _rt.Response(Error, "json"),
-    }
+    return {"default": _rt.Response(Error, "json")}
 
 
 _APPLE_PAY_DOMAINS_LIST: _rt.Operation[ApplePayDomainsListResponse] = _rt.Operation(
@@ -60,7 +74,7 @@ _APPLE_PAY_DOMAINS_LIST: _rt.Operation[ApplePayDomainsListResponse] = _rt.Operat
         _rt.Param("limit", "limit", "query", style="form"),
         _rt.Param("starting_after", "starting_after", "query", style="form"),
     ),
-    responses=_rt.LazyResponses(_apple_pay_domains_list_responses),
+    responses=_rt.LazyResponses(_apple_pay_domains_list_responses, _apple_pay_domains_list_errors),
     pagination=_rt.CursorPagination(
         items="data",
         has_more="has_more",
@@ -83,7 +97,9 @@ _APPLE_PAY_DOMAINS_CREATE: _rt.Operation[ApplePayDomain] = _rt.Operation(
         required=True,
         encoding={"expand": _rt.Encoding(style="deepObject", explode=True)},
     ),
-    responses=_rt.LazyResponses(_apple_pay_domains_create_responses),
+    responses=_rt.LazyResponses(
+        _apple_pay_domains_create_responses, _apple_pay_domains_create_errors
+    ),
 )
 
 _APPLE_PAY_DOMAINS_RETRIEVE: _rt.Operation[ApplePayDomain] = _rt.Operation(
@@ -94,7 +110,9 @@ _APPLE_PAY_DOMAINS_RETRIEVE: _rt.Operation[ApplePayDomain] = _rt.Operation(
         _rt.Param("domain", "domain", "path", style="simple"),
         _rt.Param("expand", "expand", "query", style="deepObject", explode=True),
     ),
-    responses=_rt.LazyResponses(_apple_pay_domains_retrieve_responses),
+    responses=_rt.LazyResponses(
+        _apple_pay_domains_retrieve_responses, _apple_pay_domains_retrieve_errors
+    ),
 )
 
 _APPLE_PAY_DOMAINS_DELETE: _rt.Operation[DeletedApplePayDomain] = _rt.Operation(
@@ -102,7 +120,9 @@ _APPLE_PAY_DOMAINS_DELETE: _rt.Operation[DeletedApplePayDomain] = _rt.Operation(
     path="/v1/apple_pay/domains/{domain}",
     operation_id="DeleteApplePayDomainsDomain",
     params=(_rt.Param("domain", "domain", "path", style="simple"),),
-    responses=_rt.LazyResponses(_apple_pay_domains_delete_responses),
+    responses=_rt.LazyResponses(
+        _apple_pay_domains_delete_responses, _apple_pay_domains_delete_errors
+    ),
 )
 
 

@@ -23,27 +23,39 @@ if TYPE_CHECKING:
 
 
 def _application_fees_list_responses() -> dict[str, _rt.Response]:
-    from ..models.error import Error
     from ..types.application_fees import ApplicationFeesListResponse
 
-    return {
-        "200": _rt.Response(ApplicationFeesListResponse, "json"),
-        "default": _rt.Response(Error, "json"),
-    }
+    return {"200": _rt.Response(ApplicationFeesListResponse, "json")}
+
+
+def _application_fees_list_errors() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+
+    return {"default": _rt.Response(Error, "json")}
 
 
 def _application_fees_retrieve_responses() -> dict[str, _rt.Response]:
     from ..models.application_fee import ApplicationFee
+
+    return {"200": _rt.Response(ApplicationFee, "json")}
+
+
+def _application_fees_retrieve_errors() -> dict[str, _rt.Response]:
     from ..models.error import Error
 
-    return {"200": _rt.Response(ApplicationFee, "json"), "default": _rt.Response(Error, "json")}
+    return {"default": _rt.Response(Error, "json")}
 
 
 def _application_fees_refund_responses() -> dict[str, _rt.Response]:
     from ..models.application_fee import ApplicationFee
+
+    return {"200": _rt.Response(ApplicationFee, "json")}
+
+
+def _application_fees_refund_errors() -> dict[str, _rt.Response]:
     from ..models.error import Error
 
-    return {"200": _rt.Response(ApplicationFee, "json"), "default": _rt.Response(Error, "json")}
+    return {"default": _rt.Response(Error, "json")}
 
 
 _APPLICATION_FEES_LIST: _rt.Operation[ApplicationFeesListResponse] = _rt.Operation(
@@ -58,7 +70,7 @@ _APPLICATION_FEES_LIST: _rt.Operation[ApplicationFeesListResponse] = _rt.Operati
         _rt.Param("limit", "limit", "query", style="form"),
         _rt.Param("starting_after", "starting_after", "query", style="form"),
     ),
-    responses=_rt.LazyResponses(_application_fees_list_responses),
+    responses=_rt.LazyResponses(_application_fees_list_responses, _application_fees_list_errors),
     pagination=_rt.CursorPagination(
         items="data",
         has_more="has_more",
@@ -76,7 +88,9 @@ _APPLICATION_FEES_RETRIEVE: _rt.Operation[ApplicationFee] = _rt.Operation(
         _rt.Param("id", "id", "path", style="simple"),
         _rt.Param("expand", "expand", "query", style="deepObject", explode=True),
     ),
-    responses=_rt.LazyResponses(_application_fees_retrieve_responses),
+    responses=_rt.LazyResponses(
+        _application_fees_retrieve_responses, _application_fees_retrieve_errors
+    ),
 )
 
 _APPLICATION_FEES_REFUND: _rt.Operation[ApplicationFee] = _rt.Operation(
@@ -93,7 +107,9 @@ _APPLICATION_FEES_REFUND: _rt.Operation[ApplicationFee] = _rt.Operation(
         "application/x-www-form-urlencoded",
         encoding={"expand": _rt.Encoding(style="deepObject", explode=True)},
     ),
-    responses=_rt.LazyResponses(_application_fees_refund_responses),
+    responses=_rt.LazyResponses(
+        _application_fees_refund_responses, _application_fees_refund_errors
+    ),
 )
 
 

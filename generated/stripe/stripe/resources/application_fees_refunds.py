@@ -15,34 +15,51 @@ if TYPE_CHECKING:
 
 
 def _application_fees_refunds_retrieve_responses() -> dict[str, _rt.Response]:
-    from ..models.error import Error
     from ..models.fee_refund import FeeRefund
 
-    return {"200": _rt.Response(FeeRefund, "json"), "default": _rt.Response(Error, "json")}
+    return {"200": _rt.Response(FeeRefund, "json")}
+
+
+def _application_fees_refunds_retrieve_errors() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+
+    return {"default": _rt.Response(Error, "json")}
 
 
 def _application_fees_refunds_update_responses() -> dict[str, _rt.Response]:
-    from ..models.error import Error
     from ..models.fee_refund import FeeRefund
 
-    return {"200": _rt.Response(FeeRefund, "json"), "default": _rt.Response(Error, "json")}
+    return {"200": _rt.Response(FeeRefund, "json")}
+
+
+def _application_fees_refunds_update_errors() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+
+    return {"default": _rt.Response(Error, "json")}
 
 
 def _application_fees_refunds_list_responses() -> dict[str, _rt.Response]:
-    from ..models.error import Error
     from ..types.application_fees_refunds import ApplicationFeesRefundsListResponse
 
-    return {
-        "200": _rt.Response(ApplicationFeesRefundsListResponse, "json"),
-        "default": _rt.Response(Error, "json"),
-    }
+    return {"200": _rt.Response(ApplicationFeesRefundsListResponse, "json")}
+
+
+def _application_fees_refunds_list_errors() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+
+    return {"default": _rt.Response(Error, "json")}
 
 
 def _application_fees_refunds_create_responses() -> dict[str, _rt.Response]:
-    from ..models.error import Error
     from ..models.fee_refund import FeeRefund
 
-    return {"200": _rt.Response(FeeRefund, "json"), "default": _rt.Response(Error, "json")}
+    return {"200": _rt.Response(FeeRefund, "json")}
+
+
+def _application_fees_refunds_create_errors() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+
+    return {"default": _rt.Response(Error, "json")}
 
 
 _APPLICATION_FEES_REFUNDS_RETRIEVE: _rt.Operation[FeeRefund] = _rt.Operation(
@@ -54,7 +71,9 @@ _APPLICATION_FEES_REFUNDS_RETRIEVE: _rt.Operation[FeeRefund] = _rt.Operation(
         _rt.Param("id", "id", "path", style="simple"),
         _rt.Param("expand", "expand", "query", style="deepObject", explode=True),
     ),
-    responses=_rt.LazyResponses(_application_fees_refunds_retrieve_responses),
+    responses=_rt.LazyResponses(
+        _application_fees_refunds_retrieve_responses, _application_fees_refunds_retrieve_errors
+    ),
 )
 
 _APPLICATION_FEES_REFUNDS_UPDATE: _rt.Operation[FeeRefund] = _rt.Operation(
@@ -74,7 +93,9 @@ _APPLICATION_FEES_REFUNDS_UPDATE: _rt.Operation[FeeRefund] = _rt.Operation(
             "metadata": _rt.Encoding(style="deepObject", explode=True),
         },
     ),
-    responses=_rt.LazyResponses(_application_fees_refunds_update_responses),
+    responses=_rt.LazyResponses(
+        _application_fees_refunds_update_responses, _application_fees_refunds_update_errors
+    ),
 )
 
 _APPLICATION_FEES_REFUNDS_LIST: _rt.Operation[ApplicationFeesRefundsListResponse] = _rt.Operation(
@@ -88,7 +109,9 @@ _APPLICATION_FEES_REFUNDS_LIST: _rt.Operation[ApplicationFeesRefundsListResponse
         _rt.Param("limit", "limit", "query", style="form"),
         _rt.Param("starting_after", "starting_after", "query", style="form"),
     ),
-    responses=_rt.LazyResponses(_application_fees_refunds_list_responses),
+    responses=_rt.LazyResponses(
+        _application_fees_refunds_list_responses, _application_fees_refunds_list_errors
+    ),
     pagination=_rt.CursorPagination(
         items="data",
         has_more="has_more",
@@ -115,7 +138,9 @@ _APPLICATION_FEES_REFUNDS_CREATE: _rt.Operation[FeeRefund] = _rt.Operation(
             "metadata": _rt.Encoding(style="deepObject", explode=True),
         },
     ),
-    responses=_rt.LazyResponses(_application_fees_refunds_create_responses),
+    responses=_rt.LazyResponses(
+        _application_fees_refunds_create_responses, _application_fees_refunds_create_errors
+    ),
 )
 
 

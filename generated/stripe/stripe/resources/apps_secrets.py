@@ -21,34 +21,51 @@ if TYPE_CHECKING:
 
 
 def _apps_secrets_list_responses() -> dict[str, _rt.Response]:
-    from ..models.error import Error
     from ..types.apps_secrets import AppsSecretsListResponse
 
-    return {
-        "200": _rt.Response(AppsSecretsListResponse, "json"),
-        "default": _rt.Response(Error, "json"),
-    }
+    return {"200": _rt.Response(AppsSecretsListResponse, "json")}
+
+
+def _apps_secrets_list_errors() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+
+    return {"default": _rt.Response(Error, "json")}
 
 
 def _apps_secrets_create_responses() -> dict[str, _rt.Response]:
     from ..models.apps_secret import AppsSecret
+
+    return {"200": _rt.Response(AppsSecret, "json")}
+
+
+def _apps_secrets_create_errors() -> dict[str, _rt.Response]:
     from ..models.error import Error
 
-    return {"200": _rt.Response(AppsSecret, "json"), "default": _rt.Response(Error, "json")}
+    return {"default": _rt.Response(Error, "json")}
 
 
 def _apps_secrets_delete_responses() -> dict[str, _rt.Response]:
     from ..models.apps_secret import AppsSecret
+
+    return {"200": _rt.Response(AppsSecret, "json")}
+
+
+def _apps_secrets_delete_errors() -> dict[str, _rt.Response]:
     from ..models.error import Error
 
-    return {"200": _rt.Response(AppsSecret, "json"), "default": _rt.Response(Error, "json")}
+    return {"default": _rt.Response(Error, "json")}
 
 
 def _apps_secrets_find_responses() -> dict[str, _rt.Response]:
     from ..models.apps_secret import AppsSecret
+
+    return {"200": _rt.Response(AppsSecret, "json")}
+
+
+def _apps_secrets_find_errors() -> dict[str, _rt.Response]:
     from ..models.error import Error
 
-    return {"200": _rt.Response(AppsSecret, "json"), "default": _rt.Response(Error, "json")}
+    return {"default": _rt.Response(Error, "json")}
 
 
 _APPS_SECRETS_LIST: _rt.Operation[AppsSecretsListResponse] = _rt.Operation(
@@ -62,7 +79,7 @@ _APPS_SECRETS_LIST: _rt.Operation[AppsSecretsListResponse] = _rt.Operation(
         _rt.Param("limit", "limit", "query", style="form"),
         _rt.Param("starting_after", "starting_after", "query", style="form"),
     ),
-    responses=_rt.LazyResponses(_apps_secrets_list_responses),
+    responses=_rt.LazyResponses(_apps_secrets_list_responses, _apps_secrets_list_errors),
     pagination=_rt.CursorPagination(
         items="data",
         has_more="has_more",
@@ -91,7 +108,7 @@ _APPS_SECRETS_CREATE: _rt.Operation[AppsSecret] = _rt.Operation(
             "scope": _rt.Encoding(style="deepObject", explode=True),
         },
     ),
-    responses=_rt.LazyResponses(_apps_secrets_create_responses),
+    responses=_rt.LazyResponses(_apps_secrets_create_responses, _apps_secrets_create_errors),
 )
 
 _APPS_SECRETS_DELETE: _rt.Operation[AppsSecret] = _rt.Operation(
@@ -111,7 +128,7 @@ _APPS_SECRETS_DELETE: _rt.Operation[AppsSecret] = _rt.Operation(
             "scope": _rt.Encoding(style="deepObject", explode=True),
         },
     ),
-    responses=_rt.LazyResponses(_apps_secrets_delete_responses),
+    responses=_rt.LazyResponses(_apps_secrets_delete_responses, _apps_secrets_delete_errors),
 )
 
 _APPS_SECRETS_FIND: _rt.Operation[AppsSecret] = _rt.Operation(
@@ -123,7 +140,7 @@ _APPS_SECRETS_FIND: _rt.Operation[AppsSecret] = _rt.Operation(
         _rt.Param("scope", "scope", "query", style="deepObject", explode=True),
         _rt.Param("expand", "expand", "query", style="deepObject", explode=True),
     ),
-    responses=_rt.LazyResponses(_apps_secrets_find_responses),
+    responses=_rt.LazyResponses(_apps_secrets_find_responses, _apps_secrets_find_errors),
 )
 
 

@@ -22,9 +22,14 @@ if TYPE_CHECKING:
 
 def _balance_retrieve_responses() -> dict[str, _rt.Response]:
     from ..models.balance import Balance
+
+    return {"200": _rt.Response(Balance, "json")}
+
+
+def _balance_retrieve_errors() -> dict[str, _rt.Response]:
     from ..models.error import Error
 
-    return {"200": _rt.Response(Balance, "json"), "default": _rt.Response(Error, "json")}
+    return {"default": _rt.Response(Error, "json")}
 
 
 _BALANCE_RETRIEVE: _rt.Operation[Balance] = _rt.Operation(
@@ -32,7 +37,7 @@ _BALANCE_RETRIEVE: _rt.Operation[Balance] = _rt.Operation(
     path="/v1/balance",
     operation_id="GetBalance",
     params=(_rt.Param("expand", "expand", "query", style="deepObject", explode=True),),
-    responses=_rt.LazyResponses(_balance_retrieve_responses),
+    responses=_rt.LazyResponses(_balance_retrieve_responses, _balance_retrieve_errors),
 )
 
 

@@ -15,20 +15,27 @@ if TYPE_CHECKING:
 
 
 def _balance_history_list_responses() -> dict[str, _rt.Response]:
-    from ..models.error import Error
     from ..types.balance_history import BalanceHistoryListResponse
 
-    return {
-        "200": _rt.Response(BalanceHistoryListResponse, "json"),
-        "default": _rt.Response(Error, "json"),
-    }
+    return {"200": _rt.Response(BalanceHistoryListResponse, "json")}
+
+
+def _balance_history_list_errors() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+
+    return {"default": _rt.Response(Error, "json")}
 
 
 def _balance_history_retrieve_responses() -> dict[str, _rt.Response]:
     from ..models.balance_transaction import BalanceTransaction
+
+    return {"200": _rt.Response(BalanceTransaction, "json")}
+
+
+def _balance_history_retrieve_errors() -> dict[str, _rt.Response]:
     from ..models.error import Error
 
-    return {"200": _rt.Response(BalanceTransaction, "json"), "default": _rt.Response(Error, "json")}
+    return {"default": _rt.Response(Error, "json")}
 
 
 _BALANCE_HISTORY_LIST: _rt.Operation[BalanceHistoryListResponse] = _rt.Operation(
@@ -46,7 +53,7 @@ _BALANCE_HISTORY_LIST: _rt.Operation[BalanceHistoryListResponse] = _rt.Operation
         _rt.Param("starting_after", "starting_after", "query", style="form"),
         _rt.Param("type", "type", "query", style="form"),
     ),
-    responses=_rt.LazyResponses(_balance_history_list_responses),
+    responses=_rt.LazyResponses(_balance_history_list_responses, _balance_history_list_errors),
     pagination=_rt.CursorPagination(
         items="data",
         has_more="has_more",
@@ -64,7 +71,9 @@ _BALANCE_HISTORY_RETRIEVE: _rt.Operation[BalanceTransaction] = _rt.Operation(
         _rt.Param("id", "id", "path", style="simple"),
         _rt.Param("expand", "expand", "query", style="deepObject", explode=True),
     ),
-    responses=_rt.LazyResponses(_balance_history_retrieve_responses),
+    responses=_rt.LazyResponses(
+        _balance_history_retrieve_responses, _balance_history_retrieve_errors
+    ),
 )
 
 

@@ -18,20 +18,27 @@ if TYPE_CHECKING:
 
 
 def _balance_transactions_list_responses() -> dict[str, _rt.Response]:
-    from ..models.error import Error
     from ..types.balance_transactions import BalanceTransactionsListResponse
 
-    return {
-        "200": _rt.Response(BalanceTransactionsListResponse, "json"),
-        "default": _rt.Response(Error, "json"),
-    }
+    return {"200": _rt.Response(BalanceTransactionsListResponse, "json")}
+
+
+def _balance_transactions_list_errors() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+
+    return {"default": _rt.Response(Error, "json")}
 
 
 def _balance_transactions_retrieve_responses() -> dict[str, _rt.Response]:
     from ..models.balance_transaction import BalanceTransaction
+
+    return {"200": _rt.Response(BalanceTransaction, "json")}
+
+
+def _balance_transactions_retrieve_errors() -> dict[str, _rt.Response]:
     from ..models.error import Error
 
-    return {"200": _rt.Response(BalanceTransaction, "json"), "default": _rt.Response(Error, "json")}
+    return {"default": _rt.Response(Error, "json")}
 
 
 _BALANCE_TRANSACTIONS_LIST: _rt.Operation[BalanceTransactionsListResponse] = _rt.Operation(
@@ -49,7 +56,9 @@ _BALANCE_TRANSACTIONS_LIST: _rt.Operation[BalanceTransactionsListResponse] = _rt
         _rt.Param("starting_after", "starting_after", "query", style="form"),
         _rt.Param("type", "type", "query", style="form"),
     ),
-    responses=_rt.LazyResponses(_balance_transactions_list_responses),
+    responses=_rt.LazyResponses(
+        _balance_transactions_list_responses, _balance_transactions_list_errors
+    ),
     pagination=_rt.CursorPagination(
         items="data",
         has_more="has_more",
@@ -67,7 +76,9 @@ _BALANCE_TRANSACTIONS_RETRIEVE: _rt.Operation[BalanceTransaction] = _rt.Operatio
         _rt.Param("id", "id", "path", style="simple"),
         _rt.Param("expand", "expand", "query", style="deepObject", explode=True),
     ),
-    responses=_rt.LazyResponses(_balance_transactions_retrieve_responses),
+    responses=_rt.LazyResponses(
+        _balance_transactions_retrieve_responses, _balance_transactions_retrieve_errors
+    ),
 )
 
 

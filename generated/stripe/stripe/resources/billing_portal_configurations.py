@@ -23,43 +23,51 @@ if TYPE_CHECKING:
 
 
 def _billing_portal_configurations_list_responses() -> dict[str, _rt.Response]:
-    from ..models.error import Error
     from ..types.billing_portal_configurations import BillingPortalConfigurationsListResponse
 
-    return {
-        "200": _rt.Response(BillingPortalConfigurationsListResponse, "json"),
-        "default": _rt.Response(Error, "json"),
-    }
+    return {"200": _rt.Response(BillingPortalConfigurationsListResponse, "json")}
+
+
+def _billing_portal_configurations_list_errors() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+
+    return {"default": _rt.Response(Error, "json")}
 
 
 def _billing_portal_configurations_create_responses() -> dict[str, _rt.Response]:
     from ..models.billing_portal_configuration import BillingPortalConfiguration
+
+    return {"200": _rt.Response(BillingPortalConfiguration, "json")}
+
+
+def _billing_portal_configurations_create_errors() -> dict[str, _rt.Response]:
     from ..models.error import Error
 
-    return {
-        "200": _rt.Response(BillingPortalConfiguration, "json"),
-        "default": _rt.Response(Error, "json"),
-    }
+    return {"default": _rt.Response(Error, "json")}
 
 
 def _billing_portal_configurations_retrieve_responses() -> dict[str, _rt.Response]:
     from ..models.billing_portal_configuration import BillingPortalConfiguration
+
+    return {"200": _rt.Response(BillingPortalConfiguration, "json")}
+
+
+def _billing_portal_configurations_retrieve_errors() -> dict[str, _rt.Response]:
     from ..models.error import Error
 
-    return {
-        "200": _rt.Response(BillingPortalConfiguration, "json"),
-        "default": _rt.Response(Error, "json"),
-    }
+    return {"default": _rt.Response(Error, "json")}
 
 
 def _billing_portal_configurations_update_responses() -> dict[str, _rt.Response]:
     from ..models.billing_portal_configuration import BillingPortalConfiguration
+
+    return {"200": _rt.Response(BillingPortalConfiguration, "json")}
+
+
+def _billing_portal_configurations_update_errors() -> dict[str, _rt.Response]:
     from ..models.error import Error
 
-    return {
-        "200": _rt.Response(BillingPortalConfiguration, "json"),
-        "default": _rt.Response(Error, "json"),
-    }
+    return {"default": _rt.Response(Error, "json")}
 
 
 _BILLING_PORTAL_CONFIGURATIONS_LIST: _rt.Operation[BillingPortalConfigurationsListResponse] = (
@@ -75,7 +83,10 @@ _BILLING_PORTAL_CONFIGURATIONS_LIST: _rt.Operation[BillingPortalConfigurationsLi
             _rt.Param("limit", "limit", "query", style="form"),
             _rt.Param("starting_after", "starting_after", "query", style="form"),
         ),
-        responses=_rt.LazyResponses(_billing_portal_configurations_list_responses),
+        responses=_rt.LazyResponses(
+            _billing_portal_configurations_list_responses,
+            _billing_portal_configurations_list_errors,
+        ),
         pagination=_rt.CursorPagination(
             items="data",
             has_more="has_more",
@@ -110,7 +121,10 @@ _BILLING_PORTAL_CONFIGURATIONS_CREATE: _rt.Operation[BillingPortalConfiguration]
             "metadata": _rt.Encoding(style="deepObject", explode=True),
         },
     ),
-    responses=_rt.LazyResponses(_billing_portal_configurations_create_responses),
+    responses=_rt.LazyResponses(
+        _billing_portal_configurations_create_responses,
+        _billing_portal_configurations_create_errors,
+    ),
 )
 
 _BILLING_PORTAL_CONFIGURATIONS_RETRIEVE: _rt.Operation[BillingPortalConfiguration] = _rt.Operation(
@@ -121,7 +135,10 @@ _BILLING_PORTAL_CONFIGURATIONS_RETRIEVE: _rt.Operation[BillingPortalConfiguratio
         _rt.Param("configuration", "configuration", "path", style="simple"),
         _rt.Param("expand", "expand", "query", style="deepObject", explode=True),
     ),
-    responses=_rt.LazyResponses(_billing_portal_configurations_retrieve_responses),
+    responses=_rt.LazyResponses(
+        _billing_portal_configurations_retrieve_responses,
+        _billing_portal_configurations_retrieve_errors,
+    ),
 )
 
 _BILLING_PORTAL_CONFIGURATIONS_UPDATE: _rt.Operation[BillingPortalConfiguration] = _rt.Operation(
@@ -149,7 +166,10 @@ _BILLING_PORTAL_CONFIGURATIONS_UPDATE: _rt.Operation[BillingPortalConfiguration]
             "metadata": _rt.Encoding(style="deepObject", explode=True),
         },
     ),
-    responses=_rt.LazyResponses(_billing_portal_configurations_update_responses),
+    responses=_rt.LazyResponses(
+        _billing_portal_configurations_update_responses,
+        _billing_portal_configurations_update_errors,
+    ),
 )
 
 

@@ -15,12 +15,14 @@ if TYPE_CHECKING:
 
 def _billing_portal_sessions_create_responses() -> dict[str, _rt.Response]:
     from ..models.billing_portal_session import BillingPortalSession
+
+    return {"200": _rt.Response(BillingPortalSession, "json")}
+
+
+def _billing_portal_sessions_create_errors() -> dict[str, _rt.Response]:
     from ..models.error import Error
 
-    return {
-        "200": _rt.Response(BillingPortalSession, "json"),
-        "default": _rt.Response(Error, "json"),
-    }
+    return {"default": _rt.Response(Error, "json")}
 
 
 _BILLING_PORTAL_SESSIONS_CREATE: _rt.Operation[BillingPortalSession] = _rt.Operation(
@@ -44,7 +46,9 @@ _BILLING_PORTAL_SESSIONS_CREATE: _rt.Operation[BillingPortalSession] = _rt.Opera
             "flow_data": _rt.Encoding(style="deepObject", explode=True),
         },
     ),
-    responses=_rt.LazyResponses(_billing_portal_sessions_create_responses),
+    responses=_rt.LazyResponses(
+        _billing_portal_sessions_create_responses, _billing_portal_sessions_create_errors
+    ),
 )
 
 

@@ -43,58 +43,87 @@ if TYPE_CHECKING:
 
 
 def _charges_list_responses() -> dict[str, _rt.Response]:
-    from ..models.error import Error
     from ..types.charges import ChargesListResponse
 
-    return {
-        "200": _rt.Response(ChargesListResponse, "json"),
-        "default": _rt.Response(Error, "json"),
-    }
+    return {"200": _rt.Response(ChargesListResponse, "json")}
+
+
+def _charges_list_errors() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+
+    return {"default": _rt.Response(Error, "json")}
 
 
 def _charges_create_responses() -> dict[str, _rt.Response]:
     from ..models.charge import Charge
+
+    return {"200": _rt.Response(Charge, "json")}
+
+
+def _charges_create_errors() -> dict[str, _rt.Response]:
     from ..models.error import Error
 
-    return {"200": _rt.Response(Charge, "json"), "default": _rt.Response(Error, "json")}
+    return {"default": _rt.Response(Error, "json")}
 
 
 def _charges_search_responses() -> dict[str, _rt.Response]:
-    from ..models.error import Error
     from ..types.charges import ChargesSearchResponse
 
-    return {
-        "200": _rt.Response(ChargesSearchResponse, "json"),
-        "default": _rt.Response(Error, "json"),
-    }
+    return {"200": _rt.Response(ChargesSearchResponse, "json")}
+
+
+def _charges_search_errors() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+
+    return {"default": _rt.Response(Error, "json")}
 
 
 def _charges_retrieve_responses() -> dict[str, _rt.Response]:
     from ..models.charge import Charge
+
+    return {"200": _rt.Response(Charge, "json")}
+
+
+def _charges_retrieve_errors() -> dict[str, _rt.Response]:
     from ..models.error import Error
 
-    return {"200": _rt.Response(Charge, "json"), "default": _rt.Response(Error, "json")}
+    return {"default": _rt.Response(Error, "json")}
 
 
 def _charges_update_responses() -> dict[str, _rt.Response]:
     from ..models.charge import Charge
+
+    return {"200": _rt.Response(Charge, "json")}
+
+
+def _charges_update_errors() -> dict[str, _rt.Response]:
     from ..models.error import Error
 
-    return {"200": _rt.Response(Charge, "json"), "default": _rt.Response(Error, "json")}
+    return {"default": _rt.Response(Error, "json")}
 
 
 def _charges_capture_responses() -> dict[str, _rt.Response]:
     from ..models.charge import Charge
+
+    return {"200": _rt.Response(Charge, "json")}
+
+
+def _charges_capture_errors() -> dict[str, _rt.Response]:
     from ..models.error import Error
 
-    return {"200": _rt.Response(Charge, "json"), "default": _rt.Response(Error, "json")}
+    return {"default": _rt.Response(Error, "json")}
 
 
 def _charges_refund_responses() -> dict[str, _rt.Response]:
     from ..models.charge import Charge
+
+    return {"200": _rt.Response(Charge, "json")}
+
+
+def _charges_refund_errors() -> dict[str, _rt.Response]:
     from ..models.error import Error
 
-    return {"200": _rt.Response(Charge, "json"), "default": _rt.Response(Error, "json")}
+    return {"default": _rt.Response(Error, "json")}
 
 
 _CHARGES_LIST: _rt.Operation[ChargesListResponse] = _rt.Operation(
@@ -111,7 +140,7 @@ _CHARGES_LIST: _rt.Operation[ChargesListResponse] = _rt.Operation(
         _rt.Param("starting_after", "starting_after", "query", style="form"),
         _rt.Param("transfer_group", "transfer_group", "query", style="form"),
     ),
-    responses=_rt.LazyResponses(_charges_list_responses),
+    responses=_rt.LazyResponses(_charges_list_responses, _charges_list_errors),
     pagination=_rt.CursorPagination(
         items="data",
         has_more="has_more",
@@ -159,7 +188,7 @@ _CHARGES_CREATE: _rt.Operation[Charge] = _rt.Operation(
             "transfer_data": _rt.Encoding(style="deepObject", explode=True),
         },
     ),
-    responses=_rt.LazyResponses(_charges_create_responses),
+    responses=_rt.LazyResponses(_charges_create_responses, _charges_create_errors),
 )
 
 _CHARGES_SEARCH: _rt.Operation[ChargesSearchResponse] = _rt.Operation(
@@ -172,7 +201,7 @@ _CHARGES_SEARCH: _rt.Operation[ChargesSearchResponse] = _rt.Operation(
         _rt.Param("limit", "limit", "query", style="form"),
         _rt.Param("page", "page", "query", style="form"),
     ),
-    responses=_rt.LazyResponses(_charges_search_responses),
+    responses=_rt.LazyResponses(_charges_search_responses, _charges_search_errors),
     pagination=_rt.BodyCursorPagination(
         items="data", cursor="next_page", cursor_param="page", has_more="has_more"
     ),
@@ -186,7 +215,7 @@ _CHARGES_RETRIEVE: _rt.Operation[Charge] = _rt.Operation(
         _rt.Param("charge", "charge", "path", style="simple"),
         _rt.Param("expand", "expand", "query", style="deepObject", explode=True),
     ),
-    responses=_rt.LazyResponses(_charges_retrieve_responses),
+    responses=_rt.LazyResponses(_charges_retrieve_responses, _charges_retrieve_errors),
 )
 
 _CHARGES_UPDATE: _rt.Operation[Charge] = _rt.Operation(
@@ -213,7 +242,7 @@ _CHARGES_UPDATE: _rt.Operation[Charge] = _rt.Operation(
             "shipping": _rt.Encoding(style="deepObject", explode=True),
         },
     ),
-    responses=_rt.LazyResponses(_charges_update_responses),
+    responses=_rt.LazyResponses(_charges_update_responses, _charges_update_errors),
 )
 
 _CHARGES_CAPTURE: _rt.Operation[Charge] = _rt.Operation(
@@ -239,7 +268,7 @@ _CHARGES_CAPTURE: _rt.Operation[Charge] = _rt.Operation(
             "transfer_data": _rt.Encoding(style="deepObject", explode=True),
         },
     ),
-    responses=_rt.LazyResponses(_charges_capture_responses),
+    responses=_rt.LazyResponses(_charges_capture_responses, _charges_capture_errors),
 )
 
 _CHARGES_REFUND: _rt.Operation[Charge] = _rt.Operation(
@@ -264,7 +293,7 @@ _CHARGES_REFUND: _rt.Operation[Charge] = _rt.Operation(
             "metadata": _rt.Encoding(style="deepObject", explode=True),
         },
     ),
-    responses=_rt.LazyResponses(_charges_refund_responses),
+    responses=_rt.LazyResponses(_charges_refund_responses, _charges_refund_errors),
 )
 
 

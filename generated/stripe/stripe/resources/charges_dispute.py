@@ -15,23 +15,38 @@ if TYPE_CHECKING:
 
 def _charges_dispute_retrieve_responses() -> dict[str, _rt.Response]:
     from ..models.dispute import Dispute
+
+    return {"200": _rt.Response(Dispute, "json")}
+
+
+def _charges_dispute_retrieve_errors() -> dict[str, _rt.Response]:
     from ..models.error import Error
 
-    return {"200": _rt.Response(Dispute, "json"), "default": _rt.Response(Error, "json")}
+    return {"default": _rt.Response(Error, "json")}
 
 
 def _charges_dispute_create_responses() -> dict[str, _rt.Response]:
     from ..models.dispute import Dispute
+
+    return {"200": _rt.Response(Dispute, "json")}
+
+
+def _charges_dispute_create_errors() -> dict[str, _rt.Response]:
     from ..models.error import Error
 
-    return {"200": _rt.Response(Dispute, "json"), "default": _rt.Response(Error, "json")}
+    return {"default": _rt.Response(Error, "json")}
 
 
 def _charges_dispute_close_responses() -> dict[str, _rt.Response]:
     from ..models.dispute import Dispute
+
+    return {"200": _rt.Response(Dispute, "json")}
+
+
+def _charges_dispute_close_errors() -> dict[str, _rt.Response]:
     from ..models.error import Error
 
-    return {"200": _rt.Response(Dispute, "json"), "default": _rt.Response(Error, "json")}
+    return {"default": _rt.Response(Error, "json")}
 
 
 _CHARGES_DISPUTE_RETRIEVE: _rt.Operation[Dispute] = _rt.Operation(
@@ -42,7 +57,9 @@ _CHARGES_DISPUTE_RETRIEVE: _rt.Operation[Dispute] = _rt.Operation(
         _rt.Param("charge", "charge", "path", style="simple"),
         _rt.Param("expand", "expand", "query", style="deepObject", explode=True),
     ),
-    responses=_rt.LazyResponses(_charges_dispute_retrieve_responses),
+    responses=_rt.LazyResponses(
+        _charges_dispute_retrieve_responses, _charges_dispute_retrieve_errors
+    ),
 )
 
 _CHARGES_DISPUTE_CREATE: _rt.Operation[Dispute] = _rt.Operation(
@@ -64,7 +81,7 @@ _CHARGES_DISPUTE_CREATE: _rt.Operation[Dispute] = _rt.Operation(
             "metadata": _rt.Encoding(style="deepObject", explode=True),
         },
     ),
-    responses=_rt.LazyResponses(_charges_dispute_create_responses),
+    responses=_rt.LazyResponses(_charges_dispute_create_responses, _charges_dispute_create_errors),
 )
 
 _CHARGES_DISPUTE_CLOSE: _rt.Operation[Dispute] = _rt.Operation(
@@ -79,7 +96,7 @@ _CHARGES_DISPUTE_CLOSE: _rt.Operation[Dispute] = _rt.Operation(
         "application/x-www-form-urlencoded",
         encoding={"expand": _rt.Encoding(style="deepObject", explode=True)},
     ),
-    responses=_rt.LazyResponses(_charges_dispute_close_responses),
+    responses=_rt.LazyResponses(_charges_dispute_close_responses, _charges_dispute_close_errors),
 )
 
 

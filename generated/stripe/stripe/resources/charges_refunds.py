@@ -15,34 +15,51 @@ if TYPE_CHECKING:
 
 
 def _charges_refunds_list_responses() -> dict[str, _rt.Response]:
-    from ..models.error import Error
     from ..types.charges_refunds import ChargesRefundsListResponse
 
-    return {
-        "200": _rt.Response(ChargesRefundsListResponse, "json"),
-        "default": _rt.Response(Error, "json"),
-    }
+    return {"200": _rt.Response(ChargesRefundsListResponse, "json")}
+
+
+def _charges_refunds_list_errors() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+
+    return {"default": _rt.Response(Error, "json")}
 
 
 def _charges_refunds_create_responses() -> dict[str, _rt.Response]:
-    from ..models.error import Error
     from ..models.refund import Refund
 
-    return {"200": _rt.Response(Refund, "json"), "default": _rt.Response(Error, "json")}
+    return {"200": _rt.Response(Refund, "json")}
+
+
+def _charges_refunds_create_errors() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+
+    return {"default": _rt.Response(Error, "json")}
 
 
 def _charges_refunds_retrieve_responses() -> dict[str, _rt.Response]:
-    from ..models.error import Error
     from ..models.refund import Refund
 
-    return {"200": _rt.Response(Refund, "json"), "default": _rt.Response(Error, "json")}
+    return {"200": _rt.Response(Refund, "json")}
+
+
+def _charges_refunds_retrieve_errors() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+
+    return {"default": _rt.Response(Error, "json")}
 
 
 def _charges_refunds_update_responses() -> dict[str, _rt.Response]:
-    from ..models.error import Error
     from ..models.refund import Refund
 
-    return {"200": _rt.Response(Refund, "json"), "default": _rt.Response(Error, "json")}
+    return {"200": _rt.Response(Refund, "json")}
+
+
+def _charges_refunds_update_errors() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+
+    return {"default": _rt.Response(Error, "json")}
 
 
 _CHARGES_REFUNDS_LIST: _rt.Operation[ChargesRefundsListResponse] = _rt.Operation(
@@ -56,7 +73,7 @@ _CHARGES_REFUNDS_LIST: _rt.Operation[ChargesRefundsListResponse] = _rt.Operation
         _rt.Param("limit", "limit", "query", style="form"),
         _rt.Param("starting_after", "starting_after", "query", style="form"),
     ),
-    responses=_rt.LazyResponses(_charges_refunds_list_responses),
+    responses=_rt.LazyResponses(_charges_refunds_list_responses, _charges_refunds_list_errors),
     pagination=_rt.CursorPagination(
         items="data",
         has_more="has_more",
@@ -91,7 +108,7 @@ _CHARGES_REFUNDS_CREATE: _rt.Operation[Refund] = _rt.Operation(
             "metadata": _rt.Encoding(style="deepObject", explode=True),
         },
     ),
-    responses=_rt.LazyResponses(_charges_refunds_create_responses),
+    responses=_rt.LazyResponses(_charges_refunds_create_responses, _charges_refunds_create_errors),
 )
 
 _CHARGES_REFUNDS_RETRIEVE: _rt.Operation[Refund] = _rt.Operation(
@@ -103,7 +120,9 @@ _CHARGES_REFUNDS_RETRIEVE: _rt.Operation[Refund] = _rt.Operation(
         _rt.Param("refund", "refund", "path", style="simple"),
         _rt.Param("expand", "expand", "query", style="deepObject", explode=True),
     ),
-    responses=_rt.LazyResponses(_charges_refunds_retrieve_responses),
+    responses=_rt.LazyResponses(
+        _charges_refunds_retrieve_responses, _charges_refunds_retrieve_errors
+    ),
 )
 
 _CHARGES_REFUNDS_UPDATE: _rt.Operation[Refund] = _rt.Operation(
@@ -123,7 +142,7 @@ _CHARGES_REFUNDS_UPDATE: _rt.Operation[Refund] = _rt.Operation(
             "metadata": _rt.Encoding(style="deepObject", explode=True),
         },
     ),
-    responses=_rt.LazyResponses(_charges_refunds_update_responses),
+    responses=_rt.LazyResponses(_charges_refunds_update_responses, _charges_refunds_update_errors),
 )
 
 

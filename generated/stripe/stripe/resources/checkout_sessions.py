@@ -37,44 +37,63 @@ if TYPE_CHECKING:
 
 
 def _checkout_sessions_list_responses() -> dict[str, _rt.Response]:
-    from ..models.error import Error
     from ..types.checkout_sessions import CheckoutSessionsListResponse
 
-    return {
-        "200": _rt.Response(CheckoutSessionsListResponse, "json"),
-        "default": _rt.Response(Error, "json"),
-    }
+    return {"200": _rt.Response(CheckoutSessionsListResponse, "json")}
+
+
+def _checkout_sessions_list_errors() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+
+    return {"default": _rt.Response(Error, "json")}
 
 
 def _checkout_sessions_create_responses() -> dict[str, _rt.Response]:
     from ..models.checkout_session import CheckoutSession
+
+    return {"200": _rt.Response(CheckoutSession, "json")}
+
+
+def _checkout_sessions_create_errors() -> dict[str, _rt.Response]:
     from ..models.error import Error
 
-    return {"200": _rt.Response(CheckoutSession, "json"), "default": _rt.Response(Error, "json")}
+    return {"default": _rt.Response(Error, "json")}
 
 
 def _checkout_sessions_retrieve_responses() -> dict[str, _rt.Response]:
     from ..models.checkout_session import CheckoutSession
+
+    return {"200": _rt.Response(CheckoutSession, "json")}
+
+
+def _checkout_sessions_retrieve_errors() -> dict[str, _rt.Response]:
     from ..models.error import Error
 
-    return {"200": _rt.Response(CheckoutSession, "json"), "default": _rt.Response(Error, "json")}
+    return {"default": _rt.Response(Error, "json")}
 
 
 def _checkout_sessions_expire_responses() -> dict[str, _rt.Response]:
     from ..models.checkout_session import CheckoutSession
+
+    return {"200": _rt.Response(CheckoutSession, "json")}
+
+
+def _checkout_sessions_expire_errors() -> dict[str, _rt.Response]:
     from ..models.error import Error
 
-    return {"200": _rt.Response(CheckoutSession, "json"), "default": _rt.Response(Error, "json")}
+    return {"default": _rt.Response(Error, "json")}
 
 
 def _checkout_sessions_line_items_responses() -> dict[str, _rt.Response]:
-    from ..models.error import Error
     from ..types.checkout_sessions import CheckoutSessionsLineItemsResponse
 
-    return {
-        "200": _rt.Response(CheckoutSessionsLineItemsResponse, "json"),
-        "default": _rt.Response(Error, "json"),
-    }
+    return {"200": _rt.Response(CheckoutSessionsLineItemsResponse, "json")}
+
+
+def _checkout_sessions_line_items_errors() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+
+    return {"default": _rt.Response(Error, "json")}
 
 
 _CHECKOUT_SESSIONS_LIST: _rt.Operation[CheckoutSessionsListResponse] = _rt.Operation(
@@ -94,7 +113,7 @@ _CHECKOUT_SESSIONS_LIST: _rt.Operation[CheckoutSessionsListResponse] = _rt.Opera
         _rt.Param("starting_after", "starting_after", "query", style="form"),
         _rt.Param("subscription", "subscription", "query", style="form"),
     ),
-    responses=_rt.LazyResponses(_checkout_sessions_list_responses),
+    responses=_rt.LazyResponses(_checkout_sessions_list_responses, _checkout_sessions_list_errors),
     pagination=_rt.CursorPagination(
         items="data",
         has_more="has_more",
@@ -170,7 +189,9 @@ _CHECKOUT_SESSIONS_CREATE: _rt.Operation[CheckoutSession] = _rt.Operation(
             "tax_id_collection": _rt.Encoding(style="deepObject", explode=True),
         },
     ),
-    responses=_rt.LazyResponses(_checkout_sessions_create_responses),
+    responses=_rt.LazyResponses(
+        _checkout_sessions_create_responses, _checkout_sessions_create_errors
+    ),
 )
 
 _CHECKOUT_SESSIONS_RETRIEVE: _rt.Operation[CheckoutSession] = _rt.Operation(
@@ -181,7 +202,9 @@ _CHECKOUT_SESSIONS_RETRIEVE: _rt.Operation[CheckoutSession] = _rt.Operation(
         _rt.Param("session", "session", "path", style="simple"),
         _rt.Param("expand", "expand", "query", style="deepObject", explode=True),
     ),
-    responses=_rt.LazyResponses(_checkout_sessions_retrieve_responses),
+    responses=_rt.LazyResponses(
+        _checkout_sessions_retrieve_responses, _checkout_sessions_retrieve_errors
+    ),
 )
 
 _CHECKOUT_SESSIONS_EXPIRE: _rt.Operation[CheckoutSession] = _rt.Operation(
@@ -196,7 +219,9 @@ _CHECKOUT_SESSIONS_EXPIRE: _rt.Operation[CheckoutSession] = _rt.Operation(
         "application/x-www-form-urlencoded",
         encoding={"expand": _rt.Encoding(style="deepObject", explode=True)},
     ),
-    responses=_rt.LazyResponses(_checkout_sessions_expire_responses),
+    responses=_rt.LazyResponses(
+        _checkout_sessions_expire_responses, _checkout_sessions_expire_errors
+    ),
 )
 
 _CHECKOUT_SESSIONS_LINE_ITEMS: _rt.Operation[CheckoutSessionsLineItemsResponse] = _rt.Operation(
@@ -210,7 +235,9 @@ _CHECKOUT_SESSIONS_LINE_ITEMS: _rt.Operation[CheckoutSessionsLineItemsResponse] 
         _rt.Param("limit", "limit", "query", style="form"),
         _rt.Param("starting_after", "starting_after", "query", style="form"),
     ),
-    responses=_rt.LazyResponses(_checkout_sessions_line_items_responses),
+    responses=_rt.LazyResponses(
+        _checkout_sessions_line_items_responses, _checkout_sessions_line_items_errors
+    ),
     pagination=_rt.CursorPagination(
         items="data",
         has_more="has_more",

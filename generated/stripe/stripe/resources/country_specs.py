@@ -15,20 +15,27 @@ if TYPE_CHECKING:
 
 
 def _country_specs_list_responses() -> dict[str, _rt.Response]:
-    from ..models.error import Error
     from ..types.country_specs import CountrySpecsListResponse
 
-    return {
-        "200": _rt.Response(CountrySpecsListResponse, "json"),
-        "default": _rt.Response(Error, "json"),
-    }
+    return {"200": _rt.Response(CountrySpecsListResponse, "json")}
+
+
+def _country_specs_list_errors() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+
+    return {"default": _rt.Response(Error, "json")}
 
 
 def _country_specs_retrieve_responses() -> dict[str, _rt.Response]:
     from ..models.country_spec import CountrySpec
+
+    return {"200": _rt.Response(CountrySpec, "json")}
+
+
+def _country_specs_retrieve_errors() -> dict[str, _rt.Response]:
     from ..models.error import Error
 
-    return {"200": _rt.Response(CountrySpec, "json"), "default": _rt.Response(Error, "json")}
+    return {"default": _rt.Response(Error, "json")}
 
 
 _COUNTRY_SPECS_LIST: _rt.Operation[CountrySpecsListResponse] = _rt.Operation(
@@ -41,7 +48,7 @@ _COUNTRY_SPECS_LIST: _rt.Operation[CountrySpecsListResponse] = _rt.Operation(
         _rt.Param("limit", "limit", "query", style="form"),
         _rt.Param("starting_after", "starting_after", "query", style="form"),
     ),
-    responses=_rt.LazyResponses(_country_specs_list_responses),
+    responses=_rt.LazyResponses(_country_specs_list_responses, _country_specs_list_errors),
     pagination=_rt.CursorPagination(
         items="data",
         has_more="has_more",
@@ -59,7 +66,7 @@ _COUNTRY_SPECS_RETRIEVE: _rt.Operation[CountrySpec] = _rt.Operation(
         _rt.Param("country", "country", "path", style="simple"),
         _rt.Param("expand", "expand", "query", style="deepObject", explode=True),
     ),
-    responses=_rt.LazyResponses(_country_specs_retrieve_responses),
+    responses=_rt.LazyResponses(_country_specs_retrieve_responses, _country_specs_retrieve_errors),
 )
 
 

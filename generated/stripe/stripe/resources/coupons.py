@@ -22,41 +22,63 @@ if TYPE_CHECKING:
 
 
 def _coupons_list_responses() -> dict[str, _rt.Response]:
-    from ..models.error import Error
     from ..types.coupons import CouponsListResponse
 
-    return {
-        "200": _rt.Response(CouponsListResponse, "json"),
-        "default": _rt.Response(Error, "json"),
-    }
+    return {"200": _rt.Response(CouponsListResponse, "json")}
+
+
+def _coupons_list_errors() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+
+    return {"default": _rt.Response(Error, "json")}
 
 
 def _coupons_create_responses() -> dict[str, _rt.Response]:
     from ..models.coupon import Coupon
+
+    return {"200": _rt.Response(Coupon, "json")}
+
+
+def _coupons_create_errors() -> dict[str, _rt.Response]:
     from ..models.error import Error
 
-    return {"200": _rt.Response(Coupon, "json"), "default": _rt.Response(Error, "json")}
+    return {"default": _rt.Response(Error, "json")}
 
 
 def _coupons_retrieve_responses() -> dict[str, _rt.Response]:
     from ..models.coupon import Coupon
+
+    return {"200": _rt.Response(Coupon, "json")}
+
+
+def _coupons_retrieve_errors() -> dict[str, _rt.Response]:
     from ..models.error import Error
 
-    return {"200": _rt.Response(Coupon, "json"), "default": _rt.Response(Error, "json")}
+    return {"default": _rt.Response(Error, "json")}
 
 
 def _coupons_update_responses() -> dict[str, _rt.Response]:
     from ..models.coupon import Coupon
+
+    return {"200": _rt.Response(Coupon, "json")}
+
+
+def _coupons_update_errors() -> dict[str, _rt.Response]:
     from ..models.error import Error
 
-    return {"200": _rt.Response(Coupon, "json"), "default": _rt.Response(Error, "json")}
+    return {"default": _rt.Response(Error, "json")}
 
 
 def _coupons_delete_responses() -> dict[str, _rt.Response]:
     from ..models.deleted_coupon import DeletedCoupon
+
+    return {"200": _rt.Response(DeletedCoupon, "json")}
+
+
+def _coupons_delete_errors() -> dict[str, _rt.Response]:
     from ..models.error import Error
 
-    return {"200": _rt.Response(DeletedCoupon, "json"), "default": _rt.Response(Error, "json")}
+    return {"default": _rt.Response(Error, "json")}
 
 
 _COUPONS_LIST: _rt.Operation[CouponsListResponse] = _rt.Operation(
@@ -70,7 +92,7 @@ _COUPONS_LIST: _rt.Operation[CouponsListResponse] = _rt.Operation(
         _rt.Param("limit", "limit", "query", style="form"),
         _rt.Param("starting_after", "starting_after", "query", style="form"),
     ),
-    responses=_rt.LazyResponses(_coupons_list_responses),
+    responses=_rt.LazyResponses(_coupons_list_responses, _coupons_list_errors),
     pagination=_rt.CursorPagination(
         items="data",
         has_more="has_more",
@@ -108,7 +130,7 @@ _COUPONS_CREATE: _rt.Operation[Coupon] = _rt.Operation(
             "metadata": _rt.Encoding(style="deepObject", explode=True),
         },
     ),
-    responses=_rt.LazyResponses(_coupons_create_responses),
+    responses=_rt.LazyResponses(_coupons_create_responses, _coupons_create_errors),
 )
 
 _COUPONS_RETRIEVE: _rt.Operation[Coupon] = _rt.Operation(
@@ -119,7 +141,7 @@ _COUPONS_RETRIEVE: _rt.Operation[Coupon] = _rt.Operation(
         _rt.Param("coupon", "coupon", "path", style="simple"),
         _rt.Param("expand", "expand", "query", style="deepObject", explode=True),
     ),
-    responses=_rt.LazyResponses(_coupons_retrieve_responses),
+    responses=_rt.LazyResponses(_coupons_retrieve_responses, _coupons_retrieve_errors),
 )
 
 _COUPONS_UPDATE: _rt.Operation[Coupon] = _rt.Operation(
@@ -141,7 +163,7 @@ _COUPONS_UPDATE: _rt.Operation[Coupon] = _rt.Operation(
             "metadata": _rt.Encoding(style="deepObject", explode=True),
         },
     ),
-    responses=_rt.LazyResponses(_coupons_update_responses),
+    responses=_rt.LazyResponses(_coupons_update_responses, _coupons_update_errors),
 )
 
 _COUPONS_DELETE: _rt.Operation[DeletedCoupon] = _rt.Operation(
@@ -149,7 +171,7 @@ _COUPONS_DELETE: _rt.Operation[DeletedCoupon] = _rt.Operation(
     path="/v1/coupons/{coupon}",
     operation_id="DeleteCouponsCoupon",
     params=(_rt.Param("coupon", "coupon", "path", style="simple"),),
-    responses=_rt.LazyResponses(_coupons_delete_responses),
+    responses=_rt.LazyResponses(_coupons_delete_responses, _coupons_delete_errors),
 )
 
 

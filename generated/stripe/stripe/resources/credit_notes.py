@@ -29,51 +29,75 @@ if TYPE_CHECKING:
 
 
 def _credit_notes_list_responses() -> dict[str, _rt.Response]:
-    from ..models.error import Error
     from ..types.credit_notes import CreditNotesListResponse
 
-    return {
-        "200": _rt.Response(CreditNotesListResponse, "json"),
-        "default": _rt.Response(Error, "json"),
-    }
+    return {"200": _rt.Response(CreditNotesListResponse, "json")}
+
+
+def _credit_notes_list_errors() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+
+    return {"default": _rt.Response(Error, "json")}
 
 
 def _credit_notes_create_responses() -> dict[str, _rt.Response]:
     from ..models.credit_note import CreditNote
+
+    return {"200": _rt.Response(CreditNote, "json")}
+
+
+def _credit_notes_create_errors() -> dict[str, _rt.Response]:
     from ..models.error import Error
 
-    return {"200": _rt.Response(CreditNote, "json"), "default": _rt.Response(Error, "json")}
+    return {"default": _rt.Response(Error, "json")}
 
 
 def _credit_notes_lines_responses() -> dict[str, _rt.Response]:
-    from ..models.error import Error
     from ..types.credit_notes import CreditNotesLinesResponse
 
-    return {
-        "200": _rt.Response(CreditNotesLinesResponse, "json"),
-        "default": _rt.Response(Error, "json"),
-    }
+    return {"200": _rt.Response(CreditNotesLinesResponse, "json")}
+
+
+def _credit_notes_lines_errors() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+
+    return {"default": _rt.Response(Error, "json")}
 
 
 def _credit_notes_retrieve_responses() -> dict[str, _rt.Response]:
     from ..models.credit_note import CreditNote
+
+    return {"200": _rt.Response(CreditNote, "json")}
+
+
+def _credit_notes_retrieve_errors() -> dict[str, _rt.Response]:
     from ..models.error import Error
 
-    return {"200": _rt.Response(CreditNote, "json"), "default": _rt.Response(Error, "json")}
+    return {"default": _rt.Response(Error, "json")}
 
 
 def _credit_notes_update_responses() -> dict[str, _rt.Response]:
     from ..models.credit_note import CreditNote
+
+    return {"200": _rt.Response(CreditNote, "json")}
+
+
+def _credit_notes_update_errors() -> dict[str, _rt.Response]:
     from ..models.error import Error
 
-    return {"200": _rt.Response(CreditNote, "json"), "default": _rt.Response(Error, "json")}
+    return {"default": _rt.Response(Error, "json")}
 
 
 def _credit_notes_void_responses() -> dict[str, _rt.Response]:
     from ..models.credit_note import CreditNote
+
+    return {"200": _rt.Response(CreditNote, "json")}
+
+
+def _credit_notes_void_errors() -> dict[str, _rt.Response]:
     from ..models.error import Error
 
-    return {"200": _rt.Response(CreditNote, "json"), "default": _rt.Response(Error, "json")}
+    return {"default": _rt.Response(Error, "json")}
 
 
 _CREDIT_NOTES_LIST: _rt.Operation[CreditNotesListResponse] = _rt.Operation(
@@ -88,7 +112,7 @@ _CREDIT_NOTES_LIST: _rt.Operation[CreditNotesListResponse] = _rt.Operation(
         _rt.Param("limit", "limit", "query", style="form"),
         _rt.Param("starting_after", "starting_after", "query", style="form"),
     ),
-    responses=_rt.LazyResponses(_credit_notes_list_responses),
+    responses=_rt.LazyResponses(_credit_notes_list_responses, _credit_notes_list_errors),
     pagination=_rt.CursorPagination(
         items="data",
         has_more="has_more",
@@ -126,7 +150,7 @@ _CREDIT_NOTES_CREATE: _rt.Operation[CreditNote] = _rt.Operation(
             "shipping_cost": _rt.Encoding(style="deepObject", explode=True),
         },
     ),
-    responses=_rt.LazyResponses(_credit_notes_create_responses),
+    responses=_rt.LazyResponses(_credit_notes_create_responses, _credit_notes_create_errors),
 )
 
 _CREDIT_NOTES_LINES: _rt.Operation[CreditNotesLinesResponse] = _rt.Operation(
@@ -140,7 +164,7 @@ _CREDIT_NOTES_LINES: _rt.Operation[CreditNotesLinesResponse] = _rt.Operation(
         _rt.Param("limit", "limit", "query", style="form"),
         _rt.Param("starting_after", "starting_after", "query", style="form"),
     ),
-    responses=_rt.LazyResponses(_credit_notes_lines_responses),
+    responses=_rt.LazyResponses(_credit_notes_lines_responses, _credit_notes_lines_errors),
     pagination=_rt.CursorPagination(
         items="data",
         has_more="has_more",
@@ -158,7 +182,7 @@ _CREDIT_NOTES_RETRIEVE: _rt.Operation[CreditNote] = _rt.Operation(
         _rt.Param("id", "id", "path", style="simple"),
         _rt.Param("expand", "expand", "query", style="deepObject", explode=True),
     ),
-    responses=_rt.LazyResponses(_credit_notes_retrieve_responses),
+    responses=_rt.LazyResponses(_credit_notes_retrieve_responses, _credit_notes_retrieve_errors),
 )
 
 _CREDIT_NOTES_UPDATE: _rt.Operation[CreditNote] = _rt.Operation(
@@ -178,7 +202,7 @@ _CREDIT_NOTES_UPDATE: _rt.Operation[CreditNote] = _rt.Operation(
             "metadata": _rt.Encoding(style="deepObject", explode=True),
         },
     ),
-    responses=_rt.LazyResponses(_credit_notes_update_responses),
+    responses=_rt.LazyResponses(_credit_notes_update_responses, _credit_notes_update_errors),
 )
 
 _CREDIT_NOTES_VOID: _rt.Operation[CreditNote] = _rt.Operation(
@@ -190,7 +214,7 @@ _CREDIT_NOTES_VOID: _rt.Operation[CreditNote] = _rt.Operation(
         "application/x-www-form-urlencoded",
         encoding={"expand": _rt.Encoding(style="deepObject", explode=True)},
     ),
-    responses=_rt.LazyResponses(_credit_notes_void_responses),
+    responses=_rt.LazyResponses(_credit_notes_void_responses, _credit_notes_void_errors),
 )
 
 

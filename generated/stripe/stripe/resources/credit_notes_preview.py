@@ -22,19 +22,26 @@ if TYPE_CHECKING:
 
 def _credit_notes_preview_retrieve_responses() -> dict[str, _rt.Response]:
     from ..models.credit_note import CreditNote
+
+    return {"200": _rt.Response(CreditNote, "json")}
+
+
+def _credit_notes_preview_retrieve_errors() -> dict[str, _rt.Response]:
     from ..models.error import Error
 
-    return {"200": _rt.Response(CreditNote, "json"), "default": _rt.Response(Error, "json")}
+    return {"default": _rt.Response(Error, "json")}
 
 
 def _credit_notes_preview_lines_responses() -> dict[str, _rt.Response]:
-    from ..models.error import Error
     from ..types.credit_notes_preview import CreditNotesPreviewLinesResponse
 
-    return {
-        "200": _rt.Response(CreditNotesPreviewLinesResponse, "json"),
-        "default": _rt.Response(Error, "json"),
-    }
+    return {"200": _rt.Response(CreditNotesPreviewLinesResponse, "json")}
+
+
+def _credit_notes_preview_lines_errors() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+
+    return {"default": _rt.Response(Error, "json")}
 
 
 _CREDIT_NOTES_PREVIEW_RETRIEVE: _rt.Operation[CreditNote] = _rt.Operation(
@@ -55,7 +62,9 @@ _CREDIT_NOTES_PREVIEW_RETRIEVE: _rt.Operation[CreditNote] = _rt.Operation(
         _rt.Param("refund_amount", "refund_amount", "query", style="form"),
         _rt.Param("shipping_cost", "shipping_cost", "query", style="deepObject", explode=True),
     ),
-    responses=_rt.LazyResponses(_credit_notes_preview_retrieve_responses),
+    responses=_rt.LazyResponses(
+        _credit_notes_preview_retrieve_responses, _credit_notes_preview_retrieve_errors
+    ),
 )
 
 _CREDIT_NOTES_PREVIEW_LINES: _rt.Operation[CreditNotesPreviewLinesResponse] = _rt.Operation(
@@ -79,7 +88,9 @@ _CREDIT_NOTES_PREVIEW_LINES: _rt.Operation[CreditNotesPreviewLinesResponse] = _r
         _rt.Param("shipping_cost", "shipping_cost", "query", style="deepObject", explode=True),
         _rt.Param("starting_after", "starting_after", "query", style="form"),
     ),
-    responses=_rt.LazyResponses(_credit_notes_preview_lines_responses),
+    responses=_rt.LazyResponses(
+        _credit_notes_preview_lines_responses, _credit_notes_preview_lines_errors
+    ),
     pagination=_rt.CursorPagination(
         items="data",
         has_more="has_more",

@@ -115,65 +115,88 @@ if TYPE_CHECKING:
 
 
 def _customers_list_responses() -> dict[str, _rt.Response]:
-    from ..models.error import Error
     from ..types.customers import CustomersListResponse
 
-    return {
-        "200": _rt.Response(CustomersListResponse, "json"),
-        "default": _rt.Response(Error, "json"),
-    }
+    return {"200": _rt.Response(CustomersListResponse, "json")}
+
+
+def _customers_list_errors() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+
+    return {"default": _rt.Response(Error, "json")}
 
 
 def _customers_create_responses() -> dict[str, _rt.Response]:
     from ..models.customer import Customer
+
+    return {"200": _rt.Response(Customer, "json")}
+
+
+def _customers_create_errors() -> dict[str, _rt.Response]:
     from ..models.error import Error
 
-    return {"200": _rt.Response(Customer, "json"), "default": _rt.Response(Error, "json")}
+    return {"default": _rt.Response(Error, "json")}
 
 
 def _customers_search_responses() -> dict[str, _rt.Response]:
-    from ..models.error import Error
     from ..types.customers import CustomersSearchResponse
 
-    return {
-        "200": _rt.Response(CustomersSearchResponse, "json"),
-        "default": _rt.Response(Error, "json"),
-    }
+    return {"200": _rt.Response(CustomersSearchResponse, "json")}
+
+
+def _customers_search_errors() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+
+    return {"default": _rt.Response(Error, "json")}
 
 
 def _customers_retrieve_responses() -> dict[str, _rt.Response]:
     from ..models.customer import Customer
     from ..models.deleted_customer import DeletedCustomer
+
+    return {"200": _rt.Response(Customer | DeletedCustomer, "json")}
+
+
+def _customers_retrieve_errors() -> dict[str, _rt.Response]:
     from ..models.error import Error
 
-    return {
-        "200": _rt.Response(Customer | DeletedCustomer, "json"),
-        "default": _rt.Response(Error, "json"),
-    }
+    return {"default": _rt.Response(Error, "json")}
 
 
 def _customers_update_responses() -> dict[str, _rt.Response]:
     from ..models.customer import Customer
+
+    return {"200": _rt.Response(Customer, "json")}
+
+
+def _customers_update_errors() -> dict[str, _rt.Response]:
     from ..models.error import Error
 
-    return {"200": _rt.Response(Customer, "json"), "default": _rt.Response(Error, "json")}
+    return {"default": _rt.Response(Error, "json")}
 
 
 def _customers_delete_responses() -> dict[str, _rt.Response]:
     from ..models.deleted_customer import DeletedCustomer
+
+    return {"200": _rt.Response(DeletedCustomer, "json")}
+
+
+def _customers_delete_errors() -> dict[str, _rt.Response]:
     from ..models.error import Error
 
-    return {"200": _rt.Response(DeletedCustomer, "json"), "default": _rt.Response(Error, "json")}
+    return {"default": _rt.Response(Error, "json")}
 
 
 def _customers_funding_instructions_responses() -> dict[str, _rt.Response]:
-    from ..models.error import Error
     from ..models.funding_instructions import FundingInstructions
 
-    return {
-        "200": _rt.Response(FundingInstructions, "json"),
-        "default": _rt.Response(Error, "json"),
-    }
+    return {"200": _rt.Response(FundingInstructions, "json")}
+
+
+def _customers_funding_instructions_errors() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+
+    return {"default": _rt.Response(Error, "json")}
 
 
 _CUSTOMERS_LIST: _rt.Operation[CustomersListResponse] = _rt.Operation(
@@ -189,7 +212,7 @@ _CUSTOMERS_LIST: _rt.Operation[CustomersListResponse] = _rt.Operation(
         _rt.Param("starting_after", "starting_after", "query", style="form"),
         _rt.Param("test_clock", "test_clock", "query", style="form"),
     ),
-    responses=_rt.LazyResponses(_customers_list_responses),
+    responses=_rt.LazyResponses(_customers_list_responses, _customers_list_errors),
     pagination=_rt.CursorPagination(
         items="data",
         has_more="has_more",
@@ -241,7 +264,7 @@ _CUSTOMERS_CREATE: _rt.Operation[Customer] = _rt.Operation(
             "tax_id_data": _rt.Encoding(style="deepObject", explode=True),
         },
     ),
-    responses=_rt.LazyResponses(_customers_create_responses),
+    responses=_rt.LazyResponses(_customers_create_responses, _customers_create_errors),
 )
 
 _CUSTOMERS_SEARCH: _rt.Operation[CustomersSearchResponse] = _rt.Operation(
@@ -254,7 +277,7 @@ _CUSTOMERS_SEARCH: _rt.Operation[CustomersSearchResponse] = _rt.Operation(
         _rt.Param("limit", "limit", "query", style="form"),
         _rt.Param("page", "page", "query", style="form"),
     ),
-    responses=_rt.LazyResponses(_customers_search_responses),
+    responses=_rt.LazyResponses(_customers_search_responses, _customers_search_errors),
     pagination=_rt.BodyCursorPagination(
         items="data", cursor="next_page", cursor_param="page", has_more="has_more"
     ),
@@ -268,7 +291,7 @@ _CUSTOMERS_RETRIEVE: _rt.Operation[Customer | DeletedCustomer] = _rt.Operation(
         _rt.Param("customer", "customer", "path", style="simple"),
         _rt.Param("expand", "expand", "query", style="deepObject", explode=True),
     ),
-    responses=_rt.LazyResponses(_customers_retrieve_responses),
+    responses=_rt.LazyResponses(_customers_retrieve_responses, _customers_retrieve_errors),
 )
 
 _CUSTOMERS_UPDATE: _rt.Operation[Customer] = _rt.Operation(
@@ -318,7 +341,7 @@ _CUSTOMERS_UPDATE: _rt.Operation[Customer] = _rt.Operation(
             "tax": _rt.Encoding(style="deepObject", explode=True),
         },
     ),
-    responses=_rt.LazyResponses(_customers_update_responses),
+    responses=_rt.LazyResponses(_customers_update_responses, _customers_update_errors),
 )
 
 _CUSTOMERS_DELETE: _rt.Operation[DeletedCustomer] = _rt.Operation(
@@ -326,7 +349,7 @@ _CUSTOMERS_DELETE: _rt.Operation[DeletedCustomer] = _rt.Operation(
     path="/v1/customers/{customer}",
     operation_id="DeleteCustomersCustomer",
     params=(_rt.Param("customer", "customer", "path", style="simple"),),
-    responses=_rt.LazyResponses(_customers_delete_responses),
+    responses=_rt.LazyResponses(_customers_delete_responses, _customers_delete_errors),
 )
 
 _CUSTOMERS_FUNDING_INSTRUCTIONS: _rt.Operation[FundingInstructions] = _rt.Operation(
@@ -348,7 +371,9 @@ _CUSTOMERS_FUNDING_INSTRUCTIONS: _rt.Operation[FundingInstructions] = _rt.Operat
             "expand": _rt.Encoding(style="deepObject", explode=True),
         },
     ),
-    responses=_rt.LazyResponses(_customers_funding_instructions_responses),
+    responses=_rt.LazyResponses(
+        _customers_funding_instructions_responses, _customers_funding_instructions_errors
+    ),
 )
 
 

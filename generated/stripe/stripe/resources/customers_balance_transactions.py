@@ -15,43 +15,51 @@ if TYPE_CHECKING:
 
 
 def _customers_balance_transactions_list_responses() -> dict[str, _rt.Response]:
-    from ..models.error import Error
     from ..types.customers_balance_transactions import CustomersBalanceTransactionsListResponse
 
-    return {
-        "200": _rt.Response(CustomersBalanceTransactionsListResponse, "json"),
-        "default": _rt.Response(Error, "json"),
-    }
+    return {"200": _rt.Response(CustomersBalanceTransactionsListResponse, "json")}
+
+
+def _customers_balance_transactions_list_errors() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+
+    return {"default": _rt.Response(Error, "json")}
 
 
 def _customers_balance_transactions_create_responses() -> dict[str, _rt.Response]:
     from ..models.customer_balance_transaction import CustomerBalanceTransaction
+
+    return {"200": _rt.Response(CustomerBalanceTransaction, "json")}
+
+
+def _customers_balance_transactions_create_errors() -> dict[str, _rt.Response]:
     from ..models.error import Error
 
-    return {
-        "200": _rt.Response(CustomerBalanceTransaction, "json"),
-        "default": _rt.Response(Error, "json"),
-    }
+    return {"default": _rt.Response(Error, "json")}
 
 
 def _customers_balance_transactions_retrieve_responses() -> dict[str, _rt.Response]:
     from ..models.customer_balance_transaction import CustomerBalanceTransaction
+
+    return {"200": _rt.Response(CustomerBalanceTransaction, "json")}
+
+
+def _customers_balance_transactions_retrieve_errors() -> dict[str, _rt.Response]:
     from ..models.error import Error
 
-    return {
-        "200": _rt.Response(CustomerBalanceTransaction, "json"),
-        "default": _rt.Response(Error, "json"),
-    }
+    return {"default": _rt.Response(Error, "json")}
 
 
 def _customers_balance_transactions_update_responses() -> dict[str, _rt.Response]:
     from ..models.customer_balance_transaction import CustomerBalanceTransaction
+
+    return {"200": _rt.Response(CustomerBalanceTransaction, "json")}
+
+
+def _customers_balance_transactions_update_errors() -> dict[str, _rt.Response]:
     from ..models.error import Error
 
-    return {
-        "200": _rt.Response(CustomerBalanceTransaction, "json"),
-        "default": _rt.Response(Error, "json"),
-    }
+    return {"default": _rt.Response(Error, "json")}
 
 
 _CUSTOMERS_BALANCE_TRANSACTIONS_LIST: _rt.Operation[CustomersBalanceTransactionsListResponse] = (
@@ -66,7 +74,10 @@ _CUSTOMERS_BALANCE_TRANSACTIONS_LIST: _rt.Operation[CustomersBalanceTransactions
             _rt.Param("limit", "limit", "query", style="form"),
             _rt.Param("starting_after", "starting_after", "query", style="form"),
         ),
-        responses=_rt.LazyResponses(_customers_balance_transactions_list_responses),
+        responses=_rt.LazyResponses(
+            _customers_balance_transactions_list_responses,
+            _customers_balance_transactions_list_errors,
+        ),
         pagination=_rt.CursorPagination(
             items="data",
             has_more="has_more",
@@ -97,7 +108,10 @@ _CUSTOMERS_BALANCE_TRANSACTIONS_CREATE: _rt.Operation[CustomerBalanceTransaction
             "metadata": _rt.Encoding(style="deepObject", explode=True),
         },
     ),
-    responses=_rt.LazyResponses(_customers_balance_transactions_create_responses),
+    responses=_rt.LazyResponses(
+        _customers_balance_transactions_create_responses,
+        _customers_balance_transactions_create_errors,
+    ),
 )
 
 _CUSTOMERS_BALANCE_TRANSACTIONS_RETRIEVE: _rt.Operation[CustomerBalanceTransaction] = _rt.Operation(
@@ -109,7 +123,10 @@ _CUSTOMERS_BALANCE_TRANSACTIONS_RETRIEVE: _rt.Operation[CustomerBalanceTransacti
         _rt.Param("transaction", "transaction", "path", style="simple"),
         _rt.Param("expand", "expand", "query", style="deepObject", explode=True),
     ),
-    responses=_rt.LazyResponses(_customers_balance_transactions_retrieve_responses),
+    responses=_rt.LazyResponses(
+        _customers_balance_transactions_retrieve_responses,
+        _customers_balance_transactions_retrieve_errors,
+    ),
 )
 
 _CUSTOMERS_BALANCE_TRANSACTIONS_UPDATE: _rt.Operation[CustomerBalanceTransaction] = _rt.Operation(
@@ -130,7 +147,10 @@ _CUSTOMERS_BALANCE_TRANSACTIONS_UPDATE: _rt.Operation[CustomerBalanceTransaction
             "metadata": _rt.Encoding(style="deepObject", explode=True),
         },
     ),
-    responses=_rt.LazyResponses(_customers_balance_transactions_update_responses),
+    responses=_rt.LazyResponses(
+        _customers_balance_transactions_update_responses,
+        _customers_balance_transactions_update_errors,
+    ),
 )
 
 

@@ -23,55 +23,76 @@ if TYPE_CHECKING:
 
 
 def _customers_bank_accounts_list_responses() -> dict[str, _rt.Response]:
-    from ..models.error import Error
     from ..types.customers_bank_accounts import CustomersBankAccountsListResponse
 
-    return {
-        "200": _rt.Response(CustomersBankAccountsListResponse, "json"),
-        "default": _rt.Response(Error, "json"),
-    }
+    return {"200": _rt.Response(CustomersBankAccountsListResponse, "json")}
+
+
+def _customers_bank_accounts_list_errors() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+
+    return {"default": _rt.Response(Error, "json")}
 
 
 def _customers_bank_accounts_create_responses() -> dict[str, _rt.Response]:
-    from ..models.error import Error
     from ..models.payment_source import PaymentSource
 
-    return {"200": _rt.Response(PaymentSource, "json"), "default": _rt.Response(Error, "json")}
+    return {"200": _rt.Response(PaymentSource, "json")}
+
+
+def _customers_bank_accounts_create_errors() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+
+    return {"default": _rt.Response(Error, "json")}
 
 
 def _customers_bank_accounts_retrieve_responses() -> dict[str, _rt.Response]:
     from ..models.bank_account import BankAccount
+
+    return {"200": _rt.Response(BankAccount, "json")}
+
+
+def _customers_bank_accounts_retrieve_errors() -> dict[str, _rt.Response]:
     from ..models.error import Error
 
-    return {"200": _rt.Response(BankAccount, "json"), "default": _rt.Response(Error, "json")}
+    return {"default": _rt.Response(Error, "json")}
 
 
 def _customers_bank_accounts_update_responses() -> dict[str, _rt.Response]:
-    from ..models.error import Error
     from ..types.customers_bank_accounts import CustomersBankAccountsUpdateResponse
 
-    return {
-        "200": _rt.Response(CustomersBankAccountsUpdateResponse, "json"),
-        "default": _rt.Response(Error, "json"),
-    }
+    return {"200": _rt.Response(CustomersBankAccountsUpdateResponse, "json")}
+
+
+def _customers_bank_accounts_update_errors() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+
+    return {"default": _rt.Response(Error, "json")}
 
 
 def _customers_bank_accounts_delete_responses() -> dict[str, _rt.Response]:
     from ..models.deleted_payment_source import DeletedPaymentSource
-    from ..models.error import Error
     from ..models.payment_source import PaymentSource
 
-    return {
-        "200": _rt.Response(PaymentSource | DeletedPaymentSource, "json"),
-        "default": _rt.Response(Error, "json"),
-    }
+    return {"200": _rt.Response(PaymentSource | DeletedPaymentSource, "json")}
+
+
+def _customers_bank_accounts_delete_errors() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+
+    return {"default": _rt.Response(Error, "json")}
 
 
 def _customers_bank_accounts_verify_responses() -> dict[str, _rt.Response]:
     from ..models.bank_account import BankAccount
+
+    return {"200": _rt.Response(BankAccount, "json")}
+
+
+def _customers_bank_accounts_verify_errors() -> dict[str, _rt.Response]:
     from ..models.error import Error
 
-    return {"200": _rt.Response(BankAccount, "json"), "default": _rt.Response(Error, "json")}
+    return {"default": _rt.Response(Error, "json")}
 
 
 _CUSTOMERS_BANK_ACCOUNTS_LIST: _rt.Operation[CustomersBankAccountsListResponse] = _rt.Operation(
@@ -85,7 +106,9 @@ _CUSTOMERS_BANK_ACCOUNTS_LIST: _rt.Operation[CustomersBankAccountsListResponse] 
         _rt.Param("limit", "limit", "query", style="form"),
         _rt.Param("starting_after", "starting_after", "query", style="form"),
     ),
-    responses=_rt.LazyResponses(_customers_bank_accounts_list_responses),
+    responses=_rt.LazyResponses(
+        _customers_bank_accounts_list_responses, _customers_bank_accounts_list_errors
+    ),
     pagination=_rt.CursorPagination(
         items="data",
         has_more="has_more",
@@ -117,7 +140,9 @@ _CUSTOMERS_BANK_ACCOUNTS_CREATE: _rt.Operation[PaymentSource] = _rt.Operation(
             "metadata": _rt.Encoding(style="deepObject", explode=True),
         },
     ),
-    responses=_rt.LazyResponses(_customers_bank_accounts_create_responses),
+    responses=_rt.LazyResponses(
+        _customers_bank_accounts_create_responses, _customers_bank_accounts_create_errors
+    ),
 )
 
 _CUSTOMERS_BANK_ACCOUNTS_RETRIEVE: _rt.Operation[BankAccount] = _rt.Operation(
@@ -129,7 +154,9 @@ _CUSTOMERS_BANK_ACCOUNTS_RETRIEVE: _rt.Operation[BankAccount] = _rt.Operation(
         _rt.Param("id", "id", "path", style="simple"),
         _rt.Param("expand", "expand", "query", style="deepObject", explode=True),
     ),
-    responses=_rt.LazyResponses(_customers_bank_accounts_retrieve_responses),
+    responses=_rt.LazyResponses(
+        _customers_bank_accounts_retrieve_responses, _customers_bank_accounts_retrieve_errors
+    ),
 )
 
 _CUSTOMERS_BANK_ACCOUNTS_UPDATE: _rt.Operation[CustomersBankAccountsUpdateResponse] = _rt.Operation(
@@ -162,7 +189,9 @@ _CUSTOMERS_BANK_ACCOUNTS_UPDATE: _rt.Operation[CustomersBankAccountsUpdateRespon
             "owner": _rt.Encoding(style="deepObject", explode=True),
         },
     ),
-    responses=_rt.LazyResponses(_customers_bank_accounts_update_responses),
+    responses=_rt.LazyResponses(
+        _customers_bank_accounts_update_responses, _customers_bank_accounts_update_errors
+    ),
 )
 
 _CUSTOMERS_BANK_ACCOUNTS_DELETE: _rt.Operation[PaymentSource | DeletedPaymentSource] = (
@@ -179,7 +208,9 @@ _CUSTOMERS_BANK_ACCOUNTS_DELETE: _rt.Operation[PaymentSource | DeletedPaymentSou
             "application/x-www-form-urlencoded",
             encoding={"expand": _rt.Encoding(style="deepObject", explode=True)},
         ),
-        responses=_rt.LazyResponses(_customers_bank_accounts_delete_responses),
+        responses=_rt.LazyResponses(
+            _customers_bank_accounts_delete_responses, _customers_bank_accounts_delete_errors
+        ),
     )
 )
 
@@ -200,7 +231,9 @@ _CUSTOMERS_BANK_ACCOUNTS_VERIFY: _rt.Operation[BankAccount] = _rt.Operation(
             "expand": _rt.Encoding(style="deepObject", explode=True),
         },
     ),
-    responses=_rt.LazyResponses(_customers_bank_accounts_verify_responses),
+    responses=_rt.LazyResponses(
+        _customers_bank_accounts_verify_responses, _customers_bank_accounts_verify_errors
+    ),
 )
 
 

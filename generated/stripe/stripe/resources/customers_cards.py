@@ -23,48 +23,64 @@ if TYPE_CHECKING:
 
 
 def _customers_cards_list_responses() -> dict[str, _rt.Response]:
-    from ..models.error import Error
     from ..types.customers_cards import CustomersCardsListResponse
 
-    return {
-        "200": _rt.Response(CustomersCardsListResponse, "json"),
-        "default": _rt.Response(Error, "json"),
-    }
+    return {"200": _rt.Response(CustomersCardsListResponse, "json")}
+
+
+def _customers_cards_list_errors() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+
+    return {"default": _rt.Response(Error, "json")}
 
 
 def _customers_cards_create_responses() -> dict[str, _rt.Response]:
-    from ..models.error import Error
     from ..models.payment_source import PaymentSource
 
-    return {"200": _rt.Response(PaymentSource, "json"), "default": _rt.Response(Error, "json")}
+    return {"200": _rt.Response(PaymentSource, "json")}
+
+
+def _customers_cards_create_errors() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+
+    return {"default": _rt.Response(Error, "json")}
 
 
 def _customers_cards_retrieve_responses() -> dict[str, _rt.Response]:
     from ..models.card import Card
+
+    return {"200": _rt.Response(Card, "json")}
+
+
+def _customers_cards_retrieve_errors() -> dict[str, _rt.Response]:
     from ..models.error import Error
 
-    return {"200": _rt.Response(Card, "json"), "default": _rt.Response(Error, "json")}
+    return {"default": _rt.Response(Error, "json")}
 
 
 def _customers_cards_update_responses() -> dict[str, _rt.Response]:
-    from ..models.error import Error
     from ..types.customers_cards import CustomersCardsUpdateResponse
 
-    return {
-        "200": _rt.Response(CustomersCardsUpdateResponse, "json"),
-        "default": _rt.Response(Error, "json"),
-    }
+    return {"200": _rt.Response(CustomersCardsUpdateResponse, "json")}
+
+
+def _customers_cards_update_errors() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+
+    return {"default": _rt.Response(Error, "json")}
 
 
 def _customers_cards_delete_responses() -> dict[str, _rt.Response]:
     from ..models.deleted_payment_source import DeletedPaymentSource
-    from ..models.error import Error
     from ..models.payment_source import PaymentSource
 
-    return {
-        "200": _rt.Response(PaymentSource | DeletedPaymentSource, "json"),
-        "default": _rt.Response(Error, "json"),
-    }
+    return {"200": _rt.Response(PaymentSource | DeletedPaymentSource, "json")}
+
+
+def _customers_cards_delete_errors() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+
+    return {"default": _rt.Response(Error, "json")}
 
 
 _CUSTOMERS_CARDS_LIST: _rt.Operation[CustomersCardsListResponse] = _rt.Operation(
@@ -78,7 +94,7 @@ _CUSTOMERS_CARDS_LIST: _rt.Operation[CustomersCardsListResponse] = _rt.Operation
         _rt.Param("limit", "limit", "query", style="form"),
         _rt.Param("starting_after", "starting_after", "query", style="form"),
     ),
-    responses=_rt.LazyResponses(_customers_cards_list_responses),
+    responses=_rt.LazyResponses(_customers_cards_list_responses, _customers_cards_list_errors),
     pagination=_rt.CursorPagination(
         items="data",
         has_more="has_more",
@@ -110,7 +126,7 @@ _CUSTOMERS_CARDS_CREATE: _rt.Operation[PaymentSource] = _rt.Operation(
             "metadata": _rt.Encoding(style="deepObject", explode=True),
         },
     ),
-    responses=_rt.LazyResponses(_customers_cards_create_responses),
+    responses=_rt.LazyResponses(_customers_cards_create_responses, _customers_cards_create_errors),
 )
 
 _CUSTOMERS_CARDS_RETRIEVE: _rt.Operation[Card] = _rt.Operation(
@@ -122,7 +138,9 @@ _CUSTOMERS_CARDS_RETRIEVE: _rt.Operation[Card] = _rt.Operation(
         _rt.Param("id", "id", "path", style="simple"),
         _rt.Param("expand", "expand", "query", style="deepObject", explode=True),
     ),
-    responses=_rt.LazyResponses(_customers_cards_retrieve_responses),
+    responses=_rt.LazyResponses(
+        _customers_cards_retrieve_responses, _customers_cards_retrieve_errors
+    ),
 )
 
 _CUSTOMERS_CARDS_UPDATE: _rt.Operation[CustomersCardsUpdateResponse] = _rt.Operation(
@@ -155,7 +173,7 @@ _CUSTOMERS_CARDS_UPDATE: _rt.Operation[CustomersCardsUpdateResponse] = _rt.Opera
             "owner": _rt.Encoding(style="deepObject", explode=True),
         },
     ),
-    responses=_rt.LazyResponses(_customers_cards_update_responses),
+    responses=_rt.LazyResponses(_customers_cards_update_responses, _customers_cards_update_errors),
 )
 
 _CUSTOMERS_CARDS_DELETE: _rt.Operation[PaymentSource | DeletedPaymentSource] = _rt.Operation(
@@ -171,7 +189,7 @@ _CUSTOMERS_CARDS_DELETE: _rt.Operation[PaymentSource | DeletedPaymentSource] = _
         "application/x-www-form-urlencoded",
         encoding={"expand": _rt.Encoding(style="deepObject", explode=True)},
     ),
-    responses=_rt.LazyResponses(_customers_cards_delete_responses),
+    responses=_rt.LazyResponses(_customers_cards_delete_responses, _customers_cards_delete_errors),
 )
 
 

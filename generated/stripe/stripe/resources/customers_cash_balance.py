@@ -15,16 +15,26 @@ if TYPE_CHECKING:
 
 def _customers_cash_balance_retrieve_responses() -> dict[str, _rt.Response]:
     from ..models.cash_balance import CashBalance
+
+    return {"200": _rt.Response(CashBalance, "json")}
+
+
+def _customers_cash_balance_retrieve_errors() -> dict[str, _rt.Response]:
     from ..models.error import Error
 
-    return {"200": _rt.Response(CashBalance, "json"), "default": _rt.Response(Error, "json")}
+    return {"default": _rt.Response(Error, "json")}
 
 
 def _customers_cash_balance_create_responses() -> dict[str, _rt.Response]:
     from ..models.cash_balance import CashBalance
+
+    return {"200": _rt.Response(CashBalance, "json")}
+
+
+def _customers_cash_balance_create_errors() -> dict[str, _rt.Response]:
     from ..models.error import Error
 
-    return {"200": _rt.Response(CashBalance, "json"), "default": _rt.Response(Error, "json")}
+    return {"default": _rt.Response(Error, "json")}
 
 
 _CUSTOMERS_CASH_BALANCE_RETRIEVE: _rt.Operation[CashBalance] = _rt.Operation(
@@ -35,7 +45,9 @@ _CUSTOMERS_CASH_BALANCE_RETRIEVE: _rt.Operation[CashBalance] = _rt.Operation(
         _rt.Param("customer", "customer", "path", style="simple"),
         _rt.Param("expand", "expand", "query", style="deepObject", explode=True),
     ),
-    responses=_rt.LazyResponses(_customers_cash_balance_retrieve_responses),
+    responses=_rt.LazyResponses(
+        _customers_cash_balance_retrieve_responses, _customers_cash_balance_retrieve_errors
+    ),
 )
 
 _CUSTOMERS_CASH_BALANCE_CREATE: _rt.Operation[CashBalance] = _rt.Operation(
@@ -54,7 +66,9 @@ _CUSTOMERS_CASH_BALANCE_CREATE: _rt.Operation[CashBalance] = _rt.Operation(
             "settings": _rt.Encoding(style="deepObject", explode=True),
         },
     ),
-    responses=_rt.LazyResponses(_customers_cash_balance_create_responses),
+    responses=_rt.LazyResponses(
+        _customers_cash_balance_create_responses, _customers_cash_balance_create_errors
+    ),
 )
 
 

@@ -17,25 +17,29 @@ if TYPE_CHECKING:
 
 
 def _customers_cash_balance_transactions_list_responses() -> dict[str, _rt.Response]:
-    from ..models.error import Error
     from ..types.customers_cash_balance_transactions import (
         CustomersCashBalanceTransactionsListResponse,
     )
 
-    return {
-        "200": _rt.Response(CustomersCashBalanceTransactionsListResponse, "json"),
-        "default": _rt.Response(Error, "json"),
-    }
+    return {"200": _rt.Response(CustomersCashBalanceTransactionsListResponse, "json")}
+
+
+def _customers_cash_balance_transactions_list_errors() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+
+    return {"default": _rt.Response(Error, "json")}
 
 
 def _customers_cash_balance_transactions_retrieve_responses() -> dict[str, _rt.Response]:
     from ..models.customer_cash_balance_transaction import CustomerCashBalanceTransaction
+
+    return {"200": _rt.Response(CustomerCashBalanceTransaction, "json")}
+
+
+def _customers_cash_balance_transactions_retrieve_errors() -> dict[str, _rt.Response]:
     from ..models.error import Error
 
-    return {
-        "200": _rt.Response(CustomerCashBalanceTransaction, "json"),
-        "default": _rt.Response(Error, "json"),
-    }
+    return {"default": _rt.Response(Error, "json")}
 
 
 _CUSTOMERS_CASH_BALANCE_TRANSACTIONS_LIST: _rt.Operation[
@@ -51,7 +55,10 @@ _CUSTOMERS_CASH_BALANCE_TRANSACTIONS_LIST: _rt.Operation[
         _rt.Param("limit", "limit", "query", style="form"),
         _rt.Param("starting_after", "starting_after", "query", style="form"),
     ),
-    responses=_rt.LazyResponses(_customers_cash_balance_transactions_list_responses),
+    responses=_rt.LazyResponses(
+        _customers_cash_balance_transactions_list_responses,
+        _customers_cash_balance_transactions_list_errors,
+    ),
     pagination=_rt.CursorPagination(
         items="data",
         has_more="has_more",
@@ -71,7 +78,10 @@ _CUSTOMERS_CASH_BALANCE_TRANSACTIONS_RETRIEVE: _rt.Operation[CustomerCashBalance
             _rt.Param("transaction", "transaction", "path", style="simple"),
             _rt.Param("expand", "expand", "query", style="deepObject", explode=True),
         ),
-        responses=_rt.LazyResponses(_customers_cash_balance_transactions_retrieve_responses),
+        responses=_rt.LazyResponses(
+            _customers_cash_balance_transactions_retrieve_responses,
+            _customers_cash_balance_transactions_retrieve_errors,
+        ),
     )
 )
 

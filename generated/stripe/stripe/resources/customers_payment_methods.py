@@ -15,20 +15,27 @@ if TYPE_CHECKING:
 
 
 def _customers_payment_methods_list_responses() -> dict[str, _rt.Response]:
-    from ..models.error import Error
     from ..types.customers_payment_methods import CustomersPaymentMethodsListResponse
 
-    return {
-        "200": _rt.Response(CustomersPaymentMethodsListResponse, "json"),
-        "default": _rt.Response(Error, "json"),
-    }
+    return {"200": _rt.Response(CustomersPaymentMethodsListResponse, "json")}
+
+
+def _customers_payment_methods_list_errors() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+
+    return {"default": _rt.Response(Error, "json")}
 
 
 def _customers_payment_methods_retrieve_responses() -> dict[str, _rt.Response]:
-    from ..models.error import Error
     from ..models.payment_method import PaymentMethod
 
-    return {"200": _rt.Response(PaymentMethod, "json"), "default": _rt.Response(Error, "json")}
+    return {"200": _rt.Response(PaymentMethod, "json")}
+
+
+def _customers_payment_methods_retrieve_errors() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+
+    return {"default": _rt.Response(Error, "json")}
 
 
 _CUSTOMERS_PAYMENT_METHODS_LIST: _rt.Operation[CustomersPaymentMethodsListResponse] = _rt.Operation(
@@ -43,7 +50,9 @@ _CUSTOMERS_PAYMENT_METHODS_LIST: _rt.Operation[CustomersPaymentMethodsListRespon
         _rt.Param("starting_after", "starting_after", "query", style="form"),
         _rt.Param("type", "type", "query", style="form"),
     ),
-    responses=_rt.LazyResponses(_customers_payment_methods_list_responses),
+    responses=_rt.LazyResponses(
+        _customers_payment_methods_list_responses, _customers_payment_methods_list_errors
+    ),
     pagination=_rt.CursorPagination(
         items="data",
         has_more="has_more",
@@ -62,7 +71,9 @@ _CUSTOMERS_PAYMENT_METHODS_RETRIEVE: _rt.Operation[PaymentMethod] = _rt.Operatio
         _rt.Param("payment_method", "payment_method", "path", style="simple"),
         _rt.Param("expand", "expand", "query", style="deepObject", explode=True),
     ),
-    responses=_rt.LazyResponses(_customers_payment_methods_retrieve_responses),
+    responses=_rt.LazyResponses(
+        _customers_payment_methods_retrieve_responses, _customers_payment_methods_retrieve_errors
+    ),
 )
 
 

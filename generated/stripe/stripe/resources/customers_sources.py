@@ -25,55 +25,76 @@ if TYPE_CHECKING:
 
 
 def _customers_sources_list_responses() -> dict[str, _rt.Response]:
-    from ..models.error import Error
     from ..types.customers_sources import CustomersSourcesListResponse
 
-    return {
-        "200": _rt.Response(CustomersSourcesListResponse, "json"),
-        "default": _rt.Response(Error, "json"),
-    }
+    return {"200": _rt.Response(CustomersSourcesListResponse, "json")}
+
+
+def _customers_sources_list_errors() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+
+    return {"default": _rt.Response(Error, "json")}
 
 
 def _customers_sources_create_responses() -> dict[str, _rt.Response]:
-    from ..models.error import Error
     from ..models.payment_source import PaymentSource
 
-    return {"200": _rt.Response(PaymentSource, "json"), "default": _rt.Response(Error, "json")}
+    return {"200": _rt.Response(PaymentSource, "json")}
+
+
+def _customers_sources_create_errors() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+
+    return {"default": _rt.Response(Error, "json")}
 
 
 def _customers_sources_retrieve_responses() -> dict[str, _rt.Response]:
-    from ..models.error import Error
     from ..models.payment_source import PaymentSource
 
-    return {"200": _rt.Response(PaymentSource, "json"), "default": _rt.Response(Error, "json")}
+    return {"200": _rt.Response(PaymentSource, "json")}
+
+
+def _customers_sources_retrieve_errors() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+
+    return {"default": _rt.Response(Error, "json")}
 
 
 def _customers_sources_update_responses() -> dict[str, _rt.Response]:
-    from ..models.error import Error
     from ..types.customers_sources import CustomersSourcesUpdateResponse
 
-    return {
-        "200": _rt.Response(CustomersSourcesUpdateResponse, "json"),
-        "default": _rt.Response(Error, "json"),
-    }
+    return {"200": _rt.Response(CustomersSourcesUpdateResponse, "json")}
+
+
+def _customers_sources_update_errors() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+
+    return {"default": _rt.Response(Error, "json")}
 
 
 def _customers_sources_delete_responses() -> dict[str, _rt.Response]:
     from ..models.deleted_payment_source import DeletedPaymentSource
-    from ..models.error import Error
     from ..models.payment_source import PaymentSource
 
-    return {
-        "200": _rt.Response(PaymentSource | DeletedPaymentSource, "json"),
-        "default": _rt.Response(Error, "json"),
-    }
+    return {"200": _rt.Response(PaymentSource | DeletedPaymentSource, "json")}
+
+
+def _customers_sources_delete_errors() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+
+    return {"default": _rt.Response(Error, "json")}
 
 
 def _customers_sources_verify_responses() -> dict[str, _rt.Response]:
     from ..models.bank_account import BankAccount
+
+    return {"200": _rt.Response(BankAccount, "json")}
+
+
+def _customers_sources_verify_errors() -> dict[str, _rt.Response]:
     from ..models.error import Error
 
-    return {"200": _rt.Response(BankAccount, "json"), "default": _rt.Response(Error, "json")}
+    return {"default": _rt.Response(Error, "json")}
 
 
 _CUSTOMERS_SOURCES_LIST: _rt.Operation[CustomersSourcesListResponse] = _rt.Operation(
@@ -88,7 +109,7 @@ _CUSTOMERS_SOURCES_LIST: _rt.Operation[CustomersSourcesListResponse] = _rt.Opera
         _rt.Param("object", "object", "query", style="form"),
         _rt.Param("starting_after", "starting_after", "query", style="form"),
     ),
-    responses=_rt.LazyResponses(_customers_sources_list_responses),
+    responses=_rt.LazyResponses(_customers_sources_list_responses, _customers_sources_list_errors),
     pagination=_rt.CursorPagination(
         items="data",
         has_more="has_more",
@@ -120,7 +141,9 @@ _CUSTOMERS_SOURCES_CREATE: _rt.Operation[PaymentSource] = _rt.Operation(
             "metadata": _rt.Encoding(style="deepObject", explode=True),
         },
     ),
-    responses=_rt.LazyResponses(_customers_sources_create_responses),
+    responses=_rt.LazyResponses(
+        _customers_sources_create_responses, _customers_sources_create_errors
+    ),
 )
 
 _CUSTOMERS_SOURCES_RETRIEVE: _rt.Operation[PaymentSource] = _rt.Operation(
@@ -132,7 +155,9 @@ _CUSTOMERS_SOURCES_RETRIEVE: _rt.Operation[PaymentSource] = _rt.Operation(
         _rt.Param("id", "id", "path", style="simple"),
         _rt.Param("expand", "expand", "query", style="deepObject", explode=True),
     ),
-    responses=_rt.LazyResponses(_customers_sources_retrieve_responses),
+    responses=_rt.LazyResponses(
+        _customers_sources_retrieve_responses, _customers_sources_retrieve_errors
+    ),
 )
 
 _CUSTOMERS_SOURCES_UPDATE: _rt.Operation[CustomersSourcesUpdateResponse] = _rt.Operation(
@@ -165,7 +190,9 @@ _CUSTOMERS_SOURCES_UPDATE: _rt.Operation[CustomersSourcesUpdateResponse] = _rt.O
             "owner": _rt.Encoding(style="deepObject", explode=True),
         },
     ),
-    responses=_rt.LazyResponses(_customers_sources_update_responses),
+    responses=_rt.LazyResponses(
+        _customers_sources_update_responses, _customers_sources_update_errors
+    ),
 )
 
 _CUSTOMERS_SOURCES_DELETE: _rt.Operation[PaymentSource | DeletedPaymentSource] = _rt.Operation(
@@ -181,7 +208,9 @@ _CUSTOMERS_SOURCES_DELETE: _rt.Operation[PaymentSource | DeletedPaymentSource] =
         "application/x-www-form-urlencoded",
         encoding={"expand": _rt.Encoding(style="deepObject", explode=True)},
     ),
-    responses=_rt.LazyResponses(_customers_sources_delete_responses),
+    responses=_rt.LazyResponses(
+        _customers_sources_delete_responses, _customers_sources_delete_errors
+    ),
 )
 
 _CUSTOMERS_SOURCES_VERIFY: _rt.Operation[BankAccount] = _rt.Operation(
@@ -201,7 +230,9 @@ _CUSTOMERS_SOURCES_VERIFY: _rt.Operation[BankAccount] = _rt.Operation(
             "expand": _rt.Encoding(style="deepObject", explode=True),
         },
     ),
-    responses=_rt.LazyResponses(_customers_sources_verify_responses),
+    responses=_rt.LazyResponses(
+        _customers_sources_verify_responses, _customers_sources_verify_errors
+    ),
 )
 
 

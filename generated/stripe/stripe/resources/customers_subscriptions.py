@@ -43,41 +43,63 @@ if TYPE_CHECKING:
 
 
 def _customers_subscriptions_list_responses() -> dict[str, _rt.Response]:
-    from ..models.error import Error
     from ..types.customers_subscriptions import CustomersSubscriptionsListResponse
 
-    return {
-        "200": _rt.Response(CustomersSubscriptionsListResponse, "json"),
-        "default": _rt.Response(Error, "json"),
-    }
+    return {"200": _rt.Response(CustomersSubscriptionsListResponse, "json")}
+
+
+def _customers_subscriptions_list_errors() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+
+    return {"default": _rt.Response(Error, "json")}
 
 
 def _customers_subscriptions_create_responses() -> dict[str, _rt.Response]:
-    from ..models.error import Error
     from ..models.subscription import Subscription
 
-    return {"200": _rt.Response(Subscription, "json"), "default": _rt.Response(Error, "json")}
+    return {"200": _rt.Response(Subscription, "json")}
+
+
+def _customers_subscriptions_create_errors() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+
+    return {"default": _rt.Response(Error, "json")}
 
 
 def _customers_subscriptions_retrieve_responses() -> dict[str, _rt.Response]:
-    from ..models.error import Error
     from ..models.subscription import Subscription
 
-    return {"200": _rt.Response(Subscription, "json"), "default": _rt.Response(Error, "json")}
+    return {"200": _rt.Response(Subscription, "json")}
+
+
+def _customers_subscriptions_retrieve_errors() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+
+    return {"default": _rt.Response(Error, "json")}
 
 
 def _customers_subscriptions_update_responses() -> dict[str, _rt.Response]:
-    from ..models.error import Error
     from ..models.subscription import Subscription
 
-    return {"200": _rt.Response(Subscription, "json"), "default": _rt.Response(Error, "json")}
+    return {"200": _rt.Response(Subscription, "json")}
+
+
+def _customers_subscriptions_update_errors() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+
+    return {"default": _rt.Response(Error, "json")}
 
 
 def _customers_subscriptions_delete_responses() -> dict[str, _rt.Response]:
-    from ..models.error import Error
     from ..models.subscription import Subscription
 
-    return {"200": _rt.Response(Subscription, "json"), "default": _rt.Response(Error, "json")}
+    return {"200": _rt.Response(Subscription, "json")}
+
+
+def _customers_subscriptions_delete_errors() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+
+    return {"default": _rt.Response(Error, "json")}
 
 
 _CUSTOMERS_SUBSCRIPTIONS_LIST: _rt.Operation[CustomersSubscriptionsListResponse] = _rt.Operation(
@@ -91,7 +113,9 @@ _CUSTOMERS_SUBSCRIPTIONS_LIST: _rt.Operation[CustomersSubscriptionsListResponse]
         _rt.Param("limit", "limit", "query", style="form"),
         _rt.Param("starting_after", "starting_after", "query", style="form"),
     ),
-    responses=_rt.LazyResponses(_customers_subscriptions_list_responses),
+    responses=_rt.LazyResponses(
+        _customers_subscriptions_list_responses, _customers_subscriptions_list_errors
+    ),
     pagination=_rt.CursorPagination(
         items="data",
         has_more="has_more",
@@ -154,7 +178,9 @@ _CUSTOMERS_SUBSCRIPTIONS_CREATE: _rt.Operation[Subscription] = _rt.Operation(
             "trial_settings": _rt.Encoding(style="deepObject", explode=True),
         },
     ),
-    responses=_rt.LazyResponses(_customers_subscriptions_create_responses),
+    responses=_rt.LazyResponses(
+        _customers_subscriptions_create_responses, _customers_subscriptions_create_errors
+    ),
 )
 
 _CUSTOMERS_SUBSCRIPTIONS_RETRIEVE: _rt.Operation[Subscription] = _rt.Operation(
@@ -166,7 +192,9 @@ _CUSTOMERS_SUBSCRIPTIONS_RETRIEVE: _rt.Operation[Subscription] = _rt.Operation(
         _rt.Param("subscription_exposed_id", "subscription_exposed_id", "path", style="simple"),
         _rt.Param("expand", "expand", "query", style="deepObject", explode=True),
     ),
-    responses=_rt.LazyResponses(_customers_subscriptions_retrieve_responses),
+    responses=_rt.LazyResponses(
+        _customers_subscriptions_retrieve_responses, _customers_subscriptions_retrieve_errors
+    ),
 )
 
 _CUSTOMERS_SUBSCRIPTIONS_UPDATE: _rt.Operation[Subscription] = _rt.Operation(
@@ -226,7 +254,9 @@ _CUSTOMERS_SUBSCRIPTIONS_UPDATE: _rt.Operation[Subscription] = _rt.Operation(
             "trial_settings": _rt.Encoding(style="deepObject", explode=True),
         },
     ),
-    responses=_rt.LazyResponses(_customers_subscriptions_update_responses),
+    responses=_rt.LazyResponses(
+        _customers_subscriptions_update_responses, _customers_subscriptions_update_errors
+    ),
 )
 
 _CUSTOMERS_SUBSCRIPTIONS_DELETE: _rt.Operation[Subscription] = _rt.Operation(
@@ -244,7 +274,9 @@ _CUSTOMERS_SUBSCRIPTIONS_DELETE: _rt.Operation[Subscription] = _rt.Operation(
         "application/x-www-form-urlencoded",
         encoding={"expand": _rt.Encoding(style="deepObject", explode=True)},
     ),
-    responses=_rt.LazyResponses(_customers_subscriptions_delete_responses),
+    responses=_rt.LazyResponses(
+        _customers_subscriptions_delete_responses, _customers_subscriptions_delete_errors
+    ),
 )
 
 

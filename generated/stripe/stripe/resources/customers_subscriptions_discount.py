@@ -15,16 +15,26 @@ if TYPE_CHECKING:
 
 def _customers_subscriptions_discount_retrieve_responses() -> dict[str, _rt.Response]:
     from ..models.discount import Discount
+
+    return {"200": _rt.Response(Discount, "json")}
+
+
+def _customers_subscriptions_discount_retrieve_errors() -> dict[str, _rt.Response]:
     from ..models.error import Error
 
-    return {"200": _rt.Response(Discount, "json"), "default": _rt.Response(Error, "json")}
+    return {"default": _rt.Response(Error, "json")}
 
 
 def _customers_subscriptions_discount_delete_responses() -> dict[str, _rt.Response]:
     from ..models.deleted_discount import DeletedDiscount
+
+    return {"200": _rt.Response(DeletedDiscount, "json")}
+
+
+def _customers_subscriptions_discount_delete_errors() -> dict[str, _rt.Response]:
     from ..models.error import Error
 
-    return {"200": _rt.Response(DeletedDiscount, "json"), "default": _rt.Response(Error, "json")}
+    return {"default": _rt.Response(Error, "json")}
 
 
 _CUSTOMERS_SUBSCRIPTIONS_DISCOUNT_RETRIEVE: _rt.Operation[Discount] = _rt.Operation(
@@ -36,7 +46,10 @@ _CUSTOMERS_SUBSCRIPTIONS_DISCOUNT_RETRIEVE: _rt.Operation[Discount] = _rt.Operat
         _rt.Param("subscription_exposed_id", "subscription_exposed_id", "path", style="simple"),
         _rt.Param("expand", "expand", "query", style="deepObject", explode=True),
     ),
-    responses=_rt.LazyResponses(_customers_subscriptions_discount_retrieve_responses),
+    responses=_rt.LazyResponses(
+        _customers_subscriptions_discount_retrieve_responses,
+        _customers_subscriptions_discount_retrieve_errors,
+    ),
 )
 
 _CUSTOMERS_SUBSCRIPTIONS_DISCOUNT_DELETE: _rt.Operation[DeletedDiscount] = _rt.Operation(
@@ -47,7 +60,10 @@ _CUSTOMERS_SUBSCRIPTIONS_DISCOUNT_DELETE: _rt.Operation[DeletedDiscount] = _rt.O
         _rt.Param("customer", "customer", "path", style="simple"),
         _rt.Param("subscription_exposed_id", "subscription_exposed_id", "path", style="simple"),
     ),
-    responses=_rt.LazyResponses(_customers_subscriptions_discount_delete_responses),
+    responses=_rt.LazyResponses(
+        _customers_subscriptions_discount_delete_responses,
+        _customers_subscriptions_discount_delete_errors,
+    ),
 )
 
 

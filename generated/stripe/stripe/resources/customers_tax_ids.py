@@ -16,34 +16,51 @@ if TYPE_CHECKING:
 
 
 def _customers_tax_ids_list_responses() -> dict[str, _rt.Response]:
-    from ..models.error import Error
     from ..types.customers_tax_ids import CustomersTaxIdsListResponse
 
-    return {
-        "200": _rt.Response(CustomersTaxIdsListResponse, "json"),
-        "default": _rt.Response(Error, "json"),
-    }
+    return {"200": _rt.Response(CustomersTaxIdsListResponse, "json")}
+
+
+def _customers_tax_ids_list_errors() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+
+    return {"default": _rt.Response(Error, "json")}
 
 
 def _customers_tax_ids_create_responses() -> dict[str, _rt.Response]:
-    from ..models.error import Error
     from ..models.tax_id import TaxId
 
-    return {"200": _rt.Response(TaxId, "json"), "default": _rt.Response(Error, "json")}
+    return {"200": _rt.Response(TaxId, "json")}
+
+
+def _customers_tax_ids_create_errors() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+
+    return {"default": _rt.Response(Error, "json")}
 
 
 def _customers_tax_ids_retrieve_responses() -> dict[str, _rt.Response]:
-    from ..models.error import Error
     from ..models.tax_id import TaxId
 
-    return {"200": _rt.Response(TaxId, "json"), "default": _rt.Response(Error, "json")}
+    return {"200": _rt.Response(TaxId, "json")}
+
+
+def _customers_tax_ids_retrieve_errors() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+
+    return {"default": _rt.Response(Error, "json")}
 
 
 def _customers_tax_ids_delete_responses() -> dict[str, _rt.Response]:
     from ..models.deleted_tax_id import DeletedTaxId
+
+    return {"200": _rt.Response(DeletedTaxId, "json")}
+
+
+def _customers_tax_ids_delete_errors() -> dict[str, _rt.Response]:
     from ..models.error import Error
 
-    return {"200": _rt.Response(DeletedTaxId, "json"), "default": _rt.Response(Error, "json")}
+    return {"default": _rt.Response(Error, "json")}
 
 
 _CUSTOMERS_TAX_IDS_LIST: _rt.Operation[CustomersTaxIdsListResponse] = _rt.Operation(
@@ -57,7 +74,7 @@ _CUSTOMERS_TAX_IDS_LIST: _rt.Operation[CustomersTaxIdsListResponse] = _rt.Operat
         _rt.Param("limit", "limit", "query", style="form"),
         _rt.Param("starting_after", "starting_after", "query", style="form"),
     ),
-    responses=_rt.LazyResponses(_customers_tax_ids_list_responses),
+    responses=_rt.LazyResponses(_customers_tax_ids_list_responses, _customers_tax_ids_list_errors),
     pagination=_rt.CursorPagination(
         items="data",
         has_more="has_more",
@@ -82,7 +99,9 @@ _CUSTOMERS_TAX_IDS_CREATE: _rt.Operation[TaxId] = _rt.Operation(
         required=True,
         encoding={"expand": _rt.Encoding(style="deepObject", explode=True)},
     ),
-    responses=_rt.LazyResponses(_customers_tax_ids_create_responses),
+    responses=_rt.LazyResponses(
+        _customers_tax_ids_create_responses, _customers_tax_ids_create_errors
+    ),
 )
 
 _CUSTOMERS_TAX_IDS_RETRIEVE: _rt.Operation[TaxId] = _rt.Operation(
@@ -94,7 +113,9 @@ _CUSTOMERS_TAX_IDS_RETRIEVE: _rt.Operation[TaxId] = _rt.Operation(
         _rt.Param("id", "id", "path", style="simple"),
         _rt.Param("expand", "expand", "query", style="deepObject", explode=True),
     ),
-    responses=_rt.LazyResponses(_customers_tax_ids_retrieve_responses),
+    responses=_rt.LazyResponses(
+        _customers_tax_ids_retrieve_responses, _customers_tax_ids_retrieve_errors
+    ),
 )
 
 _CUSTOMERS_TAX_IDS_DELETE: _rt.Operation[DeletedTaxId] = _rt.Operation(
@@ -105,7 +126,9 @@ _CUSTOMERS_TAX_IDS_DELETE: _rt.Operation[DeletedTaxId] = _rt.Operation(
         _rt.Param("customer", "customer", "path", style="simple"),
         _rt.Param("id", "id", "path", style="simple"),
     ),
-    responses=_rt.LazyResponses(_customers_tax_ids_delete_responses),
+    responses=_rt.LazyResponses(
+        _customers_tax_ids_delete_responses, _customers_tax_ids_delete_errors
+    ),
 )
 
 

@@ -19,34 +19,51 @@ if TYPE_CHECKING:
 
 
 def _disputes_list_responses() -> dict[str, _rt.Response]:
-    from ..models.error import Error
     from ..types.disputes import DisputesListResponse
 
-    return {
-        "200": _rt.Response(DisputesListResponse, "json"),
-        "default": _rt.Response(Error, "json"),
-    }
+    return {"200": _rt.Response(DisputesListResponse, "json")}
+
+
+def _disputes_list_errors() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+
+    return {"default": _rt.Response(Error, "json")}
 
 
 def _disputes_retrieve_responses() -> dict[str, _rt.Response]:
     from ..models.dispute import Dispute
+
+    return {"200": _rt.Response(Dispute, "json")}
+
+
+def _disputes_retrieve_errors() -> dict[str, _rt.Response]:
     from ..models.error import Error
 
-    return {"200": _rt.Response(Dispute, "json"), "default": _rt.Response(Error, "json")}
+    return {"default": _rt.Response(Error, "json")}
 
 
 def _disputes_update_responses() -> dict[str, _rt.Response]:
     from ..models.dispute import Dispute
+
+    return {"200": _rt.Response(Dispute, "json")}
+
+
+def _disputes_update_errors() -> dict[str, _rt.Response]:
     from ..models.error import Error
 
-    return {"200": _rt.Response(Dispute, "json"), "default": _rt.Response(Error, "json")}
+    return {"default": _rt.Response(Error, "json")}
 
 
 def _disputes_close_responses() -> dict[str, _rt.Response]:
     from ..models.dispute import Dispute
+
+    return {"200": _rt.Response(Dispute, "json")}
+
+
+def _disputes_close_errors() -> dict[str, _rt.Response]:
     from ..models.error import Error
 
-    return {"200": _rt.Response(Dispute, "json"), "default": _rt.Response(Error, "json")}
+    return {"default": _rt.Response(Error, "json")}
 
 
 _DISPUTES_LIST: _rt.Operation[DisputesListResponse] = _rt.Operation(
@@ -62,7 +79,7 @@ _DISPUTES_LIST: _rt.Operation[DisputesListResponse] = _rt.Operation(
         _rt.Param("payment_intent", "payment_intent", "query", style="form"),
         _rt.Param("starting_after", "starting_after", "query", style="form"),
     ),
-    responses=_rt.LazyResponses(_disputes_list_responses),
+    responses=_rt.LazyResponses(_disputes_list_responses, _disputes_list_errors),
     pagination=_rt.CursorPagination(
         items="data",
         has_more="has_more",
@@ -80,7 +97,7 @@ _DISPUTES_RETRIEVE: _rt.Operation[Dispute] = _rt.Operation(
         _rt.Param("dispute", "dispute", "path", style="simple"),
         _rt.Param("expand", "expand", "query", style="deepObject", explode=True),
     ),
-    responses=_rt.LazyResponses(_disputes_retrieve_responses),
+    responses=_rt.LazyResponses(_disputes_retrieve_responses, _disputes_retrieve_errors),
 )
 
 _DISPUTES_UPDATE: _rt.Operation[Dispute] = _rt.Operation(
@@ -102,7 +119,7 @@ _DISPUTES_UPDATE: _rt.Operation[Dispute] = _rt.Operation(
             "metadata": _rt.Encoding(style="deepObject", explode=True),
         },
     ),
-    responses=_rt.LazyResponses(_disputes_update_responses),
+    responses=_rt.LazyResponses(_disputes_update_responses, _disputes_update_errors),
 )
 
 _DISPUTES_CLOSE: _rt.Operation[Dispute] = _rt.Operation(
@@ -117,7 +134,7 @@ _DISPUTES_CLOSE: _rt.Operation[Dispute] = _rt.Operation(
         "application/x-www-form-urlencoded",
         encoding={"expand": _rt.Encoding(style="deepObject", explode=True)},
     ),
-    responses=_rt.LazyResponses(_disputes_close_responses),
+    responses=_rt.LazyResponses(_disputes_close_responses, _disputes_close_errors),
 )
 
 

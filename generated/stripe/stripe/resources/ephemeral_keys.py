@@ -14,16 +14,26 @@ if TYPE_CHECKING:
 
 def _ephemeral_keys_create_responses() -> dict[str, _rt.Response]:
     from ..models.ephemeral_key import EphemeralKey
+
+    return {"200": _rt.Response(EphemeralKey, "json")}
+
+
+def _ephemeral_keys_create_errors() -> dict[str, _rt.Response]:
     from ..models.error import Error
 
-    return {"200": _rt.Response(EphemeralKey, "json"), "default": _rt.Response(Error, "json")}
+    return {"default": _rt.Response(Error, "json")}
 
 
 def _ephemeral_keys_delete_responses() -> dict[str, _rt.Response]:
     from ..models.ephemeral_key import EphemeralKey
+
+    return {"200": _rt.Response(EphemeralKey, "json")}
+
+
+def _ephemeral_keys_delete_errors() -> dict[str, _rt.Response]:
     from ..models.error import Error
 
-    return {"200": _rt.Response(EphemeralKey, "json"), "default": _rt.Response(Error, "json")}
+    return {"default": _rt.Response(Error, "json")}
 
 
 _EPHEMERAL_KEYS_CREATE: _rt.Operation[EphemeralKey] = _rt.Operation(
@@ -40,7 +50,7 @@ _EPHEMERAL_KEYS_CREATE: _rt.Operation[EphemeralKey] = _rt.Operation(
         "application/x-www-form-urlencoded",
         encoding={"expand": _rt.Encoding(style="deepObject", explode=True)},
     ),
-    responses=_rt.LazyResponses(_ephemeral_keys_create_responses),
+    responses=_rt.LazyResponses(_ephemeral_keys_create_responses, _ephemeral_keys_create_errors),
 )
 
 _EPHEMERAL_KEYS_DELETE: _rt.Operation[EphemeralKey] = _rt.Operation(
@@ -55,7 +65,7 @@ _EPHEMERAL_KEYS_DELETE: _rt.Operation[EphemeralKey] = _rt.Operation(
         "application/x-www-form-urlencoded",
         encoding={"expand": _rt.Encoding(style="deepObject", explode=True)},
     ),
-    responses=_rt.LazyResponses(_ephemeral_keys_delete_responses),
+    responses=_rt.LazyResponses(_ephemeral_keys_delete_responses, _ephemeral_keys_delete_errors),
 )
 
 

@@ -15,17 +15,27 @@ if TYPE_CHECKING:
 
 
 def _events_list_responses() -> dict[str, _rt.Response]:
-    from ..models.error import Error
     from ..types.events import EventsListResponse
 
-    return {"200": _rt.Response(EventsListResponse, "json"), "default": _rt.Response(Error, "json")}
+    return {"200": _rt.Response(EventsListResponse, "json")}
+
+
+def _events_list_errors() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+
+    return {"default": _rt.Response(Error, "json")}
 
 
 def _events_retrieve_responses() -> dict[str, _rt.Response]:
-    from ..models.error import Error
     from ..models.event import Event
 
-    return {"200": _rt.Response(Event, "json"), "default": _rt.Response(Error, "json")}
+    return {"200": _rt.Response(Event, "json")}
+
+
+def _events_retrieve_errors() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+
+    return {"default": _rt.Response(Error, "json")}
 
 
 _EVENTS_LIST: _rt.Operation[EventsListResponse] = _rt.Operation(
@@ -42,7 +52,7 @@ _EVENTS_LIST: _rt.Operation[EventsListResponse] = _rt.Operation(
         _rt.Param("type", "type", "query", style="form"),
         _rt.Param("types", "types", "query", style="deepObject", explode=True),
     ),
-    responses=_rt.LazyResponses(_events_list_responses),
+    responses=_rt.LazyResponses(_events_list_responses, _events_list_errors),
     pagination=_rt.CursorPagination(
         items="data",
         has_more="has_more",
@@ -60,7 +70,7 @@ _EVENTS_RETRIEVE: _rt.Operation[Event] = _rt.Operation(
         _rt.Param("id", "id", "path", style="simple"),
         _rt.Param("expand", "expand", "query", style="deepObject", explode=True),
     ),
-    responses=_rt.LazyResponses(_events_retrieve_responses),
+    responses=_rt.LazyResponses(_events_retrieve_responses, _events_retrieve_errors),
 )
 
 

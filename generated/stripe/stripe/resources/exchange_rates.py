@@ -15,20 +15,27 @@ if TYPE_CHECKING:
 
 
 def _exchange_rates_list_responses() -> dict[str, _rt.Response]:
-    from ..models.error import Error
     from ..types.exchange_rates import ExchangeRatesListResponse
 
-    return {
-        "200": _rt.Response(ExchangeRatesListResponse, "json"),
-        "default": _rt.Response(Error, "json"),
-    }
+    return {"200": _rt.Response(ExchangeRatesListResponse, "json")}
+
+
+def _exchange_rates_list_errors() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+
+    return {"default": _rt.Response(Error, "json")}
 
 
 def _exchange_rates_retrieve_responses() -> dict[str, _rt.Response]:
-    from ..models.error import Error
     from ..models.exchange_rate import ExchangeRate
 
-    return {"200": _rt.Response(ExchangeRate, "json"), "default": _rt.Response(Error, "json")}
+    return {"200": _rt.Response(ExchangeRate, "json")}
+
+
+def _exchange_rates_retrieve_errors() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+
+    return {"default": _rt.Response(Error, "json")}
 
 
 _EXCHANGE_RATES_LIST: _rt.Operation[ExchangeRatesListResponse] = _rt.Operation(
@@ -41,7 +48,7 @@ _EXCHANGE_RATES_LIST: _rt.Operation[ExchangeRatesListResponse] = _rt.Operation(
         _rt.Param("limit", "limit", "query", style="form"),
         _rt.Param("starting_after", "starting_after", "query", style="form"),
     ),
-    responses=_rt.LazyResponses(_exchange_rates_list_responses),
+    responses=_rt.LazyResponses(_exchange_rates_list_responses, _exchange_rates_list_errors),
     pagination=_rt.CursorPagination(
         items="data",
         has_more="has_more",
@@ -59,7 +66,9 @@ _EXCHANGE_RATES_RETRIEVE: _rt.Operation[ExchangeRate] = _rt.Operation(
         _rt.Param("rate_id", "rate_id", "path", style="simple"),
         _rt.Param("expand", "expand", "query", style="deepObject", explode=True),
     ),
-    responses=_rt.LazyResponses(_exchange_rates_retrieve_responses),
+    responses=_rt.LazyResponses(
+        _exchange_rates_retrieve_responses, _exchange_rates_retrieve_errors
+    ),
 )
 
 

@@ -15,34 +15,51 @@ if TYPE_CHECKING:
 
 
 def _file_links_list_responses() -> dict[str, _rt.Response]:
-    from ..models.error import Error
     from ..types.file_links import FileLinksListResponse
 
-    return {
-        "200": _rt.Response(FileLinksListResponse, "json"),
-        "default": _rt.Response(Error, "json"),
-    }
+    return {"200": _rt.Response(FileLinksListResponse, "json")}
+
+
+def _file_links_list_errors() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+
+    return {"default": _rt.Response(Error, "json")}
 
 
 def _file_links_create_responses() -> dict[str, _rt.Response]:
-    from ..models.error import Error
     from ..models.file_link import FileLink
 
-    return {"200": _rt.Response(FileLink, "json"), "default": _rt.Response(Error, "json")}
+    return {"200": _rt.Response(FileLink, "json")}
+
+
+def _file_links_create_errors() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+
+    return {"default": _rt.Response(Error, "json")}
 
 
 def _file_links_retrieve_responses() -> dict[str, _rt.Response]:
-    from ..models.error import Error
     from ..models.file_link import FileLink
 
-    return {"200": _rt.Response(FileLink, "json"), "default": _rt.Response(Error, "json")}
+    return {"200": _rt.Response(FileLink, "json")}
+
+
+def _file_links_retrieve_errors() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+
+    return {"default": _rt.Response(Error, "json")}
 
 
 def _file_links_update_responses() -> dict[str, _rt.Response]:
-    from ..models.error import Error
     from ..models.file_link import FileLink
 
-    return {"200": _rt.Response(FileLink, "json"), "default": _rt.Response(Error, "json")}
+    return {"200": _rt.Response(FileLink, "json")}
+
+
+def _file_links_update_errors() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+
+    return {"default": _rt.Response(Error, "json")}
 
 
 _FILE_LINKS_LIST: _rt.Operation[FileLinksListResponse] = _rt.Operation(
@@ -58,7 +75,7 @@ _FILE_LINKS_LIST: _rt.Operation[FileLinksListResponse] = _rt.Operation(
         _rt.Param("limit", "limit", "query", style="form"),
         _rt.Param("starting_after", "starting_after", "query", style="form"),
     ),
-    responses=_rt.LazyResponses(_file_links_list_responses),
+    responses=_rt.LazyResponses(_file_links_list_responses, _file_links_list_errors),
     pagination=_rt.CursorPagination(
         items="data",
         has_more="has_more",
@@ -86,7 +103,7 @@ _FILE_LINKS_CREATE: _rt.Operation[FileLink] = _rt.Operation(
             "metadata": _rt.Encoding(style="deepObject", explode=True),
         },
     ),
-    responses=_rt.LazyResponses(_file_links_create_responses),
+    responses=_rt.LazyResponses(_file_links_create_responses, _file_links_create_errors),
 )
 
 _FILE_LINKS_RETRIEVE: _rt.Operation[FileLink] = _rt.Operation(
@@ -97,7 +114,7 @@ _FILE_LINKS_RETRIEVE: _rt.Operation[FileLink] = _rt.Operation(
         _rt.Param("link", "link", "path", style="simple"),
         _rt.Param("expand", "expand", "query", style="deepObject", explode=True),
     ),
-    responses=_rt.LazyResponses(_file_links_retrieve_responses),
+    responses=_rt.LazyResponses(_file_links_retrieve_responses, _file_links_retrieve_errors),
 )
 
 _FILE_LINKS_UPDATE: _rt.Operation[FileLink] = _rt.Operation(
@@ -118,7 +135,7 @@ _FILE_LINKS_UPDATE: _rt.Operation[FileLink] = _rt.Operation(
             "metadata": _rt.Encoding(style="deepObject", explode=True),
         },
     ),
-    responses=_rt.LazyResponses(_file_links_update_responses),
+    responses=_rt.LazyResponses(_file_links_update_responses, _file_links_update_errors),
 )
 
 

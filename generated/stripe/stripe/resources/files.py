@@ -15,24 +15,39 @@ if TYPE_CHECKING:
 
 
 def _files_list_responses() -> dict[str, _rt.Response]:
-    from ..models.error import Error
     from ..types.files import FilesListResponse
 
-    return {"200": _rt.Response(FilesListResponse, "json"), "default": _rt.Response(Error, "json")}
+    return {"200": _rt.Response(FilesListResponse, "json")}
+
+
+def _files_list_errors() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+
+    return {"default": _rt.Response(Error, "json")}
 
 
 def _files_create_responses() -> dict[str, _rt.Response]:
-    from ..models.error import Error
     from ..models.file import File
 
-    return {"200": _rt.Response(File, "json"), "default": _rt.Response(Error, "json")}
+    return {"200": _rt.Response(File, "json")}
+
+
+def _files_create_errors() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+
+    return {"default": _rt.Response(Error, "json")}
 
 
 def _files_retrieve_responses() -> dict[str, _rt.Response]:
-    from ..models.error import Error
     from ..models.file import File
 
-    return {"200": _rt.Response(File, "json"), "default": _rt.Response(Error, "json")}
+    return {"200": _rt.Response(File, "json")}
+
+
+def _files_retrieve_errors() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+
+    return {"default": _rt.Response(Error, "json")}
 
 
 _FILES_LIST: _rt.Operation[FilesListResponse] = _rt.Operation(
@@ -47,7 +62,7 @@ _FILES_LIST: _rt.Operation[FilesListResponse] = _rt.Operation(
         _rt.Param("purpose", "purpose", "query", style="form"),
         _rt.Param("starting_after", "starting_after", "query", style="form"),
     ),
-    responses=_rt.LazyResponses(_files_list_responses),
+    responses=_rt.LazyResponses(_files_list_responses, _files_list_errors),
     pagination=_rt.CursorPagination(
         items="data",
         has_more="has_more",
@@ -75,7 +90,7 @@ _FILES_CREATE: _rt.Operation[File] = _rt.Operation(
             "file_link_data": _rt.Encoding(style="deepObject", explode=True),
         },
     ),
-    responses=_rt.LazyResponses(_files_create_responses),
+    responses=_rt.LazyResponses(_files_create_responses, _files_create_errors),
     server="https://files.stripe.com",
 )
 
@@ -87,7 +102,7 @@ _FILES_RETRIEVE: _rt.Operation[File] = _rt.Operation(
         _rt.Param("file", "file", "path", style="simple"),
         _rt.Param("expand", "expand", "query", style="deepObject", explode=True),
     ),
-    responses=_rt.LazyResponses(_files_retrieve_responses),
+    responses=_rt.LazyResponses(_files_retrieve_responses, _files_retrieve_errors),
 )
 
 

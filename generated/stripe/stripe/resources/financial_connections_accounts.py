@@ -20,53 +20,63 @@ if TYPE_CHECKING:
 
 
 def _financial_connections_accounts_list_responses() -> dict[str, _rt.Response]:
-    from ..models.error import Error
     from ..types.financial_connections_accounts import FinancialConnectionsAccountsListResponse
 
-    return {
-        "200": _rt.Response(FinancialConnectionsAccountsListResponse, "json"),
-        "default": _rt.Response(Error, "json"),
-    }
+    return {"200": _rt.Response(FinancialConnectionsAccountsListResponse, "json")}
+
+
+def _financial_connections_accounts_list_errors() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+
+    return {"default": _rt.Response(Error, "json")}
 
 
 def _financial_connections_accounts_retrieve_responses() -> dict[str, _rt.Response]:
-    from ..models.error import Error
     from ..models.financial_connections_account import FinancialConnectionsAccount
 
-    return {
-        "200": _rt.Response(FinancialConnectionsAccount, "json"),
-        "default": _rt.Response(Error, "json"),
-    }
+    return {"200": _rt.Response(FinancialConnectionsAccount, "json")}
+
+
+def _financial_connections_accounts_retrieve_errors() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+
+    return {"default": _rt.Response(Error, "json")}
 
 
 def _financial_connections_accounts_disconnect_responses() -> dict[str, _rt.Response]:
-    from ..models.error import Error
     from ..models.financial_connections_account import FinancialConnectionsAccount
 
-    return {
-        "200": _rt.Response(FinancialConnectionsAccount, "json"),
-        "default": _rt.Response(Error, "json"),
-    }
+    return {"200": _rt.Response(FinancialConnectionsAccount, "json")}
+
+
+def _financial_connections_accounts_disconnect_errors() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+
+    return {"default": _rt.Response(Error, "json")}
 
 
 def _financial_connections_accounts_owners_responses() -> dict[str, _rt.Response]:
-    from ..models.error import Error
     from ..types.financial_connections_accounts import FinancialConnectionsAccountsOwnersResponse
 
-    return {
-        "200": _rt.Response(FinancialConnectionsAccountsOwnersResponse, "json"),
-        "default": _rt.Response(Error, "json"),
-    }
+    return {"200": _rt.Response(FinancialConnectionsAccountsOwnersResponse, "json")}
+
+
+def _financial_connections_accounts_owners_errors() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+
+    return {"default": _rt.Response(Error, "json")}
 
 
 def _financial_connections_accounts_refresh_responses() -> dict[str, _rt.Response]:
-    from ..models.error import Error
     from ..models.financial_connections_account import FinancialConnectionsAccount
 
-    return {
-        "200": _rt.Response(FinancialConnectionsAccount, "json"),
-        "default": _rt.Response(Error, "json"),
-    }
+    return {"200": _rt.Response(FinancialConnectionsAccount, "json")}
+
+
+def _financial_connections_accounts_refresh_errors() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+
+    return {"default": _rt.Response(Error, "json")}
 
 
 _FINANCIAL_CONNECTIONS_ACCOUNTS_LIST: _rt.Operation[FinancialConnectionsAccountsListResponse] = (
@@ -84,7 +94,10 @@ _FINANCIAL_CONNECTIONS_ACCOUNTS_LIST: _rt.Operation[FinancialConnectionsAccounts
             _rt.Param("session", "session", "query", style="form"),
             _rt.Param("starting_after", "starting_after", "query", style="form"),
         ),
-        responses=_rt.LazyResponses(_financial_connections_accounts_list_responses),
+        responses=_rt.LazyResponses(
+            _financial_connections_accounts_list_responses,
+            _financial_connections_accounts_list_errors,
+        ),
         pagination=_rt.CursorPagination(
             items="data",
             has_more="has_more",
@@ -104,7 +117,10 @@ _FINANCIAL_CONNECTIONS_ACCOUNTS_RETRIEVE: _rt.Operation[FinancialConnectionsAcco
             _rt.Param("account", "account", "path", style="simple"),
             _rt.Param("expand", "expand", "query", style="deepObject", explode=True),
         ),
-        responses=_rt.LazyResponses(_financial_connections_accounts_retrieve_responses),
+        responses=_rt.LazyResponses(
+            _financial_connections_accounts_retrieve_responses,
+            _financial_connections_accounts_retrieve_errors,
+        ),
     )
 )
 
@@ -121,7 +137,10 @@ _FINANCIAL_CONNECTIONS_ACCOUNTS_DISCONNECT: _rt.Operation[FinancialConnectionsAc
             "application/x-www-form-urlencoded",
             encoding={"expand": _rt.Encoding(style="deepObject", explode=True)},
         ),
-        responses=_rt.LazyResponses(_financial_connections_accounts_disconnect_responses),
+        responses=_rt.LazyResponses(
+            _financial_connections_accounts_disconnect_responses,
+            _financial_connections_accounts_disconnect_errors,
+        ),
     )
 )
 
@@ -139,7 +158,10 @@ _FINANCIAL_CONNECTIONS_ACCOUNTS_OWNERS: _rt.Operation[
         _rt.Param("limit", "limit", "query", style="form"),
         _rt.Param("starting_after", "starting_after", "query", style="form"),
     ),
-    responses=_rt.LazyResponses(_financial_connections_accounts_owners_responses),
+    responses=_rt.LazyResponses(
+        _financial_connections_accounts_owners_responses,
+        _financial_connections_accounts_owners_errors,
+    ),
     pagination=_rt.CursorPagination(
         items="data",
         has_more="has_more",
@@ -166,7 +188,10 @@ _FINANCIAL_CONNECTIONS_ACCOUNTS_REFRESH: _rt.Operation[FinancialConnectionsAccou
             "features": _rt.Encoding(style="deepObject", explode=True),
         },
     ),
-    responses=_rt.LazyResponses(_financial_connections_accounts_refresh_responses),
+    responses=_rt.LazyResponses(
+        _financial_connections_accounts_refresh_responses,
+        _financial_connections_accounts_refresh_errors,
+    ),
 )
 
 

@@ -17,23 +17,27 @@ if TYPE_CHECKING:
 
 
 def _financial_connections_sessions_create_responses() -> dict[str, _rt.Response]:
-    from ..models.error import Error
     from ..models.financial_connections_session import FinancialConnectionsSession
 
-    return {
-        "200": _rt.Response(FinancialConnectionsSession, "json"),
-        "default": _rt.Response(Error, "json"),
-    }
+    return {"200": _rt.Response(FinancialConnectionsSession, "json")}
+
+
+def _financial_connections_sessions_create_errors() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+
+    return {"default": _rt.Response(Error, "json")}
 
 
 def _financial_connections_sessions_retrieve_responses() -> dict[str, _rt.Response]:
-    from ..models.error import Error
     from ..models.financial_connections_session import FinancialConnectionsSession
 
-    return {
-        "200": _rt.Response(FinancialConnectionsSession, "json"),
-        "default": _rt.Response(Error, "json"),
-    }
+    return {"200": _rt.Response(FinancialConnectionsSession, "json")}
+
+
+def _financial_connections_sessions_retrieve_errors() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+
+    return {"default": _rt.Response(Error, "json")}
 
 
 _FINANCIAL_CONNECTIONS_SESSIONS_CREATE: _rt.Operation[FinancialConnectionsSession] = _rt.Operation(
@@ -57,7 +61,10 @@ _FINANCIAL_CONNECTIONS_SESSIONS_CREATE: _rt.Operation[FinancialConnectionsSessio
             "permissions": _rt.Encoding(style="deepObject", explode=True),
         },
     ),
-    responses=_rt.LazyResponses(_financial_connections_sessions_create_responses),
+    responses=_rt.LazyResponses(
+        _financial_connections_sessions_create_responses,
+        _financial_connections_sessions_create_errors,
+    ),
 )
 
 _FINANCIAL_CONNECTIONS_SESSIONS_RETRIEVE: _rt.Operation[FinancialConnectionsSession] = (
@@ -69,7 +76,10 @@ _FINANCIAL_CONNECTIONS_SESSIONS_RETRIEVE: _rt.Operation[FinancialConnectionsSess
             _rt.Param("session", "session", "path", style="simple"),
             _rt.Param("expand", "expand", "query", style="deepObject", explode=True),
         ),
-        responses=_rt.LazyResponses(_financial_connections_sessions_retrieve_responses),
+        responses=_rt.LazyResponses(
+            _financial_connections_sessions_retrieve_responses,
+            _financial_connections_sessions_retrieve_errors,
+        ),
     )
 )
 

@@ -18,23 +18,27 @@ if TYPE_CHECKING:
 
 
 def _identity_verification_reports_list_responses() -> dict[str, _rt.Response]:
-    from ..models.error import Error
     from ..types.identity_verification_reports import IdentityVerificationReportsListResponse
 
-    return {
-        "200": _rt.Response(IdentityVerificationReportsListResponse, "json"),
-        "default": _rt.Response(Error, "json"),
-    }
+    return {"200": _rt.Response(IdentityVerificationReportsListResponse, "json")}
+
+
+def _identity_verification_reports_list_errors() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+
+    return {"default": _rt.Response(Error, "json")}
 
 
 def _identity_verification_reports_retrieve_responses() -> dict[str, _rt.Response]:
-    from ..models.error import Error
     from ..models.identity_verification_report import IdentityVerificationReport
 
-    return {
-        "200": _rt.Response(IdentityVerificationReport, "json"),
-        "default": _rt.Response(Error, "json"),
-    }
+    return {"200": _rt.Response(IdentityVerificationReport, "json")}
+
+
+def _identity_verification_reports_retrieve_errors() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+
+    return {"default": _rt.Response(Error, "json")}
 
 
 _IDENTITY_VERIFICATION_REPORTS_LIST: _rt.Operation[IdentityVerificationReportsListResponse] = (
@@ -51,7 +55,10 @@ _IDENTITY_VERIFICATION_REPORTS_LIST: _rt.Operation[IdentityVerificationReportsLi
             _rt.Param("type", "type", "query", style="form"),
             _rt.Param("verification_session", "verification_session", "query", style="form"),
         ),
-        responses=_rt.LazyResponses(_identity_verification_reports_list_responses),
+        responses=_rt.LazyResponses(
+            _identity_verification_reports_list_responses,
+            _identity_verification_reports_list_errors,
+        ),
         pagination=_rt.CursorPagination(
             items="data",
             has_more="has_more",
@@ -70,7 +77,10 @@ _IDENTITY_VERIFICATION_REPORTS_RETRIEVE: _rt.Operation[IdentityVerificationRepor
         _rt.Param("report", "report", "path", style="simple"),
         _rt.Param("expand", "expand", "query", style="deepObject", explode=True),
     ),
-    responses=_rt.LazyResponses(_identity_verification_reports_retrieve_responses),
+    responses=_rt.LazyResponses(
+        _identity_verification_reports_retrieve_responses,
+        _identity_verification_reports_retrieve_errors,
+    ),
 )
 
 

@@ -20,63 +20,75 @@ if TYPE_CHECKING:
 
 
 def _identity_verification_sessions_list_responses() -> dict[str, _rt.Response]:
-    from ..models.error import Error
     from ..types.identity_verification_sessions import IdentityVerificationSessionsListResponse
 
-    return {
-        "200": _rt.Response(IdentityVerificationSessionsListResponse, "json"),
-        "default": _rt.Response(Error, "json"),
-    }
+    return {"200": _rt.Response(IdentityVerificationSessionsListResponse, "json")}
+
+
+def _identity_verification_sessions_list_errors() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+
+    return {"default": _rt.Response(Error, "json")}
 
 
 def _identity_verification_sessions_create_responses() -> dict[str, _rt.Response]:
-    from ..models.error import Error
     from ..models.identity_verification_session import IdentityVerificationSession
 
-    return {
-        "200": _rt.Response(IdentityVerificationSession, "json"),
-        "default": _rt.Response(Error, "json"),
-    }
+    return {"200": _rt.Response(IdentityVerificationSession, "json")}
+
+
+def _identity_verification_sessions_create_errors() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+
+    return {"default": _rt.Response(Error, "json")}
 
 
 def _identity_verification_sessions_retrieve_responses() -> dict[str, _rt.Response]:
-    from ..models.error import Error
     from ..models.identity_verification_session import IdentityVerificationSession
 
-    return {
-        "200": _rt.Response(IdentityVerificationSession, "json"),
-        "default": _rt.Response(Error, "json"),
-    }
+    return {"200": _rt.Response(IdentityVerificationSession, "json")}
+
+
+def _identity_verification_sessions_retrieve_errors() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+
+    return {"default": _rt.Response(Error, "json")}
 
 
 def _identity_verification_sessions_update_responses() -> dict[str, _rt.Response]:
-    from ..models.error import Error
     from ..models.identity_verification_session import IdentityVerificationSession
 
-    return {
-        "200": _rt.Response(IdentityVerificationSession, "json"),
-        "default": _rt.Response(Error, "json"),
-    }
+    return {"200": _rt.Response(IdentityVerificationSession, "json")}
+
+
+def _identity_verification_sessions_update_errors() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+
+    return {"default": _rt.Response(Error, "json")}
 
 
 def _identity_verification_sessions_cancel_responses() -> dict[str, _rt.Response]:
-    from ..models.error import Error
     from ..models.identity_verification_session import IdentityVerificationSession
 
-    return {
-        "200": _rt.Response(IdentityVerificationSession, "json"),
-        "default": _rt.Response(Error, "json"),
-    }
+    return {"200": _rt.Response(IdentityVerificationSession, "json")}
+
+
+def _identity_verification_sessions_cancel_errors() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+
+    return {"default": _rt.Response(Error, "json")}
 
 
 def _identity_verification_sessions_redact_responses() -> dict[str, _rt.Response]:
-    from ..models.error import Error
     from ..models.identity_verification_session import IdentityVerificationSession
 
-    return {
-        "200": _rt.Response(IdentityVerificationSession, "json"),
-        "default": _rt.Response(Error, "json"),
-    }
+    return {"200": _rt.Response(IdentityVerificationSession, "json")}
+
+
+def _identity_verification_sessions_redact_errors() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+
+    return {"default": _rt.Response(Error, "json")}
 
 
 _IDENTITY_VERIFICATION_SESSIONS_LIST: _rt.Operation[IdentityVerificationSessionsListResponse] = (
@@ -92,7 +104,10 @@ _IDENTITY_VERIFICATION_SESSIONS_LIST: _rt.Operation[IdentityVerificationSessions
             _rt.Param("starting_after", "starting_after", "query", style="form"),
             _rt.Param("status", "status", "query", style="form"),
         ),
-        responses=_rt.LazyResponses(_identity_verification_sessions_list_responses),
+        responses=_rt.LazyResponses(
+            _identity_verification_sessions_list_responses,
+            _identity_verification_sessions_list_errors,
+        ),
         pagination=_rt.CursorPagination(
             items="data",
             has_more="has_more",
@@ -123,7 +138,10 @@ _IDENTITY_VERIFICATION_SESSIONS_CREATE: _rt.Operation[IdentityVerificationSessio
             "options": _rt.Encoding(style="deepObject", explode=True),
         },
     ),
-    responses=_rt.LazyResponses(_identity_verification_sessions_create_responses),
+    responses=_rt.LazyResponses(
+        _identity_verification_sessions_create_responses,
+        _identity_verification_sessions_create_errors,
+    ),
 )
 
 _IDENTITY_VERIFICATION_SESSIONS_RETRIEVE: _rt.Operation[IdentityVerificationSession] = (
@@ -135,7 +153,10 @@ _IDENTITY_VERIFICATION_SESSIONS_RETRIEVE: _rt.Operation[IdentityVerificationSess
             _rt.Param("session", "session", "path", style="simple"),
             _rt.Param("expand", "expand", "query", style="deepObject", explode=True),
         ),
-        responses=_rt.LazyResponses(_identity_verification_sessions_retrieve_responses),
+        responses=_rt.LazyResponses(
+            _identity_verification_sessions_retrieve_responses,
+            _identity_verification_sessions_retrieve_errors,
+        ),
     )
 )
 
@@ -158,7 +179,10 @@ _IDENTITY_VERIFICATION_SESSIONS_UPDATE: _rt.Operation[IdentityVerificationSessio
             "options": _rt.Encoding(style="deepObject", explode=True),
         },
     ),
-    responses=_rt.LazyResponses(_identity_verification_sessions_update_responses),
+    responses=_rt.LazyResponses(
+        _identity_verification_sessions_update_responses,
+        _identity_verification_sessions_update_errors,
+    ),
 )
 
 _IDENTITY_VERIFICATION_SESSIONS_CANCEL: _rt.Operation[IdentityVerificationSession] = _rt.Operation(
@@ -173,7 +197,10 @@ _IDENTITY_VERIFICATION_SESSIONS_CANCEL: _rt.Operation[IdentityVerificationSessio
         "application/x-www-form-urlencoded",
         encoding={"expand": _rt.Encoding(style="deepObject", explode=True)},
     ),
-    responses=_rt.LazyResponses(_identity_verification_sessions_cancel_responses),
+    responses=_rt.LazyResponses(
+        _identity_verification_sessions_cancel_responses,
+        _identity_verification_sessions_cancel_errors,
+    ),
 )
 
 _IDENTITY_VERIFICATION_SESSIONS_REDACT: _rt.Operation[IdentityVerificationSession] = _rt.Operation(
@@ -188,7 +215,10 @@ _IDENTITY_VERIFICATION_SESSIONS_REDACT: _rt.Operation[IdentityVerificationSessio
         "application/x-www-form-urlencoded",
         encoding={"expand": _rt.Encoding(style="deepObject", explode=True)},
     ),
-    responses=_rt.LazyResponses(_identity_verification_sessions_redact_responses),
+    responses=_rt.LazyResponses(
+        _identity_verification_sessions_redact_responses,
+        _identity_verification_sessions_redact_errors,
+    ),
 )
 
 

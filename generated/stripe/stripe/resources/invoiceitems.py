@@ -25,41 +25,63 @@ if TYPE_CHECKING:
 
 
 def _invoiceitems_list_responses() -> dict[str, _rt.Response]:
-    from ..models.error import Error
     from ..types.invoiceitems import InvoiceitemsListResponse
 
-    return {
-        "200": _rt.Response(InvoiceitemsListResponse, "json"),
-        "default": _rt.Response(Error, "json"),
-    }
+    return {"200": _rt.Response(InvoiceitemsListResponse, "json")}
+
+
+def _invoiceitems_list_errors() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+
+    return {"default": _rt.Response(Error, "json")}
 
 
 def _invoiceitems_create_responses() -> dict[str, _rt.Response]:
-    from ..models.error import Error
     from ..models.invoiceitem import Invoiceitem
 
-    return {"200": _rt.Response(Invoiceitem, "json"), "default": _rt.Response(Error, "json")}
+    return {"200": _rt.Response(Invoiceitem, "json")}
+
+
+def _invoiceitems_create_errors() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+
+    return {"default": _rt.Response(Error, "json")}
 
 
 def _invoiceitems_retrieve_responses() -> dict[str, _rt.Response]:
-    from ..models.error import Error
     from ..models.invoiceitem import Invoiceitem
 
-    return {"200": _rt.Response(Invoiceitem, "json"), "default": _rt.Response(Error, "json")}
+    return {"200": _rt.Response(Invoiceitem, "json")}
+
+
+def _invoiceitems_retrieve_errors() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+
+    return {"default": _rt.Response(Error, "json")}
 
 
 def _invoiceitems_update_responses() -> dict[str, _rt.Response]:
-    from ..models.error import Error
     from ..models.invoiceitem import Invoiceitem
 
-    return {"200": _rt.Response(Invoiceitem, "json"), "default": _rt.Response(Error, "json")}
+    return {"200": _rt.Response(Invoiceitem, "json")}
+
+
+def _invoiceitems_update_errors() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+
+    return {"default": _rt.Response(Error, "json")}
 
 
 def _invoiceitems_delete_responses() -> dict[str, _rt.Response]:
     from ..models.deleted_invoiceitem import DeletedInvoiceitem
+
+    return {"200": _rt.Response(DeletedInvoiceitem, "json")}
+
+
+def _invoiceitems_delete_errors() -> dict[str, _rt.Response]:
     from ..models.error import Error
 
-    return {"200": _rt.Response(DeletedInvoiceitem, "json"), "default": _rt.Response(Error, "json")}
+    return {"default": _rt.Response(Error, "json")}
 
 
 _INVOICEITEMS_LIST: _rt.Operation[InvoiceitemsListResponse] = _rt.Operation(
@@ -76,7 +98,7 @@ _INVOICEITEMS_LIST: _rt.Operation[InvoiceitemsListResponse] = _rt.Operation(
         _rt.Param("pending", "pending", "query", style="form"),
         _rt.Param("starting_after", "starting_after", "query", style="form"),
     ),
-    responses=_rt.LazyResponses(_invoiceitems_list_responses),
+    responses=_rt.LazyResponses(_invoiceitems_list_responses, _invoiceitems_list_errors),
     pagination=_rt.CursorPagination(
         items="data",
         has_more="has_more",
@@ -124,7 +146,7 @@ _INVOICEITEMS_CREATE: _rt.Operation[Invoiceitem] = _rt.Operation(
             "tax_rates": _rt.Encoding(style="deepObject", explode=True),
         },
     ),
-    responses=_rt.LazyResponses(_invoiceitems_create_responses),
+    responses=_rt.LazyResponses(_invoiceitems_create_responses, _invoiceitems_create_errors),
 )
 
 _INVOICEITEMS_RETRIEVE: _rt.Operation[Invoiceitem] = _rt.Operation(
@@ -135,7 +157,7 @@ _INVOICEITEMS_RETRIEVE: _rt.Operation[Invoiceitem] = _rt.Operation(
         _rt.Param("invoiceitem", "invoiceitem", "path", style="simple"),
         _rt.Param("expand", "expand", "query", style="deepObject", explode=True),
     ),
-    responses=_rt.LazyResponses(_invoiceitems_retrieve_responses),
+    responses=_rt.LazyResponses(_invoiceitems_retrieve_responses, _invoiceitems_retrieve_errors),
 )
 
 _INVOICEITEMS_UPDATE: _rt.Operation[Invoiceitem] = _rt.Operation(
@@ -172,7 +194,7 @@ _INVOICEITEMS_UPDATE: _rt.Operation[Invoiceitem] = _rt.Operation(
             "tax_rates": _rt.Encoding(style="deepObject", explode=True),
         },
     ),
-    responses=_rt.LazyResponses(_invoiceitems_update_responses),
+    responses=_rt.LazyResponses(_invoiceitems_update_responses, _invoiceitems_update_errors),
 )
 
 _INVOICEITEMS_DELETE: _rt.Operation[DeletedInvoiceitem] = _rt.Operation(
@@ -180,7 +202,7 @@ _INVOICEITEMS_DELETE: _rt.Operation[DeletedInvoiceitem] = _rt.Operation(
     path="/v1/invoiceitems/{invoiceitem}",
     operation_id="DeleteInvoiceitemsInvoiceitem",
     params=(_rt.Param("invoiceitem", "invoiceitem", "path", style="simple"),),
-    responses=_rt.LazyResponses(_invoiceitems_delete_responses),
+    responses=_rt.LazyResponses(_invoiceitems_delete_responses, _invoiceitems_delete_errors),
 )
 
 

@@ -27,20 +27,27 @@ if TYPE_CHECKING:
 
 
 def _invoices_upcoming_retrieve_responses() -> dict[str, _rt.Response]:
-    from ..models.error import Error
     from ..models.invoice import Invoice
 
-    return {"200": _rt.Response(Invoice, "json"), "default": _rt.Response(Error, "json")}
+    return {"200": _rt.Response(Invoice, "json")}
+
+
+def _invoices_upcoming_retrieve_errors() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+
+    return {"default": _rt.Response(Error, "json")}
 
 
 def _invoices_upcoming_lines_responses() -> dict[str, _rt.Response]:
-    from ..models.error import Error
     from ..types.invoices_upcoming import InvoicesUpcomingLinesResponse
 
-    return {
-        "200": _rt.Response(InvoicesUpcomingLinesResponse, "json"),
-        "default": _rt.Response(Error, "json"),
-    }
+    return {"200": _rt.Response(InvoicesUpcomingLinesResponse, "json")}
+
+
+def _invoices_upcoming_lines_errors() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+
+    return {"default": _rt.Response(Error, "json")}
 
 
 _INVOICES_UPCOMING_RETRIEVE: _rt.Operation[Invoice] = _rt.Operation(
@@ -113,7 +120,9 @@ _INVOICES_UPCOMING_RETRIEVE: _rt.Operation[Invoice] = _rt.Operation(
             "subscription_trial_from_plan", "subscription_trial_from_plan", "query", style="form"
         ),
     ),
-    responses=_rt.LazyResponses(_invoices_upcoming_retrieve_responses),
+    responses=_rt.LazyResponses(
+        _invoices_upcoming_retrieve_responses, _invoices_upcoming_retrieve_errors
+    ),
 )
 
 _INVOICES_UPCOMING_LINES: _rt.Operation[InvoicesUpcomingLinesResponse] = _rt.Operation(
@@ -189,7 +198,9 @@ _INVOICES_UPCOMING_LINES: _rt.Operation[InvoicesUpcomingLinesResponse] = _rt.Ope
             "subscription_trial_from_plan", "subscription_trial_from_plan", "query", style="form"
         ),
     ),
-    responses=_rt.LazyResponses(_invoices_upcoming_lines_responses),
+    responses=_rt.LazyResponses(
+        _invoices_upcoming_lines_responses, _invoices_upcoming_lines_errors
+    ),
     pagination=_rt.CursorPagination(
         items="data",
         has_more="has_more",

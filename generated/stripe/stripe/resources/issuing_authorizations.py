@@ -18,53 +18,63 @@ if TYPE_CHECKING:
 
 
 def _issuing_authorizations_list_responses() -> dict[str, _rt.Response]:
-    from ..models.error import Error
     from ..types.issuing_authorizations import IssuingAuthorizationsListResponse
 
-    return {
-        "200": _rt.Response(IssuingAuthorizationsListResponse, "json"),
-        "default": _rt.Response(Error, "json"),
-    }
+    return {"200": _rt.Response(IssuingAuthorizationsListResponse, "json")}
+
+
+def _issuing_authorizations_list_errors() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+
+    return {"default": _rt.Response(Error, "json")}
 
 
 def _issuing_authorizations_retrieve_responses() -> dict[str, _rt.Response]:
-    from ..models.error import Error
     from ..models.issuing_authorization import IssuingAuthorization
 
-    return {
-        "200": _rt.Response(IssuingAuthorization, "json"),
-        "default": _rt.Response(Error, "json"),
-    }
+    return {"200": _rt.Response(IssuingAuthorization, "json")}
+
+
+def _issuing_authorizations_retrieve_errors() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+
+    return {"default": _rt.Response(Error, "json")}
 
 
 def _issuing_authorizations_update_responses() -> dict[str, _rt.Response]:
-    from ..models.error import Error
     from ..models.issuing_authorization import IssuingAuthorization
 
-    return {
-        "200": _rt.Response(IssuingAuthorization, "json"),
-        "default": _rt.Response(Error, "json"),
-    }
+    return {"200": _rt.Response(IssuingAuthorization, "json")}
+
+
+def _issuing_authorizations_update_errors() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+
+    return {"default": _rt.Response(Error, "json")}
 
 
 def _issuing_authorizations_approve_responses() -> dict[str, _rt.Response]:
-    from ..models.error import Error
     from ..models.issuing_authorization import IssuingAuthorization
 
-    return {
-        "200": _rt.Response(IssuingAuthorization, "json"),
-        "default": _rt.Response(Error, "json"),
-    }
+    return {"200": _rt.Response(IssuingAuthorization, "json")}
+
+
+def _issuing_authorizations_approve_errors() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+
+    return {"default": _rt.Response(Error, "json")}
 
 
 def _issuing_authorizations_decline_responses() -> dict[str, _rt.Response]:
-    from ..models.error import Error
     from ..models.issuing_authorization import IssuingAuthorization
 
-    return {
-        "200": _rt.Response(IssuingAuthorization, "json"),
-        "default": _rt.Response(Error, "json"),
-    }
+    return {"200": _rt.Response(IssuingAuthorization, "json")}
+
+
+def _issuing_authorizations_decline_errors() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+
+    return {"default": _rt.Response(Error, "json")}
 
 
 _ISSUING_AUTHORIZATIONS_LIST: _rt.Operation[IssuingAuthorizationsListResponse] = _rt.Operation(
@@ -81,7 +91,9 @@ _ISSUING_AUTHORIZATIONS_LIST: _rt.Operation[IssuingAuthorizationsListResponse] =
         _rt.Param("starting_after", "starting_after", "query", style="form"),
         _rt.Param("status", "status", "query", style="form"),
     ),
-    responses=_rt.LazyResponses(_issuing_authorizations_list_responses),
+    responses=_rt.LazyResponses(
+        _issuing_authorizations_list_responses, _issuing_authorizations_list_errors
+    ),
     pagination=_rt.CursorPagination(
         items="data",
         has_more="has_more",
@@ -99,7 +111,9 @@ _ISSUING_AUTHORIZATIONS_RETRIEVE: _rt.Operation[IssuingAuthorization] = _rt.Oper
         _rt.Param("authorization", "authorization", "path", style="simple"),
         _rt.Param("expand", "expand", "query", style="deepObject", explode=True),
     ),
-    responses=_rt.LazyResponses(_issuing_authorizations_retrieve_responses),
+    responses=_rt.LazyResponses(
+        _issuing_authorizations_retrieve_responses, _issuing_authorizations_retrieve_errors
+    ),
 )
 
 _ISSUING_AUTHORIZATIONS_UPDATE: _rt.Operation[IssuingAuthorization] = _rt.Operation(
@@ -118,7 +132,9 @@ _ISSUING_AUTHORIZATIONS_UPDATE: _rt.Operation[IssuingAuthorization] = _rt.Operat
             "metadata": _rt.Encoding(style="deepObject", explode=True),
         },
     ),
-    responses=_rt.LazyResponses(_issuing_authorizations_update_responses),
+    responses=_rt.LazyResponses(
+        _issuing_authorizations_update_responses, _issuing_authorizations_update_errors
+    ),
 )
 
 _ISSUING_AUTHORIZATIONS_APPROVE: _rt.Operation[IssuingAuthorization] = _rt.Operation(
@@ -138,7 +154,9 @@ _ISSUING_AUTHORIZATIONS_APPROVE: _rt.Operation[IssuingAuthorization] = _rt.Opera
             "metadata": _rt.Encoding(style="deepObject", explode=True),
         },
     ),
-    responses=_rt.LazyResponses(_issuing_authorizations_approve_responses),
+    responses=_rt.LazyResponses(
+        _issuing_authorizations_approve_responses, _issuing_authorizations_approve_errors
+    ),
 )
 
 _ISSUING_AUTHORIZATIONS_DECLINE: _rt.Operation[IssuingAuthorization] = _rt.Operation(
@@ -157,7 +175,9 @@ _ISSUING_AUTHORIZATIONS_DECLINE: _rt.Operation[IssuingAuthorization] = _rt.Opera
             "metadata": _rt.Encoding(style="deepObject", explode=True),
         },
     ),
-    responses=_rt.LazyResponses(_issuing_authorizations_decline_responses),
+    responses=_rt.LazyResponses(
+        _issuing_authorizations_decline_responses, _issuing_authorizations_decline_errors
+    ),
 )
 
 

@@ -26,34 +26,51 @@ if TYPE_CHECKING:
 
 
 def _issuing_cardholders_list_responses() -> dict[str, _rt.Response]:
-    from ..models.error import Error
     from ..types.issuing_cardholders import IssuingCardholdersListResponse
 
-    return {
-        "200": _rt.Response(IssuingCardholdersListResponse, "json"),
-        "default": _rt.Response(Error, "json"),
-    }
+    return {"200": _rt.Response(IssuingCardholdersListResponse, "json")}
+
+
+def _issuing_cardholders_list_errors() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+
+    return {"default": _rt.Response(Error, "json")}
 
 
 def _issuing_cardholders_create_responses() -> dict[str, _rt.Response]:
-    from ..models.error import Error
     from ..models.issuing_cardholder import IssuingCardholder
 
-    return {"200": _rt.Response(IssuingCardholder, "json"), "default": _rt.Response(Error, "json")}
+    return {"200": _rt.Response(IssuingCardholder, "json")}
+
+
+def _issuing_cardholders_create_errors() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+
+    return {"default": _rt.Response(Error, "json")}
 
 
 def _issuing_cardholders_retrieve_responses() -> dict[str, _rt.Response]:
-    from ..models.error import Error
     from ..models.issuing_cardholder import IssuingCardholder
 
-    return {"200": _rt.Response(IssuingCardholder, "json"), "default": _rt.Response(Error, "json")}
+    return {"200": _rt.Response(IssuingCardholder, "json")}
+
+
+def _issuing_cardholders_retrieve_errors() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+
+    return {"default": _rt.Response(Error, "json")}
 
 
 def _issuing_cardholders_update_responses() -> dict[str, _rt.Response]:
-    from ..models.error import Error
     from ..models.issuing_cardholder import IssuingCardholder
 
-    return {"200": _rt.Response(IssuingCardholder, "json"), "default": _rt.Response(Error, "json")}
+    return {"200": _rt.Response(IssuingCardholder, "json")}
+
+
+def _issuing_cardholders_update_errors() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+
+    return {"default": _rt.Response(Error, "json")}
 
 
 _ISSUING_CARDHOLDERS_LIST: _rt.Operation[IssuingCardholdersListResponse] = _rt.Operation(
@@ -71,7 +88,9 @@ _ISSUING_CARDHOLDERS_LIST: _rt.Operation[IssuingCardholdersListResponse] = _rt.O
         _rt.Param("status", "status", "query", style="form"),
         _rt.Param("type", "type", "query", style="form"),
     ),
-    responses=_rt.LazyResponses(_issuing_cardholders_list_responses),
+    responses=_rt.LazyResponses(
+        _issuing_cardholders_list_responses, _issuing_cardholders_list_errors
+    ),
     pagination=_rt.CursorPagination(
         items="data",
         has_more="has_more",
@@ -110,7 +129,9 @@ _ISSUING_CARDHOLDERS_CREATE: _rt.Operation[IssuingCardholder] = _rt.Operation(
             "spending_controls": _rt.Encoding(style="deepObject", explode=True),
         },
     ),
-    responses=_rt.LazyResponses(_issuing_cardholders_create_responses),
+    responses=_rt.LazyResponses(
+        _issuing_cardholders_create_responses, _issuing_cardholders_create_errors
+    ),
 )
 
 _ISSUING_CARDHOLDERS_RETRIEVE: _rt.Operation[IssuingCardholder] = _rt.Operation(
@@ -121,7 +142,9 @@ _ISSUING_CARDHOLDERS_RETRIEVE: _rt.Operation[IssuingCardholder] = _rt.Operation(
         _rt.Param("cardholder", "cardholder", "path", style="simple"),
         _rt.Param("expand", "expand", "query", style="deepObject", explode=True),
     ),
-    responses=_rt.LazyResponses(_issuing_cardholders_retrieve_responses),
+    responses=_rt.LazyResponses(
+        _issuing_cardholders_retrieve_responses, _issuing_cardholders_retrieve_errors
+    ),
 )
 
 _ISSUING_CARDHOLDERS_UPDATE: _rt.Operation[IssuingCardholder] = _rt.Operation(
@@ -151,7 +174,9 @@ _ISSUING_CARDHOLDERS_UPDATE: _rt.Operation[IssuingCardholder] = _rt.Operation(
             "spending_controls": _rt.Encoding(style="deepObject", explode=True),
         },
     ),
-    responses=_rt.LazyResponses(_issuing_cardholders_update_responses),
+    responses=_rt.LazyResponses(
+        _issuing_cardholders_update_responses, _issuing_cardholders_update_errors
+    ),
 )
 
 

@@ -22,34 +22,51 @@ if TYPE_CHECKING:
 
 
 def _issuing_cards_list_responses() -> dict[str, _rt.Response]:
-    from ..models.error import Error
     from ..types.issuing_cards import IssuingCardsListResponse
 
-    return {
-        "200": _rt.Response(IssuingCardsListResponse, "json"),
-        "default": _rt.Response(Error, "json"),
-    }
+    return {"200": _rt.Response(IssuingCardsListResponse, "json")}
+
+
+def _issuing_cards_list_errors() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+
+    return {"default": _rt.Response(Error, "json")}
 
 
 def _issuing_cards_create_responses() -> dict[str, _rt.Response]:
-    from ..models.error import Error
     from ..models.issuing_card import IssuingCard
 
-    return {"200": _rt.Response(IssuingCard, "json"), "default": _rt.Response(Error, "json")}
+    return {"200": _rt.Response(IssuingCard, "json")}
+
+
+def _issuing_cards_create_errors() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+
+    return {"default": _rt.Response(Error, "json")}
 
 
 def _issuing_cards_retrieve_responses() -> dict[str, _rt.Response]:
-    from ..models.error import Error
     from ..models.issuing_card import IssuingCard
 
-    return {"200": _rt.Response(IssuingCard, "json"), "default": _rt.Response(Error, "json")}
+    return {"200": _rt.Response(IssuingCard, "json")}
+
+
+def _issuing_cards_retrieve_errors() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+
+    return {"default": _rt.Response(Error, "json")}
 
 
 def _issuing_cards_update_responses() -> dict[str, _rt.Response]:
-    from ..models.error import Error
     from ..models.issuing_card import IssuingCard
 
-    return {"200": _rt.Response(IssuingCard, "json"), "default": _rt.Response(Error, "json")}
+    return {"200": _rt.Response(IssuingCard, "json")}
+
+
+def _issuing_cards_update_errors() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+
+    return {"default": _rt.Response(Error, "json")}
 
 
 _ISSUING_CARDS_LIST: _rt.Operation[IssuingCardsListResponse] = _rt.Operation(
@@ -69,7 +86,7 @@ _ISSUING_CARDS_LIST: _rt.Operation[IssuingCardsListResponse] = _rt.Operation(
         _rt.Param("status", "status", "query", style="form"),
         _rt.Param("type", "type", "query", style="form"),
     ),
-    responses=_rt.LazyResponses(_issuing_cards_list_responses),
+    responses=_rt.LazyResponses(_issuing_cards_list_responses, _issuing_cards_list_errors),
     pagination=_rt.CursorPagination(
         items="data",
         has_more="has_more",
@@ -106,7 +123,7 @@ _ISSUING_CARDS_CREATE: _rt.Operation[IssuingCard] = _rt.Operation(
             "spending_controls": _rt.Encoding(style="deepObject", explode=True),
         },
     ),
-    responses=_rt.LazyResponses(_issuing_cards_create_responses),
+    responses=_rt.LazyResponses(_issuing_cards_create_responses, _issuing_cards_create_errors),
 )
 
 _ISSUING_CARDS_RETRIEVE: _rt.Operation[IssuingCard] = _rt.Operation(
@@ -117,7 +134,7 @@ _ISSUING_CARDS_RETRIEVE: _rt.Operation[IssuingCard] = _rt.Operation(
         _rt.Param("card", "card", "path", style="simple"),
         _rt.Param("expand", "expand", "query", style="deepObject", explode=True),
     ),
-    responses=_rt.LazyResponses(_issuing_cards_retrieve_responses),
+    responses=_rt.LazyResponses(_issuing_cards_retrieve_responses, _issuing_cards_retrieve_errors),
 )
 
 _ISSUING_CARDS_UPDATE: _rt.Operation[IssuingCard] = _rt.Operation(
@@ -142,7 +159,7 @@ _ISSUING_CARDS_UPDATE: _rt.Operation[IssuingCard] = _rt.Operation(
             "spending_controls": _rt.Encoding(style="deepObject", explode=True),
         },
     ),
-    responses=_rt.LazyResponses(_issuing_cards_update_responses),
+    responses=_rt.LazyResponses(_issuing_cards_update_responses, _issuing_cards_update_errors),
 )
 
 

@@ -21,41 +21,63 @@ if TYPE_CHECKING:
 
 
 def _issuing_disputes_list_responses() -> dict[str, _rt.Response]:
-    from ..models.error import Error
     from ..types.issuing_disputes import IssuingDisputesListResponse
 
-    return {
-        "200": _rt.Response(IssuingDisputesListResponse, "json"),
-        "default": _rt.Response(Error, "json"),
-    }
+    return {"200": _rt.Response(IssuingDisputesListResponse, "json")}
+
+
+def _issuing_disputes_list_errors() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+
+    return {"default": _rt.Response(Error, "json")}
 
 
 def _issuing_disputes_create_responses() -> dict[str, _rt.Response]:
-    from ..models.error import Error
     from ..models.issuing_dispute import IssuingDispute
 
-    return {"200": _rt.Response(IssuingDispute, "json"), "default": _rt.Response(Error, "json")}
+    return {"200": _rt.Response(IssuingDispute, "json")}
+
+
+def _issuing_disputes_create_errors() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+
+    return {"default": _rt.Response(Error, "json")}
 
 
 def _issuing_disputes_retrieve_responses() -> dict[str, _rt.Response]:
-    from ..models.error import Error
     from ..models.issuing_dispute import IssuingDispute
 
-    return {"200": _rt.Response(IssuingDispute, "json"), "default": _rt.Response(Error, "json")}
+    return {"200": _rt.Response(IssuingDispute, "json")}
+
+
+def _issuing_disputes_retrieve_errors() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+
+    return {"default": _rt.Response(Error, "json")}
 
 
 def _issuing_disputes_update_responses() -> dict[str, _rt.Response]:
-    from ..models.error import Error
     from ..models.issuing_dispute import IssuingDispute
 
-    return {"200": _rt.Response(IssuingDispute, "json"), "default": _rt.Response(Error, "json")}
+    return {"200": _rt.Response(IssuingDispute, "json")}
+
+
+def _issuing_disputes_update_errors() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+
+    return {"default": _rt.Response(Error, "json")}
 
 
 def _issuing_disputes_submit_responses() -> dict[str, _rt.Response]:
-    from ..models.error import Error
     from ..models.issuing_dispute import IssuingDispute
 
-    return {"200": _rt.Response(IssuingDispute, "json"), "default": _rt.Response(Error, "json")}
+    return {"200": _rt.Response(IssuingDispute, "json")}
+
+
+def _issuing_disputes_submit_errors() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+
+    return {"default": _rt.Response(Error, "json")}
 
 
 _ISSUING_DISPUTES_LIST: _rt.Operation[IssuingDisputesListResponse] = _rt.Operation(
@@ -71,7 +93,7 @@ _ISSUING_DISPUTES_LIST: _rt.Operation[IssuingDisputesListResponse] = _rt.Operati
         _rt.Param("status", "status", "query", style="form"),
         _rt.Param("transaction", "transaction", "query", style="form"),
     ),
-    responses=_rt.LazyResponses(_issuing_disputes_list_responses),
+    responses=_rt.LazyResponses(_issuing_disputes_list_responses, _issuing_disputes_list_errors),
     pagination=_rt.CursorPagination(
         items="data",
         has_more="has_more",
@@ -102,7 +124,9 @@ _ISSUING_DISPUTES_CREATE: _rt.Operation[IssuingDispute] = _rt.Operation(
             "treasury": _rt.Encoding(style="deepObject", explode=True),
         },
     ),
-    responses=_rt.LazyResponses(_issuing_disputes_create_responses),
+    responses=_rt.LazyResponses(
+        _issuing_disputes_create_responses, _issuing_disputes_create_errors
+    ),
 )
 
 _ISSUING_DISPUTES_RETRIEVE: _rt.Operation[IssuingDispute] = _rt.Operation(
@@ -113,7 +137,9 @@ _ISSUING_DISPUTES_RETRIEVE: _rt.Operation[IssuingDispute] = _rt.Operation(
         _rt.Param("dispute", "dispute", "path", style="simple"),
         _rt.Param("expand", "expand", "query", style="deepObject", explode=True),
     ),
-    responses=_rt.LazyResponses(_issuing_disputes_retrieve_responses),
+    responses=_rt.LazyResponses(
+        _issuing_disputes_retrieve_responses, _issuing_disputes_retrieve_errors
+    ),
 )
 
 _ISSUING_DISPUTES_UPDATE: _rt.Operation[IssuingDispute] = _rt.Operation(
@@ -135,7 +161,9 @@ _ISSUING_DISPUTES_UPDATE: _rt.Operation[IssuingDispute] = _rt.Operation(
             "metadata": _rt.Encoding(style="deepObject", explode=True),
         },
     ),
-    responses=_rt.LazyResponses(_issuing_disputes_update_responses),
+    responses=_rt.LazyResponses(
+        _issuing_disputes_update_responses, _issuing_disputes_update_errors
+    ),
 )
 
 _ISSUING_DISPUTES_SUBMIT: _rt.Operation[IssuingDispute] = _rt.Operation(
@@ -154,7 +182,9 @@ _ISSUING_DISPUTES_SUBMIT: _rt.Operation[IssuingDispute] = _rt.Operation(
             "metadata": _rt.Encoding(style="deepObject", explode=True),
         },
     ),
-    responses=_rt.LazyResponses(_issuing_disputes_submit_responses),
+    responses=_rt.LazyResponses(
+        _issuing_disputes_submit_responses, _issuing_disputes_submit_errors
+    ),
 )
 
 

@@ -18,27 +18,39 @@ if TYPE_CHECKING:
 
 
 def _issuing_settlements_list_responses() -> dict[str, _rt.Response]:
-    from ..models.error import Error
     from ..types.issuing_settlements import IssuingSettlementsListResponse
 
-    return {
-        "200": _rt.Response(IssuingSettlementsListResponse, "json"),
-        "default": _rt.Response(Error, "json"),
-    }
+    return {"200": _rt.Response(IssuingSettlementsListResponse, "json")}
+
+
+def _issuing_settlements_list_errors() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+
+    return {"default": _rt.Response(Error, "json")}
 
 
 def _issuing_settlements_retrieve_responses() -> dict[str, _rt.Response]:
-    from ..models.error import Error
     from ..models.issuing_settlement import IssuingSettlement
 
-    return {"200": _rt.Response(IssuingSettlement, "json"), "default": _rt.Response(Error, "json")}
+    return {"200": _rt.Response(IssuingSettlement, "json")}
+
+
+def _issuing_settlements_retrieve_errors() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+
+    return {"default": _rt.Response(Error, "json")}
 
 
 def _issuing_settlements_update_responses() -> dict[str, _rt.Response]:
-    from ..models.error import Error
     from ..models.issuing_settlement import IssuingSettlement
 
-    return {"200": _rt.Response(IssuingSettlement, "json"), "default": _rt.Response(Error, "json")}
+    return {"200": _rt.Response(IssuingSettlement, "json")}
+
+
+def _issuing_settlements_update_errors() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+
+    return {"default": _rt.Response(Error, "json")}
 
 
 _ISSUING_SETTLEMENTS_LIST: _rt.Operation[IssuingSettlementsListResponse] = _rt.Operation(
@@ -52,7 +64,9 @@ _ISSUING_SETTLEMENTS_LIST: _rt.Operation[IssuingSettlementsListResponse] = _rt.O
         _rt.Param("limit", "limit", "query", style="form"),
         _rt.Param("starting_after", "starting_after", "query", style="form"),
     ),
-    responses=_rt.LazyResponses(_issuing_settlements_list_responses),
+    responses=_rt.LazyResponses(
+        _issuing_settlements_list_responses, _issuing_settlements_list_errors
+    ),
     pagination=_rt.CursorPagination(
         items="data",
         has_more="has_more",
@@ -70,7 +84,9 @@ _ISSUING_SETTLEMENTS_RETRIEVE: _rt.Operation[IssuingSettlement] = _rt.Operation(
         _rt.Param("settlement", "settlement", "path", style="simple"),
         _rt.Param("expand", "expand", "query", style="deepObject", explode=True),
     ),
-    responses=_rt.LazyResponses(_issuing_settlements_retrieve_responses),
+    responses=_rt.LazyResponses(
+        _issuing_settlements_retrieve_responses, _issuing_settlements_retrieve_errors
+    ),
 )
 
 _ISSUING_SETTLEMENTS_UPDATE: _rt.Operation[IssuingSettlement] = _rt.Operation(
@@ -89,7 +105,9 @@ _ISSUING_SETTLEMENTS_UPDATE: _rt.Operation[IssuingSettlement] = _rt.Operation(
             "metadata": _rt.Encoding(style="deepObject", explode=True),
         },
     ),
-    responses=_rt.LazyResponses(_issuing_settlements_update_responses),
+    responses=_rt.LazyResponses(
+        _issuing_settlements_update_responses, _issuing_settlements_update_errors
+    ),
 )
 
 

@@ -18,27 +18,39 @@ if TYPE_CHECKING:
 
 
 def _issuing_transactions_list_responses() -> dict[str, _rt.Response]:
-    from ..models.error import Error
     from ..types.issuing_transactions import IssuingTransactionsListResponse
 
-    return {
-        "200": _rt.Response(IssuingTransactionsListResponse, "json"),
-        "default": _rt.Response(Error, "json"),
-    }
+    return {"200": _rt.Response(IssuingTransactionsListResponse, "json")}
+
+
+def _issuing_transactions_list_errors() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+
+    return {"default": _rt.Response(Error, "json")}
 
 
 def _issuing_transactions_retrieve_responses() -> dict[str, _rt.Response]:
-    from ..models.error import Error
     from ..models.issuing_transaction import IssuingTransaction
 
-    return {"200": _rt.Response(IssuingTransaction, "json"), "default": _rt.Response(Error, "json")}
+    return {"200": _rt.Response(IssuingTransaction, "json")}
+
+
+def _issuing_transactions_retrieve_errors() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+
+    return {"default": _rt.Response(Error, "json")}
 
 
 def _issuing_transactions_update_responses() -> dict[str, _rt.Response]:
-    from ..models.error import Error
     from ..models.issuing_transaction import IssuingTransaction
 
-    return {"200": _rt.Response(IssuingTransaction, "json"), "default": _rt.Response(Error, "json")}
+    return {"200": _rt.Response(IssuingTransaction, "json")}
+
+
+def _issuing_transactions_update_errors() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+
+    return {"default": _rt.Response(Error, "json")}
 
 
 _ISSUING_TRANSACTIONS_LIST: _rt.Operation[IssuingTransactionsListResponse] = _rt.Operation(
@@ -55,7 +67,9 @@ _ISSUING_TRANSACTIONS_LIST: _rt.Operation[IssuingTransactionsListResponse] = _rt
         _rt.Param("starting_after", "starting_after", "query", style="form"),
         _rt.Param("type", "type", "query", style="form"),
     ),
-    responses=_rt.LazyResponses(_issuing_transactions_list_responses),
+    responses=_rt.LazyResponses(
+        _issuing_transactions_list_responses, _issuing_transactions_list_errors
+    ),
     pagination=_rt.CursorPagination(
         items="data",
         has_more="has_more",
@@ -73,7 +87,9 @@ _ISSUING_TRANSACTIONS_RETRIEVE: _rt.Operation[IssuingTransaction] = _rt.Operatio
         _rt.Param("transaction", "transaction", "path", style="simple"),
         _rt.Param("expand", "expand", "query", style="deepObject", explode=True),
     ),
-    responses=_rt.LazyResponses(_issuing_transactions_retrieve_responses),
+    responses=_rt.LazyResponses(
+        _issuing_transactions_retrieve_responses, _issuing_transactions_retrieve_errors
+    ),
 )
 
 _ISSUING_TRANSACTIONS_UPDATE: _rt.Operation[IssuingTransaction] = _rt.Operation(
@@ -92,7 +108,9 @@ _ISSUING_TRANSACTIONS_UPDATE: _rt.Operation[IssuingTransaction] = _rt.Operation(
             "metadata": _rt.Encoding(style="deepObject", explode=True),
         },
     ),
-    responses=_rt.LazyResponses(_issuing_transactions_update_responses),
+    responses=_rt.LazyResponses(
+        _issuing_transactions_update_responses, _issuing_transactions_update_errors
+    ),
 )
 
 

@@ -17,23 +17,27 @@ if TYPE_CHECKING:
 
 
 def _link_account_sessions_create_responses() -> dict[str, _rt.Response]:
-    from ..models.error import Error
     from ..models.financial_connections_session import FinancialConnectionsSession
 
-    return {
-        "200": _rt.Response(FinancialConnectionsSession, "json"),
-        "default": _rt.Response(Error, "json"),
-    }
+    return {"200": _rt.Response(FinancialConnectionsSession, "json")}
+
+
+def _link_account_sessions_create_errors() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+
+    return {"default": _rt.Response(Error, "json")}
 
 
 def _link_account_sessions_retrieve_responses() -> dict[str, _rt.Response]:
-    from ..models.error import Error
     from ..models.financial_connections_session import FinancialConnectionsSession
 
-    return {
-        "200": _rt.Response(FinancialConnectionsSession, "json"),
-        "default": _rt.Response(Error, "json"),
-    }
+    return {"200": _rt.Response(FinancialConnectionsSession, "json")}
+
+
+def _link_account_sessions_retrieve_errors() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+
+    return {"default": _rt.Response(Error, "json")}
 
 
 _LINK_ACCOUNT_SESSIONS_CREATE: _rt.Operation[FinancialConnectionsSession] = _rt.Operation(
@@ -57,7 +61,9 @@ _LINK_ACCOUNT_SESSIONS_CREATE: _rt.Operation[FinancialConnectionsSession] = _rt.
             "permissions": _rt.Encoding(style="deepObject", explode=True),
         },
     ),
-    responses=_rt.LazyResponses(_link_account_sessions_create_responses),
+    responses=_rt.LazyResponses(
+        _link_account_sessions_create_responses, _link_account_sessions_create_errors
+    ),
 )
 
 _LINK_ACCOUNT_SESSIONS_RETRIEVE: _rt.Operation[FinancialConnectionsSession] = _rt.Operation(
@@ -68,7 +74,9 @@ _LINK_ACCOUNT_SESSIONS_RETRIEVE: _rt.Operation[FinancialConnectionsSession] = _r
         _rt.Param("session", "session", "path", style="simple"),
         _rt.Param("expand", "expand", "query", style="deepObject", explode=True),
     ),
-    responses=_rt.LazyResponses(_link_account_sessions_retrieve_responses),
+    responses=_rt.LazyResponses(
+        _link_account_sessions_retrieve_responses, _link_account_sessions_retrieve_errors
+    ),
 )
 
 

@@ -20,53 +20,63 @@ if TYPE_CHECKING:
 
 
 def _linked_accounts_list_responses() -> dict[str, _rt.Response]:
-    from ..models.error import Error
     from ..types.linked_accounts import LinkedAccountsListResponse
 
-    return {
-        "200": _rt.Response(LinkedAccountsListResponse, "json"),
-        "default": _rt.Response(Error, "json"),
-    }
+    return {"200": _rt.Response(LinkedAccountsListResponse, "json")}
+
+
+def _linked_accounts_list_errors() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+
+    return {"default": _rt.Response(Error, "json")}
 
 
 def _linked_accounts_retrieve_responses() -> dict[str, _rt.Response]:
-    from ..models.error import Error
     from ..models.financial_connections_account import FinancialConnectionsAccount
 
-    return {
-        "200": _rt.Response(FinancialConnectionsAccount, "json"),
-        "default": _rt.Response(Error, "json"),
-    }
+    return {"200": _rt.Response(FinancialConnectionsAccount, "json")}
+
+
+def _linked_accounts_retrieve_errors() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+
+    return {"default": _rt.Response(Error, "json")}
 
 
 def _linked_accounts_disconnect_responses() -> dict[str, _rt.Response]:
-    from ..models.error import Error
     from ..models.financial_connections_account import FinancialConnectionsAccount
 
-    return {
-        "200": _rt.Response(FinancialConnectionsAccount, "json"),
-        "default": _rt.Response(Error, "json"),
-    }
+    return {"200": _rt.Response(FinancialConnectionsAccount, "json")}
+
+
+def _linked_accounts_disconnect_errors() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+
+    return {"default": _rt.Response(Error, "json")}
 
 
 def _linked_accounts_owners_responses() -> dict[str, _rt.Response]:
-    from ..models.error import Error
     from ..types.linked_accounts import LinkedAccountsOwnersResponse
 
-    return {
-        "200": _rt.Response(LinkedAccountsOwnersResponse, "json"),
-        "default": _rt.Response(Error, "json"),
-    }
+    return {"200": _rt.Response(LinkedAccountsOwnersResponse, "json")}
+
+
+def _linked_accounts_owners_errors() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+
+    return {"default": _rt.Response(Error, "json")}
 
 
 def _linked_accounts_refresh_responses() -> dict[str, _rt.Response]:
-    from ..models.error import Error
     from ..models.financial_connections_account import FinancialConnectionsAccount
 
-    return {
-        "200": _rt.Response(FinancialConnectionsAccount, "json"),
-        "default": _rt.Response(Error, "json"),
-    }
+    return {"200": _rt.Response(FinancialConnectionsAccount, "json")}
+
+
+def _linked_accounts_refresh_errors() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+
+    return {"default": _rt.Response(Error, "json")}
 
 
 _LINKED_ACCOUNTS_LIST: _rt.Operation[LinkedAccountsListResponse] = _rt.Operation(
@@ -81,7 +91,7 @@ _LINKED_ACCOUNTS_LIST: _rt.Operation[LinkedAccountsListResponse] = _rt.Operation
         _rt.Param("session", "session", "query", style="form"),
         _rt.Param("starting_after", "starting_after", "query", style="form"),
     ),
-    responses=_rt.LazyResponses(_linked_accounts_list_responses),
+    responses=_rt.LazyResponses(_linked_accounts_list_responses, _linked_accounts_list_errors),
     pagination=_rt.CursorPagination(
         items="data",
         has_more="has_more",
@@ -99,7 +109,9 @@ _LINKED_ACCOUNTS_RETRIEVE: _rt.Operation[FinancialConnectionsAccount] = _rt.Oper
         _rt.Param("account", "account", "path", style="simple"),
         _rt.Param("expand", "expand", "query", style="deepObject", explode=True),
     ),
-    responses=_rt.LazyResponses(_linked_accounts_retrieve_responses),
+    responses=_rt.LazyResponses(
+        _linked_accounts_retrieve_responses, _linked_accounts_retrieve_errors
+    ),
 )
 
 _LINKED_ACCOUNTS_DISCONNECT: _rt.Operation[FinancialConnectionsAccount] = _rt.Operation(
@@ -114,7 +126,9 @@ _LINKED_ACCOUNTS_DISCONNECT: _rt.Operation[FinancialConnectionsAccount] = _rt.Op
         "application/x-www-form-urlencoded",
         encoding={"expand": _rt.Encoding(style="deepObject", explode=True)},
     ),
-    responses=_rt.LazyResponses(_linked_accounts_disconnect_responses),
+    responses=_rt.LazyResponses(
+        _linked_accounts_disconnect_responses, _linked_accounts_disconnect_errors
+    ),
 )
 
 _LINKED_ACCOUNTS_OWNERS: _rt.Operation[LinkedAccountsOwnersResponse] = _rt.Operation(
@@ -129,7 +143,7 @@ _LINKED_ACCOUNTS_OWNERS: _rt.Operation[LinkedAccountsOwnersResponse] = _rt.Opera
         _rt.Param("limit", "limit", "query", style="form"),
         _rt.Param("starting_after", "starting_after", "query", style="form"),
     ),
-    responses=_rt.LazyResponses(_linked_accounts_owners_responses),
+    responses=_rt.LazyResponses(_linked_accounts_owners_responses, _linked_accounts_owners_errors),
     pagination=_rt.CursorPagination(
         items="data",
         has_more="has_more",
@@ -156,7 +170,9 @@ _LINKED_ACCOUNTS_REFRESH: _rt.Operation[FinancialConnectionsAccount] = _rt.Opera
             "features": _rt.Encoding(style="deepObject", explode=True),
         },
     ),
-    responses=_rt.LazyResponses(_linked_accounts_refresh_responses),
+    responses=_rt.LazyResponses(
+        _linked_accounts_refresh_responses, _linked_accounts_refresh_errors
+    ),
 )
 
 

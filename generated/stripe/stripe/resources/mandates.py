@@ -13,10 +13,15 @@ if TYPE_CHECKING:
 
 
 def _mandates_retrieve_responses() -> dict[str, _rt.Response]:
-    from ..models.error import Error
     from ..models.mandate import Mandate
 
-    return {"200": _rt.Response(Mandate, "json"), "default": _rt.Response(Error, "json")}
+    return {"200": _rt.Response(Mandate, "json")}
+
+
+def _mandates_retrieve_errors() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+
+    return {"default": _rt.Response(Error, "json")}
 
 
 _MANDATES_RETRIEVE: _rt.Operation[Mandate] = _rt.Operation(
@@ -27,7 +32,7 @@ _MANDATES_RETRIEVE: _rt.Operation[Mandate] = _rt.Operation(
         _rt.Param("mandate", "mandate", "path", style="simple"),
         _rt.Param("expand", "expand", "query", style="deepObject", explode=True),
     ),
-    responses=_rt.LazyResponses(_mandates_retrieve_responses),
+    responses=_rt.LazyResponses(_mandates_retrieve_responses, _mandates_retrieve_errors),
 )
 
 

@@ -40,44 +40,63 @@ if TYPE_CHECKING:
 
 
 def _payment_links_list_responses() -> dict[str, _rt.Response]:
-    from ..models.error import Error
     from ..types.payment_links import PaymentLinksListResponse
 
-    return {
-        "200": _rt.Response(PaymentLinksListResponse, "json"),
-        "default": _rt.Response(Error, "json"),
-    }
+    return {"200": _rt.Response(PaymentLinksListResponse, "json")}
+
+
+def _payment_links_list_errors() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+
+    return {"default": _rt.Response(Error, "json")}
 
 
 def _payment_links_create_responses() -> dict[str, _rt.Response]:
-    from ..models.error import Error
     from ..models.payment_link import PaymentLink
 
-    return {"200": _rt.Response(PaymentLink, "json"), "default": _rt.Response(Error, "json")}
+    return {"200": _rt.Response(PaymentLink, "json")}
+
+
+def _payment_links_create_errors() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+
+    return {"default": _rt.Response(Error, "json")}
 
 
 def _payment_links_retrieve_responses() -> dict[str, _rt.Response]:
-    from ..models.error import Error
     from ..models.payment_link import PaymentLink
 
-    return {"200": _rt.Response(PaymentLink, "json"), "default": _rt.Response(Error, "json")}
+    return {"200": _rt.Response(PaymentLink, "json")}
+
+
+def _payment_links_retrieve_errors() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+
+    return {"default": _rt.Response(Error, "json")}
 
 
 def _payment_links_update_responses() -> dict[str, _rt.Response]:
-    from ..models.error import Error
     from ..models.payment_link import PaymentLink
 
-    return {"200": _rt.Response(PaymentLink, "json"), "default": _rt.Response(Error, "json")}
+    return {"200": _rt.Response(PaymentLink, "json")}
+
+
+def _payment_links_update_errors() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+
+    return {"default": _rt.Response(Error, "json")}
 
 
 def _payment_links_line_items_responses() -> dict[str, _rt.Response]:
-    from ..models.error import Error
     from ..types.payment_links import PaymentLinksLineItemsResponse
 
-    return {
-        "200": _rt.Response(PaymentLinksLineItemsResponse, "json"),
-        "default": _rt.Response(Error, "json"),
-    }
+    return {"200": _rt.Response(PaymentLinksLineItemsResponse, "json")}
+
+
+def _payment_links_line_items_errors() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+
+    return {"default": _rt.Response(Error, "json")}
 
 
 _PAYMENT_LINKS_LIST: _rt.Operation[PaymentLinksListResponse] = _rt.Operation(
@@ -91,7 +110,7 @@ _PAYMENT_LINKS_LIST: _rt.Operation[PaymentLinksListResponse] = _rt.Operation(
         _rt.Param("limit", "limit", "query", style="form"),
         _rt.Param("starting_after", "starting_after", "query", style="form"),
     ),
-    responses=_rt.LazyResponses(_payment_links_list_responses),
+    responses=_rt.LazyResponses(_payment_links_list_responses, _payment_links_list_errors),
     pagination=_rt.CursorPagination(
         items="data",
         has_more="has_more",
@@ -156,7 +175,7 @@ _PAYMENT_LINKS_CREATE: _rt.Operation[PaymentLink] = _rt.Operation(
             "transfer_data": _rt.Encoding(style="deepObject", explode=True),
         },
     ),
-    responses=_rt.LazyResponses(_payment_links_create_responses),
+    responses=_rt.LazyResponses(_payment_links_create_responses, _payment_links_create_errors),
 )
 
 _PAYMENT_LINKS_RETRIEVE: _rt.Operation[PaymentLink] = _rt.Operation(
@@ -167,7 +186,7 @@ _PAYMENT_LINKS_RETRIEVE: _rt.Operation[PaymentLink] = _rt.Operation(
         _rt.Param("payment_link", "payment_link", "path", style="simple"),
         _rt.Param("expand", "expand", "query", style="deepObject", explode=True),
     ),
-    responses=_rt.LazyResponses(_payment_links_retrieve_responses),
+    responses=_rt.LazyResponses(_payment_links_retrieve_responses, _payment_links_retrieve_errors),
 )
 
 _PAYMENT_LINKS_UPDATE: _rt.Operation[PaymentLink] = _rt.Operation(
@@ -207,7 +226,7 @@ _PAYMENT_LINKS_UPDATE: _rt.Operation[PaymentLink] = _rt.Operation(
             "shipping_address_collection": _rt.Encoding(style="deepObject", explode=True),
         },
     ),
-    responses=_rt.LazyResponses(_payment_links_update_responses),
+    responses=_rt.LazyResponses(_payment_links_update_responses, _payment_links_update_errors),
 )
 
 _PAYMENT_LINKS_LINE_ITEMS: _rt.Operation[PaymentLinksLineItemsResponse] = _rt.Operation(
@@ -221,7 +240,9 @@ _PAYMENT_LINKS_LINE_ITEMS: _rt.Operation[PaymentLinksLineItemsResponse] = _rt.Op
         _rt.Param("limit", "limit", "query", style="form"),
         _rt.Param("starting_after", "starting_after", "query", style="form"),
     ),
-    responses=_rt.LazyResponses(_payment_links_line_items_responses),
+    responses=_rt.LazyResponses(
+        _payment_links_line_items_responses, _payment_links_line_items_errors
+    ),
     pagination=_rt.CursorPagination(
         items="data",
         has_more="has_more",

@@ -36,48 +36,75 @@ if TYPE_CHECKING:
 
 
 def _payment_methods_list_responses() -> dict[str, _rt.Response]:
-    from ..models.error import Error
     from ..types.payment_methods import PaymentMethodsListResponse
 
-    return {
-        "200": _rt.Response(PaymentMethodsListResponse, "json"),
-        "default": _rt.Response(Error, "json"),
-    }
+    return {"200": _rt.Response(PaymentMethodsListResponse, "json")}
+
+
+def _payment_methods_list_errors() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+
+    return {"default": _rt.Response(Error, "json")}
 
 
 def _payment_methods_create_responses() -> dict[str, _rt.Response]:
-    from ..models.error import Error
     from ..models.payment_method import PaymentMethod
 
-    return {"200": _rt.Response(PaymentMethod, "json"), "default": _rt.Response(Error, "json")}
+    return {"200": _rt.Response(PaymentMethod, "json")}
+
+
+def _payment_methods_create_errors() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+
+    return {"default": _rt.Response(Error, "json")}
 
 
 def _payment_methods_retrieve_responses() -> dict[str, _rt.Response]:
-    from ..models.error import Error
     from ..models.payment_method import PaymentMethod
 
-    return {"200": _rt.Response(PaymentMethod, "json"), "default": _rt.Response(Error, "json")}
+    return {"200": _rt.Response(PaymentMethod, "json")}
+
+
+def _payment_methods_retrieve_errors() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+
+    return {"default": _rt.Response(Error, "json")}
 
 
 def _payment_methods_update_responses() -> dict[str, _rt.Response]:
-    from ..models.error import Error
     from ..models.payment_method import PaymentMethod
 
-    return {"200": _rt.Response(PaymentMethod, "json"), "default": _rt.Response(Error, "json")}
+    return {"200": _rt.Response(PaymentMethod, "json")}
+
+
+def _payment_methods_update_errors() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+
+    return {"default": _rt.Response(Error, "json")}
 
 
 def _payment_methods_attach_responses() -> dict[str, _rt.Response]:
-    from ..models.error import Error
     from ..models.payment_method import PaymentMethod
 
-    return {"200": _rt.Response(PaymentMethod, "json"), "default": _rt.Response(Error, "json")}
+    return {"200": _rt.Response(PaymentMethod, "json")}
+
+
+def _payment_methods_attach_errors() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+
+    return {"default": _rt.Response(Error, "json")}
 
 
 def _payment_methods_detach_responses() -> dict[str, _rt.Response]:
-    from ..models.error import Error
     from ..models.payment_method import PaymentMethod
 
-    return {"200": _rt.Response(PaymentMethod, "json"), "default": _rt.Response(Error, "json")}
+    return {"200": _rt.Response(PaymentMethod, "json")}
+
+
+def _payment_methods_detach_errors() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+
+    return {"default": _rt.Response(Error, "json")}
 
 
 _PAYMENT_METHODS_LIST: _rt.Operation[PaymentMethodsListResponse] = _rt.Operation(
@@ -92,7 +119,7 @@ _PAYMENT_METHODS_LIST: _rt.Operation[PaymentMethodsListResponse] = _rt.Operation
         _rt.Param("starting_after", "starting_after", "query", style="form"),
         _rt.Param("type", "type", "query", style="form"),
     ),
-    responses=_rt.LazyResponses(_payment_methods_list_responses),
+    responses=_rt.LazyResponses(_payment_methods_list_responses, _payment_methods_list_errors),
     pagination=_rt.CursorPagination(
         items="data",
         has_more="has_more",
@@ -184,7 +211,7 @@ _PAYMENT_METHODS_CREATE: _rt.Operation[PaymentMethod] = _rt.Operation(
             "wechat_pay": _rt.Encoding(style="deepObject", explode=True),
         },
     ),
-    responses=_rt.LazyResponses(_payment_methods_create_responses),
+    responses=_rt.LazyResponses(_payment_methods_create_responses, _payment_methods_create_errors),
 )
 
 _PAYMENT_METHODS_RETRIEVE: _rt.Operation[PaymentMethod] = _rt.Operation(
@@ -195,7 +222,9 @@ _PAYMENT_METHODS_RETRIEVE: _rt.Operation[PaymentMethod] = _rt.Operation(
         _rt.Param("payment_method", "payment_method", "path", style="simple"),
         _rt.Param("expand", "expand", "query", style="deepObject", explode=True),
     ),
-    responses=_rt.LazyResponses(_payment_methods_retrieve_responses),
+    responses=_rt.LazyResponses(
+        _payment_methods_retrieve_responses, _payment_methods_retrieve_errors
+    ),
 )
 
 _PAYMENT_METHODS_UPDATE: _rt.Operation[PaymentMethod] = _rt.Operation(
@@ -222,7 +251,7 @@ _PAYMENT_METHODS_UPDATE: _rt.Operation[PaymentMethod] = _rt.Operation(
             "us_bank_account": _rt.Encoding(style="deepObject", explode=True),
         },
     ),
-    responses=_rt.LazyResponses(_payment_methods_update_responses),
+    responses=_rt.LazyResponses(_payment_methods_update_responses, _payment_methods_update_errors),
 )
 
 _PAYMENT_METHODS_ATTACH: _rt.Operation[PaymentMethod] = _rt.Operation(
@@ -239,7 +268,7 @@ _PAYMENT_METHODS_ATTACH: _rt.Operation[PaymentMethod] = _rt.Operation(
         required=True,
         encoding={"expand": _rt.Encoding(style="deepObject", explode=True)},
     ),
-    responses=_rt.LazyResponses(_payment_methods_attach_responses),
+    responses=_rt.LazyResponses(_payment_methods_attach_responses, _payment_methods_attach_errors),
 )
 
 _PAYMENT_METHODS_DETACH: _rt.Operation[PaymentMethod] = _rt.Operation(
@@ -254,7 +283,7 @@ _PAYMENT_METHODS_DETACH: _rt.Operation[PaymentMethod] = _rt.Operation(
         "application/x-www-form-urlencoded",
         encoding={"expand": _rt.Encoding(style="deepObject", explode=True)},
     ),
-    responses=_rt.LazyResponses(_payment_methods_detach_responses),
+    responses=_rt.LazyResponses(_payment_methods_detach_responses, _payment_methods_detach_errors),
 )
 
 

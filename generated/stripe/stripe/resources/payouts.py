@@ -15,48 +15,75 @@ if TYPE_CHECKING:
 
 
 def _payouts_list_responses() -> dict[str, _rt.Response]:
-    from ..models.error import Error
     from ..types.payouts import PayoutsListResponse
 
-    return {
-        "200": _rt.Response(PayoutsListResponse, "json"),
-        "default": _rt.Response(Error, "json"),
-    }
+    return {"200": _rt.Response(PayoutsListResponse, "json")}
+
+
+def _payouts_list_errors() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+
+    return {"default": _rt.Response(Error, "json")}
 
 
 def _payouts_create_responses() -> dict[str, _rt.Response]:
-    from ..models.error import Error
     from ..models.payout import Payout
 
-    return {"200": _rt.Response(Payout, "json"), "default": _rt.Response(Error, "json")}
+    return {"200": _rt.Response(Payout, "json")}
+
+
+def _payouts_create_errors() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+
+    return {"default": _rt.Response(Error, "json")}
 
 
 def _payouts_retrieve_responses() -> dict[str, _rt.Response]:
-    from ..models.error import Error
     from ..models.payout import Payout
 
-    return {"200": _rt.Response(Payout, "json"), "default": _rt.Response(Error, "json")}
+    return {"200": _rt.Response(Payout, "json")}
+
+
+def _payouts_retrieve_errors() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+
+    return {"default": _rt.Response(Error, "json")}
 
 
 def _payouts_update_responses() -> dict[str, _rt.Response]:
-    from ..models.error import Error
     from ..models.payout import Payout
 
-    return {"200": _rt.Response(Payout, "json"), "default": _rt.Response(Error, "json")}
+    return {"200": _rt.Response(Payout, "json")}
+
+
+def _payouts_update_errors() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+
+    return {"default": _rt.Response(Error, "json")}
 
 
 def _payouts_cancel_responses() -> dict[str, _rt.Response]:
-    from ..models.error import Error
     from ..models.payout import Payout
 
-    return {"200": _rt.Response(Payout, "json"), "default": _rt.Response(Error, "json")}
+    return {"200": _rt.Response(Payout, "json")}
+
+
+def _payouts_cancel_errors() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+
+    return {"default": _rt.Response(Error, "json")}
 
 
 def _payouts_reverse_responses() -> dict[str, _rt.Response]:
-    from ..models.error import Error
     from ..models.payout import Payout
 
-    return {"200": _rt.Response(Payout, "json"), "default": _rt.Response(Error, "json")}
+    return {"200": _rt.Response(Payout, "json")}
+
+
+def _payouts_reverse_errors() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+
+    return {"default": _rt.Response(Error, "json")}
 
 
 _PAYOUTS_LIST: _rt.Operation[PayoutsListResponse] = _rt.Operation(
@@ -73,7 +100,7 @@ _PAYOUTS_LIST: _rt.Operation[PayoutsListResponse] = _rt.Operation(
         _rt.Param("starting_after", "starting_after", "query", style="form"),
         _rt.Param("status", "status", "query", style="form"),
     ),
-    responses=_rt.LazyResponses(_payouts_list_responses),
+    responses=_rt.LazyResponses(_payouts_list_responses, _payouts_list_errors),
     pagination=_rt.CursorPagination(
         items="data",
         has_more="has_more",
@@ -106,7 +133,7 @@ _PAYOUTS_CREATE: _rt.Operation[Payout] = _rt.Operation(
             "metadata": _rt.Encoding(style="deepObject", explode=True),
         },
     ),
-    responses=_rt.LazyResponses(_payouts_create_responses),
+    responses=_rt.LazyResponses(_payouts_create_responses, _payouts_create_errors),
 )
 
 _PAYOUTS_RETRIEVE: _rt.Operation[Payout] = _rt.Operation(
@@ -117,7 +144,7 @@ _PAYOUTS_RETRIEVE: _rt.Operation[Payout] = _rt.Operation(
         _rt.Param("payout", "payout", "path", style="simple"),
         _rt.Param("expand", "expand", "query", style="deepObject", explode=True),
     ),
-    responses=_rt.LazyResponses(_payouts_retrieve_responses),
+    responses=_rt.LazyResponses(_payouts_retrieve_responses, _payouts_retrieve_errors),
 )
 
 _PAYOUTS_UPDATE: _rt.Operation[Payout] = _rt.Operation(
@@ -136,7 +163,7 @@ _PAYOUTS_UPDATE: _rt.Operation[Payout] = _rt.Operation(
             "metadata": _rt.Encoding(style="deepObject", explode=True),
         },
     ),
-    responses=_rt.LazyResponses(_payouts_update_responses),
+    responses=_rt.LazyResponses(_payouts_update_responses, _payouts_update_errors),
 )
 
 _PAYOUTS_CANCEL: _rt.Operation[Payout] = _rt.Operation(
@@ -151,7 +178,7 @@ _PAYOUTS_CANCEL: _rt.Operation[Payout] = _rt.Operation(
         "application/x-www-form-urlencoded",
         encoding={"expand": _rt.Encoding(style="deepObject", explode=True)},
     ),
-    responses=_rt.LazyResponses(_payouts_cancel_responses),
+    responses=_rt.LazyResponses(_payouts_cancel_responses, _payouts_cancel_errors),
 )
 
 _PAYOUTS_REVERSE: _rt.Operation[Payout] = _rt.Operation(
@@ -170,7 +197,7 @@ _PAYOUTS_REVERSE: _rt.Operation[Payout] = _rt.Operation(
             "metadata": _rt.Encoding(style="deepObject", explode=True),
         },
     ),
-    responses=_rt.LazyResponses(_payouts_reverse_responses),
+    responses=_rt.LazyResponses(_payouts_reverse_responses, _payouts_reverse_errors),
 )
 
 

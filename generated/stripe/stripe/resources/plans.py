@@ -22,38 +22,63 @@ if TYPE_CHECKING:
 
 
 def _plans_list_responses() -> dict[str, _rt.Response]:
-    from ..models.error import Error
     from ..types.plans import PlansListResponse
 
-    return {"200": _rt.Response(PlansListResponse, "json"), "default": _rt.Response(Error, "json")}
+    return {"200": _rt.Response(PlansListResponse, "json")}
+
+
+def _plans_list_errors() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+
+    return {"default": _rt.Response(Error, "json")}
 
 
 def _plans_create_responses() -> dict[str, _rt.Response]:
-    from ..models.error import Error
     from ..models.plan import Plan
 
-    return {"200": _rt.Response(Plan, "json"), "default": _rt.Response(Error, "json")}
+    return {"200": _rt.Response(Plan, "json")}
+
+
+def _plans_create_errors() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+
+    return {"default": _rt.Response(Error, "json")}
 
 
 def _plans_retrieve_responses() -> dict[str, _rt.Response]:
-    from ..models.error import Error
     from ..models.plan import Plan
 
-    return {"200": _rt.Response(Plan, "json"), "default": _rt.Response(Error, "json")}
+    return {"200": _rt.Response(Plan, "json")}
+
+
+def _plans_retrieve_errors() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+
+    return {"default": _rt.Response(Error, "json")}
 
 
 def _plans_update_responses() -> dict[str, _rt.Response]:
-    from ..models.error import Error
     from ..models.plan import Plan
 
-    return {"200": _rt.Response(Plan, "json"), "default": _rt.Response(Error, "json")}
+    return {"200": _rt.Response(Plan, "json")}
+
+
+def _plans_update_errors() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+
+    return {"default": _rt.Response(Error, "json")}
 
 
 def _plans_delete_responses() -> dict[str, _rt.Response]:
     from ..models.deleted_plan import DeletedPlan
+
+    return {"200": _rt.Response(DeletedPlan, "json")}
+
+
+def _plans_delete_errors() -> dict[str, _rt.Response]:
     from ..models.error import Error
 
-    return {"200": _rt.Response(DeletedPlan, "json"), "default": _rt.Response(Error, "json")}
+    return {"default": _rt.Response(Error, "json")}
 
 
 _PLANS_LIST: _rt.Operation[PlansListResponse] = _rt.Operation(
@@ -69,7 +94,7 @@ _PLANS_LIST: _rt.Operation[PlansListResponse] = _rt.Operation(
         _rt.Param("product", "product", "query", style="form"),
         _rt.Param("starting_after", "starting_after", "query", style="form"),
     ),
-    responses=_rt.LazyResponses(_plans_list_responses),
+    responses=_rt.LazyResponses(_plans_list_responses, _plans_list_errors),
     pagination=_rt.CursorPagination(
         items="data",
         has_more="has_more",
@@ -114,7 +139,7 @@ _PLANS_CREATE: _rt.Operation[Plan] = _rt.Operation(
             "transform_usage": _rt.Encoding(style="deepObject", explode=True),
         },
     ),
-    responses=_rt.LazyResponses(_plans_create_responses),
+    responses=_rt.LazyResponses(_plans_create_responses, _plans_create_errors),
 )
 
 _PLANS_RETRIEVE: _rt.Operation[Plan] = _rt.Operation(
@@ -125,7 +150,7 @@ _PLANS_RETRIEVE: _rt.Operation[Plan] = _rt.Operation(
         _rt.Param("plan", "plan", "path", style="simple"),
         _rt.Param("expand", "expand", "query", style="deepObject", explode=True),
     ),
-    responses=_rt.LazyResponses(_plans_retrieve_responses),
+    responses=_rt.LazyResponses(_plans_retrieve_responses, _plans_retrieve_errors),
 )
 
 _PLANS_UPDATE: _rt.Operation[Plan] = _rt.Operation(
@@ -148,7 +173,7 @@ _PLANS_UPDATE: _rt.Operation[Plan] = _rt.Operation(
             "metadata": _rt.Encoding(style="deepObject", explode=True),
         },
     ),
-    responses=_rt.LazyResponses(_plans_update_responses),
+    responses=_rt.LazyResponses(_plans_update_responses, _plans_update_errors),
 )
 
 _PLANS_DELETE: _rt.Operation[DeletedPlan] = _rt.Operation(
@@ -156,7 +181,7 @@ _PLANS_DELETE: _rt.Operation[DeletedPlan] = _rt.Operation(
     path="/v1/plans/{plan}",
     operation_id="DeletePlansPlan",
     params=(_rt.Param("plan", "plan", "path", style="simple"),),
-    responses=_rt.LazyResponses(_plans_delete_responses),
+    responses=_rt.LazyResponses(_plans_delete_responses, _plans_delete_errors),
 )
 
 

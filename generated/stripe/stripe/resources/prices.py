@@ -27,41 +27,63 @@ if TYPE_CHECKING:
 
 
 def _prices_list_responses() -> dict[str, _rt.Response]:
-    from ..models.error import Error
     from ..types.prices import PricesListResponse
 
-    return {"200": _rt.Response(PricesListResponse, "json"), "default": _rt.Response(Error, "json")}
+    return {"200": _rt.Response(PricesListResponse, "json")}
+
+
+def _prices_list_errors() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+
+    return {"default": _rt.Response(Error, "json")}
 
 
 def _prices_create_responses() -> dict[str, _rt.Response]:
-    from ..models.error import Error
     from ..models.price import Price
 
-    return {"200": _rt.Response(Price, "json"), "default": _rt.Response(Error, "json")}
+    return {"200": _rt.Response(Price, "json")}
+
+
+def _prices_create_errors() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+
+    return {"default": _rt.Response(Error, "json")}
 
 
 def _prices_search_responses() -> dict[str, _rt.Response]:
-    from ..models.error import Error
     from ..types.prices import PricesSearchResponse
 
-    return {
-        "200": _rt.Response(PricesSearchResponse, "json"),
-        "default": _rt.Response(Error, "json"),
-    }
+    return {"200": _rt.Response(PricesSearchResponse, "json")}
+
+
+def _prices_search_errors() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+
+    return {"default": _rt.Response(Error, "json")}
 
 
 def _prices_retrieve_responses() -> dict[str, _rt.Response]:
-    from ..models.error import Error
     from ..models.price import Price
 
-    return {"200": _rt.Response(Price, "json"), "default": _rt.Response(Error, "json")}
+    return {"200": _rt.Response(Price, "json")}
+
+
+def _prices_retrieve_errors() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+
+    return {"default": _rt.Response(Error, "json")}
 
 
 def _prices_update_responses() -> dict[str, _rt.Response]:
-    from ..models.error import Error
     from ..models.price import Price
 
-    return {"200": _rt.Response(Price, "json"), "default": _rt.Response(Error, "json")}
+    return {"200": _rt.Response(Price, "json")}
+
+
+def _prices_update_errors() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+
+    return {"default": _rt.Response(Error, "json")}
 
 
 _PRICES_LIST: _rt.Operation[PricesListResponse] = _rt.Operation(
@@ -81,7 +103,7 @@ _PRICES_LIST: _rt.Operation[PricesListResponse] = _rt.Operation(
         _rt.Param("starting_after", "starting_after", "query", style="form"),
         _rt.Param("type", "type", "query", style="form"),
     ),
-    responses=_rt.LazyResponses(_prices_list_responses),
+    responses=_rt.LazyResponses(_prices_list_responses, _prices_list_errors),
     pagination=_rt.CursorPagination(
         items="data",
         has_more="has_more",
@@ -130,7 +152,7 @@ _PRICES_CREATE: _rt.Operation[Price] = _rt.Operation(
             "transform_quantity": _rt.Encoding(style="deepObject", explode=True),
         },
     ),
-    responses=_rt.LazyResponses(_prices_create_responses),
+    responses=_rt.LazyResponses(_prices_create_responses, _prices_create_errors),
 )
 
 _PRICES_SEARCH: _rt.Operation[PricesSearchResponse] = _rt.Operation(
@@ -143,7 +165,7 @@ _PRICES_SEARCH: _rt.Operation[PricesSearchResponse] = _rt.Operation(
         _rt.Param("limit", "limit", "query", style="form"),
         _rt.Param("page", "page", "query", style="form"),
     ),
-    responses=_rt.LazyResponses(_prices_search_responses),
+    responses=_rt.LazyResponses(_prices_search_responses, _prices_search_errors),
     pagination=_rt.BodyCursorPagination(
         items="data", cursor="next_page", cursor_param="page", has_more="has_more"
     ),
@@ -157,7 +179,7 @@ _PRICES_RETRIEVE: _rt.Operation[Price] = _rt.Operation(
         _rt.Param("price", "price", "path", style="simple"),
         _rt.Param("expand", "expand", "query", style="deepObject", explode=True),
     ),
-    responses=_rt.LazyResponses(_prices_retrieve_responses),
+    responses=_rt.LazyResponses(_prices_retrieve_responses, _prices_retrieve_errors),
 )
 
 _PRICES_UPDATE: _rt.Operation[Price] = _rt.Operation(
@@ -183,7 +205,7 @@ _PRICES_UPDATE: _rt.Operation[Price] = _rt.Operation(
             "metadata": _rt.Encoding(style="deepObject", explode=True),
         },
     ),
-    responses=_rt.LazyResponses(_prices_update_responses),
+    responses=_rt.LazyResponses(_prices_update_responses, _prices_update_errors),
 )
 
 

@@ -23,51 +23,75 @@ if TYPE_CHECKING:
 
 
 def _products_list_responses() -> dict[str, _rt.Response]:
-    from ..models.error import Error
     from ..types.products import ProductsListResponse
 
-    return {
-        "200": _rt.Response(ProductsListResponse, "json"),
-        "default": _rt.Response(Error, "json"),
-    }
+    return {"200": _rt.Response(ProductsListResponse, "json")}
+
+
+def _products_list_errors() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+
+    return {"default": _rt.Response(Error, "json")}
 
 
 def _products_create_responses() -> dict[str, _rt.Response]:
-    from ..models.error import Error
     from ..models.product import Product
 
-    return {"200": _rt.Response(Product, "json"), "default": _rt.Response(Error, "json")}
+    return {"200": _rt.Response(Product, "json")}
+
+
+def _products_create_errors() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+
+    return {"default": _rt.Response(Error, "json")}
 
 
 def _products_search_responses() -> dict[str, _rt.Response]:
-    from ..models.error import Error
     from ..types.products import ProductsSearchResponse
 
-    return {
-        "200": _rt.Response(ProductsSearchResponse, "json"),
-        "default": _rt.Response(Error, "json"),
-    }
+    return {"200": _rt.Response(ProductsSearchResponse, "json")}
+
+
+def _products_search_errors() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+
+    return {"default": _rt.Response(Error, "json")}
 
 
 def _products_retrieve_responses() -> dict[str, _rt.Response]:
-    from ..models.error import Error
     from ..models.product import Product
 
-    return {"200": _rt.Response(Product, "json"), "default": _rt.Response(Error, "json")}
+    return {"200": _rt.Response(Product, "json")}
+
+
+def _products_retrieve_errors() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+
+    return {"default": _rt.Response(Error, "json")}
 
 
 def _products_update_responses() -> dict[str, _rt.Response]:
-    from ..models.error import Error
     from ..models.product import Product
 
-    return {"200": _rt.Response(Product, "json"), "default": _rt.Response(Error, "json")}
+    return {"200": _rt.Response(Product, "json")}
+
+
+def _products_update_errors() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+
+    return {"default": _rt.Response(Error, "json")}
 
 
 def _products_delete_responses() -> dict[str, _rt.Response]:
     from ..models.deleted_product import DeletedProduct
+
+    return {"200": _rt.Response(DeletedProduct, "json")}
+
+
+def _products_delete_errors() -> dict[str, _rt.Response]:
     from ..models.error import Error
 
-    return {"200": _rt.Response(DeletedProduct, "json"), "default": _rt.Response(Error, "json")}
+    return {"default": _rt.Response(Error, "json")}
 
 
 _PRODUCTS_LIST: _rt.Operation[ProductsListResponse] = _rt.Operation(
@@ -85,7 +109,7 @@ _PRODUCTS_LIST: _rt.Operation[ProductsListResponse] = _rt.Operation(
         _rt.Param("starting_after", "starting_after", "query", style="form"),
         _rt.Param("url", "url", "query", style="form"),
     ),
-    responses=_rt.LazyResponses(_products_list_responses),
+    responses=_rt.LazyResponses(_products_list_responses, _products_list_errors),
     pagination=_rt.CursorPagination(
         items="data",
         has_more="has_more",
@@ -126,7 +150,7 @@ _PRODUCTS_CREATE: _rt.Operation[Product] = _rt.Operation(
             "package_dimensions": _rt.Encoding(style="deepObject", explode=True),
         },
     ),
-    responses=_rt.LazyResponses(_products_create_responses),
+    responses=_rt.LazyResponses(_products_create_responses, _products_create_errors),
 )
 
 _PRODUCTS_SEARCH: _rt.Operation[ProductsSearchResponse] = _rt.Operation(
@@ -139,7 +163,7 @@ _PRODUCTS_SEARCH: _rt.Operation[ProductsSearchResponse] = _rt.Operation(
         _rt.Param("limit", "limit", "query", style="form"),
         _rt.Param("page", "page", "query", style="form"),
     ),
-    responses=_rt.LazyResponses(_products_search_responses),
+    responses=_rt.LazyResponses(_products_search_responses, _products_search_errors),
     pagination=_rt.BodyCursorPagination(
         items="data", cursor="next_page", cursor_param="page", has_more="has_more"
     ),
@@ -153,7 +177,7 @@ _PRODUCTS_RETRIEVE: _rt.Operation[Product] = _rt.Operation(
         _rt.Param("id", "id", "path", style="simple"),
         _rt.Param("expand", "expand", "query", style="deepObject", explode=True),
     ),
-    responses=_rt.LazyResponses(_products_retrieve_responses),
+    responses=_rt.LazyResponses(_products_retrieve_responses, _products_retrieve_errors),
 )
 
 _PRODUCTS_UPDATE: _rt.Operation[Product] = _rt.Operation(
@@ -187,7 +211,7 @@ _PRODUCTS_UPDATE: _rt.Operation[Product] = _rt.Operation(
             "url": _rt.Encoding(style="deepObject", explode=True),
         },
     ),
-    responses=_rt.LazyResponses(_products_update_responses),
+    responses=_rt.LazyResponses(_products_update_responses, _products_update_errors),
 )
 
 _PRODUCTS_DELETE: _rt.Operation[DeletedProduct] = _rt.Operation(
@@ -195,7 +219,7 @@ _PRODUCTS_DELETE: _rt.Operation[DeletedProduct] = _rt.Operation(
     path="/v1/products/{id}",
     operation_id="DeleteProductsId",
     params=(_rt.Param("id", "id", "path", style="simple"),),
-    responses=_rt.LazyResponses(_products_delete_responses),
+    responses=_rt.LazyResponses(_products_delete_responses, _products_delete_errors),
 )
 
 

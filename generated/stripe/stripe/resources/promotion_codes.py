@@ -20,34 +20,51 @@ if TYPE_CHECKING:
 
 
 def _promotion_codes_list_responses() -> dict[str, _rt.Response]:
-    from ..models.error import Error
     from ..types.promotion_codes import PromotionCodesListResponse
 
-    return {
-        "200": _rt.Response(PromotionCodesListResponse, "json"),
-        "default": _rt.Response(Error, "json"),
-    }
+    return {"200": _rt.Response(PromotionCodesListResponse, "json")}
+
+
+def _promotion_codes_list_errors() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+
+    return {"default": _rt.Response(Error, "json")}
 
 
 def _promotion_codes_create_responses() -> dict[str, _rt.Response]:
-    from ..models.error import Error
     from ..models.promotion_code import PromotionCode
 
-    return {"200": _rt.Response(PromotionCode, "json"), "default": _rt.Response(Error, "json")}
+    return {"200": _rt.Response(PromotionCode, "json")}
+
+
+def _promotion_codes_create_errors() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+
+    return {"default": _rt.Response(Error, "json")}
 
 
 def _promotion_codes_retrieve_responses() -> dict[str, _rt.Response]:
-    from ..models.error import Error
     from ..models.promotion_code import PromotionCode
 
-    return {"200": _rt.Response(PromotionCode, "json"), "default": _rt.Response(Error, "json")}
+    return {"200": _rt.Response(PromotionCode, "json")}
+
+
+def _promotion_codes_retrieve_errors() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+
+    return {"default": _rt.Response(Error, "json")}
 
 
 def _promotion_codes_update_responses() -> dict[str, _rt.Response]:
-    from ..models.error import Error
     from ..models.promotion_code import PromotionCode
 
-    return {"200": _rt.Response(PromotionCode, "json"), "default": _rt.Response(Error, "json")}
+    return {"200": _rt.Response(PromotionCode, "json")}
+
+
+def _promotion_codes_update_errors() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+
+    return {"default": _rt.Response(Error, "json")}
 
 
 _PROMOTION_CODES_LIST: _rt.Operation[PromotionCodesListResponse] = _rt.Operation(
@@ -65,7 +82,7 @@ _PROMOTION_CODES_LIST: _rt.Operation[PromotionCodesListResponse] = _rt.Operation
         _rt.Param("limit", "limit", "query", style="form"),
         _rt.Param("starting_after", "starting_after", "query", style="form"),
     ),
-    responses=_rt.LazyResponses(_promotion_codes_list_responses),
+    responses=_rt.LazyResponses(_promotion_codes_list_responses, _promotion_codes_list_errors),
     pagination=_rt.CursorPagination(
         items="data",
         has_more="has_more",
@@ -99,7 +116,7 @@ _PROMOTION_CODES_CREATE: _rt.Operation[PromotionCode] = _rt.Operation(
             "restrictions": _rt.Encoding(style="deepObject", explode=True),
         },
     ),
-    responses=_rt.LazyResponses(_promotion_codes_create_responses),
+    responses=_rt.LazyResponses(_promotion_codes_create_responses, _promotion_codes_create_errors),
 )
 
 _PROMOTION_CODES_RETRIEVE: _rt.Operation[PromotionCode] = _rt.Operation(
@@ -110,7 +127,9 @@ _PROMOTION_CODES_RETRIEVE: _rt.Operation[PromotionCode] = _rt.Operation(
         _rt.Param("promotion_code", "promotion_code", "path", style="simple"),
         _rt.Param("expand", "expand", "query", style="deepObject", explode=True),
     ),
-    responses=_rt.LazyResponses(_promotion_codes_retrieve_responses),
+    responses=_rt.LazyResponses(
+        _promotion_codes_retrieve_responses, _promotion_codes_retrieve_errors
+    ),
 )
 
 _PROMOTION_CODES_UPDATE: _rt.Operation[PromotionCode] = _rt.Operation(
@@ -132,7 +151,7 @@ _PROMOTION_CODES_UPDATE: _rt.Operation[PromotionCode] = _rt.Operation(
             "restrictions": _rt.Encoding(style="deepObject", explode=True),
         },
     ),
-    responses=_rt.LazyResponses(_promotion_codes_update_responses),
+    responses=_rt.LazyResponses(_promotion_codes_update_responses, _promotion_codes_update_errors),
 )
 
 

@@ -33,78 +33,121 @@ if TYPE_CHECKING:
 
 
 def _quotes_list_responses() -> dict[str, _rt.Response]:
-    from ..models.error import Error
     from ..types.quotes import QuotesListResponse
 
-    return {"200": _rt.Response(QuotesListResponse, "json"), "default": _rt.Response(Error, "json")}
+    return {"200": _rt.Response(QuotesListResponse, "json")}
+
+
+def _quotes_list_errors() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+
+    return {"default": _rt.Response(Error, "json")}
 
 
 def _quotes_create_responses() -> dict[str, _rt.Response]:
-    from ..models.error import Error
     from ..models.quote import Quote
 
-    return {"200": _rt.Response(Quote, "json"), "default": _rt.Response(Error, "json")}
+    return {"200": _rt.Response(Quote, "json")}
+
+
+def _quotes_create_errors() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+
+    return {"default": _rt.Response(Error, "json")}
 
 
 def _quotes_retrieve_responses() -> dict[str, _rt.Response]:
-    from ..models.error import Error
     from ..models.quote import Quote
 
-    return {"200": _rt.Response(Quote, "json"), "default": _rt.Response(Error, "json")}
+    return {"200": _rt.Response(Quote, "json")}
+
+
+def _quotes_retrieve_errors() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+
+    return {"default": _rt.Response(Error, "json")}
 
 
 def _quotes_update_responses() -> dict[str, _rt.Response]:
-    from ..models.error import Error
     from ..models.quote import Quote
 
-    return {"200": _rt.Response(Quote, "json"), "default": _rt.Response(Error, "json")}
+    return {"200": _rt.Response(Quote, "json")}
+
+
+def _quotes_update_errors() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+
+    return {"default": _rt.Response(Error, "json")}
 
 
 def _quotes_accept_responses() -> dict[str, _rt.Response]:
-    from ..models.error import Error
     from ..models.quote import Quote
 
-    return {"200": _rt.Response(Quote, "json"), "default": _rt.Response(Error, "json")}
+    return {"200": _rt.Response(Quote, "json")}
+
+
+def _quotes_accept_errors() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+
+    return {"default": _rt.Response(Error, "json")}
 
 
 def _quotes_cancel_responses() -> dict[str, _rt.Response]:
-    from ..models.error import Error
     from ..models.quote import Quote
 
-    return {"200": _rt.Response(Quote, "json"), "default": _rt.Response(Error, "json")}
+    return {"200": _rt.Response(Quote, "json")}
+
+
+def _quotes_cancel_errors() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+
+    return {"default": _rt.Response(Error, "json")}
 
 
 def _quotes_computed_upfront_line_items_responses() -> dict[str, _rt.Response]:
-    from ..models.error import Error
     from ..types.quotes import QuotesComputedUpfrontLineItemsResponse
 
-    return {
-        "200": _rt.Response(QuotesComputedUpfrontLineItemsResponse, "json"),
-        "default": _rt.Response(Error, "json"),
-    }
+    return {"200": _rt.Response(QuotesComputedUpfrontLineItemsResponse, "json")}
+
+
+def _quotes_computed_upfront_line_items_errors() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+
+    return {"default": _rt.Response(Error, "json")}
 
 
 def _quotes_finalize_responses() -> dict[str, _rt.Response]:
-    from ..models.error import Error
     from ..models.quote import Quote
 
-    return {"200": _rt.Response(Quote, "json"), "default": _rt.Response(Error, "json")}
+    return {"200": _rt.Response(Quote, "json")}
+
+
+def _quotes_finalize_errors() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+
+    return {"default": _rt.Response(Error, "json")}
 
 
 def _quotes_line_items_responses() -> dict[str, _rt.Response]:
-    from ..models.error import Error
     from ..types.quotes import QuotesLineItemsResponse
 
-    return {
-        "200": _rt.Response(QuotesLineItemsResponse, "json"),
-        "default": _rt.Response(Error, "json"),
-    }
+    return {"200": _rt.Response(QuotesLineItemsResponse, "json")}
+
+
+def _quotes_line_items_errors() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+
+    return {"default": _rt.Response(Error, "json")}
 
 
 def _quotes_pdf_responses() -> dict[str, _rt.Response]:
+    return {"200": _rt.Response(bytes, "binary")}
+
+
+def _quotes_pdf_errors() -> dict[str, _rt.Response]:
     from ..models.error import Error
 
-    return {"200": _rt.Response(bytes, "binary"), "default": _rt.Response(Error, "json")}
+    return {"default": _rt.Response(Error, "json")}
 
 
 _QUOTES_LIST: _rt.Operation[QuotesListResponse] = _rt.Operation(
@@ -120,7 +163,7 @@ _QUOTES_LIST: _rt.Operation[QuotesListResponse] = _rt.Operation(
         _rt.Param("status", "status", "query", style="form"),
         _rt.Param("test_clock", "test_clock", "query", style="form"),
     ),
-    responses=_rt.LazyResponses(_quotes_list_responses),
+    responses=_rt.LazyResponses(_quotes_list_responses, _quotes_list_errors),
     pagination=_rt.CursorPagination(
         items="data",
         has_more="has_more",
@@ -174,7 +217,7 @@ _QUOTES_CREATE: _rt.Operation[Quote] = _rt.Operation(
             "transfer_data": _rt.Encoding(style="deepObject", explode=True),
         },
     ),
-    responses=_rt.LazyResponses(_quotes_create_responses),
+    responses=_rt.LazyResponses(_quotes_create_responses, _quotes_create_errors),
 )
 
 _QUOTES_RETRIEVE: _rt.Operation[Quote] = _rt.Operation(
@@ -185,7 +228,7 @@ _QUOTES_RETRIEVE: _rt.Operation[Quote] = _rt.Operation(
         _rt.Param("quote", "quote", "path", style="simple"),
         _rt.Param("expand", "expand", "query", style="deepObject", explode=True),
     ),
-    responses=_rt.LazyResponses(_quotes_retrieve_responses),
+    responses=_rt.LazyResponses(_quotes_retrieve_responses, _quotes_retrieve_errors),
 )
 
 _QUOTES_UPDATE: _rt.Operation[Quote] = _rt.Operation(
@@ -230,7 +273,7 @@ _QUOTES_UPDATE: _rt.Operation[Quote] = _rt.Operation(
             "transfer_data": _rt.Encoding(style="deepObject", explode=True),
         },
     ),
-    responses=_rt.LazyResponses(_quotes_update_responses),
+    responses=_rt.LazyResponses(_quotes_update_responses, _quotes_update_errors),
 )
 
 _QUOTES_ACCEPT: _rt.Operation[Quote] = _rt.Operation(
@@ -245,7 +288,7 @@ _QUOTES_ACCEPT: _rt.Operation[Quote] = _rt.Operation(
         "application/x-www-form-urlencoded",
         encoding={"expand": _rt.Encoding(style="deepObject", explode=True)},
     ),
-    responses=_rt.LazyResponses(_quotes_accept_responses),
+    responses=_rt.LazyResponses(_quotes_accept_responses, _quotes_accept_errors),
 )
 
 _QUOTES_CANCEL: _rt.Operation[Quote] = _rt.Operation(
@@ -260,7 +303,7 @@ _QUOTES_CANCEL: _rt.Operation[Quote] = _rt.Operation(
         "application/x-www-form-urlencoded",
         encoding={"expand": _rt.Encoding(style="deepObject", explode=True)},
     ),
-    responses=_rt.LazyResponses(_quotes_cancel_responses),
+    responses=_rt.LazyResponses(_quotes_cancel_responses, _quotes_cancel_errors),
 )
 
 _QUOTES_COMPUTED_UPFRONT_LINE_ITEMS: _rt.Operation[QuotesComputedUpfrontLineItemsResponse] = (
@@ -275,7 +318,10 @@ _QUOTES_COMPUTED_UPFRONT_LINE_ITEMS: _rt.Operation[QuotesComputedUpfrontLineItem
             _rt.Param("limit", "limit", "query", style="form"),
             _rt.Param("starting_after", "starting_after", "query", style="form"),
         ),
-        responses=_rt.LazyResponses(_quotes_computed_upfront_line_items_responses),
+        responses=_rt.LazyResponses(
+            _quotes_computed_upfront_line_items_responses,
+            _quotes_computed_upfront_line_items_errors,
+        ),
         pagination=_rt.CursorPagination(
             items="data",
             has_more="has_more",
@@ -299,7 +345,7 @@ _QUOTES_FINALIZE: _rt.Operation[Quote] = _rt.Operation(
         "application/x-www-form-urlencoded",
         encoding={"expand": _rt.Encoding(style="deepObject", explode=True)},
     ),
-    responses=_rt.LazyResponses(_quotes_finalize_responses),
+    responses=_rt.LazyResponses(_quotes_finalize_responses, _quotes_finalize_errors),
 )
 
 _QUOTES_LINE_ITEMS: _rt.Operation[QuotesLineItemsResponse] = _rt.Operation(
@@ -313,7 +359,7 @@ _QUOTES_LINE_ITEMS: _rt.Operation[QuotesLineItemsResponse] = _rt.Operation(
         _rt.Param("limit", "limit", "query", style="form"),
         _rt.Param("starting_after", "starting_after", "query", style="form"),
     ),
-    responses=_rt.LazyResponses(_quotes_line_items_responses),
+    responses=_rt.LazyResponses(_quotes_line_items_responses, _quotes_line_items_errors),
     pagination=_rt.CursorPagination(
         items="data",
         has_more="has_more",
@@ -331,7 +377,7 @@ _QUOTES_PDF: _rt.Operation[bytes] = _rt.Operation(
         _rt.Param("quote", "quote", "path", style="simple"),
         _rt.Param("expand", "expand", "query", style="deepObject", explode=True),
     ),
-    responses=_rt.LazyResponses(_quotes_pdf_responses),
+    responses=_rt.LazyResponses(_quotes_pdf_responses, _quotes_pdf_errors),
 )
 
 

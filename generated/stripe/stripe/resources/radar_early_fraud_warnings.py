@@ -15,23 +15,27 @@ if TYPE_CHECKING:
 
 
 def _radar_early_fraud_warnings_list_responses() -> dict[str, _rt.Response]:
-    from ..models.error import Error
     from ..types.radar_early_fraud_warnings import RadarEarlyFraudWarningsListResponse
 
-    return {
-        "200": _rt.Response(RadarEarlyFraudWarningsListResponse, "json"),
-        "default": _rt.Response(Error, "json"),
-    }
+    return {"200": _rt.Response(RadarEarlyFraudWarningsListResponse, "json")}
+
+
+def _radar_early_fraud_warnings_list_errors() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+
+    return {"default": _rt.Response(Error, "json")}
 
 
 def _radar_early_fraud_warnings_retrieve_responses() -> dict[str, _rt.Response]:
-    from ..models.error import Error
     from ..models.radar_early_fraud_warning import RadarEarlyFraudWarning
 
-    return {
-        "200": _rt.Response(RadarEarlyFraudWarning, "json"),
-        "default": _rt.Response(Error, "json"),
-    }
+    return {"200": _rt.Response(RadarEarlyFraudWarning, "json")}
+
+
+def _radar_early_fraud_warnings_retrieve_errors() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+
+    return {"default": _rt.Response(Error, "json")}
 
 
 _RADAR_EARLY_FRAUD_WARNINGS_LIST: _rt.Operation[RadarEarlyFraudWarningsListResponse] = (
@@ -47,7 +51,9 @@ _RADAR_EARLY_FRAUD_WARNINGS_LIST: _rt.Operation[RadarEarlyFraudWarningsListRespo
             _rt.Param("payment_intent", "payment_intent", "query", style="form"),
             _rt.Param("starting_after", "starting_after", "query", style="form"),
         ),
-        responses=_rt.LazyResponses(_radar_early_fraud_warnings_list_responses),
+        responses=_rt.LazyResponses(
+            _radar_early_fraud_warnings_list_responses, _radar_early_fraud_warnings_list_errors
+        ),
         pagination=_rt.CursorPagination(
             items="data",
             has_more="has_more",
@@ -66,7 +72,9 @@ _RADAR_EARLY_FRAUD_WARNINGS_RETRIEVE: _rt.Operation[RadarEarlyFraudWarning] = _r
         _rt.Param("early_fraud_warning", "early_fraud_warning", "path", style="simple"),
         _rt.Param("expand", "expand", "query", style="deepObject", explode=True),
     ),
-    responses=_rt.LazyResponses(_radar_early_fraud_warnings_retrieve_responses),
+    responses=_rt.LazyResponses(
+        _radar_early_fraud_warnings_retrieve_responses, _radar_early_fraud_warnings_retrieve_errors
+    ),
 )
 
 

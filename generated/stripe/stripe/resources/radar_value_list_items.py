@@ -19,37 +19,51 @@ if TYPE_CHECKING:
 
 
 def _radar_value_list_items_list_responses() -> dict[str, _rt.Response]:
-    from ..models.error import Error
     from ..types.radar_value_list_items import RadarValueListItemsListResponse
 
-    return {
-        "200": _rt.Response(RadarValueListItemsListResponse, "json"),
-        "default": _rt.Response(Error, "json"),
-    }
+    return {"200": _rt.Response(RadarValueListItemsListResponse, "json")}
+
+
+def _radar_value_list_items_list_errors() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+
+    return {"default": _rt.Response(Error, "json")}
 
 
 def _radar_value_list_items_create_responses() -> dict[str, _rt.Response]:
-    from ..models.error import Error
     from ..models.radar_value_list_item import RadarValueListItem
 
-    return {"200": _rt.Response(RadarValueListItem, "json"), "default": _rt.Response(Error, "json")}
+    return {"200": _rt.Response(RadarValueListItem, "json")}
+
+
+def _radar_value_list_items_create_errors() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+
+    return {"default": _rt.Response(Error, "json")}
 
 
 def _radar_value_list_items_retrieve_responses() -> dict[str, _rt.Response]:
-    from ..models.error import Error
     from ..models.radar_value_list_item import RadarValueListItem
 
-    return {"200": _rt.Response(RadarValueListItem, "json"), "default": _rt.Response(Error, "json")}
+    return {"200": _rt.Response(RadarValueListItem, "json")}
+
+
+def _radar_value_list_items_retrieve_errors() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+
+    return {"default": _rt.Response(Error, "json")}
 
 
 def _radar_value_list_items_delete_responses() -> dict[str, _rt.Response]:
     from ..models.deleted_radar_value_list_item import DeletedRadarValueListItem
+
+    return {"200": _rt.Response(DeletedRadarValueListItem, "json")}
+
+
+def _radar_value_list_items_delete_errors() -> dict[str, _rt.Response]:
     from ..models.error import Error
 
-    return {
-        "200": _rt.Response(DeletedRadarValueListItem, "json"),
-        "default": _rt.Response(Error, "json"),
-    }
+    return {"default": _rt.Response(Error, "json")}
 
 
 _RADAR_VALUE_LIST_ITEMS_LIST: _rt.Operation[RadarValueListItemsListResponse] = _rt.Operation(
@@ -65,7 +79,9 @@ _RADAR_VALUE_LIST_ITEMS_LIST: _rt.Operation[RadarValueListItemsListResponse] = _
         _rt.Param("starting_after", "starting_after", "query", style="form"),
         _rt.Param("value", "value", "query", style="form"),
     ),
-    responses=_rt.LazyResponses(_radar_value_list_items_list_responses),
+    responses=_rt.LazyResponses(
+        _radar_value_list_items_list_responses, _radar_value_list_items_list_errors
+    ),
     pagination=_rt.CursorPagination(
         items="data",
         has_more="has_more",
@@ -89,7 +105,9 @@ _RADAR_VALUE_LIST_ITEMS_CREATE: _rt.Operation[RadarValueListItem] = _rt.Operatio
         required=True,
         encoding={"expand": _rt.Encoding(style="deepObject", explode=True)},
     ),
-    responses=_rt.LazyResponses(_radar_value_list_items_create_responses),
+    responses=_rt.LazyResponses(
+        _radar_value_list_items_create_responses, _radar_value_list_items_create_errors
+    ),
 )
 
 _RADAR_VALUE_LIST_ITEMS_RETRIEVE: _rt.Operation[RadarValueListItem] = _rt.Operation(
@@ -100,7 +118,9 @@ _RADAR_VALUE_LIST_ITEMS_RETRIEVE: _rt.Operation[RadarValueListItem] = _rt.Operat
         _rt.Param("item", "item", "path", style="simple"),
         _rt.Param("expand", "expand", "query", style="deepObject", explode=True),
     ),
-    responses=_rt.LazyResponses(_radar_value_list_items_retrieve_responses),
+    responses=_rt.LazyResponses(
+        _radar_value_list_items_retrieve_responses, _radar_value_list_items_retrieve_errors
+    ),
 )
 
 _RADAR_VALUE_LIST_ITEMS_DELETE: _rt.Operation[DeletedRadarValueListItem] = _rt.Operation(
@@ -108,7 +128,9 @@ _RADAR_VALUE_LIST_ITEMS_DELETE: _rt.Operation[DeletedRadarValueListItem] = _rt.O
     path="/v1/radar/value_list_items/{item}",
     operation_id="DeleteRadarValueListItemsItem",
     params=(_rt.Param("item", "item", "path", style="simple"),),
-    responses=_rt.LazyResponses(_radar_value_list_items_delete_responses),
+    responses=_rt.LazyResponses(
+        _radar_value_list_items_delete_responses, _radar_value_list_items_delete_errors
+    ),
 )
 
 

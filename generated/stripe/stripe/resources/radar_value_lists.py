@@ -16,44 +16,63 @@ if TYPE_CHECKING:
 
 
 def _radar_value_lists_list_responses() -> dict[str, _rt.Response]:
-    from ..models.error import Error
     from ..types.radar_value_lists import RadarValueListsListResponse
 
-    return {
-        "200": _rt.Response(RadarValueListsListResponse, "json"),
-        "default": _rt.Response(Error, "json"),
-    }
+    return {"200": _rt.Response(RadarValueListsListResponse, "json")}
+
+
+def _radar_value_lists_list_errors() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+
+    return {"default": _rt.Response(Error, "json")}
 
 
 def _radar_value_lists_create_responses() -> dict[str, _rt.Response]:
-    from ..models.error import Error
     from ..models.radar_value_list import RadarValueList
 
-    return {"200": _rt.Response(RadarValueList, "json"), "default": _rt.Response(Error, "json")}
+    return {"200": _rt.Response(RadarValueList, "json")}
+
+
+def _radar_value_lists_create_errors() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+
+    return {"default": _rt.Response(Error, "json")}
 
 
 def _radar_value_lists_retrieve_responses() -> dict[str, _rt.Response]:
-    from ..models.error import Error
     from ..models.radar_value_list import RadarValueList
 
-    return {"200": _rt.Response(RadarValueList, "json"), "default": _rt.Response(Error, "json")}
+    return {"200": _rt.Response(RadarValueList, "json")}
+
+
+def _radar_value_lists_retrieve_errors() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+
+    return {"default": _rt.Response(Error, "json")}
 
 
 def _radar_value_lists_update_responses() -> dict[str, _rt.Response]:
-    from ..models.error import Error
     from ..models.radar_value_list import RadarValueList
 
-    return {"200": _rt.Response(RadarValueList, "json"), "default": _rt.Response(Error, "json")}
+    return {"200": _rt.Response(RadarValueList, "json")}
+
+
+def _radar_value_lists_update_errors() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+
+    return {"default": _rt.Response(Error, "json")}
 
 
 def _radar_value_lists_delete_responses() -> dict[str, _rt.Response]:
     from ..models.deleted_radar_value_list import DeletedRadarValueList
+
+    return {"200": _rt.Response(DeletedRadarValueList, "json")}
+
+
+def _radar_value_lists_delete_errors() -> dict[str, _rt.Response]:
     from ..models.error import Error
 
-    return {
-        "200": _rt.Response(DeletedRadarValueList, "json"),
-        "default": _rt.Response(Error, "json"),
-    }
+    return {"default": _rt.Response(Error, "json")}
 
 
 _RADAR_VALUE_LISTS_LIST: _rt.Operation[RadarValueListsListResponse] = _rt.Operation(
@@ -69,7 +88,7 @@ _RADAR_VALUE_LISTS_LIST: _rt.Operation[RadarValueListsListResponse] = _rt.Operat
         _rt.Param("limit", "limit", "query", style="form"),
         _rt.Param("starting_after", "starting_after", "query", style="form"),
     ),
-    responses=_rt.LazyResponses(_radar_value_lists_list_responses),
+    responses=_rt.LazyResponses(_radar_value_lists_list_responses, _radar_value_lists_list_errors),
     pagination=_rt.CursorPagination(
         items="data",
         has_more="has_more",
@@ -98,7 +117,9 @@ _RADAR_VALUE_LISTS_CREATE: _rt.Operation[RadarValueList] = _rt.Operation(
             "metadata": _rt.Encoding(style="deepObject", explode=True),
         },
     ),
-    responses=_rt.LazyResponses(_radar_value_lists_create_responses),
+    responses=_rt.LazyResponses(
+        _radar_value_lists_create_responses, _radar_value_lists_create_errors
+    ),
 )
 
 _RADAR_VALUE_LISTS_RETRIEVE: _rt.Operation[RadarValueList] = _rt.Operation(
@@ -109,7 +130,9 @@ _RADAR_VALUE_LISTS_RETRIEVE: _rt.Operation[RadarValueList] = _rt.Operation(
         _rt.Param("value_list", "value_list", "path", style="simple"),
         _rt.Param("expand", "expand", "query", style="deepObject", explode=True),
     ),
-    responses=_rt.LazyResponses(_radar_value_lists_retrieve_responses),
+    responses=_rt.LazyResponses(
+        _radar_value_lists_retrieve_responses, _radar_value_lists_retrieve_errors
+    ),
 )
 
 _RADAR_VALUE_LISTS_UPDATE: _rt.Operation[RadarValueList] = _rt.Operation(
@@ -130,7 +153,9 @@ _RADAR_VALUE_LISTS_UPDATE: _rt.Operation[RadarValueList] = _rt.Operation(
             "metadata": _rt.Encoding(style="deepObject", explode=True),
         },
     ),
-    responses=_rt.LazyResponses(_radar_value_lists_update_responses),
+    responses=_rt.LazyResponses(
+        _radar_value_lists_update_responses, _radar_value_lists_update_errors
+    ),
 )
 
 _RADAR_VALUE_LISTS_DELETE: _rt.Operation[DeletedRadarValueList] = _rt.Operation(
@@ -138,7 +163,9 @@ _RADAR_VALUE_LISTS_DELETE: _rt.Operation[DeletedRadarValueList] = _rt.Operation(
     path="/v1/radar/value_lists/{value_list}",
     operation_id="DeleteRadarValueListsValueList",
     params=(_rt.Param("value_list", "value_list", "path", style="simple"),),
-    responses=_rt.LazyResponses(_radar_value_lists_delete_responses),
+    responses=_rt.LazyResponses(
+        _radar_value_lists_delete_responses, _radar_value_lists_delete_errors
+    ),
 )
 
 

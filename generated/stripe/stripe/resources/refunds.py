@@ -15,41 +15,63 @@ if TYPE_CHECKING:
 
 
 def _refunds_list_responses() -> dict[str, _rt.Response]:
-    from ..models.error import Error
     from ..types.refunds import RefundsListResponse
 
-    return {
-        "200": _rt.Response(RefundsListResponse, "json"),
-        "default": _rt.Response(Error, "json"),
-    }
+    return {"200": _rt.Response(RefundsListResponse, "json")}
+
+
+def _refunds_list_errors() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+
+    return {"default": _rt.Response(Error, "json")}
 
 
 def _refunds_create_responses() -> dict[str, _rt.Response]:
-    from ..models.error import Error
     from ..models.refund import Refund
 
-    return {"200": _rt.Response(Refund, "json"), "default": _rt.Response(Error, "json")}
+    return {"200": _rt.Response(Refund, "json")}
+
+
+def _refunds_create_errors() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+
+    return {"default": _rt.Response(Error, "json")}
 
 
 def _refunds_retrieve_responses() -> dict[str, _rt.Response]:
-    from ..models.error import Error
     from ..models.refund import Refund
 
-    return {"200": _rt.Response(Refund, "json"), "default": _rt.Response(Error, "json")}
+    return {"200": _rt.Response(Refund, "json")}
+
+
+def _refunds_retrieve_errors() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+
+    return {"default": _rt.Response(Error, "json")}
 
 
 def _refunds_update_responses() -> dict[str, _rt.Response]:
-    from ..models.error import Error
     from ..models.refund import Refund
 
-    return {"200": _rt.Response(Refund, "json"), "default": _rt.Response(Error, "json")}
+    return {"200": _rt.Response(Refund, "json")}
+
+
+def _refunds_update_errors() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+
+    return {"default": _rt.Response(Error, "json")}
 
 
 def _refunds_cancel_responses() -> dict[str, _rt.Response]:
-    from ..models.error import Error
     from ..models.refund import Refund
 
-    return {"200": _rt.Response(Refund, "json"), "default": _rt.Response(Error, "json")}
+    return {"200": _rt.Response(Refund, "json")}
+
+
+def _refunds_cancel_errors() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+
+    return {"default": _rt.Response(Error, "json")}
 
 
 _REFUNDS_LIST: _rt.Operation[RefundsListResponse] = _rt.Operation(
@@ -65,7 +87,7 @@ _REFUNDS_LIST: _rt.Operation[RefundsListResponse] = _rt.Operation(
         _rt.Param("payment_intent", "payment_intent", "query", style="form"),
         _rt.Param("starting_after", "starting_after", "query", style="form"),
     ),
-    responses=_rt.LazyResponses(_refunds_list_responses),
+    responses=_rt.LazyResponses(_refunds_list_responses, _refunds_list_errors),
     pagination=_rt.CursorPagination(
         items="data",
         has_more="has_more",
@@ -100,7 +122,7 @@ _REFUNDS_CREATE: _rt.Operation[Refund] = _rt.Operation(
             "metadata": _rt.Encoding(style="deepObject", explode=True),
         },
     ),
-    responses=_rt.LazyResponses(_refunds_create_responses),
+    responses=_rt.LazyResponses(_refunds_create_responses, _refunds_create_errors),
 )
 
 _REFUNDS_RETRIEVE: _rt.Operation[Refund] = _rt.Operation(
@@ -111,7 +133,7 @@ _REFUNDS_RETRIEVE: _rt.Operation[Refund] = _rt.Operation(
         _rt.Param("refund", "refund", "path", style="simple"),
         _rt.Param("expand", "expand", "query", style="deepObject", explode=True),
     ),
-    responses=_rt.LazyResponses(_refunds_retrieve_responses),
+    responses=_rt.LazyResponses(_refunds_retrieve_responses, _refunds_retrieve_errors),
 )
 
 _REFUNDS_UPDATE: _rt.Operation[Refund] = _rt.Operation(
@@ -130,7 +152,7 @@ _REFUNDS_UPDATE: _rt.Operation[Refund] = _rt.Operation(
             "metadata": _rt.Encoding(style="deepObject", explode=True),
         },
     ),
-    responses=_rt.LazyResponses(_refunds_update_responses),
+    responses=_rt.LazyResponses(_refunds_update_responses, _refunds_update_errors),
 )
 
 _REFUNDS_CANCEL: _rt.Operation[Refund] = _rt.Operation(
@@ -145,7 +167,7 @@ _REFUNDS_CANCEL: _rt.Operation[Refund] = _rt.Operation(
         "application/x-www-form-urlencoded",
         encoding={"expand": _rt.Encoding(style="deepObject", explode=True)},
     ),
-    responses=_rt.LazyResponses(_refunds_cancel_responses),
+    responses=_rt.LazyResponses(_refunds_cancel_responses, _refunds_cancel_errors),
 )
 
 

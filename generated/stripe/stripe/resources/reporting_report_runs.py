@@ -19,27 +19,39 @@ if TYPE_CHECKING:
 
 
 def _reporting_report_runs_list_responses() -> dict[str, _rt.Response]:
-    from ..models.error import Error
     from ..types.reporting_report_runs import ReportingReportRunsListResponse
 
-    return {
-        "200": _rt.Response(ReportingReportRunsListResponse, "json"),
-        "default": _rt.Response(Error, "json"),
-    }
+    return {"200": _rt.Response(ReportingReportRunsListResponse, "json")}
+
+
+def _reporting_report_runs_list_errors() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+
+    return {"default": _rt.Response(Error, "json")}
 
 
 def _reporting_report_runs_create_responses() -> dict[str, _rt.Response]:
-    from ..models.error import Error
     from ..models.reporting_report_run import ReportingReportRun
 
-    return {"200": _rt.Response(ReportingReportRun, "json"), "default": _rt.Response(Error, "json")}
+    return {"200": _rt.Response(ReportingReportRun, "json")}
+
+
+def _reporting_report_runs_create_errors() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+
+    return {"default": _rt.Response(Error, "json")}
 
 
 def _reporting_report_runs_retrieve_responses() -> dict[str, _rt.Response]:
-    from ..models.error import Error
     from ..models.reporting_report_run import ReportingReportRun
 
-    return {"200": _rt.Response(ReportingReportRun, "json"), "default": _rt.Response(Error, "json")}
+    return {"200": _rt.Response(ReportingReportRun, "json")}
+
+
+def _reporting_report_runs_retrieve_errors() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+
+    return {"default": _rt.Response(Error, "json")}
 
 
 _REPORTING_REPORT_RUNS_LIST: _rt.Operation[ReportingReportRunsListResponse] = _rt.Operation(
@@ -53,7 +65,9 @@ _REPORTING_REPORT_RUNS_LIST: _rt.Operation[ReportingReportRunsListResponse] = _r
         _rt.Param("limit", "limit", "query", style="form"),
         _rt.Param("starting_after", "starting_after", "query", style="form"),
     ),
-    responses=_rt.LazyResponses(_reporting_report_runs_list_responses),
+    responses=_rt.LazyResponses(
+        _reporting_report_runs_list_responses, _reporting_report_runs_list_errors
+    ),
     pagination=_rt.CursorPagination(
         items="data",
         has_more="has_more",
@@ -80,7 +94,9 @@ _REPORTING_REPORT_RUNS_CREATE: _rt.Operation[ReportingReportRun] = _rt.Operation
             "parameters": _rt.Encoding(style="deepObject", explode=True),
         },
     ),
-    responses=_rt.LazyResponses(_reporting_report_runs_create_responses),
+    responses=_rt.LazyResponses(
+        _reporting_report_runs_create_responses, _reporting_report_runs_create_errors
+    ),
 )
 
 _REPORTING_REPORT_RUNS_RETRIEVE: _rt.Operation[ReportingReportRun] = _rt.Operation(
@@ -91,7 +107,9 @@ _REPORTING_REPORT_RUNS_RETRIEVE: _rt.Operation[ReportingReportRun] = _rt.Operati
         _rt.Param("report_run", "report_run", "path", style="simple"),
         _rt.Param("expand", "expand", "query", style="deepObject", explode=True),
     ),
-    responses=_rt.LazyResponses(_reporting_report_runs_retrieve_responses),
+    responses=_rt.LazyResponses(
+        _reporting_report_runs_retrieve_responses, _reporting_report_runs_retrieve_errors
+    ),
 )
 
 

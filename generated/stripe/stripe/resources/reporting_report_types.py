@@ -15,23 +15,27 @@ if TYPE_CHECKING:
 
 
 def _reporting_report_types_list_responses() -> dict[str, _rt.Response]:
-    from ..models.error import Error
     from ..types.reporting_report_types import ReportingReportTypesListResponse
 
-    return {
-        "200": _rt.Response(ReportingReportTypesListResponse, "json"),
-        "default": _rt.Response(Error, "json"),
-    }
+    return {"200": _rt.Response(ReportingReportTypesListResponse, "json")}
+
+
+def _reporting_report_types_list_errors() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+
+    return {"default": _rt.Response(Error, "json")}
 
 
 def _reporting_report_types_retrieve_responses() -> dict[str, _rt.Response]:
-    from ..models.error import Error
     from ..models.reporting_report_type import ReportingReportType
 
-    return {
-        "200": _rt.Response(ReportingReportType, "json"),
-        "default": _rt.Response(Error, "json"),
-    }
+    return {"200": _rt.Response(ReportingReportType, "json")}
+
+
+def _reporting_report_types_retrieve_errors() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+
+    return {"default": _rt.Response(Error, "json")}
 
 
 _REPORTING_REPORT_TYPES_LIST: _rt.Operation[ReportingReportTypesListResponse] = _rt.Operation(
@@ -39,7 +43,9 @@ _REPORTING_REPORT_TYPES_LIST: _rt.Operation[ReportingReportTypesListResponse] = 
     path="/v1/reporting/report_types",
     operation_id="GetReportingReportTypes",
     params=(_rt.Param("expand", "expand", "query", style="deepObject", explode=True),),
-    responses=_rt.LazyResponses(_reporting_report_types_list_responses),
+    responses=_rt.LazyResponses(
+        _reporting_report_types_list_responses, _reporting_report_types_list_errors
+    ),
 )
 
 _REPORTING_REPORT_TYPES_RETRIEVE: _rt.Operation[ReportingReportType] = _rt.Operation(
@@ -50,7 +56,9 @@ _REPORTING_REPORT_TYPES_RETRIEVE: _rt.Operation[ReportingReportType] = _rt.Opera
         _rt.Param("report_type", "report_type", "path", style="simple"),
         _rt.Param("expand", "expand", "query", style="deepObject", explode=True),
     ),
-    responses=_rt.LazyResponses(_reporting_report_types_retrieve_responses),
+    responses=_rt.LazyResponses(
+        _reporting_report_types_retrieve_responses, _reporting_report_types_retrieve_errors
+    ),
 )
 
 

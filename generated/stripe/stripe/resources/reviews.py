@@ -15,27 +15,39 @@ if TYPE_CHECKING:
 
 
 def _reviews_list_responses() -> dict[str, _rt.Response]:
-    from ..models.error import Error
     from ..types.reviews import ReviewsListResponse
 
-    return {
-        "200": _rt.Response(ReviewsListResponse, "json"),
-        "default": _rt.Response(Error, "json"),
-    }
+    return {"200": _rt.Response(ReviewsListResponse, "json")}
+
+
+def _reviews_list_errors() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+
+    return {"default": _rt.Response(Error, "json")}
 
 
 def _reviews_retrieve_responses() -> dict[str, _rt.Response]:
-    from ..models.error import Error
     from ..models.review import Review
 
-    return {"200": _rt.Response(Review, "json"), "default": _rt.Response(Error, "json")}
+    return {"200": _rt.Response(Review, "json")}
+
+
+def _reviews_retrieve_errors() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+
+    return {"default": _rt.Response(Error, "json")}
 
 
 def _reviews_approve_responses() -> dict[str, _rt.Response]:
-    from ..models.error import Error
     from ..models.review import Review
 
-    return {"200": _rt.Response(Review, "json"), "default": _rt.Response(Error, "json")}
+    return {"200": _rt.Response(Review, "json")}
+
+
+def _reviews_approve_errors() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+
+    return {"default": _rt.Response(Error, "json")}
 
 
 _REVIEWS_LIST: _rt.Operation[ReviewsListResponse] = _rt.Operation(
@@ -49,7 +61,7 @@ _REVIEWS_LIST: _rt.Operation[ReviewsListResponse] = _rt.Operation(
         _rt.Param("limit", "limit", "query", style="form"),
         _rt.Param("starting_after", "starting_after", "query", style="form"),
     ),
-    responses=_rt.LazyResponses(_reviews_list_responses),
+    responses=_rt.LazyResponses(_reviews_list_responses, _reviews_list_errors),
     pagination=_rt.CursorPagination(
         items="data",
         has_more="has_more",
@@ -67,7 +79,7 @@ _REVIEWS_RETRIEVE: _rt.Operation[Review] = _rt.Operation(
         _rt.Param("review", "review", "path", style="simple"),
         _rt.Param("expand", "expand", "query", style="deepObject", explode=True),
     ),
-    responses=_rt.LazyResponses(_reviews_retrieve_responses),
+    responses=_rt.LazyResponses(_reviews_retrieve_responses, _reviews_retrieve_errors),
 )
 
 _REVIEWS_APPROVE: _rt.Operation[Review] = _rt.Operation(
@@ -82,7 +94,7 @@ _REVIEWS_APPROVE: _rt.Operation[Review] = _rt.Operation(
         "application/x-www-form-urlencoded",
         encoding={"expand": _rt.Encoding(style="deepObject", explode=True)},
     ),
-    responses=_rt.LazyResponses(_reviews_approve_responses),
+    responses=_rt.LazyResponses(_reviews_approve_responses, _reviews_approve_errors),
 )
 
 

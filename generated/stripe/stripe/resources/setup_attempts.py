@@ -15,13 +15,15 @@ if TYPE_CHECKING:
 
 
 def _setup_attempts_list_responses() -> dict[str, _rt.Response]:
-    from ..models.error import Error
     from ..types.setup_attempts import SetupAttemptsListResponse
 
-    return {
-        "200": _rt.Response(SetupAttemptsListResponse, "json"),
-        "default": _rt.Response(Error, "json"),
-    }
+    return {"200": _rt.Response(SetupAttemptsListResponse, "json")}
+
+
+def _setup_attempts_list_errors() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+
+    return {"default": _rt.Response(Error, "json")}
 
 
 _SETUP_ATTEMPTS_LIST: _rt.Operation[SetupAttemptsListResponse] = _rt.Operation(
@@ -36,7 +38,7 @@ _SETUP_ATTEMPTS_LIST: _rt.Operation[SetupAttemptsListResponse] = _rt.Operation(
         _rt.Param("limit", "limit", "query", style="form"),
         _rt.Param("starting_after", "starting_after", "query", style="form"),
     ),
-    responses=_rt.LazyResponses(_setup_attempts_list_responses),
+    responses=_rt.LazyResponses(_setup_attempts_list_responses, _setup_attempts_list_errors),
     pagination=_rt.CursorPagination(
         items="data",
         has_more="has_more",

@@ -29,55 +29,87 @@ if TYPE_CHECKING:
 
 
 def _setup_intents_list_responses() -> dict[str, _rt.Response]:
-    from ..models.error import Error
     from ..types.setup_intents import SetupIntentsListResponse
 
-    return {
-        "200": _rt.Response(SetupIntentsListResponse, "json"),
-        "default": _rt.Response(Error, "json"),
-    }
+    return {"200": _rt.Response(SetupIntentsListResponse, "json")}
+
+
+def _setup_intents_list_errors() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+
+    return {"default": _rt.Response(Error, "json")}
 
 
 def _setup_intents_create_responses() -> dict[str, _rt.Response]:
-    from ..models.error import Error
     from ..models.setup_intent import SetupIntent
 
-    return {"200": _rt.Response(SetupIntent, "json"), "default": _rt.Response(Error, "json")}
+    return {"200": _rt.Response(SetupIntent, "json")}
+
+
+def _setup_intents_create_errors() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+
+    return {"default": _rt.Response(Error, "json")}
 
 
 def _setup_intents_retrieve_responses() -> dict[str, _rt.Response]:
-    from ..models.error import Error
     from ..models.setup_intent import SetupIntent
 
-    return {"200": _rt.Response(SetupIntent, "json"), "default": _rt.Response(Error, "json")}
+    return {"200": _rt.Response(SetupIntent, "json")}
+
+
+def _setup_intents_retrieve_errors() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+
+    return {"default": _rt.Response(Error, "json")}
 
 
 def _setup_intents_update_responses() -> dict[str, _rt.Response]:
-    from ..models.error import Error
     from ..models.setup_intent import SetupIntent
 
-    return {"200": _rt.Response(SetupIntent, "json"), "default": _rt.Response(Error, "json")}
+    return {"200": _rt.Response(SetupIntent, "json")}
+
+
+def _setup_intents_update_errors() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+
+    return {"default": _rt.Response(Error, "json")}
 
 
 def _setup_intents_cancel_responses() -> dict[str, _rt.Response]:
-    from ..models.error import Error
     from ..models.setup_intent import SetupIntent
 
-    return {"200": _rt.Response(SetupIntent, "json"), "default": _rt.Response(Error, "json")}
+    return {"200": _rt.Response(SetupIntent, "json")}
+
+
+def _setup_intents_cancel_errors() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+
+    return {"default": _rt.Response(Error, "json")}
 
 
 def _setup_intents_confirm_responses() -> dict[str, _rt.Response]:
-    from ..models.error import Error
     from ..models.setup_intent import SetupIntent
 
-    return {"200": _rt.Response(SetupIntent, "json"), "default": _rt.Response(Error, "json")}
+    return {"200": _rt.Response(SetupIntent, "json")}
+
+
+def _setup_intents_confirm_errors() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+
+    return {"default": _rt.Response(Error, "json")}
 
 
 def _setup_intents_verify_microdeposits_responses() -> dict[str, _rt.Response]:
-    from ..models.error import Error
     from ..models.setup_intent import SetupIntent
 
-    return {"200": _rt.Response(SetupIntent, "json"), "default": _rt.Response(Error, "json")}
+    return {"200": _rt.Response(SetupIntent, "json")}
+
+
+def _setup_intents_verify_microdeposits_errors() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+
+    return {"default": _rt.Response(Error, "json")}
 
 
 _SETUP_INTENTS_LIST: _rt.Operation[SetupIntentsListResponse] = _rt.Operation(
@@ -94,7 +126,7 @@ _SETUP_INTENTS_LIST: _rt.Operation[SetupIntentsListResponse] = _rt.Operation(
         _rt.Param("payment_method", "payment_method", "query", style="form"),
         _rt.Param("starting_after", "starting_after", "query", style="form"),
     ),
-    responses=_rt.LazyResponses(_setup_intents_list_responses),
+    responses=_rt.LazyResponses(_setup_intents_list_responses, _setup_intents_list_errors),
     pagination=_rt.CursorPagination(
         items="data",
         has_more="has_more",
@@ -141,7 +173,7 @@ _SETUP_INTENTS_CREATE: _rt.Operation[SetupIntent] = _rt.Operation(
             "single_use": _rt.Encoding(style="deepObject", explode=True),
         },
     ),
-    responses=_rt.LazyResponses(_setup_intents_create_responses),
+    responses=_rt.LazyResponses(_setup_intents_create_responses, _setup_intents_create_errors),
 )
 
 _SETUP_INTENTS_RETRIEVE: _rt.Operation[SetupIntent] = _rt.Operation(
@@ -153,7 +185,7 @@ _SETUP_INTENTS_RETRIEVE: _rt.Operation[SetupIntent] = _rt.Operation(
         _rt.Param("client_secret", "client_secret", "query", style="form"),
         _rt.Param("expand", "expand", "query", style="deepObject", explode=True),
     ),
-    responses=_rt.LazyResponses(_setup_intents_retrieve_responses),
+    responses=_rt.LazyResponses(_setup_intents_retrieve_responses, _setup_intents_retrieve_errors),
 )
 
 _SETUP_INTENTS_UPDATE: _rt.Operation[SetupIntent] = _rt.Operation(
@@ -184,7 +216,7 @@ _SETUP_INTENTS_UPDATE: _rt.Operation[SetupIntent] = _rt.Operation(
             "payment_method_types": _rt.Encoding(style="deepObject", explode=True),
         },
     ),
-    responses=_rt.LazyResponses(_setup_intents_update_responses),
+    responses=_rt.LazyResponses(_setup_intents_update_responses, _setup_intents_update_errors),
 )
 
 _SETUP_INTENTS_CANCEL: _rt.Operation[SetupIntent] = _rt.Operation(
@@ -200,7 +232,7 @@ _SETUP_INTENTS_CANCEL: _rt.Operation[SetupIntent] = _rt.Operation(
         "application/x-www-form-urlencoded",
         encoding={"expand": _rt.Encoding(style="deepObject", explode=True)},
     ),
-    responses=_rt.LazyResponses(_setup_intents_cancel_responses),
+    responses=_rt.LazyResponses(_setup_intents_cancel_responses, _setup_intents_cancel_errors),
 )
 
 _SETUP_INTENTS_CONFIRM: _rt.Operation[SetupIntent] = _rt.Operation(
@@ -226,7 +258,7 @@ _SETUP_INTENTS_CONFIRM: _rt.Operation[SetupIntent] = _rt.Operation(
             "payment_method_options": _rt.Encoding(style="deepObject", explode=True),
         },
     ),
-    responses=_rt.LazyResponses(_setup_intents_confirm_responses),
+    responses=_rt.LazyResponses(_setup_intents_confirm_responses, _setup_intents_confirm_errors),
 )
 
 _SETUP_INTENTS_VERIFY_MICRODEPOSITS: _rt.Operation[SetupIntent] = _rt.Operation(
@@ -247,7 +279,9 @@ _SETUP_INTENTS_VERIFY_MICRODEPOSITS: _rt.Operation[SetupIntent] = _rt.Operation(
             "expand": _rt.Encoding(style="deepObject", explode=True),
         },
     ),
-    responses=_rt.LazyResponses(_setup_intents_verify_microdeposits_responses),
+    responses=_rt.LazyResponses(
+        _setup_intents_verify_microdeposits_responses, _setup_intents_verify_microdeposits_errors
+    ),
 )
 
 

@@ -21,34 +21,51 @@ if TYPE_CHECKING:
 
 
 def _shipping_rates_list_responses() -> dict[str, _rt.Response]:
-    from ..models.error import Error
     from ..types.shipping_rates import ShippingRatesListResponse
 
-    return {
-        "200": _rt.Response(ShippingRatesListResponse, "json"),
-        "default": _rt.Response(Error, "json"),
-    }
+    return {"200": _rt.Response(ShippingRatesListResponse, "json")}
+
+
+def _shipping_rates_list_errors() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+
+    return {"default": _rt.Response(Error, "json")}
 
 
 def _shipping_rates_create_responses() -> dict[str, _rt.Response]:
-    from ..models.error import Error
     from ..models.shipping_rate import ShippingRate
 
-    return {"200": _rt.Response(ShippingRate, "json"), "default": _rt.Response(Error, "json")}
+    return {"200": _rt.Response(ShippingRate, "json")}
+
+
+def _shipping_rates_create_errors() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+
+    return {"default": _rt.Response(Error, "json")}
 
 
 def _shipping_rates_retrieve_responses() -> dict[str, _rt.Response]:
-    from ..models.error import Error
     from ..models.shipping_rate import ShippingRate
 
-    return {"200": _rt.Response(ShippingRate, "json"), "default": _rt.Response(Error, "json")}
+    return {"200": _rt.Response(ShippingRate, "json")}
+
+
+def _shipping_rates_retrieve_errors() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+
+    return {"default": _rt.Response(Error, "json")}
 
 
 def _shipping_rates_update_responses() -> dict[str, _rt.Response]:
-    from ..models.error import Error
     from ..models.shipping_rate import ShippingRate
 
-    return {"200": _rt.Response(ShippingRate, "json"), "default": _rt.Response(Error, "json")}
+    return {"200": _rt.Response(ShippingRate, "json")}
+
+
+def _shipping_rates_update_errors() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+
+    return {"default": _rt.Response(Error, "json")}
 
 
 _SHIPPING_RATES_LIST: _rt.Operation[ShippingRatesListResponse] = _rt.Operation(
@@ -64,7 +81,7 @@ _SHIPPING_RATES_LIST: _rt.Operation[ShippingRatesListResponse] = _rt.Operation(
         _rt.Param("limit", "limit", "query", style="form"),
         _rt.Param("starting_after", "starting_after", "query", style="form"),
     ),
-    responses=_rt.LazyResponses(_shipping_rates_list_responses),
+    responses=_rt.LazyResponses(_shipping_rates_list_responses, _shipping_rates_list_errors),
     pagination=_rt.CursorPagination(
         items="data",
         has_more="has_more",
@@ -98,7 +115,7 @@ _SHIPPING_RATES_CREATE: _rt.Operation[ShippingRate] = _rt.Operation(
             "metadata": _rt.Encoding(style="deepObject", explode=True),
         },
     ),
-    responses=_rt.LazyResponses(_shipping_rates_create_responses),
+    responses=_rt.LazyResponses(_shipping_rates_create_responses, _shipping_rates_create_errors),
 )
 
 _SHIPPING_RATES_RETRIEVE: _rt.Operation[ShippingRate] = _rt.Operation(
@@ -109,7 +126,9 @@ _SHIPPING_RATES_RETRIEVE: _rt.Operation[ShippingRate] = _rt.Operation(
         _rt.Param("shipping_rate_token", "shipping_rate_token", "path", style="simple"),
         _rt.Param("expand", "expand", "query", style="deepObject", explode=True),
     ),
-    responses=_rt.LazyResponses(_shipping_rates_retrieve_responses),
+    responses=_rt.LazyResponses(
+        _shipping_rates_retrieve_responses, _shipping_rates_retrieve_errors
+    ),
 )
 
 _SHIPPING_RATES_UPDATE: _rt.Operation[ShippingRate] = _rt.Operation(
@@ -132,7 +151,7 @@ _SHIPPING_RATES_UPDATE: _rt.Operation[ShippingRate] = _rt.Operation(
             "metadata": _rt.Encoding(style="deepObject", explode=True),
         },
     ),
-    responses=_rt.LazyResponses(_shipping_rates_update_responses),
+    responses=_rt.LazyResponses(_shipping_rates_update_responses, _shipping_rates_update_errors),
 )
 
 

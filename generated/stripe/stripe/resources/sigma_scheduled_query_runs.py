@@ -15,20 +15,27 @@ if TYPE_CHECKING:
 
 
 def _sigma_scheduled_query_runs_list_responses() -> dict[str, _rt.Response]:
-    from ..models.error import Error
     from ..types.sigma_scheduled_query_runs import SigmaScheduledQueryRunsListResponse
 
-    return {
-        "200": _rt.Response(SigmaScheduledQueryRunsListResponse, "json"),
-        "default": _rt.Response(Error, "json"),
-    }
+    return {"200": _rt.Response(SigmaScheduledQueryRunsListResponse, "json")}
+
+
+def _sigma_scheduled_query_runs_list_errors() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+
+    return {"default": _rt.Response(Error, "json")}
 
 
 def _sigma_scheduled_query_runs_retrieve_responses() -> dict[str, _rt.Response]:
-    from ..models.error import Error
     from ..models.scheduled_query_run import ScheduledQueryRun
 
-    return {"200": _rt.Response(ScheduledQueryRun, "json"), "default": _rt.Response(Error, "json")}
+    return {"200": _rt.Response(ScheduledQueryRun, "json")}
+
+
+def _sigma_scheduled_query_runs_retrieve_errors() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+
+    return {"default": _rt.Response(Error, "json")}
 
 
 _SIGMA_SCHEDULED_QUERY_RUNS_LIST: _rt.Operation[SigmaScheduledQueryRunsListResponse] = (
@@ -42,7 +49,9 @@ _SIGMA_SCHEDULED_QUERY_RUNS_LIST: _rt.Operation[SigmaScheduledQueryRunsListRespo
             _rt.Param("limit", "limit", "query", style="form"),
             _rt.Param("starting_after", "starting_after", "query", style="form"),
         ),
-        responses=_rt.LazyResponses(_sigma_scheduled_query_runs_list_responses),
+        responses=_rt.LazyResponses(
+            _sigma_scheduled_query_runs_list_responses, _sigma_scheduled_query_runs_list_errors
+        ),
         pagination=_rt.CursorPagination(
             items="data",
             has_more="has_more",
@@ -61,7 +70,9 @@ _SIGMA_SCHEDULED_QUERY_RUNS_RETRIEVE: _rt.Operation[ScheduledQueryRun] = _rt.Ope
         _rt.Param("scheduled_query_run", "scheduled_query_run", "path", style="simple"),
         _rt.Param("expand", "expand", "query", style="deepObject", explode=True),
     ),
-    responses=_rt.LazyResponses(_sigma_scheduled_query_runs_retrieve_responses),
+    responses=_rt.LazyResponses(
+        _sigma_scheduled_query_runs_retrieve_responses, _sigma_scheduled_query_runs_retrieve_errors
+    ),
 )
 
 

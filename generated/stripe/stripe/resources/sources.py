@@ -39,31 +39,51 @@ if TYPE_CHECKING:
 
 
 def _sources_create_responses() -> dict[str, _rt.Response]:
-    from ..models.error import Error
     from ..models.source import Source
 
-    return {"200": _rt.Response(Source, "json"), "default": _rt.Response(Error, "json")}
+    return {"200": _rt.Response(Source, "json")}
+
+
+def _sources_create_errors() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+
+    return {"default": _rt.Response(Error, "json")}
 
 
 def _sources_retrieve_responses() -> dict[str, _rt.Response]:
-    from ..models.error import Error
     from ..models.source import Source
 
-    return {"200": _rt.Response(Source, "json"), "default": _rt.Response(Error, "json")}
+    return {"200": _rt.Response(Source, "json")}
+
+
+def _sources_retrieve_errors() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+
+    return {"default": _rt.Response(Error, "json")}
 
 
 def _sources_update_responses() -> dict[str, _rt.Response]:
-    from ..models.error import Error
     from ..models.source import Source
 
-    return {"200": _rt.Response(Source, "json"), "default": _rt.Response(Error, "json")}
+    return {"200": _rt.Response(Source, "json")}
+
+
+def _sources_update_errors() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+
+    return {"default": _rt.Response(Error, "json")}
 
 
 def _sources_verify_responses() -> dict[str, _rt.Response]:
-    from ..models.error import Error
     from ..models.source import Source
 
-    return {"200": _rt.Response(Source, "json"), "default": _rt.Response(Error, "json")}
+    return {"200": _rt.Response(Source, "json")}
+
+
+def _sources_verify_errors() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+
+    return {"default": _rt.Response(Error, "json")}
 
 
 _SOURCES_CREATE: _rt.Operation[Source] = _rt.Operation(
@@ -100,7 +120,7 @@ _SOURCES_CREATE: _rt.Operation[Source] = _rt.Operation(
             "source_order": _rt.Encoding(style="deepObject", explode=True),
         },
     ),
-    responses=_rt.LazyResponses(_sources_create_responses),
+    responses=_rt.LazyResponses(_sources_create_responses, _sources_create_errors),
 )
 
 _SOURCES_RETRIEVE: _rt.Operation[Source] = _rt.Operation(
@@ -112,7 +132,7 @@ _SOURCES_RETRIEVE: _rt.Operation[Source] = _rt.Operation(
         _rt.Param("client_secret", "client_secret", "query", style="form"),
         _rt.Param("expand", "expand", "query", style="deepObject", explode=True),
     ),
-    responses=_rt.LazyResponses(_sources_retrieve_responses),
+    responses=_rt.LazyResponses(_sources_retrieve_responses, _sources_retrieve_errors),
 )
 
 _SOURCES_UPDATE: _rt.Operation[Source] = _rt.Operation(
@@ -138,7 +158,7 @@ _SOURCES_UPDATE: _rt.Operation[Source] = _rt.Operation(
             "source_order": _rt.Encoding(style="deepObject", explode=True),
         },
     ),
-    responses=_rt.LazyResponses(_sources_update_responses),
+    responses=_rt.LazyResponses(_sources_update_responses, _sources_update_errors),
 )
 
 _SOURCES_VERIFY: _rt.Operation[Source] = _rt.Operation(
@@ -158,7 +178,7 @@ _SOURCES_VERIFY: _rt.Operation[Source] = _rt.Operation(
             "values": _rt.Encoding(style="deepObject", explode=True),
         },
     ),
-    responses=_rt.LazyResponses(_sources_verify_responses),
+    responses=_rt.LazyResponses(_sources_verify_responses, _sources_verify_errors),
 )
 
 

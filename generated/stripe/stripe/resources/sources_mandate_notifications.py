@@ -13,13 +13,15 @@ if TYPE_CHECKING:
 
 
 def _sources_mandate_notifications_retrieve_responses() -> dict[str, _rt.Response]:
-    from ..models.error import Error
     from ..models.source_mandate_notification import SourceMandateNotification
 
-    return {
-        "200": _rt.Response(SourceMandateNotification, "json"),
-        "default": _rt.Response(Error, "json"),
-    }
+    return {"200": _rt.Response(SourceMandateNotification, "json")}
+
+
+def _sources_mandate_notifications_retrieve_errors() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+
+    return {"default": _rt.Response(Error, "json")}
 
 
 _SOURCES_MANDATE_NOTIFICATIONS_RETRIEVE: _rt.Operation[SourceMandateNotification] = _rt.Operation(
@@ -31,7 +33,10 @@ _SOURCES_MANDATE_NOTIFICATIONS_RETRIEVE: _rt.Operation[SourceMandateNotification
         _rt.Param("source", "source", "path", style="simple"),
         _rt.Param("expand", "expand", "query", style="deepObject", explode=True),
     ),
-    responses=_rt.LazyResponses(_sources_mandate_notifications_retrieve_responses),
+    responses=_rt.LazyResponses(
+        _sources_mandate_notifications_retrieve_responses,
+        _sources_mandate_notifications_retrieve_errors,
+    ),
 )
 
 

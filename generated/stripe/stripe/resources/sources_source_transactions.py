@@ -15,20 +15,27 @@ if TYPE_CHECKING:
 
 
 def _sources_source_transactions_list_responses() -> dict[str, _rt.Response]:
-    from ..models.error import Error
     from ..types.sources_source_transactions import SourcesSourceTransactionsListResponse
 
-    return {
-        "200": _rt.Response(SourcesSourceTransactionsListResponse, "json"),
-        "default": _rt.Response(Error, "json"),
-    }
+    return {"200": _rt.Response(SourcesSourceTransactionsListResponse, "json")}
+
+
+def _sources_source_transactions_list_errors() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+
+    return {"default": _rt.Response(Error, "json")}
 
 
 def _sources_source_transactions_retrieve_responses() -> dict[str, _rt.Response]:
-    from ..models.error import Error
     from ..models.source_transaction import SourceTransaction
 
-    return {"200": _rt.Response(SourceTransaction, "json"), "default": _rt.Response(Error, "json")}
+    return {"200": _rt.Response(SourceTransaction, "json")}
+
+
+def _sources_source_transactions_retrieve_errors() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+
+    return {"default": _rt.Response(Error, "json")}
 
 
 _SOURCES_SOURCE_TRANSACTIONS_LIST: _rt.Operation[SourcesSourceTransactionsListResponse] = (
@@ -43,7 +50,9 @@ _SOURCES_SOURCE_TRANSACTIONS_LIST: _rt.Operation[SourcesSourceTransactionsListRe
             _rt.Param("limit", "limit", "query", style="form"),
             _rt.Param("starting_after", "starting_after", "query", style="form"),
         ),
-        responses=_rt.LazyResponses(_sources_source_transactions_list_responses),
+        responses=_rt.LazyResponses(
+            _sources_source_transactions_list_responses, _sources_source_transactions_list_errors
+        ),
         pagination=_rt.CursorPagination(
             items="data",
             has_more="has_more",
@@ -63,7 +72,10 @@ _SOURCES_SOURCE_TRANSACTIONS_RETRIEVE: _rt.Operation[SourceTransaction] = _rt.Op
         _rt.Param("source_transaction", "source_transaction", "path", style="simple"),
         _rt.Param("expand", "expand", "query", style="deepObject", explode=True),
     ),
-    responses=_rt.LazyResponses(_sources_source_transactions_retrieve_responses),
+    responses=_rt.LazyResponses(
+        _sources_source_transactions_retrieve_responses,
+        _sources_source_transactions_retrieve_errors,
+    ),
 )
 
 

@@ -25,61 +25,87 @@ if TYPE_CHECKING:
 
 
 def _subscription_items_list_responses() -> dict[str, _rt.Response]:
-    from ..models.error import Error
     from ..types.subscription_items import SubscriptionItemsListResponse
 
-    return {
-        "200": _rt.Response(SubscriptionItemsListResponse, "json"),
-        "default": _rt.Response(Error, "json"),
-    }
+    return {"200": _rt.Response(SubscriptionItemsListResponse, "json")}
+
+
+def _subscription_items_list_errors() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+
+    return {"default": _rt.Response(Error, "json")}
 
 
 def _subscription_items_create_responses() -> dict[str, _rt.Response]:
-    from ..models.error import Error
     from ..models.subscription_item import SubscriptionItem
 
-    return {"200": _rt.Response(SubscriptionItem, "json"), "default": _rt.Response(Error, "json")}
+    return {"200": _rt.Response(SubscriptionItem, "json")}
+
+
+def _subscription_items_create_errors() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+
+    return {"default": _rt.Response(Error, "json")}
 
 
 def _subscription_items_retrieve_responses() -> dict[str, _rt.Response]:
-    from ..models.error import Error
     from ..models.subscription_item import SubscriptionItem
 
-    return {"200": _rt.Response(SubscriptionItem, "json"), "default": _rt.Response(Error, "json")}
+    return {"200": _rt.Response(SubscriptionItem, "json")}
+
+
+def _subscription_items_retrieve_errors() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+
+    return {"default": _rt.Response(Error, "json")}
 
 
 def _subscription_items_update_responses() -> dict[str, _rt.Response]:
-    from ..models.error import Error
     from ..models.subscription_item import SubscriptionItem
 
-    return {"200": _rt.Response(SubscriptionItem, "json"), "default": _rt.Response(Error, "json")}
+    return {"200": _rt.Response(SubscriptionItem, "json")}
+
+
+def _subscription_items_update_errors() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+
+    return {"default": _rt.Response(Error, "json")}
 
 
 def _subscription_items_delete_responses() -> dict[str, _rt.Response]:
     from ..models.deleted_subscription_item import DeletedSubscriptionItem
+
+    return {"200": _rt.Response(DeletedSubscriptionItem, "json")}
+
+
+def _subscription_items_delete_errors() -> dict[str, _rt.Response]:
     from ..models.error import Error
 
-    return {
-        "200": _rt.Response(DeletedSubscriptionItem, "json"),
-        "default": _rt.Response(Error, "json"),
-    }
+    return {"default": _rt.Response(Error, "json")}
 
 
 def _subscription_items_usage_record_summaries_responses() -> dict[str, _rt.Response]:
-    from ..models.error import Error
     from ..types.subscription_items import SubscriptionItemsUsageRecordSummariesResponse
 
-    return {
-        "200": _rt.Response(SubscriptionItemsUsageRecordSummariesResponse, "json"),
-        "default": _rt.Response(Error, "json"),
-    }
+    return {"200": _rt.Response(SubscriptionItemsUsageRecordSummariesResponse, "json")}
+
+
+def _subscription_items_usage_record_summaries_errors() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+
+    return {"default": _rt.Response(Error, "json")}
 
 
 def _subscription_items_usage_records_responses() -> dict[str, _rt.Response]:
-    from ..models.error import Error
     from ..models.usage_record import UsageRecord
 
-    return {"200": _rt.Response(UsageRecord, "json"), "default": _rt.Response(Error, "json")}
+    return {"200": _rt.Response(UsageRecord, "json")}
+
+
+def _subscription_items_usage_records_errors() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+
+    return {"default": _rt.Response(Error, "json")}
 
 
 _SUBSCRIPTION_ITEMS_LIST: _rt.Operation[SubscriptionItemsListResponse] = _rt.Operation(
@@ -93,7 +119,9 @@ _SUBSCRIPTION_ITEMS_LIST: _rt.Operation[SubscriptionItemsListResponse] = _rt.Ope
         _rt.Param("limit", "limit", "query", style="form"),
         _rt.Param("starting_after", "starting_after", "query", style="form"),
     ),
-    responses=_rt.LazyResponses(_subscription_items_list_responses),
+    responses=_rt.LazyResponses(
+        _subscription_items_list_responses, _subscription_items_list_errors
+    ),
     pagination=_rt.CursorPagination(
         items="data",
         has_more="has_more",
@@ -131,7 +159,9 @@ _SUBSCRIPTION_ITEMS_CREATE: _rt.Operation[SubscriptionItem] = _rt.Operation(
             "tax_rates": _rt.Encoding(style="deepObject", explode=True),
         },
     ),
-    responses=_rt.LazyResponses(_subscription_items_create_responses),
+    responses=_rt.LazyResponses(
+        _subscription_items_create_responses, _subscription_items_create_errors
+    ),
 )
 
 _SUBSCRIPTION_ITEMS_RETRIEVE: _rt.Operation[SubscriptionItem] = _rt.Operation(
@@ -142,7 +172,9 @@ _SUBSCRIPTION_ITEMS_RETRIEVE: _rt.Operation[SubscriptionItem] = _rt.Operation(
         _rt.Param("item", "item", "path", style="simple"),
         _rt.Param("expand", "expand", "query", style="deepObject", explode=True),
     ),
-    responses=_rt.LazyResponses(_subscription_items_retrieve_responses),
+    responses=_rt.LazyResponses(
+        _subscription_items_retrieve_responses, _subscription_items_retrieve_errors
+    ),
 )
 
 _SUBSCRIPTION_ITEMS_UPDATE: _rt.Operation[SubscriptionItem] = _rt.Operation(
@@ -173,7 +205,9 @@ _SUBSCRIPTION_ITEMS_UPDATE: _rt.Operation[SubscriptionItem] = _rt.Operation(
             "tax_rates": _rt.Encoding(style="deepObject", explode=True),
         },
     ),
-    responses=_rt.LazyResponses(_subscription_items_update_responses),
+    responses=_rt.LazyResponses(
+        _subscription_items_update_responses, _subscription_items_update_errors
+    ),
 )
 
 _SUBSCRIPTION_ITEMS_DELETE: _rt.Operation[DeletedSubscriptionItem] = _rt.Operation(
@@ -187,7 +221,9 @@ _SUBSCRIPTION_ITEMS_DELETE: _rt.Operation[DeletedSubscriptionItem] = _rt.Operati
         _rt.Param("proration_date", "proration_date", "field"),
     ),
     body=_rt.Body("application/x-www-form-urlencoded"),
-    responses=_rt.LazyResponses(_subscription_items_delete_responses),
+    responses=_rt.LazyResponses(
+        _subscription_items_delete_responses, _subscription_items_delete_errors
+    ),
 )
 
 _SUBSCRIPTION_ITEMS_USAGE_RECORD_SUMMARIES: _rt.Operation[
@@ -203,7 +239,10 @@ _SUBSCRIPTION_ITEMS_USAGE_RECORD_SUMMARIES: _rt.Operation[
         _rt.Param("limit", "limit", "query", style="form"),
         _rt.Param("starting_after", "starting_after", "query", style="form"),
     ),
-    responses=_rt.LazyResponses(_subscription_items_usage_record_summaries_responses),
+    responses=_rt.LazyResponses(
+        _subscription_items_usage_record_summaries_responses,
+        _subscription_items_usage_record_summaries_errors,
+    ),
     pagination=_rt.CursorPagination(
         items="data",
         has_more="has_more",
@@ -232,7 +271,9 @@ _SUBSCRIPTION_ITEMS_USAGE_RECORDS: _rt.Operation[UsageRecord] = _rt.Operation(
             "timestamp": _rt.Encoding(style="deepObject", explode=True),
         },
     ),
-    responses=_rt.LazyResponses(_subscription_items_usage_records_responses),
+    responses=_rt.LazyResponses(
+        _subscription_items_usage_records_responses, _subscription_items_usage_records_errors
+    ),
 )
 
 

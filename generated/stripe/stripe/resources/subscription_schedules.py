@@ -25,63 +25,75 @@ if TYPE_CHECKING:
 
 
 def _subscription_schedules_list_responses() -> dict[str, _rt.Response]:
-    from ..models.error import Error
     from ..types.subscription_schedules import SubscriptionSchedulesListResponse
 
-    return {
-        "200": _rt.Response(SubscriptionSchedulesListResponse, "json"),
-        "default": _rt.Response(Error, "json"),
-    }
+    return {"200": _rt.Response(SubscriptionSchedulesListResponse, "json")}
+
+
+def _subscription_schedules_list_errors() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+
+    return {"default": _rt.Response(Error, "json")}
 
 
 def _subscription_schedules_create_responses() -> dict[str, _rt.Response]:
-    from ..models.error import Error
     from ..models.subscription_schedule import SubscriptionSchedule
 
-    return {
-        "200": _rt.Response(SubscriptionSchedule, "json"),
-        "default": _rt.Response(Error, "json"),
-    }
+    return {"200": _rt.Response(SubscriptionSchedule, "json")}
+
+
+def _subscription_schedules_create_errors() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+
+    return {"default": _rt.Response(Error, "json")}
 
 
 def _subscription_schedules_retrieve_responses() -> dict[str, _rt.Response]:
-    from ..models.error import Error
     from ..models.subscription_schedule import SubscriptionSchedule
 
-    return {
-        "200": _rt.Response(SubscriptionSchedule, "json"),
-        "default": _rt.Response(Error, "json"),
-    }
+    return {"200": _rt.Response(SubscriptionSchedule, "json")}
+
+
+def _subscription_schedules_retrieve_errors() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+
+    return {"default": _rt.Response(Error, "json")}
 
 
 def _subscription_schedules_update_responses() -> dict[str, _rt.Response]:
-    from ..models.error import Error
     from ..models.subscription_schedule import SubscriptionSchedule
 
-    return {
-        "200": _rt.Response(SubscriptionSchedule, "json"),
-        "default": _rt.Response(Error, "json"),
-    }
+    return {"200": _rt.Response(SubscriptionSchedule, "json")}
+
+
+def _subscription_schedules_update_errors() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+
+    return {"default": _rt.Response(Error, "json")}
 
 
 def _subscription_schedules_cancel_responses() -> dict[str, _rt.Response]:
-    from ..models.error import Error
     from ..models.subscription_schedule import SubscriptionSchedule
 
-    return {
-        "200": _rt.Response(SubscriptionSchedule, "json"),
-        "default": _rt.Response(Error, "json"),
-    }
+    return {"200": _rt.Response(SubscriptionSchedule, "json")}
+
+
+def _subscription_schedules_cancel_errors() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+
+    return {"default": _rt.Response(Error, "json")}
 
 
 def _subscription_schedules_release_responses() -> dict[str, _rt.Response]:
-    from ..models.error import Error
     from ..models.subscription_schedule import SubscriptionSchedule
 
-    return {
-        "200": _rt.Response(SubscriptionSchedule, "json"),
-        "default": _rt.Response(Error, "json"),
-    }
+    return {"200": _rt.Response(SubscriptionSchedule, "json")}
+
+
+def _subscription_schedules_release_errors() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+
+    return {"default": _rt.Response(Error, "json")}
 
 
 _SUBSCRIPTION_SCHEDULES_LIST: _rt.Operation[SubscriptionSchedulesListResponse] = _rt.Operation(
@@ -100,7 +112,9 @@ _SUBSCRIPTION_SCHEDULES_LIST: _rt.Operation[SubscriptionSchedulesListResponse] =
         _rt.Param("scheduled", "scheduled", "query", style="form"),
         _rt.Param("starting_after", "starting_after", "query", style="form"),
     ),
-    responses=_rt.LazyResponses(_subscription_schedules_list_responses),
+    responses=_rt.LazyResponses(
+        _subscription_schedules_list_responses, _subscription_schedules_list_errors
+    ),
     pagination=_rt.CursorPagination(
         items="data",
         has_more="has_more",
@@ -134,7 +148,9 @@ _SUBSCRIPTION_SCHEDULES_CREATE: _rt.Operation[SubscriptionSchedule] = _rt.Operat
             "start_date": _rt.Encoding(style="deepObject", explode=True),
         },
     ),
-    responses=_rt.LazyResponses(_subscription_schedules_create_responses),
+    responses=_rt.LazyResponses(
+        _subscription_schedules_create_responses, _subscription_schedules_create_errors
+    ),
 )
 
 _SUBSCRIPTION_SCHEDULES_RETRIEVE: _rt.Operation[SubscriptionSchedule] = _rt.Operation(
@@ -145,7 +161,9 @@ _SUBSCRIPTION_SCHEDULES_RETRIEVE: _rt.Operation[SubscriptionSchedule] = _rt.Oper
         _rt.Param("schedule", "schedule", "path", style="simple"),
         _rt.Param("expand", "expand", "query", style="deepObject", explode=True),
     ),
-    responses=_rt.LazyResponses(_subscription_schedules_retrieve_responses),
+    responses=_rt.LazyResponses(
+        _subscription_schedules_retrieve_responses, _subscription_schedules_retrieve_errors
+    ),
 )
 
 _SUBSCRIPTION_SCHEDULES_UPDATE: _rt.Operation[SubscriptionSchedule] = _rt.Operation(
@@ -170,7 +188,9 @@ _SUBSCRIPTION_SCHEDULES_UPDATE: _rt.Operation[SubscriptionSchedule] = _rt.Operat
             "phases": _rt.Encoding(style="deepObject", explode=True),
         },
     ),
-    responses=_rt.LazyResponses(_subscription_schedules_update_responses),
+    responses=_rt.LazyResponses(
+        _subscription_schedules_update_responses, _subscription_schedules_update_errors
+    ),
 )
 
 _SUBSCRIPTION_SCHEDULES_CANCEL: _rt.Operation[SubscriptionSchedule] = _rt.Operation(
@@ -187,7 +207,9 @@ _SUBSCRIPTION_SCHEDULES_CANCEL: _rt.Operation[SubscriptionSchedule] = _rt.Operat
         "application/x-www-form-urlencoded",
         encoding={"expand": _rt.Encoding(style="deepObject", explode=True)},
     ),
-    responses=_rt.LazyResponses(_subscription_schedules_cancel_responses),
+    responses=_rt.LazyResponses(
+        _subscription_schedules_cancel_responses, _subscription_schedules_cancel_errors
+    ),
 )
 
 _SUBSCRIPTION_SCHEDULES_RELEASE: _rt.Operation[SubscriptionSchedule] = _rt.Operation(
@@ -203,7 +225,9 @@ _SUBSCRIPTION_SCHEDULES_RELEASE: _rt.Operation[SubscriptionSchedule] = _rt.Opera
         "application/x-www-form-urlencoded",
         encoding={"expand": _rt.Encoding(style="deepObject", explode=True)},
     ),
-    responses=_rt.LazyResponses(_subscription_schedules_release_responses),
+    responses=_rt.LazyResponses(
+        _subscription_schedules_release_responses, _subscription_schedules_release_errors
+    ),
 )
 
 

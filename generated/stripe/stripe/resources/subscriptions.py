@@ -41,65 +41,99 @@ if TYPE_CHECKING:
 
 
 def _subscriptions_list_responses() -> dict[str, _rt.Response]:
-    from ..models.error import Error
     from ..types.subscriptions import SubscriptionsListResponse
 
-    return {
-        "200": _rt.Response(SubscriptionsListResponse, "json"),
-        "default": _rt.Response(Error, "json"),
-    }
+    return {"200": _rt.Response(SubscriptionsListResponse, "json")}
+
+
+def _subscriptions_list_errors() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+
+    return {"default": _rt.Response(Error, "json")}
 
 
 def _subscriptions_create_responses() -> dict[str, _rt.Response]:
-    from ..models.error import Error
     from ..models.subscription import Subscription
 
-    return {"200": _rt.Response(Subscription, "json"), "default": _rt.Response(Error, "json")}
+    return {"200": _rt.Response(Subscription, "json")}
+
+
+def _subscriptions_create_errors() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+
+    return {"default": _rt.Response(Error, "json")}
 
 
 def _subscriptions_search_responses() -> dict[str, _rt.Response]:
-    from ..models.error import Error
     from ..types.subscriptions import SubscriptionsSearchResponse
 
-    return {
-        "200": _rt.Response(SubscriptionsSearchResponse, "json"),
-        "default": _rt.Response(Error, "json"),
-    }
+    return {"200": _rt.Response(SubscriptionsSearchResponse, "json")}
+
+
+def _subscriptions_search_errors() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+
+    return {"default": _rt.Response(Error, "json")}
 
 
 def _subscriptions_retrieve_responses() -> dict[str, _rt.Response]:
-    from ..models.error import Error
     from ..models.subscription import Subscription
 
-    return {"200": _rt.Response(Subscription, "json"), "default": _rt.Response(Error, "json")}
+    return {"200": _rt.Response(Subscription, "json")}
+
+
+def _subscriptions_retrieve_errors() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+
+    return {"default": _rt.Response(Error, "json")}
 
 
 def _subscriptions_update_responses() -> dict[str, _rt.Response]:
-    from ..models.error import Error
     from ..models.subscription import Subscription
 
-    return {"200": _rt.Response(Subscription, "json"), "default": _rt.Response(Error, "json")}
+    return {"200": _rt.Response(Subscription, "json")}
+
+
+def _subscriptions_update_errors() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+
+    return {"default": _rt.Response(Error, "json")}
 
 
 def _subscriptions_delete_responses() -> dict[str, _rt.Response]:
-    from ..models.error import Error
     from ..models.subscription import Subscription
 
-    return {"200": _rt.Response(Subscription, "json"), "default": _rt.Response(Error, "json")}
+    return {"200": _rt.Response(Subscription, "json")}
+
+
+def _subscriptions_delete_errors() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+
+    return {"default": _rt.Response(Error, "json")}
 
 
 def _subscriptions_discount_responses() -> dict[str, _rt.Response]:
     from ..models.deleted_discount import DeletedDiscount
+
+    return {"200": _rt.Response(DeletedDiscount, "json")}
+
+
+def _subscriptions_discount_errors() -> dict[str, _rt.Response]:
     from ..models.error import Error
 
-    return {"200": _rt.Response(DeletedDiscount, "json"), "default": _rt.Response(Error, "json")}
+    return {"default": _rt.Response(Error, "json")}
 
 
 def _subscriptions_resume_responses() -> dict[str, _rt.Response]:
-    from ..models.error import Error
     from ..models.subscription import Subscription
 
-    return {"200": _rt.Response(Subscription, "json"), "default": _rt.Response(Error, "json")}
+    return {"200": _rt.Response(Subscription, "json")}
+
+
+def _subscriptions_resume_errors() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+
+    return {"default": _rt.Response(Error, "json")}
 
 
 _SUBSCRIPTIONS_LIST: _rt.Operation[SubscriptionsListResponse] = _rt.Operation(
@@ -128,7 +162,7 @@ _SUBSCRIPTIONS_LIST: _rt.Operation[SubscriptionsListResponse] = _rt.Operation(
         _rt.Param("status", "status", "query", style="form"),
         _rt.Param("test_clock", "test_clock", "query", style="form"),
     ),
-    responses=_rt.LazyResponses(_subscriptions_list_responses),
+    responses=_rt.LazyResponses(_subscriptions_list_responses, _subscriptions_list_errors),
     pagination=_rt.CursorPagination(
         items="data",
         has_more="has_more",
@@ -195,7 +229,7 @@ _SUBSCRIPTIONS_CREATE: _rt.Operation[Subscription] = _rt.Operation(
             "trial_settings": _rt.Encoding(style="deepObject", explode=True),
         },
     ),
-    responses=_rt.LazyResponses(_subscriptions_create_responses),
+    responses=_rt.LazyResponses(_subscriptions_create_responses, _subscriptions_create_errors),
 )
 
 _SUBSCRIPTIONS_SEARCH: _rt.Operation[SubscriptionsSearchResponse] = _rt.Operation(
@@ -208,7 +242,7 @@ _SUBSCRIPTIONS_SEARCH: _rt.Operation[SubscriptionsSearchResponse] = _rt.Operatio
         _rt.Param("limit", "limit", "query", style="form"),
         _rt.Param("page", "page", "query", style="form"),
     ),
-    responses=_rt.LazyResponses(_subscriptions_search_responses),
+    responses=_rt.LazyResponses(_subscriptions_search_responses, _subscriptions_search_errors),
     pagination=_rt.BodyCursorPagination(
         items="data", cursor="next_page", cursor_param="page", has_more="has_more"
     ),
@@ -222,7 +256,7 @@ _SUBSCRIPTIONS_RETRIEVE: _rt.Operation[Subscription] = _rt.Operation(
         _rt.Param("subscription_exposed_id", "subscription_exposed_id", "path", style="simple"),
         _rt.Param("expand", "expand", "query", style="deepObject", explode=True),
     ),
-    responses=_rt.LazyResponses(_subscriptions_retrieve_responses),
+    responses=_rt.LazyResponses(_subscriptions_retrieve_responses, _subscriptions_retrieve_errors),
 )
 
 _SUBSCRIPTIONS_UPDATE: _rt.Operation[Subscription] = _rt.Operation(
@@ -284,7 +318,7 @@ _SUBSCRIPTIONS_UPDATE: _rt.Operation[Subscription] = _rt.Operation(
             "trial_settings": _rt.Encoding(style="deepObject", explode=True),
         },
     ),
-    responses=_rt.LazyResponses(_subscriptions_update_responses),
+    responses=_rt.LazyResponses(_subscriptions_update_responses, _subscriptions_update_errors),
 )
 
 _SUBSCRIPTIONS_DELETE: _rt.Operation[Subscription] = _rt.Operation(
@@ -305,7 +339,7 @@ _SUBSCRIPTIONS_DELETE: _rt.Operation[Subscription] = _rt.Operation(
             "expand": _rt.Encoding(style="deepObject", explode=True),
         },
     ),
-    responses=_rt.LazyResponses(_subscriptions_delete_responses),
+    responses=_rt.LazyResponses(_subscriptions_delete_responses, _subscriptions_delete_errors),
 )
 
 _SUBSCRIPTIONS_DISCOUNT: _rt.Operation[DeletedDiscount] = _rt.Operation(
@@ -315,7 +349,7 @@ _SUBSCRIPTIONS_DISCOUNT: _rt.Operation[DeletedDiscount] = _rt.Operation(
     params=(
         _rt.Param("subscription_exposed_id", "subscription_exposed_id", "path", style="simple"),
     ),
-    responses=_rt.LazyResponses(_subscriptions_discount_responses),
+    responses=_rt.LazyResponses(_subscriptions_discount_responses, _subscriptions_discount_errors),
 )
 
 _SUBSCRIPTIONS_RESUME: _rt.Operation[Subscription] = _rt.Operation(
@@ -333,7 +367,7 @@ _SUBSCRIPTIONS_RESUME: _rt.Operation[Subscription] = _rt.Operation(
         "application/x-www-form-urlencoded",
         encoding={"expand": _rt.Encoding(style="deepObject", explode=True)},
     ),
-    responses=_rt.LazyResponses(_subscriptions_resume_responses),
+    responses=_rt.LazyResponses(_subscriptions_resume_responses, _subscriptions_resume_errors),
 )
 
 

@@ -20,20 +20,27 @@ if TYPE_CHECKING:
 
 
 def _tax_calculations_create_responses() -> dict[str, _rt.Response]:
-    from ..models.error import Error
     from ..models.tax_calculation import TaxCalculation
 
-    return {"200": _rt.Response(TaxCalculation, "json"), "default": _rt.Response(Error, "json")}
+    return {"200": _rt.Response(TaxCalculation, "json")}
+
+
+def _tax_calculations_create_errors() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+
+    return {"default": _rt.Response(Error, "json")}
 
 
 def _tax_calculations_line_items_responses() -> dict[str, _rt.Response]:
-    from ..models.error import Error
     from ..types.tax_calculations import TaxCalculationsLineItemsResponse
 
-    return {
-        "200": _rt.Response(TaxCalculationsLineItemsResponse, "json"),
-        "default": _rt.Response(Error, "json"),
-    }
+    return {"200": _rt.Response(TaxCalculationsLineItemsResponse, "json")}
+
+
+def _tax_calculations_line_items_errors() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+
+    return {"default": _rt.Response(Error, "json")}
 
 
 _TAX_CALCULATIONS_CREATE: _rt.Operation[TaxCalculation] = _rt.Operation(
@@ -59,7 +66,9 @@ _TAX_CALCULATIONS_CREATE: _rt.Operation[TaxCalculation] = _rt.Operation(
             "shipping_cost": _rt.Encoding(style="deepObject", explode=True),
         },
     ),
-    responses=_rt.LazyResponses(_tax_calculations_create_responses),
+    responses=_rt.LazyResponses(
+        _tax_calculations_create_responses, _tax_calculations_create_errors
+    ),
 )
 
 _TAX_CALCULATIONS_LINE_ITEMS: _rt.Operation[TaxCalculationsLineItemsResponse] = _rt.Operation(
@@ -73,7 +82,9 @@ _TAX_CALCULATIONS_LINE_ITEMS: _rt.Operation[TaxCalculationsLineItemsResponse] = 
         _rt.Param("limit", "limit", "query", style="form"),
         _rt.Param("starting_after", "starting_after", "query", style="form"),
     ),
-    responses=_rt.LazyResponses(_tax_calculations_line_items_responses),
+    responses=_rt.LazyResponses(
+        _tax_calculations_line_items_responses, _tax_calculations_line_items_errors
+    ),
     pagination=_rt.CursorPagination(
         items="data",
         has_more="has_more",

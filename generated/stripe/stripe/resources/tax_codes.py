@@ -15,20 +15,27 @@ if TYPE_CHECKING:
 
 
 def _tax_codes_list_responses() -> dict[str, _rt.Response]:
-    from ..models.error import Error
     from ..types.tax_codes import TaxCodesListResponse
 
-    return {
-        "200": _rt.Response(TaxCodesListResponse, "json"),
-        "default": _rt.Response(Error, "json"),
-    }
+    return {"200": _rt.Response(TaxCodesListResponse, "json")}
+
+
+def _tax_codes_list_errors() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+
+    return {"default": _rt.Response(Error, "json")}
 
 
 def _tax_codes_retrieve_responses() -> dict[str, _rt.Response]:
-    from ..models.error import Error
     from ..models.tax_code import TaxCode
 
-    return {"200": _rt.Response(TaxCode, "json"), "default": _rt.Response(Error, "json")}
+    return {"200": _rt.Response(TaxCode, "json")}
+
+
+def _tax_codes_retrieve_errors() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+
+    return {"default": _rt.Response(Error, "json")}
 
 
 _TAX_CODES_LIST: _rt.Operation[TaxCodesListResponse] = _rt.Operation(
@@ -41,7 +48,7 @@ _TAX_CODES_LIST: _rt.Operation[TaxCodesListResponse] = _rt.Operation(
         _rt.Param("limit", "limit", "query", style="form"),
         _rt.Param("starting_after", "starting_after", "query", style="form"),
     ),
-    responses=_rt.LazyResponses(_tax_codes_list_responses),
+    responses=_rt.LazyResponses(_tax_codes_list_responses, _tax_codes_list_errors),
     pagination=_rt.CursorPagination(
         items="data",
         has_more="has_more",
@@ -59,7 +66,7 @@ _TAX_CODES_RETRIEVE: _rt.Operation[TaxCode] = _rt.Operation(
         _rt.Param("id", "id", "path", style="simple"),
         _rt.Param("expand", "expand", "query", style="deepObject", explode=True),
     ),
-    responses=_rt.LazyResponses(_tax_codes_retrieve_responses),
+    responses=_rt.LazyResponses(_tax_codes_retrieve_responses, _tax_codes_retrieve_errors),
 )
 
 

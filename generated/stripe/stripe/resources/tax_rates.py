@@ -15,34 +15,51 @@ if TYPE_CHECKING:
 
 
 def _tax_rates_list_responses() -> dict[str, _rt.Response]:
-    from ..models.error import Error
     from ..types.tax_rates import TaxRatesListResponse
 
-    return {
-        "200": _rt.Response(TaxRatesListResponse, "json"),
-        "default": _rt.Response(Error, "json"),
-    }
+    return {"200": _rt.Response(TaxRatesListResponse, "json")}
+
+
+def _tax_rates_list_errors() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+
+    return {"default": _rt.Response(Error, "json")}
 
 
 def _tax_rates_create_responses() -> dict[str, _rt.Response]:
-    from ..models.error import Error
     from ..models.tax_rate import TaxRate
 
-    return {"200": _rt.Response(TaxRate, "json"), "default": _rt.Response(Error, "json")}
+    return {"200": _rt.Response(TaxRate, "json")}
+
+
+def _tax_rates_create_errors() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+
+    return {"default": _rt.Response(Error, "json")}
 
 
 def _tax_rates_retrieve_responses() -> dict[str, _rt.Response]:
-    from ..models.error import Error
     from ..models.tax_rate import TaxRate
 
-    return {"200": _rt.Response(TaxRate, "json"), "default": _rt.Response(Error, "json")}
+    return {"200": _rt.Response(TaxRate, "json")}
+
+
+def _tax_rates_retrieve_errors() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+
+    return {"default": _rt.Response(Error, "json")}
 
 
 def _tax_rates_update_responses() -> dict[str, _rt.Response]:
-    from ..models.error import Error
     from ..models.tax_rate import TaxRate
 
-    return {"200": _rt.Response(TaxRate, "json"), "default": _rt.Response(Error, "json")}
+    return {"200": _rt.Response(TaxRate, "json")}
+
+
+def _tax_rates_update_errors() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+
+    return {"default": _rt.Response(Error, "json")}
 
 
 _TAX_RATES_LIST: _rt.Operation[TaxRatesListResponse] = _rt.Operation(
@@ -58,7 +75,7 @@ _TAX_RATES_LIST: _rt.Operation[TaxRatesListResponse] = _rt.Operation(
         _rt.Param("limit", "limit", "query", style="form"),
         _rt.Param("starting_after", "starting_after", "query", style="form"),
     ),
-    responses=_rt.LazyResponses(_tax_rates_list_responses),
+    responses=_rt.LazyResponses(_tax_rates_list_responses, _tax_rates_list_errors),
     pagination=_rt.CursorPagination(
         items="data",
         has_more="has_more",
@@ -93,7 +110,7 @@ _TAX_RATES_CREATE: _rt.Operation[TaxRate] = _rt.Operation(
             "metadata": _rt.Encoding(style="deepObject", explode=True),
         },
     ),
-    responses=_rt.LazyResponses(_tax_rates_create_responses),
+    responses=_rt.LazyResponses(_tax_rates_create_responses, _tax_rates_create_errors),
 )
 
 _TAX_RATES_RETRIEVE: _rt.Operation[TaxRate] = _rt.Operation(
@@ -104,7 +121,7 @@ _TAX_RATES_RETRIEVE: _rt.Operation[TaxRate] = _rt.Operation(
         _rt.Param("tax_rate", "tax_rate", "path", style="simple"),
         _rt.Param("expand", "expand", "query", style="deepObject", explode=True),
     ),
-    responses=_rt.LazyResponses(_tax_rates_retrieve_responses),
+    responses=_rt.LazyResponses(_tax_rates_retrieve_responses, _tax_rates_retrieve_errors),
 )
 
 _TAX_RATES_UPDATE: _rt.Operation[TaxRate] = _rt.Operation(
@@ -130,7 +147,7 @@ _TAX_RATES_UPDATE: _rt.Operation[TaxRate] = _rt.Operation(
             "metadata": _rt.Encoding(style="deepObject", explode=True),
         },
     ),
-    responses=_rt.LazyResponses(_tax_rates_update_responses),
+    responses=_rt.LazyResponses(_tax_rates_update_responses, _tax_rates_update_errors),
 )
 
 

@@ -31,20 +31,27 @@ if TYPE_CHECKING:
 
 
 def _tax_transactions_retrieve_responses() -> dict[str, _rt.Response]:
-    from ..models.error import Error
     from ..models.tax_transaction import TaxTransaction
 
-    return {"200": _rt.Response(TaxTransaction, "json"), "default": _rt.Response(Error, "json")}
+    return {"200": _rt.Response(TaxTransaction, "json")}
+
+
+def _tax_transactions_retrieve_errors() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+
+    return {"default": _rt.Response(Error, "json")}
 
 
 def _tax_transactions_line_items_responses() -> dict[str, _rt.Response]:
-    from ..models.error import Error
     from ..types.tax_transactions import TaxTransactionsLineItemsResponse
 
-    return {
-        "200": _rt.Response(TaxTransactionsLineItemsResponse, "json"),
-        "default": _rt.Response(Error, "json"),
-    }
+    return {"200": _rt.Response(TaxTransactionsLineItemsResponse, "json")}
+
+
+def _tax_transactions_line_items_errors() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+
+    return {"default": _rt.Response(Error, "json")}
 
 
 _TAX_TRANSACTIONS_RETRIEVE: _rt.Operation[TaxTransaction] = _rt.Operation(
@@ -55,7 +62,9 @@ _TAX_TRANSACTIONS_RETRIEVE: _rt.Operation[TaxTransaction] = _rt.Operation(
         _rt.Param("transaction", "transaction", "path", style="simple"),
         _rt.Param("expand", "expand", "query", style="deepObject", explode=True),
     ),
-    responses=_rt.LazyResponses(_tax_transactions_retrieve_responses),
+    responses=_rt.LazyResponses(
+        _tax_transactions_retrieve_responses, _tax_transactions_retrieve_errors
+    ),
 )
 
 _TAX_TRANSACTIONS_LINE_ITEMS: _rt.Operation[TaxTransactionsLineItemsResponse] = _rt.Operation(
@@ -69,7 +78,9 @@ _TAX_TRANSACTIONS_LINE_ITEMS: _rt.Operation[TaxTransactionsLineItemsResponse] = 
         _rt.Param("limit", "limit", "query", style="form"),
         _rt.Param("starting_after", "starting_after", "query", style="form"),
     ),
-    responses=_rt.LazyResponses(_tax_transactions_line_items_responses),
+    responses=_rt.LazyResponses(
+        _tax_transactions_line_items_responses, _tax_transactions_line_items_errors
+    ),
     pagination=_rt.CursorPagination(
         items="data",
         has_more="has_more",

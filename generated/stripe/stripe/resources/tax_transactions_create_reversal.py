@@ -17,10 +17,15 @@ if TYPE_CHECKING:
 
 
 def _tax_transactions_create_reversal_create_responses() -> dict[str, _rt.Response]:
-    from ..models.error import Error
     from ..models.tax_transaction import TaxTransaction
 
-    return {"200": _rt.Response(TaxTransaction, "json"), "default": _rt.Response(Error, "json")}
+    return {"200": _rt.Response(TaxTransaction, "json")}
+
+
+def _tax_transactions_create_reversal_create_errors() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+
+    return {"default": _rt.Response(Error, "json")}
 
 
 _TAX_TRANSACTIONS_CREATE_REVERSAL_CREATE: _rt.Operation[TaxTransaction] = _rt.Operation(
@@ -46,7 +51,10 @@ _TAX_TRANSACTIONS_CREATE_REVERSAL_CREATE: _rt.Operation[TaxTransaction] = _rt.Op
             "shipping_cost": _rt.Encoding(style="deepObject", explode=True),
         },
     ),
-    responses=_rt.LazyResponses(_tax_transactions_create_reversal_create_responses),
+    responses=_rt.LazyResponses(
+        _tax_transactions_create_reversal_create_responses,
+        _tax_transactions_create_reversal_create_errors,
+    ),
 )
 
 

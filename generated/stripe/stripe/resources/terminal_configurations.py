@@ -24,55 +24,65 @@ if TYPE_CHECKING:
 
 
 def _terminal_configurations_list_responses() -> dict[str, _rt.Response]:
-    from ..models.error import Error
     from ..types.terminal_configurations import TerminalConfigurationsListResponse
 
-    return {
-        "200": _rt.Response(TerminalConfigurationsListResponse, "json"),
-        "default": _rt.Response(Error, "json"),
-    }
+    return {"200": _rt.Response(TerminalConfigurationsListResponse, "json")}
+
+
+def _terminal_configurations_list_errors() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+
+    return {"default": _rt.Response(Error, "json")}
 
 
 def _terminal_configurations_create_responses() -> dict[str, _rt.Response]:
-    from ..models.error import Error
     from ..models.terminal_configuration import TerminalConfiguration
 
-    return {
-        "200": _rt.Response(TerminalConfiguration, "json"),
-        "default": _rt.Response(Error, "json"),
-    }
+    return {"200": _rt.Response(TerminalConfiguration, "json")}
+
+
+def _terminal_configurations_create_errors() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+
+    return {"default": _rt.Response(Error, "json")}
 
 
 def _terminal_configurations_retrieve_responses() -> dict[str, _rt.Response]:
     from ..models.deleted_terminal_configuration import DeletedTerminalConfiguration
-    from ..models.error import Error
     from ..models.terminal_configuration import TerminalConfiguration
 
-    return {
-        "200": _rt.Response(TerminalConfiguration | DeletedTerminalConfiguration, "json"),
-        "default": _rt.Response(Error, "json"),
-    }
+    return {"200": _rt.Response(TerminalConfiguration | DeletedTerminalConfiguration, "json")}
+
+
+def _terminal_configurations_retrieve_errors() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+
+    return {"default": _rt.Response(Error, "json")}
 
 
 def _terminal_configurations_update_responses() -> dict[str, _rt.Response]:
     from ..models.deleted_terminal_configuration import DeletedTerminalConfiguration
-    from ..models.error import Error
     from ..models.terminal_configuration import TerminalConfiguration
 
-    return {
-        "200": _rt.Response(TerminalConfiguration | DeletedTerminalConfiguration, "json"),
-        "default": _rt.Response(Error, "json"),
-    }
+    return {"200": _rt.Response(TerminalConfiguration | DeletedTerminalConfiguration, "json")}
+
+
+def _terminal_configurations_update_errors() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+
+    return {"default": _rt.Response(Error, "json")}
 
 
 def _terminal_configurations_delete_responses() -> dict[str, _rt.Response]:
     from ..models.deleted_terminal_configuration import DeletedTerminalConfiguration
+
+    return {"200": _rt.Response(DeletedTerminalConfiguration, "json")}
+
+
+def _terminal_configurations_delete_errors() -> dict[str, _rt.Response]:
     from ..models.error import Error
 
-    return {
-        "200": _rt.Response(DeletedTerminalConfiguration, "json"),
-        "default": _rt.Response(Error, "json"),
-    }
+    return {"default": _rt.Response(Error, "json")}
 
 
 _TERMINAL_CONFIGURATIONS_LIST: _rt.Operation[TerminalConfigurationsListResponse] = _rt.Operation(
@@ -86,7 +96,9 @@ _TERMINAL_CONFIGURATIONS_LIST: _rt.Operation[TerminalConfigurationsListResponse]
         _rt.Param("limit", "limit", "query", style="form"),
         _rt.Param("starting_after", "starting_after", "query", style="form"),
     ),
-    responses=_rt.LazyResponses(_terminal_configurations_list_responses),
+    responses=_rt.LazyResponses(
+        _terminal_configurations_list_responses, _terminal_configurations_list_errors
+    ),
     pagination=_rt.CursorPagination(
         items="data",
         has_more="has_more",
@@ -115,7 +127,9 @@ _TERMINAL_CONFIGURATIONS_CREATE: _rt.Operation[TerminalConfiguration] = _rt.Oper
             "verifone_p400": _rt.Encoding(style="deepObject", explode=True),
         },
     ),
-    responses=_rt.LazyResponses(_terminal_configurations_create_responses),
+    responses=_rt.LazyResponses(
+        _terminal_configurations_create_responses, _terminal_configurations_create_errors
+    ),
 )
 
 _TERMINAL_CONFIGURATIONS_RETRIEVE: _rt.Operation[
@@ -128,7 +142,9 @@ _TERMINAL_CONFIGURATIONS_RETRIEVE: _rt.Operation[
         _rt.Param("configuration", "configuration", "path", style="simple"),
         _rt.Param("expand", "expand", "query", style="deepObject", explode=True),
     ),
-    responses=_rt.LazyResponses(_terminal_configurations_retrieve_responses),
+    responses=_rt.LazyResponses(
+        _terminal_configurations_retrieve_responses, _terminal_configurations_retrieve_errors
+    ),
 )
 
 _TERMINAL_CONFIGURATIONS_UPDATE: _rt.Operation[
@@ -153,7 +169,9 @@ _TERMINAL_CONFIGURATIONS_UPDATE: _rt.Operation[
             "verifone_p400": _rt.Encoding(style="deepObject", explode=True),
         },
     ),
-    responses=_rt.LazyResponses(_terminal_configurations_update_responses),
+    responses=_rt.LazyResponses(
+        _terminal_configurations_update_responses, _terminal_configurations_update_errors
+    ),
 )
 
 _TERMINAL_CONFIGURATIONS_DELETE: _rt.Operation[DeletedTerminalConfiguration] = _rt.Operation(
@@ -161,7 +179,9 @@ _TERMINAL_CONFIGURATIONS_DELETE: _rt.Operation[DeletedTerminalConfiguration] = _
     path="/v1/terminal/configurations/{configuration}",
     operation_id="DeleteTerminalConfigurationsConfiguration",
     params=(_rt.Param("configuration", "configuration", "path", style="simple"),),
-    responses=_rt.LazyResponses(_terminal_configurations_delete_responses),
+    responses=_rt.LazyResponses(
+        _terminal_configurations_delete_responses, _terminal_configurations_delete_errors
+    ),
 )
 
 

@@ -13,13 +13,15 @@ if TYPE_CHECKING:
 
 
 def _terminal_connection_tokens_create_responses() -> dict[str, _rt.Response]:
-    from ..models.error import Error
     from ..models.terminal_connection_token import TerminalConnectionToken
 
-    return {
-        "200": _rt.Response(TerminalConnectionToken, "json"),
-        "default": _rt.Response(Error, "json"),
-    }
+    return {"200": _rt.Response(TerminalConnectionToken, "json")}
+
+
+def _terminal_connection_tokens_create_errors() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+
+    return {"default": _rt.Response(Error, "json")}
 
 
 _TERMINAL_CONNECTION_TOKENS_CREATE: _rt.Operation[TerminalConnectionToken] = _rt.Operation(
@@ -31,7 +33,9 @@ _TERMINAL_CONNECTION_TOKENS_CREATE: _rt.Operation[TerminalConnectionToken] = _rt
         "application/x-www-form-urlencoded",
         encoding={"expand": _rt.Encoding(style="deepObject", explode=True)},
     ),
-    responses=_rt.LazyResponses(_terminal_connection_tokens_create_responses),
+    responses=_rt.LazyResponses(
+        _terminal_connection_tokens_create_responses, _terminal_connection_tokens_create_errors
+    ),
 )
 
 

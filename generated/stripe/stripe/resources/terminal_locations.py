@@ -20,52 +20,65 @@ if TYPE_CHECKING:
 
 
 def _terminal_locations_list_responses() -> dict[str, _rt.Response]:
-    from ..models.error import Error
     from ..types.terminal_locations import TerminalLocationsListResponse
 
-    return {
-        "200": _rt.Response(TerminalLocationsListResponse, "json"),
-        "default": _rt.Response(Error, "json"),
-    }
+    return {"200": _rt.Response(TerminalLocationsListResponse, "json")}
+
+
+def _terminal_locations_list_errors() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+
+    return {"default": _rt.Response(Error, "json")}
 
 
 def _terminal_locations_create_responses() -> dict[str, _rt.Response]:
-    from ..models.error import Error
     from ..models.terminal_location import TerminalLocation
 
-    return {"200": _rt.Response(TerminalLocation, "json"), "default": _rt.Response(Error, "json")}
+    return {"200": _rt.Response(TerminalLocation, "json")}
+
+
+def _terminal_locations_create_errors() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+
+    return {"default": _rt.Response(Error, "json")}
 
 
 def _terminal_locations_retrieve_responses() -> dict[str, _rt.Response]:
     from ..models.deleted_terminal_location import DeletedTerminalLocation
-    from ..models.error import Error
     from ..models.terminal_location import TerminalLocation
 
-    return {
-        "200": _rt.Response(TerminalLocation | DeletedTerminalLocation, "json"),
-        "default": _rt.Response(Error, "json"),
-    }
+    return {"200": _rt.Response(TerminalLocation | DeletedTerminalLocation, "json")}
+
+
+def _terminal_locations_retrieve_errors() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+
+    return {"default": _rt.Response(Error, "json")}
 
 
 def _terminal_locations_update_responses() -> dict[str, _rt.Response]:
     from ..models.deleted_terminal_location import DeletedTerminalLocation
-    from ..models.error import Error
     from ..models.terminal_location import TerminalLocation
 
-    return {
-        "200": _rt.Response(TerminalLocation | DeletedTerminalLocation, "json"),
-        "default": _rt.Response(Error, "json"),
-    }
+    return {"200": _rt.Response(TerminalLocation | DeletedTerminalLocation, "json")}
+
+
+def _terminal_locations_update_errors() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+
+    return {"default": _rt.Response(Error, "json")}
 
 
 def _terminal_locations_delete_responses() -> dict[str, _rt.Response]:
     from ..models.deleted_terminal_location import DeletedTerminalLocation
+
+    return {"200": _rt.Response(DeletedTerminalLocation, "json")}
+
+
+def _terminal_locations_delete_errors() -> dict[str, _rt.Response]:
     from ..models.error import Error
 
-    return {
-        "200": _rt.Response(DeletedTerminalLocation, "json"),
-        "default": _rt.Response(Error, "json"),
-    }
+    return {"default": _rt.Response(Error, "json")}
 
 
 _TERMINAL_LOCATIONS_LIST: _rt.Operation[TerminalLocationsListResponse] = _rt.Operation(
@@ -78,7 +91,9 @@ _TERMINAL_LOCATIONS_LIST: _rt.Operation[TerminalLocationsListResponse] = _rt.Ope
         _rt.Param("limit", "limit", "query", style="form"),
         _rt.Param("starting_after", "starting_after", "query", style="form"),
     ),
-    responses=_rt.LazyResponses(_terminal_locations_list_responses),
+    responses=_rt.LazyResponses(
+        _terminal_locations_list_responses, _terminal_locations_list_errors
+    ),
     pagination=_rt.CursorPagination(
         items="data",
         has_more="has_more",
@@ -108,7 +123,9 @@ _TERMINAL_LOCATIONS_CREATE: _rt.Operation[TerminalLocation] = _rt.Operation(
             "metadata": _rt.Encoding(style="deepObject", explode=True),
         },
     ),
-    responses=_rt.LazyResponses(_terminal_locations_create_responses),
+    responses=_rt.LazyResponses(
+        _terminal_locations_create_responses, _terminal_locations_create_errors
+    ),
 )
 
 _TERMINAL_LOCATIONS_RETRIEVE: _rt.Operation[TerminalLocation | DeletedTerminalLocation] = (
@@ -120,7 +137,9 @@ _TERMINAL_LOCATIONS_RETRIEVE: _rt.Operation[TerminalLocation | DeletedTerminalLo
             _rt.Param("location", "location", "path", style="simple"),
             _rt.Param("expand", "expand", "query", style="deepObject", explode=True),
         ),
-        responses=_rt.LazyResponses(_terminal_locations_retrieve_responses),
+        responses=_rt.LazyResponses(
+            _terminal_locations_retrieve_responses, _terminal_locations_retrieve_errors
+        ),
     )
 )
 
@@ -145,7 +164,9 @@ _TERMINAL_LOCATIONS_UPDATE: _rt.Operation[TerminalLocation | DeletedTerminalLoca
                 "metadata": _rt.Encoding(style="deepObject", explode=True),
             },
         ),
-        responses=_rt.LazyResponses(_terminal_locations_update_responses),
+        responses=_rt.LazyResponses(
+            _terminal_locations_update_responses, _terminal_locations_update_errors
+        ),
     )
 )
 
@@ -154,7 +175,9 @@ _TERMINAL_LOCATIONS_DELETE: _rt.Operation[DeletedTerminalLocation] = _rt.Operati
     path="/v1/terminal/locations/{location}",
     operation_id="DeleteTerminalLocationsLocation",
     params=(_rt.Param("location", "location", "path", style="simple"),),
-    responses=_rt.LazyResponses(_terminal_locations_delete_responses),
+    responses=_rt.LazyResponses(
+        _terminal_locations_delete_responses, _terminal_locations_delete_errors
+    ),
 )
 
 

@@ -20,87 +20,125 @@ if TYPE_CHECKING:
 
 
 def _terminal_readers_list_responses() -> dict[str, _rt.Response]:
-    from ..models.error import Error
     from ..types.terminal_readers import TerminalReadersListResponse
 
-    return {
-        "200": _rt.Response(TerminalReadersListResponse, "json"),
-        "default": _rt.Response(Error, "json"),
-    }
+    return {"200": _rt.Response(TerminalReadersListResponse, "json")}
+
+
+def _terminal_readers_list_errors() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+
+    return {"default": _rt.Response(Error, "json")}
 
 
 def _terminal_readers_create_responses() -> dict[str, _rt.Response]:
-    from ..models.error import Error
     from ..models.terminal_reader import TerminalReader
 
-    return {"200": _rt.Response(TerminalReader, "json"), "default": _rt.Response(Error, "json")}
+    return {"200": _rt.Response(TerminalReader, "json")}
+
+
+def _terminal_readers_create_errors() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+
+    return {"default": _rt.Response(Error, "json")}
 
 
 def _terminal_readers_retrieve_responses() -> dict[str, _rt.Response]:
     from ..models.deleted_terminal_reader import DeletedTerminalReader
-    from ..models.error import Error
     from ..models.terminal_reader import TerminalReader
 
-    return {
-        "200": _rt.Response(TerminalReader | DeletedTerminalReader, "json"),
-        "default": _rt.Response(Error, "json"),
-    }
+    return {"200": _rt.Response(TerminalReader | DeletedTerminalReader, "json")}
+
+
+def _terminal_readers_retrieve_errors() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+
+    return {"default": _rt.Response(Error, "json")}
 
 
 def _terminal_readers_update_responses() -> dict[str, _rt.Response]:
     from ..models.deleted_terminal_reader import DeletedTerminalReader
-    from ..models.error import Error
     from ..models.terminal_reader import TerminalReader
 
-    return {
-        "200": _rt.Response(TerminalReader | DeletedTerminalReader, "json"),
-        "default": _rt.Response(Error, "json"),
-    }
+    return {"200": _rt.Response(TerminalReader | DeletedTerminalReader, "json")}
+
+
+def _terminal_readers_update_errors() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+
+    return {"default": _rt.Response(Error, "json")}
 
 
 def _terminal_readers_delete_responses() -> dict[str, _rt.Response]:
     from ..models.deleted_terminal_reader import DeletedTerminalReader
+
+    return {"200": _rt.Response(DeletedTerminalReader, "json")}
+
+
+def _terminal_readers_delete_errors() -> dict[str, _rt.Response]:
     from ..models.error import Error
 
-    return {
-        "200": _rt.Response(DeletedTerminalReader, "json"),
-        "default": _rt.Response(Error, "json"),
-    }
+    return {"default": _rt.Response(Error, "json")}
 
 
 def _terminal_readers_cancel_action_responses() -> dict[str, _rt.Response]:
-    from ..models.error import Error
     from ..models.terminal_reader import TerminalReader
 
-    return {"200": _rt.Response(TerminalReader, "json"), "default": _rt.Response(Error, "json")}
+    return {"200": _rt.Response(TerminalReader, "json")}
+
+
+def _terminal_readers_cancel_action_errors() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+
+    return {"default": _rt.Response(Error, "json")}
 
 
 def _terminal_readers_process_payment_intent_responses() -> dict[str, _rt.Response]:
-    from ..models.error import Error
     from ..models.terminal_reader import TerminalReader
 
-    return {"200": _rt.Response(TerminalReader, "json"), "default": _rt.Response(Error, "json")}
+    return {"200": _rt.Response(TerminalReader, "json")}
+
+
+def _terminal_readers_process_payment_intent_errors() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+
+    return {"default": _rt.Response(Error, "json")}
 
 
 def _terminal_readers_process_setup_intent_responses() -> dict[str, _rt.Response]:
-    from ..models.error import Error
     from ..models.terminal_reader import TerminalReader
 
-    return {"200": _rt.Response(TerminalReader, "json"), "default": _rt.Response(Error, "json")}
+    return {"200": _rt.Response(TerminalReader, "json")}
+
+
+def _terminal_readers_process_setup_intent_errors() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+
+    return {"default": _rt.Response(Error, "json")}
 
 
 def _terminal_readers_refund_payment_responses() -> dict[str, _rt.Response]:
-    from ..models.error import Error
     from ..models.terminal_reader import TerminalReader
 
-    return {"200": _rt.Response(TerminalReader, "json"), "default": _rt.Response(Error, "json")}
+    return {"200": _rt.Response(TerminalReader, "json")}
+
+
+def _terminal_readers_refund_payment_errors() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+
+    return {"default": _rt.Response(Error, "json")}
 
 
 def _terminal_readers_set_reader_display_responses() -> dict[str, _rt.Response]:
-    from ..models.error import Error
     from ..models.terminal_reader import TerminalReader
 
-    return {"200": _rt.Response(TerminalReader, "json"), "default": _rt.Response(Error, "json")}
+    return {"200": _rt.Response(TerminalReader, "json")}
+
+
+def _terminal_readers_set_reader_display_errors() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+
+    return {"default": _rt.Response(Error, "json")}
 
 
 _TERMINAL_READERS_LIST: _rt.Operation[TerminalReadersListResponse] = _rt.Operation(
@@ -116,7 +154,7 @@ _TERMINAL_READERS_LIST: _rt.Operation[TerminalReadersListResponse] = _rt.Operati
         _rt.Param("starting_after", "starting_after", "query", style="form"),
         _rt.Param("status", "status", "query", style="form"),
     ),
-    responses=_rt.LazyResponses(_terminal_readers_list_responses),
+    responses=_rt.LazyResponses(_terminal_readers_list_responses, _terminal_readers_list_errors),
     pagination=_rt.CursorPagination(
         items="data",
         has_more="has_more",
@@ -145,7 +183,9 @@ _TERMINAL_READERS_CREATE: _rt.Operation[TerminalReader] = _rt.Operation(
             "metadata": _rt.Encoding(style="deepObject", explode=True),
         },
     ),
-    responses=_rt.LazyResponses(_terminal_readers_create_responses),
+    responses=_rt.LazyResponses(
+        _terminal_readers_create_responses, _terminal_readers_create_errors
+    ),
 )
 
 _TERMINAL_READERS_RETRIEVE: _rt.Operation[TerminalReader | DeletedTerminalReader] = _rt.Operation(
@@ -156,7 +196,9 @@ _TERMINAL_READERS_RETRIEVE: _rt.Operation[TerminalReader | DeletedTerminalReader
         _rt.Param("reader", "reader", "path", style="simple"),
         _rt.Param("expand", "expand", "query", style="deepObject", explode=True),
     ),
-    responses=_rt.LazyResponses(_terminal_readers_retrieve_responses),
+    responses=_rt.LazyResponses(
+        _terminal_readers_retrieve_responses, _terminal_readers_retrieve_errors
+    ),
 )
 
 _TERMINAL_READERS_UPDATE: _rt.Operation[TerminalReader | DeletedTerminalReader] = _rt.Operation(
@@ -176,7 +218,9 @@ _TERMINAL_READERS_UPDATE: _rt.Operation[TerminalReader | DeletedTerminalReader] 
             "metadata": _rt.Encoding(style="deepObject", explode=True),
         },
     ),
-    responses=_rt.LazyResponses(_terminal_readers_update_responses),
+    responses=_rt.LazyResponses(
+        _terminal_readers_update_responses, _terminal_readers_update_errors
+    ),
 )
 
 _TERMINAL_READERS_DELETE: _rt.Operation[DeletedTerminalReader] = _rt.Operation(
@@ -184,7 +228,9 @@ _TERMINAL_READERS_DELETE: _rt.Operation[DeletedTerminalReader] = _rt.Operation(
     path="/v1/terminal/readers/{reader}",
     operation_id="DeleteTerminalReadersReader",
     params=(_rt.Param("reader", "reader", "path", style="simple"),),
-    responses=_rt.LazyResponses(_terminal_readers_delete_responses),
+    responses=_rt.LazyResponses(
+        _terminal_readers_delete_responses, _terminal_readers_delete_errors
+    ),
 )
 
 _TERMINAL_READERS_CANCEL_ACTION: _rt.Operation[TerminalReader] = _rt.Operation(
@@ -199,7 +245,9 @@ _TERMINAL_READERS_CANCEL_ACTION: _rt.Operation[TerminalReader] = _rt.Operation(
         "application/x-www-form-urlencoded",
         encoding={"expand": _rt.Encoding(style="deepObject", explode=True)},
     ),
-    responses=_rt.LazyResponses(_terminal_readers_cancel_action_responses),
+    responses=_rt.LazyResponses(
+        _terminal_readers_cancel_action_responses, _terminal_readers_cancel_action_errors
+    ),
 )
 
 _TERMINAL_READERS_PROCESS_PAYMENT_INTENT: _rt.Operation[TerminalReader] = _rt.Operation(
@@ -220,7 +268,10 @@ _TERMINAL_READERS_PROCESS_PAYMENT_INTENT: _rt.Operation[TerminalReader] = _rt.Op
             "process_config": _rt.Encoding(style="deepObject", explode=True),
         },
     ),
-    responses=_rt.LazyResponses(_terminal_readers_process_payment_intent_responses),
+    responses=_rt.LazyResponses(
+        _terminal_readers_process_payment_intent_responses,
+        _terminal_readers_process_payment_intent_errors,
+    ),
 )
 
 _TERMINAL_READERS_PROCESS_SETUP_INTENT: _rt.Operation[TerminalReader] = _rt.Operation(
@@ -238,7 +289,10 @@ _TERMINAL_READERS_PROCESS_SETUP_INTENT: _rt.Operation[TerminalReader] = _rt.Oper
         required=True,
         encoding={"expand": _rt.Encoding(style="deepObject", explode=True)},
     ),
-    responses=_rt.LazyResponses(_terminal_readers_process_setup_intent_responses),
+    responses=_rt.LazyResponses(
+        _terminal_readers_process_setup_intent_responses,
+        _terminal_readers_process_setup_intent_errors,
+    ),
 )
 
 _TERMINAL_READERS_REFUND_PAYMENT: _rt.Operation[TerminalReader] = _rt.Operation(
@@ -262,7 +316,9 @@ _TERMINAL_READERS_REFUND_PAYMENT: _rt.Operation[TerminalReader] = _rt.Operation(
             "metadata": _rt.Encoding(style="deepObject", explode=True),
         },
     ),
-    responses=_rt.LazyResponses(_terminal_readers_refund_payment_responses),
+    responses=_rt.LazyResponses(
+        _terminal_readers_refund_payment_responses, _terminal_readers_refund_payment_errors
+    ),
 )
 
 _TERMINAL_READERS_SET_READER_DISPLAY: _rt.Operation[TerminalReader] = _rt.Operation(
@@ -283,7 +339,9 @@ _TERMINAL_READERS_SET_READER_DISPLAY: _rt.Operation[TerminalReader] = _rt.Operat
             "expand": _rt.Encoding(style="deepObject", explode=True),
         },
     ),
-    responses=_rt.LazyResponses(_terminal_readers_set_reader_display_responses),
+    responses=_rt.LazyResponses(
+        _terminal_readers_set_reader_display_responses, _terminal_readers_set_reader_display_errors
+    ),
 )
 
 

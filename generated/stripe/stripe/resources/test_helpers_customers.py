@@ -14,12 +14,14 @@ if TYPE_CHECKING:
 
 def _test_helpers_customers_fund_cash_balance_responses() -> dict[str, _rt.Response]:
     from ..models.customer_cash_balance_transaction import CustomerCashBalanceTransaction
+
+    return {"200": _rt.Response(CustomerCashBalanceTransaction, "json")}
+
+
+def _test_helpers_customers_fund_cash_balance_errors() -> dict[str, _rt.Response]:
     from ..models.error import Error
 
-    return {
-        "200": _rt.Response(CustomerCashBalanceTransaction, "json"),
-        "default": _rt.Response(Error, "json"),
-    }
+    return {"default": _rt.Response(Error, "json")}
 
 
 _TEST_HELPERS_CUSTOMERS_FUND_CASH_BALANCE: _rt.Operation[CustomerCashBalanceTransaction] = (
@@ -39,7 +41,10 @@ _TEST_HELPERS_CUSTOMERS_FUND_CASH_BALANCE: _rt.Operation[CustomerCashBalanceTran
             required=True,
             encoding={"expand": _rt.Encoding(style="deepObject", explode=True)},
         ),
-        responses=_rt.LazyResponses(_test_helpers_customers_fund_cash_balance_responses),
+        responses=_rt.LazyResponses(
+            _test_helpers_customers_fund_cash_balance_responses,
+            _test_helpers_customers_fund_cash_balance_errors,
+        ),
     )
 )
 

@@ -13,10 +13,15 @@ if TYPE_CHECKING:
 
 
 def _test_helpers_issuing_cards_shipping_return_api_create_responses() -> dict[str, _rt.Response]:
-    from ..models.error import Error
     from ..models.issuing_card import IssuingCard
 
-    return {"200": _rt.Response(IssuingCard, "json"), "default": _rt.Response(Error, "json")}
+    return {"200": _rt.Response(IssuingCard, "json")}
+
+
+def _test_helpers_issuing_cards_shipping_return_api_create_errors() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+
+    return {"default": _rt.Response(Error, "json")}
 
 
 _TEST_HELPERS_ISSUING_CARDS_SHIPPING_RETURN_API_CREATE: _rt.Operation[IssuingCard] = _rt.Operation(
@@ -31,7 +36,10 @@ _TEST_HELPERS_ISSUING_CARDS_SHIPPING_RETURN_API_CREATE: _rt.Operation[IssuingCar
         "application/x-www-form-urlencoded",
         encoding={"expand": _rt.Encoding(style="deepObject", explode=True)},
     ),
-    responses=_rt.LazyResponses(_test_helpers_issuing_cards_shipping_return_api_create_responses),
+    responses=_rt.LazyResponses(
+        _test_helpers_issuing_cards_shipping_return_api_create_responses,
+        _test_helpers_issuing_cards_shipping_return_api_create_errors,
+    ),
 )
 
 

@@ -13,10 +13,15 @@ if TYPE_CHECKING:
 
 
 def _test_helpers_refunds_expire_responses() -> dict[str, _rt.Response]:
-    from ..models.error import Error
     from ..models.refund import Refund
 
-    return {"200": _rt.Response(Refund, "json"), "default": _rt.Response(Error, "json")}
+    return {"200": _rt.Response(Refund, "json")}
+
+
+def _test_helpers_refunds_expire_errors() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+
+    return {"default": _rt.Response(Error, "json")}
 
 
 _TEST_HELPERS_REFUNDS_EXPIRE: _rt.Operation[Refund] = _rt.Operation(
@@ -31,7 +36,9 @@ _TEST_HELPERS_REFUNDS_EXPIRE: _rt.Operation[Refund] = _rt.Operation(
         "application/x-www-form-urlencoded",
         encoding={"expand": _rt.Encoding(style="deepObject", explode=True)},
     ),
-    responses=_rt.LazyResponses(_test_helpers_refunds_expire_responses),
+    responses=_rt.LazyResponses(
+        _test_helpers_refunds_expire_responses, _test_helpers_refunds_expire_errors
+    ),
 )
 
 

@@ -17,10 +17,15 @@ if TYPE_CHECKING:
 
 
 def _test_helpers_terminal_readers_present_payment_method_responses() -> dict[str, _rt.Response]:
-    from ..models.error import Error
     from ..models.terminal_reader import TerminalReader
 
-    return {"200": _rt.Response(TerminalReader, "json"), "default": _rt.Response(Error, "json")}
+    return {"200": _rt.Response(TerminalReader, "json")}
+
+
+def _test_helpers_terminal_readers_present_payment_method_errors() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+
+    return {"default": _rt.Response(Error, "json")}
 
 
 _TEST_HELPERS_TERMINAL_READERS_PRESENT_PAYMENT_METHOD: _rt.Operation[TerminalReader] = (
@@ -45,7 +50,8 @@ _TEST_HELPERS_TERMINAL_READERS_PRESENT_PAYMENT_METHOD: _rt.Operation[TerminalRea
             },
         ),
         responses=_rt.LazyResponses(
-            _test_helpers_terminal_readers_present_payment_method_responses
+            _test_helpers_terminal_readers_present_payment_method_responses,
+            _test_helpers_terminal_readers_present_payment_method_errors,
         ),
     )
 )

@@ -16,53 +16,63 @@ if TYPE_CHECKING:
 
 
 def _test_helpers_test_clocks_list_responses() -> dict[str, _rt.Response]:
-    from ..models.error import Error
     from ..types.test_helpers_test_clocks import TestHelpersTestClocksListResponse
 
-    return {
-        "200": _rt.Response(TestHelpersTestClocksListResponse, "json"),
-        "default": _rt.Response(Error, "json"),
-    }
+    return {"200": _rt.Response(TestHelpersTestClocksListResponse, "json")}
+
+
+def _test_helpers_test_clocks_list_errors() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+
+    return {"default": _rt.Response(Error, "json")}
 
 
 def _test_helpers_test_clocks_create_responses() -> dict[str, _rt.Response]:
-    from ..models.error import Error
     from ..models.test_helpers_test_clock import TestHelpersTestClock
 
-    return {
-        "200": _rt.Response(TestHelpersTestClock, "json"),
-        "default": _rt.Response(Error, "json"),
-    }
+    return {"200": _rt.Response(TestHelpersTestClock, "json")}
+
+
+def _test_helpers_test_clocks_create_errors() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+
+    return {"default": _rt.Response(Error, "json")}
 
 
 def _test_helpers_test_clocks_retrieve_responses() -> dict[str, _rt.Response]:
-    from ..models.error import Error
     from ..models.test_helpers_test_clock import TestHelpersTestClock
 
-    return {
-        "200": _rt.Response(TestHelpersTestClock, "json"),
-        "default": _rt.Response(Error, "json"),
-    }
+    return {"200": _rt.Response(TestHelpersTestClock, "json")}
+
+
+def _test_helpers_test_clocks_retrieve_errors() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+
+    return {"default": _rt.Response(Error, "json")}
 
 
 def _test_helpers_test_clocks_delete_responses() -> dict[str, _rt.Response]:
     from ..models.deleted_test_helpers_test_clock import DeletedTestHelpersTestClock
+
+    return {"200": _rt.Response(DeletedTestHelpersTestClock, "json")}
+
+
+def _test_helpers_test_clocks_delete_errors() -> dict[str, _rt.Response]:
     from ..models.error import Error
 
-    return {
-        "200": _rt.Response(DeletedTestHelpersTestClock, "json"),
-        "default": _rt.Response(Error, "json"),
-    }
+    return {"default": _rt.Response(Error, "json")}
 
 
 def _test_helpers_test_clocks_advance_responses() -> dict[str, _rt.Response]:
-    from ..models.error import Error
     from ..models.test_helpers_test_clock import TestHelpersTestClock
 
-    return {
-        "200": _rt.Response(TestHelpersTestClock, "json"),
-        "default": _rt.Response(Error, "json"),
-    }
+    return {"200": _rt.Response(TestHelpersTestClock, "json")}
+
+
+def _test_helpers_test_clocks_advance_errors() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+
+    return {"default": _rt.Response(Error, "json")}
 
 
 _TEST_HELPERS_TEST_CLOCKS_LIST: _rt.Operation[TestHelpersTestClocksListResponse] = _rt.Operation(
@@ -75,7 +85,9 @@ _TEST_HELPERS_TEST_CLOCKS_LIST: _rt.Operation[TestHelpersTestClocksListResponse]
         _rt.Param("limit", "limit", "query", style="form"),
         _rt.Param("starting_after", "starting_after", "query", style="form"),
     ),
-    responses=_rt.LazyResponses(_test_helpers_test_clocks_list_responses),
+    responses=_rt.LazyResponses(
+        _test_helpers_test_clocks_list_responses, _test_helpers_test_clocks_list_errors
+    ),
     pagination=_rt.CursorPagination(
         items="data",
         has_more="has_more",
@@ -99,7 +111,9 @@ _TEST_HELPERS_TEST_CLOCKS_CREATE: _rt.Operation[TestHelpersTestClock] = _rt.Oper
         required=True,
         encoding={"expand": _rt.Encoding(style="deepObject", explode=True)},
     ),
-    responses=_rt.LazyResponses(_test_helpers_test_clocks_create_responses),
+    responses=_rt.LazyResponses(
+        _test_helpers_test_clocks_create_responses, _test_helpers_test_clocks_create_errors
+    ),
 )
 
 _TEST_HELPERS_TEST_CLOCKS_RETRIEVE: _rt.Operation[TestHelpersTestClock] = _rt.Operation(
@@ -110,7 +124,9 @@ _TEST_HELPERS_TEST_CLOCKS_RETRIEVE: _rt.Operation[TestHelpersTestClock] = _rt.Op
         _rt.Param("test_clock", "test_clock", "path", style="simple"),
         _rt.Param("expand", "expand", "query", style="deepObject", explode=True),
     ),
-    responses=_rt.LazyResponses(_test_helpers_test_clocks_retrieve_responses),
+    responses=_rt.LazyResponses(
+        _test_helpers_test_clocks_retrieve_responses, _test_helpers_test_clocks_retrieve_errors
+    ),
 )
 
 _TEST_HELPERS_TEST_CLOCKS_DELETE: _rt.Operation[DeletedTestHelpersTestClock] = _rt.Operation(
@@ -118,7 +134,9 @@ _TEST_HELPERS_TEST_CLOCKS_DELETE: _rt.Operation[DeletedTestHelpersTestClock] = _
     path="/v1/test_helpers/test_clocks/{test_clock}",
     operation_id="DeleteTestHelpersTestClocksTestClock",
     params=(_rt.Param("test_clock", "test_clock", "path", style="simple"),),
-    responses=_rt.LazyResponses(_test_helpers_test_clocks_delete_responses),
+    responses=_rt.LazyResponses(
+        _test_helpers_test_clocks_delete_responses, _test_helpers_test_clocks_delete_errors
+    ),
 )
 
 _TEST_HELPERS_TEST_CLOCKS_ADVANCE: _rt.Operation[TestHelpersTestClock] = _rt.Operation(
@@ -135,7 +153,9 @@ _TEST_HELPERS_TEST_CLOCKS_ADVANCE: _rt.Operation[TestHelpersTestClock] = _rt.Ope
         required=True,
         encoding={"expand": _rt.Encoding(style="deepObject", explode=True)},
     ),
-    responses=_rt.LazyResponses(_test_helpers_test_clocks_advance_responses),
+    responses=_rt.LazyResponses(
+        _test_helpers_test_clocks_advance_responses, _test_helpers_test_clocks_advance_errors
+    ),
 )
 
 

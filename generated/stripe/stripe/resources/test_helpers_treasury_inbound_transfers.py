@@ -16,33 +16,39 @@ if TYPE_CHECKING:
 
 
 def _test_helpers_treasury_inbound_transfers_fail_responses() -> dict[str, _rt.Response]:
-    from ..models.error import Error
     from ..models.treasury_inbound_transfer import TreasuryInboundTransfer
 
-    return {
-        "200": _rt.Response(TreasuryInboundTransfer, "json"),
-        "default": _rt.Response(Error, "json"),
-    }
+    return {"200": _rt.Response(TreasuryInboundTransfer, "json")}
+
+
+def _test_helpers_treasury_inbound_transfers_fail_errors() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+
+    return {"default": _rt.Response(Error, "json")}
 
 
 def _test_helpers_treasury_inbound_transfers_return__responses() -> dict[str, _rt.Response]:
-    from ..models.error import Error
     from ..models.treasury_inbound_transfer import TreasuryInboundTransfer
 
-    return {
-        "200": _rt.Response(TreasuryInboundTransfer, "json"),
-        "default": _rt.Response(Error, "json"),
-    }
+    return {"200": _rt.Response(TreasuryInboundTransfer, "json")}
+
+
+def _test_helpers_treasury_inbound_transfers_return__errors() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+
+    return {"default": _rt.Response(Error, "json")}
 
 
 def _test_helpers_treasury_inbound_transfers_succeed_responses() -> dict[str, _rt.Response]:
-    from ..models.error import Error
     from ..models.treasury_inbound_transfer import TreasuryInboundTransfer
 
-    return {
-        "200": _rt.Response(TreasuryInboundTransfer, "json"),
-        "default": _rt.Response(Error, "json"),
-    }
+    return {"200": _rt.Response(TreasuryInboundTransfer, "json")}
+
+
+def _test_helpers_treasury_inbound_transfers_succeed_errors() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+
+    return {"default": _rt.Response(Error, "json")}
 
 
 _TEST_HELPERS_TREASURY_INBOUND_TRANSFERS_FAIL: _rt.Operation[TreasuryInboundTransfer] = (
@@ -62,7 +68,10 @@ _TEST_HELPERS_TREASURY_INBOUND_TRANSFERS_FAIL: _rt.Operation[TreasuryInboundTran
                 "failure_details": _rt.Encoding(style="deepObject", explode=True),
             },
         ),
-        responses=_rt.LazyResponses(_test_helpers_treasury_inbound_transfers_fail_responses),
+        responses=_rt.LazyResponses(
+            _test_helpers_treasury_inbound_transfers_fail_responses,
+            _test_helpers_treasury_inbound_transfers_fail_errors,
+        ),
     )
 )
 
@@ -79,7 +88,10 @@ _TEST_HELPERS_TREASURY_INBOUND_TRANSFERS_RETURN_: _rt.Operation[TreasuryInboundT
             "application/x-www-form-urlencoded",
             encoding={"expand": _rt.Encoding(style="deepObject", explode=True)},
         ),
-        responses=_rt.LazyResponses(_test_helpers_treasury_inbound_transfers_return__responses),
+        responses=_rt.LazyResponses(
+            _test_helpers_treasury_inbound_transfers_return__responses,
+            _test_helpers_treasury_inbound_transfers_return__errors,
+        ),
     )
 )
 
@@ -96,7 +108,10 @@ _TEST_HELPERS_TREASURY_INBOUND_TRANSFERS_SUCCEED: _rt.Operation[TreasuryInboundT
             "application/x-www-form-urlencoded",
             encoding={"expand": _rt.Encoding(style="deepObject", explode=True)},
         ),
-        responses=_rt.LazyResponses(_test_helpers_treasury_inbound_transfers_succeed_responses),
+        responses=_rt.LazyResponses(
+            _test_helpers_treasury_inbound_transfers_succeed_responses,
+            _test_helpers_treasury_inbound_transfers_succeed_errors,
+        ),
     )
 )
 

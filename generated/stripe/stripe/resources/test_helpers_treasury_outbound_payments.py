@@ -16,33 +16,39 @@ if TYPE_CHECKING:
 
 
 def _test_helpers_treasury_outbound_payments_fail_responses() -> dict[str, _rt.Response]:
-    from ..models.error import Error
     from ..models.treasury_outbound_payment import TreasuryOutboundPayment
 
-    return {
-        "200": _rt.Response(TreasuryOutboundPayment, "json"),
-        "default": _rt.Response(Error, "json"),
-    }
+    return {"200": _rt.Response(TreasuryOutboundPayment, "json")}
+
+
+def _test_helpers_treasury_outbound_payments_fail_errors() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+
+    return {"default": _rt.Response(Error, "json")}
 
 
 def _test_helpers_treasury_outbound_payments_post_responses() -> dict[str, _rt.Response]:
-    from ..models.error import Error
     from ..models.treasury_outbound_payment import TreasuryOutboundPayment
 
-    return {
-        "200": _rt.Response(TreasuryOutboundPayment, "json"),
-        "default": _rt.Response(Error, "json"),
-    }
+    return {"200": _rt.Response(TreasuryOutboundPayment, "json")}
+
+
+def _test_helpers_treasury_outbound_payments_post_errors() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+
+    return {"default": _rt.Response(Error, "json")}
 
 
 def _test_helpers_treasury_outbound_payments_return__responses() -> dict[str, _rt.Response]:
-    from ..models.error import Error
     from ..models.treasury_outbound_payment import TreasuryOutboundPayment
 
-    return {
-        "200": _rt.Response(TreasuryOutboundPayment, "json"),
-        "default": _rt.Response(Error, "json"),
-    }
+    return {"200": _rt.Response(TreasuryOutboundPayment, "json")}
+
+
+def _test_helpers_treasury_outbound_payments_return__errors() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+
+    return {"default": _rt.Response(Error, "json")}
 
 
 _TEST_HELPERS_TREASURY_OUTBOUND_PAYMENTS_FAIL: _rt.Operation[TreasuryOutboundPayment] = (
@@ -58,7 +64,10 @@ _TEST_HELPERS_TREASURY_OUTBOUND_PAYMENTS_FAIL: _rt.Operation[TreasuryOutboundPay
             "application/x-www-form-urlencoded",
             encoding={"expand": _rt.Encoding(style="deepObject", explode=True)},
         ),
-        responses=_rt.LazyResponses(_test_helpers_treasury_outbound_payments_fail_responses),
+        responses=_rt.LazyResponses(
+            _test_helpers_treasury_outbound_payments_fail_responses,
+            _test_helpers_treasury_outbound_payments_fail_errors,
+        ),
     )
 )
 
@@ -75,7 +84,10 @@ _TEST_HELPERS_TREASURY_OUTBOUND_PAYMENTS_POST: _rt.Operation[TreasuryOutboundPay
             "application/x-www-form-urlencoded",
             encoding={"expand": _rt.Encoding(style="deepObject", explode=True)},
         ),
-        responses=_rt.LazyResponses(_test_helpers_treasury_outbound_payments_post_responses),
+        responses=_rt.LazyResponses(
+            _test_helpers_treasury_outbound_payments_post_responses,
+            _test_helpers_treasury_outbound_payments_post_errors,
+        ),
     )
 )
 
@@ -96,7 +108,10 @@ _TEST_HELPERS_TREASURY_OUTBOUND_PAYMENTS_RETURN_: _rt.Operation[TreasuryOutbound
                 "returned_details": _rt.Encoding(style="deepObject", explode=True),
             },
         ),
-        responses=_rt.LazyResponses(_test_helpers_treasury_outbound_payments_return__responses),
+        responses=_rt.LazyResponses(
+            _test_helpers_treasury_outbound_payments_return__responses,
+            _test_helpers_treasury_outbound_payments_return__errors,
+        ),
     )
 )
 

@@ -16,33 +16,39 @@ if TYPE_CHECKING:
 
 
 def _test_helpers_treasury_outbound_transfers_fail_responses() -> dict[str, _rt.Response]:
-    from ..models.error import Error
     from ..models.treasury_outbound_transfer import TreasuryOutboundTransfer
 
-    return {
-        "200": _rt.Response(TreasuryOutboundTransfer, "json"),
-        "default": _rt.Response(Error, "json"),
-    }
+    return {"200": _rt.Response(TreasuryOutboundTransfer, "json")}
+
+
+def _test_helpers_treasury_outbound_transfers_fail_errors() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+
+    return {"default": _rt.Response(Error, "json")}
 
 
 def _test_helpers_treasury_outbound_transfers_post_responses() -> dict[str, _rt.Response]:
-    from ..models.error import Error
     from ..models.treasury_outbound_transfer import TreasuryOutboundTransfer
 
-    return {
-        "200": _rt.Response(TreasuryOutboundTransfer, "json"),
-        "default": _rt.Response(Error, "json"),
-    }
+    return {"200": _rt.Response(TreasuryOutboundTransfer, "json")}
+
+
+def _test_helpers_treasury_outbound_transfers_post_errors() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+
+    return {"default": _rt.Response(Error, "json")}
 
 
 def _test_helpers_treasury_outbound_transfers_return__responses() -> dict[str, _rt.Response]:
-    from ..models.error import Error
     from ..models.treasury_outbound_transfer import TreasuryOutboundTransfer
 
-    return {
-        "200": _rt.Response(TreasuryOutboundTransfer, "json"),
-        "default": _rt.Response(Error, "json"),
-    }
+    return {"200": _rt.Response(TreasuryOutboundTransfer, "json")}
+
+
+def _test_helpers_treasury_outbound_transfers_return__errors() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+
+    return {"default": _rt.Response(Error, "json")}
 
 
 _TEST_HELPERS_TREASURY_OUTBOUND_TRANSFERS_FAIL: _rt.Operation[TreasuryOutboundTransfer] = (
@@ -58,7 +64,10 @@ _TEST_HELPERS_TREASURY_OUTBOUND_TRANSFERS_FAIL: _rt.Operation[TreasuryOutboundTr
             "application/x-www-form-urlencoded",
             encoding={"expand": _rt.Encoding(style="deepObject", explode=True)},
         ),
-        responses=_rt.LazyResponses(_test_helpers_treasury_outbound_transfers_fail_responses),
+        responses=_rt.LazyResponses(
+            _test_helpers_treasury_outbound_transfers_fail_responses,
+            _test_helpers_treasury_outbound_transfers_fail_errors,
+        ),
     )
 )
 
@@ -75,7 +84,10 @@ _TEST_HELPERS_TREASURY_OUTBOUND_TRANSFERS_POST: _rt.Operation[TreasuryOutboundTr
             "application/x-www-form-urlencoded",
             encoding={"expand": _rt.Encoding(style="deepObject", explode=True)},
         ),
-        responses=_rt.LazyResponses(_test_helpers_treasury_outbound_transfers_post_responses),
+        responses=_rt.LazyResponses(
+            _test_helpers_treasury_outbound_transfers_post_responses,
+            _test_helpers_treasury_outbound_transfers_post_errors,
+        ),
     )
 )
 
@@ -96,7 +108,10 @@ _TEST_HELPERS_TREASURY_OUTBOUND_TRANSFERS_RETURN_: _rt.Operation[TreasuryOutboun
                 "returned_details": _rt.Encoding(style="deepObject", explode=True),
             },
         ),
-        responses=_rt.LazyResponses(_test_helpers_treasury_outbound_transfers_return__responses),
+        responses=_rt.LazyResponses(
+            _test_helpers_treasury_outbound_transfers_return__responses,
+            _test_helpers_treasury_outbound_transfers_return__errors,
+        ),
     )
 )
 

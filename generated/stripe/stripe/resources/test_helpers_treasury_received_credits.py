@@ -16,13 +16,15 @@ if TYPE_CHECKING:
 
 
 def _test_helpers_treasury_received_credits_create_responses() -> dict[str, _rt.Response]:
-    from ..models.error import Error
     from ..models.treasury_received_credit import TreasuryReceivedCredit
 
-    return {
-        "200": _rt.Response(TreasuryReceivedCredit, "json"),
-        "default": _rt.Response(Error, "json"),
-    }
+    return {"200": _rt.Response(TreasuryReceivedCredit, "json")}
+
+
+def _test_helpers_treasury_received_credits_create_errors() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+
+    return {"default": _rt.Response(Error, "json")}
 
 
 _TEST_HELPERS_TREASURY_RECEIVED_CREDITS_CREATE: _rt.Operation[TreasuryReceivedCredit] = (
@@ -49,7 +51,10 @@ _TEST_HELPERS_TREASURY_RECEIVED_CREDITS_CREATE: _rt.Operation[TreasuryReceivedCr
                 "initiating_payment_method_details": _rt.Encoding(style="deepObject", explode=True),
             },
         ),
-        responses=_rt.LazyResponses(_test_helpers_treasury_received_credits_create_responses),
+        responses=_rt.LazyResponses(
+            _test_helpers_treasury_received_credits_create_responses,
+            _test_helpers_treasury_received_credits_create_errors,
+        ),
     )
 )
 

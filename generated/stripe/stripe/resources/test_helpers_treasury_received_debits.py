@@ -16,13 +16,15 @@ if TYPE_CHECKING:
 
 
 def _test_helpers_treasury_received_debits_create_responses() -> dict[str, _rt.Response]:
-    from ..models.error import Error
     from ..models.treasury_received_debit import TreasuryReceivedDebit
 
-    return {
-        "200": _rt.Response(TreasuryReceivedDebit, "json"),
-        "default": _rt.Response(Error, "json"),
-    }
+    return {"200": _rt.Response(TreasuryReceivedDebit, "json")}
+
+
+def _test_helpers_treasury_received_debits_create_errors() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+
+    return {"default": _rt.Response(Error, "json")}
 
 
 _TEST_HELPERS_TREASURY_RECEIVED_DEBITS_CREATE: _rt.Operation[TreasuryReceivedDebit] = _rt.Operation(
@@ -48,7 +50,10 @@ _TEST_HELPERS_TREASURY_RECEIVED_DEBITS_CREATE: _rt.Operation[TreasuryReceivedDeb
             "initiating_payment_method_details": _rt.Encoding(style="deepObject", explode=True),
         },
     ),
-    responses=_rt.LazyResponses(_test_helpers_treasury_received_debits_create_responses),
+    responses=_rt.LazyResponses(
+        _test_helpers_treasury_received_debits_create_responses,
+        _test_helpers_treasury_received_debits_create_errors,
+    ),
 )
 
 

@@ -21,17 +21,27 @@ if TYPE_CHECKING:
 
 
 def _tokens_create_responses() -> dict[str, _rt.Response]:
-    from ..models.error import Error
     from ..models.token import Token
 
-    return {"200": _rt.Response(Token, "json"), "default": _rt.Response(Error, "json")}
+    return {"200": _rt.Response(Token, "json")}
+
+
+def _tokens_create_errors() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+
+    return {"default": _rt.Response(Error, "json")}
 
 
 def _tokens_retrieve_responses() -> dict[str, _rt.Response]:
-    from ..models.error import Error
     from ..models.token import Token
 
-    return {"200": _rt.Response(Token, "json"), "default": _rt.Response(Error, "json")}
+    return {"200": _rt.Response(Token, "json")}
+
+
+def _tokens_retrieve_errors() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+
+    return {"default": _rt.Response(Error, "json")}
 
 
 _TOKENS_CREATE: _rt.Operation[Token] = _rt.Operation(
@@ -60,7 +70,7 @@ _TOKENS_CREATE: _rt.Operation[Token] = _rt.Operation(
             "pii": _rt.Encoding(style="deepObject", explode=True),
         },
     ),
-    responses=_rt.LazyResponses(_tokens_create_responses),
+    responses=_rt.LazyResponses(_tokens_create_responses, _tokens_create_errors),
 )
 
 _TOKENS_RETRIEVE: _rt.Operation[Token] = _rt.Operation(
@@ -71,7 +81,7 @@ _TOKENS_RETRIEVE: _rt.Operation[Token] = _rt.Operation(
         _rt.Param("token", "token", "path", style="simple"),
         _rt.Param("expand", "expand", "query", style="deepObject", explode=True),
     ),
-    responses=_rt.LazyResponses(_tokens_retrieve_responses),
+    responses=_rt.LazyResponses(_tokens_retrieve_responses, _tokens_retrieve_errors),
 )
 
 

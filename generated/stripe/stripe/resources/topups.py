@@ -15,38 +15,63 @@ if TYPE_CHECKING:
 
 
 def _topups_list_responses() -> dict[str, _rt.Response]:
-    from ..models.error import Error
     from ..types.topups import TopupsListResponse
 
-    return {"200": _rt.Response(TopupsListResponse, "json"), "default": _rt.Response(Error, "json")}
+    return {"200": _rt.Response(TopupsListResponse, "json")}
+
+
+def _topups_list_errors() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+
+    return {"default": _rt.Response(Error, "json")}
 
 
 def _topups_create_responses() -> dict[str, _rt.Response]:
-    from ..models.error import Error
     from ..models.topup import Topup
 
-    return {"200": _rt.Response(Topup, "json"), "default": _rt.Response(Error, "json")}
+    return {"200": _rt.Response(Topup, "json")}
+
+
+def _topups_create_errors() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+
+    return {"default": _rt.Response(Error, "json")}
 
 
 def _topups_retrieve_responses() -> dict[str, _rt.Response]:
-    from ..models.error import Error
     from ..models.topup import Topup
 
-    return {"200": _rt.Response(Topup, "json"), "default": _rt.Response(Error, "json")}
+    return {"200": _rt.Response(Topup, "json")}
+
+
+def _topups_retrieve_errors() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+
+    return {"default": _rt.Response(Error, "json")}
 
 
 def _topups_update_responses() -> dict[str, _rt.Response]:
-    from ..models.error import Error
     from ..models.topup import Topup
 
-    return {"200": _rt.Response(Topup, "json"), "default": _rt.Response(Error, "json")}
+    return {"200": _rt.Response(Topup, "json")}
+
+
+def _topups_update_errors() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+
+    return {"default": _rt.Response(Error, "json")}
 
 
 def _topups_cancel_responses() -> dict[str, _rt.Response]:
-    from ..models.error import Error
     from ..models.topup import Topup
 
-    return {"200": _rt.Response(Topup, "json"), "default": _rt.Response(Error, "json")}
+    return {"200": _rt.Response(Topup, "json")}
+
+
+def _topups_cancel_errors() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+
+    return {"default": _rt.Response(Error, "json")}
 
 
 _TOPUPS_LIST: _rt.Operation[TopupsListResponse] = _rt.Operation(
@@ -62,7 +87,7 @@ _TOPUPS_LIST: _rt.Operation[TopupsListResponse] = _rt.Operation(
         _rt.Param("starting_after", "starting_after", "query", style="form"),
         _rt.Param("status", "status", "query", style="form"),
     ),
-    responses=_rt.LazyResponses(_topups_list_responses),
+    responses=_rt.LazyResponses(_topups_list_responses, _topups_list_errors),
     pagination=_rt.CursorPagination(
         items="data",
         has_more="has_more",
@@ -94,7 +119,7 @@ _TOPUPS_CREATE: _rt.Operation[Topup] = _rt.Operation(
             "metadata": _rt.Encoding(style="deepObject", explode=True),
         },
     ),
-    responses=_rt.LazyResponses(_topups_create_responses),
+    responses=_rt.LazyResponses(_topups_create_responses, _topups_create_errors),
 )
 
 _TOPUPS_RETRIEVE: _rt.Operation[Topup] = _rt.Operation(
@@ -105,7 +130,7 @@ _TOPUPS_RETRIEVE: _rt.Operation[Topup] = _rt.Operation(
         _rt.Param("topup", "topup", "path", style="simple"),
         _rt.Param("expand", "expand", "query", style="deepObject", explode=True),
     ),
-    responses=_rt.LazyResponses(_topups_retrieve_responses),
+    responses=_rt.LazyResponses(_topups_retrieve_responses, _topups_retrieve_errors),
 )
 
 _TOPUPS_UPDATE: _rt.Operation[Topup] = _rt.Operation(
@@ -125,7 +150,7 @@ _TOPUPS_UPDATE: _rt.Operation[Topup] = _rt.Operation(
             "metadata": _rt.Encoding(style="deepObject", explode=True),
         },
     ),
-    responses=_rt.LazyResponses(_topups_update_responses),
+    responses=_rt.LazyResponses(_topups_update_responses, _topups_update_errors),
 )
 
 _TOPUPS_CANCEL: _rt.Operation[Topup] = _rt.Operation(
@@ -140,7 +165,7 @@ _TOPUPS_CANCEL: _rt.Operation[Topup] = _rt.Operation(
         "application/x-www-form-urlencoded",
         encoding={"expand": _rt.Encoding(style="deepObject", explode=True)},
     ),
-    responses=_rt.LazyResponses(_topups_cancel_responses),
+    responses=_rt.LazyResponses(_topups_cancel_responses, _topups_cancel_errors),
 )
 
 

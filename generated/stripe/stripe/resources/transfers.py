@@ -23,34 +23,51 @@ if TYPE_CHECKING:
 
 
 def _transfers_list_responses() -> dict[str, _rt.Response]:
-    from ..models.error import Error
     from ..types.transfers import TransfersListResponse
 
-    return {
-        "200": _rt.Response(TransfersListResponse, "json"),
-        "default": _rt.Response(Error, "json"),
-    }
+    return {"200": _rt.Response(TransfersListResponse, "json")}
+
+
+def _transfers_list_errors() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+
+    return {"default": _rt.Response(Error, "json")}
 
 
 def _transfers_create_responses() -> dict[str, _rt.Response]:
-    from ..models.error import Error
     from ..models.transfer import Transfer
 
-    return {"200": _rt.Response(Transfer, "json"), "default": _rt.Response(Error, "json")}
+    return {"200": _rt.Response(Transfer, "json")}
+
+
+def _transfers_create_errors() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+
+    return {"default": _rt.Response(Error, "json")}
 
 
 def _transfers_retrieve_responses() -> dict[str, _rt.Response]:
-    from ..models.error import Error
     from ..models.transfer import Transfer
 
-    return {"200": _rt.Response(Transfer, "json"), "default": _rt.Response(Error, "json")}
+    return {"200": _rt.Response(Transfer, "json")}
+
+
+def _transfers_retrieve_errors() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+
+    return {"default": _rt.Response(Error, "json")}
 
 
 def _transfers_update_responses() -> dict[str, _rt.Response]:
-    from ..models.error import Error
     from ..models.transfer import Transfer
 
-    return {"200": _rt.Response(Transfer, "json"), "default": _rt.Response(Error, "json")}
+    return {"200": _rt.Response(Transfer, "json")}
+
+
+def _transfers_update_errors() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+
+    return {"default": _rt.Response(Error, "json")}
 
 
 _TRANSFERS_LIST: _rt.Operation[TransfersListResponse] = _rt.Operation(
@@ -66,7 +83,7 @@ _TRANSFERS_LIST: _rt.Operation[TransfersListResponse] = _rt.Operation(
         _rt.Param("starting_after", "starting_after", "query", style="form"),
         _rt.Param("transfer_group", "transfer_group", "query", style="form"),
     ),
-    responses=_rt.LazyResponses(_transfers_list_responses),
+    responses=_rt.LazyResponses(_transfers_list_responses, _transfers_list_errors),
     pagination=_rt.CursorPagination(
         items="data",
         has_more="has_more",
@@ -99,7 +116,7 @@ _TRANSFERS_CREATE: _rt.Operation[Transfer] = _rt.Operation(
             "metadata": _rt.Encoding(style="deepObject", explode=True),
         },
     ),
-    responses=_rt.LazyResponses(_transfers_create_responses),
+    responses=_rt.LazyResponses(_transfers_create_responses, _transfers_create_errors),
 )
 
 _TRANSFERS_RETRIEVE: _rt.Operation[Transfer] = _rt.Operation(
@@ -110,7 +127,7 @@ _TRANSFERS_RETRIEVE: _rt.Operation[Transfer] = _rt.Operation(
         _rt.Param("transfer", "transfer", "path", style="simple"),
         _rt.Param("expand", "expand", "query", style="deepObject", explode=True),
     ),
-    responses=_rt.LazyResponses(_transfers_retrieve_responses),
+    responses=_rt.LazyResponses(_transfers_retrieve_responses, _transfers_retrieve_errors),
 )
 
 _TRANSFERS_UPDATE: _rt.Operation[Transfer] = _rt.Operation(
@@ -130,7 +147,7 @@ _TRANSFERS_UPDATE: _rt.Operation[Transfer] = _rt.Operation(
             "metadata": _rt.Encoding(style="deepObject", explode=True),
         },
     ),
-    responses=_rt.LazyResponses(_transfers_update_responses),
+    responses=_rt.LazyResponses(_transfers_update_responses, _transfers_update_errors),
 )
 
 

@@ -15,34 +15,51 @@ if TYPE_CHECKING:
 
 
 def _transfers_reversals_list_responses() -> dict[str, _rt.Response]:
-    from ..models.error import Error
     from ..types.transfers_reversals import TransfersReversalsListResponse
 
-    return {
-        "200": _rt.Response(TransfersReversalsListResponse, "json"),
-        "default": _rt.Response(Error, "json"),
-    }
+    return {"200": _rt.Response(TransfersReversalsListResponse, "json")}
+
+
+def _transfers_reversals_list_errors() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+
+    return {"default": _rt.Response(Error, "json")}
 
 
 def _transfers_reversals_create_responses() -> dict[str, _rt.Response]:
-    from ..models.error import Error
     from ..models.transfer_reversal import TransferReversal
 
-    return {"200": _rt.Response(TransferReversal, "json"), "default": _rt.Response(Error, "json")}
+    return {"200": _rt.Response(TransferReversal, "json")}
+
+
+def _transfers_reversals_create_errors() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+
+    return {"default": _rt.Response(Error, "json")}
 
 
 def _transfers_reversals_retrieve_responses() -> dict[str, _rt.Response]:
-    from ..models.error import Error
     from ..models.transfer_reversal import TransferReversal
 
-    return {"200": _rt.Response(TransferReversal, "json"), "default": _rt.Response(Error, "json")}
+    return {"200": _rt.Response(TransferReversal, "json")}
+
+
+def _transfers_reversals_retrieve_errors() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+
+    return {"default": _rt.Response(Error, "json")}
 
 
 def _transfers_reversals_update_responses() -> dict[str, _rt.Response]:
-    from ..models.error import Error
     from ..models.transfer_reversal import TransferReversal
 
-    return {"200": _rt.Response(TransferReversal, "json"), "default": _rt.Response(Error, "json")}
+    return {"200": _rt.Response(TransferReversal, "json")}
+
+
+def _transfers_reversals_update_errors() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+
+    return {"default": _rt.Response(Error, "json")}
 
 
 _TRANSFERS_REVERSALS_LIST: _rt.Operation[TransfersReversalsListResponse] = _rt.Operation(
@@ -56,7 +73,9 @@ _TRANSFERS_REVERSALS_LIST: _rt.Operation[TransfersReversalsListResponse] = _rt.O
         _rt.Param("limit", "limit", "query", style="form"),
         _rt.Param("starting_after", "starting_after", "query", style="form"),
     ),
-    responses=_rt.LazyResponses(_transfers_reversals_list_responses),
+    responses=_rt.LazyResponses(
+        _transfers_reversals_list_responses, _transfers_reversals_list_errors
+    ),
     pagination=_rt.CursorPagination(
         items="data",
         has_more="has_more",
@@ -85,7 +104,9 @@ _TRANSFERS_REVERSALS_CREATE: _rt.Operation[TransferReversal] = _rt.Operation(
             "metadata": _rt.Encoding(style="deepObject", explode=True),
         },
     ),
-    responses=_rt.LazyResponses(_transfers_reversals_create_responses),
+    responses=_rt.LazyResponses(
+        _transfers_reversals_create_responses, _transfers_reversals_create_errors
+    ),
 )
 
 _TRANSFERS_REVERSALS_RETRIEVE: _rt.Operation[TransferReversal] = _rt.Operation(
@@ -97,7 +118,9 @@ _TRANSFERS_REVERSALS_RETRIEVE: _rt.Operation[TransferReversal] = _rt.Operation(
         _rt.Param("transfer", "transfer", "path", style="simple"),
         _rt.Param("expand", "expand", "query", style="deepObject", explode=True),
     ),
-    responses=_rt.LazyResponses(_transfers_reversals_retrieve_responses),
+    responses=_rt.LazyResponses(
+        _transfers_reversals_retrieve_responses, _transfers_reversals_retrieve_errors
+    ),
 )
 
 _TRANSFERS_REVERSALS_UPDATE: _rt.Operation[TransferReversal] = _rt.Operation(
@@ -117,7 +140,9 @@ _TRANSFERS_REVERSALS_UPDATE: _rt.Operation[TransferReversal] = _rt.Operation(
             "metadata": _rt.Encoding(style="deepObject", explode=True),
         },
     ),
-    responses=_rt.LazyResponses(_transfers_reversals_update_responses),
+    responses=_rt.LazyResponses(
+        _transfers_reversals_update_responses, _transfers_reversals_update_errors
+    ),
 )
 
 

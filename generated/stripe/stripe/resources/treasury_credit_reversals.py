@@ -15,33 +15,39 @@ if TYPE_CHECKING:
 
 
 def _treasury_credit_reversals_list_responses() -> dict[str, _rt.Response]:
-    from ..models.error import Error
     from ..types.treasury_credit_reversals import TreasuryCreditReversalsListResponse
 
-    return {
-        "200": _rt.Response(TreasuryCreditReversalsListResponse, "json"),
-        "default": _rt.Response(Error, "json"),
-    }
+    return {"200": _rt.Response(TreasuryCreditReversalsListResponse, "json")}
+
+
+def _treasury_credit_reversals_list_errors() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+
+    return {"default": _rt.Response(Error, "json")}
 
 
 def _treasury_credit_reversals_create_responses() -> dict[str, _rt.Response]:
-    from ..models.error import Error
     from ..models.treasury_credit_reversal import TreasuryCreditReversal
 
-    return {
-        "200": _rt.Response(TreasuryCreditReversal, "json"),
-        "default": _rt.Response(Error, "json"),
-    }
+    return {"200": _rt.Response(TreasuryCreditReversal, "json")}
+
+
+def _treasury_credit_reversals_create_errors() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+
+    return {"default": _rt.Response(Error, "json")}
 
 
 def _treasury_credit_reversals_retrieve_responses() -> dict[str, _rt.Response]:
-    from ..models.error import Error
     from ..models.treasury_credit_reversal import TreasuryCreditReversal
 
-    return {
-        "200": _rt.Response(TreasuryCreditReversal, "json"),
-        "default": _rt.Response(Error, "json"),
-    }
+    return {"200": _rt.Response(TreasuryCreditReversal, "json")}
+
+
+def _treasury_credit_reversals_retrieve_errors() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+
+    return {"default": _rt.Response(Error, "json")}
 
 
 _TREASURY_CREDIT_REVERSALS_LIST: _rt.Operation[TreasuryCreditReversalsListResponse] = _rt.Operation(
@@ -57,7 +63,9 @@ _TREASURY_CREDIT_REVERSALS_LIST: _rt.Operation[TreasuryCreditReversalsListRespon
         _rt.Param("starting_after", "starting_after", "query", style="form"),
         _rt.Param("status", "status", "query", style="form"),
     ),
-    responses=_rt.LazyResponses(_treasury_credit_reversals_list_responses),
+    responses=_rt.LazyResponses(
+        _treasury_credit_reversals_list_responses, _treasury_credit_reversals_list_errors
+    ),
     pagination=_rt.CursorPagination(
         items="data",
         has_more="has_more",
@@ -84,7 +92,9 @@ _TREASURY_CREDIT_REVERSALS_CREATE: _rt.Operation[TreasuryCreditReversal] = _rt.O
             "metadata": _rt.Encoding(style="deepObject", explode=True),
         },
     ),
-    responses=_rt.LazyResponses(_treasury_credit_reversals_create_responses),
+    responses=_rt.LazyResponses(
+        _treasury_credit_reversals_create_responses, _treasury_credit_reversals_create_errors
+    ),
 )
 
 _TREASURY_CREDIT_REVERSALS_RETRIEVE: _rt.Operation[TreasuryCreditReversal] = _rt.Operation(
@@ -95,7 +105,9 @@ _TREASURY_CREDIT_REVERSALS_RETRIEVE: _rt.Operation[TreasuryCreditReversal] = _rt
         _rt.Param("credit_reversal", "credit_reversal", "path", style="simple"),
         _rt.Param("expand", "expand", "query", style="deepObject", explode=True),
     ),
-    responses=_rt.LazyResponses(_treasury_credit_reversals_retrieve_responses),
+    responses=_rt.LazyResponses(
+        _treasury_credit_reversals_retrieve_responses, _treasury_credit_reversals_retrieve_errors
+    ),
 )
 
 

@@ -15,33 +15,39 @@ if TYPE_CHECKING:
 
 
 def _treasury_debit_reversals_list_responses() -> dict[str, _rt.Response]:
-    from ..models.error import Error
     from ..types.treasury_debit_reversals import TreasuryDebitReversalsListResponse
 
-    return {
-        "200": _rt.Response(TreasuryDebitReversalsListResponse, "json"),
-        "default": _rt.Response(Error, "json"),
-    }
+    return {"200": _rt.Response(TreasuryDebitReversalsListResponse, "json")}
+
+
+def _treasury_debit_reversals_list_errors() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+
+    return {"default": _rt.Response(Error, "json")}
 
 
 def _treasury_debit_reversals_create_responses() -> dict[str, _rt.Response]:
-    from ..models.error import Error
     from ..models.treasury_debit_reversal import TreasuryDebitReversal
 
-    return {
-        "200": _rt.Response(TreasuryDebitReversal, "json"),
-        "default": _rt.Response(Error, "json"),
-    }
+    return {"200": _rt.Response(TreasuryDebitReversal, "json")}
+
+
+def _treasury_debit_reversals_create_errors() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+
+    return {"default": _rt.Response(Error, "json")}
 
 
 def _treasury_debit_reversals_retrieve_responses() -> dict[str, _rt.Response]:
-    from ..models.error import Error
     from ..models.treasury_debit_reversal import TreasuryDebitReversal
 
-    return {
-        "200": _rt.Response(TreasuryDebitReversal, "json"),
-        "default": _rt.Response(Error, "json"),
-    }
+    return {"200": _rt.Response(TreasuryDebitReversal, "json")}
+
+
+def _treasury_debit_reversals_retrieve_errors() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+
+    return {"default": _rt.Response(Error, "json")}
 
 
 _TREASURY_DEBIT_REVERSALS_LIST: _rt.Operation[TreasuryDebitReversalsListResponse] = _rt.Operation(
@@ -58,7 +64,9 @@ _TREASURY_DEBIT_REVERSALS_LIST: _rt.Operation[TreasuryDebitReversalsListResponse
         _rt.Param("starting_after", "starting_after", "query", style="form"),
         _rt.Param("status", "status", "query", style="form"),
     ),
-    responses=_rt.LazyResponses(_treasury_debit_reversals_list_responses),
+    responses=_rt.LazyResponses(
+        _treasury_debit_reversals_list_responses, _treasury_debit_reversals_list_errors
+    ),
     pagination=_rt.CursorPagination(
         items="data",
         has_more="has_more",
@@ -85,7 +93,9 @@ _TREASURY_DEBIT_REVERSALS_CREATE: _rt.Operation[TreasuryDebitReversal] = _rt.Ope
             "metadata": _rt.Encoding(style="deepObject", explode=True),
         },
     ),
-    responses=_rt.LazyResponses(_treasury_debit_reversals_create_responses),
+    responses=_rt.LazyResponses(
+        _treasury_debit_reversals_create_responses, _treasury_debit_reversals_create_errors
+    ),
 )
 
 _TREASURY_DEBIT_REVERSALS_RETRIEVE: _rt.Operation[TreasuryDebitReversal] = _rt.Operation(
@@ -96,7 +106,9 @@ _TREASURY_DEBIT_REVERSALS_RETRIEVE: _rt.Operation[TreasuryDebitReversal] = _rt.O
         _rt.Param("debit_reversal", "debit_reversal", "path", style="simple"),
         _rt.Param("expand", "expand", "query", style="deepObject", explode=True),
     ),
-    responses=_rt.LazyResponses(_treasury_debit_reversals_retrieve_responses),
+    responses=_rt.LazyResponses(
+        _treasury_debit_reversals_retrieve_responses, _treasury_debit_reversals_retrieve_errors
+    ),
 )
 
 

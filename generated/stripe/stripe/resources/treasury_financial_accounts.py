@@ -30,43 +30,51 @@ if TYPE_CHECKING:
 
 
 def _treasury_financial_accounts_list_responses() -> dict[str, _rt.Response]:
-    from ..models.error import Error
     from ..types.treasury_financial_accounts import TreasuryFinancialAccountsListResponse
 
-    return {
-        "200": _rt.Response(TreasuryFinancialAccountsListResponse, "json"),
-        "default": _rt.Response(Error, "json"),
-    }
+    return {"200": _rt.Response(TreasuryFinancialAccountsListResponse, "json")}
+
+
+def _treasury_financial_accounts_list_errors() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+
+    return {"default": _rt.Response(Error, "json")}
 
 
 def _treasury_financial_accounts_create_responses() -> dict[str, _rt.Response]:
-    from ..models.error import Error
     from ..models.treasury_financial_account import TreasuryFinancialAccount
 
-    return {
-        "200": _rt.Response(TreasuryFinancialAccount, "json"),
-        "default": _rt.Response(Error, "json"),
-    }
+    return {"200": _rt.Response(TreasuryFinancialAccount, "json")}
+
+
+def _treasury_financial_accounts_create_errors() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+
+    return {"default": _rt.Response(Error, "json")}
 
 
 def _treasury_financial_accounts_retrieve_responses() -> dict[str, _rt.Response]:
-    from ..models.error import Error
     from ..models.treasury_financial_account import TreasuryFinancialAccount
 
-    return {
-        "200": _rt.Response(TreasuryFinancialAccount, "json"),
-        "default": _rt.Response(Error, "json"),
-    }
+    return {"200": _rt.Response(TreasuryFinancialAccount, "json")}
+
+
+def _treasury_financial_accounts_retrieve_errors() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+
+    return {"default": _rt.Response(Error, "json")}
 
 
 def _treasury_financial_accounts_update_responses() -> dict[str, _rt.Response]:
-    from ..models.error import Error
     from ..models.treasury_financial_account import TreasuryFinancialAccount
 
-    return {
-        "200": _rt.Response(TreasuryFinancialAccount, "json"),
-        "default": _rt.Response(Error, "json"),
-    }
+    return {"200": _rt.Response(TreasuryFinancialAccount, "json")}
+
+
+def _treasury_financial_accounts_update_errors() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+
+    return {"default": _rt.Response(Error, "json")}
 
 
 _TREASURY_FINANCIAL_ACCOUNTS_LIST: _rt.Operation[TreasuryFinancialAccountsListResponse] = (
@@ -81,7 +89,9 @@ _TREASURY_FINANCIAL_ACCOUNTS_LIST: _rt.Operation[TreasuryFinancialAccountsListRe
             _rt.Param("limit", "limit", "query", style="form"),
             _rt.Param("starting_after", "starting_after", "query", style="form"),
         ),
-        responses=_rt.LazyResponses(_treasury_financial_accounts_list_responses),
+        responses=_rt.LazyResponses(
+            _treasury_financial_accounts_list_responses, _treasury_financial_accounts_list_errors
+        ),
         pagination=_rt.CursorPagination(
             items="data",
             has_more="has_more",
@@ -114,7 +124,9 @@ _TREASURY_FINANCIAL_ACCOUNTS_CREATE: _rt.Operation[TreasuryFinancialAccount] = _
             "supported_currencies": _rt.Encoding(style="deepObject", explode=True),
         },
     ),
-    responses=_rt.LazyResponses(_treasury_financial_accounts_create_responses),
+    responses=_rt.LazyResponses(
+        _treasury_financial_accounts_create_responses, _treasury_financial_accounts_create_errors
+    ),
 )
 
 _TREASURY_FINANCIAL_ACCOUNTS_RETRIEVE: _rt.Operation[TreasuryFinancialAccount] = _rt.Operation(
@@ -125,7 +137,10 @@ _TREASURY_FINANCIAL_ACCOUNTS_RETRIEVE: _rt.Operation[TreasuryFinancialAccount] =
         _rt.Param("financial_account", "financial_account", "path", style="simple"),
         _rt.Param("expand", "expand", "query", style="deepObject", explode=True),
     ),
-    responses=_rt.LazyResponses(_treasury_financial_accounts_retrieve_responses),
+    responses=_rt.LazyResponses(
+        _treasury_financial_accounts_retrieve_responses,
+        _treasury_financial_accounts_retrieve_errors,
+    ),
 )
 
 _TREASURY_FINANCIAL_ACCOUNTS_UPDATE: _rt.Operation[TreasuryFinancialAccount] = _rt.Operation(
@@ -148,7 +163,9 @@ _TREASURY_FINANCIAL_ACCOUNTS_UPDATE: _rt.Operation[TreasuryFinancialAccount] = _
             "platform_restrictions": _rt.Encoding(style="deepObject", explode=True),
         },
     ),
-    responses=_rt.LazyResponses(_treasury_financial_accounts_update_responses),
+    responses=_rt.LazyResponses(
+        _treasury_financial_accounts_update_responses, _treasury_financial_accounts_update_errors
+    ),
 )
 
 

@@ -22,23 +22,27 @@ if TYPE_CHECKING:
 
 
 def _treasury_financial_accounts_features_retrieve_responses() -> dict[str, _rt.Response]:
-    from ..models.error import Error
     from ..models.treasury_financial_account_features import TreasuryFinancialAccountFeatures
 
-    return {
-        "200": _rt.Response(TreasuryFinancialAccountFeatures, "json"),
-        "default": _rt.Response(Error, "json"),
-    }
+    return {"200": _rt.Response(TreasuryFinancialAccountFeatures, "json")}
+
+
+def _treasury_financial_accounts_features_retrieve_errors() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+
+    return {"default": _rt.Response(Error, "json")}
 
 
 def _treasury_financial_accounts_features_create_responses() -> dict[str, _rt.Response]:
-    from ..models.error import Error
     from ..models.treasury_financial_account_features import TreasuryFinancialAccountFeatures
 
-    return {
-        "200": _rt.Response(TreasuryFinancialAccountFeatures, "json"),
-        "default": _rt.Response(Error, "json"),
-    }
+    return {"200": _rt.Response(TreasuryFinancialAccountFeatures, "json")}
+
+
+def _treasury_financial_accounts_features_create_errors() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+
+    return {"default": _rt.Response(Error, "json")}
 
 
 _TREASURY_FINANCIAL_ACCOUNTS_FEATURES_RETRIEVE: _rt.Operation[TreasuryFinancialAccountFeatures] = (
@@ -50,7 +54,10 @@ _TREASURY_FINANCIAL_ACCOUNTS_FEATURES_RETRIEVE: _rt.Operation[TreasuryFinancialA
             _rt.Param("financial_account", "financial_account", "path", style="simple"),
             _rt.Param("expand", "expand", "query", style="deepObject", explode=True),
         ),
-        responses=_rt.LazyResponses(_treasury_financial_accounts_features_retrieve_responses),
+        responses=_rt.LazyResponses(
+            _treasury_financial_accounts_features_retrieve_responses,
+            _treasury_financial_accounts_features_retrieve_errors,
+        ),
     )
 )
 
@@ -83,7 +90,10 @@ _TREASURY_FINANCIAL_ACCOUNTS_FEATURES_CREATE: _rt.Operation[TreasuryFinancialAcc
                 "outbound_transfers": _rt.Encoding(style="deepObject", explode=True),
             },
         ),
-        responses=_rt.LazyResponses(_treasury_financial_accounts_features_create_responses),
+        responses=_rt.LazyResponses(
+            _treasury_financial_accounts_features_create_responses,
+            _treasury_financial_accounts_features_create_errors,
+        ),
     )
 )
 

@@ -15,43 +15,51 @@ if TYPE_CHECKING:
 
 
 def _treasury_inbound_transfers_list_responses() -> dict[str, _rt.Response]:
-    from ..models.error import Error
     from ..types.treasury_inbound_transfers import TreasuryInboundTransfersListResponse
 
-    return {
-        "200": _rt.Response(TreasuryInboundTransfersListResponse, "json"),
-        "default": _rt.Response(Error, "json"),
-    }
+    return {"200": _rt.Response(TreasuryInboundTransfersListResponse, "json")}
+
+
+def _treasury_inbound_transfers_list_errors() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+
+    return {"default": _rt.Response(Error, "json")}
 
 
 def _treasury_inbound_transfers_create_responses() -> dict[str, _rt.Response]:
-    from ..models.error import Error
     from ..models.treasury_inbound_transfer import TreasuryInboundTransfer
 
-    return {
-        "200": _rt.Response(TreasuryInboundTransfer, "json"),
-        "default": _rt.Response(Error, "json"),
-    }
+    return {"200": _rt.Response(TreasuryInboundTransfer, "json")}
+
+
+def _treasury_inbound_transfers_create_errors() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+
+    return {"default": _rt.Response(Error, "json")}
 
 
 def _treasury_inbound_transfers_retrieve_responses() -> dict[str, _rt.Response]:
-    from ..models.error import Error
     from ..models.treasury_inbound_transfer import TreasuryInboundTransfer
 
-    return {
-        "200": _rt.Response(TreasuryInboundTransfer, "json"),
-        "default": _rt.Response(Error, "json"),
-    }
+    return {"200": _rt.Response(TreasuryInboundTransfer, "json")}
+
+
+def _treasury_inbound_transfers_retrieve_errors() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+
+    return {"default": _rt.Response(Error, "json")}
 
 
 def _treasury_inbound_transfers_cancel_responses() -> dict[str, _rt.Response]:
-    from ..models.error import Error
     from ..models.treasury_inbound_transfer import TreasuryInboundTransfer
 
-    return {
-        "200": _rt.Response(TreasuryInboundTransfer, "json"),
-        "default": _rt.Response(Error, "json"),
-    }
+    return {"200": _rt.Response(TreasuryInboundTransfer, "json")}
+
+
+def _treasury_inbound_transfers_cancel_errors() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+
+    return {"default": _rt.Response(Error, "json")}
 
 
 _TREASURY_INBOUND_TRANSFERS_LIST: _rt.Operation[TreasuryInboundTransfersListResponse] = (
@@ -67,7 +75,9 @@ _TREASURY_INBOUND_TRANSFERS_LIST: _rt.Operation[TreasuryInboundTransfersListResp
             _rt.Param("starting_after", "starting_after", "query", style="form"),
             _rt.Param("status", "status", "query", style="form"),
         ),
-        responses=_rt.LazyResponses(_treasury_inbound_transfers_list_responses),
+        responses=_rt.LazyResponses(
+            _treasury_inbound_transfers_list_responses, _treasury_inbound_transfers_list_errors
+        ),
         pagination=_rt.CursorPagination(
             items="data",
             has_more="has_more",
@@ -100,7 +110,9 @@ _TREASURY_INBOUND_TRANSFERS_CREATE: _rt.Operation[TreasuryInboundTransfer] = _rt
             "metadata": _rt.Encoding(style="deepObject", explode=True),
         },
     ),
-    responses=_rt.LazyResponses(_treasury_inbound_transfers_create_responses),
+    responses=_rt.LazyResponses(
+        _treasury_inbound_transfers_create_responses, _treasury_inbound_transfers_create_errors
+    ),
 )
 
 _TREASURY_INBOUND_TRANSFERS_RETRIEVE: _rt.Operation[TreasuryInboundTransfer] = _rt.Operation(
@@ -111,7 +123,9 @@ _TREASURY_INBOUND_TRANSFERS_RETRIEVE: _rt.Operation[TreasuryInboundTransfer] = _
         _rt.Param("id", "id", "path", style="simple"),
         _rt.Param("expand", "expand", "query", style="deepObject", explode=True),
     ),
-    responses=_rt.LazyResponses(_treasury_inbound_transfers_retrieve_responses),
+    responses=_rt.LazyResponses(
+        _treasury_inbound_transfers_retrieve_responses, _treasury_inbound_transfers_retrieve_errors
+    ),
 )
 
 _TREASURY_INBOUND_TRANSFERS_CANCEL: _rt.Operation[TreasuryInboundTransfer] = _rt.Operation(
@@ -126,7 +140,9 @@ _TREASURY_INBOUND_TRANSFERS_CANCEL: _rt.Operation[TreasuryInboundTransfer] = _rt
         "application/x-www-form-urlencoded",
         encoding={"expand": _rt.Encoding(style="deepObject", explode=True)},
     ),
-    responses=_rt.LazyResponses(_treasury_inbound_transfers_cancel_responses),
+    responses=_rt.LazyResponses(
+        _treasury_inbound_transfers_cancel_responses, _treasury_inbound_transfers_cancel_errors
+    ),
 )
 
 

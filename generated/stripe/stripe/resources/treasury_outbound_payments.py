@@ -20,43 +20,51 @@ if TYPE_CHECKING:
 
 
 def _treasury_outbound_payments_list_responses() -> dict[str, _rt.Response]:
-    from ..models.error import Error
     from ..types.treasury_outbound_payments import TreasuryOutboundPaymentsListResponse
 
-    return {
-        "200": _rt.Response(TreasuryOutboundPaymentsListResponse, "json"),
-        "default": _rt.Response(Error, "json"),
-    }
+    return {"200": _rt.Response(TreasuryOutboundPaymentsListResponse, "json")}
+
+
+def _treasury_outbound_payments_list_errors() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+
+    return {"default": _rt.Response(Error, "json")}
 
 
 def _treasury_outbound_payments_create_responses() -> dict[str, _rt.Response]:
-    from ..models.error import Error
     from ..models.treasury_outbound_payment import TreasuryOutboundPayment
 
-    return {
-        "200": _rt.Response(TreasuryOutboundPayment, "json"),
-        "default": _rt.Response(Error, "json"),
-    }
+    return {"200": _rt.Response(TreasuryOutboundPayment, "json")}
+
+
+def _treasury_outbound_payments_create_errors() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+
+    return {"default": _rt.Response(Error, "json")}
 
 
 def _treasury_outbound_payments_retrieve_responses() -> dict[str, _rt.Response]:
-    from ..models.error import Error
     from ..models.treasury_outbound_payment import TreasuryOutboundPayment
 
-    return {
-        "200": _rt.Response(TreasuryOutboundPayment, "json"),
-        "default": _rt.Response(Error, "json"),
-    }
+    return {"200": _rt.Response(TreasuryOutboundPayment, "json")}
+
+
+def _treasury_outbound_payments_retrieve_errors() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+
+    return {"default": _rt.Response(Error, "json")}
 
 
 def _treasury_outbound_payments_cancel_responses() -> dict[str, _rt.Response]:
-    from ..models.error import Error
     from ..models.treasury_outbound_payment import TreasuryOutboundPayment
 
-    return {
-        "200": _rt.Response(TreasuryOutboundPayment, "json"),
-        "default": _rt.Response(Error, "json"),
-    }
+    return {"200": _rt.Response(TreasuryOutboundPayment, "json")}
+
+
+def _treasury_outbound_payments_cancel_errors() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+
+    return {"default": _rt.Response(Error, "json")}
 
 
 _TREASURY_OUTBOUND_PAYMENTS_LIST: _rt.Operation[TreasuryOutboundPaymentsListResponse] = (
@@ -73,7 +81,9 @@ _TREASURY_OUTBOUND_PAYMENTS_LIST: _rt.Operation[TreasuryOutboundPaymentsListResp
             _rt.Param("starting_after", "starting_after", "query", style="form"),
             _rt.Param("status", "status", "query", style="form"),
         ),
-        responses=_rt.LazyResponses(_treasury_outbound_payments_list_responses),
+        responses=_rt.LazyResponses(
+            _treasury_outbound_payments_list_responses, _treasury_outbound_payments_list_errors
+        ),
         pagination=_rt.CursorPagination(
             items="data",
             has_more="has_more",
@@ -115,7 +125,9 @@ _TREASURY_OUTBOUND_PAYMENTS_CREATE: _rt.Operation[TreasuryOutboundPayment] = _rt
             "metadata": _rt.Encoding(style="deepObject", explode=True),
         },
     ),
-    responses=_rt.LazyResponses(_treasury_outbound_payments_create_responses),
+    responses=_rt.LazyResponses(
+        _treasury_outbound_payments_create_responses, _treasury_outbound_payments_create_errors
+    ),
 )
 
 _TREASURY_OUTBOUND_PAYMENTS_RETRIEVE: _rt.Operation[TreasuryOutboundPayment] = _rt.Operation(
@@ -126,7 +138,9 @@ _TREASURY_OUTBOUND_PAYMENTS_RETRIEVE: _rt.Operation[TreasuryOutboundPayment] = _
         _rt.Param("id", "id", "path", style="simple"),
         _rt.Param("expand", "expand", "query", style="deepObject", explode=True),
     ),
-    responses=_rt.LazyResponses(_treasury_outbound_payments_retrieve_responses),
+    responses=_rt.LazyResponses(
+        _treasury_outbound_payments_retrieve_responses, _treasury_outbound_payments_retrieve_errors
+    ),
 )
 
 _TREASURY_OUTBOUND_PAYMENTS_CANCEL: _rt.Operation[TreasuryOutboundPayment] = _rt.Operation(
@@ -138,7 +152,9 @@ _TREASURY_OUTBOUND_PAYMENTS_CANCEL: _rt.Operation[TreasuryOutboundPayment] = _rt
         "application/x-www-form-urlencoded",
         encoding={"expand": _rt.Encoding(style="deepObject", explode=True)},
     ),
-    responses=_rt.LazyResponses(_treasury_outbound_payments_cancel_responses),
+    responses=_rt.LazyResponses(
+        _treasury_outbound_payments_cancel_responses, _treasury_outbound_payments_cancel_errors
+    ),
 )
 
 

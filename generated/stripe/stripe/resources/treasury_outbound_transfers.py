@@ -18,43 +18,51 @@ if TYPE_CHECKING:
 
 
 def _treasury_outbound_transfers_list_responses() -> dict[str, _rt.Response]:
-    from ..models.error import Error
     from ..types.treasury_outbound_transfers import TreasuryOutboundTransfersListResponse
 
-    return {
-        "200": _rt.Response(TreasuryOutboundTransfersListResponse, "json"),
-        "default": _rt.Response(Error, "json"),
-    }
+    return {"200": _rt.Response(TreasuryOutboundTransfersListResponse, "json")}
+
+
+def _treasury_outbound_transfers_list_errors() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+
+    return {"default": _rt.Response(Error, "json")}
 
 
 def _treasury_outbound_transfers_create_responses() -> dict[str, _rt.Response]:
-    from ..models.error import Error
     from ..models.treasury_outbound_transfer import TreasuryOutboundTransfer
 
-    return {
-        "200": _rt.Response(TreasuryOutboundTransfer, "json"),
-        "default": _rt.Response(Error, "json"),
-    }
+    return {"200": _rt.Response(TreasuryOutboundTransfer, "json")}
+
+
+def _treasury_outbound_transfers_create_errors() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+
+    return {"default": _rt.Response(Error, "json")}
 
 
 def _treasury_outbound_transfers_retrieve_responses() -> dict[str, _rt.Response]:
-    from ..models.error import Error
     from ..models.treasury_outbound_transfer import TreasuryOutboundTransfer
 
-    return {
-        "200": _rt.Response(TreasuryOutboundTransfer, "json"),
-        "default": _rt.Response(Error, "json"),
-    }
+    return {"200": _rt.Response(TreasuryOutboundTransfer, "json")}
+
+
+def _treasury_outbound_transfers_retrieve_errors() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+
+    return {"default": _rt.Response(Error, "json")}
 
 
 def _treasury_outbound_transfers_cancel_responses() -> dict[str, _rt.Response]:
-    from ..models.error import Error
     from ..models.treasury_outbound_transfer import TreasuryOutboundTransfer
 
-    return {
-        "200": _rt.Response(TreasuryOutboundTransfer, "json"),
-        "default": _rt.Response(Error, "json"),
-    }
+    return {"200": _rt.Response(TreasuryOutboundTransfer, "json")}
+
+
+def _treasury_outbound_transfers_cancel_errors() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+
+    return {"default": _rt.Response(Error, "json")}
 
 
 _TREASURY_OUTBOUND_TRANSFERS_LIST: _rt.Operation[TreasuryOutboundTransfersListResponse] = (
@@ -70,7 +78,9 @@ _TREASURY_OUTBOUND_TRANSFERS_LIST: _rt.Operation[TreasuryOutboundTransfersListRe
             _rt.Param("starting_after", "starting_after", "query", style="form"),
             _rt.Param("status", "status", "query", style="form"),
         ),
-        responses=_rt.LazyResponses(_treasury_outbound_transfers_list_responses),
+        responses=_rt.LazyResponses(
+            _treasury_outbound_transfers_list_responses, _treasury_outbound_transfers_list_errors
+        ),
         pagination=_rt.CursorPagination(
             items="data",
             has_more="has_more",
@@ -107,7 +117,9 @@ _TREASURY_OUTBOUND_TRANSFERS_CREATE: _rt.Operation[TreasuryOutboundTransfer] = _
             "metadata": _rt.Encoding(style="deepObject", explode=True),
         },
     ),
-    responses=_rt.LazyResponses(_treasury_outbound_transfers_create_responses),
+    responses=_rt.LazyResponses(
+        _treasury_outbound_transfers_create_responses, _treasury_outbound_transfers_create_errors
+    ),
 )
 
 _TREASURY_OUTBOUND_TRANSFERS_RETRIEVE: _rt.Operation[TreasuryOutboundTransfer] = _rt.Operation(
@@ -118,7 +130,10 @@ _TREASURY_OUTBOUND_TRANSFERS_RETRIEVE: _rt.Operation[TreasuryOutboundTransfer] =
         _rt.Param("outbound_transfer", "outbound_transfer", "path", style="simple"),
         _rt.Param("expand", "expand", "query", style="deepObject", explode=True),
     ),
-    responses=_rt.LazyResponses(_treasury_outbound_transfers_retrieve_responses),
+    responses=_rt.LazyResponses(
+        _treasury_outbound_transfers_retrieve_responses,
+        _treasury_outbound_transfers_retrieve_errors,
+    ),
 )
 
 _TREASURY_OUTBOUND_TRANSFERS_CANCEL: _rt.Operation[TreasuryOutboundTransfer] = _rt.Operation(
@@ -133,7 +148,9 @@ _TREASURY_OUTBOUND_TRANSFERS_CANCEL: _rt.Operation[TreasuryOutboundTransfer] = _
         "application/x-www-form-urlencoded",
         encoding={"expand": _rt.Encoding(style="deepObject", explode=True)},
     ),
-    responses=_rt.LazyResponses(_treasury_outbound_transfers_cancel_responses),
+    responses=_rt.LazyResponses(
+        _treasury_outbound_transfers_cancel_responses, _treasury_outbound_transfers_cancel_errors
+    ),
 )
 
 

@@ -18,23 +18,27 @@ if TYPE_CHECKING:
 
 
 def _treasury_received_credits_list_responses() -> dict[str, _rt.Response]:
-    from ..models.error import Error
     from ..types.treasury_received_credits import TreasuryReceivedCreditsListResponse
 
-    return {
-        "200": _rt.Response(TreasuryReceivedCreditsListResponse, "json"),
-        "default": _rt.Response(Error, "json"),
-    }
+    return {"200": _rt.Response(TreasuryReceivedCreditsListResponse, "json")}
+
+
+def _treasury_received_credits_list_errors() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+
+    return {"default": _rt.Response(Error, "json")}
 
 
 def _treasury_received_credits_retrieve_responses() -> dict[str, _rt.Response]:
-    from ..models.error import Error
     from ..models.treasury_received_credit import TreasuryReceivedCredit
 
-    return {
-        "200": _rt.Response(TreasuryReceivedCredit, "json"),
-        "default": _rt.Response(Error, "json"),
-    }
+    return {"200": _rt.Response(TreasuryReceivedCredit, "json")}
+
+
+def _treasury_received_credits_retrieve_errors() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+
+    return {"default": _rt.Response(Error, "json")}
 
 
 _TREASURY_RECEIVED_CREDITS_LIST: _rt.Operation[TreasuryReceivedCreditsListResponse] = _rt.Operation(
@@ -50,7 +54,9 @@ _TREASURY_RECEIVED_CREDITS_LIST: _rt.Operation[TreasuryReceivedCreditsListRespon
         _rt.Param("starting_after", "starting_after", "query", style="form"),
         _rt.Param("status", "status", "query", style="form"),
     ),
-    responses=_rt.LazyResponses(_treasury_received_credits_list_responses),
+    responses=_rt.LazyResponses(
+        _treasury_received_credits_list_responses, _treasury_received_credits_list_errors
+    ),
     pagination=_rt.CursorPagination(
         items="data",
         has_more="has_more",
@@ -68,7 +74,9 @@ _TREASURY_RECEIVED_CREDITS_RETRIEVE: _rt.Operation[TreasuryReceivedCredit] = _rt
         _rt.Param("id", "id", "path", style="simple"),
         _rt.Param("expand", "expand", "query", style="deepObject", explode=True),
     ),
-    responses=_rt.LazyResponses(_treasury_received_credits_retrieve_responses),
+    responses=_rt.LazyResponses(
+        _treasury_received_credits_retrieve_responses, _treasury_received_credits_retrieve_errors
+    ),
 )
 
 

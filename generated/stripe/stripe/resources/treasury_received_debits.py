@@ -15,23 +15,27 @@ if TYPE_CHECKING:
 
 
 def _treasury_received_debits_list_responses() -> dict[str, _rt.Response]:
-    from ..models.error import Error
     from ..types.treasury_received_debits import TreasuryReceivedDebitsListResponse
 
-    return {
-        "200": _rt.Response(TreasuryReceivedDebitsListResponse, "json"),
-        "default": _rt.Response(Error, "json"),
-    }
+    return {"200": _rt.Response(TreasuryReceivedDebitsListResponse, "json")}
+
+
+def _treasury_received_debits_list_errors() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+
+    return {"default": _rt.Response(Error, "json")}
 
 
 def _treasury_received_debits_retrieve_responses() -> dict[str, _rt.Response]:
-    from ..models.error import Error
     from ..models.treasury_received_debit import TreasuryReceivedDebit
 
-    return {
-        "200": _rt.Response(TreasuryReceivedDebit, "json"),
-        "default": _rt.Response(Error, "json"),
-    }
+    return {"200": _rt.Response(TreasuryReceivedDebit, "json")}
+
+
+def _treasury_received_debits_retrieve_errors() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+
+    return {"default": _rt.Response(Error, "json")}
 
 
 _TREASURY_RECEIVED_DEBITS_LIST: _rt.Operation[TreasuryReceivedDebitsListResponse] = _rt.Operation(
@@ -46,7 +50,9 @@ _TREASURY_RECEIVED_DEBITS_LIST: _rt.Operation[TreasuryReceivedDebitsListResponse
         _rt.Param("starting_after", "starting_after", "query", style="form"),
         _rt.Param("status", "status", "query", style="form"),
     ),
-    responses=_rt.LazyResponses(_treasury_received_debits_list_responses),
+    responses=_rt.LazyResponses(
+        _treasury_received_debits_list_responses, _treasury_received_debits_list_errors
+    ),
     pagination=_rt.CursorPagination(
         items="data",
         has_more="has_more",
@@ -64,7 +70,9 @@ _TREASURY_RECEIVED_DEBITS_RETRIEVE: _rt.Operation[TreasuryReceivedDebit] = _rt.O
         _rt.Param("id", "id", "path", style="simple"),
         _rt.Param("expand", "expand", "query", style="deepObject", explode=True),
     ),
-    responses=_rt.LazyResponses(_treasury_received_debits_retrieve_responses),
+    responses=_rt.LazyResponses(
+        _treasury_received_debits_retrieve_responses, _treasury_received_debits_retrieve_errors
+    ),
 )
 
 

@@ -19,23 +19,27 @@ if TYPE_CHECKING:
 
 
 def _treasury_transaction_entries_list_responses() -> dict[str, _rt.Response]:
-    from ..models.error import Error
     from ..types.treasury_transaction_entries import TreasuryTransactionEntriesListResponse
 
-    return {
-        "200": _rt.Response(TreasuryTransactionEntriesListResponse, "json"),
-        "default": _rt.Response(Error, "json"),
-    }
+    return {"200": _rt.Response(TreasuryTransactionEntriesListResponse, "json")}
+
+
+def _treasury_transaction_entries_list_errors() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+
+    return {"default": _rt.Response(Error, "json")}
 
 
 def _treasury_transaction_entries_retrieve_responses() -> dict[str, _rt.Response]:
-    from ..models.error import Error
     from ..models.treasury_transaction_entry import TreasuryTransactionEntry
 
-    return {
-        "200": _rt.Response(TreasuryTransactionEntry, "json"),
-        "default": _rt.Response(Error, "json"),
-    }
+    return {"200": _rt.Response(TreasuryTransactionEntry, "json")}
+
+
+def _treasury_transaction_entries_retrieve_errors() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+
+    return {"default": _rt.Response(Error, "json")}
 
 
 _TREASURY_TRANSACTION_ENTRIES_LIST: _rt.Operation[TreasuryTransactionEntriesListResponse] = (
@@ -54,7 +58,9 @@ _TREASURY_TRANSACTION_ENTRIES_LIST: _rt.Operation[TreasuryTransactionEntriesList
             _rt.Param("starting_after", "starting_after", "query", style="form"),
             _rt.Param("transaction", "transaction", "query", style="form"),
         ),
-        responses=_rt.LazyResponses(_treasury_transaction_entries_list_responses),
+        responses=_rt.LazyResponses(
+            _treasury_transaction_entries_list_responses, _treasury_transaction_entries_list_errors
+        ),
         pagination=_rt.CursorPagination(
             items="data",
             has_more="has_more",
@@ -73,7 +79,10 @@ _TREASURY_TRANSACTION_ENTRIES_RETRIEVE: _rt.Operation[TreasuryTransactionEntry] 
         _rt.Param("id", "id", "path", style="simple"),
         _rt.Param("expand", "expand", "query", style="deepObject", explode=True),
     ),
-    responses=_rt.LazyResponses(_treasury_transaction_entries_retrieve_responses),
+    responses=_rt.LazyResponses(
+        _treasury_transaction_entries_retrieve_responses,
+        _treasury_transaction_entries_retrieve_errors,
+    ),
 )
 
 

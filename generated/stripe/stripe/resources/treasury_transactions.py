@@ -19,23 +19,27 @@ if TYPE_CHECKING:
 
 
 def _treasury_transactions_list_responses() -> dict[str, _rt.Response]:
-    from ..models.error import Error
     from ..types.treasury_transactions import TreasuryTransactionsListResponse
 
-    return {
-        "200": _rt.Response(TreasuryTransactionsListResponse, "json"),
-        "default": _rt.Response(Error, "json"),
-    }
+    return {"200": _rt.Response(TreasuryTransactionsListResponse, "json")}
+
+
+def _treasury_transactions_list_errors() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+
+    return {"default": _rt.Response(Error, "json")}
 
 
 def _treasury_transactions_retrieve_responses() -> dict[str, _rt.Response]:
-    from ..models.error import Error
     from ..models.treasury_transaction import TreasuryTransaction
 
-    return {
-        "200": _rt.Response(TreasuryTransaction, "json"),
-        "default": _rt.Response(Error, "json"),
-    }
+    return {"200": _rt.Response(TreasuryTransaction, "json")}
+
+
+def _treasury_transactions_retrieve_errors() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+
+    return {"default": _rt.Response(Error, "json")}
 
 
 _TREASURY_TRANSACTIONS_LIST: _rt.Operation[TreasuryTransactionsListResponse] = _rt.Operation(
@@ -55,7 +59,9 @@ _TREASURY_TRANSACTIONS_LIST: _rt.Operation[TreasuryTransactionsListResponse] = _
             "status_transitions", "status_transitions", "query", style="deepObject", explode=True
         ),
     ),
-    responses=_rt.LazyResponses(_treasury_transactions_list_responses),
+    responses=_rt.LazyResponses(
+        _treasury_transactions_list_responses, _treasury_transactions_list_errors
+    ),
     pagination=_rt.CursorPagination(
         items="data",
         has_more="has_more",
@@ -73,7 +79,9 @@ _TREASURY_TRANSACTIONS_RETRIEVE: _rt.Operation[TreasuryTransaction] = _rt.Operat
         _rt.Param("id", "id", "path", style="simple"),
         _rt.Param("expand", "expand", "query", style="deepObject", explode=True),
     ),
-    responses=_rt.LazyResponses(_treasury_transactions_retrieve_responses),
+    responses=_rt.LazyResponses(
+        _treasury_transactions_retrieve_responses, _treasury_transactions_retrieve_errors
+    ),
 )
 
 

@@ -16,44 +16,63 @@ if TYPE_CHECKING:
 
 
 def _webhook_endpoints_list_responses() -> dict[str, _rt.Response]:
-    from ..models.error import Error
     from ..types.webhook_endpoints import WebhookEndpointsListResponse
 
-    return {
-        "200": _rt.Response(WebhookEndpointsListResponse, "json"),
-        "default": _rt.Response(Error, "json"),
-    }
+    return {"200": _rt.Response(WebhookEndpointsListResponse, "json")}
+
+
+def _webhook_endpoints_list_errors() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+
+    return {"default": _rt.Response(Error, "json")}
 
 
 def _webhook_endpoints_create_responses() -> dict[str, _rt.Response]:
-    from ..models.error import Error
     from ..models.webhook_endpoint import WebhookEndpoint
 
-    return {"200": _rt.Response(WebhookEndpoint, "json"), "default": _rt.Response(Error, "json")}
+    return {"200": _rt.Response(WebhookEndpoint, "json")}
+
+
+def _webhook_endpoints_create_errors() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+
+    return {"default": _rt.Response(Error, "json")}
 
 
 def _webhook_endpoints_retrieve_responses() -> dict[str, _rt.Response]:
-    from ..models.error import Error
     from ..models.webhook_endpoint import WebhookEndpoint
 
-    return {"200": _rt.Response(WebhookEndpoint, "json"), "default": _rt.Response(Error, "json")}
+    return {"200": _rt.Response(WebhookEndpoint, "json")}
+
+
+def _webhook_endpoints_retrieve_errors() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+
+    return {"default": _rt.Response(Error, "json")}
 
 
 def _webhook_endpoints_update_responses() -> dict[str, _rt.Response]:
-    from ..models.error import Error
     from ..models.webhook_endpoint import WebhookEndpoint
 
-    return {"200": _rt.Response(WebhookEndpoint, "json"), "default": _rt.Response(Error, "json")}
+    return {"200": _rt.Response(WebhookEndpoint, "json")}
+
+
+def _webhook_endpoints_update_errors() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+
+    return {"default": _rt.Response(Error, "json")}
 
 
 def _webhook_endpoints_delete_responses() -> dict[str, _rt.Response]:
     from ..models.deleted_webhook_endpoint import DeletedWebhookEndpoint
+
+    return {"200": _rt.Response(DeletedWebhookEndpoint, "json")}
+
+
+def _webhook_endpoints_delete_errors() -> dict[str, _rt.Response]:
     from ..models.error import Error
 
-    return {
-        "200": _rt.Response(DeletedWebhookEndpoint, "json"),
-        "default": _rt.Response(Error, "json"),
-    }
+    return {"default": _rt.Response(Error, "json")}
 
 
 _WEBHOOK_ENDPOINTS_LIST: _rt.Operation[WebhookEndpointsListResponse] = _rt.Operation(
@@ -66,7 +85,7 @@ _WEBHOOK_ENDPOINTS_LIST: _rt.Operation[WebhookEndpointsListResponse] = _rt.Opera
         _rt.Param("limit", "limit", "query", style="form"),
         _rt.Param("starting_after", "starting_after", "query", style="form"),
     ),
-    responses=_rt.LazyResponses(_webhook_endpoints_list_responses),
+    responses=_rt.LazyResponses(_webhook_endpoints_list_responses, _webhook_endpoints_list_errors),
     pagination=_rt.CursorPagination(
         items="data",
         has_more="has_more",
@@ -98,7 +117,9 @@ _WEBHOOK_ENDPOINTS_CREATE: _rt.Operation[WebhookEndpoint] = _rt.Operation(
             "metadata": _rt.Encoding(style="deepObject", explode=True),
         },
     ),
-    responses=_rt.LazyResponses(_webhook_endpoints_create_responses),
+    responses=_rt.LazyResponses(
+        _webhook_endpoints_create_responses, _webhook_endpoints_create_errors
+    ),
 )
 
 _WEBHOOK_ENDPOINTS_RETRIEVE: _rt.Operation[WebhookEndpoint] = _rt.Operation(
@@ -109,7 +130,9 @@ _WEBHOOK_ENDPOINTS_RETRIEVE: _rt.Operation[WebhookEndpoint] = _rt.Operation(
         _rt.Param("webhook_endpoint", "webhook_endpoint", "path", style="simple"),
         _rt.Param("expand", "expand", "query", style="deepObject", explode=True),
     ),
-    responses=_rt.LazyResponses(_webhook_endpoints_retrieve_responses),
+    responses=_rt.LazyResponses(
+        _webhook_endpoints_retrieve_responses, _webhook_endpoints_retrieve_errors
+    ),
 )
 
 _WEBHOOK_ENDPOINTS_UPDATE: _rt.Operation[WebhookEndpoint] = _rt.Operation(
@@ -133,7 +156,9 @@ _WEBHOOK_ENDPOINTS_UPDATE: _rt.Operation[WebhookEndpoint] = _rt.Operation(
             "metadata": _rt.Encoding(style="deepObject", explode=True),
         },
     ),
-    responses=_rt.LazyResponses(_webhook_endpoints_update_responses),
+    responses=_rt.LazyResponses(
+        _webhook_endpoints_update_responses, _webhook_endpoints_update_errors
+    ),
 )
 
 _WEBHOOK_ENDPOINTS_DELETE: _rt.Operation[DeletedWebhookEndpoint] = _rt.Operation(
@@ -141,7 +166,9 @@ _WEBHOOK_ENDPOINTS_DELETE: _rt.Operation[DeletedWebhookEndpoint] = _rt.Operation
     path="/v1/webhook_endpoints/{webhook_endpoint}",
     operation_id="DeleteWebhookEndpointsWebhookEndpoint",
     params=(_rt.Param("webhook_endpoint", "webhook_endpoint", "path", style="simple"),),
-    responses=_rt.LazyResponses(_webhook_endpoints_delete_responses),
+    responses=_rt.LazyResponses(
+        _webhook_endpoints_delete_responses, _webhook_endpoints_delete_errors
+    ),
 )
 
 
