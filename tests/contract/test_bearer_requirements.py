@@ -28,6 +28,7 @@ SCHEMES: dict[str, Any] = {
         },
     },
     "basic": {"type": "http", "scheme": "basic"},
+    "mtls": {"type": "mutualTLS"},
 }
 
 
@@ -77,3 +78,12 @@ def test_the_generated_client_meets_two_oauth2_schemes(tmp_path: Path) -> None:
     failures = [f for op in report.operations for f in op.failures]
     assert [op.cases for op in report.operations] != [0]
     assert not failures, "\n".join(f"[{f.klass}/{f.check}] {f.message}" for f in failures)
+
+
+def test_a_requirement_naming_a_scheme_the_client_cannot_carry_is_the_spec_s() -> None:
+    """The generator drops a requirement naming `mutualTLS` (with a warning) and sends the
+    operation without its credentials; the check reads it the same way (oag 3.1
+    all_security_schemes: `Oauth2+Oauth2c+mutualTLS` was expected to carry the bearer)."""
+    (problem,) = _problems({"Oauth2": [], "Oauth2c": [], "mtls": []}, None)
+    assert problem.startswith(UNMEETABLE_SECURITY) and "mutualTLS" in problem
+    assert _problems({"mtls": []}, None) == []  # a client certificate alone shows in no header

@@ -725,21 +725,37 @@ class _Run:
     def _untyped_field(
         self, op: ManifestOperation, constant: Operation[Any], exc: MappingError, case: CaseInput
     ) -> bool:
-        """A body property, or a property or item inside it or inside the whole body (where the
-        argument's type refused the value), with `items`, `properties` or
+        """A parameter or a body property, or a property or item inside it or inside the whole
+        body (where the argument's type refused the value), with `items`, `properties` or
         `additionalProperties` but no `type`: JSON Schema admits any value there (null
         included), the generated type (rightly) wants a list or object (Anchore's
         `ImportSource.target: {additionalProperties: true}`)."""
         param = next((p for p in constant.params if p.py_name == exc.name), None)
-        if param is None or param.location not in ("field", "body"):
+        if param is None:
             return False
-        body = self.view.request_body(op.path, op.method) or {}
-        media = self.view.deref((body.get("content") or {}).get(case.media_type or "", {}))
-        schema = self.view.deref(media.get("schema", {})) if isinstance(media, Mapping) else {}
-        if param.location == "body":  # the whole body: CORE's array of `SearchRequest`s
-            node = schema if isinstance(schema, Mapping) else None
+        node: Mapping[str, Any] | None
+        if param.location in ("path", "query", "header", "cookie"):
+            # a parameter's schema (or its `content` media type's): dcg's `plmn-id`, a JSON
+            # query parameter whose `Pet` has properties but no type
+            declared = next(
+                (
+                    p
+                    for p in self.view.parameters(op.path, op.method)
+                    if p.location == param.location and p.name == param.wire_name
+                ),
+                None,
+            )
+            node = declared.schema if declared is not None else None
+        elif param.location not in ("field", "body"):
+            return False
         else:
-            node = self._step(schema, param.wire_name)
+            body = self.view.request_body(op.path, op.method) or {}
+            media = self.view.deref((body.get("content") or {}).get(case.media_type or "", {}))
+            schema = self.view.deref(media.get("schema", {})) if isinstance(media, Mapping) else {}
+            if param.location == "body":  # the whole body: CORE's array of `SearchRequest`s
+                node = schema if isinstance(schema, Mapping) else None
+            else:
+                node = self._step(schema, param.wire_name)
         for key in exc.loc:
             if node is None or self._untyped_container(node):
                 break

@@ -16,6 +16,7 @@ from urllib.parse import parse_qsl, unquote, urlsplit
 
 import httpx
 
+from ..ir.security import usable
 from ..path_keys import split_key
 from .spec import Param, SpecView
 
@@ -539,8 +540,18 @@ def _check_security(
     # A requirement naming a scheme that `securitySchemes` does not define cannot be met; the
     # generator warns and sends the operation without credentials when none is left.
     alternatives = [alt for alt in alternatives if all(alt.values())]
-    if not alternatives:
-        return
+    # Nor one naming a scheme the client cannot carry (`mutualTLS`): the generator drops such a
+    # requirement too, so the operation goes without the credentials it names.
+    carried = [alt for alt in alternatives if all(usable(n, s) for n, s in alt.items())]
+    if not carried:
+        if any(any(usable(n, s) for n, s in alt.items()) for alt in alternatives):
+            names = " or ".join("+".join(alt) for alt in alternatives)
+            problems.append(
+                f"{UNMEETABLE_SECURITY} {names}: each names a scheme the client cannot carry "
+                "(mutualTLS), so it is sent without credentials"
+            )
+        return  # a client certificate alone: nothing to see in HTTP
+    alternatives = carried
     meetable = [alt for alt in alternatives if _meetable(alt)]
     if not meetable:
         names = " or ".join("+".join(alt) for alt in alternatives)

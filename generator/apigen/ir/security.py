@@ -21,6 +21,12 @@ from ..diagnostics import Report
 from .nodes import JsonScalar, SecuritySchemeDef
 
 
+def usable(name: str, scheme: Any) -> bool:
+    """Whether the generated client can send credentials for this scheme (`mutualTLS` and
+    unknown types are left out: a requirement naming one is dropped, with a warning)."""
+    return isinstance(scheme, Mapping) and _plan(name, scheme) is not None
+
+
 def _plan(
     name: str, scheme: Mapping[str, Any]
 ) -> tuple[str, dict[str, str], dict[str, Any]] | None:
