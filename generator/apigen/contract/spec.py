@@ -19,6 +19,7 @@ from ..sandbox._dialect import (
     tolerant,
 )
 from ..schema_rules import flagged
+from ..spec.param_media import parameter_media
 from ..spec.pointer import MISSING, find
 
 __all__ = ["Param", "SpecView"]
@@ -121,7 +122,7 @@ class SpecView:
             content_type = None
             schema: Any = p.get("schema", {})
             if isinstance(content, Mapping) and content:
-                content_type, media = next(iter(content.items()))
+                content_type, media = parameter_media(content) or ("", {})
                 schema = media.get("schema", {}) if isinstance(media, Mapping) else {}
             default_style = {"query": "form", "cookie": "form"}.get(location, "simple")
             style = str(p.get("style", default_style))

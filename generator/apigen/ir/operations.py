@@ -9,6 +9,7 @@ from urllib.parse import urljoin
 
 from .. import naming
 from ..path_keys import split_key
+from ..spec.param_media import is_json_media, parameter_media
 from .examples import example_value
 from .nodes import (
     ANY,
@@ -202,16 +203,29 @@ class OperationBuilder:
                 continue  # the client sets these itself
             schema = p.get("schema")
             content_type = None
-            if schema is None and isinstance(p.get("content"), JSON_OBJECT) and p["content"]:
-                content_type, media = next(iter(p["content"].items()))
-                content_type = str(content_type)
+            chosen = (
+                parameter_media(p["content"])
+                if schema is None and isinstance(p.get("content"), JSON_OBJECT)
+                else None
+            )
+            if chosen is not None:
+                content_type, media = chosen
                 schema = media.get("schema") if isinstance(media, JSON_OBJECT) else None
+                schema = {} if schema is None else schema  # `content` without a schema: any value
             ptype = self.schemas.convert(
                 schema if schema is not None else {"type": "string"},
                 f"{ptr}/schema",
                 [*hint, name],
                 module,
             )
+            if (
+                content_type is not None
+                and not is_json_media(content_type)
+                and _structured(self._deref(schema))
+            ):
+                # data in XML, YAML...: the runtime encodes parameters only as JSON or text, so
+                # the caller passes the encoded value (as for such bodies and parts, §33, §36)
+                ptype = Prim("str")
             # `content` and `style`/`explode`/`allowReserved` exclude each other; and
             # `allowReserved` applies to query parameters only.
             explode = p.get("explode") if content_type is None else None

@@ -32,6 +32,7 @@ from typing import Any
 
 from ..path_keys import split_key as split_path_key
 from ..schema_rules import COMBINERS
+from ..spec.param_media import parameter_media
 from ._dialect import (
     OAS30NullableValidator,
     OAS30WriteNullableValidator,
@@ -183,7 +184,8 @@ class RequestValidator:
             )
             schema = param.get("schema")
             if isinstance(content, Mapping) and content:
-                schema = self._resolve(next(iter(content.values()))).get("schema")
+                chosen = parameter_media(content)
+                schema = self._resolve(chosen[1] if chosen else {}).get("schema")
             default_style = "form" if where in ("query", "cookie") else "simple"
             style = str(param.get("style") or default_style)
             explode = param.get("explode")
