@@ -76,3 +76,26 @@ def test_with_options_under_mypy(out: Path, tmp_path: Path) -> None:
         env={"MYPYPATH": str(out), "PATH": "/usr/bin:/bin"},
     )
     assert result.returncode == 0, result.stdout
+
+
+def test_a_model_s_request_id_leaves_its_constructor_alone_under_mypy(
+    out: Path, tmp_path: Path
+) -> None:
+    """``_request_id`` is typed as a property of the model base: an annotation would make it a
+    required constructor argument to mypy and pyright (pydantic's dataclass transform)."""
+    snippet = tmp_path / "use_request_id.py"
+    snippet.write_text(
+        "from optpkg.models import NewPet\n\n\n"
+        "def use() -> str | None:\n"
+        "    pet = NewPet(name='Rex', kind='dog')\n"
+        "    pet._request_id = 'r'\n"
+        "    return pet._request_id\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-m", "mypy", "--strict", "--no-incremental", str(snippet)],
+        cwd=out,
+        capture_output=True,
+        text=True,
+        env={"MYPYPATH": str(out), "PATH": "/usr/bin:/bin"},
+    )
+    assert result.returncode == 0, result.stdout

@@ -208,3 +208,39 @@ def test_request_id_through_with_raw_response() -> None:
     client = make_client(recorder)
     raw = rt.with_raw_response(client.request)(PET_OP, {})
     assert raw.parse()._request_id == "q"
+
+
+def test_request_id_survives_copies_and_pickling_and_leaves_equality_as_before() -> None:
+    import copy
+    import pickle
+
+    recorder = Recorder(
+        httpx.Response(200, json={"id": 1, "name": "Rex"}, headers={"request-id": "r"})
+    )
+    pet = make_client(recorder).request(PET_OP, {})
+    for twin in (
+        copy.copy(pet),
+        copy.deepcopy(pet),
+        pet.model_copy(),
+        pickle.loads(pickle.dumps(pet)),
+    ):
+        assert twin._request_id == "r" and twin == pet
+    other = Pet.model_validate({"id": 1, "name": "Rex"})
+    assert other._request_id is None and other != pet  # as with a pydantic private attribute
+    other._request_id = "r"
+    assert other == pet
+
+
+def test_validating_a_model_runs_no_private_attribute_hook() -> None:
+    """The request id is no pydantic private attribute: pydantic would initialise private
+    attributes on every model it validates, nested ones included (~15 % of a Stripe parse)."""
+
+    class Inner(rt.Model):
+        n: int
+
+    class Outer(rt.Model):
+        inner: list[Inner]
+
+    assert rt.Model.__private_attributes__ == {} and Outer.__pydantic_post_init__ is None
+    outer = Outer.model_validate({"inner": [{"n": 1}, {"n": 2}]})
+    assert outer.__pydantic_private__ is None and outer.inner[0].__pydantic_private__ is None
