@@ -185,6 +185,40 @@ def _build_api(
     )
 
 
+@contextmanager
+def _reading(
+    spec: LoadedSpec, report: Report, validation: Callable[[], list[Diagnostic]]
+) -> Iterator[None]:
+    """Reading the document (IR, render): a crash on a document that breaks the OpenAPI schema
+    is reported as that document's problems, not as an internal error.
+
+    The IR reads every shape it knows and steps over what it does not, but an invalid document
+    can hold a shape no reader expects (`responses: "x"`). When that raises, the validator's
+    findings say where the document is wrong; they are the error, with one line naming what
+    apigen could not read. A document without findings that still crashes is apigen's bug and
+    propagates as one (the CLI's "internal error").
+    """
+    try:
+        yield
+    except (SpecError, OptionError, OutputError):
+        raise
+    except Exception as err:
+        found = _merge(spec, report.items, validation())
+        if not found:
+            raise
+        unreadable = Diagnostic(
+            spec.source.name,
+            "#",
+            f"apigen could not read this document ({type(err).__name__}: {err}); it breaks "
+            "the OpenAPI schema at the places listed",
+            "error",
+            "unreadable",
+            None,
+            "fix those first",
+        )
+        raise SpecError([*found, unreadable]) from err
+
+
 def _verdict(report: Report, strict: bool) -> None:
     """Raise when the problems found so far forbid a client (any problem, with --strict)."""
     fatal = [d for d in report.items if d.severity == "error"]
@@ -420,7 +454,8 @@ def build(
         if runtime == "vendored":  # known already: compiled while the IR is built
             for rel, text in vendored_runtime(pkg).items():
                 checker.add(rel, text)
-        api = _build_api(spec, pkg, spec_name, report, options, lock)
+        with _reading(spec, report, wait_for_validation):
+            api = _build_api(spec, pkg, spec_name, report, options, lock)
         lap("ir")
         emit.ours(report)
         if lock is not None:
@@ -432,7 +467,8 @@ def build(
             runtime,
             spec_license(spec.document),
         )
-        files = render_api(api, templates=templates, dist=dist, on_file=checker.add)
+        with _reading(spec, report, wait_for_validation):
+            files = render_api(api, templates=templates, dist=dist, on_file=checker.add)
         lap("render")
         say("waiting for validation")
         diags = wait_for_validation()
@@ -573,9 +609,10 @@ def build_ir(
     spec, spec_name = open_spec(spec_path, report=report, ref_root=ref_root)
     options = _with_source(options, spec)
     wait_for_validation = validate_in_background(spec)
-    api = _build_api(
-        spec, package_name(name or Path(spec_name).stem), spec_name, report, options, lock
-    )
+    with _reading(spec, report, wait_for_validation):
+        api = _build_api(
+            spec, package_name(name or Path(spec_name).stem), spec_name, report, options, lock
+        )
     say("waiting for validation")
     report.items = _merge(spec, report.items, wait_for_validation())
     _verdict(report, strict)

@@ -13,7 +13,7 @@ from . import grouping, layout, long_running, pagination, parts, unions, usage
 from . import options as custom
 from .freeze import freeze
 from .lock import NameLock
-from .nodes import Api, OperationDef, ResourceDef, find_resource
+from .nodes import Api, OperationDef, ResourceDef, as_object, find_resource
 from .operations import (
     OperationBuilder,
     collect,
@@ -70,7 +70,7 @@ def build_api(
     custom.check_renamed(ops, wanted, opts, report)
 
     schemas = SchemaConverter(document, report, spec_file)
-    component_names = list(((document.get("components") or {}).get("schemas") or {}).keys())
+    component_names = list(as_object(as_object(document.get("components")).get("schemas")).keys())
     custom.check_models([str(n) for n in component_names], opts, report)
     modules = _component_modules([opts.rename_models.get(n, n) for n in component_names])
     schemas.register_components(

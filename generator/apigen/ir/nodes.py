@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Any, cast
 from typing import Literal as TLiteral
 
 from .options import ApiOptions
@@ -17,6 +18,12 @@ JsonScalar = str | int | float | bool | None
 #: A JSON object of the spec, for `isinstance`: the loaders make dicts, tested first because the
 #: `Mapping` ABC's own check is a Python call (the IR makes ~300 000 checks on GitHub's spec).
 JSON_OBJECT = (dict, Mapping)
+
+
+def as_object(node: object) -> Mapping[str, Any]:
+    """``node`` when it is a JSON object, else an empty one: a container the spec gave the
+    wrong type (``paths: 5``, ``responses: "x"``) reads as absent, as the validator reports."""
+    return cast("Mapping[str, Any]", node) if isinstance(node, Mapping) else {}
 
 
 # --- type expressions -------------------------------------------------------------------------

@@ -25,6 +25,7 @@ from .nodes import (
     ResponseDef,
     ResponseKind,
     TypeExpr,
+    as_object,
 )
 from .schemas import SchemaConverter, escape, resolve_pointer, union_of
 from .text import schema_doc
@@ -42,7 +43,7 @@ _BODY_PREFERENCE = (
 def collect(document: Mapping[str, Any]) -> list[OperationDef]:
     """Every operation in spec order (paths in order, methods in the spec's method order)."""
     ops: list[OperationDef] = []
-    paths = document.get("paths") or {}
+    paths = as_object(document.get("paths"))
     for path, item in paths.items():
         if not isinstance(item, JSON_OBJECT):
             continue
@@ -92,7 +93,7 @@ def deref(document: Mapping[str, Any], node: Any, limit: int = 32) -> Any:
 
 def is_list_response(document: Mapping[str, Any], op_node: Mapping[str, Any]) -> bool:
     """Does the success response look like a collection (array, or Stripe's `data` + `has_more`)?"""
-    responses = op_node.get("responses") or {}
+    responses = as_object(op_node.get("responses"))
     for status, resp in responses.items():
         if not str(status).startswith("2"):
             continue
@@ -269,7 +270,7 @@ class OperationBuilder:
             )
         required = body.get("required") is True
         encoding: dict[str, tuple[str | None, bool | None, str | None]] = {}
-        for prop, enc in (media.get("encoding") or {}).items():
+        for prop, enc in as_object(media.get("encoding")).items():
             if isinstance(enc, JSON_OBJECT):
                 style = enc.get("style") if isinstance(enc.get("style"), str) else None
                 explode = enc.get("explode") if isinstance(enc.get("explode"), bool) else None

@@ -33,6 +33,7 @@ from .nodes import (
     Ref,
     TypeExpr,
     UnionOf,
+    as_object,
 )
 from .text import schema_doc
 
@@ -134,7 +135,7 @@ class SchemaConverter:
 
         `renames`: component name -> class name (configuration `renames.models`), claimed first.
         """
-        schemas = self.document.get("components", {}).get("schemas", {}) or {}
+        schemas = as_object(as_object(self.document.get("components")).get("schemas"))
         if not isinstance(schemas, JSON_OBJECT):
             return
         names: dict[str, str] = {}
@@ -750,11 +751,11 @@ def _variant_names(variants: list[Any], document: Mapping[str, Any]) -> list[str
                 name = title
             elif v.get("properties"):
                 others = [
-                    set((o.get("properties") or {}).keys())
+                    set(as_object(o.get("properties")).keys())
                     for o in variants
                     if o is not v and isinstance(o, JSON_OBJECT)
                 ]
-                props = list((v.get("properties") or {}).keys())
+                props = list(as_object(v.get("properties")).keys())
                 distinct = [p for p in props if not any(p in o for o in others)]
                 name = f"with {distinct[0]}" if distinct else "object"
             elif types:

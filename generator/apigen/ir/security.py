@@ -18,7 +18,7 @@ from typing import Any
 
 from .. import naming
 from ..diagnostics import Report
-from .nodes import JsonScalar, SecuritySchemeDef
+from .nodes import JsonScalar, SecuritySchemeDef, as_object
 
 
 def usable(name: str, scheme: Any) -> bool:
@@ -57,7 +57,7 @@ def _plan(
                 {"credential_client_id": "client_id", "credential_client_secret": "client_secret"},
                 {
                     "token_url": str(cc.get("tokenUrl", "")),
-                    "scopes": tuple(sorted(str(s) for s in (cc.get("scopes") or {}))),
+                    "scopes": tuple(sorted(str(s) for s in as_object(cc.get("scopes")))),
                 },
             )
         # Any other flow (authorization code, implicit, password, OpenID Connect): the caller
@@ -92,7 +92,8 @@ ONE_SECRET = "api_key"
 
 def _requirements(document: Mapping[str, Any]) -> list[tuple[str, ...]]:
     """Every security requirement of the document: its root one and each operation's."""
-    found: list[Any] = list(document.get("security") or [])
+    security = document.get("security")
+    found: list[Any] = list(security) if isinstance(security, list) else []
     paths = document.get("paths")
     for item in paths.values() if isinstance(paths, Mapping) else ():
         for method in _HTTP_METHODS if isinstance(item, Mapping) else ():
@@ -132,7 +133,7 @@ def bearer_merges(document: Mapping[str, Any]) -> dict[tuple[str, ...], tuple[st
     implicit and authorization-code flows of one token). The scheme kept is the one the runtime
     can renew its token with (a token or refresh URL), else the first by name. A requirement
     that also names basic or another HTTP scheme cannot be met and is left as it is."""
-    raw = (document.get("components") or {}).get("securitySchemes") or {}
+    raw = as_object(as_object(document.get("components")).get("securitySchemes"))
     if not isinstance(raw, Mapping):
         return {}
     merges: dict[tuple[str, ...], tuple[str, ...]] = {}
@@ -172,7 +173,7 @@ def _one_secret(
 def build_security(
     document: Mapping[str, Any], report: Report, file: str
 ) -> tuple[list[SecuritySchemeDef], tuple[tuple[str, ...], ...]]:
-    raw = (document.get("components") or {}).get("securitySchemes") or {}
+    raw = as_object(as_object(document.get("components")).get("securitySchemes"))
     plans: dict[str, tuple[str, dict[str, str], dict[str, Any]]] = {}
     for name, scheme in raw.items() if isinstance(raw, Mapping) else ():
         if isinstance(scheme, Mapping) and "$ref" in scheme:
