@@ -90,6 +90,12 @@ overhead: install
 overhead-async: install
 	$(PY) scripts/overhead_async.py
 
+# Broken variants of the feature specs and petstore (scripts/fuzz_specs.py): none may crash
+# `apigen build` or the sandbox (CI runs 25 cases: tests/spec/test_fuzz_specs.py).
+.PHONY: fuzz-specs
+fuzz-specs: install
+	APIGEN_SHARED_SPECS=$(SHARED) $(PY) scripts/fuzz_specs.py --cases 400 --keep /tmp/apigen-fuzz-specs
+
 # Every operation of petstore, Stripe and GitHub through the generated sync and async clients
 # (apigen contract; writes docs/contract.md), then the full model fuzzing of tests/contract.
 .PHONY: contract

@@ -66,8 +66,30 @@ def _write(tmp_path: Path, doc: dict[str, Any]) -> Path:
                 }
             }
         },
+        {
+            "components": {
+                "schemas": {
+                    "A": {
+                        "type": "object",
+                        "properties": {"a": {"type": "string"}},
+                        "required": [["a"], "a", 5],
+                    },
+                    "B": {"allOf": 5, "properties": {"b": {"type": "string"}}, "required": "b"},
+                    "C": {"allOf": [{"$ref": "#/components/schemas/A"}], "required": [{}]},
+                }
+            }
+        },
     ],
-    ids=["paths", "responses", "components", "schemas", "schemes", "security", "encoding"],
+    ids=[
+        "paths",
+        "responses",
+        "components",
+        "schemas",
+        "schemes",
+        "security",
+        "encoding",
+        "required",
+    ],
 )
 def test_a_container_of_the_wrong_type_reads_as_absent(
     tmp_path: Path, changes: dict[str, Any]
@@ -105,3 +127,29 @@ def test_a_crash_on_a_valid_document_is_apigen_s_own_bug(
     monkeypatch.setattr(pipeline, "_build_api", crash)
     with pytest.raises(AttributeError, match="boom"):
         build(_write(tmp_path, _doc()), tmp_path / "out" / "pkg")
+
+
+def test_required_names_only_the_strings_it_lists(tmp_path: Path) -> None:
+    from apigen.ir.nodes import required_names
+
+    assert required_names([["a"], "a", 5, "b"]) == ["a", "b"]
+    assert required_names("a") == [] and required_names(None) == []
+
+
+@pytest.mark.parametrize(
+    "operation",
+    [
+        {"responses": 1.5},
+        {"parameters": 5, "responses": {"200": {"description": "ok"}}},
+        {"parameters": "x", "responses": "x"},
+    ],
+    ids=["responses", "parameters", "both"],
+)
+def test_the_sandbox_serves_an_operation_whose_containers_have_the_wrong_type(
+    operation: dict[str, Any],
+) -> None:
+    from apigen.sandbox import Sandbox
+
+    doc = _doc(paths={"/a": {"parameters": 7, "get": operation}})
+    reply = Sandbox(doc, seed=0).handle("GET", "/a", {}, b"")
+    assert 200 <= reply.status < 600

@@ -26,6 +26,17 @@ def as_object(node: object) -> Mapping[str, Any]:
     return cast("Mapping[str, Any]", node) if isinstance(node, Mapping) else {}
 
 
+def as_list(node: object) -> list[Any]:
+    """``node`` when it is a JSON array, else an empty one (see ``as_object``)."""
+    return node if isinstance(node, list) else []
+
+
+def required_names(node: object) -> list[str]:
+    """The property names a ``required`` value lists: its strings, in order (anything else in
+    it, or a ``required`` that is no array, names nothing)."""
+    return [n for n in as_list(node) if isinstance(n, str)]
+
+
 # --- type expressions -------------------------------------------------------------------------
 
 

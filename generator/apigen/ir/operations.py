@@ -26,6 +26,7 @@ from .nodes import (
     ResponseKind,
     TypeExpr,
     as_object,
+    required_names,
 )
 from .schemas import SchemaConverter, escape, resolve_pointer, union_of
 from .text import schema_doc
@@ -320,7 +321,7 @@ class OperationBuilder:
             # An optional body may be left out whole: then no field is required, even those
             # its schema requires once a body is sent (the runtime sends no body when none is
             # given).
-            req = set(merged.get("required") or []) if required else set()  # type: ignore[union-attr]
+            req = set(required_names(merged.get("required"))) if required else set()  # type: ignore[union-attr]
             fields: list[ParamDef] = []
             multipart = "multipart" in media_type
             for wire, prop in props.items():

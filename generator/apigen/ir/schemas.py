@@ -33,7 +33,9 @@ from .nodes import (
     Ref,
     TypeExpr,
     UnionOf,
+    as_list,
     as_object,
+    required_names,
 )
 from .text import schema_doc
 
@@ -412,9 +414,7 @@ class SchemaConverter:
         props = schema.get("properties") or {}
         if not isinstance(props, JSON_OBJECT):
             return []
-        required = (
-            set(schema.get("required") or []) if isinstance(schema.get("required"), list) else set()
-        )
+        required = set(required_names(schema.get("required")))
         py_names = naming.unique_names([str(k) for k in props])
         fields: list[FieldDef] = []
         for wire, prop in props.items():
@@ -570,9 +570,9 @@ class SchemaConverter:
         if known is not None and known[0] is schema:  # (the schema is held: its id stays its)
             return known[1]
         merged: dict[str, Any] = {k: v for k, v in schema.items() if k != "allOf"}
-        props: dict[str, Any] = dict(merged.get("properties") or {})
-        required: list[str] = list(merged.get("required") or [])
-        stack: list[tuple[Any, int]] = [(s, 0) for s in reversed(schema.get("allOf") or [])]
+        props: dict[str, Any] = dict(as_object(merged.get("properties")))
+        required: list[str] = required_names(merged.get("required"))
+        stack: list[tuple[Any, int]] = [(s, 0) for s in reversed(as_list(schema.get("allOf")))]
         seen: set[str] = set()
         while stack:
             part, level = stack.pop()
@@ -588,12 +588,12 @@ class SchemaConverter:
                     continue
             for key, value in part.items():
                 if key == "allOf":
-                    stack.extend((s, level + 1) for s in reversed(value or []))
+                    stack.extend((s, level + 1) for s in reversed(as_list(value)))
                 elif key == "properties" and isinstance(value, JSON_OBJECT):
                     for pname, pschema in value.items():
                         props.setdefault(pname, pschema)
-                elif key == "required" and isinstance(value, list):
-                    required.extend(r for r in value if r not in required)
+                elif key == "required":
+                    required.extend(r for r in required_names(value) if r not in required)
                 elif key not in merged:
                     merged[key] = value
         if props:

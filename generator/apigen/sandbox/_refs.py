@@ -16,6 +16,12 @@ from ..spec.pointer import MISSING, escape, find, split
 _MAX_HOPS = 32
 
 
+def listed(node: object) -> list[Any]:
+    """``node`` when it is a JSON array, else an empty one: a ``parameters`` the spec gave the
+    wrong type reads as absent (the validator reports it), as in the generator's IR."""
+    return node if isinstance(node, list) else []
+
+
 class RefError(ValueError):
     """A `$ref` that does not point inside the document (external, malformed or dangling)."""
 

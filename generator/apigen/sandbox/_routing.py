@@ -21,7 +21,7 @@ from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from ..path_keys import split_key
-from ._refs import RefError, Resolver, escape_token
+from ._refs import RefError, Resolver, escape_token, listed
 
 METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 _PARAM = re.compile(r"\{([^{}]+)\}")
@@ -171,7 +171,7 @@ def _path_value_regexes(
     per_op: list[dict[str, str | None]] = []
     for operation in operations.values():
         found: dict[str, str | None] = {}
-        for raw in [*(item.get("parameters") or ()), *(operation.get("parameters") or ())]:
+        for raw in [*listed(item.get("parameters")), *listed(operation.get("parameters"))]:
             try:
                 param, _ = resolver.resolve(raw)
                 if not isinstance(param, Mapping) or param.get("in") != "path":
@@ -386,7 +386,7 @@ def _needs(
         return ()
     needs: list[tuple[str, str, str | None]] = [("query", n, v) for n, v in key.constants]
     needs += [("query", n, None) for n, _ in key.bound]
-    for raw in [*(item.get("parameters") or ()), *(operation.get("parameters") or ())]:
+    for raw in [*listed(item.get("parameters")), *listed(operation.get("parameters"))]:
         try:
             param, _ = resolver.resolve(raw)
             schema, _ = resolver.resolve(param.get("schema") if isinstance(param, Mapping) else {})

@@ -44,7 +44,7 @@ from urllib.parse import parse_qsl, unquote, urlencode, urlsplit
 
 from ._examples import ExampleGenerator
 from ._forms import parse_form
-from ._refs import Resolver
+from ._refs import Resolver, listed
 from ._responses import SPEC_PROBLEM_HEADER, TWIN_KEYS, Reply, Responder, UnknownExample
 from ._routing import Match, Router, split_path
 from ._validate import Problem, RequestValidator
@@ -508,8 +508,8 @@ class Sandbox:
         """Whether the operation takes a `page` query parameter."""
         operation = match.operation or {}
         declared = [
-            *(self._path_item(match).get("parameters") or ()),
-            *(operation.get("parameters") or ()),
+            *listed(self._path_item(match).get("parameters")),
+            *listed(operation.get("parameters")),
         ]
         for raw in declared:
             try:

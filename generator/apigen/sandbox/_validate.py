@@ -44,7 +44,7 @@ from ._fits import Checker
 from ._formats import REQUEST_FORMATS
 from ._forms import parse_form, split_key
 from ._params import Coercer, parse_cookies, parse_multipart, path_value, query_value
-from ._refs import RefError, Resolver
+from ._refs import RefError, Resolver, listed
 
 _IGNORED_HEADERS = frozenset({"accept", "content-type", "authorization"})
 
@@ -168,7 +168,7 @@ class RequestValidator:
 
     def _build(self, item: Mapping[str, Any], operation: Mapping[str, Any]) -> _Plan:
         declared: dict[tuple[str, str], Mapping[str, Any]] = {}
-        for raw in [*(item.get("parameters") or ()), *(operation.get("parameters") or ())]:
+        for raw in [*listed(item.get("parameters")), *listed(operation.get("parameters"))]:
             param = self._resolve(raw)
             name, where = param.get("name"), param.get("in")
             if isinstance(name, str) and isinstance(where, str):
@@ -236,7 +236,12 @@ class RequestValidator:
                 for scheme in resolved.values():
                     if scheme.get("type") == "apiKey" and scheme.get("in") == "query":
                         api_key_queries.add(str(scheme.get("name")))
-        responses = {str(k) for k in operation.get("responses") or ()}
+        declared_responses = operation.get("responses")
+        responses = (
+            {str(k) for k in declared_responses}
+            if isinstance(declared_responses, Mapping)
+            else set[str]()
+        )
         client = 400 if "400" in responses else 422 if "422" in responses else 400
         semantic = 422 if "422" in responses else client
         return _Plan(
