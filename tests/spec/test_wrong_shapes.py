@@ -153,3 +153,27 @@ def test_the_sandbox_serves_an_operation_whose_containers_have_the_wrong_type(
     doc = _doc(paths={"/a": {"parameters": 7, "get": operation}})
     reply = Sandbox(doc, seed=0).handle("GET", "/a", {}, b"")
     assert 200 <= reply.status < 600
+
+
+def test_a_swagger_parameter_whose_name_is_no_string_overrides_nothing(tmp_path: Path) -> None:
+    doc = {
+        "swagger": "2.0",
+        "info": {"title": "t", "version": "1"},
+        "host": "api.example.com",
+        "paths": {
+            "/a": {
+                "parameters": [{"name": "q", "in": "query", "type": "string"}],
+                "get": {
+                    "operationId": "getA",
+                    "parameters": [{"name": {"x": 1}, "in": "query", "type": "string"}],
+                    "responses": {"200": {"description": "ok"}},
+                },
+            }
+        },
+    }
+    try:
+        build(_write(tmp_path, doc), tmp_path / "out" / "pkg")
+    except SpecError as err:  # a clear refusal is fine; a crash is not
+        assert all(d.file for d in err.diagnostics)
+    else:
+        assert (tmp_path / "out" / "pkg" / "pkg" / "_client.py").exists()

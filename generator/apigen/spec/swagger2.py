@@ -73,6 +73,13 @@ def _extensions(src: Mapping[str, Any], dst: dict[str, Any]) -> None:
             dst.setdefault(k, v)
 
 
+def _param_key(p: Mapping[str, Any]) -> tuple[str, str] | None:
+    """What an operation's parameter overrides of its path's: the same name and location
+    (None for a parameter whose `name` or `in` is no string: it overrides nothing)."""
+    name, where = p.get("name"), p.get("in")
+    return (name, where) if isinstance(name, str) and isinstance(where, str) else None
+
+
 def _copy_keys(src: Mapping[str, Any], dst: dict[str, Any], keys: tuple[str, ...]) -> None:
     for k in keys:
         if k in src:
@@ -302,16 +309,16 @@ class _Upgrader:
         params: list[dict[str, Any]] = []
         body: tuple[dict[str, Any], str | None] | None = None
         forms: dict[str, dict[str, Any]] = {}
-        overridden = set()
+        overridden: set[tuple[str, str] | None] = set()
         for entry in own:
             p, _ = self._deref(entry)
-            if p is not None:
-                overridden.add((p.get("name"), p.get("in")))
+            if p is not None and _param_key(p) is not None:
+                overridden.add(_param_key(p))
         entries = [(e, [*where[:-1], "parameters", str(i)], True) for i, e in enumerate(shared)]
         entries += [(e, [*where, "parameters", str(i)], False) for i, e in enumerate(own)]
         for entry, at, from_path in entries:
             p, global_name = self._deref(entry)
-            if p is None or (from_path and (p.get("name"), p.get("in")) in overridden):
+            if p is None or (from_path and _param_key(p) in overridden - {None}):
                 if not from_path:
                     converted = self._param_entry(entry, at)
                     if converted is not None:
