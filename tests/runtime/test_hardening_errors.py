@@ -457,3 +457,30 @@ def test_the_hook_is_added_once_and_ignores_the_callers_own_requests() -> None:
             client.request(JSON_OP, {})
     assert len(http.event_hooks["response"]) == 1
     assert http.get(f"{BASE}/things").content == BIG  # the caller's own use: not limited
+
+
+def _br_then_gzip(request: httpx.Request) -> httpx.Response:
+    # `gzip, br`: the runtime leaves br to httpx (an optional extra), so httpx decodes both
+    headers = {"content-type": "application/json", "content-encoding": "gzip, br"}
+    return httpx.Response(200, stream=httpx.ByteStream(b'{"a": 1}'), headers=headers)
+
+
+def _decoding_transport(request: httpx.Request) -> httpx.Response:
+    raise httpx.DecodingError("the transport decodes (aiohttp does)", request=request)
+
+
+@pytest.mark.parametrize("handler", [_br_then_gzip, _decoding_transport])
+def test_a_body_httpx_cannot_decode_is_an_api_error_sync(handler: Any) -> None:
+    server = Server(handler)
+    with pytest.raises(rt.ResponseDecodingError, match="could not be decoded") as info:
+        sync_client(server).request(JSON_OP, {})
+    assert info.value.request is not None and info.value.request.url.path == "/things"
+    assert len(server.requests) == 1  # not retried
+
+
+@pytest.mark.parametrize("handler", [_br_then_gzip, _decoding_transport])
+async def test_a_body_httpx_cannot_decode_is_an_api_error_async(handler: Any) -> None:
+    server = Server(handler)
+    with pytest.raises(rt.ResponseDecodingError, match="could not be decoded"):
+        await async_client(server).request(JSON_OP, {})
+    assert len(server.requests) == 1

@@ -177,3 +177,30 @@ def test_a_swagger_parameter_whose_name_is_no_string_overrides_nothing(tmp_path:
         assert all(d.file for d in err.diagnostics)
     else:
         assert (tmp_path / "out" / "pkg" / "pkg" / "_client.py").exists()
+
+
+def test_a_server_that_is_no_url_is_warned_about_and_never_crashes(tmp_path: Path) -> None:
+    from apigen.sandbox import Sandbox
+
+    doc = _doc(
+        servers=[
+            {
+                "url": "https://{name}.example.com:{port}/v2",
+                "variables": {"name": {"default": "demo"}, "port": {"default": {"allOf": []}}},
+            }
+        ]
+    )
+    doc["paths"]["/a"]["servers"] = [{"url": "https://[not-an-ip]/x"}]
+    result = build(_write(tmp_path, doc), tmp_path / "out" / "pkg")
+    warned = [d for d in result.report.items if d.kind == "servers"]
+    assert any("no usable default" in d.message and d.pointer == "#/servers/0" for d in warned)
+    assert Sandbox({**doc, "servers": [{"url": "https://[x]/v1"}]}, seed=0).router.prefix == ""
+
+
+def test_a_ref_naming_a_nul_is_refused_with_its_pointer(tmp_path: Path) -> None:
+    doc = _doc()
+    doc["paths"]["/a"]["get"]["parameters"] = [{"$ref": "\x00"}]
+    with pytest.raises(SpecError) as info:
+        build(_write(tmp_path, doc), tmp_path / "out" / "pkg")
+    (error,) = [d for d in info.value.diagnostics if d.severity == "error"]
+    assert "NUL" in error.message and error.pointer.endswith("/parameters/0/$ref")

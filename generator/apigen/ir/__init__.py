@@ -6,6 +6,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import replace
 from typing import Any
+from urllib.parse import urlsplit
 
 from .. import naming
 from ..diagnostics import Report
@@ -217,4 +218,24 @@ def _base_url(document: Mapping[str, Any], report: Report, file: str) -> str:
             kind="servers",
             action="default base URL is http://localhost; pass base_url=",
         )
+    elif (left := _VARIABLE.search(url)) is not None or not _is_url(url):
+        report.warn(
+            file,
+            "#/servers/0",
+            f"server URL {url!r} is no URL"
+            + (f" (variable {left.group(0)} has no usable default)" if left is not None else ""),
+            kind="servers",
+            action="the client has no usable default base URL; pass base_url=",
+        )
     return root_server_url(document)
+
+
+_VARIABLE = re.compile(r"\{[^{}]*\}")
+
+
+def _is_url(url: str) -> bool:
+    try:
+        parts = urlsplit(url)
+        return bool(parts.hostname) and (parts.port is None or parts.port >= 0)
+    except ValueError:  # a bracketed host that is no IP, a port that is no number
+        return False

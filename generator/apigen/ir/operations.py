@@ -172,7 +172,10 @@ class OperationBuilder:
             servers = owner.get("servers") if isinstance(owner, JSON_OBJECT) else None
             if isinstance(servers, list) and servers and isinstance(servers[0], JSON_OBJECT):
                 root = root_server_url(self.document)
-                url = urljoin(root + "/", server_url(servers[0]) or "/").rstrip("/")
+                try:
+                    url = urljoin(root + "/", server_url(servers[0]) or "/").rstrip("/")
+                except ValueError:  # no URL (`https://[x]/`: a bracketed host that is no IP)
+                    return None
                 if not re.match(r"^https?://", url, re.IGNORECASE):
                     return None
                 return None if url == root else url
@@ -448,9 +451,10 @@ def server_url(server: Mapping[str, Any]) -> str:
 
     def substitute(m: re.Match[str]) -> str:
         var = variables.get(m.group(1))
-        if isinstance(var, JSON_OBJECT) and "default" in var:
-            return str(var["default"])
-        return m.group(0)
+        default = var.get("default") if isinstance(var, JSON_OBJECT) else None
+        if isinstance(default, str | int | float) and not isinstance(default, bool):
+            return str(default)
+        return m.group(0)  # no default, or not a JSON scalar (the validator reports it)
 
     return _VAR.sub(substitute, url)
 

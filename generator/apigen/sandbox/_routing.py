@@ -209,7 +209,10 @@ def server_prefix(server: Any) -> str:
         for name, spec in variables.items():
             default = spec.get("default", "") if isinstance(spec, Mapping) else ""
             url = url.replace("{" + str(name) + "}", str(default))
-    path = urlsplit(url).path if "://" in url else url.split("?", 1)[0]
+    try:
+        path = urlsplit(url).path if "://" in url else url.split("?", 1)[0]
+    except ValueError:  # no URL (`https://[x]/`: a bracketed host that is no IP): no prefix
+        return ""
     return "/" + "/".join(split_path(path)) if split_path(path) else ""
 
 

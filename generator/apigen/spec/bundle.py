@@ -159,6 +159,8 @@ class Bundler:
             else:
                 assert base.path is not None
                 path = base.path.parent / raw
+        if "\x00" in str(path):  # no file system takes it (os calls raise ValueError)
+            raise where(f"$ref {ref!r} refused: a file name cannot hold a NUL", "external-ref")
         resolved = path.resolve()  # symlinks followed and `..` folded before the check
         if not self.allow_remote and not resolved.is_relative_to(self.allowed):
             if self.ref_root_given:
