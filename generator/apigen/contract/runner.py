@@ -1033,8 +1033,7 @@ _UNKNOWN_DISCRIMINATOR = re.compile(
 # (the sandbox's 204, a real server's 200) fails schemathesis' status code check.
 # A 1xx is interim (RFC 9110 section 15.2): one documenting only those has no answer either.
 NO_RESPONSES = (
-    "the operation documents no final response (none, or only 1xx), so any status is "
-    "undocumented"
+    "the operation documents no final response (none, or only 1xx), so any status is undocumented"
 )
 
 
