@@ -885,10 +885,13 @@ class _Run:
             return None
 
     def _no_responses(self, op: ManifestOperation) -> bool:
-        """Whether the operation documents no response at all (OpenAPI 3.1 makes `responses`
-        optional), so whatever status answers it is undocumented."""
+        """Whether the operation documents no final response (OpenAPI 3.1 makes `responses`
+        optional; a 1xx is interim, never the answer), so whatever status answers it is
+        undocumented."""
         responses = self.view.deref(self.view.operation(op.path, op.method).get("responses"))
-        return not isinstance(responses, Mapping) or not responses
+        if not isinstance(responses, Mapping):
+            return True
+        return all(str(key)[:1] == "1" for key in responses)
 
     def _drawn_outside_schema(self, op: ManifestOperation, case: CaseInput) -> str | None:
         """The first text parameter of `case` its string schema refuses (as `name=value: why`),
@@ -1028,7 +1031,10 @@ _UNKNOWN_DISCRIMINATOR = re.compile(
 
 # OpenAPI 3.1 makes an operation's `responses` optional: with none documented, every answer
 # (the sandbox's 204, a real server's 200) fails schemathesis' status code check.
-NO_RESPONSES = "the operation documents no response, so any status is undocumented"
+# A 1xx is interim (RFC 9110 section 15.2): one documenting only those has no answer either.
+NO_RESPONSES = (
+    "the operation documents no final response (none, or only 1xx), so any status is undocumented"
+)
 
 
 def _nothing_to_call(document: Mapping[str, Any]) -> str:

@@ -1,7 +1,7 @@
 """Operation -> HTTP response: status, headers and encoded body.
 
 Picks the status a client expects on success (lowest 2xx, else `default` as 200, else the
-lowest declared code), the media type it most likely parses (the request's Accept if offered,
+lowest declared final code; never a 1xx, which is interim), the media type it most likely parses (the request's Accept if offered,
 else JSON), and a body: static (the spec's own example, else the canonical synthesized value),
 a named example, or dynamic (drawn from the schema with variety, see `ExampleGenerator`).
 
@@ -82,14 +82,16 @@ def status_key(responses: Mapping[str, Any], status: int | None = None) -> tuple
                 if candidate in keys:
                     return candidate, status
         return None
-    codes = sorted((_code(k), k) for k in keys if _code(k) is not None)
-    success = [(c, k) for c, k in codes if c is not None and 200 <= c < 300]
+    # A 1xx is interim (RFC 9110 section 15.2): sent as the answer, clients wait on for the
+    # final one (`101` switches protocols), so an operation documenting only 1xx has no answer.
+    codes = sorted((c, k) for k in keys if (c := _code(k)) is not None and c >= 200)
+    success = [(c, k) for c, k in codes if 200 <= c < 300]
     if success:
-        return success[0][1], success[0][0] or 200
+        return success[0][1], success[0][0]
     if "default" in keys:
         return "default", 200
     if codes:
-        return codes[0][1], codes[0][0] or 200
+        return codes[0][1], codes[0][0]
     return None
 
 
