@@ -171,7 +171,14 @@ def _loaded(spec: Path) -> tuple[dict[str, Any], CaseSource]:
     found = _LOADED.get(key)
     if found is None:
         document = load_document(spec)
-        found = _LOADED[key] = (document, CaseSource(document))
+        try:
+            source = CaseSource(document)
+        except ValueError as err:  # e.g. a server URL schemathesis cannot split (`https://[x]`)
+            raise ContractError(
+                f"schemathesis cannot read {spec}: {err} (fix the spec; `apigen check` lists "
+                "its problems)"
+            ) from None
+        found = _LOADED[key] = (document, source)
     return found
 
 
