@@ -277,11 +277,18 @@ def _check_path(
     params: list[Param],
     intended: Mapping[tuple[str, str], Any],
 ) -> None:
-    prefix = prefix.rstrip("/")
-    if not raw.startswith(prefix + "/"):
-        problems.append(f"path {raw!r} is not under the base path {prefix!r}")
+    # The base path is compared decoded, segment by segment: a base URL may spell it raw
+    # (`/v2 beta`) or encoded, and the request carries it encoded (`/v2%20beta`).
+    base = [unquote(s) for s in prefix.strip("/").split("/")] if prefix.strip("/") else []
+    parts = raw.split("/")
+    if (
+        parts[0] != ""
+        or len(parts) <= len(base) + 1
+        or any(unquote(parts[i + 1]) != s for i, s in enumerate(base))
+    ):
+        problems.append(f"path {raw!r} is not under the base path {prefix.rstrip('/')!r}")
         return
-    sent = raw[len(prefix) :].split("/")
+    sent = ["", *parts[len(base) + 1 :]]
     expected = template.split("/")
     if len(sent) != len(expected):
         problems.append(
