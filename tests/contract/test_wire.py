@@ -320,3 +320,38 @@ def test_base_path_with_characters_a_url_encodes_is_compared_decoded() -> None:
     assert "is not under the base path" in problem
     (problem,) = _get(raw, "http://127.0.0.1:9/v2%20*/fake")
     assert "is not under the base path" in problem
+
+
+def test_a_json_body_declared_with_parameters_is_checked() -> None:
+    """`application/json;charset=utf-8` (oag's `oneof_polymorphism_and_inheritance`) is JSON:
+    the body's schema and its equality to the given value were not checked at all."""
+    schema = {"type": "object", "properties": {"n": {"type": "integer"}}}
+    view = SpecView(
+        {
+            "openapi": "3.0.3",
+            "info": {"title": "t", "version": "1"},
+            "paths": {
+                "/things": {
+                    "post": {
+                        "requestBody": {
+                            "content": {"application/json;charset=utf-8": {"schema": schema}}
+                        },
+                        "responses": {"200": {"description": "ok"}},
+                    }
+                }
+            },
+        }
+    )
+
+    def check(content: str, intended: Any) -> list[str]:
+        request = httpx.Request(
+            "POST",
+            f"{BASE}/things",
+            content=content.encode(),
+            headers={"Content-Type": "application/json;charset=utf-8"},
+        )
+        return check_request(view, "POST", "/things", BASE, request, {}, intended, True)
+
+    assert check('{"n": 1}', {"n": 1}) == []
+    assert any("does not match the schema" in p for p in check('{"n": "x"}', {"n": "x"}))
+    assert any("is not the given" in p for p in check('{"n": 2}', {"n": 1}))

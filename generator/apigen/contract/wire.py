@@ -675,7 +675,8 @@ def _check_body(
         return
     media_object = view.deref(body["content"][match])
     schema = view.deref(media_object.get("schema", {})) if isinstance(media_object, Mapping) else {}
-    if match.endswith("json") or "+json" in match:
+    base = match.split(";")[0].strip().lower()  # `application/json;charset=utf-8` too
+    if base.endswith("json") or "+json" in base:
         try:
             data = json.loads(content)
         except ValueError:
