@@ -916,9 +916,10 @@ class _Run:
 
     def _no_responses(self, op: ManifestOperation) -> bool:
         """Whether the operation documents no response at all (OpenAPI 3.1 makes `responses`
-        optional), so whatever status answers it is undocumented."""
+        optional), or only under keys that name no status (opc's `bad-status-code`:
+        `"abcdef"`), so whatever status answers it is undocumented."""
         responses = self.view.deref(self.view.operation(op.path, op.method).get("responses"))
-        return not isinstance(responses, Mapping) or not responses
+        return not isinstance(responses, Mapping) or default_status(responses) is None
 
     def _drawn_outside_schema(self, op: ManifestOperation, case: CaseInput) -> str | None:
         """The first text parameter of `case` its string schema refuses (as `name=value: why`),
@@ -1058,7 +1059,10 @@ _UNKNOWN_DISCRIMINATOR = re.compile(
 
 # OpenAPI 3.1 makes an operation's `responses` optional: with none documented, every answer
 # (the sandbox's 204, a real server's 200) fails schemathesis' status code check.
-NO_RESPONSES = "the operation documents no response, so any status is undocumented"
+NO_RESPONSES = (
+    "the operation documents no response (none under a status code, `NXX` or `default`), so "
+    "any status is undocumented"
+)
 
 
 def _nothing_to_call(document: Mapping[str, Any]) -> str:
