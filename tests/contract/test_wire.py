@@ -293,3 +293,65 @@ def test_a_multipart_name_reads_back_by_html5_form_encoding() -> None:
     )
     intended = dict(parts)
     assert check_request(view, "POST", "/things", BASE, request, {}, intended, True) == []
+
+
+def _get(base: str, url: str) -> list[str]:
+    view = SpecView(
+        {
+            "openapi": "3.0.3",
+            "info": {"title": "t", "version": "1"},
+            "paths": {"/fake": {"put": {"responses": {"200": {"description": "ok"}}}}},
+        }
+    )
+    return check_request(view, "PUT", "/fake", base, httpx.Request("PUT", url), {}, None, False)
+
+
+def test_base_path_with_characters_a_url_encodes_is_compared_decoded() -> None:
+    """A base path spelt raw (a Swagger 2 `basePath` of `/v2 */ ' " =end -- \\r\\n`) goes on the
+    wire percent-encoded: that is the same path, not one outside the base path."""
+    raw = "http://127.0.0.1:9/v2 */ ' \" =end -- \\r\\n"
+    sent = httpx.Request("PUT", raw + "/fake").url
+    assert sent.raw_path != b"/v2 */ ' \" =end -- \\r\\n/fake"  # httpx encodes it
+    assert _get(raw, str(sent)) == []
+    encoded = "http://127.0.0.1:9/v2%20*/%20'%20%22%20=end%20--%20%5Cr%5Cn"
+    assert _get(encoded, str(sent)) == []
+    # a request elsewhere is still caught: another base path, or the base path's last segment lost
+    (problem,) = _get(raw, "http://127.0.0.1:9/v2%20*/%20'%20%22%20=end%20--%20%5Cr/fake")
+    assert "is not under the base path" in problem
+    (problem,) = _get(raw, "http://127.0.0.1:9/v2%20*/fake")
+    assert "is not under the base path" in problem
+
+
+def test_a_json_body_declared_with_parameters_is_checked() -> None:
+    """`application/json;charset=utf-8` (oag's `oneof_polymorphism_and_inheritance`) is JSON:
+    the body's schema and its equality to the given value were not checked at all."""
+    schema = {"type": "object", "properties": {"n": {"type": "integer"}}}
+    view = SpecView(
+        {
+            "openapi": "3.0.3",
+            "info": {"title": "t", "version": "1"},
+            "paths": {
+                "/things": {
+                    "post": {
+                        "requestBody": {
+                            "content": {"application/json;charset=utf-8": {"schema": schema}}
+                        },
+                        "responses": {"200": {"description": "ok"}},
+                    }
+                }
+            },
+        }
+    )
+
+    def check(content: str, intended: Any) -> list[str]:
+        request = httpx.Request(
+            "POST",
+            f"{BASE}/things",
+            content=content.encode(),
+            headers={"Content-Type": "application/json;charset=utf-8"},
+        )
+        return check_request(view, "POST", "/things", BASE, request, {}, intended, True)
+
+    assert check('{"n": 1}', {"n": 1}) == []
+    assert any("does not match the schema" in p for p in check('{"n": "x"}', {"n": "x"}))
+    assert any("is not the given" in p for p in check('{"n": 2}', {"n": 1}))

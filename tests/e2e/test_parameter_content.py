@@ -41,6 +41,13 @@ SPEC: dict[str, Any] = {
                         "in": "query",
                         "content": {"application/xml": {"schema": FILTER}},
                     },
+                    # OpenAPI 3.2's `itemSchema` is no schema in 3.0/3.1: any value in a media
+                    # type the runtime cannot encode data in, so the caller's text
+                    {
+                        "name": "seq",
+                        "in": "query",
+                        "content": {"application/json-seq": {"itemSchema": {"type": "string"}}},
+                    },
                 ],
                 "responses": {"204": {"description": "ok"}},
             }
@@ -65,8 +72,15 @@ def test_parameter_content_is_read_as_the_runtime_can_send_it(tmp_path: Path) ->
         assert "Any" in str(params["anything"].annotation)
         assert str(params["xml"].annotation).startswith("str")
         assert "Both" in str(params["both"].annotation)  # the JSON entry's model
-        client.pets.retrieve(both={"kind": "cat"}, anything=[1, "a"], xml="<f><kind>cat</kind></f>")
+        assert str(params["seq"].annotation).startswith("str")
+        client.pets.retrieve(
+            both={"kind": "cat"},
+            anything=[1, "a"],
+            xml="<f><kind>cat</kind></f>",
+            seq='\x1e"a"\n',
+        )
     query = parse_qs(seen[0].url.query.decode())
+    assert query["seq"] == ['\x1e"a"\n']  # as given: one value under its own name
     assert json.loads(query["both"][0]) == {"kind": "cat"}
     assert json.loads(query["anything"][0]) == [1, "a"]
     assert query["xml"] == ["<f><kind>cat</kind></f>"]

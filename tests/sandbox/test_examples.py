@@ -248,6 +248,57 @@ def test_discriminator_mapping_and_inheritance() -> None:
     assert synth({"$ref": "#/components/schemas/Dog"}, schemas)["petType"] == "Dog"
 
 
+def test_a_base_its_mapping_leaves_out_is_answered_with_a_mapped_subtype() -> None:
+    """oag's `allOfMultiParent` / dcg's `discriminator_partial_mapping`: `Person` maps `a` to
+    `Adult` and `c` to `Child`, not itself; its own name was sent as `$_type`, a value no
+    reader of the mapping knows. A mapped subtype that admits a value is sent instead (drawn
+    among them); a subtype that inherits the discriminator but is not mapped (`Teen`) stays
+    itself."""
+    person = {
+        "type": "object",
+        "required": ["$_type", "name"],
+        "properties": {"$_type": {"type": "string"}, "name": {"type": "string"}},
+        "discriminator": {
+            "propertyName": "$_type",
+            "mapping": {
+                "a": "#/components/schemas/Adult",
+                "c": "Child",
+                "b": "#/components/schemas/Broken",
+            },
+        },
+    }
+
+    def child(extra: str) -> dict[str, Any]:
+        return {
+            "allOf": [
+                {"$ref": "#/components/schemas/Person"},
+                {"type": "object", "properties": {extra: {"type": "integer"}}},
+            ]
+        }
+
+    schemas = {"Person": person, "Adult": child("income"), "Child": child("age")}
+    schemas["Teen"] = child("school")
+    # no value is a `Broken` (`name` a string and an integer, allOfMappingDuplicatedProperties'
+    # `Adult`): what its draw gives is no subtype to send
+    schemas["Broken"] = {
+        "allOf": [
+            {"$ref": "#/components/schemas/Person"},
+            {"type": "object", "properties": {"name": {"type": "integer"}}},
+        ]
+    }
+    ref = {"$ref": "#/components/schemas/Person"}
+    document = {"openapi": "3.0.3", "components": {"schemas": schemas}}
+    generator = ExampleGenerator(document, seed=0)
+    kinds = {generator.generate(ref, key=str(k), vary=True)["$_type"] for k in range(12)}
+    assert kinds == {"a", "c"}
+    assert synth(ref, schemas)["$_type"] in ("a", "c")
+    assert synth({"$ref": "#/components/schemas/Teen"}, schemas)["$_type"] == "Teen"
+    assert synth({"$ref": "#/components/schemas/Child"}, schemas)["$_type"] == "c"
+    # a mapping that names the base itself keeps it
+    person["discriminator"]["mapping"]["p"] = "#/components/schemas/Person"
+    assert synth(ref, schemas)["$_type"] == "p"
+
+
 def test_recursive_schemas_terminate() -> None:
     schemas = {
         "Node": {

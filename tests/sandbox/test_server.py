@@ -422,3 +422,16 @@ def test_unencoded_separators_split_where_enums_and_numbers_fit(
 ) -> None:
     found = _enum_router().match("get", path)
     assert found is not None and found.params == params
+
+
+def test_server_path_spelt_raw_is_served_percent_encoded() -> None:
+    """A server path a URL must encode (`/v2 */ ' " \\r`, a Swagger 2 `basePath`): the sandbox's
+    URL spells it encoded, and a request carrying it encoded routes under it."""
+    doc = {**MINI, "servers": [{"url": "/v2 */ ' \" =end -- \\r\\n"}]}
+    with Sandbox(doc, dynamic=False) as sandbox, httpx.Client() as client:
+        url = sandbox.url or ""
+        assert url.endswith("/v2%20*/%20'%20%22%20=end%20--%20%5Cr%5Cn")
+        assert client.get(url + "/pets/3").status_code == 200
+        assert client.get(url.replace("%20*", "%20%2A") + "/pets/3").status_code == 200
+        # the prefix is whole segments: a request missing its tail does not match it
+        assert client.get(url.rsplit("/", 1)[0] + "/pets/3").status_code == 404

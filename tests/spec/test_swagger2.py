@@ -199,6 +199,31 @@ def test_no_schemes_assumes_https_with_warning(tmp_path: Path) -> None:
     assert w.kind == "server" and w.action == "assumed https" and w.line == 3
 
 
+def test_host_and_schemes_outside_swagger_2_are_dropped_with_warnings(tmp_path: Path) -> None:
+    """`schemes` MUST be http, https, ws or wss and `host` a host only: text around them (a
+    code-injection test spec's `http */ ' "`) would make a server URL whose whole text reads as
+    a path; the basePath alone is the server then."""
+    spec = tmp_path / "s.yaml"
+    spec.write_text(
+        "swagger: '2.0'\ninfo: {title: t, version: '1'}\nhost: h.example */ x\n"
+        "basePath: /v2 */ x\nschemes: [http */ x]\npaths: {}\n"
+    )
+    report = Report()
+    doc = load_spec(spec, report=report).document
+    assert doc["servers"] == [{"url": "/v2 */ x"}]
+    ((w,),) = [[w for w in report.warnings if w.kind == "server"]]
+    assert w.pointer == "#/host" and w.action == "ignored"
+    spec.write_text(
+        "swagger: '2.0'\ninfo: {title: t, version: '1'}\nhost: '[::1]:8080'\n"
+        "basePath: /v2\nschemes: [HTTP, 'http */ x']\npaths: {}\n"
+    )
+    report = Report()
+    doc = load_spec(spec, report=report).document
+    assert doc["servers"] == [{"url": "http://[::1]:8080/v2"}]
+    ((w,),) = [[w for w in report.warnings if w.kind == "server"]]
+    assert w.pointer == "#/schemes" and "'http */ x'" in w.message
+
+
 def test_input_is_not_modified() -> None:
     src: dict[str, Any] = {
         "swagger": "2.0",

@@ -37,6 +37,7 @@ from .sandbox import (
 
 if TYPE_CHECKING:
     from apigen_runtime import Operation
+from ..spec.param_media import is_json_media
 from .wire import (
     EMPTY_REQUIRED,
     FORM_EMPTY_REQUIRED,
@@ -437,6 +438,10 @@ class _Run:
                     # `properties` without `type: object`: JSON Schema admits any value there,
                     # the generated model (rightly) wants an object.
                     fail("untyped_schema", "spec", str(exc), case=case.label)
+                elif self._foreign_parameter(op, constant, exc):
+                    fail(
+                        "foreign_parameter", "spec", f"{FOREIGN_PARAMETER}: {exc}", case=case.label
+                    )
                 elif self._empty_but_typed(op, constant, exc):
                     fail("empty_value_typed", "spec", f"{EMPTY_TYPED}: {exc}", case=case.label)
                 else:
@@ -729,6 +734,31 @@ class _Run:
             return False
         return self._untyped(op, case)
 
+    def _foreign_parameter(
+        self, op: ManifestOperation, constant: Operation[Any], exc: MappingError
+    ) -> bool:
+        """A drawn value that is not text, for a parameter whose `content` is a media type
+        other than JSON (XML, `application/json-seq`): the client takes the caller's encoded
+        text there (the runtime encodes parameters as JSON or text only), the case drew data."""
+        param = next((p for p in constant.params if p.py_name == exc.name), None)
+        if param is None or param.location not in ("path", "query", "header", "cookie"):
+            return False
+        declared = next(
+            (
+                p
+                for p in self.view.parameters(op.path, op.method)
+                if p.location == param.location and p.name == param.wire_name
+            ),
+            None,
+        )
+        media = declared.content_type if declared is not None else None
+        return (
+            bool(media)
+            and not is_json_media(media or "")
+            and not exc.loc
+            and not isinstance(exc.value, str)
+        )
+
     def _untyped_field(
         self, op: ManifestOperation, constant: Operation[Any], exc: MappingError, case: CaseInput
     ) -> bool:
@@ -892,13 +922,13 @@ class _Run:
             return None
 
     def _no_responses(self, op: ManifestOperation) -> bool:
-        """Whether the operation documents no final response (OpenAPI 3.1 makes `responses`
-        optional; a 1xx is interim, never the answer), so whatever status answers it is
+        """Whether the operation documents no final response: none at all (OpenAPI 3.1 makes
+        `responses` optional), only 1xx (interim, never the answer), or only under keys that
+        name no status (opc's `bad-status-code`: `"abcdef"`); so whatever status answers it is
         undocumented."""
         responses = self.view.deref(self.view.operation(op.path, op.method).get("responses"))
-        if not isinstance(responses, Mapping):
-            return True
-        return all(str(key)[:1] == "1" for key in responses)
+        # the sandbox's answer (`default_status`) is never a 1xx or a key that names no status
+        return not isinstance(responses, Mapping) or default_status(responses) is None
 
     def _drawn_outside_schema(self, op: ManifestOperation, case: CaseInput) -> str | None:
         """The first text parameter of `case` its string schema refuses (as `name=value: why`),
@@ -1040,7 +1070,8 @@ _UNKNOWN_DISCRIMINATOR = re.compile(
 # (the sandbox's 204, a real server's 200) fails schemathesis' status code check.
 # A 1xx is interim (RFC 9110 section 15.2): one documenting only those has no answer either.
 NO_RESPONSES = (
-    "the operation documents no final response (none, or only 1xx), so any status is undocumented"
+    "the operation documents no final response (none, only 1xx, or none under a status code, "
+    "`NXX` or `default`), so any status is undocumented"
 )
 
 
@@ -1068,6 +1099,13 @@ FOREIGN_PART = "apigen encodes data only as JSON"
 FOREIGN_PART_SPEC = (
     "the spec declares a multipart part holding data in a media type other than JSON; the "
     "client takes that part encoded, and the case drew it as data"
+)
+
+# A `content` parameter in a media type other than JSON (XML, `application/json-seq`): the
+# client takes the caller's encoded text, as for such multipart parts, and the case drew data.
+FOREIGN_PARAMETER = (
+    "the spec declares a parameter holding data in a media type other than JSON; the client "
+    "takes it encoded, and the case drew it as data"
 )
 
 # schemathesis (hypothesis' `from_regex`) reads a few patterns otherwise than JSON Schema does

@@ -18,6 +18,7 @@ import httpx
 
 from ..ir.security import usable
 from ..path_keys import split_key
+from ..spec.param_media import is_json_media
 from .spec import Param, SpecView
 
 __all__ = [
@@ -256,6 +257,21 @@ def check_request(
     return list(problems)
 
 
+def _spells_content(text: str, value: Any, media_type: str) -> bool:
+    """Whether `text` is a `content` parameter's `value`: its JSON text for a JSON media type;
+    for any other (XML, `application/json-seq`...) the client takes the caller's encoded text
+    and sends it as is, and a scalar as its text."""
+    base = media_type.split(";")[0].strip().lower()
+    if is_json_media(media_type) or base.endswith("/json"):  # as the runtime reads it
+        try:
+            return bool(json.loads(text) == value)
+        except ValueError:
+            return False
+    if isinstance(value, str):
+        return text == value
+    return not isinstance(value, list | Mapping) and same(text, value)
+
+
 def _read_simple(text: str, intended: Any, *, explode: bool) -> Any:
     """Read a `simple`-style value (path, header, cookie) back into the shape of ``intended``:
     arrays are comma-separated, objects `k=v,...` when exploded, else `k,v,...`."""
@@ -277,11 +293,18 @@ def _check_path(
     params: list[Param],
     intended: Mapping[tuple[str, str], Any],
 ) -> None:
-    prefix = prefix.rstrip("/")
-    if not raw.startswith(prefix + "/"):
-        problems.append(f"path {raw!r} is not under the base path {prefix!r}")
+    # The base path is compared decoded, segment by segment: a base URL may spell it raw
+    # (`/v2 beta`) or encoded, and the request carries it encoded (`/v2%20beta`).
+    base = [unquote(s) for s in prefix.strip("/").split("/")] if prefix.strip("/") else []
+    parts = raw.split("/")
+    if (
+        parts[0] != ""
+        or len(parts) <= len(base) + 1
+        or any(unquote(parts[i + 1]) != s for i, s in enumerate(base))
+    ):
+        problems.append(f"path {raw!r} is not under the base path {prefix.rstrip('/')!r}")
         return
-    sent = raw[len(prefix) :].split("/")
+    sent = ["", *parts[len(base) + 1 :]]
     expected = template.split("/")
     if len(sent) != len(expected):
         problems.append(
@@ -303,13 +326,11 @@ def _check_path(
         p = by_name.get(name)
         if p is None or value is None:
             continue
-        if p.content_type and "json" in p.content_type:  # `content:`: the value as JSON text
-            try:
-                ok = json.loads(unquote(segment)) == value
-            except ValueError:
-                ok = False
-            if not ok:
-                problems.append(f"path parameter {name}: sent {segment!r}, not JSON {value!r}")
+        if p.content_type:  # `content:`: the value as JSON text, or the caller's text
+            if not _spells_content(unquote(segment), value, p.content_type):
+                problems.append(
+                    f"path parameter {name}: sent {segment!r}, not {p.content_type} {value!r}"
+                )
             continue
         decoded = _read_simple(unquote(segment), value, explode=bool(p.explode))
         if not same(decoded, value):
@@ -405,6 +426,10 @@ def _check_query(
             continue
         texts = [pairs[i][1] for i in mine]
         decoded: Any
+        if p.content_type and not is_json_media(p.content_type):
+            if not _spells_content(texts[0], value, p.content_type):
+                problems.append(f"query parameter {p.name}: sent {texts[0]!r}, not {value!r}")
+            continue
         if p.content_type:
             try:
                 decoded = json.loads(texts[0])
@@ -519,12 +544,10 @@ def _check_headers(
             continue
         decoded: Any = unquote(sent) if p.location == "cookie" else sent
         if p.content_type:
-            try:
-                ok = json.loads(decoded) == value
-            except ValueError:
-                ok = False
-            if not ok:
-                problems.append(f"{p.location} {p.name}: sent {sent!r}, not JSON {value!r}")
+            if not _spells_content(decoded, value, p.content_type):
+                problems.append(
+                    f"{p.location} {p.name}: sent {sent!r}, not {p.content_type} {value!r}"
+                )
             continue
         decoded = _read_simple(decoded, value, explode=bool(p.explode))
         if not same(decoded, value):
@@ -652,7 +675,8 @@ def _check_body(
         return
     media_object = view.deref(body["content"][match])
     schema = view.deref(media_object.get("schema", {})) if isinstance(media_object, Mapping) else {}
-    if match.endswith("json") or "+json" in match:
+    base = match.split(";")[0].strip().lower()  # `application/json;charset=utf-8` too
+    if base.endswith("json") or "+json" in base:
         try:
             data = json.loads(content)
         except ValueError:

@@ -226,10 +226,12 @@ class OperationBuilder:
             if (
                 content_type is not None
                 and not is_json_media(content_type)
-                and _structured(self._deref(schema))
+                and (_structured(self._deref(schema)) or _untyped(self._deref(schema)))
             ):
                 # data in XML, YAML...: the runtime encodes parameters only as JSON or text, so
-                # the caller passes the encoded value (as for such bodies and parts, §33, §36)
+                # the caller passes the encoded value (as for such bodies and parts, §33, §36).
+                # So with no schema (a 3.1 document's `itemSchema`, OpenAPI 3.2's, is no schema
+                # there): the value is the media type's text, never a form-exploded object.
                 ptype = Prim("str")
             # `content` and `style`/`explode`/`allowReserved` exclude each other; and
             # `allowReserved` applies to query parameters only.
@@ -512,6 +514,16 @@ def _structured(schema: Any) -> bool:
     return bool(kinds & {"object", "array"}) or any(
         schema.get(k) for k in ("properties", "items", "oneOf", "anyOf", "additionalProperties")
     )
+
+
+def _untyped(schema: Any) -> bool:
+    """A schema that admits any value (`{}`, `true`, or annotations only)."""
+    if schema is True:
+        return True
+    return isinstance(schema, JSON_OBJECT) and not any(k in schema for k in _TYPING)
+
+
+_TYPING = ("type", "enum", "const", "allOf", "oneOf", "anyOf", "not", "$ref", "format")
 
 
 def _foreign_part(

@@ -332,12 +332,7 @@ class SchemaConverter:
                 [self._of_type(t, schema, pointer, hint, module, depth) for t in sorted(types)]
             )
         if "array" in types or ("items" in schema and not types):
-            items = schema.get("items", True)
-            if isinstance(items, list):  # tuple-style items (3.0 misuse or 3.1 prefixItems)
-                return ListOf(ANY)
-            return ListOf(
-                self.convert(items, f"{pointer}/items", [*hint, "Item"], module, depth + 1)
-            )
+            return self._array(schema, pointer, hint, module, depth)
         if types == {"object"} or (not types and _is_object(schema)):
             return self._object(schema, pointer, hint, module, depth)
         if len(types) > 1:
@@ -360,15 +355,33 @@ class SchemaConverter:
     ) -> TypeExpr:
         """One member of a multi-type schema: the schema read as if `type` were `kind` alone."""
         if kind == "array":
-            items = schema.get("items", True)
-            if isinstance(items, list):
-                return ListOf(ANY)
-            return ListOf(
-                self.convert(items, f"{pointer}/items", [*hint, "Item"], module, depth + 1)
-            )
+            return self._array(schema, pointer, hint, module, depth)
         if kind == "object":
             return self._object(schema, pointer, hint, module, depth)
         return self._scalar(kind, schema)
+
+    def _array(
+        self, schema: Mapping[str, Any], pointer: str, hint: list[str], module: str, depth: int
+    ) -> TypeExpr:
+        """A list of the schema's items. With 3.1's `prefixItems`, `items` holds only the items
+        after the prefix (none when `false`, any when absent) and no prefix item is required:
+        the list's item is any of them."""
+        items = schema.get("items", True)
+        if isinstance(items, list):  # tuple-style items (3.0 misuse; 2019-09's array form)
+            return ListOf(ANY)
+        prefix = schema.get("prefixItems")
+        if isinstance(prefix, list) and prefix:
+            members = [
+                self.convert(
+                    sub, f"{pointer}/prefixItems/{i}", [*hint, f"Item{i}"], module, depth + 1
+                )
+                for i, sub in enumerate(prefix)
+            ]
+            if items is not False:
+                rest = self.convert(items, f"{pointer}/items", [*hint, "Item"], module, depth + 1)
+                members.append(rest)
+            return ListOf(union_of(members))
+        return ListOf(self.convert(items, f"{pointer}/items", [*hint, "Item"], module, depth + 1))
 
     def _scalar(self, kind: str, schema: Mapping[str, Any]) -> TypeExpr:
         if kind == "string":

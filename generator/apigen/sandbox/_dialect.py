@@ -22,6 +22,7 @@ class there, which reads the boolean as a number again). Older dialects switch a
 from __future__ import annotations
 
 import functools
+import threading
 from collections.abc import Iterator, Mapping
 from typing import Any, Final
 
@@ -39,6 +40,7 @@ from ..schema_rules import COMBINERS, flagged, null_only, null_type_beside_combi
 from ._ecma import compile_pattern, costly
 
 _BASE: Final[Mapping[str, Any]] = OAS31Validator.VALIDATORS
+_JSON_SCHEMA_ALL_OF: Final[Any] = Draft202012Validator.VALIDATORS["allOf"]
 _BASE30: Final[Mapping[str, Any]] = OAS30Validator.VALIDATORS
 
 
@@ -55,9 +57,58 @@ def _combiner(keyword: str, base: Mapping[str, Any], openapi31: bool) -> Any:
             if instance is None:
                 return
             members = [m for m in members if not null_only(m)]
+        if "discriminator" in schema and isinstance(schema["discriminator"], Mapping):
+            yield from _discriminated(keyword, base, validator, members, instance, schema)
+            return
         yield from base[keyword](validator, members, instance, schema)
 
     return check
+
+
+# (id(instance), ref or id(schema)) -> how many discriminator descents are open, per thread
+_ACTIVE = threading.local()
+
+
+def _discriminated(
+    keyword: str,
+    base: Mapping[str, Any],
+    validator: Any,
+    members: Any,
+    instance: Any,
+    schema: Mapping[str, Any],
+) -> Iterator[Any]:
+    """openapi-schema-validator's discriminator reading, two faults mended.
+
+    An `allOf` beside a discriminator (TM Forum's `Entity`: `discriminator: {propertyName:
+    "@type"}`, `allOf: [Addressable, Extensible]`) is still an `allOf`: its members apply, not
+    only the schema the value names. And the schema the value names is not entered again for
+    the instance it is already validating: `Foo` (`allOf: [Entity]`) with `@type: Foo` went
+    Foo -> Entity -> Foo -> ... until Python's recursion limit, which the sandbox read as no
+    verdict and the contract check as a schema it cannot use."""
+    active: dict[tuple[int, Any], int] = _ACTIVE.__dict__.setdefault("open", {})
+    own = (id(instance), id(schema))
+    if active.get(own):
+        return  # this very check is under way further up (the named schema led back here)
+    if keyword == "allOf":
+        yield from _JSON_SCHEMA_ALL_OF(validator, members, instance, schema)
+    disc = schema["discriminator"]
+    prop = disc.get("propertyName")
+    value = instance.get(prop) if isinstance(instance, dict) and isinstance(prop, str) else None
+    mapping = disc.get("mapping")
+    mapped = mapping.get(value) if isinstance(mapping, Mapping) and isinstance(value, str) else None
+    ref = mapped if isinstance(mapped, str) else f"#/components/schemas/{value}"
+    named = (id(instance), ref)
+    if value and active.get(named):
+        return  # the instance is being validated against that schema already
+    for key in (own, named):
+        active[key] = active.get(key, 0) + 1
+    try:
+        yield from base[keyword](validator, members, instance, schema)
+    finally:
+        for key in (own, named):
+            active[key] -= 1
+            if not active[key]:
+                del active[key]
 
 
 def _type31(validator: Any, types: Any, instance: Any, schema: Mapping[str, Any]) -> Iterator[Any]:

@@ -229,8 +229,12 @@ class ExampleGenerator:
         if kind is None or kind == "null":
             return None
         if kind == "object":
-            value = self._object(schema, ctx, depth, stack, cut)
             disc = schema.get("discriminator")
+            if isinstance(disc, Mapping) and ref is not None and not cut:
+                sub = self._mapped_subtype(disc, ref, schema, ctx, depth, stack, hint, variant)
+                if sub is not MISSING:
+                    return sub
+            value = self._object(schema, ctx, depth, stack, cut)
             if isinstance(disc, Mapping) and ref is not None:
                 self._discriminate(value, disc, ref, schema)
             return value
@@ -742,6 +746,55 @@ class ExampleGenerator:
             and not null_type_beside_combiner(schema)
         )
 
+    def _mapped_subtype(
+        self,
+        disc: Mapping[str, Any],
+        ref: str,
+        schema: Schema,
+        ctx: _Ctx,
+        depth: int,
+        stack: tuple[str, ...],
+        hint: str | None,
+        variant: int,
+    ) -> Any:
+        """A value of one of the schemas a base's discriminator `mapping` names, when the
+        mapping names none for the base itself (`Person` mapping `a` to `Adult`, `c` to
+        `Child`): its own name is then no value a reader of the mapping knows (OpenAPI allows
+        it implicitly; schemathesis and many clients do not), while a subtype's key is what any
+        server sends. Only for the schema declaring the discriminator: a subtype inheriting it
+        through `allOf` is itself. MISSING when no such subtype yields a value the base schema
+        admits."""
+        mapping = disc.get("mapping")
+        if not isinstance(mapping, Mapping) or not mapping:
+            return MISSING
+        try:
+            declared = self.resolver.lookup(ref)
+        except RefError:
+            return MISSING
+        if not isinstance(declared, Mapping) or "discriminator" not in declared:
+            return MISSING  # a subtype inheriting it (`Dog`, allOf `Pet`) is itself
+        name = ref.rsplit("/", 1)[-1]
+        targets = [_schema_ref(v) for v in mapping.values() if isinstance(v, str)]
+        if not targets or ref in targets or name in mapping.values():
+            return MISSING
+        targets = [t for t in dict.fromkeys(targets) if t not in stack]
+        if not targets:
+            return MISSING
+        start = ctx.rng.randrange(len(targets)) if ctx.vary else variant % len(targets)
+        prop = disc.get("propertyName")
+        for target in targets[start:] + targets[:start]:
+            value = self._gen({"$ref": target}, ctx, depth, stack, False, hint, variant)
+            keys = [
+                k for k, v in mapping.items() if isinstance(v, str) and _schema_ref(v) == target
+            ]
+            if (
+                isinstance(value, dict)
+                and value.get(prop) in keys  # the subtype's own key: it admits its value
+                and self.checker.fits(value, schema)
+            ):
+                return value
+        return MISSING
+
     def _discriminate(self, value: Any, disc: Mapping[str, Any], ref: str, schema: Any) -> None:
         """Set the discriminator property to the mapping key of the variant that was generated."""
         prop = disc.get("propertyName")
@@ -904,6 +957,13 @@ def _type_names(schema: Schema, nullable_keyword: bool) -> set[str]:
 _SCHEMA_MAPS: Final = frozenset(
     {"properties", "patternProperties", "dependentSchemas", "$defs", "definitions"}
 )
+
+
+def _schema_ref(target: str) -> str:
+    """A discriminator mapping value as a reference: a bare name is a component schema's."""
+    return target if "/" in target or target.startswith("#") else f"#/components/schemas/{target}"
+
+
 _SCHEMA_LISTS: Final = frozenset({"allOf", "anyOf", "oneOf", "prefixItems", "items"})
 _SCHEMA_ONE: Final = frozenset(
     {

@@ -18,7 +18,7 @@ import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
-from urllib.parse import unquote, urlsplit
+from urllib.parse import quote, unquote, urlsplit
 
 from ..path_keys import split_key
 from ._refs import RefError, Resolver, escape_token, listed
@@ -216,6 +216,15 @@ def server_prefix(server: Any) -> str:
     return "/" + "/".join(split_path(path)) if split_path(path) else ""
 
 
+# What a path segment may hold unencoded (RFC 3986 `pchar`, less the unreserved `quote` keeps)
+_PATH_SAFE = "!$&'()*+,;=:@"
+
+
+def _prefix_segments(prefix: str) -> tuple[str, ...]:
+    """A server path prefix as its decoded segments: `/v2%20beta/` -> ("v2 beta",)."""
+    return tuple(unquote(s) for s in split_path(prefix))
+
+
 class Router:
     """All routes of one document, plus the server path prefixes requests may carry."""
 
@@ -270,18 +279,32 @@ class Router:
         self._by_length: dict[int, list[Route]] = {}
         for route in self.routes:  # exact matches need the same segment count: index by it
             self._by_length.setdefault(len(route.patterns), []).append(route)
-        self.prefixes = sorted(prefixes, key=len, reverse=True)
+        # A prefix is compared segment by segment, decoded: a server path may be written raw
+        # (`/v2 beta`, as Swagger 2 `basePath`s are) while requests carry it percent-encoded.
+        self.prefixes = sorted(
+            {_prefix_segments(p) for p in prefixes}, key=lambda s: (len(s), s), reverse=True
+        )
+        #: the first server's path as a URL spells it (percent-encoded): the sandbox's own base
+        self.prefix = "".join(
+            "/" + quote(s, safe=_PATH_SAFE) for s in _prefix_segments(self.prefix)
+        )
 
     def __iter__(self) -> Iterator[Route]:
         return iter(self.routes)
 
     def strip_prefix(self, path: str) -> Iterator[str]:
-        """`path` without each server prefix it starts with, longest first, then as is."""
+        """`path` (percent-encoded) without each server prefix it starts with, longest first,
+        then as is."""
+        parts = path.split("/")
         for prefix in self.prefixes:
             if not prefix:
                 yield path
-            elif path == prefix or path.startswith(prefix + "/"):
-                yield path[len(prefix) :] or "/"
+            elif (
+                parts[0] == ""
+                and len(parts) > len(prefix)
+                and all(unquote(parts[i + 1]) == s for i, s in enumerate(prefix))
+            ):
+                yield "/" + "/".join(parts[len(prefix) + 1 :])
 
     def match(
         self,

@@ -10,6 +10,7 @@ formData parameters become request bodies. Walks over schemas are iterative.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -24,6 +25,10 @@ Locate = Callable[[str], tuple[str, int | None]]
 URLENCODED = "application/x-www-form-urlencoded"
 MULTIPART = "multipart/form-data"
 _JSON = "application/json"
+_SCHEMES = frozenset({"http", "https", "ws", "wss"})
+# `host` as the Swagger 2.0 JSON Schema has it (a name or address, an optional port, no scheme,
+# path, template or spaces), or a bracketed IPv6 address
+_HOST = re.compile(r"(?:\[[0-9A-Fa-f:.]+\]|[^{}/ :\\]+)(?::\d+)?")
 _METHODS = ("get", "put", "post", "delete", "options", "head", "patch")
 _REF_PREFIXES = (
     ("#/definitions/", "#/components/schemas/"),
@@ -208,8 +213,18 @@ class _Upgrader:
         return out
 
     def _servers(self, schemes: list[str]) -> list[dict[str, Any]]:
+        if self.host is not None and not _HOST.fullmatch(self.host):
+            # Swagger 2.0: "the host (name or ip) ... MUST be the host only", port allowed
+            self.warn(["host"], f"host {self.host!r} is not a host name", "server", "ignored")
+            self.host = None
         if self.host is None:
             return [{"url": self.base_path}] if self.base_path else []
+        # Swagger 2.0: each scheme "MUST be from the list: http, https, ws, wss"
+        valid = [s for s in schemes if s.lower() in _SCHEMES]
+        if len(valid) < len(schemes):
+            bad = ", ".join(repr(s) for s in schemes if s.lower() not in _SCHEMES)
+            self.warn(["schemes"], f"unknown scheme(s) {bad}", "server", "ignored")
+        schemes = [s.lower() for s in valid]
         if not schemes:
             self.warn(["host"], "no `schemes` given for the host", "server", "assumed https")
             schemes = ["https"]
