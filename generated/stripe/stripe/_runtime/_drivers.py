@@ -26,6 +26,8 @@ from ._record import FrozenStruct, Struct
 if TYPE_CHECKING:  # imported when an async flow runs: a sync client never loads asyncio
     import asyncio
 
+    from ._errors import APIError
+
 __all__ = [
     "Await",
     "Exclusive",
@@ -154,6 +156,8 @@ def run_sync(flow: Flow[T], client: httpx.Client, sleep: Callable[[float], objec
                             outcome.close()
             except httpx.TransportError as exc:
                 outcome = exc
+            except httpx.DecodingError as exc:
+                raise _undecodable(action.request) from exc
     finally:
         flow.close()
 
@@ -193,8 +197,22 @@ async def run_async(
                             await outcome.aclose()
             except httpx.TransportError as exc:
                 outcome = exc
+            except httpx.DecodingError as exc:
+                raise _undecodable(action.request) from exc
     finally:
         flow.close()
+
+
+def _undecodable(request: httpx.Request) -> APIError:
+    """httpx could not decode the body while receiving it (the runtime's own check of gzip and
+    deflate, in ``_limits``, raises first): an ``APIError``, never httpx's own exception."""
+    from ._errors import ResponseDecodingError
+
+    return ResponseDecodingError(
+        f"Response body of {request.method} {request.url.path} could not be decoded"
+        " (Content-Encoding)",
+        request=request,
+    )
 
 
 class _Bounded(httpx.SyncByteStream, httpx.AsyncByteStream):

@@ -230,10 +230,20 @@ class ResponseTooLargeError(APIError):
 
 
 class ResponseDecodingError(APIError):
-    """The response body is not valid for its ``Content-Encoding`` (a corrupt gzip, say)."""
+    """The response body is not valid for its ``Content-Encoding`` (a corrupt gzip, say).
 
-    def __init__(self, message: str, *, response: httpx.Response) -> None:
-        super().__init__(message, request=response.request)
+    ``response`` is None when httpx failed to decode while receiving it (an encoding the
+    runtime leaves to httpx, such as ``br``, or a transport that decodes, such as aiohttp's):
+    no response was handed over; ``request`` is the request sent."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        response: httpx.Response | None = None,
+        request: httpx.Request | None = None,
+    ) -> None:
+        super().__init__(message, request=response.request if response is not None else request)
         self.response = response
 
 
