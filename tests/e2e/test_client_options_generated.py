@@ -58,6 +58,18 @@ def test_with_options_returns_a_new_generated_client(pkg: ModuleType) -> None:
     assert pkg.omit is not None
 
 
+def _strict_mypy(out: Path, snippet: Path) -> None:
+    """`mypy --strict` on `snippet`, the generated package importable: no error."""
+    result = subprocess.run(
+        [sys.executable, "-m", "mypy", "--strict", "--no-incremental", str(snippet)],
+        cwd=out,
+        capture_output=True,
+        text=True,
+        env={"MYPYPATH": str(out), "PATH": "/usr/bin:/bin"},
+    )
+    assert result.returncode == 0, result.stdout
+
+
 def test_with_options_under_mypy(out: Path, tmp_path: Path) -> None:
     snippet = tmp_path / "use_options.py"
     snippet.write_text(
@@ -68,14 +80,7 @@ def test_with_options_under_mypy(out: Path, tmp_path: Path) -> None:
         "    closed: bool = copy.is_closed()\n"
         "    print(copy, acopy, closed, client.copy(default_query={'a': 1}))\n"
     )
-    result = subprocess.run(
-        [sys.executable, "-m", "mypy", "--strict", "--no-incremental", str(snippet)],
-        cwd=out,
-        capture_output=True,
-        text=True,
-        env={"MYPYPATH": str(out), "PATH": "/usr/bin:/bin"},
-    )
-    assert result.returncode == 0, result.stdout
+    _strict_mypy(out, snippet)
 
 
 def test_a_model_s_request_id_leaves_its_constructor_alone_under_mypy(
@@ -91,11 +96,4 @@ def test_a_model_s_request_id_leaves_its_constructor_alone_under_mypy(
         "    pet._request_id = 'r'\n"
         "    return pet._request_id\n"
     )
-    result = subprocess.run(
-        [sys.executable, "-m", "mypy", "--strict", "--no-incremental", str(snippet)],
-        cwd=out,
-        capture_output=True,
-        text=True,
-        env={"MYPYPATH": str(out), "PATH": "/usr/bin:/bin"},
-    )
-    assert result.returncode == 0, result.stdout
+    _strict_mypy(out, snippet)
