@@ -30,6 +30,16 @@ _MAX_DEPTH = 64
 Lookup = Callable[[str], Any]  # a local `#/...` ref -> its node (raising on a dangling one)
 
 
+def ref_siblings_apply(document: Mapping[str, Any]) -> bool:
+    """Whether keywords beside a `$ref` constrain the value: OpenAPI 3.1 and later (JSON Schema
+    2020-12), not 3.0 or Swagger 2.0, where "any sibling elements of a $ref are ignored" (the
+    IR reads them the same way, and so does schemathesis)."""
+    version = str(document.get("openapi", ""))
+    major, _, rest = version.partition(".")
+    minor = rest.partition(".")[0]
+    return major.isdigit() and minor.isdigit() and (int(major), int(minor)) >= (3, 1)
+
+
 def null_only(schema: Any) -> bool:
     """A schema that admits only null: `type: "null"` (or `["null"]`) with no combiner beside
     it (that one is "or null", see `null_type_beside_combiner`), `enum: [null]`, `const: null`."""

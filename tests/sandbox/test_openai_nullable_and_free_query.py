@@ -81,3 +81,35 @@ def test_drawn_responses_leave_out_the_null_a_strict_3_1_reading_refuses() -> No
 def test_a_form_exploded_object_through_any_of_takes_any_query_key() -> None:
     sandbox = Sandbox(_doc(), seed=0)
     assert sandbox.handle("GET", "/calls?=&team=red&x%01=1").status == 200
+
+
+def _ref_doc(version: str) -> dict[str, Any]:
+    body = {
+        "type": "object",
+        "properties": {
+            "response_format": {"$ref": "#/components/schemas/Format", "nullable": True}
+        },
+    }
+    return {
+        "openapi": version,
+        "info": {"title": "t", "version": "1"},
+        "paths": {
+            "/calls": {
+                "post": {
+                    "requestBody": {"content": {"application/json": {"schema": body}}},
+                    "responses": {"200": {"description": "ok"}, "400": {"description": "bad"}},
+                }
+            }
+        },
+        "components": {"schemas": {"Format": TRACING["oneOf"][0]}},
+    }
+
+
+def test_nullable_beside_a_ref_admits_null_in_3_1_and_not_in_3_0() -> None:
+    """OpenAI's `response_format: {$ref: ..., nullable: true}`: what sits beside a `$ref`
+    applies in 3.1, where the IR types it `| None` (decisions.md 45); 3.0 ignores it."""
+    sandbox = Sandbox(_ref_doc("3.1.0"), seed=0)
+    assert _post(sandbox, {"response_format": None}) == 200
+    assert _post(sandbox, {"response_format": "auto"}) == 200
+    assert _post(sandbox, {"response_format": "manual"}) == 400
+    assert _post(Sandbox(_ref_doc("3.0.3"), seed=0), {"response_format": None}) == 400

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from apigen.sandbox import ExampleGenerator, Sandbox
-from apigen.sandbox._dialect import ref_siblings_apply
+from apigen.schema_rules import ref_siblings_apply
 
 THING = {"type": "object", "properties": {"ids": {"type": "array", "items": {"type": "integer"}}}}
 

@@ -15,10 +15,9 @@ from ..sandbox._dialect import (
     OAS31BoundsValidator,
     OAS31StrictValidator,
     OAS31WriteValidator,
-    ref_siblings_apply,
     tolerant,
 )
-from ..schema_rules import flagged
+from ..schema_rules import flagged, ref_siblings_apply
 from ..spec.param_media import parameter_media
 from ..spec.pointer import MISSING, find
 

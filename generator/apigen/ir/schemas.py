@@ -14,7 +14,7 @@ from typing import Any
 
 from .. import naming
 from ..diagnostics import Report
-from ..schema_rules import flagged, null_only
+from ..schema_rules import flagged, null_only, ref_siblings_apply
 from ..spec import pointer as _pointer
 from .nodes import (
     ANY,
@@ -94,6 +94,8 @@ class SchemaConverter:
         self.document = document
         self.report = report
         self.file = file
+        #: OpenAPI 3.1+: keywords beside a `$ref` apply (3.0, Swagger 2: ignored)
+        self.ref_siblings = ref_siblings_apply(document)
         self.definitions: dict[str, Definition] = {}
         self.components: dict[str, str] = {}
         self.class_names: set[str] = set()
@@ -183,7 +185,17 @@ class SchemaConverter:
             return ANY
         ref = schema.get("$ref")
         if isinstance(ref, str):
-            return self._ref(ref, module)
+            result = self._ref(ref, module)
+            if (
+                self.ref_siblings
+                and schema.get("nullable") in (True, "true")
+                and result not in (ANY, NONE)
+                and not isinstance(result, Nullable)
+            ):
+                # 3.1: what sits beside a `$ref` applies too, and `nullable` is read in every
+                # version (OpenAI's `response_format: {$ref: ..., nullable: true}`)
+                return Nullable(result)
+            return result
         types, nullable = type_set(schema)
         if null_member(schema):  # `allOf: [$ref, {type: "null"}]`: the ref, or null
             nullable = True

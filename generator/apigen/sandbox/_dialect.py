@@ -122,7 +122,7 @@ def _type31(validator: Any, types: Any, instance: Any, schema: Mapping[str, Any]
 
 
 def _nullable31(keyword: str) -> Any:
-    """`enum`/`const` letting through the null a 3.1 schema's `nullable: true` admits.
+    """`enum`/`const`/`$ref` letting through the null a 3.1 schema's `nullable: true` admits.
 
     `nullable` is no 3.1 keyword, but documents converted from 3.0 keep it (OpenAI's
     `tracing: {nullable: true, oneOf: [...]}`), and the IR and schemathesis read it in every
@@ -228,6 +228,7 @@ OAS31BoundsValidator: Any = validators.extend(
         "type": _type31,
         "enum": _nullable31("enum"),
         "const": _nullable31("const"),
+        "$ref": _nullable31("$ref"),  # `{$ref: X, nullable: true}`: X, or null (OpenAI's)
         **{k: _combiner(k, _BASE, openapi31=True) for k in COMBINERS},
     },
 )
@@ -291,16 +292,6 @@ def tolerant(cls: Any) -> Any:
     if cls in _TOLERANT:
         return cls
     return validators.extend(cls, {"pattern": _pattern})
-
-
-def ref_siblings_apply(document: Mapping[str, Any]) -> bool:
-    """Whether keywords beside a `$ref` constrain the value: OpenAPI 3.1 and later (JSON Schema
-    2020-12), not 3.0 or Swagger 2.0, where "any sibling elements of a $ref are ignored" (the
-    IR reads them the same way, and so does schemathesis)."""
-    version = str(document.get("openapi", ""))
-    major, _, rest = version.partition(".")
-    minor = rest.partition(".")[0]
-    return major.isdigit() and minor.isdigit() and (int(major), int(minor)) >= (3, 1)
 
 
 _TOLERANT = (

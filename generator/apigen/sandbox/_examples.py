@@ -18,8 +18,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Final
 
-from ..schema_rules import COMBINERS, null_only, null_type_beside_combiner
-from ._dialect import ref_siblings_apply
+from ..schema_rules import COMBINERS, null_only, null_type_beside_combiner, ref_siblings_apply
 from ._fits import Checker, declared_types, is_type
 from ._refs import RefError, Resolver
 from ._scalars import integer, number, string

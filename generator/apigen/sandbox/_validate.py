@@ -31,14 +31,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..path_keys import split_key as split_path_key
-from ..schema_rules import COMBINERS
+from ..schema_rules import COMBINERS, ref_siblings_apply
 from ..spec.param_media import parameter_media
 from ._dialect import (
     OAS30NullableValidator,
     OAS30WriteNullableValidator,
     OAS31BoundsValidator,
     OAS31WriteValidator,
-    ref_siblings_apply,
 )
 from ._fits import Checker
 from ._formats import REQUEST_FORMATS

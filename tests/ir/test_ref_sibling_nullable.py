@@ -1,0 +1,96 @@
+"""`nullable: true` beside a `$ref` (OpenAI's spec, OpenAPI 3.1: `response_format: {$ref:
+AssistantsApiResponseFormatOption, nullable: true}`): keywords beside a `$ref` apply in 3.1, and
+`nullable` is read in every version, so the argument and the field take `None`. A 3.0 document
+ignores what sits beside a `$ref`, and so does its type (decisions.md 45)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from apigen.diagnostics import Report
+from apigen.ir import Api, build_api
+from apigen.ir.nodes import ModelDef, Nullable, TypeExpr
+from apigen.pipeline import _reserved, open_spec
+
+FORMAT = {
+    "oneOf": [
+        {"type": "string", "enum": ["auto"]},
+        {"type": "object", "properties": {"type": {"type": "string"}}},
+    ]
+}
+
+
+def _build(tmp_path: Path, version: str) -> Api:
+    prop: dict[str, Any] = {"$ref": "#/components/schemas/Format", "nullable": True}
+    run = {
+        "type": "object",
+        "properties": {"format": prop, "plain": {"$ref": "#/components/schemas/Format"}},
+    }
+    spec = {
+        "openapi": version,
+        "info": {"title": "t", "version": "1"},
+        "paths": {
+            "/runs": {
+                "post": {
+                    "operationId": "createRun",
+                    "requestBody": {
+                        "content": {
+                            "application/json": {"schema": {"$ref": "#/components/schemas/Run"}}
+                        }
+                    },
+                    "responses": {
+                        "200": {
+                            "description": "ok",
+                            "content": {
+                                "application/json": {"schema": {"$ref": "#/components/schemas/Run"}}
+                            },
+                        }
+                    },
+                }
+            }
+        },
+        "components": {"schemas": {"Format": FORMAT, "Run": run}},
+    }
+    path = tmp_path / "runs.yaml"
+    path.write_text(yaml.safe_dump(spec))
+    report = Report()
+    loaded, name = open_spec(path, report=report)
+    reserved_client, reserved_resource = _reserved()
+    return build_api(
+        loaded.document,
+        package="runs",
+        spec_file=name,
+        spec_sha256="",
+        report=report,
+        reserved_client=reserved_client,
+        reserved_resource=reserved_resource,
+    )
+
+
+def _types(api: Api) -> dict[str, TypeExpr]:
+    (op,) = api.operations
+    return {p.wire_name: p.type for p in op.params if p.location == "field"}
+
+
+def _field_types(api: Api) -> dict[str, TypeExpr]:
+    run = api.definitions[api.components["Run"]]
+    assert isinstance(run, ModelDef)
+    return {f.wire_name: f.type for f in run.fields}
+
+
+@pytest.mark.parametrize("version", ["3.1.0", "3.1.1"])
+def test_nullable_beside_a_ref_admits_none_in_3_1(tmp_path: Path, version: str) -> None:
+    api = _build(tmp_path, version)
+    for types in (_types(api), _field_types(api)):
+        assert isinstance(types["format"], Nullable)
+        assert not isinstance(types["plain"], Nullable)
+
+
+def test_a_3_0_document_ignores_what_sits_beside_a_ref(tmp_path: Path) -> None:
+    api = _build(tmp_path, "3.0.3")
+    for types in (_types(api), _field_types(api)):
+        assert not isinstance(types["format"], Nullable)
