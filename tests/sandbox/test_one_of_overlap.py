@@ -313,3 +313,43 @@ def test_a_separated_variant_keeps_what_the_schema_beside_the_one_of_requires() 
     for i in range(30):
         value = generator.generate(ref, key=f"draw {i}", vary=True)
         assert _errors(document, "Channel", value) == [], value
+
+
+ENTRIES: dict[str, Any] = {
+    "LogEntry": {
+        "type": "object",
+        "required": ["type"],
+        "properties": {
+            "type": {"type": "string", "enum": ["acknowledge_entry", "annotate_entry", "other"]},
+            "note": {"type": "string"},
+        },
+    },
+    # PagerDuty's AcknowledgeLogEntry: its `type` enum shares no member with its base's, so
+    # no value is one (the spec's contradiction)
+    "AcknowledgeEntry": {
+        "allOf": [
+            {"$ref": "#/components/schemas/LogEntry"},
+            {"type": "object", "properties": {"type": {"enum": ["acknowledgement_entry"]}}},
+        ]
+    },
+    "AnnotateEntry": {
+        "allOf": [
+            {"$ref": "#/components/schemas/LogEntry"},
+            {"type": "object", "properties": {"type": {"enum": ["annotate_entry"]}}},
+        ]
+    },
+}
+
+
+@pytest.mark.parametrize("first", ["AcknowledgeEntry", "AnnotateEntry"])
+def test_a_variant_whose_members_contradict_yields_to_one_that_admits_values(first: str) -> None:
+    names = [first, *(n for n in ("AcknowledgeEntry", "AnnotateEntry") if n != first)]
+    schema = {"oneOf": [{"$ref": f"#/components/schemas/{n}"} for n in names]}
+    doc = {"openapi": "3.0.3", "components": {"schemas": ENTRIES}}
+    generator = ExampleGenerator(doc, seed=1)
+    validator = OAS30Validator({**schema, "components": doc["components"]})
+    for i in range(40):
+        for vary in (False, True):
+            value = generator.generate(schema, key=f"k{i}", vary=vary)
+            assert validator.is_valid(value), value
+            assert value["type"] == "annotate_entry"

@@ -549,6 +549,7 @@ class ExampleGenerator:
             options.sort(key=lambda o: self._recurses(o, stack))
         needs_merge = any(k not in _ANNOTATIONS and not k.startswith("x-") for k in base)
         candidates: list[tuple[Any, int]] = []  # drawn values that also matched another variant
+        misfits: list[tuple[Any, int]] = []  # drawn values their own variant refuses
         for index, option in enumerate(options[:_MAX_CHOICES]):
             sub = {"allOf": [base, option]} if needs_merge else option
             ctx.keep = True
@@ -562,11 +563,18 @@ class ExampleGenerator:
                     continue
                 if isinstance(option_ref, str):
                     self._discriminate(value, disc, option_ref, option)
+            if not self.checker.fits(value, sub):
+                # the draw broke its own variant, which then admits no value: its members
+                # contradict (PagerDuty's AcknowledgeLogEntry: its `type` enum and its base's
+                # share no member, so the merge kept the base's). Another variant may not.
+                misfits.append((value, index))
+                continue
             if key == "anyOf" or not any(
                 self.checker.fits(value, other) for i, other in enumerate(options) if i != index
             ):
                 return value
             candidates.append((value, index))
+        candidates = candidates or misfits  # no variant admits a value: the old best effort
         if not candidates:
             if ctx.notes is not None and self._typed_out(base, schema[key]):
                 where = next((r for r in reversed(stack)), "the response schema")
