@@ -563,10 +563,12 @@ class ExampleGenerator:
                     continue
                 if isinstance(option_ref, str):
                     self._discriminate(value, disc, option_ref, option)
-            if not self.checker.fits(value, sub):
-                # the draw broke its own variant, which then admits no value: its members
+            if self._merged(sub) and not self.checker.fits(value, sub):
+                # the draw broke its own variant, which then admits no value: its allOf members
                 # contradict (PagerDuty's AcknowledgeLogEntry: its `type` enum and its base's
                 # share no member, so the merge kept the base's). Another variant may not.
+                # Only a merge papers over such a contradiction: other variants skip the check
+                # (Stripe's expandable `anyOf: [id, object]` on every draw).
                 misfits.append((value, index))
                 continue
             if key == "anyOf" or not any(
@@ -612,6 +614,11 @@ class ExampleGenerator:
                 f"a oneOf in {where} admits no value: each variant accepts every value of another"
             )
         return candidates[0][0]
+
+    def _merged(self, node: Any) -> bool:
+        """Whether `node`, or what its `$ref`s lead to, is an `allOf` (drawn from a merge)."""
+        schema, _, _, _ = self._enter(node, ()) if isinstance(node, Mapping) else ({}, None, (), 0)
+        return isinstance(schema.get("allOf"), list)
 
     def _separate(
         self, value: dict[str, Any], chosen: Any, others: list[Any]
