@@ -16,6 +16,7 @@ from apigen.pipeline import BuildResult, build
 
 if TYPE_CHECKING:
     from apigen.contract import RunReport
+    from apigen.ir import Api
 
 
 def build_into(
@@ -120,3 +121,27 @@ def spec_operation_count(spec: Path) -> int:
         if isinstance(item, dict):
             count += sum(1 for m in item if m in methods)
     return count
+
+
+def ir_of(tmp_path: Path, spec: dict[str, Any], package: str) -> Api:
+    """Write `spec` as YAML, load it as a build does and return its IR (no rendering)."""
+    import yaml
+
+    from apigen.diagnostics import Report
+    from apigen.ir import build_api
+    from apigen.pipeline import _reserved, open_spec
+
+    path = tmp_path / f"{package}.yaml"
+    path.write_text(yaml.safe_dump(spec))
+    report = Report()
+    loaded, name = open_spec(path, report=report)
+    reserved_client, reserved_resource = _reserved()
+    return build_api(
+        loaded.document,
+        package=package,
+        spec_file=name,
+        spec_sha256="",
+        report=report,
+        reserved_client=reserved_client,
+        reserved_resource=reserved_resource,
+    )

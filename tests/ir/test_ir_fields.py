@@ -10,10 +10,9 @@ from pathlib import Path
 
 import yaml
 
-from apigen.diagnostics import Report
-from apigen.ir import Api, build_api, nodes
+from apigen.ir import Api, nodes
 from apigen.ir.nodes import ModelDef
-from apigen.pipeline import _reserved, open_spec
+from tests.builds import ir_of
 
 ROOT = Path(__file__).resolve().parents[2]
 GENERATOR = ROOT / "generator" / "apigen"
@@ -122,20 +121,7 @@ def _build(tmp_path: Path, version: str, extra: dict[str, object] | None = None)
     spec = yaml.safe_load(yaml.safe_dump(SPEC))
     spec["openapi"] = version
     spec["components"]["schemas"]["Thing"]["properties"].update(extra or {})
-    path = tmp_path / "things.yaml"
-    path.write_text(yaml.safe_dump(spec))
-    report = Report()
-    loaded, name = open_spec(path, report=report)
-    reserved_client, reserved_resource = _reserved()
-    return build_api(
-        loaded.document,
-        package="things",
-        spec_file=name,
-        spec_sha256="",
-        report=report,
-        reserved_client=reserved_client,
-        reserved_resource=reserved_resource,
-    )
+    return ir_of(tmp_path, spec, "things")
 
 
 def test_read_only_fields_are_left_out_of_the_body(tmp_path: Path) -> None:

@@ -7,11 +7,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-import yaml
-
-from apigen.diagnostics import Report
-from apigen.ir import Api, build_api
-from apigen.pipeline import _reserved, open_spec
+from apigen.ir import Api
+from tests.builds import ir_of
 
 
 def _body(required: bool | None) -> dict[str, Any]:
@@ -45,20 +42,7 @@ def _build(tmp_path: Path, required: bool | None) -> Api:
             }
         },
     }
-    path = tmp_path / "token.yaml"
-    path.write_text(yaml.safe_dump(spec))
-    report = Report()
-    loaded, name = open_spec(path, report=report)
-    reserved_client, reserved_resource = _reserved()
-    return build_api(
-        loaded.document,
-        package="token",
-        spec_file=name,
-        spec_sha256="",
-        report=report,
-        reserved_client=reserved_client,
-        reserved_resource=reserved_resource,
-    )
+    return ir_of(tmp_path, spec, "token")
 
 
 def _required_fields(api: Api) -> dict[str, bool]:

@@ -9,12 +9,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
 
-from apigen.diagnostics import Report
-from apigen.ir import Api, build_api
+from apigen.ir import Api
 from apigen.ir.nodes import ModelDef, Nullable, TypeExpr
-from apigen.pipeline import _reserved, open_spec
+from tests.builds import ir_of
 
 FORMAT = {
     "oneOf": [
@@ -55,20 +53,7 @@ def _build(tmp_path: Path, version: str) -> Api:
         },
         "components": {"schemas": {"Format": FORMAT, "Run": run}},
     }
-    path = tmp_path / "runs.yaml"
-    path.write_text(yaml.safe_dump(spec))
-    report = Report()
-    loaded, name = open_spec(path, report=report)
-    reserved_client, reserved_resource = _reserved()
-    return build_api(
-        loaded.document,
-        package="runs",
-        spec_file=name,
-        spec_sha256="",
-        report=report,
-        reserved_client=reserved_client,
-        reserved_resource=reserved_resource,
-    )
+    return ir_of(tmp_path, spec, "runs")
 
 
 def _types(api: Api) -> dict[str, TypeExpr]:
