@@ -561,3 +561,36 @@ def test_request_check_reads_ref_siblings_by_version(version: str, required: boo
     errors = view.errors({"$ref": "#/components/schemas/T", "required": ["ids"]}, {})
     assert bool(errors) is required
     assert view.errors({"$ref": "#/components/schemas/T"}, {"ids": 1})  # the target applies
+
+
+def test_request_check_resolves_a_ref_into_any_part_of_the_document() -> None:
+    # DigitalOcean's create-cluster body points into a path's response
+    # (`#/paths/~1v2~1databases/get/.../items`); the check once saw only `components` and called
+    # every such body invalid ("schema not usable"), blaming the client
+    item = {"type": "object", "required": ["id"], "properties": {"id": {"type": "string"}}}
+    listing = {"type": "array", "items": item}
+    document = {
+        "openapi": "3.0.3",
+        "info": {"title": "t", "version": "1"},
+        "paths": {
+            "/dbs": {
+                "get": {
+                    "responses": {
+                        "200": {
+                            "description": "ok",
+                            "content": {"application/json": {"schema": listing}},
+                        }
+                    }
+                }
+            }
+        },
+        "x-shared": {"Name": {"type": "string", "maxLength": 3}},
+        "type": "array",  # a stray top-level keyword constrains nothing
+    }
+    view = SpecView(document)
+    ref = {"$ref": "#/paths/~1dbs/get/responses/200/content/application~1json/schema/items"}
+    assert view.errors(ref, {"id": "a"}) == []
+    assert view.errors(ref, {}) == ["<root>: 'id' is a required property"]
+    named = {"type": "object", "properties": {"name": {"$ref": "#/x-shared/Name"}}}
+    assert view.errors(named, {"name": "abc"}) == []
+    assert view.errors(named, {"name": "abcd"})

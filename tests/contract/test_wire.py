@@ -274,6 +274,26 @@ def test_a_required_form_field_given_null_or_empty_is_a_spec_problem() -> None:
     assert _form(optional, "", {"Tags": []}) == []
 
 
+def test_a_required_form_field_holding_only_nested_empties_is_a_spec_problem() -> None:
+    # Box's token revocation requires `grant_type` and declares no such property: schemathesis
+    # draws any value for it, here `[[]]`, which the bracketed form encoding sends no pair for
+    schema = {"type": "object", "required": ["grant_type"], "properties": {"token": {}}}
+    form = {"application/x-www-form-urlencoded": {"schema": schema}}
+    view = _view({"requestBody": {"required": True, "content": form}})
+    for value in ([[]], [None, {}], {"a": {"b": []}}):
+        problems = _form(view, "", {"grant_type": value})
+        assert len(problems) == 1 and problems[0].startswith(FORM_EMPTY_REQUIRED), (value, problems)
+    # a value with something to spell is sent, and no problem
+    assert _form(view, "grant_type%5B1%5D=x", {"grant_type": [[], "x"]}) == []
+    # a field with its own encoding spells nested values as JSON: only the top level counts
+    custom = {
+        **form["application/x-www-form-urlencoded"],
+        "encoding": {"grant_type": {"style": "form"}},
+    }
+    encoded = _view({"requestBody": {"content": {"application/x-www-form-urlencoded": custom}}})
+    assert _form(encoded, "grant_type=%5B%5D", {"grant_type": [[]]}) == []
+
+
 def test_a_multipart_name_reads_back_by_html5_form_encoding() -> None:
     # Apacta uploadImage: a drawn extra part named `J%73` was read back as `Js` (every `%XX`
     # decoded), though HTML5 encoding (the runtime's, httpx's) escapes only `"` and controls

@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
-from openapi_schema_validator import OAS30Validator
+from openapi_schema_validator import OAS30Validator, OAS31Validator
 
 from ..path_keys import split_key
 from ..sandbox._dialect import (
@@ -60,6 +60,23 @@ def keyed_parameters(path: str, params: list[Param]) -> list[Param]:
     return out
 
 
+#: keywords a document's top level must not bring into a validator's root (an extension or a
+#: stray `type` there would otherwise constrain the value)
+_SCHEMA_KEYWORDS = (
+    frozenset(OAS30Validator.VALIDATORS)
+    | frozenset(OAS31Validator.VALIDATORS)
+    | {
+        "$schema",
+        "$id",
+        "id",
+        "$anchor",
+        "$dynamicAnchor",
+        "nullable",
+        "discriminator",
+    }
+)
+
+
 class SpecView:
     def __init__(self, document: Mapping[str, Any]) -> None:
         self.document = document
@@ -72,6 +89,10 @@ class SpecView:
         self._read_validators: dict[tuple[int, int], Any] = {}
         self._flags: dict[tuple[str, str], bool] = {}
         # a response read as apigen reads it (`schema_rules`) and as JSON Schema alone does
+        # what a validator's root carries beside the schema, so a `$ref` into any part of the
+        # document resolves (DigitalOcean points at `#/paths/~1v2~1databases/get/...`); the
+        # document's keys are OpenAPI fields, none of them a validation keyword
+        self._containers = {k: v for k, v in document.items() if k not in _SCHEMA_KEYWORDS}
         self._read_classes: tuple[Any, Any] = (
             (OAS31BoundsValidator, OAS31StrictValidator)
             if openapi31
@@ -287,7 +308,7 @@ class SpecView:
         key = (id(schema), id(cls))
         found = self._read_validators.get(key)
         if found is None:
-            root = {"allOf": [schema], "components": self.document.get("components", {})}
+            root = {**self._containers, "allOf": [schema]}
             found = self._read_validators[key] = cls(
                 root, format_checker=OAS30Validator.FORMAT_CHECKER
             )
@@ -298,7 +319,7 @@ class SpecView:
         """A validator for `schema` in which `#/components/...` refs resolve."""
         found = self._validators.get(id(schema))
         if found is None:
-            root = {**schema, "components": self.document.get("components", {})}
+            root = {**self._containers, **schema}
             found = self._validator_cls(root, format_checker=OAS30Validator.FORMAT_CHECKER)
             self._validators[id(schema)] = found
             self._keep.append(schema)  # the id stays valid

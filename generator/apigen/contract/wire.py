@@ -800,11 +800,30 @@ def _empty_required(
     if not isinstance(media_object, Mapping):
         return []
     required = _required(view, media_object.get("schema"), 0)
+    encoding = media_object.get("encoding")
+    encoding = encoding if isinstance(encoding, Mapping) else {}
     return [
         f"{FORM_EMPTY_REQUIRED}: body {name}={_short(value)}"
         for name, value in intended.items()
-        if name in required and (value is None or (isinstance(value, list | dict) and not value))
+        if name in required
+        and (
+            _spells_nothing(value)
+            if media == "application/x-www-form-urlencoded" and name not in encoding
+            else value is None or (isinstance(value, list | dict) and not value)
+        )
     ]
+
+
+def _spells_nothing(value: Any) -> bool:
+    """Whether a bracketed (deepObject) form field holding `value` sends no pair at all: null,
+    and containers with nothing but such values inside (Box's required-but-undeclared
+    `grant_type`, drawn as `[[]]`). A field with its own `encoding` entry spells nested
+    values as JSON instead, so only the top level counts there."""
+    if isinstance(value, list):
+        return all(_spells_nothing(v) for v in value)
+    if isinstance(value, dict):
+        return all(_spells_nothing(v) for v in value.values())
+    return value is None
 
 
 def _required(view: SpecView, schema: Any, depth: int) -> set[str]:

@@ -297,6 +297,9 @@ class ExampleGenerator:
             # members of another type than the declared one are invalid (Zoom's
             # `{"type": "string", "enum": ["Group", 61]}`): only the others are drawn
             typed = self._typed_members(schema, values)
+            # and members the schema's own bounds refuse (Codat's `maxLength: 8` beside
+            # `TransferOut`): drawn only when no member fits (checked once per node)
+            typed = [v for v in typed if self.checker.fits(v, schema)] or typed
             enum = typed or ([None] if nullable else values)
         kind = (
             types[0]
@@ -340,11 +343,21 @@ class ExampleGenerator:
             (name, sub, name in wanted, *self._optional_facts(sub)) for name, sub in props.items()
         ]
 
+    @staticmethod
+    def _closed_to(schema: Schema, props: Mapping[str, Any], name: str) -> bool:
+        """Whether required `name` can never be present: its own schema is `false`, or no
+        `properties` entry names it and `additionalProperties: false` closes the object (Codat's
+        `{additionalProperties: false, allOf: [..., PagingInfo]}`: the keyword reads only the
+        outer object's `properties`, so PagingInfo's required fields are all forbidden)."""
+        if name in props:
+            return props[name] is False
+        return schema.get("additionalProperties") is False and "patternProperties" not in schema
+
     def _optional_facts(self, sub: Any) -> tuple[bool, tuple[str, ...]]:
         """Whether an optional property is never sent (writeOnly, or admits no value), and the
         `$ref`s that skip it when one is already on the stack (it would recurse)."""
         if not isinstance(sub, Mapping):
-            return False, ()
+            return sub is False, ()  # `false` admits nothing: the property must stay out
         if self._write_only(sub) or self._no_value(sub):
             return True, ()
         refs = [sub.get("$ref")]
@@ -416,9 +429,11 @@ class ExampleGenerator:
         declared type (Zoom's `{"type": "string", "enum": [1, 2]}`), a `type` beside
         `oneOf`/`anyOf` that rules out every variant (Vercel's `{"type": "null", "oneOf":
         [number, boolean]}`), or an object requiring such a property. An optional property like
-        that is left out and an array of them drawn empty: the one way a response is valid."""
+        that is left out and an array of them drawn empty: the one way a response is valid.
+        The boolean schema `false` is the plainest case (Codat's `DataConnection` lists one as a
+        property named `additionalProperties`)."""
         if not isinstance(node, Mapping) or depth > 3:
-            return False
+            return node is False
         known = self._impossible.get(id(node))
         if known is not None and known[0] is node:
             return known[1]
@@ -965,6 +980,12 @@ class ExampleGenerator:
                     room -= 1
             out[name] = self._gen(sub, ctx, depth + 1, stack, cut, name, 0)
         for name in required:
+            if ctx.notes is not None and self._closed_to(schema, props, name):
+                where = next((r for r in reversed(stack)), "the response schema")
+                ctx.notes.append(
+                    f"an object in {where} admits no value: it requires {name!r}, which its"
+                    " own schema forbids"
+                )
             if name not in out:
                 sub = extra if isinstance(extra, Mapping) else {}
                 out[name] = self._gen(sub, ctx, depth + 1, stack, cut, name, 0)
