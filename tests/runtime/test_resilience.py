@@ -86,7 +86,7 @@ def test_deadline_stops_retries_and_raises_timeout() -> None:
     started = time.monotonic()
     with pytest.raises(rt.APITimeoutError, match="Deadline exceeded after"):
         c.request(op(), {}, {"deadline": 0.2})
-    assert time.monotonic() - started < 0.5
+    assert time.monotonic() - started < 2.0  # 50 retries take 2.5 s (slack for a loaded CI)
 
 
 def test_deadline_clips_attempt_timeouts_and_skips_hopeless_waits() -> None:
@@ -104,7 +104,7 @@ def test_deadline_clips_attempt_timeouts_and_skips_hopeless_waits() -> None:
 def test_deadline_bounds_a_body_that_trickles_in() -> None:
     class Trickle(httpx.SyncByteStream):
         def __iter__(self) -> Any:
-            for _ in range(50):
+            for _ in range(200):  # 4 s in all
                 time.sleep(0.02)
                 yield b" "
 
@@ -115,7 +115,7 @@ def test_deadline_bounds_a_body_that_trickles_in() -> None:
     started = time.monotonic()
     with pytest.raises(rt.APITimeoutError):
         c.request(op(), {}, {"deadline": 0.15})
-    assert time.monotonic() - started < 0.6
+    assert time.monotonic() - started < 2.0  # slack for a loaded CI machine
 
 
 # --- hooks ----------------------------------------------------------------------------------
