@@ -38,10 +38,12 @@ from .sandbox import (
 if TYPE_CHECKING:
     from apigen_runtime import Operation
 from ..spec.param_media import is_json_media
+from .spec import UNUSABLE
 from .wire import (
     EMPTY_REQUIRED,
     FORM_EMPTY_REQUIRED,
     SCHEMA_PROBLEM,
+    UNCHECKABLE_SCHEMA,
     UNCOMPUTABLE_SECURITY,
     UNMEETABLE_SECURITY,
     UNSPELLABLE_KEY,
@@ -528,6 +530,8 @@ class _Run:
                 # it: the two read the schema differently (e.g. `nullable` beside `oneOf`).
                 fail("request_schema", "spec", f"validators disagree: {problem}", http=http)
                 spec_request = True
+            elif problem.startswith(UNCHECKABLE_SCHEMA):
+                fail("request_schema", "spec", problem, http=http)
             elif problem.startswith(EMPTY_REQUIRED):
                 fail("empty_query_value", "spec", problem, http=http)
                 spec_request = True
@@ -944,7 +948,7 @@ class _Run:
             if not isinstance(value, str) or p.content_type or p.schema.get("type") != "string":
                 continue
             errors = self.view.errors(p.schema, value)
-            if errors and not errors[0].startswith("schema not usable"):
+            if errors and not errors[0].startswith(UNUSABLE):
                 return f"{p.location} {p.name}={value!r}: {errors[0].partition(': ')[2]}"
         return None
 

@@ -60,6 +60,10 @@ def keyed_parameters(path: str, params: list[Param]) -> list[Param]:
     return out
 
 
+#: how `SpecView.errors` starts the one message it gives for a schema jsonschema cannot use (a
+#: bad pattern, a dangling `$ref`, `type: file` in an OpenAPI 3 document): no verdict on the value
+UNUSABLE = "schema not usable"
+
 #: keywords a document's top level must not bring into a validator's root (an extension or a
 #: stray `type` there would otherwise constrain the value)
 _SCHEMA_KEYWORDS = (
@@ -330,7 +334,7 @@ class SpecView:
         try:
             found = list(self.validator(schema).iter_errors(value))
         except Exception as exc:  # a schema jsonschema cannot use (bad pattern, dangling $ref)
-            return [f"schema not usable: {exc}"[:200]]
+            return [f"{UNUSABLE}: {exc}"[:200]]
         return [
             f"{'/'.join(map(str, e.absolute_path)) or '<root>'}: {e.message}"[:300]
             for e in found[:3]

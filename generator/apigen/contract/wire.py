@@ -19,12 +19,13 @@ import httpx
 from ..ir.security import usable
 from ..path_keys import split_key
 from ..spec.param_media import is_json_media
-from .spec import Param, SpecView
+from .spec import UNUSABLE, Param, SpecView
 
 __all__ = [
     "EMPTY_REQUIRED",
     "FORM_EMPTY_REQUIRED",
     "SCHEMA_PROBLEM",
+    "UNCHECKABLE_SCHEMA",
     "UNCOMPUTABLE_SECURITY",
     "UNMEETABLE_SECURITY",
     "UNSPELLABLE_KEY",
@@ -34,6 +35,9 @@ __all__ = [
 ]
 
 SCHEMA_PROBLEM = "JSON body does not match the schema"
+# A body schema no JSON Schema validator can use (`type: file` inside an OpenAPI 3 JSON body,
+# a dangling `$ref`, a pattern no regex engine compiles) judges no body: the spec's fault.
+UNCHECKABLE_SCHEMA = "the spec's request body schema cannot be checked"
 # OpenAPI 3.0: `allowEmptyValue` defaults to false, so `q=` spells no value. A required query
 # parameter whose schema admits "" cannot carry it: the spec's defect, not the client's.
 EMPTY_REQUIRED = "required query parameter has an empty value, which the spec reads as absent"
@@ -684,7 +688,10 @@ def _check_body(
             return
         if isinstance(schema, Mapping):
             for error in view.errors(schema, data):
-                problems.append(f"{SCHEMA_PROBLEM}: {error}")
+                if error.startswith(UNUSABLE):  # no verdict: the spec's schema is at fault
+                    problems.append(f"{UNCHECKABLE_SCHEMA}: {error}")
+                else:
+                    problems.append(f"{SCHEMA_PROBLEM}: {error}")
         if given and data != intended:
             problems.append(f"JSON body {_short(data)} is not the given {_short(intended)}")
         return
