@@ -296,6 +296,30 @@ def test_a_required_form_field_holding_only_nested_empties_is_a_spec_problem() -
     assert _form(encoded, "grant_type=%5B%5D", {"grant_type": [[]]}) == []
 
 
+def _multipart(view: SpecView, parts: list[tuple[str, str]], body: dict[str, Any]) -> list[str]:
+    content = "".join(
+        f'--b\r\nContent-Disposition: form-data; name="{n}"\r\n\r\n{v}\r\n' for n, v in parts
+    )
+    request = httpx.Request(
+        "POST",
+        f"{BASE}/things",
+        content=(content + "--b--\r\n").encode(),
+        headers={"Content-Type": "multipart/form-data; boundary=b"},
+    )
+    return check_request(view, "POST", "/things", BASE, request, {}, body, True)
+
+
+def test_a_required_multipart_field_of_null_items_is_a_spec_problem() -> None:
+    # openapi-generator's enum-in-multipart: `fileType` required, undeclared, drawn as `[None]`:
+    # one part per array item and null items skipped, so no part goes out; `{}` is a JSON part
+    schema = {"type": "object", "required": ["fileType"], "properties": {"name": {}}}
+    view = _view({"requestBody": {"content": {"multipart/form-data": {"schema": schema}}}})
+    for value in (None, [], [None, None]):
+        problems = _multipart(view, [], {"fileType": value})
+        assert len(problems) == 1 and problems[0].startswith(FORM_EMPTY_REQUIRED), (value, problems)
+    assert _multipart(view, [("fileType", "{}")], {"fileType": {}}) == []
+
+
 def test_a_multipart_name_reads_back_by_html5_form_encoding() -> None:
     # Apacta uploadImage: a drawn extra part named `J%73` was read back as `Js` (every `%XX`
     # decoded), though HTML5 encoding (the runtime's, httpx's) escapes only `"` and controls

@@ -812,20 +812,25 @@ def _empty_required(
     return [
         f"{FORM_EMPTY_REQUIRED}: body {name}={_short(value)}"
         for name, value in intended.items()
-        if name in required
-        and (
-            _spells_nothing(value)
-            if media == "application/x-www-form-urlencoded" and name not in encoding
-            else value is None or (isinstance(value, list | dict) and not value)
-        )
+        if name in required and _sends_nothing(value, media, encoding.get(name))
     ]
 
 
+def _sends_nothing(value: Any, media: str, encoding: Any) -> bool:
+    """Whether a form or multipart field holding `value` sends no pair or part at all.
+    Without an `encoding` entry of its own, a urlencoded field is bracketed (deepObject): null,
+    and containers with nothing but such values inside, spell nothing (Box's
+    required-but-undeclared `grant_type`, drawn as `[[]]`); a multipart field is one part per
+    array item, null items skipped (openapi-generator's `fileType`, drawn as `[None]`), and
+    any other value a part. A field with its own entry: null, [] and {}."""
+    if encoding is None and media == "application/x-www-form-urlencoded":
+        return _spells_nothing(value)
+    if encoding is None:
+        return value is None or (isinstance(value, list) and all(v is None for v in value))
+    return value is None or (isinstance(value, list | dict) and not value)
+
+
 def _spells_nothing(value: Any) -> bool:
-    """Whether a bracketed (deepObject) form field holding `value` sends no pair at all: null,
-    and containers with nothing but such values inside (Box's required-but-undeclared
-    `grant_type`, drawn as `[[]]`). A field with its own `encoding` entry spells nested
-    values as JSON instead, so only the top level counts there."""
     if isinstance(value, list):
         return all(_spells_nothing(v) for v in value)
     if isinstance(value, dict):
