@@ -92,11 +92,11 @@ class SpecView:
         self._keep: list[Any] = []
         self._read_validators: dict[tuple[int, int], Any] = {}
         self._flags: dict[tuple[str, str], bool] = {}
-        # a response read as apigen reads it (`schema_rules`) and as JSON Schema alone does
         # what a validator's root carries beside the schema, so a `$ref` into any part of the
         # document resolves (DigitalOcean points at `#/paths/~1v2~1databases/get/...`); the
         # document's keys are OpenAPI fields, none of them a validation keyword
         self._containers = {k: v for k, v in document.items() if k not in _SCHEMA_KEYWORDS}
+        # a response read as apigen reads it (`schema_rules`) and as JSON Schema alone does
         self._read_classes: tuple[Any, Any] = (
             (OAS31BoundsValidator, OAS31StrictValidator)
             if openapi31
@@ -320,7 +320,8 @@ class SpecView:
         return found
 
     def validator(self, schema: Mapping[str, Any]) -> Any:
-        """A validator for `schema` in which `#/components/...` refs resolve."""
+        """A validator for `schema` in which refs into the document (`#/components/...`,
+        `#/paths/...`) resolve."""
         found = self._validators.get(id(schema))
         if found is None:
             root = {**self._containers, **schema}
