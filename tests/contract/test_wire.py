@@ -426,3 +426,37 @@ def test_a_json_body_schema_no_validator_can_use_is_the_spec_s_not_a_mismatch() 
     request = httpx.Request("POST", f"{BASE}/things", json=[1])
     refused = check_request(usable, "POST", "/things", BASE, request, {}, [1], True)
     assert len(refused) == 1 and refused[0].startswith(SCHEMA_PROBLEM), refused
+
+
+def test_a_required_nested_property_that_spells_nothing_is_a_spec_problem() -> None:
+    # Stripe's customers.create: `shipping` is `anyOf: [{required: [address, name]}, enum [""]]`
+    # with a deepObject encoding entry; `shipping={"address": {}, "name": "a"}` goes out as
+    # `shipping[name]=a` (no pair spells `{}`), which the server reads as missing the address
+    address = {"type": "object", "properties": {"city": {"type": "string"}}}
+    shipping = {
+        "anyOf": [
+            {
+                "type": "object",
+                "required": ["address", "name"],
+                "properties": {"address": address, "name": {"type": "string"}},
+            },
+            {"type": "string", "enum": [""]},
+        ]
+    }
+    items = {"type": "array", "items": shipping}
+    schema = {"type": "object", "properties": {"shipping": shipping, "many": items}}
+    media = {
+        "schema": schema,
+        "encoding": {"shipping": {"style": "deepObject", "explode": True}},
+    }
+    view = _view({"requestBody": {"content": {"application/x-www-form-urlencoded": media}}})
+    problems = _form(view, "shipping%5Bname%5D=a", {"shipping": {"address": {}, "name": "a"}})
+    assert len(problems) == 1 and problems[0].startswith(FORM_EMPTY_REQUIRED), problems
+    assert "shipping[address]" in problems[0]
+    in_list = _form(view, "many%5B0%5D%5Bname%5D=a", {"many": [{"address": [], "name": "a"}]})
+    assert len(in_list) == 1 and "many[0][address]" in in_list[0], in_list
+    sent = "shipping%5Baddress%5D%5Bcity%5D=x&shipping%5Bname%5D=a"
+    assert _form(view, sent, {"shipping": {"address": {"city": "x"}, "name": "a"}}) == []
+    # a property nothing requires may spell nothing
+    problems = _form(view, "shipping%5Bname%5D=a", {"shipping": {"name": "a", "x": {}}})
+    assert not any(p.startswith(FORM_EMPTY_REQUIRED) for p in problems), problems

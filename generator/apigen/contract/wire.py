@@ -809,25 +809,96 @@ def _empty_required(
     required = _required(view, media_object.get("schema"), 0)
     encoding = media_object.get("encoding")
     encoding = encoding if isinstance(encoding, Mapping) else {}
-    return [
+    problems = [
         f"{FORM_EMPTY_REQUIRED}: body {name}={_short(value)}"
         for name, value in intended.items()
         if name in required and _sends_nothing(value, media, encoding.get(name))
     ]
+    if media == "application/x-www-form-urlencoded" and not problems:
+        # bracketed fields nest: Stripe's `shipping_details[address]`, required, drawn as {}
+        props = _object_shape(view, media_object.get("schema"), 0)[1]
+        for name, value in intended.items():
+            if _bracketed(encoding.get(name)) and isinstance(value, Mapping | list):
+                problems += [
+                    f"{FORM_EMPTY_REQUIRED}: body {where}={_short(inner)}"
+                    for where, inner in _nested_unspelled(view, props.get(name), value, name, 0)
+                ]
+    return problems
+
+
+def _nested_unspelled(
+    view: SpecView, schema: Any, value: Any, where: str, depth: int
+) -> list[tuple[str, Any]]:
+    """(bracketed key, value) of the properties inside a bracketed form field that a schema
+    (or any variant of it) requires and whose value spells nothing: the pair is not sent, so
+    the object arrives without it."""
+    found: list[tuple[str, Any]] = []
+    if depth > 8:
+        return found
+    if isinstance(value, Mapping):
+        required, props = _object_shape(view, schema, 0)
+        for key, inner in value.items():
+            at = f"{where}[{key}]"
+            if key in required and _spells_nothing(inner):
+                found.append((at, inner))
+            elif isinstance(inner, Mapping | list):
+                found += _nested_unspelled(view, props.get(key), inner, at, depth + 1)
+    elif isinstance(value, list):
+        node = view.deref(schema)
+        items = node.get("items") if isinstance(node, Mapping) else None
+        for index, inner in enumerate(value):
+            found += _nested_unspelled(view, items, inner, f"{where}[{index}]", depth + 1)
+    return found
+
+
+def _object_shape(view: SpecView, schema: Any, depth: int) -> tuple[set[str], dict[str, Any]]:
+    """The names an object schema requires and its properties, over its `allOf` members and
+    its `anyOf`/`oneOf` variants alike (a name any variant requires counts)."""
+    node = view.deref(schema)
+    required: set[str] = set()
+    props: dict[str, Any] = {}
+    if not isinstance(node, Mapping) or depth > 16:
+        return required, props
+    own = node.get("required")
+    required |= {str(n) for n in own} if isinstance(own, list) else set()
+    declared = node.get("properties")
+    if isinstance(declared, Mapping):
+        props.update(declared)
+    for keyword in ("allOf", "anyOf", "oneOf"):
+        for member in node.get(keyword) or ():
+            more, more_props = _object_shape(view, member, depth + 1)
+            required |= more
+            for name, sub in more_props.items():
+                props.setdefault(name, sub)
+    return required, props
 
 
 def _sends_nothing(value: Any, media: str, encoding: Any) -> bool:
-    """Whether a form or multipart field holding `value` sends no pair or part at all.
-    Without an `encoding` entry of its own, a urlencoded field is bracketed (deepObject): null,
-    and containers with nothing but such values inside, spell nothing (Box's
-    required-but-undeclared `grant_type`, drawn as `[[]]`); a multipart field is one part per
-    array item, null items skipped (openapi-generator's `fileType`, drawn as `[None]`), and
-    any other value a part. A field with its own entry: null, [] and {}."""
-    if encoding is None and media == "application/x-www-form-urlencoded":
+    """Whether a form or multipart field holding `value` sends no pair or part at all, as the
+    runtime writes it. A bracketed (deepObject) field spells nothing for null, nor for
+    containers with nothing but such values inside (Box's required-but-undeclared
+    `grant_type`, drawn as `[[]]`). Any other multipart field is one part per array item, null
+    items skipped (openapi-generator's `fileType`, drawn as `[None]`), and any other value a
+    part. A urlencoded field with a style of its own: null, [] and {}."""
+    deep = isinstance(encoding, Mapping) and encoding.get("style") == "deepObject"
+    if deep or (media == "application/x-www-form-urlencoded" and _bracketed(encoding)):
         return _spells_nothing(value)
-    if encoding is None:
+    if media != "application/x-www-form-urlencoded":
         return value is None or (isinstance(value, list) and all(v is None for v in value))
     return value is None or (isinstance(value, list | dict) and not value)
+
+
+def _bracketed(encoding: Any) -> bool:
+    """Whether a urlencoded field with this `encoding` entry is written as the runtime writes
+    one without any: bracketed keys (deepObject), not a style's delimiters or JSON."""
+    if not isinstance(encoding, Mapping):
+        return True
+    content_type = encoding.get("contentType")
+    if isinstance(content_type, str) and "json" in content_type.lower():
+        return False
+    if encoding.get("style") is None and encoding.get("explode") is None:
+        return True
+    return encoding.get("style") == "deepObject"
 
 
 def _spells_nothing(value: Any) -> bool:
