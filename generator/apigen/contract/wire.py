@@ -806,7 +806,7 @@ def _empty_required(
     media_object = view.deref(content[match]) if match is not None else None
     if not isinstance(media_object, Mapping):
         return []
-    required = _required(view, media_object.get("schema"), 0)
+    required = _required(view, media_object.get("schema"))
     encoding = media_object.get("encoding")
     encoding = encoding if isinstance(encoding, Mapping) else {}
     problems = [
@@ -851,9 +851,14 @@ def _nested_unspelled(
     return found
 
 
-def _object_shape(view: SpecView, schema: Any, depth: int) -> tuple[set[str], dict[str, Any]]:
-    """The names an object schema requires and its properties, over its `allOf` members and
-    its `anyOf`/`oneOf` variants alike (a name any variant requires counts)."""
+def _object_shape(
+    view: SpecView,
+    schema: Any,
+    depth: int,
+    members: tuple[str, ...] = ("allOf", "anyOf", "oneOf"),
+) -> tuple[set[str], dict[str, Any]]:
+    """The names an object schema requires and its properties, over its `members` (by default
+    `allOf` members and `anyOf`/`oneOf` variants alike: a name any variant requires counts)."""
     node = view.deref(schema)
     required: set[str] = set()
     props: dict[str, Any] = {}
@@ -864,9 +869,9 @@ def _object_shape(view: SpecView, schema: Any, depth: int) -> tuple[set[str], di
     declared = node.get("properties")
     if isinstance(declared, Mapping):
         props.update(declared)
-    for keyword in ("allOf", "anyOf", "oneOf"):
+    for keyword in members:
         for member in node.get(keyword) or ():
-            more, more_props = _object_shape(view, member, depth + 1)
+            more, more_props = _object_shape(view, member, depth + 1, members)
             required |= more
             for name, sub in more_props.items():
                 props.setdefault(name, sub)
@@ -909,16 +914,9 @@ def _spells_nothing(value: Any) -> bool:
     return value is None
 
 
-def _required(view: SpecView, schema: Any, depth: int) -> set[str]:
+def _required(view: SpecView, schema: Any) -> set[str]:
     """The property names an object schema requires (its own and its `allOf` members')."""
-    node = view.deref(schema)
-    if not isinstance(node, Mapping) or depth > 16:
-        return set()
-    own = node.get("required")
-    found = {str(n) for n in own} if isinstance(own, list) else set()
-    for member in node.get("allOf") or ():
-        found |= _required(view, member, depth + 1)
-    return found
+    return _object_shape(view, schema, 0, ("allOf",))[0]
 
 
 def _mapping_keys(value: object) -> list[str]:

@@ -112,6 +112,7 @@ class _Facts:
     #: object: (name, schema, required, never sent, $refs whose presence on the stack skips it)
     props: list[tuple[str, Any, bool, bool, tuple[str, ...]]] | None = None
     required: list[str] | None = None
+    closed: tuple[str, ...] = ()  # required names the object itself forbids (`_closed_to`)
 
 
 class ExampleGenerator:
@@ -339,6 +340,7 @@ class ExampleGenerator:
         ]
         wanted = set(required)
         facts.required = required
+        facts.closed = tuple(r for r in required if self._closed_to(schema, props, r))
         facts.props = [
             (name, sub, name in wanted, *self._optional_facts(sub)) for name, sub in props.items()
         ]
@@ -979,13 +981,14 @@ class ExampleGenerator:
                 if room is not None:
                     room -= 1
             out[name] = self._gen(sub, ctx, depth + 1, stack, cut, name, 0)
+        if facts.closed and ctx.notes is not None:
+            where = next((r for r in reversed(stack)), "the response schema")
+            ctx.notes.extend(
+                f"an object in {where} admits no value: it requires {name!r}, which its own"
+                " schema forbids"
+                for name in facts.closed
+            )
         for name in required:
-            if ctx.notes is not None and self._closed_to(schema, props, name):
-                where = next((r for r in reversed(stack)), "the response schema")
-                ctx.notes.append(
-                    f"an object in {where} admits no value: it requires {name!r}, which its"
-                    " own schema forbids"
-                )
             if name not in out:
                 sub = extra if isinstance(extra, Mapping) else {}
                 out[name] = self._gen(sub, ctx, depth + 1, stack, cut, name, 0)
