@@ -94,7 +94,7 @@ overhead-async: install
 # `apigen build` or the sandbox (CI runs 25 cases: tests/spec/test_fuzz_specs.py).
 .PHONY: fuzz-specs
 fuzz-specs: install
-	APIGEN_SHARED_SPECS=$(SHARED) $(PY) scripts/fuzz_specs.py --cases 400 --keep /tmp/apigen-fuzz-specs
+	APIGEN_SHARED_SPECS=$(SHARED) $(PY) scripts/fuzz_specs.py --cases 400 --import-check --keep /tmp/apigen-fuzz-specs
 
 # Every operation of petstore, Stripe and GitHub through the generated sync and async clients
 # (apigen contract; writes docs/contract.md), then the full model fuzzing of tests/contract.

@@ -5,9 +5,13 @@ three random places (a key deleted, a value of the wrong JSON type, a dangling o
 hostile string) and builds it in-process. apigen's own errors (a `SpecError` naming the file and
 pointer, an `OptionError`, an `OutputError`) are the expected outcomes; any other exception is a
 crash and is counted by where it was raised, with the first document that raised it kept.
-The sandbox is then built on the same document and asked for each operation once.
+With `--import-check` (as `make fuzz-specs` runs it), each client that built is imported in a
+fresh interpreter: every module, both clients, every call, every model's validator built (a
+class builds it only on first use). The sandbox is then built on the same document and asked
+for each operation once.
 
-    python scripts/fuzz_specs.py [--seed N] [--cases N] [--keep DIR]   (exit 1 on a crash)
+    python scripts/fuzz_specs.py [--seed N] [--cases N] [--keep DIR] [--import-check]
+    (exit 1 on a crash)
 
 Deterministic for a seed. `make fuzz-specs` runs 400 cases; tests/spec/test_fuzz_specs.py a
 bounded slice in CI.
@@ -21,6 +25,7 @@ import copy
 import json
 import os
 import random
+import subprocess
 import sys
 import tempfile
 import traceback
@@ -76,6 +81,19 @@ KEYS = [
     "allOf",
     "format",
     "default",
+    "additionalProperties",
+    "collectionFormat",
+    "mapping",
+    "propertyName",
+    "operationId",
+    "name",
+    "security",
+    "servers",
+    "flows",
+    "encoding",
+    "headers",
+    "const",
+    "prefixItems",
 ]
 
 
@@ -132,8 +150,60 @@ def _sandbox(doc: dict[str, Any]) -> None:
                 box.handle(method.upper(), str(path), {}, b"")
 
 
-def run(seed: int, cases: int, keep: Path | None) -> dict[str, tuple[int, str, str]]:
-    """Crash signature -> (count, source spec, message of the first)."""
+#: Run in a fresh interpreter on a built client: every module imports, the clients construct,
+#: every call resolves and every model builds its validator (models defer that to first use).
+_IMPORT_CHECK = """
+import importlib, json, pathlib, sys
+from pydantic import TypeAdapter
+
+def check(out):
+    data = json.loads((out / "apigen.json").read_text())
+    sys.path.insert(0, str(out))
+    pkg = importlib.import_module(data["package"])
+    for path in sorted((out / data["package"]).rglob("*.py")):
+        parts = list(path.relative_to(out).with_suffix("").parts)
+        importlib.import_module(".".join(parts[:-1] if parts[-1] == "__init__" else parts))
+    url = "http://127.0.0.1:9"
+    for client in (pkg.Client(base_url=url), pkg.AsyncClient(base_url=url)):
+        for op in data["operations"]:
+            target = client
+            for attr in op["call"].split("."):
+                target = getattr(target, attr)
+            assert callable(target), op["call"]
+    for dotted in data["models"].values():
+        module, _, name = dotted.rpartition(".")
+        TypeAdapter(getattr(importlib.import_module(module), name)).json_schema()
+
+try:
+    check(pathlib.Path(sys.argv[1]))
+except BaseException as exc:
+    sys.exit(f"{type(exc).__name__}: {(str(exc).splitlines() or [''])[0]}")
+"""
+
+
+class ImportCheckError(Exception):
+    """The built client failed to import, construct or build a model: the exception's type and
+    first line."""
+
+
+def _import_check(out: Path) -> None:
+    done = subprocess.run(
+        [sys.executable, "-c", _IMPORT_CHECK, str(out)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    if done.returncode != 0:
+        lines = done.stderr.strip().splitlines() or ["(no output)"]
+        raise ImportCheckError(lines[-1])
+
+
+def run(
+    seed: int, cases: int, keep: Path | None, import_check: bool = False
+) -> dict[str, tuple[int, str, str]]:
+    """Crash signature -> (count, source spec, message of the first). `import_check`: also
+    import each client that built, in a fresh interpreter (`_IMPORT_CHECK`)."""
     rng = random.Random(seed)
     files = sources(SHARED)
     if len(files) < 2:
@@ -150,16 +220,21 @@ def run(seed: int, cases: int, keep: Path | None) -> dict[str, tuple[int, str, s
         with tempfile.TemporaryDirectory() as tmp:
             spec = Path(tmp) / "spec.json"
             spec.write_text(json.dumps(doc, default=str))
-            for stage in ("build", "sandbox"):
+            out = Path(tmp) / "out" / "pkg"
+            for stage in ("build", "import", "sandbox"):
                 try:
                     if stage == "build":
-                        build(spec, Path(tmp) / "out" / "pkg")
+                        build(spec, out)
+                    elif stage == "import":
+                        if import_check and (out / "apigen.json").exists():
+                            _import_check(out)
                     else:
                         _sandbox(json.loads(spec.read_text()))
                 except (SpecError, OptionError, OutputError):
                     pass
                 except Exception as exc:  # the crash this fuzzer looks for: counted, kept
-                    sig = _signature(exc, stage)
+                    sig = f"import: {exc}"[:160] if isinstance(exc, ImportCheckError) else ""
+                    sig = sig or _signature(exc, stage)
                     counts[sig] += 1
                     if sig not in crashes and keep is not None:
                         keep.mkdir(parents=True, exist_ok=True)
@@ -177,8 +252,13 @@ def main() -> int:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--cases", type=int, default=400)
     parser.add_argument("--keep", type=Path, default=None, help="write each crash's document here")
+    parser.add_argument(
+        "--import-check",
+        action="store_true",
+        help="also import each built client in a fresh interpreter and build every model",
+    )
     args = parser.parse_args()
-    crashes = run(args.seed, args.cases, args.keep)
+    crashes = run(args.seed, args.cases, args.keep, args.import_check)
     for sig, (count, source, message) in sorted(crashes.items(), key=lambda kv: -kv[1][0]):
         print(f"{count:4} {sig}  (first from {source}: {message})")
     print(f"fuzz-specs: seed {args.seed}, {args.cases} cases, {len(crashes)} crash signature(s)")

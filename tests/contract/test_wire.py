@@ -460,3 +460,17 @@ def test_a_required_nested_property_that_spells_nothing_is_a_spec_problem() -> N
     # a property nothing requires may spell nothing
     problems = _form(view, "shipping%5Bname%5D=a", {"shipping": {"name": "a", "x": {}}})
     assert not any(p.startswith(FORM_EMPTY_REQUIRED) for p in problems), problems
+
+
+def test_a_required_array_of_empty_strings_is_an_empty_value_too() -> None:
+    # Swagger petstore findPetsByTags(tags=[""]): `tags=` (one empty item) or `tags=&tags=`
+    # reads as absent to a server, as `q=` does (Prism: "must have required property 'tags'")
+    for explode, query in ((True, "q=&q="), (False, "q=")):
+        view = _q(required=True, explode=explode, schema={"type": "array", "items": {}})
+        value = ["", ""] if explode else [""]
+        problems = _query(view, query, value)
+        assert len(problems) == 1 and problems[0].startswith(EMPTY_REQUIRED), problems
+    # an item that is not empty is a value: `q=,` (two empty items unexploded) and `q=a`
+    view = _q(required=True, explode=False, schema={"type": "array", "items": {}})
+    assert _query(view, "q=%2C", ["", ""]) == []
+    assert _query(view, "q=a", ["a"]) == []

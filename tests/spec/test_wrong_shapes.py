@@ -179,6 +179,63 @@ def test_a_swagger_parameter_whose_name_is_no_string_overrides_nothing(tmp_path:
         assert (tmp_path / "out" / "pkg" / "pkg" / "_client.py").exists()
 
 
+@pytest.mark.parametrize(
+    ("parameter", "security"),
+    [
+        (  # a query array's collectionFormat that is an object (make fuzz-specs, seed 11)
+            {
+                "name": "q",
+                "in": "query",
+                "type": "array",
+                "items": {"type": "string"},
+                "collectionFormat": {"a": 1},
+            },
+            {},
+        ),
+        (  # a form field's
+            {
+                "name": "f",
+                "in": "formData",
+                "type": "array",
+                "items": {"type": "string"},
+                "collectionFormat": ["csv"],
+            },
+            {},
+        ),
+        (  # an OAuth2 flow that is an object
+            {"name": "q", "in": "query", "type": "string"},
+            {"o": {"type": "oauth2", "flow": {"x": 1}, "scopes": {}}},
+        ),
+    ],
+)
+def test_a_swagger_value_of_the_wrong_type_is_the_document_s_problem(
+    tmp_path: Path, parameter: dict[str, Any], security: dict[str, Any]
+) -> None:
+    doc = {
+        "swagger": "2.0",
+        "info": {"title": "t", "version": "1"},
+        "host": "api.example.com",
+        "securityDefinitions": security,
+        "paths": {
+            "/a": {
+                "post": {
+                    "operationId": "postA",
+                    "consumes": ["application/x-www-form-urlencoded"],
+                    "parameters": [parameter],
+                    "responses": {"200": {"description": "ok"}},
+                }
+            }
+        },
+    }
+    findings: list[str] = []
+    try:
+        build(_write(tmp_path, doc), tmp_path / "out" / "pkg", on_diagnostic=findings.append)
+    except SpecError as err:  # refused with the document's own findings
+        assert err.diagnostics and all(d.file and d.pointer for d in err.diagnostics)
+    else:  # built, with the wrong value reported
+        assert findings, "the value of the wrong type went unreported"
+
+
 def test_a_server_that_is_no_url_is_warned_about_and_never_crashes(tmp_path: Path) -> None:
     from apigen.sandbox import Sandbox
 

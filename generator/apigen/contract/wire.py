@@ -67,6 +67,11 @@ UNCOMPUTABLE_SECURITY = "an HTTP authentication scheme computed per request, not
 _AUTHORIZATION_KINDS = frozenset({"http", "oauth2", "openIdConnect"})
 
 
+def _all_empty(value: Any) -> bool:
+    """The empty string, or a non-empty array of them: a query spells only empty values."""
+    return value == "" or (isinstance(value, list) and bool(value) and all(v == "" for v in value))
+
+
 def _nested(value: Any) -> bool:
     """An array or object holding an array or object (AWS's `Filter: [{Name, Values}]`)."""
     items = (
@@ -406,9 +411,11 @@ def _check_query(
             and p.required
             and not p.allow_empty
             and not p.content_type
-            and value == ""
-            and [pairs[i][1] for i in mine] == [""]
+            and _all_empty(value)
+            and mine
+            and all(pairs[i] == (p.name, "") for i in mine)
         ):
+            # "" or an array of "" (`tags=`, `tags=&tags=`): only empty-valued pairs
             problems.append(f"{EMPTY_REQUIRED}: {p.name}=")
             continue
         if not given:

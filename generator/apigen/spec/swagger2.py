@@ -137,6 +137,13 @@ def _push(sub: Any, stack: list[tuple[dict[str, Any], dict[str, Any]]]) -> Any:
     return new
 
 
+def _collection_format(p: Mapping[str, Any]) -> str:
+    """`collectionFormat`, 2.0's default `csv` when absent or not a string (the validator
+    reports a value of the wrong type against the original document)."""
+    fmt = p.get("collectionFormat", "csv")
+    return fmt if isinstance(fmt, str) else "csv"
+
+
 def _items_schema(p: Mapping[str, Any]) -> dict[str, Any]:
     """A 3.0 Schema for a non-body parameter, header or Items Object (`type: file` -> binary)."""
     out: dict[str, Any] = {}
@@ -394,7 +401,7 @@ class _Upgrader:
         schema = _items_schema(p)
         out["schema"] = schema
         if schema.get("type") == "array":
-            fmt = p.get("collectionFormat", "csv")
+            fmt = _collection_format(p)
             if loc == "query":
                 style, explode = _QUERY_STYLES.get(fmt, ("form", False))
                 out["style"], out["explode"] = style, explode
@@ -451,9 +458,7 @@ class _Upgrader:
             if p.get("required") is True:
                 required.append(name)
             if schema.get("type") == "array":
-                style, explode = _QUERY_STYLES.get(
-                    p.get("collectionFormat", "csv"), ("form", False)
-                )
+                style, explode = _QUERY_STYLES.get(_collection_format(p), ("form", False))
                 encoding[name] = {"style": style, "explode": explode}
         obj: dict[str, Any] = {"type": "object", "properties": props}
         if required:
@@ -511,7 +516,7 @@ class _Upgrader:
             out = {"type": "apiKey", "name": s.get("name"), "in": s.get("in")}
         elif kind == "oauth2":
             flow = s.get("flow")
-            if flow not in _OAUTH_FLOWS:
+            if not isinstance(flow, str) or flow not in _OAUTH_FLOWS:
                 self.warn(
                     [*where, "flow"], f"unknown OAuth2 flow {flow!r}", "security", "scheme left out"
                 )
