@@ -96,6 +96,12 @@ overhead-async: install
 fuzz-specs: install
 	APIGEN_SHARED_SPECS=$(SHARED) $(PY) scripts/fuzz_specs.py --cases 400 --import-check --keep /tmp/apigen-fuzz-specs
 
+# `apigen contract` through Prism (--errors) on every features/ spec, with the requests Prism
+# refused (scripts/prism_sweep.sh; ~15 min; summary in build/prism-sweep/summary.txt).
+.PHONY: prism-sweep
+prism-sweep: install
+	APIGEN_SHARED_SPECS=$(SHARED) scripts/prism_sweep.sh
+
 # Every operation of petstore, Stripe and GitHub through the generated sync and async clients
 # (apigen contract; writes docs/contract.md), then the full model fuzzing of tests/contract.
 .PHONY: contract

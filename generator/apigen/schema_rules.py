@@ -37,7 +37,13 @@ def ref_siblings_apply(document: Mapping[str, Any]) -> bool:
     version = str(document.get("openapi", ""))
     major, _, rest = version.partition(".")
     minor = rest.partition(".")[0]
-    return major.isdigit() and minor.isdigit() and (int(major), int(minor)) >= (3, 1)
+    return (
+        major.isascii()
+        and major.isdigit()
+        and minor.isascii()
+        and minor.isdigit()
+        and (int(major), int(minor)) >= (3, 1)
+    )
 
 
 def null_only(schema: Any) -> bool:

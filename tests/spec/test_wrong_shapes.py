@@ -142,8 +142,10 @@ def test_required_names_only_the_strings_it_lists(tmp_path: Path) -> None:
         {"responses": 1.5},
         {"parameters": 5, "responses": {"200": {"description": "ok"}}},
         {"parameters": "x", "responses": "x"},
+        {"servers": 1, "responses": {"200": {"description": "ok"}}},  # fuzz-specs seed 18
+        {"servers": [3, {"url": 5}], "responses": {"200": {"description": "ok"}}},
     ],
-    ids=["responses", "parameters", "both"],
+    ids=["responses", "parameters", "both", "servers", "server-items"],
 )
 def test_the_sandbox_serves_an_operation_whose_containers_have_the_wrong_type(
     operation: dict[str, Any],

@@ -223,7 +223,7 @@ def normal(wire: Any, intended: Any) -> Any:
         return wire
     if set(wire) == {""} and isinstance(wire[""], list):
         return wire[""]
-    if isinstance(intended, list) and wire and all(k.isdigit() for k in wire):
+    if isinstance(intended, list) and wire and all(k.isascii() and k.isdigit() for k in wire):
         return [wire[k] for k in sorted(wire, key=int)]
     return wire
 

@@ -200,6 +200,8 @@ class SchemaConverter:
         if null_member(schema):  # `allOf: [$ref, {type: "null"}]`: the ref, or null
             nullable = True
             schema = self._without_null_members(schema)
+        elif not nullable and not types and "allOf" in schema:
+            nullable = self._all_of_admits_null(schema)
         result = self._convert_body(schema, types, pointer, hint, module, depth)
         if nullable and result not in (ANY, NONE) and not isinstance(result, Nullable):
             return Nullable(result)
@@ -585,6 +587,30 @@ class SchemaConverter:
         self._denulled[id(schema)] = (schema, out)
         return out
 
+    def _all_of_admits_null(self, schema: Mapping[str, Any]) -> bool:
+        """Whether an `allOf` whose own schema names no type admits null: every member does,
+        and one says so. A member without `type`, `enum`, `const`, `not` or a combiner admits
+        null (`maxLength`, `properties`... constrain other types only), so `allOf: [$ref:
+        NullableEnum, {maxLength: 8}]` admits it. The merge that types such an `allOf` reads no
+        member's null: without this, Plaid's `credit_funds_source` lost its `| None`."""
+        members = schema.get("allOf")
+        if not isinstance(members, list) or not members:
+            return False
+        said = False
+        for member in members:
+            if not isinstance(member, JSON_OBJECT):
+                return False
+            ref = member.get("$ref")
+            if isinstance(ref, str):
+                if not (ref.startswith("#") and self.ref_nullable(ref)):
+                    return False
+                said = True
+            elif type_set(member)[1]:
+                said = True
+            elif _NULL_EXCLUDING.intersection(member):
+                return False
+        return said
+
     def merge_all_of(self, schema: Mapping[str, Any], pointer: str) -> dict[str, Any] | None:
         """Flatten `allOf` (following refs) into one schema; `None` if it cannot be merged.
 
@@ -663,7 +689,7 @@ def _single_ref(schema: Mapping[str, Any]) -> str | None:
     """`allOf: [$ref]` with nothing else of substance is just that ref (a common 3.0 idiom); so
     is `allOf: [$ref, {annotations}]` (the member only documents it)."""
     parts = schema.get("allOf") or []
-    substantive = set(schema) - {"allOf", "nullable", "default", *_ANNOTATIONS}
+    substantive = _constraining(schema) - {"allOf", "nullable", "default"}
     if substantive or not isinstance(parts, list):
         return None
     refs = [p for p in parts if isinstance(p, JSON_OBJECT) and set(p) == {"$ref"}]
@@ -675,9 +701,19 @@ def _single_ref(schema: Mapping[str, Any]) -> str | None:
     for p in parts:
         if p is refs[0]:
             continue
-        if not isinstance(p, JSON_OBJECT) or not p or not set(p) <= _ANNOTATIONS:
+        if not isinstance(p, JSON_OBJECT) or not p or _constraining(p):
             return None
     return ref
+
+
+# Keywords of an `allOf` member that may refuse null (the rest apply to other types only).
+_NULL_EXCLUDING = frozenset({"type", "enum", "const", "not", "allOf", "anyOf", "oneOf"})
+
+
+def _constraining(schema: Mapping[str, Any]) -> set[str]:
+    """The keys of `schema` that may change what it accepts: not annotations, not `x-`
+    extensions (Plaid: `{x-hidden-from-docs: true, deprecated: true, allOf: [$ref]}`)."""
+    return {k for k in schema if k not in _ANNOTATIONS and not k.startswith("x-")}
 
 
 def union_of(members: list[TypeExpr]) -> TypeExpr:

@@ -75,7 +75,7 @@ def _listify(node: Any) -> Any:
     items = {k: _listify(v) for k, v in node.items()}
     if (
         items
-        and all(k.isdigit() for k in items)
+        and all(k.isascii() and k.isdigit() for k in items)
         and sorted(int(k) for k in items) == list(range(len(items)))
     ):
         ordered = [items[str(i)] for i in range(len(items))]

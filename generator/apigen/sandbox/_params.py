@@ -68,7 +68,7 @@ class Coercer:
         if isinstance(value, str):
             return _scalar(value, types, nullable, node, self, depth)
         if isinstance(value, dict):
-            if "array" in types and value and all(k.isdigit() for k in value):
+            if "array" in types and value and all(k.isascii() and k.isdigit() for k in value):
                 ordered = [value[k] for k in sorted(value, key=int)]
                 return [self.coerce(v, node.get("items"), depth + 1) for v in ordered]
             if "array" in types and "object" not in types:  # one JSON part: a 1-item array

@@ -96,6 +96,8 @@ def status_key(responses: Mapping[str, Any], status: int | None = None) -> tuple
 
 
 def _code(key: str) -> int | None:
+    if not key.isascii():  # `"²00"` is no status code (str.isdigit() takes superscripts)
+        return None
     if key.isdigit():
         return int(key)
     if len(key) == 3 and key[0].isdigit() and key[1:].upper() == "XX":

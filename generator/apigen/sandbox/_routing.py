@@ -252,7 +252,7 @@ class Router:
                 m: op for m, op in item.items() if m in METHODS and isinstance(op, Mapping)
             }
             for holder in (item, *operations.values()):
-                for server in holder.get("servers") or ():
+                for server in listed(holder.get("servers")):
                     prefixes.add(server_prefix(server))
             patterns, names, rank = compile_template(template)
             pointer = "#/paths/" + escape_token(template)

@@ -158,7 +158,10 @@ class _YamlLocator:
                 else:
                     break
             elif (
-                isinstance(node, yaml.SequenceNode) and seg.isdigit() and int(seg) < len(node.value)
+                isinstance(node, yaml.SequenceNode)
+                and seg.isascii()
+                and seg.isdigit()
+                and int(seg) < len(node.value)
             ):
                 node = node.value[int(seg)]
                 line = int(node.start_mark.line) + 1

@@ -48,7 +48,7 @@ def find(document: Any, pointer: str | Sequence[str]) -> Any:
             if seg not in node:
                 return MISSING
             node = node[seg]
-        elif isinstance(node, list) and seg.isdigit() and int(seg) < len(node):
+        elif isinstance(node, list) and seg.isascii() and seg.isdigit() and int(seg) < len(node):
             node = node[int(seg)]
         else:
             return MISSING

@@ -228,7 +228,7 @@ def _node_at(doc: Any, segs: list[str]) -> Any:
         node = _deref(doc, node)
         if isinstance(node, dict):
             node = node.get(seg)
-        elif isinstance(node, list) and seg.isdigit() and int(seg) < len(node):
+        elif isinstance(node, list) and seg.isascii() and seg.isdigit() and int(seg) < len(node):
             node = node[int(seg)]
         else:
             return None
@@ -311,7 +311,7 @@ def _physical(doc: Any, parts: list[Any]) -> list[str]:
             hops += 1
         if isinstance(node, dict) and key in node:
             node = node[key]
-        elif isinstance(node, list) and key.isdigit() and int(key) < len(node):
+        elif isinstance(node, list) and key.isascii() and key.isdigit() and int(key) < len(node):
             node = node[int(key)]
         else:
             node = None

@@ -1,0 +1,82 @@
+"""An `allOf` admits null when every member does (Plaid's `credit_funds_source: {deprecated: true,
+x-hidden-from-docs: true, allOf: [$ref: TransferCreditFundsSource]}`, a nullable enum): the
+request argument takes `None`. The `x-` key made the `allOf` look like more than its `$ref`, and the
+merge that typed it then read no member's null (decisions.md 48)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from apigen.ir.nodes import Nullable
+from tests.builds import ir_of
+
+SRC = "#/components/schemas/Src"
+
+
+def _param_types(tmp_path: Path, props: dict[str, Any], version: str = "3.0.3") -> dict[str, Any]:
+    spec = {
+        "openapi": version,
+        "info": {"title": "t", "version": "1"},
+        "paths": {
+            "/t": {
+                "post": {
+                    "operationId": "create",
+                    "requestBody": {
+                        "content": {
+                            "application/json": {"schema": {"type": "object", "properties": props}}
+                        }
+                    },
+                    "responses": {"200": {"description": "ok"}},
+                }
+            }
+        },
+        "components": {
+            "schemas": {
+                "Src": {"type": "string", "nullable": True, "enum": ["sweep", "other", None]},
+                "Plain": {"type": "string", "enum": ["sweep"]},
+                "User": {
+                    "type": "object",
+                    "nullable": True,
+                    "properties": {"id": {"type": "string"}},
+                },
+            }
+        },
+    }
+    api = ir_of(tmp_path, spec, "allofnull")
+    (op,) = api.operations
+    return {p.py_name: p.type for p in op.params}
+
+
+@pytest.mark.parametrize(
+    ("schema", "admits_null"),
+    [
+        # Plaid's shape: extensions and annotations beside the one `$ref`
+        ({"x-hidden-from-docs": True, "deprecated": True, "allOf": [{"$ref": SRC}]}, True),
+        ({"allOf": [{"$ref": SRC}, {"x-a": 1, "description": "d"}]}, True),
+        # a member constraining only other types leaves null in
+        ({"allOf": [{"$ref": SRC}, {"maxLength": 8}]}, True),
+        (
+            {
+                "allOf": [
+                    {"$ref": "#/components/schemas/User"},
+                    {"properties": {"extra": {"type": "string"}}},
+                ]
+            },
+            True,
+        ),
+        # a member or the schema itself that names a type, or a member that refuses null
+        ({"allOf": [{"$ref": SRC}, {"type": "string"}]}, False),
+        ({"type": "string", "allOf": [{"$ref": SRC}]}, False),
+        ({"allOf": [{"$ref": SRC}, {"$ref": "#/components/schemas/Plain"}]}, False),
+        # no member says null: a member without constraints is no reason to add it
+        ({"allOf": [{"maxLength": 8}, {"description": "d"}]}, False),
+    ],
+)
+def test_an_all_of_admits_null_when_every_member_does(
+    tmp_path: Path, schema: dict[str, Any], admits_null: bool
+) -> None:
+    types = _param_types(tmp_path, {"value": schema})
+    assert isinstance(types["value"], Nullable) is admits_null, types["value"]
