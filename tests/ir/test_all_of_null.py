@@ -10,14 +10,15 @@ from typing import Any
 
 import pytest
 
-from apigen.ir.nodes import Nullable
+from apigen.ir import Api
+from apigen.ir.nodes import Nullable, Ref
 from tests.builds import ir_of
 
 SRC = "#/components/schemas/Src"
 
 
-def _param_types(tmp_path: Path, props: dict[str, Any], version: str = "3.0.3") -> dict[str, Any]:
-    spec = {
+def _spec(props: dict[str, Any], version: str = "3.0.3") -> dict[str, Any]:
+    return {
         "openapi": version,
         "info": {"title": "t", "version": "1"},
         "paths": {
@@ -45,9 +46,15 @@ def _param_types(tmp_path: Path, props: dict[str, Any], version: str = "3.0.3") 
             }
         },
     }
-    api = ir_of(tmp_path, spec, "allofnull")
+
+
+def _types(api: Api) -> dict[str, Any]:
     (op,) = api.operations
     return {p.py_name: p.type for p in op.params}
+
+
+def _param_types(tmp_path: Path, props: dict[str, Any]) -> dict[str, Any]:
+    return _types(ir_of(tmp_path, _spec(props), "allofnull"))
 
 
 @pytest.mark.parametrize(
@@ -80,3 +87,35 @@ def test_an_all_of_admits_null_when_every_member_does(
 ) -> None:
     types = _param_types(tmp_path, {"value": schema})
     assert isinstance(types["value"], Nullable) is admits_null, types["value"]
+
+
+def test_a_reference_to_a_model_whose_all_of_admits_null_is_optional(tmp_path: Path) -> None:
+    # a model class cannot be None: every reference to it says `| None`, as for `nullable: true`
+    ext = {
+        "allOf": [
+            {"$ref": "#/components/schemas/User"},
+            {"properties": {"extra": {"type": "string"}}},
+        ]
+    }
+    spec = _spec({"value": {"$ref": "#/components/schemas/Ext"}})
+    spec["components"]["schemas"]["Ext"] = ext
+    types = _types(ir_of(tmp_path, spec, "allofnull"))
+    assert types["value"] == Nullable(Ref("#/components/schemas/Ext"))
+
+
+def test_an_all_of_cycle_builds_and_adds_no_null(tmp_path: Path) -> None:
+    # `A: allOf: [$ref: B]`, `B: allOf: [$ref: A]`: the null probe and the example search stop
+    schemas = {
+        "CycA": {"allOf": [{"$ref": "#/components/schemas/CycB"}], "properties": {"a": {}}},
+        "CycB": {"allOf": [{"$ref": "#/components/schemas/CycA"}], "properties": {"b": {}}},
+        "Expr": {"anyOf": [{"$ref": "#/components/schemas/Expr"}, {"type": "string"}]},
+    }
+    spec = _spec(
+        {
+            "cyc": {"$ref": "#/components/schemas/CycA"},
+            "expr": {"$ref": "#/components/schemas/Expr"},
+        }
+    )
+    spec["components"]["schemas"].update(schemas)
+    types = _types(ir_of(tmp_path, spec, "allofcycle"))
+    assert types["cyc"] == Ref("#/components/schemas/CycA")

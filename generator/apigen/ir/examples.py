@@ -32,8 +32,13 @@ _FORMATS = {
 }
 
 
+#: How deep `example_value` follows composition members: a member may lead back to its own
+#: schema (`Expr: {anyOf: [{$ref: Expr}, {type: string}]}`, or an `allOf` cycle).
+_MAX_DEPTH = 16
+
+
 def example_value(
-    schema: object, deref: Callable[[object], object], parameter: object = None
+    schema: object, deref: Callable[[object], object], parameter: object = None, depth: int = 0
 ) -> JsonScalar | None:
     """A scalar example for `schema` (or the parameter's own `example`), or None."""
     if isinstance(parameter, JSON_OBJECT):
@@ -56,9 +61,9 @@ def example_value(
         return next((v for v in map(_scalar, enum) if v is not None), None)
     for key in ("allOf", "anyOf", "oneOf"):
         parts = s.get(key)
-        if isinstance(parts, list):
+        if isinstance(parts, list) and depth < _MAX_DEPTH:
             for part in parts:
-                if (value := example_value(part, deref)) is not None:
+                if (value := example_value(part, deref, depth=depth + 1)) is not None:
                     return value
     kind = s.get("type")
     if isinstance(kind, list):

@@ -233,9 +233,7 @@ class SchemaConverter:
         A model class cannot itself be `None`, so the nullability of a `nullable: true` object
         component (3.0), `type: [object, "null"]` (3.1) or `anyOf: [..., {type: null}]` belongs
         to every reference to it (a required `assignee: $ref NullableUser` may be null)."""
-        if ref not in self._nullable:
-            self._nullable[ref] = self.ref_nullable(ref)
-        if self._nullable[ref]:
+        if self._probe_nullable(ref):
             return Nullable(Ref(ref))
         return Ref(ref)
 
@@ -254,8 +252,11 @@ class SchemaConverter:
                 continue
             if not isinstance(schema, JSON_OBJECT):
                 continue
-            if type_set(schema)[1] or null_member(schema):
+            types, nullable = type_set(schema)
+            if nullable or null_member(schema):
                 return True
+            if not types and "allOf" in schema and self._all_of_admits_null(schema):
+                return True  # a model class cannot be None: every reference says `| None`
             for combiner in ("oneOf", "anyOf"):
                 variants = schema.get(combiner)
                 if isinstance(variants, list):
@@ -587,6 +588,15 @@ class SchemaConverter:
         self._denulled[id(schema)] = (schema, out)
         return out
 
+    def _probe_nullable(self, ref: str) -> bool:
+        """`ref_nullable`, remembered, and False for a ref whose answer is being worked out
+        (`A: allOf: [$ref: B]`, `B: allOf: [$ref: A]` would otherwise recurse for ever)."""
+        known = self._nullable.get(ref)
+        if known is None:
+            self._nullable[ref] = False  # while probing: a cycle adds no null
+            known = self._nullable[ref] = self.ref_nullable(ref)
+        return known
+
     def _all_of_admits_null(self, schema: Mapping[str, Any]) -> bool:
         """Whether an `allOf` whose own schema names no type admits null: every member does,
         and one says so. A member without `type`, `enum`, `const`, `not` or a combiner admits
@@ -602,7 +612,7 @@ class SchemaConverter:
                 return False
             ref = member.get("$ref")
             if isinstance(ref, str):
-                if not (ref.startswith("#") and self.ref_nullable(ref)):
+                if not (ref.startswith("#") and self._probe_nullable(ref)):
                     return False
                 said = True
             elif type_set(member)[1]:
