@@ -309,6 +309,12 @@ class RequestValidator:
                     raw = [] if param.is_array else {}  # `status=`: OpenAPI's spelling of []
                 elif empty and not param.allow_empty:
                     raw = None  # OpenAPI 3: `name=` is absent unless `allowEmptyValue: true`
+                elif not mine and param.is_object and param.style == "form" and param.explode:
+                    # a form-exploded object's pairs are its members (EC2's required
+                    # `IamInstanceProfile` arrives as `Arn=..&Name=..`): the keys no declared
+                    # parameter claims
+                    members = {p[0]: v for p, v in split if len(p) == 1 and p[0] not in known}
+                    raw = members or None
                 elif not mine:
                     raw = None
                 elif param.json_content:
