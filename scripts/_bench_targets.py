@@ -208,10 +208,11 @@ class Client:
 @dataclass
 class ImportBench:
     floor_cpu: list[float] = field(default_factory=list)
-    per_resource: dict[str, dict[str, float]] = field(default_factory=dict)  # spec -> res -> median
-    samples: dict[str, dict[str, list[float]]] = field(default_factory=dict)  # every sample
+    per_resource: dict[str, dict[str, float]] = field(default_factory=dict)  # spec -> res -> ratio
+    # every sample of a resource: (its CPU, the CPU of the floor sample taken just before it)
+    samples: dict[str, dict[str, list[tuple[float, float]]]] = field(default_factory=dict)
     errors: dict[str, str] = field(default_factory=dict)
-    peers: dict[str, float] = field(default_factory=dict)  # stripe-python, openai: cpu
+    peers: dict[str, float] = field(default_factory=dict)  # stripe-python, openai: ratio to floor
     rounds: int = 1
     confirmed: int = 0  # the highest resources of a spec sampled this many times more
     seconds: float = 0.0  # wall time of the section
@@ -221,10 +222,8 @@ class ImportBench:
         return statistics.median(self.floor_cpu)
 
     def ratios(self, spec: str) -> list[tuple[str, float]]:
-        return sorted(
-            ((r, cpu / self.floor) for r, cpu in self.per_resource.get(spec, {}).items()),
-            key=lambda item: -item[1],
-        )
+        """Each resource's median paired ratio, highest first."""
+        return sorted(self.per_resource.get(spec, {}).items(), key=lambda item: -item[1])
 
 
 def bench_imports(
@@ -232,76 +231,78 @@ def bench_imports(
 ) -> ImportBench:
     """Every resource in ROUNDS fresh interpreters: import + Client() + resolving its methods.
 
-    A resource's figure is the median of its samples. The rounds are interleaved (every resource
-    once, then every resource again) and the floor is sampled every 25 workers, so a load spike
-    lands on one sample of a few resources rather than on the only sample of one. The TOP
-    resources of each spec are then sampled CONFIRM times more, each beside a floor sample: the
-    highest of 124 three-sample medians is biased upward by noise alone (one loaded sample in two
-    makes a resource "worst"), and the target is about the worst resource, not the worst luck.
+    Every sample is PAIRED with a floor sample taken in the fresh interpreter just before it, and
+    a resource's figure is the median of its samples' ratios to their own floor. This shared
+    machine runs in phases (the floor measured 166-307 ms CPU within one section, for a minute
+    at a time), so a sample divided by a floor taken minutes away measures the phase, not the
+    client; a pair taken a third of a second apart sees the same phase. The rounds are
+    interleaved (every resource once, then every resource again). The TOP resources of each
+    spec are then sampled CONFIRM times more: the highest of 124 three-sample medians is biased
+    upward by noise alone, and the target is about the worst resource, not the worst luck.
     """
     result = ImportBench(rounds=rounds, confirmed=confirm)
     start = time.perf_counter()
-    since_floor = 0
 
-    def floor() -> None:
+    def floor() -> float | None:
         out = worker("import", {"kind": "floor"})
-        if "cpu" in out:
-            result.floor_cpu.append(out["cpu"])
+        if "cpu" not in out:
+            return None
+        result.floor_cpu.append(out["cpu"])
+        return float(out["cpu"])
 
-    for _ in range(3):
-        floor()
+    def paired(spec: dict[str, Any]) -> tuple[float, float] | dict[str, Any]:
+        base = floor()
+        out = worker("import", spec)
+        if "cpu" not in out or base is None:
+            return out if "cpu" not in out else {"error": "the floor sample failed"}
+        return float(out["cpu"]), base
+
     for kind in ("stripe-python", "openai"):
-        runs = [worker("import", {"kind": kind}) for _ in range(3)]
-        cpus = [r["cpu"] for r in runs if "cpu" in r]
-        if cpus:
-            result.peers[kind] = statistics.median(cpus)
+        runs = [paired({"kind": kind}) for _ in range(3)]
+        ok = [r for r in runs if isinstance(r, tuple)]
+        if ok:
+            result.peers[kind] = statistics.median(cpu / base for cpu, base in ok)
         else:
-            result.errors[kind] = runs[0].get("error", "?")
+            result.errors[kind] = str(runs[0].get("error", "?"))  # type: ignore[union-attr]
     plan = [(client, list(client.resources().items())[: limit or None]) for client in clients]
     for client, resources in plan:
         print(f"bench: imports {client.name}: {len(resources)} resources x {rounds}", flush=True)
+
+    def sample(client: Client, resource: str, methods: list[str]) -> None:
+        key = f"{client.name}.{resource}"
+        if key in result.errors:
+            return
+        spec = {"kind": "apigen", "path": str(client.path), "package": client.package}
+        out = paired({**spec, "resource": resource, "methods": methods})
+        if isinstance(out, tuple):
+            result.samples.setdefault(client.name, {}).setdefault(resource, []).append(out)
+        else:
+            result.errors[key] = str(out.get("error", "?"))
+
     for _ in range(rounds):
         for client, resources in plan:
-            samples = result.samples.setdefault(client.name, {})
-            spec = {"kind": "apigen", "path": str(client.path), "package": client.package}
             for resource, methods in resources:
-                if f"{client.name}.{resource}" in result.errors:
-                    continue
-                out = worker("import", {**spec, "resource": resource, "methods": methods})
-                if "cpu" in out:
-                    samples.setdefault(resource, []).append(out["cpu"])
-                else:
-                    result.errors[f"{client.name}.{resource}"] = out.get("error", "?")
-                since_floor += 1
-                if since_floor % 25 == 0:
-                    floor()  # the floor sampled throughout: machine load drifts
+                sample(client, resource, methods)
+
+    def ratio(pairs: list[tuple[float, float]]) -> float:
+        return statistics.median(cpu / base for cpu, base in pairs)
+
     for client, resources in plan:
         samples = result.samples.get(client.name, {})
         methods_of = dict(resources)
-        spec = {"kind": "apigen", "path": str(client.path), "package": client.package}
-        ranked = sorted(
-            (r for r in samples if f"{client.name}.{r}" not in result.errors),
-            key=lambda r: -statistics.median(samples[r]),
-        )
+        ranked = sorted(samples, key=lambda r: -ratio(samples[r]))
         for _ in range(confirm):
             for resource in ranked[:top]:
-                floor()
-                out = worker(
-                    "import", {**spec, "resource": resource, "methods": methods_of[resource]}
-                )
-                if "cpu" in out:
-                    samples[resource].append(out["cpu"])
+                sample(client, resource, methods_of[resource])
     for client, _ in plan:
         found = result.per_resource.setdefault(client.name, {})
-        for resource, cpus in result.samples.get(client.name, {}).items():
+        for resource, pairs in result.samples.get(client.name, {}).items():
             if f"{client.name}.{resource}" not in result.errors:
-                found[resource] = statistics.median(cpus)
+                found[resource] = ratio(pairs)
         failed = sum(1 for key in result.errors if key.startswith(f"{client.name}."))
         if failed:
             first = next(v for k, v in result.errors.items() if k.startswith(f"{client.name}."))
             print(f"bench: imports {client.name}: {failed} failed, e.g. {first}", flush=True)
-    for _ in range(3):
-        floor()
     result.seconds = time.perf_counter() - start
     print(f"bench: imports: {result.seconds:.0f} s wall, {rounds} samples per resource", flush=True)
     return result

@@ -769,8 +769,8 @@ def evaluate(state: dict[str, Any]) -> list[Target]:
                 (
                     f"worst `{worst[0]}`, median {median:.2f}x over {len(ratios)} resources "
                     f"(each the median of {imports.rounds} samples, the 5 highest of "
-                    f"{imports.rounds + imports.confirmed}); "
-                    f"floor {imports.floor * 1000:.0f} ms CPU"
+                    f"{imports.rounds + imports.confirmed}, every sample over the floor sample "
+                    f"taken just before it); floor median {imports.floor * 1000:.0f} ms CPU"
                 )
                 if worst and imports
                 else "",
@@ -942,16 +942,15 @@ def render_report(state: dict[str, Any], rows: list[Target], info: dict[str, str
             "### Import + `Client()` + resolving every method of one resource (fresh interpreter)",
             "",
             f"Each resource: the median of {imports.rounds} fresh interpreters, rounds interleaved; "
-            f"the 5 highest of each spec then sampled {imports.confirmed} times more, each beside "
-            f"a floor sample (the highest of many 3-sample medians is biased up by noise alone) "
-            f"(section {imports.seconds:.0f} s wall). "
-            f"Floor `import httpx; from pydantic import BaseModel`: median "
-            f"{imports.floor * 1000:.0f} ms CPU over {len(imports.floor_cpu)} samples taken "
-            "throughout the section. Peers (not targets): "
-            + ", ".join(
-                f"{k} {v * 1000:.0f} ms = {v / imports.floor:.2f}x"
-                for k, v in imports.peers.items()
-            )
+            f"the 5 highest of each spec then sampled {imports.confirmed} times more (the highest "
+            f"of many 3-sample medians is biased up by noise alone) "
+            f"(section {imports.seconds:.0f} s wall). Every sample is divided by a floor sample "
+            f"(`import httpx; from pydantic import BaseModel`) taken in the fresh interpreter "
+            f"just before it: this machine runs in phases a minute long, and the floor ranged "
+            f"{min(imports.floor_cpu) * 1000:.0f}-{max(imports.floor_cpu) * 1000:.0f} ms CPU "
+            f"(median {imports.floor * 1000:.0f} ms over {len(imports.floor_cpu)} samples). "
+            "Peers (not targets), paired the same way: "
+            + ", ".join(f"{k} {v:.2f}x" for k, v in imports.peers.items())
             + " (`stripe.StripeClient(...).customers.retrieve`, `openai.OpenAI(...).chat.completions.create`).",
             "",
             "| spec | resources | worst | 2nd | 3rd | median | best |",

@@ -12,7 +12,7 @@ import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from .. import naming
+from .. import all_of, naming
 from ..diagnostics import Report
 from ..schema_rules import flagged, null_only, ref_siblings_apply
 from ..spec import pointer as _pointer
@@ -624,15 +624,17 @@ class SchemaConverter:
     def merge_all_of(self, schema: Mapping[str, Any], pointer: str) -> dict[str, Any] | None:
         """Flatten `allOf` (following refs) into one schema; `None` if it cannot be merged.
 
-        The merge of an `allOf` is computed once and shared: callers only read it."""
+        The members are intersected as the sandbox draws them (`all_of.merge`): a property
+        that a derived schema declares again (`Cat: allOf: [Pet, {properties: {petType: {enum:
+        [cat]}}}]`) must satisfy both declarations, so it is typed by both (`Literal["cat"]`),
+        not by whichever member came first. The merge of an `allOf` is computed once and
+        shared: callers only read it."""
         if "allOf" not in schema:
             return dict(schema)
         known = self._merged.get(id(schema))
         if known is not None and known[0] is schema:  # (the schema is held: its id stays its)
             return known[1]
-        merged: dict[str, Any] = {k: v for k, v in schema.items() if k != "allOf"}
-        props: dict[str, Any] = dict(as_object(merged.get("properties")))
-        required: list[str] = required_names(merged.get("required"))
+        members: list[Mapping[str, Any]] = [{k: v for k, v in schema.items() if k != "allOf"}]
         stack: list[tuple[Any, int]] = [(s, 0) for s in reversed(as_list(schema.get("allOf")))]
         seen: set[str] = set()
         while stack:
@@ -647,23 +649,42 @@ class SchemaConverter:
                 part = resolve_pointer(self.document, ref)
                 if not isinstance(part, JSON_OBJECT):
                     continue
-            for key, value in part.items():
-                if key == "allOf":
-                    stack.extend((s, level + 1) for s in reversed(as_list(value)))
-                elif key == "properties" and isinstance(value, JSON_OBJECT):
-                    for pname, pschema in value.items():
-                        props.setdefault(pname, pschema)
-                elif key == "required":
-                    required.extend(r for r in required_names(value) if r not in required)
-                elif key not in merged:
-                    merged[key] = value
-        if props:
-            merged["properties"] = props
-            merged.setdefault("type", "object")
+            own = {k: v for k, v in part.items() if k != "allOf"}
+            if own:
+                members.append(own)
+            stack.extend((s, level + 1) for s in reversed(as_list(part.get("allOf"))))
+        merged = all_of.merge(members, _both_declarations)
+        required: list[str] = []
+        for member in members:
+            required.extend(r for r in required_names(member.get("required")) if r not in required)
         if required:
             merged["required"] = required
+        if merged.get("properties"):
+            merged.setdefault("type", "object")
         self._merged[id(schema)] = (schema, merged)
         return merged
+
+
+def _both_declarations(first: Any, second: Any) -> Any:
+    """One property declared by two `allOf` members: the schema that satisfies both.
+
+    Two inline schemas merge into one (`{type: string}` and `{enum: [a, b]}` are the enum, its
+    default and description kept); a declaration that only documents (`{description}` beside
+    the base's `$ref`) adds nothing to the type; anything else is both, as an `allOf`."""
+    if not (isinstance(first, JSON_OBJECT) and isinstance(second, JSON_OBJECT)):
+        return first
+    if not _constraining(second):
+        return first
+    if not _constraining(first):
+        return second
+    if _plain(first) and _plain(second):
+        return all_of.merge([first, second], _both_declarations)
+    return {"allOf": [first, second]}
+
+
+def _plain(schema: Mapping[str, Any]) -> bool:
+    """No reference or composition: its keywords merge key by key."""
+    return not any(k in schema for k in ("$ref", "allOf", "oneOf", "anyOf", "not"))
 
 
 def _is_component(ref: str) -> bool:

@@ -89,7 +89,7 @@ class WebhookForkForkee(_rt.Model):
 
     downloads_url: str
     events_url: str
-    fork: bool
+    fork: Literal[True]
     forks: int
     forks_count: int
     forks_url: str
@@ -138,14 +138,14 @@ class WebhookForkForkee(_rt.Model):
     open_issues: int
     open_issues_count: int
     organization: str | None = None
-    owner: "WebhookForkForkeeOwner | None"
+    owner: "WebhookForkForkeeOwner"
     permissions: "WebhookForkForkeePermissions | None" = None
     private: bool
     """Whether the repository is private or public."""
 
     public: bool | None = None
     pulls_url: str
-    pushed_at: int | _dt.datetime | None
+    pushed_at: int | _dt.datetime
     releases_url: str
     role_name: str | None = None
     size: int

@@ -212,7 +212,7 @@ class WebhookIssueCommentCreatedIssue(_rt.Model):
     url: str
     """URL for the issue"""
 
-    user: "WebhookIssueCommentCreatedIssueUser | None"
+    user: "WebhookIssueCommentCreatedIssueUser"
 
 
 class WebhookIssueCommentCreatedIssueAssignee(_rt.Model):

@@ -125,7 +125,7 @@ class WebhookIssueCommentDeletedIssue(_rt.Model):
     url: str
     """URL for the issue"""
 
-    user: "WebhookIssueCommentDeletedIssueUser | None"
+    user: "WebhookIssueCommentDeletedIssueUser"
 
 
 class WebhookIssueCommentDeletedIssueAssignee(_rt.Model):

@@ -128,7 +128,7 @@ class WebhookIssueCommentEditedIssue(_rt.Model):
     url: str
     """URL for the issue"""
 
-    user: "WebhookIssueCommentEditedIssueUser | None"
+    user: "WebhookIssueCommentEditedIssueUser"
 
 
 class WebhookIssueCommentEditedIssueAssignee(_rt.Model):

@@ -125,7 +125,7 @@ class WebhookIssueCommentPinnedIssue(_rt.Model):
     url: str
     """URL for the issue"""
 
-    user: "WebhookIssueCommentPinnedIssueUser | None"
+    user: "WebhookIssueCommentPinnedIssueUser"
 
 
 class WebhookIssueCommentPinnedIssueAssignee(_rt.Model):

@@ -125,7 +125,7 @@ class WebhookIssueCommentUnpinnedIssue(_rt.Model):
     url: str
     """URL for the issue"""
 
-    user: "WebhookIssueCommentUnpinnedIssueUser | None"
+    user: "WebhookIssueCommentUnpinnedIssueUser"
 
 
 class WebhookIssueCommentUnpinnedIssueAssignee(_rt.Model):

@@ -126,7 +126,7 @@ class WebhookIssuesClosedIssue(_rt.Model):
     url: str
     """URL for the issue"""
 
-    user: "WebhookIssuesClosedIssueUser | None"
+    user: "WebhookIssuesClosedIssueUser"
 
 
 class WebhookIssuesClosedIssueAssignee(_rt.Model):

@@ -134,7 +134,7 @@ class WebhookStatusCommitCommitAuthor(_rt.Model):
     """Metaproperties for Git author/committer information."""
 
     date: _dt.datetime
-    email: str | None
+    email: str
     name: str
     """The git author's name."""
 
@@ -145,7 +145,7 @@ class WebhookStatusCommitCommitCommitter(_rt.Model):
     """Metaproperties for Git author/committer information."""
 
     date: _dt.datetime
-    email: str | None
+    email: str
     name: str
     """The git author's name."""
 

@@ -47,13 +47,12 @@ class WebhookWorkflowJobCompletedWorkflowJob(_rt.Model):
     """
 
     check_run_url: str
-    completed_at: str | None
+    completed_at: str
     conclusion: (
         Literal[
             "success", "failure", "skipped", "cancelled", "action_required", "neutral", "timed_out"
         ]
         | str
-        | None
     )
     created_at: str
     """The time that the job created."""
@@ -70,7 +69,7 @@ class WebhookWorkflowJobCompletedWorkflowJob(_rt.Model):
     name: str
     node_id: str
     run_attempt: int
-    run_id: float
+    run_id: int
     run_url: str
     runner_group_id: int | None
     """The ID of the runner group that is running this job. This will be `null` as long as

@@ -64,7 +64,7 @@ class WebhookWorkflowJobInProgressWorkflowJob(_rt.Model):
     name: str
     node_id: str
     run_attempt: int
-    run_id: float
+    run_id: int
     run_url: str
     runner_group_id: int | None
     """The ID of the runner group that is running this job. This will be `null` as long as

@@ -124,10 +124,14 @@ class AppsListInstallationsResponseItem(_rt.Model):
 class AppsListInstallationsResponseItemAccount(_rt.Model):
     """A GitHub user."""
 
-    name: str | None
+    name: str
+    """The name of the enterprise."""
+
     email: str | None = None
     login: str
     id: int
+    """Unique identifier of the enterprise"""
+
     node_id: str
     avatar_url: str
     gravatar_id: str | None
