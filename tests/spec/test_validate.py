@@ -103,6 +103,64 @@ def test_too_deep_to_validate_is_a_warning(tmp_path: Path) -> None:
     ]
 
 
+_CYCLE = """openapi: 3.0.3
+info: {title: t, version: "1"}
+paths: {}
+components:
+  schemas:
+    Plain:
+      type: object
+      properties: {self: {$ref: "#/components/schemas/Plain"}}
+    A:
+      allOf:
+        - $ref: "#/components/schemas/B"
+        - {type: object, properties: {a: {type: string}}}
+    B:
+      allOf:
+        - $ref: "#/components/schemas/A"
+        - {type: object, properties: {b: {type: string}}}
+"""
+
+
+def test_a_schema_containing_itself_is_named_where_it_stops_validation(tmp_path: Path) -> None:
+    spec = tmp_path / "cycle.yaml"
+    spec.write_text(_CYCLE)
+    diags = [d for d in validation_diagnostics(load(spec)) if d.kind == "depth"]
+    assert [(d.pointer, d.line, d.severity) for d in diags] == [
+        ("#/components/schemas/A", 9, "warning")
+    ]
+    assert "#/components/schemas/A -> #/components/schemas/B -> #/components/schemas/A" in (
+        diags[0].message
+    )
+
+
+@pytest.mark.parametrize(
+    ("schemas", "cycle"),
+    [
+        ({"A": {"allOf": [{"$ref": "#/components/schemas/A"}]}}, ["A", "A"]),
+        (
+            {"T": {"type": "array", "items": {"anyOf": [{"$ref": "#/components/schemas/T"}]}}},
+            ["T", "T"],
+        ),
+        (
+            {
+                "E": {"not": {"oneOf": [{"type": "string"}, {"$ref": "#/components/schemas/F"}]}},
+                "F": {"allOf": [{"$ref": "#/components/schemas/E"}]},
+            },
+            ["E", "F", "E"],
+        ),
+        ({"N": {"type": "object", "properties": {"n": {"$ref": "#/components/schemas/N"}}}}, None),
+        ({"M": {"allOf": [{"$ref": "#/components/schemas/Missing"}]}}, None),
+    ],
+)
+def test_composition_cycles(schemas: dict[str, Any], cycle: list[str] | None) -> None:
+    from apigen.spec.cycles import composition_cycle
+
+    found = composition_cycle({"openapi": "3.0.3", "components": {"schemas": schemas}})
+    expected = None if cycle is None else [f"#/components/schemas/{n}" for n in cycle]
+    assert found == expected
+
+
 def test_cache_is_written_reused_and_survives_corruption(
     cache_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -47,7 +47,7 @@ __all__ = [
     "validation_diagnostics",
 ]
 
-RULES_VERSION = 4  # bump when classification changes: old cache entries stop matching
+RULES_VERSION = 5  # bump when classification changes: old cache entries stop matching
 MAX_PER_KIND = 25
 _MAX_MESSAGE = 240
 
@@ -492,15 +492,34 @@ def _finish(spec: LoadedSpec, found: list[Finding], depth_error: bool) -> list[D
                 )
             )
     if depth_error:
-        diags.append(
-            Diagnostic(
-                spec.file,
-                "#",
-                "spec too deeply nested to validate",
-                "warning",
-                "depth",
-                None,
-                "validation stopped early",
-            )
-        )
+        diags.append(_depth_diagnostic(spec))
     return diags
+
+
+def _depth_diagnostic(spec: LoadedSpec) -> Diagnostic:
+    """The validator recursed too deep: name the schema that contains itself, if one does."""
+    from .cycles import composition_cycle
+
+    cycle = composition_cycle(spec.original)
+    if cycle is None:
+        return Diagnostic(
+            spec.file,
+            "#",
+            "spec too deeply nested to validate",
+            "warning",
+            "depth",
+            None,
+            "validation stopped early",
+        )
+    file, inner, line = spec.place(cycle[0])
+    chain = " -> ".join(cycle)
+    return Diagnostic(
+        file,
+        inner,
+        f"schema contains itself through allOf/anyOf/oneOf/items/not ({chain}): "
+        "openapi-spec-validator cannot check a schema that does",
+        "warning",
+        "depth",
+        line,
+        "validation stopped early",
+    )
