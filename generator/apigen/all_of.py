@@ -54,6 +54,9 @@ def merge(members: list[Schema], combine: Combine = _both) -> dict[str, Any]:
                 continue
             current = out[key]
             if key == "properties" and isinstance(value, Mapping):
+                if not isinstance(current, dict):  # an earlier member's was no object: junk
+                    out[key] = dict(value)
+                    continue
                 for name, sub in value.items():
                     if name in current and current[name] != sub:
                         current[name] = combine(current[name], sub)

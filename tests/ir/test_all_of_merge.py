@@ -15,6 +15,8 @@ import json
 from pathlib import Path
 from typing import Any, Literal
 
+import pytest
+
 from apigen import all_of
 from apigen.ir import Api
 from apigen.ir.nodes import FieldDef, LiteralOf, ModelDef, Nullable, Prim, Ref
@@ -117,6 +119,18 @@ def test_a_redeclaration_that_only_documents_keeps_the_base_reference(tmp_path: 
     assert fields["owner"].type == Ref("#/components/schemas/Owner")
 
 
+def test_the_same_reference_documented_again_stays_the_reference(tmp_path: Path) -> None:
+    owner = "#/components/schemas/Owner"
+    schemas = {
+        "Owner": {"type": "object", "properties": {"id": {"type": "string"}}},
+        "Pet": _pet(owner={"$ref": owner}),
+        "Cat": _cat(owner={"$ref": owner, "description": "The cat's human."}),
+    }
+    api = ir_of(tmp_path, _spec(schemas), "merge")
+    assert _fields(api, "Cat")["owner"].type == Ref(owner)
+    assert sum(isinstance(d, ModelDef) for d in api.definitions.values()) == 3
+
+
 def test_two_references_are_both(tmp_path: Path) -> None:
     schemas = {
         "Owner": {"type": "object", "properties": {"id": {"type": "string"}}},
@@ -165,3 +179,18 @@ def test_the_ir_and_the_sandbox_merge_alike() -> None:
     closed = [*members, {"additionalProperties": False, "properties": {"a": {}}}]
     assert set(all_of.merge(closed)["properties"]) == {"a", "b"}
     assert set(sandbox_merge(closed)["properties"]) == {"a"}
+
+
+@pytest.mark.parametrize(
+    "members",
+    [
+        [{"properties": ["a"]}, {"properties": {"a": {"type": "string"}}}],
+        [{"properties": {"a": 5}}, {"properties": {"a": {"type": "string"}}}],
+        [{"properties": {"a": {"enum": "x"}}}, {"properties": {"a": {"enum": ["x"]}}}],
+        [{"type": 3, "required": "a"}, {"type": ["object"], "required": ["a"], "minimum": "1"}],
+    ],
+)
+def test_members_of_the_wrong_shape_merge_without_crashing(members: list[dict[str, Any]]) -> None:
+    merged = all_of.merge(members)
+    assert isinstance(merged, dict)
+    assert isinstance(sandbox_merge(members), dict)

@@ -677,6 +677,11 @@ def _both_declarations(first: Any, second: Any) -> Any:
         return first
     if not _constraining(first):
         return second
+    if (
+        _constraining(first) == _constraining(second) == {"$ref"}
+        and first["$ref"] == second["$ref"]
+    ):
+        return first  # the same reference, documented differently
     if _plain(first) and _plain(second):
         return all_of.merge([first, second], _both_declarations)
     return {"allOf": [first, second]}
