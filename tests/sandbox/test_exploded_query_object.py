@@ -46,3 +46,88 @@ def test_the_members_of_a_form_exploded_object_are_the_parameter() -> None:
 def test_its_members_are_still_checked_and_it_is_still_required() -> None:
     assert _status("Size=big") == 400  # not an integer
     assert _status("InstanceId=i-1") == 400  # only another parameter's pair: nothing of it
+
+
+TWO: dict[str, Any] = {
+    "openapi": "3.0.3",
+    "info": {"title": "t", "version": "1"},
+    "paths": {
+        "/b": {
+            "get": {
+                "parameters": [
+                    {
+                        "name": "Profile",
+                        "in": "query",
+                        "required": True,
+                        "schema": {
+                            "type": "object",
+                            "additionalProperties": False,
+                            "properties": {"Arn": {"type": "string"}},
+                        },
+                    },
+                    {
+                        "name": "Placement",
+                        "in": "query",
+                        "schema": {
+                            "type": "object",
+                            "additionalProperties": False,
+                            "properties": {"Zone": {"type": "string"}},
+                        },
+                    },
+                ],
+                "responses": {"200": {"description": "ok"}},
+            }
+        }
+    },
+}
+
+
+def test_two_exploded_objects_each_take_the_pairs_they_declare() -> None:
+    """With two closed objects, each saw every unclaimed pair, so `Zone` broke Profile's
+    `additionalProperties: false`; a pair neither declares still reaches (and fails) both."""
+    box = Sandbox(TWO, seed=0)
+    assert box.handle("GET", "/b?Arn=x&Zone=z", {}, b"").status == 200
+    assert box.handle("GET", "/b?Arn=x", {}, b"").status == 200
+    assert box.handle("GET", "/b?Arn=x&Other=1", {}, b"").status == 400
+
+
+def test_an_absent_optional_object_takes_no_other_object_s_extra_members() -> None:
+    """EC2 RunInstances: `MetadataOptions` (open) sent with an extra key, `Monitoring` (whose
+    `Enabled` is required) left out; Monitoring took the extra pair and missed `Enabled`."""
+    doc: dict[str, Any] = {
+        "openapi": "3.0.3",
+        "info": {"title": "t", "version": "1"},
+        "paths": {
+            "/c": {
+                "get": {
+                    "parameters": [
+                        {
+                            "name": "Monitoring",
+                            "in": "query",
+                            "schema": {
+                                "type": "object",
+                                "required": ["Enabled"],
+                                "properties": {"Enabled": {"type": "boolean"}},
+                            },
+                        },
+                        {
+                            "name": "MetadataOptions",
+                            "in": "query",
+                            "schema": {
+                                "type": "object",
+                                "properties": {"HttpTokens": {"type": "string"}},
+                            },
+                        },
+                    ],
+                    "responses": {"200": {"description": "ok"}},
+                }
+            }
+        },
+    }
+    box = Sandbox(doc, seed=0)
+    assert box.handle("GET", "/c?HttpTokens=required&Extra=1", {}, b"").status == 200
+    assert box.handle("GET", "/c?Enabled=true&HttpTokens=required", {}, b"").status == 200
+    assert box.handle("GET", "/c?Enabled=maybe", {}, b"").status == 400
+    # an extra pair alone could be either object's: neither is required, so none is refused
+    assert box.handle("GET", "/c?Extra=1", {}, b"").status == 200
+    # one object alone takes such pairs, as before (test_its_members_are_still_checked...)

@@ -71,6 +71,40 @@ class _Param:
     is_object: bool
     allow_empty: bool = False
     validator: Any = None
+    # a form-exploded object's declared property names (its pairs arrive under those names)
+    members: frozenset[str] = frozenset()
+
+
+@dataclass
+class _Unclaimed:
+    """Query pairs no declared parameter names, for the form-exploded objects to share: a pair
+    one of them declares is that one's; the rest (`orphans`) go to the objects that received a
+    pair they declare or declare nothing (`receivers`). When none did: to the only such object,
+    or to the required ones. So an absent optional object does not take another object's extra
+    members (EC2 RunInstances: `Monitoring` took `MetadataOptions`' or `EnclaveOptions`' extra
+    pairs and missed its required `Enabled`)."""
+
+    unclaimed: dict[str, str]
+    orphans: dict[str, str]
+    receivers: list[_Param]
+
+    @classmethod
+    def of(
+        cls, params: list[_Param], split: list[tuple[list[str], str]], known: set[str]
+    ) -> _Unclaimed:
+        unclaimed = {p[0]: v for p, v in split if len(p) == 1 and p[0] not in known}
+        exploded = [
+            p
+            for p in params
+            if p.location == "query" and p.is_object and p.style == "form" and p.explode
+        ]
+        declared = {n for p in exploded for n in p.members}
+        receivers = [p for p in exploded if not p.members or any(k in p.members for k in unclaimed)]
+        if not receivers:
+            # nothing on the wire says whose the pairs are: one object takes them; of several,
+            # the required ones (which must be there) and no optional one is refused on a guess
+            receivers = exploded if len(exploded) == 1 else [p for p in exploded if p.required]
+        return cls(unclaimed, {k: v for k, v in unclaimed.items() if k not in declared}, receivers)
 
 
 @dataclass
@@ -158,6 +192,18 @@ class RequestValidator:
                     kinds |= self._kinds(member, depth + 1)
         return kinds
 
+    def _declared_properties(self, node: Any, depth: int = 0) -> frozenset[str]:
+        """The property names a parameter schema declares, its own or its members'."""
+        schema = self._resolve(node)
+        props = schema.get("properties")
+        names = {str(n) for n in props} if isinstance(props, Mapping) else set()
+        if depth < 8:
+            for key in COMBINERS:
+                members = schema.get(key)
+                for member in members if isinstance(members, list) else ():
+                    names |= self._declared_properties(member, depth + 1)
+        return frozenset(names)
+
     def _resolve(self, node: Any) -> Mapping[str, Any]:
         try:
             target, _ = self.resolver.resolve(node)
@@ -195,8 +241,10 @@ class RequestValidator:
             # an object through `anyOf`/`oneOf` too; its value is read as before (the coercer
             # tries each member on the text)
             exploded = where == "query" and style == "form" and explode and not json_content
+            members: frozenset[str] = frozenset()
             if exploded and "object" in self._kinds(schema, 0):
                 free_query = True
+                members = self._declared_properties(schema)
             params.append(
                 _Param(
                     name,
@@ -209,6 +257,7 @@ class RequestValidator:
                     is_array,
                     is_object,
                     param.get("allowEmptyValue") is True,
+                    members=members,
                 )
             )
         body: _Body | None = None
@@ -295,6 +344,7 @@ class RequestValidator:
                         "query",
                         parts[0],
                     )
+        loose: _Unclaimed | None = None  # worked out for the first exploded object that needs it
         for param in plan.params:
             raw: Any
             if param.location == "path":
@@ -312,9 +362,12 @@ class RequestValidator:
                 elif not mine and param.is_object and param.style == "form" and param.explode:
                     # a form-exploded object's pairs are its members (EC2's required
                     # `IamInstanceProfile` arrives as `Arn=..&Name=..`): the keys no declared
-                    # parameter claims
-                    members = {p[0]: v for p, v in split if len(p) == 1 and p[0] not in known}
-                    raw = members or None
+                    # parameter claims: those it declares, and those no such object declares
+                    # when it is one that received its own (or declares none)
+                    loose = loose or _Unclaimed.of(plan.params, split, known)
+                    own = {k: v for k, v in loose.unclaimed.items() if k in param.members}
+                    takes = any(param is r for r in loose.receivers)
+                    raw = {**own, **(loose.orphans if takes else {})} or None
                 elif not mine:
                     raw = None
                 elif param.json_content:
