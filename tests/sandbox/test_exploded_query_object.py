@@ -48,38 +48,45 @@ def test_its_members_are_still_checked_and_it_is_still_required() -> None:
     assert _status("InstanceId=i-1") == 400  # only another parameter's pair: nothing of it
 
 
-TWO: dict[str, Any] = {
-    "openapi": "3.0.3",
-    "info": {"title": "t", "version": "1"},
-    "paths": {
-        "/b": {
-            "get": {
-                "parameters": [
-                    {
-                        "name": "Profile",
-                        "in": "query",
-                        "required": True,
-                        "schema": {
-                            "type": "object",
-                            "additionalProperties": False,
-                            "properties": {"Arn": {"type": "string"}},
-                        },
-                    },
-                    {
-                        "name": "Placement",
-                        "in": "query",
-                        "schema": {
-                            "type": "object",
-                            "additionalProperties": False,
-                            "properties": {"Zone": {"type": "string"}},
-                        },
-                    },
-                ],
-                "responses": {"200": {"description": "ok"}},
+def _doc(path: str, parameters: list[dict[str, Any]]) -> dict[str, Any]:
+    return {
+        "openapi": "3.0.3",
+        "info": {"title": "t", "version": "1"},
+        "paths": {
+            path: {
+                "get": {
+                    "parameters": parameters,
+                    "responses": {"200": {"description": "ok"}},
+                }
             }
-        }
-    },
-}
+        },
+    }
+
+
+TWO = _doc(
+    "/b",
+    [
+        {
+            "name": "Profile",
+            "in": "query",
+            "required": True,
+            "schema": {
+                "type": "object",
+                "additionalProperties": False,
+                "properties": {"Arn": {"type": "string"}},
+            },
+        },
+        {
+            "name": "Placement",
+            "in": "query",
+            "schema": {
+                "type": "object",
+                "additionalProperties": False,
+                "properties": {"Zone": {"type": "string"}},
+            },
+        },
+    ],
+)
 
 
 def test_two_exploded_objects_each_take_the_pairs_they_declare() -> None:
@@ -94,36 +101,25 @@ def test_two_exploded_objects_each_take_the_pairs_they_declare() -> None:
 def test_an_absent_optional_object_takes_no_other_object_s_extra_members() -> None:
     """EC2 RunInstances: `MetadataOptions` (open) sent with an extra key, `Monitoring` (whose
     `Enabled` is required) left out; Monitoring took the extra pair and missed `Enabled`."""
-    doc: dict[str, Any] = {
-        "openapi": "3.0.3",
-        "info": {"title": "t", "version": "1"},
-        "paths": {
-            "/c": {
-                "get": {
-                    "parameters": [
-                        {
-                            "name": "Monitoring",
-                            "in": "query",
-                            "schema": {
-                                "type": "object",
-                                "required": ["Enabled"],
-                                "properties": {"Enabled": {"type": "boolean"}},
-                            },
-                        },
-                        {
-                            "name": "MetadataOptions",
-                            "in": "query",
-                            "schema": {
-                                "type": "object",
-                                "properties": {"HttpTokens": {"type": "string"}},
-                            },
-                        },
-                    ],
-                    "responses": {"200": {"description": "ok"}},
-                }
-            }
-        },
-    }
+    doc = _doc(
+        "/c",
+        [
+            {
+                "name": "Monitoring",
+                "in": "query",
+                "schema": {
+                    "type": "object",
+                    "required": ["Enabled"],
+                    "properties": {"Enabled": {"type": "boolean"}},
+                },
+            },
+            {
+                "name": "MetadataOptions",
+                "in": "query",
+                "schema": {"type": "object", "properties": {"HttpTokens": {"type": "string"}}},
+            },
+        ],
+    )
     box = Sandbox(doc, seed=0)
     assert box.handle("GET", "/c?HttpTokens=required&Extra=1", {}, b"").status == 200
     assert box.handle("GET", "/c?Enabled=true&HttpTokens=required", {}, b"").status == 200
