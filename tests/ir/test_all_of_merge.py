@@ -146,6 +146,29 @@ def test_two_references_are_both(tmp_path: Path) -> None:
     assert sorted(f.wire_name for f in model.fields) == ["id", "name"]
 
 
+@pytest.mark.parametrize("order", ["base first", "derived first"])
+def test_of_two_references_the_one_built_on_the_other_is_the_type(
+    tmp_path: Path, order: str
+) -> None:
+    """BeezUP: `orderHeaderLinks` and `orderLinks: allOf: [orderHeaderLinks, ...]` for one
+    property: the derived model already satisfies both, so no third model is made."""
+    base, derived = "#/components/schemas/HeaderLinks", "#/components/schemas/Links"
+    first, second = (base, derived) if order == "base first" else (derived, base)
+    schemas = {
+        "HeaderLinks": {"type": "object", "properties": {"self": {"type": "string"}}},
+        "Links": {
+            "allOf": [
+                {"$ref": base},
+                {"type": "object", "properties": {"cancel": {"type": "string"}}},
+            ]
+        },
+        "Pet": _pet(links={"$ref": first}),
+        "Cat": _cat(links={"$ref": second}),
+    }
+    api = ir_of(tmp_path, _spec(schemas), "merge")
+    assert _fields(api, "Cat")["links"].type == Ref(derived)
+
+
 def test_contradicting_enums_keep_the_first_member_s(tmp_path: Path) -> None:
     pet = _pet(size={"type": "string", "enum": ["s", "m"]})
     fields = _cat_fields(tmp_path, pet, _cat(size={"enum": ["xl"]}))

@@ -653,7 +653,7 @@ class SchemaConverter:
             if own:
                 members.append(own)
             stack.extend((s, level + 1) for s in reversed(as_list(part.get("allOf"))))
-        merged = all_of.merge(members, _both_declarations)
+        merged = all_of.merge(members, self._both_declarations)
         required: list[str] = []
         for member in members:
             required.extend(r for r in required_names(member.get("required")) if r not in required)
@@ -665,26 +665,48 @@ class SchemaConverter:
         return merged
 
 
-def _both_declarations(first: Any, second: Any) -> Any:
-    """One property declared by two `allOf` members: the schema that satisfies both.
+    def _both_declarations(self, first: Any, second: Any) -> Any:
+        """One property declared by two `allOf` members: the schema that satisfies both.
 
-    Two inline schemas merge into one (`{type: string}` and `{enum: [a, b]}` are the enum, its
-    default and description kept); a declaration that only documents (`{description}` beside
-    the base's `$ref`) adds nothing to the type; anything else is both, as an `allOf`."""
-    if not (isinstance(first, JSON_OBJECT) and isinstance(second, JSON_OBJECT)):
-        return first
-    if not _constraining(second):
-        return first
-    if not _constraining(first):
-        return second
-    if (
-        _constraining(first) == _constraining(second) == {"$ref"}
-        and first["$ref"] == second["$ref"]
-    ):
-        return first  # the same reference, documented differently
-    if _plain(first) and _plain(second):
-        return all_of.merge([first, second], _both_declarations)
-    return {"allOf": [first, second]}
+        Two inline schemas merge into one (`{type: string}` and `{enum: [a, b]}` are the enum,
+        its default and description kept); a declaration that only documents (`{description}`
+        beside the base's `$ref`) adds nothing to the type; of two `$ref`s where one is built
+        on the other (`OrderLinks: allOf: [OrderHeaderLinks, ...]`) the derived one already
+        satisfies both; anything else is both, as an `allOf`."""
+        if not (isinstance(first, JSON_OBJECT) and isinstance(second, JSON_OBJECT)):
+            return first
+        if not _constraining(second):
+            return first
+        if not _constraining(first):
+            return second
+        if _constraining(first) == _constraining(second) == {"$ref"}:
+            if first["$ref"] == second["$ref"]:
+                return first  # the same reference, documented differently
+            if self._builds_on(second["$ref"], first["$ref"]):
+                return second
+            if self._builds_on(first["$ref"], second["$ref"]):
+                return first
+        if _plain(first) and _plain(second):
+            return all_of.merge([first, second], self._both_declarations)
+        return {"allOf": [first, second]}
+
+    def _builds_on(self, derived: Any, base: Any) -> bool:
+        """Whether the schema at `derived` reaches `base` through `allOf` members' `$ref`s."""
+        if not (isinstance(derived, str) and isinstance(base, str) and derived.startswith("#")):
+            return False
+        stack, seen = [derived], {derived}
+        while stack:
+            node = resolve_pointer(self.document, stack.pop())
+            if not isinstance(node, JSON_OBJECT):
+                continue
+            for member in as_list(node.get("allOf")):
+                ref = member.get("$ref") if isinstance(member, JSON_OBJECT) else None
+                if ref == base:
+                    return True
+                if isinstance(ref, str) and ref.startswith("#") and ref not in seen:
+                    seen.add(ref)
+                    stack.append(ref)
+        return False
 
 
 def _plain(schema: Mapping[str, Any]) -> bool:
