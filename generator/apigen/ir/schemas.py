@@ -664,7 +664,6 @@ class SchemaConverter:
         self._merged[id(schema)] = (schema, merged)
         return merged
 
-
     def _both_declarations(self, first: Any, second: Any) -> Any:
         """One property declared by two `allOf` members: the schema that satisfies both.
 

@@ -73,8 +73,10 @@ class Bundler:
         dangling: Dangling | None = None,
         mirror: FetchedSpec | None = None,
         remote_hosts: frozenset[str] = frozenset(),
+        found: list[Diagnostic] | None = None,
     ) -> None:
         self.root = root
+        self.found = found  # warnings from parsing the files it reads (YAML keys written twice)
         self.mirror = mirror  # a spec fetched from a URL: files are shown by their URL
         self.remote_hosts = remote_hosts  # hosts a URL `$ref` may be fetched from
         assert root.path is not None
@@ -185,7 +187,8 @@ class Bundler:
                 f"$ref {ref!r}: cannot read {self._display(resolved)}: {exc.strerror or exc}"
             ) from None
         display = self._display(resolved)
-        doc = parse_document(decode(data, display), display, json_hint=resolved.suffix == ".json")
+        text = decode(data, display)
+        doc = parse_document(text, display, json_hint=resolved.suffix == ".json", found=self.found)
         file = BundleFile(key, display, resolved, None, doc, hashlib.sha256(data).hexdigest())
         self.files[key] = file
         return file
@@ -203,7 +206,9 @@ class Bundler:
             raise where(f"cannot fetch {url}: {exc}", "external-ref") from None
         if len(data) > _MAX_REMOTE_BYTES:
             raise where(f"{url} is larger than {_MAX_REMOTE_BYTES} bytes", "external-ref")
-        doc = parse_document(decode(data, url), url, json_hint=url.endswith(".json"))
+        doc = parse_document(
+            decode(data, url), url, json_hint=url.endswith(".json"), found=self.found
+        )
         file = BundleFile(url, url, None, url, doc, hashlib.sha256(data).hexdigest())
         self.files[url] = file
         return file

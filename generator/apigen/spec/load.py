@@ -121,6 +121,20 @@ class LoadedSpec:
                 return file, base + join_pointer(segments[i:])[1:]
         return self.file, join_pointer(segments)
 
+    def repeated_json_keys(self) -> list[Diagnostic]:
+        """A warning for each key written twice in one object of a JSON file read (a YAML
+        file's are reported while it is parsed): validation's job, off the critical path."""
+        from .duplicate_keys import diagnostic, json_repeats
+
+        out: list[Diagnostic] = []
+        for file in self.files:
+            locator = self._locator(file)
+            if locator is None or locator.text.lstrip()[:1] not in ("{", "["):
+                continue
+            for pointer, key, _ in json_repeats(locator.text):
+                out.append(diagnostic(file, pointer, key, locator.line(pointer)))
+        return out
+
     def _locator(self, file: str) -> Locator | None:
         """The file's locator, or None when it changed or vanished since loading (no line
         beats a wrong one)."""
@@ -255,7 +269,12 @@ def load_spec(
         raise fatal(display, "#", f"cannot read spec: {exc.strerror or exc}", "io") from None
     sha = hashlib.sha256(data).hexdigest()
     text = decode(data, display)
-    doc, is_json = parse(text, display, json_hint=Path(path).suffix.lower() == ".json")
+    repeated: list[Diagnostic] = []  # YAML keys written twice (JSON's: validation)
+    doc, is_json = parse(
+        text, display, json_hint=Path(path).suffix.lower() == ".json", found=repeated
+    )
+    for d in repeated:
+        report.add(d)
     spec = LoadedSpec(
         document={},
         source=Path(path),
@@ -280,6 +299,7 @@ def load_spec(
             dangling=dangling,
             mirror=fetched,
             remote_hosts=remote_hosts,
+            found=report.items,
         )
         bundler.run()
         dangling.finish()

@@ -44,19 +44,26 @@ def fatal(file: str, pointer: str, message: str, kind: str, line: int | None = N
     return SpecError([Diagnostic(file, pointer, message, "error", kind, line)])
 
 
-def _parse_yaml(text: str, file: str) -> Any:
+def _parse_yaml(text: str, file: str, found: list[Diagnostic] | None) -> Any:
     from .yaml_load import parse_yaml  # PyYAML and the loaders: 10 ms a JSON spec never needs
 
-    return parse_yaml(text, file)
+    return parse_yaml(text, file, found)
 
 
-def parse_document(text: str, file: str, *, json_hint: bool = False) -> Any:
+def parse_document(
+    text: str, file: str, *, json_hint: bool = False, found: list[Diagnostic] | None = None
+) -> Any:
     """JSON (fast path) when the text looks like JSON, else YAML; SpecError with a line on failure."""
-    return parse(text, file, json_hint=json_hint)[0]
+    return parse(text, file, json_hint=json_hint, found=found)[0]
 
 
-def parse(text: str, file: str, *, json_hint: bool) -> tuple[Any, bool]:
-    """The document, and whether it was read as JSON (then the text itself can be searched)."""
+def parse(
+    text: str, file: str, *, json_hint: bool, found: list[Diagnostic] | None = None
+) -> tuple[Any, bool]:
+    """The document, and whether it was read as JSON (then the text itself can be searched).
+
+    `found` receives the warnings parsing YAML has at no extra cost (a key written twice in
+    one mapping); a JSON text's repeated keys are looked for by validation (duplicate_keys)."""
     if text.lstrip()[:1] in ("{", "["):
         try:
             with deep_recursion():
@@ -66,9 +73,9 @@ def parse(text: str, file: str, *, json_hint: bool) -> tuple[Any, bool]:
             if json_hint:
                 raise fatal(file, "#", problem, "syntax", exc.lineno) from None
             try:
-                return _parse_yaml(text, file), False  # YAML flow style also starts with `{`
+                return _parse_yaml(text, file, found), False  # YAML flow style also starts with `{`
             except SpecError:
                 raise fatal(file, "#", problem, "syntax", exc.lineno) from None
         except RecursionError:
             raise fatal(file, "#", "document nested too deeply to parse", "depth") from None
-    return _parse_yaml(text, file), False
+    return _parse_yaml(text, file, found), False

@@ -16,7 +16,9 @@ version, mode) and `validate_in_background` runs validation in a second process.
 Kinds (all warnings; `action` says what apigen does): pattern ("pattern left out"), default
 ("default ignored"), example ("example ignored"), unknown-key ("key ignored"), boolean-string,
 format, missing-field, invalid-value, duplicate-operation-id, duplicate-parameter,
-path-parameter, required-property, duplicate-tag, schema-dialect, depth, validator, spec.
+path-parameter, required-property, duplicate-tag, schema-dialect, depth, validator, spec;
+and duplicate-key, a key written twice in one object of a JSON file (duplicate_keys.py; YAML
+files' are reported by the parser).
 """
 
 from __future__ import annotations
@@ -47,7 +49,7 @@ __all__ = [
     "validation_diagnostics",
 ]
 
-RULES_VERSION = 5  # bump when classification changes: old cache entries stop matching
+RULES_VERSION = 6  # bump when classification changes: old cache entries stop matching
 MAX_PER_KIND = 25
 _MAX_MESSAGE = 240
 
@@ -417,7 +419,7 @@ Finding = tuple[list[str], str, str, str | None]
 
 def _validate(spec: LoadedSpec, *, full: bool = False) -> list[Diagnostic]:
     found, depth_error = findings(spec, full=full)
-    return _finish(spec, found, depth_error)
+    return spec.repeated_json_keys() + _finish(spec, found, depth_error)
 
 
 def findings(spec: LoadedSpec, *, full: bool = False) -> tuple[list[Finding], bool]:

@@ -15,6 +15,8 @@ import yaml  # type: ignore[import-untyped, unused-ignore]
 import yaml.constructor  # type: ignore[import-untyped, unused-ignore]
 import yaml.nodes  # type: ignore[import-untyped, unused-ignore]
 
+from ..diagnostics import Diagnostic
+from .duplicate_keys import Repeats, diagnostic
 from .locate import deep_recursion, is_nesting_limit
 from .parse import fatal
 
@@ -67,7 +69,10 @@ def _map(loader: Any, node: yaml.nodes.MappingNode) -> Iterator[dict[str, Any]]:
             raise yaml.constructor.ConstructorError(
                 None, None, "mapping keys must be plain strings or numbers", key_node.start_mark
             )
-        data[str(key_node.value)] = loader.construct_object(value_node, deep=False)
+        key = str(key_node.value)
+        if key in data:
+            loader.apigen_repeats.note(data, key, int(key_node.start_mark.line) + 1)
+        data[key] = loader.construct_object(value_node, deep=False)
 
 
 def _json_compatible_loader(base: type[Any]) -> type[Any]:
@@ -159,10 +164,12 @@ def _check_aliases(root: yaml.nodes.Node, file: str) -> None:
         )
 
 
-def parse_yaml(text: str, file: str) -> Any:
-    """The JSON-typed data of a YAML text; SpecError with a line on failure."""
+def parse_yaml(text: str, file: str, found: list[Diagnostic] | None = None) -> Any:
+    """The JSON-typed data of a YAML text; SpecError with a line on failure. A key written
+    twice in one mapping keeps its last value, with a warning added to `found`."""
     for i, cls in enumerate(_YAML_LOADERS):
         loader = cls(text)
+        loader.apigen_repeats = repeats = Repeats()
         try:
             with deep_recursion():
                 node = loader.get_single_node()
@@ -170,7 +177,10 @@ def parse_yaml(text: str, file: str) -> Any:
                     return None
                 if "&" in text:  # no anchors, no aliases
                     _check_aliases(node, file)
-                return loader.construct_document(node)
+                data = loader.construct_document(node)
+                if repeats and found is not None:
+                    found.extend(diagnostic(file, *at) for at in repeats.located(data))
+                return data
         except yaml.MarkedYAMLError as exc:
             if i + 1 < len(_YAML_LOADERS) and is_nesting_limit(exc):
                 continue  # libyaml stops at 1,000 levels; the pure-Python parser does not
