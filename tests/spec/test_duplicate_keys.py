@@ -74,6 +74,21 @@ def test_a_referenced_file_s_repeat_names_that_file(tmp_path: Path) -> None:
     ]
 
 
+def test_a_key_overriding_a_merge_key_s_is_no_repeat(tmp_path: Path) -> None:
+    spec = tmp_path / "api.yaml"
+    spec.write_text(
+        _HEAD + "paths: {}\ncomponents:\n  schemas:\n"
+        "    Base: &base {type: object, description: base}\n"
+        "    Derived:\n      <<: *base\n      description: derived\n"
+        "    Twice:\n      <<: *base\n      description: one\n      description: two\n"
+    )
+    doc, found = _repeats(spec)
+    assert [(d.pointer, d.line) for d in found] == [("#/components/schemas/Twice/description", 13)]
+    schemas = doc["components"]["schemas"]
+    assert schemas["Derived"] == {"type": "object", "description": "derived"}
+    assert schemas["Twice"]["description"] == "two"
+
+
 def test_strict_refuses_a_spec_with_a_repeated_key(tmp_path: Path) -> None:
     spec = tmp_path / "api.yaml"
     spec.write_text(_HEAD + _HEAD + "paths: {}\n")

@@ -60,19 +60,30 @@ def _seq(loader: Any, node: yaml.nodes.SequenceNode) -> Iterator[list[Any]]:
 
 
 def _map(loader: Any, node: yaml.nodes.MappingNode) -> Iterator[dict[str, Any]]:
-    """Mappings with string keys as written: `200:` -> "200", `1.10:` -> "1.10"."""
+    """Mappings with string keys as written: `200:` -> "200", `1.10:` -> "1.10".
+
+    A key the mapping itself writes twice is noted (`Repeats`); one that overrides a key a `<<`
+    merge brought in is what merge keys are for, not a repeat."""
     data: dict[str, Any] = {}
     yield data
-    loader.flatten_mapping(node)  # `<<` merge keys
-    for key_node, value_node in node.value:
+    own = sum(1 for key_node, _ in node.value if key_node.tag != _MERGE_TAG)
+    loader.flatten_mapping(node)  # `<<` merge keys: the merged pairs go first
+    merged = len(node.value) - own
+    written: set[str] = set()
+    for i, (key_node, value_node) in enumerate(node.value):
         if not isinstance(key_node, yaml.nodes.ScalarNode):
             raise yaml.constructor.ConstructorError(
                 None, None, "mapping keys must be plain strings or numbers", key_node.start_mark
             )
         key = str(key_node.value)
-        if key in data:
-            loader.apigen_repeats.note(data, key, int(key_node.start_mark.line) + 1)
+        if i >= merged:
+            if key in written:
+                loader.apigen_repeats.note(data, key, int(key_node.start_mark.line) + 1)
+            written.add(key)
         data[key] = loader.construct_object(value_node, deep=False)
+
+
+_MERGE_TAG = "tag:yaml.org,2002:merge"
 
 
 def _json_compatible_loader(base: type[Any]) -> type[Any]:
