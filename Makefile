@@ -102,6 +102,12 @@ fuzz-specs: install
 prism-sweep: install
 	APIGEN_SHARED_SPECS=$(SHARED) scripts/prism_sweep.sh
 
+# The same spec gives the same bytes under every Python >= 3.11 on PATH (scripts/cross_python.sh;
+# a venv per interpreter under build/cross-python, ~5 min).
+.PHONY: cross-python
+cross-python: install
+	APIGEN_SHARED_SPECS=$(SHARED) scripts/cross_python.sh
+
 # Every operation of petstore, Stripe and GitHub through the generated sync and async clients
 # (apigen contract; writes docs/contract.md), then the full model fuzzing of tests/contract.
 .PHONY: contract

@@ -7,11 +7,11 @@ code relies on. Collisions are settled with qualifiers that say something, never
 
 from __future__ import annotations
 
-import builtins
-import keyword
 import re
 import unicodedata
 from functools import lru_cache
+
+from .python_names import BUILTINS, KEYWORDS, SOFT_KEYWORDS
 
 _SYMBOLS = {
     "+": "plus",
@@ -41,8 +41,8 @@ _CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
 # Names a generated model field may not take: keywords, the builtins generated annotations use,
 # and everything pydantic's BaseModel defines (`model_config`, `json`, `schema`, `copy`, ...).
 _FIELD_RESERVED: frozenset[str] = frozenset(
-    set(keyword.kwlist)
-    | set(keyword.softkwlist)
+    KEYWORDS
+    | SOFT_KEYWORDS
     | {"str", "int", "float", "bool", "bytes", "list", "dict"}
     | {
         "model_config",
@@ -80,7 +80,7 @@ _FIELD_RESERVED: frozenset[str] = frozenset(
 
 # Names a method keyword argument may not take (besides keywords): the method's own plumbing.
 _PARAM_RESERVED: frozenset[str] = frozenset(
-    set(keyword.kwlist)
+    KEYWORDS
     | {"self", "cls", "request_options"}
     | {  # the per-call options every method takes (runtime's `request_options`)
         "extra_headers",
@@ -96,8 +96,8 @@ _PARAM_RESERVED: frozenset[str] = frozenset(
 
 # Class names that would shadow what generated modules import or define.
 CLASS_RESERVED: frozenset[str] = frozenset(
-    set(keyword.kwlist)
-    | set(dir(builtins))
+    KEYWORDS
+    | BUILTINS
     | {
         "Any",
         "Literal",
@@ -279,7 +279,7 @@ def unique_names(wires: list[str]) -> dict[str, str]:
 def module_name(text: str) -> str:
     """A module file name (snake case, not a keyword, never starting with an underscore)."""
     name = snake(text).strip("_")[:80].rstrip("_") or "module"
-    if keyword.iskeyword(name) or name in {"client", "types", "models", "resources"}:
+    if name in KEYWORDS or name in {"client", "types", "models", "resources"}:
         name += "_"
     return name
 

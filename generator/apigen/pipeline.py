@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import gc
 import keyword
-import sys
 import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
@@ -32,6 +31,7 @@ from .distribution import (
     default_version,
     spec_license,
 )
+from .python_names import STDLIB_MODULES
 from .write import OutputError, check_target, write_tree
 
 # The stages are imported where they run: a build served from the cache (build_cache.py) needs
@@ -96,7 +96,7 @@ def package_name(name: str) -> str:
     pkg = naming.snake(name).strip("_") or "client"
     if pkg[0].isdigit():
         pkg = "api_" + pkg
-    if keyword.iskeyword(pkg) or pkg in sys.stdlib_module_names or pkg in _TAKEN:
+    if keyword.iskeyword(pkg) or pkg in STDLIB_MODULES or pkg in _TAKEN:
         pkg += "_client"
     return pkg
 
@@ -111,7 +111,7 @@ def checked_package_name(name: str) -> str:
         why = "not a Python identifier"
     elif keyword.iskeyword(pkg):
         why = "a Python keyword"
-    elif pkg in sys.stdlib_module_names:
+    elif pkg in STDLIB_MODULES:
         why = "a standard-library module it would shadow"
     elif pkg in _TAKEN:
         why = "a module the generated client imports"

@@ -15,12 +15,12 @@ Two rules keep import time and file size down (issues 10 and 11):
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from .. import naming
 from ..ir.nodes import Api, OperationDef, ResourceDef, ResponseDef
+from ..python_names import STDLIB_MODULES
 from .code import Imports, TypeRenderer, docstring, literal
 from .isort import sort_block
 from .views import (
@@ -208,7 +208,7 @@ def _with_typing(blocks: list[str], *names: str) -> list[str]:
 
 def _is_stdlib(line: str) -> bool:
     """A line of the standard-library block (isort's section: the module is the stdlib's)."""
-    return line.split()[1].split(".")[0] in sys.stdlib_module_names
+    return line.split()[1].split(".")[0] in STDLIB_MODULES
 
 
 def _local_lines(imports: Imports, module: str) -> list[str]:
