@@ -102,6 +102,12 @@ fuzz-specs: install
 prism-sweep: install
 	APIGEN_SHARED_SPECS=$(SHARED) scripts/prism_sweep.sh
 
+# tests/runtime and tests/e2e on the oldest httpx, pydantic and typing-extensions the generated
+# clients admit (scripts/min_deps.sh: a venv under build/min-deps, ~6 min).
+.PHONY: min-deps
+min-deps: install
+	APIGEN_SHARED_SPECS=$(SHARED) scripts/min_deps.sh
+
 # The same spec gives the same bytes under every Python >= 3.11 on PATH (scripts/cross_python.sh;
 # a venv per interpreter under build/cross-python, ~5 min).
 .PHONY: cross-python

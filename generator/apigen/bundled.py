@@ -17,6 +17,7 @@ from types import ModuleType
 __all__ = [
     "RUNTIME_DEPENDENCIES",
     "RUNTIME_EXTRAS",
+    "TYPING_EXTENSIONS",
     "runtime_dir",
     "runtime_files",
     "runtime_module",
@@ -26,8 +27,13 @@ __all__ = [
 ]
 
 #: What the runtime imports (runtime/pyproject.toml; tests/install checks they agree), which a
-#: vendored client depends on instead of `apigen-runtime`.
-RUNTIME_DEPENDENCIES = ("httpx>=0.27", "pydantic>=2.7")
+#: vendored client depends on instead of `apigen-runtime`. The lower bounds are the oldest
+#: releases the runtime and generated clients are tested on (`make min-deps`): pydantic 2.10
+#: types `model_fields` as a method for mypy and 2.7-2.9 recurse building the JSON schema of
+#: Stripe's large model cycle; the runtime's TLS context and query encoding are httpx 0.28's.
+RUNTIME_DEPENDENCIES = ("httpx>=0.28", "pydantic>=2.11")
+#: What generated modules import beyond the runtime (pydantic 2.11 needs 4.12.2 itself).
+TYPING_EXTENSIONS = "typing-extensions>=4.12.2"
 RUNTIME_EXTRAS = {
     "redis": ("redis>=5",),
     "otel": ("opentelemetry-api>=1.20",),

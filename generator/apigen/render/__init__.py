@@ -15,6 +15,7 @@ from .. import GENERATOR, naming
 from ..bundled import (
     RUNTIME_DEPENDENCIES,
     RUNTIME_EXTRAS,
+    TYPING_EXTENSIONS,
     runtime_files,
     runtime_module,
     runtime_requirement,
@@ -278,7 +279,7 @@ def _pyproject_view(api: Api, dist: Distribution) -> dict[str, Any]:
         extras = {k: (requirement.replace("runtime", f"runtime[{k}]", 1),) for k in RUNTIME_EXTRAS}
     else:
         runtime, extras = RUNTIME_DEPENDENCIES, RUNTIME_EXTRAS
-    dependencies = sorted({*runtime, *RUNTIME_DEPENDENCIES, "typing-extensions>=4.7"})
+    dependencies = sorted({*runtime, *RUNTIME_DEPENDENCIES, TYPING_EXTENSIONS})
     license_line = ""
     if dist.license is not None:
         license_line = "license = " + (
