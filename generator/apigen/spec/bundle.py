@@ -187,8 +187,9 @@ class Bundler:
                 f"$ref {ref!r}: cannot read {self._display(resolved)}: {exc.strerror or exc}"
             ) from None
         display = self._display(resolved)
-        text = decode(data, display)
-        doc = parse_document(text, display, json_hint=resolved.suffix == ".json", found=self.found)
+        doc = parse_document(
+            decode(data, display), display, json_hint=resolved.suffix == ".json", found=self.found
+        )
         file = BundleFile(key, display, resolved, None, doc, hashlib.sha256(data).hexdigest())
         self.files[key] = file
         return file

@@ -269,12 +269,10 @@ def load_spec(
         raise fatal(display, "#", f"cannot read spec: {exc.strerror or exc}", "io") from None
     sha = hashlib.sha256(data).hexdigest()
     text = decode(data, display)
-    repeated: list[Diagnostic] = []  # YAML keys written twice (JSON's: validation)
+    # `found`: a YAML key written twice is reported as it is parsed (JSON's: by validation)
     doc, is_json = parse(
-        text, display, json_hint=Path(path).suffix.lower() == ".json", found=repeated
+        text, display, json_hint=Path(path).suffix.lower() == ".json", found=report.items
     )
-    for d in repeated:
-        report.add(d)
     spec = LoadedSpec(
         document={},
         source=Path(path),
