@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# Build petstore, Stripe, GitHub and every features/ spec with each Python 3.11+ found (on PATH
-# as python3.11, python3.12..., or in pyenv's versions) and diff the outputs: a build must write the same bytes
-# whichever interpreter runs apigen (docs/decisions.md §53). Each interpreter gets a venv under
+# Build petstore, Stripe, GitHub and every features/ spec with each Python 3.11+ found (on
+# PATH as python3.11, python3.12..., or in pyenv's versions) and diff the outputs: a build must
+# write the same bytes whichever interpreter runs apigen (docs/decisions.md §53). Each interpreter gets a venv under
 # build/cross-python with apigen installed from this checkout (PyPI for its dependencies).
 set -euo pipefail
 shared=${APIGEN_SHARED_SPECS:-../shared/specs}

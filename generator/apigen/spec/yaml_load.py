@@ -59,6 +59,9 @@ def _seq(loader: Any, node: yaml.nodes.SequenceNode) -> Iterator[list[Any]]:
     data.extend(loader.construct_object(child, deep=False) for child in node.value)
 
 
+_MERGE_TAG = "tag:yaml.org,2002:merge"  # the tag `<<` resolves to
+
+
 def _map(loader: Any, node: yaml.nodes.MappingNode) -> Iterator[dict[str, Any]]:
     """Mappings with string keys as written: `200:` -> "200", `1.10:` -> "1.10".
 
@@ -81,9 +84,6 @@ def _map(loader: Any, node: yaml.nodes.MappingNode) -> Iterator[dict[str, Any]]:
                 loader.apigen_repeats.note(data, key, int(key_node.start_mark.line) + 1)
             written.add(key)
         data[key] = loader.construct_object(value_node, deep=False)
-
-
-_MERGE_TAG = "tag:yaml.org,2002:merge"
 
 
 def _json_compatible_loader(base: type[Any]) -> type[Any]:
