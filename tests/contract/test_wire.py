@@ -474,3 +474,64 @@ def test_a_required_array_of_empty_strings_is_an_empty_value_too() -> None:
     view = _q(required=True, explode=False, schema={"type": "array", "items": {}})
     assert _query(view, "q=%2C", ["", ""]) == []
     assert _query(view, "q=a", ["a"]) == []
+
+
+def _path(style: str, explode: bool, schema: dict[str, Any], sent: str, value: Any) -> list[str]:
+    view = SpecView(
+        {
+            "openapi": "3.0.3",
+            "info": {"title": "t", "version": "1"},
+            "paths": {
+                "/items/{id}": {
+                    "get": {
+                        "parameters": [
+                            {
+                                "name": "id",
+                                "in": "path",
+                                "required": True,
+                                "style": style,
+                                "explode": explode,
+                                "schema": schema,
+                            }
+                        ],
+                        "responses": {"200": {"description": "ok"}},
+                    }
+                }
+            },
+        }
+    )
+    request = httpx.Request("GET", f"{BASE}/items/{sent}")
+    return check_request(
+        view, "GET", "/items/{id}", BASE, request, {("path", "id"): value}, None, False
+    )
+
+
+def test_label_and_matrix_path_parameters_read_back_by_their_style() -> None:
+    """The client sent `.0` for a `label` id of "0" (right, by OpenAPI's style table); the check
+    read every path segment as `simple` and blamed the client (hand-written styles spec)."""
+    ints = {"type": "array", "items": {"type": "integer"}}
+    obj = {"type": "object", "additionalProperties": {"type": "integer"}}
+    assert _path("label", False, {"type": "string"}, ".0", "0") == []
+    assert _path("label", True, ints, ".1.2", [1, 2]) == []
+    assert _path("label", False, obj, ".R,1,G,2", {"R": 1, "G": 2}) == []
+    assert _path("matrix", False, {"type": "string"}, ";id=a", "a") == []
+    assert _path("matrix", True, ints, ";id=1;id=2", [1, 2]) == []
+    assert _path("matrix", False, ints, ";id=1,2", [1, 2]) == []
+    assert _path("matrix", True, obj, ";R=1;G=2", {"R": 1, "G": 2}) == []
+    # a client that ignored the style is still caught
+    (problem,) = _path("label", False, {"type": "string"}, "0", "x")
+    assert "reads as '0'" in problem
+    (problem,) = _path("matrix", True, ints, "1,2", [1, 2])
+    assert "path parameter id" in problem
+
+
+def test_an_exploded_space_or_pipe_delimited_array_repeats_its_key() -> None:
+    """`explode: true` repeats the key for every array style (`q=1&q=2`), as the runtime and
+    the sandbox read it; the check read only the first pair, split at the delimiter."""
+    array = {"type": "array", "items": {"type": "integer"}}
+    for style in ("spaceDelimited", "pipeDelimited"):
+        view = _q(schema=array, style=style, explode=True)
+        assert _query(view, "q=1&q=2&q=3", [1, 2, 3]) == []
+        assert _query(view, "q=1&q=2", [1, 2, 3]) != []
+    joined = _q(schema=array, style="spaceDelimited", explode=False)
+    assert _query(joined, "q=1%202%203", [1, 2, 3]) == []

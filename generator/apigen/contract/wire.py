@@ -18,6 +18,7 @@ import httpx
 
 from ..ir.security import usable
 from ..path_keys import split_key
+from ..sandbox._params import path_value
 from ..spec.param_media import is_json_media
 from .spec import UNUSABLE, Param, SpecView
 
@@ -341,7 +342,11 @@ def _check_path(
                     f"path parameter {name}: sent {segment!r}, not {p.content_type} {value!r}"
                 )
             continue
-        decoded = _read_simple(unquote(segment), value, explode=bool(p.explode))
+        if p.style in ("label", "matrix"):  # `.v`, `;name=v`: read as the sandbox reads them
+            shape = isinstance(value, list), isinstance(value, Mapping)
+            decoded = path_value(unquote(segment), p.style, bool(p.explode), *shape)
+        else:
+            decoded = _read_simple(unquote(segment), value, explode=bool(p.explode))
         if not same(decoded, value):
             problems.append(
                 f"path parameter {name}: sent {segment!r}, which reads as {decoded!r}, not {value!r}"
@@ -456,7 +461,7 @@ def _check_query(
             decoded = _deep([pairs[i] for i in mine]).get(p.name, {})
         elif shape == "array":
             sep = {"spaceDelimited": " ", "pipeDelimited": "|"}.get(p.style, ",")
-            joined = not (p.explode and p.style == "form")
+            joined = not p.explode  # exploded, every style repeats the key: `a=1&a=2`
             if joined and isinstance(value, list) and _holds(value, sep):
                 problems.append(f"{UNSPELLABLE_VALUE}: query {p.name}={value!r}")
                 continue

@@ -92,8 +92,20 @@ def deref(document: Mapping[str, Any], node: Any, limit: int = 32) -> Any:
     return node
 
 
+# An envelope's item array, by name; or any array beside a field saying there are more pages.
+_ITEM_ARRAYS = frozenset(
+    {"data", "items", "results", "records", "entries", "values", "elements", "objects", "rows"}
+)
+_PAGE_FIELD = re.compile(
+    r"^(has_?more|next\w*|prev\w*|\w*cursor|\w*page\w*|\w*token|total\w*|count|offset|url)$",
+    re.IGNORECASE,
+)
+
+
 def is_list_response(document: Mapping[str, Any], op_node: Mapping[str, Any]) -> bool:
-    """Does the success response look like a collection (array, or Stripe's `data` + `has_more`)?"""
+    """Does the success response look like a collection? An array, or an object holding one
+    that is an envelope's items (`data`, `items`, `results`...) or sits beside a paging field
+    (Stripe's `data` + `has_more`, `{things: [...], next_cursor}`): its method is `list`."""
     responses = as_object(op_node.get("responses"))
     for status, resp in responses.items():
         if not str(status).startswith("2"):
@@ -110,11 +122,17 @@ def is_list_response(document: Mapping[str, Any], op_node: Mapping[str, Any]) ->
                 continue
             if schema.get("type") == "array":
                 return True
-            props = schema.get("properties") or {}
-            if (
-                isinstance(props, JSON_OBJECT)
-                and "data" in props
-                and ("has_more" in props or "next_page" in props or "url" in props)
+            props = schema.get("properties")
+            if not isinstance(props, JSON_OBJECT):
+                continue
+            arrays = [
+                str(name)
+                for name, raw in props.items()
+                if isinstance(prop := deref(document, raw), JSON_OBJECT)
+                and prop.get("type") == "array"
+            ]
+            if any(name.lower() in _ITEM_ARRAYS for name in arrays) or (
+                arrays and any(_PAGE_FIELD.match(str(name)) for name in props)
             ):
                 return True
     return False

@@ -141,20 +141,28 @@ def query_value(
 
 
 def path_value(raw: str, style: str, explode: bool, is_array: bool, is_object: bool) -> Any:
-    """A path (or header) parameter's value for `simple`, `label` and `matrix` styles."""
-    text = raw
-    if style == "label":
-        text = text.removeprefix(".")
-        separator = "." if explode else ","
-    elif style == "matrix":
-        text = re.sub(r"^;[^=;]*=?", "", text)
-        separator = "," if not explode else ";"
-    else:
+    """A path (or header) parameter's value for `simple`, `label` and `matrix` styles:
+
+    label `.v`, `.a,b` / `.a.b` (exploded), `.k,v` / `.k=v.k2=v2`; matrix `;n=v`,
+    `;n=a,b` / `;n=a;n=b` (exploded), `;n=k,v` / `;k=v;k2=v2`; simple `v`, `a,b`, `k,v` /
+    `k=v,k2=v2`. The name in a matrix pair is not checked."""
+    if style == "matrix":
+        pairs = [p.partition("=") for p in raw.removeprefix(";").split(";")] if raw else []
+        if is_object and explode:
+            return {k: v for k, _, v in pairs if k}
+        if is_array and explode:
+            return [v for _, _, v in pairs]
+        text = pairs[0][2] if pairs else ""
         separator = ","
+    elif style == "label":
+        text = raw.removeprefix(".")
+        separator = "." if explode else ","
+    else:
+        text, separator = raw, ","
     if is_array:
         return text.split(separator) if text else []
     if is_object:
-        items = text.split(separator)
+        items = text.split(separator) if text else []
         if explode:
             return dict(item.partition("=")[::2] for item in items)
         return dict(zip(items[0::2], items[1::2], strict=False))

@@ -129,6 +129,11 @@ def is_json(media: str) -> bool:
     return base.endswith("/json") or base.endswith("+json") or base == "*/*"
 
 
+def _concrete(media: object) -> str:
+    """A declared JSON media type as a Content-Type: a wildcard (`*/*`) says JSON."""
+    return "application/json" if "*" in str(media) else str(media)
+
+
 class UnknownExample(LookupError):
     """`Prefer: example=NAME` names no example of the chosen response."""
 
@@ -143,7 +148,7 @@ class Responder:
         self.generator = generator
         self.resolver = generator.resolver
         self._headers_cache: dict[str, dict[str, str]] = {}
-        self._common_error: tuple[str, Any] | None = None
+        self._common_error: tuple[str, Any, str] | None = None
         self._error_templates: dict[str, Any] = {}
         self._lock = threading.Lock()
 
@@ -261,7 +266,7 @@ class Responder:
             if name:
                 payload["param"] = name
             return Reply(status, {"Content-Type": "application/json", **extra}, _dumps(payload))
-        key, schema = found
+        key, schema, media = found  # the declared JSON media type (`application/problem+json`)
         template = self._error_templates.get(key)
         if template is None:  # generated once (shallow: errors need no deep objects), then copied
             template = self.generator.generate(schema, key=f"{key}#error", depth=ERROR_DEPTH)
@@ -277,7 +282,7 @@ class Responder:
                 extra[ERROR_HEADER] = message.encode("ascii", "backslashreplace").decode()[:2000]
         else:
             value = self._inject(value, schema, message, name)
-        return Reply(status, {"Content-Type": "application/json", **extra}, _dumps(value))
+        return Reply(status, {"Content-Type": media, **extra}, _dumps(value))
 
     def _text_error(self, operation: Mapping[str, Any] | None, status: int) -> str | None:
         """The `text/*` media type of the response an error's status is taken from (its code,
@@ -307,7 +312,7 @@ class Responder:
 
     def _error_schema(
         self, operation: Mapping[str, Any] | None, pointer: str | None, status: int
-    ) -> tuple[str, Any] | None:
+    ) -> tuple[str, Any, str] | None:
         if operation is None or pointer is None:
             return None
         responses = {str(k): v for k, v in self._resolve(operation.get("responses")).items()}
@@ -324,15 +329,16 @@ class Responder:
             for media, media_object in content.items():
                 schema = self._resolve(media_object).get("schema")
                 if is_json(str(media)) and schema is not None:
-                    return f"{pointer}/responses/{escape_token(key)}", schema
+                    return f"{pointer}/responses/{escape_token(key)}", schema, _concrete(media)
         return None
 
-    def _document_error(self) -> tuple[str, Any] | None:
+    def _document_error(self) -> tuple[str, Any, str] | None:
         """The error schema most operations use (for 404/405/414, which have no operation)."""
         with self._lock:
             if self._common_error is None:
                 counts: Counter[str] = Counter()
                 inline: dict[str, Any] = {}
+                media_of: dict[str, str] = {}  # the media type each error schema is first under
                 paths = self.resolver.document.get("paths")
                 for item in paths.values() if isinstance(paths, Mapping) else ():
                     for operation in self._resolve(item).values():
@@ -358,13 +364,18 @@ class Responder:
                                     ref = "inline:" + json.dumps(schema, sort_keys=True)[:2000]
                                     inline[ref] = schema
                                 counts[ref] += 1
+                                media_of.setdefault(ref, _concrete(media))
                 best = counts.most_common(1)
                 if not best:
-                    self._common_error = ("", None)
+                    self._common_error = ("", None, "")
                 else:
                     key = best[0][0]
                     schema = inline.get(key) or {"$ref": key}
-                    self._common_error = ("#/sandbox-error" if key in inline else key, schema)
+                    self._common_error = (
+                        "#/sandbox-error" if key in inline else key,
+                        schema,
+                        media_of[key],
+                    )
         return self._common_error if self._common_error[1] is not None else None
 
     def _prune(self, value: Any, schema: Any, depth: int) -> Any:

@@ -179,8 +179,10 @@ def _path_value_regexes(
                 schema, _ = resolver.resolve(param.get("schema") or {})
             except RefError:
                 continue
-            if isinstance(param.get("name"), str):
-                found[param["name"]] = _value_regex(schema)  # the operation's own wins
+            if isinstance(param.get("name"), str):  # the operation's own wins
+                # a `label`/`matrix` value carries its prefix (`.5`, `;id=5`): any text
+                plain = param.get("style", "simple") == "simple"
+                found[param["name"]] = _value_regex(schema) if plain else None
         per_op.append(found)
     if not per_op:
         return {}

@@ -42,7 +42,14 @@ from ._dialect import (
 from ._fits import Checker
 from ._formats import REQUEST_FORMATS
 from ._forms import parse_form, split_key
-from ._params import Coercer, parse_cookies, parse_multipart, path_value, query_value
+from ._params import (
+    Coercer,
+    parse_cookies,
+    parse_multipart,
+    path_value,
+    query_value,
+    split_delimited,
+)
 from ._refs import RefError, Resolver, listed
 
 _IGNORED_HEADERS = frozenset({"accept", "content-type", "authorization"})
@@ -112,6 +119,8 @@ class _Body:
     required: bool
     media: dict[str, Any]  # declared media type (lower-case base) -> schema (or None)
     validators: dict[str, Any] = field(default_factory=dict)
+    # declared media type -> its `encoding` (property -> encoding object), where it has one
+    encodings: dict[str, Mapping[str, Any]] = field(default_factory=dict)
 
 
 @dataclass
@@ -268,7 +277,12 @@ class RequestValidator:
                 str(m).split(";")[0].strip().lower(): self._resolve(v).get("schema")
                 for m, v in content.items()
             }
-            body = _Body(request_body.get("required") is True, media)
+            encodings = {
+                str(m).split(";")[0].strip().lower(): found
+                for m, v in content.items()
+                if isinstance(found := self._resolve(v).get("encoding"), Mapping) and found
+            }
+            body = _Body(request_body.get("required") is True, media, encodings=encodings)
         security_raw = operation.get("security", self.document.get("security"))
         security: list[dict[str, Mapping[str, Any]]] | None = None
         api_key_queries: set[str] = set()
@@ -452,7 +466,10 @@ class RequestValidator:
                     return None
                 value = json.loads(body)
             elif base == "application/x-www-form-urlencoded":
-                value = self.coercer.coerce(parse_form(body), schema)
+                fields = parse_form(body)
+                if media in spec.encodings:
+                    fields = self._encoded_fields(fields, spec.encodings[media], schema)
+                value = self.coercer.coerce(fields, schema)
             elif base == "multipart/form-data":
                 value = self.coercer.coerce(parse_multipart(body, content_type, documents), schema)
             else:
@@ -468,6 +485,42 @@ class RequestValidator:
         if error is not None:
             return Problem(plan.semantic_status, f"invalid request body: {error}", "body")
         return None
+
+    def _encoded_fields(
+        self, fields: dict[str, Any], encoding: Mapping[str, Any], schema: Any
+    ) -> dict[str, Any]:
+        """A form's fields as their `encoding` entries spell them: a JSON `contentType` is the
+        field's JSON text; `style`/`explode: false` joins an array (`b=1,2`, Swagger 2.0's
+        `collectionFormat: csv`) or an object (`k,v,k2,v2`) with the style's delimiter."""
+        props = self._resolve(schema).get("properties")
+        props = props if isinstance(props, Mapping) else {}
+        out = dict(fields)
+        for name, raw in encoding.items():
+            enc = self._resolve(raw)
+            value = out.get(name)
+            if not isinstance(name, str) or not isinstance(value, str):
+                continue
+            content_type = str(enc.get("contentType") or "").split(";")[0].strip().lower()
+            if content_type.endswith("/json") or content_type.endswith("+json"):
+                try:
+                    out[name] = json.loads(value)
+                except ValueError:
+                    continue  # not JSON: left as text, for the schema to refuse
+                continue
+            style = enc.get("style")
+            explode = enc.get("explode")
+            if style is None and explode is None:
+                continue  # the runtime's bracketed nesting: parse_form read it already
+            style = style if isinstance(style, str) else "form"
+            if (explode if isinstance(explode, bool) else style == "form") or style == "deepObject":
+                continue  # one pair per item: parse_form gathered them
+            kinds = self._kinds(props.get(name), 0)
+            items = split_delimited(value, style) if value else []
+            if "array" in kinds:
+                out[name] = items
+            elif "object" in kinds:
+                out[name] = dict(zip(items[0::2], items[1::2], strict=False))
+        return out
 
 
 def _keyed(plan: _Plan, pointer: str) -> None:

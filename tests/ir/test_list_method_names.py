@@ -1,0 +1,82 @@
+"""Method names of an untagged spec come from the verb: a collection's GET is `list`.
+
+A collection used to be recognised only by an array body or Stripe's `data` + `has_more`. A
+GET returning `{things: [...], next_cursor}` (or `{items: [...]}`) was `retrieve`, collided with
+the item's `retrieve`, and both fell back to their operation ids (`things.list_things`,
+`things.get_thing`); in the shared specs, apacta, openfintech, here.com tracking and
+star-trek lost their verbs so (a hand-written 3.1 spec showed it, 2026-12-03).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from apigen.diagnostics import Report
+from apigen.ir import build_api
+
+
+def _names(list_body: dict[str, Any]) -> dict[str, str]:
+    thing = {"type": "object", "properties": {"id": {"type": "string"}}}
+
+    def response(schema: dict[str, Any]) -> dict[str, Any]:
+        return {"200": {"description": "ok", "content": {"application/json": {"schema": schema}}}}
+
+    item = {"name": "id", "in": "path", "required": True, "schema": {"type": "string"}}
+    document = {
+        "openapi": "3.1.0",
+        "info": {"title": "t", "version": "1"},
+        "paths": {
+            "/things": {
+                "get": {"operationId": "listThings", "responses": response(list_body)},
+                "post": {"operationId": "createThing", "responses": response(thing)},
+            },
+            "/things/{id}": {
+                "get": {
+                    "operationId": "getThing",
+                    "parameters": [item],
+                    "responses": response(thing),
+                }
+            },
+        },
+    }
+    api = build_api(
+        document,
+        package="t",
+        spec_file="t.yaml",
+        spec_sha256="",
+        report=Report(),
+        reserved_client=set(),
+        reserved_resource=set(),
+    )
+    return {op.operation_id: ".".join([*op.resource, op.name]) for op in api.operations}
+
+
+THINGS = {"type": "array", "items": {"type": "object"}}
+
+
+@pytest.mark.parametrize(
+    "list_body",
+    [
+        THINGS,
+        {"type": "object", "properties": {"data": THINGS, "has_more": {"type": "boolean"}}},
+        {"type": "object", "properties": {"things": THINGS, "next_cursor": {"type": "string"}}},
+        {"type": "object", "properties": {"items": THINGS}},
+        {"type": "object", "properties": {"results": THINGS, "total": {"type": "integer"}}},
+    ],
+)
+def test_a_collection_get_is_list_and_the_item_get_retrieve(list_body: dict[str, Any]) -> None:
+    assert _names(list_body) == {
+        "listThings": "things.list",
+        "createThing": "things.create",
+        "getThing": "things.retrieve",
+    }
+
+
+def test_an_object_that_only_holds_an_array_is_not_a_collection() -> None:
+    # `{tags: [...]}` with nothing saying "page": one object; its GET collides with the
+    # item's, and both keep their operation ids
+    names = _names({"type": "object", "properties": {"tags": THINGS, "name": {"type": "string"}}})
+    assert names["listThings"] == "things.list_things"
+    assert names["getThing"] == "things.get_thing"
