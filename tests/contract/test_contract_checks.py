@@ -594,3 +594,28 @@ def test_request_check_resolves_a_ref_into_any_part_of_the_document() -> None:
     named = {"type": "object", "properties": {"name": {"$ref": "#/x-shared/Name"}}}
     assert view.errors(named, {"name": "abc"}) == []
     assert view.errors(named, {"name": "abcd"})
+
+
+def test_a_body_of_an_undocumented_media_type_is_the_server_s_fault_not_the_client_s(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Prism answered an unknown route's 404 as `application/problem+json`, where the spec
+    documents `application/json` with a required `message`: the client's parse failed, and the
+    run blamed the client "though the body conforms to the spec" (schemathesis had validated
+    no schema, the media type being undocumented)."""
+    from apigen.contract.sandbox import start_sandbox
+
+    monkeypatch.setenv("PETSTORE_API_KEY", "k")
+    sandbox = start_sandbox(load_document(SPEC))
+    try:
+        problem = {"type": "about:blank", "title": "Not Found", "status": 404}
+        headers = {"Content-Type": "application/problem+json"}
+        sandbox.set_response("GET", "/pets/{petId}", 404, problem, headers)
+        report = _run(operations=["getPet"], variants=["sync"], base_url=sandbox.url)
+    finally:
+        sandbox.stop()
+    found = {(f.check, f.klass) for f in report.failures()}
+    media = [f for f in report.failures() if "Undocumented Content-Type" in f.message]
+    assert media and {f.klass for f in media} == {"spec"}, found  # a real API's fault
+    assert ("strict_parse", "client") not in found
+    assert not report.new_failures("client")

@@ -638,7 +638,8 @@ class _Run:
             if p.check == "response_schema_conformance" and self._null_reading_only(op, response):
                 fail(p.check, "spec", f"{NULL_BESIDE_MEMBERS}: {p.message}", http=http)
                 continue
-            nonconforming = nonconforming or p.check == "response_schema_conformance"
+            # a body of an undocumented media type, or not JSON, conforms to no schema either
+            nonconforming = nonconforming or _about_the_body(p.check, p.message)
             fail(
                 p.check,
                 "spec" if follows and 400 <= response.status_code < 500 else responder,
