@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import copy
+import json
 import zlib
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
@@ -74,6 +75,58 @@ def from_schemathesis(case: Any, label: str) -> CaseInput:
     )
 
 
+def _serializer(operation: Any, location: Any) -> Any:
+    """schemathesis' hook: JSON text for headers' and cookies' non-string values, else none."""
+    where = str(getattr(location, "value", location)).lower()
+    return _as_text if where in ("header", "cookie") else None
+
+
+def _as_text(values: Any) -> Any:
+    if not isinstance(values, Mapping):
+        return values
+    # ensure_ascii=False: a value a header cannot carry (not Latin-1) is still filtered out
+    return {
+        k: v if isinstance(v, str) else json.dumps(v, ensure_ascii=False, separators=(",", ":"))
+        for k, v in values.items()
+    }
+
+
+def _typed_headers(case: CaseInput, params: list[Param]) -> CaseInput | None:
+    """Header and cookie values back from their JSON text (`_as_text`) where the parameter's
+    schema takes no string: `X-Dangerous: true` is the boolean the method takes. None when an
+    array's or object's items, joined as the client sends them, make no valid header value
+    (schemathesis checked only the JSON text): a case no HTTP request can carry."""
+    from schemathesis.openapi.generation.filters import is_valid_header
+
+    headers, cookies = dict(case.headers), dict(case.cookies)
+    for p in params:
+        values = {"header": headers, "cookie": cookies}.get(p.location)
+        if values is None or p.content_type or _admits_string(p.schema):
+            continue
+        key = next((k for k in values if k.lower() == p.name.lower()), None)
+        if key is None or not isinstance(values[key], str):
+            continue
+        try:
+            value = json.loads(values[key])
+        except ValueError:
+            continue  # not JSON text: left as drawn
+        if isinstance(value, list | dict):
+            items = (
+                [x for pair in value.items() for x in pair] if isinstance(value, dict) else value
+            )
+            text = ",".join(x if isinstance(x, str) else json.dumps(x) for x in items)
+            if text != text.strip() or not is_valid_header({key: text}):
+                return None
+        values[key] = value
+    return replace(case, headers=headers, cookies=cookies)
+
+
+def _admits_string(schema: Mapping[str, Any]) -> bool:
+    kind = schema.get("type")
+    kinds = [kind] if isinstance(kind, str) else kind if isinstance(kind, list) else None
+    return kinds is None or "string" in kinds
+
+
 def keyed_case(path: str, case: CaseInput) -> CaseInput:
     """A drawn case as a client sends it for a path key with a query (decisions.md 27):
     `?name={param}` carries `param`'s value as the query's `name` (schemathesis draws it
@@ -108,8 +161,10 @@ class CaseSource:
         self.view = SpecView(document)
         self.schema = schemathesis.openapi.from_dict(copy.deepcopy(dict(document)))
         # Keep parameter values as data: the client does the styling (`form`, `deepObject`, ...)
-        # and the mapping needs the values, not schemathesis' serialised strings.
-        self.schema.get_parameter_serializer = lambda operation, location: None  # type: ignore[method-assign]
+        # and the mapping needs the values, not schemathesis' serialised strings. Headers and
+        # cookies are the exception: schemathesis keeps only string values there, so a boolean,
+        # number or array header goes as its JSON text and is read back (`_typed_headers`).
+        self.schema.get_parameter_serializer = _serializer  # type: ignore[method-assign]
         self._operations: dict[tuple[str, str], Any] = {}
         self.load_errors: dict[tuple[str, str], str] = {}
         from schemathesis.core.result import Err
@@ -175,9 +230,12 @@ class CaseSource:
                 drawn.append(case)
 
         collect()
-        return [
-            keyed_case(path, from_schemathesis(c, f"drawn #{i + 1}")) for i, c in enumerate(drawn)
+        params = self.view.parameters(path, method)
+        typed = [
+            _typed_headers(from_schemathesis(c, f"drawn #{i + 1}"), params)
+            for i, c in enumerate(drawn)
         ]
+        return [keyed_case(path, case) for case in typed if case is not None]
 
     def make_case(self, method: str, path: str, base: CaseInput) -> Any:
         """A schemathesis Case carrying `base`'s values (for its response checks)."""

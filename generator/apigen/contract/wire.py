@@ -565,9 +565,24 @@ def _check_headers(
                     f"{p.location} {p.name}: sent {sent!r}, not {p.content_type} {value!r}"
                 )
             continue
+        if _unspellable_simple(value):
+            problems.append(f"{UNSPELLABLE_VALUE}: {p.location} {p.name}={value!r}")
+            continue
         decoded = _read_simple(decoded, value, explode=bool(p.explode))
         if not same(decoded, value):
             problems.append(f"{p.location} {p.name}: sent {sent!r}, not {value!r}")
+
+
+def _unspellable_simple(value: Any) -> bool:
+    """Whether a `simple`-style array or object has no spelling of its own: an item holding
+    the `,` delimiter, or only empty items (`[""]` is `` like `[]`)."""
+    if isinstance(value, Mapping):
+        items = [str(x) for pair in value.items() for x in pair]
+    elif isinstance(value, list):
+        items = ["" if x is None else str(x) for x in value]
+    else:
+        return False
+    return any("," in x for x in items) or (bool(items) and not "".join(items))
 
 
 def _check_security(
