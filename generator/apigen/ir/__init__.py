@@ -27,6 +27,7 @@ from .options import ApiOptions
 from .schemas import SchemaConverter
 from .security import bearer_merges, build_security
 from .text import docs_site, markdown_pass
+from .webhooks import build_webhooks
 
 __all__ = ["Api", "build_api"]
 
@@ -97,8 +98,9 @@ def build_api(
             op.security = _known_security(op, known, report, spec_file)
     custom.check_long_running(ops, opts, report)
     schemes, default_security = custom.apply_security(schemes, default_security, ops, opts, report)
+    hooks = build_webhooks(document, schemas)
     unions.name_returned_unions(ops, resources, schemas)
-    usage.mark_request_only(schemas.definitions, ops)
+    usage.mark_request_only(schemas.definitions, ops, received=[h.payload for h in hooks])
     for key in layout.break_alias_cycles(schemas.definitions):
         report.warn(
             spec_file,
@@ -129,6 +131,7 @@ def build_api(
     )
     api.cycles = cycles
     api.lazy_models = lazy
+    api.webhooks = hooks
     markdown_pass(api, docs_site(document))  # descriptions as Markdown, links absolute
     return freeze(api)  # readers cannot change it (ir/freeze.py)
 

@@ -245,6 +245,20 @@ class OperationDef:
     wire_path: str = ""  # the path sent: `path` before any `?` or `#` (path_keys.py)
 
 
+@dataclass
+class WebhookDef:
+    """A request the API sends to a receiver (OpenAPI 3.1 `webhooks`): its JSON body's type,
+    parsed by `<package>.webhooks.<py_name>`."""
+
+    name: str  # the key under `webhooks` (`newPet`)
+    method: str
+    key: str  # in the package's `WEBHOOKS`: the name, or `<name> <METHOD>` if it has several
+    py_name: str  # the function's name (`new_pet`)
+    payload: TypeExpr
+    summary: str
+    pointer: str  # the body schema's JSON pointer
+
+
 # --- security and the whole API ---------------------------------------------------------------
 
 
@@ -306,6 +320,7 @@ class Api:
     cycles: dict[str, frozenset[str]] = field(default_factory=dict)
     # models that model fields name through `_rt.later` (keys; layout.lazy_models)
     lazy_models: frozenset[str] = frozenset()
+    webhooks: list[WebhookDef] = field(default_factory=list)
 
 
 def find_resource(roots: dict[str, ResourceDef], path: tuple[str, ...]) -> ResourceDef:

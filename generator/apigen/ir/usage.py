@@ -26,9 +26,14 @@ def _reach(definitions: dict[str, Definition], roots: Iterable[TypeExpr]) -> set
     return seen
 
 
-def mark_request_only(definitions: dict[str, Definition], ops: list[OperationDef]) -> None:
+def mark_request_only(
+    definitions: dict[str, Definition],
+    ops: list[OperationDef],
+    received: Iterable[TypeExpr] = (),
+) -> None:
+    """`received`: other types a client parses (webhook payloads): models, like responses."""
     requests = _reach(definitions, (p.type for op in ops for p in op.params))
-    responses = _reach(definitions, (r.type for op in ops for r in op.responses))
+    responses = _reach(definitions, [*(r.type for op in ops for r in op.responses), *received])
     for key in requests:
         d = definitions[key]
         if isinstance(d, ModelDef):

@@ -27,7 +27,7 @@ from .code import comment_text, docstring, literal
 from .isort import module_order, sort_block
 from .manifest import TypedManifest, dumps
 from .readme import api_reference, readme_view
-from .resources import resource_modules, split_types_modules
+from .resources import resource_modules, split_types_modules, webhooks_module
 
 # The runtime's error classes a package re-exports, each with its runtime base class (the
 # package's class subclasses its own copy of that base). Written out rather than read from
@@ -194,6 +194,12 @@ def _render_files(
         yield (
             f"{pkg}/{module.replace('.', '/')}.py",
             resource_template.render(header=header, view=resource_view),
+        )
+    webhooks = webhooks_module(api)
+    if webhooks is not None:
+        yield (
+            f"{pkg}/webhooks.py",
+            env.get_template("webhooks.py.jinja").render(header=header, view=webhooks),
         )
     yield (
         f"{pkg}/resources/__init__.py",

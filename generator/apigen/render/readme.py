@@ -81,6 +81,9 @@ def readme_view(api: Api, dist: Distribution) -> dict[str, Any]:
         "upload": call_example(api, upload) if upload else "",
         "upload_call": call_expression(api, upload) if upload else "",
         "long_running": _wait_call(api),
+        # (function, spec name) of the first webhooks (`<package>.webhooks`), for the README
+        "webhooks": [(h.py_name, comment_text(h.key)) for h in api.webhooks[:5]],
+        "webhook_count": len(api.webhooks),
     }
     if featured is not None:
         call = call_expression(api, featured)

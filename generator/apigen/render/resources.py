@@ -377,3 +377,88 @@ def _factory(name: str, text: str, own: Imports, module: str, imports: Imports) 
     _merge_runtime_imports(imports, own)
     lines = _local_lines(own, module)
     return FactoryView(name, [*third_party, *([""] if third_party else []), *lines], text)
+
+
+# --- the webhooks module ---------------------------------------------------------------------
+
+
+@dataclass
+class WebhookView:
+    key: str  # literal: the key in `WEBHOOKS`
+    name: str  # literal: the spec's name
+    method: str  # literal
+    function: str
+    const: str
+    factory: str
+    returns: str
+    doc: str
+
+
+@dataclass
+class WebhooksModuleView:
+    """`<package>/webhooks.py`: one parser per webhook, its models imported on first use."""
+
+    doc: str
+    imports: list[str]
+    type_checking: list[str]
+    type_checking_third_party: list[str]
+    factories: list[FactoryView]
+    hooks: list[WebhookView]
+
+
+def webhooks_module(api: Api) -> WebhooksModuleView | None:
+    """The view of `<package>/webhooks.py`, or None for an API that declares no webhook body."""
+    if not api.webhooks:
+        return None
+    module = "webhooks"
+    imports = Imports(runtime=True)
+    imports.typing.add("Any")
+    types = TypeRenderer(api.definitions, module, imports).variant(
+        shadowed=frozenset(), open_enums=True
+    )
+    factories: list[FactoryView] = []
+    hooks: list[WebhookView] = []
+    for hook in api.webhooks:
+        const = "_" + hook.py_name.upper()
+        text, own = _responses_of(api, module, [ResponseDef("payload", "json", hook.payload)])
+        factory = _factory(const.lower() + "_payload", text, own, module, imports)
+        factories.append(factory)
+        what = f"`{hook.name}` webhook ({hook.method.upper()})"
+        summary = f"{hook.summary}\n\n" if hook.summary else ""
+        doc = (
+            f"The body of the {what}, parsed into its declared type.\n\n{summary}"
+            "Verify the request's signature first (the runtime's `verify_hmac`, "
+            "`verify_standard_webhook`...): a parsed body says nothing about who sent it. "
+            "Raises `pydantic.ValidationError` (a `ValueError`) when the body is not JSON or "
+            "does not match."
+        )
+        hooks.append(
+            WebhookView(
+                literal(hook.key),
+                literal(hook.name),
+                literal(hook.method),
+                hook.py_name,
+                const,
+                factory.name,
+                types.expr(hook.payload),
+                docstring(doc, indent="    "),
+            )
+        )
+    type_checking = _local_lines(imports, module)
+    imports.local.clear()
+    annotation_third_party = sort_block(imports.third_party)
+    imports.third_party.clear()
+    if type_checking or annotation_third_party:
+        imports.typing.add("TYPE_CHECKING")
+    return WebhooksModuleView(
+        docstring(
+            f"Parsers for the webhooks {api.title} sends (the spec's `webhooks`).\n\n"
+            "Each function takes a request body your server received and returns it typed; "
+            "`WEBHOOKS[name].parse(body)` does the same by the spec's name."
+        ),
+        imports.lines(1),
+        type_checking,
+        annotation_third_party,
+        factories,
+        hooks,
+    )

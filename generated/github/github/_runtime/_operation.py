@@ -23,6 +23,7 @@ __all__ = [
     "Operation",
     "Param",
     "Response",
+    "Webhook",
     "success_responses",
 ]
 
@@ -127,6 +128,35 @@ class Response:
                 object.__setattr__(self, "_adapter", TypeAdapter(with_picker(self.type_)))
         assert self._adapter is not None
         return self._adapter
+
+
+class Webhook(Generic[T]):
+    """A request the API sends to your server (OpenAPI 3.1 ``webhooks``): ``parse`` validates
+    its JSON body into the declared type. ``load`` returns ``{"payload": Response(...)}`` and
+    is called on first use (it imports the models), like ``LazyResponses``' loaders."""
+
+    __slots__ = ("_load", "_payload", "method", "name")
+
+    def __init__(self, name: str, method: str, load: Callable[[], Mapping[str, Response]]) -> None:
+        self.name = name
+        self.method = method
+        self._load = load
+        self._payload: Response | None = None
+
+    def parse(self, payload: str | bytes | bytearray) -> T:
+        """The body as the declared type; ``pydantic.ValidationError`` (a ``ValueError``) when
+        it is not JSON or does not match. Verify the signature first (``webhooks.verify_*``):
+        parsing says nothing about who sent the body."""
+        if self._payload is None:
+            from ._lazy import gc_paused
+
+            with gc_paused():
+                self._payload = self._load()["payload"]
+        result: T = self._payload.adapter().validate_json(payload)
+        return result
+
+    def __repr__(self) -> str:
+        return f"Webhook({self.name!r}, {self.method!r})"
 
 
 class LazyResponses(Mapping[str, Response]):

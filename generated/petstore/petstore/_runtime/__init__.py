@@ -51,6 +51,7 @@ from ._operation import (
     Operation,
     Param,
     Response,
+    Webhook,
 )
 from ._public import publish as _publish
 from ._ratelimit import RateLimit, RateLimitBackend
@@ -266,6 +267,7 @@ __all__ = [
     "Token",
     "TokenStore",
     "UnprocessableEntityError",
+    "Webhook",
     "WebhookVerificationError",
     "__version__",
     "discriminator",

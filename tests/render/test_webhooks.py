@@ -1,0 +1,98 @@
+"""`<package>/webhooks.py`: a typed parser per webhook of an OpenAPI 3.1 `webhooks` map.
+
+Adyen's notification specs (corpus/) declare only webhooks: their clients had no typed entry
+point at all, the payload types being reachable only by knowing which model to validate.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pydantic
+import pytest
+
+from tests.builds import build_into, check_generated, on_path
+from tests.conftest import FIXTURES, run_pyright
+
+SPEC = FIXTURES / "webhooks.yaml"
+
+
+@pytest.fixture(scope="module")
+def out(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("hooks")
+    build_into(SPEC, root, name="hooks")
+    check_generated(root)
+    return root
+
+
+def test_each_json_webhook_gets_a_parser_and_a_key(out: Path) -> None:
+    with on_path(out, "hooks"):
+        from hooks import webhooks  # type: ignore[import-not-found]
+
+        assert list(webhooks.WEBHOOKS) == [
+            "newPet",
+            "pet.adopted",
+            "class PUT",  # two methods with a body: one each
+            "class POST",
+            "new-pet",  # spelled apart from newPet's `new_pet`
+            "WEBHOOKS",
+            "x\"\"\"); __import__('os').system('exit 3') #\n'''",  # data, never code
+        ]  # `ping` sends text/plain: nothing to parse
+        assert webhooks.WEBHOOKS["newPet"].method == "post"
+        assert callable(webhooks.new_minus_pet) and callable(webhooks.class_put)
+        assert callable(webhooks.webhooks_) and isinstance(webhooks.WEBHOOKS, dict)
+
+
+def test_a_payload_parses_into_its_declared_type_and_only_then_imports_it(out: Path) -> None:
+    with on_path(out, "hooks"):
+        from hooks import webhooks
+
+        assert "hooks.models.pet" not in sys.modules  # models load on the first parse
+        adopted = webhooks.pet_adopted(
+            b'{"pet": {"id": 1, "name": "Rex"}, "at": "2026-12-03T10:00:00Z"}'
+        )
+        assert "hooks.models.pet" in sys.modules
+        assert isinstance(adopted, pydantic.BaseModel)  # a received payload: a model
+        assert type(adopted).__name__ == "PetAdoptedWebhookPayload"
+        assert adopted.pet.name == "Rex" and adopted.at.year == 2026
+        assert webhooks.WEBHOOKS["newPet"].parse('{"id": 2, "name": "Tom"}').id == 2
+        assert webhooks.class_put(bytearray(b"[1, 2]")) == [1, 2]
+        assert webhooks.class_post('"text"') == "text"
+        assert webhooks.webhooks_('{"anything": [1]}') == {"anything": [1]}
+        for bad in ('{"pet": {"id": "x", "name": "Rex"}, "at": "2026-12-03T10:00:00Z"}', "{"):
+            with pytest.raises(pydantic.ValidationError):
+                webhooks.pet_adopted(bad)
+
+
+def test_the_webhooks_module_is_strictly_typed(out: Path, tmp_path: Path) -> None:
+    mypy = subprocess.run(
+        [sys.executable, "-m", "mypy", "--strict", "--no-incremental", "-p", "hooks"],
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=out,
+        timeout=600,
+    )
+    assert mypy.returncode == 0, mypy.stdout[-3000:]
+    config = tmp_path / "pyrightconfig.json"
+    config.write_text(json.dumps({"typeCheckingMode": "strict", "pythonVersion": "3.11"}))
+    result = run_pyright("--outputjson", "--project", str(config), str(out), cwd=tmp_path)
+    errors = [
+        d for d in json.loads(result.stdout)["generalDiagnostics"] if d["severity"] == "error"
+    ]
+    assert errors == [], errors[:5]
+
+
+def test_the_readme_shows_the_first_webhook(out: Path) -> None:
+    readme = (out / "README.md").read_text()
+    assert "## Webhooks" in readme
+    assert "webhooks.new_pet(request_body)" in readme
+    assert 'webhooks.WEBHOOKS["newPet"].parse(request_body)' in readme
+
+
+def test_an_api_without_webhooks_has_no_webhooks_module(tmp_path: Path) -> None:
+    build_into(FIXTURES / "pagination-cursor.yaml", tmp_path, name="pages")
+    assert not (tmp_path / "pages" / "webhooks.py").exists()
