@@ -3,8 +3,8 @@
 A collection used to be recognised only by an array body or Stripe's `data` + `has_more`. A
 GET returning `{things: [...], next_cursor}` (or `{items: [...]}`) was `retrieve`, collided with
 the item's `retrieve`, and both fell back to their operation ids (`things.list_things`,
-`things.get_thing`); in the shared specs, apacta, openfintech, here.com tracking and
-star-trek lost their verbs so (a hand-written 3.1 spec showed it, 2026-12-03).
+`things.get_thing`); in the shared specs, apacta (77 methods), here.com tracking and star-trek
+lost their verbs so (a hand-written 3.1 spec showed it, 2026-12-03).
 """
 
 from __future__ import annotations
@@ -62,8 +62,8 @@ THINGS = {"type": "array", "items": {"type": "object"}}
         THINGS,
         {"type": "object", "properties": {"data": THINGS, "has_more": {"type": "boolean"}}},
         {"type": "object", "properties": {"things": THINGS, "next_cursor": {"type": "string"}}},
-        {"type": "object", "properties": {"items": THINGS}},
-        {"type": "object", "properties": {"results": THINGS, "total": {"type": "integer"}}},
+        {"type": "object", "properties": {"items": THINGS, "nextPageToken": {"type": "string"}}},
+        {"type": "object", "properties": {"data": THINGS, "pagination": {"type": "object"}}},
     ],
 )
 def test_a_collection_get_is_list_and_the_item_get_retrieve(list_body: dict[str, Any]) -> None:
@@ -74,9 +74,18 @@ def test_a_collection_get_is_list_and_the_item_get_retrieve(list_body: dict[str,
     }
 
 
-def test_an_object_that_only_holds_an_array_is_not_a_collection() -> None:
-    # `{tags: [...]}` with nothing saying "page": one object; its GET collides with the
-    # item's, and both keep their operation ids
-    names = _names({"type": "object", "properties": {"tags": THINGS, "name": {"type": "string"}}})
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"type": "object", "properties": {"tags": THINGS, "name": {"type": "string"}}},
+        # Stripe's Invoice: arrays and a `total`, and `GET /v1/invoices/upcoming` is one invoice
+        {"type": "object", "properties": {"items": THINGS, "total": {"type": "integer"}}},
+        {"type": "object", "properties": {"lines": THINGS, "next_payment": {"type": "string"}}},
+    ],
+)
+def test_an_object_that_is_no_page_of_items_is_not_a_collection(body: dict[str, Any]) -> None:
+    # nothing says "a page of items": one object; its GET collides with the item's, and both
+    # keep their operation ids
+    names = _names(body)
     assert names["listThings"] == "things.list_things"
     assert names["getThing"] == "things.get_thing"

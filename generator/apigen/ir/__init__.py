@@ -51,7 +51,9 @@ def build_api(
     info = document.get("info") if isinstance(document.get("info"), Mapping) else {}
     assert isinstance(info, Mapping)
     ops = custom.select(collect(document), opts, report)
-    list_like = {id(op) for op in ops if is_list_response(document, operation_node(document, op))}
+    list_like = {
+        id(op) for op in ops if is_list_response(document, operation_node(document, op), op.path)
+    }
     wanted = custom.config_names(ops, opts, report)
 
     def explicit(ops: list[OperationDef]) -> None:

@@ -92,20 +92,27 @@ def deref(document: Mapping[str, Any], node: Any, limit: int = 32) -> Any:
     return node
 
 
-# An envelope's item array, by name; or any array beside a field saying there are more pages.
+# A page of a collection: an array named like an envelope's items, or like the collection's
+# path segment, beside a field only paging has. (`total`, `count` or `url` alone say nothing:
+# Stripe's Invoice has a `total` and arrays, and `GET /v1/invoices/upcoming` is one invoice.)
 _ITEM_ARRAYS = frozenset(
     {"data", "items", "results", "records", "entries", "values", "elements", "objects", "rows"}
 )
 _PAGE_FIELD = re.compile(
-    r"^(has_?more|next\w*|prev\w*|\w*cursor|\w*page\w*|\w*token|total\w*|count|offset|url)$",
+    r"^(has_?more|next\w*|prev\w*|\w*cursor\w*|\w*page\w*|\w*token|offset|limit|paginat\w*|paging)$",
     re.IGNORECASE,
 )
 
 
-def is_list_response(document: Mapping[str, Any], op_node: Mapping[str, Any]) -> bool:
-    """Does the success response look like a collection? An array, or an object holding one
-    that is an envelope's items (`data`, `items`, `results`...) or sits beside a paging field
-    (Stripe's `data` + `has_more`, `{things: [...], next_cursor}`): its method is `list`."""
+def is_list_response(
+    document: Mapping[str, Any], op_node: Mapping[str, Any], path: str = ""
+) -> bool:
+    """Does the success response look like a collection? An array; or a page: an object
+    holding an array named like an envelope's items (`data`, `items`, `results`...) or like the
+    path's last segment, beside a paging field (`{things: [...], next_cursor}`); or Stripe's
+    list object (`data` + `has_more`, `next_page` or `url`). Its method is then `list`."""
+    literal = [s for s in split_key(path).wire.split("/") if s and not s.startswith("{")]
+    segment = literal[-1].lower() if literal else ""
     responses = as_object(op_node.get("responses"))
     for status, resp in responses.items():
         if not str(status).startswith("2"):
@@ -131,9 +138,10 @@ def is_list_response(document: Mapping[str, Any], op_node: Mapping[str, Any]) ->
                 if isinstance(prop := deref(document, raw), JSON_OBJECT)
                 and prop.get("type") == "array"
             ]
-            if any(name.lower() in _ITEM_ARRAYS for name in arrays) or (
-                arrays and any(_PAGE_FIELD.match(str(name)) for name in props)
-            ):
+            if "data" in props and ("has_more" in props or "next_page" in props or "url" in props):
+                return True  # Stripe's list object (and search result)
+            items = {n for n in arrays if n.lower() in _ITEM_ARRAYS or n.lower() == segment}
+            if items and any(_PAGE_FIELD.match(str(name)) for name in props):
                 return True
     return False
 
