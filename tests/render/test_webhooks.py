@@ -86,11 +86,14 @@ def test_the_webhooks_module_is_strictly_typed(out: Path, tmp_path: Path) -> Non
     assert errors == [], errors[:5]
 
 
-def test_the_readme_shows_the_first_webhook(out: Path) -> None:
+def test_the_readme_and_the_api_reference_show_the_webhooks(out: Path) -> None:
     readme = (out / "README.md").read_text()
     assert "## Webhooks" in readme
     assert "webhooks.new_pet(request_body)" in readme
     assert 'webhooks.WEBHOOKS["newPet"].parse(request_body)' in readme
+    reference = (out / "api.md").read_text()
+    assert "- `webhooks.pet_adopted(payload) -> PetAdoptedWebhookPayload`" in reference
+    assert "webhook `pet.adopted`: A pet found a home." in reference
 
 
 def test_an_api_without_webhooks_has_no_webhooks_module(tmp_path: Path) -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from typing import Any
 from urllib.parse import urljoin
 
@@ -41,6 +41,14 @@ _BODY_PREFERENCE = (
 )
 
 
+def item_operations(item: Mapping[str, Any]) -> Iterator[tuple[str, Mapping[str, Any]]]:
+    """A path item's (method, operation object) pairs, in `HTTP_METHODS` order."""
+    for method in HTTP_METHODS:
+        op = item.get(method)
+        if isinstance(op, JSON_OBJECT):
+            yield method, op
+
+
 def collect(document: Mapping[str, Any]) -> list[OperationDef]:
     """Every operation in spec order (paths in order, methods in the spec's method order)."""
     ops: list[OperationDef] = []
@@ -54,10 +62,7 @@ def collect(document: Mapping[str, Any]) -> list[OperationDef]:
             item = resolve_pointer(document, base)
             if not isinstance(item, JSON_OBJECT):
                 continue
-        for method in HTTP_METHODS:
-            op = item.get(method)
-            if not isinstance(op, JSON_OBJECT):
-                continue
+        for method, op in item_operations(item):
             tags = tuple(str(t) for t in op.get("tags") or [] if isinstance(t, str | int))
             ops.append(
                 OperationDef(

@@ -10,7 +10,7 @@ from typing import Any
 from .. import naming
 from ..spec.param_media import is_json_media
 from .nodes import JSON_OBJECT, WebhookDef, as_object
-from .operations import HTTP_METHODS, deref
+from .operations import deref, item_operations
 from .schemas import SchemaConverter, escape
 
 #: the module the webhooks' inline payload types live in
@@ -23,10 +23,7 @@ def build_webhooks(document: Mapping[str, Any], schemas: SchemaConverter) -> lis
         item = deref(document, raw)
         if not isinstance(item, JSON_OBJECT):
             continue
-        for method in HTTP_METHODS:
-            op = item.get(method)
-            if not isinstance(op, JSON_OBJECT):
-                continue
+        for method, op in item_operations(item):
             body = deref(document, op.get("requestBody"))
             content = as_object(as_object(body).get("content"))
             media = next((str(m) for m in content if is_json_media(str(m))), None)
