@@ -319,6 +319,26 @@ class _Comparer:
             if keyword not in old:
                 self.add("addition", "credential-added", f"{client}({keyword}=)", new[keyword])
 
+    # webhook parsers (`<package>.webhooks`; a manifest without the key declares none)
+
+    def webhooks(self) -> None:
+        old: Mapping[str, Mapping[str, str]] = self.old.get("webhooks") or {}
+        new: Mapping[str, Mapping[str, str]] = self.new.get("webhooks") or {}
+        for key, o in old.items():
+            n = new.get(key)
+            if n is None:
+                self.add("breaking", "webhook-removed", str(o["function"]), key)
+                continue
+            if o["function"] != n["function"]:
+                detail = f"now {n['function']}"
+                self.add("breaking", "webhook-renamed", str(o["function"]), detail)
+            # a payload the API sends: like a return type, it may only narrow
+            payload = (str(o["payload"]), str(n["payload"]))
+            self.retyped("webhook-payload-changed", str(n["function"]), *payload, "out")
+        for key, n in new.items():
+            if key not in old:
+                self.add("addition", "webhook-added", str(n["function"]), key)
+
     # operations
 
     def operations(self) -> None:
@@ -526,6 +546,7 @@ _ORDER = (
     "positional",
     "param",
     "return",
+    "webhook",
     "body",
     "model",
     "field",
@@ -539,6 +560,7 @@ def compare(old: Mapping[str, Any], new: Mapping[str, Any]) -> list[Change]:
     comparer = _Comparer(old, new)
     comparer.credentials()
     comparer.operations()
+    comparer.webhooks()
     comparer.definitions()
     return sorted(comparer.changes, key=lambda c: _ORDER.index(c.kind.split("-")[0]))
 

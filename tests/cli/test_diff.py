@@ -371,3 +371,39 @@ def test_a_credential_read_from_another_variable_is_breaking(tmp_path: Path) -> 
     )
     assert compare(old, {**new, "package": "pets2"}) == []  # a renamed package renames them too
     assert compare({k: v for k, v in old.items() if k != "credentials"}, new) == []  # old manifest
+
+
+def _hooked(**webhooks: dict[str, Any]) -> dict[str, Any]:
+    spec = _pets()
+    spec["openapi"] = "3.1.0"
+    spec["webhooks"] = {
+        name: {
+            "post": {
+                "requestBody": {"content": {"application/json": {"schema": schema}}},
+                "responses": {"200": {"description": "ok"}},
+            }
+        }
+        for name, schema in webhooks.items()
+    }
+    return spec
+
+
+def test_webhook_parsers_removed_added_and_retyped(tmp_path: Path) -> None:
+    """`<package>.webhooks` is public API too (decisions 55): a removed parser breaks a receiver,
+    and its payload, a value the API sends, may narrow but not widen."""
+    pet = {"$ref": "#/components/schemas/Pet"}
+    old = _write(
+        tmp_path / "old.json",
+        _hooked(petAdopted=pet, petGone={"type": "string"}, ping={"type": "string"}),
+    )
+    new = _write(
+        tmp_path / "new.json",
+        _hooked(petAdopted=pet, ping={"type": "integer"}, petBorn=pet),
+    )
+    report = diff_paths(old, new)
+    kinds = _kinds(report.changes)
+    assert ("breaking", "webhook-removed", "webhooks.pet_gone") in kinds
+    assert ("breaking", "webhook-payload-changed", "webhooks.ping") in kinds
+    assert ("addition", "webhook-added", "webhooks.pet_born") in kinds
+    assert not any(target.endswith("pet_adopted") for _, _, target in kinds)
+    assert report.breaking

@@ -14,7 +14,7 @@ from pathlib import Path
 import pydantic
 import pytest
 
-from tests.builds import build_into, check_generated, on_path
+from tests.builds import build_into, check_generated, manifest, on_path
 from tests.conftest import FIXTURES, run_pyright
 
 SPEC = FIXTURES / "webhooks.yaml"
@@ -96,6 +96,13 @@ def test_the_readme_and_the_api_reference_show_the_webhooks(out: Path) -> None:
     assert "webhook `pet.adopted`: A pet found a home." in reference
 
 
+def test_the_manifest_lists_each_parser_for_apigen_diff(out: Path) -> None:
+    hooks = manifest(out)["webhooks"]
+    assert hooks["newPet"] == {"function": "webhooks.new_pet", "payload": "Pet"}
+    assert hooks["class PUT"] == {"function": "webhooks.class_put", "payload": "list[int]"}
+
+
 def test_an_api_without_webhooks_has_no_webhooks_module(tmp_path: Path) -> None:
     build_into(FIXTURES / "pagination-cursor.yaml", tmp_path, name="pages")
     assert not (tmp_path / "pages" / "webhooks.py").exists()
+    assert "webhooks" not in manifest(tmp_path)  # other manifests stay as they were

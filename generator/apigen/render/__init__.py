@@ -421,6 +421,8 @@ def manifest(api: Api) -> dict[str, Any]:
         "async_client": f"{pkg}.AsyncClient",
         "credentials": _manifest_credentials(api),
         "operations": [{**_manifest_op(op), **typed.operation(op)} for op in api.operations],
+        # (only when the spec declares webhooks: other manifests stay as they were)
+        **({"webhooks": typed.webhooks()} if api.webhooks else {}),
         "models": {
             name: f"{pkg}.models.{api.definitions[key].name}"
             for name, key in api.components.items()

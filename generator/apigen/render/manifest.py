@@ -110,6 +110,16 @@ class TypedManifest:
             out["returns"] = results.expr(op.returns)
         return out
 
+    def webhooks(self) -> dict[str, dict[str, str]]:
+        """Per webhook (its `WEBHOOKS` key): the parser's name and the payload annotation."""
+        return {
+            h.key: {
+                "function": f"webhooks.{h.py_name}",  # relative, like an operation's call
+                "payload": self._results.expr(h.payload),
+            }
+            for h in self.api.webhooks
+        }
+
     def definitions(self) -> dict[str, dict[str, Any]]:
         """Sections by kind, each keyed by `public_name`:
         `model_fields` (Pydantic models) and `typed_dict_fields` (request-only shapes, keyed by
