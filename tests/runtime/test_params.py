@@ -247,3 +247,20 @@ def test_prefix_letters_are_not_separators(recorder: Recorder) -> None:
     """Only ``._~-`` are encoded in a value: a literal prefix's letters are not separators."""
     operation = op(rt.Param("v", "v", "path"), path="/api/v{v}/x")
     assert send(recorder, operation, v="v2.1") == "/v1/api/vv2.1/x"
+
+
+def test_exploded_cookies_are_one_per_item_and_member_with_names_encoded(
+    recorder: Recorder,
+) -> None:
+    """decisions.md 56: a member's name goes as a cookie name, so `;`, `=` and spaces in it
+    are percent-encoded (a name `a; admin=1` would otherwise add a cookie of its own)."""
+    operation = op(
+        rt.Param("ids", "ids", "cookie"),
+        rt.Param("prefs", "prefs", "cookie"),
+        rt.Param("tags", "tags", "cookie", explode=False),
+    )
+    make_client(recorder).request(
+        operation,
+        {"ids": [1, 2], "prefs": {"a; admin=1": "x y", "b": None}, "tags": ["p,q", "r"]},
+    )
+    assert recorder.last.headers["Cookie"] == "ids=1; ids=2; a%3B%20admin%3D1=x%20y; tags=p%2Cq,r"

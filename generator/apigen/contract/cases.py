@@ -3,6 +3,7 @@ that matter to clients but that random data rarely hits are added on top."""
 
 from __future__ import annotations
 
+import base64
 import contextlib
 import copy
 import json
@@ -62,7 +63,7 @@ def _plain(value: Any) -> Any:
 def from_schemathesis(case: Any, label: str) -> CaseInput:
     from schemathesis.core import NOT_SET
 
-    path = {k: unquote(v) if isinstance(v, str) else v for k, v in case.path_parameters.items()}
+    path = {k: _from_token(v) for k, v in case.path_parameters.items()}
     return CaseInput(
         label,
         path=path,
@@ -76,9 +77,43 @@ def from_schemathesis(case: Any, label: str) -> CaseInput:
 
 
 def _serializer(operation: Any, location: Any) -> Any:
-    """schemathesis' hook: JSON text for headers' and cookies' non-string values, else none."""
+    """schemathesis' hook: JSON text for headers' and cookies' non-string values, a token for
+    a path's objects (`_as_token`), else none."""
     where = str(getattr(location, "value", location)).lower()
+    if where == "path":
+        return _as_tokens
     return _as_text if where in ("header", "cookie") else None
+
+
+# schemathesis refuses a path value whose `str()` holds `{` or `}`: every object. An object (or
+# an array holding one) goes through it as this prefix and its JSON text in URL-safe base64.
+_TOKEN = "apigen~object~"
+
+
+def _as_tokens(values: Any) -> Any:
+    if not isinstance(values, Mapping):
+        return values
+    return {
+        k: _TOKEN + base64.urlsafe_b64encode(json.dumps(v).encode()).decode()
+        if isinstance(v, Mapping) or (isinstance(v, list) and _nested_value(v))
+        else v
+        for k, v in values.items()
+    }
+
+
+def _nested_value(items: list[Any]) -> bool:
+    return any(isinstance(item, Mapping | list) for item in items)
+
+
+def _from_token(value: Any) -> Any:
+    """A drawn path value as data: percent-decoded text, or the object `_as_tokens` hid."""
+    if not isinstance(value, str):
+        return value
+    value = unquote(value)
+    if value.startswith(_TOKEN):
+        with contextlib.suppress(ValueError):
+            return json.loads(base64.urlsafe_b64decode(value.removeprefix(_TOKEN)))
+    return value
 
 
 def _as_text(values: Any) -> Any:

@@ -509,6 +509,9 @@ class _Run:
             if isinstance(error, ValueError) and _unsendable_header(case):
                 fail("unsendable_header", "spec", f"{UNSENDABLE_HEADER}: {str(error)[:200]}")
                 return
+            if isinstance(error, ValueError) and _empty_path_container(case, str(error)):
+                fail("empty_path_value", "spec", f"{EMPTY_PATH_VALUE}: {str(error)[:200]}")
+                return
             fail(
                 "exception",
                 "client",
@@ -1139,6 +1142,27 @@ def _unsendable_header(case: CaseInput) -> bool:
         return False
 
     return bad(case.headers) or bad(case.cookies)
+
+
+# A path array or object with no item to spell (`{}`, `{"a": null}`, `[null]`) is an empty
+# segment (`.` in `label` style): the request would reach another endpoint, and the client
+# refuses it before sending. A schema admitting such a value (no `minProperties`/`minItems`)
+# asks for what no URL carries.
+EMPTY_PATH_VALUE = "the spec allows a path array or object that spells an empty or dot segment"
+
+
+def _empty_path_container(case: CaseInput, error: str) -> bool:
+    """Whether the client refused a path segment that an array or object of `case` left empty
+    (or `.`): one whose items, or members, are all null or empty text."""
+    if "changes the endpoint" not in error:
+        return False
+    for value in case.path.values():
+        if isinstance(value, Mapping):
+            if all(v is None for v in value.values()):
+                return True
+        elif isinstance(value, list) and all(v is None or v == "" for v in value):
+            return True
+    return False
 
 
 # A response schema that is no Schema Object (Codat's `definitions: {itemType: {type: {enum...}}}`

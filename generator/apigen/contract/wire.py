@@ -18,7 +18,7 @@ import httpx
 
 from ..ir.security import usable
 from ..path_keys import split_key
-from ..sandbox._params import path_value
+from ..sandbox._params import decoded_items, path_value
 from ..spec.param_media import is_json_media
 from .spec import UNUSABLE, Param, SpecView
 
@@ -261,6 +261,7 @@ def check_request(
     credentials = _credential_query(view, template, method)
     _check_query(problems, url.query.decode("ascii"), params, intended, credentials)
     _check_headers(problems, request, params, intended)
+    _check_cookies(problems, request, params, intended, _credentials_in(view, template, method))
     if check_security:
         _check_security(problems, view, template, method, request)
     _check_body(problems, view, template, method, request, intended_body, body_given)
@@ -342,15 +343,40 @@ def _check_path(
                     f"path parameter {name}: sent {segment!r}, not {p.content_type} {value!r}"
                 )
             continue
-        if p.style in ("label", "matrix"):  # `.v`, `;name=v`: read as the sandbox reads them
-            shape = isinstance(value, list), isinstance(value, Mapping)
-            decoded = path_value(unquote(segment), p.style, bool(p.explode), *shape)
-        else:
-            decoded = _read_simple(unquote(segment), value, explode=bool(p.explode))
+        why = _path_unspellable(p, value)
+        if why:
+            problems.append(f"{UNSPELLABLE_VALUE}: path {name}={value!r} ({why})")
+            continue
+        # split as sent, then decoded (RFC 6570 encodes a delimiter inside an item), as the
+        # sandbox reads it
+        shape = isinstance(value, list), isinstance(value, Mapping)
+        decoded = decoded_items(path_value(segment, p.style, bool(p.explode), *shape))
         if not same(decoded, value):
             problems.append(
                 f"path parameter {name}: sent {segment!r}, which reads as {decoded!r}, not {value!r}"
             )
+
+
+def _path_unspellable(p: Param, value: Any) -> str | None:
+    """Why no `simple`, `label` or `matrix` segment spells the array or object `value`, or None.
+    The client percent-encodes every delimiter inside an item but `.`, which is unreserved:
+    an exploded `label` value (`.a.b`) cannot hold one."""
+    if not isinstance(value, list | Mapping):
+        return None
+    if isinstance(value, list) and None in value:
+        return "a null item"
+    if _nested(value):
+        return "nested"
+    items = (
+        [*map(str, value), *map(_scalar_text, value.values())]
+        if isinstance(value, Mapping)
+        else [_scalar_text(v) for v in value]
+    )
+    if p.style == "label" and p.explode and any("." in item for item in items):
+        return "an item holding '.', the exploded label delimiter"
+    if items and not "".join(items):
+        return "only empty items"
+    return None
 
 
 def _check_query(
@@ -519,13 +545,18 @@ def _check_query(
 def _credential_query(view: SpecView, template: str, method: str) -> set[str]:
     """The query names (lowercased) of the operation's `apiKey` schemes `in: query`: the client
     sends them beside the declared parameters."""
+    return {name.lower() for name in _credentials_in(view, template, method, "query")}
+
+
+def _credentials_in(view: SpecView, template: str, method: str, where: str = "cookie") -> set[str]:
+    """The names of the operation's `apiKey` schemes `in: where`."""
     return {
-        str(scheme.get("name", "")).lower()
+        str(scheme.get("name", ""))
         for alt in view.security(template, method)
         for scheme in alt.values()
         if isinstance(scheme, Mapping)
         and scheme.get("type") == "apiKey"
-        and scheme.get("in") == "query"
+        and scheme.get("in") == where
     }
 
 
@@ -535,54 +566,127 @@ def _check_headers(
     params: list[Param],
     intended: Mapping[tuple[str, str], Any],
 ) -> None:
-    cookies: dict[str, str] = {}
-    for header in request.headers.get_list("cookie"):
-        for part in header.split(";"):
-            name, _, text = part.strip().partition("=")
-            if name:
-                cookies[name] = text
     for p in params:
-        if p.location not in ("header", "cookie"):
+        if p.location != "header":
             continue
-        value = intended.get((p.location, p.name))
-        given = (p.location, p.name) in intended and value is not None
-        sent: str | None = (
-            request.headers.get(p.name) if p.location == "header" else cookies.get(p.name)
-        )
+        value = intended.get(("header", p.name))
+        given = ("header", p.name) in intended and value is not None
+        sent = request.headers.get(p.name)
         if not given:
-            if p.required and sent is None and (p.location, p.name) in intended:
-                problems.append(f"{UNSPELLABLE_VALUE}: {p.location} {p.name}=None (null)")
+            if p.required and sent is None and ("header", p.name) in intended:
+                problems.append(f"{UNSPELLABLE_VALUE}: header {p.name}=None (null)")
             elif p.required and sent is None:
-                problems.append(f"required {p.location} {p.name} missing")
+                problems.append(f"required header {p.name} missing")
             continue
         if sent is None:
-            problems.append(f"{p.location} {p.name}={value!r} not sent")
+            problems.append(f"header {p.name}={value!r} not sent")
             continue
-        decoded: Any = unquote(sent) if p.location == "cookie" else sent
         if p.content_type:
-            if not _spells_content(decoded, value, p.content_type):
-                problems.append(
-                    f"{p.location} {p.name}: sent {sent!r}, not {p.content_type} {value!r}"
-                )
+            if not _spells_content(sent, value, p.content_type):
+                problems.append(f"header {p.name}: sent {sent!r}, not {p.content_type} {value!r}")
             continue
-        if _unspellable_simple(value):
-            problems.append(f"{UNSPELLABLE_VALUE}: {p.location} {p.name}={value!r}")
+        if _unspellable_simple(value, explode=bool(p.explode)):
+            problems.append(f"{UNSPELLABLE_VALUE}: header {p.name}={value!r}")
             continue
-        decoded = _read_simple(decoded, value, explode=bool(p.explode))
+        decoded = _read_simple(sent, value, explode=bool(p.explode))
         if not same(decoded, value):
-            problems.append(f"{p.location} {p.name}: sent {sent!r}, not {value!r}")
+            problems.append(f"header {p.name}: sent {sent!r}, not {value!r}")
 
 
-def _unspellable_simple(value: Any) -> bool:
+def _check_cookies(
+    problems: list[str],
+    request: httpx.Request,
+    params: list[Param],
+    intended: Mapping[tuple[str, str], Any],
+    credentials: set[str],
+) -> None:
+    """Form-style cookies as the runtime and the sandbox spell them (decisions.md 56): `n=v`;
+    `n=a,b` and `n=k,v` unexploded; exploded, one cookie per array item (`n=a; n=b`) and per
+    object member (`k=v`). Values are percent-encoded and split on the literal `,` before they
+    are decoded, so an item may hold a `,`."""
+    pairs: list[tuple[str, str]] = []
+    for header in request.headers.get_list("cookie"):
+        for part in header.split(";"):
+            name, sep, text = part.strip().partition("=")
+            if sep and name:
+                pairs.append((unquote(name), text))
+    mine_all = [p for p in params if p.location == "cookie"]
+    for p in mine_all:
+        value = intended.get(("cookie", p.name))
+        given = ("cookie", p.name) in intended and value is not None
+        members = bool(p.explode) and not p.content_type and _shape(p, value) == "object"
+        sent = [text for name, text in pairs if name == p.name]
+        if not given:
+            if p.required and ("cookie", p.name) in intended:
+                problems.append(f"{UNSPELLABLE_VALUE}: cookie {p.name}=None (null)")
+            elif p.required and not sent and not members:
+                problems.append(f"required cookie {p.name} missing")
+            continue
+        if p.content_type:
+            if len(sent) != 1 or not _spells_content(unquote(sent[0]), value, p.content_type):
+                problems.append(f"cookie {p.name}: sent {sent!r}, not {p.content_type} {value!r}")
+            continue
+        why = _cookie_unspellable(p, value, {q.name for q in mine_all if q is not p} | credentials)
+        if why:
+            problems.append(f"{UNSPELLABLE_VALUE}: cookie {p.name}={value!r} ({why})")
+            continue
+        decoded: Any
+        if members and isinstance(value, Mapping):
+            decoded = {n: unquote(t) for n, t in pairs if n in value}
+        elif p.explode and isinstance(value, list):
+            decoded = [unquote(t) for t in sent]
+        elif not sent:
+            problems.append(f"cookie {p.name}={value!r} not sent")
+            continue
+        elif len(sent) > 1:
+            problems.append(f"cookie {p.name} sent {len(sent)} times")
+            continue
+        elif isinstance(value, list | Mapping):  # unexploded: `n=a,b`, `n=k,v`
+            items = [unquote(t) for t in sent[0].split(",")] if sent[0] else []
+            decoded = items
+            if isinstance(value, Mapping):
+                decoded = dict(zip(items[::2], items[1::2], strict=False))
+        else:
+            decoded = unquote(sent[0])
+        if not same(decoded, value):
+            problems.append(f"cookie {p.name}: sent {sent or pairs!r}, not {value!r}")
+
+
+def _cookie_unspellable(p: Param, value: Any, taken: set[str]) -> str | None:
+    """Why no form-style cookie spells `value`, or None."""
+    if isinstance(value, list) and None in value:
+        return "a null item"
+    if _nested(value):
+        return "nested"
+    if not p.explode and isinstance(value, list) and value and all(v == "" for v in value):
+        return "only empty items: spelled as []"
+    if p.explode and isinstance(value, Mapping):
+        keys = [str(k) for k, v in value.items() if v is not None]
+        if not keys:
+            return "an exploded object's cookies are its members: it has none to send"
+        if "" in keys:
+            return "a member without a name"
+        clash = sorted(k for k in keys if k in taken)
+        if clash:
+            return f"its member {clash[0]!r} is also a cookie"
+    return None
+
+
+def _unspellable_simple(value: Any, *, explode: bool = False) -> bool:
     """Whether a `simple`-style array or object has no spelling of its own: an item holding
-    the `,` delimiter, or only empty items (`[""]` is `` like `[]`)."""
+    the `,` delimiter (or, exploded, a member name holding `=`), nesting or a null item, or
+    only empty items (`[""]` is `` like `[]`)."""
     if isinstance(value, Mapping):
         items = [str(x) for pair in value.items() for x in pair]
+        if explode and any("=" in str(k) for k in value):
+            return True
     elif isinstance(value, list):
-        items = ["" if x is None else str(x) for x in value]
+        if None in value:
+            return True
+        items = [str(x) for x in value]
     else:
         return False
-    return any("," in x for x in items) or (bool(items) and not "".join(items))
+    return _nested(value) or any("," in x for x in items) or (bool(items) and not "".join(items))
 
 
 def _check_security(

@@ -14,8 +14,9 @@ import email.parser
 import email.policy
 import json
 import re
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from typing import Any
+from urllib.parse import unquote
 
 from ._fits import Checker, declared_types
 from ._forms import IndexList, _insert, _listify, split_key
@@ -140,6 +141,15 @@ def query_value(
     return values[-1]
 
 
+def decoded_items(value: Any) -> Any:
+    """A styled value read from the text as sent, its items (and member names) decoded."""
+    if isinstance(value, dict):
+        return {unquote(str(k)): unquote(str(v)) for k, v in value.items()}
+    if isinstance(value, list):
+        return [unquote(str(v)) for v in value]
+    return unquote(value) if isinstance(value, str) else value
+
+
 def path_value(raw: str, style: str, explode: bool, is_array: bool, is_object: bool) -> Any:
     """A path (or header) parameter's value for `simple`, `label` and `matrix` styles:
 
@@ -169,13 +179,39 @@ def path_value(raw: str, style: str, explode: bool, is_array: bool, is_object: b
     return text
 
 
-def parse_cookies(header: str | None) -> dict[str, str]:
-    out: dict[str, str] = {}
+def cookie_pairs(header: str | None) -> list[tuple[str, str]]:
+    """The Cookie header's pairs in order: names percent-decoded, values as sent (without a
+    DQUOTE pair), for `cookie_value` to split on the literal `,` before decoding."""
+    out: list[tuple[str, str]] = []
     for part in (header or "").split(";"):
         name, sep, value = part.strip().partition("=")
         if sep and name:
-            out[name] = value.strip().strip('"')
+            out.append((unquote(name), value.strip().strip('"')))
     return out
+
+
+def cookie_value(
+    pairs: list[tuple[str, str]],
+    name: str,
+    explode: bool,
+    is_array: bool,
+    is_object: bool,
+    members: Collection[str],
+) -> Any:
+    """A `form`-style cookie parameter's value, or None when absent (decisions.md 56): `n=v`;
+    unexploded `n=a,b` and `n=k,v`; exploded, one cookie per array item (`n=a; n=b`) and per
+    object member (`k=v`, the cookies named in `members`)."""
+    if is_object and explode:
+        return {n: unquote(v) for n, v in pairs if n in members} or None
+    mine = [v for n, v in pairs if n == name]
+    if not mine:
+        return None
+    if is_array and explode:
+        return [unquote(v) for v in mine]
+    if is_array or is_object:
+        items = [unquote(item) for item in mine[-1].split(",")] if mine[-1] else []
+        return items if is_array else dict(zip(items[0::2], items[1::2], strict=False))
+    return unquote(mine[-1])
 
 
 def _document(media: str) -> bool:

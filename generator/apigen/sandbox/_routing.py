@@ -60,7 +60,7 @@ class Route:
             regex.fullmatch(params[name]) for name, regex in self.values.items() if name in params
         )
 
-    def match(self, segments: list[str]) -> dict[str, str] | None:
+    def match(self, segments: list[str]) -> PathParams | None:
         """Path parameters (decoded) if `segments` (as sent, one per template segment) fit.
 
         A segment is split at the template's literal text as sent, before decoding: a value's
@@ -69,7 +69,7 @@ class Route:
         decoded."""
         if len(segments) != len(self.patterns):
             return None
-        params: dict[str, str] = {}
+        params = PathParams()
         preferred = self.preferred or (None,) * len(self.patterns)
         for pattern, first, names, segment in zip(
             self.patterns, preferred, self.names, segments, strict=True
@@ -78,6 +78,7 @@ class Route:
             found = found or pattern.fullmatch(segment)
             if found is not None:
                 params.update(zip(names, map(unquote, found.groups()), strict=True))
+                params.raw.update(zip(names, found.groups(), strict=True))
                 continue
             found = pattern.fullmatch(unquote(segment))
             if found is None:
@@ -88,6 +89,15 @@ class Route:
     def example_path(self, value: str = "1") -> str:
         """The template with every parameter filled in, e.g. to call each operation once."""
         return _PARAM.sub(value, self.template)
+
+
+class PathParams(dict[str, str]):
+    """Path parameters by name, decoded; `raw` holds them as sent where the segment fit before
+    decoding, for a styled value (`;id=a%3Bb;id=c`) to be split before its items are decoded."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.raw: dict[str, str] = {}
 
 
 @dataclass(frozen=True)

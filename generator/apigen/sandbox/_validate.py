@@ -44,7 +44,9 @@ from ._formats import REQUEST_FORMATS
 from ._forms import parse_form, split_key
 from ._params import (
     Coercer,
-    parse_cookies,
+    cookie_pairs,
+    cookie_value,
+    decoded_items,
     parse_multipart,
     path_value,
     query_value,
@@ -161,8 +163,8 @@ class RequestValidator:
         body: bytes,
     ) -> Problem | None:
         plan = self._plan(pointer, path_item, operation)
-        cookies = parse_cookies(headers.get("cookie"))
-        problem = self._security(plan, query, headers, cookies)
+        cookies = cookie_pairs(headers.get("cookie"))
+        problem = self._security(plan, query, headers, dict(cookies))
         if problem is None:
             problem = self._parameters(plan, path_params, query, headers, cookies)
         if problem is None and plan.body is not None:
@@ -249,10 +251,10 @@ class RequestValidator:
             is_object = kind == "object" or (isinstance(kind, list) and "object" in kind)
             # an object through `anyOf`/`oneOf` too; its value is read as before (the coercer
             # tries each member on the text)
-            exploded = where == "query" and style == "form" and explode and not json_content
+            exploded = where in ("query", "cookie") and style == "form" and explode
             members: frozenset[str] = frozenset()
-            if exploded and "object" in self._kinds(schema, 0):
-                free_query = True
+            if exploded and not json_content and "object" in self._kinds(schema, 0):
+                free_query = free_query or where == "query"
                 members = self._declared_properties(schema)
             params.append(
                 _Param(
@@ -343,7 +345,7 @@ class RequestValidator:
         path_params: Mapping[str, str],
         query: list[tuple[str, str]],
         headers: Mapping[str, str],
-        cookies: Mapping[str, str],
+        cookies: list[tuple[str, str]],
     ) -> Problem | None:
         known = {p.name for p in plan.params if p.location == "query"} | plan.api_key_queries
         # A declared name holding brackets (JSON:API's `page[offset]`) is that parameter, not
@@ -365,7 +367,12 @@ class RequestValidator:
                 text = path_params.get(param.name)
                 if text is None:
                     continue  # the router matched a template with other names: nothing to check
-                raw = self._wire(param, text, path=True)
+                sent = getattr(path_params, "raw", {}).get(param.name)
+                if sent is not None and not param.json_content:  # split first, then decoded
+                    shape = param.is_array, param.is_object
+                    raw = decoded_items(path_value(sent, param.style, param.explode, *shape))
+                else:
+                    raw = self._wire(param, text, path=True)
             elif param.location == "query":
                 mine = [(parts, v) for parts, v in split if parts[0] == param.name]
                 empty = bool(mine) and all(len(p) == 1 and not v for p, v in mine)
@@ -394,8 +401,14 @@ class RequestValidator:
                 text = headers.get(param.name.lower())
                 raw = None if text is None else self._wire(param, text, path=False)
             elif param.location == "cookie":
-                text = cookies.get(param.name)
-                raw = None if text is None else self._wire(param, text, path=False)
+                raw = cookie_value(
+                    cookies,
+                    param.name,
+                    param.explode and not param.json_content,
+                    param.is_array and not param.json_content,
+                    (param.is_object or bool(param.members)) and not param.json_content,
+                    param.members or self._loose_cookies(plan, cookies, param),
+                )
             else:
                 continue
             if raw is None:
@@ -433,6 +446,19 @@ class RequestValidator:
                     param.name,
                 )
         return None
+
+    @staticmethod
+    def _loose_cookies(plan: _Plan, cookies: list[tuple[str, str]], param: _Param) -> set[str]:
+        """The cookies a form-exploded object declaring no member takes as its members: those
+        no other cookie parameter and no `apiKey` scheme names."""
+        taken = {p.name for p in plan.params if p.location == "cookie" and p is not param}
+        taken |= {
+            str(scheme.get("name"))
+            for requirement in plan.security or ()
+            for scheme in requirement.values()
+            if scheme.get("type") == "apiKey" and scheme.get("in") == "cookie"
+        }
+        return {name for name, _ in cookies if name not in taken}
 
     def _wire(self, param: _Param, text: str, *, path: bool) -> Any:
         if param.json_content:
