@@ -29,6 +29,8 @@ __all__ = ["deep_pairs", "encode_cookie", "encode_header", "encode_path", "encod
 # application still encodes them).
 QUERY_RESERVED = ":/?@!$'()*,;"
 _COOKIE_SAFE = "!#$&'()*+-./:<=>?@[]^_`{|}~"
+# A cookie's name is a token (RFC 6265): an exploded object's member names are encoded past that.
+_COOKIE_NAME_SAFE = "!#$&'*+-.^_`|~"
 Quote = Callable[[str], str]
 _OCTETS = "surrogateescape"  # `scalar`'s spelling of non-UTF-8 bytes, encoded back as they were
 _UNRESERVED = re.compile(r"[A-Za-z0-9_.~-]*").fullmatch  # never percent-encoded (RFC 3986)
@@ -180,7 +182,11 @@ def encode_header(value: Any, explode: bool) -> str:
 
 
 def encode_cookie(name: str, value: Any, explode: bool | None) -> list[str]:
-    """``form`` style cookie pairs, later joined as ``Cookie: a=1; b=2``."""
+    """``form`` style cookie pairs, later joined as ``Cookie: a=1; b=2`` (decisions.md 56).
+
+    Exploded (the default), an array is one cookie per item (``a=1; a=2``) and an object one per
+    member (``k=v``), as OpenAPI 3.2's ``cookie`` style spells them; else ``a=1,2`` and
+    ``a=k,v``. Values and member names are percent-encoded, the ``,`` delimiter is not."""
 
     def q(s: str) -> str:
         return quote(s, safe=_COOKIE_SAFE, errors=_OCTETS)
@@ -190,6 +196,9 @@ def encode_cookie(name: str, value: Any, explode: bool | None) -> list[str]:
         return [f"{name}={q(scalar(value))}"]
     if explode is not False:
         if isinstance(container, dict):
-            return [f"{k}={q(v)}" for k, v in _pairs(container)]
+            return [
+                f"{quote(k, safe=_COOKIE_NAME_SAFE, errors=_OCTETS)}={q(v)}"
+                for k, v in _pairs(container)
+            ]
         return [f"{name}={q(v)}" for v in _flat(container)]
     return [f"{name}={','.join(q(v) for v in _flat(container))}"]
