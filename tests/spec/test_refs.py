@@ -41,11 +41,12 @@ def test_multi_file_spec_is_bundled() -> None:
     doc = spec.document
     schemas = doc["components"]["schemas"]
     # root names are kept; external ones are named after the pointer's last segment or the
-    # file stem, and a clash is settled with the file stem as prefix
-    assert set(schemas) == {"Error", "Tag", "common", "Pet", "Owner", "responses_Error"}
-    assert schemas["Tag"] == {"$ref": "#/components/schemas/common"}
+    # file stem, and a clash is settled with the file stem as prefix; a root component that
+    # is only a `$ref` to one (`Tag: {$ref: common.yaml}`) gives it its name (no alias)
+    assert set(schemas) == {"Error", "Tag", "Pet", "Owner", "responses_Error"}
+    assert schemas["Tag"]["properties"] == {"label": {"type": "string"}}
     assert schemas["Pet"]["properties"]["owner"] == {"$ref": "#/components/schemas/Owner"}
-    assert schemas["Pet"]["properties"]["tag"] == {"$ref": "#/components/schemas/common"}
+    assert schemas["Pet"]["properties"]["tag"] == {"$ref": "#/components/schemas/Tag"}
     # the cycle Pet -> Owner -> Pet across files ends in internal refs
     assert schemas["Owner"]["properties"]["pets"]["items"] == {"$ref": "#/components/schemas/Pet"}
     get = doc["paths"]["/pets"]["get"]
@@ -75,6 +76,8 @@ def test_bundled_pointers_locate_in_their_own_file() -> None:
     file, line = spec.locate("#/paths/~1pets/get/responses/404/content")
     assert Path(file) == MULTI.parent / "responses.yaml" and line == 3
     assert spec.locate("#/components/schemas/Error") == (str(MULTI), 26)
+    file, line = spec.locate("#/components/schemas/Tag/properties/label")
+    assert Path(file) == MULTI.parent / "common.yaml" and line == 3
 
 
 @pytest.mark.parametrize(
@@ -133,7 +136,9 @@ def test_allow_remote_reads_absolute_paths(tmp_path: Path) -> None:
         f"components: {{schemas: {{P: {{$ref: '{other}#/Pet'}}}}}}\n"
     )
     doc = load(spec, allow_remote=True).document
-    assert doc["components"]["schemas"]["P"] == {"$ref": "#/components/schemas/Pet"}
+    assert doc["components"]["schemas"] == {
+        "P": {"type": "object", "properties": {"id": {"type": "integer"}}}
+    }
 
 
 def load_warned(path: Path, **kwargs: Any) -> tuple[LoadedSpec, list[Diagnostic]]:

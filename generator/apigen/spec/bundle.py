@@ -234,6 +234,77 @@ class Bundler:
             n += 1
         return f"{candidates[0]}_{n}"
 
+    def _through(
+        self, target: BundleFile, fragment: list[str], value: Any
+    ) -> tuple[BundleFile, list[str], Any]:
+        """Where a schema that is only a `$ref` (`{$ref: ../models.yaml#/User}`) leads, while it
+        is not a named schema itself (a whole file, a response's schema; not a file's top-level
+        key or a member of a `schemas` map): a chain of such refs is the schema at its end,
+        not an alias of it. A step that cannot be followed (a file
+        refused or missing, a dangling pointer) stops here; the walk then reports it."""
+        for _ in range(32):
+            if not _only_ref(value) or is_schema_ref(fragment) or len(fragment) == 1:
+                break
+            ref = value["$ref"]
+            try:
+                step = split_pointer("#" + (ref.split("#", 1)[1] if "#" in ref else ""))
+                following = target if ref.startswith("#") else self._open(ref, target, _ignore)
+            except (ValueError, _Unreadable, SpecError):
+                break
+            found = find(following.doc, step)
+            if found is MISSING:
+                break
+            target, fragment, value = following, step, found
+        return target, fragment, value
+
+    def _name_after_aliases(self) -> None:
+        """A root component that is only a `$ref` to a schema this bundle brought in
+        (`ComplexType: {$ref: ./schemas/ComplexType.yml}`, the usual multi-file layout) gives
+        that schema its name, instead of a second, derived name (`SchemasComplexType`) and an
+        alias. The first such component of a schema takes it; later ones stay aliases."""
+        holder = find(self.root.doc, self.prefix)
+        if type(holder) is not dict:
+            return
+        brought = {name: ident for ident, name in self.names.items()}
+        base = join_pointer(self.prefix)
+        renames: dict[str, str] = {}
+        for name, node in list(holder.items()):
+            if not _only_ref(node) or name in brought:
+                continue
+            ref = node["$ref"]
+            hoisted = ref.removeprefix(base + "/")
+            if not ref.startswith(base + "/") or hoisted not in brought or hoisted in renames:
+                continue
+            renames[hoisted] = name
+        if not renames:
+            return
+        for hoisted, name in renames.items():
+            holder[name] = holder.pop(hoisted)
+            self.names[brought[hoisted]] = name
+            self.used.discard(hoisted)
+        pairs = [
+            (join_pointer([*self.prefix, h]), join_pointer([*self.prefix, n]))
+            for h, n in renames.items()
+        ]
+        for frame in walk_refs(self.root.doc, swagger2=self.swagger2):
+            ref = frame.node["$ref"]
+            if type(ref) is str and ref.startswith(base + "/"):
+                for old, new in pairs:
+                    ref = _renamed(ref, old, new)
+                frame.node["$ref"] = ref
+        for mapping in _mappings(self.root.doc):
+            for tag, value in mapping.items():
+                if type(value) is str:
+                    for old, new in pairs:
+                        value = _renamed(value, old, new)
+                    mapping[tag] = value
+        origins: dict[str, tuple[str, str]] = {}
+        for at, origin in self.origins.items():
+            for old, new in pairs:
+                at = _renamed(at, old, new)
+            origins[at] = origin
+        self.origins = origins
+
     # -- the walk ------------------------------------------------------------------------------
 
     def run(self) -> None:
@@ -253,6 +324,7 @@ class Bundler:
                 subtree, swagger2=self.swagger2, key=key, container=container, named=named
             ):
                 self._visit(frame, base, base_ptr, bundle_ptr, chain, queue)
+        self._name_after_aliases()
 
     def _visit(
         self,
@@ -293,7 +365,10 @@ class Bundler:
             message = f"$ref {ref!r}: {join_pointer(fragment)} does not exist in {target.display}"
             self._dangling(frame, base, here, fragment, message, where)
             return
-        if frame.is_schema_position() or is_schema_ref(fragment):
+        # a schema this bundle brought in is a schema position itself: a file's `Alias: {$ref:
+        # '#/User'}` links to `User` instead of holding a copy of it
+        brought = frame.parent is None and frame.container is find(self.root.doc, self.prefix)
+        if frame.is_schema_position() or is_schema_ref(fragment) or brought:
             self._link_schema(node, target, fragment, value, queue, chain)
             return
         ident = (target.key, join_pointer(fragment))
@@ -387,6 +462,10 @@ class Bundler:
         queue: list[Any],
         chain: frozenset[tuple[str, str]],
     ) -> None:
+        target, fragment, value = self._through(target, fragment, value)
+        if target is self.root:  # a chain back into the root document
+            node["$ref"] = join_pointer(fragment)
+            return
         ident = (target.key, join_pointer(fragment))
         name = self.names.get(ident)
         if name is None:
@@ -402,6 +481,18 @@ class Bundler:
             self.origins[join_pointer(at)] = (target.display, join_pointer(fragment))
             queue.append((copy, name, holder, False, target, fragment, at, frozenset()))
         node["$ref"] = join_pointer([*self.prefix, name])
+
+
+def _ignore(message: str, kind: str) -> SpecError:
+    return SpecError([])
+
+
+def _only_ref(value: Any) -> bool:
+    return type(value) is dict and len(value) == 1 and type(value.get("$ref")) is str
+
+
+def _renamed(ref: str, old: str, new: str) -> str:
+    return new + ref[len(old) :] if ref == old or ref.startswith(old + "/") else ref
 
 
 def _names_a_file(value: str) -> bool:
