@@ -415,3 +415,27 @@ def test_a_required_write_only_property_is_left_out_of_a_response() -> None:
     document = {"openapi": "3.1.0", "components": {"schemas": {}}}
     value = ExampleGenerator(document, seed=0).generate(schema)
     assert value == {"number": value["number"]}
+
+
+@pytest.mark.parametrize("version", ["3.0.3", "3.1.0"])
+@pytest.mark.parametrize(
+    "schema",
+    [
+        {"not": {"type": "string"}},  # typeless: a string was drawn (hand-written 3.1 spec)
+        {"type": "integer", "minimum": 0, "maximum": 3, "not": {"enum": [0, 1]}},
+        {"type": "string", "not": {"enum": ["string", ""]}},
+        {"properties": {"a": {"not": {"anyOf": [{"type": "string"}, {"type": "integer"}]}}}},
+    ],
+)
+def test_a_value_drawn_for_a_not_is_one_the_not_refuses(
+    version: str, schema: dict[str, Any]
+) -> None:
+    for seed in range(4):
+        synth(schema, version=version, seed=seed)
+    wrapper = {"type": "object", "required": ["a"], "properties": {"a": schema}}
+    document = {"openapi": version, "components": {"schemas": {}}}
+    validator = OAS31Validator if version.startswith("3.1") else OAS30Validator
+    varied = ExampleGenerator(document, seed=1)
+    for i in range(10):
+        value = varied.generate(wrapper, key=str(i), vary=True)
+        assert not list(validator(wrapper).iter_errors(value)), value

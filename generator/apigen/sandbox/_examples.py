@@ -217,6 +217,10 @@ class ExampleGenerator:
         if not isinstance(node, Mapping):
             return string({}, ctx.rng, hint, variant)
         schema, ref, stack, repeats = self._enter(node, stack)
+        if "not" in schema:
+            rest = {k: v for k, v in schema.items() if k != "not"}
+            ctx.keep = keep  # for `rest`, which is this node
+            return self._avoiding(schema["not"], rest, ctx, depth, stack, cut, hint, variant)
         if repeats > 2:
             value = minimal(schema)
             if ctx.notes is not None and schema.get("required") and isinstance(value, dict):
@@ -270,6 +274,36 @@ class ExampleGenerator:
         if kind == "boolean":
             return ctx.rng.random() < 0.5 if ctx.vary else variant % 2 == 0
         return string(schema, ctx.rng, hint, variant, vary=ctx.vary)
+
+    def _avoiding(
+        self,
+        negated: Any,
+        rest: Schema,
+        ctx: _Ctx,
+        depth: int,
+        stack: tuple[str, ...],
+        cut: bool,
+        hint: str | None,
+        variant: int,
+    ) -> Any:
+        """A value for `rest` that its `not` refuses: the one drawn for `rest` (or one of a few
+        other draws), else the first of a few plain values of other types that `rest` takes
+        (`not: {type: string}` is 0).
+        The checker answers "could it match", so a value it cannot rule in for `negated` is
+        one the `not` refuses."""
+        value = self._node(rest, ctx, depth, stack, cut, hint, variant)
+        if not self.checker.fits(value, negated):
+            return value
+        for step in range(1, 4):  # another draw of the same type (`not: {enum: [0]}`)
+            again = self._node(rest, ctx, depth, stack, cut, hint, variant + step)
+            if not self.checker.fits(again, negated):
+                return again
+        for other in _OTHER_VALUES:
+            if not self.checker.fits(other, negated) and self.checker.fits(other, rest):
+                return other
+        if ctx.notes is not None:
+            ctx.notes.append("a `not` that refuses every value found for the rest of its schema")
+        return value
 
     def _facts(self, node: Schema) -> _Facts:
         """`node`'s facts (a `$ref` already followed), worked out on its first visit."""
@@ -1075,6 +1109,10 @@ class ExampleGenerator:
         return out
 
     # -- scalars --------------------------------------------------------------------------
+
+
+# What `_avoiding` tries when the value drawn for a schema is one its `not` refuses.
+_OTHER_VALUES: tuple[Any, ...] = (0, False, "", [], {}, 0.5, None)
 
 
 def _type_names(schema: Schema, nullable_keyword: bool) -> set[str]:
