@@ -51,7 +51,13 @@ def encode_body(
         return _form(_mapping(value, media), encoding), media_type
     if media.startswith("multipart/"):
         return _multipart(_mapping(value, media), encoding)
-    return _raw(value), "application/octet-stream" if "*" in media else media_type
+    declared = "application/octet-stream" if "*" in media else media_type
+    if isinstance(value, tuple) and _is_file(value):
+        # `FileInput`'s `(filename, content[, content type])`: the content, as the type given
+        # (an operation taking `image/png` or `image/jpeg`), else as the declared one
+        _, content, given = _file(value, None)
+        return (content if isinstance(content, bytes) else StreamBody([content])), given or declared
+    return _raw(value), declared
 
 
 def _json(value: Any) -> bytes:

@@ -314,6 +314,26 @@ def test_raw_bodies(recorder: Recorder, value: Any, expected: bytes) -> None:
     assert recorder.last.headers["Content-Type"] == "application/octet-stream"
 
 
+@pytest.mark.parametrize(
+    ("value", "media"),
+    [
+        (("photo.jpg", b"\xff\xd8", "image/jpeg"), "image/jpeg"),  # the type given wins
+        (("photo.jpg", b"\xff\xd8"), "image/png"),  # else the declared one
+        ((None, io.BytesIO(b"\xff\xd8"), None), "image/png"),
+    ],
+)
+def test_a_raw_body_takes_a_file_tuple_as_its_type_says(
+    recorder: Recorder, value: Any, media: str
+) -> None:
+    """A binary body is typed `FileInput`, which allows `(filename, content[, type])`; the
+    tuple went out as JSON (or raised a TypeError), found by a hand-written spec whose upload
+    takes `image/png` or `image/jpeg`."""
+    operation = op(rt.Param("body", "body", "body"), method="post", body=rt.Body("image/png"))
+    make_client(recorder).request(operation, {"body": value})
+    assert recorder.last.content == b"\xff\xd8"
+    assert recorder.last.headers["Content-Type"] == media
+
+
 def test_extra_headers_and_user_agent(recorder: Recorder) -> None:
     operation = op(rt.Param("x_trace", "X-Trace", "header"))
     client = make_client(recorder, default_headers={"X-Default": "d"})
