@@ -140,7 +140,8 @@ def test_object_path_parameters_are_drawn_through_a_token() -> None:
 
 def test_a_path_object_with_nothing_to_spell_is_refused_by_the_client_and_is_the_spec_s() -> None:
     error = "path segment '{id}' would be '', which changes the endpoint"
-    for value in ({}, {"a": None}, [None], [""]):
+    for value in ({}, {"a": None}, [None], [""], ["."], [".."], [None, "."]):
         assert _empty_path_container(CaseInput("drawn", path={"id": value}), error)
     assert not _empty_path_container(CaseInput("drawn", path={"id": {"a": ""}}), error)
+    assert not _empty_path_container(CaseInput("drawn", path={"id": [".", "."]}), error)
     assert not _empty_path_container(CaseInput("drawn", path={"id": {}}), "another error")

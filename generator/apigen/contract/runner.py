@@ -1145,24 +1145,31 @@ def _unsendable_header(case: CaseInput) -> bool:
 
 
 # A path array or object with no item to spell (`{}`, `{"a": null}`, `[null]`) is an empty
-# segment (`.` in `label` style): the request would reach another endpoint, and the client
+# segment (`.` in `label` style), and `["."]` a dot segment: the request would reach another endpoint, and the client
 # refuses it before sending. A schema admitting such a value (no `minProperties`/`minItems`)
 # asks for what no URL carries.
 EMPTY_PATH_VALUE = "the spec allows a path array or object that spells an empty or dot segment"
 
 
 def _empty_path_container(case: CaseInput, error: str) -> bool:
-    """Whether the client refused a path segment that an array or object of `case` left empty
-    (or `.`): one whose items, or members, are all null or empty text."""
+    """Whether the client refused a path segment that an array or object of `case` spelled
+    empty or as a dot segment: members all null, items joined (nulls dropped) as "", "." or
+    ".." (`["."]`; a `label` value adds a leading `.`, so "" and "." are the cases there)."""
     if "changes the endpoint" not in error:
         return False
     for value in case.path.values():
         if isinstance(value, Mapping):
             if all(v is None for v in value.values()):
                 return True
-        elif isinstance(value, list) and all(v is None or v == "" for v in value):
-            return True
+        elif isinstance(value, list):
+            joined = ",".join(_text(v) for v in value if v is not None)
+            if joined in ("", ".", ".."):
+                return True
     return False
+
+
+def _text(value: Any) -> str:
+    return ("true" if value else "false") if isinstance(value, bool) else str(value)
 
 
 # A response schema that is no Schema Object (Codat's `definitions: {itemType: {type: {enum...}}}`
