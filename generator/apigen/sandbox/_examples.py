@@ -221,6 +221,8 @@ class ExampleGenerator:
             rest = {k: v for k, v in schema.items() if k != "not"}
             ctx.keep = keep  # for `rest`, which is this node
             return self._avoiding(schema["not"], rest, ctx, depth, stack, cut, hint, variant)
+        if "if" in schema and ("then" in schema or "else" in schema):
+            return self._conditional(schema, keep, ctx, depth, stack, cut, hint, variant)
         if repeats > 2:
             value = minimal(schema)
             if ctx.notes is not None and schema.get("required") and isinstance(value, dict):
@@ -304,6 +306,39 @@ class ExampleGenerator:
         if ctx.notes is not None:
             ctx.notes.append("a `not` that refuses every value found for the rest of its schema")
         return value
+
+    def _conditional(
+        self,
+        schema: Schema,
+        keep: bool,
+        ctx: _Ctx,
+        depth: int,
+        stack: tuple[str, ...],
+        cut: bool,
+        hint: str | None,
+        variant: int,
+    ) -> Any:
+        """A value for a schema with `if`/`then`/`else` (JSON Schema 2020-12, OpenAPI 3.1):
+        one drawn to meet `if` and `then`, or one that `if` refuses and that meets `else` (in
+        turn, which first drawn at random when varying)."""
+        rest = {k: v for k, v in schema.items() if k not in ("if", "then", "else")}
+        cond = schema["if"]
+        branches = [("then", True), ("else", False)]
+        if ctx.vary and ctx.rng.random() < 0.5:
+            branches.reverse()
+        first: Any = MISSING
+        for key, meets in branches:
+            if isinstance(cond, bool) and cond is not meets:
+                continue  # `if: true` takes only `then`, `if: false` only `else`
+            members = [rest, *([cond] if meets else []), *([schema[key]] if key in schema else [])]
+            ctx.keep = keep  # for the value of this node
+            value = self._node({"allOf": members}, ctx, depth, stack, cut, hint, variant)
+            first = value if first is MISSING else first
+            if isinstance(cond, bool) or self.checker.fits(value, cond) is meets:
+                return value
+        if ctx.notes is not None:
+            ctx.notes.append("an `if`/`then`/`else` for which no value was found")
+        return None if first is MISSING else first
 
     def _facts(self, node: Schema) -> _Facts:
         """`node`'s facts (a `$ref` already followed), worked out on its first visit."""
@@ -1026,6 +1061,12 @@ class ExampleGenerator:
             if name not in out:
                 sub = extra if isinstance(extra, Mapping) else {}
                 out[name] = self._gen(sub, ctx, depth + 1, stack, cut, name, 0)
+        dependent = schema.get("dependentRequired")  # `{card: [billing]}`: with one, the rest
+        for name, needs in dependent.items() if isinstance(dependent, Mapping) else ():
+            for need in needs if name in out and isinstance(needs, list) else ():
+                if isinstance(need, str) and need not in out:
+                    sub = props.get(need, extra if isinstance(extra, Mapping) else {})
+                    out[need] = self._gen(sub, ctx, depth + 1, stack, cut, need, 0)
         if extra is False:
             return out
         if (
