@@ -318,9 +318,14 @@ class OperationBuilder:
         schema = media.get("schema")
         is_file_media = not (_JSON.match(media_type) or "form" in media_type)
         if is_file_media and (schema is None or _is_binary(schema)):
-            return [
-                ParamDef("body", "body", "body", Prim("file"), required, "The request body.")
-            ], bdef
+            doc = "The request body."
+            if others:  # the runtime sends a file tuple's own type (`image/jpeg` beside png)
+                doc = (
+                    f"The request body, sent as {media_type}; pass `(filename, content, "
+                    f"content_type)` to send another type the operation takes: "
+                    f"{', '.join(others)}."
+                )
+            return [ParamDef("body", "body", "body", Prim("file"), required, doc)], bdef
         if schema is None:
             return [ParamDef("body", "body", "body", ANY, required, "The request body.")], bdef
         resolved = deref(self.document, schema)
