@@ -175,3 +175,18 @@ def test_per_call_timeout_reaches_transport() -> None:
         "write": 1.0,
         "pool": 1.0,
     }
+
+
+def test_a_declared_idempotency_header_the_caller_sets_is_sent_as_given() -> None:
+    """The spec declares `Idempotency-Key` as a header parameter: the caller's value, even
+    "", was replaced by an automatic key when falsy (a contract run of a hand-written spec).
+    An empty key is sent, but vouches for no retry of the POST."""
+    sleeps: list[float] = []
+    recorder = Recorder(httpx.Response(500), OK, OK)
+    c = client(recorder, sleeps, idempotency_header="Idempotency-Key")
+    post = op(rt.Param("key", "Idempotency-Key", "header"), method="post")
+    with pytest.raises(rt.InternalServerError):
+        c.request(post, {"key": ""})
+    assert len(recorder.requests) == 1 and recorder.last.headers["Idempotency-Key"] == ""
+    c.request(post, {"key": "mine"})
+    assert recorder.last.headers["Idempotency-Key"] == "mine"

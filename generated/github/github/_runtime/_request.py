@@ -232,9 +232,10 @@ def prepare(
         req.idempotency_header = idempotency_header or "Idempotency-Key"
         req.headers[req.idempotency_header] = options["idempotency_key"]
     elif idempotency_header and req.method not in _SAFE_METHODS:
-        req.idempotency_header = idempotency_header
-        if not req.headers.get(idempotency_header):
+        if idempotency_header not in req.headers:
             req.headers[idempotency_header] = str(uuid.uuid4())
+        # a caller's own key is sent as given; an empty one vouches for no retry
+        req.idempotency_header = idempotency_header if req.headers[idempotency_header] else None
     return req
 
 
