@@ -190,3 +190,7 @@ def test_a_declared_idempotency_header_the_caller_sets_is_sent_as_given() -> Non
     assert len(recorder.requests) == 1 and recorder.last.headers["Idempotency-Key"] == ""
     c.request(post, {"key": "mine"})
     assert recorder.last.headers["Idempotency-Key"] == "mine"
+    recorder = Recorder(httpx.Response(500), OK)  # the per-call option alike
+    with pytest.raises(rt.InternalServerError):
+        client(recorder, sleeps).request(op(method="post"), {}, {"idempotency_key": ""})
+    assert len(recorder.requests) == 1

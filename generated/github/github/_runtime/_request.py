@@ -229,8 +229,9 @@ def prepare(
         else:  # ``omit``: drop a default header (User-Agent, the client's) for this call
             req.headers.pop(name, None)
     if "idempotency_key" in options:
-        req.idempotency_header = idempotency_header or "Idempotency-Key"
-        req.headers[req.idempotency_header] = options["idempotency_key"]
+        header = idempotency_header or "Idempotency-Key"
+        req.headers[header] = options["idempotency_key"]
+        req.idempotency_header = header if options["idempotency_key"] else None
     elif idempotency_header and req.method not in _SAFE_METHODS:
         if idempotency_header not in req.headers:
             req.headers[idempotency_header] = str(uuid.uuid4())
