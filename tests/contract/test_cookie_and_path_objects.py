@@ -75,6 +75,7 @@ def test_an_exploded_cookie_object_is_one_cookie_per_member() -> None:
     assert "cookie c: sent" in problem
     (problem,) = _cookies(param, {}, "")  # required, and nothing to spell it with
     assert problem.startswith(UNSPELLABLE_VALUE) and "none to send" in problem
+    assert _cookies({**param, "required": False}, {}, "") == []  # optional: absent is fine
     other = {"name": "name", "in": "cookie", "schema": {"type": "string"}}
     (problem,) = _cookies(param, {"name": "x"}, "name=x", (other,))  # a member named like a cookie
     assert problem.startswith(UNSPELLABLE_VALUE) and "also a cookie" in problem

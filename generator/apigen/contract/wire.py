@@ -662,7 +662,7 @@ def _cookie_unspellable(p: Param, value: Any, taken: set[str]) -> str | None:
         return "only empty items: spelled as []"
     if p.explode and isinstance(value, Mapping):
         keys = [str(k) for k, v in value.items() if v is not None]
-        if not keys:
+        if not keys and p.required:
             return "an exploded object's cookies are its members: it has none to send"
         if "" in keys:
             return "a member without a name"
