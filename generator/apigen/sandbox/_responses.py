@@ -95,6 +95,27 @@ def status_key(responses: Mapping[str, Any], status: int | None = None) -> tuple
     return None
 
 
+def simple_text(value: Any, *, explode: bool) -> str:
+    """A header value in OpenAPI's `simple` style: an array `a,b`; an object `k,v,k2,v2`, or
+    `k=v,k2=v2` exploded (it was JSON text, which no reader of the style parses)."""
+    if isinstance(value, list):
+        return ",".join(_scalar_text(v) for v in value if v is not None)
+    if isinstance(value, dict):
+        pairs = [(str(k), _scalar_text(v)) for k, v in value.items() if v is not None]
+        if explode:
+            return ",".join(f"{k}={v}" for k, v in pairs)
+        return ",".join(x for pair in pairs for x in pair)
+    return _scalar_text(value)
+
+
+def _scalar_text(value: Any) -> str:
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return json.dumps(value, ensure_ascii=False)
+
+
 def _code(key: str) -> int | None:
     if not key.isascii():  # `"²00"` is no status code (str.isdigit() takes superscripts)
         return None
@@ -443,7 +464,10 @@ class Responder:
             value = self._value(header, f"{where}/headers/{escape_token(str(name))}")
             if value is None:
                 continue
-            text = value if isinstance(value, str) else json.dumps(value)
+            if "content" in header:  # `content: {application/json: ...}`: the JSON text
+                text = value if isinstance(value, str) else json.dumps(value)
+            else:
+                text = simple_text(value, explode=header.get("explode") is True)
             out[str(name)] = " ".join(text.split())  # header values cannot carry newlines
         return out
 
