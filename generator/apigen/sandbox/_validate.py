@@ -401,13 +401,18 @@ class RequestValidator:
                 text = headers.get(param.name.lower())
                 raw = None if text is None else self._wire(param, text, path=False)
             elif param.location == "cookie":
+                styled = not param.json_content
+                is_object = (param.is_object or bool(param.members)) and styled
+                members: Collection[str] = param.members
+                if is_object and param.explode and not members:  # a free-form exploded object
+                    members = self._loose_cookies(plan, cookies, param)
                 raw = cookie_value(
                     cookies,
                     param.name,
-                    param.explode and not param.json_content,
-                    param.is_array and not param.json_content,
-                    (param.is_object or bool(param.members)) and not param.json_content,
-                    param.members or self._loose_cookies(plan, cookies, param),
+                    param.explode and styled,
+                    param.is_array and styled,
+                    is_object,
+                    members,
                 )
             else:
                 continue
