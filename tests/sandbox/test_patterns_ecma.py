@@ -42,10 +42,60 @@ def test_a_pattern_reads_as_ecma_262(pattern: str, text: str, matches: bool) -> 
 
 
 def test_a_pattern_python_cannot_read_is_none_and_inline_flags_keep_python_s_reading() -> None:
-    assert compile_pattern(r"^\p{L}+$") is None
+    assert compile_pattern(r"^\p{Greek}+$") is None  # a script: not read
+    assert compile_pattern(r"^\p{Nonsense}$") is None
     assert compile_pattern("[") is None
     unicode_flag = compile_pattern(r"(?u)^\w+$")  # clashes with re.ASCII: Python's reading
     assert unicode_flag is not None and unicode_flag.search("\xe9")
+
+
+@pytest.mark.parametrize(
+    ("pattern", "text", "matches"),
+    [
+        (r"^\p{L}+$", "h\xe9\u03a9\u65e5", True),  # letters of any script
+        (r"^\p{L}+$", "h1", False),
+        (r"^\pL\p{Letter}\p{gc=L}\p{General_Category=Letter}$", "abcd", True),
+        (r"^\p{Lu}\p{Ll}+$", "\u03a9mega", True),
+        (r"^\p{Lu}$", "a", False),
+        (r"^\P{L}+$", "123 -", True),
+        (r"^\P{L}+$", "1a", False),
+        (r"^\p{Nd}+$", "\u0663", True),  # a category is all of Unicode, unlike \d
+        # AWS IoT's Java-style names, inside classes and negated
+        (r"^[\p{Graph}\x20]*$", "a \xe9!", True),
+        (r"^[\p{Graph}\x20]*$", "a\tb", False),
+        (r"^[\p{Upper}\p{Digit}_]+$", "AB_12", True),
+        (r"^[\p{Upper}\p{Digit}_]+$", "Ab", False),
+        (r"^[^\p{C}]+$", "ab c\xe9", True),
+        (r"^[^\p{C}]+$", "ab\x01", False),
+        (r"^[^\p{Cntrl}]*$", "\x7f", False),
+        (r"^([\p{L}\p{Z}\p{N}_.:/=+\-@]*)$", "Caf\xe9 1:2", True),
+        (r"^\\p{L}$", "\\p{L}", True),  # an escaped backslash: a literal `p{L}` follows
+    ],
+)
+def test_unicode_property_escapes_read_as_their_categories(
+    pattern: str, text: str, matches: bool
+) -> None:
+    """`\\p{...}` (ECMA-262's `u` mode, and AWS's Java-style `\\p{Graph}`) has no `re`
+    counterpart: such a pattern was left unchecked, and a drawn value ignored it."""
+    compiled = compile_pattern(pattern)
+    assert compiled is not None
+    assert bool(compiled.search(text)) is matches
+
+
+@pytest.mark.parametrize(
+    "pattern", [r"^\p{L}+$", r"^\p{Lu}\p{Ll}{2,}$", r"^[\p{Upper}\p{Digit}_]+$", r"^[^\p{C}]+$"]
+)
+def test_a_string_drawn_for_a_property_escape_matches_it_in_every_reading(pattern: str) -> None:
+    """The sandbox drew `uni_27994` for `^\\p{L}+$`, which schemathesis' response check (Latin
+    letters only) refused; a plain ASCII letter is a letter in every reading."""
+    drawn = example(pattern, 1, 20)
+    assert drawn is not None and drawn.isascii()
+    compiled = compile_pattern(pattern)
+    assert compiled is not None and compiled.search(drawn)
+    rng = random.Random(0)
+    for variant in range(6):
+        value = string({"type": "string", "pattern": pattern}, rng, "name", variant, vary=True)
+        assert compiled.search(value), value
 
 
 def _doc(schema: dict[str, Any]) -> dict[str, Any]:

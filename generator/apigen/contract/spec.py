@@ -17,6 +17,7 @@ from ..sandbox._dialect import (
     OAS31WriteValidator,
     tolerant,
 )
+from ..sandbox._formats import is_time
 from ..schema_rules import flagged, ref_siblings_apply
 from ..spec.param_media import parameter_media
 from ..spec.pointer import MISSING, find
@@ -59,6 +60,24 @@ def keyed_parameters(path: str, params: list[Param]) -> list[Param]:
             )
     return out
 
+
+def _value_formats() -> Any:
+    """OpenAPI's format checker, with `time` read as RFC 3339 (and JSON Schema) define it.
+
+    openapi-schema-validator borrows draft 3's `time` (`%H:%M:%S` only), which refuses every
+    value schemathesis draws for the format (`14:28:19.1-22:59`, `00:00:00Z`): a client that
+    sends the caller's value as given was blamed for it."""
+    from jsonschema import FormatChecker  # type: ignore[import-untyped, unused-ignore]
+
+    base = OAS30Validator.FORMAT_CHECKER
+    checker = FormatChecker(formats=())
+    checker.checkers = {**base.checkers}
+    checker.checks("time")(is_time)
+    return checker
+
+
+#: the formats `SpecView` validates values with (one checker: it is stateless)
+VALUE_FORMATS = _value_formats()
 
 #: how `SpecView.errors` starts the one message it gives for a schema jsonschema cannot use (a
 #: bad pattern, a dangling `$ref`, `type: file` in an OpenAPI 3 document): no verdict on the value
@@ -313,9 +332,7 @@ class SpecView:
         found = self._read_validators.get(key)
         if found is None:
             root = {**self._containers, "allOf": [schema]}
-            found = self._read_validators[key] = cls(
-                root, format_checker=OAS30Validator.FORMAT_CHECKER
-            )
+            found = self._read_validators[key] = cls(root, format_checker=VALUE_FORMATS)
             self._keep.append(schema)  # the id stays valid
         return found
 
@@ -325,7 +342,7 @@ class SpecView:
         found = self._validators.get(id(schema))
         if found is None:
             root = {**self._containers, **schema}
-            found = self._validator_cls(root, format_checker=OAS30Validator.FORMAT_CHECKER)
+            found = self._validator_cls(root, format_checker=VALUE_FORMATS)
             self._validators[id(schema)] = found
             self._keep.append(schema)  # the id stays valid
         return found

@@ -9,16 +9,24 @@ The two dialects spell most patterns alike but read some escapes differently:
   refused a token holding `\\x1f`, which ECMA-262 reads as a non-space. `\\s` and `\\S` are
   rewritten as explicit classes (inside a class too), which keeps the pattern's structure, so
   no backtracking is added.
+- `\\p{...}`/`\\P{...}` (Unicode property escapes, ECMA-262's `u` mode; `\\pL` and Java's
+  POSIX names such as `\\p{Graph}` too, which AWS's specs use) have no counterpart in `re`. A
+  General_Category (`L`, `Lu`, `Letter`, `gc=Nd`...) is spelled as the explicit ranges of that
+  category in the interpreter's Unicode database; `ASCII`, `Any`, `Assigned` and the POSIX
+  names (`Alpha`, `Upper`, `Digit`, `Graph`, `Cntrl`...) as their Unicode readings, the widest
+  in use, so a value any reader accepts is accepted. Scripts (`\\p{Greek}`) stay unread.
 Left in Python's reading, both more lenient than ECMA-262 (they accept more, refuse nothing
 valid): `.` also matches CR, U+2028 and U+2029; a closing `$` also matches before a final
-newline. A pattern Python cannot read (`\\p{L}`, `(?<name>...)` spelled the ECMA way is fine,
-`\\cJ` is not) is None here, and callers leave it unchecked.
+newline. A pattern Python cannot read (`\\p{Greek}`, `\\cJ`; `(?<name>...)` spelled the ECMA
+way is fine) is None here, and callers leave it unchecked.
 """
 
 from __future__ import annotations
 
 import re
-from functools import lru_cache
+import sys
+import unicodedata
+from functools import cache, lru_cache
 from typing import Final
 
 #: ECMA-262 WhiteSpace + LineTerminator (Unicode Zs as of 6.3 and later), as class contents.
@@ -38,8 +46,183 @@ _NESTED_QUANTIFIER: Final = re.compile(r"[*+}]\)[*+{]")
 NESTED_SAFE_LENGTH: Final = 16
 
 
-def translate(pattern: str) -> str:
-    """`pattern` with `\\s`/`\\S` spelled as ECMA-262's classes; everything else as written."""
+# General_Category long names (UAX #44) -> the short ones `unicodedata.category` gives
+_CATEGORY_NAMES: Final = {
+    "Letter": "L",
+    "Cased_Letter": "LC",
+    "Uppercase_Letter": "Lu",
+    "Lowercase_Letter": "Ll",
+    "Titlecase_Letter": "Lt",
+    "Modifier_Letter": "Lm",
+    "Other_Letter": "Lo",
+    "Mark": "M",
+    "Combining_Mark": "M",
+    "Nonspacing_Mark": "Mn",
+    "Spacing_Mark": "Mc",
+    "Enclosing_Mark": "Me",
+    "Number": "N",
+    "Decimal_Number": "Nd",
+    "digit": "Nd",
+    "Letter_Number": "Nl",
+    "Other_Number": "No",
+    "Punctuation": "P",
+    "punct": "P",
+    "Connector_Punctuation": "Pc",
+    "Dash_Punctuation": "Pd",
+    "Open_Punctuation": "Ps",
+    "Close_Punctuation": "Pe",
+    "Initial_Punctuation": "Pi",
+    "Final_Punctuation": "Pf",
+    "Other_Punctuation": "Po",
+    "Symbol": "S",
+    "Math_Symbol": "Sm",
+    "Currency_Symbol": "Sc",
+    "Modifier_Symbol": "Sk",
+    "Other_Symbol": "So",
+    "Separator": "Z",
+    "Space_Separator": "Zs",
+    "Line_Separator": "Zl",
+    "Paragraph_Separator": "Zp",
+    "Other": "C",
+    "Control": "Cc",
+    "cntrl": "Cc",
+    "Format": "Cf",
+    "Surrogate": "Cs",
+    "Private_Use": "Co",
+    "Unassigned": "Cn",
+}
+# Java/PCRE POSIX-style names, read over Unicode (Java's UNICODE_CHARACTER_CLASS): categories
+# joined, `!` marking the complement of what follows
+_POSIX_NAMES: Final = {
+    "Alpha": ("L", "Nl"),
+    "IsLetter": ("L",),
+    "IsAlphabetic": ("L", "Nl"),
+    "Alphabetic": ("L", "Nl"),
+    "Upper": ("Lu", "Lt"),
+    "Uppercase": ("Lu", "Lt"),
+    "Lower": ("Ll",),
+    "Lowercase": ("Ll",),
+    "Digit": ("Nd",),
+    "IsDigit": ("Nd",),
+    "Alnum": ("L", "Nl", "Nd"),
+    "Punct": ("P", "S"),  # POSIX punct is ASCII's symbols too ($+<=>^`|~)
+    "Graph": ("!", "Z", "Cc", "Cs", "Cn"),
+    "Print": ("!", "Zl", "Zp", "Cc", "Cs", "Cn"),
+    "Cntrl": ("Cc",),
+    "Space": ("Z", "space"),
+    "White_Space": ("Z", "space"),
+    "Blank": ("Zs", "tab"),
+    "XDigit": ("xdigit",),
+    "ASCII_Hex_Digit": ("xdigit",),
+    "ASCII": ("ascii",),
+    "Any": ("any",),
+    "Assigned": ("!", "Cn"),
+}
+_EXTRA_RANGES: Final = {
+    "space": ((0x09, 0x0D),),
+    "tab": ((0x09, 0x09),),
+    "xdigit": ((0x30, 0x39), (0x41, 0x46), (0x61, 0x66)),
+    "ascii": ((0x00, 0x7F),),
+    "any": ((0x00, sys.maxunicode),),
+}
+
+
+@cache
+def _category_ranges() -> dict[str, list[tuple[int, int]]]:
+    """Every code point's General_Category as ranges, `L`, `LC`... (the first letters) too:
+    computed once, on the first pattern that names a property (~0.3 s)."""
+    ranges: dict[str, list[tuple[int, int]]] = {}
+    category = unicodedata.category
+    start, current = 0, category("\x00")
+    for code in range(1, sys.maxunicode + 2):
+        found = category(chr(code)) if code <= sys.maxunicode else ""
+        if found != current:
+            for name in (current, current[0]):
+                ranges.setdefault(name, []).append((start, code - 1))
+            if current in ("Lu", "Ll", "Lt"):
+                ranges.setdefault("LC", []).append((start, code - 1))
+            start, current = code, found
+    return ranges
+
+
+def _merged(ranges: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    out: list[tuple[int, int]] = []
+    for low, high in sorted(ranges):
+        if out and low <= out[-1][1] + 1:
+            out[-1] = (out[-1][0], max(out[-1][1], high))
+        else:
+            out.append((low, high))
+    return out
+
+
+def _complement(ranges: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    out: list[tuple[int, int]] = []
+    next_low = 0
+    for low, high in _merged(ranges):
+        if low > next_low:
+            out.append((next_low, low - 1))
+        next_low = high + 1
+    if next_low <= sys.maxunicode:
+        out.append((next_low, sys.maxunicode))
+    return out
+
+
+def _spelled(ranges: list[tuple[int, int]]) -> str:
+    """Ranges as class contents (`\\u0041-\\u005a...`)."""
+
+    def one(code: int) -> str:
+        return f"\\U{code:08x}"
+
+    return "".join(one(a) if a == b else f"{one(a)}-{one(b)}" for a, b in ranges)
+
+
+@lru_cache(maxsize=256)
+def property_class(name: str, negated: bool) -> str | None:
+    """Class contents (no brackets) for `\\p{name}` (`\\P{name}` when `negated`), or None for a
+    property this module does not know (a script, an ECMA binary property such as `Emoji`)."""
+    key = name.strip()
+    for prefix in ("General_Category=", "gc="):
+        key = key.removeprefix(prefix)
+    table = _category_ranges()
+    parts: tuple[str, ...] | None = None
+    for candidate in (key, key[2:] if key.startswith("Is") else ""):
+        candidate = _CATEGORY_NAMES.get(candidate, candidate)
+        if candidate in _POSIX_NAMES:
+            parts = _POSIX_NAMES[candidate]
+        elif candidate in table:
+            parts = (candidate,)
+        if parts is not None:
+            break
+    if parts is None:
+        return None
+    complement = bool(parts) and parts[0] == "!"
+    ranges: list[tuple[int, int]] = []
+    for part in parts[1:] if complement else parts:
+        ranges += _EXTRA_RANGES[part] if part in _EXTRA_RANGES else table.get(part, [])
+    if complement != negated:
+        return _spelled(_complement(ranges))
+    return _spelled(_merged(ranges))
+
+
+def _property_at(pattern: str, index: int) -> tuple[str, int] | None:
+    """(name, end) of a property escape whose `p`/`P` is at `index`: `\\p{L}` or `\\pL`."""
+    if pattern.startswith("{", index + 1):
+        end = pattern.find("}", index + 2)
+        return (pattern[index + 2 : end], end + 1) if end > 0 else None
+    if index + 1 < len(pattern) and pattern[index + 1].isalpha():
+        return pattern[index + 1], index + 2
+    return None
+
+
+def properties(pattern: str) -> str:
+    """`pattern` with its Unicode property escapes spelled as classes (`translate` without the
+    rewriting of `\\s`); as written when it names none."""
+    return translate(pattern, spaces=False) if "\\p" in pattern or "\\P" in pattern else pattern
+
+
+def translate(pattern: str, *, spaces: bool = True) -> str:
+    """`pattern` with `\\s`/`\\S` (unless not `spaces`) and property escapes spelled as classes;
+    everything else as written."""
     out: list[str] = []
     in_class = False
     class_start = -1  # index in `pattern` just after `[` or `[^`: a `]` there is a literal
@@ -48,7 +231,13 @@ def translate(pattern: str) -> str:
         char = pattern[index]
         if char == "\\" and index + 1 < len(pattern):
             escaped = pattern[index + 1]
-            if escaped in "sS":
+            prop = _property_at(pattern, index + 1) if escaped in "pP" else None
+            inner = property_class(prop[0], escaped == "P") if prop is not None else None
+            if prop is not None and inner is not None:
+                out.append(inner if in_class else f"[{inner}]")
+                index = prop[1]
+                continue
+            if spaces and escaped in "sS":
                 inner = SPACE if escaped == "s" else NOT_SPACE
                 out.append(inner if in_class else f"[{inner}]")
             else:

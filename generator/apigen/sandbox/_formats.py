@@ -1,8 +1,8 @@
 """The string and integer formats request validation checks, the way a real server reads them.
 
-Checked: `date`, `date-time`, `uuid`, `email`/`idn-email`, `ipv4`, `ipv6` (jsonschema's own
-checkers, which need no extra package, except `date-time`), `uri` (a cheap syntax check), and
-the OpenAPI ranges `int32`/`int64`. Every other format (`time`, `byte`, `float`, `decimal`,
+Checked: `date`, `date-time`, `time`, `uuid`, `email`/`idn-email`, `ipv4`, `ipv6` (jsonschema's
+own checkers, which need no extra package, except `date-time` and `time`), `uri` (a cheap syntax
+check), and the OpenAPI ranges `int32`/`int64`. Every other format (`byte`, `float`, `decimal`,
 `unix-time`, `uri-template`, vendor formats...) is accepted as is: a check that refuses a value a
 generated client sends for a valid argument would be the bug, not the client.
 
@@ -10,7 +10,8 @@ Two deliberate leniencies, both for values our generated clients send:
 - `date-time` without a UTC offset (`2024-02-29T10:00:00`): what `datetime.isoformat()` gives
   for a naive datetime. The rest of RFC 3339 is enforced (a real calendar date and time of day,
   `T`/`t`/space, fractions of any length, `Z` or `+hh:mm`, leap second 60).
-- `time` is not checked at all: `time.isoformat()` has no offset, and RFC 3339 requires one.
+- `time` without a UTC offset (`10:00:00`): what `time.isoformat()` gives. RFC 3339 requires
+  one; openapi-schema-validator's own `time` (draft 3's `%H:%M:%S`) refuses any that has one.
 """
 
 from __future__ import annotations
@@ -51,6 +52,23 @@ def is_date_time(instance: Any) -> bool:
     return True
 
 
+_TIME = re.compile(r"^(\d{2}):(\d{2}):(\d{2})(?:\.\d+)?([Zz]|[+-](\d{2}):(\d{2}))?$", re.ASCII)
+
+
+def is_time(instance: Any) -> bool:
+    """RFC 3339 `full-time` (`14:28:19.1-22:59`, `00:00:00Z`), or its `partial-time` without an
+    offset (what `datetime.time.isoformat()` gives): hours < 24, minutes < 60, seconds <= 60."""
+    if not isinstance(instance, str):
+        return True
+    found = _TIME.match(instance)
+    if found is None:
+        return False
+    hour, minute, second, _, off_hour, off_minute = found.groups()
+    if int(hour) > 23 or int(minute) > 59 or int(second) > 60:
+        return False
+    return off_hour is None or (int(off_hour) < 24 and int(off_minute) < 60)
+
+
 def is_uri(instance: Any) -> bool:
     return not isinstance(instance, str) or _URI.match(instance) is not None
 
@@ -62,6 +80,7 @@ def request_format_checker() -> FormatChecker:
         func, raises = oas30_format_checker.checkers[name]
         checker.checks(name, raises)(func)
     checker.checks("date-time")(is_date_time)
+    checker.checks("time")(is_time)
     checker.checks("uri")(is_uri)
     return checker
 

@@ -13,7 +13,7 @@ import importlib
 import re
 from typing import Any, Final
 
-from ._ecma import compile_pattern
+from ._ecma import compile_pattern, properties
 
 _parser: Any = importlib.import_module("re._parser")  # no public API; stable since 3.11
 
@@ -38,7 +38,7 @@ def example(pattern: str, low: int = 0, high: int | None = None) -> str | None:
     None."""
     compiled = compile_pattern(pattern)
     try:
-        tree = _parser.parse(pattern)
+        tree = _parser.parse(properties(pattern))  # `\p{L}`: classes the walker reads
     except (re.error, RecursionError, OverflowError):
         return None
     if compiled is None:
