@@ -460,10 +460,32 @@ PAYMENT = {
 }
 
 
-@pytest.mark.parametrize("schema", [SHAPE, PAYMENT, {"if": True, "then": {"type": "integer"}}])
+# `dependentSchemas`: with `card`, `billing` is required and `card` is 16 digits
+PAYMENT_SCHEMAS = {
+    "type": "object",
+    "properties": {"card": {"type": "string"}, "billing": {"type": "string"}},
+    "required": ["card"],
+    "dependentSchemas": {
+        "card": {
+            "required": ["billing"],
+            "properties": {
+                "card": {"pattern": "^[0-9]{16}$"},
+                "billing": {"type": "string", "minLength": 5},
+            },
+        }
+    },
+}
+
+
+@pytest.mark.parametrize(
+    "schema",
+    [SHAPE, PAYMENT, PAYMENT_SCHEMAS, {"if": True, "then": {"type": "integer"}}],
+    ids=["if-then-else", "dependentRequired", "dependentSchemas", "if-true"],
+)
 def test_if_then_else_and_dependent_required_are_met(schema: dict[str, Any]) -> None:
     """JSON Schema 2020-12 keywords OpenAPI 3.1 allows: the sandbox drew `{"kind": "circle"}`
-    without its `r`, and `card` without `billing` (hand-written 3.1 spec)."""
+    without its `r`, and `card` without `billing` (hand-written 3.1 specs; `dependentSchemas`
+    broke 9 of 138 responses of one)."""
     for seed in range(4):
         synth(schema, version="3.1.0", seed=seed)
     document = {"openapi": "3.1.0", "components": {"schemas": {}}}

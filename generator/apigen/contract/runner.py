@@ -615,7 +615,12 @@ class _Run:
                 fail(p.check, "spec", f"{NO_RESPONSES}: {p.message}", http=http)
                 continue
             if p.check == "schemathesis" and p.message.startswith("InvalidSchema:"):
-                fail(p.check, "spec", f"{INVALID_RESPONSE_SCHEMA}: {p.message}", http=http)
+                misread = self._misread_schema(op, response)
+                if misread is None:
+                    fail(p.check, "spec", f"{INVALID_RESPONSE_SCHEMA}: {p.message}", http=http)
+                elif misread:  # the body breaks the valid schema schemathesis could not read
+                    nonconforming = True
+                    fail("response_schema_conformance", responder, misread, http=http)
                 continue
             admits_none = response.headers.get(SPEC_PROBLEM_HEADER) if self.own else None
             if (
@@ -915,6 +920,24 @@ class _Run:
             return None
         return self.view.unnamed_discriminator(*read, found["prop"], found["value"])
 
+    def _misread_schema(self, op: ManifestOperation, response: httpx.Response) -> str | None:
+        """For schemathesis' `InvalidSchema` on a response: None when the response's schema is
+        indeed invalid (or the body is not JSON); otherwise the schema is valid and schemathesis
+        misread it (its converter turns a 3.1 `prefixItems` into draft 4's `items: [...]`, then
+        meta-validates the result as 2020-12), so the body is checked here: "" when it conforms,
+        else the problem."""
+        read = self._schema_and_body(op, response)
+        if read is None or not self.view.valid_schema(read[0]):
+            return None
+        errors = self.view.errors(*read)
+        if any(e.startswith(UNUSABLE) for e in errors):
+            return None
+        return (
+            f"Response violates schema (checked by jsonschema: {SCHEMA_MISREAD}): {errors[0]}"
+            if errors
+            else ""
+        )
+
     def _schema_and_body(
         self, op: ManifestOperation, response: httpx.Response
     ) -> tuple[Any, Any] | None:
@@ -1175,6 +1198,8 @@ def _text(value: Any) -> str:
 # A response schema that is no Schema Object (Codat's `definitions: {itemType: {type: {enum...}}}`
 # where a schema belongs): schemathesis cannot check any response against it.
 INVALID_RESPONSE_SCHEMA = "the spec's response schema is not a valid Schema Object"
+# schemathesis' InvalidSchema for a schema that is valid: it cannot read it, the body is checked
+SCHEMA_MISREAD = "schemathesis cannot read this valid schema"
 
 # A whole request body of `nullable: true` (3.0) may be `null`; a method taking the object's
 # properties as arguments has no spelling for it.

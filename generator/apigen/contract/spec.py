@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
+from jsonschema import Draft4Validator, Draft202012Validator  # type: ignore[import-untyped, unused-ignore]
 from openapi_schema_validator import OAS30Validator, OAS31Validator
 
 from ..path_keys import split_key
@@ -107,6 +108,9 @@ class SpecView:
         # 3.0: keywords beside a `$ref` are ignored, as the IR, schemathesis and the sandbox read
         # them (DigitalOcean's `{$ref, required: [droplet_ids]}` body)
         self._validator_cls: Any = OAS31WriteValidator if openapi31 else OAS30NullableValidator
+        # the JSON Schema dialect a Schema Object is checked against (OpenAPI's own keywords,
+        # `nullable`, `discriminator`, are unknown keywords to it, which it allows)
+        self._meta_cls: Any = Draft202012Validator if openapi31 else Draft4Validator
         self._validators: dict[int, Any] = {}
         self._keep: list[Any] = []
         self._read_validators: dict[tuple[int, int], Any] = {}
@@ -236,6 +240,35 @@ class SpecView:
             media = next(iter(content.values()))
         schema = media.get("schema") if isinstance(media, Mapping) else None
         return schema if isinstance(schema, Mapping) else None
+
+    def valid_schema(self, schema: Mapping[str, Any]) -> bool:
+        """Whether `schema` and every schema its local `$ref`s reach are valid Schema Objects
+        of the document's JSON Schema dialect (2020-12 for OpenAPI 3.1, draft 4 for 3.0)."""
+        seen: set[int] = set()
+        stack: list[Any] = [schema]
+        while stack:
+            node = stack.pop()
+            if id(node) in seen or len(seen) > 10_000:
+                continue
+            seen.add(id(node))
+            if isinstance(node, Mapping):
+                ref = node.get("$ref")
+                if isinstance(ref, str):
+                    target = self.deref({"$ref": ref})
+                    if isinstance(target, Mapping) and id(target) not in seen:
+                        try:
+                            self._meta_cls.check_schema(target)
+                        except Exception:  # jsonschema's SchemaError, or a schema it cannot read
+                            return False
+                        stack.append(target)
+                stack.extend(node.values())
+            elif isinstance(node, list):
+                stack.extend(node)
+        try:
+            self._meta_cls.check_schema(schema)
+        except Exception:
+            return False
+        return True
 
     def null_reading_only(self, schema: Mapping[str, Any], value: Any) -> bool:
         """`value` is valid for `schema` as apigen reads null and the flags beside composition

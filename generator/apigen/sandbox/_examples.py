@@ -1067,6 +1067,7 @@ class ExampleGenerator:
                 if isinstance(need, str) and need not in out:
                     sub = props.get(need, extra if isinstance(extra, Mapping) else {})
                     out[need] = self._gen(sub, ctx, depth + 1, stack, cut, need, 0)
+        self._dependent_schemas(schema, out, props, extra, ctx, depth, stack, cut)
         if extra is False:
             return out
         if (
@@ -1096,6 +1097,43 @@ class ExampleGenerator:
             if name not in out:
                 out[name] = self._gen(sub, ctx, depth + 1, stack, cut, name, 0)
         return out
+
+    def _dependent_schemas(
+        self,
+        schema: Schema,
+        out: dict[str, Any],
+        props: Mapping[str, Any],
+        extra: Any,
+        ctx: _Ctx,
+        depth: int,
+        stack: tuple[str, ...],
+        cut: bool,
+    ) -> None:
+        """`dependentSchemas` (`{card: {required: [billing]}}`): with a property present, the
+        object meets that schema too. Its required properties are added, and a value its
+        `properties` constrain is drawn again from both schemas when it does not fit."""
+        dependent = schema.get("dependentSchemas")
+        for name, sub_schema in dependent.items() if isinstance(dependent, Mapping) else ():
+            if name not in out:
+                continue
+            try:
+                extra_schema, _ = self.resolver.resolve(sub_schema)
+            except RefError:
+                continue
+            if not isinstance(extra_schema, Mapping):
+                continue
+            more = extra_schema.get("properties")
+            more = more if isinstance(more, Mapping) else {}
+            needs = extra_schema.get("required")
+            for need in needs if isinstance(needs, list) else ():
+                if isinstance(need, str) and need not in out:
+                    own = props.get(need, extra if isinstance(extra, Mapping) else {})
+                    sub = {"allOf": [own, more[need]]} if need in more else own
+                    out[need] = self._gen(sub, ctx, depth + 1, stack, cut, need, 0)
+            for key, constraint in more.items():
+                if key in out and not self.checker.fits(out[key], constraint):
+                    sub = {"allOf": [props.get(key, {}), constraint]}
+                    out[key] = self._gen(sub, ctx, depth + 1, stack, cut, key, 0)
 
     def _write_only(self, sub: Any) -> bool:
         """Whether a property schema is writeOnly (on it, behind its `$ref`, in an `allOf`
