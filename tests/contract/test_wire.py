@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
+from urllib.parse import quote
 
 import httpx
 
@@ -242,6 +244,45 @@ def test_a_form_array_joined_by_its_encoding_reads_back_as_the_array() -> None:
     assert wrong and "body field tags" in wrong[0]
     ambiguous = _form(view, "tags=a%2Cb", {"tags": ["a,b"]})
     assert ambiguous and ambiguous[0].startswith(UNSPELLABLE_VALUE)
+
+
+def test_exploded_form_arrays_and_json_fields_read_back_as_the_client_sends_them() -> None:
+    """A hand-written spec's form with `ids: {style: form, explode: true}` and `meta:
+    {contentType: application/json}`: `ids=1` (one item) was read as the string "1", not [1],
+    and the JSON text of `meta` was compared with the value pruned of its nulls, as if it were
+    bracketed (`{"a": [1, null]}` is JSON's to spell): 30 client failures, none the client's."""
+    schema = {
+        "type": "object",
+        "required": ["meta"],
+        "properties": {
+            "ids": {"type": "array", "items": {"type": "integer"}},
+            "meta": {"type": "object", "additionalProperties": True},
+        },
+    }
+    view = _view(
+        {
+            "requestBody": {
+                "content": {
+                    "application/x-www-form-urlencoded": {
+                        "schema": schema,
+                        "encoding": {
+                            "ids": {"style": "form", "explode": True},
+                            "meta": {"contentType": "application/json"},
+                        },
+                    }
+                }
+            }
+        }
+    )
+    assert _form(view, "ids=1&meta=%7B%7D", {"ids": [1], "meta": {}}) == []
+    assert _form(view, "ids=1&ids=2&meta=%7B%7D", {"ids": [1, 2], "meta": {}}) == []
+    wrong = _form(view, "ids=2&meta=%7B%7D", {"ids": [1], "meta": {}})
+    assert wrong and "body field ids" in wrong[0]
+    nulls = {"a": [1, None], "b[]": None}  # nothing a bracketed key could spell
+    sent = "meta=" + quote(json.dumps(nulls, separators=(",", ":")))
+    assert _form(view, sent, {"meta": nulls}) == []
+    dropped = _form(view, "meta=" + quote('{"a":[1]}'), {"meta": nulls})
+    assert dropped and "not JSON" in dropped[0]
 
 
 def test_a_required_form_field_given_null_or_empty_is_a_spec_problem() -> None:

@@ -118,6 +118,10 @@ def schemathesis_checks(case: Any, response: httpx.Response) -> list[ResponsePro
     return []
 
 
+#: how a response header's schema jsonschema-rs cannot compile is reported (see `_crashed`)
+INVALID_HEADER_SCHEMA = "InvalidSchema: a response header's"
+
+
 def _crashed(check: Any, exc: Exception) -> ResponseProblem:
     """A check that raised instead of reporting. A header schema jsonschema-rs cannot compile
     (rust-server's `Success-Info: {schema: {type: String}}`) is an invalid Schema Object, as
@@ -128,7 +132,7 @@ def _crashed(check: Any, exc: Exception) -> ResponseProblem:
         and type(exc).__name__ == "ValidationError"
         and type(exc).__module__.startswith("jsonschema_rs")
     ):
-        return ResponseProblem("schemathesis", f"InvalidSchema: a response header's: {message}")
+        return ResponseProblem("schemathesis", f"{INVALID_HEADER_SCHEMA}: {message}")
     return ResponseProblem("schemathesis", f"{type(exc).__name__}: {message}")
 
 

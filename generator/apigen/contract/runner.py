@@ -22,7 +22,13 @@ from typing import TYPE_CHECKING, Any
 import httpx
 
 from .cases import MISSING, CaseInput, CaseSource, EdgeValues
-from .checks import ResponseProblem, fallback_warnings, schemathesis_checks, strict_parse
+from .checks import (
+    INVALID_HEADER_SCHEMA,
+    ResponseProblem,
+    fallback_warnings,
+    schemathesis_checks,
+    strict_parse,
+)
 from .client import ClientError, GeneratedClient, ManifestOperation, load_client, resolve_call
 from .mapping import Call, MappingError, to_call
 from .report import Baseline, Failure, OperationResult, RunReport
@@ -615,7 +621,8 @@ class _Run:
                 fail(p.check, "spec", f"{NO_RESPONSES}: {p.message}", http=http)
                 continue
             if p.check == "schemathesis" and p.message.startswith("InvalidSchema:"):
-                misread = self._misread_schema(op, response)
+                header = p.message.startswith(INVALID_HEADER_SCHEMA)
+                misread = None if header else self._misread_schema(op, response)
                 if misread is None:
                     fail(p.check, "spec", f"{INVALID_RESPONSE_SCHEMA}: {p.message}", http=http)
                 elif misread:  # the body breaks the valid schema schemathesis could not read

@@ -852,17 +852,20 @@ def _check_body(
             # `style` is for urlencoded forms (OpenAPI 3.0); in multipart only Stripe's
             # bracketed deepObject parts are read so (decisions.md "Multipart")
             enc_style = None
-        if form or enc_style == "deepObject":
+        enc = view.deref(encoding.get(name, {})) if isinstance(encoding, Mapping) else {}
+        json_field = isinstance(enc, Mapping) and "json" in str(enc.get("contentType", ""))
+        if (form or enc_style == "deepObject") and not json_field:  # JSON spells any value
             value = prune(value)
             bad = _unspellable(value, name)
             if bad is not None:
                 problems.append(f"{UNSPELLABLE_KEY}: body {bad!r}")
                 continue
-        enc = view.deref(encoding.get(name, {})) if isinstance(encoding, Mapping) else {}
         if media.startswith("multipart/") and enc_style is None and isinstance(value, list):
             value = [v for v in value if v is not None]  # a null item has no part to be
         sent = fields.get(name)
-        if value is None or ((form or enc_style == "deepObject") and value in ({}, [])):
+        if value is None or (
+            (form or enc_style == "deepObject") and not json_field and value in ({}, [])
+        ):
             continue
         if sent is None:
             if not (isinstance(value, list | dict) and not value):
@@ -874,7 +877,6 @@ def _check_body(
             if files != value:
                 problems.append(f"file field {name}: sent {_short(files)}, not {_short(value)}")
             continue
-        json_field = isinstance(enc, Mapping) and "json" in str(enc.get("contentType", ""))
         implicit_json = media.startswith("multipart/") and enc_style is None
         if implicit_json and not json_field and isinstance(value, list):
             # OpenAPI 3.0: an array's parts take the default of its item type, one part per
@@ -916,6 +918,8 @@ def _check_body(
                     problems.append(f"{UNSPELLABLE_VALUE}: body {name}={_short(value)}")
                     continue
                 sent = sent.split(sep) if sent else []
+            elif not _bracketed(enc):
+                sent = [sent]  # exploded: one pair per item, and this array has one
         if not same(sent, value):
             problems.append(f"body field {name}: sent {_short(sent)}, not {_short(value)}")
     for name in fields:
@@ -1015,12 +1019,16 @@ def _sends_nothing(value: Any, media: str, encoding: Any) -> bool:
     containers with nothing but such values inside (Box's required-but-undeclared
     `grant_type`, drawn as `[[]]`). Any other multipart field is one part per array item, null
     items skipped (openapi-generator's `fileType`, drawn as `[None]`), and any other value a
-    part. A urlencoded field with a style of its own: null, [] and {}."""
+    part. A urlencoded field with a style of its own: null, [] and {}; one sent as JSON
+    (`contentType: application/json`): nothing, JSON spells every value."""
     deep = isinstance(encoding, Mapping) and encoding.get("style") == "deepObject"
     if deep or (media == "application/x-www-form-urlencoded" and _bracketed(encoding)):
         return _spells_nothing(value)
     if media != "application/x-www-form-urlencoded":
         return value is None or (isinstance(value, list) and all(v is None for v in value))
+    content_type = encoding.get("contentType") if isinstance(encoding, Mapping) else None
+    if isinstance(content_type, str) and "json" in content_type.lower():
+        return False  # JSON text, `null` and `{}` too
     return value is None or (isinstance(value, list | dict) and not value)
 
 
