@@ -20,6 +20,7 @@ from ..sandbox._dialect import (
 )
 from ..sandbox._formats import is_time
 from ..schema_rules import flagged, ref_siblings_apply
+from ..spec.header_params import ignored_header
 from ..spec.param_media import parameter_media
 from ..spec.pointer import MISSING, find
 
@@ -36,10 +37,6 @@ class Param:
     explode: bool
     content_type: str | None = None
     allow_empty: bool = False  # `allowEmptyValue` (query only): `name=` is a value
-
-
-# Header parameters OpenAPI 3 ignores (the media types and the security schemes say them).
-_IGNORED_HEADERS = frozenset({"accept", "content-type", "authorization"})
 
 
 def keyed_parameters(path: str, params: list[Param]) -> list[Param]:
@@ -163,8 +160,8 @@ class SpecView:
                 merged[(str(p["name"]), str(p["in"]))] = p
         out: list[Param] = []
         for (name, location), p in merged.items():
-            if location == "header" and name.lower() in _IGNORED_HEADERS:
-                continue  # OpenAPI 3: such a parameter definition SHALL be ignored
+            if location == "header" and ignored_header(name):
+                continue  # OpenAPI 3: SHALL be ignored; or the transport's (header_params.py)
             content = p.get("content")
             content_type = None
             schema: Any = p.get("schema", {})

@@ -9,6 +9,7 @@ from urllib.parse import urljoin
 
 from .. import naming
 from ..path_keys import split_key
+from ..spec.header_params import ignored_header, transport_header
 from ..spec.param_media import is_json_media, parameter_media
 from .examples import example_value
 from .nodes import (
@@ -235,7 +236,15 @@ class OperationBuilder:
         for (name, location), (p, ptr) in merged.items():
             if location not in ("path", "query", "header", "cookie"):
                 continue
-            if location == "header" and name.lower() in ("accept", "content-type", "authorization"):
+            if location == "header" and ignored_header(name):
+                if transport_header(name):
+                    self.schemas.warn(
+                        ptr,
+                        f"header parameter {name!r} frames the HTTP message: the transport"
+                        " writes it from the request",
+                        "parameter",
+                        "parameter left out",
+                    )
                 continue  # the client sets these itself
             schema = p.get("schema")
             content_type = None

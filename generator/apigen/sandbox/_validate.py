@@ -32,6 +32,7 @@ from typing import Any
 
 from ..path_keys import split_key as split_path_key
 from ..schema_rules import COMBINERS, ref_siblings_apply
+from ..spec.header_params import ignored_header
 from ..spec.param_media import parameter_media
 from ._dialect import (
     OAS30NullableValidator,
@@ -53,8 +54,6 @@ from ._params import (
     split_delimited,
 )
 from ._refs import RefError, Resolver, listed
-
-_IGNORED_HEADERS = frozenset({"accept", "content-type", "authorization"})
 
 
 @dataclass(frozen=True)
@@ -232,7 +231,7 @@ class RequestValidator:
         params: list[_Param] = []
         free_query = False
         for (name, where), param in declared.items():
-            if where == "header" and name.lower() in _IGNORED_HEADERS:
+            if where == "header" and ignored_header(name):
                 continue
             content = param.get("content")
             json_content = isinstance(content, Mapping) and any(
