@@ -14,9 +14,10 @@ import re
 from dataclasses import dataclass
 from urllib.parse import unquote
 
-__all__ = ["PathKey", "split_key"]
+__all__ = ["PathKey", "placeholders", "split_key"]
 
 _BOUND = re.compile(r"^\{([^{}]+)\}$")
+_PLACEHOLDER = re.compile(r"\{([^{}]+)\}")
 
 
 @dataclass(frozen=True)
@@ -66,3 +67,11 @@ def split_key(key: str) -> PathKey:
             constants.append((name, unquote(value)))
     frag_pairs = tuple((n, unquote(v)) for n, v in _pairs(fragment))
     return PathKey(key, wire or "/", tuple(constants), tuple(bound), fragment, frag_pairs)
+
+
+def placeholders(key: str) -> list[str]:
+    """The parameter names a path key's template fills, in order, once each: the placeholders
+    of the path sent, then the parameters its query binds (`?name={param}`)."""
+    found = split_key(key)
+    names = [*_PLACEHOLDER.findall(found.wire), *(target for _, target in found.bound)]
+    return list(dict.fromkeys(names))

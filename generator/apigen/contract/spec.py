@@ -10,7 +10,7 @@ from typing import Any
 from jsonschema import Draft4Validator, Draft202012Validator  # type: ignore[import-untyped, unused-ignore]
 from openapi_schema_validator import OAS30Validator, OAS31Validator
 
-from ..path_keys import split_key
+from ..path_keys import placeholders, split_key
 from ..sandbox._dialect import (
     OAS30NullableValidator,
     OAS31BoundsValidator,
@@ -76,6 +76,18 @@ def _value_formats() -> Any:
 
 #: the formats `SpecView` validates values with (one checker: it is stateless)
 VALUE_FORMATS = _value_formats()
+
+
+def _template_params(path: str, params: list[Param]) -> list[Param]:
+    """Path parameters as the generated method has them (the IR's `_template_params`): one
+    the template lacks is left out, an undeclared placeholder is a required string."""
+    holes = placeholders(path)
+    kept = [p for p in params if p.location != "path" or p.name in holes]
+    declared = {p.name for p in kept if p.location == "path"}
+    text = {"type": "string"}
+    kept += [Param(h, "path", True, text, "simple", False) for h in holes if h not in declared]
+    return kept
+
 
 #: how `SpecView.errors` starts the one message it gives for a schema jsonschema cannot use (a
 #: bad pattern, a dangling `$ref`, `type: file` in an OpenAPI 3 document): no verdict on the value
@@ -183,7 +195,7 @@ class SpecView:
                     bool(p.get("allowEmptyValue", False)),
                 )
             )
-        return keyed_parameters(path, out)
+        return keyed_parameters(path, _template_params(path, out))
 
     def request_body(self, path: str, method: str) -> Mapping[str, Any] | None:
         body = self.deref(self.operation(path, method).get("requestBody"))

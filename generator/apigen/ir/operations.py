@@ -8,7 +8,7 @@ from typing import Any
 from urllib.parse import urljoin
 
 from .. import naming
-from ..path_keys import split_key
+from ..path_keys import placeholders, split_key
 from ..spec.header_params import ignored_header, transport_header
 from ..spec.param_media import is_json_media, parameter_media
 from .examples import example_value
@@ -295,7 +295,35 @@ class OperationBuilder:
                 )
             )
             _constant(result[-1], self._deref(schema))
-        return _apply_key(op, result)
+        return _apply_key(op, self._template_params(op, result))
+
+    def _template_params(self, op: OperationDef, params: list[ParamDef]) -> list[ParamDef]:
+        """Path parameters as the path template has them: a placeholder no parameter declares
+        (`/items/{id}` without `id`) is a required string, so the method can fill it (the
+        client sent `/items/%7Bid%7D`); a declared one the template lacks has nowhere to go and
+        is left out. Both with a warning (the validator names them too)."""
+        key = split_key(op.path)
+        holes = placeholders(op.path)
+        declared = {p.wire_name for p in params if p.location == "path"}
+        kept = [p for p in params if p.location != "path" or p.wire_name in holes]
+        for p in params:
+            if p not in kept:
+                self.schemas.warn(
+                    op.pointer,
+                    f"path parameter {p.wire_name!r} has no placeholder in {key.wire!r}",
+                    "path-parameter",
+                    "parameter left out",
+                )
+        for name in (h for h in holes if h not in declared):
+            self.schemas.warn(
+                op.pointer,
+                f"the placeholder {{{name}}} of {key.wire!r} is declared by no path parameter",
+                "path-parameter",
+                "taken as a required string argument",
+            )
+            doc = "Not declared by the spec: the text of the path's placeholder."
+            kept.append(ParamDef(naming.param_name(name), name, "path", Prim("str"), True, doc))
+        return kept
 
     def _body(
         self, op: OperationDef, node: Mapping[str, Any], hint: list[str], module: str
