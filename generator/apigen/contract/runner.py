@@ -43,6 +43,7 @@ from .sandbox import (
 
 if TYPE_CHECKING:
     from apigen_runtime import Operation
+from ..path_keys import split_key
 from ..spec.param_media import is_json_media
 from .spec import UNUSABLE
 from .wire import (
@@ -316,8 +317,7 @@ class _Run:
             own = self.config.mock
         self.own = own
         self.base_url = base_url
-        if own:
-            self.recorder.token_urls = _token_urls(self.document)
+        token_urls = _token_urls(self.document) if own else frozenset()
         report = RunReport(
             client=str(self.config.client_dir),
             spec=str(self.spec),
@@ -354,6 +354,9 @@ class _Run:
                         )
                     )
                     continue
+                # the token endpoint's own operation is sent, not answered by the recorder
+                own_token = _is_token_operation(op.method, op.path, token_urls)
+                self.recorder.token_urls = frozenset() if own_token else token_urls
                 result = self._operation(op, sync_client, async_client, runner)
                 report.operations.append(result)
                 self.say(
@@ -1052,6 +1055,15 @@ def _token_urls(document: Mapping[str, Any]) -> frozenset[str]:
                 if isinstance(url, str) and url:
                     found.add(str(httpx.URL(url).copy_with(query=None)))
     return frozenset(found)
+
+
+def _is_token_operation(method: str, path: str, token_urls: frozenset[str]) -> bool:
+    """Whether the operation `method path` is one of the spec's OAuth2 token endpoints (an API
+    documenting its own `/oauth/token`): its calls must reach the server like any other's."""
+    if method.lower() != "post" or "{" in path:
+        return False
+    wire = split_key(path).wire.rstrip("/")
+    return bool(wire) and any(httpx.URL(url).path.rstrip("/").endswith(wire) for url in token_urls)
 
 
 def _short_repr(value: Any) -> str:
