@@ -17,7 +17,7 @@ from apigen.diagnostics import Report
 from apigen.ir import build_api
 
 
-def _names(list_body: dict[str, Any]) -> dict[str, str]:
+def _names(list_body: dict[str, Any], query: tuple[str, ...] = ()) -> dict[str, str]:
     thing = {"type": "object", "properties": {"id": {"type": "string"}}}
 
     def response(schema: dict[str, Any]) -> dict[str, Any]:
@@ -29,7 +29,13 @@ def _names(list_body: dict[str, Any]) -> dict[str, str]:
         "info": {"title": "t", "version": "1"},
         "paths": {
             "/things": {
-                "get": {"operationId": "listThings", "responses": response(list_body)},
+                "get": {
+                    "operationId": "listThings",
+                    "parameters": [
+                        {"name": q, "in": "query", "schema": {"type": "integer"}} for q in query
+                    ],
+                    "responses": response(list_body),
+                },
                 "post": {"operationId": "createThing", "responses": response(thing)},
             },
             "/things/{id}": {
@@ -89,3 +95,13 @@ def test_an_object_that_is_no_page_of_items_is_not_a_collection(body: dict[str, 
     names = _names(body)
     assert names["listThings"] == "things.list_things"
     assert names["getThing"] == "things.get_thing"
+
+
+@pytest.mark.parametrize("query", [("offset", "limit"), ("page", "per_page"), ("cursor",)])
+def test_a_page_taken_with_a_paging_parameter_is_a_collection(query: tuple[str, ...]) -> None:
+    """`GET /things?offset=&limit=` answering `{results: [...], total}` paginates (the runtime
+    detects offset paging) but was named `retrieve`, colliding with the item's (hand-written
+    spec); `total` alone still says nothing (the Invoice case above)."""
+    body = {"type": "object", "properties": {"results": THINGS, "total": {"type": "integer"}}}
+    assert _names(body, query)["listThings"] == "things.list"
+    assert _names(body, ("limit", "sort"))["listThings"] == "things.list_things"

@@ -20,6 +20,7 @@ from .operations import (
     collect,
     is_list_response,
     operation_node,
+    query_names,
     root_server_url,
     server_url,
 )
@@ -52,7 +53,11 @@ def build_api(
     assert isinstance(info, Mapping)
     ops = custom.select(collect(document), opts, report)
     list_like = {
-        id(op) for op in ops if is_list_response(document, operation_node(document, op), op.path)
+        id(op)
+        for op in ops
+        if is_list_response(
+            document, operation_node(document, op), op.path, query_names(document, op)
+        )
     }
     wanted = custom.config_names(ops, opts, report)
 

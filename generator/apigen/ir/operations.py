@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Collection, Iterator, Mapping
 from typing import Any
 from urllib.parse import urljoin
 
@@ -110,13 +110,41 @@ _PAGE_FIELD = re.compile(
 )
 
 
+# query parameters only paging has: what a page's caller sends to move on
+_PAGE_PARAM = re.compile(
+    r"^(offset|skip|page|page_?number|cursor|after|before|starting_after|ending_before"
+    r"|page_?token|next_?token|continuation_?token|next_?cursor)$",
+    re.IGNORECASE,
+)
+
+
+def query_names(document: Mapping[str, Any], op: OperationDef) -> list[str]:
+    """The names of the operation's query parameters (its own and its path item's)."""
+    node = operation_node(document, op)
+    item = deref(document, resolve_pointer(document, op.pointer.rsplit("/", 1)[0]))
+    raw = [
+        *(item.get("parameters") or [] if isinstance(item, JSON_OBJECT) else []),
+        *(node.get("parameters") or []),
+    ]
+    return [
+        str(p["name"])
+        for p in (deref(document, r) for r in raw if r is not None)
+        if isinstance(p, JSON_OBJECT) and p.get("in") == "query" and "name" in p
+    ]
+
+
 def is_list_response(
-    document: Mapping[str, Any], op_node: Mapping[str, Any], path: str = ""
+    document: Mapping[str, Any],
+    op_node: Mapping[str, Any],
+    path: str = "",
+    query: Collection[str] = (),
 ) -> bool:
     """Does the success response look like a collection? An array; or a page: an object
     holding an array named like an envelope's items (`data`, `items`, `results`...) or like the
-    path's last segment, beside a paging field (`{things: [...], next_cursor}`); or Stripe's
-    list object (`data` + `has_more`, `next_page` or `url`). Its method is then `list`."""
+    path's last segment, beside a paging field (`{things: [...], next_cursor}`) or taken with a
+    paging query parameter (`query`: `offset`, `page`, `cursor`...); or Stripe's list object
+    (`data` + `has_more`, `next_page` or `url`). Its method is then `list`."""
+    paged = any(_PAGE_PARAM.match(name) for name in query)
     literal = [s for s in split_key(path).wire.split("/") if s and not s.startswith("{")]
     segment = literal[-1].lower() if literal else ""
     responses = as_object(op_node.get("responses"))
@@ -147,7 +175,7 @@ def is_list_response(
             if "data" in props and ("has_more" in props or "next_page" in props or "url" in props):
                 return True  # Stripe's list object (and search result)
             items = {n for n in arrays if n.lower() in _ITEM_ARRAYS or n.lower() == segment}
-            if items and any(_PAGE_FIELD.match(str(name)) for name in props):
+            if items and (paged or any(_PAGE_FIELD.match(str(name)) for name in props)):
                 return True
     return False
 
