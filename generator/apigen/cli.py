@@ -293,6 +293,12 @@ def main() -> None:
 @_fresh_names_option
 @_ref_root_option
 @_no_cache_option
+@click.option(
+    "--force",
+    is_flag=True,
+    help="Write over local edits to the files of OUTPUT and files apigen did not write there "
+    "(refused by default: its apigen.json records what apigen wrote).",
+)
 def build(
     spec: Path | str,
     output: Path,
@@ -306,6 +312,7 @@ def build(
     fresh_names: bool,
     ref_root: Path | None,
     no_cache: bool,
+    force: bool,
 ) -> None:
     """Generate a client package from SPEC into OUTPUT.
 
@@ -330,6 +337,7 @@ def build(
                 fresh_names=fresh_names,
                 on_diagnostic=None if strict else console.warning,
                 cache=build_cache.enabled(no_cache),
+                force=force,
             )
     except OptionError as err:
         raise click.UsageError(str(err)) from None

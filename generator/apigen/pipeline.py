@@ -32,7 +32,7 @@ from .distribution import (
     spec_license,
 )
 from .python_names import STDLIB_MODULES
-from .write import OutputError, check_target, write_tree
+from .write import MANIFEST, OutputError, check_target, digests, guard_local_changes, write_tree
 
 # The stages are imported where they run: a build served from the cache (build_cache.py) needs
 # none of them, and importing them (jinja2, the IR, the validators) was most of its time.
@@ -357,6 +357,7 @@ def build(
     on_diagnostic: OnDiagnostic | None = None,
     full: bool = False,
     cache: bool = False,
+    force: bool = False,
 ) -> BuildResult:
     """Generate a client package from `spec_path` into `out_dir`.
 
@@ -382,6 +383,9 @@ def build(
     validator is tested against, spec/validate.py) instead of the fast path.
     `cache`: reuse the files of an earlier build of exactly the same inputs by the same
     generator, and store this one (build_cache.py; the CLI's default, `--no-cache` to skip).
+    `force`: write over local edits to the previous output and files apigen did not write
+    there, which are otherwise refused (`LocalChangesError`; the manifest's `files` record
+    what apigen wrote, write.local_changes).
     """
     from .spec import is_url
 
@@ -404,6 +408,8 @@ def build(
     if version is not None:
         version = check_version(version)
     check_target(out_dir)
+    if not force:
+        guard_local_changes(out_dir)
     key = None
     if cache and not is_url(spec_path):
         inputs = {
@@ -440,6 +446,7 @@ def build(
     lap("load")
     from .format import format_tree
     from .render import render_api, vendored_runtime
+    from .render.manifest import with_file_digests
     from .spec import validate_in_background
     from .syntax_check import Checker
 
@@ -485,6 +492,10 @@ def build(
     def finish(staging: Path) -> None:
         # a template overlay may import anything, in any order: ruff's import pass tidies it
         format_tree(staging, compiled=True, sort_imports=templates is not None)
+        manifest = staging / MANIFEST  # records what was written, as formatted
+        written = digests(staging, [rel for rel in files if rel != MANIFEST])
+        text = with_file_digests(manifest.read_text(encoding="utf-8"), written)
+        manifest.write_bytes(text.encode("utf-8"))
         if key is not None:
             formatted.update(build_cache.read_tree(staging, list(files)))
 

@@ -10,6 +10,8 @@ not). New folders get the user's umask, not `tempfile.mkdtemp`'s 0700.
 from __future__ import annotations
 
 import errno
+import hashlib
+import json
 import os
 import shutil
 import tempfile
@@ -17,6 +19,24 @@ from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path, PurePosixPath
 
 MANIFEST = "apigen.json"
+#: the manifest's record of what apigen wrote: relative path -> SHA-256 of the bytes
+FILES_KEY = "files"
+# Entries no one writes by hand: interpreters' and tools' caches, a build's or an editable
+# install's artifacts, staging folders of an interrupted write, a file system's `lost+found`,
+# file managers' folder metadata.
+_CACHES = frozenset(
+    {
+        "__pycache__",
+        ".mypy_cache",
+        ".ruff_cache",
+        ".pytest_cache",
+        "build",
+        "dist",
+        "lost+found",
+        ".DS_Store",
+        "Thumbs.db",
+    }
+)
 
 
 class OutputError(Exception):
@@ -39,6 +59,100 @@ def check_target(target: Path) -> None:
             f"{target}: not empty and has no {MANIFEST}, so apigen did not generate it; "
             "refusing to replace it (choose an empty or new directory)"
         )
+
+
+class LocalChangesError(OutputError):
+    """The output holds edits to files apigen wrote, or files it did not write."""
+
+
+def _generated(name: str) -> bool:
+    """Whether an entry is a cache or leftover rather than anybody's content (`_CACHES`)."""
+    return name in _CACHES or ".apigen-" in name or name.endswith((".pyc", ".pyo", ".egg-info"))
+
+
+def local_changes(target: Path) -> tuple[list[str], list[str]]:
+    """(edited, added): the files of a previous output whose bytes differ from what apigen
+    wrote there (its manifest's `files`), and the files it did not write at all. Both empty
+    when the output has no such record (none yet, or written by an apigen before it kept one):
+    nothing to tell them by. Caches and an editable install's metadata are nobody's edits."""
+    try:
+        recorded = json.loads((target / MANIFEST).read_text(encoding="utf-8")).get(FILES_KEY)
+    except (OSError, ValueError, AttributeError):
+        return [], []
+    if not isinstance(recorded, dict):
+        return [], []
+    edited: list[str] = []
+    added: list[str] = []
+    for top, dirs, names in os.walk(target):
+        dirs[:] = sorted(d for d in dirs if not _generated(d))
+        here = Path(top)
+        for name in sorted(names):
+            rel = (here / name).relative_to(target).as_posix()
+            if rel == MANIFEST or _generated(name):
+                continue
+            want = recorded.get(rel)
+            if want is None:
+                added.append(rel)
+            elif (here / name).is_symlink() or _digest(here / name) != want:
+                edited.append(rel)
+    return edited, added
+
+
+def _digest(path: Path) -> str | None:
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
+        return None
+
+
+def guard_local_changes(target: Path) -> None:
+    """Raise `LocalChangesError` when writing over `target` would lose a local edit to a
+    generated file or a file apigen did not write (`local_changes`); `--force` skips this."""
+    if not target.is_dir():
+        return
+    edited, added = local_changes(target)
+    if not edited and not added:
+        return
+    parts = []
+    for what, names in (("edited since apigen wrote them", edited), ("not apigen's", added)):
+        if names:
+            shown = ", ".join(names[:8]) + (f" and {len(names) - 8} more" if len(names) > 8 else "")
+            parts.append(f"{what}: {shown}")
+    raise LocalChangesError(
+        f"{target}: regenerating would discard files {'; '.join(parts)}. Keep your code "
+        "outside the output folder (a module that imports the client, a subclass or a "
+        "wrapper), or pass --force to discard them"
+    )
+
+
+def record_files(target: Path) -> None:
+    """Record in `target`'s manifest every file now in it as apigen's: after the configured
+    `post_generate` commands changed or added files, so the next build does not take their
+    work for local edits."""
+    from .render.manifest import dumps, with_file_digests
+
+    manifest = target / MANIFEST
+    data = json.loads(manifest.read_text(encoding="utf-8"))
+    data.pop(FILES_KEY, None)
+    names = []
+    for top, dirs, files in os.walk(target):
+        dirs[:] = sorted(d for d in dirs if not _generated(d))
+        for name in sorted(files):
+            rel = (Path(top) / name).relative_to(target).as_posix()
+            if rel != MANIFEST and not _generated(name):
+                names.append(rel)
+    text = with_file_digests(dumps(data), digests(target, names))
+    manifest.write_bytes(text.encode("utf-8"))
+
+
+def digests(root: Path, names: Iterable[str]) -> dict[str, str]:
+    """The SHA-256 of each file `names` under `root` (the manifest's `files`)."""
+    out: dict[str, str] = {}
+    for rel in names:
+        found = _digest(root / rel)
+        if found is not None:
+            out[rel] = found
+    return out
 
 
 def _entries(folder: Path) -> list[Path]:

@@ -78,6 +78,7 @@ class ClientConfig:
         fresh_names: bool = False,
         on_diagnostic: Callable[[Diagnostic], None] | None = None,
         cache: bool = False,
+        force: bool = False,
     ) -> BuildResult:
         """Build this client (into `out_dir` instead of `output` when given), as configured."""
         from ..distribution import DEFAULT_RUNTIME
@@ -98,6 +99,7 @@ class ClientConfig:
             fresh_names=fresh_names,
             on_diagnostic=on_diagnostic,
             cache=cache,
+            force=force,
         )
 
     def problems(self) -> list[str]:

@@ -18,7 +18,7 @@ import click
 
 from ..diagnostics import SpecError
 from ..distribution import OptionError
-from ..write import OutputError
+from ..write import OutputError, record_files
 
 if TYPE_CHECKING:
     from . import ClientConfig
@@ -52,7 +52,9 @@ def run_post_generate(client: ClientConfig) -> None:
             )
 
 
-def _build_one(client: ClientConfig, quiet: bool, fresh_names: bool, cache: bool) -> bool:
+def _build_one(
+    client: ClientConfig, quiet: bool, fresh_names: bool, cache: bool, force: bool = False
+) -> bool:
     """Build one client and run its commands; print what happened; False on failure."""
     from ..cli import Console
 
@@ -68,6 +70,7 @@ def _build_one(client: ClientConfig, quiet: bool, fresh_names: bool, cache: bool
                 fresh_names=fresh_names,
                 on_diagnostic=None if client.strict else console.warning,
                 cache=cache,
+                force=force,
             )
     except SpecError as err:
         console.summary([d for d in err.diagnostics if d.severity == "warning"])
@@ -98,6 +101,8 @@ def _build_one(client: ClientConfig, quiet: bool, fresh_names: bool, cache: bool
     console.summary()  # every warning was printed as it came (none can pass strict)
     try:
         run_post_generate(client)
+        if client.post_generate:  # what they changed is part of the build, not a local edit
+            record_files(output)
     except CommandError as err:
         click.secho(f"apigen: {err}", err=True, fg="red")
         return False
@@ -130,12 +135,19 @@ def _build_one(client: ClientConfig, quiet: bool, fresh_names: bool, cache: bool
     is_flag=True,
     help="Build every client anew (as `apigen build --no-cache`).",
 )
+@click.option(
+    "--force",
+    is_flag=True,
+    help="Write over local edits and files apigen did not write in the outputs (as "
+    "`apigen build --force`).",
+)
 def generate(
     names: tuple[str, ...],
     config_file: Path | None,
     quiet: bool,
     fresh_names: bool,
     no_cache: bool,
+    force: bool,
 ) -> None:
     """Build every client of the configuration file, or the NAMES given.
 
@@ -162,7 +174,7 @@ def generate(
     failed = [
         c.name
         for c in clients
-        if not _build_one(c, quiet, fresh_names, build_cache.enabled(no_cache))
+        if not _build_one(c, quiet, fresh_names, build_cache.enabled(no_cache), force)
     ]
     if failed:
         click.secho(

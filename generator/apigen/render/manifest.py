@@ -169,6 +169,19 @@ def public_name(d: Definition) -> str:
     return f"{d.module.split('.', 1)[0]}.{d.name}"
 
 
+def with_file_digests(text: str, digests: dict[str, str], width: int = 100) -> str:
+    """The manifest `text` (as `dumps` wrote it) with a last key `files`: the SHA-256 of every
+    other file of the build, as formatted and written. The next build over this output tells
+    by them a file apigen wrote and nobody changed since from a local edit or a file of the
+    user's (write.local_changes)."""
+    body = text.rstrip()
+    if not body.endswith("}"):
+        raise ValueError("not a manifest: it does not end with an object")
+    head = body[:-1].rstrip()
+    entry = f'  "files": {_dump(dict(sorted(digests.items())), 1, width)}'
+    return f"{head}{',' if head != '{' else ''}\n{entry}\n}}\n"
+
+
 def dumps(value: Any, width: int = 100) -> str:
     """JSON, indented, but any object or array that fits in `width` characters on one line.
 

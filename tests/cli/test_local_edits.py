@@ -1,0 +1,95 @@
+"""Regenerating never loses what a user put in the output (decisions 60).
+
+`apigen build` over a previous output replaced it whole, on success: an edit to a generated
+file and a file of the user's (`NOTES.txt` beside the package) were gone without a word. The
+manifest now records the SHA-256 of every file apigen wrote (`files`); a build over an output
+whose files differ from that record, or that holds files apigen did not write, is refused and
+changes nothing, unless `--force`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from apigen.cli import main
+from apigen.pipeline import build
+from apigen.write import LocalChangesError, local_changes
+from tests.conftest import ROOT
+
+PETSTORE = ROOT / "specs" / "petstore.yaml"
+
+
+def _tree(root: Path) -> dict[str, bytes]:
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in root.rglob("*") if p.is_file()}
+
+
+def test_the_manifest_records_every_file_as_written(tmp_path: Path) -> None:
+    out = tmp_path / "petstore"
+    build(PETSTORE, out)
+    recorded = json.loads((out / "apigen.json").read_text())["files"]
+    written = {rel: data for rel, data in _tree(out).items() if rel != "apigen.json"}
+    assert set(recorded) == set(written)
+    assert all(hashlib.sha256(written[r]).hexdigest() == d for r, d in recorded.items())
+    assert local_changes(out) == ([], [])
+
+
+def test_an_edit_or_a_file_of_the_user_s_stops_the_build_and_force_overrides(
+    tmp_path: Path,
+) -> None:
+    out = tmp_path / "petstore"
+    build(PETSTORE, out)
+    client = out / "petstore" / "_client.py"
+    client.write_text(client.read_text() + "# my fix\n")
+    (out / "NOTES.txt").write_text("mine")
+    (out / "petstore" / "__pycache__").mkdir(exist_ok=True)
+    (out / "petstore" / "__pycache__" / "x.cpython-311.pyc").write_bytes(b"cache")
+    before = _tree(out)
+    assert local_changes(out) == (["petstore/_client.py"], ["NOTES.txt"])  # the cache is no one's
+    with pytest.raises(LocalChangesError) as err:
+        build(PETSTORE, out)
+    assert "petstore/_client.py" in str(err.value) and "NOTES.txt" in str(err.value)
+    assert _tree(out) == before  # nothing written
+    result = CliRunner().invoke(main, ["build", str(PETSTORE), "-o", str(out), "--quiet"])
+    assert result.exit_code == 1 and "--force" in result.output
+    result = CliRunner().invoke(main, ["build", str(PETSTORE), "-o", str(out), "--force"])
+    assert result.exit_code == 0, result.output
+    assert "# my fix" not in client.read_text() and not (out / "NOTES.txt").exists()
+    assert local_changes(out) == ([], [])
+
+
+def test_an_output_without_a_record_is_written_as_before(tmp_path: Path) -> None:
+    """A previous apigen's output has no `files`: nothing tells an edit from its own file."""
+    out = tmp_path / "petstore"
+    build(PETSTORE, out)
+    manifest = out / "apigen.json"
+    data = json.loads(manifest.read_text())
+    del data["files"]
+    manifest.write_text(json.dumps(data))
+    (out / "NOTES.txt").write_text("mine")
+    build(PETSTORE, out)
+    assert "files" in json.loads(manifest.read_text())
+
+
+def test_what_post_generate_commands_write_is_recorded_as_the_build_s(tmp_path: Path) -> None:
+    out = tmp_path / "out" / "demo"
+    (tmp_path / "apigen.toml").write_text(
+        f"""[clients.demo]
+spec = "{PETSTORE.as_posix()}"
+output = "out/demo"
+package = "demo"
+post_generate = [["{Path(sys.executable).as_posix()}", "-c", "open('post.txt', 'w').write('ran')"]]
+"""
+    )
+    for _ in range(2):  # the second run is not refused: post.txt is the build's
+        result = CliRunner().invoke(
+            main, ["generate", "--config", str(tmp_path / "apigen.toml"), "--quiet"]
+        )
+        assert result.exit_code == 0, result.output
+    assert local_changes(out) == ([], [])
+    assert "post.txt" in json.loads((out / "apigen.json").read_text())["files"]
