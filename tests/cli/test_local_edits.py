@@ -93,3 +93,17 @@ post_generate = [["{Path(sys.executable).as_posix()}", "-c", "open('post.txt', '
         assert result.exit_code == 0, result.output
     assert local_changes(out) == ([], [])
     assert "post.txt" in json.loads((out / "apigen.json").read_text())["files"]
+
+
+def test_a_post_generate_command_that_removes_the_manifest_is_an_error(tmp_path: Path) -> None:
+    (tmp_path / "apigen.toml").write_text(
+        f"""[clients.demo]
+spec = "{PETSTORE.as_posix()}"
+output = "out/demo"
+package = "demo"
+post_generate = [["{Path(sys.executable).as_posix()}", "-c", "import os; os.remove('apigen.json')"]]
+"""
+    )
+    result = CliRunner().invoke(main, ["generate", "--config", str(tmp_path / "apigen.toml")])
+    assert result.exit_code == 1
+    assert "post_generate: cannot record the files" in result.output

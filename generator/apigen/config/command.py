@@ -29,7 +29,9 @@ class CommandError(Exception):
 
 
 def run_post_generate(client: ClientConfig) -> None:
-    """Run `client.post_generate` in its output folder, in order; stop at the first failure."""
+    """Run `client.post_generate` in its output folder, in order; stop at the first failure.
+    What they changed or added is then recorded as the build's, not a local edit (`files` in
+    the manifest, write.record_files)."""
     for i, argv in enumerate(client.post_generate):
         where = f"{client.file}: {client.where}.post_generate[{i}]"
         shown = shlex.join(argv)
@@ -50,6 +52,14 @@ def run_post_generate(client: ClientConfig) -> None:
                 f"{where}: `{shown}` exited with status {done.returncode} in {client.output}"
                 + (f"\n{tail}" if tail else "")
             )
+    if client.post_generate:
+        try:
+            record_files(client.output)
+        except (OSError, ValueError) as err:  # the commands removed or broke the manifest
+            raise CommandError(
+                f"{client.file}: {client.where}.post_generate: cannot record the files they "
+                f"left in {client.output}/apigen.json: {err}"
+            ) from None
 
 
 def _build_one(
@@ -101,8 +111,6 @@ def _build_one(
     console.summary()  # every warning was printed as it came (none can pass strict)
     try:
         run_post_generate(client)
-        if client.post_generate:  # what they changed is part of the build, not a local edit
-            record_files(output)
     except CommandError as err:
         click.secho(f"apigen: {err}", err=True, fg="red")
         return False
