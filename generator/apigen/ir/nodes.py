@@ -247,16 +247,17 @@ class OperationDef:
 
 @dataclass
 class WebhookDef:
-    """A request the API sends to a receiver (OpenAPI 3.1 `webhooks`): its JSON body's type,
-    parsed by `<package>.webhooks.<py_name>`."""
+    """A request the API sends to a receiver (OpenAPI 3.1 `webhooks`, an operation's
+    `callbacks`): its JSON body's type, parsed by `<package>.webhooks.<py_name>`."""
 
-    name: str  # the key under `webhooks` (`newPet`)
+    name: str  # the key under `webhooks` or `callbacks` (`newPet`, `onEvent`)
     method: str
-    key: str  # in the package's `WEBHOOKS`: the name, or `<name> <METHOD>` if it has several
+    key: str  # in `WEBHOOKS`: the name, `<name> <METHOD>`, `<operationId> <callback name>`...
     py_name: str  # the function's name (`new_pet`)
     payload: TypeExpr
     summary: str
     pointer: str  # the body schema's JSON pointer
+    sender: str = ""  # a callback's: the operation that registers it (its id, else `GET /x`)
 
 
 # --- security and the whole API ---------------------------------------------------------------

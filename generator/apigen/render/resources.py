@@ -423,7 +423,11 @@ def webhooks_module(api: Api) -> WebhooksModuleView | None:
         text, own = _responses_of(api, module, [ResponseDef("payload", "json", hook.payload)])
         factory = _factory(const.lower() + "_payload", text, own, module, imports)
         factories.append(factory)
-        what = f"`{hook.name}` webhook ({hook.method.upper()})"
+        what = (
+            f"`{hook.name}` callback of `{hook.sender}` ({hook.method.upper()})"
+            if hook.sender
+            else f"`{hook.name}` webhook ({hook.method.upper()})"
+        )
         summary = f"{hook.summary}\n\n" if hook.summary else ""
         doc = (
             f"The body of the {what}, parsed into its declared type.\n\n{summary}"
@@ -452,7 +456,8 @@ def webhooks_module(api: Api) -> WebhooksModuleView | None:
         imports.typing.add("TYPE_CHECKING")
     return WebhooksModuleView(
         docstring(
-            f"Parsers for the webhooks {api.title} sends (the spec's `webhooks`).\n\n"
+            f"Parsers for the webhooks {api.title} sends (the spec's `webhooks`, and its "
+            "operations' `callbacks`).\n\n"
             "Each function takes a request body your server received and returns it typed; "
             "`WEBHOOKS[name].parse(body)` does the same by the spec's name."
         ),
