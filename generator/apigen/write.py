@@ -10,6 +10,7 @@ not). New folders get the user's umask, not `tempfile.mkdtemp`'s 0700.
 from __future__ import annotations
 
 import errno
+import fnmatch
 import hashlib
 import json
 import os
@@ -61,6 +62,63 @@ def check_target(target: Path) -> None:
         )
 
 
+#: a file in the output listing the paths that are the user's (kept across builds as they are)
+KEEP_FILE = ".apigenignore"
+
+
+def kept_patterns(target: Path) -> list[str]:
+    """The patterns of `target`'s `.apigenignore`: one per line, `#` starts a comment; a path
+    relative to the output (`mypkg/custom.py`), globs (`mypkg/lib/*`), a folder with a trailing
+    `/` (`mypkg/lib/`). Empty when there is none."""
+    try:
+        text = (target / KEEP_FILE).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return []
+    lines = (line.split("#", 1)[0].strip() for line in text.splitlines())
+    return [line.lstrip("/") for line in lines if line]
+
+
+def is_kept(rel: str, patterns: list[str]) -> bool:
+    """Whether the output's file `rel` is the user's: `.apigenignore` itself, or matched."""
+    if rel == KEEP_FILE:
+        return True
+    for pattern in patterns:
+        if pattern.endswith("/"):
+            if rel.startswith(pattern):
+                return True
+        elif fnmatch.fnmatchcase(rel, pattern):
+            return True
+    return False
+
+
+def _kept_files(target: Path) -> list[str]:
+    """The files of a previous output that `.apigenignore` keeps (relative POSIX paths)."""
+    if not (target / KEEP_FILE).is_file():
+        return []
+    patterns = kept_patterns(target)
+    out: list[str] = []
+    for top, dirs, names in os.walk(target):
+        dirs[:] = sorted(d for d in dirs if not _generated(d))
+        for name in sorted(names):
+            rel = (Path(top) / name).relative_to(target).as_posix()
+            if not _generated(name) and is_kept(rel, patterns):
+                out.append(rel)
+    return out
+
+
+def _carry_kept(target: Path, staging: Path) -> None:
+    """Copy the files `.apigenignore` keeps from the previous output into the staged one, over
+    what the build wrote there: they are the user's, as they are."""
+    if not target.is_dir():
+        return
+    for rel in _kept_files(target):
+        source, dest = target / rel, staging / rel
+        if dest.is_dir() and not dest.is_symlink():
+            shutil.rmtree(dest)
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(source, dest, follow_symlinks=False)
+
+
 class LocalChangesError(OutputError):
     """The output holds edits to files apigen wrote, or files it did not write."""
 
@@ -74,7 +132,8 @@ def local_changes(target: Path) -> tuple[list[str], list[str]]:
     """(edited, added): the files of a previous output whose bytes differ from what apigen
     wrote there (its manifest's `files`), and the files it did not write at all. Both empty
     when the output has no such record (none yet, or written by an apigen before it kept one):
-    nothing to tell them by. Caches and an editable install's metadata are nobody's edits."""
+    nothing to tell them by. Caches and an editable install's metadata are nobody's edits, and
+    what `.apigenignore` lists is the user's to keep (carried into every build as it is)."""
     try:
         recorded = json.loads((target / MANIFEST).read_text(encoding="utf-8")).get(FILES_KEY)
     except (OSError, ValueError, AttributeError):
@@ -83,12 +142,13 @@ def local_changes(target: Path) -> tuple[list[str], list[str]]:
         return [], []
     edited: list[str] = []
     added: list[str] = []
+    patterns = kept_patterns(target)
     for top, dirs, names in os.walk(target):
         dirs[:] = sorted(d for d in dirs if not _generated(d))
         here = Path(top)
         for name in sorted(names):
             rel = (here / name).relative_to(target).as_posix()
-            if rel == MANIFEST or _generated(name):
+            if rel == MANIFEST or _generated(name) or is_kept(rel, patterns):
                 continue
             want = recorded.get(rel)
             if want is None:
@@ -119,9 +179,9 @@ def guard_local_changes(target: Path) -> None:
             shown = ", ".join(names[:8]) + (f" and {len(names) - 8} more" if len(names) > 8 else "")
             parts.append(f"{what}: {shown}")
     raise LocalChangesError(
-        f"{target}: regenerating would discard files {'; '.join(parts)}. Keep your code "
-        "outside the output folder (a module that imports the client, a subclass or a "
-        "wrapper), or pass --force to discard them"
+        f"{target}: regenerating would discard files {'; '.join(parts)}. List the ones to keep "
+        f"in {target / KEEP_FILE} (kept as they are across builds), keep your code outside the "
+        "output folder, or pass --force to discard them"
     )
 
 
@@ -210,8 +270,9 @@ def write_tree(
         _write_files(staging, files)
         if finish is not None:
             finish(staging)
-            if _holds(target, files, lambda rel: (staging / rel).read_bytes()):
-                return False
+        _carry_kept(target, staging)  # after the formatter: the user's files as they are
+        if finish is not None and _holds(target, files, lambda rel: (staging / rel).read_bytes()):
+            return False
         if in_place:
             _move_in(staging, target)
         elif not _swap(staging, target):  # the target itself cannot move: write inside it
@@ -256,7 +317,8 @@ def _holds(target: Path, names: Iterable[str], new: Callable[[str], bytes]) -> b
     """`target` (a previous output) has exactly the files `names`, byte for byte as `new`
     gives them, and no other file or folder (Python's `__pycache__` folders aside). The
     manifest is compared first: a build that changed anything has changed it."""
-    wanted = set(names)
+    kept = kept_patterns(target)  # the user's files: carried as they are, not compared
+    wanted = {rel for rel in names if not is_kept(rel, kept)}
     if MANIFEST not in wanted or not (target / MANIFEST).is_file():
         return False
     try:
@@ -266,11 +328,21 @@ def _holds(target: Path, names: Iterable[str], new: Callable[[str], bytes]) -> b
         found: set[str] = set()
         for top, dirs, filenames in os.walk(target):
             here = PurePosixPath(Path(top).relative_to(target).as_posix())
-            skip = {d for d in dirs if d == "__pycache__" or (top == str(target) and not _ours(d))}
+            skip = {
+                d
+                for d in dirs
+                if d == "__pycache__"
+                or (top == str(target) and not _ours(d))
+                or is_kept(f"{(here / d).as_posix()}/", kept)
+            }
             dirs[:] = sorted(set(dirs) - skip)
             if str(here) not in folders and here != PurePosixPath("."):
                 return False  # a folder the new output does not have
-            found.update(str(here / f) for f in filenames if top != str(target) or _ours(f))
+            found.update(
+                str(here / f)
+                for f in filenames
+                if (top != str(target) or _ours(f)) and not is_kept(str(here / f), kept)
+            )
         if found != wanted:
             return False
         return all(

@@ -107,3 +107,29 @@ post_generate = [["{Path(sys.executable).as_posix()}", "-c", "import os; os.remo
     result = CliRunner().invoke(main, ["generate", "--config", str(tmp_path / "apigen.toml")])
     assert result.exit_code == 1
     assert "post_generate: cannot record the files" in result.output
+
+
+def test_files_listed_in_apigenignore_are_kept_as_they_are(tmp_path: Path) -> None:
+    """`.apigenignore` (as `.fernignore`, `.openapi-generator-ignore`): the user's files and
+    edits it lists are carried into every build as they are, and refuse nothing."""
+    out = tmp_path / "petstore"
+    build(PETSTORE, out)
+    client = out / "petstore" / "_client.py"
+    (out / ".apigenignore").write_text("# mine\npetstore/_client.py\npetstore/lib/\nNOTES.txt\n")
+    client.write_text(client.read_text() + "# my fix\n")
+    (out / "petstore" / "lib").mkdir()
+    (out / "petstore" / "lib" / "extra.py").write_text("VALUE = 1\n")
+    (out / "NOTES.txt").write_text("mine")
+    assert local_changes(out) == ([], [])
+    kept = {rel: data for rel, data in _tree(out).items() if "_client" in rel or "lib" in rel}
+    result = build(PETSTORE, out, cache=False)
+    assert result.unchanged  # nothing but the user's files differs: nothing rewritten
+    edited = (out / "petstore" / "_exceptions.py").read_text()
+    (out / "petstore" / "_exceptions.py").write_text(edited + "# not listed\n")
+    with pytest.raises(LocalChangesError, match=r"_exceptions\.py.*\.apigenignore"):
+        build(PETSTORE, out)
+    build(PETSTORE, out, force=True)  # discards the unlisted edit, keeps the listed ones
+    tree = _tree(out)
+    assert {rel: tree[rel] for rel in kept} == kept
+    assert tree["NOTES.txt"] == b"mine" and ".apigenignore" in tree
+    assert tree["petstore/_exceptions.py"] == edited.encode()
