@@ -133,3 +133,19 @@ def test_files_listed_in_apigenignore_are_kept_as_they_are(tmp_path: Path) -> No
     assert {rel: tree[rel] for rel in kept} == kept
     assert tree["NOTES.txt"] == b"mine" and ".apigenignore" in tree
     assert tree["petstore/_exceptions.py"] == edited.encode()
+
+
+def test_generate_refuses_an_edited_output_unless_forced(tmp_path: Path) -> None:
+    config = tmp_path / "apigen.toml"
+    config.write_text(
+        f'[clients.demo]\nspec = "{PETSTORE.as_posix()}"\noutput = "out/demo"\npackage = "demo"\n'
+    )
+    run = ["generate", "--config", str(config), "--quiet"]
+    assert CliRunner().invoke(main, run).exit_code == 0
+    readme = tmp_path / "out" / "demo" / "README.md"
+    readme.write_text("mine")
+    result = CliRunner().invoke(main, run)
+    assert result.exit_code == 1 and "README.md" in result.output
+    assert readme.read_text() == "mine"
+    assert CliRunner().invoke(main, [*run, "--force"]).exit_code == 0
+    assert readme.read_text() != "mine"
