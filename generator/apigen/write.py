@@ -79,9 +79,12 @@ def kept_patterns(target: Path) -> list[str]:
 
 
 def is_kept(rel: str, patterns: list[str]) -> bool:
-    """Whether the output's file `rel` is the user's: `.apigenignore` itself, or matched."""
+    """Whether the output's file `rel` is the user's: `.apigenignore` itself, or matched (never
+    the manifest: the build's record of what it wrote, and the lock of method names)."""
     if rel == KEEP_FILE:
         return True
+    if rel == MANIFEST:
+        return False
     for pattern in patterns:
         if pattern.endswith("/"):
             if rel.startswith(pattern):

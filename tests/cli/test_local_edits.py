@@ -115,7 +115,8 @@ def test_files_listed_in_apigenignore_are_kept_as_they_are(tmp_path: Path) -> No
     out = tmp_path / "petstore"
     build(PETSTORE, out)
     client = out / "petstore" / "_client.py"
-    (out / ".apigenignore").write_text("# mine\npetstore/_client.py\npetstore/lib/\nNOTES.txt\n")
+    listed = "# mine\npetstore/_client.py\npetstore/lib/\nNOTES.txt\napigen.json\n"
+    (out / ".apigenignore").write_text(listed)  # the manifest is never the user's
     client.write_text(client.read_text() + "# my fix\n")
     (out / "petstore" / "lib").mkdir()
     (out / "petstore" / "lib" / "extra.py").write_text("VALUE = 1\n")
@@ -133,6 +134,7 @@ def test_files_listed_in_apigenignore_are_kept_as_they_are(tmp_path: Path) -> No
     assert {rel: tree[rel] for rel in kept} == kept
     assert tree["NOTES.txt"] == b"mine" and ".apigenignore" in tree
     assert tree["petstore/_exceptions.py"] == edited.encode()
+    assert local_changes(out) == ([], [])  # the manifest was rewritten, not carried
 
 
 def test_generate_refuses_an_edited_output_unless_forced(tmp_path: Path) -> None:
