@@ -100,12 +100,22 @@ def _kept_files(target: Path) -> list[str]:
         return []
     patterns = kept_patterns(target)
     out: list[str] = []
-    for top, dirs, names in os.walk(target):
-        dirs[:] = sorted(d for d in dirs if not _generated(d))
-        for name in sorted(names):
+    for top, names in _walk(target):
+        for name in names:
             rel = (Path(top) / name).relative_to(target).as_posix()
-            if not _generated(name) and is_kept(rel, patterns):
+            if is_kept(rel, patterns):
                 out.append(rel)
+    return out
+
+
+def _walk(target: Path) -> list[tuple[str, list[str]]]:
+    """(folder, entries) for every folder under `target`, caches and leftovers left out
+    (`_generated`); a link to a folder is an entry (not followed), as a file is."""
+    out: list[tuple[str, list[str]]] = []
+    for top, dirs, names in os.walk(target):
+        links = [d for d in dirs if os.path.islink(os.path.join(top, d))]
+        dirs[:] = sorted(d for d in dirs if not _generated(d) and d not in links)
+        out.append((top, sorted(n for n in [*names, *links] if not _generated(n))))
     return out
 
 
@@ -146,12 +156,11 @@ def local_changes(target: Path) -> tuple[list[str], list[str]]:
     edited: list[str] = []
     added: list[str] = []
     patterns = kept_patterns(target)
-    for top, dirs, names in os.walk(target):
-        dirs[:] = sorted(d for d in dirs if not _generated(d))
+    for top, names in _walk(target):
         here = Path(top)
-        for name in sorted(names):
+        for name in names:
             rel = (here / name).relative_to(target).as_posix()
-            if rel == MANIFEST or _generated(name) or is_kept(rel, patterns):
+            if rel == MANIFEST or is_kept(rel, patterns):
                 continue
             want = recorded.get(rel)
             if want is None:
@@ -197,13 +206,12 @@ def record_files(target: Path) -> None:
     manifest = target / MANIFEST
     data = json.loads(manifest.read_text(encoding="utf-8"))
     data.pop(FILES_KEY, None)
-    names = []
-    for top, dirs, files in os.walk(target):
-        dirs[:] = sorted(d for d in dirs if not _generated(d))
-        for name in sorted(files):
-            rel = (Path(top) / name).relative_to(target).as_posix()
-            if rel != MANIFEST and not _generated(name):
-                names.append(rel)
+    names = [
+        rel
+        for top, entries in _walk(target)
+        for rel in ((Path(top) / e).relative_to(target).as_posix() for e in entries)
+        if rel != MANIFEST
+    ]
     text = with_file_digests(dumps(data), digests(target, names))
     manifest.write_bytes(text.encode("utf-8"))
 

@@ -151,3 +151,22 @@ def test_generate_refuses_an_edited_output_unless_forced(tmp_path: Path) -> None
     assert readme.read_text() == "mine"
     assert CliRunner().invoke(main, [*run, "--force"]).exit_code == 0
     assert readme.read_text() != "mine"
+
+
+def test_a_link_to_a_folder_is_an_entry_of_its_own(tmp_path: Path) -> None:
+    """`os.walk` lists a link to a folder among the folders and does not follow it: it was
+    neither reported nor kept, and the swap dropped it without a word."""
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    (shared / "helpers.py").write_text("X = 1\n")
+    out = tmp_path / "petstore"
+    build(PETSTORE, out)
+    (out / "petstore" / "helpers").symlink_to(shared, target_is_directory=True)
+    assert local_changes(out) == ([], ["petstore/helpers"])
+    with pytest.raises(LocalChangesError, match="petstore/helpers"):
+        build(PETSTORE, out)
+    (out / ".apigenignore").write_text("petstore/helpers\n")
+    build(PETSTORE, out, force=True)
+    link = out / "petstore" / "helpers"
+    assert link.is_symlink() and (link / "helpers.py").read_text() == "X = 1\n"
+    assert (shared / "helpers.py").exists()  # what it points at is never touched
