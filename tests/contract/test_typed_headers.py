@@ -98,3 +98,35 @@ def test_a_header_array_without_a_spelling_of_its_own_is_the_spec_s_problem() ->
         assert problem.startswith(UNSPELLABLE_VALUE), problem
     (problem,) = _check(["a", "b"], "a")  # a client that drops an item is still caught
     assert "sent 'a'" in problem
+
+
+def test_a_json_content_header_and_a_cookie_header_read_as_the_method_takes_them() -> None:
+    """A hand-written spec: `X-Filter` with `content: application/json` (an object) stayed the
+    JSON text schemathesis drew, which the method's model refused (27 client failures); and a
+    `Cookie` header parameter beside a cookie parameter is sent as one Cookie field, the
+    caller's value then `; session=...`, which the check read as a wrong header."""
+    obj = {"type": "object", "properties": {"a": {"type": "integer"}}}
+    doc = _doc(
+        [
+            {"name": "X-Filter", "in": "header", "content": {"application/json": {"schema": obj}}},
+            {"name": "X-Text", "in": "header", "content": {"text/plain": {"schema": obj}}},
+            {"name": "Cookie", "in": "header", "schema": {"type": "string"}},
+            {"name": "session", "in": "cookie", "schema": {"type": "string"}},
+        ]
+    )
+    view = SpecView(doc)
+    drawn = CaseInput("drawn", headers={"X-Filter": '{"a":1}', "X-Text": '{"a":1}'})
+    case = _typed_headers(drawn, view.parameters("/x", "delete"))
+    assert case is not None
+    assert case.headers["X-Filter"] == {"a": 1}  # the object the method takes
+    assert case.headers["X-Text"] == '{"a":1}'  # the caller's text in another media type
+
+    def check(sent: str) -> list[str]:
+        request = httpx.Request("DELETE", "http://127.0.0.1:9/x", headers={"Cookie": sent})
+        intended = {("header", "Cookie"): "pref=dark", ("cookie", "session"): "s1"}
+        return check_request(
+            view, "DELETE", "/x", "http://127.0.0.1:9", request, intended, None, False
+        )
+
+    assert check("pref=dark; session=s1") == []
+    assert check("pref=light; session=s1")  # a wrong value is still caught

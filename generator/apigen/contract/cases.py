@@ -128,7 +128,8 @@ def _as_text(values: Any) -> Any:
 
 def _typed_headers(case: CaseInput, params: list[Param]) -> CaseInput | None:
     """Header and cookie values back from their JSON text (`_as_text`) where the parameter's
-    schema takes no string: `X-Dangerous: true` is the boolean the method takes. None when an
+    schema takes no string: `X-Dangerous: true` is the boolean the method takes, and a
+    `content: application/json` header's object is the object it takes. None when an
     array's or object's items, joined as the client sends them, make no valid header value
     (schemathesis checked only the JSON text): a case no HTTP request can carry."""
     from schemathesis.openapi.generation.filters import is_valid_header
@@ -136,8 +137,10 @@ def _typed_headers(case: CaseInput, params: list[Param]) -> CaseInput | None:
     headers, cookies = dict(case.headers), dict(case.cookies)
     for p in params:
         values = {"header": headers, "cookie": cookies}.get(p.location)
-        if values is None or p.content_type or _admits_string(p.schema):
+        if values is None or _admits_string(p.schema):
             continue
+        if p.content_type and "json" not in p.content_type.lower():
+            continue  # the caller's text in that media type: a string, as drawn
         key = next((k for k in values if k.lower() == p.name.lower()), None)
         if key is None or not isinstance(values[key], str):
             continue
@@ -145,7 +148,7 @@ def _typed_headers(case: CaseInput, params: list[Param]) -> CaseInput | None:
             value = json.loads(values[key])
         except ValueError:
             continue  # not JSON text: left as drawn
-        if isinstance(value, list | dict):
+        if isinstance(value, list | dict) and not p.content_type:  # (JSON content: as is)
             items = (
                 [x for pair in value.items() for x in pair] if isinstance(value, dict) else value
             )
