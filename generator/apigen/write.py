@@ -11,13 +11,14 @@ from __future__ import annotations
 
 import errno
 import fnmatch
-import hashlib
 import json
 import os
 import shutil
 import tempfile
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path, PurePosixPath
+
+from .build_cache import file_digest
 
 MANIFEST = "apigen.json"
 #: the manifest's record of what apigen wrote: relative path -> SHA-256 of the bytes
@@ -99,23 +100,22 @@ def _kept_files(target: Path) -> list[str]:
     if not (target / KEEP_FILE).is_file():
         return []
     patterns = kept_patterns(target)
+    return [rel for rel in _contents(target) if is_kept(rel, patterns)]
+
+
+def _contents(target: Path) -> list[str]:
+    """Every file under `target` as a relative POSIX path, caches and leftovers left out
+    (`_generated`); a link to a folder is one entry (not followed), as a file is."""
     out: list[str] = []
-    for top, names in _walk(target):
-        for name in names:
-            rel = (Path(top) / name).relative_to(target).as_posix()
-            if is_kept(rel, patterns):
-                out.append(rel)
-    return out
-
-
-def _walk(target: Path) -> list[tuple[str, list[str]]]:
-    """(folder, entries) for every folder under `target`, caches and leftovers left out
-    (`_generated`); a link to a folder is an entry (not followed), as a file is."""
-    out: list[tuple[str, list[str]]] = []
     for top, dirs, names in os.walk(target):
         links = [d for d in dirs if os.path.islink(os.path.join(top, d))]
         dirs[:] = sorted(d for d in dirs if not _generated(d) and d not in links)
-        out.append((top, sorted(n for n in [*names, *links] if not _generated(n))))
+        here = Path(top)
+        out += [
+            (here / n).relative_to(target).as_posix()
+            for n in sorted([*names, *links])
+            if not _generated(n)
+        ]
     return out
 
 
@@ -156,25 +156,15 @@ def local_changes(target: Path) -> tuple[list[str], list[str]]:
     edited: list[str] = []
     added: list[str] = []
     patterns = kept_patterns(target)
-    for top, names in _walk(target):
-        here = Path(top)
-        for name in names:
-            rel = (here / name).relative_to(target).as_posix()
-            if rel == MANIFEST or is_kept(rel, patterns):
-                continue
-            want = recorded.get(rel)
-            if want is None:
-                added.append(rel)
-            elif (here / name).is_symlink() or _digest(here / name) != want:
-                edited.append(rel)
+    for rel in _contents(target):
+        if rel == MANIFEST or is_kept(rel, patterns):
+            continue
+        want = recorded.get(rel)
+        if want is None:
+            added.append(rel)
+        elif (target / rel).is_symlink() or file_digest(target / rel) != want:
+            edited.append(rel)
     return edited, added
-
-
-def _digest(path: Path) -> str | None:
-    try:
-        return hashlib.sha256(path.read_bytes()).hexdigest()
-    except OSError:
-        return None
 
 
 def guard_local_changes(target: Path) -> None:
@@ -206,12 +196,7 @@ def record_files(target: Path) -> None:
     manifest = target / MANIFEST
     data = json.loads(manifest.read_text(encoding="utf-8"))
     data.pop(FILES_KEY, None)
-    names = [
-        rel
-        for top, entries in _walk(target)
-        for rel in ((Path(top) / e).relative_to(target).as_posix() for e in entries)
-        if rel != MANIFEST
-    ]
+    names = [rel for rel in _contents(target) if rel != MANIFEST]
     text = with_file_digests(dumps(data), digests(target, names))
     manifest.write_bytes(text.encode("utf-8"))
 
@@ -220,7 +205,7 @@ def digests(root: Path, names: Iterable[str]) -> dict[str, str]:
     """The SHA-256 of each file `names` under `root` (the manifest's `files`)."""
     out: dict[str, str] = {}
     for rel in names:
-        found = _digest(root / rel)
+        found = file_digest(root / rel)
         if found is not None:
             out[rel] = found
     return out

@@ -118,19 +118,30 @@ _PAGE_PARAM = re.compile(
 )
 
 
+def declared_parameters(
+    document: Mapping[str, Any], op: OperationDef
+) -> dict[tuple[str, str], tuple[Mapping[str, Any], str]]:
+    """The operation's parameters by (name, in), its path item's first and its own over them
+    (OpenAPI's override rule), each with its JSON pointer."""
+    node = operation_node(document, op)
+    path_item = deref(document, resolve_pointer(document, op.pointer.rsplit("/", 1)[0]))
+    merged: dict[tuple[str, str], tuple[Mapping[str, Any], str]] = {}
+    sources = []
+    if isinstance(path_item, JSON_OBJECT):
+        sources.append((path_item.get("parameters") or [], op.pointer.rsplit("/", 1)[0]))
+    sources.append((node.get("parameters") or [], op.pointer))
+    for plist, base in sources:
+        for i, raw in enumerate(plist):
+            p = deref(document, raw)
+            if not isinstance(p, JSON_OBJECT) or "name" not in p or "in" not in p:
+                continue
+            merged[(str(p["name"]), str(p["in"]))] = (p, f"{base}/parameters/{i}")
+    return merged
+
+
 def query_names(document: Mapping[str, Any], op: OperationDef) -> list[str]:
     """The names of the operation's query parameters (its own and its path item's)."""
-    node = operation_node(document, op)
-    item = deref(document, resolve_pointer(document, op.pointer.rsplit("/", 1)[0]))
-    raw = [
-        *(item.get("parameters") or [] if isinstance(item, JSON_OBJECT) else []),
-        *(node.get("parameters") or []),
-    ]
-    return [
-        str(p["name"])
-        for p in (deref(document, r) for r in raw if r is not None)
-        if isinstance(p, JSON_OBJECT) and p.get("in") == "query" and "name" in p
-    ]
+    return [name for name, where in declared_parameters(document, op) if where == "query"]
 
 
 def is_list_response(
@@ -198,7 +209,7 @@ class OperationBuilder:
         path_item = deref(
             self.document, resolve_pointer(self.document, op.pointer.rsplit("/", 1)[0])
         )
-        params = self._parameters(op, node, path_item, hint, module)
+        params = self._parameters(op, hint, module)
         fields, op.body = self._body(op, node, hint, module)
         op.server = self._server(node, path_item)
         op.params = _disambiguate(params, fields)
@@ -241,27 +252,9 @@ class OperationBuilder:
                 return None if url == root else url
         return None
 
-    def _parameters(
-        self,
-        op: OperationDef,
-        node: Mapping[str, Any],
-        path_item: Any,
-        hint: list[str],
-        module: str,
-    ) -> list[ParamDef]:
-        merged: dict[tuple[str, str], tuple[Mapping[str, Any], str]] = {}
-        sources = []
-        if isinstance(path_item, JSON_OBJECT):
-            sources.append((path_item.get("parameters") or [], op.pointer.rsplit("/", 1)[0]))
-        sources.append((node.get("parameters") or [], op.pointer))
-        for plist, base in sources:
-            for i, raw in enumerate(plist):
-                p = deref(self.document, raw)
-                if not isinstance(p, JSON_OBJECT) or "name" not in p or "in" not in p:
-                    continue
-                merged[(str(p["name"]), str(p["in"]))] = (p, f"{base}/parameters/{i}")
+    def _parameters(self, op: OperationDef, hint: list[str], module: str) -> list[ParamDef]:
         result: list[ParamDef] = []
-        for (name, location), (p, ptr) in merged.items():
+        for (name, location), (p, ptr) in declared_parameters(self.document, op).items():
             if location not in ("path", "query", "header", "cookie"):
                 continue
             if location == "header" and ignored_header(name):
