@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ._operation import Operation, Param, Response, success_responses
+from ._operation import Kind, Operation, Param, Response, success_responses
 from ._record import Struct
 
 __all__ = ["Plan", "plan"]
@@ -14,21 +14,22 @@ _KEY = "_apigen_plan"
 
 
 class Plan(Struct):
-    """``op``'s constants: whether a 2xx is JSON (``Accept``) or an event stream, its header
-    parameters, and (filled as statuses are seen) the declared response per status code."""
+    """``op``'s constants: whether a 2xx is JSON (``Accept``) or a stream of records (``sse``:
+    server-sent events, ``jsonl``: JSON Lines / ``json-seq``), its header parameters, and
+    (filled as statuses are seen) the declared response per status code."""
 
-    __slots__ = ("accepts_json", "by_status", "header_params", "sse")
-    __match_args__ = ("accepts_json", "sse", "header_params", "by_status")
+    __slots__ = ("accepts_json", "by_status", "header_params", "stream")
+    __match_args__ = ("accepts_json", "stream", "header_params", "by_status")
 
     def __init__(
         self,
         accepts_json: bool,
-        sse: bool,
+        stream: Kind | None,
         header_params: tuple[Param, ...],
         by_status: dict[int, Response | None] | None = None,
     ) -> None:
         self.accepts_json = accepts_json
-        self.sse = sse
+        self.stream = stream
         self.header_params = header_params
         self.by_status: dict[int, Response | None] = {} if by_status is None else by_status
 
@@ -42,7 +43,7 @@ def plan(op: Operation[Any]) -> Plan:
         success = [r.kind for _code, r in success_responses(op.responses)]
         found = Plan(
             accepts_json="json" in success,
-            sse="sse" in success,
+            stream="sse" if "sse" in success else "jsonl" if "jsonl" in success else None,
             header_params=tuple(p for p in op.params if p.location == "header"),
         )
         if attrs is not None:

@@ -19,6 +19,8 @@ SSE = (
     b": keep-alive comment\n\n"
     b'data: {"seq": 2, "note": "two"}\nid: 2\n\n'
 )
+LINES = b'{"seq": 1, "note": null}\n{"seq": 2, "note": "two"}\n'
+SEQ = b'\x1e{"seq": 1,\n "note": null}\n\x1e{"seq": 2, "note": "two"}\n'
 CSV = b"a,b\n1,2\n"
 ZIP = bytes(range(256)) * 64
 
@@ -29,6 +31,8 @@ class _Handler(BaseHTTPRequestHandler):
         body, ctype = {
             "/api/events": (SSE, "text/event-stream"),
             "/api/raw": (SSE, "text/event-stream"),
+            "/api/lines": (LINES, "application/x-ndjson"),
+            "/api/export": (SEQ, "application/json-seq"),
             "/api/report": (CSV, "text/csv"),
             "/api/archive": (ZIP, "application/zip"),
         }[path]
@@ -75,6 +79,24 @@ async def test_typed_event_stream_async(events: ModuleType, server: str) -> None
         stream = await client.events.stream_events(topic="t")
         seqs = [t.seq async for t in stream]
     assert seqs == [1, 2]
+
+
+def test_json_lines_and_json_seq_sync(events: ModuleType, server: str) -> None:
+    from events.models import Tick
+
+    with events.Client(base_url=server) as client:
+        for records in (client.events.tick_lines(), client.events.export_ticks()):
+            ticks = list(records)
+            assert all(isinstance(t, Tick) for t in ticks)
+            assert [(t.seq, t.note) for t in ticks] == [(1, None), (2, "two")]
+        with events.with_streaming_response(client.events.tick_lines)() as response:
+            assert [t.seq for t in response.parse()] == [1, 2]
+
+
+async def test_json_lines_and_json_seq_async(events: ModuleType, server: str) -> None:
+    async with events.AsyncClient(base_url=server) as client:
+        for method in (client.events.tick_lines, client.events.export_ticks):
+            assert [t.seq async for t in await method()] == [1, 2]
 
 
 def test_untyped_events_text_and_binary(events: ModuleType, server: str) -> None:

@@ -280,7 +280,7 @@ def test_sse_error_raises_before_iterating(base_url: str) -> None:
     )
     with rt.SyncAPIClient(base_url=base_url) as client, pytest.raises(rt.NotFoundError):
         client.stream(op, {})
-    with pytest.raises(TypeError, match="event stream"):
+    with pytest.raises(TypeError, match="does not respond with a stream"):
         rt.SyncAPIClient(base_url=base_url).stream(GET_PET, {"id": 1})
 
 

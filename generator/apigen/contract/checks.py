@@ -15,6 +15,9 @@ from typing import TYPE_CHECKING, Any
 import httpx
 import pydantic
 
+from ..spec.streams import json_records, sse_data
+from .stream_check import DONE
+
 if TYPE_CHECKING:
     from apigen_runtime import Operation
 
@@ -28,29 +31,46 @@ class ResponseProblem:
 
 
 def strict_parse(op: Operation[Any], response: httpx.Response) -> ResponseProblem | None:
-    """The declared type for `response`'s status validated strictly against its JSON body."""
+    """The declared type for `response`'s status validated strictly against its JSON body, or
+    against each record of a stream (JSON lines, the data of JSON events)."""
     # the runtime of the client `op` belongs to (vendored or shared), not the generator's copy
     runtime = sys.modules[type(op).__module__].__name__
     pick_response = importlib.import_module(f"{runtime}._response").pick_response
     declared = pick_response(op.responses, response.status_code)
-    if declared is None or declared.kind != "json" or declared.type_ is Any:
+    if declared is None or declared.type_ is Any:
         return None
     if response.status_code == 204 or not response.content:
         return None
-    try:
-        declared.adapter().validate_json(response.content)
-    except pydantic.ValidationError as exc:
-        errors = exc.errors(include_url=False, include_input=False)
-        where = "; ".join(
-            f"{'.'.join(map(str, e['loc'])) or '<root>'}: {e['msg']}" for e in errors[:3]
-        )
-        name = getattr(declared.type_, "__name__", None) or repr(declared.type_)
-        return ResponseProblem(
-            "strict_parse",
-            f"{response.status_code} body does not parse into {name} "
-            f"({exc.error_count()} errors: {where})",
-        )
+    documents: list[tuple[str, str | bytes]]
+    if declared.kind == "json":
+        documents = [("body", response.content)]
+    elif declared.kind == "jsonl":
+        documents = [(f"record {n}", r) for n, r in enumerate(json_records(response.content), 1)]
+    elif declared.kind == "sse" and getattr(declared.type_, "__name__", "") not in _RAW_EVENTS:
+        data = sse_data(response.content)
+        data = data[: data.index(DONE)] if DONE in data else data
+        documents = [(f"event {n}", d) for n, d in enumerate(data, 1)]
+    else:
+        return None
+    for what, document in documents:
+        try:
+            declared.adapter().validate_json(document)
+        except pydantic.ValidationError as exc:
+            errors = exc.errors(include_url=False, include_input=False)
+            where = "; ".join(
+                f"{'.'.join(map(str, e['loc'])) or '<root>'}: {e['msg']}" for e in errors[:3]
+            )
+            name = getattr(declared.type_, "__name__", None) or repr(declared.type_)
+            return ResponseProblem(
+                "strict_parse",
+                f"{response.status_code} {what} does not parse into {name} "
+                f"({exc.error_count()} errors: {where})",
+            )
     return None
+
+
+# An event stream's items that are the data as text, or the raw events: nothing to parse.
+_RAW_EVENTS = frozenset({"str", "ServerSentEvent"})
 
 
 class _Collect(logging.Handler):

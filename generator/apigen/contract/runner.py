@@ -46,6 +46,7 @@ if TYPE_CHECKING:
 from ..path_keys import split_key
 from ..spec.param_media import is_json_media
 from .spec import UNUSABLE
+from .stream_check import stream_body
 from .wire import (
     EMPTY_REQUIRED,
     FORM_EMPTY_REQUIRED,
@@ -480,14 +481,15 @@ class _Run:
         fail = _failer(result, variant=variant, case=case.label, python=python)
         self.recorder.take()
         error: BaseException | None = None
+        yielded: int | None = None  # the records a streamed result yielded
         rt = self.client.runtime  # the client's runtime: its classes, not the generator's
         with fallback_warnings(rt.__name__) as fallbacks:
             try:
                 if variant == "sync":
-                    value = method(**call.kwargs)
+                    yielded = _drain(method(**call.kwargs))
                 else:
                     value = runner.run(_await(method(**call.kwargs)))
-                _close(value)
+                    yielded = runner.run(_adrain(value))
             except Exception as exc:
                 error = exc
         exchanges = self.recorder.take()
@@ -613,7 +615,12 @@ class _Run:
         st_problems = schemathesis_checks(st_case, response) if st_case is not None else []
         bodiless = response.status_code in _BODILESS and not response.content
         nonconforming = False  # the body breaks the spec (other than by NULL_BESIDE_MEMBERS)
+        streamed = stream_body(self.view, op.path, op.method, response)
         for p in st_problems:
+            if streamed is not None and (
+                p.check == "response_schema_conformance" or "JSON deserialization" in p.message
+            ):
+                continue  # a stream is checked record by record below, not as one document
             # A refusal of a request the spec made invalid (above) that the operation does not
             # document (no 4xx declared) follows from the same spec fault.
             follows = spec_request and p.check == "status_code_conformance"
@@ -664,6 +671,18 @@ class _Run:
                 p.message,
                 http=http,
             )
+        if streamed is not None:
+            for problem in streamed.problems(self.view)[:3]:
+                nonconforming = True
+                fail("response_schema_conformance", responder, problem, http=http)
+            if not nonconforming and error is None and yielded != streamed.expected:
+                fail(
+                    "stream_records",
+                    "client",
+                    f"the stream yielded {yielded} records of the {streamed.expected} its "
+                    f"{streamed.media} body holds",
+                    http=http,
+                )
         strict = strict_parse(constant, response)
         if strict is not None and not nonconforming:
             fail(
@@ -1075,10 +1094,25 @@ async def _await(value: Any) -> Any:
     return await value if inspect.isawaitable(value) else value
 
 
-def _close(value: Any) -> None:
-    closer = getattr(value, "close", None)
-    if callable(closer) and type(value).__name__ in ("Stream", "StreamedResponse"):
-        closer()
+def _drain(value: Any) -> int | None:
+    """Read a stream to its end, each record parsed as it comes, and count them (a streamed
+    response is only closed); None for any other result."""
+    kind = type(value).__name__
+    if kind == "Stream":
+        return sum(1 for _ in value)
+    if kind == "StreamedResponse":
+        value.close()
+    return None
+
+
+async def _adrain(value: Any) -> int | None:
+    """`_drain` for the async client's results."""
+    kind = type(value).__name__
+    if kind == "AsyncStream":
+        return sum([1 async for _ in value])
+    if kind == "AsyncStreamedResponse":
+        await value.close()
+    return None
 
 
 # OpenAPI 3.0 validators refuse null for `nullable: true` inside a `oneOf`/`anyOf` branch without

@@ -231,6 +231,15 @@ class SpecView:
     ) -> Mapping[str, Any] | None:
         """The schema the operation documents for `status` (exact, `NXX`, `default`) and the
         media type (its base, else the only one), or None."""
+        found = self.response_media(path, method, status, content_type)
+        schema = found[1].get("schema") if found is not None else None
+        return schema if isinstance(schema, Mapping) else None
+
+    def response_media(
+        self, path: str, method: str, status: int, content_type: str
+    ) -> tuple[str, Mapping[str, Any]] | None:
+        """The media type (as declared) and Media Type Object the operation documents for
+        `status` (exact, `NXX`, `default`) and `content_type` (its base, else the only one)."""
         responses = self.deref(self.operation(path, method).get("responses"))
         if not isinstance(responses, Mapping):
             return None
@@ -244,11 +253,11 @@ class SpecView:
         if not isinstance(content, Mapping) or not content:
             return None
         base = content_type.split(";", 1)[0].strip().lower()
-        media = content.get(base) if base in content else None
-        if media is None and len(content) == 1:
-            media = next(iter(content.values()))
-        schema = media.get("schema") if isinstance(media, Mapping) else None
-        return schema if isinstance(schema, Mapping) else None
+        declared = base if base in content else None
+        if declared is None and len(content) == 1:
+            declared = str(next(iter(content)))
+        media = self.deref(content[declared]) if declared is not None else None
+        return (declared, media) if declared is not None and isinstance(media, Mapping) else None
 
     def valid_schema(self, schema: Mapping[str, Any]) -> bool:
         """Whether `schema` and every schema its local `$ref`s reach are valid Schema Objects

@@ -145,7 +145,7 @@ Definition = ModelDef | AliasDef
 # --- operations -------------------------------------------------------------------------------
 
 Location = TLiteral["path", "query", "header", "cookie", "field", "body"]
-ResponseKind = TLiteral["json", "text", "binary", "empty", "sse"]
+ResponseKind = TLiteral["json", "text", "binary", "empty", "sse", "jsonl"]
 
 
 @dataclass

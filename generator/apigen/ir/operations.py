@@ -11,6 +11,7 @@ from .. import naming
 from ..path_keys import placeholders, split_key
 from ..spec.header_params import ignored_header, transport_header
 from ..spec.param_media import is_json_media, parameter_media
+from ..spec.streams import is_event_stream, is_json_lines, record_schema
 from .examples import example_value
 from .nodes import (
     ANY,
@@ -486,13 +487,22 @@ class OperationBuilder:
                 result.append(ResponseDef(status, "empty", NONE))
                 continue
             media_types = list(content)
-            sse_media = next((m for m in media_types if _is_event_stream(m)), None)
+            sse_media = next((m for m in media_types if is_event_stream(m)), None)
             if sse_media is not None and success:
                 result.append(
                     self._event_stream(op, status, content[sse_media], sse_media, hint, module)
                 )
                 continue
-            json_media = next((m for m in media_types if _JSON.match(m)), None)
+            # `application/stream+json` reads as JSON but is JSON lines (spec/streams.py)
+            json_media = next(
+                (m for m in media_types if _JSON.match(m) and not is_json_lines(m)), None
+            )
+            lines_media = next((m for m in media_types if is_json_lines(m)), None)
+            if lines_media is not None and json_media is None and success:
+                result.append(
+                    self._json_lines(op, status, content[lines_media], lines_media, hint, module)
+                )
+                continue
             kind: ResponseKind
             if json_media is not None:
                 media = content[json_media] if isinstance(content[json_media], JSON_OBJECT) else {}
@@ -528,11 +538,37 @@ class OperationBuilder:
     ) -> ResponseDef:
         """`text/event-stream`: each event's `data` parsed as the schema (raw events without one)."""
         schema = media.get("schema") if isinstance(media, JSON_OBJECT) else None
-        if schema is None or (isinstance(schema, JSON_OBJECT) and schema.get("type") == "string"):
+        resolved = deref(self.document, schema) if schema is not None else None
+        if schema is None or (
+            isinstance(resolved, JSON_OBJECT) and resolved.get("type") == "string"
+        ):
+            # the data is text, not JSON: the raw events (the sandbox sends the text as it is)
             return ResponseDef(status, "sse", Prim("ServerSentEvent"))
         ptr = f"{op.pointer}/responses/{escape(status)}/content/{escape(media_type)}/schema"
         return ResponseDef(
             status, "sse", self.schemas.convert(schema, ptr, [*hint, "Event"], module)
+        )
+
+    def _json_lines(
+        self,
+        op: OperationDef,
+        status: str,
+        media: Any,
+        media_type: str,
+        hint: list[str],
+        module: str,
+    ) -> ResponseDef:
+        """JSON lines (`application/x-ndjson`, `json-seq`...): each record parsed as the record
+        schema (`itemSchema`, else `schema`; untyped without either)."""
+        schema = record_schema(media)
+        if schema is None:
+            return ResponseDef(status, "jsonl", ANY)
+        keyword = (
+            "itemSchema" if isinstance(media, JSON_OBJECT) and "itemSchema" in media else "schema"
+        )
+        ptr = f"{op.pointer}/responses/{escape(status)}/content/{escape(media_type)}/{keyword}"
+        return ResponseDef(
+            status, "jsonl", self.schemas.convert(schema, ptr, [*hint, "Item"], module)
         )
 
 
@@ -568,10 +604,6 @@ def root_server_url(document: Mapping[str, Any]) -> str:
 # A header parameter named like ``Idempotency-Key`` (any case; ``X-`` prefix, ``_`` allowed):
 # the API honours idempotency keys there, so the runtime may resend a keyed POST/PATCH.
 _IDEMPOTENCY = re.compile(r"(?:x-)?idempotency[-_]?key", re.IGNORECASE).fullmatch
-
-
-def _is_event_stream(media: str) -> bool:
-    return media.lower().split(";")[0].strip() == "text/event-stream"
 
 
 def _pick_media(media_types: list[str]) -> str:

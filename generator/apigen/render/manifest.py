@@ -104,7 +104,7 @@ class TypedManifest:
         results = self._results
         if op.pagination is not None:
             out["returns"] = f"SyncPage[{results.expr(op.pagination.item)}]"
-        elif any(r.kind == "sse" for r in op.responses if r.status.startswith("2")):
+        elif any(r.kind in ("sse", "jsonl") for r in op.responses if r.status.startswith("2")):
             out["returns"] = f"Stream[{results.expr(op.returns)}]"
         else:
             out["returns"] = results.expr(op.returns)

@@ -329,7 +329,7 @@ def resource_module(api: Api, root: ResourceDef) -> ResourceModuleView:
 
 
 def _flavours(op: OperationDef, results: TypeRenderer) -> tuple[Flavour, Flavour]:
-    """How the sync and async methods return: parsed body, a page, or an event stream."""
+    """How the sync and async methods return: parsed body, a page, or a stream of records."""
     if op.pagination is not None:
         item = results.expr(op.pagination.item)
         call = "self._client.paginate("
@@ -338,7 +338,7 @@ def _flavours(op: OperationDef, results: TypeRenderer) -> tuple[Flavour, Flavour
             "def", f"_rt.AsyncPaginator[{item}]", call
         )
     returns = results.expr(op.returns)
-    if any(r.kind == "sse" for r in op.responses if r.status.startswith("2")):
+    if any(r.kind in ("sse", "jsonl") for r in op.responses if r.status.startswith("2")):
         return Flavour("def", f"_rt.Stream[{returns}]", "self._client.stream("), Flavour(
             "async def", f"_rt.AsyncStream[{returns}]", "await self._client.stream("
         )
@@ -489,6 +489,13 @@ def _method_doc(op: OperationDef) -> str:
         text += (
             "\n\nReturns the first page; iterating it yields every item of every page"
             " (`.items` holds this page's, `.iter_pages()` walks pages)."
+        )
+    kinds = {r.kind for r in op.responses if r.status.startswith("2")}
+    record = "server-sent event" if "sse" in kinds else "JSON record" if "jsonl" in kinds else ""
+    if record:
+        text += (
+            f"\n\nReturns a stream: iterating it yields each {record} as it arrives (the"
+            " connection closes at its end; `with` closes it early)."
         )
     documented = [p for p in op.params if p.doc]
     if documented:

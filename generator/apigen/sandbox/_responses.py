@@ -22,6 +22,13 @@ from dataclasses import dataclass, field
 from typing import Any
 from xml.sax.saxutils import escape
 
+from ..spec.streams import (
+    frame_events,
+    frame_json_lines,
+    is_event_stream,
+    is_json_lines,
+    record_schema,
+)
 from ._examples import ExampleGenerator
 from ._forms import encode_form
 from ._refs import RefError, escape_token
@@ -206,6 +213,10 @@ class Responder:
         media_object = self._resolve(content[media])
         media_where = f"{where}/content/{escape_token(media)}"
         notes: list[str] = []
+        if example is None and (is_event_stream(media) or is_json_lines(media)):
+            headers["Content-Type"] = media
+            body = self._stream(media, media_object, media_where, draw, notes)
+            return Reply(code, _with_notes(headers, notes), body)
         if example is not None:
             value = self._named(media_object, example)
         elif draw is not None and media_object.get("schema") is not None:
@@ -216,10 +227,37 @@ class Responder:
             value = self._value(media_object, media_where, notes)
         content_type, body = self._encode(media, media_object, value, where)
         headers["Content-Type"] = content_type
-        if notes:  # the schema admits no valid body: say so rather than pass it off as valid
-            text = "; ".join(dict.fromkeys(notes))
-            headers[SPEC_PROBLEM_HEADER] = text.encode("ascii", "backslashreplace").decode()[:2000]
-        return Reply(code, headers, body)
+        return Reply(code, _with_notes(headers, notes), body)
+
+    def _stream(
+        self,
+        media: str,
+        media_object: Mapping[str, Any],
+        where: str,
+        draw: str | None,
+        notes: list[str],
+    ) -> bytes:
+        """A stream of one to three records, each drawn from the record schema: server-sent
+        events (`data:` JSON, or the text itself for a string schema) or JSON lines."""
+        lines = is_json_lines(media)
+        schema = record_schema(media_object) if lines else media_object.get("schema")
+        keyword = "itemSchema" if lines and "itemSchema" in media_object else "schema"
+        salt = draw if draw is not None else ""
+        count = 1 + sum(salt.encode()) % 3 if draw is not None else 2
+        values = [
+            self.generator.generate(
+                schema, key=f"{where}/{keyword}#{salt}/{i}", vary=draw is not None, notes=notes
+            )
+            if schema is not None
+            else {"record": i}
+            for i in range(count)
+        ]
+        if lines:
+            return frame_json_lines(values, media)
+        resolved = self._resolve(schema) if schema is not None else {}
+        if schema is None or resolved.get("type") == "string":  # the data as it is
+            return frame_events([v if isinstance(v, str) else json.dumps(v) for v in values])
+        return frame_events([json.dumps(v, ensure_ascii=False) for v in values])
 
     def _resolve(self, node: Any) -> Mapping[str, Any]:
         try:
@@ -495,6 +533,15 @@ class Responder:
         if "example" in media_object and isinstance(value, str):
             return media, value.encode()
         return media, self.generator.random_bytes(where)
+
+
+def _with_notes(headers: dict[str, str], notes: list[str]) -> dict[str, str]:
+    """`headers`, saying where the schema admits no valid body (rather than pass it off as
+    valid) when `notes` has any."""
+    if notes:
+        text = "; ".join(dict.fromkeys(notes))
+        headers[SPEC_PROBLEM_HEADER] = text.encode("ascii", "backslashreplace").decode()[:2000]
+    return headers
 
 
 def _is_binary(schema: Mapping[str, Any]) -> bool:

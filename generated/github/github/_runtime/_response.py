@@ -326,9 +326,9 @@ class StreamedResponse(_StreamedBase[T]):
         return written
 
     def parse(self) -> T:
-        """Read the whole body and return what the method returns (an event stream stays lazy)."""
-        if is_sse(self._op):
-            result: T = _event_stream(self._op, self.http_response, asynchronous=False)
+        """Read the whole body and return what the method returns (a stream stays lazy)."""
+        if is_stream(self._op):
+            result: T = record_stream(self._op, self.http_response, asynchronous=False)
             return result
         try:
             self.http_response.read()
@@ -360,8 +360,8 @@ class AsyncStreamedResponse(_StreamedBase[T]):
         return written
 
     async def parse(self) -> T:
-        if is_sse(self._op):
-            result: T = _event_stream(self._op, self.http_response, asynchronous=True)
+        if is_stream(self._op):
+            result: T = record_stream(self._op, self.http_response, asynchronous=True)
             return result
         try:
             await self.http_response.aread()
@@ -373,18 +373,24 @@ class AsyncStreamedResponse(_StreamedBase[T]):
         await self.http_response.aclose()
 
 
-def is_sse(op: Operation[Any]) -> bool:
-    return plan(op).sse
+def is_stream(op: Operation[Any]) -> bool:
+    """Whether ``op``'s 2xx body is a stream of records (events or JSON lines)."""
+    return plan(op).stream is not None
 
 
-def _event_stream(op: Operation[Any], response: httpx.Response, asynchronous: bool) -> Any:
-    """A (sync or async) stream converting each event's data into the declared type: ``str``
-    keeps the data as is, ``ServerSentEvent`` the whole event, anything else is read as JSON."""
+def record_stream(op: Operation[Any], response: httpx.Response, asynchronous: bool) -> Any:
+    """A (sync or async) stream converting each record into the declared type. Of an event
+    stream: ``str`` keeps an event's data as is, ``ServerSentEvent`` the whole event, anything
+    else reads the data as JSON; of JSON lines, each line (record) is read as JSON."""
     from ._sse import AsyncStream, ServerSentEvent, Stream
 
     cls: type[Stream[Any]] | type[AsyncStream[Any]] = AsyncStream if asynchronous else Stream
     spec = pick_response(op.responses, response.status_code)
     type_ = spec.type_ if spec else Any
+    if plan(op).stream == "jsonl":
+        return cls(
+            response, lambda record: _validate(op, spec, record.data, response), False, lines=True
+        )
     if type_ is ServerSentEvent:
         return cls(response, lambda event: event, False)
     if type_ is str:
@@ -407,10 +413,30 @@ class _Opened(FrozenStruct):
         object.__setattr__(self, "mode", mode)
 
 
+# What a JSON Lines operation accepts: the names the format goes by (its declared media type is
+# one of them; the generated operation does not carry it).
+JSON_LINES_ACCEPT = (
+    "application/x-ndjson, application/jsonl, application/json-seq, application/stream+json, "
+    "application/x-jsonlines, application/ndjson, application/jsonlines, application/json-lines, "
+    "application/x-json-stream"
+)
+
+
 def sse_options(options: RequestOptions | None) -> RequestOptions:
     """``options`` plus ``Accept: text/event-stream`` (a caller's own Accept header wins)."""
+    return _with_accept(options, "text/event-stream")
+
+
+def stream_options(op: Operation[Any], options: RequestOptions | None) -> RequestOptions:
+    """``options`` plus the ``Accept`` header of ``op``'s stream (a caller's own one wins)."""
+    if plan(op).stream == "jsonl":
+        return _with_accept(options, JSON_LINES_ACCEPT)
+    return sse_options(options)
+
+
+def _with_accept(options: RequestOptions | None, accept: str) -> RequestOptions:
     options = options or {}
-    headers = {"Accept": "text/event-stream", **(options.get("extra_headers") or {})}
+    headers = {"Accept": accept, **(options.get("extra_headers") or {})}
     return {**options, "extra_headers": headers}
 
 
@@ -424,12 +450,12 @@ def take_mode() -> Mode:
 
 def streams(op: Operation[Any], mode: Mode) -> bool:
     """Whether to leave the success body unread (``Send(stream=...)``)."""
-    return mode == "stream" or is_sse(op)
+    return mode == "stream" or is_stream(op)
 
 
 def finish(op: Operation[Any], response: httpx.Response, mode: Mode) -> Any:
     """The flow's result for a 2xx ``response``."""
-    if mode == "stream" or plan(op).sse:  # ``streams(op, mode)``
+    if mode == "stream" or plan(op).stream is not None:  # ``streams(op, mode)``
         return _Opened(op, response, mode)
     if mode == "raw":
         return RawResponse(response, functools.partial(_parse_with_id, op, response))
@@ -467,7 +493,7 @@ def open_sync(result: Any) -> Any:
         return result
     if result.mode == "stream":
         return StreamedResponse[Any](result.op, result.response)
-    stream = _event_stream(result.op, result.response, asynchronous=False)
+    stream = record_stream(result.op, result.response, asynchronous=False)
     return RawResponse(result.response, lambda: stream) if result.mode == "raw" else stream
 
 
@@ -476,7 +502,7 @@ def open_async(result: Any) -> Any:
         return result
     if result.mode == "stream":
         return AsyncStreamedResponse[Any](result.op, result.response)
-    stream = _event_stream(result.op, result.response, asynchronous=True)
+    stream = record_stream(result.op, result.response, asynchronous=True)
     return RawResponse(result.response, lambda: stream) if result.mode == "raw" else stream
 
 

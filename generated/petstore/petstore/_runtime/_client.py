@@ -44,10 +44,11 @@ from ._response import (
     RawResponse,
     error_for,
     finish,
-    is_sse,
+    is_stream,
     open_async,
     open_sync,
     sse_options,
+    stream_options,
     streams,
     take_mode,
     with_raw_response,
@@ -677,19 +678,23 @@ class SyncAPIClient(_BaseClient[httpx.Client]):
     def stream(
         self, op: Operation[T], values: Mapping[str, object], options: RequestOptions | None = None
     ) -> Stream[T]:
-        """Send ``op`` (its 2xx response is ``text/event-stream``); iterate the parsed events."""
+        """Send ``op`` (its 2xx response is an event stream or JSON lines); iterate the parsed
+        records. An event stream resumes after a dropped connection (``max_stream_reconnects``)."""
         from ._sse import Reconnect, Stream
 
-        if not is_sse(op):
-            raise TypeError(f"{op.operation_id or op.path} does not respond with an event stream")
+        if not is_stream(op):
+            raise TypeError(f"{op.operation_id or op.path} does not respond with a stream")
         http = self._client()
-        flow = self._flow(op, values, sse_options(options), self._build_request(http), take_mode())
+        flow = self._flow(
+            op, values, stream_options(op, options), self._build_request(http), take_mode()
+        )
         # a RawResponse under with_raw_response
         with self._package_errors():
             result = open_sync(run_sync(flow, http, self._sleep))
         if isinstance(result, Stream):
             result._errors = self._errors  # pyright: ignore[reportPrivateUsage]
-        if self.max_stream_reconnects and isinstance(result, Stream):
+        resumes = plan(op).stream == "sse"  # JSON lines carry no event id to resume from
+        if self.max_stream_reconnects and isinstance(result, Stream) and resumes:
             # set by the client only, so it stays off the stream's public surface
             result._reconnect = Reconnect(  # pyright: ignore[reportPrivateUsage]
                 self.max_stream_reconnects,
@@ -1011,19 +1016,23 @@ class AsyncAPIClient(_BaseClient[httpx.AsyncClient]):
     async def stream(
         self, op: Operation[T], values: Mapping[str, object], options: RequestOptions | None = None
     ) -> AsyncStream[T]:
-        """Send ``op`` (its 2xx response is ``text/event-stream``); ``async for`` the events."""
+        """Send ``op`` (its 2xx response is an event stream or JSON lines); ``async for`` the
+        parsed records. An event stream resumes after a dropped connection."""
         from ._sse import AsyncStream, Reconnect
 
-        if not is_sse(op):
-            raise TypeError(f"{op.operation_id or op.path} does not respond with an event stream")
+        if not is_stream(op):
+            raise TypeError(f"{op.operation_id or op.path} does not respond with a stream")
         http = self._client()
-        flow = self._flow(op, values, sse_options(options), self._build_request(http), take_mode())
+        flow = self._flow(
+            op, values, stream_options(op, options), self._build_request(http), take_mode()
+        )
         # a RawResponse under with_raw_response
         with self._package_errors():
             result = open_async(await run_async(flow, http, self._sleep))
         if isinstance(result, AsyncStream):
             result._errors = self._errors  # pyright: ignore[reportPrivateUsage]
-        if self.max_stream_reconnects and isinstance(result, AsyncStream):
+        resumes = plan(op).stream == "sse"  # JSON lines carry no event id to resume from
+        if self.max_stream_reconnects and isinstance(result, AsyncStream) and resumes:
             # set by the client only, so it stays off the stream's public surface
             result._reconnect = Reconnect(  # pyright: ignore[reportPrivateUsage]
                 self.max_stream_reconnects,

@@ -29,7 +29,9 @@ __all__ = [
 
 T = TypeVar("T")
 Location = Literal["path", "query", "header", "cookie", "field", "body"]
-Kind = Literal["json", "text", "binary", "empty", "sse"]
+# ``sse``: a ``text/event-stream`` of events; ``jsonl``: one JSON value per line (JSON Lines,
+# NDJSON) or per ``RS`` record (``application/json-seq``)
+Kind = Literal["json", "text", "binary", "empty", "sse", "jsonl"]
 
 
 @record(frozen=True, slots=True)

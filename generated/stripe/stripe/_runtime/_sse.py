@@ -1,4 +1,5 @@
-"""Server-sent events (``text/event-stream``): the line decoder and the sync/async streams.
+"""Server-sent events (``text/event-stream``) and JSON lines: the decoders and the sync/async
+streams.
 
 Lines end only at CR, LF or CRLF (the SSE spec): U+2028, U+0085, form feed and the other
 characters ``str.splitlines`` treats as line breaks are data. The byte stream is split before
@@ -96,6 +97,41 @@ class _LineSplitter:
         return [rest.decode("utf-8", errors="replace")] if rest else []
 
 
+_BOM = b"\xef\xbb\xbf"
+
+
+class _RecordSplitter:
+    """Bytes in, JSON records out (as text, blank ones skipped): one per line (JSON Lines,
+    NDJSON; a CR before the LF is dropped), or one per RS (0x1E) when the stream opens with one
+    (``application/json-seq``, RFC 7464, whose records may span lines)."""
+
+    def __init__(self) -> None:
+        self._buffer = b""
+        self._separator: bytes | None = None  # decided by the first byte that is not blank
+
+    def feed(self, chunk: bytes) -> list[str]:
+        data = self._buffer + chunk
+        if self._separator is None:
+            data = data.removeprefix(_BOM)  # a UTF-8 byte order mark
+            opening = data.lstrip(b" \t\r\n")
+            if not opening or _BOM.startswith(data):  # blank so far, or a BOM cut short
+                self._buffer = data
+                return []
+            self._separator = b"\x1e" if opening.startswith(b"\x1e") else b"\n"
+        *records, self._buffer = data.split(self._separator)
+        return [text for text in map(_record, records) if text]
+
+    def flush(self) -> list[str]:
+        """The last record (a JSON Lines stream need not end with a newline)."""
+        rest, self._buffer = self._buffer, b""
+        text = _record(rest)
+        return [text] if text else []
+
+
+def _record(raw: bytes) -> str:
+    return raw.strip(b" \t\r\n").decode("utf-8", errors="replace")
+
+
 def iter_lines(chunks: Iterable[bytes]) -> Iterator[str]:
     """The lines of a byte stream, split at CR, LF and CRLF only."""
     splitter = _LineSplitter()
@@ -183,8 +219,9 @@ class Reconnect:
 class Stream(Generic[T]):
     """An iterator of each event's data parsed into ``T`` (``for``, or ``next(stream)``);
     ``events()`` gives the raw events instead. An ``event: error`` raises ``APIStreamError``.
-    The response closes when the stream is exhausted; use ``with`` (or ``close()``) to stop
-    early."""
+    With ``lines=True`` the body is JSON lines: each record is an event whose ``data`` is the
+    record. The response closes when the stream is exhausted; use ``with`` (or ``close()``) to
+    stop early."""
 
     def __init__(
         self,
@@ -192,17 +229,23 @@ class Stream(Generic[T]):
         convert: Callable[[ServerSentEvent], T],
         stop_at_done: bool,
         reconnect: Reconnect | None = None,
+        *,
+        lines: bool = False,
     ) -> None:
         self.response: httpx.Response = response
         self._convert = convert
         self._stop_at_done = stop_at_done
         self._reconnect = reconnect
+        self._lines = lines
         # the generated package's error classes (``package_error``); set by the client
         self._errors: Mapping[type[APIError], type[APIError]] = {}
         self._iterator = self.__stream__()
 
     def events(self) -> Generator[ServerSentEvent, None, None]:
         """The raw events (resuming after a dropped connection when enabled)."""
+        if self._lines:
+            yield from self._records()
+            return
         decoder = SSEDecoder()
         reconnects = 0
         while True:
@@ -229,6 +272,20 @@ class Stream(Generic[T]):
             self.response = self._reconnect.reopen(decoder.last_event_id)
             # an event cut by the drop is discarded; the id and reconnection time carry over
             decoder = SSEDecoder(decoder.last_event_id, decoder.reconnection_time)
+
+    def _records(self) -> Generator[ServerSentEvent, None, None]:
+        response = self.response
+        try:
+            splitter = _RecordSplitter()
+            for chunk in response.iter_bytes():
+                for record in splitter.feed(chunk):
+                    yield ServerSentEvent(data=record)
+            for record in splitter.flush():
+                yield ServerSentEvent(data=record)
+        except httpx.HTTPError as exc:
+            raise stream_error(response, exc) from exc
+        finally:
+            response.close()
 
     def __stream__(self) -> Iterator[T]:
         events = self.events()
@@ -272,8 +329,9 @@ class Stream(Generic[T]):
 class AsyncStream(Generic[T]):
     """An async iterator of each event's data parsed into ``T`` (``async for``, or
     ``await anext(stream)``); ``events()`` gives the raw events. An ``event: error`` raises
-    ``APIStreamError``. The response closes when the stream is exhausted; use ``async with``
-    to stop early."""
+    ``APIStreamError``. With ``lines=True`` the body is JSON lines, each record an event whose
+    ``data`` is the record. The response closes when the stream is exhausted; use
+    ``async with`` to stop early."""
 
     def __init__(
         self,
@@ -281,17 +339,24 @@ class AsyncStream(Generic[T]):
         convert: Callable[[ServerSentEvent], T],
         stop_at_done: bool,
         reconnect: Reconnect | None = None,
+        *,
+        lines: bool = False,
     ) -> None:
         self.response: httpx.Response = response
         self._convert = convert
         self._stop_at_done = stop_at_done
         self._reconnect = reconnect
+        self._lines = lines
         # the generated package's error classes (``package_error``); set by the client
         self._errors: Mapping[type[APIError], type[APIError]] = {}
         self._iterator = self.__stream__()
 
     async def events(self) -> AsyncGenerator[ServerSentEvent, None]:
         """The raw events (resuming after a dropped connection when enabled)."""
+        if self._lines:
+            async for record in self._records():
+                yield record
+            return
         decoder = SSEDecoder()
         reconnects = 0
         while True:
@@ -319,6 +384,20 @@ class AsyncStream(Generic[T]):
             await self._reconnect.sleep(_reconnect_delay(decoder))
             self.response = await self._reconnect.reopen(decoder.last_event_id)
             decoder = SSEDecoder(decoder.last_event_id, decoder.reconnection_time)
+
+    async def _records(self) -> AsyncGenerator[ServerSentEvent, None]:
+        response = self.response
+        try:
+            splitter = _RecordSplitter()
+            async for chunk in response.aiter_bytes():
+                for record in splitter.feed(chunk):
+                    yield ServerSentEvent(data=record)
+            for record in splitter.flush():
+                yield ServerSentEvent(data=record)
+        except httpx.HTTPError as exc:
+            raise stream_error(response, exc) from exc
+        finally:
+            await response.aclose()
 
     async def __stream__(self) -> AsyncIterator[T]:
         events = self.events()

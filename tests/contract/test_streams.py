@@ -1,0 +1,110 @@
+"""Streamed responses are read to the end and checked record by record.
+
+Before, the run closed a stream the method returned without iterating it, and the sandbox
+answered an event stream with one JSON text (no `data:` line: a client reads no event): no
+record was ever parsed or checked. Now the sandbox frames events and JSON lines, the run drains
+every stream (sync and async), checks each record against the record schema itself (schemathesis
+skips these media types, and fails `stream+json` at its second line), and counts what the
+client yielded.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from apigen.contract import ContractConfig, run_contract
+from apigen.contract.sandbox import start_sandbox
+from apigen_runtime import _sse
+from tests.builds import build_into
+
+TICK = {
+    "type": "object",
+    "required": ["seq"],
+    "properties": {"seq": {"type": "integer", "minimum": 0}, "note": {"type": "string"}},
+}
+REF = {"$ref": "#/components/schemas/Tick"}
+
+
+def _get(operation_id: str, content: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "get": {
+            "operationId": operation_id,
+            "responses": {"200": {"description": "ok", "content": content}},
+        }
+    }
+
+
+DOC: dict[str, Any] = {
+    "openapi": "3.1.0",
+    "info": {"title": "t", "version": "1"},
+    "servers": [{"url": "http://localhost"}],
+    "paths": {
+        "/events": _get("events", {"text/event-stream": {"schema": REF}}),
+        "/words": _get("words", {"text/event-stream": {"schema": {"type": "string"}}}),
+        "/lines": _get("lines", {"application/x-ndjson": {"schema": REF}}),
+        "/seq": _get("seq", {"application/json-seq": {"itemSchema": REF}}),
+        "/flow": _get("flow", {"application/stream+json": {"schema": REF}}),
+    },
+    "components": {"schemas": {"Tick": TICK}},
+}
+
+
+def _build(tmp_path: Path, name: str, runtime: Any = "vendored") -> tuple[Path, Path]:
+    spec = tmp_path / "streams.json"
+    spec.write_text(json.dumps(DOC))
+    out = tmp_path / name
+    build_into(spec, out, name=name, runtime=runtime)
+    return spec, out
+
+
+def test_every_stream_is_read_and_its_records_conform(tmp_path: Path) -> None:
+    spec, out = _build(tmp_path, "streams_ok")
+    report = run_contract(ContractConfig(out, spec=spec, max_examples=3, seed=0))
+    assert len(report.operations) == 5
+    assert all(op.calls >= 2 for op in report.operations)  # sync and async
+    assert not report.failures()
+
+
+def test_a_record_breaking_the_schema_is_found_and_not_blamed_on_the_client(
+    tmp_path: Path,
+) -> None:
+    spec, out = _build(tmp_path, "streams_bad")
+    sandbox = start_sandbox(DOC)
+    try:
+        bad = b'{"seq": 1}\n{"seq": "two"}\n'
+        sandbox.set_response("GET", "/lines", 200, bad, {"Content-Type": "application/x-ndjson"})
+        events = b'data: {"seq": 1}\n\ndata: {"seq": -1}\n\n'
+        sandbox.set_response("GET", "/events", 200, events, {"Content-Type": "text/event-stream"})
+        report = run_contract(
+            ContractConfig(out, spec=spec, max_examples=2, seed=0, base_url=sandbox.url)
+        )
+    finally:
+        sandbox.stop()
+    found = [f for f in report.failures() if f.check == "response_schema_conformance"]
+    assert {f.operation_id for f in found} == {"lines", "events"}
+    assert all(f.message.startswith("record 2: ") for f in found)
+    assert not report.new_failures("client")
+
+
+def test_a_record_the_client_drops_is_the_client_s(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A runtime that loses the last record when it has no newline (JSON Lines allows that)."""
+    spec, out = _build(tmp_path, "streams_drop", runtime="shared")
+    monkeypatch.setattr(_sse._RecordSplitter, "flush", lambda self: [])
+    sandbox = start_sandbox(DOC)
+    try:
+        body = b'{"seq": 1}\n{"seq": 2}'
+        sandbox.set_response("GET", "/lines", 200, body, {"Content-Type": "application/x-ndjson"})
+        report = run_contract(
+            ContractConfig(out, spec=spec, max_examples=2, seed=0, base_url=sandbox.url)
+        )
+    finally:
+        sandbox.stop()
+    dropped = [f for f in report.new_failures("client") if f.operation_id == "lines"]
+    assert dropped and {f.check for f in dropped} == {"stream_records"}
+    assert "yielded 1 records of the 2" in dropped[0].message

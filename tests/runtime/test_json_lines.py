@@ -1,0 +1,143 @@
+"""JSON lines responses (`application/x-ndjson`, `application/jsonl`, `application/json-seq`...):
+each record parsed into the declared type as it arrives, sync and async, on MockTransport."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import httpx
+import pytest
+from pydantic import BaseModel
+
+import apigen_runtime as rt
+from apigen_runtime import _sse
+
+from .test_streams_bodies import Chunks, Server, async_client, bytewise, sync_client
+
+
+class Event(BaseModel):
+    id: int
+    type: str
+
+
+LINES: rt.Operation[Any] = rt.Operation(
+    method="get", path="/events", responses={"200": rt.Response(Event, "jsonl")}
+)
+UNTYPED: rt.Operation[Any] = rt.Operation(
+    method="get", path="/events", responses={"200": rt.Response(Any, "jsonl")}
+)
+STRINGS: rt.Operation[Any] = rt.Operation(
+    method="get", path="/events", responses={"200": rt.Response(str, "jsonl")}
+)
+
+
+def lines(chunks: list[bytes], media: str = "application/x-ndjson", drop: bool = False) -> Any:
+    headers = {"content-type": media}
+    return lambda request: httpx.Response(200, headers=headers, stream=Chunks(chunks, drop))
+
+
+# CRLF, blank lines, a BOM, and a last record without its newline
+BODY = '\ufeff{"id": 1, "type": "a"}\r\n\n{"id": 2, "type": "b\\nc"}\n  \n{"id": 3, "type": "é"}'
+# RFC 7464: each record opened by RS, one of them spread over several lines
+SEQ = '\x1e{"id": 1,\n "type": "a"}\n\x1e{"id": 2, "type": "b"}\n'
+
+
+def test_each_line_is_a_record_cut_anywhere_sync() -> None:
+    server = Server(lines(bytewise(BODY)))
+    client, _ = sync_client(server)
+    stream = client.stream(LINES, {})
+    assert isinstance(stream, rt.Stream)
+    assert list(stream) == [Event(id=1, type="a"), Event(id=2, type="b\nc"), Event(id=3, type="é")]
+    assert stream.response.is_closed
+    accept = server.requests[0].headers["accept"]
+    assert "application/x-ndjson" in accept and "text/event-stream" not in accept
+
+
+async def test_each_line_is_a_record_cut_anywhere_async() -> None:
+    client, _ = async_client(Server(lines(bytewise(BODY), "application/jsonl")))
+    stream = await client.stream(LINES, {})
+    assert isinstance(stream, rt.AsyncStream)
+    assert [e.id async for e in stream] == [1, 2, 3]
+
+
+def test_json_seq_records_may_span_lines_sync() -> None:
+    client, _ = sync_client(Server(lines([SEQ.encode()], "application/json-seq")))
+    assert list(client.stream(LINES, {})) == [Event(id=1, type="a"), Event(id=2, type="b")]
+
+
+async def test_json_seq_records_may_span_lines_async() -> None:
+    client, _ = async_client(Server(lines(bytewise(SEQ), "application/json-seq")))
+    assert [e.type async for e in await client.stream(LINES, {})] == ["a", "b"]
+
+
+def test_records_are_json_whatever_the_declared_type_sync() -> None:
+    """A `str` record is a JSON string (not the line's text), `[DONE]`-like lines are not
+    markers, and an untyped stream yields the decoded values."""
+    body = b'"x"\n"[DONE]"\n'
+    client, _ = sync_client(Server(lines([body])))
+    assert list(client.stream(STRINGS, {})) == ["x", "[DONE]"]
+    client, _ = sync_client(Server(lines([b'{"a": [1]}\n2\nnull\n'])))
+    assert list(client.stream(UNTYPED, {})) == [{"a": [1]}, 2, None]
+
+
+def test_raw_records_are_events_with_their_text() -> None:
+    records = _sse._RecordSplitter()
+    assert records.feed(b'{"a": 1}\r\n{"b"') == ['{"a": 1}']
+    assert records.feed(b": 2}\n\n") == ['{"b": 2}']
+    assert records.flush() == []
+    client, _ = sync_client(Server(lines([b'{"id": 1, "type": "a"}\n'])))
+    events = list(client.stream(LINES, {}).events())
+    assert events == [rt.ServerSentEvent(data='{"id": 1, "type": "a"}')]
+
+
+def test_a_record_breaking_the_type_is_returned_unvalidated_with_a_warning(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    client, _ = sync_client(Server(lines([b'{"id": "one", "type": "a"}\n'])))
+    assert [dict(r) for r in client.stream(LINES, {})] == [{"id": "one", "type": "a"}]
+    assert "returning it unvalidated" in caplog.text
+
+
+def test_a_dropped_stream_raises_and_is_not_resumed_sync() -> None:
+    """JSON lines carry no event id: `max_stream_reconnects` leaves them alone."""
+    server = Server(lines([b'{"id": 1, "type": "a"}\n{"id": 2'], drop=True))
+    client, sleeps = sync_client(server)
+    client.max_stream_reconnects = 3
+    received = []
+    with pytest.raises(rt.APIConnectionError):
+        for event in client.stream(LINES, {}):
+            received.append(event.id)
+    assert received == [1] and len(server.requests) == 1 and sleeps == []
+
+
+async def test_a_dropped_stream_raises_and_is_not_resumed_async() -> None:
+    server = Server(lines([b'{"id": 1, "type": "a"}\n'], drop=True))
+    client, _ = async_client(server)
+    client.max_stream_reconnects = 3
+    with pytest.raises(rt.APIConnectionError):
+        async for _ in await client.stream(LINES, {}):
+            pass
+    assert len(server.requests) == 1
+
+
+def test_an_error_status_is_raised_before_any_record_sync() -> None:
+    error = httpx.Response(404, json={"message": "no such stream"})
+    client, _ = sync_client(Server(error))
+    with pytest.raises(rt.NotFoundError):
+        client.stream(LINES, {})
+
+
+def test_a_caller_accept_header_wins_sync() -> None:
+    server = Server(lines([b"1\n"]))
+    client, _ = sync_client(server)
+    list(client.stream(UNTYPED, {}, {"extra_headers": {"Accept": "application/jsonl"}}))
+    assert server.requests[0].headers["accept"] == "application/jsonl"
+
+
+def test_a_json_operation_is_no_stream() -> None:
+    op: rt.Operation[Any] = rt.Operation(
+        method="get", path="/x", responses={"200": rt.Response(Any, "json")}
+    )
+    client, _ = sync_client(Server(httpx.Response(200, json={})))
+    with pytest.raises(TypeError, match="does not respond with a stream"):
+        client.stream(op, {})
