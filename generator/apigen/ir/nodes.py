@@ -182,6 +182,17 @@ class ResponseDef:
 
 
 @dataclass
+class StreamingDef:
+    """A success answered either as a document or as a stream, chosen by a boolean argument of
+    the call (OpenAI's `stream: true`): the method is overloaded on it, and with `True` it
+    sends the stream's twin operation, whose success responses are these."""
+
+    param: str  # the argument's Python name
+    responses: list[ResponseDef]  # the stream's 2xx responses (kind `sse` or `jsonl`)
+    returns: TypeExpr  # one record's type
+
+
+@dataclass
 class LongRunningDef:
     """The operation finishes later: `<method>_and_wait()` polls (runtime `_lro.py`)."""
 
@@ -242,6 +253,7 @@ class OperationDef:
     server: str | None = None  # operation/path-level server URL when it differs from the root
     idempotency_header: str | None = None  # a declared header parameter like Idempotency-Key
     long_running: LongRunningDef | None = None
+    streaming: StreamingDef | None = None  # `stream=True` returns a stream of records
     wire_path: str = ""  # the path sent: `path` before any `?` or `#` (path_keys.py)
 
 

@@ -26,6 +26,7 @@ from .nodes import (
     Prim,
     ResponseDef,
     ResponseKind,
+    StreamingDef,
     TypeExpr,
     as_object,
     required_names,
@@ -223,8 +224,12 @@ class OperationBuilder:
             None,
         )
         op.params.sort(key=lambda p: not p.required)
-        op.responses = self._responses(op, node, hint, module)
+        flag = _stream_flag(op.params)
+        streams: list[ResponseDef] = []
+        op.responses = self._responses(op, node, hint, module, streams if flag else None)
         op.returns = _returns(op.responses)
+        if flag is not None and streams:
+            op.streaming = StreamingDef(flag, streams, _returns(streams))
         security = node.get("security")
         if isinstance(security, list):
             alternatives = tuple(
@@ -472,8 +477,16 @@ class OperationBuilder:
         ], bdef
 
     def _responses(
-        self, op: OperationDef, node: Mapping[str, Any], hint: list[str], module: str
+        self,
+        op: OperationDef,
+        node: Mapping[str, Any],
+        hint: list[str],
+        module: str,
+        streams: list[ResponseDef] | None = None,
     ) -> list[ResponseDef]:
+        """The operation's responses. With `streams` (the call has a boolean `stream`
+        argument), a success offered both as a stream and as something else is the latter here,
+        its stream appended to `streams`."""
         result: list[ResponseDef] = []
         responses = node.get("responses") or {}
         if not isinstance(responses, JSON_OBJECT):
@@ -488,6 +501,20 @@ class OperationBuilder:
                 continue
             media_types = list(content)
             sse_media = next((m for m in media_types if is_event_stream(m)), None)
+            stream_media = sse_media or next((m for m in media_types if is_json_lines(m)), None)
+            if stream_media is not None and success and streams is not None:
+                others = [m for m in media_types if not (is_event_stream(m) or is_json_lines(m))]
+                if others:  # the document is the default; `stream=True` asks for the stream
+                    streams.append(
+                        self._event_stream(op, status, content[sse_media], sse_media, hint, module)
+                        if sse_media is not None
+                        else self._json_lines(
+                            op, status, content[stream_media], stream_media, hint, module
+                        )
+                    )
+                    content = {m: content[m] for m in others}
+                    media_types = others
+                    sse_media = None
             if sse_media is not None and success:
                 result.append(
                     self._event_stream(op, status, content[sse_media], sse_media, hint, module)
@@ -750,6 +777,20 @@ def _disambiguate(params: list[ParamDef], fields: list[ParamDef]) -> list[ParamD
         taken.add(name)
         out.append(p)
     return out
+
+
+def _stream_flag(params: list[ParamDef]) -> str | None:
+    """The Python name of the call's boolean `stream` argument (a body field or a query
+    parameter: OpenAI's `stream: true` switches a completion to server-sent events), if any."""
+    for p in params:
+        kind = p.type.inner if isinstance(p.type, Nullable) else p.type
+        if (
+            p.wire_name.lower() == "stream"
+            and p.location in ("field", "query")
+            and kind == Prim("bool")
+        ):
+            return p.py_name
+    return None
 
 
 def _returns(responses: list[ResponseDef]) -> TypeExpr:

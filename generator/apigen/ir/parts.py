@@ -85,6 +85,8 @@ def operation_lines(op: OperationDef, definitions: dict[str, Definition]) -> int
     )
     responses = 4 + 2 * len(op.responses)
     waits = 2 * (40 + len(op.params)) if op.long_running else 0
+    if op.streaming is not None:  # three overloads a mode, and the stream's operation
+        waits += 6 * (12 + len(op.params)) + 10
     return 60 + 2 * doc + per_param + responses + waits
 
 
@@ -191,4 +193,6 @@ def _operation_refs(op: OperationDef) -> list[str]:
     out.extend(refs_of(op.returns))
     if op.long_running is not None:
         out.extend(refs_of(op.long_running.result))
+    if op.streaming is not None:
+        out.extend(refs_of(op.streaming.returns))
     return out

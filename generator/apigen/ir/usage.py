@@ -33,7 +33,9 @@ def mark_request_only(
 ) -> None:
     """`received`: other types a client parses (webhook payloads): models, like responses."""
     requests = _reach(definitions, (p.type for op in ops for p in op.params))
-    responses = _reach(definitions, [*(r.type for op in ops for r in op.responses), *received])
+    parsed = [r.type for op in ops for r in op.responses]
+    parsed += [op.streaming.returns for op in ops if op.streaming is not None]
+    responses = _reach(definitions, [*parsed, *received])
     for key in requests:
         d = definitions[key]
         if isinstance(d, ModelDef):

@@ -88,7 +88,8 @@ class TypedManifest:
         self._results = _ManifestTypes(api, self._literals, open_enums=True)
 
     def operation(self, op: OperationDef) -> dict[str, Any]:
-        """`params` in signature order (positional path parameters first), `body`, `returns`.
+        """`params` in signature order (positional path parameters first), `body`, `returns`,
+        and `streams` for a call a boolean argument switches to a stream.
 
         A parameter is `[name, location, required, type]`, plus its wire name when it differs."""
         positional = _positional(op)
@@ -108,6 +109,11 @@ class TypedManifest:
             out["returns"] = f"Stream[{results.expr(op.returns)}]"
         else:
             out["returns"] = results.expr(op.returns)
+        if op.streaming is not None:  # what the call returns with `<param>=True`
+            out["streams"] = {
+                "param": op.streaming.param,
+                "returns": f"Stream[{results.expr(op.streaming.returns)}]",
+            }
         return out
 
     def webhooks(self) -> dict[str, dict[str, str]]:

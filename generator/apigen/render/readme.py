@@ -81,6 +81,7 @@ def readme_view(api: Api, dist: Distribution) -> dict[str, Any]:
         "upload": call_example(api, upload) if upload else "",
         "upload_call": call_expression(api, upload) if upload else "",
         "long_running": _wait_call(api),
+        "streaming": _stream_call(api),
         # (function, spec name) of the first webhooks (`<package>.webhooks`), for the README
         "webhooks": [(h.py_name, comment_text(h.key)) for h in api.webhooks[:5]],
         "webhook_count": len(api.webhooks),
@@ -106,6 +107,21 @@ def _wait_call(api: Api) -> str:
     call = call_expression(api, op)
     head, _, rest = call.partition("(")
     return f"{head}_and_wait({rest}"
+
+
+def _stream_call(api: Api) -> str:
+    """A call returning a stream (of the first operation answering one; with `stream=True` when
+    a `stream` argument switches it), if any."""
+    for op in api.operations:
+        kinds = {r.kind for r in op.responses if r.status.startswith("2")}
+        if op.streaming is None and not kinds & {"sse", "jsonl"}:
+            continue
+        call = call_expression(api, op)
+        if op.streaming is None:
+            return call
+        head, _, _ = call.rpartition(")")
+        return f"{head}{'' if head.endswith('(') else ', '}{op.streaming.param}=True)"
+    return ""
 
 
 def _first_paragraph(text: str) -> str:

@@ -16,7 +16,7 @@ Two rules keep import time and file size down (issues 10 and 11):
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from .. import naming
 from ..ir.nodes import Api, OperationDef, ResourceDef, ResponseDef
@@ -31,6 +31,7 @@ from .views import (
     _op_args,
     _param_view,
     _positional,
+    stream_switch,
     walk,
 )
 
@@ -58,6 +59,9 @@ class FactoryView:
     name: str
     imports: list[str]
     responses: str
+
+    def same_as(self, other: FactoryView) -> bool:
+        return (self.imports, self.responses) == (other.imports, other.responses)
 
 
 @dataclass
@@ -254,6 +258,30 @@ def _module(
             run_time_third_party |= _inline_third_party(api, module, op)
         factories.extend(op_factories)
         consts.append(OperationConstView(const, types.expr(op.returns), args))
+        switch = None
+        if op.streaming is not None:  # `stream=True` sends a twin answered by the stream
+            twin = _stream_twin(op)
+            twin_const = const + "_STREAM"
+            while twin_const in taken:
+                twin_const += "_OP"
+            taken.add(twin_const)
+            scratch = Imports()
+            twin_args = _op_args(twin, TypeRenderer(api.definitions, module, scratch))
+            _merge_runtime_imports(imports, scratch)
+            twin_args, twin_factories = _lazy_responses(
+                api, module, twin_const, twin_args, twin, imports
+            )
+            if not twin_factories:
+                run_time_third_party |= _inline_third_party(api, module, twin)
+            if twin_factories:  # the errors: the same function as `op`'s
+                shared = [
+                    next((f for f in op_factories if f.same_as(t)), t) for t in twin_factories
+                ]
+                factories.extend(f for f in shared if f in twin_factories)
+                twin_args = _lazy_arg(twin_args, [f.name for f in shared])
+            consts.append(OperationConstView(twin_const, types.expr(twin.returns), twin_args))
+            switch = stream_switch(op, twin_const, results, arguments)
+            imports.typing.add("overload")
         positional_defs = _positional(op)
         methods.append(
             MethodView(
@@ -267,6 +295,7 @@ def _module(
                 *_flavours(op, results),
                 op.pagination is not None,
                 results.expr(op.long_running.result) if op.long_running else None,
+                switch,
             )
         )
     if any(op.long_running for op in ops):
@@ -296,6 +325,20 @@ def _module(
         consts,
         cls,
         annotation_third_party,
+    )
+
+
+def _stream_twin(op: OperationDef) -> OperationDef:
+    """`op` as `stream=True` sends it: the stream's success responses, the same errors."""
+    assert op.streaming is not None
+    errors = [r for r in op.responses if not r.status.startswith("2")]
+    return replace(
+        op,
+        responses=[*op.streaming.responses, *errors],
+        returns=op.streaming.returns,
+        streaming=None,
+        pagination=None,
+        long_running=None,
     )
 
 
@@ -346,10 +389,14 @@ def _lazy_responses(
         if not _names(other[1]) <= _names(ok[1]):  # the errors import models of their own
             parts = [(name, ok), (const.lower() + "_errors", other)]
     factories = [_factory(fname, text, own, module, imports) for fname, (text, own) in parts]
-    call = ", ".join(f.name for f in factories)
+    return _lazy_arg(args, [f.name for f in factories]), factories
+
+
+def _lazy_arg(args: list[str], factories: list[str]) -> list[str]:
+    """`args` with `responses=` built by the functions named `factories`."""
     index = next(i for i, a in enumerate(args) if a.startswith("responses="))
-    args = [*args[:index], f"responses=_rt.LazyResponses({call})", *args[index + 1 :]]
-    return args, factories
+    call = f"responses=_rt.LazyResponses({', '.join(factories)})"
+    return [*args[:index], call, *args[index + 1 :]]
 
 
 def _responses_of(api: Api, module: str, responses: list[ResponseDef]) -> tuple[str, Imports]:

@@ -231,6 +231,20 @@ class Flavour:
 
 
 @dataclass
+class StreamSwitchView:
+    """A method overloaded on its boolean `stream` argument (`ir.nodes.StreamingDef`): `True`
+    sends `const` and returns the stream; the overloads' spellings of the argument."""
+
+    param: str
+    const: str
+    sync_returns: str  # `_rt.Stream[Chunk]`
+    async_returns: str
+    no: str  # `stream: Literal[False] | None | NotGiven = NOT_GIVEN`
+    yes: str  # `stream: Literal[True]`
+    either: str  # `stream: bool | None`
+
+
+@dataclass
 class MethodView:
     name: str
     params: list[ParamView]
@@ -243,6 +257,13 @@ class MethodView:
     async_: Flavour
     paginated: bool = False  # `with_raw_response` wraps it with the runtime's page helpers
     waits: str | None = None  # long-running: `<name>_and_wait` returns this type
+    stream: StreamSwitchView | None = None  # `stream=True` returns a stream
+
+    def overload(self, p: ParamView, which: str) -> str:
+        """`p`'s signature in the overload `which` (`no`, `yes`, `either`) of a switch."""
+        if self.stream is None or p.name != self.stream.param:
+            return p.signature
+        return str(getattr(self.stream, which))
 
 
 @dataclass
@@ -344,6 +365,28 @@ def _flavours(op: OperationDef, results: TypeRenderer) -> tuple[Flavour, Flavour
         )
     return Flavour("def", returns, "self._client.request("), Flavour(
         "async def", returns, "await self._client.request("
+    )
+
+
+def stream_switch(
+    op: OperationDef, const: str, results: TypeRenderer, arguments: TypeRenderer
+) -> StreamSwitchView | None:
+    """How `op`'s method spells its `stream=True` overloads (None without a switch)."""
+    if op.streaming is None:
+        return None
+    flag = next(p for p in op.params if p.py_name == op.streaming.param)
+    record = results.expr(op.streaming.returns)
+    nullable = " | None" if isinstance(flag.type, Nullable) else ""
+    optional = "" if flag.required else " | NotGiven = NOT_GIVEN"
+    arguments.imports.typing.add("Literal")
+    return StreamSwitchView(
+        flag.py_name,
+        const,
+        f"_rt.Stream[{record}]",
+        f"_rt.AsyncStream[{record}]",
+        f"{flag.py_name}: Literal[False]{nullable}{optional}",
+        f"{flag.py_name}: Literal[True]",
+        f"{flag.py_name}: bool{nullable}",
     )
 
 
@@ -490,11 +533,13 @@ def _method_doc(op: OperationDef) -> str:
             "\n\nReturns the first page; iterating it yields every item of every page"
             " (`.items` holds this page's, `.iter_pages()` walks pages)."
         )
-    kinds = {r.kind for r in op.responses if r.status.startswith("2")}
+    streamed = op.streaming.responses if op.streaming is not None else op.responses
+    kinds = {r.kind for r in streamed if r.status.startswith("2")}
     record = "server-sent event" if "sse" in kinds else "JSON record" if "jsonl" in kinds else ""
     if record:
+        when = f"With `{op.streaming.param}=True`, returns" if op.streaming else "Returns"
         text += (
-            f"\n\nReturns a stream: iterating it yields each {record} as it arrives (the"
+            f"\n\n{when} a stream: iterating it yields each {record} as it arrives (the"
             " connection closes at its end; `with` closes it early)."
         )
     documented = [p for p in op.params if p.doc]

@@ -1,0 +1,230 @@
+"""A boolean `stream` argument switches a call from a document to a stream (OpenAI's
+`stream: true`): the method is overloaded on it, as openai-python's `create` is.
+
+Before, an operation offering both `application/json` and `text/event-stream` always returned a
+`Stream`, sent `Accept: text/event-stream`, and a real server (which answers JSON unless the body
+says `stream: true`) gave a stream of no event: `chat.completions.create(...)` silently
+yielded nothing. OpenAI's spec has six such operations (chat completions, responses, images,
+transcriptions).
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import threading
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+import pytest
+
+from apigen.diagnostics import Report
+from apigen.ir import build_api
+from tests.builds import build_into, manifest, on_path
+from tests.conftest import FIXTURES, run_pyright
+
+SPEC = FIXTURES / "completions.yaml"
+SEEN: list[dict[str, Any]] = []
+
+
+class _Handler(BaseHTTPRequestHandler):
+    """Answers as the real API does: by the `stream` flag (body or query), not by `Accept`."""
+
+    def do_POST(self) -> None:
+        body = json.loads(self.rfile.read(int(self.headers["Content-Length"])) or b"{}")
+        streams = body.get("stream") is True or "stream=true" in self.path
+        SEEN.append({"accept": self.headers.get("Accept"), "body": body, "path": self.path})
+        if streams:
+            chunks = [{"id": "c1", "delta": "Hel"}, {"id": "c1", "delta": "lo"}]
+            if self.path.startswith("/v1/generate"):
+                payload, ctype = (
+                    "".join(json.dumps(c) + "\n" for c in chunks),
+                    "application/x-ndjson",
+                )
+            else:
+                payload = "".join(f"data: {json.dumps(c)}\n\n" for c in chunks) + "data: [DONE]\n\n"
+                ctype = "text/event-stream"
+        else:
+            done = {"id": "c1", "choices": [{"message": {"content": "Hello"}}]}
+            payload, ctype = json.dumps(done), "application/json"
+        raw = payload.encode()
+        self.send_response(200)
+        self.send_header("Content-Type", ctype)
+        self.send_header("Content-Length", str(len(raw)))
+        self.end_headers()
+        self.wfile.write(raw)
+
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+@pytest.fixture(scope="module")
+def server() -> Iterator[str]:
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}/v1"
+    httpd.shutdown()
+    httpd.server_close()
+
+
+@pytest.fixture(scope="module")
+def out(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("completions") / "completions"
+    build_into(SPEC, out, name="completions")
+    return out
+
+
+@pytest.fixture(scope="module")
+def pkg(out: Path) -> Iterator[ModuleType]:
+    with on_path(out, "completions") as module:
+        yield module
+
+
+MESSAGES = [{"role": "user", "content": "hi"}]
+
+
+def test_the_document_by_default_and_the_stream_with_stream_true(
+    pkg: ModuleType, server: str
+) -> None:
+    from completions.models import Chunk, Completion
+
+    SEEN.clear()
+    with pkg.Client(base_url=server) as client:
+        done = client.chat.completions.create(model="m", messages=MESSAGES)
+        assert isinstance(done, Completion) and done.id == "c1"
+        also = client.chat.completions.create(model="m", messages=MESSAGES, stream=False)
+        assert isinstance(also, Completion)
+        chunks = list(client.chat.completions.create(model="m", messages=MESSAGES, stream=True))
+        assert all(isinstance(c, Chunk) for c in chunks)
+        assert "".join(c.delta or "" for c in chunks) == "Hello"  # `[DONE]` ends it
+        lines = client.generate.create(prompt="x", stream=True)  # a query flag, JSON lines
+        assert [c.delta for c in lines] == ["Hel", "lo"]
+        raw = pkg.with_raw_response(client.chat.completions.create)(
+            model="m", messages=MESSAGES, stream=True
+        )
+        assert raw.status_code == 200 and len(list(raw.parse())) == 2
+    accepts = [s["accept"] for s in SEEN]
+    assert accepts[:3] == ["application/json", "application/json", "text/event-stream"]
+    assert [s["body"].get("stream") for s in SEEN[:3]] == [None, False, True]
+
+
+async def test_the_async_client_switches_alike(pkg: ModuleType, server: str) -> None:
+    from completions.models import Completion
+
+    async with pkg.AsyncClient(base_url=server) as client:
+        done = await client.chat.completions.create(model="m", messages=MESSAGES)
+        assert isinstance(done, Completion)
+        stream = await client.chat.completions.create(model="m", messages=MESSAGES, stream=True)
+        assert [c.delta async for c in stream] == ["Hel", "lo"]
+
+
+def test_the_manifest_and_the_docstring_say_what_stream_true_returns(
+    out: Path, pkg: ModuleType
+) -> None:
+    ops = manifest(out)["operations"]
+    op = next(o for o in ops if o["operation_id"] == "createChatCompletion")
+    assert op["returns"] == "Completion"
+    assert op["streams"] == {"param": "stream", "returns": "Stream[Chunk]"}
+    doc = pkg.Client().chat.completions.create.__doc__
+    assert "With `stream=True`, returns a stream" in doc
+
+
+USAGE = """\
+from typing import assert_type
+
+import completions
+from completions._runtime import AsyncStream, Stream
+from completions.models import Chunk, Completion
+
+client = completions.Client()
+messages: list[completions.types.chat_completions.ChatCompletionsCreateParamsMessagesItem] = []
+assert_type(client.chat.completions.create(model="m", messages=messages), Completion)
+assert_type(client.chat.completions.create(model="m", messages=messages, stream=True), Stream[Chunk])
+flag = bool(len(messages))
+assert_type(
+    client.chat.completions.create(model="m", messages=messages, stream=flag),
+    Completion | Stream[Chunk],
+)
+assert_type(client.generate.create(prompt="x", stream=True), Stream[Chunk])
+
+
+async def main() -> None:
+    aclient = completions.AsyncClient()
+    s = await aclient.chat.completions.create(model="m", messages=messages, stream=True)
+    assert_type(s, AsyncStream[Chunk])
+"""
+
+
+def test_the_overloads_type_each_call(out: Path, tmp_path: Path) -> None:
+    usage = out / "usage.py"
+    usage.write_text(USAGE)
+    mypy = subprocess.run(
+        [sys.executable, "-m", "mypy", "--strict", "--no-incremental", "usage.py", "completions"],
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=out,
+        timeout=600,
+    )
+    assert mypy.returncode == 0, mypy.stdout[-3000:]
+    config = tmp_path / "pyrightconfig.json"
+    settings = {"typeCheckingMode": "strict", "pythonVersion": "3.11", "extraPaths": [str(out)]}
+    config.write_text(json.dumps(settings))
+    result = run_pyright("--outputjson", "--project", str(config), str(out), cwd=tmp_path)
+    errors = [
+        d for d in json.loads(result.stdout)["generalDiagnostics"] if d["severity"] == "error"
+    ]
+    assert errors == [], errors[:5]
+    usage.unlink()
+
+
+def _streaming(content: dict[str, Any], flag: dict[str, Any] | None) -> Any:
+    properties = {"prompt": {"type": "string"}, **({"stream": flag} if flag else {})}
+    doc = {
+        "openapi": "3.0.3",
+        "info": {"title": "t", "version": "1"},
+        "paths": {
+            "/gen": {
+                "post": {
+                    "operationId": "gen",
+                    "requestBody": {
+                        "content": {
+                            "application/json": {
+                                "schema": {"type": "object", "properties": properties}
+                            }
+                        }
+                    },
+                    "responses": {"200": {"description": "ok", "content": content}},
+                }
+            }
+        },
+    }
+    api = build_api(
+        doc,
+        package="t",
+        spec_file="t.yaml",
+        spec_sha256="",
+        report=Report(),
+        reserved_client=set(),
+        reserved_resource=set(),
+    )
+    (op,) = api.operations
+    return op
+
+
+OBJ = {"schema": {"type": "object", "properties": {"a": {"type": "integer"}}}}
+
+
+def test_without_a_boolean_stream_argument_the_stream_is_what_the_call_returns() -> None:
+    both = {"application/json": OBJ, "text/event-stream": OBJ}
+    assert _streaming(both, {"type": "boolean"}).streaming is not None
+    for flag in (None, {"type": "string"}, {"type": "integer"}):
+        op = _streaming(both, flag)
+        assert op.streaming is None and [r.kind for r in op.responses] == ["sse"]
+    alone = _streaming({"text/event-stream": OBJ}, {"type": "boolean"})  # nothing to switch to
+    assert alone.streaming is None and [r.kind for r in alone.responses] == ["sse"]
