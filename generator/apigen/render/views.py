@@ -267,26 +267,10 @@ class MethodView:
 
 
 @dataclass
-class ResourceClassView:
-    name: str
-    async_name: str
-    doc: str
-    children: list[tuple[str, str, str]]  # attribute, sync class, async class
-    methods: list[MethodView]
-
-
-@dataclass
 class OperationConstView:
     const: str
     returns: str
     args: list[str]  # "method=...", "path=...", ...
-
-
-@dataclass
-class ResourceModuleView:
-    imports: list[str]
-    operations: list[OperationConstView]
-    classes: list[ResourceClassView] = field(default_factory=list)
 
 
 def walk(resource: ResourceDef) -> Iterator[ResourceDef]:
@@ -295,58 +279,6 @@ def walk(resource: ResourceDef) -> Iterator[ResourceDef]:
         node = stack.pop()
         yield node
         stack.extend(reversed(list(node.children.values())))
-
-
-def resource_module(api: Api, root: ResourceDef) -> ResourceModuleView:
-    imports = Imports(runtime=True)
-    module = root.module
-    nodes = list(walk(root))
-    types = TypeRenderer(api.definitions, module, imports)
-    consts: list[OperationConstView] = []
-    taken_consts: set[str] = set()
-    classes: list[ResourceClassView] = []
-    for r in nodes:
-        methods: list[MethodView] = []
-        # Method and attribute names shadow builtins inside this class's signatures only.
-        shadowed = frozenset([*(op.name for op in r.operations), *r.children])
-        results = types.variant(shadowed=shadowed, open_enums=True)
-        arguments = types.variant(shadowed=shadowed, open_enums=False)
-        for op in r.operations:
-            const = "_" + "_".join([*r.path, op.name]).upper()
-            while const in taken_consts:  # ("a", "b_c").d and ("a_b", "c").d spell alike
-                const += "_OP"
-            taken_consts.add(const)
-            consts.append(OperationConstView(const, types.expr(op.returns), _op_args(op, types)))
-            params = [_param_view(p, arguments) for p in op.params]
-            positional_defs = _positional(op)
-            positional = [_param_view(p, arguments) for p in positional_defs]
-            keywords = [_param_view(p, arguments) for p in op.params if p not in positional_defs]
-            sync, async_ = _flavours(op, results)
-            methods.append(
-                MethodView(
-                    op.name,
-                    params,
-                    positional,
-                    keywords,
-                    _method_doc(op),
-                    const,
-                    op.deprecated,
-                    sync,
-                    async_,
-                    op.pagination is not None,
-                )
-            )
-        children = [(attr, c.class_name, c.async_class_name) for attr, c in r.children.items()]
-        doc = docstring(f"Operations under `{'.'.join(r.path)}`.", indent="    ")
-        classes.append(ResourceClassView(r.class_name, r.async_class_name, doc, children, methods))
-    imports.stdlib.add("from functools import cached_property")  # with_raw_response & co
-    # every method's `timeout=` etc. default to NOT_GIVEN
-    imports.runtime_names.update(("NOT_GIVEN", "NotGiven"))
-    return ResourceModuleView(
-        imports.lines(_depth(module)),
-        consts,
-        classes,
-    )
 
 
 def _flavours(op: OperationDef, results: TypeRenderer) -> tuple[Flavour, Flavour]:
