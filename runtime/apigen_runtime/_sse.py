@@ -26,7 +26,7 @@ from typing import Any, Generic, Self, TypeVar
 
 import httpx
 
-from ._errors import APIError, APIStreamError, package_error
+from ._errors import APIError, APIResponseValidationError, APIStreamError, package_error
 from ._limits import stream_error
 from ._public import publish
 
@@ -196,6 +196,28 @@ class SSEDecoder:
                 yield event
 
 
+def _is_json(response: httpx.Response) -> bool:
+    """A JSON document where events were asked for: the server chose not to stream (a flag in
+    the request it reads, not `Accept`); read as events it would be a stream of nothing."""
+    media: str = response.headers.get("content-type", "")
+    return media.split(";")[0].strip().lower().endswith(("/json", "+json"))
+
+
+def _not_events(response: httpx.Response) -> APIResponseValidationError:
+    text = response.text
+    try:
+        body: Any = json.loads(text)
+    except ValueError:
+        body = text
+    request = response.request
+    return APIResponseValidationError(
+        f"Expected an event stream from {request.method} {request.url.path}, got "
+        f"{response.headers.get('content-type')}",
+        response=response,
+        body=body,
+    )
+
+
 def _done(event: ServerSentEvent) -> bool:
     return event.data == "[DONE]"  # the end marker many streaming APIs send
 
@@ -246,6 +268,9 @@ class Stream(Generic[T]):
         if self._lines:
             yield from self._records()
             return
+        if _is_json(self.response):
+            self.response.read()
+            raise _not_events(self.response)
         decoder = SSEDecoder()
         reconnects = 0
         while True:
@@ -357,6 +382,9 @@ class AsyncStream(Generic[T]):
             async for record in self._records():
                 yield record
             return
+        if _is_json(self.response):
+            await self.response.aread()
+            raise _not_events(self.response)
         decoder = SSEDecoder()
         reconnects = 0
         while True:

@@ -141,3 +141,27 @@ def test_a_json_operation_is_no_stream() -> None:
     client, _ = sync_client(Server(httpx.Response(200, json={})))
     with pytest.raises(TypeError, match="does not respond with a stream"):
         client.stream(op, {})
+
+
+EVENTS: rt.Operation[Any] = rt.Operation(
+    method="get", path="/events", responses={"200": rt.Response(Event, "sse")}
+)
+
+
+def test_a_json_document_where_events_were_asked_for_raises_sync() -> None:
+    """A server that chose not to stream (it reads a flag, not `Accept`) answers one document:
+    read as events it was a stream of nothing; now it says so, with the body."""
+    document = httpx.Response(200, json={"id": 1, "type": "whole"})
+    client, _ = sync_client(Server(document))
+    stream = client.stream(EVENTS, {})
+    with pytest.raises(rt.APIResponseValidationError, match="Expected an event stream") as info:
+        list(stream)
+    assert info.value.body == {"id": 1, "type": "whole"}
+    assert stream.response.is_closed
+
+
+async def test_a_json_document_where_events_were_asked_for_raises_async() -> None:
+    client, _ = async_client(Server(httpx.Response(200, json=[1])))
+    with pytest.raises(rt.APIResponseValidationError, match="application/json"):
+        async for _ in await client.stream(EVENTS, {}):
+            pass
