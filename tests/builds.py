@@ -16,6 +16,7 @@ from apigen.pipeline import BuildResult, build
 
 if TYPE_CHECKING:
     from apigen.contract import RunReport
+    from apigen.diagnostics import Report
     from apigen.ir import Api
 
 
@@ -25,6 +26,22 @@ def build_into(
     """`runtime="shared"`: for tests that hand the generated client `apigen_runtime` objects or
     expect its exception classes (the runtime seam itself)."""
     return build(spec, out, name=name, runtime=runtime)
+
+
+def api_of(document: dict[str, Any], report: Report | None = None) -> Api:
+    """The IR of an inline `document` (package `t`, no reserved names): for IR tests."""
+    from apigen.diagnostics import Report
+    from apigen.ir import build_api
+
+    return build_api(
+        document,
+        package="t",
+        spec_file="t.yaml",
+        spec_sha256="",
+        report=Report() if report is None else report,
+        reserved_client=set(),
+        reserved_resource=set(),
+    )
 
 
 def contract_of(tmp_path: Path, spec: dict[str, Any], package: str) -> RunReport:

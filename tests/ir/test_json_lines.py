@@ -15,11 +15,10 @@ from typing import Any
 
 import pytest
 
-from apigen.diagnostics import Report
-from apigen.ir import build_api
 from apigen.ir.nodes import OperationDef
 from apigen.sandbox import Sandbox
 from apigen.spec.streams import json_records, sse_data
+from tests.builds import api_of
 
 TICK = {
     "type": "object",
@@ -45,16 +44,7 @@ def _doc(content: dict[str, Any], version: str = "3.1.0") -> dict[str, Any]:
 
 
 def _operation(content: dict[str, Any]) -> OperationDef:
-    api = build_api(
-        _doc(content),
-        package="t",
-        spec_file="t.yaml",
-        spec_sha256="",
-        report=Report(),
-        reserved_client=set(),
-        reserved_resource=set(),
-    )
-    (op,) = api.operations
+    (op,) = api_of(_doc(content)).operations
     return op
 
 

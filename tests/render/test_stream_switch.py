@@ -22,9 +22,7 @@ from typing import Any
 
 import pytest
 
-from apigen.diagnostics import Report
-from apigen.ir import build_api
-from tests.builds import build_into, manifest, on_path
+from tests.builds import api_of, build_into, manifest, on_path
 from tests.conftest import FIXTURES, run_pyright
 
 SPEC = FIXTURES / "completions.yaml"
@@ -37,10 +35,12 @@ class _Handler(BaseHTTPRequestHandler):
     def do_POST(self) -> None:
         body = json.loads(self.rfile.read(int(self.headers["Content-Length"])) or b"{}")
         streams = body.get("stream") is True or "stream=true" in self.path
+        if self.path.startswith("/v1/pull"):  # streams by default
+            streams = body.get("stream") is not False
         SEEN.append({"accept": self.headers.get("Accept"), "body": body, "path": self.path})
         if streams:
             chunks = [{"id": "c1", "delta": "Hel"}, {"id": "c1", "delta": "lo"}]
-            if self.path.startswith("/v1/generate"):
+            if self.path.startswith(("/v1/generate", "/v1/pull")):
                 payload, ctype = (
                     "".join(json.dumps(c) + "\n" for c in chunks),
                     "application/x-ndjson",
@@ -104,6 +104,9 @@ def test_the_document_by_default_and_the_stream_with_stream_true(
         assert "".join(c.delta or "" for c in chunks) == "Hello"  # `[DONE]` ends it
         lines = client.generate.create(prompt="x", stream=True)  # a query flag, JSON lines
         assert [c.delta for c in lines] == ["Hel", "lo"]
+        pulled = client.pull.create(name="m")  # `stream: {default: true}`: a stream
+        assert [c.delta for c in pulled] == ["Hel", "lo"]
+        assert client.pull.create(name="m", stream=False).id == "c1"
         raw = pkg.with_raw_response(client.chat.completions.create)(
             model="m", messages=MESSAGES, stream=True
         )
@@ -151,6 +154,8 @@ assert_type(
     Completion | Stream[Chunk],
 )
 assert_type(client.generate.create(prompt="x", stream=True), Stream[Chunk])
+assert_type(client.pull.create(name="m"), Stream[Chunk])
+assert_type(client.pull.create(name="m", stream=False), Chunk)
 
 
 async def main() -> None:
@@ -204,16 +209,7 @@ def _streaming(content: dict[str, Any], flag: dict[str, Any] | None) -> Any:
             }
         },
     }
-    api = build_api(
-        doc,
-        package="t",
-        spec_file="t.yaml",
-        spec_sha256="",
-        report=Report(),
-        reserved_client=set(),
-        reserved_resource=set(),
-    )
-    (op,) = api.operations
+    (op,) = api_of(doc).operations
     return op
 
 
@@ -228,3 +224,5 @@ def test_without_a_boolean_stream_argument_the_stream_is_what_the_call_returns()
         assert op.streaming is None and [r.kind for r in op.responses] == ["sse"]
     alone = _streaming({"text/event-stream": OBJ}, {"type": "boolean"})  # nothing to switch to
     assert alone.streaming is None and [r.kind for r in alone.responses] == ["sse"]
+    by_default = _streaming(both, {"type": "boolean", "default": True}).streaming
+    assert by_default is not None and by_default.default

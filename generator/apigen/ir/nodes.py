@@ -165,6 +165,9 @@ class ParamDef:
     # default for it, so it is always sent (decisions.md 27)
     has_const: bool = False
     const: str | int | float | bool | None = None
+    # the schema's `default` when it is a boolean: what the server assumes when the argument is
+    # left out (a `stream` switch that streams by default)
+    default: bool | None = None
 
 
 @dataclass
@@ -190,6 +193,7 @@ class StreamingDef:
     param: str  # the argument's Python name
     responses: list[ResponseDef]  # the stream's 2xx responses (kind `sse` or `jsonl`)
     returns: TypeExpr  # one record's type
+    default: bool = False  # the server streams when the argument is left out (or null)
 
 
 @dataclass

@@ -229,7 +229,9 @@ class OperationBuilder:
         op.responses = self._responses(op, node, hint, module, streams if flag else None)
         op.returns = _returns(op.responses)
         if flag is not None and streams:
-            op.streaming = StreamingDef(flag, streams, _returns(streams))
+            op.streaming = StreamingDef(
+                flag.py_name, streams, _returns(streams), default=flag.default is True
+            )
         security = node.get("security")
         if isinstance(security, list):
             alternatives = tuple(
@@ -319,6 +321,7 @@ class OperationBuilder:
                     and p.get("allowReserved") is True,
                     example=example_value(schema, self._deref, p),
                     content_type=content_type,
+                    default=_bool_default(self._deref(schema)),
                 )
             )
             _constant(result[-1], self._deref(schema))
@@ -466,6 +469,7 @@ class OperationBuilder:
                         required=str(wire) in req,
                         doc=doc,
                         example=example_value(prop_r, self._deref),
+                        default=_bool_default(prop_r),
                     )
                 )
             return fields, bdef
@@ -500,36 +504,26 @@ class OperationBuilder:
                 result.append(ResponseDef(status, "empty", NONE))
                 continue
             media_types = list(content)
-            sse_media = next((m for m in media_types if is_event_stream(m)), None)
-            stream_media = sse_media or next((m for m in media_types if is_json_lines(m)), None)
-            if stream_media is not None and success and streams is not None:
-                others = [m for m in media_types if not (is_event_stream(m) or is_json_lines(m))]
-                if others:  # the document is the default; `stream=True` asks for the stream
-                    streams.append(
-                        self._event_stream(op, status, content[sse_media], sse_media, hint, module)
-                        if sse_media is not None
-                        else self._json_lines(
-                            op, status, content[stream_media], stream_media, hint, module
-                        )
-                    )
-                    content = {m: content[m] for m in others}
-                    media_types = others
-                    sse_media = None
-            if sse_media is not None and success:
-                result.append(
-                    self._event_stream(op, status, content[sse_media], sse_media, hint, module)
-                )
-                continue
+            streamed = [m for m in media_types if is_event_stream(m) or is_json_lines(m)]
             # `application/stream+json` reads as JSON but is JSON lines (spec/streams.py)
             json_media = next(
                 (m for m in media_types if _JSON.match(m) and not is_json_lines(m)), None
             )
-            lines_media = next((m for m in media_types if is_json_lines(m)), None)
-            if lines_media is not None and json_media is None and success:
-                result.append(
-                    self._json_lines(op, status, content[lines_media], lines_media, hint, module)
-                )
-                continue
+            if streamed and success:
+                # events before JSON lines; the stream is the answer unless a `stream` switch
+                # asks for it (the other representation is then the default) or, for JSON
+                # lines, plain JSON is offered beside them
+                first = next((m for m in streamed if is_event_stream(m)), streamed[0])
+                others = [m for m in media_types if m not in streamed]
+                switched = streams is not None and bool(others)
+                if switched or is_event_stream(first) or json_media is None:
+                    stream = self._stream(op, status, _media(content, first), first, hint, module)
+                    if not switched:
+                        result.append(stream)
+                        continue
+                    assert streams is not None
+                    streams.append(stream)
+                    media_types = others
             kind: ResponseKind
             if json_media is not None:
                 media = content[json_media] if isinstance(content[json_media], JSON_OBJECT) else {}
@@ -554,7 +548,7 @@ class OperationBuilder:
             )
         return result
 
-    def _event_stream(
+    def _stream(
         self,
         op: OperationDef,
         status: str,
@@ -563,39 +557,27 @@ class OperationBuilder:
         hint: list[str],
         module: str,
     ) -> ResponseDef:
-        """`text/event-stream`: each event's `data` parsed as the schema (raw events without one)."""
-        schema = media.get("schema") if isinstance(media, JSON_OBJECT) else None
-        resolved = deref(self.document, schema) if schema is not None else None
-        if schema is None or (
-            isinstance(resolved, JSON_OBJECT) and resolved.get("type") == "string"
-        ):
-            # the data is text, not JSON: the raw events (the sandbox sends the text as it is)
-            return ResponseDef(status, "sse", Prim("ServerSentEvent"))
-        ptr = f"{op.pointer}/responses/{escape(status)}/content/{escape(media_type)}/schema"
-        return ResponseDef(
-            status, "sse", self.schemas.convert(schema, ptr, [*hint, "Event"], module)
-        )
-
-    def _json_lines(
-        self,
-        op: OperationDef,
-        status: str,
-        media: Any,
-        media_type: str,
-        hint: list[str],
-        module: str,
-    ) -> ResponseDef:
-        """JSON lines (`application/x-ndjson`, `json-seq`...): each record parsed as the record
-        schema (`itemSchema`, else `schema`; untyped without either)."""
-        schema = record_schema(media)
-        if schema is None:
+        """A stream of records, typed by one record. `text/event-stream`: each event's `data`
+        parsed as the schema (raw events without one, or for a string schema: the data is text,
+        and the sandbox sends it as it is). JSON lines (`application/x-ndjson`, `json-seq`...):
+        each record parsed as `itemSchema`, else `schema` (untyped without either)."""
+        lines = is_json_lines(media_type)
+        schema = record_schema(media) if lines else media.get("schema")
+        if schema is None and lines:
             return ResponseDef(status, "jsonl", ANY)
-        keyword = (
-            "itemSchema" if isinstance(media, JSON_OBJECT) and "itemSchema" in media else "schema"
-        )
+        resolved = deref(self.document, schema) if schema is not None else None
+        if not lines and (
+            schema is None
+            or (isinstance(resolved, JSON_OBJECT) and resolved.get("type") == "string")
+        ):
+            return ResponseDef(status, "sse", Prim("ServerSentEvent"))
+        keyword = "itemSchema" if lines and "itemSchema" in media else "schema"
         ptr = f"{op.pointer}/responses/{escape(status)}/content/{escape(media_type)}/{keyword}"
+        name = "Item" if lines else "Event"
         return ResponseDef(
-            status, "jsonl", self.schemas.convert(schema, ptr, [*hint, "Item"], module)
+            status,
+            "jsonl" if lines else "sse",
+            self.schemas.convert(schema, ptr, [*hint, name], module),
         )
 
 
@@ -779,9 +761,15 @@ def _disambiguate(params: list[ParamDef], fields: list[ParamDef]) -> list[ParamD
     return out
 
 
-def _stream_flag(params: list[ParamDef]) -> str | None:
-    """The Python name of the call's boolean `stream` argument (a body field or a query
-    parameter: OpenAI's `stream: true` switches a completion to server-sent events), if any."""
+def _media(content: Mapping[str, Any], media_type: str) -> Mapping[str, Any]:
+    """The Media Type Object of `media_type` (an empty one when it is not an object)."""
+    media = content[media_type]
+    return media if isinstance(media, JSON_OBJECT) else {}
+
+
+def _stream_flag(params: list[ParamDef]) -> ParamDef | None:
+    """The call's boolean `stream` argument (a body field or a query parameter: OpenAI's
+    `stream: true` switches a completion to server-sent events), if any."""
     for p in params:
         kind = p.type.inner if isinstance(p.type, Nullable) else p.type
         if (
@@ -789,8 +777,13 @@ def _stream_flag(params: list[ParamDef]) -> str | None:
             and p.location in ("field", "query")
             and kind == Prim("bool")
         ):
-            return p.py_name
+            return p
     return None
+
+
+def _bool_default(schema: Any) -> bool | None:
+    default = schema.get("default") if isinstance(schema, JSON_OBJECT) else None
+    return default if isinstance(default, bool) else None
 
 
 def _returns(responses: list[ResponseDef]) -> TypeExpr:

@@ -242,6 +242,7 @@ class StreamSwitchView:
     no: str  # `stream: Literal[False] | None | NotGiven = NOT_GIVEN`
     yes: str  # `stream: Literal[True]`
     either: str  # `stream: bool | None`
+    condition: str  # when the method sends `const`: `stream is True`
 
 
 @dataclass
@@ -308,18 +309,28 @@ def stream_switch(
         return None
     flag = next(p for p in op.params if p.py_name == op.streaming.param)
     record = results.expr(op.streaming.returns)
+    name = flag.py_name
     nullable = " | None" if isinstance(flag.type, Nullable) else ""
     optional = "" if flag.required else " | NotGiven = NOT_GIVEN"
     arguments.imports.typing.add("Literal")
+    by_default = _streams_by_default(op)
     return StreamSwitchView(
-        flag.py_name,
+        name,
         const,
         f"_rt.Stream[{record}]",
         f"_rt.AsyncStream[{record}]",
-        f"{flag.py_name}: Literal[False]{nullable}{optional}",
-        f"{flag.py_name}: Literal[True]",
-        f"{flag.py_name}: bool{nullable}",
+        f"{name}: Literal[False]" if by_default else f"{name}: Literal[False]{nullable}{optional}",
+        f"{name}: Literal[True]{nullable}{optional}" if by_default else f"{name}: Literal[True]",
+        f"{name}: bool{nullable}",
+        f"{name} is not False" if by_default else f"{name} is True",
     )
+
+
+def _streams_by_default(op: OperationDef) -> bool:
+    """Left out (or null), a switch is what the server assumes, its `default`: streaming?"""
+    if op.streaming is None or not op.streaming.default:
+        return False
+    return not next(p for p in op.params if p.py_name == op.streaming.param).required
 
 
 def _positional(op: OperationDef) -> list[ParamDef]:
@@ -469,7 +480,14 @@ def _method_doc(op: OperationDef) -> str:
     kinds = {r.kind for r in streamed if r.status.startswith("2")}
     record = "server-sent event" if "sse" in kinds else "JSON record" if "jsonl" in kinds else ""
     if record:
-        when = f"With `{op.streaming.param}=True`, returns" if op.streaming else "Returns"
+        when = "Returns"
+        if op.streaming is not None:
+            flag = op.streaming.param
+            when = (
+                f"Unless `{flag}=False`, returns"
+                if op.streaming.default
+                else f"With `{flag}=True`, returns"
+            )
         text += (
             f"\n\n{when} a stream: iterating it yields each {record} as it arrives (the"
             " connection closes at its end; `with` closes it early)."
