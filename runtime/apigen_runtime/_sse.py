@@ -196,19 +196,26 @@ class SSEDecoder:
                 yield event
 
 
-def _is_json(response: httpx.Response) -> bool:
-    """A JSON document where events were asked for: the server chose not to stream (a flag in
-    the request it reads, not `Accept`); read as events it would be a stream of nothing."""
-    media: str = response.headers.get("content-type", "")
-    return media.split(";")[0].strip().lower().endswith(("/json", "+json"))
+def _not_events(response: httpx.Response) -> str | None:
+    """A JSON document (`"json"`: read for the error), or bytes of another kind (`"other"`:
+    `audio/mpeg`, left unread), where events were asked for: the server chose not to stream
+    (it reads a flag in the request, not `Accept`); read as events it would be a stream of
+    nothing. Text of any `text/*` type, or of none, is read as events (None)."""
+    header: str = response.headers.get("content-type", "")
+    media = header.split(";")[0].strip().lower()
+    if not media or media.startswith("text/"):
+        return None
+    return "json" if media.endswith(("/json", "+json")) else "other"
 
 
-def _not_events(response: httpx.Response) -> APIResponseValidationError:
-    text = response.text
-    try:
-        body: Any = json.loads(text)
-    except ValueError:
-        body = text
+def _not_events_error(response: httpx.Response, kind: str) -> APIResponseValidationError:
+    body: Any = None
+    if kind == "json":  # read by the caller
+        text = response.text
+        try:
+            body = json.loads(text)
+        except ValueError:
+            body = text
     request = response.request
     return APIResponseValidationError(
         f"Expected an event stream from {request.method} {request.url.path}, got "
@@ -268,9 +275,11 @@ class Stream(Generic[T]):
         if self._lines:
             yield from self._records()
             return
-        if _is_json(self.response):
-            self.response.read()
-            raise _not_events(self.response)
+        if kind := _not_events(self.response):
+            if kind == "json":
+                self.response.read()
+            self.response.close()
+            raise _not_events_error(self.response, kind)
         decoder = SSEDecoder()
         reconnects = 0
         while True:
@@ -382,9 +391,11 @@ class AsyncStream(Generic[T]):
             async for record in self._records():
                 yield record
             return
-        if _is_json(self.response):
-            await self.response.aread()
-            raise _not_events(self.response)
+        if kind := _not_events(self.response):
+            if kind == "json":
+                await self.response.aread()
+            await self.response.aclose()
+            raise _not_events_error(self.response, kind)
         decoder = SSEDecoder()
         reconnects = 0
         while True:

@@ -165,3 +165,19 @@ async def test_a_json_document_where_events_were_asked_for_raises_async() -> Non
     with pytest.raises(rt.APIResponseValidationError, match="application/json"):
         async for _ in await client.stream(EVENTS, {}):
             pass
+
+
+def test_bytes_of_another_kind_raise_unread_and_text_is_read_as_events() -> None:
+    """OpenAI's `createSpeech` answers audio unless `stream_format: sse`: not read as events
+    (nor into memory); a `text/plain` body is read as events, as lenient servers send them."""
+    audio = httpx.Response(200, headers={"content-type": "audio/mpeg"}, stream=Chunks([b"ID3"]))
+    client, _ = sync_client(Server(lambda request: audio))
+    stream = client.stream(EVENTS, {})
+    with pytest.raises(rt.APIResponseValidationError, match="audio/mpeg") as info:
+        next(stream)
+    assert info.value.body is None and stream.response.is_closed
+    plain = httpx.Response(
+        200, headers={"content-type": "text/plain"}, content=b'data: {"id": 1, "type": "a"}\n\n'
+    )
+    client, _ = sync_client(Server(plain))
+    assert [e.id for e in client.stream(EVENTS, {})] == [1]
