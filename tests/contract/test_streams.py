@@ -11,12 +11,17 @@ client yielded.
 from __future__ import annotations
 
 import json
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 
 from apigen.contract import ContractConfig, run_contract
+from apigen.contract.runner import _StreamCut
 from apigen.contract.sandbox import start_sandbox
 from apigen_runtime import _sse
 from tests.builds import build_into
@@ -108,3 +113,63 @@ def test_a_record_the_client_drops_is_the_client_s(
     dropped = [f for f in report.new_failures("client") if f.operation_id == "lines"]
     assert dropped and {f.check for f in dropped} == {"stream_records"}
     assert "yielded 1 records of the 2" in dropped[0].message
+
+
+class _Endless(BaseHTTPRequestHandler):
+    """A live feed: records every few milliseconds, each written in two pieces, until the
+    client goes away (bounded: at most 2,000 records, about 10 s)."""
+
+    def do_GET(self) -> None:
+        lines = self.path.startswith("/lines")
+        self.send_response(200)
+        self.send_header("Content-Type", "application/x-ndjson" if lines else "text/event-stream")
+        self.end_headers()
+        end = b"}\n" if lines else b"}\r\n\r\n"
+        try:
+            for n in range(2000):
+                self.wfile.write(b'{"seq": %d' % n if lines else b'data: {"seq": %d' % n)
+                self.wfile.flush()
+                time.sleep(0.002)
+                self.wfile.write(end)
+                self.wfile.flush()
+                time.sleep(0.003)
+        except (BrokenPipeError, ConnectionResetError):
+            return
+
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+def test_a_stream_that_never_ends_is_cut_after_a_whole_record(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`apigen contract` against a live API whose feed stays open: the run reads it for a
+    while, cuts it after its last whole record, and goes on."""
+    doc = {**DOC, "paths": {k: v for k, v in DOC["paths"].items() if k in ("/events", "/lines")}}
+    spec = tmp_path / "endless.json"
+    spec.write_text(json.dumps(doc))
+    out = tmp_path / "endless"
+    build_into(spec, out, name="endless")
+    monkeypatch.setattr(_StreamCut, "MAX_SECONDS", 0.3)
+    bodies: list[tuple[bool, bytes]] = []
+    read = _StreamCut.response
+
+    def spy(self: _StreamCut, streamed: httpx.Response) -> httpx.Response:
+        response = read(self, streamed)
+        bodies.append((self.cut, response.content))
+        return response
+
+    monkeypatch.setattr(_StreamCut, "response", spy)
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), _Endless)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    try:
+        url = f"http://127.0.0.1:{httpd.server_address[1]}"
+        report = run_contract(ContractConfig(out, spec=spec, max_examples=1, seed=0, base_url=url))
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+    assert all(op.calls >= 2 for op in report.operations) and len(report.operations) == 2
+    assert bodies and all(cut for cut, _ in bodies)  # every call's feed was cut...
+    assert all(body.endswith((b"}\n", b"}\r\n\r\n")) for _, body in bodies)  # ...whole
+    assert not report.failures()  # and the records read so far conform, all yielded

@@ -45,6 +45,7 @@ if TYPE_CHECKING:
     from apigen_runtime import Operation
 from ..path_keys import split_key
 from ..spec.param_media import is_json_media
+from ..spec.streams import is_event_stream, is_json_lines
 from .spec import UNUSABLE
 from .stream_check import stream_body
 from .wire import (
@@ -115,7 +116,14 @@ class _Recorder(httpx.BaseTransport, httpx.AsyncBaseTransport):
             return token
         try:
             response = self._sync.handle_request(request)
-            response.read()
+            if (cut := _StreamCut.of(response)) is not None:
+                for chunk in response.iter_bytes():
+                    if cut.full(chunk):
+                        break
+                response.close()
+                response = cut.response(response)
+            else:
+                response.read()
         except httpx.HTTPError:
             self.exchanges.append((request, None))
             raise
@@ -129,7 +137,14 @@ class _Recorder(httpx.BaseTransport, httpx.AsyncBaseTransport):
             return token
         try:
             response = await self._async.handle_async_request(request)
-            await response.aread()
+            if (cut := _StreamCut.of(response)) is not None:
+                async for chunk in response.aiter_bytes():
+                    if cut.full(chunk):
+                        break
+                await response.aclose()
+                response = cut.response(response)
+            else:
+                await response.aread()
         except httpx.HTTPError:
             self.exchanges.append((request, None))
             raise
@@ -146,6 +161,55 @@ class _Recorder(httpx.BaseTransport, httpx.AsyncBaseTransport):
 
     async def aclose(self) -> None:
         await self._async.aclose()
+
+
+class _StreamCut:
+    """A streamed response (events, JSON lines) read at most `MAX_BYTES` or `MAX_SECONDS`: a
+    live feed never ends, and the run must. What was read is cut after its last whole record
+    (a blank line ends an event, a line end a JSON line), so the client and the record check
+    see the same complete records."""
+
+    MAX_BYTES = 1 << 20
+    MAX_SECONDS = 5.0
+
+    def __init__(self, ends: tuple[bytes, ...]) -> None:
+        self.ends = ends
+        self.chunks: list[bytes] = []
+        self.size = 0
+        self.started = time.monotonic()
+        self.cut = False
+
+    @classmethod
+    def of(cls, response: httpx.Response) -> _StreamCut | None:
+        media = response.headers.get("content-type", "")
+        if not 200 <= response.status_code < 300:
+            return None
+        if is_event_stream(media):
+            return cls((b"\n\n", b"\r\n\r\n", b"\r\r"))
+        return cls((b"\n", b"\r")) if is_json_lines(media) else None
+
+    def full(self, chunk: bytes) -> bool:
+        """Keep `chunk`; whether to stop reading."""
+        self.chunks.append(chunk)
+        self.size += len(chunk)
+        self.cut = self.size >= self.MAX_BYTES or time.monotonic() - self.started > self.MAX_SECONDS
+        return self.cut
+
+    def response(self, streamed: httpx.Response) -> httpx.Response:
+        """The response as read (decoded), cut after its last whole record if it was cut."""
+        body = b"".join(self.chunks)
+        if self.cut:
+            body = body[
+                : max(body.rfind(end) + len(end) if end in body else 0 for end in self.ends)
+            ]
+        headers = [
+            (k, v)
+            for k, v in streamed.headers.multi_items()
+            if k.lower() not in ("content-length", "content-encoding", "transfer-encoding")
+        ]
+        return httpx.Response(
+            streamed.status_code, headers=headers, content=body, extensions=streamed.extensions
+        )
 
 
 def _spec_search(config: ContractConfig) -> list[Path]:
