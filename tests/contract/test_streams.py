@@ -146,10 +146,10 @@ def test_a_stream_that_never_ends_is_cut_after_a_whole_record(
     """`apigen contract` against a live API whose feed stays open: the run reads it for a
     while, cuts it after its last whole record, and goes on."""
     doc = {**DOC, "paths": {k: v for k, v in DOC["paths"].items() if k in ("/events", "/lines")}}
-    spec = tmp_path / "endless.json"
+    spec = tmp_path / "endless_feed.json"
     spec.write_text(json.dumps(doc))
-    out = tmp_path / "endless"
-    build_into(spec, out, name="endless")
+    out = tmp_path / "endless_feed"
+    build_into(spec, out, name="endless_feed")
     monkeypatch.setattr(_StreamCut, "MAX_SECONDS", 0.3)
     bodies: list[tuple[bool, bytes]] = []
     read = _StreamCut.response
