@@ -79,7 +79,7 @@ def parse_final(op: Operation[Any], response: httpx.Response) -> Any:
     spec = op.responses.get(lro.result_status) if lro and lro.result_status else None
     if spec is None or not response.content:
         return _json(response)
-    return spec.adapter().validate_json(response.content)
+    return spec.adapter().validate_json(response.content, by_name=False)
 
 
 def monitor_url(response: httpx.Response) -> str | None:

@@ -154,7 +154,7 @@ class Webhook(Generic[T]):
 
             with gc_paused():
                 self._payload = self._load()["payload"]
-        result: T = self._payload.adapter().validate_json(payload)
+        result: T = self._payload.adapter().validate_json(payload, by_name=False)
         return result
 
     def __repr__(self) -> str:

@@ -54,7 +54,7 @@ def strict_parse(op: Operation[Any], response: httpx.Response) -> ResponseProble
         return None
     for what, document in documents:
         try:
-            declared.adapter().validate_json(document)
+            declared.adapter().validate_json(document, by_name=False)
         except pydantic.ValidationError as exc:
             errors = exc.errors(include_url=False, include_input=False)
             where = "; ".join(

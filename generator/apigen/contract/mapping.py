@@ -203,7 +203,9 @@ def to_call(case: CaseInput, op: Operation[Any], method: Callable[..., Any]) -> 
             kwargs[name] = value
             continue
         try:
-            kwargs[name] = _keep_undeclared(value, adapter.validate_python(value))
+            # drawn wire data: its keys are wire names only (`first_name` beside `firstName`
+            # is another property, not the field)
+            kwargs[name] = _keep_undeclared(value, adapter.validate_python(value, by_name=False))
         except pydantic.ValidationError as exc:
             if name in textual and isinstance(value, str) and value in _BOOLEAN_TEXT:
                 # `Literal[True]` (`enum: [true]`) takes no 'true': pydantic reads text as a

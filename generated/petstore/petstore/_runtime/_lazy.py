@@ -103,9 +103,14 @@ class _Lazy:
         context = info.context
         if context is STRICT:
             if info.mode == "json":
-                return validator.validate_json(json.dumps(value), strict=True, context=context)
-            return validator.validate_python(value, strict=True, context=context)
-        return validator.validate_python(value, context=context)
+                return validator.validate_json(
+                    json.dumps(value), strict=True, context=context, by_name=False
+                )
+            return validator.validate_python(value, strict=True, context=context, by_name=False)
+        # JSON is wire data: its keys are wire names only (`first_name` beside a field whose wire
+        # name is `firstName` is another property); Python data may use Python names too
+        by_name = False if info.mode == "json" else None
+        return validator.validate_python(value, context=context, by_name=by_name)
 
     def serialize(self, value: Any, handler: core_schema.SerializerFunctionWrapHandler) -> Any:
         if isinstance(value, BaseModel):

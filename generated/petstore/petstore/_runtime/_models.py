@@ -108,7 +108,7 @@ def _leaf(type_: Any, data: Any) -> Any:
     if type_ is Any or _json_object(data) is not None or issubclass(type(data), list):
         return data
     try:
-        value = _adapter(type_).validate_json(json.dumps(data), strict=True)
+        value = _adapter(type_).validate_json(json.dumps(data), strict=True, by_name=False)
     except Exception:  # this is the never-fail path: keep what the server sent
         return data
     if isinstance(value, int | float) and not isinstance(value, enum.Enum):
@@ -131,7 +131,7 @@ def _adapter(type_: Any) -> TypeAdapter[Any]:
 def _fits(type_: Any, data: Any) -> bool:
     """Whether ``data`` validates strictly (no coercion) as ``type_``."""
     try:
-        _adapter(type_).validate_json(json.dumps(data), strict=True, context=STRICT)
+        _adapter(type_).validate_json(json.dumps(data), strict=True, context=STRICT, by_name=False)
     except Exception:
         return False
     return True

@@ -45,7 +45,9 @@ def jsonable(value: Any) -> Any:
         return value
     if isinstance(value, BaseModel):
         # warnings=False: a leniently parsed response model may be sent back as received.
-        return value.model_dump(by_alias=True, exclude_unset=True, mode="json", warnings=False)
+        data = value.model_dump(by_alias=True, exclude_unset=True, mode="json", warnings=False)
+        _drop_phantoms(value, data)
+        return data
     if isinstance(value, enum.Enum):
         return jsonable(value.value)
     if isinstance(value, dt.date | dt.time):  # datetime is a date
@@ -59,6 +61,44 @@ def jsonable(value: Any) -> Any:
         members = cast("Iterable[Any]", value)
         return [jsonable(v) for v in members if not isinstance(v, NotGiven)]
     return value
+
+
+def _drop_phantoms(model: BaseModel, data: Any) -> None:
+    """Drop from `data` (`model` dumped by alias) each field pydantic counts as set only because
+    an extra key has its Python name (pydantic #7700). Read by wire names, `{"first_name": "Bob"}`
+    beside a field whose wire name is `firstName` is an extra property and the field keeps its
+    default; `exclude_unset` would still dump it, as `"firstName": null` beside `first_name`."""
+    if not isinstance(data, dict):
+        return
+    out = cast("dict[str, Any]", data)
+    extra = model.__pydantic_extra__
+    fields = type(model).model_fields
+    for name in model.__pydantic_fields_set__:
+        info = fields.get(name)
+        if info is None:
+            continue
+        key = info.serialization_alias or info.alias or name
+        value = getattr(model, name)
+        if extra and name in extra and key != name and value == info.default:
+            out.pop(key, None)
+        elif key in out:
+            _drop_nested(value, out[key])
+
+
+def _drop_nested(value: Any, data: Any) -> None:
+    if type(value) in _PLAIN:
+        return
+    if isinstance(value, BaseModel):
+        _drop_phantoms(value, data)
+    elif isinstance(value, list | tuple) and isinstance(data, list):
+        items = cast("Iterable[Any]", data)
+        for member, dumped in zip(cast("Iterable[Any]", value), items, strict=False):
+            _drop_nested(member, dumped)
+    elif isinstance(value, dict) and isinstance(data, dict):
+        out = cast("dict[str, Any]", data)
+        for k, member in cast("Mapping[Any, Any]", value).items():
+            if str(k) in out:
+                _drop_nested(member, out[str(k)])
 
 
 def _container(value: object) -> dict[str, Any] | list[Any] | None:

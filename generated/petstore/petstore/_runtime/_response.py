@@ -137,7 +137,7 @@ def _validate(
     if spec is None or spec.type_ is Any:
         return _json(content, response)
     try:
-        return spec.adapter().validate_json(content)
+        return spec.adapter().validate_json(content, by_name=False)  # wire names only
     except RecursionError:
         raise _too_deep(response) from None
     except pydantic.ValidationError as exc:
@@ -166,7 +166,7 @@ def error_for(op: Operation[Any], response: httpx.Response) -> APIStatusError:
     if body is not None and spec is not None and spec.kind == "json" and spec.type_ is not Any:
         # On mismatch keep the raw JSON: an unexpected error body is still informative.
         with contextlib.suppress(pydantic.ValidationError):
-            body = spec.adapter().validate_python(body)
+            body = spec.adapter().validate_python(body, by_name=False)
     return scrub(make_status_error(response, body), _request_secrets(response.request))
 
 
@@ -280,7 +280,8 @@ class RawResponse(Generic[T]):
         if to is str:
             return self.http_response.text
         try:
-            return pydantic.TypeAdapter(to).validate_python(self.http_response.json())
+            data = self.http_response.json()
+            return pydantic.TypeAdapter(to).validate_python(data, by_name=False)
         except (ValueError, pydantic.ValidationError) as exc:
             raise APIResponseValidationError(
                 f"Response body is not a valid {getattr(to, '__name__', to)}: {exc}",
