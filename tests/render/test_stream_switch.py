@@ -135,6 +135,11 @@ def test_the_manifest_and_the_docstring_say_what_stream_true_returns(
     assert op["streams"] == {"param": "stream", "returns": "Stream[Chunk]"}
     doc = pkg.Client().chat.completions.create.__doc__
     assert "With `stream=True`, returns a stream" in doc
+    assert "Unless `stream=False`, returns a stream" in pkg.Client().pull.create.__doc__
+    readme = (out / "README.md").read_text()
+    streaming = readme[readme.index("## Streaming") :]
+    assert "with client.chat.completions.create(" in streaming
+    assert "stream=True\n) as stream:" in streaming
 
 
 USAGE = """\

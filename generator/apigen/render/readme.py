@@ -110,17 +110,15 @@ def _wait_call(api: Api) -> str:
 
 
 def _stream_call(api: Api) -> str:
-    """A call returning a stream (of the first operation answering one; with `stream=True` when
-    a `stream` argument switches it), if any."""
+    """A call returning a stream, if any: of the first operation a `stream` argument switches
+    (with `stream=True`), else of the first answering only a stream."""
+    switched = next((op for op in api.operations if op.streaming is not None), None)
+    if switched is not None and switched.streaming is not None:
+        head, _, _ = call_expression(api, switched).rpartition(")")
+        return f"{head}{'' if head.endswith('(') else ', '}{switched.streaming.param}=True)"
     for op in api.operations:
-        kinds = {r.kind for r in op.responses if r.status.startswith("2")}
-        if op.streaming is None and not kinds & {"sse", "jsonl"}:
-            continue
-        call = call_expression(api, op)
-        if op.streaming is None:
-            return call
-        head, _, _ = call.rpartition(")")
-        return f"{head}{'' if head.endswith('(') else ', '}{op.streaming.param}=True)"
+        if {r.kind for r in op.responses if r.status.startswith("2")} & {"sse", "jsonl"}:
+            return call_expression(api, op)
     return ""
 
 
