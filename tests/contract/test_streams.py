@@ -11,20 +11,20 @@ client yielded.
 from __future__ import annotations
 
 import json
-import threading
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
 
-from apigen.contract import ContractConfig, run_contract
+from apigen.contract import ContractConfig, RunReport, run_contract
 from apigen.contract.runner import _StreamCut
 from apigen.contract.sandbox import start_sandbox
 from apigen_runtime import _sse
 from tests.builds import build_into
+from tests.servers import serving
 
 TICK = {
     "type": "object",
@@ -66,6 +66,19 @@ def _build(tmp_path: Path, name: str, runtime: Any = "vendored") -> tuple[Path, 
     return spec, out
 
 
+def _answered(spec: Path, out: Path, bodies: dict[str, tuple[bytes, str]]) -> RunReport:
+    """The contract run against our sandbox answering each `GET path` with a canned body."""
+    sandbox = start_sandbox(DOC)
+    try:
+        for path, (body, media) in bodies.items():
+            sandbox.set_response("GET", path, 200, body, {"Content-Type": media})
+        return run_contract(
+            ContractConfig(out, spec=spec, max_examples=2, seed=0, base_url=sandbox.url)
+        )
+    finally:
+        sandbox.stop()
+
+
 def test_every_stream_is_read_and_its_records_conform(tmp_path: Path) -> None:
     spec, out = _build(tmp_path, "streams_ok")
     report = run_contract(ContractConfig(out, spec=spec, max_examples=3, seed=0))
@@ -78,17 +91,14 @@ def test_a_record_breaking_the_schema_is_found_and_not_blamed_on_the_client(
     tmp_path: Path,
 ) -> None:
     spec, out = _build(tmp_path, "streams_bad")
-    sandbox = start_sandbox(DOC)
-    try:
-        bad = b'{"seq": 1}\n{"seq": "two"}\n'
-        sandbox.set_response("GET", "/lines", 200, bad, {"Content-Type": "application/x-ndjson"})
-        events = b'data: {"seq": 1}\n\ndata: {"seq": -1}\n\n'
-        sandbox.set_response("GET", "/events", 200, events, {"Content-Type": "text/event-stream"})
-        report = run_contract(
-            ContractConfig(out, spec=spec, max_examples=2, seed=0, base_url=sandbox.url)
-        )
-    finally:
-        sandbox.stop()
+    report = _answered(
+        spec,
+        out,
+        {
+            "/lines": (b'{"seq": 1}\n{"seq": "two"}\n', "application/x-ndjson"),
+            "/events": (b'data: {"seq": 1}\n\ndata: {"seq": -1}\n\n', "text/event-stream"),
+        },
+    )
     found = [f for f in report.failures() if f.check == "response_schema_conformance"]
     assert {f.operation_id for f in found} == {"lines", "events"}
     assert all(f.message.startswith("record 2: ") for f in found)
@@ -101,15 +111,7 @@ def test_a_record_the_client_drops_is_the_client_s(
     """A runtime that loses the last record when it has no newline (JSON Lines allows that)."""
     spec, out = _build(tmp_path, "streams_drop", runtime="shared")
     monkeypatch.setattr(_sse._RecordSplitter, "flush", lambda self: [])
-    sandbox = start_sandbox(DOC)
-    try:
-        body = b'{"seq": 1}\n{"seq": 2}'
-        sandbox.set_response("GET", "/lines", 200, body, {"Content-Type": "application/x-ndjson"})
-        report = run_contract(
-            ContractConfig(out, spec=spec, max_examples=2, seed=0, base_url=sandbox.url)
-        )
-    finally:
-        sandbox.stop()
+    report = _answered(spec, out, {"/lines": (b'{"seq": 1}\n{"seq": 2}', "application/x-ndjson")})
     dropped = [f for f in report.new_failures("client") if f.operation_id == "lines"]
     assert dropped and {f.check for f in dropped} == {"stream_records"}
     assert "yielded 1 records of the 2" in dropped[0].message
@@ -160,15 +162,8 @@ def test_a_stream_that_never_ends_is_cut_after_a_whole_record(
         return response
 
     monkeypatch.setattr(_StreamCut, "response", spy)
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), _Endless)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    try:
-        url = f"http://127.0.0.1:{httpd.server_address[1]}"
+    with serving(_Endless) as url:
         report = run_contract(ContractConfig(out, spec=spec, max_examples=1, seed=0, base_url=url))
-    finally:
-        httpd.shutdown()
-        httpd.server_close()
     assert all(op.calls >= 2 for op in report.operations) and len(report.operations) == 2
     assert bodies and all(cut for cut, _ in bodies)  # every call's feed was cut...
     assert all(body.endswith((b"}\n", b"}\r\n\r\n")) for _, body in bodies)  # ...whole
