@@ -244,35 +244,17 @@ def _module(
     taken: set[str] = set()
     run_time_third_party: set[str] = set()  # what responses built at import call
     for op in ops:
-        const = "_" + "_".join([*node.path, op.name]).upper()
-        while const in taken:  # ("a", "b_c").d and ("a_b", "c").d spell alike
-            const += "_OP"
-        taken.add(const)
-        # the constant's arguments name models only in its responses, which import them
-        # lazily: render with a scratch import list so that no model lands in the module's
-        scratch = Imports()
-        args = _op_args(op, TypeRenderer(api.definitions, module, scratch))
-        _merge_runtime_imports(imports, scratch)
-        args, op_factories = _lazy_responses(api, module, const, args, op, imports)
-        if not op_factories:  # responses built at import: their third-party names are needed
-            run_time_third_party |= _inline_third_party(api, module, op)
+        const = _unique("_" + "_".join([*node.path, op.name]).upper(), taken)
+        args, op_factories, third = _constant(api, module, const, op, imports)
+        run_time_third_party |= third
         factories.extend(op_factories)
         consts.append(OperationConstView(const, types.expr(op.returns), args))
         switch = None
         if op.streaming is not None:  # `stream=True` sends a twin answered by the stream
             twin = _stream_twin(op)
-            twin_const = const + "_STREAM"
-            while twin_const in taken:
-                twin_const += "_OP"
-            taken.add(twin_const)
-            scratch = Imports()
-            twin_args = _op_args(twin, TypeRenderer(api.definitions, module, scratch))
-            _merge_runtime_imports(imports, scratch)
-            twin_args, twin_factories = _lazy_responses(
-                api, module, twin_const, twin_args, twin, imports
-            )
-            if not twin_factories:
-                run_time_third_party |= _inline_third_party(api, module, twin)
+            twin_const = _unique(const + "_STREAM", taken)
+            twin_args, twin_factories, third = _constant(api, module, twin_const, twin, imports)
+            run_time_third_party |= third
             if twin_factories:  # the errors: the same function as `op`'s
                 shared = [
                     next((f for f in op_factories if f.same_as(t)), t) for t in twin_factories
@@ -326,6 +308,31 @@ def _module(
         cls,
         annotation_third_party,
     )
+
+
+def _unique(const: str, taken: set[str]) -> str:
+    """`const`, suffixed until no other constant of the module has it (`("a", "b_c").d` and
+    `("a_b", "c").d` spell alike)."""
+    while const in taken:
+        const += "_OP"
+    taken.add(const)
+    return const
+
+
+def _constant(
+    api: Api, module: str, const: str, op: OperationDef, imports: Imports
+) -> tuple[list[str], list[FactoryView], set[str]]:
+    """`op`'s constant: its arguments, the functions building its responses lazily, and the
+    third-party names responses built at import need."""
+    # the constant's arguments name models only in its responses, which import them lazily:
+    # render with a scratch import list so that no model lands in the module's
+    scratch = Imports()
+    args = _op_args(op, TypeRenderer(api.definitions, module, scratch))
+    _merge_runtime_imports(imports, scratch)
+    args, factories = _lazy_responses(api, module, const, args, op, imports)
+    # responses built at import: their third-party names are needed at run time
+    third = set() if factories else _inline_third_party(api, module, op)
+    return args, factories, third
 
 
 def _stream_twin(op: OperationDef) -> OperationDef:
