@@ -17,7 +17,14 @@ from typing import Any
 
 import httpx
 
-from ..spec.streams import is_event_stream, is_json_lines, json_records, record_schema, sse_data
+from ..spec.streams import (
+    events_are_text,
+    is_event_stream,
+    is_json_lines,
+    json_records,
+    record_schema,
+    sse_data,
+)
 from .spec import SpecView
 
 __all__ = ["StreamBody", "stream_body"]
@@ -83,8 +90,6 @@ def stream_body(
         schema = media_object.get("schema")
         schema = schema if isinstance(schema, Mapping) else None
         resolved = view.deref(schema) if schema is not None else None
-        text = schema is None or (
-            isinstance(resolved, Mapping) and resolved.get("type") == "string"
-        )
+        text = events_are_text(schema, resolved)
         return StreamBody(media, sse_data(response.content), schema, not text)
     return None

@@ -11,7 +11,7 @@ from .. import naming
 from ..path_keys import placeholders, split_key
 from ..spec.header_params import ignored_header, transport_header
 from ..spec.param_media import is_json_media, parameter_media
-from ..spec.streams import is_event_stream, is_json_lines, record_schema
+from ..spec.streams import events_are_text, is_event_stream, is_json_lines, record_schema
 from .examples import example_value
 from .nodes import (
     ANY,
@@ -566,10 +566,7 @@ class OperationBuilder:
         if schema is None and lines:
             return ResponseDef(status, "jsonl", ANY)
         resolved = deref(self.document, schema) if schema is not None else None
-        if not lines and (
-            schema is None
-            or (isinstance(resolved, JSON_OBJECT) and resolved.get("type") == "string")
-        ):
+        if not lines and events_are_text(schema, resolved):
             return ResponseDef(status, "sse", Prim("ServerSentEvent"))
         keyword = "itemSchema" if lines and "itemSchema" in media else "schema"
         ptr = f"{op.pointer}/responses/{escape(status)}/content/{escape(media_type)}/{keyword}"

@@ -23,6 +23,7 @@ from typing import Any
 from xml.sax.saxutils import escape
 
 from ..spec.streams import (
+    events_are_text,
     frame_events,
     frame_json_lines,
     is_event_stream,
@@ -255,7 +256,7 @@ class Responder:
         if lines:
             return frame_json_lines(values, media)
         resolved = self._resolve(schema) if schema is not None else {}
-        if schema is None or resolved.get("type") == "string":  # the data as it is
+        if events_are_text(schema, resolved):  # the data as it is
             return frame_events([v if isinstance(v, str) else json.dumps(v) for v in values])
         return frame_events([json.dumps(v, ensure_ascii=False) for v in values])
 

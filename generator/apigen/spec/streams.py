@@ -19,6 +19,7 @@ from typing import Any
 __all__ = [
     "JSON_LINES",
     "RS",
+    "events_are_text",
     "frame_events",
     "frame_json_lines",
     "is_event_stream",
@@ -55,6 +56,13 @@ def is_event_stream(media: str) -> bool:
 
 def is_json_lines(media: str) -> bool:
     return _base(media) in JSON_LINES
+
+
+def events_are_text(schema: Any, resolved: Any) -> bool:
+    """Whether an event stream's `data` is text rather than JSON: no `schema`, or one that
+    (`resolved`, its `$ref` followed) is a string. The IR types such events raw, the sandbox
+    sends the text as it is, the contract check reads it so."""
+    return schema is None or (isinstance(resolved, Mapping) and resolved.get("type") == "string")
 
 
 def record_schema(media_object: Any) -> Any:
