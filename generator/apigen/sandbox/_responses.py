@@ -230,6 +230,25 @@ class Responder:
         headers["Content-Type"] = content_type
         return Reply(code, _with_notes(headers, notes), body)
 
+    def switched_media(self, operation: Mapping[str, Any], streams: bool) -> str | None:
+        """For a request whose `stream` flag is `streams`: the media type to answer with when
+        a 2xx offers both a stream (events, JSON lines) and another representation (the
+        stream when the flag is true, else the other); None when no 2xx offers both."""
+        responses = self._resolve(operation.get("responses"))
+        for key, response in sorted(responses.items(), key=lambda item: str(item[0])):
+            if not str(key).startswith("2"):
+                continue
+            content = self._resolve(response).get("content")
+            media = [str(m) for m in content] if isinstance(content, Mapping) else []
+            # events before JSON lines, as the IR reads them
+            stream = sorted(
+                (m for m in media if is_event_stream(m) or is_json_lines(m)), key=is_json_lines
+            )
+            other = [m for m in media if m not in stream]
+            if stream and other:
+                return stream[0] if streams else other[0]
+        return None
+
     def _stream(
         self,
         media: str,

@@ -131,6 +131,22 @@ def _json_reply(status: int, payload: Any, headers: Mapping[str, str] | None = N
 LINK_PAGES = 3
 
 
+def _stream_flag(
+    query: list[tuple[str, str]], headers: Mapping[str, str], body: bytes
+) -> bool | None:
+    """The request's boolean `stream` (a JSON body's member, else a query parameter): OpenAI's
+    `stream: true` asks for events where `Accept` says nothing the server reads. None without."""
+    if "json" in headers.get("content-type", "").lower() and body[:1] == b"{":
+        try:
+            value = json.loads(body).get("stream")
+        except ValueError:
+            value = None
+        if isinstance(value, bool):
+            return value
+    texts = [v for k, v in query if k == "stream"]
+    return {"true": True, "false": False}.get(texts[0]) if len(texts) == 1 else None
+
+
 def _own_links(reply: Reply, pageable: bool, path: str, query: list[tuple[str, str]]) -> Reply:
     """A declared `Link` header (GitHub's pagination) pointing at this sandbox, not at the
     spec's example host (`<https://api.github.com/resource?page=2>`), which a client must not
@@ -470,6 +486,9 @@ class Sandbox:
         accept = headers.get("accept")
         if override is not None:
             return self._override_reply(override, match, accept), None
+        flag = _stream_flag(query, headers, body)
+        if flag is not None:  # as a real server: `stream: true` picks the stream, not `Accept`
+            accept = self.responder.switched_media(operation, flag) or accept
         prefer = parse_prefer(headers.get("prefer"))
         status: int | None = None
         if "code" in prefer:
