@@ -6,7 +6,8 @@ takes OLD's names as its lock (ir/lock.py), so the report shows what regeneratin
 output would do. Then the two manifests are compared at the level users program against:
 - operations (matched by operationId, else `METHOD /path`, else call path): removed or renamed
   methods, parameters removed, newly required, added as required, retyped, moved out of their
-  positional place, return types changed;
+  positional place, return types changed, and what `stream=True` returns where a `stream`
+  argument switches the call (added, removed, retyped);
 - definitions (by import name, `models.X` / `types.X`): removed, fields removed or retyped,
   enum values removed.
 Breaking changes, additions and other (compatible) changes are listed; the exit status is 1 when
@@ -280,6 +281,20 @@ class _Comparer:
             _expand(new, self.new.get("literals") or {}),
         )
 
+    def stream_switch(self, call: str, old: object, new: object) -> None:
+        """What `<call>(stream=True)` returns (the manifest's `streams`, decisions 63)."""
+        if isinstance(old, Mapping) and isinstance(new, Mapping):
+            target = f"{call}({old.get('param')}=True)"
+            self.retyped(
+                "stream-type-changed", target, str(old["returns"]), str(new["returns"]), "out"
+            )
+        elif isinstance(new, Mapping):
+            target = f"{call}({new.get('param')}=True)"
+            self.add("addition", "stream-added", target, new=str(new.get("returns")))
+        elif isinstance(old, Mapping):
+            target = f"{call}({old.get('param')}=True)"
+            self.add("breaking", "stream-removed", target, old=str(old.get("returns")))
+
     def retyped(self, kind: str, target: str, old: str, new: str, direction: Direction) -> None:
         old, new = self.types(old, new)
         rel = relation(old, new)
@@ -411,6 +426,7 @@ class _Comparer:
                 new="(" + ", ".join(new_pos) + ")",
             )
         self.retyped("return-type-changed", call, str(o["returns"]), str(n["returns"]), "out")
+        self.stream_switch(call, o.get("streams"), n.get("streams"))
         old_body, new_body = o.get("body"), n.get("body")
         if (
             isinstance(old_body, Mapping)
@@ -546,6 +562,7 @@ _ORDER = (
     "positional",
     "param",
     "return",
+    "stream",
     "webhook",
     "body",
     "model",

@@ -210,6 +210,25 @@ def test_additions_only_exit_0(tmp_path: Path) -> None:
     ]
 
 
+def _streams(spec: dict[str, Any]) -> None:
+    """`GET /pets` gains `stream` and an event stream beside its JSON: `stream=True` is new."""
+    get = _op(spec, "/pets", "get")
+    get["parameters"].append({"name": "stream", "in": "query", "schema": {"type": "boolean"}})
+    content = get["responses"]["200"]["content"]
+    content["text/event-stream"] = {"schema": {"$ref": "#/components/schemas/Pet"}}
+
+
+def test_a_stream_switch_added_and_removed(tmp_path: Path) -> None:
+    old, new = _edited(tmp_path, _streams)
+    target = "pets.list_pets(stream=True)"
+    added = [c for c in diff_paths(old, new).changes if c.target == target]
+    assert [(c.category, c.kind, c.new) for c in added] == [
+        ("addition", "stream-added", "Stream[Pet]")
+    ]
+    removed = [c for c in diff_paths(new, old).changes if c.target == target]
+    assert [(c.category, c.kind) for c in removed] == [("breaking", "stream-removed")]
+
+
 def test_same_spec_reports_nothing(tmp_path: Path) -> None:
     spec = _write(tmp_path / "pets.json", _pets())
     assert diff_paths(spec, spec).changes == []
