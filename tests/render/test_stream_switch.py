@@ -227,3 +227,14 @@ def test_without_a_boolean_stream_argument_the_stream_is_what_the_call_returns()
     assert alone.streaming is None and [r.kind for r in alone.responses] == ["sse"]
     by_default = _streaming(both, {"type": "boolean", "default": True}).streaming
     assert by_default is not None and by_default.default
+
+
+def test_a_union_of_stream_records_is_named() -> None:
+    """OpenAI's response events: what `stream=True` yields is an alias, not a 16-line union
+    spelled in every overload."""
+    members = [{"type": "object", "properties": {"k": {"const": k}}} for k in ("a", "b", "c")]
+    events = {"schema": {"oneOf": members}}
+    op = _streaming({"application/json": OBJ, "text/event-stream": events}, {"type": "boolean"})
+    assert op.streaming is not None
+    assert getattr(op.streaming.returns, "key", "").endswith("/x-apigen-stream-returns")
+    assert [r.type for r in op.streaming.responses] == [op.streaming.returns]
