@@ -45,13 +45,9 @@ class StreamBody:
     @property
     def expected(self) -> int:
         """Records the client yields: an event stream of JSON stops at `[DONE]`."""
-        if self.is_json and not self.media_is_lines and DONE in self.records:
+        if self.is_json and not is_json_lines(self.media) and DONE in self.records:
             return self.records.index(DONE)
         return len(self.records)
-
-    @property
-    def media_is_lines(self) -> bool:
-        return is_json_lines(self.media)
 
     def problems(self, view: SpecView) -> list[str]:
         """Each record that is not JSON (where JSON is due) or breaks the record schema."""
