@@ -68,12 +68,12 @@ def test_parameter_content_is_read_as_the_runtime_can_send_it(tmp_path: Path) ->
 
     with on_path(tmp_path / "pc", "pc") as pc:
         client = pc.Client(http_client=httpx.Client(transport=httpx.MockTransport(answer)))
-        params = inspect.signature(client.pets.retrieve).parameters
+        params = inspect.signature(client.pets.list).parameters
         assert "Any" in str(params["anything"].annotation)
         assert str(params["xml"].annotation).startswith("str")
         assert "Both" in str(params["both"].annotation)  # the JSON entry's model
         assert str(params["seq"].annotation).startswith("str")
-        client.pets.retrieve(
+        client.pets.list(
             both={"kind": "cat"},
             anything=[1, "a"],
             xml="<f><kind>cat</kind></f>",

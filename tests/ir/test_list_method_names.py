@@ -17,7 +17,9 @@ from apigen.diagnostics import Report
 from apigen.ir import build_api
 
 
-def _names(list_body: dict[str, Any], query: tuple[str, ...] = ()) -> dict[str, str]:
+def _names(
+    list_body: dict[str, Any], query: tuple[str, ...] = (), list_id: str = "listThings"
+) -> dict[str, str]:
     thing = {"type": "object", "properties": {"id": {"type": "string"}}}
 
     def response(schema: dict[str, Any]) -> dict[str, Any]:
@@ -30,7 +32,7 @@ def _names(list_body: dict[str, Any], query: tuple[str, ...] = ()) -> dict[str, 
         "paths": {
             "/things": {
                 "get": {
-                    "operationId": "listThings",
+                    "operationId": list_id,
                     "parameters": [
                         {"name": q, "in": "query", "schema": {"type": "integer"}} for q in query
                     ],
@@ -90,11 +92,24 @@ def test_a_collection_get_is_list_and_the_item_get_retrieve(list_body: dict[str,
     ],
 )
 def test_an_object_that_is_no_page_of_items_is_not_a_collection(body: dict[str, Any]) -> None:
-    # nothing says "a page of items": one object; its GET collides with the item's, and both
-    # keep their operation ids
-    names = _names(body)
-    assert names["listThings"] == "things.list_things"
+    # nothing says "a page of items", nor does the operation id: one object; its GET collides
+    # with the item's, and both keep their operation ids
+    names = _names(body, list_id="fetchThings")
+    assert names["fetchThings"] == "things.fetch_things"
     assert names["getThing"] == "things.get_thing"
+
+
+@pytest.mark.parametrize("list_id", ["listThings", "list_things", "List", "listAllThings"])
+def test_an_operation_id_that_says_list_makes_the_collection_get_list(list_id: str) -> None:
+    """`GET /things` (`listThings`) answering `{items: [...], total}` was `things.list_things`
+    beside `things.get_thing`; the provider's own word is the verb (a hand-written 3.1 spec,
+    2026-12-04; AWS IoT's 40 collection calls in the corpus were named so)."""
+    body = {"type": "object", "properties": {"items": THINGS, "total": {"type": "integer"}}}
+    names = _names(body, list_id=list_id)
+    assert names[list_id] == "things.list"
+    assert names["getThing"] == "things.retrieve"
+    # a word that only starts with "list" is no verb
+    assert _names(body, list_id="listingsOfThings")["listingsOfThings"] != "things.list"
 
 
 @pytest.mark.parametrize("query", [("offset", "limit"), ("page", "per_page"), ("cursor",)])
@@ -104,4 +119,4 @@ def test_a_page_taken_with_a_paging_parameter_is_a_collection(query: tuple[str, 
     spec); `total` alone still says nothing (the Invoice case above)."""
     body = {"type": "object", "properties": {"results": THINGS, "total": {"type": "integer"}}}
     assert _names(body, query)["listThings"] == "things.list"
-    assert _names(body, ("limit", "sort"))["listThings"] == "things.list_things"
+    assert _names(body, ("limit", "sort"), "getThings")["getThings"] == "things.get_things"

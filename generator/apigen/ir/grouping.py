@@ -168,7 +168,7 @@ def _verb_name(op: OperationDef, methods_on_path: dict[str, set[str]], is_list: 
     both_put_patch = {"put", "patch"} <= methods_on_path[op.path]
     match op.method:
         case "get":
-            return "retrieve" if item or not is_list else "list"
+            return "list" if not item and (is_list or _says_list(op)) else "retrieve"
         case "post":
             return "update" if item else "create"
         case "put":
@@ -179,6 +179,12 @@ def _verb_name(op: OperationDef, methods_on_path: dict[str, set[str]], is_list: 
             return "delete"
         case other:
             return other
+
+
+def _says_list(op: OperationDef) -> bool:
+    """An operationId that starts with the word `list` (`listThings`, `list_pets`): the
+    provider calls it a list even when its response has no paging field to tell."""
+    return naming.snake(op.operation_id).split("_")[0] == "list" if op.operation_id else False
 
 
 def _path_words(segments: list[str]) -> list[str]:
