@@ -334,6 +334,28 @@ class _Comparer:
             if keyword not in old:
                 self.add("addition", "credential-added", f"{client}({keyword}=)", new[keyword])
 
+    # the root server's variables as client keywords (a manifest without the key has none)
+
+    def server_variables(self) -> None:
+        old: Mapping[str, Mapping[str, Any]] = self.old.get("server_variables") or {}
+        new: Mapping[str, Mapping[str, Any]] = self.new.get("server_variables") or {}
+        client = str(self.new.get("client", "Client"))
+        for keyword, o in old.items():
+            target = f"{client}({keyword}=)"
+            n = new.get(keyword)
+            if n is None:
+                self.add("breaking", "server-variable-removed", target, str(o["name"]))
+                continue
+            gone = [e for e in o["enum"] if e not in n["enum"]] if n["enum"] else []
+            if gone:
+                self.add("breaking", "server-variable-values-removed", target, _listed(gone))
+            if o["default"] != n["default"]:
+                detail = f"default {o['default']!r} -> {n['default']!r}: requests go elsewhere"
+                self.add("change", "server-variable-default-changed", target, detail)
+        for keyword, n in new.items():
+            if keyword not in old:
+                self.add("addition", "server-variable-added", f"{client}({keyword}=)", n["name"])
+
     # webhook parsers (`<package>.webhooks`; a manifest without the key declares none)
 
     def webhooks(self) -> None:
@@ -558,6 +580,7 @@ def _match(
 
 _ORDER = (
     "credential",
+    "server",
     "method",
     "positional",
     "param",
@@ -576,6 +599,7 @@ def compare(old: Mapping[str, Any], new: Mapping[str, Any]) -> list[Change]:
     """Every change, grouped by what changed (methods first), in manifest order within."""
     comparer = _Comparer(old, new)
     comparer.credentials()
+    comparer.server_variables()
     comparer.operations()
     comparer.webhooks()
     comparer.definitions()

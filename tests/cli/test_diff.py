@@ -229,6 +229,37 @@ def test_a_stream_switch_added_and_removed(tmp_path: Path) -> None:
     assert [(c.category, c.kind) for c in removed] == [("breaking", "stream-removed")]
 
 
+def test_server_variables_added_removed_and_changed(tmp_path: Path) -> None:
+    def servers(region: list[str], default: str, stage: bool) -> Callable[[dict[str, Any]], None]:
+        def edit(spec: dict[str, Any]) -> None:
+            variables: dict[str, Any] = {"region": {"default": default, "enum": region}}
+            url = "https://{region}.pets.example"
+            if stage:
+                variables["stage"] = {"default": "prod"}
+                url += "/{stage}"
+            spec["servers"] = [{"url": url, "variables": variables}]
+
+        return edit
+
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    _, old = _edited(tmp_path / "a", servers(["eu", "us", "ap"], "eu", stage=True))
+    _, new = _edited(tmp_path / "b", servers(["eu", "us"], "us", stage=False))
+    changes = diff_paths(old, new).changes
+    assert {(c.category, c.kind, c.target, c.detail) for c in changes} == {
+        ("breaking", "server-variable-removed", "new.Client(stage=)", "stage"),
+        ("breaking", "server-variable-values-removed", "new.Client(region=)", "ap"),
+        (
+            "change",
+            "server-variable-default-changed",
+            "new.Client(region=)",
+            "default 'eu' -> 'us': requests go elsewhere",
+        ),
+    }
+    back = diff_paths(new, old).changes
+    assert ("addition", "server-variable-added", "new.Client(stage=)") in _kinds(back)
+
+
 def test_same_spec_reports_nothing(tmp_path: Path) -> None:
     spec = _write(tmp_path / "pets.json", _pets())
     assert diff_paths(spec, spec).changes == []

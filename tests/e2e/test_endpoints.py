@@ -108,7 +108,8 @@ def test_operation_constants_carry_the_server(pkg: ModuleType) -> None:
     from endpoints.resources import files, relative  # type: ignore[import-not-found]
 
     assert files._FILES_CREATE_FILE.server == "https://files.api.test"
-    assert relative._RELATIVE_GET_RELATIVE.server == "https://eu.api.test/v2"
+    # relative to the root server: its variables stay for the client to fill
+    assert relative._RELATIVE_GET_RELATIVE.server == "https://{region}.api.test/v2"
     assert relative._RELATIVE_GET_SAME.server is None  # the root server: nothing to override
     assert pkg.Client()._default_base_url == "https://eu.api.test/v1"
 

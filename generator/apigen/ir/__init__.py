@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from dataclasses import replace
 from typing import Any
-from urllib.parse import urlsplit
 
 from .. import naming
 from ..diagnostics import Report
@@ -21,12 +19,11 @@ from .operations import (
     is_list_response,
     operation_node,
     query_names,
-    root_server_url,
-    server_url,
 )
 from .options import ApiOptions
 from .schemas import SchemaConverter
 from .security import bearer_merges, build_security
+from .servers import base_url, root_server
 from .text import docs_site, markdown_pass
 from .webhooks import build_webhooks
 
@@ -127,7 +124,7 @@ def build_api(
         description=str(info.get("description") or "").strip(),
         spec_file=spec_file,
         spec_sha256=spec_sha256,
-        base_url=_base_url(document, report, spec_file),
+        base_url=base_url(document, report, spec_file),
         definitions=schemas.definitions,
         operations=ops,
         resources=resources,
@@ -139,6 +136,9 @@ def build_api(
     api.cycles = cycles
     api.lazy_models = lazy
     api.webhooks = hooks
+    api.server = root_server(
+        document, {kw for s in schemes for kw in s.credentials.values()} | {"token_url"}
+    )
     markdown_pass(api, docs_site(document))  # descriptions as Markdown, links absolute
     return freeze(api)  # readers cannot change it (ir/freeze.py)
 
@@ -213,39 +213,3 @@ def _known_security(
         )
         return ((),)
     return kept
-
-
-def _base_url(document: Mapping[str, Any], report: Report, file: str) -> str:
-    """The root server (`root_server_url`), warning when it is not absolute."""
-    servers = document.get("servers") or []
-    server = servers[0] if isinstance(servers, list) and servers else {}
-    url = server_url(server if isinstance(server, Mapping) else {}) or "/"
-    if not re.match(r"^https?://", url, re.IGNORECASE):
-        report.warn(
-            file,
-            "#/servers/0/url" if servers else "#/servers",
-            f"server URL {url!r} is not absolute",
-            kind="servers",
-            action="default base URL is http://localhost; pass base_url=",
-        )
-    elif (left := _VARIABLE.search(url)) is not None or not _is_url(url):
-        report.warn(
-            file,
-            "#/servers/0",
-            f"server URL {url!r} is no URL"
-            + (f" (variable {left.group(0)} has no usable default)" if left is not None else ""),
-            kind="servers",
-            action="the client has no usable default base URL; pass base_url=",
-        )
-    return root_server_url(document)
-
-
-_VARIABLE = re.compile(r"\{[^{}]*\}")
-
-
-def _is_url(url: str) -> bool:
-    try:
-        parts = urlsplit(url)
-        return bool(parts.hostname) and (parts.port is None or parts.port >= 0)
-    except ValueError:  # a bracketed host that is no IP, a port that is no number
-        return False

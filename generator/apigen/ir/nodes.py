@@ -291,6 +291,26 @@ class SecuritySchemeDef:
 
 
 @dataclass
+class ServerVariableDef:
+    """A root server variable the client takes as a keyword argument (ir/servers.py)."""
+
+    name: str  # as in the URL's `{name}`
+    keyword: str
+    default: str
+    enum: tuple[str, ...]  # empty: any value
+    part: str  # where it sits in the URL: scheme, host or path (what a value may hold)
+    description: str = ""
+
+
+@dataclass
+class ServerDef:
+    """The root server: its URL with `{name}` kept for each variable the client takes."""
+
+    template: str
+    variables: tuple[ServerVariableDef, ...] = ()
+
+
+@dataclass
 class ResourceDef:
     """A group of operations reachable as `client.<path>`; may hold sub-resources."""
 
@@ -338,6 +358,7 @@ class Api:
     # models that model fields name through `_rt.later` (keys; layout.lazy_models)
     lazy_models: frozenset[str] = frozenset()
     webhooks: list[WebhookDef] = field(default_factory=list)
+    server: ServerDef = field(default_factory=lambda: ServerDef(""))
 
 
 def find_resource(roots: dict[str, ResourceDef], path: tuple[str, ...]) -> ResourceDef:

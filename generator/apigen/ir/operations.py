@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 from collections.abc import Collection, Iterator, Mapping
 from typing import Any
-from urllib.parse import urljoin
 
 from .. import naming
 from ..path_keys import placeholders, split_key
@@ -32,6 +31,7 @@ from .nodes import (
     required_names,
 )
 from .schemas import SchemaConverter, escape, resolve_pointer, union_of
+from .servers import operation_server
 from .text import schema_doc
 
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
@@ -245,19 +245,12 @@ class OperationBuilder:
         """The operation's server (else the path item's) when it differs from the root one.
 
         OpenAPI: operation `servers` override path-item `servers`, which override the root's;
-        the first server is used, variables take their defaults, and a relative URL is resolved
-        against the root server. An empty list overrides nothing."""
+        the first server is used (ir/servers.operation_server). An empty list overrides
+        nothing."""
         for owner in (node, path_item):
             servers = owner.get("servers") if isinstance(owner, JSON_OBJECT) else None
             if isinstance(servers, list) and servers and isinstance(servers[0], JSON_OBJECT):
-                root = root_server_url(self.document)
-                try:
-                    url = urljoin(root + "/", server_url(servers[0]) or "/").rstrip("/")
-                except ValueError:  # no URL (`https://[x]/`: a bracketed host that is no IP)
-                    return None
-                if not re.match(r"^https?://", url, re.IGNORECASE):
-                    return None
-                return None if url == root else url
+                return operation_server(self.document, servers)
         return None
 
     def _parameters(self, op: OperationDef, hint: list[str], module: str) -> list[ParamDef]:
@@ -576,35 +569,6 @@ class OperationBuilder:
             "jsonl" if lines else "sse",
             self.schemas.convert(schema, ptr, [*hint, name], module),
         )
-
-
-_VAR = re.compile(r"\{([^{}]+)\}")
-
-
-def server_url(server: Mapping[str, Any]) -> str:
-    """A Server Object's URL with each variable replaced by its default."""
-    url = str(server.get("url") or "")
-    variables = server.get("variables")
-    variables = variables if isinstance(variables, JSON_OBJECT) else {}
-
-    def substitute(m: re.Match[str]) -> str:
-        var = variables.get(m.group(1))
-        default = var.get("default") if isinstance(var, JSON_OBJECT) else None
-        if isinstance(default, str | int | float) and not isinstance(default, bool):
-            return str(default)
-        return m.group(0)  # no default, or not a JSON scalar (the validator reports it)
-
-    return _VAR.sub(substitute, url)
-
-
-def root_server_url(document: Mapping[str, Any]) -> str:
-    """The spec's root server as the client's default base URL (relative: on localhost)."""
-    servers = document.get("servers") or []
-    server = servers[0] if isinstance(servers, list) and servers else {}
-    url = server_url(server if isinstance(server, JSON_OBJECT) else {}) or "/"
-    if not re.match(r"^https?://", url, re.IGNORECASE):
-        url = "http://localhost" + ("/" + url.lstrip("/") if url.strip("/") else "")
-    return url.rstrip("/")
 
 
 # A header parameter named like ``Idempotency-Key`` (any case; ``X-`` prefix, ``_`` allowed):

@@ -366,8 +366,31 @@ def _client_view(api: Api, dist: Distribution) -> dict[str, Any]:
             "\n\nSome operations have their own server, used while `base_url` is the spec's"
             "\n(a `base_url` you pass replaces every server):" + shown
         )
+    variables = [
+        (
+            literal(v.name),
+            v.keyword,
+            f"_rt.ServerVariable({literal(v.keyword)}, default={literal(v.default)}"
+            + (f", enum={_tuple([literal(e) for e in v.enum])}" if v.enum else "")
+            + f", part={literal(v.part)})",
+            f"Literal[{', '.join(literal(e) for e in v.enum)}]" if v.enum else "str",
+        )
+        for v in api.server.variables
+    ]
+    if api.server.variables:  # what the keywords fill, where users look
+        about += "\n\nServer variables (keyword arguments) fill the spec's server URL " + (
+            f"`{api.server.template}`:"
+            + "".join(
+                f"\n- `{v.keyword}`: `{{{v.name}}}`, default `{v.default}`"
+                + (f"; one of {', '.join(f'`{e}`' for e in v.enum)}" if v.enum else "")
+                + (f". {v.description}" if v.description else "")
+                for v in api.server.variables
+            )
+        )
     return {
         "base_url": literal(api.base_url),
+        "server_url": literal(api.server.template),
+        "server_variables": variables,
         "dist_name": literal(dist.name),
         "version": literal(dist.version),
         "schemes": schemes,
@@ -383,6 +406,11 @@ def _client_view(api: Api, dist: Distribution) -> dict[str, Any]:
         "sync_doc": docstring(f"Synchronous client for {title}.{about}", indent="    "),
         "async_doc": docstring(f"Asynchronous client for {title}.{about}", indent="    "),
     }
+
+
+def _tuple(items: list[str]) -> str:
+    """A tuple display of the source texts `items` (no magic trailing comma for ruff)."""
+    return f"({items[0]},)" if len(items) == 1 else f"({', '.join(items)})"
 
 
 def _configured(api: Api) -> dict[str, str]:
@@ -420,6 +448,8 @@ def manifest(api: Api) -> dict[str, Any]:
         "client": f"{pkg}.Client",
         "async_client": f"{pkg}.AsyncClient",
         "credentials": _manifest_credentials(api),
+        # (only when the root server has variables: other manifests stay as they were)
+        **({"server_variables": _manifest_server(api)} if api.server.variables else {}),
         "operations": [{**_manifest_op(op), **typed.operation(op)} for op in api.operations],
         # (only when the spec declares webhooks: other manifests stay as they were)
         **({"webhooks": typed.webhooks()} if api.webhooks else {}),
@@ -442,6 +472,14 @@ def _manifest_credentials(api: Api) -> dict[str, str]:
         for keyword in s.credentials.values():
             out.setdefault(keyword, s.env.get(keyword) or f"{prefix}_{keyword.upper()}")
     return dict(sorted(out.items()))
+
+
+def _manifest_server(api: Api) -> dict[str, dict[str, Any]]:
+    """Client keyword -> the server variable it fills (`apigen diff` compares them)."""
+    return {
+        v.keyword: {"name": v.name, "default": v.default, "enum": list(v.enum)}
+        for v in api.server.variables
+    }
 
 
 def _manifest_op(op: OperationDef) -> dict[str, Any]:

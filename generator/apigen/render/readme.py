@@ -85,6 +85,7 @@ def readme_view(api: Api, dist: Distribution) -> dict[str, Any]:
         # (function, spec name) of the first webhooks (`<package>.webhooks`), for the README
         "webhooks": [(h.py_name, comment_text(h.key)) for h in api.webhooks[:5]],
         "webhook_count": len(api.webhooks),
+        "servers": _servers(api),
     }
     if featured is not None:
         call = call_expression(api, featured)
@@ -120,6 +121,35 @@ def _stream_call(api: Api) -> str:
         if {r.kind for r in op.responses if r.status.startswith("2")} & {"sse", "jsonl"}:
             return call_expression(api, op)
     return ""
+
+
+def _servers(api: Api) -> dict[str, Any] | None:
+    """The "Servers" section: the root server's variables as keyword arguments, and a client
+    made with another value of the first."""
+    variables = api.server.variables
+    if not variables:
+        return None
+    first = variables[0]
+    value = next((e for e in first.enum if e != first.default), first.default)
+    filled = api.server.template
+    for v in variables:
+        filled = filled.replace("{" + v.name + "}", value if v is first else v.default)
+    return {
+        "base_url": _one_line(api.base_url),
+        "rows": [
+            (
+                v.keyword,
+                _one_line(v.name),
+                _one_line(v.default),
+                ", ".join(f"`{_one_line(e)}`" for e in v.enum[:8])
+                + (f", ... ({len(v.enum)} in all)" if len(v.enum) > 8 else "")
+                or "any",
+            )
+            for v in variables
+        ],
+        "example": f"Client({first.keyword}={literal(value)})",
+        "example_url": comment_text(filled),
+    }
 
 
 def _first_paragraph(text: str) -> str:

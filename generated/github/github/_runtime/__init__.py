@@ -119,6 +119,7 @@ _LAZY: dict[str, str] = {
     "Pagination": "._paging",
     "RedisRateLimit": "._ratelimit_redis",
     "ServerSentEvent": "._sse",
+    "ServerVariable": "._servers",
     "Stream": "._sse",
     "SyncPage": "._pagination",
     "Token": "._oauth",
@@ -158,6 +159,7 @@ if TYPE_CHECKING:
         SyncPage,
     )
     from ._ratelimit_redis import RedisRateLimit
+    from ._servers import ServerVariable
     from ._sse import AsyncStream, ServerSentEvent, Stream
 
 
@@ -258,6 +260,7 @@ __all__ = [
     "RetryStrategy",
     "SecurityScheme",
     "ServerSentEvent",
+    "ServerVariable",
     "Stream",
     "StreamedResponse",
     "SyncAPIClient",

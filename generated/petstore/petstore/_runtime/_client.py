@@ -74,6 +74,7 @@ if TYPE_CHECKING:  # features a plain call never needs are imported where they a
     from ._oauth import AsyncOAuth, OAuth
     from ._pagination import AsyncPaginator, SyncPage
     from ._ratelimit import RateLimit
+    from ._servers import ServerVariable
     from ._sse import AsyncStream, Stream
 
 __all__ = ["AsyncAPIClient", "AsyncResource", "SyncAPIClient", "SyncResource"]
@@ -136,7 +137,20 @@ class _BaseClient(Generic[HttpT]):
         cache: Cache | None = None,
         package: tuple[str, str] | None = None,
         errors: Mapping[type[APIError], type[APIError]] | None = None,
+        server_url: str = "",
+        server_variables: Mapping[str, ServerVariable] | None = None,
+        server_values: Mapping[str, str | None] | None = None,
     ) -> None:
+        # the root server's variables (`Client(region=...)`): its URL filled with the values
+        # given, else the defaults; operation servers relative to it are filled the same way
+        self._server_values: dict[str, str] = {}
+        self._server_keywords = frozenset(v.keyword for v in (server_variables or {}).values())
+        if server_variables:
+            from ._servers import fill
+            from ._servers import server_values as values_of
+
+            self._server_values = values_of(server_variables, server_values or {})
+            default_base_url = fill(server_url, self._server_values)
         env_url = os.environ.get(f"{env_prefix}_BASE_URL") if env_prefix else None
         self.base_url: str = base_url or env_url or default_base_url
         self._default_base_url = default_base_url
@@ -266,7 +280,11 @@ class _BaseClient(Generic[HttpT]):
             kwargs["max_retries"] = self.max_retries
         if "timeout" not in overrides:
             kwargs["timeout"] = self.timeout
-        if "base_url" not in overrides:
+        if "base_url" not in overrides and not (
+            # a server variable changed while on the spec's server: the copy fills it anew
+            self.base_url.rstrip("/") == self._default_base_url.rstrip("/")
+            and not self._server_keywords.isdisjoint(overrides)
+        ):
             kwargs["base_url"] = self.base_url
         new = type(self)(**kwargs)
         if reconnects != type(new).max_stream_reconnects:
@@ -296,6 +314,10 @@ class _BaseClient(Generic[HttpT]):
         client uses the spec's own base URL, else ``base_url`` for every operation (a base URL
         the caller chose replaces all of the spec's servers)."""
         if op.server and self.base_url.rstrip("/") == self._default_base_url.rstrip("/"):
+            if "{" in op.server and self._server_values:  # relative to a root with variables
+                from ._servers import fill
+
+                return fill(op.server, self._server_values)
             return op.server
         return self.base_url
 

@@ -1,0 +1,229 @@
+"""Servers: the client's default base URL, operation servers, and the root server's variables
+as client keyword arguments (`Client(region="us-east-1")`, as a provider's own SDK takes a
+region). A variable becomes a keyword when the root server's URL uses it and it has a default;
+the URL keeps its `{name}` there (`ServerDef.template`), the runtime fills it."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from typing import Any
+from urllib.parse import urljoin, urlsplit
+
+from .. import naming
+from ..diagnostics import Report
+from .nodes import JSON_OBJECT, ServerDef, ServerVariableDef
+
+_VAR = re.compile(r"\{([^{}]+)\}")
+
+# The generated client's own keyword arguments (templates/client.py.jinja): a variable named
+# like one is renamed (`timeout` -> `timeout_variable`); tests/e2e/test_server_variables.py
+# checks this list against a generated client's signature.
+CLIENT_KEYWORDS = frozenset(
+    {
+        "self",
+        "base_url",
+        "timeout",
+        "max_retries",
+        "http_client",
+        "default_headers",
+        "default_query",
+        "retry",
+        "deadline",
+        "rate_limit",
+        "circuit_breaker",
+        "hooks",
+        "rate_warning",
+        "idempotency_header",
+        "retry_count_header",
+        "max_response_bytes",
+        "max_stream_reconnects",
+        "allow_insecure_credentials",
+        "cache",
+    }
+)
+
+
+def _default(var: Any) -> str | None:
+    default = var.get("default") if isinstance(var, JSON_OBJECT) else None
+    if isinstance(default, str | int | float) and not isinstance(default, bool):
+        return str(default)
+    return None  # no default, or not a JSON scalar (the validator reports it)
+
+
+def server_url(server: Mapping[str, Any], keep: frozenset[str] = frozenset()) -> str:
+    """A Server Object's URL with each variable replaced by its default (those in `keep` stay
+    `{name}`)."""
+    url = str(server.get("url") or "")
+    variables = server.get("variables")
+    variables = variables if isinstance(variables, JSON_OBJECT) else {}
+
+    def substitute(m: re.Match[str]) -> str:
+        if m.group(1) in keep:
+            return m.group(0)
+        default = _default(variables.get(m.group(1)))
+        return m.group(0) if default is None else default
+
+    return _VAR.sub(substitute, url)
+
+
+def _root(document: Mapping[str, Any]) -> Mapping[str, Any]:
+    servers = document.get("servers") or []
+    server = servers[0] if isinstance(servers, list) and servers else {}
+    return server if isinstance(server, JSON_OBJECT) else {}
+
+
+def _absolute(url: str, substituted: str) -> str:
+    """A relative root server is on localhost (`substituted`: `url` with every variable at its
+    default, which says whether it is relative: `{scheme}://host` is not)."""
+    if not re.match(r"^https?://", substituted, re.IGNORECASE):
+        url = "http://localhost" + ("/" + url.lstrip("/") if url.strip("/") else "")
+    return url.rstrip("/")
+
+
+def root_server_url(document: Mapping[str, Any]) -> str:
+    """The spec's root server as the client's default base URL (relative: on localhost)."""
+    url = server_url(_root(document)) or "/"
+    return _absolute(url, url)
+
+
+def _template(document: Mapping[str, Any], keep: frozenset[str]) -> str:
+    return _absolute(server_url(_root(document), keep) or "/", server_url(_root(document)) or "/")
+
+
+def _variable_names(document: Mapping[str, Any]) -> list[str]:
+    """The root server's variables its URL uses, with a default and some choice (not an `enum`
+    of one value), in URL order."""
+    server = _root(document)
+    variables = server.get("variables")
+    variables = variables if isinstance(variables, JSON_OBJECT) else {}
+    names: list[str] = []
+    for m in _VAR.finditer(str(server.get("url") or "")):
+        name = m.group(1)
+        var = variables.get(name)
+        enum = var.get("enum") if isinstance(var, JSON_OBJECT) else None
+        fixed = isinstance(enum, list) and len(enum) == 1
+        if name not in names and _default(var) is not None and not fixed:
+            names.append(name)
+    return names
+
+
+def root_server(document: Mapping[str, Any], taken: set[str]) -> ServerDef:
+    """The root server's URL template and its variables; `taken`: the client's other keyword
+    arguments (credentials), which a variable's keyword must not shadow."""
+    server = _root(document)
+    names = _variable_names(document)
+    template = _template(document, frozenset(names))
+    variables = server.get("variables")
+    variables = variables if isinstance(variables, JSON_OBJECT) else {}
+    used = set(CLIENT_KEYWORDS) | taken
+    defs: list[ServerVariableDef] = []
+    for name in names:
+        raw = variables[name]
+        keyword = naming.param_name(name)
+        if keyword in used or keyword.rstrip("_") in used:  # `timeout` (`timeout_` as a param)
+            keyword = keyword.rstrip("_") + "_variable"
+        while keyword in used:
+            keyword += "_"
+        used.add(keyword)
+        enum = raw.get("enum")
+        values = tuple(
+            str(v)
+            for v in (enum if isinstance(enum, list) else [])
+            if isinstance(v, str | int | float) and not isinstance(v, bool)
+        )
+        default = _default(raw)
+        assert default is not None  # _variable_names keeps only those with one
+        description = raw.get("description")
+        defs.append(
+            ServerVariableDef(
+                name=name,
+                keyword=keyword,
+                default=default,
+                enum=tuple(dict.fromkeys(values)),
+                part=_part(template, name),
+                description=str(description).strip() if isinstance(description, str) else "",
+            )
+        )
+    return ServerDef(template=template, variables=tuple(defs))
+
+
+def _part(template: str, name: str) -> str:
+    """Where `{name}` first sits in the URL: `scheme`, `host` (the authority) or `path`; the
+    runtime checks a value against what that part may hold."""
+    at = template.index("{" + name + "}")
+    scheme_end = template.find("://")
+    if scheme_end < 0 or at < scheme_end:
+        return "scheme"
+    host_end = template.find("/", scheme_end + 3)
+    return "host" if host_end < 0 or at < host_end else "path"
+
+
+def operation_server(document: Mapping[str, Any], servers: Any) -> str | None:
+    """An operation's (or path item's) `servers`: the first one's URL, variables at their
+    defaults, a relative one resolved against the root server with the root's variables kept
+    as `{name}` (the client fills them as for the root); None when it is the root server, not
+    http(s), or no URL."""
+    if not (isinstance(servers, list) and servers and isinstance(servers[0], JSON_OBJECT)):
+        return None
+    names = _variable_names(document)
+    # resolved with a marker in each `{name}` (`{scheme}://` is no URL to urljoin), then put back
+    markers = {f"apigenvar{i}x": "{" + name + "}" for i, name in enumerate(names)}
+    root = _template(document, frozenset(names))
+    for marker, placeholder in markers.items():
+        root = root.replace(placeholder, marker)
+    relative = server_url(servers[0]) or "/"
+    try:
+        if re.match(r"^[a-z][a-z0-9+.-]*:", relative, re.IGNORECASE):
+            url = relative.rstrip("/")  # absolute
+        else:  # urljoin resolves only schemes it knows: the root's may be a marker
+            scheme, _, rest = root.partition("://")
+            url = urljoin("https://" + rest + "/", relative).rstrip("/")
+            url = scheme + "://" + url.removeprefix("https://")
+    except ValueError:  # no URL (`https://[x]/`: a bracketed host that is no IP)
+        return None
+    variables = _root(document)["variables"] if names else {}
+    defaults = {marker: _default(variables[n]) for marker, n in zip(markers, names, strict=True)}
+    if url == root or _fill(url, defaults) == _fill(root, defaults):
+        return None  # the root server (spelled out with its defaults): nothing to override
+    if not re.match(r"^https?://", _fill(url, defaults), re.IGNORECASE):
+        return None
+    return _fill(url, markers)
+
+
+def _fill(url: str, values: Mapping[str, Any]) -> str:
+    for key, value in values.items():
+        url = url.replace(key, str(value))
+    return url
+
+
+def base_url(document: Mapping[str, Any], report: Report, file: str) -> str:
+    """The root server (`root_server_url`), warning when it is not absolute."""
+    servers = document.get("servers") or []
+    url = server_url(_root(document)) or "/"
+    if not re.match(r"^https?://", url, re.IGNORECASE):
+        report.warn(
+            file,
+            "#/servers/0/url" if servers else "#/servers",
+            f"server URL {url!r} is not absolute",
+            kind="servers",
+            action="default base URL is http://localhost; pass base_url=",
+        )
+    elif (left := _VAR.search(url)) is not None or not _is_url(url):
+        report.warn(
+            file,
+            "#/servers/0",
+            f"server URL {url!r} is no URL"
+            + (f" (variable {left.group(0)} has no usable default)" if left is not None else ""),
+            kind="servers",
+            action="the client has no usable default base URL; pass base_url=",
+        )
+    return root_server_url(document)
+
+
+def _is_url(url: str) -> bool:
+    try:
+        parts = urlsplit(url)
+        return bool(parts.hostname) and (parts.port is None or parts.port >= 0)
+    except ValueError:  # a bracketed host that is no IP, a port that is no number
+        return False

@@ -1,0 +1,66 @@
+"""Server variables: the spec's root server URL filled with the values a client was given
+(`Client(region="us-east-1")`), each checked before anything is sent, so that a value can pick
+a region or a version but never a different host than the URL's shape says (a `/`, `@` or
+`#` in a host name would move the request elsewhere)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Literal
+
+_HOST_LABELS = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?").fullmatch
+# what a path segment may hold unescaped (RFC 3986 pchar and `/`), no query, fragment or `\`
+_PATH = re.compile(r"[A-Za-z0-9._~!$&'()*+,;=:@%/-]*").fullmatch
+
+
+@dataclass(frozen=True)
+class ServerVariable:
+    """A variable of the spec's root server URL, taken by the client as ``keyword``."""
+
+    keyword: str
+    default: str
+    enum: tuple[str, ...] = ()
+    part: Literal["scheme", "host", "path"] = "path"
+
+
+def _check(var: ServerVariable, value: str) -> None:
+    if var.enum and value not in var.enum:
+        raise ValueError(f"{var.keyword}={value!r} is not one of: {', '.join(var.enum)}")
+    if var.part == "scheme":
+        ok = value.lower() in ("http", "https")
+    elif var.part == "host":
+        ok = _HOST_LABELS(value) is not None
+    else:
+        segments = value.split("/")
+        ok = _PATH(value) is not None and ".." not in segments and "." not in segments
+    if not ok:
+        where = {"scheme": "a URL scheme", "host": "a host name", "path": "a URL path"}[var.part]
+        raise ValueError(
+            f"{var.keyword}={value!r} cannot be used in the server URL: it sits in {where}"
+            " there, and this value would change what the URL points to"
+        )
+
+
+def server_values(
+    variables: Mapping[str, ServerVariable], given: Mapping[str, str | None]
+) -> dict[str, str]:
+    """Each variable's value: the one given (checked) else its default."""
+    values: dict[str, str] = {}
+    for name, var in variables.items():
+        value = given.get(name)
+        if value is None:
+            values[name] = var.default
+        else:
+            value = str(value)  # a port given as a number
+            _check(var, value)
+            values[name] = value
+    return values
+
+
+def fill(template: str, values: Mapping[str, str]) -> str:
+    """``template`` with each ``{name}`` of ``values`` replaced."""
+    for name, value in values.items():
+        template = template.replace("{" + name + "}", value)
+    return template

@@ -1,0 +1,94 @@
+"""Which root server variables become client keywords, named how, and what operation servers
+keep of them (ir/servers.py)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tests.builds import api_of
+
+
+def _doc(server: dict[str, Any], op_servers: list[dict[str, Any]] | None = None) -> dict[str, Any]:
+    get: dict[str, Any] = {"operationId": "ping", "responses": {"204": {"description": "ok"}}}
+    if op_servers is not None:
+        get["servers"] = op_servers
+    doc = {
+        "openapi": "3.0.3",
+        "info": {"title": "t", "version": "1"},
+        "servers": [server],
+        "paths": {"/ping": {"get": get}},
+        "components": {"securitySchemes": {"k": {"type": "apiKey", "in": "header", "name": "K"}}},
+        "security": [{"k": []}],
+    }
+    return doc
+
+
+def test_keywords_shun_the_client_s_own_and_each_other() -> None:
+    server = {
+        "url": "https://{timeout}.{api_key}.{base-url}.test/{basePath}/{base_path}/{class}",
+        "variables": {
+            name: {"default": "x"}
+            for name in ("timeout", "api_key", "base-url", "basePath", "base_path", "class")
+        },
+    }
+    api = api_of(_doc(server))
+    assert [(v.name, v.keyword) for v in api.server.variables] == [
+        ("timeout", "timeout_variable"),  # the client's own keyword
+        ("api_key", "api_key_variable"),  # the credential's
+        ("base-url", "base_url_variable"),
+        ("basePath", "base_path"),
+        ("base_path", "base_path_variable"),  # taken by the one before
+        ("class", "class_"),  # a Python keyword
+    ]
+    assert [v.part for v in api.server.variables] == ["host"] * 3 + ["path"] * 3
+
+
+def test_only_variables_the_url_uses_with_a_default_are_keywords() -> None:
+    server = {
+        "url": "https://{host}.test:{port}/{v}/{fixed}",
+        "variables": {
+            "host": {"enum": ["a", "b"]},  # no default: the validator's finding; left to base_url
+            "port": {"default": 8443, "enum": [8443, 9443, True]},
+            "v": {"default": "v1"},
+            "fixed": {"default": "api", "enum": ["api"]},  # nothing to choose
+            "unused": {"default": "x"},
+        },
+    }
+    api = api_of(_doc(server))
+    assert [(v.keyword, v.default, v.enum) for v in api.server.variables] == [
+        ("port", "8443", ("8443", "9443")),  # numbers as the URL spells them; no boolean
+        ("v", "v1", ()),
+    ]
+    assert api.server.template == "https://{host}.test:{port}/{v}/api"
+    assert api.base_url == "https://{host}.test:8443/v1/api"
+
+
+def test_a_relative_root_server_with_variables_is_on_localhost() -> None:
+    api = api_of(_doc({"url": "/api/{version}", "variables": {"version": {"default": "v2"}}}))
+    assert api.base_url == "http://localhost/api/v2"
+    assert api.server.template == "http://localhost/api/{version}"
+
+
+def test_operation_servers_keep_the_root_s_variables_only_where_relative_to_it() -> None:
+    root = {
+        "url": "{scheme}://{region}.api.test/{v}",
+        "variables": {
+            "scheme": {"default": "https"},
+            "region": {"default": "eu"},
+            "v": {"default": "v1"},
+        },
+    }
+
+    def server_of(op_server: dict[str, Any]) -> str | None:
+        return api_of(_doc(root, [op_server])).operations[0].server
+
+    assert server_of({"url": "/v2"}) == "{scheme}://{region}.api.test/v2"
+    assert server_of({"url": "../x"}) == "{scheme}://{region}.api.test/x"
+    assert server_of({"url": "//cdn.test/files"}) == "{scheme}://cdn.test/files"
+    # absolute: its own variables at their defaults, none of the root's
+    absolute = {"url": "https://{region}.up.test", "variables": {"region": {"default": "us"}}}
+    assert server_of(absolute) == "https://us.up.test"
+    # the root spelled out with its defaults, or relative back to it: nothing to override
+    assert server_of({"url": "https://eu.api.test/v1/"}) is None
+    assert server_of({"url": "."}) is None
+    assert server_of({"url": "ftp://files.test"}) is None
