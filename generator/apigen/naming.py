@@ -75,6 +75,9 @@ _FIELD_RESERVED: frozenset[str] = frozenset(
         "update_forward_refs",
         "fields",
         "register",
+        # the runtime's `Model` (openai-python's names)
+        "to_dict",
+        "to_json",
     }
 )
 

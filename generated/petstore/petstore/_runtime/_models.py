@@ -42,6 +42,48 @@ class Model(BaseModel):
     def __str__(self) -> str:
         return self.model_dump_json(by_alias=True, exclude_unset=True, warnings=False)
 
+    def to_dict(
+        self,
+        *,
+        mode: Literal["json", "python"] = "python",
+        use_api_names: bool = True,
+        exclude_unset: bool = True,
+        exclude_defaults: bool = False,
+        exclude_none: bool = False,
+        warnings: bool = True,
+    ) -> dict[str, object]:
+        """The model as a dict, by default keyed by the API's names and holding only what the
+        server sent (or the caller set), as openai-python's ``to_dict``: what the API would
+        take back. ``mode="json"`` gives JSON values (strings for dates)."""
+        return self.model_dump(
+            mode=mode,
+            by_alias=use_api_names,
+            exclude_unset=exclude_unset,
+            exclude_defaults=exclude_defaults,
+            exclude_none=exclude_none,
+            warnings=warnings,
+        )
+
+    def to_json(
+        self,
+        *,
+        indent: int | None = 2,
+        use_api_names: bool = True,
+        exclude_unset: bool = True,
+        exclude_defaults: bool = False,
+        exclude_none: bool = False,
+        warnings: bool = True,
+    ) -> str:
+        """The model as JSON text, as ``to_dict`` chooses its keys (indented by default)."""
+        return self.model_dump_json(
+            indent=indent,
+            by_alias=use_api_names,
+            exclude_unset=exclude_unset,
+            exclude_defaults=exclude_defaults,
+            exclude_none=exclude_none,
+            warnings=warnings,
+        )
+
 
 class _RequestId:
     """``Model._request_id``, kept in the instance's ``__pydantic_private__``.
