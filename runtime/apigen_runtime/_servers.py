@@ -22,7 +22,7 @@ class ServerVariable:
     keyword: str
     default: str
     enum: tuple[str, ...] = ()
-    part: Literal["scheme", "host", "path"] = "path"
+    part: Literal["scheme", "host", "port", "path"] = "path"
 
 
 def _check(var: ServerVariable, value: str) -> None:
@@ -32,11 +32,18 @@ def _check(var: ServerVariable, value: str) -> None:
         ok = value.lower() in ("http", "https")
     elif var.part == "host":
         ok = _HOST_LABELS(value) is not None
+    elif var.part == "port":
+        ok = value.isascii() and value.isdigit() and 0 < int(value) < 65536
     else:
         segments = value.split("/")
         ok = _PATH(value) is not None and ".." not in segments and "." not in segments
     if not ok:
-        where = {"scheme": "a URL scheme", "host": "a host name", "path": "a URL path"}[var.part]
+        where = {
+            "scheme": "a URL scheme",
+            "host": "a host name",
+            "port": "a port number",
+            "path": "a URL path",
+        }[var.part]
         raise ValueError(
             f"{var.keyword}={value!r} cannot be used in the server URL: it sits in {where}"
             " there, and this value would change what the URL points to"

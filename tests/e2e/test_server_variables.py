@@ -118,9 +118,11 @@ def test_base_url_replaces_the_server_and_its_variables(pkg: ModuleType) -> None
     [
         ({"region": "mars-1"}, "region='mars-1' is not one of: eu-west-1, us-east-1"),
         ({"scheme": "ftp"}, "scheme='ftp' is not one of: https, http"),
-        ({"port": "443@evil.test"}, "sits in a host name"),
-        ({"port": "443/evil"}, "sits in a host name"),
-        ({"port": ""}, "sits in a host name"),
+        ({"port": "443@evil.test"}, "sits in a port number"),
+        ({"port": "443/evil"}, "sits in a port number"),
+        ({"port": ""}, "sits in a port number"),
+        ({"port": "contract-port"}, "sits in a port number"),
+        ({"port": "70000"}, "sits in a port number"),
         ({"base_path": "../admin"}, "sits in a URL path"),
         ({"base_path": "v1?debug=1"}, "sits in a URL path"),
         ({"base_path": "v1#x"}, "sits in a URL path"),
@@ -157,6 +159,16 @@ def test_keywords_are_typed_and_documented(pkg: ModuleType, out: Path) -> None:
         "default": "v1",
         "enum": [],
     }
+
+
+def test_the_contract_run_tells_server_variables_from_credentials(out: Path) -> None:
+    """`apigen contract` gives every credential keyword (an optional string) a dummy value
+    against a mock; `port: str | None` is no credential (it filled `contract-port` in before)."""
+    from apigen.contract.client import load_client
+
+    client = load_client(out)
+    assert client.credential_names() == ["api_key"]
+    assert client.make_credentials(dummy=True) == {"api_key": "contract-api-key"}
 
 
 USAGE = """\

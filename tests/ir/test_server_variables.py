@@ -59,6 +59,7 @@ def test_only_variables_the_url_uses_with_a_default_are_keywords() -> None:
         ("port", "8443", ("8443", "9443")),  # numbers as the URL spells them; no boolean
         ("v", "v1", ()),
     ]
+    assert [v.part for v in api.server.variables] == ["port", "path"]
     assert api.server.template == "https://{host}.test:{port}/{v}/api"
     assert api.base_url == "https://{host}.test:8443/v1/api"
 

@@ -17,6 +17,7 @@ from apigen_runtime._servers import fill, server_values
         ("host", "us-east-1"),
         ("host", "eu.west"),
         ("host", "8443"),
+        ("port", "8443"),
         ("path", "v1"),
         ("path", "v1/beta"),
         ("path", ""),
@@ -41,6 +42,10 @@ def test_values_that_keep_the_url_s_shape(part: str, value: str) -> None:
         ("host", "-start"),
         ("host", ""),
         ("host", "a b"),
+        ("port", "80a"),
+        ("port", "0"),
+        ("port", "99999"),
+        ("port", "٣"),  # a digit, not an ASCII one
         ("path", ".."),
         ("path", "v1/../admin"),
         ("path", "./x"),
@@ -59,7 +64,7 @@ def test_values_that_would_move_the_request_raise(part: str, value: str) -> None
 def test_enum_defaults_and_filling() -> None:
     variables = {
         "region": ServerVariable("region", default="eu", enum=("eu", "us"), part="host"),
-        "port": ServerVariable("port", default="443", part="host"),
+        "port": ServerVariable("port", default="443", part="port"),
     }
     with pytest.raises(ValueError, match="region='mars' is not one of: eu, us"):
         server_values(variables, {"region": "mars"})

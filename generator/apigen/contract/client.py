@@ -103,11 +103,15 @@ class GeneratedClient:
     def credential_names(self) -> list[str]:
         sync_cls, _ = self.client_classes()
         params = inspect.signature(sync_cls.__init__).parameters
+        # a server variable's keyword is an optional string too (`version: str | None`)
+        variables = getattr(sys.modules.get(sync_cls.__module__), "_SERVER_VARIABLES", None)
+        server = {getattr(v, "keyword", None) for v in (variables or {}).values()}
         return [
             name
             for name, p in params.items()
             if p.kind is inspect.Parameter.KEYWORD_ONLY
             and name not in _NOT_CREDENTIALS
+            and name not in server
             and str(p.annotation).replace(" ", "") == "str|None"  # credentials: optional strings
         ]
 

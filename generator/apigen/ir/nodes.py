@@ -298,7 +298,7 @@ class ServerVariableDef:
     keyword: str
     default: str
     enum: tuple[str, ...]  # empty: any value
-    part: str  # where it sits in the URL: scheme, host or path (what a value may hold)
+    part: str  # where it sits in the URL: scheme, host, port or path (what a value may hold)
     description: str = ""
 
 

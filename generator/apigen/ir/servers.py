@@ -149,14 +149,16 @@ def root_server(document: Mapping[str, Any], taken: set[str]) -> ServerDef:
 
 
 def _part(template: str, name: str) -> str:
-    """Where `{name}` first sits in the URL: `scheme`, `host` (the authority) or `path`; the
-    runtime checks a value against what that part may hold."""
+    """Where `{name}` first sits in the URL: `scheme`, `host`, `port` (after the authority's
+    `:`) or `path`; the runtime checks a value against what that part may hold."""
     at = template.index("{" + name + "}")
     scheme_end = template.find("://")
     if scheme_end < 0 or at < scheme_end:
         return "scheme"
     host_end = template.find("/", scheme_end + 3)
-    return "host" if host_end < 0 or at < host_end else "path"
+    if host_end >= 0 and at >= host_end:
+        return "path"
+    return "port" if template[at - 1] == ":" else "host"
 
 
 def operation_server(document: Mapping[str, Any], servers: Any) -> str | None:
