@@ -363,7 +363,9 @@ class _BaseClient(Generic[HttpT]):
                 self._http_headers_json = httpx.Headers(self._headers)
                 if "accept" not in self._http_headers_json:  # as ``prepare`` would add it
                     self._http_headers_json["Accept"] = "application/json"
-            accepts_json = plan(op).accepts_json
+            # the client's headers with ``Accept: application/json`` made once; another
+            # declared JSON type (``op.accept``) is set by ``prepare``
+            accepts_json = plan(op).accepts_json and op.accept is None
             prepared = prepare(
                 op,
                 values,

@@ -157,7 +157,7 @@ def prepare(
     copied = _copy(headers) if isinstance(headers, httpx.Headers) else httpx.Headers(headers)
     req = Prepared(op.method.upper(), "", [], copied, [])
     if not has_accept and plan(op).accepts_json and "accept" not in req.headers:
-        req.headers["Accept"] = "application/json"
+        req.headers["Accept"] = op.accept or "application/json"
     fields: dict[str, Any] = {}
     whole: Any = NOT_GIVEN
     for p in op.params:

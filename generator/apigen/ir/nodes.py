@@ -255,6 +255,7 @@ class OperationDef:
     tags: tuple[str, ...] = ()
     pagination: PaginationDef | None = None
     server: str | None = None  # operation/path-level server URL when it differs from the root
+    accept: str | None = None  # `Accept` for JSON successes not declared as application/json
     idempotency_header: str | None = None  # a declared header parameter like Idempotency-Key
     long_running: LongRunningDef | None = None
     streaming: StreamingDef | None = None  # `stream=True` returns a stream of records

@@ -485,6 +485,7 @@ class OperationBuilder:
         argument), a success offered both as a stream and as something else is the latter here,
         its stream appended to `streams`."""
         result: list[ResponseDef] = []
+        accepted: list[str] = []  # the JSON media types of the successes parsed as JSON
         responses = node.get("responses") or {}
         if not isinstance(responses, JSON_OBJECT):
             return result
@@ -519,6 +520,8 @@ class OperationBuilder:
                     media_types = others
             kind: ResponseKind
             if json_media is not None:
+                if success:
+                    accepted.append(json_media)
                 media = content[json_media] if isinstance(content[json_media], JSON_OBJECT) else {}
                 schema = media.get("schema")
                 if schema is None:
@@ -539,6 +542,7 @@ class OperationBuilder:
             result.append(
                 ResponseDef(status, kind, Prim("str") if kind == "text" else Prim("bytes"))
             )
+        op.accept = accept_header(accepted)
         return result
 
     def _stream(
@@ -574,6 +578,26 @@ class OperationBuilder:
 # A header parameter named like ``Idempotency-Key`` (any case; ``X-`` prefix, ``_`` allowed):
 # the API honours idempotency keys there, so the runtime may resend a keyed POST/PATCH.
 _IDEMPOTENCY = re.compile(r"(?:x-)?idempotency[-_]?key", re.IGNORECASE).fullmatch
+
+
+def accept_header(media_types: list[str]) -> str | None:
+    """The `Accept` a call sends for JSON successes declared as `media_types`: None (the
+    runtime's `application/json`) when each is plain JSON (`application/json`, with a charset
+    at most, or `*/*`), else each type once, as the spec spells it (`application/hal+json`,
+    `application/json; version=2`)."""
+    kept: list[str] = []
+    for media in media_types:
+        base, _, params = media.partition(";")
+        base = base.strip().lower()
+        plain = base in ("application/json", "*/*") and (
+            not params.strip() or params.strip().lower().startswith("charset=")
+        )
+        text = "application/json" if plain else " ".join(media.split())
+        if not (text.isascii() and text.isprintable()):
+            continue  # no header value: the runtime's `application/json` stands
+        if text not in kept:
+            kept.append(text)
+    return None if kept in ([], ["application/json"]) else ", ".join(kept)
 
 
 def _pick_media(media_types: list[str]) -> str:

@@ -238,14 +238,19 @@ class Operation(Generic[T]):
     responses: Mapping[str, Response] = field(default_factory=dict[str, Response])
     security: tuple[tuple[str, ...], ...] | None = None
     pagination: Pagination | None = None  # list operations: how to reach the next page
-    # The spec's operation- or path-level server (absolute, variables substituted) when it
-    # differs from the root server; used only while the client keeps the spec's base URL.
+    # The spec's operation- or path-level server (absolute; its own variables at their defaults,
+    # the root server's kept as ``{name}`` for the client to fill) when it differs from the root
+    # server; used only while the client keeps the spec's base URL.
     server: str | None = None
     # The idempotency-key header the spec declares for this operation (a header parameter named
     # like ``Idempotency-Key``): the API honours it, so a keyed POST/PATCH may be retried.
     idempotency_header: str | None = None
     # It finishes later (202 + a monitor URL, or a status field): `<method>_and_wait()` polls.
     long_running: LongRunning | None = None
+    # The ``Accept`` header when a JSON success is declared as another JSON type than
+    # ``application/json`` (``application/vnd.api+json``, ``application/hal+json``): a server
+    # that negotiates content answers 406 to ``application/json``.
+    accept: str | None = None
 
     def __init__(  # written out: generated modules make one per endpoint at import
         self,
@@ -260,6 +265,7 @@ class Operation(Generic[T]):
         server: str | None = None,
         idempotency_header: str | None = None,
         long_running: LongRunning | None = None,
+        accept: str | None = None,
     ) -> None:
         values = self.__dict__  # frozen: assigned past ``__setattr__``
         values["method"] = method
@@ -273,3 +279,4 @@ class Operation(Generic[T]):
         values["server"] = server
         values["idempotency_header"] = idempotency_header
         values["long_running"] = long_running
+        values["accept"] = accept
