@@ -40,29 +40,41 @@ __all__ = [
 
 
 def _field(obj: Any, path: str | None) -> Any:
-    """The value at dotted wire-name ``path`` in a parsed body (models or plain JSON)."""
+    """The value at dotted wire-name ``path`` in a parsed body (models or plain JSON). A wire
+    name may hold dots itself (OData's ``@odata.nextLink``): the longest run of parts that is
+    one key is taken first."""
     if path is None:
         return obj
-    for part in path.split("."):
+    parts = path.split(".")
+    at = 0
+    while at < len(parts):
         if obj is None:
             return None
-        if isinstance(obj, Mapping):
-            obj = cast("Mapping[str, Any]", obj).get(part)
-        elif isinstance(obj, BaseModel):
-            obj = _model_field(obj, part)
+        for end in range(len(parts), at, -1):
+            found, value = _lookup(obj, ".".join(parts[at:end]))
+            if found:
+                obj, at = value, end
+                break
         else:
             return None
     return obj
 
 
-def _model_field(model: BaseModel, wire: str) -> Any:
-    for name, info in type(model).model_fields.items():
-        if wire in (info.validation_alias, info.alias, info.serialization_alias):
-            return getattr(model, name, None)
-    extra = model.model_extra or {}
-    if wire in extra:
-        return extra[wire]
-    return getattr(model, wire, None) if wire in type(model).model_fields else None
+def _lookup(obj: Any, wire: str) -> tuple[bool, Any]:
+    """(whether ``obj`` has key or field ``wire``, its value)."""
+    if isinstance(obj, Mapping):
+        mapping = cast("Mapping[str, Any]", obj)
+        return (wire in mapping, mapping.get(wire))
+    if isinstance(obj, BaseModel):
+        fields = type(obj).model_fields
+        for name, info in fields.items():
+            if wire in (info.validation_alias, info.alias, info.serialization_alias):
+                return True, getattr(obj, name, None)
+        extra = obj.model_extra or {}
+        if wire in extra:
+            return True, extra[wire]
+        return (wire in fields, getattr(obj, wire, None) if wire in fields else None)
+    return False, None
 
 
 def _list(value: Any) -> list[Any]:

@@ -4,15 +4,18 @@ Detection looks at a GET operation's query parameters and its success body (wire
 
 | style | signal | example |
 | --- | --- | --- |
+| `body_cursor` | string `next_cursor`/`nextPageToken`/`endCursor`/`next_page`... + matching param | Slack, Google, Relay, Stripe search |
 | `cursor` | boolean `has_more` + item array + `starting_after` (or `after`) param | Stripe |
-| `body_cursor` | string `next_cursor`/`next_page_token`/`next_page`... + matching param | Slack, Google, Stripe search |
-| `next_url` | string `next`/`next_url`/`links.next` field in the body | DRF, JSON:API |
+| `next_url` | string `next`/`links.next`/`_links.next.href`/`nextLink`/`@odata.nextLink`/`next_page_uri` field | DRF, JSON:API, HAL, Azure, OData, Twilio |
 | `link` | a declared `Link` response header, or a `per_page` param and an array body | GitHub |
 | `offset` | `offset` (or `skip`) + `limit`-like params | |
 | `page` | `page` (+ `per_page`/`page_size`/`limit`) params | |
 
-The first style that matches wins, in that order (a declared `Link` header beats offset and
-page-number parameters). Every style needs the item array, so its item type is exact.
+The first style that matches wins, in that order (a cursor the body hands back beats the last
+item's id; a declared `Link` header beats offset and page-number parameters). Every style needs
+the item array (a known name, the one array of the body, or HAL's one array in `_embedded`), so
+its item type is exact. Azure's `x-ms-pageable` (`nextLinkName`, `itemName`) is read as declared:
+a null `nextLinkName` is one page.
 
 `x-apigen-pagination` on an operation overrides detection: `false` turns it off, an object sets
 the style and names (`{"style": "cursor", "items": "data", "cursor_param": "starting_after"}`);
@@ -48,7 +51,17 @@ from .operations import deref
 EXTENSION = "x-apigen-pagination"
 STYLES: tuple[str, ...] = get_args(PaginationStyle)
 
-_ITEM_FIELDS = ("data", "items", "results", "records", "entries", "values", "elements", "nodes")
+_ITEM_FIELDS = (
+    "data",
+    "items",
+    "results",
+    "records",
+    "entries",
+    "values",
+    "elements",
+    "nodes",
+    "value",  # OData, Azure
+)
 _NESTED = ("meta", "pagination", "paging", "page_info", "pageInfo", "response_metadata", "links")
 _HAS_MORE = ("has_more", "hasMore", "has_next_page", "hasNextPage", "has_next", "hasNext")
 _TOTAL = ("total", "total_count", "totalCount", "count")
@@ -66,7 +79,18 @@ _BODY_CURSORS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("cursor", ("cursor",)),
     ("next_page", ("page",)),  # Stripe search: an opaque string page token
 )
-_NEXT_URLS = ("next", "next_url", "nextUrl", "next_page_url", "nextPageUrl", "next_link")
+_NEXT_URLS = (
+    "next",
+    "next_url",
+    "nextUrl",
+    "next_page_url",
+    "nextPageUrl",
+    "next_link",
+    "nextLink",  # Azure
+    "@odata.nextLink",  # OData 4 (Microsoft Graph)
+    "odata.nextLink",  # OData 3
+    "next_page_uri",  # Twilio
+)
 # the defaults of each style's names, as the runtime's descriptors also default them
 _DEFAULTS: dict[str, dict[str, str | None]] = {
     "cursor": {
@@ -119,6 +143,9 @@ def detect(
     body = _success_body(op)
     if body is None:
         return None
+    pageable = op_node.get("x-ms-pageable")
+    if isinstance(pageable, Mapping):  # Azure's declaration: next link and item array names
+        return _ms_pageable(pageable, body, definitions)
     found = _items(body, definitions)
     if found is None:
         return None
@@ -130,6 +157,14 @@ def detect(
         return _find(fields, names, kind, definitions)
 
     has_more = field_of(_HAS_MORE, "bool")
+    # a cursor the body hands back (`pageInfo.endCursor`) before the last item's id
+    for name, params in _BODY_CURSORS:
+        cursor = field_of((name,), "str")
+        taker = next((p for p in params if p in query and _is(query[p], "str", definitions)), None)
+        if cursor is not None and taker is not None:
+            return PaginationDef(
+                "body_cursor", item, items, has_more=has_more, cursor=cursor, cursor_param=taker
+            )
     if has_more is not None and items is not None:
         for param in ("starting_after", "after"):
             if param in query:
@@ -143,13 +178,6 @@ def detect(
                     cursor_field="id",
                     reverse_param=reverse if reverse in query else None,
                 )
-    for name, params in _BODY_CURSORS:
-        cursor = field_of((name,), "str")
-        taker = next((p for p in params if p in query and _is(query[p], "str", definitions)), None)
-        if cursor is not None and taker is not None:
-            return PaginationDef(
-                "body_cursor", item, items, has_more=has_more, cursor=cursor, cursor_param=taker
-            )
     next_url = field_of(_NEXT_URLS, "str") or _find_path(fields, "_links.next.href", definitions)
     if next_url is not None:
         return PaginationDef("next_url", item, items, next=next_url)
@@ -181,6 +209,22 @@ def detect(
             "page", item, items, has_more=has_more, page_param=page_param, size_param=size_param
         )
     return None
+
+
+def _ms_pageable(
+    pageable: Mapping[str, Any], body: TypeExpr, definitions: Mapping[str, Definition]
+) -> PaginationDef | None:
+    """`x-ms-pageable: {nextLinkName, itemName}` (AutoRest): the next page's URL at
+    `nextLinkName` (null: one page only), the items at `itemName` (default `value`)."""
+    next_name = pageable.get("nextLinkName")
+    items = pageable.get("itemName") or "value"
+    if not isinstance(next_name, str) or not next_name or not isinstance(items, str):
+        return None
+    item = _item_at(body, items, definitions)
+    fields = _fields(body, definitions) or {}
+    if item is None or _find_path(fields, next_name, definitions) is None:
+        return None  # the names match nothing in the body: nothing to follow
+    return PaginationDef("next_url", item, items, next=next_name)
 
 
 def _configured(
@@ -284,6 +328,13 @@ def _items(
     fields = _fields(body, definitions)
     if not fields:
         return None
+    embedded = _fields(fields["_embedded"].type, definitions) if "_embedded" in fields else None
+    if embedded:  # HAL: `{_embedded: {things: [...]}, _links: {next: {href}}}`
+        lists = [w for w, f in embedded.items() if _array_item(f.type, definitions) is not None]
+        if len(lists) == 1:
+            item = _array_item(embedded[lists[0]].type, definitions)
+            assert item is not None
+            return f"_embedded.{lists[0]}", item
     for name in _ITEM_FIELDS:
         if name in fields:
             item = _array_item(fields[name].type, definitions)
@@ -355,11 +406,22 @@ def _find_path(
     """`path` if every dotted part exists (its type with `want_type`), else `None`."""
     current: Mapping[str, FieldDef] | None = fields
     t: TypeExpr | None = None
-    for part in path.split("."):
-        if current is None or part not in current:
+    parts = path.split(".")
+    at = 0
+    while at < len(parts):  # the longest run of parts that is one wire name (`@odata.nextLink`)
+        key = next(
+            (
+                k
+                for end in range(len(parts), at, -1)
+                if (k := ".".join(parts[at:end])) in (current or {})
+            ),
+            None,
+        )
+        if current is None or key is None:
             return None
-        t = current[part].type
+        t = current[key].type
         current = _fields(t, definitions)
+        at += key.count(".") + 1
     if want_type:
         return t
     return path if t is not None and _is(t, "str", definitions) else None
