@@ -177,10 +177,11 @@ def _uploads(op: OperationDef) -> bool:
 
 
 def _simplest(ops: list[OperationDef]) -> OperationDef | None:
-    """The operation with the fewest required arguments (spec order breaks ties)."""
+    """The operation with the fewest required arguments, not deprecated where there is a choice
+    (spec order breaks ties): what the README shows, which should not be a call that warns."""
     if not ops:
         return None
-    return min(ops, key=lambda op: sum(p.required for p in op.params))
+    return min(ops, key=lambda op: (op.deprecated, sum(p.required for p in op.params)))
 
 
 def _featured(api: Api) -> OperationDef | None:

@@ -273,7 +273,7 @@ def _module(
                 [_param_view(p, arguments) for p in op.params if p not in positional_defs],
                 _method_doc(op),
                 const,
-                op.deprecated,
+                _deprecation(op),
                 *_flavours(op, results),
                 op.pagination is not None,
                 results.expr(op.long_running.result) if op.long_running else None,
@@ -521,3 +521,12 @@ def webhooks_module(api: Api) -> WebhooksModuleView | None:
         factories,
         hooks,
     )
+
+
+def _deprecation(op: OperationDef) -> str:
+    """The message of a deprecated operation's `@_rt.deprecated` (PEP 702: type checkers flag
+    each use, and a call warns with `DeprecationWarning`, as openai-python's methods do)."""
+    if not op.deprecated:
+        return ""
+    call = ".".join([*op.resource, op.name])
+    return literal(f"{call}() is deprecated by the API ({op.method.upper()} {op.path})")

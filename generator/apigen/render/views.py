@@ -253,7 +253,7 @@ class MethodView:
     keywords: list[ParamView]  # everything else, keyword-only
     doc: str
     const: str
-    deprecated: bool
+    deprecated: str  # the `@_rt.deprecated(...)` message as a literal; "" when not deprecated
     sync: Flavour
     async_: Flavour
     paginated: bool = False  # `with_raw_response` wraps it with the runtime's page helpers

@@ -119,6 +119,9 @@ _CODESPACES_DELETE_CODESPACES_ACCESS_USERS: _rt.Operation[None] = _rt.Operation(
 class _CodespacesAccessMethods(_rt.SyncResource):
     """Operations under `codespaces` (part of it)."""
 
+    @_rt.deprecated(
+        "codespaces.set_codespaces_access() is deprecated by the API (PUT /orgs/{org}/codespaces/access)"
+    )
     def set_codespaces_access(
         self,
         org: str,
@@ -173,6 +176,9 @@ class _CodespacesAccessMethods(_rt.SyncResource):
             ),
         )
 
+    @_rt.deprecated(
+        "codespaces.set_codespaces_access_users() is deprecated by the API (POST /orgs/{org}/codespaces/access/selected_users)"
+    )
     def set_codespaces_access_users(
         self,
         org: str,
@@ -225,6 +231,9 @@ class _CodespacesAccessMethods(_rt.SyncResource):
             ),
         )
 
+    @_rt.deprecated(
+        "codespaces.delete_codespaces_access_users() is deprecated by the API (DELETE /orgs/{org}/codespaces/access/selected_users)"
+    )
     def delete_codespaces_access_users(
         self,
         org: str,
@@ -282,12 +291,14 @@ class _CodespacesAccessMethodsWithRawResponse:
     """`_CodespacesAccessMethods.with_raw_response` (part of it)."""
 
     def __init__(self, resource: _CodespacesAccessMethods) -> None:
-        self.set_codespaces_access = _rt.with_raw_response(resource.set_codespaces_access)
-        self.set_codespaces_access_users = _rt.with_raw_response(
-            resource.set_codespaces_access_users
+        self.set_codespaces_access = _rt.with_raw_response(  # pyright: ignore[reportDeprecated]
+            resource.set_codespaces_access,  # pyright: ignore[reportDeprecated]
         )
-        self.delete_codespaces_access_users = _rt.with_raw_response(
-            resource.delete_codespaces_access_users
+        self.set_codespaces_access_users = _rt.with_raw_response(  # pyright: ignore[reportDeprecated]
+            resource.set_codespaces_access_users,  # pyright: ignore[reportDeprecated]
+        )
+        self.delete_codespaces_access_users = _rt.with_raw_response(  # pyright: ignore[reportDeprecated]
+            resource.delete_codespaces_access_users,  # pyright: ignore[reportDeprecated]
         )
 
 
@@ -295,18 +306,23 @@ class _CodespacesAccessMethodsWithStreamingResponse:
     """`_CodespacesAccessMethods.with_streaming_response` (part of it)."""
 
     def __init__(self, resource: _CodespacesAccessMethods) -> None:
-        self.set_codespaces_access = _rt.with_streaming_response(resource.set_codespaces_access)
-        self.set_codespaces_access_users = _rt.with_streaming_response(
-            resource.set_codespaces_access_users
+        self.set_codespaces_access = _rt.with_streaming_response(  # pyright: ignore[reportDeprecated]
+            resource.set_codespaces_access,  # pyright: ignore[reportDeprecated]
         )
-        self.delete_codespaces_access_users = _rt.with_streaming_response(
-            resource.delete_codespaces_access_users
+        self.set_codespaces_access_users = _rt.with_streaming_response(  # pyright: ignore[reportDeprecated]
+            resource.set_codespaces_access_users,  # pyright: ignore[reportDeprecated]
+        )
+        self.delete_codespaces_access_users = _rt.with_streaming_response(  # pyright: ignore[reportDeprecated]
+            resource.delete_codespaces_access_users,  # pyright: ignore[reportDeprecated]
         )
 
 
 class _AsyncCodespacesAccessMethods(_rt.AsyncResource):
     """Operations under `codespaces` (part of it)."""
 
+    @_rt.deprecated(
+        "codespaces.set_codespaces_access() is deprecated by the API (PUT /orgs/{org}/codespaces/access)"
+    )
     async def set_codespaces_access(
         self,
         org: str,
@@ -361,6 +377,9 @@ class _AsyncCodespacesAccessMethods(_rt.AsyncResource):
             ),
         )
 
+    @_rt.deprecated(
+        "codespaces.set_codespaces_access_users() is deprecated by the API (POST /orgs/{org}/codespaces/access/selected_users)"
+    )
     async def set_codespaces_access_users(
         self,
         org: str,
@@ -413,6 +432,9 @@ class _AsyncCodespacesAccessMethods(_rt.AsyncResource):
             ),
         )
 
+    @_rt.deprecated(
+        "codespaces.delete_codespaces_access_users() is deprecated by the API (DELETE /orgs/{org}/codespaces/access/selected_users)"
+    )
     async def delete_codespaces_access_users(
         self,
         org: str,
@@ -470,12 +492,14 @@ class _AsyncCodespacesAccessMethodsWithRawResponse:
     """`_AsyncCodespacesAccessMethods.with_raw_response` (part of it)."""
 
     def __init__(self, resource: _AsyncCodespacesAccessMethods) -> None:
-        self.set_codespaces_access = _rt.with_raw_response(resource.set_codespaces_access)
-        self.set_codespaces_access_users = _rt.with_raw_response(
-            resource.set_codespaces_access_users
+        self.set_codespaces_access = _rt.with_raw_response(  # pyright: ignore[reportDeprecated]
+            resource.set_codespaces_access,  # pyright: ignore[reportDeprecated]
         )
-        self.delete_codespaces_access_users = _rt.with_raw_response(
-            resource.delete_codespaces_access_users
+        self.set_codespaces_access_users = _rt.with_raw_response(  # pyright: ignore[reportDeprecated]
+            resource.set_codespaces_access_users,  # pyright: ignore[reportDeprecated]
+        )
+        self.delete_codespaces_access_users = _rt.with_raw_response(  # pyright: ignore[reportDeprecated]
+            resource.delete_codespaces_access_users,  # pyright: ignore[reportDeprecated]
         )
 
 
@@ -483,10 +507,12 @@ class _AsyncCodespacesAccessMethodsWithStreamingResponse:
     """`_AsyncCodespacesAccessMethods.with_streaming_response` (part of it)."""
 
     def __init__(self, resource: _AsyncCodespacesAccessMethods) -> None:
-        self.set_codespaces_access = _rt.with_streaming_response(resource.set_codespaces_access)
-        self.set_codespaces_access_users = _rt.with_streaming_response(
-            resource.set_codespaces_access_users
+        self.set_codespaces_access = _rt.with_streaming_response(  # pyright: ignore[reportDeprecated]
+            resource.set_codespaces_access,  # pyright: ignore[reportDeprecated]
         )
-        self.delete_codespaces_access_users = _rt.with_streaming_response(
-            resource.delete_codespaces_access_users
+        self.set_codespaces_access_users = _rt.with_streaming_response(  # pyright: ignore[reportDeprecated]
+            resource.set_codespaces_access_users,  # pyright: ignore[reportDeprecated]
+        )
+        self.delete_codespaces_access_users = _rt.with_streaming_response(  # pyright: ignore[reportDeprecated]
+            resource.delete_codespaces_access_users,  # pyright: ignore[reportDeprecated]
         )

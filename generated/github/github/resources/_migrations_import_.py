@@ -246,6 +246,9 @@ _MIGRATIONS_SET_LFS_PREFERENCE: _rt.Operation[Import] = _rt.Operation(
 class _MigrationsImportMethods(_rt.SyncResource):
     """Operations under `migrations` (part of it)."""
 
+    @_rt.deprecated(
+        "migrations.get_import_status() is deprecated by the API (GET /repos/{owner}/{repo}/import)"
+    )
     def get_import_status(
         self,
         owner: str,
@@ -367,6 +370,9 @@ class _MigrationsImportMethods(_rt.SyncResource):
             ),
         )
 
+    @_rt.deprecated(
+        "migrations.start_import() is deprecated by the API (PUT /repos/{owner}/{repo}/import)"
+    )
     def start_import(
         self,
         owner: str,
@@ -435,6 +441,9 @@ class _MigrationsImportMethods(_rt.SyncResource):
             ),
         )
 
+    @_rt.deprecated(
+        "migrations.cancel_import() is deprecated by the API (DELETE /repos/{owner}/{repo}/import)"
+    )
     def cancel_import(
         self,
         owner: str,
@@ -484,6 +493,9 @@ class _MigrationsImportMethods(_rt.SyncResource):
             ),
         )
 
+    @_rt.deprecated(
+        "migrations.update_import() is deprecated by the API (PATCH /repos/{owner}/{repo}/import)"
+    )
     def update_import(
         self,
         owner: str,
@@ -554,6 +566,9 @@ class _MigrationsImportMethods(_rt.SyncResource):
             ),
         )
 
+    @_rt.deprecated(
+        "migrations.get_commit_authors() is deprecated by the API (GET /repos/{owner}/{repo}/import/authors)"
+    )
     def get_commit_authors(
         self,
         owner: str,
@@ -614,6 +629,9 @@ class _MigrationsImportMethods(_rt.SyncResource):
             ),
         )
 
+    @_rt.deprecated(
+        "migrations.map_commit_author() is deprecated by the API (PATCH /repos/{owner}/{repo}/import/authors/{author_id})"
+    )
     def map_commit_author(
         self,
         owner: str,
@@ -673,6 +691,9 @@ class _MigrationsImportMethods(_rt.SyncResource):
             ),
         )
 
+    @_rt.deprecated(
+        "migrations.get_large_files() is deprecated by the API (GET /repos/{owner}/{repo}/import/large_files)"
+    )
     def get_large_files(
         self,
         owner: str,
@@ -722,6 +743,9 @@ class _MigrationsImportMethods(_rt.SyncResource):
             ),
         )
 
+    @_rt.deprecated(
+        "migrations.set_lfs_preference() is deprecated by the API (PATCH /repos/{owner}/{repo}/import/lfs)"
+    )
     def set_lfs_preference(
         self,
         owner: str,
@@ -786,33 +810,68 @@ class _MigrationsImportMethodsWithRawResponse:
     """`_MigrationsImportMethods.with_raw_response` (part of it)."""
 
     def __init__(self, resource: _MigrationsImportMethods) -> None:
-        self.get_import_status = _rt.with_raw_response(resource.get_import_status)
-        self.start_import = _rt.with_raw_response(resource.start_import)
-        self.cancel_import = _rt.with_raw_response(resource.cancel_import)
-        self.update_import = _rt.with_raw_response(resource.update_import)
-        self.get_commit_authors = _rt.with_raw_response(resource.get_commit_authors)
-        self.map_commit_author = _rt.with_raw_response(resource.map_commit_author)
-        self.get_large_files = _rt.with_raw_response(resource.get_large_files)
-        self.set_lfs_preference = _rt.with_raw_response(resource.set_lfs_preference)
+        self.get_import_status = _rt.with_raw_response(  # pyright: ignore[reportDeprecated]
+            resource.get_import_status,  # pyright: ignore[reportDeprecated]
+        )
+        self.start_import = _rt.with_raw_response(  # pyright: ignore[reportDeprecated]
+            resource.start_import,  # pyright: ignore[reportDeprecated]
+        )
+        self.cancel_import = _rt.with_raw_response(  # pyright: ignore[reportDeprecated]
+            resource.cancel_import,  # pyright: ignore[reportDeprecated]
+        )
+        self.update_import = _rt.with_raw_response(  # pyright: ignore[reportDeprecated]
+            resource.update_import,  # pyright: ignore[reportDeprecated]
+        )
+        self.get_commit_authors = _rt.with_raw_response(  # pyright: ignore[reportDeprecated]
+            resource.get_commit_authors,  # pyright: ignore[reportDeprecated]
+        )
+        self.map_commit_author = _rt.with_raw_response(  # pyright: ignore[reportDeprecated]
+            resource.map_commit_author,  # pyright: ignore[reportDeprecated]
+        )
+        self.get_large_files = _rt.with_raw_response(  # pyright: ignore[reportDeprecated]
+            resource.get_large_files,  # pyright: ignore[reportDeprecated]
+        )
+        self.set_lfs_preference = _rt.with_raw_response(  # pyright: ignore[reportDeprecated]
+            resource.set_lfs_preference,  # pyright: ignore[reportDeprecated]
+        )
 
 
 class _MigrationsImportMethodsWithStreamingResponse:
     """`_MigrationsImportMethods.with_streaming_response` (part of it)."""
 
     def __init__(self, resource: _MigrationsImportMethods) -> None:
-        self.get_import_status = _rt.with_streaming_response(resource.get_import_status)
-        self.start_import = _rt.with_streaming_response(resource.start_import)
-        self.cancel_import = _rt.with_streaming_response(resource.cancel_import)
-        self.update_import = _rt.with_streaming_response(resource.update_import)
-        self.get_commit_authors = _rt.with_streaming_response(resource.get_commit_authors)
-        self.map_commit_author = _rt.with_streaming_response(resource.map_commit_author)
-        self.get_large_files = _rt.with_streaming_response(resource.get_large_files)
-        self.set_lfs_preference = _rt.with_streaming_response(resource.set_lfs_preference)
+        self.get_import_status = _rt.with_streaming_response(  # pyright: ignore[reportDeprecated]
+            resource.get_import_status,  # pyright: ignore[reportDeprecated]
+        )
+        self.start_import = _rt.with_streaming_response(  # pyright: ignore[reportDeprecated]
+            resource.start_import,  # pyright: ignore[reportDeprecated]
+        )
+        self.cancel_import = _rt.with_streaming_response(  # pyright: ignore[reportDeprecated]
+            resource.cancel_import,  # pyright: ignore[reportDeprecated]
+        )
+        self.update_import = _rt.with_streaming_response(  # pyright: ignore[reportDeprecated]
+            resource.update_import,  # pyright: ignore[reportDeprecated]
+        )
+        self.get_commit_authors = _rt.with_streaming_response(  # pyright: ignore[reportDeprecated]
+            resource.get_commit_authors,  # pyright: ignore[reportDeprecated]
+        )
+        self.map_commit_author = _rt.with_streaming_response(  # pyright: ignore[reportDeprecated]
+            resource.map_commit_author,  # pyright: ignore[reportDeprecated]
+        )
+        self.get_large_files = _rt.with_streaming_response(  # pyright: ignore[reportDeprecated]
+            resource.get_large_files,  # pyright: ignore[reportDeprecated]
+        )
+        self.set_lfs_preference = _rt.with_streaming_response(  # pyright: ignore[reportDeprecated]
+            resource.set_lfs_preference,  # pyright: ignore[reportDeprecated]
+        )
 
 
 class _AsyncMigrationsImportMethods(_rt.AsyncResource):
     """Operations under `migrations` (part of it)."""
 
+    @_rt.deprecated(
+        "migrations.get_import_status() is deprecated by the API (GET /repos/{owner}/{repo}/import)"
+    )
     async def get_import_status(
         self,
         owner: str,
@@ -934,6 +993,9 @@ class _AsyncMigrationsImportMethods(_rt.AsyncResource):
             ),
         )
 
+    @_rt.deprecated(
+        "migrations.start_import() is deprecated by the API (PUT /repos/{owner}/{repo}/import)"
+    )
     async def start_import(
         self,
         owner: str,
@@ -1002,6 +1064,9 @@ class _AsyncMigrationsImportMethods(_rt.AsyncResource):
             ),
         )
 
+    @_rt.deprecated(
+        "migrations.cancel_import() is deprecated by the API (DELETE /repos/{owner}/{repo}/import)"
+    )
     async def cancel_import(
         self,
         owner: str,
@@ -1051,6 +1116,9 @@ class _AsyncMigrationsImportMethods(_rt.AsyncResource):
             ),
         )
 
+    @_rt.deprecated(
+        "migrations.update_import() is deprecated by the API (PATCH /repos/{owner}/{repo}/import)"
+    )
     async def update_import(
         self,
         owner: str,
@@ -1121,6 +1189,9 @@ class _AsyncMigrationsImportMethods(_rt.AsyncResource):
             ),
         )
 
+    @_rt.deprecated(
+        "migrations.get_commit_authors() is deprecated by the API (GET /repos/{owner}/{repo}/import/authors)"
+    )
     async def get_commit_authors(
         self,
         owner: str,
@@ -1181,6 +1252,9 @@ class _AsyncMigrationsImportMethods(_rt.AsyncResource):
             ),
         )
 
+    @_rt.deprecated(
+        "migrations.map_commit_author() is deprecated by the API (PATCH /repos/{owner}/{repo}/import/authors/{author_id})"
+    )
     async def map_commit_author(
         self,
         owner: str,
@@ -1240,6 +1314,9 @@ class _AsyncMigrationsImportMethods(_rt.AsyncResource):
             ),
         )
 
+    @_rt.deprecated(
+        "migrations.get_large_files() is deprecated by the API (GET /repos/{owner}/{repo}/import/large_files)"
+    )
     async def get_large_files(
         self,
         owner: str,
@@ -1289,6 +1366,9 @@ class _AsyncMigrationsImportMethods(_rt.AsyncResource):
             ),
         )
 
+    @_rt.deprecated(
+        "migrations.set_lfs_preference() is deprecated by the API (PATCH /repos/{owner}/{repo}/import/lfs)"
+    )
     async def set_lfs_preference(
         self,
         owner: str,
@@ -1353,25 +1433,57 @@ class _AsyncMigrationsImportMethodsWithRawResponse:
     """`_AsyncMigrationsImportMethods.with_raw_response` (part of it)."""
 
     def __init__(self, resource: _AsyncMigrationsImportMethods) -> None:
-        self.get_import_status = _rt.with_raw_response(resource.get_import_status)
-        self.start_import = _rt.with_raw_response(resource.start_import)
-        self.cancel_import = _rt.with_raw_response(resource.cancel_import)
-        self.update_import = _rt.with_raw_response(resource.update_import)
-        self.get_commit_authors = _rt.with_raw_response(resource.get_commit_authors)
-        self.map_commit_author = _rt.with_raw_response(resource.map_commit_author)
-        self.get_large_files = _rt.with_raw_response(resource.get_large_files)
-        self.set_lfs_preference = _rt.with_raw_response(resource.set_lfs_preference)
+        self.get_import_status = _rt.with_raw_response(  # pyright: ignore[reportDeprecated]
+            resource.get_import_status,  # pyright: ignore[reportDeprecated]
+        )
+        self.start_import = _rt.with_raw_response(  # pyright: ignore[reportDeprecated]
+            resource.start_import,  # pyright: ignore[reportDeprecated]
+        )
+        self.cancel_import = _rt.with_raw_response(  # pyright: ignore[reportDeprecated]
+            resource.cancel_import,  # pyright: ignore[reportDeprecated]
+        )
+        self.update_import = _rt.with_raw_response(  # pyright: ignore[reportDeprecated]
+            resource.update_import,  # pyright: ignore[reportDeprecated]
+        )
+        self.get_commit_authors = _rt.with_raw_response(  # pyright: ignore[reportDeprecated]
+            resource.get_commit_authors,  # pyright: ignore[reportDeprecated]
+        )
+        self.map_commit_author = _rt.with_raw_response(  # pyright: ignore[reportDeprecated]
+            resource.map_commit_author,  # pyright: ignore[reportDeprecated]
+        )
+        self.get_large_files = _rt.with_raw_response(  # pyright: ignore[reportDeprecated]
+            resource.get_large_files,  # pyright: ignore[reportDeprecated]
+        )
+        self.set_lfs_preference = _rt.with_raw_response(  # pyright: ignore[reportDeprecated]
+            resource.set_lfs_preference,  # pyright: ignore[reportDeprecated]
+        )
 
 
 class _AsyncMigrationsImportMethodsWithStreamingResponse:
     """`_AsyncMigrationsImportMethods.with_streaming_response` (part of it)."""
 
     def __init__(self, resource: _AsyncMigrationsImportMethods) -> None:
-        self.get_import_status = _rt.with_streaming_response(resource.get_import_status)
-        self.start_import = _rt.with_streaming_response(resource.start_import)
-        self.cancel_import = _rt.with_streaming_response(resource.cancel_import)
-        self.update_import = _rt.with_streaming_response(resource.update_import)
-        self.get_commit_authors = _rt.with_streaming_response(resource.get_commit_authors)
-        self.map_commit_author = _rt.with_streaming_response(resource.map_commit_author)
-        self.get_large_files = _rt.with_streaming_response(resource.get_large_files)
-        self.set_lfs_preference = _rt.with_streaming_response(resource.set_lfs_preference)
+        self.get_import_status = _rt.with_streaming_response(  # pyright: ignore[reportDeprecated]
+            resource.get_import_status,  # pyright: ignore[reportDeprecated]
+        )
+        self.start_import = _rt.with_streaming_response(  # pyright: ignore[reportDeprecated]
+            resource.start_import,  # pyright: ignore[reportDeprecated]
+        )
+        self.cancel_import = _rt.with_streaming_response(  # pyright: ignore[reportDeprecated]
+            resource.cancel_import,  # pyright: ignore[reportDeprecated]
+        )
+        self.update_import = _rt.with_streaming_response(  # pyright: ignore[reportDeprecated]
+            resource.update_import,  # pyright: ignore[reportDeprecated]
+        )
+        self.get_commit_authors = _rt.with_streaming_response(  # pyright: ignore[reportDeprecated]
+            resource.get_commit_authors,  # pyright: ignore[reportDeprecated]
+        )
+        self.map_commit_author = _rt.with_streaming_response(  # pyright: ignore[reportDeprecated]
+            resource.map_commit_author,  # pyright: ignore[reportDeprecated]
+        )
+        self.get_large_files = _rt.with_streaming_response(  # pyright: ignore[reportDeprecated]
+            resource.get_large_files,  # pyright: ignore[reportDeprecated]
+        )
+        self.set_lfs_preference = _rt.with_streaming_response(  # pyright: ignore[reportDeprecated]
+            resource.set_lfs_preference,  # pyright: ignore[reportDeprecated]
+        )

@@ -552,6 +552,9 @@ class _OrgsBaseMethods(_rt.SyncResource):
             ),
         )
 
+    @_rt.deprecated(
+        "orgs.enable_or_disable_security_product_on_all_org_repos() is deprecated by the API (POST /orgs/{org}/{security_product}/{enablement})"
+    )
     def enable_or_disable_security_product_on_all_org_repos(
         self,
         org: str,
@@ -636,8 +639,8 @@ class _OrgsBaseMethodsWithRawResponse:
         self.get = _rt.with_raw_response(resource.get)
         self.delete = _rt.with_raw_response(resource.delete)
         self.update = _rt.with_raw_response(resource.update)
-        self.enable_or_disable_security_product_on_all_org_repos = _rt.with_raw_response(
-            resource.enable_or_disable_security_product_on_all_org_repos
+        self.enable_or_disable_security_product_on_all_org_repos = _rt.with_raw_response(  # pyright: ignore[reportDeprecated]
+            resource.enable_or_disable_security_product_on_all_org_repos,  # pyright: ignore[reportDeprecated]
         )
 
 
@@ -649,8 +652,8 @@ class _OrgsBaseMethodsWithStreamingResponse:
         self.get = _rt.with_streaming_response(resource.get)
         self.delete = _rt.with_streaming_response(resource.delete)
         self.update = _rt.with_streaming_response(resource.update)
-        self.enable_or_disable_security_product_on_all_org_repos = _rt.with_streaming_response(
-            resource.enable_or_disable_security_product_on_all_org_repos
+        self.enable_or_disable_security_product_on_all_org_repos = _rt.with_streaming_response(  # pyright: ignore[reportDeprecated]
+            resource.enable_or_disable_security_product_on_all_org_repos,  # pyright: ignore[reportDeprecated]
         )
 
 
@@ -1000,6 +1003,9 @@ class _AsyncOrgsBaseMethods(_rt.AsyncResource):
             ),
         )
 
+    @_rt.deprecated(
+        "orgs.enable_or_disable_security_product_on_all_org_repos() is deprecated by the API (POST /orgs/{org}/{security_product}/{enablement})"
+    )
     async def enable_or_disable_security_product_on_all_org_repos(
         self,
         org: str,
@@ -1084,8 +1090,8 @@ class _AsyncOrgsBaseMethodsWithRawResponse:
         self.get = _rt.with_raw_response(resource.get)
         self.delete = _rt.with_raw_response(resource.delete)
         self.update = _rt.with_raw_response(resource.update)
-        self.enable_or_disable_security_product_on_all_org_repos = _rt.with_raw_response(
-            resource.enable_or_disable_security_product_on_all_org_repos
+        self.enable_or_disable_security_product_on_all_org_repos = _rt.with_raw_response(  # pyright: ignore[reportDeprecated]
+            resource.enable_or_disable_security_product_on_all_org_repos,  # pyright: ignore[reportDeprecated]
         )
 
 
@@ -1097,6 +1103,6 @@ class _AsyncOrgsBaseMethodsWithStreamingResponse:
         self.get = _rt.with_streaming_response(resource.get)
         self.delete = _rt.with_streaming_response(resource.delete)
         self.update = _rt.with_streaming_response(resource.update)
-        self.enable_or_disable_security_product_on_all_org_repos = _rt.with_streaming_response(
-            resource.enable_or_disable_security_product_on_all_org_repos
+        self.enable_or_disable_security_product_on_all_org_repos = _rt.with_streaming_response(  # pyright: ignore[reportDeprecated]
+            resource.enable_or_disable_security_product_on_all_org_repos,  # pyright: ignore[reportDeprecated]
         )

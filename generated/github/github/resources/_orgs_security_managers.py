@@ -319,6 +319,9 @@ _ORGS_LIST_ORGANIZATION_FINE_GRAINED_PERMISSIONS: _rt.Operation[
 class _OrgsSecurityManagersMethods(_rt.SyncResource):
     """Operations under `orgs` (part of it)."""
 
+    @_rt.deprecated(
+        "orgs.list_security_manager_teams() is deprecated by the API (GET /orgs/{org}/security-managers)"
+    )
     def list_security_manager_teams(
         self,
         org: str,
@@ -361,6 +364,9 @@ class _OrgsSecurityManagersMethods(_rt.SyncResource):
             ),
         )
 
+    @_rt.deprecated(
+        "orgs.add_security_manager_team() is deprecated by the API (PUT /orgs/{org}/security-managers/teams/{team_slug})"
+    )
     def add_security_manager_team(
         self,
         org: str,
@@ -406,6 +412,9 @@ class _OrgsSecurityManagersMethods(_rt.SyncResource):
             ),
         )
 
+    @_rt.deprecated(
+        "orgs.remove_security_manager_team() is deprecated by the API (DELETE /orgs/{org}/security-managers/teams/{team_slug})"
+    )
     def remove_security_manager_team(
         self,
         org: str,
@@ -1047,12 +1056,14 @@ class _OrgsSecurityManagersMethodsWithRawResponse:
     """`_OrgsSecurityManagersMethods.with_raw_response` (part of it)."""
 
     def __init__(self, resource: _OrgsSecurityManagersMethods) -> None:
-        self.list_security_manager_teams = _rt.with_raw_response(
-            resource.list_security_manager_teams
+        self.list_security_manager_teams = _rt.with_raw_response(  # pyright: ignore[reportDeprecated]
+            resource.list_security_manager_teams,  # pyright: ignore[reportDeprecated]
         )
-        self.add_security_manager_team = _rt.with_raw_response(resource.add_security_manager_team)
-        self.remove_security_manager_team = _rt.with_raw_response(
-            resource.remove_security_manager_team
+        self.add_security_manager_team = _rt.with_raw_response(  # pyright: ignore[reportDeprecated]
+            resource.add_security_manager_team,  # pyright: ignore[reportDeprecated]
+        )
+        self.remove_security_manager_team = _rt.with_raw_response(  # pyright: ignore[reportDeprecated]
+            resource.remove_security_manager_team,  # pyright: ignore[reportDeprecated]
         )
         self.get_immutable_releases_settings = _rt.with_raw_response(
             resource.get_immutable_releases_settings
@@ -1092,14 +1103,14 @@ class _OrgsSecurityManagersMethodsWithStreamingResponse:
     """`_OrgsSecurityManagersMethods.with_streaming_response` (part of it)."""
 
     def __init__(self, resource: _OrgsSecurityManagersMethods) -> None:
-        self.list_security_manager_teams = _rt.with_streaming_response(
-            resource.list_security_manager_teams
+        self.list_security_manager_teams = _rt.with_streaming_response(  # pyright: ignore[reportDeprecated]
+            resource.list_security_manager_teams,  # pyright: ignore[reportDeprecated]
         )
-        self.add_security_manager_team = _rt.with_streaming_response(
-            resource.add_security_manager_team
+        self.add_security_manager_team = _rt.with_streaming_response(  # pyright: ignore[reportDeprecated]
+            resource.add_security_manager_team,  # pyright: ignore[reportDeprecated]
         )
-        self.remove_security_manager_team = _rt.with_streaming_response(
-            resource.remove_security_manager_team
+        self.remove_security_manager_team = _rt.with_streaming_response(  # pyright: ignore[reportDeprecated]
+            resource.remove_security_manager_team,  # pyright: ignore[reportDeprecated]
         )
         self.get_immutable_releases_settings = _rt.with_streaming_response(
             resource.get_immutable_releases_settings
@@ -1142,6 +1153,9 @@ class _OrgsSecurityManagersMethodsWithStreamingResponse:
 class _AsyncOrgsSecurityManagersMethods(_rt.AsyncResource):
     """Operations under `orgs` (part of it)."""
 
+    @_rt.deprecated(
+        "orgs.list_security_manager_teams() is deprecated by the API (GET /orgs/{org}/security-managers)"
+    )
     async def list_security_manager_teams(
         self,
         org: str,
@@ -1184,6 +1198,9 @@ class _AsyncOrgsSecurityManagersMethods(_rt.AsyncResource):
             ),
         )
 
+    @_rt.deprecated(
+        "orgs.add_security_manager_team() is deprecated by the API (PUT /orgs/{org}/security-managers/teams/{team_slug})"
+    )
     async def add_security_manager_team(
         self,
         org: str,
@@ -1229,6 +1246,9 @@ class _AsyncOrgsSecurityManagersMethods(_rt.AsyncResource):
             ),
         )
 
+    @_rt.deprecated(
+        "orgs.remove_security_manager_team() is deprecated by the API (DELETE /orgs/{org}/security-managers/teams/{team_slug})"
+    )
     async def remove_security_manager_team(
         self,
         org: str,
@@ -1870,12 +1890,14 @@ class _AsyncOrgsSecurityManagersMethodsWithRawResponse:
     """`_AsyncOrgsSecurityManagersMethods.with_raw_response` (part of it)."""
 
     def __init__(self, resource: _AsyncOrgsSecurityManagersMethods) -> None:
-        self.list_security_manager_teams = _rt.with_raw_response(
-            resource.list_security_manager_teams
+        self.list_security_manager_teams = _rt.with_raw_response(  # pyright: ignore[reportDeprecated]
+            resource.list_security_manager_teams,  # pyright: ignore[reportDeprecated]
         )
-        self.add_security_manager_team = _rt.with_raw_response(resource.add_security_manager_team)
-        self.remove_security_manager_team = _rt.with_raw_response(
-            resource.remove_security_manager_team
+        self.add_security_manager_team = _rt.with_raw_response(  # pyright: ignore[reportDeprecated]
+            resource.add_security_manager_team,  # pyright: ignore[reportDeprecated]
+        )
+        self.remove_security_manager_team = _rt.with_raw_response(  # pyright: ignore[reportDeprecated]
+            resource.remove_security_manager_team,  # pyright: ignore[reportDeprecated]
         )
         self.get_immutable_releases_settings = _rt.with_raw_response(
             resource.get_immutable_releases_settings
@@ -1915,14 +1937,14 @@ class _AsyncOrgsSecurityManagersMethodsWithStreamingResponse:
     """`_AsyncOrgsSecurityManagersMethods.with_streaming_response` (part of it)."""
 
     def __init__(self, resource: _AsyncOrgsSecurityManagersMethods) -> None:
-        self.list_security_manager_teams = _rt.with_streaming_response(
-            resource.list_security_manager_teams
+        self.list_security_manager_teams = _rt.with_streaming_response(  # pyright: ignore[reportDeprecated]
+            resource.list_security_manager_teams,  # pyright: ignore[reportDeprecated]
         )
-        self.add_security_manager_team = _rt.with_streaming_response(
-            resource.add_security_manager_team
+        self.add_security_manager_team = _rt.with_streaming_response(  # pyright: ignore[reportDeprecated]
+            resource.add_security_manager_team,  # pyright: ignore[reportDeprecated]
         )
-        self.remove_security_manager_team = _rt.with_streaming_response(
-            resource.remove_security_manager_team
+        self.remove_security_manager_team = _rt.with_streaming_response(  # pyright: ignore[reportDeprecated]
+            resource.remove_security_manager_team,  # pyright: ignore[reportDeprecated]
         )
         self.get_immutable_releases_settings = _rt.with_streaming_response(
             resource.get_immutable_releases_settings

@@ -296,6 +296,9 @@ class _TeamsMembersMethods(_rt.SyncResource):
             ),
         )
 
+    @_rt.deprecated(
+        "teams.list_members_legacy() is deprecated by the API (GET /teams/{team_id}/members)"
+    )
     def list_members_legacy(
         self,
         team_id: int,
@@ -361,6 +364,9 @@ class _TeamsMembersMethods(_rt.SyncResource):
             ),
         )
 
+    @_rt.deprecated(
+        "teams.get_member_legacy() is deprecated by the API (GET /teams/{team_id}/members/{username})"
+    )
     def get_member_legacy(
         self,
         team_id: int,
@@ -409,6 +415,9 @@ class _TeamsMembersMethods(_rt.SyncResource):
             ),
         )
 
+    @_rt.deprecated(
+        "teams.add_member_legacy() is deprecated by the API (PUT /teams/{team_id}/members/{username})"
+    )
     def add_member_legacy(
         self,
         team_id: int,
@@ -477,6 +486,9 @@ class _TeamsMembersMethods(_rt.SyncResource):
             ),
         )
 
+    @_rt.deprecated(
+        "teams.remove_member_legacy() is deprecated by the API (DELETE /teams/{team_id}/members/{username})"
+    )
     def remove_member_legacy(
         self,
         team_id: int,
@@ -738,6 +750,9 @@ class _TeamsMembersMethods(_rt.SyncResource):
             ),
         )
 
+    @_rt.deprecated(
+        "teams.get_membership_for_user_legacy() is deprecated by the API (GET /teams/{team_id}/memberships/{username})"
+    )
     def get_membership_for_user_legacy(
         self,
         team_id: int,
@@ -797,6 +812,9 @@ class _TeamsMembersMethods(_rt.SyncResource):
             ),
         )
 
+    @_rt.deprecated(
+        "teams.add_or_update_membership_for_user_legacy() is deprecated by the API (PUT /teams/{team_id}/memberships/{username})"
+    )
     def add_or_update_membership_for_user_legacy(
         self,
         team_id: int,
@@ -876,6 +894,9 @@ class _TeamsMembersMethods(_rt.SyncResource):
             ),
         )
 
+    @_rt.deprecated(
+        "teams.remove_membership_for_user_legacy() is deprecated by the API (DELETE /teams/{team_id}/memberships/{username})"
+    )
     def remove_membership_for_user_legacy(
         self,
         team_id: int,
@@ -948,10 +969,18 @@ class _TeamsMembersMethodsWithRawResponse:
 
     def __init__(self, resource: _TeamsMembersMethods) -> None:
         self.list_members_in_org = _rt.raw_page(resource.list_members_in_org)
-        self.list_members_legacy = _rt.raw_page(resource.list_members_legacy)
-        self.get_member_legacy = _rt.with_raw_response(resource.get_member_legacy)
-        self.add_member_legacy = _rt.with_raw_response(resource.add_member_legacy)
-        self.remove_member_legacy = _rt.with_raw_response(resource.remove_member_legacy)
+        self.list_members_legacy = _rt.raw_page(  # pyright: ignore[reportDeprecated]
+            resource.list_members_legacy,  # pyright: ignore[reportDeprecated]
+        )
+        self.get_member_legacy = _rt.with_raw_response(  # pyright: ignore[reportDeprecated]
+            resource.get_member_legacy,  # pyright: ignore[reportDeprecated]
+        )
+        self.add_member_legacy = _rt.with_raw_response(  # pyright: ignore[reportDeprecated]
+            resource.add_member_legacy,  # pyright: ignore[reportDeprecated]
+        )
+        self.remove_member_legacy = _rt.with_raw_response(  # pyright: ignore[reportDeprecated]
+            resource.remove_member_legacy,  # pyright: ignore[reportDeprecated]
+        )
         self.get_membership_for_user_in_org = _rt.with_raw_response(
             resource.get_membership_for_user_in_org
         )
@@ -961,14 +990,14 @@ class _TeamsMembersMethodsWithRawResponse:
         self.remove_membership_for_user_in_org = _rt.with_raw_response(
             resource.remove_membership_for_user_in_org
         )
-        self.get_membership_for_user_legacy = _rt.with_raw_response(
-            resource.get_membership_for_user_legacy
+        self.get_membership_for_user_legacy = _rt.with_raw_response(  # pyright: ignore[reportDeprecated]
+            resource.get_membership_for_user_legacy,  # pyright: ignore[reportDeprecated]
         )
-        self.add_or_update_membership_for_user_legacy = _rt.with_raw_response(
-            resource.add_or_update_membership_for_user_legacy
+        self.add_or_update_membership_for_user_legacy = _rt.with_raw_response(  # pyright: ignore[reportDeprecated]
+            resource.add_or_update_membership_for_user_legacy,  # pyright: ignore[reportDeprecated]
         )
-        self.remove_membership_for_user_legacy = _rt.with_raw_response(
-            resource.remove_membership_for_user_legacy
+        self.remove_membership_for_user_legacy = _rt.with_raw_response(  # pyright: ignore[reportDeprecated]
+            resource.remove_membership_for_user_legacy,  # pyright: ignore[reportDeprecated]
         )
 
 
@@ -977,10 +1006,18 @@ class _TeamsMembersMethodsWithStreamingResponse:
 
     def __init__(self, resource: _TeamsMembersMethods) -> None:
         self.list_members_in_org = _rt.streaming_page(resource.list_members_in_org)
-        self.list_members_legacy = _rt.streaming_page(resource.list_members_legacy)
-        self.get_member_legacy = _rt.with_streaming_response(resource.get_member_legacy)
-        self.add_member_legacy = _rt.with_streaming_response(resource.add_member_legacy)
-        self.remove_member_legacy = _rt.with_streaming_response(resource.remove_member_legacy)
+        self.list_members_legacy = _rt.streaming_page(  # pyright: ignore[reportDeprecated]
+            resource.list_members_legacy,  # pyright: ignore[reportDeprecated]
+        )
+        self.get_member_legacy = _rt.with_streaming_response(  # pyright: ignore[reportDeprecated]
+            resource.get_member_legacy,  # pyright: ignore[reportDeprecated]
+        )
+        self.add_member_legacy = _rt.with_streaming_response(  # pyright: ignore[reportDeprecated]
+            resource.add_member_legacy,  # pyright: ignore[reportDeprecated]
+        )
+        self.remove_member_legacy = _rt.with_streaming_response(  # pyright: ignore[reportDeprecated]
+            resource.remove_member_legacy,  # pyright: ignore[reportDeprecated]
+        )
         self.get_membership_for_user_in_org = _rt.with_streaming_response(
             resource.get_membership_for_user_in_org
         )
@@ -990,14 +1027,14 @@ class _TeamsMembersMethodsWithStreamingResponse:
         self.remove_membership_for_user_in_org = _rt.with_streaming_response(
             resource.remove_membership_for_user_in_org
         )
-        self.get_membership_for_user_legacy = _rt.with_streaming_response(
-            resource.get_membership_for_user_legacy
+        self.get_membership_for_user_legacy = _rt.with_streaming_response(  # pyright: ignore[reportDeprecated]
+            resource.get_membership_for_user_legacy,  # pyright: ignore[reportDeprecated]
         )
-        self.add_or_update_membership_for_user_legacy = _rt.with_streaming_response(
-            resource.add_or_update_membership_for_user_legacy
+        self.add_or_update_membership_for_user_legacy = _rt.with_streaming_response(  # pyright: ignore[reportDeprecated]
+            resource.add_or_update_membership_for_user_legacy,  # pyright: ignore[reportDeprecated]
         )
-        self.remove_membership_for_user_legacy = _rt.with_streaming_response(
-            resource.remove_membership_for_user_legacy
+        self.remove_membership_for_user_legacy = _rt.with_streaming_response(  # pyright: ignore[reportDeprecated]
+            resource.remove_membership_for_user_legacy,  # pyright: ignore[reportDeprecated]
         )
 
 
@@ -1067,6 +1104,9 @@ class _AsyncTeamsMembersMethods(_rt.AsyncResource):
             ),
         )
 
+    @_rt.deprecated(
+        "teams.list_members_legacy() is deprecated by the API (GET /teams/{team_id}/members)"
+    )
     def list_members_legacy(
         self,
         team_id: int,
@@ -1132,6 +1172,9 @@ class _AsyncTeamsMembersMethods(_rt.AsyncResource):
             ),
         )
 
+    @_rt.deprecated(
+        "teams.get_member_legacy() is deprecated by the API (GET /teams/{team_id}/members/{username})"
+    )
     async def get_member_legacy(
         self,
         team_id: int,
@@ -1180,6 +1223,9 @@ class _AsyncTeamsMembersMethods(_rt.AsyncResource):
             ),
         )
 
+    @_rt.deprecated(
+        "teams.add_member_legacy() is deprecated by the API (PUT /teams/{team_id}/members/{username})"
+    )
     async def add_member_legacy(
         self,
         team_id: int,
@@ -1248,6 +1294,9 @@ class _AsyncTeamsMembersMethods(_rt.AsyncResource):
             ),
         )
 
+    @_rt.deprecated(
+        "teams.remove_member_legacy() is deprecated by the API (DELETE /teams/{team_id}/members/{username})"
+    )
     async def remove_member_legacy(
         self,
         team_id: int,
@@ -1509,6 +1558,9 @@ class _AsyncTeamsMembersMethods(_rt.AsyncResource):
             ),
         )
 
+    @_rt.deprecated(
+        "teams.get_membership_for_user_legacy() is deprecated by the API (GET /teams/{team_id}/memberships/{username})"
+    )
     async def get_membership_for_user_legacy(
         self,
         team_id: int,
@@ -1568,6 +1620,9 @@ class _AsyncTeamsMembersMethods(_rt.AsyncResource):
             ),
         )
 
+    @_rt.deprecated(
+        "teams.add_or_update_membership_for_user_legacy() is deprecated by the API (PUT /teams/{team_id}/memberships/{username})"
+    )
     async def add_or_update_membership_for_user_legacy(
         self,
         team_id: int,
@@ -1647,6 +1702,9 @@ class _AsyncTeamsMembersMethods(_rt.AsyncResource):
             ),
         )
 
+    @_rt.deprecated(
+        "teams.remove_membership_for_user_legacy() is deprecated by the API (DELETE /teams/{team_id}/memberships/{username})"
+    )
     async def remove_membership_for_user_legacy(
         self,
         team_id: int,
@@ -1719,10 +1777,18 @@ class _AsyncTeamsMembersMethodsWithRawResponse:
 
     def __init__(self, resource: _AsyncTeamsMembersMethods) -> None:
         self.list_members_in_org = _rt.raw_async_page(resource.list_members_in_org)
-        self.list_members_legacy = _rt.raw_async_page(resource.list_members_legacy)
-        self.get_member_legacy = _rt.with_raw_response(resource.get_member_legacy)
-        self.add_member_legacy = _rt.with_raw_response(resource.add_member_legacy)
-        self.remove_member_legacy = _rt.with_raw_response(resource.remove_member_legacy)
+        self.list_members_legacy = _rt.raw_async_page(  # pyright: ignore[reportDeprecated]
+            resource.list_members_legacy,  # pyright: ignore[reportDeprecated]
+        )
+        self.get_member_legacy = _rt.with_raw_response(  # pyright: ignore[reportDeprecated]
+            resource.get_member_legacy,  # pyright: ignore[reportDeprecated]
+        )
+        self.add_member_legacy = _rt.with_raw_response(  # pyright: ignore[reportDeprecated]
+            resource.add_member_legacy,  # pyright: ignore[reportDeprecated]
+        )
+        self.remove_member_legacy = _rt.with_raw_response(  # pyright: ignore[reportDeprecated]
+            resource.remove_member_legacy,  # pyright: ignore[reportDeprecated]
+        )
         self.get_membership_for_user_in_org = _rt.with_raw_response(
             resource.get_membership_for_user_in_org
         )
@@ -1732,14 +1798,14 @@ class _AsyncTeamsMembersMethodsWithRawResponse:
         self.remove_membership_for_user_in_org = _rt.with_raw_response(
             resource.remove_membership_for_user_in_org
         )
-        self.get_membership_for_user_legacy = _rt.with_raw_response(
-            resource.get_membership_for_user_legacy
+        self.get_membership_for_user_legacy = _rt.with_raw_response(  # pyright: ignore[reportDeprecated]
+            resource.get_membership_for_user_legacy,  # pyright: ignore[reportDeprecated]
         )
-        self.add_or_update_membership_for_user_legacy = _rt.with_raw_response(
-            resource.add_or_update_membership_for_user_legacy
+        self.add_or_update_membership_for_user_legacy = _rt.with_raw_response(  # pyright: ignore[reportDeprecated]
+            resource.add_or_update_membership_for_user_legacy,  # pyright: ignore[reportDeprecated]
         )
-        self.remove_membership_for_user_legacy = _rt.with_raw_response(
-            resource.remove_membership_for_user_legacy
+        self.remove_membership_for_user_legacy = _rt.with_raw_response(  # pyright: ignore[reportDeprecated]
+            resource.remove_membership_for_user_legacy,  # pyright: ignore[reportDeprecated]
         )
 
 
@@ -1748,10 +1814,18 @@ class _AsyncTeamsMembersMethodsWithStreamingResponse:
 
     def __init__(self, resource: _AsyncTeamsMembersMethods) -> None:
         self.list_members_in_org = _rt.streaming_async_page(resource.list_members_in_org)
-        self.list_members_legacy = _rt.streaming_async_page(resource.list_members_legacy)
-        self.get_member_legacy = _rt.with_streaming_response(resource.get_member_legacy)
-        self.add_member_legacy = _rt.with_streaming_response(resource.add_member_legacy)
-        self.remove_member_legacy = _rt.with_streaming_response(resource.remove_member_legacy)
+        self.list_members_legacy = _rt.streaming_async_page(  # pyright: ignore[reportDeprecated]
+            resource.list_members_legacy,  # pyright: ignore[reportDeprecated]
+        )
+        self.get_member_legacy = _rt.with_streaming_response(  # pyright: ignore[reportDeprecated]
+            resource.get_member_legacy,  # pyright: ignore[reportDeprecated]
+        )
+        self.add_member_legacy = _rt.with_streaming_response(  # pyright: ignore[reportDeprecated]
+            resource.add_member_legacy,  # pyright: ignore[reportDeprecated]
+        )
+        self.remove_member_legacy = _rt.with_streaming_response(  # pyright: ignore[reportDeprecated]
+            resource.remove_member_legacy,  # pyright: ignore[reportDeprecated]
+        )
         self.get_membership_for_user_in_org = _rt.with_streaming_response(
             resource.get_membership_for_user_in_org
         )
@@ -1761,12 +1835,12 @@ class _AsyncTeamsMembersMethodsWithStreamingResponse:
         self.remove_membership_for_user_in_org = _rt.with_streaming_response(
             resource.remove_membership_for_user_in_org
         )
-        self.get_membership_for_user_legacy = _rt.with_streaming_response(
-            resource.get_membership_for_user_legacy
+        self.get_membership_for_user_legacy = _rt.with_streaming_response(  # pyright: ignore[reportDeprecated]
+            resource.get_membership_for_user_legacy,  # pyright: ignore[reportDeprecated]
         )
-        self.add_or_update_membership_for_user_legacy = _rt.with_streaming_response(
-            resource.add_or_update_membership_for_user_legacy
+        self.add_or_update_membership_for_user_legacy = _rt.with_streaming_response(  # pyright: ignore[reportDeprecated]
+            resource.add_or_update_membership_for_user_legacy,  # pyright: ignore[reportDeprecated]
         )
-        self.remove_membership_for_user_legacy = _rt.with_streaming_response(
-            resource.remove_membership_for_user_legacy
+        self.remove_membership_for_user_legacy = _rt.with_streaming_response(  # pyright: ignore[reportDeprecated]
+            resource.remove_membership_for_user_legacy,  # pyright: ignore[reportDeprecated]
         )

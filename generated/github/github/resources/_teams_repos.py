@@ -510,6 +510,9 @@ class _TeamsReposMethods(_rt.SyncResource):
             ),
         )
 
+    @_rt.deprecated(
+        "teams.list_repos_legacy() is deprecated by the API (GET /teams/{team_id}/repos)"
+    )
     def list_repos_legacy(
         self,
         team_id: int,
@@ -566,6 +569,9 @@ class _TeamsReposMethods(_rt.SyncResource):
             ),
         )
 
+    @_rt.deprecated(
+        "teams.check_permissions_for_repo_legacy() is deprecated by the API (GET /teams/{team_id}/repos/{owner}/{repo})"
+    )
     def check_permissions_for_repo_legacy(
         self,
         team_id: int,
@@ -625,6 +631,9 @@ class _TeamsReposMethods(_rt.SyncResource):
             ),
         )
 
+    @_rt.deprecated(
+        "teams.add_or_update_repo_permissions_legacy() is deprecated by the API (PUT /teams/{team_id}/repos/{owner}/{repo})"
+    )
     def add_or_update_repo_permissions_legacy(
         self,
         team_id: int,
@@ -691,6 +700,9 @@ class _TeamsReposMethods(_rt.SyncResource):
             ),
         )
 
+    @_rt.deprecated(
+        "teams.remove_repo_legacy() is deprecated by the API (DELETE /teams/{team_id}/repos/{owner}/{repo})"
+    )
     def remove_repo_legacy(
         self,
         team_id: int,
@@ -747,6 +759,7 @@ class _TeamsReposMethods(_rt.SyncResource):
             ),
         )
 
+    @_rt.deprecated("teams.get_legacy() is deprecated by the API (GET /teams/{team_id})")
     def get_legacy(
         self,
         team_id: int,
@@ -789,6 +802,7 @@ class _TeamsReposMethods(_rt.SyncResource):
             ),
         )
 
+    @_rt.deprecated("teams.delete_legacy() is deprecated by the API (DELETE /teams/{team_id})")
     def delete_legacy(
         self,
         team_id: int,
@@ -837,6 +851,7 @@ class _TeamsReposMethods(_rt.SyncResource):
             ),
         )
 
+    @_rt.deprecated("teams.update_legacy() is deprecated by the API (PATCH /teams/{team_id})")
     def update_legacy(
         self,
         team_id: int,
@@ -925,17 +940,27 @@ class _TeamsReposMethodsWithRawResponse:
             resource.add_or_update_repo_permissions_in_org
         )
         self.remove_repo_in_org = _rt.with_raw_response(resource.remove_repo_in_org)
-        self.list_repos_legacy = _rt.raw_page(resource.list_repos_legacy)
-        self.check_permissions_for_repo_legacy = _rt.with_raw_response(
-            resource.check_permissions_for_repo_legacy
+        self.list_repos_legacy = _rt.raw_page(  # pyright: ignore[reportDeprecated]
+            resource.list_repos_legacy,  # pyright: ignore[reportDeprecated]
         )
-        self.add_or_update_repo_permissions_legacy = _rt.with_raw_response(
-            resource.add_or_update_repo_permissions_legacy
+        self.check_permissions_for_repo_legacy = _rt.with_raw_response(  # pyright: ignore[reportDeprecated]
+            resource.check_permissions_for_repo_legacy,  # pyright: ignore[reportDeprecated]
         )
-        self.remove_repo_legacy = _rt.with_raw_response(resource.remove_repo_legacy)
-        self.get_legacy = _rt.with_raw_response(resource.get_legacy)
-        self.delete_legacy = _rt.with_raw_response(resource.delete_legacy)
-        self.update_legacy = _rt.with_raw_response(resource.update_legacy)
+        self.add_or_update_repo_permissions_legacy = _rt.with_raw_response(  # pyright: ignore[reportDeprecated]
+            resource.add_or_update_repo_permissions_legacy,  # pyright: ignore[reportDeprecated]
+        )
+        self.remove_repo_legacy = _rt.with_raw_response(  # pyright: ignore[reportDeprecated]
+            resource.remove_repo_legacy,  # pyright: ignore[reportDeprecated]
+        )
+        self.get_legacy = _rt.with_raw_response(  # pyright: ignore[reportDeprecated]
+            resource.get_legacy,  # pyright: ignore[reportDeprecated]
+        )
+        self.delete_legacy = _rt.with_raw_response(  # pyright: ignore[reportDeprecated]
+            resource.delete_legacy,  # pyright: ignore[reportDeprecated]
+        )
+        self.update_legacy = _rt.with_raw_response(  # pyright: ignore[reportDeprecated]
+            resource.update_legacy,  # pyright: ignore[reportDeprecated]
+        )
 
 
 class _TeamsReposMethodsWithStreamingResponse:
@@ -950,17 +975,27 @@ class _TeamsReposMethodsWithStreamingResponse:
             resource.add_or_update_repo_permissions_in_org
         )
         self.remove_repo_in_org = _rt.with_streaming_response(resource.remove_repo_in_org)
-        self.list_repos_legacy = _rt.streaming_page(resource.list_repos_legacy)
-        self.check_permissions_for_repo_legacy = _rt.with_streaming_response(
-            resource.check_permissions_for_repo_legacy
+        self.list_repos_legacy = _rt.streaming_page(  # pyright: ignore[reportDeprecated]
+            resource.list_repos_legacy,  # pyright: ignore[reportDeprecated]
         )
-        self.add_or_update_repo_permissions_legacy = _rt.with_streaming_response(
-            resource.add_or_update_repo_permissions_legacy
+        self.check_permissions_for_repo_legacy = _rt.with_streaming_response(  # pyright: ignore[reportDeprecated]
+            resource.check_permissions_for_repo_legacy,  # pyright: ignore[reportDeprecated]
         )
-        self.remove_repo_legacy = _rt.with_streaming_response(resource.remove_repo_legacy)
-        self.get_legacy = _rt.with_streaming_response(resource.get_legacy)
-        self.delete_legacy = _rt.with_streaming_response(resource.delete_legacy)
-        self.update_legacy = _rt.with_streaming_response(resource.update_legacy)
+        self.add_or_update_repo_permissions_legacy = _rt.with_streaming_response(  # pyright: ignore[reportDeprecated]
+            resource.add_or_update_repo_permissions_legacy,  # pyright: ignore[reportDeprecated]
+        )
+        self.remove_repo_legacy = _rt.with_streaming_response(  # pyright: ignore[reportDeprecated]
+            resource.remove_repo_legacy,  # pyright: ignore[reportDeprecated]
+        )
+        self.get_legacy = _rt.with_streaming_response(  # pyright: ignore[reportDeprecated]
+            resource.get_legacy,  # pyright: ignore[reportDeprecated]
+        )
+        self.delete_legacy = _rt.with_streaming_response(  # pyright: ignore[reportDeprecated]
+            resource.delete_legacy,  # pyright: ignore[reportDeprecated]
+        )
+        self.update_legacy = _rt.with_streaming_response(  # pyright: ignore[reportDeprecated]
+            resource.update_legacy,  # pyright: ignore[reportDeprecated]
+        )
 
 
 class _AsyncTeamsReposMethods(_rt.AsyncResource):
@@ -1214,6 +1249,9 @@ class _AsyncTeamsReposMethods(_rt.AsyncResource):
             ),
         )
 
+    @_rt.deprecated(
+        "teams.list_repos_legacy() is deprecated by the API (GET /teams/{team_id}/repos)"
+    )
     def list_repos_legacy(
         self,
         team_id: int,
@@ -1270,6 +1308,9 @@ class _AsyncTeamsReposMethods(_rt.AsyncResource):
             ),
         )
 
+    @_rt.deprecated(
+        "teams.check_permissions_for_repo_legacy() is deprecated by the API (GET /teams/{team_id}/repos/{owner}/{repo})"
+    )
     async def check_permissions_for_repo_legacy(
         self,
         team_id: int,
@@ -1329,6 +1370,9 @@ class _AsyncTeamsReposMethods(_rt.AsyncResource):
             ),
         )
 
+    @_rt.deprecated(
+        "teams.add_or_update_repo_permissions_legacy() is deprecated by the API (PUT /teams/{team_id}/repos/{owner}/{repo})"
+    )
     async def add_or_update_repo_permissions_legacy(
         self,
         team_id: int,
@@ -1395,6 +1439,9 @@ class _AsyncTeamsReposMethods(_rt.AsyncResource):
             ),
         )
 
+    @_rt.deprecated(
+        "teams.remove_repo_legacy() is deprecated by the API (DELETE /teams/{team_id}/repos/{owner}/{repo})"
+    )
     async def remove_repo_legacy(
         self,
         team_id: int,
@@ -1451,6 +1498,7 @@ class _AsyncTeamsReposMethods(_rt.AsyncResource):
             ),
         )
 
+    @_rt.deprecated("teams.get_legacy() is deprecated by the API (GET /teams/{team_id})")
     async def get_legacy(
         self,
         team_id: int,
@@ -1493,6 +1541,7 @@ class _AsyncTeamsReposMethods(_rt.AsyncResource):
             ),
         )
 
+    @_rt.deprecated("teams.delete_legacy() is deprecated by the API (DELETE /teams/{team_id})")
     async def delete_legacy(
         self,
         team_id: int,
@@ -1541,6 +1590,7 @@ class _AsyncTeamsReposMethods(_rt.AsyncResource):
             ),
         )
 
+    @_rt.deprecated("teams.update_legacy() is deprecated by the API (PATCH /teams/{team_id})")
     async def update_legacy(
         self,
         team_id: int,
@@ -1629,17 +1679,27 @@ class _AsyncTeamsReposMethodsWithRawResponse:
             resource.add_or_update_repo_permissions_in_org
         )
         self.remove_repo_in_org = _rt.with_raw_response(resource.remove_repo_in_org)
-        self.list_repos_legacy = _rt.raw_async_page(resource.list_repos_legacy)
-        self.check_permissions_for_repo_legacy = _rt.with_raw_response(
-            resource.check_permissions_for_repo_legacy
+        self.list_repos_legacy = _rt.raw_async_page(  # pyright: ignore[reportDeprecated]
+            resource.list_repos_legacy,  # pyright: ignore[reportDeprecated]
         )
-        self.add_or_update_repo_permissions_legacy = _rt.with_raw_response(
-            resource.add_or_update_repo_permissions_legacy
+        self.check_permissions_for_repo_legacy = _rt.with_raw_response(  # pyright: ignore[reportDeprecated]
+            resource.check_permissions_for_repo_legacy,  # pyright: ignore[reportDeprecated]
         )
-        self.remove_repo_legacy = _rt.with_raw_response(resource.remove_repo_legacy)
-        self.get_legacy = _rt.with_raw_response(resource.get_legacy)
-        self.delete_legacy = _rt.with_raw_response(resource.delete_legacy)
-        self.update_legacy = _rt.with_raw_response(resource.update_legacy)
+        self.add_or_update_repo_permissions_legacy = _rt.with_raw_response(  # pyright: ignore[reportDeprecated]
+            resource.add_or_update_repo_permissions_legacy,  # pyright: ignore[reportDeprecated]
+        )
+        self.remove_repo_legacy = _rt.with_raw_response(  # pyright: ignore[reportDeprecated]
+            resource.remove_repo_legacy,  # pyright: ignore[reportDeprecated]
+        )
+        self.get_legacy = _rt.with_raw_response(  # pyright: ignore[reportDeprecated]
+            resource.get_legacy,  # pyright: ignore[reportDeprecated]
+        )
+        self.delete_legacy = _rt.with_raw_response(  # pyright: ignore[reportDeprecated]
+            resource.delete_legacy,  # pyright: ignore[reportDeprecated]
+        )
+        self.update_legacy = _rt.with_raw_response(  # pyright: ignore[reportDeprecated]
+            resource.update_legacy,  # pyright: ignore[reportDeprecated]
+        )
 
 
 class _AsyncTeamsReposMethodsWithStreamingResponse:
@@ -1654,14 +1714,24 @@ class _AsyncTeamsReposMethodsWithStreamingResponse:
             resource.add_or_update_repo_permissions_in_org
         )
         self.remove_repo_in_org = _rt.with_streaming_response(resource.remove_repo_in_org)
-        self.list_repos_legacy = _rt.streaming_async_page(resource.list_repos_legacy)
-        self.check_permissions_for_repo_legacy = _rt.with_streaming_response(
-            resource.check_permissions_for_repo_legacy
+        self.list_repos_legacy = _rt.streaming_async_page(  # pyright: ignore[reportDeprecated]
+            resource.list_repos_legacy,  # pyright: ignore[reportDeprecated]
         )
-        self.add_or_update_repo_permissions_legacy = _rt.with_streaming_response(
-            resource.add_or_update_repo_permissions_legacy
+        self.check_permissions_for_repo_legacy = _rt.with_streaming_response(  # pyright: ignore[reportDeprecated]
+            resource.check_permissions_for_repo_legacy,  # pyright: ignore[reportDeprecated]
         )
-        self.remove_repo_legacy = _rt.with_streaming_response(resource.remove_repo_legacy)
-        self.get_legacy = _rt.with_streaming_response(resource.get_legacy)
-        self.delete_legacy = _rt.with_streaming_response(resource.delete_legacy)
-        self.update_legacy = _rt.with_streaming_response(resource.update_legacy)
+        self.add_or_update_repo_permissions_legacy = _rt.with_streaming_response(  # pyright: ignore[reportDeprecated]
+            resource.add_or_update_repo_permissions_legacy,  # pyright: ignore[reportDeprecated]
+        )
+        self.remove_repo_legacy = _rt.with_streaming_response(  # pyright: ignore[reportDeprecated]
+            resource.remove_repo_legacy,  # pyright: ignore[reportDeprecated]
+        )
+        self.get_legacy = _rt.with_streaming_response(  # pyright: ignore[reportDeprecated]
+            resource.get_legacy,  # pyright: ignore[reportDeprecated]
+        )
+        self.delete_legacy = _rt.with_streaming_response(  # pyright: ignore[reportDeprecated]
+            resource.delete_legacy,  # pyright: ignore[reportDeprecated]
+        )
+        self.update_legacy = _rt.with_streaming_response(  # pyright: ignore[reportDeprecated]
+            resource.update_legacy,  # pyright: ignore[reportDeprecated]
+        )

@@ -628,6 +628,9 @@ class _TeamsTeamsMethods(_rt.SyncResource):
             ),
         )
 
+    @_rt.deprecated(
+        "teams.list_child_legacy() is deprecated by the API (GET /teams/{team_id}/teams)"
+    )
     def list_child_legacy(
         self,
         team_id: int,
@@ -798,6 +801,9 @@ class _TeamsTeamsMethods(_rt.SyncResource):
             ),
         )
 
+    @_rt.deprecated(
+        "teams.list_pending_invitations_legacy() is deprecated by the API (GET /teams/{team_id}/invitations)"
+    )
     def list_pending_invitations_legacy(
         self,
         team_id: int,
@@ -871,13 +877,15 @@ class _TeamsTeamsMethodsWithRawResponse:
         self.delete_in_org = _rt.with_raw_response(resource.delete_in_org)
         self.update_in_org = _rt.with_raw_response(resource.update_in_org)
         self.list_child_in_org = _rt.raw_page(resource.list_child_in_org)
-        self.list_child_legacy = _rt.raw_page(resource.list_child_legacy)
+        self.list_child_legacy = _rt.raw_page(  # pyright: ignore[reportDeprecated]
+            resource.list_child_legacy,  # pyright: ignore[reportDeprecated]
+        )
         self.list_for_authenticated_user = _rt.raw_page(resource.list_for_authenticated_user)
         self.list_pending_invitations_in_org = _rt.raw_page(
             resource.list_pending_invitations_in_org
         )
-        self.list_pending_invitations_legacy = _rt.raw_page(
-            resource.list_pending_invitations_legacy
+        self.list_pending_invitations_legacy = _rt.raw_page(  # pyright: ignore[reportDeprecated]
+            resource.list_pending_invitations_legacy,  # pyright: ignore[reportDeprecated]
         )
 
 
@@ -891,13 +899,15 @@ class _TeamsTeamsMethodsWithStreamingResponse:
         self.delete_in_org = _rt.with_streaming_response(resource.delete_in_org)
         self.update_in_org = _rt.with_streaming_response(resource.update_in_org)
         self.list_child_in_org = _rt.streaming_page(resource.list_child_in_org)
-        self.list_child_legacy = _rt.streaming_page(resource.list_child_legacy)
+        self.list_child_legacy = _rt.streaming_page(  # pyright: ignore[reportDeprecated]
+            resource.list_child_legacy,  # pyright: ignore[reportDeprecated]
+        )
         self.list_for_authenticated_user = _rt.streaming_page(resource.list_for_authenticated_user)
         self.list_pending_invitations_in_org = _rt.streaming_page(
             resource.list_pending_invitations_in_org
         )
-        self.list_pending_invitations_legacy = _rt.streaming_page(
-            resource.list_pending_invitations_legacy
+        self.list_pending_invitations_legacy = _rt.streaming_page(  # pyright: ignore[reportDeprecated]
+            resource.list_pending_invitations_legacy,  # pyright: ignore[reportDeprecated]
         )
 
 
@@ -1259,6 +1269,9 @@ class _AsyncTeamsTeamsMethods(_rt.AsyncResource):
             ),
         )
 
+    @_rt.deprecated(
+        "teams.list_child_legacy() is deprecated by the API (GET /teams/{team_id}/teams)"
+    )
     def list_child_legacy(
         self,
         team_id: int,
@@ -1429,6 +1442,9 @@ class _AsyncTeamsTeamsMethods(_rt.AsyncResource):
             ),
         )
 
+    @_rt.deprecated(
+        "teams.list_pending_invitations_legacy() is deprecated by the API (GET /teams/{team_id}/invitations)"
+    )
     def list_pending_invitations_legacy(
         self,
         team_id: int,
@@ -1502,13 +1518,15 @@ class _AsyncTeamsTeamsMethodsWithRawResponse:
         self.delete_in_org = _rt.with_raw_response(resource.delete_in_org)
         self.update_in_org = _rt.with_raw_response(resource.update_in_org)
         self.list_child_in_org = _rt.raw_async_page(resource.list_child_in_org)
-        self.list_child_legacy = _rt.raw_async_page(resource.list_child_legacy)
+        self.list_child_legacy = _rt.raw_async_page(  # pyright: ignore[reportDeprecated]
+            resource.list_child_legacy,  # pyright: ignore[reportDeprecated]
+        )
         self.list_for_authenticated_user = _rt.raw_async_page(resource.list_for_authenticated_user)
         self.list_pending_invitations_in_org = _rt.raw_async_page(
             resource.list_pending_invitations_in_org
         )
-        self.list_pending_invitations_legacy = _rt.raw_async_page(
-            resource.list_pending_invitations_legacy
+        self.list_pending_invitations_legacy = _rt.raw_async_page(  # pyright: ignore[reportDeprecated]
+            resource.list_pending_invitations_legacy,  # pyright: ignore[reportDeprecated]
         )
 
 
@@ -1522,13 +1540,15 @@ class _AsyncTeamsTeamsMethodsWithStreamingResponse:
         self.delete_in_org = _rt.with_streaming_response(resource.delete_in_org)
         self.update_in_org = _rt.with_streaming_response(resource.update_in_org)
         self.list_child_in_org = _rt.streaming_async_page(resource.list_child_in_org)
-        self.list_child_legacy = _rt.streaming_async_page(resource.list_child_legacy)
+        self.list_child_legacy = _rt.streaming_async_page(  # pyright: ignore[reportDeprecated]
+            resource.list_child_legacy,  # pyright: ignore[reportDeprecated]
+        )
         self.list_for_authenticated_user = _rt.streaming_async_page(
             resource.list_for_authenticated_user
         )
         self.list_pending_invitations_in_org = _rt.streaming_async_page(
             resource.list_pending_invitations_in_org
         )
-        self.list_pending_invitations_legacy = _rt.streaming_async_page(
-            resource.list_pending_invitations_legacy
+        self.list_pending_invitations_legacy = _rt.streaming_async_page(  # pyright: ignore[reportDeprecated]
+            resource.list_pending_invitations_legacy,  # pyright: ignore[reportDeprecated]
         )

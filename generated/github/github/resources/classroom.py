@@ -180,6 +180,9 @@ class ClassroomResource(_rt.SyncResource):
         """The same methods as context managers whose response body is not read yet."""
         return ClassroomResourceWithStreamingResponse(self)
 
+    @_rt.deprecated(
+        "classroom.get_an_assignment() is deprecated by the API (GET /assignments/{assignment_id})"
+    )
     def get_an_assignment(
         self,
         assignment_id: int,
@@ -226,6 +229,9 @@ class ClassroomResource(_rt.SyncResource):
             ),
         )
 
+    @_rt.deprecated(
+        "classroom.list_accepted_assignments_for_an_assignment() is deprecated by the API (GET /assignments/{assignment_id}/accepted_assignments)"
+    )
     def list_accepted_assignments_for_an_assignment(
         self,
         assignment_id: int,
@@ -286,6 +292,9 @@ class ClassroomResource(_rt.SyncResource):
             ),
         )
 
+    @_rt.deprecated(
+        "classroom.get_assignment_grades() is deprecated by the API (GET /assignments/{assignment_id}/grades)"
+    )
     def get_assignment_grades(
         self,
         assignment_id: int,
@@ -332,6 +341,7 @@ class ClassroomResource(_rt.SyncResource):
             ),
         )
 
+    @_rt.deprecated("classroom.list_classrooms() is deprecated by the API (GET /classrooms)")
     def list_classrooms(
         self,
         *,
@@ -388,6 +398,9 @@ class ClassroomResource(_rt.SyncResource):
             ),
         )
 
+    @_rt.deprecated(
+        "classroom.get_a_classroom() is deprecated by the API (GET /classrooms/{classroom_id})"
+    )
     def get_a_classroom(
         self,
         classroom_id: int,
@@ -434,6 +447,9 @@ class ClassroomResource(_rt.SyncResource):
             ),
         )
 
+    @_rt.deprecated(
+        "classroom.list_assignments_for_a_classroom() is deprecated by the API (GET /classrooms/{classroom_id}/assignments)"
+    )
     def list_assignments_for_a_classroom(
         self,
         classroom_id: int,
@@ -499,15 +515,23 @@ class ClassroomResourceWithRawResponse:
 
     def __init__(self, resource: ClassroomResource) -> None:
         self._resource = resource
-        self.get_an_assignment = _rt.with_raw_response(resource.get_an_assignment)
-        self.list_accepted_assignments_for_an_assignment = _rt.raw_page(
-            resource.list_accepted_assignments_for_an_assignment
+        self.get_an_assignment = _rt.with_raw_response(  # pyright: ignore[reportDeprecated]
+            resource.get_an_assignment,  # pyright: ignore[reportDeprecated]
         )
-        self.get_assignment_grades = _rt.with_raw_response(resource.get_assignment_grades)
-        self.list_classrooms = _rt.raw_page(resource.list_classrooms)
-        self.get_a_classroom = _rt.with_raw_response(resource.get_a_classroom)
-        self.list_assignments_for_a_classroom = _rt.raw_page(
-            resource.list_assignments_for_a_classroom
+        self.list_accepted_assignments_for_an_assignment = _rt.raw_page(  # pyright: ignore[reportDeprecated]
+            resource.list_accepted_assignments_for_an_assignment,  # pyright: ignore[reportDeprecated]
+        )
+        self.get_assignment_grades = _rt.with_raw_response(  # pyright: ignore[reportDeprecated]
+            resource.get_assignment_grades,  # pyright: ignore[reportDeprecated]
+        )
+        self.list_classrooms = _rt.raw_page(  # pyright: ignore[reportDeprecated]
+            resource.list_classrooms,  # pyright: ignore[reportDeprecated]
+        )
+        self.get_a_classroom = _rt.with_raw_response(  # pyright: ignore[reportDeprecated]
+            resource.get_a_classroom,  # pyright: ignore[reportDeprecated]
+        )
+        self.list_assignments_for_a_classroom = _rt.raw_page(  # pyright: ignore[reportDeprecated]
+            resource.list_assignments_for_a_classroom,  # pyright: ignore[reportDeprecated]
         )
 
 
@@ -516,15 +540,23 @@ class ClassroomResourceWithStreamingResponse:
 
     def __init__(self, resource: ClassroomResource) -> None:
         self._resource = resource
-        self.get_an_assignment = _rt.with_streaming_response(resource.get_an_assignment)
-        self.list_accepted_assignments_for_an_assignment = _rt.streaming_page(
-            resource.list_accepted_assignments_for_an_assignment
+        self.get_an_assignment = _rt.with_streaming_response(  # pyright: ignore[reportDeprecated]
+            resource.get_an_assignment,  # pyright: ignore[reportDeprecated]
         )
-        self.get_assignment_grades = _rt.with_streaming_response(resource.get_assignment_grades)
-        self.list_classrooms = _rt.streaming_page(resource.list_classrooms)
-        self.get_a_classroom = _rt.with_streaming_response(resource.get_a_classroom)
-        self.list_assignments_for_a_classroom = _rt.streaming_page(
-            resource.list_assignments_for_a_classroom
+        self.list_accepted_assignments_for_an_assignment = _rt.streaming_page(  # pyright: ignore[reportDeprecated]
+            resource.list_accepted_assignments_for_an_assignment,  # pyright: ignore[reportDeprecated]
+        )
+        self.get_assignment_grades = _rt.with_streaming_response(  # pyright: ignore[reportDeprecated]
+            resource.get_assignment_grades,  # pyright: ignore[reportDeprecated]
+        )
+        self.list_classrooms = _rt.streaming_page(  # pyright: ignore[reportDeprecated]
+            resource.list_classrooms,  # pyright: ignore[reportDeprecated]
+        )
+        self.get_a_classroom = _rt.with_streaming_response(  # pyright: ignore[reportDeprecated]
+            resource.get_a_classroom,  # pyright: ignore[reportDeprecated]
+        )
+        self.list_assignments_for_a_classroom = _rt.streaming_page(  # pyright: ignore[reportDeprecated]
+            resource.list_assignments_for_a_classroom,  # pyright: ignore[reportDeprecated]
         )
 
 
@@ -541,6 +573,9 @@ class AsyncClassroomResource(_rt.AsyncResource):
         """The same methods as context managers whose response body is not read yet."""
         return AsyncClassroomResourceWithStreamingResponse(self)
 
+    @_rt.deprecated(
+        "classroom.get_an_assignment() is deprecated by the API (GET /assignments/{assignment_id})"
+    )
     async def get_an_assignment(
         self,
         assignment_id: int,
@@ -587,6 +622,9 @@ class AsyncClassroomResource(_rt.AsyncResource):
             ),
         )
 
+    @_rt.deprecated(
+        "classroom.list_accepted_assignments_for_an_assignment() is deprecated by the API (GET /assignments/{assignment_id}/accepted_assignments)"
+    )
     def list_accepted_assignments_for_an_assignment(
         self,
         assignment_id: int,
@@ -647,6 +685,9 @@ class AsyncClassroomResource(_rt.AsyncResource):
             ),
         )
 
+    @_rt.deprecated(
+        "classroom.get_assignment_grades() is deprecated by the API (GET /assignments/{assignment_id}/grades)"
+    )
     async def get_assignment_grades(
         self,
         assignment_id: int,
@@ -693,6 +734,7 @@ class AsyncClassroomResource(_rt.AsyncResource):
             ),
         )
 
+    @_rt.deprecated("classroom.list_classrooms() is deprecated by the API (GET /classrooms)")
     def list_classrooms(
         self,
         *,
@@ -749,6 +791,9 @@ class AsyncClassroomResource(_rt.AsyncResource):
             ),
         )
 
+    @_rt.deprecated(
+        "classroom.get_a_classroom() is deprecated by the API (GET /classrooms/{classroom_id})"
+    )
     async def get_a_classroom(
         self,
         classroom_id: int,
@@ -795,6 +840,9 @@ class AsyncClassroomResource(_rt.AsyncResource):
             ),
         )
 
+    @_rt.deprecated(
+        "classroom.list_assignments_for_a_classroom() is deprecated by the API (GET /classrooms/{classroom_id}/assignments)"
+    )
     def list_assignments_for_a_classroom(
         self,
         classroom_id: int,
@@ -860,15 +908,23 @@ class AsyncClassroomResourceWithRawResponse:
 
     def __init__(self, resource: AsyncClassroomResource) -> None:
         self._resource = resource
-        self.get_an_assignment = _rt.with_raw_response(resource.get_an_assignment)
-        self.list_accepted_assignments_for_an_assignment = _rt.raw_async_page(
-            resource.list_accepted_assignments_for_an_assignment
+        self.get_an_assignment = _rt.with_raw_response(  # pyright: ignore[reportDeprecated]
+            resource.get_an_assignment,  # pyright: ignore[reportDeprecated]
         )
-        self.get_assignment_grades = _rt.with_raw_response(resource.get_assignment_grades)
-        self.list_classrooms = _rt.raw_async_page(resource.list_classrooms)
-        self.get_a_classroom = _rt.with_raw_response(resource.get_a_classroom)
-        self.list_assignments_for_a_classroom = _rt.raw_async_page(
-            resource.list_assignments_for_a_classroom
+        self.list_accepted_assignments_for_an_assignment = _rt.raw_async_page(  # pyright: ignore[reportDeprecated]
+            resource.list_accepted_assignments_for_an_assignment,  # pyright: ignore[reportDeprecated]
+        )
+        self.get_assignment_grades = _rt.with_raw_response(  # pyright: ignore[reportDeprecated]
+            resource.get_assignment_grades,  # pyright: ignore[reportDeprecated]
+        )
+        self.list_classrooms = _rt.raw_async_page(  # pyright: ignore[reportDeprecated]
+            resource.list_classrooms,  # pyright: ignore[reportDeprecated]
+        )
+        self.get_a_classroom = _rt.with_raw_response(  # pyright: ignore[reportDeprecated]
+            resource.get_a_classroom,  # pyright: ignore[reportDeprecated]
+        )
+        self.list_assignments_for_a_classroom = _rt.raw_async_page(  # pyright: ignore[reportDeprecated]
+            resource.list_assignments_for_a_classroom,  # pyright: ignore[reportDeprecated]
         )
 
 
@@ -877,13 +933,21 @@ class AsyncClassroomResourceWithStreamingResponse:
 
     def __init__(self, resource: AsyncClassroomResource) -> None:
         self._resource = resource
-        self.get_an_assignment = _rt.with_streaming_response(resource.get_an_assignment)
-        self.list_accepted_assignments_for_an_assignment = _rt.streaming_async_page(
-            resource.list_accepted_assignments_for_an_assignment
+        self.get_an_assignment = _rt.with_streaming_response(  # pyright: ignore[reportDeprecated]
+            resource.get_an_assignment,  # pyright: ignore[reportDeprecated]
         )
-        self.get_assignment_grades = _rt.with_streaming_response(resource.get_assignment_grades)
-        self.list_classrooms = _rt.streaming_async_page(resource.list_classrooms)
-        self.get_a_classroom = _rt.with_streaming_response(resource.get_a_classroom)
-        self.list_assignments_for_a_classroom = _rt.streaming_async_page(
-            resource.list_assignments_for_a_classroom
+        self.list_accepted_assignments_for_an_assignment = _rt.streaming_async_page(  # pyright: ignore[reportDeprecated]
+            resource.list_accepted_assignments_for_an_assignment,  # pyright: ignore[reportDeprecated]
+        )
+        self.get_assignment_grades = _rt.with_streaming_response(  # pyright: ignore[reportDeprecated]
+            resource.get_assignment_grades,  # pyright: ignore[reportDeprecated]
+        )
+        self.list_classrooms = _rt.streaming_async_page(  # pyright: ignore[reportDeprecated]
+            resource.list_classrooms,  # pyright: ignore[reportDeprecated]
+        )
+        self.get_a_classroom = _rt.with_streaming_response(  # pyright: ignore[reportDeprecated]
+            resource.get_a_classroom,  # pyright: ignore[reportDeprecated]
+        )
+        self.list_assignments_for_a_classroom = _rt.streaming_async_page(  # pyright: ignore[reportDeprecated]
+            resource.list_assignments_for_a_classroom,  # pyright: ignore[reportDeprecated]
         )

@@ -3,6 +3,9 @@
 import importlib
 from typing import TYPE_CHECKING, Any
 
+# PEP 702's decorator, for the methods of deprecated operations (pydantic has imported it)
+from typing_extensions import deprecated
+
 from ._auth import (
     ApiKey,
     HTTPBasic,
@@ -273,6 +276,7 @@ __all__ = [
     "Webhook",
     "WebhookVerificationError",
     "__version__",
+    "deprecated",
     "discriminator",
     "enable_logging",
     "later",

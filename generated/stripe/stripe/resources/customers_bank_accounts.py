@@ -250,6 +250,9 @@ class CustomersBankAccounts(_rt.SyncResource):
         """The same methods as context managers whose response body is not read yet."""
         return CustomersBankAccountsWithStreamingResponse(self)
 
+    @_rt.deprecated(
+        "customers.bank_accounts.list() is deprecated by the API (GET /v1/customers/{customer}/bank_accounts)"
+    )
     def list(
         self,
         customer: str,
@@ -376,6 +379,9 @@ class CustomersBankAccounts(_rt.SyncResource):
             ),
         )
 
+    @_rt.deprecated(
+        "customers.bank_accounts.retrieve() is deprecated by the API (GET /v1/customers/{customer}/bank_accounts/{id})"
+    )
     def retrieve(
         self,
         customer: str,
@@ -589,9 +595,13 @@ class CustomersBankAccountsWithRawResponse:
 
     def __init__(self, resource: CustomersBankAccounts) -> None:
         self._resource = resource
-        self.list = _rt.raw_page(resource.list)
+        self.list = _rt.raw_page(  # pyright: ignore[reportDeprecated]
+            resource.list,  # pyright: ignore[reportDeprecated]
+        )
         self.create = _rt.with_raw_response(resource.create)
-        self.retrieve = _rt.with_raw_response(resource.retrieve)
+        self.retrieve = _rt.with_raw_response(  # pyright: ignore[reportDeprecated]
+            resource.retrieve,  # pyright: ignore[reportDeprecated]
+        )
         self.update = _rt.with_raw_response(resource.update)
         self.delete = _rt.with_raw_response(resource.delete)
         self.verify = _rt.with_raw_response(resource.verify)
@@ -602,9 +612,13 @@ class CustomersBankAccountsWithStreamingResponse:
 
     def __init__(self, resource: CustomersBankAccounts) -> None:
         self._resource = resource
-        self.list = _rt.streaming_page(resource.list)
+        self.list = _rt.streaming_page(  # pyright: ignore[reportDeprecated]
+            resource.list,  # pyright: ignore[reportDeprecated]
+        )
         self.create = _rt.with_streaming_response(resource.create)
-        self.retrieve = _rt.with_streaming_response(resource.retrieve)
+        self.retrieve = _rt.with_streaming_response(  # pyright: ignore[reportDeprecated]
+            resource.retrieve,  # pyright: ignore[reportDeprecated]
+        )
         self.update = _rt.with_streaming_response(resource.update)
         self.delete = _rt.with_streaming_response(resource.delete)
         self.verify = _rt.with_streaming_response(resource.verify)
@@ -623,6 +637,9 @@ class AsyncCustomersBankAccounts(_rt.AsyncResource):
         """The same methods as context managers whose response body is not read yet."""
         return AsyncCustomersBankAccountsWithStreamingResponse(self)
 
+    @_rt.deprecated(
+        "customers.bank_accounts.list() is deprecated by the API (GET /v1/customers/{customer}/bank_accounts)"
+    )
     def list(
         self,
         customer: str,
@@ -749,6 +766,9 @@ class AsyncCustomersBankAccounts(_rt.AsyncResource):
             ),
         )
 
+    @_rt.deprecated(
+        "customers.bank_accounts.retrieve() is deprecated by the API (GET /v1/customers/{customer}/bank_accounts/{id})"
+    )
     async def retrieve(
         self,
         customer: str,
@@ -962,9 +982,13 @@ class AsyncCustomersBankAccountsWithRawResponse:
 
     def __init__(self, resource: AsyncCustomersBankAccounts) -> None:
         self._resource = resource
-        self.list = _rt.raw_async_page(resource.list)
+        self.list = _rt.raw_async_page(  # pyright: ignore[reportDeprecated]
+            resource.list,  # pyright: ignore[reportDeprecated]
+        )
         self.create = _rt.with_raw_response(resource.create)
-        self.retrieve = _rt.with_raw_response(resource.retrieve)
+        self.retrieve = _rt.with_raw_response(  # pyright: ignore[reportDeprecated]
+            resource.retrieve,  # pyright: ignore[reportDeprecated]
+        )
         self.update = _rt.with_raw_response(resource.update)
         self.delete = _rt.with_raw_response(resource.delete)
         self.verify = _rt.with_raw_response(resource.verify)
@@ -975,9 +999,13 @@ class AsyncCustomersBankAccountsWithStreamingResponse:
 
     def __init__(self, resource: AsyncCustomersBankAccounts) -> None:
         self._resource = resource
-        self.list = _rt.streaming_async_page(resource.list)
+        self.list = _rt.streaming_async_page(  # pyright: ignore[reportDeprecated]
+            resource.list,  # pyright: ignore[reportDeprecated]
+        )
         self.create = _rt.with_streaming_response(resource.create)
-        self.retrieve = _rt.with_streaming_response(resource.retrieve)
+        self.retrieve = _rt.with_streaming_response(  # pyright: ignore[reportDeprecated]
+            resource.retrieve,  # pyright: ignore[reportDeprecated]
+        )
         self.update = _rt.with_streaming_response(resource.update)
         self.delete = _rt.with_streaming_response(resource.delete)
         self.verify = _rt.with_streaming_response(resource.verify)

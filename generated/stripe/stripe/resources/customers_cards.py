@@ -206,6 +206,9 @@ class CustomersCards(_rt.SyncResource):
         """The same methods as context managers whose response body is not read yet."""
         return CustomersCardsWithStreamingResponse(self)
 
+    @_rt.deprecated(
+        "customers.cards.list() is deprecated by the API (GET /v1/customers/{customer}/cards)"
+    )
     def list(
         self,
         customer: str,
@@ -332,6 +335,9 @@ class CustomersCards(_rt.SyncResource):
             ),
         )
 
+    @_rt.deprecated(
+        "customers.cards.retrieve() is deprecated by the API (GET /v1/customers/{customer}/cards/{id})"
+    )
     def retrieve(
         self,
         customer: str,
@@ -501,9 +507,13 @@ class CustomersCardsWithRawResponse:
 
     def __init__(self, resource: CustomersCards) -> None:
         self._resource = resource
-        self.list = _rt.raw_page(resource.list)
+        self.list = _rt.raw_page(  # pyright: ignore[reportDeprecated]
+            resource.list,  # pyright: ignore[reportDeprecated]
+        )
         self.create = _rt.with_raw_response(resource.create)
-        self.retrieve = _rt.with_raw_response(resource.retrieve)
+        self.retrieve = _rt.with_raw_response(  # pyright: ignore[reportDeprecated]
+            resource.retrieve,  # pyright: ignore[reportDeprecated]
+        )
         self.update = _rt.with_raw_response(resource.update)
         self.delete = _rt.with_raw_response(resource.delete)
 
@@ -513,9 +523,13 @@ class CustomersCardsWithStreamingResponse:
 
     def __init__(self, resource: CustomersCards) -> None:
         self._resource = resource
-        self.list = _rt.streaming_page(resource.list)
+        self.list = _rt.streaming_page(  # pyright: ignore[reportDeprecated]
+            resource.list,  # pyright: ignore[reportDeprecated]
+        )
         self.create = _rt.with_streaming_response(resource.create)
-        self.retrieve = _rt.with_streaming_response(resource.retrieve)
+        self.retrieve = _rt.with_streaming_response(  # pyright: ignore[reportDeprecated]
+            resource.retrieve,  # pyright: ignore[reportDeprecated]
+        )
         self.update = _rt.with_streaming_response(resource.update)
         self.delete = _rt.with_streaming_response(resource.delete)
 
@@ -533,6 +547,9 @@ class AsyncCustomersCards(_rt.AsyncResource):
         """The same methods as context managers whose response body is not read yet."""
         return AsyncCustomersCardsWithStreamingResponse(self)
 
+    @_rt.deprecated(
+        "customers.cards.list() is deprecated by the API (GET /v1/customers/{customer}/cards)"
+    )
     def list(
         self,
         customer: str,
@@ -659,6 +676,9 @@ class AsyncCustomersCards(_rt.AsyncResource):
             ),
         )
 
+    @_rt.deprecated(
+        "customers.cards.retrieve() is deprecated by the API (GET /v1/customers/{customer}/cards/{id})"
+    )
     async def retrieve(
         self,
         customer: str,
@@ -828,9 +848,13 @@ class AsyncCustomersCardsWithRawResponse:
 
     def __init__(self, resource: AsyncCustomersCards) -> None:
         self._resource = resource
-        self.list = _rt.raw_async_page(resource.list)
+        self.list = _rt.raw_async_page(  # pyright: ignore[reportDeprecated]
+            resource.list,  # pyright: ignore[reportDeprecated]
+        )
         self.create = _rt.with_raw_response(resource.create)
-        self.retrieve = _rt.with_raw_response(resource.retrieve)
+        self.retrieve = _rt.with_raw_response(  # pyright: ignore[reportDeprecated]
+            resource.retrieve,  # pyright: ignore[reportDeprecated]
+        )
         self.update = _rt.with_raw_response(resource.update)
         self.delete = _rt.with_raw_response(resource.delete)
 
@@ -840,8 +864,12 @@ class AsyncCustomersCardsWithStreamingResponse:
 
     def __init__(self, resource: AsyncCustomersCards) -> None:
         self._resource = resource
-        self.list = _rt.streaming_async_page(resource.list)
+        self.list = _rt.streaming_async_page(  # pyright: ignore[reportDeprecated]
+            resource.list,  # pyright: ignore[reportDeprecated]
+        )
         self.create = _rt.with_streaming_response(resource.create)
-        self.retrieve = _rt.with_streaming_response(resource.retrieve)
+        self.retrieve = _rt.with_streaming_response(  # pyright: ignore[reportDeprecated]
+            resource.retrieve,  # pyright: ignore[reportDeprecated]
+        )
         self.update = _rt.with_streaming_response(resource.update)
         self.delete = _rt.with_streaming_response(resource.delete)
