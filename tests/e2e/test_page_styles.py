@@ -3,7 +3,8 @@ wrong one: HAL's `_embedded` items and `_links.next.href`; OData's `value` and
 `@odata.nextLink` (a wire name holding a dot, which the runtime split into two keys); a Relay
 `pageInfo.endCursor`, which lost to "the last item's id" once `hasNextPage` and `after` were
 there; Azure's `x-ms-pageable` (67 operations of the corpus' Azure specs had no pagination);
-Twilio's relative `next_page_uri` (60 operations of its 2010 API). Each is paged to its end
+Twilio's relative `next_page_uri` (60 operations of its 2010 API); PagerDuty's `more` flag
+(38 operations), without which a full last page cost one more request. Each is paged to its end
 through a generated client, sync and async."""
 
 from __future__ import annotations
@@ -77,16 +78,27 @@ def _twilio(request: httpx.Request) -> dict[str, Any]:
     return {"calls": _things(page + 1), "next_page_uri": following, "page": page}
 
 
+def _pagerduty(request: httpx.Request) -> dict[str, Any]:
+    offset = int(request.url.params.get("offset", "0"))
+    things = _things(offset + 1) if offset < 3 else []  # a client blind to `more` asks again
+    return {"incidents": things, "offset": offset, "limit": 1, "more": offset < 2}
+
+
 ROUTES: dict[str, Callable[[httpx.Request], dict[str, Any]]] = {
     "/v1/hal": _hal,
     "/v1/odata": _odata,
     "/v1/relay": _relay,
     "/v1/azure": _azure,
     "/v1/twilio": _twilio,
+    "/v1/pagerduty": _pagerduty,
 }
 
 
+SENT: list[str] = []
+
+
 def _answer(request: httpx.Request) -> httpx.Response:
+    SENT.append(request.url.path)
     return httpx.Response(200, json=ROUTES[request.url.path](request))
 
 
@@ -98,6 +110,7 @@ def _answer(request: httpx.Request) -> httpx.Response:
         ("relay", {"first": 1}),
         ("azure", {"api_version": "2024-01-01"}),
         ("twilio", {"page_size": 1}),
+        ("pagerduty", {"limit": 1}),
     ],
 )
 def test_every_page_is_followed_to_the_end(
@@ -105,8 +118,10 @@ def test_every_page_is_followed_to_the_end(
 ) -> None:
     transport = httpx.MockTransport(_answer)
     client = pkg.Client(http_client=httpx.Client(transport=transport))
+    SENT.clear()
     ids = [thing.id for thing in getattr(client, resource).list(**kwargs)]
     assert ids == [1, 2, 3]
+    assert len(SENT) == 3  # no request past the last page
 
     async def collect() -> list[int]:
         aclient = pkg.AsyncClient(http_client=httpx.AsyncClient(transport=transport))

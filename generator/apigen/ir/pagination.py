@@ -63,7 +63,7 @@ _ITEM_FIELDS = (
     "value",  # OData, Azure
 )
 _NESTED = ("meta", "pagination", "paging", "page_info", "pageInfo", "response_metadata", "links")
-_HAS_MORE = ("has_more", "hasMore", "has_next_page", "hasNextPage", "has_next", "hasNext")
+_HAS_MORE = ("has_more", "hasMore", "has_next_page", "hasNextPage", "has_next", "hasNext", "more")
 _TOTAL = ("total", "total_count", "totalCount", "count")
 _SIZE_PARAMS = ("per_page", "page_size", "limit", "pageSize", "perPage", "size")
 # body field with the next cursor -> query params that take it back, best first
