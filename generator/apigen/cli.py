@@ -240,7 +240,7 @@ class _LazyGroup(click.Group):
 @click.group(cls=_LazyGroup)
 @click.version_option(__version__, prog_name="apigen")
 def main() -> None:
-    """Generate typed Python clients from OpenAPI 3.0/3.1 and Swagger 2.0 specs."""
+    """Generate typed Python clients from OpenAPI 3.0/3.1/3.2 and Swagger 2.0 specs."""
 
 
 @main.command()

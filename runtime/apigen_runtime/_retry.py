@@ -32,7 +32,7 @@ RETRIES_TAKEN = "apigen_retries_taken"  # request extension: retries before this
 Attempt: TypeAlias = httpx.Response | httpx.TransportError
 # Statuses retried below 500 (every status >= 500 is retried too).
 RETRY_STATUSES = frozenset({408, 409, 429})
-IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE", "TRACE"})
+IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE", "TRACE", "QUERY"})
 # Failures where the request provably never reached the server: safe for any method
 # (connection refused, DNS failure and TLS handshake errors are ``ConnectError``s).
 _NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)

@@ -177,8 +177,8 @@ def _verb_name(op: OperationDef, methods_on_path: dict[str, set[str]], is_list: 
             return "update"
         case "delete":
             return "delete"
-        case other:
-            return other
+        case other:  # `query` (OpenAPI 3.2), a method of `additionalOperations` (`COPY`)
+            return naming.snake(other)
 
 
 def _says_list(op: OperationDef) -> bool:

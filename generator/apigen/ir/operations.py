@@ -9,6 +9,7 @@ from typing import Any
 from .. import naming
 from ..path_keys import placeholders, split_key
 from ..spec.header_params import ignored_header, transport_header
+from ..spec.methods import path_operations
 from ..spec.param_media import is_json_media, parameter_media
 from ..spec.streams import events_are_text, is_event_stream, is_json_lines, record_schema
 from .examples import example_value
@@ -34,7 +35,6 @@ from .schemas import SchemaConverter, escape, resolve_pointer, union_of
 from .servers import operation_server
 from .text import schema_doc
 
-HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 _JSON = re.compile(r"^application/([\w.+-]*\+)?json(;.*)?$|^\*/\*$", re.IGNORECASE)
 _BODY_PREFERENCE = (
     "application/json",
@@ -44,12 +44,17 @@ _BODY_PREFERENCE = (
 )
 
 
-def item_operations(item: Mapping[str, Any]) -> Iterator[tuple[str, Mapping[str, Any]]]:
-    """A path item's (method, operation object) pairs, in `HTTP_METHODS` order."""
-    for method in HTTP_METHODS:
-        op = item.get(method)
-        if isinstance(op, JSON_OBJECT):
-            yield method, op
+def item_operations(item: Mapping[str, Any]) -> Iterator[tuple[str, str, Mapping[str, Any]]]:
+    """A path item's (method, pointer below the item, operation object) triples, fixed methods
+    first (spec/methods.py)."""
+    return path_operations(item)
+
+
+def item_pointer(pointer: str) -> str:
+    """The path item's pointer of an operation's (`.../get`, 3.2's
+    `.../additionalOperations/COPY`)."""
+    head = pointer.rpartition("/")[0]
+    return head.removesuffix("/additionalOperations")
 
 
 def collect(document: Mapping[str, Any]) -> list[OperationDef]:
@@ -65,7 +70,7 @@ def collect(document: Mapping[str, Any]) -> list[OperationDef]:
             item = resolve_pointer(document, base)
             if not isinstance(item, JSON_OBJECT):
                 continue
-        for method, op in item_operations(item):
+        for method, where, op in item_operations(item):
             tags = tuple(str(t) for t in op.get("tags") or [] if isinstance(t, str | int))
             ops.append(
                 OperationDef(
@@ -73,7 +78,7 @@ def collect(document: Mapping[str, Any]) -> list[OperationDef]:
                     path=str(path),
                     wire_path=split_key(str(path)).wire,
                     operation_id=str(op.get("operationId") or ""),
-                    pointer=f"{base}/{method}",
+                    pointer=f"{base}/{where}",
                     summary=str(op.get("summary") or "").strip(),
                     description=str(op.get("description") or "").strip(),
                     deprecated=op.get("deprecated") is True,
@@ -126,11 +131,11 @@ def declared_parameters(
     """The operation's parameters by (name, in), its path item's first and its own over them
     (OpenAPI's override rule), each with its JSON pointer."""
     node = operation_node(document, op)
-    path_item = deref(document, resolve_pointer(document, op.pointer.rsplit("/", 1)[0]))
+    path_item = deref(document, resolve_pointer(document, item_pointer(op.pointer)))
     merged: dict[tuple[str, str], tuple[Mapping[str, Any], str]] = {}
     sources = []
     if isinstance(path_item, JSON_OBJECT):
-        sources.append((path_item.get("parameters") or [], op.pointer.rsplit("/", 1)[0]))
+        sources.append((path_item.get("parameters") or [], item_pointer(op.pointer)))
     sources.append((node.get("parameters") or [], op.pointer))
     for plist, base in sources:
         for i, raw in enumerate(plist):
@@ -208,9 +213,7 @@ class OperationBuilder:
 
     def build(self, op: OperationDef, hint: list[str], module: str) -> None:
         node = self.op_node(op)
-        path_item = deref(
-            self.document, resolve_pointer(self.document, op.pointer.rsplit("/", 1)[0])
-        )
+        path_item = deref(self.document, resolve_pointer(self.document, item_pointer(op.pointer)))
         params = self._parameters(op, hint, module)
         fields, op.body = self._body(op, node, hint, module)
         op.server = self._server(node, path_item)
@@ -257,6 +260,14 @@ class OperationBuilder:
         result: list[ParamDef] = []
         for (name, location), (p, ptr) in declared_parameters(self.document, op).items():
             if location not in ("path", "query", "header", "cookie"):
+                if location == "querystring":
+                    self.schemas.warn(
+                        ptr,
+                        f"parameter {name!r} is `in: querystring` (OpenAPI 3.2: the whole query"
+                        " string as one value), which the client cannot send yet",
+                        "parameter",
+                        "parameter left out: pass the query with `extra_query=`",
+                    )
                 continue
             if location == "header" and ignored_header(name):
                 if transport_header(name):

@@ -18,6 +18,7 @@ from typing import Any
 
 from .. import naming
 from ..diagnostics import Report
+from ..spec.methods import path_operations
 from .nodes import JsonScalar, SecuritySchemeDef, as_object
 
 
@@ -84,7 +85,6 @@ def _plan(
     return None
 
 
-_HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 _KEY_WORDS = re.compile(r"api[ _-]?key|secret[ _-]?key|token", re.IGNORECASE)
 IMPLICIT_SCHEME = "bearer"
 ONE_SECRET = "api_key"
@@ -96,9 +96,8 @@ def _requirements(document: Mapping[str, Any]) -> list[tuple[str, ...]]:
     found: list[Any] = list(security) if isinstance(security, list) else []
     paths = document.get("paths")
     for item in paths.values() if isinstance(paths, Mapping) else ():
-        for method in _HTTP_METHODS if isinstance(item, Mapping) else ():
-            op = item.get(method)
-            if isinstance(op, Mapping) and isinstance(op.get("security"), list):
+        for _, _, op in path_operations(item) if isinstance(item, Mapping) else ():
+            if isinstance(op.get("security"), list):
                 found.extend(op["security"])
     return [tuple(sorted(str(k) for k in req)) for req in found if isinstance(req, Mapping)]
 

@@ -32,14 +32,14 @@ def _bodies(document: Mapping[str, Any], name: str, item: Any, base: str) -> lis
     found: list[_Found] = []
     if not isinstance(item, JSON_OBJECT):
         return found
-    for method, op in item_operations(item):
+    for method, where, op in item_operations(item):
         body = deref(document, op.get("requestBody"))
         content = as_object(as_object(body).get("content"))
         media = next((str(m) for m in content if is_json_media(str(m))), None)
         if media is None:
             continue
         schema = as_object(content[media]).get("schema", {})
-        ptr = f"{base}/{method}/requestBody/content/{escape(media)}/schema"
+        ptr = f"{base}/{where}/requestBody/content/{escape(media)}/schema"
         text = op.get("summary") or op.get("description") or as_object(body).get("description")
         found.append((name, method, ptr, schema, str(text or "").strip()))
     return found
@@ -58,9 +58,9 @@ def _callbacks(document: Mapping[str, Any]) -> list[tuple[str, _Found]]:
         item = deref(document, raw_item)
         if not isinstance(item, JSON_OBJECT):
             continue
-        for method, op in item_operations(item):
+        for method, where, op in item_operations(item):
             label = str(op.get("operationId") or f"{method.upper()} {path}")
-            op_ptr = f"#/paths/{escape(str(path))}/{method}"
+            op_ptr = f"#/paths/{escape(str(path))}/{where}"
             for name, raw_cb in as_object(op.get("callbacks")).items():
                 cb_ptr = _located(raw_cb, f"{op_ptr}/callbacks/{escape(str(name))}")
                 for expression, raw in as_object(deref(document, raw_cb)).items():

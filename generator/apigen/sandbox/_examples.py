@@ -128,7 +128,7 @@ class ExampleGenerator:
         budget: int = NODE_BUDGET,
     ) -> None:
         self.resolver = resolver or Resolver(document)
-        openapi31 = str(document.get("openapi", "")).startswith("3.1")
+        openapi31 = str(document.get("openapi", "")).startswith(("3.1", "3.2"))
         #: OpenAPI 3.1+: keywords beside a `$ref` apply too; 3.0 / Swagger 2: they are ignored
         self.ref_siblings = ref_siblings_apply(document)
         self.checker = Checker(

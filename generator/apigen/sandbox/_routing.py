@@ -21,9 +21,9 @@ from typing import Any
 from urllib.parse import quote, unquote, urlsplit
 
 from ..path_keys import split_key
+from ..spec.methods import path_operations
 from ._refs import RefError, Resolver, escape_token, listed
 
-METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 _PARAM = re.compile(r"\{([^{}]+)\}")
 #: Operations of keys sending one path tried for a request the routed one refuses.
 _MAX_TWINS = 16
@@ -54,6 +54,9 @@ class Route:
     # per path parameter every operation constrains alike (an enum, a number, a uuid): the
     # values it takes, so a route whose parameter cannot be the segment yields to one that fits
     values: Mapping[str, re.Pattern[str]] = field(default_factory=dict, compare=False)
+    # per method: its operation's pointer below the path item (`get`; 3.2's
+    # `additionalOperations/COPY`)
+    where: Mapping[str, str] = field(default_factory=dict, compare=False)
 
     def fits(self, params: Mapping[str, str]) -> bool:
         return all(
@@ -260,9 +263,8 @@ class Router:
                 continue
             if not isinstance(template, str) or not isinstance(item, Mapping):
                 continue
-            operations = {
-                m: op for m, op in item.items() if m in METHODS and isinstance(op, Mapping)
-            }
+            found = list(path_operations(item))
+            operations = {m: op for m, _, op in found}
             for holder in (item, *operations.values()):
                 for server in listed(holder.get("servers")):
                     prefixes.add(server_prefix(server))
@@ -285,6 +287,7 @@ class Router:
                     preferred,
                     shape,
                     values=values,
+                    where={m: w for m, w, _ in found},
                 )
             )
         keyed = {r.shape for r in routes if any(r.needs.values())}

@@ -458,7 +458,7 @@ class Sandbox:
 
     def _pointer(self, match: Match) -> str:
         op_method = match.method if match.method in match.route.operations else "get"
-        return f"{match.route.pointer}/{op_method}"
+        return f"{match.route.pointer}/{match.route.where.get(op_method, op_method)}"
 
     def _operation_reply(
         self,

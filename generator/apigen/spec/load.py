@@ -32,7 +32,7 @@ if TYPE_CHECKING:  # spec/fetch.py imports urllib.request (12 ms): only a URL ne
 
 __all__ = ["LoadedSpec", "load_spec"]
 
-_OPENAPI_VERSION = re.compile(r"3\.[01](\.\d+.*)?")
+_OPENAPI_VERSION = re.compile(r"3\.[012](\.\d+.*)?")
 
 
 @dataclass
@@ -215,7 +215,7 @@ def _version(
         raise fatal(
             file,
             f"#/{key}",
-            f"unsupported {key} version {version!r}: apigen reads Swagger 2.0 and OpenAPI 3.0/3.1",
+            f"unsupported {key} version {version!r}: apigen reads Swagger 2.0 and OpenAPI 3.0/3.1/3.2",
             "version",
             line,
         )

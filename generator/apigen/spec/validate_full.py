@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from typing import Any, cast
 
 from jsonschema_path import SchemaPath
-from openapi_spec_validator.schemas import schema_v2, schema_v30, schema_v31
+from openapi_spec_validator.schemas import schema_v2, schema_v30, schema_v31, schema_v32
 from openapi_spec_validator.schemas.backend.jsonschema import (
     create_validator as _python_schema_checker,
 )
@@ -21,6 +21,7 @@ from openapi_spec_validator.validation.validators import (
     OpenAPIV2SpecValidator,
     OpenAPIV30SpecValidator,
     OpenAPIV31SpecValidator,
+    OpenAPIV32SpecValidator,
     SpecValidator,
 )
 
@@ -90,6 +91,7 @@ _VALIDATORS = {
     "2": _located(OpenAPIV2SpecValidator, schema_v2),
     "3.0": _located(OpenAPIV30SpecValidator, schema_v30),
     "3.1": _located(OpenAPIV31SpecValidator, schema_v31),
+    "3.2": _located(OpenAPIV32SpecValidator, schema_v32),
 }
 
 

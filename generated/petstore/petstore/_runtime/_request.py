@@ -33,7 +33,7 @@ BuildRequest = Callable[..., httpx.Request]
 # when the request carries one): retries read it to know that a resend cannot repeat an effect.
 IDEMPOTENCY_EXTENSION = "apigen_idempotency_header"
 # Methods that never get an automatic idempotency key (they change nothing).
-_SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
+_SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE", "QUERY"})
 
 
 class Prepared(Struct):
