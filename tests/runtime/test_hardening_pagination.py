@@ -131,3 +131,47 @@ def test_next_page_to_the_same_page_raises() -> None:
     assert page.has_next_page()
     with pytest.raises(rt.PaginationLoopError):
         page.next_page()
+
+
+def ignores_offset(request: httpx.Request) -> httpx.Response:
+    # a server that does not read `offset` (or `page`): the same full page, whatever is asked
+    return httpx.Response(200, json={"data": [item(1), item(2)], "has_more": True})
+
+
+IGNORING: list[tuple[str, rt.Operation[Any]]] = [
+    (
+        "offset",
+        _op(
+            rt.OffsetPagination(),
+            rt.Param("offset", "offset", "query"),
+            rt.Param("limit", "limit", "query"),
+        ),
+    ),
+    ("page", _op(rt.PageNumberPagination(), rt.Param("page", "page", "query"))),
+]
+
+
+@pytest.mark.parametrize(("name", "op"), IGNORING, ids=[c[0] for c in IGNORING])
+async def test_a_server_that_ignores_the_page_asked_for_stops_the_walk(
+    name: str, op: rt.Operation[Any]
+) -> None:
+    """Each request differs (offset 0, 2, 4...), so no page key repeats, and the pages are full:
+    the walk used to ask forever. The second identical body ends it, one at a time and fanned
+    out, sync and async (2026-12-04)."""
+    server = Counting(ignores_offset)
+    client = rt.SyncAPIClient(
+        base_url=BASE, http_client=httpx.Client(transport=httpx.MockTransport(server))
+    )
+    with pytest.raises(rt.PaginationLoopError, match="sent the previous page again"):
+        list(client.paginate(op, {}))
+    assert server.count == 2
+    with pytest.raises(rt.PaginationLoopError):
+        list(client.paginate(op, {}).iter_all(concurrency=3))
+    aclient = rt.AsyncAPIClient(
+        base_url=BASE, http_client=httpx.AsyncClient(transport=httpx.MockTransport(server))
+    )
+    with pytest.raises(rt.PaginationLoopError):
+        [x async for x in aclient.paginate(op, {})]
+    page = await aclient.paginate(op, {})
+    with pytest.raises(rt.PaginationLoopError):
+        [x async for x in page.iter_all(concurrency=3)]

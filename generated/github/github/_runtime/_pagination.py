@@ -160,6 +160,22 @@ class _Visited:
             )
         self._seen.add(key)
 
+    def check_body(self, before: _PageBase[Any], after: _PageBase[Any]) -> None:
+        """A non-empty page whose body is the previous page's byte for byte: the server ignores
+        the page it was asked for (an offset or page number it does not read), and asking on
+        would never end."""
+        old, new = before.response, after.response
+        if old is None or new is None or not after.items or old.content != new.content:
+            return
+        op = after._request.op.operation_id or after._request.op.path  # pyright: ignore[reportPrivateUsage]
+        raise package_error(
+            PaginationLoopError(
+                f"{op}: the server sent the previous page again for the next one (after"
+                f" {len(self._seen)} pages); stopping instead of looping"
+            ),
+            self._errors,
+        )
+
 
 # --- fetching ----------------------------------------------------------------------------------
 
@@ -274,7 +290,8 @@ class SyncPage(_PageBase[T]):
             request = page.next_page_request()
             assert request is not None
             visited.check(request)
-            page = SyncPage[T].fetch(self._client, request)
+            previous, page = page, SyncPage[T].fetch(self._client, request)
+            visited.check_body(previous, page)
             count += 1
             yield page
 
@@ -311,8 +328,11 @@ class SyncPage(_PageBase[T]):
                     if future is None:
                         break
                     pending.append(future)
+                visited, previous = _Visited(self._request, self._client._errors), self  # pyright: ignore[reportPrivateUsage]
                 while pending:
                     page = pending.popleft().result()
+                    visited.check_body(previous, page)
+                    previous = page
                     yield from page.items
                     if _done(page, full):
                         break
@@ -364,7 +384,8 @@ class AsyncPage(_PageBase[T]):
             request = page.next_page_request()
             assert request is not None
             visited.check(request)
-            page = await AsyncPage[T].fetch(self._client, request)
+            previous, page = page, await AsyncPage[T].fetch(self._client, request)
+            visited.check_body(previous, page)
             count += 1
             yield page
 
@@ -403,8 +424,11 @@ class AsyncPage(_PageBase[T]):
                 if task is None:
                     break
                 pending.append(task)
+            visited, previous = _Visited(self._request, self._client._errors), self  # pyright: ignore[reportPrivateUsage]
             while pending:
                 page = await pending.popleft()
+                visited.check_body(previous, page)
+                previous = page
                 for item in page.items:
                     yield item
                 if _done(page, full):
