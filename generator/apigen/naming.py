@@ -35,6 +35,33 @@ _SYMBOLS = {
     "?": "question",
 }
 
+# The generated client's own keyword arguments (templates/client.py.jinja), which a server
+# variable (`timeout` -> `timeout_variable`) or a configured credential may not take;
+# tests/e2e/test_server_variables.py checks this list against a generated client's signature.
+CLIENT_KEYWORDS = frozenset(
+    {
+        "self",
+        "base_url",
+        "timeout",
+        "max_retries",
+        "http_client",
+        "default_headers",
+        "default_query",
+        "retry",
+        "deadline",
+        "rate_limit",
+        "circuit_breaker",
+        "hooks",
+        "rate_warning",
+        "idempotency_header",
+        "retry_count_header",
+        "max_response_bytes",
+        "max_stream_reconnects",
+        "allow_insecure_credentials",
+        "cache",
+    }
+)
+
 _WORD_SPLIT = re.compile(r"[^0-9a-zA-Z]+")
 _CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
 

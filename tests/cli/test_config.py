@@ -557,6 +557,10 @@ def test_security_keys_are_checked(tmp_path: Path) -> None:
         f"{here}[1].env.user: not a keyword of this scheme (username, password)",
         f"{here}[2].keyword: 'timeout' is taken by the client itself",
     ]
+    # every keyword of the generated client, not the first fourteen: `cache` was accepted, to
+    # give the generated `__init__` two parameters of that name (one list now, naming.py)
+    write(cfg, cfg.read_text().replace('keyword = "timeout"', 'keyword = "cache"'))
+    assert problems(cfg)[-1] == f"{here}[2].keyword: 'cache' is taken by the client itself"
 
 
 def test_ref_root_and_strict_keys(tmp_path: Path) -> None:

@@ -18,7 +18,7 @@ from typing import Any
 import httpx
 import pytest
 
-from apigen.ir.servers import CLIENT_KEYWORDS
+from apigen.naming import CLIENT_KEYWORDS
 from tests.builds import build_into, manifest, on_path
 from tests.conftest import FIXTURES, run_pyright
 

@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any
 
 import jsonschema  # type: ignore[import-untyped, unused-ignore]
 
+from .. import naming
 from ..ir.options import ApiOptions, ExtraScheme, Selection
 
 if TYPE_CHECKING:
@@ -389,27 +390,6 @@ def _selection(t: Mapping[str, Any]) -> Selection:
     )
 
 
-# The generated client's own keywords (templates/client.py.jinja).
-_CLIENT_KEYWORDS = frozenset(
-    [
-        "base_url",
-        "timeout",
-        "max_retries",
-        "http_client",
-        "default_headers",
-        "default_query",
-        "retry",
-        "deadline",
-        "rate_limit",
-        "circuit_breaker",
-        "hooks",
-        "rate_warning",
-        "idempotency_header",
-        "retry_count_header",
-    ]
-)
-
-
 def _scheme(t: Mapping[str, Any], here: str, problems: list[str]) -> ExtraScheme:
     kind = t["type"]
     http = t.get("scheme", "bearer")
@@ -421,7 +401,7 @@ def _scheme(t: Mapping[str, Any], here: str, problems: list[str]) -> ExtraScheme
         keywords = ["username", "password"]
     else:
         keywords = [t.get("keyword", "api_key")]
-        if keywords[0] in _CLIENT_KEYWORDS or keyword.iskeyword(keywords[0]):
+        if keywords[0] in naming.CLIENT_KEYWORDS or keyword.iskeyword(keywords[0]):
             problems.append(f"{here}.keyword: {keywords[0]!r} is taken by the client itself")
     env_value = t.get("env", {})
     env = {keywords[0]: env_value} if isinstance(env_value, str) else dict(env_value)

@@ -16,33 +16,6 @@ from .nodes import JSON_OBJECT, ServerDef, ServerVariableDef
 
 _VAR = re.compile(r"\{([^{}]+)\}")
 
-# The generated client's own keyword arguments (templates/client.py.jinja): a variable named
-# like one is renamed (`timeout` -> `timeout_variable`); tests/e2e/test_server_variables.py
-# checks this list against a generated client's signature.
-CLIENT_KEYWORDS = frozenset(
-    {
-        "self",
-        "base_url",
-        "timeout",
-        "max_retries",
-        "http_client",
-        "default_headers",
-        "default_query",
-        "retry",
-        "deadline",
-        "rate_limit",
-        "circuit_breaker",
-        "hooks",
-        "rate_warning",
-        "idempotency_header",
-        "retry_count_header",
-        "max_response_bytes",
-        "max_stream_reconnects",
-        "allow_insecure_credentials",
-        "cache",
-    }
-)
-
 
 def _default(var: Any) -> str | None:
     default = var.get("default") if isinstance(var, JSON_OBJECT) else None
@@ -116,7 +89,7 @@ def root_server(document: Mapping[str, Any], taken: set[str]) -> ServerDef:
     template = _template(document, frozenset(names))
     variables = server.get("variables")
     variables = variables if isinstance(variables, JSON_OBJECT) else {}
-    used = set(CLIENT_KEYWORDS) | taken
+    used = set(naming.CLIENT_KEYWORDS) | taken
     defs: list[ServerVariableDef] = []
     for name in names:
         raw = variables[name]
