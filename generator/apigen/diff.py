@@ -414,6 +414,9 @@ class _Comparer:
                 old=str(o["call"]),
                 new=call,
             )
+        if n.get("deprecated") and not o.get("deprecated"):
+            # still works; callers now get DeprecationWarning and type-checker errors
+            self.add("change", "method-deprecated", call, f"{str(n['method']).upper()} {n['path']}")
         if "params" not in o or "params" not in n:
             return  # a manifest from before types were recorded: names only
         old_params = {str(p[0]): p for p in o["params"]}

@@ -260,6 +260,17 @@ def test_server_variables_added_removed_and_changed(tmp_path: Path) -> None:
     assert ("addition", "server-variable-added", "new.Client(stage=)") in _kinds(back)
 
 
+def _deprecate_delete(spec: dict[str, Any]) -> None:
+    _op(spec, "/pets/{petId}", "delete")["deprecated"] = True
+
+
+def test_a_method_newly_deprecated_is_a_compatible_change(tmp_path: Path) -> None:
+    old, new = _edited(tmp_path, _deprecate_delete)
+    changes = diff_paths(old, new).changes
+    assert [(c.category, c.kind) for c in changes] == [("change", "method-deprecated")]
+    assert diff_paths(new, old).changes == []  # un-deprecating asks nothing of callers
+
+
 def test_same_spec_reports_nothing(tmp_path: Path) -> None:
     spec = _write(tmp_path / "pets.json", _pets())
     assert diff_paths(spec, spec).changes == []

@@ -491,6 +491,8 @@ def _manifest_op(op: OperationDef) -> dict[str, Any]:
     }
     if op.pagination is not None:
         entry["pagination"] = op.pagination.style
+    if op.deprecated:  # (only when set: other manifests stay as they were)
+        entry["deprecated"] = True
     if op.notes:
         entry["notes"] = list(op.notes)
     return entry
