@@ -16,6 +16,8 @@ _UNSPLITTABLE = re.compile(
     r"https?://\S{20,}|\]\([^)\s]{30,}|\S{50,}|\w{40,}|^\s*\|.*\|\s*$|\"[^\" ]{40,}\""
 )
 
+_PRAGMA = re.compile(r"\s+# (?:pyright|type): ignore\[[\w, ]+\]$")
+
 
 def _sources(root: Path, name: str) -> list[Path]:
     return sorted(p for p in (root / name).rglob("*.py") if "_runtime" not in p.parts)
@@ -37,7 +39,8 @@ def test_long_lines_only_where_nothing_can_be_split(built: dict[str, Path], name
         lines = path.read_text().split("\n")
         total += len(lines)
         for number, line in enumerate(lines, 1):
-            if len(line) > LINE_LENGTH and not _UNSPLITTABLE.search(line):
+            code = _PRAGMA.sub("", line)  # as ruff measures: a pragma comment does not count
+            if len(code) > LINE_LENGTH and not _UNSPLITTABLE.search(code):
                 splittable.append(f"{path.name}:{number}: {line.strip()[:90]}")
     assert total > 1_000
     assert not splittable, splittable[:10]

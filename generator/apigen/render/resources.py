@@ -529,4 +529,5 @@ def _deprecation(op: OperationDef) -> str:
     if not op.deprecated:
         return ""
     call = ".".join([*op.resource, op.name])
-    return literal(f"{call}() is deprecated by the API ({op.method.upper()} {op.path})")
+    # two literals, which ruff joins when they fit on a line and leaves on two when not
+    return f"{literal(f'{call}() is deprecated by the API')} {literal(f' ({op.method.upper()} {op.path})')}"

@@ -120,7 +120,8 @@ class _CodespacesAccessMethods(_rt.SyncResource):
     """Operations under `codespaces` (part of it)."""
 
     @_rt.deprecated(
-        "codespaces.set_codespaces_access() is deprecated by the API (PUT /orgs/{org}/codespaces/access)"
+        "codespaces.set_codespaces_access() is deprecated by the API"
+        " (PUT /orgs/{org}/codespaces/access)"
     )
     def set_codespaces_access(
         self,
@@ -177,7 +178,8 @@ class _CodespacesAccessMethods(_rt.SyncResource):
         )
 
     @_rt.deprecated(
-        "codespaces.set_codespaces_access_users() is deprecated by the API (POST /orgs/{org}/codespaces/access/selected_users)"
+        "codespaces.set_codespaces_access_users() is deprecated by the API"
+        " (POST /orgs/{org}/codespaces/access/selected_users)"
     )
     def set_codespaces_access_users(
         self,
@@ -232,7 +234,8 @@ class _CodespacesAccessMethods(_rt.SyncResource):
         )
 
     @_rt.deprecated(
-        "codespaces.delete_codespaces_access_users() is deprecated by the API (DELETE /orgs/{org}/codespaces/access/selected_users)"
+        "codespaces.delete_codespaces_access_users() is deprecated by the API"
+        " (DELETE /orgs/{org}/codespaces/access/selected_users)"
     )
     def delete_codespaces_access_users(
         self,
@@ -321,7 +324,8 @@ class _AsyncCodespacesAccessMethods(_rt.AsyncResource):
     """Operations under `codespaces` (part of it)."""
 
     @_rt.deprecated(
-        "codespaces.set_codespaces_access() is deprecated by the API (PUT /orgs/{org}/codespaces/access)"
+        "codespaces.set_codespaces_access() is deprecated by the API"
+        " (PUT /orgs/{org}/codespaces/access)"
     )
     async def set_codespaces_access(
         self,
@@ -378,7 +382,8 @@ class _AsyncCodespacesAccessMethods(_rt.AsyncResource):
         )
 
     @_rt.deprecated(
-        "codespaces.set_codespaces_access_users() is deprecated by the API (POST /orgs/{org}/codespaces/access/selected_users)"
+        "codespaces.set_codespaces_access_users() is deprecated by the API"
+        " (POST /orgs/{org}/codespaces/access/selected_users)"
     )
     async def set_codespaces_access_users(
         self,
@@ -433,7 +438,8 @@ class _AsyncCodespacesAccessMethods(_rt.AsyncResource):
         )
 
     @_rt.deprecated(
-        "codespaces.delete_codespaces_access_users() is deprecated by the API (DELETE /orgs/{org}/codespaces/access/selected_users)"
+        "codespaces.delete_codespaces_access_users() is deprecated by the API"
+        " (DELETE /orgs/{org}/codespaces/access/selected_users)"
     )
     async def delete_codespaces_access_users(
         self,

@@ -567,7 +567,8 @@ class _MigrationsImportMethods(_rt.SyncResource):
         )
 
     @_rt.deprecated(
-        "migrations.get_commit_authors() is deprecated by the API (GET /repos/{owner}/{repo}/import/authors)"
+        "migrations.get_commit_authors() is deprecated by the API"
+        " (GET /repos/{owner}/{repo}/import/authors)"
     )
     def get_commit_authors(
         self,
@@ -630,7 +631,8 @@ class _MigrationsImportMethods(_rt.SyncResource):
         )
 
     @_rt.deprecated(
-        "migrations.map_commit_author() is deprecated by the API (PATCH /repos/{owner}/{repo}/import/authors/{author_id})"
+        "migrations.map_commit_author() is deprecated by the API"
+        " (PATCH /repos/{owner}/{repo}/import/authors/{author_id})"
     )
     def map_commit_author(
         self,
@@ -692,7 +694,8 @@ class _MigrationsImportMethods(_rt.SyncResource):
         )
 
     @_rt.deprecated(
-        "migrations.get_large_files() is deprecated by the API (GET /repos/{owner}/{repo}/import/large_files)"
+        "migrations.get_large_files() is deprecated by the API"
+        " (GET /repos/{owner}/{repo}/import/large_files)"
     )
     def get_large_files(
         self,
@@ -744,7 +747,8 @@ class _MigrationsImportMethods(_rt.SyncResource):
         )
 
     @_rt.deprecated(
-        "migrations.set_lfs_preference() is deprecated by the API (PATCH /repos/{owner}/{repo}/import/lfs)"
+        "migrations.set_lfs_preference() is deprecated by the API"
+        " (PATCH /repos/{owner}/{repo}/import/lfs)"
     )
     def set_lfs_preference(
         self,
@@ -1190,7 +1194,8 @@ class _AsyncMigrationsImportMethods(_rt.AsyncResource):
         )
 
     @_rt.deprecated(
-        "migrations.get_commit_authors() is deprecated by the API (GET /repos/{owner}/{repo}/import/authors)"
+        "migrations.get_commit_authors() is deprecated by the API"
+        " (GET /repos/{owner}/{repo}/import/authors)"
     )
     async def get_commit_authors(
         self,
@@ -1253,7 +1258,8 @@ class _AsyncMigrationsImportMethods(_rt.AsyncResource):
         )
 
     @_rt.deprecated(
-        "migrations.map_commit_author() is deprecated by the API (PATCH /repos/{owner}/{repo}/import/authors/{author_id})"
+        "migrations.map_commit_author() is deprecated by the API"
+        " (PATCH /repos/{owner}/{repo}/import/authors/{author_id})"
     )
     async def map_commit_author(
         self,
@@ -1315,7 +1321,8 @@ class _AsyncMigrationsImportMethods(_rt.AsyncResource):
         )
 
     @_rt.deprecated(
-        "migrations.get_large_files() is deprecated by the API (GET /repos/{owner}/{repo}/import/large_files)"
+        "migrations.get_large_files() is deprecated by the API"
+        " (GET /repos/{owner}/{repo}/import/large_files)"
     )
     async def get_large_files(
         self,
@@ -1367,7 +1374,8 @@ class _AsyncMigrationsImportMethods(_rt.AsyncResource):
         )
 
     @_rt.deprecated(
-        "migrations.set_lfs_preference() is deprecated by the API (PATCH /repos/{owner}/{repo}/import/lfs)"
+        "migrations.set_lfs_preference() is deprecated by the API"
+        " (PATCH /repos/{owner}/{repo}/import/lfs)"
     )
     async def set_lfs_preference(
         self,

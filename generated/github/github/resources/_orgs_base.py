@@ -553,7 +553,8 @@ class _OrgsBaseMethods(_rt.SyncResource):
         )
 
     @_rt.deprecated(
-        "orgs.enable_or_disable_security_product_on_all_org_repos() is deprecated by the API (POST /orgs/{org}/{security_product}/{enablement})"
+        "orgs.enable_or_disable_security_product_on_all_org_repos() is deprecated by the API"
+        " (POST /orgs/{org}/{security_product}/{enablement})"
     )
     def enable_or_disable_security_product_on_all_org_repos(
         self,
@@ -1004,7 +1005,8 @@ class _AsyncOrgsBaseMethods(_rt.AsyncResource):
         )
 
     @_rt.deprecated(
-        "orgs.enable_or_disable_security_product_on_all_org_repos() is deprecated by the API (POST /orgs/{org}/{security_product}/{enablement})"
+        "orgs.enable_or_disable_security_product_on_all_org_repos() is deprecated by the API"
+        " (POST /orgs/{org}/{security_product}/{enablement})"
     )
     async def enable_or_disable_security_product_on_all_org_repos(
         self,

@@ -320,7 +320,8 @@ class _OrgsSecurityManagersMethods(_rt.SyncResource):
     """Operations under `orgs` (part of it)."""
 
     @_rt.deprecated(
-        "orgs.list_security_manager_teams() is deprecated by the API (GET /orgs/{org}/security-managers)"
+        "orgs.list_security_manager_teams() is deprecated by the API"
+        " (GET /orgs/{org}/security-managers)"
     )
     def list_security_manager_teams(
         self,
@@ -365,7 +366,8 @@ class _OrgsSecurityManagersMethods(_rt.SyncResource):
         )
 
     @_rt.deprecated(
-        "orgs.add_security_manager_team() is deprecated by the API (PUT /orgs/{org}/security-managers/teams/{team_slug})"
+        "orgs.add_security_manager_team() is deprecated by the API"
+        " (PUT /orgs/{org}/security-managers/teams/{team_slug})"
     )
     def add_security_manager_team(
         self,
@@ -413,7 +415,8 @@ class _OrgsSecurityManagersMethods(_rt.SyncResource):
         )
 
     @_rt.deprecated(
-        "orgs.remove_security_manager_team() is deprecated by the API (DELETE /orgs/{org}/security-managers/teams/{team_slug})"
+        "orgs.remove_security_manager_team() is deprecated by the API"
+        " (DELETE /orgs/{org}/security-managers/teams/{team_slug})"
     )
     def remove_security_manager_team(
         self,
@@ -1154,7 +1157,8 @@ class _AsyncOrgsSecurityManagersMethods(_rt.AsyncResource):
     """Operations under `orgs` (part of it)."""
 
     @_rt.deprecated(
-        "orgs.list_security_manager_teams() is deprecated by the API (GET /orgs/{org}/security-managers)"
+        "orgs.list_security_manager_teams() is deprecated by the API"
+        " (GET /orgs/{org}/security-managers)"
     )
     async def list_security_manager_teams(
         self,
@@ -1199,7 +1203,8 @@ class _AsyncOrgsSecurityManagersMethods(_rt.AsyncResource):
         )
 
     @_rt.deprecated(
-        "orgs.add_security_manager_team() is deprecated by the API (PUT /orgs/{org}/security-managers/teams/{team_slug})"
+        "orgs.add_security_manager_team() is deprecated by the API"
+        " (PUT /orgs/{org}/security-managers/teams/{team_slug})"
     )
     async def add_security_manager_team(
         self,
@@ -1247,7 +1252,8 @@ class _AsyncOrgsSecurityManagersMethods(_rt.AsyncResource):
         )
 
     @_rt.deprecated(
-        "orgs.remove_security_manager_team() is deprecated by the API (DELETE /orgs/{org}/security-managers/teams/{team_slug})"
+        "orgs.remove_security_manager_team() is deprecated by the API"
+        " (DELETE /orgs/{org}/security-managers/teams/{team_slug})"
     )
     async def remove_security_manager_team(
         self,

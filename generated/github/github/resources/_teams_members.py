@@ -365,7 +365,8 @@ class _TeamsMembersMethods(_rt.SyncResource):
         )
 
     @_rt.deprecated(
-        "teams.get_member_legacy() is deprecated by the API (GET /teams/{team_id}/members/{username})"
+        "teams.get_member_legacy() is deprecated by the API"
+        " (GET /teams/{team_id}/members/{username})"
     )
     def get_member_legacy(
         self,
@@ -416,7 +417,8 @@ class _TeamsMembersMethods(_rt.SyncResource):
         )
 
     @_rt.deprecated(
-        "teams.add_member_legacy() is deprecated by the API (PUT /teams/{team_id}/members/{username})"
+        "teams.add_member_legacy() is deprecated by the API"
+        " (PUT /teams/{team_id}/members/{username})"
     )
     def add_member_legacy(
         self,
@@ -487,7 +489,8 @@ class _TeamsMembersMethods(_rt.SyncResource):
         )
 
     @_rt.deprecated(
-        "teams.remove_member_legacy() is deprecated by the API (DELETE /teams/{team_id}/members/{username})"
+        "teams.remove_member_legacy() is deprecated by the API"
+        " (DELETE /teams/{team_id}/members/{username})"
     )
     def remove_member_legacy(
         self,
@@ -751,7 +754,8 @@ class _TeamsMembersMethods(_rt.SyncResource):
         )
 
     @_rt.deprecated(
-        "teams.get_membership_for_user_legacy() is deprecated by the API (GET /teams/{team_id}/memberships/{username})"
+        "teams.get_membership_for_user_legacy() is deprecated by the API"
+        " (GET /teams/{team_id}/memberships/{username})"
     )
     def get_membership_for_user_legacy(
         self,
@@ -813,7 +817,8 @@ class _TeamsMembersMethods(_rt.SyncResource):
         )
 
     @_rt.deprecated(
-        "teams.add_or_update_membership_for_user_legacy() is deprecated by the API (PUT /teams/{team_id}/memberships/{username})"
+        "teams.add_or_update_membership_for_user_legacy() is deprecated by the API"
+        " (PUT /teams/{team_id}/memberships/{username})"
     )
     def add_or_update_membership_for_user_legacy(
         self,
@@ -895,7 +900,8 @@ class _TeamsMembersMethods(_rt.SyncResource):
         )
 
     @_rt.deprecated(
-        "teams.remove_membership_for_user_legacy() is deprecated by the API (DELETE /teams/{team_id}/memberships/{username})"
+        "teams.remove_membership_for_user_legacy() is deprecated by the API"
+        " (DELETE /teams/{team_id}/memberships/{username})"
     )
     def remove_membership_for_user_legacy(
         self,
@@ -1173,7 +1179,8 @@ class _AsyncTeamsMembersMethods(_rt.AsyncResource):
         )
 
     @_rt.deprecated(
-        "teams.get_member_legacy() is deprecated by the API (GET /teams/{team_id}/members/{username})"
+        "teams.get_member_legacy() is deprecated by the API"
+        " (GET /teams/{team_id}/members/{username})"
     )
     async def get_member_legacy(
         self,
@@ -1224,7 +1231,8 @@ class _AsyncTeamsMembersMethods(_rt.AsyncResource):
         )
 
     @_rt.deprecated(
-        "teams.add_member_legacy() is deprecated by the API (PUT /teams/{team_id}/members/{username})"
+        "teams.add_member_legacy() is deprecated by the API"
+        " (PUT /teams/{team_id}/members/{username})"
     )
     async def add_member_legacy(
         self,
@@ -1295,7 +1303,8 @@ class _AsyncTeamsMembersMethods(_rt.AsyncResource):
         )
 
     @_rt.deprecated(
-        "teams.remove_member_legacy() is deprecated by the API (DELETE /teams/{team_id}/members/{username})"
+        "teams.remove_member_legacy() is deprecated by the API"
+        " (DELETE /teams/{team_id}/members/{username})"
     )
     async def remove_member_legacy(
         self,
@@ -1559,7 +1568,8 @@ class _AsyncTeamsMembersMethods(_rt.AsyncResource):
         )
 
     @_rt.deprecated(
-        "teams.get_membership_for_user_legacy() is deprecated by the API (GET /teams/{team_id}/memberships/{username})"
+        "teams.get_membership_for_user_legacy() is deprecated by the API"
+        " (GET /teams/{team_id}/memberships/{username})"
     )
     async def get_membership_for_user_legacy(
         self,
@@ -1621,7 +1631,8 @@ class _AsyncTeamsMembersMethods(_rt.AsyncResource):
         )
 
     @_rt.deprecated(
-        "teams.add_or_update_membership_for_user_legacy() is deprecated by the API (PUT /teams/{team_id}/memberships/{username})"
+        "teams.add_or_update_membership_for_user_legacy() is deprecated by the API"
+        " (PUT /teams/{team_id}/memberships/{username})"
     )
     async def add_or_update_membership_for_user_legacy(
         self,
@@ -1703,7 +1714,8 @@ class _AsyncTeamsMembersMethods(_rt.AsyncResource):
         )
 
     @_rt.deprecated(
-        "teams.remove_membership_for_user_legacy() is deprecated by the API (DELETE /teams/{team_id}/memberships/{username})"
+        "teams.remove_membership_for_user_legacy() is deprecated by the API"
+        " (DELETE /teams/{team_id}/memberships/{username})"
     )
     async def remove_membership_for_user_legacy(
         self,

@@ -570,7 +570,8 @@ class _TeamsReposMethods(_rt.SyncResource):
         )
 
     @_rt.deprecated(
-        "teams.check_permissions_for_repo_legacy() is deprecated by the API (GET /teams/{team_id}/repos/{owner}/{repo})"
+        "teams.check_permissions_for_repo_legacy() is deprecated by the API"
+        " (GET /teams/{team_id}/repos/{owner}/{repo})"
     )
     def check_permissions_for_repo_legacy(
         self,
@@ -632,7 +633,8 @@ class _TeamsReposMethods(_rt.SyncResource):
         )
 
     @_rt.deprecated(
-        "teams.add_or_update_repo_permissions_legacy() is deprecated by the API (PUT /teams/{team_id}/repos/{owner}/{repo})"
+        "teams.add_or_update_repo_permissions_legacy() is deprecated by the API"
+        " (PUT /teams/{team_id}/repos/{owner}/{repo})"
     )
     def add_or_update_repo_permissions_legacy(
         self,
@@ -701,7 +703,8 @@ class _TeamsReposMethods(_rt.SyncResource):
         )
 
     @_rt.deprecated(
-        "teams.remove_repo_legacy() is deprecated by the API (DELETE /teams/{team_id}/repos/{owner}/{repo})"
+        "teams.remove_repo_legacy() is deprecated by the API"
+        " (DELETE /teams/{team_id}/repos/{owner}/{repo})"
     )
     def remove_repo_legacy(
         self,
@@ -1309,7 +1312,8 @@ class _AsyncTeamsReposMethods(_rt.AsyncResource):
         )
 
     @_rt.deprecated(
-        "teams.check_permissions_for_repo_legacy() is deprecated by the API (GET /teams/{team_id}/repos/{owner}/{repo})"
+        "teams.check_permissions_for_repo_legacy() is deprecated by the API"
+        " (GET /teams/{team_id}/repos/{owner}/{repo})"
     )
     async def check_permissions_for_repo_legacy(
         self,
@@ -1371,7 +1375,8 @@ class _AsyncTeamsReposMethods(_rt.AsyncResource):
         )
 
     @_rt.deprecated(
-        "teams.add_or_update_repo_permissions_legacy() is deprecated by the API (PUT /teams/{team_id}/repos/{owner}/{repo})"
+        "teams.add_or_update_repo_permissions_legacy() is deprecated by the API"
+        " (PUT /teams/{team_id}/repos/{owner}/{repo})"
     )
     async def add_or_update_repo_permissions_legacy(
         self,
@@ -1440,7 +1445,8 @@ class _AsyncTeamsReposMethods(_rt.AsyncResource):
         )
 
     @_rt.deprecated(
-        "teams.remove_repo_legacy() is deprecated by the API (DELETE /teams/{team_id}/repos/{owner}/{repo})"
+        "teams.remove_repo_legacy() is deprecated by the API"
+        " (DELETE /teams/{team_id}/repos/{owner}/{repo})"
     )
     async def remove_repo_legacy(
         self,

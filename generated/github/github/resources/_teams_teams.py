@@ -802,7 +802,8 @@ class _TeamsTeamsMethods(_rt.SyncResource):
         )
 
     @_rt.deprecated(
-        "teams.list_pending_invitations_legacy() is deprecated by the API (GET /teams/{team_id}/invitations)"
+        "teams.list_pending_invitations_legacy() is deprecated by the API"
+        " (GET /teams/{team_id}/invitations)"
     )
     def list_pending_invitations_legacy(
         self,
@@ -1443,7 +1444,8 @@ class _AsyncTeamsTeamsMethods(_rt.AsyncResource):
         )
 
     @_rt.deprecated(
-        "teams.list_pending_invitations_legacy() is deprecated by the API (GET /teams/{team_id}/invitations)"
+        "teams.list_pending_invitations_legacy() is deprecated by the API"
+        " (GET /teams/{team_id}/invitations)"
     )
     def list_pending_invitations_legacy(
         self,

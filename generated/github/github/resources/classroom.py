@@ -230,7 +230,8 @@ class ClassroomResource(_rt.SyncResource):
         )
 
     @_rt.deprecated(
-        "classroom.list_accepted_assignments_for_an_assignment() is deprecated by the API (GET /assignments/{assignment_id}/accepted_assignments)"
+        "classroom.list_accepted_assignments_for_an_assignment() is deprecated by the API"
+        " (GET /assignments/{assignment_id}/accepted_assignments)"
     )
     def list_accepted_assignments_for_an_assignment(
         self,
@@ -293,7 +294,8 @@ class ClassroomResource(_rt.SyncResource):
         )
 
     @_rt.deprecated(
-        "classroom.get_assignment_grades() is deprecated by the API (GET /assignments/{assignment_id}/grades)"
+        "classroom.get_assignment_grades() is deprecated by the API"
+        " (GET /assignments/{assignment_id}/grades)"
     )
     def get_assignment_grades(
         self,
@@ -448,7 +450,8 @@ class ClassroomResource(_rt.SyncResource):
         )
 
     @_rt.deprecated(
-        "classroom.list_assignments_for_a_classroom() is deprecated by the API (GET /classrooms/{classroom_id}/assignments)"
+        "classroom.list_assignments_for_a_classroom() is deprecated by the API"
+        " (GET /classrooms/{classroom_id}/assignments)"
     )
     def list_assignments_for_a_classroom(
         self,
@@ -623,7 +626,8 @@ class AsyncClassroomResource(_rt.AsyncResource):
         )
 
     @_rt.deprecated(
-        "classroom.list_accepted_assignments_for_an_assignment() is deprecated by the API (GET /assignments/{assignment_id}/accepted_assignments)"
+        "classroom.list_accepted_assignments_for_an_assignment() is deprecated by the API"
+        " (GET /assignments/{assignment_id}/accepted_assignments)"
     )
     def list_accepted_assignments_for_an_assignment(
         self,
@@ -686,7 +690,8 @@ class AsyncClassroomResource(_rt.AsyncResource):
         )
 
     @_rt.deprecated(
-        "classroom.get_assignment_grades() is deprecated by the API (GET /assignments/{assignment_id}/grades)"
+        "classroom.get_assignment_grades() is deprecated by the API"
+        " (GET /assignments/{assignment_id}/grades)"
     )
     async def get_assignment_grades(
         self,
@@ -841,7 +846,8 @@ class AsyncClassroomResource(_rt.AsyncResource):
         )
 
     @_rt.deprecated(
-        "classroom.list_assignments_for_a_classroom() is deprecated by the API (GET /classrooms/{classroom_id}/assignments)"
+        "classroom.list_assignments_for_a_classroom() is deprecated by the API"
+        " (GET /classrooms/{classroom_id}/assignments)"
     )
     def list_assignments_for_a_classroom(
         self,

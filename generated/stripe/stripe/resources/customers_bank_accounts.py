@@ -251,7 +251,8 @@ class CustomersBankAccounts(_rt.SyncResource):
         return CustomersBankAccountsWithStreamingResponse(self)
 
     @_rt.deprecated(
-        "customers.bank_accounts.list() is deprecated by the API (GET /v1/customers/{customer}/bank_accounts)"
+        "customers.bank_accounts.list() is deprecated by the API"
+        " (GET /v1/customers/{customer}/bank_accounts)"
     )
     def list(
         self,
@@ -380,7 +381,8 @@ class CustomersBankAccounts(_rt.SyncResource):
         )
 
     @_rt.deprecated(
-        "customers.bank_accounts.retrieve() is deprecated by the API (GET /v1/customers/{customer}/bank_accounts/{id})"
+        "customers.bank_accounts.retrieve() is deprecated by the API"
+        " (GET /v1/customers/{customer}/bank_accounts/{id})"
     )
     def retrieve(
         self,
@@ -638,7 +640,8 @@ class AsyncCustomersBankAccounts(_rt.AsyncResource):
         return AsyncCustomersBankAccountsWithStreamingResponse(self)
 
     @_rt.deprecated(
-        "customers.bank_accounts.list() is deprecated by the API (GET /v1/customers/{customer}/bank_accounts)"
+        "customers.bank_accounts.list() is deprecated by the API"
+        " (GET /v1/customers/{customer}/bank_accounts)"
     )
     def list(
         self,
@@ -767,7 +770,8 @@ class AsyncCustomersBankAccounts(_rt.AsyncResource):
         )
 
     @_rt.deprecated(
-        "customers.bank_accounts.retrieve() is deprecated by the API (GET /v1/customers/{customer}/bank_accounts/{id})"
+        "customers.bank_accounts.retrieve() is deprecated by the API"
+        " (GET /v1/customers/{customer}/bank_accounts/{id})"
     )
     async def retrieve(
         self,

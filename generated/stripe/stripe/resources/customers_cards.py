@@ -336,7 +336,8 @@ class CustomersCards(_rt.SyncResource):
         )
 
     @_rt.deprecated(
-        "customers.cards.retrieve() is deprecated by the API (GET /v1/customers/{customer}/cards/{id})"
+        "customers.cards.retrieve() is deprecated by the API"
+        " (GET /v1/customers/{customer}/cards/{id})"
     )
     def retrieve(
         self,
@@ -677,7 +678,8 @@ class AsyncCustomersCards(_rt.AsyncResource):
         )
 
     @_rt.deprecated(
-        "customers.cards.retrieve() is deprecated by the API (GET /v1/customers/{customer}/cards/{id})"
+        "customers.cards.retrieve() is deprecated by the API"
+        " (GET /v1/customers/{customer}/cards/{id})"
     )
     async def retrieve(
         self,
