@@ -5,6 +5,7 @@ a region or a version but never a different host than the URL's shape says (a `/
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -25,9 +26,9 @@ class ServerVariable:
     part: Literal["scheme", "host", "port", "path"] = "path"
 
 
-def _check(var: ServerVariable, value: str) -> None:
+def _check(var: ServerVariable, value: str, source: str) -> None:
     if var.enum and value not in var.enum:
-        raise ValueError(f"{var.keyword}={value!r} is not one of: {', '.join(var.enum)}")
+        raise ValueError(f"{source}={value!r} is not one of: {', '.join(var.enum)}")
     if var.part == "scheme":
         ok = value.lower() in ("http", "https")
     elif var.part == "host":
@@ -45,24 +46,32 @@ def _check(var: ServerVariable, value: str) -> None:
             "path": "a URL path",
         }[var.part]
         raise ValueError(
-            f"{var.keyword}={value!r} cannot be used in the server URL: it sits in {where}"
+            f"{source}={value!r} cannot be used in the server URL: it sits in {where}"
             " there, and this value would change what the URL points to"
         )
 
 
 def server_values(
-    variables: Mapping[str, ServerVariable], given: Mapping[str, str | None]
+    variables: Mapping[str, ServerVariable],
+    given: Mapping[str, str | None],
+    env_prefix: str = "",
 ) -> dict[str, str]:
-    """Each variable's value: the one given (checked) else its default."""
+    """Each variable's value: the one given, else ``<PREFIX>_<KEYWORD>`` from the environment
+    (as credentials and the base URL are read), else its default; a value from either is
+    checked (the message names the environment variable it came from)."""
     values: dict[str, str] = {}
     for name, var in variables.items():
         value = given.get(name)
+        source = var.keyword
+        if value is None and env_prefix:
+            source = f"{env_prefix}_{var.keyword.upper()}"
+            value = os.environ.get(source) or None
         if value is None:
             values[name] = var.default
-        else:
-            value = str(value)  # a port given as a number
-            _check(var, value)
-            values[name] = value
+            continue
+        value = str(value)  # a port given as a number
+        _check(var, value, source)
+        values[name] = value
     return values
 
 

@@ -104,6 +104,20 @@ def test_a_scheme_variable_set_to_http_keeps_credentials_off_the_network(pkg: Mo
     ]
 
 
+def test_the_environment_fills_a_variable_the_call_does_not(
+    pkg: ModuleType, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`SERVERVARS_REGION` as `SERVERVARS_API_KEY` and `SERVERVARS_BASE_URL` are read; a keyword
+    wins; a bad value names the variable it came from."""
+    monkeypatch.setenv("SERVERVARS_REGION", "us-east-1")
+    monkeypatch.setenv("SERVERVARS_BASE_PATH", "v3")
+    assert pkg.Client(api_key="k").base_url == "https://us-east-1.api.test:443/v3"
+    assert pkg.Client(api_key="k", region="eu-west-1").base_url.startswith("https://eu-west-1.")
+    monkeypatch.setenv("SERVERVARS_PORT", "443@evil.test")
+    with pytest.raises(ValueError, match="SERVERVARS_PORT='443@evil.test' cannot be used"):
+        pkg.Client(api_key="k")
+
+
 def test_base_url_replaces_the_server_and_its_variables(pkg: ModuleType) -> None:
     urls = _urls(pkg, region="us-east-1", base_url="http://127.0.0.1:4010/x")
     assert urls == [
@@ -152,7 +166,10 @@ def test_keywords_are_typed_and_documented(pkg: ModuleType, out: Path) -> None:
     assert "`region`: `{region}`, default `eu-west-1`; one of `eu-west-1`, `us-east-1`" in doc
     assert "Where the account lives." in doc
     readme = (out / "README.md").read_text()
-    assert "| `region` | `{region}` | `eu-west-1` | `eu-west-1`, `us-east-1` |" in readme
+    assert (
+        "| `region` | `SERVERVARS_REGION` | `{region}` | `eu-west-1` | `eu-west-1`, `us-east-1` |"
+        in readme
+    )
     assert 'client = Client(scheme="http")  # http://eu-west-1.api.test:443/v1' in readme
     assert manifest(out)["server_variables"]["base_path"] == {
         "name": "basePath",

@@ -68,6 +68,8 @@ def test_enum_defaults_and_filling() -> None:
     }
     with pytest.raises(ValueError, match="region='mars' is not one of: eu, us"):
         server_values(variables, {"region": "mars"})
+    with pytest.raises(ValueError, match="region='mars' is not one of: eu, us"):
+        server_values(variables, {"region": "mars"}, "X")  # a keyword wins over the environment
     values = server_values(variables, {"region": None, "port": 8443})  # type: ignore[dict-item]
     assert values == {"region": "eu", "port": "8443"}  # None: the default; a number as text
     assert fill("https://{region}.x.test:{port}/{v}", values) == "https://eu.x.test:8443/{v}"

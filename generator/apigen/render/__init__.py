@@ -378,7 +378,11 @@ def _client_view(api: Api, dist: Distribution) -> dict[str, Any]:
         for v in api.server.variables
     ]
     if api.server.variables:  # what the keywords fill, where users look
-        about += "\n\nServer variables (keyword arguments) fill the spec's server URL " + (
+        about += (
+            "\n\nServer variables (keyword arguments, else"
+            f" `{naming.env_prefix(api.package)}_<KEYWORD>` from the environment) fill the"
+            " spec's server URL "
+        ) + (
             f"`{api.server.template}`:"
             + "".join(
                 f"\n- `{v.keyword}`: `{{{v.name}}}`, default `{v.default}`"

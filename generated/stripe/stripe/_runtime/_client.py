@@ -149,7 +149,7 @@ class _BaseClient(Generic[HttpT]):
             from ._servers import fill
             from ._servers import server_values as values_of
 
-            self._server_values = values_of(server_variables, server_values or {})
+            self._server_values = values_of(server_variables, server_values or {}, env_prefix)
             default_base_url = fill(server_url, self._server_values)
         env_url = os.environ.get(f"{env_prefix}_BASE_URL") if env_prefix else None
         self.base_url: str = base_url or env_url or default_base_url
