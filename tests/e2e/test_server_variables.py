@@ -114,7 +114,7 @@ def test_the_environment_fills_a_variable_the_call_does_not(
     assert pkg.Client(api_key="k").base_url == "https://us-east-1.api.test:443/v3"
     assert pkg.Client(api_key="k", region="eu-west-1").base_url.startswith("https://eu-west-1.")
     monkeypatch.setenv("SERVERVARS_PORT", "443@evil.test")
-    with pytest.raises(ValueError, match="SERVERVARS_PORT='443@evil.test' cannot be used"):
+    with pytest.raises(ValueError, match=r"SERVERVARS_PORT='443@evil\.test' cannot be used"):
         pkg.Client(api_key="k")
 
 
