@@ -37,6 +37,14 @@ def _answer(request: httpx.Request) -> httpx.Response:
     return httpx.Response(200 if request.url.path != "/deprecated" else 204, json={"a": "x"})
 
 
+def test_the_readme_shows_a_deprecated_call_only_where_nothing_else_is(out: Path) -> None:
+    readme = (out / "README.md").read_text()
+    use = readme.split("## Use", 1)[1].split("##", 1)[0]
+    assert "client.deprecated.retrieve()" in use  # the one operation that is not deprecated
+    old = readme.split("### `client.old`", 1)[1].split("###", 1)[0]
+    assert "# deprecated by the API: the call warns with DeprecationWarning" in old
+
+
 def test_a_call_warns_and_still_works(pkg: ModuleType) -> None:
     transport = httpx.MockTransport(_answer)
     client = pkg.Client(

@@ -121,6 +121,8 @@ def call_example(api: Api, op: OperationDef) -> str:
         text = f"{result}{call}(\n" + "".join(f"    {a},\n" for a in args) + ")"
     if result:
         text += "\nprint(result)"
+    if op.deprecated:  # every operation of its resource is (README examples avoid them)
+        text = "# deprecated by the API: the call warns with DeprecationWarning\n" + text
     return with_imports(text)
 
 

@@ -186,14 +186,16 @@ def _simplest(ops: list[OperationDef]) -> OperationDef | None:
 
 def _featured(api: Api) -> OperationDef | None:
     """The operation the README shows first: a GET returning a model, else any GET returning
-    something, else any; the simplest of them."""
+    something, else any; the simplest of them, and not a deprecated one while there are
+    others."""
+    ops = [op for op in api.operations if not op.deprecated] or list(api.operations)
     gets = [
         op
-        for op in api.operations
+        for op in ops
         if op.method == "get" and op.returns != Prim("None") and op.pagination is None
     ]
     models = [op for op in gets if _returns_model(api, op)]
-    return _simplest(models) or _simplest(gets) or _simplest(list(api.operations))
+    return _simplest(models) or _simplest(gets) or _simplest(ops)
 
 
 def _returns_model(api: Api, op: OperationDef) -> bool:
