@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Collection, Iterator, Mapping
+from collections.abc import Collection, Mapping
 from typing import Any
 
 from .. import naming
@@ -44,12 +44,6 @@ _BODY_PREFERENCE = (
 )
 
 
-def item_operations(item: Mapping[str, Any]) -> Iterator[tuple[str, str, Mapping[str, Any]]]:
-    """A path item's (method, pointer below the item, operation object) triples, fixed methods
-    first (spec/methods.py)."""
-    return path_operations(item)
-
-
 def item_pointer(pointer: str) -> str:
     """The path item's pointer of an operation's (`.../get`, 3.2's
     `.../additionalOperations/COPY`)."""
@@ -70,7 +64,7 @@ def collect(document: Mapping[str, Any]) -> list[OperationDef]:
             item = resolve_pointer(document, base)
             if not isinstance(item, JSON_OBJECT):
                 continue
-        for method, where, op in item_operations(item):
+        for method, where, op in path_operations(item):
             tags = tuple(str(t) for t in op.get("tags") or [] if isinstance(t, str | int))
             ops.append(
                 OperationDef(

@@ -15,9 +15,10 @@ from collections.abc import Mapping
 from typing import Any
 
 from .. import naming
+from ..spec.methods import path_operations
 from ..spec.param_media import is_json_media
 from .nodes import JSON_OBJECT, WebhookDef, as_object
-from .operations import deref, item_operations
+from .operations import deref
 from .schemas import SchemaConverter, escape
 
 #: the module the webhooks' inline payload types live in
@@ -32,7 +33,7 @@ def _bodies(document: Mapping[str, Any], name: str, item: Any, base: str) -> lis
     found: list[_Found] = []
     if not isinstance(item, JSON_OBJECT):
         return found
-    for method, where, op in item_operations(item):
+    for method, where, op in path_operations(item):
         body = deref(document, op.get("requestBody"))
         content = as_object(as_object(body).get("content"))
         media = next((str(m) for m in content if is_json_media(str(m))), None)
@@ -58,7 +59,7 @@ def _callbacks(document: Mapping[str, Any]) -> list[tuple[str, _Found]]:
         item = deref(document, raw_item)
         if not isinstance(item, JSON_OBJECT):
             continue
-        for method, where, op in item_operations(item):
+        for method, where, op in path_operations(item):
             label = str(op.get("operationId") or f"{method.upper()} {path}")
             op_ptr = f"#/paths/{escape(str(path))}/{where}"
             for name, raw_cb in as_object(op.get("callbacks")).items():
