@@ -622,10 +622,17 @@ def _is_text(media: str) -> bool:
 
 
 def _is_binary(schema: Any) -> bool:
+    """Octets: 3.0's `format: binary` (or `byte`), or 3.1's `contentMediaType` on a string
+    (or an untyped schema) that no `contentEncoding` turns into text."""
+    if not isinstance(schema, JSON_OBJECT):
+        return False
+    kind = schema.get("type")
+    if kind == "string" and schema.get("format") in ("binary", "byte"):
+        return True
     return (
-        isinstance(schema, JSON_OBJECT)
-        and schema.get("type") == "string"
-        and schema.get("format") in ("binary", "byte")
+        kind in ("string", None)
+        and isinstance(schema.get("contentMediaType"), str)
+        and "contentEncoding" not in schema
     )
 
 

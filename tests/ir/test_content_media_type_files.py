@@ -1,0 +1,69 @@
+"""OpenAPI 3.1 spells octets as `contentMediaType` on a string, not `format: binary`.
+
+A multipart part or a raw body so declared is a file (`FileInput`), as 3.0's `format: binary`
+is; `contentEncoding: base64` makes it text again (hand-written spec, 2026-12-05: a 3.1
+upload's `files` was typed `list[str]`)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from apigen.diagnostics import Report
+from apigen.ir import build_api
+from apigen.ir.nodes import ListOf, Prim
+
+
+def _params(media: str, schema: dict[str, Any]) -> dict[str, Any]:
+    document: dict[str, Any] = {
+        "openapi": "3.1.0",
+        "info": {"title": "t", "version": "1"},
+        "paths": {
+            "/upload": {
+                "post": {
+                    "operationId": "upload",
+                    "requestBody": {"required": True, "content": {media: {"schema": schema}}},
+                    "responses": {"204": {"description": "ok"}},
+                }
+            }
+        },
+    }
+    api = build_api(
+        document,
+        package="t",
+        spec_file="t.yaml",
+        spec_sha256="",
+        report=Report(),
+        reserved_client=set(),
+        reserved_resource=set(),
+    )
+    (op,) = api.operations
+    return {p.py_name: p.type for p in op.params}
+
+
+_PNG = {"type": "string", "contentMediaType": "image/png"}
+
+
+def test_multipart_parts_with_a_content_media_type_are_files() -> None:
+    schema = {
+        "type": "object",
+        "properties": {
+            "photo": _PNG,
+            "untyped": {"contentMediaType": "application/pdf"},
+            "pages": {"type": "array", "items": _PNG},
+            "encoded": {**_PNG, "contentEncoding": "base64"},
+            "note": {"type": "string"},
+        },
+    }
+    types = _params("multipart/form-data", schema)
+    assert types["photo"] == Prim("file")
+    assert types["untyped"] == Prim("file")
+    assert types["pages"] == ListOf(Prim("file"))
+    assert types["encoded"] == Prim("str")
+    assert types["note"] == Prim("str")
+
+
+@pytest.mark.parametrize("media", ["application/octet-stream", "image/png"])
+def test_a_raw_body_with_a_content_media_type_is_a_file(media: str) -> None:
+    assert _params(media, _PNG) == {"body": Prim("file")}
