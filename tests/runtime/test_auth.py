@@ -67,6 +67,19 @@ def test_anonymous_alternative_and_no_security(recorder: Recorder) -> None:
     assert "Authorization" not in recorder.last.headers
 
 
+def test_an_anonymous_alternative_is_the_last_resort(recorder: Recorder) -> None:
+    """`security: [{}, {bearerAuth: []}]` (optional auth, anonymous listed first): a token the
+    caller gave is sent (OpenAPI gives the list no order of preference); without one the call
+    goes anonymous rather than failing."""
+    operation = op(security=((), ("bearerAuth",)))
+    given = client(recorder, bearer_token="tok")
+    for _ in range(2):  # the second call takes the choice the client keeps
+        given.request(operation, {})
+        assert recorder.last.headers["Authorization"] == "Bearer tok"
+    client(recorder).request(operation, {})
+    assert "Authorization" not in recorder.last.headers
+
+
 @pytest.mark.parametrize(
     ("scheme", "check"),
     [
