@@ -1,8 +1,10 @@
 """Where each operation lives on the client: `client.<resource path>.<method>`.
 
-Three spellings of the same idea, chosen per spec:
+Four spellings of the same idea, chosen per spec:
 - `tag/verb-noun` operation ids (GitHub's Octokit ids): resource from the prefix, method from the rest;
-- tags: resource from the first tag, method from the operation id;
+- `service.resource.method` operation ids (Google's): resources from the middle, method from the end;
+- tags: resource from the first tag, method from the operation id, less the words that repeat the
+  resource (`Sites_RestartSlot` under `sites`: `restart_slot`);
 - neither (Stripe): resources from the path's literal segments, methods from the HTTP verb
   (`list`, `create`, `retrieve`, `update`, `delete`) or a trailing action segment (`pay`).
 Collisions fall back to the operation id, which the spec guarantees unique.
@@ -21,6 +23,7 @@ from .nodes import OperationDef
 
 _VERSION = re.compile(r"^(v\d+(\.\d+)*|api|rest)$", re.IGNORECASE)
 _SLASH_ID = re.compile(r"^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$")
+_DOT_ID = re.compile(r"^[A-Za-z][A-Za-z0-9_-]*(\.[A-Za-z][A-Za-z0-9_-]*)+$")
 
 
 def _is_param(segment: str) -> bool:
@@ -48,6 +51,7 @@ def assign(
     slash_style = bool(ops) and sum(
         1 for op in ops if _SLASH_ID.match(op.operation_id or "")
     ) >= 0.8 * len(ops)
+    dotted = _dotted_ids(ops) if not slash_style else None
     paths = {op.path for op in ops}
     below = _folders(paths)
     methods_on_path: dict[str, set[str]] = defaultdict(set)
@@ -61,12 +65,18 @@ def assign(
             group, _, rest = op.operation_id.partition("/")
             op.resource = (naming.snake(group),)
             op.name = naming.snake(rest)
+        elif dotted is not None and _DOT_ID.match(op.operation_id or ""):
+            op.resource, op.name = _dotted_call(op.operation_id, dotted)
         elif not key.plain:
             keyed.append(op)
             verb = _verb_name(op, methods_on_path, id(op) in list_like)
             if op.tags:
                 op.resource = (naming.snake(op.tags[0]),)
-                op.name = naming.snake(op.operation_id) if op.operation_id else _keyed(verb, key)
+                op.name = (
+                    _own_words(op.operation_id, op.resource, reserved_resource)
+                    if op.operation_id
+                    else _keyed(verb, key)
+                )
             else:
                 literal = [s for s in _segments(key.wire) if not _is_param(s)]
                 op.resource = tuple(naming.snake(s) for s in literal) or ("root",)
@@ -74,7 +84,7 @@ def assign(
         elif op.tags:
             op.resource = (naming.snake(op.tags[0]),)
             op.name = (
-                naming.snake(op.operation_id)
+                _own_words(op.operation_id, op.resource, reserved_resource)
                 if op.operation_id
                 else _verb_name(op, methods_on_path, id(op) in list_like)
             )
@@ -86,6 +96,49 @@ def assign(
     if explicit is not None:
         explicit(ops)
     _settle(ops, reserved_client, reserved_resource)
+
+
+def _dotted_ids(ops: list[OperationDef]) -> str | None:
+    """Google's `service.resource.method` operation ids on at least 80 % of the operations: the
+    service word every such id starts with (`""` when they do not share one), else None."""
+    ids = [op.operation_id for op in ops if _DOT_ID.match(op.operation_id or "")]
+    if not ids or len(ids) < 0.8 * len(ops):
+        return None
+    firsts = {i.split(".", 1)[0] for i in ids}
+    return firsts.pop() if len(firsts) == 1 else ""
+
+
+def _dotted_call(operation_id: str, service: str) -> tuple[tuple[str, ...], str]:
+    """`storagetransfer.projects.agentPools.list` -> (`projects`, `agent_pools`), `list`: the
+    shared service word is dropped when a resource remains."""
+    parts = operation_id.split(".")
+    if service and parts[0] == service and len(parts) >= 3:
+        parts = parts[1:]
+    return tuple(naming.snake(p) for p in parts[:-1]), naming.snake(parts[-1])
+
+
+def _own_words(operation_id: str, resource: tuple[str, ...], reserved: set[str]) -> str:
+    """The operation id as a method of `resource`, without the words that repeat its name: at
+    the start (Azure's `Sites_RestartSlot`, Slack's `pins_add`: `restart_slot`, `add`) or after
+    a leading verb (Kubernetes' `patchCoreV1NamespacedService` under `core_v1`:
+    `patch_namespaced_service`, the name Kubernetes' own client gives it). The whole id stays
+    when nothing would be left, when a bare id would be (`get_files_id` under `files`), or when
+    the rest is a keyword or reserved; a collision also brings it back (`_settle`)."""
+    name = naming.snake(operation_id)
+    words, own = name.split("_"), resource[-1].split("_") if resource else []
+    n = len(own)
+    if not n or len(words) <= n:
+        return name
+    if words[:n] == own:
+        rest = words[n:]
+    elif words[1 : n + 1] == own and len(words) > n + 1 and words[n + 1] not in ("id", "by"):
+        rest = [words[0], *words[n + 1 :]]
+    else:
+        return name
+    candidate = "_".join(rest)
+    if not candidate.isidentifier() or candidate[0].isdigit() or candidate in reserved | _KEYWORDS:
+        return name
+    return candidate
 
 
 def _keyed(verb: str, key: PathKey) -> str:

@@ -1,0 +1,94 @@
+"""A method's name does not repeat its resource's: `client.sites.restart_slot`, not
+`client.sites.sites_restart_slot`.
+
+Tagged specs named methods by their whole operation id, so Azure's `Group_Verb` ids, Slack's,
+DigitalOcean's and gsmtasks' `resource_verb` ids and Kubernetes' `verbGroupVersionKind` ids
+said the resource twice (3,513 methods of the shared specs); Google's dotted ids
+(`service.resource.method`) also put the service's name in every method (a review of the
+corpus' method names, 2026-12-05).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from apigen.diagnostics import Report
+from apigen.ir import build_api
+
+
+def _calls(ops: list[tuple[str, str, str, str | None]]) -> dict[str, str]:
+    """`{operationId: "resource.method"}` for operations given as (method, path, id, tag)."""
+    paths: dict[str, dict[str, Any]] = {}
+    for method, path, op_id, tag in ops:
+        op: dict[str, Any] = {"operationId": op_id, "responses": {"204": {"description": "ok"}}}
+        if tag:
+            op["tags"] = [tag]
+        paths.setdefault(path, {})[method] = op
+    document = {"openapi": "3.0.3", "info": {"title": "t", "version": "1"}, "paths": paths}
+    api = build_api(
+        document,
+        package="t",
+        spec_file="t.yaml",
+        spec_sha256="",
+        report=Report(),
+        reserved_client=set(),
+        reserved_resource={"with_raw_response", "with_streaming_response"},
+    )
+    return {op.operation_id: ".".join([*op.resource, op.name]) for op in api.operations}
+
+
+@pytest.mark.parametrize(
+    ("op_id", "tag", "call"),
+    [
+        ("Sites_RestartSiteSlot", "Sites", "sites.restart_site_slot"),  # Azure
+        ("admin_teams_list", "admin.teams", "admin_teams.list"),  # Slack
+        ("contact_addresses_update", "contact_addresses", "contact_addresses.update"),
+        ("patchCoreV1NamespacedService", "core_v1", "core_v1.patch_namespaced_service"),  # K8s
+        ("get_files_id", "files", "files.get_files_id"),  # a bare id would be left: kept
+        ("listPets", "pets", "pets.list_pets"),  # nothing would be left after the verb: kept
+        ("getPet", "pets", "pets.get_pet"),  # no repeated word
+        ("pins_import", "pins", "pins.pins_import"),  # `import` is a keyword: kept
+        ("pins_with_raw_response", "pins", "pins.pins_with_raw_response"),  # reserved: kept
+    ],
+)
+def test_the_resource_words_leave_the_method_name(op_id: str, tag: str, call: str) -> None:
+    assert _calls([("post", "/x", op_id, tag)])[op_id] == call
+
+
+def test_names_that_would_collide_keep_their_operation_ids() -> None:
+    calls = _calls(
+        [
+            ("get", "/a", "Sites_List", "Sites"),  # `list` once `sites` is gone...
+            ("get", "/b", "list", "Sites"),  # ...as this one is
+            ("post", "/c", "Sites_Restart", "Sites"),
+        ]
+    )
+    assert calls == {
+        "Sites_List": "sites.sites_list",
+        "list": "sites.get_list",
+        "Sites_Restart": "sites.restart",
+    }
+
+
+def test_google_dotted_ids_give_the_resource_path_and_the_method() -> None:
+    calls = _calls(
+        [
+            ("get", "/v1/transferJobs", "storagetransfer.transferJobs.list", "transferJobs"),
+            (
+                "get",
+                "/v1/projects/{p}/agentPools",
+                "storagetransfer.projects.agentPools.list",
+                None,
+            ),
+            ("post", "/v1/{name}:cancel", "storagetransfer.transferOperations.cancel", None),
+            ("get", "/v1/health", "storagetransfer.health", None),
+        ]
+    )
+    assert calls == {
+        "storagetransfer.transferJobs.list": "transfer_jobs.list",
+        "storagetransfer.projects.agentPools.list": "projects.agent_pools.list",
+        "storagetransfer.transferOperations.cancel": "transfer_operations.cancel",
+        "storagetransfer.health": "storagetransfer.health",  # no resource would be left
+    }
