@@ -109,3 +109,9 @@ def test_api_md_lists_every_method_and_model(built: dict[str, Path]) -> None:
             assert f"client.{op['call']}(" in text, op["call"]
         for dotted in data["models"].values():
             assert dotted.rsplit(".", 1)[1] in text
+        # parameters are shown as the signatures take them: an enum strict, not open
+        # (`Literal['a', 'b'] | str` only where a response is parsed)
+        for line in text.splitlines():
+            if line.startswith("- `client."):
+                args = line[: line.rindex(") -> ")]
+                assert not re.search(r"Literal\[[^\]]*\] \| str\b", args), line[:200]

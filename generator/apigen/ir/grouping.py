@@ -23,6 +23,7 @@ from .nodes import OperationDef
 
 _VERSION = re.compile(r"^(v\d+(\.\d+)*|api|rest)$", re.IGNORECASE)
 _SLASH_ID = re.compile(r"^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$")
+_CUSTOM_METHOD = re.compile(r"^(.*[^:]):([A-Za-z][A-Za-z0-9]*)$")  # `{name}:cancel`, AIP-136
 _DOT_ID = re.compile(r"^[A-Za-z][A-Za-z0-9_-]*(\.[A-Za-z][A-Za-z0-9_-]*)+$")
 
 
@@ -196,6 +197,11 @@ def _path_name(
     is_list: bool,
 ) -> tuple[tuple[str, ...], str]:
     segs = _segments(op.path)
+    custom = _CUSTOM_METHOD.match(segs[-1]) if segs else None
+    if custom:  # Google's custom methods: `/v1/{name}:cancel`, `/v1/photos:batchDelete`
+        head = [] if _is_param(custom[1]) else [custom[1]]
+        literal = [s for s in segs[:-1] if not _is_param(s)] + head
+        return tuple(naming.snake(s) for s in literal) or ("root",), naming.snake(custom[2])
     literal = [s for s in segs if not _is_param(s)]
     if not literal:
         return ("root",), _verb_name(op, methods_on_path, is_list)

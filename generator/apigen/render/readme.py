@@ -209,8 +209,10 @@ def all_resources(roots: Mapping[str, ResourceDef]) -> list[ResourceDef]:
     return out
 
 
-def type_text(api: Api, t: TypeExpr) -> str:
-    """A type as a reader sees it in api.md (class names, no module prefixes)."""
+def type_text(api: Api, t: TypeExpr, *, sent: bool = False) -> str:
+    """A type as a reader sees it in api.md (class names, no module prefixes). `sent`: a
+    parameter's type, whose enums are strict (`Literal[...]`) as in the method's signature;
+    parsed types keep their open spelling (`Literal[...] | str`)."""
     match t:
         case Prim(name="file"):
             return "FileInput"
@@ -219,16 +221,16 @@ def type_text(api: Api, t: TypeExpr) -> str:
         case Ref(key=key):
             return api.definitions[key].name
         case ListOf(item=item):
-            return f"list[{type_text(api, item)}]"
+            return f"list[{type_text(api, item, sent=sent)}]"
         case DictOf(value=value):
-            return f"dict[str, {type_text(api, value)}]"
+            return f"dict[str, {type_text(api, value, sent=sent)}]"
         case LiteralOf(values=values, open_base=base):
             shown = f"Literal[{', '.join(literal(v) for v in values)}]"
-            return f"{shown} | {base.name}" if base is not None else shown
+            return f"{shown} | {base.name}" if base is not None and not sent else shown
         case Nullable(inner=inner):
-            return f"{type_text(api, inner)} | None"
+            return f"{type_text(api, inner, sent=sent)} | None"
         case UnionOf(items=items):
-            return " | ".join(type_text(api, i) for i in items)
+            return " | ".join(type_text(api, i, sent=sent) for i in items)
     return "Any"
 
 
@@ -269,13 +271,13 @@ def api_reference(api: Api) -> str:
 
 def _signature(api: Api, op: OperationDef) -> str:
     path = positional(op)
-    args = [f"{p.py_name}: {type_text(api, p.type)}" for p in path]
+    args = [f"{p.py_name}: {type_text(api, p.type, sent=True)}" for p in path]
     rest = [p for p in op.params if p not in path]
     if rest:
         args.append("*")
         for p in sorted(rest, key=lambda p: not p.required):
             default = "" if p.required else " = ..."
-            args.append(f"{p.py_name}: {type_text(api, p.type)}{default}")
+            args.append(f"{p.py_name}: {type_text(api, p.type, sent=True)}{default}")
     call = ".".join(["client", *op.resource, op.name])
     return f"{call}({', '.join(args)}) -> {type_text(api, op.returns)}"
 
