@@ -5,6 +5,9 @@
 - Declared in the spec: `x-apigen-long-running: {status_field, done, failed, poll}` on the
   operation (`false` turns detection off).
 - Configured: `long_running` in apigen.toml, keyed by operationId or `METHOD /path` (wins).
+- Azure's `x-ms-long-running-operation: true` (AutoRest): its own protocol (`Azure-AsyncOperation`
+  monitors, `provisioningState`), its result where `x-ms-long-running-operation-options`'
+  `final-state-via` says.
 
 The final result is typed as the operation's own 200/201 response when it declares one (what the
 resource looks like once done), else its 202 body, else `Any`.
@@ -19,7 +22,9 @@ from ..diagnostics import Report
 from .nodes import ANY, LongRunningDef, OperationDef
 
 EXTENSION = "x-apigen-long-running"
+AZURE = "x-ms-long-running-operation"
 _MONITOR_HEADERS = ("location", "operation-location")
+_FINAL_STATES = ("azure-async-operation", "location", "original-uri", "operation-location")
 
 
 def assign(
@@ -34,6 +39,8 @@ def assign(
         return
     if isinstance(raw, Mapping):
         lro = _from_settings(op, raw, report, file)
+    elif node.get(AZURE) is True:
+        lro = LongRunningDef(final=_final_state(node))
     elif _declares_monitor(node):
         lro = LongRunningDef()
     else:
@@ -48,6 +55,13 @@ def assign(
     else:
         lro.result = ANY
     op.long_running = lro
+
+
+def _final_state(node: Mapping[str, Any]) -> str:
+    """`x-ms-long-running-operation-options.final-state-via`, or "" (the method's default)."""
+    options = node.get(AZURE + "-options")
+    via = options.get("final-state-via") if isinstance(options, Mapping) else None
+    return via if via in _FINAL_STATES else ""
 
 
 def _declares_monitor(node: Mapping[str, Any]) -> bool:

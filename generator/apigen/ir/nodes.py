@@ -206,6 +206,7 @@ class LongRunningDef:
     poll: str | None = None  # a path to GET while waiting, `{field}` from the first body
     result_status: str | None = None  # the declared response whose type the final body has
     result: TypeExpr = field(default_factory=lambda: Prim("Any"))
+    final: str | None = None  # Azure's protocol: its `final-state-via` ("" for the default)
 
 
 PaginationStyle = TLiteral["cursor", "body_cursor", "next_url", "link", "offset", "page"]

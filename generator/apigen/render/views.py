@@ -417,7 +417,7 @@ def _op_args(op: OperationDef, types: TypeRenderer) -> list[str]:
         lro = op.long_running
         parts = [
             f"{name}={literal(getattr(lro, name))}"
-            for name in ("status_field", "poll", "result_status")
+            for name in ("status_field", "poll", "result_status", "final")
             if getattr(lro, name) is not None
         ]
         parts += [
