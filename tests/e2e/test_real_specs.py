@@ -88,3 +88,19 @@ def test_stripe_models_of_a_big_cycle_have_a_complete_json_schema(built: dict[st
     assert {"Customer", "Card", "BankAccount", "Person"} <= set(defs)
     refs = set(re.findall(r'"\$ref": "#/\$defs/([^"]+)"', json.dumps(schema)))
     assert refs and refs <= set(defs)
+
+
+def test_split_types_modules_name_only_parts_that_exist(specs_dir: Path, tmp_path: Path) -> None:
+    """A resource split into parts re-exports its parts' inline types for type checkers; a
+    part without inline types writes no module, so naming it broke `mypy --strict` (Azure
+    web-service's `sites`: `_sites_slots_5`, `_sites_premieraddons`; 2026-12-05)."""
+    import re
+
+    out = tmp_path / "azure_web"
+    build_into(specs_dir / "corpus" / "azure.com__web-service.json", out, name="azure_web")
+    types = out / "azure_web" / "types"
+    split = [p for p in types.glob("*.py") if "_PARTS = frozenset(" in p.read_text()]
+    assert split, "the spec no longer has a resource split into parts"
+    for module in split:
+        for name in re.findall(r"from \.(\w+) import \*", module.read_text()):
+            assert (types / f"{name}.py").is_file(), f"{module.name} names {name}"

@@ -142,10 +142,11 @@ def split_types_modules(api: Api, header: str) -> Iterator[tuple[str, str]]:
     """`types.<resource>` of a resource whose inline types are split by part (ir/parts.py):
     it re-exports them, so `from <pkg>.types.<resource> import X` works as for any resource,
     and importing it imports no part (a name's part is imported on first use)."""
+    written = {d.module for d in api.definitions.values()}  # a part may have no inline type
     for root in api.resources.values():
         for node in walk(root):
             own = "types." + node.module.removeprefix("resources.")
-            modules = sorted({p.types for p in node.parts if p.types != own})
+            modules = sorted({p.types for p in node.parts if p.types != own} & written)
             if modules:
                 yield own, _split_types_text(node, header, [m.split(".", 1)[1] for m in modules])
 
