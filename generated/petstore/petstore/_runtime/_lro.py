@@ -1,12 +1,17 @@
 """Long-running operations: `..._and_wait()` polls until the operation is finished.
 
-Two ways an API says "accepted, not done yet", both handled by one loop (openai-python's
+Three ways an API says "accepted, not done yet", all driven by one loop (openai-python's
 `create_and_poll` is the model):
 - the HTTP protocol: `202 Accepted` with `Operation-Location` or `Location`; the monitor URL is
   polled until it answers something other than 202 (or its body's status field is terminal);
 - a status field (`LongRunning(status_field="status", done=..., failed=...)`, from the spec's
   `x-apigen-long-running` or configuration): the resource itself, or a configured status path
-  (`poll="/jobs/{id}"`, filled from the first body), is fetched until the field is terminal.
+  (`poll="/jobs/{id}"`, filled from the first body), is fetched until the field is terminal;
+- Azure's (`x-ms-long-running-operation`, `LongRunning(final=...)`): an `Azure-AsyncOperation`
+  (or `Operation-Location`) monitor polled until its `status` is terminal, else a 202's
+  `Location` polled until it stops answering 202, else a PUT/PATCH resource polled until its
+  `properties.provisioningState` is terminal; then the result is fetched where
+  `final-state-via` says (by default the resource itself for PUT/PATCH, the `Location` for POST).
 
 Waits honour `Retry-After`, otherwise back off from `interval` doubling to `max_interval`; the
 whole wait is bounded by `timeout` (`LongRunningTimeoutError`); a sync caller can cancel through
@@ -20,7 +25,7 @@ from __future__ import annotations
 import asyncio
 import threading
 import time
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Generator, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, cast
 from urllib.parse import quote
@@ -56,6 +61,9 @@ class LongRunning:
     failed: tuple[str, ...] = ()  # terminal values meaning failure
     poll: str | None = None  # a path to GET while waiting, `{field}` filled from the first body
     result_status: str | None = None  # the declared response whose type the final body has
+    # Azure's protocol, and where its result is (`final-state-via`: "original-uri",
+    # "location", "azure-async-operation", "operation-location"; "" for the method's default)
+    final: str | None = None
 
 
 def _field(body: object, dotted: str) -> object:
@@ -172,6 +180,12 @@ def _finish(response: httpx.Response, status: str | None, kind: str) -> None:
         )
 
 
+# A wait as steps both loops drive: each yields (the path to GET next, the response whose
+# `Retry-After` sets the pause before it, or None for no pause) and is sent that GET's response;
+# it returns the final response.
+Steps = Generator[tuple[str, httpx.Response | None], httpx.Response, httpx.Response]
+
+
 def wait_sync(
     first: httpx.Response,
     lro: LongRunning | None,
@@ -186,21 +200,20 @@ def wait_sync(
 ) -> httpx.Response:
     """Poll until done; returns the final response (the caller parses it)."""
     waiting = _Wait(timeout, interval, max_interval)
-    response = first
-    target = _target(lro, first, base_url)
-    while True:
-        kind, status = state(lro, response)
-        _finish(response, status, kind)
-        if kind == "done":
-            return response
-        target = _next_target(response, target, base_url)
-        delay = waiting.next(response)
-        if cancel is not None:
-            if cancel.wait(delay):
-                raise LongRunningCancelledError("waiting for the operation was cancelled")
-        else:
-            sleep(delay)
-        response = get(target)
+    steps = _steps(first, lro, base_url)
+    try:
+        target, after = next(steps)
+        while True:
+            if after is not None:
+                delay = waiting.next(after)
+                if cancel is not None:
+                    if cancel.wait(delay):
+                        raise LongRunningCancelledError("waiting for the operation was cancelled")
+                else:
+                    sleep(delay)
+            target, after = steps.send(get(target))
+    except StopIteration as done:
+        return cast("httpx.Response", done.value)
 
 
 async def wait_async(
@@ -216,6 +229,20 @@ async def wait_async(
 ) -> httpx.Response:
     """As `wait_sync`; cancelling the awaiting task stops it."""
     waiting = _Wait(timeout, interval, max_interval)
+    steps = _steps(first, lro, base_url)
+    try:
+        target, after = next(steps)
+        while True:
+            if after is not None:
+                await sleep(waiting.next(after))
+            target, after = steps.send(await get(target))
+    except StopIteration as done:
+        return cast("httpx.Response", done.value)
+
+
+def _steps(first: httpx.Response, lro: LongRunning | None, base_url: str) -> Steps:
+    if lro is not None and lro.final is not None:
+        return (yield from _azure_steps(first, lro, base_url))
     response = first
     target = _target(lro, first, base_url)
     while True:
@@ -224,8 +251,62 @@ async def wait_async(
         if kind == "done":
             return response
         target = _next_target(response, target, base_url)
-        await sleep(waiting.next(response))
-        response = await get(target)
+        response = yield target, response
+
+
+_SUCCEEDED = "succeeded"
+_FAILED = frozenset({"failed", "canceled", "cancelled"})
+
+
+def _azure_steps(first: httpx.Response, lro: LongRunning, base_url: str) -> Steps:
+    """Azure's long-running protocol (ARM's async operations, as azure-core's pollers follow
+    it); every URL polled stays on the client's origin (`same_origin_path`)."""
+    method = first.request.method.upper()
+    here = first.request.url
+    original = same_origin_path(str(here), base_url, here)
+    monitor = first.headers.get("azure-asyncoperation") or first.headers.get("operation-location")
+    location = first.headers.get("location")
+    located = same_origin_path(location, base_url, here) if location else None
+    response = first
+    if monitor:
+        target = same_origin_path(monitor, base_url, here)
+        while True:
+            response = yield target, response
+            if _terminal(response, "status"):
+                break
+    elif located and first.status_code == 202:
+        target = located
+        while True:  # the Location answers 202 until the result is there
+            response = yield target, response
+            if response.status_code != 202:
+                return response
+            moved = response.headers.get("location")
+            target = same_origin_path(moved, base_url, response.request.url) if moved else target
+    elif method in ("PUT", "PATCH") and not _terminal(first, "properties.provisioningState"):
+        while True:  # the resource is created or updated in place: its state says when
+            response = yield original, response
+            if _terminal(response, "properties.provisioningState"):
+                return response
+    else:
+        return first  # done at once (a 200 or 201 without anything to poll)
+    final = lro.final or ("original-uri" if method in ("PUT", "PATCH") else "location")
+    if final == "original-uri" and method != "DELETE":
+        return (yield original, None)
+    if final == "location" and located:
+        return (yield located, None)
+    return response  # the monitor's own body (`azure-async-operation`), or a DELETE's
+
+
+def _terminal(response: httpx.Response, field: str) -> bool:
+    """Whether `field` of the body says the operation ended: True when it succeeded (or the
+    body has no such field), `OperationFailedError` when it failed or was cancelled."""
+    value = _field(_json(response), field)
+    if value is None:
+        return field != "status"  # a monitor's body must say; a resource without one is done
+    status = str(value)
+    if status.lower() in _FAILED:
+        _finish(response, status, "failed")
+    return status.lower() in (_SUCCEEDED, *_FAILED)
 
 
 def _target(lro: LongRunning | None, first: httpx.Response, base_url: str) -> str | None:

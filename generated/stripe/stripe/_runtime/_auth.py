@@ -172,12 +172,13 @@ def select_security(
 ) -> list[tuple[SecurityScheme, dict[str, str]]]:
     """The schemes of the first alternative whose credentials are all present.
 
-    ``None`` or no alternatives means no security; an empty alternative allows anonymous access.
+    ``None`` or no alternatives means no security; an empty alternative allows anonymous access,
+    taken only when no other alternative can be met (``_preferred``).
     """
     if not alternatives:
         return []
     problems: list[str] = []
-    for alternative in alternatives:
+    for alternative in _preferred(alternatives):
         chosen: list[tuple[SecurityScheme, dict[str, str]]] = []
         missing: dict[str, None] = {}  # ordered set
         for scheme_name in alternative:
@@ -212,7 +213,7 @@ def fixed_choice(
     of schemes that only set them (``apply``: no token to fetch, check or renew)."""
     if not alternatives:
         return True
-    first = [schemes.get(name) for name in alternatives[0]]
+    first = [schemes.get(name) for name in _preferred(alternatives)[0]]
     if len(first) != len(chosen) or any(
         s is not c for s, (c, _) in zip(first, chosen, strict=False)
     ):
@@ -227,6 +228,16 @@ def fixed_choice(
         ):
             return False
     return True
+
+
+def _preferred(alternatives: Sequence[Sequence[str]]) -> Sequence[Sequence[str]]:
+    """The alternatives in the order they are tried: an empty one (anonymous access, as in
+    ``security: [{}, {apiKey: []}]``) after every other, so that credentials the caller gave
+    are sent wherever the operation takes them (OpenAPI gives the list no order of
+    preference); otherwise the spec's order."""
+    if all(alternatives) or not any(alternatives):
+        return alternatives
+    return [*(a for a in alternatives if a), *(a for a in alternatives if not a)]
 
 
 def reauthorize(
