@@ -28,8 +28,13 @@ def build_into(
     return build(spec, out, name=name, runtime=runtime)
 
 
-def api_of(document: dict[str, Any], report: Report | None = None) -> Api:
-    """The IR of an inline `document` (package `t`, no reserved names): for IR tests."""
+def api_of(
+    document: dict[str, Any],
+    report: Report | None = None,
+    reserved_resource: set[str] | None = None,
+) -> Api:
+    """The IR of an inline `document` (package `t`, no reserved names unless given): for IR
+    tests."""
     from apigen.diagnostics import Report
     from apigen.ir import build_api
 
@@ -40,7 +45,7 @@ def api_of(document: dict[str, Any], report: Report | None = None) -> Api:
         spec_sha256="",
         report=Report() if report is None else report,
         reserved_client=set(),
-        reserved_resource=set(),
+        reserved_resource=set() if reserved_resource is None else reserved_resource,
     )
 
 

@@ -10,9 +10,8 @@ from typing import Any
 
 import pytest
 
-from apigen.diagnostics import Report
-from apigen.ir import build_api
 from apigen.ir.nodes import ListOf, Prim
+from tests.builds import api_of
 
 
 def _params(media: str, schema: dict[str, Any]) -> dict[str, Any]:
@@ -29,15 +28,7 @@ def _params(media: str, schema: dict[str, Any]) -> dict[str, Any]:
             }
         },
     }
-    api = build_api(
-        document,
-        package="t",
-        spec_file="t.yaml",
-        spec_sha256="",
-        report=Report(),
-        reserved_client=set(),
-        reserved_resource=set(),
-    )
+    api = api_of(document)
     (op,) = api.operations
     return {p.py_name: p.type for p in op.params}
 

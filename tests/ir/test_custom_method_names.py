@@ -8,8 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from apigen.diagnostics import Report
-from apigen.ir import build_api
+from tests.builds import api_of
 
 
 def test_custom_methods_are_named_by_their_verb() -> None:
@@ -23,15 +22,7 @@ def test_custom_methods_are_named_by_their_verb() -> None:
         paths[path] = {"post": {"responses": {"204": {"description": "ok"}}}}
     paths["/v1/tasks/{taskId}"] = {"post": {"responses": {"204": {"description": "ok"}}}}
     document = {"openapi": "3.0.3", "info": {"title": "t", "version": "1"}, "paths": paths}
-    api = build_api(
-        document,
-        package="t",
-        spec_file="t.yaml",
-        spec_sha256="",
-        report=Report(),
-        reserved_client=set(),
-        reserved_resource=set(),
-    )
+    api = api_of(document)
     assert {op.path: ".".join([*op.resource, op.name]) for op in api.operations} == {
         "/v1/tasks/{taskId}:cancel": "tasks.cancel",
         "/v1/tasks/{taskId}:pause": "tasks.pause",

@@ -14,8 +14,7 @@ from typing import Any
 
 import pytest
 
-from apigen.diagnostics import Report
-from apigen.ir import build_api
+from tests.builds import api_of
 
 
 def _calls(ops: list[tuple[str, str, str, str | None]]) -> dict[str, str]:
@@ -27,15 +26,7 @@ def _calls(ops: list[tuple[str, str, str, str | None]]) -> dict[str, str]:
             op["tags"] = [tag]
         paths.setdefault(path, {})[method] = op
     document = {"openapi": "3.0.3", "info": {"title": "t", "version": "1"}, "paths": paths}
-    api = build_api(
-        document,
-        package="t",
-        spec_file="t.yaml",
-        spec_sha256="",
-        report=Report(),
-        reserved_client=set(),
-        reserved_resource={"with_raw_response", "with_streaming_response"},
-    )
+    api = api_of(document, reserved_resource={"with_raw_response", "with_streaming_response"})
     return {op.operation_id: ".".join([*op.resource, op.name]) for op in api.operations}
 
 
