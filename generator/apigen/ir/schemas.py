@@ -346,7 +346,11 @@ class SchemaConverter:
             return union_of(
                 [self._of_type(t, schema, pointer, hint, module, depth) for t in sorted(types)]
             )
-        if "array" in types or ("items" in schema and not types):
+        if "array" in types or (not types and isinstance(schema.get("items"), Mapping | bool)):
+            # an untyped schema with `items` is read as the array it almost always means; not
+            # with a list of items (Slack's `items: [A, B]` for "A or B"): that constrains
+            # arrays only, and any other value is valid, so it is `Any` (or the object its
+            # properties make)
             return self._array(schema, pointer, hint, module, depth)
         if types == {"object"} or (not types and _is_object(schema)):
             return self._object(schema, pointer, hint, module, depth)
