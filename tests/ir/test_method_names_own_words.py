@@ -41,6 +41,7 @@ def _calls(ops: list[tuple[str, str, str, str | None]]) -> dict[str, str]:
         ("listPets", "pets", "pets.list_pets"),  # nothing would be left after the verb: kept
         ("getPet", "pets", "pets.get_pet"),  # no repeated word
         ("pins_import", "pins", "pins.pins_import"),  # `import` is a keyword: kept
+        ("searchThings", "search", "search.search_things"),  # the tag is the verb: kept
         ("pins_with_raw_response", "pins", "pins.pins_with_raw_response"),  # reserved: kept
     ],
 )

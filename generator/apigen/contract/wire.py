@@ -16,6 +16,7 @@ from urllib.parse import parse_qsl, unquote, urlsplit
 
 import httpx
 
+from ..form_fields import REPEATED_KEYS, repeats_keys
 from ..ir.security import usable
 from ..path_keys import split_key
 from ..sandbox._params import decoded_items, path_value
@@ -836,6 +837,7 @@ def _check_body(
         return
     encoding = media_object.get("encoding", {}) if isinstance(media_object, Mapping) else {}
     if media == "application/x-www-form-urlencoded":
+        encoding = _with_implied(encoding, schema, view)
         # a form carries any octets (`format: binary`): read them back as they were sent
         text = content.decode("ascii", "replace")
         fields = _deep(parse_qsl(text, keep_blank_values=True, errors="surrogateescape"))
@@ -1036,6 +1038,20 @@ def _sends_nothing(value: Any, media: str, encoding: Any) -> bool:
     if isinstance(content_type, str) and "json" in content_type.lower():
         return False  # JSON text, `null` and `{}` too
     return value is None or (isinstance(value, list | dict) and not value)
+
+
+def _with_implied(encoding: Any, schema: Any, view: SpecView) -> dict[str, Any]:
+    """A urlencoded body's `encoding`, plus the entry apigen implies for a field without one
+    (`form_fields.repeats_keys`: an array of scalars is repeated keys)."""
+    implied = dict(encoding) if isinstance(encoding, Mapping) else {}
+    parts = [schema, *(schema.get("allOf") or [] if isinstance(schema, Mapping) else [])]
+    for part in parts:  # the IR reads the properties of an `allOf` body merged
+        part = view.deref(part)
+        props = part.get("properties") if isinstance(part, Mapping) else None
+        for name, prop in props.items() if isinstance(props, Mapping) else ():
+            if name not in implied and repeats_keys(view.deref(prop), view.deref):
+                implied[name] = dict(zip(("style", "explode"), REPEATED_KEYS, strict=True))
+    return implied
 
 
 def _bracketed(encoding: Any) -> bool:

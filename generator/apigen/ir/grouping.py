@@ -128,8 +128,8 @@ def _own_words(operation_id: str, resource: tuple[str, ...], reserved: set[str])
     name = naming.snake(operation_id)
     words, own = name.split("_"), resource[-1].split("_") if resource else []
     n = len(own)
-    if not n or len(words) <= n:
-        return name
+    if not n or len(words) <= n or (n == 1 and own[0] in _VERBS):
+        return name  # a tag that is a verb (`search`) is the method's verb too: `search_things`
     if words[:n] == own:
         rest = words[n:]
     elif words[1 : n + 1] == own and len(words) > n + 1 and words[n + 1] not in ("id", "by"):
@@ -311,3 +311,44 @@ def _settle(
 
 
 _KEYWORDS = frozenset(keyword.kwlist)
+# Tags that name an action rather than a thing: a method under one keeps its whole id
+_VERBS = frozenset(
+    [
+        "analyze",
+        "calculate",
+        "check",
+        "compute",
+        "convert",
+        "create",
+        "delete",
+        "detect",
+        "download",
+        "execute",
+        "export",
+        "find",
+        "generate",
+        "get",
+        "import",
+        "list",
+        "login",
+        "logout",
+        "lookup",
+        "parse",
+        "predict",
+        "process",
+        "query",
+        "register",
+        "render",
+        "run",
+        "search",
+        "send",
+        "submit",
+        "subscribe",
+        "sync",
+        "translate",
+        "update",
+        "upload",
+        "validate",
+        "verify",
+    ]
+)

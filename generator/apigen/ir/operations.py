@@ -7,6 +7,7 @@ from collections.abc import Collection, Mapping
 from typing import Any
 
 from .. import naming
+from ..form_fields import REPEATED_KEYS, repeats_keys
 from ..path_keys import placeholders, split_key
 from ..spec.header_params import ignored_header, transport_header
 from ..spec.methods import path_operations
@@ -190,6 +191,9 @@ def is_list_response(
             if items and (paged or any(_PAGE_FIELD.match(str(name)) for name in props)):
                 return True
     return False
+
+
+_FORM_MEDIA = "application/x-www-form-urlencoded"
 
 
 class OperationBuilder:
@@ -430,11 +434,14 @@ class OperationBuilder:
             req = set(required_names(merged.get("required"))) if required else set()  # type: ignore[union-attr]
             fields: list[ParamDef] = []
             multipart = "multipart" in media_type
+            urlencoded = media_type.split(";")[0].strip().lower() == _FORM_MEDIA
             for wire, prop in props.items():
                 if self.schemas.read_only(prop):  # the rule of FieldDef.read_only
                     continue
                 foreign: str | None = None
                 prop_r = deref(self.document, prop)
+                if urlencoded and str(wire) not in encoding and repeats_keys(prop_r, self._deref):
+                    encoding[str(wire)] = (*REPEATED_KEYS, None)  # `ids=1&ids=2` (form_fields)
                 pptr = f"{ptr}/properties/{escape(str(wire))}"
                 if multipart and _is_binary(prop_r):
                     ptype: TypeExpr = Prim("file")
