@@ -99,7 +99,7 @@ def parse_success(op: Operation[Any], response: httpx.Response) -> Any:
         return response.content
     if not response.content:
         return _empty(op, spec, response)
-    return _validate(op, spec, response.content, response)
+    return validate_json(op, spec, response.content, response)
 
 
 def _empty(op: Operation[Any], spec: Response | None, response: httpx.Response) -> None:
@@ -130,7 +130,7 @@ def _models() -> tuple[type[Model], Callable[[Any, Any], Any]]:
     return Model, construct
 
 
-def _validate(
+def validate_json(
     op: Operation[Any], spec: Response | None, content: bytes | str, response: httpx.Response
 ) -> Any:
     """JSON ``content`` validated into the declared type, or returned unvalidated on mismatch."""
@@ -390,13 +390,13 @@ def record_stream(op: Operation[Any], response: httpx.Response, asynchronous: bo
     type_ = spec.type_ if spec else Any
     if plan(op).stream == "jsonl":
         return cls(
-            response, lambda record: _validate(op, spec, record.data, response), False, lines=True
+            response, lambda record: validate_json(op, spec, record.data, response), False, lines=True
         )
     if type_ is ServerSentEvent:
         return cls(response, lambda event: event, False)
     if type_ is str:
         return cls(response, lambda event: event.data, False)
-    return cls(response, lambda event: _validate(op, spec, event.data, response), True)
+    return cls(response, lambda event: validate_json(op, spec, event.data, response), True)
 
 
 class _Opened(FrozenStruct):
