@@ -390,7 +390,10 @@ def record_stream(op: Operation[Any], response: httpx.Response, asynchronous: bo
     type_ = spec.type_ if spec else Any
     if plan(op).stream == "jsonl":
         return cls(
-            response, lambda record: validate_json(op, spec, record.data, response), False, lines=True
+            response,
+            lambda record: validate_json(op, spec, record.data, response),
+            False,
+            lines=True,
         )
     if type_ is ServerSentEvent:
         return cls(response, lambda event: event, False)
