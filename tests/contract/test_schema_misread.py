@@ -97,3 +97,32 @@ def test_a_schema_that_is_indeed_invalid_is_still_the_spec_s(tmp_path: Path) -> 
     blamed = [f for f in report.failures() if INVALID_RESPONSE_SCHEMA in f.message]
     assert blamed and {f.klass for f in blamed} == {"spec"}
     assert not report.new_failures("client")
+
+
+def test_a_body_an_invalid_schema_cannot_judge_is_no_client_failure(tmp_path: Path) -> None:
+    """codat accounting's `Items` (Prism over corpus, 2026-12-05): a schema made invalid deep
+    inside (`type: {...}`), and a body missing the fields its valid part requires. The client's
+    refusal was reported as "client ... though the body conforms to the spec"."""
+    pages = {
+        "type": "object",
+        "required": ["pageNumber"],
+        "properties": {
+            "pageNumber": {"type": "integer"},
+            "results": {"type": "array", "items": {"type": {"kind": "object"}}},
+        },
+    }
+    doc = {**DOC, "openapi": "3.0.3", "components": {"schemas": {"Pair": pages}}}
+    spec = tmp_path / "pages.json"
+    spec.write_text(json.dumps(doc))
+    out = tmp_path / "pages_invalid"
+    build_into(spec, out, name="pages_invalid")
+    sandbox = start_sandbox(doc)
+    try:
+        sandbox.set_response("GET", "/pair", 200, {"results": [], "_links": {"pageNumber": 1}})
+        report = run_contract(
+            ContractConfig(out, spec=spec, max_examples=2, seed=0, base_url=sandbox.url)
+        )
+    finally:
+        sandbox.stop()
+    assert [f for f in report.failures() if INVALID_RESPONSE_SCHEMA in f.message]
+    assert not report.new_failures("client")

@@ -28,6 +28,9 @@ __all__ = ["ResponseProblem", "fallback_warnings", "schemathesis_checks", "stric
 class ResponseProblem:
     check: str
     message: str
+    # where a strictly parsed JSON body broke the type (pydantic's error locations, by wire
+    # names): a whole body only, not a stream's records
+    locations: tuple[tuple[str | int, ...], ...] = ()
 
 
 def strict_parse(op: Operation[Any], response: httpx.Response) -> ResponseProblem | None:
@@ -65,6 +68,7 @@ def strict_parse(op: Operation[Any], response: httpx.Response) -> ResponseProble
                 "strict_parse",
                 f"{response.status_code} {what} does not parse into {name} "
                 f"({exc.error_count()} errors: {where})",
+                tuple(tuple(e["loc"]) for e in errors) if what == "body" else (),
             )
     return None
 

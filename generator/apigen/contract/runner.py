@@ -706,6 +706,8 @@ class _Run:
                 misread = None if header else self._misread_schema(op, response)
                 if misread is None:
                     fail(p.check, "spec", f"{INVALID_RESPONSE_SCHEMA}: {p.message}", http=http)
+                    # no valid schema judges the body: a client refusing it is no client fault
+                    nonconforming = nonconforming or not header
                 elif misread:  # the body breaks the valid schema schemathesis could not read
                     nonconforming = True
                     fail("response_schema_conformance", responder, misread, http=http)
@@ -755,7 +757,15 @@ class _Run:
                     http=http,
                 )
         strict = strict_parse(constant, response)
-        if strict is not None and not nonconforming:
+        if (
+            strict is not None
+            and not nonconforming
+            and self._untyped_response(op, response, strict)
+        ):
+            # JSON Schema admits any value where `items`/`properties` stand without a `type`;
+            # the generated type reads them as the list or object they mean (decisions §39)
+            fail(strict.check, "spec", f"{UNTYPED_RESPONSE}: {strict.message}", http=http)
+        elif strict is not None and not nonconforming:
             fail(
                 strict.check,
                 "client",
@@ -911,6 +921,27 @@ class _Run:
                 break
             node = self._step(node, key)
         return node is not None and self._untyped_container(node)
+
+    def _untyped_response(
+        self, op: ManifestOperation, response: httpx.Response, strict: ResponseProblem
+    ) -> bool:
+        """Whether every place a conforming body broke the declared type is (inside) an array
+        or object schema without `type` (apacta's `{maxItems: 1, properties: ...}` items, which
+        `[]` meets)."""
+        schema = self.view.response_schema(
+            op.path, op.method, response.status_code, response.headers.get("content-type", "")
+        )
+        if not isinstance(schema, Mapping) or not strict.locations:
+            return False
+        for loc in strict.locations:
+            node: Mapping[str, Any] | None = self.view.deref(schema)
+            for key in loc:
+                if node is None or self._untyped_container(node):
+                    break
+                node = self._step(node, key)
+            if node is None or not self._untyped_container(node):
+                return False
+        return True
 
     def _untyped_container(self, schema: Mapping[str, Any], depth: int = 0) -> bool:
         """Keywords of an array or object without `type` (or such an `anyOf`/`oneOf` member,
@@ -1322,6 +1353,10 @@ def _text(value: Any) -> str:
 # A response schema that is no Schema Object (Codat's `definitions: {itemType: {type: {enum...}}}`
 # where a schema belongs): schemathesis cannot check any response against it.
 INVALID_RESPONSE_SCHEMA = "the spec's response schema is not a valid Schema Object"
+UNTYPED_RESPONSE = (
+    "an array or object schema without `type` admits this value; the client reads it as the"
+    " list or object it means"
+)
 # schemathesis' InvalidSchema for a schema that is valid: it cannot read it, the body is checked
 SCHEMA_MISREAD = "schemathesis cannot read this valid schema"
 
