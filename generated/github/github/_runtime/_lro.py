@@ -267,8 +267,7 @@ def _azure_steps(first: httpx.Response, lro: LongRunning, base_url: str) -> Step
     here = first.request.url
     original = same_origin_path(str(here), base_url, here)
     monitor = first.headers.get("azure-asyncoperation") or first.headers.get("operation-location")
-    location = first.headers.get("location")
-    located = same_origin_path(location, base_url, here) if location else None
+    location = first.headers.get("location")  # checked where it is used, not before
     response = first
     if monitor:
         target = same_origin_path(monitor, base_url, here)
@@ -276,8 +275,8 @@ def _azure_steps(first: httpx.Response, lro: LongRunning, base_url: str) -> Step
             response = yield target, response
             if _terminal(response, "status"):
                 break
-    elif located and first.status_code == 202:
-        target = located
+    elif location and first.status_code == 202:
+        target = same_origin_path(location, base_url, here)
         while True:  # the Location answers 202 until the result is there
             response = yield target, response
             if response.status_code != 202:
@@ -294,8 +293,8 @@ def _azure_steps(first: httpx.Response, lro: LongRunning, base_url: str) -> Step
     final = lro.final or ("original-uri" if method in ("PUT", "PATCH") else "location")
     if final == "original-uri" and method != "DELETE":
         return (yield original, None)
-    if final == "location" and located:
-        return (yield located, None)
+    if final == "location" and location:
+        return (yield same_origin_path(location, base_url, here), None)
     return response  # the monitor's own body (`azure-async-operation`), or a DELETE's
 
 
