@@ -180,3 +180,12 @@ def test_a_final_body_that_breaks_the_result_type_is_kept_with_a_warning(
     result = sync_client(vaults, arm).vaults.backup_and_wait("v1", poll_interval=0.001)
     assert result.to_dict() == {"status": "Succeeded", "healthy": True}
     assert "does not match the spec" in caplog.text
+
+
+def test_a_location_elsewhere_that_is_never_polled_is_no_error(vaults: ModuleType) -> None:
+    # a PUT's result is the resource itself: its Location (another origin) is never fetched
+    headers = {"Azure-AsyncOperation": MONITOR, "Location": "https://elsewhere.example.net/l"}
+    arm = Arm(_first(201, headers), pending=0)
+    vault = sync_client(vaults, arm).vaults.update_and_wait("v1", poll_interval=0.001)
+    assert vault.id == "v1"
+    assert [url for _, url in arm.seen[1:]] == [MONITOR, BASE + "/vaults/v1"]
