@@ -16,6 +16,7 @@ from .. import all_of, naming
 from ..diagnostics import Report
 from ..schema_rules import flagged, null_only, ref_siblings_apply
 from ..spec import pointer as _pointer
+from .hierarchies import discriminated_bases
 from .nodes import (
     ANY,
     JSON_OBJECT,
@@ -109,6 +110,10 @@ class SchemaConverter:
         self._merged: dict[int, tuple[Mapping[str, Any], dict[str, Any]]] = {}
         # `allOf` schema with a null-only member -> (it, it without that member)
         self._denulled: dict[int, tuple[Mapping[str, Any], dict[str, Any]]] = {}
+        # a discriminated base component -> the union of it and its subtypes (hierarchies.py)
+        self._bases: dict[str, UnionOf] | None = None
+        self._class_of: dict[str, str] = {}  # component key -> its class name
+        self._modules_taken: set[str] = set()  # the component schemas' modules
 
     # --- naming ---------------------------------------------------------------------------
 
@@ -157,6 +162,9 @@ class SchemaConverter:
                 cls += "Schema"
             self.class_names.add(cls)
             names[name] = cls
+        self._modules_taken.update(module_for.values())
+        for name in schemas:
+            self._class_of[COMPONENT_PREFIX + escape(name)] = names[name]
         for name, schema in schemas.items():
             key = COMPONENT_PREFIX + escape(name)
             self.components[name] = key
@@ -233,9 +241,44 @@ class SchemaConverter:
         A model class cannot itself be `None`, so the nullability of a `nullable: true` object
         component (3.0), `type: [object, "null"]` (3.1) or `anyOf: [..., {type: null}]` belongs
         to every reference to it (a required `assignee: $ref NullableUser` may be null)."""
+        union = self._hierarchies().get(ref)
+        named = Ref(ref) if union is None else Ref(self._variants_alias(ref, union))
         if self._probe_nullable(ref):
-            return Nullable(Ref(ref))
-        return Ref(ref)
+            return Nullable(named)
+        return named
+
+    def _hierarchies(self) -> dict[str, UnionOf]:
+        """Each discriminated base component -> the tagged union a reference to it means
+        (`hierarchies.discriminated_bases`), found once."""
+        if self._bases is None:
+            self._bases = discriminated_bases(self.document, self._is_model_component)
+        return self._bases
+
+    def _variants_alias(self, ref: str, union: UnionOf) -> str:
+        """The key of `Any<Base>`, the named union of a base and its subtypes, defined on first
+        use in a module of its own (importing the base alone imports none of its subtypes)."""
+        key = ref + "/x-apigen-variants"
+        if key not in self.definitions:
+            base = self._class_of.get(ref) or naming.class_name(unescape(ref.rsplit("/", 1)[-1]))
+            name = self.claim_class_name(["Any", base], ["Variants"])
+            module = "models." + naming.module_name(name)
+            while module in self._modules_taken:
+                module += "_variants"
+            self._modules_taken.add(module)
+            prop = union.discriminator.property if union.discriminator else ""
+            doc = f"`{base}` or a schema extending it, told apart by `{prop}`."
+            self.definitions[key] = AliasDef(key, name, module, union, doc)
+        return key
+
+    def _is_model_component(self, key: str) -> bool:
+        try:
+            schema = resolve_pointer(self.document, key)
+        except (KeyError, IndexError, ValueError, TypeError):
+            return False
+        if not isinstance(schema, JSON_OBJECT):
+            return False
+        merged = self.merge_all_of(schema, key)
+        return merged is not None and _is_object(merged)
 
     def ref_nullable(self, ref: str) -> bool:
         """Whether the schema `ref` names (following `$ref` chains and allOf) accepts null."""
