@@ -109,7 +109,7 @@ def build_api(
         report.warn(
             spec_file,
             key,
-            "type alias refers to itself",
+            "type alias is itself with nothing around it (no list or map)",
             kind="recursion",
             action="the recursive part is typed as Any",
         )

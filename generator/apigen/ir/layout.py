@@ -90,39 +90,72 @@ def lazy_models(definitions: dict[str, Definition]) -> frozenset[str]:
 
 
 def break_alias_cycles(definitions: dict[str, Definition]) -> list[str]:
-    """Aliases are evaluated at import, so one may not name itself, even through other aliases
-    (a JSON-value schema: `oneOf: [string, array of itself, ...]`). The back-references become
-    `Any`; models in between are fine (their annotations are lazy). Returns the aliases cut."""
+    """Aliases that name themselves, even through other aliases (a JSON-value schema:
+    `oneOf: [string, array of itself, ...]`), become recursive type aliases
+    (`TypeAliasType`, whose value is evaluated on first use, not at import): `recursive` is set
+    on each. A cycle that no list or map breaks (`A: oneOf: [A, string]`) describes no value
+    of its own, so its back-references become `Any`, as before. Returns the aliases cut."""
     aliases = [k for k, d in definitions.items() if isinstance(d, AliasDef)]
-    edges = {
-        k: {r for r in definition_refs(definitions[k]) if isinstance(definitions.get(r), AliasDef)}
-        for k in aliases
-    }
+
+    def alias_edges(unguarded: bool) -> dict[str, set[str]]:
+        edges: dict[str, set[str]] = {}
+        for k in aliases:
+            alias = definitions[k]
+            assert isinstance(alias, AliasDef)
+            refs = _unguarded_refs(alias.target) if unguarded else definition_refs(alias)
+            edges[k] = {r for r in refs if isinstance(definitions.get(r), AliasDef)}
+        return edges
+
     cut: list[str] = []
-    for component in _strongly_connected(aliases, edges):
+    for component in _cycles(aliases, alias_edges(unguarded=True)):
         members = set(component)
-        if len(component) == 1 and component[0] not in edges[component[0]]:
-            continue
         for key in component:
             alias = definitions[key]
             assert isinstance(alias, AliasDef)
-            alias.target = _without(alias.target, members)
+            alias.target = _without(alias.target, members, guarded=False)
             cut.append(key)
+    for component in _cycles(aliases, alias_edges(unguarded=False)):
+        for key in component:
+            alias = definitions[key]
+            assert isinstance(alias, AliasDef)
+            alias.recursive = True
     return cut
 
 
-def _without(t: TypeExpr, keys: set[str]) -> TypeExpr:
+def _cycles(nodes: list[str], edges: dict[str, set[str]]) -> list[list[str]]:
+    """The strongly connected components that hold a cycle (more than one node, or a loop)."""
+    return [c for c in _strongly_connected(nodes, edges) if len(c) > 1 or c[0] in edges[c[0]]]
+
+
+def _unguarded_refs(t: TypeExpr) -> list[str]:
+    """The keys `t` names outside any list or map (through unions and `| None` only)."""
+    out: list[str] = []
+    stack = [t]
+    while stack:
+        node = stack.pop()
+        if type(node) is Ref:
+            out.append(node.key)
+        elif type(node) is Nullable:
+            stack.append(node.inner)
+        elif type(node) is UnionOf:
+            stack.extend(node.items)
+    return out
+
+
+def _without(t: TypeExpr, keys: set[str], *, guarded: bool = True) -> TypeExpr:
+    """`t` with references to `keys` as `Any`; with `guarded=False` only those outside any
+    list or map."""
     match t:
         case Ref(key=key):
             return ANY if key in keys else t
-        case ListOf(item=item):
+        case ListOf(item=item) if guarded:
             return ListOf(_without(item, keys))
-        case DictOf(value=value):
+        case DictOf(value=value) if guarded:
             return DictOf(_without(value, keys))
         case Nullable(inner=inner):
-            return Nullable(_without(inner, keys))
+            return Nullable(_without(inner, keys, guarded=guarded))
         case UnionOf(items=items, discriminator=disc):
-            return UnionOf(tuple(_without(i, keys) for i in items), disc)
+            return UnionOf(tuple(_without(i, keys, guarded=guarded) for i in items), disc)
     return t
 
 

@@ -137,6 +137,7 @@ class AliasDef:
     doc: str = ""
     component: str | None = None
     request_only: bool = False  # rendered with strict (closed) enums
+    recursive: bool = False  # names itself (through other aliases): a `TypeAliasType`
 
 
 Definition = ModelDef | AliasDef

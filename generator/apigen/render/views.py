@@ -87,7 +87,13 @@ def model_module(
             classes.append(view)
     aliases: list[AliasView] = []
     for d in _assignment_order(assigned):
-        if isinstance(d, AliasDef):
+        if isinstance(d, AliasDef) and d.recursive:
+            # the value is a string pydantic evaluates on first use, in this module's globals
+            imports.typing_extensions.add("TypeAliasType")
+            target = (requests if d.request_only else types).expr(d.target)
+            statement = f"{d.name} = TypeAliasType({literal(d.name)}, {literal(target)})"
+            aliases.append(AliasView(statement, docstring(d.doc)))
+        elif isinstance(d, AliasDef):
             imports.typing.add("TypeAlias")
             target = (requests if d.request_only else types).expr(d.target)
             aliases.append(AliasView(f"{d.name}: TypeAlias = {target}", docstring(d.doc)))
