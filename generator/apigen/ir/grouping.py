@@ -215,11 +215,34 @@ def _path_name(
         and len(literal) >= 2
         and single
         and not has_children
-        and (parent in paths or _is_param(segs[-2]) if len(segs) >= 2 else False)
+        and (
+            parent in paths
+            or _is_param(segs[-2])
+            or naming.snake(segs[-1]).split("_")[0] in _VERBS | _NOT_CREATING  # `.../delete`
+        )
     )
     if is_action:
         return tuple(naming.snake(s) for s in literal[:-1]), naming.snake(literal[-1])
-    return tuple(naming.snake(s) for s in literal), _verb_name(op, methods_on_path, is_list)
+    resource = tuple(naming.snake(s) for s in literal)
+    verb = _verb_name(op, methods_on_path, is_list)
+    if op.method == "post" and op.operation_id:
+        verb = _post_verb(op.operation_id, resource) or verb
+    return resource, verb
+
+
+def _post_verb(operation_id: str, resource: tuple[str, ...]) -> str | None:
+    """A POST whose operation id starts with a verb that creates nothing (AWS's
+    `GetEffectivePolicies`, `ListAuditFindings` on `POST /audit/findings`): the method is named
+    by the id, `get` or `list` alone when the rest of the id only repeats the resource's words,
+    else the whole id. None keeps the HTTP verb's name (`create`, `update`)."""
+    words = naming.snake(operation_id).split("_")
+    if words[0] not in _NOT_CREATING:
+        return None
+    known = {w.removesuffix("s") for part in resource for w in part.split("_")}
+    if all(w.removesuffix("s") in known for w in words[1:]):
+        return words[0]
+    name = "_".join(words)
+    return name if name.isidentifier() and name not in _KEYWORDS else None
 
 
 def _verb_name(op: OperationDef, methods_on_path: dict[str, set[str]], is_list: bool) -> str:
@@ -311,6 +334,33 @@ def _settle(
 
 
 _KEYWORDS = frozenset(keyword.kwlist)
+# The first word of a POST's operation id that says it creates nothing (`_post_verb`)
+_NOT_CREATING = frozenset(
+    [
+        "calculate",
+        "check",
+        "compute",
+        "count",
+        "delete",
+        "describe",
+        "estimate",
+        "evaluate",
+        "fetch",
+        "find",
+        "get",
+        "list",
+        "lookup",
+        "preview",
+        "query",
+        "read",
+        "remove",
+        "search",
+        "test",
+        "update",
+        "validate",
+        "verify",
+    ]
+)
 # Tags that name an action rather than a thing: a method under one keeps its whole id
 _VERBS = frozenset(
     [
