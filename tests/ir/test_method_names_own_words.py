@@ -5,7 +5,10 @@ Tagged specs named methods by their whole operation id, so Azure's `Group_Verb` 
 DigitalOcean's and gsmtasks' `resource_verb` ids and Kubernetes' `verbGroupVersionKind` ids
 said the resource twice (3,495 methods in 65 of the shared specs); Google's dotted ids
 (`service.resource.method`) also put the service's name in every method (a review of the
-corpus' method names, 2026-12-05).
+corpus' method names, 2026-12-05). A singular id under a plural tag (Azure's
+`DedicatedHsm_Get` under `DedicatedHsms`, `listConversationItems` under `Conversations`) said it
+too: plurals and singulars now match (774 more renames over the shared specs, none in Stripe,
+GitHub or the committed petstore).
 """
 
 from __future__ import annotations
@@ -43,6 +46,18 @@ def _calls(ops: list[tuple[str, str, str, str | None]]) -> dict[str, str]:
         ("pins_import", "pins", "pins.pins_import"),  # `import` is a keyword: kept
         ("searchThings", "search", "search.search_things"),  # the tag is the verb: kept
         ("pins_with_raw_response", "pins", "pins.pins_with_raw_response"),  # reserved: kept
+        # a singular id under a plural tag, and the other way round
+        (
+            "DedicatedHsm_ListByResourceGroup",
+            "DedicatedHsms",
+            "dedicated_hsms.list_by_resource_group",
+        ),
+        ("listConversationItems", "Conversations", "conversations.list_items"),
+        ("getCategoryDocs", "categories", "categories.get_docs"),
+        ("accountsCreate", "Account", "account.create"),
+        # what would be left starts with a connective: kept
+        ("streamsByAccountUsingGET", "stream", "stream.streams_by_account_using_get"),
+        ("getPetsForOwner", "pets", "pets.get_pets_for_owner"),
     ],
 )
 def test_the_resource_words_leave_the_method_name(op_id: str, tag: str, call: str) -> None:

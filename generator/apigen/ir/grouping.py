@@ -130,9 +130,13 @@ def _own_words(operation_id: str, resource: tuple[str, ...], reserved: set[str])
     n = len(own)
     if not n or len(words) <= n or (n == 1 and own[0] in _VERBS):
         return name  # a tag that is a verb (`search`) is the method's verb too: `search_things`
-    if words[:n] == own:
-        rest = words[n:]
-    elif words[1 : n + 1] == own and len(words) > n + 1 and words[n + 1] not in ("id", "by"):
+    if _same_words(words[:n], own) and words[n] not in _CONNECTIVES:
+        rest = words[n:]  # (`DedicatedHsm_Get` under `dedicated_hsms` too)
+    elif (
+        _same_words(words[1 : n + 1], own)
+        and len(words) > n + 1
+        and words[n + 1] not in _CONNECTIVES
+    ):
         rest = [words[0], *words[n + 1 :]]
     else:
         return name
@@ -140,6 +144,19 @@ def _own_words(operation_id: str, resource: tuple[str, ...], reserved: set[str])
     if not candidate.isidentifier() or candidate[0].isdigit() or candidate in reserved | _KEYWORDS:
         return name
     return candidate
+
+
+def _same_words(words: list[str], own: list[str]) -> bool:
+    """The same words, a plural and its singular alike (`hsm`, `hsms`; `policy`, `policies`)."""
+    return len(words) == len(own) and all(
+        a == b or _singular(a) == _singular(b) for a, b in zip(words, own, strict=True)
+    )
+
+
+def _singular(word: str) -> str:
+    if word.endswith("ies") and len(word) > 4:
+        return word[:-3] + "y"
+    return word[:-1] if word.endswith("s") and not word.endswith("ss") else word
 
 
 def _keyed(verb: str, key: PathKey) -> str:
@@ -334,6 +351,9 @@ def _settle(
 
 
 _KEYWORDS = frozenset(keyword.kwlist)
+# Words a method name cannot start with once the resource is cut from before them
+# (`streams_by_account` under `stream` stays whole: `by_account` names nothing)
+_CONNECTIVES = frozenset(["and", "by", "for", "from", "id", "in", "of", "on", "to", "with"])
 # The first word of a POST's operation id that says it creates nothing (`_post_verb`)
 _NOT_CREATING = frozenset(
     [
