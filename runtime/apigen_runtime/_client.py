@@ -140,6 +140,7 @@ class _BaseClient(Generic[HttpT]):
         server_url: str = "",
         server_variables: Mapping[str, ServerVariable] | None = None,
         server_values: Mapping[str, str | None] | None = None,
+        client_values: Mapping[str, object] | None = None,
     ) -> None:
         # the root server's variables (`Client(region=...)`): its URL filled with the values
         # given, else the defaults; operation servers relative to it are filled the same way
@@ -191,6 +192,8 @@ class _BaseClient(Generic[HttpT]):
         self._http_headers = httpx.Headers()
         self._http_headers_json = httpx.Headers()  # the same plus ``Accept: application/json``
         self._default_query: dict[str, object] = dict(default_query or {})
+        # the client parameters' values (`Client(subscription_id=...)`); None: not given
+        self._client_values = {k: v for k, v in (client_values or {}).items() if v is not None}
         self._errors: Mapping[type[APIError], type[APIError]] = dict(errors or {})
         self._tokens = TokenCache()  # OAuth2 tokens of this client
         keys = [s for s in self._schemes.values() if isinstance(s, ApiKey)]
@@ -321,6 +324,24 @@ class _BaseClient(Generic[HttpT]):
             return op.server
         return self.base_url
 
+    def _with_client_values(
+        self, op: Operation[Any], values: Mapping[str, object]
+    ) -> Mapping[str, object]:
+        """The call's arguments, with the client's value of each client parameter the call
+        left out; a path parameter neither gives is a clear error before anything is sent."""
+        filled = dict(values)
+        for p in plan(op).client_params:
+            if filled.get(p.py_name, NOT_GIVEN) is not NOT_GIVEN:
+                continue
+            value = self._client_values.get(p.py_name, NOT_GIVEN)
+            if value is NOT_GIVEN and p.location == "path":
+                raise TypeError(
+                    f"{op.operation_id or op.path} needs {p.py_name}: pass it to the call or"
+                    f" once to the client, {type(self).__name__}({p.py_name}=...)"
+                )
+            filled[p.py_name] = value
+        return filled
+
     def _build_request(self, http: HttpT) -> Callable[..., httpx.Request]:
         """``request_builder(http)``, kept while the client uses the same pool."""
         cached = self._builder
@@ -346,6 +367,8 @@ class _BaseClient(Generic[HttpT]):
                 query = {**self._default_query, **(options.get("extra_query") or {})}
                 options = {**options, "extra_query": query}
             max_retries = _check_max_retries(options.get("max_retries", self.max_retries))
+            if plan(op).client_params:
+                values = self._with_client_values(op, values)
             base_url = self.base_url_for(op)
             if not base_url.startswith(("http://", "https://")):
                 raise ValueError(

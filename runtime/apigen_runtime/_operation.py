@@ -45,6 +45,9 @@ class Param:
     explode: bool | None = field(default=None, kw_only=True)
     allow_reserved: bool = field(default=False, kw_only=True)
     content_type: str | None = field(default=None, kw_only=True)
+    # the client's keyword of the same name fills it when a call leaves it out
+    # (``Client(subscription_id=...)``: AutoRest's client parameters)
+    client: bool = field(default=False, kw_only=True)
 
     def __init__(  # written out: generated modules make thousands (GitHub `actions`: 704)
         self,
@@ -56,6 +59,7 @@ class Param:
         explode: bool | None = None,
         allow_reserved: bool = False,
         content_type: str | None = None,
+        client: bool = False,
     ) -> None:
         values = self.__dict__  # frozen: assigned past ``__setattr__``
         values["py_name"] = py_name
@@ -65,6 +69,7 @@ class Param:
         values["explode"] = explode
         values["allow_reserved"] = allow_reserved
         values["content_type"] = content_type
+        values["client"] = client
 
 
 @record(frozen=True, slots=True)

@@ -8,7 +8,7 @@ from typing import Any
 
 from .. import naming
 from ..diagnostics import Report
-from . import grouping, layout, long_running, pagination, parts, unions, usage
+from . import client_params, grouping, layout, long_running, pagination, parts, unions, usage
 from . import options as custom
 from .freeze import freeze
 from .lock import NameLock
@@ -138,6 +138,13 @@ def build_api(
     api.webhooks = hooks
     api.server = root_server(
         document, {kw for s in schemes for kw in s.credentials.values()} | {"token_url"}
+    )
+    api.client_params = client_params.assign(
+        document,
+        ops,
+        {kw for s in schemes for kw in s.credentials.values()}
+        | {"token_url"}
+        | {v.keyword for v in api.server.variables},
     )
     markdown_pass(api, docs_site(document))  # descriptions as Markdown, links absolute
     return freeze(api)  # readers cannot change it (ir/freeze.py)

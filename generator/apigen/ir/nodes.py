@@ -169,6 +169,20 @@ class ParamDef:
     # the schema's `default` when it is a boolean: what the server assumes when the argument is
     # left out (a `stream` switch that streams by default)
     default: bool | None = None
+    client: bool = False  # the client's keyword fills it when a call leaves it out
+
+
+@dataclass
+class ClientParamDef:
+    """A parameter the client takes once (`Client(subscription_id=...)`): ir/client_params.py."""
+
+    keyword: str
+    wire_name: str
+    location: Location
+    type: TypeExpr
+    default: JsonScalar = None
+    doc: str = ""
+    example: str | int | float | bool | None = None  # a value the API accepts, for docs
 
 
 @dataclass
@@ -362,6 +376,7 @@ class Api:
     lazy_models: frozenset[str] = frozenset()
     webhooks: list[WebhookDef] = field(default_factory=list)
     server: ServerDef = field(default_factory=lambda: ServerDef(""))
+    client_params: list[ClientParamDef] = field(default_factory=list)
 
 
 def find_resource(roots: dict[str, ResourceDef], path: tuple[str, ...]) -> ResourceDef:

@@ -23,7 +23,7 @@ from ..bundled import (
 from ..distribution import Distribution, default_dist_name, default_version, is_spdx
 from ..ir.nodes import Api, Definition, OperationDef
 from . import views
-from .code import comment_text, docstring, literal
+from .code import Imports, TypeRenderer, comment_text, docstring, literal
 from .isort import module_order, sort_block
 from .manifest import TypedManifest, dumps
 from .readme import api_reference, readme_view
@@ -391,8 +391,27 @@ def _client_view(api: Api, dist: Distribution) -> dict[str, Any]:
                 for v in api.server.variables
             )
         )
+    client_params, client_imports = _client_params(api)
+    type_imports.extend(client_imports)
+    if api.client_params:  # say it where users look
+        about += (
+            "\n\nClient parameters (keyword arguments, sent with every operation that takes"
+            " them; a call may pass its own):"
+            + "".join(
+                f"\n- `{c.keyword}` (`{c.wire_name}`)"
+                + (f", default `{c.default}`" if c.default is not None else "")
+                + (f". {_first_sentence(c.doc)}" if c.doc else "")
+                for c in api.client_params
+            )
+        )
+    typing_names = ["TYPE_CHECKING"] if type_imports else []
+    literals = [v[3] for v in variables] + [c[1] for c in client_params]
+    if any(a.startswith("Literal[") or "Literal[" in a for a in literals):
+        typing_names.append("Literal")
     return {
         "base_url": literal(api.base_url),
+        "typing_names": ", ".join(typing_names),
+        "client_params": client_params,
         "server_url": literal(api.server.template),
         "server_variables": variables,
         "dist_name": literal(dist.name),
@@ -410,6 +429,27 @@ def _client_view(api: Api, dist: Distribution) -> dict[str, Any]:
         "sync_doc": docstring(f"Synchronous client for {title}.{about}", indent="    "),
         "async_doc": docstring(f"Asynchronous client for {title}.{about}", indent="    "),
     }
+
+
+def _client_params(api: Api) -> tuple[list[tuple[str, str, str]], list[str]]:
+    """(keyword, annotation, default) of each client parameter, and the imports (for type
+    checkers) their annotations need."""
+    imports = Imports()
+    types = TypeRenderer(dict(api.definitions), "_client", imports, open_enums=False)
+    params = [(c.keyword, types.expr(c.type), literal(c.default)) for c in api.client_params]
+    imports.typing.discard("Literal")  # imported at the top (the server variables' too)
+    lines = [
+        line
+        for block in imports.lines(1)
+        for line in block.split("\n")
+        if "import _runtime as _rt" not in line
+    ]
+    return params, lines
+
+
+def _first_sentence(text: str) -> str:
+    first = text.strip().split("\n\n")[0]
+    return first.split(". ")[0].rstrip(".") + "." if first else ""
 
 
 def _tuple(items: list[str]) -> str:

@@ -67,7 +67,7 @@ def readme_view(api: Api, dist: Distribution) -> dict[str, Any]:
         "title": comment_text(api.title),
         "version": comment_text(api.version),
         "description": _first_paragraph(api.description),
-        "credential_args": creds,
+        "credential_args": _client_args(api, creds),
         "credentials": list(dict.fromkeys(credentials)),
         "implicit_auth": implicit.doc if implicit else "",
         "fixed_headers": sorted(api.options.headers.items()),
@@ -86,6 +86,22 @@ def readme_view(api: Api, dist: Distribution) -> dict[str, Any]:
         "webhooks": [(h.py_name, comment_text(h.key)) for h in api.webhooks[:5]],
         "webhook_count": len(api.webhooks),
         "servers": _servers(api),
+        "client_params": [
+            (
+                c.keyword,
+                _one_line(c.wire_name),
+                c.location,
+                f"`{_one_line(str(c.default))}`" if c.default is not None else "none (pass it)",
+            )
+            for c in api.client_params
+        ],
+        "client_params_example": "Client("
+        + ", ".join(
+            f"{c.keyword}={literal(c.default if c.default is not None else '...')}"
+            for c in api.client_params
+            if c.default is None
+        )
+        + ")",
     }
     if featured is not None:
         call = call_expression(api, featured)
@@ -170,6 +186,19 @@ def credential_example(api: Api) -> str:
             ]
             return "\n" + "\n".join(lines) + "  # the default: can be omitted\n"
     return ""
+
+
+def _client_args(api: Api, creds: str) -> str:
+    """`credential_example`'s lines, then the client parameters a caller must give (those
+    without a default: Azure's `subscription_id`), with the spec's example value."""
+    extra = [
+        f"    {c.keyword}={literal(c.example if c.example is not None else '...')},"
+        for c in api.client_params
+        if c.default is None
+    ]
+    if not extra:
+        return creds
+    return (creds or "\n") + "\n".join(extra) + "\n"
 
 
 def _uploads(op: OperationDef) -> bool:

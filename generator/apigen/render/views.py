@@ -379,6 +379,8 @@ def _op_args(op: OperationDef, types: TypeRenderer) -> list[str]:
             extra += ", allow_reserved=True"
         if p.content_type is not None:
             extra += f", content_type={literal(p.content_type)}"
+        if p.client:
+            extra += ", client=True"
         params.append(
             f"_rt.Param({literal(p.py_name)}, {literal(p.wire_name)}, {literal(p.location)}{extra})"
         )

@@ -15,11 +15,12 @@ _KEY = "_apigen_plan"
 
 class Plan(Struct):
     """``op``'s constants: whether a 2xx is JSON (``Accept``) or a stream of records (``sse``:
-    server-sent events, ``jsonl``: JSON Lines / ``json-seq``), its header parameters, and
-    (filled as statuses are seen) the declared response per status code."""
+    server-sent events, ``jsonl``: JSON Lines / ``json-seq``), its header parameters, the
+    parameters the client's keywords fill (``client_params``) and (filled as statuses are seen)
+    the declared response per status code."""
 
-    __slots__ = ("accepts_json", "by_status", "header_params", "stream")
-    __match_args__ = ("accepts_json", "stream", "header_params", "by_status")
+    __slots__ = ("accepts_json", "by_status", "client_params", "header_params", "stream")
+    __match_args__ = ("accepts_json", "stream", "header_params", "by_status", "client_params")
 
     def __init__(
         self,
@@ -27,11 +28,13 @@ class Plan(Struct):
         stream: Kind | None,
         header_params: tuple[Param, ...],
         by_status: dict[int, Response | None] | None = None,
+        client_params: tuple[Param, ...] = (),
     ) -> None:
         self.accepts_json = accepts_json
         self.stream = stream
         self.header_params = header_params
         self.by_status: dict[int, Response | None] = {} if by_status is None else by_status
+        self.client_params = client_params
 
 
 def plan(op: Operation[Any]) -> Plan:
@@ -45,6 +48,7 @@ def plan(op: Operation[Any]) -> Plan:
             accepts_json="json" in success,
             stream="sse" if "sse" in success else "jsonl" if "jsonl" in success else None,
             header_params=tuple(p for p in op.params if p.location == "header"),
+            client_params=tuple(p for p in op.params if p.client),
         )
         if attrs is not None:
             attrs[_KEY] = found
