@@ -91,7 +91,7 @@ FIRST_PEERS = {"stripe-python": "cus_123", "stripe-python default": STRIPE_DEFAU
 FIRST_FLOOR = "httpx + pydantic floor"
 PERCALL: dict[str, dict[str, Any]] = {
     "petstore": {
-        "call": "pets.get_pet",
+        "call": "pets.get",
         "kwargs": {"pet_id": 7},
         "model": "Pet",
         "route": "/pets/7",

@@ -31,26 +31,26 @@ def main() -> None:
         with Sandbox(document, dynamic=False) as sandbox:
             print(f"sandbox listening on {sandbox.url}")
             with petstore.Client(base_url=sandbox.url, api_key="demo-key") as client:
-                page = client.pets.list_pets(limit=2, status=["available"])
-                print(f"client.pets.list_pets -> {type(page).__module__}.{type(page).__name__}")
+                page = client.pets.list(limit=2, status=["available"])
+                print(f"client.pets.list -> {type(page).__module__}.{type(page).__name__}")
                 for pet in page.data:
                     print(
                         f"  {type(pet).__name__}(id={pet.id}, name={pet.name!r}, kind={pet.kind!r})"
                     )
-                pet = client.pets.get_pet(pet_id=page.data[0].id if page.data else 1)
-                print(f"client.pets.get_pet -> {pet!r}")
+                pet = client.pets.get(pet_id=page.data[0].id if page.data else 1)
+                print(f"client.pets.get -> {pet!r}")
                 print(f"  request sent: {sandbox.requests[-1].method} {sandbox.requests[-1].path}")
                 try:  # the sandbox answers with any declared status on request
-                    client.pets.get_pet(pet_id=7, extra_headers={"Prefer": "code=404"})
+                    client.pets.get(pet_id=7, extra_headers={"Prefer": "code=404"})
                 except petstore.NotFoundError as exc:
-                    print(f"client.pets.get_pet(pet_id=7) -> {type(exc).__name__}: {exc.body!r}")
+                    print(f"client.pets.get(pet_id=7) -> {type(exc).__name__}: {exc.body!r}")
             asyncio.run(_async_call(petstore, sandbox.url))
 
 
 async def _async_call(petstore: object, url: str | None) -> None:
     async with petstore.AsyncClient(base_url=url, api_key="demo-key") as client:  # type: ignore[attr-defined]
-        owner = await client.owners.get_owner(owner_id="o-1")
-        print(f"await client.owners.get_owner -> {type(owner).__name__}(name={owner.name!r})")
+        owner = await client.owners.get(owner_id="o-1")
+        print(f"await client.owners.get -> {type(owner).__name__}(name={owner.name!r})")
 
 
 if __name__ == "__main__":

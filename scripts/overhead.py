@@ -4,7 +4,7 @@ Builds specs/petstore.yaml into a temporary folder and serves one keep-alive HTT
 127.0.0.1. Then GET /pets/{petId} is called N times (default 2,000) sequentially through
 
   httpx        a plain ``httpx.Client``: ``get``, ``raise_for_status``, ``json()``
-  generated    ``petstore.Client().pets.get_pet``: request building, auth, the retry flow,
+  generated    ``petstore.Client().pets.get``: request building, auth, the retry flow,
                logging checks, tracing hooks and parsing into the ``Pet`` model
   + options    the same client with a rate limit (not binding), a circuit breaker, hooks and a
                rate-spike warning
@@ -108,10 +108,10 @@ def main() -> None:
         )
         clients: dict[str, Callable[[], object]] = {
             "httpx": raw,
-            "generated": lambda: generated.pets.get_pet(pet_id=7),
-            "+ options": lambda: full.pets.get_pet(pet_id=7),
+            "generated": lambda: generated.pets.get(pet_id=7),
+            "+ options": lambda: full.pets.get(pet_id=7),
         }
-        assert generated.pets.get_pet(pet_id=7).name == "Rex"
+        assert generated.pets.get(pet_id=7).name == "Rex"
         for call in clients.values():  # warm up: pools, imports, pydantic schemas
             timed(call, 100)
         per_round = max(1, args.n // args.rounds)

@@ -7,7 +7,7 @@ are done, for four clients, in interleaved rounds (each client's best round coun
 
   httpx                plain ``httpx.AsyncClient``: ``get``, ``raise_for_status``,
                        ``Pet.model_validate_json``
-  generated            ``petstore.AsyncClient().pets.get_pet`` on httpx's own transport
+  generated            ``petstore.AsyncClient().pets.get`` on httpx's own transport
   httpx + aiohttp      the plain client on httpx-aiohttp's ``AiohttpTransport``
   generated + aiohttp  the generated client with ``http_client=`` that client
 
@@ -75,9 +75,9 @@ async def run(url: str, petstore: Any, args: argparse.Namespace) -> dict[str, fl
 
     clients: dict[str, Call] = {
         "httpx": raw_on(plain),
-        "generated": lambda: generated.pets.get_pet(pet_id=7),
+        "generated": lambda: generated.pets.get(pet_id=7),
         "httpx + aiohttp": raw_on(plain_fast),
-        "generated + aiohttp": lambda: fast.pets.get_pet(pet_id=7),
+        "generated + aiohttp": lambda: fast.pets.get(pet_id=7),
     }
     try:
         for call in clients.values():  # warm up: pools at full size, pydantic schemas

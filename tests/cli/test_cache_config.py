@@ -28,16 +28,14 @@ def test_configured_cache_is_the_client_default(tmp_path: Path) -> None:
     with on_path(tmp_path / "cachedpkg", "cachedpkg") as pkg:
         http = httpx.Client(transport=httpx.MockTransport(handler))
         client = pkg.Client(api_key="k", http_client=http)
-        statuses = [
-            client.customers.with_raw_response.retrieve_customer("c").cache_status for _ in range(2)
-        ]
+        statuses = [client.customers.with_raw_response.retrieve("c").cache_status for _ in range(2)]
         assert statuses == ["miss", "hit"] and len(seen) == 1
         plain = pkg.Client(api_key="k", http_client=http, cache=None)  # opted out
-        plain.customers.retrieve_customer("c")
-        plain.customers.retrieve_customer("c")
+        plain.customers.retrieve("c")
+        plain.customers.retrieve("c")
         assert len(seen) == 3
         other = pkg.Client(api_key="k", http_client=http)  # its own cache, not the first's
-        assert other.customers.with_raw_response.retrieve_customer("c").cache_status == "miss"
+        assert other.customers.with_raw_response.retrieve("c").cache_status == "miss"
 
 
 def test_unconfigured_client_has_no_cache(tmp_path: Path) -> None:

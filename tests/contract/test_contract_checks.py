@@ -205,7 +205,7 @@ def test_runner_finds_a_request_bug(monkeypatch: pytest.MonkeyPatch) -> None:
     assert {f.variant for f in found} == {"sync", "async"}
     first = found[0]
     assert "query parameter 'debug' is not declared" in first.message
-    assert first.python.startswith(("client.pets.get_pet(", "await client.pets.get_pet("))
+    assert first.python.startswith(("client.pets.get(", "await client.pets.get("))
     assert first.http.startswith("GET http://127.0.0.1:") and "debug=1" in first.http
     assert report.exit_code() == 1
 

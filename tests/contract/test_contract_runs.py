@@ -110,7 +110,7 @@ def test_petstore_every_operation_sync_and_async() -> None:
     }
     assert all(not op.skipped and op.cases >= 2 for op in report.operations)
     assert report.calls() == 2 * report.cases()  # every case through sync and async
-    # the edge cases ran: owners.get_owner has a string path parameter
+    # the edge cases ran: owners.get has a string path parameter
     owner = next(op for op in report.operations if op.operation_id == "getOwner")
     assert owner.cases >= 10 + 3
     assert not report.new_failures("client"), _client_failures(report)

@@ -35,7 +35,7 @@ def test_fixtures_sandbox_client_recorded_requests_and_canned_responses(
 
         def test_client_hits_the_sandbox(apigen_client, apigen_sandbox):
             assert apigen_sandbox.url.startswith("http://127.0.0.1:")
-            pet = apigen_client.pets.get_pet(pet_id=7)
+            pet = apigen_client.pets.get(pet_id=7)
             assert type(pet).__name__ == "Pet"
             (request,) = apigen_sandbox.requests
             assert request.method == "GET" and request.path.endswith("/pets/7")
@@ -44,19 +44,19 @@ def test_fixtures_sandbox_client_recorded_requests_and_canned_responses(
         def test_canned_response_per_test(apigen_client, apigen_sandbox):
             apigen_sandbox.set_response("GET", "/pets/{petId}", 404, {"code": 404, "message": "gone"})
             with pytest.raises(status_error(apigen_client)) as raised:
-                apigen_client.pets.get_pet(pet_id=1)
+                apigen_client.pets.get(pet_id=1)
             assert raised.value.status_code == 404
 
         def test_prefer_code(apigen_client):
             with pytest.raises(status_error(apigen_client)) as raised:
-                apigen_client.pets.get_pet(pet_id=1, extra_headers={"Prefer": "code=404"})
+                apigen_client.pets.get(pet_id=1, extra_headers={"Prefer": "code=404"})
             assert raised.value.status_code == 404
 
         def test_fresh_sandbox_per_test(apigen_sandbox):
             assert apigen_sandbox.requests == []
 
         async def test_async_client(apigen_async_client, apigen_sandbox):
-            pet = await apigen_async_client.pets.create_pet(name="Rex", kind="dog")
+            pet = await apigen_async_client.pets.create(name="Rex", kind="dog")
             assert pet.name
             assert apigen_sandbox.requests[-1].json() == {"name": "Rex", "kind": "dog"}
         """

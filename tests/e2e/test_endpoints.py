@@ -76,11 +76,11 @@ async def _call_both(
 @pytest.mark.parametrize(
     ("call", "kwargs", "url"),
     [
-        ("files.create_file", {"body": b"x"}, "https://files.api.test/files"),
-        ("uploads.put_upload", {"name": "a"}, "https://uploads.api.test/prod/uploads/a"),
-        ("uploads.get_upload", {"name": "a"}, "https://read.api.test/uploads/a"),
-        ("uploads.delete_upload", {"name": "a"}, "https://uploads.api.test/prod/uploads/a"),
-        ("relative.get_relative", {}, "https://eu.api.test/v2/relative"),
+        ("files.create", {"body": b"x"}, "https://files.api.test/files"),
+        ("uploads.put", {"name": "a"}, "https://uploads.api.test/prod/uploads/a"),
+        ("uploads.get", {"name": "a"}, "https://read.api.test/uploads/a"),
+        ("uploads.delete", {"name": "a"}, "https://uploads.api.test/prod/uploads/a"),
+        ("relative.get", {}, "https://eu.api.test/v2/relative"),
         ("relative.get_same", {}, "https://eu.api.test/v1/same"),
     ],
 )
@@ -95,9 +95,9 @@ async def test_operation_and_path_servers(
 async def test_user_base_url_replaces_operation_servers(pkg: ModuleType) -> None:
     sandbox = "http://127.0.0.1:4010"
     for call, kwargs, path in [
-        ("files.create_file", {"body": b"x"}, "/files"),
-        ("uploads.get_upload", {"name": "a"}, "/uploads/a"),
-        ("relative.get_relative", {}, "/relative"),
+        ("files.create", {"body": b"x"}, "/files"),
+        ("uploads.get", {"name": "a"}, "/uploads/a"),
+        ("relative.get", {}, "/relative"),
     ]:
         for request in await _call_both(pkg, call, kwargs, base_url=sandbox):
             assert str(request.url) == sandbox + path
@@ -107,9 +107,9 @@ async def test_user_base_url_replaces_operation_servers(pkg: ModuleType) -> None
 def test_operation_constants_carry_the_server(pkg: ModuleType) -> None:
     from endpoints.resources import files, relative  # type: ignore[import-not-found]
 
-    assert files._FILES_CREATE_FILE.server == "https://files.api.test"
+    assert files._FILES_CREATE.server == "https://files.api.test"
     # relative to the root server: its variables stay for the client to fill
-    assert relative._RELATIVE_GET_RELATIVE.server == "https://{region}.api.test/v2"
+    assert relative._RELATIVE_GET.server == "https://{region}.api.test/v2"
     assert relative._RELATIVE_GET_SAME.server is None  # the root server: nothing to override
     assert pkg.Client()._default_base_url == "https://eu.api.test/v1"
 
@@ -122,14 +122,14 @@ async def test_dot_path_values_raise(pkg: ModuleType, value: str) -> None:
     rec = Recorder()
     sync, async_ = _clients(pkg, rec)
     with pytest.raises(ValueError, match="name"):
-        sync.uploads.put_upload(name=value)
+        sync.uploads.put(name=value)
     with pytest.raises(ValueError, match="name"):
-        await async_.uploads.put_upload(name=value)
+        await async_.uploads.put(name=value)
     assert rec.requests == []
 
 
 async def test_allow_reserved_path_parameter_stays_one_segment(pkg: ModuleType) -> None:
-    for request in await _call_both(pkg, "uploads.put_upload", {"name": "../a/b?c#d%"}):
+    for request in await _call_both(pkg, "uploads.put", {"name": "../a/b?c#d%"}):
         assert request.url.raw_path == b"/prod/uploads/..%2Fa%2Fb%3Fc%23d%25"
 
 

@@ -109,7 +109,7 @@ async def test_generated_async_client_over_aiohttp(
     petstore: ModuleType, server: str, http: httpx.AsyncClient
 ) -> None:
     async with petstore.AsyncClient(base_url=server, api_key="k", http_client=http) as client:
-        pet = await client.pets.get_pet(7)
+        pet = await client.pets.get(7)
         assert (pet.id, pet.name) == (7, "Rex") and pet._request_id == "req_1"
         method, path, headers, _ = _Handler.seen[-1]
         assert (method, path) == ("GET", "/pets/7")
@@ -117,20 +117,20 @@ async def test_generated_async_client_over_aiohttp(
         assert lower["x-api-key"] == "k" and lower["accept"] == "application/json"
         assert " apigen/" in lower["user-agent"]
 
-        created = await client.pets.create_pet(name="Fido", kind="cat")
+        created = await client.pets.create(name="Fido", kind="cat")
         assert (created.name, created.kind) == ("Fido", "cat")
         assert json.loads(_Handler.seen[-1][3]) == {"name": "Fido", "kind": "cat"}
 
-        redirected = await client.pets.get_pet(8)  # the runtime follows it, not the transport
+        redirected = await client.pets.get(8)  # the runtime follows it, not the transport
         assert redirected.id == 7 and [s[1] for s in _Handler.seen[-2:]] == ["/pets/8", "/pets/7"]
 
         with pytest.raises(petstore.NotFoundError) as caught:
-            await client.pets.get_pet(404)
+            await client.pets.get(404)
         assert caught.value.status_code == 404 and caught.value.body.code == "not_found"
 
         assert await client.pets.download_photo(7) == PHOTO
 
-        many = await asyncio.gather(*(client.pets.get_pet(7) for _ in range(50)))
+        many = await asyncio.gather(*(client.pets.get(7) for _ in range(50)))
         assert {p.id for p in many} == {7} and len(many) == 50
     assert not http.is_closed  # a caller-supplied client stays open
 
@@ -142,5 +142,5 @@ async def test_response_size_limit_still_applies(
         base_url=server, api_key="k", http_client=http, max_response_bytes=100_000
     )
     with pytest.raises(petstore.ResponseTooLargeError):
-        await client.pets.get_pet(9)  # gzip: the decoded size is counted, not the wire size
-    assert (await client.pets.get_pet(7)).id == 7
+        await client.pets.get(9)  # gzip: the decoded size is counted, not the wire size
+    assert (await client.pets.get(7)).id == 7

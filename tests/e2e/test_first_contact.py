@@ -115,7 +115,7 @@ def _check_options(server: Server) -> None:
 def test_per_call_options_are_keywords_sync(pkg: ModuleType) -> None:
     server = Server()
     client = sync_client(pkg, server)
-    client.customers.retrieve_customer(
+    client.customers.retrieve(
         "cus_1",
         expand="name",
         timeout_=5,
@@ -125,13 +125,13 @@ def test_per_call_options_are_keywords_sync(pkg: ModuleType) -> None:
         max_retries=0,
     )
     _check_options(server)
-    client.customers.create_customer(name="Ada", extra_body={"metadata": {"k": "v"}})
+    client.customers.create(name="Ada", extra_body={"metadata": {"k": "v"}})
     assert json.loads(server.last.content) == {"name": "Ada", "metadata": {"k": "v"}}
     with pytest.raises(TypeError):
-        client.customers.retrieve_customer("cus_1", request_options={"timeout": 1})
+        client.customers.retrieve("cus_1", request_options={"timeout": 1})
     failing = Server(503)
     with pytest.raises(pkg.InternalServerError):
-        sync_client(pkg, failing).customers.retrieve_customer("cus_1", max_retries=0)
+        sync_client(pkg, failing).customers.retrieve("cus_1", max_retries=0)
     assert len(failing.requests) == 1
 
 
@@ -140,7 +140,7 @@ def test_per_call_options_are_keywords_async(pkg: ModuleType) -> None:
 
     async def main() -> None:
         client = async_client(pkg, server)
-        await client.customers.retrieve_customer(
+        await client.customers.retrieve(
             "cus_1",
             expand="name",
             timeout_=5,
@@ -150,11 +150,11 @@ def test_per_call_options_are_keywords_async(pkg: ModuleType) -> None:
             max_retries=0,
         )
         _check_options(server)
-        await client.customers.create_customer(name="Ada", extra_body={"metadata": {"k": "v"}})
+        await client.customers.create(name="Ada", extra_body={"metadata": {"k": "v"}})
         assert json.loads(server.last.content) == {"name": "Ada", "metadata": {"k": "v"}}
         failing = Server(503)
         with pytest.raises(pkg.InternalServerError):
-            await async_client(pkg, failing).customers.retrieve_customer("cus_1", max_retries=0)
+            await async_client(pkg, failing).customers.retrieve("cus_1", max_retries=0)
         assert len(failing.requests) == 1
 
     run(main())
@@ -167,7 +167,7 @@ def test_every_method_takes_the_same_option_keywords(pkg: ModuleType) -> None:
     }  # fmt: skip
     for cls in (pkg.Client, pkg.AsyncClient):
         resource = cls(api_key="k").customers
-        for name in ("list_customers", "create_customer", "retrieve_customer"):
+        for name in ("list", "create", "retrieve"):
             params = inspect.signature(getattr(resource, name)).parameters
             assert options <= set(params) and "request_options" not in params
             assert all(params[o].kind is inspect.Parameter.KEYWORD_ONLY for o in options)
@@ -183,7 +183,7 @@ def test_path_parameters_are_positional_in_path_order(pkg: ModuleType) -> None:
         assert [p.name for p in params[:2]] == ["customer", "id"]  # path order, not spec order
         assert all(p.kind is inspect.Parameter.POSITIONAL_OR_KEYWORD for p in params[:2])
         assert all(p.kind is inspect.Parameter.KEYWORD_ONLY for p in params[2:])
-        retrieve = inspect.signature(cls(api_key="k").customers.retrieve_customer).parameters
+        retrieve = inspect.signature(cls(api_key="k").customers.retrieve).parameters
         assert retrieve["customer"].kind is inspect.Parameter.POSITIONAL_OR_KEYWORD
         assert retrieve["expand"].kind is inspect.Parameter.KEYWORD_ONLY
 
@@ -195,10 +195,10 @@ def test_path_parameters_positional_sync(pkg: ModuleType) -> None:
     assert server.last.url.path == "/v1/customers/cus_1/sources/src_2"
     customers.sources.retrieve(customer="cus_3", id="src_4")
     assert server.last.url.path == "/v1/customers/cus_3/sources/src_4"
-    assert customers.retrieve_customer("cus_9").id == "cus_1"
+    assert customers.retrieve("cus_9").id == "cus_1"
     assert server.last.url.path == "/v1/customers/cus_9"
     with pytest.raises(TypeError):
-        customers.retrieve_customer("cus_9", "name")  # `expand` is keyword-only
+        customers.retrieve("cus_9", "name")  # `expand` is keyword-only
 
 
 def test_path_parameters_positional_async(pkg: ModuleType) -> None:
@@ -224,13 +224,13 @@ def _user_agent() -> str:
 
 def test_user_agent_names_package_apigen_and_python_sync(pkg: ModuleType) -> None:
     server = Server()
-    sync_client(pkg, server).customers.retrieve_customer("cus_1")
+    sync_client(pkg, server).customers.retrieve("cus_1")
     assert server.last.headers["User-Agent"] == _user_agent()
 
 
 def test_user_agent_names_package_apigen_and_python_async(pkg: ModuleType) -> None:
     server = Server()
-    run(async_client(pkg, server).customers.retrieve_customer("cus_1"))
+    run(async_client(pkg, server).customers.retrieve("cus_1"))
     assert server.last.headers["User-Agent"] == _user_agent()
 
 
@@ -245,7 +245,7 @@ def _other_package_error(out: Path) -> BaseException:
             http_client=httpx.Client(transport=httpx.MockTransport(Server())),
         )
         with pytest.raises(rt.NotFoundError) as info:
-            client.customers.retrieve_customer("x")
+            client.customers.retrieve("x")
         assert isinstance(info.value, other.NotFoundError)
         return info.value
 
@@ -262,7 +262,7 @@ def _check_package_error(pkg: ModuleType, error: BaseException, other: BaseExcep
 def test_exceptions_are_per_package_sync(pkg: ModuleType, out: Path) -> None:
     client = sync_client(pkg, Server(), base_url="https://api.example.test/v1/missing")
     with pytest.raises(pkg.NotFoundError) as info:
-        client.customers.retrieve_customer("x")
+        client.customers.retrieve("x")
     _check_package_error(pkg, info.value, _other_package_error(out))
 
     def refuse(request: httpx.Request) -> httpx.Response:
@@ -272,7 +272,7 @@ def test_exceptions_are_per_package_sync(pkg: ModuleType, out: Path) -> None:
         api_key="k", max_retries=0, http_client=httpx.Client(transport=httpx.MockTransport(refuse))
     )
     with pytest.raises(pkg.APIConnectionError) as conn:
-        broken.customers.retrieve_customer("x")
+        broken.customers.retrieve("x")
     assert isinstance(conn.value, rt.APIConnectionError)
 
 
@@ -280,7 +280,7 @@ def test_exceptions_are_per_package_async(pkg: ModuleType, out: Path) -> None:
     async def main() -> BaseException:
         client = async_client(pkg, Server(), base_url="https://api.example.test/v1/missing")
         with pytest.raises(pkg.NotFoundError) as info:
-            await client.customers.retrieve_customer("x")
+            await client.customers.retrieve("x")
         return info.value
 
     _check_package_error(pkg, run(main()), _other_package_error(out))
@@ -292,19 +292,19 @@ def test_exceptions_are_per_package_async(pkg: ModuleType, out: Path) -> None:
 def test_with_raw_response_attribute_sync(pkg: ModuleType) -> None:
     server = Server(503)
     customers = sync_client(pkg, server).customers
-    raw = customers.with_raw_response.retrieve_customer("cus_1", expand="name")
+    raw = customers.with_raw_response.retrieve("cus_1", expand="name")
     assert raw.status_code == 200 and raw.retries_taken == 1
     assert raw.parse().name == "Ada" and isinstance(raw.parse(), models(pkg).Customer)
     assert raw.parse(to=dict) == CUSTOMER
-    assert customers.with_raw_response.retrieve_customer("cus_1").retries_taken == 0
-    page_raw = customers.with_raw_response.list_customers(limit=2)  # a list method: no TypeError
+    assert customers.with_raw_response.retrieve("cus_1").retries_taken == 0
+    page_raw = customers.with_raw_response.list(limit=2)  # a list method: no TypeError
     assert page_raw.status_code == 200 and page_raw.retries_taken == 0
     page = page_raw.parse()
     assert [c.id for c in page.items] == ["cus_1", "cus_2"]
     assert [c.id for c in page] == ["cus_1", "cus_2", "cus_3"]
-    with customers.with_streaming_response.retrieve_customer("cus_1") as streamed:
+    with customers.with_streaming_response.retrieve("cus_1") as streamed:
         assert streamed.status_code == 200 and streamed.parse().id == "cus_1"
-    with customers.with_streaming_response.list_customers() as streamed_page:
+    with customers.with_streaming_response.list() as streamed_page:
         assert [c.id for c in streamed_page.parse().items] == ["cus_1", "cus_2"]
     nested = customers.with_raw_response.sources.retrieve("cus_1", "src_9")  # child resources
     assert nested.parse().id == "src_9" and nested.headers["content-type"] == "application/json"
@@ -317,16 +317,16 @@ def test_with_raw_response_attribute_async(pkg: ModuleType) -> None:
 
     async def main() -> None:
         customers = async_client(pkg, server).customers
-        raw = await customers.with_raw_response.retrieve_customer("cus_1", expand="name")
+        raw = await customers.with_raw_response.retrieve("cus_1", expand="name")
         assert raw.status_code == 200 and raw.retries_taken == 1
         assert raw.parse().name == "Ada" and raw.parse(to=dict) == CUSTOMER
-        page_raw = await customers.with_raw_response.list_customers(limit=2)
+        page_raw = await customers.with_raw_response.list(limit=2)
         page = page_raw.parse()
         assert [c.id for c in page.items] == ["cus_1", "cus_2"]
         assert [c.id async for c in page] == ["cus_1", "cus_2", "cus_3"]
-        async with customers.with_streaming_response.retrieve_customer("cus_1") as streamed:
+        async with customers.with_streaming_response.retrieve("cus_1") as streamed:
             assert (await streamed.parse()).id == "cus_1"
-        async with customers.with_streaming_response.list_customers() as streamed_page:
+        async with customers.with_streaming_response.list() as streamed_page:
             assert [c.id for c in (await streamed_page.parse()).items] == ["cus_1", "cus_2"]
         nested = await customers.with_raw_response.sources.retrieve("cus_1", "src_9")
         assert nested.parse().id == "src_9"
@@ -342,22 +342,22 @@ def test_raw_response_types_under_mypy(out: Path, tmp_path: Path) -> None:
         "from fcpkg import AsyncClient, Client\n"
         "from fcpkg.models import Customer, Source\n\n\n"
         "def use(client: Client) -> None:\n"
-        "    raw: RawResponse[Customer] = client.customers.with_raw_response.retrieve_customer('c')\n"
+        "    raw: RawResponse[Customer] = client.customers.with_raw_response.retrieve('c')\n"
         "    page: RawResponse[SyncPage[Customer]] = (\n"
-        "        client.customers.with_raw_response.list_customers()\n"
+        "        client.customers.with_raw_response.list()\n"
         "    )\n"
-        "    with client.customers.with_streaming_response.retrieve_customer('c') as s:\n"
+        "    with client.customers.with_streaming_response.retrieve('c') as s:\n"
         "        streamed: StreamedResponse[Customer] = s\n"
         "    src: RawResponse[Source] = client.customers.with_raw_response.sources.retrieve('c', 's')\n"
         "    print(raw, page, streamed, src)\n\n\n"
         "async def use_async(client: AsyncClient) -> None:\n"
         "    raw: RawResponse[Customer] = (\n"
-        "        await client.customers.with_raw_response.retrieve_customer('c')\n"
+        "        await client.customers.with_raw_response.retrieve('c')\n"
         "    )\n"
         "    page: RawResponse[AsyncPage[Customer]] = (\n"
-        "        await client.customers.with_raw_response.list_customers()\n"
+        "        await client.customers.with_raw_response.list()\n"
         "    )\n"
-        "    wrong: RawResponse[str] = await client.customers.with_raw_response.list_customers()\n"
+        "    wrong: RawResponse[str] = await client.customers.with_raw_response.list()\n"
         "    print(raw, page, wrong)\n"
     )
     result = subprocess.run(
@@ -369,7 +369,7 @@ def test_raw_response_types_under_mypy(out: Path, tmp_path: Path) -> None:
     )
     errors = [line for line in result.stdout.splitlines() if ": error:" in line]
     line = 1 + snippet.read_text().splitlines().index(
-        "    wrong: RawResponse[str] = await client.customers.with_raw_response.list_customers()"
+        "    wrong: RawResponse[str] = await client.customers.with_raw_response.list()"
     )
     assert len(errors) == 1 and f"use_raw.py:{line}:" in errors[0], result.stdout  # only `wrong`
     assert "RawResponse[AsyncPage[Customer]]" in errors[0]

@@ -58,9 +58,9 @@ def shop(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ModuleType]:
 def test_declared_key_header_is_carried_on_the_operation(shop: ModuleType) -> None:
     from shop.resources import notes, orders, refunds
 
-    assert orders._ORDERS_CREATE_ORDER.idempotency_header == "idempotency-key"
-    assert refunds._REFUNDS_CREATE_REFUND.idempotency_header == "X-Idempotency-Key"
-    assert notes._NOTES_CREATE_NOTE.idempotency_header is None
+    assert orders._ORDERS_CREATE.idempotency_header == "idempotency-key"
+    assert refunds._REFUNDS_CREATE.idempotency_header == "X-Idempotency-Key"
+    assert notes._NOTES_CREATE.idempotency_header is None
 
 
 class Flaky:
@@ -94,12 +94,12 @@ def test_only_writes_with_an_honoured_key_are_resent(shop: ModuleType, mode: str
     def run(result: Any) -> Any:
         return asyncio.run(result) if mode == "async" else result
 
-    assert run(client.orders.create_order()).id == 1  # declared: resent with the same key
+    assert run(client.orders.create()).id == 1  # declared: resent with the same key
     keys = [r.headers["idempotency-key"] for r in flaky.requests]
     assert len(keys) == 2 and keys[0] == keys[1]
     flaky.requests.clear()
     with pytest.raises(rt.APITimeoutError):  # nothing declared: not resent, no key sent
-        run(client.notes.create_note())
+        run(client.notes.create())
     assert len(flaky.requests) == 1 and "idempotency-key" not in flaky.requests[0].headers
     flaky.requests.clear()
     if mode == "sync":
@@ -107,7 +107,7 @@ def test_only_writes_with_an_honoured_key_are_resent(shop: ModuleType, mode: str
             http_client=httpx.Client(transport=transport), idempotency_header="Idempotency-Key"
         )
         client._sleep = lambda seconds: None
-        assert client.notes.create_note().id == 1  # configured on the client: resent
+        assert client.notes.create().id == 1  # configured on the client: resent
         assert len(flaky.requests) == 2
 
 
@@ -115,14 +115,14 @@ def test_generated_client_keeps_the_http_clients_timeout(shop: ModuleType) -> No
     seen: list[httpx.Request] = []
     transport = httpx.MockTransport(lambda r: seen.append(r) or httpx.Response(201, json={}))
     http = httpx.Client(transport=transport, timeout=httpx.Timeout(20.0, connect=1.0))
-    shop.Client(http_client=http).orders.create_order()
+    shop.Client(http_client=http).orders.create()
     assert seen[-1].extensions["timeout"] == {
         "connect": 1.0,
         "read": 20.0,
         "write": 20.0,
         "pool": 20.0,
     }
-    shop.Client(http_client=http, timeout=2.0).orders.create_order()
+    shop.Client(http_client=http, timeout=2.0).orders.create()
     assert seen[-1].extensions["timeout"]["read"] == 2.0
     assert shop.Client().timeout == httpx.Timeout(60.0, connect=5.0)
     with pytest.raises(TypeError, match="AsyncClient"):

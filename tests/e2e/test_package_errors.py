@@ -72,8 +72,8 @@ def test_max_response_bytes_is_a_client_keyword(evpkg: ModuleType) -> None:
     http = httpx.Client(transport=httpx.MockTransport(_events))
     with evpkg.Client(http_client=http, max_response_bytes=64) as client:
         with pytest.raises(evpkg.ResponseTooLargeError):
-            client.reports.get_report()
-        assert client.with_options(max_response_bytes=None).reports.get_report().startswith("a,b")
+            client.reports.get()
+        assert client.with_options(max_response_bytes=None).reports.get().startswith("a,b")
 
 
 def test_max_stream_reconnects_is_a_client_keyword(evpkg: ModuleType) -> None:
@@ -91,14 +91,14 @@ def _same_page(request: httpx.Request) -> httpx.Response:
 def test_pagination_loop_is_the_package_class(loopkg: ModuleType) -> None:
     http = httpx.Client(transport=httpx.MockTransport(_same_page))
     with loopkg.Client(http_client=http, api_key="k") as client:
-        page = client.customers.list_customers()
+        page = client.customers.list()
         with pytest.raises(loopkg.PaginationLoopError):
             list(page)
 
     async def run() -> None:
         http = httpx.AsyncClient(transport=httpx.MockTransport(_same_page))
         async with loopkg.AsyncClient(http_client=http, api_key="k") as client:
-            page = await client.customers.list_customers()
+            page = await client.customers.list()
             with pytest.raises(loopkg.PaginationLoopError):
                 async for _ in page:
                     pass

@@ -104,13 +104,13 @@ def test_untyped_events_text_and_binary(events: ModuleType, server: str) -> None
         raw = list(client.events.raw_events())
         assert raw[0].event == "tick"
         assert raw[1].id == "2"
-        assert client.reports.get_report() == CSV.decode()
+        assert client.reports.get() == CSV.decode()
         assert client.reports.get_archive() == ZIP
 
 
 def test_raw_response_access(events: ModuleType, server: str) -> None:
     with events.Client(base_url=server) as client:
-        response = events.with_raw_response(client.reports.get_report)()
+        response = events.with_raw_response(client.reports.get)()
         assert response.status_code == 200
         assert response.headers["x-request-id"] == "req-42"
         assert response.parse() == CSV.decode()

@@ -8,7 +8,8 @@ said the resource twice (3,495 methods in 65 of the shared specs); Google's dott
 corpus' method names, 2026-12-05). A singular id under a plural tag (Azure's
 `DedicatedHsm_Get` under `DedicatedHsms`, `listConversationItems` under `Conversations`) said it
 too: plurals and singulars now match (774 more renames over the shared specs, none in Stripe,
-GitHub or the committed petstore).
+GitHub or the committed petstore). A verb left alone names the method (`listFiles` under `files`:
+`files.list`, openai-python's name; 1,209 more renames), and `get` of a collection is `list`.
 """
 
 from __future__ import annotations
@@ -41,8 +42,10 @@ def _calls(ops: list[tuple[str, str, str, str | None]]) -> dict[str, str]:
         ("contact_addresses_update", "contact_addresses", "contact_addresses.update"),
         ("patchCoreV1NamespacedService", "core_v1", "core_v1.patch_namespaced_service"),  # K8s
         ("get_files_id", "files", "files.get_files_id"),  # a bare id would be left: kept
-        ("listPets", "pets", "pets.list_pets"),  # nothing would be left after the verb: kept
-        ("getPet", "pets", "pets.get_pet"),  # no repeated word
+        ("listPets", "pets", "pets.list"),  # the verb alone, as openai-python's `files.list`
+        ("getPet", "pets", "pets.get"),
+        ("text_response", "responses", "responses.text_response"),  # `text` is no verb: kept
+        ("getPetOwner", "pets", "pets.get_owner"),
         ("pins_import", "pins", "pins.pins_import"),  # `import` is a keyword: kept
         ("searchThings", "search", "search.search_things"),  # the tag is the verb: kept
         ("pins_with_raw_response", "pins", "pins.pins_with_raw_response"),  # reserved: kept
@@ -99,3 +102,36 @@ def test_google_dotted_ids_give_the_resource_path_and_the_method() -> None:
         "storagetransfer.transferOperations.cancel": "transfer_operations.cancel",
         "storagetransfer.health": "storagetransfer.health",  # no resource would be left
     }
+
+
+def test_get_of_a_collection_is_list() -> None:
+    """`getStations` (train-travel) answering an array: `stations.list`, as a GET of a
+    collection is named everywhere else; an item's `getStation` stays `get`."""
+    array = {"type": "array", "items": {"type": "object"}}
+    ok = {"description": "ok", "content": {"application/json": {"schema": array}}}
+    one = {"description": "ok", "content": {"application/json": {"schema": {"type": "object"}}}}
+    item = {"name": "id", "in": "path", "required": True, "schema": {"type": "string"}}
+    document = {
+        "openapi": "3.0.3",
+        "info": {"title": "t", "version": "1"},
+        "paths": {
+            "/stations": {
+                "get": {
+                    "operationId": "getStations",
+                    "tags": ["Stations"],
+                    "responses": {"200": ok},
+                }
+            },
+            "/stations/{id}": {
+                "get": {
+                    "operationId": "getStation",
+                    "tags": ["Stations"],
+                    "parameters": [item],
+                    "responses": {"200": one},
+                }
+            },
+        },
+    }
+    api = api_of(document)
+    calls = {op.operation_id: ".".join([*op.resource, op.name]) for op in api.operations}
+    assert calls == {"getStations": "stations.list", "getStation": "stations.get"}

@@ -6,8 +6,8 @@ RPC-style POSTs were named by the HTTP verb alone: AWS IoT's `ListAuditFindings`
 (`POST /audit/suppressions/delete`) became a resource of its own:
 `audit.suppressions.delete.create()`; Stripe's `POST /v1/tax/transactions/create_reversal` was
 `tax.transactions.create_reversal.create` (a review of method names across the shared specs,
-2026-12-05; 29 renames there, none in GitHub or the committed petstore; committed clients keep
-their names through the lock)."""
+2026-12-05; 29 renames there, none in GitHub or petstore; the committed Stripe client was
+regenerated with them)."""
 
 from __future__ import annotations
 

@@ -16,9 +16,9 @@ def test_request_signatures_take_only_listed_values(built: dict[str, Path], tmp_
     snippet.write_text(
         "from petstore import Client\n\n\n"
         "def use(client: Client) -> None:\n"
-        '    client.pets.list_pets(status=["available", "sold"])\n'
-        '    client.pets.list_pets(status=["availabel"])\n'
-        "    pet = client.pets.get_pet(1)\n"
+        '    client.pets.list(status=["available", "sold"])\n'
+        '    client.pets.list(status=["availabel"])\n'
+        "    pet = client.pets.get(1)\n"
         '    if pet.status == "retired":  # a response may carry a value the spec does not list\n'
         "        print(pet)\n"
     )

@@ -118,7 +118,7 @@ def answer(request):
     return httpx.Response(200, json={"id": 7, "name": "Rex", "kind": "dog",
                                      "created_at": "2024-01-02T03:04:05Z"})
 client = pets.Client(api_key="k", http_client=httpx.Client(transport=httpx.MockTransport(answer)))
-pet = client.pets.get_pet(7)
+pet = client.pets.get(7)
 err = pets.NotFoundError
 print(json.dumps({
     "pet": type(pet).__name__, "typed": isinstance(pet, Pet),

@@ -59,6 +59,9 @@ def assign(
     for op in ops:
         methods_on_path[op.path].add(op.method)
 
+    def listing(op: OperationDef) -> bool:  # a GET of a collection
+        return op.method == "get" and id(op) in list_like
+
     keyed: list[OperationDef] = []  # path keys holding a query or a fragment
     for op in ops:
         key = split_key(op.path)
@@ -74,7 +77,7 @@ def assign(
             if op.tags:
                 op.resource = (naming.snake(op.tags[0]),)
                 op.name = (
-                    _own_words(op.operation_id, op.resource, reserved_resource)
+                    _own_words(op.operation_id, op.resource, reserved_resource, listing(op))
                     if op.operation_id
                     else _keyed(verb, key)
                 )
@@ -85,7 +88,7 @@ def assign(
         elif op.tags:
             op.resource = (naming.snake(op.tags[0]),)
             op.name = (
-                _own_words(op.operation_id, op.resource, reserved_resource)
+                _own_words(op.operation_id, op.resource, reserved_resource, listing(op))
                 if op.operation_id
                 else _verb_name(op, methods_on_path, id(op) in list_like)
             )
@@ -118,13 +121,16 @@ def _dotted_call(operation_id: str, service: str) -> tuple[tuple[str, ...], str]
     return tuple(naming.snake(p) for p in parts[:-1]), naming.snake(parts[-1])
 
 
-def _own_words(operation_id: str, resource: tuple[str, ...], reserved: set[str]) -> str:
+def _own_words(
+    operation_id: str, resource: tuple[str, ...], reserved: set[str], listing: bool = False
+) -> str:
     """The operation id as a method of `resource`, without the words that repeat its name: at
     the start (Azure's `Sites_RestartSlot`, Slack's `pins_add`: `restart_slot`, `add`) or after
     a leading verb (Kubernetes' `patchCoreV1NamespacedService` under `core_v1`:
-    `patch_namespaced_service`, the name Kubernetes' own client gives it). The whole id stays
-    when nothing would be left, when a bare id would be (`get_files_id` under `files`), or when
-    the rest is a keyword or reserved; a collision also brings it back (`_settle`)."""
+    `patch_namespaced_service`, the name Kubernetes' own client gives it), so `listFiles` under
+    `files` is `list`, as openai-python names it. The whole id stays when nothing would be left,
+    when what is left would start with a connective (`get_files_by_id`, `get_files_id` under
+    `files`), or when it is a keyword or reserved; a collision also brings it back (`_settle`)."""
     name = naming.snake(operation_id)
     words, own = name.split("_"), resource[-1].split("_") if resource else []
     n = len(own)
@@ -132,14 +138,14 @@ def _own_words(operation_id: str, resource: tuple[str, ...], reserved: set[str])
         return name  # a tag that is a verb (`search`) is the method's verb too: `search_things`
     if _same_words(words[:n], own) and words[n] not in _CONNECTIVES:
         rest = words[n:]  # (`DedicatedHsm_Get` under `dedicated_hsms` too)
-    elif (
-        _same_words(words[1 : n + 1], own)
-        and len(words) > n + 1
-        and words[n + 1] not in _CONNECTIVES
+    elif _same_words(words[1 : n + 1], own) and (
+        words[0] in _METHOD_VERBS if len(words) == n + 1 else words[n + 1] not in _CONNECTIVES
     ):
-        rest = [words[0], *words[n + 1 :]]
+        rest = [words[0], *words[n + 1 :]]  # (`listFiles` under `files`: `list`)
     else:
         return name
+    if rest == ["get"] and listing:  # `getStations` answering a collection: `stations.list`
+        rest = ["list"]
     candidate = "_".join(rest)
     if not candidate.isidentifier() or candidate[0].isdigit() or candidate in reserved | _KEYWORDS:
         return name
@@ -351,6 +357,104 @@ def _settle(
 
 
 _KEYWORDS = frozenset(keyword.kwlist)
+# Verbs a method may be named by alone once the resource is cut from after them (`listFiles`
+# under `files`: `list`); another first word keeps the whole id (`text_response` under
+# `responses` is no `responses.text`)
+_METHOD_VERBS = frozenset(
+    [
+        "ack",
+        "activate",
+        "add",
+        "approve",
+        "archive",
+        "assign",
+        "attach",
+        "authorize",
+        "block",
+        "bulk",
+        "cancel",
+        "claim",
+        "clone",
+        "close",
+        "complete",
+        "configure",
+        "confirm",
+        "copy",
+        "count",
+        "create",
+        "deactivate",
+        "decline",
+        "delete",
+        "deny",
+        "detach",
+        "disable",
+        "download",
+        "duplicate",
+        "edit",
+        "enable",
+        "export",
+        "fetch",
+        "find",
+        "generate",
+        "get",
+        "import",
+        "invite",
+        "list",
+        "lock",
+        "login",
+        "logout",
+        "merge",
+        "modify",
+        "move",
+        "mute",
+        "open",
+        "patch",
+        "pause",
+        "post",
+        "publish",
+        "purge",
+        "put",
+        "query",
+        "read",
+        "refresh",
+        "reject",
+        "remove",
+        "rename",
+        "replace",
+        "reset",
+        "resend",
+        "restart",
+        "restore",
+        "resume",
+        "retrieve",
+        "revoke",
+        "run",
+        "search",
+        "send",
+        "set",
+        "show",
+        "start",
+        "stop",
+        "submit",
+        "subscribe",
+        "suspend",
+        "sync",
+        "test",
+        "unarchive",
+        "unassign",
+        "unblock",
+        "unlock",
+        "unmute",
+        "unpublish",
+        "unsubscribe",
+        "update",
+        "upload",
+        "upsert",
+        "validate",
+        "verify",
+        "view",
+    ]
+)
 # Words a method name cannot start with once the resource is cut from before them
 # (`streams_by_account` under `stream` stays whole: `by_account` names nothing)
 _CONNECTIVES = frozenset(["and", "by", "for", "from", "id", "in", "of", "on", "to", "with"])

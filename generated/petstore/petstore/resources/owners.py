@@ -12,18 +12,18 @@ if TYPE_CHECKING:
     from ..models.owner import Owner
 
 
-def _owners_get_owner_responses() -> dict[str, _rt.Response]:
+def _owners_get_responses() -> dict[str, _rt.Response]:
     from ..models.owner import Owner
 
     return {"200": _rt.Response(Owner, "json")}
 
 
-_OWNERS_GET_OWNER: _rt.Operation[Owner] = _rt.Operation(
+_OWNERS_GET: _rt.Operation[Owner] = _rt.Operation(
     method="get",
     path="/owners/{ownerId}",
     operation_id="getOwner",
     params=(_rt.Param("owner_id", "ownerId", "path"),),
-    responses=_rt.LazyResponses(_owners_get_owner_responses),
+    responses=_rt.LazyResponses(_owners_get_responses),
 )
 
 
@@ -40,7 +40,7 @@ class Owners(_rt.SyncResource):
         """The same methods as context managers whose response body is not read yet."""
         return OwnersWithStreamingResponse(self)
 
-    def get_owner(
+    def get(
         self,
         owner_id: str,
         *,
@@ -55,7 +55,7 @@ class Owners(_rt.SyncResource):
     ) -> Owner:
         """Fetch an owner with their pets."""
         return self._client.request(
-            _OWNERS_GET_OWNER,
+            _OWNERS_GET,
             {
                 "owner_id": owner_id,
             },
@@ -77,7 +77,7 @@ class OwnersWithRawResponse:
 
     def __init__(self, resource: Owners) -> None:
         self._resource = resource
-        self.get_owner = _rt.with_raw_response(resource.get_owner)
+        self.get = _rt.with_raw_response(resource.get)
 
 
 class OwnersWithStreamingResponse:
@@ -85,7 +85,7 @@ class OwnersWithStreamingResponse:
 
     def __init__(self, resource: Owners) -> None:
         self._resource = resource
-        self.get_owner = _rt.with_streaming_response(resource.get_owner)
+        self.get = _rt.with_streaming_response(resource.get)
 
 
 class AsyncOwners(_rt.AsyncResource):
@@ -101,7 +101,7 @@ class AsyncOwners(_rt.AsyncResource):
         """The same methods as context managers whose response body is not read yet."""
         return AsyncOwnersWithStreamingResponse(self)
 
-    async def get_owner(
+    async def get(
         self,
         owner_id: str,
         *,
@@ -116,7 +116,7 @@ class AsyncOwners(_rt.AsyncResource):
     ) -> Owner:
         """Fetch an owner with their pets."""
         return await self._client.request(
-            _OWNERS_GET_OWNER,
+            _OWNERS_GET,
             {
                 "owner_id": owner_id,
             },
@@ -138,7 +138,7 @@ class AsyncOwnersWithRawResponse:
 
     def __init__(self, resource: AsyncOwners) -> None:
         self._resource = resource
-        self.get_owner = _rt.with_raw_response(resource.get_owner)
+        self.get = _rt.with_raw_response(resource.get)
 
 
 class AsyncOwnersWithStreamingResponse:
@@ -146,4 +146,4 @@ class AsyncOwnersWithStreamingResponse:
 
     def __init__(self, resource: AsyncOwners) -> None:
         self._resource = resource
-        self.get_owner = _rt.with_streaming_response(resource.get_owner)
+        self.get = _rt.with_streaming_response(resource.get)

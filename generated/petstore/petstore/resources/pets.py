@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import builtins as _builtins
 import datetime as _dt
 import uuid as _uuid
 from functools import cached_property
@@ -16,43 +17,43 @@ if TYPE_CHECKING:
     from ..models.photo import Photo
 
 
-def _pets_list_pets_responses() -> dict[str, _rt.Response]:
+def _pets_list_responses() -> dict[str, _rt.Response]:
     from ..models.pet_list import PetList
 
     return {"200": _rt.Response(PetList, "json")}
 
 
-def _pets_list_pets_errors() -> dict[str, _rt.Response]:
+def _pets_list_errors() -> dict[str, _rt.Response]:
     from ..models.error import Error
 
     return {"default": _rt.Response(Error, "json")}
 
 
-def _pets_create_pet_responses() -> dict[str, _rt.Response]:
+def _pets_create_responses() -> dict[str, _rt.Response]:
     from ..models.pet import Pet
 
     return {"201": _rt.Response(Pet, "json")}
 
 
-def _pets_create_pet_errors() -> dict[str, _rt.Response]:
+def _pets_create_errors() -> dict[str, _rt.Response]:
     from ..models.error import Error
 
     return {"422": _rt.Response(Error, "json")}
 
 
-def _pets_get_pet_responses() -> dict[str, _rt.Response]:
+def _pets_get_responses() -> dict[str, _rt.Response]:
     from ..models.pet import Pet
 
     return {"200": _rt.Response(Pet, "json")}
 
 
-def _pets_get_pet_errors() -> dict[str, _rt.Response]:
+def _pets_get_errors() -> dict[str, _rt.Response]:
     from ..models.error import Error
 
     return {"404": _rt.Response(Error, "json")}
 
 
-def _pets_update_pet_responses() -> dict[str, _rt.Response]:
+def _pets_update_responses() -> dict[str, _rt.Response]:
     from ..models.pet import Pet
 
     return {"200": _rt.Response(Pet, "json")}
@@ -64,7 +65,7 @@ def _pets_upload_photo_responses() -> dict[str, _rt.Response]:
     return {"200": _rt.Response(Photo, "json")}
 
 
-_PETS_LIST_PETS: _rt.Operation[PetList] = _rt.Operation(
+_PETS_LIST: _rt.Operation[PetList] = _rt.Operation(
     method="get",
     path="/pets",
     operation_id="listPets",
@@ -74,7 +75,7 @@ _PETS_LIST_PETS: _rt.Operation[PetList] = _rt.Operation(
         _rt.Param("starting_after", "starting_after", "query"),
         _rt.Param("x_request_id", "X-Request-Id", "header"),
     ),
-    responses=_rt.LazyResponses(_pets_list_pets_responses, _pets_list_pets_errors),
+    responses=_rt.LazyResponses(_pets_list_responses, _pets_list_errors),
     pagination=_rt.CursorPagination(
         items="data",
         has_more="has_more",
@@ -84,7 +85,7 @@ _PETS_LIST_PETS: _rt.Operation[PetList] = _rt.Operation(
     ),
 )
 
-_PETS_CREATE_PET: _rt.Operation[Pet] = _rt.Operation(
+_PETS_CREATE: _rt.Operation[Pet] = _rt.Operation(
     method="post",
     path="/pets",
     operation_id="createPet",
@@ -96,18 +97,18 @@ _PETS_CREATE_PET: _rt.Operation[Pet] = _rt.Operation(
         _rt.Param("birthday", "birthday", "field"),
     ),
     body=_rt.Body("application/json", required=True),
-    responses=_rt.LazyResponses(_pets_create_pet_responses, _pets_create_pet_errors),
+    responses=_rt.LazyResponses(_pets_create_responses, _pets_create_errors),
 )
 
-_PETS_GET_PET: _rt.Operation[Pet] = _rt.Operation(
+_PETS_GET: _rt.Operation[Pet] = _rt.Operation(
     method="get",
     path="/pets/{petId}",
     operation_id="getPet",
     params=(_rt.Param("pet_id", "petId", "path"), _rt.Param("session", "session", "cookie")),
-    responses=_rt.LazyResponses(_pets_get_pet_responses, _pets_get_pet_errors),
+    responses=_rt.LazyResponses(_pets_get_responses, _pets_get_errors),
 )
 
-_PETS_DELETE_PET: _rt.Operation[None] = _rt.Operation(
+_PETS_DELETE: _rt.Operation[None] = _rt.Operation(
     method="delete",
     path="/pets/{petId}",
     operation_id="deletePet",
@@ -115,7 +116,7 @@ _PETS_DELETE_PET: _rt.Operation[None] = _rt.Operation(
     responses={"204": _rt.Response(None, "empty")},
 )
 
-_PETS_UPDATE_PET: _rt.Operation[Pet] = _rt.Operation(
+_PETS_UPDATE: _rt.Operation[Pet] = _rt.Operation(
     method="patch",
     path="/pets/{petId}",
     operation_id="updatePet",
@@ -133,7 +134,7 @@ _PETS_UPDATE_PET: _rt.Operation[Pet] = _rt.Operation(
             "tags": _rt.Encoding(style="deepObject", explode=True),
         },
     ),
-    responses=_rt.LazyResponses(_pets_update_pet_responses),
+    responses=_rt.LazyResponses(_pets_update_responses),
 )
 
 _PETS_DOWNLOAD_PHOTO: _rt.Operation[bytes] = _rt.Operation(
@@ -171,11 +172,11 @@ class Pets(_rt.SyncResource):
         """The same methods as context managers whose response body is not read yet."""
         return PetsWithStreamingResponse(self)
 
-    def list_pets(
+    def list(
         self,
         *,
         limit: int | NotGiven = NOT_GIVEN,
-        status: list[Literal["available", "pending", "sold"]] | NotGiven = NOT_GIVEN,
+        status: _builtins.list[Literal["available", "pending", "sold"]] | NotGiven = NOT_GIVEN,
         starting_after: str | NotGiven = NOT_GIVEN,
         x_request_id: _uuid.UUID | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
@@ -198,7 +199,7 @@ class Pets(_rt.SyncResource):
             starting_after: Cursor for pagination; the id of the last pet of the previous page.
         """
         return self._client.paginate(
-            _PETS_LIST_PETS,
+            _PETS_LIST,
             {
                 "limit": limit,
                 "status": status,
@@ -217,13 +218,13 @@ class Pets(_rt.SyncResource):
             ),
         )
 
-    def create_pet(
+    def create(
         self,
         *,
         name: str,
         kind: Literal["dog", "cat"],
         status: Literal["available", "pending", "sold"] | NotGiven = NOT_GIVEN,
-        tags: list[str] | NotGiven = NOT_GIVEN,
+        tags: _builtins.list[str] | NotGiven = NOT_GIVEN,
         birthday: _dt.date | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
@@ -236,7 +237,7 @@ class Pets(_rt.SyncResource):
     ) -> Pet:
         """Add a pet to the store."""
         return self._client.request(
-            _PETS_CREATE_PET,
+            _PETS_CREATE,
             {
                 "name": name,
                 "kind": kind,
@@ -256,7 +257,7 @@ class Pets(_rt.SyncResource):
             ),
         )
 
-    def get_pet(
+    def get(
         self,
         pet_id: int,
         *,
@@ -272,7 +273,7 @@ class Pets(_rt.SyncResource):
     ) -> Pet:
         """Fetch one pet."""
         return self._client.request(
-            _PETS_GET_PET,
+            _PETS_GET,
             {
                 "pet_id": pet_id,
                 "session": session,
@@ -289,7 +290,7 @@ class Pets(_rt.SyncResource):
             ),
         )
 
-    def delete_pet(
+    def delete(
         self,
         pet_id: int,
         *,
@@ -304,7 +305,7 @@ class Pets(_rt.SyncResource):
     ) -> None:
         """Remove a pet."""
         return self._client.request(
-            _PETS_DELETE_PET,
+            _PETS_DELETE,
             {
                 "pet_id": pet_id,
             },
@@ -320,13 +321,13 @@ class Pets(_rt.SyncResource):
             ),
         )
 
-    def update_pet(
+    def update(
         self,
         pet_id: int,
         *,
         name: str | NotGiven = NOT_GIVEN,
         status: Literal["available", "pending", "sold"] | NotGiven = NOT_GIVEN,
-        tags: list[str] | NotGiven = NOT_GIVEN,
+        tags: _builtins.list[str] | NotGiven = NOT_GIVEN,
         metadata: dict[str, str] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
@@ -339,7 +340,7 @@ class Pets(_rt.SyncResource):
     ) -> Pet:
         """Change a pet's name, status or tags (form-encoded)."""
         return self._client.request(
-            _PETS_UPDATE_PET,
+            _PETS_UPDATE,
             {
                 "pet_id": pet_id,
                 "name": name,
@@ -431,11 +432,11 @@ class PetsWithRawResponse:
 
     def __init__(self, resource: Pets) -> None:
         self._resource = resource
-        self.list_pets = _rt.raw_page(resource.list_pets)
-        self.create_pet = _rt.with_raw_response(resource.create_pet)
-        self.get_pet = _rt.with_raw_response(resource.get_pet)
-        self.delete_pet = _rt.with_raw_response(resource.delete_pet)
-        self.update_pet = _rt.with_raw_response(resource.update_pet)
+        self.list = _rt.raw_page(resource.list)
+        self.create = _rt.with_raw_response(resource.create)
+        self.get = _rt.with_raw_response(resource.get)
+        self.delete = _rt.with_raw_response(resource.delete)
+        self.update = _rt.with_raw_response(resource.update)
         self.download_photo = _rt.with_raw_response(resource.download_photo)
         self.upload_photo = _rt.with_raw_response(resource.upload_photo)
 
@@ -445,11 +446,11 @@ class PetsWithStreamingResponse:
 
     def __init__(self, resource: Pets) -> None:
         self._resource = resource
-        self.list_pets = _rt.streaming_page(resource.list_pets)
-        self.create_pet = _rt.with_streaming_response(resource.create_pet)
-        self.get_pet = _rt.with_streaming_response(resource.get_pet)
-        self.delete_pet = _rt.with_streaming_response(resource.delete_pet)
-        self.update_pet = _rt.with_streaming_response(resource.update_pet)
+        self.list = _rt.streaming_page(resource.list)
+        self.create = _rt.with_streaming_response(resource.create)
+        self.get = _rt.with_streaming_response(resource.get)
+        self.delete = _rt.with_streaming_response(resource.delete)
+        self.update = _rt.with_streaming_response(resource.update)
         self.download_photo = _rt.with_streaming_response(resource.download_photo)
         self.upload_photo = _rt.with_streaming_response(resource.upload_photo)
 
@@ -467,11 +468,11 @@ class AsyncPets(_rt.AsyncResource):
         """The same methods as context managers whose response body is not read yet."""
         return AsyncPetsWithStreamingResponse(self)
 
-    def list_pets(
+    def list(
         self,
         *,
         limit: int | NotGiven = NOT_GIVEN,
-        status: list[Literal["available", "pending", "sold"]] | NotGiven = NOT_GIVEN,
+        status: _builtins.list[Literal["available", "pending", "sold"]] | NotGiven = NOT_GIVEN,
         starting_after: str | NotGiven = NOT_GIVEN,
         x_request_id: _uuid.UUID | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
@@ -494,7 +495,7 @@ class AsyncPets(_rt.AsyncResource):
             starting_after: Cursor for pagination; the id of the last pet of the previous page.
         """
         return self._client.paginate(
-            _PETS_LIST_PETS,
+            _PETS_LIST,
             {
                 "limit": limit,
                 "status": status,
@@ -513,13 +514,13 @@ class AsyncPets(_rt.AsyncResource):
             ),
         )
 
-    async def create_pet(
+    async def create(
         self,
         *,
         name: str,
         kind: Literal["dog", "cat"],
         status: Literal["available", "pending", "sold"] | NotGiven = NOT_GIVEN,
-        tags: list[str] | NotGiven = NOT_GIVEN,
+        tags: _builtins.list[str] | NotGiven = NOT_GIVEN,
         birthday: _dt.date | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
@@ -532,7 +533,7 @@ class AsyncPets(_rt.AsyncResource):
     ) -> Pet:
         """Add a pet to the store."""
         return await self._client.request(
-            _PETS_CREATE_PET,
+            _PETS_CREATE,
             {
                 "name": name,
                 "kind": kind,
@@ -552,7 +553,7 @@ class AsyncPets(_rt.AsyncResource):
             ),
         )
 
-    async def get_pet(
+    async def get(
         self,
         pet_id: int,
         *,
@@ -568,7 +569,7 @@ class AsyncPets(_rt.AsyncResource):
     ) -> Pet:
         """Fetch one pet."""
         return await self._client.request(
-            _PETS_GET_PET,
+            _PETS_GET,
             {
                 "pet_id": pet_id,
                 "session": session,
@@ -585,7 +586,7 @@ class AsyncPets(_rt.AsyncResource):
             ),
         )
 
-    async def delete_pet(
+    async def delete(
         self,
         pet_id: int,
         *,
@@ -600,7 +601,7 @@ class AsyncPets(_rt.AsyncResource):
     ) -> None:
         """Remove a pet."""
         return await self._client.request(
-            _PETS_DELETE_PET,
+            _PETS_DELETE,
             {
                 "pet_id": pet_id,
             },
@@ -616,13 +617,13 @@ class AsyncPets(_rt.AsyncResource):
             ),
         )
 
-    async def update_pet(
+    async def update(
         self,
         pet_id: int,
         *,
         name: str | NotGiven = NOT_GIVEN,
         status: Literal["available", "pending", "sold"] | NotGiven = NOT_GIVEN,
-        tags: list[str] | NotGiven = NOT_GIVEN,
+        tags: _builtins.list[str] | NotGiven = NOT_GIVEN,
         metadata: dict[str, str] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
@@ -635,7 +636,7 @@ class AsyncPets(_rt.AsyncResource):
     ) -> Pet:
         """Change a pet's name, status or tags (form-encoded)."""
         return await self._client.request(
-            _PETS_UPDATE_PET,
+            _PETS_UPDATE,
             {
                 "pet_id": pet_id,
                 "name": name,
@@ -727,11 +728,11 @@ class AsyncPetsWithRawResponse:
 
     def __init__(self, resource: AsyncPets) -> None:
         self._resource = resource
-        self.list_pets = _rt.raw_async_page(resource.list_pets)
-        self.create_pet = _rt.with_raw_response(resource.create_pet)
-        self.get_pet = _rt.with_raw_response(resource.get_pet)
-        self.delete_pet = _rt.with_raw_response(resource.delete_pet)
-        self.update_pet = _rt.with_raw_response(resource.update_pet)
+        self.list = _rt.raw_async_page(resource.list)
+        self.create = _rt.with_raw_response(resource.create)
+        self.get = _rt.with_raw_response(resource.get)
+        self.delete = _rt.with_raw_response(resource.delete)
+        self.update = _rt.with_raw_response(resource.update)
         self.download_photo = _rt.with_raw_response(resource.download_photo)
         self.upload_photo = _rt.with_raw_response(resource.upload_photo)
 
@@ -741,10 +742,10 @@ class AsyncPetsWithStreamingResponse:
 
     def __init__(self, resource: AsyncPets) -> None:
         self._resource = resource
-        self.list_pets = _rt.streaming_async_page(resource.list_pets)
-        self.create_pet = _rt.with_streaming_response(resource.create_pet)
-        self.get_pet = _rt.with_streaming_response(resource.get_pet)
-        self.delete_pet = _rt.with_streaming_response(resource.delete_pet)
-        self.update_pet = _rt.with_streaming_response(resource.update_pet)
+        self.list = _rt.streaming_async_page(resource.list)
+        self.create = _rt.with_streaming_response(resource.create)
+        self.get = _rt.with_streaming_response(resource.get)
+        self.delete = _rt.with_streaming_response(resource.delete)
+        self.update = _rt.with_streaming_response(resource.update)
         self.download_photo = _rt.with_streaming_response(resource.download_photo)
         self.upload_photo = _rt.with_streaming_response(resource.upload_photo)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from functools import cached_property
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from .._runtime import NOT_GIVEN, NotGiven
@@ -11,23 +11,35 @@ from .._runtime import NOT_GIVEN, NotGiven
 if TYPE_CHECKING:
     from ..models.tax_transaction import TaxTransaction
     from ..models.tax_transaction_line_item import TaxTransactionLineItem
-    from ..resources.tax_transactions_create_from_calculation import (
-        AsyncTaxTransactionsCreateFromCalculation,
-        AsyncTaxTransactionsCreateFromCalculationWithRawResponse,
-        AsyncTaxTransactionsCreateFromCalculationWithStreamingResponse,
-        TaxTransactionsCreateFromCalculation,
-        TaxTransactionsCreateFromCalculationWithRawResponse,
-        TaxTransactionsCreateFromCalculationWithStreamingResponse,
+    from ..types.tax_transactions import (
+        TaxTransactionsCreateReversalParamsLineItemsItem,
+        TaxTransactionsCreateReversalParamsShippingCost,
+        TaxTransactionsLineItemsResponse,
     )
-    from ..resources.tax_transactions_create_reversal import (
-        AsyncTaxTransactionsCreateReversal,
-        AsyncTaxTransactionsCreateReversalWithRawResponse,
-        AsyncTaxTransactionsCreateReversalWithStreamingResponse,
-        TaxTransactionsCreateReversal,
-        TaxTransactionsCreateReversalWithRawResponse,
-        TaxTransactionsCreateReversalWithStreamingResponse,
-    )
-    from ..types.tax_transactions import TaxTransactionsLineItemsResponse
+
+
+def _tax_transactions_create_from_calculation_responses() -> dict[str, _rt.Response]:
+    from ..models.tax_transaction import TaxTransaction
+
+    return {"200": _rt.Response(TaxTransaction, "json")}
+
+
+def _tax_transactions_create_from_calculation_errors() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+
+    return {"default": _rt.Response(Error, "json")}
+
+
+def _tax_transactions_create_reversal_responses() -> dict[str, _rt.Response]:
+    from ..models.tax_transaction import TaxTransaction
+
+    return {"200": _rt.Response(TaxTransaction, "json")}
+
+
+def _tax_transactions_create_reversal_errors() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+
+    return {"default": _rt.Response(Error, "json")}
 
 
 def _tax_transactions_retrieve_responses() -> dict[str, _rt.Response]:
@@ -53,6 +65,58 @@ def _tax_transactions_line_items_errors() -> dict[str, _rt.Response]:
 
     return {"default": _rt.Response(Error, "json")}
 
+
+_TAX_TRANSACTIONS_CREATE_FROM_CALCULATION: _rt.Operation[TaxTransaction] = _rt.Operation(
+    method="post",
+    path="/v1/tax/transactions/create_from_calculation",
+    operation_id="PostTaxTransactionsCreateFromCalculation",
+    params=(
+        _rt.Param("calculation", "calculation", "field"),
+        _rt.Param("reference", "reference", "field"),
+        _rt.Param("expand", "expand", "field"),
+        _rt.Param("metadata", "metadata", "field"),
+    ),
+    body=_rt.Body(
+        "application/x-www-form-urlencoded",
+        required=True,
+        encoding={
+            "expand": _rt.Encoding(style="deepObject", explode=True),
+            "metadata": _rt.Encoding(style="deepObject", explode=True),
+        },
+    ),
+    responses=_rt.LazyResponses(
+        _tax_transactions_create_from_calculation_responses,
+        _tax_transactions_create_from_calculation_errors,
+    ),
+)
+
+_TAX_TRANSACTIONS_CREATE_REVERSAL: _rt.Operation[TaxTransaction] = _rt.Operation(
+    method="post",
+    path="/v1/tax/transactions/create_reversal",
+    operation_id="PostTaxTransactionsCreateReversal",
+    params=(
+        _rt.Param("mode", "mode", "field"),
+        _rt.Param("original_transaction", "original_transaction", "field"),
+        _rt.Param("reference", "reference", "field"),
+        _rt.Param("expand", "expand", "field"),
+        _rt.Param("line_items", "line_items", "field"),
+        _rt.Param("metadata", "metadata", "field"),
+        _rt.Param("shipping_cost", "shipping_cost", "field"),
+    ),
+    body=_rt.Body(
+        "application/x-www-form-urlencoded",
+        required=True,
+        encoding={
+            "expand": _rt.Encoding(style="deepObject", explode=True),
+            "line_items": _rt.Encoding(style="deepObject", explode=True),
+            "metadata": _rt.Encoding(style="deepObject", explode=True),
+            "shipping_cost": _rt.Encoding(style="deepObject", explode=True),
+        },
+    ),
+    responses=_rt.LazyResponses(
+        _tax_transactions_create_reversal_responses, _tax_transactions_create_reversal_errors
+    ),
+)
 
 _TAX_TRANSACTIONS_RETRIEVE: _rt.Operation[TaxTransaction] = _rt.Operation(
     method="get",
@@ -104,17 +168,115 @@ class TaxTransactions(_rt.SyncResource):
         """The same methods as context managers whose response body is not read yet."""
         return TaxTransactionsWithStreamingResponse(self)
 
-    @cached_property
-    def create_from_calculation(self) -> TaxTransactionsCreateFromCalculation:
-        from .tax_transactions_create_from_calculation import TaxTransactionsCreateFromCalculation
+    def create_from_calculation(
+        self,
+        *,
+        calculation: str,
+        reference: str,
+        expand: list[str] | NotGiven = NOT_GIVEN,
+        metadata: dict[str, str] | NotGiven = NOT_GIVEN,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
+    ) -> TaxTransaction:
+        """Creates a Tax `Transaction` from a calculation.
 
-        return TaxTransactionsCreateFromCalculation(self._client)
+        Args:
+            calculation: Tax Calculation ID to be used as input when creating the transaction.
+            reference: A custom order or sale identifier, such as 'myOrder_123'. Must be unique
+                across all transactions, including reversals.
+            expand: Specifies which fields in the response should be expanded.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can
+                attach to an object. This can be useful for storing additional information about
+                the object in a structured format. Individual keys can be unset by posting an
+                empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
+        """
+        return self._client.request(
+            _TAX_TRANSACTIONS_CREATE_FROM_CALCULATION,
+            {
+                "calculation": calculation,
+                "reference": reference,
+                "expand": expand,
+                "metadata": metadata,
+            },
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
+        )
 
-    @cached_property
-    def create_reversal(self) -> TaxTransactionsCreateReversal:
-        from .tax_transactions_create_reversal import TaxTransactionsCreateReversal
+    def create_reversal(
+        self,
+        *,
+        mode: Literal["full", "partial"],
+        original_transaction: str,
+        reference: str,
+        expand: list[str] | NotGiven = NOT_GIVEN,
+        line_items: list[TaxTransactionsCreateReversalParamsLineItemsItem] | NotGiven = NOT_GIVEN,
+        metadata: dict[str, str] | NotGiven = NOT_GIVEN,
+        shipping_cost: TaxTransactionsCreateReversalParamsShippingCost | NotGiven = NOT_GIVEN,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
+    ) -> TaxTransaction:
+        """Partially or fully reverses a previously created `Transaction`.
 
-        return TaxTransactionsCreateReversal(self._client)
+        Args:
+            mode: If `partial`, the provided line item or shipping cost amounts are reversed. If
+                `full`, the original transaction is fully reversed.
+            original_transaction: The ID of the Transaction to partially or fully reverse.
+            reference: A custom identifier for this reversal, such as 'myOrder_123-refund_1',
+                which must be unique across all transactions. The reference helps identify this
+                reversal transaction in exported [tax
+                reports](https://stripe.com/docs/tax/reports).
+            expand: Specifies which fields in the response should be expanded.
+            line_items: The line item amounts to reverse.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can
+                attach to an object. This can be useful for storing additional information about
+                the object in a structured format. Individual keys can be unset by posting an
+                empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
+            shipping_cost: The shipping cost to reverse.
+        """
+        return self._client.request(
+            _TAX_TRANSACTIONS_CREATE_REVERSAL,
+            {
+                "mode": mode,
+                "original_transaction": original_transaction,
+                "reference": reference,
+                "expand": expand,
+                "line_items": line_items,
+                "metadata": metadata,
+                "shipping_cost": shipping_cost,
+            },
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
+        )
 
     def retrieve(
         self,
@@ -215,16 +377,10 @@ class TaxTransactionsWithRawResponse:
 
     def __init__(self, resource: TaxTransactions) -> None:
         self._resource = resource
+        self.create_from_calculation = _rt.with_raw_response(resource.create_from_calculation)
+        self.create_reversal = _rt.with_raw_response(resource.create_reversal)
         self.retrieve = _rt.with_raw_response(resource.retrieve)
         self.line_items = _rt.raw_page(resource.line_items)
-
-    @cached_property
-    def create_from_calculation(self) -> TaxTransactionsCreateFromCalculationWithRawResponse:
-        return self._resource.create_from_calculation.with_raw_response
-
-    @cached_property
-    def create_reversal(self) -> TaxTransactionsCreateReversalWithRawResponse:
-        return self._resource.create_reversal.with_raw_response
 
 
 class TaxTransactionsWithStreamingResponse:
@@ -232,16 +388,10 @@ class TaxTransactionsWithStreamingResponse:
 
     def __init__(self, resource: TaxTransactions) -> None:
         self._resource = resource
+        self.create_from_calculation = _rt.with_streaming_response(resource.create_from_calculation)
+        self.create_reversal = _rt.with_streaming_response(resource.create_reversal)
         self.retrieve = _rt.with_streaming_response(resource.retrieve)
         self.line_items = _rt.streaming_page(resource.line_items)
-
-    @cached_property
-    def create_from_calculation(self) -> TaxTransactionsCreateFromCalculationWithStreamingResponse:
-        return self._resource.create_from_calculation.with_streaming_response
-
-    @cached_property
-    def create_reversal(self) -> TaxTransactionsCreateReversalWithStreamingResponse:
-        return self._resource.create_reversal.with_streaming_response
 
 
 class AsyncTaxTransactions(_rt.AsyncResource):
@@ -257,19 +407,115 @@ class AsyncTaxTransactions(_rt.AsyncResource):
         """The same methods as context managers whose response body is not read yet."""
         return AsyncTaxTransactionsWithStreamingResponse(self)
 
-    @cached_property
-    def create_from_calculation(self) -> AsyncTaxTransactionsCreateFromCalculation:
-        from .tax_transactions_create_from_calculation import (
-            AsyncTaxTransactionsCreateFromCalculation,
+    async def create_from_calculation(
+        self,
+        *,
+        calculation: str,
+        reference: str,
+        expand: list[str] | NotGiven = NOT_GIVEN,
+        metadata: dict[str, str] | NotGiven = NOT_GIVEN,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
+    ) -> TaxTransaction:
+        """Creates a Tax `Transaction` from a calculation.
+
+        Args:
+            calculation: Tax Calculation ID to be used as input when creating the transaction.
+            reference: A custom order or sale identifier, such as 'myOrder_123'. Must be unique
+                across all transactions, including reversals.
+            expand: Specifies which fields in the response should be expanded.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can
+                attach to an object. This can be useful for storing additional information about
+                the object in a structured format. Individual keys can be unset by posting an
+                empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
+        """
+        return await self._client.request(
+            _TAX_TRANSACTIONS_CREATE_FROM_CALCULATION,
+            {
+                "calculation": calculation,
+                "reference": reference,
+                "expand": expand,
+                "metadata": metadata,
+            },
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
         )
 
-        return AsyncTaxTransactionsCreateFromCalculation(self._client)
+    async def create_reversal(
+        self,
+        *,
+        mode: Literal["full", "partial"],
+        original_transaction: str,
+        reference: str,
+        expand: list[str] | NotGiven = NOT_GIVEN,
+        line_items: list[TaxTransactionsCreateReversalParamsLineItemsItem] | NotGiven = NOT_GIVEN,
+        metadata: dict[str, str] | NotGiven = NOT_GIVEN,
+        shipping_cost: TaxTransactionsCreateReversalParamsShippingCost | NotGiven = NOT_GIVEN,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
+    ) -> TaxTransaction:
+        """Partially or fully reverses a previously created `Transaction`.
 
-    @cached_property
-    def create_reversal(self) -> AsyncTaxTransactionsCreateReversal:
-        from .tax_transactions_create_reversal import AsyncTaxTransactionsCreateReversal
-
-        return AsyncTaxTransactionsCreateReversal(self._client)
+        Args:
+            mode: If `partial`, the provided line item or shipping cost amounts are reversed. If
+                `full`, the original transaction is fully reversed.
+            original_transaction: The ID of the Transaction to partially or fully reverse.
+            reference: A custom identifier for this reversal, such as 'myOrder_123-refund_1',
+                which must be unique across all transactions. The reference helps identify this
+                reversal transaction in exported [tax
+                reports](https://stripe.com/docs/tax/reports).
+            expand: Specifies which fields in the response should be expanded.
+            line_items: The line item amounts to reverse.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can
+                attach to an object. This can be useful for storing additional information about
+                the object in a structured format. Individual keys can be unset by posting an
+                empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
+            shipping_cost: The shipping cost to reverse.
+        """
+        return await self._client.request(
+            _TAX_TRANSACTIONS_CREATE_REVERSAL,
+            {
+                "mode": mode,
+                "original_transaction": original_transaction,
+                "reference": reference,
+                "expand": expand,
+                "line_items": line_items,
+                "metadata": metadata,
+                "shipping_cost": shipping_cost,
+            },
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
+        )
 
     async def retrieve(
         self,
@@ -370,16 +616,10 @@ class AsyncTaxTransactionsWithRawResponse:
 
     def __init__(self, resource: AsyncTaxTransactions) -> None:
         self._resource = resource
+        self.create_from_calculation = _rt.with_raw_response(resource.create_from_calculation)
+        self.create_reversal = _rt.with_raw_response(resource.create_reversal)
         self.retrieve = _rt.with_raw_response(resource.retrieve)
         self.line_items = _rt.raw_async_page(resource.line_items)
-
-    @cached_property
-    def create_from_calculation(self) -> AsyncTaxTransactionsCreateFromCalculationWithRawResponse:
-        return self._resource.create_from_calculation.with_raw_response
-
-    @cached_property
-    def create_reversal(self) -> AsyncTaxTransactionsCreateReversalWithRawResponse:
-        return self._resource.create_reversal.with_raw_response
 
 
 class AsyncTaxTransactionsWithStreamingResponse:
@@ -387,15 +627,7 @@ class AsyncTaxTransactionsWithStreamingResponse:
 
     def __init__(self, resource: AsyncTaxTransactions) -> None:
         self._resource = resource
+        self.create_from_calculation = _rt.with_streaming_response(resource.create_from_calculation)
+        self.create_reversal = _rt.with_streaming_response(resource.create_reversal)
         self.retrieve = _rt.with_streaming_response(resource.retrieve)
         self.line_items = _rt.streaming_async_page(resource.line_items)
-
-    @cached_property
-    def create_from_calculation(
-        self,
-    ) -> AsyncTaxTransactionsCreateFromCalculationWithStreamingResponse:
-        return self._resource.create_from_calculation.with_streaming_response
-
-    @cached_property
-    def create_reversal(self) -> AsyncTaxTransactionsCreateReversalWithStreamingResponse:
-        return self._resource.create_reversal.with_streaming_response

@@ -93,7 +93,6 @@ if TYPE_CHECKING:  # every module's `__all__`, for type checkers and editors
     from .tax_codes import *
     from .tax_rates import *
     from .tax_transactions import *
-    from .tax_transactions_create_reversal import *
     from .terminal_configurations import *
     from .terminal_locations import *
     from .terminal_readers import *
