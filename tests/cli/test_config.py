@@ -230,7 +230,7 @@ def test_renames_filters_and_extensions_shape_the_calls(configured: Path) -> Non
     calls = {op["operation_id"]: op["call"] for op in manifest(configured)["operations"]}
     assert calls == {
         "listWidgets": "parts.all",  # renames.methods + renames.resources
-        "createWidget": "parts.create_widget",  # renames.resources
+        "createWidget": "parts.create",  # renames.resources
         "getWidget": "parts.fetch",  # keyed by `METHOD /path`
         # exclude: deleteWidget (path glob with a method), getStats (tag admin)
         "gadgetsIndex": "inventory.gadgets.enumerate",  # x-speakeasy-name-override / -group
@@ -267,17 +267,17 @@ def test_fixed_header_and_idempotency_header_are_sent(pkg: ModuleType) -> None:
         return httpx.Response(201, json={"id": "w1"})
 
     client = pkg.Client(http_client=httpx.Client(transport=httpx.MockTransport(handler)))
-    part = client.parts.create_widget(id="w1")
+    part = client.parts.create(id="w1")
     assert part.id == "w1" and type(part).__name__ == "Part"
     assert seen[-1].headers["Stripe-Version"] == "2023-10-16"
     assert seen[-1].headers["Idempotency-Key"]  # generated for a POST
-    client.parts.create_widget(id="w1", extra_headers={"Stripe-Version": "2024-01-01"})
+    client.parts.create(id="w1", extra_headers={"Stripe-Version": "2024-01-01"})
     assert seen[-1].headers.get_list("Stripe-Version") == ["2024-01-01"]  # per call wins
     other = pkg.Client(
         default_headers={"Stripe-Version": "2022-11-15"},
         http_client=httpx.Client(transport=httpx.MockTransport(handler)),
     )
-    other.parts.create_widget(id="w1")
+    other.parts.create(id="w1")
     assert seen[-1].headers["Stripe-Version"] == "2022-11-15"  # the client's own default wins
     assert other.with_options(max_retries=0).default_headers["Stripe-Version"] == "2022-11-15"
 
@@ -338,10 +338,10 @@ def test_a_rename_that_collides_is_an_error(tmp_path: Path) -> None:
         [clients.demo]
         spec = "{DEMO}"
         output = "out"
-        renames.methods = {{ getWidget = "widgets.list_widgets" }}
+        renames.methods = {{ getWidget = "widgets.list" }}
         """,
     )
-    with pytest.raises(SpecError, match=r"renames.methods.getWidget: 'widgets.list_widgets'"):
+    with pytest.raises(SpecError, match=r"renames.methods.getWidget: 'widgets.list'"):
         build_client(cfg)
 
 
@@ -424,7 +424,7 @@ def test_apigen_generate_end_to_end(tmp_path: Path) -> None:
         op["call"]
         for op in json.loads((tmp_path / "gen/first/apigen.json").read_text())["operations"]
     ]
-    assert "admin.get_stats" not in calls and "widgets.list_widgets" in calls
+    assert "admin.get_stats" not in calls and "widgets.list" in calls
     pyproject = (tmp_path / "gen/first/pyproject.toml").read_text()
     assert 'name = "acme-first"' in pyproject and 'version = "2.1.0"' in pyproject
     assert '"apigen-runtime>=' in pyproject  # runtime = "shared"
@@ -500,17 +500,17 @@ def test_configured_bearer_token_replaces_the_implicit_one(
         assert set(pkg._client._SECURITY_SCHEMES) == {"token", "key"}  # no implicit "bearer"
         assert pkg._client._DEFAULT_SECURITY == (("token",), ("key",), ())
         monkeypatch.delenv("CFG_DEMO_TOKEN", raising=False)
-        pkg.Client(http_client=httpx.Client(transport=transport)).widgets.list_widgets()
+        pkg.Client(http_client=httpx.Client(transport=transport)).widgets.list()
         assert "Authorization" not in seen[-1].headers  # optional: sent without
         monkeypatch.setenv("CFG_DEMO_TOKEN", "from-env")
-        pkg.Client(http_client=httpx.Client(transport=transport)).widgets.list_widgets()
+        pkg.Client(http_client=httpx.Client(transport=transport)).widgets.list()
         assert seen[-1].headers["Authorization"] == "Bearer from-env"
         monkeypatch.delenv("CFG_DEMO_TOKEN")
         client = pkg.Client(app_key="k1", http_client=httpx.Client(transport=transport))
-        client.widgets.list_widgets()
+        client.widgets.list()
         assert seen[-1].headers["X-Api-Key"] == "k1" and "Authorization" not in seen[-1].headers
         client = pkg.Client(api_key="given", http_client=httpx.Client(transport=transport))
-        client.widgets.list_widgets()
+        client.widgets.list()
         assert seen[-1].headers["Authorization"] == "Bearer given"
 
 
@@ -531,7 +531,7 @@ def test_a_required_configured_scheme_must_be_given(
     with on_path(out, "req_demo") as pkg:
         client = pkg.Client(base_url="http://127.0.0.1:9")
         with pytest.raises(pkg.MissingCredentialsError, match="CFG_REQ_TOKEN"):
-            client.widgets.list_widgets()
+            client.widgets.list()
 
 
 def test_security_keys_are_checked(tmp_path: Path) -> None:

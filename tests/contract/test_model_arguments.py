@@ -60,9 +60,9 @@ def test_a_model_argument_imported_for_type_checking_only_is_converted(tmp_path:
             "get", "/flags", params=(Param("payload", "payload", "query"),)
         )
         case = CaseInput("drawn", query={"payload": {"banned": "true"}})
-        payload = to_call(case, op, client.flags.query_flags).kwargs["payload"]
+        payload = to_call(case, op, client.flags.query).kwargs["payload"]
         assert isinstance(payload, pkg.models.FlagQuery) and payload.banned is True
         # schemathesis spells a null inside the JSON as the text 'null' too (Stream's `sort`)
         case = CaseInput("drawn", query={"payload": {"sort": ["null", 2]}})
-        payload = to_call(case, op, client.flags.query_flags).kwargs["payload"]
+        payload = to_call(case, op, client.flags.query).kwargs["payload"]
         assert payload.sort == [None, 2]

@@ -59,15 +59,15 @@ def test_query_and_additional_operations_are_methods(pkg: ModuleType) -> None:
     )
     (found,) = client.search.search_things(text="t", limit=2)
     assert found.id == "t1" and found.pet.meow is True
-    assert client.things.copy_thing("t1", destination="/things/t2").id == "t2"
-    assert [t.id for t in client.things.list_things()] == ["t1", "t2"]  # itemSchema, JSON lines
+    assert client.things.copy("t1", destination="/things/t2").id == "t2"
+    assert [t.id for t in client.things.list()] == ["t1", "t2"]  # itemSchema, JSON lines
 
     async def calls() -> str:
         aclient = pkg.AsyncClient(
             base_url="https://api.test/v1", http_client=httpx.AsyncClient(transport=transport)
         )
         (thing,) = await aclient.search.search_things(text="t", limit=2)
-        copied = await aclient.things.copy_thing("t1", destination="/things/t2")
+        copied = await aclient.things.copy("t1", destination="/things/t2")
         return f"{thing.id} {copied.id}"
 
     assert asyncio.run(calls()) == "t1 t2"
