@@ -216,9 +216,24 @@ def _words(text: str) -> tuple[str, ...]:
     return tuple(ws)
 
 
+# Mixed-case words that are one word (`OAuth`, `IPv6`, `iOS`) and plural acronyms (`URLs`,
+# `IDs`), spelled so the camel-case split keeps each whole: `get_oauth_token`, not
+# `get_o_auth_token`; `list_urls`, not `list_ur_ls`. (snake only: class names keep `OAuthApp`.)
+_ONE_WORD = re.compile(
+    r"OAuth|IPv[46]|(?<![A-Za-z])iOS|macOS|tvOS|watchOS|(?<=[A-Z]{2})s(?=[A-Z0-9_]|$)"
+)
+
+
+def _one_word(match: re.Match[str]) -> str:
+    word = match.group(0)
+    return "S" if word == "s" else word[:1].upper() + word[1:].lower()
+
+
 @_memo
 def snake(text: str) -> str:
     """snake_case identifier (may still be a keyword; callers add their own suffix rules)."""
+    if text.isascii() and any(c.isupper() for c in text):
+        text = _ONE_WORD.sub(_one_word, text)
     name = "_".join(w.lower() for w in _words(text))
     if name[0].isdigit():
         name = "n" + name

@@ -62,3 +62,24 @@ def test_colliding_wire_names_get_distinct_meaningful_names() -> None:
 def test_class_names_do_not_shadow_generated_imports() -> None:
     for name in ("Any", "Literal", "Field", "NotGiven", "list", "Client"):
         assert naming.class_name(name) not in naming.CLASS_RESERVED
+
+
+@pytest.mark.parametrize(
+    ("text", "snake", "pascal"),
+    [
+        ("getOAuthToken", "get_oauth_token", "GetOAuthToken"),  # was get_o_auth_token
+        ("getIPv6Address", "get_ipv6_address", "GetIPv6Address"),  # was get_i_pv6_address
+        ("listMyURLs", "list_my_urls", "ListMyURLs"),  # was list_my_ur_ls
+        ("deviceIDs", "device_ids", "DeviceIDs"),
+        ("iOSApps", "ios_apps", "IOSApps"),
+        ("getAPIKey", "get_api_key", "GetAPIKey"),  # unchanged
+        ("ADDRESS", "address", "ADDRESS"),  # a capital S is no plural
+    ],
+)
+def test_mixed_case_words_and_plural_acronyms_stay_whole(
+    text: str, snake: str, pascal: str
+) -> None:
+    """Mixed-case words and plural acronyms split in the middle (a review of the corpus' names,
+    2026-12-05); class names keep the spec's spelling."""
+    assert naming.snake(text) == snake
+    assert naming.pascal(text) == pascal
