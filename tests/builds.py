@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib
 import json
+import subprocess
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -167,3 +168,17 @@ def ir_of(tmp_path: Path, spec: dict[str, Any], package: str) -> Api:
         reserved_client=reserved_client,
         reserved_resource=reserved_resource,
     )
+
+
+def assert_strict_mypy(out: Path, snippet: Path) -> None:
+    """`mypy --strict` on `snippet`, the generated packages in `out` importable: no error
+    (strict also reports an unused `# type: ignore`, so a snippet can assert an error)."""
+    result = subprocess.run(
+        [sys.executable, "-m", "mypy", "--strict", "--no-incremental", str(snippet)],
+        cwd=out,
+        capture_output=True,
+        text=True,
+        env={"MYPYPATH": str(out), "PATH": "/usr/bin:/bin"},
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout

@@ -3,8 +3,6 @@ and its typed credentials, shares nothing mutable, and type-checks under mypy --
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 from types import ModuleType
@@ -12,7 +10,7 @@ from types import ModuleType
 import httpx
 import pytest
 
-from tests.builds import build_into, on_path
+from tests.builds import assert_strict_mypy, build_into, on_path
 
 SPEC = Path(__file__).parents[2] / "specs" / "petstore.yaml"
 
@@ -58,18 +56,6 @@ def test_with_options_returns_a_new_generated_client(pkg: ModuleType) -> None:
     assert pkg.omit is not None
 
 
-def _strict_mypy(out: Path, snippet: Path) -> None:
-    """`mypy --strict` on `snippet`, the generated package importable: no error."""
-    result = subprocess.run(
-        [sys.executable, "-m", "mypy", "--strict", "--no-incremental", str(snippet)],
-        cwd=out,
-        capture_output=True,
-        text=True,
-        env={"MYPYPATH": str(out), "PATH": "/usr/bin:/bin"},
-    )
-    assert result.returncode == 0, result.stdout
-
-
 def test_with_options_under_mypy(out: Path, tmp_path: Path) -> None:
     snippet = tmp_path / "use_options.py"
     snippet.write_text(
@@ -80,7 +66,7 @@ def test_with_options_under_mypy(out: Path, tmp_path: Path) -> None:
         "    closed: bool = copy.is_closed()\n"
         "    print(copy, acopy, closed, client.copy(default_query={'a': 1}))\n"
     )
-    _strict_mypy(out, snippet)
+    assert_strict_mypy(out, snippet)
 
 
 def test_a_model_s_request_id_leaves_its_constructor_alone_under_mypy(
@@ -96,4 +82,4 @@ def test_a_model_s_request_id_leaves_its_constructor_alone_under_mypy(
         "    pet._request_id = 'r'\n"
         "    return pet._request_id\n"
     )
-    _strict_mypy(out, snippet)
+    assert_strict_mypy(out, snippet)

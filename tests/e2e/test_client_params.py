@@ -10,15 +10,13 @@ says `x-ms-parameter-location: method`. Found reading the Azure clients of the c
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
 
-from tests.builds import api_of, build_into, on_path
+from tests.builds import api_of, assert_strict_mypy, build_into, on_path
 
 _ITEM = "/subscriptions/{subscriptionId}/resourceGroups/{group}/vaults/{name}"
 
@@ -159,11 +157,4 @@ def test_the_client_keywords_under_mypy(out: Path, tmp_path: Path) -> None:
         "client.vaults.list(subscription_id='other')\n"
         "AsyncClient(subscription_id=1)  # type: ignore[arg-type]\n"
     )
-    result = subprocess.run(
-        [sys.executable, "-m", "mypy", "--strict", "--no-incremental", str(snippet)],
-        cwd=out,
-        capture_output=True,
-        text=True,
-        env={"MYPYPATH": str(out), "PATH": "/usr/bin:/bin"},
-    )
-    assert result.returncode == 0, result.stdout
+    assert_strict_mypy(out, snippet)

@@ -11,8 +11,6 @@ of its own and is still cut, with a warning. Found by reading the corpus' build 
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -22,7 +20,7 @@ from pydantic import TypeAdapter, ValidationError
 
 from apigen.diagnostics import Report
 from apigen.ir.nodes import ANY, AliasDef, DictOf, ListOf, Nullable, Prim, Ref, UnionOf
-from tests.builds import api_of, build_into, on_path
+from tests.builds import api_of, assert_strict_mypy, build_into, on_path
 
 _VALUE = "#/components/schemas/JsonValue"
 _TREE = "#/components/schemas/Tree"
@@ -139,11 +137,4 @@ def test_recursive_aliases_pass_mypy_strict(out: Path, tmp_path: Path) -> None:
         # mypy checks the nested item: without the error, the ignore is unused (strict)
         "bad: JsonValue = {'a': [object()]}  # type: ignore[list-item]\n"
     )
-    result = subprocess.run(
-        [sys.executable, "-m", "mypy", "--strict", "--no-incremental", str(snippet)],
-        cwd=out,
-        capture_output=True,
-        text=True,
-        env={"MYPYPATH": str(out), "PATH": "/usr/bin:/bin"},
-    )
-    assert result.returncode == 0, result.stdout
+    assert_strict_mypy(out, snippet)

@@ -31,7 +31,9 @@ def refs_of(t: TypeExpr) -> list[str]:
     return out
 
 
-def _collect_refs(t: TypeExpr, out: list[str]) -> None:
+def _collect_refs(t: TypeExpr, out: list[str], containers: bool = True) -> None:
+    """`containers=False`: only the keys named outside any list or map (through unions and
+    `| None`), those an alias's value needs at once."""
     # Dispatch on the exact node class (no subclasses exist), cheaper than class patterns;
     # a list, not a generator: the layout passes call this ~100 000 times on GitHub's spec.
     stack = [t]
@@ -42,9 +44,11 @@ def _collect_refs(t: TypeExpr, out: list[str]) -> None:
         elif type(node) is Nullable:
             stack.append(node.inner)
         elif type(node) is ListOf:
-            stack.append(node.item)
+            if containers:
+                stack.append(node.item)
         elif type(node) is DictOf:
-            stack.append(node.value)
+            if containers:
+                stack.append(node.value)
         elif type(node) is UnionOf:
             stack.extend(node.items)
 
@@ -102,7 +106,8 @@ def break_alias_cycles(definitions: dict[str, Definition]) -> list[str]:
         for k in aliases:
             alias = definitions[k]
             assert isinstance(alias, AliasDef)
-            refs = _unguarded_refs(alias.target) if unguarded else definition_refs(alias)
+            refs: list[str] = []
+            _collect_refs(alias.target, refs, containers=not unguarded)
             edges[k] = {r for r in refs if isinstance(definitions.get(r), AliasDef)}
         return edges
 
@@ -125,21 +130,6 @@ def break_alias_cycles(definitions: dict[str, Definition]) -> list[str]:
 def _cycles(nodes: list[str], edges: dict[str, set[str]]) -> list[list[str]]:
     """The strongly connected components that hold a cycle (more than one node, or a loop)."""
     return [c for c in _strongly_connected(nodes, edges) if len(c) > 1 or c[0] in edges[c[0]]]
-
-
-def _unguarded_refs(t: TypeExpr) -> list[str]:
-    """The keys `t` names outside any list or map (through unions and `| None` only)."""
-    out: list[str] = []
-    stack = [t]
-    while stack:
-        node = stack.pop()
-        if type(node) is Ref:
-            out.append(node.key)
-        elif type(node) is Nullable:
-            stack.append(node.inner)
-        elif type(node) is UnionOf:
-            stack.extend(node.items)
-    return out
 
 
 def _without(t: TypeExpr, keys: set[str], *, guarded: bool = True) -> TypeExpr:
