@@ -22,10 +22,9 @@ from .nodes import (
     JSON_OBJECT,
     ClientParamDef,
     OperationDef,
-    as_list,
     as_object,
 )
-from .operations import deref, item_pointer, operation_node
+from .operations import declared_parameters, deref
 from .schemas import resolve_pointer
 
 _PREFIXES = ("#/components/parameters/", "#/parameters/")
@@ -100,22 +99,16 @@ def _client_entries(
 ) -> dict[tuple[str, str], Mapping[str, Any]]:
     """(name, in) -> the parameter, for the operation's parameters that are the client's: a
     `$ref` to a global parameter in an AutoRest document (unless it says `method`), or any
-    parameter that says `x-ms-parameter-location: client`. The path item's first, the
-    operation's own over them (OpenAPI's override rule)."""
-    node = operation_node(document, op)
-    path_item = deref(document, resolve_pointer(document, item_pointer(op.pointer)))
-    merged: dict[tuple[str, str], Mapping[str, Any] | None] = {}
-    for plist in (as_object(path_item).get("parameters"), node.get("parameters")):
-        for raw in as_list(plist):
-            target = deref(document, raw)
-            if not isinstance(target, JSON_OBJECT) or "name" not in target or "in" not in target:
-                continue
-            where = target.get(_LOCATION)
-            ref = raw.get("$ref") if isinstance(raw, JSON_OBJECT) else None
-            is_global = isinstance(ref, str) and ref.startswith(_PREFIXES)
-            client = where == "client" or (autorest and is_global and where != "method")
-            merged[(str(target["name"]), str(target["in"]))] = target if client else None
-    return {k: v for k, v in merged.items() if v is not None}
+    parameter that says `x-ms-parameter-location: client` (`declared_parameters`: OpenAPI's
+    override rule; the entry at its pointer tells whether it is a reference)."""
+    found: dict[tuple[str, str], Mapping[str, Any]] = {}
+    for key, (target, pointer) in declared_parameters(document, op).items():
+        where = target.get(_LOCATION)
+        ref = as_object(resolve_pointer(document, pointer)).get("$ref")
+        is_global = isinstance(ref, str) and ref.startswith(_PREFIXES)
+        if where == "client" or (autorest and is_global and where != "method"):
+            found[key] = target
+    return found
 
 
 def _default(
