@@ -15,9 +15,15 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from ..spec.pointer import escape, unescape
-from .nodes import JSON_OBJECT, Discriminator, Ref, UnionOf, as_list, as_object
-
-COMPONENT_PREFIX = "#/components/schemas/"
+from .nodes import (
+    COMPONENT_PREFIX,
+    JSON_OBJECT,
+    Discriminator,
+    Ref,
+    UnionOf,
+    as_list,
+    as_object,
+)
 
 
 def _component_key(target: object) -> str | None:

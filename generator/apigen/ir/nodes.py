@@ -20,6 +20,10 @@ JsonScalar = str | int | float | bool | None
 JSON_OBJECT = (dict, Mapping)
 
 
+#: Where a document's component schemas live: their definition keys start with it.
+COMPONENT_PREFIX = "#/components/schemas/"
+
+
 def as_object(node: object) -> Mapping[str, Any]:
     """``node`` when it is a JSON object, else an empty one: a container the spec gave the
     wrong type (``paths: 5``, ``responses: "x"``) reads as absent, as the validator reports."""

@@ -19,6 +19,7 @@ from ..spec import pointer as _pointer
 from .hierarchies import discriminated_bases
 from .nodes import (
     ANY,
+    COMPONENT_PREFIX,
     JSON_OBJECT,
     NONE,
     AliasDef,
@@ -41,7 +42,6 @@ from .nodes import (
 from .text import schema_doc
 
 MAX_DEPTH = 200
-COMPONENT_PREFIX = "#/components/schemas/"
 
 _FORMATS = {
     "date-time": Prim("datetime"),
