@@ -134,6 +134,59 @@ def test_a_schema_containing_itself_is_named_where_it_stops_validation(tmp_path:
     )
 
 
+_NO_SLASH = {
+    "2.0": 'swagger: "2.0"\ninfo: {title: t, version: "1"}\n',
+    "3.0": 'openapi: 3.0.3\ninfo: {title: t, version: "1"}\n',
+    "3.1": 'openapi: 3.1.0\ninfo: {title: t, version: "1"}\n',
+}
+
+
+@pytest.mark.parametrize("version", sorted(_NO_SLASH))
+def test_a_path_without_a_leading_slash_is_left_out_as_reported(
+    version: str, tmp_path: Path
+) -> None:
+    """The validator's unknown key under `paths` (3.1: `unevaluatedProperties`) says the path's
+    operations are left out, and the IR does leave them out: a client method for `items` would
+    be called with a request path the spec never declared."""
+    from apigen.pipeline import build_ir
+
+    spec = tmp_path / "paths.yaml"
+    spec.write_text(
+        _NO_SLASH[version]
+        + "paths:\n"
+        + "  items:\n    get: {operationId: bad, responses: {'200': {description: ok}}}\n"
+        + "  /things:\n    get: {operationId: good, responses: {'200': {description: ok}}}\n"
+        + "  x-note:\n    get: {operationId: note, responses: {'200': {description: ok}}}\n"
+    )
+    for full in (False, True):
+        diags = validation_diagnostics(load(spec), full=full)
+        assert [(d.pointer, d.kind, d.action, d.message) for d in diags] == [
+            (
+                "#/paths",
+                "unknown-key",
+                "its operations left out",
+                "path 'items' must start with '/'",
+            )
+        ]
+    api, _ = build_ir(spec)
+    assert [op.operation_id for op in api.operations] == ["good"]
+
+
+def test_an_unknown_key_in_31_is_an_unknown_key(tmp_path: Path) -> None:
+    """3.1's meta-schema closes objects with `unevaluatedProperties`: reported like 3.0's
+    `additionalProperties` (once a raw "Unevaluated properties ..." line of kind `spec`)."""
+    spec = tmp_path / "extra.yaml"
+    spec.write_text(
+        _NO_SLASH["3.1"]
+        + "paths:\n  /things:\n    get:\n      operationId: good\n      x-fine: 1\n"
+        + "      colour: red\n      responses: {'200': {description: ok}}\n"
+    )
+    diags = validation_diagnostics(load(spec))
+    assert [(d.pointer, d.kind, d.action, d.message) for d in diags] == [
+        ("#/paths/~1things/get", "unknown-key", "key ignored", "unknown key 'colour'")
+    ]
+
+
 @pytest.mark.parametrize(
     ("schemas", "cycle"),
     [

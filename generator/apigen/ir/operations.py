@@ -57,7 +57,9 @@ def collect(document: Mapping[str, Any]) -> list[OperationDef]:
     ops: list[OperationDef] = []
     paths = as_object(document.get("paths"))
     for path, item in paths.items():
-        if not isinstance(item, JSON_OBJECT):
+        # a key not starting with `/` (an `x-` extension, a broken path) names no operation:
+        # validation reports it as an unknown key, "key ignored"
+        if not isinstance(item, JSON_OBJECT) or not str(path).startswith("/"):
             continue
         base = f"#/paths/{escape(str(path))}"
         if isinstance(item.get("$ref"), str) and item["$ref"].startswith("#"):

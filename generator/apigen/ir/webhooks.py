@@ -57,8 +57,8 @@ def _callbacks(document: Mapping[str, Any]) -> list[tuple[str, _Found]]:
     out: list[tuple[str, _Found]] = []
     for path, raw_item in as_object(document.get("paths")).items():
         item = deref(document, raw_item)
-        if not isinstance(item, JSON_OBJECT):
-            continue
+        if not isinstance(item, JSON_OBJECT) or not str(path).startswith("/"):
+            continue  # no operation sends them (operations.collect)
         for method, where, op in path_operations(item):
             label = str(op.get("operationId") or f"{method.upper()} {path}")
             op_ptr = f"#/paths/{escape(str(path))}/{where}"

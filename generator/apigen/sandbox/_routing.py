@@ -263,6 +263,8 @@ class Router:
                 continue
             if not isinstance(template, str) or not isinstance(item, Mapping):
                 continue
+            if not template.startswith("/"):  # no operation (ir/operations.collect): a 404
+                continue
             found = list(path_operations(item))
             operations = {m: op for m, _, op in found}
             for holder in (item, *operations.values()):

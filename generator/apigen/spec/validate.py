@@ -49,7 +49,7 @@ __all__ = [
     "validation_diagnostics",
 ]
 
-RULES_VERSION = 6  # bump when classification changes: old cache entries stop matching
+RULES_VERSION = 7  # bump when classification changes: old cache entries stop matching
 MAX_PER_KIND = 25
 _MAX_MESSAGE = 240
 
@@ -321,24 +321,36 @@ def _physical(doc: Any, parts: list[Any]) -> list[str]:
     return out
 
 
+_CLOSED = ("additionalProperties", "unevaluatedProperties")  # an object's unknown keys
+
+
 def _unknown_keys(err: Any) -> list[str]:
     """The keys an `additionalProperties: false` error is about."""
     schema = err.schema if isinstance(err.schema, dict) else {}
     known = set(schema.get("properties") or ())
     patterns = [re.compile(p) for p in schema.get("patternProperties") or ()]
     instance = err.instance if isinstance(err.instance, dict) else {}
+    # 3.1's meta-schema closes objects with `unevaluatedProperties`, extensions allowed by a
+    # `$ref`'d schema this error does not carry
+    extensions = err.validator == "unevaluatedProperties"
     return [
-        str(k) for k in instance if k not in known and not any(p.search(str(k)) for p in patterns)
+        str(k)
+        for k in instance
+        if k not in known
+        and not any(p.search(str(k)) for p in patterns)
+        and not (extensions and str(k).startswith("x-"))
     ]
 
 
-def _short(err: Any) -> str:
+def _short(err: Any, segs: list[str] | None = None) -> str:
     """The validator's message with big instance reprs cut down."""
     message = str(err.message).split("\n\nFailed validating", 1)[0]  # drop the schema dump
-    if err.validator == "additionalProperties":
+    if err.validator in _CLOSED:
         unknown = _unknown_keys(err)
         if unknown:
             listed = ", ".join(repr(k) for k in unknown[:5])
+            if segs == ["paths"]:
+                return f"path{'s' if len(unknown) > 1 else ''} {listed} must start with '/'"
             return f"unknown key{'s' if len(unknown) > 1 else ''} {listed}"
     text = repr(err.instance)
     if len(text) > 60 and message.startswith(text):
@@ -398,7 +410,9 @@ def classify(segs: list[str], err: Any) -> tuple[str, str | None]:
         and str(err.instance).lower() in ("true", "false")
     ):
         return "boolean-string", None
-    if validator == "additionalProperties":
+    if validator in _CLOSED:
+        if segs == ["paths"]:  # ir/operations.collect reads only keys starting with `/`
+            return "unknown-key", "its operations left out"
         return "unknown-key", "key ignored"
     if validator == "format":
         return "format", None
@@ -451,7 +465,7 @@ def findings(spec: LoadedSpec, *, full: bool = False) -> tuple[list[Finding], bo
                     if _false_positive(segs, leaf, ver):
                         continue
                     kind, action = classify(segs, leaf)
-                    found.append((segs, _short(leaf), kind, action))
+                    found.append((segs, _short(leaf, segs), kind, action))
         except RecursionError:
             # the validator recurses once per nesting level; keep what it found so far
             depth_error = True

@@ -385,8 +385,8 @@ def _deref(doc: Any, node: Any, targets: dict[str, Any]) -> Any:
             target = targets[ref] = _target(doc, ref)
         node = target
         seen += 1
-        if seen > 64:
-            raise _Unresolved(ref)
+        if seen > 64:  # a `$ref` loop: the library recurses until Python stops it
+            raise RecursionError(f"$ref loop through {ref}")
     return node
 
 
