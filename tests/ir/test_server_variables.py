@@ -93,3 +93,33 @@ def test_operation_servers_keep_the_root_s_variables_only_where_relative_to_it()
     assert server_of({"url": "https://eu.api.test/v1/"}) is None
     assert server_of({"url": "."}) is None
     assert server_of({"url": "ftp://files.test"}) is None
+
+
+def test_a_server_without_a_host_is_marked_relative_and_the_readme_asks_for_base_url() -> None:
+    """`Client()` of such a spec sends to localhost: the README says so and shows a `base_url`
+    keeping the server's path (`base_url` replaces the whole server URL, so a user passing only
+    the host would lose `/api/v3`)."""
+    from apigen.distribution import Distribution
+    from apigen.render import render_api
+
+    relative = api_of(_doc({"url": "/api/v3/"}))
+    assert relative.server.relative == "/api/v3/"
+    no_server = _doc({"url": "https://x.test"})
+    del no_server["servers"]
+    assert api_of(no_server).server.relative == "/"
+    assert api_of(_doc({"url": "https://x.test/v1"})).server.relative is None
+    templated = {"url": "{scheme}://x.test", "variables": {"scheme": {"default": "https"}}}
+    assert api_of(_doc(templated)).server.relative is None
+
+    def readme(api: Any) -> str:
+        files = render_api(api, dist=Distribution("t-apigen-client", "1", "vendored", None))
+        return " ".join(files["README.md"].split())
+
+    assert (
+        "The spec names no host for the API (its server is `/api/v3/`): a client without "
+        "`base_url=` sends to `http://localhost/api/v3`. Pass the API's address, with that "
+        'path, since `base_url` replaces the whole server URL: `Client(base_url="'
+        'https://api.example.com/api/v3")`, or set `T_BASE_URL`.'
+    ) in readme(relative)
+    assert 'Client(base_url="https://api.example.com")' in readme(api_of(no_server))
+    assert "names no host" not in readme(api_of(_doc({"url": "https://x.test/v1"})))

@@ -329,6 +329,9 @@ class ServerDef:
 
     template: str
     variables: tuple[ServerVariableDef, ...] = ()
+    #: the spec's URL when it names no host (`/api/v3`, or none at all: `/`); the client's
+    #: default is then on localhost, and the README asks for `base_url=`
+    relative: str | None = None
 
 
 @dataclass

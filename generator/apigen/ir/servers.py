@@ -118,7 +118,9 @@ def root_server(document: Mapping[str, Any], taken: set[str]) -> ServerDef:
                 description=str(description).strip() if isinstance(description, str) else "",
             )
         )
-    return ServerDef(template=template, variables=tuple(defs))
+    url = server_url(server) or "/"
+    relative = None if re.match(r"^https?://", url, re.IGNORECASE) else url
+    return ServerDef(template=template, variables=tuple(defs), relative=relative)
 
 
 def _part(template: str, name: str) -> str:

@@ -86,6 +86,7 @@ def readme_view(api: Api, dist: Distribution) -> dict[str, Any]:
         "webhooks": [(h.py_name, comment_text(h.key)) for h in api.webhooks[:5]],
         "webhook_count": len(api.webhooks),
         "servers": _servers(api),
+        "relative_server": _relative_server(api),
         "client_params": [
             (
                 c.keyword,
@@ -137,6 +138,20 @@ def _stream_call(api: Api) -> str:
         if {r.kind for r in op.responses if r.status.startswith("2")} & {"sse", "jsonl"}:
             return call_expression(api, op)
     return ""
+
+
+def _relative_server(api: Api) -> dict[str, str] | None:
+    """The paragraph for a spec whose server names no host: where `Client()` alone sends, and
+    a `base_url=` with the server's path (a `base_url` replaces the whole server URL)."""
+    url = api.server.relative
+    if url is None:
+        return None
+    path = "/" + url.strip().strip("/") if url.strip().strip("/") else ""
+    return {
+        "url": _one_line(url),
+        "default": _one_line(api.base_url),
+        "example": _one_line(f"https://api.example.com{path}"),
+    }
 
 
 def _servers(api: Api) -> dict[str, Any] | None:
