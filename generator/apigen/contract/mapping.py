@@ -228,6 +228,10 @@ def to_call(case: CaseInput, op: Operation[Any], method: Callable[..., Any]) -> 
                 value,
                 tuple(first["loc"]),
             ) from None
+    key = _find(case.headers, op.idempotency_header) if op.idempotency_header else MISSING
+    if isinstance(key, str) and "idempotency_key" in _parameters(method):
+        # the spec's idempotency-key header has no argument of its own: the option sends it
+        kwargs["idempotency_key"] = key
     if dropped and isinstance(case.body, Mapping) and "extra_body" in _parameters(method):
         # Body properties no argument carries (undeclared ones the schema allows, or required
         # without a definition): a user sends them through `extra_body`, so the case does too.

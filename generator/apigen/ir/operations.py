@@ -226,6 +226,8 @@ class OperationBuilder:
             ),
             None,
         )
+        if op.idempotency_header is not None:
+            op.params = _without_idempotency_param(op)
         op.params.sort(key=lambda p: not p.required)
         flag = _stream_flag(op.params)
         streams: list[ResponseDef] = []
@@ -592,6 +594,24 @@ class OperationBuilder:
 # A header parameter named like ``Idempotency-Key`` (any case; ``X-`` prefix, ``_`` allowed):
 # the API honours idempotency keys there, so the runtime may resend a keyed POST/PATCH.
 _IDEMPOTENCY = re.compile(r"(?:x-)?idempotency[-_]?key", re.IGNORECASE).fullmatch
+# methods the runtime sends no generated idempotency key with (runtime `_SAFE_METHODS`)
+_SAFE_METHODS = frozenset({"get", "head", "options", "trace", "query"})
+
+
+def _without_idempotency_param(op: OperationDef) -> list[ParamDef]:
+    """The operation's parameters less its idempotency-key header: every method's
+    `idempotency_key=` option sends that header (and the runtime a generated key when it is
+    left out), so a second keyword for it (`idempotency_key_`) would only be a second way to
+    say the same. Kept when required on a safe method: nothing would send it there."""
+    return [
+        p
+        for p in op.params
+        if not (
+            p.location == "header"
+            and p.wire_name == op.idempotency_header
+            and not (p.required and op.method in _SAFE_METHODS)
+        )
+    ]
 
 
 def accept_header(media_types: list[str]) -> str | None:
