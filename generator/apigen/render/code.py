@@ -245,8 +245,13 @@ class TypeRenderer:
         *,
         open_enums: bool = True,
         lazy: frozenset[str] = frozenset(),
+        plain_unions: bool = False,
     ) -> None:
         self.definitions = definitions
+        # Annotations only (signatures, `Operation[...]`): a tagged union is spelled as the
+        # plain union it is to a type checker; the `Discriminator` that picks the member matters
+        # only where pydantic validates (models, the response factories).
+        self.plain_unions = plain_unions
         self.lazy = lazy  # models named through `_rt.later` (keys), see `layout.lazy_models`
         self.module = module
         self.imports = imports
@@ -254,10 +259,17 @@ class TypeRenderer:
         # Responses accept values a newer server may add; requests are typed strictly.
         self.open_enums = open_enums
 
-    def variant(self, *, shadowed: frozenset[str], open_enums: bool) -> TypeRenderer:
+    def variant(
+        self, *, shadowed: frozenset[str], open_enums: bool, plain_unions: bool = False
+    ) -> TypeRenderer:
         """The same module and imports, another scope (a class body, a request signature)."""
         return TypeRenderer(
-            self.definitions, self.module, self.imports, shadowed, open_enums=open_enums
+            self.definitions,
+            self.module,
+            self.imports,
+            shadowed,
+            open_enums=open_enums,
+            plain_unions=plain_unions,
         )  # (no `lazy`: only model fields name models lazily)
 
     def builtin(self, name: str) -> str:
@@ -295,7 +307,7 @@ class TypeRenderer:
         if type(t) is DictOf:
             return f"{self.builtin('dict')}[{self.builtin('str')}, {self.expr(t.value)}]"
         if type(t) is UnionOf:
-            if t.discriminator is None:
+            if t.discriminator is None or self.plain_unions:
                 return " | ".join(dict.fromkeys(self.expr(i) for i in t.items))
             return self._tagged_union(t.items, t.discriminator)
         if type(t) is LiteralOf:

@@ -234,11 +234,11 @@ def _module(
     mixin: bool = False,
 ) -> ResourceModuleView:
     imports = Imports(runtime=True)
-    types = TypeRenderer(api.definitions, module, imports)
+    types = TypeRenderer(api.definitions, module, imports, plain_unions=True)
     # Method and attribute names shadow builtins inside this class's signatures only.
     shadowed = frozenset([*(op.name for op in node.operations), *node.children])
-    results = types.variant(shadowed=shadowed, open_enums=True)
-    arguments = types.variant(shadowed=shadowed, open_enums=False)
+    results = types.variant(shadowed=shadowed, open_enums=True, plain_unions=True)
+    arguments = types.variant(shadowed=shadowed, open_enums=False, plain_unions=True)
     consts: list[OperationConstView] = []
     factories: list[FactoryView] = []
     methods: list[MethodView] = []
@@ -329,6 +329,9 @@ def _constant(
     # render with a scratch import list so that no model lands in the module's
     scratch = Imports()
     args = _op_args(op, TypeRenderer(api.definitions, module, scratch))
+    # third-party names (pydantic's `Tag`) are the responses' own: imported by their factory,
+    # or at import by `_lazy_responses` when built there; no annotation names them
+    scratch.third_party.clear()
     _merge_runtime_imports(imports, scratch)
     args, factories = _lazy_responses(api, module, const, args, op, imports)
     # responses built at import: their third-party names are needed at run time

@@ -9,8 +9,6 @@ from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from .._runtime import NOT_GIVEN, NotGiven
 
 if TYPE_CHECKING:
-    from pydantic import Discriminator, Tag
-
     from ..models.email import Email
     from ..models.private_user import PrivateUser
     from ..models.public_user import PublicUser
@@ -314,18 +312,7 @@ def _users_list_followers_for_user_responses() -> dict[str, _rt.Response]:
     return {"200": _rt.Response(list[SimpleUser], "json")}
 
 
-_USERS_GET_AUTHENTICATED: _rt.Operation[
-    Annotated[
-        Annotated[PrivateUser, Tag("PrivateUser")]
-        | Annotated[PublicUser, Tag("PublicUser")]
-        | Annotated[PrivateUser | PublicUser, Tag("*")],
-        Discriminator(
-            _rt.discriminator(
-                "user_view_type", {"public": "PublicUser", "private": "PrivateUser"}, fallback="*"
-            )
-        ),
-    ]
-] = _rt.Operation(
+_USERS_GET_AUTHENTICATED: _rt.Operation[PrivateUser | PublicUser] = _rt.Operation(
     method="get",
     path="/user",
     operation_id="users/get-authenticated",
@@ -355,18 +342,7 @@ _USERS_UPDATE_AUTHENTICATED: _rt.Operation[PrivateUser] = _rt.Operation(
     ),
 )
 
-_USERS_GET_BY_ID: _rt.Operation[
-    Annotated[
-        Annotated[PrivateUser, Tag("PrivateUser")]
-        | Annotated[PublicUser, Tag("PublicUser")]
-        | Annotated[PrivateUser | PublicUser, Tag("*")],
-        Discriminator(
-            _rt.discriminator(
-                "user_view_type", {"public": "PublicUser", "private": "PrivateUser"}, fallback="*"
-            )
-        ),
-    ]
-] = _rt.Operation(
+_USERS_GET_BY_ID: _rt.Operation[PrivateUser | PublicUser] = _rt.Operation(
     method="get",
     path="/user/{account_id}",
     operation_id="users/get-by-id",
@@ -383,18 +359,7 @@ _USERS_LIST: _rt.Operation[list[SimpleUser]] = _rt.Operation(
     pagination=_rt.LinkHeaderPagination(items=None, page_param=None, size_param=None),
 )
 
-_USERS_GET_BY_USERNAME: _rt.Operation[
-    Annotated[
-        Annotated[PrivateUser, Tag("PrivateUser")]
-        | Annotated[PublicUser, Tag("PublicUser")]
-        | Annotated[PrivateUser | PublicUser, Tag("*")],
-        Discriminator(
-            _rt.discriminator(
-                "user_view_type", {"public": "PublicUser", "private": "PrivateUser"}, fallback="*"
-            )
-        ),
-    ]
-] = _rt.Operation(
+_USERS_GET_BY_USERNAME: _rt.Operation[PrivateUser | PublicUser] = _rt.Operation(
     method="get",
     path="/users/{username}",
     operation_id="users/get-by-username",
@@ -528,16 +493,7 @@ class _UsersBaseMethods(_rt.SyncResource):
         idempotency_key: str | NotGiven = NOT_GIVEN,
         deadline: float | NotGiven | None = NOT_GIVEN,
         retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> Annotated[
-        Annotated[PrivateUser, Tag("PrivateUser")]
-        | Annotated[PublicUser, Tag("PublicUser")]
-        | Annotated[PrivateUser | PublicUser, Tag("*")],
-        Discriminator(
-            _rt.discriminator(
-                "user_view_type", {"public": "PublicUser", "private": "PrivateUser"}, fallback="*"
-            )
-        ),
-    ]:
+    ) -> PrivateUser | PublicUser:
         """Get the authenticated user
 
         OAuth app tokens and personal access tokens (classic) need the `user` scope in order for
@@ -630,16 +586,7 @@ class _UsersBaseMethods(_rt.SyncResource):
         idempotency_key: str | NotGiven = NOT_GIVEN,
         deadline: float | NotGiven | None = NOT_GIVEN,
         retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> Annotated[
-        Annotated[PrivateUser, Tag("PrivateUser")]
-        | Annotated[PublicUser, Tag("PublicUser")]
-        | Annotated[PrivateUser | PublicUser, Tag("*")],
-        Discriminator(
-            _rt.discriminator(
-                "user_view_type", {"public": "PublicUser", "private": "PrivateUser"}, fallback="*"
-            )
-        ),
-    ]:
+    ) -> PrivateUser | PublicUser:
         """Get a user using their ID
 
         Provides publicly available information about someone with a GitHub account. This method
@@ -746,16 +693,7 @@ class _UsersBaseMethods(_rt.SyncResource):
         idempotency_key: str | NotGiven = NOT_GIVEN,
         deadline: float | NotGiven | None = NOT_GIVEN,
         retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> Annotated[
-        Annotated[PrivateUser, Tag("PrivateUser")]
-        | Annotated[PublicUser, Tag("PublicUser")]
-        | Annotated[PrivateUser | PublicUser, Tag("*")],
-        Discriminator(
-            _rt.discriminator(
-                "user_view_type", {"public": "PublicUser", "private": "PrivateUser"}, fallback="*"
-            )
-        ),
-    ]:
+    ) -> PrivateUser | PublicUser:
         """Get a user
 
         Provides publicly available information about someone with a GitHub account.
@@ -1302,16 +1240,7 @@ class _AsyncUsersBaseMethods(_rt.AsyncResource):
         idempotency_key: str | NotGiven = NOT_GIVEN,
         deadline: float | NotGiven | None = NOT_GIVEN,
         retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> Annotated[
-        Annotated[PrivateUser, Tag("PrivateUser")]
-        | Annotated[PublicUser, Tag("PublicUser")]
-        | Annotated[PrivateUser | PublicUser, Tag("*")],
-        Discriminator(
-            _rt.discriminator(
-                "user_view_type", {"public": "PublicUser", "private": "PrivateUser"}, fallback="*"
-            )
-        ),
-    ]:
+    ) -> PrivateUser | PublicUser:
         """Get the authenticated user
 
         OAuth app tokens and personal access tokens (classic) need the `user` scope in order for
@@ -1404,16 +1333,7 @@ class _AsyncUsersBaseMethods(_rt.AsyncResource):
         idempotency_key: str | NotGiven = NOT_GIVEN,
         deadline: float | NotGiven | None = NOT_GIVEN,
         retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> Annotated[
-        Annotated[PrivateUser, Tag("PrivateUser")]
-        | Annotated[PublicUser, Tag("PublicUser")]
-        | Annotated[PrivateUser | PublicUser, Tag("*")],
-        Discriminator(
-            _rt.discriminator(
-                "user_view_type", {"public": "PublicUser", "private": "PrivateUser"}, fallback="*"
-            )
-        ),
-    ]:
+    ) -> PrivateUser | PublicUser:
         """Get a user using their ID
 
         Provides publicly available information about someone with a GitHub account. This method
@@ -1520,16 +1440,7 @@ class _AsyncUsersBaseMethods(_rt.AsyncResource):
         idempotency_key: str | NotGiven = NOT_GIVEN,
         deadline: float | NotGiven | None = NOT_GIVEN,
         retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> Annotated[
-        Annotated[PrivateUser, Tag("PrivateUser")]
-        | Annotated[PublicUser, Tag("PublicUser")]
-        | Annotated[PrivateUser | PublicUser, Tag("*")],
-        Discriminator(
-            _rt.discriminator(
-                "user_view_type", {"public": "PublicUser", "private": "PrivateUser"}, fallback="*"
-            )
-        ),
-    ]:
+    ) -> PrivateUser | PublicUser:
         """Get a user
 
         Provides publicly available information about someone with a GitHub account.

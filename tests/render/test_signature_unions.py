@@ -1,0 +1,107 @@
+"""Signatures spell a tagged union as the plain union it is to a type checker.
+
+`client.users.get_authenticated()` (GitHub) was annotated `-> Annotated[Annotated[PrivateUser,
+Tag("PrivateUser")] | Annotated[PublicUser, Tag("PublicUser")] | Annotated[PrivateUser |
+PublicUser, Tag("*")], Discriminator(_rt.discriminator(...))]`, eleven lines a reader (and an
+IDE's hover) has to see through, where mypy and pyright read `PrivateUser | PublicUser`. The
+`Discriminator` matters only where pydantic validates: the response factories keep it, so a
+body is still parsed as the member its tag names. Found reading the GitHub client, 2026-12-05."""
+
+from __future__ import annotations
+
+import inspect
+import json
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from tests.builds import assert_strict_mypy, build_into, on_path
+
+_CARD = {
+    "type": "object",
+    "required": ["kind", "number"],
+    "properties": {"kind": {"type": "string", "enum": ["card"]}, "number": {"type": "string"}},
+}
+_BANK = {
+    "type": "object",
+    "required": ["kind"],
+    "properties": {"kind": {"type": "string", "enum": ["bank"]}, "iban": {"type": "string"}},
+}
+
+
+def _spec() -> dict[str, Any]:
+    union = {
+        "oneOf": [{"$ref": "#/components/schemas/Card"}, {"$ref": "#/components/schemas/Bank"}],
+        "discriminator": {
+            "propertyName": "kind",
+            "mapping": {"card": "#/components/schemas/Card", "bank": "#/components/schemas/Bank"},
+        },
+    }
+    json_of = {"application/json": {"schema": union}}
+    return {
+        "openapi": "3.0.3",
+        "info": {"title": "Pay", "version": "1"},
+        "servers": [{"url": "https://pay.example.com"}],
+        "paths": {
+            "/methods": {
+                "post": {
+                    "operationId": "addMethod",
+                    "requestBody": {"required": True, "content": json_of},
+                    "responses": {"200": {"description": "ok", "content": json_of}},
+                }
+            }
+        },
+        "components": {"schemas": {"Card": _CARD, "Bank": _BANK}},
+    }
+
+
+@pytest.fixture(scope="module")
+def out(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("pay")
+    spec = root / "pay.json"
+    spec.write_text(json.dumps(_spec()))
+    build_into(spec, root / "out", name="pay")
+    return root / "out"
+
+
+def test_the_signature_says_the_plain_union(out: Path) -> None:
+    source = (out / "pay" / "resources" / "methods.py").read_text()
+    assert "body: Card | Bank," in source
+    assert ") -> Card | Bank:" in source
+    assert "_rt.Operation[Card | Bank]" in source
+    head = source.split("\ndef ", 1)[0]  # the module's imports: pydantic's only in factories
+    assert "Discriminator" not in head and "Tag" not in head
+    assert source.count("Discriminator(") == 1  # the response factory's
+
+
+def test_the_response_is_still_parsed_by_its_tag(out: Path) -> None:
+    def answer(request: httpx.Request) -> httpx.Response:
+        # valid as both members (Bank's `iban` is optional, extra keys are kept): only the tag
+        # says which one it is
+        return httpx.Response(200, json={"kind": "bank", "number": "4242"})
+
+    with on_path(out, "pay") as pay:
+        http = httpx.Client(transport=httpx.MockTransport(answer))
+        client = pay.Client(api_key="k", http_client=http)
+        from pay.models import Bank, Card  # type: ignore[import-not-found]
+
+        method = client.methods.create
+        assert inspect.signature(method).parameters["body"].annotation == "Card | Bank"
+        result = method(body=Card(kind="card", number="4242"))
+    assert type(result) is Bank
+
+
+def test_strict_type_checkers_read_the_plain_union(out: Path, tmp_path: Path) -> None:
+    snippet = tmp_path / "use.py"
+    snippet.write_text(
+        "from pay import Client\n"
+        "from pay.models import Bank, Card\n\n"
+        "def use(client: Client) -> None:\n"
+        "    got = client.methods.create(body=Card(kind='card', number='1'))\n"
+        "    reveal: Card | Bank = got\n"
+        "    if isinstance(got, Bank):\n"
+        "        print(got.iban, reveal)\n"
+    )
+    assert_strict_mypy(out, snippet)
