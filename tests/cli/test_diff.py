@@ -362,7 +362,7 @@ def test_stripe_2022_to_2023_lists_removed_operations_and_exits_1(
     # with the 2022 names as the lock, nothing that still exists is renamed
     assert not [c for c in data["breaking"] if c["kind"] == "method-renamed"]
     added = {c["target"] for c in data["additions"] if c["kind"] == "method-added"}
-    assert "customers.payment_methods_api.retrieve" in added
+    assert "customers.payment_methods.retrieve" in added
     assert any(
         c["kind"] == "param-type-changed"
         and c["target"] == "webhook_endpoints.create(enabled_events)"

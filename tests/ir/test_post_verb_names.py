@@ -82,3 +82,33 @@ def test_a_trailing_verb_segment_is_the_method_even_without_its_parent_path() ->
         "renderSync": "render.sync",
         "addPhoto": "pets.photos.create",
     }
+
+
+def test_an_action_path_s_noun_takes_the_operation_id_s_verb() -> None:
+    """`PUT /things/{id}/status` (`setStatus`) was `things.status(id, status=...)`, a name
+    that reads as a getter: a noun segment takes the id's leading verb. A verb segment, an id
+    without a known verb and a path without an id keep the segment (2026-12-05)."""
+    calls = _calls(
+        {
+            "/things": {"get": "listThings"},
+            "/things/{id}/status": {"put": "setStatus"},
+            "/things/{id}/default": {"put": "setThingDefault"},
+            "/users/{u}/followers": {"get": "listFollowers"},
+            "/orders/{id}/payment": {"post": "createPayment"},
+            "/orders/{id}/cancel": {"post": "cancelOrder"},  # a verb: the segment
+            "/reports/{id}/render": {"get": "renderReport"},  # an unknown verb: the segment
+            "/reports/{id}/summary": {"get": "getReportSummary"},
+            "/users/{u}/status": {"get": "userStatus"},  # no verb in the id
+        }
+    )
+    assert calls == {
+        "listThings": "things.list",
+        "setStatus": "things.set_status",
+        "setThingDefault": "things.set_default",
+        "listFollowers": "users.list_followers",
+        "createPayment": "orders.create_payment",
+        "cancelOrder": "orders.cancel",
+        "renderReport": "reports.render",
+        "getReportSummary": "reports.get_summary",
+        "userStatus": "users.status",
+    }

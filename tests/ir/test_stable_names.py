@@ -45,7 +45,7 @@ V1 = _spec(
     {
         "/customers/{customer}": {"get": _get("GetCustomer", params=("customer",))},
         "/customers/{customer}/payment_methods": {
-            "get": _get("GetCustomerPaymentMethods", params=("customer",))
+            "get": _get("CustomerPaymentMethods", params=("customer",))
         },
         "/things/{id}": {"get": _get("getThing", params=("id",))},
     }
@@ -56,7 +56,7 @@ V2 = _spec(
     {
         "/customers/{customer}": {"get": _get("GetCustomer", params=("customer",))},
         "/customers/{customer}/payment_methods": {
-            "get": _get("GetCustomerPaymentMethods", params=("customer",))
+            "get": _get("CustomerPaymentMethods", params=("customer",))
         },
         "/customers/{customer}/payment_methods/{payment_method}": {
             "get": _get("GetCustomerPaymentMethod", params=("customer", "payment_method"))
@@ -81,7 +81,7 @@ def test_regenerating_keeps_every_locked_name(tmp_path: Path) -> None:
     out = tmp_path / "shop"
     build(_write(tmp_path, "v1.json", V1), out)
     before = _calls(out)
-    assert before["GetCustomerPaymentMethods"] == "customers.payment_methods"
+    assert before["CustomerPaymentMethods"] == "customers.payment_methods"
     assert before["getThing"] == "things.retrieve"
 
     build(_write(tmp_path, "v2.json", V2), out)
@@ -99,7 +99,7 @@ def test_fresh_names_ignore_the_lock(tmp_path: Path) -> None:
     build(_write(tmp_path, "v2.json", V2), out, fresh_names=True)
     after = _calls(out)
     # derived anew: `payment_methods` is a sub-resource now, `fetchThing` takes `retrieve`
-    assert after["GetCustomerPaymentMethods"].startswith("customers.payment_methods.")
+    assert after["CustomerPaymentMethods"].startswith("customers.payment_methods.")
     assert after["GetCustomerPaymentMethod"].startswith("customers.payment_methods.")
     assert after["fetchThing"] == "things.retrieve"
 
@@ -111,7 +111,7 @@ def test_cli_flag_no_lock(tmp_path: Path) -> None:
     assert runner.invoke(main, ["build", str(v1), "-o", str(out), "--quiet"]).exit_code == 0
     result = runner.invoke(main, ["build", str(v2), "-o", str(out), "--quiet", "--no-lock"])
     assert result.exit_code == 0, result.output
-    assert _calls(out)["GetCustomerPaymentMethods"].startswith("customers.payment_methods.")
+    assert _calls(out)["CustomerPaymentMethods"].startswith("customers.payment_methods.")
 
 
 def test_operation_matched_by_route_when_its_id_changes(tmp_path: Path) -> None:
@@ -126,10 +126,10 @@ def test_operation_matched_by_route_when_its_id_changes(tmp_path: Path) -> None:
 def test_configured_rename_overrides_the_lock(tmp_path: Path) -> None:
     out = tmp_path / "shop"
     build(_write(tmp_path, "v1.json", V1), out)
-    options = ApiOptions(rename_methods={"GetCustomerPaymentMethods": "list_payment_methods"})
+    options = ApiOptions(rename_methods={"CustomerPaymentMethods": "list_payment_methods"})
     build(_write(tmp_path, "v2.json", V2), out, options=options)
     after = _calls(out)
-    assert after["GetCustomerPaymentMethods"] == "customers.list_payment_methods"
+    assert after["CustomerPaymentMethods"] == "customers.list_payment_methods"
     assert after["getThing"] == "things.retrieve"  # the others stay locked
 
 
@@ -168,15 +168,16 @@ def test_stripe_2023_over_2022_renames_no_method(
     kept = before.keys() & after.keys()
     assert len(kept) > 350
     assert {k: after[k] for k in kept} == {k: before[k] for k in kept}
-    assert after["GetCustomersCustomerPaymentMethods"] == "customers.payment_methods"
-    assert before["GetCustomersCustomerPaymentMethods"] == "customers.payment_methods"
+    # (stripe-python's names: `Customer.list_payment_methods`, `.retrieve_payment_method`)
+    assert after["GetCustomersCustomerPaymentMethods"] == "customers.list_payment_methods"
+    assert before["GetCustomersCustomerPaymentMethods"] == "customers.list_payment_methods"
     assert after["GetCustomersCustomerPaymentMethodsPaymentMethod"] == (
-        "customers.payment_methods_api.retrieve"
+        "customers.payment_methods.retrieve"
     )
     calls = list(after.values())
     assert len(set(calls)) == len(calls)
     with on_path(out, new["package"]) as pkg:
         client = pkg.Client(api_key="sk_test")
-        assert callable(resolve_call(client, "customers.payment_methods"))
-        assert callable(resolve_call(client, "customers.payment_methods_api.retrieve"))
+        assert callable(resolve_call(client, "customers.list_payment_methods"))
+        assert callable(resolve_call(client, "customers.payment_methods.retrieve"))
         client.close()

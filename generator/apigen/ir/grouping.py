@@ -245,12 +245,35 @@ def _path_name(
         )
     )
     if is_action:
-        return tuple(naming.snake(s) for s in literal[:-1]), naming.snake(literal[-1])
+        return tuple(naming.snake(s) for s in literal[:-1]), _action_name(op, literal[-1], is_list)
     resource = tuple(naming.snake(s) for s in literal)
     verb = _verb_name(op, methods_on_path, is_list)
     if op.method == "post" and op.operation_id:
         verb = _post_verb(op.operation_id, resource) or verb
     return resource, verb
+
+
+def _action_name(op: OperationDef, segment: str, is_list: bool) -> str:
+    """The method an action path's last segment names: the segment when it is a verb
+    (`/charges/{id}/capture`: `capture`); a noun takes the operation id's leading verb, so
+    `setStatus` on `PUT /things/{id}/status` is `set_status` (not `status`, which reads as a
+    getter), `ListFollowers` on `/users/{u}/followers` `list_followers`. An id led by its own
+    HTTP method (Stripe's `GetCreditNotesCreditNoteLines`, `DeleteSubscriptionsSubscription
+    Discount`) says what that method does: `list_lines` (a collection), `delete_discount`; a
+    POST keeps the segment (`PostQuotesQuoteFinalize`: `finalize`). Without a verb the segment
+    alone (English verbs are an open list: `render` is one)."""
+    name = naming.snake(segment)
+    words = name.split("_")
+    if words[0] in _VERBS | _NOT_CREATING | _METHOD_VERBS or not op.operation_id:
+        return name
+    verb = naming.snake(op.operation_id).split("_")[0]
+    if verb == op.method:
+        verb = {"get": "list" if is_list else "get", "put": "update", "patch": "update"}.get(
+            verb, verb if verb == "delete" else ""
+        )
+    if verb not in _VERBS | _NOT_CREATING | _METHOD_VERBS or verb in words:
+        return name
+    return f"{verb}_{name}"
 
 
 def _post_verb(operation_id: str, resource: tuple[str, ...]) -> str | None:

@@ -22,9 +22,9 @@ if TYPE_CHECKING:
         InvoicesCreateParamsShippingCost,
         InvoicesCreateParamsShippingDetails,
         InvoicesCreateParamsTransferData,
-        InvoicesLinesResponse,
         InvoicesListCreated,
         InvoicesListDueDate,
+        InvoicesListLinesResponse,
         InvoicesListResponse,
         InvoicesSearchResponse,
         InvoicesUpdateParamsAutomaticTax,
@@ -133,13 +133,13 @@ def _invoices_finalize_errors() -> dict[str, _rt.Response]:
     return {"default": _rt.Response(Error, "json")}
 
 
-def _invoices_lines_responses() -> dict[str, _rt.Response]:
-    from ..types.invoices import InvoicesLinesResponse
+def _invoices_list_lines_responses() -> dict[str, _rt.Response]:
+    from ..types.invoices import InvoicesListLinesResponse
 
-    return {"200": _rt.Response(InvoicesLinesResponse, "json")}
+    return {"200": _rt.Response(InvoicesListLinesResponse, "json")}
 
 
-def _invoices_lines_errors() -> dict[str, _rt.Response]:
+def _invoices_list_lines_errors() -> dict[str, _rt.Response]:
     from ..models.error import Error
 
     return {"default": _rt.Response(Error, "json")}
@@ -364,7 +364,7 @@ _INVOICES_FINALIZE: _rt.Operation[Invoice] = _rt.Operation(
     responses=_rt.LazyResponses(_invoices_finalize_responses, _invoices_finalize_errors),
 )
 
-_INVOICES_LINES: _rt.Operation[InvoicesLinesResponse] = _rt.Operation(
+_INVOICES_LIST_LINES: _rt.Operation[InvoicesListLinesResponse] = _rt.Operation(
     method="get",
     path="/v1/invoices/{invoice}/lines",
     operation_id="GetInvoicesInvoiceLines",
@@ -375,7 +375,7 @@ _INVOICES_LINES: _rt.Operation[InvoicesLinesResponse] = _rt.Operation(
         _rt.Param("limit", "limit", "query", style="form"),
         _rt.Param("starting_after", "starting_after", "query", style="form"),
     ),
-    responses=_rt.LazyResponses(_invoices_lines_responses, _invoices_lines_errors),
+    responses=_rt.LazyResponses(_invoices_list_lines_responses, _invoices_list_lines_errors),
     pagination=_rt.CursorPagination(
         items="data",
         has_more="has_more",
@@ -1023,7 +1023,7 @@ class _InvoicesInvoicesMethods(_rt.SyncResource):
             ),
         )
 
-    def lines(
+    def list_lines(
         self,
         invoice: str,
         *,
@@ -1061,7 +1061,7 @@ class _InvoicesInvoicesMethods(_rt.SyncResource):
                 `starting_after=obj_foo` in order to fetch the next page of the list.
         """
         return self._client.paginate(
-            _INVOICES_LINES,
+            _INVOICES_LIST_LINES,
             {
                 "invoice": invoice,
                 "ending_before": ending_before,
@@ -1244,7 +1244,7 @@ class _InvoicesInvoicesMethodsWithRawResponse:
         self.delete = _rt.with_raw_response(resource.delete)
         self.search = _rt.raw_page(resource.search)
         self.finalize = _rt.with_raw_response(resource.finalize)
-        self.lines = _rt.raw_page(resource.lines)
+        self.list_lines = _rt.raw_page(resource.list_lines)
         self.mark_uncollectible = _rt.with_raw_response(resource.mark_uncollectible)
         self.pay = _rt.with_raw_response(resource.pay)
         self.send = _rt.with_raw_response(resource.send)
@@ -1261,7 +1261,7 @@ class _InvoicesInvoicesMethodsWithStreamingResponse:
         self.delete = _rt.with_streaming_response(resource.delete)
         self.search = _rt.streaming_page(resource.search)
         self.finalize = _rt.with_streaming_response(resource.finalize)
-        self.lines = _rt.streaming_page(resource.lines)
+        self.list_lines = _rt.streaming_page(resource.list_lines)
         self.mark_uncollectible = _rt.with_streaming_response(resource.mark_uncollectible)
         self.pay = _rt.with_streaming_response(resource.pay)
         self.send = _rt.with_streaming_response(resource.send)
@@ -1851,7 +1851,7 @@ class _AsyncInvoicesInvoicesMethods(_rt.AsyncResource):
             ),
         )
 
-    def lines(
+    def list_lines(
         self,
         invoice: str,
         *,
@@ -1889,7 +1889,7 @@ class _AsyncInvoicesInvoicesMethods(_rt.AsyncResource):
                 `starting_after=obj_foo` in order to fetch the next page of the list.
         """
         return self._client.paginate(
-            _INVOICES_LINES,
+            _INVOICES_LIST_LINES,
             {
                 "invoice": invoice,
                 "ending_before": ending_before,
@@ -2072,7 +2072,7 @@ class _AsyncInvoicesInvoicesMethodsWithRawResponse:
         self.delete = _rt.with_raw_response(resource.delete)
         self.search = _rt.raw_async_page(resource.search)
         self.finalize = _rt.with_raw_response(resource.finalize)
-        self.lines = _rt.raw_async_page(resource.lines)
+        self.list_lines = _rt.raw_async_page(resource.list_lines)
         self.mark_uncollectible = _rt.with_raw_response(resource.mark_uncollectible)
         self.pay = _rt.with_raw_response(resource.pay)
         self.send = _rt.with_raw_response(resource.send)
@@ -2089,7 +2089,7 @@ class _AsyncInvoicesInvoicesMethodsWithStreamingResponse:
         self.delete = _rt.with_streaming_response(resource.delete)
         self.search = _rt.streaming_async_page(resource.search)
         self.finalize = _rt.with_streaming_response(resource.finalize)
-        self.lines = _rt.streaming_async_page(resource.lines)
+        self.list_lines = _rt.streaming_async_page(resource.list_lines)
         self.mark_uncollectible = _rt.with_streaming_response(resource.mark_uncollectible)
         self.pay = _rt.with_streaming_response(resource.pay)
         self.send = _rt.with_streaming_response(resource.send)

@@ -30,8 +30,8 @@ if TYPE_CHECKING:
         CheckoutSessionsCreateParamsShippingOptionsItem,
         CheckoutSessionsCreateParamsSubscriptionData,
         CheckoutSessionsCreateParamsTaxIdCollection,
-        CheckoutSessionsLineItemsResponse,
         CheckoutSessionsListCustomerDetails,
+        CheckoutSessionsListLineItemsResponse,
         CheckoutSessionsListResponse,
     )
 
@@ -84,13 +84,13 @@ def _checkout_sessions_expire_errors() -> dict[str, _rt.Response]:
     return {"default": _rt.Response(Error, "json")}
 
 
-def _checkout_sessions_line_items_responses() -> dict[str, _rt.Response]:
-    from ..types.checkout_sessions import CheckoutSessionsLineItemsResponse
+def _checkout_sessions_list_line_items_responses() -> dict[str, _rt.Response]:
+    from ..types.checkout_sessions import CheckoutSessionsListLineItemsResponse
 
-    return {"200": _rt.Response(CheckoutSessionsLineItemsResponse, "json")}
+    return {"200": _rt.Response(CheckoutSessionsListLineItemsResponse, "json")}
 
 
-def _checkout_sessions_line_items_errors() -> dict[str, _rt.Response]:
+def _checkout_sessions_list_line_items_errors() -> dict[str, _rt.Response]:
     from ..models.error import Error
 
     return {"default": _rt.Response(Error, "json")}
@@ -224,27 +224,29 @@ _CHECKOUT_SESSIONS_EXPIRE: _rt.Operation[CheckoutSession] = _rt.Operation(
     ),
 )
 
-_CHECKOUT_SESSIONS_LINE_ITEMS: _rt.Operation[CheckoutSessionsLineItemsResponse] = _rt.Operation(
-    method="get",
-    path="/v1/checkout/sessions/{session}/line_items",
-    operation_id="GetCheckoutSessionsSessionLineItems",
-    params=(
-        _rt.Param("session", "session", "path", style="simple"),
-        _rt.Param("ending_before", "ending_before", "query", style="form"),
-        _rt.Param("expand", "expand", "query", style="deepObject", explode=True),
-        _rt.Param("limit", "limit", "query", style="form"),
-        _rt.Param("starting_after", "starting_after", "query", style="form"),
-    ),
-    responses=_rt.LazyResponses(
-        _checkout_sessions_line_items_responses, _checkout_sessions_line_items_errors
-    ),
-    pagination=_rt.CursorPagination(
-        items="data",
-        has_more="has_more",
-        cursor_param="starting_after",
-        cursor_field="id",
-        reverse_param="ending_before",
-    ),
+_CHECKOUT_SESSIONS_LIST_LINE_ITEMS: _rt.Operation[CheckoutSessionsListLineItemsResponse] = (
+    _rt.Operation(
+        method="get",
+        path="/v1/checkout/sessions/{session}/line_items",
+        operation_id="GetCheckoutSessionsSessionLineItems",
+        params=(
+            _rt.Param("session", "session", "path", style="simple"),
+            _rt.Param("ending_before", "ending_before", "query", style="form"),
+            _rt.Param("expand", "expand", "query", style="deepObject", explode=True),
+            _rt.Param("limit", "limit", "query", style="form"),
+            _rt.Param("starting_after", "starting_after", "query", style="form"),
+        ),
+        responses=_rt.LazyResponses(
+            _checkout_sessions_list_line_items_responses, _checkout_sessions_list_line_items_errors
+        ),
+        pagination=_rt.CursorPagination(
+            items="data",
+            has_more="has_more",
+            cursor_param="starting_after",
+            cursor_field="id",
+            reverse_param="ending_before",
+        ),
+    )
 )
 
 
@@ -653,7 +655,7 @@ class CheckoutSessions(_rt.SyncResource):
             ),
         )
 
-    def line_items(
+    def list_line_items(
         self,
         session: str,
         *,
@@ -691,7 +693,7 @@ class CheckoutSessions(_rt.SyncResource):
                 `starting_after=obj_foo` in order to fetch the next page of the list.
         """
         return self._client.paginate(
-            _CHECKOUT_SESSIONS_LINE_ITEMS,
+            _CHECKOUT_SESSIONS_LIST_LINE_ITEMS,
             {
                 "session": session,
                 "ending_before": ending_before,
@@ -721,7 +723,7 @@ class CheckoutSessionsWithRawResponse:
         self.create = _rt.with_raw_response(resource.create)
         self.retrieve = _rt.with_raw_response(resource.retrieve)
         self.expire = _rt.with_raw_response(resource.expire)
-        self.line_items = _rt.raw_page(resource.line_items)
+        self.list_line_items = _rt.raw_page(resource.list_line_items)
 
 
 class CheckoutSessionsWithStreamingResponse:
@@ -733,7 +735,7 @@ class CheckoutSessionsWithStreamingResponse:
         self.create = _rt.with_streaming_response(resource.create)
         self.retrieve = _rt.with_streaming_response(resource.retrieve)
         self.expire = _rt.with_streaming_response(resource.expire)
-        self.line_items = _rt.streaming_page(resource.line_items)
+        self.list_line_items = _rt.streaming_page(resource.list_line_items)
 
 
 class AsyncCheckoutSessions(_rt.AsyncResource):
@@ -1141,7 +1143,7 @@ class AsyncCheckoutSessions(_rt.AsyncResource):
             ),
         )
 
-    def line_items(
+    def list_line_items(
         self,
         session: str,
         *,
@@ -1179,7 +1181,7 @@ class AsyncCheckoutSessions(_rt.AsyncResource):
                 `starting_after=obj_foo` in order to fetch the next page of the list.
         """
         return self._client.paginate(
-            _CHECKOUT_SESSIONS_LINE_ITEMS,
+            _CHECKOUT_SESSIONS_LIST_LINE_ITEMS,
             {
                 "session": session,
                 "ending_before": ending_before,
@@ -1209,7 +1211,7 @@ class AsyncCheckoutSessionsWithRawResponse:
         self.create = _rt.with_raw_response(resource.create)
         self.retrieve = _rt.with_raw_response(resource.retrieve)
         self.expire = _rt.with_raw_response(resource.expire)
-        self.line_items = _rt.raw_async_page(resource.line_items)
+        self.list_line_items = _rt.raw_async_page(resource.list_line_items)
 
 
 class AsyncCheckoutSessionsWithStreamingResponse:
@@ -1221,4 +1223,4 @@ class AsyncCheckoutSessionsWithStreamingResponse:
         self.create = _rt.with_streaming_response(resource.create)
         self.retrieve = _rt.with_streaming_response(resource.retrieve)
         self.expire = _rt.with_streaming_response(resource.expire)
-        self.line_items = _rt.streaming_async_page(resource.line_items)
+        self.list_line_items = _rt.streaming_async_page(resource.list_line_items)

@@ -23,7 +23,7 @@ if TYPE_CHECKING:
     from ..types.credit_notes import (
         CreditNotesCreateParamsLinesItem,
         CreditNotesCreateParamsShippingCost,
-        CreditNotesLinesResponse,
+        CreditNotesListLinesResponse,
         CreditNotesListResponse,
     )
 
@@ -52,13 +52,13 @@ def _credit_notes_create_errors() -> dict[str, _rt.Response]:
     return {"default": _rt.Response(Error, "json")}
 
 
-def _credit_notes_lines_responses() -> dict[str, _rt.Response]:
-    from ..types.credit_notes import CreditNotesLinesResponse
+def _credit_notes_list_lines_responses() -> dict[str, _rt.Response]:
+    from ..types.credit_notes import CreditNotesListLinesResponse
 
-    return {"200": _rt.Response(CreditNotesLinesResponse, "json")}
+    return {"200": _rt.Response(CreditNotesListLinesResponse, "json")}
 
 
-def _credit_notes_lines_errors() -> dict[str, _rt.Response]:
+def _credit_notes_list_lines_errors() -> dict[str, _rt.Response]:
     from ..models.error import Error
 
     return {"default": _rt.Response(Error, "json")}
@@ -153,7 +153,7 @@ _CREDIT_NOTES_CREATE: _rt.Operation[CreditNote] = _rt.Operation(
     responses=_rt.LazyResponses(_credit_notes_create_responses, _credit_notes_create_errors),
 )
 
-_CREDIT_NOTES_LINES: _rt.Operation[CreditNotesLinesResponse] = _rt.Operation(
+_CREDIT_NOTES_LIST_LINES: _rt.Operation[CreditNotesListLinesResponse] = _rt.Operation(
     method="get",
     path="/v1/credit_notes/{credit_note}/lines",
     operation_id="GetCreditNotesCreditNoteLines",
@@ -164,7 +164,9 @@ _CREDIT_NOTES_LINES: _rt.Operation[CreditNotesLinesResponse] = _rt.Operation(
         _rt.Param("limit", "limit", "query", style="form"),
         _rt.Param("starting_after", "starting_after", "query", style="form"),
     ),
-    responses=_rt.LazyResponses(_credit_notes_lines_responses, _credit_notes_lines_errors),
+    responses=_rt.LazyResponses(
+        _credit_notes_list_lines_responses, _credit_notes_list_lines_errors
+    ),
     pagination=_rt.CursorPagination(
         items="data",
         has_more="has_more",
@@ -395,7 +397,7 @@ class CreditNotes(_rt.SyncResource):
             ),
         )
 
-    def lines(
+    def list_lines(
         self,
         credit_note: str,
         *,
@@ -433,7 +435,7 @@ class CreditNotes(_rt.SyncResource):
                 `starting_after=obj_foo` in order to fetch the next page of the list.
         """
         return self._client.paginate(
-            _CREDIT_NOTES_LINES,
+            _CREDIT_NOTES_LIST_LINES,
             {
                 "credit_note": credit_note,
                 "ending_before": ending_before,
@@ -583,7 +585,7 @@ class CreditNotesWithRawResponse:
         self._resource = resource
         self.list = _rt.raw_page(resource.list)
         self.create = _rt.with_raw_response(resource.create)
-        self.lines = _rt.raw_page(resource.lines)
+        self.list_lines = _rt.raw_page(resource.list_lines)
         self.retrieve = _rt.with_raw_response(resource.retrieve)
         self.update = _rt.with_raw_response(resource.update)
         self.void = _rt.with_raw_response(resource.void)
@@ -600,7 +602,7 @@ class CreditNotesWithStreamingResponse:
         self._resource = resource
         self.list = _rt.streaming_page(resource.list)
         self.create = _rt.with_streaming_response(resource.create)
-        self.lines = _rt.streaming_page(resource.lines)
+        self.list_lines = _rt.streaming_page(resource.list_lines)
         self.retrieve = _rt.with_streaming_response(resource.retrieve)
         self.update = _rt.with_streaming_response(resource.update)
         self.void = _rt.with_streaming_response(resource.void)
@@ -787,7 +789,7 @@ class AsyncCreditNotes(_rt.AsyncResource):
             ),
         )
 
-    def lines(
+    def list_lines(
         self,
         credit_note: str,
         *,
@@ -825,7 +827,7 @@ class AsyncCreditNotes(_rt.AsyncResource):
                 `starting_after=obj_foo` in order to fetch the next page of the list.
         """
         return self._client.paginate(
-            _CREDIT_NOTES_LINES,
+            _CREDIT_NOTES_LIST_LINES,
             {
                 "credit_note": credit_note,
                 "ending_before": ending_before,
@@ -975,7 +977,7 @@ class AsyncCreditNotesWithRawResponse:
         self._resource = resource
         self.list = _rt.raw_async_page(resource.list)
         self.create = _rt.with_raw_response(resource.create)
-        self.lines = _rt.raw_async_page(resource.lines)
+        self.list_lines = _rt.raw_async_page(resource.list_lines)
         self.retrieve = _rt.with_raw_response(resource.retrieve)
         self.update = _rt.with_raw_response(resource.update)
         self.void = _rt.with_raw_response(resource.void)
@@ -992,7 +994,7 @@ class AsyncCreditNotesWithStreamingResponse:
         self._resource = resource
         self.list = _rt.streaming_async_page(resource.list)
         self.create = _rt.with_streaming_response(resource.create)
-        self.lines = _rt.streaming_async_page(resource.lines)
+        self.list_lines = _rt.streaming_async_page(resource.list_lines)
         self.retrieve = _rt.with_streaming_response(resource.retrieve)
         self.update = _rt.with_streaming_response(resource.update)
         self.void = _rt.with_streaming_response(resource.void)

@@ -12,9 +12,9 @@ if TYPE_CHECKING:
     from ..models.credit_note import CreditNote
     from ..models.credit_note_line_item import CreditNoteLineItem
     from ..types.credit_notes_preview import (
-        CreditNotesPreviewLinesLinesItem,
-        CreditNotesPreviewLinesResponse,
-        CreditNotesPreviewLinesShippingCost,
+        CreditNotesPreviewListLinesLinesItem,
+        CreditNotesPreviewListLinesResponse,
+        CreditNotesPreviewListLinesShippingCost,
         CreditNotesPreviewRetrieveLinesItem,
         CreditNotesPreviewRetrieveShippingCost,
     )
@@ -32,13 +32,13 @@ def _credit_notes_preview_retrieve_errors() -> dict[str, _rt.Response]:
     return {"default": _rt.Response(Error, "json")}
 
 
-def _credit_notes_preview_lines_responses() -> dict[str, _rt.Response]:
-    from ..types.credit_notes_preview import CreditNotesPreviewLinesResponse
+def _credit_notes_preview_list_lines_responses() -> dict[str, _rt.Response]:
+    from ..types.credit_notes_preview import CreditNotesPreviewListLinesResponse
 
-    return {"200": _rt.Response(CreditNotesPreviewLinesResponse, "json")}
+    return {"200": _rt.Response(CreditNotesPreviewListLinesResponse, "json")}
 
 
-def _credit_notes_preview_lines_errors() -> dict[str, _rt.Response]:
+def _credit_notes_preview_list_lines_errors() -> dict[str, _rt.Response]:
     from ..models.error import Error
 
     return {"default": _rt.Response(Error, "json")}
@@ -67,37 +67,39 @@ _CREDIT_NOTES_PREVIEW_RETRIEVE: _rt.Operation[CreditNote] = _rt.Operation(
     ),
 )
 
-_CREDIT_NOTES_PREVIEW_LINES: _rt.Operation[CreditNotesPreviewLinesResponse] = _rt.Operation(
-    method="get",
-    path="/v1/credit_notes/preview/lines",
-    operation_id="GetCreditNotesPreviewLines",
-    params=(
-        _rt.Param("invoice", "invoice", "query", style="form"),
-        _rt.Param("amount", "amount", "query", style="form"),
-        _rt.Param("credit_amount", "credit_amount", "query", style="form"),
-        _rt.Param("ending_before", "ending_before", "query", style="form"),
-        _rt.Param("expand", "expand", "query", style="deepObject", explode=True),
-        _rt.Param("limit", "limit", "query", style="form"),
-        _rt.Param("lines", "lines", "query", style="deepObject", explode=True),
-        _rt.Param("memo", "memo", "query", style="form"),
-        _rt.Param("metadata", "metadata", "query", style="deepObject", explode=True),
-        _rt.Param("out_of_band_amount", "out_of_band_amount", "query", style="form"),
-        _rt.Param("reason", "reason", "query", style="form"),
-        _rt.Param("refund", "refund", "query", style="form"),
-        _rt.Param("refund_amount", "refund_amount", "query", style="form"),
-        _rt.Param("shipping_cost", "shipping_cost", "query", style="deepObject", explode=True),
-        _rt.Param("starting_after", "starting_after", "query", style="form"),
-    ),
-    responses=_rt.LazyResponses(
-        _credit_notes_preview_lines_responses, _credit_notes_preview_lines_errors
-    ),
-    pagination=_rt.CursorPagination(
-        items="data",
-        has_more="has_more",
-        cursor_param="starting_after",
-        cursor_field="id",
-        reverse_param="ending_before",
-    ),
+_CREDIT_NOTES_PREVIEW_LIST_LINES: _rt.Operation[CreditNotesPreviewListLinesResponse] = (
+    _rt.Operation(
+        method="get",
+        path="/v1/credit_notes/preview/lines",
+        operation_id="GetCreditNotesPreviewLines",
+        params=(
+            _rt.Param("invoice", "invoice", "query", style="form"),
+            _rt.Param("amount", "amount", "query", style="form"),
+            _rt.Param("credit_amount", "credit_amount", "query", style="form"),
+            _rt.Param("ending_before", "ending_before", "query", style="form"),
+            _rt.Param("expand", "expand", "query", style="deepObject", explode=True),
+            _rt.Param("limit", "limit", "query", style="form"),
+            _rt.Param("lines", "lines", "query", style="deepObject", explode=True),
+            _rt.Param("memo", "memo", "query", style="form"),
+            _rt.Param("metadata", "metadata", "query", style="deepObject", explode=True),
+            _rt.Param("out_of_band_amount", "out_of_band_amount", "query", style="form"),
+            _rt.Param("reason", "reason", "query", style="form"),
+            _rt.Param("refund", "refund", "query", style="form"),
+            _rt.Param("refund_amount", "refund_amount", "query", style="form"),
+            _rt.Param("shipping_cost", "shipping_cost", "query", style="deepObject", explode=True),
+            _rt.Param("starting_after", "starting_after", "query", style="form"),
+        ),
+        responses=_rt.LazyResponses(
+            _credit_notes_preview_list_lines_responses, _credit_notes_preview_list_lines_errors
+        ),
+        pagination=_rt.CursorPagination(
+            items="data",
+            has_more="has_more",
+            cursor_param="starting_after",
+            cursor_field="id",
+            reverse_param="ending_before",
+        ),
+    )
 )
 
 
@@ -195,7 +197,7 @@ class CreditNotesPreview(_rt.SyncResource):
             ),
         )
 
-    def lines(
+    def list_lines(
         self,
         *,
         invoice: str,
@@ -204,7 +206,7 @@ class CreditNotesPreview(_rt.SyncResource):
         ending_before: str | NotGiven = NOT_GIVEN,
         expand: list[str] | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
-        lines: list[CreditNotesPreviewLinesLinesItem] | NotGiven = NOT_GIVEN,
+        lines: list[CreditNotesPreviewListLinesLinesItem] | NotGiven = NOT_GIVEN,
         memo: str | NotGiven = NOT_GIVEN,
         metadata: dict[str, str] | NotGiven = NOT_GIVEN,
         out_of_band_amount: int | NotGiven = NOT_GIVEN,
@@ -212,7 +214,7 @@ class CreditNotesPreview(_rt.SyncResource):
         | NotGiven = NOT_GIVEN,
         refund: str | NotGiven = NOT_GIVEN,
         refund_amount: int | NotGiven = NOT_GIVEN,
-        shipping_cost: CreditNotesPreviewLinesShippingCost | NotGiven = NOT_GIVEN,
+        shipping_cost: CreditNotesPreviewListLinesShippingCost | NotGiven = NOT_GIVEN,
         starting_after: str | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
@@ -267,7 +269,7 @@ class CreditNotesPreview(_rt.SyncResource):
                 `starting_after=obj_foo` in order to fetch the next page of the list.
         """
         return self._client.paginate(
-            _CREDIT_NOTES_PREVIEW_LINES,
+            _CREDIT_NOTES_PREVIEW_LIST_LINES,
             {
                 "invoice": invoice,
                 "amount": amount,
@@ -304,7 +306,7 @@ class CreditNotesPreviewWithRawResponse:
     def __init__(self, resource: CreditNotesPreview) -> None:
         self._resource = resource
         self.retrieve = _rt.with_raw_response(resource.retrieve)
-        self.lines = _rt.raw_page(resource.lines)
+        self.list_lines = _rt.raw_page(resource.list_lines)
 
 
 class CreditNotesPreviewWithStreamingResponse:
@@ -313,7 +315,7 @@ class CreditNotesPreviewWithStreamingResponse:
     def __init__(self, resource: CreditNotesPreview) -> None:
         self._resource = resource
         self.retrieve = _rt.with_streaming_response(resource.retrieve)
-        self.lines = _rt.streaming_page(resource.lines)
+        self.list_lines = _rt.streaming_page(resource.list_lines)
 
 
 class AsyncCreditNotesPreview(_rt.AsyncResource):
@@ -410,7 +412,7 @@ class AsyncCreditNotesPreview(_rt.AsyncResource):
             ),
         )
 
-    def lines(
+    def list_lines(
         self,
         *,
         invoice: str,
@@ -419,7 +421,7 @@ class AsyncCreditNotesPreview(_rt.AsyncResource):
         ending_before: str | NotGiven = NOT_GIVEN,
         expand: list[str] | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
-        lines: list[CreditNotesPreviewLinesLinesItem] | NotGiven = NOT_GIVEN,
+        lines: list[CreditNotesPreviewListLinesLinesItem] | NotGiven = NOT_GIVEN,
         memo: str | NotGiven = NOT_GIVEN,
         metadata: dict[str, str] | NotGiven = NOT_GIVEN,
         out_of_band_amount: int | NotGiven = NOT_GIVEN,
@@ -427,7 +429,7 @@ class AsyncCreditNotesPreview(_rt.AsyncResource):
         | NotGiven = NOT_GIVEN,
         refund: str | NotGiven = NOT_GIVEN,
         refund_amount: int | NotGiven = NOT_GIVEN,
-        shipping_cost: CreditNotesPreviewLinesShippingCost | NotGiven = NOT_GIVEN,
+        shipping_cost: CreditNotesPreviewListLinesShippingCost | NotGiven = NOT_GIVEN,
         starting_after: str | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
@@ -482,7 +484,7 @@ class AsyncCreditNotesPreview(_rt.AsyncResource):
                 `starting_after=obj_foo` in order to fetch the next page of the list.
         """
         return self._client.paginate(
-            _CREDIT_NOTES_PREVIEW_LINES,
+            _CREDIT_NOTES_PREVIEW_LIST_LINES,
             {
                 "invoice": invoice,
                 "amount": amount,
@@ -519,7 +521,7 @@ class AsyncCreditNotesPreviewWithRawResponse:
     def __init__(self, resource: AsyncCreditNotesPreview) -> None:
         self._resource = resource
         self.retrieve = _rt.with_raw_response(resource.retrieve)
-        self.lines = _rt.raw_async_page(resource.lines)
+        self.list_lines = _rt.raw_async_page(resource.list_lines)
 
 
 class AsyncCreditNotesPreviewWithStreamingResponse:
@@ -528,4 +530,4 @@ class AsyncCreditNotesPreviewWithStreamingResponse:
     def __init__(self, resource: AsyncCreditNotesPreview) -> None:
         self._resource = resource
         self.retrieve = _rt.with_streaming_response(resource.retrieve)
-        self.lines = _rt.streaming_async_page(resource.lines)
+        self.list_lines = _rt.streaming_async_page(resource.list_lines)

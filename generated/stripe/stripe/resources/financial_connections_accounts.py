@@ -14,8 +14,8 @@ if TYPE_CHECKING:
     from ..models.financial_connections_account_owner import FinancialConnectionsAccountOwner
     from ..types.financial_connections_accounts import (
         FinancialConnectionsAccountsListAccountHolder,
+        FinancialConnectionsAccountsListOwnersResponse,
         FinancialConnectionsAccountsListResponse,
-        FinancialConnectionsAccountsOwnersResponse,
     )
 
 
@@ -55,13 +55,15 @@ def _financial_connections_accounts_disconnect_errors() -> dict[str, _rt.Respons
     return {"default": _rt.Response(Error, "json")}
 
 
-def _financial_connections_accounts_owners_responses() -> dict[str, _rt.Response]:
-    from ..types.financial_connections_accounts import FinancialConnectionsAccountsOwnersResponse
+def _financial_connections_accounts_list_owners_responses() -> dict[str, _rt.Response]:
+    from ..types.financial_connections_accounts import (
+        FinancialConnectionsAccountsListOwnersResponse,
+    )
 
-    return {"200": _rt.Response(FinancialConnectionsAccountsOwnersResponse, "json")}
+    return {"200": _rt.Response(FinancialConnectionsAccountsListOwnersResponse, "json")}
 
 
-def _financial_connections_accounts_owners_errors() -> dict[str, _rt.Response]:
+def _financial_connections_accounts_list_owners_errors() -> dict[str, _rt.Response]:
     from ..models.error import Error
 
     return {"default": _rt.Response(Error, "json")}
@@ -144,8 +146,8 @@ _FINANCIAL_CONNECTIONS_ACCOUNTS_DISCONNECT: _rt.Operation[FinancialConnectionsAc
     )
 )
 
-_FINANCIAL_CONNECTIONS_ACCOUNTS_OWNERS: _rt.Operation[
-    FinancialConnectionsAccountsOwnersResponse
+_FINANCIAL_CONNECTIONS_ACCOUNTS_LIST_OWNERS: _rt.Operation[
+    FinancialConnectionsAccountsListOwnersResponse
 ] = _rt.Operation(
     method="get",
     path="/v1/financial_connections/accounts/{account}/owners",
@@ -159,8 +161,8 @@ _FINANCIAL_CONNECTIONS_ACCOUNTS_OWNERS: _rt.Operation[
         _rt.Param("starting_after", "starting_after", "query", style="form"),
     ),
     responses=_rt.LazyResponses(
-        _financial_connections_accounts_owners_responses,
-        _financial_connections_accounts_owners_errors,
+        _financial_connections_accounts_list_owners_responses,
+        _financial_connections_accounts_list_owners_errors,
     ),
     pagination=_rt.CursorPagination(
         items="data",
@@ -346,7 +348,7 @@ class FinancialConnectionsAccounts(_rt.SyncResource):
             ),
         )
 
-    def owners(
+    def list_owners(
         self,
         account: str,
         *,
@@ -384,7 +386,7 @@ class FinancialConnectionsAccounts(_rt.SyncResource):
                 `starting_after=obj_foo` in order to fetch the next page of the list.
         """
         return self._client.paginate(
-            _FINANCIAL_CONNECTIONS_ACCOUNTS_OWNERS,
+            _FINANCIAL_CONNECTIONS_ACCOUNTS_LIST_OWNERS,
             {
                 "account": account,
                 "ownership": ownership,
@@ -454,7 +456,7 @@ class FinancialConnectionsAccountsWithRawResponse:
         self.list = _rt.raw_page(resource.list)
         self.retrieve = _rt.with_raw_response(resource.retrieve)
         self.disconnect = _rt.with_raw_response(resource.disconnect)
-        self.owners = _rt.raw_page(resource.owners)
+        self.list_owners = _rt.raw_page(resource.list_owners)
         self.refresh = _rt.with_raw_response(resource.refresh)
 
 
@@ -466,7 +468,7 @@ class FinancialConnectionsAccountsWithStreamingResponse:
         self.list = _rt.streaming_page(resource.list)
         self.retrieve = _rt.with_streaming_response(resource.retrieve)
         self.disconnect = _rt.with_streaming_response(resource.disconnect)
-        self.owners = _rt.streaming_page(resource.owners)
+        self.list_owners = _rt.streaming_page(resource.list_owners)
         self.refresh = _rt.with_streaming_response(resource.refresh)
 
 
@@ -621,7 +623,7 @@ class AsyncFinancialConnectionsAccounts(_rt.AsyncResource):
             ),
         )
 
-    def owners(
+    def list_owners(
         self,
         account: str,
         *,
@@ -659,7 +661,7 @@ class AsyncFinancialConnectionsAccounts(_rt.AsyncResource):
                 `starting_after=obj_foo` in order to fetch the next page of the list.
         """
         return self._client.paginate(
-            _FINANCIAL_CONNECTIONS_ACCOUNTS_OWNERS,
+            _FINANCIAL_CONNECTIONS_ACCOUNTS_LIST_OWNERS,
             {
                 "account": account,
                 "ownership": ownership,
@@ -729,7 +731,7 @@ class AsyncFinancialConnectionsAccountsWithRawResponse:
         self.list = _rt.raw_async_page(resource.list)
         self.retrieve = _rt.with_raw_response(resource.retrieve)
         self.disconnect = _rt.with_raw_response(resource.disconnect)
-        self.owners = _rt.raw_async_page(resource.owners)
+        self.list_owners = _rt.raw_async_page(resource.list_owners)
         self.refresh = _rt.with_raw_response(resource.refresh)
 
 
@@ -741,5 +743,5 @@ class AsyncFinancialConnectionsAccountsWithStreamingResponse:
         self.list = _rt.streaming_async_page(resource.list)
         self.retrieve = _rt.with_streaming_response(resource.retrieve)
         self.disconnect = _rt.with_streaming_response(resource.disconnect)
-        self.owners = _rt.streaming_async_page(resource.owners)
+        self.list_owners = _rt.streaming_async_page(resource.list_owners)
         self.refresh = _rt.with_streaming_response(resource.refresh)

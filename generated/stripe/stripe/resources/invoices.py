@@ -43,7 +43,7 @@ _PARTS: dict[str, str] = {
     "delete": "._invoices_invoices",
     "search": "._invoices_invoices",
     "finalize": "._invoices_invoices",
-    "lines": "._invoices_invoices",
+    "list_lines": "._invoices_invoices",
     "mark_uncollectible": "._invoices_invoices",
     "pay": "._invoices_invoices",
     "send": "._invoices_invoices",

@@ -12,12 +12,12 @@ if TYPE_CHECKING:
     from ..models.invoice import Invoice
     from ..models.line_item import LineItem
     from ..types.invoices_upcoming import (
-        InvoicesUpcomingLinesAutomaticTax,
-        InvoicesUpcomingLinesCustomerDetails,
-        InvoicesUpcomingLinesDiscountsArrayItem,
-        InvoicesUpcomingLinesInvoiceItemsItem,
-        InvoicesUpcomingLinesResponse,
-        InvoicesUpcomingLinesSubscriptionItemsItem,
+        InvoicesUpcomingListLinesAutomaticTax,
+        InvoicesUpcomingListLinesCustomerDetails,
+        InvoicesUpcomingListLinesDiscountsArrayItem,
+        InvoicesUpcomingListLinesInvoiceItemsItem,
+        InvoicesUpcomingListLinesResponse,
+        InvoicesUpcomingListLinesSubscriptionItemsItem,
         InvoicesUpcomingRetrieveAutomaticTax,
         InvoicesUpcomingRetrieveCustomerDetails,
         InvoicesUpcomingRetrieveDiscountsArrayItem,
@@ -38,13 +38,13 @@ def _invoices_upcoming_retrieve_errors() -> dict[str, _rt.Response]:
     return {"default": _rt.Response(Error, "json")}
 
 
-def _invoices_upcoming_lines_responses() -> dict[str, _rt.Response]:
-    from ..types.invoices_upcoming import InvoicesUpcomingLinesResponse
+def _invoices_upcoming_list_lines_responses() -> dict[str, _rt.Response]:
+    from ..types.invoices_upcoming import InvoicesUpcomingListLinesResponse
 
-    return {"200": _rt.Response(InvoicesUpcomingLinesResponse, "json")}
+    return {"200": _rt.Response(InvoicesUpcomingListLinesResponse, "json")}
 
 
-def _invoices_upcoming_lines_errors() -> dict[str, _rt.Response]:
+def _invoices_upcoming_list_lines_errors() -> dict[str, _rt.Response]:
     from ..models.error import Error
 
     return {"default": _rt.Response(Error, "json")}
@@ -125,7 +125,7 @@ _INVOICES_UPCOMING_RETRIEVE: _rt.Operation[Invoice] = _rt.Operation(
     ),
 )
 
-_INVOICES_UPCOMING_LINES: _rt.Operation[InvoicesUpcomingLinesResponse] = _rt.Operation(
+_INVOICES_UPCOMING_LIST_LINES: _rt.Operation[InvoicesUpcomingListLinesResponse] = _rt.Operation(
     method="get",
     path="/v1/invoices/upcoming/lines",
     operation_id="GetInvoicesUpcomingLines",
@@ -199,7 +199,7 @@ _INVOICES_UPCOMING_LINES: _rt.Operation[InvoicesUpcomingLinesResponse] = _rt.Ope
         ),
     ),
     responses=_rt.LazyResponses(
-        _invoices_upcoming_lines_responses, _invoices_upcoming_lines_errors
+        _invoices_upcoming_list_lines_responses, _invoices_upcoming_list_lines_errors
     ),
     pagination=_rt.CursorPagination(
         items="data",
@@ -394,20 +394,20 @@ class InvoicesUpcoming(_rt.SyncResource):
             ),
         )
 
-    def lines(
+    def list_lines(
         self,
         *,
-        automatic_tax: InvoicesUpcomingLinesAutomaticTax | NotGiven = NOT_GIVEN,
+        automatic_tax: InvoicesUpcomingListLinesAutomaticTax | NotGiven = NOT_GIVEN,
         coupon: str | NotGiven = NOT_GIVEN,
         currency: str | NotGiven = NOT_GIVEN,
         customer: str | NotGiven = NOT_GIVEN,
-        customer_details: InvoicesUpcomingLinesCustomerDetails | NotGiven = NOT_GIVEN,
-        discounts: list[InvoicesUpcomingLinesDiscountsArrayItem]
+        customer_details: InvoicesUpcomingListLinesCustomerDetails | NotGiven = NOT_GIVEN,
+        discounts: list[InvoicesUpcomingListLinesDiscountsArrayItem]
         | Literal[""]
         | NotGiven = NOT_GIVEN,
         ending_before: str | NotGiven = NOT_GIVEN,
         expand: list[str] | NotGiven = NOT_GIVEN,
-        invoice_items: list[InvoicesUpcomingLinesInvoiceItemsItem] | NotGiven = NOT_GIVEN,
+        invoice_items: list[InvoicesUpcomingListLinesInvoiceItemsItem] | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
         schedule: str | NotGiven = NOT_GIVEN,
         starting_after: str | NotGiven = NOT_GIVEN,
@@ -417,7 +417,8 @@ class InvoicesUpcoming(_rt.SyncResource):
         subscription_cancel_at_period_end: bool | NotGiven = NOT_GIVEN,
         subscription_cancel_now: bool | NotGiven = NOT_GIVEN,
         subscription_default_tax_rates: list[str] | Literal[""] | NotGiven = NOT_GIVEN,
-        subscription_items: list[InvoicesUpcomingLinesSubscriptionItemsItem] | NotGiven = NOT_GIVEN,
+        subscription_items: list[InvoicesUpcomingListLinesSubscriptionItemsItem]
+        | NotGiven = NOT_GIVEN,
         subscription_proration_behavior: Literal["always_invoice", "create_prorations", "none"]
         | NotGiven = NOT_GIVEN,
         subscription_proration_date: int | NotGiven = NOT_GIVEN,
@@ -527,7 +528,7 @@ class InvoicesUpcoming(_rt.SyncResource):
                 more.
         """
         return self._client.paginate(
-            _INVOICES_UPCOMING_LINES,
+            _INVOICES_UPCOMING_LIST_LINES,
             {
                 "automatic_tax": automatic_tax,
                 "coupon": coupon,
@@ -574,7 +575,7 @@ class InvoicesUpcomingWithRawResponse:
     def __init__(self, resource: InvoicesUpcoming) -> None:
         self._resource = resource
         self.retrieve = _rt.with_raw_response(resource.retrieve)
-        self.lines = _rt.raw_page(resource.lines)
+        self.list_lines = _rt.raw_page(resource.list_lines)
 
 
 class InvoicesUpcomingWithStreamingResponse:
@@ -583,7 +584,7 @@ class InvoicesUpcomingWithStreamingResponse:
     def __init__(self, resource: InvoicesUpcoming) -> None:
         self._resource = resource
         self.retrieve = _rt.with_streaming_response(resource.retrieve)
-        self.lines = _rt.streaming_page(resource.lines)
+        self.list_lines = _rt.streaming_page(resource.list_lines)
 
 
 class AsyncInvoicesUpcoming(_rt.AsyncResource):
@@ -769,20 +770,20 @@ class AsyncInvoicesUpcoming(_rt.AsyncResource):
             ),
         )
 
-    def lines(
+    def list_lines(
         self,
         *,
-        automatic_tax: InvoicesUpcomingLinesAutomaticTax | NotGiven = NOT_GIVEN,
+        automatic_tax: InvoicesUpcomingListLinesAutomaticTax | NotGiven = NOT_GIVEN,
         coupon: str | NotGiven = NOT_GIVEN,
         currency: str | NotGiven = NOT_GIVEN,
         customer: str | NotGiven = NOT_GIVEN,
-        customer_details: InvoicesUpcomingLinesCustomerDetails | NotGiven = NOT_GIVEN,
-        discounts: list[InvoicesUpcomingLinesDiscountsArrayItem]
+        customer_details: InvoicesUpcomingListLinesCustomerDetails | NotGiven = NOT_GIVEN,
+        discounts: list[InvoicesUpcomingListLinesDiscountsArrayItem]
         | Literal[""]
         | NotGiven = NOT_GIVEN,
         ending_before: str | NotGiven = NOT_GIVEN,
         expand: list[str] | NotGiven = NOT_GIVEN,
-        invoice_items: list[InvoicesUpcomingLinesInvoiceItemsItem] | NotGiven = NOT_GIVEN,
+        invoice_items: list[InvoicesUpcomingListLinesInvoiceItemsItem] | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
         schedule: str | NotGiven = NOT_GIVEN,
         starting_after: str | NotGiven = NOT_GIVEN,
@@ -792,7 +793,8 @@ class AsyncInvoicesUpcoming(_rt.AsyncResource):
         subscription_cancel_at_period_end: bool | NotGiven = NOT_GIVEN,
         subscription_cancel_now: bool | NotGiven = NOT_GIVEN,
         subscription_default_tax_rates: list[str] | Literal[""] | NotGiven = NOT_GIVEN,
-        subscription_items: list[InvoicesUpcomingLinesSubscriptionItemsItem] | NotGiven = NOT_GIVEN,
+        subscription_items: list[InvoicesUpcomingListLinesSubscriptionItemsItem]
+        | NotGiven = NOT_GIVEN,
         subscription_proration_behavior: Literal["always_invoice", "create_prorations", "none"]
         | NotGiven = NOT_GIVEN,
         subscription_proration_date: int | NotGiven = NOT_GIVEN,
@@ -902,7 +904,7 @@ class AsyncInvoicesUpcoming(_rt.AsyncResource):
                 more.
         """
         return self._client.paginate(
-            _INVOICES_UPCOMING_LINES,
+            _INVOICES_UPCOMING_LIST_LINES,
             {
                 "automatic_tax": automatic_tax,
                 "coupon": coupon,
@@ -949,7 +951,7 @@ class AsyncInvoicesUpcomingWithRawResponse:
     def __init__(self, resource: AsyncInvoicesUpcoming) -> None:
         self._resource = resource
         self.retrieve = _rt.with_raw_response(resource.retrieve)
-        self.lines = _rt.raw_async_page(resource.lines)
+        self.list_lines = _rt.raw_async_page(resource.list_lines)
 
 
 class AsyncInvoicesUpcomingWithStreamingResponse:
@@ -958,4 +960,4 @@ class AsyncInvoicesUpcomingWithStreamingResponse:
     def __init__(self, resource: AsyncInvoicesUpcoming) -> None:
         self._resource = resource
         self.retrieve = _rt.with_streaming_response(resource.retrieve)
-        self.lines = _rt.streaming_async_page(resource.lines)
+        self.list_lines = _rt.streaming_async_page(resource.list_lines)

@@ -14,8 +14,8 @@ if TYPE_CHECKING:
     from ..models.financial_connections_account_owner import FinancialConnectionsAccountOwner
     from ..types.linked_accounts import (
         LinkedAccountsListAccountHolder,
+        LinkedAccountsListOwnersResponse,
         LinkedAccountsListResponse,
-        LinkedAccountsOwnersResponse,
     )
 
 
@@ -55,13 +55,13 @@ def _linked_accounts_disconnect_errors() -> dict[str, _rt.Response]:
     return {"default": _rt.Response(Error, "json")}
 
 
-def _linked_accounts_owners_responses() -> dict[str, _rt.Response]:
-    from ..types.linked_accounts import LinkedAccountsOwnersResponse
+def _linked_accounts_list_owners_responses() -> dict[str, _rt.Response]:
+    from ..types.linked_accounts import LinkedAccountsListOwnersResponse
 
-    return {"200": _rt.Response(LinkedAccountsOwnersResponse, "json")}
+    return {"200": _rt.Response(LinkedAccountsListOwnersResponse, "json")}
 
 
-def _linked_accounts_owners_errors() -> dict[str, _rt.Response]:
+def _linked_accounts_list_owners_errors() -> dict[str, _rt.Response]:
     from ..models.error import Error
 
     return {"default": _rt.Response(Error, "json")}
@@ -131,7 +131,7 @@ _LINKED_ACCOUNTS_DISCONNECT: _rt.Operation[FinancialConnectionsAccount] = _rt.Op
     ),
 )
 
-_LINKED_ACCOUNTS_OWNERS: _rt.Operation[LinkedAccountsOwnersResponse] = _rt.Operation(
+_LINKED_ACCOUNTS_LIST_OWNERS: _rt.Operation[LinkedAccountsListOwnersResponse] = _rt.Operation(
     method="get",
     path="/v1/linked_accounts/{account}/owners",
     operation_id="GetLinkedAccountsAccountOwners",
@@ -143,7 +143,9 @@ _LINKED_ACCOUNTS_OWNERS: _rt.Operation[LinkedAccountsOwnersResponse] = _rt.Opera
         _rt.Param("limit", "limit", "query", style="form"),
         _rt.Param("starting_after", "starting_after", "query", style="form"),
     ),
-    responses=_rt.LazyResponses(_linked_accounts_owners_responses, _linked_accounts_owners_errors),
+    responses=_rt.LazyResponses(
+        _linked_accounts_list_owners_responses, _linked_accounts_list_owners_errors
+    ),
     pagination=_rt.CursorPagination(
         items="data",
         has_more="has_more",
@@ -327,7 +329,7 @@ class LinkedAccounts(_rt.SyncResource):
             ),
         )
 
-    def owners(
+    def list_owners(
         self,
         account: str,
         *,
@@ -365,7 +367,7 @@ class LinkedAccounts(_rt.SyncResource):
                 `starting_after=obj_foo` in order to fetch the next page of the list.
         """
         return self._client.paginate(
-            _LINKED_ACCOUNTS_OWNERS,
+            _LINKED_ACCOUNTS_LIST_OWNERS,
             {
                 "account": account,
                 "ownership": ownership,
@@ -435,7 +437,7 @@ class LinkedAccountsWithRawResponse:
         self.list = _rt.raw_page(resource.list)
         self.retrieve = _rt.with_raw_response(resource.retrieve)
         self.disconnect = _rt.with_raw_response(resource.disconnect)
-        self.owners = _rt.raw_page(resource.owners)
+        self.list_owners = _rt.raw_page(resource.list_owners)
         self.refresh = _rt.with_raw_response(resource.refresh)
 
 
@@ -447,7 +449,7 @@ class LinkedAccountsWithStreamingResponse:
         self.list = _rt.streaming_page(resource.list)
         self.retrieve = _rt.with_streaming_response(resource.retrieve)
         self.disconnect = _rt.with_streaming_response(resource.disconnect)
-        self.owners = _rt.streaming_page(resource.owners)
+        self.list_owners = _rt.streaming_page(resource.list_owners)
         self.refresh = _rt.with_streaming_response(resource.refresh)
 
 
@@ -602,7 +604,7 @@ class AsyncLinkedAccounts(_rt.AsyncResource):
             ),
         )
 
-    def owners(
+    def list_owners(
         self,
         account: str,
         *,
@@ -640,7 +642,7 @@ class AsyncLinkedAccounts(_rt.AsyncResource):
                 `starting_after=obj_foo` in order to fetch the next page of the list.
         """
         return self._client.paginate(
-            _LINKED_ACCOUNTS_OWNERS,
+            _LINKED_ACCOUNTS_LIST_OWNERS,
             {
                 "account": account,
                 "ownership": ownership,
@@ -710,7 +712,7 @@ class AsyncLinkedAccountsWithRawResponse:
         self.list = _rt.raw_async_page(resource.list)
         self.retrieve = _rt.with_raw_response(resource.retrieve)
         self.disconnect = _rt.with_raw_response(resource.disconnect)
-        self.owners = _rt.raw_async_page(resource.owners)
+        self.list_owners = _rt.raw_async_page(resource.list_owners)
         self.refresh = _rt.with_raw_response(resource.refresh)
 
 
@@ -722,5 +724,5 @@ class AsyncLinkedAccountsWithStreamingResponse:
         self.list = _rt.streaming_async_page(resource.list)
         self.retrieve = _rt.with_streaming_response(resource.retrieve)
         self.disconnect = _rt.with_streaming_response(resource.disconnect)
-        self.owners = _rt.streaming_async_page(resource.owners)
+        self.list_owners = _rt.streaming_async_page(resource.list_owners)
         self.refresh = _rt.with_streaming_response(resource.refresh)

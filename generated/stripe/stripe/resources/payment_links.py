@@ -27,7 +27,7 @@ if TYPE_CHECKING:
         PaymentLinksCreateParamsSubscriptionData,
         PaymentLinksCreateParamsTaxIdCollection,
         PaymentLinksCreateParamsTransferData,
-        PaymentLinksLineItemsResponse,
+        PaymentLinksListLineItemsResponse,
         PaymentLinksListResponse,
         PaymentLinksUpdateParamsAfterCompletion,
         PaymentLinksUpdateParamsAutomaticTax,
@@ -87,13 +87,13 @@ def _payment_links_update_errors() -> dict[str, _rt.Response]:
     return {"default": _rt.Response(Error, "json")}
 
 
-def _payment_links_line_items_responses() -> dict[str, _rt.Response]:
-    from ..types.payment_links import PaymentLinksLineItemsResponse
+def _payment_links_list_line_items_responses() -> dict[str, _rt.Response]:
+    from ..types.payment_links import PaymentLinksListLineItemsResponse
 
-    return {"200": _rt.Response(PaymentLinksLineItemsResponse, "json")}
+    return {"200": _rt.Response(PaymentLinksListLineItemsResponse, "json")}
 
 
-def _payment_links_line_items_errors() -> dict[str, _rt.Response]:
+def _payment_links_list_line_items_errors() -> dict[str, _rt.Response]:
     from ..models.error import Error
 
     return {"default": _rt.Response(Error, "json")}
@@ -229,7 +229,7 @@ _PAYMENT_LINKS_UPDATE: _rt.Operation[PaymentLink] = _rt.Operation(
     responses=_rt.LazyResponses(_payment_links_update_responses, _payment_links_update_errors),
 )
 
-_PAYMENT_LINKS_LINE_ITEMS: _rt.Operation[PaymentLinksLineItemsResponse] = _rt.Operation(
+_PAYMENT_LINKS_LIST_LINE_ITEMS: _rt.Operation[PaymentLinksListLineItemsResponse] = _rt.Operation(
     method="get",
     path="/v1/payment_links/{payment_link}/line_items",
     operation_id="GetPaymentLinksPaymentLinkLineItems",
@@ -241,7 +241,7 @@ _PAYMENT_LINKS_LINE_ITEMS: _rt.Operation[PaymentLinksLineItemsResponse] = _rt.Op
         _rt.Param("starting_after", "starting_after", "query", style="form"),
     ),
     responses=_rt.LazyResponses(
-        _payment_links_line_items_responses, _payment_links_line_items_errors
+        _payment_links_list_line_items_responses, _payment_links_list_line_items_errors
     ),
     pagination=_rt.CursorPagination(
         items="data",
@@ -677,7 +677,7 @@ class PaymentLinks(_rt.SyncResource):
             ),
         )
 
-    def line_items(
+    def list_line_items(
         self,
         payment_link: str,
         *,
@@ -715,7 +715,7 @@ class PaymentLinks(_rt.SyncResource):
                 `starting_after=obj_foo` in order to fetch the next page of the list.
         """
         return self._client.paginate(
-            _PAYMENT_LINKS_LINE_ITEMS,
+            _PAYMENT_LINKS_LIST_LINE_ITEMS,
             {
                 "payment_link": payment_link,
                 "ending_before": ending_before,
@@ -745,7 +745,7 @@ class PaymentLinksWithRawResponse:
         self.create = _rt.with_raw_response(resource.create)
         self.retrieve = _rt.with_raw_response(resource.retrieve)
         self.update = _rt.with_raw_response(resource.update)
-        self.line_items = _rt.raw_page(resource.line_items)
+        self.list_line_items = _rt.raw_page(resource.list_line_items)
 
 
 class PaymentLinksWithStreamingResponse:
@@ -757,7 +757,7 @@ class PaymentLinksWithStreamingResponse:
         self.create = _rt.with_streaming_response(resource.create)
         self.retrieve = _rt.with_streaming_response(resource.retrieve)
         self.update = _rt.with_streaming_response(resource.update)
-        self.line_items = _rt.streaming_page(resource.line_items)
+        self.list_line_items = _rt.streaming_page(resource.list_line_items)
 
 
 class AsyncPaymentLinks(_rt.AsyncResource):
@@ -1184,7 +1184,7 @@ class AsyncPaymentLinks(_rt.AsyncResource):
             ),
         )
 
-    def line_items(
+    def list_line_items(
         self,
         payment_link: str,
         *,
@@ -1222,7 +1222,7 @@ class AsyncPaymentLinks(_rt.AsyncResource):
                 `starting_after=obj_foo` in order to fetch the next page of the list.
         """
         return self._client.paginate(
-            _PAYMENT_LINKS_LINE_ITEMS,
+            _PAYMENT_LINKS_LIST_LINE_ITEMS,
             {
                 "payment_link": payment_link,
                 "ending_before": ending_before,
@@ -1252,7 +1252,7 @@ class AsyncPaymentLinksWithRawResponse:
         self.create = _rt.with_raw_response(resource.create)
         self.retrieve = _rt.with_raw_response(resource.retrieve)
         self.update = _rt.with_raw_response(resource.update)
-        self.line_items = _rt.raw_async_page(resource.line_items)
+        self.list_line_items = _rt.raw_async_page(resource.list_line_items)
 
 
 class AsyncPaymentLinksWithStreamingResponse:
@@ -1264,4 +1264,4 @@ class AsyncPaymentLinksWithStreamingResponse:
         self.create = _rt.with_streaming_response(resource.create)
         self.retrieve = _rt.with_streaming_response(resource.retrieve)
         self.update = _rt.with_streaming_response(resource.update)
-        self.line_items = _rt.streaming_async_page(resource.line_items)
+        self.list_line_items = _rt.streaming_async_page(resource.list_line_items)

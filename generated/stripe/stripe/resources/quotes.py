@@ -13,7 +13,6 @@ if TYPE_CHECKING:
     from ..models.item import Item
     from ..models.quote import Quote
     from ..types.quotes import (
-        QuotesComputedUpfrontLineItemsResponse,
         QuotesCreateParamsAutomaticTax,
         QuotesCreateParamsDiscountsArrayItem,
         QuotesCreateParamsFromQuote,
@@ -21,7 +20,8 @@ if TYPE_CHECKING:
         QuotesCreateParamsLineItemsItem,
         QuotesCreateParamsSubscriptionData,
         QuotesCreateParamsTransferData,
-        QuotesLineItemsResponse,
+        QuotesListComputedUpfrontLineItemsResponse,
+        QuotesListLineItemsResponse,
         QuotesListResponse,
         QuotesUpdateParamsAutomaticTax,
         QuotesUpdateParamsDiscountsArrayItem,
@@ -104,13 +104,13 @@ def _quotes_cancel_errors() -> dict[str, _rt.Response]:
     return {"default": _rt.Response(Error, "json")}
 
 
-def _quotes_computed_upfront_line_items_responses() -> dict[str, _rt.Response]:
-    from ..types.quotes import QuotesComputedUpfrontLineItemsResponse
+def _quotes_list_computed_upfront_line_items_responses() -> dict[str, _rt.Response]:
+    from ..types.quotes import QuotesListComputedUpfrontLineItemsResponse
 
-    return {"200": _rt.Response(QuotesComputedUpfrontLineItemsResponse, "json")}
+    return {"200": _rt.Response(QuotesListComputedUpfrontLineItemsResponse, "json")}
 
 
-def _quotes_computed_upfront_line_items_errors() -> dict[str, _rt.Response]:
+def _quotes_list_computed_upfront_line_items_errors() -> dict[str, _rt.Response]:
     from ..models.error import Error
 
     return {"default": _rt.Response(Error, "json")}
@@ -128,23 +128,23 @@ def _quotes_finalize_errors() -> dict[str, _rt.Response]:
     return {"default": _rt.Response(Error, "json")}
 
 
-def _quotes_line_items_responses() -> dict[str, _rt.Response]:
-    from ..types.quotes import QuotesLineItemsResponse
+def _quotes_list_line_items_responses() -> dict[str, _rt.Response]:
+    from ..types.quotes import QuotesListLineItemsResponse
 
-    return {"200": _rt.Response(QuotesLineItemsResponse, "json")}
+    return {"200": _rt.Response(QuotesListLineItemsResponse, "json")}
 
 
-def _quotes_line_items_errors() -> dict[str, _rt.Response]:
+def _quotes_list_line_items_errors() -> dict[str, _rt.Response]:
     from ..models.error import Error
 
     return {"default": _rt.Response(Error, "json")}
 
 
-def _quotes_pdf_responses() -> dict[str, _rt.Response]:
+def _quotes_get_pdf_responses() -> dict[str, _rt.Response]:
     return {"200": _rt.Response(bytes, "binary")}
 
 
-def _quotes_pdf_errors() -> dict[str, _rt.Response]:
+def _quotes_get_pdf_errors() -> dict[str, _rt.Response]:
     from ..models.error import Error
 
     return {"default": _rt.Response(Error, "json")}
@@ -306,30 +306,30 @@ _QUOTES_CANCEL: _rt.Operation[Quote] = _rt.Operation(
     responses=_rt.LazyResponses(_quotes_cancel_responses, _quotes_cancel_errors),
 )
 
-_QUOTES_COMPUTED_UPFRONT_LINE_ITEMS: _rt.Operation[QuotesComputedUpfrontLineItemsResponse] = (
-    _rt.Operation(
-        method="get",
-        path="/v1/quotes/{quote}/computed_upfront_line_items",
-        operation_id="GetQuotesQuoteComputedUpfrontLineItems",
-        params=(
-            _rt.Param("quote", "quote", "path", style="simple"),
-            _rt.Param("ending_before", "ending_before", "query", style="form"),
-            _rt.Param("expand", "expand", "query", style="deepObject", explode=True),
-            _rt.Param("limit", "limit", "query", style="form"),
-            _rt.Param("starting_after", "starting_after", "query", style="form"),
-        ),
-        responses=_rt.LazyResponses(
-            _quotes_computed_upfront_line_items_responses,
-            _quotes_computed_upfront_line_items_errors,
-        ),
-        pagination=_rt.CursorPagination(
-            items="data",
-            has_more="has_more",
-            cursor_param="starting_after",
-            cursor_field="id",
-            reverse_param="ending_before",
-        ),
-    )
+_QUOTES_LIST_COMPUTED_UPFRONT_LINE_ITEMS: _rt.Operation[
+    QuotesListComputedUpfrontLineItemsResponse
+] = _rt.Operation(
+    method="get",
+    path="/v1/quotes/{quote}/computed_upfront_line_items",
+    operation_id="GetQuotesQuoteComputedUpfrontLineItems",
+    params=(
+        _rt.Param("quote", "quote", "path", style="simple"),
+        _rt.Param("ending_before", "ending_before", "query", style="form"),
+        _rt.Param("expand", "expand", "query", style="deepObject", explode=True),
+        _rt.Param("limit", "limit", "query", style="form"),
+        _rt.Param("starting_after", "starting_after", "query", style="form"),
+    ),
+    responses=_rt.LazyResponses(
+        _quotes_list_computed_upfront_line_items_responses,
+        _quotes_list_computed_upfront_line_items_errors,
+    ),
+    pagination=_rt.CursorPagination(
+        items="data",
+        has_more="has_more",
+        cursor_param="starting_after",
+        cursor_field="id",
+        reverse_param="ending_before",
+    ),
 )
 
 _QUOTES_FINALIZE: _rt.Operation[Quote] = _rt.Operation(
@@ -348,7 +348,7 @@ _QUOTES_FINALIZE: _rt.Operation[Quote] = _rt.Operation(
     responses=_rt.LazyResponses(_quotes_finalize_responses, _quotes_finalize_errors),
 )
 
-_QUOTES_LINE_ITEMS: _rt.Operation[QuotesLineItemsResponse] = _rt.Operation(
+_QUOTES_LIST_LINE_ITEMS: _rt.Operation[QuotesListLineItemsResponse] = _rt.Operation(
     method="get",
     path="/v1/quotes/{quote}/line_items",
     operation_id="GetQuotesQuoteLineItems",
@@ -359,7 +359,7 @@ _QUOTES_LINE_ITEMS: _rt.Operation[QuotesLineItemsResponse] = _rt.Operation(
         _rt.Param("limit", "limit", "query", style="form"),
         _rt.Param("starting_after", "starting_after", "query", style="form"),
     ),
-    responses=_rt.LazyResponses(_quotes_line_items_responses, _quotes_line_items_errors),
+    responses=_rt.LazyResponses(_quotes_list_line_items_responses, _quotes_list_line_items_errors),
     pagination=_rt.CursorPagination(
         items="data",
         has_more="has_more",
@@ -369,7 +369,7 @@ _QUOTES_LINE_ITEMS: _rt.Operation[QuotesLineItemsResponse] = _rt.Operation(
     ),
 )
 
-_QUOTES_PDF: _rt.Operation[bytes] = _rt.Operation(
+_QUOTES_GET_PDF: _rt.Operation[bytes] = _rt.Operation(
     method="get",
     path="/v1/quotes/{quote}/pdf",
     operation_id="GetQuotesQuotePdf",
@@ -377,7 +377,7 @@ _QUOTES_PDF: _rt.Operation[bytes] = _rt.Operation(
         _rt.Param("quote", "quote", "path", style="simple"),
         _rt.Param("expand", "expand", "query", style="deepObject", explode=True),
     ),
-    responses=_rt.LazyResponses(_quotes_pdf_responses, _quotes_pdf_errors),
+    responses=_rt.LazyResponses(_quotes_get_pdf_responses, _quotes_get_pdf_errors),
 )
 
 
@@ -816,7 +816,7 @@ class Quotes(_rt.SyncResource):
             ),
         )
 
-    def computed_upfront_line_items(
+    def list_computed_upfront_line_items(
         self,
         quote: str,
         *,
@@ -855,7 +855,7 @@ class Quotes(_rt.SyncResource):
                 `starting_after=obj_foo` in order to fetch the next page of the list.
         """
         return self._client.paginate(
-            _QUOTES_COMPUTED_UPFRONT_LINE_ITEMS,
+            _QUOTES_LIST_COMPUTED_UPFRONT_LINE_ITEMS,
             {
                 "quote": quote,
                 "ending_before": ending_before,
@@ -916,7 +916,7 @@ class Quotes(_rt.SyncResource):
             ),
         )
 
-    def line_items(
+    def list_line_items(
         self,
         quote: str,
         *,
@@ -954,7 +954,7 @@ class Quotes(_rt.SyncResource):
                 `starting_after=obj_foo` in order to fetch the next page of the list.
         """
         return self._client.paginate(
-            _QUOTES_LINE_ITEMS,
+            _QUOTES_LIST_LINE_ITEMS,
             {
                 "quote": quote,
                 "ending_before": ending_before,
@@ -974,7 +974,7 @@ class Quotes(_rt.SyncResource):
             ),
         )
 
-    def pdf(
+    def get_pdf(
         self,
         quote: str,
         *,
@@ -994,7 +994,7 @@ class Quotes(_rt.SyncResource):
             expand: Specifies which fields in the response should be expanded.
         """
         return self._client.request(
-            _QUOTES_PDF,
+            _QUOTES_GET_PDF,
             {
                 "quote": quote,
                 "expand": expand,
@@ -1023,10 +1023,12 @@ class QuotesWithRawResponse:
         self.update = _rt.with_raw_response(resource.update)
         self.accept = _rt.with_raw_response(resource.accept)
         self.cancel = _rt.with_raw_response(resource.cancel)
-        self.computed_upfront_line_items = _rt.raw_page(resource.computed_upfront_line_items)
+        self.list_computed_upfront_line_items = _rt.raw_page(
+            resource.list_computed_upfront_line_items
+        )
         self.finalize = _rt.with_raw_response(resource.finalize)
-        self.line_items = _rt.raw_page(resource.line_items)
-        self.pdf = _rt.with_raw_response(resource.pdf)
+        self.list_line_items = _rt.raw_page(resource.list_line_items)
+        self.get_pdf = _rt.with_raw_response(resource.get_pdf)
 
 
 class QuotesWithStreamingResponse:
@@ -1040,10 +1042,12 @@ class QuotesWithStreamingResponse:
         self.update = _rt.with_streaming_response(resource.update)
         self.accept = _rt.with_streaming_response(resource.accept)
         self.cancel = _rt.with_streaming_response(resource.cancel)
-        self.computed_upfront_line_items = _rt.streaming_page(resource.computed_upfront_line_items)
+        self.list_computed_upfront_line_items = _rt.streaming_page(
+            resource.list_computed_upfront_line_items
+        )
         self.finalize = _rt.with_streaming_response(resource.finalize)
-        self.line_items = _rt.streaming_page(resource.line_items)
-        self.pdf = _rt.with_streaming_response(resource.pdf)
+        self.list_line_items = _rt.streaming_page(resource.list_line_items)
+        self.get_pdf = _rt.with_streaming_response(resource.get_pdf)
 
 
 class AsyncQuotes(_rt.AsyncResource):
@@ -1481,7 +1485,7 @@ class AsyncQuotes(_rt.AsyncResource):
             ),
         )
 
-    def computed_upfront_line_items(
+    def list_computed_upfront_line_items(
         self,
         quote: str,
         *,
@@ -1520,7 +1524,7 @@ class AsyncQuotes(_rt.AsyncResource):
                 `starting_after=obj_foo` in order to fetch the next page of the list.
         """
         return self._client.paginate(
-            _QUOTES_COMPUTED_UPFRONT_LINE_ITEMS,
+            _QUOTES_LIST_COMPUTED_UPFRONT_LINE_ITEMS,
             {
                 "quote": quote,
                 "ending_before": ending_before,
@@ -1581,7 +1585,7 @@ class AsyncQuotes(_rt.AsyncResource):
             ),
         )
 
-    def line_items(
+    def list_line_items(
         self,
         quote: str,
         *,
@@ -1619,7 +1623,7 @@ class AsyncQuotes(_rt.AsyncResource):
                 `starting_after=obj_foo` in order to fetch the next page of the list.
         """
         return self._client.paginate(
-            _QUOTES_LINE_ITEMS,
+            _QUOTES_LIST_LINE_ITEMS,
             {
                 "quote": quote,
                 "ending_before": ending_before,
@@ -1639,7 +1643,7 @@ class AsyncQuotes(_rt.AsyncResource):
             ),
         )
 
-    async def pdf(
+    async def get_pdf(
         self,
         quote: str,
         *,
@@ -1659,7 +1663,7 @@ class AsyncQuotes(_rt.AsyncResource):
             expand: Specifies which fields in the response should be expanded.
         """
         return await self._client.request(
-            _QUOTES_PDF,
+            _QUOTES_GET_PDF,
             {
                 "quote": quote,
                 "expand": expand,
@@ -1688,10 +1692,12 @@ class AsyncQuotesWithRawResponse:
         self.update = _rt.with_raw_response(resource.update)
         self.accept = _rt.with_raw_response(resource.accept)
         self.cancel = _rt.with_raw_response(resource.cancel)
-        self.computed_upfront_line_items = _rt.raw_async_page(resource.computed_upfront_line_items)
+        self.list_computed_upfront_line_items = _rt.raw_async_page(
+            resource.list_computed_upfront_line_items
+        )
         self.finalize = _rt.with_raw_response(resource.finalize)
-        self.line_items = _rt.raw_async_page(resource.line_items)
-        self.pdf = _rt.with_raw_response(resource.pdf)
+        self.list_line_items = _rt.raw_async_page(resource.list_line_items)
+        self.get_pdf = _rt.with_raw_response(resource.get_pdf)
 
 
 class AsyncQuotesWithStreamingResponse:
@@ -1705,9 +1711,9 @@ class AsyncQuotesWithStreamingResponse:
         self.update = _rt.with_streaming_response(resource.update)
         self.accept = _rt.with_streaming_response(resource.accept)
         self.cancel = _rt.with_streaming_response(resource.cancel)
-        self.computed_upfront_line_items = _rt.streaming_async_page(
-            resource.computed_upfront_line_items
+        self.list_computed_upfront_line_items = _rt.streaming_async_page(
+            resource.list_computed_upfront_line_items
         )
         self.finalize = _rt.with_streaming_response(resource.finalize)
-        self.line_items = _rt.streaming_async_page(resource.line_items)
-        self.pdf = _rt.with_streaming_response(resource.pdf)
+        self.list_line_items = _rt.streaming_async_page(resource.list_line_items)
+        self.get_pdf = _rt.with_streaming_response(resource.get_pdf)

@@ -18,9 +18,9 @@ if TYPE_CHECKING:
         SubscriptionItemsCreateParamsBillingThresholds,
         SubscriptionItemsCreateParamsPriceData,
         SubscriptionItemsListResponse,
+        SubscriptionItemsListUsageRecordSummariesResponse,
         SubscriptionItemsUpdateParamsBillingThresholds,
         SubscriptionItemsUpdateParamsPriceData,
-        SubscriptionItemsUsageRecordSummariesResponse,
     )
 
 
@@ -84,13 +84,13 @@ def _subscription_items_delete_errors() -> dict[str, _rt.Response]:
     return {"default": _rt.Response(Error, "json")}
 
 
-def _subscription_items_usage_record_summaries_responses() -> dict[str, _rt.Response]:
-    from ..types.subscription_items import SubscriptionItemsUsageRecordSummariesResponse
+def _subscription_items_list_usage_record_summaries_responses() -> dict[str, _rt.Response]:
+    from ..types.subscription_items import SubscriptionItemsListUsageRecordSummariesResponse
 
-    return {"200": _rt.Response(SubscriptionItemsUsageRecordSummariesResponse, "json")}
+    return {"200": _rt.Response(SubscriptionItemsListUsageRecordSummariesResponse, "json")}
 
 
-def _subscription_items_usage_record_summaries_errors() -> dict[str, _rt.Response]:
+def _subscription_items_list_usage_record_summaries_errors() -> dict[str, _rt.Response]:
     from ..models.error import Error
 
     return {"default": _rt.Response(Error, "json")}
@@ -226,8 +226,8 @@ _SUBSCRIPTION_ITEMS_DELETE: _rt.Operation[DeletedSubscriptionItem] = _rt.Operati
     ),
 )
 
-_SUBSCRIPTION_ITEMS_USAGE_RECORD_SUMMARIES: _rt.Operation[
-    SubscriptionItemsUsageRecordSummariesResponse
+_SUBSCRIPTION_ITEMS_LIST_USAGE_RECORD_SUMMARIES: _rt.Operation[
+    SubscriptionItemsListUsageRecordSummariesResponse
 ] = _rt.Operation(
     method="get",
     path="/v1/subscription_items/{subscription_item}/usage_record_summaries",
@@ -240,8 +240,8 @@ _SUBSCRIPTION_ITEMS_USAGE_RECORD_SUMMARIES: _rt.Operation[
         _rt.Param("starting_after", "starting_after", "query", style="form"),
     ),
     responses=_rt.LazyResponses(
-        _subscription_items_usage_record_summaries_responses,
-        _subscription_items_usage_record_summaries_errors,
+        _subscription_items_list_usage_record_summaries_responses,
+        _subscription_items_list_usage_record_summaries_errors,
     ),
     pagination=_rt.CursorPagination(
         items="data",
@@ -632,7 +632,7 @@ class SubscriptionItemsResource(_rt.SyncResource):
             ),
         )
 
-    def usage_record_summaries(
+    def list_usage_record_summaries(
         self,
         subscription_item: str,
         *,
@@ -676,7 +676,7 @@ class SubscriptionItemsResource(_rt.SyncResource):
                 `starting_after=obj_foo` in order to fetch the next page of the list.
         """
         return self._client.paginate(
-            _SUBSCRIPTION_ITEMS_USAGE_RECORD_SUMMARIES,
+            _SUBSCRIPTION_ITEMS_LIST_USAGE_RECORD_SUMMARIES,
             {
                 "subscription_item": subscription_item,
                 "ending_before": ending_before,
@@ -780,7 +780,7 @@ class SubscriptionItemsResourceWithRawResponse:
         self.retrieve = _rt.with_raw_response(resource.retrieve)
         self.update = _rt.with_raw_response(resource.update)
         self.delete = _rt.with_raw_response(resource.delete)
-        self.usage_record_summaries = _rt.raw_page(resource.usage_record_summaries)
+        self.list_usage_record_summaries = _rt.raw_page(resource.list_usage_record_summaries)
         self.usage_records = _rt.with_raw_response(resource.usage_records)
 
 
@@ -794,7 +794,7 @@ class SubscriptionItemsResourceWithStreamingResponse:
         self.retrieve = _rt.with_streaming_response(resource.retrieve)
         self.update = _rt.with_streaming_response(resource.update)
         self.delete = _rt.with_streaming_response(resource.delete)
-        self.usage_record_summaries = _rt.streaming_page(resource.usage_record_summaries)
+        self.list_usage_record_summaries = _rt.streaming_page(resource.list_usage_record_summaries)
         self.usage_records = _rt.with_streaming_response(resource.usage_records)
 
 
@@ -1153,7 +1153,7 @@ class AsyncSubscriptionItemsResource(_rt.AsyncResource):
             ),
         )
 
-    def usage_record_summaries(
+    def list_usage_record_summaries(
         self,
         subscription_item: str,
         *,
@@ -1197,7 +1197,7 @@ class AsyncSubscriptionItemsResource(_rt.AsyncResource):
                 `starting_after=obj_foo` in order to fetch the next page of the list.
         """
         return self._client.paginate(
-            _SUBSCRIPTION_ITEMS_USAGE_RECORD_SUMMARIES,
+            _SUBSCRIPTION_ITEMS_LIST_USAGE_RECORD_SUMMARIES,
             {
                 "subscription_item": subscription_item,
                 "ending_before": ending_before,
@@ -1301,7 +1301,7 @@ class AsyncSubscriptionItemsResourceWithRawResponse:
         self.retrieve = _rt.with_raw_response(resource.retrieve)
         self.update = _rt.with_raw_response(resource.update)
         self.delete = _rt.with_raw_response(resource.delete)
-        self.usage_record_summaries = _rt.raw_async_page(resource.usage_record_summaries)
+        self.list_usage_record_summaries = _rt.raw_async_page(resource.list_usage_record_summaries)
         self.usage_records = _rt.with_raw_response(resource.usage_records)
 
 
@@ -1315,5 +1315,7 @@ class AsyncSubscriptionItemsResourceWithStreamingResponse:
         self.retrieve = _rt.with_streaming_response(resource.retrieve)
         self.update = _rt.with_streaming_response(resource.update)
         self.delete = _rt.with_streaming_response(resource.delete)
-        self.usage_record_summaries = _rt.streaming_async_page(resource.usage_record_summaries)
+        self.list_usage_record_summaries = _rt.streaming_async_page(
+            resource.list_usage_record_summaries
+        )
         self.usage_records = _rt.with_streaming_response(resource.usage_records)

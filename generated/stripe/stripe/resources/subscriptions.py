@@ -112,13 +112,13 @@ def _subscriptions_delete_errors() -> dict[str, _rt.Response]:
     return {"default": _rt.Response(Error, "json")}
 
 
-def _subscriptions_discount_responses() -> dict[str, _rt.Response]:
+def _subscriptions_delete_discount_responses() -> dict[str, _rt.Response]:
     from ..models.deleted_discount import DeletedDiscount
 
     return {"200": _rt.Response(DeletedDiscount, "json")}
 
 
-def _subscriptions_discount_errors() -> dict[str, _rt.Response]:
+def _subscriptions_delete_discount_errors() -> dict[str, _rt.Response]:
     from ..models.error import Error
 
     return {"default": _rt.Response(Error, "json")}
@@ -342,14 +342,16 @@ _SUBSCRIPTIONS_DELETE: _rt.Operation[Subscription] = _rt.Operation(
     responses=_rt.LazyResponses(_subscriptions_delete_responses, _subscriptions_delete_errors),
 )
 
-_SUBSCRIPTIONS_DISCOUNT: _rt.Operation[DeletedDiscount] = _rt.Operation(
+_SUBSCRIPTIONS_DELETE_DISCOUNT: _rt.Operation[DeletedDiscount] = _rt.Operation(
     method="delete",
     path="/v1/subscriptions/{subscription_exposed_id}/discount",
     operation_id="DeleteSubscriptionsSubscriptionExposedIdDiscount",
     params=(
         _rt.Param("subscription_exposed_id", "subscription_exposed_id", "path", style="simple"),
     ),
-    responses=_rt.LazyResponses(_subscriptions_discount_responses, _subscriptions_discount_errors),
+    responses=_rt.LazyResponses(
+        _subscriptions_delete_discount_responses, _subscriptions_delete_discount_errors
+    ),
 )
 
 _SUBSCRIPTIONS_RESUME: _rt.Operation[Subscription] = _rt.Operation(
@@ -1084,7 +1086,7 @@ class Subscriptions(_rt.SyncResource):
             ),
         )
 
-    def discount(
+    def delete_discount(
         self,
         subscription_exposed_id: str,
         *,
@@ -1099,7 +1101,7 @@ class Subscriptions(_rt.SyncResource):
     ) -> DeletedDiscount:
         """Removes the currently applied discount on a subscription."""
         return self._client.request(
-            _SUBSCRIPTIONS_DISCOUNT,
+            _SUBSCRIPTIONS_DELETE_DISCOUNT,
             {
                 "subscription_exposed_id": subscription_exposed_id,
             },
@@ -1191,7 +1193,7 @@ class SubscriptionsWithRawResponse:
         self.retrieve = _rt.with_raw_response(resource.retrieve)
         self.update = _rt.with_raw_response(resource.update)
         self.delete = _rt.with_raw_response(resource.delete)
-        self.discount = _rt.with_raw_response(resource.discount)
+        self.delete_discount = _rt.with_raw_response(resource.delete_discount)
         self.resume = _rt.with_raw_response(resource.resume)
 
 
@@ -1206,7 +1208,7 @@ class SubscriptionsWithStreamingResponse:
         self.retrieve = _rt.with_streaming_response(resource.retrieve)
         self.update = _rt.with_streaming_response(resource.update)
         self.delete = _rt.with_streaming_response(resource.delete)
-        self.discount = _rt.with_streaming_response(resource.discount)
+        self.delete_discount = _rt.with_streaming_response(resource.delete_discount)
         self.resume = _rt.with_streaming_response(resource.resume)
 
 
@@ -1923,7 +1925,7 @@ class AsyncSubscriptions(_rt.AsyncResource):
             ),
         )
 
-    async def discount(
+    async def delete_discount(
         self,
         subscription_exposed_id: str,
         *,
@@ -1938,7 +1940,7 @@ class AsyncSubscriptions(_rt.AsyncResource):
     ) -> DeletedDiscount:
         """Removes the currently applied discount on a subscription."""
         return await self._client.request(
-            _SUBSCRIPTIONS_DISCOUNT,
+            _SUBSCRIPTIONS_DELETE_DISCOUNT,
             {
                 "subscription_exposed_id": subscription_exposed_id,
             },
@@ -2030,7 +2032,7 @@ class AsyncSubscriptionsWithRawResponse:
         self.retrieve = _rt.with_raw_response(resource.retrieve)
         self.update = _rt.with_raw_response(resource.update)
         self.delete = _rt.with_raw_response(resource.delete)
-        self.discount = _rt.with_raw_response(resource.discount)
+        self.delete_discount = _rt.with_raw_response(resource.delete_discount)
         self.resume = _rt.with_raw_response(resource.resume)
 
 
@@ -2045,5 +2047,5 @@ class AsyncSubscriptionsWithStreamingResponse:
         self.retrieve = _rt.with_streaming_response(resource.retrieve)
         self.update = _rt.with_streaming_response(resource.update)
         self.delete = _rt.with_streaming_response(resource.delete)
-        self.discount = _rt.with_streaming_response(resource.discount)
+        self.delete_discount = _rt.with_streaming_response(resource.delete_discount)
         self.resume = _rt.with_streaming_response(resource.resume)

@@ -15,7 +15,7 @@ if TYPE_CHECKING:
         TaxCalculationsCreateParamsCustomerDetails,
         TaxCalculationsCreateParamsLineItemsItem,
         TaxCalculationsCreateParamsShippingCost,
-        TaxCalculationsLineItemsResponse,
+        TaxCalculationsListLineItemsResponse,
     )
 
 
@@ -31,13 +31,13 @@ def _tax_calculations_create_errors() -> dict[str, _rt.Response]:
     return {"default": _rt.Response(Error, "json")}
 
 
-def _tax_calculations_line_items_responses() -> dict[str, _rt.Response]:
-    from ..types.tax_calculations import TaxCalculationsLineItemsResponse
+def _tax_calculations_list_line_items_responses() -> dict[str, _rt.Response]:
+    from ..types.tax_calculations import TaxCalculationsListLineItemsResponse
 
-    return {"200": _rt.Response(TaxCalculationsLineItemsResponse, "json")}
+    return {"200": _rt.Response(TaxCalculationsListLineItemsResponse, "json")}
 
 
-def _tax_calculations_line_items_errors() -> dict[str, _rt.Response]:
+def _tax_calculations_list_line_items_errors() -> dict[str, _rt.Response]:
     from ..models.error import Error
 
     return {"default": _rt.Response(Error, "json")}
@@ -71,27 +71,29 @@ _TAX_CALCULATIONS_CREATE: _rt.Operation[TaxCalculation] = _rt.Operation(
     ),
 )
 
-_TAX_CALCULATIONS_LINE_ITEMS: _rt.Operation[TaxCalculationsLineItemsResponse] = _rt.Operation(
-    method="get",
-    path="/v1/tax/calculations/{calculation}/line_items",
-    operation_id="GetTaxCalculationsCalculationLineItems",
-    params=(
-        _rt.Param("calculation", "calculation", "path", style="simple"),
-        _rt.Param("ending_before", "ending_before", "query", style="form"),
-        _rt.Param("expand", "expand", "query", style="deepObject", explode=True),
-        _rt.Param("limit", "limit", "query", style="form"),
-        _rt.Param("starting_after", "starting_after", "query", style="form"),
-    ),
-    responses=_rt.LazyResponses(
-        _tax_calculations_line_items_responses, _tax_calculations_line_items_errors
-    ),
-    pagination=_rt.CursorPagination(
-        items="data",
-        has_more="has_more",
-        cursor_param="starting_after",
-        cursor_field="id",
-        reverse_param="ending_before",
-    ),
+_TAX_CALCULATIONS_LIST_LINE_ITEMS: _rt.Operation[TaxCalculationsListLineItemsResponse] = (
+    _rt.Operation(
+        method="get",
+        path="/v1/tax/calculations/{calculation}/line_items",
+        operation_id="GetTaxCalculationsCalculationLineItems",
+        params=(
+            _rt.Param("calculation", "calculation", "path", style="simple"),
+            _rt.Param("ending_before", "ending_before", "query", style="form"),
+            _rt.Param("expand", "expand", "query", style="deepObject", explode=True),
+            _rt.Param("limit", "limit", "query", style="form"),
+            _rt.Param("starting_after", "starting_after", "query", style="form"),
+        ),
+        responses=_rt.LazyResponses(
+            _tax_calculations_list_line_items_responses, _tax_calculations_list_line_items_errors
+        ),
+        pagination=_rt.CursorPagination(
+            items="data",
+            has_more="has_more",
+            cursor_param="starting_after",
+            cursor_field="id",
+            reverse_param="ending_before",
+        ),
+    )
 )
 
 
@@ -166,7 +168,7 @@ class TaxCalculations(_rt.SyncResource):
             ),
         )
 
-    def line_items(
+    def list_line_items(
         self,
         calculation: str,
         *,
@@ -202,7 +204,7 @@ class TaxCalculations(_rt.SyncResource):
                 `starting_after=obj_foo` in order to fetch the next page of the list.
         """
         return self._client.paginate(
-            _TAX_CALCULATIONS_LINE_ITEMS,
+            _TAX_CALCULATIONS_LIST_LINE_ITEMS,
             {
                 "calculation": calculation,
                 "ending_before": ending_before,
@@ -229,7 +231,7 @@ class TaxCalculationsWithRawResponse:
     def __init__(self, resource: TaxCalculations) -> None:
         self._resource = resource
         self.create = _rt.with_raw_response(resource.create)
-        self.line_items = _rt.raw_page(resource.line_items)
+        self.list_line_items = _rt.raw_page(resource.list_line_items)
 
 
 class TaxCalculationsWithStreamingResponse:
@@ -238,7 +240,7 @@ class TaxCalculationsWithStreamingResponse:
     def __init__(self, resource: TaxCalculations) -> None:
         self._resource = resource
         self.create = _rt.with_streaming_response(resource.create)
-        self.line_items = _rt.streaming_page(resource.line_items)
+        self.list_line_items = _rt.streaming_page(resource.list_line_items)
 
 
 class AsyncTaxCalculations(_rt.AsyncResource):
@@ -312,7 +314,7 @@ class AsyncTaxCalculations(_rt.AsyncResource):
             ),
         )
 
-    def line_items(
+    def list_line_items(
         self,
         calculation: str,
         *,
@@ -348,7 +350,7 @@ class AsyncTaxCalculations(_rt.AsyncResource):
                 `starting_after=obj_foo` in order to fetch the next page of the list.
         """
         return self._client.paginate(
-            _TAX_CALCULATIONS_LINE_ITEMS,
+            _TAX_CALCULATIONS_LIST_LINE_ITEMS,
             {
                 "calculation": calculation,
                 "ending_before": ending_before,
@@ -375,7 +377,7 @@ class AsyncTaxCalculationsWithRawResponse:
     def __init__(self, resource: AsyncTaxCalculations) -> None:
         self._resource = resource
         self.create = _rt.with_raw_response(resource.create)
-        self.line_items = _rt.raw_async_page(resource.line_items)
+        self.list_line_items = _rt.raw_async_page(resource.list_line_items)
 
 
 class AsyncTaxCalculationsWithStreamingResponse:
@@ -384,4 +386,4 @@ class AsyncTaxCalculationsWithStreamingResponse:
     def __init__(self, resource: AsyncTaxCalculations) -> None:
         self._resource = resource
         self.create = _rt.with_streaming_response(resource.create)
-        self.line_items = _rt.streaming_async_page(resource.line_items)
+        self.list_line_items = _rt.streaming_async_page(resource.list_line_items)

@@ -14,7 +14,7 @@ if TYPE_CHECKING:
     from ..types.tax_transactions import (
         TaxTransactionsCreateReversalParamsLineItemsItem,
         TaxTransactionsCreateReversalParamsShippingCost,
-        TaxTransactionsLineItemsResponse,
+        TaxTransactionsListLineItemsResponse,
     )
 
 
@@ -54,13 +54,13 @@ def _tax_transactions_retrieve_errors() -> dict[str, _rt.Response]:
     return {"default": _rt.Response(Error, "json")}
 
 
-def _tax_transactions_line_items_responses() -> dict[str, _rt.Response]:
-    from ..types.tax_transactions import TaxTransactionsLineItemsResponse
+def _tax_transactions_list_line_items_responses() -> dict[str, _rt.Response]:
+    from ..types.tax_transactions import TaxTransactionsListLineItemsResponse
 
-    return {"200": _rt.Response(TaxTransactionsLineItemsResponse, "json")}
+    return {"200": _rt.Response(TaxTransactionsListLineItemsResponse, "json")}
 
 
-def _tax_transactions_line_items_errors() -> dict[str, _rt.Response]:
+def _tax_transactions_list_line_items_errors() -> dict[str, _rt.Response]:
     from ..models.error import Error
 
     return {"default": _rt.Response(Error, "json")}
@@ -131,27 +131,29 @@ _TAX_TRANSACTIONS_RETRIEVE: _rt.Operation[TaxTransaction] = _rt.Operation(
     ),
 )
 
-_TAX_TRANSACTIONS_LINE_ITEMS: _rt.Operation[TaxTransactionsLineItemsResponse] = _rt.Operation(
-    method="get",
-    path="/v1/tax/transactions/{transaction}/line_items",
-    operation_id="GetTaxTransactionsTransactionLineItems",
-    params=(
-        _rt.Param("transaction", "transaction", "path", style="simple"),
-        _rt.Param("ending_before", "ending_before", "query", style="form"),
-        _rt.Param("expand", "expand", "query", style="deepObject", explode=True),
-        _rt.Param("limit", "limit", "query", style="form"),
-        _rt.Param("starting_after", "starting_after", "query", style="form"),
-    ),
-    responses=_rt.LazyResponses(
-        _tax_transactions_line_items_responses, _tax_transactions_line_items_errors
-    ),
-    pagination=_rt.CursorPagination(
-        items="data",
-        has_more="has_more",
-        cursor_param="starting_after",
-        cursor_field="id",
-        reverse_param="ending_before",
-    ),
+_TAX_TRANSACTIONS_LIST_LINE_ITEMS: _rt.Operation[TaxTransactionsListLineItemsResponse] = (
+    _rt.Operation(
+        method="get",
+        path="/v1/tax/transactions/{transaction}/line_items",
+        operation_id="GetTaxTransactionsTransactionLineItems",
+        params=(
+            _rt.Param("transaction", "transaction", "path", style="simple"),
+            _rt.Param("ending_before", "ending_before", "query", style="form"),
+            _rt.Param("expand", "expand", "query", style="deepObject", explode=True),
+            _rt.Param("limit", "limit", "query", style="form"),
+            _rt.Param("starting_after", "starting_after", "query", style="form"),
+        ),
+        responses=_rt.LazyResponses(
+            _tax_transactions_list_line_items_responses, _tax_transactions_list_line_items_errors
+        ),
+        pagination=_rt.CursorPagination(
+            items="data",
+            has_more="has_more",
+            cursor_param="starting_after",
+            cursor_field="id",
+            reverse_param="ending_before",
+        ),
+    )
 )
 
 
@@ -315,7 +317,7 @@ class TaxTransactions(_rt.SyncResource):
             ),
         )
 
-    def line_items(
+    def list_line_items(
         self,
         transaction: str,
         *,
@@ -351,7 +353,7 @@ class TaxTransactions(_rt.SyncResource):
                 `starting_after=obj_foo` in order to fetch the next page of the list.
         """
         return self._client.paginate(
-            _TAX_TRANSACTIONS_LINE_ITEMS,
+            _TAX_TRANSACTIONS_LIST_LINE_ITEMS,
             {
                 "transaction": transaction,
                 "ending_before": ending_before,
@@ -380,7 +382,7 @@ class TaxTransactionsWithRawResponse:
         self.create_from_calculation = _rt.with_raw_response(resource.create_from_calculation)
         self.create_reversal = _rt.with_raw_response(resource.create_reversal)
         self.retrieve = _rt.with_raw_response(resource.retrieve)
-        self.line_items = _rt.raw_page(resource.line_items)
+        self.list_line_items = _rt.raw_page(resource.list_line_items)
 
 
 class TaxTransactionsWithStreamingResponse:
@@ -391,7 +393,7 @@ class TaxTransactionsWithStreamingResponse:
         self.create_from_calculation = _rt.with_streaming_response(resource.create_from_calculation)
         self.create_reversal = _rt.with_streaming_response(resource.create_reversal)
         self.retrieve = _rt.with_streaming_response(resource.retrieve)
-        self.line_items = _rt.streaming_page(resource.line_items)
+        self.list_line_items = _rt.streaming_page(resource.list_line_items)
 
 
 class AsyncTaxTransactions(_rt.AsyncResource):
@@ -554,7 +556,7 @@ class AsyncTaxTransactions(_rt.AsyncResource):
             ),
         )
 
-    def line_items(
+    def list_line_items(
         self,
         transaction: str,
         *,
@@ -590,7 +592,7 @@ class AsyncTaxTransactions(_rt.AsyncResource):
                 `starting_after=obj_foo` in order to fetch the next page of the list.
         """
         return self._client.paginate(
-            _TAX_TRANSACTIONS_LINE_ITEMS,
+            _TAX_TRANSACTIONS_LIST_LINE_ITEMS,
             {
                 "transaction": transaction,
                 "ending_before": ending_before,
@@ -619,7 +621,7 @@ class AsyncTaxTransactionsWithRawResponse:
         self.create_from_calculation = _rt.with_raw_response(resource.create_from_calculation)
         self.create_reversal = _rt.with_raw_response(resource.create_reversal)
         self.retrieve = _rt.with_raw_response(resource.retrieve)
-        self.line_items = _rt.raw_async_page(resource.line_items)
+        self.list_line_items = _rt.raw_async_page(resource.list_line_items)
 
 
 class AsyncTaxTransactionsWithStreamingResponse:
@@ -630,4 +632,4 @@ class AsyncTaxTransactionsWithStreamingResponse:
         self.create_from_calculation = _rt.with_streaming_response(resource.create_from_calculation)
         self.create_reversal = _rt.with_streaming_response(resource.create_reversal)
         self.retrieve = _rt.with_streaming_response(resource.retrieve)
-        self.line_items = _rt.streaming_async_page(resource.line_items)
+        self.list_line_items = _rt.streaming_async_page(resource.list_line_items)

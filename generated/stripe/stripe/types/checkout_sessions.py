@@ -87,8 +87,8 @@ __all__ = [
     "CheckoutSessionsCreateParamsSubscriptionDataTrialSettings",
     "CheckoutSessionsCreateParamsSubscriptionDataTrialSettingsEndBehavior",
     "CheckoutSessionsCreateParamsTaxIdCollection",
-    "CheckoutSessionsLineItemsResponse",
     "CheckoutSessionsListCustomerDetails",
+    "CheckoutSessionsListLineItemsResponse",
     "CheckoutSessionsListResponse",
 ]
 
@@ -853,7 +853,7 @@ class CheckoutSessionsCreateParamsTaxIdCollection(TypedDict, total=False):
     enabled: Required[bool]
 
 
-class CheckoutSessionsLineItemsResponse(_rt.Model):
+class CheckoutSessionsListLineItemsResponse(_rt.Model):
     data: list[Item]
     """Details about each object."""
 

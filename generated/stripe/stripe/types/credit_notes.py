@@ -18,7 +18,7 @@ else:  # imported when data for it is first validated
 __all__ = [
     "CreditNotesCreateParamsLinesItem",
     "CreditNotesCreateParamsShippingCost",
-    "CreditNotesLinesResponse",
+    "CreditNotesListLinesResponse",
     "CreditNotesListResponse",
 ]
 
@@ -56,7 +56,7 @@ class CreditNotesCreateParamsShippingCost(TypedDict, total=False):
     shipping_rate: str
 
 
-class CreditNotesLinesResponse(_rt.Model):
+class CreditNotesListLinesResponse(_rt.Model):
     data: list[CreditNoteLineItem]
     """Details about each object."""
 

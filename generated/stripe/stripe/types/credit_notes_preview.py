@@ -14,9 +14,9 @@ else:  # imported when data for it is first validated
     )
 
 __all__ = [
-    "CreditNotesPreviewLinesLinesItem",
-    "CreditNotesPreviewLinesResponse",
-    "CreditNotesPreviewLinesShippingCost",
+    "CreditNotesPreviewListLinesLinesItem",
+    "CreditNotesPreviewListLinesResponse",
+    "CreditNotesPreviewListLinesShippingCost",
     "CreditNotesPreviewRetrieveLinesItem",
     "CreditNotesPreviewRetrieveShippingCost",
 ]
@@ -37,7 +37,7 @@ class CreditNotesPreviewRetrieveShippingCost(TypedDict, total=False):
     shipping_rate: str
 
 
-class CreditNotesPreviewLinesLinesItem(TypedDict, total=False):
+class CreditNotesPreviewListLinesLinesItem(TypedDict, total=False):
     amount: int
     description: str
     invoice_line_item: str
@@ -48,11 +48,11 @@ class CreditNotesPreviewLinesLinesItem(TypedDict, total=False):
     unit_amount_decimal: str
 
 
-class CreditNotesPreviewLinesShippingCost(TypedDict, total=False):
+class CreditNotesPreviewListLinesShippingCost(TypedDict, total=False):
     shipping_rate: str
 
 
-class CreditNotesPreviewLinesResponse(_rt.Model):
+class CreditNotesPreviewListLinesResponse(_rt.Model):
     data: list[CreditNoteLineItem]
     """Details about each object."""
 

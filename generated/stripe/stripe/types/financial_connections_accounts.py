@@ -16,8 +16,8 @@ else:  # imported when data for it is first validated
 
 __all__ = [
     "FinancialConnectionsAccountsListAccountHolder",
+    "FinancialConnectionsAccountsListOwnersResponse",
     "FinancialConnectionsAccountsListResponse",
-    "FinancialConnectionsAccountsOwnersResponse",
 ]
 
 
@@ -42,7 +42,7 @@ class FinancialConnectionsAccountsListResponse(_rt.Model):
     """The URL where this list can be accessed."""
 
 
-class FinancialConnectionsAccountsOwnersResponse(_rt.Model):
+class FinancialConnectionsAccountsListOwnersResponse(_rt.Model):
     data: list[FinancialConnectionsAccountOwner]
     """Details about each object."""
 

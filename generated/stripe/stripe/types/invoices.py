@@ -42,9 +42,9 @@ __all__ = [
     "InvoicesCreateParamsShippingDetails",
     "InvoicesCreateParamsShippingDetailsAddress",
     "InvoicesCreateParamsTransferData",
-    "InvoicesLinesResponse",
     "InvoicesListCreated",
     "InvoicesListDueDate",
+    "InvoicesListLinesResponse",
     "InvoicesListResponse",
     "InvoicesSearchResponse",
     "InvoicesUpdateParamsAutomaticTax",
@@ -566,7 +566,7 @@ class InvoicesUpdateParamsTransferData(TypedDict, total=False):
     destination: Required[str]
 
 
-class InvoicesLinesResponse(_rt.Model):
+class InvoicesListLinesResponse(_rt.Model):
     data: list[LineItem]
     """Details about each object."""
 

@@ -12,23 +12,23 @@ else:  # imported when data for it is first validated
     LineItem = _rt.later(__package__, "..models.line_item", "LineItem")
 
 __all__ = [
-    "InvoicesUpcomingLinesAutomaticTax",
-    "InvoicesUpcomingLinesCustomerDetails",
-    "InvoicesUpcomingLinesCustomerDetailsAddress",
-    "InvoicesUpcomingLinesCustomerDetailsShipping",
-    "InvoicesUpcomingLinesCustomerDetailsShippingAddress",
-    "InvoicesUpcomingLinesCustomerDetailsTax",
-    "InvoicesUpcomingLinesCustomerDetailsTaxIdsItem",
-    "InvoicesUpcomingLinesDiscountsArrayItem",
-    "InvoicesUpcomingLinesInvoiceItemsItem",
-    "InvoicesUpcomingLinesInvoiceItemsItemDiscountsArrayItem",
-    "InvoicesUpcomingLinesInvoiceItemsItemPeriod",
-    "InvoicesUpcomingLinesInvoiceItemsItemPriceData",
-    "InvoicesUpcomingLinesResponse",
-    "InvoicesUpcomingLinesSubscriptionItemsItem",
-    "InvoicesUpcomingLinesSubscriptionItemsItemBillingThresholds",
-    "InvoicesUpcomingLinesSubscriptionItemsItemPriceData",
-    "InvoicesUpcomingLinesSubscriptionItemsItemPriceDataRecurring",
+    "InvoicesUpcomingListLinesAutomaticTax",
+    "InvoicesUpcomingListLinesCustomerDetails",
+    "InvoicesUpcomingListLinesCustomerDetailsAddress",
+    "InvoicesUpcomingListLinesCustomerDetailsShipping",
+    "InvoicesUpcomingListLinesCustomerDetailsShippingAddress",
+    "InvoicesUpcomingListLinesCustomerDetailsTax",
+    "InvoicesUpcomingListLinesCustomerDetailsTaxIdsItem",
+    "InvoicesUpcomingListLinesDiscountsArrayItem",
+    "InvoicesUpcomingListLinesInvoiceItemsItem",
+    "InvoicesUpcomingListLinesInvoiceItemsItemDiscountsArrayItem",
+    "InvoicesUpcomingListLinesInvoiceItemsItemPeriod",
+    "InvoicesUpcomingListLinesInvoiceItemsItemPriceData",
+    "InvoicesUpcomingListLinesResponse",
+    "InvoicesUpcomingListLinesSubscriptionItemsItem",
+    "InvoicesUpcomingListLinesSubscriptionItemsItemBillingThresholds",
+    "InvoicesUpcomingListLinesSubscriptionItemsItemPriceData",
+    "InvoicesUpcomingListLinesSubscriptionItemsItemPriceDataRecurring",
     "InvoicesUpcomingRetrieveAutomaticTax",
     "InvoicesUpcomingRetrieveCustomerDetails",
     "InvoicesUpcomingRetrieveCustomerDetailsAddress",
@@ -221,19 +221,19 @@ class InvoicesUpcomingRetrieveSubscriptionItemsItemPriceDataRecurring(TypedDict,
     interval_count: int
 
 
-class InvoicesUpcomingLinesAutomaticTax(TypedDict, total=False):
+class InvoicesUpcomingListLinesAutomaticTax(TypedDict, total=False):
     enabled: Required[bool]
 
 
-class InvoicesUpcomingLinesCustomerDetails(TypedDict, total=False):
-    address: "InvoicesUpcomingLinesCustomerDetailsAddress | Literal['']"
-    shipping: "InvoicesUpcomingLinesCustomerDetailsShipping | Literal['']"
-    tax: "InvoicesUpcomingLinesCustomerDetailsTax"
+class InvoicesUpcomingListLinesCustomerDetails(TypedDict, total=False):
+    address: "InvoicesUpcomingListLinesCustomerDetailsAddress | Literal['']"
+    shipping: "InvoicesUpcomingListLinesCustomerDetailsShipping | Literal['']"
+    tax: "InvoicesUpcomingListLinesCustomerDetailsTax"
     tax_exempt: Literal["", "exempt", "none", "reverse"]
-    tax_ids: "list[InvoicesUpcomingLinesCustomerDetailsTaxIdsItem]"
+    tax_ids: "list[InvoicesUpcomingListLinesCustomerDetailsTaxIdsItem]"
 
 
-class InvoicesUpcomingLinesCustomerDetailsAddress(TypedDict, total=False):
+class InvoicesUpcomingListLinesCustomerDetailsAddress(TypedDict, total=False):
     city: str
     country: str
     line1: str
@@ -242,13 +242,13 @@ class InvoicesUpcomingLinesCustomerDetailsAddress(TypedDict, total=False):
     state: str
 
 
-class InvoicesUpcomingLinesCustomerDetailsShipping(TypedDict, total=False):
-    address: "Required[InvoicesUpcomingLinesCustomerDetailsShippingAddress]"
+class InvoicesUpcomingListLinesCustomerDetailsShipping(TypedDict, total=False):
+    address: "Required[InvoicesUpcomingListLinesCustomerDetailsShippingAddress]"
     name: Required[str]
     phone: str
 
 
-class InvoicesUpcomingLinesCustomerDetailsShippingAddress(TypedDict, total=False):
+class InvoicesUpcomingListLinesCustomerDetailsShippingAddress(TypedDict, total=False):
     city: str
     country: str
     line1: str
@@ -257,11 +257,11 @@ class InvoicesUpcomingLinesCustomerDetailsShippingAddress(TypedDict, total=False
     state: str
 
 
-class InvoicesUpcomingLinesCustomerDetailsTax(TypedDict, total=False):
+class InvoicesUpcomingListLinesCustomerDetailsTax(TypedDict, total=False):
     ip_address: str
 
 
-class InvoicesUpcomingLinesCustomerDetailsTaxIdsItem(TypedDict, total=False):
+class InvoicesUpcomingListLinesCustomerDetailsTaxIdsItem(TypedDict, total=False):
     type: Required[
         Literal[
             "ae_trn",
@@ -320,22 +320,22 @@ class InvoicesUpcomingLinesCustomerDetailsTaxIdsItem(TypedDict, total=False):
     value: Required[str]
 
 
-class InvoicesUpcomingLinesDiscountsArrayItem(TypedDict, total=False):
+class InvoicesUpcomingListLinesDiscountsArrayItem(TypedDict, total=False):
     coupon: str
     discount: str
 
 
-class InvoicesUpcomingLinesInvoiceItemsItem(TypedDict, total=False):
+class InvoicesUpcomingListLinesInvoiceItemsItem(TypedDict, total=False):
     amount: int
     currency: str
     description: str
     discountable: bool
-    discounts: "list[InvoicesUpcomingLinesInvoiceItemsItemDiscountsArrayItem] | Literal['']"
+    discounts: "list[InvoicesUpcomingListLinesInvoiceItemsItemDiscountsArrayItem] | Literal['']"
     invoiceitem: str
     metadata: dict[str, str] | Literal[""]
-    period: "InvoicesUpcomingLinesInvoiceItemsItemPeriod"
+    period: "InvoicesUpcomingListLinesInvoiceItemsItemPeriod"
     price: str
-    price_data: "InvoicesUpcomingLinesInvoiceItemsItemPriceData"
+    price_data: "InvoicesUpcomingListLinesInvoiceItemsItemPriceData"
     quantity: int
     tax_behavior: Literal["exclusive", "inclusive", "unspecified"]
     tax_code: str
@@ -344,17 +344,17 @@ class InvoicesUpcomingLinesInvoiceItemsItem(TypedDict, total=False):
     unit_amount_decimal: str
 
 
-class InvoicesUpcomingLinesInvoiceItemsItemDiscountsArrayItem(TypedDict, total=False):
+class InvoicesUpcomingListLinesInvoiceItemsItemDiscountsArrayItem(TypedDict, total=False):
     coupon: str
     discount: str
 
 
-class InvoicesUpcomingLinesInvoiceItemsItemPeriod(TypedDict, total=False):
+class InvoicesUpcomingListLinesInvoiceItemsItemPeriod(TypedDict, total=False):
     end: Required[int]
     start: Required[int]
 
 
-class InvoicesUpcomingLinesInvoiceItemsItemPriceData(TypedDict, total=False):
+class InvoicesUpcomingListLinesInvoiceItemsItemPriceData(TypedDict, total=False):
     currency: Required[str]
     product: Required[str]
     tax_behavior: Literal["exclusive", "inclusive", "unspecified"]
@@ -362,37 +362,39 @@ class InvoicesUpcomingLinesInvoiceItemsItemPriceData(TypedDict, total=False):
     unit_amount_decimal: str
 
 
-class InvoicesUpcomingLinesSubscriptionItemsItem(TypedDict, total=False):
-    billing_thresholds: "InvoicesUpcomingLinesSubscriptionItemsItemBillingThresholds | Literal['']"
+class InvoicesUpcomingListLinesSubscriptionItemsItem(TypedDict, total=False):
+    billing_thresholds: (
+        "InvoicesUpcomingListLinesSubscriptionItemsItemBillingThresholds | Literal['']"
+    )
     clear_usage: bool
     deleted: bool
     id: str
     metadata: dict[str, str] | Literal[""]
     price: str
-    price_data: "InvoicesUpcomingLinesSubscriptionItemsItemPriceData"
+    price_data: "InvoicesUpcomingListLinesSubscriptionItemsItemPriceData"
     quantity: int
     tax_rates: list[str] | Literal[""]
 
 
-class InvoicesUpcomingLinesSubscriptionItemsItemBillingThresholds(TypedDict, total=False):
+class InvoicesUpcomingListLinesSubscriptionItemsItemBillingThresholds(TypedDict, total=False):
     usage_gte: Required[int]
 
 
-class InvoicesUpcomingLinesSubscriptionItemsItemPriceData(TypedDict, total=False):
+class InvoicesUpcomingListLinesSubscriptionItemsItemPriceData(TypedDict, total=False):
     currency: Required[str]
     product: Required[str]
-    recurring: "Required[InvoicesUpcomingLinesSubscriptionItemsItemPriceDataRecurring]"
+    recurring: "Required[InvoicesUpcomingListLinesSubscriptionItemsItemPriceDataRecurring]"
     tax_behavior: Literal["exclusive", "inclusive", "unspecified"]
     unit_amount: int
     unit_amount_decimal: str
 
 
-class InvoicesUpcomingLinesSubscriptionItemsItemPriceDataRecurring(TypedDict, total=False):
+class InvoicesUpcomingListLinesSubscriptionItemsItemPriceDataRecurring(TypedDict, total=False):
     interval: Required[Literal["day", "month", "week", "year"]]
     interval_count: int
 
 
-class InvoicesUpcomingLinesResponse(_rt.Model):
+class InvoicesUpcomingListLinesResponse(_rt.Model):
     data: list[LineItem]
     """Details about each object."""
 

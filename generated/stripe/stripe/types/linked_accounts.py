@@ -16,8 +16,8 @@ else:  # imported when data for it is first validated
 
 __all__ = [
     "LinkedAccountsListAccountHolder",
+    "LinkedAccountsListOwnersResponse",
     "LinkedAccountsListResponse",
-    "LinkedAccountsOwnersResponse",
 ]
 
 
@@ -42,7 +42,7 @@ class LinkedAccountsListResponse(_rt.Model):
     """The URL where this list can be accessed."""
 
 
-class LinkedAccountsOwnersResponse(_rt.Model):
+class LinkedAccountsListOwnersResponse(_rt.Model):
     data: list[FinancialConnectionsAccountOwner]
     """Details about each object."""
 

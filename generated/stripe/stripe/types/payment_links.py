@@ -39,7 +39,7 @@ __all__ = [
     "PaymentLinksCreateParamsSubscriptionData",
     "PaymentLinksCreateParamsTaxIdCollection",
     "PaymentLinksCreateParamsTransferData",
-    "PaymentLinksLineItemsResponse",
+    "PaymentLinksListLineItemsResponse",
     "PaymentLinksListResponse",
     "PaymentLinksUpdateParamsAfterCompletion",
     "PaymentLinksUpdateParamsAfterCompletionHostedConfirmation",
@@ -823,7 +823,7 @@ class PaymentLinksUpdateParamsShippingAddressCollection(TypedDict, total=False):
     ]
 
 
-class PaymentLinksLineItemsResponse(_rt.Model):
+class PaymentLinksListLineItemsResponse(_rt.Model):
     data: list[Item]
     """Details about each object."""
 

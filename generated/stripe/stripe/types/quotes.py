@@ -14,7 +14,6 @@ else:  # imported when data for it is first validated
     Quote = _rt.later(__package__, "..models.quote", "Quote")
 
 __all__ = [
-    "QuotesComputedUpfrontLineItemsResponse",
     "QuotesCreateParamsAutomaticTax",
     "QuotesCreateParamsDiscountsArrayItem",
     "QuotesCreateParamsFromQuote",
@@ -24,7 +23,8 @@ __all__ = [
     "QuotesCreateParamsLineItemsItemPriceDataRecurring",
     "QuotesCreateParamsSubscriptionData",
     "QuotesCreateParamsTransferData",
-    "QuotesLineItemsResponse",
+    "QuotesListComputedUpfrontLineItemsResponse",
+    "QuotesListLineItemsResponse",
     "QuotesListResponse",
     "QuotesUpdateParamsAutomaticTax",
     "QuotesUpdateParamsDiscountsArrayItem",
@@ -175,7 +175,7 @@ class QuotesUpdateParamsTransferData(TypedDict, total=False):
     destination: Required[str]
 
 
-class QuotesComputedUpfrontLineItemsResponse(_rt.Model):
+class QuotesListComputedUpfrontLineItemsResponse(_rt.Model):
     data: list[Item]
     """Details about each object."""
 
@@ -191,7 +191,7 @@ class QuotesComputedUpfrontLineItemsResponse(_rt.Model):
     """The URL where this list can be accessed."""
 
 
-class QuotesLineItemsResponse(_rt.Model):
+class QuotesListLineItemsResponse(_rt.Model):
     data: list[Item]
     """Details about each object."""
 

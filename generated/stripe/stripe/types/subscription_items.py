@@ -20,10 +20,10 @@ __all__ = [
     "SubscriptionItemsCreateParamsPriceData",
     "SubscriptionItemsCreateParamsPriceDataRecurring",
     "SubscriptionItemsListResponse",
+    "SubscriptionItemsListUsageRecordSummariesResponse",
     "SubscriptionItemsUpdateParamsBillingThresholds",
     "SubscriptionItemsUpdateParamsPriceData",
     "SubscriptionItemsUpdateParamsPriceDataRecurring",
-    "SubscriptionItemsUsageRecordSummariesResponse",
 ]
 
 
@@ -81,7 +81,7 @@ class SubscriptionItemsUpdateParamsPriceDataRecurring(TypedDict, total=False):
     interval_count: int
 
 
-class SubscriptionItemsUsageRecordSummariesResponse(_rt.Model):
+class SubscriptionItemsListUsageRecordSummariesResponse(_rt.Model):
     data: list[UsageRecordSummary]
     has_more: bool
     """True if this list has another page of items after this one that can be fetched."""

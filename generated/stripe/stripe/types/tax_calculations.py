@@ -19,7 +19,7 @@ __all__ = [
     "TaxCalculationsCreateParamsCustomerDetailsTaxIdsItem",
     "TaxCalculationsCreateParamsLineItemsItem",
     "TaxCalculationsCreateParamsShippingCost",
-    "TaxCalculationsLineItemsResponse",
+    "TaxCalculationsListLineItemsResponse",
 ]
 
 
@@ -119,7 +119,7 @@ class TaxCalculationsCreateParamsShippingCost(TypedDict, total=False):
     tax_code: str
 
 
-class TaxCalculationsLineItemsResponse(_rt.Model):
+class TaxCalculationsListLineItemsResponse(_rt.Model):
     data: list[TaxCalculationLineItem]
     """Details about each object."""
 

@@ -16,7 +16,7 @@ else:  # imported when data for it is first validated
 __all__ = [
     "TaxTransactionsCreateReversalParamsLineItemsItem",
     "TaxTransactionsCreateReversalParamsShippingCost",
-    "TaxTransactionsLineItemsResponse",
+    "TaxTransactionsListLineItemsResponse",
 ]
 
 
@@ -36,7 +36,7 @@ class TaxTransactionsCreateReversalParamsShippingCost(TypedDict, total=False):
     amount_tax: Required[int]
 
 
-class TaxTransactionsLineItemsResponse(_rt.Model):
+class TaxTransactionsListLineItemsResponse(_rt.Model):
     data: list[TaxTransactionLineItem]
     """Details about each object."""
 
