@@ -22,7 +22,7 @@ from .operations import (
 )
 from .options import ApiOptions
 from .schemas import SchemaConverter
-from .security import bearer_merges, build_security
+from .security import bearer_merges, build_security, drop_signature_params
 from .servers import base_url, root_server
 from .text import docs_site, markdown_pass
 from .webhooks import build_webhooks
@@ -102,6 +102,7 @@ def build_api(
             op.security = _known_security(op, known, report, spec_file)
     custom.check_long_running(ops, opts, report)
     schemes, default_security = custom.apply_security(schemes, default_security, ops, opts, report)
+    drop_signature_params(ops, schemes, default_security)
     hooks = build_webhooks(document, schemas)
     unions.name_returned_unions(ops, resources, schemas)
     usage.mark_request_only(schemas.definitions, ops, received=[h.payload for h in hooks])

@@ -19,7 +19,7 @@ from typing import Any
 from .. import naming
 from ..diagnostics import Report
 from ..spec.methods import path_operations
-from .nodes import JsonScalar, SecuritySchemeDef, as_object
+from .nodes import JsonScalar, OperationDef, SecuritySchemeDef, as_object
 
 
 def usable(name: str, scheme: Any) -> bool:
@@ -33,6 +33,10 @@ def _plan(
 ) -> tuple[str, dict[str, str], dict[str, Any]] | None:
     """(runtime class, runtime argument -> keyword, options) for one scheme."""
     kind = str(scheme.get("type", "")).lower()
+    if kind == "apikey" and str(scheme.get(_AWS_AUTHTYPE, "")).lower() == "awssigv4":
+        # AWS's specs (APIs.guru's `hmac` scheme): the `Authorization` value is a signature of
+        # each request, made from the caller's keys (runtime `_aws.py`)
+        return "AWSSigV4", dict(_AWS_CREDENTIALS), {}
     if kind == "apikey":
         location = str(scheme.get("in", "header"))
         return (
@@ -85,6 +89,14 @@ def _plan(
     return None
 
 
+_AWS_AUTHTYPE = "x-amazon-apigateway-authtype"
+_AWS_CREDENTIALS = {
+    "access_key_id": "aws_access_key_id",
+    "secret_access_key": "aws_secret_access_key",
+    "session_token": "aws_session_token",
+}
+# the variables every AWS SDK reads
+_AWS_ENV = {keyword: keyword.upper() for keyword in _AWS_CREDENTIALS.values()}
 _KEY_WORDS = re.compile(r"api[ _-]?key|secret[ _-]?key|token", re.IGNORECASE)
 IMPLICIT_SCHEME = "bearer"
 ONE_SECRET = "api_key"
@@ -228,7 +240,15 @@ def build_security(
         renamed = {arg: naming.param_name(kw) for arg, kw in renamed.items()}
         opts: dict[str, JsonScalar | tuple[str, ...]] = dict(options)
         desc = raw[name].get("description") if isinstance(raw[name], Mapping) else None
-        schemes.append(SecuritySchemeDef(name, kind, renamed, opts, str(desc or "").strip()))
+        env: dict[str, str] = {}
+        if kind == "AWSSigV4":
+            signing = as_object(document.get("info")).get("x-aws-signingName")
+            if isinstance(signing, str) and signing:
+                opts["service"] = signing
+            env = {kw: _AWS_ENV[kw] for kw in renamed.values() if kw in _AWS_ENV}
+        schemes.append(
+            SecuritySchemeDef(name, kind, renamed, opts, str(desc or "").strip(), env=env)
+        )
     known = {s.name for s in schemes}
     default: list[tuple[str, ...]] = []
     for req in document.get("security") or []:
@@ -249,3 +269,38 @@ def _implicit_bearer() -> SecuritySchemeDef:
         "`Authorization: Bearer <key>`, and requests go without one when none is given.",
         implicit=True,
     )
+
+
+# What APIs.guru's AWS specs declare on every operation beside the `hmac` scheme: the
+# signature's own headers (and presigned URLs' fields), which `AWSSigV4` sets or never uses
+_AWS_SIGNATURE_HEADERS = frozenset(
+    {
+        "x-amz-algorithm",
+        "x-amz-content-sha256",
+        "x-amz-credential",
+        "x-amz-date",
+        "x-amz-security-token",
+        "x-amz-signature",
+        "x-amz-signedheaders",
+    }
+)
+
+
+def drop_signature_params(
+    ops: list[OperationDef],
+    schemes: list[SecuritySchemeDef],
+    default: tuple[tuple[str, ...], ...],
+) -> None:
+    """Leave the AWS signature's header parameters out of the methods of operations signed
+    by an `AWSSigV4` scheme: the signer writes them for each request."""
+    signed = {s.name for s in schemes if s.kind == "AWSSigV4"}
+    if not signed:
+        return
+    for op in ops:
+        alternatives = op.security if op.security is not None else default
+        if any(signed & set(alt) for alt in alternatives):
+            op.params = [
+                p
+                for p in op.params
+                if not (p.location == "header" and p.wire_name.lower() in _AWS_SIGNATURE_HEADERS)
+            ]

@@ -70,6 +70,14 @@ def readme_view(api: Api, dist: Distribution) -> dict[str, Any]:
         "credential_args": _client_args(api, creds),
         "credentials": list(dict.fromkeys(credentials)),
         "implicit_auth": implicit.doc if implicit else "",
+        "aws_signing": next(
+            (
+                _one_line(str(s.options.get("service") or "from the host's first label"))
+                for s in api.security_schemes
+                if s.kind == "AWSSigV4"
+            ),
+            "",
+        ),
         "fixed_headers": sorted(api.options.headers.items()),
         "resources": resources,
         "example": "",

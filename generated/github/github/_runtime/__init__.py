@@ -100,6 +100,7 @@ _LAZY: dict[str, str] = {
     "Model": "._models",
     "discriminator": "._models",
     "later": "._lazy",
+    "AWSSigV4": "._aws",
     "AsyncOAuth": "._oauth",
     "AsyncPage": "._pagination",
     "AsyncPaginator": "._pagination",
@@ -132,6 +133,7 @@ _LAZY: dict[str, str] = {
 
 if TYPE_CHECKING:
     from . import webhooks
+    from ._aws import AWSSigV4
     from ._cache import Cache, CacheStore, MemoryCacheStore, RedisCacheStore
     from ._circuit import CircuitBreaker
     from ._lazy import later
@@ -190,6 +192,7 @@ __all__ = [
     "APIStatusError",
     "APIStreamError",
     "APITimeoutError",
+    "AWSSigV4",
     "ApiKey",
     "AsyncAPIClient",
     "AsyncOAuth",
