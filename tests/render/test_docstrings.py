@@ -102,3 +102,9 @@ def test_no_body_parameter_where_the_body_holds_nothing(stripe: ModuleType) -> N
         assert "body" not in inspect.signature(method).parameters, method
     assert "email" in inspect.signature(client.customers.create).parameters
     client.close()
+
+
+def test_tags_without_a_markdown_spelling_leave_their_text() -> None:
+    """Zoom's `<aside>` notes were shown as HTML in docstrings (2026-12-05)."""
+    text = "Update it.\n<aside>Only a <b>master</b> account may.</aside>\n\n- a\n  - nested"
+    assert to_markdown(text) == "Update it.\nOnly a **master** account may.\n\n- a\n  - nested"

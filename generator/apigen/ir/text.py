@@ -22,7 +22,11 @@ import html2text
 from .nodes import JSON_OBJECT, Api, ModelDef
 
 _BLOCK = re.compile(r"<(p|div|ul|ol|li|table|h[1-6]|pre|blockquote|dl)\b[^>]*>", re.IGNORECASE)
-_INLINE = re.compile(r"</?(a|code|strong|b|em|i|br|span|tt|kbd|sup|sub)\b[^>]*/?>", re.IGNORECASE)
+_INLINE = re.compile(
+    r"</?(a|code|strong|b|em|i|br|span|tt|kbd|sup|sub|aside|small|u|mark|abbr|cite|q|var|samp"
+    r"|del|ins|font|center|section|details|summary)\b[^>]*/?>",
+    re.IGNORECASE,
+)
 _LINK = re.compile(r"<a\s[^>]*?href\s*=\s*[\"']([^\"']*)[\"'][^>]*>(.*?)</a\s*>", re.I | re.S)
 _IDENTIFIER = re.compile(r"^[A-Za-z_][\w.\-]*$")
 
@@ -68,7 +72,8 @@ def to_markdown(text: str, site: str | None = None) -> str:
     text = re.sub(r"</?(code|tt|kbd)\b[^>]*>", "`", text, flags=re.IGNORECASE)
     text = re.sub(r"</?(strong|b)\b[^>]*>", "**", text, flags=re.IGNORECASE)
     text = re.sub(r"</?(em|i)\b[^>]*>", "*", text, flags=re.IGNORECASE)
-    return html.unescape(_INLINE.sub("", text)).strip()
+    text = _INLINE.sub("", text)  # tags with no Markdown spelling (Zoom's `<aside>`): text
+    return html.unescape(text).strip()
 
 
 def _tidy(text: str) -> str:
