@@ -16,6 +16,8 @@ from apigen.distribution import RuntimeMode
 from apigen.pipeline import BuildResult, build
 
 if TYPE_CHECKING:
+    import pytest
+
     from apigen.contract import RunReport
     from apigen.diagnostics import Report
     from apigen.ir import Api
@@ -27,6 +29,16 @@ def build_into(
     """`runtime="shared"`: for tests that hand the generated client `apigen_runtime` objects or
     expect its exception classes (the runtime seam itself)."""
     return build(spec, out, name=name, runtime=runtime)
+
+
+def build_document(factory: pytest.TempPathFactory, name: str, document: dict[str, Any]) -> Path:
+    """The client of an inline `document` (package `name`) built into a fresh folder: that
+    folder (for `on_path`), for a module-scoped fixture."""
+    root = factory.mktemp(name)
+    spec = root / f"{name}.json"
+    spec.write_text(json.dumps(document))
+    build_into(spec, root / "out", name=name)
+    return root / "out"
 
 
 def api_of(

@@ -11,7 +11,6 @@ Found reading the corpus' AWS IoT client, 2026-12-05."""
 from __future__ import annotations
 
 import inspect
-import json
 import re
 from pathlib import Path
 from typing import Any
@@ -19,7 +18,7 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.builds import api_of, build_into, on_path
+from tests.builds import api_of, build_document, on_path
 
 _SIGNATURE_HEADERS = (
     "X-Amz-Content-Sha256",
@@ -104,11 +103,7 @@ def test_the_scheme_takes_aws_keys_and_the_signature_headers_are_no_parameters()
 
 @pytest.fixture(scope="module")
 def out(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = tmp_path_factory.mktemp("widgets")
-    spec = root / "widgets.json"
-    spec.write_text(json.dumps(_spec()))
-    build_into(spec, root / "out", name="widgets")
-    return root / "out"
+    return build_document(tmp_path_factory, "widgets", _spec())
 
 
 _AUTH = re.compile(

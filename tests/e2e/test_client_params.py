@@ -9,14 +9,13 @@ says `x-ms-parameter-location: method`. Found reading the Azure clients of the c
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
 
-from tests.builds import api_of, assert_strict_mypy, build_into, on_path
+from tests.builds import api_of, assert_strict_mypy, build_document, on_path
 
 _ITEM = "/subscriptions/{subscriptionId}/resourceGroups/{group}/vaults/{name}"
 
@@ -109,11 +108,7 @@ def test_a_keyword_the_client_has_already_stays_the_call_s() -> None:
 
 @pytest.fixture(scope="module")
 def out(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = tmp_path_factory.mktemp("vaults")
-    spec = root / "vaults.json"
-    spec.write_text(json.dumps(_spec()))
-    build_into(spec, root / "out", name="vaults")
-    return root / "out"
+    return build_document(tmp_path_factory, "vaults", _spec())
 
 
 def test_calls_take_the_client_s_values_and_may_pass_their_own(out: Path) -> None:

@@ -10,7 +10,6 @@ value through the option. Found reading a hand-written payments spec, 2026-12-05
 from __future__ import annotations
 
 import inspect
-import json
 import uuid
 from pathlib import Path
 from typing import Any
@@ -20,7 +19,7 @@ import pytest
 
 from apigen.contract.cases import CaseInput
 from apigen.contract.mapping import to_call
-from tests.builds import api_of, build_into, on_path
+from tests.builds import api_of, build_document, on_path
 
 
 def _spec(header: str = "Idempotency-Key", required: bool = False) -> dict[str, Any]:
@@ -60,11 +59,7 @@ def test_the_declared_header_is_the_operation_s_and_no_parameter(header: str) ->
 
 @pytest.fixture(scope="module")
 def out(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = tmp_path_factory.mktemp("payments")
-    spec = root / "payments.json"
-    spec.write_text(json.dumps(_spec()))
-    build_into(spec, root / "out", name="payments")
-    return root / "out"
+    return build_document(tmp_path_factory, "payments", _spec())
 
 
 def test_the_option_sends_the_header_and_a_call_without_it_a_generated_key(out: Path) -> None:

@@ -11,7 +11,6 @@ Found by a hand-written probe, 2026-12-05 (decisions §71)."""
 
 from __future__ import annotations
 
-import json
 import subprocess
 import sys
 from pathlib import Path
@@ -21,7 +20,7 @@ import httpx
 import pytest
 
 from apigen.ir.nodes import AliasDef, ListOf, ModelDef, Ref, UnionOf
-from tests.builds import api_of, build_into, on_path
+from tests.builds import api_of, build_document, on_path
 
 _PET = "#/components/schemas/Pet"
 
@@ -145,11 +144,7 @@ def test_a_body_of_the_base_keeps_its_fields_as_keywords() -> None:
 
 @pytest.fixture(scope="module")
 def zoo(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = tmp_path_factory.mktemp("zoo")
-    spec = root / "zoo.json"
-    spec.write_text(json.dumps(_spec()))
-    build_into(spec, root / "out", name="zoo")
-    return root / "out"
+    return build_document(tmp_path_factory, "zoo", _spec())
 
 
 def _client(zoo_module: Any, body: object) -> Any:

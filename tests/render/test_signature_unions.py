@@ -10,14 +10,13 @@ body is still parsed as the member its tag names. Found reading the GitHub clien
 from __future__ import annotations
 
 import inspect
-import json
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
 
-from tests.builds import assert_strict_mypy, build_into, on_path
+from tests.builds import assert_strict_mypy, build_document, on_path
 
 _CARD = {
     "type": "object",
@@ -59,11 +58,7 @@ def _spec() -> dict[str, Any]:
 
 @pytest.fixture(scope="module")
 def out(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = tmp_path_factory.mktemp("pay")
-    spec = root / "pay.json"
-    spec.write_text(json.dumps(_spec()))
-    build_into(spec, root / "out", name="pay")
-    return root / "out"
+    return build_document(tmp_path_factory, "pay", _spec())
 
 
 def test_the_signature_says_the_plain_union(out: Path) -> None:
