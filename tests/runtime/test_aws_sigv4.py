@@ -86,3 +86,12 @@ def test_signing_again_replaces_the_headers_and_the_host_names_the_region() -> N
         local, {"a": "AK", "s": "SK"}
     )
     assert "/ap-south-1/iot/aws4_request" in local.headers["Authorization"]
+
+
+def test_a_query_in_the_url_is_signed_like_one_in_the_list() -> None:
+    """(A redirect's target carries its query in the URL.)"""
+    listed = Prepared("GET", "https://example.amazonaws.com/", ["Param2=value2", "Param1=value1"])
+    inline = Prepared("GET", "https://example.amazonaws.com/?Param2=value2&Param1=value1")
+    for request in (listed, inline):
+        _scheme().apply(request, KEY)
+    assert _signature(listed) == _signature(inline)

@@ -82,7 +82,7 @@ class AWSSigV4(SecurityScheme):
             [
                 request.method.upper(),
                 _canonical_path(url.path, double=service != "s3"),
-                _canonical_query(request.query),
+                _canonical_query([url.query, *request.query]),
                 "".join(f"{n}:{signed[n]}\n" for n in names),
                 ";".join(names),
                 payload,
