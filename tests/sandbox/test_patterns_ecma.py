@@ -123,9 +123,9 @@ def test_the_sandbox_accepts_what_ecma_262_accepts_and_refuses_the_rest() -> Non
 
 def test_a_pattern_that_could_backtrack_for_long_is_not_run_on_a_long_value() -> None:
     sandbox = Sandbox(_doc({"type": "string", "pattern": r"^([\w .-]*)*$"}), seed=0)
-    started = time.perf_counter()
+    started = time.process_time()  # CPU: wall time fails on a busy machine
     reply = sandbox.handle("DELETE", "/packages?clientToken=" + "a" * 40 + "%21")
-    assert time.perf_counter() - started < 2
+    assert time.process_time() - started < 2
     assert reply.status == 204  # unchecked, so accepted
 
 

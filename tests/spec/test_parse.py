@@ -64,9 +64,9 @@ def test_alias_bomb_is_refused_quickly(tmp_path: Path) -> None:
         lines.append(f"  l{i}: &l{i} [{refs}]")
     spec = tmp_path / "bomb.yaml"
     spec.write_text("\n".join(lines) + "\n")
-    start = time.perf_counter()
+    start = time.process_time()  # CPU: wall time fails on a busy machine
     err = fatal(spec)
-    assert time.perf_counter() - start < 2.0
+    assert time.process_time() - start < 2.0
     (d,) = err.diagnostics
     assert d.kind == "yaml-alias" and "alias" in d.message and d.file == str(spec)
 

@@ -266,9 +266,9 @@ def test_stripe_background_then_cached() -> None:
     wait = validate_in_background(spec)
     diags = wait()
     assert all(d.severity == "warning" for d in diags)
-    start = time.perf_counter()
+    start = time.process_time()  # CPU (in-process): wall time fails on a busy machine
     assert validation_diagnostics(spec) == diags
-    assert time.perf_counter() - start < 1.0
+    assert time.process_time() - start < 1.0
 
 
 def test_the_spec_shape_is_checked_by_python_jsonschema_even_with_jsonschema_rs(
