@@ -118,9 +118,13 @@ def root_server(document: Mapping[str, Any], taken: set[str]) -> ServerDef:
                 description=str(description).strip() if isinstance(description, str) else "",
             )
         )
-    url = server_url(server) or "/"
-    relative = None if re.match(r"^https?://", url, re.IGNORECASE) else url
-    return ServerDef(template=template, variables=tuple(defs), relative=relative)
+    return ServerDef(template=template, variables=tuple(defs), relative=relative_url(document))
+
+
+def relative_url(document: Mapping[str, Any]) -> str | None:
+    """The root server's URL (variables at their defaults) when it names no host, else None."""
+    url = server_url(_root(document)) or "/"
+    return None if re.match(r"^https?://", url, re.IGNORECASE) else url
 
 
 def _part(template: str, name: str) -> str:
@@ -178,7 +182,7 @@ def base_url(document: Mapping[str, Any], report: Report, file: str) -> str:
     """The root server (`root_server_url`), warning when it is not absolute."""
     servers = document.get("servers") or []
     url = server_url(_root(document)) or "/"
-    if not re.match(r"^https?://", url, re.IGNORECASE):
+    if relative_url(document) is not None:
         report.warn(
             file,
             "#/servers/0/url" if servers else "#/servers",

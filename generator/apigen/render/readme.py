@@ -70,13 +70,14 @@ def readme_view(api: Api, dist: Distribution) -> dict[str, Any]:
         "credential_args": _client_args(api, creds),
         "credentials": list(dict.fromkeys(credentials)),
         "implicit_auth": implicit.doc if implicit else "",
+        # (service, ) of an AWS Signature Version 4 scheme: the README says requests are signed
         "aws_signing": next(
             (
-                _one_line(str(s.options.get("service") or "from the host's first label"))
+                (_one_line(str(s.options.get("service") or "")),)
                 for s in api.security_schemes
                 if s.kind == "AWSSigV4"
             ),
-            "",
+            None,
         ),
         "fixed_headers": sorted(api.options.headers.items()),
         "resources": resources,
