@@ -487,7 +487,7 @@ def build(
         checker.finish(files)  # every .py file compiles: only now is anything written
         lap("compile")
     say(f"formatting and writing {len(files)} files")
-    formatted: dict[str, str] = {}
+    formatted: dict[str, bytes] = {}
 
     def finish(staging: Path) -> None:
         # a template overlay may import anything, in any order: ruff's import pass tidies it

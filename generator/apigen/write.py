@@ -20,6 +20,9 @@ from pathlib import Path, PurePosixPath
 
 from .build_cache import file_digest
 
+# A file's content: text (written as UTF-8) or bytes as they are (a view of a build cache entry)
+Content = str | bytes | memoryview
+
 MANIFEST = "apigen.json"
 #: the manifest's record of what apigen wrote: relative path -> SHA-256 of the bytes
 FILES_KEY = "files"
@@ -243,14 +246,15 @@ def _os_error(target: Path, err: OSError) -> OutputError:
 
 
 def write_tree(
-    target: Path, files: Mapping[str, str], finish: Callable[[Path], None] | None = None
+    target: Path, files: Mapping[str, Content], finish: Callable[[Path], None] | None = None
 ) -> bool:
-    """Write `files` under a temporary sibling of `target`, run `finish` on it, then swap.
+    """Write `files` (`Content`) under a temporary sibling of `target`, run `finish` on it, then
+    swap.
 
     False when `target` already held exactly the files that would be swapped in: nothing is
     replaced, so their modification times stay (make-style tools and editors see no change)."""
     check_target(target)
-    if finish is None and _holds(target, files, lambda rel: files[rel].encode("utf-8")):
+    if finish is None and _holds(target, files, lambda rel: _encoded(files[rel])):
         return False
     in_place = _in_place(target)
     try:
@@ -289,9 +293,13 @@ def write_tree(
 _CREATE = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_BINARY", 0)
 
 
-def _write_files(root: Path, files: Mapping[str, str]) -> None:
-    """Write `files` (relative POSIX paths) under `root` as UTF-8: each folder made once, each
-    file by `os` calls (half the CPU of `Path.mkdir` + `Path.write_text` a file)."""
+def _encoded(content: Content) -> bytes | memoryview:
+    return content.encode("utf-8") if isinstance(content, str) else content
+
+
+def _write_files(root: Path, files: Mapping[str, Content]) -> None:
+    """Write `files` (relative POSIX paths) under `root`: each folder made once, each file by
+    `os` calls (half the CPU of `Path.mkdir` + `Path.write_text` a file)."""
     made: set[str] = set()
     base = str(root)
     for rel in sorted(files):
@@ -299,7 +307,7 @@ def _write_files(root: Path, files: Mapping[str, str]) -> None:
         if folder not in made:
             os.makedirs(os.path.join(base, folder), exist_ok=True)
             made.add(folder)
-        data = files[rel].encode("utf-8")
+        data = _encoded(files[rel])
         fd = os.open(os.path.join(base, rel), _CREATE, 0o666)
         try:
             view = memoryview(data)
@@ -309,7 +317,7 @@ def _write_files(root: Path, files: Mapping[str, str]) -> None:
             os.close(fd)
 
 
-def _holds(target: Path, names: Iterable[str], new: Callable[[str], bytes]) -> bool:
+def _holds(target: Path, names: Iterable[str], new: Callable[[str], bytes | memoryview]) -> bool:
     """`target` (a previous output) has exactly the files `names`, byte for byte as `new`
     gives them, and no other file or folder (Python's `__pycache__` folders aside). The
     manifest is compared first: a build that changed anything has changed it."""

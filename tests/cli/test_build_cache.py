@@ -149,8 +149,36 @@ def test_the_fingerprint_covers_the_generator_templates_and_runtime() -> None:
         (runtime_dir(), "_client.py"),
     ):
         recorder = _Recorder()
-        build_cache._tree_digest(folder, recorder)
+        build_cache._tree_stamp(folder, recorder)
         assert any(chunk.startswith(name.encode() + b"\0") for chunk in recorder.seen), folder
+
+
+def test_a_rewritten_generator_file_changes_its_stamp(tmp_path: Path) -> None:
+    """Same name and size, other bytes: the rewrite shows in the stamp (edits, upgrades)."""
+
+    def stamp() -> bytes:
+        recorder = _Recorder()
+        build_cache._tree_stamp(tmp_path, recorder)
+        return b"".join(recorder.seen)
+
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "__pycache__").mkdir()
+    source = tmp_path / "sub" / "mod.py"
+    source.write_text("x = 1\n")
+    os.utime(source, ns=(10**18, 10**18))
+    (tmp_path / "__pycache__" / "mod.py").write_text("ignored\n")
+    (tmp_path / "notes.bin").write_text("ignored\n")
+    before = stamp()
+    assert before.startswith(b"sub/mod.py\0" + b"6\0") and b"ignored" not in before
+    assert b"__pycache__" not in before and b"notes.bin" not in before
+    source.write_text("x = 2\n")
+    os.utime(source, ns=(10**18 + 1, 10**18 + 1))
+    assert stamp() != before
+    replacement = tmp_path / "new.py"
+    replacement.write_text("x = 1\n")
+    os.utime(replacement, ns=(10**18, 10**18))
+    os.replace(replacement, source)  # how an installer rewrites: another file, same time
+    assert stamp() != before
 
 
 class _Recorder:
@@ -180,7 +208,7 @@ def test_strict_is_not_served_a_lenient_build(tmp_path: Path, cache: Path) -> No
     assert not (tmp_path / "b" / "rec").exists()
 
 
-@pytest.mark.parametrize("damage", ["truncate", "flip", "foreign"])
+@pytest.mark.parametrize("damage", ["truncate", "flip", "foreign", "empty", "headless"])
 def test_a_damaged_entry_is_a_miss_and_is_replaced(
     tmp_path: Path, cache: Path, damage: str
 ) -> None:
@@ -191,8 +219,12 @@ def test_a_damaged_entry_is_a_miss_and_is_replaced(
         entry.write_bytes(data[: len(data) // 2])
     elif damage == "flip":
         entry.write_bytes(data[:-10] + bytes([data[-10] ^ 1]) + data[-9:])
-    else:
+    elif damage == "foreign":
         entry.write_bytes(b"not a cache entry\n" + data)
+    elif damage == "empty":  # a mapping of nothing cannot be made
+        entry.write_bytes(b"")
+    else:  # the magic line, then no end to the header
+        entry.write_bytes(data[: data.index(b"\n") + 1] + b'{"sha256": ')
     again = build(PETSTORE, tmp_path / "b" / "petstore", cache=True)
     assert not again.cached
     assert tree(tmp_path / "b" / "petstore") == tree(tmp_path / "a" / "petstore")
@@ -211,7 +243,9 @@ def test_an_unwritable_cache_only_costs_time(
 
 
 def _entry(n: int) -> build_cache.Entry:
-    return build_cache.Entry({"a.py": f"x = {n}\n"}, {"spec.yaml": "0" * 64}, [], [], "p", 1, 1, 0)
+    return build_cache.Entry(
+        {"a.py": f"x = {n}\n".encode()}, {"spec.yaml": "0" * 64}, [], [], "p", 1, 1, 0
+    )
 
 
 def test_only_the_newest_entries_are_kept(cache: Path) -> None:
@@ -221,7 +255,7 @@ def test_only_the_newest_entries_are_kept(cache: Path) -> None:
         os.utime(cache / "builds" / f"{key}.bin", ns=(n * 10**9, n * 10**9))
     assert [p.stem for p in entries(cache)] == sorted(keys[3:])
     loaded = build_cache.load(keys[-1])
-    assert loaded is not None and loaded.files == {"a.py": f"x = {len(keys) - 1}\n"}
+    assert loaded is not None and loaded.files == {"a.py": f"x = {len(keys) - 1}\n".encode()}
 
 
 def test_the_cli_reuses_a_build_and_no_cache_skips_it(tmp_path: Path, cache: Path) -> None:
