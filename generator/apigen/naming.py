@@ -261,9 +261,18 @@ def field_name(wire: str) -> str:
     return name
 
 
+# A comparison a query parameter's name ends with (Twilio's `StartTime<`, `StartTime>` beside
+# `StartTime`): spelled as the bracketed filters are (`created[lt]` -> `created_lt`).
+_COMPARISON = re.compile(r"(?<=[0-9A-Za-z])(<=|>=|<|>)$")
+_COMPARED = {"<": "lt", ">": "gt", "<=": "lte", ">=": "gte"}
+
+
 @_memo
 def param_name(wire: str) -> str:
     """Keyword argument name for a method parameter."""
+    compared = _COMPARISON.search(wire) if wire.count("<") + wire.count(">") == 1 else None
+    if compared is not None:
+        wire = f"{wire[: compared.start()]}_{_COMPARED[compared.group(1)]}"
     name = snake(wire).lstrip("_") or "value"
     if name[0].isdigit():
         name = "n" + name

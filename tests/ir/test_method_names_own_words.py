@@ -10,6 +10,8 @@ corpus' method names, 2026-12-05). A singular id under a plural tag (Azure's
 too: plurals and singulars now match (774 more renames over the shared specs, none in Stripe,
 GitHub or the committed petstore). A verb left alone names the method (`listFiles` under `files`:
 `files.list`, openai-python's name; 1,209 more renames), and `get` of a collection is `list`.
+Tags that all start with the API's version (Twilio's `MessagingV1AlphaSender`) lose it, as paths
+do: `client.alpha_sender.list`, not `client.messaging_v1_alpha_sender.list_alpha_sender`.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from typing import Any
 
 import pytest
 
+from apigen import naming
 from tests.builds import api_of
 
 
@@ -135,3 +138,34 @@ def test_get_of_a_collection_is_list() -> None:
     api = api_of(document)
     calls = {op.operation_id: ".".join([*op.resource, op.name]) for op in api.operations}
     assert calls == {"getStations": "stations.list", "getStation": "stations.get"}
+
+
+@pytest.mark.parametrize(
+    ("tags", "ids", "calls"),
+    [
+        # Twilio: every tag starts with the API's name and version, its ids do not
+        (
+            ("MessagingV1AlphaSender", "MessagingV1Service"),
+            ("ListAlphaSender", "FetchService"),
+            ("alpha_sender.list", "service.fetch"),
+        ),
+        (
+            ("Api20100401Account", "Api20100401Address"),
+            ("ListAccount", "FetchAddress"),
+            ("account.list", "address.fetch"),
+        ),
+        # shared words without a version stay; so does a version that would leave a tag empty
+        (("BackupVaultConfigs", "BackupStorageConfigs"), ("ListIt", "FetchIt"), None),
+        (("V2", "V2Users"), ("ListIt", "FetchIt"), None),
+        (("V1Class", "V1Users"), ("ListIt", "FetchIt"), None),  # `class`: a keyword
+    ],
+)
+def test_a_version_every_tag_starts_with_leaves_the_resource_names(
+    tags: tuple[str, str], ids: tuple[str, str], calls: tuple[str, str] | None
+) -> None:
+    found = _calls([("get", "/a", ids[0], tags[0]), ("get", "/b/{id}", ids[1], tags[1])])
+    resources = tuple(found[i].split(".")[0] for i in ids)
+    if calls is None:  # each tag's own snake_case name
+        assert resources == tuple(naming.snake(t) for t in tags)
+    else:
+        assert (found[ids[0]], found[ids[1]]) == calls

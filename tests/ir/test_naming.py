@@ -83,3 +83,20 @@ def test_mixed_case_words_and_plural_acronyms_stay_whole(
     2026-12-05); class names keep the spec's spelling."""
     assert naming.snake(text) == snake
     assert naming.pascal(text) == pascal
+
+
+@pytest.mark.parametrize(
+    ("wire", "name"),
+    [
+        ("StartTime", "start_time"),
+        ("StartTime<", "start_time_lt"),  # Twilio's filters beside the plain parameter
+        ("StartTime>", "start_time_gt"),
+        ("DateCreated<=", "date_created_lte"),
+        ("Price>=", "price_gte"),
+        ("created[lt]", "created_lt"),  # the bracketed spelling the suffixes follow
+        ("array<any>", "array_any"),  # a pair of brackets is no comparison
+        (">", "gt"),
+    ],
+)
+def test_a_comparison_a_parameter_name_ends_with_is_spelled(wire: str, name: str) -> None:
+    assert naming.param_name(wire) == name

@@ -1,4 +1,4 @@
-"""Schema `pattern`s read as ECMA-262 (`apigen.sandbox._ecma`), and drawn to their lengths.
+"""Schema `pattern`s read as ECMA-262 (`apigen.ecma_regex`), and drawn to their lengths.
 
 AWS IoT (corpus/amazonaws.com__iot.json): the `clientToken` query parameter is `\\S{36,64}`;
 Python's `\\s` also takes U+001C-U+001F and U+0085, so a token holding one was refused although
@@ -14,9 +14,9 @@ from typing import Any
 
 import pytest
 
+from apigen.ecma_regex import compile_pattern
+from apigen.regex_example import example
 from apigen.sandbox import Sandbox
-from apigen.sandbox._ecma import compile_pattern
-from apigen.sandbox._regex import example
 from apigen.sandbox._scalars import string
 
 

@@ -10,6 +10,8 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from ..ecma_regex import compile_pattern
+from ..regex_example import example as regex_example
 from .nodes import JSON_OBJECT
 
 JsonScalar = str | int | float | bool
@@ -40,34 +42,40 @@ _MAX_DEPTH = 16
 def example_value(
     schema: object, deref: Callable[[object], object], parameter: object = None, depth: int = 0
 ) -> JsonScalar | None:
-    """A scalar example for `schema` (or the parameter's own `example`), or None."""
+    """A scalar example for `schema` (or the parameter's own `example`), or None. A spec's value
+    of another JSON type than the schema's (beezup's `example: '100'` on an integer) is passed
+    over: the API would refuse it."""
+    s = deref(schema)
+    kind = s.get("type") if isinstance(s, JSON_OBJECT) else None
+    if isinstance(kind, list):
+        kind = next((k for k in kind if k != "null"), None)
     if isinstance(parameter, JSON_OBJECT):
-        value = _scalar(parameter.get("example"))
+        value = _typed(_scalar(parameter.get("example")), kind)
         if value is None:
-            value = _first_example(parameter.get("examples"), deref)
+            value = _typed(_first_example(parameter.get("examples"), deref), kind)
         if value is not None:
             return value
-    s = deref(schema)
     if not isinstance(s, JSON_OBJECT):
         return None
     for key in ("const", "example", "default"):
-        if (value := _scalar(s.get(key))) is not None:
+        if (value := _typed(_scalar(s.get(key)), kind)) is not None:
             return value
     examples = s.get("examples")
-    if isinstance(examples, list) and examples and (value := _scalar(examples[0])) is not None:
+    if (
+        isinstance(examples, list)
+        and examples
+        and (value := _typed(_scalar(examples[0]), kind)) is not None
+    ):
         return value
     enum = s.get("enum")
     if isinstance(enum, list):
-        return next((v for v in map(_scalar, enum) if v is not None), None)
+        return next((v for v in (_typed(_scalar(e), kind) for e in enum) if v is not None), None)
     for key in ("allOf", "anyOf", "oneOf"):
         parts = s.get(key)
         if isinstance(parts, list) and depth < _MAX_DEPTH:
             for part in parts:
                 if (value := example_value(part, deref, depth=depth + 1)) is not None:
                     return value
-    kind = s.get("type")
-    if isinstance(kind, list):
-        kind = next((k for k in kind if k != "null"), None)
     if kind in ("integer", "number"):
         return _number(s, integer=kind == "integer")
     if kind == "boolean":
@@ -75,6 +83,21 @@ def example_value(
     if kind == "string" or (kind is None and ("format" in s or "pattern" in s)):
         return _string(s)
     return None
+
+
+_KINDS: dict[str, Callable[[JsonScalar], bool]] = {
+    "string": lambda v: isinstance(v, str),
+    "integer": lambda v: isinstance(v, int) and not isinstance(v, bool),
+    "number": lambda v: isinstance(v, int | float) and not isinstance(v, bool),
+    "boolean": lambda v: isinstance(v, bool),
+}
+
+
+def _typed(value: JsonScalar | None, kind: object) -> JsonScalar | None:
+    """`value` when the schema's type (if it names one) takes it, else None."""
+    if value is None or not isinstance(kind, str) or kind not in _KINDS:
+        return value
+    return value if _KINDS[kind](value) else None
 
 
 def _scalar(value: object) -> JsonScalar | None:
@@ -110,12 +133,22 @@ def _string(s: Mapping[str, Any]) -> str | None:
     fmt = s.get("format")
     if isinstance(fmt, str) and fmt in _FORMATS:
         return _FORMATS[fmt]
-    if "pattern" in s:
-        return None  # a value we cannot be sure matches: the caller falls back to its placeholder
     value = "string"
     low, high = s.get("minLength"), s.get("maxLength")
-    if isinstance(low, int) and len(value) < low:
+    low = low if isinstance(low, int) and not isinstance(low, bool) else 0
+    high = high if isinstance(high, int) and not isinstance(high, bool) else None
+    if len(value) < low:
         value += "x" * (low - len(value))
-    if isinstance(high, int) and len(value) > high:
+    if high is not None and len(value) > high:
         value = value[: max(high, 0)]
-    return value
+    pattern = s.get("pattern")
+    if pattern is None:
+        return value
+    if not isinstance(pattern, str):
+        return None
+    compiled = compile_pattern(pattern)
+    if compiled is not None and compiled.search(value):
+        return value
+    # a value the pattern finds (Twilio's `^AC[0-9a-fA-F]{32}$`), or None when none is sure:
+    # the caller falls back to its placeholder
+    return regex_example(pattern, low, high)

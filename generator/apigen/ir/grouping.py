@@ -3,8 +3,9 @@
 Four spellings of the same idea, chosen per spec:
 - `tag/verb-noun` operation ids (GitHub's Octokit ids): resource from the prefix, method from the rest;
 - `service.resource.method` operation ids (Google's): resources from the middle, method from the end;
-- tags: resource from the first tag, method from the operation id, less the words that repeat the
-  resource (`Sites_RestartSlot` under `sites`: `restart_slot`);
+- tags: resource from the first tag (less a version every tag starts with: Twilio's
+  `MessagingV1Service` is `service`), method from the operation id, less the words that repeat
+  the resource (`Sites_RestartSlot` under `sites`: `restart_slot`);
 - neither (Stripe): resources from the path's literal segments, methods from the HTTP verb
   (`list`, `create`, `retrieve`, `update`, `delete`) or a trailing action segment (`pay`).
 Collisions fall back to the operation id, which the spec guarantees unique.
@@ -62,6 +63,7 @@ def assign(
     def listing(op: OperationDef) -> bool:  # a GET of a collection
         return op.method == "get" and id(op) in list_like
 
+    tag_resource = _tag_resources(ops)
     keyed: list[OperationDef] = []  # path keys holding a query or a fragment
     for op in ops:
         key = split_key(op.path)
@@ -75,7 +77,7 @@ def assign(
             keyed.append(op)
             verb = _verb_name(op, methods_on_path, id(op) in list_like)
             if op.tags:
-                op.resource = (naming.snake(op.tags[0]),)
+                op.resource = (tag_resource[op.tags[0]],)
                 op.name = (
                     _own_words(op.operation_id, op.resource, reserved_resource, listing(op))
                     if op.operation_id
@@ -86,7 +88,7 @@ def assign(
                 op.resource = tuple(naming.snake(s) for s in literal) or ("root",)
                 op.name = _keyed_name(op, key, verb)
         elif op.tags:
-            op.resource = (naming.snake(op.tags[0]),)
+            op.resource = (tag_resource[op.tags[0]],)
             op.name = (
                 _own_words(op.operation_id, op.resource, reserved_resource, listing(op))
                 if op.operation_id
@@ -100,6 +102,32 @@ def assign(
     if explicit is not None:
         explicit(ops)
     _settle(ops, reserved_client, reserved_resource)
+
+
+def _tag_resources(ops: list[OperationDef]) -> dict[str, str]:
+    """Each first tag's resource: the tag in snake_case, less the words every tag starts with
+    when the last of them is a version, as versions are dropped from paths (Twilio's
+    `MessagingV1AlphaSender`, `MessagingV1Service`: `alpha_sender`, `service`;
+    `Api20100401Account`: `account`). Nothing is dropped when a tag would be left empty or not a
+    name (`V2` beside `V2Users`; `Backup...` tags share no version)."""
+    names = {tag: naming.snake(tag) for tag in sorted({op.tags[0] for op in ops if op.tags})}
+    words = [name.split("_") for name in names.values()]
+    shared = 0
+    for column in zip(*words, strict=False):
+        if len(set(column)) != 1:
+            break
+        shared += 1
+    drop = max((i + 1 for i in range(shared) if _has_digit(words[0][i])), default=0)
+    if len(names) < 2 or not drop:
+        return names
+    kept = {tag: "_".join(name.split("_")[drop:]) for tag, name in names.items()}
+    if not all(n.isidentifier() and not keyword.iskeyword(n) for n in kept.values()):
+        return names
+    return kept
+
+
+def _has_digit(word: str) -> bool:
+    return any(c.isdigit() for c in word)
 
 
 def _dotted_ids(ops: list[OperationDef]) -> str | None:

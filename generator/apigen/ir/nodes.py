@@ -115,6 +115,8 @@ class FieldDef:
     has_default: bool = False
     doc: str = ""
     read_only: bool = False  # never sent: request examples leave it out
+    # a value the API accepts (`ir/examples`), for request examples; kept for required fields
+    example: JsonScalar = None
 
 
 @dataclass

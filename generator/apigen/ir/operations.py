@@ -485,7 +485,13 @@ class OperationBuilder:
         btype = self.schemas.convert(schema, ptr, [*hint, "Body"], module)
         return [
             ParamDef(
-                "body", "body", "body", btype, required, schema_doc(resolved) or "The request body."
+                "body",
+                "body",
+                "body",
+                btype,
+                required,
+                schema_doc(resolved) or "The request body.",
+                example=example_value(schema, self._deref),  # a scalar body (an email...)
             )
         ], bdef
 

@@ -16,6 +16,7 @@ from .. import all_of, naming
 from ..diagnostics import Report
 from ..schema_rules import flagged, null_only, ref_siblings_apply
 from ..spec import pointer as _pointer
+from .examples import example_value
 from .hierarchies import discriminated_bases
 from .nodes import (
     ANY,
@@ -500,6 +501,7 @@ class SchemaConverter:
             default, has_default = (
                 self._default(prop_map, ftype, ptr) if "default" in prop_map else (None, False)
             )
+            read_only = self.read_only(prop_map)
             fields.append(
                 FieldDef(
                     py_name=py_names[wire],
@@ -511,10 +513,26 @@ class SchemaConverter:
                     default=default,
                     has_default=has_default,
                     doc=schema_doc(prop_map),
-                    read_only=self.read_only(prop_map),
+                    read_only=read_only,
+                    # what a request example sends (only required fields are shown)
+                    example=(
+                        example_value(prop, self._follow)
+                        if wire in required and not read_only
+                        else None
+                    ),
                 )
             )
         return fields
+
+    def _follow(self, node: object, limit: int = 32) -> object:
+        """`node` with its `$ref`s followed (within the document)."""
+        while isinstance(node, JSON_OBJECT) and isinstance(node.get("$ref"), str) and limit:
+            ref = node["$ref"]
+            if not ref.startswith("#"):
+                return {}
+            node = self._lookup(ref)
+            limit -= 1
+        return node
 
     def read_only(self, prop: Any, keyword: str = "readOnly") -> bool:
         """`readOnly` on a property, on a schema its `$ref` leads to (3.0 reads it on the

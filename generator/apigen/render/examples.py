@@ -7,6 +7,7 @@ from __future__ import annotations
 from ..ir.nodes import (
     Api,
     DictOf,
+    FieldDef,
     ListOf,
     LiteralOf,
     ModelDef,
@@ -34,42 +35,57 @@ _PLACEHOLDERS = {
 }
 
 
-def placeholder(api: Api, t: TypeExpr, depth: int = 0) -> str:
-    """A Python expression of type `t` (kept small: models are passed as dicts)."""
+#: Models nest this deep in an example (deeper ones are `{}`); aliases are followed further, so a
+#: string alias inside a list of models is still a string.
+_MAX_MODEL_DEPTH = 3
+_MAX_ALIAS_DEPTH = 8
+
+
+def placeholder(api: Api, t: TypeExpr, depth: int = 0, filled: bool = False) -> str:
+    """A Python expression of type `t` (kept small: models are passed as dicts). `filled`: never
+    empty (a path parameter's value fills a segment, and an empty one changes the endpoint):
+    a model without required fields shows its first writable one, a map one entry."""
     match t:
         case Prim(name=name):
             return _PLACEHOLDERS.get(name, "None")
         case LiteralOf(values=values):
             return literal(values[0])
         case Nullable(inner=inner):
-            return placeholder(api, inner, depth)
+            return placeholder(api, inner, depth, filled)
         case UnionOf(items=items):
-            return placeholder(api, items[0], depth)
+            return placeholder(api, items[0], depth, filled)
         case ListOf(item=item):
-            return f"[{placeholder(api, item, depth + 1)}]" if depth < 3 else "[]"
-        case DictOf():
-            return "{}"
+            return f"[{placeholder(api, item, depth + 1)}]" if depth < _MAX_ALIAS_DEPTH else "[]"
+        case DictOf(value=value):
+            return f'{{"key": {placeholder(api, value, depth + 1)}}}' if filled else "{}"
         case Ref(key=key):
             d = api.definitions[key]
             target = getattr(d, "target", None)
-            if target is not None and depth < 3:
-                return placeholder(api, target, depth + 1)
-            if isinstance(d, ModelDef) and depth < 3:  # a dict with the required fields
-                entries = [
-                    f"{literal(f.wire_name)}: {placeholder(api, f.type, depth + 1)}"
-                    for f in d.fields
-                    if f.required and not f.read_only
-                ]
+            if target is not None and depth < _MAX_ALIAS_DEPTH:  # (an alias may name itself)
+                return placeholder(api, target, depth + 1, filled)
+            if isinstance(d, ModelDef) and depth < _MAX_MODEL_DEPTH:  # the required fields
+                fields = [f for f in d.fields if f.required and not f.read_only]
+                if not fields and filled:
+                    fields = [f for f in d.fields if not f.read_only][:1]
+                entries = [f"{literal(f.wire_name)}: {_field(api, f, depth + 1)}" for f in fields]
                 return "{" + ", ".join(entries) + "}"
             return "{}"
     return "None"
+
+
+def _field(api: Api, f: FieldDef, depth: int) -> str:
+    """A model field's value: its example when the type takes it as is (a `minimum`, a
+    `format`, a `pattern` the type does not say)."""
+    if f.example is not None and _fits(api, f.type, f.example):
+        return literal(f.example)
+    return placeholder(api, f.type, depth)
 
 
 def argument(api: Api, p: ParamDef) -> str:
     """The value shown for one parameter: its example when the type takes it as is."""
     if p.example is not None and _fits(api, p.type, p.example):
         return literal(p.example)
-    return placeholder(api, p.type)
+    return placeholder(api, p.type, filled=p.location == "path")
 
 
 def _fits(api: Api, t: TypeExpr, value: str | int | float | bool, depth: int = 0) -> bool:
@@ -128,8 +144,13 @@ def call_example(api: Api, op: OperationDef) -> str:
 
 def with_imports(code: str) -> str:
     """`code` preceded by the stdlib imports its placeholders use."""
+    return imports_of(code) + code
+
+
+def imports_of(code: str) -> str:
+    """The stdlib imports `code`'s placeholders use, then a blank line; "" when none."""
     needed = [f"import {m}" for m in ("datetime", "uuid") if f"{m}." in code]
-    return "\n".join(needed) + "\n\n" + code if needed else code
+    return "\n".join(needed) + "\n\n" if needed else ""
 
 
 def example_path(api: Api, op: OperationDef) -> str:

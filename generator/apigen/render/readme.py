@@ -29,7 +29,7 @@ from ..ir.nodes import (
 )
 from . import views
 from .code import comment_text, literal
-from .examples import call_example, call_expression, example_path
+from .examples import call_example, call_expression, example_path, imports_of
 from .views import _positional as positional
 
 _FILE = Prim("file")
@@ -112,6 +112,10 @@ def readme_view(api: Api, dist: Distribution) -> dict[str, Any]:
             if c.default is None
         )
         + ")",
+    }
+    # what a section's block imports before its call (its placeholders' `datetime`, `uuid`)
+    view["imports"] = {
+        key: imports_of(view[key]) for key in ("pagination", "streaming", "long_running")
     }
     if featured is not None:
         call = call_expression(api, featured)

@@ -36,8 +36,8 @@ from jsonschema import (  # type: ignore[import-untyped, unused-ignore]
 )
 from openapi_schema_validator import OAS30Validator, OAS30WriteValidator, OAS31Validator
 
+from ..ecma_regex import compile_pattern, costly
 from ..schema_rules import COMBINERS, flagged, null_only, null_type_beside_combiner
-from ._ecma import compile_pattern, costly
 
 _BASE: Final[Mapping[str, Any]] = OAS31Validator.VALIDATORS
 _JSON_SCHEMA_ALL_OF: Final[Any] = Draft202012Validator.VALIDATORS["allOf"]
@@ -195,12 +195,12 @@ def _exclusive(keyword: str) -> Any:
 
 
 def compiles(pattern: str) -> bool:
-    """Whether Python's `re` can read `pattern` (as ECMA-262, `_ecma`)."""
+    """Whether Python's `re` can read `pattern` (as ECMA-262, `ecma_regex`)."""
     return compile_pattern(pattern) is not None
 
 
 def _pattern(validator: Any, pattern: Any, instance: Any, schema: Mapping[str, Any]) -> Any:
-    """`pattern` read as ECMA-262 (`_ecma`: `\\S` takes U+001F, `\\d` is `[0-9]`) instead of
+    """`pattern` read as ECMA-262 (`ecma_regex`: `\\S` takes U+001F, `\\d` is `[0-9]`) instead of
     jsonschema's Python reading; a pattern Python cannot read, or one that could backtrack for
     too long on the value, is no finding (decisions.md)."""
     if not isinstance(pattern, str) or not validator.is_type(instance, "string"):

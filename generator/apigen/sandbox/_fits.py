@@ -15,8 +15,8 @@ import re
 from collections.abc import Mapping
 from typing import Any, TypeGuard
 
+from ..ecma_regex import compile_pattern, costly
 from ..schema_rules import flagged, null_only, null_type_beside_combiner
-from ._ecma import compile_pattern, costly
 from ._refs import RefError, Resolver
 
 _MAX_DEPTH = 48

@@ -13,9 +13,9 @@ import uuid
 from collections.abc import Mapping
 from typing import Any, Final
 
-from ._ecma import compile_pattern
+from ..ecma_regex import compile_pattern
+from ..regex_example import example as regex_example
 from ._fits import is_num
-from ._regex import example as regex_example
 
 Schema = Mapping[str, Any]
 
@@ -58,7 +58,7 @@ INT_RANGES: Final[dict[str, tuple[int, int]]] = {
     "uint32": (0, 2**32 - 1),
     "uint64": (0, 2**64 - 1),
 }
-#: Tried in order when a string must match a `pattern`, before walking the regex (`_regex`).
+#: Tried in order when a string must match a `pattern`, before walking the regex (`regex_example`).
 _PATTERN_CANDIDATES: Final = (
     "string",
     "a",
@@ -100,7 +100,7 @@ _PATTERN_CANDIDATES: Final = (
 def string(
     schema: Schema, rng: random.Random, hint: str | None, variant: int, *, vary: bool = False
 ) -> str:
-    """A string honouring format, length and pattern (plain candidates first, then `_regex`).
+    """A string honouring format, length and pattern (plain candidates first, then `regex_example`).
 
     With `vary`, formatted and plain strings differ from draw to draw (random timestamps,
     addresses, suffixes); a drawn value that breaks the pattern falls back to the usual

@@ -474,7 +474,9 @@ class RequestValidator:
     ) -> Problem | None:
         status = plan.client_status
         content_type = headers.get("content-type")
-        if not body and content_type is None:
+        if not body and (content_type is None or not spec.required):
+            # no content: its type says nothing (aiohttp labels an empty POST
+            # `application/octet-stream`, which an optional JSON body is no reason to refuse)
             return Problem(status, "a request body is required", "body") if spec.required else None
         if content_type is None:
             return Problem(status, "the request has a body but no Content-Type", "header")

@@ -1,10 +1,12 @@
 """A string that matches a `pattern`, built from Python's own parse of the regex.
 
-The sandbox first tries plain candidates (see `_scalars`); a pattern none of them matches
-(`\\/projects\\/(me|[a-z0-9]+)\\/apikeys\\/[a-f\\d]{24}`, readme.com's URIs) is walked here:
-each literal kept, each class answered by a plain member, each repeat taken its minimum number
-of times (more when minLength asks for it), the first (else the last) branch of each choice. Lookarounds and
-backreferences are approximated; the caller checks the result, so a miss costs nothing.
+The sandbox's drawn values (after its plain candidates, `sandbox/_scalars`) and the README's
+example arguments (`ir/examples`) come from here: a pattern
+(`\\/projects\\/(me|[a-z0-9]+)\\/apikeys\\/[a-f\\d]{24}`, readme.com's URIs; Twilio's
+`^AC[0-9a-fA-F]{32}$`) is walked: each literal kept, each class answered by a plain member,
+each repeat taken its minimum number of times (more when minLength asks for it), the first
+(else the last) branch of each choice. Lookarounds and backreferences are approximated; the
+result is checked against the pattern, so a miss is None.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ import importlib
 import re
 from typing import Any, Final
 
-from ._ecma import compile_pattern, properties
+from .ecma_regex import compile_pattern, properties
 
 _parser: Any = importlib.import_module("re._parser")  # no public API; stable since 3.11
 
@@ -34,7 +36,7 @@ _MAX_FILL: Final = 4096
 
 
 def example(pattern: str, low: int = 0, high: int | None = None) -> str | None:
-    """A string `pattern` (read as ECMA-262, `_ecma`) finds with a length in [low, high], or
+    """A string `pattern` (read as ECMA-262, `ecma_regex`) finds with a length in [low, high], or
     None."""
     compiled = compile_pattern(pattern)
     try:
