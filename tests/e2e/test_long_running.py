@@ -221,3 +221,30 @@ def test_configured_key_naming_no_operation_is_an_error(tmp_path: Path) -> None:
         "long_running.nope" in d.pointer and "names no operation" in d.message
         for d in caught.value.diagnostics
     )
+
+
+def test_a_resource_split_into_parts_still_has_its_and_wait_methods(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> None:
+    """A resource of more than `ir.parts.MAX_METHODS` methods lives in part modules looked up
+    by name on first use: the lookup table listed each method but not its `_and_wait` form, so
+    the README's `client.jobs.create_job_and_wait(...)` (Azure's web service) raised
+    AttributeError."""
+    import yaml
+
+    from apigen.ir.parts import MAX_METHODS
+    from tests.builds import build_document
+
+    document = yaml.safe_load(SPEC.read_text())
+    for n in range(MAX_METHODS + 5):  # more `jobs` methods than one module takes
+        document["paths"][f"/jobs/extra{n}"] = {
+            "get": {"operationId": f"getJobExtra{n}", "responses": {"204": {"description": "ok"}}}
+        }
+    out = build_document(tmp_path_factory, "bigjobs", document)
+    assert any(out.glob("bigjobs/resources/_jobs_*.py"))  # split into parts
+    api = Api(pending=1)
+    with on_path(out, "bigjobs") as module:
+        client = sync_client(module, api)
+        job = client.jobs.create_and_wait(name="n")
+        assert job.id == "j1"
+        assert callable(client.jobs.create_and_wait) and callable(client.jobs.get_extra0)

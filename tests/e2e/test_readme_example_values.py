@@ -150,7 +150,9 @@ def test_patterned_path_parameters_get_values_the_pattern_finds(
         namespace: dict[str, Any] = {"__name__": "__readme__"}
         with on_path(out, "shop"), contextlib.redirect_stdout(io.StringIO()):
             for number, block in enumerate(blocks, 1):
-                if not any(f"client.{r}." in block for r in ("order", "account", "filter", "search")):
+                if not any(
+                    f"client.{r}." in block for r in ("order", "account", "filter", "search")
+                ):
                     continue  # the sections on errors, retries, ... (test_readme_examples)
                 code = compile(block, f"shop/README.md block {number}", "exec")
                 exec(code, namespace)

@@ -10,6 +10,7 @@ import json
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pydantic
 import pytest
@@ -91,6 +92,15 @@ def test_the_readme_and_the_api_reference_show_the_webhooks(out: Path) -> None:
     assert "## Webhooks" in readme
     assert "webhooks.new_pet(request_body)" in readme
     assert 'webhooks.WEBHOOKS["newPet"].parse(request_body)' in readme
+    # the block runs as written: a handler taking the body, which it parses when called
+    from tests.e2e.test_readme_examples import python_blocks
+
+    [block] = [b for b in python_blocks(readme) if "webhooks." in b]
+    namespace: dict[str, Any] = {}
+    with on_path(out, "hooks"):
+        exec(compile(block, "README webhooks block", "exec"), namespace)
+        with pytest.raises(ValueError):  # pydantic's ValidationError: not a new pet
+            namespace["on_webhook"](b"{}")
     reference = (out / "api.md").read_text()
     assert "- `webhooks.pet_adopted(payload) -> PetAdoptedWebhookPayload`" in reference
     assert "webhook `pet.adopted`: A pet found a home." in reference

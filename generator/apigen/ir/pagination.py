@@ -62,7 +62,9 @@ _ITEM_FIELDS = (
     "nodes",
     "value",  # OData, Azure
 )
-_NESTED = ("meta", "pagination", "paging", "page_info", "pageInfo", "response_metadata", "links")
+# objects a page's fields may sit in, and the names of a next page's URL (the sandbox reads both
+# too: it points such a field at its own next page, sandbox/_next_pages.py)
+ENVELOPES = ("meta", "pagination", "paging", "page_info", "pageInfo", "response_metadata", "links")
 _HAS_MORE = ("has_more", "hasMore", "has_next_page", "hasNextPage", "has_next", "hasNext", "more")
 _TOTAL = ("total", "total_count", "totalCount", "count")
 _SIZE_PARAMS = ("per_page", "page_size", "limit", "pageSize", "perPage", "size")
@@ -79,7 +81,7 @@ _BODY_CURSORS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("cursor", ("cursor",)),
     ("next_page", ("page",)),  # Stripe search: an opaque string page token
 )
-_NEXT_URLS = (
+NEXT_URL_FIELDS = (
     "next",
     "next_url",
     "nextUrl",
@@ -178,7 +180,9 @@ def detect(
                     cursor_field="id",
                     reverse_param=reverse if reverse in query else None,
                 )
-    next_url = field_of(_NEXT_URLS, "str") or _find_path(fields, "_links.next.href", definitions)
+    next_url = field_of(NEXT_URL_FIELDS, "str") or _find_path(
+        fields, "_links.next.href", definitions
+    )
     if next_url is not None:
         return PaginationDef("next_url", item, items, next=next_url)
 
@@ -345,7 +349,7 @@ def _items(
     if len(found) != 1:
         return None
     # one array beside counts and paging metadata; not an object that happens to hold a list
-    others = [f for w, f in fields.items() if w != found[0][0] and w not in _NESTED]
+    others = [f for w, f in fields.items() if w != found[0][0] and w not in ENVELOPES]
     return found[0] if all(_is_scalar(f.type, definitions) for f in others) else None
 
 
@@ -387,7 +391,7 @@ def _find(
     for name in names:
         if name in fields and _is(fields[name].type, kind, definitions):
             return name
-    for outer in _NESTED:
+    for outer in ENVELOPES:
         inner = _fields(fields[outer].type, definitions) if outer in fields else None
         if inner:
             for name in names:

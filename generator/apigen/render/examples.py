@@ -156,8 +156,10 @@ def imports_of(code: str) -> str:
 def example_path(api: Api, op: OperationDef) -> str:
     """`op.path` (as sent) with every path parameter filled in (for `client.get(...)`)."""
     path = op.wire_path or op.path
+    given = {c.wire_name: c.example for c in api.client_params if c.location == "path"}
     for p in op.params:
         if p.location == "path":
-            value = p.example if p.example is not None else "string"
+            value = p.example if p.example is not None else given.get(p.wire_name)
+            value = value if value is not None else "string"
             path = path.replace("{" + p.wire_name + "}", str(value))
     return path

@@ -68,6 +68,12 @@ def readme_view(api: Api, dist: Distribution) -> dict[str, Any]:
         "version": comment_text(api.version),
         "description": _first_paragraph(api.description),
         "credential_args": _client_args(api, creds),
+        # the client parameters a caller must give, for the async example's `AsyncClient(...)`
+        "required_client_args": ", ".join(
+            f"{c.keyword}={literal(c.example if c.example is not None else '...')}"
+            for c in api.client_params
+            if c.default is None
+        ),
         "credentials": list(dict.fromkeys(credentials)),
         "implicit_auth": implicit.doc if implicit else "",
         # (service, ) of an AWS Signature Version 4 scheme: the README says requests are signed
@@ -86,6 +92,7 @@ def readme_view(api: Api, dist: Distribution) -> dict[str, Any]:
         "call": "",
         "raw_call": "",
         "get_path": "",
+        "get_query": "",  # the raw GET's required query parameters: `query={...}`, or ""
         "pagination": call_expression(api, paginated) if paginated else "",
         "upload": call_example(api, upload) if upload else "",
         "upload_call": call_expression(api, upload) if upload else "",
@@ -126,8 +133,34 @@ def readme_view(api: Api, dist: Distribution) -> dict[str, Any]:
         view["raw_call"] = call.replace(receiver + ".", receiver + ".with_raw_response.", 1)
         view["with_options_call"] = call.replace("client.", "client.with_options(timeout=5.0).", 1)
         if featured.method == "get" and _returns_model(api, featured):
-            view["get_path"] = example_path(api, featured)
+            query = _raw_query(api, featured)
+            if query is not None:  # (a required header or cookie: no raw example)
+                view["get_path"] = example_path(api, featured)
+                view["get_query"] = query
     return view
+
+
+def _raw_query(api: Api, op: OperationDef) -> str | None:
+    """The `query={...}` literal a raw `client.get` of `op` needs (its required query
+    parameters, Azure's `api-version` among them), "" when none; None when the request needs
+    a header or cookie too, or a value this cannot spell."""
+    defaults = {c.wire_name: c.default for c in api.client_params if c.location == "query"}
+    entries: list[str] = []
+    for p in op.params:
+        # (a parameter the client fills, Azure's `api-version`, is one a raw request needs)
+        if not (p.required or p.client) or p.location in ("path", "field", "body"):
+            continue
+        if p.location != "query":
+            return None
+        value = p.const if p.has_const else p.example
+        if value is None:
+            value = defaults.get(p.wire_name)
+        if value is None and p.type in (Prim("str"), Prim("int")):
+            value = "string" if p.type == Prim("str") else 1
+        if value is None:
+            return None
+        entries.append(f"{literal(p.wire_name)}: {literal(value)}")
+    return "{" + ", ".join(entries) + "}" if entries else ""
 
 
 def _wait_call(api: Api) -> str:

@@ -113,7 +113,12 @@ def _node_modules(api: Api, node: ResourceDef) -> dict[str, ResourceModuleView]:
         async_cls = f"_{node.async_class_name.removesuffix('Resource')}{suffix}"
         view = _module(api, module, node, list(part.operations), sync_cls, async_cls, mixin=True)
         out[module] = view
-        methods = [m.name for m in view.cls.methods]
+        # every attribute the part defines: a long-running method's `_and_wait` form too
+        methods = [
+            name
+            for m in view.cls.methods
+            for name in (m.name, *((f"{m.name}_and_wait",) if m.waits else ()))
+        ]
         parts.append(
             PartView("." + module.removeprefix("resources."), sync_cls, async_cls, methods)
         )

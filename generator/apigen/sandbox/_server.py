@@ -44,6 +44,7 @@ from urllib.parse import parse_qsl, unquote, urlencode, urlsplit
 
 from ._examples import ExampleGenerator
 from ._forms import parse_form
+from ._next_pages import own_next_urls, take_page
 from ._refs import Resolver, listed
 from ._responses import SPEC_PROBLEM_HEADER, TWIN_KEYS, Reply, Responder, UnknownExample
 from ._routing import Match, Router, split_path
@@ -344,7 +345,8 @@ class Sandbox:
         lowered = {k.lower(): v for k, v in (headers or {}).items()}
         parts = urlsplit(target)
         path = parts.path or "/"
-        query = parse_qsl(parts.query, keep_blank_values=True)
+        # (a next-page link the sandbox wrote: its marker is no parameter of the operation)
+        query, page = take_page(parse_qsl(parts.query, keep_blank_values=True))
         too_long = len(target) > MAX_URL
         if not too_long and method in ("GET", "HEAD") and path == self._redirect_target():
             return self._record_plain(method, path, parts.query, query, lowered, body)
@@ -367,7 +369,9 @@ class Sandbox:
         else:
             match, twins_note = self._accepting(match, path, query, lowered, body)
             operation = match.operation
-            reply, problem = self._operation_reply(match, path, query, lowered, body, override)
+            reply, problem = self._operation_reply(
+                match, path, query, lowered, body, override, page
+            )
             if twins_note is not None and problem is None:
                 note = twins_note.encode("ascii", "backslashreplace").decode()[:2000]
                 earlier = reply.headers.get(SPEC_PROBLEM_HEADER)
@@ -468,6 +472,7 @@ class Sandbox:
         headers: Mapping[str, str],
         body: bytes,
         override: _Override | None,
+        page: int = 1,
     ) -> tuple[Reply, Problem | None]:
         operation = match.operation
         assert operation is not None
@@ -508,6 +513,10 @@ class Sandbox:
         if found is None and status is not None:
             problem = Problem(400, f"Prefer: code={prefer['code']} is not a declared response")
             return self.responder.error_reply(operation, pointer, 400, problem.message), problem
+        if found is not None and match.method == "get":
+            found = own_next_urls(
+                found, operation, self.responder.resolver, (path, query), page, headers.get("host")
+            )
         if found is not None and any(k.lower() == "link" for k in found.headers):
             found = _own_links(found, self._pageable(match), path, query)
         if found is not None and _needs_location(found):

@@ -1,0 +1,179 @@
+"""A drawn list page whose body names the next page's URL points it at the sandbox itself.
+
+A drawn `next`/`nextLink`/`meta.next_page_url` (the names the IR reads as next-URL pagination,
+`ir/pagination.py`) is a random string or a URL on the spec's example host: a client following
+it is sent to `/v1/next_23216` (404), or refuses it as another origin. The field the answer's
+schema declares (at the top, in an envelope, HAL's `_links.next.href`) is set to this request
+again with `PAGE_MARKER=n+1` added, up to `LAST_PAGE`, even where the draw left it out; the
+last page's is null where the schema allows it, left out where it is optional, else `""` (what
+the runtime reads as the end). The marker is the sandbox's own: `handle` takes it off the query
+before routing and validation, as a real server accepts the links it hands out.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator, Mapping
+from typing import Any
+from urllib.parse import urlencode
+
+from ..ir.pagination import ENVELOPES, NEXT_URL_FIELDS
+from ._refs import RefError, Resolver, listed
+from ._responses import Reply
+
+#: The sandbox's own query parameter in the next-page URLs it writes.
+PAGE_MARKER = "apigen_sandbox_page"
+#: Pages a next-URL list has (as `LINK_PAGES` for `Link` headers).
+LAST_PAGE = 3
+
+
+def take_page(query: list[tuple[str, str]]) -> tuple[list[tuple[str, str]], int]:
+    """The query without the marker, and the page it names (1 without one)."""
+    pages = [v for k, v in query if k == PAGE_MARKER]
+    if not pages:
+        return query, 1
+    rest = [(k, v) for k, v in query if k != PAGE_MARKER]
+    try:
+        return rest, max(1, int(pages[-1]))
+    except ValueError:
+        return rest, 1
+
+
+def own_next_urls(
+    reply: Reply,
+    operation: Mapping[str, Any],
+    resolver: Resolver,
+    target: tuple[str, list[tuple[str, str]]],
+    page: int,
+    host: str | None,
+) -> Reply:
+    """`reply` with its next-page URL fields pointing at page `page + 1` of `target` (path,
+    query) on `host` (relative without one), or ending the list on the last page."""
+    media = next((v for k, v in reply.headers.items() if k.lower() == "content-type"), "")
+    if not 200 <= reply.status < 300 or "json" not in media.lower():
+        return reply
+    try:
+        body = json.loads(reply.body)
+    except ValueError:
+        return reply
+    if not isinstance(body, dict):
+        return reply
+    declared = operation.get("x-ms-pageable")
+    names = list(NEXT_URL_FIELDS)
+    if isinstance(declared, Mapping) and isinstance(declared.get("nextLinkName"), str):
+        names.insert(0, declared["nextLinkName"])
+    schema = _response_schema(operation, reply.status, resolver)
+    keys = _next_keys(schema, names, resolver)
+    if keys is None:
+        return reply
+    *outer, key = keys
+    holder: Any = body
+    for name in outer:  # an envelope the draw left out: no next field to write
+        holder = holder.get(name) if isinstance(holder, dict) else None
+    if not isinstance(holder, dict):
+        return reply
+    path, query = target
+    if page < LAST_PAGE:
+        url = f"{path}?{urlencode([*query, (PAGE_MARKER, str(page + 1))])}"
+        holder[key] = f"http://{host}{url}" if host else url
+    elif _nullable(_property(schema, keys, resolver), resolver):
+        holder[key] = None
+    elif not _required(schema, keys, resolver):
+        holder.pop(key, None)
+    else:
+        holder[key] = ""
+    return Reply(reply.status, reply.headers, json.dumps(body).encode())
+
+
+def _next_keys(schema: Any, names: list[str], resolver: Resolver) -> list[str] | None:
+    """The keys down to the declared next-URL string property: at the top, in an envelope, or
+    HAL's `_links.next.href`; None when the answer declares none."""
+    for outer in ([], *([e] for e in ENVELOPES)):
+        holder = _property(schema, outer, resolver) if outer else schema
+        declared = _declared(holder, resolver)
+        key = next((n for n in names if _is_string(declared.get(n), resolver)), None)
+        if key is not None:
+            return [*outer, key]
+    href = _property(schema, ["_links", "next", "href"], resolver)
+    return ["_links", "next", "href"] if _is_string(href, resolver) else None
+
+
+def _declared(schema: Any, resolver: Resolver) -> dict[str, Any]:
+    """The properties `schema` (and its `allOf` members) declare."""
+    found: dict[str, Any] = {}
+    for part in _object_parts(schema, resolver):
+        props = part.get("properties")
+        if isinstance(props, Mapping):
+            for name, prop in props.items():
+                found.setdefault(str(name), prop)
+    return found
+
+
+def _is_string(schema: Any, resolver: Resolver) -> bool:
+    if schema is None:
+        return False
+    parts = list(_object_parts(schema, resolver))
+    kinds = [part.get("type") for part in parts]
+    return any(k == "string" or (isinstance(k, list) and "string" in k) for k in kinds)
+
+
+def _response_schema(operation: Mapping[str, Any], status: int, resolver: Resolver) -> Any:
+    try:
+        responses, _ = resolver.resolve(operation.get("responses"))
+        if not isinstance(responses, Mapping):
+            return None
+        response, _ = resolver.resolve(responses.get(str(status)) or responses.get("default"))
+        content = response.get("content") if isinstance(response, Mapping) else None
+        if not isinstance(content, Mapping):
+            return None
+        media = next((m for k, m in content.items() if "json" in str(k).lower()), None)
+        return media.get("schema") if isinstance(media, Mapping) else None
+    except RefError:
+        return None
+
+
+def _object_parts(schema: Any, resolver: Resolver) -> Iterator[Mapping[str, Any]]:
+    """`schema` and its `allOf` members, resolved."""
+    try:
+        node, _ = resolver.resolve(schema)
+    except RefError:
+        return
+    if not isinstance(node, Mapping):
+        return
+    yield node
+    for member in listed(node.get("allOf")):
+        yield from _object_parts(member, resolver)
+
+
+def _property(schema: Any, keys: list[str], resolver: Resolver) -> Any:
+    for key in keys:
+        schema = next(
+            (
+                props[key]
+                for part in _object_parts(schema, resolver)
+                if isinstance(props := part.get("properties"), Mapping) and key in props
+            ),
+            None,
+        )
+        if schema is None:
+            return None
+    return schema
+
+
+def _required(schema: Any, keys: list[str], resolver: Resolver) -> bool:
+    """Whether the last of `keys` is required of the object the others lead to."""
+    parent = _property(schema, keys[:-1], resolver) if keys[:-1] else schema
+    return any(keys[-1] in listed(part.get("required")) for part in _object_parts(parent, resolver))
+
+
+def _nullable(schema: Any, resolver: Resolver) -> bool:
+    for part in _object_parts(schema, resolver):
+        kinds = part.get("type")
+        if part.get("nullable") is True or kinds == "null":
+            return True
+        if isinstance(kinds, list) and "null" in kinds:
+            return True
+        for key in ("anyOf", "oneOf"):
+            if any(_nullable(m, resolver) for m in listed(part.get(key))):
+                return True
+    return False

@@ -1,0 +1,160 @@
+"""A list page whose body names the next page's URL (`nextLink`, `meta.next_page_url`,
+HAL's `_links.next.href`) points it at the sandbox itself, for `LAST_PAGE` pages, then ends
+the list as the schema allows: a drawn `https://example.com/85032` (refused by the client as
+another origin) or `nextLink_60167` (404) made every README pagination example fail against
+the sandbox (Azure, Twilio, Codat)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from apigen.sandbox import Sandbox
+from apigen.sandbox._next_pages import LAST_PAGE, PAGE_MARKER
+from tests.builds import build_document, on_path
+
+
+def _list(
+    op_id: str, body: dict[str, Any], pageable: dict[str, Any] | None = None
+) -> dict[str, Any]:
+    op: dict[str, Any] = {
+        "operationId": op_id,
+        "parameters": [{"name": "size", "in": "query", "schema": {"type": "integer"}}],
+        "responses": {
+            "200": {"description": "ok", "content": {"application/json": {"schema": body}}}
+        },
+    }
+    if pageable is not None:
+        op["x-ms-pageable"] = pageable
+    return {"get": op}
+
+
+_ITEM = {"type": "object", "required": ["id"], "properties": {"id": {"type": "string"}}}
+SPEC: dict[str, Any] = {
+    "openapi": "3.0.3",
+    "info": {"title": "pages", "version": "1"},
+    "servers": [{"url": "https://api.example.com/v1"}],
+    "paths": {
+        "/things": _list(  # Azure: required, not nullable, declared by x-ms-pageable
+            "listThings",
+            {
+                "type": "object",
+                "required": ["value", "nextLink"],
+                "properties": {
+                    "value": {"type": "array", "items": _ITEM, "minItems": 1},
+                    "nextLink": {"type": "string", "format": "uri"},
+                },
+            },
+            {"nextLinkName": "nextLink"},
+        ),
+        "/calls": _list(  # Twilio: in an envelope, nullable
+            "listCalls",
+            {
+                "type": "object",
+                "required": ["calls", "meta"],
+                "properties": {
+                    "calls": {"type": "array", "items": _ITEM, "minItems": 1},
+                    "meta": {
+                        "type": "object",
+                        "required": ["next_page_url"],
+                        "properties": {
+                            "next_page_url": {"type": "string", "nullable": True},
+                            "key": {"type": "string"},
+                        },
+                    },
+                },
+            },
+        ),
+        "/orders": _list(  # optional: left out on the last page (and never drawn away before)
+            "listOrders",
+            {
+                "type": "object",
+                "required": ["results"],
+                "properties": {
+                    "results": {"type": "array", "items": _ITEM, "minItems": 1},
+                    "next": {"type": "string"},
+                },
+            },
+        ),
+        "/pets": _list(  # HAL
+            "listPets",
+            {
+                "type": "object",
+                "required": ["_embedded", "_links"],
+                "properties": {
+                    "_embedded": {
+                        "type": "object",
+                        "properties": {"items": {"type": "array", "items": _ITEM}},
+                    },
+                    "_links": {
+                        "type": "object",
+                        "required": ["next"],
+                        "properties": {
+                            "next": {
+                                "type": "object",
+                                "required": ["href"],
+                                "properties": {"href": {"type": "string"}},
+                            }
+                        },
+                    },
+                },
+            },
+        ),
+    },
+}
+
+
+def _pages(sandbox: Sandbox, path: str) -> list[dict[str, Any]]:
+    """Follow the links by hand, as the runtime does (relative to the request URL)."""
+    url = f"{path}?size=2"
+    seen = []
+    for _ in range(LAST_PAGE + 2):
+        reply = sandbox.handle("GET", url, {"Host": "127.0.0.1:9"})
+        assert reply.status == 200, reply.body
+        body = json.loads(reply.body)
+        seen.append(body)
+        link = (
+            body.get("nextLink")
+            or body.get("next")
+            or body.get("meta", {}).get("next_page_url")
+            or body.get("_links", {}).get("next", {}).get("href")
+        )
+        if not link:
+            break
+        assert link.startswith(f"http://127.0.0.1:9{path}?size=2&{PAGE_MARKER}=")
+        url = link.removeprefix("http://127.0.0.1:9")
+    return seen
+
+
+def test_next_links_lead_through_the_sandbox_and_end_as_the_schema_allows() -> None:
+    sandbox = Sandbox(SPEC, seed=3)
+    things = _pages(sandbox, "/v1/things")
+    assert len(things) == LAST_PAGE and things[-1]["nextLink"] == ""  # required, not nullable
+    calls = _pages(sandbox, "/v1/calls")
+    assert len(calls) == LAST_PAGE and calls[-1]["meta"]["next_page_url"] is None
+    orders = _pages(sandbox, "/v1/orders")
+    assert len(orders) == LAST_PAGE and "next" not in orders[-1]
+    pets = _pages(sandbox, "/v1/pets")
+    assert len(pets) == LAST_PAGE and pets[-1]["_links"]["next"]["href"] == ""
+    # the marker is taken off before validation: no "unknown query parameter"
+    assert all(r.status == 200 for r in sandbox.requests)
+    assert all(PAGE_MARKER not in dict(r.query) for r in sandbox.requests)
+
+
+@pytest.fixture(scope="module")
+def out(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return build_document(tmp_path_factory, "pages", SPEC)
+
+
+def test_a_generated_client_iterates_every_page_against_the_sandbox(out: Path) -> None:
+    with Sandbox(SPEC, seed=5) as sandbox, on_path(out, "pages") as pages:
+        with pages.Client(base_url=sandbox.url) as client:
+            for method in (client.things.list, client.calls.list, client.orders.list):
+                items = list(method())
+                assert items and all(isinstance(i.id, str) for i in items)
+        paths = [r.path for r in sandbox.requests]
+        assert len(paths) == 3 * LAST_PAGE
+        assert all(r.status == 200 for r in sandbox.requests)
