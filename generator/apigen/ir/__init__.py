@@ -22,7 +22,12 @@ from .operations import (
 )
 from .options import ApiOptions
 from .schemas import SchemaConverter
-from .security import bearer_merges, build_security, drop_signature_params
+from .security import (
+    bearer_merges,
+    build_security,
+    drop_signature_params,
+    token_endpoints_on_the_server,
+)
 from .servers import base_url, root_server
 from .text import docs_site, markdown_pass
 from .webhooks import build_webhooks
@@ -118,6 +123,8 @@ def build_api(
         parts.assign(resource, schemas.definitions)
     lazy = layout.lazy_models(schemas.definitions)
     cycles = layout.merge_cycles(schemas.definitions, lazy)
+    server_url = base_url(document, report, spec_file)
+    token_endpoints_on_the_server(schemes, server_url)
     api = Api(
         package=package,
         title=str(info.get("title") or package),
@@ -125,7 +132,7 @@ def build_api(
         description=str(info.get("description") or "").strip(),
         spec_file=spec_file,
         spec_sha256=spec_sha256,
-        base_url=base_url(document, report, spec_file),
+        base_url=server_url,
         definitions=schemas.definitions,
         operations=ops,
         resources=resources,

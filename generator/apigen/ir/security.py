@@ -15,6 +15,7 @@ import re
 from collections import Counter
 from collections.abc import Mapping
 from typing import Any
+from urllib.parse import SplitResult, urlsplit, urlunsplit
 
 from .. import naming
 from ..diagnostics import Report
@@ -304,3 +305,33 @@ def drop_signature_params(
                 for p in op.params
                 if not (p.location == "header" and p.wire_name.lower() in _AWS_SIGNATURE_HEADERS)
             ]
+
+
+def token_endpoints_on_the_server(schemes: list[SecuritySchemeDef], server_url: str) -> None:
+    """A token (or refresh) endpoint on the API's own origin is kept as its path: the runtime
+    resolves it against the client's `base_url`, so a client pointed at a staging host or a
+    local sandbox fetches its token there, where the API's other credentials go too, and not
+    from the production host (Lufthansa's `https://api.lufthansa.com/v1/partners/oauth/token`
+    beside its `https://api.lufthansa.com/v1`). An endpoint on another host stays absolute
+    (`token_url=` overrides it)."""
+    server = urlsplit(server_url)
+    if not server.hostname or "{" in server_url:
+        return
+    for scheme in schemes:
+        for key in ("token_url", "refresh_url"):
+            url = scheme.options.get(key)
+            if not isinstance(url, str) or "{" in url:
+                continue
+            parts = urlsplit(url)
+            if _origin(parts) == _origin(server) and parts.path.startswith("/"):
+                scheme.options[key] = urlunsplit(("", "", parts.path, parts.query, ""))
+
+
+def _origin(parts: SplitResult) -> tuple[str, str, int | None]:
+    scheme = parts.scheme.lower()
+    try:
+        port = parts.port
+    except ValueError:
+        return (scheme, "", -1)
+    default = {"http": 80, "https": 443}.get(scheme)
+    return (scheme, (parts.hostname or "").lower(), default if port is None else port)

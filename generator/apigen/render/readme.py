@@ -85,6 +85,15 @@ def readme_view(api: Api, dist: Distribution) -> dict[str, Any]:
             ),
             None,
         ),
+        # the client-credentials token endpoint: the README says where the secret goes
+        "token_url": next(
+            (
+                _one_line(str(s.options.get("token_url") or ""))
+                for s in api.security_schemes
+                if s.kind == "OAuth2ClientCredentials" and s.options.get("token_url")
+            ),
+            "",
+        ),
         "fixed_headers": sorted(api.options.headers.items()),
         "resources": resources,
         "example": "",

@@ -48,6 +48,7 @@ from ._next_pages import own_next_urls, take_page
 from ._refs import Resolver, listed
 from ._responses import SPEC_PROBLEM_HEADER, TWIN_KEYS, Reply, Responder, UnknownExample
 from ._routing import Match, Router, split_path
+from ._tokens import token_paths, token_reply
 from ._validate import Problem, RequestValidator
 
 _LOCAL_HOSTS = frozenset({"127.0.0.1", "localhost"})
@@ -63,6 +64,12 @@ MAX_BODY = 16 * 1024 * 1024
 #: Where a declared redirect without a declared `Location` header points (after the server
 #: path): answered 200 with an empty octet-stream body (see `Sandbox._redirect_target`).
 REDIRECT_PATH = "/__sandbox__/redirected"
+#: Where a `202 Accepted`'s monitor headers point (`Location`, `Operation-Location`,
+#: `Azure-AsyncOperation`): `<prefix><MONITOR_PATH><n>` answers GET as the finished operation.
+MONITOR_PATH = "/__sandbox__/operations/"
+#: Accepted operations remembered for their monitors (the oldest are forgotten).
+MONITOR_LIMIT = 1000
+_MONITOR_HEADERS = frozenset({"location", "operation-location", "azure-asyncoperation"})
 #: Requests kept in `Sandbox.requests` (oldest dropped first).
 RECORD_LIMIT = 1000
 #: Connections served at once; more are answered 503 and closed (bounded threads and memory).
@@ -232,6 +239,7 @@ class Sandbox:
         resolver = Resolver(document)
         self.document = document
         self.router = Router(document, resolver)
+        self._token_paths = token_paths(document, resolver)  # OAuth 2 endpoints it answers
         generator = ExampleGenerator(document, seed=seed, resolver=resolver)
         self.responder = Responder(generator)
         self.validator = (
@@ -246,6 +254,9 @@ class Sandbox:
         self._overrides: dict[tuple[str, str], _Override] = {}
         self._cache: dict[tuple[str, str], Reply] = {}
         self._draws: dict[str, int] = {}
+        # monitor number -> (the accepted operation, whether the monitor reports a status only)
+        self._monitors: dict[int, tuple[Match, bool]] = {}
+        self._monitor_count = 0
         self._lock = threading.Lock()
         self._server: _Server | None = None
         self._thread: threading.Thread | None = None
@@ -350,6 +361,10 @@ class Sandbox:
         too_long = len(target) > MAX_URL
         if not too_long and method in ("GET", "HEAD") and path == self._redirect_target():
             return self._record_plain(method, path, parts.query, query, lowered, body)
+        monitors = self.router.prefix.rstrip("/") + MONITOR_PATH
+        if not too_long and method == "GET" and path.startswith(monitors):
+            reply = self._monitor_reply(path.removeprefix(monitors))
+            return self._record_plain(method, path, parts.query, query, lowered, body, reply)
         match = None if too_long else self.router.match(method, path, query, lowered)
         operation = match.operation if match else None
         problem: Problem | None = None
@@ -360,6 +375,10 @@ class Sandbox:
             reply = self.error_reply(414, problem.message)
         elif override is not None and (match is None or match.operation is None):
             reply = self._override_reply(override, match, lowered.get("accept"))
+        elif (match is None or match.operation is None) and (
+            method == "POST" and path in self._token_paths
+        ):
+            reply = token_reply()  # the spec's token endpoint, not one of its operations
         elif match is None:
             problem = Problem(404, f"no operation for {method} {path}")
             reply = self.error_reply(404, problem.message)
@@ -403,8 +422,11 @@ class Sandbox:
         query: list[tuple[str, str]],
         headers: dict[str, str],
         body: bytes,
+        reply: Reply | None = None,
     ) -> Reply:
-        reply = Reply(200, {"Content-Type": "application/octet-stream"}, b"")
+        """Record a request to one of the sandbox's own paths and answer it (by default the
+        target of a redirect: 200 with an empty body)."""
+        reply = reply or Reply(200, {"Content-Type": "application/octet-stream"}, b"")
         record = RecordedRequest(
             method, path, query_string, query, headers, body, status=reply.status
         )
@@ -519,12 +541,49 @@ class Sandbox:
             )
         if found is not None and any(k.lower() == "link" for k in found.headers):
             found = _own_links(found, self._pageable(match), path, query)
+        if found is not None and found.status == 202:
+            found = self._own_monitors(found, match)
         if found is not None and _needs_location(found):
             headers = {k: v for k, v in found.headers.items() if k.lower() != "location"}
             found = Reply(
                 found.status, {**headers, "Location": self._redirect_target()}, found.body
             )
         return found or Reply(204), None
+
+    def _own_monitors(self, reply: Reply, match: Match) -> Reply:
+        """A `202 Accepted` whose monitor headers point at the sandbox: a drawn `Location`
+        (`string`, or the spec's example host) sent a client polling a path that does not
+        answer GET. Azure's status monitors (`Azure-AsyncOperation`, `Operation-Location` of an
+        `x-ms-long-running-operation`) report `Succeeded`; any other answers as the finished
+        operation (its first declared 2xx but 202)."""
+        names = [k for k in reply.headers if k.lower() in _MONITOR_HEADERS]
+        if not names:
+            return reply
+        azure = (match.operation or {}).get("x-ms-long-running-operation") is True
+        headers = dict(reply.headers)
+        with self._lock:
+            for name in names:
+                self._monitor_count += 1
+                number = self._monitor_count
+                self._monitors[number] = (match, azure and name.lower() != "location")
+                while len(self._monitors) > MONITOR_LIMIT:
+                    del self._monitors[next(iter(self._monitors))]
+                headers[name] = self.router.prefix.rstrip("/") + MONITOR_PATH + str(number)
+        return Reply(reply.status, headers, reply.body)
+
+    def _monitor_reply(self, number: str) -> Reply:
+        with self._lock:
+            entry = self._monitors.get(int(number)) if number.isdigit() else None
+        if entry is None:
+            return self.error_reply(404, f"no accepted operation {number!r} in this sandbox")
+        match, status_only = entry
+        if status_only:
+            return _json_reply(200, {"status": "Succeeded"})
+        responses = (match.operation or {}).get("responses")
+        declared = sorted(str(k) for k in responses) if isinstance(responses, Mapping) else []
+        status = next((int(k) for k in declared if k.isdigit() and k[0] == "2" and k != "202"), 0)
+        found = self._spec_reply(match, None, status, dynamic=self.dynamic) if status else None
+        return found or Reply(204)
 
     def _redirect_target(self) -> str:
         """Where a declared 3xx without a declared `Location` points: a same-origin path the

@@ -1,0 +1,66 @@
+"""The sandbox answers the OAuth 2 token endpoints the spec names on the API's own origin.
+
+A generated client keeps such an endpoint as a path (`ir/security.py`), resolved against its
+`base_url`: pointed at the sandbox, a client-credentials client fetches its token here before
+its first call. Any client id and secret get a bearer token (the sandbox checks that a
+credential is present, never which). Endpoints on another host stay the client's business.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+from collections.abc import Mapping
+from typing import Any
+from urllib.parse import urlsplit
+
+from ._refs import RefError, Resolver
+from ._responses import Reply
+
+#: How long a sandbox token lives, in seconds (as a real endpoint's `expires_in`).
+TOKEN_LIFETIME = 3600
+
+
+def token_paths(document: Mapping[str, Any], resolver: Resolver) -> frozenset[str]:
+    """The paths of the `tokenUrl`s and `refreshUrl`s of the document's OAuth 2 flows that are
+    relative or on the origin of its first server."""
+    components = document.get("components")
+    schemes = components.get("securitySchemes") if isinstance(components, Mapping) else None
+    servers = document.get("servers")
+    first = servers[0] if isinstance(servers, list) and servers else {}
+    origin = _origin(str(first.get("url", "")) if isinstance(first, Mapping) else "")
+    found: set[str] = set()
+    for raw in schemes.values() if isinstance(schemes, Mapping) else ():
+        try:
+            scheme, _ = resolver.resolve(raw)
+        except RefError:
+            continue
+        flows = scheme.get("flows") if isinstance(scheme, Mapping) else None
+        for flow in flows.values() if isinstance(flows, Mapping) else ():
+            for key in ("tokenUrl", "refreshUrl"):
+                url = flow.get(key) if isinstance(flow, Mapping) else None
+                if not isinstance(url, str) or not url:
+                    continue
+                parts = urlsplit(url)
+                if (not parts.netloc or _origin(url) == origin) and parts.path.startswith("/"):
+                    found.add(parts.path)
+    return frozenset(found)
+
+
+def _origin(url: str) -> tuple[str, str]:
+    parts = urlsplit(url)
+    return parts.scheme.lower(), parts.netloc.lower()
+
+
+_issued = itertools.count(1)
+
+
+def token_reply() -> Reply:
+    """A bearer token, as RFC 6749 section 5.1 spells it."""
+    body = {
+        "access_token": f"sandbox-token-{next(_issued)}",
+        "token_type": "Bearer",
+        "expires_in": TOKEN_LIFETIME,
+    }
+    headers = {"Content-Type": "application/json", "Cache-Control": "no-store"}
+    return Reply(200, headers, json.dumps(body).encode())
