@@ -5,7 +5,8 @@ without required properties gets one (`{}` would fill its segment with nothing, 
 client refuses: another endpoint); and tags that all start with a version name resources
 without it (`client.order.list`, not `client.shop_v2_order...`). The required fields of a
 model in a request body take values their schema accepts (a `minimum`, an email `format`; a
-spec `example` of another type, beezup's `example: '100'` on an integer, passed over)."""
+spec `example` of another type or format, beezup's `example: '100'` on an integer, passed
+over), and of the first alternative of a `oneOf` of `required` lists (urlbox)."""
 
 from __future__ import annotations
 
@@ -103,6 +104,30 @@ SPEC: dict[str, Any] = {
                 "responses": {"204": {"description": "ok"}, "400": {"description": "bad"}},
             }
         },
+        "/v2/Accounts/{AccountSid}/Reports": {
+            "get": _get(
+                "ListReport",
+                "ShopV2Report",
+                [
+                    _path_param("AccountSid", _ID),
+                    {  # amadeus: a date-time example on a date
+                        "name": "day",
+                        "in": "query",
+                        "required": True,
+                        "schema": {"type": "string", "format": "date"},
+                        "example": "2025-10-15T13:50:20.886Z",
+                    },
+                    {  # beezup: a string example on an integer
+                        "name": "count",
+                        "in": "query",
+                        "required": True,
+                        "schema": {"type": "integer", "minimum": 5},
+                        "example": "100",
+                    },
+                ],
+                {"type": "array", "items": {}},
+            )
+        },
         "/v2/Accounts/{AccountSid}.json": {
             "get": _get("FetchAccount", "ShopV2Account", [_path_param("AccountSid", _ID)], {})
         },
@@ -112,7 +137,11 @@ SPEC: dict[str, Any] = {
             "Query": {
                 "type": "object",
                 "required": ["pageSize", "contact", "tags"],
+                # one of them must be given (urlbox's RenderRequest): the example gives `url`
+                "oneOf": [{"required": ["url"]}, {"required": ["html"]}],
                 "properties": {
+                    "url": {"type": "string", "format": "uri"},
+                    "html": {"type": "string"},
                     "pageSize": {"type": "integer", "minimum": 25, "example": "100"},
                     "contact": {"type": "string", "format": "email"},
                     "tags": {"type": "array", "items": {"$ref": "#/components/schemas/Tag"}},
@@ -142,6 +171,8 @@ def test_patterned_path_parameters_get_values_the_pattern_finds(
     assert '{"name": "string"}' in readme  # the filter's first property
     assert '"pageSize": 25' in readme and '"contact": "user@example.com"' in readme
     assert '"tags": [{"id": "TG0000"}]' in readme  # an alias inside a list of models
+    assert '"url": "https://example.com"' in readme and '"html"' not in readme
+    assert "day=datetime.date(2024, 1, 2),\n    count=5," in readme
     assert '("string"' not in readme and '"string",' not in readme  # no bare placeholder id
     blocks = python_blocks(readme)
     with Sandbox(SPEC) as sandbox:
@@ -151,12 +182,12 @@ def test_patterned_path_parameters_get_values_the_pattern_finds(
         with on_path(out, "shop"), contextlib.redirect_stdout(io.StringIO()):
             for number, block in enumerate(blocks, 1):
                 if not any(
-                    f"client.{r}." in block for r in ("order", "account", "filter", "search")
+                    f"client.{r}." in block for r in ("order", "account", "filter", "search", "report")
                 ):
                     continue  # the sections on errors, retries, ... (test_readme_examples)
                 code = compile(block, f"shop/README.md block {number}", "exec")
                 exec(code, namespace)
             namespace["client"].close()
         answered = [r for r in sandbox.requests if r.path.startswith("/v2/Accounts/AC")]
-        assert len(answered) >= 5
+        assert len(answered) >= 6
         assert all(200 <= r.status < 300 for r in answered), [(r.path, r.status) for r in answered]

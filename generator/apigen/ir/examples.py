@@ -7,6 +7,8 @@ validation (our sandbox, a mock, or the real API) as written.
 
 from __future__ import annotations
 
+import datetime as dt
+import uuid
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -49,6 +51,13 @@ def example_value(
     kind = s.get("type") if isinstance(s, JSON_OBJECT) else None
     if isinstance(kind, list):
         kind = next((k for k in kind if k != "null"), None)
+    fmt = s.get("format") if isinstance(s, JSON_OBJECT) else None
+    # a date's example must be a date
+    spelled = _FORMAT_CHECKS.get(fmt) if isinstance(fmt, str) else None
+
+    def _typed(value: JsonScalar | None, kind: object) -> JsonScalar | None:
+        return _of_type(value, kind, spelled)
+
     if isinstance(parameter, JSON_OBJECT):
         value = _typed(_scalar(parameter.get("example")), kind)
         if value is None:
@@ -93,11 +102,40 @@ _KINDS: dict[str, Callable[[JsonScalar], bool]] = {
 }
 
 
-def _typed(value: JsonScalar | None, kind: object) -> JsonScalar | None:
-    """`value` when the schema's type (if it names one) takes it, else None."""
+def _of_type(
+    value: JsonScalar | None, kind: object, spelled: Callable[[str], bool] | None
+) -> JsonScalar | None:
+    """`value` when the schema's type (if it names one) and format (`spelled`, of those checked
+    here) take it, else None (amadeus' `example: '2025-10-15T13:50:20.886Z'` on a `date`)."""
+    if (
+        value is not None
+        and spelled is not None
+        and not (isinstance(value, str) and spelled(value))
+    ):
+        return None
     if value is None or not isinstance(kind, str) or kind not in _KINDS:
         return value
     return value if _KINDS[kind](value) else None
+
+
+def _parses(parse: Callable[[str], object]) -> Callable[[str], bool]:
+    def check(text: str) -> bool:
+        try:
+            parse(text)
+        except ValueError:
+            return False
+        return True
+
+    return check
+
+
+# the formats a README value must spell right to pass request validation
+_FORMAT_CHECKS: dict[str, Callable[[str], bool]] = {
+    "date": lambda t: len(t) == 10 and _parses(dt.date.fromisoformat)(t),
+    "date-time": lambda t: "T" in t.upper() and _parses(dt.datetime.fromisoformat)(t),
+    "uuid": _parses(uuid.UUID),
+    "email": lambda t: t.count("@") == 1 and "." in t.rpartition("@")[2],
+}
 
 
 def _scalar(value: object) -> JsonScalar | None:

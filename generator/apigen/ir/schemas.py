@@ -62,6 +62,19 @@ def resolve_pointer(document: Mapping[str, Any], pointer: str) -> Any:
     return _pointer.lookup(document, pointer)
 
 
+def _first_required_alternative(schema: Mapping[str, Any]) -> set[str]:
+    """The properties the first member of a `oneOf`/`anyOf` made only of `required` lists asks
+    for (JSON Schema's "one of these must be given"): what an example sends."""
+    for combiner in ("oneOf", "anyOf"):
+        members = schema.get(combiner)
+        if isinstance(members, list) and members and all(
+            isinstance(m, JSON_OBJECT) and set(m) <= {"required", "description", "title"}
+            for m in members
+        ):
+            return set(required_names(members[0].get("required")))
+    return set()
+
+
 def type_set(schema: Mapping[str, Any]) -> tuple[set[str], bool]:
     """The schema's declared JSON types and whether null is allowed (3.0 and 3.1 spellings)."""
     raw = schema.get("type")
@@ -491,6 +504,7 @@ class SchemaConverter:
         if not isinstance(props, JSON_OBJECT):
             return []
         required = set(required_names(schema.get("required")))
+        alternative = _first_required_alternative(schema) - required
         py_names = naming.unique_names([str(k) for k in props])
         fields: list[FieldDef] = []
         for wire, prop in props.items():
@@ -517,9 +531,10 @@ class SchemaConverter:
                     # what a request example sends (only required fields are shown)
                     example=(
                         example_value(prop, self._follow)
-                        if wire in required and not read_only
+                        if (wire in required or wire in alternative) and not read_only
                         else None
                     ),
+                    in_example=wire in alternative,
                 )
             )
         return fields

@@ -64,7 +64,7 @@ def placeholder(api: Api, t: TypeExpr, depth: int = 0, filled: bool = False) -> 
             if target is not None and depth < _MAX_ALIAS_DEPTH:  # (an alias may name itself)
                 return placeholder(api, target, depth + 1, filled)
             if isinstance(d, ModelDef) and depth < _MAX_MODEL_DEPTH:  # the required fields
-                fields = [f for f in d.fields if f.required and not f.read_only]
+                fields = [f for f in d.fields if (f.required or f.in_example) and not f.read_only]
                 if not fields and filled:
                     fields = [f for f in d.fields if not f.read_only][:1]
                 entries = [f"{literal(f.wire_name)}: {_field(api, f, depth + 1)}" for f in fields]
