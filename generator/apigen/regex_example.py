@@ -65,6 +65,11 @@ def example(pattern: str, low: int = 0, high: int | None = None) -> str | None:
         fits = text and low <= len(text) <= (high if high is not None else len(text))
         if fits and compiled.search(text):
             return text
+        # a pattern with nothing to repeat, open at its end (AWS's `^arn:aws:gamesparks:` with a
+        # minLength of 20): what follows a match is free, so filler reaches the length
+        padded = short + "0" * (low - len(short))
+        if len(short) < low and (high is None or low <= high) and compiled.search(padded):
+            return padded
     return None
 
 

@@ -136,12 +136,13 @@ SPEC: dict[str, Any] = {
         "schemas": {
             "Query": {
                 "type": "object",
-                "required": ["pageSize", "contact", "tags"],
+                "required": ["pageSize", "contact", "tags", "secret"],
                 # one of them must be given (urlbox's RenderRequest): the example gives `url`
                 "oneOf": [{"required": ["url"]}, {"required": ["html"]}],
                 "properties": {
                     "url": {"type": "string", "format": "uri"},
                     "html": {"type": "string"},
+                    "secret": {"type": "string", "writeOnly": True},  # required of requests
                     "pageSize": {"type": "integer", "minimum": 25, "example": "100"},
                     "contact": {"type": "string", "format": "email"},
                     "tags": {"type": "array", "items": {"$ref": "#/components/schemas/Tag"}},
@@ -172,8 +173,9 @@ def test_patterned_path_parameters_get_values_the_pattern_finds(
     assert '"pageSize": 25' in readme and '"contact": "user@example.com"' in readme
     assert '"tags": [{"id": "TG0000"}]' in readme  # an alias inside a list of models
     assert '"url": "https://example.com"' in readme and '"html"' not in readme
+    assert '"secret": "string"' in readme
     assert "day=datetime.date(2024, 1, 2),\n    count=5," in readme
-    assert '("string"' not in readme and '"string",' not in readme  # no bare placeholder id
+    assert '("string"' not in readme and '\n    "string",\n' not in readme  # no placeholder id
     blocks = python_blocks(readme)
     with Sandbox(SPEC) as sandbox:
         monkeypatch.setenv("SHOP_BASE_URL", sandbox.url)
@@ -182,7 +184,8 @@ def test_patterned_path_parameters_get_values_the_pattern_finds(
         with on_path(out, "shop"), contextlib.redirect_stdout(io.StringIO()):
             for number, block in enumerate(blocks, 1):
                 if not any(
-                    f"client.{r}." in block for r in ("order", "account", "filter", "search", "report")
+                    f"client.{r}." in block
+                    for r in ("order", "account", "filter", "search", "report")
                 ):
                     continue  # the sections on errors, retries, ... (test_readme_examples)
                 code = compile(block, f"shop/README.md block {number}", "exec")

@@ -309,3 +309,34 @@ def test_cache_status_is_set_on_the_callers_span() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     )
     assert result.stdout.strip() == "{'first': 'miss', 'second': 'hit'}"
+
+
+def test_a_list_page_served_from_the_cache_keeps_its_response() -> None:
+    """A page answered by the cache went through no transport: `with_raw_response` of a list
+    method raised "the page has no HTTP response" (the README's cache example, nytimes)."""
+    from apigen_runtime._resource import raw_async_page, raw_page
+
+    pages = op(
+        security=(("key",),),
+        responses={"200": rt.Response(dict[str, Any], "json")},
+        pagination=rt.NextUrlPagination(items="version", next="next"),
+    )
+    server = Server(**{"Cache-Control": "max-age=60"})
+    c = client(server, rt.Cache())
+    first, second = (raw_page(c.paginate)(pages, {}) for _ in range(2))
+    assert (first.cache_status, second.cache_status) == ("miss", "hit")
+    assert second.parse().response is second.http_response
+    assert second.parse().raw == first.parse().raw and len(server.requests) == 1
+
+    async def run() -> str | None:
+        a = rt.AsyncAPIClient(
+            base_url="https://api.test/v1",
+            http_client=httpx.AsyncClient(transport=httpx.MockTransport(server)),
+            credentials={"api_key": "k1"},
+            security_schemes=SCHEMES,
+            cache=rt.Cache(),
+        )
+        await raw_async_page(a.paginate)(pages, {})
+        return (await raw_async_page(a.paginate)(pages, {})).cache_status
+
+    assert asyncio.run(run()) == "hit"

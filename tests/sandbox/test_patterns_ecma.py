@@ -133,6 +133,9 @@ def test_a_pattern_with_an_exact_length_is_drawn_to_that_length() -> None:
     assert example("[0-9]+", 12, 12) == "000000000000"
     assert example(r"^(ab)+x$", 7, 7) == "abababx"
     assert example(r"^[0-9]{2}$", 3, 3) is None  # no string fits: the caller falls back
+    # nothing to repeat, but open at the end: filler after the match (AWS GameSparks' ARNs)
+    assert example("^arn:aws:gamesparks:", 20, 2048) == "arn:aws:gamesparks:0"
+    assert example("^arn:aws:gamesparks:$", 20) is None
     schema = {"type": "string", "pattern": "[0-9]+", "minLength": 12, "maxLength": 12}
     for seed in range(5):
         value = string(schema, random.Random(seed), "previousOwnedBy", 0, vary=True)

@@ -803,3 +803,19 @@ def test_an_empty_optional_body_is_accepted_whatever_its_content_type() -> None:
     assert sandbox.handle("POST", "/optional", {}, b"").status == 200
     assert sandbox.handle("POST", "/optional", octets, b"{}").status == 400  # content: its type
     assert sandbox.handle("POST", "/required", octets, b"").status == 400
+
+
+def test_a_query_api_key_is_a_credential_on_every_operation() -> None:
+    """A client sends its query key on requests whose operation needs none (opto22's `/info`,
+    a raw `client.get`): the key is no unknown parameter there; another one still is."""
+    document = {
+        "openapi": "3.0.0",
+        "info": {"title": "keys", "version": "1"},
+        "paths": {"/info": {"get": {"responses": {"200": {"description": "ok"}}}}},
+        "components": {
+            "securitySchemes": {"key": {"type": "apiKey", "in": "query", "name": "api_key"}}
+        },
+    }
+    sandbox = Sandbox(document)
+    assert sandbox.handle("GET", "/info?api_key=k").status == 200
+    assert sandbox.handle("GET", "/info?colour=red").status == 400

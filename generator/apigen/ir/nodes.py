@@ -117,8 +117,9 @@ class FieldDef:
     read_only: bool = False  # never sent: request examples leave it out
     # a value the API accepts (`ir/examples`), for request examples; kept for required fields
     example: JsonScalar = None
-    # optional, yet an example sends it: the first of the alternatives a `oneOf`/`anyOf` of
-    # `required` lists asks for (`oneOf: [{required: [url]}, {required: [html]}]`: `url`)
+    # optional, yet a request example sends it: required but writeOnly (required of requests
+    # only), or the first of the alternatives a `oneOf`/`anyOf` of `required` lists asks for
+    # (`oneOf: [{required: [url]}, {required: [html]}]`: `url`)
     in_example: bool = False
 
 

@@ -67,9 +67,13 @@ def _first_required_alternative(schema: Mapping[str, Any]) -> set[str]:
     for (JSON Schema's "one of these must be given"): what an example sends."""
     for combiner in ("oneOf", "anyOf"):
         members = schema.get(combiner)
-        if isinstance(members, list) and members and all(
-            isinstance(m, JSON_OBJECT) and set(m) <= {"required", "description", "title"}
-            for m in members
+        if (
+            isinstance(members, list)
+            and members
+            and all(
+                isinstance(m, JSON_OBJECT) and set(m) <= {"required", "description", "title"}
+                for m in members
+            )
         ):
             return set(required_names(members[0].get("required")))
     return set()
@@ -516,6 +520,10 @@ class SchemaConverter:
                 self._default(prop_map, ftype, ptr) if "default" in prop_map else (None, False)
             )
             read_only = self.read_only(prop_map)
+            write_only = self.read_only(prop_map, "writeOnly")
+            # what a request example sends beyond the model's required fields: a required
+            # writeOnly one (required of requests only: a password) and the first alternative
+            shown = wire in alternative or (wire in required and write_only)
             fields.append(
                 FieldDef(
                     py_name=py_names[wire],
@@ -523,7 +531,7 @@ class SchemaConverter:
                     type=ftype,
                     # a required writeOnly property is required of requests only (OpenAPI 3.0
                     # and 3.1): responses leave it out, so the model cannot demand it
-                    required=wire in required and not self.read_only(prop_map, "writeOnly"),
+                    required=wire in required and not write_only,
                     default=default,
                     has_default=has_default,
                     doc=schema_doc(prop_map),
@@ -531,10 +539,10 @@ class SchemaConverter:
                     # what a request example sends (only required fields are shown)
                     example=(
                         example_value(prop, self._follow)
-                        if (wire in required or wire in alternative) and not read_only
+                        if (wire in required or shown) and not read_only
                         else None
                     ),
-                    in_example=wire in alternative,
+                    in_example=shown,
                 )
             )
         return fields

@@ -4,6 +4,8 @@ carries the imports it needs, so it runs as written."""
 
 from __future__ import annotations
 
+from urllib.parse import quote
+
 from ..ir.nodes import (
     Api,
     DictOf,
@@ -161,5 +163,6 @@ def example_path(api: Api, op: OperationDef) -> str:
         if p.location == "path":
             value = p.example if p.example is not None else given.get(p.wire_name)
             value = value if value is not None else "string"
-            path = path.replace("{" + p.wire_name + "}", str(value))
+            # encoded as the client encodes a path value: `#`, `/`, `?` stay in the segment
+            path = path.replace("{" + p.wire_name + "}", quote(str(value), safe=""))
     return path

@@ -286,9 +286,16 @@ class RequestValidator:
             body = _Body(request_body.get("required") is True, media, encodings=encodings)
         security_raw = operation.get("security", self.document.get("security"))
         security: list[dict[str, Mapping[str, Any]]] | None = None
-        api_key_queries: set[str] = set()
         schemes = self._resolve(self.document.get("components")).get("securitySchemes")
         schemes = schemes if isinstance(schemes, Mapping) else {}
+        # a key any scheme sends in the query is a credential, not an unknown parameter, on
+        # every operation: a client sends it on requests the spec does not describe, or whose
+        # operation needs none (a real server ignores it)
+        api_key_queries = {
+            str(scheme.get("name"))
+            for scheme in map(self._resolve, schemes.values())
+            if scheme.get("type") == "apiKey" and scheme.get("in") == "query"
+        }
         if isinstance(security_raw, list) and security_raw:
             security = []
             for requirement in security_raw:
@@ -296,9 +303,6 @@ class RequestValidator:
                     continue
                 resolved = {str(n): self._resolve(schemes.get(n)) for n in requirement}
                 security.append(resolved)
-                for scheme in resolved.values():
-                    if scheme.get("type") == "apiKey" and scheme.get("in") == "query":
-                        api_key_queries.add(str(scheme.get("name")))
         declared_responses = operation.get("responses")
         responses = (
             {str(k) for k in declared_responses}

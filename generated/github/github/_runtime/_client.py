@@ -1002,13 +1002,13 @@ class SyncAPIClient(_BaseClient[httpx.Client]):
     def _fetch_page(
         self, op: Operation[Any], values: Mapping[str, object], options: RequestOptions | None
     ) -> tuple[Any, httpx.Response | None]:
-        """``request``, also returning the HTTP response (pagination reads its headers)."""
-        from ._pagination import capture_response
-
+        """``request``, also returning the HTTP response (pagination reads its headers); one
+        served by a response cache too, which no transport saw."""
         http = self._client()
-        flow = capture_response(self._flow(op, values, options, self._build_request(http)))
+        flow = self._flow(op, values, options, self._build_request(http), "raw")
         with self._package_errors():
-            return run_sync(flow, http, self._sleep)
+            raw: RawResponse[Any] = run_sync(flow, http, self._sleep)
+            return raw.parse(), raw.http_response
 
     def close(self) -> None:
         """Close the connection pool (a caller-supplied ``http_client`` is left open)."""
@@ -1334,13 +1334,13 @@ class AsyncAPIClient(_BaseClient[httpx.AsyncClient]):
     async def _fetch_page(
         self, op: Operation[Any], values: Mapping[str, object], options: RequestOptions | None
     ) -> tuple[Any, httpx.Response | None]:
-        """``request``, also returning the HTTP response (pagination reads its headers)."""
-        from ._pagination import capture_response
-
+        """``request``, also returning the HTTP response (pagination reads its headers); one
+        served by a response cache too, which no transport saw."""
         http = self._client()
-        flow = capture_response(self._flow(op, values, options, self._build_request(http)))
+        flow = self._flow(op, values, options, self._build_request(http), "raw")
         with self._package_errors():
-            return await run_async(flow, http, self._sleep)
+            raw: RawResponse[Any] = await run_async(flow, http, self._sleep)
+            return raw.parse(), raw.http_response
 
     async def aclose(self) -> None:
         """Close the connection pool (a caller-supplied ``http_client`` is left open)."""

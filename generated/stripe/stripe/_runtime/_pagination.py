@@ -25,7 +25,6 @@ from urllib.parse import parse_qsl
 
 import httpx
 
-from ._drivers import Flow, Outcome
 from ._errors import APIError, PaginationLoopError, package_error
 from ._operation import Operation
 from ._paging import (
@@ -62,7 +61,6 @@ __all__ = [
 ]
 
 T = TypeVar("T")
-R = TypeVar("R")
 
 
 _PAGE_LOCATIONS = ("query", "field")  # where page parameters may go; fields: POST searches
@@ -178,23 +176,6 @@ class _Visited:
 
 
 # --- fetching ----------------------------------------------------------------------------------
-
-
-def capture_response(flow: Flow[R]) -> Flow[tuple[R, httpx.Response | None]]:
-    """Run ``flow`` unchanged and also return the last HTTP response it received."""
-    last: httpx.Response | None = None
-    outcome: Outcome = None
-    try:
-        while True:
-            try:
-                action = flow.send(outcome)
-            except StopIteration as stop:
-                return stop.value, last
-            outcome = yield action
-            if isinstance(outcome, httpx.Response):
-                last = outcome
-    finally:
-        flow.close()
 
 
 def _pagination(op: Operation[Any]) -> Pagination:
