@@ -89,3 +89,13 @@ def test_a_client_fetches_its_token_from_the_sandbox_it_is_pointed_at(out: Path)
         assert first.headers["authorization"].startswith("Bearer sandbox-token-")
         assert second.headers["authorization"] == first.headers["authorization"]
         assert (first.status, second.status) == (200, 200)
+
+
+@pytest.mark.parametrize(
+    ("server", "token_url"),
+    [("https://[x]/v1", "https://[x]/token"), ("https://api.example", "https://[x]/token")],
+)
+def test_urls_that_do_not_parse_are_left_as_they_are(server: str, token_url: str) -> None:
+    scheme = SecuritySchemeDef("cc", "OAuth2ClientCredentials", {}, {"token_url": token_url})
+    token_endpoints_on_the_server([scheme], server)
+    assert scheme.options["token_url"] == token_url

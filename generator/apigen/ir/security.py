@@ -314,7 +314,10 @@ def token_endpoints_on_the_server(schemes: list[SecuritySchemeDef], server_url: 
     from the production host (Lufthansa's `https://api.lufthansa.com/v1/partners/oauth/token`
     beside its `https://api.lufthansa.com/v1`). An endpoint on another host stays absolute
     (`token_url=` overrides it)."""
-    server = urlsplit(server_url)
+    try:
+        server = urlsplit(server_url)
+    except ValueError:  # not a URL (reported by the server checks)
+        return
     if not server.hostname or "{" in server_url:
         return
     for scheme in schemes:
@@ -322,7 +325,10 @@ def token_endpoints_on_the_server(schemes: list[SecuritySchemeDef], server_url: 
             url = scheme.options.get(key)
             if not isinstance(url, str) or "{" in url:
                 continue
-            parts = urlsplit(url)
+            try:
+                parts = urlsplit(url)
+            except ValueError:
+                continue
             if _origin(parts) == _origin(server) and parts.path.startswith("/"):
                 scheme.options[key] = urlunsplit(("", "", parts.path, parts.query, ""))
 

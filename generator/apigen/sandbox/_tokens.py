@@ -41,14 +41,20 @@ def token_paths(document: Mapping[str, Any], resolver: Resolver) -> frozenset[st
                 url = flow.get(key) if isinstance(flow, Mapping) else None
                 if not isinstance(url, str) or not url:
                     continue
-                parts = urlsplit(url)
+                try:
+                    parts = urlsplit(url)
+                except ValueError:  # (`https://[x]/`: not a URL; the spec's warning says so)
+                    continue
                 if (not parts.netloc or _origin(url) == origin) and parts.path.startswith("/"):
                     found.add(parts.path)
     return frozenset(found)
 
 
-def _origin(url: str) -> tuple[str, str]:
-    parts = urlsplit(url)
+def _origin(url: str) -> tuple[str, str] | None:
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return None
     return parts.scheme.lower(), parts.netloc.lower()
 
 
