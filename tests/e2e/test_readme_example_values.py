@@ -194,3 +194,66 @@ def test_patterned_path_parameters_get_values_the_pattern_finds(
         answered = [r for r in sandbox.requests if r.path.startswith("/v2/Accounts/AC")]
         assert len(answered) >= 6
         assert all(200 <= r.status < 300 for r in answered), [(r.path, r.status) for r in answered]
+
+
+def _model_get(op_id: str, **extra: Any) -> dict[str, Any]:
+    schema = {"type": "object", "properties": {"id": {"type": "string"}}}
+    content = {"application/json": {"schema": schema}}
+    return {
+        "get": {
+            "operationId": op_id,
+            "responses": {"200": {"description": "ok", "content": content}},
+            **extra,
+        }
+    }
+
+
+def test_examples_avoid_calls_that_cannot_succeed_as_written(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """A resource whose operations declare only errors shows no call (it would raise as
+    written); the raw `client.get` example takes a GET whose credentials are those raw
+    requests send (petstore's `GET /pet/{id}` wants `api_key`, raw requests the first scheme
+    given: it answered 401)."""
+    spec: dict[str, Any] = {
+        "openapi": "3.0.3",
+        "info": {"title": "keys", "version": "1"},
+        "paths": {
+            "/pets/{id}": {
+                **_model_get("getPet", security=[{"key": []}]),
+                "parameters": [_path_param("id", {"type": "string"})],
+            },
+            "/status": _model_get("getStatus", security=[]),
+            "/broken": {
+                "get": {
+                    "operationId": "getBroken",
+                    "tags": ["broken"],
+                    "responses": {"400": {"description": "bad"}},
+                }
+            },
+        },
+        "components": {
+            "securitySchemes": {
+                "token": {"type": "http", "scheme": "bearer"},
+                "key": {"type": "apiKey", "in": "header", "name": "api_key"},
+            }
+        },
+    }
+    out = build_document(tmp_path_factory, "keys", spec)
+    readme = (out / "README.md").read_text()
+    broken = readme.split("### `client.broken`")[1].split("###")[0]
+    assert "(The spec declares only error answers for these operations.)" in broken
+    assert "```python" not in broken
+    assert 'data = client.get("/status", cast_to=dict)' in readme
+    with Sandbox(spec) as sandbox:
+        monkeypatch.setenv("KEYS_BASE_URL", sandbox.url or "")
+        monkeypatch.setenv("KEYS_BEARER_TOKEN", "t")
+        monkeypatch.setenv("KEYS_API_KEY", "k")
+        monkeypatch.chdir(tmp_path)
+        namespace: dict[str, Any] = {"__name__": "__readme__"}
+        with on_path(out, "keys"), contextlib.redirect_stdout(io.StringIO()):
+            first, *rest = python_blocks(readme)
+            for block in [first, *(b for b in rest if "client.get(" in b)]:
+                exec(compile(block, "keys/README.md", "exec"), namespace)
+            namespace["client"].close()
+        assert [r.status for r in sandbox.requests if r.path == "/status"][-1] == 200

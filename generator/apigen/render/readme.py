@@ -47,7 +47,9 @@ def readme_view(api: Api, dist: Distribution) -> dict[str, Any]:
         if not r.operations:
             continue
         path = ".".join(r.path)
-        example = call_example(api, _simplest(r.operations) or r.operations[0])
+        shown = _simplest(r.operations) or r.operations[0]
+        # (an operation declaring only error answers: its call would raise as written)
+        example = call_example(api, shown) if _succeeds(shown) else ""
         calls = [(f"{path}.{op.name}", f"{op.method.upper()} {op.path}") for op in r.operations]
         resources.append({"path": path, "example": example, "calls": calls})
     creds = credential_example(api)
@@ -141,12 +143,29 @@ def readme_view(api: Api, dist: Distribution) -> dict[str, Any]:
         receiver = ".".join(["client", *featured.resource])
         view["raw_call"] = call.replace(receiver + ".", receiver + ".with_raw_response.", 1)
         view["with_options_call"] = call.replace("client.", "client.with_options(timeout=5.0).", 1)
-        if featured.method == "get" and _returns_model(api, featured):
-            query = _raw_query(api, featured)
-            if query is not None:  # (a required header or cookie: no raw example)
-                view["get_path"] = example_path(api, featured)
-                view["get_query"] = query
+    raw = _raw_get(api, featured)
+    if raw is not None:
+        view["get_path"] = example_path(api, raw)
+        view["get_query"] = _raw_query(api, raw)
     return view
+
+
+def _raw_get(api: Api, featured: OperationDef | None) -> OperationDef | None:
+    """The GET the "Undocumented endpoints" example sends raw: the featured one, else another
+    returning a model, whose request a raw `client.get` can make as the API wants it (its
+    query spelled, no header or cookie needed, the credentials raw requests send: the spec's
+    default security) and that the spec says succeeds."""
+    ops = [featured] if featured is not None else []
+    ops += [op for op in api.operations if op is not featured and not op.deprecated]
+    for op in ops:
+        if op.method != "get" or not _returns_model(api, op) or not _succeeds(op):
+            continue
+        security = op.security if op.security is not None else api.default_security
+        if security and () not in security and security != api.default_security:
+            continue
+        if _raw_query(api, op) is not None:
+            return op
+    return None
 
 
 def _raw_query(api: Api, op: OperationDef) -> str | None:
@@ -280,7 +299,17 @@ def _simplest(ops: list[OperationDef]) -> OperationDef | None:
     (spec order breaks ties): what the README shows, which should not be a call that warns."""
     if not ops:
         return None
-    return min(ops, key=lambda op: (op.deprecated, sum(p.required for p in op.params)))
+    return min(
+        ops,
+        key=lambda op: (op.deprecated, not _succeeds(op), sum(p.required for p in op.params)),
+    )
+
+
+def _succeeds(op: OperationDef) -> bool:
+    """Whether the spec declares a success for `op` (a 2xx, or only `default`), so that its
+    example runs as written against the API's sandbox."""
+    statuses = [r.status for r in op.responses]
+    return any(s.startswith("2") for s in statuses) or statuses in ([], ["default"])
 
 
 def _featured(api: Api) -> OperationDef | None:
