@@ -97,6 +97,12 @@ overhead-async: install
 fuzz-specs: install
 	APIGEN_SHARED_SPECS=$(SHARED) $(PY) scripts/fuzz_specs.py --cases 400 --import-check --keep /tmp/apigen-fuzz-specs
 
+# Every README block of the clients of the corpus and features/ specs, run against each API's
+# sandbox (scripts/readme_examples.py; ~10 min; CI runs 9: tests/e2e/test_readme_corpus.py).
+.PHONY: readme-examples
+readme-examples: install
+	APIGEN_SHARED_SPECS=$(SHARED) $(PY) scripts/readme_examples.py --out build/readme-examples.json
+
 # `apigen contract` through Prism (--errors) on every features/ spec, with the requests Prism
 # refused (scripts/prism_sweep.sh; ~15 min; summary in build/prism-sweep/summary.txt).
 .PHONY: prism-sweep
