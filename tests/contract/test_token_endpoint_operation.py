@@ -87,3 +87,36 @@ def test_a_token_operation_is_told_by_its_path_and_method() -> None:
     assert not _is_token_operation("post", "/oauth/tokens", urls)
     assert not _is_token_operation("post", "/oauth/{kind}", urls)
     assert not _is_token_operation("post", "/", urls)
+
+
+@pytest.mark.slow
+def test_a_token_endpoint_on_the_api_s_host_is_answered_where_the_client_sends_it(
+    tmp_path: Path,
+) -> None:
+    """The client sends such a token request to its `base_url`'s host (the sandbox's), not to
+    the spec's absolute URL: the run answers it there (Lufthansa: every operation read as a
+    client failure, "method POST instead of GET", the token request checked as the call)."""
+    spec = {
+        **SPEC,
+        "servers": [{"url": "https://api.partner.example/v1"}],
+        "components": {
+            "securitySchemes": {
+                "cc": {
+                    "type": "oauth2",
+                    "flows": {
+                        "clientCredentials": {
+                            "tokenUrl": "https://api.partner.example/v1/partners/oauth/token",
+                            "scopes": {},
+                        }
+                    },
+                }
+            }
+        },
+        "paths": {"/things": SPEC["paths"]["/things"]},
+    }
+    report = contract_of(tmp_path, spec, "hosttoken")
+    [things] = report.operations
+    assert things.cases > 0
+    assert not things.failures, "\n".join(
+        f"[{f.klass}/{f.check}] {f.message}" for f in things.failures
+    )

@@ -1165,8 +1165,15 @@ def _utf8_text(value: Any) -> Any:
 
 
 def _token_urls(document: Mapping[str, Any]) -> frozenset[str]:
-    """Every OAuth2 `tokenUrl` and `refreshUrl` of the spec's security schemes."""
+    """Every OAuth2 `tokenUrl` and `refreshUrl` of the spec's security schemes; one on the API's
+    own origin also as its path, where the client sends it against another `base_url`
+    (`ir.security.on_the_server`)."""
+    from ..ir.security import on_the_server
+
     schemes = (document.get("components") or {}).get("securitySchemes") or {}
+    servers = document.get("servers")
+    first = servers[0] if isinstance(servers, list) and servers else None
+    server = str(first.get("url", "")) if isinstance(first, Mapping) else ""
     found: set[str] = set()
     for scheme in schemes.values() if isinstance(schemes, Mapping) else ():
         flows = scheme.get("flows") if isinstance(scheme, Mapping) else None
@@ -1175,6 +1182,9 @@ def _token_urls(document: Mapping[str, Any]) -> frozenset[str]:
                 url = flow.get(key) if isinstance(flow, Mapping) else None
                 if isinstance(url, str) and url:
                     found.add(str(httpx.URL(url).copy_with(query=None)))
+                    path = on_the_server(url, server)
+                    if path is not None:
+                        found.add(path.partition("?")[0])
     return frozenset(found)
 
 

@@ -314,23 +314,26 @@ def token_endpoints_on_the_server(schemes: list[SecuritySchemeDef], server_url: 
     from the production host (Lufthansa's `https://api.lufthansa.com/v1/partners/oauth/token`
     beside its `https://api.lufthansa.com/v1`). An endpoint on another host stays absolute
     (`token_url=` overrides it)."""
-    try:
-        server = urlsplit(server_url)
-    except ValueError:  # not a URL (reported by the server checks)
-        return
-    if not server.hostname or "{" in server_url:
-        return
     for scheme in schemes:
         for key in ("token_url", "refresh_url"):
             url = scheme.options.get(key)
-            if not isinstance(url, str) or "{" in url:
-                continue
-            try:
-                parts = urlsplit(url)
-            except ValueError:
-                continue
-            if _origin(parts) == _origin(server) and parts.path.startswith("/"):
-                scheme.options[key] = urlunsplit(("", "", parts.path, parts.query, ""))
+            if isinstance(url, str):
+                scheme.options[key] = on_the_server(url, server_url) or url
+
+
+def on_the_server(url: str, server_url: str) -> str | None:
+    """`url` as a path (and query) when it is on `server_url`'s origin, else None: where the
+    client sends a token request once its `base_url` is another host (the contract run
+    answers it there too)."""
+    try:
+        server, parts = urlsplit(server_url), urlsplit(url)
+    except ValueError:  # not a URL (reported by the server checks)
+        return None
+    if not server.hostname or "{" in server_url or "{" in url:
+        return None
+    if _origin(parts) == _origin(server) and parts.path.startswith("/"):
+        return urlunsplit(("", "", parts.path, parts.query, ""))
+    return None
 
 
 def _origin(parts: SplitResult) -> tuple[str, str, int | None]:

@@ -542,7 +542,7 @@ class Sandbox:
         if found is not None and any(k.lower() == "link" for k in found.headers):
             found = _own_links(found, self._pageable(match), path, query)
         if found is not None and found.status == 202:
-            found = self._own_monitors(found, match)
+            found = self._own_monitors(found, match, headers.get("host"))
         if found is not None and _needs_location(found):
             headers = {k: v for k, v in found.headers.items() if k.lower() != "location"}
             found = Reply(
@@ -550,12 +550,13 @@ class Sandbox:
             )
         return found or Reply(204), None
 
-    def _own_monitors(self, reply: Reply, match: Match) -> Reply:
+    def _own_monitors(self, reply: Reply, match: Match, host: str | None) -> Reply:
         """A `202 Accepted` whose monitor headers point at the sandbox: a drawn `Location`
         (`string`, or the spec's example host) sent a client polling a path that does not
         answer GET. Azure's status monitors (`Azure-AsyncOperation`, `Operation-Location` of an
         `x-ms-long-running-operation`) report `Succeeded`; any other answers as the finished
-        operation (its first declared 2xx but 202)."""
+        operation (its first declared 2xx but 202). Absolute on `host` (the request's), as a
+        `format: uri` header asks."""
         names = [k for k in reply.headers if k.lower() in _MONITOR_HEADERS]
         if not names:
             return reply
@@ -568,7 +569,8 @@ class Sandbox:
                 self._monitors[number] = (match, azure and name.lower() != "location")
                 while len(self._monitors) > MONITOR_LIMIT:
                     del self._monitors[next(iter(self._monitors))]
-                headers[name] = self.router.prefix.rstrip("/") + MONITOR_PATH + str(number)
+                path = self.router.prefix.rstrip("/") + MONITOR_PATH + str(number)
+                headers[name] = f"http://{host}{path}" if host else path  # (a `uri`, if asked)
         return Reply(reply.status, headers, reply.body)
 
     def _monitor_reply(self, number: str) -> Reply:
