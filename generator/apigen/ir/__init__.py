@@ -110,7 +110,10 @@ def build_api(
     drop_signature_params(ops, schemes, default_security)
     hooks = build_webhooks(document, schemas)
     unions.name_returned_unions(ops, resources, schemas)
-    usage.mark_request_only(schemas.definitions, ops, received=[h.payload for h in hooks])
+    requests = usage.mark_request_only(
+        schemas.definitions, ops, received=[h.payload for h in hooks]
+    )
+    schemas.fill_examples(requests)
     for key in layout.break_alias_cycles(schemas.definitions):
         report.warn(
             spec_file,

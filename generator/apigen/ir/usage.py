@@ -30,8 +30,9 @@ def mark_request_only(
     definitions: dict[str, Definition],
     ops: list[OperationDef],
     received: Iterable[TypeExpr] = (),
-) -> None:
-    """`received`: other types a client parses (webhook payloads): models, like responses."""
+) -> set[str]:
+    """`received`: other types a client parses (webhook payloads): models, like responses.
+    Returns the definitions a request can carry (their fields get example values)."""
     requests = _reach(definitions, (p.type for op in ops for p in op.params))
     parsed = [r.type for op in ops for r in op.responses]
     parsed += [op.streaming.returns for op in ops if op.streaming is not None]
@@ -54,3 +55,4 @@ def mark_request_only(
             d.typed_dict = True
         else:
             d.request_only = True
+    return requests
