@@ -26,6 +26,12 @@ branch over a run, random enum members/formats/lengths), reproducible for a seed
 ask `Prefer: code=NNN` (a declared status), `Prefer: example=NAME` (a named example) or
 `Prefer: dynamic=false|true` (static example body, or drawn). See `_server` for the order.
 
+Links a client follows stay in the sandbox: a list's `Link` header and its body's next-page URL
+(`nextLink`, `meta.next_page_url`...) lead to its next pages and end after a few
+(`_next_pages`), a `202 Accepted`'s monitor headers point at monitors it answers as the finished
+operation, redirects at a path it answers, and the OAuth 2 token endpoints the spec puts on the
+API's own host answer with a token (`_tokens`).
+
 Validation uses openapi-schema-validator (jsonschema), compiled lazily per operation on first
 use, so GitHub's 13 MB spec starts in about a second (docs/decisions.md, "Sandbox").
 """
