@@ -69,6 +69,16 @@ def client(server: Server, cache: rt.Cache | None, key: str = "k1", **kw: Any) -
     )
 
 
+def async_client(server: Server, cache: rt.Cache | None, key: str = "k1") -> rt.AsyncAPIClient:
+    return rt.AsyncAPIClient(
+        base_url="https://api.test/v1",
+        http_client=httpx.AsyncClient(transport=httpx.MockTransport(server)),
+        credentials={"api_key": key},
+        security_schemes=SCHEMES,
+        cache=cache,
+    )
+
+
 def raw(
     c: rt.SyncAPIClient, operation: rt.Operation[Any] = THING, **options: Any
 ) -> rt.RawResponse[Any]:
@@ -210,13 +220,7 @@ def test_async_client_uses_the_cache() -> None:
     server = Server(**{"Cache-Control": "max-age=60"})
 
     async def run() -> list[str | None]:
-        c = rt.AsyncAPIClient(
-            base_url="https://api.test/v1",
-            http_client=httpx.AsyncClient(transport=httpx.MockTransport(server)),
-            credentials={"api_key": "k"},
-            security_schemes=SCHEMES,
-            cache=rt.Cache(),
-        )
+        c = async_client(server, rt.Cache(), key="k")
         call = rt.with_raw_response(c.request)
         return [(await call(THING, {})).cache_status for _ in range(3)]
 
@@ -329,13 +333,7 @@ def test_a_list_page_served_from_the_cache_keeps_its_response() -> None:
     assert second.parse().raw == first.parse().raw and len(server.requests) == 1
 
     async def run() -> str | None:
-        a = rt.AsyncAPIClient(
-            base_url="https://api.test/v1",
-            http_client=httpx.AsyncClient(transport=httpx.MockTransport(server)),
-            credentials={"api_key": "k1"},
-            security_schemes=SCHEMES,
-            cache=rt.Cache(),
-        )
+        a = async_client(server, rt.Cache())
         await raw_async_page(a.paginate)(pages, {})
         return (await raw_async_page(a.paginate)(pages, {})).cache_status
 
