@@ -44,7 +44,7 @@ from urllib.parse import parse_qsl, unquote, urlencode, urlsplit
 
 from ._examples import ExampleGenerator
 from ._forms import parse_form
-from ._next_pages import own_next_urls, take_page
+from ._next_pages import NextPages, take_page
 from ._refs import Resolver, listed
 from ._responses import SPEC_PROBLEM_HEADER, TWIN_KEYS, Reply, Responder, UnknownExample
 from ._routing import Match, Router, split_path
@@ -240,6 +240,7 @@ class Sandbox:
         self.document = document
         self.router = Router(document, resolver)
         self._token_paths = token_paths(document, resolver)  # OAuth 2 endpoints it answers
+        self._next_pages = NextPages(resolver)
         generator = ExampleGenerator(document, seed=seed, resolver=resolver)
         self.responder = Responder(generator)
         self.validator = (
@@ -536,9 +537,7 @@ class Sandbox:
             problem = Problem(400, f"Prefer: code={prefer['code']} is not a declared response")
             return self.responder.error_reply(operation, pointer, 400, problem.message), problem
         if found is not None and match.method == "get":
-            found = own_next_urls(
-                found, operation, self.responder.resolver, (path, query), page, headers.get("host")
-            )
+            found = self._next_pages.own(found, operation, (path, query), page, headers.get("host"))
         if found is not None and any(k.lower() == "link" for k in found.headers):
             found = _own_links(found, self._pageable(match), path, query)
         if found is not None and found.status == 202:
