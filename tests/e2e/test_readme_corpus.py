@@ -5,7 +5,8 @@ Chosen for what broke before (docs/decisions.md §77): Azure (client parameters,
 long-running operations in split resources, `api-version` on raw requests), Twilio (versioned
 tags, patterned ids, next-page URLs), Lufthansa (a token endpoint on the API's host), beezup
 (examples of the wrong type, a 202's monitor), Codat (next-page URLs), urlbox (a `oneOf` of
-required lists), amadeus (examples of the wrong format), nytimes (a cached list page)."""
+required lists), amadeus (examples of the wrong format), nytimes (a cached list page), and
+four of corpus2's generator test specs."""
 
 from __future__ import annotations
 
@@ -27,6 +28,12 @@ SPECS = [
     "corpus/urlbox.io.json",
     "corpus/amadeus.com__amadeus-flight-delay-prediction.json",
     "corpus/nytimes.com__geo_api.json",
+    # a body's discriminator value (implicit mapping), a tagged union's tag, object query
+    # parameters without required properties, a raw GET of an event stream (corpus2)
+    "corpus2/oag/3_0/oneof_polymorphism_and_inheritance.yaml",
+    "corpus2/oag/3_0/rust/discriminator-reserved-keyword.yaml",
+    "corpus2/opc/baseline_openapi_3.0.json",
+    "corpus2/dcg/item_schema_31.yaml",
 ]
 
 

@@ -12,10 +12,12 @@ from ..path_keys import placeholders, split_key
 from ..spec.header_params import ignored_header, transport_header
 from ..spec.methods import path_operations
 from ..spec.param_media import is_json_media, parameter_media
+from ..spec.pointer import unescape
 from ..spec.streams import events_are_text, is_event_stream, is_json_lines, record_schema
 from .examples import example_value
 from .nodes import (
     ANY,
+    COMPONENT_PREFIX,
     JSON_OBJECT,
     NONE,
     BodyDef,
@@ -436,6 +438,7 @@ class OperationBuilder:
             # its schema requires once a body is sent (the runtime sends no body when none is
             # given).
             req = set(required_names(merged.get("required"))) if required else set()  # type: ignore[union-attr]
+            tag = _own_tag(schema, merged)  # (discriminator property, the body schema's value)
             fields: list[ParamDef] = []
             multipart = "multipart" in media_type
             urlencoded = media_type.split(";")[0].strip().lower() == _FORM_MEDIA
@@ -477,7 +480,11 @@ class OperationBuilder:
                         type=ptype,
                         required=str(wire) in req,
                         doc=doc,
-                        example=example_value(prop_r, self._deref),
+                        example=(
+                            tag[1]
+                            if tag is not None and tag[0] == str(wire)
+                            else example_value(prop_r, self._deref)
+                        ),
                         default=_bool_default(prop_r),
                     )
                 )
@@ -791,6 +798,25 @@ def _disambiguate(params: list[ParamDef], fields: list[ParamDef]) -> list[ParamD
         taken.add(name)
         out.append(p)
     return out
+
+
+def _own_tag(schema: Any, merged: Mapping[str, Any] | None) -> tuple[str, str] | None:
+    """(discriminator property, this schema's value) when a body schema named in components
+    carries (or inherits through `allOf`) a discriminator: its mapping's key for the schema,
+    else the schema's name (OpenAPI's implicit mapping). A drawn `"string"` there names no
+    schema, and the API refuses the body."""
+    ref = schema.get("$ref") if isinstance(schema, JSON_OBJECT) else None
+    found = merged.get("discriminator") if merged is not None else None
+    if not isinstance(ref, str) or not ref.startswith(COMPONENT_PREFIX):
+        return None
+    if not isinstance(found, JSON_OBJECT) or not isinstance(found.get("propertyName"), str):
+        return None
+    name = unescape(ref.removeprefix(COMPONENT_PREFIX))
+    mapping = found.get("mapping")
+    for value, target in mapping.items() if isinstance(mapping, JSON_OBJECT) else ():
+        if target in (ref, name):
+            return found["propertyName"], str(value)
+    return found["propertyName"], name
 
 
 def _media(content: Mapping[str, Any], media_type: str) -> Mapping[str, Any]:

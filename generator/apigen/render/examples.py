@@ -54,6 +54,14 @@ def placeholder(api: Api, t: TypeExpr, depth: int = 0, filled: bool = False) -> 
             return literal(values[0])
         case Nullable(inner=inner):
             return placeholder(api, inner, depth, filled)
+        case UnionOf(items=items, discriminator=tag) if tag is not None and tag.mapping:
+            # the first member, saying which it is (without its tag the body is refused)
+            value, key = tag.mapping[0]
+            shown = placeholder(api, Ref(key), depth, filled)
+            entry = f"{literal(tag.property)}: {literal(value)}"
+            if not shown.startswith("{") or f"{literal(tag.property)}:" in shown:
+                return shown
+            return "{" + entry + (", " + shown[1:] if shown != "{}" else "}")
         case UnionOf(items=items):
             return placeholder(api, items[0], depth, filled)
         case ListOf(item=item):
@@ -87,7 +95,8 @@ def argument(api: Api, p: ParamDef) -> str:
     """The value shown for one parameter: its example when the type takes it as is."""
     if p.example is not None and _fits(api, p.type, p.example):
         return literal(p.example)
-    return placeholder(api, p.type, filled=p.location == "path")
+    # (an empty object fills no path segment, and an exploded one sends no query key at all)
+    return placeholder(api, p.type, filled=p.location not in ("field", "body"))
 
 
 def _fits(api: Api, t: TypeExpr, value: str | int | float | bool, depth: int = 0) -> bool:

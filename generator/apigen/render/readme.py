@@ -160,6 +160,8 @@ def _raw_get(api: Api, featured: OperationDef | None) -> OperationDef | None:
     for op in ops:
         if op.method != "get" or not _returns_model(api, op) or not _succeeds(op):
             continue
+        if not any(r.status.startswith("2") and r.kind == "json" for r in op.responses):
+            continue  # (events or JSON lines: `cast_to=dict` reads one JSON document)
         security = op.security if op.security is not None else api.default_security
         if security and () not in security and security != api.default_security:
             continue
