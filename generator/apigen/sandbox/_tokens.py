@@ -12,8 +12,8 @@ import itertools
 import json
 from collections.abc import Mapping
 from typing import Any
-from urllib.parse import urlsplit
 
+from ..ir.security import on_the_server
 from ._refs import RefError, Resolver
 from ._responses import Reply
 
@@ -23,12 +23,12 @@ TOKEN_LIFETIME = 3600
 
 def token_paths(document: Mapping[str, Any], resolver: Resolver) -> frozenset[str]:
     """The paths of the `tokenUrl`s and `refreshUrl`s of the document's OAuth 2 flows that are
-    relative or on the origin of its first server."""
+    relative or on the origin of its first server (the IR's rule: `ir.security.on_the_server`)."""
     components = document.get("components")
     schemes = components.get("securitySchemes") if isinstance(components, Mapping) else None
     servers = document.get("servers")
     first = servers[0] if isinstance(servers, list) and servers else {}
-    origin = _origin(str(first.get("url", "")) if isinstance(first, Mapping) else "")
+    server = str(first.get("url", "")) if isinstance(first, Mapping) else ""
     found: set[str] = set()
     for raw in schemes.values() if isinstance(schemes, Mapping) else ():
         try:
@@ -41,21 +41,10 @@ def token_paths(document: Mapping[str, Any], resolver: Resolver) -> frozenset[st
                 url = flow.get(key) if isinstance(flow, Mapping) else None
                 if not isinstance(url, str) or not url:
                     continue
-                try:
-                    parts = urlsplit(url)
-                except ValueError:  # (`https://[x]/`: not a URL; the spec's warning says so)
-                    continue
-                if (not parts.netloc or _origin(url) == origin) and parts.path.startswith("/"):
-                    found.add(parts.path)
+                path = url if url.startswith("/") else on_the_server(url, server)
+                if path is not None:
+                    found.add(path.partition("?")[0])
     return frozenset(found)
-
-
-def _origin(url: str) -> tuple[str, str] | None:
-    try:
-        parts = urlsplit(url)
-    except ValueError:
-        return None
-    return parts.scheme.lower(), parts.netloc.lower()
 
 
 _issued = itertools.count(1)
