@@ -62,14 +62,15 @@ _ITEM_FIELDS = (
     "nodes",
     "value",  # OData, Azure
 )
-# objects a page's fields may sit in, and the names of a next page's URL (the sandbox reads both
-# too: it points such a field at its own next page, sandbox/_next_pages.py)
+# objects a page's fields may sit in, the names of a next page's URL, of a more-pages flag and of
+# body cursors (the sandbox reads them too: it points a next-URL field at its own next page and
+# ends the lists a client pages itself, sandbox/_next_pages.py)
 ENVELOPES = ("meta", "pagination", "paging", "page_info", "pageInfo", "response_metadata", "links")
-_HAS_MORE = ("has_more", "hasMore", "has_next_page", "hasNextPage", "has_next", "hasNext", "more")
+HAS_MORE = ("has_more", "hasMore", "has_next_page", "hasNextPage", "has_next", "hasNext", "more")
 _TOTAL = ("total", "total_count", "totalCount", "count")
 _SIZE_PARAMS = ("per_page", "page_size", "limit", "pageSize", "perPage", "size")
 # body field with the next cursor -> query params that take it back, best first
-_BODY_CURSORS: tuple[tuple[str, tuple[str, ...]], ...] = (
+BODY_CURSORS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("next_cursor", ("cursor", "next_cursor", "after", "starting_after")),
     ("nextCursor", ("cursor", "nextCursor", "after")),
     ("next_page_token", ("page_token", "next_page_token", "pageToken")),
@@ -158,9 +159,9 @@ def detect(
     def field_of(names: tuple[str, ...], kind: str) -> str | None:
         return _find(fields, names, kind, definitions)
 
-    has_more = field_of(_HAS_MORE, "bool")
+    has_more = field_of(HAS_MORE, "bool")
     # a cursor the body hands back (`pageInfo.endCursor`) before the last item's id
-    for name, params in _BODY_CURSORS:
+    for name, params in BODY_CURSORS:
         cursor = field_of((name,), "str")
         taker = next((p for p in params if p in query and _is(query[p], "str", definitions)), None)
         if cursor is not None and taker is not None:

@@ -1,4 +1,4 @@
-"""A drawn list page whose body names the next page's URL points it at the sandbox itself.
+"""The pages of a drawn list end, and never repeat.
 
 A drawn `next`/`nextLink`/`meta.next_page_url` (the names the IR reads as next-URL pagination,
 `ir/pagination.py`) is a random string or a URL on the spec's example host: a client following
@@ -8,6 +8,13 @@ again with `PAGE_MARKER=n+1` added, up to `LAST_PAGE`, even where the draw left 
 last page's is null where the schema allows it, left out where it is optional, else `""` (what
 the runtime reads as the end). The marker is the sandbox's own: `handle` takes it off the query
 before routing and validation, as a real server accepts the links it hands out.
+
+A list the client pages itself (a `page` number, an `offset`, a cursor the answer hands out)
+would otherwise never end with drawn cursors, and with the spec's example served twice the
+runtime stops with `PaginationLoopError` (the same page again). A request for a later page
+(`page` past the first, `offset`/`skip` past 0, a cursor parameter whose body field the answer
+declares) is answered with the list's last page: its item arrays empty (where `minItems`
+allows), more-pages flags false and body cursors ended as above.
 """
 
 from __future__ import annotations
@@ -17,7 +24,7 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 from urllib.parse import urlencode
 
-from ..ir.pagination import ENVELOPES, NEXT_URL_FIELDS
+from ..ir.pagination import BODY_CURSORS, ENVELOPES, HAS_MORE, NEXT_URL_FIELDS
 from ._refs import RefError, Resolver, listed
 from ._responses import Reply
 
@@ -25,6 +32,13 @@ from ._responses import Reply
 PAGE_MARKER = "apigen_sandbox_page"
 #: Pages a next-URL list has (as `LINK_PAGES` for `Link` headers).
 LAST_PAGE = 3
+_OFFSET_PARAMS = ("offset", "skip")
+#: Stripe's cursors (the last item's id), read as such where the answer has a more-pages flag.
+_ITEM_CURSORS = ("starting_after", "ending_before", "after")
+_CURSOR_FIELDS = frozenset(name for name, _ in BODY_CURSORS)
+_LATER_PARAMS = frozenset(
+    {"page", *_OFFSET_PARAMS, *_ITEM_CURSORS, *(p for _, params in BODY_CURSORS for p in params)}
+)
 
 
 def take_page(query: list[tuple[str, str]]) -> tuple[list[tuple[str, str]], int]:
@@ -48,6 +62,8 @@ class NextPages:
         self.resolver = resolver
         # (id(operation), status) -> (operation, its answer's schema, the keys to the field)
         self._found: dict[tuple[int, int], tuple[Any, Any, list[str] | None]] = {}
+        # (id(operation), status) -> (operation, the cursor parameters its answer hands out to)
+        self._cursors: dict[tuple[int, int], tuple[Any, frozenset[str]]] = {}
 
     def _keys(self, operation: Mapping[str, Any], status: int) -> tuple[Any, list[str] | None]:
         cached = self._found.get((id(operation), status))
@@ -76,8 +92,13 @@ class NextPages:
         if not 200 <= reply.status < 300 or "json" not in media.lower():
             return reply
         schema, keys = self._keys(operation, reply.status)
+        path, query = target
         if keys is None:
-            return reply
+            if any(k.lower() == "link" for k in reply.headers):  # `_own_links` pages those
+                return reply
+            if not self._later(operation, reply.status, query):
+                return reply
+            return self._last_page(reply, schema)
         try:
             body = json.loads(reply.body)
         except ValueError:
@@ -88,18 +109,113 @@ class NextPages:
             holder = holder.get(name) if isinstance(holder, dict) else None
         if not isinstance(holder, dict):
             return reply
-        path, query = target
-        resolver = self.resolver
         if page < LAST_PAGE:
             url = f"{path}?{urlencode([*query, (PAGE_MARKER, str(page + 1))])}"
             holder[key] = f"http://{host}{url}" if host else url
-        elif _nullable(_property(schema, keys, resolver), resolver):
-            holder[key] = None
-        elif not _required(schema, keys, resolver):
-            holder.pop(key, None)
         else:
-            holder[key] = ""
+            _end(holder, key, schema, keys, self.resolver)
         return Reply(reply.status, reply.headers, json.dumps(body).encode())
+
+    def _later(
+        self, operation: Mapping[str, Any], status: int, query: list[tuple[str, str]]
+    ) -> bool:
+        """Whether `query` asks for a page after the first: `page` past the first (1, or the
+        operation's `x-apigen-pagination.first_page`, as the runtime counts), `offset`/`skip`
+        past 0, or a cursor parameter the answer hands a value out for."""
+        given = {k: v for k, v in query if v}
+        if given.keys().isdisjoint(_LATER_PARAMS):  # most requests: nothing parsed
+            return False
+        number = _number(given.get("page"))
+        if number is not None and number > _first_page(operation):
+            return True
+        if any((_number(given.get(p)) or 0) > 0 for p in _OFFSET_PARAMS):
+            return True
+        return not given.keys().isdisjoint(self._cursor_params(operation, status))
+
+    def _cursor_params(self, operation: Mapping[str, Any], status: int) -> frozenset[str]:
+        """The query parameters that take back a cursor the answer declares (a body cursor's
+        takers, as `ir/pagination.py` pairs them; Stripe's item cursors beside a more-pages
+        flag)."""
+        cached = self._cursors.get((id(operation), status))
+        if cached is not None and cached[0] is operation:
+            return cached[1]
+        schema, _ = self._keys(operation, status)
+        declared: set[str] = set()
+        for outer in ([], *([e] for e in ENVELOPES)):
+            holder = _property(schema, outer, self.resolver) if outer else schema
+            declared.update(_declared(holder, self.resolver))
+        params = {p for name, takers in BODY_CURSORS if name in declared for p in takers}
+        if not declared.isdisjoint(HAS_MORE):
+            params.update(_ITEM_CURSORS)
+        found = frozenset(params)
+        self._cursors[(id(operation), status)] = (operation, found)
+        return found
+
+    def _last_page(self, reply: Reply, schema: Any) -> Reply:
+        """`reply` as its list's last page: item arrays (the body, its top-level arrays and
+        HAL's `_embedded` ones) empty where `minItems` allows, more-pages flags false, body
+        cursors ended; unchanged when none of that is there."""
+        try:
+            body = json.loads(reply.body)
+        except ValueError:
+            return reply
+        resolver = self.resolver
+        if isinstance(body, list):
+            if not body or _min_items(schema, resolver):
+                return reply
+            return Reply(reply.status, reply.headers, b"[]")
+        if not isinstance(body, dict):
+            return reply
+        changed = False
+        holders: list[tuple[list[str], dict[str, Any]]] = [([], body)]
+        holders += [
+            ([e], body[e]) for e in ("_embedded", *ENVELOPES) if isinstance(body.get(e), dict)
+        ]
+        for outer, holder in holders:
+            for key, value in list(holder.items()):
+                keys = [*outer, key]
+                if isinstance(value, list) and value and outer in ([], ["_embedded"]):
+                    if not _min_items(_property(schema, keys, resolver), resolver):
+                        holder[key], changed = [], True
+                elif key in HAS_MORE and value is True:
+                    holder[key], changed = False, True
+                elif key in _CURSOR_FIELDS and value not in (None, ""):
+                    _end(holder, key, schema, keys, resolver)
+                    changed = True
+        if not changed:
+            return reply
+        return Reply(reply.status, reply.headers, json.dumps(body).encode())
+
+
+def _end(
+    holder: dict[str, Any], key: str, schema: Any, keys: list[str], resolver: Resolver
+) -> None:
+    """End a next-page field: null where the schema allows it, left out where it is optional,
+    else `""` (what the runtime reads as the end)."""
+    if _nullable(_property(schema, keys, resolver), resolver):
+        holder[key] = None
+    elif not _required(schema, keys, resolver):
+        holder.pop(key, None)
+    else:
+        holder[key] = ""
+
+
+def _number(value: str | None) -> int | None:
+    if value is None or not value.isascii() or not value.lstrip("-").isdigit():
+        return None
+    return int(value)
+
+
+def _first_page(operation: Mapping[str, Any]) -> int:
+    config = operation.get("x-apigen-pagination")
+    first = config.get("first_page") if isinstance(config, Mapping) else None
+    return first if isinstance(first, int) and not isinstance(first, bool) else 1
+
+
+def _min_items(schema: Any, resolver: Resolver) -> int:
+    """The largest `minItems` of `schema` and its `allOf` members (0 without one)."""
+    found = [part.get("minItems") for part in _object_parts(schema, resolver)]
+    return max((m for m in found if isinstance(m, int) and not isinstance(m, bool)), default=0)
 
 
 def _next_keys(schema: Any, names: list[str], resolver: Resolver) -> list[str] | None:
