@@ -74,6 +74,10 @@ def test_a_trailing_verb_segment_is_the_method_even_without_its_parent_path() ->
             "/audit/suppressions/describe": {"post": "DescribeAuditSuppression"},
             "/render/sync": {"post": "renderSync"},
             "/pets/photos": {"post": "addPhoto"},  # a noun: still a resource
+            # GETs beside the POSTs: no API of actions, where every last segment is the
+            # method (tests/ir/test_grouping_one_tag.py)
+            "/users": {"get": "listUsers"},
+            "/users/{id}": {"get": "getUser"},
         }
     )
     assert calls == {
@@ -81,6 +85,8 @@ def test_a_trailing_verb_segment_is_the_method_even_without_its_parent_path() ->
         "DescribeAuditSuppression": "audit.suppressions.describe",
         "renderSync": "render.sync",
         "addPhoto": "pets.photos.create",
+        "listUsers": "users.list",
+        "getUser": "users.retrieve",
     }
 
 

@@ -5,9 +5,11 @@ Four spellings of the same idea, chosen per spec:
 - `service.resource.method` operation ids (Google's): resources from the middle, method from the end;
 - tags: resource from the first tag (less a version every tag starts with: Twilio's
   `MessagingV1Service` is `service`), method from the operation id, less the words that repeat
-  the resource (`Sites_RestartSlot` under `sites`: `restart_slot`);
+  the resource (`Sites_RestartSlot` under `sites`: `restart_slot`); one tag every operation
+  carries says nothing where paths say more (Plaid's 329 operations, all tagged `plaid`);
 - neither (Stripe): resources from the path's literal segments, methods from the HTTP verb
-  (`list`, `create`, `retrieve`, `update`, `delete`) or a trailing action segment (`pay`).
+  (`list`, `create`, `retrieve`, `update`, `delete`) or a trailing action segment (`pay`; in
+  an API of POSTs, Plaid's `/transfer/ledger/withdraw`, every last segment).
 Collisions fall back to the operation id, which the spec guarantees unique.
 """
 
@@ -63,7 +65,9 @@ def assign(
     def listing(op: OperationDef) -> bool:  # a GET of a collection
         return op.method == "get" and id(op) in list_like
 
-    tag_resource = _tag_resources(ops)
+    tagged = not _one_tag_says_nothing(ops)
+    rpc = _posts_only(ops, methods_on_path)
+    tag_resource = _tag_resources(ops) if tagged else {}
     keyed: list[OperationDef] = []  # path keys holding a query or a fragment
     for op in ops:
         key = split_key(op.path)
@@ -76,7 +80,7 @@ def assign(
         elif not key.plain:
             keyed.append(op)
             verb = _verb_name(op, methods_on_path, id(op) in list_like)
-            if op.tags:
+            if op.tags and tagged:
                 op.resource = (tag_resource[op.tags[0]],)
                 op.name = (
                     _own_words(op.operation_id, op.resource, reserved_resource, listing(op))
@@ -87,7 +91,7 @@ def assign(
                 literal = [s for s in _segments(key.wire) if not _is_param(s)]
                 op.resource = tuple(naming.snake(s) for s in literal) or ("root",)
                 op.name = _keyed_name(op, key, verb)
-        elif op.tags:
+        elif op.tags and tagged:
             op.resource = (tag_resource[op.tags[0]],)
             op.name = (
                 _own_words(op.operation_id, op.resource, reserved_resource, listing(op))
@@ -96,12 +100,40 @@ def assign(
             )
         else:
             op.resource, op.name = _path_name(
-                op, paths, below, methods_on_path, id(op) in list_like
+                op, paths, below, methods_on_path, id(op) in list_like, rpc
             )
     _twins(keyed)
     if explicit is not None:
         explicit(ops)
     _settle(ops, reserved_client, reserved_resource)
+
+
+def _one_tag_says_nothing(ops: list[OperationDef]) -> bool:
+    """Whether every operation carries the same first tag while their paths, each of two
+    literal segments or more, start with different ones: the tag (Plaid's `plaid`) would put
+    329 methods on one resource that the paths spread over `transactions`, `transfer.ledger`...
+    A path of one segment (Adyen's `/checkBalance`, Qualpay's `/sale`) would be a resource of
+    one method, so the tag stays there."""
+    firsts = {op.tags[0] if op.tags else None for op in ops}
+    if len(ops) < 2 or len(firsts) != 1 or None in firsts:
+        return False
+    literals = [[s for s in _segments(op.path) if not _is_param(s)] for op in ops]
+    return all(len(words) >= 2 for words in literals) and len({w[0] for w in literals}) > 1
+
+
+def _posts_only(ops: list[OperationDef], methods_on_path: dict[str, set[str]]) -> bool:
+    """An API of actions (Plaid's `POST /transactions/get`, `/sandbox/item/fire_webhook`): at
+    least nine operations in ten are the only POST of their path, and two paths in three end in
+    a verb this module knows, so a path's last segment names what it does even where it is a
+    verb it does not know (`refresh`, `withdraw`). An API of POSTs to nouns (`/chat/completions`)
+    keeps `chat.completions.create`."""
+    actions = sum(1 for op in ops if op.method == "post" and methods_on_path[op.path] == {"post"})
+    if len(ops) < 2 or actions < 0.9 * len(ops):
+        return False
+    lasts = [[s for s in _segments(path) if not _is_param(s)] for path in methods_on_path]
+    known = _VERBS | _NOT_CREATING | _METHOD_VERBS
+    verbs = sum(1 for words in lasts if words and naming.snake(words[-1]).split("_")[0] in known)
+    return verbs >= 2 / 3 * len(lasts)
 
 
 def _tag_resources(ops: list[OperationDef]) -> dict[str, str]:
@@ -246,6 +278,7 @@ def _path_name(
     below: dict[str, int],
     methods_on_path: dict[str, set[str]],
     is_list: bool,
+    rpc: bool = False,
 ) -> tuple[tuple[str, ...], str]:
     segs = _segments(op.path)
     custom = _CUSTOM_METHOD.match(segs[-1]) if segs else None
@@ -267,7 +300,8 @@ def _path_name(
         and single
         and not has_children
         and (
-            parent in paths
+            rpc
+            or parent in paths
             or _is_param(segs[-2])
             or naming.snake(segs[-1]).split("_")[0] in _VERBS | _NOT_CREATING  # `.../delete`
         )
