@@ -77,7 +77,7 @@ async def _call_both(
     ("call", "kwargs", "url"),
     [
         ("files.create", {"body": b"x"}, "https://files.api.test/files"),
-        ("uploads.put", {"name": "a"}, "https://uploads.api.test/prod/uploads/a"),
+        ("uploads.update", {"name": "a"}, "https://uploads.api.test/prod/uploads/a"),
         ("uploads.get", {"name": "a"}, "https://read.api.test/uploads/a"),
         ("uploads.delete", {"name": "a"}, "https://uploads.api.test/prod/uploads/a"),
         ("relative.get", {}, "https://eu.api.test/v2/relative"),
@@ -122,14 +122,14 @@ async def test_dot_path_values_raise(pkg: ModuleType, value: str) -> None:
     rec = Recorder()
     sync, async_ = _clients(pkg, rec)
     with pytest.raises(ValueError, match="name"):
-        sync.uploads.put(name=value)
+        sync.uploads.update(name=value)
     with pytest.raises(ValueError, match="name"):
-        await async_.uploads.put(name=value)
+        await async_.uploads.update(name=value)
     assert rec.requests == []
 
 
 async def test_allow_reserved_path_parameter_stays_one_segment(pkg: ModuleType) -> None:
-    for request in await _call_both(pkg, "uploads.put", {"name": "../a/b?c#d%"}):
+    for request in await _call_both(pkg, "uploads.update", {"name": "../a/b?c#d%"}):
         assert request.url.raw_path == b"/prod/uploads/..%2Fa%2Fb%3Fc%23d%25"
 
 

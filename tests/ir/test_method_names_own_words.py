@@ -169,3 +169,39 @@ def test_a_version_every_tag_starts_with_leaves_the_resource_names(
         assert resources == tuple(naming.snake(t) for t in tags)
     else:
         assert (found[ids[0]], found[ids[1]]) == calls
+
+
+def test_an_id_that_only_says_its_http_method_is_named_as_the_verb() -> None:
+    """Box's `post_folders` under `folders` was `folders.post(...)`, a name that reads as a
+    raw request (115 methods named `post`, `put` or `patch` over the shared specs)."""
+    calls = _calls(
+        [
+            ("post", "/folders", "post_folders", "folders"),  # Box
+            ("post", "/api/Company", "Company_Post", "Company"),  # Avaza
+            ("put", "/api/Company", "Company_Put", "Company"),
+            ("put", "/ldap_service/{id}", "putLdapService", "ldap_service"),  # Rubrik
+            ("patch", "/ldap_service/{id}", "patchLdapService", "ldap_service"),
+            # DigitalOcean: the PUT's id says `update`; the PATCH keeps its own
+            ("put", "/v2/projects/{project_id}", "projects_update", "Projects"),
+            ("patch", "/v2/projects/{project_id}", "projects_patch", "Projects"),
+        ]
+    )
+    assert calls == {
+        "post_folders": "folders.create",
+        "Company_Post": "company.create",
+        "Company_Put": "company.update",
+        "putLdapService": "ldap_service.replace",  # beside a PATCH, as on untagged paths
+        "patchLdapService": "ldap_service.update",
+        "projects_update": "projects.update",
+        "projects_patch": "projects.patch",
+    }
+
+
+def test_dotted_and_path_named_methods_keep_an_http_verb_name() -> None:
+    google = _calls(
+        [
+            ("patch", "/v1/{name}", "walletobjects.issuer.patch", "issuer"),
+            ("get", "/v1/{name}/x", "walletobjects.issuer.get", "issuer"),
+        ]
+    )
+    assert google["walletobjects.issuer.patch"] == "issuer.patch"  # Google's own name

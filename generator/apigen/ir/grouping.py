@@ -69,6 +69,7 @@ def assign(
     rpc = _posts_only(ops, methods_on_path)
     tag_resource = _tag_resources(ops) if tagged else {}
     keyed: list[OperationDef] = []  # path keys holding a query or a fragment
+    tag_named: set[int] = set()  # ids of the operations named by their tag and operation id
     for op in ops:
         key = split_key(op.path)
         if slash_style and _SLASH_ID.match(op.operation_id or ""):
@@ -81,6 +82,7 @@ def assign(
             keyed.append(op)
             verb = _verb_name(op, methods_on_path, id(op) in list_like)
             if op.tags and tagged:
+                tag_named.add(id(op))
                 op.resource = (tag_resource[op.tags[0]],)
                 op.name = (
                     _own_words(op.operation_id, op.resource, reserved_resource, listing(op))
@@ -92,6 +94,7 @@ def assign(
                 op.resource = tuple(naming.snake(s) for s in literal) or ("root",)
                 op.name = _keyed_name(op, key, verb)
         elif op.tags and tagged:
+            tag_named.add(id(op))
             op.resource = (tag_resource[op.tags[0]],)
             op.name = (
                 _own_words(op.operation_id, op.resource, reserved_resource, listing(op))
@@ -102,6 +105,7 @@ def assign(
             op.resource, op.name = _path_name(
                 op, paths, below, methods_on_path, id(op) in list_like, rpc
             )
+    _http_verbs_named([op for op in ops if id(op) in tag_named], ops, methods_on_path, list_like)
     _twins(keyed)
     if explicit is not None:
         explicit(ops)
@@ -179,6 +183,33 @@ def _dotted_call(operation_id: str, service: str) -> tuple[tuple[str, ...], str]
     if service and parts[0] == service and len(parts) >= 3:
         parts = parts[1:]
     return tuple(naming.snake(p) for p in parts[:-1]), naming.snake(parts[-1])
+
+
+def _http_verbs_named(
+    named: list[OperationDef],
+    ops: list[OperationDef],
+    methods_on_path: dict[str, set[str]],
+    list_like: set[int],
+) -> None:
+    """A tagged operation whose id only said its HTTP method (Box's `post_folders` under
+    `folders`, Avaza's `Company_Put`, DigitalOcean's `projects_patch`) is named as the HTTP verb
+    is on an untagged path (`create`, `update`, `replace` beside a PATCH): a method called
+    `post` reads as a raw request. Where that name is taken on the resource (DigitalOcean's
+    PUT `projects_update` beside its PATCH `projects_patch`), the id's own stays. `named` are the tag-named
+    operations: Stripe's `.../post` action and Google's own `patch` methods keep theirs."""
+    renames: dict[int, str] = {}
+    for op in named:
+        if op.name == op.method and op.name in ("post", "put", "patch"):
+            renames[id(op)] = _verb_name(op, methods_on_path, id(op) in list_like)
+    if not renames:
+        return
+    taken: dict[tuple[str, ...], list[str]] = defaultdict(list)
+    for op in ops:
+        taken[op.resource].append(renames.get(id(op), op.name))
+    for op in ops:
+        new = renames.get(id(op))
+        if new is not None and taken[op.resource].count(new) == 1:
+            op.name = new
 
 
 def _own_words(
