@@ -205,3 +205,25 @@ def test_dotted_and_path_named_methods_keep_an_http_verb_name() -> None:
         ]
     )
     assert google["walletobjects.issuer.patch"] == "issuer.patch"  # Google's own name
+
+
+def test_dotted_tags_nest_as_the_methods_the_provider_documents() -> None:
+    """Slack tags `admin_apps_approved_list` `admin.apps.approved`: the client was
+    `client.admin_apps_approved.list()`; Slack documents the method `admin.apps.approved.list`."""
+    calls = _calls(
+        [
+            ("get", "/admin.apps.approved.list", "admin_apps_approved_list", "admin.apps.approved"),
+            ("post", "/admin.apps.approve", "admin_apps_approve", "admin.apps"),
+            ("post", "/chat.postMessage", "chat_postMessage", "chat"),
+            ("get", "/files.remote.list", "files_remote_list", "files.remote"),
+        ]
+    )
+    assert calls == {
+        "admin_apps_approved_list": "admin.apps.approved.list",
+        "admin_apps_approve": "admin.apps.approve",
+        "chat_postMessage": "chat.post_message",
+        "files_remote_list": "files.remote.list",
+    }
+    # one dotted tag is more likely a host name than a path of resources
+    host = _calls([("get", "/extractors", "listExtractors", "extraction.import.io")])
+    assert host == {"listExtractors": "extraction_import_io.list_extractors"}

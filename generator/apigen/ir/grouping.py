@@ -83,7 +83,7 @@ def assign(
             verb = _verb_name(op, methods_on_path, id(op) in list_like)
             if op.tags and tagged:
                 tag_named.add(id(op))
-                op.resource = (tag_resource[op.tags[0]],)
+                op.resource = tag_resource[op.tags[0]]
                 op.name = (
                     _own_words(op.operation_id, op.resource, reserved_resource, listing(op))
                     if op.operation_id
@@ -95,7 +95,7 @@ def assign(
                 op.name = _keyed_name(op, key, verb)
         elif op.tags and tagged:
             tag_named.add(id(op))
-            op.resource = (tag_resource[op.tags[0]],)
+            op.resource = tag_resource[op.tags[0]]
             op.name = (
                 _own_words(op.operation_id, op.resource, reserved_resource, listing(op))
                 if op.operation_id
@@ -140,13 +140,19 @@ def _posts_only(ops: list[OperationDef], methods_on_path: dict[str, set[str]]) -
     return verbs >= 2 / 3 * len(lasts)
 
 
-def _tag_resources(ops: list[OperationDef]) -> dict[str, str]:
+def _tag_resources(ops: list[OperationDef]) -> dict[str, tuple[str, ...]]:
     """Each first tag's resource: the tag in snake_case, less the words every tag starts with
     when the last of them is a version, as versions are dropped from paths (Twilio's
     `MessagingV1AlphaSender`, `MessagingV1Service`: `alpha_sender`, `service`;
     `Api20100401Account`: `account`). Nothing is dropped when a tag would be left empty or not a
-    name (`V2` beside `V2Users`; `Backup...` tags share no version)."""
-    names = {tag: naming.snake(tag) for tag in sorted({op.tags[0] for op in ops if op.tags})}
+    name (`V2` beside `V2Users`; `Backup...` tags share no version). Dotted tags, where two or
+    more are, nest (Slack's `admin.apps.approved`: `client.admin.apps.approved`, the method
+    name Slack documents, `admin.apps.approved.list`)."""
+    tags = sorted({op.tags[0] for op in ops if op.tags})
+    dotted = _dotted_tags(tags)
+    if dotted is not None:
+        return dotted
+    names = {tag: naming.snake(tag) for tag in tags}
     words = [name.split("_") for name in names.values()]
     shared = 0
     for column in zip(*words, strict=False):
@@ -155,11 +161,25 @@ def _tag_resources(ops: list[OperationDef]) -> dict[str, str]:
         shared += 1
     drop = max((i + 1 for i in range(shared) if _has_digit(words[0][i])), default=0)
     if len(names) < 2 or not drop:
-        return names
+        return {tag: (name,) for tag, name in names.items()}
     kept = {tag: "_".join(name.split("_")[drop:]) for tag, name in names.items()}
     if not all(n.isidentifier() and not keyword.iskeyword(n) for n in kept.values()):
-        return names
-    return kept
+        return {tag: (name,) for tag, name in names.items()}
+    return {tag: (name,) for tag, name in kept.items()}
+
+
+def _dotted_tags(tags: list[str]) -> dict[str, tuple[str, ...]] | None:
+    """Every tag as a resource path when two or more are dotted names (`admin.apps`), each
+    part a name; None otherwise (one dotted tag is more likely a host: `extraction.import.io`)."""
+    if sum(1 for tag in tags if _DOT_ID.match(tag)) < 2:
+        return None
+    found: dict[str, tuple[str, ...]] = {}
+    for tag in tags:
+        parts = tuple(naming.snake(part) for part in tag.split("."))
+        if not all(p.isidentifier() and not keyword.iskeyword(p) for p in parts):
+            return None
+        found[tag] = parts
+    return found
 
 
 def _has_digit(word: str) -> bool:
@@ -223,7 +243,7 @@ def _own_words(
     when what is left would start with a connective (`get_files_by_id`, `get_files_id` under
     `files`), or when it is a keyword or reserved; a collision also brings it back (`_settle`)."""
     name = naming.snake(operation_id)
-    words, own = name.split("_"), resource[-1].split("_") if resource else []
+    words, own = name.split("_"), "_".join(resource).split("_") if resource else []
     n = len(own)
     if not n or len(words) <= n or (n == 1 and own[0] in _VERBS):
         return name  # a tag that is a verb (`search`) is the method's verb too: `search_things`
