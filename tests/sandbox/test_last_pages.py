@@ -163,3 +163,45 @@ def test_a_generated_client_walks_each_list_to_its_end(out: Path, dynamic: bool)
         assert len(sandbox.requests) == 2 * len(methods) or dynamic
         assert len(sandbox.requests) <= 2 * len(methods)
         assert all(r.status == 200 for r in sandbox.requests)
+
+
+LINKED: dict[str, Any] = {
+    "openapi": "3.0.3",
+    "info": {"title": "linked", "version": "1"},
+    "paths": {
+        "/repos": {
+            "get": {
+                "operationId": "listRepos",
+                "parameters": _query("page", "per_page"),
+                "responses": {
+                    "200": {
+                        "description": "ok",
+                        "headers": {"Link": {"schema": {"type": "string"}}},
+                        "content": {
+                            "application/json": {
+                                "schema": {"type": "array", "items": _ITEM},
+                                "example": [{"id": "r1"}, {"id": "r2"}],
+                            }
+                        },
+                    }
+                },
+            }
+        }
+    },
+}
+
+
+@pytest.fixture(scope="module")
+def linked(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return build_document(tmp_path_factory, "linked", LINKED)
+
+
+@pytest.mark.parametrize("dynamic", [False, True])
+def test_a_link_list_s_later_pages_are_empty(linked: Path, dynamic: bool) -> None:
+    """GitHub's style: the `Link` header still leads through the sandbox's pages, whose bodies
+    after the first are empty; served from the example, page 2 was page 1 again."""
+    with Sandbox(LINKED, seed=3, dynamic=dynamic) as sandbox, on_path(linked, "linked") as pkg:
+        with pkg.Client(base_url=sandbox.url) as client:
+            items = list(client.repos.list())
+        assert items and all(isinstance(item.id, str) for item in items)
+        assert [r.query for r in sandbox.requests] == [[], [("page", "2")], [("page", "3")]]

@@ -9,9 +9,9 @@ last page's is null where the schema allows it, left out where it is optional, e
 the runtime reads as the end). The marker is the sandbox's own: `handle` takes it off the query
 before routing and validation, as a real server accepts the links it hands out.
 
-A list the client pages itself (a `page` number, an `offset`, a cursor the answer hands out)
-would otherwise never end with drawn cursors, and with the spec's example served twice the
-runtime stops with `PaginationLoopError` (the same page again). A request for a later page
+A list the client pages itself (a `page` number, an `offset`, a cursor the answer hands out,
+a `Link` header) would otherwise never end with drawn cursors, and with the spec's example
+served twice the runtime stops with `PaginationLoopError` (the same page again). A request for a later page
 (`page` past the first, `offset`/`skip` past 0, a cursor parameter whose body field the answer
 declares) is answered with the list's last page: its item arrays empty (where `minItems`
 allows), more-pages flags false and body cursors ended as above.
@@ -94,8 +94,7 @@ class NextPages:
         schema, keys = self._keys(operation, reply.status)
         path, query = target
         if keys is None:
-            if any(k.lower() == "link" for k in reply.headers):  # `_own_links` pages those
-                return reply
+            # (a `Link` list too: its header still leads to page `LINK_PAGES`, over empty pages)
             if not self._later(operation, reply.status, query):
                 return reply
             return self._last_page(reply, schema)
