@@ -84,9 +84,39 @@ def test_plain_basic_keeps_username_and_password() -> None:
 def test_two_secrets_together_keep_their_own_keywords() -> None:
     other = {"type": "apiKey", "in": "header", "name": "X-App-Id"}
     doc = _spec({"app_key": KEY, "app_id": other}, [{"app_key": [], "app_id": []}])
+    assert _keywords(doc) == {  # the schemes' own names, not `app_key_api_key`
+        "app_key": {"credential": "app_key"},
+        "app_id": {"credential": "app_id"},
+    }
+
+
+def test_each_secret_is_named_as_the_provider_names_it() -> None:
+    """Plaid ANDs three API keys: the client took `client_id_api_key=`, `secret_api_key=`,
+    `plaid_version_api_key=`; petstore's `api_key` beside `api_key_query` was
+    `api_key_api_key=` (68 such keywords over the shared specs)."""
+    version = {"type": "apiKey", "in": "header", "name": "Plaid-Version"}
+    plaid = {"clientId": KEY, "secret": QUERY_KEY, "plaidVersion": version}
+    assert _keywords(_spec(plaid, [{"clientId": [], "secret": [], "plaidVersion": []}])) == {
+        "clientId": {"credential": "client_id"},
+        "secret": {"credential": "secret"},
+        "plaidVersion": {"credential": "plaid_version"},
+    }
+    petstore = {"api_key": KEY, "api_key_query": QUERY_KEY, "bearer": BEARER, "jwt": BEARER}
+    both = [{"api_key": [], "api_key_query": []}, {"bearer": []}, {"jwt": []}]
+    assert _keywords(_spec(petstore, both)) == {
+        "api_key": {"credential": "api_key"},
+        "api_key_query": {"credential": "api_key_query"},
+        "bearer": {"credential": "bearer_token"},  # a name that only starts the type's keyword
+        "jwt": {"credential": "jwt"},
+    }
+
+
+def test_a_scheme_name_that_would_collide_keeps_its_prefixed_keyword() -> None:
+    # `timeout` is the client's own keyword
+    doc = _spec({"timeout": KEY, "x": QUERY_KEY}, [{"timeout": [], "x": []}])
     assert _keywords(doc) == {
-        "app_key": {"credential": "app_key_api_key"},
-        "app_id": {"credential": "app_id_api_key"},
+        "timeout": {"credential": "timeout_api_key"},
+        "x": {"credential": "x"},
     }
 
 

@@ -11,6 +11,7 @@ bearer token (`api_key`), sent only when given, so users never hand-write an aut
 
 from __future__ import annotations
 
+import keyword
 import re
 from collections import Counter
 from collections.abc import Mapping
@@ -101,6 +102,46 @@ _AWS_ENV = {keyword: keyword.upper() for keyword in _AWS_CREDENTIALS.values()}
 _KEY_WORDS = re.compile(r"api[ _-]?key|secret[ _-]?key|token", re.IGNORECASE)
 IMPLICIT_SCHEME = "bearer"
 ONE_SECRET = "api_key"
+
+
+def _own_keywords(
+    plans: Mapping[str, tuple[str, dict[str, str], dict[str, Any]]],
+    collapsed: set[str],
+    used: Counter[str],
+) -> dict[str, str]:
+    """The keyword of each one-credential scheme (an API key, a bearer token) whose type's
+    keyword others claim too: the scheme's own name, as the provider names the secret (Plaid's
+    `clientId`, `secret`, `plaidVersion`: `client_id`, `secret`, `plaid_version`, not
+    `client_id_api_key`...; `api_key` beside `api_key_query`, not `api_key_api_key`), or the
+    type's keyword when the name is only its start (a `bearer` scheme: `bearer_token`). Names
+    that collide, with each other or the client's own keywords, keep `<scheme>_<keyword>`."""
+    found: dict[str, str] = {}
+    for name, (_, creds, _) in plans.items():
+        keywords = set(creds.values())
+        if name in collapsed or len(keywords) != 1:
+            continue
+        (kw,) = keywords
+        if used[kw] <= 1:
+            continue
+        candidate = naming.snake(name)
+        if kw.startswith(f"{candidate}_"):
+            candidate = kw
+        found[name] = candidate
+    taken = {  # the other schemes' keywords, as `build_security` spells them
+        kw if name in collapsed or used[kw] <= 1 else f"{naming.snake(name)}_{kw}"
+        for name, (_, creds, _) in plans.items()
+        if name not in found
+        for kw in creds.values()
+    }
+    counts = Counter(found.values())
+    return {
+        name: kw
+        for name, kw in found.items()
+        if counts[kw] == 1
+        and kw.isidentifier()
+        and not keyword.iskeyword(kw)
+        and kw not in naming.CLIENT_KEYWORDS | taken
+    }
 
 
 def _requirements(document: Mapping[str, Any]) -> list[tuple[str, ...]]:
@@ -232,10 +273,12 @@ def build_security(
     )
     if collapsed:  # one shared keyword for the collapsed schemes
         used[ONE_SECRET] += 1
+    own = _own_keywords(plans, collapsed, used)
     schemes: list[SecuritySchemeDef] = []
     for name, (kind, creds, options) in plans.items():
         renamed = {
-            arg: kw if name in collapsed or used[kw] <= 1 else f"{naming.snake(name)}_{kw}"
+            arg: own.get(name)
+            or (kw if name in collapsed or used[kw] <= 1 else f"{naming.snake(name)}_{kw}")
             for arg, kw in creds.items()
         }
         renamed = {arg: naming.param_name(kw) for arg, kw in renamed.items()}
