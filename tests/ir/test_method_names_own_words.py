@@ -227,3 +227,30 @@ def test_dotted_tags_nest_as_the_methods_the_provider_documents() -> None:
     # one dotted tag is more likely a host name than a path of resources
     host = _calls([("get", "/extractors", "listExtractors", "extraction.import.io")])
     assert host == {"listExtractors": "extraction_import_io.list_extractors"}
+
+
+def test_a_framework_s_suffix_is_not_part_of_the_name() -> None:
+    """Springfox ids (`changePasswordUsingPOST`) and FastAPI's default ones
+    (`read_item_items__item_id__get`) named methods `change_password_using_post` and
+    `read_item_items_item_id_get` (EBI, VisageCloud, OpenAQ)."""
+    calls = _calls(
+        [
+            ("post", "/account/password", "changePasswordUsingPOST", "account"),  # Springfox
+            ("get", "/activities/{id}", "getUsingGET", "activities"),
+            ("get", "/activities", "getAllUsingGET_1", "activities"),  # its numbered twin
+            ("get", "/items/{item_id}", "read_item_items__item_id__get", "items"),  # FastAPI
+            ("get", "/v1/cities", "cities_getv1_v1_cities_get", "cities"),
+            # an id that only looks like one: another method, another path
+            ("put", "/things", "saveUsingPOST", "things"),
+            ("delete", "/things", "drop_stuff_get", "things"),
+        ]
+    )
+    assert calls == {
+        "changePasswordUsingPOST": "account.change_password",
+        "getUsingGET": "activities.get",
+        "getAllUsingGET_1": "activities.get_all",
+        "read_item_items__item_id__get": "items.read",  # `item` repeats the resource
+        "cities_getv1_v1_cities_get": "cities.getv1",
+        "saveUsingPOST": "things.save_using_post",
+        "drop_stuff_get": "things.drop_stuff_get",
+    }

@@ -85,7 +85,7 @@ def assign(
                 tag_named.add(id(op))
                 op.resource = tag_resource[op.tags[0]]
                 op.name = (
-                    _own_words(op.operation_id, op.resource, reserved_resource, listing(op))
+                    _own_words(_said(op), op.resource, reserved_resource, listing(op))
                     if op.operation_id
                     else _keyed(verb, key)
                 )
@@ -97,7 +97,7 @@ def assign(
             tag_named.add(id(op))
             op.resource = tag_resource[op.tags[0]]
             op.name = (
-                _own_words(op.operation_id, op.resource, reserved_resource, listing(op))
+                _own_words(_said(op), op.resource, reserved_resource, listing(op))
                 if op.operation_id
                 else _verb_name(op, methods_on_path, id(op) in list_like)
             )
@@ -180,6 +180,26 @@ def _dotted_tags(tags: list[str]) -> dict[str, tuple[str, ...]] | None:
             return None
         found[tag] = parts
     return found
+
+
+# Springfox's ids (`getUsingGET`, `saveUsingPOST_1`): the handler's name, then its HTTP method
+_SPRINGFOX = re.compile(r"^(?P<name>.+?)Using(?P<method>[A-Z]+)(?:_\d+)?$")
+_NOT_WORD = re.compile(r"\W")
+
+
+def _said(op: OperationDef) -> str:
+    """The operation id as its author wrote it, less what a server framework appends:
+    Springfox's `Using<METHOD>` (`changePasswordUsingPOST`: `changePassword`) and FastAPI's
+    default `<function>_<path>_<method>` (`cities_getv1_v1_cities_get` on `GET /v1/cities`:
+    `cities_getv1`). Method names are read from it; a collision still falls back to the whole
+    id (`_settle`)."""
+    found = _SPRINGFOX.match(op.operation_id)
+    if found and found["method"].lower() == op.method:
+        return found["name"]
+    fastapi = _NOT_WORD.sub("_", op.path) + "_" + op.method
+    if op.operation_id.endswith(fastapi) and len(op.operation_id) > len(fastapi):
+        return op.operation_id[: -len(fastapi)]
+    return op.operation_id
 
 
 def _has_digit(word: str) -> bool:
@@ -294,7 +314,7 @@ def _keyed_name(op: OperationDef, key: PathKey, verb: str) -> str:
     operation id without a leading method (`GET_RunInstances`), else the fragment's value
     (`X-Amz-Target=Service.RunInstances`: `run_instances`), else `_keyed`."""
     if op.operation_id:
-        stripped = re.sub(rf"^{op.method}[_\s-]+(?=\w)", "", op.operation_id, flags=re.I)
+        stripped = re.sub(rf"^{op.method}[_\s-]+(?=\w)", "", _said(op), flags=re.I)
         return naming.snake(stripped)
     if key.fragment_pairs and not key.bound and not key.constants:
         return naming.snake(key.fragment_pairs[0][1].rsplit(".", 1)[-1])
@@ -362,7 +382,7 @@ def _path_name(
     resource = tuple(naming.snake(s) for s in literal)
     verb = _verb_name(op, methods_on_path, is_list)
     if op.method == "post" and op.operation_id:
-        verb = _post_verb(op.operation_id, resource) or verb
+        verb = _post_verb(_said(op), resource) or verb
     return resource, verb
 
 
@@ -379,7 +399,7 @@ def _action_name(op: OperationDef, segment: str, is_list: bool) -> str:
     words = name.split("_")
     if words[0] in _VERBS | _NOT_CREATING | _METHOD_VERBS or not op.operation_id:
         return name
-    verb = naming.snake(op.operation_id).split("_")[0]
+    verb = naming.snake(_said(op)).split("_")[0]
     if verb == op.method:
         verb = {"get": "list" if is_list else "get", "put": "update", "patch": "update"}.get(
             verb, verb if verb == "delete" else ""
@@ -425,7 +445,7 @@ def _verb_name(op: OperationDef, methods_on_path: dict[str, set[str]], is_list: 
 def _says_list(op: OperationDef) -> bool:
     """An operationId that starts with the word `list` (`listThings`, `list_pets`): the
     provider calls it a list even when its response has no paging field to tell."""
-    return naming.snake(op.operation_id).split("_")[0] == "list" if op.operation_id else False
+    return naming.snake(_said(op)).split("_")[0] == "list" if op.operation_id else False
 
 
 def _path_words(segments: list[str]) -> list[str]:
