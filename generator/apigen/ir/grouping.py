@@ -145,14 +145,15 @@ def _tag_resources(ops: list[OperationDef]) -> dict[str, tuple[str, ...]]:
     when the last of them is a version, as versions are dropped from paths (Twilio's
     `MessagingV1AlphaSender`, `MessagingV1Service`: `alpha_sender`, `service`;
     `Api20100401Account`: `account`). Nothing is dropped when a tag would be left empty or not a
-    name (`V2` beside `V2Users`; `Backup...` tags share no version). Dotted tags, where two or
-    more are, nest (Slack's `admin.apps.approved`: `client.admin.apps.approved`, the method
-    name Slack documents, `admin.apps.approved.list`)."""
+    name (`V2` beside `V2Users`; `Backup...` tags share no version); Springfox's `-controller`
+    is dropped (`_without_controller`). Dotted tags, where two or more are, nest (Slack's
+    `admin.apps.approved`: `client.admin.apps.approved`, the method name Slack documents,
+    `admin.apps.approved.list`)."""
     tags = sorted({op.tags[0] for op in ops if op.tags})
     dotted = _dotted_tags(tags)
     if dotted is not None:
         return dotted
-    names = {tag: naming.snake(tag) for tag in tags}
+    names = _without_controller({tag: naming.snake(tag) for tag in tags})
     words = [name.split("_") for name in names.values()]
     shared = 0
     for column in zip(*words, strict=False):
@@ -166,6 +167,18 @@ def _tag_resources(ops: list[OperationDef]) -> dict[str, tuple[str, ...]]:
     if not all(n.isidentifier() and not keyword.iskeyword(n) for n in kept.values()):
         return {tag: (name,) for tag, name in names.items()}
     return {tag: (name,) for tag, name in kept.items()}
+
+
+def _without_controller(names: dict[str, str]) -> dict[str, str]:
+    """Springfox's default tags name the Java class (`account-controller`): the resource is
+    `account`, unless another tag is already called so."""
+    taken = set(names.values())
+    out: dict[str, str] = {}
+    for tag, name in names.items():
+        short = name.removesuffix("_controller")
+        keep = short == name or not short or short in taken or short in out.values()
+        out[tag] = name if keep else short
+    return out
 
 
 def _dotted_tags(tags: list[str]) -> dict[str, tuple[str, ...]] | None:
