@@ -6,7 +6,8 @@ long-running operations in split resources, `api-version` on raw requests), Twil
 tags, patterned ids, next-page URLs), Lufthansa (a token endpoint on the API's host), beezup
 (examples of the wrong type, a 202's monitor), Codat (next-page URLs), urlbox (a `oneOf` of
 required lists), amadeus (examples of the wrong format), nytimes (a cached list page), and
-four of corpus2's generator test specs."""
+four of corpus2's generator test specs; and the names of decisions §78: Slack (dotted tags
+as nested resources), VisageCloud (Springfox ids and tags)."""
 
 from __future__ import annotations
 
@@ -34,6 +35,8 @@ SPECS = [
     "corpus2/oag/3_0/rust/discriminator-reserved-keyword.yaml",
     "corpus2/opc/baseline_openapi_3.0.json",
     "corpus2/dcg/item_schema_31.yaml",
+    "corpus2/providers/slack/slack_web_openapi_v2.json",
+    "corpus/visagecloud.com.json",
 ]
 
 
