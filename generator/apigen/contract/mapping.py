@@ -229,8 +229,14 @@ def to_call(case: CaseInput, op: Operation[Any], method: Callable[..., Any]) -> 
                 tuple(first["loc"]),
             ) from None
     key = _find(case.headers, op.idempotency_header) if op.idempotency_header else MISSING
+    field = getattr(op, "idempotency_field", None)  # (a client of an older runtime: None)
+    body_key = case.body.get(field) if field and isinstance(case.body, Mapping) else None
+    if isinstance(body_key, str) and body_key:
+        key = body_key  # (a body property the option fills)
+        dropped = [k for k in dropped if k != field]
     if isinstance(key, str) and "idempotency_key" in _parameters(method):
-        # the spec's idempotency-key header has no argument of its own: the option sends it
+        # the spec's idempotency-key header or body property has no argument of its own: the
+        # option sends it
         kwargs["idempotency_key"] = key
     if dropped and isinstance(case.body, Mapping) and "extra_body" in _parameters(method):
         # Body properties no argument carries (undeclared ones the schema allows, or required

@@ -283,6 +283,8 @@ class OperationDef:
     server: str | None = None  # operation/path-level server URL when it differs from the root
     accept: str | None = None  # `Accept` for JSON successes not declared as application/json
     idempotency_header: str | None = None  # a declared header parameter like Idempotency-Key
+    # a JSON body's string property like `idempotency_key` (Plaid, Square): the option fills it
+    idempotency_field: str | None = None
     long_running: LongRunningDef | None = None
     streaming: StreamingDef | None = None  # `stream=True` returns a stream of records
     wire_path: str = ""  # the path sent: `path` before any `?` or `#` (path_keys.py)

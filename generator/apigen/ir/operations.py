@@ -213,6 +213,31 @@ class OperationBuilder:
     def _deref(self, node: object) -> object:
         return deref(self.document, node)
 
+    def _idempotency_field(self, op: OperationDef, node: Mapping[str, Any]) -> str | None:
+        """The JSON body's string property named like `idempotency_key` (Plaid's, Square's),
+        when the operation has no idempotency-key header: `idempotency_key=` fills it (and
+        the runtime a fresh key when it is left out), so a keyed POST may be retried; a second
+        keyword for it (`idempotency_key_`) would only say the same."""
+        body = op.body
+        if body is None or not _JSON.match(body.media_type):
+            return None
+        names = [p.wire_name for p in op.params if p.location == "field"]
+        found = next((n for n in names if IDEMPOTENCY_NAME(n)), None)
+        if found is None:
+            return None
+        request = as_object(self._deref(node.get("requestBody")))
+        content = as_object(request.get("content"))
+        media = as_object(content.get(body.media_type))
+        schema = self._deref(media.get("schema"))
+        if not isinstance(schema, JSON_OBJECT):
+            return None
+        merged = self.schemas.merge_all_of(schema, op.pointer)
+        props = as_object((merged if merged is not None else schema).get("properties"))
+        prop = self._deref(props.get(found))
+        kind = prop.get("type") if isinstance(prop, JSON_OBJECT) else None
+        text = kind == "string" or (isinstance(kind, list) and "string" in kind)
+        return found if text else None
+
     def build(self, op: OperationDef, hint: list[str], module: str) -> None:
         node = self.op_node(op)
         path_item = deref(self.document, resolve_pointer(self.document, item_pointer(op.pointer)))
@@ -224,12 +249,20 @@ class OperationBuilder:
             (
                 p.wire_name
                 for p in op.params
-                if p.location == "header" and _IDEMPOTENCY(p.wire_name)
+                if p.location == "header" and IDEMPOTENCY_NAME(p.wire_name)
             ),
             None,
         )
         if op.idempotency_header is not None:
             op.params = _without_idempotency_param(op)
+        elif op.method not in _SAFE_METHODS:
+            op.idempotency_field = self._idempotency_field(op, node)
+            if op.idempotency_field is not None:
+                op.params = [
+                    p
+                    for p in op.params
+                    if not (p.location == "field" and p.wire_name == op.idempotency_field)
+                ]
         op.params.sort(key=lambda p: not p.required)
         flag = _stream_flag(op.params)
         streams: list[ResponseDef] = []
@@ -604,9 +637,10 @@ class OperationBuilder:
         )
 
 
-# A header parameter named like ``Idempotency-Key`` (any case; ``X-`` prefix, ``_`` allowed):
-# the API honours idempotency keys there, so the runtime may resend a keyed POST/PATCH.
-_IDEMPOTENCY = re.compile(r"(?:x-)?idempotency[-_]?key", re.IGNORECASE).fullmatch
+# A header parameter (or JSON body property) named like ``Idempotency-Key`` (any case; ``X-``
+# prefix, ``_`` allowed): the API honours idempotency keys there, so the runtime may resend a
+# keyed POST/PATCH (the contract's wire check reads generated body keys by it too).
+IDEMPOTENCY_NAME = re.compile(r"(?:x-)?idempotency[-_]?key", re.IGNORECASE).fullmatch
 # methods the runtime sends no generated idempotency key with (runtime `_SAFE_METHODS`)
 _SAFE_METHODS = frozenset({"get", "head", "options", "trace", "query"})
 

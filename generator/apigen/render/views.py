@@ -419,6 +419,8 @@ def _op_args(op: OperationDef, types: TypeRenderer) -> list[str]:
         args.append(f"server={literal(op.server)}")
     if op.idempotency_header is not None:
         args.append(f"idempotency_header={literal(op.idempotency_header)}")
+    if op.idempotency_field is not None:
+        args.append(f"idempotency_field={literal(op.idempotency_field)}")
     if op.accept is not None:
         args.append(f"accept={literal(op.accept)}")
     if op.long_running is not None:

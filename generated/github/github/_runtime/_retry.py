@@ -17,7 +17,7 @@ from ._hooks import Hooks
 from ._logging import log_outcome, log_request
 from ._ratelimit import RateLimit, read_quota, retry_after
 from ._record import Struct
-from ._request import IDEMPOTENCY_EXTENSION, BuildRequest, Prepared
+from ._request import IDEMPOTENCY_EXTENSION, IDEMPOTENCY_FIELD_EXTENSION, BuildRequest, Prepared
 from ._telemetry import RateWarning, count_retry, end_span, record_request, start_span
 
 if TYPE_CHECKING:
@@ -57,9 +57,11 @@ def may_resend(request: httpx.Request, outcome: Attempt) -> bool:
     refused, connect timeout, DNS failure), its method is idempotent (GET, HEAD, OPTIONS, PUT,
     DELETE, TRACE), or it carries an idempotency key the API honours (the header the spec
     declares for the operation, the client's ``idempotency_header``, or a per-call
-    ``idempotency_key``)."""
+    ``idempotency_key``; or the body property the spec declares for one)."""
     if isinstance(outcome, _NOT_SENT) or request.method in IDEMPOTENT_METHODS:
         return True
+    if isinstance(request.extensions.get(IDEMPOTENCY_FIELD_EXTENSION), str):
+        return True  # a key in the body property the API declares for one
     header = request.extensions.get(IDEMPOTENCY_EXTENSION)
     return isinstance(header, str) and bool(request.headers.get(header))
 

@@ -32,6 +32,9 @@ BuildRequest = Callable[..., httpx.Request]
 # ``httpx.Request.extensions`` key naming the idempotency-key header the API honours (set only
 # when the request carries one): retries read it to know that a resend cannot repeat an effect.
 IDEMPOTENCY_EXTENSION = "apigen_idempotency_header"
+# ... and the JSON body property holding one (the operation's ``idempotency_field``, set only
+# when the body carries a key).
+IDEMPOTENCY_FIELD_EXTENSION = "apigen_idempotency_field"
 # Methods that never get an automatic idempotency key (they change nothing).
 _SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE", "QUERY"})
 
@@ -39,8 +42,9 @@ _SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE", "QUERY"})
 class Prepared(Struct):
     """A fully encoded request that auth may still amend; rebuilt into a fresh
     ``httpx.Request`` for every attempt. ``content`` as a ``StreamBody`` is read while sending
-    (uploads); ``idempotency_header`` is set when the request carries an honoured key;
-    ``retry_count_header`` tells the server the retry number."""
+    (uploads); ``idempotency_header`` (``idempotency_field``) is set when the request carries
+    an honoured key in that header (body property); ``retry_count_header`` tells the server the
+    retry number."""
 
     __match_args__ = (
         "method",
@@ -51,6 +55,7 @@ class Prepared(Struct):
         "content",
         "idempotency_header",
         "retry_count_header",
+        "idempotency_field",
     )
 
     def __init__(
@@ -63,6 +68,7 @@ class Prepared(Struct):
         content: bytes | StreamBody | None = None,
         idempotency_header: str | None = None,
         retry_count_header: str | None = None,
+        idempotency_field: str | None = None,
     ) -> None:
         self.method = method
         self.url = url
@@ -72,6 +78,7 @@ class Prepared(Struct):
         self.content = content
         self.idempotency_header = idempotency_header
         self.retry_count_header = retry_count_header
+        self.idempotency_field = idempotency_field
 
     def copy(self) -> Prepared:
         """An independent copy (auth amends headers, query and cookies in place)."""
@@ -84,6 +91,7 @@ class Prepared(Struct):
             self.content,
             self.idempotency_header,
             self.retry_count_header,
+            self.idempotency_field,
         )
 
     def build(self, build_request: BuildRequest, timeout: httpx.Timeout) -> httpx.Request:
@@ -94,9 +102,11 @@ class Prepared(Struct):
         if self.cookies:
             headers["Cookie"] = "; ".join([*headers.get_list("cookie"), *self.cookies])
         url = f"{self.url}?{'&'.join(self.query)}" if self.query else self.url
-        extensions = (
-            {IDEMPOTENCY_EXTENSION: self.idempotency_header} if self.idempotency_header else None
-        )
+        extensions: dict[str, str] | None = None
+        if self.idempotency_header:
+            extensions = {IDEMPOTENCY_EXTENSION: self.idempotency_header}
+        elif self.idempotency_field:
+            extensions = {IDEMPOTENCY_FIELD_EXTENSION: self.idempotency_field}
         if not isinstance(body, StreamBody):
             return build_request(
                 self.method,
@@ -222,13 +232,16 @@ def prepare(
         req.query = [s for s in req.query if not s.startswith(key)]
         req.query += encode_query(name, value, "form", True, quoter())
 
+    keyed_body = _key_body(req, op, fields, whole, options)
     _set_body(req, op, fields, whole, options.get("extra_body"))
     for name, value in (options.get("extra_headers") or {}).items():
         if isinstance(value, str):
             req.headers[name] = value
         else:  # ``omit``: drop a default header (User-Agent, the client's) for this call
             req.headers.pop(name, None)
-    if "idempotency_key" in options:
+    if keyed_body:
+        pass  # the key travels in the body: no header says it again
+    elif "idempotency_key" in options:
         header = idempotency_header or "Idempotency-Key"
         req.headers[header] = options["idempotency_key"]
         req.idempotency_header = header if options["idempotency_key"] else None
@@ -238,6 +251,29 @@ def prepare(
         # a caller's own key is sent as given; an empty one vouches for no retry
         req.idempotency_header = idempotency_header if req.headers[idempotency_header] else None
     return req
+
+
+def _key_body(
+    req: Prepared, op: Operation[Any], fields: dict[str, Any], whole: Any, options: RequestOptions
+) -> bool:
+    """Put the idempotency key in the body property the operation declares for it (Plaid's,
+    Square's ``idempotency_key``): the per-call ``idempotency_key``, else a fresh one on a
+    POST/PATCH/PUT/DELETE, reused by every attempt (the body is encoded once). Whether the
+    option was taken here (a body is sent); an empty key vouches for no retry."""
+    name = op.idempotency_field
+    if name is None or req.method in _SAFE_METHODS or not isinstance(whole, NotGiven):
+        return False
+    body = op.body
+    if not fields and not (body is not None and body.required):
+        return False  # no body to carry a key
+    if "idempotency_key" in options:
+        key = options["idempotency_key"]
+    else:
+        key = fields.get(name) or str(uuid.uuid4())
+    if key:
+        fields[name] = key
+        req.idempotency_field = name
+    return True
 
 
 _DOT_SEGMENTS = frozenset({"", ".", ".."})

@@ -250,6 +250,9 @@ class Operation(Generic[T]):
     # The idempotency-key header the spec declares for this operation (a header parameter named
     # like ``Idempotency-Key``): the API honours it, so a keyed POST/PATCH may be retried.
     idempotency_header: str | None = None
+    # The JSON body property the spec declares as the idempotency key (Plaid's, Square's
+    # ``idempotency_key``): ``idempotency_key=`` fills it, else a fresh key does on a POST/PATCH.
+    idempotency_field: str | None = None
     # It finishes later (202 + a monitor URL, or a status field): `<method>_and_wait()` polls.
     long_running: LongRunning | None = None
     # The ``Accept`` header when a JSON success is declared as another JSON type than
@@ -271,6 +274,7 @@ class Operation(Generic[T]):
         idempotency_header: str | None = None,
         long_running: LongRunning | None = None,
         accept: str | None = None,
+        idempotency_field: str | None = None,
     ) -> None:
         values = self.__dict__  # frozen: assigned past ``__setattr__``
         values["method"] = method
@@ -285,3 +289,4 @@ class Operation(Generic[T]):
         values["idempotency_header"] = idempotency_header
         values["long_running"] = long_running
         values["accept"] = accept
+        values["idempotency_field"] = idempotency_field

@@ -1,0 +1,124 @@
+"""An idempotency key the API takes in the JSON body is the `idempotency_key=` option too.
+
+Plaid (and Square) declare `idempotency_key` as a body property of their writes, not a header:
+the methods took it as `idempotency_key_` beside the `idempotency_key` option, which sent an
+`Idempotency-Key` header the API ignores, and vouched for a retry of the POST that could then
+repeat the side effect; a call without a key was never retried. Now the option fills the body
+property, a call without one gets a fresh key in it (reused by its retries, which it makes safe),
+and the contract run sends a drawn key through the option (decisions §78)."""
+
+from __future__ import annotations
+
+import inspect
+import json
+import uuid
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from apigen.contract.cases import CaseInput
+from apigen.contract.mapping import to_call
+from apigen.contract.wire import _without_generated_key  # pyright: ignore[reportPrivateUsage]
+from tests.builds import api_of, build_document, on_path
+
+_OK = {"200": {"description": "ok", "content": {"application/json": {"schema": {}}}}}
+
+
+def _spec(key: dict[str, Any] | None = None) -> dict[str, Any]:
+    body = {
+        "type": "object",
+        "required": ["amount", "idempotency_key"],
+        "properties": {
+            "amount": {"type": "string"},
+            "idempotency_key": key or {"type": "string", "maxLength": 50},
+        },
+    }
+    content = {"application/json": {"schema": body}}
+    return {
+        "openapi": "3.0.3",
+        "info": {"title": "Ledger", "version": "1"},
+        "servers": [{"url": "https://ledger.example.com"}],
+        "paths": {
+            "/transfer/ledger/withdraw": {
+                "post": {
+                    "operationId": "transferLedgerWithdraw",
+                    "requestBody": {"required": True, "content": content},
+                    "responses": _OK,
+                }
+            },
+            "/transfer/ledger/get": {  # a safe method keeps the property as an argument
+                "get": {
+                    "operationId": "transferLedgerGet",
+                    "requestBody": {"content": content},
+                    "responses": _OK,
+                }
+            },
+        },
+    }
+
+
+def test_the_body_property_is_the_operation_s_and_no_argument() -> None:
+    ops = {op.method: op for op in api_of(_spec()).operations}
+    assert ops["post"].idempotency_field == "idempotency_key"
+    assert [p.py_name for p in ops["post"].params] == ["amount"]
+    assert ops["get"].idempotency_field is None
+    # a key that is no string (an integer the runtime could not make up) stays an argument
+    number = next(op for op in api_of(_spec({"type": "integer"})).operations)
+    assert number.idempotency_field is None
+    assert "idempotency_key_" in [p.py_name for p in number.params]
+
+
+@pytest.fixture(scope="module")
+def out(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return build_document(tmp_path_factory, "ledger", _spec())
+
+
+def test_the_option_fills_the_body_and_a_key_is_made_and_kept_for_retries(out: Path) -> None:
+    sent: list[httpx.Request] = []
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        sent.append(request)
+        return httpx.Response(503 if len(sent) == 2 else 200, json={})
+
+    with on_path(out, "ledger") as ledger:
+        http = httpx.Client(transport=httpx.MockTransport(answer))
+        client = ledger.Client(api_key="k", http_client=http, max_retries=1)
+        withdraw = client.transfer.ledger.withdraw.create
+        assert "idempotency_key_" not in inspect.signature(withdraw).parameters
+        withdraw(amount="5.50", idempotency_key="order-7")
+        withdraw(amount="5.50")  # 503, then resent: the key makes the resend safe
+    bodies = [json.loads(r.content) for r in sent]
+    assert bodies[0] == {"amount": "5.50", "idempotency_key": "order-7"}
+    assert "idempotency-key" not in sent[0].headers  # the body says it; the API reads it there
+    assert uuid.UUID(bodies[1]["idempotency_key"])
+    assert len(sent) == 3 and bodies[2] == bodies[1]  # the same key on the retry
+
+
+def test_a_body_without_a_key_property_has_no_idempotency_field() -> None:
+    # (a declared header: tests/e2e/test_idempotency_param.py; neither: a POST is not resent)
+    spec = _spec()
+    props = spec["paths"]["/transfer/ledger/withdraw"]["post"]["requestBody"]["content"]
+    props["application/json"]["schema"] = {
+        "type": "object",
+        "properties": {"amount": {"type": "string"}},
+    }
+    assert next(op for op in api_of(spec).operations).idempotency_field is None
+
+
+def test_the_contract_sends_a_drawn_key_through_the_option(out: Path) -> None:
+    with on_path(out, "ledger") as ledger:
+        from ledger.resources.transfer_ledger_withdraw import (  # type: ignore[import-not-found]
+            _TRANSFER_LEDGER_WITHDRAW_CREATE as withdraw,
+        )
+
+        client = ledger.Client(api_key="k")
+        body = {"amount": "1", "idempotency_key": "k-1"}
+        case = CaseInput("drawn #1", body=body)
+        call = to_call(case, withdraw, client.transfer.ledger.withdraw.create)
+    assert call.kwargs == {"amount": "1", "idempotency_key": "k-1"}
+    # the wire check reads a key the client made as the client's own, not a changed body
+    sent = {"amount": "1", "idempotency_key": str(uuid.uuid4())}
+    assert _without_generated_key(sent, {"amount": "1"}, "POST") == {"amount": "1"}
+    assert _without_generated_key(sent, {"amount": "1"}, "GET") == sent
