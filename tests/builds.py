@@ -62,6 +62,20 @@ def api_of(
     )
 
 
+def calls_of(ops: list[tuple[str, str, str, str | None]]) -> dict[str, str]:
+    """`{operationId: "resource.method"}` of an inline spec whose operations are given as
+    (method, path, id, tag): for naming tests."""
+    paths: dict[str, dict[str, Any]] = {}
+    for method, path, op_id, tag in ops:
+        op: dict[str, Any] = {"operationId": op_id, "responses": {"204": {"description": "ok"}}}
+        if tag:
+            op["tags"] = [tag]
+        paths.setdefault(path, {})[method] = op
+    document = {"openapi": "3.0.3", "info": {"title": "t", "version": "1"}, "paths": paths}
+    api = api_of(document, reserved_resource={"with_raw_response", "with_streaming_response"})
+    return {op.operation_id: ".".join([*op.resource, op.name]) for op in api.operations}
+
+
 def contract_of(tmp_path: Path, spec: dict[str, Any], package: str) -> RunReport:
     """Write `spec` as JSON, build `package` from it and run `apigen contract` on the build
     (5 examples a case, seed 0: the small inline specs of the contract tests)."""

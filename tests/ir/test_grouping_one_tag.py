@@ -9,22 +9,9 @@ best SDKs give such APIs (a review of the corpus2 provider clients, 2026-12-05).
 
 from __future__ import annotations
 
-from typing import Any
+from tests.builds import calls_of
 
-from tests.builds import api_of
-
-
-def _calls(ops: list[tuple[str, str, str, str | None]]) -> dict[str, str]:
-    """`{operationId: "resource.method"}` for operations given as (method, path, id, tag)."""
-    paths: dict[str, dict[str, Any]] = {}
-    for method, path, op_id, tag in ops:
-        op: dict[str, Any] = {"operationId": op_id, "responses": {"204": {"description": "ok"}}}
-        if tag:
-            op["tags"] = [tag]
-        paths.setdefault(path, {})[method] = op
-    document = {"openapi": "3.0.3", "info": {"title": "t", "version": "1"}, "paths": paths}
-    api = api_of(document, reserved_resource={"with_raw_response", "with_streaming_response"})
-    return {op.operation_id: ".".join([*op.resource, op.name]) for op in api.operations}
+_calls = calls_of
 
 
 _PLAID = [

@@ -16,25 +16,12 @@ do: `client.alpha_sender.list`, not `client.messaging_v1_alpha_sender.list_alpha
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
 
 from apigen import naming
-from tests.builds import api_of
+from tests.builds import api_of, calls_of
 
-
-def _calls(ops: list[tuple[str, str, str, str | None]]) -> dict[str, str]:
-    """`{operationId: "resource.method"}` for operations given as (method, path, id, tag)."""
-    paths: dict[str, dict[str, Any]] = {}
-    for method, path, op_id, tag in ops:
-        op: dict[str, Any] = {"operationId": op_id, "responses": {"204": {"description": "ok"}}}
-        if tag:
-            op["tags"] = [tag]
-        paths.setdefault(path, {})[method] = op
-    document = {"openapi": "3.0.3", "info": {"title": "t", "version": "1"}, "paths": paths}
-    api = api_of(document, reserved_resource={"with_raw_response", "with_streaming_response"})
-    return {op.operation_id: ".".join([*op.resource, op.name]) for op in api.operations}
+_calls = calls_of
 
 
 @pytest.mark.parametrize(
