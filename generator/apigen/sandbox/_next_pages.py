@@ -25,6 +25,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from ..ir.pagination import BODY_CURSORS, ENVELOPES, HAS_MORE, NEXT_URL_FIELDS
+from ._fits import Checker
 from ._refs import RefError, Resolver, listed
 from ._responses import Reply
 
@@ -58,8 +59,9 @@ class NextPages:
     declares is looked up once (most operations declare none, and their bodies are not
     parsed: the sandbox's throughput is a #10 target)."""
 
-    def __init__(self, resolver: Resolver) -> None:
+    def __init__(self, resolver: Resolver, checker: Checker | None = None) -> None:
         self.resolver = resolver
+        self.checker = checker  # a last page the answer's schema refuses is not sent
         # (id(operation), status) -> (operation, its answer's schema, the keys to the field)
         self._found: dict[tuple[int, int], tuple[Any, Any, list[str] | None]] = {}
         # (id(operation), status) -> (operation, the cursor parameters its answer hands out to)
@@ -162,6 +164,8 @@ class NextPages:
         if isinstance(body, list):
             if not body or _min_items(schema, resolver):
                 return reply
+            if self.checker is not None and not self.checker.fits([], schema):
+                return reply
             return Reply(reply.status, reply.headers, b"[]")
         if not isinstance(body, dict):
             return reply
@@ -181,8 +185,8 @@ class NextPages:
                 elif key in _CURSOR_FIELDS and value not in (None, ""):
                     _end(holder, key, schema, keys, resolver)
                     changed = True
-        if not changed:
-            return reply
+        if not changed or (self.checker is not None and not self.checker.fits(body, schema)):
+            return reply  # (Mist's `anyOf` of pages each with `minItems: 1` items)
         return Reply(reply.status, reply.headers, json.dumps(body).encode())
 
 

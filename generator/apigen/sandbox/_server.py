@@ -240,8 +240,8 @@ class Sandbox:
         self.document = document
         self.router = Router(document, resolver)
         self._token_paths = token_paths(document, resolver)  # OAuth 2 endpoints it answers
-        self._next_pages = NextPages(resolver)
         generator = ExampleGenerator(document, seed=seed, resolver=resolver)
+        self._next_pages = NextPages(resolver, generator.checker)
         self.responder = Responder(generator)
         self.validator = (
             RequestValidator(document, resolver, generator.checker) if validate else None
