@@ -240,8 +240,8 @@ def prepare(
         else:  # ``omit``: drop a default header (User-Agent, the client's) for this call
             req.headers.pop(name, None)
     if keyed_body:
-        pass  # the key travels in the body: no header says it again
-    elif "idempotency_key" in options:
+        return req  # the key travels in the body: no header says it again
+    if "idempotency_key" in options:
         header = idempotency_header or "Idempotency-Key"
         req.headers[header] = options["idempotency_key"]
         req.idempotency_header = header if options["idempotency_key"] else None
