@@ -43,6 +43,7 @@ __all__ = [
     "enabled",
     "file_digest",
     "load",
+    "load_alias",
     "read_tree",
     "store",
 ]
@@ -217,9 +218,21 @@ def load(key: str) -> Entry | None:
     return entry
 
 
-def store(key: str, entry: Entry) -> None:
+def load_alias(alias: str) -> Entry | None:
+    """The entry an alias (`store`'s `aliases`) names, or None (no alias, or its entry gone)."""
+    try:
+        key = (_folder() / f"{alias}.alias").read_text(encoding="ascii").strip()
+    except (OSError, UnicodeDecodeError):
+        return None
+    if len(key) != 64 or any(c not in "0123456789abcdef" for c in key):
+        return None  # not one we wrote
+    return load(key)
+
+
+def store(key: str, entry: Entry, aliases: Sequence[str] = ()) -> None:
     """Write `entry` atomically and evict the oldest beyond MAX_ENTRIES; a cache that cannot be
-    written only costs the next build its time."""
+    written only costs the next build its time. Each of `aliases` is another key that finds the
+    entry through `load_alias` (a small file naming `key`), evicted with it."""
     names = sorted(entry.files)
     blobs = [entry.files[name] for name in names]
     payload = b"".join(blobs)
@@ -241,6 +254,9 @@ def store(key: str, entry: Entry) -> None:
         folder.mkdir(parents=True, exist_ok=True)
         tmp.write_bytes(data)
         os.replace(tmp, folder / f"{key}.bin")
+        for alias in aliases:
+            tmp.write_text(key, encoding="ascii")
+            os.replace(tmp, folder / f"{alias}.alias")
     except OSError:
         with contextlib.suppress(OSError):
             tmp.unlink()
@@ -267,6 +283,11 @@ def _evict(folder: Path, keep: int) -> None:
             path.unlink()
         except OSError:
             continue
+    kept = {path.stem for _, path in entries[:keep]}
+    for alias in folder.glob("*.alias"):
+        with contextlib.suppress(OSError, UnicodeDecodeError):
+            if alias.read_text(encoding="ascii").strip() not in kept:
+                alias.unlink()
 
 
 def read_tree(root: Path, names: Sequence[str]) -> dict[str, bytes]:

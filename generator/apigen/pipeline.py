@@ -8,13 +8,14 @@ process while this one builds the IR; a third compiles each file as soon as it i
 from __future__ import annotations
 
 import gc
+import hashlib
 import keyword
 import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from . import build_cache, naming
@@ -412,7 +413,8 @@ def build(
         guard_local_changes(out_dir)
     key = None
     if cache and not is_url(spec_path):
-        inputs = {
+        locked_by = None if fresh_names else _manifest_digest(out_dir / MANIFEST)
+        inputs: dict[str, Any] = {
             "spec": str(spec_path),
             "package": pkg,
             "dist_name": dist_name,
@@ -424,10 +426,15 @@ def build(
             "options": repr(options),
             # the method-name lock: the previous manifest's bytes (parsed only on a miss, which
             # reports an unreadable one)
-            "lock": None if fresh_names else _manifest_digest(out_dir / "apigen.json"),
+            "lock": locked_by,
         }
         key = build_cache.build_key(Path(spec_path), inputs, templates)
         hit = build_cache.load(key) if key is not None else None
+        if hit is None and key is not None and locked_by not in (None, "unreadable"):
+            alias = _written_key(Path(spec_path), inputs, templates, locked_by)
+            hit = build_cache.load_alias(alias) if alias is not None else None
+            if hit is not None:  # locked by its own manifest: every operation keeps its name
+                hit = replace(hit, kept=hit.operations)
         if hit is not None:
             lap("cache-lookup")
             result = _from_cache(hit, out_dir, strict, on_diagnostic, say, timings)
@@ -513,7 +520,9 @@ def build(
             len(api.definitions),
             lock.kept if lock is not None else 0,
         )
-        build_cache.store(key, entry)
+        wrote = hashlib.sha256(formatted[MANIFEST]).hexdigest()
+        alias = _written_key(Path(spec_path), inputs, templates, wrote)
+        build_cache.store(key, entry, aliases=[alias] if alias is not None else [])
         lap("cache-store")
     if children is not None:
         cpu["children"] = _children_cpu_since(children)
@@ -528,6 +537,17 @@ def build(
         unchanged=not swapped,
         cpu=cpu,
     )
+
+
+def _written_key(
+    spec_path: Path, inputs: dict[str, Any], templates: Path | None, manifest: str
+) -> str | None:
+    """The cache alias of the build of `inputs` (its lock aside) that wrote a manifest of
+    digest `manifest`. A build locked by a manifest a build of the same inputs wrote is that
+    build again: the lock lists every operation with the name it was given, so each keeps it
+    (a fixed point; what the second build into a folder, or the first after a spec update,
+    would otherwise build again)."""
+    return build_cache.build_key(spec_path, {**inputs, "lock": None, "wrote": manifest}, templates)
 
 
 def _children_cpu() -> tuple[float, float] | None:

@@ -4,10 +4,13 @@ change to what the output depends on is a miss."""
 from __future__ import annotations
 
 import hashlib
+import importlib.util
+import json
 import os
 import subprocess
 import sys
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 
@@ -18,6 +21,7 @@ from tests.conftest import FIXTURES, ROOT
 
 PETSTORE = ROOT / "specs" / "petstore.yaml"
 RECOVERABLE = FIXTURES / "recoverable.yaml"
+LOCK_SCRIPT = ROOT / "scripts" / "lock_fixed_point.py"
 
 
 @pytest.fixture
@@ -94,6 +98,20 @@ def test_a_changed_spec_is_a_miss(tmp_path: Path, cache: Path) -> None:
     assert b"Apigen Shop" in (tmp_path / "b" / "petstore" / "README.md").read_bytes()
 
 
+def test_the_build_after_a_spec_update_is_served(tmp_path: Path, cache: Path) -> None:
+    """A spec update is a miss locked by the old names; the build after it is locked by what
+    that build wrote, so it is served (not the second full build in a row it once was)."""
+    spec = tmp_path / "spec.yaml"
+    spec.write_bytes(PETSTORE.read_bytes())
+    out = tmp_path / "a" / "petstore"
+    build(spec, out, cache=True)
+    spec.write_bytes(PETSTORE.read_bytes().replace(b"title: Apigen Petstore", b"title: Shop", 1))
+    updated = build(spec, out, cache=True)
+    again = build(spec, out, cache=True)
+    assert not updated.cached and again.cached and again.unchanged
+    assert b"Shop" in (out / "README.md").read_bytes()
+
+
 def _multi_file(folder: Path, title: str) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "schemas.yaml").write_text(
@@ -122,11 +140,37 @@ def test_a_changed_file_read_through_a_ref_is_a_miss(tmp_path: Path, cache: Path
     assert "callsign" in models and "nickname" not in models
 
 
-def test_the_method_name_lock_of_the_output_is_part_of_the_key(tmp_path: Path, cache: Path) -> None:
+def test_a_second_build_locked_by_the_first_is_served_as_the_first(
+    tmp_path: Path, cache: Path
+) -> None:
+    """The second build into a folder is locked by the manifest the first wrote there: every
+    operation keeps the name it was given, so it is the first build again (served, not
+    rebuilt), and says so as a locked build would."""
     out = tmp_path / "a" / "petstore"
-    build(PETSTORE, out, cache=True)  # no apigen.json yet
-    second = build(PETSTORE, out, cache=True)  # now locked by the first build's apigen.json
+    first = build(PETSTORE, out, cache=True)  # no apigen.json yet
+    said: list[str] = []
+    second = build(PETSTORE, out, cache=True, progress=said.append)
+    assert second.cached and second.unchanged
+    assert f"kept the names of {first.operations} operations from the existing apigen.json" in said
+    rebuilt = tmp_path / "b" / "petstore"
+    build(PETSTORE, rebuilt)
+    build(PETSTORE, rebuilt)  # the same lock, built for real
+    assert tree(out) == tree(rebuilt)
+
+
+def test_the_method_name_lock_of_the_output_is_part_of_the_key(tmp_path: Path, cache: Path) -> None:
+    """A lock that is not what the unlocked build wrote (a name renamed by hand, kept across
+    builds) is a miss, and the build keeps that name."""
+    out = tmp_path / "a" / "petstore"
+    build(PETSTORE, out, cache=True)
+    manifest = out / "apigen.json"
+    text = manifest.read_text()
+    call = json.loads(text)["operations"][0]["call"]
+    renamed = call.rpartition(".")[0] + ".renamed_by_hand"
+    manifest.write_text(text.replace(f'"{call}"', f'"{renamed}"'))
+    second = build(PETSTORE, out, cache=True, force=True)
     assert not second.cached
+    assert json.loads(manifest.read_text())["operations"][0]["call"] == renamed
     assert build(PETSTORE, out, cache=True).cached
 
 
@@ -258,6 +302,21 @@ def test_only_the_newest_entries_are_kept(cache: Path) -> None:
     assert loaded is not None and loaded.files == {"a.py": f"x = {len(keys) - 1}\n".encode()}
 
 
+def test_an_alias_leaves_with_its_entry_and_a_foreign_one_is_a_miss(cache: Path) -> None:
+    keys = [f"{n:064x}" for n in range(build_cache.MAX_ENTRIES + 1)]
+    for n, key in enumerate(keys):
+        build_cache.store(key, _entry(n), aliases=[f"alias{n}"])
+        os.utime(cache / "builds" / f"{key}.bin", ns=(n * 10**9, n * 10**9))
+    build_cache.store(keys[-1], _entry(len(keys) - 1), aliases=[f"alias{len(keys) - 1}"])
+    assert build_cache.load_alias("alias0") is None  # its entry was evicted
+    assert not (cache / "builds" / "alias0.alias").exists()
+    served = build_cache.load_alias(f"alias{len(keys) - 1}")
+    assert served is not None and served.files == {"a.py": f"x = {len(keys) - 1}\n".encode()}
+    (cache / "builds" / "foreign.alias").write_text("../../etc/passwd")
+    assert build_cache.load_alias("foreign") is None
+    assert build_cache.load_alias("absent") is None
+
+
 def test_the_cli_reuses_a_build_and_no_cache_skips_it(tmp_path: Path, cache: Path) -> None:
     def run(out: str, *extra: str) -> subprocess.CompletedProcess[str]:
         return subprocess.run(
@@ -336,3 +395,29 @@ Pet = "Animal"
     assert tree(tmp_path / "out" / "pets") == before
     models = tmp_path / "out" / "pets" / "pets" / "models"
     assert any("class Animal(" in p.read_text() for p in models.glob("*.py"))
+
+
+def _lock_script() -> ModuleType:
+    spec = importlib.util.spec_from_file_location("lock_fixed_point", LOCK_SCRIPT)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.mark.parametrize(
+    "rel",
+    [
+        "features/3.0/parameters-extreme.yaml",
+        "features/3.0/polymorphism.yaml",
+        "features/3.0/petstore-simple-no-tags.yaml",
+        "corpus/adyen.com__GrantService-v3.json",
+    ],
+)
+def test_a_build_locked_by_its_own_manifest_is_the_same_build(
+    specs_dir: Path, tmp_path: Path, rel: str
+) -> None:
+    """The ground the alias stands on (a slice of scripts/lock_fixed_point.py, which ran over
+    every spec in ../shared/specs: 0 differ)."""
+    assert (specs_dir / rel).is_file()  # (differs skips a file that does not build)
+    assert _lock_script().differs(specs_dir / rel, tmp_path) is None
