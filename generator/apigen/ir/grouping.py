@@ -281,6 +281,8 @@ def _own_words(
     if not n or len(words) <= n or (n == 1 and own[0] in _VERBS):
         return name  # a tag that is a verb (`search`) is the method's verb too: `search_things`
     if _same_words(words[:n], own) and words[n] not in _CONNECTIVES:
+        if _a_verb_not_the_resource(words, own):
+            return name  # `inviteUser` under `invites`: `invite_user`, not `user`
         rest = words[n:]  # (`DedicatedHsm_Get` under `dedicated_hsms` too)
     elif _same_words(words[1 : n + 1], own) and (
         words[0] in _METHOD_VERBS if len(words) == n + 1 else words[n + 1] not in _CONNECTIVES
@@ -297,10 +299,30 @@ def _own_words(
 
 
 def _same_words(words: list[str], own: list[str]) -> bool:
-    """The same words, a plural and its singular alike (`hsm`, `hsms`; `policy`, `policies`)."""
+    """The same words, a plural and its singular alike (`hsm`, `hsms`; `policy`, `policies`;
+    `batch`, `batches`)."""
     return len(words) == len(own) and all(
-        a == b or _singular(a) == _singular(b) for a, b in zip(words, own, strict=True)
+        a == b or _singular(a) == _singular(b) or f"{a}es" == b or f"{b}es" == a
+        for a, b in zip(words, own, strict=True)
     )
+
+
+def _a_verb_not_the_resource(words: list[str], own: list[str]) -> bool:
+    """Whether the id's first word, which only names the resource as its singular or plural, is
+    a verb acting on what follows: `inviteUser` under `invites` invites a user, `exportReport`
+    under `exports` exports a report. What is left after it would name the object, not the
+    action (`invites.user`), so the id stays whole. A word spelled as the resource is (Slack's
+    `users_conversations`), or a verb after it (`DedicatedHsm_Get`), is the resource's, and so
+    is an HTTP method's word (Discourse's `postReplies` under `posts`: `posts.replies`)."""
+    return (
+        len(own) == 1
+        and words[0] != own[0]
+        and words[0] in _METHOD_VERBS - _HTTP_WORDS
+        and words[1] not in _METHOD_VERBS
+    )
+
+
+_HTTP_WORDS = frozenset(["get", "post", "put", "patch"])
 
 
 def _singular(word: str) -> str:
