@@ -38,7 +38,10 @@ async client. Checks: (a) the request on the wire (path segments, parameter styl
 undeclared parameters, credentials, body media type, encoding and JSON schema, and that every
 value arrives as given), (b) the response parses strictly into the declared type (the runtime's
 lenient fallback is not needed), (c) schemathesis' status code, content type, header and
-response schema conformance checks.
+response schema conformance checks, (d) the mapping itself: every parameter the spec declares
+has an argument of its wire name, and every drawn body property the schema declares goes
+through an argument, not `extra_body` (a misspelt name would otherwise leave a value unsent,
+or sent by the runner's own fallback, and pass).
 
 Classes: **client** (a bug of the generated client or runtime: fix it), **sandbox** (our
 sandbox answered wrongly or refused a valid request), **spec** (the spec cannot be satisfied as

@@ -3,9 +3,12 @@ sabotaged in-process (monkeypatch) so that a known-bad request or parse reaches 
 
 from __future__ import annotations
 
+import contextlib
+import dataclasses
 import datetime
 import importlib
 import json
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, Required
 
@@ -18,9 +21,9 @@ from typing_extensions import TypedDict
 import apigen_runtime
 from apigen.cli import main
 from apigen.contract import Baseline, ContractConfig, ContractError, run_contract
-from apigen.contract.cases import CaseInput, EdgeValues
+from apigen.contract.cases import CaseInput, CaseSource, EdgeValues
 from apigen.contract.checks import strict_parse
-from apigen.contract.client import load_client
+from apigen.contract.client import load_client, operations_by_id
 from apigen.contract.mapping import to_call
 from apigen.contract.markdown import contract_markdown
 from apigen.contract.report import BaselineError, Failure, OperationResult, RunReport
@@ -29,6 +32,7 @@ from apigen.contract.spec import SpecView
 from apigen.contract.wire import check_request
 from apigen_runtime import Operation
 from apigen_runtime import Param as RtParam
+from tests.builds import contract_of
 from tests.conftest import ROOT
 
 PETSTORE = ROOT / "generated/petstore"
@@ -224,6 +228,52 @@ def test_runner_finds_a_dot_segment_that_is_not_refused(monkeypatch: pytest.Monk
     refusals = [f for f in report.new_failures("client") if f.check == "path_refusal"]
     assert len(refusals) == 3
     assert "was not refused with ValueError" in refusals[0].message
+
+
+@contextlib.contextmanager
+def _misspelt(operation_id: str, wire_name: str, wrong: str) -> Iterator[None]:
+    """The operation's constant with one argument's wire name misspelt (in place: the method
+    reads the same object the runner does), restored afterwards."""
+    client = load_client(PETSTORE)
+    constant = client.operation(operations_by_id(client)[operation_id])
+    assert constant is not None
+    saved = constant.params
+    params = tuple(
+        dataclasses.replace(p, wire_name=wrong) if p.wire_name == wire_name else p for p in saved
+    )
+    assert params != saved
+    object.__setattr__(constant, "params", params)  # (a frozen record)
+    try:
+        yield
+    finally:
+        object.__setattr__(constant, "params", saved)
+
+
+def test_runner_finds_a_parameter_the_method_sends_under_another_name() -> None:
+    """The case is mapped onto arguments by the client's own wire names, so a misspelt optional
+    parameter once only left its drawn value unsent, and the run passed."""
+    with _misspelt("listPets", "status", "stat"):
+        report = _run(operations=["listPets"], variants=["sync"])
+    found = [f for f in report.new_failures("client") if f.check == "parameter_mapping"]
+    assert len(found) == 1
+    assert "query parameter 'status' has no argument" in found[0].message
+    assert not [f for f in _run(operations=["listPets"]).failures() if f.klass == "client"]
+
+
+def test_runner_finds_a_body_property_the_method_sends_under_another_name() -> None:
+    """A misspelt field of a flattened body: the drawn property went through `extra_body`, so
+    the wire was right and the client's own argument never tested."""
+    with _misspelt("createPet", "kind", "knd"):
+        report = _run(operations=["createPet"], variants=["sync"])
+    found = [f for f in report.new_failures("client") if f.check == "parameter_mapping"]
+    assert found and "body properties ['kind'] are declared by the spec" in found[0].message
+
+
+def test_a_3_0_document_without_paths_is_a_clear_error(tmp_path: Path) -> None:
+    spec = tmp_path / "nopaths.yaml"
+    spec.write_text("openapi: 3.0.0\ninfo: {title: t, version: '1'}\n")
+    source = CaseSource(load_document(spec))  # schemathesis refused it: a traceback
+    assert source.operation("get", "/") is None
 
 
 def test_runner_finds_a_model_stricter_than_the_spec(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -619,3 +669,44 @@ def test_a_body_of_an_undocumented_media_type_is_the_server_s_fault_not_the_clie
     assert media and {f.klass for f in media} == {"spec"}, found  # a real API's fault
     assert ("strict_parse", "client") not in found
     assert not report.new_failures("client")
+
+
+def test_headers_no_method_takes_by_design_are_not_unmapped(tmp_path: Path) -> None:
+    """The mapping check leaves out what the generator leaves out on purpose: AWS's signature
+    headers on a signed operation (the signer writes them), the idempotency-key header (the
+    `idempotency_key=` option), `Accept`; a misspelt-looking but declared header is mapped."""
+    header = {"in": "header", "schema": {"type": "string"}}
+    spec = {
+        "openapi": "3.0.3",
+        "info": {"title": "signed", "version": "1"},
+        "servers": [{"url": "https://example.amazonaws.com"}],
+        "components": {
+            "securitySchemes": {
+                "hmac": {
+                    "type": "apiKey",
+                    "name": "Authorization",
+                    "in": "header",
+                    "x-amazon-apigateway-authtype": "awsSigv4",
+                }
+            }
+        },
+        "security": [{"hmac": []}],
+        "paths": {
+            "/things": {
+                "post": {
+                    "operationId": "CreateThing",
+                    "parameters": [
+                        {"name": "X-Amz-Date", **header},
+                        {"name": "X-Amz-Signature", **header},
+                        {"name": "Idempotency-Key", **header},
+                        {"name": "Accept", **header},
+                        {"name": "X-Trace", **header},
+                    ],
+                    "responses": {"204": {"description": "made"}},
+                }
+            }
+        },
+    }
+    report = contract_of(tmp_path, spec, "signed")
+    assert report.operations and report.operations[0].cases > 0
+    assert [f.message for f in report.failures() if f.check == "parameter_mapping"] == []

@@ -43,7 +43,8 @@ from .sandbox import (
 
 if TYPE_CHECKING:
     from apigen_runtime import Operation
-from ..path_keys import split_key
+from ..path_keys import placeholders, split_key
+from ..spec.header_params import AWS_SIGNATURE, aws_signed
 from ..spec.methods import FIXED
 from ..spec.param_media import is_json_media
 from ..spec.streams import is_event_stream, is_json_lines
@@ -247,9 +248,12 @@ def _loaded(spec: Path) -> tuple[dict[str, Any], CaseSource]:
     found = _LOADED.get(key)
     if found is None:
         document = load_document(spec)
+        from schemathesis.core.errors import SchemathesisError
+
         try:
             source = CaseSource(document)
-        except ValueError as err:  # e.g. a server URL schemathesis cannot split (`https://[x]`)
+        except (ValueError, SchemathesisError) as err:
+            # e.g. a server URL schemathesis cannot split (`https://[x]`), a document it refuses
             raise ContractError(
                 f"schemathesis cannot read {spec}: {err} (fix the spec; `apigen check` lists "
                 "its problems)"
@@ -483,6 +487,8 @@ class _Run:
             )
             result.seconds = time.perf_counter() - started
             return result
+        for message in self._unmapped_parameters(op, constant):
+            fail("parameter_mapping", "client", message)
         if cases and self.config.edge_cases:
             cases += EdgeValues(self.view, op.method, op.path).cases(cases[0])
         if cases and self.config.check_servers:
@@ -529,6 +535,16 @@ class _Run:
                     fail("empty_value_typed", "spec", f"{EMPTY_TYPED}: {exc}", case=case.label)
                 else:
                     fail("argument_type", "client", str(exc), case=case.label)
+                continue
+            unmapped = self._unmapped_fields(op, constant, call)
+            if unmapped:
+                fail(
+                    "parameter_mapping",
+                    "client",
+                    f"body properties {unmapped} are declared by the spec but no argument of "
+                    "the method sends them (they could only go through `extra_body`)",
+                    case=case.label,
+                )
                 continue
             for variant in self.config.variants:
                 method = sync_method if variant == "sync" else async_method
@@ -779,6 +795,85 @@ class _Run:
                 f"the runtime fell back to an unvalidated result: {fallbacks[0][:300]}",
                 http=http,
             )
+
+    def _unmapped_parameters(self, op: ManifestOperation, constant: Operation[Any]) -> list[str]:
+        """The spec's path, query, header and cookie parameters the method has no argument for
+        (by wire name; a header's in any case). The case mapping reads values by the client's
+        own wire names, so a misspelt one would otherwise only leave its drawn value unsent,
+        unnoticed. The ones no method takes by design are left out: headers OpenAPI ignores
+        or the transport writes (`spec.parameters` skips them), the idempotency-key header the
+        `idempotency_key=` option sends, and a path parameter whose placeholder the path lacks
+        (reported by the build)."""
+        have = {
+            (p.location, p.wire_name.lower() if p.location == "header" else p.wire_name)
+            for p in constant.params
+        }
+        holes = set(placeholders(op.path))
+        keyed = (constant.idempotency_header or "").lower()
+        signed = self._aws_signed(op)
+        out: list[str] = []
+        for p in self.view.parameters(op.path, op.method.lower()):
+            if p.location not in ("path", "query", "header", "cookie"):
+                continue
+            if (p.location == "path" and p.name not in holes) or (
+                p.location == "header"
+                and (p.name.lower() == keyed or (signed and p.name.lower() in AWS_SIGNATURE))
+            ):
+                continue
+            if (p.location, p.name.lower() if p.location == "header" else p.name) not in have:
+                out.append(
+                    f"the spec's {p.location} parameter {p.name!r} has no argument (no "
+                    f"`Param` of wire name {p.name!r}): the method cannot send it"
+                )
+        return out
+
+    def _aws_signed(self, op: ManifestOperation) -> bool:
+        """Whether the operation may be signed with AWS Signature Version 4 (its security, or
+        the document's, names such a scheme): the signer writes the `X-Amz-*` headers."""
+        security = self.view.operation(op.path, op.method.lower()).get("security")
+        if not isinstance(security, list):
+            security = self.document.get("security")
+        schemes = (self.document.get("components") or {}).get("securitySchemes") or {}
+        return any(
+            aws_signed(self.view.deref(schemes.get(name)))
+            for requirement in (security if isinstance(security, list) else [])
+            if isinstance(requirement, Mapping)
+            for name in requirement
+        )
+
+    def _unmapped_fields(
+        self, op: ManifestOperation, constant: Operation[Any], call: Call
+    ) -> list[str]:
+        """Drawn body properties the request schema declares (and may be sent: not readOnly)
+        that went to `extra_body` because no argument of a flattened body carries them: the
+        argument for each is missing or sends another name."""
+        if not call.dropped or constant.body is None:
+            return []
+        if not any(p.location == "field" for p in constant.params):
+            return []
+        body = self.view.request_body(op.path, op.method) or {}
+        media = self.view.deref((body.get("content") or {}).get(constant.body.media_type, {}))
+        schema = media.get("schema", {}) if isinstance(media, Mapping) else {}
+        declared = self._declared_properties(schema, set())
+        return [k for k in call.dropped if k in declared]
+
+    def _declared_properties(self, schema: Any, seen: set[int]) -> set[str]:
+        """The property names an object schema declares, through `allOf` (a branch of
+        `oneOf`/`anyOf` may not apply), readOnly ones (beside a `$ref`, on its target or on an
+        `allOf` member: never sent) left out."""
+        node = self.view.deref(schema)
+        if not isinstance(node, Mapping) or id(node) in seen:
+            return set()
+        seen.add(id(node))
+        props = node.get("properties")
+        names = {
+            str(k)
+            for k, v in (props.items() if isinstance(props, Mapping) else ())
+            if not self.view.flagged(v, "readOnly")  # (the generator's rule: schema_rules)
+        }
+        for part in node.get("allOf") or ():
+            names |= self._declared_properties(part, seen)
+        return names
 
     def _untyped_fields(
         self, op: ManifestOperation, constant: Operation[Any], case: CaseInput

@@ -20,6 +20,7 @@ from urllib.parse import SplitResult, urlsplit, urlunsplit
 
 from .. import naming
 from ..diagnostics import Report
+from ..spec.header_params import AWS_SIGNATURE, aws_signed
 from ..spec.methods import path_operations
 from .nodes import JsonScalar, OperationDef, SecuritySchemeDef, as_object
 
@@ -35,7 +36,7 @@ def _plan(
 ) -> tuple[str, dict[str, str], dict[str, Any]] | None:
     """(runtime class, runtime argument -> keyword, options) for one scheme."""
     kind = str(scheme.get("type", "")).lower()
-    if kind == "apikey" and str(scheme.get(_AWS_AUTHTYPE, "")).lower() == "awssigv4":
+    if aws_signed(scheme):
         # AWS's specs (APIs.guru's `hmac` scheme): the `Authorization` value is a signature of
         # each request, made from the caller's keys (runtime `_aws.py`)
         return "AWSSigV4", dict(_AWS_CREDENTIALS), {}
@@ -91,7 +92,6 @@ def _plan(
     return None
 
 
-_AWS_AUTHTYPE = "x-amazon-apigateway-authtype"
 _AWS_CREDENTIALS = {
     "access_key_id": "aws_access_key_id",
     "secret_access_key": "aws_secret_access_key",
@@ -315,21 +315,6 @@ def _implicit_bearer() -> SecuritySchemeDef:
     )
 
 
-# What APIs.guru's AWS specs declare on every operation beside the `hmac` scheme: the
-# signature's own headers (and presigned URLs' fields), which `AWSSigV4` sets or never uses
-_AWS_SIGNATURE_HEADERS = frozenset(
-    {
-        "x-amz-algorithm",
-        "x-amz-content-sha256",
-        "x-amz-credential",
-        "x-amz-date",
-        "x-amz-security-token",
-        "x-amz-signature",
-        "x-amz-signedheaders",
-    }
-)
-
-
 def drop_signature_params(
     ops: list[OperationDef],
     schemes: list[SecuritySchemeDef],
@@ -346,7 +331,7 @@ def drop_signature_params(
             op.params = [
                 p
                 for p in op.params
-                if not (p.location == "header" and p.wire_name.lower() in _AWS_SIGNATURE_HEADERS)
+                if not (p.location == "header" and p.wire_name.lower() in AWS_SIGNATURE)
             ]
 
 

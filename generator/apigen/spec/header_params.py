@@ -3,6 +3,9 @@ contract check.
 
 - `Accept`, `Content-Type` and `Authorization`: OpenAPI 3 says such a parameter definition SHALL
   be ignored (the media types and the security schemes say them).
+- On an operation signed with AWS Signature Version 4 (APIs.guru's `hmac` scheme,
+  `x-amazon-apigateway-authtype: awsSigv4`), the signature's own headers (`X-Amz-Date`,
+  `X-Amz-Signature`...), declared beside it on every operation: the signer writes them.
 - The headers HTTP/1.1 frames a message with and the hop-by-hop ones (`Content-Length`,
   `Transfer-Encoding`, `Host`, `Connection`...; RFC 9110 7.6.1, RFC 9112 6): the transport
   writes them from the request itself. A caller's `Content-Length` that disagrees with the body
@@ -13,7 +16,16 @@ contract check.
 
 from __future__ import annotations
 
-__all__ = ["SPEC_IGNORED", "TRANSPORT", "ignored_header", "transport_header"]
+from collections.abc import Mapping
+
+__all__ = [
+    "AWS_SIGNATURE",
+    "SPEC_IGNORED",
+    "TRANSPORT",
+    "aws_signed",
+    "ignored_header",
+    "transport_header",
+]
 
 SPEC_IGNORED = frozenset({"accept", "content-type", "authorization"})
 TRANSPORT = frozenset(
@@ -40,3 +52,29 @@ def ignored_header(name: str) -> bool:
     """Whether a header parameter of this name is no method's argument (module docstring)."""
     lowered = name.strip().lower()
     return lowered in SPEC_IGNORED or lowered in TRANSPORT
+
+
+# What APIs.guru's AWS specs declare on every operation beside the `hmac` scheme: the
+# signature's own headers (and presigned URLs' fields), which `AWSSigV4` sets or never uses
+AWS_SIGNATURE = frozenset(
+    {
+        "x-amz-algorithm",
+        "x-amz-content-sha256",
+        "x-amz-credential",
+        "x-amz-date",
+        "x-amz-security-token",
+        "x-amz-signature",
+        "x-amz-signedheaders",
+    }
+)
+AWS_AUTHTYPE = "x-amazon-apigateway-authtype"
+
+
+def aws_signed(scheme: object) -> bool:
+    """Whether a security scheme object is AWS Signature Version 4 (an `apiKey` scheme marked
+    `x-amazon-apigateway-authtype: awsSigv4`)."""
+    return (
+        isinstance(scheme, Mapping)
+        and str(scheme.get("type", "")).lower() == "apikey"
+        and str(scheme.get(AWS_AUTHTYPE, "")).lower() == "awssigv4"
+    )
