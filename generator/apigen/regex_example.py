@@ -15,7 +15,7 @@ import importlib
 import re
 from typing import Any, Final
 
-from .ecma_regex import compile_pattern, properties
+from .ecma_regex import compile_pattern, costly, properties
 
 _parser: Any = importlib.import_module("re._parser")  # no public API; stable since 3.11
 
@@ -68,7 +68,12 @@ def example(pattern: str, low: int = 0, high: int | None = None) -> str | None:
         # a pattern with nothing to repeat, open at its end (AWS's `^arn:aws:gamesparks:` with a
         # minLength of 20): what follows a match is free, so filler reaches the length
         padded = short + "0" * (low - len(short))
-        if len(short) < low and (high is None or low <= high) and compiled.search(padded):
+        if (
+            len(short) < low
+            and (high is None or low <= high)
+            and not costly(pattern, padded)  # filler the pattern did not make may backtrack
+            and compiled.search(padded)
+        ):
             return padded
     return None
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import keyword
+from typing import Any
 
 import pytest
 
@@ -100,3 +101,48 @@ def test_mixed_case_words_and_plural_acronyms_stay_whole(
 )
 def test_a_comparison_a_parameter_name_ends_with_is_spelled(wire: str, name: str) -> None:
     assert naming.param_name(wire) == name
+
+
+def test_a_parameter_spelled_as_python_keeps_its_name_beside_one_sanitised_to_it() -> None:
+    """Parameters whose names sanitise alike: the one already a Python name keeps it, whatever
+    the order (the first once kept the clean name: `a b` was `a_b` and the real `a_b` became
+    `a_underscore_b_query`; a hostile-name sweep)."""
+    from tests.builds import api_of
+
+    def param(name: str, where: str) -> dict[str, Any]:
+        return {"name": name, "in": where, "schema": {"type": "string"}}
+
+    doc = {
+        "openapi": "3.0.3",
+        "info": {"title": "t", "version": "1"},
+        "paths": {
+            "/things": {
+                "get": {
+                    "operationId": "listThings",
+                    "parameters": [
+                        param("a b", "header"),
+                        param("a-b", "query"),
+                        param("a_b", "query"),
+                        param("limit", "query"),
+                        param("limit", "header"),
+                    ],
+                    "responses": {"204": {"description": "none"}},
+                }
+            },
+            "/things/{thing}": {
+                "get": {
+                    "operationId": "getThing",
+                    "parameters": [param("thing", "query"), param("thing", "path")],
+                    "responses": {"204": {"description": "none"}},
+                }
+            },
+        },
+    }
+    op, one = api_of(doc).operations
+    by_place = {(p.location, p.wire_name): p.py_name for p in one.params}
+    assert by_place == {("path", "thing"): "thing", ("query", "thing"): "query_thing"}
+    names = {(p.location, p.wire_name): p.py_name for p in op.params}
+    assert names[("query", "a_b")] == "a_b"
+    assert names[("query", "limit")] == "limit"
+    assert len(set(names.values())) == len(names)
+    assert all(n.isidentifier() for n in names.values())

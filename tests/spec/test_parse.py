@@ -172,3 +172,39 @@ def test_loaded_spec_identity(tmp_path: Path) -> None:
 def test_missing_file() -> None:
     (d,) = fatal(FIXTURES / "does-not-exist.yaml").diagnostics
     assert d.kind == "io" and "cannot read" in d.message
+
+
+@pytest.mark.parametrize(
+    ("text", "pointer"),
+    [
+        (
+            '{"openapi": "3.0.3", "info": {"title": "T\\ud800", "version": "1"}, "paths": {}}',
+            "#/info/title",
+        ),
+        (
+            '{"openapi": "3.0.3", "info": {"title": "T", "version": "1"}, "paths": {"/a\\uDC00": {}}}',
+            "#/paths/~1a\\udc00",
+        ),
+        (
+            '{"openapi": "3.0.3", "info": {"title": "T", "version": "1"}, "tags": [{"name": "\\ud83d"}], "paths": {}}',
+            "#/tags/0/name",
+        ),
+    ],
+)
+def test_a_json_lone_surrogate_is_refused_where_it_is(
+    tmp_path: Path, text: str, pointer: str
+) -> None:
+    """JSON may escape half a UTF-16 pair alone; no file can hold one as UTF-8, so the build
+    failed writing its README with an internal error. Refused on load, located."""
+    spec = tmp_path / "spec.json"
+    spec.write_text(text)
+    (found,) = fatal(spec).diagnostics
+    assert found.pointer == pointer and "lone UTF-16 surrogate" in found.message
+
+
+def test_a_json_surrogate_pair_is_its_character(tmp_path: Path) -> None:
+    spec = tmp_path / "spec.json"
+    spec.write_text(
+        '{"openapi": "3.0.3", "info": {"title": "T\\ud83d\\ude00", "version": "1"}, "paths": {}}'
+    )
+    assert load(spec).document["info"]["title"] == "T\U0001f600"

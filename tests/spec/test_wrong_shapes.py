@@ -263,3 +263,49 @@ def test_a_ref_naming_a_nul_is_refused_with_its_pointer(tmp_path: Path) -> None:
         build(_write(tmp_path, doc), tmp_path / "out" / "pkg")
     (error,) = [d for d in info.value.diagnostics if d.severity == "error"]
     assert "NUL" in error.message and error.pointer.endswith("/parameters/0/$ref")
+
+
+@pytest.mark.parametrize(
+    "schema",
+    [
+        {
+            "type": "object",
+            "properties": {"stock": {"$ref": "#/components/schemas/A", "allOf": True}},
+        },
+        {"type": "object", "properties": {"n": {"type": "integer", "allOf": 3}}},
+        {"type": "object", "required": True, "properties": {"n": {"type": "integer"}}},
+        {"type": "object", "allOf": True, "properties": {"n": {"type": "integer"}}},
+        {"anyOf": 1, "oneOf": "x", "type": "object"},
+    ],
+    ids=["ref-sibling-allOf", "property-allOf", "required-true", "allOf-true", "anyOf-oneOf"],
+)
+def test_the_sandbox_answers_a_schema_whose_lists_have_the_wrong_type(schema: Any) -> None:
+    """`allOf`, `anyOf`, `oneOf` and `required` that are no arrays (fuzz-specs seed 45: `allOf:
+    true` beside a `$ref`, which 3.0 ignores, so the build only warns) read as absent: the
+    sandbox answered 500 "sandbox failure"."""
+    from apigen.sandbox import Sandbox
+
+    responses = {"200": {"description": "ok", "content": {"application/json": {"schema": schema}}}}
+    doc = _doc(paths={"/a": {"get": {"operationId": "getA", "responses": responses}}})
+    reply = Sandbox(doc, seed=0).handle("GET", "/a", {}, b"")
+    assert reply.status == 200
+
+
+@pytest.mark.parametrize(
+    "operation",
+    [
+        {"tags": 5, "responses": {"200": {"description": "ok"}}},
+        {"parameters": 1.5, "responses": {"200": {"description": "ok"}}},
+    ],
+    ids=["tags", "parameters"],
+)
+def test_an_operation_list_of_the_wrong_type_is_read_as_absent(
+    tmp_path: Path, operation: dict[str, Any]
+) -> None:
+    """fuzz-specs seeds 44-47: the IR iterated `tags: 5` and `parameters: 1.5`; the TypeError
+    only read as "apigen could not read this document" because the validator also objected.
+    Now the client is built, and the validator's finding says what was left out."""
+    doc = _doc(paths={"/a": {"get": {"operationId": "getA", **operation}}})
+    result = build(_write(tmp_path, doc), tmp_path / "out" / "pkg")
+    assert result.operations == 1
+    assert any(d.pointer.startswith("#/paths/~1a/get/") for d in result.report.items)

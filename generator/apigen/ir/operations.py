@@ -31,6 +31,7 @@ from .nodes import (
     ResponseKind,
     StreamingDef,
     TypeExpr,
+    as_list,
     as_object,
     required_names,
 )
@@ -70,7 +71,7 @@ def collect(document: Mapping[str, Any]) -> list[OperationDef]:
             if not isinstance(item, JSON_OBJECT):
                 continue
         for method, where, op in path_operations(item):
-            tags = tuple(str(t) for t in op.get("tags") or [] if isinstance(t, str | int))
+            tags = tuple(str(t) for t in as_list(op.get("tags")) if isinstance(t, str | int))
             ops.append(
                 OperationDef(
                     method=method,
@@ -134,8 +135,8 @@ def declared_parameters(
     merged: dict[tuple[str, str], tuple[Mapping[str, Any], str]] = {}
     sources = []
     if isinstance(path_item, JSON_OBJECT):
-        sources.append((path_item.get("parameters") or [], item_pointer(op.pointer)))
-    sources.append((node.get("parameters") or [], op.pointer))
+        sources.append((as_list(path_item.get("parameters")), item_pointer(op.pointer)))
+    sources.append((as_list(node.get("parameters")), op.pointer))
     for plist, base in sources:
         for i, raw in enumerate(plist):
             p = deref(document, raw)
@@ -816,11 +817,26 @@ def _admits(t: TypeExpr, value: str) -> bool:
 
 
 def _disambiguate(params: list[ParamDef], fields: list[ParamDef]) -> list[ParamDef]:
-    """Keyword names unique across locations; later locations take a location qualifier."""
+    """Keyword names unique across locations; later locations take a location qualifier. Path
+    parameters (the positional ones) claim their names first, then names spelled as the API
+    spells them: the query's `a_b` stays `a_b` beside a header `a b` (sanitised to `a_b` too),
+    which takes the qualifier."""
+    ordered = [*params, *fields]
     taken: set[str] = set()
+    exact: set[int] = set()
+    for p in [
+        *(p for p in ordered if p.location == "path"),
+        *(p for p in ordered if p.location != "path" and p.py_name == p.wire_name),
+    ]:
+        if p.py_name not in taken:
+            taken.add(p.py_name)
+            exact.add(id(p))
     out: list[ParamDef] = []
-    for p in [*params, *fields]:
+    for p in ordered:
         name = p.py_name
+        if id(p) in exact:
+            out.append(p)
+            continue
         if name in taken:
             qualifier = "body" if p.location in ("field", "body") else p.location
             name = f"{qualifier}_{name}"

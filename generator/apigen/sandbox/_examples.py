@@ -20,7 +20,7 @@ from typing import Any, Final
 
 from ..schema_rules import COMBINERS, null_only, null_type_beside_combiner, ref_siblings_apply
 from ._fits import Checker, declared_types, is_type
-from ._refs import RefError, Resolver
+from ._refs import RefError, Resolver, listed
 from ._scalars import integer, number, string
 from ._schema import MISSING, infer, json_data, merge, minimal
 
@@ -404,7 +404,7 @@ class ExampleGenerator:
         # a response leaves it out (schemathesis forbids it there).
         required = [
             r
-            for r in schema.get("required") or ()
+            for r in listed(schema.get("required"))
             if isinstance(r, str) and not self._write_only(props.get(r))
         ]
         wanted = set(required)
@@ -436,7 +436,7 @@ class ExampleGenerator:
         if isinstance(items, Mapping):
             refs.append(items.get("$ref"))
         for key in ("allOf", "anyOf", "oneOf"):
-            for member in sub.get(key) or ():
+            for member in listed(sub.get(key)):
                 if isinstance(member, Mapping):
                     refs.append(member.get("$ref"))
         return False, tuple(r for r in refs if isinstance(r, str))
@@ -530,7 +530,7 @@ class ExampleGenerator:
             return False
         return any(
             isinstance(name, str) and self._no_value(props.get(name), depth + 1)
-            for name in schema.get("required") or ()
+            for name in listed(schema.get("required"))
         )
 
     def _own_example(self, schema: Schema) -> Any:
@@ -602,7 +602,7 @@ class ExampleGenerator:
                 del own[key]
         if own:
             out.append(own)
-        for member in node.get("allOf") or ():
+        for member in listed(node.get("allOf")):
             self._flatten(member, out, stack, seen, depth + 1)
 
     def _choice(
@@ -764,7 +764,7 @@ class ExampleGenerator:
         if not isinstance(schema, Mapping):
             return
         for key in ("oneOf", "anyOf"):  # a variant that is itself a choice: every branch fails
-            for branch in schema.get(key) or ():
+            for branch in listed(schema.get(key)):
                 if self.checker.fits(result, branch):
                     self._exclude(result, branch, chosen_props, chosen_required, junk_ok, depth + 1)
 
@@ -848,7 +848,7 @@ class ExampleGenerator:
                 return False
         narrow_props = narrow_schema.get("properties")
         narrow_props = narrow_props if isinstance(narrow_props, Mapping) else {}
-        narrow_required = set(narrow_schema.get("required") or ())
+        narrow_required = set(listed(narrow_schema.get("required")))
         return required <= narrow_required and all(
             name in narrow_props
             and (_same(sub, narrow_props[name]) or self._type_covers(sub, narrow_props[name]))
@@ -880,7 +880,7 @@ class ExampleGenerator:
         if isinstance(schema.get("allOf"), list):
             schema, _ = self._merge_all_of(schema, stack)
         props = schema.get("properties")
-        required = [r for r in schema.get("required") or () if isinstance(r, str)]
+        required = [r for r in listed(schema.get("required")) if isinstance(r, str)]
         return (
             (props if isinstance(props, Mapping) else {}),
             required,
@@ -899,9 +899,9 @@ class ExampleGenerator:
             return False
         if not isinstance(schema, Mapping):
             return False
-        parts: list[Any] = list(schema.get("allOf") or ())
+        parts: list[Any] = list(listed(schema.get("allOf")))
         props = schema.get("properties")
-        for name in schema.get("required") or ():
+        for name in listed(schema.get("required")):
             if isinstance(props, Mapping) and isinstance(name, str):
                 parts.append(props.get(name))
         items = schema.get("items")

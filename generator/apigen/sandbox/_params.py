@@ -20,7 +20,7 @@ from urllib.parse import unquote
 
 from ._fits import Checker, declared_types
 from ._forms import IndexList, _insert, _listify, split_key
-from ._refs import RefError, Resolver
+from ._refs import RefError, Resolver, listed
 from ._schema import infer
 
 _INT = re.compile(r"^[+-]?\d+$")
@@ -56,7 +56,7 @@ class Coercer:
                     if self.checker.fits(candidate, option):
                         return candidate
                 value = self.coerce(value, options[0], depth + 1)
-        for member in node.get("allOf") or ():
+        for member in listed(node.get("allOf")):
             value = self.coerce(value, member, depth + 1)
         types, nullable = declared_types(node, self.checker.nullable_keyword)
         if not types and "type" not in node:

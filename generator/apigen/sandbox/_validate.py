@@ -198,7 +198,7 @@ class RequestValidator:
         )
         if depth < 8:
             for key in COMBINERS:
-                for member in schema.get(key) or ():
+                for member in listed(schema.get(key)):
                     kinds |= self._kinds(member, depth + 1)
         return kinds
 

@@ -8,10 +8,12 @@ alias is refused before the tree is built.
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 from ..diagnostics import Diagnostic, SpecError
 from .locate import deep_recursion
+from .pointer import join
 
 __all__ = ["decode", "fatal", "parse", "parse_document"]
 
@@ -67,7 +69,10 @@ def parse(
     if text.lstrip()[:1] in ("{", "["):
         try:
             with deep_recursion():
-                return json.loads(text), True
+                document = json.loads(text)
+            if _SURROGATE_ESCAPE.search(text):
+                _refuse_lone_surrogates(document, file)
+            return document, True
         except json.JSONDecodeError as exc:
             problem = f"invalid JSON: {exc.msg} (column {exc.colno})"
             if json_hint:
@@ -79,3 +84,43 @@ def parse(
         except RecursionError:
             raise fatal(file, "#", "document nested too deeply to parse", "depth") from None
     return _parse_yaml(text, file, found), False
+
+
+# `\ud800`-`\udfff` escapes: JSON may spell half a UTF-16 pair alone, which `json.loads` keeps
+# as a lone surrogate no file can be written in (YAML refuses it while parsing)
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
+_LONE = re.compile("[\ud800-\udfff]")
+
+
+def _refuse_lone_surrogates(document: Any, file: str) -> None:
+    """SpecError at the first string (or key) holding a lone surrogate: the build writes the
+    spec's text into README, manifest and docstrings as UTF-8, which cannot encode one. Only
+    looked for when the text has such an escape (a pair is joined into one character)."""
+    stack: list[tuple[Any, list[str | int]]] = [(document, [])]
+    while stack:
+        node, where = stack.pop()
+        if isinstance(node, str):
+            _lone(node, where, file)
+        elif isinstance(node, dict):
+            for key, value in node.items():
+                _lone(key, [*where, key], file)
+                stack.append((value, [*where, key]))
+        elif isinstance(node, list):
+            stack.extend((value, [*where, i]) for i, value in enumerate(node))
+
+
+def _lone(text: str, where: list[str | int], file: str) -> None:
+    found = _LONE.search(text)
+    if found is None:
+        return
+    printable = [
+        s.encode("utf-8", "backslashreplace").decode("ascii") if isinstance(s, str) else s
+        for s in where
+    ]
+    raise fatal(
+        file,
+        join(printable),
+        f"invalid JSON string: a lone UTF-16 surrogate (\\u{ord(found.group()):04x}) is no "
+        "Unicode character (write the pair, or the character itself)",
+        "syntax",
+    )

@@ -39,6 +39,9 @@ from jsonschema.exceptions import (  # type: ignore[import-untyped, unused-ignor
 )
 from jsonschema.protocols import Validator  # type: ignore[import-untyped, unused-ignore]
 from jsonschema.validators import (  # type: ignore[import-untyped, unused-ignore]
+    extend,
+)
+from jsonschema.validators import (  # type: ignore[import-untyped, unused-ignore]
     validator_for as py_validator_for,
 )
 from openapi_schema_validator import (
@@ -52,6 +55,7 @@ from referencing import Registry
 from referencing.exceptions import Unresolvable
 from referencing.jsonschema import DRAFT202012
 
+from ..ecma_regex import costly
 from .pointer import split as split_pointer
 from .refs import canonical_ref
 
@@ -418,7 +422,7 @@ class _Walk:
         self.meta_checked: set[int] = set()
         self.operation_ids: set[Any] = set()
         self.meta_check = _SchemaCheck(self)
-        self.value_cls: Any = OAS31Validator if fam == "3.1" else OAS30Validator
+        self.value_cls: Any = _guarded(OAS31Validator if fam == "3.1" else OAS30Validator)
         self.value_formats = oas31_format_checker if fam == "3.1" else oas30_format_checker
         self._resolver: Any = None
 
@@ -654,3 +658,19 @@ class _Walk:
             contents, _resolver=self._resolver, format_checker=self.value_formats
         )
         yield from checker.iter_errors(value)
+
+
+@cache
+def _guarded(cls: Any) -> Any:
+    """`cls` (a value validator) whose `pattern` leaves alone a string a nested quantifier
+    could backtrack on for hours (`ecma_regex.costly`: `^(a+)+$` on 35 characters): a spec's
+    `default` or example is not worth a build that never ends; the sandbox judges such values
+    the same way."""
+    check = cls.VALIDATORS["pattern"]
+
+    def pattern(validator: Any, patrn: Any, instance: Any, schema: Any) -> Iterator[Any]:
+        if isinstance(patrn, str) and isinstance(instance, str) and costly(patrn, instance):
+            return
+        yield from check(validator, patrn, instance, schema)
+
+    return extend(cls, {"pattern": pattern})
