@@ -4,24 +4,22 @@ change to what the output depends on is a miss."""
 from __future__ import annotations
 
 import hashlib
-import importlib.util
 import json
 import os
 import subprocess
 import sys
 from pathlib import Path
-from types import ModuleType
 
 import pytest
 
 from apigen import build_cache
 from apigen.diagnostics import Diagnostic
 from apigen.pipeline import build
+from tests.builds import load_script
 from tests.conftest import FIXTURES, ROOT
 
 PETSTORE = ROOT / "specs" / "petstore.yaml"
 RECOVERABLE = FIXTURES / "recoverable.yaml"
-LOCK_SCRIPT = ROOT / "scripts" / "lock_fixed_point.py"
 
 
 @pytest.fixture
@@ -397,14 +395,6 @@ Pet = "Animal"
     assert any("class Animal(" in p.read_text() for p in models.glob("*.py"))
 
 
-def _lock_script() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("lock_fixed_point", LOCK_SCRIPT)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
 @pytest.mark.parametrize(
     "rel",
     [
@@ -420,4 +410,4 @@ def test_a_build_locked_by_its_own_manifest_is_the_same_build(
     """The ground the alias stands on (a slice of scripts/lock_fixed_point.py, which ran over
     every spec in ../shared/specs: 0 differ)."""
     assert (specs_dir / rel).is_file()  # (differs skips a file that does not build)
-    assert _lock_script().differs(specs_dir / rel, tmp_path) is None
+    assert load_script("lock_fixed_point").differs(specs_dir / rel, tmp_path) is None

@@ -11,14 +11,13 @@ as nested resources), VisageCloud (Springfox ids and tags)."""
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 from pathlib import Path
 from types import ModuleType
 
 import pytest
 
-SCRIPT = Path(__file__).resolve().parents[2] / "scripts" / "readme_examples.py"
+from tests.builds import load_script
+
 SPECS = [
     "corpus/azure.com__web-service.json",
     "corpus/azure.com__hardwaresecuritymodules-dedicatedhsm.json",
@@ -41,12 +40,7 @@ SPECS = [
 
 
 def _runner() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("readme_examples", SCRIPT)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # (its dataclasses look their module up)
-    spec.loader.exec_module(module)
-    return module
+    return load_script("readme_examples")
 
 
 @pytest.mark.slow

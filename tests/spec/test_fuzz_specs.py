@@ -3,21 +3,16 @@ never crash `apigen build` or the sandbox; each ends in a client or in apigen's 
 
 from __future__ import annotations
 
-import importlib.util
 from pathlib import Path
 from types import ModuleType
 
 import pytest
 
-SCRIPT = Path(__file__).resolve().parents[2] / "scripts" / "fuzz_specs.py"
+from tests.builds import load_script
 
 
 def _fuzzer() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("fuzz_specs", SCRIPT)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_script("fuzz_specs")
 
 
 def test_mutated_specs_build_or_fail_cleanly(specs_dir: Path, tmp_path: Path) -> None:
