@@ -264,10 +264,11 @@ def store(key: str, entry: Entry, aliases: Sequence[str] = ()) -> None:
     _evict(folder, keep=MAX_ENTRIES)
 
 
-def file_digest(path: Path) -> str | None:
+def file_digest(path: Path | str) -> str | None:
     """The SHA-256 of a file's bytes; None when it is absent or unreadable."""
     try:
-        return hashlib.sha256(path.read_bytes()).hexdigest()
+        with open(path, "rb") as f:
+            return hashlib.sha256(f.read()).hexdigest()
     except OSError:
         return None
 

@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from . import build_cache, naming
@@ -411,10 +411,10 @@ def build(
     check_target(out_dir)
     if not force:
         guard_local_changes(out_dir)
-    key = None
+    key = base = None
     if cache and not is_url(spec_path):
         locked_by = None if fresh_names else _manifest_digest(out_dir / MANIFEST)
-        inputs: dict[str, Any] = {
+        inputs = {
             "spec": str(spec_path),
             "package": pkg,
             "dist_name": dist_name,
@@ -424,16 +424,16 @@ def build(
             "full": full,
             "ref_root": str(ref_root),
             "options": repr(options),
-            # the method-name lock: the previous manifest's bytes (parsed only on a miss, which
-            # reports an unreadable one)
-            "lock": locked_by,
         }
-        key = build_cache.build_key(Path(spec_path), inputs, templates)
+        base = build_cache.build_key(Path(spec_path), inputs, templates)
+        # the method-name lock: the previous manifest's bytes (parsed only on a miss, which
+        # reports an unreadable one)
+        key = _keyed(base, "lock", locked_by) if base is not None else None
         hit = build_cache.load(key) if key is not None else None
-        if hit is None and key is not None and locked_by not in (None, "unreadable"):
-            alias = _written_key(Path(spec_path), inputs, templates, locked_by)
-            hit = build_cache.load_alias(alias) if alias is not None else None
-            if hit is not None:  # locked by its own manifest: every operation keeps its name
+        if hit is None and base is not None and locked_by not in (None, "unreadable"):
+            # locked by the manifest a build of these inputs wrote: that build (`_keyed`)
+            hit = build_cache.load_alias(_keyed(base, "wrote", locked_by))
+            if hit is not None:  # every operation kept its name
                 hit = replace(hit, kept=hit.operations)
         if hit is not None:
             lap("cache-lookup")
@@ -509,7 +509,7 @@ def build(
     swapped = write_tree(out_dir, files, finish=finish)
     lap("format+write")
     sources = spec.local_files()
-    if key is not None and sources is not None:
+    if key is not None and base is not None and sources is not None:
         entry = build_cache.Entry(
             formatted,
             sources,
@@ -521,8 +521,7 @@ def build(
             lock.kept if lock is not None else 0,
         )
         wrote = hashlib.sha256(formatted[MANIFEST]).hexdigest()
-        alias = _written_key(Path(spec_path), inputs, templates, wrote)
-        build_cache.store(key, entry, aliases=[alias] if alias is not None else [])
+        build_cache.store(key, entry, aliases=[_keyed(base, "wrote", wrote)])
         lap("cache-store")
     if children is not None:
         cpu["children"] = _children_cpu_since(children)
@@ -539,15 +538,14 @@ def build(
     )
 
 
-def _written_key(
-    spec_path: Path, inputs: dict[str, Any], templates: Path | None, manifest: str
-) -> str | None:
-    """The cache alias of the build of `inputs` (its lock aside) that wrote a manifest of
-    digest `manifest`. A build locked by a manifest a build of the same inputs wrote is that
-    build again: the lock lists every operation with the name it was given, so each keeps it
-    (a fixed point; what the second build into a folder, or the first after a spec update,
-    would otherwise build again)."""
-    return build_cache.build_key(spec_path, {**inputs, "lock": None, "wrote": manifest}, templates)
+def _keyed(base: str, kind: str, value: str | None) -> str:
+    """A cache key from the key of a build's inputs (`base`) and one more: `lock`, the digest
+    of the output's previous manifest (the method-name lock), or, for an alias, `wrote`, the
+    digest of the manifest that build wrote. A build locked by a manifest a build of the same
+    inputs wrote is that build again: the lock lists every operation with the name it was
+    given, so each keeps it (a fixed point; the second build into a folder, or the first after
+    a spec update, is served instead of built again). The spec is read and hashed once."""
+    return hashlib.sha256(f"{base}\0{kind}\0{value}".encode()).hexdigest()
 
 
 def _children_cpu() -> tuple[float, float] | None:

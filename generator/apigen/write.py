@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import errno
 import fnmatch
-import hashlib
 import json
 import os
 import shutil
@@ -174,18 +173,9 @@ def local_changes(target: Path) -> tuple[list[str], list[str]]:
             added.append(rel)
         else:
             path = os.path.join(base, rel)
-            if os.path.islink(path) or _digest(path) != want:
+            if os.path.islink(path) or file_digest(path) != want:
                 edited.append(rel)
     return edited, added
-
-
-def _digest(path: str) -> str | None:
-    """`build_cache.file_digest` of a string path."""
-    try:
-        with open(path, "rb") as f:
-            return hashlib.sha256(f.read()).hexdigest()
-    except OSError:
-        return None
 
 
 def guard_local_changes(target: Path) -> None:
