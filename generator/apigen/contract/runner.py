@@ -833,7 +833,10 @@ class _Run:
         security = self.view.operation(op.path, op.method.lower()).get("security")
         if not isinstance(security, list):
             security = self.document.get("security")
-        schemes = (self.document.get("components") or {}).get("securitySchemes") or {}
+        components = self.document.get("components")
+        schemes = components.get("securitySchemes") if isinstance(components, Mapping) else None
+        if not isinstance(schemes, Mapping):
+            return False
         return any(
             aws_signed(self.view.deref(schemes.get(name)))
             for requirement in (security if isinstance(security, list) else [])
@@ -851,9 +854,11 @@ class _Run:
             return []
         if not any(p.location == "field" for p in constant.params):
             return []
-        body = self.view.request_body(op.path, op.method) or {}
-        media = self.view.deref((body.get("content") or {}).get(constant.body.media_type, {}))
-        schema = media.get("schema", {}) if isinstance(media, Mapping) else {}
+        content = (self.view.request_body(op.path, op.method) or {}).get("content")
+        media = self.view.deref(
+            content.get(constant.body.media_type) if isinstance(content, Mapping) else None
+        )
+        schema = media.get("schema") if isinstance(media, Mapping) else None
         declared = self._declared_properties(schema, set())
         return [k for k in call.dropped if k in declared]
 
@@ -871,7 +876,8 @@ class _Run:
             for k, v in (props.items() if isinstance(props, Mapping) else ())
             if not self.view.flagged(v, "readOnly")  # (the generator's rule: schema_rules)
         }
-        for part in node.get("allOf") or ():
+        members = node.get("allOf")
+        for part in members if isinstance(members, list) else ():
             names |= self._declared_properties(part, seen)
         return names
 
