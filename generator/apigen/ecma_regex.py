@@ -27,7 +27,7 @@ import re
 import sys
 import unicodedata
 from functools import cache, lru_cache
-from typing import Final
+from typing import Any, Final
 
 #: ECMA-262 WhiteSpace + LineTerminator (Unicode Zs as of 6.3 and later), as class contents.
 SPACE: Final = (
@@ -39,11 +39,13 @@ NOT_SPACE: Final = (
     "\\u202a-\\u202e\\u2030-\\u205e\\u2060-\\u2fff\\u3001-\\ufefe\\uff00-\\U0010ffff"
 )
 
-# A quantified group ending in a quantifier (`([\/\w .-]*)*`, BeezUP's URL patterns) makes
-# `re` backtrack exponentially on a text it does not match.
-_NESTED_QUANTIFIER: Final = re.compile(r"[*+}]\)[*+{]")
-#: Longest text a pattern with nested quantifiers is run on.
+#: Longest text `re` runs an ambiguous pattern (`_ambiguous`) on; past it the text goes to a
+#: backtracking-bounded engine (`_bounded`).
 NESTED_SAFE_LENGTH: Final = 16
+#: Steps the bounded engine may backtrack before it gives up (a few milliseconds).
+_BACKTRACK_LIMIT: Final = 100_000
+_BOUNDED_FAILURE: Final = "Error executing regex"  # jsonschema-rs's message for a given-up run
+_QUANTIFIER: Final = re.compile(r"[*+?]|\{(\d+)(,(\d*))?\}")
 
 
 # General_Category long names (UAX #44) -> the short ones `unicodedata.category` gives
@@ -271,5 +273,104 @@ def compile_pattern(pattern: str) -> re.Pattern[str] | None:
 
 
 def costly(pattern: str, text: str) -> bool:
-    """Whether running `pattern` on `text` could backtrack for too long to answer."""
-    return len(text) > NESTED_SAFE_LENGTH and _NESTED_QUANTIFIER.search(pattern) is not None
+    """Whether `re` running `pattern` on `text` could backtrack for too long to answer."""
+    return len(text) > NESTED_SAFE_LENGTH and _ambiguous(pattern)
+
+
+def finds(pattern: str, text: str) -> bool | None:
+    """Whether `pattern` (ECMA-262) matches somewhere in `text`; None when it cannot be told:
+    Python cannot read the pattern, or it is ambiguous (`_ambiguous`) and the bounded engine
+    gave up or cannot read it either. A text `re` could backtrack on for hours (`^(\\w+\\s?)*$`
+    on 40 characters) is judged by jsonschema-rs's regex engine instead: automaton-based, with
+    a backtracking limit where the pattern needs one (decisions.md)."""
+    compiled = compile_pattern(pattern)
+    if compiled is None:
+        return None
+    if not costly(pattern, text):
+        return compiled.search(text) is not None
+    return _bounded(pattern, text)
+
+
+def _bounded(pattern: str, text: str) -> bool | None:
+    check = _bounded_validator(pattern)
+    if check is None:
+        return None
+    if check.is_valid(text):
+        return True
+    messages = [error.message for error in check.iter_errors(text)]
+    return None if any(m.startswith(_BOUNDED_FAILURE) for m in messages) else False
+
+
+@lru_cache(maxsize=256)
+def _bounded_validator(pattern: str) -> Any:
+    import jsonschema_rs  # only for ambiguous patterns on long texts: rare, and 10 ms to import
+
+    try:
+        return jsonschema_rs.validator_for(
+            {"pattern": pattern},
+            pattern_options=jsonschema_rs.FancyRegexOptions(backtrack_limit=_BACKTRACK_LIMIT),
+        )
+    except (ValueError, jsonschema_rs.ValidationError):
+        return None  # a pattern it cannot read
+
+
+@lru_cache(maxsize=1024)
+def _ambiguous(pattern: str) -> bool:
+    """Whether a group that repeats holds a choice, a quantifier or an alternation (`(a+)+`,
+    `(\\w+\\s?)*`, `(a|aa)+`, `(.*a){12}`): the shapes `re` backtracks on for exponential (or
+    high-polynomial) time over a text it does not match. Read off the text: escapes and
+    classes skipped, `(?:`, `(?=`, `(?<name>` openers not read as quantifiers."""
+    stack: list[bool] = []  # per open group: whether its body so far holds a choice
+    i, end = 0, len(pattern)
+    while i < end:
+        char = pattern[i]
+        if char == "\\":
+            i += 2
+        elif char == "[":
+            i = _class_end(pattern, i + 1)
+        elif char == "(":
+            stack.append(False)
+            i += 2 if pattern.startswith("?", i + 1) else 1
+        elif char == ")":
+            body = stack.pop() if stack else False
+            repeats, choice, width = _quantifier(pattern, i + 1)
+            if body and repeats:
+                return True
+            if stack and (body or choice):
+                stack[-1] = True
+            i += 1 + width
+        elif char == "|":
+            if stack:
+                stack[-1] = True
+            i += 1
+        else:
+            _, choice, width = _quantifier(pattern, i)
+            if choice and stack:
+                stack[-1] = True
+            i += max(width, 1)
+    return False
+
+
+def _class_end(pattern: str, i: int) -> int:
+    """The index past the `]` that closes the class whose contents start at `i`."""
+    while i < len(pattern) and pattern[i] != "]":
+        i += 2 if pattern[i] == "\\" else 1
+    return i + 1
+
+
+def _quantifier(pattern: str, i: int) -> tuple[bool, bool, int]:
+    """The quantifier at `i`: whether it repeats more than once, whether it is a choice (an
+    exact `{n}` is none), and its width with a lazy `?` after it (0: no quantifier)."""
+    found = _QUANTIFIER.match(pattern, i)
+    if found is None:
+        return False, False, 0
+    width = found.end() - i + (1 if pattern.startswith("?", found.end()) else 0)
+    text = found.group()
+    if text in ("*", "+"):
+        return True, True, width
+    if text == "?":
+        return False, True, width
+    low, comma, high = int(found.group(1)), found.group(2), found.group(3)
+    if comma is None:
+        return low > 1, False, width
+    return (not high or int(high) > 1), (not high or int(high) != low), width

@@ -15,7 +15,7 @@ import importlib
 import re
 from typing import Any, Final
 
-from .ecma_regex import compile_pattern, costly, properties
+from .ecma_regex import compile_pattern, finds, properties
 
 _parser: Any = importlib.import_module("re._parser")  # no public API; stable since 3.11
 
@@ -71,8 +71,7 @@ def example(pattern: str, low: int = 0, high: int | None = None) -> str | None:
         if (
             len(short) < low
             and (high is None or low <= high)
-            and not costly(pattern, padded)  # filler the pattern did not make may backtrack
-            and compiled.search(padded)
+            and finds(pattern, padded)  # filler the pattern did not make may backtrack
         ):
             return padded
     return None

@@ -12,7 +12,7 @@ import uuid
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from ..ecma_regex import compile_pattern, costly
+from ..ecma_regex import finds
 from ..regex_example import example as regex_example
 from .nodes import JSON_OBJECT
 
@@ -184,9 +184,8 @@ def _string(s: Mapping[str, Any]) -> str | None:
         return value
     if not isinstance(pattern, str):
         return None
-    compiled = compile_pattern(pattern)
-    if compiled is not None and not costly(pattern, value) and compiled.search(value):
-        return value  # (a nested quantifier on a long filler could backtrack for hours)
+    if finds(pattern, value):
+        return value  # (`finds`: a nested quantifier on a long filler could backtrack for hours)
     # a value the pattern finds (Twilio's `^AC[0-9a-fA-F]{32}$`), or None when none is sure:
     # the caller falls back to its placeholder
     return regex_example(pattern, low, high)

@@ -36,7 +36,7 @@ from jsonschema import (  # type: ignore[import-untyped, unused-ignore]
 )
 from openapi_schema_validator import OAS30Validator, OAS30WriteValidator, OAS31Validator
 
-from ..ecma_regex import compile_pattern, costly
+from ..ecma_regex import compile_pattern, finds
 from ..schema_rules import COMBINERS, flagged, null_only, null_type_beside_combiner
 
 _BASE: Final[Mapping[str, Any]] = OAS31Validator.VALIDATORS
@@ -201,12 +201,11 @@ def compiles(pattern: str) -> bool:
 
 def _pattern(validator: Any, pattern: Any, instance: Any, schema: Mapping[str, Any]) -> Any:
     """`pattern` read as ECMA-262 (`ecma_regex`: `\\S` takes U+001F, `\\d` is `[0-9]`) instead of
-    jsonschema's Python reading; a pattern Python cannot read, or one that could backtrack for
-    too long on the value, is no finding (decisions.md)."""
+    jsonschema's Python reading; a pattern Python cannot read, or one the bounded engine gave
+    up on for the value (`ecma_regex.finds`), is no finding (decisions.md)."""
     if not isinstance(pattern, str) or not validator.is_type(instance, "string"):
         return
-    compiled = compile_pattern(pattern)
-    if compiled is None or costly(pattern, instance) or compiled.search(instance):
+    if finds(pattern, instance) is not False:
         return
     yield ValidationError(f"{instance!r} does not match {pattern!r}")
 

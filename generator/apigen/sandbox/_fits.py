@@ -15,7 +15,7 @@ import re
 from collections.abc import Mapping
 from typing import Any, TypeGuard
 
-from ..ecma_regex import compile_pattern, costly
+from ..ecma_regex import compile_pattern, finds
 from ..schema_rules import flagged, null_only, null_type_beside_combiner
 from ._refs import RefError, Resolver
 
@@ -194,11 +194,11 @@ def _string_ok(value: str, schema: Mapping[str, Any]) -> bool:
         return False
     pattern = schema.get("pattern")
     if isinstance(pattern, str):
-        if costly(pattern, value):
-            # nested quantifiers (BeezUP's `([\/\w .-]*)*`) once hung the sandbox for minutes
-            return False  # too costly to tell: a value is drawn from the pattern instead
-        compiled = compile_pattern(pattern)
-        return compiled is None or compiled.search(value) is not None
+        if compile_pattern(pattern) is None:
+            return True
+        # nested quantifiers (BeezUP's `([\/\w .-]*)*`) once hung the sandbox for minutes;
+        # what cannot be told is drawn from the pattern instead
+        return finds(pattern, value) is True
     return True
 
 

@@ -55,7 +55,7 @@ from referencing import Registry
 from referencing.exceptions import Unresolvable
 from referencing.jsonschema import DRAFT202012
 
-from ..ecma_regex import costly
+from ..ecma_regex import costly, finds
 from .pointer import split as split_pointer
 from .refs import canonical_ref
 
@@ -662,14 +662,16 @@ class _Walk:
 
 @cache
 def _guarded(cls: Any) -> Any:
-    """`cls` (a value validator) whose `pattern` leaves alone a string a nested quantifier
-    could backtrack on for hours (`ecma_regex.costly`: `^(a+)+$` on 35 characters): a spec's
-    `default` or example is not worth a build that never ends; the sandbox judges such values
-    the same way."""
+    """`cls` (a value validator) whose `pattern` judges a string `re` could backtrack on for
+    hours (`ecma_regex.costly`: `^(a+)+$` on 35 characters) with the bounded engine instead
+    (`ecma_regex.finds`), as the sandbox does: a spec's `default` or example is not worth a
+    build that never ends. One the bounded engine gives up on is no finding."""
     check = cls.VALIDATORS["pattern"]
 
     def pattern(validator: Any, patrn: Any, instance: Any, schema: Any) -> Iterator[Any]:
         if isinstance(patrn, str) and isinstance(instance, str) and costly(patrn, instance):
+            if finds(patrn, instance) is False:
+                yield ValidationError(f"{instance!r} does not match {patrn!r}")
             return
         yield from check(validator, patrn, instance, schema)
 
