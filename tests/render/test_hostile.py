@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import importlib
 import json
 import subprocess
 import sys
 from pathlib import Path
 from typing import Any
 
-from tests.builds import build_into, check_generated, manifest
+from apigen.ir.schemas import MAX_MODEL_DEPTH
+from tests.builds import build_into, check_generated, manifest, on_path
 
 CANARY = "/tmp/apigen-hostile-canary"
 PAYLOADS = [
@@ -259,3 +261,28 @@ def test_deep_nesting_and_cycles_do_not_recurse_without_bound(tmp_path: Path) ->
     assert result.returncode == 0, result.stderr[-2000:]
     assert "nested deeper than" in result.stderr  # the cut is reported, not silent
     check_generated(tmp_path / "deep")
+
+
+def test_a_deeply_nested_inline_object_gives_models_that_validate(tmp_path: Path) -> None:
+    """Inline models live in their component's module, each naming the next by a forward
+    reference that pydantic resolves recursively: 100 nested models exhausted the recursion
+    limit at the first `model_validate` (the build and the import were fine). Past
+    `MAX_MODEL_DEPTH` an inline object is a dict, with a warning."""
+    spec = tmp_path / "deep.json"
+    spec.write_text(deep_spec_text(150))
+    result = build_into(spec, tmp_path / "deep")
+    assert any("inline object nested deeper" in d.message for d in result.report.items)
+    data: dict[str, Any] = {"inner": "leaf"}
+    for _ in range(148):
+        data = {"inner": data}
+    with on_path(tmp_path / "deep", "deep"):
+        models_module = importlib.import_module("deep.models")
+        value: Any = models_module.Deep.model_validate(data)
+        models = 0
+        while not isinstance(value, dict):
+            models, value = models + 1, value.inner
+        assert 16 <= models <= MAX_MODEL_DEPTH // 2 + 1  # models down to the cut, then the data
+        depth = 0
+        while isinstance(value, dict):
+            depth, value = depth + 1, value["inner"]
+        assert (models + depth, value) == (149, "leaf")

@@ -3,7 +3,9 @@
 One converter per build. Component schemas are registered first so they keep their own names;
 inline object schemas become models named after where they sit (`CustomerAddress`). Deeply
 nested or cyclic input never recurses without bound: `$ref`s become `Ref`s, and inline nesting
-past `MAX_DEPTH` is typed `Any` with a warning.
+past `MAX_DEPTH` is typed `Any` with a warning; an inline object past `MAX_MODEL_DEPTH` is a
+`dict` instead of a model (pydantic resolves a module's chain of forward references
+recursively: about 90 nested inline models exhaust the interpreter's recursion limit).
 """
 
 from __future__ import annotations
@@ -43,6 +45,9 @@ from .nodes import (
 from .text import schema_doc
 
 MAX_DEPTH = 200
+#: Deepest level an inline object is still a model at (about 32 models nested in one module;
+#: the shared specs reach 16, DigitalOcean's app spec).
+MAX_MODEL_DEPTH = 64
 
 _FORMATS = {
     "date-time": Prim("datetime"),
@@ -506,6 +511,14 @@ class SchemaConverter:
     ) -> TypeExpr:
         if pointer in self.definitions:
             return Ref(pointer)
+        if depth > MAX_MODEL_DEPTH:
+            self.warn(
+                pointer,
+                f"inline object nested deeper than {MAX_MODEL_DEPTH} levels",
+                "depth",
+                "typed as a dict (pydantic cannot resolve a chain of models that long)",
+            )
+            return DictOf(ANY)
         title = schema.get("title")
         qualifiers = [title] if isinstance(title, str) and title.strip() else []
         name = self.claim_class_name(hint, [*qualifiers, "Object"])
