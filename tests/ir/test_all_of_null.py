@@ -119,3 +119,21 @@ def test_an_all_of_cycle_builds_and_adds_no_null(tmp_path: Path) -> None:
     spec["components"]["schemas"].update(schemas)
     types = _types(ir_of(tmp_path, spec, "allofcycle"))
     assert types["cyc"] == Ref("#/components/schemas/CycA")
+
+
+@pytest.mark.parametrize("says_null", [True, False])
+def test_a_chain_of_hundreds_of_all_ofs_is_probed_to_its_end(
+    tmp_path: Path, says_null: bool
+) -> None:
+    """`Link0: allOf: [$ref: Link1, {maxLength: 8}]`... 400 deep: the null probe recursed once
+    a link and crashed the build ("internal error", RecursionError). The answer is still read
+    off the last link, which says null or not."""
+    links = {
+        f"Link{i}": {"allOf": [{"$ref": f"#/components/schemas/Link{i + 1}"}, {"maxLength": 8}]}
+        for i in range(400)
+    }
+    links["Link400"] = {"type": "string", "nullable": says_null}
+    spec = _spec({"value": {"$ref": "#/components/schemas/Link0"}})
+    spec["components"]["schemas"].update(links)
+    types = _types(ir_of(tmp_path, spec, "allofchain"))
+    assert isinstance(types["value"], Nullable) is says_null, types["value"]

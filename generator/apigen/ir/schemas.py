@@ -11,7 +11,7 @@ recursively: about 90 nested inline models exhaust the interpreter's recursion l
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
 from .. import all_of, naming
@@ -45,6 +45,8 @@ from .nodes import (
 from .text import schema_doc
 
 MAX_DEPTH = 200
+#: `_probe_nullable`s one inside the other before the refs below are answered first.
+_PROBE_DEPTH = 50
 #: Deepest level an inline object is still a model at (about 32 models nested in one module;
 #: the shared specs reach 16, DigitalOcean's app spec).
 MAX_MODEL_DEPTH = 64
@@ -136,6 +138,7 @@ class SchemaConverter:
         self.class_names: set[str] = set()
         self._building: set[str] = set()
         self._nullable: dict[str, bool] = {}
+        self._probing = 0  # `_probe_nullable`s under way, one inside the other
         # (keyword, `$ref`) -> what `read_only` found there
         self._read_only_refs: dict[tuple[str, str], bool] = {}
         # (model key, wire name) -> the property schema its request example value comes from
@@ -717,9 +720,56 @@ class SchemaConverter:
         (`A: allOf: [$ref: B]`, `B: allOf: [$ref: A]` would otherwise recurse for ever)."""
         known = self._nullable.get(ref)
         if known is None:
+            if self._probing >= _PROBE_DEPTH:
+                self._probe_below(ref)
             self._nullable[ref] = False  # while probing: a cycle adds no null
-            known = self._nullable[ref] = self.ref_nullable(ref)
+            self._probing += 1
+            try:
+                known = self._nullable[ref] = self.ref_nullable(ref)
+            finally:
+                self._probing -= 1
         return known
+
+    def _probe_below(self, ref: str) -> None:
+        """Answer `_probe_nullable` for the refs under `ref` deepest first, so that answering
+        `ref` recurses one level, not one per `allOf` in the chain: a chain of hundreds
+        (`S0: allOf: [$ref: S1, ...]`, `S1: allOf: [$ref: S2, ...]`...) exhausted the
+        interpreter's stack. Only reached that deep, so ordinary documents are answered in
+        the order they always were."""
+        order: list[str] = []
+        seen = {ref}
+        stack: list[tuple[str, Iterator[str]]] = [(ref, self._refs_under(ref))]
+        while stack:
+            current, below = stack[-1]
+            step = next(below, None)
+            if step is None:
+                stack.pop()
+                order.append(current)
+            elif step not in seen and step not in self._nullable:
+                seen.add(step)
+                stack.append((step, self._refs_under(step)))
+        for deeper in order[:-1]:  # (the last is `ref` itself)
+            if deeper not in self._nullable:
+                self._nullable[deeper] = False
+                self._nullable[deeper] = self.ref_nullable(deeper)
+
+    def _refs_under(self, ref: str) -> Iterator[str]:
+        """The local refs `ref_nullable(ref)` may probe in turn: those of its schema's `allOf`,
+        `oneOf`, `anyOf` members and its own `$ref`."""
+        try:
+            schema = resolve_pointer(self.document, ref)
+        except (KeyError, IndexError, ValueError, TypeError):
+            return
+        if not isinstance(schema, JSON_OBJECT):
+            return
+        members = [
+            schema,
+            *(m for c in ("allOf", "oneOf", "anyOf") for m in as_list(schema.get(c))),
+        ]
+        for member in members:
+            inner = member.get("$ref") if isinstance(member, JSON_OBJECT) else None
+            if isinstance(inner, str) and inner.startswith("#"):
+                yield inner
 
     def _all_of_admits_null(self, schema: Mapping[str, Any]) -> bool:
         """Whether an `allOf` whose own schema names no type admits null: every member does,
@@ -761,9 +811,13 @@ class SchemaConverter:
         members: list[Mapping[str, Any]] = [{k: v for k, v in schema.items() if k != "allOf"}]
         stack: list[tuple[Any, int]] = [(s, 0) for s in reversed(as_list(schema.get("allOf")))]
         seen: set[str] = set()
+        cut = False
         while stack:
             part, level = stack.pop()
-            if not isinstance(part, JSON_OBJECT) or level > MAX_DEPTH:
+            if level > MAX_DEPTH:
+                cut = True
+                continue
+            if not isinstance(part, JSON_OBJECT):
                 continue
             ref = part.get("$ref")
             if isinstance(ref, str) and ref.startswith("#"):
@@ -777,6 +831,13 @@ class SchemaConverter:
             if own:
                 members.append(own)
             stack.extend((s, level + 1) for s in reversed(as_list(part.get("allOf"))))
+        if cut:
+            self.warn(
+                pointer,
+                f"allOf nested deeper than {MAX_DEPTH} levels",
+                "depth",
+                "the members below left out of the merge",
+            )
         merged = all_of.merge(members, self._both_declarations)
         required: list[str] = []
         for member in members:
