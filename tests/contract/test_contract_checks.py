@@ -276,6 +276,38 @@ def test_a_3_0_document_without_paths_is_a_clear_error(tmp_path: Path) -> None:
     assert source.operation("get", "/") is None
 
 
+def test_a_document_nesting_deeper_than_schemathesis_follows_is_a_clear_error(
+    tmp_path: Path,
+) -> None:
+    """400 components, each `allOf: [$ref: next, ...]`: apigen builds it (decisions.md 84), but
+    schemathesis's bundler inlines refs recursively: a RecursionError traceback, exit 1."""
+    links = {
+        f"L{i}": {"allOf": [{"$ref": f"#/components/schemas/L{i + 1}"}, {"maxLength": 8}]}
+        for i in range(400)
+    }
+    links["L400"] = {"type": "string"}
+    document = {
+        "openapi": "3.0.3",
+        "info": {"title": "t", "version": "1"},
+        "paths": {
+            "/l": {
+                "post": {
+                    "operationId": "post",
+                    "requestBody": {
+                        "content": {
+                            "application/json": {"schema": {"$ref": "#/components/schemas/L0"}}
+                        }
+                    },
+                    "responses": {"204": {"description": "none"}},
+                }
+            }
+        },
+        "components": {"schemas": links},
+    }
+    with pytest.raises(ContractError, match="deeper than schemathesis can follow"):
+        contract_of(tmp_path, document, "deepchain")
+
+
 def test_runner_finds_a_model_stricter_than_the_spec(monkeypatch: pytest.MonkeyPatch) -> None:
     client = load_client(PETSTORE)
     op = next(o for o in client.operations if o.operation_id == "health")

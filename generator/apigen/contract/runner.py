@@ -258,6 +258,12 @@ def _loaded(spec: Path) -> tuple[dict[str, Any], CaseSource]:
                 f"schemathesis cannot read {spec}: {err} (fix the spec; `apigen check` lists "
                 "its problems)"
             ) from None
+        except RecursionError:
+            # its bundler inlines `$ref`s recursively: a chain of 400 `allOf`s is too deep
+            raise ContractError(
+                f"schemathesis cannot read {spec}: its schemas nest (through $refs) deeper than "
+                "schemathesis can follow"
+            ) from None
         found = _LOADED[key] = (document, source)
     return found
 
