@@ -309,3 +309,54 @@ def test_an_operation_list_of_the_wrong_type_is_read_as_absent(
     result = build(_write(tmp_path, doc), tmp_path / "out" / "pkg")
     assert result.operations == 1
     assert any(d.pointer.startswith("#/paths/~1a/get/") for d in result.report.items)
+
+
+def _two_files(tmp_path: Path, root: dict[str, Any], other: str) -> Path:
+    (tmp_path / "ext.yaml").write_text(other)
+    return _write(tmp_path, root)
+
+
+def _ref_root(ref: str, **changes: Any) -> dict[str, Any]:
+    ok = {"description": "ok", "content": {"application/json": {"schema": {"$ref": ref}}}}
+    paths = {"/a": {"get": {"operationId": "getA", "responses": {"200": ok}}}}
+    return _doc(paths=paths, **changes)
+
+
+@pytest.mark.parametrize("other", ["S: 42\n", "S: null\n", "S: text\n", "S: 1.5\n", ""])
+def test_a_ref_to_a_scalar_in_another_file_is_a_located_finding(
+    tmp_path: Path, other: str
+) -> None:
+    """A helper's multi-file sweep: the bundler walked the inlined scalar (`TypeError: 'int'
+    object is not iterable`), "internal error" from `build` and a traceback from `check`."""
+    ref = "ext.yaml#/S" if other else "ext.yaml"
+    spec = _two_files(tmp_path, _ref_root(ref), other)
+    result = build(spec, tmp_path / "out")
+    found = [d for d in result.report.items if d.file.endswith("ext.yaml")]
+    assert found, result.report.items
+    assert found[0].pointer == ("#/S" if other else "#")
+
+
+@pytest.mark.parametrize(
+    ("changes", "pointer"),
+    [
+        ({"components": []}, "#/components"),
+        ({"components": "x"}, "#/components"),
+        ({"components": {"schemas": []}}, "#/components/schemas"),
+    ],
+)
+def test_a_bundle_with_no_mapping_to_hold_other_files_schemas_is_a_located_error(
+    tmp_path: Path, changes: dict[str, Any], pointer: str
+) -> None:
+    spec = _two_files(tmp_path, _ref_root("ext.yaml#/X", **changes), "X: {type: string}\n")
+    with pytest.raises(SpecError) as raised:
+        build(spec, tmp_path / "out")
+    (item,) = raised.value.diagnostics
+    assert (Path(item.file).name, item.pointer) == ("spec.json", pointer)
+    assert "not a mapping" in item.message
+
+
+def test_schemas_left_empty_in_yaml_take_the_schemas_of_other_files(tmp_path: Path) -> None:
+    """`components: {schemas: }` (YAML's null) is an empty map, not an error."""
+    root = _ref_root("ext.yaml#/X", components={"schemas": None})
+    spec = _two_files(tmp_path, root, "X: {type: string}\n")
+    assert build(spec, tmp_path / "out").operations == 1

@@ -473,14 +473,28 @@ class Bundler:
             self.names[ident] = name
             self.used.add(name)
             holder = self.root.doc
-            for seg in self.prefix:
-                holder = holder.setdefault(seg, {})
+            for depth, seg in enumerate(self.prefix):
+                parent, holder = holder, holder.get(seg)
+                if holder is None:  # absent, or YAML's `schemas:` with nothing under it
+                    holder = parent[seg] = {}
+                if type(holder) is not dict:
+                    raise self._error(
+                        self.root,
+                        self.prefix[: depth + 1],
+                        f"is {_kind(holder)}, not a mapping: the schemas of other files that "
+                        "$refs name are bundled here",
+                        "spec",
+                    )
             copy = copy_tree(value)
             holder[name] = copy
             at = [*self.prefix, name]
             self.origins[join_pointer(at)] = (target.display, join_pointer(fragment))
             queue.append((copy, name, holder, False, target, fragment, at, frozenset()))
         node["$ref"] = join_pointer([*self.prefix, name])
+
+
+def _kind(value: Any) -> str:
+    return "null" if value is None else f"a {type(value).__name__}"
 
 
 def _ignore(message: str, kind: str) -> SpecError:

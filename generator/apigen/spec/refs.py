@@ -149,10 +149,11 @@ def walk_refs(
                     continue
                 named_child = tv is dict and not frame.named and k in _NAMED_MAPS
                 stack.append(Frame(v, k, node, frame, named_child))
-        else:
+        elif type(node) is list:
             for i, v in enumerate(node):
                 if type(v) is dict or type(v) is list:
                     stack.append(Frame(v, i, node, frame, False))
+        # (a scalar: a `$ref` to a number, a string or an empty file inlines one; nothing to walk)
 
 
 def is_schema_ref(fragment: list[str]) -> bool:
