@@ -208,3 +208,40 @@ def test_a_json_surrogate_pair_is_its_character(tmp_path: Path) -> None:
         '{"openapi": "3.0.3", "info": {"title": "T\\ud83d\\ude00", "version": "1"}, "paths": {}}'
     )
     assert load(spec).document["info"]["title"] == "T\U0001f600"
+
+
+_HEAD = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths: {}\ncomponents:\n  schemas:\n"
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "line"),
+    [
+        ("spec.yaml", _HEAD + "    A: {type: integer, maximum: " + "1" * 5000 + "}\n", 6),
+        ("spec.yaml", _HEAD + "    A: {type: integer, default: 0x" + "f" * 4000 + "}\n", 6),
+        (
+            "spec.json",
+            '{"openapi": "3.0.3", "info": {"title": "t", "version": "1"}, "paths": {},\n'
+            '"components": {"schemas": {"A": {"maximum": ' + "9" * 4301 + "}}}}",
+            2,
+        ),
+    ],
+    ids=["yaml-decimal", "yaml-hex", "json"],
+)
+def test_an_integer_python_cannot_read_or_write_is_refused_on_its_line(
+    tmp_path: Path, name: str, text: str, line: int
+) -> None:
+    """A helper's sweep: 5,000 digits ended in "internal error" (Python's 4,300-digit cap on
+    int/str conversion); a hex one read fine and failed when rendered."""
+    spec = tmp_path / name
+    spec.write_text(text)
+    (found,) = fatal(spec).diagnostics
+    assert (found.line, found.message.endswith("an integer of more than 4300 digits")) == (
+        line,
+        True,
+    )
+
+
+def test_an_integer_of_4300_digits_is_read(tmp_path: Path) -> None:
+    spec = tmp_path / "spec.yaml"
+    spec.write_text(_HEAD + "    A: {type: integer, maximum: " + "9" * 4300 + "}\n")
+    assert load(spec).document["components"]["schemas"]["A"]["maximum"] == 10**4300 - 1

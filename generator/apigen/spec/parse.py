@@ -59,6 +59,17 @@ def parse_document(
     return parse(text, file, json_hint=json_hint, found=found)[0]
 
 
+#: Python's default cap on the decimal digits of an int it converts from or to text
+#: (`sys.get_int_max_str_digits`): a larger number in a spec could be read but not rendered.
+MAX_INT_DIGITS = 4300
+_INT_LIMIT = 10**MAX_INT_DIGITS
+_LONG_INT = re.compile(r"\d{%d,}" % (MAX_INT_DIGITS + 1))
+
+
+def int_too_long(value: int) -> bool:
+    return abs(value) >= _INT_LIMIT
+
+
 def parse(
     text: str, file: str, *, json_hint: bool, found: list[Diagnostic] | None = None
 ) -> tuple[Any, bool]:
@@ -83,6 +94,13 @@ def parse(
                 raise fatal(file, "#", problem, "syntax", exc.lineno) from None
         except RecursionError:
             raise fatal(file, "#", "document nested too deeply to parse", "depth") from None
+        except ValueError:  # (after JSONDecodeError, its subclass): an int Python will not read
+            long = _LONG_INT.search(text)
+            if long is None:
+                raise
+            line = text.count("\n", 0, long.start()) + 1
+            problem = f"an integer of more than {MAX_INT_DIGITS} digits"
+            raise fatal(file, "#", problem, "syntax", line) from None
     return _parse_yaml(text, file, found), False
 
 

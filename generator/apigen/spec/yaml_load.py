@@ -18,7 +18,7 @@ import yaml.nodes  # type: ignore[import-untyped, unused-ignore]
 from ..diagnostics import Diagnostic
 from .duplicate_keys import Repeats, diagnostic
 from .locate import deep_recursion, is_nesting_limit
-from .parse import fatal
+from .parse import MAX_INT_DIGITS, fatal, int_too_long
 
 __all__ = ["parse_yaml"]
 
@@ -29,15 +29,21 @@ _MAX_ALIAS_RATIO = 10
 
 
 def _int_12(loader: Any, node: yaml.nodes.ScalarNode) -> int:
-    """YAML 1.2 core ints: `0777` is 777 (not octal 511), `0o17` and `0x1F` as written."""
+    """YAML 1.2 core ints: `0777` is 777 (not octal 511), `0o17` and `0x1F` as written. One
+    Python cannot write back in decimal (`int_too_long`) is refused where it is written."""
     text = str(node.value)
     sign = -1 if text[0] == "-" else 1
     body = text.lstrip("+-")
-    if body.startswith("0o"):
-        return sign * int(body[2:], 8)
-    if body.startswith("0x"):
-        return sign * int(body[2:], 16)
-    return sign * int(body)
+    value: int | None = None
+    if body.startswith(("0o", "0x")):
+        value = int(body[2:], 8 if body[1] == "o" else 16)
+    elif len(body) <= MAX_INT_DIGITS:
+        value = int(body)
+    if value is None or int_too_long(value):
+        raise yaml.constructor.ConstructorError(
+            None, None, f"an integer of more than {MAX_INT_DIGITS} digits", node.start_mark
+        )
+    return sign * value
 
 
 def _float_12(loader: Any, node: yaml.nodes.ScalarNode) -> float:
