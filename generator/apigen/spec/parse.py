@@ -63,7 +63,7 @@ def parse_document(
 #: (`sys.get_int_max_str_digits`): a larger number in a spec could be read but not rendered.
 MAX_INT_DIGITS = 4300
 _INT_LIMIT = 10**MAX_INT_DIGITS
-_LONG_INT = re.compile(r"\d{%d,}" % (MAX_INT_DIGITS + 1))
+_LONG_INT = re.compile(rf"\d{{{MAX_INT_DIGITS + 1},}}")
 
 
 def int_too_long(value: int) -> bool:
