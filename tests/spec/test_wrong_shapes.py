@@ -323,9 +323,7 @@ def _ref_root(ref: str, **changes: Any) -> dict[str, Any]:
 
 
 @pytest.mark.parametrize("other", ["S: 42\n", "S: null\n", "S: text\n", "S: 1.5\n", ""])
-def test_a_ref_to_a_scalar_in_another_file_is_a_located_finding(
-    tmp_path: Path, other: str
-) -> None:
+def test_a_ref_to_a_scalar_in_another_file_is_a_located_finding(tmp_path: Path, other: str) -> None:
     """A helper's multi-file sweep: the bundler walked the inlined scalar (`TypeError: 'int'
     object is not iterable`), "internal error" from `build` and a traceback from `check`."""
     ref = "ext.yaml#/S" if other else "ext.yaml"
