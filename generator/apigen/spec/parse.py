@@ -62,7 +62,7 @@ def parse_document(
 #: Python's default cap on the decimal digits of an int it converts from or to text
 #: (`sys.get_int_max_str_digits`): a larger number in a spec could be read but not rendered.
 MAX_INT_DIGITS = 4300
-_INT_LIMIT = 10**MAX_INT_DIGITS
+_INT_LIMIT: int = 10**MAX_INT_DIGITS
 _LONG_INT = re.compile(rf"\d{{{MAX_INT_DIGITS + 1},}}")
 
 
