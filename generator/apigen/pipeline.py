@@ -46,7 +46,18 @@ if TYPE_CHECKING:
 Progress = Callable[[str], None]
 OnDiagnostic = Callable[[Diagnostic], None]
 
-_TAKEN = {"apigen", "apigen_runtime", "httpx", "pydantic", "pydantic_core", "typing_extensions"}
+# Top-level modules a generated client imports, directly or through its dependencies (httpx:
+# httpcore, h11, anyio, sniffio, idna, certifi and its optional decoders and HTTP/2; pydantic:
+# pydantic_core, annotated_types, typing_inspection) and the runtime's optional ones (redis,
+# opentelemetry): a package of that name on sys.path is imported in their place.
+_TAKEN = frozenset(
+    {
+        *("apigen", "apigen_runtime", "httpx", "pydantic", "pydantic_core", "typing_extensions"),
+        *("httpcore", "h11", "anyio", "sniffio", "idna", "certifi", "exceptiongroup", "socksio"),
+        *("h2", "hpack", "hyperframe", "brotli", "brotlicffi", "zstandard"),
+        *("annotated_types", "typing_inspection", "redis", "opentelemetry"),
+    }
+)
 
 
 @dataclass

@@ -204,6 +204,9 @@ def test_in_place_output_keeps_the_folder_and_umask(
         ("class", "a Python keyword"),
         ("json", "a standard-library module"),
         ("httpx", "a module the generated client imports"),
+        # dependencies of its dependencies: a package of that name broke the first call
+        ("h11", "a module the generated client imports"),
+        ("typing_inspection", "a module the generated client imports"),
         ("9lives", "not a Python identifier"),
     ],
 )
