@@ -33,7 +33,15 @@ from .distribution import (
     spec_license,
 )
 from .python_names import STDLIB_MODULES
-from .write import MANIFEST, OutputError, check_target, digests, guard_local_changes, write_tree
+from .write import (
+    ARTIFACTS,
+    MANIFEST,
+    OutputError,
+    check_target,
+    digests,
+    guard_local_changes,
+    write_tree,
+)
 
 # The stages are imported where they run: a build served from the cache (build_cache.py) needs
 # none of them, and importing them (jinja2, the IR, the validators) was most of its time.
@@ -108,7 +116,7 @@ def package_name(name: str) -> str:
     pkg = naming.snake(name).strip("_") or "client"
     if pkg[0].isdigit():
         pkg = "api_" + pkg
-    if keyword.iskeyword(pkg) or pkg in STDLIB_MODULES or pkg in _TAKEN:
+    if keyword.iskeyword(pkg) or pkg in STDLIB_MODULES or pkg in _TAKEN or pkg in ARTIFACTS:
         pkg += "_client"
     return pkg
 
@@ -127,6 +135,8 @@ def checked_package_name(name: str) -> str:
         why = "a standard-library module it would shadow"
     elif pkg in _TAKEN:
         why = "a module the generated client imports"
+    elif pkg in ARTIFACTS:
+        why = "a folder packaging tools write in the output"
     if why:
         raise OptionError(
             f"invalid package name {name!r}"

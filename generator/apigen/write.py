@@ -26,22 +26,19 @@ Content = str | bytes | memoryview
 MANIFEST = "apigen.json"
 #: the manifest's record of what apigen wrote: relative path -> SHA-256 of the bytes
 FILES_KEY = "files"
-# Entries no one writes by hand: interpreters' and tools' caches, a build's or an editable
-# install's artifacts, staging folders of an interrupted write, a file system's `lost+found`,
-# file managers' folder metadata.
+# Entries no one writes by hand, wherever they are: interpreters' and tools' caches, staging
+# folders of an interrupted write, file managers' folder metadata.
 _CACHES = frozenset(
-    {
-        "__pycache__",
-        ".mypy_cache",
-        ".ruff_cache",
-        ".pytest_cache",
-        "build",
-        "dist",
-        "lost+found",
-        ".DS_Store",
-        "Thumbs.db",
-    }
+    {"__pycache__", ".mypy_cache", ".ruff_cache", ".pytest_cache", ".DS_Store", "Thumbs.db"}
 )
+# ...and at the output's top only, where packaging tools write them (`python -m build`, an
+# editable install) and a file system puts `lost+found`: deeper, a folder so named is content
+# (a user's `pkg/build/`). Carried across a build as they are (`_carry_artifacts`).
+ARTIFACTS = frozenset({"build", "dist", "lost+found"})
+
+
+def _artifact(name: str) -> bool:
+    return name in ARTIFACTS or name.endswith(".egg-info")
 
 
 class OutputError(Exception):
@@ -113,10 +110,11 @@ def _contents(target: Path) -> list[str]:
     out: list[str] = []
     base = os.fspath(target)
     for top, dirs, names in os.walk(base):
-        links = [d for d in dirs if os.path.islink(os.path.join(top, d))]
-        dirs[:] = sorted(d for d in dirs if not _generated(d) and d not in links)
         prefix = _relative_prefix(base, top)
-        out += [prefix + n for n in sorted([*names, *links]) if not _generated(n)]
+        skip = _generated if prefix else _generated_at_top
+        links = [d for d in dirs if os.path.islink(os.path.join(top, d))]
+        dirs[:] = sorted(d for d in dirs if not skip(d) and d not in links)
+        out += [prefix + n for n in sorted([*names, *links]) if not skip(n)]
     return out
 
 
@@ -146,7 +144,11 @@ class LocalChangesError(OutputError):
 
 def _generated(name: str) -> bool:
     """Whether an entry is a cache or leftover rather than anybody's content (`_CACHES`)."""
-    return name in _CACHES or ".apigen-" in name or name.endswith((".pyc", ".pyo", ".egg-info"))
+    return name in _CACHES or ".apigen-" in name or name.endswith((".pyc", ".pyo"))
+
+
+def _generated_at_top(name: str) -> bool:
+    return _generated(name) or _artifact(name)
 
 
 def local_changes(target: Path) -> tuple[list[str], list[str]]:
@@ -223,9 +225,10 @@ def digests(root: Path, names: Iterable[str]) -> dict[str, str]:
 
 
 def _entries(folder: Path) -> list[Path]:
-    """The folder's entries, without staging folders an interrupted in-place write left and
-    without a file system's `lost+found` (an empty ext4 mount point has one)."""
-    return [p for p in folder.iterdir() if ".apigen-" not in p.name and p.name != "lost+found"]
+    """The output's own entries: not the staging folders an interrupted in-place write left,
+    nor `ARTIFACTS` (a file system's `lost+found`, what packaging tools wrote), which a build
+    leaves where they are."""
+    return [p for p in folder.iterdir() if ".apigen-" not in p.name and not _artifact(p.name)]
 
 
 def _umask() -> int:
@@ -260,7 +263,12 @@ def write_tree(
     swap.
 
     False when `target` already held exactly the files that would be swapped in: nothing is
-    replaced, so their modification times stay (make-style tools and editors see no change)."""
+    replaced, so their modification times stay (make-style tools and editors see no change).
+
+    A `target` that is a link to a folder is written through: the folder it names gets the
+    files, the link stays (swapping the link itself left the folder stale)."""
+    if target.is_symlink() and target.is_dir():
+        target = Path(os.path.realpath(target))
     check_target(target)
     if finish is None and _holds(target, files, lambda rel: _encoded(files[rel])):
         return False
@@ -376,8 +384,8 @@ def _same(old: bytes, new: bytes | memoryview) -> bool:
 
 
 def _ours(name: str) -> bool:
-    """A top-level entry that counts as output (`_entries`: not a staging folder or lost+found)."""
-    return ".apigen-" not in name and name != "lost+found"
+    """A top-level entry that counts as output (`_entries`)."""
+    return ".apigen-" not in name and not _artifact(name)
 
 
 # Renaming these folders fails although writing inside them works: a mount point (EBUSY), and
@@ -403,6 +411,10 @@ def _swap(staging: Path, target: Path) -> bool:
     except OSError:
         os.replace(old, target)
         raise
+    for entry in old.iterdir():
+        # the user's `dist/`, an editable install's metadata (unless `.apigenignore` carried it)
+        if _artifact(entry.name) and not (target / entry.name).exists():
+            os.replace(entry, target / entry.name)
     shutil.rmtree(old, ignore_errors=True)
     return True
 

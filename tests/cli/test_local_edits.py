@@ -170,3 +170,50 @@ def test_a_link_to_a_folder_is_an_entry_of_its_own(tmp_path: Path) -> None:
     link = out / "petstore" / "helpers"
     assert link.is_symlink() and (link / "helpers.py").read_text() == "X = 1\n"
     assert (shared / "helpers.py").exists()  # what it points at is never touched
+
+
+@pytest.mark.parametrize("in_place", [False, True], ids=["swapped", "written-inside"])
+def test_packaging_artifacts_at_the_top_stay_and_a_folder_so_named_deeper_is_content(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, in_place: bool
+) -> None:
+    """A helper's sweep: `dist/`, `build/` and `*.egg-info` counted as caches at any depth, so
+    a user's `petstore/build/mycode.py` was discarded without a word, and the swap dropped the
+    top-level ones too (`dist/NOTES.txt`). Packaging tools write them at the top only: there
+    they are carried across every build; deeper, a folder of that name is the user's."""
+    from apigen import write
+
+    out = tmp_path / "petstore"
+    build(PETSTORE, out)
+    if in_place:  # a mount point's way
+        monkeypatch.setattr(write, "_in_place", lambda target: True)
+    artifacts = {"dist/NOTES.txt": b"mine", "build/lib/x.py": b"", "p.egg-info/PKG-INFO": b"m"}
+    for rel, data in artifacts.items():
+        (out / rel).parent.mkdir(parents=True)
+        (out / rel).write_bytes(data)
+    assert local_changes(out) == ([], [])
+    build(PETSTORE, out, force=True, name="petstore")
+    assert {rel: (out / rel).read_bytes() for rel in artifacts} == artifacts
+    assert local_changes(out) == ([], [])
+
+    (out / "petstore" / "build").mkdir()
+    (out / "petstore" / "build" / "mycode.py").write_text("X = 1\n")
+    assert local_changes(out) == ([], ["petstore/build/mycode.py"])
+    with pytest.raises(LocalChangesError, match=r"petstore/build/mycode\.py"):
+        build(PETSTORE, out)
+
+
+def test_an_output_that_is_a_link_to_a_folder_is_written_through(tmp_path: Path) -> None:
+    """The swap replaced the link by a new folder (the folder it named kept the old output)
+    and left a `.link.apigen-old-*` link beside it."""
+    real = tmp_path / "real"
+    real.mkdir()
+    link = tmp_path / "link"
+    link.symlink_to(real, target_is_directory=True)
+    result = build(PETSTORE, link, name="petstore")
+    assert link.is_symlink() and (real / "petstore" / "_client.py").is_file()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["link", "real"]
+    client = real / "petstore" / "_client.py"
+    client.write_text(client.read_text() + "# mine\n")
+    with pytest.raises(LocalChangesError):
+        build(PETSTORE, link, name="petstore")
+    assert result.package == "petstore"

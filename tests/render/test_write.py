@@ -207,6 +207,8 @@ def test_in_place_output_keeps_the_folder_and_umask(
         # dependencies of its dependencies: a package of that name broke the first call
         ("h11", "a module the generated client imports"),
         ("typing_inspection", "a module the generated client imports"),
+        # where `python -m build` writes: its `build/` would land in the package
+        ("build", "a folder packaging tools write in the output"),
         ("9lives", "not a Python identifier"),
     ],
 )
