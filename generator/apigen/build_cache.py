@@ -69,7 +69,9 @@ class Entry:
     summary."""
 
     files: Mapping[str, bytes | memoryview]
-    sources: dict[str, str]  # every spec file read (path -> sha256), the root first
+    # every spec file read (path -> sha256), the root first; then those a $ref named that could
+    # not be read (-> None: one that appears since is a change)
+    sources: dict[str, str | None]
     emitted: list[Diagnostic]  # handed to `on_diagnostic`, in order
     items: list[Diagnostic]  # the report's final list
     package: str
@@ -198,9 +200,9 @@ def load(key: str) -> Entry | None:
             at += size
         if at != len(payload):
             return None
-        sources: dict[str, str] = header["sources"]
+        sources: dict[str, str | None] = header["sources"]
         if any(file_digest(Path(p)) != sha for p, sha in list(sources.items())[1:]):
-            return None  # a file the spec's $refs read has changed
+            return None  # a file the spec's $refs read has changed, or one it missed appeared
         entry = Entry(
             files,
             sources,

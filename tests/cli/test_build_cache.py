@@ -138,6 +138,23 @@ def test_a_changed_file_read_through_a_ref_is_a_miss(tmp_path: Path, cache: Path
     assert "callsign" in models and "nickname" not in models
 
 
+def test_a_file_a_ref_missed_that_appears_is_a_miss(tmp_path: Path, cache: Path) -> None:
+    """A helper's sweep: built while `later.yaml` was missing (a warning, the schema `Any`),
+    the build after the file was written came from the cache, still without the model."""
+    root = tmp_path / "spec" / "root.yaml"
+    root.parent.mkdir()
+    ok = "{description: ok, content: {application/json: {schema: {$ref: 'later.yaml#/Pet'}}}}"
+    root.write_text(
+        "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /a:\n    get:\n"
+        f"      operationId: getA\n      responses:\n        '200': {ok}\n"
+    )
+    first = build(root, tmp_path / "a" / "pets", cache=True)
+    assert first.models == 0 and build(root, tmp_path / "b" / "pets", cache=True).cached
+    (root.parent / "later.yaml").write_text("Pet: {type: object, properties: {name: {}}}\n")
+    again = build(root, tmp_path / "c" / "pets", cache=True)
+    assert (again.cached, again.models) == (False, 1)
+
+
 def test_a_second_build_locked_by_the_first_is_served_as_the_first(
     tmp_path: Path, cache: Path
 ) -> None:

@@ -88,6 +88,9 @@ class Bundler:
         self.allow_remote = allow_remote
         self.swagger2 = swagger2
         self.files: dict[str, BundleFile] = {root.key: root}
+        #: local files a `$ref` named that could not be read (the build cache's key holds their
+        #: absence: creating one must rebuild)
+        self.missing: set[str] = set()
         self.names: dict[tuple[str, str], str] = {}
         self.origins: dict[str, tuple[str, str]] = {}
         self.prefix = ["definitions"] if swagger2 else ["components", "schemas"]
@@ -183,6 +186,7 @@ class Bundler:
         try:
             data = resolved.read_bytes()
         except OSError as exc:
+            self.missing.add(key)
             raise _Unreadable(
                 f"$ref {ref!r}: cannot read {self._display(resolved)}: {exc.strerror or exc}"
             ) from None

@@ -56,6 +56,8 @@ class LoadedSpec:
     _locators: dict[str, Locator | None] = field(default_factory=dict, repr=False, compare=False)
     display: str = ""
     """How diagnostics name the root (a spec fetched from a URL: the URL), if not `source`."""
+    missing: list[str] = field(default_factory=list, repr=False, compare=False)
+    """Local files a `$ref` named that could not be read (resolved paths)."""
 
     def __post_init__(self) -> None:
         if not self.original:
@@ -84,15 +86,18 @@ class LoadedSpec:
             h.update(f"{name}\0{self.files[name]}\0".encode())
         return h.hexdigest()
 
-    def local_files(self) -> dict[str, str] | None:
-        """Every file read, as its path -> sha256 (root first); None when one of them did not
-        come from a local file (a spec fetched from a URL)."""
-        out: dict[str, str] = {}
+    def local_files(self) -> dict[str, str | None] | None:
+        """Every file read, as its path -> sha256 (root first), then every file a `$ref` named
+        that could not be read -> None; None when one of them did not come from a local file
+        (a spec fetched from a URL)."""
+        out: dict[str, str | None] = {}
         for display, sha in self.files.items():
             path = self._paths.get(display)
             if path is None:
                 return None
             out[str(path.resolve())] = sha
+        for missing in self.missing:
+            out.setdefault(missing, None)
         return out
 
     def locate(self, pointer: str) -> tuple[str, int | None]:
@@ -301,6 +306,7 @@ def load_spec(
         )
         bundler.run()
         dangling.finish()
+        spec.missing = sorted(bundler.missing)
         if len(bundler.files) > 1:
             json_text = None  # the text no longer describes the whole document
             spec.origins = bundler.origins
