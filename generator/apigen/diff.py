@@ -107,6 +107,73 @@ def _manifest_file(path: Path) -> Path | None:
     return None
 
 
+_TEXT: dict[str, Any] = {"type": "string"}
+_TEXTS: dict[str, Any] = {"type": "object", "additionalProperties": _TEXT}
+_SECTION: dict[str, Any] = {"type": ["object", "null"]}  # (read as `or {}`)
+_VALUES: dict[str, Any] = {
+    "type": "array",
+    "items": {"type": ["string", "number", "boolean", "null"]},
+}
+# What `compare` reads of a manifest, and the types it reads them as (a hand-edited or foreign
+# `apigen.json` fails here, named by its JSON pointer, instead of deep in the comparison).
+_SHAPE: dict[str, Any] = {
+    "type": "object",
+    "required": ["operations"],
+    "properties": {
+        "operations": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "required": ["method", "path", "call"],
+                "dependentRequired": {"params": ["returns"]},
+                "properties": {
+                    "method": _TEXT,
+                    "path": _TEXT,
+                    "call": _TEXT,
+                    "operation_id": {"type": ["string", "null"]},
+                    "returns": _TEXT,
+                    "params": {
+                        "type": "array",
+                        "items": {
+                            "type": "array",
+                            "minItems": 4,
+                            "prefixItems": [_TEXT, _TEXT, {"type": "boolean"}, _TEXT],
+                        },
+                    },
+                    "streams": {
+                        "type": ["object", "null"],
+                        "required": ["returns"],
+                        "properties": {"returns": _TEXT},
+                    },
+                },
+            },
+        },
+        "credentials": _TEXTS,
+        "literals": {**_SECTION, "additionalProperties": _VALUES},
+        "server_variables": {
+            **_SECTION,
+            "additionalProperties": {
+                "type": "object",
+                "required": ["name", "enum", "default"],
+                "properties": {"name": _TEXT, "enum": {**_VALUES, "type": ["array", "null"]}},
+            },
+        },
+        "webhooks": {
+            **_SECTION,
+            "additionalProperties": {
+                "type": "object",
+                "required": ["function", "payload"],
+                "properties": {"function": _TEXT, "payload": _TEXT},
+            },
+        },
+        "model_fields": {**_SECTION, "additionalProperties": _TEXTS},
+        "typed_dict_fields": {**_SECTION, "additionalProperties": _TEXTS},
+        "enums": {**_SECTION, "additionalProperties": _VALUES},
+        "aliases": {**_SECTION, "additionalProperties": _TEXT},
+    },
+}
+
+
 def read_manifest(path: Path) -> dict[str, Any]:
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
@@ -116,6 +183,13 @@ def read_manifest(path: Path) -> dict[str, Any]:
         NameLock.from_manifest(data, str(path))  # the same shape checks as the lock
     except LockError as err:
         raise DiffInputError(f"not an apigen manifest: {err}") from None
+    from jsonschema import Draft202012Validator
+    from jsonschema.exceptions import best_match
+
+    problem = best_match(Draft202012Validator(_SHAPE).iter_errors(data))
+    if problem is not None:
+        where = "#" + "".join(f"/{p}" for p in problem.absolute_path)
+        raise DiffInputError(f"{path}: not an apigen manifest: {where}: {problem.message}")
     assert isinstance(data, dict)
     return data
 

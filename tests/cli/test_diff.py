@@ -314,6 +314,48 @@ def test_bad_arguments_exit_2(tmp_path: Path) -> None:
     assert result.exit_code == 2
 
 
+def _params_too_short(m: dict[str, Any]) -> str:
+    m["operations"][0]["params"] = [["limit"]]
+    return "#/operations/0/params/0"
+
+
+def _fields_not_a_map(m: dict[str, Any]) -> str:
+    m["model_fields"]["models.Pet"] = "oops"
+    return "#/model_fields/models.Pet"
+
+
+def _credentials_a_list(m: dict[str, Any]) -> str:
+    m["credentials"] = [["x"]]
+    return "#/credentials"
+
+
+def _params_without_returns(m: dict[str, Any]) -> str:
+    del m["operations"][0]["returns"]
+    return "#/operations/0"
+
+
+@pytest.mark.parametrize(
+    "damage", [_params_too_short, _fields_not_a_map, _credentials_a_list, _params_without_returns]
+)
+def test_a_damaged_manifest_is_named_where_it_is_damaged(
+    tmp_path: Path, damage: Callable[[dict[str, Any]], str]
+) -> None:
+    """A helper's manifest fuzz: 16 shapes the lock's checks let through ended in "internal
+    error" (IndexError, AttributeError...) deep in the comparison; the manifest's shape is now
+    checked first (`diff._SHAPE`), exit 2."""
+    spec = _write(tmp_path / "pets.json", _pets())
+    out = tmp_path / "pets_client"
+    build(spec, out)
+    manifest = json.loads((out / "apigen.json").read_text())
+    pointer = damage(manifest)
+    bad = _write(tmp_path / "bad.json", manifest)
+    for args in ([bad, spec], [out, bad]):
+        result = CliRunner().invoke(main, ["diff", *map(str, args)])
+        assert result.exit_code == 2, result.output
+        assert f"bad.json: not an apigen manifest: {pointer}" in result.output
+        assert "internal error" not in result.output
+
+
 @pytest.mark.parametrize(
     ("old", "new", "expected"),
     [
