@@ -183,8 +183,8 @@ def read_manifest(path: Path) -> dict[str, Any]:
         NameLock.from_manifest(data, str(path))  # the same shape checks as the lock
     except LockError as err:
         raise DiffInputError(f"not an apigen manifest: {err}") from None
-    from jsonschema import Draft202012Validator
-    from jsonschema.exceptions import best_match
+    from jsonschema import Draft202012Validator  # type: ignore[import-untyped, unused-ignore]
+    from jsonschema.exceptions import best_match  # type: ignore[import-untyped, unused-ignore]
 
     problem = best_match(Draft202012Validator(_SHAPE).iter_errors(data))
     if problem is not None:
