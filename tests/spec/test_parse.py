@@ -71,6 +71,29 @@ def test_alias_bomb_is_refused_quickly(tmp_path: Path) -> None:
     assert d.kind == "yaml-alias" and "alias" in d.message and d.file == str(spec)
 
 
+def test_an_alias_bomb_of_text_is_refused(tmp_path: Path) -> None:
+    """A helper's sweep: few nodes (100,000 expanded, under the node cap), each a 100 KB string:
+    the sandbox spent 18 s serialising the example, then answered 500 (MemoryError)."""
+    lines = ["openapi: 3.0.3", "info: {title: bomb, version: '1'}", "paths: {}", "x-bomb:"]
+    lines.append('  a0: &a0 "' + "x" * 100_000 + '"')
+    for i in range(1, 6):
+        lines.append(f"  a{i}: &a{i} [" + ", ".join([f"*a{i - 1}"] * 10) + "]")
+    spec = tmp_path / "bomb.yaml"
+    spec.write_text("\n".join(lines) + "\n")
+    (d,) = fatal(spec).diagnostics
+    assert d.kind == "yaml-alias" and "characters of text" in d.message
+
+
+def test_aliases_of_long_text_within_bounds_load(tmp_path: Path) -> None:
+    text = "x" * 100_000
+    spec = tmp_path / "ok.yaml"
+    spec.write_text(
+        f"openapi: 3.0.3\ninfo: {{title: t, version: '1'}}\npaths: {{}}\n"
+        f'x-a: &a "{text}"\nx-b: [*a, *a, *a]\n'
+    )
+    assert load(spec).document["x-b"] == [text] * 3
+
+
 def test_recursive_alias_is_refused(tmp_path: Path) -> None:
     spec = tmp_path / "loop.yaml"
     spec.write_text(

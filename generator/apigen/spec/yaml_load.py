@@ -22,9 +22,12 @@ from .parse import MAX_INT_DIGITS, fatal, int_too_long
 
 __all__ = ["parse_yaml"]
 
-# A YAML file whose aliases expand past this many nodes, and to more than _MAX_ALIAS_RATIO times
-# its written size, is refused: later stages walk the expanded tree ("billion laughs").
+# A YAML file whose aliases expand past this many nodes, or this many characters of scalar
+# text, and to more than _MAX_ALIAS_RATIO times its written size, is refused: later stages walk
+# (and serialise) the expanded tree ("billion laughs"; a few aliases of a 100 KB string nested
+# five deep are 10 GB of JSON in a sandbox example).
 _MAX_EXPANDED_NODES = 1_000_000
+_MAX_EXPANDED_CHARS = 64_000_000
 _MAX_ALIAS_RATIO = 10
 
 
@@ -147,9 +150,11 @@ def _node_children(node: yaml.nodes.Node) -> list[yaml.nodes.Node]:
 
 
 def _check_aliases(root: yaml.nodes.Node, file: str) -> None:
-    """Refuse recursive aliases and alias bombs by sizing the node graph (each node once)."""
-    sizes: dict[int, int] = {}
+    """Refuse recursive aliases and alias bombs by sizing the node graph (each node once): its
+    nodes, and the characters of its scalars, as expanded."""
+    sizes: dict[int, tuple[int, int]] = {}
     on_path: set[int] = set()
+    written = 0  # characters of scalar text as written (each node once)
     stack: list[tuple[yaml.nodes.Node, bool]] = [(root, False)]
     while stack:
         node, done = stack.pop()
@@ -157,7 +162,10 @@ def _check_aliases(root: yaml.nodes.Node, file: str) -> None:
         children = _node_children(node)
         if done:
             on_path.discard(nid)
-            sizes[nid] = 1 + sum(sizes[id(c)] for c in children)
+            own = len(node.value) if isinstance(node, yaml.nodes.ScalarNode) else 0
+            written += own
+            nodes = 1 + sum(sizes[id(c)][0] for c in children)
+            sizes[nid] = (nodes, own + sum(sizes[id(c)][1] for c in children))
             continue
         if nid in sizes:
             continue
@@ -171,12 +179,19 @@ def _check_aliases(root: yaml.nodes.Node, file: str) -> None:
                 )
             if id(child) not in sizes:
                 stack.append((child, False))
-    expanded = sizes[id(root)]
-    if expanded > _MAX_EXPANDED_NODES and expanded > _MAX_ALIAS_RATIO * len(sizes):
+    nodes, chars = sizes[id(root)]
+    if nodes > _MAX_EXPANDED_NODES and nodes > _MAX_ALIAS_RATIO * len(sizes):
         raise fatal(
             file,
             "#",
-            f"YAML aliases expand {len(sizes):,} written nodes to {expanded:,}; refusing to expand (alias bomb?)",
+            f"YAML aliases expand {len(sizes):,} written nodes to {nodes:,}; refusing to expand (alias bomb?)",
+            "yaml-alias",
+        )
+    if chars > _MAX_EXPANDED_CHARS and chars > _MAX_ALIAS_RATIO * written:
+        raise fatal(
+            file,
+            "#",
+            f"YAML aliases expand {written:,} characters of text to {chars:,}; refusing to expand (alias bomb?)",
             "yaml-alias",
         )
 
