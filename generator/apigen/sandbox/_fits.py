@@ -77,6 +77,22 @@ class Checker:
         #: it, so a value matching another `oneOf` variant but for its `const` does match it.
         self.const_keyword = const_keyword
         self._write_only: dict[tuple[str, str], bool] = {}
+        #: a `oneOf` fits when exactly one variant does (`exclusive`), not any one
+        self.exclusive_one_of = False
+
+    def exclusive(self) -> Checker:
+        """This checker with `oneOf` read strictly: for a value the sandbox changed after
+        drawing it (an emptied last page), where two variants fitting is a real refusal (Box's
+        search results: `entries: []` fits both). It may now say "no" where a full validator
+        would not (a variant fitting only by what this check leaves out): the caller keeps the
+        value it drew."""
+        strict = Checker(
+            self._resolver,
+            nullable_keyword=self.nullable_keyword,
+            const_keyword=self.const_keyword,
+        )
+        strict.exclusive_one_of = True
+        return strict
 
     def is_write_only(self, sub: Any) -> bool:
         """A writeOnly property (the IR's rule, `schema_rules.flagged`) is required of requests
@@ -126,11 +142,12 @@ class Checker:
                 return False
         for key in ("anyOf", "oneOf"):
             options = schema.get(key)
-            if (
-                isinstance(options, list)
-                and options
-                and not any(self.fits(value, o, depth + 1) for o in options)
-            ):
+            if not isinstance(options, list) or not options:
+                continue
+            if key == "oneOf" and self.exclusive_one_of:
+                if sum(1 for o in options if self.fits(value, o, depth + 1)) != 1:
+                    return False
+            elif not any(self.fits(value, o, depth + 1) for o in options):
                 return False
         return True
 

@@ -61,7 +61,8 @@ class NextPages:
 
     def __init__(self, resolver: Resolver, checker: Checker | None = None) -> None:
         self.resolver = resolver
-        self.checker = checker  # a last page the answer's schema refuses is not sent
+        # a last page the answer's schema refuses is not sent
+        self.checker = checker.exclusive() if checker is not None else None
         # (id(operation), status) -> (operation, its answer's schema, the keys to the field)
         self._found: dict[tuple[int, int], tuple[Any, Any, list[str] | None]] = {}
         # (id(operation), status) -> (operation, the cursor parameters its answer hands out to)
