@@ -33,7 +33,7 @@ _CACHES = frozenset(
 )
 # ...and at the output's top only, where packaging tools write them (`python -m build`, an
 # editable install) and a file system puts `lost+found`: deeper, a folder so named is content
-# (a user's `pkg/build/`). Carried across a build as they are (`_carry_artifacts`).
+# (a user's `pkg/build/`). Carried across a build as they are (`_swap`, `_entries`).
 ARTIFACTS = frozenset({"build", "dist", "lost+found"})
 
 
