@@ -136,7 +136,8 @@ class Bundler:
             host = urlsplit(urljoin(base.url or "", url_part)).hostname or ""
             if not self.allow_remote and host not in self.remote_hosts:
                 raise where(
-                    f"$ref {ref!r} refused: remote URLs are not fetched (allow_remote=False)",
+                    f"$ref {ref!r} refused: remote URLs are not fetched (save the file beside "
+                    "the spec and refer to it by a relative path)",
                     "external-ref",
                 )
             url = urljoin(base.url or "", url_part)
@@ -144,7 +145,8 @@ class Bundler:
         if scheme == "file":
             if not self.allow_remote:
                 raise where(
-                    f"$ref {ref!r} refused: file:// URLs are not read (allow_remote=False)",
+                    f"$ref {ref!r} refused: file:// URLs are not read (use a path relative to the "
+                    "spec; --ref-root DIR lets it reach a folder above)",
                     "external-ref",
                 )
             from urllib.request import url2pathname  # 12 ms (http.client, email, ssl): lazily
@@ -157,7 +159,8 @@ class Bundler:
             if os.path.isabs(raw) or re.match(r"^[A-Za-z]:[\\/]", raw):
                 if not self.allow_remote:
                     raise where(
-                        f"$ref {ref!r} refused: absolute paths are not read (allow_remote=False)",
+                        f"$ref {ref!r} refused: absolute paths are not read (use a path "
+                        "relative to the spec; --ref-root DIR lets it reach a folder above)",
                         "external-ref",
                     )
                 path = Path(raw)
