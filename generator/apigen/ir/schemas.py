@@ -328,11 +328,8 @@ class SchemaConverter:
             if current in seen or not current.startswith("#"):
                 continue
             seen.add(current)
-            try:
-                schema = resolve_pointer(self.document, current)
-            except (KeyError, IndexError, ValueError, TypeError):
-                continue
-            if not isinstance(schema, JSON_OBJECT):
+            schema = self._schema_at(current)
+            if schema is None:
                 continue
             types, nullable = type_set(schema)
             if nullable or null_member(schema):
@@ -753,14 +750,19 @@ class SchemaConverter:
                 self._nullable[deeper] = False
                 self._nullable[deeper] = self.ref_nullable(deeper)
 
-    def _refs_under(self, ref: str) -> Iterator[str]:
-        """The local refs `ref_nullable(ref)` may probe in turn: those of its schema's `allOf`,
-        `oneOf`, `anyOf` members and its own `$ref`."""
+    def _schema_at(self, ref: str) -> Mapping[str, Any] | None:
+        """The schema a local `ref` names; None when it names nothing, or no schema object."""
         try:
             schema = resolve_pointer(self.document, ref)
         except (KeyError, IndexError, ValueError, TypeError):
-            return
-        if not isinstance(schema, JSON_OBJECT):
+            return None
+        return schema if isinstance(schema, JSON_OBJECT) else None
+
+    def _refs_under(self, ref: str) -> Iterator[str]:
+        """The local refs `ref_nullable(ref)` may probe in turn: those of its schema's `allOf`,
+        `oneOf`, `anyOf` members and its own `$ref`."""
+        schema = self._schema_at(ref)
+        if schema is None:
             return
         members = [
             schema,
