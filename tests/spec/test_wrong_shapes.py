@@ -4,6 +4,9 @@ as the validator reports) or fails with the document's problems, never an intern
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -358,3 +361,20 @@ def test_schemas_left_empty_in_yaml_take_the_schemas_of_other_files(tmp_path: Pa
     root = _ref_root("ext.yaml#/X", components={"schemas": None})
     spec = _two_files(tmp_path, root, "X: {type: string}\n")
     assert build(spec, tmp_path / "out").operations == 1
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs on this platform")
+def test_a_ref_to_a_fifo_is_a_warning_not_a_read_that_blocks(tmp_path: Path) -> None:
+    """A helper's sweep: `check` and `build` waited for ever on a FIFO a `$ref` named. In a
+    child with a time limit, so a regression fails instead of hanging the suite."""
+    os.mkfifo(tmp_path / "ext.yaml")
+    spec = _write(tmp_path, _ref_root("ext.yaml#/X"))
+    done = subprocess.run(
+        [sys.executable, "-m", "apigen", "check", str(spec)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "cannot read ext.yaml: not a regular file" in done.stdout + done.stderr

@@ -187,6 +187,8 @@ class Bundler:
         if known is not None:
             return known
         try:
+            if resolved.exists() and not (resolved.is_file() or resolved.is_dir()):
+                raise OSError(0, "not a regular file")  # a FIFO or a device: the read would block
             data = resolved.read_bytes()
         except OSError as exc:
             self.missing.add(key)
