@@ -243,8 +243,12 @@ def prepare(
         return req  # the key travels in the body: no header says it again
     if "idempotency_key" in options:
         header = idempotency_header or "Idempotency-Key"
-        req.headers[header] = options["idempotency_key"]
-        req.idempotency_header = header if options["idempotency_key"] else None
+        if options["idempotency_key"]:
+            req.headers[header] = options["idempotency_key"]
+            req.idempotency_header = header
+        else:  # ``""``: no key for this call (sent empty, it read as a key to some servers)
+            req.headers.pop(header, None)
+            req.idempotency_header = None
     elif idempotency_header and req.method not in _SAFE_METHODS:
         if idempotency_header not in req.headers:
             req.headers[idempotency_header] = str(uuid.uuid4())

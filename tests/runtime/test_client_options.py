@@ -70,14 +70,43 @@ def test_copy_set_default_headers_and_query_replace() -> None:
         client.copy(default_headers={}, set_default_headers={})
 
 
-def test_copy_of_an_owned_pool_opens_its_own() -> None:
+def test_a_copy_shares_the_pool_and_the_original_closes_it() -> None:
+    """A helper's review: each `with_options(...)` opened a pool (and a TLS context) of its
+    own, left open: five per-call copies, five connections. openai's copies share the pool."""
     client = rt.SyncAPIClient(base_url="https://api.test", max_retries=1)
-    client._client()
-    copy = client.copy(max_retries=0)
-    assert copy.max_retries == 0 and client.max_retries == 1
-    assert copy._http is None and copy._owns_http
+    copies = [client.with_options(max_retries=0, timeout=5) for _ in range(5)]
+    assert all(c.max_retries == 0 and c._http is client._http for c in copies)
+    assert client.max_retries == 1 and not any(c._owns_http for c in copies)
+    copies[0].close()  # the copy leaves the shared pool open
+    assert not client._client().is_closed and copies[0].is_closed()
     client.close()
-    assert not copy.is_closed()
+    assert copies[1]._http is not None and copies[1]._http.is_closed
+
+
+def test_a_closed_client_sends_nothing() -> None:
+    """It reopened a pool nobody would close (`is_closed()` still True); httpx's own closed
+    client refuses too."""
+    recorder = Recorder()
+    client = make_client(recorder)
+    client.request(op(), {})
+    client.close()
+    with pytest.raises(RuntimeError, match="is closed"):
+        client.request(op(), {})
+    assert len(recorder.requests) == 1
+
+
+async def test_a_closed_async_client_sends_nothing() -> None:
+    client = rt.AsyncAPIClient(base_url="https://api.test")
+    await client.close()
+    with pytest.raises(RuntimeError, match="is closed"):
+        await client.request(op(), {})
+
+
+@pytest.mark.parametrize("url", ["https://api.test/v1?tenant=9", "https://api.test/v1#x"])
+def test_a_base_url_with_a_query_or_fragment_is_refused(url: str) -> None:
+    """Joined with a path, the query took it: `/v1?tenant=9/owners/o1` (another endpoint)."""
+    with pytest.raises(ValueError, match="default_query"):
+        rt.SyncAPIClient(base_url=url)
 
 
 async def test_own_pool_keeps_as_many_connections_alive_as_it_opens() -> None:

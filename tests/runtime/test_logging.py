@@ -179,6 +179,15 @@ def test_redact_headers_known_and_client_secret() -> None:
     assert SECRET not in str(shown) and shown["accept"] == "application/json"
 
 
+@pytest.mark.parametrize(
+    "name", ["X-Client-Credential", "X-Signature", "X-Key-Passphrase", "X-Private-Key"]
+)
+def test_a_header_named_as_a_credential_is_redacted(name: str) -> None:
+    """A helper's review: `X-Client-Credential` added by the caller was logged in clear."""
+    shown = _logging.redact_headers(httpx.Headers({name: SECRET, "X-Request-Id": "r1"}))
+    assert SECRET not in str(shown) and shown["x-request-id"] == "r1"
+
+
 @pytest.mark.parametrize("name", COMMON_QUERY)
 def test_redact_url_common_query_names(name: str) -> None:
     url = httpx.URL("https://api.test/x", params={name.upper(): SECRET, "page": "2"})

@@ -275,6 +275,28 @@ def test_next_url_outside_base_url_is_refused() -> None:
         page.has_next_page()
 
 
+@pytest.mark.parametrize("climb", ["%2e%2e", "%2E%2E", ".%2e", "%2e"])
+def test_next_url_climbing_out_of_the_base_path_in_percent_encoding_is_refused(climb: str) -> None:
+    """A helper's review: `<base>/%2e%2e/%2e%2e/admin` passed the prefix check (httpx folds
+    `../` but leaves `%2e%2e`) and was followed with the credentials; a server reads `..`."""
+    sent: list[str] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        sent.append(str(request.url))
+        return httpx.Response(200, json={"results": PETS[:1], "next": f"{BASE}/{climb}/admin"})
+
+    op: rt.Operation[Any] = rt.Operation(
+        method="get",
+        path="/pets",
+        responses={"200": rt.Response(dict[str, Any], "json")},
+        pagination=rt.NextUrlPagination(items="results", next="next"),
+    )
+    page = sync_client(Server(handler)).paginate(op, {})
+    with pytest.raises(ValueError, match="climbs out of the base URL"):
+        page.has_next_page()
+    assert len(sent) == 1
+
+
 # --- Link header, offset, page number ----------------------------------------------------------
 
 

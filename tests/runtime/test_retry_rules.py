@@ -306,6 +306,17 @@ def test_per_call_idempotency_key_vouches_for_the_retry(mode: str) -> None:
 
 
 @pytest.mark.parametrize("mode", MODES)
+def test_an_empty_per_call_key_sends_no_key_and_no_retry(mode: str) -> None:
+    """A helper's review: `idempotency_key=""` sent `Idempotency-Key:` empty (a key to some
+    servers); it now sends none, and still vouches for no retry."""
+    recorder = Recorder(httpx.ReadTimeout("read"), ok())
+    client = make(mode, recorder, [], idempotency_header="Idempotency-Key")
+    with pytest.raises(rt.APIError):
+        call(client, op(method="post"), {"idempotency_key": ""})
+    assert len(recorder.requests) == 1 and "idempotency-key" not in recorder.last.headers
+
+
+@pytest.mark.parametrize("mode", MODES)
 @pytest.mark.parametrize("method", ["put", "delete", "get"])
 def test_idempotent_methods_are_retried_without_a_key(mode: str, method: str) -> None:
     recorder = Recorder(httpx.ReadTimeout("read"), httpx.Response(502), ok())
@@ -445,11 +456,12 @@ def test_default_connect_timeout_is_5s(mode: str) -> None:
     assert client._client().timeout.as_dict() == default  # the pool the client creates
     recorder = Recorder()
     transport = httpx.MockTransport(recorder)
+    # the pool swapped for a recording one (the client itself stays open)
     if isinstance(client, rt.AsyncAPIClient):
-        asyncio.run(client.aclose())
+        asyncio.run(client._client().aclose())
         client._http = httpx.AsyncClient(transport=transport)
     else:
-        client.close()
+        client._client().close()
         client._http = httpx.Client(transport=transport)
     call(client, op())
     assert recorder.last.extensions["timeout"] == default  # sent with every request

@@ -46,7 +46,10 @@ REDACTED = "[redacted]"
 SENSITIVE_HEADERS = frozenset(
     {"authorization", "proxy-authorization", "cookie", "set-cookie", "x-api-key", "api-key"}
 )
-_SENSITIVE_PARTS = ("auth", "token", "secret", "api-key", "apikey", "password", "session")
+_SENSITIVE_PARTS = (
+    *("auth", "token", "secret", "api-key", "apikey", "password", "session"),
+    *("credential", "signature", "passphrase", "private-key"),
+)
 SENSITIVE_QUERY = frozenset(
     {
         "api_key",

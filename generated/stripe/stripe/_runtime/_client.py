@@ -101,6 +101,10 @@ class _BaseClient(Generic[HttpT]):
     max_stream_reconnects: int = 0
     _init_kwargs: dict[str, Any]
 
+    def _client(self) -> HttpT:
+        """The connection pool, opened on first use (``SyncAPIClient``, ``AsyncAPIClient``)."""
+        raise NotImplementedError
+
     def __new__(cls, *args: Any, **kwargs: Any) -> Self:
         # The constructor's keywords (the generated client's own ones: typed credentials...),
         # which ``copy()`` calls ``type(self)`` again with.
@@ -154,6 +158,13 @@ class _BaseClient(Generic[HttpT]):
             default_base_url = fill(server_url, self._server_values)
         env_url = os.environ.get(f"{env_prefix}_BASE_URL") if env_prefix else None
         self.base_url: str = base_url or env_url or default_base_url
+        if "?" in self.base_url or "#" in self.base_url:
+            # joined with a path, the query took it (`.../v1?tenant=9/owners/o1`): another
+            # endpoint than the caller meant
+            raise ValueError(
+                f"base_url {self.base_url!r} has a query or a fragment; pass default_query= "
+                "for parameters every request sends"
+            )
         self._default_base_url = default_base_url
         self._check_http_client(http_client)
         self.max_retries = _check_max_retries(max_retries)
@@ -248,6 +259,15 @@ class _BaseClient(Generic[HttpT]):
         """True once ``close()`` (or the ``with`` block) ended this client."""
         return self._closed
 
+    def _refuse_if_closed(self) -> None:
+        """A closed client sends nothing (it reopened a pool no one would close, as httpx's
+        own closed client refuses too)."""
+        if self._closed:
+            raise RuntimeError(
+                f"this {type(self).__name__} is closed (close() or the end of its `with` "
+                "block): make a new one"
+            )
+
     def copy(
         self,
         *,
@@ -258,8 +278,9 @@ class _BaseClient(Generic[HttpT]):
         """A new client with this one's configuration except ``overrides`` (any constructor
         keyword: ``timeout=``, ``max_retries=``, ``api_key=``...). ``default_headers=`` and
         ``default_query=`` are merged into this client's; ``set_default_headers=`` and
-        ``set_default_query=`` replace them. A caller-supplied ``http_client`` is shared;
-        otherwise the copy opens its own connection pool (lazily) and closes it itself."""
+        ``set_default_query=`` replace them. The copy shares this client's connection pool
+        (a caller-supplied ``http_client``, or the one this client opened): closing the copy
+        leaves it open, closing this client closes it for both."""
         if "default_headers" in overrides and set_default_headers is not None:
             raise ValueError("pass default_headers= or set_default_headers=, not both")
         if "default_query" in overrides and set_default_query is not None:
@@ -278,7 +299,9 @@ class _BaseClient(Generic[HttpT]):
         elif "default_query" in overrides:
             kwargs["default_query"] = {**old_query, **(overrides["default_query"] or {})}
         if "http_client" not in overrides:
-            kwargs["http_client"] = None if self._owns_http else self._http
+            # this client's pool (opened now if not yet): `with_options(...)` per call opens no
+            # pool of its own; this client closes it, the copy leaves it open
+            kwargs["http_client"] = self._client()
         if "max_retries" not in overrides:
             kwargs["max_retries"] = self.max_retries
         if "timeout" not in overrides:
@@ -695,8 +718,9 @@ class SyncAPIClient(_BaseClient[httpx.Client]):
     _sleep: Callable[[float], object] = staticmethod(time.sleep)  # tests replace it
 
     def _client(self) -> httpx.Client:
-        if self._http is not None:  # the common case: no lock taken
+        if self._http is not None and not self._closed:  # the common case: no lock taken
             return self._http
+        self._refuse_if_closed()
         with self._lock:
             if self._http is None:
                 from ._tls import default_tls_context  # ssl: loaded with the pool, not at import
@@ -1036,6 +1060,7 @@ class AsyncAPIClient(_BaseClient[httpx.AsyncClient]):
     _sleep: Callable[[float], Awaitable[object]] = staticmethod(_async_sleep)
 
     def _client(self) -> httpx.AsyncClient:
+        self._refuse_if_closed()
         if self._http is None:
             from ._tls import default_tls_context
 

@@ -21,7 +21,7 @@ from collections import deque
 from collections.abc import AsyncIterator, Generator, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
-from urllib.parse import parse_qsl
+from urllib.parse import parse_qsl, unquote
 
 import httpx
 
@@ -108,6 +108,9 @@ class PageRequest:
         if not (plain + "/").startswith(prefix):
             raise ValueError(f"next page URL {url!r} is not under the base URL {base_url!r}")
         path = plain[len(prefix) :]
+        if any(unquote(segment) in (".", "..") for segment in path.split("/")):
+            # `%2e%2e`: httpx leaves it as written, a server reads `..` and leaves the base
+            raise ValueError(f"next page URL {url!r} climbs out of the base URL {base_url!r}")
         query: dict[str, object] = {}
         for key, value in parse_qsl(target.query.decode("ascii"), keep_blank_values=True):
             previous = query.get(key)
