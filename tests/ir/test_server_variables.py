@@ -123,3 +123,17 @@ def test_a_server_without_a_host_is_marked_relative_and_the_readme_asks_for_base
     ) in readme(relative)
     assert 'Client(base_url="https://api.example.com")' in readme(api_of(no_server))
     assert "names no host" not in readme(api_of(_doc({"url": "https://x.test/v1"})))
+
+
+def test_a_server_url_s_query_and_fragment_are_left_out_with_a_warning() -> None:
+    """Joined with a path, a query swallowed it (`/v1?api-version=2/ping`): every request went
+    to another endpoint; the runtime now refuses such a base URL, so the IR leaves it out."""
+    from apigen.diagnostics import Report
+
+    report = Report()
+    api = api_of(_doc({"url": "https://x.test/v1?api-version=2#top"}), report)
+    assert api.base_url == "https://x.test/v1"
+    (warning,) = [d for d in report.items if d.kind == "servers"]
+    assert warning.pointer == "#/servers/0/url" and "default_query" in str(warning.action)
+    op_server = api_of(_doc({"url": "https://x.test/v1"}, [{"url": "https://y.test/v2?a=1"}]))
+    assert [op.server for op in op_server.operations] == ["https://y.test/v2"]

@@ -26,8 +26,9 @@ def _default(var: Any) -> str | None:
 
 def server_url(server: Mapping[str, Any], keep: frozenset[str] = frozenset()) -> str:
     """A Server Object's URL with each variable replaced by its default (those in `keep` stay
-    `{name}`)."""
-    url = str(server.get("url") or "")
+    `{name}`), without a query or fragment: joined with a path, a query would swallow it
+    (`/v1?tenant=9/pets`), so the runtime refuses a base URL with one (`base_url` warns)."""
+    url = _without_query(str(server.get("url") or ""))
     variables = server.get("variables")
     variables = variables if isinstance(variables, JSON_OBJECT) else {}
 
@@ -38,6 +39,10 @@ def server_url(server: Mapping[str, Any], keep: frozenset[str] = frozenset()) ->
         return m.group(0) if default is None else default
 
     return _VAR.sub(substitute, url)
+
+
+def _without_query(url: str) -> str:
+    return url.split("#", 1)[0].split("?", 1)[0]
 
 
 def _root(document: Mapping[str, Any]) -> Mapping[str, Any]:
@@ -182,6 +187,15 @@ def base_url(document: Mapping[str, Any], report: Report, file: str) -> str:
     """The root server (`root_server_url`), warning when it is not absolute."""
     servers = document.get("servers") or []
     url = server_url(_root(document)) or "/"
+    written = str(_root(document).get("url") or "")
+    if _without_query(written) != written:
+        report.warn(
+            file,
+            "#/servers/0/url",
+            f"server URL {written!r} has a query or a fragment",
+            kind="servers",
+            action="left out of the base URL; pass its parameters with default_query=",
+        )
     if relative_url(document) is not None:
         report.warn(
             file,
