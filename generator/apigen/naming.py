@@ -58,6 +58,7 @@ CLIENT_KEYWORDS = frozenset(
         "max_response_bytes",
         "max_stream_reconnects",
         "allow_insecure_credentials",
+        "strict_response_validation",
         "cache",
     }
 )

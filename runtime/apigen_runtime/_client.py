@@ -50,6 +50,7 @@ from ._response import (
     sse_options,
     stream_options,
     streams,
+    strict_responses,
     take_mode,
     with_raw_response,
 )
@@ -138,6 +139,7 @@ class _BaseClient(Generic[HttpT]):
         max_response_bytes: int | None = DEFAULT_MAX_RESPONSE_BYTES,
         max_stream_reconnects: int = 0,
         allow_insecure_credentials: bool = False,
+        strict_response_validation: bool = False,
         cache: Cache | None = None,
         package: tuple[str, str] | None = None,
         errors: Mapping[type[APIError], type[APIError]] | None = None,
@@ -179,6 +181,9 @@ class _BaseClient(Generic[HttpT]):
         self.max_stream_reconnects = max_stream_reconnects
         # credentials over plain http to a host that is not this machine (refused by default)
         self.allow_insecure_credentials = allow_insecure_credentials
+        # a JSON body that does not match its declared type raises instead of being returned
+        # unvalidated (openai's ``_strict_response_validation``)
+        self.strict_response_validation = strict_response_validation
         self._cache = cache  # opt-in response cache (_cache.py); None: every call is sent
         self._http: HttpT | None = http_client
         self._owns_http = http_client is None  # a caller-supplied client is never closed by us
@@ -459,6 +464,8 @@ class _BaseClient(Generic[HttpT]):
             stream = streams(op, mode)  # leave a 2xx body unread (downloads, event streams)
             if not stream:  # downloads and event streams are read by the caller: unbounded
                 build_request = limit_responses(build_request, self.max_response_bytes)
+            if self.strict_response_validation:
+                build_request = strict_responses(build_request)
 
             try:
 

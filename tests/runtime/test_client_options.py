@@ -273,3 +273,48 @@ def test_validating_a_model_runs_no_private_attribute_hook() -> None:
     assert rt.Model.__private_attributes__ == {} and Outer.__pydantic_post_init__ is None
     outer = Outer.model_validate({"inner": [{"n": 1}, {"n": 2}]})
     assert outer.__pydantic_private__ is None and outer.inner[0].__pydantic_private__ is None
+
+
+# --- strict_response_validation -----------------------------------------------------------------
+
+
+def _pet_op() -> rt.Operation[Any]:
+    return op(responses={"200": rt.Response(Pet, "json")})
+
+
+def test_strict_response_validation_raises_where_the_default_returns_unvalidated() -> None:
+    """openai's `_strict_response_validation`: a body that parses but does not match its type
+    is returned unvalidated (with a warning) by default; a strict client raises, body kept."""
+    bad = {"id": "not-an-int", "name": 5}
+    lenient = make_client(Recorder(httpx.Response(200, json=bad)))
+    assert lenient.request(_pet_op(), {}).id == "not-an-int"
+    strict = make_client(Recorder(httpx.Response(200, json=bad)), strict_response_validation=True)
+    with pytest.raises(rt.APIResponseValidationError, match="does not match the spec") as err:
+        strict.request(_pet_op(), {})
+    assert err.value.body == bad and err.value.response.status_code == 200
+    good = make_client(
+        Recorder(httpx.Response(200, json={"id": 1, "name": "Rex"})),
+        strict_response_validation=True,
+    )
+    assert good.request(_pet_op(), {}).name == "Rex"
+
+
+def test_strict_response_validation_per_copy() -> None:
+    recorder = Recorder(
+        httpx.Response(200, json={"id": "x"}), httpx.Response(200, json={"id": "x"})
+    )
+    client = make_client(recorder)
+    with pytest.raises(rt.APIResponseValidationError):
+        client.with_options(strict_response_validation=True).request(_pet_op(), {})
+    assert client.request(_pet_op(), {}).id == "x"  # the original stays lenient
+
+
+async def test_strict_response_validation_async() -> None:
+    transport = httpx.MockTransport(lambda request: httpx.Response(200, json={"id": "x"}))
+    client = rt.AsyncAPIClient(
+        base_url="https://api.test/v1",
+        http_client=httpx.AsyncClient(transport=transport),
+        strict_response_validation=True,
+    )
+    with pytest.raises(rt.APIResponseValidationError):
+        await client.request(_pet_op(), {})

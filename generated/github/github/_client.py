@@ -109,6 +109,7 @@ class Client(_rt.SyncAPIClient):
         max_response_bytes: int | None = _rt.DEFAULT_MAX_RESPONSE_BYTES,
         max_stream_reconnects: int = 0,
         allow_insecure_credentials: bool = False,
+        strict_response_validation: bool = False,
         cache: _rt.Cache | _rt.NotGiven | None = _rt.NOT_GIVEN,
     ) -> None:
         super().__init__(
@@ -137,6 +138,7 @@ class Client(_rt.SyncAPIClient):
             max_response_bytes=max_response_bytes,
             max_stream_reconnects=max_stream_reconnects,
             allow_insecure_credentials=allow_insecure_credentials,
+            strict_response_validation=strict_response_validation,
             cache=None if isinstance(cache, _rt.NotGiven) else cache,
             package=(_PACKAGE_NAME, _PACKAGE_VERSION),
             errors=ERRORS,
@@ -466,6 +468,7 @@ class AsyncClient(_rt.AsyncAPIClient):
         max_response_bytes: int | None = _rt.DEFAULT_MAX_RESPONSE_BYTES,
         max_stream_reconnects: int = 0,
         allow_insecure_credentials: bool = False,
+        strict_response_validation: bool = False,
         cache: _rt.Cache | _rt.NotGiven | None = _rt.NOT_GIVEN,
     ) -> None:
         super().__init__(
@@ -494,6 +497,7 @@ class AsyncClient(_rt.AsyncAPIClient):
             max_response_bytes=max_response_bytes,
             max_stream_reconnects=max_stream_reconnects,
             allow_insecure_credentials=allow_insecure_credentials,
+            strict_response_validation=strict_response_validation,
             cache=None if isinstance(cache, _rt.NotGiven) else cache,
             package=(_PACKAGE_NAME, _PACKAGE_VERSION),
             errors=ERRORS,

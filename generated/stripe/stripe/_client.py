@@ -120,6 +120,7 @@ class Client(_rt.SyncAPIClient):
         max_response_bytes: int | None = _rt.DEFAULT_MAX_RESPONSE_BYTES,
         max_stream_reconnects: int = 0,
         allow_insecure_credentials: bool = False,
+        strict_response_validation: bool = False,
         cache: _rt.Cache | _rt.NotGiven | None = _rt.NOT_GIVEN,
     ) -> None:
         super().__init__(
@@ -148,6 +149,7 @@ class Client(_rt.SyncAPIClient):
             max_response_bytes=max_response_bytes,
             max_stream_reconnects=max_stream_reconnects,
             allow_insecure_credentials=allow_insecure_credentials,
+            strict_response_validation=strict_response_validation,
             cache=None if isinstance(cache, _rt.NotGiven) else cache,
             package=(_PACKAGE_NAME, _PACKAGE_VERSION),
             errors=ERRORS,
@@ -543,6 +545,7 @@ class AsyncClient(_rt.AsyncAPIClient):
         max_response_bytes: int | None = _rt.DEFAULT_MAX_RESPONSE_BYTES,
         max_stream_reconnects: int = 0,
         allow_insecure_credentials: bool = False,
+        strict_response_validation: bool = False,
         cache: _rt.Cache | _rt.NotGiven | None = _rt.NOT_GIVEN,
     ) -> None:
         super().__init__(
@@ -571,6 +574,7 @@ class AsyncClient(_rt.AsyncAPIClient):
             max_response_bytes=max_response_bytes,
             max_stream_reconnects=max_stream_reconnects,
             allow_insecure_credentials=allow_insecure_credentials,
+            strict_response_validation=strict_response_validation,
             cache=None if isinstance(cache, _rt.NotGiven) else cache,
             package=(_PACKAGE_NAME, _PACKAGE_VERSION),
             errors=ERRORS,

@@ -32,7 +32,7 @@ from typing import IO, TYPE_CHECKING, Any, Generic, Literal, ParamSpec, TypeAlia
 import httpx
 import pydantic
 
-from ._build import header_triples
+from ._build import Builder, header_triples
 from ._errors import APIError, APIResponseValidationError, APIStatusError, make_status_error
 from ._limits import guard_async, guard_sync, stream_error
 from ._logging import REDACTED, SENSITIVE_HEADERS, SENSITIVE_QUERY, logger
@@ -130,10 +130,36 @@ def _models() -> tuple[type[Model], Callable[[Any, Any], Any]]:
     return Model, construct
 
 
+STRICT_EXTENSION = "apigen_strict_responses"  # request extension: a mismatch raises
+
+
+def strict_responses(build_request: Callable[..., httpx.Request]) -> Callable[..., httpx.Request]:
+    """``build_request`` marking each request so its JSON answer is validated strictly (the
+    client's ``strict_response_validation``): parsing reads the mark off ``response.request``."""
+    if isinstance(build_request, Builder):  # the runtime's own: marks without a wrapper
+        return build_request.marked(STRICT_EXTENSION, True)
+
+    def build(*args: Any, **kwargs: Any) -> httpx.Request:
+        request = build_request(*args, **kwargs)
+        request.extensions = {**request.extensions, STRICT_EXTENSION: True}
+        return request
+
+    return build
+
+
+def _strict(response: httpx.Response) -> bool:
+    try:
+        return response.request.extensions.get(STRICT_EXTENSION) is True
+    except RuntimeError:  # a response built without a request (tests, hooks)
+        return False
+
+
 def validate_json(
     op: Operation[Any], spec: Response | None, content: bytes | str, response: httpx.Response
 ) -> Any:
-    """JSON ``content`` validated into the declared type, or returned unvalidated on mismatch."""
+    """JSON ``content`` validated into the declared type; on a mismatch, returned unvalidated
+    with a warning, or, for a client with ``strict_response_validation``, an
+    ``APIResponseValidationError``."""
     if spec is None or spec.type_ is Any:
         return _json(content, response)
     try:
@@ -143,12 +169,22 @@ def validate_json(
     except pydantic.ValidationError as exc:
         data = _json(content, response)  # raises if the body is not JSON at all
         first = exc.errors(include_url=False, include_input=False, include_context=False)[0]
+        where = ".".join(map(str, first["loc"])) or "<root>"
+        if _strict(response):
+            request = response.request
+            raise APIResponseValidationError(
+                f"{op.operation_id or op.path}: the response body does not match the spec "
+                f"({exc.error_count()} errors, first at {where}: {first['msg']}) from "
+                f"{request.method} {request.url.path}",
+                response=response,
+                body=data,
+            ) from exc
         logger.warning(
             "%s: response body does not match the spec (%d errors, first at %s: %s); "
             "returning it unvalidated",
             op.operation_id or op.path,
             exc.error_count(),
-            ".".join(map(str, first["loc"])) or "<root>",
+            where,
             first["msg"],
         )
         return _models()[1](spec.type_, data)
