@@ -87,6 +87,8 @@ Chosen = list[tuple[SecurityScheme, dict[str, str]]]  # the schemes applied, wit
 # 60 s to read, write or wait for a pooled connection, 5 s to connect: an unreachable host
 # fails fast (and a connect failure is always safe to retry).
 DEFAULT_TIMEOUT = httpx.Timeout(60.0, connect=5.0)
+# httpx's own default (5 s for everything): an `http_client` built without a timeout has it
+_HTTPX_DEFAULT_TIMEOUT = httpx.Timeout(5.0)
 RETRY_COUNT_HEADER = "X-Retry-Count"
 # The pool the client opens (a caller's http_client keeps its own): up to 100 connections, all
 # kept alive. httpx's default keeps 20: at more concurrent calls than that, every answered call
@@ -170,8 +172,12 @@ class _BaseClient(Generic[HttpT]):
         self._default_base_url = default_base_url
         self._check_http_client(http_client)
         self.max_retries = _check_max_retries(max_retries)
-        if isinstance(timeout, NotGiven):  # a caller's http_client keeps its own timeout
-            timeout = DEFAULT_TIMEOUT if http_client is None else http_client.timeout
+        if isinstance(timeout, NotGiven):
+            # a caller's http_client keeps a timeout it was given; httpx's own default is no
+            # choice of the caller's (a 5 s read timeout broke long calls): ours then, as
+            # openai's client does
+            given = http_client is not None and http_client.timeout != _HTTPX_DEFAULT_TIMEOUT
+            timeout = http_client.timeout if given and http_client is not None else DEFAULT_TIMEOUT
         self.timeout = timeout if isinstance(timeout, httpx.Timeout) else httpx.Timeout(timeout)
         self.idempotency_header = idempotency_header
         self.retry_count_header = retry_count_header

@@ -493,6 +493,22 @@ def test_http_client_keeps_its_own_timeout_unless_one_is_passed(mode: str) -> No
     assert recorder.last.extensions["timeout"] == httpx.Timeout(None).as_dict()
 
 
+@pytest.mark.parametrize("mode", MODES)
+def test_an_http_client_built_without_a_timeout_gets_the_runtime_s(mode: str) -> None:
+    """A helper's review: `http_client=httpx.Client(transport=...)` made every call use httpx's
+    default, 5 s to read; openai's client swaps that default for its own, as this one now does."""
+    recorder = Recorder()
+    transport = httpx.MockTransport(recorder)
+    http: Any = (
+        httpx.Client(transport=transport)
+        if mode == "sync"
+        else httpx.AsyncClient(transport=transport)
+    )
+    call(make(mode, recorder, [], http=http), op())
+    default = {"connect": 5.0, "read": 60.0, "write": 60.0, "pool": 60.0}
+    assert recorder.last.extensions["timeout"] == default
+
+
 def test_wrong_kind_of_http_client_fails_at_construction() -> None:
     with httpx.Client() as sync_http, pytest.raises(TypeError, match=r"httpx\.Client"):
         rt.AsyncAPIClient(base_url=BASE, http_client=sync_http)  # type: ignore[arg-type]
