@@ -228,7 +228,7 @@ def _entries(folder: Path) -> list[Path]:
     """The output's own entries: not the staging folders an interrupted in-place write left,
     nor `ARTIFACTS` (a file system's `lost+found`, what packaging tools wrote), which a build
     leaves where they are."""
-    return [p for p in folder.iterdir() if ".apigen-" not in p.name and not _artifact(p.name)]
+    return [p for p in folder.iterdir() if _ours(p.name)]
 
 
 def _umask() -> int:

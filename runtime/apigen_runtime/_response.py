@@ -32,7 +32,7 @@ from typing import IO, TYPE_CHECKING, Any, Generic, Literal, ParamSpec, TypeAlia
 import httpx
 import pydantic
 
-from ._build import Builder, header_triples
+from ._build import header_triples, marking
 from ._errors import APIError, APIResponseValidationError, APIStatusError, make_status_error
 from ._limits import guard_async, guard_sync, stream_error
 from ._logging import REDACTED, SENSITIVE_HEADERS, SENSITIVE_QUERY, logger
@@ -136,15 +136,7 @@ STRICT_EXTENSION = "apigen_strict_responses"  # request extension: a mismatch ra
 def strict_responses(build_request: Callable[..., httpx.Request]) -> Callable[..., httpx.Request]:
     """``build_request`` marking each request so its JSON answer is validated strictly (the
     client's ``strict_response_validation``): parsing reads the mark off ``response.request``."""
-    if isinstance(build_request, Builder):  # the runtime's own: marks without a wrapper
-        return build_request.marked(STRICT_EXTENSION, True)
-
-    def build(*args: Any, **kwargs: Any) -> httpx.Request:
-        request = build_request(*args, **kwargs)
-        request.extensions = {**request.extensions, STRICT_EXTENSION: True}
-        return request
-
-    return build
+    return marking(build_request, STRICT_EXTENSION, True)
 
 
 def _strict(response: httpx.Response) -> bool:

@@ -260,17 +260,21 @@ def test_next_url_is_followed_as_given() -> None:
     assert all(r.headers["x-trace"] == "t1" for r in server.requests)
 
 
-def test_next_url_outside_base_url_is_refused() -> None:
-    def elsewhere(request: httpx.Request) -> httpx.Response:
-        return httpx.Response(200, json={"results": PETS[:1], "next": "https://evil.test/x"})
-
-    op: rt.Operation[Any] = rt.Operation(
+def _next_url_op() -> rt.Operation[Any]:
+    """`GET /pets`, its next page at the body's `next` URL."""
+    return rt.Operation(
         method="get",
         path="/pets",
         responses={"200": rt.Response(dict[str, Any], "json")},
         pagination=rt.NextUrlPagination(items="results", next="next"),
     )
-    page = sync_client(Server(elsewhere)).paginate(op, {})
+
+
+def test_next_url_outside_base_url_is_refused() -> None:
+    def elsewhere(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(200, json={"results": PETS[:1], "next": "https://evil.test/x"})
+
+    page = sync_client(Server(elsewhere)).paginate(_next_url_op(), {})
     with pytest.raises(ValueError, match="not under the base URL"):
         page.has_next_page()
 
@@ -285,13 +289,7 @@ def test_next_url_climbing_out_of_the_base_path_in_percent_encoding_is_refused(c
         sent.append(str(request.url))
         return httpx.Response(200, json={"results": PETS[:1], "next": f"{BASE}/{climb}/admin"})
 
-    op: rt.Operation[Any] = rt.Operation(
-        method="get",
-        path="/pets",
-        responses={"200": rt.Response(dict[str, Any], "json")},
-        pagination=rt.NextUrlPagination(items="results", next="next"),
-    )
-    page = sync_client(Server(handler)).paginate(op, {})
+    page = sync_client(Server(handler)).paginate(_next_url_op(), {})
     with pytest.raises(ValueError, match="climbs out of the base URL"):
         page.has_next_page()
     assert len(sent) == 1

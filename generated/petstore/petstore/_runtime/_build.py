@@ -204,3 +204,20 @@ class Builder:
         if self.marks:
             ext.update(self.marks)
         return httpx.Request(method, parsed, content=content, headers=merged, extensions=ext)
+
+
+def marking(
+    build_request: Callable[..., httpx.Request], name: str, value: object
+) -> Callable[..., httpx.Request]:
+    """``build_request`` setting extension ``name`` to ``value`` on every request it builds:
+    the runtime's own ``Builder`` marks without a wrapper (``Builder.marked``); any other
+    builder is wrapped."""
+    if isinstance(build_request, Builder):
+        return build_request.marked(name, value)
+
+    def build(*args: Any, **kwargs: Any) -> httpx.Request:
+        request = build_request(*args, **kwargs)
+        request.extensions = {**request.extensions, name: value}
+        return request
+
+    return build

@@ -23,7 +23,7 @@ from typing import Any, TypeVar, cast
 
 import httpx
 
-from ._build import Builder, header_triples
+from ._build import header_triples, marking
 from ._errors import (
     APIConnectionError,
     APIError,
@@ -133,19 +133,10 @@ def limit_responses(
     """``build_request`` marking each request with ``limit`` (``None``: any size, the encoding
     is still checked); installs the hook on the httpx client ``build_request`` belongs to (once;
     it ignores unmarked requests)."""
-    if isinstance(build_request, Builder):  # the runtime's own: marks without a wrapper
-        _install(build_request.__self__)
-        return build_request.marked(MAX_BYTES_EXTENSION, limit)
     client = getattr(build_request, "__self__", None)
     if isinstance(client, httpx.Client | httpx.AsyncClient):
         _install(client)
-
-    def build(*args: Any, **kwargs: Any) -> httpx.Request:
-        request = build_request(*args, **kwargs)
-        request.extensions = {**request.extensions, MAX_BYTES_EXTENSION: limit}
-        return request
-
-    return build
+    return marking(build_request, MAX_BYTES_EXTENSION, limit)
 
 
 _INSTALL = threading.Lock()
