@@ -29,7 +29,15 @@ from .parse import decode, fatal, parse_document
 from .pointer import MISSING, find
 from .pointer import join as join_pointer
 from .pointer import split as split_pointer
-from .refs import Frame, canonical_ref, copy_tree, is_schema_ref, walk_refs
+from .refs import (
+    Frame,
+    canonical_ref,
+    copy_counted,
+    copy_tree,
+    count_containers,
+    is_schema_ref,
+    walk_refs,
+)
 
 if TYPE_CHECKING:  # spec/fetch.py imports urllib.request (12 ms): only a URL needs it
     from .fetch import FetchedSpec
@@ -37,6 +45,15 @@ if TYPE_CHECKING:  # spec/fetch.py imports urllib.request (12 ms): only a URL ne
 __all__ = ["EXTERNAL_REF_IN_JSON", "BundleFile", "Bundler", "check_refs"]
 
 _MAX_REMOTE_BYTES = 64 * 1024 * 1024
+#: A non-schema `$ref` to another file (a response, a parameter, a path item, an example) is
+#: inlined as a copy at each use, so targets that name others several times, nested, multiply:
+#: 2 refs a level, 24 levels, 16 M copies (a hang, then memory). Past `_INLINED_CHECKED`
+#: copied containers (GitHub's whole document has 258,000 nodes), the bundle is refused when
+#: they are `_INLINED_RATIO` times what the other files hold, and past `MAX_INLINED` in any
+#: case. Schemas are bundled once each (`_link_schema`) and do not count.
+_INLINED_CHECKED = 500_000
+_INLINED_RATIO = 50
+MAX_INLINED = 4_000_000
 _REF_IN_JSON = re.compile(r'"\$ref"\s*:\s*"([^"\\]*(?:\\.[^"\\]*)*)"')
 EXTERNAL_REF_IN_JSON = re.compile(r'"\$ref"\s*:\s*+(?!"#)')
 """A `$ref` whose value does not start with `#` in JSON text: the document needs bundling."""
@@ -93,6 +110,8 @@ class Bundler:
         self.missing: set[str] = set()
         self.names: dict[tuple[str, str], str] = {}
         self.origins: dict[str, tuple[str, str]] = {}
+        self.inlined = 0  # containers copied in by inlining non-schema refs (MAX_INLINED)
+        self._written_count = (0, 0)  # (files counted, containers in them): `_written`
         self.prefix = ["definitions"] if swagger2 else ["components", "schemas"]
         schemas = find(root.doc, self.prefix)
         self.used: set[str] = set(schemas) if type(schemas) is dict else set()
@@ -385,7 +404,16 @@ class Bundler:
             raise where(
                 f"$ref {ref!r} is part of a reference cycle that can only be inlined forever", "ref"
             )
-        new = copy_tree(value)
+        new, copied = copy_counted(value)
+        self.inlined += copied
+        if self.inlined > _INLINED_CHECKED and self._inlined_too_much():
+            raise where(
+                f"$ref {ref!r}: inlining what other files' $refs name grew the document by "
+                f"{self.inlined:,} objects and lists, from files holding {self._written():,} "
+                "(the same targets named many times over, nested: a reference bomb?); make the "
+                "repeated part a schema component, which is bundled once",
+                "ref",
+            )
         at = [*bundle_ptr, *frame.segments()]
         self.origins[join_pointer(at)] = (target.display, join_pointer(fragment))
         frame.skip = True
@@ -403,6 +431,16 @@ class Bundler:
         queue.append(
             (new, frame.key, frame.container, frame.named, target, fragment, at, chain | {ident})
         )
+
+    def _inlined_too_much(self) -> bool:
+        return self.inlined > MAX_INLINED or self.inlined > _INLINED_RATIO * self._written()
+
+    def _written(self) -> int:
+        """Containers in the files other than the root, as read (what inlining copies from)."""
+        if self._written_count[0] != len(self.files):
+            total = sum(count_containers(f.doc) for f in self.files.values() if f is not self.root)
+            self._written_count = (len(self.files), total)
+        return self._written_count[1]
 
     def _map(
         self,
@@ -542,18 +580,20 @@ def _mappings(root: Any) -> Iterator[dict[str, Any]]:
 # --------------------------------------------------------------------------- ref check
 
 
-def _json_refs_ok(doc: dict[str, Any], text: str) -> bool:
-    """Fast path: every distinct `$ref` string in the JSON text resolves as written. False means
-    "walk the tree to be sure" (the regex also sees refs inside example data)."""
+def _json_refs_ok(doc: dict[str, Any], text: str) -> list[str] | None:
+    """Fast path: the distinct `$ref` strings of the JSON text, when every one resolves as
+    written. None means "walk the tree to be sure" (the regex also sees refs inside example
+    data)."""
     found = _REF_IN_JSON.findall(text)
     if len(found) != text.count('"$ref"'):
-        return False  # a non-string $ref, a property named "$ref", or "$ref" as a value
-    targets = set(found)
-    for raw in targets:
+        return None  # a non-string $ref, a property named "$ref", or "$ref" as a value
+    targets: list[str] = []
+    for raw in dict.fromkeys(found):
         ref = json.loads(f'"{raw}"') if "\\" in raw else raw
         if not ref.startswith("#") or canonical_ref(doc, ref) != (True, ref):
-            return False
-    return True
+            return None
+        targets.append(ref)
+    return targets
 
 
 def check_refs(
@@ -563,12 +603,13 @@ def check_refs(
     swagger2: bool,
     place: Callable[[str], tuple[str, str, int | None]],
     dangling: Dangling,
-) -> None:
+) -> list[str]:
     """Every internal `$ref` must resolve. One that does not is degraded where something
     untyped can stand in for it (a schema becomes Any), with a located warning; elsewhere it
-    is fatal."""
-    if text is not None and _json_refs_ok(doc, text):
-        return
+    is fatal. Returns the distinct refs that resolve, as the document now writes them."""
+    known = _json_refs_ok(doc, text) if text is not None else None
+    if known is not None:
+        return known
     errors: list[Diagnostic] = []
     cache: dict[str, tuple[bool, str]] = {}
 
@@ -609,3 +650,4 @@ def check_refs(
     dangling.finish()
     if errors:
         raise SpecError(errors)
+    return list(dict.fromkeys(canonical for found, canonical in cache.values() if found))

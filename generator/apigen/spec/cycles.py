@@ -15,7 +15,7 @@ from typing import Any
 
 from .pointer import MISSING, escape, find
 
-__all__ = ["composition_cycle"]
+__all__ = ["composed_refs", "composition_cycle"]
 
 # keywords the property collection descends (no `properties`: a model may hold itself there)
 _LISTS = ("allOf", "anyOf", "oneOf")
@@ -64,6 +64,12 @@ def _starts(document: Mapping[str, Any]) -> Iterator[str]:
 
 def _edges(document: Mapping[str, Any], ref: str) -> list[str]:
     """The local refs the schema at `ref` reaches through composition keywords alone."""
+    return list(dict.fromkeys(composed_refs(document, ref)))
+
+
+def composed_refs(document: Mapping[str, Any], ref: str) -> list[str]:
+    """The local refs the schema at `ref` names through composition keywords alone, each as
+    often as it is named (`allOf: [$ref X, $ref X]` names X twice)."""
     root = find(document, ref)
     if root is MISSING:
         return []
@@ -77,7 +83,7 @@ def _edges(document: Mapping[str, Any], ref: str) -> list[str]:
             continue
         target = node.get("$ref")
         if isinstance(target, str):
-            if target.startswith("#") and target not in found:
+            if target.startswith("#"):
                 found.append(target)
             continue
         for key in _LISTS:

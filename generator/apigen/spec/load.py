@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 from ..diagnostics import Diagnostic, Report, SpecError
 from .bundle import EXTERNAL_REF_IN_JSON, BundleFile, Bundler, check_refs
 from .dangling import Dangling
+from .expansion import MAX_EXPANDED, first_bomb
 from .locate import Locator
 from .parse import decode, fatal, parse
 from .pointer import join as join_pointer
@@ -313,7 +314,24 @@ def load_spec(
             for file in bundler.files.values():
                 spec.files[file.display] = file.sha256
                 spec._paths[file.display] = file.path
-    check_refs(doc, json_text, swagger2=swagger2, place=spec.place, dangling=dangling)
+    refs = check_refs(doc, json_text, swagger2=swagger2, place=spec.place, dangling=dangling)
+    bomb = first_bomb(doc, refs)
+    if bomb is not None:
+        file, pointer, line = spec.place(bomb[0])
+        raise SpecError(
+            [
+                Diagnostic(
+                    file,
+                    pointer,
+                    f"this schema's allOf/anyOf/oneOf members, their $refs followed, expand to "
+                    f"more than {MAX_EXPANDED:,} schemas (the same schemas named many times over,"
+                    " nested: a reference bomb?); validators would check a value against each",
+                    "error",
+                    "ref",
+                    line,
+                )
+            ]
+        )
     if swagger2:
         spec.document = upgrade(doc, report=report, locate=spec.locate)
     return spec

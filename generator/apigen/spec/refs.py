@@ -15,7 +15,15 @@ from urllib.parse import unquote
 from .pointer import MISSING, find
 from .pointer import split as split_pointer
 
-__all__ = ["Frame", "canonical_ref", "copy_tree", "is_schema_ref", "walk_refs"]
+__all__ = [
+    "Frame",
+    "canonical_ref",
+    "copy_counted",
+    "copy_tree",
+    "count_containers",
+    "is_schema_ref",
+    "walk_refs",
+]
 
 # Mappings whose keys are user-chosen names: a child called `$ref`, `example`, `default` or `x-...`
 # is a property/response/... name there, not a keyword.
@@ -45,15 +53,37 @@ _SCHEMA_LISTS = frozenset({"allOf", "anyOf", "oneOf", "prefixItems"})
 
 def copy_tree(node: Any) -> Any:
     """Deep copy of JSON data without recursion (and without keeping YAML alias sharing)."""
+    return copy_counted(node)[0]
+
+
+def count_containers(node: Any) -> int:
+    """How many dicts and lists `node` holds, itself included (without recursion)."""
+    count, stack = 0, [node]
+    while stack:
+        top = stack.pop()
+        if type(top) is dict:
+            stack.extend(top.values())
+        elif type(top) is list:
+            stack.extend(top)
+        else:
+            continue
+        count += 1
+    return count
+
+
+def copy_counted(node: Any) -> tuple[Any, int]:
+    """`copy_tree` and the number of containers it copied (what a bundle's inlining adds)."""
     if type(node) is dict:
         root: Any = {}
     elif type(node) is list:
         root = []
     else:
-        return node
+        return node, 0
     stack: list[tuple[Any, Any]] = [(node, root)]
+    copied = 0
     while stack:
         src, dst = stack.pop()
+        copied += 1
         items = src.items() if type(src) is dict else enumerate(src)
         for k, v in items:
             tv = type(v)
@@ -65,7 +95,7 @@ def copy_tree(node: Any) -> Any:
                 dst[k] = v
             else:
                 dst.append(v)
-    return root
+    return root, copied
 
 
 def canonical_ref(doc: Any, ref: str) -> tuple[bool, str]:

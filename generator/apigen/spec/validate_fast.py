@@ -420,6 +420,7 @@ class _Walk:
         self.root = _Path(doc, (), None, {})
         self.visited: set[int] = set()
         self.meta_checked: set[int] = set()
+        self.properties_of: dict[int, frozenset[Any]] = {}  # `_collect_properties`
         self.operation_ids: set[Any] = set()
         self.meta_check = _SchemaCheck(self)
         self.value_cls: Any = _guarded(OAS31Validator if fam == "3.1" else OAS30Validator)
@@ -631,6 +632,23 @@ class _Walk:
                 yield from self._guard(schema, self._default(schema, default_value), ("default",))
 
     def _collect_properties(self, schema: _Path) -> set[Any]:
+        """The property names `schema` and its subschemas declare; remembered per schema, as
+        `allOf: [$ref: B, $ref: B]` at each of 30 levels would be 2^30 walks (the library's
+        walk has no memory; a cycle still recurses as in the library, which fails there)."""
+        try:
+            node = schema.value()
+        except (KeyError, IndexError, TypeError):  # (`contains` below answers False)
+            node = None
+        if isinstance(node, dict):
+            known = self.properties_of.get(id(node))
+            if known is not None:
+                return set(known)
+        props = self._collect_properties_anew(schema)
+        if isinstance(node, dict):
+            self.properties_of[id(node)] = frozenset(props)
+        return props
+
+    def _collect_properties_anew(self, schema: _Path) -> set[Any]:
         props: set[Any] = set()
         if schema.contains("properties"):
             props.update((schema / "properties").keys())
