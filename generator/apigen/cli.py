@@ -410,7 +410,10 @@ def check(spec: Path | str, strict: bool, quiet: bool, full: bool, ref_root: Pat
     help="Fixed example bodies unless a request sends Prefer: dynamic=true.",
 )
 @click.option("--no-validate", is_flag=True, help="Accept any request (no 400/401/422).")
-def sandbox(spec: Path, port: int, seed: int, static: bool, no_validate: bool) -> None:
+@_ref_root_option
+def sandbox(
+    spec: Path, port: int, seed: int, static: bool, no_validate: bool, ref_root: Path | None
+) -> None:
     """Serve a mock of SPEC's API on 127.0.0.1: validates requests, draws responses.
 
     Requests may send `Prefer: code=NNN`, `Prefer: example=NAME` or `Prefer: dynamic=false`.
@@ -419,7 +422,7 @@ def sandbox(spec: Path, port: int, seed: int, static: bool, no_validate: bool) -
     from .spec import load_spec
 
     try:
-        loaded = load_spec(spec, report=Report())
+        loaded = load_spec(spec, report=Report(), ref_root=ref_root)
     except SpecError as err:
         for d in err.diagnostics:
             click.secho(d.format(), err=True, fg="red")

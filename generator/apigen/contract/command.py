@@ -78,6 +78,15 @@ __all__ = ["contract"]
 @click.option("--both", "mode", flag_value="both", default=True, help="Sync and async (default).")
 @click.option("--no-edge-cases", is_flag=True, help="Only schemathesis' cases.")
 @click.option("-v", "--verbose", is_flag=True, help="Every failure, not one per kind.")
+@click.option(
+    "--ref-root",
+    "ref_root",
+    default=None,
+    metavar="DIR",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    help="Let the spec's relative $refs read files anywhere under DIR (as `apigen build "
+    "--ref-root`).",
+)
 def contract(
     client_dir: Path,
     spec: Path | None,
@@ -94,6 +103,7 @@ def contract(
     mode: str,
     no_edge_cases: bool,
     verbose: bool,
+    ref_root: Path | None,
 ) -> None:
     """Contract-test the generated client in CLIENT_DIR against its spec.
 
@@ -122,6 +132,7 @@ def contract(
         baseline=baseline,
         variants=variants,
         edge_cases=not no_edge_cases,
+        ref_root=ref_root,
         progress=(lambda m: click.echo(m, err=True)) if verbose and sys.stderr.isatty() else None,
     )
     try:

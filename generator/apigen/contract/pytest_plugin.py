@@ -42,11 +42,14 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addini("apigen_spec", "OpenAPI spec for the apigen_sandbox fixture", default="")
     parser.addini("apigen_client_dir", "generated client folder for apigen_client", default="")
     parser.addini("apigen_seed", "seed of the sandbox's generated data", default="0")
+    parser.addini("apigen_ref_root", "folder the spec's relative $refs may read under", default="")
 
 
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
-        "markers", "apigen(spec=None, client_dir=None, seed=None): apigen sandbox/client settings"
+        "markers",
+        "apigen(spec=None, client_dir=None, seed=None, ref_root=None): apigen sandbox/client "
+        "settings",
     )
 
 
@@ -55,6 +58,7 @@ class ApigenSettings:
     spec: Path | None
     client_dir: Path | None
     seed: int
+    ref_root: Path | None = None
 
 
 def _settings(request: pytest.FixtureRequest) -> ApigenSettings:
@@ -71,6 +75,7 @@ def _settings(request: pytest.FixtureRequest) -> ApigenSettings:
         path("spec", "apigen_spec"),
         path("client_dir", "apigen_client_dir"),
         int(seed if seed is not None else request.config.getini("apigen_seed") or 0),
+        path("ref_root", "apigen_ref_root"),
     )
 
 
@@ -92,7 +97,7 @@ def _spec(settings: ApigenSettings) -> Path:
 def apigen_sandbox(request: pytest.FixtureRequest) -> Iterator[RunningSandbox]:
     """An in-process sandbox for the configured spec on 127.0.0.1, stopped after the test."""
     settings = _settings(request)
-    document, _ = _loaded(_spec(settings))
+    document, _ = _loaded(_spec(settings), settings.ref_root)
     sandbox = start_sandbox(document, seed=settings.seed)
     try:
         yield sandbox
@@ -155,7 +160,7 @@ def apigen_contract(
             max_examples=max_examples,
             seed=seed,
             sandbox_url=apigen_sandbox.url,
-            **options,
+            **{"ref_root": settings.ref_root, **options},
         )
         return run_contract(config)
 

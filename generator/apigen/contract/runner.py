@@ -89,6 +89,7 @@ class ContractConfig:
     sandbox_url: str | None = None  # an already running sandbox of ours (not stopped here)
     mock: bool = False  # base_url is a mock server (Prism): dummy credentials, its faults "sandbox"
     check_servers: bool = True  # with the spec's own base URL, each operation goes to its server
+    ref_root: Path | None = None  # relative `$ref`s may read files under it (`--ref-root`)
 
 
 class _Recorder(httpx.BaseTransport, httpx.AsyncBaseTransport):
@@ -228,26 +229,28 @@ def _spec_search(config: ContractConfig) -> list[Path]:
     return folders
 
 
-def load_document(path: Path) -> dict[str, Any]:
+def load_document(path: Path, ref_root: Path | None = None) -> dict[str, Any]:
     from ..diagnostics import Report, SpecError
     from ..spec import load_spec
 
     try:
-        return dict(load_spec(path, report=Report()).document)
+        return dict(load_spec(path, report=Report(), ref_root=ref_root).document)
     except SpecError as err:
         first = err.diagnostics[0].format() if err.diagnostics else str(err)
         raise ContractError(f"cannot load spec {path}: {first}") from None
 
 
-_LOADED: dict[tuple[str, float], tuple[dict[str, Any], CaseSource]] = {}
+_LOADED: dict[tuple[str, float, str | None], tuple[dict[str, Any], CaseSource]] = {}
 
 
-def _loaded(spec: Path) -> tuple[dict[str, Any], CaseSource]:
-    """The document and its schemathesis schema, loaded once per process (per file version)."""
-    key = (str(spec.resolve()), spec.stat().st_mtime)
+def _loaded(spec: Path, ref_root: Path | None = None) -> tuple[dict[str, Any], CaseSource]:
+    """The document and its schemathesis schema, loaded once per process (per file version).
+    `ref_root`: the folder relative `$ref`s may read files under (`--ref-root`)."""
+    root = str(ref_root.resolve()) if ref_root is not None else None
+    key = (str(spec.resolve()), spec.stat().st_mtime, root)
     found = _LOADED.get(key)
     if found is None:
-        document = load_document(spec)
+        document = load_document(spec, ref_root)
         from schemathesis.core.errors import SchemathesisError
 
         try:
@@ -356,7 +359,7 @@ class _Run:
         if not spec.is_file():
             raise ContractError(f"spec {spec} does not exist")
         self.spec = spec
-        self.document, self.source = _loaded(spec)
+        self.document, self.source = _loaded(spec, config.ref_root)
         self.view = self.source.view
         self.baseline = Baseline.load(config.baseline)
         self.sandbox: RunningSandbox | None = None
