@@ -11,7 +11,10 @@ validation) and the contract checks (docs/decisions.md §31):
   admitting nothing (null fails the members, anything else fails the null type); their authors
   mean "or null", and that is what clients get.
 - readOnly / writeOnly: on the property, on what its `$ref` leads to, or on any `allOf` member
-  (`allOf: [{$ref: X}, {readOnly: true}]`), following refs the same way.
+  (`allOf: [{$ref: X}, {readOnly: true}]`), following refs the same way. A property the object
+  requires may be declared by one of its `allOf` members (`allOf: [{properties: {id: {readOnly:
+  true}}}], required: [id]`, PagerDuty): the flag of any declaration counts, as the IR's merged
+  field carries it.
 
 Plain functions over JSON data with a `lookup` for local refs: no import beyond the standard
 library, so the sandbox can use them without loading the IR.
@@ -22,7 +25,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
-__all__ = ["COMBINERS", "flagged", "null_only", "null_type_beside_combiner"]
+__all__ = ["COMBINERS", "declarations", "flagged", "null_only", "null_type_beside_combiner"]
 
 COMBINERS = ("oneOf", "anyOf", "allOf")
 _MAX_DEPTH = 64
@@ -101,3 +104,32 @@ def flagged(
     if isinstance(members, list):
         return any(flagged(m, keyword, lookup, memo, depth + 1) for m in members)
     return False
+
+
+def declarations(
+    schema: Any, name: str, lookup: Lookup, depth: int = 0, seen: set[int] | None = None
+) -> list[Any]:
+    """The schemas declaring property `name` of an object: its own `properties`, then those of
+    its `allOf` members (refs followed; each schema once, a ref cycle ends)."""
+    if depth > _MAX_DEPTH or not isinstance(schema, Mapping):
+        return []
+    visited = set() if seen is None else seen
+    if id(schema) in visited:
+        return []
+    visited.add(id(schema))
+    ref = schema.get("$ref")
+    if isinstance(ref, str) and ref.startswith("#"):
+        try:
+            target = lookup(ref)
+        except (KeyError, IndexError, ValueError, TypeError):
+            target = None
+        found = declarations(target, name, lookup, depth + 1, visited)
+    else:
+        found = []
+    props = schema.get("properties")
+    if isinstance(props, Mapping) and name in props:
+        found.insert(0, props[name])
+    members = schema.get("allOf")
+    for member in members if isinstance(members, list) else ():
+        found += declarations(member, name, lookup, depth + 1, visited)
+    return found

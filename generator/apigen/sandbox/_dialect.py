@@ -37,7 +37,13 @@ from jsonschema import (  # type: ignore[import-untyped, unused-ignore]
 from openapi_schema_validator import OAS30Validator, OAS30WriteValidator, OAS31Validator
 
 from ..ecma_regex import compile_pattern, finds
-from ..schema_rules import COMBINERS, flagged, null_only, null_type_beside_combiner
+from ..schema_rules import (
+    COMBINERS,
+    declarations,
+    flagged,
+    null_only,
+    null_type_beside_combiner,
+)
 
 _BASE: Final[Mapping[str, Any]] = OAS31Validator.VALIDATORS
 _JSON_SCHEMA_ALL_OF: Final[Any] = Draft202012Validator.VALIDATORS["allOf"]
@@ -138,20 +144,23 @@ def _nullable31(keyword: str) -> Any:
 
 def _required(*flags: str) -> Any:
     """`required`, except for an absent property that carries one of `flags` by the IR's rule
-    (on it, behind its `$ref`, in an `allOf` member)."""
+    (on it, behind its `$ref`, in an `allOf` member), where the object or one of its `allOf`
+    members declares it."""
 
     def check(
         validator: Any, required: Any, instance: Any, schema: Mapping[str, Any]
     ) -> Iterator[Any]:
         if not validator.is_type(instance, "object") or not isinstance(required, list):
             return
-        props = schema.get("properties")
-        props = props if isinstance(props, Mapping) else {}
+
+        def lookup(ref: str) -> Any:
+            return _lookup(validator, ref)
+
         for name in required:
             if name in instance:
                 continue
-            prop = props.get(name)
-            if any(flagged(prop, flag, lambda ref: _lookup(validator, ref)) for flag in flags):
+            declared = declarations(schema, name, lookup) if isinstance(name, str) else []
+            if any(flagged(prop, flag, lookup) for prop in declared for flag in flags):
                 continue
             yield ValidationError(f"{name!r} is a required property")
 
