@@ -122,3 +122,57 @@ def test_the_contract_sends_a_drawn_key_through_the_option(out: Path) -> None:
     sent = {"amount": "1", "idempotency_key": str(uuid.uuid4())}
     assert _without_generated_key(sent, {"amount": "1"}, "POST") == {"amount": "1"}
     assert _without_generated_key(sent, {"amount": "1"}, "GET") == sent
+
+
+def test_an_empty_key_is_the_property_s_value_and_vouches_for_no_retry(out: Path) -> None:
+    """A helper's corpus2 contract sweep (Plaid): `idempotency_key=""` left the required body
+    property out, an invalid request with no error. The option is that property's argument:
+    `""` is sent as given, and (a key that names nothing) the 503 is not resent."""
+    sent: list[httpx.Request] = []
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        sent.append(request)
+        return httpx.Response(503, json={})
+
+    with on_path(out, "ledger") as ledger:
+        http = httpx.Client(transport=httpx.MockTransport(answer))
+        client = ledger.Client(api_key="k", http_client=http, max_retries=2)
+        with pytest.raises(ledger.APIStatusError):
+            client.transfer.ledger.withdraw.create(amount="1", idempotency_key="")
+    assert [json.loads(r.content) for r in sent] == [{"amount": "1", "idempotency_key": ""}]
+
+
+def test_the_contract_sends_a_drawn_empty_key_through_the_option(out: Path) -> None:
+    with on_path(out, "ledger") as ledger:
+        from ledger.resources.transfer_ledger_withdraw import (  # type: ignore[import-not-found]
+            _TRANSFER_LEDGER_WITHDRAW_CREATE as withdraw,
+        )
+
+        client = ledger.Client(api_key="k")
+        case = CaseInput("drawn #1", body={"amount": "1", "idempotency_key": ""})
+        call = to_call(case, withdraw, client.transfer.ledger.withdraw.create)
+    assert call.kwargs == {"amount": "1", "idempotency_key": ""}
+
+
+@pytest.mark.parametrize(
+    ("key", "taken"),
+    [
+        ({"type": "string", "maxLength": 20}, False),
+        ({"type": "string", "minLength": 40}, False),
+        ({"type": "string", "pattern": "^[a-z0-9]+$"}, False),
+        ({"type": "string", "enum": ["a", "b"]}, False),
+        ({"type": "string", "format": "date-time"}, False),
+        ({"type": "string", "maxLength": 45, "minLength": 1}, True),  # Square's
+        ({"type": "string", "pattern": "^[a-f0-9-]+$"}, True),
+        ({"type": "string", "format": "uuid"}, True),
+    ],
+)
+def test_a_key_the_runtime_could_not_make_up_stays_an_argument(
+    key: dict[str, Any], taken: bool
+) -> None:
+    """The key a call left without one gets is a UUID: where the property's schema refuses
+    one, the runtime would send an invalid key (the sandbox's 400 was blamed on it). Such a
+    key is the method's argument, as an integer one is, and none is made up."""
+    op = next(op for op in api_of(_spec(key)).operations if op.method == "post")
+    assert (op.idempotency_field == "idempotency_key") is taken
+    assert ("idempotency_key_" in [p.py_name for p in op.params]) is not taken

@@ -90,3 +90,42 @@ def test_the_contract_sends_a_drawn_key_through_the_option(out: Path) -> None:
         case = CaseInput("drawn #1", headers={"idempotency-key": "k-1"}, body={"amount": 2})
         call = to_call(case, _PAYMENTS_CREATE, client.payments.create)
     assert call.kwargs == {"amount": 2, "idempotency_key": "k-1"}
+
+
+def test_a_declared_header_a_uuid_does_not_fit_stays_a_parameter() -> None:
+    """`Idempotency-Key: {maxLength: 16, pattern: ^[A-Z]+$}` (a helper's sweep): the runtime's
+    generated UUID was sent and refused, and the contract run blamed the sandbox. The header is
+    then an ordinary parameter and no key is made up."""
+    spec = _spec()
+    key = spec["paths"]["/payments"]["post"]["parameters"][0]
+    key["schema"] = {"type": "string", "maxLength": 16, "pattern": "^[A-Z]+$"}
+    post = next(op for op in api_of(spec).operations if op.method == "post")
+    assert post.idempotency_header is None
+    assert "idempotency_key_" in [p.py_name for p in post.params]
+
+
+def test_the_contract_checks_a_key_the_client_made_against_the_header_s_schema() -> None:
+    """The request check compared only the values a case gave: a key the client added was
+    never read. Now one the spec refuses is the client's failure."""
+    from apigen.contract.spec import SpecView
+    from apigen.contract.wire import check_request
+
+    spec = _spec()
+    spec["paths"]["/payments"]["post"]["parameters"][0]["schema"] = {
+        "type": "string",
+        "maxLength": 16,
+    }
+    view = SpecView(spec)
+    made = str(uuid.uuid4())
+    request = httpx.Request(
+        "POST",
+        "https://pay.example.com/payments",
+        headers={"Idempotency-Key": made},
+        json={"amount": 1},
+    )
+    problems = check_request(
+        view, "post", "/payments", "https://pay.example.com", request, {}, {"amount": 1}, True
+    )
+    assert problems == [
+        f"header Idempotency-Key={made!r} (made by the client): <root>: {made!r} is too long"
+    ]

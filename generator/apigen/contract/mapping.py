@@ -231,8 +231,8 @@ def to_call(case: CaseInput, op: Operation[Any], method: Callable[..., Any]) -> 
     key = _find(case.headers, op.idempotency_header) if op.idempotency_header else MISSING
     field = getattr(op, "idempotency_field", None)  # (a client of an older runtime: None)
     body_key = case.body.get(field) if field and isinstance(case.body, Mapping) else None
-    if isinstance(body_key, str) and body_key:
-        key = body_key  # (a body property the option fills)
+    if isinstance(body_key, str):
+        key = body_key  # (a body property the option fills, sent as given: "" too)
         dropped = [k for k in dropped if k != field]
     if isinstance(key, str) and "idempotency_key" in _parameters(method):
         # the spec's idempotency-key header or body property has no argument of its own: the

@@ -262,7 +262,7 @@ def check_request(
     _check_path(problems, sent_path, base.path, wire, params, intended)
     credentials = _credential_query(view, template, method)
     _check_query(problems, url.query.decode("ascii"), params, intended, credentials)
-    _check_headers(problems, request, params, intended)
+    _check_headers(problems, request, params, intended, view)
     _check_cookies(problems, request, params, intended, _credentials_in(view, template, method))
     if check_security:
         _check_security(problems, view, template, method, request)
@@ -567,6 +567,7 @@ def _check_headers(
     request: httpx.Request,
     params: list[Param],
     intended: Mapping[tuple[str, str], Any],
+    view: SpecView,
 ) -> None:
     for p in params:
         if p.location != "header":
@@ -575,6 +576,10 @@ def _check_headers(
         given = ("header", p.name) in intended and value is not None
         sent = request.headers.get(p.name)
         if not given:
+            if sent is not None and IDEMPOTENCY_NAME(p.name) and not p.content_type:
+                # a key the client made up for the call must be one the spec admits
+                for error in view.errors(p.schema, sent):
+                    problems.append(f"header {p.name}={sent!r} (made by the client): {error}")
             if p.required and sent is None and ("header", p.name) in intended:
                 problems.append(f"{UNSPELLABLE_VALUE}: header {p.name}=None (null)")
             elif p.required and sent is None:

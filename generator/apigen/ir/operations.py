@@ -7,6 +7,7 @@ from collections.abc import Collection, Mapping
 from typing import Any
 
 from .. import naming
+from ..ecma_regex import finds
 from ..form_fields import REPEATED_KEYS, repeats_keys
 from ..path_keys import placeholders, split_key
 from ..spec.header_params import ignored_header, transport_header
@@ -237,7 +238,16 @@ class OperationBuilder:
         prop = self._deref(props.get(found))
         kind = prop.get("type") if isinstance(prop, JSON_OBJECT) else None
         text = kind == "string" or (isinstance(kind, list) and "string" in kind)
-        return found if text else None
+        return found if text and takes_generated_key(prop) else None
+
+    def _header_takes_generated_key(self, op: OperationDef, name: str) -> bool:
+        declared = {
+            wire.lower(): p
+            for (wire, where), (p, _) in declared_parameters(self.document, op).items()
+            if where == "header"
+        }
+        param = declared.get(name.lower())
+        return param is None or takes_generated_key(self._deref(param.get("schema")))
 
     def build(self, op: OperationDef, hint: list[str], module: str) -> None:
         node = self.op_node(op)
@@ -250,7 +260,9 @@ class OperationBuilder:
             (
                 p.wire_name
                 for p in op.params
-                if p.location == "header" and IDEMPOTENCY_NAME(p.wire_name)
+                if p.location == "header"
+                and IDEMPOTENCY_NAME(p.wire_name)
+                and self._header_takes_generated_key(op, p.wire_name)
             ),
             None,
         )
@@ -642,6 +654,57 @@ class OperationBuilder:
 # prefix, ``_`` allowed): the API honours idempotency keys there, so the runtime may resend a
 # keyed POST/PATCH (the contract's wire check reads generated body keys by it too).
 IDEMPOTENCY_NAME = re.compile(r"(?:x-)?idempotency[-_]?key", re.IGNORECASE).fullmatch
+#: the shape of the key the runtime makes for a call that gives none (``uuid.uuid4()``)
+_GENERATED_KEY = "6f1c0a52-3a9b-4c1e-9d2f-8b7e5a4c3d21"
+#: formats a UUID does not satisfy (`format: uuid`, no format or one of the API's own do)
+_NOT_A_UUID_FORMAT = frozenset(
+    {
+        "date-time",
+        "date",
+        "time",
+        "duration",
+        "email",
+        "idn-email",
+        "hostname",
+        "idn-hostname",
+        "ipv4",
+        "ipv6",
+        "uri",
+        "uri-reference",
+        "iri",
+        "iri-reference",
+        "int32",
+        "int64",
+        "float",
+        "double",
+        "byte",
+        "binary",
+        "number",
+        "integer",
+    }
+)
+
+
+def takes_generated_key(schema: object) -> bool:
+    """Whether a key the runtime makes (a UUID, 36 characters) is a value `schema` (resolved)
+    admits: a string with room for it, no pattern, enum or format that refuses it. When not
+    (Twilio-like `maxLength: 16`, `pattern: ^[A-Z]+$`), a call left without a key would send
+    an invalid one: the key stays an argument of the method and none is made up."""
+    if not isinstance(schema, JSON_OBJECT):
+        return True
+    kind = schema.get("type")
+    if kind is not None and kind != "string" and not (isinstance(kind, list) and "string" in kind):
+        return False
+    size = len(_GENERATED_KEY)
+    low, high = schema.get("minLength"), schema.get("maxLength")
+    if (isinstance(low, int) and low > size) or (isinstance(high, int) and high < size):
+        return False
+    if "enum" in schema or "const" in schema or schema.get("format") in _NOT_A_UUID_FORMAT:
+        return False
+    pattern = schema.get("pattern")
+    return not (isinstance(pattern, str) and finds(pattern, _GENERATED_KEY) is False)
+
+
 # methods the runtime sends no generated idempotency key with (runtime `_SAFE_METHODS`)
 _SAFE_METHODS = frozenset({"get", "head", "options", "trace", "query"})
 

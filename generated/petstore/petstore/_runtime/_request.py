@@ -263,7 +263,8 @@ def _key_body(
     """Put the idempotency key in the body property the operation declares for it (Plaid's,
     Square's ``idempotency_key``): the per-call ``idempotency_key``, else a fresh one on a
     POST/PATCH/PUT/DELETE, reused by every attempt (the body is encoded once). Whether the
-    option was taken here (a body is sent); an empty key vouches for no retry."""
+    option was taken here (a body is sent). The option is that property's argument: an empty
+    key is sent as given (the property may be required) and vouches for no retry."""
     name = op.idempotency_field
     if name is None or req.method in _SAFE_METHODS or not isinstance(whole, NotGiven):
         return False
@@ -274,8 +275,8 @@ def _key_body(
         key = options["idempotency_key"]
     else:
         key = fields.get(name) or str(uuid.uuid4())
+    fields[name] = key
     if key:
-        fields[name] = key
         req.idempotency_field = name
     return True
 
