@@ -353,3 +353,48 @@ def test_a_variant_whose_members_contradict_yields_to_one_that_admits_values(fir
             value = generator.generate(schema, key=f"k{i}", vary=vary)
             assert validator.is_valid(value), value
             assert value["type"] == "annotate_entry"
+
+
+def test_a_variant_that_admits_no_value_neither_drawn_nor_in_the_way() -> None:
+    """The petstore's `mammal`: `oneOf: [whale, zebra, Pig]` where `Pig` is itself a `oneOf`
+    of two identical objects (no value matches it). A helper's corpus2 contract sweep: the
+    sandbox drew for Pig, noted "Pig admits no value", and gave up separating whale from zebra,
+    serving a body matching both under a spec-problem header the contract run then trusted.
+    Pig is now no variant a value could match: whale and zebra are kept apart, no header; an
+    optional `pig` property is left out."""
+    schemas = {
+        **RULES,
+        "whale": {
+            "type": "object",
+            "required": ["className"],
+            "properties": {"hasTeeth": {"type": "boolean"}, "className": {"type": "string"}},
+        },
+        "zebra": {
+            "type": "object",
+            "required": ["className"],
+            "properties": {
+                "type": {"type": "string", "enum": ["plains"]},
+                "className": {"type": "string"},
+            },
+        },
+        "mammal": {
+            "oneOf": [{"$ref": f"#/components/schemas/{n}"} for n in ("whale", "zebra", "Same")]
+        },
+        "Farm": {
+            "type": "object",
+            "required": ["name"],
+            "properties": {
+                "name": {"type": "string"},
+                "pig": {"$ref": "#/components/schemas/Same"},
+            },
+        },
+    }
+    document = {**_doc(), "components": {"schemas": schemas}}
+    generator = ExampleGenerator(document)
+    for name in ("mammal", "Farm"):
+        ref = {"$ref": f"#/components/schemas/{name}"}
+        for i in range(20):
+            notes: list[str] = []
+            value = generator.generate(ref, key=f"draw {i}", vary=True, notes=notes)
+            assert _errors(document, name, value) == [] and notes == [], (value, notes)
+            assert name != "Farm" or "pig" not in value

@@ -499,7 +499,8 @@ class ExampleGenerator:
         """Whether a schema provably admits no value: an enum none of whose members has the
         declared type (Zoom's `{"type": "string", "enum": [1, 2]}`), a `type` beside
         `oneOf`/`anyOf` that rules out every variant (Vercel's `{"type": "null", "oneOf":
-        [number, boolean]}`), or an object requiring such a property. An optional property like
+        [number, boolean]}`), a `oneOf` whose variants each cover another (`_admits_nothing`),
+        or an object requiring such a property. An optional property like
         that is left out and an array of them drawn empty: the one way a response is valid.
         The boolean schema `false` is the plainest case (Codat's `DataConnection` lists one as a
         property named `additionalProperties`)."""
@@ -524,7 +525,10 @@ class ExampleGenerator:
             variants = schema.get(key)
             if isinstance(variants, list) and variants:
                 base = {k: v for k, v in schema.items() if k not in (key, "discriminator")}
-                return self._typed_out(base, variants)
+                # (a `oneOf` each of whose variants another covers: no value matches just one)
+                return self._typed_out(base, variants) or (
+                    key == "oneOf" and self._admits_nothing(variants)
+                )
         props = schema.get("properties")
         if nullable or not isinstance(props, Mapping):
             return False
@@ -621,6 +625,10 @@ class ExampleGenerator:
         options = [o for o in schema[key] if not self._is_null(o)]
         if not options:
             return None
+        # a variant that provably admits no value (itself an overlapping `oneOf`: the
+        # petstore's `Pig`) is never the one a value matches: neither drawn nor kept apart from
+        possible = [o for o in options if not self._no_value(o)]
+        options = possible or options
         if ctx.vary:
             if len(options) < len(schema[key]) and depth > 0 and ctx.rng.random() < NULL_RATE:
                 return None
