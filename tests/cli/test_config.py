@@ -590,3 +590,68 @@ def test_ref_root_and_strict_keys(tmp_path: Path) -> None:
         load_config(strict).clients[0].build()  # warnings fail under strict
     write(strict, strict.read_text().replace("strict = true", "strict = false"))
     assert load_config(strict).clients[0].build().report.warnings  # built, with warnings
+
+
+def test_header_names_and_shared_outputs_are_refused(tmp_path: Path) -> None:
+    """A hand sweep of hostile configurations: an idempotency or should-retry header, or an
+    apiKey header parameter, that is no header name was written into the client and failed at
+    its first call (a final line break passed every pattern: Python's `$` matches before it,
+    ECMA-262's does not); two clients writing to one folder (or one inside the other) replaced
+    each other's files at every `apigen generate`."""
+    cfg = write(
+        tmp_path / "apigen.toml",
+        f"""\
+        [clients.demo]
+        spec = "{DEMO}"
+        output = "out"
+        idempotency_header = "Idempotency Key"
+        should_retry_header = "x-retry\\n"
+        security = [
+          {{ name = "a", type = "apiKey", parameter = "X Key" }},
+          {{ name = "b", type = "apiKey", in = "query", parameter = "key\\r\\n" }},
+        ]
+        """,
+    )
+    here = f"{cfg}: clients.demo"
+    assert problems(cfg) == [
+        f"{here}.idempotency_header: expected an HTTP header name (got 'Idempotency Key')",
+        f"{here}.should_retry_header: expected an HTTP header name (or empty) (got 'x-retry\\n')",
+    ]
+    write(cfg, cfg.read_text().replace('"Idempotency Key"', '"Idempotency-Key"'))
+    write(cfg, cfg.read_text().replace('"x-retry\\n"', '""'))
+    assert problems(cfg) == [
+        f"{here}.security[0].parameter: expected an HTTP header name (got 'X Key')",
+        f"{here}.security[1].parameter: a line break or control character (got 'key\\r\\n')",
+    ]
+    for inner in ("out", "out/inner", "."):
+        write(
+            cfg,
+            f"""\
+            [clients.demo]
+            spec = "{DEMO}"
+            output = "out"
+            [clients.other]
+            spec = "{DEMO}"
+            output = "{inner}"
+            """,
+        )
+        (found,) = problems(cfg)
+        assert "clients demo and other write to" in found and "its own folder" in found
+
+
+def test_a_final_line_break_fails_every_anchored_pattern(tmp_path: Path) -> None:
+    cfg = write(
+        tmp_path / "apigen.toml",
+        f"""\
+        [clients.demo]
+        spec = "{DEMO}"
+        output = "out"
+        [clients.demo.headers]
+        "X-Tenant" = "acme\\n"
+        """,
+    )
+    found = problems(cfg)
+    assert (
+        f"{cfg}: clients.demo.headers.X-Tenant: a header value cannot contain a line break (got 'acme\\n')"
+        in found
+    )

@@ -15,7 +15,7 @@ import keyword
 import os
 import re
 import tomllib
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from difflib import get_close_matches
 from functools import cache
@@ -183,6 +183,15 @@ def load_config(path: Path) -> Config:
     for name, table in data["clients"].items():
         where = _dotted([*prefix, "clients", name])
         clients.append(_client(path, base, name, where, table, problems))
+    for i, client in enumerate(clients):
+        for other in clients[:i]:
+            one, two = client.output, other.output
+            if one == two or two in one.parents or one in two.parents:
+                problems.append(
+                    f"{path}: clients {other.name} and {client.name} write to "
+                    f"{other.output} and {client.output}: one build would replace or hold "
+                    "the other's files; give each its own folder"
+                )
     if problems:
         raise ConfigError(problems)
     return Config(path, clients)
@@ -204,10 +213,24 @@ def _parse(path: Path) -> dict[str, Any]:
 @cache
 def _validator() -> jsonschema.protocols.Validator:
     schema = json.loads((Path(__file__).parent / "schema.json").read_text(encoding="utf-8"))
-    cls = jsonschema.validators.validator_for(schema)
-    cls.check_schema(schema)
+    base = jsonschema.validators.validator_for(schema)
+    base.check_schema(schema)
+    cls = jsonschema.validators.extend(base, {"pattern": _pattern})
     validator: jsonschema.protocols.Validator = cls(schema)
     return validator
+
+
+def _pattern(
+    validator: Any, pattern: str, instance: Any, schema: Mapping[str, Any]
+) -> Iterator[jsonschema.ValidationError]:
+    """`pattern` as JSON Schema (ECMA-262) reads it: a final `$` is the end of the text. Python's
+    `$` also matches before a final line break, so `"Idempotency-Key\n"` passed a header-name
+    pattern and reached the generated client."""
+    if not isinstance(instance, str):
+        return
+    anchored = pattern.endswith("$") and not pattern.endswith("\\$")
+    if re.search(pattern[:-1] + r"\Z" if anchored else pattern, instance) is None:
+        yield jsonschema.ValidationError(f"{instance!r} does not match {pattern!r}")
 
 
 _TYPES = {
@@ -286,6 +309,7 @@ def _dotted(parts: Sequence[str | int]) -> str:
 
 # --- one client --------------------------------------------------------------------------------
 
+_HEADER_NAME = re.compile(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+")  # RFC 9110 token
 _VAR = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}")
 
 
@@ -395,6 +419,11 @@ def _scheme(t: Mapping[str, Any], here: str, problems: list[str]) -> ExtraScheme
     http = t.get("scheme", "bearer")
     if kind == "apiKey" and "parameter" not in t:
         problems.append(f"{here}: an apiKey scheme needs `parameter` (the header or query name)")
+    parameter = t.get("parameter", "")
+    if t.get("in", "header") == "header" and parameter and not _HEADER_NAME.fullmatch(parameter):
+        problems.append(f"{here}.parameter: expected an HTTP header name (got {parameter!r})")
+    elif not parameter.isprintable():
+        problems.append(f"{here}.parameter: a line break or control character (got {parameter!r})")
     if kind == "http" and http == "basic":
         if "keyword" in t:
             problems.append(f"{here}.keyword: a basic scheme takes `username` and `password`")
