@@ -35,7 +35,7 @@ FALLBACK_VERSION = "0.1.0"
 SUFFIX = "-apigen-client"
 
 # PEP 508 names (https://packaging.python.org/en/latest/specifications/name-normalization/)
-_NAME = re.compile(r"^([A-Z0-9]|[A-Z0-9][A-Z0-9._-]*[A-Z0-9])$", re.IGNORECASE)
+_NAME = re.compile(r"[A-Z0-9]|[A-Z0-9][A-Z0-9._-]*[A-Z0-9]", re.IGNORECASE)  # fullmatch
 
 
 class OptionError(ValueError):
@@ -65,7 +65,7 @@ def _normalized(name: str) -> str:
 
 
 def check_dist_name(name: str) -> str:
-    if not _NAME.match(name):
+    if not _NAME.fullmatch(name):
         raise OptionError(
             f"invalid distribution name {name!r}: letters, digits, '.', '-' and '_', "
             "starting and ending with a letter or digit (PEP 508)"

@@ -233,6 +233,8 @@ def test_options_reach_the_pyproject(tmp_path: Path) -> None:
     ("option", "value", "message"),
     [
         ("--dist-name", "-acme", "invalid distribution name"),
+        # Python's `$` matched before a final line break: `name = "acme\n"` was written
+        ("--dist-name", "acme\n", "invalid distribution name"),
         ("--package-version", "banana", "invalid package version"),
         ("--runtime", "both", "Invalid value for '--runtime'"),
     ],

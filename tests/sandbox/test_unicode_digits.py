@@ -62,3 +62,27 @@ def test_the_sandbox_takes_a_valid_form_body_with_a_superscript_key() -> None:
     headers = {"content-type": "application/x-www-form-urlencoded"}
     reply = Sandbox(doc, seed=0).handle("POST", "/a", headers, b"x[%C2%B9]=v")
     assert reply.status == 200, reply.body
+
+
+def test_query_numbers_are_ascii_and_end_where_the_text_ends() -> None:
+    """Python's `\\d` matches `١٢` (Arabic-Indic digits, which `int()` reads as 12) and its `$`
+    matches before a final line break: the sandbox took `n=%D9%A1%D9%A2` and `n=12%0A` as
+    the integer 12, `u=http://a%0A` as a URI. A client sending either is wrong, and the
+    sandbox now says so."""
+    params: list[dict[str, Any]] = [
+        {"name": "n", "in": "query", "schema": {"type": "integer"}},
+        {"name": "f", "in": "query", "schema": {"type": "number"}},
+        {"name": "u", "in": "query", "schema": {"type": "string", "format": "uri"}},
+    ]
+    document = {
+        "openapi": "3.0.3",
+        "info": {"title": "t", "version": "1"},
+        "paths": {
+            "/x": {"get": {"parameters": params, "responses": {"200": {"description": "ok"}}}}
+        },
+    }
+    sandbox = Sandbox(document)
+    for good in ("n=12", "n=-3", "f=1.5", "f=2e3", "u=http://a"):
+        assert sandbox.handle("GET", f"/x?{good}").status == 200, good
+    for bad in ("n=12%0A", "n=%D9%A1%D9%A2", "f=1.5%0A", "f=%D9%A1.5", "u=http://a%0A"):
+        assert sandbox.handle("GET", f"/x?{bad}").status == 400, bad

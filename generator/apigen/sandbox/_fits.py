@@ -223,16 +223,16 @@ _FORMAT_PATTERNS: dict[str, re.Pattern[str]] = {
     "date-time": re.compile(
         r"^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$", re.ASCII
     ),
-    "date": re.compile(r"^\d{4}-\d{2}-\d{2}$", re.ASCII),
-    "time": re.compile(r"^\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$", re.ASCII),
-    "uuid": re.compile(r"^[0-9a-fA-F]{8}-([0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}$"),
-    "email": re.compile(r"^[^@\s]+@[^@\s]+$"),
+    "date": re.compile(r"^\d{4}-\d{2}-\d{2}\Z", re.ASCII),
+    "time": re.compile(r"^\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})\Z", re.ASCII),
+    "uuid": re.compile(r"^[0-9a-fA-F]{8}-([0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}\Z"),
+    "email": re.compile(r"^[^@\s]+@[^@\s]+\Z"),
     # absolute (a scheme first), as jsonschema's `uri` check wants: GitHub's example
     # `hello-world.github.io` for a `format: uri` property is not one
-    "uri": re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*:[^\s\x00-\x1f\x7f<>\"{}|\\^`]*$"),
+    "uri": re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*:[^\s\x00-\x1f\x7f<>\"{}|\\^`]*\Z"),
     # no scheme needed, the same characters refused: Codat's HAL example
     # `/companies/{id}/data/{dataType}?page=1` is a URI template, not a reference
-    "uri-reference": re.compile(r"^[^\s\x00-\x1f\x7f<>\"{}|\\^`]*$"),
+    "uri-reference": re.compile(r"^[^\s\x00-\x1f\x7f<>\"{}|\\^`]*\Z"),
 }
 
 

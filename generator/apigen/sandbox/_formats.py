@@ -25,9 +25,9 @@ from openapi_schema_validator import oas30_format_checker
 
 _BORROWED = ("date", "email", "idn-email", "ipv4", "ipv6", "uuid", "int32", "int64")
 
-_DATE_TIME = re.compile(r"^(\d{4}-\d{2}-\d{2})[Tt ](.*)$", re.ASCII | re.DOTALL)
+_DATE_TIME = re.compile(r"^(\d{4}-\d{2}-\d{2})[Tt ](.*)\Z", re.ASCII | re.DOTALL)
 # RFC 3986: a scheme, then no whitespace, controls, or characters that must be escaped.
-_URI = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*:[^\s\x00-\x1f\x7f<>\"{}|\\^`]*$")
+_URI = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*:[^\s\x00-\x1f\x7f<>\"{}|\\^`]*\Z")
 
 
 def is_date_time(instance: Any) -> bool:
@@ -44,7 +44,7 @@ def is_date_time(instance: Any) -> bool:
     return is_time(found[2])
 
 
-_TIME = re.compile(r"^(\d{2}):(\d{2}):(\d{2})(?:\.\d+)?([Zz]|[+-](\d{2}):(\d{2}))?$", re.ASCII)
+_TIME = re.compile(r"^(\d{2}):(\d{2}):(\d{2})(?:\.\d+)?([Zz]|[+-](\d{2}):(\d{2}))?\Z", re.ASCII)
 
 
 def is_time(instance: Any) -> bool:

@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from typing import Any
 from urllib.parse import parse_qsl, urlencode
 
-_KEY = re.compile(r"^([^\[\]]*)((?:\[[^\]]*\])*)$")
+_KEY = re.compile(r"^([^\[\]]*)((?:\[[^\]]*\])*)\Z")
 
 
 def split_key(key: str) -> list[str]:
