@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import os
 import platform
 import threading
@@ -350,6 +351,8 @@ class _BaseClient(Generic[HttpT]):
         """Where ``op`` is sent: the spec's operation/path server (``op.server``) while the
         client uses the spec's own base URL, else ``base_url`` for every operation (a base URL
         the caller chose replaces all of the spec's servers)."""
+        if op.origin is not None:  # a monitor URL outside the base path (``same_origin_path``)
+            return op.origin
         if op.server and self.base_url.rstrip("/") == self._default_base_url.rstrip("/"):
             if "{" in op.server and self._server_values:  # relative to a root with variables
                 from ._servers import fill
@@ -594,6 +597,7 @@ class _BaseClient(Generic[HttpT]):
         trusted: httpx.URL | None = None  # parsed only when a redirect is followed
         current = prepared
         response = first if first is not None else (yield from send(current))
+        left = False  # a hop went to another origin: no credential comes back after it
         for _ in range(MAX_REDIRECTS):
             if not response.has_redirect_location:  # 304, or a 3xx without Location
                 break
@@ -602,16 +606,20 @@ class _BaseClient(Generic[HttpT]):
             target = response.request.url.join(response.headers["location"])
             if target.scheme not in ("http", "https"):
                 break
+            query: list[str] = []  # the target's own query is in its URL
             if _same_origin(trusted, target):
                 nxt = current.copy()
+                if not left:  # an API key sent in the query goes along, as a header key does
+                    query = _query_credentials(prepared, anonymous, target)
             else:
+                left = True
                 nxt = (anonymous if current is prepared else current).copy()
                 for name in ("authorization", "proxy-authorization", "cookie"):
                     nxt.headers.pop(name, None)
                 for name in self._secret_headers:
                     nxt.headers.pop(name, None)
                 nxt.cookies = []
-            nxt.url, nxt.query = str(target), []
+            nxt.url, nxt.query = str(target), query
             method = _redirect_method(current.method, response.status_code)
             if method != nxt.method:  # 303 (and 301/302 after POST): a GET without the body
                 nxt.method, nxt.content = method, None
@@ -622,6 +630,31 @@ class _BaseClient(Generic[HttpT]):
             current = nxt
             response = yield from send(current)
         return response
+
+
+def poll_operation(
+    target: str, security: tuple[tuple[str, ...], ...]
+) -> tuple[Operation[Any], dict[str, object], RequestOptions]:
+    """The GET of a long-running operation's ``target``: a path under the base URL, or an
+    absolute URL on the client's origin outside its base path (``same_origin_path`` checked the
+    origin), requested as the server named it."""
+    url = httpx.URL(target)
+    if not url.is_absolute_url:
+        return custom_operation("get", target, None, NOT_GIVEN, None, {}, security)
+    path = url.raw_path.decode("ascii")
+    op, values, options = custom_operation("get", path, None, NOT_GIVEN, None, {}, security)
+    origin = str(url.copy_with(raw_path=b"/", fragment=None)).rstrip("/")
+    return dataclasses.replace(op, origin=origin), values, options
+
+
+def _query_credentials(prepared: Prepared, anonymous: Prepared, target: httpx.URL) -> list[str]:
+    """The query parameters auth added to ``prepared`` (API keys in the query), less those the
+    redirect's target names itself."""
+    added = [part for part in prepared.query if part not in anonymous.query]
+    if not added:
+        return added
+    named = {part.split("=", 1)[0] for part in target.query.decode("ascii").split("&")}
+    return [part for part in added if part.split("=", 1)[0] not in named]
 
 
 MAX_REDIRECTS = 20
@@ -815,10 +848,8 @@ class SyncAPIClient(_BaseClient[httpx.Client]):
             )
             return parse_final(op, final)
 
-    def _poll(self, path: str) -> httpx.Response:
-        op, values, options = custom_operation(
-            "get", path, None, NOT_GIVEN, None, {}, self._custom_security()
-        )
+    def _poll(self, target: str) -> httpx.Response:
+        op, values, options = poll_operation(target, self._custom_security())
         # mypy picks with_raw_response's coroutine overload here, pyright the sync one
         raw = cast(  # pyright: ignore[reportUnnecessaryCast]
             "RawResponse[Any]", with_raw_response(self.request)(op, values, options)
@@ -1151,10 +1182,8 @@ class AsyncAPIClient(_BaseClient[httpx.AsyncClient]):
             )
             return parse_final(op, final)
 
-    async def _poll(self, path: str) -> httpx.Response:
-        op, values, options = custom_operation(
-            "get", path, None, NOT_GIVEN, None, {}, self._custom_security()
-        )
+    async def _poll(self, target: str) -> httpx.Response:
+        op, values, options = poll_operation(target, self._custom_security())
         raw: RawResponse[Any] = await with_raw_response(self.request)(op, values, options)
         return raw.http_response
 

@@ -53,7 +53,7 @@ class Api:
         path = request.url.path
         if request.method == "POST" and path == "/v1/jobs":
             return httpx.Response(202, headers={"Location": self.location, "Retry-After": "0"})
-        if path == "/v1/jobs/j1/status":
+        if path in ("/v1/jobs/j1/status", "/operations/j1"):
             if self.pending:
                 self.pending -= 1
                 return httpx.Response(202, json={"state": "running"}, headers={"Retry-After": "0"})
@@ -179,6 +179,26 @@ def test_monitor_on_another_origin_is_refused(jobs: ModuleType) -> None:
     with pytest.raises(jobs.APIError, match="another origin"):
         sync_client(jobs, api).jobs.create_and_wait(poll_interval=0.001)
     assert [r.url.host for r in api.seen] == ["jobs.example.com"]
+
+
+@pytest.mark.parametrize("location", ["/operations/j1", "https://jobs.example.com/operations/j1"])
+def test_a_monitor_outside_the_base_path_is_polled_where_it_is(
+    jobs: ModuleType, location: str
+) -> None:
+    """A helper's runtime review: `Location: /operations/j1` beside a `/v1` base URL was polled
+    as `/v1/operations/j1`, another endpoint. The same origin, so requested as named (with
+    the client's credentials), sync and async."""
+    api = Api(pending=1, location=location)
+    job = sync_client(jobs, api).jobs.create_and_wait(name="x", poll_interval=0.001)
+    assert job.id == "j1"
+    assert [r.url.path for r in api.seen] == ["/v1/jobs", "/operations/j1", "/operations/j1"]
+    api = Api(pending=0, location=location)
+
+    async def run() -> Any:
+        return await async_client(jobs, api).jobs.create_and_wait(name="x", poll_interval=0.001)
+
+    assert asyncio.run(run()).id == "j1"
+    assert [str(r.url) for r in api.seen][1:] == ["https://jobs.example.com/operations/j1"]
 
 
 def test_ordinary_operations_get_no_wait_method(jobs: ModuleType) -> None:
