@@ -3,6 +3,7 @@ generated ones, against a real HTTP server on 127.0.0.1 (and a mock transport wh
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import json
 import threading
@@ -315,3 +316,54 @@ def test_sse_with_mock_transport(recorder: Recorder) -> None:
     ]
     assert list(make_client(recorder).stream(PET_EVENTS, {})) == [Pet(id=5, name="m")]
     assert recorder.last.headers["accept"] == "text/event-stream"
+
+
+class _Tracked(httpx.SyncByteStream, httpx.AsyncByteStream):
+    """A body that records whether it was closed (released to the pool)."""
+
+    def __init__(self) -> None:
+        self.closed = False
+
+    def __iter__(self) -> Any:
+        yield b"data"
+
+    async def __aiter__(self) -> Any:
+        yield b"data"
+
+    def close(self) -> None:
+        self.closed = True
+
+    async def aclose(self) -> None:
+        self.closed = True
+
+
+def test_a_hook_that_raises_on_a_stream_releases_it() -> None:
+    """A helper's review: an `after_response` hook reading `response.text` raises httpx's
+    `ResponseNotRead` on a streamed download or event stream; the open response was never
+    closed, and with `max_connections=1` the next call waited out the pool timeout."""
+    bodies: list[_Tracked] = []
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        bodies.append(_Tracked())
+        return httpx.Response(200, stream=bodies[-1])
+
+    def reads(response: httpx.Response) -> None:
+        response.text  # noqa: B018  (what a logging hook does)
+
+    client = make_client(answer, hooks=rt.Hooks(after_response=[reads]))
+    download = rt.with_streaming_response(Pets(client).download)
+    with pytest.raises(httpx.ResponseNotRead), download(name="big.bin"):
+        pass
+    assert [b.closed for b in bodies] == [True]
+
+    async def run() -> None:
+        http = httpx.AsyncClient(transport=httpx.MockTransport(answer))
+        aclient = rt.AsyncAPIClient(
+            base_url="https://api.test/v1", http_client=http, hooks=rt.Hooks(after_response=[reads])
+        )
+        with pytest.raises(httpx.ResponseNotRead):
+            async with rt.with_streaming_response(AsyncPets(aclient).download)(name="b"):
+                pass
+
+    asyncio.run(run())
+    assert [b.closed for b in bodies] == [True, True]
