@@ -327,7 +327,23 @@ class _BaseClient(Generic[HttpT]):
         new = type(self)(**kwargs)
         if reconnects != type(new).max_stream_reconnects:
             new.max_stream_reconnects = reconnects
+        if new.base_url == self.base_url and self._credential_names().isdisjoint(overrides):
+            # the same credentials at the same place: the same OAuth2 tokens (a per-call
+            # `with_options(...)` fetched a token of its own, each time)
+            new._tokens = self._tokens
         return new
+
+    def _credential_names(self) -> set[str]:
+        """The keywords that give this client credentials (``credentials=`` holds them all)."""
+        return {
+            "credentials",
+            "security_schemes",
+            *(
+                n
+                for scheme in self._schemes.values()
+                for n in (*scheme.credentials, *scheme.optional)
+            ),
+        }
 
     with_options = copy
 

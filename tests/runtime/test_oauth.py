@@ -441,3 +441,19 @@ def test_no_secret_in_errors_or_reprs(server: AuthServer, tmp_path: Path) -> Non
     for text in seen:
         for secret in secrets:
             assert secret not in text, (secret, text)
+
+
+def test_copies_share_the_token_unless_their_credentials_differ(server: AuthServer) -> None:
+    """A helper's review: five `client.with_options(timeout=10)` calls made five token
+    requests (a copy had a token cache of its own); token endpoints are rate-limited, some
+    billed. Copies with the same credentials share the token; other credentials get theirs."""
+    with rt.SyncAPIClient(**cc_settings(server)) as client:
+        for _ in range(5):
+            assert client.with_options(timeout=10).request(THINGS, {}) == {"ok": True}
+        assert len(server.token_requests) == 1
+        other = client.with_options(credentials={"client_id": "cid2", "client_secret": "s2"})
+        with pytest.raises(rt.AuthenticationError):  # its own token request (refused here)
+            other.request(THINGS, {})
+        assert len(server.token_requests) == 2
+        client.request(THINGS, {})
+        assert len(server.token_requests) == 2
