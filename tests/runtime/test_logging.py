@@ -357,3 +357,49 @@ def test_httpx_filter_only_when_a_client_is_built() -> None:
     )
     env = {k: v for k, v in os.environ.items() if not k.endswith("_LOG")}
     subprocess.run([sys.executable, "-c", code], check=True, env=env)
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "accessToken",
+        "clientSecret",
+        "refreshToken",
+        "cardNumber",
+        "privateKey",
+        "secretKey",
+        "sessionToken",
+        "private_token",
+        "X-Amz-Signature",
+        "routing-number",
+    ],
+)
+def test_camel_and_kebab_case_secrets_are_redacted(name: str) -> None:
+    """A helper's review: the field and query lists matched snake_case only, so a JSON body's
+    `accessToken` or `clientSecret`, and a presigned URL's `X-Amz-Signature`, were logged in
+    clear. Names are read by their words now, whatever the case."""
+    body = _logging.redact_body(f'{{"{name}": "{SECRET}", "n": 1}}'.encode(), "application/json")
+    assert SECRET not in body and '"n": 1' in body
+    url = _logging.redact_url(httpx.URL(f"https://api.test/x?{name}={SECRET}&page=2"))
+    if name not in ("cardNumber", "routing-number"):  # (payment fields: bodies only)
+        assert SECRET not in url and "page=2" in url
+
+
+def test_words_that_only_contain_a_secret_s_word_stay() -> None:
+    body = b'{"prompt_tokens": 3, "total_tokens": 5, "keyboard": "us", "monkey": 1, "key": "a"}'
+    assert _logging.redact_body(body, "application/json") == body.decode()
+
+
+def test_env_log_info_prints_one_line_per_request(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The README: `<PREFIX>_LOG=info  # one line per request`; it printed nothing (the line
+    was a debug one). Headers and bodies stay at debug."""
+    monkeypatch.setenv("PETSTORE_LOG", "info")
+    stream = io.StringIO()
+    client = sync_client(Recorder())
+    handler = _logging._env_handler
+    assert isinstance(handler, logging.StreamHandler)
+    monkeypatch.setattr(handler, "stream", stream)
+    client.request(op(path="/pets"), {}, {"extra_headers": {"Authorization": SECRET}})
+    lines = stream.getvalue().splitlines()
+    assert len(lines) == 1 and "INFO response GET /pets -> 200" in lines[0]
+    assert SECRET not in stream.getvalue() and "headers=" not in stream.getvalue()

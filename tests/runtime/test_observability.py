@@ -91,11 +91,12 @@ def test_json_log_lines() -> None:
         rt._logging.logger.removeHandler(handler)
         rt._logging.logger.setLevel(logging.NOTSET)
     lines = [json.loads(line) for line in stream.getvalue().splitlines()]
-    assert {line["level"] for line in lines} == {"DEBUG"}
+    # requests (headers, bodies) at DEBUG, one INFO line per attempt's outcome
+    assert {line["level"] for line in lines} == {"DEBUG", "INFO"}
     responses = [line for line in lines if "status" in line]
     assert responses[0] | {"time": None, "duration_ms": None} == {
         "time": None,
-        "level": "DEBUG",
+        "level": "INFO",
         "logger": "apigen_runtime",
         "message": responses[0]["message"],
         "method": "POST",
