@@ -125,7 +125,8 @@ def same_origin_path(url: str, base_url: str, current: httpx.URL) -> str:
     base = httpx.URL(base_url)
     if (absolute.scheme, absolute.host, absolute.port) != (base.scheme, base.host, base.port):
         raise APIError(
-            f"the operation's monitor URL {str(absolute)!r} is on another origin than the"
+            f"the operation's monitor URL {str(absolute.copy_with(query=None))!r} is on"
+            " another origin than the"
             f" client's ({base.scheme}://{base.host}): not polled, credentials stay at the origin",
         )
     base_path = base.raw_path.decode("ascii").split("?", 1)[0].rstrip("/")

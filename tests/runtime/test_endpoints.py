@@ -120,7 +120,7 @@ def test_next_page_urls_are_checked_against_the_operation_server(recorder: Recor
     recorder.requests.clear()
     recorder.queue = [httpx.Response(200, json={"data": [1], "next": "https://evil.test/v1/x"})]
     page = _sync(recorder, **_BEARER).paginate(listing, {})
-    with pytest.raises(ValueError, match="not under the base URL"):
+    with pytest.raises(rt.APIError, match="not under the base URL"):
         page.next_page_request()
 
 
