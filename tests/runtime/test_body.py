@@ -353,3 +353,22 @@ def test_required_raw_body_is_not_invented(recorder: Recorder) -> None:
     )
     make_client(recorder).request(operation, {})
     assert recorder.last.content == b""
+
+
+def test_a_decimal_is_a_json_number_and_text_elsewhere() -> None:
+    """A helper's review: `amount=Decimal("19.99")` for a `type: number` field was sent as
+    `"19.99"` (a string: a strict server refuses it). In JSON a Decimal is a number, exact as
+    an int or a float, or refused before sending when a float would round it; in a query or a
+    form it is its text."""
+    from decimal import Decimal
+
+    from apigen_runtime._body import encode_body
+    from apigen_runtime._params import encode_query, quoter
+
+    body = {"a": Decimal("19.99"), "b": Decimal("100"), "c": [Decimal("0.1")]}
+    assert encode_body("application/json", body, None)[0] == b'{"a":19.99,"b":100,"c":[0.1]}'
+    form = encode_body("application/x-www-form-urlencoded", {"a": Decimal("19.99")}, None)
+    assert form[0] == b"a=19.99"
+    assert encode_query("a", Decimal("19.99"), "form", True, quoter()) == ["a=19.99"]
+    with pytest.raises(TypeError, match="more digits than a JSON number"):
+        encode_body("application/json", {"a": Decimal("0.12345678901234567890123")}, None)
