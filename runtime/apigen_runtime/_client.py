@@ -902,9 +902,18 @@ class SyncAPIClient(_BaseClient[httpx.Client]):
         timeout: TimeoutOption | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
         idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> T:
         options = request_options(
-            extra_headers, extra_query, extra_body, timeout, max_retries, idempotency_key
+            extra_headers,
+            extra_query,
+            extra_body,
+            timeout,
+            max_retries,
+            idempotency_key,
+            deadline,
+            retry_count_header,
         )
         op, values, options = custom_operation(
             method, path, cast_to, body, query, options, self._custom_security()
@@ -923,6 +932,8 @@ class SyncAPIClient(_BaseClient[httpx.Client]):
         timeout: TimeoutOption | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
         idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> T:
         """``GET path`` (relative to ``base_url``) for an endpoint the spec does not
         describe, with the client's auth, retries and hooks; the response is read as
@@ -939,6 +950,8 @@ class SyncAPIClient(_BaseClient[httpx.Client]):
             timeout,
             max_retries,
             idempotency_key,
+            deadline,
+            retry_count_header,
         )
 
     def post(
@@ -954,6 +967,8 @@ class SyncAPIClient(_BaseClient[httpx.Client]):
         timeout: TimeoutOption | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
         idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> T:
         """``POST path`` (relative to ``base_url``) for an endpoint the spec does not
         describe, with the client's auth, retries and hooks; the response is read as
@@ -970,6 +985,8 @@ class SyncAPIClient(_BaseClient[httpx.Client]):
             timeout,
             max_retries,
             idempotency_key,
+            deadline,
+            retry_count_header,
         )
 
     def put(
@@ -985,6 +1002,8 @@ class SyncAPIClient(_BaseClient[httpx.Client]):
         timeout: TimeoutOption | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
         idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> T:
         """``PUT path`` (relative to ``base_url``) for an endpoint the spec does not
         describe, with the client's auth, retries and hooks; the response is read as
@@ -1001,6 +1020,8 @@ class SyncAPIClient(_BaseClient[httpx.Client]):
             timeout,
             max_retries,
             idempotency_key,
+            deadline,
+            retry_count_header,
         )
 
     def patch(
@@ -1016,6 +1037,8 @@ class SyncAPIClient(_BaseClient[httpx.Client]):
         timeout: TimeoutOption | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
         idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> T:
         """``PATCH path`` (relative to ``base_url``) for an endpoint the spec does not
         describe, with the client's auth, retries and hooks; the response is read as
@@ -1032,6 +1055,8 @@ class SyncAPIClient(_BaseClient[httpx.Client]):
             timeout,
             max_retries,
             idempotency_key,
+            deadline,
+            retry_count_header,
         )
 
     def delete(
@@ -1047,6 +1072,8 @@ class SyncAPIClient(_BaseClient[httpx.Client]):
         timeout: TimeoutOption | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
         idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> T:
         """``DELETE path`` (relative to ``base_url``) for an endpoint the spec does not
         describe, with the client's auth, retries and hooks; the response is read as
@@ -1063,6 +1090,8 @@ class SyncAPIClient(_BaseClient[httpx.Client]):
             timeout,
             max_retries,
             idempotency_key,
+            deadline,
+            retry_count_header,
         )
 
     @property
@@ -1233,9 +1262,18 @@ class AsyncAPIClient(_BaseClient[httpx.AsyncClient]):
         timeout: TimeoutOption | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
         idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> T:
         options = request_options(
-            extra_headers, extra_query, extra_body, timeout, max_retries, idempotency_key
+            extra_headers,
+            extra_query,
+            extra_body,
+            timeout,
+            max_retries,
+            idempotency_key,
+            deadline,
+            retry_count_header,
         )
         op, values, options = custom_operation(
             method, path, cast_to, body, query, options, self._custom_security()
@@ -1254,6 +1292,8 @@ class AsyncAPIClient(_BaseClient[httpx.AsyncClient]):
         timeout: TimeoutOption | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
         idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> T:
         """``GET path`` (relative to ``base_url``) for an endpoint the spec does not
         describe, with the client's auth, retries and hooks; the response is read as
@@ -1270,6 +1310,8 @@ class AsyncAPIClient(_BaseClient[httpx.AsyncClient]):
             timeout,
             max_retries,
             idempotency_key,
+            deadline,
+            retry_count_header,
         )
 
     async def post(
@@ -1285,6 +1327,8 @@ class AsyncAPIClient(_BaseClient[httpx.AsyncClient]):
         timeout: TimeoutOption | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
         idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> T:
         """``POST path`` (relative to ``base_url``) for an endpoint the spec does not
         describe, with the client's auth, retries and hooks; the response is read as
@@ -1301,6 +1345,8 @@ class AsyncAPIClient(_BaseClient[httpx.AsyncClient]):
             timeout,
             max_retries,
             idempotency_key,
+            deadline,
+            retry_count_header,
         )
 
     async def put(
@@ -1316,6 +1362,8 @@ class AsyncAPIClient(_BaseClient[httpx.AsyncClient]):
         timeout: TimeoutOption | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
         idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> T:
         """``PUT path`` (relative to ``base_url``) for an endpoint the spec does not
         describe, with the client's auth, retries and hooks; the response is read as
@@ -1332,6 +1380,8 @@ class AsyncAPIClient(_BaseClient[httpx.AsyncClient]):
             timeout,
             max_retries,
             idempotency_key,
+            deadline,
+            retry_count_header,
         )
 
     async def patch(
@@ -1347,6 +1397,8 @@ class AsyncAPIClient(_BaseClient[httpx.AsyncClient]):
         timeout: TimeoutOption | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
         idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> T:
         """``PATCH path`` (relative to ``base_url``) for an endpoint the spec does not
         describe, with the client's auth, retries and hooks; the response is read as
@@ -1363,6 +1415,8 @@ class AsyncAPIClient(_BaseClient[httpx.AsyncClient]):
             timeout,
             max_retries,
             idempotency_key,
+            deadline,
+            retry_count_header,
         )
 
     async def delete(
@@ -1378,6 +1432,8 @@ class AsyncAPIClient(_BaseClient[httpx.AsyncClient]):
         timeout: TimeoutOption | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
         idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> T:
         """``DELETE path`` (relative to ``base_url``) for an endpoint the spec does not
         describe, with the client's auth, retries and hooks; the response is read as
@@ -1394,6 +1450,8 @@ class AsyncAPIClient(_BaseClient[httpx.AsyncClient]):
             timeout,
             max_retries,
             idempotency_key,
+            deadline,
+            retry_count_header,
         )
 
     @property

@@ -196,6 +196,23 @@ def test_escape_hatch_uses_the_request_path() -> None:
         make_client(Recorder(httpx.Response(404))).get("/nope", cast_to=dict)
 
 
+def test_escape_hatch_takes_every_per_call_option() -> None:
+    """The README: every method also takes the per-call options; `client.get/post/...` had
+    no `deadline=` or `retry_count_header=` (a TypeError). Sync and async, every verb."""
+    import asyncio
+    import inspect
+
+    recorder = Recorder(httpx.Response(503), httpx.Response(200, json={"id": 3}))
+    client = make_client(recorder, **SECURED)
+    got = client.get("/things/3", cast_to=Thing, deadline=30, retry_count_header="X-Attempt")
+    assert got == Thing(id=3) and recorder.last.headers["X-Attempt"] == "1"
+    aclient = make_async_client(Recorder(), **SECURED)
+    for name in ("get", "post", "put", "patch", "delete"):
+        for method in (getattr(client, name), getattr(aclient, name)):
+            assert {"deadline", "retry_count_header"} <= set(inspect.signature(method).parameters)
+    assert asyncio.run(aclient.delete("/t", cast_to=dict, retry_count_header=None)) == {}
+
+
 @pytest.mark.parametrize(
     "path", ["https://evil.test/x", "//evil.test/x", "http://api.test/v1/x", "ftp://x/y"]
 )
