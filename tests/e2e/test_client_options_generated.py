@@ -46,7 +46,10 @@ def test_with_options_returns_a_new_generated_client(pkg: ModuleType) -> None:
     assert copy.timeout == httpx.Timeout(7.0) and copy.max_retries == 0
     assert client.max_retries == 2 and client.timeout != copy.timeout
     assert copy.base_url == "https://pets.test/v1"
-    assert copy._headers is not client._headers and copy._tokens is not client._tokens
+    assert copy._headers is not client._headers
+    # the same credentials: the same OAuth2 tokens (fetched once); other credentials: their own
+    assert copy._tokens is client._tokens
+    assert client.with_options(api_key="sk_other")._tokens is not client._tokens
     assert copy._resilience is not client._resilience
     copy._headers["X-B"] = "2"
     assert "X-B" not in client.default_headers

@@ -384,6 +384,10 @@ def api_reference(api: Api) -> str:
             summary = op.summary.strip().splitlines()[0] if op.summary.strip() else ""
             http = f"`{op.method.upper()} {op.path}`"
             out.append(f"  {http}" + (f": {_one_line(summary)}" if summary else ""))
+            if op.long_running is not None:
+                waits = _signature(api, op, "_and_wait", type_text(api, op.long_running.result))
+                out.append(f"- `{waits}`  ")
+                out.append(f"  {http}, then polls until the operation ends")
     if api.webhooks:
         out += ["", f"## `{api.package}.webhooks`", ""]
         for hook in api.webhooks:
@@ -399,7 +403,15 @@ def api_reference(api: Api) -> str:
     return "\n".join(out) + "\n"
 
 
-def _signature(api: Api, op: OperationDef) -> str:
+def _signature(api: Api, op: OperationDef, suffix: str = "", returns: str | None = None) -> str:
+    """The method as called, returning what the call gives: a paginated one its first page
+    (`SyncPage[Item]`, `AsyncPage` awaited), an event or JSON-lines stream its `Stream`."""
+    if returns is None:
+        returns = type_text(api, op.returns)
+        if op.pagination is not None:
+            returns = f"SyncPage[{type_text(api, op.pagination.item)}]"
+        elif any(r.kind in ("sse", "jsonl") for r in op.responses if r.status.startswith("2")):
+            returns = f"Stream[{returns}]"
     path = positional(op)
     args = [f"{p.py_name}: {type_text(api, p.type, sent=True)}" for p in path]
     rest = [p for p in op.params if p not in path]
@@ -408,8 +420,8 @@ def _signature(api: Api, op: OperationDef) -> str:
         for p in sorted(rest, key=lambda p: not p.required):
             default = "" if p.required else " = ..."
             args.append(f"{p.py_name}: {type_text(api, p.type, sent=True)}{default}")
-    call = ".".join(["client", *op.resource, op.name])
-    return f"{call}({', '.join(args)}) -> {type_text(api, op.returns)}"
+    call = ".".join(["client", *op.resource, op.name + suffix])
+    return f"{call}({', '.join(args)}) -> {returns}"
 
 
 def _one_line(text: str) -> str:

@@ -76,6 +76,10 @@ def _set_header(request: Prepared, name: str, value: str) -> bool:
     return default_header(request.headers, name, value)  # an explicit header from the caller wins
 
 
+# a cookie-octet (RFC 6265) kept as it is, and `%` (a server-issued value may be encoded)
+_COOKIE_VALUE_SAFE = "!#$%&'()*+-./:<=>?@[]^_`{|}~"
+
+
 class ApiKey(SecurityScheme):
     def __init__(
         self, credential: str, name: str, location: Literal["header", "query", "cookie"]
@@ -89,9 +93,13 @@ class ApiKey(SecurityScheme):
         if self.location == "header":
             _set_header(request, self.name, value)
         elif self.location == "query":
-            request.query.append(f"{quote(self.name, safe='')}={quote(value, safe='')}")
-        else:
-            request.cookies.append(f"{self.name}={value}")
+            # as for a header, a value already there wins: the caller's `extra_query`, or the
+            # key a followed next-page or monitor URL repeats (sent twice, `?key=K&key=K`)
+            key = quote(self.name, safe="")
+            if not any(part == key or part.startswith(key + "=") for part in request.query):
+                request.query.append(f"{key}={quote(value, safe='')}")
+        else:  # what a cookie value cannot hold (`;` would start another cookie) is encoded
+            request.cookies.append(f"{self.name}={quote(value, safe=_COOKIE_VALUE_SAFE)}")
 
 
 class HTTPBasic(SecurityScheme):

@@ -23,7 +23,7 @@ from urllib.parse import unquote
 import httpx
 
 from ._operation import Encoding
-from ._params import deep_pairs, encode_query, jsonable, quoter, scalar
+from ._params import deep_pairs, encode_query, json_number, jsonable, quoter, scalar
 
 __all__ = ["StreamBody", "encode_body", "is_json"]
 
@@ -66,9 +66,10 @@ def _json(value: Any) -> bytes:
     ).encode()
 
 
-def _json_text(value: Any) -> str:
+def _json_text(value: Any) -> str | int | float:
     """Bytes inside JSON (a ``format: binary`` string property) go as their UTF-8 text, as they
-    do in queries and forms; JSON has no spelling for other bytes (``format: byte`` is base64)."""
+    do in queries and forms; JSON has no spelling for other bytes (``format: byte`` is base64).
+    A ``Decimal`` is a JSON number."""
     if isinstance(value, bytes | bytearray):
         try:
             return bytes(value).decode("utf-8")
@@ -77,7 +78,7 @@ def _json_text(value: Any) -> str:
                 "bytes in a JSON body must be UTF-8 text: JSON cannot carry other octets "
                 "(send a base64 string for `format: byte`, or upload the file as multipart)"
             ) from None
-    raise TypeError(f"Object of type {type(value).__name__} is not JSON serializable")
+    return json_number(value)  # a Decimal: a JSON number (else the TypeError json expects)
 
 
 def _mapping(value: Any, media: str) -> Mapping[str, Any]:

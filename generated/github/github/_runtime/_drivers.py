@@ -123,11 +123,13 @@ Flow: TypeAlias = Generator[Send | Sleep | Await | Exclusive, Outcome, T]
 
 def run_sync(flow: Flow[T], client: httpx.Client, sleep: Callable[[float], object]) -> T:
     outcome: Outcome = None
+    opened: httpx.Response | None = None  # a 2xx left unread for the caller (a stream)
     try:
         while True:
             try:
                 action = flow.send(outcome)
             except StopIteration as stop:
+                opened = None  # handed to the caller, who reads and closes it
                 result: T = stop.value
                 return result
             if not isinstance(action, Send):  # (one check for the common action)
@@ -154,23 +156,29 @@ def run_sync(flow: Flow[T], client: httpx.Client, sleep: Callable[[float], objec
                             outcome.read()
                         finally:
                             outcome.close()
+                    else:
+                        opened = outcome
             except httpx.TransportError as exc:
                 outcome = exc
             except httpx.DecodingError as exc:
                 raise _undecodable(action.request) from exc
     finally:
         flow.close()
+        if opened is not None:  # the flow failed after opening it (a hook raised): released
+            opened.close()
 
 
 async def run_async(
     flow: Flow[T], client: httpx.AsyncClient, sleep: Callable[[float], Awaitable[object]]
 ) -> T:
     outcome: Outcome = None
+    opened: httpx.Response | None = None  # a 2xx left unread for the caller (a stream)
     try:
         while True:
             try:
                 action = flow.send(outcome)
             except StopIteration as stop:
+                opened = None  # handed to the caller, who reads and closes it
                 result: T = stop.value
                 return result
             if not isinstance(action, Send):  # (one check for the common action)
@@ -195,12 +203,16 @@ async def run_async(
                             await outcome.aread()
                         finally:
                             await outcome.aclose()
+                    else:
+                        opened = outcome
             except httpx.TransportError as exc:
                 outcome = exc
             except httpx.DecodingError as exc:
                 raise _undecodable(action.request) from exc
     finally:
         flow.close()
+        if opened is not None:  # the flow failed after opening it (a hook raised): released
+            await opened.aclose()
 
 
 def _undecodable(request: httpx.Request) -> APIError:

@@ -15,6 +15,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import re
 import sys
 from collections.abc import Collection
 from typing import IO, Any, cast
@@ -94,8 +95,15 @@ SENSITIVE_FIELDS = frozenset(
         "pin",
     }
 )
-# A last key segment ending in one of these (``db_password``, ``webhook_secret``) is secret too.
-_SENSITIVE_SUFFIXES = ("_password", "_secret", "_token", "_api_key")
+# A name whose last word (camelCase, kebab-case and snake_case read alike: ``clientSecret``,
+# ``X-Amz-Signature``, ``refresh_token``) is one of these is secret; so is ``<word>_key`` for
+# these words (``privateKey``, ``secret_key``, ``api-key``). ``prompt_tokens`` is not.
+_SECRET_WORDS = frozenset(
+    {"password", "passwd", "secret", "token", "signature", "credential", "credentials"}
+    | {"passphrase", "apikey"}
+)
+_KEY_WORDS = frozenset({"api", "private", "secret", "access", "signing", "encryption", "client"})
+_CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
 _FIELDS = ("method", "path", "status", "duration_ms", "attempt", "request_id")
 _MAX_BODY = 2000
 
@@ -113,20 +121,34 @@ def redact_headers(headers: httpx.Headers, extra: Collection[str] = ()) -> dict[
 def redact_url(url: httpx.URL, extra: Collection[str] = ()) -> str:
     if not url.query:
         return str(url)
-    hidden = SENSITIVE_QUERY | {q.lower() for q in extra}
+    hidden = {q.lower() for q in extra}
     pairs = url.query.decode("ascii", "replace").split("&")
     safe = [
         f"{p.split('=', 1)[0]}={REDACTED}"
-        if unquote_plus(p.split("=", 1)[0]).lower() in hidden
+        if _secret_query(unquote_plus(p.split("=", 1)[0]), hidden)
         else p
         for p in pairs
     ]
     return str(url.copy_with(query=None)) + "?" + "&".join(safe)
 
 
+def _secret_query(name: str, extra: Collection[str]) -> bool:
+    lowered = name.lower()
+    return lowered in SENSITIVE_QUERY or lowered in extra or _secret_words(name)
+
+
+def _secret_words(name: str) -> bool:
+    """Whether ``name`` reads as a secret's by its words (``_SECRET_WORDS``)."""
+    words = [w for w in _CAMEL.sub("_", name).lower().replace("-", "_").split("_") if w]
+    if not words:
+        return False
+    last = words[-1]
+    return last in _SECRET_WORDS or (last == "key" and len(words) > 1 and words[-2] in _KEY_WORDS)
+
+
 def _is_secret_name(name: str) -> bool:
-    name = name.lower()
-    return name in SENSITIVE_FIELDS or name.endswith(_SENSITIVE_SUFFIXES)
+    snake = _CAMEL.sub("_", name).lower().replace("-", "_")  # ``cardNumber``: ``card_number``
+    return name.lower() in SENSITIVE_FIELDS or snake in SENSITIVE_FIELDS or _secret_words(name)
 
 
 def _secret_field(name: str, parent: str = "") -> bool:
@@ -196,8 +218,9 @@ def log_request(
 def log_outcome(
     request: httpx.Request, outcome: httpx.Response | Exception, seconds: float, attempt: int
 ) -> None:
-    """One line per attempt: method, path (never the query), status, duration, request id."""
-    if not logger.isEnabledFor(logging.DEBUG):
+    """One line per attempt, at INFO (``<PREFIX>_LOG=info``): method, path (never the query),
+    status, duration, request id."""
+    if not logger.isEnabledFor(logging.INFO):
         return
     fields: dict[str, object] = {
         "method": request.method,
@@ -216,7 +239,7 @@ def log_outcome(
     else:
         result = f"failed: {type(outcome).__name__}"
         fields["error"] = type(outcome).__name__
-    logger.debug(
+    logger.info(
         "response %s %s -> %s in %.0f ms, attempt %d",
         request.method,
         request.url.path,

@@ -259,6 +259,10 @@ class Operation(Generic[T]):
     # ``application/json`` (``application/vnd.api+json``, ``application/hal+json``): a server
     # that negotiates content answers 406 to ``application/json``.
     accept: str | None = None
+    # The origin (``https://api.example.com``) this request goes to whatever the client's base
+    # URL: a long-running operation's monitor URL on the client's origin but outside its base
+    # path (``/operations/1`` beside ``/v1``), which is requested as the server named it.
+    origin: str | None = None
 
     def __init__(  # written out: generated modules make one per endpoint at import
         self,
@@ -275,6 +279,7 @@ class Operation(Generic[T]):
         long_running: LongRunning | None = None,
         accept: str | None = None,
         idempotency_field: str | None = None,
+        origin: str | None = None,
     ) -> None:
         values = self.__dict__  # frozen: assigned past ``__setattr__``
         values["method"] = method
@@ -290,3 +295,4 @@ class Operation(Generic[T]):
         values["long_running"] = long_running
         values["accept"] = accept
         values["idempotency_field"] = idempotency_field
+        values["origin"] = origin

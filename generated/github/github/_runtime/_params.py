@@ -52,8 +52,10 @@ def jsonable(value: Any) -> Any:
         return jsonable(value.value)
     if isinstance(value, dt.date | dt.time):  # datetime is a date
         return value.isoformat()
-    if isinstance(value, uuid.UUID | Decimal):
+    if isinstance(value, uuid.UUID):
         return str(value)
+    if isinstance(value, Decimal):  # its text in a query or a form, a number in JSON (`_body`)
+        return value
     if isinstance(value, Mapping):
         items = cast("Mapping[object, Any]", value).items()
         return {str(k): jsonable(v) for k, v in items if not isinstance(v, NotGiven)}
@@ -121,8 +123,24 @@ def scalar(value: Any) -> str:
         # back to the same octets (a form or query can carry any bytes, JSON cannot)
         return value.decode("utf-8", "surrogateescape")
     if isinstance(value, dict | list):
-        return json.dumps(value, separators=(",", ":"), ensure_ascii=False)
+        return json.dumps(value, separators=(",", ":"), ensure_ascii=False, default=json_number)
     return str(value)
+
+
+def json_number(value: object) -> int | float:
+    """A ``Decimal`` inside JSON: a JSON number (never its text in quotes), exact as an int or a
+    float; one with more digits than a float keeps is refused rather than rounded."""
+    if isinstance(value, Decimal) and value.is_finite():
+        if value == value.to_integral_value():
+            return int(value)
+        number = float(value)
+        if Decimal(repr(number)) == value:
+            return number
+        raise TypeError(
+            f"Decimal({str(value)!r}) has more digits than a JSON number sent as a float keeps:"
+            " pass a float, or a str if the API takes the number as text"
+        )
+    raise TypeError(f"Object of type {type(value).__name__} is not JSON serializable")
 
 
 @functools.cache  # one function per combination, not a new lambda per parameter

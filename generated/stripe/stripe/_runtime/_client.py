@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import os
 import platform
 import threading
@@ -326,7 +327,23 @@ class _BaseClient(Generic[HttpT]):
         new = type(self)(**kwargs)
         if reconnects != type(new).max_stream_reconnects:
             new.max_stream_reconnects = reconnects
+        if new.base_url == self.base_url and self._credential_names().isdisjoint(overrides):
+            # the same credentials at the same place: the same OAuth2 tokens (a per-call
+            # `with_options(...)` fetched a token of its own, each time)
+            new._tokens = self._tokens
         return new
+
+    def _credential_names(self) -> set[str]:
+        """The keywords that give this client credentials (``credentials=`` holds them all)."""
+        return {
+            "credentials",
+            "security_schemes",
+            *(
+                n
+                for scheme in self._schemes.values()
+                for n in (*scheme.credentials, *scheme.optional)
+            ),
+        }
 
     with_options = copy
 
@@ -350,6 +367,8 @@ class _BaseClient(Generic[HttpT]):
         """Where ``op`` is sent: the spec's operation/path server (``op.server``) while the
         client uses the spec's own base URL, else ``base_url`` for every operation (a base URL
         the caller chose replaces all of the spec's servers)."""
+        if op.origin is not None:  # a monitor URL outside the base path (``same_origin_path``)
+            return op.origin
         if op.server and self.base_url.rstrip("/") == self._default_base_url.rstrip("/"):
             if "{" in op.server and self._server_values:  # relative to a root with variables
                 from ._servers import fill
@@ -594,6 +613,7 @@ class _BaseClient(Generic[HttpT]):
         trusted: httpx.URL | None = None  # parsed only when a redirect is followed
         current = prepared
         response = first if first is not None else (yield from send(current))
+        left = False  # a hop went to another origin: no credential comes back after it
         for _ in range(MAX_REDIRECTS):
             if not response.has_redirect_location:  # 304, or a 3xx without Location
                 break
@@ -602,16 +622,20 @@ class _BaseClient(Generic[HttpT]):
             target = response.request.url.join(response.headers["location"])
             if target.scheme not in ("http", "https"):
                 break
+            query: list[str] = []  # the target's own query is in its URL
             if _same_origin(trusted, target):
                 nxt = current.copy()
+                if not left:  # an API key sent in the query goes along, as a header key does
+                    query = _query_credentials(prepared, anonymous, target)
             else:
+                left = True
                 nxt = (anonymous if current is prepared else current).copy()
                 for name in ("authorization", "proxy-authorization", "cookie"):
                     nxt.headers.pop(name, None)
                 for name in self._secret_headers:
                     nxt.headers.pop(name, None)
                 nxt.cookies = []
-            nxt.url, nxt.query = str(target), []
+            nxt.url, nxt.query = str(target), query
             method = _redirect_method(current.method, response.status_code)
             if method != nxt.method:  # 303 (and 301/302 after POST): a GET without the body
                 nxt.method, nxt.content = method, None
@@ -622,6 +646,31 @@ class _BaseClient(Generic[HttpT]):
             current = nxt
             response = yield from send(current)
         return response
+
+
+def poll_operation(
+    target: str, security: tuple[tuple[str, ...], ...]
+) -> tuple[Operation[Any], dict[str, object], RequestOptions]:
+    """The GET of a long-running operation's ``target``: a path under the base URL, or an
+    absolute URL on the client's origin outside its base path (``same_origin_path`` checked the
+    origin), requested as the server named it."""
+    url = httpx.URL(target)
+    if not url.is_absolute_url:
+        return custom_operation("get", target, None, NOT_GIVEN, None, {}, security)
+    path = url.raw_path.decode("ascii")
+    op, values, options = custom_operation("get", path, None, NOT_GIVEN, None, {}, security)
+    origin = str(url.copy_with(raw_path=b"/", fragment=None)).rstrip("/")
+    return dataclasses.replace(op, origin=origin), values, options
+
+
+def _query_credentials(prepared: Prepared, anonymous: Prepared, target: httpx.URL) -> list[str]:
+    """The query parameters auth added to ``prepared`` (API keys in the query), less those the
+    redirect's target names itself."""
+    added = [part for part in prepared.query if part not in anonymous.query]
+    if not added:
+        return added
+    named = {part.split("=", 1)[0] for part in target.query.decode("ascii").split("&")}
+    return [part for part in added if part.split("=", 1)[0] not in named]
 
 
 MAX_REDIRECTS = 20
@@ -815,10 +864,8 @@ class SyncAPIClient(_BaseClient[httpx.Client]):
             )
             return parse_final(op, final)
 
-    def _poll(self, path: str) -> httpx.Response:
-        op, values, options = custom_operation(
-            "get", path, None, NOT_GIVEN, None, {}, self._custom_security()
-        )
+    def _poll(self, target: str) -> httpx.Response:
+        op, values, options = poll_operation(target, self._custom_security())
         # mypy picks with_raw_response's coroutine overload here, pyright the sync one
         raw = cast(  # pyright: ignore[reportUnnecessaryCast]
             "RawResponse[Any]", with_raw_response(self.request)(op, values, options)
@@ -855,9 +902,18 @@ class SyncAPIClient(_BaseClient[httpx.Client]):
         timeout: TimeoutOption | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
         idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> T:
         options = request_options(
-            extra_headers, extra_query, extra_body, timeout, max_retries, idempotency_key
+            extra_headers,
+            extra_query,
+            extra_body,
+            timeout,
+            max_retries,
+            idempotency_key,
+            deadline,
+            retry_count_header,
         )
         op, values, options = custom_operation(
             method, path, cast_to, body, query, options, self._custom_security()
@@ -876,6 +932,8 @@ class SyncAPIClient(_BaseClient[httpx.Client]):
         timeout: TimeoutOption | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
         idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> T:
         """``GET path`` (relative to ``base_url``) for an endpoint the spec does not
         describe, with the client's auth, retries and hooks; the response is read as
@@ -892,6 +950,8 @@ class SyncAPIClient(_BaseClient[httpx.Client]):
             timeout,
             max_retries,
             idempotency_key,
+            deadline,
+            retry_count_header,
         )
 
     def post(
@@ -907,6 +967,8 @@ class SyncAPIClient(_BaseClient[httpx.Client]):
         timeout: TimeoutOption | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
         idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> T:
         """``POST path`` (relative to ``base_url``) for an endpoint the spec does not
         describe, with the client's auth, retries and hooks; the response is read as
@@ -923,6 +985,8 @@ class SyncAPIClient(_BaseClient[httpx.Client]):
             timeout,
             max_retries,
             idempotency_key,
+            deadline,
+            retry_count_header,
         )
 
     def put(
@@ -938,6 +1002,8 @@ class SyncAPIClient(_BaseClient[httpx.Client]):
         timeout: TimeoutOption | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
         idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> T:
         """``PUT path`` (relative to ``base_url``) for an endpoint the spec does not
         describe, with the client's auth, retries and hooks; the response is read as
@@ -954,6 +1020,8 @@ class SyncAPIClient(_BaseClient[httpx.Client]):
             timeout,
             max_retries,
             idempotency_key,
+            deadline,
+            retry_count_header,
         )
 
     def patch(
@@ -969,6 +1037,8 @@ class SyncAPIClient(_BaseClient[httpx.Client]):
         timeout: TimeoutOption | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
         idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> T:
         """``PATCH path`` (relative to ``base_url``) for an endpoint the spec does not
         describe, with the client's auth, retries and hooks; the response is read as
@@ -985,6 +1055,8 @@ class SyncAPIClient(_BaseClient[httpx.Client]):
             timeout,
             max_retries,
             idempotency_key,
+            deadline,
+            retry_count_header,
         )
 
     def delete(
@@ -1000,6 +1072,8 @@ class SyncAPIClient(_BaseClient[httpx.Client]):
         timeout: TimeoutOption | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
         idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> T:
         """``DELETE path`` (relative to ``base_url``) for an endpoint the spec does not
         describe, with the client's auth, retries and hooks; the response is read as
@@ -1016,6 +1090,8 @@ class SyncAPIClient(_BaseClient[httpx.Client]):
             timeout,
             max_retries,
             idempotency_key,
+            deadline,
+            retry_count_header,
         )
 
     @property
@@ -1151,10 +1227,8 @@ class AsyncAPIClient(_BaseClient[httpx.AsyncClient]):
             )
             return parse_final(op, final)
 
-    async def _poll(self, path: str) -> httpx.Response:
-        op, values, options = custom_operation(
-            "get", path, None, NOT_GIVEN, None, {}, self._custom_security()
-        )
+    async def _poll(self, target: str) -> httpx.Response:
+        op, values, options = poll_operation(target, self._custom_security())
         raw: RawResponse[Any] = await with_raw_response(self.request)(op, values, options)
         return raw.http_response
 
@@ -1188,9 +1262,18 @@ class AsyncAPIClient(_BaseClient[httpx.AsyncClient]):
         timeout: TimeoutOption | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
         idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> T:
         options = request_options(
-            extra_headers, extra_query, extra_body, timeout, max_retries, idempotency_key
+            extra_headers,
+            extra_query,
+            extra_body,
+            timeout,
+            max_retries,
+            idempotency_key,
+            deadline,
+            retry_count_header,
         )
         op, values, options = custom_operation(
             method, path, cast_to, body, query, options, self._custom_security()
@@ -1209,6 +1292,8 @@ class AsyncAPIClient(_BaseClient[httpx.AsyncClient]):
         timeout: TimeoutOption | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
         idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> T:
         """``GET path`` (relative to ``base_url``) for an endpoint the spec does not
         describe, with the client's auth, retries and hooks; the response is read as
@@ -1225,6 +1310,8 @@ class AsyncAPIClient(_BaseClient[httpx.AsyncClient]):
             timeout,
             max_retries,
             idempotency_key,
+            deadline,
+            retry_count_header,
         )
 
     async def post(
@@ -1240,6 +1327,8 @@ class AsyncAPIClient(_BaseClient[httpx.AsyncClient]):
         timeout: TimeoutOption | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
         idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> T:
         """``POST path`` (relative to ``base_url``) for an endpoint the spec does not
         describe, with the client's auth, retries and hooks; the response is read as
@@ -1256,6 +1345,8 @@ class AsyncAPIClient(_BaseClient[httpx.AsyncClient]):
             timeout,
             max_retries,
             idempotency_key,
+            deadline,
+            retry_count_header,
         )
 
     async def put(
@@ -1271,6 +1362,8 @@ class AsyncAPIClient(_BaseClient[httpx.AsyncClient]):
         timeout: TimeoutOption | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
         idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> T:
         """``PUT path`` (relative to ``base_url``) for an endpoint the spec does not
         describe, with the client's auth, retries and hooks; the response is read as
@@ -1287,6 +1380,8 @@ class AsyncAPIClient(_BaseClient[httpx.AsyncClient]):
             timeout,
             max_retries,
             idempotency_key,
+            deadline,
+            retry_count_header,
         )
 
     async def patch(
@@ -1302,6 +1397,8 @@ class AsyncAPIClient(_BaseClient[httpx.AsyncClient]):
         timeout: TimeoutOption | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
         idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> T:
         """``PATCH path`` (relative to ``base_url``) for an endpoint the spec does not
         describe, with the client's auth, retries and hooks; the response is read as
@@ -1318,6 +1415,8 @@ class AsyncAPIClient(_BaseClient[httpx.AsyncClient]):
             timeout,
             max_retries,
             idempotency_key,
+            deadline,
+            retry_count_header,
         )
 
     async def delete(
@@ -1333,6 +1432,8 @@ class AsyncAPIClient(_BaseClient[httpx.AsyncClient]):
         timeout: TimeoutOption | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
         idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> T:
         """``DELETE path`` (relative to ``base_url``) for an endpoint the spec does not
         describe, with the client's auth, retries and hooks; the response is read as
@@ -1349,6 +1450,8 @@ class AsyncAPIClient(_BaseClient[httpx.AsyncClient]):
             timeout,
             max_retries,
             idempotency_key,
+            deadline,
+            retry_count_header,
         )
 
     @property

@@ -118,19 +118,24 @@ def state(lro: LongRunning | None, response: httpx.Response) -> tuple[str, str |
 
 def same_origin_path(url: str, base_url: str, current: httpx.URL) -> str:
     """`url` (absolute or relative to the response that named it) as a path relative to the
-    client's base URL; another origin is refused (credentials would follow it)."""
+    client's base URL, or, outside the base path, as the absolute URL it is (requested as such:
+    `/operations/1` beside a `/v1` base is not `/v1/operations/1`); another origin is refused
+    (credentials would follow it)."""
     absolute = current.join(url)
     base = httpx.URL(base_url)
     if (absolute.scheme, absolute.host, absolute.port) != (base.scheme, base.host, base.port):
         raise APIError(
-            f"the operation's monitor URL {str(absolute)!r} is on another origin than the"
+            f"the operation's monitor URL {str(absolute.copy_with(query=None))!r} is on"
+            " another origin than the"
             f" client's ({base.scheme}://{base.host}): not polled, credentials stay at the origin",
         )
     base_path = base.raw_path.decode("ascii").split("?", 1)[0].rstrip("/")
     path = absolute.raw_path.decode("ascii")
-    if base_path and path.startswith(base_path + "/"):
-        path = path[len(base_path) :]
-    return path
+    if not base_path:
+        return path
+    if path.startswith(base_path + "/"):
+        return path[len(base_path) :]
+    return str(absolute.copy_with(fragment=None))
 
 
 def poll_path(lro: LongRunning, first: httpx.Response) -> str:

@@ -105,12 +105,13 @@ class PageRequest:
         target, base = httpx.URL(url), httpx.URL(base_url.rstrip("/") + "/")
         prefix = str(base.copy_with(query=None, fragment=None))
         plain = str(target.copy_with(query=None, fragment=None))
+        # (an APIError, raised while iterating; the URL without its query, which may be signed)
         if not (plain + "/").startswith(prefix):
-            raise ValueError(f"next page URL {url!r} is not under the base URL {base_url!r}")
+            raise APIError(f"next page URL {plain!r} is not under the base URL {prefix!r}")
         path = plain[len(prefix) :]
         if any(unquote(segment) in (".", "..") for segment in path.split("/")):
             # `%2e%2e`: httpx leaves it as written, a server reads `..` and leaves the base
-            raise ValueError(f"next page URL {url!r} climbs out of the base URL {base_url!r}")
+            raise APIError(f"next page URL {plain!r} climbs out of the base URL {prefix!r}")
         query: dict[str, object] = {}
         for key, value in parse_qsl(target.query.decode("ascii"), keep_blank_values=True):
             previous = query.get(key)
@@ -213,9 +214,13 @@ class _PageBase(Generic[T]):
 
     def next_page_request(self) -> PageRequest | None:
         if isinstance(self._next, NotGiven):
-            self._next = self._pagination.next_request(
-                self._request, self.raw, self.response, self._base_url
-            )
+            try:
+                self._next = self._pagination.next_request(
+                    self._request, self.raw, self.response, self._base_url
+                )
+            except APIError as exc:  # a next URL not followed: the package's own class
+                client = getattr(self, "_client", None)
+                raise package_error(exc, getattr(client, "_errors", None) or {}) from None
         return self._next
 
     def has_next_page(self) -> bool:
