@@ -107,6 +107,10 @@ def test_api_md_lists_every_method_and_model(built: dict[str, Path]) -> None:
         data = manifest(out)
         for op in data["operations"]:
             assert f"client.{op['call']}(" in text, op["call"]
+            # what the call returns, as the manifest says: a paginated one its first page
+            # (`SyncPage[Pet]`; api.md said the page's model), a stream its `Stream`
+            line = next(x for x in text.splitlines() if f"`client.{op['call']}(" in x)
+            assert line.endswith(f"-> {op['returns']}`  "), (line[-120:], op["returns"])
         for dotted in data["models"].values():
             assert dotted.rsplit(".", 1)[1] in text
         # parameters are shown as the signatures take them: an enum strict, not open
