@@ -77,8 +77,11 @@ def model_module(
         if isinstance(d, AliasDef) or (d.typed_dict and not _identifier_keys(d)):
             assigned.append(d)
         elif d.typed_dict:
-            imports.typing_extensions.add("TypedDict")
             fields = [_typed_dict_field(f, requests) for f in d.fields]
+            if _keys_shadow(fields):
+                assigned.append(d)
+                continue
+            imports.typing_extensions.add("TypedDict")
             doc = docstring(d.doc, indent="    ")
             classes.append(ClassView(d.name, doc, fields, "TypedDict, total=False"))
         else:
@@ -154,6 +157,17 @@ def _evaluated_annotations(classes: list[ClassView], local: set[str]) -> None:
 def _identifier_keys(d: ModelDef) -> bool:
     """Class syntax needs every key to be a plain identifier (else the functional form)."""
     return all(f.wire_name.isidentifier() and not keyword.iskeyword(f.wire_name) for f in d.fields)
+
+
+_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+
+def _keys_shadow(fields: list[FieldView]) -> bool:
+    """Whether a key names something an annotation of the class reads (`int: int` then `b:
+    int`: in the class body the second `int` is the key; pyright refuses it): such a
+    TypedDict takes the functional form, where keys are strings."""
+    keys = {f.name for f in fields}
+    return any(not keys.isdisjoint(_NAME.findall(f.annotation)) for f in fields)
 
 
 def _typed_dict_field(f: FieldDef, types: TypeRenderer) -> FieldView:

@@ -4,7 +4,9 @@
 from __future__ import annotations
 
 # `_`-aliased: importing a submodule binds its name here (Stripe's `types.files` would replace
-# a module-level `files`, and pyright strict reports the clash)
+# a module-level `files`, and pyright strict reports the clash). Builtins are read through
+# `_builtins` for the same reason: a schema named `List` is the module `list`.
+import builtins as _builtins
 import functools as _functools
 import importlib as _importlib
 import json as _json
@@ -12,24 +14,25 @@ from typing import Any
 
 
 @_functools.cache
-def _index() -> dict[str, str]:
+def _index() -> _builtins.dict[_builtins.str, _builtins.str]:
     """Name -> module, read from _index.json on first use (importlib.resources too: ~3 ms
     that a call importing one model module directly never needs)."""
     from importlib.resources import files
 
-    loaded: dict[str, str] = _json.loads(files(__name__).joinpath("_index.json").read_text())
+    text = files(__name__).joinpath("_index.json").read_text()
+    loaded: _builtins.dict[_builtins.str, _builtins.str] = _json.loads(text)
     return loaded
 
 
-def __getattr__(name: str) -> Any:
+def __getattr__(name: _builtins.str) -> Any:
     """Import a name's module on first use: importing this package stays cheap."""
     module = _index().get(name)
     if module is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(_importlib.import_module(f"{__name__}.{module}"), name)
-    globals()[name] = value
+        raise _builtins.AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = _builtins.getattr(_importlib.import_module(f"{__name__}.{module}"), name)
+    _builtins.globals()[name] = value
     return value
 
 
-def __dir__() -> list[str]:
-    return sorted(_index())
+def __dir__() -> _builtins.list[_builtins.str]:
+    return _builtins.sorted(_index())

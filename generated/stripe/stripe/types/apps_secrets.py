@@ -20,11 +20,6 @@ __all__ = [
 ]
 
 
-class AppsSecretsListScope(TypedDict, total=False):
-    type: Required[Literal["account", "user"]]
-    user: str
-
-
 class AppsSecretsListResponse(_rt.Model):
     data: list[AppsSecret]
     has_more: bool
@@ -39,24 +34,28 @@ class AppsSecretsListResponse(_rt.Model):
     """The URL where this list can be accessed."""
 
 
-class AppsSecretsCreateParamsScope(TypedDict, total=False):
-    """Specifies the scoping of the secret. Requests originating from UI extensions can only access
-    account-scoped secrets or secrets scoped to their own user.
-    """
+AppsSecretsListScope = TypedDict(
+    "AppsSecretsListScope", {"type": Required[Literal["account", "user"]], "user": str}, total=False
+)
 
-    type: Required[Literal["account", "user"]]
-    user: str
+AppsSecretsCreateParamsScope = TypedDict(
+    "AppsSecretsCreateParamsScope",
+    {"type": Required[Literal["account", "user"]], "user": str},
+    total=False,
+)
+"""Specifies the scoping of the secret. Requests originating from UI extensions can only access
+account-scoped secrets or secrets scoped to their own user.
+"""
 
+AppsSecretsDeleteParamsScope = TypedDict(
+    "AppsSecretsDeleteParamsScope",
+    {"type": Required[Literal["account", "user"]], "user": str},
+    total=False,
+)
+"""Specifies the scoping of the secret. Requests originating from UI extensions can only access
+account-scoped secrets or secrets scoped to their own user.
+"""
 
-class AppsSecretsDeleteParamsScope(TypedDict, total=False):
-    """Specifies the scoping of the secret. Requests originating from UI extensions can only access
-    account-scoped secrets or secrets scoped to their own user.
-    """
-
-    type: Required[Literal["account", "user"]]
-    user: str
-
-
-class AppsSecretsFindScope(TypedDict, total=False):
-    type: Required[Literal["account", "user"]]
-    user: str
+AppsSecretsFindScope = TypedDict(
+    "AppsSecretsFindScope", {"type": Required[Literal["account", "user"]], "user": str}, total=False
+)

@@ -1,0 +1,122 @@
+"""Names a spec gives that shadow what generated code reads (a helper's pyright strict sweep of
+the 320 corpus, corpus2 and features clients: 5 not clean). A schema `List` is the module
+`models/list.py`, which the lazy `models/__init__.py` then read as its `list` builtin; a
+TypedDict key `int` made a later key's `int` the key; a long deprecated method's
+`# pyright: ignore` landed on the wrong line once ruff wrapped the statement."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.builds import build_document, on_path
+from tests.conftest import run_pyright
+
+_OBJECT = {"type": "object", "properties": {"a": {"type": "string"}}}
+_LONG = "/search/{versionNumber}/routedFilter/{position}/{heading}.{ext}"
+
+
+def _document() -> dict[str, Any]:
+    path_params = [
+        {"name": n, "in": "path", "required": True, "schema": {"type": "string"}}
+        for n in ("versionNumber", "position", "heading", "ext")
+    ]
+    ok = {"200": {"description": "ok"}}
+    return {
+        "openapi": "3.0.3",
+        "info": {"title": "shadows", "version": "1"},
+        "servers": [{"url": "https://api.example.test"}],
+        "paths": {
+            _LONG: {
+                "get": {
+                    "tags": ["Filters"],
+                    "deprecated": True,
+                    "parameters": path_params,
+                    "responses": ok,
+                },
+                "post": {
+                    "tags": ["Filters"],
+                    "deprecated": True,
+                    "parameters": path_params,
+                    "responses": {
+                        "202": {
+                            "description": "accepted",
+                            "headers": {"Location": {"schema": {"type": "string"}}},
+                        }
+                    },
+                },
+            },
+            "/search/{versionNumber}/geometryFilter.{ext}": {
+                "get": {
+                    "tags": ["Filters"],
+                    "parameters": path_params[:1] + path_params[3:],
+                    "responses": ok,
+                },
+            },
+            "/x": {
+                "post": {
+                    "tags": ["str"],
+                    "requestBody": {
+                        "content": {
+                            "application/json": {
+                                "schema": {
+                                    "type": "object",
+                                    "properties": {
+                                        "a": {
+                                            "type": "object",
+                                            "properties": {
+                                                "int": {"type": "integer"},
+                                                "b": {"type": "integer"},
+                                            },
+                                        }
+                                    },
+                                }
+                            }
+                        }
+                    },
+                    "responses": {
+                        "200": {
+                            "description": "ok",
+                            "content": {"application/json": {"schema": _OBJECT}},
+                        }
+                    },
+                }
+            },
+        },
+        "components": {
+            "schemas": {name: _OBJECT for name in ("List", "Dict", "Str", "Sorted", "Getattr")}
+        },
+    }
+
+
+@pytest.fixture(scope="module")
+def out(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return build_document(tmp_path_factory, "shadows", _document())
+
+
+def test_the_client_is_clean_under_pyright_strict(out: Path, tmp_path: Path) -> None:
+    config = tmp_path / "pyrightconfig.json"
+    config.write_text(json.dumps({"typeCheckingMode": "strict", "pythonVersion": "3.11"}))
+    result = run_pyright("--outputjson", "--project", str(config), str(out), cwd=tmp_path)
+    report = json.loads(result.stdout)
+    errors = [
+        f"{d['file']}:{d['range']['start']['line'] + 1}: {d['message']} ({d.get('rule')})"
+        for d in report["generalDiagnostics"]
+        if d["severity"] == "error"
+    ]
+    assert errors == [], "\n".join(errors[:20])
+
+
+def test_a_model_module_named_like_a_builtin_leaves_the_package_working(out: Path) -> None:
+    """At run time too: importing `models/sorted.py` bound `sorted` in the package, and its
+    `__dir__` (`sorted(...)`) called the module."""
+    with on_path(out, "shadows") as pkg:
+        from shadows import models  # type: ignore[import-not-found]
+
+        assert models.Sorted(a="x").a == "x" and models.Getattr(a="y").a == "y"
+        assert models.List(a="z").a == "z"
+        assert {"List", "Dict", "Str", "Sorted", "Getattr"} <= set(dir(models))
+        assert pkg.Client is not None
