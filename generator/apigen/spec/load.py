@@ -317,11 +317,11 @@ def load_spec(
     refs = check_refs(doc, json_text, swagger2=swagger2, place=spec.place, dangling=dangling)
     bomb = first_bomb(doc, refs)
     if bomb is not None:
-        file, pointer, line = spec.place(bomb[0])
+        where, pointer, line = spec.place(bomb[0])
         raise SpecError(
             [
                 Diagnostic(
-                    file,
+                    where,
                     pointer,
                     f"this schema's allOf/anyOf/oneOf members, their $refs followed, expand to "
                     f"more than {MAX_EXPANDED:,} schemas (the same schemas named many times over,"
