@@ -152,7 +152,7 @@ def _fail(message: str) -> None:
     sys.exit(1)
 
 
-_ref_root_option = click.option(
+ref_root_option = click.option(
     "--ref-root",
     "ref_root",
     default=None,
@@ -291,7 +291,7 @@ def main() -> None:
     help="Print each stage's wall and CPU seconds (and its child processes' CPU) at the end.",
 )
 @_fresh_names_option
-@_ref_root_option
+@ref_root_option
 @_no_cache_option
 @click.option(
     "--force",
@@ -375,7 +375,7 @@ def build(
     help="Validate with openapi-spec-validator itself (slow; the reference the default, fast "
     "validator is tested against).",
 )
-@_ref_root_option
+@ref_root_option
 def check(spec: Path | str, strict: bool, quiet: bool, full: bool, ref_root: Path | None) -> None:
     """Validate SPEC without generating anything."""
     from .pipeline import check as run_check
@@ -410,7 +410,7 @@ def check(spec: Path | str, strict: bool, quiet: bool, full: bool, ref_root: Pat
     help="Fixed example bodies unless a request sends Prefer: dynamic=true.",
 )
 @click.option("--no-validate", is_flag=True, help="Accept any request (no 400/401/422).")
-@_ref_root_option
+@ref_root_option
 def sandbox(
     spec: Path, port: int, seed: int, static: bool, no_validate: bool, ref_root: Path | None
 ) -> None:

@@ -7,6 +7,8 @@ from pathlib import Path
 
 import click
 
+from ..cli import ref_root_option
+
 __all__ = ["contract"]
 
 
@@ -78,15 +80,7 @@ __all__ = ["contract"]
 @click.option("--both", "mode", flag_value="both", default=True, help="Sync and async (default).")
 @click.option("--no-edge-cases", is_flag=True, help="Only schemathesis' cases.")
 @click.option("-v", "--verbose", is_flag=True, help="Every failure, not one per kind.")
-@click.option(
-    "--ref-root",
-    "ref_root",
-    default=None,
-    metavar="DIR",
-    type=click.Path(exists=True, file_okay=False, path_type=Path),
-    help="Let the spec's relative $refs read files anywhere under DIR (as `apigen build "
-    "--ref-root`).",
-)
+@ref_root_option
 def contract(
     client_dir: Path,
     spec: Path | None,
