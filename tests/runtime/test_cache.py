@@ -168,6 +168,28 @@ def test_entries_are_never_shared_across_credentials() -> None:
     assert [r.headers["X-API-Key"] for r in server.requests] == ["alice", "bob"]
 
 
+def test_entries_are_per_caller_and_account_whatever_the_header_s_name() -> None:
+    """A helper's review: the fingerprint hashed only `Authorization`, cookies and the spec's
+    API-key headers, and the key was the URL: a user token in `default_headers`
+    (`X-Auth-Token`) or an account in `extra_headers` (Stripe Connect's `Stripe-Account`) got
+    another user's or account's entry from a shared store. Every request header counts now,
+    but the transport's, the retry count and trace context (a new `traceparent` still hits)."""
+    server = Server(**{"Cache-Control": "max-age=60"})
+    store = rt.MemoryCacheStore()
+    alice, bob = (
+        client(server, rt.Cache(store=store), "app", default_headers={"X-Auth-Token": user})
+        for user in ("alice", "bob")
+    )
+    assert raw(alice).cache_status == "miss" and raw(bob).cache_status == "miss"
+    assert raw(alice).cache_status == "hit" and raw(bob).cache_status == "hit"
+    assert [r.headers["X-Auth-Token"] for r in server.requests] == ["alice", "bob"]
+    a, b = ({"Stripe-Account": f"acct_{x}"} for x in "AB")
+    assert raw(alice, extra_headers=a).cache_status == "miss"
+    assert raw(alice, extra_headers=b).cache_status == "miss"
+    assert raw(alice, extra_headers={**a, "traceparent": "00-1-2-01"}).cache_status == "hit"
+    assert [r.headers.get("Stripe-Account") for r in server.requests[2:]] == ["acct_A", "acct_B"]
+
+
 def test_unsafe_method_invalidates_the_url() -> None:
     server = Server(**{"Cache-Control": "max-age=60"})
     c = client(server, rt.Cache())
