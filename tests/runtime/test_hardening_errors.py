@@ -3,7 +3,9 @@ response body read into memory is bounded (decoded size), while streamed downloa
 
 from __future__ import annotations
 
+import asyncio
 import gzip
+import random
 import io
 import zlib
 from collections.abc import AsyncIterator, Iterator
@@ -234,6 +236,30 @@ async def test_async_corrupt_gzip_is_an_api_error() -> None:
         await async_client(Server(corrupt_gzip)).request(JSON_OP, {})
     with pytest.raises(rt.APIError):
         await async_client(Server(corrupt_gzip), max_response_bytes=None).request(JSON_OP, {})
+
+
+@pytest.mark.parametrize("cut", [5000, 8, 1])
+def test_a_gzip_body_cut_short_is_an_api_error(cut: int) -> None:
+    """A helper's review: a gzip stream that stops early while the HTTP framing is complete
+    (a proxy's truncation, a server that died mid-compression) was returned as what it decoded
+    to: a download 5 KB short, no error (httpx does not check). Only the 8-byte trailer
+    missing, too. With and without a size limit."""
+    data = random.Random(1).randbytes(50_000)  # (incompressible: the cut is mid-stream)
+    body = gzip.compress(data)[:-cut]
+
+    def cut_short(request: httpx.Request) -> httpx.Response:
+        headers = {"content-type": "application/json", "content-encoding": "gzip"}
+        return httpx.Response(200, stream=httpx.ByteStream(body), headers=headers)
+
+    for limit in (10_000_000, None):
+        with pytest.raises(rt.ResponseDecodingError, match="truncated"):
+            sync_client(Server(cut_short), max_response_bytes=limit).request(JSON_OP, {})
+
+    async def run() -> None:
+        with pytest.raises(rt.ResponseDecodingError, match="truncated"):
+            await async_client(Server(cut_short)).request(JSON_OP, {})
+
+    asyncio.run(run())
 
 
 def test_corrupt_deflate_is_an_api_error() -> None:
