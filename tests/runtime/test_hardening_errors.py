@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import asyncio
 import gzip
-import random
 import io
+import random
 import zlib
 from collections.abc import AsyncIterator, Iterator
 from typing import Any
