@@ -318,3 +318,19 @@ async def test_strict_response_validation_async() -> None:
     )
     with pytest.raises(rt.APIResponseValidationError):
         await client.request(_pet_op(), {})
+
+
+def test_an_argument_wins_over_the_client_s_default_query() -> None:
+    """A helper's review: `default_query` was folded into `extra_query`, which overrides
+    declared parameters, so `Client(default_query={"limit": 5}).pets.list(limit=50)` sent
+    `limit=5`. The order is openai's: the client's defaults, then the call's arguments, then
+    the call's `extra_query`."""
+    listing = op(rt.Param("limit", "limit", "query"), rt.Param("q", "q", "query"))
+    recorder = Recorder()
+    client = make_client(recorder, default_query={"limit": 5, "tenant": "t1"})
+    client.request(listing, {"limit": 50, "q": rt.NOT_GIVEN})
+    assert dict(recorder.last.url.params) == {"limit": "50", "tenant": "t1"}
+    client.request(listing, {"limit": rt.NOT_GIVEN, "q": rt.NOT_GIVEN})
+    assert dict(recorder.last.url.params) == {"limit": "5", "tenant": "t1"}
+    client.request(listing, {"limit": 50}, {"extra_query": {"limit": 7}})
+    assert recorder.last.url.params.get_list("limit") == ["7"]
