@@ -86,3 +86,30 @@ def test_a_model_s_request_id_leaves_its_constructor_alone_under_mypy(
         "    return pet._request_id\n"
     )
     assert_strict_mypy(out, snippet)
+
+
+def test_the_package_s_errors_survive_pickling(pkg: ModuleType) -> None:
+    """A generated package's `NotFoundError` unpickles as itself (a process pool's worker
+    raising it reaches the parent so); a runtime error the package made a class for at run
+    time pickles as the nearest class there is to import."""
+    import pickle
+
+    from optpkg import _runtime  # type: ignore[import-not-found]
+    from optpkg._runtime._errors import package_error  # type: ignore[import-not-found]
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(404, json={"code": "not_found", "message": "no"})
+
+    client = pkg.Client(
+        api_key="sk",
+        max_retries=0,
+        http_client=httpx.Client(transport=httpx.MockTransport(handler)),
+    )
+    with pytest.raises(pkg.NotFoundError) as caught:
+        client.pets.get(1)
+    copy = pickle.loads(pickle.dumps(caught.value))
+    assert type(copy) is pkg.NotFoundError and copy.status_code == 404
+    assert copy.body == caught.value.body
+    derived = package_error(_runtime.PaginationLoopError("loop"), client._errors)
+    again = pickle.loads(pickle.dumps(derived))
+    assert isinstance(again, _runtime.PaginationLoopError) and str(again) == "loop"

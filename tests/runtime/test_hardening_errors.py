@@ -510,3 +510,30 @@ async def test_a_body_httpx_cannot_decode_is_an_api_error_async(handler: Any) ->
     with pytest.raises(rt.ResponseDecodingError, match="could not be decoded"):
         await async_client(server).request(JSON_OP, {})
     assert len(server.requests) == 1
+
+
+def test_errors_survive_pickling() -> None:
+    """A helper's review: `APIStatusError` and the connection errors could not be unpickled
+    (keyword-only constructor arguments), so a `NotFoundError` raised in a process pool
+    reached the parent as `BrokenProcessPool` (openai-python #2629 has the same bug)."""
+    import pickle
+
+    request = httpx.Request("GET", f"{BASE}/things/1")
+    response = httpx.Response(
+        404, json={"code": 404}, request=request, headers={"request-id": "r1"}
+    )
+    response.read()
+    status = rt.NotFoundError("Not found", response=response, body={"code": 404})
+    for error in (
+        status,
+        rt.APITimeoutError(request),
+        rt.APIConnectionError(request=request),
+        rt.APIResponseValidationError("bad", response=response, body=None),
+        rt.PaginationLoopError("loop"),
+    ):
+        copy = pickle.loads(pickle.dumps(error))
+        assert type(copy) is type(error) and str(copy) == str(error)
+        assert copy.__dict__.keys() == error.__dict__.keys()
+    copy = pickle.loads(pickle.dumps(status))
+    assert (copy.status_code, copy.body, copy.request_id) == (404, {"code": 404}, "r1")
+    assert copy.response.json() == {"code": 404}
