@@ -53,3 +53,19 @@ def test_to_json_round_trips_to_the_same_model() -> None:
 def test_a_field_of_that_name_does_not_shadow_the_method() -> None:
     assert field_name("toJson") == "to_json_"
     assert field_name("to_dict") == "to_dict_"
+
+
+def test_the_same_data_fetched_twice_is_equal() -> None:
+    """A helper's review: `_request_id` sits in pydantic's private attributes, which its
+    `__eq__` compares, so the same resource fetched twice (two request ids), or rebuilt with
+    `model_validate(m.to_dict())`, compared unequal."""
+    import apigen_runtime as rt
+
+    class Thing(rt.Model):
+        id: int
+
+    first, second = Thing.model_validate({"id": 1}), Thing.model_validate({"id": 1})
+    first._request_id, second._request_id = "req_1", "req_2"
+    assert first == second and first == Thing.model_validate(first.to_dict())
+    assert Thing(id=1) == first and first != Thing(id=2)
+    assert (first._request_id, second._request_id) == ("req_1", "req_2")  # kept by the compare
