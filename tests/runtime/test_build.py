@@ -135,6 +135,28 @@ def test_check_headers_names_the_bad_header_among_clean_ones() -> None:
             check_headers(headers)
 
 
+@pytest.mark.parametrize("name", ["X-A: b", "X A", "X-A\n", "", "Caf\u00e9"])
+def test_a_header_name_that_is_no_token_is_refused_before_sending(name: str) -> None:
+    """A helper's review: `extra_headers={"X A": "1"}` passed the checks, h11 refused it
+    while sending, and the caller got `APIConnectionError` (retried as a connection failure).
+    A `ValueError` naming it, before anything is sent, as for a bad value."""
+    import apigen_runtime as rt
+    from apigen_runtime._limits import check_header_inputs
+
+    with pytest.raises(ValueError, match="is not a header name"):
+        check_header_inputs(rt.Operation("get", "/x"), {}, {"extra_headers": {name: "1"}}, {})
+    sent: list[httpx.Request] = []
+    client = rt.SyncAPIClient(
+        base_url="https://api.test",
+        http_client=httpx.Client(
+            transport=httpx.MockTransport(lambda r: sent.append(r) or httpx.Response(200))
+        ),
+    )
+    with pytest.raises(ValueError, match="is not a header name"):
+        client.request(rt.Operation("get", "/x"), {}, {"extra_headers": {name: "1"}})
+    assert sent == []
+
+
 def test_an_httpx_without_the_internals_gets_build_request(monkeypatch: pytest.MonkeyPatch) -> None:
     from types import SimpleNamespace
 
