@@ -113,3 +113,18 @@ def test_the_package_s_errors_survive_pickling(pkg: ModuleType) -> None:
     derived = package_error(_runtime.PaginationLoopError("loop"), client._errors)
     again = pickle.loads(pickle.dumps(derived))
     assert isinstance(again, _runtime.PaginationLoopError) and str(again) == "loop"
+
+
+def test_the_types_the_client_takes_are_exported(pkg: ModuleType) -> None:
+    """A helper's review: `Client(rate_limit=..., circuit_breaker=..., hooks=..., retry=...)`
+    took types only `<package>._runtime` exported. The package exports them (on first use)."""
+    for name in ("CircuitBreaker", "Hooks", "RateLimit", "RateWarning", "RetryPolicy"):
+        assert name in pkg.__all__ and getattr(pkg, name) is getattr(pkg._runtime, name)
+    client = pkg.Client(
+        api_key="k",
+        retry=pkg.RetryPolicy(max_delay=1.0),
+        rate_limit=pkg.RateLimit(10, per=1.0),
+        circuit_breaker=pkg.CircuitBreaker(failure_threshold=2),
+        hooks=pkg.Hooks(on_error=[print]),
+    )
+    assert client.max_retries == 2

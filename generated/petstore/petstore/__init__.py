@@ -54,9 +54,11 @@ __all__ = [
     "AuthenticationError",
     "BadRequestError",
     "Cache",
+    "CircuitBreaker",
     "CircuitOpenError",
     "Client",
     "ConflictError",
+    "Hooks",
     "InsecureTransportError",
     "InternalServerError",
     "LongRunningCancelledError",
@@ -68,11 +70,14 @@ __all__ = [
     "OperationFailedError",
     "PaginationLoopError",
     "PermissionDeniedError",
+    "RateLimit",
     "RateLimitBackendError",
     "RateLimitError",
+    "RateWarning",
     "RedisCacheStore",
     "ResponseDecodingError",
     "ResponseTooLargeError",
+    "RetryPolicy",
     "UnprocessableEntityError",
     "omit",
     "with_raw_response",
@@ -80,12 +85,30 @@ __all__ = [
 ]
 
 if TYPE_CHECKING:
-    from ._runtime import Cache, MemoryCacheStore, RedisCacheStore
+    from ._runtime import (
+        Cache,
+        CircuitBreaker,
+        Hooks,
+        MemoryCacheStore,
+        RateLimit,
+        RateWarning,
+        RedisCacheStore,
+        RetryPolicy,
+    )
 
 
 def __getattr__(name: str) -> Any:
     """Features imported on first use (a response cache): `import` stays cheap without them."""
-    if name in ["Cache", "MemoryCacheStore", "RedisCacheStore"]:
+    if name in [
+        "Cache",
+        "CircuitBreaker",
+        "Hooks",
+        "MemoryCacheStore",
+        "RateLimit",
+        "RateWarning",
+        "RedisCacheStore",
+        "RetryPolicy",
+    ]:
         from . import _runtime
 
         return getattr(_runtime, name)

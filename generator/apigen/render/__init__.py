@@ -65,7 +65,18 @@ _ERRORS: dict[str, str] = {
 # Runtime helpers re-exported so users need not import apigen_runtime themselves.
 _HELPERS = ("omit", "with_raw_response", "with_streaming_response")
 # ... and those imported on first use (the package's `__getattr__`): opt-in features.
-_LAZY_HELPERS = ("Cache", "MemoryCacheStore", "RedisCacheStore")
+_LAZY_HELPERS = (
+    "Cache",
+    "MemoryCacheStore",
+    "RedisCacheStore",
+    # the types `Client(...)` takes for its resilience keywords (importable without reaching
+    # into `<package>._runtime`)
+    "CircuitBreaker",
+    "Hooks",
+    "RateLimit",
+    "RateWarning",
+    "RetryPolicy",
+)
 
 
 #: Where the runtime sits in a generated package: a copy of it (vendored) or a shim module

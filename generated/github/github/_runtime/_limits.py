@@ -62,10 +62,21 @@ _BAD_HEADER = re.compile(r"[\r\n\x00]|[^\x00-\x7f]")
 _BAD_BYTES = re.compile(rb"[\r\n\x00]")
 
 
+_TOKEN = re.compile(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+")  # a header name (RFC 9110 token)
+_NOT_TOKEN = re.compile(rb"[^!#$%&'*+.^_`|~0-9A-Za-z-]")
+
+
 def _bad_header(name: str) -> ValueError:
     return ValueError(
         f"header {name!r} has a value with CR, LF, NUL or non-ASCII characters:"
         " it cannot be sent (check for a stray newline or a pasted character)"
+    )
+
+
+def _bad_name(name: str) -> ValueError:
+    return ValueError(
+        f"{name!r} is not a header name (letters, digits and !#$%&'*+.^_`|~- only): it cannot"
+        " be sent"
     )
 
 
@@ -97,9 +108,11 @@ def check_header_inputs(
     ``UnicodeEncodeError`` or an h11 error retried as a connection failure."""
     extra = options.get("extra_headers") or {}
     for name, value in [*default_headers.items(), *extra.items()]:
+        if not isinstance(name, str) or not _TOKEN.fullmatch(name):
+            raise _bad_name(str(name))  # (h11 refused it after sending began: a "connection error")
         if not isinstance(value, str):  # ``omit``
             continue
-        if _bad(name) or _bad(value):
+        if _bad(value):
             raise _bad_header(name)
     for p in plan(op).header_params:
         if not p.content_type and _bad(values.get(p.py_name)):
@@ -111,6 +124,10 @@ def check_headers(headers: httpx.Headers, cookies: list[str] | None = None) -> N
     split: CR, LF, NUL or non-ASCII. Only the header name is shown: values may be secrets."""
     # one scan of all values joined (the common case: clean); then the one to name
     triples = header_triples(headers)  # the encoded values: non-ASCII shows as bytes > 0x7f
+    if _NOT_TOKEN.search(b"".join([name for name, _, _ in triples])):  # (a hook's header)
+        for raw_name, _, _ in triples:
+            if _NOT_TOKEN.search(raw_name) or not raw_name:
+                raise _bad_name(raw_name.decode("latin-1"))
     joined = b"".join([value for _, _, value in triples])
     if not joined.isascii() or _BAD_BYTES.search(joined):
         for raw_name, _, value in triples:
@@ -213,6 +230,18 @@ class _Counter:
             return
         self._through(0, chunk)
 
+    def finish(self) -> None:
+        """The body ended: each gzip/deflate stream that began must have ended too. httpx
+        returns what a stream cut short decoded to, without a word (a download 5 KB short)."""
+        for decoder in self._decoders:
+            if decoder.started and not decoder.ended:
+                request = self.response.request
+                raise ResponseDecodingError(
+                    f"Response body of {request.method} {request.url.path} ends before its"
+                    f" {decoder.name} stream does (Content-Encoding): truncated",
+                    response=self.response,
+                )
+
     def _through(self, level: int, data: bytes) -> None:
         decoder = self._decoders[level]
         try:
@@ -250,8 +279,18 @@ class _Zlib:
         self.name = name
         self._d = zlib.decompressobj(_WBITS[name])
         self._first = name == "deflate"  # like httpx: zlib-wrapped, else raw deflate
+        self._started = False
+
+    @property
+    def started(self) -> bool:
+        return self._started
+
+    @property
+    def ended(self) -> bool:
+        return self._d.eof
 
     def decode(self, data: bytes) -> Iterator[bytes]:
+        self._started = self._started or bool(data)
         if self._first and data:
             self._first = False
             try:
@@ -279,12 +318,14 @@ class _Limited(httpx.SyncByteStream, httpx.AsyncByteStream):
         for chunk in self._stream:
             self._counter.feed(chunk)
             yield chunk
+        self._counter.finish()
 
     async def __aiter__(self) -> AsyncIterator[bytes]:
         assert isinstance(self._stream, httpx.AsyncByteStream)
         async for chunk in self._stream:
             self._counter.feed(chunk)
             yield chunk
+        self._counter.finish()
 
     def close(self) -> None:
         if isinstance(self._stream, httpx.SyncByteStream):

@@ -4,8 +4,9 @@ A private cache with HTTP semantics: `Cache-Control` (`max-age`, `no-store`, `no
 `private`), `Expires`, `Vary`, validators (`ETag` -> `If-None-Match`, `Last-Modified` ->
 `If-Modified-Since`; a 304 refreshes the entry and the call returns the stored body, parsed as
 always), and a client-side `ttl` for APIs that send no freshness information. Entries are kept
-per credential (a fingerprint of the credentials the request carried: two API keys never see
-each other's entries), and a successful unsafe request (POST, PUT, PATCH, DELETE) drops the
+per caller and request headers (a fingerprint of every header the request carried but the
+transport's, the retry count and trace context, its cookies and query keys: two API keys, two
+`X-Auth-Token`s or two `Stripe-Account`s never see each other's entries), and a successful unsafe request (POST, PUT, PATCH, DELETE) drops the
 entries of its URL. A caller skips the cache for one call with
 `extra_headers={"Cache-Control": "no-cache"}` (revalidate) or `"no-store"` (neither read nor
 written). Stores: `MemoryCacheStore` (LRU bounded by entries and bytes) and `RedisCacheStore`
@@ -222,15 +223,28 @@ def unsafe(method: str) -> bool:
     return method.upper() in _UNSAFE
 
 
+# Request headers that do not change who asks or what is asked for: the transport's, the cache's
+# own validators and directives, the retry count, trace context and correlation ids (new on
+# every call: kept in, nothing would ever hit)
+_NOT_IDENTITY = frozenset(
+    {"accept-encoding", "connection", "content-length", "host", "te", "user-agent"}
+    | {"cache-control", "pragma", "if-none-match", "if-modified-since"}
+    | {"x-retry-count", "traceparent", "tracestate", "baggage", "x-request-id", "request-id"}
+)
+
+
 def credential_fingerprint(
     request: Prepared, secret_headers: Collection[str], secret_query: Collection[str]
 ) -> str:
-    """A hash of the credentials `request` carries (authorization and API-key headers,
-    cookies, API keys in the query): the cache never serves one credential another's entries."""
+    """A hash of who asks and how (every request header but `_NOT_IDENTITY`'s, so an
+    `X-Auth-Token` in `default_headers` or a `Stripe-Account` in `extra_headers` counts as the
+    API key does; cookies; API keys in the query): the cache never serves one caller's entry to
+    another, nor one account's to another. `secret_headers` are hashed whatever their name."""
     h = hashlib.sha256()
-    for name in sorted({"authorization", "cookie", *(n.lower() for n in secret_headers)}):
-        value = request.headers.get(name)
-        if value is not None:
+    skipped = _NOT_IDENTITY - {n.lower() for n in secret_headers}
+    retry_count = (request.retry_count_header or "").lower()
+    for name, value in sorted((k.lower(), v) for k, v in request.headers.items()):
+        if name not in skipped and name != retry_count:
             h.update(f"{name}\0{value}\0".encode())
     for cookie in request.cookies:
         h.update(f"cookie\0{cookie}\0".encode())

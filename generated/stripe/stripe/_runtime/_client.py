@@ -416,8 +416,17 @@ class _BaseClient(Generic[HttpT]):
         generator, not one wrapping another: every layer costs each call its resumes.)"""
         try:
             options = options or {}
-            if self._default_query:  # every request's query; a per-call ``extra_query`` wins
-                query = {**self._default_query, **(options.get("extra_query") or {})}
+            if self._default_query:  # every request's query; an argument and a per-call
+                # ``extra_query`` win (openai's order: the client's defaults, then the call's)
+                given = {
+                    p.wire_name
+                    for p in op.params
+                    if p.location == "query"
+                    and not isinstance(values.get(p.py_name), NotGiven)
+                    and p.py_name in values
+                }
+                defaults = {k: v for k, v in self._default_query.items() if k not in given}
+                query = {**defaults, **(options.get("extra_query") or {})}
                 options = {**options, "extra_query": query}
             max_retries = _check_max_retries(options.get("max_retries", self.max_retries))
             if plan(op).client_params:

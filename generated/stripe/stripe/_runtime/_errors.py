@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import sys
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, cast
 
@@ -38,6 +39,26 @@ class APIError(Exception):
         super().__init__(message)
         self.message = message
         self.request = request
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        """Pickled with its attributes (the response without its stream, as httpx pickles
+        one): a ``NotFoundError`` raised in a process pool or a Celery task reaches the parent
+        as itself. The constructors' keyword-only arguments made unpickling fail (openai-python
+        #2629). A class made for a package at run time pickles as its nearest importable one."""
+        cls: type[APIError] = type(self)
+        for candidate in cls.__mro__:
+            module = sys.modules.get(candidate.__module__)
+            if getattr(module, candidate.__qualname__, None) is candidate:
+                cls = cast("type[APIError]", candidate)
+                break
+        return (_unpickle, (cls, self.args, dict(self.__dict__)))
+
+
+def _unpickle(cls: type[APIError], args: tuple[Any, ...], state: dict[str, Any]) -> APIError:
+    error = cls.__new__(cls)
+    Exception.__init__(error, *args)
+    error.__dict__.update(state)
+    return error
 
 
 class MissingCredentialsError(APIError):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import enum
 import functools
 import json
@@ -41,6 +42,15 @@ class Model(BaseModel):
 
     def __str__(self) -> str:
         return self.model_dump_json(by_alias=True, exclude_unset=True, warnings=False)
+
+    def __eq__(self, other: object) -> bool:
+        """pydantic's equality, the response's request id aside: the same data fetched twice
+        (two request ids), or rebuilt with ``model_validate(m.to_dict())``, is equal."""
+        if _carries_id(self) or _carries_id(other):
+            return bool(_without_id(self) == _without_id(other))
+        return super().__eq__(other)
+
+    __hash__ = None  # type: ignore[assignment]  # (as pydantic's: mutable models)
 
     def to_dict(
         self,
@@ -108,6 +118,21 @@ class _RequestId:
 
 
 type.__setattr__(Model, "_request_id", _RequestId())
+
+
+def _carries_id(value: object) -> bool:
+    private = getattr(value, "__pydantic_private__", None)
+    return isinstance(private, dict) and "_request_id" in private
+
+
+def _without_id(value: object) -> object:
+    """``value``, a shallow copy without the request id when it carries one."""
+    if not (isinstance(value, BaseModel) and _carries_id(value)):
+        return value
+    stripped = copy.copy(value)
+    private = {k: v for k, v in (value.__pydantic_private__ or {}).items() if k != "_request_id"}
+    object.__setattr__(stripped, "__pydantic_private__", private or None)
+    return stripped
 
 
 def construct(type_: Any, data: Any) -> Any:
