@@ -101,8 +101,9 @@ class RateLimit:
 
     def observe(self, response: httpx.Response, now: float | None = None) -> None:
         """Follow the server's word: after a 429 (or an exhausted budget) everyone waits out
-        ``Retry-After`` or the reset (unless that is over ``max_pause``: then calls fail fast);
-        once the remaining budget is low, the rest is spread evenly until the reset."""
+        ``Retry-After`` or the reset (one over ``max_pause`` sets no pause: calls go on and each
+        429 is the retry policy's, which gives up at once on a reset that far away); once the
+        remaining budget is low, the rest is spread evenly until the reset."""
         if not self.adaptive:
             return
         quota = read_quota(response.headers)
