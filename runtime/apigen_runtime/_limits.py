@@ -108,8 +108,8 @@ def check_header_inputs(
     ``UnicodeEncodeError`` or an h11 error retried as a connection failure."""
     extra = options.get("extra_headers") or {}
     for name, value in [*default_headers.items(), *extra.items()]:
-        if not isinstance(name, str) or not _TOKEN.fullmatch(name):
-            raise _bad_name(str(name))  # (h11 refused it after sending began: a "connection error")
+        if not _TOKEN.fullmatch(name):
+            raise _bad_name(name)  # (h11 refused it after sending began: a "connection error")
         if not isinstance(value, str):  # ``omit``
             continue
         if _bad(value):
