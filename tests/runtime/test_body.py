@@ -372,3 +372,18 @@ def test_a_decimal_is_a_json_number_and_text_elsewhere() -> None:
     assert encode_query("a", Decimal("19.99"), "form", True, quoter()) == ["a=19.99"]
     with pytest.raises(TypeError, match="more digits than a JSON number"):
         encode_body("application/json", {"a": Decimal("0.12345678901234567890123")}, None)
+
+
+def test_an_object_for_a_media_range_is_json_labelled_so() -> None:
+    """A helper's Prism sweep (Kubernetes, 292 operations: `content: {"*/*": {schema:
+    Namespace}}`): the object went as JSON labelled `application/octet-stream`, which Prism
+    (and the API server) refused. A model, mapping or list for `*/*` or `application/*` is
+    `application/json`; bytes and files keep the octet-stream label; `text/*` is text/plain."""
+    from apigen_runtime._body import encode_body
+
+    body = {"kind": "Namespace", "metadata": {"name": "demo"}}
+    expected = (b'{"kind":"Namespace","metadata":{"name":"demo"}}', "application/json")
+    assert encode_body("*/*", body, None) == expected
+    assert encode_body("application/*", [1, 2], None) == (b"[1,2]", "application/json")
+    assert encode_body("*/*", b"\x00raw", None) == (b"\x00raw", "application/octet-stream")
+    assert encode_body("text/*", "hi", None) == (b"hi", "text/plain")
