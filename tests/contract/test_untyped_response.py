@@ -49,11 +49,11 @@ DOC: dict[str, Any] = {
 }
 
 
-def _run(tmp_path: Path, body: Any) -> Any:
-    spec = tmp_path / "highest.json"
+def _run(tmp_path: Path, body: Any, name: str = "highest") -> Any:
+    spec = tmp_path / f"{name}.json"
     spec.write_text(json.dumps(DOC))
-    out = tmp_path / "highest"
-    build_into(spec, out, name="highest")
+    out = tmp_path / name
+    build_into(spec, out, name=name)  # (a package of its own: the run imports it)
     sandbox = start_sandbox(DOC)
     try:
         sandbox.set_response("GET", "/highest", 200, body)
@@ -66,5 +66,25 @@ def _run(tmp_path: Path, body: Any) -> Any:
 
 def test_a_value_only_an_untyped_schema_admits_is_the_spec_s(tmp_path: Path) -> None:
     report = _run(tmp_path, {"data": [[]]})
+    assert [f for f in report.failures() if UNTYPED_RESPONSE in f.message]
+    assert not report.new_failures("client")
+
+
+def test_null_for_an_all_of_of_untyped_members_is_the_spec_s(tmp_path: Path) -> None:
+    """Zoom's `GET /metrics/issues/zoomrooms` (a helper's Prism sweep): `allOf: [{properties},
+    {properties}]` with no `type` anywhere admits `null`, which Prism served; the client reads
+    the schema as the object it means and the run filed 8 client failures. The untyped rule
+    looked into `anyOf`/`oneOf` members, not `allOf`."""
+    members = [
+        {"properties": {"total_records": {"type": "integer"}}},
+        {"properties": {"zoom_rooms": {"type": "array", "items": {"type": "string"}}}},
+    ]
+    content = DOC["paths"]["/highest"]["get"]["responses"]["200"]["content"]
+    saved = content["application/json"]["schema"]
+    content["application/json"]["schema"] = {"allOf": members}
+    try:
+        report = _run(tmp_path, None, "zoomrooms")
+    finally:
+        content["application/json"]["schema"] = saved
     assert [f for f in report.failures() if UNTYPED_RESPONSE in f.message]
     assert not report.new_failures("client")

@@ -1055,17 +1055,25 @@ class _Run:
 
     def _untyped_container(self, schema: Mapping[str, Any], depth: int = 0) -> bool:
         """Keywords of an array or object without `type` (or such an `anyOf`/`oneOf` member,
-        the union's `source` of tests/fixtures/contract-edges-31.yaml): JSON Schema admits any
-        value there."""
+        the union's `source` of tests/fixtures/contract-edges-31.yaml; or an `allOf` none of
+        whose members has a `type`, Zoom's `allOf: [{properties}, {properties}]`): JSON Schema
+        admits any value there, `null` too."""
         if "type" in schema or depth > 8:
             return False
         if any(k in schema for k in ("items", "properties", "additionalProperties")):
             return True
         members = [*(schema.get("anyOf") or ()), *(schema.get("oneOf") or ())]
-        return any(
+        if any(
             isinstance(m := self.view.deref(member), Mapping)
             and self._untyped_container(m, depth + 1)
             for member in members
+        ):
+            return True
+        parts = [self.view.deref(member) for member in schema.get("allOf") or ()]
+        return (
+            bool(parts)
+            and all(isinstance(m, Mapping) and "type" not in m for m in parts)
+            and any(self._untyped_container(m, depth + 1) for m in parts if isinstance(m, Mapping))
         )
 
     def _step(self, schema: Any, key: str | int, depth: int = 0) -> Mapping[str, Any] | None:
