@@ -21,6 +21,7 @@ from typing import Any, cast
 from urllib.parse import unquote
 
 import httpx
+from pydantic import BaseModel
 
 from ._operation import Encoding
 from ._params import deep_pairs, encode_query, json_number, jsonable, quoter, scalar
@@ -51,7 +52,13 @@ def encode_body(
         return _form(_mapping(value, media), encoding), media_type
     if media.startswith("multipart/"):
         return _multipart(_mapping(value, media), encoding)
-    declared = "application/octet-stream" if "*" in media else media_type
+    if "*" in media and not media.startswith("text/") and _structured(value):
+        # a media range (`*/*`, `application/*`) taking an object: its JSON, labelled so
+        # (Kubernetes' bodies; as `application/octet-stream` a server refuses or misreads it)
+        return _json(jsonable(value)), "application/json"
+    declared = media_type
+    if "*" in media:  # a range names no type to label the body with: the plainest of it
+        declared = "text/plain" if media.startswith("text/") else "application/octet-stream"
     if isinstance(value, tuple) and _is_file(value):
         # `FileInput`'s `(filename, content[, content type])`: the content, as the type given
         # (an operation taking `image/png` or `image/jpeg`), else as the declared one
@@ -241,6 +248,11 @@ def styled_pairs(
     )
     sep = {"spaceDelimited": " ", "pipeDelimited": "|"}.get(style, ",")
     return [(name, sep.join(flat))]
+
+
+def _structured(value: Any) -> bool:
+    """JSON-shaped data the caller built (a model, a mapping, a list), not a file or bytes."""
+    return isinstance(value, BaseModel | Mapping | list)
 
 
 def _raw(value: Any) -> bytes | StreamBody:
