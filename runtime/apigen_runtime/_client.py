@@ -422,8 +422,8 @@ class _BaseClient(Generic[HttpT]):
                     p.wire_name
                     for p in op.params
                     if p.location == "query"
-                    and not isinstance(values.get(p.py_name), NotGiven)
                     and p.py_name in values
+                    and not isinstance(values[p.py_name], NotGiven)
                 }
                 defaults = {k: v for k, v in self._default_query.items() if k not in given}
                 query = {**defaults, **(options.get("extra_query") or {})}
