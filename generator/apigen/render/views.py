@@ -160,6 +160,9 @@ def _identifier_keys(d: ModelDef) -> bool:
 
 
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+# a `Literal[...]`'s values are data, not names an annotation reads (Stripe's `type:
+# Literal["affirm", ...]` beside a key `affirm`)
+_LITERAL = re.compile(r"""Literal\[(?:[^\[\]"']|"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*')*\]""")
 
 
 def _keys_shadow(fields: list[FieldView]) -> bool:
@@ -167,7 +170,9 @@ def _keys_shadow(fields: list[FieldView]) -> bool:
     int`: in the class body the second `int` is the key; pyright refuses it): such a
     TypedDict takes the functional form, where keys are strings."""
     keys = {f.name for f in fields}
-    return any(not keys.isdisjoint(_NAME.findall(f.annotation)) for f in fields)
+    return any(
+        not keys.isdisjoint(_NAME.findall(_LITERAL.sub("Literal", f.annotation))) for f in fields
+    )
 
 
 def _typed_dict_field(f: FieldDef, types: TypeRenderer) -> FieldView:

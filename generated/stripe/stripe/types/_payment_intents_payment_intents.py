@@ -244,9 +244,90 @@ class PaymentIntentsCreateParamsMandateData(TypedDict, total=False):
     customer_acceptance: "Required[PaymentIntentsCreateParamsMandateDataCustomerAcceptance]"
 
 
+class PaymentIntentsCreateParamsMandateDataCustomerAcceptance(TypedDict, total=False):
+    accepted_at: int
+    offline: dict[str, Any]
+    online: "PaymentIntentsCreateParamsMandateDataCustomerAcceptanceOnline"
+    type: Required[Literal["offline", "online"]]
+
+
 class PaymentIntentsCreateParamsMandateDataCustomerAcceptanceOnline(TypedDict, total=False):
     ip_address: Required[str]
     user_agent: Required[str]
+
+
+class PaymentIntentsCreateParamsPaymentMethodData(TypedDict, total=False):
+    """If provided, this hash will be used to create a PaymentMethod. The new PaymentMethod will
+    appear
+    in the
+    [payment_method](https://stripe.com/docs/api/payment_intents/object#payment_intent_object-payment_method)
+    property on the PaymentIntent.
+    """
+
+    acss_debit: "PaymentIntentsCreateParamsPaymentMethodDataAcssDebit"
+    affirm: dict[str, Any]
+    afterpay_clearpay: dict[str, Any]
+    alipay: dict[str, Any]
+    au_becs_debit: "PaymentIntentsCreateParamsPaymentMethodDataAuBecsDebit"
+    bacs_debit: "PaymentIntentsCreateParamsPaymentMethodDataBacsDebit"
+    bancontact: dict[str, Any]
+    billing_details: "PaymentIntentsCreateParamsPaymentMethodDataBillingDetails"
+    blik: dict[str, Any]
+    boleto: "PaymentIntentsCreateParamsPaymentMethodDataBoleto"
+    cashapp: dict[str, Any]
+    customer_balance: dict[str, Any]
+    eps: "PaymentIntentsCreateParamsPaymentMethodDataEps"
+    fpx: "PaymentIntentsCreateParamsPaymentMethodDataFpx"
+    giropay: dict[str, Any]
+    grabpay: dict[str, Any]
+    ideal: "PaymentIntentsCreateParamsPaymentMethodDataIdeal"
+    interac_present: dict[str, Any]
+    klarna: "PaymentIntentsCreateParamsPaymentMethodDataKlarna"
+    konbini: dict[str, Any]
+    link: dict[str, Any]
+    metadata: dict[str, str]
+    oxxo: dict[str, Any]
+    p24: "PaymentIntentsCreateParamsPaymentMethodDataP24"
+    paynow: dict[str, Any]
+    pix: dict[str, Any]
+    promptpay: dict[str, Any]
+    radar_options: "PaymentIntentsCreateParamsPaymentMethodDataRadarOptions"
+    sepa_debit: "PaymentIntentsCreateParamsPaymentMethodDataSepaDebit"
+    sofort: "PaymentIntentsCreateParamsPaymentMethodDataSofort"
+    type: Required[
+        Literal[
+            "acss_debit",
+            "affirm",
+            "afterpay_clearpay",
+            "alipay",
+            "au_becs_debit",
+            "bacs_debit",
+            "bancontact",
+            "blik",
+            "boleto",
+            "cashapp",
+            "customer_balance",
+            "eps",
+            "fpx",
+            "giropay",
+            "grabpay",
+            "ideal",
+            "klarna",
+            "konbini",
+            "link",
+            "oxxo",
+            "p24",
+            "paynow",
+            "pix",
+            "promptpay",
+            "sepa_debit",
+            "sofort",
+            "us_bank_account",
+            "wechat_pay",
+        ]
+    ]
+    us_bank_account: "PaymentIntentsCreateParamsPaymentMethodDataUsBankAccount"
+    wechat_pay: dict[str, Any]
 
 
 class PaymentIntentsCreateParamsPaymentMethodDataAcssDebit(TypedDict, total=False):
@@ -571,6 +652,24 @@ class PaymentIntentsCreateParamsPaymentMethodOptionsCashapp(TypedDict, total=Fal
     setup_future_usage: Literal["", "none", "off_session", "on_session"]
 
 
+class PaymentIntentsCreateParamsPaymentMethodOptionsCustomerBalance(TypedDict, total=False):
+    bank_transfer: "PaymentIntentsCreateParamsPaymentMethodOptionsCustomerBalanceBankTransfer"
+    funding_type: Literal["bank_transfer"]
+    setup_future_usage: Literal["none"]
+
+
+class PaymentIntentsCreateParamsPaymentMethodOptionsCustomerBalanceBankTransfer(
+    TypedDict, total=False
+):
+    eu_bank_transfer: (
+        "PaymentIntentsCreateParamsPaymentMethodOptionsCustomerBalanceBankTransferEuBankTransfer"
+    )
+    requested_address_types: list[Literal["iban", "sepa", "sort_code", "spei", "zengin"]]
+    type: Required[
+        Literal["eu_bank_transfer", "gb_bank_transfer", "jp_bank_transfer", "mx_bank_transfer"]
+    ]
+
+
 class PaymentIntentsCreateParamsPaymentMethodOptionsCustomerBalanceBankTransferEuBankTransfer(
     TypedDict, total=False
 ):
@@ -770,6 +869,80 @@ class PaymentIntentsSearchResponse(_rt.Model):
     """The total number of objects that match the query, only accurate up to 10,000."""
 
     url: str
+
+
+class PaymentIntentsUpdateParamsPaymentMethodData(TypedDict, total=False):
+    """If provided, this hash will be used to create a PaymentMethod. The new PaymentMethod will
+    appear
+    in the
+    [payment_method](https://stripe.com/docs/api/payment_intents/object#payment_intent_object-payment_method)
+    property on the PaymentIntent.
+    """
+
+    acss_debit: "PaymentIntentsUpdateParamsPaymentMethodDataAcssDebit"
+    affirm: dict[str, Any]
+    afterpay_clearpay: dict[str, Any]
+    alipay: dict[str, Any]
+    au_becs_debit: "PaymentIntentsUpdateParamsPaymentMethodDataAuBecsDebit"
+    bacs_debit: "PaymentIntentsUpdateParamsPaymentMethodDataBacsDebit"
+    bancontact: dict[str, Any]
+    billing_details: "PaymentIntentsUpdateParamsPaymentMethodDataBillingDetails"
+    blik: dict[str, Any]
+    boleto: "PaymentIntentsUpdateParamsPaymentMethodDataBoleto"
+    cashapp: dict[str, Any]
+    customer_balance: dict[str, Any]
+    eps: "PaymentIntentsUpdateParamsPaymentMethodDataEps"
+    fpx: "PaymentIntentsUpdateParamsPaymentMethodDataFpx"
+    giropay: dict[str, Any]
+    grabpay: dict[str, Any]
+    ideal: "PaymentIntentsUpdateParamsPaymentMethodDataIdeal"
+    interac_present: dict[str, Any]
+    klarna: "PaymentIntentsUpdateParamsPaymentMethodDataKlarna"
+    konbini: dict[str, Any]
+    link: dict[str, Any]
+    metadata: dict[str, str]
+    oxxo: dict[str, Any]
+    p24: "PaymentIntentsUpdateParamsPaymentMethodDataP24"
+    paynow: dict[str, Any]
+    pix: dict[str, Any]
+    promptpay: dict[str, Any]
+    radar_options: "PaymentIntentsUpdateParamsPaymentMethodDataRadarOptions"
+    sepa_debit: "PaymentIntentsUpdateParamsPaymentMethodDataSepaDebit"
+    sofort: "PaymentIntentsUpdateParamsPaymentMethodDataSofort"
+    type: Required[
+        Literal[
+            "acss_debit",
+            "affirm",
+            "afterpay_clearpay",
+            "alipay",
+            "au_becs_debit",
+            "bacs_debit",
+            "bancontact",
+            "blik",
+            "boleto",
+            "cashapp",
+            "customer_balance",
+            "eps",
+            "fpx",
+            "giropay",
+            "grabpay",
+            "ideal",
+            "klarna",
+            "konbini",
+            "link",
+            "oxxo",
+            "p24",
+            "paynow",
+            "pix",
+            "promptpay",
+            "sepa_debit",
+            "sofort",
+            "us_bank_account",
+            "wechat_pay",
+        ]
+    ]
+    us_bank_account: "PaymentIntentsUpdateParamsPaymentMethodDataUsBankAccount"
+    wechat_pay: dict[str, Any]
 
 
 class PaymentIntentsUpdateParamsPaymentMethodDataAcssDebit(TypedDict, total=False):
@@ -1094,6 +1267,24 @@ class PaymentIntentsUpdateParamsPaymentMethodOptionsCashapp(TypedDict, total=Fal
     setup_future_usage: Literal["", "none", "off_session", "on_session"]
 
 
+class PaymentIntentsUpdateParamsPaymentMethodOptionsCustomerBalance(TypedDict, total=False):
+    bank_transfer: "PaymentIntentsUpdateParamsPaymentMethodOptionsCustomerBalanceBankTransfer"
+    funding_type: Literal["bank_transfer"]
+    setup_future_usage: Literal["none"]
+
+
+class PaymentIntentsUpdateParamsPaymentMethodOptionsCustomerBalanceBankTransfer(
+    TypedDict, total=False
+):
+    eu_bank_transfer: (
+        "PaymentIntentsUpdateParamsPaymentMethodOptionsCustomerBalanceBankTransferEuBankTransfer"
+    )
+    requested_address_types: list[Literal["iban", "sepa", "sort_code", "spei", "zengin"]]
+    type: Required[
+        Literal["eu_bank_transfer", "gb_bank_transfer", "jp_bank_transfer", "mx_bank_transfer"]
+    ]
+
+
 class PaymentIntentsUpdateParamsPaymentMethodOptionsCustomerBalanceBankTransferEuBankTransfer(
     TypedDict, total=False
 ):
@@ -1286,6 +1477,15 @@ class PaymentIntentsConfirmParamsMandateDataSecretKeyParam(TypedDict, total=Fals
     )
 
 
+class PaymentIntentsConfirmParamsMandateDataSecretKeyParamCustomerAcceptance(
+    TypedDict, total=False
+):
+    accepted_at: int
+    offline: dict[str, Any]
+    online: "PaymentIntentsConfirmParamsMandateDataSecretKeyParamCustomerAcceptanceOnline"
+    type: Required[Literal["offline", "online"]]
+
+
 class PaymentIntentsConfirmParamsMandateDataSecretKeyParamCustomerAcceptanceOnline(
     TypedDict, total=False
 ):
@@ -1299,11 +1499,92 @@ class PaymentIntentsConfirmParamsMandateDataClientKeyParam(TypedDict, total=Fals
     )
 
 
+class PaymentIntentsConfirmParamsMandateDataClientKeyParamCustomerAcceptance(
+    TypedDict, total=False
+):
+    online: "Required[PaymentIntentsConfirmParamsMandateDataClientKeyParamCustomerAcceptanceOnline]"
+    type: Required[Literal["online"]]
+
+
 class PaymentIntentsConfirmParamsMandateDataClientKeyParamCustomerAcceptanceOnline(
     TypedDict, total=False
 ):
     ip_address: str
     user_agent: str
+
+
+class PaymentIntentsConfirmParamsPaymentMethodData(TypedDict, total=False):
+    """If provided, this hash will be used to create a PaymentMethod. The new PaymentMethod will
+    appear
+    in the
+    [payment_method](https://stripe.com/docs/api/payment_intents/object#payment_intent_object-payment_method)
+    property on the PaymentIntent.
+    """
+
+    acss_debit: "PaymentIntentsConfirmParamsPaymentMethodDataAcssDebit"
+    affirm: dict[str, Any]
+    afterpay_clearpay: dict[str, Any]
+    alipay: dict[str, Any]
+    au_becs_debit: "PaymentIntentsConfirmParamsPaymentMethodDataAuBecsDebit"
+    bacs_debit: "PaymentIntentsConfirmParamsPaymentMethodDataBacsDebit"
+    bancontact: dict[str, Any]
+    billing_details: "PaymentIntentsConfirmParamsPaymentMethodDataBillingDetails"
+    blik: dict[str, Any]
+    boleto: "PaymentIntentsConfirmParamsPaymentMethodDataBoleto"
+    cashapp: dict[str, Any]
+    customer_balance: dict[str, Any]
+    eps: "PaymentIntentsConfirmParamsPaymentMethodDataEps"
+    fpx: "PaymentIntentsConfirmParamsPaymentMethodDataFpx"
+    giropay: dict[str, Any]
+    grabpay: dict[str, Any]
+    ideal: "PaymentIntentsConfirmParamsPaymentMethodDataIdeal"
+    interac_present: dict[str, Any]
+    klarna: "PaymentIntentsConfirmParamsPaymentMethodDataKlarna"
+    konbini: dict[str, Any]
+    link: dict[str, Any]
+    metadata: dict[str, str]
+    oxxo: dict[str, Any]
+    p24: "PaymentIntentsConfirmParamsPaymentMethodDataP24"
+    paynow: dict[str, Any]
+    pix: dict[str, Any]
+    promptpay: dict[str, Any]
+    radar_options: "PaymentIntentsConfirmParamsPaymentMethodDataRadarOptions"
+    sepa_debit: "PaymentIntentsConfirmParamsPaymentMethodDataSepaDebit"
+    sofort: "PaymentIntentsConfirmParamsPaymentMethodDataSofort"
+    type: Required[
+        Literal[
+            "acss_debit",
+            "affirm",
+            "afterpay_clearpay",
+            "alipay",
+            "au_becs_debit",
+            "bacs_debit",
+            "bancontact",
+            "blik",
+            "boleto",
+            "cashapp",
+            "customer_balance",
+            "eps",
+            "fpx",
+            "giropay",
+            "grabpay",
+            "ideal",
+            "klarna",
+            "konbini",
+            "link",
+            "oxxo",
+            "p24",
+            "paynow",
+            "pix",
+            "promptpay",
+            "sepa_debit",
+            "sofort",
+            "us_bank_account",
+            "wechat_pay",
+        ]
+    ]
+    us_bank_account: "PaymentIntentsConfirmParamsPaymentMethodDataUsBankAccount"
+    wechat_pay: dict[str, Any]
 
 
 class PaymentIntentsConfirmParamsPaymentMethodDataAcssDebit(TypedDict, total=False):
@@ -1630,6 +1911,24 @@ class PaymentIntentsConfirmParamsPaymentMethodOptionsCashapp(TypedDict, total=Fa
     setup_future_usage: Literal["", "none", "off_session", "on_session"]
 
 
+class PaymentIntentsConfirmParamsPaymentMethodOptionsCustomerBalance(TypedDict, total=False):
+    bank_transfer: "PaymentIntentsConfirmParamsPaymentMethodOptionsCustomerBalanceBankTransfer"
+    funding_type: Literal["bank_transfer"]
+    setup_future_usage: Literal["none"]
+
+
+class PaymentIntentsConfirmParamsPaymentMethodOptionsCustomerBalanceBankTransfer(
+    TypedDict, total=False
+):
+    eu_bank_transfer: (
+        "PaymentIntentsConfirmParamsPaymentMethodOptionsCustomerBalanceBankTransferEuBankTransfer"
+    )
+    requested_address_types: list[Literal["iban", "sepa", "sort_code", "spei", "zengin"]]
+    type: Required[
+        Literal["eu_bank_transfer", "gb_bank_transfer", "jp_bank_transfer", "mx_bank_transfer"]
+    ]
+
+
 class PaymentIntentsConfirmParamsPaymentMethodOptionsCustomerBalanceBankTransferEuBankTransfer(
     TypedDict, total=False
 ):
@@ -1804,331 +2103,3 @@ class PaymentIntentsConfirmParamsShippingAddress(TypedDict, total=False):
     line2: str
     postal_code: str
     state: str
-
-
-PaymentIntentsCreateParamsMandateDataCustomerAcceptance = TypedDict(
-    "PaymentIntentsCreateParamsMandateDataCustomerAcceptance",
-    {
-        "accepted_at": int,
-        "offline": dict[str, Any],
-        "online": PaymentIntentsCreateParamsMandateDataCustomerAcceptanceOnline,
-        "type": Required[Literal["offline", "online"]],
-    },
-    total=False,
-)
-
-PaymentIntentsCreateParamsPaymentMethodData = TypedDict(
-    "PaymentIntentsCreateParamsPaymentMethodData",
-    {
-        "acss_debit": PaymentIntentsCreateParamsPaymentMethodDataAcssDebit,
-        "affirm": dict[str, Any],
-        "afterpay_clearpay": dict[str, Any],
-        "alipay": dict[str, Any],
-        "au_becs_debit": PaymentIntentsCreateParamsPaymentMethodDataAuBecsDebit,
-        "bacs_debit": PaymentIntentsCreateParamsPaymentMethodDataBacsDebit,
-        "bancontact": dict[str, Any],
-        "billing_details": PaymentIntentsCreateParamsPaymentMethodDataBillingDetails,
-        "blik": dict[str, Any],
-        "boleto": PaymentIntentsCreateParamsPaymentMethodDataBoleto,
-        "cashapp": dict[str, Any],
-        "customer_balance": dict[str, Any],
-        "eps": PaymentIntentsCreateParamsPaymentMethodDataEps,
-        "fpx": PaymentIntentsCreateParamsPaymentMethodDataFpx,
-        "giropay": dict[str, Any],
-        "grabpay": dict[str, Any],
-        "ideal": PaymentIntentsCreateParamsPaymentMethodDataIdeal,
-        "interac_present": dict[str, Any],
-        "klarna": PaymentIntentsCreateParamsPaymentMethodDataKlarna,
-        "konbini": dict[str, Any],
-        "link": dict[str, Any],
-        "metadata": dict[str, str],
-        "oxxo": dict[str, Any],
-        "p24": PaymentIntentsCreateParamsPaymentMethodDataP24,
-        "paynow": dict[str, Any],
-        "pix": dict[str, Any],
-        "promptpay": dict[str, Any],
-        "radar_options": PaymentIntentsCreateParamsPaymentMethodDataRadarOptions,
-        "sepa_debit": PaymentIntentsCreateParamsPaymentMethodDataSepaDebit,
-        "sofort": PaymentIntentsCreateParamsPaymentMethodDataSofort,
-        "type": Required[
-            Literal[
-                "acss_debit",
-                "affirm",
-                "afterpay_clearpay",
-                "alipay",
-                "au_becs_debit",
-                "bacs_debit",
-                "bancontact",
-                "blik",
-                "boleto",
-                "cashapp",
-                "customer_balance",
-                "eps",
-                "fpx",
-                "giropay",
-                "grabpay",
-                "ideal",
-                "klarna",
-                "konbini",
-                "link",
-                "oxxo",
-                "p24",
-                "paynow",
-                "pix",
-                "promptpay",
-                "sepa_debit",
-                "sofort",
-                "us_bank_account",
-                "wechat_pay",
-            ]
-        ],
-        "us_bank_account": PaymentIntentsCreateParamsPaymentMethodDataUsBankAccount,
-        "wechat_pay": dict[str, Any],
-    },
-    total=False,
-)
-"""If provided, this hash will be used to create a PaymentMethod. The new PaymentMethod will appear
-in the
-[payment_method](https://stripe.com/docs/api/payment_intents/object#payment_intent_object-payment_method)
-property on the PaymentIntent.
-"""
-
-PaymentIntentsCreateParamsPaymentMethodOptionsCustomerBalanceBankTransfer = TypedDict(
-    "PaymentIntentsCreateParamsPaymentMethodOptionsCustomerBalanceBankTransfer",
-    {
-        "eu_bank_transfer": PaymentIntentsCreateParamsPaymentMethodOptionsCustomerBalanceBankTransferEuBankTransfer,
-        "requested_address_types": list[Literal["iban", "sepa", "sort_code", "spei", "zengin"]],
-        "type": Required[
-            Literal["eu_bank_transfer", "gb_bank_transfer", "jp_bank_transfer", "mx_bank_transfer"]
-        ],
-    },
-    total=False,
-)
-
-PaymentIntentsCreateParamsPaymentMethodOptionsCustomerBalance = TypedDict(
-    "PaymentIntentsCreateParamsPaymentMethodOptionsCustomerBalance",
-    {
-        "bank_transfer": PaymentIntentsCreateParamsPaymentMethodOptionsCustomerBalanceBankTransfer,
-        "funding_type": Literal["bank_transfer"],
-        "setup_future_usage": Literal["none"],
-    },
-    total=False,
-)
-
-PaymentIntentsUpdateParamsPaymentMethodData = TypedDict(
-    "PaymentIntentsUpdateParamsPaymentMethodData",
-    {
-        "acss_debit": PaymentIntentsUpdateParamsPaymentMethodDataAcssDebit,
-        "affirm": dict[str, Any],
-        "afterpay_clearpay": dict[str, Any],
-        "alipay": dict[str, Any],
-        "au_becs_debit": PaymentIntentsUpdateParamsPaymentMethodDataAuBecsDebit,
-        "bacs_debit": PaymentIntentsUpdateParamsPaymentMethodDataBacsDebit,
-        "bancontact": dict[str, Any],
-        "billing_details": PaymentIntentsUpdateParamsPaymentMethodDataBillingDetails,
-        "blik": dict[str, Any],
-        "boleto": PaymentIntentsUpdateParamsPaymentMethodDataBoleto,
-        "cashapp": dict[str, Any],
-        "customer_balance": dict[str, Any],
-        "eps": PaymentIntentsUpdateParamsPaymentMethodDataEps,
-        "fpx": PaymentIntentsUpdateParamsPaymentMethodDataFpx,
-        "giropay": dict[str, Any],
-        "grabpay": dict[str, Any],
-        "ideal": PaymentIntentsUpdateParamsPaymentMethodDataIdeal,
-        "interac_present": dict[str, Any],
-        "klarna": PaymentIntentsUpdateParamsPaymentMethodDataKlarna,
-        "konbini": dict[str, Any],
-        "link": dict[str, Any],
-        "metadata": dict[str, str],
-        "oxxo": dict[str, Any],
-        "p24": PaymentIntentsUpdateParamsPaymentMethodDataP24,
-        "paynow": dict[str, Any],
-        "pix": dict[str, Any],
-        "promptpay": dict[str, Any],
-        "radar_options": PaymentIntentsUpdateParamsPaymentMethodDataRadarOptions,
-        "sepa_debit": PaymentIntentsUpdateParamsPaymentMethodDataSepaDebit,
-        "sofort": PaymentIntentsUpdateParamsPaymentMethodDataSofort,
-        "type": Required[
-            Literal[
-                "acss_debit",
-                "affirm",
-                "afterpay_clearpay",
-                "alipay",
-                "au_becs_debit",
-                "bacs_debit",
-                "bancontact",
-                "blik",
-                "boleto",
-                "cashapp",
-                "customer_balance",
-                "eps",
-                "fpx",
-                "giropay",
-                "grabpay",
-                "ideal",
-                "klarna",
-                "konbini",
-                "link",
-                "oxxo",
-                "p24",
-                "paynow",
-                "pix",
-                "promptpay",
-                "sepa_debit",
-                "sofort",
-                "us_bank_account",
-                "wechat_pay",
-            ]
-        ],
-        "us_bank_account": PaymentIntentsUpdateParamsPaymentMethodDataUsBankAccount,
-        "wechat_pay": dict[str, Any],
-    },
-    total=False,
-)
-"""If provided, this hash will be used to create a PaymentMethod. The new PaymentMethod will appear
-in the
-[payment_method](https://stripe.com/docs/api/payment_intents/object#payment_intent_object-payment_method)
-property on the PaymentIntent.
-"""
-
-PaymentIntentsUpdateParamsPaymentMethodOptionsCustomerBalanceBankTransfer = TypedDict(
-    "PaymentIntentsUpdateParamsPaymentMethodOptionsCustomerBalanceBankTransfer",
-    {
-        "eu_bank_transfer": PaymentIntentsUpdateParamsPaymentMethodOptionsCustomerBalanceBankTransferEuBankTransfer,
-        "requested_address_types": list[Literal["iban", "sepa", "sort_code", "spei", "zengin"]],
-        "type": Required[
-            Literal["eu_bank_transfer", "gb_bank_transfer", "jp_bank_transfer", "mx_bank_transfer"]
-        ],
-    },
-    total=False,
-)
-
-PaymentIntentsUpdateParamsPaymentMethodOptionsCustomerBalance = TypedDict(
-    "PaymentIntentsUpdateParamsPaymentMethodOptionsCustomerBalance",
-    {
-        "bank_transfer": PaymentIntentsUpdateParamsPaymentMethodOptionsCustomerBalanceBankTransfer,
-        "funding_type": Literal["bank_transfer"],
-        "setup_future_usage": Literal["none"],
-    },
-    total=False,
-)
-
-PaymentIntentsConfirmParamsMandateDataSecretKeyParamCustomerAcceptance = TypedDict(
-    "PaymentIntentsConfirmParamsMandateDataSecretKeyParamCustomerAcceptance",
-    {
-        "accepted_at": int,
-        "offline": dict[str, Any],
-        "online": PaymentIntentsConfirmParamsMandateDataSecretKeyParamCustomerAcceptanceOnline,
-        "type": Required[Literal["offline", "online"]],
-    },
-    total=False,
-)
-
-PaymentIntentsConfirmParamsMandateDataClientKeyParamCustomerAcceptance = TypedDict(
-    "PaymentIntentsConfirmParamsMandateDataClientKeyParamCustomerAcceptance",
-    {
-        "online": Required[
-            PaymentIntentsConfirmParamsMandateDataClientKeyParamCustomerAcceptanceOnline
-        ],
-        "type": Required[Literal["online"]],
-    },
-    total=False,
-)
-
-PaymentIntentsConfirmParamsPaymentMethodData = TypedDict(
-    "PaymentIntentsConfirmParamsPaymentMethodData",
-    {
-        "acss_debit": PaymentIntentsConfirmParamsPaymentMethodDataAcssDebit,
-        "affirm": dict[str, Any],
-        "afterpay_clearpay": dict[str, Any],
-        "alipay": dict[str, Any],
-        "au_becs_debit": PaymentIntentsConfirmParamsPaymentMethodDataAuBecsDebit,
-        "bacs_debit": PaymentIntentsConfirmParamsPaymentMethodDataBacsDebit,
-        "bancontact": dict[str, Any],
-        "billing_details": PaymentIntentsConfirmParamsPaymentMethodDataBillingDetails,
-        "blik": dict[str, Any],
-        "boleto": PaymentIntentsConfirmParamsPaymentMethodDataBoleto,
-        "cashapp": dict[str, Any],
-        "customer_balance": dict[str, Any],
-        "eps": PaymentIntentsConfirmParamsPaymentMethodDataEps,
-        "fpx": PaymentIntentsConfirmParamsPaymentMethodDataFpx,
-        "giropay": dict[str, Any],
-        "grabpay": dict[str, Any],
-        "ideal": PaymentIntentsConfirmParamsPaymentMethodDataIdeal,
-        "interac_present": dict[str, Any],
-        "klarna": PaymentIntentsConfirmParamsPaymentMethodDataKlarna,
-        "konbini": dict[str, Any],
-        "link": dict[str, Any],
-        "metadata": dict[str, str],
-        "oxxo": dict[str, Any],
-        "p24": PaymentIntentsConfirmParamsPaymentMethodDataP24,
-        "paynow": dict[str, Any],
-        "pix": dict[str, Any],
-        "promptpay": dict[str, Any],
-        "radar_options": PaymentIntentsConfirmParamsPaymentMethodDataRadarOptions,
-        "sepa_debit": PaymentIntentsConfirmParamsPaymentMethodDataSepaDebit,
-        "sofort": PaymentIntentsConfirmParamsPaymentMethodDataSofort,
-        "type": Required[
-            Literal[
-                "acss_debit",
-                "affirm",
-                "afterpay_clearpay",
-                "alipay",
-                "au_becs_debit",
-                "bacs_debit",
-                "bancontact",
-                "blik",
-                "boleto",
-                "cashapp",
-                "customer_balance",
-                "eps",
-                "fpx",
-                "giropay",
-                "grabpay",
-                "ideal",
-                "klarna",
-                "konbini",
-                "link",
-                "oxxo",
-                "p24",
-                "paynow",
-                "pix",
-                "promptpay",
-                "sepa_debit",
-                "sofort",
-                "us_bank_account",
-                "wechat_pay",
-            ]
-        ],
-        "us_bank_account": PaymentIntentsConfirmParamsPaymentMethodDataUsBankAccount,
-        "wechat_pay": dict[str, Any],
-    },
-    total=False,
-)
-"""If provided, this hash will be used to create a PaymentMethod. The new PaymentMethod will appear
-in the
-[payment_method](https://stripe.com/docs/api/payment_intents/object#payment_intent_object-payment_method)
-property on the PaymentIntent.
-"""
-
-PaymentIntentsConfirmParamsPaymentMethodOptionsCustomerBalanceBankTransfer = TypedDict(
-    "PaymentIntentsConfirmParamsPaymentMethodOptionsCustomerBalanceBankTransfer",
-    {
-        "eu_bank_transfer": PaymentIntentsConfirmParamsPaymentMethodOptionsCustomerBalanceBankTransferEuBankTransfer,
-        "requested_address_types": list[Literal["iban", "sepa", "sort_code", "spei", "zengin"]],
-        "type": Required[
-            Literal["eu_bank_transfer", "gb_bank_transfer", "jp_bank_transfer", "mx_bank_transfer"]
-        ],
-    },
-    total=False,
-)
-
-PaymentIntentsConfirmParamsPaymentMethodOptionsCustomerBalance = TypedDict(
-    "PaymentIntentsConfirmParamsPaymentMethodOptionsCustomerBalance",
-    {
-        "bank_transfer": PaymentIntentsConfirmParamsPaymentMethodOptionsCustomerBalanceBankTransfer,
-        "funding_type": Literal["bank_transfer"],
-        "setup_future_usage": Literal["none"],
-    },
-    total=False,
-)

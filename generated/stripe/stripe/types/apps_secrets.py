@@ -20,6 +20,11 @@ __all__ = [
 ]
 
 
+class AppsSecretsListScope(TypedDict, total=False):
+    type: Required[Literal["account", "user"]]
+    user: str
+
+
 class AppsSecretsListResponse(_rt.Model):
     data: list[AppsSecret]
     has_more: bool
@@ -34,28 +39,24 @@ class AppsSecretsListResponse(_rt.Model):
     """The URL where this list can be accessed."""
 
 
-AppsSecretsListScope = TypedDict(
-    "AppsSecretsListScope", {"type": Required[Literal["account", "user"]], "user": str}, total=False
-)
+class AppsSecretsCreateParamsScope(TypedDict, total=False):
+    """Specifies the scoping of the secret. Requests originating from UI extensions can only access
+    account-scoped secrets or secrets scoped to their own user.
+    """
 
-AppsSecretsCreateParamsScope = TypedDict(
-    "AppsSecretsCreateParamsScope",
-    {"type": Required[Literal["account", "user"]], "user": str},
-    total=False,
-)
-"""Specifies the scoping of the secret. Requests originating from UI extensions can only access
-account-scoped secrets or secrets scoped to their own user.
-"""
+    type: Required[Literal["account", "user"]]
+    user: str
 
-AppsSecretsDeleteParamsScope = TypedDict(
-    "AppsSecretsDeleteParamsScope",
-    {"type": Required[Literal["account", "user"]], "user": str},
-    total=False,
-)
-"""Specifies the scoping of the secret. Requests originating from UI extensions can only access
-account-scoped secrets or secrets scoped to their own user.
-"""
 
-AppsSecretsFindScope = TypedDict(
-    "AppsSecretsFindScope", {"type": Required[Literal["account", "user"]], "user": str}, total=False
-)
+class AppsSecretsDeleteParamsScope(TypedDict, total=False):
+    """Specifies the scoping of the secret. Requests originating from UI extensions can only access
+    account-scoped secrets or secrets scoped to their own user.
+    """
+
+    type: Required[Literal["account", "user"]]
+    user: str
+
+
+class AppsSecretsFindScope(TypedDict, total=False):
+    type: Required[Literal["account", "user"]]
+    user: str

@@ -13,6 +13,25 @@ __all__ = [
 ]
 
 
+class BillingPortalSessionsCreateParamsFlowData(TypedDict, total=False):
+    """Information about a specific flow for the customer to go through. See the
+    [docs](https://stripe.com/docs/customer-management/portal-deep-links) to learn more about
+    using customer portal deep links and flows.
+    """
+
+    after_completion: "BillingPortalSessionsCreateParamsFlowDataAfterCompletion"
+    subscription_cancel: "BillingPortalSessionsCreateParamsFlowDataSubscriptionCancel"
+    type: Required[Literal["payment_method_update", "subscription_cancel"]]
+
+
+class BillingPortalSessionsCreateParamsFlowDataAfterCompletion(TypedDict, total=False):
+    hosted_confirmation: (
+        "BillingPortalSessionsCreateParamsFlowDataAfterCompletionHostedConfirmation"
+    )
+    redirect: "BillingPortalSessionsCreateParamsFlowDataAfterCompletionRedirect"
+    type: Required[Literal["hosted_confirmation", "portal_homepage", "redirect"]]
+
+
 class BillingPortalSessionsCreateParamsFlowDataAfterCompletionHostedConfirmation(
     TypedDict, total=False
 ):
@@ -25,28 +44,3 @@ class BillingPortalSessionsCreateParamsFlowDataAfterCompletionRedirect(TypedDict
 
 class BillingPortalSessionsCreateParamsFlowDataSubscriptionCancel(TypedDict, total=False):
     subscription: Required[str]
-
-
-BillingPortalSessionsCreateParamsFlowDataAfterCompletion = TypedDict(
-    "BillingPortalSessionsCreateParamsFlowDataAfterCompletion",
-    {
-        "hosted_confirmation": BillingPortalSessionsCreateParamsFlowDataAfterCompletionHostedConfirmation,
-        "redirect": BillingPortalSessionsCreateParamsFlowDataAfterCompletionRedirect,
-        "type": Required[Literal["hosted_confirmation", "portal_homepage", "redirect"]],
-    },
-    total=False,
-)
-
-BillingPortalSessionsCreateParamsFlowData = TypedDict(
-    "BillingPortalSessionsCreateParamsFlowData",
-    {
-        "after_completion": BillingPortalSessionsCreateParamsFlowDataAfterCompletion,
-        "subscription_cancel": BillingPortalSessionsCreateParamsFlowDataSubscriptionCancel,
-        "type": Required[Literal["payment_method_update", "subscription_cancel"]],
-    },
-    total=False,
-)
-"""Information about a specific flow for the customer to go through. See the
-[docs](https://stripe.com/docs/customer-management/portal-deep-links) to learn more about using
-customer portal deep links and flows.
-"""

@@ -137,6 +137,14 @@ class CheckoutSessionsCreateParamsConsentCollection(TypedDict, total=False):
     terms_of_service: Literal["none", "required"]
 
 
+class CheckoutSessionsCreateParamsCustomFieldsItem(TypedDict, total=False):
+    dropdown: "CheckoutSessionsCreateParamsCustomFieldsItemDropdown"
+    key: Required[str]
+    label: "Required[CheckoutSessionsCreateParamsCustomFieldsItemLabel]"
+    optional: bool
+    type: Required[Literal["dropdown", "numeric", "text"]]
+
+
 class CheckoutSessionsCreateParamsCustomFieldsItemDropdown(TypedDict, total=False):
     options: "Required[list[CheckoutSessionsCreateParamsCustomFieldsItemDropdownOptionsItem]]"
 
@@ -144,6 +152,11 @@ class CheckoutSessionsCreateParamsCustomFieldsItemDropdown(TypedDict, total=Fals
 class CheckoutSessionsCreateParamsCustomFieldsItemDropdownOptionsItem(TypedDict, total=False):
     label: Required[str]
     value: Required[str]
+
+
+class CheckoutSessionsCreateParamsCustomFieldsItemLabel(TypedDict, total=False):
+    custom: Required[str]
+    type: Required[Literal["custom"]]
 
 
 class CheckoutSessionsCreateParamsCustomText(TypedDict, total=False):
@@ -376,6 +389,24 @@ class CheckoutSessionsCreateParamsPaymentMethodOptionsCardInstallments(TypedDict
 
 class CheckoutSessionsCreateParamsPaymentMethodOptionsCashapp(TypedDict, total=False):
     setup_future_usage: Literal["none", "off_session", "on_session"]
+
+
+class CheckoutSessionsCreateParamsPaymentMethodOptionsCustomerBalance(TypedDict, total=False):
+    bank_transfer: "CheckoutSessionsCreateParamsPaymentMethodOptionsCustomerBalanceBankTransfer"
+    funding_type: Literal["bank_transfer"]
+    setup_future_usage: Literal["none"]
+
+
+class CheckoutSessionsCreateParamsPaymentMethodOptionsCustomerBalanceBankTransfer(
+    TypedDict, total=False
+):
+    eu_bank_transfer: (
+        "CheckoutSessionsCreateParamsPaymentMethodOptionsCustomerBalanceBankTransferEuBankTransfer"
+    )
+    requested_address_types: list[Literal["iban", "sepa", "sort_code", "spei", "zengin"]]
+    type: Required[
+        Literal["eu_bank_transfer", "gb_bank_transfer", "jp_bank_transfer", "mx_bank_transfer"]
+    ]
 
 
 class CheckoutSessionsCreateParamsPaymentMethodOptionsCustomerBalanceBankTransferEuBankTransfer(
@@ -735,6 +766,18 @@ class CheckoutSessionsCreateParamsShippingOptionsItem(TypedDict, total=False):
     shipping_rate_data: "CheckoutSessionsCreateParamsShippingOptionsItemShippingRateData"
 
 
+class CheckoutSessionsCreateParamsShippingOptionsItemShippingRateData(TypedDict, total=False):
+    delivery_estimate: (
+        "CheckoutSessionsCreateParamsShippingOptionsItemShippingRateDataDeliveryEstimate"
+    )
+    display_name: Required[str]
+    fixed_amount: "CheckoutSessionsCreateParamsShippingOptionsItemShippingRateDataFixedAmount"
+    metadata: dict[str, str]
+    tax_behavior: Literal["exclusive", "inclusive", "unspecified"]
+    tax_code: str
+    type: Literal["fixed_amount"]
+
+
 class CheckoutSessionsCreateParamsShippingOptionsItemShippingRateDataDeliveryEstimate(
     TypedDict, total=False
 ):
@@ -824,58 +867,3 @@ class CheckoutSessionsListLineItemsResponse(_rt.Model):
 
     url: str
     """The URL where this list can be accessed."""
-
-
-CheckoutSessionsCreateParamsCustomFieldsItemLabel = TypedDict(
-    "CheckoutSessionsCreateParamsCustomFieldsItemLabel",
-    {"custom": Required[str], "type": Required[Literal["custom"]]},
-    total=False,
-)
-
-CheckoutSessionsCreateParamsCustomFieldsItem = TypedDict(
-    "CheckoutSessionsCreateParamsCustomFieldsItem",
-    {
-        "dropdown": CheckoutSessionsCreateParamsCustomFieldsItemDropdown,
-        "key": Required[str],
-        "label": Required[CheckoutSessionsCreateParamsCustomFieldsItemLabel],
-        "optional": bool,
-        "type": Required[Literal["dropdown", "numeric", "text"]],
-    },
-    total=False,
-)
-
-CheckoutSessionsCreateParamsPaymentMethodOptionsCustomerBalanceBankTransfer = TypedDict(
-    "CheckoutSessionsCreateParamsPaymentMethodOptionsCustomerBalanceBankTransfer",
-    {
-        "eu_bank_transfer": CheckoutSessionsCreateParamsPaymentMethodOptionsCustomerBalanceBankTransferEuBankTransfer,
-        "requested_address_types": list[Literal["iban", "sepa", "sort_code", "spei", "zengin"]],
-        "type": Required[
-            Literal["eu_bank_transfer", "gb_bank_transfer", "jp_bank_transfer", "mx_bank_transfer"]
-        ],
-    },
-    total=False,
-)
-
-CheckoutSessionsCreateParamsPaymentMethodOptionsCustomerBalance = TypedDict(
-    "CheckoutSessionsCreateParamsPaymentMethodOptionsCustomerBalance",
-    {
-        "bank_transfer": CheckoutSessionsCreateParamsPaymentMethodOptionsCustomerBalanceBankTransfer,
-        "funding_type": Literal["bank_transfer"],
-        "setup_future_usage": Literal["none"],
-    },
-    total=False,
-)
-
-CheckoutSessionsCreateParamsShippingOptionsItemShippingRateData = TypedDict(
-    "CheckoutSessionsCreateParamsShippingOptionsItemShippingRateData",
-    {
-        "delivery_estimate": CheckoutSessionsCreateParamsShippingOptionsItemShippingRateDataDeliveryEstimate,
-        "display_name": Required[str],
-        "fixed_amount": CheckoutSessionsCreateParamsShippingOptionsItemShippingRateDataFixedAmount,
-        "metadata": dict[str, str],
-        "tax_behavior": Literal["exclusive", "inclusive", "unspecified"],
-        "tax_code": str,
-        "type": Literal["fixed_amount"],
-    },
-    total=False,
-)

@@ -37,6 +37,17 @@ class CreditNotesListResponse(_rt.Model):
     """The URL where this list can be accessed."""
 
 
+class CreditNotesCreateParamsLinesItem(TypedDict, total=False):
+    amount: int
+    description: str
+    invoice_line_item: str
+    quantity: int
+    tax_rates: list[str] | Literal[""]
+    type: Required[Literal["custom_line_item", "invoice_line_item"]]
+    unit_amount: int
+    unit_amount_decimal: str
+
+
 class CreditNotesCreateParamsShippingCost(TypedDict, total=False):
     """When shipping_cost contains the shipping_rate from the invoice, the shipping_cost is included
     in the credit note.
@@ -59,19 +70,3 @@ class CreditNotesListLinesResponse(_rt.Model):
 
     url: str
     """The URL where this list can be accessed."""
-
-
-CreditNotesCreateParamsLinesItem = TypedDict(
-    "CreditNotesCreateParamsLinesItem",
-    {
-        "amount": int,
-        "description": str,
-        "invoice_line_item": str,
-        "quantity": int,
-        "tax_rates": list[str] | Literal[""],
-        "type": Required[Literal["custom_line_item", "invoice_line_item"]],
-        "unit_amount": int,
-        "unit_amount_decimal": str,
-    },
-    total=False,
-)

@@ -22,8 +22,30 @@ __all__ = [
 ]
 
 
+class CreditNotesPreviewRetrieveLinesItem(TypedDict, total=False):
+    amount: int
+    description: str
+    invoice_line_item: str
+    quantity: int
+    tax_rates: list[str] | Literal[""]
+    type: Required[Literal["custom_line_item", "invoice_line_item"]]
+    unit_amount: int
+    unit_amount_decimal: str
+
+
 class CreditNotesPreviewRetrieveShippingCost(TypedDict, total=False):
     shipping_rate: str
+
+
+class CreditNotesPreviewListLinesLinesItem(TypedDict, total=False):
+    amount: int
+    description: str
+    invoice_line_item: str
+    quantity: int
+    tax_rates: list[str] | Literal[""]
+    type: Required[Literal["custom_line_item", "invoice_line_item"]]
+    unit_amount: int
+    unit_amount_decimal: str
 
 
 class CreditNotesPreviewListLinesShippingCost(TypedDict, total=False):
@@ -44,34 +66,3 @@ class CreditNotesPreviewListLinesResponse(_rt.Model):
 
     url: str
     """The URL where this list can be accessed."""
-
-
-CreditNotesPreviewRetrieveLinesItem = TypedDict(
-    "CreditNotesPreviewRetrieveLinesItem",
-    {
-        "amount": int,
-        "description": str,
-        "invoice_line_item": str,
-        "quantity": int,
-        "tax_rates": list[str] | Literal[""],
-        "type": Required[Literal["custom_line_item", "invoice_line_item"]],
-        "unit_amount": int,
-        "unit_amount_decimal": str,
-    },
-    total=False,
-)
-
-CreditNotesPreviewListLinesLinesItem = TypedDict(
-    "CreditNotesPreviewListLinesLinesItem",
-    {
-        "amount": int,
-        "description": str,
-        "invoice_line_item": str,
-        "quantity": int,
-        "tax_rates": list[str] | Literal[""],
-        "type": Required[Literal["custom_line_item", "invoice_line_item"]],
-        "unit_amount": int,
-        "unit_amount_decimal": str,
-    },
-    total=False,
-)

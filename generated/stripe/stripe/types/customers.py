@@ -276,19 +276,15 @@ class CustomersUpdateParamsTax(TypedDict, total=False):
     ip_address: str
 
 
+class CustomersFundingInstructionsParamsBankTransfer(TypedDict, total=False):
+    """Additional parameters for `bank_transfer` funding types"""
+
+    eu_bank_transfer: "CustomersFundingInstructionsParamsBankTransferEuBankTransfer"
+    requested_address_types: list[Literal["iban", "sort_code", "spei", "zengin"]]
+    type: Required[
+        Literal["eu_bank_transfer", "gb_bank_transfer", "jp_bank_transfer", "mx_bank_transfer"]
+    ]
+
+
 class CustomersFundingInstructionsParamsBankTransferEuBankTransfer(TypedDict, total=False):
     country: Required[str]
-
-
-CustomersFundingInstructionsParamsBankTransfer = TypedDict(
-    "CustomersFundingInstructionsParamsBankTransfer",
-    {
-        "eu_bank_transfer": CustomersFundingInstructionsParamsBankTransferEuBankTransfer,
-        "requested_address_types": list[Literal["iban", "sort_code", "spei", "zengin"]],
-        "type": Required[
-            Literal["eu_bank_transfer", "gb_bank_transfer", "jp_bank_transfer", "mx_bank_transfer"]
-        ],
-    },
-    total=False,
-)
-"""Additional parameters for `bank_transfer` funding types"""

@@ -10,15 +10,15 @@ __all__ = [
 ]
 
 
+class FinancialConnectionsSessionsCreateParamsAccountHolder(TypedDict, total=False):
+    """The account holder to link accounts for."""
+
+    account: str
+    customer: str
+    type: Required[Literal["account", "customer"]]
+
+
 class FinancialConnectionsSessionsCreateParamsFilters(TypedDict, total=False):
     """Filters to restrict the kinds of accounts to collect."""
 
     countries: Required[list[str]]
-
-
-FinancialConnectionsSessionsCreateParamsAccountHolder = TypedDict(
-    "FinancialConnectionsSessionsCreateParamsAccountHolder",
-    {"account": str, "customer": str, "type": Required[Literal["account", "customer"]]},
-    total=False,
-)
-"""The account holder to link accounts for."""

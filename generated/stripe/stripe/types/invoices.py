@@ -267,6 +267,16 @@ class InvoicesCreateParamsShippingCost(TypedDict, total=False):
     shipping_rate_data: "InvoicesCreateParamsShippingCostShippingRateData"
 
 
+class InvoicesCreateParamsShippingCostShippingRateData(TypedDict, total=False):
+    delivery_estimate: "InvoicesCreateParamsShippingCostShippingRateDataDeliveryEstimate"
+    display_name: Required[str]
+    fixed_amount: "InvoicesCreateParamsShippingCostShippingRateDataFixedAmount"
+    metadata: dict[str, str]
+    tax_behavior: Literal["exclusive", "inclusive", "unspecified"]
+    tax_code: str
+    type: Literal["fixed_amount"]
+
+
 class InvoicesCreateParamsShippingCostShippingRateDataDeliveryEstimate(TypedDict, total=False):
     maximum: "InvoicesCreateParamsShippingCostShippingRateDataDeliveryEstimateMaximum"
     minimum: "InvoicesCreateParamsShippingCostShippingRateDataDeliveryEstimateMinimum"
@@ -492,6 +502,16 @@ class InvoicesUpdateParamsShippingCost(TypedDict, total=False):
     shipping_rate_data: "InvoicesUpdateParamsShippingCostShippingRateData"
 
 
+class InvoicesUpdateParamsShippingCostShippingRateData(TypedDict, total=False):
+    delivery_estimate: "InvoicesUpdateParamsShippingCostShippingRateDataDeliveryEstimate"
+    display_name: Required[str]
+    fixed_amount: "InvoicesUpdateParamsShippingCostShippingRateDataFixedAmount"
+    metadata: dict[str, str]
+    tax_behavior: Literal["exclusive", "inclusive", "unspecified"]
+    tax_code: str
+    type: Literal["fixed_amount"]
+
+
 class InvoicesUpdateParamsShippingCostShippingRateDataDeliveryEstimate(TypedDict, total=False):
     maximum: "InvoicesUpdateParamsShippingCostShippingRateDataDeliveryEstimateMaximum"
     minimum: "InvoicesUpdateParamsShippingCostShippingRateDataDeliveryEstimateMinimum"
@@ -560,32 +580,3 @@ class InvoicesListLinesResponse(_rt.Model):
 
     url: str
     """The URL where this list can be accessed."""
-
-
-InvoicesCreateParamsShippingCostShippingRateData = TypedDict(
-    "InvoicesCreateParamsShippingCostShippingRateData",
-    {
-        "delivery_estimate": InvoicesCreateParamsShippingCostShippingRateDataDeliveryEstimate,
-        "display_name": Required[str],
-        "fixed_amount": InvoicesCreateParamsShippingCostShippingRateDataFixedAmount,
-        "metadata": dict[str, str],
-        "tax_behavior": Literal["exclusive", "inclusive", "unspecified"],
-        "tax_code": str,
-        "type": Literal["fixed_amount"],
-    },
-    total=False,
-)
-
-InvoicesUpdateParamsShippingCostShippingRateData = TypedDict(
-    "InvoicesUpdateParamsShippingCostShippingRateData",
-    {
-        "delivery_estimate": InvoicesUpdateParamsShippingCostShippingRateDataDeliveryEstimate,
-        "display_name": Required[str],
-        "fixed_amount": InvoicesUpdateParamsShippingCostShippingRateDataFixedAmount,
-        "metadata": dict[str, str],
-        "tax_behavior": Literal["exclusive", "inclusive", "unspecified"],
-        "tax_code": str,
-        "type": Literal["fixed_amount"],
-    },
-    total=False,
-)

@@ -55,6 +55,31 @@ class IssuingDisputesListResponse(_rt.Model):
     """The URL where this list can be accessed."""
 
 
+class IssuingDisputesCreateParamsEvidence(TypedDict, total=False):
+    """Evidence provided for the dispute."""
+
+    canceled: "IssuingDisputesCreateParamsEvidenceCanceled | Literal['']"
+    duplicate: "IssuingDisputesCreateParamsEvidenceDuplicate | Literal['']"
+    fraudulent: "IssuingDisputesCreateParamsEvidenceFraudulent | Literal['']"
+    merchandise_not_as_described: (
+        "IssuingDisputesCreateParamsEvidenceMerchandiseNotAsDescribed | Literal['']"
+    )
+    not_received: "IssuingDisputesCreateParamsEvidenceNotReceived | Literal['']"
+    other: "IssuingDisputesCreateParamsEvidenceOther | Literal['']"
+    reason: Literal[
+        "canceled",
+        "duplicate",
+        "fraudulent",
+        "merchandise_not_as_described",
+        "not_received",
+        "other",
+        "service_not_as_described",
+    ]
+    service_not_as_described: (
+        "IssuingDisputesCreateParamsEvidenceServiceNotAsDescribed | Literal['']"
+    )
+
+
 class IssuingDisputesCreateParamsEvidenceCanceled(TypedDict, total=False):
     additional_documentation: str
     canceled_at: int | Literal[""]
@@ -120,6 +145,31 @@ class IssuingDisputesCreateParamsTreasury(TypedDict, total=False):
     received_debit: Required[str]
 
 
+class IssuingDisputesUpdateParamsEvidence(TypedDict, total=False):
+    """Evidence provided for the dispute."""
+
+    canceled: "IssuingDisputesUpdateParamsEvidenceCanceled | Literal['']"
+    duplicate: "IssuingDisputesUpdateParamsEvidenceDuplicate | Literal['']"
+    fraudulent: "IssuingDisputesUpdateParamsEvidenceFraudulent | Literal['']"
+    merchandise_not_as_described: (
+        "IssuingDisputesUpdateParamsEvidenceMerchandiseNotAsDescribed | Literal['']"
+    )
+    not_received: "IssuingDisputesUpdateParamsEvidenceNotReceived | Literal['']"
+    other: "IssuingDisputesUpdateParamsEvidenceOther | Literal['']"
+    reason: Literal[
+        "canceled",
+        "duplicate",
+        "fraudulent",
+        "merchandise_not_as_described",
+        "not_received",
+        "other",
+        "service_not_as_described",
+    ]
+    service_not_as_described: (
+        "IssuingDisputesUpdateParamsEvidenceServiceNotAsDescribed | Literal['']"
+    )
+
+
 class IssuingDisputesUpdateParamsEvidenceCanceled(TypedDict, total=False):
     additional_documentation: str
     canceled_at: int | Literal[""]
@@ -177,56 +227,3 @@ class IssuingDisputesUpdateParamsEvidenceServiceNotAsDescribed(TypedDict, total=
     cancellation_reason: str
     explanation: str
     received_at: int | Literal[""]
-
-
-IssuingDisputesCreateParamsEvidence = TypedDict(
-    "IssuingDisputesCreateParamsEvidence",
-    {
-        "canceled": IssuingDisputesCreateParamsEvidenceCanceled | Literal[""],
-        "duplicate": IssuingDisputesCreateParamsEvidenceDuplicate | Literal[""],
-        "fraudulent": IssuingDisputesCreateParamsEvidenceFraudulent | Literal[""],
-        "merchandise_not_as_described": IssuingDisputesCreateParamsEvidenceMerchandiseNotAsDescribed
-        | Literal[""],
-        "not_received": IssuingDisputesCreateParamsEvidenceNotReceived | Literal[""],
-        "other": IssuingDisputesCreateParamsEvidenceOther | Literal[""],
-        "reason": Literal[
-            "canceled",
-            "duplicate",
-            "fraudulent",
-            "merchandise_not_as_described",
-            "not_received",
-            "other",
-            "service_not_as_described",
-        ],
-        "service_not_as_described": IssuingDisputesCreateParamsEvidenceServiceNotAsDescribed
-        | Literal[""],
-    },
-    total=False,
-)
-"""Evidence provided for the dispute."""
-
-IssuingDisputesUpdateParamsEvidence = TypedDict(
-    "IssuingDisputesUpdateParamsEvidence",
-    {
-        "canceled": IssuingDisputesUpdateParamsEvidenceCanceled | Literal[""],
-        "duplicate": IssuingDisputesUpdateParamsEvidenceDuplicate | Literal[""],
-        "fraudulent": IssuingDisputesUpdateParamsEvidenceFraudulent | Literal[""],
-        "merchandise_not_as_described": IssuingDisputesUpdateParamsEvidenceMerchandiseNotAsDescribed
-        | Literal[""],
-        "not_received": IssuingDisputesUpdateParamsEvidenceNotReceived | Literal[""],
-        "other": IssuingDisputesUpdateParamsEvidenceOther | Literal[""],
-        "reason": Literal[
-            "canceled",
-            "duplicate",
-            "fraudulent",
-            "merchandise_not_as_described",
-            "not_received",
-            "other",
-            "service_not_as_described",
-        ],
-        "service_not_as_described": IssuingDisputesUpdateParamsEvidenceServiceNotAsDescribed
-        | Literal[""],
-    },
-    total=False,
-)
-"""Evidence provided for the dispute."""

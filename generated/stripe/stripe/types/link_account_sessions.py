@@ -7,15 +7,15 @@ from typing_extensions import TypedDict
 __all__ = ["LinkAccountSessionsCreateParamsAccountHolder", "LinkAccountSessionsCreateParamsFilters"]
 
 
+class LinkAccountSessionsCreateParamsAccountHolder(TypedDict, total=False):
+    """The account holder to link accounts for."""
+
+    account: str
+    customer: str
+    type: Required[Literal["account", "customer"]]
+
+
 class LinkAccountSessionsCreateParamsFilters(TypedDict, total=False):
     """Filters to restrict the kinds of accounts to collect."""
 
     countries: Required[list[str]]
-
-
-LinkAccountSessionsCreateParamsAccountHolder = TypedDict(
-    "LinkAccountSessionsCreateParamsAccountHolder",
-    {"account": str, "customer": str, "type": Required[Literal["account", "customer"]]},
-    total=False,
-)
-"""The account holder to link accounts for."""

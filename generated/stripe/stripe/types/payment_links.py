@@ -76,6 +76,14 @@ class PaymentLinksListResponse(_rt.Model):
     """The URL where this list can be accessed."""
 
 
+class PaymentLinksCreateParamsAfterCompletion(TypedDict, total=False):
+    """Behavior after the purchase is complete."""
+
+    hosted_confirmation: "PaymentLinksCreateParamsAfterCompletionHostedConfirmation"
+    redirect: "PaymentLinksCreateParamsAfterCompletionRedirect"
+    type: Required[Literal["hosted_confirmation", "redirect"]]
+
+
 class PaymentLinksCreateParamsAfterCompletionHostedConfirmation(TypedDict, total=False):
     custom_message: str
 
@@ -97,6 +105,14 @@ class PaymentLinksCreateParamsConsentCollection(TypedDict, total=False):
     terms_of_service: Literal["none", "required"]
 
 
+class PaymentLinksCreateParamsCustomFieldsItem(TypedDict, total=False):
+    dropdown: "PaymentLinksCreateParamsCustomFieldsItemDropdown"
+    key: Required[str]
+    label: "Required[PaymentLinksCreateParamsCustomFieldsItemLabel]"
+    optional: bool
+    type: Required[Literal["dropdown", "numeric", "text"]]
+
+
 class PaymentLinksCreateParamsCustomFieldsItemDropdown(TypedDict, total=False):
     options: "Required[list[PaymentLinksCreateParamsCustomFieldsItemDropdownOptionsItem]]"
 
@@ -104,6 +120,11 @@ class PaymentLinksCreateParamsCustomFieldsItemDropdown(TypedDict, total=False):
 class PaymentLinksCreateParamsCustomFieldsItemDropdownOptionsItem(TypedDict, total=False):
     label: Required[str]
     value: Required[str]
+
+
+class PaymentLinksCreateParamsCustomFieldsItemLabel(TypedDict, total=False):
+    custom: Required[str]
+    type: Required[Literal["custom"]]
 
 
 class PaymentLinksCreateParamsCustomText(TypedDict, total=False):
@@ -456,6 +477,14 @@ class PaymentLinksCreateParamsTransferData(TypedDict, total=False):
     destination: Required[str]
 
 
+class PaymentLinksUpdateParamsAfterCompletion(TypedDict, total=False):
+    """Behavior after the purchase is complete."""
+
+    hosted_confirmation: "PaymentLinksUpdateParamsAfterCompletionHostedConfirmation"
+    redirect: "PaymentLinksUpdateParamsAfterCompletionRedirect"
+    type: Required[Literal["hosted_confirmation", "redirect"]]
+
+
 class PaymentLinksUpdateParamsAfterCompletionHostedConfirmation(TypedDict, total=False):
     custom_message: str
 
@@ -470,6 +499,14 @@ class PaymentLinksUpdateParamsAutomaticTax(TypedDict, total=False):
     enabled: Required[bool]
 
 
+class PaymentLinksUpdateParamsCustomFieldsArrayItem(TypedDict, total=False):
+    dropdown: "PaymentLinksUpdateParamsCustomFieldsArrayItemDropdown"
+    key: Required[str]
+    label: "Required[PaymentLinksUpdateParamsCustomFieldsArrayItemLabel]"
+    optional: bool
+    type: Required[Literal["dropdown", "numeric", "text"]]
+
+
 class PaymentLinksUpdateParamsCustomFieldsArrayItemDropdown(TypedDict, total=False):
     options: "Required[list[PaymentLinksUpdateParamsCustomFieldsArrayItemDropdownOptionsItem]]"
 
@@ -477,6 +514,11 @@ class PaymentLinksUpdateParamsCustomFieldsArrayItemDropdown(TypedDict, total=Fal
 class PaymentLinksUpdateParamsCustomFieldsArrayItemDropdownOptionsItem(TypedDict, total=False):
     label: Required[str]
     value: Required[str]
+
+
+class PaymentLinksUpdateParamsCustomFieldsArrayItemLabel(TypedDict, total=False):
+    custom: Required[str]
+    type: Required[Literal["custom"]]
 
 
 class PaymentLinksUpdateParamsCustomText(TypedDict, total=False):
@@ -795,62 +837,3 @@ class PaymentLinksListLineItemsResponse(_rt.Model):
 
     url: str
     """The URL where this list can be accessed."""
-
-
-PaymentLinksCreateParamsAfterCompletion = TypedDict(
-    "PaymentLinksCreateParamsAfterCompletion",
-    {
-        "hosted_confirmation": PaymentLinksCreateParamsAfterCompletionHostedConfirmation,
-        "redirect": PaymentLinksCreateParamsAfterCompletionRedirect,
-        "type": Required[Literal["hosted_confirmation", "redirect"]],
-    },
-    total=False,
-)
-"""Behavior after the purchase is complete."""
-
-PaymentLinksCreateParamsCustomFieldsItemLabel = TypedDict(
-    "PaymentLinksCreateParamsCustomFieldsItemLabel",
-    {"custom": Required[str], "type": Required[Literal["custom"]]},
-    total=False,
-)
-
-PaymentLinksCreateParamsCustomFieldsItem = TypedDict(
-    "PaymentLinksCreateParamsCustomFieldsItem",
-    {
-        "dropdown": PaymentLinksCreateParamsCustomFieldsItemDropdown,
-        "key": Required[str],
-        "label": Required[PaymentLinksCreateParamsCustomFieldsItemLabel],
-        "optional": bool,
-        "type": Required[Literal["dropdown", "numeric", "text"]],
-    },
-    total=False,
-)
-
-PaymentLinksUpdateParamsAfterCompletion = TypedDict(
-    "PaymentLinksUpdateParamsAfterCompletion",
-    {
-        "hosted_confirmation": PaymentLinksUpdateParamsAfterCompletionHostedConfirmation,
-        "redirect": PaymentLinksUpdateParamsAfterCompletionRedirect,
-        "type": Required[Literal["hosted_confirmation", "redirect"]],
-    },
-    total=False,
-)
-"""Behavior after the purchase is complete."""
-
-PaymentLinksUpdateParamsCustomFieldsArrayItemLabel = TypedDict(
-    "PaymentLinksUpdateParamsCustomFieldsArrayItemLabel",
-    {"custom": Required[str], "type": Required[Literal["custom"]]},
-    total=False,
-)
-
-PaymentLinksUpdateParamsCustomFieldsArrayItem = TypedDict(
-    "PaymentLinksUpdateParamsCustomFieldsArrayItem",
-    {
-        "dropdown": PaymentLinksUpdateParamsCustomFieldsArrayItemDropdown,
-        "key": Required[str],
-        "label": Required[PaymentLinksUpdateParamsCustomFieldsArrayItemLabel],
-        "optional": bool,
-        "type": Required[Literal["dropdown", "numeric", "text"]],
-    },
-    total=False,
-)

@@ -149,9 +149,88 @@ class SetupIntentsCreateParamsMandateData(TypedDict, total=False):
     customer_acceptance: "Required[SetupIntentsCreateParamsMandateDataCustomerAcceptance]"
 
 
+class SetupIntentsCreateParamsMandateDataCustomerAcceptance(TypedDict, total=False):
+    accepted_at: int
+    offline: dict[str, Any]
+    online: "SetupIntentsCreateParamsMandateDataCustomerAcceptanceOnline"
+    type: Required[Literal["offline", "online"]]
+
+
 class SetupIntentsCreateParamsMandateDataCustomerAcceptanceOnline(TypedDict, total=False):
     ip_address: Required[str]
     user_agent: Required[str]
+
+
+class SetupIntentsCreateParamsPaymentMethodData(TypedDict, total=False):
+    """When included, this hash creates a PaymentMethod that is set as the
+    [`payment_method`](https://stripe.com/docs/api/setup_intents/object#setup_intent_object-payment_method)
+    value in the SetupIntent.
+    """
+
+    acss_debit: "SetupIntentsCreateParamsPaymentMethodDataAcssDebit"
+    affirm: dict[str, Any]
+    afterpay_clearpay: dict[str, Any]
+    alipay: dict[str, Any]
+    au_becs_debit: "SetupIntentsCreateParamsPaymentMethodDataAuBecsDebit"
+    bacs_debit: "SetupIntentsCreateParamsPaymentMethodDataBacsDebit"
+    bancontact: dict[str, Any]
+    billing_details: "SetupIntentsCreateParamsPaymentMethodDataBillingDetails"
+    blik: dict[str, Any]
+    boleto: "SetupIntentsCreateParamsPaymentMethodDataBoleto"
+    cashapp: dict[str, Any]
+    customer_balance: dict[str, Any]
+    eps: "SetupIntentsCreateParamsPaymentMethodDataEps"
+    fpx: "SetupIntentsCreateParamsPaymentMethodDataFpx"
+    giropay: dict[str, Any]
+    grabpay: dict[str, Any]
+    ideal: "SetupIntentsCreateParamsPaymentMethodDataIdeal"
+    interac_present: dict[str, Any]
+    klarna: "SetupIntentsCreateParamsPaymentMethodDataKlarna"
+    konbini: dict[str, Any]
+    link: dict[str, Any]
+    metadata: dict[str, str]
+    oxxo: dict[str, Any]
+    p24: "SetupIntentsCreateParamsPaymentMethodDataP24"
+    paynow: dict[str, Any]
+    pix: dict[str, Any]
+    promptpay: dict[str, Any]
+    radar_options: "SetupIntentsCreateParamsPaymentMethodDataRadarOptions"
+    sepa_debit: "SetupIntentsCreateParamsPaymentMethodDataSepaDebit"
+    sofort: "SetupIntentsCreateParamsPaymentMethodDataSofort"
+    type: Required[
+        Literal[
+            "acss_debit",
+            "affirm",
+            "afterpay_clearpay",
+            "alipay",
+            "au_becs_debit",
+            "bacs_debit",
+            "bancontact",
+            "blik",
+            "boleto",
+            "cashapp",
+            "customer_balance",
+            "eps",
+            "fpx",
+            "giropay",
+            "grabpay",
+            "ideal",
+            "klarna",
+            "konbini",
+            "link",
+            "oxxo",
+            "p24",
+            "paynow",
+            "pix",
+            "promptpay",
+            "sepa_debit",
+            "sofort",
+            "us_bank_account",
+            "wechat_pay",
+        ]
+    ]
+    us_bank_account: "SetupIntentsCreateParamsPaymentMethodDataUsBankAccount"
+    wechat_pay: dict[str, Any]
 
 
 class SetupIntentsCreateParamsPaymentMethodDataAcssDebit(TypedDict, total=False):
@@ -424,6 +503,78 @@ class SetupIntentsCreateParamsSingleUse(TypedDict, total=False):
     currency: Required[str]
 
 
+class SetupIntentsUpdateParamsPaymentMethodData(TypedDict, total=False):
+    """When included, this hash creates a PaymentMethod that is set as the
+    [`payment_method`](https://stripe.com/docs/api/setup_intents/object#setup_intent_object-payment_method)
+    value in the SetupIntent.
+    """
+
+    acss_debit: "SetupIntentsUpdateParamsPaymentMethodDataAcssDebit"
+    affirm: dict[str, Any]
+    afterpay_clearpay: dict[str, Any]
+    alipay: dict[str, Any]
+    au_becs_debit: "SetupIntentsUpdateParamsPaymentMethodDataAuBecsDebit"
+    bacs_debit: "SetupIntentsUpdateParamsPaymentMethodDataBacsDebit"
+    bancontact: dict[str, Any]
+    billing_details: "SetupIntentsUpdateParamsPaymentMethodDataBillingDetails"
+    blik: dict[str, Any]
+    boleto: "SetupIntentsUpdateParamsPaymentMethodDataBoleto"
+    cashapp: dict[str, Any]
+    customer_balance: dict[str, Any]
+    eps: "SetupIntentsUpdateParamsPaymentMethodDataEps"
+    fpx: "SetupIntentsUpdateParamsPaymentMethodDataFpx"
+    giropay: dict[str, Any]
+    grabpay: dict[str, Any]
+    ideal: "SetupIntentsUpdateParamsPaymentMethodDataIdeal"
+    interac_present: dict[str, Any]
+    klarna: "SetupIntentsUpdateParamsPaymentMethodDataKlarna"
+    konbini: dict[str, Any]
+    link: dict[str, Any]
+    metadata: dict[str, str]
+    oxxo: dict[str, Any]
+    p24: "SetupIntentsUpdateParamsPaymentMethodDataP24"
+    paynow: dict[str, Any]
+    pix: dict[str, Any]
+    promptpay: dict[str, Any]
+    radar_options: "SetupIntentsUpdateParamsPaymentMethodDataRadarOptions"
+    sepa_debit: "SetupIntentsUpdateParamsPaymentMethodDataSepaDebit"
+    sofort: "SetupIntentsUpdateParamsPaymentMethodDataSofort"
+    type: Required[
+        Literal[
+            "acss_debit",
+            "affirm",
+            "afterpay_clearpay",
+            "alipay",
+            "au_becs_debit",
+            "bacs_debit",
+            "bancontact",
+            "blik",
+            "boleto",
+            "cashapp",
+            "customer_balance",
+            "eps",
+            "fpx",
+            "giropay",
+            "grabpay",
+            "ideal",
+            "klarna",
+            "konbini",
+            "link",
+            "oxxo",
+            "p24",
+            "paynow",
+            "pix",
+            "promptpay",
+            "sepa_debit",
+            "sofort",
+            "us_bank_account",
+            "wechat_pay",
+        ]
+    ]
+    us_bank_account: "SetupIntentsUpdateParamsPaymentMethodDataUsBankAccount"
+    wechat_pay: dict[str, Any]
+
+
 class SetupIntentsUpdateParamsPaymentMethodDataAcssDebit(TypedDict, total=False):
     account_number: Required[str]
     institution_number: Required[str]
@@ -693,6 +844,13 @@ class SetupIntentsConfirmParamsMandateDataSecretKeyParam(TypedDict, total=False)
     )
 
 
+class SetupIntentsConfirmParamsMandateDataSecretKeyParamCustomerAcceptance(TypedDict, total=False):
+    accepted_at: int
+    offline: dict[str, Any]
+    online: "SetupIntentsConfirmParamsMandateDataSecretKeyParamCustomerAcceptanceOnline"
+    type: Required[Literal["offline", "online"]]
+
+
 class SetupIntentsConfirmParamsMandateDataSecretKeyParamCustomerAcceptanceOnline(
     TypedDict, total=False
 ):
@@ -706,11 +864,88 @@ class SetupIntentsConfirmParamsMandateDataClientKeyParam(TypedDict, total=False)
     )
 
 
+class SetupIntentsConfirmParamsMandateDataClientKeyParamCustomerAcceptance(TypedDict, total=False):
+    online: "Required[SetupIntentsConfirmParamsMandateDataClientKeyParamCustomerAcceptanceOnline]"
+    type: Required[Literal["online"]]
+
+
 class SetupIntentsConfirmParamsMandateDataClientKeyParamCustomerAcceptanceOnline(
     TypedDict, total=False
 ):
     ip_address: str
     user_agent: str
+
+
+class SetupIntentsConfirmParamsPaymentMethodData(TypedDict, total=False):
+    """When included, this hash creates a PaymentMethod that is set as the
+    [`payment_method`](https://stripe.com/docs/api/setup_intents/object#setup_intent_object-payment_method)
+    value in the SetupIntent.
+    """
+
+    acss_debit: "SetupIntentsConfirmParamsPaymentMethodDataAcssDebit"
+    affirm: dict[str, Any]
+    afterpay_clearpay: dict[str, Any]
+    alipay: dict[str, Any]
+    au_becs_debit: "SetupIntentsConfirmParamsPaymentMethodDataAuBecsDebit"
+    bacs_debit: "SetupIntentsConfirmParamsPaymentMethodDataBacsDebit"
+    bancontact: dict[str, Any]
+    billing_details: "SetupIntentsConfirmParamsPaymentMethodDataBillingDetails"
+    blik: dict[str, Any]
+    boleto: "SetupIntentsConfirmParamsPaymentMethodDataBoleto"
+    cashapp: dict[str, Any]
+    customer_balance: dict[str, Any]
+    eps: "SetupIntentsConfirmParamsPaymentMethodDataEps"
+    fpx: "SetupIntentsConfirmParamsPaymentMethodDataFpx"
+    giropay: dict[str, Any]
+    grabpay: dict[str, Any]
+    ideal: "SetupIntentsConfirmParamsPaymentMethodDataIdeal"
+    interac_present: dict[str, Any]
+    klarna: "SetupIntentsConfirmParamsPaymentMethodDataKlarna"
+    konbini: dict[str, Any]
+    link: dict[str, Any]
+    metadata: dict[str, str]
+    oxxo: dict[str, Any]
+    p24: "SetupIntentsConfirmParamsPaymentMethodDataP24"
+    paynow: dict[str, Any]
+    pix: dict[str, Any]
+    promptpay: dict[str, Any]
+    radar_options: "SetupIntentsConfirmParamsPaymentMethodDataRadarOptions"
+    sepa_debit: "SetupIntentsConfirmParamsPaymentMethodDataSepaDebit"
+    sofort: "SetupIntentsConfirmParamsPaymentMethodDataSofort"
+    type: Required[
+        Literal[
+            "acss_debit",
+            "affirm",
+            "afterpay_clearpay",
+            "alipay",
+            "au_becs_debit",
+            "bacs_debit",
+            "bancontact",
+            "blik",
+            "boleto",
+            "cashapp",
+            "customer_balance",
+            "eps",
+            "fpx",
+            "giropay",
+            "grabpay",
+            "ideal",
+            "klarna",
+            "konbini",
+            "link",
+            "oxxo",
+            "p24",
+            "paynow",
+            "pix",
+            "promptpay",
+            "sepa_debit",
+            "sofort",
+            "us_bank_account",
+            "wechat_pay",
+        ]
+    ]
+    us_bank_account: "SetupIntentsConfirmParamsPaymentMethodDataUsBankAccount"
+    wechat_pay: dict[str, Any]
 
 
 class SetupIntentsConfirmParamsPaymentMethodDataAcssDebit(TypedDict, total=False):
@@ -974,262 +1209,3 @@ class SetupIntentsConfirmParamsPaymentMethodOptionsUsBankAccountFinancialConnect
 
 class SetupIntentsConfirmParamsPaymentMethodOptionsUsBankAccountNetworks(TypedDict, total=False):
     requested: list[Literal["ach", "us_domestic_wire"]]
-
-
-SetupIntentsCreateParamsMandateDataCustomerAcceptance = TypedDict(
-    "SetupIntentsCreateParamsMandateDataCustomerAcceptance",
-    {
-        "accepted_at": int,
-        "offline": dict[str, Any],
-        "online": SetupIntentsCreateParamsMandateDataCustomerAcceptanceOnline,
-        "type": Required[Literal["offline", "online"]],
-    },
-    total=False,
-)
-
-SetupIntentsCreateParamsPaymentMethodData = TypedDict(
-    "SetupIntentsCreateParamsPaymentMethodData",
-    {
-        "acss_debit": SetupIntentsCreateParamsPaymentMethodDataAcssDebit,
-        "affirm": dict[str, Any],
-        "afterpay_clearpay": dict[str, Any],
-        "alipay": dict[str, Any],
-        "au_becs_debit": SetupIntentsCreateParamsPaymentMethodDataAuBecsDebit,
-        "bacs_debit": SetupIntentsCreateParamsPaymentMethodDataBacsDebit,
-        "bancontact": dict[str, Any],
-        "billing_details": SetupIntentsCreateParamsPaymentMethodDataBillingDetails,
-        "blik": dict[str, Any],
-        "boleto": SetupIntentsCreateParamsPaymentMethodDataBoleto,
-        "cashapp": dict[str, Any],
-        "customer_balance": dict[str, Any],
-        "eps": SetupIntentsCreateParamsPaymentMethodDataEps,
-        "fpx": SetupIntentsCreateParamsPaymentMethodDataFpx,
-        "giropay": dict[str, Any],
-        "grabpay": dict[str, Any],
-        "ideal": SetupIntentsCreateParamsPaymentMethodDataIdeal,
-        "interac_present": dict[str, Any],
-        "klarna": SetupIntentsCreateParamsPaymentMethodDataKlarna,
-        "konbini": dict[str, Any],
-        "link": dict[str, Any],
-        "metadata": dict[str, str],
-        "oxxo": dict[str, Any],
-        "p24": SetupIntentsCreateParamsPaymentMethodDataP24,
-        "paynow": dict[str, Any],
-        "pix": dict[str, Any],
-        "promptpay": dict[str, Any],
-        "radar_options": SetupIntentsCreateParamsPaymentMethodDataRadarOptions,
-        "sepa_debit": SetupIntentsCreateParamsPaymentMethodDataSepaDebit,
-        "sofort": SetupIntentsCreateParamsPaymentMethodDataSofort,
-        "type": Required[
-            Literal[
-                "acss_debit",
-                "affirm",
-                "afterpay_clearpay",
-                "alipay",
-                "au_becs_debit",
-                "bacs_debit",
-                "bancontact",
-                "blik",
-                "boleto",
-                "cashapp",
-                "customer_balance",
-                "eps",
-                "fpx",
-                "giropay",
-                "grabpay",
-                "ideal",
-                "klarna",
-                "konbini",
-                "link",
-                "oxxo",
-                "p24",
-                "paynow",
-                "pix",
-                "promptpay",
-                "sepa_debit",
-                "sofort",
-                "us_bank_account",
-                "wechat_pay",
-            ]
-        ],
-        "us_bank_account": SetupIntentsCreateParamsPaymentMethodDataUsBankAccount,
-        "wechat_pay": dict[str, Any],
-    },
-    total=False,
-)
-"""When included, this hash creates a PaymentMethod that is set as the
-[`payment_method`](https://stripe.com/docs/api/setup_intents/object#setup_intent_object-payment_method)
-value in the SetupIntent.
-"""
-
-SetupIntentsUpdateParamsPaymentMethodData = TypedDict(
-    "SetupIntentsUpdateParamsPaymentMethodData",
-    {
-        "acss_debit": SetupIntentsUpdateParamsPaymentMethodDataAcssDebit,
-        "affirm": dict[str, Any],
-        "afterpay_clearpay": dict[str, Any],
-        "alipay": dict[str, Any],
-        "au_becs_debit": SetupIntentsUpdateParamsPaymentMethodDataAuBecsDebit,
-        "bacs_debit": SetupIntentsUpdateParamsPaymentMethodDataBacsDebit,
-        "bancontact": dict[str, Any],
-        "billing_details": SetupIntentsUpdateParamsPaymentMethodDataBillingDetails,
-        "blik": dict[str, Any],
-        "boleto": SetupIntentsUpdateParamsPaymentMethodDataBoleto,
-        "cashapp": dict[str, Any],
-        "customer_balance": dict[str, Any],
-        "eps": SetupIntentsUpdateParamsPaymentMethodDataEps,
-        "fpx": SetupIntentsUpdateParamsPaymentMethodDataFpx,
-        "giropay": dict[str, Any],
-        "grabpay": dict[str, Any],
-        "ideal": SetupIntentsUpdateParamsPaymentMethodDataIdeal,
-        "interac_present": dict[str, Any],
-        "klarna": SetupIntentsUpdateParamsPaymentMethodDataKlarna,
-        "konbini": dict[str, Any],
-        "link": dict[str, Any],
-        "metadata": dict[str, str],
-        "oxxo": dict[str, Any],
-        "p24": SetupIntentsUpdateParamsPaymentMethodDataP24,
-        "paynow": dict[str, Any],
-        "pix": dict[str, Any],
-        "promptpay": dict[str, Any],
-        "radar_options": SetupIntentsUpdateParamsPaymentMethodDataRadarOptions,
-        "sepa_debit": SetupIntentsUpdateParamsPaymentMethodDataSepaDebit,
-        "sofort": SetupIntentsUpdateParamsPaymentMethodDataSofort,
-        "type": Required[
-            Literal[
-                "acss_debit",
-                "affirm",
-                "afterpay_clearpay",
-                "alipay",
-                "au_becs_debit",
-                "bacs_debit",
-                "bancontact",
-                "blik",
-                "boleto",
-                "cashapp",
-                "customer_balance",
-                "eps",
-                "fpx",
-                "giropay",
-                "grabpay",
-                "ideal",
-                "klarna",
-                "konbini",
-                "link",
-                "oxxo",
-                "p24",
-                "paynow",
-                "pix",
-                "promptpay",
-                "sepa_debit",
-                "sofort",
-                "us_bank_account",
-                "wechat_pay",
-            ]
-        ],
-        "us_bank_account": SetupIntentsUpdateParamsPaymentMethodDataUsBankAccount,
-        "wechat_pay": dict[str, Any],
-    },
-    total=False,
-)
-"""When included, this hash creates a PaymentMethod that is set as the
-[`payment_method`](https://stripe.com/docs/api/setup_intents/object#setup_intent_object-payment_method)
-value in the SetupIntent.
-"""
-
-SetupIntentsConfirmParamsMandateDataSecretKeyParamCustomerAcceptance = TypedDict(
-    "SetupIntentsConfirmParamsMandateDataSecretKeyParamCustomerAcceptance",
-    {
-        "accepted_at": int,
-        "offline": dict[str, Any],
-        "online": SetupIntentsConfirmParamsMandateDataSecretKeyParamCustomerAcceptanceOnline,
-        "type": Required[Literal["offline", "online"]],
-    },
-    total=False,
-)
-
-SetupIntentsConfirmParamsMandateDataClientKeyParamCustomerAcceptance = TypedDict(
-    "SetupIntentsConfirmParamsMandateDataClientKeyParamCustomerAcceptance",
-    {
-        "online": Required[
-            SetupIntentsConfirmParamsMandateDataClientKeyParamCustomerAcceptanceOnline
-        ],
-        "type": Required[Literal["online"]],
-    },
-    total=False,
-)
-
-SetupIntentsConfirmParamsPaymentMethodData = TypedDict(
-    "SetupIntentsConfirmParamsPaymentMethodData",
-    {
-        "acss_debit": SetupIntentsConfirmParamsPaymentMethodDataAcssDebit,
-        "affirm": dict[str, Any],
-        "afterpay_clearpay": dict[str, Any],
-        "alipay": dict[str, Any],
-        "au_becs_debit": SetupIntentsConfirmParamsPaymentMethodDataAuBecsDebit,
-        "bacs_debit": SetupIntentsConfirmParamsPaymentMethodDataBacsDebit,
-        "bancontact": dict[str, Any],
-        "billing_details": SetupIntentsConfirmParamsPaymentMethodDataBillingDetails,
-        "blik": dict[str, Any],
-        "boleto": SetupIntentsConfirmParamsPaymentMethodDataBoleto,
-        "cashapp": dict[str, Any],
-        "customer_balance": dict[str, Any],
-        "eps": SetupIntentsConfirmParamsPaymentMethodDataEps,
-        "fpx": SetupIntentsConfirmParamsPaymentMethodDataFpx,
-        "giropay": dict[str, Any],
-        "grabpay": dict[str, Any],
-        "ideal": SetupIntentsConfirmParamsPaymentMethodDataIdeal,
-        "interac_present": dict[str, Any],
-        "klarna": SetupIntentsConfirmParamsPaymentMethodDataKlarna,
-        "konbini": dict[str, Any],
-        "link": dict[str, Any],
-        "metadata": dict[str, str],
-        "oxxo": dict[str, Any],
-        "p24": SetupIntentsConfirmParamsPaymentMethodDataP24,
-        "paynow": dict[str, Any],
-        "pix": dict[str, Any],
-        "promptpay": dict[str, Any],
-        "radar_options": SetupIntentsConfirmParamsPaymentMethodDataRadarOptions,
-        "sepa_debit": SetupIntentsConfirmParamsPaymentMethodDataSepaDebit,
-        "sofort": SetupIntentsConfirmParamsPaymentMethodDataSofort,
-        "type": Required[
-            Literal[
-                "acss_debit",
-                "affirm",
-                "afterpay_clearpay",
-                "alipay",
-                "au_becs_debit",
-                "bacs_debit",
-                "bancontact",
-                "blik",
-                "boleto",
-                "cashapp",
-                "customer_balance",
-                "eps",
-                "fpx",
-                "giropay",
-                "grabpay",
-                "ideal",
-                "klarna",
-                "konbini",
-                "link",
-                "oxxo",
-                "p24",
-                "paynow",
-                "pix",
-                "promptpay",
-                "sepa_debit",
-                "sofort",
-                "us_bank_account",
-                "wechat_pay",
-            ]
-        ],
-        "us_bank_account": SetupIntentsConfirmParamsPaymentMethodDataUsBankAccount,
-        "wechat_pay": dict[str, Any],
-    },
-    total=False,
-)
-"""When included, this hash creates a PaymentMethod that is set as the
-[`payment_method`](https://stripe.com/docs/api/setup_intents/object#setup_intent_object-payment_method)
-value in the SetupIntent.
-"""

@@ -42,6 +42,16 @@ class SourcesCreateParamsMandate(TypedDict, total=False):
     notification_method: Literal["deprecated_none", "email", "manual", "none", "stripe_email"]
 
 
+class SourcesCreateParamsMandateAcceptance(TypedDict, total=False):
+    date: int
+    ip: str
+    offline: "SourcesCreateParamsMandateAcceptanceOffline"
+    online: "SourcesCreateParamsMandateAcceptanceOnline"
+    status: Required[Literal["accepted", "pending", "refused", "revoked"]]
+    type: Literal["offline", "online"]
+    user_agent: str
+
+
 class SourcesCreateParamsMandateAcceptanceOffline(TypedDict, total=False):
     contact_email: Required[str]
 
@@ -135,6 +145,16 @@ class SourcesUpdateParamsMandate(TypedDict, total=False):
     notification_method: Literal["deprecated_none", "email", "manual", "none", "stripe_email"]
 
 
+class SourcesUpdateParamsMandateAcceptance(TypedDict, total=False):
+    date: int
+    ip: str
+    offline: "SourcesUpdateParamsMandateAcceptanceOffline"
+    online: "SourcesUpdateParamsMandateAcceptanceOnline"
+    status: Required[Literal["accepted", "pending", "refused", "revoked"]]
+    type: Literal["offline", "online"]
+    user_agent: str
+
+
 class SourcesUpdateParamsMandateAcceptanceOffline(TypedDict, total=False):
     contact_email: Required[str]
 
@@ -198,32 +218,3 @@ class SourcesUpdateParamsSourceOrderShippingAddress(TypedDict, total=False):
     line2: str
     postal_code: str
     state: str
-
-
-SourcesCreateParamsMandateAcceptance = TypedDict(
-    "SourcesCreateParamsMandateAcceptance",
-    {
-        "date": int,
-        "ip": str,
-        "offline": SourcesCreateParamsMandateAcceptanceOffline,
-        "online": SourcesCreateParamsMandateAcceptanceOnline,
-        "status": Required[Literal["accepted", "pending", "refused", "revoked"]],
-        "type": Literal["offline", "online"],
-        "user_agent": str,
-    },
-    total=False,
-)
-
-SourcesUpdateParamsMandateAcceptance = TypedDict(
-    "SourcesUpdateParamsMandateAcceptance",
-    {
-        "date": int,
-        "ip": str,
-        "offline": SourcesUpdateParamsMandateAcceptanceOffline,
-        "online": SourcesUpdateParamsMandateAcceptanceOnline,
-        "status": Required[Literal["accepted", "pending", "refused", "revoked"]],
-        "type": Literal["offline", "online"],
-        "user_agent": str,
-    },
-    total=False,
-)

@@ -10,20 +10,20 @@ __all__ = [
 ]
 
 
+class TestHelpersTreasuryReceivedCreditsCreateParamsInitiatingPaymentMethodDetails(
+    TypedDict, total=False
+):
+    """Initiating payment method details for the object."""
+
+    type: Required[Literal["us_bank_account"]]
+    us_bank_account: (
+        "TestHelpersTreasuryReceivedCreditsCreateParamsInitiatingPaymentMethodDetailsUsBankAccount"
+    )
+
+
 class TestHelpersTreasuryReceivedCreditsCreateParamsInitiatingPaymentMethodDetailsUsBankAccount(
     TypedDict, total=False
 ):
     account_holder_name: str
     account_number: str
     routing_number: str
-
-
-TestHelpersTreasuryReceivedCreditsCreateParamsInitiatingPaymentMethodDetails = TypedDict(
-    "TestHelpersTreasuryReceivedCreditsCreateParamsInitiatingPaymentMethodDetails",
-    {
-        "type": Required[Literal["us_bank_account"]],
-        "us_bank_account": TestHelpersTreasuryReceivedCreditsCreateParamsInitiatingPaymentMethodDetailsUsBankAccount,
-    },
-    total=False,
-)
-"""Initiating payment method details for the object."""

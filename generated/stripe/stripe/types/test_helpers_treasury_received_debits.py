@@ -10,20 +10,20 @@ __all__ = [
 ]
 
 
+class TestHelpersTreasuryReceivedDebitsCreateParamsInitiatingPaymentMethodDetails(
+    TypedDict, total=False
+):
+    """Initiating payment method details for the object."""
+
+    type: Required[Literal["us_bank_account"]]
+    us_bank_account: (
+        "TestHelpersTreasuryReceivedDebitsCreateParamsInitiatingPaymentMethodDetailsUsBankAccount"
+    )
+
+
 class TestHelpersTreasuryReceivedDebitsCreateParamsInitiatingPaymentMethodDetailsUsBankAccount(
     TypedDict, total=False
 ):
     account_holder_name: str
     account_number: str
     routing_number: str
-
-
-TestHelpersTreasuryReceivedDebitsCreateParamsInitiatingPaymentMethodDetails = TypedDict(
-    "TestHelpersTreasuryReceivedDebitsCreateParamsInitiatingPaymentMethodDetails",
-    {
-        "type": Required[Literal["us_bank_account"]],
-        "us_bank_account": TestHelpersTreasuryReceivedDebitsCreateParamsInitiatingPaymentMethodDetailsUsBankAccount,
-    },
-    total=False,
-)
-"""Initiating payment method details for the object."""

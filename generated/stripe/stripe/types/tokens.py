@@ -43,6 +43,15 @@ __all__ = [
 ]
 
 
+class TokensCreateParamsAccount(TypedDict, total=False):
+    """Information for the account this token will represent."""
+
+    business_type: Literal["company", "government_entity", "individual", "non_profit"]
+    company: "TokensCreateParamsAccountCompany"
+    individual: "TokensCreateParamsAccountIndividual"
+    tos_shown_and_accepted: bool
+
+
 class TokensCreateParamsAccountCompany(TypedDict, total=False):
     address: "TokensCreateParamsAccountCompanyAddress"
     address_kana: "TokensCreateParamsAccountCompanyAddressKana"
@@ -369,16 +378,3 @@ class TokensCreateParamsPii(TypedDict, total=False):
     """The PII this token will represent."""
 
     id_number: str
-
-
-TokensCreateParamsAccount = TypedDict(
-    "TokensCreateParamsAccount",
-    {
-        "business_type": Literal["company", "government_entity", "individual", "non_profit"],
-        "company": TokensCreateParamsAccountCompany,
-        "individual": TokensCreateParamsAccountIndividual,
-        "tos_shown_and_accepted": bool,
-    },
-    total=False,
-)
-"""Information for the account this token will represent."""

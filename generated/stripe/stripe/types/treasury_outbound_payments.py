@@ -41,6 +41,20 @@ class TreasuryOutboundPaymentsListResponse(_rt.Model):
     """The URL where this list can be accessed."""
 
 
+class TreasuryOutboundPaymentsCreateParamsDestinationPaymentMethodData(TypedDict, total=False):
+    """Hash used to generate the PaymentMethod to be used for this OutboundPayment. Exclusive with
+    `destination_payment_method`.
+    """
+
+    billing_details: (
+        "TreasuryOutboundPaymentsCreateParamsDestinationPaymentMethodDataBillingDetails"
+    )
+    financial_account: str
+    metadata: dict[str, str]
+    type: Required[Literal["financial_account", "us_bank_account"]]
+    us_bank_account: "TreasuryOutboundPaymentsCreateParamsDestinationPaymentMethodDataUsBankAccount"
+
+
 class TreasuryOutboundPaymentsCreateParamsDestinationPaymentMethodDataBillingDetails(
     TypedDict, total=False
 ):
@@ -88,19 +102,3 @@ class TreasuryOutboundPaymentsCreateParamsEndUserDetails(TypedDict, total=False)
 
     ip_address: str
     present: Required[bool]
-
-
-TreasuryOutboundPaymentsCreateParamsDestinationPaymentMethodData = TypedDict(
-    "TreasuryOutboundPaymentsCreateParamsDestinationPaymentMethodData",
-    {
-        "billing_details": TreasuryOutboundPaymentsCreateParamsDestinationPaymentMethodDataBillingDetails,
-        "financial_account": str,
-        "metadata": dict[str, str],
-        "type": Required[Literal["financial_account", "us_bank_account"]],
-        "us_bank_account": TreasuryOutboundPaymentsCreateParamsDestinationPaymentMethodDataUsBankAccount,
-    },
-    total=False,
-)
-"""Hash used to generate the PaymentMethod to be used for this OutboundPayment. Exclusive with
-`destination_payment_method`.
-"""
