@@ -500,7 +500,8 @@ class ExampleGenerator:
         declared type (Zoom's `{"type": "string", "enum": [1, 2]}`), a `type` beside
         `oneOf`/`anyOf` that rules out every variant (Vercel's `{"type": "null", "oneOf":
         [number, boolean]}`), a `oneOf` whose variants each cover another (`_admits_nothing`),
-        or an object requiring such a property. An optional property like
+        a `not` of a schema that admits every value (`not: {}`), or an object requiring such a
+        property. An optional property like
         that is left out and an array of them drawn empty: the one way a response is valid.
         The boolean schema `false` is the plainest case (Codat's `DataConnection` lists one as a
         property named `additionalProperties`)."""
@@ -517,6 +518,8 @@ class ExampleGenerator:
         return result
 
     def _no_value_of(self, schema: Schema, depth: int) -> bool:
+        if "not" in schema and self._admits_all(schema["not"]):
+            return True
         nullable = declared_types(schema, self.checker.nullable_keyword)[1]
         enum = schema.get("enum")
         if isinstance(enum, list) and enum:
@@ -536,6 +539,14 @@ class ExampleGenerator:
             isinstance(name, str) and self._no_value(props.get(name), depth + 1)
             for name in listed(schema.get("required"))
         )
+
+    def _admits_all(self, node: Any) -> bool:
+        """Whether a schema takes every value: `true`, or one that only describes (`{}`,
+        `{description: ...}`), `$ref`s followed."""
+        if not isinstance(node, Mapping):
+            return node is True
+        schema = self._enter(node, ())[0]
+        return all(k in _COVER_ANNOTATIONS or k.startswith("x-") for k in schema)
 
     def _own_example(self, schema: Schema) -> Any:
         """The schema's first `example`/`examples`/`default` that fits it (checked once)."""
