@@ -127,3 +127,39 @@ def test_an_absent_optional_object_takes_no_other_object_s_extra_members() -> No
     # an extra pair alone could be either object's: neither is required, so none is refused
     assert box.handle("GET", "/c?Extra=1", {}, b"").status == 200
     # one object alone takes such pairs, as before (test_its_members_are_still_checked...)
+
+
+CONTENT = _doc(
+    "/c",
+    [
+        {
+            "name": "filter",
+            "in": "query",
+            "content": {
+                "application/json": {
+                    "schema": {"type": "object", "properties": {"color": {"type": "string"}}}
+                }
+            },
+        },
+        {
+            "name": "opts",
+            "in": "query",
+            "schema": {"type": "object", "additionalProperties": {"type": "string"}},
+        },
+    ],
+)
+
+
+def test_a_json_content_object_beside_a_free_form_one_takes_no_pairs() -> None:
+    """A query object given by `content` is one JSON value under its own name: it never takes
+    the pairs a form-exploded object beside it receives. The sandbox handed `filter` the pairs
+    meant for `opts` (`?foo=Cn`) and crashed parsing a dict as JSON: a 500 to a valid request
+    (found by the lead's contract run of a parameter-style spec)."""
+
+    def status(query: str) -> int:
+        return Sandbox(CONTENT, seed=0).handle("GET", f"/c?{query}", {}, b"").status
+
+    assert status("foo=Cn") == 200
+    assert status("filter=%7B%22color%22%3A%22r%22%7D&foo=Cn") == 200
+    assert status("filter=%7B%22color%22%3A1%7D") == 400
+    assert status("filter=nojson") == 400

@@ -81,6 +81,19 @@ class _Param:
     validator: Any = None
     # a form-exploded object's declared property names (its pairs arrive under those names)
     members: frozenset[str] = frozenset()
+    # content given instead of a schema: one serialised value, never styled or spread into pairs
+    has_content: bool = False
+
+    @property
+    def spread(self) -> bool:
+        """A form-exploded query object: its members arrive as pairs of their own."""
+        return (
+            self.location == "query"
+            and self.is_object
+            and self.style == "form"
+            and self.explode
+            and not self.has_content
+        )
 
 
 @dataclass
@@ -101,11 +114,7 @@ class _Unclaimed:
         cls, params: list[_Param], split: list[tuple[list[str], str]], known: set[str]
     ) -> _Unclaimed:
         unclaimed = {p[0]: v for p, v in split if len(p) == 1 and p[0] not in known}
-        exploded = [
-            p
-            for p in params
-            if p.location == "query" and p.is_object and p.style == "form" and p.explode
-        ]
+        exploded = [p for p in params if p.spread]
         declared = {n for p in exploded for n in p.members}
         receivers = [p for p in exploded if not p.members or any(k in p.members for k in unclaimed)]
         if not receivers:
@@ -252,7 +261,8 @@ class RequestValidator:
             # tries each member on the text)
             exploded = where in ("query", "cookie") and style == "form" and explode
             members: frozenset[str] = frozenset()
-            if exploded and not json_content and "object" in self._kinds(schema, 0):
+            has_content = isinstance(content, Mapping) and bool(content)
+            if exploded and not has_content and "object" in self._kinds(schema, 0):
                 free_query = free_query or where == "query"
                 members = self._declared_properties(schema)
             params.append(
@@ -268,6 +278,7 @@ class RequestValidator:
                     is_object,
                     param.get("allowEmptyValue") is True,
                     members=members,
+                    has_content=has_content,
                 )
             )
         body: _Body | None = None
@@ -383,7 +394,7 @@ class RequestValidator:
                     raw = [] if param.is_array else {}  # `status=`: OpenAPI's spelling of []
                 elif empty and not param.allow_empty:
                     raw = None  # OpenAPI 3: `name=` is absent unless `allowEmptyValue: true`
-                elif not mine and param.is_object and param.style == "form" and param.explode:
+                elif not mine and param.spread:
                     # a form-exploded object's pairs are its members (EC2's required
                     # `IamInstanceProfile` arrives as `Arn=..&Name=..`): the keys no declared
                     # parameter claims: those it declares, and those no such object declares
