@@ -116,13 +116,13 @@ def _is_file(value: Any) -> bool:
     if isinstance(value, tuple):
         parts = cast("tuple[object, ...]", value)
         return 2 <= len(parts) <= 3 and isinstance(parts[0], str | None)
-    return isinstance(value, bytes | bytearray | PurePath) or hasattr(value, "read")
+    return isinstance(value, bytes | bytearray | os.PathLike) or hasattr(value, "read")
 
 
 def _content(value: Any) -> bytes | _Source:
     """A file's content: bytes as they are, a path or an open file streamed from disk."""
-    if isinstance(value, PurePath):
-        return _PathSource(Path(value))
+    if isinstance(value, os.PathLike):  # pathlib's, or any other (anyio.Path, py.path)
+        return _PathSource(Path(os.fsdecode(cast("os.PathLike[str]", value))))
     if hasattr(value, "read"):
         return _FileSource(value)
     if isinstance(value, str):
@@ -141,7 +141,11 @@ def _file(value: Any, content_type: str | None) -> tuple[str | None, bytes | _So
         filename = parts[0] if isinstance(parts[0], str) else None
         media = cast("str | None", parts[2]) if len(parts) == 3 else content_type
         return filename, _content(parts[1]), media
-    name = getattr(value, "name", None)
+    name: object = (
+        os.fsdecode(cast("os.PathLike[str]", value))
+        if isinstance(value, os.PathLike)
+        else getattr(value, "name", None)
+    )
     filename = os.path.basename(str(name)) if isinstance(name, str | PurePath) else "upload"
     return filename, _content(value), content_type
 
@@ -262,8 +266,12 @@ def _raw(value: Any) -> bytes | StreamBody:
         return data
     if isinstance(value, str):
         return value.encode()
-    if isinstance(value, PurePath) or hasattr(value, "read"):
+    if isinstance(value, os.PathLike) or hasattr(value, "read"):
         return StreamBody([_content(value)])
+    if isinstance(value, list | tuple):
+        chunks = [_as_bytes(v) for v in cast("list[object]", value)]
+        if chunks and None not in chunks:  # chunks already in memory, sent as one
+            return b"".join(c or b"" for c in chunks)
     if isinstance(value, AsyncIterable):
         return StreamBody([_AsyncIterSource(cast("AsyncIterable[object]", value))])
     if isinstance(value, Iterator) or (

@@ -461,10 +461,12 @@ class _BaseClient(Generic[HttpT]):
                 has_accept=accepts_json,  # ``_http_headers_json`` has one
             )
             prepared.retry_count_header = options.get("retry_count_header", self.retry_count_header)
+            replayable = True
             if isinstance(prepared.content, StreamBody):
                 if prepared.content.async_only and not isinstance(self, AsyncAPIClient):
                     raise TypeError("an async iterable request body needs the AsyncClient")
-                if not prepared.content.replayable:
+                replayable = prepared.content.replayable
+                if not replayable:
                     max_retries = 0  # an iterator is consumed by the first attempt: never resent
             timeout = options.get("timeout", self.timeout)
             timeout = timeout if isinstance(timeout, httpx.Timeout) else httpx.Timeout(timeout)
@@ -496,8 +498,10 @@ class _BaseClient(Generic[HttpT]):
                 # a fixed choice's credentials were checked once (a GET adds nothing else)
                 check_headers(prepared.headers, prepared.cookies)
             stream = streams(op, mode)  # leave a 2xx body unread (downloads, event streams)
-            if not stream:  # downloads and event streams are read by the caller: unbounded
-                build_request = limit_responses(build_request, self.max_response_bytes)
+            # downloads and event streams are read by the caller: only an error body is bounded
+            build_request = limit_responses(
+                build_request, self.max_response_bytes, errors_only=stream
+            )
             if self.strict_response_validation:
                 build_request = strict_responses(build_request)
 
@@ -521,6 +525,8 @@ class _BaseClient(Generic[HttpT]):
                 if (
                     response.status_code == 401
                     and ctx is not None  # (``fixed`` schemes renew nothing)
+                    # an upload iterator the first attempt consumed cannot go again: the 401
+                    and not (isinstance(prepared.content, StreamBody) and not replayable)
                     and (yield from reauthorize(chosen, prepared, ctx))
                 ):
                     # replayed once, with the renewed token
@@ -655,6 +661,14 @@ class _BaseClient(Generic[HttpT]):
             current = nxt
             response = yield from send(current)
         return response
+
+
+def resumable(op: Operation[Any]) -> bool:
+    """Whether a dropped stream of ``op`` may be reopened: an event stream (JSON lines carry no
+    event id to resume from) asked for with GET, as an ``EventSource`` does. Sending a POST
+    again would start it over (a second completion, billed, its events joined onto the
+    first's), whatever ``Last-Event-ID`` says."""
+    return op.method.lower() == "get" and plan(op).stream == "sse"
 
 
 def poll_operation(
@@ -835,7 +849,7 @@ class SyncAPIClient(_BaseClient[httpx.Client]):
             result = open_sync(run_sync(flow, http, self._sleep))
         if isinstance(result, Stream):
             result._errors = self._errors  # pyright: ignore[reportPrivateUsage]
-        resumes = plan(op).stream == "sse"  # JSON lines carry no event id to resume from
+        resumes = resumable(op)
         if self.max_stream_reconnects and isinstance(result, Stream) and resumes:
             # set by the client only, so it stays off the stream's public surface
             result._reconnect = Reconnect(  # pyright: ignore[reportPrivateUsage]
@@ -1201,7 +1215,7 @@ class AsyncAPIClient(_BaseClient[httpx.AsyncClient]):
             result = open_async(await run_async(flow, http, self._sleep))
         if isinstance(result, AsyncStream):
             result._errors = self._errors  # pyright: ignore[reportPrivateUsage]
-        resumes = plan(op).stream == "sse"  # JSON lines carry no event id to resume from
+        resumes = resumable(op)
         if self.max_stream_reconnects and isinstance(result, AsyncStream) and resumes:
             # set by the client only, so it stays off the stream's public surface
             result._reconnect = Reconnect(  # pyright: ignore[reportPrivateUsage]

@@ -157,7 +157,13 @@ _BY_STATUS: dict[int, type[APIStatusError]] = {
 def connection_error(request: httpx.Request, exc: Exception) -> APIConnectionError:
     """Wrap a transport failure, keeping it as ``__cause__``."""
     error: APIConnectionError
-    if isinstance(exc, httpx.TimeoutException):
+    if isinstance(exc, httpx.PoolTimeout):  # never sent: every pooled connection was taken
+        error = APITimeoutError(
+            request,
+            f"Request timed out waiting for a free pooled connection: {_describe(request)}"
+            " (an open stream holds its connection until closed)",
+        )
+    elif isinstance(exc, httpx.TimeoutException):
         error = APITimeoutError(request)
     else:
         # The origin too: with per-operation servers and redirects it is not always base_url.

@@ -7,7 +7,8 @@ that are counted and dropped, and only handed on to httpx's own decoder once the
 within the limit. A 2 MB gzip that inflates to 2 GB fails after reading about the limit, with
 ``ResponseTooLargeError``; a corrupt gzip/deflate body fails with ``ResponseDecodingError``
 (both ``APIError``s) instead of ``httpx.DecodingError``. Bodies left unread for the caller
-(``with_streaming_response``, event streams) carry no limit.
+(``with_streaming_response``, event streams) carry no limit; an error answered to such a call
+is read into memory, so it does.
 
 Header values are checked before anything is sent: CR, LF, NUL or non-ASCII in a header (a
 pasted API key with a trailing newline, say) is a ``ValueError`` naming the header.
@@ -145,15 +146,25 @@ def check_headers(headers: httpx.Headers, cookies: list[str] | None = None) -> N
 
 
 def limit_responses(
-    build_request: Callable[..., httpx.Request], limit: int | None
+    build_request: Callable[..., httpx.Request], limit: int | None, *, errors_only: bool = False
 ) -> Callable[..., httpx.Request]:
     """``build_request`` marking each request with ``limit`` (``None``: any size, the encoding
     is still checked); installs the hook on the httpx client ``build_request`` belongs to (once;
-    it ignores unmarked requests)."""
+    it ignores unmarked requests). ``errors_only``: a stream call, whose 2xx body the caller
+    reads as it comes; its error body is read into memory, so it is bounded all the same."""
     client = getattr(build_request, "__self__", None)
     if isinstance(client, httpx.Client | httpx.AsyncClient):
         _install(client)
-    return marking(build_request, MAX_BYTES_EXTENSION, limit)
+    return marking(build_request, MAX_BYTES_EXTENSION, _ErrorsOnly(limit) if errors_only else limit)
+
+
+class _ErrorsOnly:
+    """The limit of a stream call: it bounds an error body only."""
+
+    __slots__ = ("limit",)
+
+    def __init__(self, limit: int | None) -> None:
+        self.limit = limit
 
 
 _INSTALL = threading.Lock()
@@ -175,6 +186,10 @@ def _hook(response: httpx.Response) -> None:
     if MAX_BYTES_EXTENSION not in extensions:
         return
     limit = extensions[MAX_BYTES_EXTENSION]
+    if isinstance(limit, _ErrorsOnly):
+        if 200 <= response.status_code < 300:
+            return  # the caller's to read as it arrives
+        limit = limit.limit
     if isinstance(limit, int) and _within(response.headers, limit):
         return  # identity-encoded with a Content-Length within the limit: nothing to count
     counter = _Counter(response, limit if isinstance(limit, int) else None)

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping
-from pathlib import PurePath
 from typing import IO, Final, Literal, TypeAlias, TypedDict
 
 import httpx
@@ -85,11 +85,12 @@ class RequestOptions(TypedDict, total=False):
     retry_count_header: str | None  # the header carrying the retry number; None: not sent
 
 
-FileContent: TypeAlias = bytes | IO[bytes] | PurePath
+FileContent: TypeAlias = bytes | IO[bytes] | os.PathLike[str]
 FileInput: TypeAlias = (
     FileContent | tuple[str | None, FileContent] | tuple[str | None, FileContent, str | None]
 )
-"""A file to upload: raw bytes, an open binary file, a path, or ``(filename, content[, type])``."""
+"""A file to upload: raw bytes, an open binary file, a path (any ``os.PathLike``), or
+``(filename, content[, type])``."""
 
 
 ExtraHeaders: TypeAlias = Mapping[str, "str | Omit"]

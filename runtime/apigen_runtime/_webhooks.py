@@ -113,9 +113,18 @@ def verify_hmac(
 
     ``payload`` must be exactly the signed bytes. When a provider signs a timestamp too, build
     them yourself (Slack: ``b"v0:" + ts + b":" + body`` with ``prefix="v0="``) and also pass
-    ``timestamp`` and ``tolerance`` (seconds) to reject stale deliveries.
+    ``timestamp`` and ``tolerance`` (seconds) to reject stale deliveries. An ``algorithm``
+    hashlib does not have, or another ``encoding``, is the caller's mistake, not the
+    delivery's: ``ValueError``, whatever the request held.
     """
-    digest = hmac.new(_bytes(secret, "secret"), _bytes(payload), algorithm).digest()
+    if encoding not in ("hex", "base64"):
+        raise ValueError(f"encoding must be 'hex' or 'base64', not {encoding!r}")
+    key, signed = _bytes(secret, "secret"), _bytes(payload)
+    try:
+        mac = hmac.new(key, signed, algorithm)
+    except (ValueError, TypeError) as exc:  # hashlib's "unsupported hash type"
+        raise ValueError(f"unknown HMAC algorithm {algorithm!r}") from exc
+    digest = mac.digest()
     given = cast(object, signature)  # untyped callers may pass None or bytes
     if given is None or isinstance(given, bytes):
         candidates: list[object] = [_text(given, "signature")]

@@ -213,6 +213,52 @@ def test_error_bodies_are_limited_too() -> None:
         sync_client(Server(huge_error), max_response_bytes=1000).request(JSON_OP, {})
 
 
+class Endless(httpx.SyncByteStream, httpx.AsyncByteStream):
+    """An error body far past the limit (64 KiB chunks), counting what was read."""
+
+    def __init__(self) -> None:
+        self.chunks = 0
+
+    def __iter__(self) -> Iterator[bytes]:
+        while self.chunks < 300:  # 19 MiB: far past the limit under test
+            self.chunks += 1
+            yield b"x" * 65536
+
+    async def __aiter__(self) -> AsyncIterator[bytes]:
+        for chunk in self:
+            yield chunk
+
+
+def test_an_error_answered_to_a_stream_call_is_limited() -> None:
+    """A helper's review: the error body of an event-stream call or a streamed download was
+    read whole, whatever `max_response_bytes` said (a body that never ends hung the call); only
+    the 2xx body is the caller's to read unbounded."""
+    bodies: list[Endless] = []
+
+    def endless_error(request: httpx.Request) -> httpx.Response:
+        bodies.append(Endless())
+        return httpx.Response(500, stream=bodies[-1], headers={"content-type": "text/plain"})
+
+    client = sync_client(Server(endless_error), max_response_bytes=100_000, max_retries=0)
+    with pytest.raises(rt.ResponseTooLargeError):
+        client.stream(SSE_OP, {})
+
+    def method() -> bytes:
+        result: bytes = client.request(BINARY_OP, {})
+        return result
+
+    with pytest.raises(rt.ResponseTooLargeError), rt.with_streaming_response(method)():
+        pass
+
+    async def run() -> None:
+        aclient = async_client(Server(endless_error), max_response_bytes=100_000, max_retries=0)
+        with pytest.raises(rt.ResponseTooLargeError):
+            await aclient.stream(SSE_OP, {})
+
+    asyncio.run(run())
+    assert len(bodies) == 3 and all(b.chunks < 10 for b in bodies)
+
+
 # --- corrupt encodings, redirects, deep JSON --------------------------------------------------
 
 

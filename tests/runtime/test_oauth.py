@@ -457,3 +457,71 @@ def test_copies_share_the_token_unless_their_credentials_differ(server: AuthServ
         assert len(server.token_requests) == 2
         client.request(THINGS, {})
         assert len(server.token_requests) == 2
+
+
+UPLOAD: rt.Operation[Any] = rt.Operation(
+    method="put",
+    path="/raw",
+    params=(rt.Param("body", "body", "body"),),
+    body=rt.Body("application/octet-stream"),
+    responses={"200": rt.Response(Any, "json")},
+)
+
+
+def _expiring_api(seen: list[tuple[str, bytes]]) -> httpx.MockTransport:
+    """A token endpoint, and an API answering its first call 401 (the token expired)."""
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        if request.url.path == "/token":
+            n = len(seen)
+            return httpx.Response(200, json={"access_token": f"t{n}", "expires_in": 3600})
+        seen.append((request.headers["authorization"], request.read()))
+        return httpx.Response(401 if len(seen) == 1 else 200, json={"n": len(seen)})
+
+    return httpx.MockTransport(answer)
+
+
+def test_a_401_does_not_replay_an_upload_iterator_the_first_attempt_consumed() -> None:
+    """A helper's review: on a 401 the token was renewed and the request replayed with the
+    upload iterator already consumed: a bare `RuntimeError` instead of the 401, though such
+    uploads are never retried (nor redirected). The 401 stands; a replayable body (bytes) is
+    still replayed with the renewed token."""
+    settings = {
+        "base_url": "https://api.test/api",
+        "credentials": {"client_id": "cid", "client_secret": CLIENT_SECRET},
+        "security_schemes": {
+            "oauth": rt.OAuth2ClientCredentials("client_id", "client_secret", "/token", ["read"])
+        },
+        "default_security": (("oauth",),),
+        "timeout": 5.0,
+    }
+
+    def chunks() -> Iterator[bytes]:
+        yield b"part1-"
+        yield b"part2"
+
+    for body, sent in ((chunks(), [b"part1-part2"]), (b"whole", [b"whole", b"whole"])):
+        seen: list[tuple[str, bytes]] = []
+        http = httpx.Client(transport=_expiring_api(seen))
+        with rt.SyncAPIClient(**settings, http_client=http) as client:
+            if len(sent) == 1:
+                with pytest.raises(rt.AuthenticationError):
+                    client.request(UPLOAD, {"body": body})
+            else:
+                assert client.request(UPLOAD, {"body": body}) == {"n": 2}
+                assert seen[0][0] != seen[1][0]  # replayed with the renewed token
+        assert [b for _, b in seen] == sent
+
+    async def run() -> list[tuple[str, bytes]]:
+        async def achunks() -> Any:
+            yield b"a"
+            yield b"b"
+
+        got: list[tuple[str, bytes]] = []
+        ahttp = httpx.AsyncClient(transport=_expiring_api(got))
+        async with rt.AsyncAPIClient(**settings, http_client=ahttp) as client:
+            with pytest.raises(rt.AuthenticationError):
+                await client.request(UPLOAD, {"body": achunks()})
+        return got
+
+    assert [body for _, body in asyncio.run(run())] == [b"ab"]

@@ -118,6 +118,33 @@ def test_deadline_bounds_a_body_that_trickles_in() -> None:
     assert time.monotonic() - started < 2.0  # slack for a loaded CI machine
 
 
+def test_a_stream_cut_by_its_deadline_is_not_reopened() -> None:
+    """A helper's review: with `max_stream_reconnects` on, an event stream cut by the call's
+    deadline was taken for a dropped connection and requested again (every `deadline` seconds,
+    without end). The deadline ends the call: `APITimeoutError`, one request."""
+
+    class Ticks(httpx.SyncByteStream):
+        def __iter__(self) -> Any:
+            for i in range(200):  # 4 s in all
+                time.sleep(0.02)
+                yield f"id: {i}\ndata: {i}\n\n".encode()
+
+    requests: list[httpx.Request] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        requests.append(request)
+        return httpx.Response(200, headers={"Content-Type": "text/event-stream"}, stream=Ticks())
+
+    events = rt.Operation(method="get", path="/events", responses={"200": rt.Response(str, "sse")})
+    c = sync_client(handler, max_retries=0, deadline=0.15)
+    c.max_stream_reconnects = 3
+    seen: list[str] = []
+    with pytest.raises(rt.APITimeoutError):
+        for data in c.stream(events, {}):
+            seen.append(data)
+    assert len(requests) == 1 and seen and len(seen) < 50
+
+
 # --- hooks ----------------------------------------------------------------------------------
 
 
@@ -256,6 +283,29 @@ def test_client_errors_do_not_open_the_circuit() -> None:
         with pytest.raises(rt.BadRequestError):
             c.request(op(), {})
     assert breaker.state("api.test") == "closed"
+
+
+def test_a_pool_timeout_says_nothing_of_the_host() -> None:
+    """A helper's review: with every pooled connection held by open streams, a call's pool
+    timeout counted as a host failure and opened the circuit for a healthy host. It counts
+    for neither side (a probe it was is freed), and its message says what happened."""
+
+    def pool_full(request: httpx.Request) -> httpx.Response:
+        raise httpx.PoolTimeout("no free connection")
+
+    breaker = rt.CircuitBreaker(failure_threshold=1)
+    c = sync_client(pool_full, max_retries=0, circuit_breaker=breaker)
+    with pytest.raises(rt.APITimeoutError, match="free pooled connection"):
+        c.request(op(), {})
+    assert breaker.state("api.test") == "closed"
+    clock = Clock()
+    probing = rt.CircuitBreaker(failure_threshold=1, cooldown=10, clock=clock)
+    probing.record("h", failed=True)
+    clock.now += 10
+    probing.allow("h")  # the probe ...
+    probing.record("h", failed=None)  # ... never left the process
+    assert probing.state("h") == "half-open"
+    probing.allow("h")  # another probe may go
 
 
 # --- rate limits ----------------------------------------------------------------------------

@@ -252,6 +252,36 @@ async def test_sse_resumes_with_last_event_id_async() -> None:
     assert server.requests[1].headers["last-event-id"] == "2"
 
 
+POST_SSE: rt.Operation[Any] = rt.Operation(
+    method="post", path="/completions", responses={"200": rt.Response(str, "sse")}
+)
+
+
+def test_a_dropped_post_stream_is_not_sent_again_sync() -> None:
+    """A helper's review: with `max_stream_reconnects` on, a chat completion streamed by POST
+    was sent again after a drop, though the server gave no id to resume from: a second
+    (billed) completion whose events went on after the first's cut ones. Only a GET stream
+    resumes, as an `EventSource`."""
+    server = resumable_server()
+    client, sleeps = sync_client(server)
+    client.max_stream_reconnects = 3
+    received = []
+    with pytest.raises(rt.APIConnectionError):
+        for data in client.stream(POST_SSE, {}):
+            received.append(data)
+    assert received == ["one"] and len(server.requests) == 1 and sleeps == []
+
+
+async def test_a_dropped_post_stream_is_not_sent_again_async() -> None:
+    server = resumable_server()
+    client, sleeps = async_client(server)
+    client.max_stream_reconnects = 3
+    with pytest.raises(rt.APIConnectionError):
+        async for _ in await client.stream(POST_SSE, {}):
+            pass
+    assert len(server.requests) == 1 and sleeps == []
+
+
 def test_sse_reconnects_are_bounded_sync() -> None:
     server = Server(sse([b"data: x\n\n"], drop=True))
     client, sleeps = sync_client(server)

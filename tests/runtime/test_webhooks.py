@@ -91,6 +91,16 @@ def test_hmac_base64_and_other_algorithms() -> None:
         verify_hmac(PAYLOAD, "not base64!", b"k", algorithm="sha1", encoding="base64")
 
 
+def test_hmac_settings_the_caller_got_wrong_are_a_value_error() -> None:
+    """An algorithm hashlib lacks, or an encoding other than hex/base64 (once read as base64
+    without a word), is the caller's mistake whatever the delivery held: `ValueError`."""
+    sig = hmac.new(b"k", PAYLOAD, hashlib.sha256).hexdigest()
+    with pytest.raises(ValueError, match="unknown HMAC algorithm 'nope'"):
+        verify_hmac(PAYLOAD, sig, b"k", algorithm="nope")
+    with pytest.raises(ValueError, match="encoding must be"):
+        verify_hmac(PAYLOAD, sig, b"k", encoding="b64")  # type: ignore[arg-type]
+
+
 def test_hmac_several_signatures_standard_webhooks_style() -> None:
     key = b"standard-secret"
     signed = b"msg_1.1700000000." + PAYLOAD

@@ -16,9 +16,13 @@ from ._record import Struct
 __all__ = ["CircuitBreaker", "CircuitOpenError", "is_failure"]
 
 
-def is_failure(outcome: httpx.Response | httpx.TransportError) -> bool:
-    """What counts against a host: a transport error or a 5xx (a 4xx means the host is up)."""
-    return not isinstance(outcome, httpx.Response) or outcome.status_code >= 500
+def is_failure(outcome: httpx.Response | httpx.TransportError) -> bool | None:
+    """What counts against a host: a transport error or a 5xx (a 4xx means the host is up).
+    None when the request never left this process: no connection of the pool came free (every
+    one held by open streams, say), which says nothing of the host."""
+    if isinstance(outcome, httpx.Response):
+        return outcome.status_code >= 500
+    return None if isinstance(outcome, httpx.PoolTimeout) else True
 
 
 class _Host(Struct):
@@ -80,9 +84,14 @@ class CircuitBreaker:
             failures = entry.failures
         raise CircuitOpenError(host, failures, max(wait, 0.0))
 
-    def record(self, host: str, failed: bool) -> None:
+    def record(self, host: str, failed: bool | None) -> None:
+        """Count an outcome for ``host``: a failure, a success, or (None) neither: a request
+        that never reached it, which only frees a probe it was."""
         with self._lock:
             entry = self._hosts.setdefault(host, _Host())
+            if failed is None:
+                entry.probe_at = None
+                return
             if not failed:
                 entry.failures, entry.opened_at, entry.probe_at = 0, None, None
                 return

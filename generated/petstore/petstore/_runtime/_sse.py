@@ -26,6 +26,7 @@ from typing import Any, Generic, Self, TypeVar
 
 import httpx
 
+from ._drivers import DeadlinePassed
 from ._errors import APIError, APIResponseValidationError, APIStreamError, package_error
 from ._limits import stream_error
 from ._public import publish
@@ -296,6 +297,7 @@ class Stream(Generic[T]):
                     again is None
                     or reconnects >= again.limit
                     or not isinstance(exc, httpx.TransportError)
+                    or isinstance(exc, DeadlinePassed)  # the call's time is up: no new call
                 ):
                     raise stream_error(response, exc) from exc
             finally:
@@ -414,6 +416,7 @@ class AsyncStream(Generic[T]):
                     again is None
                     or reconnects >= again.limit
                     or not isinstance(exc, httpx.TransportError)
+                    or isinstance(exc, DeadlinePassed)  # the call's time is up: no new call
                 ):
                     raise stream_error(response, exc) from exc
             finally:

@@ -30,6 +30,7 @@ if TYPE_CHECKING:  # imported when an async flow runs: a sync client never loads
 
 __all__ = [
     "Await",
+    "DeadlinePassed",
     "Exclusive",
     "Flow",
     "FlowLock",
@@ -227,6 +228,11 @@ def _undecodable(request: httpx.Request) -> APIError:
     )
 
 
+class DeadlinePassed(httpx.ReadTimeout):
+    """The call's deadline passed while its body was read (an ``APITimeoutError`` to the
+    caller); a stream does not reconnect after it."""
+
+
 class _Bounded(httpx.SyncByteStream, httpx.AsyncByteStream):
     """A response body stream that fails with ``ReadTimeout`` once ``send.deadline`` passes, so
     a body that trickles in (each read within the read timeout) cannot outlast a deadline."""
@@ -238,7 +244,7 @@ class _Bounded(httpx.SyncByteStream, httpx.AsyncByteStream):
     def _check(self) -> None:
         assert self._send.deadline is not None
         if time.monotonic() > self._send.deadline:
-            raise httpx.ReadTimeout(
+            raise DeadlinePassed(
                 "deadline passed while reading the body", request=self._send.request
             )
 
