@@ -672,15 +672,22 @@ class SchemaConverter:
         return Nullable(result) if nullable and result != ANY else result
 
     def _discriminate(self, union: TypeExpr, raw: Any) -> TypeExpr:
-        """Attach the spec's discriminator when every member is a model it can name."""
+        """Attach the spec's discriminator when every member is a model it can name; without
+        one, the property whose constant values tell the members apart (`_implicit_tag`)."""
         inner = union.inner if isinstance(union, Nullable) else union
-        if not isinstance(raw, JSON_OBJECT) or not isinstance(inner, UnionOf):
-            return union
-        prop = raw.get("propertyName")
-        if not isinstance(prop, str):
+        if not isinstance(inner, UnionOf):
             return union
         members = [i.key for i in inner.items if isinstance(i, Ref)]
         if len(members) != len(inner.items):
+            return union
+        if not isinstance(raw, JSON_OBJECT):
+            implicit = self._implicit_tag(members)
+            if implicit is None:
+                return union
+            tagged = UnionOf(inner.items, implicit)
+            return Nullable(tagged) if isinstance(union, Nullable) else tagged
+        prop = raw.get("propertyName")
+        if not isinstance(prop, str):
             return union
         mapping: list[tuple[str, str]] = []
         explicit = raw.get("mapping") if isinstance(raw.get("mapping"), JSON_OBJECT) else {}
@@ -696,6 +703,80 @@ class SchemaConverter:
             return union
         tagged = UnionOf(inner.items, Discriminator(prop, tuple(mapping)))
         return Nullable(tagged) if isinstance(union, Nullable) else tagged
+
+    def _implicit_tag(self, members: list[str]) -> Discriminator | None:
+        """A property every member requires, each with its own constant values (`const`, or an
+        `enum` of strings) that no other member shares: `{kind: {enum: [up]}}` beside `{kind:
+        {enum: [down]}}`. Enums are open in the generated types (`Literal["up"] | str`), so
+        without it every member takes any tag and the first wins: a `down` event parsed as
+        `Up`. The property in the first member's `required` order; a value no member declares
+        is tried against each member, as for a spec's own discriminator. Only where a member
+        could take another's data (it requires no key the other lacks): members that keys tell
+        apart need no tag (a tagged union costs each module importing it pydantic.types,
+        ~15 ms)."""
+        shapes = [self._tag_values(key) for key in members]
+        if len(members) < 2 or any(shape is None for shape in shapes):
+            return None
+        known = [shape for shape in shapes if shape is not None]
+        if not any(
+            i != j and a[1] <= b[2] for i, a in enumerate(known) for j, b in enumerate(known)
+        ):
+            return None
+        tags = [shape[0] for shape in known]
+        first = tags[0]
+        assert first is not None
+        for prop in first:
+            sets = [t[prop] for t in tags if prop in t]
+            if len(sets) != len(members):
+                continue
+            if sum(len(v) for v in sets) != len(frozenset().union(*sets)):
+                continue  # a value two members share tells nothing apart
+            mapping = tuple(
+                (value, key) for key, values in zip(members, sets, strict=True) for value in values
+            )
+            return Discriminator(prop, mapping)
+        return None
+
+    def _tag_values(
+        self, key: str
+    ) -> tuple[dict[str, tuple[str, ...]], frozenset[str], frozenset[str]] | None:
+        """Per required property of the object schema `key` names (its `allOf` merged), the
+        string constants it may hold, for those holding only such constants; its required and
+        its declared property names."""
+        schema = self._schema_at(key)
+        if schema is None:
+            return None
+        merged = self.merge_all_of(schema, key)
+        if merged is None or not isinstance(merged.get("properties"), JSON_OBJECT):
+            return None
+        props = merged["properties"]
+        out: dict[str, tuple[str, ...]] = {}
+        for name in as_list(merged.get("required")):
+            values = self._constants(props.get(name), 0) if isinstance(name, str) else None
+            if values:
+                out[name] = values
+        required = frozenset(n for n in as_list(merged.get("required")) if isinstance(n, str))
+        return out, required, frozenset(n for n in props if isinstance(n, str))
+
+    def _constants(self, schema: Any, depth: int) -> tuple[str, ...] | None:
+        """The strings a schema admits when it lists them (`const`, `enum`; refs followed, the
+        lists of `allOf` members intersected); None when it admits others too."""
+        if depth > 8 or not isinstance(schema, JSON_OBJECT):
+            return None
+        ref = schema.get("$ref")
+        if isinstance(ref, str):
+            return self._constants(self._schema_at(ref), depth + 1)
+        values = [schema["const"]] if "const" in schema else schema.get("enum")
+        found: tuple[str, ...] | None = None
+        if isinstance(values, list) and values:
+            if not all(isinstance(v, str) for v in values):
+                return None
+            found = tuple(dict.fromkeys(values))
+        for member in as_list(schema.get("allOf")):
+            own = self._constants(member, depth + 1)
+            if own is not None:
+                found = own if found is None else tuple(v for v in found if v in own)
+        return found
 
     # --- allOf ----------------------------------------------------------------------------
 
