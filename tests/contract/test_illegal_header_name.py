@@ -4,12 +4,15 @@ is the spec's: no client can send the header and no server could read it."""
 
 from __future__ import annotations
 
+import copy
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from apigen.contract.runner import ILLEGAL_HEADER_NAME
-from tests.builds import contract_of
+from apigen.contract.cases import CaseInput
+from apigen.contract.runner import ILLEGAL_HEADER_NAME, _untoken_header
+from tests.builds import api_of, contract_of
 
 SPEC = {
     "openapi": "3.1.0",
@@ -29,10 +32,48 @@ SPEC = {
 }
 
 
+def _with(extra: str) -> dict[str, Any]:
+    """SPEC with a cookie parameter or a JSON body beside the header: the runtime's own check
+    (a `ValueError` before sending) meets the name first, not httpx's."""
+    spec = copy.deepcopy(SPEC)
+    get = spec["paths"]["/things/{id}"]["get"]
+    if extra == "cookie":
+        get["parameters"].append({"name": "session", "in": "cookie", "schema": {"type": "string"}})
+    elif extra == "body":
+        spec["paths"]["/things/{id}"]["post"] = {
+            **get,
+            "operationId": "putThing",
+            "requestBody": {
+                "content": {"application/json": {"schema": {"type": "object"}}},
+            },
+        }
+    return spec
+
+
 @pytest.mark.slow
-def test_a_header_name_with_a_space_is_the_spec_s(tmp_path: Path) -> None:
-    report = contract_of(tmp_path, SPEC, "illegalheader")
+@pytest.mark.parametrize("extra", ["", "cookie", "body"])
+def test_a_header_name_with_a_space_is_the_spec_s(tmp_path: Path, extra: str) -> None:
+    """A helper's Prism sweep: with a cookie or a body beside it, the runtime refused the name
+    with `ValueError` before sending, which the runner filed as the client's (exit 1)."""
+    report = contract_of(tmp_path, _with(extra), f"illegalheader{extra}")
     failures = [f for op in report.operations for f in op.failures]
     bad = [f for f in failures if f.klass != "spec"]
     assert not bad, "\n".join(f"[{f.klass}/{f.check}] {f.message}" for f in bad)
     assert any(f.message.startswith(ILLEGAL_HEADER_NAME) for f in failures)
+
+
+def test_the_runtime_s_refusal_of_such_a_name_is_read_as_the_spec_s() -> None:
+    case = CaseInput("drawn #1", headers={"header param": "x"})
+    refusal = "'header param' is not a header name (letters, digits ...): it cannot be sent"
+    assert _untoken_header(case, refusal)
+    assert not _untoken_header(CaseInput("drawn #2", headers={"X-Ok": "x"}), refusal)
+    assert not _untoken_header(case, "header 'X-Other' has a value with CR, LF, NUL")
+
+
+def test_build_warns_of_such_a_name() -> None:
+    from apigen.diagnostics import Report
+
+    report = Report()
+    api_of(SPEC, report)
+    found = [w for w in report.warnings if "'header param' is not an HTTP field" in w.message]
+    assert found and found[0].pointer.endswith("/parameters/1"), report.warnings

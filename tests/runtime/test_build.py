@@ -157,6 +157,35 @@ def test_a_header_name_that_is_no_token_is_refused_before_sending(name: str) -> 
     assert sent == []
 
 
+def test_a_spec_header_name_that_is_no_token_is_refused_whatever_the_call_holds() -> None:
+    """A helper's Prism sweep: a spec's header parameter named `header param` was refused with
+    `ValueError` before sending, except on a GET with a fixed API key and no body or cookie (the
+    fast path skips the full header check): h11 refused it while sending, an
+    `APIConnectionError`. The same `ValueError` on every path; nothing sent."""
+    import apigen_runtime as rt
+
+    op = rt.Operation(
+        "get",
+        "/x",
+        params=(rt.Param("header_param", "header param", "header"),),
+        security=({"key": []},),
+    )
+    sent: list[httpx.Request] = []
+    client = rt.SyncAPIClient(
+        base_url="https://api.test",
+        credentials={"api_key": "k"},
+        security_schemes={"key": rt.ApiKey("api_key", "X-Key", "header")},
+        http_client=httpx.Client(
+            transport=httpx.MockTransport(lambda r: sent.append(r) or httpx.Response(200))
+        ),
+    )
+    with pytest.raises(ValueError, match="'header param' is not a header name"):
+        client.request(op, {"header_param": "v"})
+    assert sent == []
+    assert client.request(op, {}) is None  # not given: nothing to refuse
+    assert len(sent) == 1
+
+
 def test_an_httpx_without_the_internals_gets_build_request(monkeypatch: pytest.MonkeyPatch) -> None:
     from types import SimpleNamespace
 

@@ -616,6 +616,9 @@ class _Run:
             if isinstance(error, ValueError) and _unsendable_header(case):
                 fail("unsendable_header", "spec", f"{UNSENDABLE_HEADER}: {str(error)[:200]}")
                 return
+            if isinstance(error, ValueError) and _untoken_header(case, str(error)):
+                fail("header_name", "spec", f"{ILLEGAL_HEADER_NAME}: {str(error)[:200]}")
+                return
             if isinstance(error, ValueError) and _empty_path_container(case, str(error)):
                 fail("empty_path_value", "spec", f"{EMPTY_PATH_VALUE}: {str(error)[:200]}")
                 return
@@ -1521,6 +1524,19 @@ def _illegal_header(error: BaseException | None) -> str | None:
         error = error.__cause__ or error.__context__
         seen += 1
     return None
+
+
+_HEADER_TOKEN = re.compile(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+")
+
+
+def _untoken_header(case: CaseInput, message: str) -> bool:
+    """Whether the runtime refused, before sending, a header name of the case that is no
+    token (its `ValueError` names it): the same spec fault as httpx's refusal, whichever
+    check met it first."""
+    return any(
+        isinstance(name, str) and not _HEADER_TOKEN.fullmatch(name) and repr(name) in message
+        for name in (case.headers or {})
+    )
 
 
 def _about_the_body(check: str, message: str) -> bool:

@@ -48,6 +48,9 @@ _BODY_PREFERENCE = (
     "application/octet-stream",
 )
 
+# An HTTP field name (RFC 9110 token): what a header parameter's name must be to be sent.
+_HEADER_TOKEN = re.compile(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+")
+
 
 def item_pointer(pointer: str) -> str:
     """The path item's pointer of an operation's (`.../get`, 3.2's
@@ -329,6 +332,14 @@ class OperationBuilder:
                         "parameter left out",
                     )
                 continue  # the client sets these itself
+            if location == "header" and not _HEADER_TOKEN.fullmatch(name):
+                self.schemas.warn(
+                    ptr,
+                    f"header parameter {name!r} is not an HTTP field name (RFC 9110: letters,"
+                    " digits and !#$%&'*+.^_`|~- only): no client can send it",
+                    "parameter",
+                    "kept: the client refuses a value for it with ValueError before sending",
+                )
             schema = p.get("schema")
             content_type = None
             chosen = (

@@ -34,7 +34,7 @@ from ._errors import (
 )
 from ._operation import Operation
 from ._plan import plan
-from ._types import RequestOptions
+from ._types import NotGiven, RequestOptions
 
 T = TypeVar("T")
 
@@ -116,8 +116,15 @@ def check_header_inputs(
         if _bad(value):
             raise _bad_header(name)
     for p in plan(op).header_params:
-        if not p.content_type and _bad(values.get(p.py_name)):
+        value = values.get(p.py_name)
+        if not p.content_type and _bad(value):
             raise _bad_header(p.wire_name)
+        if (
+            value is not None
+            and not isinstance(value, NotGiven)
+            and not _TOKEN.fullmatch(p.wire_name)
+        ):
+            raise _bad_name(p.wire_name)  # the spec's own name (opc's `header param`)
 
 
 def check_headers(headers: httpx.Headers, cookies: list[str] | None = None) -> None:
