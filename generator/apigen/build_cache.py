@@ -158,11 +158,14 @@ def generator_fingerprint() -> str:
 def build_key(spec: Path, inputs: Mapping[str, Any], templates: Path | None) -> str | None:
     """The entry name for one build: the spec file (where it is and its bytes), the other
     inputs (JSON-able, or with a stable `repr`), the template overlay's files, and the
-    generator fingerprint. None when the spec cannot be read (loading reports why)."""
+    generator fingerprint. None when the spec cannot be read (loading reports why) or is no
+    regular file (a pipe can be read once only: the build reads it, uncached)."""
     try:
+        if not spec.is_file():  # a pipe (`/dev/stdin`, `<(curl ...)`): read once, by the load
+            return None
         data = spec.read_bytes()
         where = str(spec.resolve())
-    except OSError:
+    except (OSError, RuntimeError):  # (a symlink loop: RuntimeError on 3.11)
         return None
     h = hashlib.sha256(generator_fingerprint().encode())
     h.update(f"{where}\0{hashlib.sha256(data).hexdigest()}\0".encode())

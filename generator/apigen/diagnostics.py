@@ -6,10 +6,21 @@ can find the problem; `SpecError` is raised only when no correct client can be p
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Literal
 
 Severity = Literal["error", "warning"]
+
+# Characters a terminal acts on (C0 and C1 controls, ESC sequences with them, DEL) or that
+# reorder the line (bidi controls): a spec's key holding them must not recolour the terminal,
+# set its title, or print a fake "x.yaml: ok" line after a newline.
+_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def printable(text: str) -> str:
+    """`text` with every character a terminal would act on spelt as an escape (`\\x1b`)."""
+    return _UNSAFE.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
 
 
 @dataclass(frozen=True, order=True)
@@ -30,7 +41,7 @@ class Diagnostic:
         text = f"{where}: {self.severity}: {ptr}: {self.message}"
         if self.action:
             text += f" ({self.action})"
-        return text
+        return printable(text)
 
 
 class SpecError(Exception):

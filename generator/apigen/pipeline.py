@@ -424,12 +424,12 @@ def build(
 
     if runtime not in RUNTIME_MODES:
         raise OptionError(f"invalid runtime {runtime!r}: one of {', '.join(RUNTIME_MODES)}")
+    check_target(out_dir)
     pkg = checked_package_name(name) if name else package_name(out_dir.resolve().name)
     if dist_name is not None:
         check_dist_name(dist_name)
     if version is not None:
         version = check_version(version)
-    check_target(out_dir)
     if not force:
         guard_local_changes(out_dir)
     key = base = None

@@ -47,6 +47,10 @@ class OutputError(Exception):
 
 def check_target(target: Path) -> None:
     """Refuse, before any work, an output apigen must not or cannot write."""
+    try:
+        target.resolve()
+    except (RuntimeError, OSError) as exc:  # a symlink loop (3.11 raises RuntimeError)
+        raise OutputError(f"cannot use the output {target}: {exc}") from None
     if target.exists() and not target.is_dir():
         raise OutputError(f"{target}: exists and is not a directory")
     probe = target

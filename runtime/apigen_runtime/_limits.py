@@ -116,12 +116,12 @@ def check_header_inputs(
         if _bad(value):
             raise _bad_header(name)
     for p in plan(op).header_params:
-        value = values.get(p.py_name)
-        if not p.content_type and _bad(value):
+        given = values.get(p.py_name)
+        if not p.content_type and _bad(given):
             raise _bad_header(p.wire_name)
         if (
-            value is not None
-            and not isinstance(value, NotGiven)
+            given is not None
+            and not isinstance(given, NotGiven)
             and not _TOKEN.fullmatch(p.wire_name)
         ):
             raise _bad_name(p.wire_name)  # the spec's own name (opc's `header param`)

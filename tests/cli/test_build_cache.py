@@ -428,3 +428,19 @@ def test_a_build_locked_by_its_own_manifest_is_the_same_build(
     every spec in ../shared/specs: 0 differ)."""
     assert (specs_dir / rel).is_file()  # (differs skips a file that does not build)
     assert load_script("lock_fixed_point").differs(specs_dir / rel, tmp_path) is None
+
+
+def test_a_spec_from_a_pipe_is_built_uncached(tmp_path: Path, cache: Path) -> None:
+    """A helper's hostile-input review: `cat spec.yaml | apigen build /dev/stdin -o out` (and
+    `<(curl ...)`) failed with "the top level is empty": the cache key read the pipe first,
+    leaving nothing for the load. A spec that is no regular file is not cached."""
+    out = tmp_path / "piped"
+    done = subprocess.run(
+        [sys.executable, "-m", "apigen", "build", "/dev/stdin", "-o", str(out), "--quiet"],
+        input=PETSTORE.read_bytes(),
+        capture_output=True,
+        env={**os.environ, "APIGEN_CACHE_DIR": str(cache)},
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr.decode()
+    assert (out / "apigen.json").is_file() and entries(cache) == []

@@ -170,3 +170,40 @@ def test_check_prints_each_warning_once_then_the_verdict(
     assert len(warnings) == len(set(warnings)) == 5, lines  # no IR: no servers warning
     assert all(re.match(r".*recoverable\.yaml:\d+: warning: ", w) for w in warnings)  # located
     assert lines[-2:] == ["5 warning(s): 3 default, 2 pattern", f"{RECOVERABLE}: ok (5 warning(s))"]
+
+
+def test_a_spec_cannot_drive_the_terminal_through_a_warning(tmp_path: Path) -> None:
+    """A helper's hostile-input review: a property named `\\x1b[31mRED\\x1b]0;TITLE\\x07` reached
+    the terminal raw through the warning that names it (colours, the window title; a newline in
+    a key printed a fake `x.yaml: ok` line). Every character a terminal acts on is escaped."""
+    import json
+
+    spec = tmp_path / "esc.json"
+    odd = "\x1b[31mRED\x1b]0;TITLE\x07\nx.yaml: ok\u202e"
+    spec.write_text(
+        json.dumps(
+            {
+                "openapi": "3.0.3",
+                "info": {"title": "t", "version": "1"},
+                "paths": {},
+                "components": {
+                    "schemas": {
+                        "Pet": {
+                            "type": "object",
+                            "properties": {odd: {"type": "string", "default": 5}},
+                        }
+                    }
+                },
+            }
+        )
+    )
+    done = subprocess.run(
+        [sys.executable, "-m", "apigen", "check", str(spec)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    shown = done.stdout + done.stderr
+    assert "\\x1b[31mRED" in shown and "\\x07" in shown and "\\u202e" in shown, shown
+    assert not any(c in shown for c in "\x1b\x07\u202e")
+    assert "\nx.yaml: ok" not in shown

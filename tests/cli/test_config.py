@@ -112,8 +112,9 @@ def test_pyproject_locations_and_toml_syntax(tmp_path: Path) -> None:
         """,
     )
     assert problems(py) == [
-        f"{py}: tool.apigen.clients.demo.renames.methods.listWidgets: expected a Python "
-        "identifier or a dotted path of them (`issues.comments`) (got 'list-all')"
+        f"{py}: tool.apigen.clients.demo.renames.methods.listWidgets: expected a public Python "
+        "name or a dotted path of them (`issues.comments`; no part may start with `_`: those "
+        "are the client's own) (got 'list-all')"
     ]
     broken = write(tmp_path / "apigen.toml", "[clients.demo\n")
     [message] = problems(broken)
@@ -329,6 +330,33 @@ def test_unknown_names_in_renames_are_located_errors(tmp_path: Path) -> None:
         "(did you mean 'widgets'?)",
     ]
     assert not (tmp_path / "out").exists()
+
+
+def test_a_rename_to_a_private_name_is_refused(tmp_path: Path) -> None:
+    """A helper's hostile-input review: `getPet = "pets.__init__"` replaced the resource's
+    constructor, `pets = "_client"` shadowed the client's own attribute: both built a client
+    that broke at the first call. Names starting with `_` are the client's own."""
+    cfg = write(
+        tmp_path / "apigen.toml",
+        """\
+        [clients.demo]
+        spec = "s.yaml"
+        output = "out"
+        [clients.demo.renames]
+        methods = { getPet = "pets.__init__" }
+        resources = { pets = "_client" }
+        models = { Pet = "_Pet" }
+        """,
+    )
+    found = problems(cfg)
+    assert len(found) == 3 and all(
+        "no part may start with `_`" in p or "not starting with `_`" in p for p in found
+    ), found
+    assert {p.split(": ")[1] for p in found} == {
+        "clients.demo.renames.methods.getPet",
+        "clients.demo.renames.resources.pets",
+        "clients.demo.renames.models.Pet",
+    }
 
 
 def test_a_rename_that_collides_is_an_error(tmp_path: Path) -> None:

@@ -9,6 +9,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from apigen.ir.schemas import MAX_MODEL_DEPTH
 from tests.builds import build_into, check_generated, manifest, on_path
 
@@ -261,6 +263,31 @@ def test_deep_nesting_and_cycles_do_not_recurse_without_bound(tmp_path: Path) ->
     assert result.returncode == 0, result.stderr[-2000:]
     assert "nested deeper than" in result.stderr  # the cut is reported, not silent
     check_generated(tmp_path / "deep")
+
+
+@pytest.mark.parametrize("levels", [140, 198, 260])
+def test_arrays_nested_near_the_cap_give_python_that_compiles(tmp_path: Path, levels: int) -> None:
+    """A helper's hostile-input review: a response of arrays nested 198 deep passed the
+    200-level cap, and the build failed with "apigen generated invalid Python: too many nested
+    parentheses" (CPython's parser stops at 200 brackets, and the code wraps the type in a few
+    more). The cap is 150 levels: past it `Any`, with the warning."""
+    schema = '{"type":"array","items":' * levels + '{"type":"string"}' + "}" * levels
+    spec = tmp_path / "arrays.json"
+    spec.write_text(
+        '{"openapi":"3.0.3","info":{"title":"t","version":"1"},"paths":{"/a":{"get":'
+        '{"operationId":"getA","responses":{"200":{"description":"ok","content":'
+        '{"application/json":{"schema":' + schema + "}}}}}}}}"
+    )
+    result = subprocess.run(
+        [sys.executable, "-m", "apigen", "build", str(spec), "-o", str(tmp_path / "arrays")],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert ("nested deeper than" in result.stderr) is (levels > 150)
+    check_generated(tmp_path / "arrays")
 
 
 def test_a_deeply_nested_inline_object_gives_models_that_validate(tmp_path: Path) -> None:

@@ -819,3 +819,28 @@ def test_a_query_api_key_is_a_credential_on_every_operation() -> None:
     sandbox = Sandbox(document)
     assert sandbox.handle("GET", "/info?api_key=k").status == 200
     assert sandbox.handle("GET", "/info?colour=red").status == 400
+
+
+def test_a_body_nested_past_the_limit_or_holding_nan_is_a_400() -> None:
+    """A helper's hostile-input review: `[[[...]]]` 100,000 deep got `500 sandbox failure`
+    (a `RecursionError` the body check did not catch, also in the `stream` flag's read), and
+    `{"n": NaN}` was accepted though NaN is no JSON (RFC 8259)."""
+    doc = {
+        "openapi": "3.0.3",
+        "info": {"title": "t", "version": "1"},
+        "paths": {
+            "/things": {
+                "post": {
+                    "requestBody": {"content": {"application/json": {"schema": {}}}},
+                    "responses": {"201": {"description": "ok"}},
+                }
+            }
+        },
+    }
+    sandbox = Sandbox(doc, seed=0)
+    json_type = {"Content-Type": "application/json"}
+    deep = b"[" * 100_000 + b"]" * 100_000
+    for body in (deep, b'{"a": ' + deep + b"}", b'{"n": NaN}', b"[Infinity]"):
+        reply = sandbox.handle("POST", "/things", json_type, body)
+        assert reply.status == 400, (body[:20], reply.status, reply.body[:200])
+    assert sandbox.handle("POST", "/things", json_type, b'{"n": 1.5}').status == 201

@@ -138,3 +138,22 @@ def test_ref_root_never_fetches_urls(
     with pytest.raises(SpecError) as info:
         load_spec(spec, report=Report(), ref_root=tmp_path)
     assert "refused" in info.value.diagnostics[0].message
+
+
+def test_a_symlink_loop_is_a_located_error_not_a_crash(tmp_path: Path) -> None:
+    """A helper's hostile-input review: `$ref: loop/a.yaml#/Pet` with `loop -> loop` made
+    `check` and `sandbox` print a traceback (3.11's `Path.resolve` raises `RuntimeError`) and
+    `build` an "internal error"; so did an output folder under such a loop."""
+    from apigen.pipeline import build
+    from apigen.write import OutputError
+
+    spec = _api(tmp_path, "loop/a.yaml#/Pet")
+    os.symlink(spec.parent / "loop", spec.parent / "loop")
+    with pytest.raises(SpecError) as info:
+        load_spec(spec, report=Report())
+    (d,) = info.value.diagnostics
+    assert d.kind == "external-ref" and "Symlink loop" in d.message
+    assert d.file == str(spec) and d.pointer == "#/components/schemas/P/$ref" and d.line == 7
+    fine = _api(tmp_path / "fine", "#/components/schemas/Q")
+    with pytest.raises(OutputError, match="cannot use the output"):
+        build(fine, spec.parent / "loop" / "out", cache=False)

@@ -44,7 +44,7 @@ from .nodes import (
 )
 from .text import schema_doc
 
-MAX_DEPTH = 200
+MAX_DEPTH = 150
 #: `_probe_nullable`s one inside the other before the refs below are answered first.
 _PROBE_DEPTH = 50
 #: Deepest level an inline object is still a model at (about 32 models nested in one module;

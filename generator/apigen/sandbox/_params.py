@@ -214,6 +214,20 @@ def cookie_value(
     return unquote(mine[-1])
 
 
+def request_json(data: str | bytes) -> Any:
+    """A request's JSON as RFC 8259 has it: `NaN`/`Infinity` are no JSON (Python's reader
+    takes them), and a document nested past the interpreter's recursion limit is refused as
+    the bad input it is (a 400), not a `RecursionError` (a 500)."""
+    try:
+        return json.loads(data, parse_constant=_no_constant)
+    except RecursionError:
+        raise ValueError("JSON nested too deeply") from None
+
+
+def _no_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not JSON (RFC 8259)")
+
+
 def _document(media: str) -> bool:
     """A media type holding structured text other than JSON (`application/xml`, `text/csv`)."""
     return any(word in media for word in ("xml", "yaml", "csv", "html"))
@@ -245,7 +259,7 @@ def parse_multipart(
         if part.get_filename() is not None or part.get_content_type() == "application/octet-stream":
             value = data.decode("latin-1")
         elif part.get_content_type().endswith("json"):
-            value = json.loads(data or b"null")
+            value = request_json(data or b"null")
         else:
             value = data.decode("utf-8", "replace")
             if documents is not None and _document(part.get_content_type()):

@@ -45,6 +45,7 @@ from urllib.parse import parse_qsl, unquote, urlencode, urlsplit
 from ._examples import ExampleGenerator
 from ._forms import parse_form
 from ._next_pages import NextPages, take_page
+from ._params import request_json
 from ._refs import Resolver, listed
 from ._responses import SPEC_PROBLEM_HEADER, TWIN_KEYS, Reply, Responder, UnknownExample
 from ._routing import Match, Router, split_path
@@ -146,8 +147,8 @@ def _stream_flag(
     `stream: true` asks for events where `Accept` says nothing the server reads. None without."""
     if "json" in headers.get("content-type", "").lower() and body[:1] == b"{":
         try:
-            value = json.loads(body).get("stream")
-        except ValueError:
+            value = request_json(body).get("stream")
+        except (ValueError, AttributeError):  # (not JSON; JSON but no object)
             value = None
         if isinstance(value, bool):
             return value

@@ -24,7 +24,6 @@ docs/decisions.md for why this and not openapi-core.
 
 from __future__ import annotations
 
-import json
 import threading
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
@@ -51,6 +50,7 @@ from ._params import (
     parse_multipart,
     path_value,
     query_value,
+    request_json,
     split_delimited,
 )
 from ._refs import RefError, Resolver, listed
@@ -442,7 +442,7 @@ class RequestValidator:
                 continue
             if param.json_content:
                 try:
-                    value = json.loads(raw)
+                    value = request_json(raw)
                 except ValueError:
                     return Problem(
                         plan.client_status,
@@ -511,7 +511,7 @@ class RequestValidator:
                     if spec.required:
                         return Problem(status, "a request body is required", "body")
                     return None
-                value = json.loads(body)
+                value = request_json(body)
             elif base == "application/x-www-form-urlencoded":
                 fields = parse_form(body)
                 if media in spec.encodings:
@@ -550,7 +550,7 @@ class RequestValidator:
             content_type = str(enc.get("contentType") or "").split(";")[0].strip().lower()
             if content_type.endswith("/json") or content_type.endswith("+json"):
                 try:
-                    out[name] = json.loads(value)
+                    out[name] = request_json(value)
                 except ValueError:
                     continue  # not JSON: left as text, for the schema to refuse
                 continue

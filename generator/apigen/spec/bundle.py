@@ -188,7 +188,10 @@ class Bundler:
                 path = base.path.parent / raw
         if "\x00" in str(path):  # no file system takes it (os calls raise ValueError)
             raise where(f"$ref {ref!r} refused: a file name cannot hold a NUL", "external-ref")
-        resolved = path.resolve()  # symlinks followed and `..` folded before the check
+        try:
+            resolved = path.resolve()  # symlinks followed and `..` folded before the check
+        except (RuntimeError, OSError) as exc:  # a symlink loop (3.11 raises RuntimeError)
+            raise where(f"$ref {ref!r}: cannot read {path}: {exc}", "external-ref") from None
         if not self.allow_remote and not resolved.is_relative_to(self.allowed):
             if self.ref_root_given:
                 raise where(
