@@ -21,6 +21,8 @@ _parser: Any = importlib.import_module("re._parser")  # no public API; stable si
 
 #: Characters tried, in order, for a class or a negated literal: readable ones first.
 _PLAIN: Final = "a0A_-b1Bz9Z. /:@x"
+#: What a varied draw picks among (ASCII letters, digits and a few marks).
+_VARIETY: Final = "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ-_."
 _CATEGORY: Final[dict[str, str]] = {
     "CATEGORY_DIGIT": "0",
     "CATEGORY_NOT_DIGIT": "a",
@@ -35,9 +37,19 @@ _EXTRAS: Final = (0, 1, 2, 4, 8, 16, 32, 64)
 _MAX_FILL: Final = 4096
 
 
-def example(pattern: str, low: int = 0, high: int | None = None) -> str | None:
+def example(pattern: str, low: int = 0, high: int | None = None, variant: int = 0) -> str | None:
     """A string `pattern` (read as ECMA-262, `ecma_regex`) finds with a length in [low, high], or
-    None."""
+    None. Another `variant` picks other characters of the classes (`[a-c]{2}`: `aa`, `ba`,
+    `ca`, `ab`...), for values that must differ (`uniqueItems`); the first string when the
+    variant's does not fit."""
+    if variant:
+        found = _example(pattern, low, high, variant)
+        if found is not None:
+            return found
+    return _example(pattern, low, high, 0)
+
+
+def _example(pattern: str, low: int, high: int | None, variant: int) -> str | None:
     compiled = compile_pattern(pattern)
     try:
         tree = _parser.parse(properties(pattern))  # `\p{L}`: classes the walker reads
@@ -48,7 +60,7 @@ def example(pattern: str, low: int = 0, high: int | None = None) -> str | None:
     for last in (False, True):
         for extra in _EXTRAS:
             try:
-                text = _Walker(extra, last).walk(tree)
+                text = _Walker(extra, last, shift=variant).walk(tree)
             except (_NoMatch, RecursionError):
                 break
             if high is not None and len(text) > high:
@@ -82,11 +94,19 @@ class _NoMatch(Exception):
 
 
 class _Walker:
-    def __init__(self, extra: int, last: bool, need: int = 0) -> None:
+    def __init__(self, extra: int, last: bool, need: int = 0, shift: int = 0) -> None:
         self.extra = extra
         self.last = last
         self.need = need  # characters still wanted from repeats that can take more
         self.groups: dict[int, str] = {}
+        self.shift = shift  # read digit by digit (mixed radix): which member each class gives
+
+    def _pick(self, choices: str) -> str:
+        """The next class's character: the first, or the shift's next digit's."""
+        if not self.shift or len(choices) < 2:
+            return choices[0]
+        self.shift, digit = divmod(self.shift, len(choices))
+        return choices[digit]
 
     def walk(self, items: Any) -> str:
         return "".join(self.one(str(op), av) for op, av in items)
@@ -95,10 +115,14 @@ class _Walker:
         if op == "LITERAL":
             return chr(av)
         if op == "NOT_LITERAL":
+            if self.shift:
+                return self._pick("".join(c for c in _VARIETY if ord(c) != av))
             return next(c for c in _PLAIN if ord(c) != av)
         if op == "ANY":
-            return "a"
+            return self._pick(_VARIETY) if self.shift else "a"
         if op == "IN":
+            if self.shift:
+                return self._pick(_choices(av) or _member(av))
             return _member(av)
         if op == "AT" or op in ("ASSERT", "ASSERT_NOT"):
             return ""
@@ -149,6 +173,16 @@ def _member(items: Any) -> str:
         if name == "CATEGORY":
             return _CATEGORY.get(str(av), "a")
     raise _NoMatch("IN")
+
+
+def _choices(items: Any) -> str:
+    """Characters of a class to vary among: the first `_member` gives, then the others of
+    `_VARIETY` it holds."""
+    negate = bool(items) and str(items[0][0]) == "NEGATE"
+    body = items[1:] if negate else items
+    first = _member(items)
+    others = [c for c in _VARIETY if c != first and _in_class(body, c) is not negate]
+    return first + "".join(others)
 
 
 def _in_class(items: Any, char: str) -> bool:

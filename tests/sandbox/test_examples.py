@@ -497,3 +497,73 @@ def test_if_then_else_and_dependent_required_are_met(schema: dict[str, Any]) -> 
         kinds.add(value.get("kind") if isinstance(value, dict) else None)
     if schema is SHAPE:
         assert kinds >= {"circle", "square"}  # both branches are drawn
+
+
+DISTINCT: dict[str, Any] = {
+    "type": "object",
+    "required": ["enum_set", "int_set", "code_set", "num_set", "at_least_one", "email", "day"],
+    "properties": {
+        "enum_set": {
+            "type": "array",
+            "uniqueItems": True,
+            "minItems": 2,
+            "items": {"type": "string", "enum": ["x", "y", "z"]},
+        },
+        "int_set": {
+            "type": "array",
+            "uniqueItems": True,
+            "minItems": 3,
+            "items": {"type": "integer", "minimum": 1, "maximum": 5},
+        },
+        "code_set": {
+            "type": "array",
+            "uniqueItems": True,
+            "minItems": 2,
+            "items": {"type": "string", "pattern": "^[a-c]{2}$"},
+        },
+        "num_set": {
+            "type": "array",
+            "uniqueItems": True,
+            "minItems": 2,
+            "items": {"type": "number", "minimum": 0, "maximum": 1},
+        },
+        "at_least_one": {
+            "type": "object",
+            "additionalProperties": False,
+            "minProperties": 1,
+            "properties": {"a": {"type": "string"}, "b": {"type": "integer"}},
+        },
+        "email": {"type": "string", "format": "email", "maxLength": 8},
+        "day": {"type": "string", "format": "date", "pattern": "^2019-"},
+    },
+}
+
+
+def test_drawn_values_keep_unique_items_min_properties_and_formats() -> None:
+    """A helper's contract review: `uniqueItems` arrays with `minItems` >= 2 got duplicates
+    (an enum's random first item repeated; a pattern's one usual string; a number range's
+    middle every time), a closed object's `minProperties` was not met when the optional
+    properties were left out, `{format: email, maxLength: 8}` was cut to `user8263` and
+    `{format: date, pattern: "^2019-"}` was the pattern's `2019-`. Every draw now validates
+    (formats checked too)."""
+    from jsonschema import Draft202012Validator, FormatChecker
+
+    validator = Draft202012Validator(DISTINCT, format_checker=FormatChecker())
+    generator = ExampleGenerator({"openapi": "3.1.0", "info": {"title": "t", "version": "1"}})
+    for i in range(120):
+        notes: list[str] = []
+        value = generator.generate(DISTINCT, key=f"draw {i}", vary=i > 0, notes=notes)
+        errors = [f"{list(e.absolute_path)}: {e.message}" for e in validator.iter_errors(value)]
+        assert errors == [] and notes == [], (value, errors, notes)
+
+
+def test_an_array_that_cannot_have_enough_distinct_items_says_so() -> None:
+    schema = {
+        "type": "array",
+        "uniqueItems": True,
+        "minItems": 3,
+        "items": {"type": "string", "enum": ["x", "y"]},
+    }
+    notes: list[str] = []
+    value = ExampleGenerator({"openapi": "3.1.0"}).generate(schema, notes=notes)
+    assert sorted(value) == ["x", "y"] and notes and "distinct items" in notes[0]

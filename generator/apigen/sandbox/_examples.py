@@ -12,6 +12,7 @@ result does not depend on the order in which values are requested.
 from __future__ import annotations
 
 import copy
+import json
 import os
 import random
 from collections.abc import Mapping
@@ -1087,6 +1088,14 @@ class ExampleGenerator:
                     sub = props.get(need, extra if isinstance(extra, Mapping) else {})
                     out[need] = self._gen(sub, ctx, depth + 1, stack, cut, need, 0)
         self._dependent_schemas(schema, out, props, extra, ctx, depth, stack, cut)
+        least = schema.get("minProperties")
+        if isinstance(least, int) and not isinstance(least, bool) and len(out) < least:
+            # declared properties first (the only ones a closed object may hold), as drawn
+            for name, sub, _, never, refs in facts.props or ():
+                if len(out) >= least or (limit is not None and len(out) >= limit):
+                    break
+                if name not in out and not never and not any(r in stack for r in refs):
+                    out[name] = self._gen(sub, ctx, depth + 1, stack, cut, name, 0)
         if extra is False:
             return out
         if (
@@ -1189,24 +1198,52 @@ class ExampleGenerator:
         if isinstance(high, int) and not isinstance(high, bool):
             count = min(count, high)
         out: list[Any] = []
+        seen: set[str] = set()
         for index in range(count):
             sub = prefix[index] if index < len(prefix) else items
             if sub is False:
                 break
-            out.append(
-                self._gen(
-                    sub if sub is not None else {},
-                    ctx,
-                    depth + 1,
-                    stack,
-                    cut,
-                    hint,
-                    index if unique else 0,
-                )
-            )
+            sub = sub if sub is not None else {}
+            value = self._gen(sub, ctx, depth + 1, stack, cut, hint, index if unique else 0)
+            if unique:
+                # each item its own variant; one equal to an earlier item (an enum's random
+                # first draw, a pattern with one usual string) is drawn again as others
+                key, tries = _identity(value), 0
+                while key in seen and tries < _UNIQUE_TRIES:
+                    tries += 1
+                    value = self._gen(sub, ctx, depth + 1, stack, cut, hint, count + tries)
+                    key = _identity(value)
+                if key in seen:
+                    if ctx.notes is not None and len(out) < low:
+                        ctx.notes.append(
+                            f"an array needs {low} distinct items (uniqueItems) and no more"
+                            f" than {len(out)} were found for its schema"
+                        )
+                    break
+                seen.add(key)
+            out.append(value)
         return out
 
     # -- scalars --------------------------------------------------------------------------
+
+
+#: Draws of another variant an item of a `uniqueItems` array gets before the array ends there.
+_UNIQUE_TRIES: Final = 24
+
+
+def _identity(value: Any) -> str:
+    """A value as `uniqueItems` compares it: `1` and `1.0` the same, `true` and `1` not."""
+
+    def plain(v: Any) -> Any:
+        if isinstance(v, float) and v.is_integer():
+            return int(v)
+        if isinstance(v, dict):
+            return {str(k): plain(x) for k, x in v.items()}
+        if isinstance(v, list):
+            return [plain(x) for x in v]
+        return v
+
+    return json.dumps(plain(value), sort_keys=True, default=str)
 
 
 # What `_avoiding` tries when the value drawn for a schema is one its `not` refuses.

@@ -122,6 +122,8 @@ def string(
     high = schema.get("maxLength")
     low = low if isinstance(low, int) and not isinstance(low, bool) else 0
     high = high if isinstance(high, int) and not isinstance(high, bool) else None
+    if high is not None and len(value) > high and fmt in _SHORT:
+        value = _SHORT[fmt]  # `{format: email, maxLength: 8}`: a cut address is none
     value = _fit_length(value, low, high)
     pattern = schema.get("pattern")
     compiled = compile_pattern(pattern) if isinstance(pattern, str) else None
@@ -129,12 +131,39 @@ def string(
         return value
     top = high if high is not None else 1 << 30
     lead = _literal_lead(str(pattern))
+    if isinstance(fmt, str) and fmt in FORMATS and lead:
+        # `{format: date, pattern: "^2019-"}`: the pattern's fixed start over the formatted
+        # value keeps both (`2019-01-15`), where the pattern's own example breaks the format
+        for formatted in (value, FORMATS[fmt]):
+            candidate = lead + formatted[len(lead) :]
+            if low <= len(candidate) <= top and compiled.search(candidate):
+                return candidate
+    if variant:  # values that must differ (`uniqueItems`): another of the pattern's strings
+        built = regex_example(str(pattern), low, high, variant)
+        if built is not None:
+            return built
     tails = ("", "a", "1", "a1", "abc123")
     for candidate in (hint or "", *_PATTERN_CANDIDATES, *(lead + t for t in tails)):
         if candidate and low <= len(candidate) <= top and compiled.search(candidate):
             return candidate
     built = regex_example(str(pattern), low, high)
     return built if built is not None else value
+
+
+#: The shortest values of formats whose usual value a `maxLength` would cut into a non-value.
+_SHORT: Final[dict[str, str]] = {
+    "email": "a@b.co",
+    "idn-email": "a@b.co",
+    "uri": "a:b",
+    "iri": "a:b",
+    "url": "a:b",
+    "uri-reference": "a",
+    "iri-reference": "a",
+    "hostname": "a",
+    "idn-hostname": "a",
+    "ipv4": "1.1.1.1",
+    "ipv6": "::1",
+}
 
 
 def _drawn(fmt: Any, rng: random.Random, hint: str | None) -> str | None:
@@ -190,7 +219,10 @@ def integer(schema: Schema, rng: random.Random, variant: int) -> int:
         value = rng.randint(max(high - 99, -(2**63)), high) if high is not None else 1
     else:
         value = rng.randint(low, low + 99 if high is None else min(high, low + 99))
-    value += variant
+    if low is not None and high is not None and variant:
+        value = low + (value - low + variant) % (high - low + 1)  # stays inside: values differ
+    else:
+        value += variant
     step = schema.get("multipleOf")
     if isinstance(step, int) and not isinstance(step, bool) and step > 0:
         value = -(-value // step) * step
@@ -219,13 +251,25 @@ def number(schema: Schema, rng: random.Random, variant: int) -> int | float:
             ):
                 return candidate
     if low is not None and high is not None:
-        return (low + high) / 2 if low < high else low
+        # the middle; another variant another point inside (1/4, 3/4, 1/8...): values that
+        # must differ (`uniqueItems`) do
+        return low + (high - low) * _spread(variant + 1) if low < high else low
     value = rng.randint(1, 100) + 0.5 + variant
     if low is not None:
         return low + value
     if high is not None:
         return min(value, high - 1)
     return value
+
+
+def _spread(n: int) -> float:
+    """The van der Corput point of `n` in (0, 1): 1/2, 1/4, 3/4, 1/8, 5/8..."""
+    point, base = 0.0, 0.5
+    while n:
+        n, bit = divmod(n, 2)
+        point += bit * base
+        base /= 2
+    return point
 
 
 def _fit_length(value: str, low: int, high: int | None) -> str:
