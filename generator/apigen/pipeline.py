@@ -40,6 +40,7 @@ from .write import (
     check_target,
     digests,
     guard_local_changes,
+    guard_spec_inside,
     write_tree,
 )
 
@@ -430,6 +431,8 @@ def build(
         check_dist_name(dist_name)
     if version is not None:
         version = check_version(version)
+    if not is_url(spec_path):
+        guard_spec_inside(Path(spec_path), out_dir)  # even with --force: the input is no output
     if not force:
         guard_local_changes(out_dir)
     key = base = None

@@ -34,7 +34,9 @@ _CACHES = frozenset(
 # ...and at the output's top only, where packaging tools write them (`python -m build`, an
 # editable install) and a file system puts `lost+found`: deeper, a folder so named is content
 # (a user's `pkg/build/`). Carried across a build as they are (`_swap`, `_entries`).
-ARTIFACTS = frozenset({"build", "dist", "lost+found"})
+# Version control's own folders there too (an SDK kept in a repository of its own): never
+# the build's to replace, `--force` or not.
+ARTIFACTS = frozenset({"build", "dist", "lost+found", ".git", ".hg", ".svn"})
 
 
 def _artifact(name: str) -> bool:
@@ -201,6 +203,25 @@ def guard_local_changes(target: Path) -> None:
         f"{target}: regenerating would discard files {'; '.join(parts)}. List the ones to keep "
         f"in {target / KEEP_FILE} (kept as they are across builds), keep your code outside the "
         "output folder, or pass --force to discard them"
+    )
+
+
+def guard_spec_inside(spec: Path, target: Path) -> None:
+    """Refuse to build into a folder holding the spec itself (`apigen build out/spec.yaml -o
+    out`): the build replaces the folder's contents, `--force` included, and the input would be
+    gone. Unless `.apigenignore` keeps it, as it keeps any of the user's files there."""
+    try:
+        where, folder = spec.resolve(), target.resolve()
+    except (OSError, RuntimeError):
+        return  # (the load reports an unreadable spec, check_target an unusable output)
+    if not where.is_relative_to(folder) or where == folder:
+        return
+    rel = where.relative_to(folder).as_posix()
+    if target.is_dir() and is_kept(rel, kept_patterns(target)):
+        return
+    raise OutputError(
+        f"{target}: the spec {spec} is inside the output folder, and a build replaces what the "
+        f"folder holds: keep the spec outside it, or list {rel!r} in {target / KEEP_FILE}"
     )
 
 

@@ -217,3 +217,29 @@ def test_an_output_that_is_a_link_to_a_folder_is_written_through(tmp_path: Path)
     with pytest.raises(LocalChangesError):
         build(PETSTORE, link, name="petstore")
     assert result.package == "petstore"
+
+
+def test_force_keeps_version_control_and_never_takes_the_spec(tmp_path: Path) -> None:
+    """A helper's hostile-input review: `apigen build out/spec.yaml -o out --force` deleted the
+    spec it built from, and `out/.git` (an SDK kept in a repository of its own). A spec inside
+    the output folder is refused unless `.apigenignore` keeps it; version control's folders
+    are carried across every build."""
+    from apigen.write import OutputError
+
+    out = tmp_path / "sdk"
+    build(PETSTORE, out)
+    (out / ".git").mkdir()
+    (out / ".git" / "HEAD").write_text("ref: refs/heads/main\n")
+    spec = out / "spec.yaml"
+    spec.write_bytes(PETSTORE.read_bytes())
+    with pytest.raises(OutputError, match="the spec .* is inside the output folder"):
+        build(spec, out, force=True)
+    assert spec.read_bytes() == PETSTORE.read_bytes()
+    (out / ".apigenignore").write_text("spec.yaml\n")
+    build(spec, out, force=True)
+    assert spec.read_bytes() == PETSTORE.read_bytes()
+    spec.unlink()
+    (out / ".apigenignore").unlink()
+    build(PETSTORE, out)  # no --force needed: .git is nobody's local change
+    assert (out / ".git" / "HEAD").read_text() == "ref: refs/heads/main\n"
+    assert local_changes(out) == ([], [])

@@ -174,7 +174,7 @@ async def test_path_values_are_exactly_one_segment(
 
 @pytest.mark.parametrize(
     ("style", "explode", "value"),
-    [("label", None, []), ("matrix", True, {}), (None, None, []), (None, None, {})],
+    [("label", None, []), (None, None, []), (None, None, {})],
 )
 async def test_styled_path_values_that_vanish_raise(
     recorder: Recorder, style: str | None, explode: bool | None, value: object

@@ -41,6 +41,11 @@ def send(recorder: Recorder, operation: rt.Operation[Any], **values: Any) -> str
         ("matrix", True, [3, 4, 5], "/p/;id=3;id=4;id=5"),
         ("matrix", False, {"role": "admin", "first": "Alex"}, "/p/;id=role,admin,first,Alex"),
         ("matrix", True, {"role": "admin", "first": "Alex"}, "/p/;role=admin;first=Alex"),
+        # the style table's empty array/object: `;id` (a helper's contract review: the exploded
+        # forms spelt nothing, and the call was refused as an empty segment)
+        ("matrix", True, [], "/p/;id"),
+        ("matrix", True, {}, "/p/;id"),
+        ("matrix", False, [], "/p/;id"),
         (None, None, "a/b c?", "/p/a%2Fb%20c%3F"),
         (None, None, True, "/p/true"),
     ],

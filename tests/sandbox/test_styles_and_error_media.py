@@ -94,6 +94,10 @@ def test_an_exploded_matrix_array_of_integers_is_accepted_and_still_checked() ->
     sandbox = Sandbox(_doc("matrix", True, INTEGERS), seed=0)
     assert sandbox.handle("GET", "/items/;id=3;id=4;id=5", {}, b"").status == 200
     assert sandbox.handle("GET", "/items/;id=3;id=x", {}, b"").status == 400
+    # the style table's empty array: `;id` (read as `[""]`, refused, before)
+    assert sandbox.handle("GET", "/items/;id", {}, b"").status == 200
+    objects = Sandbox(_doc("matrix", True, {"type": "object", "maxProperties": 0}), seed=0)
+    assert objects.handle("GET", "/items/;id", {}, b"").status == 200
 
 
 def test_a_label_integer_routes_to_its_operation() -> None:

@@ -158,10 +158,11 @@ def path_value(raw: str, style: str, explode: bool, is_array: bool, is_object: b
     `k=v,k2=v2`. The name in a matrix pair is not checked."""
     if style == "matrix":
         pairs = [p.partition("=") for p in raw.removeprefix(";").split(";")] if raw else []
+        # (a name with no `=`, the style table's `;n`, is an empty array or object)
         if is_object and explode:
-            return {k: v for k, _, v in pairs if k}
+            return {k: v for k, sep, v in pairs if k and sep}
         if is_array and explode:
-            return [v for _, _, v in pairs]
+            return [v for _, sep, v in pairs if sep]
         text = pairs[0][2] if pairs else ""
         separator = ","
     elif style == "label":
