@@ -175,12 +175,14 @@ def encode_path(name: str, value: Any, style: str | None, explode: bool, q: Quot
     container = _container(value)
     if isinstance(container, dict) and explode:
         parts = [f"{q(k)}={q(v)}" for k, v in _pairs(container)]
-        if style == "matrix":
-            return "".join(f";{p}" for p in parts)
+        if style == "matrix":  # (nothing to spell: `;name`, as the style table has it)
+            return "".join(f";{p}" for p in parts) or f";{name}"
         return "." + ".".join(parts) if style == "label" else ",".join(parts)
     if isinstance(container, list) and explode and style != "simple":
         parts = [q(v) for v in _flat(container)]
-        return "." + ".".join(parts) if style == "label" else "".join(f";{name}={p}" for p in parts)
+        if style == "label":
+            return "." + ".".join(parts)
+        return "".join(f";{name}={p}" for p in parts) or f";{name}"
     joined = ",".join(q(v) for v in _flat(container)) if container is not None else q(scalar(value))
     if style == "label":
         return "." + joined
