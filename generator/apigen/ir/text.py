@@ -86,6 +86,20 @@ def _tidy(text: str) -> str:
     return "\n".join(out)
 
 
+# What a spec's prose may not carry into the package: control characters (a NUL, ESC, C1)
+# and the bidirectional controls of "Trojan Source" (which reorder how a line of code reads in
+# an editor; linters flag them: ruff PLE2502). Tabs and newlines stay.
+_INVISIBLE = re.compile(
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]"
+)
+
+
+def visible(text: str) -> str:
+    """`text` without the characters `_INVISIBLE` names (a CR is a newline)."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return _INVISIBLE.sub("", text)
+
+
 def schema_doc(schema: object) -> str:
     """A schema's documentation: its description, else a title that is prose, else that of an
     inline `allOf` member (`allOf: [{$ref}, {description}]`, how AWS specs document almost
@@ -118,9 +132,10 @@ def markdown_pass(api: Api, site: str | None) -> None:
     def md(text: str) -> str:
         found = done.get(text)
         if found is None:
-            found = done[text] = to_markdown(text, site)
+            found = done[text] = to_markdown(visible(text), site)
         return found
 
+    api.title = visible(api.title)
     api.description = md(api.description)
     for op in api.operations:
         op.summary = md(op.summary)

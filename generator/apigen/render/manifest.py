@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from json.encoder import encode_basestring
 from typing import Any
 
@@ -198,7 +199,7 @@ def dumps(value: Any, width: int = 100) -> str:
 
 def _dump(value: Any, depth: int, width: int) -> str:
     if type(value) is str:  # most values: a string is always flat
-        return encode_basestring(value)
+        return _string(value)
     flat = _flat(value, width - 2 * depth)
     if flat is not None:
         return flat
@@ -226,7 +227,7 @@ def _flat(value: Any, budget: int) -> str | None:
         budget -= len(prefix) + (2 if i else 0)
         if budget < 0:
             return None
-        text = encode_basestring(inner) if type(inner) is str else _flat(inner, budget)
+        text = _string(inner) if type(inner) is str else _flat(inner, budget)
         if text is None or len(text) > budget:
             return None
         budget -= len(text)
@@ -235,11 +236,24 @@ def _flat(value: Any, budget: int) -> str | None:
     return open_ + ", ".join(parts) + close
 
 
+# Characters JSON may hold raw but a reviewer's screen should not: C1 controls and the
+# bidirectional controls that reorder a line (GitHub flags a file holding them).
+_UNSEEN = re.compile("[\x80-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def _string(value: str) -> str:
+    """A JSON string, those characters escaped (`\\u202e`); the same value to a JSON reader."""
+    text = encode_basestring(value)
+    if text.isascii():
+        return text
+    return _UNSEEN.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+
+
 def _scalar(value: Any) -> str:
     """`json.dumps(value, ensure_ascii=False)` for the common scalars without building an
     encoder per call (the manifest has a hundred thousand of them)."""
     if type(value) is str:
-        return encode_basestring(value)
+        return _string(value)
     if value is None:
         return "null"
     if value is True:
