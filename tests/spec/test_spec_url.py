@@ -127,6 +127,21 @@ def test_refs_cannot_read_local_files(site: tuple[str, list[str], Path]) -> None
         fetch_spec(f"{base}/api/v1/openapi.yaml")
 
 
+def test_a_ref_with_a_query_is_a_located_error(site: tuple[str, list[str], Path]) -> None:
+    """A helper's hostile-input review: `$ref: owner.yaml?v=1` was fetched, then the loader
+    looked for a file named `owner.yaml?v=1` in the mirror and typed the schema `Any` with a
+    "No such file" warning. The mirror keeps files by path: a located error, nothing fetched."""
+    base, served, root = site
+    (root / "api" / "v1" / "schemas" / "pet.yaml").write_text(
+        PET.replace("owner.yaml", "owner.yaml?v=1")
+    )
+    with pytest.raises(SpecError, match="query string") as caught:
+        fetch_spec(f"{base}/api/v1/openapi.yaml")
+    d = caught.value.diagnostics[0]
+    assert d.file == f"{base}/api/v1/schemas/pet.yaml" and d.pointer == "#/Pet/properties/owner"
+    assert not any("owner" in p for p in served)
+
+
 def test_size_limit_and_http_errors_name_the_url(site: tuple[str, list[str], Path]) -> None:
     base, _, _ = site
     with pytest.raises(SpecError, match="larger than 100 bytes"):

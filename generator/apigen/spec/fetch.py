@@ -162,5 +162,12 @@ def fetch_spec(
                 continue  # an allowed host: the loader fetches it (load_spec(remote_hosts=))
             if scheme:  # an absolute same-origin URL: the loader reads relative refs only
                 raise _error(current, at, f"$ref {ref!r}: write same-origin refs as relative paths")
+            if urlsplit(part).query:  # the mirror keeps files by path: `a.yaml?v=1` is none
+                raise _error(
+                    current,
+                    at,
+                    f"$ref {ref!r}: a query string in a $ref is not supported in a spec from a URL"
+                    " (refer to the file by its path)",
+                )
             queue.append((absolute, (current, at)))
     return fetched
