@@ -57,6 +57,21 @@ def test_not_an_openapi_document(tmp_path: Path) -> None:
     assert not (tmp_path / "x").exists()
 
 
+def test_a_spec_that_never_ends_is_refused(tmp_path: Path) -> None:
+    """A helper's hostile-input review: `apigen check /dev/zero` grew by 1.3 GB a second
+    (a URL's fetch is capped, a local file was not). Past the cap: a clear error."""
+    from apigen.spec.parse import TooLarge, read_capped
+
+    result = apigen("check", "/dev/zero")
+    assert result.returncode != 0 and "larger than" in result.stderr
+    assert "Traceback" not in result.stderr
+    small = tmp_path / "s.yaml"
+    small.write_bytes(b"x" * 11)
+    assert read_capped(small, 11) == b"x" * 11
+    with pytest.raises(TooLarge):
+        read_capped(small, 10)
+
+
 def test_recoverable_problems_warn_with_locations_and_still_build(tmp_path: Path) -> None:
     out = tmp_path / "recoverable"
     result = apigen("build", SPECS / "recoverable.yaml", "-o", out)

@@ -225,6 +225,21 @@ def test_a_json_lone_surrogate_is_refused_where_it_is(
     assert found.pointer == pointer and "lone UTF-16 surrogate" in found.message
 
 
+@pytest.mark.parametrize("constant", ["NaN", "Infinity", "-Infinity"])
+def test_nan_and_infinity_are_no_json(tmp_path: Path, constant: str) -> None:
+    """A helper's hostile-input review: Python's JSON reader takes `NaN` and `Infinity`, so
+    `enum: [1, NaN]` loaded, and the enum was dropped without a word. They are no JSON values
+    (RFC 8259): a located syntax error."""
+    spec = tmp_path / "spec.json"
+    spec.write_text(
+        '{"openapi": "3.0.3", "info": {"title": "NaN here is text", "version": "1"},\n'
+        '"paths": {}, "components": {"schemas": {"N": {"type": "number",\n'
+        f'"enum": [1, {constant}]}}}}}}}}\n'
+    )
+    (found,) = fatal(spec).diagnostics
+    assert found.kind == "syntax" and found.line == 3 and f"{constant.lstrip('-')}" in found.message
+
+
 def test_a_json_surrogate_pair_is_its_character(tmp_path: Path) -> None:
     spec = tmp_path / "spec.json"
     spec.write_text(

@@ -25,7 +25,7 @@ from urllib.parse import unquote, urljoin, urlsplit
 from ..diagnostics import Diagnostic, SpecError
 from .dangling import Dangling
 from .locate import Locator
-from .parse import decode, fatal, parse_document
+from .parse import MAX_SPEC_BYTES, TooLarge, decode, fatal, parse_document, read_capped
 from .pointer import MISSING, find
 from .pointer import join as join_pointer
 from .pointer import split as split_pointer
@@ -211,7 +211,11 @@ class Bundler:
         try:
             if resolved.exists() and not (resolved.is_file() or resolved.is_dir()):
                 raise OSError(0, "not a regular file")  # a FIFO or a device: the read would block
-            data = resolved.read_bytes()
+            data = read_capped(resolved)
+        except TooLarge:
+            raise _Unreadable(
+                f"$ref {ref!r}: {self._display(resolved)} is larger than {MAX_SPEC_BYTES} bytes"
+            ) from None
         except OSError as exc:
             self.missing.add(key)
             raise _Unreadable(

@@ -23,7 +23,7 @@ from .bundle import EXTERNAL_REF_IN_JSON, BundleFile, Bundler, check_refs
 from .dangling import Dangling
 from .expansion import MAX_EXPANDED, first_bomb
 from .locate import Locator
-from .parse import decode, fatal, parse
+from .parse import MAX_SPEC_BYTES, TooLarge, decode, fatal, parse, read_capped
 from .pointer import join as join_pointer
 from .pointer import split as split_pointer
 from .swagger2 import upgrade
@@ -270,9 +270,11 @@ def load_spec(
     if ref_root is not None:
         ref_root = _check_ref_root(Path(ref_root), Path(path))
     try:
-        data = Path(path).read_bytes()
+        data = read_capped(Path(path))
     except OSError as exc:
         raise fatal(display, "#", f"cannot read spec: {exc.strerror or exc}", "io") from None
+    except TooLarge:
+        raise fatal(display, "#", f"larger than {MAX_SPEC_BYTES} bytes: refused", "io") from None
     sha = hashlib.sha256(data).hexdigest()
     text = decode(data, display)
     # `found`: a YAML key written twice is reported as it is parsed (JSON's: by validation)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import re
+from pathlib import Path
 from typing import Any
 
 from ..diagnostics import Diagnostic, SpecError
@@ -52,6 +53,24 @@ def _parse_yaml(text: str, file: str, found: list[Diagnostic] | None) -> Any:
     return parse_yaml(text, file, found)
 
 
+#: The most a spec file (or a file its `$ref`s read) may hold: GitHub's is 13 MB. A device that
+#: never ends (`/dev/zero`, `/dev/urandom`) would otherwise be read until memory runs out.
+MAX_SPEC_BYTES = 256 * 1024 * 1024
+
+
+class TooLarge(Exception):
+    """A file past MAX_SPEC_BYTES."""
+
+
+def read_capped(path: Path, limit: int = MAX_SPEC_BYTES) -> bytes:
+    """A file's bytes, at most `limit` of them (`TooLarge` past it); a pipe is read once."""
+    with path.open("rb") as fh:
+        data = fh.read(limit + 1)
+    if len(data) > limit:
+        raise TooLarge(path)
+    return data
+
+
 def parse_document(
     text: str, file: str, *, json_hint: bool = False, found: list[Diagnostic] | None = None
 ) -> Any:
@@ -80,7 +99,7 @@ def parse(
     if text.lstrip()[:1] in ("{", "["):
         try:
             with deep_recursion():
-                document = json.loads(text)
+                document = json.loads(text, parse_constant=_no_constant)
             if _SURROGATE_ESCAPE.search(text) and _LONE_ESCAPE.search(text):
                 _refuse_lone_surrogates(document, file)
             return document, True
@@ -94,6 +113,11 @@ def parse(
                 raise fatal(file, "#", problem, "syntax", exc.lineno) from None
         except RecursionError:
             raise fatal(file, "#", "document nested too deeply to parse", "depth") from None
+        except _NotJson as exc:
+            spot = _CONSTANT.search(text)
+            line = text.count("\n", 0, spot.start()) + 1 if spot else None
+            problem = f"invalid JSON: {exc} is no JSON value (RFC 8259)"
+            raise fatal(file, "#", problem, "syntax", line) from None
         except ValueError:  # (after JSONDecodeError, its subclass): an int Python will not read
             long = _LONG_INT.search(text)
             if long is None:
@@ -102,6 +126,18 @@ def parse(
             problem = f"an integer of more than {MAX_INT_DIGITS} digits"
             raise fatal(file, "#", problem, "syntax", line) from None
     return _parse_yaml(text, file, found), False
+
+
+class _NotJson(ValueError):
+    """`NaN`, `Infinity` or `-Infinity`: Python's reader takes them, JSON has no such value."""
+
+
+def _no_constant(name: str) -> Any:
+    raise _NotJson(name)
+
+
+# where such a value stands (after `:`, `[` or `,`), for the line of the error
+_CONSTANT = re.compile(r"[:\[,]\s*(-?Infinity|NaN)\b")
 
 
 # A `\ud800`-`\udfff` escape (11 ms over GitHub's 13 MB), then, only where there is one, a
