@@ -74,3 +74,24 @@ def test_the_sandbox_command_takes_a_ref_root(
     ran = runner.invoke(main, ["sandbox", str(spec), "--ref-root", str(tmp_path)])
     assert ran.exit_code == 0, ran.output
     assert served[0]["components"]["schemas"]["Cat"]["required"] == ["id"]
+
+
+def test_a_spec_other_than_the_client_s_is_named_in_a_warning(tmp_path: Path) -> None:
+    """A helper's review: `apigen contract CLIENT --spec OTHER` said nothing when OTHER was
+    not the spec the client was built from (the manifest records its SHA-256): failures that
+    are only the difference looked like the client's."""
+    from apigen.contract.command import _built_from_another
+
+    spec = tmp_path / "a.yaml"
+    spec.write_text(
+        SPEC.replace("../common/cat.yaml#/Cat", "#/components/schemas/Cat")
+        + ("components:\n  schemas:\n    " + CAT.replace("\n", "\n    ").rstrip() + "\n")
+    )
+    out = tmp_path / "out"
+    built = CliRunner().invoke(main, ["build", str(spec), "-o", str(out)])
+    assert built.exit_code == 0, built.output
+    assert not _built_from_another(out, spec)
+    other = tmp_path / "b.yaml"
+    other.write_text(spec.read_text() + "# changed\n")
+    assert _built_from_another(out, other)
+    assert not _built_from_another(tmp_path / "nowhere", other)

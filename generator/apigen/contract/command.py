@@ -129,6 +129,14 @@ def contract(
         ref_root=ref_root,
         progress=(lambda m: click.echo(m, err=True)) if verbose and sys.stderr.isatty() else None,
     )
+    if spec is not None and _built_from_another(client_dir, spec):
+        click.secho(
+            f"apigen contract: warning: {spec} is not the spec {client_dir} was built from (its"
+            " apigen.json records another SHA-256): failures may be only the difference;"
+            " regenerate the client from it to test this spec",
+            err=True,
+            fg="yellow",
+        )
     try:
         report = run_contract(config)
     except (ContractError, BaselineError) as err:
@@ -144,3 +152,18 @@ def contract(
             )
             sys.exit(2)
     sys.exit(report.exit_code())
+
+
+def _built_from_another(client_dir: Path, spec: Path) -> bool:
+    """Whether the client's manifest names a spec whose SHA-256 is not `spec`'s (False when
+    either cannot be read: the run itself reports that)."""
+    import hashlib
+    import json
+
+    try:
+        recorded = json.loads((client_dir / "apigen.json").read_text(encoding="utf-8"))
+        digest = hashlib.sha256(spec.read_bytes()).hexdigest()
+    except (OSError, ValueError):
+        return False
+    wanted = recorded.get("spec_sha256") if isinstance(recorded, dict) else None
+    return isinstance(wanted, str) and bool(wanted) and wanted != digest
