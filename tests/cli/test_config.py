@@ -542,6 +542,48 @@ def test_configured_bearer_token_replaces_the_implicit_one(
         assert seen[-1].headers["Authorization"] == "Bearer given"
 
 
+def test_a_configured_scheme_cannot_share_a_keyword_with_the_spec_s(tmp_path: Path) -> None:
+    """A helper's review: a configured `apiKey` scheme left at the default keyword `api_key`
+    beside the spec's bearer scheme (whose keyword is `api_key` too): one `api_key=` fed both,
+    and the key meant for `X-Api-Key` went out as `Authorization: Bearer ...`. A located error."""
+    spec = write(
+        tmp_path / "s.yaml",
+        """\
+        openapi: 3.0.3
+        info: {title: zoo, version: "1"}
+        components:
+          securitySchemes:
+            bearer: {type: http, scheme: bearer}
+        security: [{bearer: []}]
+        paths:
+          /animals:
+            get:
+              operationId: listAnimals
+              responses: {"200": {description: ok}}
+        """,
+    )
+    cfg = write(
+        tmp_path / "apigen.toml",
+        f"""\
+        [clients.zoo]
+        spec = "{spec}"
+        output = "out/zoo"
+        [[clients.zoo.security]]
+        name = "apikey"
+        type = "apiKey"
+        parameter = "X-Api-Key"
+        """,
+    )
+    with pytest.raises(SpecError) as caught:
+        build_client(cfg, "zoo")
+    messages = [d.format() for d in caught.value.diagnostics]
+    assert any(
+        "clients.zoo.security[0].keyword" in m and "already the keyword of the scheme 'bearer'" in m
+        for m in messages
+    ), messages
+    assert not (tmp_path / "out" / "zoo").exists()
+
+
 def test_a_required_configured_scheme_must_be_given(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

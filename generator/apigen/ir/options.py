@@ -324,6 +324,9 @@ def apply_security(
     kept = [s for s in schemes if not s.implicit]
     implicit = {s.name for s in schemes if s.implicit}
     names = {s.name for s in kept}
+    # each keyword feeds one scheme: `api_key=` shared by the spec's bearer scheme and a
+    # configured header key sent that key as `Authorization: Bearer ...` to both
+    owner = {kw: s.name for s in kept for kw in s.credentials.values()}
     added: list[ExtraScheme] = []
     for i, extra in enumerate(options.security):
         if extra.name in names:
@@ -333,8 +336,19 @@ def apply_security(
                 f"the spec already has a security scheme named {extra.name!r}",
             )
             continue
+        scheme = scheme_def(extra)
+        taken = [kw for kw in scheme.credentials.values() if kw in owner]
+        if taken:
+            options.error(
+                report,
+                options.at("security") + f"[{i}].keyword",
+                f"{taken[0]!r} is already the keyword of the scheme {owner[taken[0]]!r}: one"
+                " client argument cannot feed two schemes (set a `keyword` of its own)",
+            )
+            continue
         names.add(extra.name)
-        kept.append(scheme_def(extra))
+        owner.update((kw, extra.name) for kw in scheme.credentials.values())
+        kept.append(scheme)
         added.append(extra)
     required = any(x.required for x in added)
 
