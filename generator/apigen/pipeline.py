@@ -426,7 +426,13 @@ def build(
     if runtime not in RUNTIME_MODES:
         raise OptionError(f"invalid runtime {runtime!r}: one of {', '.join(RUNTIME_MODES)}")
     check_target(out_dir)
-    pkg = checked_package_name(name) if name else package_name(out_dir.resolve().name)
+    locked_pkg, locked_dist = (None, None) if fresh_names else _locked_names(out_dir)
+    if name:
+        pkg = checked_package_name(name)
+    else:  # the previous output's, as its methods' names: a moved folder renames nothing
+        pkg = locked_pkg or package_name(out_dir.resolve().name)
+        if dist_name is None and locked_dist != default_dist_name(pkg):
+            dist_name = locked_dist
     if dist_name is not None:
         check_dist_name(dist_name)
     if version is not None:
@@ -586,6 +592,32 @@ def _children_cpu() -> tuple[float, float] | None:
 def _children_cpu_since(start: tuple[float, float]) -> float:
     now = _children_cpu()
     return sum(now) - sum(start) if now is not None else 0.0
+
+
+def _locked_names(out_dir: Path) -> tuple[str | None, str | None]:
+    """The import and distribution names of the previous output in `out_dir` (its manifest's
+    `package`, its pyproject's `project.name`), each None when absent or no longer valid: a
+    build without `--name` keeps them, as it keeps method names (`--fresh-names` does not)."""
+    import json
+    import tomllib
+
+    package = dist = None
+    try:
+        recorded = json.loads((out_dir / MANIFEST).read_text(encoding="utf-8")).get("package")
+        package = checked_package_name(recorded) if isinstance(recorded, str) else None
+    except (OSError, ValueError, AttributeError, OptionError):
+        package = None
+    if package is None:
+        return None, None
+    try:
+        with (out_dir / "pyproject.toml").open("rb") as fh:
+            named = tomllib.load(fh).get("project", {}).get("name")
+        if isinstance(named, str):
+            check_dist_name(named)
+            dist = named
+    except (OSError, ValueError, AttributeError, OptionError):
+        dist = None
+    return package, dist
 
 
 def _manifest_digest(path: Path) -> str | None:

@@ -380,7 +380,7 @@ headers = {{ "X-Team" = "core" }}
 name = "token"
 type = "http"
 scheme = "bearer"
-keyword = "api_key"
+keyword = "token"
 env = "PETS_TOKEN"
 
 [clients.pets.renames.models]

@@ -243,3 +243,24 @@ def test_force_keeps_version_control_and_never_takes_the_spec(tmp_path: Path) ->
     build(PETSTORE, out)  # no --force needed: .git is nobody's local change
     assert (out / ".git" / "HEAD").read_text() == "ref: refs/heads/main\n"
     assert local_changes(out) == ([], [])
+
+
+def test_a_build_without_name_keeps_the_previous_package_and_distribution(tmp_path: Path) -> None:
+    """A helper's review: `apigen build spec -o sdk --name zoo_sdk --dist-name acme-zoo`, then
+    `apigen build spec -o sdk`, renamed the package `sdk` (deleting `sdk/zoo_sdk/`) and the
+    distribution `sdk-apigen-client`; so did rebuilding a moved folder. The previous output's
+    names are kept, as its method names are; `--name` or `--fresh-names` choose anew."""
+    out = tmp_path / "sdk"
+    build(PETSTORE, out, name="zoo_sdk", dist_name="acme-zoo")
+    build(PETSTORE, out)
+    assert (out / "zoo_sdk" / "__init__.py").is_file() and not (out / "sdk").exists()
+    assert 'name = "acme-zoo"' in (out / "pyproject.toml").read_text()
+    moved = tmp_path / "elsewhere"
+    out.rename(moved)
+    build(PETSTORE, moved)
+    assert (moved / "zoo_sdk").is_dir()
+    build(PETSTORE, moved, name="other")
+    assert (moved / "other").is_dir() and not (moved / "zoo_sdk").exists()
+    assert 'name = "other-apigen-client"' in (moved / "pyproject.toml").read_text()
+    build(PETSTORE, moved, fresh_names=True)
+    assert (moved / "elsewhere").is_dir()
