@@ -542,6 +542,26 @@ def test_configured_bearer_token_replaces_the_implicit_one(
         assert seen[-1].headers["Authorization"] == "Bearer given"
 
 
+def test_an_include_that_selects_nothing_is_an_error(tmp_path: Path) -> None:
+    """A helper's review: `include.tags = ["widget"]` for a spec tagging `widgets` built an
+    empty client, exit 0, with only a warning that the pattern "has no effect"."""
+    cfg = write(
+        tmp_path / "apigen.toml",
+        f"""\
+        [clients.demo]
+        spec = "{DEMO}"
+        output = "out/empty"
+        [clients.demo.include]
+        tags = ["no-such-tag"]
+        """,
+    )
+    with pytest.raises(SpecError) as caught:
+        build_client(cfg)
+    messages = [d.format() for d in caught.value.diagnostics if d.severity == "error"]
+    assert any("clients.demo.include" in m and "the client would be empty" in m for m in messages)
+    assert not (tmp_path / "out" / "empty").exists()
+
+
 def test_a_configured_scheme_cannot_share_a_keyword_with_the_spec_s(tmp_path: Path) -> None:
     """A helper's review: a configured `apiKey` scheme left at the default keyword `api_key`
     beside the spec's bearer scheme (whose keyword is `api_key` too): one `api_key=` fed both,

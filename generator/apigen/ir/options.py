@@ -155,6 +155,13 @@ def select(ops: list[OperationDef], options: ApiOptions, report: Report) -> list
                     f"{value!r} matches no operation",
                     "check the spelling; it has no effect",
                 )
+    if ops and not kept:  # a typo in `include` (`tags = ["pet"]` for `pets`): an empty client
+        what = "include and exclude leave" if options.exclude else "include selects"
+        options.error(
+            report,
+            options.at("include" if options.include else "exclude"),
+            f"{what} none of the spec's {len(ops)} operations: the client would be empty",
+        )
     return kept
 
 
