@@ -388,6 +388,34 @@ def test_overlay_file_that_replaces_nothing_is_reported(tmp_path: Path) -> None:
     )
 
 
+@pytest.mark.parametrize(
+    ("text", "error"),
+    [
+        ("# {% if %}\n", "TemplateSyntaxError"),
+        ("ok\n{{ view.no_such.deeper }}\n", "UndefinedError"),
+    ],
+)
+def test_an_error_in_an_overlay_template_names_its_file_and_line(
+    tmp_path: Path, text: str, error: str
+) -> None:
+    """A helper's review: a mistake in the user's own overlay template was reported as an
+    apigen "internal error, please report it", with no file or line."""
+    from apigen.distribution import OptionError
+
+    (tmp_path / "overlay").mkdir()
+    template = tmp_path / "overlay" / "README.md.jinja"
+    template.write_text(text)
+    cfg = write(
+        tmp_path / "apigen.toml",
+        f'[clients.demo]\nspec = "{DEMO}"\noutput = "out"\ntemplates = "overlay"\n',
+    )
+    with pytest.raises(OptionError) as caught:
+        build_client(cfg)
+    line = text.count("\n", 0, text.index("{")) + 1
+    assert str(caught.value).startswith(f"template {template}:{line}: {error}"), caught.value
+    assert not (tmp_path / "out").exists()
+
+
 def test_a_failing_post_generate_command_is_a_clear_error(tmp_path: Path) -> None:
     (tmp_path / "out").mkdir()
     cfg = write(

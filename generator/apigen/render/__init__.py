@@ -20,7 +20,13 @@ from ..bundled import (
     runtime_module,
     runtime_requirement,
 )
-from ..distribution import Distribution, default_dist_name, default_version, is_spdx
+from ..distribution import (
+    Distribution,
+    OptionError,
+    default_dist_name,
+    default_version,
+    is_spdx,
+)
 from ..ir.nodes import Api, Definition, OperationDef
 from . import views
 from .code import Imports, TypeRenderer, comment_text, docstring, literal
@@ -149,11 +155,37 @@ def render_api(
     `on_file`: called with each file (path, text) as soon as it is rendered (the build compiles
     them meanwhile, syntax_check.py)."""
     files: dict[str, str] = {}
-    for rel, text in _render_files(api, _environment(templates), dist or default_distribution(api)):
-        files[rel] = text
-        if on_file is not None:
-            on_file(rel, text)
+    try:
+        for rel, text in _render_files(
+            api, _environment(templates), dist or default_distribution(api)
+        ):
+            files[rel] = text
+            if on_file is not None:
+                on_file(rel, text)
+    except jinja2.TemplateError as exc:
+        where = None if templates is None else _overlay_place(exc, templates)
+        if where is None:
+            raise  # a built-in template's: apigen's own bug
+        raise OptionError(f"template {where}: {type(exc).__name__}: {exc}") from None
     return files
+
+
+def _overlay_place(exc: jinja2.TemplateError, overlay: Path) -> str | None:
+    """`FILE:LINE` of the overlay template a Jinja error was met in (its syntax error's, else
+    the deepest overlay frame of the traceback Jinja rewrites to template lines), or None when
+    it was met in no overlay template."""
+    root = str(overlay.resolve())
+    named = getattr(exc, "filename", None)
+    if isinstance(named, str) and str(Path(named).resolve()).startswith(root):
+        return f"{named}:{getattr(exc, 'lineno', '?')}"
+    found = None
+    tb = exc.__traceback__
+    while tb is not None:
+        file = tb.tb_frame.f_code.co_filename
+        if file.startswith(root) or str(Path(file).resolve()).startswith(root):
+            found = f"{file}:{tb.tb_lineno}"
+        tb = tb.tb_next
+    return found
 
 
 def _render_files(
