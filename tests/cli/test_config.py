@@ -99,6 +99,21 @@ def test_package_name_and_version_are_checked_where_written(tmp_path: Path) -> N
     assert "a Python keyword" in found[0] and "PEP 440" in found[2]
 
 
+@pytest.mark.parametrize("url", ["spec.yaml", "ftp://example.com/spec.yaml", "file:///etc/x"])
+def test_a_url_must_be_http(tmp_path: Path, url: str) -> None:
+    """A helper's review: `url = "spec.yaml"` was read as a file relative to the current
+    folder (not the config's) and recorded as the client's `spec_url`; `ftp://...` showed as a
+    mangled path. `url` is http(s) only; a file is `spec`."""
+    cfg = write(
+        tmp_path / "apigen.toml",
+        f'[clients.demo]\nurl = "{url}"\noutput = "out"\n',
+    )
+    assert problems(cfg) == [
+        f"{cfg}: clients.demo.url: expected an http:// or https:// URL (a file is `spec`)"
+        f" (got {url!r})"
+    ]
+
+
 def test_pyproject_locations_and_toml_syntax(tmp_path: Path) -> None:
     py = write(
         tmp_path / "pyproject.toml",
