@@ -158,3 +158,59 @@ def test_a_generated_client_iterates_every_page_against_the_sandbox(out: Path) -
         paths = [r.path for r in sandbox.requests]
         assert len(paths) == 3 * LAST_PAGE
         assert all(r.status == 200 for r in sandbox.requests)
+
+
+def test_a_link_declared_by_a_later_all_of_member_is_rewritten() -> None:
+    """A helper's review of train-travel: one `allOf` member declares `links` bare (`{type:
+    object}`), a later one its `next`: the sandbox looked at the first declaration only, left
+    the drawn `links.next` (`https://example.com/48145`) in place, and the client's pages
+    stopped with "next page URL is not under the base URL". Every declaration counts."""
+    doc: dict[str, Any] = {
+        "openapi": "3.1.0",
+        "info": {"title": "links", "version": "1"},
+        "paths": {
+            "/items": {
+                "get": {
+                    "responses": {
+                        "200": {
+                            "description": "ok",
+                            "content": {
+                                "application/json": {
+                                    "schema": {
+                                        "allOf": [
+                                            {"$ref": "#/components/schemas/Wrapper"},
+                                            {"properties": {"data": {"type": "array"}}},
+                                            {
+                                                "properties": {
+                                                    "links": {
+                                                        "properties": {
+                                                            "next": {
+                                                                "type": "string",
+                                                                "format": "uri",
+                                                            }
+                                                        }
+                                                    }
+                                                }
+                                            },
+                                        ]
+                                    }
+                                }
+                            },
+                        }
+                    }
+                }
+            }
+        },
+        "components": {
+            "schemas": {
+                "Wrapper": {
+                    "type": "object",
+                    "properties": {"data": {"type": "array"}, "links": {"type": "object"}},
+                }
+            }
+        },
+    }
+    for seed in range(6):
+        reply = Sandbox(doc, seed=seed).handle("GET", "/items", {}, b"")
+        nxt = (json.loads(reply.body).get("links") or {}).get("next")
+        assert nxt is None or PAGE_MARKER in nxt, (seed, nxt)

@@ -283,17 +283,17 @@ def _object_parts(schema: Any, resolver: Resolver) -> Iterator[Mapping[str, Any]
 
 
 def _property(schema: Any, keys: list[str], resolver: Resolver) -> Any:
+    """The schema `keys` lead to: every declaration of each key (one `allOf` member may declare
+    `links` bare and another its `next`: train-travel's envelope), taken together."""
     for key in keys:
-        schema = next(
-            (
-                props[key]
-                for part in _object_parts(schema, resolver)
-                if isinstance(props := part.get("properties"), Mapping) and key in props
-            ),
-            None,
-        )
-        if schema is None:
+        found = [
+            props[key]
+            for part in _object_parts(schema, resolver)
+            if isinstance(props := part.get("properties"), Mapping) and key in props
+        ]
+        if not found:
             return None
+        schema = found[0] if len(found) == 1 else {"allOf": found}
     return schema
 
 
