@@ -422,3 +422,51 @@ def test_an_optional_property_under_a_not_of_everything_is_left_out(negated: Any
     notes = []
     generator.generate({**meta, "required": ["nothing"]}, notes=notes)
     assert notes
+
+
+def test_a_discriminated_one_of_whose_variants_extend_it_is_answered(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A helper's corpus2 sweep (dcg's `openapi_discriminated_oneof_allof_cycle`): `X: oneOf
+    [A, B]` with a discriminator, `A`/`B` each `allOf: [X, {kind: const}]`. The fits check
+    walked the cycle X -> A -> X ... (no part of the value consumed) to its depth cap, every
+    `oneOf` branch tried at each level: 2^24 paths, and the request never got an answer. A
+    schema met again for the same value counts as fitting."""
+    from apigen.sandbox._fits import Checker
+
+    calls = 0
+    original = Checker._fits
+
+    def counting(self: Checker, value: Any, schema: Any, depth: int) -> bool:
+        nonlocal calls
+        calls += 1
+        return original(self, value, schema, depth)
+
+    monkeypatch.setattr(Checker, "_fits", counting)
+
+    def variant(kind: str) -> dict[str, Any]:
+        own = {"type": "object", "required": ["kind"], "properties": {"kind": {"const": kind}}}
+        return {"allOf": [{"$ref": "#/components/schemas/X"}, own]}
+
+    document = {
+        **_doc("3.1.0"),
+        "components": {
+            "schemas": {
+                "X": {
+                    "type": "object",
+                    "discriminator": {"propertyName": "kind"},
+                    "oneOf": [
+                        {"$ref": "#/components/schemas/A"},
+                        {"$ref": "#/components/schemas/B"},
+                    ],
+                },
+                "A": variant("a"),
+                "B": variant("b"),
+            }
+        },
+    }
+    generator = ExampleGenerator(document)
+    for i in range(5):
+        value = generator.generate({"$ref": "#/components/schemas/X"}, key=str(i), vary=i > 0)
+        assert value.get("kind") in ("a", "b")
+    assert calls < 20_000, calls

@@ -12,6 +12,7 @@ from __future__ import annotations
 import ipaddress
 import math
 import re
+import threading
 from collections.abc import Mapping
 from typing import Any, TypeGuard
 
@@ -79,6 +80,7 @@ class Checker:
         self._write_only: dict[tuple[str, str], bool] = {}
         #: a `oneOf` fits when exactly one variant does (`exclusive`), not any one
         self.exclusive_one_of = False
+        self._local = threading.local()  # (schema, value) pairs being checked, per thread
 
     def exclusive(self) -> Checker:
         """This checker with `oneOf` read strictly: for a value the sandbox changed after
@@ -110,6 +112,23 @@ class Checker:
             return True
         if not isinstance(schema, Mapping):
             return True
+        # A schema met again for the same value on the way down: a cycle through composition
+        # (`X: oneOf [A, B]`, `A: allOf [X, ...]`) that consumes none of the value. Read as
+        # fitting (what is left to check is checked where the cycle began); walking it to the
+        # depth cap tried 2^24 paths and hung the sandbox.
+        key = (id(schema), id(value))
+        active: set[tuple[int, int]] | None = getattr(self._local, "active", None)
+        if active is None:
+            active = self._local.active = set()
+        if key in active:
+            return True
+        active.add(key)
+        try:
+            return self._fits(value, schema, depth)
+        finally:
+            active.discard(key)
+
+    def _fits(self, value: Any, schema: Mapping[str, Any], depth: int) -> bool:
         if self.const_keyword and "const" in schema and value != schema["const"]:
             return False
         enum = schema.get("enum")
