@@ -176,3 +176,46 @@ def test_a_key_the_runtime_could_not_make_up_stays_an_argument(
     op = next(op for op in api_of(_spec(key)).operations if op.method == "post")
     assert (op.idempotency_field == "idempotency_key") is taken
     assert ("idempotency_key_" in [p.py_name for p in op.params]) is not taken
+
+
+@pytest.fixture(scope="module")
+def nullable(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return build_document(
+        tmp_path_factory, "ledger_null", _spec({"type": "string", "nullable": True})
+    )
+
+
+def test_a_nullable_key_property_takes_none_through_the_option(nullable: Path) -> None:
+    """A helper's corpus2 sweep (Plaid's `transferAuthorizationCreate`: `idempotency_key:
+    {type: string, nullable: true}`): the option was typed `str | NotGiven`, so a type checker
+    refused the null the spec allows, and the contract reported a drawn null as the client's
+    failure. There the option takes None: the property is sent null, and (no key) the 503 is
+    not resent; the contract sends a drawn null through it."""
+    sent: list[httpx.Request] = []
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        sent.append(request)
+        return httpx.Response(503, json={})
+
+    with on_path(nullable, "ledger_null") as ledger:
+        from ledger_null.resources.transfer_ledger_withdraw import (  # type: ignore[import-not-found]
+            _TRANSFER_LEDGER_WITHDRAW_CREATE as withdraw,
+        )
+
+        create = ledger.Client(api_key="k").transfer.ledger.withdraw.create
+        assert "None" in str(inspect.signature(create).parameters["idempotency_key"].annotation)
+        http = httpx.Client(transport=httpx.MockTransport(answer))
+        client = ledger.Client(api_key="k", http_client=http, max_retries=2)
+        with pytest.raises(ledger.APIStatusError):
+            client.transfer.ledger.withdraw.create(amount="1", idempotency_key=None)
+        case = CaseInput("edge", body={"amount": "1", "idempotency_key": None})
+        call = to_call(case, withdraw, client.transfer.ledger.withdraw.create)
+    assert [json.loads(r.content) for r in sent] == [{"amount": "1", "idempotency_key": None}]
+    assert call.kwargs == {"amount": "1", "idempotency_key": None}
+
+
+def test_a_key_property_without_null_keeps_the_plain_option(out: Path) -> None:
+    with on_path(out, "ledger") as ledger:
+        create = ledger.Client(api_key="k").transfer.ledger.withdraw.create
+        annotation = inspect.signature(create).parameters["idempotency_key"].annotation
+    assert "None" not in str(annotation)

@@ -230,11 +230,15 @@ def to_call(case: CaseInput, op: Operation[Any], method: Callable[..., Any]) -> 
             ) from None
     key = _find(case.headers, op.idempotency_header) if op.idempotency_header else MISSING
     field = getattr(op, "idempotency_field", None)  # (a client of an older runtime: None)
-    body_key = case.body.get(field) if field and isinstance(case.body, Mapping) else None
-    if isinstance(body_key, str):
-        key = body_key  # (a body property the option fills, sent as given: "" too)
+    body_key = (
+        case.body.get(field, MISSING) if field and isinstance(case.body, Mapping) else MISSING
+    )
+    option = _parameters(method).get("idempotency_key")
+    takes_none = option is not None and "None" in str(option.annotation)
+    if isinstance(body_key, str) or (body_key is None and takes_none):
+        key = body_key  # (a body property the option fills, sent as given: "" and null too)
         dropped = [k for k in dropped if k != field]
-    if isinstance(key, str) and "idempotency_key" in _parameters(method):
+    if (isinstance(key, str) or (key is None and takes_none)) and option is not None:
         # the spec's idempotency-key header or body property has no argument of its own: the
         # option sends it
         kwargs["idempotency_key"] = key

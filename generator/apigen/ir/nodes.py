@@ -285,6 +285,7 @@ class OperationDef:
     idempotency_header: str | None = None  # a declared header parameter like Idempotency-Key
     # a JSON body's string property like `idempotency_key` (Plaid, Square): the option fills it
     idempotency_field: str | None = None
+    idempotency_nullable: bool = False  # that property admits null: the option takes None
     long_running: LongRunningDef | None = None
     streaming: StreamingDef | None = None  # `stream=True` returns a stream of records
     wire_path: str = ""  # the path sent: `path` before any `?` or `#` (path_keys.py)

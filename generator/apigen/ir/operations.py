@@ -243,7 +243,14 @@ class OperationBuilder:
         prop = self._deref(props.get(found))
         kind = prop.get("type") if isinstance(prop, JSON_OBJECT) else None
         text = kind == "string" or (isinstance(kind, list) and "string" in kind)
-        return found if text and takes_generated_key(prop) else None
+        if not (text and takes_generated_key(prop)):
+            return None
+        assert isinstance(prop, JSON_OBJECT)
+        # Plaid's `{type: string, nullable: true}`: null is a value the caller may send
+        op.idempotency_nullable = prop.get("nullable") is True or (
+            isinstance(kind, list) and "null" in kind
+        )
+        return found
 
     def _header_takes_generated_key(self, op: OperationDef, name: str) -> bool:
         declared = {
@@ -587,8 +594,7 @@ class OperationBuilder:
                 # runtime returns None for one): typed so, with a word
                 self.schemas.warn(
                     f"{op.pointer}/responses/{escape(status)}/content",
-                    f"a {status} response has no content (RFC 9110), but the spec documents"
-                    " some",
+                    f"a {status} response has no content (RFC 9110), but the spec documents some",
                     "responses",
                     "typed as no content (None)",
                 )

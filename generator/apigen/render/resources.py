@@ -284,6 +284,7 @@ def _module(
                 op.pagination is not None,
                 results.expr(op.long_running.result) if op.long_running else None,
                 switch,
+                "str | NotGiven | None" if op.idempotency_nullable else "str | NotGiven",
             )
         )
     if any(op.long_running for op in ops):

@@ -284,6 +284,7 @@ class MethodView:
     paginated: bool = False  # `with_raw_response` wraps it with the runtime's page helpers
     waits: str | None = None  # long-running: `<name>_and_wait` returns this type
     stream: StreamSwitchView | None = None  # `stream=True` returns a stream
+    idempotency_key: str = "str | NotGiven"  # the option's type (`| None`: a nullable field's)
 
     def overload(self, p: ParamView, which: str) -> str:
         """`p`'s signature in the overload `which` (`no`, `yes`, `either`) of a switch."""

@@ -80,7 +80,7 @@ class RequestOptions(TypedDict, total=False):
     extra_body: Mapping[str, object]
     timeout: float | httpx.Timeout | None
     max_retries: int
-    idempotency_key: str
+    idempotency_key: str | None  # None: a nullable key property sent as null; no header
     deadline: float | None  # seconds for the whole call, all attempts and waits included
     retry_count_header: str | None  # the header carrying the retry number; None: not sent
 
@@ -106,7 +106,7 @@ def request_options(
     extra_body: ExtraBody | None = None,
     timeout: TimeoutOption | NotGiven = NOT_GIVEN,
     max_retries: int | NotGiven = NOT_GIVEN,
-    idempotency_key: str | NotGiven = NOT_GIVEN,
+    idempotency_key: str | NotGiven | None = NOT_GIVEN,
     deadline: float | NotGiven | None = NOT_GIVEN,
     retry_count_header: str | NotGiven | None = NOT_GIVEN,
 ) -> RequestOptions:
