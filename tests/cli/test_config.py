@@ -454,6 +454,31 @@ def test_a_failing_post_generate_command_is_a_clear_error(tmp_path: Path) -> Non
         run_post_generate(missing)
 
 
+def test_what_a_failing_post_generate_changed_is_still_the_build_s(tmp_path: Path) -> None:
+    """A helper's review: a `post_generate` command that changed files and then failed (what
+    `ruff check --fix .` does when some errors cannot be fixed) left its changes unrecorded,
+    so every later generate refused them as local edits. They are recorded; the failure is
+    still reported."""
+    cfg = write(
+        tmp_path / "apigen.toml",
+        f"""\
+        [clients.demo]
+        spec = "{DEMO}"
+        output = "out"
+        post_generate = [["{sys.executable}", "-c",
+          "import pathlib, sys; p = pathlib.Path('README.md'); p.write_text(p.read_text() + 'x'); sys.exit(1)"]]
+        """,
+    )
+    client = load_config(cfg).clients[0]
+    client.build()
+    with pytest.raises(CommandError, match="exited with status 1"):
+        run_post_generate(client)
+    from apigen.write import local_changes
+
+    assert local_changes(client.output) == ([], [])
+    client.build()  # not refused
+
+
 # --- `apigen generate` end to end -----------------------------------------------------------------
 
 

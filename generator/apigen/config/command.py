@@ -31,7 +31,10 @@ class CommandError(Exception):
 def run_post_generate(client: ClientConfig) -> None:
     """Run `client.post_generate` in its output folder, in order; stop at the first failure.
     What they changed or added is then recorded as the build's, not a local edit (`files` in
-    the manifest, write.record_files)."""
+    the manifest, write.record_files): also when one failed after changing files (`ruff check
+    --fix` fixing some errors and reporting the rest), or the next build would refuse their
+    work as the user's edits."""
+    failed: CommandError | None = None
     for i, argv in enumerate(client.post_generate):
         where = f"{client.file}: {client.where}.post_generate[{i}]"
         shown = shlex.join(argv)
@@ -44,22 +47,28 @@ def run_post_generate(client: ClientConfig) -> None:
                 check=False,
             )
         except OSError as err:
-            raise CommandError(f"{where}: cannot run `{shown}`: {err.strerror or err}") from None
+            failed = CommandError(f"{where}: cannot run `{shown}`: {err.strerror or err}")
+            break
         if done.returncode != 0:
             output = (done.stdout + done.stderr).strip()
             tail = "\n".join(output.splitlines()[-20:])
-            raise CommandError(
+            failed = CommandError(
                 f"{where}: `{shown}` exited with status {done.returncode} in {client.output}"
                 + (f"\n{tail}" if tail else "")
             )
+            break
     if client.post_generate:
         try:
             record_files(client.output)
         except (OSError, ValueError) as err:  # the commands removed or broke the manifest
+            if failed is not None:
+                raise failed from None  # (the command's failure says more)
             raise CommandError(
                 f"{client.file}: {client.where}.post_generate: cannot record the files they "
                 f"left in {client.output}/apigen.json: {err}"
             ) from None
+    if failed is not None:
+        raise failed
 
 
 def _build_one(
