@@ -27,11 +27,14 @@ import re
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from .diagnostics import SpecError
 from .ir.lock import LockError, NameLock, route
 from .render.code import literal
+
+if TYPE_CHECKING:
+    from .config import ClientConfig
 
 Category = Literal["breaking", "addition", "change"]
 Direction = Literal["in", "out"]  # a value the caller passes, or one the API returns
@@ -194,8 +197,11 @@ def read_manifest(path: Path) -> dict[str, Any]:
     return data
 
 
-def load_side(path: Path, lock: Mapping[str, Any] | None = None) -> dict[str, Any]:
-    """The manifest of one input; a spec is built in memory (names locked by `lock`)."""
+def load_side(
+    path: Path, lock: Mapping[str, Any] | None = None, client: ClientConfig | None = None
+) -> dict[str, Any]:
+    """The manifest of one input; a spec is built in memory (names locked by `lock`; with the
+    configured client's options, package name and ref root when `client` is given)."""
     from .pipeline import build_ir
     from .render import manifest
 
@@ -204,16 +210,46 @@ def load_side(path: Path, lock: Mapping[str, Any] | None = None) -> dict[str, An
         return read_manifest(found)
     name_lock = NameLock.from_manifest(lock, "OLD") if lock is not None else None
     try:
-        api, _ = build_ir(path, lock=name_lock)
+        api, _ = build_ir(
+            path,
+            lock=name_lock,
+            name=client.package if client is not None else None,
+            ref_root=client.ref_root if client is not None else None,
+            options=client.options if client is not None else None,
+        )
     except SpecError as err:
         raise DiffInputError(f"{path}: not a usable spec\n{err}") from None
     return manifest(api)
 
 
-def diff_paths(old: Path, new: Path, *, fresh_names: bool = False) -> DiffReport:
-    """Compare two inputs; NEW's names are locked by OLD's unless `fresh_names`."""
-    old_manifest = load_side(old)
-    new_manifest = load_side(new, None if fresh_names else old_manifest)
+def configured_client(old: Path, config: Path | None) -> ClientConfig | None:
+    """The client of `config` (else of the configuration found in the current folder, if any)
+    whose output is OLD's folder: a NEW spec is then built with its options (renames, include,
+    security...), as `apigen generate` would build it. None when none is."""
+    from .config import ConfigError, discover, load_config
+
+    folder = old.parent if old.is_file() else old
+    try:
+        found = config if config is not None else discover(Path.cwd())
+        clients = load_config(found).clients
+    except ConfigError as err:
+        if config is None:
+            return None  # no configuration here: the bare spec, as before
+        raise DiffInputError("\n".join(err.problems)) from None
+    try:
+        target = folder.resolve()
+        return next((c for c in clients if c.output.resolve() == target), None)
+    except (OSError, RuntimeError):
+        return None
+
+
+def diff_paths(
+    old: Path, new: Path, *, fresh_names: bool = False, client: ClientConfig | None = None
+) -> DiffReport:
+    """Compare two inputs; NEW's names are locked by OLD's unless `fresh_names`; a spec is
+    built with `client`'s configured options when given (`configured_client`)."""
+    old_manifest = load_side(old, client=client)
+    new_manifest = load_side(new, None if fresh_names else old_manifest, client)
     notes = [
         f"{path} records no types (an apigen.json from an older apigen): only methods compared"
         for path, data in ((old, old_manifest), (new, new_manifest))

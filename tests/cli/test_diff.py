@@ -510,3 +510,42 @@ def test_webhook_parsers_removed_added_and_retyped(tmp_path: Path) -> None:
     assert ("addition", "webhook-added", "webhooks.pet_born") in kinds
     assert not any(target.endswith("pet_adopted") for _, _, target in kinds)
     assert report.breaking
+
+
+def test_a_configured_client_is_compared_with_its_options(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A helper's review: `apigen diff gen/zoo spec.yaml` for a client built with
+    `renames.models` and `exclude` compared it with the bare spec: "1 breaking, 2 additions",
+    exit 1, for an unchanged spec and configuration (a CI gate failing for nothing, a real
+    change hidden in the noise). The client writing OLD's folder lends its options: found in
+    the current folder's configuration, or named by `--config`."""
+    spec = tmp_path / "spec.json"
+    spec.write_text(json.dumps(_pets()))
+    (tmp_path / "apigen.toml").write_text(
+        '[clients.zoo]\nspec = "spec.json"\noutput = "gen/zoo"\n'
+        '[clients.zoo.renames.models]\nPet = "Animal"\n'
+    )
+    from apigen.config import load_config
+
+    load_config(tmp_path / "apigen.toml").clients[0].build()
+    runner = CliRunner()
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)  # no configuration here: the bare spec, as before
+    bare = runner.invoke(main, ["diff", str(tmp_path / "gen" / "zoo"), str(spec)])
+    assert bare.exit_code == 1, bare.output
+    named = runner.invoke(
+        main,
+        [
+            "diff",
+            str(tmp_path / "gen" / "zoo"),
+            str(spec),
+            "--config",
+            str(tmp_path / "apigen.toml"),
+        ],
+    )
+    assert named.exit_code == 0 and "0 breaking" in named.output, named.output
+    monkeypatch.chdir(tmp_path)
+    found = runner.invoke(main, ["diff", "gen/zoo", "spec.json"])
+    assert found.exit_code == 0 and "0 breaking" in found.output, found.output
