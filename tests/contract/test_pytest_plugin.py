@@ -87,6 +87,38 @@ def test_contract_cases_in_a_users_suite(pytester: pytest.Pytester) -> None:
     )
 
 
+def test_a_relative_client_folder_is_read_from_the_rootdir(pytester: pytest.Pytester) -> None:
+    """A helper's review: the ini keys read relative paths from the rootdir, but
+    `contract_operations("clients/zoo")` from the current folder: `pytest project/tests` run
+    from the parent failed at collection. Both read from the rootdir."""
+    import shutil
+
+    shutil.copytree(ROOT / "generated" / "petstore", pytester.path / "clients" / "petstore")
+    pytester.makeini(INI)
+    pytester.mkdir("tests")
+    (pytester.path / "tests" / "test_ops.py").write_text(
+        "import pytest\n"
+        "from apigen.contract.pytest_plugin import contract_operations\n\n"
+        '@pytest.mark.parametrize("operation", contract_operations("clients/petstore", "get*"))\n'
+        "def test_listed(operation):\n"
+        "    assert operation.startswith('get')\n"
+    )
+    project = pytester.path
+    pytester.chdir()
+    import os
+
+    os.chdir(project.parent)  # started elsewhere: the rootdir is still the project
+    result = pytester.runpytest_subprocess(
+        "-p",
+        "no:cacheprovider",
+        f"--rootdir={project}",
+        "-c",
+        str(project / "tox.ini"),
+        str(project / "tests"),
+    )
+    result.assert_outcomes(passed=2)
+
+
 def test_missing_configuration_is_a_clear_failure(pytester: pytest.Pytester) -> None:
     pytester.makepyfile(
         """

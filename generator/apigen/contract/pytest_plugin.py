@@ -45,7 +45,13 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addini("apigen_ref_root", "folder the spec's relative $refs may read under", default="")
 
 
+#: the session's rootdir: a relative `contract_operations` folder is read from it, as the ini
+#: keys and the marker's paths are (not from wherever pytest was started)
+_ROOT: list[Path] = []
+
+
 def pytest_configure(config: pytest.Config) -> None:
+    _ROOT[:] = [Path(str(config.rootpath))]
     config.addinivalue_line(
         "markers",
         "apigen(spec=None, client_dir=None, seed=None, ref_root=None): apigen sandbox/client "
@@ -169,8 +175,12 @@ def apigen_contract(
 
 def contract_operations(client_dir: str | Path, *patterns: str) -> list[Any]:
     """Operation ids of the client in `client_dir` (filtered by glob `patterns`) as
-    `pytest.param`s, for `@pytest.mark.parametrize("operation", contract_operations(...))`."""
-    client = load_client(Path(client_dir))
+    `pytest.param`s, for `@pytest.mark.parametrize("operation", contract_operations(...))`.
+    A relative `client_dir` is read from the rootdir, as `apigen_client_dir` is."""
+    folder = Path(client_dir)
+    if not folder.is_absolute() and _ROOT:
+        folder = _ROOT[0] / folder
+    client = load_client(folder)
     ids = [
         op.operation_id
         for op in client.operations
