@@ -179,3 +179,39 @@ def test_a_form_body_is_read_by_its_encoding() -> None:
     assert _form_status("pairs=a,x") == 400
     assert _form_status("meta=%7B%7D") == 400  # {} lacks the required n
     assert _form_status("meta=n") == 400  # not JSON
+
+
+def test_a_problem_body_s_status_is_the_response_s() -> None:
+    """A helper's review of train-travel: a 401 for missing credentials came with a problem
+    body whose `status` (drawn from the schema's example) said 400; RFC 9457 has the member
+    echo the response's status."""
+    problem = {
+        "type": "object",
+        "properties": {
+            "title": {"type": "string"},
+            "status": {"type": "integer", "example": 400},
+            "detail": {"type": "string"},
+        },
+    }
+    doc: dict[str, Any] = {
+        "openapi": "3.1.0",
+        "info": {"title": "t", "version": "1"},
+        "components": {"securitySchemes": {"key": {"type": "apiKey", "in": "header", "name": "K"}}},
+        "security": [{"key": []}],
+        "paths": {
+            "/things": {
+                "get": {
+                    "responses": {
+                        "200": {"description": "ok"},
+                        "401": {
+                            "description": "no",
+                            "content": {"application/problem+json": {"schema": problem}},
+                        },
+                    }
+                }
+            }
+        },
+    }
+    reply = Sandbox(doc, seed=0).handle("GET", "/things", {}, b"")
+    body = json.loads(reply.body)
+    assert reply.status == 401 and body["status"] == 401 and "credentials" in body["detail"]

@@ -58,6 +58,20 @@ _MESSAGE_KEYS = (
     "error",
 )
 _PARAM_KEYS = ("param", "parameter", "field")
+#: An error body's echo of the HTTP status (problem+json's `status`, RFC 9457 3.1.2).
+_STATUS_KEYS = frozenset({"status", "status_code", "statuscode", "http_status", "httpstatus"})
+
+
+def _dicts(value: Any, depth: int = 0) -> list[dict[str, Any]]:
+    """`value` and the objects nested in it, three levels deep (where error envelopes sit)."""
+    if not isinstance(value, dict) or depth > 3:
+        return []
+    found = [value]
+    for item in value.values():
+        found += _dicts(item, depth + 1)
+    return found
+
+
 _TYPE_VALUES = ("invalid_request_error", "invalid_request", "validation_error", "bad_request")
 # Framing headers are the server's own; `Content-Encoding: gzip` (Notion's recorded headers)
 # would make clients try to decompress a body the sandbox never compresses.
@@ -360,7 +374,7 @@ class Responder:
             else:  # the drawn value, valid; the reason goes in a header
                 extra[ERROR_HEADER] = message.encode("ascii", "backslashreplace").decode()[:2000]
         else:
-            value = self._inject(value, schema, message, name)
+            value = self._inject(value, schema, message, name, status)
         return Reply(status, {"Content-Type": media, **extra}, _dumps(value))
 
     def _text_error(self, operation: Mapping[str, Any] | None, status: int) -> str | None:
@@ -470,8 +484,12 @@ class Responder:
                 value[key] = self._prune(value[key], props[key], depth + 1)
         return value
 
-    def _inject(self, value: Any, schema: Any, message: str, name: str | None) -> Any:
-        """Write `message` (and the parameter name) into `value`, keeping it valid if possible."""
+    def _inject(
+        self, value: Any, schema: Any, message: str, name: str | None, status: int = 0
+    ) -> Any:
+        """Write `message` (and the parameter name, and the HTTP status where the body has an
+        integer `status`: RFC 9457 has it match the response's) into `value`, keeping it valid
+        if possible."""
         if not isinstance(value, dict):
             return {"message": message} if value is None else value
         slots: list[tuple[int, int, dict[str, Any], str]] = []
@@ -493,6 +511,13 @@ class Responder:
         else:
             if not slots and checker.fits({**value, "message": message}, schema):
                 value["message"] = message
+        if status:
+            for node in _dicts(value):
+                for key, item in node.items():
+                    if key.lower() in _STATUS_KEYS and type(item) is int and item != status:
+                        node[key] = status
+                        if not checker.fits(value, schema):
+                            node[key] = item
         for node, key, wanted in _walk_strings(value):
             before = node[key]
             if key.lower() in _PARAM_KEYS and name:
