@@ -14,6 +14,7 @@ import fnmatch
 import json
 import os
 import shutil
+import sys
 import tempfile
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
@@ -419,29 +420,56 @@ _IMMOVABLE = frozenset({errno.EBUSY, errno.EXDEV, errno.EACCES, errno.EPERM})
 
 
 def _swap(staging: Path, target: Path) -> bool:
-    """Replace `target` by `staging`; False (nothing changed) when the target cannot move."""
+    """Replace `target` by `staging`; False (nothing changed) when the target cannot move.
+
+    Where the system can exchange two names in one step (Linux's `renameat2`), it does: the
+    output is the old tree or the new one at every instant, a kill included. Elsewhere, two
+    renames: for a moment between them there is no output folder (the old one beside it)."""
     if not target.exists():
         os.replace(staging, target)
         return True
-    old = Path(tempfile.mkdtemp(prefix=f".{target.name}.apigen-old-", dir=target.parent))
-    old.rmdir()
-    try:
-        os.replace(target, old)
-    except OSError as err:
-        if err.errno in _IMMOVABLE:
-            return False
-        raise
-    try:
-        os.replace(staging, target)
-    except OSError:
-        os.replace(old, target)
-        raise
+    if _exchange(staging, target):
+        old = staging  # (the staging name now holds the previous output)
+    else:
+        old = Path(tempfile.mkdtemp(prefix=f".{target.name}.apigen-old-", dir=target.parent))
+        old.rmdir()
+        try:
+            os.replace(target, old)
+        except OSError as err:
+            if err.errno in _IMMOVABLE:
+                return False
+            raise
+        try:
+            os.replace(staging, target)
+        except OSError:
+            os.replace(old, target)
+            raise
     for entry in old.iterdir():
         # the user's `dist/`, an editable install's metadata (unless `.apigenignore` carried it)
         if _artifact(entry.name) and not (target / entry.name).exists():
             os.replace(entry, target / entry.name)
     shutil.rmtree(old, ignore_errors=True)
     return True
+
+
+_RENAME_EXCHANGE = 2  # linux/fs.h
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Swap the names `a` and `b` in one step (`renameat2(..., RENAME_EXCHANGE)`); False when
+    this system, its C library or the file system cannot (the caller renames twice)."""
+    if not sys.platform.startswith("linux"):
+        return False
+    import ctypes
+
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        renameat2 = libc.renameat2
+    except (OSError, AttributeError):  # a C library without it (glibc < 2.28, musl < 1.2.?)
+        return False
+    at_fdcwd = -100
+    done = renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), _RENAME_EXCHANGE)
+    return bool(done == 0)
 
 
 def _move_in(staging: Path, target: Path) -> None:

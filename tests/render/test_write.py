@@ -112,6 +112,7 @@ def _immovable(monkeypatch: pytest.MonkeyPatch, target: Path) -> None:
         real(src, dst)
 
     monkeypatch.setattr(write.os, "replace", replace)
+    monkeypatch.setattr(write, "_exchange", lambda a, b: False)  # (renameat2: EBUSY too)
 
 
 def test_an_empty_mount_point_is_written_inside(
@@ -298,3 +299,39 @@ def test_a_rebuild_of_the_same_spec_keeps_modification_times(tmp_path: Path) -> 
     before = _times(out)
     assert build(PETSTORE, out).unchanged  # formatted in staging, found identical, not swapped
     assert _times(out) == before
+
+
+def test_the_output_is_swapped_in_one_step_where_the_system_can(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A helper's review: the old output was moved aside, then the new one moved in: a kill
+    between the two renames left no output folder (the next build lost the name lock and the
+    `.apigenignore`d files). On Linux the names are exchanged in one step; the previous tree
+    ends where the staging was and is removed; artifacts (`dist/`) are carried as before."""
+    if not sys.platform.startswith("linux"):
+        pytest.skip("renameat2 is Linux's")
+    target = tmp_path / "out"
+    write_tree(target, {**FILES, "a.txt": "1"})
+    (target / "dist").mkdir()
+    (target / "dist" / "x.whl").write_text("w")
+    renames: list[tuple[str, str]] = []
+    real = os.replace
+
+    def spy(a: str | Path, b: str | Path) -> None:
+        renames.append((str(a), str(b)))
+        real(a, b)
+
+    monkeypatch.setattr(write.os, "replace", spy)
+    exchanged: list[bool] = []
+    original = write._exchange
+
+    def watch(a: Path, b: Path) -> bool:
+        exchanged.append(original(a, b))
+        return exchanged[-1]
+
+    monkeypatch.setattr(write, "_exchange", watch)
+    assert write_tree(target, {**FILES, "a.txt": "2"})
+    assert exchanged == [True]
+    assert not any(b == str(target) for _, b in renames if "dist" not in b)  # no 2nd rename
+    assert (target / "a.txt").read_text() == "2" and (target / "dist" / "x.whl").is_file()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]  # nothing left beside it
