@@ -31,7 +31,9 @@ __all__ = [
 #: releases the runtime and generated clients are tested on (`make min-deps`): pydantic 2.10
 #: types `model_fields` as a method for mypy and 2.7-2.9 recurse building the JSON schema of
 #: Stripe's large model cycle; the runtime's TLS context and query encoding are httpx 0.28's.
-RUNTIME_DEPENDENCIES = ("httpx>=0.28", "pydantic>=2.11")
+#: The upper bounds are the next major releases (as openai-python's): the runtime reads httpx
+#: internals on its fast path, and a pydantic 3 may change what models are.
+RUNTIME_DEPENDENCIES = ("httpx>=0.28,<1", "pydantic>=2.11,<3")
 #: What generated modules import beyond the runtime (pydantic 2.11 needs 4.12.2 itself).
 TYPING_EXTENSIONS = "typing-extensions>=4.12.2"
 RUNTIME_EXTRAS = {
