@@ -178,6 +178,18 @@ def test_shared_mode_refuses_an_incompatible_runtime(
     assert "pip install 'apigen-runtime>=0.1.0,<0.2'" in last
 
 
+def test_shared_mode_without_the_runtime_says_what_to_install(shared: Path, tmp_path: Path) -> None:
+    """A helper's review: with `apigen-runtime` not installed the import failed with a bare
+    `ModuleNotFoundError`; only a wrong version got the message saying what to install."""
+    result = python(
+        "import sys\nsys.modules['apigen_runtime'] = None\nimport pets", tmp_path, shared
+    )
+    assert result.returncode == 1
+    last = result.stderr.strip().splitlines()[-1]
+    assert last.startswith("ImportError: pets needs apigen-runtime>=0.1.0,<0.2, which is not"), last
+    assert "pip install 'apigen-runtime>=0.1.0,<0.2'" in last
+
+
 # ------------------------------------------------------------------ names, version, licence
 
 
