@@ -16,3 +16,40 @@ def test_github_get_content_returns_a_named_union(built: dict[str, Path]) -> Non
 
     index = json.loads((package / "types" / "_index.json").read_text())
     assert index["ReposGetContentResponse"] == "repos"
+
+
+def test_a_member_cut_from_a_discriminated_union_takes_its_tag_along() -> None:
+    """A helper's corpus2 sweep (dcg's `discriminator_duplicate_value`): `RecursiveItem:
+    oneOf [RecursiveItem, ItemReference]` with a discriminator. The self-reference is cut (it
+    describes no value), but the mapping kept `RecursiveItem`, a tag no member had: pydantic
+    failed such a body with "tag not found" instead of trying the members."""
+    from apigen.ir.nodes import AliasDef, UnionOf
+    from tests.builds import api_of
+
+    spec = {
+        "openapi": "3.1.0",
+        "info": {"title": "t", "version": "1"},
+        "paths": {},
+        "components": {
+            "schemas": {
+                "ItemReference": {
+                    "type": "object",
+                    "required": ["type", "id"],
+                    "properties": {"type": {"const": "item_reference"}, "id": {"type": "string"}},
+                },
+                "RecursiveItem": {
+                    "oneOf": [
+                        {"$ref": "#/components/schemas/RecursiveItem"},
+                        {"$ref": "#/components/schemas/ItemReference"},
+                    ],
+                    "discriminator": {"propertyName": "type"},
+                },
+            }
+        },
+    }
+    api = api_of(spec)
+    alias = api.definitions[api.components["RecursiveItem"]]
+    assert isinstance(alias, AliasDef) and isinstance(alias.target, UnionOf)
+    disc = alias.target.discriminator
+    assert disc is not None
+    assert {key for _, key in disc.mapping} == {api.components["ItemReference"]}

@@ -9,6 +9,7 @@ never needs a late import.
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import replace
 
 from .nodes import (
     ANY,
@@ -145,7 +146,14 @@ def _without(t: TypeExpr, keys: set[str], *, guarded: bool = True) -> TypeExpr:
         case Nullable(inner=inner):
             return Nullable(_without(inner, keys, guarded=guarded))
         case UnionOf(items=items, discriminator=disc):
-            return UnionOf(tuple(_without(i, keys, guarded=guarded) for i in items), disc)
+            kept = tuple(_without(i, keys, guarded=guarded) for i in items)
+            if disc is not None and kept != items:
+                # a member cut (`RecursiveItem: oneOf [RecursiveItem, ItemReference]`): its tag
+                # names nothing now (pydantic: "tag not found"); the others keep theirs
+                left = {i.key for i in kept if isinstance(i, Ref)}
+                mapping = tuple((v, k) for v, k in disc.mapping if k in left)
+                disc = replace(disc, mapping=mapping) if mapping else None
+            return UnionOf(kept, disc)
     return t
 
 
