@@ -710,22 +710,14 @@ class SchemaConverter:
         {enum: [down]}}`. Enums are open in the generated types (`Literal["up"] | str`), so
         without it every member takes any tag and the first wins: a `down` event parsed as
         `Up`. The property in the first member's `required` order; a value no member declares
-        is tried against each member, as for a spec's own discriminator. Only where a member
-        could take another's data (it requires no key the other lacks): members that keys tell
-        apart need no tag (a tagged union costs each module importing it pydantic.types,
-        ~15 ms)."""
-        shapes = [self._tag_values(key) for key in members]
-        if len(members) < 2 or any(shape is None for shape in shapes):
+        is tried against each member, as for a spec's own discriminator. Keys do not tell
+        members apart: models keep what they do not declare, so `{"type": "square", "side": 2,
+        "radius": 0.5}` (an API's newer field) fits `Circle` too, and the first wins."""
+        found = [self._tag_values(key) for key in members]
+        if len(members) < 2 or any(t is None for t in found):
             return None
-        known = [shape for shape in shapes if shape is not None]
-        if not any(
-            i != j and a[1] <= b[2] for i, a in enumerate(known) for j, b in enumerate(known)
-        ):
-            return None
-        tags = [shape[0] for shape in known]
-        first = tags[0]
-        assert first is not None
-        for prop in first:
+        tags = [t for t in found if t is not None]
+        for prop in tags[0]:
             sets = [t[prop] for t in tags if prop in t]
             if len(sets) != len(members):
                 continue
@@ -737,12 +729,9 @@ class SchemaConverter:
             return Discriminator(prop, mapping)
         return None
 
-    def _tag_values(
-        self, key: str
-    ) -> tuple[dict[str, tuple[str, ...]], frozenset[str], frozenset[str]] | None:
+    def _tag_values(self, key: str) -> dict[str, tuple[str, ...]] | None:
         """Per required property of the object schema `key` names (its `allOf` merged), the
-        string constants it may hold, for those holding only such constants; its required and
-        its declared property names."""
+        string constants it may hold, for those holding only such constants."""
         schema = self._schema_at(key)
         if schema is None:
             return None
@@ -755,8 +744,7 @@ class SchemaConverter:
             values = self._constants(props.get(name), 0) if isinstance(name, str) else None
             if values:
                 out[name] = values
-        required = frozenset(n for n in as_list(merged.get("required")) if isinstance(n, str))
-        return out, required, frozenset(n for n in props if isinstance(n, str))
+        return out
 
     def _constants(self, schema: Any, depth: int) -> tuple[str, ...] | None:
         """The strings a schema admits when it lists them (`const`, `enum`; refs followed, the
