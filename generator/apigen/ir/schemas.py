@@ -51,6 +51,8 @@ _PROBE_DEPTH = 50
 #: the shared specs reach 16, DigitalOcean's app spec).
 MAX_MODEL_DEPTH = 64
 
+#: Types whose default is spec text a model field would not hold as that type.
+_TEXT_TYPES = (Prim("datetime"), Prim("date"), Prim("UUID"))
 _FORMATS = {
     "date-time": Prim("datetime"),
     "date": Prim("date"),
@@ -614,6 +616,15 @@ class SchemaConverter:
         if value is None:
             return None, True
         inner = ftype.inner if isinstance(ftype, Nullable) else ftype
+        if isinstance(inner, Ref):  # `{$ref: Mode, default: slow}`: an enum alias judges it
+            target = self.definitions.get(inner.key)
+            aliased = target.target if isinstance(target, AliasDef) else None
+            aliased = aliased.inner if isinstance(aliased, Nullable) else aliased
+            if not isinstance(aliased, LiteralOf):
+                return None, False  # a model, or not known yet: not carried (no false alarm)
+            inner = aliased
+        if inner in _TEXT_TYPES and isinstance(value, str):
+            return None, False  # a date, datetime or UUID's text: valid, not carried as one
         ok = (
             (inner == Prim("str") and isinstance(value, str))
             or (inner == Prim("int") and isinstance(value, int) and not isinstance(value, bool))

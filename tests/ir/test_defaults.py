@@ -1,0 +1,66 @@
+"""A property's `default` is carried to the model where the generated type holds it, ignored
+with a warning where it does not match the schema, and never reported when it is valid.
+
+A helper's probe: `{$ref: Mode, default: slow}`, `allOf: [$ref: Mode]` with a default beside it,
+and string defaults of `date`, `date-time` and `uuid` properties were all valid (jsonschema agrees)
+but warned "does not match the schema's type", so `apigen build --strict` refused the spec."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from apigen.diagnostics import Report
+from apigen.ir.nodes import ModelDef
+from tests.builds import api_of
+
+
+def _job(props: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
+    spec = {
+        "openapi": "3.1.0",
+        "info": {"title": "t", "version": "1"},
+        "paths": {},
+        "components": {
+            "schemas": {
+                "Mode": {"type": "string", "enum": ["fast", "slow"]},
+                "Job": {"type": "object", "properties": props},
+            }
+        },
+    }
+    report = Report()
+    api = api_of(spec, report)
+    job = api.definitions[api.components["Job"]]
+    assert isinstance(job, ModelDef)
+    defaults = {f.wire_name: f.default for f in job.fields}
+    return defaults, [w.pointer for w in report.warnings if w.kind == "default"]
+
+
+def test_valid_defaults_raise_no_warning_and_literal_ones_are_kept() -> None:
+    defaults, warned = _job(
+        {
+            "mode": {"$ref": "#/components/schemas/Mode", "default": "slow"},
+            "mode2": {"allOf": [{"$ref": "#/components/schemas/Mode"}], "default": "fast"},
+            "when": {"type": "string", "format": "date-time", "default": "2020-01-01T00:00:00Z"},
+            "day": {"type": "string", "format": "date", "default": "2020-01-01"},
+            "id": {
+                "type": "string",
+                "format": "uuid",
+                "default": "00000000-0000-0000-0000-000000000000",
+            },
+            "retries": {"type": ["integer", "null"], "default": 3},
+        }
+    )
+    assert warned == []
+    assert defaults["mode"] == "slow" and defaults["mode2"] == "fast" and defaults["retries"] == 3
+
+
+def test_a_default_outside_the_enum_still_warns() -> None:
+    _, warned = _job(
+        {
+            "mode": {"$ref": "#/components/schemas/Mode", "default": "medium"},
+            "n": {"type": "integer", "default": "five"},
+        }
+    )
+    assert warned == [
+        "#/components/schemas/Job/properties/mode/default",
+        "#/components/schemas/Job/properties/n/default",
+    ]
