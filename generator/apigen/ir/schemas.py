@@ -236,13 +236,14 @@ class SchemaConverter:
         if isinstance(ref, str):
             result = self._ref(ref, module)
             if (
-                self.ref_siblings
-                and schema.get("nullable") in (True, "true")
+                schema.get("nullable") in (True, "true")
                 and result not in (ANY, NONE)
                 and not isinstance(result, Nullable)
             ):
-                # 3.1: what sits beside a `$ref` applies too, and `nullable` is read in every
-                # version (OpenAI's `response_format: {$ref: ..., nullable: true}`)
+                # `nullable` beside a `$ref` is read in every version (OpenAI's 3.1
+                # `response_format: {$ref: ..., nullable: true}`; in 3.0, where siblings are
+                # otherwise ignored, schemathesis reads it too, and servers that write it send
+                # null: a client refusing the null would refuse their answers)
                 return Nullable(result)
             return result
         types, nullable = type_set(schema)

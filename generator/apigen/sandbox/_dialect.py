@@ -250,11 +250,21 @@ def _oas30(base: Any, required: Any) -> Any:
     "required": ["a"]}` would demand `a`: DigitalOcean's load balancer `droplet_ids`), null
     beside composition by `schema_rules`, `required` as `required` reads it, and a pattern
     Python cannot compile left unchecked."""
+    base_ref = base.VALIDATORS["$ref"]
+
+    def ref(validator: Any, value: Any, instance: Any, schema: Mapping[str, Any]) -> Any:
+        # `{$ref: X, nullable: true}`: X, or null, as the IR and schemathesis read it in 3.0
+        # too (the sibling is otherwise ignored)
+        if instance is None and schema.get("nullable") is True:
+            return
+        yield from base_ref(validator, value, instance, schema) or ()
+
     return validators.create(
         meta_schema=base.META_SCHEMA,
         validators={
             **base.VALIDATORS,
             **_NULLABLE30,
+            "$ref": ref,
             "required": required,
             "pattern": _pattern,
         },
