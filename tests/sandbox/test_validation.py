@@ -844,3 +844,29 @@ def test_a_body_nested_past_the_limit_or_holding_nan_is_a_400() -> None:
         reply = sandbox.handle("POST", "/things", json_type, body)
         assert reply.status == 400, (body[:20], reply.status, reply.body[:200])
     assert sandbox.handle("POST", "/things", json_type, b'{"n": 1.5}').status == 201
+
+
+def test_a_query_value_of_a_typeless_enum_or_const_is_the_member_it_spells() -> None:
+    """A helper's probe: `{enum: [1, "a"]}` and `{const: 5}` with no `type`: the sandbox
+    compared the query's text with the members (`'1' is not one of [1, 'a']`, `5 was
+    expected`) and refused the client's valid request."""
+    doc: dict[str, Any] = {
+        "openapi": "3.1.0",
+        "info": {"title": "t", "version": "1"},
+        "paths": {
+            "/r": {
+                "get": {
+                    "parameters": [
+                        {"name": "mixed", "in": "query", "schema": {"enum": [1, "a", True]}},
+                        {"name": "five", "in": "query", "schema": {"const": 5}},
+                    ],
+                    "responses": {"200": {"description": "ok"}},
+                }
+            }
+        },
+    }
+    sandbox = Sandbox(doc, seed=0)
+    for query in ("mixed=1", "mixed=a", "mixed=true", "five=5", "mixed=1&five=5"):
+        assert sandbox.handle("GET", f"/r?{query}", {}, b"").status == 200, query
+    for query in ("mixed=2", "five=6", "mixed=false"):
+        assert sandbox.handle("GET", f"/r?{query}", {}, b"").status == 400, query

@@ -60,7 +60,11 @@ class Coercer:
             value = self.coerce(value, member, depth + 1)
         types, nullable = declared_types(node, self.checker.nullable_keyword)
         if not types and "type" not in node:
-            if any(k in node for k in ("oneOf", "anyOf", "allOf", "enum", "const")):
+            if isinstance(value, str) and ("enum" in node or "const" in node):
+                # `{enum: [1, "a"]}`, `{const: 5}` with no `type`: the member the text spells
+                members = listed(node.get("enum")) if "enum" in node else [node.get("const")]
+                return _spelled(value, members)
+            if any(k in node for k in ("oneOf", "anyOf", "allOf")):
                 return value
             inferred = infer(node) if len(node) > 0 else None
             types = [inferred] if inferred else []
@@ -90,6 +94,20 @@ class Coercer:
         if isinstance(value, list) and ("array" in types or not types):
             return [self.coerce(v, node.get("items"), depth + 1) for v in value]
         return value
+
+
+def _spelled(text: str, members: list[Any]) -> Any:
+    """The enum member `text` spells (a string first, then a number's or a boolean's text, as a
+    client writes them in a query or path), else the text."""
+    if text in members:
+        return text
+    for member in members:
+        if isinstance(member, bool):
+            if text == ("true" if member else "false"):
+                return member
+        elif isinstance(member, int | float) and _FLOAT.match(text) and float(text) == member:
+            return member
+    return text
 
 
 def _scalar(
