@@ -5,6 +5,7 @@ from __future__ import annotations
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
@@ -245,3 +246,74 @@ def test_paginated_clients_pass_ruff_and_mypy_strict(style_builds: Path) -> None
         timeout=600,
     )
     assert mypy.returncode == 0, mypy.stdout[-5000:]
+
+
+def _list_spec(params: list[dict[str, Any]], item: dict[str, Any], extra: dict[str, Any]) -> Any:
+    body = {
+        "type": "object",
+        "properties": {"data": {"type": "array", "items": item}, **extra},
+    }
+    return {
+        "openapi": "3.0.3",
+        "info": {"title": "t", "version": "1"},
+        "paths": {
+            "/things": {
+                "get": {
+                    "operationId": "listThings",
+                    "parameters": params,
+                    "responses": {
+                        "200": {
+                            "description": "ok",
+                            "content": {"application/json": {"schema": body}},
+                        }
+                    },
+                }
+            }
+        },
+    }
+
+
+def test_items_without_an_id_are_not_asked_for_by_it() -> None:
+    """A helper's pagination walk (DigitalOcean's `GET /v1/batches`: items keyed `batch_id`,
+    the body's `last_id`, `has_more`): the cursor style asked for the next page by the last
+    item's `id`, found none, and ended the list after page one. The body's `last_id` is the
+    cursor; items with an `id` keep the item cursor."""
+    from tests.builds import api_of
+
+    params = [{"name": "after", "in": "query", "schema": {"type": "string"}}]
+    extra = {"has_more": {"type": "boolean"}, "last_id": {"type": "string", "nullable": True}}
+    batch = {"type": "object", "properties": {"batch_id": {"type": "string"}}}
+    (op,) = api_of(_list_spec(params, batch, extra)).operations
+    p = op.pagination
+    assert p is not None and (p.style, p.cursor, p.cursor_param) == (
+        "body_cursor",
+        "last_id",
+        "after",
+    )
+    keyed = {"type": "object", "properties": {"id": {"type": "string"}}}
+    (op,) = api_of(_list_spec(params, keyed, extra)).operations
+    assert op.pagination is not None and op.pagination.style == "cursor"
+    (op,) = api_of(_list_spec(params, batch, {"has_more": {"type": "boolean"}})).operations
+    assert op.pagination is None or op.pagination.style != "cursor"
+
+
+@pytest.mark.parametrize(
+    ("schema", "first"),
+    [
+        ({"type": "integer", "minimum": 0, "default": 0}, 0),
+        ({"type": "integer", "default": 0}, 0),
+        ({"type": "integer", "minimum": 1}, None),
+        ({"type": "integer"}, None),
+        ({"type": "integer", "minimum": 1, "default": 1}, None),
+    ],
+)
+def test_a_page_parameter_counting_from_zero_starts_there(
+    schema: dict[str, Any], first: int | None
+) -> None:
+    """A helper's pagination walk: `page: {minimum: 0, default: 0}` (Spring Data) was asked
+    for 0, then 2: the runtime counted from 1 and skipped the second page without a word."""
+    from tests.builds import api_of
+
+    params = [{"name": "page", "in": "query", "schema": schema}]
+    (op,) = api_of(_list_spec(params, {"type": "object"}, {})).operations
+    assert op.pagination is not None and op.pagination.first_page == first

@@ -177,6 +177,21 @@ def test_cursor_stops_when_cursor_does_not_move() -> None:
     assert len(server.requests) == 2
 
 
+def test_more_pages_with_nothing_to_ask_for_them_by_is_an_error() -> None:
+    """A helper's pagination walk: items without the cursor field (DigitalOcean's batches have
+    `batch_id`) under `has_more: true` ended the list after page one, silently dropping the
+    rest. The IR no longer picks that style for such items; the runtime, should a page still
+    lack the field, says so."""
+
+    def no_ids(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(200, json={"data": [{"name": "a"}, {"name": "b"}], "has_more": True})
+
+    server = Server(no_ids)
+    with pytest.raises(rt.APIError, match="more items follow .* no 'id' to ask for them by"):
+        list(sync_client(server).paginate(LIST_CURSOR, {}))
+    assert len(server.requests) == 1
+
+
 async def test_async_cursor_await_and_async_for() -> None:
     server = Server(stripe_pages)
     client = async_client(server)
@@ -283,6 +298,20 @@ def test_next_url_outside_base_url_is_refused() -> None:
     with pytest.raises(rt.APIError, match="not under the base URL") as caught:
         page.has_next_page()
     assert "SIGNED" not in str(caught.value) and "https://evil.test/x" in str(caught.value)
+
+
+def test_a_refused_next_url_s_password_is_not_shown() -> None:
+    """A helper's pagination walk: a next URL naming `user:password@` was refused (rightly),
+    with the password in the message."""
+
+    def with_password(request: httpx.Request) -> httpx.Response:
+        next_url = "https://admin:hunter2@api.test/v1/pets?page=2"
+        return httpx.Response(200, json={"results": PETS[:1], "next": next_url})
+
+    page = sync_client(Server(with_password)).paginate(_next_url_op(), {})
+    with pytest.raises(rt.APIError, match="names a user and password") as caught:
+        page.has_next_page()
+    assert "hunter2" not in str(caught.value) and "admin" not in str(caught.value)
 
 
 @pytest.mark.parametrize("climb", ["%2e%2e", "%2E%2E", ".%2e", "%2e"])

@@ -214,3 +214,54 @@ def test_a_link_declared_by_a_later_all_of_member_is_rewritten() -> None:
         reply = Sandbox(doc, seed=seed).handle("GET", "/items", {}, b"")
         nxt = (json.loads(reply.body).get("links") or {}).get("next")
         assert nxt is None or PAGE_MARKER in nxt, (seed, nxt)
+
+
+def test_a_zero_based_page_list_is_walked_to_its_end(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> None:
+    """A helper's pagination walk: a `page` counting from 0 (`minimum: 0`) was asked for 0, 2,
+    3 by the client, and the sandbox took page 1 for the first (it counted from 1, as the
+    client did). Both count from 0 now: the walk asks 0, 1, ... and ends."""
+    spec = {
+        "openapi": "3.0.3",
+        "info": {"title": "zero", "version": "1"},
+        "paths": {
+            "/items": {
+                "get": {
+                    "operationId": "listItems",
+                    "parameters": [
+                        {
+                            "name": "page",
+                            "in": "query",
+                            "schema": {"type": "integer", "minimum": 0, "default": 0},
+                        },
+                        {"name": "size", "in": "query", "schema": {"type": "integer"}},
+                    ],
+                    "responses": {
+                        "200": {
+                            "description": "ok",
+                            "content": {
+                                "application/json": {
+                                    "schema": {
+                                        "type": "object",
+                                        "properties": {
+                                            "data": {
+                                                "type": "array",
+                                                "items": {"type": "string"},
+                                            }
+                                        },
+                                    }
+                                }
+                            },
+                        }
+                    },
+                }
+            }
+        },
+    }
+    out = build_document(tmp_path_factory, "zero", spec)
+    with Sandbox(spec, seed=1) as sandbox, on_path(out, "zero") as zero:
+        client = zero.Client(base_url=sandbox.url, max_retries=0)
+        items = list(client.items.list())
+        pages = [dict(r.query).get("page") for r in sandbox.requests]
+    assert items and pages[0] in (None, "0") and pages[1:] == [str(n) for n in range(1, len(pages))]

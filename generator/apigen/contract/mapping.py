@@ -100,7 +100,9 @@ def raw_values(case: CaseInput, op: Operation[Any]) -> tuple[dict[str, Any], lis
 def _hints(method: Callable[..., Any]) -> dict[str, Any]:
     """Annotations of `method`, each resolved on its own (an unresolvable one is left out)."""
     func = getattr(method, "__func__", method)
-    return _resolved(func)
+    # a deprecated method is the runtime's wrapper: the annotations, and the globals that
+    # resolve them (`_uuid`, `_dt`), are the generated function's (`__wrapped__`)
+    return _resolved(inspect.unwrap(func))
 
 
 @functools.cache

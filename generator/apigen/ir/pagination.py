@@ -169,8 +169,22 @@ def detect(
                 "body_cursor", item, items, has_more=has_more, cursor=cursor, cursor_param=taker
             )
     if has_more is not None and items is not None:
+        item_fields = _fields(item, definitions)
+        keyed = item_fields is None or "id" in item_fields  # (an untyped item may have one)
+        last_id = None if keyed else field_of(("last_id", "lastId"), "str")
         for param in ("starting_after", "after"):
-            if param in query:
+            if param not in query:
+                continue
+            if last_id is not None:  # DigitalOcean's batches: items without `id`, `last_id`
+                return PaginationDef(
+                    "body_cursor",
+                    item,
+                    items,
+                    has_more=has_more,
+                    cursor=last_id,
+                    cursor_param=param,
+                )
+            if keyed:  # the next page is asked for by the last item's id
                 reverse = "ending_before" if param == "starting_after" else None
                 return PaginationDef(
                     "cursor",
@@ -211,8 +225,38 @@ def detect(
         )
     if page_param is not None:
         return PaginationDef(
-            "page", item, items, has_more=has_more, page_param=page_param, size_param=size_param
+            "page",
+            item,
+            items,
+            has_more=has_more,
+            page_param=page_param,
+            size_param=size_param,
+            first_page=zero_based_page(document, op_node, page_param),
         )
+    return None
+
+
+def zero_based_page(
+    document: Mapping[str, Any], op_node: Mapping[str, Any], name: str = "page"
+) -> int | None:
+    """0 when the page parameter counts from 0 (`minimum: 0` or `default: 0`: Spring Data's
+    `page`), else None (the runtime's 1). A 0-based list asked from 1 skips its second page."""
+    for raw in op_node.get("parameters") or ():
+        param = deref(document, raw)
+        if (
+            not isinstance(param, Mapping)
+            or param.get("in") != "query"
+            or param.get("name") != name
+        ):
+            continue
+        schema = deref(document, param.get("schema"))
+        if not isinstance(schema, Mapping):
+            return None
+        low, default = schema.get("minimum"), schema.get("default")
+        if (type(low) is int and low == 0) or (
+            type(default) is int and default == 0 and low is None
+        ):
+            return 0
     return None
 
 

@@ -128,7 +128,7 @@ class NextPages:
         if given.keys().isdisjoint(_LATER_PARAMS):  # most requests: nothing parsed
             return False
         number = _number(given.get("page"))
-        if number is not None and number > _first_page(operation):
+        if number is not None and number > _first_page(operation, self.resolver):
             return True
         if any((_number(given.get(p)) or 0) > 0 for p in _OFFSET_PARAMS):
             return True
@@ -210,10 +210,36 @@ def _number(value: str | None) -> int | None:
     return int(value)
 
 
-def _first_page(operation: Mapping[str, Any]) -> int:
+def _first_page(operation: Mapping[str, Any], resolver: Resolver) -> int:
+    """The first page's number as the runtime counts it: the configured `first_page`, else 0
+    for a `page` parameter that counts from 0 (`minimum: 0`, or `default: 0` with no minimum:
+    `ir/pagination.zero_based_page`), else 1."""
     config = operation.get("x-apigen-pagination")
     first = config.get("first_page") if isinstance(config, Mapping) else None
-    return first if isinstance(first, int) and not isinstance(first, bool) else 1
+    if isinstance(first, int) and not isinstance(first, bool):
+        return first
+    for raw in listed(operation.get("parameters")):
+        try:
+            param, _ = resolver.resolve(raw)
+            schema, _ = (
+                resolver.resolve(param.get("schema")) if isinstance(param, Mapping) else ({}, 0)
+            )
+        except RefError:
+            continue
+        if (
+            not isinstance(param, Mapping)
+            or param.get("in") != "query"
+            or param.get("name") != "page"
+        ):
+            continue
+        if not isinstance(schema, Mapping):
+            return 1
+        low, default = schema.get("minimum"), schema.get("default")
+        if (type(low) is int and low == 0) or (
+            type(default) is int and default == 0 and low is None
+        ):
+            return 0
+    return 1
 
 
 def _min_items(schema: Any, resolver: Resolver) -> int:

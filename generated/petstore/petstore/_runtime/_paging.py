@@ -177,8 +177,16 @@ class CursorPagination(Pagination):
             cursor, param = _field(items[0], self.cursor_field), self.reverse_param
         else:
             cursor, param = _field(items[-1], self.cursor_field), self.cursor_param
-        if cursor is None:
-            return None
+        if cursor is None:  # more items follow, and nothing to ask for them by: never silent
+            from ._errors import APIError
+
+            raise APIError(
+                f"the page says more items follow ({self.has_more!r} is true), but its "
+                f"{'first' if param == self.reverse_param else 'last'} item has no "
+                f"{self.cursor_field!r} to ask for them by ({param!r}): stopping would drop "
+                "them without a word",
+                request=response.request if response is not None else None,
+            )
         return request.with_param(param, cursor)  # a repeated cursor: PaginationLoopError
 
 

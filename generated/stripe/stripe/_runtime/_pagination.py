@@ -105,9 +105,12 @@ class PageRequest:
         target, base = httpx.URL(url), httpx.URL(base_url.rstrip("/") + "/")
         prefix = str(base.copy_with(query=None, fragment=None))
         plain = str(target.copy_with(query=None, fragment=None))
-        # (an APIError, raised while iterating; the URL without its query, which may be signed)
+        # (an APIError, raised while iterating; the URL without its query, which may be signed,
+        # nor its `user:password@`)
         if not (plain + "/").startswith(prefix):
-            raise APIError(f"next page URL {plain!r} is not under the base URL {prefix!r}")
+            shown = str(target.copy_with(query=None, fragment=None, userinfo=b""))
+            why = " (it names a user and password)" if target.userinfo else ""
+            raise APIError(f"next page URL {shown!r}{why} is not under the base URL {prefix!r}")
         path = plain[len(prefix) :]
         if any(unquote(segment) in (".", "..") for segment in path.split("/")):
             # `%2e%2e`: httpx leaves it as written, a server reads `..` and leaves the base
