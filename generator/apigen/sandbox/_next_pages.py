@@ -107,13 +107,20 @@ class NextPages:
             return reply
         *outer, key = keys
         holder: Any = body
-        for name in outer:  # an envelope the draw left out: no next field to write
-            holder = holder.get(name) if isinstance(holder, dict) else None
+        made = False  # an envelope the draw left out (`links`, `meta`): made, when it may be
+        for name in outer:
+            if not isinstance(holder, dict):
+                return reply
+            if name not in holder and page < LAST_PAGE:
+                holder[name], made = {}, True
+            holder = holder.get(name)
         if not isinstance(holder, dict):
             return reply
         if page < LAST_PAGE:
             url = f"{path}?{urlencode([*query, (PAGE_MARKER, str(page + 1))])}"
             holder[key] = f"http://{host}{url}" if host else url
+            if made and self.checker is not None and not self.checker.fits(body, schema):
+                return reply  # the envelope requires more than a next link: as drawn
         else:
             _end(holder, key, schema, keys, self.resolver)
         return Reply(reply.status, reply.headers, json.dumps(body).encode())
