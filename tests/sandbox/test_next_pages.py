@@ -160,56 +160,37 @@ def test_a_generated_client_iterates_every_page_against_the_sandbox(out: Path) -
         assert all(r.status == 200 for r in sandbox.requests)
 
 
+def _one_list(schema: dict[str, Any], components: dict[str, Any] | None = None) -> dict[str, Any]:
+    """A document whose `GET /items` answers `schema` (3.1)."""
+    ok = {"description": "ok", "content": {"application/json": {"schema": schema}}}
+    doc: dict[str, Any] = {
+        "openapi": "3.1.0",
+        "info": {"title": "items", "version": "1"},
+        "paths": {"/items": {"get": {"responses": {"200": ok}}}},
+    }
+    if components:
+        doc["components"] = {"schemas": components}
+    return doc
+
+
 def test_a_link_declared_by_a_later_all_of_member_is_rewritten() -> None:
     """A helper's review of train-travel: one `allOf` member declares `links` bare (`{type:
     object}`), a later one its `next`: the sandbox looked at the first declaration only, left
     the drawn `links.next` (`https://example.com/48145`) in place, and the client's pages
     stopped with "next page URL is not under the base URL". Every declaration counts."""
-    doc: dict[str, Any] = {
-        "openapi": "3.1.0",
-        "info": {"title": "links", "version": "1"},
-        "paths": {
-            "/items": {
-                "get": {
-                    "responses": {
-                        "200": {
-                            "description": "ok",
-                            "content": {
-                                "application/json": {
-                                    "schema": {
-                                        "allOf": [
-                                            {"$ref": "#/components/schemas/Wrapper"},
-                                            {"properties": {"data": {"type": "array"}}},
-                                            {
-                                                "properties": {
-                                                    "links": {
-                                                        "properties": {
-                                                            "next": {
-                                                                "type": "string",
-                                                                "format": "uri",
-                                                            }
-                                                        }
-                                                    }
-                                                }
-                                            },
-                                        ]
-                                    }
-                                }
-                            },
-                        }
-                    }
-                }
-            }
-        },
-        "components": {
-            "schemas": {
-                "Wrapper": {
-                    "type": "object",
-                    "properties": {"data": {"type": "array"}, "links": {"type": "object"}},
-                }
-            }
-        },
+    next_link = {"next": {"type": "string", "format": "uri"}}
+    schema = {
+        "allOf": [
+            {"$ref": "#/components/schemas/Wrapper"},
+            {"properties": {"data": {"type": "array"}}},
+            {"properties": {"links": {"properties": next_link}}},
+        ]
     }
+    wrapper = {
+        "type": "object",
+        "properties": {"data": {"type": "array"}, "links": {"type": "object"}},
+    }
+    doc = _one_list(schema, {"Wrapper": wrapper})
     for seed in range(6):
         reply = Sandbox(doc, seed=seed).handle("GET", "/items", {}, b"")
         nxt = (json.loads(reply.body).get("links") or {}).get("next")
@@ -271,36 +252,16 @@ def test_a_next_link_in_an_envelope_the_draw_left_out_is_still_written() -> None
     """A helper's pagination walk: where `links` (or `meta`, `_links`) is optional and the
     draw left it out, the sandbox wrote no next link, so lists ended after 1 or 2 pages of the
     3 docs/sandbox.md promises. The envelope is made (when the schema takes it so)."""
-    doc: dict[str, Any] = {
-        "openapi": "3.1.0",
-        "info": {"title": "env", "version": "1"},
-        "paths": {
-            "/items": {
-                "get": {
-                    "responses": {
-                        "200": {
-                            "description": "ok",
-                            "content": {
-                                "application/json": {
-                                    "schema": {
-                                        "type": "object",
-                                        "required": ["data"],
-                                        "properties": {
-                                            "data": {"type": "array", "items": {"type": "string"}},
-                                            "links": {
-                                                "type": "object",
-                                                "properties": {"next": {"type": "string"}},
-                                            },
-                                        },
-                                    }
-                                }
-                            },
-                        }
-                    }
-                }
-            }
-        },
-    }
+    doc = _one_list(
+        {
+            "type": "object",
+            "required": ["data"],
+            "properties": {
+                "data": {"type": "array", "items": {"type": "string"}},
+                "links": {"type": "object", "properties": {"next": {"type": "string"}}},
+            },
+        }
+    )
     for seed in range(12):
         sandbox = Sandbox(doc, seed=seed)
         target, pages = "/items", 0
