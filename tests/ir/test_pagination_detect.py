@@ -302,9 +302,13 @@ def test_items_without_an_id_are_not_asked_for_by_it() -> None:
     [
         ({"type": "integer", "minimum": 0, "default": 0}, 0),
         ({"type": "integer", "default": 0}, 0),
+        ({"type": "integer", "minimum": 0}, 0),
         ({"type": "integer", "minimum": 1}, None),
         ({"type": "integer"}, None),
         ({"type": "integer", "minimum": 1, "default": 1}, None),
+        # a helper's review: Codat's `page: {minimum: 0, default: 1}` counts from 1 (the
+        # default says where paging starts); read as 0 it looped on page 1
+        ({"type": "integer", "minimum": 0, "default": 1}, None),
     ],
 )
 def test_a_page_parameter_counting_from_zero_starts_there(
@@ -316,4 +320,9 @@ def test_a_page_parameter_counting_from_zero_starts_there(
 
     params = [{"name": "page", "in": "query", "schema": schema}]
     (op,) = api_of(_list_spec(params, {"type": "object"}, {})).operations
+    assert op.pagination is not None and op.pagination.first_page == first
+    # declared on the path item (a helper's review: only the operation's were read)
+    spec = _list_spec([], {"type": "object"}, {})
+    spec["paths"]["/things"]["parameters"] = params
+    (op,) = api_of(spec).operations
     assert op.pagination is not None and op.pagination.first_page == first

@@ -46,7 +46,7 @@ from .nodes import (
     Ref,
     TypeExpr,
 )
-from .operations import deref
+from .operations import declared_parameters, deref
 
 EXTENSION = "x-apigen-pagination"
 STYLES: tuple[str, ...] = get_args(PaginationStyle)
@@ -231,33 +231,32 @@ def detect(
             has_more=has_more,
             page_param=page_param,
             size_param=size_param,
-            first_page=zero_based_page(document, op_node, page_param),
+            first_page=zero_based_page(document, op, page_param),
         )
     return None
 
 
 def zero_based_page(
-    document: Mapping[str, Any], op_node: Mapping[str, Any], name: str = "page"
+    document: Mapping[str, Any], op: OperationDef, name: str = "page"
 ) -> int | None:
-    """0 when the page parameter counts from 0 (`minimum: 0` or `default: 0`: Spring Data's
-    `page`), else None (the runtime's 1). A 0-based list asked from 1 skips its second page."""
-    for raw in op_node.get("parameters") or ():
-        param = deref(document, raw)
-        if (
-            not isinstance(param, Mapping)
-            or param.get("in") != "query"
-            or param.get("name") != name
-        ):
-            continue
-        schema = deref(document, param.get("schema"))
-        if not isinstance(schema, Mapping):
-            return None
-        low, default = schema.get("minimum"), schema.get("default")
-        if (type(low) is int and low == 0) or (
-            type(default) is int and default == 0 and low is None
-        ):
-            return 0
-    return None
+    """0 when the page parameter (the operation's, or its path item's) counts from 0: `default:
+    0`, or `minimum: 0` with no default (Spring Data's `page`); else None (the runtime's 1). A
+    0-based list asked from 1 skips its second page; `minimum: 0, default: 1` counts from 1."""
+    found = declared_parameters(document, op).get((name, "query"))
+    if found is None:
+        return None
+    schema = deref(document, found[0].get("schema"))
+    if not isinstance(schema, Mapping):
+        return None
+    return 0 if counts_from_zero(schema.get("minimum"), schema.get("default")) else None
+
+
+def counts_from_zero(low: Any, default: Any) -> bool:
+    """The rule `zero_based_page` and the sandbox share: the default says where paging starts;
+    without one, the minimum does."""
+    if default is not None:
+        return type(default) is int and default == 0
+    return type(low) is int and low == 0
 
 
 def _ms_pageable(

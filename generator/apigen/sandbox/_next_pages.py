@@ -24,7 +24,7 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 from urllib.parse import urlencode
 
-from ..ir.pagination import BODY_CURSORS, ENVELOPES, HAS_MORE, NEXT_URL_FIELDS
+from ..ir.pagination import BODY_CURSORS, ENVELOPES, HAS_MORE, NEXT_URL_FIELDS, counts_from_zero
 from ._fits import Checker
 from ._refs import RefError, Resolver, listed
 from ._responses import Reply
@@ -88,9 +88,11 @@ class NextPages:
         target: tuple[str, list[tuple[str, str]]],
         page: int,
         host: str | None,
+        item_pointer: str | None = None,
     ) -> Reply:
         """`reply` with its next-page URL field pointing at page `page + 1` of `target` (path,
-        query) on `host` (relative without one), or ending the list on the last page."""
+        query) on `host` (relative without one), or ending the list on the last page.
+        `item_pointer`: the operation's path item (its parameters count too)."""
         media = next((v for k, v in reply.headers.items() if k.lower() == "content-type"), "")
         if not 200 <= reply.status < 300 or "json" not in media.lower():
             return reply
@@ -98,7 +100,14 @@ class NextPages:
         path, query = target
         if keys is None:
             # (a `Link` list too: its header still leads to page `LINK_PAGES`, over empty pages)
-            if not self._later(operation, reply.status, query):
+            item = None
+            if item_pointer is not None:
+                try:
+                    found = self.resolver.lookup(item_pointer)
+                except RefError:
+                    found = None
+                item = found if isinstance(found, Mapping) else None
+            if not self._later(operation, reply.status, query, item):
                 return reply
             return self._last_page(reply, schema)
         try:
@@ -126,7 +135,11 @@ class NextPages:
         return Reply(reply.status, reply.headers, json.dumps(body).encode())
 
     def _later(
-        self, operation: Mapping[str, Any], status: int, query: list[tuple[str, str]]
+        self,
+        operation: Mapping[str, Any],
+        status: int,
+        query: list[tuple[str, str]],
+        item: Mapping[str, Any] | None = None,
     ) -> bool:
         """Whether `query` asks for a page after the first: `page` past the first (1, or the
         operation's `x-apigen-pagination.first_page`, as the runtime counts), `offset`/`skip`
@@ -135,7 +148,7 @@ class NextPages:
         if given.keys().isdisjoint(_LATER_PARAMS):  # most requests: nothing parsed
             return False
         number = _number(given.get("page"))
-        if number is not None and number > _first_page(operation, self.resolver):
+        if number is not None and number > _first_page(operation, self.resolver, item):
             return True
         if any((_number(given.get(p)) or 0) > 0 for p in _OFFSET_PARAMS):
             return True
@@ -217,36 +230,32 @@ def _number(value: str | None) -> int | None:
     return int(value)
 
 
-def _first_page(operation: Mapping[str, Any], resolver: Resolver) -> int:
+def _first_page(
+    operation: Mapping[str, Any], resolver: Resolver, item: Mapping[str, Any] | None = None
+) -> int:
     """The first page's number as the runtime counts it: the configured `first_page`, else 0
-    for a `page` parameter that counts from 0 (`minimum: 0`, or `default: 0` with no minimum:
-    `ir/pagination.zero_based_page`), else 1."""
+    for a `page` parameter (the operation's, or its path item's) that counts from 0
+    (`ir/pagination.counts_from_zero`), else 1."""
     config = operation.get("x-apigen-pagination")
     first = config.get("first_page") if isinstance(config, Mapping) else None
     if isinstance(first, int) and not isinstance(first, bool):
         return first
-    for raw in listed(operation.get("parameters")):
+    declared: dict[str, Mapping[str, Any]] = {}
+    for raw in [*listed((item or {}).get("parameters")), *listed(operation.get("parameters"))]:
         try:
             param, _ = resolver.resolve(raw)
-            schema, _ = (
-                resolver.resolve(param.get("schema")) if isinstance(param, Mapping) else ({}, 0)
-            )
         except RefError:
             continue
-        if (
-            not isinstance(param, Mapping)
-            or param.get("in") != "query"
-            or param.get("name") != "page"
-        ):
-            continue
-        if not isinstance(schema, Mapping):
-            return 1
-        low, default = schema.get("minimum"), schema.get("default")
-        if (type(low) is int and low == 0) or (
-            type(default) is int and default == 0 and low is None
-        ):
-            return 0
-    return 1
+        if isinstance(param, Mapping) and param.get("in") == "query":
+            declared[str(param.get("name"))] = param  # the operation's over its path item's
+    page = declared.get("page")
+    try:
+        schema, _ = resolver.resolve(page.get("schema")) if page is not None else ({}, 0)
+    except RefError:
+        return 1
+    if not isinstance(schema, Mapping):
+        return 1
+    return 0 if counts_from_zero(schema.get("minimum"), schema.get("default")) else 1
 
 
 def _min_items(schema: Any, resolver: Resolver) -> int:

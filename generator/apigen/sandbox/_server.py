@@ -538,7 +538,9 @@ class Sandbox:
             problem = Problem(400, f"Prefer: code={prefer['code']} is not a declared response")
             return self.responder.error_reply(operation, pointer, 400, problem.message), problem
         if found is not None and match.method == "get":
-            found = self._next_pages.own(found, operation, (path, query), page, headers.get("host"))
+            found = self._next_pages.own(
+                found, operation, (path, query), page, headers.get("host"), match.route.pointer
+            )
         if found is not None and any(k.lower() == "link" for k in found.headers):
             found = _own_links(found, self._pageable(match), path, query)
         if found is not None and found.status == 202:
