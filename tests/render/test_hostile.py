@@ -326,6 +326,27 @@ def test_no_control_or_bidi_character_reaches_the_package(tmp_path: Path) -> Non
     spec = {
         "openapi": "3.0.3",
         "info": {"title": f"Odd {odd}", "version": "1", "description": odd},
+        # values that are no prose (a helper's review: they reached the README raw)
+        "servers": [
+            {
+                "url": "https://{region}.example.com",
+                "variables": {"region": {"default": f"eu{odd}", "enum": [f"eu{odd}", "us"]}},
+            }
+        ],
+        "components": {
+            "securitySchemes": {
+                "oauth": {
+                    "type": "oauth2",
+                    "flows": {
+                        "clientCredentials": {
+                            "tokenUrl": f"https://auth.example.com/{odd}",
+                            "scopes": {},
+                        }
+                    },
+                }
+            }
+        },
+        "security": [{"oauth": []}],
         "paths": {
             "/things": {
                 "get": {

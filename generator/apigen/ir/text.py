@@ -89,15 +89,15 @@ def _tidy(text: str) -> str:
 # What a spec's prose may not carry into the package: control characters (a NUL, ESC, C1)
 # and the bidirectional controls of "Trojan Source" (which reorder how a line of code reads in
 # an editor; linters flag them: ruff PLE2502). Tabs and newlines stay.
-_INVISIBLE = re.compile(
+INVISIBLE = re.compile(
     "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]"
 )
 
 
 def visible(text: str) -> str:
-    """`text` without the characters `_INVISIBLE` names (a CR is a newline)."""
+    """`text` without the characters `INVISIBLE` names (a CR is a newline)."""
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    return _INVISIBLE.sub("", text)
+    return INVISIBLE.sub("", text)
 
 
 def schema_doc(schema: object) -> str:

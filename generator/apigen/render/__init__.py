@@ -28,6 +28,7 @@ from ..distribution import (
     is_spdx,
 )
 from ..ir.nodes import Api, Definition, OperationDef
+from ..ir.text import INVISIBLE, visible
 from . import views
 from .code import Imports, TypeRenderer, comment_text, docstring, literal
 from .isort import module_order, sort_block
@@ -159,6 +160,11 @@ def render_api(
         for rel, text in _render_files(
             api, _environment(templates), dist or default_distribution(api)
         ):
+            if not rel.endswith(".py") and INVISIBLE.search(text) is not None:
+                # README, api.md, pyproject: no control or bidirectional character a spec's
+                # value held (a token URL, a server variable's default) reaches them; prose lost
+                # them in the IR already, and code writes values as escaped literals
+                text = visible(text)
             files[rel] = text
             if on_file is not None:
                 on_file(rel, text)
