@@ -123,6 +123,56 @@ def test_members_told_apart_by_a_constant_are_tagged_by_it() -> None:
     }
 
 
+def test_integer_constants_tag_too() -> None:
+    """A helper's review: `version: {enum: [1]}` beside `{enum: [2]}` (integer enums are open
+    too, `Literal[2] | int`): `{"version": 2}` came back as `V1`. Tagged by the integers'
+    digits; the runtime looks an integer tag up so."""
+    import apigen_runtime as rt
+
+    def versioned(n: int) -> dict[str, Any]:
+        return {
+            "type": "object",
+            "required": ["version"],
+            "properties": {"version": {"type": "integer", "enum": [n]}},
+        }
+
+    spec = _spec()
+    spec["components"]["schemas"].update({"V1": versioned(1), "V2": versioned(2)})
+    spec["paths"]["/versions"] = {
+        "get": {
+            "operationId": "getVersion",
+            "responses": {
+                "200": {
+                    "description": "ok",
+                    "content": {
+                        "application/json": {
+                            "schema": {
+                                "oneOf": [
+                                    {"$ref": "#/components/schemas/V1"},
+                                    {"$ref": "#/components/schemas/V2"},
+                                ]
+                            }
+                        }
+                    },
+                }
+            },
+        }
+    }
+    api = api_of(spec)
+    union = _response_union(api, "getVersion")
+    assert union.discriminator is not None
+    assert dict(union.discriminator.mapping) == {
+        "1": api.components["V1"],
+        "2": api.components["V2"],
+    }
+    pick = rt.discriminator("version", {"1": "V1", "2": "V2"}, fallback="*")
+    assert (pick({"version": 2}), pick({"version": 1}), pick({"version": True})) == (
+        "V2",
+        "V1",
+        "*",
+    )
+
+
 def test_a_value_two_members_share_tags_nothing() -> None:
     spec = _spec()
     spec["components"]["schemas"]["Up"]["properties"]["kind"] = {"enum": ["up", "down"]}

@@ -759,8 +759,9 @@ class SchemaConverter:
         return out
 
     def _constants(self, schema: Any, depth: int) -> tuple[str, ...] | None:
-        """The strings a schema admits when it lists them (`const`, `enum`; refs followed, the
-        lists of `allOf` members intersected); None when it admits others too."""
+        """The values a schema admits when it lists them (`const`, `enum`; refs followed, the
+        lists of `allOf` members intersected), as text (an integer's digits: a `version: 2`
+        tag); None when it admits others too, or a value of another kind."""
         if depth > 8 or not isinstance(schema, JSON_OBJECT):
             return None
         ref = schema.get("$ref")
@@ -769,9 +770,9 @@ class SchemaConverter:
         values = [schema["const"]] if "const" in schema else schema.get("enum")
         found: tuple[str, ...] | None = None
         if isinstance(values, list) and values:
-            if not all(isinstance(v, str) for v in values):
+            if not all(isinstance(v, str) or type(v) is int for v in values):
                 return None
-            found = tuple(dict.fromkeys(values))
+            found = tuple(dict.fromkeys(str(v) for v in values))
         for member in as_list(schema.get("allOf")):
             own = self._constants(member, depth + 1)
             if own is not None:

@@ -351,7 +351,9 @@ def discriminator(
         else:
             extra: dict[str, object] = getattr(value, "model_extra", None) or {}
             raw = extra.get(prop) if prop in extra else _attr_by_alias(value, prop)
-        tag = tags.get(raw) if isinstance(raw, str) else None
+        # (an integer tag, `version: 2`, is mapped by its digits; a bool is no integer here)
+        key = raw if isinstance(raw, str) else str(raw) if type(raw) is int else None
+        tag = tags.get(key) if key is not None else None
         return fallback if tag is None else tag
 
     return pick
