@@ -408,6 +408,7 @@ def test_overlay_file_that_replaces_nothing_is_reported(tmp_path: Path) -> None:
     [
         ("# {% if %}\n", "TemplateSyntaxError"),
         ("ok\n{{ view.no_such.deeper }}\n", "UndefinedError"),
+        ("ok\n{{ view.package() }}\n", "TypeError"),  # a call failing while rendering
     ],
 )
 def test_an_error_in_an_overlay_template_names_its_file_and_line(

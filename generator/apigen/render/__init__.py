@@ -168,15 +168,15 @@ def render_api(
             files[rel] = text
             if on_file is not None:
                 on_file(rel, text)
-    except jinja2.TemplateError as exc:
+    except Exception as exc:  # Jinja's errors, or a call an overlay template makes failing
         where = None if templates is None else _overlay_place(exc, templates)
         if where is None:
-            raise  # a built-in template's: apigen's own bug
+            raise  # met outside the overlay: apigen's own bug
         raise OptionError(f"template {where}: {type(exc).__name__}: {exc}") from None
     return files
 
 
-def _overlay_place(exc: jinja2.TemplateError, overlay: Path) -> str | None:
+def _overlay_place(exc: Exception, overlay: Path) -> str | None:
     """`FILE:LINE` of the overlay template a Jinja error was met in (its syntax error's, else
     the deepest overlay frame of the traceback Jinja rewrites to template lines), or None when
     it was met in no overlay template."""
