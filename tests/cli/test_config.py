@@ -374,6 +374,25 @@ def test_a_rename_to_a_private_name_is_refused(tmp_path: Path) -> None:
     }
 
 
+@pytest.mark.parametrize("cls", ["class", "None", "True"])
+def test_a_model_renamed_to_a_keyword_is_refused(tmp_path: Path, cls: str) -> None:
+    """A helper's review: `renames.models = { Pet = "class" }` built `class class(...)`,
+    reported as "apigen generated invalid Python (a bug in apigen)"."""
+    cfg = write(
+        tmp_path / "apigen.toml",
+        f"""\
+        [clients.demo]
+        spec = "s.yaml"
+        output = "out"
+        [clients.demo.renames.models]
+        Pet = "{cls}"
+        """,
+    )
+    assert problems(cfg) == [
+        f"{cfg}: clients.demo.renames.models.Pet: {cls!r} is a Python keyword, no class name"
+    ]
+
+
 def test_a_rename_that_collides_is_an_error(tmp_path: Path) -> None:
     cfg = write(
         tmp_path / "apigen.toml",

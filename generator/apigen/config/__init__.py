@@ -357,6 +357,11 @@ def _client(
     models = renames.get("models", {})
     for cls, names in _duplicates(models).items():
         problems.append(f"{here}.renames.models: {', '.join(names)} all become {cls!r}")
+    for schema_name, cls in models.items():
+        if keyword.iskeyword(cls):  # `class Pet` -> `class class(...)`
+            problems.append(
+                f"{here}.renames.models.{schema_name}: {cls!r} is a Python keyword, no class name"
+            )
     options = ApiOptions(
         source=str(file),
         where=where,
