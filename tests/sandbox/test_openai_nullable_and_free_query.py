@@ -114,3 +114,46 @@ def test_nullable_beside_a_ref_admits_null_in_every_version() -> None:
         assert _post(sandbox, {"response_format": None}) == 200
         assert _post(sandbox, {"response_format": "auto"}) == 200
         assert _post(sandbox, {"response_format": "manual"}) == 400
+
+
+def test_an_example_holding_null_beside_a_ref_is_served() -> None:
+    """A helper's review: the spec's example `{"owner": null}` for `owner: {$ref: User,
+    nullable: true}` was taken for invalid (the fits check followed the `$ref` and dropped the
+    `nullable` beside it) and replaced by a drawn body."""
+    for version in ("3.0.3", "3.1.0"):
+        doc: dict[str, Any] = {
+            "openapi": version,
+            "info": {"title": "t", "version": "1"},
+            "paths": {
+                "/pets": {
+                    "get": {
+                        "responses": {
+                            "200": {
+                                "description": "ok",
+                                "content": {
+                                    "application/json": {
+                                        "schema": {"$ref": "#/components/schemas/Pet"},
+                                        "example": {"name": "Rex", "owner": None},
+                                    }
+                                },
+                            }
+                        }
+                    }
+                }
+            },
+            "components": {
+                "schemas": {
+                    "Pet": {
+                        "type": "object",
+                        "required": ["name", "owner"],
+                        "properties": {
+                            "name": {"type": "string"},
+                            "owner": {"$ref": "#/components/schemas/User", "nullable": True},
+                        },
+                    },
+                    "User": {"type": "object", "properties": {"login": {"type": "string"}}},
+                }
+            },
+        }
+        reply = Sandbox(doc, seed=0, dynamic=False).handle("GET", "/pets")
+        assert json.loads(reply.body) == {"name": "Rex", "owner": None}, version

@@ -106,6 +106,13 @@ class Checker:
             return True
         if schema is False:
             return False
+        if (
+            value is None
+            and isinstance(schema, Mapping)
+            and "$ref" in schema
+            and schema.get("nullable") is True
+        ):
+            return True  # `{$ref: X, nullable: true}`: X, or null (read in every version)
         try:
             schema, _ = self._resolver.resolve(schema)
         except RefError:
