@@ -501,7 +501,16 @@ def test_if_then_else_and_dependent_required_are_met(schema: dict[str, Any]) -> 
 
 DISTINCT: dict[str, Any] = {
     "type": "object",
-    "required": ["enum_set", "int_set", "code_set", "num_set", "at_least_one", "email", "day"],
+    "required": [
+        "enum_set",
+        "int_set",
+        "code_set",
+        "num_set",
+        "at_least_one",
+        "email",
+        "day",
+        "month",
+    ],
     "properties": {
         "enum_set": {
             "type": "array",
@@ -535,6 +544,8 @@ DISTINCT: dict[str, Any] = {
         },
         "email": {"type": "string", "format": "email", "maxLength": 8},
         "day": {"type": "string", "format": "date", "pattern": "^2019-"},
+        # a helper's review: a lead reaching into the month made `2019-19-21`
+        "month": {"type": "string", "format": "date", "pattern": "^2019-1"},
     },
 }
 

@@ -136,7 +136,11 @@ def string(
         # value keeps both (`2019-01-15`), where the pattern's own example breaks the format
         for formatted in (value, FORMATS[fmt]):
             candidate = lead + formatted[len(lead) :]
-            if low <= len(candidate) <= top and compiled.search(candidate):
+            if (
+                low <= len(candidate) <= top
+                and compiled.search(candidate)
+                and _is_format(candidate, fmt)  # `^2019-1` over a date: `2019-14-02` is none
+            ):
                 return candidate
     if variant:  # values that must differ (`uniqueItems`): another of the pattern's strings
         built = regex_example(str(pattern), low, high, variant)
@@ -148,6 +152,13 @@ def string(
             return candidate
     built = regex_example(str(pattern), low, high)
     return built if built is not None else value
+
+
+def _is_format(value: str, fmt: str) -> bool:
+    """Whether `value` is a valid `fmt` (the formats a pattern's lead may have broken)."""
+    from ._formats import REQUEST_FORMATS
+
+    return bool(REQUEST_FORMATS.conforms(value, fmt))
 
 
 #: The shortest values of formats whose usual value a `maxLength` would cut into a non-value.
