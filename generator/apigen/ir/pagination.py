@@ -184,17 +184,18 @@ def detect(
                     cursor=last_id,
                     cursor_param=param,
                 )
-            if keyed:  # the next page is asked for by the last item's id
-                reverse = "ending_before" if param == "starting_after" else None
-                return PaginationDef(
-                    "cursor",
-                    item,
-                    items,
-                    has_more=has_more,
-                    cursor_param=param,
-                    cursor_field="id",
-                    reverse_param=reverse if reverse in query else None,
-                )
+            # the next page is asked for by the last item's id (items declaring none still
+            # page so, as before: the runtime raises rather than stop at a page saying more)
+            reverse = "ending_before" if param == "starting_after" else None
+            return PaginationDef(
+                "cursor",
+                item,
+                items,
+                has_more=has_more,
+                cursor_param=param,
+                cursor_field="id",
+                reverse_param=reverse if reverse in query else None,
+            )
     next_url = field_of(NEXT_URL_FIELDS, "str") or _find_path(
         fields, "_links.next.href", definitions
     )
