@@ -232,7 +232,7 @@ def test_force_keeps_version_control_and_never_takes_the_spec(tmp_path: Path) ->
     (out / ".git" / "HEAD").write_text("ref: refs/heads/main\n")
     spec = out / "spec.yaml"
     spec.write_bytes(PETSTORE.read_bytes())
-    with pytest.raises(OutputError, match="the spec .* is inside the output folder"):
+    with pytest.raises(OutputError, match=r"the spec .* is inside the output folder"):
         build(spec, out, force=True)
     assert spec.read_bytes() == PETSTORE.read_bytes()
     (out / ".apigenignore").write_text("spec.yaml\n")

@@ -187,7 +187,7 @@ def test_more_pages_with_nothing_to_ask_for_them_by_is_an_error() -> None:
         return httpx.Response(200, json={"data": [{"name": "a"}, {"name": "b"}], "has_more": True})
 
     server = Server(no_ids)
-    with pytest.raises(rt.APIError, match="more items follow .* no 'id' to ask for them by"):
+    with pytest.raises(rt.APIError, match=r"more items follow .* no 'id' to ask for them by"):
         list(sync_client(server).paginate(LIST_CURSOR, {}))
     assert len(server.requests) == 1
 
