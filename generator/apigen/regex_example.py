@@ -127,7 +127,11 @@ class _Walker:
         if op == "AT" or op in ("ASSERT", "ASSERT_NOT"):
             return ""
         if op == "BRANCH":
-            return self.walk(av[1][-1 if self.last else 0])
+            branches = av[1]
+            if self.shift and len(branches) > 1:  # another variant: another alternative
+                self.shift, digit = divmod(self.shift, len(branches))
+                return self.walk(branches[digit])
+            return self.walk(branches[-1 if self.last else 0])
         if op == "SUBPATTERN":
             group, _, _, body = av
             text = self.walk(body)

@@ -578,3 +578,20 @@ def test_an_array_that_cannot_have_enough_distinct_items_says_so() -> None:
     notes: list[str] = []
     value = ExampleGenerator({"openapi": "3.1.0"}).generate(schema, notes=notes)
     assert sorted(value) == ["x", "y"] and notes and "distinct items" in notes[0]
+
+
+def test_an_array_short_of_distinct_items_is_no_spec_fault_unless_proven() -> None:
+    """A helper's regression sweep: after 24 redraws the sandbox cut such an array short and
+    said the spec admitted no value (a header the contract trusts), though distinct values
+    existed (`{type: string, maxLength: 1}`, an alternation pattern): a sandbox weakness passed
+    off as the spec's. Only a proven limit (an enum's members, `boolean`) is reported now; else
+    the array keeps its length (and the contract sees the sandbox's failure)."""
+    generator = ExampleGenerator({"openapi": "3.1.0"})
+    short = {"type": "array", "uniqueItems": True, "minItems": 3}
+    for items in ({"type": "string", "maxLength": 1}, {"type": "string", "pattern": "^(a|b|c)$"}):
+        notes: list[str] = []
+        value = generator.generate({**short, "items": items}, notes=notes)
+        assert notes == [] and len(value) == 3, (items, value, notes)
+    notes = []
+    generator.generate({**short, "items": {"type": "boolean"}}, notes=notes)
+    assert notes and "admits 2" in notes[0]

@@ -1214,15 +1214,41 @@ class ExampleGenerator:
                     value = self._gen(sub, ctx, depth + 1, stack, cut, hint, count + tries)
                     key = _identity(value)
                 if key in seen:
-                    if ctx.notes is not None and len(out) < low:
+                    limit = self._distinct_values(sub)
+                    if limit is None or limit >= low:
+                        # no distinct value found, though the schema may have one: the item
+                        # as drawn (the body breaks `uniqueItems`, the sandbox's own failure,
+                        # never passed off as the spec's)
+                        out.append(value)
+                        continue
+                    if ctx.notes is not None and len(out) < low:  # proven: too few values
                         ctx.notes.append(
-                            f"an array needs {low} distinct items (uniqueItems) and no more"
-                            f" than {len(out)} were found for its schema"
+                            f"an array needs {low} distinct items (uniqueItems) and its items'"
+                            f" schema admits {limit}"
                         )
                     break
                 seen.add(key)
             out.append(value)
         return out
+
+    def _distinct_values(self, node: Any) -> int | None:
+        """How many distinct values a schema provably admits (an `enum`'s members, a `const`,
+        `boolean`: 2, null: 1), or None when that is not known to be finite."""
+        if not isinstance(node, Mapping):
+            return 0 if node is False else None
+        schema = self._enter(node, ())[0]
+        nullable = 1 if declared_types(schema, self.checker.nullable_keyword)[1] else 0
+        if "const" in schema and self.checker.const_keyword:
+            return 1
+        enum = schema.get("enum")
+        if isinstance(enum, list):
+            return len({_identity(v) for v in enum})
+        types = declared_types(schema, self.checker.nullable_keyword)[0]
+        if types and set(types) <= {"boolean"} and not any(k in schema for k in COMBINERS):
+            return 2 + nullable
+        if types == [] and nullable and schema.get("type") == "null":
+            return 1
+        return None
 
     # -- scalars --------------------------------------------------------------------------
 
