@@ -26,6 +26,7 @@ import jsonschema  # type: ignore[import-untyped, unused-ignore]
 
 from .. import naming
 from ..ir.options import ApiOptions, ExtraScheme, Selection
+from ..spec.header_params import HTTP_TOKEN
 
 if TYPE_CHECKING:
     from ..diagnostics import Diagnostic
@@ -309,7 +310,6 @@ def _dotted(parts: Sequence[str | int]) -> str:
 
 # --- one client --------------------------------------------------------------------------------
 
-_HEADER_NAME = re.compile(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+")  # RFC 9110 token
 _VAR = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}")
 
 
@@ -425,7 +425,7 @@ def _scheme(t: Mapping[str, Any], here: str, problems: list[str]) -> ExtraScheme
     if kind == "apiKey" and "parameter" not in t:
         problems.append(f"{here}: an apiKey scheme needs `parameter` (the header or query name)")
     parameter = t.get("parameter", "")
-    if t.get("in", "header") == "header" and parameter and not _HEADER_NAME.fullmatch(parameter):
+    if t.get("in", "header") == "header" and parameter and not HTTP_TOKEN.fullmatch(parameter):
         problems.append(f"{here}.parameter: expected an HTTP header name (got {parameter!r})")
     elif not parameter.isprintable():
         problems.append(f"{here}.parameter: a line break or control character (got {parameter!r})")

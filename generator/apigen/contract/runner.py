@@ -44,7 +44,7 @@ from .sandbox import (
 if TYPE_CHECKING:
     from apigen_runtime import Operation
 from ..path_keys import placeholders, split_key
-from ..spec.header_params import AWS_SIGNATURE, aws_signed
+from ..spec.header_params import AWS_SIGNATURE, HTTP_TOKEN, aws_signed
 from ..spec.methods import FIXED
 from ..spec.param_media import is_json_media
 from ..spec.streams import is_event_stream, is_json_lines
@@ -1526,15 +1526,12 @@ def _illegal_header(error: BaseException | None) -> str | None:
     return None
 
 
-_HEADER_TOKEN = re.compile(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+")
-
-
 def _untoken_header(case: CaseInput, message: str) -> bool:
     """Whether the runtime refused, before sending, a header name of the case that is no
     token (its `ValueError` names it): the same spec fault as httpx's refusal, whichever
     check met it first."""
     return any(
-        isinstance(name, str) and not _HEADER_TOKEN.fullmatch(name) and repr(name) in message
+        isinstance(name, str) and not HTTP_TOKEN.fullmatch(name) and repr(name) in message
         for name in (case.headers or {})
     )
 

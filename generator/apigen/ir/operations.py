@@ -10,7 +10,7 @@ from .. import naming
 from ..ecma_regex import finds
 from ..form_fields import REPEATED_KEYS, repeats_keys
 from ..path_keys import placeholders, split_key
-from ..spec.header_params import ignored_header, transport_header
+from ..spec.header_params import HTTP_TOKEN, ignored_header, transport_header
 from ..spec.methods import path_operations
 from ..spec.param_media import is_json_media, parameter_media
 from ..spec.pointer import unescape
@@ -49,9 +49,6 @@ _BODY_PREFERENCE = (
     "multipart/form-data",
     "application/octet-stream",
 )
-
-# An HTTP field name (RFC 9110 token): what a header parameter's name must be to be sent.
-_HEADER_TOKEN = re.compile(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+")
 
 
 def item_pointer(pointer: str) -> str:
@@ -341,7 +338,7 @@ class OperationBuilder:
                         "parameter left out",
                     )
                 continue  # the client sets these itself
-            if location == "header" and not _HEADER_TOKEN.fullmatch(name):
+            if location == "header" and not HTTP_TOKEN.fullmatch(name):
                 self.schemas.warn(
                     ptr,
                     f"header parameter {name!r} is not an HTTP field name (RFC 9110: letters,"

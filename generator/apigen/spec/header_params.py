@@ -16,16 +16,21 @@ contract check.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 
 __all__ = [
     "AWS_SIGNATURE",
+    "HTTP_TOKEN",
     "SPEC_IGNORED",
     "TRANSPORT",
     "aws_signed",
     "ignored_header",
     "transport_header",
 ]
+
+#: RFC 9110's `token`: what a header field name (and a method) may be on the wire.
+HTTP_TOKEN = re.compile(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+")
 
 SPEC_IGNORED = frozenset({"accept", "content-type", "authorization"})
 TRANSPORT = frozenset(

@@ -4,15 +4,13 @@ the sandbox's router and the security pass, so that they see the same operations
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator, Mapping
 from typing import Any
 
+from .header_params import HTTP_TOKEN
 from .pointer import escape
 
 FIXED = ("get", "put", "post", "delete", "options", "head", "patch", "trace", "query")
-# RFC 9110's `token`: what a method may be on the wire
-_TOKEN = re.compile(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+")
 
 
 def path_operations(item: Mapping[str, Any]) -> Iterator[tuple[str, str, Mapping[str, Any]]]:
@@ -25,7 +23,7 @@ def path_operations(item: Mapping[str, Any]) -> Iterator[tuple[str, str, Mapping
     for name, op in extra.items() if isinstance(extra, Mapping) else ():
         if (
             isinstance(name, str)
-            and _TOKEN.fullmatch(name)
+            and HTTP_TOKEN.fullmatch(name)  # what a method may be on the wire
             and name.lower() not in FIXED  # the spec forbids it; the fixed field is the one
             and isinstance(op, Mapping)
         ):
