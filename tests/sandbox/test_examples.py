@@ -595,3 +595,33 @@ def test_an_array_short_of_distinct_items_is_no_spec_fault_unless_proven() -> No
     notes = []
     generator.generate({**short, "items": {"type": "boolean"}}, notes=notes)
     assert notes and "admits 2" in notes[0]
+
+
+@pytest.mark.parametrize(
+    "schema",
+    [
+        {
+            "type": "object",
+            "additionalProperties": False,
+            "minProperties": 1,
+            "patternProperties": {"^x-": {"type": "string"}},
+        },
+        {"type": "object", "minProperties": 2, "propertyNames": {"pattern": "^[A-Z]+$"}},
+        {
+            "type": "object",
+            "minProperties": 3,
+            "patternProperties": {"^[a-z]{2}$": {"type": "integer"}},
+        },
+    ],
+)
+def test_min_properties_is_met_with_names_the_schema_takes(schema: dict[str, Any]) -> None:
+    """A helper's regression sweep: a closed object whose only keys are `patternProperties`
+    ones came out `{}` under `minProperties: 1`, and `propertyNames: {pattern: ^[A-Z]+$}` got
+    the filler's `key`/`key1`. Free members are named by the patterns the schema gives."""
+    from jsonschema import Draft202012Validator
+
+    validator = Draft202012Validator(schema)
+    generator = ExampleGenerator({"openapi": "3.1.0", "info": {"title": "t", "version": "1"}})
+    for i in range(20):
+        value = generator.generate(schema, key=f"draw {i}", vary=i > 0)
+        assert not list(validator.iter_errors(value)), value

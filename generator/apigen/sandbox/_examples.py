@@ -19,6 +19,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Final
 
+from ..regex_example import example as regex_example
 from ..schema_rules import COMBINERS, null_only, null_type_beside_combiner, ref_siblings_apply
 from ._fits import Checker, declared_types, is_type
 from ._refs import RefError, Resolver, listed
@@ -1097,6 +1098,8 @@ class ExampleGenerator:
                 if name not in out and not never and not any(r in stack for r in refs):
                     out[name] = self._gen(sub, ctx, depth + 1, stack, cut, name, 0)
         if extra is False:
+            # a closed object still takes keys its `patternProperties` match
+            self._fill_free(schema, out, least, limit, None, ctx, depth, stack, cut)
             return out
         if (
             ctx.vary
@@ -1118,13 +1121,53 @@ class ExampleGenerator:
         if limit is not None:
             wanted = min(wanted, limit)
         sub = extra if isinstance(extra, Mapping) else {}
-        index = 0
-        while len(out) < wanted:
-            name = "key" if index == 0 else f"key{index}"
-            index += 1
-            if name not in out:
-                out[name] = self._gen(sub, ctx, depth + 1, stack, cut, name, 0)
+        self._fill_free(schema, out, wanted, limit, sub, ctx, depth, stack, cut)
         return out
+
+    def _fill_free(
+        self,
+        schema: Schema,
+        out: dict[str, Any],
+        wanted: Any,
+        limit: int | None,
+        extra: Any,
+        ctx: _Ctx,
+        depth: int,
+        stack: tuple[str, ...],
+        cut: bool,
+    ) -> None:
+        """Members no property declares, up to `wanted`: named by a `patternProperties`
+        pattern (its schema their value), else `key`, `key1`... (`extra`: the
+        `additionalProperties` schema; None where the object takes no other key); a name
+        `propertyNames` refuses is spelt by its pattern instead."""
+        if not isinstance(wanted, int) or isinstance(wanted, bool):
+            return
+        if limit is not None:
+            wanted = min(wanted, limit)
+        patterns = schema.get("patternProperties")
+        patterns = (
+            [(p, v) for p, v in patterns.items() if isinstance(p, str)]
+            if isinstance(patterns, Mapping)
+            else []
+        )
+        names = schema.get("propertyNames")
+        names_pattern = names.get("pattern") if isinstance(names, Mapping) else None
+        index = 0
+        while len(out) < wanted and index < 64:
+            index += 1
+            if patterns:
+                pattern, sub = patterns[(index - 1) % len(patterns)]
+                name = regex_example(pattern, 1, None, index) or ""
+            elif extra is None:
+                return  # closed: nothing more may be added
+            else:
+                sub, name = extra, "key" if index == 1 else f"key{index - 1}"
+                if isinstance(names_pattern, str):
+                    name = regex_example(names_pattern, 1, None, index) or name
+            if name and name not in out:
+                out[name] = self._gen(
+                    sub if sub is not None else {}, ctx, depth + 1, stack, cut, name, 0
+                )
 
     def _dependent_schemas(
         self,
