@@ -26,7 +26,7 @@ from urllib.parse import urlencode
 
 from ..ir.pagination import BODY_CURSORS, ENVELOPES, HAS_MORE, NEXT_URL_FIELDS, counts_from_zero
 from ._fits import Checker
-from ._refs import RefError, Resolver, listed
+from ._refs import RefError, Resolver, declared_parameters, listed
 from ._responses import Reply
 
 #: The sandbox's own query parameter in the next-page URLs it writes.
@@ -240,15 +240,7 @@ def _first_page(
     first = config.get("first_page") if isinstance(config, Mapping) else None
     if isinstance(first, int) and not isinstance(first, bool):
         return first
-    declared: dict[str, Mapping[str, Any]] = {}
-    for raw in [*listed((item or {}).get("parameters")), *listed(operation.get("parameters"))]:
-        try:
-            param, _ = resolver.resolve(raw)
-        except RefError:
-            continue
-        if isinstance(param, Mapping) and param.get("in") == "query":
-            declared[str(param.get("name"))] = param  # the operation's over its path item's
-    page = declared.get("page")
+    page = declared_parameters(item or {}, operation, resolver).get(("page", "query"))
     try:
         schema, _ = resolver.resolve(page.get("schema")) if page is not None else ({}, 0)
     except RefError:

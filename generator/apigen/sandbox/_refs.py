@@ -67,3 +67,22 @@ class Resolver:
 
 
 escape_token = escape  # one JSON-pointer token, escaped, for pointers used as cache keys
+
+
+def declared_parameters(
+    item: Mapping[str, Any], operation: Mapping[str, Any], resolver: Resolver
+) -> dict[tuple[str, str], Mapping[str, Any]]:
+    """An operation's parameters by (name, in), resolved: its path item's first, its own over
+    them (OpenAPI's override rule); one a `$ref` cannot reach is left out."""
+    declared: dict[tuple[str, str], Mapping[str, Any]] = {}
+    for raw in [*listed(item.get("parameters")), *listed(operation.get("parameters"))]:
+        try:
+            param, _ = resolver.resolve(raw)
+        except RefError:
+            continue
+        if not isinstance(param, Mapping):
+            continue
+        name, where = param.get("name"), param.get("in")
+        if isinstance(name, str) and isinstance(where, str):
+            declared[(name, where)] = param
+    return declared

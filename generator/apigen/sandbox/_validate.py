@@ -53,7 +53,7 @@ from ._params import (
     request_json,
     split_delimited,
 )
-from ._refs import RefError, Resolver, listed
+from ._refs import RefError, Resolver, declared_parameters, listed
 
 
 @dataclass(frozen=True)
@@ -231,12 +231,7 @@ class RequestValidator:
         return target if isinstance(target, Mapping) else {}
 
     def _build(self, item: Mapping[str, Any], operation: Mapping[str, Any]) -> _Plan:
-        declared: dict[tuple[str, str], Mapping[str, Any]] = {}
-        for raw in [*listed(item.get("parameters")), *listed(operation.get("parameters"))]:
-            param = self._resolve(raw)
-            name, where = param.get("name"), param.get("in")
-            if isinstance(name, str) and isinstance(where, str):
-                declared[(name, where)] = param
+        declared = declared_parameters(item, operation, self.resolver)
         params: list[_Param] = []
         free_query = False
         for (name, where), param in declared.items():
