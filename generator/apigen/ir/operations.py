@@ -38,7 +38,7 @@ from .nodes import (
 )
 from .schemas import SchemaConverter, escape, resolve_pointer, union_of
 from .servers import operation_server
-from .text import schema_doc
+from .text import deprecated_doc, schema_doc
 
 # Statuses whose response carries no content (RFC 9110 15.3.5, 15.3.6, 15.4.5).
 _BODILESS = frozenset({"204", "205", "304"})
@@ -384,7 +384,9 @@ class OperationBuilder:
                     location=location,  # type: ignore[arg-type]
                     type=ptype,
                     required=p.get("required") is True or location == "path",
-                    doc=str(p.get("description") or "").strip(),
+                    doc=deprecated_doc(
+                        str(p.get("description") or "").strip(), _deprecated(p, self._deref(schema))
+                    ),
                     style=style if isinstance(style, str) else None,
                     explode=explode if isinstance(explode, bool) else None,
                     allow_reserved=location == "query"
@@ -977,6 +979,13 @@ def _stream_flag(params: list[ParamDef]) -> ParamDef | None:
         ):
             return p
     return None
+
+
+def _deprecated(param: Mapping[str, Any], schema: Any) -> bool:
+    """Whether a parameter is deprecated: itself, or (as a 3.1 document may say) its schema."""
+    return param.get("deprecated") is True or (
+        isinstance(schema, JSON_OBJECT) and schema.get("deprecated") is True
+    )
 
 
 def _bool_default(schema: Any) -> bool | None:

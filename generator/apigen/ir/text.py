@@ -29,6 +29,7 @@ _INLINE = re.compile(
 )
 _LINK = re.compile(r"<a\s[^>]*?href\s*=\s*[\"']([^\"']*)[\"'][^>]*>(.*?)</a\s*>", re.I | re.S)
 _IDENTIFIER = re.compile(r"^[A-Za-z_][\w.\-]*$")
+_DEPRECATED = re.compile(r"\bdeprecated\b", re.IGNORECASE)
 
 
 def docs_site(document: Mapping[str, Any]) -> str | None:
@@ -106,6 +107,10 @@ def schema_doc(schema: object) -> str:
     every property: the description is the property's, not the referenced schema's)."""
     if not isinstance(schema, JSON_OBJECT):
         return ""
+    return deprecated_doc(_described(schema), schema.get("deprecated") is True)
+
+
+def _described(schema: Mapping[str, Any]) -> str:
     description = schema.get("description")
     if isinstance(description, str) and description.strip():
         return description.strip()
@@ -120,6 +125,15 @@ def schema_doc(schema: object) -> str:
                 if found:
                     return found
     return ""
+
+
+def deprecated_doc(text: str, deprecated: bool) -> str:
+    """`text` led by "Deprecated." when the spec marks its subject `deprecated` and the text
+    does not say so already: a reader of the docstring (or an editor's hover) sees it before
+    using a field or argument the provider means to remove."""
+    if not deprecated or _DEPRECATED.search(text):
+        return text
+    return f"Deprecated. {text}" if text else "Deprecated."
 
 
 def markdown_pass(api: Api, site: str | None) -> None:
