@@ -205,6 +205,58 @@ async def test_omit_async() -> None:
     assert "X-Default" not in recorder.last.headers
 
 
+def test_omit_drops_what_auth_a_key_or_the_retry_count_would_add() -> None:
+    """A helper's SDK review: ``extra_headers={"Authorization": omit}`` still sent the bearer
+    token (auth was applied after the call's headers), as did ``omit`` on the idempotency key
+    and the retry count (openai-python drops them). A key the caller dropped vouches for no
+    retry: a POST is then sent once."""
+    recorder = Recorder(httpx.Response(503), httpx.Response(200, json={}))
+    client = make_client(
+        recorder,
+        credentials={"token": "secret"},
+        security_schemes={"token": rt.HTTPBearer("token")},
+        default_security=[["token"]],
+        idempotency_header="Idempotency-Key",
+    )
+    dropped = {"Authorization": rt.omit, "Idempotency-Key": rt.omit, "X-Retry-Count": rt.omit}
+    with pytest.raises(rt.APIStatusError):
+        client.request(op(method="post"), {}, rt.request_options(extra_headers=dropped))
+    assert len(recorder.requests) == 1
+    sent = recorder.last.headers
+    assert "Authorization" not in sent and "Idempotency-Key" not in sent
+    assert "X-Retry-Count" not in sent
+    client.request(op(method="post"), {})
+    sent = recorder.last.headers
+    assert sent["Authorization"] == "Bearer secret" and sent["Idempotency-Key"]
+    assert sent["X-Retry-Count"] == "0"
+
+
+@pytest.mark.parametrize("value", [5, b"raw", 1.5, True, None])
+def test_a_header_value_that_is_no_str_is_refused(value: object) -> None:
+    """It was dropped without a word (as if ``omit``); ``default_headers`` refuse it too."""
+    recorder = Recorder()
+    client = make_client(recorder)
+    options = rt.request_options(extra_headers={"X-Page-Size": value})  # type: ignore[dict-item]
+    with pytest.raises(TypeError, match=r"extra_headers\['X-Page-Size'\] must be a str"):
+        client.request(op(), {}, options)
+    assert recorder.requests == []
+
+
+def test_a_copy_takes_the_settings_as_they_are_now() -> None:
+    """Settings changed on the client after it was made were lost in its copies."""
+    client = make_client(Recorder())
+    client.retry_count_header = None
+    client.idempotency_header = "X-Idem"
+    client.strict_response_validation = True
+    client.allow_insecure_credentials = True
+    client.max_response_bytes = 10
+    copy = client.with_options(timeout=5.0)
+    assert copy.retry_count_header is None and copy.idempotency_header == "X-Idem"
+    assert copy.strict_response_validation and copy.allow_insecure_credentials
+    assert copy.max_response_bytes == 10
+    assert client.with_options(retry_count_header="X-N").retry_count_header == "X-N"
+
+
 # --- request id -------------------------------------------------------------------------------
 
 

@@ -138,6 +138,43 @@ def test_extra_query_merges_and_overrides(recorder: Recorder) -> None:
     assert query(recorder.last) == "a=1&b=9&c=1&c=2"
 
 
+def test_extra_query_nests_objects_in_brackets_and_overrides_as_declared(
+    recorder: Recorder,
+) -> None:
+    """A helper's SDK review: ``extra_query={"metadata": {"k": "v"}}`` went out as ``k=v`` (the
+    name lost: Stripe refuses an unknown ``k``), and ``{"expand": ["b"]}`` beside the declared
+    deepObject ``expand`` sent both ``expand[]=a`` and ``expand=b``. An object nests in
+    brackets (openai-python's ``extra_query``); a declared name is replaced and encoded as
+    declared."""
+    operation = op(
+        rt.Param("expand", "expand", "query", style="deepObject", explode=True),
+        rt.Param("filter", "filter", "query", style="deepObject", explode=True),
+        rt.Param("a", "a", "query"),
+    )
+    options: rt.RequestOptions = {
+        "extra_query": {
+            "expand": ["b"],
+            "filter": {"color": "blue"},
+            "metadata": {"k": "v", "n": {"deep": 1}},
+            "items": [{"x": 1}],
+            "tags": ["p", "q"],
+        }
+    }
+    values = {"expand": ["a"], "filter": {"color": "red"}, "a": 1}
+    make_client(recorder).request(operation, values, options)
+    assert query(recorder.last) == (
+        "a=1&expand[]=b&filter[color]=blue&metadata[k]=v&metadata[n][deep]=1&items[0][x]=1"
+        "&tags=p&tags=q"
+    )
+
+
+def test_extra_query_literal_bracket_names_still_win(recorder: Recorder) -> None:
+    operation = op(rt.Param("expand", "expand", "query", style="deepObject", explode=True))
+    options: rt.RequestOptions = {"extra_query": {"expand[]": ["c"], "metadata[k]": "v"}}
+    make_client(recorder).request(operation, {"expand": ["a"]}, options)
+    assert query(recorder.last) == "expand[]=c&metadata[k]=v"
+
+
 def test_model_values_are_dumped_by_alias(recorder: Recorder) -> None:
     class Range(rt.Model):
         min_price: int | None = Field(default=None, alias="minPrice")

@@ -1,0 +1,120 @@
+"""An async client across event loops, and under trio.
+
+A helper's SDK review: one ``AsyncClient`` used by two ``asyncio.run`` calls (pytest-asyncio's
+loop per test, a notebook, a script calling ``asyncio.run`` per request) raised a bare
+``RuntimeError('Event loop is closed')`` on the second: its pooled keep-alive connection
+belonged to the first, closed loop. The pool the client opened is renewed for a new loop
+(copies share it, so theirs too). And httpx runs under trio, but the runtime slept and locked
+with asyncio's primitives: a retry under trio raised "no running event loop"."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from http.server import BaseHTTPRequestHandler
+from typing import Any, ClassVar
+
+import httpx
+import trio
+
+import apigen_runtime as rt
+from apigen_runtime._drivers import FlowLock
+from tests.servers import serving
+
+from .conftest import Pet, Recorder, op
+
+PET_OP = op(responses={"200": rt.Response(Pet, "json")})
+
+
+class KeepAlive(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"  # connections stay open in the client's pool
+    peers: ClassVar[list[int]] = []
+
+    def do_GET(self) -> None:
+        self.peers.append(self.client_address[1])
+        body = json.dumps({"id": 1, "name": "Rex"}).encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+
+def test_one_async_client_serves_several_asyncio_runs() -> None:
+    KeepAlive.peers.clear()
+    with serving(KeepAlive) as url:
+        client = rt.AsyncAPIClient(base_url=url)
+        copy = client.with_options(max_retries=0)
+
+        async def call(c: rt.AsyncAPIClient) -> Any:
+            return await c.request(PET_OP, {})
+
+        for _ in range(3):
+            assert asyncio.run(call(client)).name == "Rex"
+            assert asyncio.run(call(copy)).name == "Rex"  # (the copy shares the pool)
+
+        async def twice() -> None:  # within one loop, the pooled connection is kept
+            await call(client)
+            await call(copy)
+
+        asyncio.run(twice())
+    assert len(KeepAlive.peers) == 8
+    assert KeepAlive.peers[-1] == KeepAlive.peers[-2]
+
+
+def test_a_caller_supplied_pool_is_never_replaced() -> None:
+    http = httpx.AsyncClient(transport=httpx.MockTransport(Recorder()))
+    client = rt.AsyncAPIClient(base_url="https://api.test", http_client=http)
+    asyncio.run(client.request(op(), {}))
+    asyncio.run(client.request(op(), {}))
+    assert client._client() is http
+
+
+def test_retries_token_renewal_and_pages_run_under_trio() -> None:
+    recorder = Recorder(
+        httpx.Response(429, headers={"Retry-After": "0"}),
+        httpx.Response(200, json={"id": 1, "name": "Rex"}),
+    )
+    http = httpx.AsyncClient(transport=httpx.MockTransport(recorder))
+    client = rt.AsyncAPIClient(base_url="https://api.test", http_client=http)
+
+    async def main() -> Any:
+        return await client.request(PET_OP, {})
+
+    pet = trio.run(main)
+    assert pet.name == "Rex" and len(recorder.requests) == 2  # slept (anyio), then retried
+    lock = FlowLock()
+
+    async def locked() -> bool:
+        async with lock.for_running_loop():
+            return True
+
+    assert trio.run(locked)
+
+
+def test_iter_all_under_trio_fetches_one_page_at_a_time() -> None:
+    """``iter_all``'s look-ahead runs asyncio tasks: under trio it walks the pages in turn."""
+    pets = [{"id": i, "name": f"pet {i}"} for i in range(5)]
+
+    def pages(request: httpx.Request) -> httpx.Response:
+        page = int(request.url.params.get("page", "1"))
+        return httpx.Response(200, json={"data": pets[(page - 1) * 2 : page * 2]})
+
+    list_op: rt.Operation[Any] = rt.Operation(
+        method="get",
+        path="/pets",
+        params=(rt.Param("page", "page", "query"),),
+        responses={"200": rt.Response(dict[str, Any], "json")},
+        pagination=rt.PageNumberPagination(items="data", page_param="page"),
+    )
+    http = httpx.AsyncClient(transport=httpx.MockTransport(pages))
+    client = rt.AsyncAPIClient(base_url="https://api.test", http_client=http)
+
+    async def main() -> list[Any]:
+        page = await client.paginate(list_op, {})
+        return [p async for p in page.iter_all(concurrency=4)]
+
+    assert [p["id"] for p in trio.run(main)] == [0, 1, 2, 3, 4]
