@@ -58,3 +58,18 @@ async def test_the_caller_s_accept_header_wins() -> None:
 )
 def test_which_accept_a_declaration_makes(declared: list[str], accept: str | None) -> None:
     assert accept_header(declared) == accept
+
+
+async def test_a_success_declared_only_as_default_asks_for_its_json() -> None:
+    """A helper's Swagger 2.0 probe: an operation whose only response is `default` (typed as
+    its model) sent `Accept: */*`, and a server preferring the first `produces` type
+    (`application/xml`) answered XML, which the call could not parse."""
+    default_only = op(responses={"default": rt.Response(dict[str, Any], "json")})
+    assert await _accepts(default_only) == ["application/json"] * 2
+    with_ok = op(
+        responses={
+            "204": rt.Response(None, "empty"),
+            "default": rt.Response(dict[str, Any], "json"),
+        }
+    )
+    assert await _accepts(with_ok) == ["*/*"] * 2  # the 2xx decides: nothing to ask for

@@ -104,8 +104,8 @@ def test_responses(doc: dict[str, Any]) -> None:
         "$ref": "#/components/schemas/Error"
     }
     download = doc["paths"]["/items/{id}/download"]["get"]["responses"]["200"]
-    assert download["content"] == {
-        "application/json": {"schema": {"type": "string", "format": "binary"}}
+    assert download["content"] == {  # a file is never JSON (test_a_file_response_is_never_json)
+        "application/octet-stream": {"schema": {"type": "string", "format": "binary"}}
     }
 
 
@@ -251,6 +251,35 @@ def test_deep_2_0_schema_upgrades_iteratively() -> None:
     for _ in range(3000):
         node = node["items"]
     assert node == {"type": "string"}
+
+
+@pytest.mark.parametrize(
+    ("produces", "expected"),
+    [
+        (None, ["application/octet-stream"]),  # the document's `produces`: JSON only
+        (["application/json", "application/pdf"], ["application/pdf"]),
+        (["application/problem+json; charset=utf-8"], ["application/octet-stream"]),
+    ],
+)
+def test_a_file_response_is_never_json(produces: list[str] | None, expected: list[str]) -> None:
+    """A helper's Swagger 2.0 probe: `schema: {type: file}` under a global `produces:
+    [application/json]` became a JSON response: the call asked for JSON and failed on the PDF
+    it got ("Expected a JSON body"), though its method returns bytes. A file is its
+    non-JSON types, else `application/octet-stream`."""
+    op: dict[str, Any] = {"responses": {"200": {"description": "x", "schema": {"type": "file"}}}}
+    if produces is not None:
+        op["produces"] = produces
+    src = {
+        "swagger": "2.0",
+        "info": {"title": "t", "version": "1"},
+        "produces": ["application/json"],
+        "paths": {"/f": {"get": op}},
+    }
+    content = upgrade(src)["paths"]["/f"]["get"]["responses"]["200"]["content"]
+    assert list(content) == expected
+    assert all(
+        media["schema"] == {"type": "string", "format": "binary"} for media in content.values()
+    )
 
 
 def feature_2_0() -> list[Path]:

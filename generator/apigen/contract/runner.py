@@ -1290,10 +1290,11 @@ def _token_urls(document: Mapping[str, Any]) -> frozenset[str]:
     own origin also as its path, where the client sends it against another `base_url`
     (`ir.security.on_the_server`)."""
     from ..ir.security import on_the_server
+    from ..ir.servers import root_index
 
     schemes = (document.get("components") or {}).get("securitySchemes") or {}
     servers = document.get("servers")
-    first = servers[0] if isinstance(servers, list) and servers else None
+    first = servers[root_index(document)] if isinstance(servers, list) and servers else None
     server = str(first.get("url", "")) if isinstance(first, Mapping) else ""
     found: set[str] = set()
     for scheme in schemes.values() if isinstance(schemes, Mapping) else ():
@@ -1577,13 +1578,30 @@ def _failer(result: OperationResult, **defaults: str) -> Callable[..., None]:
     return fail
 
 
+def schemathesis_requirement() -> str:
+    """The schemathesis this apigen was built and tested with (its `contract` extra's pin)."""
+    from importlib.metadata import PackageNotFoundError, requires
+
+    try:
+        wanted = requires("apigen") or []
+    except PackageNotFoundError:  # run from a checkout that was never installed
+        wanted = []
+    for line in wanted:
+        requirement = line.split(";", 1)[0].strip()
+        if requirement.startswith("schemathesis") and "contract" in line:
+            return requirement
+    return "schemathesis"
+
+
 def run_contract(config: ContractConfig) -> RunReport:
     """Run the contract checks; raises ContractError for bad arguments or inputs."""
     try:
         import schemathesis  # noqa: F401
     except ImportError:
         raise ContractError(
-            "contract testing needs schemathesis: pip install 'apigen[contract]'"
+            f"contract testing needs schemathesis: pip install '{schemathesis_requirement()}'"
+            " (what apigen's `contract` extra installs; `apigen` on the public index is"
+            " another project)"
         ) from None
     if config.max_examples < 1:
         raise ContractError("--max-examples must be at least 1")

@@ -47,13 +47,32 @@ def _without_query(url: str) -> str:
 
 def _root(document: Mapping[str, Any]) -> Mapping[str, Any]:
     servers = document.get("servers") or []
-    server = servers[0] if isinstance(servers, list) and servers else {}
+    if not (isinstance(servers, list) and servers):
+        return {}
+    server = servers[root_index(document)]
     return server if isinstance(server, JSON_OBJECT) else {}
+
+
+def root_index(document: Mapping[str, Any]) -> int:
+    """Which server is the client's default: the first an HTTP client can call (http, https or
+    relative), not a `ws`/`wss` one listed before it (a Swagger 2.0 `schemes: [wss, http]`)."""
+    servers = document.get("servers") or []
+    for i, server in enumerate(servers if isinstance(servers, list) else []):
+        if isinstance(server, JSON_OBJECT) and not _OTHER_SCHEME.match(server_url(server)):
+            return i
+    return 0
+
+
+# a URL of a scheme an HTTP client cannot call (`wss://`, `ftp://`)
+_OTHER_SCHEME = re.compile(r"^(?!https?:)[a-z][a-z0-9+.-]*:", re.IGNORECASE)
 
 
 def _absolute(url: str, substituted: str) -> str:
     """A relative root server is on localhost (`substituted`: `url` with every variable at its
-    default, which says whether it is relative: `{scheme}://host` is not)."""
+    default, which says whether it is relative: `{scheme}://host` is not); so is one of
+    another scheme (no path of its is ours)."""
+    if _OTHER_SCHEME.match(substituted):
+        return "http://localhost"
     if not re.match(r"^https?://", substituted, re.IGNORECASE):
         url = "http://localhost" + ("/" + url.lstrip("/") if url.strip("/") else "")
     return url.rstrip("/")
@@ -186,28 +205,37 @@ def _fill(url: str, values: Mapping[str, Any]) -> str:
 def base_url(document: Mapping[str, Any], report: Report, file: str) -> str:
     """The root server (`root_server_url`), warning when it is not absolute."""
     servers = document.get("servers") or []
+    at = f"#/servers/{root_index(document)}"
     url = server_url(_root(document)) or "/"
     written = str(_root(document).get("url") or "")
     if _without_query(written) != written:
         report.warn(
             file,
-            "#/servers/0/url",
+            f"{at}/url",
             f"server URL {written!r} has a query or a fragment",
             kind="servers",
             action="left out of the base URL; pass its parameters with default_query=",
         )
-    if relative_url(document) is not None:
+    if _OTHER_SCHEME.match(url):
         report.warn(
             file,
-            "#/servers/0/url" if servers else "#/servers",
-            f"server URL {url!r} is not absolute",
+            f"{at}/url",
+            f"server URL {url!r} is not http(s)",
             kind="servers",
             action="default base URL is http://localhost; pass base_url=",
+        )
+    elif relative_url(document) is not None:
+        report.warn(
+            file,
+            f"{at}/url" if servers else "#/servers",
+            f"server URL {url!r} is not absolute",
+            kind="servers",
+            action=f"default base URL is {root_server_url(document)}; pass base_url=",
         )
     elif (left := _VAR.search(url)) is not None or not _is_url(url):
         report.warn(
             file,
-            "#/servers/0",
+            at,
             f"server URL {url!r} is no URL"
             + (f" (variable {left.group(0)} has no usable default)" if left is not None else ""),
             kind="servers",

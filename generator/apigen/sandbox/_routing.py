@@ -20,6 +20,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 from urllib.parse import quote, unquote, urlsplit
 
+from ..ir.servers import root_index
 from ..path_keys import split_key
 from ..spec.methods import path_operations
 from ._refs import RefError, Resolver, escape_token, listed
@@ -252,7 +253,11 @@ class Router:
 
     def __init__(self, document: Mapping[str, Any], resolver: Resolver) -> None:
         servers = document.get("servers")
-        self.prefix = server_prefix(servers[0]) if isinstance(servers, list) and servers else ""
+        self.prefix = (
+            server_prefix(servers[root_index(document)])
+            if isinstance(servers, list) and servers
+            else ""
+        )
         prefixes = {self.prefix, ""}
         routes: list[Route] = []
         paths = document.get("paths")

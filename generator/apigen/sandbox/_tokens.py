@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from ..ir.security import on_the_server
+from ..ir.servers import root_index
 from ._refs import RefError, Resolver
 from ._responses import Reply
 
@@ -27,7 +28,7 @@ def token_paths(document: Mapping[str, Any], resolver: Resolver) -> frozenset[st
     components = document.get("components")
     schemes = components.get("securitySchemes") if isinstance(components, Mapping) else None
     servers = document.get("servers")
-    first = servers[0] if isinstance(servers, list) and servers else {}
+    first = servers[root_index(document)] if isinstance(servers, list) and servers else {}
     server = str(first.get("url", "")) if isinstance(first, Mapping) else ""
     found: set[str] = set()
     for raw in schemes.values() if isinstance(schemes, Mapping) else ():

@@ -26,6 +26,7 @@ URLENCODED = "application/x-www-form-urlencoded"
 MULTIPART = "multipart/form-data"
 _JSON = "application/json"
 _SCHEMES = frozenset({"http", "https", "ws", "wss"})
+_SCHEME_ORDER = {"https": 0, "http": 1}  # then ws, wss: an HTTP client calls neither
 # `host` as the Swagger 2.0 JSON Schema has it (a name or address, an optional port, no scheme,
 # path, template or spaces), or a bracketed IPv6 address
 _HOST = re.compile(r"(?:\[[0-9A-Fa-f:.]+\]|[^{}/ :\\]+)(?::\d+)?")
@@ -172,6 +173,12 @@ def _items_schema(p: Mapping[str, Any]) -> dict[str, Any]:
     return out
 
 
+def _json_type(media_type: str) -> bool:
+    """`application/json`, `application/problem+json`, `text/json; charset=utf-8`..."""
+    essence = media_type.split(";", 1)[0].strip().lower()
+    return essence.endswith(("/json", "+json"))
+
+
 class _Upgrader:
     def __init__(
         self, doc: Mapping[str, Any], report: Report | None, locate: Locate | None
@@ -235,8 +242,8 @@ class _Upgrader:
         if not schemes:
             self.warn(["host"], "no `schemes` given for the host", "server", "assumed https")
             schemes = ["https"]
-        # https first: the first server is the generated client's default
-        ordered = sorted(dict.fromkeys(schemes), key=lambda s: s != "https")
+        # https, then http, then ws/wss: the first server is the generated client's default
+        ordered = sorted(dict.fromkeys(schemes), key=lambda s: _SCHEME_ORDER.get(s, 2))
         return [{"url": f"{s}://{self.host}{self.base_path}"} for s in ordered]
 
     def _components(self) -> dict[str, Any]:
@@ -494,7 +501,10 @@ class _Upgrader:
         if "schema" in r:
             schema = convert_schema(r["schema"])
             is_file = isinstance(r["schema"], dict) and r["schema"].get("type") == "file"
-            types = produces if declared or not is_file else ["application/octet-stream"]
+            types = produces
+            if is_file:  # the bytes of a file, never JSON (a global `produces: [json]` beside)
+                kept = [ct for ct in produces if not _json_type(ct)] if declared else []
+                types = kept or ["application/octet-stream"]
             content: dict[str, Any] = {ct: {"schema": schema} for ct in types}
             examples = r.get("examples")
             if isinstance(examples, dict):
