@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import base64
 import email.utils
+import functools
 import hashlib
 import inspect
 import json
@@ -31,7 +32,7 @@ import threading
 import time
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Collection
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Protocol, cast
 
 import httpx
@@ -140,6 +141,8 @@ class Cache:
     ttl: float | None = None
     max_ttl: float = 86400.0
 
+    _failing: bool = field(default=False, init=False, repr=False, compare=False)
+
     def __post_init__(self) -> None:
         if self.store is None:
             self.store = MemoryCacheStore()
@@ -161,7 +164,7 @@ class Cache:
             response = yield from send(request)
             return _mark(response, "bypass", request)
         key = _key(request)
-        entry = _load((yield from self._call(self.store_().get(key))))
+        entry = _load((yield from self._call(lambda: self.store_().get(key), "read")))
         variant = _match(entry, credential, request.headers)
         now = time.time()
         if variant is not None and "no-cache" not in asked and variant.get("until", 0) > now:
@@ -188,8 +191,9 @@ class Cache:
 
     def invalidate(self, request: Prepared) -> Flow[None]:
         """After a successful unsafe request: forget the URL's GET and HEAD entries."""
-        for method in ("GET", "HEAD"):
-            yield from self._call(self.store_().delete(_key(request, method)))
+        store = self.store_()
+        for key in (_key(request, "GET"), _key(request, "HEAD")):
+            yield from self._call(functools.partial(store.delete, key), "clear")
 
     # -- helpers ------------------------------------------------------------------------------
 
@@ -197,12 +201,46 @@ class Cache:
         assert self.store is not None
         return self.store
 
-    def _call(self, result: object) -> Flow[Any]:
+    def _call(self, call: Callable[[], object], what: str) -> Flow[Any]:
+        """The store's answer to ``call``; None when the store fails (Redis down, timed out):
+        the call goes to the network, as without a cache, rather than raising the store's own
+        error (or, clearing after a POST the server performed, inviting a resend). One warning
+        per outage, an info line when the store answers again."""
+        try:
+            result = call()
+        except Exception as exc:  # a store is any object (Redis, a user's): its errors, any
+            self._failed(what, exc)
+            return None
         if inspect.isawaitable(result):
-            action = Await(result)
+            action = Await(self._guarded(result, what))
             yield action
             return action.result
+        self._recovered()
         return result
+
+    async def _guarded(self, awaitable: Awaitable[object], what: str) -> object:
+        try:
+            result = await awaitable
+        except Exception as exc:  # (as in ``_call``; cancellation is no Exception)
+            self._failed(what, exc)
+            return None
+        self._recovered()
+        return result
+
+    def _failed(self, what: str, exc: Exception) -> None:
+        if not self._failing:
+            self._failing = True
+            logger.warning(
+                "cache store failed to %s (%s: %s): calls go to the network until it answers",
+                what,
+                type(exc).__name__,
+                exc,
+            )
+
+    def _recovered(self) -> None:
+        if self._failing:
+            self._failing = False
+            logger.info("cache store answers again")
 
     def _store(
         self,
@@ -216,7 +254,8 @@ class Cache:
         kept = [v for v in entry.get("variants", []) if not _same_variant(v, variant)]
         entry = {"variants": [*kept, variant][-8:]}  # a few Vary variants per URL
         ttl = max(1.0, max(v.get("keep", 0) for v in entry["variants"]) - time.time())
-        yield from self._call(self.store_().set(key, json.dumps(entry).encode(), ttl))
+        data = json.dumps(entry).encode()
+        yield from self._call(lambda: self.store_().set(key, data, ttl), "write")
 
 
 def unsafe(method: str) -> bool:
@@ -234,12 +273,16 @@ _NOT_IDENTITY = frozenset(
 
 
 def credential_fingerprint(
-    request: Prepared, secret_headers: Collection[str], secret_query: Collection[str]
+    request: Prepared,
+    secret_headers: Collection[str],
+    secret_query: Collection[str],
+    http: httpx.Client | httpx.AsyncClient | None = None,
 ) -> str:
     """A hash of who asks and how (every request header but `_NOT_IDENTITY`'s, so an
     `X-Auth-Token` in `default_headers` or a `Stripe-Account` in `extra_headers` counts as the
-    API key does; cookies; API keys in the query): the cache never serves one caller's entry to
-    another, nor one account's to another. `secret_headers` are hashed whatever their name."""
+    API key does; cookies; API keys in the query; and what the `http_client` adds itself: its
+    headers, cookies and `auth`): the cache never serves one caller's entry to another, nor
+    one account's to another. `secret_headers` are hashed whatever their name."""
     h = hashlib.sha256()
     skipped = _NOT_IDENTITY - {n.lower() for n in secret_headers}
     retry_count = (request.retry_count_header or "").lower()
@@ -248,11 +291,30 @@ def credential_fingerprint(
             h.update(f"{name}\0{value}\0".encode())
     for cookie in request.cookies:
         h.update(f"cookie\0{cookie}\0".encode())
+    if http is not None:  # a caller's client: httpx adds these after the runtime built the request
+        for name, value in sorted((k.lower(), v) for k, v in http.headers.items()):
+            if name not in skipped:
+                h.update(f"client\0{name}\0{value}\0".encode())
+        for jar in http.cookies.jar:
+            h.update(f"jar\0{jar.domain}\0{jar.path}\0{jar.name}\0{jar.value}\0".encode())
+        h.update(_auth_identity(http.auth).encode())
     keys = {n.lower() for n in secret_query}
     for pair in request.query:
         if pair.split("=", 1)[0].lower() in keys:
             h.update(f"query\0{pair}\0".encode())
     return h.hexdigest()[:32]
+
+
+def _auth_identity(auth: httpx.Auth | None) -> str:
+    """Who an `http_client`'s `auth` makes the caller: a Basic credential's header; any other
+    flow is opaque, so its object (two of them never share entries, nor do two processes)."""
+    if auth is None:
+        return ""
+    if isinstance(auth, httpx.BasicAuth):
+        header: object = getattr(auth, "_auth_header", None)
+        if isinstance(header, str):
+            return f"auth\0basic\0{header}\0"
+    return f"auth\0{type(auth).__qualname__}\0{id(auth)}\0"
 
 
 def cache_status(response: httpx.Response) -> str | None:

@@ -627,7 +627,9 @@ class _BaseClient(Generic[HttpT]):
             return self._redirects(request, anonymous, send)
 
         if not stream and prepared.method.upper() in ("GET", "HEAD"):
-            credential = credential_fingerprint(prepared, self._secret_headers, self._secret_query)
+            credential = credential_fingerprint(
+                prepared, self._secret_headers, self._secret_query, self._http
+            )
             return (yield from cache.fetch(prepared, credential, go, build_request, timeout))
         response = yield from go(prepared)
         if unsafe(prepared.method) and response.is_success:
@@ -698,12 +700,16 @@ def poll_operation(
 ) -> tuple[Operation[Any], dict[str, object], RequestOptions]:
     """The GET of a long-running operation's ``target``: a path under the base URL, or an
     absolute URL on the client's origin outside its base path (``same_origin_path`` checked the
-    origin), requested as the server named it."""
+    origin), requested as the server named it. Every poll asks for the current status
+    (``Cache-Control: no-cache``): a client's cache answered each one with the first "running",
+    until the wait timed out."""
     url = httpx.URL(target)
-    if not url.is_absolute_url:
-        return custom_operation("get", target, None, NOT_GIVEN, None, {}, security)
-    path = url.raw_path.decode("ascii")
+    path = url.raw_path.decode("ascii") if url.is_absolute_url else target
     op, values, options = custom_operation("get", path, None, NOT_GIVEN, None, {}, security)
+    options = options.copy()
+    options["extra_headers"] = {"Cache-Control": "no-cache"}
+    if not url.is_absolute_url:
+        return op, values, options
     origin = str(url.copy_with(raw_path=b"/", fragment=None)).rstrip("/")
     return dataclasses.replace(op, origin=origin), values, options
 

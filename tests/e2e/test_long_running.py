@@ -95,6 +95,18 @@ def test_location_protocol_async(jobs: ModuleType) -> None:
     assert job.id == "j1" and len(api.seen) == 3
 
 
+def test_polls_ask_past_the_clients_cache(jobs: ModuleType) -> None:
+    """A helper's review: with `cache=Cache(ttl=30)`, every poll after the first was a cache
+    hit answering the same "running": `*_and_wait()` timed out (or never ended). A poll asks
+    for the current status (`Cache-Control: no-cache`)."""
+    api = Api(pending=2)
+    http = httpx.Client(transport=httpx.MockTransport(api))
+    client = jobs.Client(base_url=BASE, http_client=http, cache=jobs.Cache(ttl=30))
+    export = client.exports.create_and_wait(poll_interval=0.001, poll_timeout=5)
+    assert export.status == "completed" and len(api.seen) == 4
+    assert all(r.headers["Cache-Control"] == "no-cache" for r in api.seen[1:])
+
+
 def test_status_field_with_a_status_path(jobs: ModuleType) -> None:
     api = Api(pending=2)
     export = sync_client(jobs, api).exports.create_and_wait(poll_interval=0.001)

@@ -190,6 +190,78 @@ def test_entries_are_per_caller_and_account_whatever_the_header_s_name() -> None
     assert [r.headers.get("Stripe-Account") for r in server.requests[2:]] == ["acct_A", "acct_B"]
 
 
+@pytest.mark.parametrize(
+    "identity",
+    [
+        {"auth": ("alice", "pw")},
+        {"headers": {"Authorization": "Bearer alice"}},
+        {"cookies": {"session": "alice"}},
+    ],
+)
+def test_what_a_callers_http_client_adds_keeps_entries_apart(identity: dict[str, Any]) -> None:
+    """A helper's review: a credential on the caller's own `http_client` (`auth=`, `headers=`,
+    `cookies=`) is added by httpx after the runtime built the request, so the fingerprint never
+    saw it: `bob = alice.with_options(http_client=bob_http)` got alice's private body as a
+    cache hit. The client's headers, cookies and auth count now."""
+    server = Server(**{"Cache-Control": "private, max-age=60"})
+    store = rt.MemoryCacheStore()
+    transport = httpx.MockTransport(server)
+    other = {
+        k: ("bob", "pw") if k == "auth" else {n: "bob" for n in v} for k, v in identity.items()
+    }
+    alice_http = httpx.Client(transport=transport, **identity)
+    bob_http = httpx.Client(transport=transport, **other)
+    alice = rt.SyncAPIClient(
+        base_url="https://api.test/v1", http_client=alice_http, cache=rt.Cache(store=store)
+    )
+    bob = alice.with_options(http_client=bob_http)
+    assert raw(alice, op()).cache_status == "miss"
+    assert raw(bob, op()).cache_status == "miss" and len(server.requests) == 2
+    assert raw(alice, op()).cache_status == "hit" and raw(bob, op()).cache_status == "hit"
+
+
+def test_a_failing_store_leaves_calls_to_the_network(caplog: pytest.LogCaptureFixture) -> None:
+    """A helper's review: a Redis store that was down made every GET raise redis's own
+    `ConnectionError` (no `APIError`), and a POST the server had performed raise while
+    clearing its URL's entries, so a caller retrying on error sent it twice. The cache fails
+    open, with one warning per outage."""
+
+    class Down:
+        calls = 0
+
+        def get(self, key: str) -> Any:
+            self.calls += 1
+            raise ConnectionError("redis is down")
+
+        set = delete = get
+
+    store = Down()
+    server = Server(**{"Cache-Control": "max-age=60"})
+    c = client(server, rt.Cache(store=store))  # type: ignore[arg-type]
+    with caplog.at_level("INFO", logger="apigen_runtime"):
+        assert raw(c).cache_status == "miss" and raw(c).cache_status == "miss"
+        assert c.request(POST, {}) == {"ok": True}  # performed: no error after it
+    assert len(server.requests) == 3 and store.calls >= 4
+    warnings = [r for r in caplog.records if "cache store failed" in r.getMessage()]
+    assert len(warnings) == 1 and "redis is down" in warnings[0].getMessage()
+
+    class AsyncDown:
+        async def get(self, key: str) -> Any:
+            raise ConnectionError("redis is down")
+
+        set = delete = get
+
+    server = Server(**{"Cache-Control": "max-age=60"})
+    ac = async_client(server, rt.Cache(store=AsyncDown()))  # type: ignore[arg-type]
+
+    async def calls() -> None:
+        await ac.request(THING, {})
+        await ac.request(POST, {})
+
+    asyncio.run(calls())
+    assert len(server.requests) == 2
+
+
 def test_unsafe_method_invalidates_the_url() -> None:
     server = Server(**{"Cache-Control": "max-age=60"})
     c = client(server, rt.Cache())

@@ -24,6 +24,7 @@ from __future__ import annotations
 import functools
 import threading
 from collections.abc import Iterator, Mapping
+from decimal import Decimal
 from typing import Any, Final
 
 import attrs
@@ -219,10 +220,29 @@ def _pattern(validator: Any, pattern: Any, instance: Any, schema: Mapping[str, A
     yield ValidationError(f"{instance!r} does not match {pattern!r}")
 
 
+def decimal_multiple(value: float, divisor: float) -> bool:
+    """Whether `value` is a multiple of `divisor` read as the decimals JSON wrote (`19.99` of
+    `0.01`); jsonschema divides the floats, and 19.99 / 0.01 is 1998.9999999999998."""
+    try:
+        quotient = Decimal(repr(value)) / Decimal(repr(divisor))
+    except (ArithmeticError, ValueError):  # inf, nan: no multiple of anything
+        return False
+    return quotient == quotient.to_integral_value()
+
+
+def _multiple_of(validator: Any, divisor: Any, instance: Any, schema: Any) -> Iterator[Any]:
+    if not validator.is_type(instance, "number") or not validator.is_type(divisor, "number"):
+        return
+    if divisor <= 0 or decimal_multiple(instance, divisor):
+        return  # (a divisor that is not positive: the meta-schema's to refuse)
+    yield ValidationError(f"{instance!r} is not a multiple of {divisor!r}")
+
+
 # JSON Schema's own reading of null (no `schema_rules`): what schemathesis checks responses with
 OAS31StrictValidator: Any = validators.extend(
     OAS31Validator,
     {
+        "multipleOf": _multiple_of,
         "pattern": _pattern,
         "maximum": _bound("maximum", "exclusiveMaximum", below=True),
         "minimum": _bound("minimum", "exclusiveMinimum", below=False),
@@ -267,6 +287,7 @@ def _oas30(base: Any, required: Any) -> Any:
             "$ref": ref,
             "required": required,
             "pattern": _pattern,
+            "multipleOf": _multiple_of,
         },
         type_checker=base.TYPE_CHECKER,
         format_checker=base.FORMAT_CHECKER,
@@ -309,7 +330,7 @@ def tolerant(cls: Any) -> Any:
     validators above do)."""
     if cls in _TOLERANT:
         return cls
-    return validators.extend(cls, {"pattern": _pattern})
+    return validators.extend(cls, {"pattern": _pattern, "multipleOf": _multiple_of})
 
 
 _TOLERANT = (

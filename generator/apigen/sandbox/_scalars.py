@@ -11,6 +11,7 @@ import math
 import random
 import uuid
 from collections.abc import Mapping
+from decimal import Decimal
 from typing import Any, Final
 
 from ..ecma_regex import compile_pattern
@@ -249,14 +250,23 @@ def number(schema: Schema, rng: random.Random, variant: int) -> int | float:
     low, low_open, high, high_open = _bounds(schema)
     step = schema.get("multipleOf")
     if is_num(step) and step > 0:
-        start = (
-            1
-            if low is None
-            else max(math.ceil(low / step), 1 if low_open and low == 0 else math.ceil(low / step))
-        )
-        for k in range(start + variant, start + variant + 4):
-            candidate = k * step
-            candidate = int(candidate) if float(candidate).is_integer() else candidate
+        if low is not None:
+            start = max(
+                math.ceil(low / step), 1 if low_open and low == 0 else math.ceil(low / step)
+            )
+            ks = range(start + variant, start + variant + 4)
+        elif high is not None:  # down from a maximum (a negative one: -11 was drawn for 3)
+            top = min(1, math.floor(high / step)) - variant
+            ks = range(top, top - 4, -1)
+        else:
+            ks = range(1 + variant, 5 + variant)
+        for k in ks:
+            # the decimal product (0.1 * 3 is 0.30000000000000004, no multiple of 0.1 as JSON
+            # writes it): what the validators read (`_dialect.decimal_multiple`)
+            exact = Decimal(k) * Decimal(repr(step))
+            candidate: int | float = (
+                int(exact) if exact == exact.to_integral_value() else float(exact)
+            )
             if (low is None or candidate > low or (candidate == low and not low_open)) and (
                 high is None or candidate < high or (candidate == high and not high_open)
             ):
