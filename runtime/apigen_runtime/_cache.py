@@ -38,7 +38,7 @@ from typing import Any, Protocol, cast
 import httpx
 
 from ._drivers import Await, Flow
-from ._logging import logger
+from ._logging import logger, redact_userinfo
 from ._public import publish
 from ._request import BuildRequest, Prepared
 
@@ -452,7 +452,8 @@ def _rebuild(
 
 def _mark(response: httpx.Response, status: str, request: Prepared) -> httpx.Response:
     response.extensions = {**response.extensions, CACHE_EXTENSION: status}
-    logger.info("cache %s: %s %s", status, request.method.upper(), request.url.split("?", 1)[0])
+    shown = redact_userinfo(httpx.URL(request.url.split("?", 1)[0]))
+    logger.info("cache %s: %s %s", status, request.method.upper(), shown)
     from ._telemetry import annotate_current_span
 
     annotate_current_span("apigen.cache", status)

@@ -329,6 +329,26 @@ async def test_httpx_info_line_redacted_async(caplog: pytest.LogCaptureFixture) 
     assert "page=3" in line and "token=[redacted]" in line and SECRET not in caplog.text
 
 
+def test_a_password_in_the_base_url_is_never_logged(caplog: pytest.LogCaptureFixture) -> None:
+    """A helper's review: `base_url="https://user:pw@host"` (httpx sends it as Basic auth) put
+    the password in the DEBUG request line, httpx's INFO line, the cache's line and a span's
+    `url.full`; spelt `REDACTED:REDACTED@` now, as OpenTelemetry asks."""
+    caplog.set_level(logging.DEBUG, logger="apigen_runtime")
+    caplog.set_level(logging.INFO, logger="httpx")
+    client = rt.SyncAPIClient(
+        base_url=f"https://svc:{SECRET}@api.test",
+        http_client=httpx.Client(transport=httpx.MockTransport(Recorder())),
+        env_prefix="PETSTORE",
+        cache=rt.Cache(),
+    )
+    client.request(op(), {})
+    assert "REDACTED:REDACTED@api.test" in caplog.text and "cache miss" in caplog.text
+    assert httpx_lines(caplog) and SECRET not in caplog.text
+    assert _logging.redact_url(httpx.URL(f"https://u:{SECRET}@h/p?q=1")) == (
+        "https://REDACTED:REDACTED@h/p?q=1"
+    )
+
+
 def test_httpx_filter_added_once() -> None:
     for _ in range(3):
         sync_client(Recorder())

@@ -118,3 +118,27 @@ def test_hmac_timestamp_tolerance_slack_style() -> None:
         verify_hmac(base, sig, "slack", prefix="v0=", timestamp=stale, tolerance=300)
     with pytest.raises(rt.WebhookVerificationError, match="timestamp"):
         verify_hmac(base, sig, "slack", prefix="v0=", tolerance=300)
+
+
+def test_an_empty_secret_is_refused_before_any_signature_is_checked() -> None:
+    """A helper's review: with `secret=""` (an unset environment variable read with a `""`
+    default) or `"whsec_"`, a delivery signed with the empty key passed all three checks:
+    anyone could forge one. The caller's mistake: `ValueError`."""
+    from apigen_runtime.webhooks import verify_standard_webhook
+
+    now = int(time.time())
+    forged = hmac.new(b"", f"{now}.".encode() + PAYLOAD, hashlib.sha256).hexdigest()
+    with pytest.raises(ValueError, match="webhook secret is empty"):
+        verify_stripe(PAYLOAD, f"t={now},v1={forged}", "")
+    with pytest.raises(ValueError, match="webhook secret is empty"):
+        verify_hmac(PAYLOAD, hmac.new(b"", PAYLOAD, hashlib.sha256).hexdigest(), b"")
+    signed = f"msg_1.{now}.".encode() + PAYLOAD
+    sig = base64.b64encode(hmac.new(b"", signed, hashlib.sha256).digest()).decode()
+    headers = {
+        "webhook-id": "msg_1",
+        "webhook-timestamp": str(now),
+        "webhook-signature": f"v1,{sig}",
+    }
+    for secret in ("whsec_", "", b""):
+        with pytest.raises(ValueError, match="webhook secret is empty"):
+            verify_standard_webhook(PAYLOAD, headers, secret)
