@@ -96,8 +96,8 @@ def verify_stripe(
     if not signatures:
         raise WebhookVerificationError("Webhook signature header has no v1 signature.")
     signed = timestamp.encode("ascii") + b"." + _bytes(payload)
-    key = _key(_bytes(secret, "secret"))
-    expected = hmac.new(key, signed, hashlib.sha256).hexdigest()
+    mac_key = _key(_bytes(secret, "secret"))
+    expected = hmac.new(mac_key, signed, hashlib.sha256).hexdigest()
     expected_bytes = expected.encode("ascii")
     if not any(
         hmac.compare_digest(expected_bytes, s.encode("ascii", "replace")) for s in signatures
