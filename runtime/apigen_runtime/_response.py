@@ -15,6 +15,7 @@ import functools
 import inspect
 import json
 import os
+import sys
 from collections.abc import (
     AsyncGenerator,
     AsyncIterator,
@@ -541,8 +542,18 @@ def open_async(result: Any) -> Any:
 def _expect(result: Any, cls: type[Any], method: Callable[..., Any]) -> Any:
     if not isinstance(result, cls):
         name = getattr(method, "__qualname__", repr(method))
-        raise TypeError(f"{name} did not return a single response (paginated methods cannot)")
+        raise TypeError(
+            f"{name} did not return a single response (an async list method's first page: "
+            "`await client.<resource>.with_raw_response.<method>(...)`)"
+        )
     return result
+
+
+def _first_page(result: object) -> Any:
+    """``result`` when it is a sync list method's first page (already fetched), else None."""
+    pagination = sys.modules.get(f"{__package__}._pagination")
+    page_class = getattr(pagination, "SyncPage", None) if pagination is not None else None
+    return result if page_class is not None and isinstance(result, page_class) else None
 
 
 @overload  # async methods first: a coroutine function is also a Callable[P, R]
@@ -574,6 +585,11 @@ def with_raw_response(method: Callable[P, Any]) -> Callable[P, Any]:
             result = method(*args, **kwargs)
         finally:
             _MODE.reset(token)
+        page = _first_page(result)
+        if page is not None:  # a list method: its first page's, as `x.with_raw_response.list()`
+            from ._resource import raw_page
+
+            return raw_page(lambda: page)()
         return _expect(result, RawResponse, method)
 
     return call
@@ -614,9 +630,17 @@ def with_streaming_response(method: Callable[P, Any]) -> Callable[P, Any]:
     ) -> Generator[StreamedResponse[Any], None, None]:
         token = _MODE.set("stream")
         try:
-            response = _expect(method(*args, **kwargs), StreamedResponse, method)
+            result = method(*args, **kwargs)
         finally:
             _MODE.reset(token)
+        page = _first_page(result)
+        if page is not None:  # a list method (its page is read), as `.with_streaming_response`
+            from ._resource import streaming_page
+
+            with streaming_page(lambda: page)() as streamed:
+                yield streamed
+            return
+        response = _expect(result, StreamedResponse, method)
         try:
             yield response
         finally:

@@ -498,3 +498,20 @@ def test_paginate_needs_a_paginated_operation() -> None:
     op: rt.Operation[Any] = rt.Operation(method="get", path="/pets")
     with pytest.raises(TypeError, match="not paginated"):
         sync_client(Server(page_pages)).paginate(op, {})
+
+
+def test_the_function_forms_of_raw_and_streaming_responses_take_a_list_method() -> None:
+    """A helper's docs check: `with_raw_response(client.pets.list)()` sent the request, then
+    raised `TypeError` ("paginated methods cannot"); `client.pets.with_raw_response.list()`
+    worked. Both forms give the first page's response now, its `parse()` the page."""
+    server = Server(page_pages)
+    client = sync_client(server)
+
+    def list_pets(**values: Any) -> rt.SyncPage[Any]:
+        return client.paginate(LIST_PAGES, values)
+
+    raw = rt.with_raw_response(list_pets)(page_size=3)
+    assert raw.status_code == 200 and ids(raw.parse().items) == ["p1", "p2", "p3"]
+    with rt.with_streaming_response(list_pets)(page_size=2) as streamed:
+        assert streamed.status_code == 200 and ids(streamed.parse().items) == ["p1", "p2"]
+    assert len(server.requests) == 2
