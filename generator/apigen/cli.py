@@ -377,7 +377,7 @@ def build(
 )
 @ref_root_option
 def check(spec: Path | str, strict: bool, quiet: bool, full: bool, ref_root: Path | None) -> None:
-    """Validate SPEC without generating anything."""
+    """Validate and read SPEC without generating anything (the warnings `build` gives)."""
     from .pipeline import check as run_check
 
     try:

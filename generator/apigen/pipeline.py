@@ -330,18 +330,28 @@ def check(
     on_diagnostic: OnDiagnostic | None = None,
     full: bool = False,
 ) -> Report:
-    """Load and validate only (`apigen check`). `ref_root`, `on_diagnostic`, `full`: see
+    """Load, validate and read (`apigen check`): what `build` would warn about before it
+    renders anything, so `check --strict` refuses what `build --strict` refuses (it passed a
+    spec whose server URL the IR finds relative). `ref_root`, `on_diagnostic`, `full`: see
     `build`."""
     from .spec import validate_spec
 
     report = Report()
     say = progress or (lambda _msg: None)
     say(f"loading {spec_path}")
-    spec, _ = open_spec(spec_path, report=report, ref_root=ref_root)
+    spec, spec_name = open_spec(spec_path, report=report, ref_root=ref_root)
     emit = _Emitter(spec, on_diagnostic)
     emit.ours(report)
     say("validating")
     validate_spec(spec, report=report, full=full)
+    emit.ours(report)
+    _verdict(report, strict=False)  # a document with errors is not read further
+    say("reading operations and schemas")
+    read = Report()
+    with _reading(spec, report, list):
+        _build_api(spec, package_name(Path(spec_name).stem), spec_name, read, None, None)
+    # as `build` merges them: a finding the validator made already is not repeated
+    report.items = _merge(spec, read.items, report.items)
     emit.ours(report)
     _verdict(report, strict)
     return report

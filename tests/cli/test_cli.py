@@ -98,6 +98,23 @@ def test_check_command(tmp_path: Path) -> None:
     assert bad.returncode == 1 and "#/components/schemas/Missing" in bad.stderr
 
 
+def test_check_strict_refuses_what_build_strict_refuses(tmp_path: Path) -> None:
+    """A helper's docs check: a valid spec without `servers` passed `check --strict` ("ok (0
+    warning(s))") and failed `build --strict` (the IR's "server URL '/' is not absolute"):
+    `check` stopped before the IR, so a CI gate on it was weaker than it looked."""
+    spec = tmp_path / "nosrv.yaml"
+    spec.write_text(
+        "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /x:\n    get:\n"
+        "      operationId: getX\n      responses: {'204': {description: ok}}\n"
+    )
+    checked = apigen("check", spec, "--strict")
+    built = apigen("build", spec, "-o", tmp_path / "out", "--strict")
+    assert checked.returncode == built.returncode == 1
+    assert "server URL '/' is not absolute" in checked.stderr
+    assert "server URL '/' is not absolute" in built.stderr
+    assert apigen("check", spec).returncode == 0
+
+
 def test_unresolvable_ref_builds_as_any_with_a_located_warning(tmp_path: Path) -> None:
     result = apigen("build", SPECS / "broken-ref.yaml", "-o", tmp_path / "broken")
     assert result.returncode == 0, result.stderr

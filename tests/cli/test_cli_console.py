@@ -167,9 +167,13 @@ def test_check_prints_each_warning_once_then_the_verdict(
     cli.main(["check", str(RECOVERABLE)], standalone_mode=False)
     lines = capsys.readouterr().err.splitlines()
     warnings = [line for line in lines if ": warning: " in line]
-    assert len(warnings) == len(set(warnings)) == 5, lines  # no IR: no servers warning
+    # the IR's findings too (the servers warning), those the validator made not repeated
+    assert len(warnings) == len(set(warnings)) == 6, lines
     assert all(re.match(r".*recoverable\.yaml:\d+: warning: ", w) for w in warnings)  # located
-    assert lines[-2:] == ["5 warning(s): 3 default, 2 pattern", f"{RECOVERABLE}: ok (5 warning(s))"]
+    assert lines[-2:] == [
+        "6 warning(s): 3 default, 2 pattern, 1 servers",
+        f"{RECOVERABLE}: ok (6 warning(s))",
+    ]
 
 
 def test_a_spec_cannot_drive_the_terminal_through_a_warning(tmp_path: Path) -> None:
