@@ -37,7 +37,9 @@ if TYPE_CHECKING:
     from .config import ClientConfig
 
 Category = Literal["breaking", "addition", "change"]
-Direction = Literal["in", "out"]  # a value the caller passes, or one the API returns
+# a value the caller passes, one the API returns, or a model that is both (only the same type
+# is compatible: either side's callers would see a change)
+Direction = Literal["in", "out", "both"]
 
 
 class DiffInputError(Exception):
@@ -222,10 +224,14 @@ def load_side(
     return manifest(api)
 
 
-def configured_client(old: Path, config: Path | None) -> ClientConfig | None:
+def configured_client(
+    old: Path, config: Path | None, new: Path | None = None
+) -> ClientConfig | None:
     """The client of `config` (else of the configuration found in the current folder, if any)
-    whose output is OLD's folder: a NEW spec is then built with its options (renames, include,
-    security...), as `apigen generate` would build it. None when none is."""
+    that OLD or NEW belongs to: the one whose output is OLD's folder, else whose `spec` is
+    OLD or NEW (CI's usual diff: the spec as it was, from git, against the configured one),
+    else the only client of a `--config` given. A spec is then built with its options
+    (renames, include, security...), as `apigen generate` would build it. None when none is."""
     from .config import ConfigError, discover, load_config
 
     folder = old.parent if old.is_file() else old
@@ -238,9 +244,15 @@ def configured_client(old: Path, config: Path | None) -> ClientConfig | None:
         raise DiffInputError("\n".join(err.problems)) from None
     try:
         target = folder.resolve()
-        return next((c for c in clients if c.output.resolve() == target), None)
+        sides = {p.resolve() for p in (old, new) if p is not None and p.is_file()}
+        by_output = [c for c in clients if c.output.resolve() == target]
+        by_spec = [c for c in clients if isinstance(c.spec, Path) and c.spec.resolve() in sides]
     except (OSError, RuntimeError):
         return None
+    for found_clients in (by_output, by_spec, clients if config is not None else []):
+        if len(found_clients) == 1:
+            return found_clients[0]
+    return by_output[0] if by_output else None
 
 
 def diff_paths(
@@ -313,8 +325,9 @@ def _members(text: str) -> set[str]:
 
 
 def _covered(member: str, other: set[str]) -> bool:
-    """`member` is one of `other`'s values (a known value of an open enum is a `str`)."""
-    if member in other:
+    """`member` is one of `other`'s values (a known value of an open enum is a `str`; an `int`
+    is a `float` to type checkers, PEP 484's numeric tower)."""
+    if member in other or (member == "int" and "float" in other):
         return True
     if member.startswith(("='", '="')):
         return "str" in other
@@ -371,6 +384,8 @@ def _listed(values: list[str], limit: int = 8) -> str:
 
 
 def _compatible(rel: str, direction: Direction) -> bool:
+    if direction == "both":
+        return rel == "same"
     return rel == "same" or rel == ("widened" if direction == "in" else "narrowed")
 
 
@@ -542,6 +557,8 @@ class _Comparer:
             elif p[2] and not q[2]:
                 self.add("change", "param-now-optional", target)
             self.retyped("param-type-changed", target, str(p[3]), str(q[3]), "in")
+            if p[1] != q[1] and "path" in (p[1], q[1]):  # into or out of the positional place
+                self.add("breaking", "param-location-changed", target, old=str(p[1]), new=str(q[1]))
         for name, q in new_params.items():
             if name not in old_params:
                 target = f"{call}({name})"
@@ -591,7 +608,7 @@ class _Comparer:
             key: section for section, _ in sections for key in self.new.get(section) or {}
         }
         old_keys = {key for section, _ in sections for key in self.old.get(section) or {}}
-        for section, direction in sections:
+        for section, out_or_in in sections:
             old_defs: Mapping[str, Any] = self.old.get(section) or {}
             new_defs: Mapping[str, Any] = self.new.get(section) or {}
             for key, old_def in old_defs.items():
@@ -610,15 +627,29 @@ class _Comparer:
                 if section == "enums":
                     self.enum(key, old_def, new_def)
                 elif section == "aliases":
-                    self.retyped("alias-type-changed", key, str(old_def), str(new_def), "out")
+                    self.retyped(
+                        "alias-type-changed", key, str(old_def), str(new_def), self.direction(key)
+                    )
                 else:
-                    assert direction is not None
-                    self.fields(key, old_def, new_def, direction)  # type: ignore[arg-type]
+                    assert out_or_in is not None
+                    direction: Direction = self.direction(key) if out_or_in == "out" else "in"
+                    self.fields(key, old_def, new_def, direction)
             for key in new_defs:
                 if key not in old_keys:
                     self.add("addition", "model-added", key, _KIND[section])
 
+    def direction(self, key: str) -> Direction:
+        """Who builds a model's values: the caller (`in`), the API (`out`), or both (`both`,
+        a model requests and responses carry): as either manifest says (older ones have no
+        `sent`: every model is judged as returned)."""
+        found = {str(m.get("sent", {}).get(key, "out")) for m in (self.old, self.new)}
+        if "both" in found or {"in", "out"} <= found:
+            return "both"
+        return "in" if "in" in found else "out"
+
     def enum(self, key: str, old: list[Any], new: list[Any]) -> None:
+        if "sent" in self.old and "sent" in self.new and self.direction(key) == "out":
+            return  # an open enum (`Literal[...] | str`): its values change no type
         for value in old:
             if value not in new:
                 self.add("breaking", "enum-value-removed", key, literal(value))
@@ -637,7 +668,7 @@ class _Comparer:
                 self.add("breaking", "field-removed", target, old=type_)
                 continue
             now_required, new_type = new_fields[name]
-            if direction == "in" and now_required and not required:
+            if direction != "out" and now_required and not required:
                 self.add("breaking", "field-now-required", target)
             elif direction == "in" and required and not now_required:
                 self.add("change", "field-now-optional", target)
@@ -645,7 +676,7 @@ class _Comparer:
         for name, (required, type_) in new_fields.items():
             if name not in old_fields:
                 target = f"{key}.{name}"
-                if direction == "in" and required:
+                if direction != "out" and required:
                     self.add("breaking", "field-added-required", target, new=type_)
                 else:
                     self.add("addition", "field-added", target, new=type_)

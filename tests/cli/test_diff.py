@@ -29,6 +29,12 @@ def _pets() -> dict[str, Any]:
                     "tags": ["pets"],
                     "parameters": [
                         {"name": "limit", "in": "query", "schema": {"type": "integer"}},
+                        # (a request carries Status: its enum is closed, a value removed breaks)
+                        {
+                            "name": "status",
+                            "in": "query",
+                            "schema": {"$ref": "#/components/schemas/Status"},
+                        },
                     ],
                     "responses": {
                         "200": {
@@ -549,3 +555,141 @@ def test_a_configured_client_is_compared_with_its_options(
     monkeypatch.chdir(tmp_path)
     found = runner.invoke(main, ["diff", "gen/zoo", "spec.json"])
     assert found.exit_code == 0 and "0 breaking" in found.output, found.output
+
+
+# --- a helper's review of `apigen diff` (74 pairs against mypy and a caller) ------------------
+
+
+def _owner_body(spec: dict[str, Any], owner: dict[str, Any] | None = None) -> None:
+    """`POST /owners` taking an `Owner` (a `$ref`: the caller builds the model) and answering
+    204: the model only travels in requests."""
+    spec["components"]["schemas"]["Owner"] = owner or {
+        "type": "object",
+        "required": ["id"],
+        "properties": {"id": {"type": "string"}, "email": {"type": "string"}},
+    }
+    spec["paths"]["/owners"] = {
+        "post": {
+            "operationId": "createOwner",
+            "tags": ["owners"],
+            "requestBody": {
+                "content": {
+                    "application/json": {
+                        "schema": {
+                            "type": "object",
+                            "required": ["owner"],
+                            "properties": {"owner": {"$ref": "#/components/schemas/Owner"}},
+                        }
+                    }
+                }
+            },
+            "responses": {"204": {"description": "ok"}},
+        }
+    }
+
+
+def _pair(
+    tmp_path: Path,
+    old_edit: Callable[[dict[str, Any]], None],
+    new_edit: Callable[[dict[str, Any]], None],
+) -> list[Change]:
+    old, new = copy.deepcopy(_pets()), copy.deepcopy(_pets())
+    old_edit(old)
+    new_edit(new)
+    return diff_paths(
+        _write(tmp_path / "old.json", old), _write(tmp_path / "new.json", new)
+    ).changes
+
+
+def test_a_model_the_caller_builds_is_judged_as_an_input(tmp_path: Path) -> None:
+    """A request-only model gaining a required field, or a field becoming required, broke
+    every caller (mypy and pydantic refuse the old call) but was an "addition" / a compatible
+    narrowing: models were judged as returned only."""
+
+    def required_name(spec: dict[str, Any]) -> None:
+        _owner_body(spec)
+        owner = spec["components"]["schemas"]["Owner"]
+        owner["required"] = ["id", "email", "name"]
+        owner["properties"]["name"] = {"type": "string"}
+
+    kinds = _kinds(_pair(tmp_path, _owner_body, required_name))
+    assert ("breaking", "field-added-required", "models.Owner.name") in kinds
+    assert ("breaking", "field-now-required", "models.Owner.email") in kinds
+
+
+def test_a_model_both_sides_carry_breaks_on_any_retyping(tmp_path: Path) -> None:
+    def shared(spec: dict[str, Any], kind: str = "string") -> None:
+        _owner_body(spec)
+        spec["components"]["schemas"]["Owner"]["properties"]["email"] = {"type": kind}
+        spec["components"]["schemas"]["Pet"]["properties"]["owner"] = {
+            "$ref": "#/components/schemas/Owner"
+        }
+
+    changes = _pair(tmp_path, shared, lambda s: shared(s, "integer"))
+    assert ("breaking", "field-type-changed", "models.Owner.email") in _kinds(changes)
+
+
+def test_a_path_parameter_moved_to_the_query_breaks_the_positional_call(tmp_path: Path) -> None:
+    def to_query(spec: dict[str, Any]) -> None:
+        spec["paths"]["/pets/{petId}"]["get"]["parameters"] = []
+        spec["paths"]["/pets/by-id"] = {"get": _op(spec, "/pets/{petId}", "get")}
+        del spec["paths"]["/pets/{petId}"]["get"]
+        _op(spec, "/pets/by-id", "get")["parameters"] = [
+            {"name": "petId", "in": "query", "required": True, "schema": {"type": "string"}}
+        ]
+
+    kinds = _kinds(_pair(tmp_path, lambda s: None, to_query))
+    assert ("breaking", "param-location-changed", "pets.get(pet_id)") in kinds
+
+
+def test_int_is_a_float_and_a_response_enum_is_open(tmp_path: Path) -> None:
+    """`integer` -> `number` on an input, and `number` -> `integer` on a response field, type
+    check unchanged (PEP 484's numeric tower); a value leaving an enum only responses carry
+    changes no type (`Literal[...] | str`), as the README says."""
+
+    def numbers(spec: dict[str, Any], param: str = "integer", field: str = "number") -> None:
+        _op(spec, "/pets", "get")["parameters"][0]["schema"] = {"type": param}
+        del _op(spec, "/pets", "get")["parameters"][1]  # Status: in responses only
+        spec["components"]["schemas"]["Pet"]["properties"]["weight"] = {"type": field}
+
+    def changed(spec: dict[str, Any]) -> None:
+        numbers(spec, "number", "integer")
+        spec["components"]["schemas"]["Status"]["enum"] = ["available", "sold"]
+
+    changes = _pair(tmp_path, numbers, changed)
+    assert not [c for c in changes if c.category == "breaking"], changes
+    assert ("change", "param-type-changed", "pets.list(limit)") in _kinds(changes)
+    assert not [c for c in changes if c.target == "models.Status"]
+
+
+def test_an_enum_a_request_carries_still_breaks_on_a_removed_value(tmp_path: Path) -> None:
+    kinds = _kinds(_pair(tmp_path, lambda s: None, _enum_value_removed))  # `status=` sends it
+    assert ("breaking", "enum-value-removed", "models.Status") in kinds
+
+
+def test_two_specs_take_the_options_of_the_client_whose_spec_one_is(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """CI's usual diff (the spec as it was, from git, against the configured one) ignored the
+    configuration: an operation the client excludes was "method-removed", exit 1."""
+    (tmp_path / "specs").mkdir()
+    spec = _write(tmp_path / "specs" / "pets.json", _pets())
+    old = copy.deepcopy(_pets())
+    old["paths"]["/pets/{petId}"]["delete"]["tags"] = ["admin"]
+    new_spec = copy.deepcopy(_pets())
+    del new_spec["paths"]["/pets/{petId}"]["delete"]  # gone: the client never had it
+    _write(spec, new_spec)
+    old_file = _write(tmp_path / "old.json", old)
+    (tmp_path / "apigen.toml").write_text(
+        '[clients.pets]\nspec = "specs/pets.json"\noutput = "client"\n'
+        '[clients.pets.exclude]\ntags = ["admin"]\n'
+    )
+    monkeypatch.chdir(tmp_path)
+    runner = CliRunner()
+    result = runner.invoke(main, ["diff", str(old_file), "specs/pets.json"])
+    assert result.exit_code == 0 and "pets.delete" not in result.output, result.output
+    monkeypatch.chdir(tmp_path / "specs")
+    named = runner.invoke(
+        main, ["diff", str(old_file), str(spec), "--config", str(tmp_path / "apigen.toml")]
+    )
+    assert named.exit_code == 0 and "pets.delete" not in named.output, named.output

@@ -144,9 +144,10 @@ from typing import assert_type
 import completions
 from completions._runtime import AsyncStream, Stream
 from completions.models import Chunk, Completion
+from completions.types import ChatCompletionsCreateParamsMessagesItem
 
 client = completions.Client()
-messages: list[completions.types.chat_completions.ChatCompletionsCreateParamsMessagesItem] = []
+messages: list[ChatCompletionsCreateParamsMessagesItem] = []
 assert_type(client.chat.completions.create(model="m", messages=messages), Completion)
 assert_type(client.chat.completions.create(model="m", messages=messages, stream=True), Stream[Chunk])
 flag = bool(len(messages))

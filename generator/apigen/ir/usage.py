@@ -26,6 +26,19 @@ def _reach(definitions: dict[str, Definition], roots: Iterable[TypeExpr]) -> set
     return seen
 
 
+def directions(
+    definitions: dict[str, Definition],
+    ops: list[OperationDef],
+    received: Iterable[TypeExpr] = (),
+) -> tuple[set[str], set[str]]:
+    """The definitions a request can carry, and those a client parses (responses, streams and
+    `received`: webhook payloads)."""
+    requests = _reach(definitions, (p.type for op in ops for p in op.params))
+    parsed = [r.type for op in ops for r in op.responses]
+    parsed += [op.streaming.returns for op in ops if op.streaming is not None]
+    return requests, _reach(definitions, [*parsed, *received])
+
+
 def mark_request_only(
     definitions: dict[str, Definition],
     ops: list[OperationDef],
@@ -33,10 +46,7 @@ def mark_request_only(
 ) -> set[str]:
     """`received`: other types a client parses (webhook payloads): models, like responses.
     Returns the definitions a request can carry (their fields get example values)."""
-    requests = _reach(definitions, (p.type for op in ops for p in op.params))
-    parsed = [r.type for op in ops for r in op.responses]
-    parsed += [op.streaming.returns for op in ops if op.streaming is not None]
-    responses = _reach(definitions, [*parsed, *received])
+    requests, responses = directions(definitions, ops, received)
     for key in requests:
         d = definitions[key]
         if isinstance(d, ModelDef):

@@ -28,6 +28,7 @@ from ..ir.nodes import (
     Ref,
     TypeExpr,
 )
+from ..ir.usage import directions
 from .code import Imports, TypeRenderer
 from .views import _positional, takes_none
 
@@ -132,16 +133,25 @@ class TypedManifest:
         `model_fields` (Pydantic models) and `typed_dict_fields` (request-only shapes, keyed by
         wire name) map a field to its annotation, the name ending in `?` when the field is not
         required; `field_aliases` gives a model field's wire name where it differs; `enums`
-        lists an enum's values (`null` last when nullable); `aliases` a type alias's target."""
+        lists an enum's values (`null` last when nullable); `aliases` a type alias's target;
+        `sent` says of each model and enum a request can carry whether responses carry it too
+        (`in`, `both`): `apigen diff` judges a field it gains, or an enum value it loses, by
+        who builds the value."""
         sections: dict[str, dict[str, Any]] = {
             "model_fields": {},
             "typed_dict_fields": {},
             "field_aliases": {},
             "enums": {},
             "aliases": {},
+            "sent": {},
         }
-        for d in self.api.definitions.values():
+        api = self.api
+        hooks = [h.payload for h in api.webhooks]
+        requests, responses = directions(dict(api.definitions), list(api.operations), hooks)
+        for d in api.definitions.values():
             key = public_name(d)
+            if d.key in requests and not getattr(d, "typed_dict", False):
+                sections["sent"][key] = "both" if d.key in responses else "in"
             if isinstance(d, AliasDef):
                 types = self._arguments if d.request_only else self._results
                 target = d.target.inner if isinstance(d.target, Nullable) else d.target
