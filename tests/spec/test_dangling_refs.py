@@ -148,3 +148,54 @@ def test_a_31_ref_with_sibling_constraints_keeps_them(tmp_path: Path) -> None:
         "#/components/schemas/S/$ref": "$ref left out; the rest of the schema kept",
         "#/components/schemas/T/$ref": ANY,
     }
+
+
+def test_a_reference_chain_that_comes_back_to_itself_degrades_like_a_dangling_one(
+    tmp_path: Path,
+) -> None:
+    """A helper's sweep: opc's `circular-body-ref.yaml` (`requestBodies/body: {$ref: body}`)
+    built with no word and a method taking no body; parameters and responses the same. Each use
+    is now a located warning saying what was done; YAML and JSON (its fast path) alike."""
+    import json
+
+    import yaml
+
+    doc = {
+        "openapi": "3.1.0",
+        "info": {"title": "circ", "version": "1"},
+        "paths": {
+            "/": {
+                "post": {
+                    "parameters": [{"$ref": "#/components/parameters/p"}],
+                    "requestBody": {"$ref": "#/components/requestBodies/a"},
+                    "responses": {"200": {"$ref": "#/components/responses/r"}},
+                }
+            }
+        },
+        "components": {
+            "parameters": {"p": {"$ref": "#/components/parameters/p"}},
+            "requestBodies": {
+                "a": {"$ref": "#/components/requestBodies/b"},
+                "b": {"$ref": "#/components/requestBodies/a"},
+            },
+            "responses": {"r": {"$ref": "#/components/responses/r"}},
+        },
+    }
+    for name, text in (("c.yaml", yaml.safe_dump(doc)), ("c.json", json.dumps(doc))):
+        path = tmp_path / name
+        path.write_text(text)
+        report = Report()
+        load_spec(path, report=report)
+        found = {d.pointer: d for d in report.warnings if d.kind == "ref"}
+        post = "#/paths/~1/post"
+        assert set(found) == {
+            f"{post}/parameters/0/$ref",
+            f"{post}/requestBody/$ref",
+            f"{post}/responses/200/$ref",
+        }, found
+        body = found[f"{post}/requestBody/$ref"]
+        assert "never ends: #/components/requestBodies/a -> #/components/requestBodies/b" in (
+            body.message
+        )
+        assert body.action == "request body typed as Any (JSON)"
+        assert found[f"{post}/parameters/0/$ref"].action == "parameter left out"

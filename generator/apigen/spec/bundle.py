@@ -599,8 +599,44 @@ def _json_refs_ok(doc: dict[str, Any], text: str) -> list[str] | None:
         ref = json.loads(f'"{raw}"') if "\\" in raw else raw
         if not ref.startswith("#") or canonical_ref(doc, ref) != (True, ref):
             return None
+        if _non_schema_cycle(doc, ref):
+            return None  # the walk reports it where it is written
         targets.append(ref)
     return targets
+
+
+def _a_component(frame: Frame) -> bool:
+    """Whether `frame` is a component's own object (`#/components/requestBodies/body`)."""
+    parent = frame.parent
+    grand = parent.parent if parent is not None else None
+    return (
+        grand is not None
+        and grand.parent is not None
+        and grand.parent.parent is None
+        and grand.key == "components"
+    )
+
+
+def _non_schema_cycle(doc: dict[str, Any], ref: str) -> list[str]:
+    """The refs of a chain from `ref` that comes back to itself through objects that are only
+    a `$ref` (`#/components/requestBodies/a` -> `b` -> `a`), when `ref` is no schema's (a
+    schema's self-alias is the IR's to report); else []."""
+    try:
+        if is_schema_ref(split_pointer(ref)):
+            return []
+    except ValueError:
+        return []
+    chain = [ref]
+    node = find(doc, split_pointer(ref))
+    while isinstance(node, dict) and isinstance(node.get("$ref"), str):
+        found, nxt = canonical_ref(doc, node["$ref"])
+        if not found:
+            return []  # dangling: reported where it is written
+        if nxt in chain:
+            return [*chain, nxt]
+        chain.append(nxt)
+        node = find(doc, split_pointer(nxt))
+    return []
 
 
 def check_refs(
@@ -619,19 +655,20 @@ def check_refs(
         return known
     errors: list[Diagnostic] = []
     cache: dict[str, tuple[bool, str]] = {}
+    cycles: dict[str, list[str]] = {}
 
     def error(frame: Frame, message: str) -> None:
         file, pointer, line = place(join_pointer([*frame.segments(), "$ref"]))  # error path only
         errors.append(Diagnostic(file, pointer, message, "error", "ref", line))
 
-    def missing(frame: Frame, ref: str) -> None:
+    def missing(frame: Frame, ref: str, message: str = "") -> None:
         try:
             schema_ref = is_schema_ref(split_pointer(ref))
         except ValueError:
             schema_ref = False
         where = join_pointer([*frame.segments(), "$ref"])  # before degrading changes the frame
         action = dangling.degrade(frame, schema_ref)
-        message = f"$ref {ref!r} does not resolve"
+        message = message or f"$ref {ref!r} does not resolve"
         if action is None:
             error(frame, message)
             return
@@ -652,8 +689,16 @@ def check_refs(
         found, canonical = hit
         if not found:
             missing(frame, ref)
-        elif canonical != ref:
+            continue
+        if canonical != ref:
             frame.node["$ref"] = canonical
+        if canonical not in cycles:
+            cycles[canonical] = _non_schema_cycle(doc, canonical)
+        if cycles[canonical] and not _a_component(frame):
+            # a parameter, body or response that is only references to itself: no object at
+            # the end (it was dropped without a word: the method took no body); degraded where
+            # used, as a dangling one (the component itself is no use)
+            missing(frame, ref, f"$ref {ref!r} never ends: {' -> '.join(cycles[canonical])}")
     dangling.finish()
     if errors:
         raise SpecError(errors)
