@@ -435,3 +435,40 @@ def test_server_path_spelt_raw_is_served_percent_encoded() -> None:
         assert client.get(url.replace("%20*", "%20%2A") + "/pets/3").status_code == 200
         # the prefix is whole segments: a request missing its tail does not match it
         assert client.get(url.rsplit("/", 1)[0] + "/pets/3").status_code == 404
+
+
+def test_a_swagger2_mapping_is_served_as_its_file_would_be() -> None:
+    """A helper's docs check: `Sandbox(dict)` used a Swagger 2.0 mapping as if 3.x (`basePath`
+    ignored, 200 with an empty body and no Content-Type, nothing validated); a path to the same
+    document was upgraded. A mapping is upgraded too."""
+    document = {
+        "swagger": "2.0",
+        "info": {"title": "t", "version": "1"},
+        "basePath": "/v2",
+        "produces": ["application/json"],
+        "paths": {
+            "/pets/{id}": {
+                "get": {
+                    "parameters": [
+                        {"name": "id", "in": "path", "required": True, "type": "integer"}
+                    ],
+                    "responses": {
+                        "200": {
+                            "description": "ok",
+                            "schema": {
+                                "type": "object",
+                                "required": ["id"],
+                                "properties": {"id": {"type": "integer"}},
+                            },
+                        }
+                    },
+                }
+            }
+        },
+    }
+    with Sandbox(document) as sandbox, httpx.Client(base_url=sandbox.url or "") as client:
+        assert (sandbox.url or "").endswith("/v2")
+        ok = client.get("/pets/7")
+        assert ok.status_code == 200 and isinstance(ok.json()["id"], int)
+        assert ok.headers["content-type"].startswith("application/json")
+        assert client.get("/pets/seven").status_code == 400

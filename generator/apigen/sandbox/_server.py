@@ -210,7 +210,14 @@ def parse_prefer(header: str | None) -> dict[str, str]:
 
 
 def _load(spec: Mapping[str, Any] | str | Path) -> Mapping[str, Any]:
+    """A file is loaded as `apigen build` loads it; a mapping is used as it is, a Swagger 2.0
+    one upgraded first (it was served as if 3.x: no `basePath`, empty answers, nothing
+    validated)."""
     if isinstance(spec, Mapping):
+        if str(spec.get("swagger", "")).startswith("2."):
+            from ..spec.swagger2 import upgrade
+
+            return upgrade(spec)
         return spec
     from ..diagnostics import Report
     from ..spec import load_spec
