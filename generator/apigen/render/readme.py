@@ -102,6 +102,8 @@ def readme_view(api: Api, dist: Distribution) -> dict[str, Any]:
         "async_example": "",
         "call": "",
         "raw_call": "",
+        "cache_call": "",
+        "cache_raw_call": "",
         "get_path": "",
         "get_query": "",  # the raw GET's required query parameters: `query={...}`, or ""
         "pagination": call_expression(api, paginated) if paginated else "",
@@ -143,11 +145,31 @@ def readme_view(api: Api, dist: Distribution) -> dict[str, Any]:
         receiver = ".".join(["client", *featured.resource])
         view["raw_call"] = call.replace(receiver + ".", receiver + ".with_raw_response.", 1)
         view["with_options_call"] = call.replace("client.", "client.with_options(timeout=5.0).", 1)
+    cached = _cached_get(api, featured)
+    if cached is not None:  # the Caching example: a GET (the cache serves GET and HEAD only)
+        call = call_expression(api, cached)
+        receiver = ".".join(["cached", *cached.resource])
+        view["cache_call"] = call.replace("client.", "cached.", 1)
+        view["cache_raw_call"] = view["cache_call"].replace(
+            receiver + ".", receiver + ".with_raw_response.", 1
+        )
     raw = _raw_get(api, featured)
     if raw is not None:
         view["get_path"] = example_path(api, raw)
         view["get_query"] = _raw_query(api, raw)
     return view
+
+
+def _cached_get(api: Api, featured: OperationDef | None) -> OperationDef | None:
+    """The GET the Caching example calls twice: the featured one, else the first other that
+    answers one JSON document (a POST-only API's example printed `None`, no cache status)."""
+    ops = [featured] if featured is not None else []
+    ops += [op for op in api.operations if op is not featured and not op.deprecated]
+    for op in ops:
+        kinds = {r.kind for r in op.responses if r.status.startswith("2")}
+        if op.method == "get" and kinds == {"json"} and op.streaming is None:
+            return op
+    return None
 
 
 def _raw_get(api: Api, featured: OperationDef | None) -> OperationDef | None:
