@@ -24,6 +24,7 @@ from .dangling import Dangling
 from .expansion import MAX_EXPANDED, first_bomb
 from .locate import Locator
 from .parse import MAX_SPEC_BYTES, TooLarge, decode, fatal, parse, read_capped
+from .pointer import escape
 from .pointer import join as join_pointer
 from .pointer import split as split_pointer
 from .swagger2 import upgrade
@@ -334,6 +335,37 @@ def load_spec(
                 )
             ]
         )
+    _merge_ms_paths(doc, report, spec.place)
     if swagger2:
         spec.document = upgrade(doc, report=report, locate=spec.locate)
     return spec
+
+
+def _merge_ms_paths(
+    doc: dict[str, Any], report: Report, place: Callable[[str], tuple[str, str, int | None]]
+) -> None:
+    """AutoRest's `x-ms-paths` (Azure): more path items, keyed like `/foo?op=bar` where two
+    operations share a path and method (a query-in-path key, decisions 27). They are paths;
+    they were left out without a word. One that `paths` has already is left out, with a
+    warning."""
+    extra = doc.get("x-ms-paths")
+    paths = doc.get("paths")
+    if not isinstance(extra, dict) or not extra or not isinstance(paths, dict | type(None)):
+        return
+    merged = doc["paths"] = dict(paths or {})
+    for key, item in extra.items():
+        if key in merged:
+            file, pointer, line = place(f"#/x-ms-paths/{escape(str(key))}")
+            report.add(
+                Diagnostic(
+                    file,
+                    pointer,
+                    f"x-ms-paths repeats the path {key!r} of paths",
+                    "warning",
+                    "paths",
+                    line,
+                    "left out (the one under paths is kept)",
+                )
+            )
+            continue
+        merged[key] = item
