@@ -874,11 +874,13 @@ def _check_body(
             unspelled.add(name.partition("[")[0])
             continue
         enc_style = encoding.get(name, {}).get("style") if isinstance(encoding, Mapping) else None
-        if not form and enc_style != "deepObject":
+        enc = view.deref(encoding.get(name, {})) if isinstance(encoding, Mapping) else {}
+        # Swagger 2.0's csv/ssv/pipes array in multipart: one part, the items joined
+        joined = not form and isinstance(enc, Mapping) and "x-collectionFormat" in enc
+        if not form and enc_style != "deepObject" and not joined:
             # `style` is for urlencoded forms (OpenAPI 3.0); in multipart only Stripe's
             # bracketed deepObject parts are read so (decisions.md "Multipart")
             enc_style = None
-        enc = view.deref(encoding.get(name, {})) if isinstance(encoding, Mapping) else {}
         json_field = isinstance(enc, Mapping) and "json" in str(enc.get("contentType", ""))
         if (form or enc_style == "deepObject") and not json_field:  # JSON spells any value
             value = prune(value)
@@ -933,7 +935,7 @@ def _check_body(
             continue
         if isinstance(sent, bytes):
             sent = sent.decode("utf-8", "replace")
-        if form and isinstance(value, list) and isinstance(sent, str):
+        if (form or joined) and isinstance(value, list) and isinstance(sent, str):
             # an array field joined by its style (Swagger 2.0's default csv, explode: false)
             style = enc.get("style") if isinstance(enc, Mapping) else None
             style = style if isinstance(style, str) else "form"

@@ -447,11 +447,17 @@ class OperationBuilder:
             )
         required = body.get("required") is True
         encoding: dict[str, tuple[str | None, bool | None, str | None]] = {}
+        multipart = media_type.split(";")[0].strip().lower() == "multipart/form-data"
         for prop, enc in as_object(media.get("encoding")).items():
             if isinstance(enc, JSON_OBJECT):
                 style = enc.get("style") if isinstance(enc.get("style"), str) else None
                 explode = enc.get("explode") if isinstance(enc.get("explode"), bool) else None
                 ctype = enc.get("contentType") if isinstance(enc.get("contentType"), str) else None
+                if multipart and style != "deepObject" and "x-collectionFormat" not in enc:
+                    # OpenAPI 3.0: `style` applies to urlencoded forms only; a multipart array
+                    # is one part per item. Swagger 2.0's `collectionFormat` (csv, ssv, pipes:
+                    # one part of joined items) is kept (`x-collectionFormat`, swagger2.py)
+                    style = explode = None
                 encoding[str(prop)] = (style, explode, ctype)
         bdef = BodyDef(media_type=media_type, required=required, encoding=encoding)
         ptr = f"{op.pointer}/requestBody/content/{escape(media_type)}/schema"

@@ -513,7 +513,15 @@ class RequestValidator:
                     fields = self._encoded_fields(fields, spec.encodings[media], schema)
                 value = self.coercer.coerce(fields, schema)
             elif base == "multipart/form-data":
-                value = self.coercer.coerce(parse_multipart(body, content_type, documents), schema)
+                fields = parse_multipart(body, content_type, documents)
+                joined = {  # Swagger 2.0's csv/ssv/pipes: one part, the items joined (swagger2.py)
+                    name: enc
+                    for name, enc in (spec.encodings.get(media) or {}).items()
+                    if isinstance(enc, Mapping) and "x-collectionFormat" in enc
+                }
+                if joined:
+                    fields = self._encoded_fields(fields, joined, schema)
+                value = self.coercer.coerce(fields, schema)
             else:
                 return None  # bytes or text: nothing structural to check
         except (ValueError, UnicodeDecodeError) as exc:

@@ -465,8 +465,13 @@ class _Upgrader:
             if p.get("required") is True:
                 required.append(name)
             if schema.get("type") == "array":
-                style, explode = _QUERY_STYLES.get(_collection_format(p), ("form", False))
+                fmt = _collection_format(p)
+                style, explode = _QUERY_STYLES.get(fmt, ("form", False))
+                # `x-collectionFormat`: what 2.0 meant in a multipart body too (one part,
+                # `ids=1,2`), where OpenAPI 3.0 ignores `style` (the IR and the sandbox read it)
                 encoding[name] = {"style": style, "explode": explode}
+                if MULTIPART in types:
+                    encoding[name]["x-collectionFormat"] = fmt
         obj: dict[str, Any] = {"type": "object", "properties": props}
         if required:
             obj["required"] = required
