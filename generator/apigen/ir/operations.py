@@ -644,6 +644,17 @@ class OperationBuilder:
                     if success
                     else ["Response", status if status != "default" else "default"]
                 )
+                star = _star_kind(self._deref(schema)) if json_media.strip() == "*/*" else None
+                if star is not None:
+                    # any media type, a string: text (Kubernetes' `proxy`, `exec`; a Spring
+                    # method returning `String`, answered as text/plain) or octets, asked for
+                    # as `*/*`; read as JSON, such an answer failed ("Expected a JSON body")
+                    if success:
+                        accepted.pop()
+                    result.append(
+                        ResponseDef(status, star, Prim("str") if star == "text" else Prim("bytes"))
+                    )
+                    continue
                 ptr = f"{op.pointer}/responses/{escape(status)}/content/{escape(json_media)}/schema"
                 rtype = self.schemas.convert(schema, ptr, [*hint, *name], module)
                 result.append(ResponseDef(status, "json", rtype))
@@ -778,6 +789,19 @@ def accept_header(media_types: list[str]) -> str | None:
         if text not in kept:
             kept.append(text)
     return None if kept in ([], ["application/json"]) else ", ".join(kept)
+
+
+def _star_kind(schema: Any) -> ResponseKind | None:
+    """How `*/*` content of `schema` is read: a string schema's as text (octets for
+    `format: binary`, 3.1's `contentMediaType`), anything else (an object, an array: JSON) by
+    the JSON path."""
+    if _is_binary(schema) and not (
+        isinstance(schema, JSON_OBJECT) and schema.get("format") == "byte"
+    ):
+        return "binary"
+    if isinstance(schema, JSON_OBJECT) and schema.get("type") == "string":
+        return "text"
+    return None
 
 
 def _pick_media(media_types: list[str]) -> str:

@@ -1,0 +1,55 @@
+"""`*/*` content whose schema is a string is text (or octets), not JSON.
+
+A helper's Prism sweep: Kubernetes declares 48 operations (`proxy`, `exec`, `attach`...) as
+`*/*: {schema: {type: string}}`; the client asked for `application/json` and raised "Expected a
+JSON body" on the text (or HTML) the API answers, with no way to read it typed. Such a
+response is read as text and asked for as `*/*`; an object or array under `*/*` stays JSON."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from apigen.ir.nodes import Prim
+from tests.builds import api_of
+
+
+def _spec(schema: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "openapi": "3.0.3",
+        "info": {"title": "t", "version": "1"},
+        "paths": {
+            "/proxy": {
+                "get": {
+                    "operationId": "proxy",
+                    "responses": {
+                        "200": {"description": "ok", "content": {"*/*": {"schema": schema}}}
+                    },
+                }
+            }
+        },
+    }
+
+
+@pytest.mark.parametrize(
+    ("schema", "kind", "python"),
+    [
+        ({"type": "string"}, "text", "str"),
+        ({"type": "string", "format": "byte"}, "text", "str"),
+        ({"type": "string", "format": "binary"}, "binary", "bytes"),
+    ],
+)
+def test_a_string_of_any_media_type_is_text_or_octets(
+    schema: dict[str, Any], kind: str, python: str
+) -> None:
+    (op,) = api_of(_spec(schema)).operations
+    (response,) = op.responses
+    assert response.kind == kind and response.type == Prim(python)
+    assert op.accept is None  # no JSON asked for: the runtime sends no Accept of its own
+
+
+def test_an_object_of_any_media_type_stays_json() -> None:
+    schema = {"type": "object", "properties": {"a": {"type": "string"}}}
+    (op,) = api_of(_spec(schema)).operations
+    assert op.responses[0].kind == "json"
