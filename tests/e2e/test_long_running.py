@@ -280,3 +280,65 @@ def test_a_resource_split_into_parts_still_has_its_and_wait_methods(
         job = client.jobs.create_and_wait(name="n")
         assert job.id == "j1"
         assert callable(client.jobs.create_and_wait) and callable(client.jobs.get_extra0)
+
+
+ANALYZE = {
+    "openapi": "3.0.3",
+    "info": {"title": "vision", "version": "1"},
+    "servers": [{"url": BASE}],
+    "paths": {
+        "/analyze": {
+            "post": {
+                "operationId": "analyze",
+                "responses": {
+                    "202": {
+                        "description": "accepted; poll Operation-Location",
+                        "headers": {"Operation-Location": {"schema": {"type": "string"}}},
+                    },
+                    "200": {
+                        "description": "the result",
+                        "content": {
+                            "application/json": {
+                                "schema": {
+                                    "type": "object",
+                                    "properties": {
+                                        "status": {"type": "string"},
+                                        "text": {"type": "string"},
+                                    },
+                                }
+                            }
+                        },
+                    },
+                },
+            }
+        }
+    },
+}
+
+
+def test_an_operation_location_monitor_is_polled_until_its_status_ends(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> None:
+    """A helper's review: a 202 declaring `Operation-Location` (Microsoft's guidelines, without
+    AutoRest's extension) was polled as HTTP's 202-until-done protocol, so its monitor's first
+    `200 {"status": "running"}` came back as the result. Its `status` decides now."""
+    from tests.builds import build_document
+
+    out = build_document(tmp_path_factory, "vision", ANALYZE)
+    seen: list[str] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        seen.append(f"{request.method} {request.url.path}")
+        if request.method == "POST":
+            headers = {"Operation-Location": f"{BASE}/operations/op1", "Retry-After": "0"}
+            return httpx.Response(202, headers=headers)
+        polls = sum(1 for s in seen if s.startswith("GET"))
+        status = "succeeded" if polls >= 3 else "running"
+        return httpx.Response(200, json={"status": status, "text": "hi" if polls >= 3 else None})
+
+    with on_path(out, "vision") as vision:
+        http = httpx.Client(transport=httpx.MockTransport(handler))
+        client = vision.Client(base_url=BASE, http_client=http)
+        result = client.analyze.create_and_wait(poll_interval=0.001)
+    assert result.status == "succeeded" and result.text == "hi"
+    assert seen == ["POST /v1/analyze"] + ["GET /v1/operations/op1"] * 3

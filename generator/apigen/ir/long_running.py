@@ -1,7 +1,8 @@
 """Which operations are long-running, and how they finish (`OperationDef.long_running`).
 
-- Detected: a `202` response that declares a `Location` or `Operation-Location` header (the
-  HTTP protocol: poll that URL until it stops answering 202).
+- Detected: a `202` response that declares a `Location` header (the HTTP protocol: poll that
+  URL until it stops answering 202) or an `Operation-Location` one (Microsoft's: poll it until
+  its `status` is terminal; its body is the result).
 - Declared in the spec: `x-apigen-long-running: {status_field, done, failed, poll}` on the
   operation (`false` turns detection off).
 - Configured: `long_running` in apigen.toml, keyed by operationId or `METHOD /path` (wins).
@@ -41,7 +42,12 @@ def assign(
         lro = _from_settings(op, raw, report, file)
     elif node.get(AZURE) is True:
         lro = LongRunningDef(final=_final_state(node))
-    elif _declares_monitor(node):
+    elif "operation-location" in _monitors(node):
+        # Microsoft's guidelines (Cognitive Services...): the monitor answers 200 with a
+        # `status` (notStarted, running, succeeded, failed): polled as Azure's protocol reads
+        # it (a 200 "running" was returned as the result), its body the result
+        lro = LongRunningDef(final="operation-location")
+    elif _monitors(node):
         lro = LongRunningDef()
     else:
         return
@@ -64,13 +70,14 @@ def _final_state(node: Mapping[str, Any]) -> str:
     return via if via in _FINAL_STATES else ""
 
 
-def _declares_monitor(node: Mapping[str, Any]) -> bool:
+def _monitors(node: Mapping[str, Any]) -> set[str]:
+    """The monitor headers (lower case) the operation's 202 declares."""
     responses = node.get("responses")
     accepted = responses.get("202") if isinstance(responses, Mapping) else None
     headers = accepted.get("headers") if isinstance(accepted, Mapping) else None
-    return isinstance(headers, Mapping) and any(
-        str(name).lower() in _MONITOR_HEADERS for name in headers
-    )
+    if not isinstance(headers, Mapping):
+        return set()
+    return {str(name).lower() for name in headers} & set(_MONITOR_HEADERS)
 
 
 def _from_settings(
