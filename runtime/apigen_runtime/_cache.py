@@ -363,7 +363,7 @@ def _lifetime(headers: httpx.Headers, cache: Cache) -> float | None:
             base = email.utils.parsedate_to_datetime(date).timestamp() if date else time.time()
         except (TypeError, ValueError):
             base = time.time()
-        return max(0.0, when - base)
+        return max(0.0, when - base - age)  # (RFC 9111 4.2: its age counts, as for max-age)
     return cache.ttl
 
 

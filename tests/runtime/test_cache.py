@@ -140,6 +140,16 @@ def test_expires_header() -> None:
     assert raw(c).cache_status == "hit" and len(server.requests) == 1
 
 
+def test_expires_counts_the_age_a_shared_cache_reports() -> None:
+    """A helper's review: `Expires` 120 s after `Date` with `Age: 150` (a CDN's copy) was
+    served from the cache for two minutes though already stale; `max-age` counted `Age`."""
+    now = time.time()
+    server = Server(Date=httpx_date(now), Expires=httpx_date(now + 120), Age="150")
+    c = client(server, rt.Cache())
+    raw(c)
+    assert raw(c).cache_status == "miss" and len(server.requests) == 2
+
+
 def httpx_date(ts: float) -> str:
     import email.utils
 
