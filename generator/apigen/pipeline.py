@@ -147,13 +147,16 @@ def checked_package_name(name: str) -> str:
     return pkg
 
 
-# Public attribute names of the runtime's client and resource base classes, which generated
-# resources must not shadow. Written out rather than read by `dir()`: that would import the
-# whole runtime (httpx, pydantic) into every build. tests/render/test_reserved_names.py
-# checks these against the runtime itself.
+# Public attribute names of the runtime's clients (their settings, which `__init__` sets on
+# the instance, too: a tag `timeout` made a resource the setting hid) and resource base
+# classes, which generated resources must not shadow. Written out rather than read by `dir()`:
+# that would import the whole runtime (httpx, pydantic) into every build.
+# tests/render/test_reserved_names.py checks these against the runtime itself.
 RESERVED_CLIENT = frozenset(
     {
         "aclose",
+        "allow_insecure_credentials",
+        "base_url",
         "base_url_for",
         "close",
         "copy",
@@ -161,7 +164,10 @@ RESERVED_CLIENT = frozenset(
         "default_query",
         "delete",
         "get",
+        "idempotency_header",
         "is_closed",
+        "max_response_bytes",
+        "max_retries",
         "max_stream_reconnects",
         "oauth",
         "paginate",
@@ -169,7 +175,10 @@ RESERVED_CLIENT = frozenset(
         "post",
         "put",
         "request",
+        "retry_count_header",
         "stream",
+        "strict_response_validation",
+        "timeout",
         "wait_for",
         "with_options",
     }

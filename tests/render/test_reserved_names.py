@@ -14,13 +14,20 @@ from apigen.render import _ERRORS
 from tests.conftest import ROOT
 
 
-def _public(*classes: type) -> set[str]:
+def _public(*classes: object) -> set[str]:
     return {n for cls in classes for n in dir(cls) if not n.startswith("_")}
 
 
 def test_reserved_names_match_the_runtime() -> None:
+    """The clients' instances, not only their classes: the settings `__init__` sets (a tag
+    `timeout` or `max_retries` made a resource the setting hid: mypy reported 32 override
+    errors, `client.max_retries.list()` raised `AttributeError`)."""
     rt = runtime_module()
-    assert _public(rt.SyncAPIClient, rt.AsyncAPIClient) == pipeline.RESERVED_CLIENT
+    clients = (
+        rt.SyncAPIClient(base_url="https://x.test"),
+        rt.AsyncAPIClient(base_url="https://x.test"),
+    )
+    assert _public(*clients) == pipeline.RESERVED_CLIENT
     resource = _public(rt.SyncResource, rt.AsyncResource)
     assert resource | {"with_raw_response", "with_streaming_response"} == pipeline.RESERVED_RESOURCE
 
@@ -72,3 +79,41 @@ def test_a_whole_build_does_not_import_the_runtime(tmp_path: Path) -> None:
     )
     assert out.stdout.strip() == "[]", out.stdout
     assert (tmp_path / "petstore" / "petstore" / "_exceptions.py").is_file()
+
+
+def test_a_tag_named_like_a_client_setting_becomes_another_resource() -> None:
+    """A helper's hostile-name sweep: tags `timeout`, `max_retries`, `base_url`... built
+    without a word into resources the client's own settings then hid."""
+    from apigen.diagnostics import Report
+    from apigen.ir import build_api
+
+    names = ["timeout", "max_retries", "base_url", "strict_response_validation"]
+    doc = {
+        "openapi": "3.0.3",
+        "info": {"title": "t", "version": "1"},
+        "paths": {
+            f"/{n}": {
+                "get": {
+                    "operationId": f"list_{n}",
+                    "tags": [n],
+                    "responses": {"204": {"description": "ok"}},
+                }
+            }
+            for n in names
+        },
+    }
+    reserved_client, reserved_resource = pipeline._reserved()
+    api = build_api(
+        doc,
+        package="t",
+        spec_file="t.json",
+        spec_sha256="0",
+        report=Report(),
+        reserved_client=reserved_client,
+        reserved_resource=reserved_resource,
+        options=None,
+        lock=None,
+    )
+    attrs = set(api.resources)
+    assert not attrs & set(names), attrs
+    assert {f"{n}_api" for n in names} <= attrs
