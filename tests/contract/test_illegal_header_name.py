@@ -77,3 +77,53 @@ def test_build_warns_of_such_a_name() -> None:
     api_of(SPEC, report)
     found = [w for w in report.warnings if "'header param' is not an HTTP field" in w.message]
     assert found and found[0].pointer.endswith("/parameters/1"), report.warnings
+
+
+KEYED = {
+    "openapi": "3.0.3",
+    "info": {"title": "keyed", "version": "1"},
+    "security": [{"key": []}],
+    "paths": {
+        "/items": {"get": {"operationId": "listItems", "responses": {"204": {"description": "ok"}}}}
+    },
+    "components": {
+        "securitySchemes": {"key": {"type": "apiKey", "in": "header", "name": "X-Api Key"}}
+    },
+}
+
+
+def test_an_api_key_header_name_with_a_space_is_refused_before_sending() -> None:
+    """A helper's hostile-name sweep: a scheme's header name `X-Api Key` built without a word,
+    then every call retried a "connection error" (h11 refused the name mid-send; the server got
+    nothing). `apigen build` warns; the call raises `ValueError` before sending."""
+    import httpx
+
+    import apigen_runtime as rt
+    from apigen.diagnostics import Report
+
+    report = Report()
+    api_of(KEYED, report)
+    (warning,) = [w for w in report.warnings if w.kind == "security"]
+    assert warning.pointer == "#/components/securitySchemes/key/name"
+    assert "'X-Api Key' is not an HTTP token" in warning.message
+    sent: list[httpx.Request] = []
+    client = rt.SyncAPIClient(
+        base_url="https://api.test",
+        http_client=httpx.Client(
+            transport=httpx.MockTransport(lambda r: sent.append(r) or httpx.Response(204))
+        ),
+        credentials={"api_key": "k"},
+        security_schemes={"key": rt.ApiKey("api_key", "X-Api Key", "header")},
+        default_security=[["key"]],
+    )
+    operation: rt.Operation[None] = rt.Operation(method="get", path="/items")
+    with pytest.raises(ValueError, match="API key header name 'X-Api Key' is not an HTTP header"):
+        client.request(operation, {})
+    assert sent == []
+
+
+@pytest.mark.slow
+def test_the_contract_files_such_a_scheme_as_the_spec_s(tmp_path: Path) -> None:
+    report = contract_of(tmp_path, KEYED, "keyedheader")
+    failures = [f for op in report.operations for f in op.failures]
+    assert failures and all(f.klass == "spec" for f in failures), failures

@@ -619,7 +619,9 @@ class _Run:
             if isinstance(error, ValueError) and _unsendable_header(case):
                 fail("unsendable_header", "spec", f"{UNSENDABLE_HEADER}: {str(error)[:200]}")
                 return
-            if isinstance(error, ValueError) and _untoken_header(case, str(error)):
+            if isinstance(error, ValueError) and (
+                _untoken_header(case, str(error)) or "API key header name" in str(error)
+            ):  # a header parameter's name, or an API key scheme's (the runtime's message)
                 fail("header_name", "spec", f"{ILLEGAL_HEADER_NAME}: {str(error)[:200]}")
                 return
             if isinstance(error, ValueError) and _empty_path_container(case, str(error)):
