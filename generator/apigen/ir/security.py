@@ -243,15 +243,15 @@ def build_security(
             continue
         plans[str(name)] = plan
         key_name = scheme.get("name") if plan[0] == "ApiKey" else None
-        if scheme.get("in") == "header" and isinstance(key_name, str):
-            if not HTTP_TOKEN.fullmatch(key_name):
-                report.warn(
-                    file,
-                    f"#/components/securitySchemes/{name}/name",
-                    f"header name {key_name!r} is not an HTTP token (RFC 9110)",
-                    kind="security",
-                    action="a call using this scheme raises ValueError: no client can send it",
-                )
+        header = scheme.get("in") == "header" and isinstance(key_name, str)
+        if header and isinstance(key_name, str) and not HTTP_TOKEN.fullmatch(key_name):
+            report.warn(
+                file,
+                f"#/components/securitySchemes/{name}/name",
+                f"header name {key_name!r} is not an HTTP token (RFC 9110)",
+                kind="security",
+                action="a call using this scheme raises ValueError: no client can send it",
+            )
     requirements = _requirements(document)
     if not raw and not any(requirements):
         return [_implicit_bearer()], ((IMPLICIT_SCHEME,), ())

@@ -196,6 +196,36 @@ def _check_aliases(root: yaml.nodes.Node, file: str) -> None:
         )
 
 
+# Past libyaml's 1,000 levels, how deep a document the pure-Python parser is given
+MAX_YAML_DEPTH = 2_500
+
+
+def flow_depth(text: str) -> int:
+    """The deepest nesting of `[`/`{` outside quoted scalars and comments (a linear scan:
+    what the parser would take quadratic time over)."""
+    deepest = depth = 0
+    quote = ""
+    comment = False
+    previous = "\n"
+    for ch in text:
+        if comment:
+            comment = ch != "\n"
+        elif quote:
+            if ch == quote:
+                quote = ""
+        elif ch in "[{":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif ch in "]}":
+            depth -= 1
+        elif ch in "'\"":
+            quote = ch
+        elif ch == "#" and previous in " \t\n":
+            comment = True
+        previous = ch
+    return deepest
+
+
 def parse_yaml(text: str, file: str, found: list[Diagnostic] | None = None) -> Any:
     """The JSON-typed data of a YAML text; SpecError with a line on failure. A key written
     twice in one mapping keeps its last value, with a warning added to `found`."""
@@ -215,7 +245,16 @@ def parse_yaml(text: str, file: str, found: list[Diagnostic] | None = None) -> A
                 return data
         except yaml.MarkedYAMLError as exc:
             if i + 1 < len(_YAML_LOADERS) and is_nesting_limit(exc):
-                continue  # libyaml stops at 1,000 levels; the pure-Python parser does not
+                # libyaml stops at 1,000 levels; the pure-Python parser does not, but takes
+                # time quadratic in the depth (25 s at 3,000 flow levels, hours at 100,000)
+                if flow_depth(text) > MAX_YAML_DEPTH:
+                    raise fatal(
+                        file,
+                        "#",
+                        f"document nested deeper than {MAX_YAML_DEPTH:,} levels",
+                        "depth",
+                    ) from None
+                continue
             mark = exc.problem_mark or exc.context_mark
             line = int(mark.line) + 1 if mark is not None else None
             problem = " ".join(str(x) for x in (exc.context, exc.problem) if x)
