@@ -89,9 +89,10 @@ def _tidy(text: str) -> str:
 
 # What a spec's prose may not carry into the package: control characters (a NUL, ESC, C1)
 # and the bidirectional controls of "Trojan Source" (which reorder how a line of code reads in
-# an editor; linters flag them: ruff PLE2502). Tabs and newlines stay.
+# an editor; linters flag them: ruff PLE2502), and the zero-width space (ruff PLE2515). Tabs
+# and newlines stay.
 INVISIBLE = re.compile(
-    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]"
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u061c\u200b\u200e\u200f\u202a-\u202e\u2066-\u2069]"
 )
 
 
