@@ -107,6 +107,8 @@ def _manifest_file(path: Path) -> Path | None:
             data = json.loads(path.read_text(encoding="utf-8"))
         except (OSError, UnicodeDecodeError, ValueError) as err:
             raise DiffInputError(f"{path}: cannot read it as JSON ({err})") from None
+        except RecursionError:  # (a spec, not a manifest: the spec loader says so, located)
+            return None
         if isinstance(data, Mapping) and "operations" in data and "generator" in data:
             return path
     return None

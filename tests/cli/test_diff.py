@@ -693,3 +693,14 @@ def test_two_specs_take_the_options_of_the_client_whose_spec_one_is(
         main, ["diff", str(old_file), str(spec), "--config", str(tmp_path / "apigen.toml")]
     )
     assert named.exit_code == 0 and "pets.delete" not in named.output, named.output
+
+
+def test_a_json_spec_nested_too_deeply_is_an_unreadable_input(tmp_path: Path) -> None:
+    """A helper's hostile-input sweep: `apigen diff` read a `.json` side as a manifest first,
+    and a document nested ~2,000+ levels raised `RecursionError` there: "internal error"."""
+    old = _write(tmp_path / "old.json", _pets())
+    deep = tmp_path / "deep.json"
+    deep.write_text('{"openapi": "3.0.3", "x": ' + "[" * 100_000 + "]" * 100_000 + "}")
+    result = CliRunner().invoke(main, ["diff", str(old), str(deep)])
+    assert result.exit_code == 2, result.output
+    assert "internal error" not in result.output and "nested too deeply" in result.output

@@ -45,7 +45,6 @@ def _write(tmp_path: Path, doc: dict[str, Any]) -> Path:
 @pytest.mark.parametrize(
     "changes",
     [
-        {"paths": 5},
         {"paths": {"/a": {"get": {"operationId": "getA", "responses": "x"}}}},
         {"components": []},
         {"components": {"schemas": "x"}},
@@ -84,7 +83,6 @@ def _write(tmp_path: Path, doc: dict[str, Any]) -> Path:
         },
     ],
     ids=[
-        "paths",
         "responses",
         "components",
         "schemas",
@@ -100,6 +98,21 @@ def test_a_container_of_the_wrong_type_reads_as_absent(
     result = build(_write(tmp_path, _doc(**changes)), tmp_path / "out" / "pkg")
     assert (tmp_path / "out" / "pkg" / "pkg" / "_client.py").exists()
     assert result.operations <= 1
+
+
+def test_paths_of_the_wrong_type_stop_the_build_and_leave_the_client(tmp_path: Path) -> None:
+    """A helper's hostile-input sweep: `paths: 5` read as absent built a client of no
+    operation over a working one (its resources deleted, exit 0), the only word a validator
+    crash ("failed here (KeyError: 'paths')"). A located error; the output is left as it was."""
+    out = tmp_path / "out" / "pkg"
+    build(_write(tmp_path, _doc()), out)
+    before = sorted(p.name for p in (out / "pkg" / "resources").iterdir())
+    with pytest.raises(SpecError) as info:
+        build(_write(tmp_path, _doc(paths=5)), out)
+    (d,) = info.value.diagnostics
+    assert d.pointer == "#/paths" and "paths must be a mapping, not int" in d.message
+    assert d.line is not None
+    assert sorted(p.name for p in (out / "pkg" / "resources").iterdir()) == before
 
 
 def test_a_crash_on_an_invalid_document_reports_the_document_s_problems(

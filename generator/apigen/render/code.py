@@ -29,7 +29,9 @@ from .isort import sort_block
 
 _BUILTIN_TYPES = {"str", "int", "float", "bool", "bytes", "list", "dict"}
 # control characters (C0, DEL, C1) and bidirectional controls ("Trojan Source", ruff PLE2502)
-_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200b\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+_CONTROL = re.compile(
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200b\u200e\u200f\u202a-\u202e\u2066-\u2069]"
+)
 _QUOTES = re.compile('"+')
 _FALLBACK_TAG = "*"  # not a class name, so no member's own tag
 

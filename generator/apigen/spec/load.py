@@ -200,6 +200,13 @@ def _version(
             "not-openapi",
             1,
         )
+    paths = doc.get("paths")
+    if paths is not None and not isinstance(paths, dict):
+        # read as absent, it built a client of no operation, which replaced the one there
+        f, line = locate("#/paths")
+        raise fatal(
+            f, "#/paths", f"paths must be a mapping, not {type(paths).__name__}", "paths", line
+        )
     raw = doc[key]
     version = str(raw)
     if isinstance(raw, (int, float)) and not isinstance(raw, bool):
