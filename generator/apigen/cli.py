@@ -241,6 +241,20 @@ class _LazyGroup(click.Group):
 @click.version_option(__version__, prog_name="apigen")
 def main() -> None:
     """Generate typed Python clients from OpenAPI 3.0/3.1/3.2 and Swagger 2.0 specs."""
+    _exit_on_sigterm()
+
+
+def _exit_on_sigterm() -> None:
+    """SIGTERM (a cancelled CI job, `timeout`) exits as Ctrl-C does, through every `finally`:
+    killed outright, a build left its hidden staging folder beside the output for good."""
+    import signal
+    import threading
+
+    def terminate(signum: int, frame: object) -> None:
+        raise SystemExit(128 + signum)
+
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGTERM, terminate)
 
 
 @main.command()

@@ -227,3 +227,26 @@ def test_timings_lists_every_stage_with_wall_and_cpu(tmp_path: Path) -> None:
     assert stages[-1] == "children"  # validation, compile check and ruff ran as child processes
     cpu = [float(re.search(r"([\d.]+) s CPU", line)[1]) for line in lines[start + 1 :]]  # type: ignore[index]
     assert len(cpu) == len(stages) and sum(cpu) > 0
+
+
+def test_sigterm_exits_through_the_cleanups(tmp_path: Path) -> None:
+    """A helper's hostile-input sweep: SIGTERM (a cancelled CI job, `timeout`) killed a build
+    outright and left its hidden `.out.apigen-new-*` staging folder beside the output for good.
+    The CLI turns it into an exit that runs every `finally` (exit status 143, as a shell
+    reports a SIGTERM)."""
+    marker = tmp_path / "cleaned"
+    code = (
+        "import os, signal, sys; from pathlib import Path\n"
+        "from apigen.cli import _exit_on_sigterm\n"
+        "_exit_on_sigterm()\n"
+        "try:\n"
+        "    os.kill(os.getpid(), signal.SIGTERM)\n"
+        "    import time; time.sleep(5)\n"
+        f"finally:\n    Path({str(marker)!r}).write_text('yes')\n"
+    )
+    import subprocess
+    import sys
+
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, timeout=60)
+    assert result.returncode == 143, result.stderr
+    assert marker.read_text() == "yes"
