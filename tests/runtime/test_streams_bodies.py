@@ -660,3 +660,105 @@ def test_generator_body_is_not_resent_on_a_307_sync() -> None:
     file = io.BytesIO(b"seekable")  # a seekable file is rewound and follows the redirect
     client.request(RAW_OP, {"body": file})
     assert [r.content for r in server.requests[1:]] == [b"seekable", b"seekable"]
+
+
+# --- closing a resumable stream -----------------------------------------------------------------
+
+
+class ClosedUnder(httpx.SyncByteStream, httpx.AsyncByteStream):
+    """One event, then the caller's `close()` (another thread's or task's) cuts the read: the
+    transport then fails as a closed socket does."""
+
+    def __init__(self) -> None:
+        self.close_it: Any = None
+
+    def __iter__(self) -> Iterator[bytes]:
+        yield b"id: 1\ndata: one\n\n"
+        self.close_it()
+        raise httpx.ReadError("the connection was closed")
+
+    async def __aiter__(self) -> AsyncIterator[bytes]:
+        yield b"id: 1\ndata: one\n\n"
+        await self.close_it()
+        raise httpx.ReadError("the connection was closed")
+
+
+def test_closing_a_resumable_stream_ends_it_sync() -> None:
+    """A helper's stress review: with `max_stream_reconnects` on, `close()` from another thread
+    read as a dropped connection: the stream reopened the request (`Last-Event-ID`) and went on
+    yielding; `next()` after a `close()` did the same. A closed stream ends."""
+    body = ClosedUnder()
+    server = Server(
+        lambda r: httpx.Response(200, headers={"content-type": "text/event-stream"}, stream=body)
+    )
+    client, _ = sync_client(server)
+    client.max_stream_reconnects = 3
+    stream = client.stream(STR_SSE, {})
+    body.close_it = stream.close
+    assert list(stream) == ["one"] and len(server.requests) == 1
+    again = client.stream(STR_SSE, {})
+    body.close_it = lambda: None
+    again.close()
+    assert list(again) == [] and len(server.requests) == 2  # nothing reopened after close()
+
+
+async def test_closing_a_resumable_stream_ends_it_async() -> None:
+    body = ClosedUnder()
+    server = Server(
+        lambda r: httpx.Response(200, headers={"content-type": "text/event-stream"}, stream=body)
+    )
+    client, _ = async_client(server)
+    client.max_stream_reconnects = 3
+    stream = await client.stream(STR_SSE, {})
+    body.close_it = stream.close
+    assert [x async for x in stream] == ["one"] and len(server.requests) == 1
+    again = await client.stream(STR_SSE, {})
+    await again.close()
+    assert [x async for x in again] == [] and len(server.requests) == 2
+
+
+def test_an_abandoned_async_stream_logs_no_task_exception() -> None:
+    """Leaving `async for` early without `async with`: the event loop's finalizer closed the
+    stream while its `finally` awaited the inner generator's `aclose()`: "Task exception was
+    never retrieved ... asynchronous generator is already running", every time."""
+    import asyncio
+    import gc
+    import time
+    from http.server import BaseHTTPRequestHandler
+
+    from tests.servers import serving
+
+    class Events(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            self.send_response(200)
+            self.send_header("Content-Type", "text/event-stream")
+            self.end_headers()
+            try:
+                for i in range(20):
+                    self.wfile.write(b"data: %d\n\n" % i)
+                    self.wfile.flush()
+                    time.sleep(0.02)
+            except OSError:
+                pass  # the client went away
+
+        def log_message(self, format: str, *args: Any) -> None:
+            pass
+
+    errors: list[dict[str, Any]] = []
+
+    async def first(client: rt.AsyncAPIClient) -> Any:
+        async for data in await client.stream(STR_SSE, {}):
+            return data
+        return None
+
+    async def main(url: str) -> None:
+        asyncio.get_running_loop().set_exception_handler(lambda loop, ctx: errors.append(ctx))
+        async with rt.AsyncAPIClient(base_url=url) as client:
+            for _ in range(3):
+                assert await first(client) == "0"
+                gc.collect()
+                await asyncio.sleep(0.05)
+
+    with serving(Events) as url:
+        asyncio.run(main(url))
+    assert errors == []
