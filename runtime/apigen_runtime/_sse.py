@@ -292,7 +292,11 @@ class Stream(Generic[T]):
                     yield from decoder.decode(splitter.feed(chunk))
                 yield from decoder.decode(splitter.flush())
                 return
-            except (httpx.HTTPError, httpx.StreamError) as exc:
+            except httpx.StreamError:  # read after `close()` (httpx's StreamClosed)
+                if self._closed:
+                    return
+                raise
+            except httpx.HTTPError as exc:
                 if self._closed:  # the caller's `close()` (another thread's): the end
                     return
                 again = self._reconnect
@@ -420,7 +424,11 @@ class AsyncStream(Generic[T]):
                 for event in decoder.decode(splitter.flush()):
                     yield event
                 return
-            except (httpx.HTTPError, httpx.StreamError) as exc:
+            except httpx.StreamError:  # read after `close()` (httpx's StreamClosed)
+                if self._closed:
+                    return
+                raise
+            except httpx.HTTPError as exc:
                 if self._closed:  # the caller's `close()` (another task's): the end
                     return
                 again = self._reconnect
