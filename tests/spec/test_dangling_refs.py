@@ -199,3 +199,33 @@ def test_a_reference_chain_that_comes_back_to_itself_degrades_like_a_dangling_on
         )
         assert body.action == "request body typed as Any (JSON)"
         assert found[f"{post}/parameters/0/$ref"].action == "parameter left out"
+
+
+def test_a_swagger2_reference_chain_that_comes_back_degrades_too(tmp_path: Path) -> None:
+    """A helper's review of the above: in a 2.0 document (refs checked before the upgrade) the
+    chain's own definitions (`#/parameters/P1`) read as uses, and the build failed."""
+    import yaml
+
+    doc = {
+        "swagger": "2.0",
+        "info": {"title": "c", "version": "1"},
+        "paths": {
+            "/a": {
+                "get": {
+                    "parameters": [{"$ref": "#/parameters/P1"}],
+                    "responses": {"200": {"$ref": "#/responses/R1"}},
+                }
+            }
+        },
+        "parameters": {"P1": {"$ref": "#/parameters/P2"}, "P2": {"$ref": "#/parameters/P1"}},
+        "responses": {"R1": {"$ref": "#/responses/R1"}},
+    }
+    path = tmp_path / "c2.yaml"
+    path.write_text(yaml.safe_dump(doc))
+    report = Report()
+    load_spec(path, report=report)
+    found = {d.pointer: d.action for d in report.warnings if d.kind == "ref"}
+    assert found == {
+        "#/paths/~1a/get/parameters/0/$ref": "parameter left out",
+        "#/paths/~1a/get/responses/200/$ref": "response typed as Any",
+    }

@@ -56,3 +56,41 @@ def test_x_ms_paths_are_operations_and_a_repeated_one_is_reported(tmp_path: Path
     (repeated,) = [w for w in report.warnings if w.kind == "paths"]
     assert repeated.pointer == "#/x-ms-paths/~1notes" and repeated.line is not None
     assert "left out" in repeated.action
+
+
+def test_their_refs_are_bundled_and_checked_as_paths_refs(tmp_path: Path) -> None:
+    """A helper's review: merged after bundling, an `x-ms-paths` operation's external ref (an
+    Azure `common-types` parameter) was never read (a required `api-version` gone, its error
+    model Any) and a dangling ref raised `KeyError`; and `Sandbox(mapping)` left them out."""
+    from apigen.sandbox import Sandbox
+
+    common = {
+        "parameters": {
+            "ApiVersion": {"name": "api-version", "in": "query", "required": True, "type": "string"}
+        }
+    }
+    (tmp_path / "common.json").write_text(json.dumps(common))
+    spec = json.loads(json.dumps(SPEC))
+    archive = spec["x-ms-paths"]["/notes?op=archive"]["post"]
+    archive["parameters"] += [
+        {"$ref": "./common.json#/parameters/ApiVersion"},
+        {"$ref": "#/parameters/Missing"},
+    ]
+    path = tmp_path / "notes.json"
+    path.write_text(json.dumps(spec))
+    report = Report()
+    document = load_spec(path, report=report).document
+    params = document["paths"]["/notes?op=archive"]["post"]["parameters"]
+    assert {
+        "name": "api-version",
+        "in": "query",
+        "required": True,
+        "schema": {"type": "string"},
+    } in params
+    (dangling,) = [w for w in report.warnings if w.kind == "ref"]
+    assert dangling.action == "parameter left out"
+    with Sandbox(json.loads(json.dumps(SPEC))) as sandbox:
+        import httpx
+
+        answered = httpx.post(f"{sandbox.url}/notes?op=archive&id=7", timeout=10)
+        assert answered.status_code == 200

@@ -214,6 +214,12 @@ def _load(spec: Mapping[str, Any] | str | Path) -> Mapping[str, Any]:
     one upgraded first (it was served as if 3.x: no `basePath`, empty answers, nothing
     validated)."""
     if isinstance(spec, Mapping):
+        if "x-ms-paths" in spec:  # AutoRest's: paths too, as `load_spec` reads them
+            from ..diagnostics import Report
+            from ..spec.load import merge_ms_paths
+
+            spec = dict(spec)
+            merge_ms_paths(spec, Report())
         if str(spec.get("swagger", "")).startswith("2."):
             from ..spec.swagger2 import upgrade
 

@@ -605,10 +605,15 @@ def _json_refs_ok(doc: dict[str, Any], text: str) -> list[str] | None:
     return targets
 
 
-def _a_component(frame: Frame) -> bool:
-    """Whether `frame` is a component's own object (`#/components/requestBodies/body`)."""
+def _a_component(frame: Frame, swagger2: bool = False) -> bool:
+    """Whether `frame` is a component's own object (`#/components/requestBodies/body`; in a
+    Swagger 2.0 document `#/parameters/P`, `#/responses/R`), not a use of one."""
     parent = frame.parent
-    grand = parent.parent if parent is not None else None
+    if parent is None:
+        return False
+    if swagger2 and parent.parent is not None and parent.parent.parent is None:
+        return parent.key in ("parameters", "responses", "definitions")
+    grand = parent.parent
     return (
         grand is not None
         and grand.parent is not None
@@ -694,7 +699,7 @@ def check_refs(
             frame.node["$ref"] = canonical
         if canonical not in cycles:
             cycles[canonical] = _non_schema_cycle(doc, canonical)
-        if cycles[canonical] and not _a_component(frame):
+        if cycles[canonical] and not _a_component(frame, swagger2):
             # a parameter, body or response that is only references to itself: no object at
             # the end (it was dropped without a word: the method took no body); degraded where
             # used, as a dangling one (the component itself is no use)

@@ -300,6 +300,7 @@ def load_spec(
     swagger2 = version == "2.0"
     spec.document = spec.original = doc
     spec.original_version = version
+    merge_ms_paths(doc, report, spec.place)  # before bundling: their refs are paths' refs
 
     json_text = text if is_json else None  # lets refs be found with a regex, not a walk
     dangling = Dangling(report, swagger2=swagger2)
@@ -342,14 +343,19 @@ def load_spec(
                 )
             ]
         )
-    _merge_ms_paths(doc, report, spec.place)
     if swagger2:
         spec.document = upgrade(doc, report=report, locate=spec.locate)
     return spec
 
 
-def _merge_ms_paths(
-    doc: dict[str, Any], report: Report, place: Callable[[str], tuple[str, str, int | None]]
+def _nowhere(pointer: str) -> tuple[str, str, int | None]:
+    return "", pointer, None
+
+
+def merge_ms_paths(
+    doc: dict[str, Any],
+    report: Report,
+    place: Callable[[str], tuple[str, str, int | None]] | None = None,
 ) -> None:
     """AutoRest's `x-ms-paths` (Azure): more path items, keyed like `/foo?op=bar` where two
     operations share a path and method (a query-in-path key, decisions 27). They are paths;
@@ -357,6 +363,8 @@ def _merge_ms_paths(
     warning."""
     extra = doc.get("x-ms-paths")
     paths = doc.get("paths")
+    if place is None:
+        place = _nowhere
     if not isinstance(extra, dict) or not extra or not isinstance(paths, dict | type(None)):
         return
     merged = doc["paths"] = dict(paths or {})
