@@ -33,6 +33,7 @@ from typing import IO, TYPE_CHECKING, Any, Generic, Literal, ParamSpec, TypeAlia
 import httpx
 import pydantic
 
+from ._body import is_json
 from ._build import header_triples, marking
 from ._errors import APIError, APIResponseValidationError, APIStatusError, make_status_error
 from ._limits import guard_async, guard_sync, stream_error
@@ -95,12 +96,27 @@ def parse_success(op: Operation[Any], response: httpx.Response) -> Any:
     if kind == "empty" or response.status_code == 204:
         return None
     if kind == "text":
-        return response.text
+        return _text(response)
     if kind == "binary":
         return response.content
     if not response.content:
         return _empty(op, spec, response)
     return validate_json(op, spec, response.content, response)
+
+
+def _text(response: httpx.Response) -> str:
+    """The body as text; one the server sent as a JSON string (`"abc"`, `Content-Type:
+    application/json`: a `*/*` answer) is that string, not its quotes."""
+    text = response.text
+    media = response.headers.get("content-type", "")
+    if text.startswith('"') and is_json(media):
+        try:
+            value = json.loads(text)
+        except ValueError:
+            return text
+        if isinstance(value, str):
+            return value
+    return text
 
 
 def _empty(op: Operation[Any], spec: Response | None, response: httpx.Response) -> None:

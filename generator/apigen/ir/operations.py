@@ -792,14 +792,15 @@ def accept_header(media_types: list[str]) -> str | None:
 
 
 def _star_kind(schema: Any) -> ResponseKind | None:
-    """How `*/*` content of `schema` is read: a string schema's as text (octets for
-    `format: binary`, 3.1's `contentMediaType`), anything else (an object, an array: JSON) by
-    the JSON path."""
-    if _is_binary(schema) and not (
-        isinstance(schema, JSON_OBJECT) and schema.get("format") == "byte"
-    ):
+    """How `*/*` content of `schema` is read: a plain string schema's as text (octets for
+    `format: binary`, 3.1's `contentMediaType`); a string with a `format` or values (a Spring
+    method returning a UUID or an enum answers JSON: `"SHIPPED"`), and anything else, by the
+    JSON path. (Text answered as JSON is decoded: the runtime's `text` kind.)"""
+    if not isinstance(schema, JSON_OBJECT):
+        return None
+    if _is_binary(schema) and schema.get("format") != "byte":
         return "binary"
-    if isinstance(schema, JSON_OBJECT) and schema.get("type") == "string":
+    if schema.get("type") == "string" and not {"format", "enum", "const"} & set(schema):
         return "text"
     return None
 
