@@ -47,6 +47,7 @@ class AuthContext(Struct):
 
 _TOKEN = re.compile(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+")  # a header name (RFC 9110 token)
 
+
 class SecurityScheme:
     """Base class. ``credentials`` names the client keyword arguments holding the secrets."""
 

@@ -30,6 +30,7 @@ import inspect
 import json
 import threading
 import time
+import uuid
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Collection
 from dataclasses import dataclass, field
@@ -272,17 +273,37 @@ _NOT_IDENTITY = frozenset(
 )
 
 
+def http_identity(http: httpx.Client | httpx.AsyncClient) -> str:
+    """Who a caller's `http_client` makes the caller, taken when the client is made (httpx adds
+    its headers, cookies and `auth` after the runtime built a request, so the fingerprint saw
+    none: `alice.with_options(http_client=bob_http)` got alice's entries). The cookies the
+    server sets later (a load balancer's) do not count: they would make every call a miss. An
+    `auth` other than Basic is opaque: a token of its own per client (its object's `id` is
+    reused once the object is freed: one user's entry went to another)."""
+    skipped = _NOT_IDENTITY
+    parts = [
+        f"{k.lower()}\0{v}" for k, v in sorted(http.headers.items()) if k.lower() not in skipped
+    ]
+    parts += [f"jar\0{c.domain}\0{c.path}\0{c.name}\0{c.value}" for c in http.cookies.jar]
+    auth = http.auth
+    if isinstance(auth, httpx.BasicAuth) and isinstance(getattr(auth, "_auth_header", None), str):
+        parts.append(f"basic\0{auth._auth_header}")  # pyright: ignore[reportPrivateUsage]
+    elif auth is not None:
+        parts.append(f"auth\0{uuid.uuid4().hex}")
+    return hashlib.sha256("\0\0".join(parts).encode()).hexdigest() if parts else ""
+
+
 def credential_fingerprint(
     request: Prepared,
     secret_headers: Collection[str],
     secret_query: Collection[str],
-    http: httpx.Client | httpx.AsyncClient | None = None,
+    identity: str = "",
 ) -> str:
     """A hash of who asks and how (every request header but `_NOT_IDENTITY`'s, so an
     `X-Auth-Token` in `default_headers` or a `Stripe-Account` in `extra_headers` counts as the
-    API key does; cookies; API keys in the query; and what the `http_client` adds itself: its
-    headers, cookies and `auth`): the cache never serves one caller's entry to another, nor
-    one account's to another. `secret_headers` are hashed whatever their name."""
+    API key does; cookies; API keys in the query; and `identity`, what the caller's
+    `http_client` adds: `http_identity`): the cache never serves one caller's entry to another,
+    nor one account's to another. `secret_headers` are hashed whatever their name."""
     h = hashlib.sha256()
     skipped = _NOT_IDENTITY - {n.lower() for n in secret_headers}
     retry_count = (request.retry_count_header or "").lower()
@@ -291,30 +312,13 @@ def credential_fingerprint(
             h.update(f"{name}\0{value}\0".encode())
     for cookie in request.cookies:
         h.update(f"cookie\0{cookie}\0".encode())
-    if http is not None:  # a caller's client: httpx adds these after the runtime built the request
-        for name, value in sorted((k.lower(), v) for k, v in http.headers.items()):
-            if name not in skipped:
-                h.update(f"client\0{name}\0{value}\0".encode())
-        for jar in http.cookies.jar:
-            h.update(f"jar\0{jar.domain}\0{jar.path}\0{jar.name}\0{jar.value}\0".encode())
-        h.update(_auth_identity(http.auth).encode())
+    if identity:
+        h.update(f"client\0{identity}\0".encode())
     keys = {n.lower() for n in secret_query}
     for pair in request.query:
         if pair.split("=", 1)[0].lower() in keys:
             h.update(f"query\0{pair}\0".encode())
     return h.hexdigest()[:32]
-
-
-def _auth_identity(auth: httpx.Auth | None) -> str:
-    """Who an `http_client`'s `auth` makes the caller: a Basic credential's header; any other
-    flow is opaque, so its object (two of them never share entries, nor do two processes)."""
-    if auth is None:
-        return ""
-    if isinstance(auth, httpx.BasicAuth):
-        header: object = getattr(auth, "_auth_header", None)
-        if isinstance(header, str):
-            return f"auth\0basic\0{header}\0"
-    return f"auth\0{type(auth).__qualname__}\0{id(auth)}\0"
 
 
 def cache_status(response: httpx.Response) -> str | None:

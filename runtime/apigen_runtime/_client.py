@@ -205,6 +205,12 @@ class _BaseClient(Generic[HttpT]):
         # unvalidated (openai's ``_strict_response_validation``)
         self.strict_response_validation = strict_response_validation
         self._cache = cache  # opt-in response cache (_cache.py); None: every call is sent
+        # who a caller's `http_client` makes the caller, for the cache's keys (`http_identity`)
+        self._http_identity = ""
+        if cache is not None and http_client is not None:
+            from ._cache import http_identity
+
+            self._http_identity = http_identity(http_client)
         self._http: HttpT | None = http_client
         self._owns_http = http_client is None  # a caller-supplied client is never closed by us
         # (the http client, its request builder): worked out once per pool, not per call
@@ -348,7 +354,10 @@ class _BaseClient(Generic[HttpT]):
         return new
 
     def _share_pool(self, source: _BaseClient[Any]) -> None:
-        """This copy uses ``source``'s pool (``copy``): passed as ``http_client``, it is."""
+        """This copy uses ``source``'s pool (``copy``): passed as ``http_client``, it is; who
+        that pool makes the caller is ``source``'s to say (its cookies since are the server's)."""
+        if self._cache is not None:
+            self._http_identity = source._http_identity
 
     def _credential_names(self) -> set[str]:
         """The keywords that give this client credentials (``credentials=`` holds them all)."""
@@ -628,7 +637,7 @@ class _BaseClient(Generic[HttpT]):
 
         if not stream and prepared.method.upper() in ("GET", "HEAD"):
             credential = credential_fingerprint(
-                prepared, self._secret_headers, self._secret_query, self._http
+                prepared, self._secret_headers, self._secret_query, self._http_identity
             )
             return (yield from cache.fetch(prepared, credential, go, build_request, timeout))
         response = yield from go(prepared)
@@ -1217,6 +1226,7 @@ class AsyncAPIClient(_BaseClient[httpx.AsyncClient]):
 
     def _share_pool(self, source: _BaseClient[Any]) -> None:
         # the pool stays the client's that opened it: renewed there for a new loop
+        super()._share_pool(source)
         if isinstance(source, AsyncAPIClient):
             self._pool_owner = source._pool_owner or (source if source._owns_http else None)
 

@@ -230,6 +230,49 @@ def test_what_a_callers_http_client_adds_keeps_entries_apart(identity: dict[str,
     assert raw(alice, op()).cache_status == "hit" and raw(bob, op()).cache_status == "hit"
 
 
+def test_cookies_the_server_sets_do_not_split_the_entries() -> None:
+    """A helper's review of the above: the fingerprint hashed the pool's cookie jar as it was
+    at each call, and every `Set-Cookie` (a load balancer's `AWSALB`) made the next GET a miss."""
+    calls: list[int] = []
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        calls.append(1)
+        headers = {"Cache-Control": "max-age=60", "Set-Cookie": f"AWSALB=n{len(calls)}; Path=/"}
+        return httpx.Response(200, json={"n": len(calls)}, headers=headers)
+
+    http = httpx.Client(transport=httpx.MockTransport(answer))
+    c = rt.SyncAPIClient(base_url="https://api.test/v1", http_client=http, cache=rt.Cache())
+    assert [raw(c, op()).cache_status for _ in range(3)] == ["miss", "hit", "hit"]
+    assert len(calls) == 1
+
+
+def test_an_opaque_auth_of_one_user_never_answers_another() -> None:
+    """An `httpx.Auth` other than Basic was known by its `id()`, which Python reuses once the
+    object is freed: a web app building a client per request with a shared cache served 80 of
+    200 users another user's private entry."""
+
+    class Token(httpx.Auth):
+        def __init__(self, user: str) -> None:
+            self.user = user
+
+        def auth_flow(self, request: httpx.Request) -> Any:
+            request.headers["X-User"] = self.user
+            yield request
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        body = {"user": request.headers["X-User"]}
+        return httpx.Response(200, json=body, headers={"Cache-Control": "private, max-age=60"})
+
+    store = rt.MemoryCacheStore()
+    for i in range(50):
+        http = httpx.Client(transport=httpx.MockTransport(answer), auth=Token(f"u{i}"))
+        client = rt.SyncAPIClient(
+            base_url="https://api.test/v1", http_client=http, cache=rt.Cache(store=store)
+        )
+        assert raw(client, op()).parse() == {"user": f"u{i}"}
+        del client, http
+
+
 def test_a_failing_store_leaves_calls_to_the_network(caplog: pytest.LogCaptureFixture) -> None:
     """A helper's review: a Redis store that was down made every GET raise redis's own
     `ConnectionError` (no `APIError`), and a POST the server had performed raise while
