@@ -170,6 +170,7 @@ def _multipart(
         files_in_list = isinstance(value, list) and any(_is_file(v) for v in items)
         if (
             isinstance(data, list)
+            and data  # (an empty array sends no part, as an exploded one)
             and not files_in_list
             and enc is not None
             and enc.style in _JOINED

@@ -28,6 +28,7 @@ import functools
 import hashlib
 import inspect
 import json
+import logging
 import threading
 import time
 import uuid
@@ -456,8 +457,9 @@ def _rebuild(
 
 def _mark(response: httpx.Response, status: str, request: Prepared) -> httpx.Response:
     response.extensions = {**response.extensions, CACHE_EXTENSION: status}
-    shown = redact_userinfo(httpx.URL(request.url.split("?", 1)[0]))
-    logger.info("cache %s: %s %s", status, request.method.upper(), shown)
+    if logger.isEnabledFor(logging.INFO):  # (an URL parsed per call only when shown)
+        shown = redact_userinfo(httpx.URL(request.url.split("?", 1)[0]))
+        logger.info("cache %s: %s %s", status, request.method.upper(), shown)
     from ._telemetry import annotate_current_span
 
     annotate_current_span("apigen.cache", status)

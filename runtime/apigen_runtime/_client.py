@@ -864,6 +864,9 @@ class SyncAPIClient(_BaseClient[httpx.Client]):
                     limits=DEFAULT_LIMITS,
                     verify=default_tls_context(),
                 )
+                # every request carries the client's own; `extra_headers={"User-Agent": omit}`
+                # sent httpx's instead of none
+                del self._http.headers["User-Agent"]
             return self._http
 
     def request(
@@ -1256,6 +1259,7 @@ class AsyncAPIClient(_BaseClient[httpx.AsyncClient]):
                 limits=DEFAULT_LIMITS,
                 verify=default_tls_context(),
             )
+            del http.headers["User-Agent"]  # (as the sync pool's)
             self._pool_loop = _weak(running_loop())
         return http
 

@@ -118,3 +118,33 @@ def test_iter_all_under_trio_fetches_one_page_at_a_time() -> None:
         return [p async for p in page.iter_all(concurrency=4)]
 
     assert [p["id"] for p in trio.run(main)] == [0, 1, 2, 3, 4]
+
+
+def test_omit_drops_the_user_agent_from_the_clients_own_pool() -> None:
+    """`extra_headers={"User-Agent": rt.omit}` sent httpx's own `python-httpx/...` (the pool's
+    default): omitted, none is sent."""
+    from http.server import BaseHTTPRequestHandler
+
+    seen: list[str | None] = []
+
+    class Agent(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            seen.append(self.headers.get("User-Agent"))
+            self.send_response(204)
+            self.end_headers()
+
+        def log_message(self, format: str, *args: Any) -> None:
+            pass
+
+    with serving(Agent) as url:
+        with rt.SyncAPIClient(base_url=url) as client:
+            client.request(op(), {})
+            client.request(op(), {}, rt.request_options(extra_headers={"User-Agent": rt.omit}))
+
+        async def both() -> None:
+            async with rt.AsyncAPIClient(base_url=url) as client:
+                await client.request(op(), {}, {"extra_headers": {"User-Agent": rt.omit}})
+
+        asyncio.run(both())
+    assert seen[0] is not None and seen[0].startswith("apigen/")
+    assert seen[1:] == [None, None]

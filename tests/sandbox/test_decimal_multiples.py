@@ -85,3 +85,9 @@ def test_draws_are_decimal_multiples_inside_the_bounds(schema: dict[str, Any]) -
     for variant in range(6):
         drawn = number(schema, random.Random(variant), variant)
         assert validator.is_valid(drawn), (schema, drawn)
+
+
+def test_a_quotient_past_28_digits_is_still_exact() -> None:
+    """decimal's default precision (28 digits) rounded 1e30 / 0.3 to an integer."""
+    assert not decimal_multiple(1e30, 0.3)
+    assert decimal_multiple(3e30, 0.3)

@@ -207,12 +207,11 @@ class SpecView:
         item = self.deref(self.document.get("paths", {}).get(path, {}))
         for holder in (self.operation(path, method), item, self.document):
             servers = holder.get("servers") if isinstance(holder, Mapping) else None
-            if isinstance(servers, list) and servers and isinstance(servers[0], Mapping):
-                url = str(servers[0].get("url", ""))
-                for name, var in (servers[0].get("variables") or {}).items():
-                    if isinstance(var, Mapping):
-                        url = url.replace("{" + name + "}", str(var.get("default", "")))
-                return url if url.startswith(("http://", "https://")) else None
+            if not (isinstance(servers, list) and servers):
+                continue
+            urls = [_with_defaults(s) for s in servers if isinstance(s, Mapping)]
+            # the first an HTTP client calls (a `wss://` one listed before it is not: root_index)
+            return next((u for u in urls if u.startswith(("http://", "https://"))), None)
         return None
 
     def security(self, path: str, method: str) -> list[dict[str, Any]]:
@@ -408,3 +407,13 @@ class SpecView:
             f"{'/'.join(map(str, e.absolute_path)) or '<root>'}: {e.message}"[:300]
             for e in found[:3]
         ]
+
+
+def _with_defaults(server: Mapping[str, Any]) -> str:
+    """A Server Object's URL, its variables at their defaults."""
+    url = str(server.get("url", ""))
+    variables = server.get("variables")
+    for name, var in variables.items() if isinstance(variables, Mapping) else ():
+        if isinstance(var, Mapping):
+            url = url.replace("{" + str(name) + "}", str(var.get("default", "")))
+    return url

@@ -24,7 +24,7 @@ from __future__ import annotations
 import functools
 import threading
 from collections.abc import Iterator, Mapping
-from decimal import Decimal
+from decimal import Decimal, localcontext
 from typing import Any, Final
 
 import attrs
@@ -224,7 +224,9 @@ def decimal_multiple(value: float, divisor: float) -> bool:
     """Whether `value` is a multiple of `divisor` read as the decimals JSON wrote (`19.99` of
     `0.01`); jsonschema divides the floats, and 19.99 / 0.01 is 1998.9999999999998."""
     try:
-        quotient = Decimal(repr(value)) / Decimal(repr(divisor))
+        with localcontext() as exact:  # digits enough for any float's quotient (1e30 / 0.3)
+            exact.prec = 800
+            quotient = Decimal(repr(value)) / Decimal(repr(divisor))
     except (ArithmeticError, ValueError):  # inf, nan: no multiple of anything
         return False
     return quotient == quotient.to_integral_value()
