@@ -1589,7 +1589,13 @@ class AsyncAPIClient(_BaseClient[httpx.AsyncClient]):
         """Close the connection pool (a caller-supplied ``http_client`` is left open)."""
         self._closed = True
         if self._owns_http and self._http is not None:
-            await self._http.aclose()
+            from ._aio import running_loop, stale
+
+            previous = self._pool_loop() if self._pool_loop is not None else None
+            if self._pool_loop is None or not stale(previous, running_loop()):
+                await self._http.aclose()
+            # else its connections belong to a closed loop (pytest-asyncio's teardown in a
+            # loop of its own): closing them from this one raised "Event loop is closed"
             self._http = None
             self._builder = None
 

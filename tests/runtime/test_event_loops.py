@@ -148,3 +148,14 @@ def test_omit_drops_the_user_agent_from_the_clients_own_pool() -> None:
         asyncio.run(both())
     assert seen[0] is not None and seen[0].startswith("apigen/")
     assert seen[1:] == [None, None]
+
+
+def test_closing_in_a_later_loop_does_not_raise() -> None:
+    """pytest-asyncio's teardown: `await client.aclose()` in a loop after the one the pool was
+    used on raised `RuntimeError('Event loop is closed')`."""
+    KeepAlive.peers.clear()
+    with serving(KeepAlive) as url:
+        client = rt.AsyncAPIClient(base_url=url)
+        assert asyncio.run(client.request(PET_OP, {})).name == "Rex"
+        asyncio.run(client.aclose())
+    assert client.is_closed()
