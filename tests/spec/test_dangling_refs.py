@@ -229,3 +229,37 @@ def test_a_swagger2_reference_chain_that_comes_back_degrades_too(tmp_path: Path)
         "#/paths/~1a/get/parameters/0/$ref": "parameter left out",
         "#/paths/~1a/get/responses/200/$ref": "response typed as Any",
     }
+
+
+def test_a_plain_name_fragment_finds_its_anchor(tmp_path: Path) -> None:
+    """A helper's 3.1 probe: `$ref: '#money'` (JSON Schema's plain-name fragment, the schema
+    declaring `$anchor: money`) was typed Any with a warning, and the sandbox drew a string.
+    It is read as that schema's pointer; an unknown name is a dangling ref as before."""
+    import json
+
+    money = {"$anchor": "money", "type": "object", "properties": {"amount": {"type": "string"}}}
+    doc = {
+        "openapi": "3.1.0",
+        "info": {"title": "a", "version": "1"},
+        "paths": {},
+        "components": {
+            "schemas": {
+                "Money": money,
+                "Holder": {
+                    "type": "object",
+                    "properties": {"money": {"$ref": "#money"}, "other": {"$ref": "#nothing"}},
+                },
+            }
+        },
+    }
+    path = tmp_path / "a.json"
+    path.write_text(json.dumps(doc))
+    report = Report()
+    loaded = load_spec(path, report=report).document
+    props = loaded["components"]["schemas"]["Holder"]["properties"]
+    assert props["money"] == {"$ref": "#/components/schemas/Money"}
+    (dangling,) = [d for d in report.warnings if d.kind == "ref"]
+    assert (
+        dangling.pointer.endswith("/other/$ref")
+        and "'#nothing' does not resolve" in dangling.message
+    )

@@ -605,6 +605,23 @@ def _json_refs_ok(doc: dict[str, Any], text: str) -> list[str] | None:
     return targets
 
 
+def _anchors(doc: Any) -> dict[str, str]:
+    """Each `$anchor` of the document and the pointer of the schema declaring it (the first,
+    when two declare one: the validator reports it)."""
+    found: dict[str, str] = {}
+    stack: list[tuple[Any, list[str]]] = [(doc, [])]
+    while stack:
+        node, at = stack.pop()
+        if isinstance(node, dict):
+            name = node.get("$anchor")
+            if isinstance(name, str) and name not in found:
+                found[name] = join_pointer(at)
+            stack.extend((v, [*at, str(k)]) for k, v in node.items())
+        elif isinstance(node, list):
+            stack.extend((v, [*at, str(i)]) for i, v in enumerate(node))
+    return found
+
+
 def _a_component(frame: Frame, swagger2: bool = False) -> bool:
     """Whether `frame` is a component's own object (`#/components/requestBodies/body`; in a
     Swagger 2.0 document `#/parameters/P`, `#/responses/R`), not a use of one."""
@@ -661,6 +678,7 @@ def check_refs(
     errors: list[Diagnostic] = []
     cache: dict[str, tuple[bool, str]] = {}
     cycles: dict[str, list[str]] = {}
+    anchors: dict[str, str] | None = None  # `$anchor` -> its pointer, found when first asked
 
     def error(frame: Frame, message: str) -> None:
         file, pointer, line = place(join_pointer([*frame.segments(), "$ref"]))  # error path only
@@ -690,7 +708,16 @@ def check_refs(
             continue
         hit = cache.get(ref)
         if hit is None:
-            hit = cache[ref] = canonical_ref(doc, ref)
+            if len(ref) > 1 and ref[1] != "/" and not swagger2:
+                # JSON Schema's plain-name fragment (`#money`): the schema whose `$anchor` it
+                # names (OpenAPI 3.1), read as its pointer from here on
+                if anchors is None:
+                    anchors = _anchors(doc)
+                target = anchors.get(ref[1:])
+                hit = (True, target) if target is not None else (False, ref)
+            else:
+                hit = canonical_ref(doc, ref)
+            cache[ref] = hit
         found, canonical = hit
         if not found:
             missing(frame, ref)
