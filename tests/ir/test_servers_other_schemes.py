@@ -68,3 +68,12 @@ def test_a_relative_server_says_what_the_default_became() -> None:
     assert api_of(_v3("/api/v2"), report).base_url == "http://localhost/api/v2"
     (warning,) = [w for w in report.warnings if w.kind == "servers"]
     assert "default base URL is http://localhost/api/v2" in warning.action
+
+
+def test_a_host_and_port_without_a_scheme_is_no_other_scheme() -> None:
+    """The first version read `localhost:8080` as the scheme `localhost:` (a helper's
+    regression sweep): such a URL stays relative, as before."""
+    report = Report()
+    api_of(_v3("localhost:8080/v1"), report)
+    (warning,) = [w for w in report.warnings if w.kind == "servers"]
+    assert "is not absolute" in warning.message

@@ -64,7 +64,8 @@ def root_index(document: Mapping[str, Any]) -> int:
 
 
 # a URL of a scheme an HTTP client cannot call (`wss://`, `ftp://`)
-_OTHER_SCHEME = re.compile(r"^(?!https?:)[a-z][a-z0-9+.-]*:", re.IGNORECASE)
+# (`://`: `localhost:8080/v1`, no scheme at all, is read as before: a relative URL)
+_OTHER_SCHEME = re.compile(r"^(?!https?:)[a-z][a-z0-9+.-]*://", re.IGNORECASE)
 
 
 def _absolute(url: str, substituted: str) -> str:

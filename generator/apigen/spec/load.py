@@ -348,6 +348,9 @@ def load_spec(
     return spec
 
 
+_METHODS = frozenset({"get", "put", "post", "delete", "options", "head", "patch", "trace"})
+
+
 def _nowhere(pointer: str) -> tuple[str, str, int | None]:
     return "", pointer, None
 
@@ -369,18 +372,25 @@ def merge_ms_paths(
         return
     merged = doc["paths"] = dict(paths or {})
     for key, item in extra.items():
-        if key in merged:
+        known = merged.get(key)
+        if known is None:
+            merged[key] = item
+            continue
+        if not (isinstance(known, dict) and isinstance(item, dict)):
+            continue  # (a path item of the wrong type: the validator says so)
+        # the same path under both: its methods join, one both declare stays the paths' one
+        both = sorted(m for m in item if m in known and m in _METHODS)
+        merged[key] = {**item, **known}
+        if both:
             file, pointer, line = place(f"#/x-ms-paths/{escape(str(key))}")
             report.add(
                 Diagnostic(
                     file,
                     pointer,
-                    f"x-ms-paths repeats the path {key!r} of paths",
+                    f"x-ms-paths repeats {', '.join(m.upper() for m in both)} {key} of paths",
                     "warning",
                     "paths",
                     line,
                     "left out (the one under paths is kept)",
                 )
             )
-            continue
-        merged[key] = item
