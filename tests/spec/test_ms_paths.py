@@ -35,7 +35,8 @@ SPEC = {
             }
         },
         "/notes": {
-            "get": {"operationId": "Notes_List", "responses": {"200": {"description": "ok"}}}
+            "get": {"operationId": "Notes_List", "responses": {"200": {"description": "ok"}}},
+            "post": {"operationId": "Notes_Again", "responses": {"200": {"description": "ok"}}},
         },
     },
 }
@@ -49,13 +50,14 @@ def test_x_ms_paths_are_operations_and_a_repeated_one_is_reported(tmp_path: Path
     assert list(document["paths"]) == ["/notes", "/notes?op=archive"]
     api = api_of(json.loads(json.dumps(document)))
     ops = {op.operation_id: op for op in api.operations}
-    assert set(ops) == {"Notes_Create", "Notes_Archive"}
+    # the path both declare: its methods join (GET), the one both declare is the paths' (POST)
+    assert set(ops) == {"Notes_Create", "Notes_Archive", "Notes_List"}
     assert (
         ops["Notes_Archive"].path == "/notes?op=archive" and ops["Notes_Archive"].method == "post"
     )
     (repeated,) = [w for w in report.warnings if w.kind == "paths"]
     assert repeated.pointer == "#/x-ms-paths/~1notes" and repeated.line is not None
-    assert "left out" in repeated.action
+    assert "left out" in repeated.action and "POST /notes" in repeated.message
 
 
 def test_their_refs_are_bundled_and_checked_as_paths_refs(tmp_path: Path) -> None:
