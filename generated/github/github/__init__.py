@@ -93,21 +93,22 @@ if TYPE_CHECKING:
         RedisCacheStore,
         RetryPolicy,
     )
+else:  # hidden from type checkers: a name this package lacks is their error, not `Any`
 
+    def __getattr__(name: str) -> Any:
+        """Features imported on first use (a response cache): `import` stays cheap without
+        them."""
+        if name in [
+            "Cache",
+            "CircuitBreaker",
+            "Hooks",
+            "MemoryCacheStore",
+            "RateLimit",
+            "RateWarning",
+            "RedisCacheStore",
+            "RetryPolicy",
+        ]:
+            from . import _runtime
 
-def __getattr__(name: str) -> Any:
-    """Features imported on first use (a response cache): `import` stays cheap without them."""
-    if name in [
-        "Cache",
-        "CircuitBreaker",
-        "Hooks",
-        "MemoryCacheStore",
-        "RateLimit",
-        "RateWarning",
-        "RedisCacheStore",
-        "RetryPolicy",
-    ]:
-        from . import _runtime
-
-        return getattr(_runtime, name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+            return getattr(_runtime, name)
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -17,7 +17,7 @@ import re
 from collections.abc import AsyncIterable, AsyncIterator, Iterable, Iterator, Mapping
 from decimal import Decimal
 from pathlib import Path, PurePath
-from typing import Any, cast
+from typing import Any, Final, cast
 from urllib.parse import unquote
 
 import httpx
@@ -153,6 +153,9 @@ def _file(value: Any, content_type: str | None) -> tuple[str | None, bytes | _So
 _Part = tuple[str, tuple[str | None, "bytes | _Source", str | None]]
 
 
+_JOINED: Final = frozenset({"form", "spaceDelimited", "pipeDelimited"})
+
+
 def _multipart(
     fields: Mapping[str, Any], encoding: Mapping[str, Encoding]
 ) -> tuple[bytes | StreamBody, str | None]:
@@ -165,6 +168,20 @@ def _multipart(
         data = None if _is_file(value) else jsonable(value)
         items: list[object] = cast("list[object]", value) if isinstance(value, list) else [value]
         files_in_list = isinstance(value, list) and any(_is_file(v) for v in items)
+        if (
+            isinstance(data, list)
+            and data  # (an empty array sends no part, as an exploded one)
+            and not files_in_list
+            and enc is not None
+            and enc.style in _JOINED
+            and enc.explode is False
+            and not any(isinstance(v, dict | list) for v in cast("list[object]", data))
+        ):
+            # Swagger 2.0's `collectionFormat: csv` (ssv, pipes) in a multipart body: one part,
+            # the items joined (`ids=1,2`), as 2.0 clients send it
+            ((key, joined),) = styled_pairs(name, cast("list[object]", data), enc.style, False)
+            parts.append((key, (None, joined.encode("utf-8", "surrogateescape"), content_type)))
+            continue
         if (
             isinstance(data, dict | list)
             and not files_in_list  # files are file parts, one per item

@@ -6,8 +6,8 @@ sending). ``run_sync`` and ``run_async`` perform the actions; nothing else diffe
 are never followed here: the request flow follows them itself, so that credentials reach only
 the origins the client was configured for. ``Await`` (an async hook or backend call) is only
 valid under ``run_async``. ``Exclusive`` runs a sub-flow holding a ``FlowLock`` (a
-``threading.Lock`` under ``run_sync``, an ``asyncio.Lock`` per event loop under ``run_async``):
-single-flight token renewal.
+``threading.Lock`` under ``run_sync``, an anyio lock per event loop, asyncio's or trio's, under
+``run_async``): single-flight token renewal.
 """
 
 from __future__ import annotations
@@ -23,8 +23,8 @@ import httpx
 
 from ._record import FrozenStruct, Struct
 
-if TYPE_CHECKING:  # imported when an async flow runs: a sync client never loads asyncio
-    import asyncio
+if TYPE_CHECKING:  # imported when an async flow runs: a sync client never loads anyio
+    import anyio
 
     from ._errors import APIError
 
@@ -85,23 +85,23 @@ class Await(Struct):
 
 class FlowLock:
     """A lock both drivers can hold across I/O: a ``threading.Lock`` for sync callers and one
-    ``asyncio.Lock`` per event loop for async ones."""
+    anyio lock per event loop (asyncio's or trio's) for async ones."""
 
     def __init__(self) -> None:
         self.sync = threading.Lock()
         self._guard = threading.Lock()
-        self._loops: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Lock] = (
-            weakref.WeakKeyDictionary()
-        )
+        self._loops: weakref.WeakKeyDictionary[object, anyio.Lock] = weakref.WeakKeyDictionary()
 
-    def for_running_loop(self) -> asyncio.Lock:
-        import asyncio
+    def for_running_loop(self) -> anyio.Lock:
+        from ._aio import new_lock, running_loop
 
-        loop = asyncio.get_running_loop()
+        loop = running_loop()
+        if loop is None:
+            raise RuntimeError("an async client runs under asyncio or trio")
         with self._guard:
             lock = self._loops.get(loop)
             if lock is None:
-                lock = self._loops[loop] = asyncio.Lock()
+                lock = self._loops[loop] = new_lock()
             return lock
 
 

@@ -35,6 +35,7 @@ __all__ = [
     "redact_body",
     "redact_headers",
     "redact_url",
+    "redact_userinfo",
     "setup_client_logging",
 ]
 
@@ -118,7 +119,14 @@ def redact_headers(headers: httpx.Headers, extra: Collection[str] = ()) -> dict[
     return {k: REDACTED if _secret_header(k, hidden) else v for k, v in headers.multi_items()}
 
 
+def redact_userinfo(url: httpx.URL) -> httpx.URL:
+    """``url`` without the password its ``user:password@`` holds (httpx sends it as Basic
+    auth: a live credential), spelt as OpenTelemetry asks (``REDACTED:REDACTED@``)."""
+    return url.copy_with(userinfo=b"REDACTED:REDACTED") if url.userinfo else url
+
+
 def redact_url(url: httpx.URL, extra: Collection[str] = ()) -> str:
+    url = redact_userinfo(url)
     if not url.query:
         return str(url)
     hidden = {q.lower() for q in extra}

@@ -60,6 +60,15 @@ def _timestamp(value: object) -> int:
     return int(text)
 
 
+def _key(secret: bytes) -> bytes:
+    """The HMAC key; an empty one (an unset environment variable read with a ``""`` default,
+    ``"whsec_"``) is the caller's mistake: anyone can sign with it, so every forged delivery
+    would pass. ``ValueError``, whatever the request held (as standard-webhooks refuses it)."""
+    if not secret:
+        raise ValueError("the webhook secret is empty: pass the endpoint's signing secret")
+    return secret
+
+
 def _check_age(timestamp: float, tolerance: float) -> None:
     if not math.isfinite(timestamp) or abs(time.time() - timestamp) > tolerance:
         raise WebhookVerificationError(
@@ -87,7 +96,8 @@ def verify_stripe(
     if not signatures:
         raise WebhookVerificationError("Webhook signature header has no v1 signature.")
     signed = timestamp.encode("ascii") + b"." + _bytes(payload)
-    expected = hmac.new(_bytes(secret, "secret"), signed, hashlib.sha256).hexdigest()
+    mac_key = _key(_bytes(secret, "secret"))
+    expected = hmac.new(mac_key, signed, hashlib.sha256).hexdigest()
     expected_bytes = expected.encode("ascii")
     if not any(
         hmac.compare_digest(expected_bytes, s.encode("ascii", "replace")) for s in signatures
@@ -119,7 +129,7 @@ def verify_hmac(
     """
     if encoding not in ("hex", "base64"):
         raise ValueError(f"encoding must be 'hex' or 'base64', not {encoding!r}")
-    key, signed = _bytes(secret, "secret"), _bytes(payload)
+    key, signed = _key(_bytes(secret, "secret")), _bytes(payload)
     try:
         mac = hmac.new(key, signed, algorithm)
     except (ValueError, TypeError) as exc:  # hashlib's "unsupported hash type"
@@ -191,6 +201,7 @@ def verify_standard_webhook(
             raise WebhookVerificationError("Webhook secret is not a whsec_ base64 key.") from None
     else:
         key = _bytes(secret, "secret")
+    key = _key(key)
     try:
         signed = f"{msg_id}.{when}.".encode("ascii") + _bytes(payload)
     except UnicodeEncodeError:

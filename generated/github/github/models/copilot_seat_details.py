@@ -45,9 +45,10 @@ class CopilotSeatDetails(_rt.Model):
     """
 
     updated_at: _dt.datetime | None = None
-    """**Closing down notice:** This field is no longer relevant and is closing down. Use the
-    `created_at` field to determine when the assignee was last granted access to GitHub Copilot.
-    Timestamp of when the assignee's GitHub Copilot access was last updated, in ISO 8601 format.
+    """Deprecated. **Closing down notice:** This field is no longer relevant and is closing down.
+    Use the `created_at` field to determine when the assignee was last granted access to GitHub
+    Copilot. Timestamp of when the assignee's GitHub Copilot access was last updated, in ISO 8601
+    format.
     """
 
     plan_type: Literal["business", "enterprise", "unknown"] | str | None = None

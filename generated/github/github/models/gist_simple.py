@@ -27,7 +27,11 @@ class GistSimple(_rt.Model):
     """Gist Simple"""
 
     forks: "list[GistSimpleForksItem] | None" = None
+    """Deprecated."""
+
     history: list[GistHistory] | None = None
+    """Deprecated."""
+
     fork_of: "GistSimpleForkOf | None" = None
     """Gist"""
 

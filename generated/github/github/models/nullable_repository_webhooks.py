@@ -161,8 +161,8 @@ class NullableRepositoryWebhooks(_rt.Model):
     """
 
     use_squash_pr_title_as_default: bool | None = False
-    """Whether a squash merge commit can use the pull request title as default. **This property is
-    closing down. Please use `squash_merge_commit_title` instead.
+    """Deprecated. Whether a squash merge commit can use the pull request title as default. **This
+    property is closing down. Please use `squash_merge_commit_title` instead.
     """
 
     squash_merge_commit_title: Literal["PR_TITLE", "COMMIT_OR_PR_TITLE"] | str | None = None

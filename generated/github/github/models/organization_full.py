@@ -73,7 +73,7 @@ class OrganizationFull(_rt.Model):
     members_can_fork_private_repositories: bool | None = None
     web_commit_signoff_required: bool | None = None
     advanced_security_enabled_for_new_repositories: bool | None = None
-    """**Endpoint closing down notice.** Please use [code security
+    """Deprecated. **Endpoint closing down notice.** Please use [code security
     configurations](https://docs.github.com/rest/code-security/configurations) instead.
 
     Whether GitHub Advanced Security is enabled for new repositories and repositories transferred
@@ -84,7 +84,7 @@ class OrganizationFull(_rt.Model):
     """
 
     dependabot_alerts_enabled_for_new_repositories: bool | None = None
-    """**Endpoint closing down notice.** Please use [code security
+    """Deprecated. **Endpoint closing down notice.** Please use [code security
     configurations](https://docs.github.com/rest/code-security/configurations) instead.
 
     Whether Dependabot alerts are automatically enabled for new repositories and repositories
@@ -95,7 +95,7 @@ class OrganizationFull(_rt.Model):
     """
 
     dependabot_security_updates_enabled_for_new_repositories: bool | None = None
-    """**Endpoint closing down notice.** Please use [code security
+    """Deprecated. **Endpoint closing down notice.** Please use [code security
     configurations](https://docs.github.com/rest/code-security/configurations) instead.
 
     Whether Dependabot security updates are automatically enabled for new repositories and
@@ -106,7 +106,7 @@ class OrganizationFull(_rt.Model):
     """
 
     dependency_graph_enabled_for_new_repositories: bool | None = None
-    """**Endpoint closing down notice.** Please use [code security
+    """Deprecated. **Endpoint closing down notice.** Please use [code security
     configurations](https://docs.github.com/rest/code-security/configurations) instead.
 
     Whether dependency graph is automatically enabled for new repositories and repositories
@@ -117,7 +117,7 @@ class OrganizationFull(_rt.Model):
     """
 
     secret_scanning_enabled_for_new_repositories: bool | None = None
-    """**Endpoint closing down notice.** Please use [code security
+    """Deprecated. **Endpoint closing down notice.** Please use [code security
     configurations](https://docs.github.com/rest/code-security/configurations) instead.
 
     Whether secret scanning is automatically enabled for new repositories and repositories
@@ -128,7 +128,7 @@ class OrganizationFull(_rt.Model):
     """
 
     secret_scanning_push_protection_enabled_for_new_repositories: bool | None = None
-    """**Endpoint closing down notice.** Please use [code security
+    """Deprecated. **Endpoint closing down notice.** Please use [code security
     configurations](https://docs.github.com/rest/code-security/configurations) instead.
 
     Whether secret scanning push protection is automatically enabled for new repositories and

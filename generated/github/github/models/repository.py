@@ -102,7 +102,7 @@ class Repository(_rt.Model):
 
     has_pages: bool
     has_downloads: bool = True
-    """Whether downloads are enabled."""
+    """Deprecated. Whether downloads are enabled."""
 
     has_discussions: bool | None = False
     """Whether discussions are enabled."""
@@ -144,8 +144,8 @@ class Repository(_rt.Model):
     """
 
     use_squash_pr_title_as_default: bool | None = False
-    """Whether a squash merge commit can use the pull request title as default. **This property is
-    closing down. Please use `squash_merge_commit_title` instead.
+    """Deprecated. Whether a squash merge commit can use the pull request title as default. **This
+    property is closing down. Please use `squash_merge_commit_title` instead.
     """
 
     squash_merge_commit_title: Literal["PR_TITLE", "COMMIT_OR_PR_TITLE"] | str | None = None

@@ -19,6 +19,8 @@ class Root(_rt.Model):
     following_url: str
     gists_url: str
     hub_url: str | None = None
+    """Deprecated."""
+
     issue_search_url: str
     issues_url: str
     keys_url: str

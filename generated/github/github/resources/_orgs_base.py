@@ -475,28 +475,28 @@ class _OrgsBaseMethods(_rt.SyncResource):
                 organization repositories.
             web_commit_signoff_required: Whether contributors to organization repositories are
                 required to sign off on commits they make through GitHub's web interface.
-            advanced_security_enabled_for_new_repositories: **Endpoint closing down notice.**
-                Please use [code security
-                configurations](https://docs.github.com/rest/code-security/configurations)
-                instead.
-            dependabot_alerts_enabled_for_new_repositories: **Endpoint closing down notice.**
-                Please use [code security
-                configurations](https://docs.github.com/rest/code-security/configurations)
-                instead.
-            dependabot_security_updates_enabled_for_new_repositories: **Endpoint closing down
+            advanced_security_enabled_for_new_repositories: Deprecated. **Endpoint closing down
                 notice.** Please use [code security
                 configurations](https://docs.github.com/rest/code-security/configurations)
                 instead.
-            dependency_graph_enabled_for_new_repositories: **Endpoint closing down notice.**
-                Please use [code security
-                configurations](https://docs.github.com/rest/code-security/configurations)
-                instead.
-            secret_scanning_enabled_for_new_repositories: **Endpoint closing down notice.**
-                Please use [code security
-                configurations](https://docs.github.com/rest/code-security/configurations)
-                instead.
-            secret_scanning_push_protection_enabled_for_new_repositories: **Endpoint closing down
+            dependabot_alerts_enabled_for_new_repositories: Deprecated. **Endpoint closing down
                 notice.** Please use [code security
+                configurations](https://docs.github.com/rest/code-security/configurations)
+                instead.
+            dependabot_security_updates_enabled_for_new_repositories: Deprecated. **Endpoint
+                closing down notice.** Please use [code security
+                configurations](https://docs.github.com/rest/code-security/configurations)
+                instead.
+            dependency_graph_enabled_for_new_repositories: Deprecated. **Endpoint closing down
+                notice.** Please use [code security
+                configurations](https://docs.github.com/rest/code-security/configurations)
+                instead.
+            secret_scanning_enabled_for_new_repositories: Deprecated. **Endpoint closing down
+                notice.** Please use [code security
+                configurations](https://docs.github.com/rest/code-security/configurations)
+                instead.
+            secret_scanning_push_protection_enabled_for_new_repositories: Deprecated. **Endpoint
+                closing down notice.** Please use [code security
                 configurations](https://docs.github.com/rest/code-security/configurations)
                 instead.
             secret_scanning_push_protection_custom_link_enabled: Whether a custom link is shown
@@ -927,28 +927,28 @@ class _AsyncOrgsBaseMethods(_rt.AsyncResource):
                 organization repositories.
             web_commit_signoff_required: Whether contributors to organization repositories are
                 required to sign off on commits they make through GitHub's web interface.
-            advanced_security_enabled_for_new_repositories: **Endpoint closing down notice.**
-                Please use [code security
-                configurations](https://docs.github.com/rest/code-security/configurations)
-                instead.
-            dependabot_alerts_enabled_for_new_repositories: **Endpoint closing down notice.**
-                Please use [code security
-                configurations](https://docs.github.com/rest/code-security/configurations)
-                instead.
-            dependabot_security_updates_enabled_for_new_repositories: **Endpoint closing down
+            advanced_security_enabled_for_new_repositories: Deprecated. **Endpoint closing down
                 notice.** Please use [code security
                 configurations](https://docs.github.com/rest/code-security/configurations)
                 instead.
-            dependency_graph_enabled_for_new_repositories: **Endpoint closing down notice.**
-                Please use [code security
-                configurations](https://docs.github.com/rest/code-security/configurations)
-                instead.
-            secret_scanning_enabled_for_new_repositories: **Endpoint closing down notice.**
-                Please use [code security
-                configurations](https://docs.github.com/rest/code-security/configurations)
-                instead.
-            secret_scanning_push_protection_enabled_for_new_repositories: **Endpoint closing down
+            dependabot_alerts_enabled_for_new_repositories: Deprecated. **Endpoint closing down
                 notice.** Please use [code security
+                configurations](https://docs.github.com/rest/code-security/configurations)
+                instead.
+            dependabot_security_updates_enabled_for_new_repositories: Deprecated. **Endpoint
+                closing down notice.** Please use [code security
+                configurations](https://docs.github.com/rest/code-security/configurations)
+                instead.
+            dependency_graph_enabled_for_new_repositories: Deprecated. **Endpoint closing down
+                notice.** Please use [code security
+                configurations](https://docs.github.com/rest/code-security/configurations)
+                instead.
+            secret_scanning_enabled_for_new_repositories: Deprecated. **Endpoint closing down
+                notice.** Please use [code security
+                configurations](https://docs.github.com/rest/code-security/configurations)
+                instead.
+            secret_scanning_push_protection_enabled_for_new_repositories: Deprecated. **Endpoint
+                closing down notice.** Please use [code security
                 configurations](https://docs.github.com/rest/code-security/configurations)
                 instead.
             secret_scanning_push_protection_custom_link_enabled: Whether a custom link is shown

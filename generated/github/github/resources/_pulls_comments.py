@@ -663,13 +663,13 @@ class _PullsCommentsMethods(_rt.SyncResource):
                 may render your comment outdated if a subsequent commit modifies the line you
                 specify as the `position`.
             path: The relative path to the file that necessitates a comment.
-            position: **This parameter is closing down. Use `line` instead**. The position in the
-                diff where you want to add a review comment. Note this value is not the same as
-                the line number in the file. The position value equals the number of lines down
-                from the first "@@" hunk header in the file you want to add a comment. The line
-                just below the "@@" line is position 1, the next line is position 2, and so on.
-                The position in the diff continues to increase through lines of whitespace and
-                additional hunks until the beginning of a new file.
+            position: Deprecated. **This parameter is closing down. Use `line` instead**. The
+                position in the diff where you want to add a review comment. Note this value is
+                not the same as the line number in the file. The position value equals the number
+                of lines down from the first "@@" hunk header in the file you want to add a
+                comment. The line just below the "@@" line is position 1, the next line is
+                position 2, and so on. The position in the diff continues to increase through
+                lines of whitespace and additional hunks until the beginning of a new file.
             side: In a split diff view, the side of the diff that the pull request's changes
                 appear on. Can be `LEFT` or `RIGHT`. Use `LEFT` for deletions that appear in red.
                 Use `RIGHT` for additions that appear in green or unchanged lines that appear in
@@ -1385,13 +1385,13 @@ class _AsyncPullsCommentsMethods(_rt.AsyncResource):
                 may render your comment outdated if a subsequent commit modifies the line you
                 specify as the `position`.
             path: The relative path to the file that necessitates a comment.
-            position: **This parameter is closing down. Use `line` instead**. The position in the
-                diff where you want to add a review comment. Note this value is not the same as
-                the line number in the file. The position value equals the number of lines down
-                from the first "@@" hunk header in the file you want to add a comment. The line
-                just below the "@@" line is position 1, the next line is position 2, and so on.
-                The position in the diff continues to increase through lines of whitespace and
-                additional hunks until the beginning of a new file.
+            position: Deprecated. **This parameter is closing down. Use `line` instead**. The
+                position in the diff where you want to add a review comment. Note this value is
+                not the same as the line number in the file. The position value equals the number
+                of lines down from the first "@@" hunk header in the file you want to add a
+                comment. The line just below the "@@" line is position 1, the next line is
+                position 2, and so on. The position in the diff continues to increase through
+                lines of whitespace and additional hunks until the beginning of a new file.
             side: In a split diff view, the side of the diff that the pull request's changes
                 appear on. Can be `LEFT` or `RIGHT`. Use `LEFT` for deletions that appear in red.
                 Use `RIGHT` for additions that appear in green or unchanged lines that appear in

@@ -556,10 +556,10 @@ class _ReposBranches2Methods(_rt.SyncResource):
                 characters in branch names, use [the GraphQL
                 API](https://docs.github.com/graphql).
             strict: Require branches to be up to date before merging.
-            contexts: **Closing down notice**: The list of status checks to require in order to
-                merge into this branch. If any of these checks have recently been set by a
-                particular GitHub App, they will be required to come from that app in future for
-                the branch to merge. Use `checks` instead of `contexts` for more fine-grained
+            contexts: Deprecated. **Closing down notice**: The list of status checks to require
+                in order to merge into this branch. If any of these checks have recently been set
+                by a particular GitHub App, they will be required to come from that app in future
+                for the branch to merge. Use `checks` instead of `contexts` for more fine-grained
                 control.
             checks: The list of status checks to require in order to merge into this branch.
         """
@@ -1363,10 +1363,10 @@ class _AsyncReposBranches2Methods(_rt.AsyncResource):
                 characters in branch names, use [the GraphQL
                 API](https://docs.github.com/graphql).
             strict: Require branches to be up to date before merging.
-            contexts: **Closing down notice**: The list of status checks to require in order to
-                merge into this branch. If any of these checks have recently been set by a
-                particular GitHub App, they will be required to come from that app in future for
-                the branch to merge. Use `checks` instead of `contexts` for more fine-grained
+            contexts: Deprecated. **Closing down notice**: The list of status checks to require
+                in order to merge into this branch. If any of these checks have recently been set
+                by a particular GitHub App, they will be required to come from that app in future
+                for the branch to merge. Use `checks` instead of `contexts` for more fine-grained
                 control.
             checks: The list of status checks to require in order to merge into this branch.
         """

@@ -371,9 +371,9 @@ class _ReposReposMethods(_rt.SyncResource):
                 when pull requests are merged, or `false` to prevent automatic deletion. **The
                 authenticated user must be an organization owner to set this property to
                 `true`.**
-            use_squash_pr_title_as_default: Either `true` to allow squash-merge commits to use
-                pull request title, or `false` to use commit message. **This property is closing
-                down. Please use `squash_merge_commit_title` instead.
+            use_squash_pr_title_as_default: Deprecated. Either `true` to allow squash-merge
+                commits to use pull request title, or `false` to use commit message. **This
+                property is closing down. Please use `squash_merge_commit_title` instead.
             squash_merge_commit_title: Required when using `squash_merge_commit_message`.
             squash_merge_commit_message: The default value for a squash merge commit message:
             merge_commit_title: Required when using `merge_commit_message`.
@@ -857,9 +857,9 @@ class _AsyncReposReposMethods(_rt.AsyncResource):
                 when pull requests are merged, or `false` to prevent automatic deletion. **The
                 authenticated user must be an organization owner to set this property to
                 `true`.**
-            use_squash_pr_title_as_default: Either `true` to allow squash-merge commits to use
-                pull request title, or `false` to use commit message. **This property is closing
-                down. Please use `squash_merge_commit_title` instead.
+            use_squash_pr_title_as_default: Deprecated. Either `true` to allow squash-merge
+                commits to use pull request title, or `false` to use commit message. **This
+                property is closing down. Please use `squash_merge_commit_title` instead.
             squash_merge_commit_title: Required when using `squash_merge_commit_message`.
             squash_merge_commit_message: The default value for a squash merge commit message:
             merge_commit_title: Required when using `merge_commit_message`.

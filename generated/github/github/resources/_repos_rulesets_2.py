@@ -679,9 +679,9 @@ class _ReposRulesets2Methods(_rt.SyncResource):
             allow_update_branch: Either `true` to always allow a pull request head branch that is
                 behind its base branch to be updated even if it is not required to be up to date
                 before merging, or false otherwise.
-            use_squash_pr_title_as_default: Either `true` to allow squash-merge commits to use
-                pull request title, or `false` to use commit message. **This property is closing
-                down. Please use `squash_merge_commit_title` instead.
+            use_squash_pr_title_as_default: Deprecated. Either `true` to allow squash-merge
+                commits to use pull request title, or `false` to use commit message. **This
+                property is closing down. Please use `squash_merge_commit_title` instead.
             squash_merge_commit_title: Required when using `squash_merge_commit_message`.
             squash_merge_commit_message: The default value for a squash merge commit message:
             merge_commit_title: Required when using `merge_commit_message`.
@@ -1400,9 +1400,9 @@ class _AsyncReposRulesets2Methods(_rt.AsyncResource):
             allow_update_branch: Either `true` to always allow a pull request head branch that is
                 behind its base branch to be updated even if it is not required to be up to date
                 before merging, or false otherwise.
-            use_squash_pr_title_as_default: Either `true` to allow squash-merge commits to use
-                pull request title, or `false` to use commit message. **This property is closing
-                down. Please use `squash_merge_commit_title` instead.
+            use_squash_pr_title_as_default: Deprecated. Either `true` to allow squash-merge
+                commits to use pull request title, or `false` to use commit message. **This
+                property is closing down. Please use `squash_merge_commit_title` instead.
             squash_merge_commit_title: Required when using `squash_merge_commit_message`.
             squash_merge_commit_message: The default value for a squash merge commit message:
             merge_commit_title: Required when using `merge_commit_message`.

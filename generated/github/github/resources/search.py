@@ -333,13 +333,13 @@ class Search(_rt.SyncResource):
                 See "[Searching
                 code](https://docs.github.com/search-github/searching-on-github/searching-code)"
                 for a detailed list of qualifiers.
-            sort: **This field is closing down.** Sorts the results of your query. Can only be
-                `indexed`, which indicates how recently a file has been indexed by the GitHub
-                search infrastructure. Default: [best
+            sort: Deprecated. **This field is closing down.** Sorts the results of your query.
+                Can only be `indexed`, which indicates how recently a file has been indexed by
+                the GitHub search infrastructure. Default: [best
                 match](https://docs.github.com/rest/search/search#ranking-search-results)
-            order: **This field is closing down.** Determines whether the first search result
-                returned is the highest number of matches (`desc`) or lowest number of matches
-                (`asc`). This parameter is ignored unless you provide `sort`.
+            order: Deprecated. **This field is closing down.** Determines whether the first
+                search result returned is the highest number of matches (`desc`) or lowest number
+                of matches (`asc`). This parameter is ignored unless you provide `sort`.
             per_page: The number of results per page (max 100). For more information, see "[Using
                 pagination in the REST
                 API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
@@ -992,13 +992,13 @@ class AsyncSearch(_rt.AsyncResource):
                 See "[Searching
                 code](https://docs.github.com/search-github/searching-on-github/searching-code)"
                 for a detailed list of qualifiers.
-            sort: **This field is closing down.** Sorts the results of your query. Can only be
-                `indexed`, which indicates how recently a file has been indexed by the GitHub
-                search infrastructure. Default: [best
+            sort: Deprecated. **This field is closing down.** Sorts the results of your query.
+                Can only be `indexed`, which indicates how recently a file has been indexed by
+                the GitHub search infrastructure. Default: [best
                 match](https://docs.github.com/rest/search/search#ranking-search-results)
-            order: **This field is closing down.** Determines whether the first search result
-                returned is the highest number of matches (`desc`) or lowest number of matches
-                (`asc`). This parameter is ignored unless you provide `sort`.
+            order: Deprecated. **This field is closing down.** Determines whether the first
+                search result returned is the highest number of matches (`desc`) or lowest number
+                of matches (`asc`). This parameter is ignored unless you provide `sort`.
             per_page: The number of results per page (max 100). For more information, see "[Using
                 pagination in the REST
                 API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."

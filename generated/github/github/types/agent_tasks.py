@@ -145,7 +145,7 @@ class AgentTasksListTasksForRepoResponseTasksItem(_rt.Model):
     """Type of the task creator"""
 
     user_collaborators: "list[AgentTasksListTasksForRepoResponseTasksItemUserCollaboratorsItem] | None" = None
-    """User objects of collaborators on this task"""
+    """Deprecated. User objects of collaborators on this task"""
 
     owner: "AgentTasksListTasksForRepoResponseTasksItemOwner | None" = None
     """The owner of the repository"""
@@ -429,7 +429,7 @@ class AgentTasksCreateTaskInRepoResponse(_rt.Model):
     user_collaborators: "list[AgentTasksCreateTaskInRepoResponseUserCollaboratorsItem] | None" = (
         None
     )
-    """User objects of collaborators on this task"""
+    """Deprecated. User objects of collaborators on this task"""
 
     owner: "AgentTasksCreateTaskInRepoResponseOwner | None" = None
     """The owner of the repository"""
@@ -683,7 +683,7 @@ class AgentTasksGetTaskByRepoAndIdResponse(_rt.Model):
     user_collaborators: "list[AgentTasksGetTaskByRepoAndIdResponseUserCollaboratorsItem] | None" = (
         None
     )
-    """User objects of collaborators on this task"""
+    """Deprecated. User objects of collaborators on this task"""
 
     owner: "AgentTasksGetTaskByRepoAndIdResponseOwner | None" = None
     """The owner of the repository"""
@@ -1091,7 +1091,7 @@ class AgentTasksListTasksResponseTasksItem(_rt.Model):
     user_collaborators: "list[AgentTasksListTasksResponseTasksItemUserCollaboratorsItem] | None" = (
         None
     )
-    """User objects of collaborators on this task"""
+    """Deprecated. User objects of collaborators on this task"""
 
     owner: "AgentTasksListTasksResponseTasksItemOwner | None" = None
     """The owner of the repository"""
@@ -1343,7 +1343,7 @@ class AgentTasksGetTaskByIdResponse(_rt.Model):
     """Type of the task creator"""
 
     user_collaborators: "list[AgentTasksGetTaskByIdResponseUserCollaboratorsItem] | None" = None
-    """User objects of collaborators on this task"""
+    """Deprecated. User objects of collaborators on this task"""
 
     owner: "AgentTasksGetTaskByIdResponseOwner | None" = None
     """The owner of the repository"""

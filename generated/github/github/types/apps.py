@@ -436,7 +436,7 @@ class AppsListReposAccessibleToInstallationResponseRepositoriesItem(_rt.Model):
 
     has_pages: bool
     has_downloads: bool = True
-    """Whether downloads are enabled."""
+    """Deprecated. Whether downloads are enabled."""
 
     has_discussions: bool | None = False
     """Whether discussions are enabled."""
@@ -478,8 +478,8 @@ class AppsListReposAccessibleToInstallationResponseRepositoriesItem(_rt.Model):
     """
 
     use_squash_pr_title_as_default: bool | None = False
-    """Whether a squash merge commit can use the pull request title as default. **This property is
-    closing down. Please use `squash_merge_commit_title` instead.
+    """Deprecated. Whether a squash merge commit can use the pull request title as default. **This
+    property is closing down. Please use `squash_merge_commit_title` instead.
     """
 
     squash_merge_commit_title: Literal["PR_TITLE", "COMMIT_OR_PR_TITLE"] | str | None = None
@@ -658,7 +658,7 @@ class AppsListInstallationReposForAuthenticatedUserResponseRepositoriesItem(_rt.
 
     has_pages: bool
     has_downloads: bool = True
-    """Whether downloads are enabled."""
+    """Deprecated. Whether downloads are enabled."""
 
     has_discussions: bool | None = False
     """Whether discussions are enabled."""
@@ -700,8 +700,8 @@ class AppsListInstallationReposForAuthenticatedUserResponseRepositoriesItem(_rt.
     """
 
     use_squash_pr_title_as_default: bool | None = False
-    """Whether a squash merge commit can use the pull request title as default. **This property is
-    closing down. Please use `squash_merge_commit_title` instead.
+    """Deprecated. Whether a squash merge commit can use the pull request title as default. **This
+    property is closing down. Please use `squash_merge_commit_title` instead.
     """
 
     squash_merge_commit_title: Literal["PR_TITLE", "COMMIT_OR_PR_TITLE"] | str | None = None

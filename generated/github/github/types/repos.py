@@ -336,10 +336,10 @@ class ReposUpdateBranchProtectionParamsRequiredStatusChecks(TypedDict, total=Fal
     """Require branches to be up to date before merging."""
 
     contexts: Required[list[str]]
-    """**Closing down notice**: The list of status checks to require in order to merge into this
-    branch. If any of these checks have recently been set by a particular GitHub App, they will
-    be required to come from that app in future for the branch to merge. Use `checks` instead of
-    `contexts` for more fine-grained control.
+    """Deprecated. **Closing down notice**: The list of status checks to require in order to merge
+    into this branch. If any of these checks have recently been set by a particular GitHub App,
+    they will be required to come from that app in future for the branch to merge. Use `checks`
+    instead of `contexts` for more fine-grained control.
     """
 
     checks: "list[ReposUpdateBranchProtectionParamsRequiredStatusChecksChecksItem]"

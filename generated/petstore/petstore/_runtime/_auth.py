@@ -6,6 +6,7 @@ import base64
 import functools
 import ipaddress
 import os
+import re
 from collections.abc import Callable, Collection, Mapping, Sequence
 from typing import TYPE_CHECKING, Literal
 from urllib.parse import quote, urlsplit
@@ -42,6 +43,9 @@ class AuthContext(Struct):
         self.tokens = tokens
         self.allow_insecure = allow_insecure
         self.applied: dict[SecurityScheme, str] = {} if applied is None else applied
+
+
+_TOKEN = re.compile(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+")  # a header name (RFC 9110 token)
 
 
 class SecurityScheme:
@@ -87,10 +91,17 @@ class ApiKey(SecurityScheme):
         self.credentials = (credential,)
         self.name = name
         self.location = location
+        self._token = _TOKEN.fullmatch(name) is not None
 
     def apply(self, request: Prepared, creds: Mapping[str, str]) -> None:
         value = creds[self.credentials[0]]
         if self.location == "header":
+            if not self._token:  # (h11 refused it while sending: retried as a connection
+                # error, the server reached by nothing; `apigen build` warns)
+                raise ValueError(
+                    f"the spec's API key header name {self.name!r} is not an HTTP header name"
+                    " (RFC 9110 token): no request can carry it"
+                )
             _set_header(request, self.name, value)
         elif self.location == "query":
             # as for a header, a value already there wins: the caller's `extra_query`, or the

@@ -2,9 +2,9 @@
 and the ``client.oauth`` helpers.
 
 Tokens live in the client's ``TokenCache``. Both schemes renew a token single-flight: the flow
-yields ``Exclusive(cache.lock, renew)``, which the sync driver runs under a ``threading.Lock`` and
-the async driver under one ``asyncio.Lock`` per event loop; ``renew`` re-checks the cache first,
-so N concurrent callers cause one token request. A 401 renews the token once and replays once.
+yields ``Exclusive(cache.lock, renew)``, which the sync driver runs under a ``threading.Lock``
+and the async driver under one lock per event loop (asyncio's or trio's); ``renew`` re-checks
+the cache first, so N concurrent callers cause one token request. A 401 renews the token once and replays once.
 """
 
 # This module is a friend of the client and of the auth schemes: ``client.oauth`` drives the

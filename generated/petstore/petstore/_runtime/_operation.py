@@ -224,9 +224,14 @@ class LazyResponses(Mapping[str, Response]):
 
 
 def success_responses(responses: Mapping[str, Response]) -> Iterator[tuple[str, Response]]:
-    """The 2xx entries of ``responses``, without building a ``LazyResponses``' error part."""
+    """The 2xx entries of ``responses``, without building a ``LazyResponses``' error part; with
+    none, ``default``: what a success is parsed as (the method's return type), so its media
+    type is what the call asks for (``Accept``), not ``*/*``."""
     found = responses.success() if isinstance(responses, LazyResponses) else responses
-    return ((code, r) for code, r in found.items() if code.startswith("2"))
+    ok = [(code, r) for code, r in found.items() if code.startswith("2")]
+    if not ok and "default" in found:
+        return iter([("default", found["default"])])
+    return iter(ok)
 
 
 @record(frozen=True, eq=False)

@@ -19,12 +19,13 @@ from ._params import (
     encode_path,
     encode_query,
     jsonable,
+    quote_name,
     quoter,
     scalar,
 )
 from ._plan import plan
 from ._record import Struct
-from ._types import NOT_GIVEN, NotGiven, RequestOptions
+from ._types import NOT_GIVEN, NotGiven, Omit, RequestOptions
 
 __all__ = ["IDEMPOTENCY_EXTENSION", "Prepared", "prepare"]
 
@@ -44,7 +45,8 @@ class Prepared(Struct):
     ``httpx.Request`` for every attempt. ``content`` as a ``StreamBody`` is read while sending
     (uploads); ``idempotency_header`` (``idempotency_field``) is set when the request carries
     an honoured key in that header (body property); ``retry_count_header`` tells the server the
-    retry number."""
+    retry number; ``omitted`` names (lower case) the headers the caller dropped with ``omit``
+    (``extra_headers``): nothing added later (auth, a key, the retry count) sends them."""
 
     __match_args__ = (
         "method",
@@ -56,6 +58,7 @@ class Prepared(Struct):
         "idempotency_header",
         "retry_count_header",
         "idempotency_field",
+        "omitted",
     )
 
     def __init__(
@@ -69,6 +72,7 @@ class Prepared(Struct):
         idempotency_header: str | None = None,
         retry_count_header: str | None = None,
         idempotency_field: str | None = None,
+        omitted: frozenset[str] = frozenset(),
     ) -> None:
         self.method = method
         self.url = url
@@ -79,6 +83,7 @@ class Prepared(Struct):
         self.idempotency_header = idempotency_header
         self.retry_count_header = retry_count_header
         self.idempotency_field = idempotency_field
+        self.omitted = omitted
 
     def copy(self) -> Prepared:
         """An independent copy (auth amends headers, query and cookies in place)."""
@@ -92,7 +97,18 @@ class Prepared(Struct):
             self.idempotency_header,
             self.retry_count_header,
             self.idempotency_field,
+            self.omitted,
         )
+
+    def drop_omitted(self) -> bool:
+        """Remove the headers the caller omitted that a later step set (auth); whether any
+        was there."""
+        found = False
+        for name in self.omitted:
+            if name in self.headers:
+                del self.headers[name]
+                found = True
+        return found
 
     def build(self, build_request: BuildRequest, timeout: httpx.Timeout) -> httpx.Request:
         body = self.content
@@ -227,21 +243,30 @@ def prepare(
     req.url = base_url.rstrip("/") + "/" + fill_path(op.path, segments).lstrip("/")
 
     extra_query = options.get("extra_query")
-    for name, value in jsonable(extra_query).items() if extra_query else ():
-        key = f"{name}="
-        req.query = [s for s in req.query if not s.startswith(key)]
-        req.query += encode_query(name, value, "form", True, quoter())
+    if extra_query:
+        _merge_extra_query(req, op, jsonable(extra_query))
 
     keyed_body = _key_body(req, op, fields, whole, options)
     _set_body(req, op, fields, whole, options.get("extra_body"))
-    for name, value in (options.get("extra_headers") or {}).items():
+    omitted: set[str] = set()
+    extra_headers: Mapping[str, object] = options.get("extra_headers") or {}
+    for name, value in extra_headers.items():
         if isinstance(value, str):
             req.headers[name] = value
-        else:  # ``omit``: drop a default header (User-Agent, the client's) for this call
-            req.headers.pop(name, None)
+        elif isinstance(value, Omit):  # drop a default header (User-Agent, the client's), and
+            req.headers.pop(name, None)  # whatever auth, a key or the retry count would add
+            omitted.add(name.lower())
+        else:  # (an int, bytes, None: dropped without a word before)
+            raise TypeError(
+                f"extra_headers[{name!r}] must be a str (or omit), got {type(value).__name__}"
+            )
+    if omitted:
+        req.omitted = frozenset(omitted)
     if keyed_body:
         return req  # the key travels in the body: no header says it again
-    if "idempotency_key" in options:
+    if idempotency_header and idempotency_header.lower() in omitted:
+        req.idempotency_header = None  # the caller dropped the key header: none is sent
+    elif "idempotency_key" in options:
         header = idempotency_header or "Idempotency-Key"
         if options["idempotency_key"]:
             req.headers[header] = options["idempotency_key"]
@@ -255,6 +280,31 @@ def prepare(
         # a caller's own key is sent as given; an empty one vouches for no retry
         req.idempotency_header = idempotency_header if req.headers[idempotency_header] else None
     return req
+
+
+def _merge_extra_query(req: Prepared, op: Operation[Any], extra: Mapping[str, Any]) -> None:
+    """``extra_query`` over the declared parameters: a name replaces the parameter sent under
+    it (``expand`` the ``expand[]=`` pairs its deepObject style made) and is encoded as that
+    parameter is; an undeclared name is ``name=v``, an array repeats it (``name=a&name=b``) and
+    an object nests in brackets (``name[k]=v``, as openai-python's ``extra_query``)."""
+    declared = {p.wire_name: p for p in op.params if p.location == "query"}
+    for name, value in extra.items():
+        key = quote_name(name)
+        req.query = [s for s in req.query if not s.startswith((f"{key}=", f"{key}["))]
+        p = declared.get(name)
+        if p is not None:
+            req.query += encode_query(name, value, p.style, p.explode, quoter(p.allow_reserved))
+        else:
+            style = "deepObject" if _nested(value) else "form"
+            req.query += encode_query(name, value, style, True, quoter())
+
+
+def _nested(value: object) -> bool:
+    """An object, or an array holding one or an array: what only brackets can spell."""
+    if isinstance(value, dict):
+        return True
+    items = cast("list[object]", value) if isinstance(value, list) else []
+    return any(isinstance(v, dict | list) for v in items)
 
 
 def _key_body(

@@ -269,6 +269,7 @@ class Stream(Generic[T]):
         self._lines = lines
         # the generated package's error classes (``package_error``); set by the client
         self._errors: Mapping[type[APIError], type[APIError]] = {}
+        self._closed = False  # ``close()``: the read it cuts short is no drop to resume from
         self._iterator = self.__stream__()
 
     def events(self) -> Generator[ServerSentEvent, None, None]:
@@ -291,7 +292,13 @@ class Stream(Generic[T]):
                     yield from decoder.decode(splitter.feed(chunk))
                 yield from decoder.decode(splitter.flush())
                 return
+            except httpx.StreamError:  # read after `close()` (httpx's StreamClosed)
+                if self._closed:
+                    return
+                raise
             except httpx.HTTPError as exc:
+                if self._closed:  # the caller's `close()` (another thread's): the end
+                    return
                 again = self._reconnect
                 if (
                     again is None
@@ -305,6 +312,8 @@ class Stream(Generic[T]):
             reconnects += 1
             assert self._reconnect is not None
             self._reconnect.sleep(_reconnect_delay(decoder))
+            if self._closed:  # closed while waiting to reconnect
+                return
             self.response = self._reconnect.reopen(decoder.last_event_id)
             # an event cut by the drop is discarded; the id and reconnection time carry over
             decoder = SSEDecoder(decoder.last_event_id, decoder.reconnection_time)
@@ -341,6 +350,8 @@ class Stream(Generic[T]):
         return self
 
     def __next__(self) -> T:
+        if self._closed:
+            raise StopIteration  # a closed stream has nothing more (it reconnected to read on)
         try:
             return next(self._iterator)
         except APIError as exc:  # the generated package's class, as for the call itself
@@ -348,6 +359,8 @@ class Stream(Generic[T]):
             raise
 
     def close(self) -> None:
+        """Stop reading: the response is closed, and the stream ends (never resumed)."""
+        self._closed = True
         self.response.close()
 
     def __enter__(self) -> Self:
@@ -385,6 +398,7 @@ class AsyncStream(Generic[T]):
         self._lines = lines
         # the generated package's error classes (``package_error``); set by the client
         self._errors: Mapping[type[APIError], type[APIError]] = {}
+        self._closed = False  # ``close()``: the read it cuts short is no drop to resume from
         self._iterator = self.__stream__()
 
     async def events(self) -> AsyncGenerator[ServerSentEvent, None]:
@@ -410,7 +424,13 @@ class AsyncStream(Generic[T]):
                 for event in decoder.decode(splitter.flush()):
                     yield event
                 return
+            except httpx.StreamError:  # read after `close()` (httpx's StreamClosed)
+                if self._closed:
+                    return
+                raise
             except httpx.HTTPError as exc:
+                if self._closed:  # the caller's `close()` (another task's): the end
+                    return
                 again = self._reconnect
                 if (
                     again is None
@@ -424,6 +444,8 @@ class AsyncStream(Generic[T]):
             reconnects += 1
             assert self._reconnect is not None
             await self._reconnect.sleep(_reconnect_delay(decoder))
+            if self._closed:  # closed while waiting to reconnect
+                return
             self.response = await self._reconnect.reopen(decoder.last_event_id)
             decoder = SSEDecoder(decoder.last_event_id, decoder.reconnection_time)
 
@@ -453,12 +475,17 @@ class AsyncStream(Generic[T]):
                     return
                 yield self._convert(event)
         finally:
-            await events.aclose()
+            # the response, not `events.aclose()`: when the event loop finalizes an abandoned
+            # stream it closes `events` itself ("aclose(): asynchronous generator is already
+            # running", logged as a task exception never retrieved)
+            await self.response.aclose()
 
     def __aiter__(self) -> Self:
         return self
 
     async def __anext__(self) -> T:
+        if self._closed:
+            raise StopAsyncIteration  # a closed stream has nothing more
         try:
             return await self._iterator.__anext__()
         except APIError as exc:  # the generated package's class, as for the call itself
@@ -466,6 +493,8 @@ class AsyncStream(Generic[T]):
             raise
 
     async def close(self) -> None:
+        """Stop reading: the response is closed, and the stream ends (never resumed)."""
+        self._closed = True
         await self.response.aclose()
 
     async def __aenter__(self) -> Self:

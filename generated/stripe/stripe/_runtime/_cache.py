@@ -24,20 +24,23 @@ from __future__ import annotations
 
 import base64
 import email.utils
+import functools
 import hashlib
 import inspect
 import json
+import logging
 import threading
 import time
+import uuid
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Collection
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Protocol, cast
 
 import httpx
 
 from ._drivers import Await, Flow
-from ._logging import logger
+from ._logging import logger, redact_userinfo
 from ._public import publish
 from ._request import BuildRequest, Prepared
 
@@ -140,6 +143,8 @@ class Cache:
     ttl: float | None = None
     max_ttl: float = 86400.0
 
+    _failing: bool = field(default=False, init=False, repr=False, compare=False)
+
     def __post_init__(self) -> None:
         if self.store is None:
             self.store = MemoryCacheStore()
@@ -161,7 +166,7 @@ class Cache:
             response = yield from send(request)
             return _mark(response, "bypass", request)
         key = _key(request)
-        entry = _load((yield from self._call(self.store_().get(key))))
+        entry = _load((yield from self._call(lambda: self.store_().get(key), "read")))
         variant = _match(entry, credential, request.headers)
         now = time.time()
         if variant is not None and "no-cache" not in asked and variant.get("until", 0) > now:
@@ -188,8 +193,9 @@ class Cache:
 
     def invalidate(self, request: Prepared) -> Flow[None]:
         """After a successful unsafe request: forget the URL's GET and HEAD entries."""
-        for method in ("GET", "HEAD"):
-            yield from self._call(self.store_().delete(_key(request, method)))
+        store = self.store_()
+        for key in (_key(request, "GET"), _key(request, "HEAD")):
+            yield from self._call(functools.partial(store.delete, key), "clear")
 
     # -- helpers ------------------------------------------------------------------------------
 
@@ -197,12 +203,46 @@ class Cache:
         assert self.store is not None
         return self.store
 
-    def _call(self, result: object) -> Flow[Any]:
+    def _call(self, call: Callable[[], object], what: str) -> Flow[Any]:
+        """The store's answer to ``call``; None when the store fails (Redis down, timed out):
+        the call goes to the network, as without a cache, rather than raising the store's own
+        error (or, clearing after a POST the server performed, inviting a resend). One warning
+        per outage, an info line when the store answers again."""
+        try:
+            result = call()
+        except Exception as exc:  # a store is any object (Redis, a user's): its errors, any
+            self._failed(what, exc)
+            return None
         if inspect.isawaitable(result):
-            action = Await(result)
+            action = Await(self._guarded(result, what))
             yield action
             return action.result
+        self._recovered()
         return result
+
+    async def _guarded(self, awaitable: Awaitable[object], what: str) -> object:
+        try:
+            result = await awaitable
+        except Exception as exc:  # (as in ``_call``; cancellation is no Exception)
+            self._failed(what, exc)
+            return None
+        self._recovered()
+        return result
+
+    def _failed(self, what: str, exc: Exception) -> None:
+        if not self._failing:
+            self._failing = True
+            logger.warning(
+                "cache store failed to %s (%s: %s): calls go to the network until it answers",
+                what,
+                type(exc).__name__,
+                exc,
+            )
+
+    def _recovered(self) -> None:
+        if self._failing:
+            self._failing = False
+            logger.info("cache store answers again")
 
     def _store(
         self,
@@ -216,7 +256,8 @@ class Cache:
         kept = [v for v in entry.get("variants", []) if not _same_variant(v, variant)]
         entry = {"variants": [*kept, variant][-8:]}  # a few Vary variants per URL
         ttl = max(1.0, max(v.get("keep", 0) for v in entry["variants"]) - time.time())
-        yield from self._call(self.store_().set(key, json.dumps(entry).encode(), ttl))
+        data = json.dumps(entry).encode()
+        yield from self._call(lambda: self.store_().set(key, data, ttl), "write")
 
 
 def unsafe(method: str) -> bool:
@@ -233,13 +274,37 @@ _NOT_IDENTITY = frozenset(
 )
 
 
+def http_identity(http: httpx.Client | httpx.AsyncClient) -> str:
+    """Who a caller's `http_client` makes the caller, taken when the client is made (httpx adds
+    its headers, cookies and `auth` after the runtime built a request, so the fingerprint saw
+    none: `alice.with_options(http_client=bob_http)` got alice's entries). The cookies the
+    server sets later (a load balancer's) do not count: they would make every call a miss. An
+    `auth` other than Basic is opaque: a token of its own per client (its object's `id` is
+    reused once the object is freed: one user's entry went to another)."""
+    skipped = _NOT_IDENTITY
+    parts = [
+        f"{k.lower()}\0{v}" for k, v in sorted(http.headers.items()) if k.lower() not in skipped
+    ]
+    parts += [f"jar\0{c.domain}\0{c.path}\0{c.name}\0{c.value}" for c in http.cookies.jar]
+    auth = http.auth
+    if isinstance(auth, httpx.BasicAuth) and isinstance(getattr(auth, "_auth_header", None), str):
+        parts.append(f"basic\0{auth._auth_header}")  # pyright: ignore[reportPrivateUsage]
+    elif auth is not None:
+        parts.append(f"auth\0{uuid.uuid4().hex}")
+    return hashlib.sha256("\0\0".join(parts).encode()).hexdigest() if parts else ""
+
+
 def credential_fingerprint(
-    request: Prepared, secret_headers: Collection[str], secret_query: Collection[str]
+    request: Prepared,
+    secret_headers: Collection[str],
+    secret_query: Collection[str],
+    identity: str = "",
 ) -> str:
     """A hash of who asks and how (every request header but `_NOT_IDENTITY`'s, so an
     `X-Auth-Token` in `default_headers` or a `Stripe-Account` in `extra_headers` counts as the
-    API key does; cookies; API keys in the query): the cache never serves one caller's entry to
-    another, nor one account's to another. `secret_headers` are hashed whatever their name."""
+    API key does; cookies; API keys in the query; and `identity`, what the caller's
+    `http_client` adds: `http_identity`): the cache never serves one caller's entry to another,
+    nor one account's to another. `secret_headers` are hashed whatever their name."""
     h = hashlib.sha256()
     skipped = _NOT_IDENTITY - {n.lower() for n in secret_headers}
     retry_count = (request.retry_count_header or "").lower()
@@ -248,6 +313,8 @@ def credential_fingerprint(
             h.update(f"{name}\0{value}\0".encode())
     for cookie in request.cookies:
         h.update(f"cookie\0{cookie}\0".encode())
+    if identity:
+        h.update(f"client\0{identity}\0".encode())
     keys = {n.lower() for n in secret_query}
     for pair in request.query:
         if pair.split("=", 1)[0].lower() in keys:
@@ -301,7 +368,7 @@ def _lifetime(headers: httpx.Headers, cache: Cache) -> float | None:
             base = email.utils.parsedate_to_datetime(date).timestamp() if date else time.time()
         except (TypeError, ValueError):
             base = time.time()
-        return max(0.0, when - base)
+        return max(0.0, when - base - age)  # (RFC 9111 4.2: its age counts, as for max-age)
     return cache.ttl
 
 
@@ -390,7 +457,9 @@ def _rebuild(
 
 def _mark(response: httpx.Response, status: str, request: Prepared) -> httpx.Response:
     response.extensions = {**response.extensions, CACHE_EXTENSION: status}
-    logger.info("cache %s: %s %s", status, request.method.upper(), request.url.split("?", 1)[0])
+    if logger.isEnabledFor(logging.INFO):  # (an URL parsed per call only when shown)
+        shown = redact_userinfo(httpx.URL(request.url.split("?", 1)[0]))
+        logger.info("cache %s: %s %s", status, request.method.upper(), shown)
     from ._telemetry import annotate_current_span
 
     annotate_current_span("apigen.cache", status)

@@ -8,9 +8,10 @@ import os
 import platform
 import threading
 import time
+import weakref
 from collections.abc import Awaitable, Callable, Generator, Mapping, Sequence
 from types import TracebackType
-from typing import TYPE_CHECKING, Any, Generic, Self, TypeVar, cast
+from typing import TYPE_CHECKING, Any, Final, Generic, Self, TypeVar, cast
 
 import httpx
 
@@ -91,6 +92,18 @@ DEFAULT_TIMEOUT = httpx.Timeout(60.0, connect=5.0)
 # httpx's own default (5 s for everything): an `http_client` built without a timeout has it
 _HTTPX_DEFAULT_TIMEOUT = httpx.Timeout(5.0)
 RETRY_COUNT_HEADER = "X-Retry-Count"
+# the constructor keywords a client keeps as public attributes: a copy takes their values as
+# they are now (``client.max_retries = 5``, then ``client.with_options(...)``), not as given
+_CARRIED: Final = (
+    "max_retries",
+    "timeout",
+    "idempotency_header",
+    "retry_count_header",
+    "max_response_bytes",
+    "allow_insecure_credentials",
+    "strict_response_validation",
+)
+
 # The pool the client opens (a caller's http_client keeps its own): up to 100 connections, all
 # kept alive. httpx's default keeps 20: at more concurrent calls than that, every answered call
 # closed a connection and a later one opened a new one (at 50 tasks: ~1 connect per 4 calls).
@@ -192,6 +205,12 @@ class _BaseClient(Generic[HttpT]):
         # unvalidated (openai's ``_strict_response_validation``)
         self.strict_response_validation = strict_response_validation
         self._cache = cache  # opt-in response cache (_cache.py); None: every call is sent
+        # who a caller's `http_client` makes the caller, for the cache's keys (`http_identity`)
+        self._http_identity = ""
+        if cache is not None and http_client is not None:
+            from ._cache import http_identity
+
+            self._http_identity = http_identity(http_client)
         self._http: HttpT | None = http_client
         self._owns_http = http_client is None  # a caller-supplied client is never closed by us
         # (the http client, its request builder): worked out once per pool, not per call
@@ -314,10 +333,9 @@ class _BaseClient(Generic[HttpT]):
             # this client's pool (opened now if not yet): `with_options(...)` per call opens no
             # pool of its own; this client closes it, the copy leaves it open
             kwargs["http_client"] = self._client()
-        if "max_retries" not in overrides:
-            kwargs["max_retries"] = self.max_retries
-        if "timeout" not in overrides:
-            kwargs["timeout"] = self.timeout
+        for name in _CARRIED:  # as set on this client now, if changed since it was made
+            if name not in overrides:
+                kwargs[name] = getattr(self, name)
         if "base_url" not in overrides and not (
             # a server variable changed while on the spec's server: the copy fills it anew
             self.base_url.rstrip("/") == self._default_base_url.rstrip("/")
@@ -325,6 +343,8 @@ class _BaseClient(Generic[HttpT]):
         ):
             kwargs["base_url"] = self.base_url
         new = type(self)(**kwargs)
+        if "http_client" not in overrides:
+            new._share_pool(self)
         if reconnects != type(new).max_stream_reconnects:
             new.max_stream_reconnects = reconnects
         if new.base_url == self.base_url and self._credential_names().isdisjoint(overrides):
@@ -332,6 +352,12 @@ class _BaseClient(Generic[HttpT]):
             # `with_options(...)` fetched a token of its own, each time)
             new._tokens = self._tokens
         return new
+
+    def _share_pool(self, source: _BaseClient[Any]) -> None:
+        """This copy uses ``source``'s pool (``copy``): passed as ``http_client``, it is; who
+        that pool makes the caller is ``source``'s to say (its cookies since are the server's)."""
+        if self._cache is not None:
+            self._http_identity = source._http_identity
 
     def _credential_names(self) -> set[str]:
         """The keywords that give this client credentials (``credentials=`` holds them all)."""
@@ -460,7 +486,10 @@ class _BaseClient(Generic[HttpT]):
                 idempotency_header=op.idempotency_header or self.idempotency_header,
                 has_accept=accepts_json,  # ``_http_headers_json`` has one
             )
-            prepared.retry_count_header = options.get("retry_count_header", self.retry_count_header)
+            counted = options.get("retry_count_header", self.retry_count_header)
+            if counted and prepared.omitted and counted.lower() in prepared.omitted:
+                counted = None  # ``extra_headers={name: omit}``: the caller wants none
+            prepared.retry_count_header = counted
             replayable = True
             if isinstance(prepared.content, StreamBody):
                 if prepared.content.async_only and not isinstance(self, AsyncAPIClient):
@@ -493,6 +522,8 @@ class _BaseClient(Generic[HttpT]):
                     )
                     for scheme, creds in chosen:
                         yield from scheme.auth_flow(prepared, creds, ctx)
+                if prepared.omitted and prepared.drop_omitted():
+                    ctx = None  # the caller omitted the credential's header: no renewal on 401
             if not (sendable and prepared.content is None and not hooks.before_request):
                 # credentials too (a pasted newline), what a hook set, the body's Content-Type;
                 # a fixed choice's credentials were checked once (a GET adds nothing else)
@@ -605,7 +636,9 @@ class _BaseClient(Generic[HttpT]):
             return self._redirects(request, anonymous, send)
 
         if not stream and prepared.method.upper() in ("GET", "HEAD"):
-            credential = credential_fingerprint(prepared, self._secret_headers, self._secret_query)
+            credential = credential_fingerprint(
+                prepared, self._secret_headers, self._secret_query, self._http_identity
+            )
             return (yield from cache.fetch(prepared, credential, go, build_request, timeout))
         response = yield from go(prepared)
         if unsafe(prepared.method) and response.is_success:
@@ -676,12 +709,16 @@ def poll_operation(
 ) -> tuple[Operation[Any], dict[str, object], RequestOptions]:
     """The GET of a long-running operation's ``target``: a path under the base URL, or an
     absolute URL on the client's origin outside its base path (``same_origin_path`` checked the
-    origin), requested as the server named it."""
+    origin), requested as the server named it. Every poll asks for the current status
+    (``Cache-Control: no-cache``): a client's cache answered each one with the first "running",
+    until the wait timed out."""
     url = httpx.URL(target)
-    if not url.is_absolute_url:
-        return custom_operation("get", target, None, NOT_GIVEN, None, {}, security)
-    path = url.raw_path.decode("ascii")
+    path = url.raw_path.decode("ascii") if url.is_absolute_url else target
     op, values, options = custom_operation("get", path, None, NOT_GIVEN, None, {}, security)
+    options = options.copy()
+    options["extra_headers"] = {"Cache-Control": "no-cache"}
+    if not url.is_absolute_url:
+        return op, values, options
     origin = str(url.copy_with(raw_path=b"/", fragment=None)).rstrip("/")
     return dataclasses.replace(op, origin=origin), values, options
 
@@ -755,11 +792,22 @@ def custom_operation(
     return op, ({"body": body} if has_body else {}), options
 
 
-async def _async_sleep(seconds: float) -> None:
-    """``asyncio.sleep``, imported on first use: a sync client never loads asyncio."""
-    import asyncio
+def _weak(loop: object | None) -> Callable[[], object | None] | None:
+    """A weak reference to ``loop`` (a closed loop is not kept alive by a client)."""
+    if loop is None:
+        return None
+    try:
+        return weakref.ref(loop)
+    except TypeError:  # not weakly referable: held, as the pool holds its connections
+        return lambda: loop
 
-    await asyncio.sleep(seconds)
+
+async def _async_sleep(seconds: float) -> None:
+    """asyncio's or trio's sleep (``_aio``), imported on first use: a sync client never loads
+    them."""
+    from ._aio import sleep
+
+    await sleep(seconds)
 
 
 def user_agent(package: tuple[str, str] | None = None) -> str:
@@ -816,6 +864,9 @@ class SyncAPIClient(_BaseClient[httpx.Client]):
                     limits=DEFAULT_LIMITS,
                     verify=default_tls_context(),
                 )
+                # every request carries the client's own; `extra_headers={"User-Agent": omit}`
+                # sent httpx's instead of none
+                del self._http.headers["User-Agent"]
             return self._http
 
     def request(
@@ -1171,18 +1222,46 @@ class AsyncAPIClient(_BaseClient[httpx.AsyncClient]):
 
     _sleep: Callable[[float], Awaitable[object]] = staticmethod(_async_sleep)
 
+    # the client whose pool a copy shares (``copy``), and the event loop this client's own pool
+    # was last used on (a weak reference): its connections belong to that loop
+    _pool_owner: AsyncAPIClient | None = None
+    _pool_loop: Callable[[], object | None] | None = None
+
+    def _share_pool(self, source: _BaseClient[Any]) -> None:
+        # the pool stays the client's that opened it: renewed there for a new loop
+        super()._share_pool(source)
+        if isinstance(source, AsyncAPIClient):
+            self._pool_owner = source._pool_owner or (source if source._owns_http else None)
+
     def _client(self) -> httpx.AsyncClient:
         self._refuse_if_closed()
-        if self._http is None:
+        if self._pool_owner is not None:
+            return self._pool_owner._client()
+        http = self._http
+        if http is not None and self._owns_http:
+            from ._aio import running_loop, stale
+
+            loop = running_loop()
+            if self._pool_loop is None:  # made outside a loop (``copy``): this one's now
+                self._pool_loop = _weak(loop)
+            elif stale(self._pool_loop(), loop):
+                # `asyncio.run` again (pytest-asyncio, a notebook): the pooled connections
+                # belong to the closed loop ("Event loop is closed" on their next use), and
+                # cannot be closed from this one; a new pool, the old one left to the collector
+                http = self._http = None
+        if http is None:
+            from ._aio import running_loop
             from ._tls import default_tls_context
 
-            self._http = httpx.AsyncClient(
+            http = self._http = httpx.AsyncClient(
                 timeout=self.timeout,
                 follow_redirects=True,
                 limits=DEFAULT_LIMITS,
                 verify=default_tls_context(),
             )
-        return self._http
+            del http.headers["User-Agent"]  # (as the sync pool's)
+            self._pool_loop = _weak(running_loop())
+        return http
 
     async def request(
         self, op: Operation[T], values: Mapping[str, object], options: RequestOptions | None = None
@@ -1510,7 +1589,13 @@ class AsyncAPIClient(_BaseClient[httpx.AsyncClient]):
         """Close the connection pool (a caller-supplied ``http_client`` is left open)."""
         self._closed = True
         if self._owns_http and self._http is not None:
-            await self._http.aclose()
+            from ._aio import running_loop, stale
+
+            previous = self._pool_loop() if self._pool_loop is not None else None
+            if self._pool_loop is None or not stale(previous, running_loop()):
+                await self._http.aclose()
+            # else its connections belong to a closed loop (pytest-asyncio's teardown in a
+            # loop of its own): closing them from this one raised "Event loop is closed"
             self._http = None
             self._builder = None
 

@@ -22,7 +22,6 @@ refused: the client's credentials go to its own origin only.
 
 from __future__ import annotations
 
-import asyncio
 import threading
 import time
 from collections.abc import Awaitable, Callable, Generator, Mapping
@@ -32,6 +31,7 @@ from urllib.parse import quote
 
 import httpx
 
+from ._aio import sleep as _aio_sleep
 from ._errors import (
     APIError,
     LongRunningCancelledError,
@@ -232,7 +232,7 @@ async def wait_async(
     timeout: float | None,
     interval: float,
     max_interval: float,
-    sleep: Callable[[float], Awaitable[object]] = asyncio.sleep,
+    sleep: Callable[[float], Awaitable[object]] = _aio_sleep,
 ) -> httpx.Response:
     """As `wait_sync`; cancelling the awaiting task stops it."""
     waiting = _Wait(timeout, interval, max_interval)

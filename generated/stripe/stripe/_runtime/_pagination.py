@@ -389,8 +389,16 @@ class AsyncPage(_PageBase[T]):
     async def iter_all(
         self, *, concurrency: int = 4, max_pages: int | None = None
     ) -> AsyncIterator[T]:
-        """Like ``SyncPage.iter_all``: up to ``concurrency`` requests in flight (asyncio tasks)."""
-        if concurrency <= 1 or not self.has_next_page() or self._ahead(1) is None:
+        """Like ``SyncPage.iter_all``: up to ``concurrency`` requests in flight (asyncio tasks;
+        under trio, one page at a time)."""
+        from ._aio import running_asyncio
+
+        if (
+            concurrency <= 1
+            or not self.has_next_page()
+            or self._ahead(1) is None
+            or not running_asyncio()
+        ):
             async for page in self.iter_pages(max_pages=max_pages):
                 for item in page.items:
                     yield item

@@ -196,7 +196,7 @@ def encode_query(
 ) -> list[str]:
     """``form`` (default), ``spaceDelimited``, ``pipeDelimited`` and ``deepObject`` styles."""
     style = style or "form"
-    key = quote(name, safe="[]")
+    key = quote_name(name)
     if value is None:
         return []
     if style == "deepObject":
@@ -212,6 +212,11 @@ def encode_query(
         return [f"{key}={q(v)}" for v in _flat(container)]
     sep = {"spaceDelimited": "%20", "pipeDelimited": "|"}.get(style, ",")
     return [f"{key}={sep.join(q(v) for v in _flat(container))}"]
+
+
+def quote_name(name: str) -> str:
+    """A query parameter's name as sent (brackets kept: ``expand[]``, ``filter[color]``)."""
+    return quote(name, safe="[]")
 
 
 def deep_pairs(prefix: str, value: Any) -> Iterator[tuple[str, str]]:

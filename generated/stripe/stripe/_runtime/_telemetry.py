@@ -11,7 +11,7 @@ from typing import Any
 
 import httpx
 
-from ._logging import logger
+from ._logging import logger, redact_userinfo
 from ._version import __version__
 
 __all__ = [
@@ -148,7 +148,8 @@ def start_span(name: str, request: httpx.Request, attempt: int) -> Any:
     span.set_attributes(
         {
             "http.request.method": request.method,
-            "url.full": str(url.copy_with(query=None)),  # queries may carry keys
+            # queries may carry keys; a `user:password@` is a credential
+            "url.full": str(redact_userinfo(url).copy_with(query=None)),
             "server.address": url.host,
             "server.port": url.port or (443 if url.scheme == "https" else 80),
             "url.template": name,

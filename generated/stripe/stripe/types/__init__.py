@@ -134,14 +134,16 @@ def _index() -> _builtins.dict[_builtins.str, _builtins.str]:
     return loaded
 
 
-def __getattr__(name: _builtins.str) -> Any:
-    """Import a name's module on first use: importing this package stays cheap."""
-    module = _index().get(name)
-    if module is None:
-        raise _builtins.AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = _builtins.getattr(_importlib.import_module(f"{__name__}.{module}"), name)
-    _builtins.globals()[name] = value
-    return value
+if not TYPE_CHECKING:  # a type checker reads the names above: one not there is its error
+
+    def __getattr__(name: _builtins.str) -> Any:
+        """Import a name's module on first use: importing this package stays cheap."""
+        module = _index().get(name)
+        if module is None:
+            raise _builtins.AttributeError(f"module {__name__!r} has no attribute {name!r}")
+        value = _builtins.getattr(_importlib.import_module(f"{__name__}.{module}"), name)
+        _builtins.globals()[name] = value
+        return value
 
 
 def __dir__() -> _builtins.list[_builtins.str]:
