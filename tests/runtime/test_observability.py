@@ -122,7 +122,8 @@ def test_redact_body_shapes() -> None:
     assert rt._logging.redact_body(b"\x00" * 10, "image/png") == "<10 bytes image/png>"
 
 
-def test_a_span_never_holds_the_base_urls_password(monkeypatch: pytest.MonkeyPatch) -> None:
+def _spans(monkeypatch: pytest.MonkeyPatch) -> Any:
+    """An in-memory exporter of the runtime's spans (the SDK's tracer, patched in)."""
     sdk = pytest.importorskip("opentelemetry.sdk.trace", reason="opentelemetry-sdk not installed")
     from opentelemetry import trace
     from opentelemetry.sdk.trace.export import SimpleSpanProcessor
@@ -133,6 +134,11 @@ def test_a_span_never_holds_the_base_urls_password(monkeypatch: pytest.MonkeyPat
     provider.add_span_processor(SimpleSpanProcessor(exporter))
     monkeypatch.setattr(_telemetry, "_otel", trace)
     monkeypatch.setattr(_telemetry, "_tracer", provider.get_tracer("test"))
+    return exporter
+
+
+def test_a_span_never_holds_the_base_urls_password(monkeypatch: pytest.MonkeyPatch) -> None:
+    exporter = _spans(monkeypatch)
     client = rt.SyncAPIClient(
         base_url="https://svc:pw-in-url@api.test",
         http_client=httpx.Client(transport=httpx.MockTransport(Recorder(OK))),
@@ -143,16 +149,8 @@ def test_a_span_never_holds_the_base_urls_password(monkeypatch: pytest.MonkeyPat
 
 
 def test_otel_spans_with_the_sdk(monkeypatch: pytest.MonkeyPatch) -> None:
-    sdk = pytest.importorskip("opentelemetry.sdk.trace", reason="opentelemetry-sdk not installed")
+    exporter = _spans(monkeypatch)
     from opentelemetry import trace
-    from opentelemetry.sdk.trace.export import SimpleSpanProcessor
-    from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
-
-    exporter = InMemorySpanExporter()
-    provider = sdk.TracerProvider()
-    provider.add_span_processor(SimpleSpanProcessor(exporter))
-    monkeypatch.setattr(_telemetry, "_otel", trace)
-    monkeypatch.setattr(_telemetry, "_tracer", provider.get_tracer("test"))
 
     recorder = Recorder(httpx.Response(503), OK)
     client = leaky_client(recorder)
