@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any, Final, Generic, Self, TypeVar, cast
 
 import httpx
 
+from ._aio import running_loop, stale  # (tiny: the async pool's loop, every call)
 from ._auth import (
     ApiKey,
     AuthContext,
@@ -1239,8 +1240,6 @@ class AsyncAPIClient(_BaseClient[httpx.AsyncClient]):
             return self._pool_owner._client()
         http = self._http
         if http is not None and self._owns_http:
-            from ._aio import running_loop, stale
-
             loop = running_loop()
             if self._pool_loop is None:  # made outside a loop (``copy``): this one's now
                 self._pool_loop = _weak(loop)
@@ -1250,7 +1249,6 @@ class AsyncAPIClient(_BaseClient[httpx.AsyncClient]):
                 # cannot be closed from this one; a new pool, the old one left to the collector
                 http = self._http = None
         if http is None:
-            from ._aio import running_loop
             from ._tls import default_tls_context
 
             http = self._http = httpx.AsyncClient(
@@ -1589,8 +1587,6 @@ class AsyncAPIClient(_BaseClient[httpx.AsyncClient]):
         """Close the connection pool (a caller-supplied ``http_client`` is left open)."""
         self._closed = True
         if self._owns_http and self._http is not None:
-            from ._aio import running_loop, stale
-
             previous = self._pool_loop() if self._pool_loop is not None else None
             if self._pool_loop is None or not stale(previous, running_loop()):
                 await self._http.aclose()
