@@ -361,6 +361,11 @@ class _Run:
         self.spec = spec
         self.document, self.source = _loaded(spec, config.ref_root)
         self.view = self.source.view
+        paths = self.view.document.get("paths")
+        # the paths without templating: a drawn value may spell one (`_shadowing_path`)
+        self._literal = frozenset(
+            str(k) for k in (paths if isinstance(paths, Mapping) else {}) if "{" not in str(k)
+        )
         self.baseline = Baseline.load(config.baseline)
         self.sandbox: RunningSandbox | None = None
         self.recorder = _Recorder()
@@ -511,6 +516,15 @@ class _Run:
             if self.out_of_time():
                 break
             result.cases += 1
+            other = self._shadowing_path(op.path, case)
+            if other is not None:
+                fail(
+                    "path_shadowed",
+                    "spec",
+                    f"{SHADOWED_PATH}: the drawn path values spell {other!r}",
+                    case=case.label,
+                )
+                continue
             if self._untyped_fields(op, constant, case):
                 fail(
                     "untyped_schema",
@@ -897,6 +911,19 @@ class _Run:
         for part in members if isinstance(members, list) else ():
             names |= self._declared_properties(part, seen)
         return names
+
+    def _shadowing_path(self, template: str, case: CaseInput) -> str | None:
+        """Another path the spec declares without templating that `template` filled with the
+        case's path values spells (rubrik's `/exclusion_pattern/{id}` with `id='bulk'` is its
+        `/exclusion_pattern/bulk`): a server routes it there (concrete paths win), so what
+        comes back is no answer of this operation."""
+        literal = self._literal
+        if not literal or not case.path:
+            return None
+        filled = template
+        for name, value in case.path.items():
+            filled = filled.replace("{" + str(name) + "}", str(value))
+        return filled if filled != template and filled in literal else None
 
     def _untyped_fields(
         self, op: ManifestOperation, constant: Operation[Any], case: CaseInput
@@ -1519,6 +1546,7 @@ NO_BODY_ALLOWED = "the spec documents content for a status that cannot carry a b
 # A header parameter whose name is no HTTP token (opc's `header param`, with a space): no client
 # can send it (httpx refuses it before connecting), and no server could read it.
 ILLEGAL_HEADER_NAME = "the spec's header parameter name is not an HTTP field name (RFC 9110)"
+SHADOWED_PATH = "a path value the spec's schema admits routes to another operation's path"
 
 
 def _illegal_header(error: BaseException | None) -> str | None:
