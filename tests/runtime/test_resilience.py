@@ -414,6 +414,27 @@ async def test_concurrency_cap_across_tasks() -> None:
     assert peak == 3 and limit._in_flight == 0
 
 
+async def test_slots_go_in_the_order_callers_came() -> None:
+    """A helper's stress review: waiters polled for a free slot, and whoever polled first took
+    it: one caller waited 5 s while 183 that came after it were served. They queue now."""
+    order: list[int] = []
+
+    async def handler(request: httpx.Request) -> httpx.Response:
+        order.append(int(request.url.params["n"]))
+        await asyncio.sleep(0.002)
+        return httpx.Response(200, json={})
+
+    limit = rt.RateLimit(max_concurrency=1)
+    async with async_client(handler, rate_limit=limit) as c:
+
+        async def call(n: int) -> None:
+            await asyncio.sleep(n * 0.001)  # came in this order
+            await c.request(op(), {}, rt.request_options(extra_query={"n": n}))
+
+        await asyncio.gather(*(call(n) for n in range(30)))
+    assert order == list(range(30)) and limit._in_flight == 0 and not limit._line
+
+
 def test_concurrency_slot_released_on_errors() -> None:
     limit = rt.RateLimit(max_concurrency=1)
     recorder = Recorder(httpx.ConnectError("down"), httpx.Response(500), OK)
