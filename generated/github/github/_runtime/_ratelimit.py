@@ -7,11 +7,13 @@ process so that many processes share one budget; the concurrency cap and header 
 
 from __future__ import annotations
 
+import contextlib
 import email.utils
 import inspect
 import math
 import threading
 import time
+from collections import deque
 from collections.abc import Awaitable, Generator
 from typing import Any, Protocol
 
@@ -74,6 +76,7 @@ class RateLimit:
         self._server_interval = 0.0  # ... then one send per interval ...
         self._server_until = 0.0  # ... until the server's window resets
         self._in_flight = 0
+        self._line: deque[object] = deque()  # callers waiting for a slot, first come first
 
     def __repr__(self) -> str:
         return (
@@ -130,11 +133,22 @@ class RateLimit:
         bunch up behind the cap). ``False``, holding nothing, when that would pass ``deadline``;
         otherwise the caller holds the slot until ``release()``."""
         pause = 0.001
-        while not self._enter():
-            if deadline is not None and time.monotonic() + pause > deadline:
-                return False
-            yield Sleep(pause)
-            pause = min(pause * 2, 0.05)
+        ticket: object | None = None  # a place in line, taken when a slot is not free at once
+        try:
+            while not self._enter(ticket):
+                if ticket is None:
+                    ticket = object()
+                    with self._lock:
+                        self._line.append(ticket)
+                    continue  # (another may have left since: try again in line)
+                if deadline is not None and time.monotonic() + pause > deadline:
+                    return False
+                yield Sleep(pause)
+                pause = min(pause * 2, 0.05)
+        finally:
+            if ticket is not None:  # served, or gone: out of the line either way
+                with self._lock, contextlib.suppress(ValueError):
+                    self._line.remove(ticket)
         try:
             now = time.monotonic()
             max_wait = NO_DEADLINE if deadline is None else deadline - now
@@ -157,9 +171,14 @@ class RateLimit:
             raise
         return True
 
-    def _enter(self) -> bool:
+    def _enter(self, ticket: object | None = None) -> bool:
+        """Take a slot when one is free and no caller waiting before this one would take it:
+        slots go in the order callers came (they went to whoever polled first: one waited 5 s
+        while 183 later callers were served)."""
         with self._lock:
             if self.max_concurrency is not None and self._in_flight >= self.max_concurrency:
+                return False
+            if self._line and self._line[0] is not ticket:
                 return False
             self._in_flight += 1
             return True
