@@ -246,15 +246,20 @@ def main() -> None:
 
 def _exit_on_sigterm() -> None:
     """SIGTERM (a cancelled CI job, `timeout`) exits as Ctrl-C does, through every `finally`:
-    killed outright, a build left its hidden staging folder beside the output for good."""
+    killed outright, a build left its hidden staging folder beside the output for good. For
+    the command's run only: a program calling `main` in-process gets its own handler back."""
     import signal
     import threading
 
     def terminate(signum: int, frame: object) -> None:
         raise SystemExit(128 + signum)
 
-    if threading.current_thread() is threading.main_thread():
-        signal.signal(signal.SIGTERM, terminate)
+    if threading.current_thread() is not threading.main_thread():
+        return
+    previous = signal.signal(signal.SIGTERM, terminate)
+    context = click.get_current_context(silent=True)
+    if context is not None:
+        context.call_on_close(lambda: signal.signal(signal.SIGTERM, previous))
 
 
 @main.command()

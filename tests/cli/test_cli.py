@@ -250,3 +250,28 @@ def test_sigterm_exits_through_the_cleanups(tmp_path: Path) -> None:
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, timeout=60)
     assert result.returncode == 143, result.stderr
     assert marker.read_text() == "yes"
+
+
+def test_main_run_in_process_gives_the_sigterm_handler_back() -> None:
+    """A test runner calling `main` in-process kept apigen's handler after the command: a
+    SIGTERM to the runner then raised inside whatever test ran."""
+    import signal
+
+    from apigen import cli
+
+    seen: list[object] = []
+    before = signal.getsignal(signal.SIGTERM)
+    real_check = cli.check.callback
+    assert real_check is not None
+
+    def check(**kwargs: object) -> None:
+        seen.append(signal.getsignal(signal.SIGTERM))  # apigen's, while the command runs
+        real_check(**kwargs)
+
+    cli.check.callback = check
+    try:
+        cli.main(["check", str(PETSTORE), "--quiet"], standalone_mode=False)
+    finally:
+        cli.check.callback = real_check
+    assert seen and seen[0] is not before
+    assert signal.getsignal(signal.SIGTERM) is before
