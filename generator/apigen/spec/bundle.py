@@ -724,6 +724,8 @@ def check_refs(
             continue
         if canonical != ref:
             frame.node["$ref"] = canonical
+        if frame.is_schema_position():
+            continue  # a schema's self-reference is the validators' and the IR's to report
         if canonical not in cycles:
             cycles[canonical] = _non_schema_cycle(doc, canonical)
         if cycles[canonical] and not _a_component(frame, swagger2):
