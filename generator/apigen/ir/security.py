@@ -242,9 +242,10 @@ def build_security(
             )
             continue
         plans[str(name)] = plan
-        key_name = scheme.get("name") if plan[0] == "ApiKey" else None
-        header = scheme.get("in") == "header" and isinstance(key_name, str)
-        if header and isinstance(key_name, str) and not HTTP_TOKEN.fullmatch(key_name):
+        key_name = (
+            scheme.get("name") if plan[0] == "ApiKey" and scheme.get("in") == "header" else None
+        )
+        if isinstance(key_name, str) and not HTTP_TOKEN.fullmatch(key_name):
             report.warn(
                 file,
                 f"#/components/securitySchemes/{name}/name",

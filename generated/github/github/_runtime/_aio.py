@@ -40,11 +40,7 @@ def running_asyncio() -> bool:
         return False
     import asyncio
 
-    try:
-        asyncio.get_running_loop()
-    except RuntimeError:
-        return False
-    return True
+    return isinstance(running_loop(), asyncio.AbstractEventLoop)
 
 
 def stale(previous: object | None, current: object | None) -> bool:

@@ -6,7 +6,6 @@ import base64
 import functools
 import ipaddress
 import os
-import re
 from collections.abc import Callable, Collection, Mapping, Sequence
 from typing import TYPE_CHECKING, Literal
 from urllib.parse import quote, urlsplit
@@ -14,6 +13,7 @@ from urllib.parse import quote, urlsplit
 from ._build import default_header
 from ._drivers import Flow
 from ._errors import InsecureTransportError, MissingCredentialsError
+from ._limits import HEADER_NAME
 from ._record import Struct
 from ._request import BuildRequest, Prepared
 
@@ -43,9 +43,6 @@ class AuthContext(Struct):
         self.tokens = tokens
         self.allow_insecure = allow_insecure
         self.applied: dict[SecurityScheme, str] = {} if applied is None else applied
-
-
-_TOKEN = re.compile(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+")  # a header name (RFC 9110 token)
 
 
 class SecurityScheme:
@@ -91,7 +88,7 @@ class ApiKey(SecurityScheme):
         self.credentials = (credential,)
         self.name = name
         self.location = location
-        self._token = _TOKEN.fullmatch(name) is not None
+        self._token = HEADER_NAME.fullmatch(name) is not None
 
     def apply(self, request: Prepared, creds: Mapping[str, str]) -> None:
         value = creds[self.credentials[0]]

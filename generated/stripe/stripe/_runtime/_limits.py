@@ -63,7 +63,7 @@ _BAD_HEADER = re.compile(r"[\r\n\x00]|[^\x00-\x7f]")
 _BAD_BYTES = re.compile(rb"[\r\n\x00]")
 
 
-_TOKEN = re.compile(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+")  # a header name (RFC 9110 token)
+HEADER_NAME = re.compile(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+")  # a header name (RFC 9110 token)
 _NOT_TOKEN = re.compile(rb"[^!#$%&'*+.^_`|~0-9A-Za-z-]")
 
 
@@ -109,7 +109,7 @@ def check_header_inputs(
     ``UnicodeEncodeError`` or an h11 error retried as a connection failure."""
     extra = options.get("extra_headers") or {}
     for name, value in [*default_headers.items(), *extra.items()]:
-        if not _TOKEN.fullmatch(name):
+        if not HEADER_NAME.fullmatch(name):
             raise _bad_name(name)  # (h11 refused it after sending began: a "connection error")
         if not isinstance(value, str):  # ``omit``
             continue
@@ -122,7 +122,7 @@ def check_header_inputs(
         if (
             given is not None
             and not isinstance(given, NotGiven)
-            and not _TOKEN.fullmatch(p.wire_name)
+            and not HEADER_NAME.fullmatch(p.wire_name)
         ):
             raise _bad_name(p.wire_name)  # the spec's own name (opc's `header param`)
 
