@@ -35,9 +35,10 @@ _SYMBOLS = {
     "?": "question",
 }
 
-# The generated client's own keyword arguments (templates/client.py.jinja), which a server
-# variable (`timeout` -> `timeout_variable`) or a configured credential may not take;
-# tests/e2e/test_server_variables.py checks this list against a generated client's signature.
+# The generated client's own keyword arguments (templates/client.py.jinja: its constructor's and
+# `copy()`'s), which a server variable (`timeout` -> `timeout_variable`) or a configured
+# credential may not take; tests/e2e/test_server_variables.py checks this list against a
+# generated client's signatures.
 CLIENT_KEYWORDS = frozenset(
     {
         "self",
@@ -60,6 +61,8 @@ CLIENT_KEYWORDS = frozenset(
         "allow_insecure_credentials",
         "strict_response_validation",
         "cache",
+        "set_default_headers",  # copy()'s, beside the constructor's
+        "set_default_query",
     }
 )
 

@@ -300,19 +300,27 @@ class _BaseClient(Generic[HttpT]):
                 "block): make a new one"
             )
 
-    def copy(
-        self,
-        *,
-        set_default_headers: Mapping[str, str] | None = None,
-        set_default_query: Mapping[str, object] | None = None,
-        **overrides: Any,
-    ) -> Self:
+    def copy(self, *args: Any, **overrides: Any) -> Self:
         """A new client with this one's configuration except ``overrides`` (any constructor
         keyword: ``timeout=``, ``max_retries=``, ``api_key=``...). ``default_headers=`` and
         ``default_query=`` are merged into this client's; ``set_default_headers=`` and
         ``set_default_query=`` replace them. The copy shares this client's connection pool
         (a caller-supplied ``http_client``, or the one this client opened): closing the copy
-        leaves it open, closing this client closes it for both."""
+        leaves it open, closing this client closes it for both. A generated client overrides
+        this with its own keywords, typed (``*args: Any, **overrides: Any`` is the signature
+        type checkers let an override narrow)."""
+        if args:
+            raise TypeError(f"{type(self).__name__}.copy() takes keyword arguments only")
+        return self._copy(overrides)
+
+    with_options = copy
+
+    def _copy(self, given: Mapping[str, Any]) -> Self:
+        """``copy()``'s work: ``given`` holds the keywords passed, a ``NOT_GIVEN`` one is not
+        (the generated ``copy()`` passes every keyword it declares)."""
+        overrides = {k: v for k, v in given.items() if not isinstance(v, NotGiven)}
+        set_default_headers: Mapping[str, str] | None = overrides.pop("set_default_headers", None)
+        set_default_query: Mapping[str, object] | None = overrides.pop("set_default_query", None)
         if "default_headers" in overrides and set_default_headers is not None:
             raise ValueError("pass default_headers= or set_default_headers=, not both")
         if "default_query" in overrides and set_default_query is not None:
@@ -371,8 +379,6 @@ class _BaseClient(Generic[HttpT]):
                 for n in (*scheme.credentials, *scheme.optional)
             ),
         }
-
-    with_options = copy
 
     def _check_http_client(self, http_client: object) -> None:
         wanted = httpx.AsyncClient if isinstance(self, AsyncAPIClient) else httpx.Client

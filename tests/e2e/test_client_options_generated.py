@@ -68,8 +68,36 @@ def test_with_options_under_mypy(out: Path, tmp_path: Path) -> None:
         "    acopy: AsyncClient = aclient.with_options(timeout=3.0, max_retries=0)\n"
         "    closed: bool = copy.is_closed()\n"
         "    print(copy, acopy, closed, client.copy(default_query={'a': 1}))\n"
+        "    # the keywords are typed (openai-python's copy() is): a misspelled or mistyped one\n"
+        "    # is the type checker's error, not a TypeError at run time\n"
+        "    client.with_options(max_retry=3)  # type: ignore[call-arg]\n"
+        "    aclient.copy(timeout='3')  # type: ignore[arg-type]\n"
+        "    client.with_options(http_client=aclient._client())  # type: ignore[arg-type]\n"
     )
     assert_strict_mypy(out, snippet)
+
+
+def test_the_typed_copy_keeps_what_it_is_not_given(pkg: ModuleType) -> None:
+    """The generated ``copy()`` declares every keyword (``NOT_GIVEN``: keep this client's); the
+    runtime's takes ``**overrides`` still, for a client class of the runtime's own."""
+    seen: list[httpx.Request] = []
+    http = httpx.Client(
+        transport=httpx.MockTransport(lambda r: seen.append(r) or httpx.Response(200, json=[]))
+    )
+    client = pkg.Client(api_key="sk_1", http_client=http, default_headers={"X-A": "1"})
+    client.max_retries = 4
+    copy = client.copy(api_key="sk_2", default_headers={"X-B": "2"})
+    assert copy.max_retries == 4 and copy.timeout == client.timeout
+    copy.get("/pets", cast_to=object)
+    assert seen[-1].headers["X-API-Key"] == "sk_2"
+    assert seen[-1].headers["X-A"] == "1" and seen[-1].headers["X-B"] == "2"
+    replaced = client.with_options(set_default_headers={"X-C": "3"})
+    replaced.get("/pets", cast_to=object)
+    assert "X-A" not in seen[-1].headers and seen[-1].headers["X-C"] == "3"
+    with pytest.raises(TypeError, match="keyword arguments only"):
+        super(pkg.Client, client).copy(1)
+    with pytest.raises(ValueError, match="not both"):
+        client.copy(default_query={"a": 1}, set_default_query={"b": 2})
 
 
 def test_a_model_s_request_id_leaves_its_constructor_alone_under_mypy(

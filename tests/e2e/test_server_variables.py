@@ -161,7 +161,11 @@ def test_keywords_are_typed_and_documented(pkg: ModuleType, out: Path) -> None:
     assert "unused" not in params  # not in the URL: nothing to fill
     # every other keyword of the generated client is one a variable must not take
     others = set(params) - {"api_key", "scheme", "region", "port", "base_path"}
-    assert others == set(CLIENT_KEYWORDS)
+    copied = inspect.signature(pkg.Client.copy).parameters
+    assert others | set(copied) - {"api_key", "scheme", "region", "port", "base_path"} == set(
+        CLIENT_KEYWORDS
+    )
+    assert set(copied) == set(params) | {"set_default_headers", "set_default_query"}
     doc = " ".join(pkg.Client.__doc__.split())
     assert "`region`: `{region}`, default `eu-west-1`; one of `eu-west-1`, `us-east-1`" in doc
     assert "Where the account lives." in doc

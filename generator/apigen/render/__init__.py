@@ -457,8 +457,15 @@ def _client_view(api: Api, dist: Distribution) -> dict[str, Any]:
     literals = [v[3] for v in variables] + [c[1] for c in client_params]
     if any(a.startswith("Literal[") or "Literal[" in a for a in literals):
         typing_names.append("Literal")
+    typing_names.append("Self")  # copy()'s return (ruff's order: constants, then classes)
+    configured = _configured(api)
+    keywords = {
+        mode: _keywords(credentials, variables, client_params, configured, mode)
+        for mode in ("sync", "async")
+    }
     return {
         "base_url": literal(api.base_url),
+        "keywords": keywords,
         "typing_names": ", ".join(typing_names),
         "client_params": client_params,
         "server_url": literal(api.server.template),
@@ -472,7 +479,7 @@ def _client_view(api: Api, dist: Distribution) -> dict[str, Any]:
         + ", ".join(f"{literal(k)}: {literal(v)}" for k, v in sorted(credential_env.items()))
         + "}",
         "env_prefix": literal(naming.env_prefix(api.package)),
-        **_configured(api),
+        **configured,
         "type_imports": sort_block(type_imports),
         "resources": resources,
         "sync_doc": docstring(f"Synchronous client for {title}.{about}", indent="    "),
@@ -494,6 +501,52 @@ def _client_params(api: Api) -> tuple[list[tuple[str, str, str]], list[str]]:
         if "import _runtime as _rt" not in line
     ]
     return params, lines
+
+
+def _keywords(
+    credentials: list[str],
+    variables: list[tuple[str, str, str, str]],
+    client_params: list[tuple[str, str, str]],
+    configured: dict[str, str],
+    mode: str,
+) -> list[tuple[str, str, str, str, str]]:
+    """The constructor's keywords: (keyword, its literal, annotation, default, the annotation
+    in ``copy()``, where every keyword defaults to ``NOT_GIVEN``: keep this client's)."""
+    http = "httpx.Client" if mode == "sync" else "httpx.AsyncClient"
+    rows: list[tuple[str, str, str]] = [
+        ("base_url", "str | None", "None"),
+        *((kw, "str | None", "None") for kw in credentials),
+        *((kw, f"{annotation} | None", "None") for _, kw, _, annotation in variables),
+        *((kw, f"{annotation} | None", default) for kw, annotation, default in client_params),
+        ("timeout", "float | httpx.Timeout | _rt.NotGiven | None", "_rt.NOT_GIVEN"),
+        ("max_retries", "int", "2"),
+        ("http_client", f"{http} | None", "None"),
+        ("default_headers", "Mapping[str, str] | None", "None"),
+        ("default_query", "Mapping[str, object] | None", "None"),
+        ("retry", "_rt.RetryStrategy | None", "None"),
+        ("deadline", "float | None", "None"),
+        ("rate_limit", "_rt.RateLimit | None", "None"),
+        ("circuit_breaker", "_rt.CircuitBreaker | None", "None"),
+        ("hooks", "_rt.Hooks | None", "None"),
+        ("rate_warning", "_rt.RateWarning | None", "None"),
+        ("idempotency_header", "str | None", configured["idempotency_header"]),
+        ("retry_count_header", "str | None", '"X-Retry-Count"'),
+        ("max_response_bytes", "int | None", "_rt.DEFAULT_MAX_RESPONSE_BYTES"),
+        ("max_stream_reconnects", "int", "0"),
+        ("allow_insecure_credentials", "bool", "False"),
+        ("strict_response_validation", "bool", "False"),
+        ("cache", "_rt.Cache | _rt.NotGiven | None", "_rt.NOT_GIVEN"),
+    ]
+    return [
+        (
+            kw,
+            literal(kw),
+            annotation,
+            default,
+            annotation if "_rt.NotGiven" in annotation else f"{annotation} | _rt.NotGiven",
+        )
+        for kw, annotation, default in rows
+    ]
 
 
 def _first_sentence(text: str) -> str:
