@@ -57,7 +57,7 @@ from ._response import (
     take_mode,
     with_raw_response,
 )
-from ._retry import Resilience, RetryPolicy, RetryStrategy
+from ._retry import IDEMPOTENT_METHODS, Resilience, RetryPolicy, RetryStrategy
 from ._telemetry import RateWarning, abandon_span
 from ._tokens import TokenCache
 from ._types import (
@@ -550,21 +550,25 @@ class _BaseClient(Generic[HttpT]):
                         op.path, request, build_request, timeout, max_retries, deadline, stream
                     )
 
+                hops: list[bool] = []  # per redirect followed: whether it had left the origin
                 if self._cache is None:
                     # the first attempt sent from here: ``_redirects`` only when one is answered
                     response = yield from send(prepared)
                     # (the status first: ``has_redirect_location`` reads five enum members)
                     if response.status_code in _REDIRECTS and response.has_redirect_location:
-                        response = yield from self._redirects(prepared, anonymous, send, response)
+                        response = yield from self._redirects(
+                            prepared, anonymous, send, response, hops
+                        )
                 else:  # opt-in: imported only by clients created with `cache=` (_cache.py)
                     response = yield from self._through_cache(
-                        prepared, anonymous, send, build_request, timeout, stream
+                        prepared, anonymous, send, build_request, timeout, stream, hops
                     )
                 if (
                     response.status_code == 401
                     and ctx is not None  # (``fixed`` schemes renew nothing)
                     # an upload iterator the first attempt consumed cannot go again: the 401
                     and not (isinstance(prepared.content, StreamBody) and not replayable)
+                    and _renewal_may_replay(prepared.method, hops)
                     and (yield from reauthorize(chosen, prepared, ctx))
                 ):
                     # replayed once, with the renewed token
@@ -631,6 +635,7 @@ class _BaseClient(Generic[HttpT]):
         build_request: BuildRequest,
         timeout: httpx.Timeout,
         stream: bool,
+        hops: list[bool],
     ) -> Flow[httpx.Response]:
         """``_redirects`` through the client's cache: GET/HEAD answered or revalidated from it,
         a successful unsafe request dropping its URL's entries."""
@@ -640,7 +645,7 @@ class _BaseClient(Generic[HttpT]):
         assert cache is not None
 
         def go(request: Prepared) -> Flow[httpx.Response]:
-            return self._redirects(request, anonymous, send)
+            return self._redirects(request, anonymous, send, hops=hops)
 
         if not stream and prepared.method.upper() in ("GET", "HEAD"):
             credential = credential_fingerprint(
@@ -658,13 +663,15 @@ class _BaseClient(Generic[HttpT]):
         anonymous: Prepared,
         send: Callable[[Prepared], Flow[httpx.Response]],
         first: httpx.Response | None = None,
+        hops: list[bool] | None = None,
     ) -> Flow[httpx.Response]:
         """Send ``prepared`` (or take ``first``, its response, when it was sent already) and
         follow redirects (at most ``MAX_REDIRECTS``). Credentials go
         along only while the target keeps the origin the request was meant for (or upgrades it
         from http to https); towards any other origin the request is rebuilt from ``anonymous``
         (as it was before auth) without ``Authorization``, cookies or API-key headers, and they
-        never come back on later hops."""
+        never come back on later hops. ``hops`` gets, per redirect followed, whether it had
+        left the origin."""
         trusted: httpx.URL | None = None  # parsed only when a redirect is followed
         current = prepared
         response = first if first is not None else (yield from send(current))
@@ -689,7 +696,7 @@ class _BaseClient(Generic[HttpT]):
                     nxt.headers.pop(name, None)
                 for name in self._secret_headers:
                     nxt.headers.pop(name, None)
-                nxt.cookies = []
+                nxt.cookies, nxt.jar = [], False  # (the pool's jar too: scoped by host only)
             nxt.url, nxt.query = str(target), query
             method = _redirect_method(current.method, response.status_code)
             if method != nxt.method:  # 303 (and 301/302 after POST): a GET without the body
@@ -699,8 +706,20 @@ class _BaseClient(Generic[HttpT]):
             elif isinstance(nxt.content, StreamBody) and not nxt.content.replayable:
                 break  # 307/308 would resend an upload iterator that is already consumed
             current = nxt
+            if hops is not None:
+                hops.append(left)
             response = yield from send(current)
         return response
+
+
+def _renewal_may_replay(method: str, hops: list[bool]) -> bool:
+    """Whether a 401 may renew the token and send the call again. Not after a redirect
+    to another origin (the 401 is that host's, which got no credential), nor after any
+    redirect of a request that is not idempotent: the 3xx answered it (a 303 after a POST
+    says it was done), sending it again would repeat it."""
+    if not hops:
+        return True
+    return not hops[-1] and method.upper() in IDEMPOTENT_METHODS
 
 
 def resumable(op: Operation[Any]) -> bool:
@@ -712,20 +731,20 @@ def resumable(op: Operation[Any]) -> bool:
 
 
 def poll_operation(
-    target: str, security: tuple[tuple[str, ...], ...]
+    target: str, security: tuple[tuple[str, ...], ...], base_url: str
 ) -> tuple[Operation[Any], dict[str, object], RequestOptions]:
-    """The GET of a long-running operation's ``target``: a path under the base URL, or an
-    absolute URL on the client's origin outside its base path (``same_origin_path`` checked the
-    origin), requested as the server named it. Every poll asks for the current status
-    (``Cache-Control: no-cache``): a client's cache answered each one with the first "running",
-    until the wait timed out."""
+    """The GET of a long-running operation's ``target``: a path under ``base_url`` (the
+    operation's: its own server's, when it has one), or an absolute URL on that origin outside
+    its base path (``same_origin_path`` checked the origin), requested as the server named it.
+    Every poll asks for the current status (``Cache-Control: no-cache``): a client's cache
+    answered each one with the first "running", until the wait timed out."""
     url = httpx.URL(target)
     path = url.raw_path.decode("ascii") if url.is_absolute_url else target
     op, values, options = custom_operation("get", path, None, NOT_GIVEN, None, {}, security)
     options = options.copy()
     options["extra_headers"] = {"Cache-Control": "no-cache"}
-    if not url.is_absolute_url:
-        return op, values, options
+    if not url.is_absolute_url:  # under the operation's base URL, not the client's
+        return dataclasses.replace(op, origin=base_url), values, options
     origin = str(url.copy_with(raw_path=b"/", fragment=None)).rstrip("/")
     return dataclasses.replace(op, origin=origin), values, options
 
@@ -931,12 +950,13 @@ class SyncAPIClient(_BaseClient[httpx.Client]):
         parse the final body as the operation's result type."""
         from ._lro import parse_final, wait_sync
 
+        base_url = self.base_url_for(op)  # polled there (the operation's own server)
         with self._package_errors():
             final = wait_sync(
                 first.http_response,
                 op.long_running,
-                self._poll,
-                self.base_url_for(op),
+                lambda target: self._poll(target, base_url),
+                base_url,
                 timeout=timeout,
                 interval=interval,
                 max_interval=max_interval,
@@ -945,8 +965,8 @@ class SyncAPIClient(_BaseClient[httpx.Client]):
             )
             return parse_final(op, final)
 
-    def _poll(self, target: str) -> httpx.Response:
-        op, values, options = poll_operation(target, self._custom_security())
+    def _poll(self, target: str, base_url: str) -> httpx.Response:
+        op, values, options = poll_operation(target, self._custom_security(), base_url)
         # mypy picks with_raw_response's coroutine overload here, pyright the sync one
         raw = cast(  # pyright: ignore[reportUnnecessaryCast]
             "RawResponse[Any]", with_raw_response(self.request)(op, values, options)
@@ -1320,12 +1340,13 @@ class AsyncAPIClient(_BaseClient[httpx.AsyncClient]):
         """As the sync client's; cancel the awaiting task to stop waiting."""
         from ._lro import parse_final, wait_async
 
+        base_url = self.base_url_for(op)  # polled there (the operation's own server)
         with self._package_errors():
             final = await wait_async(
                 first.http_response,
                 op.long_running,
-                self._poll,
-                self.base_url_for(op),
+                lambda target: self._poll(target, base_url),
+                base_url,
                 timeout=timeout,
                 interval=interval,
                 max_interval=max_interval,
@@ -1333,8 +1354,8 @@ class AsyncAPIClient(_BaseClient[httpx.AsyncClient]):
             )
             return parse_final(op, final)
 
-    async def _poll(self, target: str) -> httpx.Response:
-        op, values, options = poll_operation(target, self._custom_security())
+    async def _poll(self, target: str, base_url: str) -> httpx.Response:
+        op, values, options = poll_operation(target, self._custom_security(), base_url)
         raw: RawResponse[Any] = await with_raw_response(self.request)(op, values, options)
         return raw.http_response
 

@@ -112,8 +112,8 @@ class PageRequest:
             why = " (it names a user and password)" if target.userinfo else ""
             raise APIError(f"next page URL {shown!r}{why} is not under the base URL {prefix!r}")
         path = plain[len(prefix) :]
-        if any(unquote(segment) in (".", "..") for segment in path.split("/")):
-            # `%2e%2e`: httpx leaves it as written, a server reads `..` and leaves the base
+        if _climbs(path):
+            # `%2e%2e`, `..%2f`, `..;/`: httpx leaves them as written, a server may read `..`
             raise APIError(f"next page URL {plain!r} climbs out of the base URL {prefix!r}")
         query: dict[str, object] = {}
         for key, value in parse_qsl(target.query.decode("ascii"), keep_blank_values=True):
@@ -472,6 +472,17 @@ class AsyncPaginator(Generic[T]):
         page = await self._first()
         async for item in page.iter_all(concurrency=concurrency, max_pages=max_pages):
             yield item
+
+
+def _climbs(path: str) -> bool:
+    """Whether a server may read a `..` (or `.`) segment in `path`: decoded (`%2e%2e`, `%2f`,
+    twice encoded too), with `\\` read as `/` (IIS) and a `;` segment parameter dropped
+    (`..;/`: Tomcat, Jetty)."""
+    for text in (path, unquote(path), unquote(unquote(path))):
+        for segment in text.replace("\\", "/").split("/"):
+            if segment.split(";", 1)[0] in (".", ".."):
+                return True
+    return False
 
 
 publish(__all__, globals(), __name__.rpartition(".")[0])  # after every class above

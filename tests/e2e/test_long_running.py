@@ -342,3 +342,51 @@ def test_an_operation_location_monitor_is_polled_until_its_status_ends(
         result = client.analyze.create_and_wait(poll_interval=0.001)
     assert result.status == "succeeded" and result.text == "hi"
     assert seen == ["POST /v1/analyze"] + ["GET /v1/operations/op1"] * 3
+
+
+@pytest.mark.parametrize("location", ["/v2/operations/7", "https://jobs.test/v2/operations/7"])
+def test_an_operation_with_its_own_server_is_polled_there(tmp_path: Path, location: str) -> None:
+    """A helper's review: an operation with `servers: [https://jobs.test/v2]` answering
+    `202 Location: /v2/operations/7` was polled at the client's root server
+    (`https://api.test/v1/operations/7`, with its credentials): a 404, or another endpoint.
+    The monitor is read against the operation's base URL, sync and async; a path starting
+    with `//` is refused as an `APIError` (it was a bare `ValueError` about `client.get()`)."""
+    from apigen.pipeline import build
+
+    spec = tmp_path / "spec.yaml"
+    spec.write_text(
+        SPEC.read_text()
+        .replace(
+            'servers: [{url: "https://jobs.example.com/v1"}]',
+            "servers: [{url: 'https://api.test/v1'}]",
+        )
+        .replace(
+            "      operationId: createJob\n",
+            "      operationId: createJob\n      servers: [{url: 'https://jobs.test/v2'}]\n",
+        )
+    )
+    build(spec, tmp_path / "ownserver", options=None)
+    seen: list[str] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        seen.append(str(request.url))
+        if request.method == "POST":
+            return httpx.Response(202, headers={"Location": location, "Retry-After": "0"})
+        if request.url.host == "jobs.test" and request.url.path == "/v2/operations/7":
+            return httpx.Response(200, json={"id": "j7", "state": "done"})
+        return httpx.Response(404, json={})
+
+    with on_path(tmp_path / "ownserver", "ownserver") as pkg:
+        client = pkg.Client(http_client=httpx.Client(transport=httpx.MockTransport(handler)))
+        assert client.jobs.create_and_wait(name="x", poll_interval=0.001).id == "j7"
+
+        async def run() -> Any:
+            http = httpx.AsyncClient(transport=httpx.MockTransport(handler))
+            job = pkg.AsyncClient(http_client=http).jobs.create_and_wait(name="x", poll_interval=0)
+            return await job
+
+        assert asyncio.run(run()).id == "j7"
+        assert seen == ["https://jobs.test/v2/jobs", "https://jobs.test/v2/operations/7"] * 2
+        location = "https://jobs.test/v2//evil.test/x"
+        with pytest.raises(pkg.APIError, match="starting with '//'"):
+            client.jobs.create_and_wait(name="x", poll_interval=0.001)

@@ -143,3 +143,40 @@ def test_https_to_http_redirect_drops_credentials() -> None:
     assert seen[0].headers["X-API-Key"] == "k-secret"
     assert seen[1].url.scheme == "http"
     assert "x-api-key" not in seen[1].headers and "authorization" not in seen[1].headers
+
+
+@pytest.mark.parametrize(
+    "target", ["https://api.example.com:8443/x", "http://api.example.com/x", "https://cdn.test/x"]
+)
+def test_the_pool_s_cookie_jar_stays_behind_on_a_redirect_to_another_origin(target: str) -> None:
+    """A helper's review: a session cookie the API set (`Set-Cookie` without `Secure`) went on
+    a redirect to another port and over plain http: `_redirects` dropped the request's
+    `Cookie`, and httpx's `build_request` added the jar's again (scoped by host, not origin).
+    Sync and async; on the API's own origin the jar's cookies are still sent."""
+    seen: list[httpx.Request] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        seen.append(request)
+        if request.url.path == "/login":
+            return httpx.Response(200, json={}, headers={"Set-Cookie": "sid=s-secret; Path=/"})
+        if request.url.path == "/things":
+            return httpx.Response(302, headers={"Location": target})
+        return httpx.Response(200, json={})
+
+    client = rt.SyncAPIClient(
+        base_url="https://api.example.com",
+        http_client=httpx.Client(transport=httpx.MockTransport(handler)),
+    )
+    client.request(op(path="/login"), {})
+    client.request(op(path="/things"), {})
+    assert seen[1].headers["cookie"] == "sid=s-secret" and "cookie" not in seen[2].headers
+
+    async def run() -> None:
+        http = httpx.AsyncClient(transport=httpx.MockTransport(handler))
+        async with rt.AsyncAPIClient(base_url="https://api.example.com", http_client=http) as c:
+            await c.request(op(path="/login"), {})
+            await c.request(op(path="/things"), {})
+
+    seen.clear()
+    asyncio.run(run())
+    assert seen[1].headers["cookie"] == "sid=s-secret" and "cookie" not in seen[2].headers

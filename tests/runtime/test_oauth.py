@@ -525,3 +525,127 @@ def test_a_401_does_not_replay_an_upload_iterator_the_first_attempt_consumed() -
         return got
 
     assert [body for _, body in asyncio.run(run())] == [b"ab"]
+
+
+def test_a_401_after_a_redirect_replays_only_what_may_be_sent_again() -> None:
+    """A helper's review: a POST answered 303 (done: RFC 9110 §15.4.4) whose GET got a 401
+    renewed the token and sent the POST again: two orders. A 401 after any redirect of a
+    request that is not idempotent stands, as does one from another origin (the hop carried
+    no credential: nothing to renew); a GET redirected on its origin is still renewed and
+    replayed."""
+    settings = {
+        "base_url": "https://api.test/v1",
+        "credentials": {"client_id": "cid", "client_secret": CLIENT_SECRET},
+        "security_schemes": {
+            "oauth": rt.OAuth2ClientCredentials("client_id", "client_secret", "/token")
+        },
+        "default_security": (("oauth",),),
+    }
+    create: rt.Operation[Any] = rt.Operation(
+        method="post",
+        path="/orders",
+        operation_id="createOrder",
+        params=(rt.Param("body", "body", "body"),),
+        body=rt.Body("application/json"),
+        responses={"200": rt.Response(Any, "json")},
+    )
+
+    for location, op in (
+        ("/v1/orders/1", create),  # the token expired between the POST and its GET
+        ("https://files.test/orders/1", create),  # a host that takes no token answers 401
+        ("https://files.test/things", THINGS),
+    ):
+        seen: list[str] = []
+        tokens: list[str] = []
+
+        def handler(
+            request: httpx.Request,
+            location: str = location,
+            seen: list[str] = seen,
+            tokens: list[str] = tokens,
+        ) -> httpx.Response:
+            if request.url.path.endswith("/token"):
+                tokens.append(f"at_{len(tokens)}")
+                return httpx.Response(200, json={"access_token": tokens[-1], "expires_in": 60})
+            seen.append(f"{request.method} {request.url.host}{request.url.path}")
+            if request.url.path in ("/v1/orders", "/v1/things"):
+                return httpx.Response(303, headers={"Location": location})
+            return httpx.Response(401, json={"error": "expired"})
+
+        http = httpx.Client(transport=httpx.MockTransport(handler))
+        with (
+            rt.SyncAPIClient(**settings, http_client=http) as client,
+            pytest.raises(rt.AuthenticationError),
+        ):
+            client.request(op, {"body": {"item": 1}} if op is create else {})
+        assert len(seen) == 2 and len(tokens) == 1, (location, seen)
+
+    valid: set[str] = set()
+
+    def same_origin(request: httpx.Request) -> httpx.Response:
+        if request.url.path.endswith("/token"):
+            valid.clear()  # the first token is revoked once the redirect is answered
+            valid.add(f"Bearer at_{len(seen)}")
+            return httpx.Response(200, json={"access_token": f"at_{len(seen)}"})
+        seen.append(request.url.path)
+        if request.url.path == "/v1/things":
+            return httpx.Response(302, headers={"Location": "/v1/things/all"})
+        if request.headers["authorization"] in valid and len(seen) > 2:
+            return httpx.Response(200, json={"ok": True})
+        return httpx.Response(401)
+
+    seen = []
+    http = httpx.Client(transport=httpx.MockTransport(same_origin))
+    with rt.SyncAPIClient(**settings, http_client=http) as client:
+        assert client.request(THINGS, {}) == {"ok": True}
+    assert seen == ["/v1/things", "/v1/things/all", "/v1/things", "/v1/things/all"]
+
+
+def test_a_single_use_grant_is_sent_again_only_if_it_never_left() -> None:
+    """A helper's review: a refresh token the server had just rotated, its answer lost to a read
+    timeout, was sent again: `invalid_grant`, and a server detecting reuse revokes the whole
+    grant (the user is signed out); an authorization code likewise (RFC 6749 §4.1.2). Those go
+    again only after a failure that proves nothing left (connect error); client credentials
+    are still retried after a 5xx or a lost answer."""
+    for grant, failure, tries in (
+        ("refresh_token", httpx.ReadTimeout, 1),
+        ("refresh_token", httpx.ConnectError, 3),
+        ("client_credentials", httpx.ReadTimeout, 3),
+    ):
+        sent: list[str] = []
+
+        def token(
+            request: httpx.Request, failure: type[Exception] = failure, sent: list[str] = sent
+        ) -> httpx.Response:
+            if request.url.host == "auth.test":
+                sent.append(dict(parse_qsl(request.content.decode()))["grant_type"])
+                raise failure("lost", request=request)
+            return httpx.Response(200, json={"ok": True})
+
+        if grant == "refresh_token":
+            scheme: rt.SecurityScheme = rt.OAuth2AuthorizationCode(
+                "access_token",
+                token_url="https://auth.test/token",
+                refresh_credential="refresh_token",
+                client_id_credential="client_id",
+            )
+            scheme.token_store = rt.InMemoryTokenStore(
+                rt.Token("at_old", expires_at=time.time() - 10, refresh_token="rt_1")
+            )
+            credentials = {"client_id": "cid"}
+        else:
+            scheme = rt.OAuth2ClientCredentials(
+                "client_id", "client_secret", "https://auth.test/token"
+            )
+            credentials = {"client_id": "cid", "client_secret": CLIENT_SECRET}
+        client = rt.SyncAPIClient(
+            base_url="https://api.test/v1",
+            credentials=credentials,
+            security_schemes={"oauth": scheme},
+            default_security=(("oauth",),),
+            http_client=httpx.Client(transport=httpx.MockTransport(token)),
+        )
+        client._sleep = lambda seconds: None
+        with pytest.raises(rt.APIConnectionError):
+            client.request(THINGS, {})
+        assert sent == [grant] * tries, (grant, failure)
