@@ -9,14 +9,17 @@ not). New folders get the user's umask, not `tempfile.mkdtemp`'s 0700.
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import fnmatch
 import json
 import os
 import shutil
+import signal
 import sys
 import tempfile
-from collections.abc import Callable, Iterable, Mapping
+import threading
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 
 from .build_cache import file_digest
@@ -422,34 +425,89 @@ _IMMOVABLE = frozenset({errno.EBUSY, errno.EXDEV, errno.EACCES, errno.EPERM})
 def _swap(staging: Path, target: Path) -> bool:
     """Replace `target` by `staging`; False (nothing changed) when the target cannot move.
 
-    Where the system can exchange two names in one step (Linux's `renameat2`), it does: the
-    output is the old tree or the new one at every instant, a kill included. Elsewhere, two
-    renames: for a moment between them there is no output folder (the old one beside it)."""
+    The output's `ARTIFACTS` (`.git`, `dist/`...) move into the staged tree first, so the
+    tree swapped out (deleted after) holds nothing of the user's; the moves and the swap are
+    one uninterrupted step (`_uninterrupted`: a Ctrl-C or SIGTERM there deleted `.git` with the
+    old tree). Where the system can exchange two names in one step (Linux's `renameat2`), it
+    does: the output is the old tree or the new one at every instant, a kill included.
+    Elsewhere, two renames: for a moment between them there is no output folder (the old one
+    beside it)."""
     if not target.exists():
         os.replace(staging, target)
         return True
-    if _exchange(staging, target):
-        old = staging  # (the staging name now holds the previous output)
-    else:
-        old = Path(tempfile.mkdtemp(prefix=f".{target.name}.apigen-old-", dir=target.parent))
-        old.rmdir()
-        try:
-            os.replace(target, old)
-        except OSError as err:
-            if err.errno in _IMMOVABLE:
-                return False
-            raise
-        try:
-            os.replace(staging, target)
-        except OSError:
-            os.replace(old, target)
-            raise
-    for entry in old.iterdir():
-        # the user's `dist/`, an editable install's metadata (unless `.apigenignore` carried it)
-        if _artifact(entry.name) and not (target / entry.name).exists():
-            os.replace(entry, target / entry.name)
-    shutil.rmtree(old, ignore_errors=True)
-    return True
+    swapped: Path | None = None
+    try:
+        with _uninterrupted():
+            swapped = _swap_held(staging, target)
+    finally:
+        if swapped is not None:  # (also when a signal held meanwhile exits now)
+            shutil.rmtree(swapped, ignore_errors=True)
+    return swapped is not None
+
+
+def _swap_held(staging: Path, target: Path) -> Path | None:
+    """`_swap`'s moves: where the previous output went, or None when the target cannot move."""
+    carried: list[str] = []
+    try:
+        for entry in sorted(target.iterdir()):
+            # the user's `dist/`, an editable install's metadata (unless `.apigenignore`
+            # carried it)
+            if _artifact(entry.name) and not (staging / entry.name).exists():
+                os.replace(entry, staging / entry.name)
+                carried.append(entry.name)
+        # (after an exchange the staging name holds the previous output)
+        old = staging if _exchange(staging, target) else _two_renames(staging, target)
+    except OSError:
+        for name in carried:  # back into the output, which is still the previous one
+            os.replace(staging / name, target / name)
+        raise
+    if old is None:  # the target cannot move: its artifacts stay where they were
+        for name in carried:
+            os.replace(staging / name, target / name)
+    return old
+
+
+def _two_renames(staging: Path, target: Path) -> Path | None:
+    """`target` moved aside, `staging` put in its place: where the previous output went, or
+    None when the target cannot move (nothing changed)."""
+    old = Path(tempfile.mkdtemp(prefix=f".{target.name}.apigen-old-", dir=target.parent))
+    old.rmdir()
+    try:
+        os.replace(target, old)
+    except OSError as err:
+        if err.errno in _IMMOVABLE:
+            return None
+        raise
+    try:
+        os.replace(staging, target)
+    except OSError:
+        os.replace(old, target)
+        raise
+    return old
+
+
+@contextlib.contextmanager
+def _uninterrupted() -> Iterator[None]:
+    """Hold SIGINT and SIGTERM until the block ends, then act on them (a step half done leaves
+    the user's files in a folder the cleanup deletes). Only the main thread takes signals'
+    handlers; elsewhere nothing is held (no `KeyboardInterrupt` reaches another thread)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    caught: list[int] = []
+
+    def hold(signum: int, frame: object) -> None:
+        caught.append(signum)
+
+    held = (signal.SIGINT, signal.SIGTERM)
+    previous = {signum: signal.signal(signum, hold) for signum in held}
+    try:
+        yield
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, signal.SIG_DFL if handler is None else handler)
+        if caught:
+            signal.raise_signal(caught[0])
 
 
 _RENAME_EXCHANGE = 2  # linux/fs.h
@@ -473,23 +531,35 @@ def _exchange(a: Path, b: Path) -> bool:
 
 
 def _move_in(staging: Path, target: Path) -> None:
-    """Replace the target's entries by the staged ones, moving the old ones aside first."""
+    """Replace the target's entries by the staged ones, moving the old ones aside first; on a
+    failure the staged ones go back to `staging` and the old ones back in place (uninterrupted:
+    a signal mid-way deleted the entries moved aside)."""
     old = _make_dir(".apigen-old-", target)
-    moved: list[Path] = []
+    done = False
+    try:
+        with _uninterrupted():
+            _move_in_held(staging, target, old)
+            done = True
+    finally:
+        if done:  # (also when a signal held meanwhile exits now)
+            shutil.rmtree(old, ignore_errors=True)
+
+
+def _move_in_held(staging: Path, target: Path, old: Path) -> None:
+    """`_move_in`'s moves, the previous entries into `old`."""
+    moved: list[str] = []
+    placed: list[str] = []
     try:
         for entry in _entries(target):
             os.replace(entry, old / entry.name)
-            moved.append(entry)
+            moved.append(entry.name)
         for entry in sorted(staging.iterdir()):
             os.replace(entry, target / entry.name)
+            placed.append(entry.name)
     except OSError:
-        for entry in _entries(target):  # put the previous output back
-            if entry.is_dir() and not entry.is_symlink():
-                shutil.rmtree(entry)
-            else:
-                entry.unlink()
-        for entry in moved:
-            os.replace(old / entry.name, entry)
+        for name in placed:  # only what this write put there: the rest is the user's
+            os.replace(target / name, staging / name)
+        for name in moved:
+            os.replace(old / name, target / name)
+        old.rmdir()
         raise
-    finally:
-        shutil.rmtree(old, ignore_errors=True)
