@@ -90,12 +90,10 @@ def _folder() -> Path:
 
 
 def _tree_digest(root: Path, into: Any) -> None:
-    """Names and bytes of the source files under `root` (compiled bytecode left out)."""
-    paths = sorted(
-        p
-        for p in root.rglob("*")
-        if p.suffix in _SOURCE_SUFFIXES and "__pycache__" not in p.parts and p.is_file()
-    )
+    """Names and bytes of every file under `root` (a template overlay; compiled bytecode
+    left out): Jinja loads an included helper of any name (`_banner.j2`), and an edit to it
+    served the build before it."""
+    paths = sorted(p for p in root.rglob("*") if "__pycache__" not in p.parts and p.is_file())
     for path in paths:
         data = path.read_bytes()
         into.update(f"{path.relative_to(root).as_posix()}\0{len(data)}\0".encode())

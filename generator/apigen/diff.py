@@ -239,7 +239,8 @@ def configured_client(
     folder = old.parent if old.is_file() else old
     try:
         found = config if config is not None else discover(Path.cwd())
-        clients = load_config(found).clients
+        # (a client whose paths name an unset `${VAR}` has no known paths to match)
+        clients = [c for c in load_config(found).clients if not c.unset]
     except ConfigError as err:
         if config is None:
             return None  # no configuration here: the bare spec, as before

@@ -444,3 +444,15 @@ def test_a_spec_from_a_pipe_is_built_uncached(tmp_path: Path, cache: Path) -> No
     )
     assert done.returncode == 0, done.stderr.decode()
     assert (out / "apigen.json").is_file() and entries(cache) == []
+
+
+def test_an_edited_overlay_helper_of_any_name_is_a_miss(tmp_path: Path) -> None:
+    """A helper's review: a template overlay's `README.md.jinja` including `_banner.j2`; the
+    key hashed only `.jinja`/`.md`/... files, so an edited banner was served the build before
+    (only `--no-cache` saw it)."""
+    overlay = tmp_path / "tpl"
+    overlay.mkdir()
+    (overlay / "_banner.j2").write_text("v1")
+    first = build_cache.build_key(PETSTORE, {}, overlay)
+    (overlay / "_banner.j2").write_text("v2")
+    assert build_cache.build_key(PETSTORE, {}, overlay) != first

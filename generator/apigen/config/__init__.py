@@ -71,6 +71,9 @@ class ClientConfig:
     templates: Path | None = None
     post_generate: tuple[tuple[str, ...], ...] = ()
     options: ApiOptions = field(default_factory=ApiOptions)
+    # its paths' `${VAR}`s that are not set (a client built on other machines): this client's
+    # problem when it is generated, not the file's (`apigen generate other` runs without them)
+    unset: tuple[str, ...] = ()
 
     def build(
         self,
@@ -106,6 +109,8 @@ class ClientConfig:
 
     def problems(self) -> list[str]:
         """Paths that do not exist or are unusable (checked only for the clients generated)."""
+        if self.unset:  # the paths are not known
+            return list(self.unset)
         out: list[str] = []
         here = f"{self.file}: {self.where}"
         if isinstance(self.spec, Path) and not self.spec.is_file():
@@ -184,8 +189,9 @@ def load_config(path: Path) -> Config:
     for name, table in data["clients"].items():
         where = _dotted([*prefix, "clients", name])
         clients.append(_client(path, base, name, where, table, problems))
-    for i, client in enumerate(clients):
-        for other in clients[:i]:
+    known = [c for c in clients if not c.unset]  # (an output with an unset `${VAR}`: unknown)
+    for i, client in enumerate(known):
+        for other in known[:i]:
             one, two = client.output, other.output
             if one == two or two in one.parents or one in two.parents:
                 problems.append(
@@ -333,11 +339,12 @@ def _client(
     file: Path, base: Path, name: str, where: str, t: Mapping[str, Any], problems: list[str]
 ) -> ClientConfig:
     here = f"{file}: {where}"
+    unset: list[str] = []
 
     def path(key: str) -> Path | None:
         if key not in t:
             return None
-        return (base / expand(t[key], f"{here}.{key}", problems)).resolve()
+        return (base / expand(t[key], f"{here}.{key}", unset)).resolve()
 
     from ..distribution import OptionError, check_dist_name, check_version
     from ..pipeline import checked_package_name
@@ -401,6 +408,7 @@ def _client(
         templates=path("templates"),
         post_generate=tuple(tuple(cmd) for cmd in t.get("post_generate", [])),
         options=options,
+        unset=tuple(unset),
     )
 
 

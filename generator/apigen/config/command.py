@@ -183,16 +183,15 @@ def generate(
         clients = config.select(names)
     except ConfigError as err:  # a name not in the file: bad usage
         raise click.UsageError("\n".join(err.problems)) from None
-    problems = [p for c in clients for p in c.problems()]
-    if problems:
+    failed: list[str] = []
+    for client in clients:  # one failing client does not stop the others (its spec missing)
+        problems = client.problems()
         for line in problems:
             click.secho(line, err=True, fg="red")
-        raise SystemExit(1)
-    failed = [
-        c.name
-        for c in clients
-        if not _build_one(c, quiet, fresh_names, build_cache.enabled(no_cache), force)
-    ]
+        if problems or not _build_one(
+            client, quiet, fresh_names, build_cache.enabled(no_cache), force
+        ):
+            failed.append(client.name)
     if failed:
         click.secho(
             f"apigen: {len(failed)} of {len(clients)} client(s) failed: {', '.join(failed)}",
