@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextvars
 import copy
 import enum
 import functools
@@ -334,6 +335,15 @@ def _construct_model(cls: type[BaseModel], data: dict[str, Any]) -> BaseModel:
     return cls.model_construct(_fields_set=fields_set, **values)
 
 
+# Set while a webhook body is parsed (``Webhook.parse``): a tag no member declares is an error
+# there, not the fallback's (a receiver dispatching on the class deleted users on an event kind
+# the spec did not list yet, read as `UserDeleted`). Responses keep the fallback: a new kind in
+# a list must not fail the whole page.
+KNOWN_TAGS_ONLY: contextvars.ContextVar[bool] = contextvars.ContextVar(
+    "apigen_known_tags_only", default=False
+)
+
+
 def discriminator(
     prop: str, tags: Mapping[str, str], fallback: str | None = None
 ) -> Callable[[Any], str | None]:
@@ -341,7 +351,8 @@ def discriminator(
 
     Works on raw dicts (wire names) and on model instances (when validating built objects);
     an unknown or missing value gives ``fallback`` (generated unions tag a plain union of every
-    member with it, so each is tried), or ``None`` without one, which pydantic reports.
+    member with it, so each is tried), or ``None`` without one or under ``KNOWN_TAGS_ONLY``,
+    which pydantic reports.
     """
 
     def pick(value: Any) -> str | None:
@@ -354,6 +365,10 @@ def discriminator(
         # (an integer tag, `version: 2`, is mapped by its digits; a bool is no integer here)
         key = raw if isinstance(raw, str) else str(raw) if type(raw) is int else None
         tag = tags.get(key) if key is not None else None
+        if tag is None and KNOWN_TAGS_ONLY.get():
+            # no member's tag (pydantic: "Input tag 'type=user.suspended' ... does not match
+            # any of the expected tags"); a missing one: "Unable to extract tag"
+            return None if key is None else f"{prop}={key}"
         return fallback if tag is None else tag
 
     return pick

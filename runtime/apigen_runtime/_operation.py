@@ -152,14 +152,22 @@ class Webhook(Generic[T]):
 
     def parse(self, payload: str | bytes | bytearray) -> T:
         """The body as the declared type; ``pydantic.ValidationError`` (a ``ValueError``) when
-        it is not JSON or does not match. Verify the signature first (``webhooks.verify_*``):
-        parsing says nothing about who sent the body."""
+        it is not JSON or does not match, also when a union's tag names a kind the spec does
+        not list (an event type newer than the spec: no member is taken for it, as a response
+        would). Verify the signature first (``webhooks.verify_*``): parsing says nothing about
+        who sent the body."""
+        from ._models import KNOWN_TAGS_ONLY
+
         if self._payload is None:
             from ._lazy import gc_paused
 
             with gc_paused():
                 self._payload = self._load()["payload"]
-        result: T = self._payload.adapter().validate_json(payload, by_name=False)
+        known_only = KNOWN_TAGS_ONLY.set(True)
+        try:
+            result: T = self._payload.adapter().validate_json(payload, by_name=False)
+        finally:
+            KNOWN_TAGS_ONLY.reset(known_only)
         return result
 
     def __repr__(self) -> str:

@@ -116,3 +116,79 @@ def test_an_api_without_webhooks_has_no_webhooks_module(tmp_path: Path) -> None:
     build_into(FIXTURES / "pagination-cursor.yaml", tmp_path, name="pages")
     assert not (tmp_path / "pages" / "webhooks.py").exists()
     assert "webhooks" not in manifest(tmp_path)  # other manifests stay as they were
+
+
+EVENTS = """\
+openapi: 3.1.0
+info: {title: Hooks, version: "1"}
+paths:
+  /events:
+    get:
+      operationId: listEvents
+      responses:
+        "200":
+          description: ok
+          content:
+            application/json:
+              schema: {type: array, items: {$ref: "#/components/schemas/Event"}}
+webhooks:
+  event:
+    post:
+      requestBody:
+        content:
+          application/json:
+            schema: {$ref: "#/components/schemas/Event"}
+      responses: {"200": {description: ok}}
+components:
+  schemas:
+    Event:
+      oneOf:
+        - $ref: "#/components/schemas/UserCreated"
+        - $ref: "#/components/schemas/UserDeleted"
+      discriminator: {propertyName: type}
+    UserCreated:
+      type: object
+      required: [type, id, email]
+      properties:
+        type: {type: string, enum: [user.created]}
+        id: {type: string}
+        email: {type: string}
+    UserDeleted:
+      type: object
+      required: [type, id]
+      properties:
+        type: {type: string, enum: [user.deleted]}
+        id: {type: string}
+"""
+
+
+def test_an_event_kind_the_spec_does_not_list_is_an_error_never_another_class(
+    tmp_path: Path,
+) -> None:
+    """A helper's review: with an open `type` tag, `{"type": "user.suspended", "id": ...}`
+    (a kind newer than the spec) parsed as `UserDeleted`, and a receiver dispatching on the
+    class (`isinstance`, as documented) deleted the user. A webhook body now raises for a tag
+    no member declares; a response keeps the lenient fallback. And a member's own constant
+    (`enum: [user.deleted]`) picks it although the mapping (implicit: schema names) leaves it
+    out: a `user.deleted` event carrying an `email` was read as `UserCreated`."""
+    import httpx
+
+    spec = tmp_path / "events.yaml"
+    spec.write_text(EVENTS)
+    build_into(spec, tmp_path / "out", name="events")
+    with on_path(tmp_path / "out", "events") as pkg:
+        from events import webhooks  # type: ignore[import-not-found]
+
+        deleted = webhooks.event(b'{"type": "user.deleted", "id": "u", "email": "e@x"}')
+        assert type(deleted).__name__ == "UserDeleted"
+        with pytest.raises(pydantic.ValidationError, match=r"'type=user\.suspended'"):
+            webhooks.event(b'{"type": "user.suspended", "id": "u"}')
+        with pytest.raises(pydantic.ValidationError, match="Unable to extract tag"):
+            webhooks.event(b'{"id": "u", "email": "e@x"}')
+        body = [
+            {"type": "user.suspended", "id": "u"},
+            {"type": "user.created", "id": "v", "email": "e"},
+        ]
+        http = httpx.Client(transport=httpx.MockTransport(lambda r: httpx.Response(200, json=body)))
+        listed = pkg.Client(base_url="https://x.test", http_client=http).events.list()
+        assert [type(e).__name__ for e in listed] == ["UserDeleted", "UserCreated"]  # tolerated

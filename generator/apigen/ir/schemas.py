@@ -713,8 +713,27 @@ class SchemaConverter:
                 mapping.append((unescape(key[len(COMPONENT_PREFIX) :]), key))
         if {k for _, k in mapping} != set(members):
             return union
+        mapping.extend(self._own_tags(prop, members, {v for v, _ in mapping}))
         tagged = UnionOf(inner.items, Discriminator(prop, tuple(mapping)))
         return Nullable(tagged) if isinstance(union, Nullable) else tagged
+
+    def _own_tags(
+        self, prop: str, members: list[str], mapped: set[str]
+    ) -> list[tuple[str, str]]:
+        """The constants members declare for the discriminator's property (`type: {enum:
+        [user.created]}`) that the mapping does not name: a mapping often lists schema names
+        (implicit) or only some kinds, and such a value went to the fallback, where any member
+        the fields fit was taken (a `user.deleted` event with an `email` read as `UserCreated`).
+        A value two members declare tells nothing apart and is left out."""
+        claimed: dict[str, list[str]] = {}
+        for key in members:
+            for value in (self._tag_values(key) or {}).get(prop, ()):
+                claimed.setdefault(value, []).append(key)
+        return [
+            (value, keys[0])
+            for value, keys in claimed.items()
+            if len(keys) == 1 and value not in mapped
+        ]
 
     def _implicit_tag(self, members: list[str]) -> Discriminator | None:
         """A property every member requires, each with its own constant values (`const`, or an
