@@ -299,6 +299,22 @@ def test_items_without_an_id_are_not_asked_for_by_it() -> None:
     assert op.pagination is not None and op.pagination.style == "cursor"
 
 
+def test_a_next_field_the_request_takes_back_is_a_cursor_not_a_url() -> None:
+    """A helper's pagination walk (stream-io's `GET /search`): a string `next` beside a
+    `next` query parameter was read as a next page's URL, and page 2 went to
+    `GET /v1/<cursor>` (404 mid-iteration). It is the body cursor `?next=` takes back; without
+    such a parameter `next` is still a URL."""
+    from tests.builds import api_of
+
+    item = {"type": "object", "properties": {"id": {"type": "string"}}}
+    taker = [{"name": "next", "in": "query", "schema": {"type": "string"}}]
+    (op,) = api_of(_list_spec(taker, item, {"next": {"type": "string"}})).operations
+    p = op.pagination
+    assert p is not None and (p.style, p.cursor, p.cursor_param) == ("body_cursor", "next", "next")
+    (op,) = api_of(_list_spec([], item, {"next": {"type": "string"}})).operations
+    assert op.pagination is not None and op.pagination.style == "next_url"
+
+
 @pytest.mark.parametrize(
     ("schema", "first"),
     [

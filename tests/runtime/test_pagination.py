@@ -159,10 +159,14 @@ def test_cursor_pages_and_next_page() -> None:
 
 
 def test_cursor_backwards_uses_first_item() -> None:
+    """Paged backwards, iterating yields each page reversed (a helper's review: `p4, p5, p2,
+    p3, p1` jumped; stripe-python's `auto_paging_iter` gives `p5, p4, p3, p2, p1`, each item
+    further from the cursor); a page's `items` keep the API's order."""
     server = Server(stripe_pages)
     client = sync_client(server)
-    items = ids(client.paginate(LIST_CURSOR, {"limit": 2, "ending_before": "p6"}))
-    assert items == ["p4", "p5", "p2", "p3", "p1"]
+    page = client.paginate(LIST_CURSOR, {"limit": 2, "ending_before": "p6"})
+    assert ids(page.items) == ["p4", "p5"]
+    assert ids(page) == ["p5", "p4", "p3", "p2", "p1"]
     assert server.queries()[1] == {"limit": "2", "ending_before": "p4"}
 
 
@@ -175,6 +179,65 @@ def test_cursor_stops_when_cursor_does_not_move() -> None:
     with pytest.raises(rt.PaginationLoopError):
         ids(sync_client(server).paginate(LIST_CURSOR, {}))
     assert len(server.requests) == 2
+
+
+def test_a_manual_next_page_loop_is_guarded_as_iteration_is() -> None:
+    """A helper's pagination walk: `while page.has_next_page(): page = page.next_page()`
+    (openai-python's README pattern) ran for ever, sync and async, when the server ignored
+    `?page=` (the same body again) or its cursors cycled A -> B -> A: each `next_page()`
+    started a walk of its own. The walk is carried from page to page; calling `next_page()`
+    again on an earlier page branches off there (no false alarm)."""
+    cursor_op: rt.Operation[Any] = rt.Operation(
+        method="get",
+        path="/pets",
+        params=(rt.Param("cursor", "cursor", "query"),),
+        responses={"200": rt.Response(dict[str, Any], "json")},
+        pagination=rt.BodyCursorPagination(items="data", cursor="next", cursor_param="cursor"),
+    )
+
+    def cycle(request: httpx.Request) -> httpx.Response:
+        at = request.url.params.get("cursor", "")
+        nxt = {"": "A", "A": "B", "B": "A"}[at]
+        return httpx.Response(200, json={"data": [{"id": at or "0"}], "next": nxt})
+
+    def ignores_page(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(200, json={"data": PETS[:2]})
+
+    for handler, op, values in (
+        (cycle, cursor_op, {}),
+        (ignores_page, LIST_PAGES, {"page_size": 2}),
+    ):
+        server = Server(handler)
+        page = sync_client(server).paginate(op, values)
+        with pytest.raises(rt.PaginationLoopError):
+            for _ in range(10):
+                assert page.has_next_page()
+                page = page.next_page()
+        assert len(server.requests) <= 4
+
+        async def manual(handler: Handler = handler, op: Any = op, values: Any = values) -> None:
+            page = await async_client(Server(handler)).paginate(op, values)
+            for _ in range(10):
+                page = await page.next_page()
+
+        with pytest.raises(rt.PaginationLoopError):
+            asyncio.run(manual())
+
+    first = sync_client(Server(token_pages)).paginate(
+        rt.Operation(
+            method="get",
+            path="/pets",
+            params=(rt.Param("page_token", "page_token", "query"),),
+            responses={"200": rt.Response(dict[str, Any], "json")},
+            pagination=rt.BodyCursorPagination(
+                items="items", cursor="meta.next_page_token", cursor_param="page_token"
+            ),
+        ),
+        {},
+    )
+    second = first.next_page()
+    assert ids(second.next_page().items) == ids(second.next_page().items) == ["p7"]
+    assert ids(first.next_page().items) == ids(second.items)  # a branch, not a loop
 
 
 def test_more_pages_with_nothing_to_ask_for_them_by_is_an_error() -> None:
@@ -422,6 +485,41 @@ def test_page_number_stops_at_empty_page() -> None:
         p["id"] for p in PETS
     ]
     assert [q.get("page") for q in server.queries()] == [None, "2", "3", "4"]
+
+
+def test_page_numbers_end_where_a_link_header_has_no_next() -> None:
+    """A helper's pagination walk: GitHub's search is paged by `page` (its spec declares no
+    `Link`), and it answers 422 past the 1,000th result; counting asked for page 11 and the
+    iteration raised `UnprocessableEntityError` after 1,000 items. A `Link` header with a
+    `prev`/`last` and no `next` is the API's word on the last page; with a `next`, counting
+    goes on; offsets likewise."""
+
+    def capped(request: httpx.Request) -> httpx.Response:
+        page = int(request.url.params.get("page", "1"))
+        if page > 2:
+            return httpx.Response(422, json={"message": "Only the first 4 results"})
+        links = [f'<{BASE}/pets?page={page - 1}>; rel="prev"'] if page > 1 else []
+        if page < 2:
+            links.append(f'<{BASE}/pets?page={page + 1}>; rel="next"')
+        return httpx.Response(
+            200, json={"data": PETS[(page - 1) * 2 : page * 2]}, headers={"Link": ", ".join(links)}
+        )
+
+    server = Server(capped)
+    assert ids(sync_client(server).paginate(LIST_PAGES, {"page_size": 2})) == [
+        "p1",
+        "p2",
+        "p3",
+        "p4",
+    ]
+    assert [q.get("page") for q in server.queries()] == [None, "2"]
+    fanned = Server(capped)
+    assert ids(sync_client(fanned).paginate(LIST_PAGES, {"page_size": 2}).iter_all()) == [
+        "p1",
+        "p2",
+        "p3",
+        "p4",
+    ]
 
 
 # --- concurrent fan-out ------------------------------------------------------------------------

@@ -81,6 +81,9 @@ BODY_CURSORS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("endCursor", ("after", "cursor")),
     ("cursor", ("cursor",)),
     ("next_page", ("page",)),  # Stripe search: an opaque string page token
+    # a `next` the request takes back as `?next=` is a cursor, not a next page's URL
+    # (stream-io's /search: paged as a URL, page 2 went to `GET /v1/<cursor>`)
+    ("next", ("next",)),
 )
 NEXT_URL_FIELDS = (
     "next",

@@ -717,9 +717,7 @@ class SchemaConverter:
         tagged = UnionOf(inner.items, Discriminator(prop, tuple(mapping)))
         return Nullable(tagged) if isinstance(union, Nullable) else tagged
 
-    def _own_tags(
-        self, prop: str, members: list[str], mapped: set[str]
-    ) -> list[tuple[str, str]]:
+    def _own_tags(self, prop: str, members: list[str], mapped: set[str]) -> list[tuple[str, str]]:
         """The constants members declare for the discriminator's property (`type: {enum:
         [user.created]}`) that the mapping does not name: a mapping often lists schema names
         (implicit) or only some kinds, and such a value went to the fallback, where any member
