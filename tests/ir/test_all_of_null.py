@@ -137,3 +137,41 @@ def test_a_chain_of_hundreds_of_all_ofs_is_probed_to_its_end(
     spec["components"]["schemas"].update(links)
     types = _types(ir_of(tmp_path, spec, "allofchain"))
     assert isinstance(types["value"], Nullable) is says_null, types["value"]
+
+
+@pytest.mark.parametrize(
+    ("schema", "admits_null"),
+    [
+        # a helper's type review (OpenAI's `top_logprobs`): the `type` beside the union applies
+        # too, so its null member admits nothing; the sandbox refused the None the client took
+        ({"type": "integer", "anyOf": [{"type": "integer"}, {"type": "null"}]}, False),
+        ({"type": "integer", "oneOf": [{"type": "integer"}, {"type": "null"}]}, False),
+        # ... also where an `allOf` merge makes that shape
+        (
+            {
+                "allOf": [
+                    {"type": "object", "properties": {"n": {"type": "integer"}}},
+                    {"properties": {"n": {"anyOf": [{"type": "integer"}, {"type": "null"}]}}},
+                ]
+            },
+            False,
+        ),
+        # a type that lists null, or `nullable`, keeps it
+        ({"type": ["integer", "null"], "anyOf": [{"type": "integer"}, {"type": "null"}]}, True),
+        ({"type": "integer", "nullable": True, "anyOf": [{"type": "integer"}]}, True),
+        ({"anyOf": [{"type": "integer"}, {"type": "null"}]}, True),
+    ],
+)
+def test_a_type_beside_a_union_with_null_applies_to_it(
+    tmp_path: Path, schema: dict[str, Any], admits_null: bool
+) -> None:
+    if "allOf" in schema:
+        spec = _spec({"value": {"$ref": "#/components/schemas/Merged"}}, "3.1.0")
+        spec["components"]["schemas"]["Merged"] = schema
+        api = ir_of(tmp_path, spec, "typednull")
+        model = api.definitions["#/components/schemas/Merged"]
+        (field,) = [f for f in model.fields if f.wire_name == "n"]  # type: ignore[union-attr]
+        assert isinstance(field.type, Nullable) is admits_null, field.type
+        return
+    types = _types(ir_of(tmp_path, _spec({"value": schema}, "3.1.0"), "typednull"))
+    assert isinstance(types["value"], Nullable) is admits_null, types["value"]

@@ -179,3 +179,49 @@ def test_a_model_a_request_carries_does_not_demand_its_read_only_fields(tmp_path
         assert isinstance(model, ModelDef)
         required = {f.wire_name: f.required for f in model.fields}
         assert required == {"id": True, "online": online_required}, name
+
+
+def test_a_model_only_requests_carry_requires_its_write_only_fields(tmp_path: Path) -> None:
+    """A helper's type review: a required writeOnly `password` was optional in every model,
+    so `NewUser(email=...)` type-checked and was sent without it, in a model only requests
+    carry (OpenAPI: required of requests). Such a model requires it again; a model responses
+    parse (`Status`; its request body is flattened into arguments) keeps it optional, as
+    responses leave it out."""
+    user = {
+        "type": "object",
+        "required": ["id", "password", "email"],
+        "properties": {
+            "id": {"type": "integer", "readOnly": True},
+            "password": {"type": "string", "writeOnly": True},
+            "email": {"type": "string"},
+        },
+    }
+    spec = _spec("3.0.3", {"owner": {"$ref": "#/components/schemas/NewUser"}}, ["owner"])
+    spec["components"]["schemas"]["NewUser"] = user
+    spec["components"]["schemas"]["Status"] = {**user, "title": "Status"}
+    spec["paths"]["/status"] = {
+        "put": {
+            "operationId": "put_status",
+            "requestBody": {
+                "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Status"}}}
+            },
+            "responses": {
+                "200": {
+                    "description": "ok",
+                    "content": {
+                        "application/json": {"schema": {"$ref": "#/components/schemas/Status"}}
+                    },
+                }
+            },
+        }
+    }
+    spec["paths"]["/things"]["post"]["responses"]["200"]["content"]["application/json"] = {
+        "schema": {"type": "object"}
+    }
+    api = _build(tmp_path, spec)
+    for name, id_required, password_required in (("NewUser", False, True), ("Status", True, False)):
+        model = api.definitions[api.components[name]]
+        assert isinstance(model, ModelDef)
+        required = {f.wire_name: f.required for f in model.fields}
+        want = {"id": id_required, "password": password_required, "email": True}
+        assert required == want, name

@@ -121,6 +121,9 @@ class FieldDef:
     # only), or the first of the alternatives a `oneOf`/`anyOf` of `required` lists asks for
     # (`oneOf: [{required: [url]}, {required: [html]}]`: `url`)
     in_example: bool = False
+    # required, and writeOnly: required of requests only (`required` is False, responses
+    # leave it out); a model only requests carry requires it again (`usage.mark_request_only`)
+    required_in_requests: bool = False
 
 
 @dataclass

@@ -417,6 +417,11 @@ class SchemaConverter:
             variants = schema.get(combiner)
             if isinstance(variants, list) and variants and not schema.get("properties"):
                 union = self._union(variants, f"{pointer}/{combiner}", hint, module, depth)
+                if types and isinstance(union, Nullable):
+                    # a `type` beside it applies too: `{type: integer, anyOf: [integer, null]}`
+                    # admits no null (the caller adds it back when the type lists "null" or
+                    # says `nullable`); the sandbox's validator refused the null the client sent
+                    union = union.inner
                 return self._discriminate(union, schema.get("discriminator"))
         if "const" in schema:
             return self._literal([schema["const"]], pointer, types)
@@ -569,6 +574,7 @@ class SchemaConverter:
                     read_only=read_only,
                     # what a request example sends (only required fields are shown)
                     in_example=shown,
+                    required_in_requests=wire in required and write_only,
                 )
             )
         return fields

@@ -59,6 +59,13 @@ def mark_request_only(
                     f.required = False
     for key in requests - responses:
         d = definitions[key]
+        if isinstance(d, ModelDef):
+            for f in d.fields:
+                # a required writeOnly property (a password): optional for the responses that
+                # leave it out, required again where only requests carry the model (OpenAPI:
+                # "it MAY be sent as part of a request"... and `required` applies to requests)
+                if f.required_in_requests:
+                    f.required = True
         if d.component is not None:
             continue
         if isinstance(d, ModelDef):
