@@ -571,6 +571,22 @@ def test_tag_filter_and_time_budget() -> None:
     assert len(budget.operations) == 9  # every operation is listed, run or skipped
 
 
+def test_an_operation_the_budget_cuts_before_its_first_case_is_not_a_pass(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A helper's sweep: the budget running out while an operation's cases were drawn left it
+    "ok, 0 cases" (a pass in JUnit), and the run "budget not exhausted" when it was the last
+    operation. It is skipped ("time budget exhausted") and the run says the budget ran out."""
+    from apigen.contract import runner
+
+    checks = iter([False])  # in time for the operation, out of time for its first case
+    monkeypatch.setattr(runner._Run, "out_of_time", lambda self: next(checks, True))
+    report = _run(operations=["getPet"], variants=["sync"])
+    (op,) = report.operations
+    assert (op.cases, op.skipped) == (0, "time budget exhausted")
+    assert report.budget_exhausted
+
+
 def test_undeclared_status_from_a_real_server_is_a_spec_failure(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:

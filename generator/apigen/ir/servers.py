@@ -58,21 +58,21 @@ def root_index(document: Mapping[str, Any]) -> int:
     relative), not a `ws`/`wss` one listed before it (a Swagger 2.0 `schemes: [wss, http]`)."""
     servers = document.get("servers") or []
     for i, server in enumerate(servers if isinstance(servers, list) else []):
-        if isinstance(server, JSON_OBJECT) and not _OTHER_SCHEME.match(server_url(server)):
+        if isinstance(server, JSON_OBJECT) and not OTHER_SCHEME.match(server_url(server)):
             return i
     return 0
 
 
 # a URL of a scheme an HTTP client cannot call (`wss://`, `ftp://`)
 # (`://`: `localhost:8080/v1`, no scheme at all, is read as before: a relative URL)
-_OTHER_SCHEME = re.compile(r"^(?!https?:)[a-z][a-z0-9+.-]*://", re.IGNORECASE)
+OTHER_SCHEME = re.compile(r"^(?!https?:)[a-z][a-z0-9+.-]*://", re.IGNORECASE)
 
 
 def _absolute(url: str, substituted: str) -> str:
     """A relative root server is on localhost (`substituted`: `url` with every variable at its
     default, which says whether it is relative: `{scheme}://host` is not); so is one of
     another scheme (no path of its is ours)."""
-    if _OTHER_SCHEME.match(substituted):
+    if OTHER_SCHEME.match(substituted):
         return "http://localhost"
     if not re.match(r"^https?://", substituted, re.IGNORECASE):
         url = "http://localhost" + ("/" + url.lstrip("/") if url.strip("/") else "")
@@ -217,7 +217,7 @@ def base_url(document: Mapping[str, Any], report: Report, file: str) -> str:
             kind="servers",
             action="left out of the base URL; pass its parameters with default_query=",
         )
-    if _OTHER_SCHEME.match(url):
+    if OTHER_SCHEME.match(url):
         report.warn(
             file,
             f"{at}/url",
