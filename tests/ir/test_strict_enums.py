@@ -31,3 +31,68 @@ def test_request_signatures_take_only_listed_values(built: dict[str, Path], tmp_
     errors = [line for line in result.stdout.splitlines() if ": error:" in line]
     assert len(errors) == 1, result.stdout
     assert "use_enum.py:6:" in errors[0] and "availabel" in errors[0]
+
+
+ENUM_LIST = """\
+openapi: 3.0.3
+info: {title: EnumList, version: 1.0.0}
+paths:
+  /things:
+    post:
+      operationId: createThing
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema:
+              type: object
+              properties:
+                color: {$ref: "#/components/schemas/Color"}
+                colors: {$ref: "#/components/schemas/Colors"}
+                by_name: {$ref: "#/components/schemas/ColorMap"}
+      responses:
+        "200": {description: ok, content: {application/json: {schema: {$ref: "#/components/schemas/Thing"}}}}
+components:
+  schemas:
+    Color: {type: string, enum: [red, green]}
+    Colors: {type: array, items: {$ref: "#/components/schemas/Color"}}
+    ColorMap: {type: object, additionalProperties: {type: string, enum: [red, green]}}
+    Thing:
+      type: object
+      properties:
+        colors: {$ref: "#/components/schemas/Colors"}
+        by_name: {$ref: "#/components/schemas/ColorMap"}
+"""
+
+
+def test_an_alias_made_of_an_open_enum_is_strict_in_requests(tmp_path: Path) -> None:
+    """A helper's type review (Twilio's `use_case_categories`): a list-of-enum alias stayed
+    open in request signatures (`colors=["blue"]` type-checked) where the enum itself was
+    strict; so did a map of them. Spelled out strictly there, open where responses parse."""
+    from tests.builds import build_into
+
+    spec = tmp_path / "enumlist.yaml"
+    spec.write_text(ENUM_LIST)
+    out = tmp_path / "out"
+    build_into(spec, out, name="enumlist")
+    resource = (out / "enumlist" / "resources" / "things.py").read_text()
+    assert 'colors: list[Literal["red", "green"]] | NotGiven' in resource
+    assert 'by_name: dict[str, Literal["red", "green"]] | NotGiven' in resource
+    model = (out / "enumlist" / "models" / "colors.py").read_text()
+    assert "Colors: TypeAlias = list[Color]" in model  # open for responses
+    snippet = tmp_path / "use_list.py"
+    snippet.write_text(
+        "from enumlist import Client\n\n\n"
+        "def use(client: Client) -> None:\n"
+        '    client.things.create(colors=["red"], by_name={"a": "green"})\n'
+        '    client.things.create(colors=["blue"])\n'
+        '    client.things.create(by_name={"a": "blue"})\n'
+    )
+    result = subprocess.run(
+        [sys.executable, "-m", "mypy", "--strict", "--no-incremental", str(snippet)],
+        capture_output=True,
+        text=True,
+        env={"MYPYPATH": str(out), "PATH": "/usr/bin:/bin"},
+    )
+    errors = [line for line in result.stdout.splitlines() if ": error:" in line]
+    assert [e.split(":")[1] for e in errors] == ["6", "7"], result.stdout

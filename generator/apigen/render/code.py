@@ -236,6 +236,31 @@ class Imports:
         return ["\n".join(b) for b in blocks]
 
 
+def _holds_open_enum(definitions: dict[str, Definition], key: str, seen: set[str]) -> bool:
+    """`TypeRenderer._open_enum_alias` (`seen`: the aliases already looked into)."""
+    d = definitions.get(key)
+    if not isinstance(d, AliasDef) or d.request_only or key in seen:
+        return False
+    seen.add(key)
+    stack: list[TypeExpr] = [d.target]
+    while stack:
+        t = stack.pop()
+        if type(t) is LiteralOf:
+            if t.open_base is not None:
+                return True
+        elif type(t) is Nullable:
+            stack.append(t.inner)
+        elif type(t) is ListOf:
+            stack.append(t.item)
+        elif type(t) is DictOf:
+            stack.append(t.value)
+        elif type(t) is UnionOf:
+            stack.extend(t.items)
+        elif type(t) is Ref and _holds_open_enum(definitions, t.key, seen):
+            return True
+    return False
+
+
 class TypeRenderer:
     """Renders type expressions for one module, recording the imports they need."""
 
@@ -261,6 +286,7 @@ class TypeRenderer:
         self.shadowed = shadowed
         # Responses accept values a newer server may add; requests are typed strictly.
         self.open_enums = open_enums
+        self._spelling: set[str] = set()  # the open aliases being spelled out (`expr`)
 
     def variant(
         self, *, shadowed: frozenset[str], open_enums: bool, plain_unions: bool = False
@@ -286,12 +312,17 @@ class TypeRenderer:
         # tries them one by one, and this runs ~100 000 times a GitHub build.
         if type(t) is Ref:
             key = t.key
-            if not self.open_enums and self._open_enum_alias(key):
+            if not self.open_enums and key not in self._spelling and self._open_enum_alias(key):
                 # A request takes only the listed values: a shared enum alias is open (it also
-                # types responses, which a newer server may extend), so spell it strictly here.
+                # types responses, which a newer server may extend), so spell it strictly here
+                # (an alias of itself, met again inside, by its name: it would never end).
                 target = self.definitions[key]
                 assert isinstance(target, AliasDef)
-                return self.expr(target.target)
+                self._spelling.add(key)
+                try:
+                    return self.expr(target.target)
+                finally:
+                    self._spelling.discard(key)
             d = self.definitions[key]
             if d.module != self.module:
                 (self.imports.later if key in self.lazy else self.imports.local)[d.module].add(
@@ -323,11 +354,11 @@ class TypeRenderer:
         raise AssertionError(t)
 
     def _open_enum_alias(self, key: str) -> bool:
-        d = self.definitions.get(key)
-        if not isinstance(d, AliasDef) or d.request_only:
-            return False
-        target = d.target.inner if isinstance(d.target, Nullable) else d.target
-        return isinstance(target, LiteralOf) and target.open_base is not None
+        """Whether the alias `key` holds an open enum: itself (`Color`), or in what it is made
+        of (`Colors = list[Color]`, a map of them, a union with one). A request spells such
+        an alias out, strictly (a helper's type review: `colors=["blue"]` type-checked where
+        `color="blue"` did not). Not an alias of itself (`Json = list[Json] | ...`)."""
+        return _holds_open_enum(self.definitions, key, set())
 
     def _alias_of_nullable(self, key: str) -> bool:
         d = self.definitions.get(key)
