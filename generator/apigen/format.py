@@ -52,12 +52,20 @@ def compile_problems(sources: Iterable[tuple[str, str]]) -> list[tuple[str, str]
     return problems
 
 
-def raise_problems(problems: Iterable[tuple[str, str]]) -> None:
-    """A `GeneratedCodeError` listing the problems (in path order), if there are any."""
+def raise_problems(problems: Iterable[tuple[str, str]], overlay: Path | None = None) -> None:
+    """A `GeneratedCodeError` listing the problems (in path order), if there are any; with a
+    template `overlay` in use, its templates are the first suspects (a helper's review: an
+    overlay's own typo was reported as apigen's bug, naming no overlay)."""
     ordered = sorted(problems, key=lambda p: (PurePosixPath(p[0]), p[1]))
     if ordered:
+        who = (
+            f"with the template overlay {overlay} (check its templates; without it, a bug in"
+            " apigen: please report it)"
+            if overlay is not None
+            else "(a bug in apigen, please report it)"
+        )
         raise GeneratedCodeError(
-            "apigen generated invalid Python (a bug in apigen, please report it):\n"
+            f"apigen generated invalid Python {who}:\n"
             + "\n".join(message for _, message in ordered[:20])
         )
 

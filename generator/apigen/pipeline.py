@@ -540,7 +540,7 @@ def build(
         emit.validator(diags)
         report.items = _merge(spec, report.items, diags)
         _verdict(report, strict)
-        checker.finish(files)  # every .py file compiles: only now is anything written
+        checker.finish(files, templates)  # every .py file compiles: only now is anything written
         lap("compile")
     say(f"formatting and writing {len(files)} files")
     formatted: dict[str, bytes] = {}

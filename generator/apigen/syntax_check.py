@@ -25,6 +25,7 @@ import struct
 from collections import deque
 from collections.abc import Mapping
 from multiprocessing.connection import Connection
+from pathlib import Path
 from types import TracebackType
 from typing import Any
 
@@ -165,7 +166,7 @@ class Checker:
         self._pending.append(_Frame((rel, text)))
         self._send()
 
-    def finish(self, files: Mapping[str, str]) -> None:
+    def finish(self, files: Mapping[str, str], overlay: Path | None = None) -> None:
         """Raise `GeneratedCodeError` unless every `.py` file of `files` compiles (or compiled
         before, byte for byte); remember the ones that do.
 
@@ -186,7 +187,7 @@ class Checker:
             problems += self._answer(self._child)
         # a lost child: what it was sent without answering for it, and what it never got
         problems += compile_problems([*self._sent, *(frame.source for frame in self._pending)])
-        raise_problems(problems)
+        raise_problems(problems, overlay)
         if not self._known.issuperset(self._digests):
             compile_cache.remember(self._digests, self._known)
 

@@ -452,6 +452,28 @@ def test_an_error_in_an_overlay_template_names_its_file_and_line(
     assert not (tmp_path / "out").exists()
 
 
+def test_invalid_python_from_an_overlay_names_the_overlay(tmp_path: Path) -> None:
+    """A helper's review: an overlay `client.py.jinja` rendering invalid Python was reported
+    as "a bug in apigen, please report it", naming no overlay. The overlay is named as the
+    first suspect; nothing is written."""
+    from apigen.bundled import templates_dir
+    from apigen.format import GeneratedCodeError
+
+    (tmp_path / "overlay").mkdir()
+    original = (templates_dir() / "client.py.jinja").read_text()
+    (tmp_path / "overlay" / "client.py.jinja").write_text(original + "\ndef broken(:\n")
+    cfg = write(
+        tmp_path / "apigen.toml",
+        f'[clients.demo]\nspec = "{DEMO}"\noutput = "out"\ntemplates = "overlay"\n',
+    )
+    with pytest.raises(GeneratedCodeError) as caught:
+        build_client(cfg)
+    message = str(caught.value)
+    assert f"with the template overlay {tmp_path / 'overlay'} (check its templates" in message
+    assert "_client.py" in message
+    assert not (tmp_path / "out").exists()
+
+
 def test_a_failing_post_generate_command_is_a_clear_error(tmp_path: Path) -> None:
     (tmp_path / "out").mkdir()
     cfg = write(
