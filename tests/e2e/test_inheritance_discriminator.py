@@ -182,3 +182,71 @@ def test_importing_the_base_imports_none_of_its_subtypes(zoo: Path) -> None:
         [sys.executable, "-c", code], cwd=zoo, capture_output=True, text=True, check=True
     )
     assert done.stdout.strip() == "['zoo.models.pet']"
+
+
+@pytest.mark.parametrize("extends", [True, False])
+def test_a_base_with_properties_and_a_one_of_of_its_subtypes_is_their_union(
+    extends: bool,
+) -> None:
+    """A helper's hostile-spec sweep (openapi-generator's `FruitOneOfEnumMappingDisc`): a
+    schema with `properties`, a `discriminator` and a `oneOf` of components was read as a
+    model of its own properties: a `Dog` answer parsed as a bare `Animal`, `bark` left in
+    `model_extra`. It is a base whose members are what extends it and what its `oneOf` lists,
+    whether the subtypes extend it (`allOf`) or not."""
+
+    def sub(own: dict[str, Any]) -> dict[str, Any]:
+        body = {"type": "object", "properties": own}
+        if not extends:
+            return {**body, "properties": {"kind": {"type": "string"}, **own}}
+        return {"allOf": [{"$ref": "#/components/schemas/Animal"}, body]}
+
+    ref = {"$ref": "#/components/schemas/Animal"}
+    spec = {
+        "openapi": "3.0.3",
+        "info": {"title": "Poly", "version": "1"},
+        "paths": {
+            "/animal": {
+                "get": {
+                    "operationId": "getAnimal",
+                    "responses": {
+                        "200": {
+                            "description": "ok",
+                            "content": {"application/json": {"schema": ref}},
+                        }
+                    },
+                }
+            }
+        },
+        "components": {
+            "schemas": {
+                "Animal": {
+                    "type": "object",
+                    "required": ["kind"],
+                    "properties": {"kind": {"type": "string"}},
+                    "discriminator": {
+                        "propertyName": "kind",
+                        "mapping": {
+                            "dog": "#/components/schemas/Dog",
+                            "cat": "#/components/schemas/Cat",
+                        },
+                    },
+                    "oneOf": [
+                        {"$ref": "#/components/schemas/Dog"},
+                        {"$ref": "#/components/schemas/Cat"},
+                    ],
+                },
+                "Dog": sub({"bark": {"type": "boolean"}}),
+                "Cat": sub({"meow": {"type": "boolean"}}),
+            }
+        },
+    }
+    api = api_of(spec)
+    (op,) = api.operations
+    response = op.responses[0].type
+    assert isinstance(response, Ref)
+    alias = api.definitions[response.key]
+    assert isinstance(alias, AliasDef) and isinstance(alias.target, UnionOf), response
+    keys = [m.key for m in alias.target.items if isinstance(m, Ref)]
+    assert keys == [api.components[n] for n in ("Animal", "Dog", "Cat")]
+    dog = api.definitions[api.components["Dog"]]
+    assert isinstance(dog, ModelDef) and [f.wire_name for f in dog.fields] == ["kind", "bark"]

@@ -37,13 +37,25 @@ def _component_key(target: object) -> str | None:
 
 def _base_discriminator(schema: Mapping[str, Any]) -> Mapping[str, Any] | None:
     """The schema's own discriminator when it makes it a base: a `propertyName`, and no
-    `oneOf`/`anyOf` beside it (there the discriminator tells those members apart)."""
+    `oneOf`/`anyOf` beside it (there the discriminator tells those members apart), unless the
+    schema is an object of its own too (`properties`) whose `oneOf` lists components
+    (`_listed`): read as a model, it lost its subtypes (openapi-generator's
+    `FruitOneOfEnumMappingDisc`: a `Dog` answer parsed as the bare `Animal`)."""
     raw = schema.get("discriminator")
     if not isinstance(raw, JSON_OBJECT) or not isinstance(raw.get("propertyName"), str):
         return None
-    if schema.get("oneOf") or schema.get("anyOf"):
+    if (schema.get("oneOf") or schema.get("anyOf")) and not (
+        schema.get("properties") and _listed(schema)
+    ):
         return None
     return raw
+
+
+def _listed(schema: Mapping[str, Any]) -> list[str]:
+    """The components a schema's `oneOf`/`anyOf` lists, when every member is one (else none)."""
+    members = [*as_list(schema.get("oneOf")), *as_list(schema.get("anyOf"))]
+    keys = [_component_key(as_object(m).get("$ref")) for m in members]
+    return [k for k in keys if k is not None] if None not in keys else []
 
 
 def discriminated_bases(
@@ -76,6 +88,7 @@ def discriminated_bases(
             if key not in members and is_model(key):
                 members.append(key)
                 queue.extend(children.get(key, ()))
+        members += [k for k in _listed(as_object(schema)) if k not in members and is_model(k)]
         tags: list[tuple[str, str]] = []
         for value, target in as_object(disc.get("mapping")).items():
             named = _component_key(target)
