@@ -115,6 +115,25 @@ def test_check_strict_refuses_what_build_strict_refuses(tmp_path: Path) -> None:
     assert apigen("check", spec).returncode == 0
 
 
+def test_check_survives_a_validator_crashing_as_build_does(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A helper's hostile specs: properties nested 10,000 deep crashed the Rust meta-schema
+    validator, and `apigen check` (validating in its own process) died of SIGSEGV with no
+    message, where `build` (validating in a child) warned and went on. `check` validates in a
+    child too."""
+    import os
+    import signal
+
+    from apigen import pipeline
+    from apigen.spec import validate
+
+    monkeypatch.setenv("APIGEN_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setattr(validate, "_validate", lambda *a, **k: os.kill(os.getpid(), signal.SIGSEGV))
+    report = pipeline.check(PETSTORE)
+    assert any("validator process ended without a result" in d.message for d in report.items)
+
+
 def test_unresolvable_ref_builds_as_any_with_a_located_warning(tmp_path: Path) -> None:
     result = apigen("build", SPECS / "broken-ref.yaml", "-o", tmp_path / "broken")
     assert result.returncode == 0, result.stderr
