@@ -154,6 +154,12 @@ CLASS_RESERVED: frozenset[str] = frozenset(
         "TYPE_CHECKING",
         "Client",
         "AsyncClient",
+        # what generated modules that import models define themselves (webhooks.py's
+        # registry, _exceptions.py's map, the runtime shim's pin): a schema named `WEBHOOKS`
+        # redefined the registry for type checkers
+        "WEBHOOKS",
+        "ERRORS",
+        "REQUIREMENT",
     }
 )
 

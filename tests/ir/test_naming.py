@@ -146,3 +146,22 @@ def test_a_parameter_spelled_as_python_keeps_its_name_beside_one_sanitised_to_it
     assert names[("query", "limit")] == "limit"
     assert len(set(names.values())) == len(names)
     assert all(n.isidentifier() for n in names.values())
+
+
+def test_no_class_takes_a_name_a_generated_module_defines() -> None:
+    """A helper's hostile specs: a schema named `WEBHOOKS` was imported into webhooks.py (for
+    type checkers) beside the module's own `WEBHOOKS` registry: mypy `no-redef`, and
+    `get_type_hints` read the registry as the model. Every public module-level name a
+    template assigns is reserved for classes."""
+    import re
+
+    from apigen.bundled import templates_dir
+
+    assigned = {
+        m.group(1)
+        for path in templates_dir().glob("*.py.jinja")
+        for m in re.finditer(r"^([A-Z][A-Z0-9_]*)\s*(?::|=)", path.read_text(), re.MULTILINE)
+    }
+    assert {"WEBHOOKS", "ERRORS", "REQUIREMENT"} <= assigned
+    assert assigned <= naming.CLASS_RESERVED
+    assert naming.class_name("WEBHOOKS") not in assigned
