@@ -100,3 +100,58 @@ def test_strict_type_checkers_read_the_plain_union(out: Path, tmp_path: Path) ->
         "        print(got.iban, reveal)\n"
     )
     assert_strict_mypy(out, snippet)
+
+
+def test_an_integer_or_number_argument_is_a_float(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """A helper's hostile specs: `type: [integer, number]` (or `anyOf` of both) on a parameter
+    was annotated `int | float`, which ruff's PYI041 in the generated pyproject refuses (a
+    type checker reads `float` as taking an `int`). Arguments say `float`; a model's field
+    keeps `int | float` (pydantic would turn a 1 into 1.0)."""
+    import subprocess
+    import sys
+
+    both = {"type": ["integer", "number"]}
+    out = build_document(
+        tmp_path_factory,
+        "nums",
+        {
+            "openapi": "3.1.0",
+            "info": {"title": "Nums", "version": "1"},
+            "paths": {
+                "/amount": {
+                    "post": {
+                        "operationId": "setAmount",
+                        "parameters": [
+                            {"name": "value", "in": "query", "required": True, "schema": both},
+                            {
+                                "name": "other",
+                                "in": "query",
+                                "schema": {"anyOf": [{"type": "integer"}, {"type": "number"}]},
+                            },
+                        ],
+                        "responses": {
+                            "200": {
+                                "description": "ok",
+                                "content": {
+                                    "application/json": {
+                                        "schema": {
+                                            "type": "object",
+                                            "properties": {"amount": both},
+                                        }
+                                    }
+                                },
+                            }
+                        },
+                    }
+                }
+            },
+        },
+    )
+    resource = (out / "nums" / "resources" / "amount.py").read_text()
+    assert "value: float," in resource and "other: float | NotGiven" in resource
+    models = "".join(p.read_text() for p in (out / "nums").rglob("*.py") if "amount" in p.name)
+    assert "amount: int | float | None" in models
+    lint = subprocess.run(
+        [sys.executable, "-m", "ruff", "check", "."], cwd=out, capture_output=True, text=True
+    )
+    assert lint.returncode == 0, lint.stdout

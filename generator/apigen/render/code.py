@@ -261,6 +261,9 @@ def _holds_open_enum(definitions: dict[str, Definition], key: str, seen: set[str
     return False
 
 
+_INT, _FLOAT = Prim("int"), Prim("float")
+
+
 class TypeRenderer:
     """Renders type expressions for one module, recording the imports they need."""
 
@@ -287,12 +290,19 @@ class TypeRenderer:
         # Responses accept values a newer server may add; requests are typed strictly.
         self.open_enums = open_enums
         self._spelling: set[str] = set()  # the open aliases being spelled out (`expr`)
+        self.parameters = False  # a function parameter's annotation (`variant`)
 
     def variant(
-        self, *, shadowed: frozenset[str], open_enums: bool, plain_unions: bool = False
+        self,
+        *,
+        shadowed: frozenset[str],
+        open_enums: bool,
+        plain_unions: bool = False,
+        parameters: bool = False,
     ) -> TypeRenderer:
-        """The same module and imports, another scope (a class body, a request signature)."""
-        return TypeRenderer(
+        """The same module and imports, another scope (a class body, a request signature;
+        `parameters`: its arguments' annotations)."""
+        other = TypeRenderer(
             self.definitions,
             self.module,
             self.imports,
@@ -300,6 +310,8 @@ class TypeRenderer:
             open_enums=open_enums,
             plain_unions=plain_unions,
         )  # (no `lazy`: only model fields name models lazily)
+        other.parameters = parameters
+        return other
 
     def builtin(self, name: str) -> str:
         if name in self.shadowed:
@@ -342,7 +354,12 @@ class TypeRenderer:
             return f"{self.builtin('dict')}[{self.builtin('str')}, {self.expr(t.value)}]"
         if type(t) is UnionOf:
             if t.discriminator is None or self.plain_unions:
-                return " | ".join(dict.fromkeys(self.expr(i) for i in t.items))
+                items = t.items
+                if self.parameters and _INT in items and _FLOAT in items:
+                    # a parameter's `int | float` is `float` to a type checker (ruff's PYI041
+                    # in the generated pyproject refused the client of `type: [integer, number]`)
+                    items = tuple(i for i in items if i != _INT)
+                return " | ".join(dict.fromkeys(self.expr(i) for i in items))
             return self._tagged_union(t.items, t.discriminator)
         if type(t) is LiteralOf:
             self.imports.typing.add("Literal")

@@ -243,7 +243,9 @@ def _module(
     # Method and attribute names shadow builtins inside this class's signatures only.
     shadowed = frozenset([*(op.name for op in node.operations), *node.children])
     results = types.variant(shadowed=shadowed, open_enums=True, plain_unions=True)
-    arguments = types.variant(shadowed=shadowed, open_enums=False, plain_unions=True)
+    arguments = types.variant(
+        shadowed=shadowed, open_enums=False, plain_unions=True, parameters=True
+    )
     consts: list[OperationConstView] = []
     factories: list[FactoryView] = []
     methods: list[MethodView] = []
