@@ -31,7 +31,8 @@ def _doc(root: list[str], op: list[str] | None = None) -> dict[str, Any]:
         (["/", "http://api.local"], None, None),  # relative first: localhost, not checked
         (["wss://stream.local", "https://api.local/v1"], None, "https://api.local/v1"),
         (["https://api.local/v1", "/"], None, "https://api.local/v1"),
-        (["https://api.local"], ["wss://ws.local", "https://ops.local"], "https://api.local"),
+        (["https://api.local"], ["wss://ws.local", "https://ops.local"], "https://ops.local"),
+        (["https://api.local"], ["wss://ws.local"], "https://api.local"),
         (
             ["https://api.local"],
             ["https://ops.local/v2", "https://other.local"],

@@ -206,10 +206,9 @@ class SpecView:
     def server(self, path: str, method: str) -> str | None:
         """The absolute URL requests for the operation go to by default (operation, path, then
         root `servers`; variables at their defaults); None when it is relative or missing.
-        The generator's choice: an operation's or path's first server, unless of a scheme no
-        HTTP client calls (then the root's); the root's first an HTTP client calls, relative
-        ones included (`ir/servers.root_index`: `servers: [/, http://api.local]` is on
-        localhost, and a check naming the second filed 89 false client failures)."""
+        The generator's choice (`ir/servers`): at each level the first server an HTTP client
+        calls, relative ones included (`servers: [/, http://api.local]` is on localhost: a
+        check naming the second filed 89 false client failures)."""
         item = self.deref(self.document.get("paths", {}).get(path, {}))
         for holder in (self.operation(path, method), item, self.document):
             servers = holder.get("servers") if isinstance(holder, Mapping) else None
@@ -217,12 +216,10 @@ class SpecView:
                 continue
             urls = [_with_defaults(s) for s in servers if isinstance(s, Mapping)]
             callable_urls = [u for u in urls if not OTHER_SCHEME.match(u)]
-            if holder is not self.document:
-                urls = urls[:1]  # (ir/servers.operation_server reads the first only)
-                if not callable_urls or urls[0] != callable_urls[0]:
-                    continue  # `wss://`: the root's server
             if not callable_urls:
-                return None
+                if holder is self.document:
+                    return None
+                continue  # only `wss://` ones: the root's server
             chosen = callable_urls[0]
             return chosen if re.match(r"^https?://", chosen, re.IGNORECASE) else None
         return None

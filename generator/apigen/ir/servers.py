@@ -166,11 +166,18 @@ def _part(template: str, name: str) -> str:
 
 
 def operation_server(document: Mapping[str, Any], servers: Any) -> str | None:
-    """An operation's (or path item's) `servers`: the first one's URL, variables at their
-    defaults, a relative one resolved against the root server with the root's variables kept
+    """An operation's (or path item's) `servers`: the first http(s) or relative one's URL,
+    variables at their defaults, a relative one resolved against the root server with the root's variables kept
     as `{name}` (the client fills them as for the root); None when it is the root server, not
     http(s), or no URL."""
-    if not (isinstance(servers, list) and servers and isinstance(servers[0], JSON_OBJECT)):
+    if not isinstance(servers, list):
+        return None
+    # the first an HTTP client calls, as for the root (`root_index`): a `wss://` one listed
+    # first sent the operation to the root server, which its `servers` replace
+    callable_servers = [
+        s for s in servers if isinstance(s, JSON_OBJECT) and not OTHER_SCHEME.match(server_url(s))
+    ]
+    if not callable_servers:
         return None
     names = _variable_names(document)
     # resolved with a marker in each `{name}` (`{scheme}://` is no URL to urljoin), then put back
@@ -178,7 +185,7 @@ def operation_server(document: Mapping[str, Any], servers: Any) -> str | None:
     root = _template(document, frozenset(names))
     for marker, placeholder in markers.items():
         root = root.replace(placeholder, marker)
-    relative = server_url(servers[0]) or "/"
+    relative = server_url(callable_servers[0]) or "/"
     try:
         if re.match(r"^[a-z][a-z0-9+.-]*:", relative, re.IGNORECASE):
             url = relative.rstrip("/")  # absolute
