@@ -64,3 +64,18 @@ def test_a_default_outside_the_enum_still_warns() -> None:
         "#/components/schemas/Job/properties/mode/default",
         "#/components/schemas/Job/properties/n/default",
     ]
+
+
+def test_a_union_s_default_fits_a_member_and_a_format_s_range_is_kept() -> None:
+    """A helper's hostile specs: `oneOf: [integer, string], default: 5` warned "does not match
+    the schema's type" and lost its valid default; an `int64` default beyond 2**63 - 1 was
+    said "ignored" (by the validator) while the model kept it."""
+    defaults, warned = _job(
+        {
+            "uni": {"oneOf": [{"type": "integer"}, {"type": "string"}], "default": 5},
+            "big": {"type": "integer", "format": "int64", "default": 2**63},
+            "small": {"type": "integer", "format": "int32", "default": 2**31 - 1},
+        }
+    )
+    assert defaults == {"uni": 5, "big": None, "small": 2**31 - 1}
+    assert warned == ["#/components/schemas/Job/properties/big/default"]

@@ -289,3 +289,20 @@ def test_the_spec_shape_is_checked_by_python_jsonschema_even_with_jsonschema_rs(
         kinds = {(d.pointer, d.kind) for d in diags}
         assert ("#/components/schemas/Person/properties/nickname", "unknown-key") in kinds
         assert all("Failed validating" not in d.message for d in diags)
+
+
+@pytest.mark.parametrize("version", ["3.0", "3.1"])
+def test_a_query_method_before_3_2_is_said_to_be_read(tmp_path: Path, version: str) -> None:
+    """A helper's hostile specs: a 3.0 path item's `query:` warned "unknown key 'query' (key
+    ignored)", and a `query()` method was generated all the same (`spec/methods.FIXED`). The
+    warning says what is done: it is read as 3.2's QUERY method."""
+    spec = tmp_path / "query.yaml"
+    spec.write_text(
+        _NO_SLASH[version]
+        + "paths:\n  /things:\n    query:\n      operationId: search\n"
+        + "      responses: {'200': {description: ok}}\n"
+    )
+    diags = validation_diagnostics(load(spec))
+    assert [(d.pointer, d.kind, d.action) for d in diags] == [
+        ("#/paths/~1things", "unknown-key", "read as OpenAPI 3.2's QUERY method")
+    ]

@@ -632,24 +632,18 @@ class SchemaConverter:
             inner = aliased
         if inner in _TEXT_TYPES and isinstance(value, str):
             return None, False  # a date, datetime or UUID's text: valid, not carried as one
-        ok = (
-            (inner == Prim("str") and isinstance(value, str))
-            or (inner == Prim("int") and isinstance(value, int) and not isinstance(value, bool))
-            or (
-                inner == Prim("float")
-                and isinstance(value, int | float)
-                and not isinstance(value, bool)
-            )
-            or (inner == Prim("bool") and isinstance(value, bool))
-            or (isinstance(inner, LiteralOf) and value in inner.values)
-        )
-        if not ok:
+        members = inner.items if isinstance(inner, UnionOf) else (inner,)
+        # (a union's default fits one of its members: `oneOf: [integer, string], default: 5`)
+        fits = any(_default_fits(m, value) for m in members)
+        if not fits or not _in_range(schema, value):
             if not isinstance(value, list | dict):
+                why = (
+                    "does not match the schema's type"
+                    if not fits
+                    else "is out of its format's range"
+                )
                 self.warn(
-                    f"{pointer}/default",
-                    f"default {value!r} does not match the schema's type",
-                    "default",
-                    "default ignored",
+                    f"{pointer}/default", f"default {value!r} {why}", "default", "default ignored"
                 )
             return None, False
         return value, True
@@ -1188,3 +1182,27 @@ def _variant_names(variants: list[Any], document: Mapping[str, Any]) -> list[str
         else:
             out.append(n)
     return out
+
+
+def _default_fits(t: TypeExpr, value: Any) -> bool:
+    """Whether a default `value` is one of type `t` (a scalar, or a listed value)."""
+    if isinstance(value, bool):
+        return t == Prim("bool") or (isinstance(t, LiteralOf) and value in t.values)
+    return (
+        (t == Prim("str") and isinstance(value, str))
+        or (t == Prim("int") and isinstance(value, int))
+        or (t == Prim("float") and isinstance(value, int | float))
+        or (isinstance(t, LiteralOf) and value in t.values)
+    )
+
+
+_INT_RANGES = {"int32": (-(2**31), 2**31 - 1), "int64": (-(2**63), 2**63 - 1)}
+
+
+def _in_range(schema: Mapping[str, Any], value: Any) -> bool:
+    """An integer default within its `int32`/`int64` format (the validator says "default
+    ignored" for one beyond it: the model kept it, contradicting the warning)."""
+    bounds = _INT_RANGES.get(str(schema.get("format")))
+    if bounds is None or not isinstance(value, int) or isinstance(value, bool):
+        return True
+    return bounds[0] <= value <= bounds[1]

@@ -413,6 +413,10 @@ def classify(segs: list[str], err: Any) -> tuple[str, str | None]:
     if validator in _CLOSED:
         if segs == ["paths"]:  # ir/operations.collect reads only keys starting with `/`
             return "unknown-key", "its operations left out"
+        if len(segs) == 2 and segs[0] == "paths" and _unknown_keys(err) == ["query"]:
+            # before 3.2 no method; read as one all the same (spec/methods.FIXED): "key
+            # ignored" said the opposite of the `query()` method generated
+            return "unknown-key", "read as OpenAPI 3.2's QUERY method"
         return "unknown-key", "key ignored"
     if validator == "format":
         return "format", None
