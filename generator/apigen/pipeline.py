@@ -37,6 +37,7 @@ from .write import (
     ARTIFACTS,
     MANIFEST,
     OutputError,
+    Snapshot,
     check_target,
     digests,
     guard_local_changes,
@@ -461,8 +462,8 @@ def build(
         version = check_version(version)
     if not is_url(spec_path):
         guard_spec_inside(Path(spec_path), out_dir)  # even with --force: the input is no output
-    if not force:
-        guard_local_changes(out_dir)
+    # the output as found: an edit made while this build runs is looked for before the swap
+    found = None if force else guard_local_changes(out_dir)
     key = base = None
     if cache and not is_url(spec_path):
         locked_by = None if fresh_names else _manifest_digest(out_dir / MANIFEST)
@@ -489,7 +490,7 @@ def build(
                 hit = replace(hit, kept=hit.operations)
         if hit is not None:
             lap("cache-lookup")
-            result = _from_cache(hit, out_dir, strict, on_diagnostic, say, timings)
+            result = _from_cache(hit, out_dir, strict, on_diagnostic, say, timings, found)
             result.cpu = {**cpu, "cache-write": time.process_time() - cpu_clock}
             return result
     from .ir.lock import LockError, read_lock  # (apigen.ir: 19 ms a cache hit does not need)
@@ -558,7 +559,7 @@ def build(
         if key is not None:
             formatted.update(build_cache.read_tree(staging, list(files)))
 
-    swapped = write_tree(out_dir, files, finish=finish)
+    swapped = write_tree(out_dir, files, finish=finish, unchanged_since=found)
     lap("format+write")
     sources = spec.local_files()
     if key is not None and base is not None and sources is not None:
@@ -669,8 +670,10 @@ def _from_cache(
     on_diagnostic: OnDiagnostic | None,
     say: Progress,
     timings: dict[str, float],
+    found: Snapshot | None,
 ) -> BuildResult:
-    """Report what the stored build reported, then write its files as a build would."""
+    """Report what the stored build reported, then write its files as a build would (`found`:
+    the output as `guard_local_changes` found it)."""
     if on_diagnostic is not None:
         for d in hit.emitted:
             on_diagnostic(d)
@@ -680,7 +683,7 @@ def _from_cache(
         say(f"kept the names of {hit.kept} operations from the existing apigen.json")
     say(f"writing the {len(hit.files)} files of an identical earlier build (the build cache)")
     clock = time.perf_counter()
-    swapped = write_tree(out_dir, hit.files)
+    swapped = write_tree(out_dir, hit.files, unchanged_since=found)
     timings["cache-write"] = time.perf_counter() - clock
     return BuildResult(
         None,

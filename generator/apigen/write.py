@@ -161,7 +161,7 @@ def _generated_at_top(name: str) -> bool:
     return _generated(name) or _artifact(name)
 
 
-def local_changes(target: Path) -> tuple[list[str], list[str]]:
+def local_changes(target: Path, seen: Snapshot | None = None) -> tuple[list[str], list[str]]:
     """(edited, added): the files of a previous output whose bytes differ from what apigen
     wrote there (its manifest's `files`), and the files it did not write at all. Both empty
     when the output has no such record (none yet, or written by an apigen before it kept one):
@@ -178,6 +178,10 @@ def local_changes(target: Path) -> tuple[list[str], list[str]]:
     patterns = kept_patterns(target)
     base = os.fspath(target)
     for rel in _contents(target):
+        if seen is not None:  # (`snapshot`, in the same walk)
+            with contextlib.suppress(OSError):
+                st = os.lstat(os.path.join(base, rel))
+                seen[rel] = (st.st_size, st.st_mtime_ns)
         if rel == MANIFEST or is_kept(rel, patterns):
             continue
         want = recorded.get(rel)
@@ -190,14 +194,34 @@ def local_changes(target: Path) -> tuple[list[str], list[str]]:
     return edited, added
 
 
-def guard_local_changes(target: Path) -> None:
+# What a folder's files look like from outside: relative path -> (size, mtime in ns)
+Snapshot = dict[str, tuple[int, int]]
+
+
+def snapshot(target: Path) -> Snapshot:
+    """Every file's size and modification time (`_contents`): a cheap look for edits made while
+    a build ran (`write_tree`'s `unchanged_since`), hashing only when one shows."""
+    base = os.fspath(target)
+    found: Snapshot = {}
+    for rel in _contents(target) if target.is_dir() else ():
+        try:
+            st = os.lstat(os.path.join(base, rel))
+        except OSError:
+            continue
+        found[rel] = (st.st_size, st.st_mtime_ns)
+    return found
+
+
+def guard_local_changes(target: Path) -> Snapshot | None:
     """Raise `LocalChangesError` when writing over `target` would lose a local edit to a
-    generated file or a file apigen did not write (`local_changes`); `--force` skips this."""
+    generated file or a file apigen did not write (`local_changes`); `--force` skips this.
+    The folder as it was found (`snapshot`), or None when there is none."""
     if not target.is_dir():
-        return
-    edited, added = local_changes(target)
+        return None
+    seen: Snapshot = {}
+    edited, added = local_changes(target, seen)
     if not edited and not added:
-        return
+        return seen or snapshot(target)  # (no record to compare with: the walk was not made)
     parts = []
     for what, names in (("edited since apigen wrote them", edited), ("not apigen's", added)):
         if names:
@@ -286,10 +310,15 @@ def _os_error(target: Path, err: OSError) -> OutputError:
 
 
 def write_tree(
-    target: Path, files: Mapping[str, Content], finish: Callable[[Path], None] | None = None
+    target: Path,
+    files: Mapping[str, Content],
+    finish: Callable[[Path], None] | None = None,
+    unchanged_since: Snapshot | None = None,
 ) -> bool:
     """Write `files` (`Content`) under a temporary sibling of `target`, run `finish` on it, then
-    swap.
+    swap. `unchanged_since`: the output as `guard_local_changes` found it; a file edited or
+    added since (while the build ran) is looked at again just before the swap, and a local
+    change stops it (it was discarded without a word).
 
     False when `target` already held exactly the files that would be swapped in: nothing is
     replaced, so their modification times stay (make-style tools and editors see no change).
@@ -318,6 +347,8 @@ def write_tree(
         _carry_kept(target, staging)  # after the formatter: the user's files as they are
         if finish is not None and _holds(target, files, lambda rel: (staging / rel).read_bytes()):
             return False
+        if unchanged_since is not None and snapshot(target) != unchanged_since:
+            guard_local_changes(target)
         if in_place:
             _move_in(staging, target)
         elif not _swap(staging, target):  # the target itself cannot move: write inside it

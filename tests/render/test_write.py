@@ -451,3 +451,32 @@ def test_a_failed_in_place_move_puts_the_previous_output_back(
         write_tree(target, {**files, "a.txt": "2", "z.txt": "2"})
     assert sorted(p.relative_to(target).as_posix() for p in target.rglob("*")) == before
     assert (target / "a.txt").read_text() == "1" and (target / "z.txt").read_text() == "1"
+
+
+def test_an_edit_made_while_the_build_ran_stops_the_swap(tmp_path: Path) -> None:
+    """A helper's review: the local-changes check ran once, when the build began; an edit to
+    `_client.py` and a new `mine.py` made two seconds into a Stripe rebuild were discarded
+    without a word (exit 0). The output is looked at again before the swap (sizes and times;
+    hashed only when one moved): an edit then stops the build, the output left as it is."""
+    from apigen.write import LocalChangesError, guard_local_changes, record_files
+
+    target = tmp_path / "out"
+    write_tree(target, {**FILES, "apigen.json": '{"package": "pkg"}\n'})
+    record_files(target)
+    found = guard_local_changes(target)
+    assert found is not None and "pkg/__init__.py" in found
+
+    def edit_meanwhile(staging: Path) -> None:
+        (target / "pkg" / "__init__.py").write_text("X = 1  # my hot fix\n")
+        (target / "pkg" / "mine.py").write_text("print('mine')\n")
+
+    new = {**FILES, "apigen.json": '{"package": "pkg", "v": 2}\n'}
+    with pytest.raises(LocalChangesError, match=r"mine\.py"):
+        write_tree(target, new, finish=edit_meanwhile, unchanged_since=found)
+    assert (target / "pkg" / "__init__.py").read_text() == "X = 1  # my hot fix\n"
+    assert (target / "pkg" / "mine.py").is_file()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]  # no staging left
+    (target / "pkg" / "mine.py").unlink()
+    (target / "pkg" / "__init__.py").write_text("X = 1\n")
+    assert write_tree(target, new, unchanged_since=guard_local_changes(target))  # as before
+    assert (target / "apigen.json").read_text() == new["apigen.json"]
