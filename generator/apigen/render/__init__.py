@@ -83,6 +83,15 @@ _LAZY_HELPERS = (
     "RateLimit",
     "RateWarning",
     "RetryPolicy",
+    # the types methods return and verifiers raise, for the caller's own annotations
+    # (`page: SyncPage[Pet] = client.pets.list()`) without `<package>._runtime`
+    "SyncPage",
+    "AsyncPage",
+    "AsyncPaginator",
+    "Stream",
+    "AsyncStream",
+    "RawResponse",
+    "WebhookVerificationError",
 )
 
 
