@@ -10,6 +10,7 @@ from __future__ import annotations
 import gc
 import hashlib
 import keyword
+import os
 import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
@@ -453,7 +454,9 @@ def build(
     if name:
         pkg = checked_package_name(name)
     else:  # the previous output's, as its methods' names: a moved folder renames nothing
-        pkg = locked_pkg or package_name(out_dir.resolve().name)
+        # the folder as named (`.`, `..` resolved), not where a link leads: `-o sdk` linked to
+        # `releases/v2-20240101` made a package `v2_20240101`
+        pkg = locked_pkg or package_name(Path(os.path.abspath(out_dir)).name)
         if dist_name is None and locked_dist != default_dist_name(pkg):
             dist_name = locked_dist
     if dist_name is not None:

@@ -57,6 +57,8 @@ def check_target(target: Path) -> None:
         target.resolve()
     except (RuntimeError, OSError) as exc:  # a symlink loop (3.11 raises RuntimeError)
         raise OutputError(f"cannot use the output {target}: {exc}") from None
+    if target.is_symlink() and not target.exists():
+        raise OutputError(f"{target}: a link to {os.readlink(target)}, which does not exist")
     if target.exists() and not target.is_dir():
         raise OutputError(f"{target}: exists and is not a directory")
     probe = target

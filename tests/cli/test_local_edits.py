@@ -219,6 +219,25 @@ def test_an_output_that_is_a_link_to_a_folder_is_written_through(tmp_path: Path)
     assert result.package == "petstore"
 
 
+def test_a_linked_output_names_the_package_after_the_link(tmp_path: Path) -> None:
+    """A helper's review: `-o sdk`, `sdk` a link to `releases/v2-20240101`, made a package
+    `v2_20240101` (named after where the link led); a dangling link failed with "Not a
+    directory (.sdk.apigen-new-...)". The package is named as the folder given; a dangling
+    link is a clear error naming where it points."""
+    from apigen.write import OutputError
+
+    real = tmp_path / "releases" / "v2-20240101"
+    real.mkdir(parents=True)
+    link = tmp_path / "sdk"
+    link.symlink_to(real, target_is_directory=True)
+    assert build(PETSTORE, link).package == "sdk"
+    assert (real / "sdk" / "_client.py").is_file()
+    dangling = tmp_path / "gone"
+    dangling.symlink_to(tmp_path / "nowhere", target_is_directory=True)
+    with pytest.raises(OutputError, match=r"a link to .*nowhere, which does not exist"):
+        build(PETSTORE, dangling)
+
+
 def test_force_keeps_version_control_and_never_takes_the_spec(tmp_path: Path) -> None:
     """A helper's hostile-input review: `apigen build out/spec.yaml -o out --force` deleted the
     spec it built from, and `out/.git` (an SDK kept in a repository of its own). A spec inside
