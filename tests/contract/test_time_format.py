@@ -84,3 +84,22 @@ def test_drawn_times_pass_the_request_check_and_the_sandbox() -> None:
         "POST", "/alarms", headers={"Content-Type": "application/json"}, body=b'{"at": "25:00:00"}'
     )
     assert refused.status == 400
+
+
+@pytest.mark.parametrize(
+    ("fmt", "value", "valid"),
+    [
+        ("json-pointer", "", True),
+        ("json-pointer", "/a~1b/0", True),
+        ("json-pointer", "#/a~1b", False),  # RFC 6901 §6's URI fragment, not the §5 string
+        ("json-pointer", "/a~2", False),
+        ("relative-json-pointer", "1/a", True),
+        ("relative-json-pointer", "2#", True),
+        ("relative-json-pointer", "01", False),
+    ],
+)
+def test_json_pointers_are_checked_as_prism_checks_them(fmt: str, value: str, valid: bool) -> None:
+    """A helper's Prism sweep: a spec example `#/a~1b` for `format: json-pointer`, refused by
+    Prism (rightly), was filed as the mock's fault: jsonschema checks the format only with its
+    optional `jsonpointer` package, so the contract saw nothing wrong with the value drawn."""
+    assert VALUE_FORMATS.conforms(value, fmt) is valid

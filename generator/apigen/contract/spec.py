@@ -73,7 +73,34 @@ def _value_formats() -> Any:
     checker = FormatChecker(formats=())
     checker.checkers = {**base.checkers}
     checker.checks("time")(is_time)
+    # jsonschema checks these only with its optional `jsonpointer` installed: a spec's example
+    # `#/a~1b` (the URI-fragment form) refused by Prism was filed as the mock's fault
+    for name, check in (
+        ("json-pointer", _is_json_pointer),
+        ("relative-json-pointer", _is_relative),
+    ):
+        if name not in checker.checkers:
+            checker.checks(name)(check)
     return checker
+
+
+_POINTER = re.compile(r"(/([^~/]|~[01])*)*")
+
+
+def _is_json_pointer(value: object) -> bool:
+    """RFC 6901 §3: "" or `/`-led reference tokens, `~` only as `~0`/`~1`."""
+    return not isinstance(value, str) or _POINTER.fullmatch(value) is not None
+
+
+def _is_relative(value: object) -> bool:
+    """draft-handrews-relative-json-pointer: a non-negative integer, then `#` or a pointer."""
+    if not isinstance(value, str):
+        return True
+    m = re.match(r"(0|[1-9][0-9]*)", value)
+    if m is None:
+        return False
+    rest = value[m.end() :]
+    return rest == "#" or _is_json_pointer(rest)
 
 
 #: the formats `SpecView` validates values with (one checker: it is stateless)
