@@ -277,3 +277,51 @@ def test_a_next_link_in_an_envelope_the_draw_left_out_is_still_written() -> None
             target = link.split("://", 1)[-1].partition("/")[2] if link else None
             target = "/" + target if target and not target.startswith("/") else target
         assert pages == LAST_PAGE, (seed, pages)
+
+
+def test_a_next_cursor_the_request_takes_back_is_no_url(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> None:
+    """A review of a fix: the client reads a `next` field that `?next=` takes back as a cursor
+    (stream-io's `/search`), but the sandbox wrote its own next-page URL there: sent back as
+    `?next=<url>`, it answered the first page again with a longer URL, for ever. It is a cursor
+    to the sandbox too: a request carrying it gets the last page."""
+    doc: dict[str, Any] = {
+        "openapi": "3.0.3",
+        "info": {"title": "feed", "version": "1"},
+        "paths": {
+            "/search": {
+                "get": {
+                    "operationId": "search",
+                    "parameters": [{"name": "next", "in": "query", "schema": {"type": "string"}}],
+                    "responses": {
+                        "200": {
+                            "description": "ok",
+                            "content": {
+                                "application/json": {
+                                    "schema": {
+                                        "type": "object",
+                                        "required": ["results", "next"],
+                                        "properties": {
+                                            "results": {
+                                                "type": "array",
+                                                "items": _ITEM,
+                                                "minItems": 1,
+                                            },
+                                            "next": {"type": "string"},
+                                        },
+                                    }
+                                }
+                            },
+                        }
+                    },
+                }
+            }
+        },
+    }
+    out = build_document(tmp_path_factory, "feed", doc)
+    with Sandbox(doc, seed=3) as sandbox, on_path(out, "feed") as feed:
+        with feed.Client(base_url=sandbox.url) as client:
+            assert list(client.search.list())
+        assert len(sandbox.requests) == 2
+        assert [k for k, _ in sandbox.requests[1].query] == ["next"]

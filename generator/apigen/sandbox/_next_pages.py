@@ -74,6 +74,11 @@ class NextPages:
             return cached[1], cached[2]
         declared = operation.get("x-ms-pageable")
         names = list(NEXT_URL_FIELDS)
+        if "next" in _query_names(operation, self.resolver):
+            # a `next` the request takes back as `?next=` is a cursor (`ir/pagination`'s
+            # BODY_CURSORS): a URL written there came back as `?next=<url>`, and a client
+            # paging by it never reached an end
+            names.remove("next")
         if isinstance(declared, Mapping) and isinstance(declared.get("nextLinkName"), str):
             names.insert(0, declared["nextLinkName"])
         schema = _response_schema(operation, status, self.resolver)
@@ -286,6 +291,19 @@ def _is_string(schema: Any, resolver: Resolver) -> bool:
     parts = list(_object_parts(schema, resolver))
     kinds = [part.get("type") for part in parts]
     return any(k == "string" or (isinstance(k, list) and "string" in k) for k in kinds)
+
+
+def _query_names(operation: Mapping[str, Any], resolver: Resolver) -> set[str]:
+    """The names of the operation's own query parameters."""
+    names: set[str] = set()
+    for param in listed(operation.get("parameters")):
+        try:
+            node, _ = resolver.resolve(param)
+        except RefError:
+            continue
+        if isinstance(node, Mapping) and node.get("in") == "query":
+            names.add(str(node.get("name")))
+    return names
 
 
 def _response_schema(operation: Mapping[str, Any], status: int, resolver: Resolver) -> Any:
