@@ -192,3 +192,55 @@ def test_an_event_kind_the_spec_does_not_list_is_an_error_never_another_class(
         http = httpx.Client(transport=httpx.MockTransport(lambda r: httpx.Response(200, json=body)))
         listed = pkg.Client(base_url="https://x.test", http_client=http).events.list()
         assert [type(e).__name__ for e in listed] == ["UserDeleted", "UserCreated"]  # tolerated
+
+
+@pytest.mark.parametrize("tag_required", [True, False])
+def test_a_tag_a_member_lists_parses_whether_required_or_inherited(
+    tmp_path: Path, tag_required: bool
+) -> None:
+    """A review of the fix above: it refused real events whose tag the spec lists, where the
+    tag map missed it: a member's constant on a property not `required` (common), and an
+    `allOf` hierarchy (`Dog: allOf [Pet, {petType: {enum: [dog]}}]`, no mapping). Both
+    constants join the map; only a union whose every member lists its tags refuses a tag none
+    lists (the base `Pet` takes any: an unknown kind is a `Pet`, as before)."""
+    spec = tmp_path / "events.yaml"
+    text = (
+        EVENTS
+        if tag_required
+        else EVENTS.replace("required: [type, id, email]", "required: [id, email]").replace(
+            "required: [type, id]", "required: [id]"
+        )
+    )
+    pets = """\
+    Pet:
+      type: object
+      required: [petType, name]
+      properties:
+        petType: {type: string}
+        name: {type: string}
+      discriminator: {propertyName: petType}
+    Dog:
+      allOf:
+        - $ref: "#/components/schemas/Pet"
+        - {type: object, properties: {petType: {type: string, enum: [dog]}, barks: {type: boolean}}}
+"""
+    text = text.replace("components:\n  schemas:\n", "components:\n  schemas:\n" + pets)
+    text = text.replace(
+        "webhooks:\n",
+        "webhooks:\n  pet:\n    post:\n      requestBody:\n        content:\n"
+        "          application/json:\n            schema: {$ref: '#/components/schemas/Pet'}\n"
+        "      responses: {'200': {description: ok}}\n",
+    )
+    spec.write_text(text)
+    build_into(spec, tmp_path / "out", name="events")
+    with on_path(tmp_path / "out", "events"):
+        from events import webhooks
+
+        created = webhooks.event(b'{"type": "user.created", "id": "u", "email": "e@x"}')
+        assert type(created).__name__ == "UserCreated"
+        with pytest.raises(pydantic.ValidationError, match=r"'type=user\.suspended'"):
+            webhooks.event(b'{"type": "user.suspended", "id": "u"}')
+        dog = webhooks.pet(b'{"petType": "dog", "name": "rex", "barks": true}')
+        assert type(dog).__name__ == "Dog"
+        wolf = webhooks.pet(b'{"petType": "wolf", "name": "w"}')
+        assert type(wolf).__name__ == "Pet"  # the base takes any kind: not refused

@@ -59,7 +59,9 @@ def _listed(schema: Mapping[str, Any]) -> list[str]:
 
 
 def discriminated_bases(
-    document: Mapping[str, Any], is_model: Callable[[str], bool]
+    document: Mapping[str, Any],
+    is_model: Callable[[str], bool],
+    constants: Callable[[str, str], tuple[str, ...]] = lambda key, prop: (),
 ) -> dict[str, UnionOf]:
     """Base component key -> the tagged union that a reference to it means.
 
@@ -103,7 +105,30 @@ def discriminated_bases(
         for key in members:  # implicit mapping: the schema's own name
             if key not in mapped:
                 tags.append((unescape(key[len(COMPONENT_PREFIX) :]), key))
+        prop = str(disc["propertyName"])
+        # a member's own constant (`Dog`: `petType: {enum: [dog]}`) picks it too (`constants`:
+        # SchemaConverter.tag_constants), as for a `oneOf`'s discriminator
+        own = {key: constants(key, prop) for key in members}
+        tags += own_tags(own, {v for v, _ in tags})
         result[base] = UnionOf(
-            tuple(Ref(k) for k in members), Discriminator(str(disc["propertyName"]), tuple(tags))
+            tuple(Ref(k) for k in members),
+            Discriminator(prop, tuple(tags), closed=all(own.values())),
         )
     return result
+
+
+def own_tags(own: Mapping[str, tuple[str, ...]], mapped: set[str]) -> list[tuple[str, str]]:
+    """The constants members list for the discriminator's property (`type: {enum:
+    [user.created]}`; `own`: member key -> them) that the mapping does not name: a mapping
+    often lists schema names (implicit) or only some kinds, and such a value went to the
+    fallback, where any member the fields fit was taken (a `user.deleted` event with an
+    `email` read as `UserCreated`). A value two members list tells nothing apart: left out."""
+    claimed: dict[str, list[str]] = {}
+    for key, values in own.items():
+        for value in values:
+            claimed.setdefault(value, []).append(key)
+    return [
+        (value, keys[0])
+        for value, keys in claimed.items()
+        if len(keys) == 1 and value not in mapped
+    ]

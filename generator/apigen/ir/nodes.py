@@ -71,10 +71,13 @@ class DictOf:
 
 @dataclass(frozen=True)
 class Discriminator:
-    """`oneOf`/`anyOf` members told apart by one property: wire value -> member definition key."""
+    """`oneOf`/`anyOf` members told apart by one property: wire value -> member definition key.
+    `closed`: every member lists the values it takes there (`const`/`enum`), so a value no
+    member lists belongs to none (a webhook body refuses it; `_models.KNOWN_TAGS_ONLY`)."""
 
     property: str
     mapping: tuple[tuple[str, str], ...]
+    closed: bool = False
 
 
 @dataclass(frozen=True)

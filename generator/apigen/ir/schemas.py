@@ -19,7 +19,7 @@ from ..diagnostics import Report
 from ..schema_rules import flagged, null_only, ref_siblings_apply
 from ..spec import pointer as _pointer
 from .examples import example_value
-from .hierarchies import discriminated_bases
+from .hierarchies import discriminated_bases, own_tags
 from .nodes import (
     ANY,
     COMPONENT_PREFIX,
@@ -293,7 +293,9 @@ class SchemaConverter:
         """Each discriminated base component -> the tagged union a reference to it means
         (`hierarchies.discriminated_bases`), found once."""
         if self._bases is None:
-            self._bases = discriminated_bases(self.document, self._is_model_component)
+            self._bases = discriminated_bases(
+                self.document, self._is_model_component, self.tag_constants
+            )
         return self._bases
 
     def _variants_alias(self, ref: str, union: UnionOf) -> str:
@@ -713,25 +715,23 @@ class SchemaConverter:
                 mapping.append((unescape(key[len(COMPONENT_PREFIX) :]), key))
         if {k for _, k in mapping} != set(members):
             return union
-        mapping.extend(self._own_tags(prop, members, {v for v, _ in mapping}))
-        tagged = UnionOf(inner.items, Discriminator(prop, tuple(mapping)))
+        own = {key: self.tag_constants(key, prop) for key in members}
+        mapping.extend(own_tags(own, {v for v, _ in mapping}))
+        closed = all(own.values())
+        tagged = UnionOf(inner.items, Discriminator(prop, tuple(mapping), closed))
         return Nullable(tagged) if isinstance(union, Nullable) else tagged
 
-    def _own_tags(self, prop: str, members: list[str], mapped: set[str]) -> list[tuple[str, str]]:
-        """The constants members declare for the discriminator's property (`type: {enum:
-        [user.created]}`) that the mapping does not name: a mapping often lists schema names
-        (implicit) or only some kinds, and such a value went to the fallback, where any member
-        the fields fit was taken (a `user.deleted` event with an `email` read as `UserCreated`).
-        A value two members declare tells nothing apart and is left out."""
-        claimed: dict[str, list[str]] = {}
-        for key in members:
-            for value in (self._tag_values(key) or {}).get(prop, ()):
-                claimed.setdefault(value, []).append(key)
-        return [
-            (value, keys[0])
-            for value, keys in claimed.items()
-            if len(keys) == 1 and value not in mapped
-        ]
+    def tag_constants(self, key: str, prop: str) -> tuple[str, ...]:
+        """The constants (`const`, `enum`) the object schema `key` (its `allOf` merged) lists
+        for property `prop`, required or not; empty when it lists none."""
+        schema = self._schema_at(key)
+        if schema is None:
+            return ()
+        merged = self.merge_all_of(schema, key)
+        props = merged.get("properties") if merged is not None else None
+        if not isinstance(props, JSON_OBJECT):
+            return ()
+        return self._constants(props.get(prop), 0) or ()
 
     def _implicit_tag(self, members: list[str]) -> Discriminator | None:
         """A property every member requires, each with its own constant values (`const`, or an
@@ -755,7 +755,7 @@ class SchemaConverter:
             mapping = tuple(
                 (value, key) for key, values in zip(members, sets, strict=True) for value in values
             )
-            return Discriminator(prop, mapping)
+            return Discriminator(prop, mapping, closed=True)
         return None
 
     def _tag_values(self, key: str) -> dict[str, tuple[str, ...]] | None:

@@ -403,7 +403,7 @@ class TypeRenderer:
         return (
             f"Annotated[{' | '.join(members)}, "
             f"Discriminator(_rt.discriminator({literal(disc.property)}, {{{tags}}}, "
-            f"fallback={literal(_FALLBACK_TAG)}))]"
+            f"fallback={literal(_FALLBACK_TAG)}{', closed=True' if disc.closed else ''}))]"
         )
 
     def _prim(self, name: str) -> str:
