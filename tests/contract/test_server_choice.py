@@ -13,7 +13,9 @@ from apigen.contract.spec import SpecView
 from tests.builds import api_of
 
 
-def _doc(root: list[str], op: list[str] | None = None) -> dict[str, Any]:
+def _doc(
+    root: list[str], op: list[str] | None = None, item: list[str] | None = None
+) -> dict[str, Any]:
     get: dict[str, Any] = {"operationId": "ping", "responses": {"204": {"description": "ok"}}}
     if op is not None:
         get["servers"] = [{"url": u} for u in op]
@@ -21,8 +23,20 @@ def _doc(root: list[str], op: list[str] | None = None) -> dict[str, Any]:
         "openapi": "3.0.3",
         "info": {"title": "t", "version": "1"},
         "servers": [{"url": u} for u in root],
-        "paths": {"/ping": {"get": get}},
+        "paths": {
+            "/ping": {"get": get, **({"servers": [{"url": u} for u in item]} if item else {})}
+        },
     }
+
+
+def test_an_operation_listing_only_other_schemes_is_on_the_root_server() -> None:
+    """A review: operation `servers: [wss://...]` beside path-item `servers: [https://...]`:
+    the client went to the root server, the check expected the path item's."""
+    document = _doc(["https://api.local"], ["wss://ws.local"], ["https://item.local"])
+    assert SpecView(document).server("/ping", "get") == "https://api.local"
+    api = api_of(document)
+    (operation,) = api.operations
+    assert (operation.server or api.base_url) == "https://api.local"
 
 
 @pytest.mark.parametrize(

@@ -237,7 +237,9 @@ class SpecView:
         calls, relative ones included (`servers: [/, http://api.local]` is on localhost: a
         check naming the second filed 89 false client failures)."""
         item = self.deref(self.document.get("paths", {}).get(path, {}))
-        for holder in (self.operation(path, method), item, self.document):
+        holders = [self.operation(path, method), item, self.document]
+        while holders:
+            holder = holders.pop(0)
             servers = holder.get("servers") if isinstance(holder, Mapping) else None
             if not (isinstance(servers, list) and servers):
                 continue
@@ -246,7 +248,8 @@ class SpecView:
             if not callable_urls:
                 if holder is self.document:
                     return None
-                continue  # only `wss://` ones: the root's server
+                holders = [self.document]  # only `wss://` ones: the root's server (the IR's
+                continue  # `_server` reads the first level that lists any)
             chosen = callable_urls[0]
             return chosen if re.match(r"^https?://", chosen, re.IGNORECASE) else None
         return None
