@@ -110,13 +110,22 @@ def _links(response: httpx.Response | None) -> list[tuple[str, set[str]]]:
 
 
 def _paged_by_link_without_next(response: httpx.Response | None) -> bool:
-    """Whether the response pages by ``Link`` (a ``prev``, ``first`` or ``last`` link) and has
-    no ``next``: the last page, whatever counting pages says (GitHub's search answers 422 past
-    its 1,000th result, where counting would ask for page 11)."""
+    """Whether the response pages by ``Link`` and says this is the last page: no ``next``, and
+    a ``prev``/``first`` link, or a ``last`` one naming this very page (GitHub's search answers
+    422 past its 1,000th result, where counting would ask for page 11). A ``last`` naming
+    another page keeps counting (an API that sends only ``first`` and ``last``)."""
     rels: set[str] = set()
-    for _, found in _links(response):
+    last: list[str] = []
+    for target, found in _links(response):
         rels |= found
-    return "next" not in rels and not rels.isdisjoint({"prev", "previous", "first", "last"})
+        if "last" in found:
+            last.append(target)
+    if "next" in rels or response is None:
+        return False
+    if last:
+        here = response.request.url
+        return any(response.url.join(t) == here for t in last)
+    return not rels.isdisjoint({"prev", "previous", "first"})
 
 
 def _split_links(header: str) -> list[str]:

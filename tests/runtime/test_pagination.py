@@ -521,6 +521,17 @@ def test_page_numbers_end_where_a_link_header_has_no_next() -> None:
         "p4",
     ]
 
+    def first_and_last(request: httpx.Request) -> httpx.Response:
+        # a review: an API sending only `first` and `last` (callers count pages) was cut
+        # after page 1; `last` naming another page keeps counting
+        page = int(request.url.params.get("page", "1"))
+        links = f'<{BASE}/pets?page=1>; rel="first", <{BASE}/pets?page=3>; rel="last"'
+        body = {"data": PETS[(page - 1) * 2 : page * 2]}
+        return httpx.Response(200, json=body, headers={"Link": links})
+
+    counted = Server(first_and_last)
+    assert ids(sync_client(counted).paginate(LIST_PAGES, {"page_size": 2})) == ids(PETS)
+
 
 # --- concurrent fan-out ------------------------------------------------------------------------
 
