@@ -550,7 +550,8 @@ class _BaseClient(Generic[HttpT]):
                         op.path, request, build_request, timeout, max_retries, deadline, stream
                     )
 
-                hops: list[bool] = []  # per redirect followed: whether it had left the origin
+                # per redirect followed: (whether it had left the origin, its status)
+                hops: list[tuple[bool, int]] = []
                 if self._cache is None:
                     # the first attempt sent from here: ``_redirects`` only when one is answered
                     response = yield from send(prepared)
@@ -635,7 +636,7 @@ class _BaseClient(Generic[HttpT]):
         build_request: BuildRequest,
         timeout: httpx.Timeout,
         stream: bool,
-        hops: list[bool],
+        hops: list[tuple[bool, int]],
     ) -> Flow[httpx.Response]:
         """``_redirects`` through the client's cache: GET/HEAD answered or revalidated from it,
         a successful unsafe request dropping its URL's entries."""
@@ -663,7 +664,7 @@ class _BaseClient(Generic[HttpT]):
         anonymous: Prepared,
         send: Callable[[Prepared], Flow[httpx.Response]],
         first: httpx.Response | None = None,
-        hops: list[bool] | None = None,
+        hops: list[tuple[bool, int]] | None = None,
     ) -> Flow[httpx.Response]:
         """Send ``prepared`` (or take ``first``, its response, when it was sent already) and
         follow redirects (at most ``MAX_REDIRECTS``). Credentials go
@@ -671,7 +672,7 @@ class _BaseClient(Generic[HttpT]):
         from http to https); towards any other origin the request is rebuilt from ``anonymous``
         (as it was before auth) without ``Authorization``, cookies or API-key headers, and they
         never come back on later hops. ``hops`` gets, per redirect followed, whether it had
-        left the origin."""
+        left the origin and its status."""
         trusted: httpx.URL | None = None  # parsed only when a redirect is followed
         current = prepared
         response = first if first is not None else (yield from send(current))
@@ -696,7 +697,13 @@ class _BaseClient(Generic[HttpT]):
                     nxt.headers.pop(name, None)
                 for name in self._secret_headers:
                     nxt.headers.pop(name, None)
-                nxt.cookies, nxt.jar = [], False  # (the pool's jar too: scoped by host only)
+                nxt.cookies = []
+                # the pool's jar scopes cookies by host, not port or scheme: the same host on
+                # another port, or plain http, gets none of them; another host over https
+                # gets what the jar's domain rules give it (a `Domain=.example.com` cookie the
+                # API set for its CDN, as browsers and httpx send it)
+                if target.host == trusted.host or target.scheme != "https":
+                    nxt.jar = False
             nxt.url, nxt.query = str(target), query
             method = _redirect_method(current.method, response.status_code)
             if method != nxt.method:  # 303 (and 301/302 after POST): a GET without the body
@@ -707,19 +714,22 @@ class _BaseClient(Generic[HttpT]):
                 break  # 307/308 would resend an upload iterator that is already consumed
             current = nxt
             if hops is not None:
-                hops.append(left)
+                hops.append((left, response.status_code))
             response = yield from send(current)
         return response
 
 
-def _renewal_may_replay(method: str, hops: list[bool]) -> bool:
+def _renewal_may_replay(method: str, hops: list[tuple[bool, int]]) -> bool:
     """Whether a 401 may renew the token and send the call again. Not after a redirect
-    to another origin (the 401 is that host's, which got no credential), nor after any
-    redirect of a request that is not idempotent: the 3xx answered it (a 303 after a POST
-    says it was done), sending it again would repeat it."""
+    to another origin (the 401 is that host's, which got no credential), nor after a redirect
+    that answered a request not idempotent (a 303, or a 301/302 turning a POST into a GET,
+    says it was done: sending it again would repeat it); a 307/308 keeps the method and says
+    the request was not acted on there (RFC 9110 §15.4.8-9), so it is sent again."""
     if not hops:
         return True
-    return not hops[-1] and method.upper() in IDEMPOTENT_METHODS
+    if any(left for left, _ in hops):
+        return False
+    return method.upper() in IDEMPOTENT_METHODS or all(code in (307, 308) for _, code in hops)
 
 
 def resumable(op: Operation[Any]) -> bool:

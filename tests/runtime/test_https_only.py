@@ -180,3 +180,32 @@ def test_the_pool_s_cookie_jar_stays_behind_on_a_redirect_to_another_origin(targ
     seen.clear()
     asyncio.run(run())
     assert seen[1].headers["cookie"] == "sid=s-secret" and "cookie" not in seen[2].headers
+
+
+def test_a_cookie_the_api_scoped_to_its_domain_follows_to_another_host() -> None:
+    """A review of the fix above: it dropped every jar cookie on a cross-origin hop, including
+    a `Domain=.example.com` cookie the API set for its CDN (CloudFront signed cookies on a
+    redirected download), which browsers, httpx and requests send. Another host over https
+    gets what the jar's domain rules give it; the session cookie (host-only) stays behind."""
+    seen: list[httpx.Request] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        seen.append(request)
+        if request.url.path == "/login":
+            cookies = [
+                ("set-cookie", "CloudFront-Policy=p; Domain=.example.com; Path=/"),
+                ("set-cookie", "sid=s-secret; Path=/"),
+            ]
+            return httpx.Response(200, json={}, headers=cookies)
+        if request.url.host == "api.example.com":
+            return httpx.Response(302, headers={"Location": "https://cdn.example.com/f"})
+        return httpx.Response(200, json={})
+
+    client = rt.SyncAPIClient(
+        base_url="https://api.example.com",
+        http_client=httpx.Client(transport=httpx.MockTransport(handler)),
+    )
+    client.request(op(path="/login"), {})
+    client.request(op(path="/download"), {})
+    assert seen[2].url.host == "cdn.example.com"
+    assert seen[2].headers["cookie"] == "CloudFront-Policy=p"

@@ -600,6 +600,32 @@ def test_a_401_after_a_redirect_replays_only_what_may_be_sent_again() -> None:
         assert client.request(THINGS, {}) == {"ok": True}
     assert seen == ["/v1/things", "/v1/things/all", "/v1/things", "/v1/things/all"]
 
+    # a review: a 308 keeps the method and says the request was not acted on (RFC 9110
+    # §15.4.9): a POST moved so, then refused for its expired token, is renewed and sent again
+    posted: list[str] = []
+    issued: list[str] = []
+
+    def moved(request: httpx.Request) -> httpx.Response:
+        if request.url.path.endswith("/token"):
+            issued.append(f"at_{len(issued)}")
+            return httpx.Response(200, json={"access_token": issued[-1], "expires_in": 60})
+        posted.append(f"{request.method} {request.url.path} {request.headers['authorization']}")
+        if request.url.path == "/v1/orders":
+            return httpx.Response(308, headers={"Location": "/v1/orders/new"})
+        if request.headers["authorization"] == "Bearer at_0":
+            return httpx.Response(401)
+        return httpx.Response(200, json={"ok": True})
+
+    http = httpx.Client(transport=httpx.MockTransport(moved))
+    with rt.SyncAPIClient(**settings, http_client=http) as client:
+        assert client.request(create, {"body": {"item": 1}}) == {"ok": True}
+    assert posted == [
+        "POST /v1/orders Bearer at_0",
+        "POST /v1/orders/new Bearer at_0",
+        "POST /v1/orders Bearer at_1",
+        "POST /v1/orders/new Bearer at_1",
+    ]
+
 
 def test_a_single_use_grant_is_sent_again_only_if_it_never_left() -> None:
     """A helper's review: a refresh token the server had just rotated, its answer lost to a read
