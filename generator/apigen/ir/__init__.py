@@ -111,7 +111,7 @@ def build_api(
     hooks = build_webhooks(document, schemas)
     unions.name_returned_unions(ops, resources, schemas)
     requests = usage.mark_request_only(
-        schemas.definitions, ops, received=[h.payload for h in hooks]
+        schemas.definitions, ops, received=[h.payload for h in hooks], flattened=builder.flattened
     )
     schemas.fill_examples(requests)
     for key in layout.break_alias_cycles(schemas.definitions):

@@ -210,6 +210,9 @@ class OperationBuilder:
     def __init__(self, document: Mapping[str, Any], schemas: SchemaConverter) -> None:
         self.document = document
         self.schemas = schemas
+        # the schemas (`$ref`s) of request bodies flattened into arguments: sent, never parsed
+        # (`usage.mark_request_only` reads them as requests)
+        self.flattened: set[str] = set()
 
     def op_node(self, op: OperationDef) -> Mapping[str, Any]:
         return operation_node(self.document, op)
@@ -510,6 +513,8 @@ class OperationBuilder:
             # given).
             req = set(required_names(merged.get("required"))) if required else set()  # type: ignore[union-attr]
             tag = _own_tag(schema, merged)  # (discriminator property, the body schema's value)
+            if isinstance(schema, JSON_OBJECT) and isinstance(schema.get("$ref"), str):
+                self.flattened.add(schema["$ref"])
             fields: list[ParamDef] = []
             multipart = "multipart" in media_type
             urlencoded = media_type.split(";")[0].strip().lower() == _FORM_MEDIA

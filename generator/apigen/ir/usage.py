@@ -43,10 +43,15 @@ def mark_request_only(
     definitions: dict[str, Definition],
     ops: list[OperationDef],
     received: Iterable[TypeExpr] = (),
+    flattened: Iterable[str] = (),
 ) -> set[str]:
     """`received`: other types a client parses (webhook payloads): models, like responses.
+    `flattened`: the models of request bodies flattened into arguments (sent, as the requests
+    carry them; `NewUser(email=...)` type-checked without its required writeOnly password).
     Returns the definitions a request can carry (their fields get example values)."""
     requests, responses = directions(definitions, ops, received)
+    # (the class of a flattened body is not sent itself: its readOnly fields stay as they are)
+    sent = requests | {key for key in flattened if key in definitions}
     for key in requests:
         d = definitions[key]
         if isinstance(d, ModelDef):
@@ -57,15 +62,17 @@ def mark_request_only(
                 # writeOnly in responses (`SchemaConverter`), the field is optional.
                 if f.read_only and f.required:
                     f.required = False
-    for key in requests - responses:
+    for key in sent - responses:
         d = definitions[key]
         if isinstance(d, ModelDef):
             for f in d.fields:
                 # a required writeOnly property (a password): optional for the responses that
                 # leave it out, required again where only requests carry the model (OpenAPI:
-                # "it MAY be sent as part of a request"... and `required` applies to requests)
+                # `required` applies to requests, where it is sent)
                 if f.required_in_requests:
                     f.required = True
+    for key in requests - responses:
+        d = definitions[key]
         if d.component is not None:
             continue
         if isinstance(d, ModelDef):
