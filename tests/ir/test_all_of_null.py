@@ -156,6 +156,20 @@ def test_a_chain_of_hundreds_of_all_ofs_is_probed_to_its_end(
             },
             False,
         ),
+        # a review (OpenAI's `top_logprobs` through a flattened body): an `allOf` of a union
+        # with null and a `nullable` integer admits null (every member does)
+        (
+            {
+                "allOf": [
+                    {
+                        "type": "object",
+                        "properties": {"n": {"anyOf": [{"type": "integer"}, {"type": "null"}]}},
+                    },
+                    {"properties": {"n": {"type": "integer", "nullable": True}}},
+                ]
+            },
+            True,
+        ),
         # a type that lists null, or `nullable`, keeps it
         ({"type": ["integer", "null"], "anyOf": [{"type": "integer"}, {"type": "null"}]}, True),
         ({"type": "integer", "nullable": True, "anyOf": [{"type": "integer"}]}, True),

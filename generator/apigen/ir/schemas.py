@@ -405,6 +405,7 @@ class SchemaConverter:
         module: str,
         depth: int,
     ) -> TypeExpr:
+        says_null = False  # a merged `allOf` whose `type` admits null (3.0's `nullable`)
         if "allOf" in schema:
             one = _single_ref(schema)
             if one is not None:  # nothing to merge (and most `allOf`s are this idiom)
@@ -413,13 +414,13 @@ class SchemaConverter:
             if merged is not None:
                 if _is_object(merged):
                     return self._inline_model(merged, pointer, hint, module, depth)
-                types, _ = type_set(merged)
+                types, says_null = type_set(merged)
                 schema = merged
         for combiner in ("oneOf", "anyOf"):
             variants = schema.get(combiner)
             if isinstance(variants, list) and variants and not schema.get("properties"):
                 union = self._union(variants, f"{pointer}/{combiner}", hint, module, depth)
-                if types and isinstance(union, Nullable):
+                if types and not says_null and isinstance(union, Nullable):
                     # a `type` beside it applies too: `{type: integer, anyOf: [integer, null]}`
                     # admits no null (the caller adds it back when the type lists "null" or
                     # says `nullable`); the sandbox's validator refused the null the client sent
