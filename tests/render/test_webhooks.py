@@ -244,3 +244,45 @@ def test_a_tag_a_member_lists_parses_whether_required_or_inherited(
         assert type(dog).__name__ == "Dog"
         wolf = webhooks.pet(b'{"petType": "wolf", "name": "w"}')
         assert type(wolf).__name__ == "Pet"  # the base takes any kind: not refused
+
+
+INLINE = """\
+openapi: 3.1.0
+info: {title: Inline, version: "1"}
+paths: {}
+webhooks:
+  event:
+    post:
+      requestBody:
+        content:
+          application/json:
+            schema:
+              oneOf:
+                - type: object
+                  required: [type, id]
+                  properties: {type: {enum: [user.created]}, id: {type: string}, email: {type: string}}
+                - type: object
+                  required: [type, id]
+                  properties: {type: {enum: [user.deleted]}, id: {type: string}}
+              discriminator: {propertyName: type}
+      responses: {"200": {description: ok}}
+"""
+
+
+def test_an_inline_one_of_with_a_discriminator_is_tagged_by_its_constants(tmp_path: Path) -> None:
+    """A docs check: a `oneOf` of inline members with a `discriminator` lost its tag (inline
+    members have no schema name for the implicit mapping), so the first member took every
+    body: a `user.deleted` read as the `user.created` class, a new kind too. The members'
+    constants tag it (a component's inline members no longer get `Event/oneOf/0` tags)."""
+    spec = tmp_path / "inline.yaml"
+    spec.write_text(INLINE)
+    build_into(spec, tmp_path / "out", name="inline")
+    with on_path(tmp_path / "out", "inline"):
+        from inline import webhooks  # type: ignore[import-not-found]
+
+        deleted = webhooks.event(b'{"type": "user.deleted", "id": "u", "email": "e"}')
+        created = webhooks.event(b'{"type": "user.created", "id": "u", "email": "e"}')
+        assert type(deleted) is not type(created)
+        assert "email" not in type(deleted).model_fields
+        with pytest.raises(pydantic.ValidationError, match=r"'type=user\.suspended'"):
+            webhooks.event(b'{"type": "user.suspended", "id": "u"}')

@@ -711,13 +711,23 @@ class SchemaConverter:
             key = target if str(target).startswith("#") else COMPONENT_PREFIX + escape(str(target))
             if key in members:
                 mapping.append((str(value), key))
-        for key in members:  # implicit mapping: the schema's own name
-            if not any(k == key for _, k in mapping) and key.startswith(COMPONENT_PREFIX):
-                mapping.append((unescape(key[len(COMPONENT_PREFIX) :]), key))
-        if {k for _, k in mapping} != set(members):
-            return union
+        for key in members:  # implicit mapping: the schema's own name (a component's)
+            name = key[len(COMPONENT_PREFIX) :]
+            if (
+                not any(k == key for _, k in mapping)
+                and key.startswith(COMPONENT_PREFIX)
+                and "/" not in name  # (`Event/oneOf/0`, an inline member, has no name)
+            ):
+                mapping.append((unescape(name), key))
         own = {key: self.tag_constants(key, prop) for key in members}
         mapping.extend(own_tags(own, {v for v, _ in mapping}))
+        if {k for _, k in mapping} != set(members):
+            # a member no value picks: the plain union, or the constants' own tag
+            implicit = self._implicit_tag(members)
+            if implicit is None:
+                return union
+            tagged = UnionOf(inner.items, implicit)
+            return Nullable(tagged) if isinstance(union, Nullable) else tagged
         closed = all(own.values())
         tagged = UnionOf(inner.items, Discriminator(prop, tuple(mapping), closed))
         return Nullable(tagged) if isinstance(union, Nullable) else tagged
