@@ -286,3 +286,28 @@ def test_an_inline_one_of_with_a_discriminator_is_tagged_by_its_constants(tmp_pa
         assert "email" not in type(deleted).model_fields
         with pytest.raises(pydantic.ValidationError, match=r"'type=user\.suspended'"):
             webhooks.event(b'{"type": "user.suspended", "id": "u"}')
+
+
+def test_a_new_kind_inside_a_known_event_is_tolerated(tmp_path: Path) -> None:
+    """A docs check and a regression sweep: the refusal applied to every union in the body,
+    so a known `charge.created` event holding a new kind of payment method was refused whole.
+    Only the body's own union refuses a tag none of its members lists."""
+    nested = EVENTS.replace(
+        "        email: {type: string}\n",
+        "        email: {type: string}\n"
+        "        method:\n"
+        "          oneOf:\n"
+        "            - {type: object, required: [kind], properties: {kind: {enum: [card]}}}\n"
+        "            - {type: object, required: [kind], properties: {kind: {enum: [bank]}}}\n"
+        "          discriminator: {propertyName: kind}\n",
+    )
+    spec = tmp_path / "nested.yaml"
+    spec.write_text(nested)
+    build_into(spec, tmp_path / "out", name="nested")
+    with on_path(tmp_path / "out", "nested"):
+        from nested import webhooks  # type: ignore[import-not-found]
+
+        body = b'{"type": "user.created", "id": "u", "email": "e", "method": {"kind": "wallet"}}'
+        assert type(webhooks.event(body)).__name__ == "UserCreated"
+        with pytest.raises(pydantic.ValidationError, match=r"'type=user\.suspended'"):
+            webhooks.event(b'{"type": "user.suspended", "id": "u"}')
