@@ -638,19 +638,20 @@ class ExampleGenerator:
         options = [o for o in schema[key] if not self._is_null(o)]
         if not options:
             return None
+        # a null variant admits null only where a `type` beside the union does too (the IR
+        # types `{type: integer, anyOf: [integer, null]}` as `int`: a null drawn was refused)
+        types, nullable = declared_types(base, self.checker.nullable_keyword)
+        null_drawn = len(options) < len(schema[key]) and (not types or nullable)
         # a variant that provably admits no value (itself an overlapping `oneOf`: the
         # petstore's `Pig`) is never the one a value matches: neither drawn nor kept apart from
         possible = [o for o in options if not self._no_value(o)]
         options = possible or options
         if ctx.vary:
-            if len(options) < len(schema[key]) and depth > 0 and ctx.rng.random() < NULL_RATE:
+            if null_drawn and depth > 0 and ctx.rng.random() < NULL_RATE:
                 return None
             start = ctx.rng.randrange(len(options))
             options = options[start:] + options[:start]
-        if cut and (
-            len(options) < len(schema[key])
-            or declared_types(base, self.checker.nullable_keyword)[1]
-        ):
+        if cut and (null_drawn or nullable):
             return None
         if cut:  # prefer variants that do not recurse
             options.sort(key=lambda o: self._recurses(o, stack))
@@ -713,7 +714,7 @@ class ExampleGenerator:
                 return self._choice(schema, ctx, depth, stack, cut, hint, variant)
             finally:
                 ctx.vary = True
-        if len(options) < len(schema[key]):
+        if null_drawn:
             return None  # the null variant is the one value that matches a single variant
         if proven and ctx.notes is not None:
             where = next((r for r in reversed(stack)), "the response schema")
