@@ -302,3 +302,26 @@ def test_real_2_0_feature_specs(name: str) -> None:
                 for p in op.get("parameters", []):
                     assert p.get("in") not in ("body", "formData")
                     assert "schema" in p or "$ref" in p
+
+
+@pytest.mark.parametrize(
+    ("head", "pointer", "line"),
+    [('"basePath": "/v2",', "#/basePath", 4), ('"host": "api.test:x:y",', "#/host", 4)],
+)
+def test_a_server_finding_points_where_swagger_2_wrote_it(
+    tmp_path: Path, head: str, pointer: str, line: int
+) -> None:
+    """A regression sweep: a 2.0 spec without `host` warned at `#/servers/0/url`, line 1 (the
+    upgraded document's server; under `--strict` the error refusing the build pointed at
+    nothing in the file). It points at the `host`, else the `basePath`, the 2.0 file has."""
+    from apigen.pipeline import check
+
+    spec = tmp_path / "s2.json"
+    spec.write_text(
+        '{\n  "swagger": "2.0",\n  "info": {"title": "s2", "version": "1"},\n  '
+        + head
+        + '\n  "paths": {"/ping": {"get": {"operationId": "ping", "responses": {"200":'
+        ' {"description": "ok"}}}}}\n}\n'
+    )
+    found = [d for d in check(spec).items if d.kind == "servers"]
+    assert found and {(d.pointer, d.line) for d in found} == {(pointer, line)}

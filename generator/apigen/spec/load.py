@@ -121,12 +121,24 @@ class LoadedSpec:
             return self.file, "#"
         if self.original_version.startswith("2") and segments[:1] == ["components"]:
             segments = _components_to_swagger2(segments)
+        elif self.original_version.startswith("2") and "servers" in segments:
+            segments = self._servers_to_swagger2(segments)
         for i in range(len(segments), 0, -1):
             hit = self.origins.get(join_pointer(segments[:i]))
             if hit is not None:
                 file, base = hit
                 return file, base + join_pointer(segments[i:])[1:]
         return self.file, join_pointer(segments)
+
+    def _servers_to_swagger2(self, segments: list[str]) -> list[str]:
+        """A server the upgrade made, as Swagger 2.0 wrote it: the root's `host` (else its
+        `basePath`, else the document), an operation's `schemes` (a warning about the server
+        pointed at `#/servers/0/url`, which a 2.0 file does not have: line 1)."""
+        at = segments.index("servers")
+        if at == 0:
+            found: list[str] = [k for k in ("host", "basePath") if k in self.original]
+            return found[:1]
+        return [*segments[:at], "schemes"]
 
     def repeated_json_keys(self) -> list[Diagnostic]:
         """A warning for each key written twice in one object of a JSON file read (a YAML
