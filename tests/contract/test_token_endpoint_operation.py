@@ -120,3 +120,95 @@ def test_a_token_endpoint_on_the_api_s_host_is_answered_where_the_client_sends_i
     assert not things.failures, "\n".join(
         f"[{f.klass}/{f.check}] {f.message}" for f in things.failures
     )
+
+
+def test_a_real_server_s_token_endpoint_is_neither_checked_nor_reported(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A helper's product review: against a real server (`--base-url`) the client's OAuth2
+    token request was checked as the operation's request (4 false client failures, exit 1)
+    and the report printed the token response, `access_token` and all. The token endpoint is
+    reached for real, and neither checked nor kept."""
+    import json
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    from apigen.contract import ContractConfig, run_contract
+    from tests.builds import build_into
+
+    class Api(BaseHTTPRequestHandler):
+        def _send(self, body: dict[str, Any]) -> None:
+            data = json.dumps(body).encode()
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            self.wfile.write(data)
+
+        def do_POST(self) -> None:
+            self.rfile.read(int(self.headers.get("Content-Length", "0")))
+            self._send({"access_token": "at_SECRET_TOKEN", "token_type": "bearer"})
+
+        def do_GET(self) -> None:
+            self._send({"ok": True})
+
+        def log_message(self, *args: Any) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Api)
+    url = f"http://127.0.0.1:{server.server_address[1]}"
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        spec = {
+            "openapi": "3.0.3",
+            "info": {"title": "real token", "version": "1"},
+            "servers": [{"url": url}],
+            "components": {
+                "securitySchemes": {
+                    "cc": {
+                        "type": "oauth2",
+                        "flows": {
+                            "clientCredentials": {"tokenUrl": f"{url}/oauth/token", "scopes": {}}
+                        },
+                    }
+                }
+            },
+            "security": [{"cc": []}],
+            "paths": {
+                "/thing": {
+                    "get": {
+                        "operationId": "getThing",
+                        "responses": {
+                            "200": {
+                                "description": "ok",
+                                "content": {
+                                    "application/json": {
+                                        "schema": {
+                                            "type": "object",
+                                            "required": ["ok"],
+                                            "properties": {"ok": {"type": "boolean"}},
+                                        }
+                                    }
+                                },
+                            }
+                        },
+                    }
+                }
+            },
+        }
+        path = tmp_path / "realtoken.json"
+        path.write_text(json.dumps(spec))
+        build_into(path, tmp_path / "realtoken", name="realtoken")
+        monkeypatch.setenv("REALTOKEN_CLIENT_ID", "cid")
+        monkeypatch.setenv("REALTOKEN_CLIENT_SECRET", "cs_SECRET")
+        report = run_contract(
+            ContractConfig(tmp_path / "realtoken", spec=path, base_url=url, max_examples=2)
+        )
+    finally:
+        server.shutdown()
+        server.server_close()
+    failures = [f for op in report.operations for f in op.failures]
+    assert not failures, "\n".join(f"[{f.klass}/{f.check}] {f.message}" for f in failures)
+    assert report.operations[0].calls > 0
+    assert "SECRET" not in json.dumps(report.to_json())

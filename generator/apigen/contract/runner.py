@@ -99,16 +99,22 @@ class _Recorder(httpx.BaseTransport, httpx.AsyncBaseTransport):
         self.exchanges: list[tuple[httpx.Request, httpx.Response | None]] = []
         self._sync = httpx.HTTPTransport()
         self._async = httpx.AsyncHTTPTransport()
-        # OAuth2 token endpoints of the spec, answered here with a dummy token against a
-        # sandbox: the run must not reach the real API's token server (nor be checked as an
-        # operation's request).
+        # OAuth2 token endpoints of the spec: never checked as an operation's request (nor
+        # kept: a token response holds a secret); against a sandbox answered here with a
+        # dummy token (`fake_tokens`: the run must not reach the real API's token server)
         self.token_urls: frozenset[str] = frozenset()
+        self.fake_tokens = True
 
-    def token_reply(self, request: httpx.Request) -> httpx.Response | None:
+    def _is_token(self, request: httpx.Request) -> bool:
         url = str(request.url.copy_with(query=None))
-        if request.method != "POST" or not any(
+        return request.method == "POST" and any(
             url == t or (t.startswith("/") and url.endswith(t)) for t in self.token_urls
-        ):
+        )
+
+    def token_reply(self, request: httpx.Request, offline: bool = False) -> httpx.Response | None:
+        """A dummy token for a request to a token endpoint, when the run fakes them (or the
+        request never leaves: `offline`)."""
+        if not (self.fake_tokens or offline) or not self._is_token(request):
             return None
         token = {"access_token": "contract-token", "token_type": "Bearer", "expires_in": 3600}
         return httpx.Response(200, json=token, request=request)
@@ -117,6 +123,10 @@ class _Recorder(httpx.BaseTransport, httpx.AsyncBaseTransport):
         request.read()
         if (token := self.token_reply(request)) is not None:
             return token
+        if self._is_token(request):  # a real server's token endpoint: sent, not recorded
+            response = self._sync.handle_request(request)
+            response.read()
+            return response
         try:
             response = self._sync.handle_request(request)
             if (cut := _StreamCut.of(response)) is not None:
@@ -138,6 +148,10 @@ class _Recorder(httpx.BaseTransport, httpx.AsyncBaseTransport):
         await request.aread()
         if (token := self.token_reply(request)) is not None:
             return token
+        if self._is_token(request):  # a real server's token endpoint: sent, not recorded
+            response = await self._async.handle_async_request(request)
+            await response.aread()
+            return response
         try:
             response = await self._async.handle_async_request(request)
             if (cut := _StreamCut.of(response)) is not None:
@@ -402,7 +416,8 @@ class _Run:
             own = self.config.mock
         self.own = own
         self.base_url = base_url
-        token_urls = _token_urls(self.document) if own else frozenset()
+        token_urls = _token_urls(self.document)
+        self.recorder.fake_tokens = own  # a real server's token endpoint gets real requests
         report = RunReport(
             client=str(self.config.client_dir),
             spec=str(self.spec),
@@ -1155,7 +1170,7 @@ class _Run:
 
         def answer(request: httpx.Request) -> httpx.Response:
             # an OAuth2 client-credentials token comes first (Paylocity): not the operation's
-            if (token := self.recorder.token_reply(request)) is not None:
+            if (token := self.recorder.token_reply(request, offline=True)) is not None:
                 return token
             seen.append(request)
             return httpx.Response(599)
