@@ -7,6 +7,7 @@ from typing import Any
 from urllib.parse import quote
 
 import httpx
+import pytest
 
 from apigen.contract.spec import SpecView
 from apigen.contract.wire import (
@@ -576,3 +577,29 @@ def test_an_exploded_space_or_pipe_delimited_array_repeats_its_key() -> None:
         assert _query(view, "q=1&q=2", [1, 2, 3]) != []
     joined = _q(schema=array, style="spaceDelimited", explode=False)
     assert _query(joined, "q=1%202%203", [1, 2, 3]) == []
+
+
+@pytest.mark.parametrize(
+    "base",
+    ["http://LocalHost:8000/v1", "http://user:pw@localhost:8000/v1", "https://localhost:443/v1"],
+)
+def test_the_base_url_is_compared_as_httpx_sends_it(base: str) -> None:
+    """A helper's product review: `--base-url http://LocalHost:8000` (or one with a password,
+    or `https://host:443`) failed every call as the client's: the sent URL (lower-case host,
+    no default port, no password) was compared with the option as written."""
+    view = _view({})
+    request = httpx.Request("POST", httpx.URL(base).join("/v1/things"))
+    assert not any(
+        "sent to" in p
+        for p in check_request(view, "POST", "/things", base, request, {}, None, False)
+    )
+
+
+def test_a_report_shows_no_password_nor_query_api_key() -> None:
+    """The same review: an API key the spec sends in the query, and a password in
+    `--base-url`, were printed in the reports' `http:` lines (text, JSON, JUnit: CI logs)."""
+    from apigen.contract.runner import shown_url
+
+    shown = shown_url("https://me:pw@api.test/v1/x?api_key=SECRET&page=2", frozenset({"api_key"}))
+    assert "SECRET" not in shown and "pw" not in shown
+    assert "page=2" in shown and "api.test/v1/x" in shown

@@ -341,13 +341,39 @@ def _rejection(response: httpx.Response) -> str:
     return found if len(found) <= 1000 else found[:997] + "..."
 
 
-def _http(request: httpx.Request) -> str:
+def _http(request: httpx.Request, secrets: frozenset[str] = frozenset()) -> str:
     body = request.content
     shown = ""
     if body:
         text = repr(body[:300])[2:-1] + ("..." if len(body) > 300 else "")
         shown = f" body({request.headers.get('content-type', '?')}): {text}"
-    return f"{request.method} {request.url}{shown}"
+    return f"{request.method} {shown_url(request.url, secrets)}{shown}"
+
+
+REDACTED = "REDACTED"
+
+
+def shown_url(url: httpx.URL | str, secrets: frozenset[str] = frozenset()) -> str:
+    """`url` fit for a report: no `user:password@`, and the values of the query parameters
+    named in `secrets` (API keys the spec sends in the query) replaced (a helper's review:
+    reports, JUnit files and CI logs printed them)."""
+    url = httpx.URL(url) if isinstance(url, str) else url
+    if url.userinfo:
+        url = url.copy_with(username=REDACTED, password=None)
+    if secrets and not secrets.isdisjoint(url.params.keys()):
+        pairs = [(k, REDACTED if k in secrets else v) for k, v in url.params.multi_items()]
+        url = url.copy_with(params=pairs)
+    return str(url)
+
+
+def _query_secrets(document: Mapping[str, Any]) -> frozenset[str]:
+    """The names of the spec's API keys sent in the query."""
+    schemes = document.get("components", {}).get("securitySchemes", {})
+    return frozenset(
+        str(s.get("name"))
+        for s in (schemes.values() if isinstance(schemes, Mapping) else ())
+        if isinstance(s, Mapping) and s.get("type") == "apiKey" and s.get("in") == "query"
+    )
 
 
 class _Run:
@@ -385,6 +411,7 @@ class _Run:
         self.recorder = _Recorder()
         self.started = time.perf_counter()
         self.budget_cut = False  # an operation's cases were cut short by `time_budget`
+        self.secrets: frozenset[str] = frozenset()  # query API keys a report redacts
 
     def say(self, message: str) -> None:
         if self.config.progress:
@@ -418,10 +445,11 @@ class _Run:
         self.base_url = base_url
         token_urls = _token_urls(self.document)
         self.recorder.fake_tokens = own  # a real server's token endpoint gets real requests
+        self.secrets = _query_secrets(self.document)
         report = RunReport(
             client=str(self.config.client_dir),
             spec=str(self.spec),
-            base_url=base_url,
+            base_url=shown_url(base_url),
             seed=self.config.seed,
             max_examples=self.config.max_examples,
             variants=list(self.config.variants),
@@ -633,7 +661,7 @@ class _Run:
         if case.expect_value_error:
             if isinstance(error, ValueError) and not exchanges:
                 return
-            sent = _http(exchanges[0][0]) if exchanges else ""
+            sent = _http(exchanges[0][0], self.secrets) if exchanges else ""
             fail(
                 "path_refusal",
                 "client",
@@ -670,7 +698,7 @@ class _Run:
             )
             return
         request, response = exchanges[0]
-        http = _http(request)
+        http = _http(request, self.secrets)
         intended, body, given = self._intended(constant, call, case)
         problems = check_request(
             self.view, op.method, op.path, self.base_url, request, intended, body, given
@@ -1203,7 +1231,7 @@ class _Run:
                     "client",
                     f"sent to {url.split('?')[0]}, the spec's server for it is {expected}",
                     python=call.python(op.call),
-                    http=_http(seen[0]),
+                    http=_http(seen[0], self.secrets),
                 )
             )
 

@@ -252,9 +252,13 @@ def check_request(
         problems.append(f"method {request.method} instead of {method.upper()}")
     base = urlsplit(base_url)
     url = request.url
-    if (url.scheme, url.netloc.decode()) != (base.scheme, base.netloc):
+    # the origin as httpx spells what it sends (host in lower case, no default port, no
+    # user:password): `--base-url http://LocalHost:8000` filed every call as the client's
+    meant = httpx.URL(base_url)
+    if (url.scheme, url.host, url.port) != (meant.scheme, meant.host, meant.port):
         problems.append(
-            f"sent to {url.scheme}://{url.netloc.decode()} instead of {base.scheme}://{base.netloc}"
+            f"sent to {url.scheme}://{url.host}{f':{url.port}' if url.port else ''} instead of"
+            f" {meant.scheme}://{meant.host}{f':{meant.port}' if meant.port else ''}"
         )
     params = view.parameters(template, method)
     sent_path = url.raw_path.split(b"?")[0].decode("ascii")
