@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING, cast
 
 import click
 
 from ..cli import ref_root_option
+
+if TYPE_CHECKING:
+    from .report import Klass
 
 __all__ = ["contract"]
 
@@ -35,6 +39,15 @@ __all__ = ["contract"]
     is_flag=True,
     help="--base-url is a mock server (e.g. Prism): dummy credentials, and its wrong answers "
     "are classified sandbox, not spec.",
+)
+@click.option(
+    "--fail-on",
+    default="client",
+    show_default=True,
+    metavar="CLASSES",
+    help="Comma-separated failure classes that fail the run (exit 1): client, spec, sandbox. "
+    "Against your own API (--base-url), `client,spec` also fails on answers the spec does not "
+    "allow (an undeclared status, a body that breaks its schema, no answer).",
 )
 @click.option(
     "--operation",
@@ -86,6 +99,7 @@ def contract(
     spec: Path | None,
     base_url: str | None,
     mock: bool,
+    fail_on: str,
     operations: tuple[str, ...],
     tags: tuple[str, ...],
     max_examples: int,
@@ -103,12 +117,24 @@ def contract(
 
     Cases drawn by schemathesis (plus edge values) are sent through the client, sync and async;
     the request on the wire, the strict parse of every response and schemathesis' response checks
-    are verified. Exit 1 on a client failure not accepted by --baseline.
+    are verified. Exit 1 on a failure of a --fail-on class (default: the client's) not accepted
+    by --baseline.
     """
     from .report import BaselineError
 
     if mock and base_url is None:
         click.secho("apigen contract: --mock needs --base-url", err=True, fg="red")
+        sys.exit(2)
+    from .report import KLASSES
+
+    classes = tuple(dict.fromkeys(c.strip() for c in fail_on.split(",") if c.strip()))
+    unknown = [c for c in classes if c not in KLASSES]
+    if unknown or not classes:
+        click.secho(
+            f"apigen contract: --fail-on takes {', '.join(KLASSES)}, got {fail_on!r}",
+            err=True,
+            fg="red",
+        )
         sys.exit(2)
     from .runner import ContractConfig, ContractError, run_contract
 
@@ -118,6 +144,7 @@ def contract(
         spec=spec,
         base_url=base_url,
         mock=mock,
+        fail_on=cast("tuple[Klass, ...]", classes),
         operations=operations,
         tags=tags,
         max_examples=max_examples,

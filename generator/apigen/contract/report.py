@@ -57,6 +57,10 @@ class RunReport:
     operations: list[OperationResult] = field(default_factory=list)
     seconds: float = 0.0
     budget_exhausted: bool = False
+    # the classes whose new failures fail the run (exit 1, JUnit failures): the client's by
+    # default; `spec` too for a run against the caller's own API (`--fail-on client,spec`),
+    # where "spec" means the API and its spec disagree
+    fail_on: tuple[Klass, ...] = ("client",)
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> RunReport:
@@ -70,6 +74,7 @@ class RunReport:
             variants=list(data["variants"]),
             seconds=data["seconds"],
             budget_exhausted=data["budget_exhausted"],
+            fail_on=tuple(data.get("fail_on", ("client",))),
         )
         for op in data["operations"]:
             fields = {k: v for k, v in op.items() if k != "failures"}
@@ -99,7 +104,7 @@ class RunReport:
         return sum(op.calls for op in self.operations)
 
     def exit_code(self) -> int:
-        return 1 if self.new_failures("client") else 0
+        return 1 if any(self.new_failures(k) for k in self.fail_on) else 0
 
     # -- renderings ---------------------------------------------------------------------------
 
@@ -113,6 +118,7 @@ class RunReport:
             "variants": self.variants,
             "seconds": round(self.seconds, 2),
             "budget_exhausted": self.budget_exhausted,
+            "fail_on": list(self.fail_on),
             "summary": {
                 "operations": len(self.operations),
                 "cases": self.cases(),
@@ -161,7 +167,7 @@ class RunReport:
             "testsuite",
             name=f"apigen contract {self.client}",
             tests=str(len(self.operations)),
-            failures=str(sum(1 for op in self.operations if _new(op))),
+            failures=str(sum(1 for op in self.operations if _new(op, self.fail_on))),
             skipped=str(sum(1 for op in self.operations if op.skipped)),
             time=f"{self.seconds:.3f}",
         )
@@ -171,7 +177,7 @@ class RunReport:
             )
             if op.skipped:
                 ET.SubElement(case, "skipped", message=op.skipped)
-            new = _new(op)
+            new = _new(op, self.fail_on)
             if new:
                 failure = ET.SubElement(
                     case, "failure", message=f"{len(new)} failure(s): " + new[0].message[:200]
@@ -200,8 +206,8 @@ class RunReport:
         path.write_text(text + "\n", encoding="utf-8")
 
 
-def _new(op: OperationResult) -> list[Failure]:
-    return [f for f in op.failures if not f.accepted and f.klass == "client"]
+def _new(op: OperationResult, fail_on: tuple[Klass, ...] = ("client",)) -> list[Failure]:
+    return [f for f in op.failures if not f.accepted and f.klass in fail_on]
 
 
 def _distinct(failures: list[Failure]) -> list[Failure]:

@@ -31,7 +31,7 @@ from .checks import (
 )
 from .client import ClientError, GeneratedClient, ManifestOperation, load_client, resolve_call
 from .mapping import Call, MappingError, to_call
-from .report import Baseline, Failure, OperationResult, RunReport
+from .report import Baseline, Failure, Klass, OperationResult, RunReport
 from .sandbox import (
     ERROR_HEADER,
     SPEC_PROBLEM_HEADER,
@@ -88,6 +88,7 @@ class ContractConfig:
     spec_search: Sequence[Path] = field(default_factory=list)
     sandbox_url: str | None = None  # an already running sandbox of ours (not stopped here)
     mock: bool = False  # base_url is a mock server (Prism): dummy credentials, its faults "sandbox"
+    fail_on: tuple[Klass, ...] = ("client",)  # the classes whose new failures fail the run
     check_servers: bool = True  # with the spec's own base URL, each operation goes to its server
     ref_root: Path | None = None  # relative `$ref`s may read files under it (`--ref-root`)
 
@@ -453,6 +454,7 @@ class _Run:
             seed=self.config.seed,
             max_examples=self.config.max_examples,
             variants=list(self.config.variants),
+            fail_on=self.config.fail_on,
         )
         sync_cls, async_cls = self.client.client_classes()
         credentials: dict[str, Any] = dict(self.client.make_credentials(dummy=own))

@@ -1,0 +1,40 @@
+"""`apigen contract --fail-on`: which failure classes fail the run.
+
+A helper's product review: against the caller's own API (`--base-url`) a 500, an undeclared
+status, a body missing a required field, a wrong content type, even a server that was down
+were all "spec" failures (the API and its spec disagree), the exit status 0 and the JUnit file
+empty of them: CI could not be gated on the API. `--fail-on client,spec` makes them fail it."""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from apigen.cli import main
+from apigen.contract.report import Failure, OperationResult, RunReport
+
+
+def _report(fail_on: tuple[str, ...]) -> RunReport:
+    report = RunReport("c", "s.yaml", "http://127.0.0.1:1", 0, 1, ["sync"], fail_on=fail_on)  # type: ignore[arg-type]
+    op = OperationResult("getThing", "thing.retrieve", "get", "/thing", cases=1, calls=1)
+    op.failures.append(Failure("getThing", "thing.retrieve", "status", "spec", "500 not declared"))
+    report.operations.append(op)
+    return report
+
+
+def test_spec_failures_fail_the_run_only_when_asked() -> None:
+    assert _report(("client",)).exit_code() == 0
+    strict = _report(("client", "spec"))
+    assert strict.exit_code() == 1
+    suite = ET.fromstring(strict.junit())
+    assert suite.get("failures") == "1" and "500 not declared" in ET.tostring(suite, "unicode")
+    assert ET.fromstring(_report(("client",)).junit()).get("failures") == "0"
+    again = RunReport.from_json(strict.to_json())
+    assert again.fail_on == ("client", "spec") and again.exit_code() == 1
+
+
+def test_an_unknown_class_is_a_usage_error(tmp_path: Path) -> None:
+    result = CliRunner().invoke(main, ["contract", str(tmp_path), "--fail-on", "client,server"])
+    assert result.exit_code == 2 and "--fail-on takes client, sandbox, spec" in result.output
