@@ -38,3 +38,42 @@ def test_spec_failures_fail_the_run_only_when_asked() -> None:
 def test_an_unknown_class_is_a_usage_error(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["contract", str(tmp_path), "--fail-on", "client,server"])
     assert result.exit_code == 2 and "--fail-on takes client, sandbox, spec" in result.output
+
+
+def test_operations_are_selected_by_exact_name_and_by_tags_through_refs(tmp_path: Path) -> None:
+    """The same review: an id holding glob characters (`tags[list]`) could not be selected
+    (exit 2, the plugin's test errored); `--tag` missed an operation whose path item is an
+    in-document `$ref`; an operation without `operationId` had an empty name in reports and
+    the plugin (`[0]`, each test running them all)."""
+    import json
+
+    from apigen.contract.client import load_client
+    from apigen.contract.pytest_plugin import contract_operations
+    from apigen.contract.runner import select_operations
+    from tests.builds import build_into
+
+    ok = {"200": {"description": "ok"}}
+    document = {
+        "openapi": "3.0.3",
+        "info": {"title": "sel", "version": "1"},
+        "paths": {
+            "/tags": {"get": {"operationId": "tags[list]", "responses": ok}},
+            "/shared": {"$ref": "#/x-items/shared"},
+            "/bare": {"post": {"responses": ok}},
+        },
+        "x-items": {
+            "shared": {"get": {"operationId": "getShared", "tags": ["team"], "responses": ok}}
+        },
+    }
+    spec = tmp_path / "sel.json"
+    spec.write_text(json.dumps(document))
+    build_into(spec, tmp_path / "sel", name="sel")
+    client = load_client(tmp_path / "sel")
+    assert [o.operation_id for o in select_operations(client, document, ["tags[list]"], [])] == [
+        "tags[list]"
+    ]
+    assert [o.operation_id for o in select_operations(client, document, [], ["team"])] == [
+        "getShared"
+    ]
+    ids = [p.values[0] for p in contract_operations(tmp_path / "sel")]
+    assert "" not in ids and len(set(ids)) == 3

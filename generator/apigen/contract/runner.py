@@ -48,7 +48,7 @@ from ..spec.header_params import AWS_SIGNATURE, HTTP_TOKEN, aws_signed
 from ..spec.methods import FIXED
 from ..spec.param_media import is_json_media
 from ..spec.streams import is_event_stream, is_json_lines
-from .spec import UNUSABLE
+from .spec import UNUSABLE, SpecView
 from .stream_check import stream_body
 from .wire import (
     EMPTY_REQUIRED,
@@ -289,16 +289,22 @@ def _loaded(spec: Path, ref_root: Path | None = None) -> tuple[dict[str, Any], C
 def select_operations(
     client: GeneratedClient, document: Mapping[str, Any], names: Sequence[str], tags: Sequence[str]
 ) -> list[ManifestOperation]:
-    """Operations whose operation_id or call matches one of `names` (globs) and one of `tags`."""
+    """Operations whose operation_id or call is one of `names`, or matches it as a glob (an id
+    holding `[...]`, `tags[list]`, is named as it is), and that carry one of `tags`."""
+    view = SpecView(document)
     chosen: list[ManifestOperation] = []
     for op in client.operations:
         if names and not any(
-            fnmatch.fnmatchcase(op.operation_id, n) or fnmatch.fnmatchcase(op.call, n)
+            n in (op.operation_id, op.call)
+            or fnmatch.fnmatchcase(op.operation_id, n)
+            or fnmatch.fnmatchcase(op.call, n)
             for n in names
         ):
             continue
         if tags:
-            spec_op = document.get("paths", {}).get(op.path, {}).get(op.method, {})
+            # (a path item that is a `$ref` to another place of the document, as the tags' own)
+            item = view.deref(document.get("paths", {}).get(op.path, {}))
+            spec_op = view.deref(item.get(op.method, {})) if isinstance(item, Mapping) else {}
             op_tags = spec_op.get("tags", []) if isinstance(spec_op, Mapping) else []
             if not any(fnmatch.fnmatchcase(str(t), pattern) for t in op_tags for pattern in tags):
                 continue
@@ -476,7 +482,7 @@ class _Run:
                     report.budget_exhausted = True
                     report.operations.append(
                         OperationResult(
-                            op.operation_id,
+                            op.operation_id or op.call,
                             op.call,
                             op.method,
                             op.path,
@@ -515,7 +521,9 @@ class _Run:
     def _operation(
         self, op: ManifestOperation, sync_client: Any, async_client: Any, runner: asyncio.Runner
     ) -> OperationResult:
-        result = OperationResult(op.operation_id, op.call, op.method, op.path)
+        # (an operation without an `operationId` is named by its call: reports and JUnit showed
+        # an empty name)
+        result = OperationResult(op.operation_id or op.call, op.call, op.method, op.path)
         started = time.perf_counter()
         constant = self.client.operation(op)
         fail = _failer(result)
