@@ -51,6 +51,9 @@ __all__ = [
     "APIStreamError",
     "APITimeoutError",
     "AsyncClient",
+    "AsyncPage",
+    "AsyncPaginator",
+    "AsyncStream",
     "AuthenticationError",
     "BadRequestError",
     "Cache",
@@ -74,11 +77,15 @@ __all__ = [
     "RateLimitBackendError",
     "RateLimitError",
     "RateWarning",
+    "RawResponse",
     "RedisCacheStore",
     "ResponseDecodingError",
     "ResponseTooLargeError",
     "RetryPolicy",
+    "Stream",
+    "SyncPage",
     "UnprocessableEntityError",
+    "WebhookVerificationError",
     "omit",
     "with_raw_response",
     "with_streaming_response",
@@ -86,14 +93,21 @@ __all__ = [
 
 if TYPE_CHECKING:
     from ._runtime import (
+        AsyncPage,
+        AsyncPaginator,
+        AsyncStream,
         Cache,
         CircuitBreaker,
         Hooks,
         MemoryCacheStore,
         RateLimit,
         RateWarning,
+        RawResponse,
         RedisCacheStore,
         RetryPolicy,
+        Stream,
+        SyncPage,
+        WebhookVerificationError,
     )
 else:  # hidden from type checkers: a name this package lacks is their error, not `Any`
 
@@ -101,14 +115,21 @@ else:  # hidden from type checkers: a name this package lacks is their error, no
         """Features imported on first use (a response cache): `import` stays cheap without
         them."""
         if name in [
+            "AsyncPage",
+            "AsyncPaginator",
+            "AsyncStream",
             "Cache",
             "CircuitBreaker",
             "Hooks",
             "MemoryCacheStore",
             "RateLimit",
             "RateWarning",
+            "RawResponse",
             "RedisCacheStore",
             "RetryPolicy",
+            "Stream",
+            "SyncPage",
+            "WebhookVerificationError",
         ]:
             from . import _runtime
 

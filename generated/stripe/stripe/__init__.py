@@ -48,6 +48,9 @@ __all__ = [
     "APIStreamError",
     "APITimeoutError",
     "AsyncClient",
+    "AsyncPage",
+    "AsyncPaginator",
+    "AsyncStream",
     "AuthenticationError",
     "BadRequestError",
     "Cache",
@@ -71,11 +74,15 @@ __all__ = [
     "RateLimitBackendError",
     "RateLimitError",
     "RateWarning",
+    "RawResponse",
     "RedisCacheStore",
     "ResponseDecodingError",
     "ResponseTooLargeError",
     "RetryPolicy",
+    "Stream",
+    "SyncPage",
     "UnprocessableEntityError",
+    "WebhookVerificationError",
     "omit",
     "with_raw_response",
     "with_streaming_response",
@@ -83,14 +90,21 @@ __all__ = [
 
 if TYPE_CHECKING:
     from ._runtime import (
+        AsyncPage,
+        AsyncPaginator,
+        AsyncStream,
         Cache,
         CircuitBreaker,
         Hooks,
         MemoryCacheStore,
         RateLimit,
         RateWarning,
+        RawResponse,
         RedisCacheStore,
         RetryPolicy,
+        Stream,
+        SyncPage,
+        WebhookVerificationError,
     )
 else:  # hidden from type checkers: a name this package lacks is their error, not `Any`
 
@@ -98,14 +112,21 @@ else:  # hidden from type checkers: a name this package lacks is their error, no
         """Features imported on first use (a response cache): `import` stays cheap without
         them."""
         if name in [
+            "AsyncPage",
+            "AsyncPaginator",
+            "AsyncStream",
             "Cache",
             "CircuitBreaker",
             "Hooks",
             "MemoryCacheStore",
             "RateLimit",
             "RateWarning",
+            "RawResponse",
             "RedisCacheStore",
             "RetryPolicy",
+            "Stream",
+            "SyncPage",
+            "WebhookVerificationError",
         ]:
             from . import _runtime
 

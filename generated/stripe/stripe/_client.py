@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from functools import cached_property
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Self
 
 import httpx
 
@@ -154,6 +154,68 @@ class Client(_rt.SyncAPIClient):
             package=(_PACKAGE_NAME, _PACKAGE_VERSION),
             errors=ERRORS,
         )
+
+    def copy(
+        self,
+        *,
+        base_url: str | None | _rt.NotGiven = _rt.NOT_GIVEN,
+        api_key: str | None | _rt.NotGiven = _rt.NOT_GIVEN,
+        timeout: float | httpx.Timeout | _rt.NotGiven | None = _rt.NOT_GIVEN,
+        max_retries: int | _rt.NotGiven = _rt.NOT_GIVEN,
+        http_client: httpx.Client | None | _rt.NotGiven = _rt.NOT_GIVEN,
+        default_headers: Mapping[str, str] | None | _rt.NotGiven = _rt.NOT_GIVEN,
+        default_query: Mapping[str, object] | None | _rt.NotGiven = _rt.NOT_GIVEN,
+        retry: _rt.RetryStrategy | None | _rt.NotGiven = _rt.NOT_GIVEN,
+        deadline: float | None | _rt.NotGiven = _rt.NOT_GIVEN,
+        rate_limit: _rt.RateLimit | None | _rt.NotGiven = _rt.NOT_GIVEN,
+        circuit_breaker: _rt.CircuitBreaker | None | _rt.NotGiven = _rt.NOT_GIVEN,
+        hooks: _rt.Hooks | None | _rt.NotGiven = _rt.NOT_GIVEN,
+        rate_warning: _rt.RateWarning | None | _rt.NotGiven = _rt.NOT_GIVEN,
+        idempotency_header: str | None | _rt.NotGiven = _rt.NOT_GIVEN,
+        retry_count_header: str | None | _rt.NotGiven = _rt.NOT_GIVEN,
+        max_response_bytes: int | None | _rt.NotGiven = _rt.NOT_GIVEN,
+        max_stream_reconnects: int | _rt.NotGiven = _rt.NOT_GIVEN,
+        allow_insecure_credentials: bool | _rt.NotGiven = _rt.NOT_GIVEN,
+        strict_response_validation: bool | _rt.NotGiven = _rt.NOT_GIVEN,
+        cache: _rt.Cache | _rt.NotGiven | None = _rt.NOT_GIVEN,
+        set_default_headers: Mapping[str, str] | None = None,
+        set_default_query: Mapping[str, object] | None = None,
+    ) -> Self:
+        """A new client with this one's configuration except the keywords passed.
+
+        `default_headers=` and `default_query=` are merged into this client's;
+        `set_default_headers=` and `set_default_query=` replace them. The copy shares this
+        client's connection pool: closing the copy leaves it open, closing this client closes
+        it for both.
+        """
+        return self._copy(
+            {
+                "base_url": base_url,
+                "api_key": api_key,
+                "timeout": timeout,
+                "max_retries": max_retries,
+                "http_client": http_client,
+                "default_headers": default_headers,
+                "default_query": default_query,
+                "retry": retry,
+                "deadline": deadline,
+                "rate_limit": rate_limit,
+                "circuit_breaker": circuit_breaker,
+                "hooks": hooks,
+                "rate_warning": rate_warning,
+                "idempotency_header": idempotency_header,
+                "retry_count_header": retry_count_header,
+                "max_response_bytes": max_response_bytes,
+                "max_stream_reconnects": max_stream_reconnects,
+                "allow_insecure_credentials": allow_insecure_credentials,
+                "strict_response_validation": strict_response_validation,
+                "cache": cache,
+                "set_default_headers": set_default_headers,
+                "set_default_query": set_default_query,
+            }
+        )
+
+    with_options = copy
 
     @cached_property
     def account(self) -> AccountResource:
@@ -579,6 +641,68 @@ class AsyncClient(_rt.AsyncAPIClient):
             package=(_PACKAGE_NAME, _PACKAGE_VERSION),
             errors=ERRORS,
         )
+
+    def copy(
+        self,
+        *,
+        base_url: str | None | _rt.NotGiven = _rt.NOT_GIVEN,
+        api_key: str | None | _rt.NotGiven = _rt.NOT_GIVEN,
+        timeout: float | httpx.Timeout | _rt.NotGiven | None = _rt.NOT_GIVEN,
+        max_retries: int | _rt.NotGiven = _rt.NOT_GIVEN,
+        http_client: httpx.AsyncClient | None | _rt.NotGiven = _rt.NOT_GIVEN,
+        default_headers: Mapping[str, str] | None | _rt.NotGiven = _rt.NOT_GIVEN,
+        default_query: Mapping[str, object] | None | _rt.NotGiven = _rt.NOT_GIVEN,
+        retry: _rt.RetryStrategy | None | _rt.NotGiven = _rt.NOT_GIVEN,
+        deadline: float | None | _rt.NotGiven = _rt.NOT_GIVEN,
+        rate_limit: _rt.RateLimit | None | _rt.NotGiven = _rt.NOT_GIVEN,
+        circuit_breaker: _rt.CircuitBreaker | None | _rt.NotGiven = _rt.NOT_GIVEN,
+        hooks: _rt.Hooks | None | _rt.NotGiven = _rt.NOT_GIVEN,
+        rate_warning: _rt.RateWarning | None | _rt.NotGiven = _rt.NOT_GIVEN,
+        idempotency_header: str | None | _rt.NotGiven = _rt.NOT_GIVEN,
+        retry_count_header: str | None | _rt.NotGiven = _rt.NOT_GIVEN,
+        max_response_bytes: int | None | _rt.NotGiven = _rt.NOT_GIVEN,
+        max_stream_reconnects: int | _rt.NotGiven = _rt.NOT_GIVEN,
+        allow_insecure_credentials: bool | _rt.NotGiven = _rt.NOT_GIVEN,
+        strict_response_validation: bool | _rt.NotGiven = _rt.NOT_GIVEN,
+        cache: _rt.Cache | _rt.NotGiven | None = _rt.NOT_GIVEN,
+        set_default_headers: Mapping[str, str] | None = None,
+        set_default_query: Mapping[str, object] | None = None,
+    ) -> Self:
+        """A new client with this one's configuration except the keywords passed.
+
+        `default_headers=` and `default_query=` are merged into this client's;
+        `set_default_headers=` and `set_default_query=` replace them. The copy shares this
+        client's connection pool: closing the copy leaves it open, closing this client closes
+        it for both.
+        """
+        return self._copy(
+            {
+                "base_url": base_url,
+                "api_key": api_key,
+                "timeout": timeout,
+                "max_retries": max_retries,
+                "http_client": http_client,
+                "default_headers": default_headers,
+                "default_query": default_query,
+                "retry": retry,
+                "deadline": deadline,
+                "rate_limit": rate_limit,
+                "circuit_breaker": circuit_breaker,
+                "hooks": hooks,
+                "rate_warning": rate_warning,
+                "idempotency_header": idempotency_header,
+                "retry_count_header": retry_count_header,
+                "max_response_bytes": max_response_bytes,
+                "max_stream_reconnects": max_stream_reconnects,
+                "allow_insecure_credentials": allow_insecure_credentials,
+                "strict_response_validation": strict_response_validation,
+                "cache": cache,
+                "set_default_headers": set_default_headers,
+                "set_default_query": set_default_query,
+            }
+        )
+
+    with_options = copy
 
     @cached_property
     def account(self) -> AsyncAccountResource:

@@ -57,7 +57,7 @@ from ._response import (
     take_mode,
     with_raw_response,
 )
-from ._retry import Resilience, RetryPolicy, RetryStrategy
+from ._retry import IDEMPOTENT_METHODS, Resilience, RetryPolicy, RetryStrategy
 from ._telemetry import RateWarning, abandon_span
 from ._tokens import TokenCache
 from ._types import (
@@ -300,19 +300,27 @@ class _BaseClient(Generic[HttpT]):
                 "block): make a new one"
             )
 
-    def copy(
-        self,
-        *,
-        set_default_headers: Mapping[str, str] | None = None,
-        set_default_query: Mapping[str, object] | None = None,
-        **overrides: Any,
-    ) -> Self:
+    def copy(self, *args: Any, **overrides: Any) -> Self:
         """A new client with this one's configuration except ``overrides`` (any constructor
         keyword: ``timeout=``, ``max_retries=``, ``api_key=``...). ``default_headers=`` and
         ``default_query=`` are merged into this client's; ``set_default_headers=`` and
         ``set_default_query=`` replace them. The copy shares this client's connection pool
         (a caller-supplied ``http_client``, or the one this client opened): closing the copy
-        leaves it open, closing this client closes it for both."""
+        leaves it open, closing this client closes it for both. A generated client overrides
+        this with its own keywords, typed (``*args: Any, **overrides: Any`` is the signature
+        type checkers let an override narrow)."""
+        if args:
+            raise TypeError(f"{type(self).__name__}.copy() takes keyword arguments only")
+        return self._copy(overrides)
+
+    with_options = copy
+
+    def _copy(self, given: Mapping[str, Any]) -> Self:
+        """``copy()``'s work: ``given`` holds the keywords passed, a ``NOT_GIVEN`` one is not
+        (the generated ``copy()`` passes every keyword it declares)."""
+        overrides = {k: v for k, v in given.items() if not isinstance(v, NotGiven)}
+        set_default_headers: Mapping[str, str] | None = overrides.pop("set_default_headers", None)
+        set_default_query: Mapping[str, object] | None = overrides.pop("set_default_query", None)
         if "default_headers" in overrides and set_default_headers is not None:
             raise ValueError("pass default_headers= or set_default_headers=, not both")
         if "default_query" in overrides and set_default_query is not None:
@@ -371,8 +379,6 @@ class _BaseClient(Generic[HttpT]):
                 for n in (*scheme.credentials, *scheme.optional)
             ),
         }
-
-    with_options = copy
 
     def _check_http_client(self, http_client: object) -> None:
         wanted = httpx.AsyncClient if isinstance(self, AsyncAPIClient) else httpx.Client
@@ -544,21 +550,26 @@ class _BaseClient(Generic[HttpT]):
                         op.path, request, build_request, timeout, max_retries, deadline, stream
                     )
 
+                # per redirect followed: (whether it had left the origin, its status)
+                hops: list[tuple[bool, int]] = []
                 if self._cache is None:
                     # the first attempt sent from here: ``_redirects`` only when one is answered
                     response = yield from send(prepared)
                     # (the status first: ``has_redirect_location`` reads five enum members)
                     if response.status_code in _REDIRECTS and response.has_redirect_location:
-                        response = yield from self._redirects(prepared, anonymous, send, response)
+                        response = yield from self._redirects(
+                            prepared, anonymous, send, response, hops
+                        )
                 else:  # opt-in: imported only by clients created with `cache=` (_cache.py)
                     response = yield from self._through_cache(
-                        prepared, anonymous, send, build_request, timeout, stream
+                        prepared, anonymous, send, build_request, timeout, stream, hops
                     )
                 if (
                     response.status_code == 401
                     and ctx is not None  # (``fixed`` schemes renew nothing)
                     # an upload iterator the first attempt consumed cannot go again: the 401
                     and not (isinstance(prepared.content, StreamBody) and not replayable)
+                    and _renewal_may_replay(prepared.method, hops)
                     and (yield from reauthorize(chosen, prepared, ctx))
                 ):
                     # replayed once, with the renewed token
@@ -625,6 +636,7 @@ class _BaseClient(Generic[HttpT]):
         build_request: BuildRequest,
         timeout: httpx.Timeout,
         stream: bool,
+        hops: list[tuple[bool, int]],
     ) -> Flow[httpx.Response]:
         """``_redirects`` through the client's cache: GET/HEAD answered or revalidated from it,
         a successful unsafe request dropping its URL's entries."""
@@ -634,7 +646,7 @@ class _BaseClient(Generic[HttpT]):
         assert cache is not None
 
         def go(request: Prepared) -> Flow[httpx.Response]:
-            return self._redirects(request, anonymous, send)
+            return self._redirects(request, anonymous, send, hops=hops)
 
         if not stream and prepared.method.upper() in ("GET", "HEAD"):
             credential = credential_fingerprint(
@@ -652,13 +664,15 @@ class _BaseClient(Generic[HttpT]):
         anonymous: Prepared,
         send: Callable[[Prepared], Flow[httpx.Response]],
         first: httpx.Response | None = None,
+        hops: list[tuple[bool, int]] | None = None,
     ) -> Flow[httpx.Response]:
         """Send ``prepared`` (or take ``first``, its response, when it was sent already) and
         follow redirects (at most ``MAX_REDIRECTS``). Credentials go
         along only while the target keeps the origin the request was meant for (or upgrades it
         from http to https); towards any other origin the request is rebuilt from ``anonymous``
         (as it was before auth) without ``Authorization``, cookies or API-key headers, and they
-        never come back on later hops."""
+        never come back on later hops. ``hops`` gets, per redirect followed, whether it had
+        left the origin and its status."""
         trusted: httpx.URL | None = None  # parsed only when a redirect is followed
         current = prepared
         response = first if first is not None else (yield from send(current))
@@ -684,6 +698,12 @@ class _BaseClient(Generic[HttpT]):
                 for name in self._secret_headers:
                     nxt.headers.pop(name, None)
                 nxt.cookies = []
+                # the pool's jar scopes cookies by host, not port or scheme: the same host on
+                # another port, or plain http, gets none of them; another host over https
+                # gets what the jar's domain rules give it (a `Domain=.example.com` cookie the
+                # API set for its CDN, as browsers and httpx send it)
+                if target.host == trusted.host or target.scheme != "https":
+                    nxt.jar = False
             nxt.url, nxt.query = str(target), query
             method = _redirect_method(current.method, response.status_code)
             if method != nxt.method:  # 303 (and 301/302 after POST): a GET without the body
@@ -693,8 +713,23 @@ class _BaseClient(Generic[HttpT]):
             elif isinstance(nxt.content, StreamBody) and not nxt.content.replayable:
                 break  # 307/308 would resend an upload iterator that is already consumed
             current = nxt
+            if hops is not None:
+                hops.append((left, response.status_code))
             response = yield from send(current)
         return response
+
+
+def _renewal_may_replay(method: str, hops: list[tuple[bool, int]]) -> bool:
+    """Whether a 401 may renew the token and send the call again. Not after a redirect
+    to another origin (the 401 is that host's, which got no credential), nor after a redirect
+    that answered a request not idempotent (a 303, or a 301/302 turning a POST into a GET,
+    says it was done: sending it again would repeat it); a 307/308 keeps the method and says
+    the request was not acted on there (RFC 9110 §15.4.8-9), so it is sent again."""
+    if not hops:
+        return True
+    if any(left for left, _ in hops):
+        return False
+    return method.upper() in IDEMPOTENT_METHODS or all(code in (307, 308) for _, code in hops)
 
 
 def resumable(op: Operation[Any]) -> bool:
@@ -706,20 +741,20 @@ def resumable(op: Operation[Any]) -> bool:
 
 
 def poll_operation(
-    target: str, security: tuple[tuple[str, ...], ...]
+    target: str, security: tuple[tuple[str, ...], ...], base_url: str
 ) -> tuple[Operation[Any], dict[str, object], RequestOptions]:
-    """The GET of a long-running operation's ``target``: a path under the base URL, or an
-    absolute URL on the client's origin outside its base path (``same_origin_path`` checked the
-    origin), requested as the server named it. Every poll asks for the current status
-    (``Cache-Control: no-cache``): a client's cache answered each one with the first "running",
-    until the wait timed out."""
+    """The GET of a long-running operation's ``target``: a path under ``base_url`` (the
+    operation's: its own server's, when it has one), or an absolute URL on that origin outside
+    its base path (``same_origin_path`` checked the origin), requested as the server named it.
+    Every poll asks for the current status (``Cache-Control: no-cache``): a client's cache
+    answered each one with the first "running", until the wait timed out."""
     url = httpx.URL(target)
     path = url.raw_path.decode("ascii") if url.is_absolute_url else target
     op, values, options = custom_operation("get", path, None, NOT_GIVEN, None, {}, security)
     options = options.copy()
     options["extra_headers"] = {"Cache-Control": "no-cache"}
-    if not url.is_absolute_url:
-        return op, values, options
+    if not url.is_absolute_url:  # under the operation's base URL, not the client's
+        return dataclasses.replace(op, origin=base_url), values, options
     origin = str(url.copy_with(raw_path=b"/", fragment=None)).rstrip("/")
     return dataclasses.replace(op, origin=origin), values, options
 
@@ -925,12 +960,13 @@ class SyncAPIClient(_BaseClient[httpx.Client]):
         parse the final body as the operation's result type."""
         from ._lro import parse_final, wait_sync
 
+        base_url = self.base_url_for(op)  # polled there (the operation's own server)
         with self._package_errors():
             final = wait_sync(
                 first.http_response,
                 op.long_running,
-                self._poll,
-                self.base_url_for(op),
+                lambda target: self._poll(target, base_url),
+                base_url,
                 timeout=timeout,
                 interval=interval,
                 max_interval=max_interval,
@@ -939,8 +975,8 @@ class SyncAPIClient(_BaseClient[httpx.Client]):
             )
             return parse_final(op, final)
 
-    def _poll(self, target: str) -> httpx.Response:
-        op, values, options = poll_operation(target, self._custom_security())
+    def _poll(self, target: str, base_url: str) -> httpx.Response:
+        op, values, options = poll_operation(target, self._custom_security(), base_url)
         # mypy picks with_raw_response's coroutine overload here, pyright the sync one
         raw = cast(  # pyright: ignore[reportUnnecessaryCast]
             "RawResponse[Any]", with_raw_response(self.request)(op, values, options)
@@ -1314,12 +1350,13 @@ class AsyncAPIClient(_BaseClient[httpx.AsyncClient]):
         """As the sync client's; cancel the awaiting task to stop waiting."""
         from ._lro import parse_final, wait_async
 
+        base_url = self.base_url_for(op)  # polled there (the operation's own server)
         with self._package_errors():
             final = await wait_async(
                 first.http_response,
                 op.long_running,
-                self._poll,
-                self.base_url_for(op),
+                lambda target: self._poll(target, base_url),
+                base_url,
                 timeout=timeout,
                 interval=interval,
                 max_interval=max_interval,
@@ -1327,8 +1364,8 @@ class AsyncAPIClient(_BaseClient[httpx.AsyncClient]):
             )
             return parse_final(op, final)
 
-    async def _poll(self, target: str) -> httpx.Response:
-        op, values, options = poll_operation(target, self._custom_security())
+    async def _poll(self, target: str, base_url: str) -> httpx.Response:
+        op, values, options = poll_operation(target, self._custom_security(), base_url)
         raw: RawResponse[Any] = await with_raw_response(self.request)(op, values, options)
         return raw.http_response
 

@@ -131,9 +131,14 @@ def same_origin_path(url: str, base_url: str, current: httpx.URL) -> str:
         )
     base_path = base.raw_path.decode("ascii").split("?", 1)[0].rstrip("/")
     path = absolute.raw_path.decode("ascii")
-    if not base_path:
-        return path
-    if path.startswith(base_path + "/"):
+    under = not base_path or path.startswith(base_path + "/")
+    if (path[len(base_path) :] if under else path).startswith("//"):
+        # read as a host by every URL parser after it (`client.get()` refuses such paths)
+        raise APIError(
+            f"the operation's monitor URL {str(absolute.copy_with(query=None))!r} has a path"
+            " starting with '//': not polled"
+        )
+    if under:
         return path[len(base_path) :]
     return str(absolute.copy_with(fragment=None))
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextvars
 import copy
 import enum
 import functools
@@ -334,14 +335,27 @@ def _construct_model(cls: type[BaseModel], data: dict[str, Any]) -> BaseModel:
     return cls.model_construct(_fields_set=fields_set, **values)
 
 
+# Set while a webhook body that is a tagged union is parsed (``Webhook.parse``): a tag no
+# member lists is an error for that union, not the fallback's, where every member lists its
+# tags (``closed``: a receiver dispatching on the class deleted users on an event kind the
+# spec did not list yet, read as `UserDeleted`). Unions inside the event, and responses, keep
+# the fallback: a new kind of card in a known event, or in a list, must not fail it whole.
+KNOWN_TAGS_ONLY: contextvars.ContextVar[bool] = contextvars.ContextVar(
+    "apigen_known_tags_only", default=False
+)
+
+
 def discriminator(
-    prop: str, tags: Mapping[str, str], fallback: str | None = None
+    prop: str, tags: Mapping[str, str], fallback: str | None = None, closed: bool = False
 ) -> Callable[[Any], str | None]:
     """A pydantic callable discriminator: the member tag for the value of ``prop``.
 
     Works on raw dicts (wire names) and on model instances (when validating built objects);
     an unknown or missing value gives ``fallback`` (generated unions tag a plain union of every
-    member with it, so each is tried), or ``None`` without one, which pydantic reports.
+    member with it, so each is tried), or ``None`` without one, which pydantic reports; also
+    under ``KNOWN_TAGS_ONLY`` (consumed by the first union asked) when ``closed`` (every member
+    lists the values it takes: one no member lists belongs to none; where a member takes any,
+    the fallback tries it as before).
     """
 
     def pick(value: Any) -> str | None:
@@ -354,6 +368,13 @@ def discriminator(
         # (an integer tag, `version: 2`, is mapped by its digits; a bool is no integer here)
         key = raw if isinstance(raw, str) else str(raw) if type(raw) is int else None
         tag = tags.get(key) if key is not None else None
+        strict = KNOWN_TAGS_ONLY.get()
+        if strict:  # the body's own union only (the first asked): a nested one is tolerant
+            KNOWN_TAGS_ONLY.set(False)
+        if tag is None and closed and strict:
+            # no member's tag (pydantic: "Input tag 'type=user.suspended' ... does not match
+            # any of the expected tags"); a missing one: "Unable to extract tag"
+            return None if key is None else f"{prop}={key}"
         return fallback if tag is None else tag
 
     return pick

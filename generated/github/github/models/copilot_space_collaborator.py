@@ -77,6 +77,7 @@ CopilotSpaceCollaborator: TypeAlias = Annotated[
             "actor_type",
             {"User": "CopilotSpaceCollaboratorVariant", "Team": "CopilotSpaceCollaboratorObject"},
             fallback="*",
+            closed=True,
         )
     ),
 ]

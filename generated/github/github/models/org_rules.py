@@ -111,6 +111,7 @@ OrgRules: TypeAlias = Annotated[
                 "copilot_code_review": "RepositoryRuleCopilotCodeReview",
             },
             fallback="*",
+            closed=True,
         )
     ),
 ]

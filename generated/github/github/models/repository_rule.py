@@ -123,6 +123,7 @@ RepositoryRule: TypeAlias = Annotated[
                 "max_file_size": "RepositoryRuleMaxFileSize",
             },
             fallback="*",
+            closed=True,
         )
     ),
 ]

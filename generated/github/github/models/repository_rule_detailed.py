@@ -725,6 +725,7 @@ RepositoryRuleDetailed: TypeAlias = Annotated[
                 "max_file_size": "RepositoryRuleDetailedVariantW",
             },
             fallback="*",
+            closed=True,
         )
     ),
 ]

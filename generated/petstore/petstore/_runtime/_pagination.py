@@ -112,8 +112,8 @@ class PageRequest:
             why = " (it names a user and password)" if target.userinfo else ""
             raise APIError(f"next page URL {shown!r}{why} is not under the base URL {prefix!r}")
         path = plain[len(prefix) :]
-        if any(unquote(segment) in (".", "..") for segment in path.split("/")):
-            # `%2e%2e`: httpx leaves it as written, a server reads `..` and leaves the base
+        if _climbs(path):
+            # `%2e%2e`, `..%2f`, `..;/`: httpx leaves them as written, a server may read `..`
             raise APIError(f"next page URL {plain!r} climbs out of the base URL {prefix!r}")
         query: dict[str, object] = {}
         for key, value in parse_qsl(target.query.decode("ascii"), keep_blank_values=True):
@@ -150,7 +150,22 @@ class _Visited:
         self, first: PageRequest, errors: Mapping[type[APIError], type[APIError]] | None = None
     ) -> None:
         self._seen = {first.key()}
+        self._order = [first.key()]  # the walk's pages in order (``upto``)
         self._errors = errors or {}  # the generated package's error classes
+
+    def __len__(self) -> int:
+        return len(self._order)
+
+    def upto(self, pages: int) -> _Visited:
+        """This walk's first ``pages`` pages, as a walk of its own (a ``next_page()`` called
+        again on an earlier page branches off there)."""
+        if pages == len(self._order):
+            return self
+        other = _Visited.__new__(_Visited)
+        other._order = self._order[:pages]
+        other._seen = set(other._order)
+        other._errors = self._errors
+        return other
 
     def check(self, request: PageRequest) -> None:
         key = request.key()
@@ -164,6 +179,7 @@ class _Visited:
                 self._errors,
             )
         self._seen.add(key)
+        self._order.append(key)
 
     def check_body(self, before: _PageBase[Any], after: _PageBase[Any]) -> None:
         """A non-empty page whose body is the previous page's byte for byte: the server ignores
@@ -205,6 +221,36 @@ class _PageBase(Generic[T]):
         self.items: list[T] = self._pagination.items_of(body)
         """The items on this page only."""
         self._next: PageRequest | NotGiven | None = NotGiven()
+        # the pages a ``next_page()`` chain took to reach this one, this one last (None: the
+        # first): a manual `while page.has_next_page(): page = page.next_page()` loop is guarded
+        # against a server pointing back, or ignoring the page asked for, as iteration is
+        self._walk: _Visited | None = None
+        self._pages_at = 1  # this page's place on that walk
+
+    def _in_order(self) -> list[T]:
+        """The items as iterating yields them: reversed on a list paged backwards
+        (``ending_before``), as stripe-python's ``auto_paging_iter`` does, so each item lies
+        further from the cursor than the one before (the page itself keeps the API's order)."""
+        p = self._pagination
+        if (
+            isinstance(p, CursorPagination)
+            and p.reverse_param
+            and self._request.param(p.reverse_param) is not None
+        ):
+            return self.items[::-1]
+        return self.items
+
+    def _walk_on(
+        self, request: PageRequest, errors: Mapping[type[APIError], type[APIError]]
+    ) -> _Visited:
+        """The walk to this page extended by ``request`` (``PaginationLoopError`` when the walk
+        asked for it before)."""
+        if self._walk is None:
+            walk = _Visited(self._request, errors)
+        else:
+            walk = self._walk.upto(self._pages_at)
+        walk.check(request)
+        return walk
 
     @property
     def data(self) -> list[T]:
@@ -267,10 +313,11 @@ class SyncPage(_PageBase[T]):
         request = self.next_page_request()
         if request is None:
             raise LookupError("no next page: check has_next_page() first")
-        # the server sent this page's own cursor/URL
-        errors = self._client._errors  # pyright: ignore[reportPrivateUsage]
-        _Visited(self._request, errors).check(request)
-        return SyncPage[T].fetch(self._client, request)
+        walk = self._walk_on(request, self._client._errors)  # pyright: ignore[reportPrivateUsage]
+        page = SyncPage[T].fetch(self._client, request)
+        walk.check_body(self, page)
+        page._walk, page._pages_at = walk, len(walk)
+        return page
 
     def iter_pages(self, *, max_pages: int | None = None) -> Iterator[SyncPage[T]]:
         """This page and every later one, fetched one at a time."""
@@ -289,7 +336,7 @@ class SyncPage(_PageBase[T]):
 
     def __iter__(self) -> Iterator[T]:
         for page in self.iter_pages():
-            yield from page.items
+            yield from page._in_order()
 
     def iter_all(self, *, concurrency: int = 4, max_pages: int | None = None) -> Iterator[T]:
         """Every item, fetching up to ``concurrency`` pages at once where the style allows it
@@ -297,9 +344,9 @@ class SyncPage(_PageBase[T]):
         Stops at the first empty or short page, or after ``max_pages`` pages in all."""
         if concurrency <= 1 or not self.has_next_page() or self._ahead(1) is None:
             for page in self.iter_pages(max_pages=max_pages):
-                yield from page.items
+                yield from page._in_order()
             return
-        yield from self.items
+        yield from self._in_order()
         full, k = len(self.items), 0
 
         def submit(pool: ThreadPoolExecutor) -> Future[SyncPage[T]] | None:
@@ -325,7 +372,7 @@ class SyncPage(_PageBase[T]):
                     page = pending.popleft().result()
                     visited.check_body(previous, page)
                     previous = page
-                    yield from page.items
+                    yield from page._in_order()
                     if _done(page, full):
                         break
                     future = submit(pool)
@@ -361,10 +408,11 @@ class AsyncPage(_PageBase[T]):
         request = self.next_page_request()
         if request is None:
             raise LookupError("no next page: check has_next_page() first")
-        # the server sent this page's own cursor/URL
-        errors = self._client._errors  # pyright: ignore[reportPrivateUsage]
-        _Visited(self._request, errors).check(request)
-        return await AsyncPage[T].fetch(self._client, request)
+        walk = self._walk_on(request, self._client._errors)  # pyright: ignore[reportPrivateUsage]
+        page = await AsyncPage[T].fetch(self._client, request)
+        walk.check_body(self, page)
+        page._walk, page._pages_at = walk, len(walk)
+        return page
 
     async def iter_pages(self, *, max_pages: int | None = None) -> AsyncIterator[AsyncPage[T]]:
         """This page and every later one, fetched one at a time."""
@@ -383,7 +431,7 @@ class AsyncPage(_PageBase[T]):
 
     async def __aiter__(self) -> AsyncIterator[T]:
         async for page in self.iter_pages():
-            for item in page.items:
+            for item in page._in_order():
                 yield item
 
     async def iter_all(
@@ -400,10 +448,10 @@ class AsyncPage(_PageBase[T]):
             or not running_asyncio()
         ):
             async for page in self.iter_pages(max_pages=max_pages):
-                for item in page.items:
+                for item in page._in_order():
                     yield item
             return
-        for item in self.items:
+        for item in self._in_order():
             yield item
         full, k = len(self.items), 0
 
@@ -429,7 +477,7 @@ class AsyncPage(_PageBase[T]):
                 page = await pending.popleft()
                 visited.check_body(previous, page)
                 previous = page
-                for item in page.items:
+                for item in page._in_order():
                     yield item
                 if _done(page, full):
                     break
@@ -472,6 +520,17 @@ class AsyncPaginator(Generic[T]):
         page = await self._first()
         async for item in page.iter_all(concurrency=concurrency, max_pages=max_pages):
             yield item
+
+
+def _climbs(path: str) -> bool:
+    """Whether a server may read a `..` (or `.`) segment in `path`: decoded (`%2e%2e`, `%2f`,
+    twice encoded too), with `\\` read as `/` (IIS) and a `;` segment parameter dropped
+    (`..;/`: Tomcat, Jetty)."""
+    for text in (path, unquote(path), unquote(unquote(path))):
+        for segment in text.replace("\\", "/").split("/"):
+            if segment.split(";", 1)[0] in (".", ".."):
+                return True
+    return False
 
 
 publish(__all__, globals(), __name__.rpartition(".")[0])  # after every class above

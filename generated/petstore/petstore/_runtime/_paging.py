@@ -85,19 +85,47 @@ def _list(value: Any) -> list[Any]:
 
 def _link_next(response: httpx.Response | None) -> str | None:
     """The ``rel="next"`` target of an RFC 8288 ``Link`` header, resolved against the URL."""
+    for target, rels in _links(response):
+        if "next" in rels:
+            return str(response.url.join(target)) if response is not None else None
+    return None
+
+
+def _links(response: httpx.Response | None) -> list[tuple[str, set[str]]]:
+    """The ``Link`` header's targets with their relation types (lower case)."""
     if response is None:
-        return None
+        return []
+    found: list[tuple[str, set[str]]] = []
     for header in response.headers.get_list("link"):
         for link in _split_links(header):
             target, _, params = link.partition(">")
-            rels = [
-                v.strip().strip('"').lower()
+            rels = {
+                word
                 for k, _, v in (p.strip().partition("=") for p in params.split(";"))
                 if k.strip().lower() == "rel"
-            ]
-            if any("next" in rel.split() for rel in rels):
-                return str(response.url.join(target.strip().lstrip("<").strip()))
-    return None
+                for word in v.strip().strip('"').lower().split()
+            }
+            found.append((target.strip().lstrip("<").strip(), rels))
+    return found
+
+
+def _paged_by_link_without_next(response: httpx.Response | None) -> bool:
+    """Whether the response pages by ``Link`` and says this is the last page: no ``next``, and
+    a ``prev``/``first`` link, or a ``last`` one naming this very page (GitHub's search answers
+    422 past its 1,000th result, where counting would ask for page 11). A ``last`` naming
+    another page keeps counting (an API that sends only ``first`` and ``last``)."""
+    rels: set[str] = set()
+    last: list[str] = []
+    for target, found in _links(response):
+        rels |= found
+        if "last" in found:
+            last.append(target)
+    if "next" in rels or response is None:
+        return False
+    if last:
+        here = response.request.url
+        return any(response.url.join(t) == here for t in last)
+    return not rels.isdisjoint({"prev", "previous", "first"})
 
 
 def _split_links(header: str) -> list[str]:
@@ -268,6 +296,8 @@ class OffsetPagination(Pagination):
         items = self.items_of(body)
         if not items or not self._more(body, self.has_more):
             return None
+        if _paged_by_link_without_next(response):  # the API's own word on the last page
+            return None
         offset = _int(request.param(self.offset_param), 0) + len(items)
         total = _field(body, self.total) if self.total else None
         if isinstance(total, int) and not isinstance(total, bool) and offset >= total:
@@ -285,7 +315,8 @@ class OffsetPagination(Pagination):
 @dataclass(frozen=True, kw_only=True)
 class PageNumberPagination(Pagination):
     """``page`` (+ ``per_page``/``page_size``) query params; an empty page ends the list, as does
-    a false ``has_more`` flag in the body when there is one."""
+    a false ``has_more`` flag in the body when there is one, or a ``Link`` header without a
+    ``next`` (an API that sends one though the spec does not say so: GitHub's search)."""
 
     items: str | None = "data"
     page_param: str = "page"
@@ -297,6 +328,8 @@ class PageNumberPagination(Pagination):
         self, request: PageRequest, body: Any, response: httpx.Response | None, base_url: str
     ) -> PageRequest | None:
         if not self.items_of(body) or not self._more(body, self.has_more):
+            return None
+        if _paged_by_link_without_next(response):  # the API's own word on the last page
             return None
         return self.nth_request(request, body, 1)
 

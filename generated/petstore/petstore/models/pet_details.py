@@ -16,6 +16,8 @@ PetDetails: TypeAlias = Annotated[
     | Annotated[CatDetails, Tag("CatDetails")]
     | Annotated[DogDetails | CatDetails, Tag("*")],
     Discriminator(
-        _rt.discriminator("kind", {"dog": "DogDetails", "cat": "CatDetails"}, fallback="*")
+        _rt.discriminator(
+            "kind", {"dog": "DogDetails", "cat": "CatDetails"}, fallback="*", closed=True
+        )
     ),
 ]

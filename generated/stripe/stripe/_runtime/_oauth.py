@@ -52,6 +52,7 @@ from ._logging import logger
 from ._public import publish
 from ._request import Prepared
 from ._response import scrub
+from ._retry import NOT_SENT
 from ._tokens import TokenCache  # pyright: ignore[reportPrivateUsage]
 
 if TYPE_CHECKING:
@@ -260,6 +261,10 @@ def _token_flow(
         client_secret or "",
         *(v for k, v in form.items() if k not in ("grant_type", "scope")),
     ]
+    # a refresh token that rotates and an authorization code are good for one use (RFC 6749
+    # §4.1.2, §10.4): sent twice, the second is refused (invalid_grant) and a server detecting
+    # reuse revokes every token of the grant; such a request goes again only if it never left
+    single_use = form.get("grant_type") in ("refresh_token", "authorization_code")
     attempt = 0
     while True:  # never redirected (the driver does not follow): the secrets stay at ``target``
         attempt += 1
@@ -267,14 +272,18 @@ def _token_flow(
             "POST", target, content=urlencode(form).encode(), headers=headers
         )
         outcome = yield Send(request)
-        retryable = not isinstance(outcome, httpx.Response) or outcome.status_code >= 500
+        if single_use:
+            retryable = isinstance(outcome, NOT_SENT)
+        else:
+            retryable = not isinstance(outcome, httpx.Response) or outcome.status_code >= 500
         if not retryable or attempt > TOKEN_RETRIES:
             return _read_token(request, outcome, hidden, previous)
         delay = TOKEN_BACKOFF * 2 ** (attempt - 1)
         yield Sleep(delay * random.uniform(0.75, 1.0))
 
 
-TOKEN_RETRIES = 2  # a 5xx or connection error at the token endpoint: two more tries
+TOKEN_RETRIES = 2  # a 5xx or connection error at the token endpoint: two more tries (a
+# single-use grant: only a connection that never opened)
 TOKEN_BACKOFF = 0.5  # seconds before the first retry, doubling
 
 

@@ -152,14 +152,22 @@ class Webhook(Generic[T]):
 
     def parse(self, payload: str | bytes | bytearray) -> T:
         """The body as the declared type; ``pydantic.ValidationError`` (a ``ValueError``) when
-        it is not JSON or does not match. Verify the signature first (``webhooks.verify_*``):
-        parsing says nothing about who sent the body."""
+        it is not JSON or does not match, also when the body is a tagged union whose tag names
+        a kind the spec does not list (an event type newer than the spec: no member is taken for
+        it, as a response would). Verify the signature first (``webhooks.verify_*``): parsing says nothing about
+        who sent the body."""
+        from ._models import KNOWN_TAGS_ONLY
+
         if self._payload is None:
             from ._lazy import gc_paused
 
             with gc_paused():
                 self._payload = self._load()["payload"]
-        result: T = self._payload.adapter().validate_json(payload, by_name=False)
+        known_only = KNOWN_TAGS_ONLY.set(_tagged_union(self._payload.type_))
+        try:
+            result: T = self._payload.adapter().validate_json(payload, by_name=False)
+        finally:
+            KNOWN_TAGS_ONLY.reset(known_only)
         return result
 
     def __repr__(self) -> str:
@@ -301,3 +309,12 @@ class Operation(Generic[T]):
         values["accept"] = accept
         values["idempotency_field"] = idempotency_field
         values["origin"] = origin
+
+
+def _tagged_union(type_: Any) -> bool:
+    """Whether ``type_`` is a union told apart by a tag (``Annotated[..., Discriminator]``)."""
+    from typing import Annotated, get_args, get_origin
+
+    if get_origin(type_) is not Annotated:
+        return False
+    return any(type(m).__name__ == "Discriminator" for m in get_args(type_)[1:])

@@ -46,7 +46,9 @@ class Prepared(Struct):
     (uploads); ``idempotency_header`` (``idempotency_field``) is set when the request carries
     an honoured key in that header (body property); ``retry_count_header`` tells the server the
     retry number; ``omitted`` names (lower case) the headers the caller dropped with ``omit``
-    (``extra_headers``): nothing added later (auth, a key, the retry count) sends them."""
+    (``extra_headers``): nothing added later (auth, a key, the retry count) sends them.
+    ``jar`` False: without the cookies the connection pool's jar adds (a redirect to another
+    origin: the jar scopes cookies by host, not by port or scheme)."""
 
     __match_args__ = (
         "method",
@@ -59,6 +61,7 @@ class Prepared(Struct):
         "retry_count_header",
         "idempotency_field",
         "omitted",
+        "jar",
     )
 
     def __init__(
@@ -73,6 +76,7 @@ class Prepared(Struct):
         retry_count_header: str | None = None,
         idempotency_field: str | None = None,
         omitted: frozenset[str] = frozenset(),
+        jar: bool = True,
     ) -> None:
         self.method = method
         self.url = url
@@ -84,6 +88,7 @@ class Prepared(Struct):
         self.retry_count_header = retry_count_header
         self.idempotency_field = idempotency_field
         self.omitted = omitted
+        self.jar = jar
 
     def copy(self) -> Prepared:
         """An independent copy (auth amends headers, query and cookies in place)."""
@@ -98,6 +103,7 @@ class Prepared(Struct):
             self.retry_count_header,
             self.idempotency_field,
             self.omitted,
+            self.jar,
         )
 
     def drop_omitted(self) -> bool:
@@ -124,7 +130,7 @@ class Prepared(Struct):
         elif self.idempotency_field:
             extensions = {IDEMPOTENCY_FIELD_EXTENSION: self.idempotency_field}
         if not isinstance(body, StreamBody):
-            return build_request(
+            built = build_request(
                 self.method,
                 url,
                 headers=headers,
@@ -132,6 +138,9 @@ class Prepared(Struct):
                 timeout=timeout,
                 extensions=extensions,
             )
+            if not self.jar:  # this request's own cookies are gone: any left are the jar's
+                built.headers.pop("cookie", None)
+            return built
         # A streamed upload: httpx's ``content=`` would pick a sync-only or async-only stream
         # by type; ``StreamBody`` is both, so it is set as the request's stream directly.
         headers.pop("transfer-encoding", None)
@@ -142,6 +151,8 @@ class Prepared(Struct):
         request = build_request(
             self.method, url, headers=headers, timeout=timeout, extensions=extensions
         )
+        if not self.jar:
+            request.headers.pop("cookie", None)
         return httpx.Request(
             request.method,
             request.url,

@@ -35,7 +35,7 @@ RETRY_STATUSES = frozenset({408, 409, 429})
 IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE", "TRACE", "QUERY"})
 # Failures where the request provably never reached the server: safe for any method
 # (connection refused, DNS failure and TLS handshake errors are ``ConnectError``s).
-_NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
+NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
 # Failures no retry can fix: a bad URL scheme, a request h11 refuses to write.
 _HOPELESS = (httpx.UnsupportedProtocol, httpx.LocalProtocolError)
 
@@ -58,7 +58,7 @@ def may_resend(request: httpx.Request, outcome: Attempt) -> bool:
     DELETE, TRACE), or it carries an idempotency key the API honours (the header the spec
     declares for the operation, the client's ``idempotency_header``, or a per-call
     ``idempotency_key``; or the body property the spec declares for one)."""
-    if isinstance(outcome, _NOT_SENT) or request.method in IDEMPOTENT_METHODS:
+    if isinstance(outcome, NOT_SENT) or request.method in IDEMPOTENT_METHODS:
         return True
     if isinstance(request.extensions.get(IDEMPOTENCY_FIELD_EXTENSION), str):
         return True  # a key in the body property the API declares for one

@@ -129,7 +129,10 @@ class AccountExternalAccounts(_rt.Model):
             | Annotated[BankAccount | Card, Tag("*")],
             Discriminator(
                 _rt.discriminator(
-                    "object", {"bank_account": "BankAccount", "card": "Card"}, fallback="*"
+                    "object",
+                    {"bank_account": "BankAccount", "card": "Card"},
+                    fallback="*",
+                    closed=True,
                 )
             ),
         ]

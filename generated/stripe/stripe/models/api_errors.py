@@ -76,6 +76,7 @@ class ApiErrors(_rt.Model):
                     "object",
                     {"bank_account": "BankAccount", "card": "Card", "source": "Source"},
                     fallback="*",
+                    closed=True,
                 )
             ),
         ]

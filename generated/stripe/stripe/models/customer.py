@@ -177,6 +177,7 @@ class CustomerSources(_rt.Model):
                     "object",
                     {"bank_account": "BankAccount", "card": "Card", "source": "Source"},
                     fallback="*",
+                    closed=True,
                 )
             ),
         ]

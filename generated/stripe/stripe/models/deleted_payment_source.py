@@ -17,7 +17,10 @@ DeletedPaymentSource: TypeAlias = Annotated[
     | Annotated[DeletedBankAccount | DeletedCard, Tag("*")],
     Discriminator(
         _rt.discriminator(
-            "object", {"bank_account": "DeletedBankAccount", "card": "DeletedCard"}, fallback="*"
+            "object",
+            {"bank_account": "DeletedBankAccount", "card": "DeletedCard"},
+            fallback="*",
+            closed=True,
         )
     ),
 ]

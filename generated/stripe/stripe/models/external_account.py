@@ -16,6 +16,8 @@ ExternalAccount: TypeAlias = Annotated[
     | Annotated[Card, Tag("Card")]
     | Annotated[BankAccount | Card, Tag("*")],
     Discriminator(
-        _rt.discriminator("object", {"bank_account": "BankAccount", "card": "Card"}, fallback="*")
+        _rt.discriminator(
+            "object", {"bank_account": "BankAccount", "card": "Card"}, fallback="*", closed=True
+        )
     ),
 ]

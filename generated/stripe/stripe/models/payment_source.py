@@ -29,6 +29,7 @@ PaymentSource: TypeAlias = Annotated[
                 "source": "Source",
             },
             fallback="*",
+            closed=True,
         )
     ),
 ]

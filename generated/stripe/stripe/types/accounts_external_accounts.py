@@ -32,7 +32,10 @@ class AccountsExternalAccountsListResponse(_rt.Model):
             | Annotated[BankAccount | Card, Tag("*")],
             Discriminator(
                 _rt.discriminator(
-                    "object", {"bank_account": "BankAccount", "card": "Card"}, fallback="*"
+                    "object",
+                    {"bank_account": "BankAccount", "card": "Card"},
+                    fallback="*",
+                    closed=True,
                 )
             ),
         ]

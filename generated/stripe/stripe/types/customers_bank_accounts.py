@@ -88,6 +88,7 @@ CustomersBankAccountsUpdateResponse: TypeAlias = Annotated[
             "object",
             {"card": "Card", "bank_account": "BankAccount", "source": "Source"},
             fallback="*",
+            closed=True,
         )
     ),
 ]

@@ -86,6 +86,7 @@ CustomersCardsUpdateResponse: TypeAlias = Annotated[
             "object",
             {"card": "Card", "bank_account": "BankAccount", "source": "Source"},
             fallback="*",
+            closed=True,
         )
     ),
 ]

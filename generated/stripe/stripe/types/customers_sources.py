@@ -32,6 +32,7 @@ class CustomersSourcesListResponse(_rt.Model):
                     "object",
                     {"bank_account": "BankAccount", "card": "Card", "source": "Source"},
                     fallback="*",
+                    closed=True,
                 )
             ),
         ]
@@ -102,6 +103,7 @@ CustomersSourcesUpdateResponse: TypeAlias = Annotated[
             "object",
             {"card": "Card", "bank_account": "BankAccount", "source": "Source"},
             fallback="*",
+            closed=True,
         )
     ),
 ]
