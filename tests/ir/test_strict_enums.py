@@ -8,6 +8,17 @@ import sys
 from pathlib import Path
 
 
+def _mypy_errors(out: Path, snippet: Path) -> tuple[list[str], str]:
+    """`mypy --strict` on `snippet` with the packages in `out`: its error lines, its output."""
+    result = subprocess.run(
+        [sys.executable, "-m", "mypy", "--strict", "--no-incremental", str(snippet)],
+        capture_output=True,
+        text=True,
+        env={"MYPYPATH": str(out), "PATH": "/usr/bin:/bin"},
+    )
+    return [line for line in result.stdout.splitlines() if ": error:" in line], result.stdout
+
+
 def test_request_signatures_take_only_listed_values(built: dict[str, Path], tmp_path: Path) -> None:
     out = built["petstore"]
     model = (out / "petstore" / "models" / "pet_status.py").read_text()
@@ -22,14 +33,8 @@ def test_request_signatures_take_only_listed_values(built: dict[str, Path], tmp_
         '    if pet.status == "retired":  # a response may carry a value the spec does not list\n'
         "        print(pet)\n"
     )
-    result = subprocess.run(
-        [sys.executable, "-m", "mypy", "--strict", "--no-incremental", str(snippet)],
-        capture_output=True,
-        text=True,
-        env={"MYPYPATH": str(out), "PATH": "/usr/bin:/bin"},
-    )
-    errors = [line for line in result.stdout.splitlines() if ": error:" in line]
-    assert len(errors) == 1, result.stdout
+    errors, output = _mypy_errors(out, snippet)
+    assert len(errors) == 1, output
     assert "use_enum.py:6:" in errors[0] and "availabel" in errors[0]
 
 
@@ -88,11 +93,5 @@ def test_an_alias_made_of_an_open_enum_is_strict_in_requests(tmp_path: Path) -> 
         '    client.things.create(colors=["blue"])\n'
         '    client.things.create(by_name={"a": "blue"})\n'
     )
-    result = subprocess.run(
-        [sys.executable, "-m", "mypy", "--strict", "--no-incremental", str(snippet)],
-        capture_output=True,
-        text=True,
-        env={"MYPYPATH": str(out), "PATH": "/usr/bin:/bin"},
-    )
-    errors = [line for line in result.stdout.splitlines() if ": error:" in line]
-    assert [e.split(":")[1] for e in errors] == ["6", "7"], result.stdout
+    errors, output = _mypy_errors(out, snippet)
+    assert [e.split(":")[1] for e in errors] == ["6", "7"], output
