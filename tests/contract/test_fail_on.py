@@ -77,3 +77,69 @@ def test_operations_are_selected_by_exact_name_and_by_tags_through_refs(tmp_path
     ]
     ids = [p.values[0] for p in contract_operations(tmp_path / "sel")]
     assert "" not in ids and len(set(ids)) == 3
+
+
+def test_a_redirected_answer_is_judged_as_the_server_s(tmp_path: Path) -> None:
+    """The same review: the server answered 302 and its target a body breaking the schema;
+    the 3xx was checked, and the client's lenient parse of the target's body filed as the
+    client's fault (exit 1). The answer the client followed to is the one judged."""
+    import json
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+    from typing import Any
+
+    from apigen.contract import ContractConfig, run_contract
+    from tests.builds import build_into
+
+    class Api(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            if self.path.startswith("/moved"):
+                self.send_response(302)
+                self.send_header("Location", "/elsewhere")
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+                return
+            data = b'{"status": "fine"}'
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            self.wfile.write(data)
+
+        def log_message(self, *args: Any) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Api)
+    url = f"http://127.0.0.1:{server.server_address[1]}"
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    ok = {"type": "object", "required": ["ok"], "properties": {"ok": {"type": "boolean"}}}
+    document = {
+        "openapi": "3.0.3",
+        "info": {"title": "moved", "version": "1"},
+        "paths": {
+            "/moved": {
+                "get": {
+                    "operationId": "getMoved",
+                    "responses": {
+                        "200": {
+                            "description": "ok",
+                            "content": {"application/json": {"schema": ok}},
+                        }
+                    },
+                }
+            }
+        },
+    }
+    try:
+        spec = tmp_path / "moved.json"
+        spec.write_text(json.dumps(document))
+        build_into(spec, tmp_path / "moved", name="moved")
+        config = ContractConfig(
+            tmp_path / "moved", spec=spec, base_url=url, max_examples=1, variants=("sync",)
+        )
+        report = run_contract(config)
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert report.new_failures("client") == []
+    assert {f.check for f in report.new_failures("spec")} == {"response_schema_conformance"}
