@@ -143,3 +143,24 @@ def test_a_redirected_answer_is_judged_as_the_server_s(tmp_path: Path) -> None:
         server.server_close()
     assert report.new_failures("client") == []
     assert {f.check for f in report.new_failures("spec")} == {"response_schema_conformance"}
+
+
+def test_a_failure_is_named_by_the_check_that_found_it() -> None:
+    """The same review: an "Undocumented Content-Type" failure was named `schemathesis` (its
+    title matched no key), so a baseline entry written with the documented check name,
+    `content_type_conformance`, never matched it."""
+    from schemathesis.openapi.checks import JsonSchemaError, UndefinedContentType
+
+    from apigen.contract.checks import _check_name
+
+    wrong = UndefinedContentType(
+        operation="GET /x",
+        content_type="text/html",
+        defined_content_types=["application/json"],
+        message="m",
+        title="Undocumented Content-Type",
+    )
+    assert _check_name(wrong) == "content_type_conformance"
+    header = JsonSchemaError.__new__(JsonSchemaError)
+    header.title = "Response header does not conform to the schema"
+    assert _check_name(header) == "response_headers_conformance"

@@ -161,16 +161,24 @@ def _crashed(check: Any, exc: Exception) -> ResponseProblem:
 
 
 def _check_name(failure: Any) -> str:
+    """The schemathesis check that found `failure`: the failure class names it (`checks`;
+    titles such as "Undocumented Content-Type" matched no key, and baselines using the
+    documented `content_type_conformance` never matched), else read off its title."""
+    named = getattr(type(failure), "checks", None)
+    checks = [c for c in named if isinstance(c, str)] if isinstance(named, tuple) else []
+    if len(checks) == 1:
+        return checks[0]
     title = str(getattr(failure, "title", "")).lower()
     for key, name in (
         ("status code", "status_code_conformance"),
         ("content type", "content_type_conformance"),
+        ("content-type", "content_type_conformance"),
         ("header", "response_headers_conformance"),
         ("schema", "response_schema_conformance"),
     ):
-        if key in title:
+        if key in title and (not checks or name in checks):
             return name
-    return "schemathesis"
+    return checks[0] if checks else "schemathesis"
 
 
 def _one_line(text: str, limit: int = 400) -> str:
