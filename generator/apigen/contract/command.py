@@ -120,7 +120,7 @@ def contract(
     are verified. Exit 1 on a failure of a --fail-on class (default: the client's) not accepted
     by --baseline.
     """
-    from .report import BaselineError
+    from .report import Baseline, BaselineError
 
     if mock and base_url is None:
         click.secho("apigen contract: --mock needs --base-url", err=True, fg="red")
@@ -169,7 +169,25 @@ def contract(
     except (ContractError, BaselineError) as err:
         click.secho(f"apigen contract: {err}", err=True, fg="red")
         sys.exit(2)
+    except KeyboardInterrupt:  # before the first operation or while stopping the sandbox
+        click.secho("apigen contract: interrupted; no report", err=True, fg="red")
+        sys.exit(130)
     click.echo(report.text(verbose=verbose))
+    if report.interrupted:
+        click.secho(
+            "apigen contract: interrupted: the report holds the operations checked before",
+            err=True,
+            fg="yellow",
+        )
+    if baseline is not None:
+        for e in Baseline.load(baseline).unused(report):
+            click.secho(
+                f"apigen contract: warning: baseline entry {e['operation_id']} {e['check']}"
+                f" [{e['class']}] matched no failure of this run (fixed? then remove it: kept,"
+                " it would accept the failure should it come back)",
+                err=True,
+                fg="yellow",
+            )
     if report_path is not None:
         try:
             report.write(report_path, fmt)

@@ -57,6 +57,7 @@ class RunReport:
     operations: list[OperationResult] = field(default_factory=list)
     seconds: float = 0.0
     budget_exhausted: bool = False
+    interrupted: bool = False  # stopped by Ctrl-C: the operations not checked are skipped
     # the classes whose new failures fail the run (exit 1, JUnit failures): the client's by
     # default; `spec` too for a run against the caller's own API (`--fail-on client,spec`),
     # where "spec" means the API and its spec disagree
@@ -74,6 +75,7 @@ class RunReport:
             variants=list(data["variants"]),
             seconds=data["seconds"],
             budget_exhausted=data["budget_exhausted"],
+            interrupted=data.get("interrupted", False),
             fail_on=tuple(data.get("fail_on", ("client",))),
         )
         for op in data["operations"]:
@@ -104,6 +106,10 @@ class RunReport:
         return sum(op.calls for op in self.operations)
 
     def exit_code(self) -> int:
+        """1 on a new failure of a `fail_on` class; 130 (the shell's code for SIGINT) when the
+        run was interrupted, so that no script reads a partial run as a pass."""
+        if self.interrupted:
+            return 130
         return 1 if any(self.new_failures(k) for k in self.fail_on) else 0
 
     # -- renderings ---------------------------------------------------------------------------
@@ -118,6 +124,7 @@ class RunReport:
             "variants": self.variants,
             "seconds": round(self.seconds, 2),
             "budget_exhausted": self.budget_exhausted,
+            "interrupted": self.interrupted,
             "fail_on": list(self.fail_on),
             "summary": {
                 "operations": len(self.operations),
@@ -159,6 +166,7 @@ class RunReport:
             + ", ".join(f"{counts[k]} {k}" for k in KLASSES)
             + f"; {len(self.new_failures('client'))} new client failure(s)"
             + (" [time budget exhausted]" if self.budget_exhausted else "")
+            + (" [interrupted]" if self.interrupted else "")
         )
         return "\n".join(lines)
 
@@ -272,14 +280,23 @@ class Baseline:
         """The first entry accepting `failure` (classified by the runner, or already by this
         baseline: applying it again to a saved report changes nothing), if any."""
         for e in self.entries:
-            if (
-                failure.klass in (e["class"], e.get("found_as", e["class"]))
-                and e["operation_id"] in ("*", failure.operation_id)
-                and e["check"] in ("*", failure.check)
-                and e.get("message", "") in failure.message
-            ):
+            if _matches(e, failure):
                 return e
         return None
+
+    def unused(self, report: RunReport) -> list[dict[str, str]]:
+        """The entries no failure of `report` matched although their operation was checked (a
+        `*` entry: every operation ran): a failure fixed since, or an entry that no longer
+        says what fails. Kept, they would accept the failure should it come back."""
+        ran = {op.operation_id for op in report.operations if not op.skipped}
+        whole = not (report.interrupted or report.budget_exhausted)
+        failures = report.failures()
+        return [
+            e
+            for e in self.entries
+            if (e["operation_id"] in ran or (e["operation_id"] == "*" and whole and ran))
+            and not any(_matches(e, f) for f in failures)
+        ]
 
     def accepts(self, failure: Failure) -> bool:
         return self.entry(failure) is not None
@@ -290,3 +307,13 @@ class Baseline:
             f.accepted = e is not None
             if e is not None:
                 f.klass = e["class"]  # type: ignore[assignment]  # checked in `load`
+
+
+def _matches(entry: dict[str, str], failure: Failure) -> bool:
+    """Whether baseline `entry` accepts `failure` (see `Baseline`)."""
+    return (
+        failure.klass in (entry["class"], entry.get("found_as", entry["class"]))
+        and entry["operation_id"] in ("*", failure.operation_id)
+        and entry["check"] in ("*", failure.check)
+        and entry.get("message", "") in failure.message
+    )

@@ -477,7 +477,32 @@ class _Run:
         runner = asyncio.Runner()
         async_client = runner.run(self._make_async(async_cls, base_url, credentials))
         try:
-            for op in ops:
+            self._each(ops, report, sync_client, async_client, runner, token_urls)
+        finally:
+            sync_client.close()
+            runner.run(async_client.close())
+            runner.close()
+            self.recorder.close()
+            if self.sandbox is not None:
+                self.sandbox.stop()
+        report.seconds = time.perf_counter() - self.started
+        self.baseline.apply(report)
+        return report
+
+    def _each(
+        self,
+        ops: list[ManifestOperation],
+        report: RunReport,
+        sync_client: Any,
+        async_client: Any,
+        runner: asyncio.Runner,
+        token_urls: frozenset[str],
+    ) -> None:
+        """Check `ops` in order into `report`. Ctrl-C stops the run with what it found so far:
+        the operation it was in and those after it are skipped, and the report says so (a
+        long run lost its whole report, and exited as though only a failure had stopped it)."""
+        for at, op in enumerate(ops):
+            try:
                 if self.out_of_time():
                     report.budget_exhausted = True
                     report.operations.append(
@@ -494,21 +519,22 @@ class _Run:
                 own_token = _is_token_operation(op.method, op.path, token_urls)
                 self.recorder.token_urls = frozenset() if own_token else token_urls
                 result = self._operation(op, sync_client, async_client, runner)
-                report.operations.append(result)
-                report.budget_exhausted = report.budget_exhausted or self.budget_cut
-                self.say(
-                    f"{op.operation_id}: {result.cases} cases, {len(result.failures)} failures"
-                )
-        finally:
-            sync_client.close()
-            runner.run(async_client.close())
-            runner.close()
-            self.recorder.close()
-            if self.sandbox is not None:
-                self.sandbox.stop()
-        report.seconds = time.perf_counter() - self.started
-        self.baseline.apply(report)
-        return report
+            except KeyboardInterrupt:
+                report.interrupted = True
+                for rest in ops[at:]:
+                    report.operations.append(
+                        OperationResult(
+                            rest.operation_id or rest.call,
+                            rest.call,
+                            rest.method,
+                            rest.path,
+                            skipped="interrupted",
+                        )
+                    )
+                return
+            report.operations.append(result)
+            report.budget_exhausted = report.budget_exhausted or self.budget_cut
+            self.say(f"{op.operation_id}: {result.cases} cases, {len(result.failures)} failures")
 
     async def _make_async(self, cls: type[Any], base_url: str, credentials: dict[str, Any]) -> Any:
         return cls(
