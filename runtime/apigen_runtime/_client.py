@@ -697,6 +697,7 @@ class _BaseClient(Generic[HttpT]):
                     nxt.headers.pop(name, None)
                 for name in self._secret_headers:
                     nxt.headers.pop(name, None)
+                nxt.foreign = _FOREIGN_STRIPPED | {h.lower() for h in self._secret_headers}
                 nxt.cookies = []
                 # the pool's jar scopes cookies by host, not port or scheme: the same host on
                 # another port, or plain http, gets none of them; another host over https
@@ -717,6 +718,10 @@ class _BaseClient(Generic[HttpT]):
                 hops.append((left, response.status_code))
             response = yield from send(current)
         return response
+
+
+# what no default of the http client may put back on a hop to another origin
+_FOREIGN_STRIPPED = frozenset({"authorization", "proxy-authorization"})
 
 
 def _renewal_may_replay(method: str, hops: list[tuple[bool, int]]) -> bool:

@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, TypeAlias, TypeVar
 import httpx
 
 from ._record import FrozenStruct, Struct
+from ._request import ANONYMOUS_EXTENSION
 
 if TYPE_CHECKING:  # imported when an async flow runs: a sync client never loads anyio
     import anyio
@@ -42,6 +43,7 @@ __all__ = [
 ]
 
 T = TypeVar("T")
+_DEFAULT = httpx.USE_CLIENT_DEFAULT
 
 
 # These classes are written out rather than ``@dataclass``es: a dataclass is compiled when its
@@ -146,10 +148,14 @@ def run_sync(flow: Flow[T], client: httpx.Client, sleep: Callable[[float], objec
                 outcome = None
                 continue
             try:
+                # (a hop to another origin goes without the http client's own `auth=`)
+                auth = None if ANONYMOUS_EXTENSION in action.request.extensions else _DEFAULT
                 if action.deadline is None and not action.stream:
-                    outcome = client.send(action.request, follow_redirects=False)
+                    outcome = client.send(action.request, auth=auth, follow_redirects=False)
                 else:
-                    outcome = client.send(action.request, stream=True, follow_redirects=False)
+                    outcome = client.send(
+                        action.request, auth=auth, stream=True, follow_redirects=False
+                    )
                     if action.deadline is not None:
                         outcome.stream = _Bounded(outcome.stream, action)
                     if not (action.stream and outcome.is_success):
@@ -193,10 +199,14 @@ async def run_async(
                 outcome = None
                 continue
             try:
+                # (a hop to another origin goes without the http client's own `auth=`)
+                auth = None if ANONYMOUS_EXTENSION in action.request.extensions else _DEFAULT
                 if action.deadline is None and not action.stream:
-                    outcome = await client.send(action.request, follow_redirects=False)
+                    outcome = await client.send(action.request, auth=auth, follow_redirects=False)
                 else:
-                    outcome = await client.send(action.request, stream=True, follow_redirects=False)
+                    outcome = await client.send(
+                        action.request, auth=auth, stream=True, follow_redirects=False
+                    )
                     if action.deadline is not None:
                         outcome.stream = _Bounded(outcome.stream, action)
                     if not (action.stream and outcome.is_success):

@@ -209,3 +209,56 @@ def test_a_cookie_the_api_scoped_to_its_domain_follows_to_another_host() -> None
     client.request(op(path="/download"), {})
     assert seen[2].url.host == "cdn.example.com"
     assert seen[2].headers["cookie"] == "CloudFront-Policy=p"
+
+
+@pytest.mark.parametrize("http_kwargs", ["auth", "headers", "params", "basic"])
+def test_the_http_client_s_own_credentials_stay_behind_on_a_redirect_to_another_origin(
+    http_kwargs: str,
+) -> None:
+    """A helper's review: credentials set on the caller's own `http_client=` (an `httpx.Auth`,
+    a default `Authorization` header, default `params={"key": ...}`) reached another origin on
+    a redirect: each hop is rebuilt with the http client's `build_request`, which put its
+    headers and params back, and sent with its `auth=`. httpx following the redirect itself
+    drops them. On the API's own origin they are still sent. Sync and async."""
+
+    class TokenAuth(httpx.Auth):
+        def auth_flow(self, request: httpx.Request) -> Any:
+            request.headers["Authorization"] = "token t-secret"
+            yield request
+
+    kwargs: dict[str, Any] = {
+        "auth": {"auth": TokenAuth()},
+        "basic": {"auth": ("u", "pw-secret")},
+        "headers": {"headers": {"Authorization": "token t-secret"}},
+        "params": {"params": {"key": "t-secret"}},
+    }[http_kwargs]
+    seen: list[httpx.Request] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        seen.append(request)
+        if request.url.host == "api.example.com":
+            return httpx.Response(302, headers={"Location": "https://elsewhere.test/collect?a=1"})
+        return httpx.Response(200, json={})
+
+    def check() -> None:
+        home, away = seen
+        assert "authorization" in home.headers or home.url.params.get("key") == "t-secret"
+        assert "authorization" not in away.headers, away.headers
+        assert str(away.url) == "https://elsewhere.test/collect?a=1"
+        assert "secret" not in repr(away.headers.raw) + str(away.url)
+
+    transport = httpx.MockTransport(handler)
+    client = rt.SyncAPIClient(
+        base_url="https://api.example.com", http_client=httpx.Client(transport=transport, **kwargs)
+    )
+    assert client.request(op(), {}) == {}
+    check()
+
+    async def run() -> None:
+        http = httpx.AsyncClient(transport=transport, **kwargs)
+        async with rt.AsyncAPIClient(base_url="https://api.example.com", http_client=http) as c:
+            assert await c.request(op(), {}) == {}
+
+    seen.clear()
+    asyncio.run(run())
+    check()
