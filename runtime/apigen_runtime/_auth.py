@@ -128,11 +128,15 @@ def _basic(user: str, password: str) -> str:
 
 
 class HTTPBearer(SecurityScheme):
-    def __init__(self, credential: str) -> None:
+    """A fixed credential in ``Authorization: <scheme> <credential>``: a bearer token, or a key
+    under the spec's own scheme word (``Token``, as Django REST framework's)."""
+
+    def __init__(self, credential: str, scheme: str = "Bearer") -> None:
         self.credentials = (credential,)
+        self.scheme = scheme
 
     def apply(self, request: Prepared, creds: Mapping[str, str]) -> None:
-        _set_header(request, "Authorization", f"Bearer {creds[self.credentials[0]]}")
+        _set_header(request, "Authorization", f"{self.scheme} {creds[self.credentials[0]]}")
 
 
 def _loopback(host: str | None) -> bool:

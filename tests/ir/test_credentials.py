@@ -208,6 +208,10 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
         ),
         "nosec": _spec(None, None),
         "userpass": _spec({"b": BASIC}, [{"b": []}]),
+        "drf": _spec(
+            {"tokenAuth": {"type": "http", "scheme": "Token"}, "k": QUERY_KEY},
+            [{"tokenAuth": [], "k": []}],
+        ),
         "google": _spec(
             {"Oauth2": GOOGLE_IMPLICIT, "Oauth2c": GOOGLE_CODE}, [{"Oauth2": [], "Oauth2c": []}]
         ),
@@ -307,3 +311,33 @@ def test_one_token_meets_bearer_schemes_required_together(
         monkeypatch.delenv("GOOGLE_ACCESS_TOKEN", raising=False)
         with pytest.raises(pkg.MissingCredentialsError, match="access_token="):
             _call(pkg, mode)
+
+
+@pytest.mark.parametrize("mode", ["sync", "async"])
+def test_an_http_scheme_of_another_word_sends_its_word(built: Path, mode: str) -> None:
+    """A helper's review: every HTTP scheme but basic was sent as `Authorization: Bearer
+    <credential>`: `scheme: Token` (Django REST framework) wants `Token <key>`, and the API
+    (and our own sandbox) answered 401."""
+    with on_path(built / "drf", "drf") as pkg:
+        sent = _call(pkg, mode, token_auth="t-1", k="q-1")
+        assert sent.headers["Authorization"] == "Token t-1"
+        assert sent.url.params["key"] == "q-1"
+
+
+@pytest.mark.parametrize("word", ["digest", "OAuth", "Negotiate", "bad word"])
+def test_an_http_scheme_computed_per_request_is_left_out_with_a_warning(word: str) -> None:
+    """The same review: `digest` or `oauth` (an OAuth 1.0 signature, here.com) was sent as a
+    bearer token, even merged with a real bearer scheme into one `api_key`: such a value is
+    computed per request, which no fixed credential meets. The scheme is left out, and the
+    warning says how to compute it (an httpx auth on the http client)."""
+    report = Report()
+    doc = _spec(
+        {"signed": {"type": "http", "scheme": word}, "bearerAuth": BEARER},
+        [{"signed": []}, {"bearerAuth": []}],
+    )
+    schemes, default = build_security(doc, report, "spec.json")
+    assert [s.name for s in schemes] == ["bearerAuth"] and default == (("bearerAuth",),)
+    assert schemes[0].credentials == {"credential": "api_key"}
+    (warning,) = [d for d in report.items if "signed" in d.pointer]
+    assert warning.pointer == "#/components/securitySchemes/signed/scheme"
+    assert "computed per request" in warning.message and "httpx" in (warning.action or "")

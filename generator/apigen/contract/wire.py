@@ -18,7 +18,7 @@ import httpx
 
 from ..form_fields import REPEATED_KEYS, repeats_keys
 from ..ir.operations import IDEMPOTENCY_NAME
-from ..ir.security import usable
+from ..ir.security import computed_http, usable
 from ..path_keys import split_key
 from ..sandbox._params import decoded_items, path_value
 from ..spec.param_media import is_json_media
@@ -63,9 +63,8 @@ UNSPELLABLE_VALUE = "a value its style cannot spell (a delimiter inside an item,
 # A security requirement that ANDs two schemes which both take the Authorization header (basic +
 # an OAuth2 bearer token): one request carries one such header, so no request can meet it.
 UNMEETABLE_SECURITY = "no request can meet the security requirement"
-# An HTTP scheme other than basic and bearer (`oauth`: an OAuth 1.0 signature, here.com;
-# `digest`) is computed per request from a challenge or the request itself; the generated
-# client sends the caller's credential as a bearer token, which such a server refuses.
+# An HTTP scheme computed per request from a challenge or the request itself (`oauth`: an OAuth
+# 1.0 signature, here.com; `digest`): the generator leaves it out, no fixed credential meets it.
 UNCOMPUTABLE_SECURITY = "an HTTP authentication scheme computed per request, not sent:"
 _AUTHORIZATION_KINDS = frozenset({"http", "oauth2", "openIdConnect"})
 
@@ -719,6 +718,10 @@ def _check_security(
     # requirement too, so the operation goes without the credentials it names.
     carried = [alt for alt in alternatives if all(usable(n, s) for n, s in alt.items())]
     if not carried:
+        if any(any(computed_http(s) for s in alt.values()) for alt in alternatives):
+            names = " or ".join("+".join(alt) for alt in alternatives)
+            problems.append(f"{UNCOMPUTABLE_SECURITY} {names}")
+            return
         if any(any(usable(n, s) for n, s in alt.items()) for alt in alternatives):
             names = " or ".join("+".join(alt) for alt in alternatives)
             problems.append(
@@ -741,16 +744,7 @@ def _check_security(
         if all(_has_credential(s, request, query, cookie) for s in alt.values()):
             return
     names = " or ".join("+".join(alt) for alt in alternatives)
-    if all(any(_computed(s) for s in alt.values()) for alt in alternatives):
-        problems.append(f"{UNCOMPUTABLE_SECURITY} {names}")
-        return
     problems.append(f"no credentials sent (the operation needs {names})")
-
-
-def _computed(scheme: Mapping[str, Any]) -> bool:
-    """An HTTP scheme whose credential is computed per request from the request itself."""
-    name = str(scheme.get("scheme", "")).lower()
-    return scheme.get("type") == "http" and name not in ("basic", "bearer")
 
 
 def _meetable(requirement: Mapping[str, Mapping[str, Any]]) -> bool:

@@ -31,6 +31,41 @@ def usable(name: str, scheme: Any) -> bool:
     return isinstance(scheme, Mapping) and _plan(name, scheme) is not None
 
 
+# HTTP authentication schemes (the IANA registry's, and the usual unregistered ones) whose
+# `Authorization` value is computed per request, from a server challenge or the request itself:
+# no fixed credential meets them (an httpx `auth=` on the http client can: `httpx.DigestAuth`).
+COMPUTED_HTTP_SCHEMES = frozenset(
+    {
+        "aws4-hmac-sha256",
+        "concealed",
+        "digest",
+        "dpop",
+        "hoba",
+        "hmac",
+        "mutual",
+        "negotiate",
+        "ntlm",
+        "oauth",  # OAuth 1.0: a signature of the request (RFC 5849)
+        "privatetoken",
+        "scram-sha-1",
+        "scram-sha-256",
+        "signature",
+        "vapid",
+    }
+)
+
+
+def computed_http(scheme: Mapping[str, Any]) -> bool:
+    """Whether `scheme` is an HTTP one no fixed credential meets: computed per request, or a
+    word that is no HTTP token (RFC 9110 §11.1), which no header can carry."""
+    if str(scheme.get("type", "")).lower() != "http":
+        return False
+    word = str(scheme.get("scheme", "")).strip()
+    if word.lower() in ("", "basic", "bearer"):
+        return False
+    return word.lower() in COMPUTED_HTTP_SCHEMES or not HTTP_TOKEN.fullmatch(word)
+
+
 def _plan(
     name: str, scheme: Mapping[str, Any]
 ) -> tuple[str, dict[str, str], dict[str, Any]] | None:
@@ -51,10 +86,16 @@ def _plan(
             },
         )
     if kind == "http":
-        http = str(scheme.get("scheme", "")).lower()
-        if http == "basic":
+        word = str(scheme.get("scheme", "")).strip()
+        if word.lower() == "basic":
             return "HTTPBasic", {"username": "username", "password": "password"}, {}
-        return "HTTPBearer", {"credential": "bearer_token"}, {}
+        if word.lower() in ("", "bearer"):
+            return "HTTPBearer", {"credential": "bearer_token"}, {}
+        if computed_http(scheme):
+            return None
+        # a fixed credential under the scheme's own word (`Authorization: Token <key>`, as
+        # Django REST framework's): it was sent as `Bearer <key>`, which such a server refuses
+        return "HTTPBearer", {"credential": "api_key"}, {"scheme": word}
     if kind in ("oauth2", "openidconnect"):
         flows = scheme.get("flows") if isinstance(scheme.get("flows"), Mapping) else {}
         assert isinstance(flows, Mapping)
@@ -232,6 +273,18 @@ def build_security(
         if isinstance(scheme, Mapping) and "$ref" in scheme:
             continue
         plan = _plan(str(name), scheme) if isinstance(scheme, Mapping) else None
+        if plan is None and isinstance(scheme, Mapping) and computed_http(scheme):
+            word = str(scheme.get("scheme", "")).strip()
+            report.warn(
+                file,
+                f"#/components/securitySchemes/{name}/scheme",
+                f"HTTP authentication scheme {word!r} is computed per request (from a challenge"
+                " or the request itself), not a credential the client can send as given",
+                kind="security",
+                action="scheme left out; give the http client an httpx auth that computes it"
+                " (http_client=httpx.Client(auth=...), httpx.DigestAuth for digest)",
+            )
+            continue
         if plan is None:
             report.warn(
                 file,
