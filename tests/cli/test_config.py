@@ -869,3 +869,34 @@ def test_a_final_line_break_fails_every_anchored_pattern(tmp_path: Path) -> None
         f"{cfg}: clients.demo.headers.X-Tenant: a header value cannot contain a line break (got 'acme\\n')"
         in found
     )
+
+
+def test_a_configured_query_key_is_redacted_in_contract_reports(tmp_path: Path) -> None:
+    """A helper's review: `apigen contract` redacted the query API keys of the spec's
+    `securitySchemes` only: a key a configuration file added (`[[clients.x.security]]`, `in =
+    "query"`) was printed in the text, JSON and JUnit reports. The client's own schemes say
+    which query parameters carry keys."""
+    from apigen.contract import ContractConfig, run_contract
+    from apigen.contract.client import load_client
+
+    cfg = write(
+        tmp_path / "apigen.toml",
+        f"""\
+        [clients.demo]
+        spec = "{DEMO}"
+        output = "out/qkey"
+        [[clients.demo.security]]
+        name = "key"
+        type = "apiKey"
+        parameter = "k"
+        in = "query"
+        keyword = "app_key"
+        required = true
+        """,
+    )
+    out = build_client(cfg)
+    assert load_client(out).query_secrets() == {"k"}
+    report = run_contract(ContractConfig(out, spec=DEMO, max_examples=1, variants=["sync"]))
+    text = json.dumps(report.to_json()) + report.text(verbose=True) + report.junit()
+    assert report.calls() > 0
+    assert "contract-app-key" not in text  # the (dummy) key the client sent

@@ -115,6 +115,18 @@ class GeneratedClient:
             and str(p.annotation).replace(" ", "") == "str|None"  # credentials: optional strings
         ]
 
+    def query_secrets(self) -> frozenset[str]:
+        """The query parameters the client sends API keys in: its `_SECURITY_SCHEMES`, which
+        hold the schemes a configuration file added (`[[clients.x.security]]`) as well as the
+        spec's (a helper's review: a configured query key was printed in reports)."""
+        sync_cls, _ = self.client_classes()
+        schemes = getattr(sys.modules.get(sync_cls.__module__), "_SECURITY_SCHEMES", None)
+        return frozenset(
+            str(s.name)
+            for s in (schemes.values() if isinstance(schemes, dict) else ())
+            if getattr(s, "location", None) == "query" and isinstance(getattr(s, "name", None), str)
+        )
+
     def env_prefix(self) -> str:
         return self.package.upper()
 

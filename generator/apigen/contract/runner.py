@@ -452,7 +452,7 @@ class _Run:
         self.base_url = base_url
         token_urls = _token_urls(self.document)
         self.recorder.fake_tokens = own  # a real server's token endpoint gets real requests
-        self.secrets = _query_secrets(self.document)
+        self.secrets = _query_secrets(self.document) | self.client.query_secrets()
         report = RunReport(
             client=str(self.config.client_dir),
             spec=str(self.spec),
