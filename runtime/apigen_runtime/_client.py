@@ -609,6 +609,7 @@ class _BaseClient(Generic[HttpT]):
             op.operation_id,
             self._tokens,
             self._credential_env,
+            self._given,
         )
         if not fixed_choice(security, self._schemes, chosen, self._given):
             return chosen, False, False

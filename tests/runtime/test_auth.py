@@ -51,6 +51,36 @@ def test_default_security_and_env_var(recorder: Recorder, monkeypatch: pytest.Mo
     assert recorder.last.headers["Authorization"] == "Bearer from-arg"
 
 
+@pytest.mark.parametrize("twice", [False, True])
+def test_credentials_passed_win_over_another_alternative_s_environment(
+    recorder: Recorder, monkeypatch: pytest.MonkeyPatch, twice: bool
+) -> None:
+    """A helper's review: with `security: [{apiKey}, {basic}]`, `PETSTORE_API_KEY` set in the
+    environment and `Client(username=, password=)` passed, the environment's key was sent and
+    the caller's credentials ignored (openai-python's and stripe-python's arguments win). The
+    spec's order still decides between alternatives both passed, or both from the
+    environment; the choice is the same on a second call (kept per requirement)."""
+    operation = op(security=(("apiKeyHeader",), ("basicAuth",)))
+    monkeypatch.setenv("PETSTORE_API_KEY", "from-env")
+    c = client(recorder, username="u", password="p")
+    for _ in range(2 if twice else 1):
+        c.request(operation, {})
+        assert (
+            recorder.last.headers["Authorization"] == "Basic " + base64.b64encode(b"u:p").decode()
+        )
+        assert "X-API-Key" not in recorder.last.headers
+    client(recorder, api_key="k", username="u", password="p").request(operation, {})
+    assert (
+        recorder.last.headers["X-API-Key"] == "k" and "Authorization" not in recorder.last.headers
+    )
+    client(recorder).request(operation, {})
+    assert recorder.last.headers["X-API-Key"] == "from-env"
+    monkeypatch.setenv("PETSTORE_USERNAME", "eu")
+    monkeypatch.setenv("PETSTORE_PASSWORD", "ep")
+    client(recorder).request(operation, {})
+    assert recorder.last.headers["X-API-Key"] == "from-env"
+
+
 def test_first_usable_alternative_wins(recorder: Recorder) -> None:
     operation = op(security=(("basicAuth",), ("bearerAuth",)))
     client(recorder, bearer_token="tok").request(operation, {})

@@ -127,7 +127,15 @@ def test_fixed_choice_only_where_select_security_cannot_change() -> None:
     assert choose((("key",),), {"api_key": "a"})
     assert choose((("basic",),), {"user": "u", "password": "p"})
     assert not choose((("basic",),), {"user": "u"})  # the optional password: the environment
-    assert not choose((("basic",), ("key",)), {"api_key": "a"})  # not the first alternative
+    # passed, the key's alternative comes before basic's whatever the environment holds
+    assert choose((("basic",), ("key",)), {"api_key": "a"})
+
+    def from_env(alternatives: Any, found: dict[str, str], given: set[str]) -> bool:
+        chosen = select_security(alternatives, schemes, found.get, "P", "op", given=given)
+        return fixed_choice(alternatives, schemes, chosen, given)
+
+    # the key found in the environment: basic's user, passed, may have its password there next
+    assert not from_env((("basic",), ("key",)), {"api_key": "a"}, {"user"})
     assert not choose((("flow",),), {"k": "a"})
 
 
