@@ -341,3 +341,25 @@ def test_an_http_scheme_computed_per_request_is_left_out_with_a_warning(word: st
     (warning,) = [d for d in report.items if "signed" in d.pointer]
     assert warning.pointer == "#/components/securitySchemes/signed/scheme"
     assert "computed per request" in warning.message and "httpx" in (warning.action or "")
+
+
+def test_a_root_requirement_naming_no_scheme_is_pointed_out() -> None:
+    """A helper's review: a root `security` naming `apiKey` where the scheme is `apikey` was
+    dropped without a word, and every operation went out anonymous (a client given no
+    credential at all did not raise either). Operation-level requirements were warned of."""
+    report = Report()
+    doc = _spec({"apikey": KEY}, [{"apiKey": []}])
+    _, default = build_security(doc, report, "spec.json")
+    assert default == ()
+    messages = {(d.pointer, d.message) for d in report.items}
+    assert (
+        "#/security/0",
+        "security requirement names 'apiKey', which components.securitySchemes does not define",
+    ) in messages
+    assert ("#/security", "no security requirement names a usable scheme") in messages
+    fine = Report()
+    assert build_security(_spec({"apikey": KEY}, [{"apikey": []}, {}]), fine, "s")[1] == (
+        ("apikey",),
+        (),
+    )
+    assert fine.items == []

@@ -359,12 +359,32 @@ def build_security(
         )
     known = {s.name for s in schemes}
     default: list[tuple[str, ...]] = []
-    for req in document.get("security") or []:
+    root = document.get("security") or []
+    for i, req in enumerate(root if isinstance(root, list) else []):
         if isinstance(req, Mapping):
             names = tuple(sorted(str(k) for k in req))
             names = merges.get(names, names)
             if all(n in known for n in names):
                 default.append(names)
+                continue
+            # (a scheme left out above was warned of there; a name no scheme has was not)
+            for name in (n for n in names if not (isinstance(raw, Mapping) and n in raw)):
+                report.warn(
+                    file,
+                    f"#/security/{i}",
+                    f"security requirement names {name!r}, which components.securitySchemes"
+                    " does not define",
+                    kind="security",
+                    action="requirement left out",
+                )
+    if root and not default:
+        report.warn(
+            file,
+            "#/security",
+            "no security requirement names a usable scheme",
+            kind="security",
+            action="operations without their own security are sent without credentials",
+        )
     return schemes, tuple(default)
 
 
