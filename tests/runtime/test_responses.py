@@ -124,6 +124,16 @@ def test_status_errors(status: int, cls: type[rt.APIStatusError]) -> None:
     assert err.headers["x-request-id"] == "req_1"
 
 
+@pytest.mark.parametrize("header", ["request-id", "x-request-id", "x-github-request-id"])
+def test_an_error_s_request_id_is_read_where_a_success_s_is(header: str) -> None:
+    """A helper's review: a success answered with `x-github-request-id` had its
+    `_request_id`, a 404 with the same header `request_id is None`: errors read two names."""
+    response = httpx.Response(404, json={}, headers={header: "CAFE:1234"})
+    with pytest.raises(rt.NotFoundError) as info:
+        call(response)
+    assert info.value.request_id == "CAFE:1234"
+
+
 def test_error_body_raw_json_or_text_when_undeclared_or_mismatched() -> None:
     with pytest.raises(rt.NotFoundError) as info:
         call(httpx.Response(404, json={"error": {"message": "No such pet"}}))
