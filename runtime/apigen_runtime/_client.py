@@ -9,7 +9,15 @@ import platform
 import threading
 import time
 import weakref
-from collections.abc import Awaitable, Callable, Generator, Mapping, Sequence
+from collections.abc import (
+    AsyncIterable,
+    Awaitable,
+    Callable,
+    Generator,
+    Iterable,
+    Mapping,
+    Sequence,
+)
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Final, Generic, Self, TypeVar, cast
 
@@ -26,7 +34,7 @@ from ._auth import (
     reauthorize,
     select_security,
 )
-from ._body import StreamBody
+from ._body import StreamBody, is_json
 from ._build import request_builder
 from ._drivers import Flow, run_async, run_sync
 from ._errors import APIError, package_error
@@ -822,16 +830,49 @@ def custom_operation(
         kind = "json"
     target = Any if cast_to is None or kind == "empty" else cast_to
     has_body = not isinstance(body, NotGiven)
+    media = "application/json"
+    if has_body:
+        media, options = _custom_media(body, options)
     op: Operation[Any] = Operation(
         method=method,
         path="/" + url.raw_path.decode("ascii").split("?", 1)[0].lstrip("/"),
         operation_id=f"{method.upper()} {path}",
         params=(Param("body", "body", "body"),) if has_body else (),
-        body=Body("application/json", required=True) if has_body else None,
+        body=Body(media, required=True) if has_body else None,
         responses={"2XX": Response(target, kind)},  # type: ignore[arg-type]
         security=security,
     )
     return op, ({"body": body} if has_body else {}), options
+
+
+def _custom_media(body: object, options: RequestOptions) -> tuple[str, RequestOptions]:
+    """The media type ``client.post(path, body=...)`` encodes ``body`` as, and the options to
+    send it with. Bytes, text, a file, a path or an iterator go as they are (labelled with
+    the ``Content-Type`` of ``extra_headers``, else ``application/octet-stream``); other data
+    as the ``Content-Type`` given names it (a form, as stripe-python's raw requests send
+    Stripe's v1 API; multipart, whose header the encoder writes with its boundary), else JSON.
+    (Everything went as JSON: bytes for a form became a quoted JSON string.)"""
+    headers = options.get("extra_headers") or {}
+    given = next(
+        (v for k, v in headers.items() if k.lower() == "content-type" and isinstance(v, str)), None
+    )
+    if isinstance(body, str):  # a JSON string, unless another type is named
+        raw = given is not None and not is_json(given.split(";")[0].strip().lower())
+    else:
+        raw = isinstance(body, bytes | bytearray | memoryview | os.PathLike) or (
+            not isinstance(body, Mapping | list | tuple)
+            and not hasattr(body, "model_dump")  # (a model iterates over its fields)
+            and (hasattr(body, "read") or isinstance(body, Iterable | AsyncIterable))
+        )
+    if raw:
+        return "application/octet-stream", options  # the caller's Content-Type still wins
+    if given is None:
+        return "application/json", options
+    if given.split(";")[0].strip().lower().startswith("multipart/"):
+        # the encoder's header names the boundary it used: the caller's, without one, goes
+        kept = {k: v for k, v in headers.items() if k.lower() != "content-type"}
+        return given, {**options, "extra_headers": kept}
+    return given, options
 
 
 def _weak(loop: object | None) -> Callable[[], object | None] | None:
@@ -1089,7 +1130,9 @@ class SyncAPIClient(_BaseClient[httpx.Client]):
     ) -> T:
         """``POST path`` (relative to ``base_url``) for an endpoint the spec does not
         describe, with the client's auth, retries and hooks; the response is read as
-        ``cast_to`` (a model, ``dict``, ``str``, ``bytes`` or ``None``). ``body`` is sent as JSON."""
+        ``cast_to`` (a model, ``dict``, ``str``, ``bytes`` or ``None``). ``body`` is sent as JSON,
+        or as the ``Content-Type`` of ``extra_headers`` names it (a form, multipart); bytes, a
+        file or an iterator as they are."""
         return self._custom(
             "post",
             path,
@@ -1124,7 +1167,9 @@ class SyncAPIClient(_BaseClient[httpx.Client]):
     ) -> T:
         """``PUT path`` (relative to ``base_url``) for an endpoint the spec does not
         describe, with the client's auth, retries and hooks; the response is read as
-        ``cast_to`` (a model, ``dict``, ``str``, ``bytes`` or ``None``). ``body`` is sent as JSON."""
+        ``cast_to`` (a model, ``dict``, ``str``, ``bytes`` or ``None``). ``body`` is sent as JSON,
+        or as the ``Content-Type`` of ``extra_headers`` names it (a form, multipart); bytes, a
+        file or an iterator as they are."""
         return self._custom(
             "put",
             path,
@@ -1159,7 +1204,9 @@ class SyncAPIClient(_BaseClient[httpx.Client]):
     ) -> T:
         """``PATCH path`` (relative to ``base_url``) for an endpoint the spec does not
         describe, with the client's auth, retries and hooks; the response is read as
-        ``cast_to`` (a model, ``dict``, ``str``, ``bytes`` or ``None``). ``body`` is sent as JSON."""
+        ``cast_to`` (a model, ``dict``, ``str``, ``bytes`` or ``None``). ``body`` is sent as JSON,
+        or as the ``Content-Type`` of ``extra_headers`` names it (a form, multipart); bytes, a
+        file or an iterator as they are."""
         return self._custom(
             "patch",
             path,
@@ -1194,7 +1241,9 @@ class SyncAPIClient(_BaseClient[httpx.Client]):
     ) -> T:
         """``DELETE path`` (relative to ``base_url``) for an endpoint the spec does not
         describe, with the client's auth, retries and hooks; the response is read as
-        ``cast_to`` (a model, ``dict``, ``str``, ``bytes`` or ``None``). ``body`` is sent as JSON."""
+        ``cast_to`` (a model, ``dict``, ``str``, ``bytes`` or ``None``). ``body`` is sent as JSON,
+        or as the ``Content-Type`` of ``extra_headers`` names it (a form, multipart); bytes, a
+        file or an iterator as they are."""
         return self._custom(
             "delete",
             path,
@@ -1475,7 +1524,9 @@ class AsyncAPIClient(_BaseClient[httpx.AsyncClient]):
     ) -> T:
         """``POST path`` (relative to ``base_url``) for an endpoint the spec does not
         describe, with the client's auth, retries and hooks; the response is read as
-        ``cast_to`` (a model, ``dict``, ``str``, ``bytes`` or ``None``). ``body`` is sent as JSON."""
+        ``cast_to`` (a model, ``dict``, ``str``, ``bytes`` or ``None``). ``body`` is sent as JSON,
+        or as the ``Content-Type`` of ``extra_headers`` names it (a form, multipart); bytes, a
+        file or an iterator as they are."""
         return await self._custom(
             "post",
             path,
@@ -1510,7 +1561,9 @@ class AsyncAPIClient(_BaseClient[httpx.AsyncClient]):
     ) -> T:
         """``PUT path`` (relative to ``base_url``) for an endpoint the spec does not
         describe, with the client's auth, retries and hooks; the response is read as
-        ``cast_to`` (a model, ``dict``, ``str``, ``bytes`` or ``None``). ``body`` is sent as JSON."""
+        ``cast_to`` (a model, ``dict``, ``str``, ``bytes`` or ``None``). ``body`` is sent as JSON,
+        or as the ``Content-Type`` of ``extra_headers`` names it (a form, multipart); bytes, a
+        file or an iterator as they are."""
         return await self._custom(
             "put",
             path,
@@ -1545,7 +1598,9 @@ class AsyncAPIClient(_BaseClient[httpx.AsyncClient]):
     ) -> T:
         """``PATCH path`` (relative to ``base_url``) for an endpoint the spec does not
         describe, with the client's auth, retries and hooks; the response is read as
-        ``cast_to`` (a model, ``dict``, ``str``, ``bytes`` or ``None``). ``body`` is sent as JSON."""
+        ``cast_to`` (a model, ``dict``, ``str``, ``bytes`` or ``None``). ``body`` is sent as JSON,
+        or as the ``Content-Type`` of ``extra_headers`` names it (a form, multipart); bytes, a
+        file or an iterator as they are."""
         return await self._custom(
             "patch",
             path,
@@ -1580,7 +1635,9 @@ class AsyncAPIClient(_BaseClient[httpx.AsyncClient]):
     ) -> T:
         """``DELETE path`` (relative to ``base_url``) for an endpoint the spec does not
         describe, with the client's auth, retries and hooks; the response is read as
-        ``cast_to`` (a model, ``dict``, ``str``, ``bytes`` or ``None``). ``body`` is sent as JSON."""
+        ``cast_to`` (a model, ``dict``, ``str``, ``bytes`` or ``None``). ``body`` is sent as JSON,
+        or as the ``Content-Type`` of ``extra_headers`` names it (a form, multipart); bytes, a
+        file or an iterator as they are."""
         return await self._custom(
             "delete",
             path,

@@ -219,6 +219,48 @@ def test_escape_hatch_takes_every_per_call_option() -> None:
     assert asyncio.run(aclient.delete("/t", cast_to=dict, retry_count_header=None)) == {}
 
 
+FORM = {"Content-Type": "application/x-www-form-urlencoded"}
+
+
+@pytest.mark.parametrize(
+    ("body", "headers", "content", "content_type"),
+    [
+        # Stripe's v1 API takes forms only (stripe-python's raw requests)
+        ({"email": "a@b.c", "n": 2}, FORM, b"email=a%40b.c&n=2", FORM["Content-Type"]),
+        (b"email=a%40b.c", FORM, b"email=a%40b.c", FORM["Content-Type"]),  # was '"email=..."'
+        ("<a/>", {"Content-Type": "application/xml"}, b"<a/>", "application/xml"),
+        (b"\x00\x01", {}, b"\x00\x01", "application/octet-stream"),
+        (iter([b"ab", b"c"]), {}, b"abc", "application/octet-stream"),
+        ("plain", {}, b'"plain"', "application/json"),  # a JSON string, as before
+        (Thing(id=1), {}, b'{"id":1}', "application/json"),
+        ({"a": 1}, {"Content-Type": "application/merge-patch+json"}, b'{"a":1}', None),
+    ],
+)
+def test_escape_hatch_sends_the_body_as_its_content_type_names_it(
+    body: object, headers: dict[str, str], content: bytes, content_type: str | None
+) -> None:
+    """A helper's review: `client.post(path, body=...)` sent everything as JSON: a form for
+    Stripe's v1 API could not be sent, and bytes with a form `Content-Type` went out as a
+    quoted JSON string."""
+    recorder = Recorder(httpx.Response(200, json={}))
+    client = make_client(recorder, **SECURED)
+    assert client.post("/things", cast_to=dict, body=body, extra_headers=headers) == {}
+    assert recorder.last.read() == content
+    expected = content_type or headers["Content-Type"]
+    assert recorder.last.headers["Content-Type"] == expected
+
+
+def test_escape_hatch_multipart_names_its_own_boundary() -> None:
+    recorder = Recorder(httpx.Response(200, json={}))
+    client = make_client(recorder, **SECURED)
+    given = {"Content-Type": "multipart/form-data"}
+    client.post("/files", cast_to=dict, body={"purpose": "x", "file": b"hi"}, extra_headers=given)
+    sent = recorder.last.headers["Content-Type"]
+    assert sent.startswith("multipart/form-data; boundary=")
+    boundary = sent.split("boundary=", 1)[1].encode()
+    assert recorder.last.read().count(b"--" + boundary) == 3  # two parts and the end
+
+
 @pytest.mark.parametrize(
     "path", ["https://evil.test/x", "//evil.test/x", "http://api.test/v1/x", "ftp://x/y"]
 )
