@@ -116,11 +116,14 @@ def _is_file(value: Any) -> bool:
     if isinstance(value, tuple):
         parts = cast("tuple[object, ...]", value)
         return 2 <= len(parts) <= 3 and isinstance(parts[0], str | None)
-    return isinstance(value, bytes | bytearray | os.PathLike) or hasattr(value, "read")
+    return isinstance(
+        value, bytes | bytearray | memoryview | os.PathLike | Iterator | AsyncIterator
+    ) or hasattr(value, "read")
 
 
 def _content(value: Any) -> bytes | _Source:
-    """A file's content: bytes as they are, a path or an open file streamed from disk."""
+    """A file's content: bytes as they are, a path or an open file streamed from disk, an
+    iterator's chunks as it yields them."""
     if isinstance(value, os.PathLike):  # pathlib's, or any other (anyio.Path, py.path)
         return _PathSource(Path(os.fsdecode(cast("os.PathLike[str]", value))))
     if hasattr(value, "read"):
@@ -129,9 +132,14 @@ def _content(value: Any) -> bytes | _Source:
         return value.encode()
     if (data := _as_bytes(value)) is not None:
         return data
+    # an iterator of chunks (a generator), streamed once: as a whole body may be
+    if isinstance(value, AsyncIterator):
+        return _AsyncIterSource(cast("AsyncIterator[object]", value))
+    if isinstance(value, Iterator):
+        return _IterSource(cast("Iterator[object]", value))
     raise TypeError(
-        f"cannot upload a {type(value).__name__} as a file: pass bytes, a path or "
-        "an open binary file"
+        f"cannot upload a {type(value).__name__} as a file: pass bytes, a path, "
+        "an open binary file or an iterator of bytes"
     )
 
 

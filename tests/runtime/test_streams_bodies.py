@@ -364,6 +364,39 @@ async def test_multipart_arrays_one_part_per_item_async() -> None:
     assert parts(server.requests[0]) == ARRAY_PARTS
 
 
+def test_a_generator_is_a_multipart_file_part_streamed_sync() -> None:
+    """A helper's review: an iterator of bytes, which a whole raw body may be, was refused as
+    a multipart file (`TypeError`), and `FileInput` did not admit one (nor a bytearray), so
+    mypy refused what the runtime streams. A generator part is streamed, named "upload"."""
+    produced: list[int] = []
+
+    def chunks() -> Iterator[bytes]:
+        for i in range(3):
+            produced.append(i)
+            yield b"%d" % i
+
+    server = Server(ok)
+    client, _ = sync_client(server)
+    values = {"files": [chunks(), ("b.txt", iter([b"x", b"y"]))], "tags": [bytearray(b"ba")]}
+    client.request(field_op("tags", "files"), values)
+    assert parts(server.requests[0]) == [
+        ("tags", "upload", b"ba"),
+        ("files", "upload", b"012"),
+        ("files", "b.txt", b"xy"),
+    ]
+
+
+async def test_an_async_generator_is_a_multipart_file_part_async() -> None:
+    async def chunks() -> AsyncIterator[bytes]:
+        yield b"a"
+        yield b"b"
+
+    server = Server(ok)
+    client, _ = async_client(server)
+    await client.request(field_op("files"), {"files": ("c.bin", chunks())})
+    assert parts(server.requests[0]) == [("files", "c.bin", b"ab")]
+
+
 # --- 2. streamed upload bodies ------------------------------------------------------------------
 
 RAW_OP: rt.Operation[Any] = rt.Operation(
