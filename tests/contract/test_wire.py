@@ -247,6 +247,25 @@ def test_a_form_array_joined_by_its_encoding_reads_back_as_the_array() -> None:
     assert ambiguous and ambiguous[0].startswith(UNSPELLABLE_VALUE)
 
 
+def test_a_form_object_not_exploded_reads_back_by_pairs() -> None:
+    """A helper's sweep: `objform=a,x,b,0` (OpenAPI's form spelling of `{a: x, b: 0}` with
+    `explode: false`) was compared whole with the object: every case a client failure."""
+    schema = {
+        "type": "object",
+        "properties": {"a": {"type": "string"}, "b": {"type": "integer"}},
+    }
+    form = {
+        "schema": {"type": "object", "properties": {"objform": schema}},
+        "encoding": {"objform": {"style": "form", "explode": False}},
+    }
+    view = _view({"requestBody": {"content": {"application/x-www-form-urlencoded": form}}})
+    assert _form(view, "objform=a%2Cx%2Cb%2C0", {"objform": {"a": "x", "b": 0}}) == []
+    wrong = _form(view, "objform=a%2Cy%2Cb%2C0", {"objform": {"a": "x", "b": 0}})
+    assert wrong and "body field objform" in wrong[0]
+    ambiguous = _form(view, "objform=a%2Cx%2Cy", {"objform": {"a": "x,y"}})
+    assert ambiguous and ambiguous[0].startswith(UNSPELLABLE_VALUE)
+
+
 def test_exploded_form_arrays_and_json_fields_read_back_as_the_client_sends_them() -> None:
     """A hand-written spec's form with `ids: {style: form, explode: true}` and `meta:
     {contentType: application/json}`: `ids=1` (one item) was read as the string "1", not [1],
