@@ -69,9 +69,11 @@ SPEC: dict[str, Any] = {
                                     },
                                     "tags": {"type": "array", "items": {"type": "string"}},
                                     "extra": {"$ref": "#/components/schemas/Item"},
+                                    "either": {"$ref": "#/components/schemas/Item"},
                                 },
                             },
                             "encoding": {
+                                "either": {"contentType": "application/xml, application/json"},
                                 "meta": {"contentType": "application/xml"},
                                 "notes": {"contentType": "application/xml"},
                                 "tags": {"contentType": "text/plain"},
@@ -174,3 +176,8 @@ def test_an_object_part_in_a_document_media_type_is_the_callers_text(pkg: Module
     with pytest.raises(TypeError, match="apigen encodes data only as JSON"):
         method(meta={"name": "a"})  # type: ignore[arg-type]
     assert len(seen) == 1
+    # a list naming JSON among its types takes the data, sent as that JSON type (a helper's
+    # sweep: `str | FileInput`, and the list verbatim as the part's type)
+    assert "Item" in hints["either"]
+    method(meta=xml, either={"name": "c"})
+    assert ("either", "application/json", b'{"name":"c"}') in _parts(seen[1])

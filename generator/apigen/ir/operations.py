@@ -869,7 +869,12 @@ def _foreign_part(
     """ "object" ("array": one part per item) when a multipart field holds objects whose part
     the spec declares in a media type other than JSON (`contentType: application/xml`)."""
     media = encoding[2] if encoding is not None else None
-    if not media or _JSON.match(media.strip()) or not isinstance(schema, JSON_OBJECT):
+    # (`contentType` may list types, or ranges: any JSON one, or a range taking JSON, will do)
+    ranges = [r.strip() for r in (media or "").split(",") if r.strip()]
+    takes_json = any(
+        _JSON.match(r) or r.split(";")[0].strip().lower() == "application/*" for r in ranges
+    )
+    if not ranges or takes_json or not isinstance(schema, JSON_OBJECT):
         return None
     if schema.get("type") == "array":  # one part per item: the items' kind decides
         return "array" if _structured(deref(document, schema.get("items"))) else None
