@@ -58,3 +58,40 @@ def test_multipart_parts_with_a_content_media_type_are_files() -> None:
 @pytest.mark.parametrize("media", ["application/octet-stream", "image/png"])
 def test_a_raw_body_with_a_content_media_type_is_a_file(media: str) -> None:
     assert _params(media, _PNG) == {"body": Prim("file")}
+
+
+def test_a_part_s_content_media_type_is_its_type_unless_the_encoding_names_one() -> None:
+    """A helper's sweep: `doc: {type: string, contentMediaType: application/pdf}` went out as
+    `application/octet-stream`; the encoding's `contentType`, when given, still wins."""
+    document: dict[str, Any] = {
+        "openapi": "3.1.0",
+        "info": {"title": "t", "version": "1"},
+        "paths": {
+            "/upload": {
+                "post": {
+                    "operationId": "upload",
+                    "requestBody": {
+                        "required": True,
+                        "content": {
+                            "multipart/form-data": {
+                                "schema": {
+                                    "type": "object",
+                                    "properties": {
+                                        "doc": {"contentMediaType": "application/pdf"},
+                                        "pages": {"type": "array", "items": _PNG},
+                                        "given": _PNG,
+                                    },
+                                },
+                                "encoding": {"given": {"contentType": "image/webp"}},
+                            }
+                        },
+                    },
+                    "responses": {"204": {"description": "ok"}},
+                }
+            }
+        },
+    }
+    (op,) = api_of(document).operations
+    assert op.body is not None
+    types = {name: enc[2] for name, enc in op.body.encoding.items()}
+    assert types == {"doc": "application/pdf", "pages": "image/png", "given": "image/webp"}

@@ -526,6 +526,12 @@ class OperationBuilder:
                 if urlencoded and str(wire) not in encoding and repeats_keys(prop_r, self._deref):
                     encoding[str(wire)] = (*REPEATED_KEYS, None)  # `ids=1&ids=2` (form_fields)
                 pptr = f"{ptr}/properties/{escape(str(wire))}"
+                declared = _content_media_type(prop_r, self.document) if multipart else None
+                if declared is not None and not (encoding.get(str(wire)) or (None,) * 3)[2]:
+                    # 3.1's `contentMediaType` names the part's type when no `encoding` does
+                    # (`application/pdf` went out as `application/octet-stream`)
+                    style, explode, _ = encoding.get(str(wire)) or (None, None, None)
+                    encoding[str(wire)] = (style, explode, declared)
                 if multipart and _is_binary(prop_r):
                     ptype: TypeExpr = Prim("file")
                 elif (
@@ -861,6 +867,19 @@ def _untyped(schema: Any) -> bool:
 
 
 _TYPING = ("type", "enum", "const", "allOf", "oneOf", "anyOf", "not", "$ref", "format")
+
+
+def _content_media_type(schema: Any, document: Any) -> str | None:
+    """The `contentMediaType` of a multipart property (or of its array's items): the type of
+    its part, when the encoding names none."""
+    if not isinstance(schema, JSON_OBJECT):
+        return None
+    if schema.get("type") == "array":
+        schema = deref(document, schema.get("items"))
+        if not isinstance(schema, JSON_OBJECT):
+            return None
+    media = schema.get("contentMediaType")
+    return media.strip() if isinstance(media, str) and media.strip().isprintable() else None
 
 
 def _foreign_part(
