@@ -59,6 +59,10 @@ def encode_body(
     declared = media_type
     if "*" in media:  # a range names no type to label the body with: the plainest of it
         declared = "text/plain" if media.startswith("text/") else "application/octet-stream"
+    if isinstance(value, str) and media.startswith("text/") and "charset" not in declared.lower():
+        # text is sent as UTF-8, and says so: a text/* type without a charset reads as
+        # US-ASCII (RFC 2046 §4.1.2), and servers decoded `héllo` as ISO-8859-1 (`hÃ©llo`)
+        declared += "; charset=utf-8"
     if isinstance(value, tuple) and _is_file(value):
         # `FileInput`'s `(filename, content[, content type])`: the content, as the type given
         # (an operation taking `image/png` or `image/jpeg`), else as the declared one

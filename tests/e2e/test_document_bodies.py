@@ -122,15 +122,20 @@ def test_structured_body_in_a_document_media_type_is_the_callers_document(
     document = "<Item><name>a</name><tags>x</tags></Item>"
     method(body=document)
     method(body=document.encode())
+    # text sent from a str says its UTF-8 (RFC 2046 §4.1.2: else US-ASCII); bytes are as given
+    utf8 = (
+        media + "; charset=utf-8" if media.startswith("text/") and "charset" not in media else media
+    )
+    assert [r.headers["content-type"] for r in seen] == [utf8, media]
     for request in seen:
-        assert request.headers["content-type"] == media
         assert request.content == document.encode()
 
 
 def test_a_string_body_is_still_sent_as_its_text(pkg: ModuleType) -> None:
     seen: list[httpx.Request] = []
     _client(pkg, seen).note.create(body="hello")
-    assert seen[0].content == b"hello" and seen[0].headers["content-type"] == "text/plain"
+    assert seen[0].content == b"hello"
+    assert seen[0].headers["content-type"] == "text/plain; charset=utf-8"
 
 
 def test_the_document_parameter_says_what_to_pass(pkg: ModuleType) -> None:

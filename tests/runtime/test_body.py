@@ -392,7 +392,24 @@ def test_an_object_for_a_media_range_is_json_labelled_so() -> None:
     assert encode_body("*/*", body, None) == expected
     assert encode_body("application/*", [1, 2], None) == (b"[1,2]", "application/json")
     assert encode_body("*/*", b"\x00raw", None) == (b"\x00raw", "application/octet-stream")
-    assert encode_body("text/*", "hi", None) == (b"hi", "text/plain")
+    assert encode_body("text/*", "hi", None) == (b"hi", "text/plain; charset=utf-8")
+
+
+@pytest.mark.parametrize(
+    ("media", "value", "sent"),
+    [
+        ("text/plain", "h\u00e9llo", "text/plain; charset=utf-8"),
+        ("text/csv", "a,b", "text/csv; charset=utf-8"),
+        ("text/plain; charset=utf-8", "x", "text/plain; charset=utf-8"),
+        ("text/plain", b"raw", "text/plain"),  # the caller's octets, in the caller's charset
+    ],
+)
+def test_text_sent_from_a_str_says_it_is_utf_8(media: str, value: object, sent: str) -> None:
+    """A helper's sweep: `héllo` went out as UTF-8 under a bare `text/plain`, which reads as
+    US-ASCII (RFC 2046 §4.1.2; Spring decodes ISO-8859-1: `hÃ©llo`)."""
+    from apigen_runtime._body import encode_body
+
+    assert encode_body(media, value, None)[1] == sent
 
 
 def test_any_path_like_is_a_file(recorder: Recorder, tmp_path: Path) -> None:
