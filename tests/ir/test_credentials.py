@@ -363,3 +363,13 @@ def test_a_root_requirement_naming_no_scheme_is_pointed_out() -> None:
         (),
     )
     assert fine.items == []
+
+
+def test_schemes_whose_names_snake_alike_get_keywords_of_their_own() -> None:
+    """A helper's review: `api_key` (a header key) and `ApiKey` (a query key), required
+    together, both took `api_key_api_key`; one value went to both places, without a word."""
+    doc = _spec({"api_key": KEY, "ApiKey": QUERY_KEY}, [{"api_key": [], "ApiKey": []}])
+    keywords = _keywords(doc)
+    assert keywords["api_key"] != keywords["ApiKey"]
+    basic = _keywords(_spec({"basic": BASIC, "Basic": BASIC}, [{"basic": [], "Basic": []}]))
+    assert set(basic["basic"].values()).isdisjoint(basic["Basic"].values())

@@ -338,6 +338,7 @@ def build_security(
     if collapsed:  # one shared keyword for the collapsed schemes
         used[ONE_SECRET] += 1
     own = _own_keywords(plans, collapsed, used)
+    claimed: dict[str, str] = dict.fromkeys([ONE_SECRET] if collapsed else [], "")
     schemes: list[SecuritySchemeDef] = []
     for name, (kind, creds, options) in plans.items():
         renamed = {
@@ -346,6 +347,15 @@ def build_security(
             for arg, kw in creds.items()
         }
         renamed = {arg: naming.param_name(kw) for arg, kw in renamed.items()}
+        if name not in collapsed:
+            # two scheme names of one snake case (`api_key` and `ApiKey`) made one keyword, and
+            # one value went to both places: the later scheme's is numbered
+            for arg, kw in renamed.items():
+                unique, n = kw, 2
+                while claimed.get(unique, name) != name:
+                    unique, n = f"{kw}_{n}", n + 1
+                renamed[arg] = unique
+                claimed[unique] = name
         opts: dict[str, JsonScalar | tuple[str, ...]] = dict(options)
         desc = raw[name].get("description") if isinstance(raw[name], Mapping) else None
         env: dict[str, str] = {}
