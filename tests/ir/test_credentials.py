@@ -373,3 +373,26 @@ def test_schemes_whose_names_snake_alike_get_keywords_of_their_own() -> None:
     assert keywords["api_key"] != keywords["ApiKey"]
     basic = _keywords(_spec({"basic": BASIC, "Basic": BASIC}, [{"basic": [], "Basic": []}]))
     assert set(basic["basic"].values()).isdisjoint(basic["Basic"].values())
+
+
+def test_a_requirement_with_mutual_tls_keeps_its_other_schemes() -> None:
+    """A helper's review: `{mtls, bearerAuth}` required together was dropped whole (mutualTLS
+    cannot be sent in a request), so the bearer token was not sent either: a 401 for sure.
+    The certificate is the http client's; the requirement keeps its bearer."""
+    report = Report()
+    doc = _spec(
+        {"mtls": {"type": "mutualTLS"}, "bearerAuth": BEARER}, [{"mtls": [], "bearerAuth": []}]
+    )
+    schemes, default = build_security(doc, report, "spec.json")
+    assert [s.name for s in schemes] == ["bearerAuth"] and default == (("bearerAuth",),)
+    (warning,) = report.items
+    assert "client certificate" in warning.message and "cert=" in (warning.action or "")
+
+
+def test_an_operation_requirement_with_mutual_tls_keeps_its_other_schemes() -> None:
+    from tests.builds import api_of
+
+    doc = _spec({"mtls": {"type": "mutualTLS"}, "bearerAuth": BEARER}, None)
+    doc["paths"]["/ping"]["get"]["security"] = [{"mtls": [], "bearerAuth": []}, {"mtls": []}]
+    (op,) = api_of(doc).operations
+    assert op.security == (("bearerAuth",), ())

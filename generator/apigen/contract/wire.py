@@ -714,21 +714,19 @@ def _check_security(
     # A requirement naming a scheme that `securitySchemes` does not define cannot be met; the
     # generator warns and sends the operation without credentials when none is left.
     alternatives = [alt for alt in alternatives if all(alt.values())]
-    # Nor one naming a scheme the client cannot carry (`mutualTLS`): the generator drops such a
-    # requirement too, so the operation goes without the credentials it names.
-    carried = [alt for alt in alternatives if all(usable(n, s) for n, s in alt.items())]
+    # Nor one naming a scheme the client cannot carry (computed per request): the generator
+    # drops such a requirement too. A `mutualTLS` scheme is the connection's (nothing to see in
+    # HTTP): the requirement's other schemes are sent.
+    carried = [
+        alt
+        for alt in alternatives
+        if all(usable(n, s) or s.get("type") == "mutualTLS" for n, s in alt.items())
+    ]
     if not carried:
         if any(any(computed_http(s) for s in alt.values()) for alt in alternatives):
             names = " or ".join("+".join(alt) for alt in alternatives)
             problems.append(f"{UNCOMPUTABLE_SECURITY} {names}")
-            return
-        if any(any(usable(n, s) for n, s in alt.items()) for alt in alternatives):
-            names = " or ".join("+".join(alt) for alt in alternatives)
-            problems.append(
-                f"{UNMEETABLE_SECURITY} {names}: each names a scheme the client cannot carry "
-                "(mutualTLS), so it is sent without credentials"
-            )
-        return  # a client certificate alone: nothing to see in HTTP
+        return
     alternatives = carried
     meetable = [alt for alt in alternatives if _meetable(alt)]
     if not meetable:

@@ -26,6 +26,7 @@ from .security import (
     bearer_merges,
     build_security,
     drop_signature_params,
+    tls_schemes,
     token_endpoints_on_the_server,
 )
 from .servers import base_url, root_server
@@ -93,6 +94,7 @@ def build_api(
     schemes, default_security = build_security(document, report, spec_file)
     known = {s.name for s in schemes}
     merges = bearer_merges(document)
+    tls = tls_schemes(document)
     for op in ops:
         res = find_resource(resources, op.resource)
         base = res.class_name.removesuffix("Resource")
@@ -103,7 +105,8 @@ def build_api(
             op, builder.op_node(op), custom.long_running_for(op, opts), report, spec_file
         )
         if op.security is not None:
-            op.security = tuple(merges.get(alt, alt) for alt in op.security)
+            kept = (tuple(n for n in alt if n not in tls) for alt in op.security)
+            op.security = tuple(merges.get(alt, alt) for alt in kept)
             op.security = _known_security(op, known, report, spec_file)
     custom.check_long_running(ops, opts, report)
     schemes, default_security = custom.apply_security(schemes, default_security, ops, opts, report)

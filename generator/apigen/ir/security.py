@@ -273,6 +273,17 @@ def build_security(
         if isinstance(scheme, Mapping) and "$ref" in scheme:
             continue
         plan = _plan(str(name), scheme) if isinstance(scheme, Mapping) else None
+        if isinstance(scheme, Mapping) and scheme.get("type") == "mutualTLS":
+            report.warn(
+                file,
+                f"#/components/securitySchemes/{name}",
+                "a mutualTLS scheme is met by the TLS connection's client certificate, not by a"
+                " request",
+                kind="security",
+                action="give the http client the certificate (http_client=httpx.Client(cert=...));"
+                " a requirement naming the scheme keeps its other schemes",
+            )
+            continue
         if plan is None and isinstance(scheme, Mapping) and computed_http(scheme):
             word = str(scheme.get("scheme", "")).strip()
             report.warn(
@@ -370,9 +381,10 @@ def build_security(
     known = {s.name for s in schemes}
     default: list[tuple[str, ...]] = []
     root = document.get("security") or []
+    tls = tls_schemes(document)
     for i, req in enumerate(root if isinstance(root, list) else []):
         if isinstance(req, Mapping):
-            names = tuple(sorted(str(k) for k in req))
+            names = tuple(sorted(str(k) for k in req if str(k) not in tls))
             names = merges.get(names, names)
             if all(n in known for n in names):
                 default.append(names)
@@ -396,6 +408,18 @@ def build_security(
             action="operations without their own security are sent without credentials",
         )
     return schemes, tuple(default)
+
+
+def tls_schemes(document: Mapping[str, Any]) -> frozenset[str]:
+    """The `mutualTLS` schemes: met by the connection's client certificate (the http
+    client's), so a requirement naming one asks the request for its other schemes only (with a
+    bearer token, the token was dropped too, and every call went out without it)."""
+    raw = as_object(as_object(document.get("components")).get("securitySchemes"))
+    return frozenset(
+        str(name)
+        for name, scheme in raw.items()
+        if isinstance(scheme, Mapping) and scheme.get("type") == "mutualTLS"
+    )
 
 
 def _implicit_bearer() -> SecuritySchemeDef:
