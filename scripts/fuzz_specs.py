@@ -232,7 +232,11 @@ def run(
                         _sandbox(json.loads(spec.read_text()))
                 except (SpecError, OptionError, OutputError):
                     pass
-                except Exception as exc:  # the crash this fuzzer looks for: counted, kept
+                except (KeyboardInterrupt, SystemExit):
+                    raise
+                except BaseException as exc:  # the crash this fuzzer looks for: counted, kept
+                    # (a Rust panic under a validator, pyo3's PanicException, is no Exception:
+                    # it ended a whole run without its summary)
                     sig = f"import: {exc}"[:160] if isinstance(exc, ImportCheckError) else ""
                     sig = sig or _signature(exc, stage)
                     counts[sig] += 1

@@ -396,3 +396,17 @@ def test_an_operation_requirement_with_mutual_tls_keeps_its_other_schemes() -> N
     doc["paths"]["/ping"]["get"]["security"] = [{"mtls": [], "bearerAuth": []}, {"mtls": []}]
     (op,) = api_of(doc).operations
     assert op.security == (("bearerAuth",), ())
+
+
+@pytest.mark.parametrize("header", ["Host", "content-length", "Transfer-Encoding"])
+def test_an_api_key_in_a_transport_header_is_left_out(header: str) -> None:
+    """A helper's fuzzing: `name: Host` sent `Host: <key>` with every request (in every
+    proxy's access log, and routed by it); `Content-Length` failed every call. A header
+    parameter so named was already left out with a warning; the scheme is too."""
+    report = Report()
+    scheme = {"type": "apiKey", "in": "header", "name": header}
+    schemes, default = build_security(
+        _spec({"k": scheme, "b": BEARER}, [{"k": []}, {"b": []}]), report, "s"
+    )
+    assert [s.name for s in schemes] == ["b"] and default == (("b",),)
+    assert [d.pointer for d in report.items] == ["#/components/securitySchemes/k/name"]

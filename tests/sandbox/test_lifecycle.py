@@ -80,3 +80,24 @@ def test_parse_form_shapes() -> None:
     assert parse_form(b"weird]key=1&k%5Bx%5D=2") == {"weird]key": "1", "k": {"x": "2"}}
     nested = {"items": [{"price": "p", "qty": "2"}], "expand": ["a", "b"], "on": "true"}
     assert parse_form(encode_form(nested)) == nested
+
+
+def test_a_failure_that_is_no_exception_is_still_answered(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A helper's fuzzing: a parameter schema `$ref: "#"` made the validator recurse until a
+    Rust `__eq__` panicked (pyo3's PanicException, a BaseException): the handler's `except
+    Exception` let it through and the connection closed unanswered (curl: status 000)."""
+
+    class Panic(BaseException):  # as pyo3_runtime.PanicException
+        pass
+
+    def panics(*args: object, **kwargs: object) -> object:
+        raise Panic("__eq__ failed!")
+
+    with Sandbox(MINI) as sandbox:
+        assert sandbox.url is not None
+        url = sandbox.url
+        monkeypatch.setattr(sandbox, "handle", panics)
+        with httpx.Client(base_url=url, timeout=5) as client:
+            answer = client.get("/pets/1")
+            assert answer.status_code == 500
+            assert answer.json()["error"] == "sandbox failure" and "Panic" in answer.text

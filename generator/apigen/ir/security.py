@@ -20,7 +20,7 @@ from urllib.parse import SplitResult, urlsplit, urlunsplit
 
 from .. import naming
 from ..diagnostics import Report
-from ..spec.header_params import AWS_SIGNATURE, HTTP_TOKEN, aws_signed
+from ..spec.header_params import AWS_SIGNATURE, HTTP_TOKEN, aws_signed, transport_header
 from ..spec.methods import path_operations
 from .nodes import JsonScalar, OperationDef, SecuritySchemeDef, as_object
 
@@ -305,10 +305,21 @@ def build_security(
                 action="scheme left out; pass credentials through default_headers",
             )
             continue
-        plans[str(name)] = plan
         key_name = (
             scheme.get("name") if plan[0] == "ApiKey" and scheme.get("in") == "header" else None
         )
+        if isinstance(key_name, str) and transport_header(key_name):
+            # `Host: <key>` (in every proxy's log, and the request routed by it), or a
+            # `Content-Length` no server reads: a header parameter so named is left out too
+            report.warn(
+                file,
+                f"#/components/securitySchemes/{name}/name",
+                f"header {key_name!r} is the transport's to write (RFC 9110), not an API key's",
+                kind="security",
+                action="scheme left out; pass the key through default_headers if it is meant",
+            )
+            continue
+        plans[str(name)] = plan
         if isinstance(key_name, str) and not HTTP_TOKEN.fullmatch(key_name):
             report.warn(
                 file,

@@ -789,9 +789,14 @@ class _Handler(BaseHTTPRequestHandler):
             headers[key] = f"{headers[key]}, {value}" if key in headers else value
         try:
             reply = self.server.sandbox.handle(self.command, self.path, headers, body)
-        except Exception as exc:  # a sandbox bug must still answer, or the client just hangs up
+        except (KeyboardInterrupt, SystemExit):
+            raise
+        except BaseException as exc:  # a sandbox bug must still answer, or the client hangs up
+            # (a Rust panic under a validator, pyo3's PanicException, is no `Exception`: a
+            # schema `$ref: "#"` made one, and the connection was dropped unanswered)
             self.log_error("sandbox failure on %s %s: %r", self.command, self.path, exc)
-            reply = _json_reply(500, {"error": "sandbox failure", "detail": repr(exc)})
+            detail = repr(exc)[:500]
+            reply = _json_reply(500, {"error": "sandbox failure", "detail": detail})
         self._send(reply)
 
     def _send(self, reply: Reply) -> None:
