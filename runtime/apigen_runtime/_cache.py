@@ -392,15 +392,25 @@ def _variant(response: httpx.Response, request: Prepared, cache: Cache) -> dict[
         "status": response.status_code,
         "headers": [[k.lower(), v] for k, v in response.headers.items()],
         "body": base64.b64encode(body).decode(),
-        "vary": {name: request.headers.get(name) for name in vary},
+        "vary": {name: _vary_digest(request.headers.get(name)) for name in vary},
         "until": now + lifetime,
         "keep": now + max(lifetime, cache.max_ttl if validators else lifetime),
     }
 
 
+def _vary_digest(value: str | None) -> str | None:
+    """What an entry keeps of a request header its response varies on: a hash, never the
+    value (`Vary: Authorization, X-API-Key`, GitHub's `Vary: Accept, Authorization, Cookie`
+    put every caller's key in the store, a shared Redis one too)."""
+    return None if value is None else hashlib.sha256(value.encode()).hexdigest()[:32]
+
+
 def _refresh(variant: dict[str, Any], response: httpx.Response, cache: Cache) -> dict[str, Any]:
-    """A 304: the stored variant with the new headers (freshness, validators) merged in."""
+    """A 304: the stored variant with the new headers (freshness, validators) merged in. The
+    stored `Age` goes unless the 304 gives one: the response is as old as this answer says
+    (an `Age: 59` of the first answer with `max-age=60` left every refresh already stale)."""
     headers = dict(variant["headers"])
+    headers.pop("age", None)
     for k, v in response.headers.items():
         if k.lower() not in ("content-length", "content-encoding", "transfer-encoding"):
             headers[k.lower()] = v
@@ -432,7 +442,8 @@ def _match(
     for variant in reversed(entry.get("variants", [])):
         if variant.get("cred") != credential:
             continue
-        if all(lowered.get(name) == value for name, value in variant.get("vary", {}).items()):
+        vary = variant.get("vary", {})
+        if all(_vary_digest(lowered.get(name)) == value for name, value in vary.items()):
             return dict(variant)
     return None
 

@@ -165,6 +165,36 @@ def test_vary_keeps_one_entry_per_header_value() -> None:
     assert raw(c, extra_headers={"Accept-Language": "de"}).cache_status == "hit"
 
 
+def test_the_store_keeps_no_value_of_a_header_the_response_varies_on() -> None:
+    """A helper's review: `Vary: Accept, Authorization, X-API-Key` (GitHub sends `Vary:
+    Accept, Authorization, Cookie`) stored the caller's key in clear in every entry, a shared
+    Redis store too. The entry keeps a hash; matching by it still tells variants apart."""
+    server = Server(Vary="Accept-Language, X-API-Key", **{"Cache-Control": "max-age=60"})
+    store = rt.MemoryCacheStore()
+    c = client(server, rt.Cache(store=store), "sk_live_SECRET123")
+    raw(c, extra_headers={"Accept-Language": "de"})
+    stored = b"".join(value for value, _ in store._data.values())
+    assert stored and b"sk_live_SECRET123" not in stored and b'"de"' not in stored
+    assert raw(c, extra_headers={"Accept-Language": "de"}).cache_status == "hit"
+    assert raw(c, extra_headers={"Accept-Language": "en"}).cache_status == "miss"
+
+
+def test_a_304_without_age_leaves_the_refreshed_entry_fresh(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The same review: a first answer `max-age=60, Age: 59` (a CDN's copy), revalidated by a
+    304 without `Age`, kept the old age: every call after revalidated again."""
+    server = Server(ETag="x", Age="59", **{"Cache-Control": "max-age=60"})
+    c = client(server, rt.Cache())
+    raw(c)
+    server.headers.pop("Age")  # the 304 says nothing of its age
+    later = time.time() + 2
+    monkeypatch.setattr("apigen_runtime._cache.time.time", lambda: later)
+    assert raw(c).cache_status == "revalidated"
+    monkeypatch.setattr("apigen_runtime._cache.time.time", lambda: later + 5)
+    assert raw(c).cache_status == "hit"  # fresh for 60 s from the 304, not 60 - 59
+
+
 def test_entries_are_never_shared_across_credentials() -> None:
     server = Server(**{"Cache-Control": "max-age=60"})
     store = rt.MemoryCacheStore()
