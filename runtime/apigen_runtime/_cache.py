@@ -186,7 +186,9 @@ class Cache:
             return _mark(
                 _rebuild(refreshed, request, build_request, timeout), "revalidated", request
             )
-        stored = _variant(response, request, self)
+        # a redirect's end is another URI's answer (and a 3xx without freshness is not
+        # storable): kept under this URL, it answered for it after the redirect moved on
+        stored = None if _redirected(response, request) else _variant(response, request, self)
         if stored is not None:
             yield from self._store(key, entry, credential, request, stored)
         return _mark(response, "miss", request)
@@ -396,6 +398,22 @@ def _variant(response: httpx.Response, request: Prepared, cache: Cache) -> dict[
         "until": now + lifetime,
         "keep": now + max(lifetime, cache.max_ttl if validators else lifetime),
     }
+
+
+def _redirected(response: httpx.Response, request: Prepared) -> bool:
+    """Whether ``response`` answered another URL than ``request``'s (a redirect was followed;
+    the query is not compared: an http client's default params join it when it is sent)."""
+    try:
+        sent = response.request.url
+    except RuntimeError:  # a response built without a request: nothing was followed
+        return False
+    meant = httpx.URL(request.url)
+    return (sent.scheme, sent.host, sent.port, sent.path) != (
+        meant.scheme,
+        meant.host,
+        meant.port,
+        meant.path,
+    )
 
 
 def _vary_digest(value: str | None) -> str | None:

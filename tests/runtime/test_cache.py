@@ -195,6 +195,33 @@ def test_a_304_without_age_leaves_the_refreshed_entry_fresh(
     assert raw(c).cache_status == "hit"  # fresh for 60 s from the 304, not 60 - 59
 
 
+def test_the_end_of_a_redirect_is_not_kept_under_the_url_that_redirected() -> None:
+    """A helper's review: `/things` answered 302 (no freshness) to `/v1-things` (`max-age`):
+    the target's answer was stored under `/things`, and once the server pointed `/things`
+    elsewhere, the cache still answered with the old target for the whole max-age."""
+    target = {"path": "/v1/one"}
+    seen: list[str] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        seen.append(request.url.path)
+        if request.url.path == "/v1/things":
+            return httpx.Response(302, headers={"Location": target["path"]})
+        fresh = {"Cache-Control": "max-age=300"}
+        return httpx.Response(200, json={"at": request.url.path}, headers=fresh)
+
+    c = rt.SyncAPIClient(
+        base_url="https://api.test/v1",
+        http_client=httpx.Client(transport=httpx.MockTransport(handler)),
+        credentials={"api_key": "k"},
+        security_schemes=SCHEMES,
+        cache=rt.Cache(),
+    )
+    assert raw(c).parse() == {"at": "/v1/one"}
+    target["path"] = "/v1/two"
+    again = raw(c)
+    assert again.parse() == {"at": "/v1/two"} and again.cache_status == "miss"
+
+
 def test_entries_are_never_shared_across_credentials() -> None:
     server = Server(**{"Cache-Control": "max-age=60"})
     store = rt.MemoryCacheStore()
