@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from functools import partial
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -203,3 +204,95 @@ def test_check_report_is_clean_for_the_good_tree(site: tuple[str, list[str], Pat
     base, _, _ = site
     report: Report = check(f"{base}/api/v1/openapi.yaml")
     assert not [d for d in report.items if d.severity == "error"]
+
+
+class _Scripted(SimpleHTTPRequestHandler):
+    """Answers from `routes` (path -> status, headers, body, seconds between its bytes)."""
+
+    routes: dict[str, tuple[int, dict[str, str], bytes, float]]
+    served: list[str]
+
+    def do_GET(self) -> None:
+        import time
+
+        self.served.append(self.path)
+        status, headers, body, pause = self.routes.get(self.path, (404, {}, b"", 0.0))
+        self.send_response(status)
+        for name, value in {"Content-Length": str(len(body)), **headers}.items():
+            self.send_header(name, value)
+        self.end_headers()
+        for i in range(0, len(body), 8 if pause else len(body) or 1):
+            self.wfile.write(body[i : i + (8 if pause else len(body))])
+            self.wfile.flush()
+            time.sleep(pause)
+
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+@pytest.fixture
+def scripted() -> Iterator[
+    tuple[dict[str, tuple[int, dict[str, str], bytes, float]], list[str], list[str], str, str]
+]:
+    servers: list[ThreadingHTTPServer] = []
+    logs: list[list[str]] = [[], []]
+    routes: dict[str, tuple[int, dict[str, str], bytes, float]] = {}
+    for log in logs:
+        handler = type("Handler", (_Scripted,), {"routes": routes, "served": log})
+        server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        servers.append(server)
+    bases = [f"http://127.0.0.1:{s.server_address[1]}" for s in servers]
+    try:
+        yield routes, logs[0], logs[1], bases[0], bases[1]
+    finally:
+        for server in servers:
+            server.shutdown()
+            server.server_close()
+
+
+def test_a_redirect_to_another_origin_is_refused_before_it_is_followed(scripted: Any) -> None:
+    """A helper's review: urllib followed the redirect (to any host: the cloud metadata
+    address, an intranet service, even `ftp://`), and only then was the final URL refused."""
+    routes, _, elsewhere, base, other = scripted
+    routes["/openapi.yaml"] = (302, {"Location": f"{other}/steal"}, b"", 0.0)
+    with pytest.raises(SpecError, match="redirected to another origin") as caught:
+        fetch_spec(f"{base}/openapi.yaml")
+    assert f"{other}/steal" in caught.value.diagnostics[0].message
+    assert elsewhere == []  # never asked
+    routes["/openapi.yaml"] = (302, {"Location": "ftp://127.0.0.1:9/x"}, b"", 0.0)
+    with pytest.raises(SpecError, match="redirected to another origin"):
+        fetch_spec(f"{base}/openapi.yaml")
+
+
+def test_a_spec_moved_on_its_origin_reads_its_refs_where_it_is(scripted: Any) -> None:
+    """The same review: `/latest/root.yaml` redirected to `/v2/root.yaml`, whose `$ref:
+    schemas/pet.yaml` was fetched from `/latest/schemas/pet.yaml` (a 404, the build failed);
+    RFC 3986 §5.1.3: the base is the URL the document came from."""
+    routes, served, _, base, _ = scripted
+    routes["/latest/root.yaml"] = (302, {"Location": "/v2/root.yaml"}, b"", 0.0)
+    routes["/v2/root.yaml"] = (
+        200,
+        {},
+        ROOT_SPEC.replace("../common/error.yaml", "schemas/owner.yaml").encode(),
+        0.0,
+    )
+    routes["/v2/schemas/pet.yaml"] = (200, {}, PET.encode(), 0.0)
+    routes["/v2/schemas/owner.yaml"] = (200, {}, OWNER.encode(), 0.0)
+    fetched = fetch_spec(f"{base}/latest/root.yaml")
+    assert sorted(served) == [
+        "/latest/root.yaml",
+        "/v2/root.yaml",
+        "/v2/schemas/owner.yaml",
+        "/v2/schemas/pet.yaml",
+    ]
+    assert fetched.root.read_text().startswith("\nopenapi: 3.0.3")
+
+
+def test_the_timeout_bounds_a_whole_file(scripted: Any) -> None:
+    """The same review: the timeout bounded each socket read, so a server trickling a byte
+    at a time held a build as long as it liked ("30 s per file", the docs say)."""
+    routes, _, _, base, _ = scripted
+    routes["/slow.yaml"] = (200, {}, b"openapi: 3.0.3\n" * 8, 0.1)  # 15 pieces, 1.5 s
+    with pytest.raises(SpecError, match=r"not read in 0\.5 s"):
+        fetch_spec(f"{base}/slow.yaml", timeout=0.5)

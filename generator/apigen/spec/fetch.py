@@ -14,6 +14,7 @@ import atexit
 import hashlib
 import shutil
 import tempfile
+import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
@@ -56,14 +57,56 @@ def _error(url: str, pointer: str, message: str) -> SpecError:
     return SpecError([Diagnostic(url, pointer, message, "error", kind="fetch")])
 
 
-def _read(url: str, referrer: tuple[str, str] | None, max_bytes: int, timeout: float) -> bytes:
+class _Refused(Exception):
+    """A redirect to another origin, refused before it is followed."""
+
+
+class _SameOrigin(urllib.request.HTTPRedirectHandler):
+    """Follows a redirect only on the origin it was asked of: urllib followed one to any host
+    (the metadata address, an intranet host, even `ftp://`) and only then did the build see
+    the final URL and refuse it."""
+
+    def redirect_request(
+        self,
+        req: urllib.request.Request,
+        fp: Any,
+        code: int,
+        msg: str,
+        headers: Any,
+        newurl: str,
+    ) -> urllib.request.Request | None:
+        if _origin(newurl) != _origin(req.full_url):
+            raise _Refused(newurl)
+        return super().redirect_request(req, fp, code, msg, headers, newurl)
+
+
+_OPENER = urllib.request.build_opener(_SameOrigin)
+_CHUNK = 64 * 1024
+
+
+def _read(
+    url: str, referrer: tuple[str, str] | None, max_bytes: int, timeout: float
+) -> tuple[bytes, str]:
+    """The bytes of `url` and the URL they came from (after same-origin redirects). `timeout`
+    bounds the whole file, not only each read (a server trickling bytes held a build)."""
     where = referrer or (url, "#")
     request = urllib.request.Request(url, headers={"User-Agent": "apigen", "Accept": "*/*"})
+    deadline = time.monotonic() + timeout
+    chunks: list[bytes] = []
+    size = 0
     try:
-        with urllib.request.urlopen(request, timeout=timeout) as response:
-            if _origin(response.geturl()) != _origin(url):
-                raise _error(*where, f"{url} redirected to another origin ({response.geturl()})")
-            data: bytes = response.read(max_bytes + 1)
+        with _OPENER.open(request, timeout=timeout) as response:
+            final: str = response.geturl()
+            while size <= max_bytes:
+                if time.monotonic() > deadline:
+                    raise _error(*where, f"cannot fetch {url}: not read in {timeout:g} s")
+                chunk = response.read(min(_CHUNK, max_bytes + 1 - size))
+                if not chunk:
+                    break
+                chunks.append(chunk)
+                size += len(chunk)
+    except _Refused as exc:
+        raise _error(*where, f"{url} redirected to another origin ({exc}): refused") from None
     except urllib.error.HTTPError as exc:
         raise _error(*where, f"cannot fetch {url}: HTTP {exc.code} {exc.reason}") from None
     except (urllib.error.URLError, OSError) as exc:
@@ -72,9 +115,9 @@ def _read(url: str, referrer: tuple[str, str] | None, max_bytes: int, timeout: f
             *where,
             f"cannot fetch {url}: {reason} (offline? download it and pass the file instead)",
         ) from None
-    if len(data) > max_bytes:
+    if size > max_bytes:
         raise _error(*where, f"{url} is larger than {max_bytes} bytes: refused")
-    return data
+    return b"".join(chunks), final
 
 
 def _refs(node: Any, pointer: str = "#") -> Iterator[tuple[str, str]]:
@@ -124,11 +167,16 @@ def fetch_spec(
             continue
         if len(fetched.files) >= MAX_FILES:
             raise _error(url, "#", f"more than {MAX_FILES} files referenced: refused")
-        data = _read(current, referrer, max_bytes, timeout)
+        data, final = _read(current, referrer, max_bytes, timeout)
         sha = hashlib.sha256(data).hexdigest()
         fetched.files[current] = sha
         if current == url:
             fetched.sha256 = sha
+            if final != url:
+                # moved (`/latest/` to `/v2/`, same origin): its relative refs are relative to
+                # where it is (RFC 3986 §5.1.3), so it is kept, and loaded, from there
+                current = urldefrag(final)[0]
+                fetched.root = _local(mirror, current)
         target = _local(mirror, current)
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(data)
