@@ -755,7 +755,10 @@ def resumable(op: Operation[Any]) -> bool:
 
 
 def poll_operation(
-    target: str, security: tuple[tuple[str, ...], ...], base_url: str
+    target: str,
+    security: tuple[tuple[str, ...], ...],
+    base_url: str,
+    given: RequestOptions | None = None,
 ) -> tuple[Operation[Any], dict[str, object], RequestOptions]:
     """The GET of a long-running operation's ``target``: a path under ``base_url`` (the
     operation's: its own server's, when it has one), or an absolute URL on that origin outside
@@ -764,9 +767,17 @@ def poll_operation(
     answered each one with the first "running", until the wait timed out."""
     url = httpx.URL(target)
     path = url.raw_path.decode("ascii") if url.is_absolute_url else target
-    op, values, options = custom_operation("get", path, None, NOT_GIVEN, None, {}, security)
+    # the call's own headers, query, timeout and retries go with every poll (openai-python's
+    # `create_and_poll`, azure-core's pollers): an `X-Tenant` header or an `api-version` the
+    # first request needed, the polls need too; its key, body and deadline were the first's
+    kept: RequestOptions = {
+        k: v  # type: ignore[misc]
+        for k, v in (given or {}).items()
+        if k in ("extra_headers", "extra_query", "timeout", "max_retries", "retry_count_header")
+    }
+    op, values, options = custom_operation("get", path, None, NOT_GIVEN, None, kept, security)
     options = options.copy()
-    options["extra_headers"] = {"Cache-Control": "no-cache"}
+    options["extra_headers"] = {"Cache-Control": "no-cache", **(kept.get("extra_headers") or {})}
     if not url.is_absolute_url:  # under the operation's base URL, not the client's
         return dataclasses.replace(op, origin=base_url), values, options
     origin = str(url.copy_with(raw_path=b"/", fragment=None)).rstrip("/")
@@ -815,7 +826,12 @@ def custom_operation(
             f"client.{method}() takes a path relative to base_url (like '/v1/things'), not the"
             f" absolute URL {path!r}: credentials are only sent to the client's own origin"
         )
-    extra: dict[str, object] = dict(url.params.multi_items())
+    extra: dict[str, object] = {}
+    for key, value in url.params.multi_items():  # a repeated key keeps every value
+        had = extra.get(key)
+        extra[key] = (
+            value if had is None else [*had, value] if isinstance(had, list) else [had, value]
+        )
     extra.update(query or {})
     extra.update(options.get("extra_query") or {})
     if extra:
@@ -998,6 +1014,7 @@ class SyncAPIClient(_BaseClient[httpx.Client]):
         op: Operation[Any],
         first: RawResponse[Any],
         *,
+        options: RequestOptions | None = None,
         timeout: float | None = 600.0,
         interval: float = 1.0,
         max_interval: float = 30.0,
@@ -1012,7 +1029,7 @@ class SyncAPIClient(_BaseClient[httpx.Client]):
             final = wait_sync(
                 first.http_response,
                 op.long_running,
-                lambda target: self._poll(target, base_url),
+                lambda target: self._poll(target, base_url, options),
                 base_url,
                 timeout=timeout,
                 interval=interval,
@@ -1022,8 +1039,10 @@ class SyncAPIClient(_BaseClient[httpx.Client]):
             )
             return parse_final(op, final)
 
-    def _poll(self, target: str, base_url: str) -> httpx.Response:
-        op, values, options = poll_operation(target, self._custom_security(), base_url)
+    def _poll(
+        self, target: str, base_url: str, given: RequestOptions | None = None
+    ) -> httpx.Response:
+        op, values, options = poll_operation(target, self._custom_security(), base_url, given)
         # mypy picks with_raw_response's coroutine overload here, pyright the sync one
         raw = cast(  # pyright: ignore[reportUnnecessaryCast]
             "RawResponse[Any]", with_raw_response(self.request)(op, values, options)
@@ -1398,6 +1417,7 @@ class AsyncAPIClient(_BaseClient[httpx.AsyncClient]):
         op: Operation[Any],
         first: RawResponse[Any],
         *,
+        options: RequestOptions | None = None,
         timeout: float | None = 600.0,
         interval: float = 1.0,
         max_interval: float = 30.0,
@@ -1410,7 +1430,7 @@ class AsyncAPIClient(_BaseClient[httpx.AsyncClient]):
             final = await wait_async(
                 first.http_response,
                 op.long_running,
-                lambda target: self._poll(target, base_url),
+                lambda target: self._poll(target, base_url, options),
                 base_url,
                 timeout=timeout,
                 interval=interval,
@@ -1419,8 +1439,10 @@ class AsyncAPIClient(_BaseClient[httpx.AsyncClient]):
             )
             return parse_final(op, final)
 
-    async def _poll(self, target: str, base_url: str) -> httpx.Response:
-        op, values, options = poll_operation(target, self._custom_security(), base_url)
+    async def _poll(
+        self, target: str, base_url: str, given: RequestOptions | None = None
+    ) -> httpx.Response:
+        op, values, options = poll_operation(target, self._custom_security(), base_url, given)
         raw: RawResponse[Any] = await with_raw_response(self.request)(op, values, options)
         return raw.http_response
 

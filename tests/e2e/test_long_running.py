@@ -95,6 +95,35 @@ def test_location_protocol_async(jobs: ModuleType) -> None:
     assert job.id == "j1" and len(api.seen) == 3
 
 
+@pytest.mark.parametrize("mode", ["sync", "async"])
+def test_the_call_s_headers_and_query_go_with_every_poll(jobs: ModuleType, mode: str) -> None:
+    """A helper's review: `create_and_wait(extra_headers={"X-Tenant": ...}, extra_query=...)`
+    sent them with the POST only: the polls (and the final GET) went without the tenant the
+    API needed. openai-python's `create_and_poll` passes them on. A monitor URL's repeated
+    query keys are kept too (`?tag=a&tag=b` was polled as `?tag=b`)."""
+    api = Api(pending=1, location="/v1/jobs/j1/status?tag=a&tag=b")
+    options: dict[str, Any] = {
+        "extra_headers": {"X-Tenant": "acme"},
+        "extra_query": {"api-version": "7"},
+        "poll_interval": 0.001,
+    }
+    if mode == "sync":
+        sync_client(jobs, api).jobs.create_and_wait(name="x", **options)
+    else:
+
+        async def run() -> Any:
+            return await async_client(jobs, api).jobs.create_and_wait(name="x", **options)
+
+        asyncio.run(run())
+    assert len(api.seen) == 3
+    for request in api.seen:
+        assert request.headers["X-Tenant"] == "acme"
+        assert request.url.params["api-version"] == "7"
+    for poll in api.seen[1:]:
+        assert poll.url.params.get_list("tag") == ["a", "b"]
+        assert poll.headers["Cache-Control"] == "no-cache"
+
+
 def test_polls_ask_past_the_clients_cache(jobs: ModuleType) -> None:
     """A helper's review: with `cache=Cache(ttl=30)`, every poll after the first was a cache
     hit answering the same "running": `*_and_wait()` timed out (or never ended). A poll asks
