@@ -770,11 +770,14 @@ def poll_operation(
     # the call's own headers, query, timeout and retries go with every poll (openai-python's
     # `create_and_poll`, azure-core's pollers): an `X-Tenant` header or an `api-version` the
     # first request needed, the polls need too; its key, body and deadline were the first's
-    kept: RequestOptions = {
-        k: v  # type: ignore[misc]
-        for k, v in (given or {}).items()
-        if k in ("extra_headers", "extra_query", "timeout", "max_retries", "retry_count_header")
-    }
+    kept = cast(
+        "RequestOptions",
+        {
+            k: v
+            for k, v in (given or {}).items()
+            if k in ("extra_headers", "extra_query", "timeout", "max_retries", "retry_count_header")
+        },
+    )
     op, values, options = custom_operation("get", path, None, NOT_GIVEN, None, kept, security)
     options = options.copy()
     options["extra_headers"] = {"Cache-Control": "no-cache", **(kept.get("extra_headers") or {})}
