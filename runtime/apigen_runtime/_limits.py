@@ -195,17 +195,31 @@ def _hook(response: httpx.Response) -> None:
     limit = extensions[MAX_BYTES_EXTENSION]
     if isinstance(limit, _ErrorsOnly):
         if 200 <= response.status_code < 300:
-            return  # the caller's to read as it arrives
+            # the caller's to read as it arrives, unbounded; a gzip/deflate body is still
+            # checked to end (a streamed download cut short came back short without a word:
+            # `write_to()`, the path the README gives for large files)
+            if _compressed(response.headers):
+                _wrap(response, _Counter(response, None))
+            return
         limit = limit.limit
     if isinstance(limit, int) and _within(response.headers, limit):
         return  # identity-encoded with a Content-Length within the limit: nothing to count
-    counter = _Counter(response, limit if isinstance(limit, int) else None)
+    _wrap(response, _Counter(response, limit if isinstance(limit, int) else None))
+
+
+def _wrap(response: httpx.Response, counter: _Counter) -> None:
     try:
         content = response.content  # already read (a mock transport's ``content=``)
     except httpx.ResponseNotRead:
         response.stream = _Limited(response.stream, counter)
     else:
         counter.count(len(content))
+
+
+def _compressed(headers: httpx.Headers) -> bool:
+    """Whether the body is gzip or deflate encoded (what ``_Counter.finish`` can check)."""
+    encodings = headers.get("content-encoding", "").lower()
+    return any(e.strip() in _WBITS for e in encodings.split(","))
 
 
 async def _hook_async(response: httpx.Response) -> None:

@@ -308,6 +308,52 @@ def test_a_gzip_body_cut_short_is_an_api_error(cut: int) -> None:
     asyncio.run(run())
 
 
+def test_a_streamed_gzip_download_cut_short_is_an_api_error() -> None:
+    """A helper's review: the same cut gzip body read through `with_streaming_response`
+    (`iter_bytes`, `write_to`: the README's path for large downloads) came back short without
+    an error: the end-of-stream check ran for bodies read into memory only. Sync and async."""
+    data = random.Random(2).randbytes(50_000)
+    body = gzip.compress(data)[:-300]
+
+    def cut_short(request: httpx.Request) -> httpx.Response:
+        headers = {"content-type": "application/octet-stream", "content-encoding": "gzip"}
+        return httpx.Response(200, stream=httpx.ByteStream(body), headers=headers)
+
+    client = sync_client(Server(cut_short))
+
+    def method() -> bytes:
+        result: bytes = client.request(BINARY_OP, {})
+        return result
+
+    with (
+        rt.with_streaming_response(method)() as response,
+        pytest.raises(rt.ResponseDecodingError, match="truncated"),
+    ):
+        b"".join(response.iter_bytes())
+
+    aclient = async_client(Server(cut_short))
+
+    async def amethod() -> Any:
+        return await aclient.request(BINARY_OP, {})
+
+    async def run() -> None:
+        async with rt.with_streaming_response(amethod)() as response:
+            with pytest.raises(rt.ResponseDecodingError, match="truncated"):
+                b"".join([c async for c in response.aiter_bytes()])
+
+    asyncio.run(run())
+    whole = gzip.compress(data)
+    client = sync_client(
+        Server(
+            lambda r: httpx.Response(
+                200, stream=httpx.ByteStream(whole), headers={"content-encoding": "gzip"}
+            )
+        )
+    )
+    with rt.with_streaming_response(method)() as response:
+        assert b"".join(response.iter_bytes()) == data  # a whole one still reads
+
+
 def test_corrupt_deflate_is_an_api_error() -> None:
     def corrupt(request: httpx.Request) -> httpx.Response:
         headers = {"content-encoding": "deflate", "content-type": "application/json"}
