@@ -338,6 +338,23 @@ def test_adaptive_pacing_from_headers() -> None:
     assert limit.reserve(9.5) == 0  # the window has reset
 
 
+def test_pacing_never_spaces_sends_more_than_max_pause() -> None:
+    """A helper's review: 1 request left of 5,000 with an hour to the reset held the next
+    call 3,599 s (2 left: 1,800 s), past `max_pause` and every timeout, without a word."""
+    limit = rt.RateLimit(max_pause=60)
+    low = httpx.Response(
+        200,
+        headers={
+            "X-RateLimit-Limit": "5000",
+            "X-RateLimit-Remaining": "1",
+            "X-RateLimit-Reset": "3600",
+        },
+    )
+    limit.observe(low, now=0.0)
+    waits = [limit.reserve(0.0) for _ in range(3)]
+    assert waits == pytest.approx([0, 60, 120])
+
+
 def test_429_pauses_everyone_until_retry_after() -> None:
     limit = rt.RateLimit()
     limit.observe(httpx.Response(429, headers={"Retry-After": "3"}), now=0.0)
