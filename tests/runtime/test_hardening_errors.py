@@ -629,3 +629,40 @@ def test_errors_survive_pickling() -> None:
     copy = pickle.loads(pickle.dumps(status))
     assert (copy.status_code, copy.body, copy.request_id) == (404, {"code": 404}, "r1")
     assert copy.response.json() == {"code": 404}
+
+
+def test_a_client_closed_between_attempts_is_a_connection_error() -> None:
+    """A helper's review: `close()` from another thread while a call waited to retry made the
+    next attempt raise httpx's bare `RuntimeError` ("the client has been closed"), and the
+    503 that caused the retry was lost: everything a call raises is an `APIError`."""
+    holder: dict[str, Any] = {}
+
+    def closes_then_503(request: httpx.Request) -> httpx.Response:
+        holder["http"].close()
+        return httpx.Response(503, json={})
+
+    http = httpx.Client(transport=httpx.MockTransport(closes_then_503))
+    holder["http"] = http
+    client = rt.SyncAPIClient(base_url=BASE, http_client=http)
+    client._sleep = lambda s: None
+    with pytest.raises(rt.APIConnectionError, match="closed while GET /things") as caught:
+        client.request(JSON_OP, {})
+    assert "answered 503" in str(caught.value)
+
+    async def run() -> None:
+        async def closes(request: httpx.Request) -> httpx.Response:
+            await holder["ahttp"].aclose()
+            return httpx.Response(503, json={})
+
+        ahttp = httpx.AsyncClient(transport=httpx.MockTransport(closes))
+        holder["ahttp"] = ahttp
+        aclient = rt.AsyncAPIClient(base_url=BASE, http_client=ahttp)
+
+        async def no_sleep(seconds: float) -> None:
+            return None
+
+        aclient._sleep = no_sleep
+        with pytest.raises(rt.APIConnectionError, match="answered 503"):
+            await aclient.request(JSON_OP, {})
+
+    asyncio.run(run())
