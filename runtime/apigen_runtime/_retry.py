@@ -102,6 +102,16 @@ class RetryPolicy:
     # The provider's header that overrides the status rule (``None``: ignore any such header).
     should_retry_header: str | None = SHOULD_RETRY_HEADER
 
+    def __post_init__(self) -> None:
+        # checked when built, as `max_retries` is: `jitter=2` or `base_delay=-1` failed only
+        # after a request was sent (a negative sleep), a huge delay overflowed or hung
+        for name in ("base_delay", "max_delay", "max_wait"):
+            value = getattr(self, name)
+            if not (isinstance(value, int | float) and 0 <= value < 1e9):  # (NaN fails too)
+                raise ValueError(f"RetryPolicy({name}={value!r}): seconds in [0, 1e9)")
+        if not (isinstance(self.jitter, int | float) and 0 <= self.jitter <= 1):
+            raise ValueError(f"RetryPolicy(jitter={self.jitter!r}): a fraction in [0, 1]")
+
     def decide(self, attempt: int, request: httpx.Request, outcome: Attempt) -> float | None:
         if not self.should_retry(request, outcome):
             return None

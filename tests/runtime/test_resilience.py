@@ -467,3 +467,23 @@ def test_rate_limit_wait_past_deadline_is_a_timeout() -> None:
     c.request(op(), {})
     with pytest.raises(rt.APITimeoutError, match="before sending"):
         c.request(op(), {}, {"deadline": 1.0})
+
+
+@pytest.mark.parametrize(
+    "kwargs",
+    [
+        {"jitter": 2},
+        {"jitter": -0.1},
+        {"base_delay": -1},
+        {"max_delay": float("nan")},
+        {"max_wait": 1e12},
+        {"base_delay": "1"},
+    ],
+)
+def test_a_retry_policy_out_of_range_is_refused_when_built(kwargs: dict[str, object]) -> None:
+    """A helper's review: `RetryPolicy(jitter=2)` or `base_delay=-1` failed only after a
+    request had been sent (`sleep length must be non-negative`); a huge delay overflowed
+    (sync) or hung (async). `max_retries` was already checked before sending."""
+    with pytest.raises(ValueError, match="RetryPolicy"):
+        rt.RetryPolicy(**kwargs)  # type: ignore[arg-type]
+    assert rt.RetryPolicy(base_delay=0, jitter=0, max_wait=0).base_delay == 0
