@@ -218,8 +218,7 @@ class Resilience(Struct):
             count = None
         while True:
             attempt += 1
-            if self.breaker:
-                self.breaker.allow(host)
+            probe = self.breaker.allow(host) if self.breaker else False
             if self.rate_limit and not (yield from self.rate_limit.acquire(deadline)):
                 raise _late(prepared.build(build_request, timeout), attempt)
             try:
@@ -235,7 +234,15 @@ class Resilience(Struct):
                 span = start_span(name, request, attempt)
                 log_request(request, self.secret_headers, self.secret_query)
                 started = time.monotonic()
-                outcome = yield Send(request, deadline, stream)  # stream: 2xx body left unread
+                try:
+                    outcome = yield Send(request, deadline, stream)  # 2xx body left unread
+                except GeneratorExit:
+                    # cancelled, or the body failed to decode or was too large (raised by the
+                    # driver): a probe's outcome is none, and the probe is freed (the host
+                    # stayed "half-open" and refused every call for another cooldown)
+                    if probe and self.breaker:
+                        self.breaker.record(host, None)
+                    raise
             finally:
                 if self.rate_limit:
                     self.rate_limit.release()

@@ -308,6 +308,36 @@ def test_a_pool_timeout_says_nothing_of_the_host() -> None:
     probing.allow("h")  # another probe may go
 
 
+def test_a_probe_ended_by_a_broken_body_frees_the_next_probe() -> None:
+    """A helper's review: a half-open probe whose body failed to decode (raised by the driver,
+    never returned to the flow), or that was cancelled, was never recorded: every call for
+    another cooldown raised `CircuitOpenError ... next probe allowed in 0.0 s`."""
+    import gzip
+
+    clock = Clock()
+    breaker = rt.CircuitBreaker(failure_threshold=1, cooldown=10, clock=clock)
+    broken = gzip.compress(b'{"a": 1}')[:-4]  # the gzip trailer cut off
+    answers = iter(
+        [
+            httpx.Response(500),
+            httpx.Response(
+                200,
+                stream=httpx.ByteStream(broken),
+                headers={"content-encoding": "gzip", "content-type": "application/json"},
+            ),
+            httpx.Response(200, json={}),
+        ]
+    )
+    c = sync_client(lambda request: next(answers), max_retries=0, circuit_breaker=breaker)
+    with pytest.raises(rt.InternalServerError):
+        c.request(op(), {})
+    clock.now += 10
+    with pytest.raises(rt.ResponseDecodingError):
+        c.request(op(), {})  # the probe: its body is broken
+    assert c.request(op(), {}) == {}  # another probe goes (it was refused)
+    assert breaker.state("api.test") == "closed"
+
+
 # --- rate limits ----------------------------------------------------------------------------
 
 
