@@ -161,16 +161,20 @@ def test_the_types_the_client_takes_are_exported(pkg: ModuleType) -> None:
 def test_the_types_methods_return_are_exported(out: Path, tmp_path: Path) -> None:
     """A helper's review: `page: SyncPage[Pet] = client.pets.list()` needed
     `from <package>._runtime import SyncPage` (a private module), as did the verifiers'
-    `WebhookVerificationError`. The package exports them, on first use, typed."""
+    `WebhookVerificationError`, and the verifiers themselves (a Stripe receiver's
+    `construct_event`). The package exports them, on first use, typed."""
     snippet = tmp_path / "use_pages.py"
     snippet.write_text(
         "from optpkg import AsyncClient, AsyncPaginator, Client, RawResponse, SyncPage\n"
-        "from optpkg import WebhookVerificationError\n"
+        "from optpkg import WebhookVerificationError, verify_standard_webhook, verify_stripe\n"
         "from optpkg.models import Pet\n\n\n"
         "def use(client: Client, aclient: AsyncClient) -> None:\n"
         "    page: SyncPage[Pet] = client.pets.list()\n"
         "    pages: AsyncPaginator[Pet] = aclient.pets.list()\n"
         "    raw: RawResponse[Pet] = client.pets.with_raw_response.get(1)\n"
-        "    print(page, pages, raw, WebhookVerificationError)\n"
+        "    print(page, pages, raw, WebhookVerificationError)\n\n\n"
+        "def receive(body: bytes, signature: str) -> None:\n"
+        "    verify_stripe(body, signature, 'whsec_x')\n"
+        "    print(verify_standard_webhook)\n"
     )
     assert_strict_mypy(out, snippet)

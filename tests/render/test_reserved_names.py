@@ -40,8 +40,8 @@ def test_error_bases_match_the_runtime() -> None:
         for name in rt.__all__
         if isinstance(getattr(rt, name), type) and issubclass(getattr(rt, name), rt.APIError)
     }
-    # every runtime error but WebhookVerificationError, which the runtime's `webhooks` module
-    # raises (clients use it from `<package>._runtime.webhooks` and do not re-export it)
+    # every runtime error but WebhookVerificationError, which the verifiers raise (a package
+    # exports it among its lazy helpers, not its `_exceptions`)
     assert errors - set(_ERRORS) == {"WebhookVerificationError"}
 
 

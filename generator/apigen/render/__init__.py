@@ -92,6 +92,10 @@ _LAZY_HELPERS = (
     "AsyncStream",
     "RawResponse",
     "WebhookVerificationError",
+    # the signature checks a webhook receiver runs first (stripe-python's `construct_event`)
+    "verify_hmac",
+    "verify_standard_webhook",
+    "verify_stripe",
 )
 
 
