@@ -145,6 +145,39 @@ def test_a_redirected_answer_is_judged_as_the_server_s(tmp_path: Path) -> None:
     assert {f.check for f in report.new_failures("spec")} == {"response_schema_conformance"}
 
 
+def test_an_operation_documenting_only_a_redirect_passes(tmp_path: Path) -> None:
+    """A sweep of the fix above: an operation documenting only `301` (Discourse; Twilio's
+    307s, features' http-status-codes) answered by our sandbox with its redirect and the
+    target's empty 200 failed every case ("Undocumented status code: 200"), filed as the
+    sandbox's. A documented 3xx is the operation's status; the target's is not judged."""
+    import json
+
+    from apigen.contract import ContractConfig, run_contract
+    from tests.builds import build_into
+
+    document = {
+        "openapi": "3.0.3",
+        "info": {"title": "moves", "version": "1"},
+        "paths": {
+            "/t/{id}": {
+                "get": {
+                    "operationId": "getT",
+                    "parameters": [
+                        {"in": "path", "name": "id", "required": True, "schema": {"type": "string"}}
+                    ],
+                    "responses": {"301": {"description": "to the topic"}},
+                }
+            }
+        },
+    }
+    spec = tmp_path / "moves.json"
+    spec.write_text(json.dumps(document))
+    build_into(spec, tmp_path / "moves", name="moves")
+    report = run_contract(ContractConfig(tmp_path / "moves", spec=spec, max_examples=2))
+    assert report.calls() > 0
+    assert report.failures() == []
+
+
 def test_a_failure_is_named_by_the_check_that_found_it() -> None:
     """The same review: an "Undocumented Content-Type" failure was named `schemathesis` (its
     title matched no key), so a baseline entry written with the documented check name,
