@@ -95,3 +95,57 @@ def test_an_alias_made_of_an_open_enum_is_strict_in_requests(tmp_path: Path) -> 
     )
     errors, output = _mypy_errors(out, snippet)
     assert [e.split(":")[1] for e in errors] == ["6", "7"], output
+
+
+def test_an_int_enum_past_64_bits_is_its_type_not_a_literal(tmp_path: Path) -> None:
+    """A helper's fuzzing: `enum: [1, 18446744073709551616]` gave `Literal[1,
+    18446744073709551616] | int`, which mypy refuses ("Literal[...] cannot contain arbitrary
+    expressions": it takes 64-bit int literals only). Such an enum is typed `int`."""
+    import json
+
+    from tests.builds import build_into
+
+    document = {
+        "openapi": "3.0.3",
+        "info": {"title": "Big", "version": "1"},
+        "paths": {
+            "/a": {
+                "get": {
+                    "operationId": "getA",
+                    "responses": {
+                        "200": {
+                            "description": "ok",
+                            "content": {
+                                "application/json": {"schema": {"$ref": "#/components/schemas/K"}}
+                            },
+                        }
+                    },
+                }
+            }
+        },
+        "components": {
+            "schemas": {
+                "K": {
+                    "type": "object",
+                    "properties": {
+                        "big": {"type": "integer", "enum": [1, 18446744073709551616]},
+                        "small": {"type": "integer", "enum": [1, 9223372036854775807]},
+                    },
+                }
+            }
+        },
+    }
+    spec = tmp_path / "big.json"
+    spec.write_text(json.dumps(document))
+    build_into(spec, tmp_path / "out" / "big", name="big")
+    snippet = tmp_path / "use_big.py"
+    snippet.write_text(
+        "from big.models import K\n\n"
+        "k = K.model_validate({'big': 18446744073709551616, 'small': 1})\n"
+        "print(k.big, k.small)\n"
+        "big: int | None = k.big\n"
+    )
+    errors, output = _mypy_errors(tmp_path / "out" / "big", snippet)
+    assert errors == [], output
+    model = next((tmp_path / "out" / "big" / "big" / "models").glob("k*.py")).read_text()
+    assert "18446744073709551616" not in model and "9223372036854775807" in model

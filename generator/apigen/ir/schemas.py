@@ -657,6 +657,10 @@ class SchemaConverter:
         for v in values:
             if v is None:
                 continue
+            if type(v) is int and not -(2**63) <= v < 2**63:
+                # mypy takes int literals of 64 bits only ("Literal[...] cannot contain
+                # arbitrary expressions"): such an enum is its type's (2**64 - 1 sentinels)
+                continue
             if isinstance(v, str | bool | int) and v not in seen:
                 seen.add(v)
                 kept.append(v)
