@@ -296,3 +296,17 @@ def test_the_timeout_bounds_a_whole_file(scripted: Any) -> None:
     routes["/slow.yaml"] = (200, {}, b"openapi: 3.0.3\n" * 8, 0.1)  # 15 pieces, 1.5 s
     with pytest.raises(SpecError, match=r"not read in 0\.5 s"):
         fetch_spec(f"{base}/slow.yaml", timeout=0.5)
+
+
+def test_a_url_that_is_a_file_and_a_folder_is_a_located_error(scripted: Any) -> None:
+    """The same review: a root `/api/openapi` whose `$ref` is `openapi/pet.yaml` (a file and a
+    folder of one name in the mirror) ended in "internal error ... FileExistsError"."""
+    routes, _, _, base, _ = scripted
+    root = ROOT_SPEC.replace("schemas/pet.yaml#/Pet", "openapi/pet.yaml#/Pet").replace(
+        "../common/error.yaml", "openapi/pet.yaml#/Pet"
+    )
+    routes["/api/openapi"] = (200, {}, root.encode(), 0.0)
+    routes["/api/openapi/pet.yaml"] = (200, {}, PET.replace("owner.yaml", "#/Pet").encode(), 0.0)
+    with pytest.raises(SpecError, match="a file and a folder") as caught:
+        fetch_spec(f"{base}/api/openapi")
+    assert caught.value.diagnostics[0].file == f"{base}/api/openapi"

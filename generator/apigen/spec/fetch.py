@@ -178,8 +178,15 @@ def fetch_spec(
                 current = urldefrag(final)[0]
                 fetched.root = _local(mirror, current)
         target = _local(mirror, current)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(data)
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(data)
+        except OSError:  # `/api/openapi` a file and `/api/openapi/pet.yaml` below it
+            raise _error(
+                *(referrer or (current, "#")),
+                f"cannot keep {current} beside the other files: its path is a file and a"
+                " folder of this spec at once (download the files and build from them)",
+            ) from None
         try:
             doc = parse_document(
                 data.decode("utf-8-sig"), current, json_hint=current.endswith(".json")
