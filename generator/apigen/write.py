@@ -359,12 +359,20 @@ def write_tree(
                 shutil.copytree(staging, inner, symlinks=True, dirs_exist_ok=True)
                 _move_in(inner, target)
             finally:
-                shutil.rmtree(inner, ignore_errors=True)
+                _remove(inner)
     except OSError as err:
         raise _os_error(target, err) from err
     finally:
-        shutil.rmtree(staging, ignore_errors=True)
+        _remove(staging)
     return True
+
+
+def _remove(folder: Path) -> None:
+    """Delete a staging or swapped-out tree, Ctrl-C and SIGTERM held meanwhile: interrupted,
+    `rmtree` left a hidden `.<out>.apigen-new-*` of ~1,000 files beside the output, which no
+    later build removed and `git add -A` took in."""
+    with _uninterrupted():
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 # O_BINARY: Windows would otherwise write "\r\n" for "\n"
@@ -474,7 +482,7 @@ def _swap(staging: Path, target: Path) -> bool:
             swapped = _swap_held(staging, target)
     finally:
         if swapped is not None:  # (also when a signal held meanwhile exits now)
-            shutil.rmtree(swapped, ignore_errors=True)
+            _remove(swapped)
     return swapped is not None
 
 

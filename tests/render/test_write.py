@@ -480,3 +480,35 @@ def test_an_edit_made_while_the_build_ran_stops_the_swap(tmp_path: Path) -> None
     (target / "pkg" / "__init__.py").write_text("X = 1\n")
     assert write_tree(target, new, unchanged_since=guard_local_changes(target))  # as before
     assert (target / "apigen.json").read_text() == new["apigen.json"]
+
+
+_ARMED: list[int] = []  # the signal to send when a staging tree's removal starts (once)
+
+
+def _interrupt_removal(event: str, args: tuple[object, ...]) -> None:
+    if event == "shutil.rmtree" and _ARMED and ".apigen-" in str(args[0]):
+        os.kill(os.getpid(), _ARMED.pop())
+
+
+@pytest.mark.parametrize("change", [False, True])
+def test_an_interrupt_while_a_staging_tree_is_removed_leaves_nothing_behind(
+    tmp_path: Path, change: bool
+) -> None:
+    """A helper's interrupt sweep: Ctrl-C (or SIGTERM) while the staging or swapped-out tree
+    was deleted left a hidden `.<out>.apigen-new-*` beside the output (`rmtree`'s
+    `ignore_errors` does not catch KeyboardInterrupt), which no later build removed and
+    `git add -A` took in. The removal holds the signal, which acts once it is done."""
+    import signal
+
+    target = tmp_path / "out"
+    write_tree(target, FILES)
+    sys.addaudithook(_interrupt_removal)  # (hooks stay for the process: armed once here)
+    _ARMED.append(signal.SIGINT)
+    files = {**FILES, "pkg/__init__.py": "X = 3\n"} if change else FILES
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            write_tree(target, files, finish=lambda staged: None)
+    finally:
+        _ARMED.clear()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
+    assert (target / "pkg" / "__init__.py").read_text() == files["pkg/__init__.py"]
