@@ -80,6 +80,13 @@ def should_retry_header(
     return True if value == "true" else False if value == "false" else None
 
 
+def _number_in(value: object, low: float, high: float, upper_open: bool = False) -> bool:
+    """Whether ``value`` is a number in ``[low, high]`` (``[low, high)``); NaN is not."""
+    if not isinstance(value, int | float) or isinstance(value, bool):
+        return False
+    return low <= value < high if upper_open else low <= value <= high
+
+
 @dataclass(frozen=True)
 class RetryPolicy:
     """The default strategy.
@@ -105,11 +112,14 @@ class RetryPolicy:
     def __post_init__(self) -> None:
         # checked when built, as `max_retries` is: `jitter=2` or `base_delay=-1` failed only
         # after a request was sent (a negative sleep), a huge delay overflowed or hung
-        for name in ("base_delay", "max_delay", "max_wait"):
-            value = getattr(self, name)
-            if not (isinstance(value, int | float) and 0 <= value < 1e9):  # (NaN fails too)
+        for name, value in (
+            ("base_delay", self.base_delay),
+            ("max_delay", self.max_delay),
+            ("max_wait", self.max_wait),
+        ):
+            if not _number_in(value, 0, 1e9, upper_open=True):
                 raise ValueError(f"RetryPolicy({name}={value!r}): seconds in [0, 1e9)")
-        if not (isinstance(self.jitter, int | float) and 0 <= self.jitter <= 1):
+        if not _number_in(self.jitter, 0, 1):
             raise ValueError(f"RetryPolicy(jitter={self.jitter!r}): a fraction in [0, 1]")
 
     def decide(self, attempt: int, request: httpx.Request, outcome: Attempt) -> float | None:
