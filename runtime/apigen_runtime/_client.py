@@ -552,10 +552,13 @@ class _BaseClient(Generic[HttpT]):
                 build_request = strict_responses(build_request)
 
             try:
+                # the route spans and metrics are named by: a long-running poll's path is the
+                # monitor's own (`/ops/<uuid>`), one span name and metric series per operation
+                route = op.path if op.origin is None else MONITOR_ROUTE
 
                 def send(request: Prepared) -> Flow[httpx.Response]:
                     return res.exchange(
-                        op.path, request, build_request, timeout, max_retries, deadline, stream
+                        route, request, build_request, timeout, max_retries, deadline, stream
                     )
 
                 # per redirect followed: (whether it had left the origin, its status)
@@ -752,6 +755,9 @@ def resumable(op: Operation[Any]) -> bool:
     again would start it over (a second completion, billed, its events joined onto the
     first's), whatever ``Last-Event-ID`` says."""
     return op.method.lower() == "get" and plan(op).stream == "sse"
+
+
+MONITOR_ROUTE = "{monitor}"  # `url.template` of a long-running operation's polls
 
 
 def poll_operation(

@@ -169,6 +169,24 @@ def test_otel_spans_with_the_sdk(monkeypatch: pytest.MonkeyPatch) -> None:
         assert request.headers["traceparent"].split("-")[1] == trace_id
 
 
+def test_a_long_running_poll_is_one_span_name_whatever_its_monitor(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A helper's review: every poll was a span named `GET /ops/<uuid>` with that path as its
+    `url.template`, and a new duration series: unbounded cardinality (OpenTelemetry asks for
+    a low-cardinality template). A poll's route is `{monitor}`."""
+    from apigen_runtime._client import poll_operation
+
+    exporter = _spans(monkeypatch)
+    client = leaky_client(Recorder(OK, OK))
+    for job in ("9f1c", "77aa"):
+        poll, values, options = poll_operation(f"/ops/{job}", (), "https://api.test")
+        client.request(poll, values, options)
+    names = [s.name for s in exporter.get_finished_spans()]
+    templates = [dict(s.attributes or {})["url.template"] for s in exporter.get_finished_spans()]
+    assert names == ["GET {monitor}"] * 2 and templates == ["{monitor}"] * 2
+
+
 def test_no_otel_is_a_no_op(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(_telemetry, "_otel", None)
     monkeypatch.setattr(_telemetry, "_tracer", None)
