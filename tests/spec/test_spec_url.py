@@ -310,3 +310,15 @@ def test_a_url_that_is_a_file_and_a_folder_is_a_located_error(scripted: Any) -> 
     with pytest.raises(SpecError, match="a file and a folder") as caught:
         fetch_spec(f"{base}/api/openapi")
     assert caught.value.diagnostics[0].file == f"{base}/api/openapi"
+
+
+def test_an_absolute_path_ref_is_refused_before_it_is_fetched(scripted: Any) -> None:
+    """The same review: `$ref: /schemas/pet.yaml` was fetched, then refused by the loader as an
+    absolute local path, with advice about `--ref-root` (which no URL takes)."""
+    routes, served, _, base, _ = scripted
+    root = ROOT_SPEC.replace("schemas/pet.yaml#/Pet", "/schemas/pet.yaml#/Pet")
+    routes["/api/openapi.yaml"] = (200, {}, root.encode(), 0.0)
+    with pytest.raises(SpecError, match="write same-origin refs as relative paths") as caught:
+        fetch_spec(f"{base}/api/openapi.yaml")
+    assert caught.value.diagnostics[0].file == f"{base}/api/openapi.yaml"
+    assert served == ["/api/openapi.yaml"]

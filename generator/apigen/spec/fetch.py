@@ -210,12 +210,15 @@ def fetch_spec(
                         current,
                         at,
                         f"$ref {ref!r} refused: {_origin(absolute)} is another origin than "
-                        f"{origin} (allow its host explicitly to read from it)",
+                        f"{origin} (download the files and build from them)",
                     )
                 if not scheme:
                     raise _error(current, at, f"$ref {ref!r}: leaves {origin}")
                 continue  # an allowed host: the loader fetches it (load_spec(remote_hosts=))
-            if scheme:  # an absolute same-origin URL: the loader reads relative refs only
+            if scheme or part.startswith("/"):
+                # an absolute same-origin URL or path: the loader reads relative refs only (an
+                # absolute path was fetched, then refused as a local file's, with advice about
+                # `--ref-root`, which no URL takes)
                 raise _error(current, at, f"$ref {ref!r}: write same-origin refs as relative paths")
             if urlsplit(part).query:  # the mirror keeps files by path: `a.yaml?v=1` is none
                 raise _error(
