@@ -786,7 +786,10 @@ def poll_operation(
     )
     op, values, options = custom_operation("get", path, None, NOT_GIVEN, None, kept, security)
     options = options.copy()
-    options["extra_headers"] = {"Cache-Control": "no-cache", **(kept.get("extra_headers") or {})}
+    # (not a `Prefer`: RFC 7240's preferences are the request's own, `respond-async` or a
+    # mock's `code=202` for the first request)
+    headers = {k: v for k, v in (kept.get("extra_headers") or {}).items() if k.lower() != "prefer"}
+    options["extra_headers"] = {"Cache-Control": "no-cache", **headers}
     if not url.is_absolute_url:  # under the operation's base URL, not the client's
         return dataclasses.replace(op, origin=base_url), values, options
     origin = str(url.copy_with(raw_path=b"/", fragment=None)).rstrip("/")

@@ -103,7 +103,7 @@ def test_the_call_s_headers_and_query_go_with_every_poll(jobs: ModuleType, mode:
     query keys are kept too (`?tag=a&tag=b` was polled as `?tag=b`)."""
     api = Api(pending=1, location="/v1/jobs/j1/status?tag=a&tag=b")
     options: dict[str, Any] = {
-        "extra_headers": {"X-Tenant": "acme"},
+        "extra_headers": {"X-Tenant": "acme", "Prefer": "respond-async"},
         "extra_query": {"api-version": "7"},
         "poll_interval": 0.001,
     }
@@ -119,7 +119,9 @@ def test_the_call_s_headers_and_query_go_with_every_poll(jobs: ModuleType, mode:
     for request in api.seen:
         assert request.headers["X-Tenant"] == "acme"
         assert request.url.params["api-version"] == "7"
+    assert api.seen[0].headers["Prefer"] == "respond-async"
     for poll in api.seen[1:]:
+        assert "Prefer" not in poll.headers  # RFC 7240: the first request's own preference
         assert poll.url.params.get_list("tag") == ["a", "b"]
         assert poll.headers["Cache-Control"] == "no-cache"
 
