@@ -229,33 +229,34 @@ class Resilience(Struct):
         while True:
             attempt += 1
             probe = self.breaker.allow(host) if self.breaker else False
-            if self.rate_limit and not (yield from self.rate_limit.acquire(deadline)):
-                raise _late(prepared.build(build_request, timeout), attempt)
             try:
-                left = None if deadline is None else deadline - time.monotonic()
-                request = prepared.build(build_request, _clip(timeout, left))
-                request.extensions[RETRIES_TAKEN] = attempt - 1  # RawResponse.retries_taken
-                if count:
-                    add_header(request.headers, count, str(attempt - 1))
-                if left is not None and left <= 0:
-                    raise _late(request, attempt)
-                if self.rate_warning:
-                    self.rate_warning.record()
-                span = start_span(name, request, attempt)
-                log_request(request, self.secret_headers, self.secret_query)
-                started = time.monotonic()
+                if self.rate_limit and not (yield from self.rate_limit.acquire(deadline)):
+                    raise _late(prepared.build(build_request, timeout), attempt)
                 try:
+                    left = None if deadline is None else deadline - time.monotonic()
+                    request = prepared.build(build_request, _clip(timeout, left))
+                    request.extensions[RETRIES_TAKEN] = attempt - 1  # retries_taken
+                    if count:
+                        add_header(request.headers, count, str(attempt - 1))
+                    if left is not None and left <= 0:
+                        raise _late(request, attempt)
+                    if self.rate_warning:
+                        self.rate_warning.record()
+                    span = start_span(name, request, attempt)
+                    log_request(request, self.secret_headers, self.secret_query)
+                    started = time.monotonic()
                     outcome = yield Send(request, deadline, stream)  # 2xx body left unread
-                except GeneratorExit:
-                    # cancelled, or the body failed to decode or was too large (raised by the
-                    # driver): a probe's outcome is none, and the probe is freed (the host
-                    # stayed "half-open" and refused every call for another cooldown)
-                    if probe and self.breaker:
-                        self.breaker.record(host, None)
-                    raise
-            finally:
-                if self.rate_limit:
-                    self.rate_limit.release()
+                finally:
+                    if self.rate_limit:
+                        self.rate_limit.release()
+            except BaseException:
+                # never sent (no rate slot or time left, cancelled while waiting), cancelled in
+                # flight, or its body failed to decode or was too large (raised by the driver):
+                # a probe's outcome is none, and it is freed (the host stayed "half-open" and
+                # refused every call for another cooldown)
+                if probe and self.breaker:
+                    self.breaker.record(host, None)
+                raise
             assert outcome is not None
             elapsed = time.monotonic() - started
             log_outcome(request, outcome, elapsed, attempt)

@@ -338,6 +338,22 @@ def test_a_probe_ended_by_a_broken_body_frees_the_next_probe() -> None:
     assert breaker.state("api.test") == "closed"
 
 
+def test_a_probe_never_sent_frees_the_next_probe() -> None:
+    """The review of the fix above: a probe taken before the rate limiter refused it (no
+    slot in time) or before its deadline passed was never freed either."""
+    clock = Clock()
+    breaker = rt.CircuitBreaker(failure_threshold=1, cooldown=10, clock=clock)
+    answers = iter([httpx.Response(500), httpx.Response(200, json={})])
+    c = sync_client(lambda request: next(answers), max_retries=0, circuit_breaker=breaker)
+    with pytest.raises(rt.InternalServerError):
+        c.request(op(), {})
+    clock.now += 10
+    with pytest.raises(rt.APITimeoutError):
+        c.request(op(), {}, {"deadline": 0.0})  # the probe: out of time before it is sent
+    assert c.request(op(), {}) == {}  # another probe goes
+    assert breaker.state("api.test") == "closed"
+
+
 # --- rate limits ----------------------------------------------------------------------------
 
 
