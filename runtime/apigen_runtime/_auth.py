@@ -268,9 +268,7 @@ def _preferred(
 
         def passed(alternative: Sequence[str]) -> bool:
             found = [schemes.get(name) for name in alternative]
-            return bool(found) and all(
-                s is not None and all(c in given for c in s.credentials) for s in found
-            )
+            return bool(found) and all(s is not None and _passed(s, given) for s in found)
 
         first = [a for a in alternatives if passed(a)]
         if first and len(first) < len(alternatives):
@@ -278,6 +276,15 @@ def _preferred(
     if all(alternatives) or not any(alternatives):
         return alternatives
     return [*(a for a in alternatives if a), *(a for a in alternatives if not a)]
+
+
+def _passed(scheme: SecurityScheme, given: Collection[str]) -> bool:
+    """Whether the caller passed ``scheme``'s credentials: all it requires, or, for one that
+    requires none by name (an OAuth2 user token: stored, access or refresh), any it takes
+    (with none required, it counted as passed, and the environment's token won again)."""
+    if scheme.credentials:
+        return all(c in given for c in scheme.credentials)
+    return any(c in given for c in scheme.optional)
 
 
 def reauthorize(

@@ -81,6 +81,27 @@ def test_credentials_passed_win_over_another_alternative_s_environment(
     assert recorder.last.headers["X-API-Key"] == "from-env"
 
 
+def test_a_passed_key_wins_over_an_oauth_token_from_the_environment(
+    recorder: Recorder, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The review of the fix above: an OAuth2 user-token scheme requires no credential by name
+    (a stored token, an access or a refresh token will do), so its alternative counted as
+    passed and `PETSTORE_ACCESS_TOKEN` from the environment won over `api_key=` again."""
+    schemes = {**SCHEMES, "oauth": rt.OAuth2AuthorizationCode("access_token")}
+    monkeypatch.setenv("PETSTORE_ACCESS_TOKEN", "from-env")
+    operation = op(security=(("oauth",), ("apiKeyHeader",)))
+    c = make_client(
+        recorder,
+        env_prefix="PETSTORE",
+        credentials={"api_key": "k"},
+        security_schemes=schemes,
+    )
+    c.request(operation, {})
+    assert (
+        recorder.last.headers["X-API-Key"] == "k" and "Authorization" not in recorder.last.headers
+    )
+
+
 def test_first_usable_alternative_wins(recorder: Recorder) -> None:
     operation = op(security=(("basicAuth",), ("bearerAuth",)))
     client(recorder, bearer_token="tok").request(operation, {})
