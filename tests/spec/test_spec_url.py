@@ -9,6 +9,7 @@ import json
 import subprocess
 import sys
 import threading
+import time
 from collections.abc import Iterator
 from functools import partial
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
@@ -293,9 +294,13 @@ def test_the_timeout_bounds_a_whole_file(scripted: Any) -> None:
     """The same review: the timeout bounded each socket read, so a server trickling a byte
     at a time held a build as long as it liked ("30 s per file", the docs say)."""
     routes, _, _, base, _ = scripted
-    routes["/slow.yaml"] = (200, {}, b"openapi: 3.0.3\n" * 8, 0.1)  # 15 pieces, 1.5 s
+    routes["/slow.yaml"] = (200, {}, b"openapi: 3.0.3\n" * 40, 0.05)  # 8 bytes each 0.05 s
+    started = time.monotonic()
     with pytest.raises(SpecError, match=r"not read in 0\.5 s"):
         fetch_spec(f"{base}/slow.yaml", timeout=0.5)
+    # a whole body takes 3.75 s; refused near the half second (a review of the first fix:
+    # `read(64 KiB)` waited for all of it before the deadline was looked at)
+    assert time.monotonic() - started < 2.5
 
 
 def test_a_url_that_is_a_file_and_a_folder_is_a_located_error(scripted: Any) -> None:
@@ -322,3 +327,17 @@ def test_an_absolute_path_ref_is_refused_before_it_is_fetched(scripted: Any) -> 
         fetch_spec(f"{base}/api/openapi.yaml")
     assert caught.value.diagnostics[0].file == f"{base}/api/openapi.yaml"
     assert served == ["/api/openapi.yaml"]
+
+
+def test_a_redirect_from_http_to_https_on_the_host_is_followed() -> None:
+    """The review of the first fix: `http://host/spec` upgraded to `https://host/spec` was
+    refused as another origin; the runtime's own redirects allow the upgrade."""
+    from apigen.spec.fetch import _same_or_upgraded
+
+    assert _same_or_upgraded("http://api.test/a.yaml", "https://api.test/b.yaml")
+    assert _same_or_upgraded("http://api.test:80/a", "https://api.test:443/a")
+    assert _same_or_upgraded("https://api.test/a", "https://API.test/b")
+    assert not _same_or_upgraded("https://api.test/a", "http://api.test/a")  # a downgrade
+    assert not _same_or_upgraded("http://api.test/a", "https://other.test/a")
+    assert not _same_or_upgraded("http://api.test:8080/a", "https://api.test/a")
+    assert not _same_or_upgraded("http://api.test/a", "ftp://api.test/a")

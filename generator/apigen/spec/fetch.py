@@ -57,6 +57,21 @@ def _error(url: str, pointer: str, message: str) -> SpecError:
     return SpecError([Diagnostic(url, pointer, message, "error", kind="fetch")])
 
 
+def _same_or_upgraded(url: str, target: str) -> bool:
+    """Whether `target` is on `url`'s origin, or the same host upgraded from http to https (as
+    the runtime's redirects allow)."""
+    if _origin(target) == _origin(url):
+        return True
+    old, new = urlsplit(url), urlsplit(target)
+    return (
+        old.scheme.lower() == "http"
+        and new.scheme.lower() == "https"
+        and (old.hostname or "") == (new.hostname or "")
+        and old.port in (None, 80)
+        and new.port in (None, 443)
+    )
+
+
 class _Refused(Exception):
     """A redirect to another origin, refused before it is followed."""
 
@@ -75,7 +90,7 @@ class _SameOrigin(urllib.request.HTTPRedirectHandler):
         headers: Any,
         newurl: str,
     ) -> urllib.request.Request | None:
-        if _origin(newurl) != _origin(req.full_url):
+        if not _same_or_upgraded(req.full_url, newurl):
             raise _Refused(newurl)
         return super().redirect_request(req, fp, code, msg, headers, newurl)
 
@@ -100,7 +115,10 @@ def _read(
             while size <= max_bytes:
                 if time.monotonic() > deadline:
                     raise _error(*where, f"cannot fetch {url}: not read in {timeout:g} s")
-                chunk = response.read(min(_CHUNK, max_bytes + 1 - size))
+                # `read1`: what has arrived (a `read(n)` waited for n bytes or the end, so a
+                # trickling server passed the deadline by as long as it liked)
+                reader = getattr(response, "read1", response.read)
+                chunk = reader(min(_CHUNK, max_bytes + 1 - size))
                 if not chunk:
                     break
                 chunks.append(chunk)
@@ -177,6 +195,7 @@ def fetch_spec(
                 # where it is (RFC 3986 §5.1.3), so it is kept, and loaded, from there
                 current = urldefrag(final)[0]
                 fetched.root = _local(mirror, current)
+                origin = _origin(current)  # (http upgraded to https: its refs are there)
         target = _local(mirror, current)
         try:
             target.parent.mkdir(parents=True, exist_ok=True)
