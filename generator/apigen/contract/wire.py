@@ -18,7 +18,7 @@ import httpx
 
 from ..form_fields import REPEATED_KEYS, repeats_keys
 from ..ir.operations import IDEMPOTENCY_NAME
-from ..ir.security import computed_http, usable
+from ..ir.security import computed_http, transport_key, usable
 from ..path_keys import split_key
 from ..sandbox._params import decoded_items, path_value
 from ..spec.param_media import is_json_media
@@ -723,9 +723,15 @@ def _check_security(
         if all(usable(n, s) or s.get("type") == "mutualTLS" for n, s in alt.items())
     ]
     if not carried:
+        names = " or ".join("+".join(alt) for alt in alternatives)
         if any(any(computed_http(s) for s in alt.values()) for alt in alternatives):
-            names = " or ".join("+".join(alt) for alt in alternatives)
             problems.append(f"{UNCOMPUTABLE_SECURITY} {names}")
+        elif any(any(transport_key(s) for s in alt.values()) for alt in alternatives):
+            # (the generator leaves such a key out: a client failure it was, and exit 1)
+            problems.append(
+                f"{UNMEETABLE_SECURITY} {names}: an API key in a header the transport writes"
+                " (Host, Content-Length...) cannot be sent"
+            )
         return
     alternatives = carried
     meetable = [alt for alt in alternatives if _meetable(alt)]

@@ -26,9 +26,25 @@ from .nodes import JsonScalar, OperationDef, SecuritySchemeDef, as_object
 
 
 def usable(name: str, scheme: Any) -> bool:
-    """Whether the generated client can send credentials for this scheme (`mutualTLS` and
-    unknown types are left out: a requirement naming one is dropped, with a warning)."""
-    return isinstance(scheme, Mapping) and _plan(name, scheme) is not None
+    """Whether the generated client can send credentials for this scheme (`mutualTLS`, unknown
+    types, schemes computed per request and API keys in a transport header are left out: a
+    requirement naming one is dropped, with a warning)."""
+    return (
+        isinstance(scheme, Mapping)
+        and _plan(name, scheme) is not None
+        and not transport_key(scheme)
+    )
+
+
+def transport_key(scheme: Mapping[str, Any]) -> bool:
+    """An API key in a header the transport writes (`Host`, `Content-Length`): left out."""
+    key_name = scheme.get("name")
+    return (
+        str(scheme.get("type", "")).lower() == "apikey"
+        and scheme.get("in", "header") == "header"
+        and isinstance(key_name, str)
+        and transport_header(key_name)
+    )
 
 
 # HTTP authentication schemes (the IANA registry's, and the usual unregistered ones) whose
@@ -308,7 +324,7 @@ def build_security(
         key_name = (
             scheme.get("name") if plan[0] == "ApiKey" and scheme.get("in") == "header" else None
         )
-        if isinstance(key_name, str) and transport_header(key_name):
+        if transport_key(scheme):
             # `Host: <key>` (in every proxy's log, and the request routed by it), or a
             # `Content-Length` no server reads: a header parameter so named is left out too
             report.warn(
