@@ -199,7 +199,7 @@ def _hook(response: httpx.Response) -> None:
             # checked to end (a streamed download cut short came back short without a word:
             # `write_to()`, the path the README gives for large files)
             if _compressed(response.headers):
-                _wrap(response, _Counter(response, None))
+                _wrap(response, _Ended(response))
             return
         limit = limit.limit
     if isinstance(limit, int) and _within(response.headers, limit):
@@ -308,6 +308,38 @@ class _Counter:
 
 
 _WBITS = {"gzip": zlib.MAX_WBITS | 16, "deflate": zlib.MAX_WBITS}  # what httpx decodes
+
+
+class _Ended(_Counter):
+    """A streamed download's check that its gzip/deflate streams ended, made on the decoders
+    httpx itself fed (decoding it again here doubled the CPU of every streamed download);
+    where they cannot be reached (the body read raw, the caller's to decode; an httpx that
+    keeps them otherwise), nothing is checked."""
+
+    def __init__(self, response: httpx.Response) -> None:
+        super().__init__(response, None)
+
+    def feed(self, chunk: bytes) -> None:
+        self.total += len(chunk)
+
+    def finish(self) -> None:
+        if not self.total:
+            return
+        decoder: object = getattr(self.response, "_decoder", None)
+        children: object = getattr(decoder, "children", None)
+        parts: list[object] = (
+            list(cast("list[object]", children)) if isinstance(children, list) else [decoder]
+        )
+        streams = [getattr(part, "decompressor", None) for part in parts]
+        if decoder is None or not streams or any(s is None for s in streams):
+            return  # read raw (`iter_raw`: the caller's to decode), or unknown to us
+        if not all(getattr(s, "eof", True) for s in streams):
+            request = self.response.request
+            raise ResponseDecodingError(
+                f"Response body of {request.method} {request.url.path} ends before its"
+                " compressed stream does (Content-Encoding): truncated",
+                response=self.response,
+            )
 
 
 class _Zlib:
