@@ -22,10 +22,11 @@ PETSTORE = ROOT / "generated/petstore"
 SPEC = ROOT / "specs/petstore.yaml"
 
 
-def _contract(tmp_path: Path, *extra: str) -> tuple[int, str, dict[str, Any]]:
+def _contract(tmp_path: Path, *extra: str, both: bool = False) -> tuple[int, str, dict[str, Any]]:
     report = tmp_path / "report.json"
     args = ["contract", str(PETSTORE), "--spec", str(SPEC)]
-    args += ["--max-examples", "1", "--sync", "--report", str(report), *extra]
+    args += ["--max-examples", "1", *([] if both else ["--sync"]), "--report", str(report)]
+    args += extra
     result = CliRunner().invoke(main, args)
     assert "Traceback" not in result.output, result.output
     return result.exit_code, result.output, json.loads(report.read_text())
@@ -73,14 +74,19 @@ def test_a_baseline_entry_that_matches_nothing_is_pointed_out(tmp_path: Path) ->
     stale = {"operation_id": "getPet", "check": "status", "class": "client", "reason": "old"}
     elsewhere = {"operation_id": "deletePet", "check": "*", "class": "client", "reason": "?"}
     baseline.write_text(json.dumps([stale, elsewhere]))
-    code, output, _ = _contract(tmp_path, "--operation", "get*", "--baseline", str(baseline))
+    everywhere = {"operation_id": "*", "check": "parse", "class": "client", "reason": "?"}
+    baseline.write_text(json.dumps([stale, elsewhere, everywhere]))
+    code, output, _ = _contract(
+        tmp_path, "--operation", "get*", "--baseline", str(baseline), both=True
+    )
     assert code == 0, output
     assert "baseline entry getPet status [client] matched no failure" in output
     assert "deletePet" not in output  # not run (--operation get*): nothing to say of it
+    assert "baseline entry * parse" not in output  # nor of `*`: not every operation ran
 
 
 def test_unused_entries_are_judged_on_operations_that_ran() -> None:
-    report = RunReport("c", "s", "u", 0, 1, ["sync"])
+    report = RunReport("c", "s", "u", 0, 1, ["sync", "async"])
     ran = OperationResult("a", "a.get", "get", "/a", cases=1, calls=1)
     ran.failures.append(Failure("a", "a.get", "status", "client", "500"))
     report.operations += [ran, OperationResult("b", "b.get", "get", "/b", skipped="interrupted")]
@@ -92,5 +98,8 @@ def test_unused_entries_are_judged_on_operations_that_ran() -> None:
     ]
     baseline = Baseline(entries)
     assert baseline.unused(report) == [entries[1], entries[3]]
+    assert baseline.unused(report, selected=True) == [entries[1]]  # --operation, --tag
     report.interrupted = True  # not every operation ran: a `*` entry cannot be judged
     assert baseline.unused(report) == [entries[1]]
+    report.variants = ["sync"]  # a failure of the async calls would not show
+    assert baseline.unused(report) == []

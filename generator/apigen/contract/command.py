@@ -180,7 +180,8 @@ def contract(
             fg="yellow",
         )
     if baseline is not None:
-        for e in Baseline.load(baseline).unused(report):
+        selected = bool(operations or tags)
+        for e in Baseline.load(baseline).unused(report, selected):
             click.secho(
                 f"apigen contract: warning: baseline entry {e['operation_id']} {e['check']}"
                 f" [{e['class']}] matched no failure of this run (fixed? then remove it: kept,"

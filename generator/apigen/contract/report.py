@@ -284,12 +284,15 @@ class Baseline:
                 return e
         return None
 
-    def unused(self, report: RunReport) -> list[dict[str, str]]:
-        """The entries no failure of `report` matched although their operation was checked (a
-        `*` entry: every operation ran): a failure fixed since, or an entry that no longer
-        says what fails. Kept, they would accept the failure should it come back."""
+    def unused(self, report: RunReport, selected: bool = False) -> list[dict[str, str]]:
+        """The entries no failure of `report` matched although their operation was checked in
+        both variants (a `*` entry: every operation ran, none `selected` out by --operation or
+        --tag): a failure fixed since, or an entry that no longer says what fails. Kept, they
+        would accept the failure should it come back."""
+        if len(set(report.variants)) < 2:
+            return []  # a failure of the variant not run would not show
         ran = {op.operation_id for op in report.operations if not op.skipped}
-        whole = not (report.interrupted or report.budget_exhausted)
+        whole = not (report.interrupted or report.budget_exhausted or selected)
         failures = report.failures()
         return [
             e
