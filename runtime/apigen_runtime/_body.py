@@ -59,16 +59,36 @@ def encode_body(
     declared = media_type
     if "*" in media:  # a range names no type to label the body with: the plainest of it
         declared = "text/plain" if media.startswith("text/") else "application/octet-stream"
-    if isinstance(value, str) and media.startswith("text/") and "charset" not in declared.lower():
-        # text is sent as UTF-8, and says so: a text/* type without a charset reads as
-        # US-ASCII (RFC 2046 §4.1.2), and servers decoded `héllo` as ISO-8859-1 (`hÃ©llo`)
-        declared += "; charset=utf-8"
+    if isinstance(value, str) and media.startswith("text/"):
+        charset = _charset(declared)
+        if charset is None:
+            # text is sent as UTF-8, and says so: a text/* type without a charset reads as
+            # US-ASCII (RFC 2046 §4.1.2), and servers decoded `héllo` as ISO-8859-1 (`hÃ©llo`)
+            return value.encode(), declared + "; charset=utf-8"
+        try:
+            return value.encode(charset), declared  # the charset the type names
+        except LookupError:  # a charset Python does not know: UTF-8, as before
+            pass
+        except UnicodeEncodeError as exc:
+            raise ValueError(
+                f"the body is sent as {declared}: {value[exc.start : exc.end]!r} has no"
+                f" {charset} spelling (pass bytes to send other octets)"
+            ) from None
     if isinstance(value, tuple) and _is_file(value):
         # `FileInput`'s `(filename, content[, content type])`: the content, as the type given
         # (an operation taking `image/png` or `image/jpeg`), else as the declared one
         _, content, given = _file(value, None)
         return (content if isinstance(content, bytes) else StreamBody([content])), given or declared
     return _raw(value), declared
+
+
+def _charset(media_type: str) -> str | None:
+    """The ``charset`` parameter of a media type, if any."""
+    for param in media_type.split(";")[1:]:
+        name, _, value = param.partition("=")
+        if name.strip().lower() == "charset" and value.strip():
+            return value.strip().strip('"')
+    return None
 
 
 def _json(value: Any) -> bytes:

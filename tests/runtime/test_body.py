@@ -412,6 +412,20 @@ def test_text_sent_from_a_str_says_it_is_utf_8(media: str, value: object, sent: 
     assert encode_body(media, value, None)[1] == sent
 
 
+def test_text_goes_in_the_charset_its_type_names() -> None:
+    """The review of the fix above: `text/plain; charset=iso-8859-1` labelled UTF-8 bytes,
+    the same `hÃ©llo` at the server. A character the charset cannot spell is a ValueError
+    before anything is sent."""
+    from apigen_runtime._body import encode_body
+
+    latin = "text/plain; charset=iso-8859-1"
+    assert encode_body(latin, "h\u00e9llo", None) == (b"h\xe9llo", latin)
+    with pytest.raises(ValueError, match="no iso-8859-1 spelling"):
+        encode_body(latin, "\u20ac", None)
+    unknown = "text/plain; charset=x-unheard-of"
+    assert encode_body(unknown, "h\u00e9", None) == ("h\u00e9".encode(), unknown)
+
+
 def test_any_path_like_is_a_file(recorder: Recorder, tmp_path: Path) -> None:
     """A helper's review: an `os.PathLike` that is not pathlib's (anyio.Path, py.path) was
     refused as "not JSON-shaped data"; openai-python takes any. Its file is streamed, under
