@@ -79,6 +79,8 @@ class _LineSplitter:
         self._pending_cr = False
 
     def feed(self, chunk: bytes) -> list[str]:
+        if not chunk:  # (an empty chunk between a CR and its LF keeps the CR pending)
+            return []
         if self._pending_cr and chunk.startswith(b"\n"):
             chunk = chunk[1:]  # the LF of a CRLF split across chunks
         self._pending_cr = False
