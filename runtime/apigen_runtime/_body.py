@@ -136,6 +136,12 @@ def _form(fields: Mapping[str, Any], encoding: Mapping[str, Encoding]) -> bytes:
     return "&".join(parts).encode()
 
 
+def is_file(value: Any) -> bool:
+    """Whether ``value`` is an upload (bytes, a path, an open file, an iterator of bytes, or
+    ``(filename, content[, type])``), not data to encode."""
+    return _is_file(value)
+
+
 def _is_file(value: Any) -> bool:
     if isinstance(value, tuple):
         parts = cast("tuple[object, ...]", value)

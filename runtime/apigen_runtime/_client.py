@@ -34,7 +34,7 @@ from ._auth import (
     reauthorize,
     select_security,
 )
-from ._body import StreamBody, is_json
+from ._body import StreamBody, is_file, is_json
 from ._build import request_builder
 from ._drivers import Flow, run_async, run_sync
 from ._errors import APIError, package_error
@@ -886,9 +886,11 @@ def _custom_media(body: object, options: RequestOptions) -> tuple[str, RequestOp
     )
     if isinstance(body, str):  # a JSON string, unless another type is named
         raw = given is not None and not is_json(given.split(";")[0].strip().lower())
+    elif isinstance(body, tuple):  # `(filename, content[, type])`, as an upload takes it
+        raw = is_file(body)
     else:
         raw = isinstance(body, bytes | bytearray | memoryview | os.PathLike) or (
-            not isinstance(body, Mapping | list | tuple)
+            not isinstance(body, Mapping | list | set | frozenset)
             and not hasattr(body, "model_dump")  # (a model iterates over its fields)
             and (hasattr(body, "read") or isinstance(body, Iterable | AsyncIterable))
         )

@@ -234,6 +234,11 @@ FORM = {"Content-Type": "application/x-www-form-urlencoded"}
         ("plain", {}, b'"plain"', "application/json"),  # a JSON string, as before
         (Thing(id=1), {}, b'{"id":1}', "application/json"),
         ({"a": 1}, {"Content-Type": "application/merge-patch+json"}, b'{"a":1}', None),
+        # a review: the file tuple went as the JSON array `["f.txt","hi","text/plain"]`, and a
+        # set was labelled octet-stream over its JSON
+        (("f.txt", b"hi", "text/plain"), {}, b"hi", "text/plain"),
+        ({1, 2}, {}, b"[1,2]", "application/json"),
+        (["a", 1], {}, b'["a",1]', "application/json"),
     ],
 )
 def test_escape_hatch_sends_the_body_as_its_content_type_names_it(
