@@ -85,6 +85,9 @@ __all__ = [
     "UnprocessableEntityError",
     "WebhookVerificationError",
     "omit",
+    "verify_hmac",
+    "verify_standard_webhook",
+    "verify_stripe",
     "with_raw_response",
     "with_streaming_response",
 ]
@@ -106,6 +109,9 @@ if TYPE_CHECKING:
         Stream,
         SyncPage,
         WebhookVerificationError,
+        verify_hmac,
+        verify_standard_webhook,
+        verify_stripe,
     )
 else:  # hidden from type checkers: a name this package lacks is their error, not `Any`
 
@@ -128,6 +134,9 @@ else:  # hidden from type checkers: a name this package lacks is their error, no
             "Stream",
             "SyncPage",
             "WebhookVerificationError",
+            "verify_hmac",
+            "verify_standard_webhook",
+            "verify_stripe",
         ]:
             from . import _runtime
 

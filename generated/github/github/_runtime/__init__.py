@@ -129,6 +129,9 @@ _LAZY: dict[str, str] = {
     "Token": "._oauth",
     "TokenStore": "._oauth",
     "webhooks": ".",
+    "verify_hmac": "._webhooks",
+    "verify_standard_webhook": "._webhooks",
+    "verify_stripe": "._webhooks",
 }
 
 if TYPE_CHECKING:
@@ -166,6 +169,7 @@ if TYPE_CHECKING:
     from ._ratelimit_redis import RedisRateLimit
     from ._servers import ServerVariable
     from ._sse import AsyncStream, ServerSentEvent, Stream
+    from ._webhooks import verify_hmac, verify_standard_webhook, verify_stripe
 
 
 def __getattr__(name: str) -> Any:
@@ -292,6 +296,9 @@ __all__ = [
     "request_options",
     "streaming_async_page",
     "streaming_page",
+    "verify_hmac",
+    "verify_standard_webhook",
+    "verify_stripe",
     "webhooks",
     "with_raw_response",
     "with_streaming_response",

@@ -128,11 +128,15 @@ def _basic(user: str, password: str) -> str:
 
 
 class HTTPBearer(SecurityScheme):
-    def __init__(self, credential: str) -> None:
+    """A fixed credential in ``Authorization: <scheme> <credential>``: a bearer token, or a key
+    under the spec's own scheme word (``Token``, as Django REST framework's)."""
+
+    def __init__(self, credential: str, scheme: str = "Bearer") -> None:
         self.credentials = (credential,)
+        self.scheme = scheme
 
     def apply(self, request: Prepared, creds: Mapping[str, str]) -> None:
-        _set_header(request, "Authorization", f"Bearer {creds[self.credentials[0]]}")
+        _set_header(request, "Authorization", f"{self.scheme} {creds[self.credentials[0]]}")
 
 
 def _loopback(host: str | None) -> bool:
@@ -185,16 +189,18 @@ def select_security(
     operation_id: str,
     tokens: TokenCache | None = None,
     env_names: Mapping[str, str] | None = None,
+    given: Collection[str] = (),
 ) -> list[tuple[SecurityScheme, dict[str, str]]]:
-    """The schemes of the first alternative whose credentials are all present.
+    """The schemes of the first alternative whose credentials are all present, those the
+    caller passed (``given``) before those found in the environment (``_preferred``).
 
     ``None`` or no alternatives means no security; an empty alternative allows anonymous access,
-    taken only when no other alternative can be met (``_preferred``).
+    taken only when no other alternative can be met.
     """
     if not alternatives:
         return []
     problems: list[str] = []
-    for alternative in _preferred(alternatives):
+    for alternative in _preferred(alternatives, schemes, given):
         chosen: list[tuple[SecurityScheme, dict[str, str]]] = []
         missing: dict[str, None] = {}  # ordered set
         for scheme_name in alternative:
@@ -229,7 +235,7 @@ def fixed_choice(
     of schemes that only set them (``apply``: no token to fetch, check or renew)."""
     if not alternatives:
         return True
-    first = [schemes.get(name) for name in _preferred(alternatives)[0]]
+    first = [schemes.get(name) for name in _preferred(alternatives, schemes, given)[0]]
     if len(first) != len(chosen) or any(
         s is not c for s, (c, _) in zip(first, chosen, strict=False)
     ):
@@ -246,14 +252,39 @@ def fixed_choice(
     return True
 
 
-def _preferred(alternatives: Sequence[Sequence[str]]) -> Sequence[Sequence[str]]:
-    """The alternatives in the order they are tried: an empty one (anonymous access, as in
+def _preferred(
+    alternatives: Sequence[Sequence[str]],
+    schemes: Mapping[str, SecurityScheme] | None = None,
+    given: Collection[str] = (),
+) -> Sequence[Sequence[str]]:
+    """The alternatives in the order they are tried (OpenAPI gives the list no order of
+    preference): first those whose credentials were all passed to the client (``given``),
+    then the others in the spec's order, and an empty one (anonymous access, as in
     ``security: [{}, {apiKey: []}]``) after every other, so that credentials the caller gave
-    are sent wherever the operation takes them (OpenAPI gives the list no order of
-    preference); otherwise the spec's order."""
+    are sent wherever the operation takes them. (An environment variable of an earlier
+    alternative, read as well, won over the credentials passed in code: openai-python's and
+    stripe-python's arguments win over their environment.)"""
+    if given and schemes and len(alternatives) > 1:
+
+        def passed(alternative: Sequence[str]) -> bool:
+            found = [schemes.get(name) for name in alternative]
+            return bool(found) and all(s is not None and _passed(s, given) for s in found)
+
+        first = [a for a in alternatives if passed(a)]
+        if first and len(first) < len(alternatives):
+            alternatives = [*first, *(a for a in alternatives if not passed(a))]
     if all(alternatives) or not any(alternatives):
         return alternatives
     return [*(a for a in alternatives if a), *(a for a in alternatives if not a)]
+
+
+def _passed(scheme: SecurityScheme, given: Collection[str]) -> bool:
+    """Whether the caller passed ``scheme``'s credentials: all it requires, or, for one that
+    requires none by name (an OAuth2 user token: stored, access or refresh), any it takes
+    (with none required, it counted as passed, and the environment's token won again)."""
+    if scheme.credentials:
+        return all(c in given for c in scheme.credentials)
+    return any(c in given for c in scheme.optional)
 
 
 def reauthorize(

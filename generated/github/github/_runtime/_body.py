@@ -59,12 +59,36 @@ def encode_body(
     declared = media_type
     if "*" in media:  # a range names no type to label the body with: the plainest of it
         declared = "text/plain" if media.startswith("text/") else "application/octet-stream"
+    if isinstance(value, str) and media.startswith("text/"):
+        charset = _charset(declared)
+        if charset is None:
+            # text is sent as UTF-8, and says so: a text/* type without a charset reads as
+            # US-ASCII (RFC 2046 §4.1.2), and servers decoded `héllo` as ISO-8859-1 (`hÃ©llo`)
+            return value.encode(), declared + "; charset=utf-8"
+        try:
+            return value.encode(charset), declared  # the charset the type names
+        except LookupError:  # a charset Python does not know: UTF-8, as before
+            pass
+        except UnicodeEncodeError as exc:
+            raise ValueError(
+                f"the body is sent as {declared}: {value[exc.start : exc.end]!r} has no"
+                f" {charset} spelling (pass bytes to send other octets)"
+            ) from None
     if isinstance(value, tuple) and _is_file(value):
         # `FileInput`'s `(filename, content[, content type])`: the content, as the type given
         # (an operation taking `image/png` or `image/jpeg`), else as the declared one
         _, content, given = _file(value, None)
         return (content if isinstance(content, bytes) else StreamBody([content])), given or declared
     return _raw(value), declared
+
+
+def _charset(media_type: str) -> str | None:
+    """The ``charset`` parameter of a media type, if any."""
+    for param in media_type.split(";")[1:]:
+        name, _, value = param.partition("=")
+        if name.strip().lower() == "charset" and value.strip():
+            return value.strip().strip('"')
+    return None
 
 
 def _json(value: Any) -> bytes:
@@ -112,15 +136,24 @@ def _form(fields: Mapping[str, Any], encoding: Mapping[str, Encoding]) -> bytes:
     return "&".join(parts).encode()
 
 
+def is_file(value: Any) -> bool:
+    """Whether ``value`` is an upload (bytes, a path, an open file, an iterator of bytes, or
+    ``(filename, content[, type])``), not data to encode."""
+    return _is_file(value)
+
+
 def _is_file(value: Any) -> bool:
     if isinstance(value, tuple):
         parts = cast("tuple[object, ...]", value)
         return 2 <= len(parts) <= 3 and isinstance(parts[0], str | None)
-    return isinstance(value, bytes | bytearray | os.PathLike) or hasattr(value, "read")
+    return isinstance(
+        value, bytes | bytearray | memoryview | os.PathLike | Iterator | AsyncIterator
+    ) or hasattr(value, "read")
 
 
 def _content(value: Any) -> bytes | _Source:
-    """A file's content: bytes as they are, a path or an open file streamed from disk."""
+    """A file's content: bytes as they are, a path or an open file streamed from disk, an
+    iterator's chunks as it yields them."""
     if isinstance(value, os.PathLike):  # pathlib's, or any other (anyio.Path, py.path)
         return _PathSource(Path(os.fsdecode(cast("os.PathLike[str]", value))))
     if hasattr(value, "read"):
@@ -129,9 +162,14 @@ def _content(value: Any) -> bytes | _Source:
         return value.encode()
     if (data := _as_bytes(value)) is not None:
         return data
+    # an iterator of chunks (a generator), streamed once: as a whole body may be
+    if isinstance(value, AsyncIterator):
+        return _AsyncIterSource(cast("AsyncIterator[object]", value))
+    if isinstance(value, Iterator):
+        return _IterSource(cast("Iterator[object]", value))
     raise TypeError(
-        f"cannot upload a {type(value).__name__} as a file: pass bytes, a path or "
-        "an open binary file"
+        f"cannot upload a {type(value).__name__} as a file: pass bytes, a path, "
+        "an open binary file or an iterator of bytes"
     )
 
 
@@ -180,7 +218,9 @@ def _multipart(
             # Swagger 2.0's `collectionFormat: csv` (ssv, pipes) in a multipart body: one part,
             # the items joined (`ids=1,2`), as 2.0 clients send it
             ((key, joined),) = styled_pairs(name, cast("list[object]", data), enc.style, False)
-            parts.append((key, (None, joined.encode("utf-8", "surrogateescape"), content_type)))
+            parts.append(
+                (key, (None, joined.encode("utf-8", "surrogateescape"), _part_type(content_type)))
+            )
             continue
         if (
             isinstance(data, dict | list)
@@ -194,7 +234,14 @@ def _multipart(
             # urlencoded forms only): an object is one JSON part (decisions.md "Multipart").
             for key, pair_value in styled_pairs(name, data, "deepObject", enc.explode):
                 parts.append(
-                    (key, (None, pair_value.encode("utf-8", "surrogateescape"), content_type))
+                    (
+                        key,
+                        (
+                            None,
+                            pair_value.encode("utf-8", "surrogateescape"),
+                            _part_type(content_type),
+                        ),
+                    )
                 )
             continue
         # An array is one part per item (files and scalars alike); an object one JSON part,
@@ -203,18 +250,22 @@ def _multipart(
             if item is None:
                 continue
             if _is_file(item):
-                parts.append((name, _file(item, content_type)))
+                filename, content, given = _file(item, None)
+                parts.append(
+                    (name, (filename, content, given or _part_type(content_type, filename)))
+                )
                 continue
             data = _plain(jsonable(item), name)
             if isinstance(data, dict | list):
-                if content_type and not is_json(content_type):
+                json_type = _part_type(content_type, None, structured=True)
+                if json_type is None:
                     raise TypeError(
                         f"multipart field {name!r} is sent as {content_type}: pass it encoded "
                         f"(str or bytes); {FOREIGN_PART}"
                     )
-                parts.append((name, (None, _json(data), content_type or "application/json")))
+                parts.append((name, (None, _json(data), json_type)))
             else:
-                parts.append((name, (None, scalar(data).encode(), content_type)))
+                parts.append((name, (None, scalar(data).encode(), _part_type(content_type))))
     # No part at all is still a body (the closing boundary alone): a required multipart body
     # whose fields are all optional is sent empty, as a required JSON body is sent as ``{}``.
     boundary = binascii.hexlify(os.urandom(16)).decode()
@@ -223,6 +274,45 @@ def _multipart(
     if body.in_memory():
         return b"".join(body), media
     return body, media
+
+
+def _part_type(
+    declared: str | None, filename: str | None = None, structured: bool = False
+) -> str | None:
+    """The one media type a part's ``Content-Type`` names, from its ``encoding.contentType``,
+    which may list types and ranges (``image/png, image/jpeg``, ``image/*``: OpenAPI 3.0.3 and
+    3.1): the type a file's name suggests when the list admits it, else the first type listed
+    that is no range, else the plainest of the range; for data sent as JSON (``structured``),
+    a JSON type the list admits (None: it admits none). No header may name a list or a range
+    (RFC 9110 §8.3); they went out as written. None without a declared type: the file's
+    name decides later, as for any part."""
+    if not declared:
+        return "application/json" if structured else None
+    ranges = [r.strip() for r in declared.split(",") if r.strip()]
+    if structured:
+        listed = next((r for r in ranges if is_json(r)), None)
+        if listed is not None:
+            return listed
+        admits = any(_media_in("application/json", r) for r in ranges)
+        return "application/json" if admits else None
+    guessed = mimetypes.guess_type(filename)[0] if filename else None
+    if guessed and any(_media_in(guessed, r) for r in ranges):
+        return guessed
+    concrete = next((r for r in ranges if "*" not in r.split(";")[0]), None)
+    if concrete is not None:
+        return concrete
+    return (
+        "text/plain"
+        if ranges and ranges[0].lower().startswith("text/")
+        else ("application/octet-stream")
+    )
+
+
+def _media_in(media: str, media_range: str) -> bool:
+    """Whether ``media`` is ``media_range`` or within it (``image/*``, ``*/*``)."""
+    kind, _, sub = media.lower().partition("/")
+    rkind, _, rsub = media_range.split(";")[0].strip().lower().partition("/")
+    return rkind in ("*", kind) and rsub in ("*", sub)
 
 
 _FORM_PARAM_ESCAPES = {'"': "%22", "\\": "\\\\"} | {

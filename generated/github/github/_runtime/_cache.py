@@ -186,7 +186,9 @@ class Cache:
             return _mark(
                 _rebuild(refreshed, request, build_request, timeout), "revalidated", request
             )
-        stored = _variant(response, request, self)
+        # a redirect's end is another URI's answer (and a 3xx without freshness is not
+        # storable): kept under this URL, it answered for it after the redirect moved on
+        stored = None if _redirected(response, request) else _variant(response, request, self)
         if stored is not None:
             yield from self._store(key, entry, credential, request, stored)
         return _mark(response, "miss", request)
@@ -392,15 +394,41 @@ def _variant(response: httpx.Response, request: Prepared, cache: Cache) -> dict[
         "status": response.status_code,
         "headers": [[k.lower(), v] for k, v in response.headers.items()],
         "body": base64.b64encode(body).decode(),
-        "vary": {name: request.headers.get(name) for name in vary},
+        "vary": {name: _vary_digest(request.headers.get(name)) for name in vary},
         "until": now + lifetime,
         "keep": now + max(lifetime, cache.max_ttl if validators else lifetime),
     }
 
 
+def _redirected(response: httpx.Response, request: Prepared) -> bool:
+    """Whether ``response`` answered another URL than ``request``'s (a redirect was followed;
+    the query is not compared: an http client's default params join it when it is sent)."""
+    try:
+        sent = response.request.url
+    except RuntimeError:  # a response built without a request: nothing was followed
+        return False
+    meant = httpx.URL(request.url)
+    return (sent.scheme, sent.host, sent.port, sent.path) != (
+        meant.scheme,
+        meant.host,
+        meant.port,
+        meant.path,
+    )
+
+
+def _vary_digest(value: str | None) -> str | None:
+    """What an entry keeps of a request header its response varies on: a hash, never the
+    value (`Vary: Authorization, X-API-Key`, GitHub's `Vary: Accept, Authorization, Cookie`
+    put every caller's key in the store, a shared Redis one too)."""
+    return None if value is None else hashlib.sha256(value.encode()).hexdigest()[:32]
+
+
 def _refresh(variant: dict[str, Any], response: httpx.Response, cache: Cache) -> dict[str, Any]:
-    """A 304: the stored variant with the new headers (freshness, validators) merged in."""
+    """A 304: the stored variant with the new headers (freshness, validators) merged in. The
+    stored `Age` goes unless the 304 gives one: the response is as old as this answer says
+    (an `Age: 59` of the first answer with `max-age=60` left every refresh already stale)."""
     headers = dict(variant["headers"])
+    headers.pop("age", None)
     for k, v in response.headers.items():
         if k.lower() not in ("content-length", "content-encoding", "transfer-encoding"):
             headers[k.lower()] = v
@@ -432,7 +460,8 @@ def _match(
     for variant in reversed(entry.get("variants", [])):
         if variant.get("cred") != credential:
             continue
-        if all(lowered.get(name) == value for name, value in variant.get("vary", {}).items()):
+        vary = variant.get("vary", {})
+        if all(_vary_digest(lowered.get(name)) == value for name, value in vary.items()):
             return dict(variant)
     return None
 

@@ -68,19 +68,21 @@ class CircuitBreaker:
                 return "closed"
             return "open" if self._clock() < entry.opened_at + self.cooldown else "half-open"
 
-    def allow(self, host: str) -> None:
-        """Raise ``CircuitOpenError`` unless a request to ``host`` may go out now."""
+    def allow(self, host: str) -> bool:
+        """Raise ``CircuitOpenError`` unless a request to ``host`` may go out now; whether it
+        goes as the half-open probe (then its outcome must be recorded, or ``None`` if it has
+        none: else the host stays blocked for another cooldown)."""
         with self._lock:
             entry = self._hosts.get(host)
             if entry is None or entry.opened_at is None:
-                return
+                return False
             now = self._clock()
             wait = entry.opened_at + self.cooldown - now
             # One probe at a time; a probe that never reported back is replaced after a cooldown.
             probing = entry.probe_at is not None and now < entry.probe_at + self.cooldown
             if wait <= 0 and not probing:
                 entry.probe_at = now
-                return
+                return True
             failures = entry.failures
         raise CircuitOpenError(host, failures, max(wait, 0.0))
 

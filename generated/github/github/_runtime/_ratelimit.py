@@ -106,7 +106,8 @@ class RateLimit:
         """Follow the server's word: after a 429 (or an exhausted budget) everyone waits out
         ``Retry-After`` or the reset (one over ``max_pause`` sets no pause: calls go on and each
         429 is the retry policy's, which gives up at once on a reset that far away); once the
-        remaining budget is low, the rest is spread evenly until the reset."""
+        remaining budget is low, the rest is spread evenly until the reset, at most
+        ``max_pause`` apart."""
         if not self.adaptive:
             return
         quota = read_quota(response.headers)
@@ -126,7 +127,9 @@ class RateLimit:
             return
         with self._lock:
             self._server_until = now + quota.reset
-            self._server_interval = quota.reset / quota.remaining
+            # no more than `max_pause` between sends (as for a 429's pause): one remaining
+            # of 5,000 with an hour to the reset held the next call 3,599 s, past every timeout
+            self._server_interval = min(quota.reset / quota.remaining, self.max_pause)
 
     def acquire(self, deadline: float | None) -> Generator[Send | Sleep | Await, Outcome, bool]:
         """Flow step: take a concurrency slot, then wait for a send time (so that sends never

@@ -35,7 +35,13 @@ import pydantic
 
 from ._body import is_json
 from ._build import header_triples, marking
-from ._errors import APIError, APIResponseValidationError, APIStatusError, make_status_error
+from ._errors import (
+    REQUEST_ID_HEADERS,
+    APIError,
+    APIResponseValidationError,
+    APIStatusError,
+    make_status_error,
+)
 from ._limits import guard_async, guard_sync, stream_error
 from ._logging import REDACTED, SENSITIVE_HEADERS, SENSITIVE_QUERY, logger
 from ._operation import Operation, Response
@@ -518,7 +524,6 @@ def _parse_with_id(op: Operation[Any], response: httpx.Response) -> Any:
     return with_request_id(parse_success(op, response), response)
 
 
-REQUEST_ID_HEADERS = ("request-id", "x-request-id", "x-github-request-id")
 _REQUEST_ID_NAMES = tuple(name.encode() for name in REQUEST_ID_HEADERS)  # in that order
 
 

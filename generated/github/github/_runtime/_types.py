@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+from collections.abc import AsyncIterator, Iterator, Mapping
 from typing import IO, Final, Literal, TypeAlias, TypedDict
 
 import httpx
@@ -85,11 +85,20 @@ class RequestOptions(TypedDict, total=False):
     retry_count_header: str | None  # the header carrying the retry number; None: not sent
 
 
-FileContent: TypeAlias = bytes | IO[bytes] | os.PathLike[str]
+FileContent: TypeAlias = (
+    bytes
+    | bytearray
+    | memoryview
+    | IO[bytes]
+    | os.PathLike[str]
+    | Iterator[bytes]
+    | AsyncIterator[bytes]
+)
 FileInput: TypeAlias = (
     FileContent | tuple[str | None, FileContent] | tuple[str | None, FileContent, str | None]
 )
-"""A file to upload: raw bytes, an open binary file, a path (any ``os.PathLike``), or
+"""A file to upload: raw bytes, an open binary file, a path (any ``os.PathLike``), an iterator
+of bytes (a generator: streamed once, so not retried; an async one with ``AsyncClient``), or
 ``(filename, content[, type])``."""
 
 

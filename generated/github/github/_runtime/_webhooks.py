@@ -189,19 +189,24 @@ def verify_standard_webhook(
     any one may match) over ``"<id>.<timestamp>.<payload>"`` with HMAC-SHA256. ``secret`` is
     the ``whsec_<base64>`` key (raw key bytes are accepted too); the timestamp must be within
     ``tolerance`` seconds of now. Pass the raw request body and its headers."""
-    msg_id = _text(_header(headers, "webhook-id"), "webhook-id header")
-    stamp = _text(_header(headers, "webhook-timestamp"), "webhook-timestamp header")
-    header = _text(_header(headers, "webhook-signature"), "webhook-signature header")
-    when = _timestamp(stamp)
+    # the secret first: a malformed one is the caller's configuration (a ValueError, as an
+    # empty one), not a delivery to refuse; it was found only once a delivery had every header
     if isinstance(secret, str):
         text = secret.removeprefix("whsec_")
         try:
             key = base64.b64decode(text, validate=True)
         except (ValueError, binascii.Error):
-            raise WebhookVerificationError("Webhook secret is not a whsec_ base64 key.") from None
+            raise ValueError(
+                "the webhook secret is not a whsec_<base64> key: pass the endpoint's signing"
+                " secret as the provider shows it"
+            ) from None
     else:
         key = _bytes(secret, "secret")
     key = _key(key)
+    msg_id = _text(_header(headers, "webhook-id"), "webhook-id header")
+    stamp = _text(_header(headers, "webhook-timestamp"), "webhook-timestamp header")
+    header = _text(_header(headers, "webhook-signature"), "webhook-signature header")
+    when = _timestamp(stamp)
     try:
         signed = f"{msg_id}.{when}.".encode("ascii") + _bytes(payload)
     except UnicodeEncodeError:

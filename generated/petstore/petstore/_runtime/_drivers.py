@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, TypeAlias, TypeVar
 import httpx
 
 from ._record import FrozenStruct, Struct
+from ._request import ANONYMOUS_EXTENSION
 
 if TYPE_CHECKING:  # imported when an async flow runs: a sync client never loads anyio
     import anyio
@@ -42,6 +43,7 @@ __all__ = [
 ]
 
 T = TypeVar("T")
+_DEFAULT = httpx.USE_CLIENT_DEFAULT
 
 
 # These classes are written out rather than ``@dataclass``es: a dataclass is compiled when its
@@ -124,6 +126,7 @@ Flow: TypeAlias = Generator[Send | Sleep | Await | Exclusive, Outcome, T]
 
 def run_sync(flow: Flow[T], client: httpx.Client, sleep: Callable[[float], object]) -> T:
     outcome: Outcome = None
+    last: Outcome = None  # the latest attempt's outcome (a close between attempts says it)
     opened: httpx.Response | None = None  # a 2xx left unread for the caller (a stream)
     try:
         while True:
@@ -143,13 +146,17 @@ def run_sync(flow: Flow[T], client: httpx.Client, sleep: Callable[[float], objec
                 else:  # Exclusive
                     with action.lock.sync:
                         run_sync(action.flow, client, sleep)
-                outcome = None
+                last, outcome = outcome or last, None
                 continue
             try:
+                # (a hop to another origin goes without the http client's own `auth=`)
+                auth = None if ANONYMOUS_EXTENSION in action.request.extensions else _DEFAULT
                 if action.deadline is None and not action.stream:
-                    outcome = client.send(action.request, follow_redirects=False)
+                    outcome = client.send(action.request, auth=auth, follow_redirects=False)
                 else:
-                    outcome = client.send(action.request, stream=True, follow_redirects=False)
+                    outcome = client.send(
+                        action.request, auth=auth, stream=True, follow_redirects=False
+                    )
                     if action.deadline is not None:
                         outcome.stream = _Bounded(outcome.stream, action)
                     if not (action.stream and outcome.is_success):
@@ -163,6 +170,10 @@ def run_sync(flow: Flow[T], client: httpx.Client, sleep: Callable[[float], objec
                 outcome = exc
             except httpx.DecodingError as exc:
                 raise _undecodable(action.request) from exc
+            except RuntimeError as exc:
+                if not client.is_closed:
+                    raise
+                raise _closed(action.request, outcome or last) from exc
     finally:
         flow.close()
         if opened is not None:  # the flow failed after opening it (a hook raised): released
@@ -173,6 +184,7 @@ async def run_async(
     flow: Flow[T], client: httpx.AsyncClient, sleep: Callable[[float], Awaitable[object]]
 ) -> T:
     outcome: Outcome = None
+    last: Outcome = None  # the latest attempt's outcome (a close between attempts says it)
     opened: httpx.Response | None = None  # a 2xx left unread for the caller (a stream)
     try:
         while True:
@@ -190,13 +202,17 @@ async def run_async(
                 else:  # Exclusive
                     async with action.lock.for_running_loop():
                         await run_async(action.flow, client, sleep)
-                outcome = None
+                last, outcome = outcome or last, None
                 continue
             try:
+                # (a hop to another origin goes without the http client's own `auth=`)
+                auth = None if ANONYMOUS_EXTENSION in action.request.extensions else _DEFAULT
                 if action.deadline is None and not action.stream:
-                    outcome = await client.send(action.request, follow_redirects=False)
+                    outcome = await client.send(action.request, auth=auth, follow_redirects=False)
                 else:
-                    outcome = await client.send(action.request, stream=True, follow_redirects=False)
+                    outcome = await client.send(
+                        action.request, auth=auth, stream=True, follow_redirects=False
+                    )
                     if action.deadline is not None:
                         outcome.stream = _Bounded(outcome.stream, action)
                     if not (action.stream and outcome.is_success):
@@ -210,10 +226,31 @@ async def run_async(
                 outcome = exc
             except httpx.DecodingError as exc:
                 raise _undecodable(action.request) from exc
+            except RuntimeError as exc:
+                if not client.is_closed:
+                    raise
+                raise _closed(action.request, outcome or last) from exc
     finally:
         flow.close()
         if opened is not None:  # the flow failed after opening it (a hook raised): released
             await opened.aclose()
+
+
+def _closed(request: httpx.Request, previous: Outcome) -> APIError:
+    """The http client was closed while a call was in flight (``client.close()`` from another
+    thread or task, between two attempts): an ``APIConnectionError`` saying so, and what the
+    attempt before met, not httpx's bare ``RuntimeError``."""
+    from ._errors import APIConnectionError
+
+    before = ""
+    if isinstance(previous, httpx.Response):
+        before = f"; the attempt before was answered {previous.status_code}"
+    elif isinstance(previous, BaseException):
+        before = f"; the attempt before failed: {type(previous).__name__}: {previous}"
+    return APIConnectionError(
+        f"the client was closed while {request.method} {request.url.path} was in flight{before}",
+        request=request,
+    )
 
 
 def _undecodable(request: httpx.Request) -> APIError:

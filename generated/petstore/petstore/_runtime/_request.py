@@ -35,6 +35,8 @@ BuildRequest = Callable[..., httpx.Request]
 IDEMPOTENCY_EXTENSION = "apigen_idempotency_header"
 # ... and the JSON body property holding one (the operation's ``idempotency_field``, set only
 # when the body carries a key).
+# on a request the driver sends without the http client's own ``auth=`` (a hop to another origin)
+ANONYMOUS_EXTENSION = "apigen_anonymous"
 IDEMPOTENCY_FIELD_EXTENSION = "apigen_idempotency_field"
 # Methods that never get an automatic idempotency key (they change nothing).
 _SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE", "QUERY"})
@@ -62,6 +64,7 @@ class Prepared(Struct):
         "idempotency_field",
         "omitted",
         "jar",
+        "foreign",
     )
 
     def __init__(
@@ -77,6 +80,7 @@ class Prepared(Struct):
         idempotency_field: str | None = None,
         omitted: frozenset[str] = frozenset(),
         jar: bool = True,
+        foreign: frozenset[str] = frozenset(),
     ) -> None:
         self.method = method
         self.url = url
@@ -89,6 +93,9 @@ class Prepared(Struct):
         self.idempotency_field = idempotency_field
         self.omitted = omitted
         self.jar = jar
+        # a redirect hop to another origin: the headers (lower case) none of the http client's
+        # defaults may put back, and no http client auth, default params nor `base_url` query
+        self.foreign = foreign
 
     def copy(self) -> Prepared:
         """An independent copy (auth amends headers, query and cookies in place)."""
@@ -104,6 +111,7 @@ class Prepared(Struct):
             self.idempotency_field,
             self.omitted,
             self.jar,
+            self.foreign,
         )
 
     def drop_omitted(self) -> bool:
@@ -140,6 +148,8 @@ class Prepared(Struct):
             )
             if not self.jar:  # this request's own cookies are gone: any left are the jar's
                 built.headers.pop("cookie", None)
+            if self.foreign:
+                self._anonymous(built, url)
             return built
         # A streamed upload: httpx's ``content=`` would pick a sync-only or async-only stream
         # by type; ``StreamBody`` is both, so it is set as the request's stream directly.
@@ -153,6 +163,8 @@ class Prepared(Struct):
         )
         if not self.jar:
             request.headers.pop("cookie", None)
+        if self.foreign:
+            self._anonymous(request, url)
         return httpx.Request(
             request.method,
             request.url,
@@ -160,6 +172,16 @@ class Prepared(Struct):
             stream=body,
             extensions=request.extensions,
         )
+
+    def _anonymous(self, request: httpx.Request, url: str) -> None:
+        """Take back what the caller's own ``http_client`` added to a hop towards another
+        origin: its default ``Authorization`` (or other credential) headers and query
+        parameters (``httpx.Client(params={"key": ...})``), and mark it to be sent without the
+        client's ``auth=`` (as httpx drops them when it follows a redirect itself)."""
+        for name in self.foreign:
+            request.headers.pop(name, None)
+        request.url = httpx.URL(url)
+        request.extensions = {**request.extensions, ANONYMOUS_EXTENSION: True}
 
 
 def _copy(headers: httpx.Headers) -> httpx.Headers:

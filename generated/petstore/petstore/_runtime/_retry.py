@@ -80,6 +80,13 @@ def should_retry_header(
     return True if value == "true" else False if value == "false" else None
 
 
+def _number_in(value: object, low: float, high: float, upper_open: bool = False) -> bool:
+    """Whether ``value`` is a number in ``[low, high]`` (``[low, high)``); NaN is not."""
+    if not isinstance(value, int | float) or isinstance(value, bool):
+        return False
+    return low <= value < high if upper_open else low <= value <= high
+
+
 @dataclass(frozen=True)
 class RetryPolicy:
     """The default strategy.
@@ -101,6 +108,19 @@ class RetryPolicy:
     jitter: float = 0.25
     # The provider's header that overrides the status rule (``None``: ignore any such header).
     should_retry_header: str | None = SHOULD_RETRY_HEADER
+
+    def __post_init__(self) -> None:
+        # checked when built, as `max_retries` is: `jitter=2` or `base_delay=-1` failed only
+        # after a request was sent (a negative sleep), a huge delay overflowed or hung
+        for name, value in (
+            ("base_delay", self.base_delay),
+            ("max_delay", self.max_delay),
+            ("max_wait", self.max_wait),
+        ):
+            if not _number_in(value, 0, 1e9, upper_open=True):
+                raise ValueError(f"RetryPolicy({name}={value!r}): seconds in [0, 1e9)")
+        if not _number_in(self.jitter, 0, 1):
+            raise ValueError(f"RetryPolicy(jitter={self.jitter!r}): a fraction in [0, 1]")
 
     def decide(self, attempt: int, request: httpx.Request, outcome: Attempt) -> float | None:
         if not self.should_retry(request, outcome):
@@ -208,27 +228,35 @@ class Resilience(Struct):
             count = None
         while True:
             attempt += 1
-            if self.breaker:
-                self.breaker.allow(host)
-            if self.rate_limit and not (yield from self.rate_limit.acquire(deadline)):
-                raise _late(prepared.build(build_request, timeout), attempt)
+            probe = self.breaker.allow(host) if self.breaker else False
             try:
-                left = None if deadline is None else deadline - time.monotonic()
-                request = prepared.build(build_request, _clip(timeout, left))
-                request.extensions[RETRIES_TAKEN] = attempt - 1  # RawResponse.retries_taken
-                if count:
-                    add_header(request.headers, count, str(attempt - 1))
-                if left is not None and left <= 0:
-                    raise _late(request, attempt)
-                if self.rate_warning:
-                    self.rate_warning.record()
-                span = start_span(name, request, attempt)
-                log_request(request, self.secret_headers, self.secret_query)
-                started = time.monotonic()
-                outcome = yield Send(request, deadline, stream)  # stream: 2xx body left unread
-            finally:
-                if self.rate_limit:
-                    self.rate_limit.release()
+                if self.rate_limit and not (yield from self.rate_limit.acquire(deadline)):
+                    raise _late(prepared.build(build_request, timeout), attempt)
+                try:
+                    left = None if deadline is None else deadline - time.monotonic()
+                    request = prepared.build(build_request, _clip(timeout, left))
+                    request.extensions[RETRIES_TAKEN] = attempt - 1  # retries_taken
+                    if count:
+                        add_header(request.headers, count, str(attempt - 1))
+                    if left is not None and left <= 0:
+                        raise _late(request, attempt)
+                    if self.rate_warning:
+                        self.rate_warning.record()
+                    span = start_span(name, request, attempt)
+                    log_request(request, self.secret_headers, self.secret_query)
+                    started = time.monotonic()
+                    outcome = yield Send(request, deadline, stream)  # 2xx body left unread
+                finally:
+                    if self.rate_limit:
+                        self.rate_limit.release()
+            except BaseException:
+                # never sent (no rate slot or time left, cancelled while waiting), cancelled in
+                # flight, or its body failed to decode or was too large (raised by the driver):
+                # a probe's outcome is none, and it is freed (the host stayed "half-open" and
+                # refused every call for another cooldown)
+                if probe and self.breaker:
+                    self.breaker.record(host, None)
+                raise
             assert outcome is not None
             elapsed = time.monotonic() - started
             log_outcome(request, outcome, elapsed, attempt)

@@ -9,7 +9,15 @@ import platform
 import threading
 import time
 import weakref
-from collections.abc import Awaitable, Callable, Generator, Mapping, Sequence
+from collections.abc import (
+    AsyncIterable,
+    Awaitable,
+    Callable,
+    Generator,
+    Iterable,
+    Mapping,
+    Sequence,
+)
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Final, Generic, Self, TypeVar, cast
 
@@ -26,7 +34,7 @@ from ._auth import (
     reauthorize,
     select_security,
 )
-from ._body import StreamBody
+from ._body import StreamBody, is_file, is_json
 from ._build import request_builder
 from ._drivers import Flow, run_async, run_sync
 from ._errors import APIError, package_error
@@ -544,10 +552,13 @@ class _BaseClient(Generic[HttpT]):
                 build_request = strict_responses(build_request)
 
             try:
+                # the route spans and metrics are named by: a long-running poll's path is the
+                # monitor's own (`/ops/<uuid>`), one span name and metric series per operation
+                route = op.path if op.origin is None else MONITOR_ROUTE
 
                 def send(request: Prepared) -> Flow[httpx.Response]:
                     return res.exchange(
-                        op.path, request, build_request, timeout, max_retries, deadline, stream
+                        route, request, build_request, timeout, max_retries, deadline, stream
                     )
 
                 # per redirect followed: (whether it had left the origin, its status)
@@ -609,6 +620,7 @@ class _BaseClient(Generic[HttpT]):
             op.operation_id,
             self._tokens,
             self._credential_env,
+            self._given,
         )
         if not fixed_choice(security, self._schemes, chosen, self._given):
             return chosen, False, False
@@ -697,6 +709,7 @@ class _BaseClient(Generic[HttpT]):
                     nxt.headers.pop(name, None)
                 for name in self._secret_headers:
                     nxt.headers.pop(name, None)
+                nxt.foreign = _FOREIGN_STRIPPED | {h.lower() for h in self._secret_headers}
                 nxt.cookies = []
                 # the pool's jar scopes cookies by host, not port or scheme: the same host on
                 # another port, or plain http, gets none of them; another host over https
@@ -717,6 +730,10 @@ class _BaseClient(Generic[HttpT]):
                 hops.append((left, response.status_code))
             response = yield from send(current)
         return response
+
+
+# what no default of the http client may put back on a hop to another origin
+_FOREIGN_STRIPPED = frozenset({"authorization", "proxy-authorization"})
 
 
 def _renewal_may_replay(method: str, hops: list[tuple[bool, int]]) -> bool:
@@ -740,8 +757,14 @@ def resumable(op: Operation[Any]) -> bool:
     return op.method.lower() == "get" and plan(op).stream == "sse"
 
 
+MONITOR_ROUTE = "{monitor}"  # `url.template` of a long-running operation's polls
+
+
 def poll_operation(
-    target: str, security: tuple[tuple[str, ...], ...], base_url: str
+    target: str,
+    security: tuple[tuple[str, ...], ...],
+    base_url: str,
+    given: RequestOptions | None = None,
 ) -> tuple[Operation[Any], dict[str, object], RequestOptions]:
     """The GET of a long-running operation's ``target``: a path under ``base_url`` (the
     operation's: its own server's, when it has one), or an absolute URL on that origin outside
@@ -750,9 +773,23 @@ def poll_operation(
     answered each one with the first "running", until the wait timed out."""
     url = httpx.URL(target)
     path = url.raw_path.decode("ascii") if url.is_absolute_url else target
-    op, values, options = custom_operation("get", path, None, NOT_GIVEN, None, {}, security)
+    # the call's own headers, query, timeout and retries go with every poll (openai-python's
+    # `create_and_poll`, azure-core's pollers): an `X-Tenant` header or an `api-version` the
+    # first request needed, the polls need too; its key, body and deadline were the first's
+    kept = cast(
+        "RequestOptions",
+        {
+            k: v
+            for k, v in (given or {}).items()
+            if k in ("extra_headers", "extra_query", "timeout", "max_retries", "retry_count_header")
+        },
+    )
+    op, values, options = custom_operation("get", path, None, NOT_GIVEN, None, kept, security)
     options = options.copy()
-    options["extra_headers"] = {"Cache-Control": "no-cache"}
+    # (not a `Prefer`: RFC 7240's preferences are the request's own, `respond-async` or a
+    # mock's `code=202` for the first request)
+    headers = {k: v for k, v in (kept.get("extra_headers") or {}).items() if k.lower() != "prefer"}
+    options["extra_headers"] = {"Cache-Control": "no-cache", **headers}
     if not url.is_absolute_url:  # under the operation's base URL, not the client's
         return dataclasses.replace(op, origin=base_url), values, options
     origin = str(url.copy_with(raw_path=b"/", fragment=None)).rstrip("/")
@@ -801,7 +838,12 @@ def custom_operation(
             f"client.{method}() takes a path relative to base_url (like '/v1/things'), not the"
             f" absolute URL {path!r}: credentials are only sent to the client's own origin"
         )
-    extra: dict[str, object] = dict(url.params.multi_items())
+    extra: dict[str, object] = {}
+    for key, value in url.params.multi_items():  # a repeated key keeps every value
+        had = extra.get(key)
+        extra[key] = (
+            value if had is None else [*had, value] if isinstance(had, list) else [had, value]
+        )
     extra.update(query or {})
     extra.update(options.get("extra_query") or {})
     if extra:
@@ -816,16 +858,51 @@ def custom_operation(
         kind = "json"
     target = Any if cast_to is None or kind == "empty" else cast_to
     has_body = not isinstance(body, NotGiven)
+    media = "application/json"
+    if has_body:
+        media, options = _custom_media(body, options)
     op: Operation[Any] = Operation(
         method=method,
         path="/" + url.raw_path.decode("ascii").split("?", 1)[0].lstrip("/"),
         operation_id=f"{method.upper()} {path}",
         params=(Param("body", "body", "body"),) if has_body else (),
-        body=Body("application/json", required=True) if has_body else None,
+        body=Body(media, required=True) if has_body else None,
         responses={"2XX": Response(target, kind)},  # type: ignore[arg-type]
         security=security,
     )
     return op, ({"body": body} if has_body else {}), options
+
+
+def _custom_media(body: object, options: RequestOptions) -> tuple[str, RequestOptions]:
+    """The media type ``client.post(path, body=...)`` encodes ``body`` as, and the options to
+    send it with. Bytes, text, a file, a path or an iterator go as they are (labelled with
+    the ``Content-Type`` of ``extra_headers``, else ``application/octet-stream``); other data
+    as the ``Content-Type`` given names it (a form, as stripe-python's raw requests send
+    Stripe's v1 API; multipart, whose header the encoder writes with its boundary), else JSON.
+    (Everything went as JSON: bytes for a form became a quoted JSON string.)"""
+    headers = options.get("extra_headers") or {}
+    given = next(
+        (v for k, v in headers.items() if k.lower() == "content-type" and isinstance(v, str)), None
+    )
+    if isinstance(body, str):  # a JSON string, unless another type is named
+        raw = given is not None and not is_json(given.split(";")[0].strip().lower())
+    elif isinstance(body, tuple):  # `(filename, content[, type])`, as an upload takes it
+        raw = is_file(body)
+    else:
+        raw = isinstance(body, bytes | bytearray | memoryview | os.PathLike) or (
+            not isinstance(body, Mapping | list | set | frozenset)
+            and not hasattr(body, "model_dump")  # (a model iterates over its fields)
+            and (hasattr(body, "read") or isinstance(body, Iterable | AsyncIterable))
+        )
+    if raw:
+        return "application/octet-stream", options  # the caller's Content-Type still wins
+    if given is None:
+        return "application/json", options
+    if given.split(";")[0].strip().lower().startswith("multipart/"):
+        # the encoder's header names the boundary it used: the caller's, without one, goes
+        kept = {k: v for k, v in headers.items() if k.lower() != "content-type"}
+        return given, {**options, "extra_headers": kept}
+    return given, options
 
 
 def _weak(loop: object | None) -> Callable[[], object | None] | None:
@@ -951,6 +1028,7 @@ class SyncAPIClient(_BaseClient[httpx.Client]):
         op: Operation[Any],
         first: RawResponse[Any],
         *,
+        options: RequestOptions | None = None,
         timeout: float | None = 600.0,
         interval: float = 1.0,
         max_interval: float = 30.0,
@@ -965,7 +1043,7 @@ class SyncAPIClient(_BaseClient[httpx.Client]):
             final = wait_sync(
                 first.http_response,
                 op.long_running,
-                lambda target: self._poll(target, base_url),
+                lambda target: self._poll(target, base_url, options),
                 base_url,
                 timeout=timeout,
                 interval=interval,
@@ -975,8 +1053,10 @@ class SyncAPIClient(_BaseClient[httpx.Client]):
             )
             return parse_final(op, final)
 
-    def _poll(self, target: str, base_url: str) -> httpx.Response:
-        op, values, options = poll_operation(target, self._custom_security(), base_url)
+    def _poll(
+        self, target: str, base_url: str, given: RequestOptions | None = None
+    ) -> httpx.Response:
+        op, values, options = poll_operation(target, self._custom_security(), base_url, given)
         # mypy picks with_raw_response's coroutine overload here, pyright the sync one
         raw = cast(  # pyright: ignore[reportUnnecessaryCast]
             "RawResponse[Any]", with_raw_response(self.request)(op, values, options)
@@ -1083,7 +1163,9 @@ class SyncAPIClient(_BaseClient[httpx.Client]):
     ) -> T:
         """``POST path`` (relative to ``base_url``) for an endpoint the spec does not
         describe, with the client's auth, retries and hooks; the response is read as
-        ``cast_to`` (a model, ``dict``, ``str``, ``bytes`` or ``None``). ``body`` is sent as JSON."""
+        ``cast_to`` (a model, ``dict``, ``str``, ``bytes`` or ``None``). ``body`` is sent as JSON,
+        or as the ``Content-Type`` of ``extra_headers`` names it (a form, multipart); bytes, a
+        file or an iterator as they are."""
         return self._custom(
             "post",
             path,
@@ -1118,7 +1200,9 @@ class SyncAPIClient(_BaseClient[httpx.Client]):
     ) -> T:
         """``PUT path`` (relative to ``base_url``) for an endpoint the spec does not
         describe, with the client's auth, retries and hooks; the response is read as
-        ``cast_to`` (a model, ``dict``, ``str``, ``bytes`` or ``None``). ``body`` is sent as JSON."""
+        ``cast_to`` (a model, ``dict``, ``str``, ``bytes`` or ``None``). ``body`` is sent as JSON,
+        or as the ``Content-Type`` of ``extra_headers`` names it (a form, multipart); bytes, a
+        file or an iterator as they are."""
         return self._custom(
             "put",
             path,
@@ -1153,7 +1237,9 @@ class SyncAPIClient(_BaseClient[httpx.Client]):
     ) -> T:
         """``PATCH path`` (relative to ``base_url``) for an endpoint the spec does not
         describe, with the client's auth, retries and hooks; the response is read as
-        ``cast_to`` (a model, ``dict``, ``str``, ``bytes`` or ``None``). ``body`` is sent as JSON."""
+        ``cast_to`` (a model, ``dict``, ``str``, ``bytes`` or ``None``). ``body`` is sent as JSON,
+        or as the ``Content-Type`` of ``extra_headers`` names it (a form, multipart); bytes, a
+        file or an iterator as they are."""
         return self._custom(
             "patch",
             path,
@@ -1188,7 +1274,9 @@ class SyncAPIClient(_BaseClient[httpx.Client]):
     ) -> T:
         """``DELETE path`` (relative to ``base_url``) for an endpoint the spec does not
         describe, with the client's auth, retries and hooks; the response is read as
-        ``cast_to`` (a model, ``dict``, ``str``, ``bytes`` or ``None``). ``body`` is sent as JSON."""
+        ``cast_to`` (a model, ``dict``, ``str``, ``bytes`` or ``None``). ``body`` is sent as JSON,
+        or as the ``Content-Type`` of ``extra_headers`` names it (a form, multipart); bytes, a
+        file or an iterator as they are."""
         return self._custom(
             "delete",
             path,
@@ -1343,6 +1431,7 @@ class AsyncAPIClient(_BaseClient[httpx.AsyncClient]):
         op: Operation[Any],
         first: RawResponse[Any],
         *,
+        options: RequestOptions | None = None,
         timeout: float | None = 600.0,
         interval: float = 1.0,
         max_interval: float = 30.0,
@@ -1355,7 +1444,7 @@ class AsyncAPIClient(_BaseClient[httpx.AsyncClient]):
             final = await wait_async(
                 first.http_response,
                 op.long_running,
-                lambda target: self._poll(target, base_url),
+                lambda target: self._poll(target, base_url, options),
                 base_url,
                 timeout=timeout,
                 interval=interval,
@@ -1364,8 +1453,10 @@ class AsyncAPIClient(_BaseClient[httpx.AsyncClient]):
             )
             return parse_final(op, final)
 
-    async def _poll(self, target: str, base_url: str) -> httpx.Response:
-        op, values, options = poll_operation(target, self._custom_security(), base_url)
+    async def _poll(
+        self, target: str, base_url: str, given: RequestOptions | None = None
+    ) -> httpx.Response:
+        op, values, options = poll_operation(target, self._custom_security(), base_url, given)
         raw: RawResponse[Any] = await with_raw_response(self.request)(op, values, options)
         return raw.http_response
 
@@ -1469,7 +1560,9 @@ class AsyncAPIClient(_BaseClient[httpx.AsyncClient]):
     ) -> T:
         """``POST path`` (relative to ``base_url``) for an endpoint the spec does not
         describe, with the client's auth, retries and hooks; the response is read as
-        ``cast_to`` (a model, ``dict``, ``str``, ``bytes`` or ``None``). ``body`` is sent as JSON."""
+        ``cast_to`` (a model, ``dict``, ``str``, ``bytes`` or ``None``). ``body`` is sent as JSON,
+        or as the ``Content-Type`` of ``extra_headers`` names it (a form, multipart); bytes, a
+        file or an iterator as they are."""
         return await self._custom(
             "post",
             path,
@@ -1504,7 +1597,9 @@ class AsyncAPIClient(_BaseClient[httpx.AsyncClient]):
     ) -> T:
         """``PUT path`` (relative to ``base_url``) for an endpoint the spec does not
         describe, with the client's auth, retries and hooks; the response is read as
-        ``cast_to`` (a model, ``dict``, ``str``, ``bytes`` or ``None``). ``body`` is sent as JSON."""
+        ``cast_to`` (a model, ``dict``, ``str``, ``bytes`` or ``None``). ``body`` is sent as JSON,
+        or as the ``Content-Type`` of ``extra_headers`` names it (a form, multipart); bytes, a
+        file or an iterator as they are."""
         return await self._custom(
             "put",
             path,
@@ -1539,7 +1634,9 @@ class AsyncAPIClient(_BaseClient[httpx.AsyncClient]):
     ) -> T:
         """``PATCH path`` (relative to ``base_url``) for an endpoint the spec does not
         describe, with the client's auth, retries and hooks; the response is read as
-        ``cast_to`` (a model, ``dict``, ``str``, ``bytes`` or ``None``). ``body`` is sent as JSON."""
+        ``cast_to`` (a model, ``dict``, ``str``, ``bytes`` or ``None``). ``body`` is sent as JSON,
+        or as the ``Content-Type`` of ``extra_headers`` names it (a form, multipart); bytes, a
+        file or an iterator as they are."""
         return await self._custom(
             "patch",
             path,
@@ -1574,7 +1671,9 @@ class AsyncAPIClient(_BaseClient[httpx.AsyncClient]):
     ) -> T:
         """``DELETE path`` (relative to ``base_url``) for an endpoint the spec does not
         describe, with the client's auth, retries and hooks; the response is read as
-        ``cast_to`` (a model, ``dict``, ``str``, ``bytes`` or ``None``). ``body`` is sent as JSON."""
+        ``cast_to`` (a model, ``dict``, ``str``, ``bytes`` or ``None``). ``body`` is sent as JSON,
+        or as the ``Content-Type`` of ``extra_headers`` names it (a form, multipart); bytes, a
+        file or an iterator as they are."""
         return await self._custom(
             "delete",
             path,

@@ -97,6 +97,10 @@ class APIResponseValidationError(APIError):
         self.body = body
 
 
+# where an API names the request it answered, in the order they are looked for
+REQUEST_ID_HEADERS = ("request-id", "x-request-id", "x-github-request-id")
+
+
 class APIStatusError(APIError):
     """The server answered with a non-2xx status."""
 
@@ -106,8 +110,10 @@ class APIStatusError(APIError):
         self.body = body
         self.status_code = response.status_code
         self.headers = response.headers
-        self.request_id: str | None = response.headers.get("x-request-id") or response.headers.get(
-            "request-id"
+        # (the headers a success's ``_request_id`` reads: GitHub's was missed on errors, where
+        # its support asks for it)
+        self.request_id: str | None = next(
+            (v for v in map(response.headers.get, REQUEST_ID_HEADERS) if v), None
         )
 
 
