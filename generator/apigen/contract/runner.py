@@ -383,6 +383,11 @@ def _query_secrets(document: Mapping[str, Any]) -> frozenset[str]:
     )
 
 
+def _skipped(op: ManifestOperation, why: str) -> OperationResult:
+    """`op` in a report, not checked, and why."""
+    return OperationResult(op.operation_id or op.call, op.call, op.method, op.path, skipped=why)
+
+
 class _Run:
     def __init__(self, config: ContractConfig) -> None:
         self.config = config
@@ -505,15 +510,7 @@ class _Run:
             try:
                 if self.out_of_time():
                     report.budget_exhausted = True
-                    report.operations.append(
-                        OperationResult(
-                            op.operation_id or op.call,
-                            op.call,
-                            op.method,
-                            op.path,
-                            skipped="time budget exhausted",
-                        )
-                    )
+                    report.operations.append(_skipped(op, "time budget exhausted"))
                     continue
                 # the token endpoint's own operation is sent, not answered by the recorder
                 own_token = _is_token_operation(op.method, op.path, token_urls)
@@ -521,16 +518,7 @@ class _Run:
                 result = self._operation(op, sync_client, async_client, runner)
             except KeyboardInterrupt:
                 report.interrupted = True
-                for rest in ops[at:]:
-                    report.operations.append(
-                        OperationResult(
-                            rest.operation_id or rest.call,
-                            rest.call,
-                            rest.method,
-                            rest.path,
-                            skipped="interrupted",
-                        )
-                    )
+                report.operations += [_skipped(rest, "interrupted") for rest in ops[at:]]
                 return
             report.operations.append(result)
             report.budget_exhausted = report.budget_exhausted or self.budget_cut

@@ -939,11 +939,8 @@ def _check_body(
             sent = sent.decode("utf-8", "replace")
         if (form or joined) and isinstance(value, list) and isinstance(sent, str):
             # an array field joined by its style (Swagger 2.0's default csv, explode: false)
-            style = enc.get("style") if isinstance(enc, Mapping) else None
-            style = style if isinstance(style, str) else "form"
-            explode = enc.get("explode") if isinstance(enc, Mapping) else None
-            if not (explode if isinstance(explode, bool) else style == "form"):
-                sep = {"spaceDelimited": " ", "pipeDelimited": "|"}.get(style, ",")
+            sep = _joined_by(enc)
+            if sep is not None:
                 if _holds(value, sep):
                     problems.append(f"{UNSPELLABLE_VALUE}: body {name}={_short(value)}")
                     continue
@@ -953,11 +950,8 @@ def _check_body(
         elif (form or joined) and isinstance(value, dict) and isinstance(sent, str):
             # an object field not exploded: `name=k1,v1,k2,v2` (OpenAPI's form style), read
             # back by pairs (it was compared whole with the object: a client failure)
-            style = enc.get("style") if isinstance(enc, Mapping) else None
-            style = style if isinstance(style, str) else "form"
-            explode = enc.get("explode") if isinstance(enc, Mapping) else None
-            if not (explode if isinstance(explode, bool) else style == "form"):
-                sep = {"spaceDelimited": " ", "pipeDelimited": "|"}.get(style, ",")
+            sep = _joined_by(enc)
+            if sep is not None:
                 flat = [x for pair in value.items() if pair[1] is not None for x in pair]
                 if _holds(flat, sep) or any(isinstance(x, dict | list) for x in flat):
                     problems.append(f"{UNSPELLABLE_VALUE}: body {name}={_short(value)}")
@@ -969,6 +963,17 @@ def _check_body(
     for name in fields:
         if name not in intended and name not in unspelled:
             problems.append(f"body field {name!r} sent though not given")
+
+
+def _joined_by(enc: Any) -> str | None:
+    """The delimiter a form field's encoding joins its items (or pairs) by when it does not
+    explode them (`form` explodes by default), else None."""
+    style = enc.get("style") if isinstance(enc, Mapping) else None
+    style = style if isinstance(style, str) else "form"
+    explode = enc.get("explode") if isinstance(enc, Mapping) else None
+    if explode if isinstance(explode, bool) else style == "form":
+        return None
+    return {"spaceDelimited": " ", "pipeDelimited": "|"}.get(style, ",")
 
 
 def _empty_required(
