@@ -410,3 +410,25 @@ def test_an_api_key_in_a_transport_header_is_left_out(header: str) -> None:
     )
     assert [s.name for s in schemes] == ["b"] and default == (("b",),)
     assert [d.pointer for d in report.items] == ["#/components/securitySchemes/k/name"]
+
+
+def test_mutual_tls_beside_two_bearer_schemes_keeps_the_one_token() -> None:
+    """A regression sweep of §92's mutualTLS fix: `{tls, bearer, oidc}` (oag's
+    all_security_schemes) kept the bearer merge keyed by the whole requirement, which the
+    operations looked up without `tls`: the operation went without credentials, or asked for
+    a second token it never sent. One bearer token meets both (§39); the certificate is the
+    connection's."""
+    from tests.builds import api_of
+
+    schemes = {
+        "tls": {"type": "mutualTLS"},
+        "bearer": BEARER,
+        "oidc": {"type": "openIdConnect", "openIdConnectUrl": "https://id.example.com/.well-known"},
+    }
+    doc = _spec(schemes, [{"tls": [], "bearer": [], "oidc": []}])
+    doc["paths"]["/ping"]["get"]["security"] = [{"tls": [], "bearer": [], "oidc": []}]
+    api = api_of(doc)
+    (op,) = api.operations
+    assert op.security == (("bearer",),)
+    assert api.default_security == (("bearer",),)
+    assert [s.name for s in api.security_schemes] == ["bearer"]

@@ -202,7 +202,10 @@ def _own_keywords(
 
 
 def _requirements(document: Mapping[str, Any]) -> list[tuple[str, ...]]:
-    """Every security requirement of the document: its root one and each operation's."""
+    """Every security requirement of the document: its root one and each operation's, less
+    their `mutualTLS` schemes (the connection's: kept, a bearer merge keyed by the whole
+    requirement matched no requirement the operations looked up without them)."""
+    tls = tls_schemes(document)
     security = document.get("security")
     found: list[Any] = list(security) if isinstance(security, list) else []
     paths = document.get("paths")
@@ -210,7 +213,11 @@ def _requirements(document: Mapping[str, Any]) -> list[tuple[str, ...]]:
         for _, _, op in path_operations(item) if isinstance(item, Mapping) else ():
             if isinstance(op.get("security"), list):
                 found.extend(op["security"])
-    return [tuple(sorted(str(k) for k in req)) for req in found if isinstance(req, Mapping)]
+    return [
+        tuple(sorted(str(k) for k in req if str(k) not in tls))
+        for req in found
+        if isinstance(req, Mapping)
+    ]
 
 
 def _bearer_rank(scheme: Any) -> int:
