@@ -758,3 +758,16 @@ def test_headers_no_method_takes_by_design_are_not_unmapped(tmp_path: Path) -> N
     report = contract_of(tmp_path, spec, "signed")
     assert report.operations and report.operations[0].cases > 0
     assert [f.message for f in report.failures() if f.check == "parameter_mapping"] == []
+
+
+def test_a_refusal_of_a_request_the_client_got_wrong_is_the_client_s(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A regression sweep: a client sending no credentials got the sandbox's 401, and that
+    undocumented status was filed as the sandbox's, which had been right to refuse it."""
+    auth = _petstore_runtime("_auth")
+    monkeypatch.setattr(auth.ApiKey, "apply", lambda self, request, creds: None)
+    report = _run(operations=["getOwner"], variants=["sync"])
+    failures = report.failures()
+    assert any(f.check == "request" and "no credentials" in f.message for f in failures)
+    assert not [f for f in failures if f.klass == "sandbox"], [f.message for f in failures]

@@ -733,6 +733,7 @@ class _Run:
             self.view, op.method, op.path, self.base_url, request, intended, body, given
         )
         spec_request = False  # the request is invalid through the spec's fault
+        client_request = False  # ... through the client's
         for problem in problems:
             if problem.startswith(SCHEMA_PROBLEM) and (
                 _sent_as_drawn(request, case) or NULL_BESIDE_ONEOF in problem
@@ -762,6 +763,7 @@ class _Run:
                 spec_request = True
             else:
                 fail("request", "client", problem, http=http)
+                client_request = True
         illegal = _illegal_header(error) if response is None else None
         if illegal is not None:
             fail("header_name", "spec", f"{ILLEGAL_HEADER_NAME}: {illegal}", http=http)
@@ -783,7 +785,7 @@ class _Run:
                 f"{str(error)[:300]}",
                 http=http,
             )
-        responder = "sandbox" if self.own else "spec"
+        responder: Klass = "sandbox" if self.own else "spec"
         if self.own and 400 <= response.status_code < 500 and not problems:
             if self._only_errors_declared(op, response.status_code):
                 fail(
@@ -879,12 +881,15 @@ class _Run:
                 continue
             # a body of an undocumented media type, or not JSON, conforms to no schema either
             nonconforming = nonconforming or _about_the_body(p.check, p.message)
-            fail(
-                p.check,
-                "spec" if follows and 400 <= response.status_code < 500 else responder,
-                p.message,
-                http=http,
-            )
+            # a refusal of a request the client got wrong (above) is the client's too: it was
+            # filed as the sandbox's, which had been right to refuse it
+            refused = p.check == "status_code_conformance" and 400 <= response.status_code < 500
+            klass: Klass = responder
+            if follows and 400 <= response.status_code < 500:
+                klass = "spec"
+            elif client_request and refused:
+                klass = "client"
+            fail(p.check, klass, p.message, http=http)
         if streamed is not None:
             for problem in streamed.problems(self.view)[:3]:
                 nonconforming = True
