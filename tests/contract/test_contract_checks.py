@@ -764,7 +764,8 @@ def test_a_refusal_of_a_request_the_client_got_wrong_is_the_client_s(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """A regression sweep: a client sending no credentials got the sandbox's 401, and that
-    undocumented status was filed as the sandbox's, which had been right to refuse it."""
+    undocumented status was filed as the sandbox's, which had been right to refuse it. The
+    client's failure is the one reported."""
     auth = _petstore_runtime("_auth")
     monkeypatch.setattr(auth.ApiKey, "apply", lambda self, request, creds: None)
     report = _run(operations=["getOwner"], variants=["sync"])

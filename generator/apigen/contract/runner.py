@@ -881,14 +881,12 @@ class _Run:
                 continue
             # a body of an undocumented media type, or not JSON, conforms to no schema either
             nonconforming = nonconforming or _about_the_body(p.check, p.message)
-            # a refusal of a request the client got wrong (above) is the client's too: it was
-            # filed as the sandbox's, which had been right to refuse it
             refused = p.check == "status_code_conformance" and 400 <= response.status_code < 500
-            klass: Klass = responder
-            if follows and 400 <= response.status_code < 500:
-                klass = "spec"
-            elif client_request and refused:
-                klass = "client"
+            if client_request and refused:
+                # the refusal of a request the client got wrong (its failure, filed above): it
+                # was filed as the sandbox's too, which had been right to refuse it
+                continue
+            klass: Klass = "spec" if follows and 400 <= response.status_code < 500 else responder
             fail(p.check, klass, p.message, http=http)
         if streamed is not None:
             for problem in streamed.problems(self.view)[:3]:
