@@ -290,6 +290,45 @@ def _expand(text: str, literals: Mapping[str, Any]) -> str:
     return _HASHED.sub(spelled, text)
 
 
+_TOKEN = re.compile(r"'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\"|[A-Za-z_]\w*")
+
+
+def _name_table(manifest: Mapping[str, Any], direction: Direction) -> dict[str, str]:
+    """The manifest's enum and alias names, each with what it stands for (`Status` of an enum
+    is `Literal['open', 'closed'] | str` where it is read, the literal alone where it is
+    sent)."""
+    names: dict[str, str] = {}
+    seen: set[str] = set()
+    for section in ("enums", "aliases"):
+        table = manifest.get(section)
+        for key, value in table.items() if isinstance(table, Mapping) else ():
+            bare = str(key).rsplit(".", 1)[-1]
+            if bare in seen:  # one name in two modules: left as written
+                names.pop(bare, None)
+                continue
+            seen.add(bare)
+            if section == "aliases":
+                names[bare] = _expand(str(value), manifest.get("literals") or {})
+            elif isinstance(value, list):
+                spelled = "Literal[" + ", ".join(literal(v) for v in value) + "]"
+                names[bare] = spelled if direction != "out" else f"{spelled} | str"
+    return names
+
+
+def _named(text: str, names: Mapping[str, str]) -> str:
+    """`text` with `names` spelt out, so that a field retyped from an alias to what it stands
+    for is no change (`apigen diff` called `Status -> str` a break, though mypy accepts the
+    same calls against both clients)."""
+    if not names:
+        return text
+    for _ in range(6):  # aliases of aliases (a recursive one is left after a few rounds)
+        expanded = _TOKEN.sub(lambda m: names.get(m[0], m[0]), text)
+        if expanded == text:
+            break
+        text = expanded
+    return text
+
+
 def _split(text: str, sep: str) -> list[str]:
     """Split at `sep` outside brackets and string literals."""
     parts: list[str] = []
@@ -399,15 +438,25 @@ class _Comparer:
     def __init__(self, old: Mapping[str, Any], new: Mapping[str, Any]) -> None:
         self.old, self.new = old, new
         self.changes: list[Change] = []
+        self._names: dict[tuple[str, str], Mapping[str, str]] = {}
 
     def add(self, category: Category, kind: str, target: str, detail: str = "", **kw: Any) -> None:
         self.changes.append(Change(category, kind, target, detail, **kw))
 
-    def types(self, old: str, new: str) -> tuple[str, str]:
+    def types(self, old: str, new: str, direction: Direction = "both") -> tuple[str, str]:
         return (
-            _expand(old, self.old.get("literals") or {}),
-            _expand(new, self.new.get("literals") or {}),
+            _named(_expand(old, self.old.get("literals") or {}), self.names("old", direction)),
+            _named(_expand(new, self.new.get("literals") or {}), self.names("new", direction)),
         )
+
+    def names(self, side: Literal["old", "new"], direction: Direction) -> Mapping[str, str]:
+        """`_name_table` of one side, worked out once per direction."""
+        key = (side, direction)
+        table = self._names.get(key)
+        if table is None:
+            table = _name_table(self.old if side == "old" else self.new, direction)
+            self._names[key] = table
+        return table
 
     def stream_switch(self, call: str, old: object, new: object) -> None:
         """What `<call>(stream=True)` returns (the manifest's `streams`, decisions 63)."""
@@ -424,7 +473,7 @@ class _Comparer:
             self.add("breaking", "stream-removed", target, old=str(old.get("returns")))
 
     def retyped(self, kind: str, target: str, old: str, new: str, direction: Direction) -> None:
-        old, new = self.types(old, new)
+        old, new = self.types(old, new, direction)
         rel = relation(old, new)
         if rel == "same":
             return

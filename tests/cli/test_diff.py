@@ -176,6 +176,30 @@ def test_enum_value_removal_names_the_value(tmp_path: Path) -> None:
     assert [c.detail for c in changes] == ["'pending'"]
 
 
+def _status_spelt_out(spec: dict[str, Any]) -> None:
+    spec["components"]["schemas"]["Pet"]["properties"]["status"] = {"type": "string"}
+
+
+def _status_closed_in_the_query(spec: dict[str, Any]) -> None:
+    param = _op(spec, "/pets", "get")["parameters"][1]
+    assert param["name"] == "status"
+    param["schema"] = {"type": "string", "enum": ["available"]}
+
+
+def test_a_field_retyped_from_its_enum_to_what_it_reads_as_is_no_break(tmp_path: Path) -> None:
+    """A helper's diff sweep: `Pet.status` from `$ref Status` (an enum: `Literal[...] | str`
+    where it is read) to `type: string` was "field-type-changed ... Status -> str", exit 1,
+    though mypy accepts the same code against both clients. Names of enums and aliases are
+    spelt out before the types are compared; where an enum is sent, its closed form counts."""
+    old, new = _edited(tmp_path, _status_spelt_out)
+    report = diff_paths(old, new)
+    assert not report.breaking, [(c.kind, c.target, c.detail) for c in report.changes]
+    (tmp_path / "narrowed").mkdir()
+    old, new = _edited(tmp_path / "narrowed", _status_closed_in_the_query)
+    narrowed = [c for c in diff_paths(old, new).changes if c.kind == "param-type-changed"]
+    assert narrowed and narrowed[0].category == "breaking"
+
+
 def _additions(spec: dict[str, Any]) -> None:
     _op(spec, "/pets", "get")["parameters"].append(
         {"name": "owner", "in": "query", "schema": {"type": "string"}}
