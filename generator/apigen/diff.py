@@ -213,11 +213,16 @@ def load_side(
     if found is not None:
         return read_manifest(found)
     name_lock = NameLock.from_manifest(lock, "OLD") if lock is not None else None
+    # a regeneration keeps the package's name: NEW is named as OLD is (a folder diffed against
+    # a spec named the new client after the spec's file, and missed a credential's variable)
+    package = lock.get("package") if lock is not None else None
     try:
         api, _ = build_ir(
             path,
             lock=name_lock,
-            name=client.package if client is not None else None,
+            name=client.package
+            if client is not None
+            else (package if isinstance(package, str) and package else None),
             ref_root=client.ref_root if client is not None else None,
             options=client.options if client is not None else None,
         )

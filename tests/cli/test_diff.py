@@ -301,6 +301,21 @@ def test_a_method_newly_deprecated_is_a_compatible_change(tmp_path: Path) -> Non
     assert diff_paths(new, old).changes == []  # un-deprecating asks nothing of callers
 
 
+def test_a_folder_against_a_spec_keeps_the_folder_s_package_name(tmp_path: Path) -> None:
+    """A helper's diff sweep: `apigen diff sdk/shop shop-v2.json` named the new client after
+    the spec's file (`new.Client(region=)`), where regenerating keeps `shop`."""
+    spec = _pets()
+    spec["servers"] = [
+        {"url": "https://{region}.pets.example", "variables": {"region": {"default": "eu"}}}
+    ]
+    old = _write(tmp_path / "old.json", spec)
+    new = _write(tmp_path / "new.json", _pets())
+    out = tmp_path / "shop"
+    build(old, out, name="shop")
+    targets = [c.target for c in diff_paths(out, new).changes]
+    assert "shop.Client(region=)" in targets, targets
+
+
 def test_same_spec_reports_nothing(tmp_path: Path) -> None:
     spec = _write(tmp_path / "pets.json", _pets())
     assert diff_paths(spec, spec).changes == []
