@@ -238,6 +238,8 @@ FORM = {"Content-Type": "application/x-www-form-urlencoded"}
         # set was labelled octet-stream over its JSON
         (("f.txt", b"hi", "text/plain"), {}, b"hi", "text/plain"),
         ({1, 2}, {}, b"[1,2]", "application/json"),
+        # text in the charset the caller's type names (a docs check: UTF-8 under that label)
+        ("h\u00e9", {"Content-Type": "text/plain; charset=iso-8859-1"}, b"h\xe9", None),
         (["a", 1], {}, b'["a",1]', "application/json"),
     ],
 )
