@@ -875,8 +875,9 @@ def custom_operation(
 
 def _custom_media(body: object, options: RequestOptions) -> tuple[str, RequestOptions]:
     """The media type ``client.post(path, body=...)`` encodes ``body`` as, and the options to
-    send it with. Bytes, text, a file, a path or an iterator go as they are (labelled with
-    the ``Content-Type`` of ``extra_headers``, else ``application/octet-stream``); other data
+    send it with. Bytes, a file, a path or an iterator go as they are (labelled with the
+    ``Content-Type`` of ``extra_headers``, else ``application/octet-stream``); text as that
+    type's charset says (UTF-8 by default); other data
     as the ``Content-Type`` given names it (a form, as stripe-python's raw requests send
     Stripe's v1 API; multipart, whose header the encoder writes with its boundary), else JSON.
     (Everything went as JSON: bytes for a form became a quoted JSON string.)"""
@@ -885,8 +886,12 @@ def _custom_media(body: object, options: RequestOptions) -> tuple[str, RequestOp
         (v for k, v in headers.items() if k.lower() == "content-type" and isinstance(v, str)), None
     )
     if isinstance(body, str):  # a JSON string, unless another type is named
-        raw = given is not None and not is_json(given.split(";")[0].strip().lower())
-    elif isinstance(body, tuple):  # `(filename, content[, type])`, as an upload takes it
+        if given is not None and not is_json(given.split(";")[0].strip().lower()):
+            # encoded as that type says (`text/plain; charset=iso-8859-1`: latin-1 bytes; it
+            # went out as UTF-8 under that label)
+            return given, options
+        return "application/json", options
+    if isinstance(body, tuple):  # `(filename, content[, type])`, as an upload takes it
         raw = is_file(body)
     else:
         raw = isinstance(body, bytes | bytearray | memoryview | os.PathLike) or (
