@@ -503,6 +503,9 @@ def test_an_interrupt_while_a_staging_tree_is_removed_leaves_nothing_behind(
     target = tmp_path / "out"
     write_tree(target, FILES)
     sys.addaudithook(_interrupt_removal)  # (hooks stay for the process: armed once here)
+    # Ctrl-C as a terminal delivers it, whatever this process inherited (a shell's background
+    # job starts with SIGINT ignored)
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
     _ARMED.append(signal.SIGINT)
     files = {**FILES, "pkg/__init__.py": "X = 3\n"} if change else FILES
     try:
@@ -510,5 +513,6 @@ def test_an_interrupt_while_a_staging_tree_is_removed_leaves_nothing_behind(
             write_tree(target, files, finish=lambda staged: None)
     finally:
         _ARMED.clear()
+        signal.signal(signal.SIGINT, previous)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
     assert (target / "pkg" / "__init__.py").read_text() == files["pkg/__init__.py"]
