@@ -145,6 +145,7 @@ CLASS_RESERVED: frozenset[str] = frozenset(
         "TypedDict",
         "Required",
         "Mapping",
+        "Sequence",
         "Callable",
         "Iterator",
         "Model",

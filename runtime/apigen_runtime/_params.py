@@ -12,7 +12,7 @@ import functools
 import json
 import re
 import uuid
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from decimal import Decimal
 from typing import Any, cast
 from urllib.parse import quote, quote_plus
@@ -59,10 +59,18 @@ def jsonable(value: Any) -> Any:
     if isinstance(value, Mapping):
         items = cast("Mapping[object, Any]", value).items()
         return {str(k): jsonable(v) for k, v in items if not isinstance(v, NotGiven)}
-    if isinstance(value, list | tuple | set | frozenset):
+    if isinstance(value, list | tuple | set | frozenset) or _other_sequence(value):
         members = cast("Iterable[Any]", value)
         return [jsonable(v) for v in members if not isinstance(v, NotGiven)]
     return value
+
+
+def _other_sequence(value: object) -> bool:
+    """Any other sequence an array argument may be given (a deque, a range), not text or
+    bytes."""
+    return isinstance(value, Sequence) and not isinstance(
+        value, str | bytes | bytearray | memoryview
+    )
 
 
 def _drop_phantoms(model: BaseModel, data: Any) -> None:

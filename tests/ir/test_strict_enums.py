@@ -81,8 +81,8 @@ def test_an_alias_made_of_an_open_enum_is_strict_in_requests(tmp_path: Path) -> 
     out = tmp_path / "out"
     build_into(spec, out, name="enumlist")
     resource = (out / "enumlist" / "resources" / "things.py").read_text()
-    assert 'colors: list[Literal["red", "green"]] | NotGiven' in resource
-    assert 'by_name: dict[str, Literal["red", "green"]] | NotGiven' in resource
+    assert 'colors: Sequence[Literal["red", "green"]] | NotGiven' in resource
+    assert 'by_name: Mapping[str, Literal["red", "green"]] | NotGiven' in resource
     model = (out / "enumlist" / "models" / "colors.py").read_text()
     assert "Colors: TypeAlias = list[Color]" in model  # open for responses
     snippet = tmp_path / "use_list.py"

@@ -291,6 +291,13 @@ class TypeRenderer:
         self.open_enums = open_enums
         self._spelling: set[str] = set()  # the open aliases being spelled out (`expr`)
         self.parameters = False  # a function parameter's annotation (`variant`)
+        # arrays and maps a parameter takes as read-only views (`variant`): a tuple, or a list
+        # of a narrower item type, is accepted (a list is invariant: `list[str]` was refused
+        # where `list[str | Label]` was asked). `Sequence`, not openai-python's `SequenceNotStr`
+        # protocol: mypy checks a list display's items against `Sequence[Literal[...]]` but
+        # let `["availabel"]` through the protocol. A `str` given for `Sequence[str]` is sent
+        # as the one value it is (the runtime never iterates text).
+        self.sequences = False
 
     def variant(
         self,
@@ -299,9 +306,11 @@ class TypeRenderer:
         open_enums: bool,
         plain_unions: bool = False,
         parameters: bool = False,
+        sequences: bool = False,
     ) -> TypeRenderer:
         """The same module and imports, another scope (a class body, a request signature;
-        `parameters`: its arguments' annotations)."""
+        `parameters`: its arguments' annotations; `sequences`: arrays as `Sequence`,
+        maps as `Mapping`)."""
         other = TypeRenderer(
             self.definitions,
             self.module,
@@ -311,6 +320,7 @@ class TypeRenderer:
             plain_unions=plain_unions,
         )  # (no `lazy`: only model fields name models lazily)
         other.parameters = parameters
+        other.sequences = sequences
         return other
 
     def builtin(self, name: str) -> str:
@@ -324,6 +334,19 @@ class TypeRenderer:
         # tries them one by one, and this runs ~100 000 times a GitHub build.
         if type(t) is Ref:
             key = t.key
+            if (
+                self.sequences
+                and key not in self._spelling
+                and isinstance(alias := self.definitions[key], AliasDef)
+                and type(alias.target) in (ListOf, DictOf)
+            ):
+                # an array or map alias a parameter takes: spelled out, as a read-only view
+                # (`Sequence`, `Mapping`) like an inline one; inside, itself by its name
+                self._spelling.add(key)
+                try:
+                    return self.expr(alias.target)
+                finally:
+                    self._spelling.discard(key)
             if not self.open_enums and key not in self._spelling and self._open_enum_alias(key):
                 # A request takes only the listed values: a shared enum alias is open (it also
                 # types responses, which a newer server may extend), so spell it strictly here
@@ -349,8 +372,14 @@ class TypeRenderer:
                 return self.expr(inner)  # the alias already says `| None`
             return f"{self.expr(inner)} | None"
         if type(t) is ListOf:
+            if self.sequences:
+                self.imports.stdlib.add("from collections.abc import Sequence")
+                return f"Sequence[{self.expr(t.item)}]"
             return f"{self.builtin('list')}[{self.expr(t.item)}]"
         if type(t) is DictOf:
+            if self.sequences:
+                self.imports.stdlib.add("from collections.abc import Mapping")
+                return f"Mapping[{self.builtin('str')}, {self.expr(t.value)}]"
             return f"{self.builtin('dict')}[{self.builtin('str')}, {self.expr(t.value)}]"
         if type(t) is UnionOf:
             if t.discriminator is None or self.plain_unions:

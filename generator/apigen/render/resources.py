@@ -243,7 +243,12 @@ def _module(
     # Method and attribute names shadow builtins inside this class's signatures only.
     shadowed = frozenset([*(op.name for op in node.operations), *node.children])
     results = types.variant(shadowed=shadowed, open_enums=True, plain_unions=True)
-    arguments = types.variant(
+    sequence_arguments = types.variant(
+        shadowed=shadowed, open_enums=False, plain_unions=True, parameters=True, sequences=True
+    )
+    # A multipart body's arrays stay lists: the runtime reads a tuple there as one file
+    # (`(filename, content)`), the item types are what tells the two apart.
+    multipart_arguments = types.variant(
         shadowed=shadowed, open_enums=False, plain_unions=True, parameters=True
     )
     consts: list[OperationConstView] = []
@@ -252,6 +257,8 @@ def _module(
     taken: set[str] = set()
     run_time_third_party: set[str] = set()  # what responses built at import call
     for op in ops:
+        multipart = op.body is not None and op.body.media_type.startswith("multipart/")
+        arguments = multipart_arguments if multipart else sequence_arguments
         const = _unique("_" + "_".join([*node.path, op.name]).upper(), taken)
         args, op_factories, third = _constant(api, module, const, op, imports)
         run_time_third_party |= third

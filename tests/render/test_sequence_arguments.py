@@ -1,0 +1,179 @@
+"""Array and map arguments are read-only views (`Sequence`, `Mapping`), as openai-python types
+them: a tuple, or a `list[str]` where `str | Label` items are asked (a list is invariant),
+type-checks, and a misspelt enum value in a list display still does not. A multipart body's
+arrays stay lists: there the runtime reads a tuple as one `(filename, content)` file."""
+
+from __future__ import annotations
+
+import importlib
+import json
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from types import ModuleType
+
+import httpx
+import pytest
+
+from tests.builds import build_into, on_path
+from tests.conftest import run_pyright
+from tests.ir.test_strict_enums import _mypy_errors  # pyright: ignore[reportPrivateUsage]
+
+SPEC = """\
+openapi: 3.0.3
+info: {title: Seq, version: "1"}
+servers: [{url: "http://127.0.0.1:9/v1"}]
+paths:
+  /items/{ids}:
+    put:
+      operationId: putItems
+      parameters:
+        - {name: ids, in: path, required: true, schema: {type: array, items: {type: integer}}}
+        - {name: tags, in: query, schema: {$ref: '#/components/schemas/Tags'}}
+        - {name: X-Flags, in: header, schema: {type: array, items: {type: string}}}
+        - {name: kinds, in: query, schema: {type: array, items: {type: string, enum: [a, b]}}}
+        - name: filter
+          in: query
+          style: deepObject
+          schema: {type: object, additionalProperties: {type: string}}
+      requestBody:
+        content:
+          application/json:
+            schema:
+              type: object
+              properties:
+                grid: {type: array, items: {type: array, items: {type: number}}}
+                labels:
+                  type: array
+                  items: {oneOf: [{type: string}, {$ref: '#/components/schemas/Label'}]}
+                meta: {type: object, additionalProperties: {type: string}}
+      responses:
+        "200": {description: ok, content: {application/json: {schema: {type: object}}}}
+  /forms:
+    post:
+      operationId: postForm
+      requestBody:
+        content:
+          application/x-www-form-urlencoded:
+            schema:
+              type: object
+              properties:
+                expand: {type: array, items: {type: string}}
+      responses:
+        "204": {description: ok}
+  /uploads:
+    post:
+      operationId: postUpload
+      requestBody:
+        content:
+          multipart/form-data:
+            schema:
+              type: object
+              properties:
+                files: {type: array, items: {type: string, format: binary}}
+                notes: {type: array, items: {type: string}}
+      responses:
+        "204": {description: ok}
+components:
+  schemas:
+    Label: {type: object, properties: {name: {type: string}}}
+    Tags: {type: array, items: {type: string}}
+"""
+
+
+@pytest.fixture(scope="module")
+def out(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("seqargs")
+    spec = root / "seqargs.yaml"
+    spec.write_text(SPEC)
+    build_into(spec, root / "out", name="seqargs")
+    return root / "out"
+
+
+@pytest.fixture(scope="module")
+def package(out: Path) -> Iterator[ModuleType]:
+    with on_path(out, "seqargs") as module:
+        yield module
+
+
+def test_arrays_and_maps_are_read_only_views_but_multipart_arrays_stay_lists(out: Path) -> None:
+    items = (out / "seqargs" / "resources" / "items.py").read_text()
+    assert "ids: Sequence[int]," in items
+    # an alias of an array is spelled out like an inline one
+    assert "tags: Sequence[str] | NotGiven" in items
+    assert "grid: Sequence[Sequence[float]] | NotGiven" in items
+    assert "labels: Sequence[str | Label] | NotGiven" in items
+    assert "meta: Mapping[str, str] | NotGiven" in items
+    uploads = (out / "seqargs" / "resources" / "uploads.py").read_text()
+    assert "files: list[_rt.FileInput] | NotGiven" in uploads
+    assert "notes: list[str] | NotGiven" in uploads
+
+
+def test_tuples_and_narrower_lists_type_check_and_misspelt_enum_values_do_not(
+    out: Path, tmp_path: Path
+) -> None:
+    snippet = tmp_path / "use_sequences.py"
+    snippet.write_text(
+        "from seqargs import Client\n"
+        "from seqargs.models.label import Label\n\n\n"
+        "def use(client: Client, names: list[str], meta: dict[str, str]) -> None:\n"
+        '    client.items.update((1, 2), tags=("a",), labels=names, meta=meta, grid=[(1.0,)])\n'
+        '    client.items.update([1], labels=[Label(name="y"), "x"], kinds=("a", "b"))\n'
+        '    client.items.update([1], kinds=["c"])\n'
+        '    client.items.update([1], kinds=("a", "c"))\n'
+    )
+    errors, output = _mypy_errors(out, snippet)
+    assert [e.split(":")[1] for e in errors] == ["8", "9"], output
+    config = tmp_path / "pyrightconfig.json"
+    config.write_text(
+        json.dumps(
+            {"typeCheckingMode": "strict", "pythonVersion": "3.11", "extraPaths": [str(out)]}
+        )
+    )
+    result = run_pyright("--outputjson", "--project", str(config), str(snippet), cwd=tmp_path)
+    lines = [
+        d["range"]["start"]["line"] + 1
+        for d in json.loads(result.stdout)["generalDiagnostics"]
+        if d["severity"] == "error"
+    ]
+    assert sorted(set(lines)) == [8, 9], result.stdout[-3000:]
+
+
+def test_a_tuple_goes_on_the_wire_as_the_list_would(package: ModuleType) -> None:
+    sent: list[httpx.Request] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        sent.append(request)
+        return httpx.Response(200, json={})
+
+    client_class = package.Client
+    label_class = importlib.import_module("seqargs.models.label").Label
+    for kind in (list, tuple):
+        http = httpx.Client(transport=httpx.MockTransport(handler))
+        client = client_class(base_url="http://127.0.0.1:9/v1", http_client=http)
+        client.items.update(
+            kind([1, 2]),
+            tags=kind(["a", "b"]),
+            x_flags=kind(["f", "g"]),
+            kinds=kind(["a"]),
+            filter={"a": "b"},
+            grid=kind([kind([1.5])]),
+            labels=kind(["x", label_class(name="y")]),
+            meta={"k": "v"},
+        )
+        client.forms.create(expand=kind(["a", "b"]))
+    as_list, as_tuple = sent[:2], sent[2:]
+    for a, b in zip(as_list, as_tuple, strict=True):
+        assert str(a.url) == str(b.url)
+        assert a.headers.get("x-flags") == b.headers.get("x-flags")
+        assert a.content == b.content
+    assert as_list[0].headers["x-flags"] == "f,g"
+    assert str(as_list[0].url) == (
+        "http://127.0.0.1:9/v1/items/1,2?tags=a&tags=b&kinds=a&filter[a]=b"
+    )
+    assert json.loads(as_list[0].content) == {
+        "grid": [[1.5]],
+        "labels": ["x", {"name": "y"}],
+        "meta": {"k": "v"},
+    }
+    assert re.fullmatch(rb"expand=a&expand=b", as_list[1].content)
