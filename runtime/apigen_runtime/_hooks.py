@@ -10,6 +10,7 @@ import httpx
 
 from ._drivers import Await, Outcome, Send, Sleep
 from ._errors import APIError
+from ._types import is_async_callable
 
 if TYPE_CHECKING:
     from dataclasses import dataclass
@@ -49,7 +50,7 @@ class Hooks:
 
     def is_async(self) -> bool:
         hooks = (*self.before_request, *self.after_response, *self.on_error)
-        return any(inspect.iscoroutinefunction(h) for h in hooks)
+        return any(is_async_callable(h) for h in hooks)
 
 
 def run_hooks(

@@ -12,7 +12,6 @@ import base64
 import binascii
 import contextlib
 import functools
-import inspect
 import json
 import os
 import sys
@@ -47,7 +46,7 @@ from ._logging import REDACTED, SENSITIVE_HEADERS, SENSITIVE_QUERY, logger
 from ._operation import Operation, Response
 from ._plan import plan
 from ._record import FrozenStruct
-from ._types import RequestOptions
+from ._types import RequestOptions, is_async_callable
 
 if TYPE_CHECKING:  # event streams are imported by the call that reads one
     from ._models import Model
@@ -589,7 +588,7 @@ def with_raw_response(method: Callable[P, R]) -> Callable[P, RawResponse[R]]: ..
 def with_raw_response(method: Callable[P, Any]) -> Callable[P, Any]:
     """``with_raw_response(client.pets.get)(pet_id=1)``: the same call, returning a
     ``RawResponse`` with ``status_code``, ``headers`` and ``parse()``. Errors still raise."""
-    if inspect.iscoroutinefunction(method):
+    if is_async_callable(method):
 
         @functools.wraps(method)
         async def call_async(*args: P.args, **kwargs: P.kwargs) -> Any:
@@ -630,7 +629,7 @@ def with_streaming_response(
 def with_streaming_response(method: Callable[P, Any]) -> Callable[P, Any]:
     """``with with_streaming_response(client.files.download)(id=...) as r: r.write_to(path)``:
     the body is not read into memory; the response is closed when the block ends."""
-    if inspect.iscoroutinefunction(method):
+    if is_async_callable(method):
 
         @contextlib.asynccontextmanager
         async def open_stream_async(

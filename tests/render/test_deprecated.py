@@ -66,6 +66,14 @@ def test_a_call_warns_and_still_works(pkg: ModuleType) -> None:
         )
         with pytest.warns(DeprecationWarning, match=r"old\.retrieve\(\)"):
             result = await aclient.old.retrieve()
+        # Python 3.11's `deprecated` wraps the `async def` in a plain function: the raw and
+        # streaming variants took it for a sync method (no request, a TypeError)
+        with pytest.warns(DeprecationWarning):
+            raw = await aclient.old.with_raw_response.retrieve()
+        assert raw.status_code == 200 and raw.parse().a == "x"
+        with pytest.warns(DeprecationWarning):
+            async with aclient.old.with_streaming_response.retrieve() as streamed:
+                assert (await streamed.parse()).a == "x"
         return str(result.a)
 
     assert asyncio.run(call()) == "x"
