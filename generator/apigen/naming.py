@@ -147,6 +147,8 @@ CLASS_RESERVED: frozenset[str] = frozenset(
         "Mapping",
         "Sequence",
         "Callable",
+        "Self",  # `_client.py`'s `with_options() -> Self` (Mist's `Self` tag)
+        "TypeAliasType",
         "Iterator",
         "Model",
         "BaseModel",

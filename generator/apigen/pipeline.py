@@ -187,11 +187,16 @@ RESERVED_CLIENT = frozenset(
 )
 # Generated on every resource; the base classes have no public attribute of their own.
 RESERVED_RESOURCE = frozenset({"with_raw_response", "with_streaming_response"})
+# Module names the client's and resources' class bodies use after their attributes are
+# defined: an attribute of that name hides the module's for every line after it (a tag
+# `cached_property` broke the import of the package, an operation `overload` the stream
+# switch's overloads, a resource `httpx` the `http_client: httpx.Client` annotations).
+CLASS_BODY_NAMES = frozenset({"cached_property", "overload", "httpx", "threading"})
 
 
 def _reserved() -> tuple[set[str], set[str]]:
     """Attribute names the runtime's base classes already use (resources must not shadow them)."""
-    return set(RESERVED_CLIENT), set(RESERVED_RESOURCE)
+    return set(RESERVED_CLIENT | CLASS_BODY_NAMES), set(RESERVED_RESOURCE | CLASS_BODY_NAMES)
 
 
 def _build_api(

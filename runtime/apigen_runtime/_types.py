@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import inspect
 import os
-from collections.abc import AsyncIterator, Callable, Iterator, Mapping
-from typing import IO, Any, Final, Literal, TypeAlias, TypedDict
+from collections.abc import AsyncIterator, Iterator, Mapping
+from typing import IO, Final, Literal, TypeAlias, TypedDict
 
 import httpx
 
@@ -24,13 +24,13 @@ __all__ = [
 ]
 
 
-def is_async_callable(function: Callable[..., Any]) -> bool:
+def is_async_callable(function: object) -> bool:
     """Whether calling ``function`` gives a coroutine, seen through decorators: on Python 3.11,
     ``typing_extensions.deprecated`` wraps an ``async def`` (a deprecated operation's method)
     in a plain function, which ``inspect.iscoroutinefunction`` alone reads as sync."""
-    return inspect.iscoroutinefunction(function) or inspect.iscoroutinefunction(
-        inspect.unwrap(function)
-    )
+    if inspect.iscoroutinefunction(function):
+        return True
+    return callable(function) and inspect.iscoroutinefunction(inspect.unwrap(function))
 
 
 class NotGiven:

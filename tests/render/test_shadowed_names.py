@@ -56,6 +56,7 @@ def _document() -> dict[str, Any]:
                     "responses": ok,
                 },
             },
+            **_class_body_paths(ok),
             "/x": {
                 "post": {
                     "tags": ["str"],
@@ -92,6 +93,43 @@ def _document() -> dict[str, Any]:
     }
 
 
+# Names the client's and resources' class bodies read after their attributes: a tag
+# `cached_property` made the package fail to import, an operation `overload` the stream
+# switch's overloads after it, a tag `Self` replaced `typing.Self` in `_client.py` (Mist).
+_CLASS_BODY_TAGS = ("cached_property", "httpx", "threading", "Self")
+
+
+def _class_body_paths(ok: dict[str, Any]) -> dict[str, Any]:
+    chat_body = {
+        "type": "object",
+        "properties": {"stream": {"type": "boolean"}, "q": {"type": "string"}},
+    }
+    paths: dict[str, Any] = {
+        f"/{tag.lower()}": {"get": {"tags": [tag], "operationId": f"list{tag}", "responses": ok}}
+        for tag in _CLASS_BODY_TAGS
+    }
+    paths["/things/overload"] = {
+        "post": {"tags": ["things"], "operationId": "overload", "responses": ok}
+    }
+    paths["/things/chat"] = {
+        "post": {
+            "tags": ["things"],
+            "operationId": "zchat",
+            "requestBody": {"content": {"application/json": {"schema": chat_body}}},
+            "responses": {
+                "200": {
+                    "description": "ok",
+                    "content": {
+                        "application/json": {"schema": _OBJECT},
+                        "text/event-stream": {"schema": _OBJECT},
+                    },
+                }
+            },
+        }
+    }
+    return paths
+
+
 @pytest.fixture(scope="module")
 def out(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return build_document(tmp_path_factory, "shadows", _document())
@@ -120,3 +158,14 @@ def test_a_model_module_named_like_a_builtin_leaves_the_package_working(out: Pat
         assert models.List(a="z").a == "z"
         assert {"List", "Dict", "Str", "Sorted", "Getattr"} <= set(dir(models))
         assert pkg.Client is not None
+
+
+def test_names_the_class_bodies_read_are_not_taken_by_resources_or_methods(out: Path) -> None:
+    with on_path(out, "shadows") as pkg:
+        client = pkg.Client(base_url="http://127.0.0.1:9")
+        names = set(dir(client))
+        assert not names & {"cached_property", "httpx", "threading"}
+        assert callable(client.things.zchat) and callable(client.things.overload_)
+        assert client.with_options(timeout=1.0).self.list is not None
+    text = (out / "shadows" / "_client.py").read_text()
+    assert "import AsyncSelf, Self" not in text
