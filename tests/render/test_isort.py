@@ -13,7 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from apigen.format import _ARGS, _ruff
-from apigen.render.isort import member_key, module_order, sort_block
+from apigen.render.isort import export_key, member_key, module_order, sort_block
 from tests.builds import build_into
 from tests.conftest import FIXTURES, ROOT
 
@@ -145,6 +145,69 @@ def test_rendered_clients_need_no_import_pass(spec: Path, tmp_path: Path) -> Non
             "_runtime",
             str(out),
         ],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert found.returncode == 0, found.stdout[-2000:]
+
+
+def _ruff_all_order(names: list[str], tmp: Path) -> list[str]:
+    """What ruff's RUF022 fix makes of `__all__ = names`."""
+    path = tmp / "exports.py"
+    path.write_text(f"__all__ = {names!r}\n", encoding="utf-8")
+    subprocess.run(
+        [*_ruff(), "check", *_ARGS, "--select", "RUF022", "--fix", "--exit-zero", str(path)],
+        capture_output=True,
+        check=True,
+    )
+    namespace: dict[str, list[str]] = {}
+    exec(path.read_text(encoding="utf-8"), namespace)  # a list literal ruff wrote back
+    return namespace["__all__"]
+
+
+@settings(max_examples=60, deadline=None)
+@given(names=st.lists(_NAMES.filter(lambda n: n[0].isalpha()), min_size=2, max_size=6, unique=True))
+def test_exports_are_in_ruffs_order(
+    names: list[str], tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    """A model module's and a resource module's `__all__` (a helper's hostile specs: `["Block",
+    "TOC"]` failed RUF022, which puts `TOC` first). Class names start with a letter (ruff
+    ranks `_A` after `A0`, an import's member order before)."""
+    tmp = tmp_path_factory.mktemp("exports")
+    assert sorted(names, key=export_key) == _ruff_all_order(names, tmp)
+
+
+ALL_ORDER = """\
+openapi: 3.0.3
+info: {title: T, version: "1"}
+paths:
+  /blocks:
+    get:
+      operationId: getBlock
+      tags: [API]
+      responses:
+        "200":
+          description: ok
+          content: {application/json: {schema: {$ref: "#/components/schemas/Block"}}}
+components:
+  schemas:
+    Block:
+      oneOf: [{$ref: "#/components/schemas/TOC"}, {$ref: "#/components/schemas/Para"}]
+    TOC:
+      type: object
+      properties: {entries: {type: array, items: {$ref: "#/components/schemas/Block"}}}
+    Para: {type: object, properties: {text: {type: string}}}
+"""
+
+
+def test_a_client_with_upper_case_names_passes_ruffs_export_order(tmp_path: Path) -> None:
+    spec = tmp_path / "order.yaml"
+    spec.write_text(ALL_ORDER)
+    out = tmp_path / "client"
+    build_into(spec, out, name="order")
+    found = subprocess.run(
+        [*_ruff(), "check", *_ARGS, "--select", "RUF022", "--extend-exclude", "_runtime", str(out)],
         capture_output=True,
         text=True,
         check=False,

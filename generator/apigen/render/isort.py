@@ -52,6 +52,12 @@ def _run(match: re.Match[str]) -> str:
     return "0" + chr(0x30 + len(digits)) + digits
 
 
+def export_key(name: str) -> tuple[int, str]:
+    """Where `name` goes in an `__all__` list, as ruff's RUF022 sorts one: constants, then
+    classes, then the rest, each in natural order, case kept (`AA` before `A_`)."""
+    return _member_type(name), _natural(name)
+
+
 def _member_type(name: str) -> int:
     """0 constant (`TYPE_CHECKING`, `V2`), 1 class (`Any`), 2 anything else (`field`)."""
     if len(name) > 1 and not any(c.islower() for c in name) and any(c.isupper() for c in name):

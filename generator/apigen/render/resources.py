@@ -22,7 +22,7 @@ from .. import naming
 from ..ir.nodes import Api, OperationDef, ResourceDef, ResponseDef
 from ..python_names import STDLIB_MODULES
 from .code import Imports, TypeRenderer, docstring, literal
-from .isort import sort_block
+from .isort import export_key, sort_block
 from .views import (
     MethodView,
     OperationConstView,
@@ -78,7 +78,10 @@ class ResourceClassView:
     @property
     def exports(self) -> list[str]:
         """A part module's `__all__`."""
-        return sorted([self.name, self.async_name, *_wrapper_names((self.name, self.async_name))])
+        return sorted(
+            [self.name, self.async_name, *_wrapper_names((self.name, self.async_name))],
+            key=export_key,  # ruff's RUF022 order: a tag `API` is `API` before `AsyncAPI`
+        )
 
 
 @dataclass

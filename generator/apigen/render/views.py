@@ -23,7 +23,7 @@ from ..ir.nodes import (
     TypeExpr,
 )
 from .code import Imports, TypeRenderer, docstring, literal
-from .isort import sort_block
+from .isort import export_key, sort_block
 
 
 @dataclass
@@ -108,7 +108,7 @@ def model_module(
             )
             statement = f"{d.name} = TypedDict({literal(d.name)}, {{{items}}}, total=False)"
             aliases.append(AliasView(statement, docstring(d.doc)))
-    names = sorted(d.name for d in defs)
+    names = sorted((d.name for d in defs), key=export_key)  # ruff's RUF022 order (`TOC` first)
     later = imports.later_lines(_depth(module))
     if later:
         imports.typing.add("TYPE_CHECKING")
