@@ -886,7 +886,12 @@ def _custom_media(body: object, options: RequestOptions) -> tuple[str, RequestOp
         (v for k, v in headers.items() if k.lower() == "content-type" and isinstance(v, str)), None
     )
     if isinstance(body, str):  # a JSON string, unless another type is named
-        if given is not None and not is_json(given.split(";")[0].strip().lower()):
+        media = given.split(";")[0].strip().lower() if given is not None else ""
+        if media == "application/x-www-form-urlencoded" or media.startswith("multipart/"):
+            # a form or multipart body the caller already wrote (`"amount=100&currency=usd"`):
+            # sent as written, under the caller's Content-Type (its boundary included)
+            return "application/octet-stream", options
+        if given is not None and not is_json(media):
             # encoded as that type says (`text/plain; charset=iso-8859-1`: latin-1 bytes; it
             # went out as UTF-8 under that label)
             return given, options

@@ -241,6 +241,22 @@ FORM = {"Content-Type": "application/x-www-form-urlencoded"}
         # text in the charset the caller's type names (a docs check: UTF-8 under that label)
         ("h\u00e9", {"Content-Type": "text/plain; charset=iso-8859-1"}, b"h\xe9", None),
         (["a", 1], {}, b'["a",1]', "application/json"),
+        # a form or multipart body already written goes as written (a sweep: refused as "must
+        # be an object" once text was encoded by its type)
+        ("amount=100&currency=usd", FORM, b"amount=100&currency=usd", FORM["Content-Type"]),
+        (
+            "--xyz\r\nContent-Disposition: form-data; name=a\r\n\r\n1\r\n--xyz--\r\n",
+            {"Content-Type": "multipart/form-data; boundary=xyz"},
+            b"--xyz\r\nContent-Disposition: form-data; name=a\r\n\r\n1\r\n--xyz--\r\n",
+            None,
+        ),
+        # any type naming a charset, not text/* only
+        (
+            "<a>h\u00e9</a>",
+            {"Content-Type": "application/xml; charset=iso-8859-1"},
+            b"<a>h\xe9</a>",
+            None,
+        ),
     ],
 )
 def test_escape_hatch_sends_the_body_as_its_content_type_names_it(
