@@ -650,3 +650,27 @@ def test_a_null_variant_is_drawn_only_where_a_type_beside_it_admits_null(
     values = [varied.generate(wrapper, key=str(i), vary=True)["n"] for i in range(60)]
     assert (None in values) is nulls
     assert all(v is None or isinstance(v, int) for v in values)
+
+
+@pytest.mark.parametrize(
+    ("fmt", "example"),
+    [
+        ("date", "2023-02-29"),
+        ("date-time", "2023-04-31T10:00:00Z"),
+        ("date-time", "2023-04-30T25:61:00Z"),
+        ("date-time", "2023-04-30T10:00:00+24:00"),
+        ("time", "24:00:00Z"),
+    ],
+)
+def test_an_example_the_calendar_or_clock_lacks_is_not_served(fmt: str, example: str) -> None:
+    """A hostile-spec sweep: the format check matched the shape only, so `2023-02-29` was
+    served as a `date` and refused by every validator after it."""
+    assert synth({"type": "string", "format": fmt, "example": example}) != example
+
+
+@pytest.mark.parametrize(
+    ("fmt", "example"),
+    [("date", "2024-02-29"), ("date-time", "2024-02-29T23:59:59.5+05:30")],
+)
+def test_a_real_date_and_time_example_is_served(fmt: str, example: str) -> None:
+    assert synth({"type": "string", "format": fmt, "example": example}) == example

@@ -9,6 +9,7 @@ and never needs third-party validators inside the server.
 
 from __future__ import annotations
 
+import datetime as dt
 import ipaddress
 import math
 import re
@@ -262,11 +263,37 @@ _FORMAT_PATTERNS: dict[str, re.Pattern[str]] = {
 }
 
 
+_CALENDAR = frozenset({"date-time", "date", "time"})
+
+
+def _real_date_and_time(value: str, fmt: str) -> bool:
+    """A date the calendar has and a time of day the clock has (the patterns above check the
+    shape only: a spec's `2023-02-29` or `25:61:00` example was served, and refused by every
+    validator after it). Seconds may be 60 (a leap second, RFC 3339)."""
+    if fmt != "time":
+        try:
+            dt.date.fromisoformat(value[:10])
+        except ValueError:
+            return False
+        if fmt == "date":
+            return True
+        value = value[11:]
+    hour, minute, second = int(value[0:2]), int(value[3:5]), int(value[6:8])
+    if hour > 23 or minute > 59 or second > 60:
+        return False
+    offset = value[8:].lstrip(".0123456789")
+    if offset[:1] in ("+", "-"):
+        return int(offset[1:3]) < 24 and int(offset[4:6]) < 60
+    return True
+
+
 def _format_ok(value: str, fmt: str) -> bool:
     """The formats real validators check by default and spec examples often get wrong."""
     pattern = _FORMAT_PATTERNS.get(fmt)
     if pattern is not None:
-        return pattern.match(value) is not None
+        return pattern.match(value) is not None and (
+            fmt not in _CALENDAR or _real_date_and_time(value, fmt)
+        )
     if fmt in ("ipv4", "ipv6"):
         try:
             address = ipaddress.ip_address(value)
