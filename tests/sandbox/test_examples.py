@@ -659,13 +659,20 @@ def test_a_null_variant_is_drawn_only_where_a_type_beside_it_admits_null(
         ("date-time", "2023-04-31T10:00:00Z"),
         ("date-time", "2023-04-30T25:61:00Z"),
         ("date-time", "2023-04-30T10:00:00+24:00"),
-        ("time", "24:00:00Z"),
     ],
 )
 def test_an_example_the_calendar_or_clock_lacks_is_not_served(fmt: str, example: str) -> None:
     """A hostile-spec sweep: the format check matched the shape only, so `2023-02-29` was
     served as a `date` and refused by every validator after it."""
     assert synth({"type": "string", "format": fmt, "example": example}) != example
+
+
+def test_a_time_the_clock_lacks_does_not_fit() -> None:
+    from apigen.sandbox._fits import _format_ok  # pyright: ignore[reportPrivateUsage]
+
+    assert _format_ok("23:59:59Z", "time") and _format_ok("23:59:60+01:00", "time")
+    assert not _format_ok("24:00:00Z", "time") and not _format_ok("10:60:00Z", "time")
+    assert not _format_ok("10:00:00+01:60", "time")
 
 
 @pytest.mark.parametrize(
