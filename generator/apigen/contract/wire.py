@@ -330,7 +330,8 @@ def _check_path(
     by_name = {p.name: p for p in params if p.location == "path"}
     for segment, pattern in zip(sent, expected, strict=True):
         if "{" not in pattern:
-            if unquote(segment) != pattern:
+            # both decoded: a path key may spell its literal encoded (`/files%20v2/{id}`)
+            if unquote(segment) != unquote(pattern):
                 problems.append(f"path segment {segment!r} instead of {pattern!r}")
             continue
         if segment in (".", "..", ""):
