@@ -53,6 +53,7 @@ from ._request import BuildRequest, Prepared, prepare
 from ._response import (
     Mode,
     RawResponse,
+    adopt_errors,
     error_for,
     finish,
     is_stream,
@@ -997,12 +998,15 @@ class SyncAPIClient(_BaseClient[httpx.Client]):
     ) -> T:
         """Send ``op`` with ``values`` (keyed by Python name) and return the parsed result."""
         http = self._client()
-        flow = self._flow(op, values, options, self._build_request(http), take_mode())
+        mode = take_mode()
+        flow = self._flow(op, values, options, self._build_request(http), mode)
         try:  # not ``_package_errors()``: a context manager per call costs more than the call
             result: T = open_sync(run_sync(flow, http, self._sleep))
         except APIError as exc:
             package_error(exc, self._errors)
             raise
+        if mode is not None:  # a raw or streamed response: what it raises later too
+            adopt_errors(result, self._errors)
         return result
 
     def stream(
@@ -1021,8 +1025,7 @@ class SyncAPIClient(_BaseClient[httpx.Client]):
         # a RawResponse under with_raw_response
         with self._package_errors():
             result = open_sync(run_sync(flow, http, self._sleep))
-        if isinstance(result, Stream):
-            result._errors = self._errors  # pyright: ignore[reportPrivateUsage]
+        adopt_errors(result, self._errors)  # a stream, or the raw response holding one
         resumes = resumable(op)
         if self.max_stream_reconnects and isinstance(result, Stream) and resumes:
             # set by the client only, so it stays off the stream's public surface
@@ -1400,12 +1403,15 @@ class AsyncAPIClient(_BaseClient[httpx.AsyncClient]):
     ) -> T:
         """Send ``op`` with ``values`` (keyed by Python name) and return the parsed result."""
         http = self._client()
-        flow = self._flow(op, values, options, self._build_request(http), take_mode())
+        mode = take_mode()
+        flow = self._flow(op, values, options, self._build_request(http), mode)
         try:
             result: T = open_async(await run_async(flow, http, self._sleep))
         except APIError as exc:
             package_error(exc, self._errors)
             raise
+        if mode is not None:  # a raw or streamed response: what it raises later too
+            adopt_errors(result, self._errors)
         return result
 
     async def stream(
@@ -1424,8 +1430,7 @@ class AsyncAPIClient(_BaseClient[httpx.AsyncClient]):
         # a RawResponse under with_raw_response
         with self._package_errors():
             result = open_async(await run_async(flow, http, self._sleep))
-        if isinstance(result, AsyncStream):
-            result._errors = self._errors  # pyright: ignore[reportPrivateUsage]
+        adopt_errors(result, self._errors)  # a stream, or the raw response holding one
         resumes = resumable(op)
         if self.max_stream_reconnects and isinstance(result, AsyncStream) and resumes:
             # set by the client only, so it stays off the stream's public surface

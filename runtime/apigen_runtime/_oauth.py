@@ -711,12 +711,15 @@ class OAuth(_OAuthHelper):
     def exchange_code(self, request: AuthorizationRequest, code: str) -> Token:
         """Step 2: trade the code for tokens; they are used and stored from now on."""
         http = self._sync._client()
-        return run_sync(self._exchange(request, code, http.build_request), http, self._sync._sleep)
+        with self._sync._package_errors():  # (`except <package>.APIError` catches them)
+            flow = self._exchange(request, code, http.build_request)
+            return run_sync(flow, http, self._sync._sleep)
 
     def refresh(self) -> Token:
         """Refresh now (normally automatic: before expiry and after a 401)."""
         http = self._sync._client()
-        return run_sync(self._refresh(http.build_request), http, self._sync._sleep)
+        with self._sync._package_errors():
+            return run_sync(self._refresh(http.build_request), http, self._sync._sleep)
 
 
 class AsyncOAuth(_OAuthHelper):
@@ -729,13 +732,15 @@ class AsyncOAuth(_OAuthHelper):
     async def exchange_code(self, request: AuthorizationRequest, code: str) -> Token:
         """Step 2: trade the code for tokens; they are used and stored from now on."""
         http = self._async._client()
-        flow = self._exchange(request, code, http.build_request)
-        return await run_async(flow, http, self._async._sleep)
+        with self._async._package_errors():  # (`except <package>.APIError` catches them)
+            flow = self._exchange(request, code, http.build_request)
+            return await run_async(flow, http, self._async._sleep)
 
     async def refresh(self) -> Token:
         """Refresh now (normally automatic: before expiry and after a 401)."""
         http = self._async._client()
-        return await run_async(self._refresh(http.build_request), http, self._async._sleep)
+        with self._async._package_errors():
+            return await run_async(self._refresh(http.build_request), http, self._async._sleep)
 
 
 publish(__all__, globals(), __name__.rpartition(".")[0])  # after every class above

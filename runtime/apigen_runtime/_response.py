@@ -40,6 +40,7 @@ from ._errors import (
     APIResponseValidationError,
     APIStatusError,
     make_status_error,
+    package_error,
 )
 from ._limits import guard_async, guard_sync, stream_error
 from ._logging import REDACTED, SENSITIVE_HEADERS, SENSITIVE_QUERY, logger
@@ -292,6 +293,8 @@ class RawResponse(Generic[T]):
     def __init__(self, http_response: httpx.Response, parse: Callable[[], T]) -> None:
         self.http_response = http_response
         self._parse = functools.cache(parse)
+        # the generated package's error classes (`adopt_errors`): what `parse()` raises
+        self._errors: Mapping[type[APIError], type[APIError]] = {}
 
     @property
     def status_code(self) -> int:
@@ -321,6 +324,12 @@ class RawResponse(Generic[T]):
     def parse(self, *, to: type[Any] | None = None) -> Any:
         """What the method returns; ``to=``: the body read as that type instead (a model,
         ``dict``, ``str``, ``bytes`` or ``httpx.Response``), e.g. for an undocumented field."""
+        try:
+            return adopt_errors(self._parse_as(to), self._errors)
+        except APIError as exc:
+            raise package_error(exc, self._errors) from exc.__cause__
+
+    def _parse_as(self, to: type[Any] | None) -> Any:
         if to is None:
             return self._parse()
         if to is httpx.Response:
@@ -349,6 +358,7 @@ class _StreamedBase(Generic[T]):
     def __init__(self, op: Operation[Any], http_response: httpx.Response) -> None:
         self._op = op
         self.http_response = http_response
+        self._errors: Mapping[type[APIError], type[APIError]] = {}  # (`adopt_errors`)
 
     @property
     def status_code(self) -> int:
@@ -366,7 +376,10 @@ class StreamedResponse(_StreamedBase[T]):
     """A successful response whose body is not read yet; closed when its ``with`` block ends."""
 
     def iter_bytes(self, chunk_size: int | None = None) -> Iterator[bytes]:
-        return guard_sync(self.http_response, self.http_response.iter_bytes(chunk_size))
+        chunks = guard_sync(self.http_response, self.http_response.iter_bytes(chunk_size))
+        if not self._errors:
+            return chunks
+        return _reclassed(chunks, self._errors)
 
     def write_to(self, file: str | os.PathLike[str] | IO[bytes], chunk_size: int = 65536) -> int:
         """Copy the body to a path or binary file chunk by chunk; returns the bytes written."""
@@ -381,6 +394,12 @@ class StreamedResponse(_StreamedBase[T]):
 
     def parse(self) -> T:
         """Read the whole body and return what the method returns (a stream stays lazy)."""
+        try:
+            return adopt_errors(self._parse(), self._errors)
+        except APIError as exc:
+            raise package_error(exc, self._errors) from exc.__cause__
+
+    def _parse(self) -> T:
         if is_stream(self._op):
             result: T = record_stream(self._op, self.http_response, asynchronous=False)
             return result
@@ -398,7 +417,10 @@ class AsyncStreamedResponse(_StreamedBase[T]):
     """Async ``StreamedResponse``: ``aiter_bytes``, ``await write_to(...)``, ``await parse()``."""
 
     def aiter_bytes(self, chunk_size: int | None = None) -> AsyncIterator[bytes]:
-        return guard_async(self.http_response, self.http_response.aiter_bytes(chunk_size))
+        chunks = guard_async(self.http_response, self.http_response.aiter_bytes(chunk_size))
+        if not self._errors:
+            return chunks
+        return _areclassed(chunks, self._errors)
 
     async def write_to(
         self, file: str | os.PathLike[str] | IO[bytes], chunk_size: int = 65536
@@ -414,6 +436,12 @@ class AsyncStreamedResponse(_StreamedBase[T]):
         return written
 
     async def parse(self) -> T:
+        try:
+            return adopt_errors(await self._parse(), self._errors)
+        except APIError as exc:
+            raise package_error(exc, self._errors) from exc.__cause__
+
+    async def _parse(self) -> T:
         if is_stream(self._op):
             result: T = record_stream(self._op, self.http_response, asynchronous=True)
             return result
@@ -425,6 +453,40 @@ class AsyncStreamedResponse(_StreamedBase[T]):
 
     async def close(self) -> None:
         await self.http_response.aclose()
+
+
+def adopt_errors(result: R, errors: Mapping[type[APIError], type[APIError]]) -> R:
+    """``result`` (a call's raw, streamed or record-stream response) raising the generated
+    package's error classes from now on: what its ``parse()``, byte iterators and records
+    raise (``except stripe.APIError`` missed a bad body read through ``with_raw_response``)."""
+    if not errors:
+        return result
+    if isinstance(result, RawResponse | _StreamedBase):
+        result._errors = errors  # pyright: ignore[reportPrivateUsage]
+        return result
+    streams = sys.modules.get(__package__ + "._sse")  # not loaded: no stream was opened
+    if streams is not None and isinstance(result, streams.Stream | streams.AsyncStream):
+        result._errors = errors  # pyright: ignore[reportPrivateUsage]
+    return result
+
+
+def _reclassed(
+    chunks: Iterator[bytes], errors: Mapping[type[APIError], type[APIError]]
+) -> Iterator[bytes]:
+    try:
+        yield from chunks
+    except APIError as exc:
+        raise package_error(exc, errors) from exc.__cause__
+
+
+async def _areclassed(
+    chunks: AsyncIterator[bytes], errors: Mapping[type[APIError], type[APIError]]
+) -> AsyncIterator[bytes]:
+    try:
+        async for chunk in chunks:
+            yield chunk
+    except APIError as exc:
+        raise package_error(exc, errors) from exc.__cause__
 
 
 def is_stream(op: Operation[Any]) -> bool:
