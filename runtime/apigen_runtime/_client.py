@@ -591,14 +591,15 @@ class _BaseClient(Generic[HttpT]):
                 if not 200 <= response.status_code < 300:  # ``is_success``, inlined
                     raise error_for(op, response)
                 return finish(op, response, mode)
-            except APIError as exc:
-                if hooks.on_error:
-                    yield from run_hooks(hooks.on_error, exc)
-                raise
             finally:
                 abandon_span()  # a request cut short while sending leaves no span current
         except APIError as exc:
             package_error(exc, self._errors)
+            # every APIError the call raises: a token endpoint's refusal and credentials
+            # missing too (hooks ran only for errors met after the request was sent)
+            on_error = self._resilience.hooks.on_error
+            if on_error:
+                yield from run_hooks(on_error, exc)
             raise
 
     def _select_security(self, op: Operation[Any]) -> tuple[Chosen, bool, bool]:

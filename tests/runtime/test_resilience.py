@@ -533,3 +533,56 @@ def test_a_retry_policy_out_of_range_is_refused_when_built(kwargs: dict[str, obj
     with pytest.raises(ValueError, match="RetryPolicy"):
         rt.RetryPolicy(**kwargs)  # type: ignore[arg-type]
     assert rt.RetryPolicy(base_delay=0, jitter=0, max_wait=0).base_delay == 0
+
+
+def _on_error_cases() -> list[tuple[str, Any, dict[str, Any], type[rt.APIError]]]:
+    import gzip
+
+    broken = gzip.compress(b'{"a": 1}')[:-4]  # the gzip trailer cut off
+
+    def too_large(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(200, json={"a": "x" * 100})
+
+    def undecodable(request: httpx.Request) -> httpx.Response:
+        headers = {"content-encoding": "gzip", "content-type": "application/json"}
+        return httpx.Response(200, stream=httpx.ByteStream(broken), headers=headers)
+
+    def token_refused(request: httpx.Request) -> httpx.Response:
+        if request.url.path == "/token":
+            return httpx.Response(401, json={"error": "invalid_client"})
+        return httpx.Response(200, json={})
+
+    oauth = {
+        "credentials": {"client_id": "cid", "client_secret": "s"},
+        "security_schemes": {
+            "oauth": rt.OAuth2ClientCredentials("client_id", "client_secret", "/token")
+        },
+        "default_security": (("oauth",),),
+    }
+    return [
+        ("too large", too_large, {"max_response_bytes": 20}, rt.ResponseTooLargeError),
+        ("undecodable", undecodable, {}, rt.ResponseDecodingError),
+        ("token endpoint", token_refused, oauth, rt.AuthenticationError),
+    ]
+
+
+@pytest.mark.parametrize(("name", "handler", "kwargs", "expected"), _on_error_cases())
+def test_on_error_sees_every_error_a_call_raises(
+    name: str, handler: Any, kwargs: dict[str, Any], expected: type[rt.APIError]
+) -> None:
+    """An async review: a body past `max_response_bytes`, a broken gzip body and a token
+    endpoint's refusal were raised by the driver past the flow, so `on_error` never saw them."""
+    seen: list[Exception] = []
+    hooks = rt.Hooks(on_error=[seen.append])
+    c = sync_client(handler, max_retries=0, hooks=hooks, **kwargs)
+    with pytest.raises(expected) as caught:
+        c.request(op(), {})
+    assert seen == [caught.value], name
+
+    async def run() -> None:
+        async with async_client(handler, max_retries=0, hooks=hooks, **kwargs) as ac:
+            with pytest.raises(expected) as caught:
+                await ac.request(op(), {})
+        assert seen[-1] is caught.value and len(seen) == 2
+
+    asyncio.run(run())
