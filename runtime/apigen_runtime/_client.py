@@ -534,7 +534,12 @@ class _BaseClient(Generic[HttpT]):
                         scheme.apply(prepared, creds)
                 else:
                     ctx = AuthContext(
-                        build_request, self.base_url, self._tokens, self.allow_insecure_credentials
+                        build_request,
+                        self.base_url,
+                        self._tokens,
+                        self.allow_insecure_credentials,
+                        timeout=timeout,
+                        deadline=deadline,
                     )
                     for scheme, creds in chosen:
                         yield from scheme.auth_flow(prepared, creds, ctx)

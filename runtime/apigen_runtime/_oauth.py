@@ -52,7 +52,7 @@ from ._logging import logger
 from ._public import publish
 from ._request import Prepared
 from ._response import scrub
-from ._retry import NOT_SENT
+from ._retry import NOT_SENT, clip_timeout, late
 from ._tokens import TokenCache  # pyright: ignore[reportPrivateUsage]
 
 if TYPE_CHECKING:
@@ -266,20 +266,28 @@ def _token_flow(
     # reuse revokes every token of the grant; such a request goes again only if it never left
     single_use = form.get("grant_type") in ("refresh_token", "authorization_code")
     attempt = 0
+    content = urlencode(form).encode()
     while True:  # never redirected (the driver does not follow): the secrets stay at ``target``
         attempt += 1
-        request = ctx.build_request(
-            "POST", target, content=urlencode(form).encode(), headers=headers
-        )
-        outcome = yield Send(request)
+        # within the call's timeout and deadline: a slow token endpoint held a `deadline=1`
+        # call for as long as it took, then failed it with the token in hand
+        left = None if ctx.deadline is None else ctx.deadline - time.monotonic()
+        extra: dict[str, Any] = {}
+        if ctx.timeout is not None:
+            extra["timeout"] = clip_timeout(ctx.timeout, left)
+        request = ctx.build_request("POST", target, content=content, headers=headers, **extra)
+        if left is not None and left <= 0:
+            raise late(request, attempt)
+        outcome = yield Send(request, ctx.deadline)
         if single_use:
             retryable = isinstance(outcome, NOT_SENT)
         else:
             retryable = not isinstance(outcome, httpx.Response) or outcome.status_code >= 500
-        if not retryable or attempt > TOKEN_RETRIES:
+        delay = TOKEN_BACKOFF * 2 ** (attempt - 1) * random.uniform(0.75, 1.0)
+        hopeless = ctx.deadline is not None and time.monotonic() + delay >= ctx.deadline
+        if not retryable or attempt > TOKEN_RETRIES or hopeless:
             return _read_token(request, outcome, hidden, previous)
-        delay = TOKEN_BACKOFF * 2 ** (attempt - 1)
-        yield Sleep(delay * random.uniform(0.75, 1.0))
+        yield Sleep(delay)
 
 
 TOKEN_RETRIES = 2  # a 5xx or connection error at the token endpoint: two more tries (a

@@ -322,3 +322,31 @@ def test_processes_sharing_a_token_file_refresh_once(server: AuthServer, tmp_pat
     assert [child.returncode for child in children] == [0, 0, 0], results
     assert all("'ok': True" in out for out, _ in results)
     assert presented(server) == ["rt_seed_secret_refresh"]
+
+
+def test_the_token_request_is_bounded_by_the_calls_timeout_and_deadline() -> None:
+    """An async review: with a token endpoint taking 3 s, `get(..., deadline=1.0)` ran ~3.7 s
+    and `timeout=1.0` ~3.1 s: the token request went with neither."""
+    seen: list[dict[str, float | None]] = []
+    endpoint = TokenEndpoint(OK_TOKEN)
+
+    def recording(request: httpx.Request) -> httpx.Response:
+        if request.url.path == "/token":
+            seen.append(request.extensions["timeout"])
+        return endpoint(request)
+
+    http = httpx.Client(transport=httpx.MockTransport(recording))
+    client = rt.SyncAPIClient(http_client=http, **settings())
+    assert client.request(LIST, {}, {"timeout": 2.5}) == {"ok": True}
+    assert seen[-1]["read"] == 2.5
+    client = rt.SyncAPIClient(http_client=http, **settings())
+    assert client.request(LIST, {}, {"deadline": 0.5}) == {"ok": True}
+    read = seen[-1]["read"]
+    assert read is not None and 0 < read <= 0.5
+
+
+def test_a_token_endpoint_retry_past_the_deadline_is_not_waited_for() -> None:
+    endpoint = TokenEndpoint(httpx.Response(503))
+    with pytest.raises(rt.APIStatusError):
+        sync_client(endpoint).request(LIST, {}, {"deadline": 0.2})
+    assert endpoint.token_calls == 1 and endpoint.sleeps == []
