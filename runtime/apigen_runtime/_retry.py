@@ -232,6 +232,7 @@ class Resilience(Struct):
             try:
                 if self.rate_limit and not (yield from self.rate_limit.acquire(deadline)):
                     raise late(prepared.build(build_request, timeout), attempt)
+                held = False  # the slot stays taken while a 2xx stream is open
                 try:
                     left = None if deadline is None else deadline - time.monotonic()
                     request = prepared.build(build_request, clip_timeout(timeout, left))
@@ -246,8 +247,16 @@ class Resilience(Struct):
                     log_request(request, self.secret_headers, self.secret_query)
                     started = time.monotonic()
                     outcome = yield Send(request, deadline, stream)  # 2xx body left unread
+                    if (
+                        stream
+                        and self.rate_limit
+                        and isinstance(outcome, httpx.Response)
+                        and 200 <= outcome.status_code < 300
+                    ):
+                        self.rate_limit.release_when_closed(outcome)
+                        held = True
                 finally:
-                    if self.rate_limit:
+                    if self.rate_limit and not held:
                         self.rate_limit.release()
             except BaseException:
                 # never sent (no rate slot or time left, cancelled while waiting), cancelled in

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import threading
 import time
+from collections.abc import Iterator
 from typing import Any
 
 import httpx
@@ -586,3 +587,27 @@ def test_on_error_sees_every_error_a_call_raises(
         assert seen[-1] is caught.value and len(seen) == 2
 
     asyncio.run(run())
+
+
+def test_an_open_stream_holds_its_concurrency_slot_until_closed() -> None:
+    """An async review: the slot was freed once a stream's headers came, so six event streams
+    were open at once under `max_concurrency=2` (an LLM API counts each until it ends)."""
+    limit = rt.RateLimit(max_concurrency=1)
+
+    class Events(httpx.SyncByteStream):  # received as read, not whole at once
+        def __iter__(self) -> Iterator[bytes]:
+            yield b"data: {}\n\n"
+
+    answer = httpx.Response(200, stream=Events(), headers={"content-type": "text/event-stream"})
+    recorder = Recorder(answer, httpx.Response(500), OK)
+    c = sync_client(recorder, rate_limit=limit, max_retries=0)
+    streaming = op(responses={"200": rt.Response(dict[str, Any], "sse")})
+    stream = c.stream(streaming, {})
+    assert limit._in_flight == 1  # open: still in flight
+    stream.close()
+    assert limit._in_flight == 0
+    stream.close()  # closed twice: freed once
+    assert limit._in_flight == 0
+    with pytest.raises(rt.InternalServerError):  # an error's body is read: freed at once
+        c.stream(streaming, {})
+    assert limit._in_flight == 0 and c.request(op(), {}) == {"ok": True}
