@@ -65,6 +65,24 @@ def test_one_async_client_serves_several_asyncio_runs() -> None:
     assert KeepAlive.peers[-1] == KeepAlive.peers[-2]
 
 
+def test_a_loop_left_open_and_idle_gives_way_to_the_next() -> None:
+    """An async review: after `loop.run_until_complete(...)` on a loop left open, the next
+    `asyncio.run(...)` raised a bare "bound to a different event loop" (an open loop was read
+    as another thread's, still running), and `aclose()` later "Event loop is closed"."""
+    KeepAlive.peers.clear()
+    with serving(KeepAlive) as url:
+        client = rt.AsyncAPIClient(base_url=url)
+        loop = asyncio.new_event_loop()
+        try:
+            assert loop.run_until_complete(client.request(PET_OP, {})).name == "Rex"
+            for _ in range(2):
+                assert asyncio.run(client.request(PET_OP, {})).name == "Rex"
+        finally:
+            loop.close()
+        asyncio.run(client.aclose())
+    assert client.is_closed
+
+
 def test_a_caller_supplied_pool_is_never_replaced() -> None:
     http = httpx.AsyncClient(transport=httpx.MockTransport(Recorder()))
     client = rt.AsyncAPIClient(base_url="https://api.test", http_client=http)
