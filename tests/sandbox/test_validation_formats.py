@@ -311,12 +311,18 @@ def test_raw_slash_does_not_match_a_path_parameter(petstore: Sandbox) -> None:
     assert "'7/8'" in bad.json()["message"]
 
 
-def test_github_contents_path_must_be_encoded(github_doc: dict[str, Any]) -> None:
+def test_github_contents_path_spans_segments(github_doc: dict[str, Any]) -> None:
+    """GitHub marks `{path}` `x-multi-segment` (as its clients send it, `/` kept): a raw `/`
+    is read into it, as api.github.com does; the encoded form is still one value."""
     sandbox = Sandbox(github_doc, dynamic=False)
     encoded = sandbox.handle("GET", "/repos/o/r/contents/docs%2Fa%20b.md")
     assert encoded.status == 200, encoded.body
     assert sandbox.requests[-1].path_params["path"] == "docs/a b.md"
-    assert sandbox.handle("GET", "/repos/o/r/contents/docs/a.md").status == 404
+    raw = sandbox.handle("GET", "/repos/o/r/contents/docs/a.md")
+    assert raw.status == 200, raw.body
+    assert sandbox.requests[-1].path_params["path"] == "docs/a.md"
+    # an unmarked parameter still fills one segment
+    assert sandbox.handle("GET", "/repos/o/r/issues/1/2").status == 404
 
 
 # -- empty query values ------------------------------------------------------------------------

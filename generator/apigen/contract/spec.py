@@ -39,6 +39,7 @@ class Param:
     explode: bool
     content_type: str | None = None
     allow_empty: bool = False  # `allowEmptyValue` (query only): `name=` is a value
+    multi_segment: bool = False  # `x-multi-segment` (path only): `/` kept, segments spanned
 
 
 def keyed_parameters(path: str, params: list[Param]) -> list[Param]:
@@ -222,6 +223,9 @@ class SpecView:
                     explode,
                     content_type,
                     bool(p.get("allowEmptyValue", False)),
+                    location == "path"
+                    and content_type is None
+                    and p.get("x-multi-segment") is True,
                 )
             )
         return keyed_parameters(path, _template_params(path, out))

@@ -322,21 +322,34 @@ def _check_path(
         return
     sent = ["", *parts[len(base) + 1 :]]
     expected = template.split("/")
+    by_name = {p.name: p for p in params if p.location == "path"}
+    sent = _spanned(sent, expected, by_name)
     if len(sent) != len(expected):
         problems.append(
             f"path {raw!r} has {len(sent) - 1} segments, {template!r} has {len(expected) - 1}"
         )
         return
-    by_name = {p.name: p for p in params if p.location == "path"}
     for segment, pattern in zip(sent, expected, strict=True):
         if "{" not in pattern:
             # both decoded: a path key may spell its literal encoded (`/files%20v2/{id}`)
             if unquote(segment) != unquote(pattern):
                 problems.append(f"path segment {segment!r} instead of {pattern!r}")
             continue
+        name = pattern[pattern.find("{") + 1 : pattern.find("}")]
+        spanning = by_name.get(name)
+        if spanning is not None and spanning.multi_segment and pattern == "{" + name + "}":
+            # `/` kept, each segment its own (the top folder `""` at the end of the path)
+            pieces = segment.split("/")
+            if any(piece in (".", "..") for piece in pieces) or (
+                "" in pieces[:-1] or (pieces[-1] == "" and segment and pattern != expected[-1])
+            ):
+                problems.append(f"path segment {segment!r} for {pattern} changes the URL")
+            value = intended.get(("path", name))
+            if isinstance(value, str) and unquote(segment) != value:
+                problems.append(f"path parameter {name}: sent {segment!r}, not {value!r}")
+            continue
         if segment in (".", "..", ""):
             problems.append(f"path segment {segment!r} for {pattern} changes the URL")
-        name = pattern[pattern.find("{") + 1 : pattern.find("}")]
         if pattern != "{" + name + "}":
             continue  # a partial segment (`{id}.json`): count checked above
         value = intended.get(("path", name))
@@ -361,6 +374,27 @@ def _check_path(
             problems.append(
                 f"path parameter {name}: sent {segment!r}, which reads as {decoded!r}, not {value!r}"
             )
+
+
+def _spanned(sent: list[str], expected: list[str], by_name: Mapping[str, Param]) -> list[str]:
+    """`sent` with the segments a spanning value (`x-multi-segment`) filled joined into one, as
+    the template has it; a value `""` at the end (`/contents/`) is the empty last segment."""
+    spans = [
+        i
+        for i, pattern in enumerate(expected)
+        if pattern.startswith("{")
+        and pattern.endswith("}")
+        and (p := by_name.get(pattern[1:-1])) is not None
+        and p.multi_segment
+    ]
+    if len(spans) != 1 or len(sent) == len(expected):
+        return sent
+    (span,) = spans
+    extra = len(sent) - len(expected)
+    if extra < 0:
+        return sent
+    end = span + extra + 1
+    return [*sent[:span], "/".join(sent[span:end]), *sent[end:]]
 
 
 def _path_unspellable(p: Param, value: Any) -> str | None:

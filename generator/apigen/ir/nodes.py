@@ -176,6 +176,8 @@ class ParamDef:
     style: str | None = None
     explode: bool | None = None
     allow_reserved: bool = False
+    # a path value spanning segments, `/` kept (GitHub's `x-multi-segment`: file paths, refs)
+    multi_segment: bool = False
     content_type: str | None = None  # `content:` parameters: the value is sent as this media
     example: str | int | float | bool | None = None  # a value the API accepts, for docs
     # a required one-value enum (or `const`), or a constant of the path key: the method's

@@ -395,6 +395,9 @@ class OperationBuilder:
                     allow_reserved=location == "query"
                     and content_type is None
                     and p.get("allowReserved") is True,
+                    multi_segment=location == "path"
+                    and content_type is None
+                    and p.get("x-multi-segment") is True,
                     example=example_value(schema, self._deref, p),
                     content_type=content_type,
                     default=_bool_default(self._deref(schema)),

@@ -397,6 +397,8 @@ def _op_args(op: OperationDef, types: TypeRenderer) -> list[str]:
             extra += f", explode={literal(p.explode)}"
         if p.allow_reserved:
             extra += ", allow_reserved=True"
+        if p.multi_segment:
+            extra += ", multi_segment=True"
         if p.content_type is not None:
             extra += f", content_type={literal(p.content_type)}"
         if p.client:

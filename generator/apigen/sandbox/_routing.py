@@ -4,7 +4,8 @@ Templates compile to one regex per segment (`{name}.{ext}` included). Candidates
 most specific first: per segment, literal beats mixed beats a bare parameter, so `/pets/mine`
 wins over `/pets/{id}` whatever order the spec lists them in. A path parameter fills exactly
 one segment (RFC 6570 simple expansion escapes `/`): `/pets/a/b` does not match `/pets/{id}`,
-even for GitHub's `/contents/{path}` (clients must send `a%2Fb`, as ours do; Prism agrees).
+unless the parameter is marked `x-multi-segment: true` (GitHub's `/contents/{path}`, its branch
+names and refs; RFC 6570's `{+path}`): that one spans segments, `/contents/` included.
 Percent-encoded slashes stay inside their segment and are decoded for validation. A segment
 with several parameters (`{query}.{ext}`) is split at its literal text before decoding, so a
 value's percent-encoded `.` stays in the value; an unencoded one is split where the parameters'
@@ -58,6 +59,9 @@ class Route:
     # per method: its operation's pointer below the path item (`get`; 3.2's
     # `additionalOperations/COPY`)
     where: Mapping[str, str] = field(default_factory=dict, compare=False)
+    # the segment a value spanning segments fills (`x-multi-segment`: GitHub's
+    # `/contents/{path}` takes `docs/README.md`), -1 for none
+    span: int = field(default=-1, compare=False)
 
     def fits(self, params: Mapping[str, str]) -> bool:
         return all(
@@ -72,7 +76,10 @@ class Route:
         segment that fits only decoded (a client encoding the template's own text) is split
         decoded."""
         if len(segments) != len(self.patterns):
-            return None
+            spanned = self._spanned(segments)
+            if spanned is None:
+                return None
+            segments = spanned
         params = PathParams()
         preferred = self.preferred or (None,) * len(self.patterns)
         for pattern, first, names, segment in zip(
@@ -89,6 +96,22 @@ class Route:
                 return None
             params.update(zip(names, found.groups(), strict=True))
         return params
+
+    def spans(self, count: int) -> bool:
+        """Whether a path of `count` segments may fit through the spanning segment: more than
+        the template has, or one fewer when it is the last (`/contents/`: the top folder)."""
+        size = len(self.patterns)
+        return self.span >= 0 and (count > size or (count == size - 1 == self.span))
+
+    def _spanned(self, segments: list[str]) -> list[str] | None:
+        """`segments` with those the spanning value fills joined into one (as sent)."""
+        if not self.spans(len(segments)):
+            return None
+        extra = len(segments) - len(self.patterns)
+        if extra < 0:
+            return [*segments, ""]
+        end = self.span + extra + 1
+        return [*segments[: self.span], "/".join(segments[self.span : end]), *segments[end:]]
 
     def example_path(self, value: str = "1") -> str:
         """The template with every parameter filled in, e.g. to call each operation once."""
@@ -209,6 +232,41 @@ def _path_value_regexes(
     return out
 
 
+_ANY = re.compile(r"(.*)", re.DOTALL)
+
+
+def _spanning_names(
+    item: Mapping[str, Any], operations: Mapping[str, Mapping[str, Any]], resolver: Resolver
+) -> set[str]:
+    """The path parameters some operation of the path marks `x-multi-segment: true`."""
+    names: set[str] = set()
+    for operation in operations.values():
+        for raw in [*listed(item.get("parameters")), *listed(operation.get("parameters"))]:
+            try:
+                param, _ = resolver.resolve(raw)
+            except RefError:
+                continue
+            if (
+                isinstance(param, Mapping)
+                and param.get("in") == "path"
+                and param.get("x-multi-segment") is True
+                and isinstance(param.get("name"), str)
+            ):
+                names.add(param["name"])
+    return names
+
+
+def _span(names: tuple[tuple[str, ...], ...], rank: tuple[int, ...], spanning: set[str]) -> int:
+    """The index of the one segment that is a spanning parameter alone, else -1 (two of them,
+    or one sharing its segment, cannot be told apart: read one segment each)."""
+    found = [
+        i
+        for i, (held, kind) in enumerate(zip(names, rank, strict=True))
+        if kind == 2 and held[0] in spanning
+    ]
+    return found[0] if len(found) == 1 else -1
+
+
 def split_path(path: str) -> list[str]:
     """'/a/b/' -> ['a', 'b']; '/' -> [] (a trailing slash is not significant)."""
     stripped = path.strip("/")
@@ -276,6 +334,9 @@ class Router:
                 for server in listed(holder.get("servers")):
                     prefixes.add(server_prefix(server))
             patterns, names, rank = compile_template(template)
+            span = _span(names, rank, _spanning_names(item, operations, resolver))
+            if span >= 0:  # any text, `/` included, and "" (the top folder)
+                patterns = (*patterns[:span], _ANY, *patterns[span + 1 :])
             pointer = "#/paths/" + escape_token(template)
             needs = {m: _needs(template, item, op, resolver) for m, op in operations.items()}
             value_regexes = _path_value_regexes(item, operations, resolver)
@@ -295,6 +356,7 @@ class Router:
                     shape,
                     values=values,
                     where={m: w for m, w, _ in found},
+                    span=span,
                 )
             )
         keyed = {r.shape for r in routes if any(r.needs.values())}
@@ -306,6 +368,11 @@ class Router:
         #: shape -> the routes of keys sending one path (`/x`, `/x#a`, `/x?b=1`), when several
         self._twins = {shape: found for shape, found in shapes.items() if len(found) > 1}
         self._by_length: dict[int, list[Route]] = {}
+        # the longest template first: `/branches/{branch}/protection` takes
+        # `/branches/a/b/protection` before `/branches/{branch}` reads `a/b/protection`
+        self._spanning = sorted(
+            (r for r in self.routes if r.span >= 0), key=lambda r: -len(r.patterns)
+        )
         for route in self.routes:  # exact matches need the same segment count: index by it
             self._by_length.setdefault(len(route.patterns), []).append(route)
         # ... and by a literal first segment: GitHub has 86 three-segment templates, and
@@ -382,7 +449,8 @@ class Router:
         best: tuple[int, Match] | None = None
         for path in self.strip_prefix(raw_path):
             segments = split_path(path)
-            for route in self._candidates(segments):
+            spanning = [r for r in self._spanning if r.spans(len(segments))]
+            for route in (*self._candidates(segments), *spanning):
                 params = route.match(segments)
                 if params is None or (strict and not route.fits(params)):
                     continue
