@@ -282,6 +282,57 @@ def test_a_file_response_is_never_json(produces: list[str] | None, expected: lis
     )
 
 
+def test_a_shared_response_takes_the_operations_produces() -> None:
+    """A helper's Swagger 2.0 sweep: `$ref: '#/responses/Text'` under an operation producing
+    `text/plain` kept the root's `application/json` (converted once, with the root's): the
+    client asked for JSON and refused the text. An operation producing what the root does keeps
+    the reference."""
+    src: dict[str, Any] = {
+        "swagger": "2.0",
+        "info": {"title": "t", "version": "1"},
+        "produces": ["application/json"],
+        "responses": {
+            "Text": {"description": "text", "schema": {"type": "string"}},
+            "Image": {"description": "image", "schema": {"type": "file"}},
+        },
+        "paths": {
+            "/hello": {
+                "get": {
+                    "produces": ["text/plain"],
+                    "responses": {"200": {"$ref": "#/responses/Text"}},
+                }
+            },
+            "/avatar": {
+                "get": {
+                    "produces": ["image/png"],
+                    "responses": {"200": {"$ref": "#/responses/Image"}},
+                }
+            },
+            "/json": {"get": {"responses": {"200": {"$ref": "#/responses/Text"}}}},
+        },
+    }
+    paths = upgrade(src)["paths"]
+    assert list(paths["/hello"]["get"]["responses"]["200"]["content"]) == ["text/plain"]
+    assert list(paths["/avatar"]["get"]["responses"]["200"]["content"]) == ["image/png"]
+    assert paths["/json"]["get"]["responses"]["200"] == {"$ref": "#/components/responses/Text"}
+
+
+@pytest.mark.parametrize(
+    "consumes", [["multipart/form-data; charset=utf-8"], ["Multipart/Form-Data"]]
+)
+def test_form_media_types_are_read_by_type_and_subtype(consumes: list[str]) -> None:
+    """`consumes: ["multipart/form-data; charset=utf-8"]` was compared as a whole string: the
+    form went url-encoded."""
+    field = {"name": "a", "in": "formData", "type": "string"}
+    src = {
+        "swagger": "2.0",
+        "info": {"title": "t", "version": "1"},
+        "paths": {"/f": {"post": {"consumes": consumes, "parameters": [field], "responses": {}}}},
+    }
+    body = upgrade(src)["paths"]["/f"]["post"]["requestBody"]
+    assert list(body["content"]) == ["multipart/form-data"]
+
+
 def feature_2_0() -> list[Path]:
     return sorted((SHARED / "features" / "2.0").glob("*.json"))
 

@@ -311,6 +311,14 @@ class _Upgrader:
         _extensions(item, out)
         return out
 
+    def _shared_response(self, ref: str) -> dict[str, Any] | None:
+        """The root `responses` entry `ref` names (`#/responses/X`), if it is one."""
+        responses = self.src.get("responses")
+        if not ref.startswith("#/responses/") or not isinstance(responses, dict):
+            return None
+        found = responses.get(unescape(ref[len("#/responses/") :]))
+        return found if isinstance(found, dict) else None
+
     def _param_entry(self, entry: Any, where: list[str]) -> dict[str, Any] | None:
         """A 3.0 parameter (or ref to one); None for body/formData, which become request bodies."""
         p, global_name = self._deref(entry)
@@ -384,7 +392,19 @@ class _Upgrader:
                 if code.startswith("x-"):
                     out["responses"][code] = r
                 elif isinstance(r, dict) and isinstance(r.get("$ref"), str):
-                    out["responses"][code] = {"$ref": rewrite_ref(r["$ref"])}
+                    shared = self._shared_response(r["$ref"])
+                    if shared is not None and (produces, declared) != (
+                        self.produces,
+                        self.produces_declared,
+                    ):
+                        # a 2.0 response has no media type of its own: the operation's
+                        # `produces` says it (the shared one was converted with the root's:
+                        # `Accept: application/json` sent, a text answer refused as not JSON)
+                        out["responses"][code] = self._response(
+                            shared, produces, declared, [*where, "responses", code]
+                        )
+                    else:
+                        out["responses"][code] = {"$ref": rewrite_ref(r["$ref"])}
                 else:
                     out["responses"][code] = self._response(
                         r, produces, declared, [*where, "responses", code]
@@ -447,7 +467,9 @@ class _Upgrader:
 
     def _form_body(self, forms: list[dict[str, Any]], consumes: list[str]) -> dict[str, Any]:
         has_file = any(p.get("type") == "file" for p in forms)
-        types = [ct for ct in consumes if ct in (URLENCODED, MULTIPART)]
+        # by type and subtype, any case, parameters aside (`multipart/form-data; charset=utf-8`)
+        essences = (ct.split(";", 1)[0].strip().lower() for ct in consumes)
+        types = list(dict.fromkeys(e for e in essences if e in (URLENCODED, MULTIPART)))
         if has_file:
             types = [MULTIPART]  # files cannot be url-encoded
         elif not types:
