@@ -216,6 +216,7 @@ def _build_api(
         package=package,
         spec_file=spec_name,
         spec_sha256=spec.sha256,
+        spec_tree_sha256=spec.tree_digest(),
         report=report,
         reserved_client=reserved_client,
         reserved_resource=reserved_resource,

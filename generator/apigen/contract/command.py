@@ -156,7 +156,7 @@ def contract(
         ref_root=ref_root,
         progress=(lambda m: click.echo(m, err=True)) if verbose and sys.stderr.isatty() else None,
     )
-    if spec is not None and _built_from_another(client_dir, spec):
+    if spec is not None and _built_from_another(client_dir, spec, ref_root):
         click.secho(
             f"apigen contract: warning: {spec} is not the spec {client_dir} was built from (its"
             " apigen.json records another SHA-256): failures may be only the difference;"
@@ -200,9 +200,10 @@ def contract(
     sys.exit(report.exit_code())
 
 
-def _built_from_another(client_dir: Path, spec: Path) -> bool:
-    """Whether the client's manifest names a spec whose SHA-256 is not `spec`'s (False when
-    either cannot be read: the run itself reports that)."""
+def _built_from_another(client_dir: Path, spec: Path, ref_root: Path | None = None) -> bool:
+    """Whether the client's manifest names a spec whose SHA-256 is not `spec`'s, or, for a
+    multi-file spec, whose files are not `spec`'s tree as it is now (False when either cannot
+    be read: the run itself reports that)."""
     import hashlib
     import json
 
@@ -211,5 +212,19 @@ def _built_from_another(client_dir: Path, spec: Path) -> bool:
         digest = hashlib.sha256(spec.read_bytes()).hexdigest()
     except (OSError, ValueError):
         return False
-    wanted = recorded.get("spec_sha256") if isinstance(recorded, dict) else None
-    return isinstance(wanted, str) and bool(wanted) and wanted != digest
+    if not isinstance(recorded, dict):
+        return False
+    wanted = recorded.get("spec_sha256")
+    if isinstance(wanted, str) and wanted and wanted != digest:
+        return True
+    tree = recorded.get("spec_tree_sha256")
+    if not isinstance(tree, str) or not tree:
+        return False
+    from ..diagnostics import Report
+    from ..spec import SpecError, load_spec
+
+    try:
+        loaded = load_spec(spec, report=Report(), ref_root=ref_root)
+    except (SpecError, OSError):
+        return False
+    return loaded.tree_digest() != tree

@@ -401,6 +401,8 @@ class Api:
     webhooks: list[WebhookDef] = field(default_factory=list)
     server: ServerDef = field(default_factory=lambda: ServerDef(""))
     client_params: list[ClientParamDef] = field(default_factory=list)
+    # sha256 over every file of a multi-file spec (`LoadedSpec.tree_digest`), else None
+    spec_tree_sha256: str | None = None
 
 
 def find_resource(roots: dict[str, ResourceDef], path: tuple[str, ...]) -> ResourceDef:

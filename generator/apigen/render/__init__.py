@@ -602,6 +602,8 @@ def manifest(api: Api) -> dict[str, Any]:
     return {
         "generator": GENERATOR,
         "spec_sha256": api.spec_sha256,
+        # (a multi-file spec only: one file's manifest stays as it was)
+        **({"spec_tree_sha256": api.spec_tree_sha256} if api.spec_tree_sha256 else {}),
         **({"spec_url": api.options.spec_url} if api.options.spec_url else {}),
         "package": pkg,
         "client": f"{pkg}.Client",

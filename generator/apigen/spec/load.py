@@ -12,6 +12,7 @@ found with one regex over the text (github.json, 13 MB, loads in ~0.35 s).
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -87,6 +88,20 @@ class LoadedSpec:
         for name in sorted(self.files):
             h.update(f"{name}\0{self.files[name]}\0".encode())
         return h.hexdigest()
+
+    def tree_digest(self) -> str | None:
+        """sha256 over every file of a multi-file spec, each named by its path from the root
+        file's folder (the same wherever the spec is read from); None for one file, or files
+        not all local. `apigen contract` compares it: an edit in a referenced file alone went
+        unnoticed (the manifest's `spec_sha256` is the root's)."""
+        files = self.local_files()
+        if files is None or len(files) < 2:
+            return None
+        root = Path(next(iter(files))).parent
+        digest = hashlib.sha256()
+        for path in sorted(files):
+            digest.update(f"{os.path.relpath(path, root)}\0{files[path]}\0".encode())
+        return digest.hexdigest()
 
     def local_files(self) -> dict[str, str | None] | None:
         """Every file read, as its path -> sha256 (root first), then every file a `$ref` named
