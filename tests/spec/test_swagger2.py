@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 
 from apigen.diagnostics import Report
 from apigen.spec import LoadedSpec, load_spec
@@ -376,3 +377,41 @@ def test_a_server_finding_points_where_swagger_2_wrote_it(
     )
     found = [d for d in check(spec).items if d.kind == "servers"]
     assert found and {(d.pointer, d.line) for d in found} == {(pointer, line)}
+
+
+def test_a_2_0_authorization_header_parameter_stays_an_argument(tmp_path: Path) -> None:
+    """A helper's Swagger 2.0 sweep: OpenAPI 3's rule ignoring an `Authorization` parameter was
+    applied to 2.0, which has none: the method lost it, the request went without it (401)."""
+    import httpx
+
+    from tests.builds import build_into, on_path
+
+    spec = tmp_path / "auth.yaml"
+    spec.write_text(
+        "swagger: '2.0'\n"
+        "info: {title: A, version: '1'}\n"
+        "host: api.example.test\n"
+        "schemes: [https]\n"
+        "paths:\n"
+        "  /me:\n"
+        "    get:\n"
+        "      operationId: getMe\n"
+        "      parameters:\n"
+        "        - {name: Authorization, in: header, required: true, type: string}\n"
+        "        - {name: Accept, in: header, type: string}\n"
+        "      responses: {200: {description: ok}}\n"
+    )
+    build_into(spec, tmp_path / "out", name="auth2")
+    sent: list[httpx.Request] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        sent.append(request)
+        return httpx.Response(200)
+
+    with on_path(tmp_path / "out", "auth2") as pkg:
+        http = httpx.Client(transport=httpx.MockTransport(handler))
+        pkg.Client(http_client=http).me.retrieve(authorization="session-jwt")
+    assert sent[0].headers["Authorization"] == "session-jwt"
+    upgraded = upgrade(yaml.safe_load(spec.read_text()))
+    names = [p["name"] for p in upgraded["paths"]["/me"]["get"]["parameters"]]
+    assert names == ["Authorization", "Accept"]  # Accept: still the media types' (ignored)

@@ -202,7 +202,7 @@ class SpecView:
                 merged[(str(p["name"]), str(p["in"]))] = p
         out: list[Param] = []
         for (name, location), p in merged.items():
-            if location == "header" and ignored_header(name):
+            if location == "header" and ignored_header(name, p):
                 continue  # OpenAPI 3: SHALL be ignored; or the transport's (header_params.py)
             content = p.get("content")
             content_type = None

@@ -331,7 +331,7 @@ class OperationBuilder:
                         "parameter left out: pass the query with `extra_query=`",
                     )
                 continue
-            if location == "header" and ignored_header(name):
+            if location == "header" and ignored_header(name, p):
                 if transport_header(name):
                     self.schemas.warn(
                         ptr,

@@ -235,7 +235,7 @@ class RequestValidator:
         params: list[_Param] = []
         free_query = False
         for (name, where), param in declared.items():
-            if where == "header" and ignored_header(name):
+            if where == "header" and ignored_header(name, param):
                 continue
             content = param.get("content")
             json_content = isinstance(content, Mapping) and any(

@@ -23,6 +23,7 @@ __all__ = [
     "AWS_SIGNATURE",
     "HTTP_TOKEN",
     "SPEC_IGNORED",
+    "SWAGGER2_ARGUMENT",
     "TRANSPORT",
     "aws_signed",
     "ignored_header",
@@ -53,9 +54,18 @@ def transport_header(name: str) -> bool:
     return name.strip().lower() in TRANSPORT
 
 
-def ignored_header(name: str) -> bool:
-    """Whether a header parameter of this name is no method's argument (module docstring)."""
+#: Set by the Swagger 2.0 upgrade on an `Authorization` header parameter: 2.0 has no rule
+#: ignoring it (APIs without `securityDefinitions` declare their token so), and it stays the
+#: method's argument (it was dropped, and the request went out without it: a 401).
+SWAGGER2_ARGUMENT = "x-apigen-swagger2-argument"
+
+
+def ignored_header(name: str, param: Mapping[str, object] | None = None) -> bool:
+    """Whether a header parameter of this name is no method's argument (module docstring);
+    `param`, the parameter itself: a Swagger 2.0 `Authorization` is kept."""
     lowered = name.strip().lower()
+    if lowered == "authorization" and param is not None and param.get(SWAGGER2_ARGUMENT) is True:
+        return False
     return lowered in SPEC_IGNORED or lowered in TRANSPORT
 
 

@@ -15,6 +15,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from ..diagnostics import Diagnostic, Report
+from .header_params import SWAGGER2_ARGUMENT
 from .pointer import escape, unescape
 from .pointer import join as join_pointer
 
@@ -392,8 +393,8 @@ class _Upgrader:
                 if code.startswith("x-"):
                     out["responses"][code] = r
                 elif isinstance(r, dict) and isinstance(r.get("$ref"), str):
-                    shared = self._shared_response(r["$ref"])
-                    if shared is not None and (produces, declared) != (
+                    common = self._shared_response(r["$ref"])
+                    if common is not None and (produces, declared) != (
                         self.produces,
                         self.produces_declared,
                     ):
@@ -401,7 +402,7 @@ class _Upgrader:
                         # `produces` says it (the shared one was converted with the root's:
                         # `Accept: application/json` sent, a text answer refused as not JSON)
                         out["responses"][code] = self._response(
-                            shared, produces, declared, [*where, "responses", code]
+                            common, produces, declared, [*where, "responses", code]
                         )
                     else:
                         out["responses"][code] = {"$ref": rewrite_ref(r["$ref"])}
@@ -425,6 +426,8 @@ class _Upgrader:
         _copy_keys(p, out, ("description", "required", "allowEmptyValue"))
         if loc == "path":
             out["required"] = True
+        if loc == "header" and str(p.get("name", "")).strip().lower() == "authorization":
+            out[SWAGGER2_ARGUMENT] = True  # (2.0 has no rule ignoring it: header_params.py)
         schema = _items_schema(p)
         out["schema"] = schema
         if schema.get("type") == "array":
