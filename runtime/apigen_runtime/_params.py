@@ -31,6 +31,7 @@ QUERY_RESERVED = ":/?@!$'()*,;"
 _COOKIE_SAFE = "!#$&'()*+-./:<=>?@[]^_`{|}~"
 # A cookie's name is a token (RFC 6265): an exploded object's member names are encoded past that.
 _COOKIE_NAME_SAFE = "!#$&'*+-.^_`|~"
+_COOKIE_NAME = re.compile(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+")  # RFC 6265 `cookie-name`: a token
 Quote = Callable[[str], str]
 _OCTETS = "surrogateescape"  # `scalar`'s spelling of non-UTF-8 bytes, encoded back as they were
 _UNRESERVED = re.compile(r"[A-Za-z0-9_.~-]*").fullmatch  # never percent-encoded (RFC 3986)
@@ -264,6 +265,11 @@ def encode_cookie(name: str, value: Any, explode: bool | None) -> list[str]:
     def q(s: str) -> str:
         return quote(s, safe=_COOKIE_SAFE, errors=_OCTETS)
 
+    if not _COOKIE_NAME.fullmatch(name):
+        # `session;admin` would be read as two cookies, `admin` one the caller never set
+        raise ValueError(
+            f"cookie {name!r} is not a cookie name (RFC 6265: an HTTP token): it cannot be sent"
+        )
     container = _container(value)
     if container is None:
         return [f"{name}={q(scalar(value))}"]

@@ -127,3 +127,28 @@ def test_the_contract_files_such_a_scheme_as_the_spec_s(tmp_path: Path) -> None:
     report = contract_of(tmp_path, KEYED, "keyedheader")
     failures = [f for op in report.operations for f in op.failures]
     assert failures and all(f.klass == "spec" for f in failures), failures
+
+
+def test_a_cookie_name_that_is_no_token_is_refused_and_filed_as_the_specs(tmp_path: Path) -> None:
+    """A hostile-spec sweep: a cookie `session;admin` was sent as `Cookie: session;admin=x`,
+    which a server reads as a cookie `admin` the caller never set; no build warning either. The
+    build warns, the client refuses the value before sending, the contract files it as spec."""
+    import httpx
+
+    from tests.builds import on_path
+
+    spec = copy.deepcopy(SPEC)
+    get = spec["paths"]["/things/{id}"]["get"]
+    get["parameters"][1] = {"name": "session;admin", "in": "cookie", "schema": {"type": "string"}}
+    report = contract_of(tmp_path, spec, "cookies")
+    failures = [f for op in report.operations for f in op.failures]
+    assert failures and {(f.klass, f.check) for f in failures} == {("spec", "cookie_name")}
+    sent: list[httpx.Request] = []
+    with on_path(tmp_path / "cookies", "cookies") as pkg:
+        http = httpx.Client(
+            transport=httpx.MockTransport(lambda r: sent.append(r) or httpx.Response(200))
+        )
+        client = pkg.Client(base_url="http://127.0.0.1:9", http_client=http)
+        with pytest.raises(ValueError, match="not a cookie name"):
+            client.things.retrieve("1", session_admin="x")
+    assert sent == []

@@ -712,6 +712,9 @@ class _Run:
             ):  # a header parameter's name, or an API key scheme's (the runtime's message)
                 fail("header_name", "spec", f"{ILLEGAL_HEADER_NAME}: {str(error)[:200]}")
                 return
+            if isinstance(error, ValueError) and _untoken_cookie(case, str(error)):
+                fail("cookie_name", "spec", f"{ILLEGAL_COOKIE_NAME}: {str(error)[:200]}")
+                return
             if isinstance(error, ValueError) and _empty_path_container(case, str(error)):
                 fail("empty_path_value", "spec", f"{EMPTY_PATH_VALUE}: {str(error)[:200]}")
                 return
@@ -1664,6 +1667,18 @@ def _untoken_header(case: CaseInput, message: str) -> bool:
     return any(
         isinstance(name, str) and not HTTP_TOKEN.fullmatch(name) and repr(name) in message
         for name in (case.headers or {})
+    )
+
+
+ILLEGAL_COOKIE_NAME = "the spec's cookie parameter name is not a cookie name (RFC 6265)"
+
+
+def _untoken_cookie(case: CaseInput, message: str) -> bool:
+    """Whether the runtime refused a cookie name of the case that is no token (`a;b` would
+    be read as two cookies)."""
+    return any(
+        isinstance(name, str) and not HTTP_TOKEN.fullmatch(name) and repr(name) in message
+        for name in (case.cookies or {})
     )
 
 

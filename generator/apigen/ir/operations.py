@@ -341,6 +341,14 @@ class OperationBuilder:
                         "parameter left out",
                     )
                 continue  # the client sets these itself
+            if location == "cookie" and not HTTP_TOKEN.fullmatch(name):
+                self.schemas.warn(
+                    ptr,
+                    f"cookie parameter {name!r} is not a cookie name (RFC 6265: an HTTP"
+                    " token): no client can send it",
+                    "parameter",
+                    "kept: the client refuses a value for it with ValueError before sending",
+                )
             if location == "header" and not HTTP_TOKEN.fullmatch(name):
                 self.schemas.warn(
                     ptr,
