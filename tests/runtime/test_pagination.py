@@ -628,3 +628,29 @@ def test_the_function_forms_of_raw_and_streaming_responses_take_a_list_method() 
     with rt.with_streaming_response(list_pets)(page_size=2) as streamed:
         assert streamed.status_code == 200 and ids(streamed.parse().items) == ["p1", "p2"]
     assert len(server.requests) == 2
+
+
+def test_fan_out_stops_at_the_last_page_a_link_header_names() -> None:
+    """A GitHub wire review: `iter_all(concurrency=4)` over 4 pages made 7 requests, each spent
+    from the rate budget: the pages past `rel="last"` were asked for too."""
+    link_pages: rt.Operation[Any] = rt.Operation(
+        method="get",
+        path="/pets",
+        params=(rt.Param("page", "page", "query"), rt.Param("per_page", "per_page", "query")),
+        responses={"200": rt.Response(list[dict[str, Any]], "json")},
+        pagination=rt.LinkHeaderPagination(page_param="page", size_param="per_page"),
+    )
+
+    def github(request: httpx.Request) -> httpx.Response:
+        page = int(request.url.params.get("page", "1"))
+        links = [f'<{BASE}/pets?per_page=2&page=4>; rel="last"']
+        if page < 4:
+            links.insert(0, f'<{BASE}/pets?per_page=2&page={page + 1}>; rel="next"')
+        return httpx.Response(
+            200, json=PETS[(page - 1) * 2 : page * 2], headers={"Link": ", ".join(links)}
+        )
+
+    server = Server(github)
+    page = sync_client(server).paginate(link_pages, {"per_page": 2})
+    assert ids(page.iter_all(concurrency=4)) == ids(PETS)
+    assert sorted(int(q.get("page", "1")) for q in server.queries()) == [1, 2, 3, 4]
