@@ -27,7 +27,19 @@ from collections.abc import (
 )
 from contextlib import AbstractAsyncContextManager, AbstractContextManager
 from contextvars import ContextVar
-from typing import IO, TYPE_CHECKING, Any, Generic, Literal, ParamSpec, TypeAlias, TypeVar, overload
+from typing import (
+    IO,
+    TYPE_CHECKING,
+    Any,
+    Generic,
+    Literal,
+    ParamSpec,
+    Protocol,
+    TypeAlias,
+    TypeVar,
+    cast,
+    overload,
+)
 
 import httpx
 import pydantic
@@ -461,13 +473,19 @@ def adopt_errors(result: R, errors: Mapping[type[APIError], type[APIError]]) -> 
     raise (``except stripe.APIError`` missed a bad body read through ``with_raw_response``)."""
     if not errors:
         return result
-    if isinstance(result, RawResponse | _StreamedBase):
-        result._errors = errors  # pyright: ignore[reportPrivateUsage]
-        return result
-    streams = sys.modules.get(__package__ + "._sse")  # not loaded: no stream was opened
-    if streams is not None and isinstance(result, streams.Stream | streams.AsyncStream):
-        result._errors = errors  # pyright: ignore[reportPrivateUsage]
+    target: object = result
+    if isinstance(target, RawResponse | _StreamedBase):
+        cast("_Adopting", target)._errors = errors  # pyright: ignore[reportPrivateUsage]
+    elif __name__.rpartition(".")[0] + "._sse" in sys.modules:  # else no stream was opened
+        from ._sse import AsyncStream, Stream
+
+        if isinstance(target, Stream | AsyncStream):
+            cast("_Adopting", target)._errors = errors  # pyright: ignore[reportPrivateUsage]
     return result
+
+
+class _Adopting(Protocol):
+    _errors: Mapping[type[APIError], type[APIError]]
 
 
 def _reclassed(
