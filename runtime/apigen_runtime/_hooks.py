@@ -10,7 +10,6 @@ import httpx
 
 from ._drivers import Await, Outcome, Send, Sleep
 from ._errors import APIError
-from ._types import is_async_callable
 
 if TYPE_CHECKING:
     from dataclasses import dataclass
@@ -50,7 +49,7 @@ class Hooks:
 
     def is_async(self) -> bool:
         hooks = (*self.before_request, *self.after_response, *self.on_error)
-        return any(is_async_callable(h) for h in hooks)
+        return any(inspect.iscoroutinefunction(h) for h in hooks)
 
 
 def run_hooks(

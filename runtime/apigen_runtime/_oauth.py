@@ -270,21 +270,24 @@ def _token_flow(
     while True:  # never redirected (the driver does not follow): the secrets stay at ``target``
         attempt += 1
         # within the call's timeout and deadline: a slow token endpoint held a `deadline=1`
-        # call for as long as it took, then failed it with the token in hand
-        left = None if ctx.deadline is None else ctx.deadline - time.monotonic()
+        # call for as long as it took, then failed it with the token in hand. Not a single-use
+        # grant's: cut short, its answer (a rotated refresh token) would be lost, and the one
+        # sent is spent (a review: every later call `invalid_grant`, the user signed out)
+        deadline = None if single_use else ctx.deadline
+        left = None if deadline is None else deadline - time.monotonic()
         extra: dict[str, Any] = {}
-        if ctx.timeout is not None:
+        if ctx.timeout is not None and not single_use:
             extra["timeout"] = clip_timeout(ctx.timeout, left)
         request = ctx.build_request("POST", target, content=content, headers=headers, **extra)
         if left is not None and left <= 0:
             raise late(request, attempt)
-        outcome = yield Send(request, ctx.deadline)
+        outcome = yield Send(request, deadline)
         if single_use:
             retryable = isinstance(outcome, NOT_SENT)
         else:
             retryable = not isinstance(outcome, httpx.Response) or outcome.status_code >= 500
         delay = TOKEN_BACKOFF * 2 ** (attempt - 1) * random.uniform(0.75, 1.0)
-        hopeless = ctx.deadline is not None and time.monotonic() + delay >= ctx.deadline
+        hopeless = deadline is not None and time.monotonic() + delay >= deadline
         if not retryable or attempt > TOKEN_RETRIES or hopeless:
             return _read_token(request, outcome, hidden, previous)
         yield Sleep(delay)

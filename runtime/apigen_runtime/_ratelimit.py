@@ -13,6 +13,7 @@ import inspect
 import math
 import threading
 import time
+import weakref
 from collections import deque
 from collections.abc import AsyncIterator, Awaitable, Callable, Generator, Iterator
 from typing import Any, Protocol
@@ -196,23 +197,35 @@ class RateLimit:
         six streams ran under ``max_concurrency=2``."""
         if response.is_closed:  # (read whole already: nothing is in flight)
             self.release()
-        else:
-            response.stream = _SlotHeld(response.stream, self.release)
+            return
+        once = _Once(self.release)
+        response.stream = _SlotHeld(response.stream, once)
+        # a stream dropped unclosed frees its slot when collected (it held it for good); the
+        # finalizer holds the release alone (the body's stream refers back to the response)
+        weakref.finalize(response, once)
+
+
+class _Once:
+    """``release`` called once, however often and from whichever thread this is called (a
+    close and the collector's finalizer may meet)."""
+
+    def __init__(self, release: Callable[[], None]) -> None:
+        self._release: Callable[[], None] | None = release
+        self._lock = threading.Lock()
+
+    def __call__(self) -> None:
+        with self._lock:
+            release, self._release = self._release, None
+        if release is not None:
+            release()
 
 
 class _SlotHeld(httpx.SyncByteStream, httpx.AsyncByteStream):
     """A response body that frees its ``max_concurrency`` slot, once, when closed."""
 
-    def __init__(
-        self, stream: httpx.SyncByteStream | httpx.AsyncByteStream, release: Callable[[], None]
-    ) -> None:
+    def __init__(self, stream: httpx.SyncByteStream | httpx.AsyncByteStream, free: _Once) -> None:
         self._stream = stream
-        self._release: Callable[[], None] | None = release
-
-    def _free(self) -> None:
-        release, self._release = self._release, None
-        if release is not None:
-            release()
+        self.free = free
 
     def __iter__(self) -> Iterator[bytes]:
         assert isinstance(self._stream, httpx.SyncByteStream)
@@ -228,14 +241,14 @@ class _SlotHeld(httpx.SyncByteStream, httpx.AsyncByteStream):
             if isinstance(self._stream, httpx.SyncByteStream):
                 self._stream.close()
         finally:
-            self._free()
+            self.free()
 
     async def aclose(self) -> None:
         try:
             if isinstance(self._stream, httpx.AsyncByteStream):
                 await self._stream.aclose()
         finally:
-            self._free()
+            self.free()
 
 
 class Quota(FrozenStruct):

@@ -250,7 +250,7 @@ def prepare(
                 )
                 continue
             if p.multi_segment and isinstance(value, str):
-                segments[p.wire_name] = _spanning(p.py_name, p.wire_name, value, op.path)
+                segments[p.wire_name] = _spanning(p.py_name, value)
                 continue
             if not p.style or p.style == "simple":  # the usual ``{id}``: ids and numbers
                 if type(value) is int:  # digits (and "-"): nothing to quote, never a dot segment
@@ -276,19 +276,7 @@ def prepare(
             req.headers[p.wire_name] = encode_header(value, bool(p.explode))
         elif p.location == "cookie":
             req.cookies += encode_cookie(p.wire_name, value, p.explode)
-    open_end = (
-        next(
-            (
-                "{" + p.wire_name + "}"
-                for p in op.params
-                if p.multi_segment and segments.get(p.wire_name) == ""
-            ),
-            None,
-        )
-        if "" in segments.values()
-        else None
-    )
-    req.url = base_url.rstrip("/") + "/" + fill_path(op.path, segments, open_end).lstrip("/")
+    req.url = base_url.rstrip("/") + "/" + fill_path(op.path, segments).lstrip("/")
 
     extra_query = options.get("extra_query")
     if extra_query:
@@ -382,21 +370,18 @@ def _key_body(
 _DOT_SEGMENTS = frozenset({"", ".", ".."})
 
 
-def _spanning(py_name: str, wire_name: str, value: str, template: str) -> str:
+def _spanning(py_name: str, value: str) -> str:
     """A value spanning path segments (``x-multi-segment``: GitHub's file paths, branch names,
     refs), as RFC 6570's ``{+path}`` and GitHub's own clients send it: ``/`` kept, each segment
-    encoded as one. ``""`` only where the template ends in it (``/contents/{path}``: the top
-    folder; a trailing ``/`` likewise); an empty, ``.`` or ``..`` segment elsewhere would
-    change the endpoint, as for any path value."""
-    ends_here = template.endswith("{" + wire_name + "}")
+    encoded as one. An empty, ``.`` or ``..`` segment would change the endpoint, as for any
+    path value: ``""`` too (``/branches/`` is the list of branches, ``DELETE /git/refs/`` no
+    ref; the extension does not say where an empty value means the top folder)."""
     parts = value.split("/")
-    last = len(parts) - 1
-    for i, part in enumerate(parts):
-        if part in (".", "..") or (part == "" and not (i == last and ends_here)):
-            raise ValueError(
-                f"path parameter {py_name!r} must not have an empty, '.' or '..' segment:"
-                f" {value!r} would change the endpoint"
-            )
+    if any(part in _DOT_SEGMENTS for part in parts):
+        raise ValueError(
+            f"path parameter {py_name!r} must not have an empty, '.' or '..' segment:"
+            f" {value!r} would change the endpoint"
+        )
     encode = quoter()
     return "/".join(encode(part) for part in parts)
 
@@ -432,13 +417,11 @@ def _shared_segments(template: str) -> dict[str, str]:
     return shared
 
 
-def fill_path(template: str, segments: Mapping[str, str], open_end: str | None = None) -> str:
+def fill_path(template: str, segments: Mapping[str, str]) -> str:
     """Put the encoded ``segments`` into ``template``'s placeholders, segment by segment.
 
     A filled segment that is empty, ``.`` or ``..`` would be normalised away (or climb a level)
-    on the wire and so reach another endpoint: ``ValueError`` before anything is sent. But
-    ``open_end``, a value spanning segments that ends the template, may be empty (``/contents/``:
-    the top folder; ``_spanning`` checked it)."""
+    on the wire and so reach another endpoint: ``ValueError`` before anything is sent."""
     parts: list[str] = []
     for part, pieces in _compiled(template):
         if not pieces:  # no placeholder: the segment as written
@@ -452,7 +435,7 @@ def fill_path(template: str, segments: Mapping[str, str], open_end: str | None =
                 segments.get(piece, f"{{{piece}}}") if i % 2 else piece
                 for i, piece in enumerate(pieces)
             )
-        if filled != part and filled in _DOT_SEGMENTS and not (filled == "" and part == open_end):
+        if filled != part and filled in _DOT_SEGMENTS:
             raise ValueError(
                 f"path segment {part!r} would be {filled!r}, which changes the endpoint"
             )

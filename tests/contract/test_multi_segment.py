@@ -1,8 +1,8 @@
 """GitHub's `x-multi-segment` path parameters (29 of them: file paths, branch names, refs) span
 segments, as RFC 6570's `{+path}` and GitHub's own clients (githubkit, PyGithub, octokit) send
-them: `/contents/docs/README.md`, `/branches/feature/x`, and `/contents/` for the top folder. A
-wire review found `%2F` sent for every `/`, the top folder impossible to list (`""` refused),
-and our sandbox answering 404 for the literal-slash URLs GitHub serves."""
+them: `/contents/docs/README.md`, `/branches/feature/x`. A wire review found `%2F` sent for every
+`/`, and our sandbox answering 404 for the literal-slash URLs GitHub serves. An empty value is
+still refused: `/branches/` is the list of branches (a review of the first fix)."""
 
 from __future__ import annotations
 
@@ -49,13 +49,11 @@ def _sent(pkg: ModuleType) -> tuple[list[str], object]:
 def test_slashes_are_kept_and_each_segment_encoded(pkg: ModuleType) -> None:
     urls, client = _sent(pkg)
     client.repos.get_content("o", "docs/READ ME.md")  # type: ignore[attr-defined]
-    client.repos.get_content("o", "")  # type: ignore[attr-defined]
     client.repos.get_content("o", "a%2Fb/#x?")  # type: ignore[attr-defined]
     client.branches.get_protection("feature/x")  # type: ignore[attr-defined]
     base = "http://127.0.0.1:9/api"
     assert urls == [
         f"{base}/repos/o/contents/docs/READ%20ME.md",
-        f"{base}/repos/o/contents/",
         f"{base}/repos/o/contents/a%252Fb/%23x%3F",
         f"{base}/branches/feature/x/protection",
     ]

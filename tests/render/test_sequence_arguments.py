@@ -64,6 +64,8 @@ paths:
   /uploads:
     post:
       operationId: postUpload
+      parameters:
+        - {name: ids, in: query, schema: {type: array, items: {type: integer}}}
       requestBody:
         content:
           multipart/form-data:
@@ -107,6 +109,7 @@ def test_arrays_and_maps_are_read_only_views_but_multipart_arrays_stay_lists(out
     uploads = (out / "seqargs" / "resources" / "uploads.py").read_text()
     assert "files: list[_rt.FileInput] | NotGiven" in uploads
     assert "notes: list[str] | NotGiven" in uploads
+    assert "ids: Sequence[int] | NotGiven" in uploads  # its query array is a view (a review)
 
 
 def test_tuples_and_narrower_lists_type_check_and_misspelt_enum_values_do_not(

@@ -350,3 +350,35 @@ def test_a_token_endpoint_retry_past_the_deadline_is_not_waited_for() -> None:
     with pytest.raises(rt.APIStatusError):
         sync_client(endpoint).request(LIST, {}, {"deadline": 0.2})
     assert endpoint.token_calls == 1 and endpoint.sleeps == []
+
+
+def test_a_refresh_is_not_cut_short_by_the_calls_timeout_or_deadline() -> None:
+    """A review of the fix above: a rotating refresh token's request cut short by a call's
+    `deadline=1` lost the new token (the server had spent the old one): every later call
+    `invalid_grant`. A single-use grant goes with the client's own timeout, no deadline."""
+    import time as clock
+
+    seen: list[dict[str, float | None]] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        if request.url.path == "/token":
+            seen.append(request.extensions["timeout"])
+            body = {"access_token": "at_2", "refresh_token": "rt_2", "expires_in": 3600}
+            return httpx.Response(200, json=body)
+        return httpx.Response(200, json={"ok": True})
+
+    scheme = rt.OAuth2AuthorizationCode(
+        "access_token", token_url="/token", refresh_credential="refresh_token"
+    )
+    scheme.token_store = rt.InMemoryTokenStore(
+        rt.Token("at_old", expires_at=clock.time() - 10, refresh_token="rt_1")
+    )
+    client = rt.SyncAPIClient(
+        base_url=API,
+        security_schemes={"oauth": scheme},
+        default_security=(("oauth",),),
+        timeout=30.0,
+        http_client=httpx.Client(transport=httpx.MockTransport(handler)),
+    )
+    assert client.request(LIST, {}, {"timeout": 0.5, "deadline": 0.5}) == {"ok": True}
+    assert seen[0]["read"] == 5.0  # the http client's own (httpx: 5 s), not the call's 0.5

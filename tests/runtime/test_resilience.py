@@ -611,3 +611,45 @@ def test_an_open_stream_holds_its_concurrency_slot_until_closed() -> None:
     with pytest.raises(rt.InternalServerError):  # an error's body is read: freed at once
         c.stream(streaming, {})
     assert limit._in_flight == 0 and c.request(op(), {}) == {"ok": True}
+
+
+def test_a_stream_dropped_unclosed_frees_its_slot_when_collected() -> None:
+    """A review of the fix above: a stream never closed held its slot for good, and with
+    `max_concurrency=1` every later call waited forever."""
+    import gc
+
+    limit = rt.RateLimit(max_concurrency=1)
+
+    class Events(httpx.SyncByteStream):
+        def __iter__(self) -> Iterator[bytes]:
+            yield b"data: {}\n\n"
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        if request.url.path.endswith("/events"):
+            headers = {"content-type": "text/event-stream"}
+            return httpx.Response(200, stream=Events(), headers=headers)
+        return httpx.Response(200, json={"ok": True})
+
+    c = sync_client(handler, rate_limit=limit, max_retries=0)
+    streaming = op(path="/events", responses={"200": rt.Response(dict[str, Any], "sse")})
+    c.stream(streaming, {})  # dropped at once, never closed
+    gc.collect()
+    assert limit._in_flight == 0
+    assert c.request(op(), {}, {"deadline": 2.0}) == {"ok": True}
+
+
+def test_a_sync_hook_wrapping_an_async_function_stays_a_sync_hook() -> None:
+    """A review: `functools.wraps(async_fn)` on a sync function made the sync client refuse
+    the hook as async."""
+    import functools
+
+    async def audit(response: httpx.Response) -> None:
+        pass
+
+    @functools.wraps(audit)
+    def sync_audit(response: httpx.Response) -> None:
+        seen.append(response.status_code)
+
+    seen: list[int] = []
+    c = sync_client(Recorder(OK), hooks=rt.Hooks(after_response=[sync_audit]))
+    assert c.request(op(), {}) == {"ok": True} and seen == [200]

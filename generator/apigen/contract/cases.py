@@ -370,14 +370,9 @@ class EdgeValues:
             # empty value is refused (it would leave the separator alone)
             refused, tricky = ("",), (*TRICKY_PATH_VALUES, ".", "..", "a.b", "-")
         elif p.multi_segment:
-            # `/` kept between segments (`docs/README.md`): an empty or dot segment is refused,
-            # `""` only where the path ends in it (the top folder)
-            last = split_key(self.path).wire.endswith("{" + p.name + "}")
-            empty: tuple[str, ...] = () if last else ("",)
-            refused = (*empty, ".", "..", "/", "a//b", "/a", "a/../b")
+            # `/` kept between segments (`docs/README.md`): an empty or dot segment is refused
+            refused = ("", ".", "..", "/", "a//b", "/a", "a/", "a/../b")
             tricky = (*(v for v in TRICKY_PATH_VALUES if v != "/"), "docs/README.md", "a b/c%d")
-            if last:
-                tricky = (*tricky, "", "docs/")
         for value in refused:
             if self.view.errors(p.schema, value):
                 continue  # not a value of the parameter (`format: uuid`, `minLength: 1`, ...)

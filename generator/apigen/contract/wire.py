@@ -338,11 +338,8 @@ def _check_path(
         name = pattern[pattern.find("{") + 1 : pattern.find("}")]
         spanning = by_name.get(name)
         if spanning is not None and spanning.multi_segment and pattern == "{" + name + "}":
-            # `/` kept, each segment its own (the top folder `""` at the end of the path)
-            pieces = segment.split("/")
-            if any(piece in (".", "..") for piece in pieces) or (
-                "" in pieces[:-1] or (pieces[-1] == "" and segment and pattern != expected[-1])
-            ):
+            # `/` kept, each segment its own
+            if any(piece in (".", "..", "") for piece in segment.split("/")):
                 problems.append(f"path segment {segment!r} for {pattern} changes the URL")
             value = intended.get(("path", name))
             if isinstance(value, str) and unquote(segment) != value:
@@ -378,7 +375,7 @@ def _check_path(
 
 def _spanned(sent: list[str], expected: list[str], by_name: Mapping[str, Param]) -> list[str]:
     """`sent` with the segments a spanning value (`x-multi-segment`) filled joined into one, as
-    the template has it; a value `""` at the end (`/contents/`) is the empty last segment."""
+    the template has it."""
     spans = [
         i
         for i, pattern in enumerate(expected)

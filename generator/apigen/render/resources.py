@@ -19,7 +19,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 
 from .. import naming
-from ..ir.nodes import Api, OperationDef, ResourceDef, ResponseDef
+from ..ir.nodes import Api, OperationDef, ParamDef, ResourceDef, ResponseDef
 from ..python_names import STDLIB_MODULES
 from .code import Imports, TypeRenderer, docstring, literal
 from .isort import export_key, sort_block
@@ -262,6 +262,11 @@ def _module(
     for op in ops:
         multipart = op.body is not None and op.body.media_type.startswith("multipart/")
         arguments = multipart_arguments if multipart else sequence_arguments
+
+        def typed(p: ParamDef, multipart: bool = multipart) -> TypeRenderer:
+            # only the multipart body's own fields stay lists (its path and query arrays do not)
+            body = p.location in ("field", "body")
+            return multipart_arguments if multipart and body else sequence_arguments
         const = _unique("_" + "_".join([*node.path, op.name]).upper(), taken)
         args, op_factories, third = _constant(api, module, const, op, imports)
         run_time_third_party |= third
@@ -286,9 +291,9 @@ def _module(
         methods.append(
             MethodView(
                 op.name,
-                [_param_view(p, arguments) for p in op.params],
-                [_param_view(p, arguments) for p in positional_defs],
-                [_param_view(p, arguments) for p in op.params if p not in positional_defs],
+                [_param_view(p, typed(p)) for p in op.params],
+                [_param_view(p, typed(p)) for p in positional_defs],
+                [_param_view(p, typed(p)) for p in op.params if p not in positional_defs],
                 _method_doc(op),
                 const,
                 _deprecation(op),
