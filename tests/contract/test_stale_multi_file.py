@@ -8,6 +8,7 @@ import json
 import os
 from pathlib import Path
 
+from apigen.contract.client import load_client
 from apigen.contract.command import _built_from_another  # pyright: ignore[reportPrivateUsage]
 from tests.builds import build_into
 
@@ -41,8 +42,13 @@ def test_an_edit_in_a_referenced_file_alone_is_noticed(tmp_path: Path) -> None:
         assert not _built_from_another(out, Path("spec/api.yaml"))
     finally:
         os.chdir(elsewhere)
+    client = load_client(out)
+    assert client.find_spec([spec.parent]) == spec  # without --spec: found by name and tree
     (spec.parent / "models" / "thing.yaml").write_text(THING.replace("integer", "string"))
     assert _built_from_another(out, spec)
+    # ... and no longer taken for the spec the client was built from (a review: only `--spec`
+    # was checked)
+    assert client.find_spec([spec.parent]) is None and client.stale_specs == [spec]
 
 
 def test_a_one_file_manifest_stays_as_it_was(tmp_path: Path) -> None:

@@ -72,7 +72,7 @@ class GeneratedClient:
         found = _HEADER.match(first)
         return found["name"] if found else None
 
-    def find_spec(self, search: list[Path]) -> Path | None:
+    def find_spec(self, search: list[Path], ref_root: Path | None = None) -> Path | None:
         """The spec this client was built from: the header's file name in `search` folders whose
         SHA-256 is the manifest's `spec_sha256` (`stale_specs` lists same-named others)."""
         name, digest = self.spec_name, self.manifest.get("spec_sha256")
@@ -83,10 +83,25 @@ class GeneratedClient:
             candidate = folder / name
             if not candidate.is_file():
                 continue
-            if not digest or hashlib.sha256(candidate.read_bytes()).hexdigest() == digest:
+            same_root = not digest or hashlib.sha256(candidate.read_bytes()).hexdigest() == digest
+            if same_root and self._same_tree(candidate, ref_root):
                 return candidate
             self.stale_specs.append(candidate)
         return None
+
+    def _same_tree(self, candidate: Path, ref_root: Path | None) -> bool:
+        """Whether a multi-file spec's files are those the client was built from (its
+        manifest's `spec_tree_sha256`); a one-file spec's root hash said it all."""
+        tree = self.manifest.get("spec_tree_sha256")
+        if not isinstance(tree, str) or not tree:
+            return True
+        from ..diagnostics import Report
+        from ..spec import SpecError, load_spec
+
+        try:
+            return load_spec(candidate, report=Report(), ref_root=ref_root).tree_digest() == tree
+        except (SpecError, OSError):
+            return True  # the run itself reports what cannot be read
 
     def operation(self, op: ManifestOperation) -> Operation[Any] | None:
         """The constant of `op`: by method, path sent and operation id (operations of one

@@ -395,7 +395,7 @@ class _Run:
             self.client = load_client(config.client_dir)
         except ClientError as exc:
             raise ContractError(str(exc)) from None
-        spec = config.spec or self.client.find_spec(_spec_search(config))
+        spec = config.spec or self.client.find_spec(_spec_search(config), config.ref_root)
         if spec is None:
             stale = self.client.stale_specs
             changed = (

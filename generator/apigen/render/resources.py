@@ -267,6 +267,7 @@ def _module(
             # only the multipart body's own fields stay lists (its path and query arrays do not)
             body = p.location in ("field", "body")
             return multipart_arguments if multipart and body else sequence_arguments
+
         const = _unique("_" + "_".join([*node.path, op.name]).upper(), taken)
         args, op_factories, third = _constant(api, module, const, op, imports)
         run_time_third_party |= third
