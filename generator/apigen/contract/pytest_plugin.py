@@ -92,7 +92,7 @@ def _spec(settings: ApigenSettings) -> Path:
         return settings.spec
     if settings.client_dir is not None:
         found = load_client(settings.client_dir).find_spec(
-            [settings.client_dir, settings.client_dir.parent, Path.cwd()]
+            [settings.client_dir, settings.client_dir.parent, Path.cwd()], settings.ref_root
         )
         if found is not None:
             return found
