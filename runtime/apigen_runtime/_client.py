@@ -1336,10 +1336,10 @@ class SyncAPIClient(_BaseClient[httpx.Client]):
         """``request``, also returning the HTTP response (pagination reads its headers); one
         served by a response cache too, which no transport saw."""
         http = self._client()
-        flow = self._flow(op, values, options, self._build_request(http), "raw")
+        flow = self._flow(op, values, options, self._build_request(http), "page")
         with self._package_errors():
-            raw: RawResponse[Any] = run_sync(flow, http, self._sleep)
-            return raw.parse(), raw.http_response
+            page: tuple[Any, httpx.Response] = run_sync(flow, http, self._sleep)
+            return page
 
     def close(self) -> None:
         """Close the connection pool (a caller-supplied ``http_client`` is left open)."""
@@ -1735,10 +1735,10 @@ class AsyncAPIClient(_BaseClient[httpx.AsyncClient]):
         """``request``, also returning the HTTP response (pagination reads its headers); one
         served by a response cache too, which no transport saw."""
         http = self._client()
-        flow = self._flow(op, values, options, self._build_request(http), "raw")
+        flow = self._flow(op, values, options, self._build_request(http), "page")
         with self._package_errors():
-            raw: RawResponse[Any] = await run_async(flow, http, self._sleep)
-            return raw.parse(), raw.http_response
+            page: tuple[Any, httpx.Response] = await run_async(flow, http, self._sleep)
+            return page
 
     async def aclose(self) -> None:
         """Close the connection pool (a caller-supplied ``http_client`` is left open)."""

@@ -86,7 +86,9 @@ T = TypeVar("T")
 R = TypeVar("R")
 P = ParamSpec("P")
 E = TypeVar("E", bound=APIError)
-Mode: TypeAlias = Literal["raw", "stream"] | None
+# "page": the parsed result and its response (pagination reads the headers), parsed inside the
+# flow as a plain call is (a parse error reaches `Hooks.on_error`)
+Mode: TypeAlias = Literal["raw", "stream", "page"] | None
 _MODE: ContextVar[Mode] = ContextVar("apigen_runtime_response_mode", default=None)
 
 
@@ -596,6 +598,8 @@ def finish(op: Operation[Any], response: httpx.Response, mode: Mode) -> Any:
         return _Opened(op, response, mode)
     if mode == "raw":
         return RawResponse(response, functools.partial(_parse_with_id, op, response))
+    if mode == "page":
+        return _parse_with_id(op, response), response
     return _parse_with_id(op, response)
 
 

@@ -653,3 +653,28 @@ def test_a_sync_hook_wrapping_an_async_function_stays_a_sync_hook() -> None:
     seen: list[int] = []
     c = sync_client(Recorder(OK), hooks=rt.Hooks(after_response=[sync_audit]))
     assert c.request(op(), {}) == {"ok": True} and seen == [200]
+
+
+def test_on_error_sees_a_page_that_fails_to_parse() -> None:
+    """A review: a paginated call parsed its page after the flow, so `on_error` missed a body
+    strict validation refused."""
+
+    class Page(rt.Model):
+        data: list[int]
+
+    listing: rt.Operation[Any] = rt.Operation(
+        method="get",
+        path="/things",
+        params=(rt.Param("page", "page", "query"),),
+        responses={"200": rt.Response(Page, "json")},
+        pagination=rt.PageNumberPagination(items="data", page_param="page"),
+    )
+    seen: list[Exception] = []
+    c = sync_client(
+        Recorder(httpx.Response(200, json={"data": ["not a number"]})),
+        hooks=rt.Hooks(on_error=[seen.append]),
+        strict_response_validation=True,
+    )
+    with pytest.raises(rt.APIResponseValidationError) as caught:
+        c.paginate(listing, {})
+    assert seen == [caught.value]
