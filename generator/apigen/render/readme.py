@@ -7,6 +7,7 @@ does exactly that for petstore, Stripe and GitHub. `api.md` lists every resource
 
 from __future__ import annotations
 
+import shlex
 from collections.abc import Mapping
 from typing import Any
 
@@ -66,6 +67,8 @@ def readme_view(api: Api, dist: Distribution) -> dict[str, Any]:
         "shared": dist.runtime == "shared",
         "runtime_requirement": runtime_requirement()[0],
         "spec_file": comment_text(api.spec_file),
+        # as a shell word in the commands shown (`apigen sandbox 'my spec.yaml'`)
+        "spec_arg": shlex.quote(comment_text(api.spec_file)),
         "title": comment_text(api.title),
         "version": comment_text(api.version),
         "description": _first_paragraph(api.description),
