@@ -75,3 +75,19 @@ def placeholders(key: str) -> list[str]:
     found = split_key(key)
     names = [*_PLACEHOLDER.findall(found.wire), *(target for _, target in found.bound)]
     return list(dict.fromkeys(names))
+
+
+def spanning(key: str, marked: set[str]) -> str | None:
+    """The one path parameter of `key` that spans segments (`x-multi-segment`): among those
+    `marked`, the one filling a whole segment alone; None when none does or several would (two
+    spanning values cannot be told apart on the wire: each then fills one segment, `/` encoded).
+    The IR, the sandbox and the contract read a template alike through this."""
+    found = [
+        segment[1:-1]
+        for segment in split_key(key).wire.split("/")
+        if segment.startswith("{")
+        and segment.endswith("}")
+        and segment.count("{") == 1
+        and segment[1:-1] in marked
+    ]
+    return found[0] if len(found) == 1 else None

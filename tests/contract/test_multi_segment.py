@@ -90,3 +90,38 @@ def test_the_contract_passes_with_spanning_values(out: Path) -> None:
     failures = [f for op in report.operations for f in op.failures]
     assert [op.cases > 0 for op in report.operations] == [True, True, True]
     assert not failures, "\n".join(f"[{f.klass}/{f.check}] {f.message}" for f in failures)
+
+
+def test_two_spanning_values_in_one_template_each_fill_one_segment(tmp_path: Path) -> None:
+    """A regression sweep: `/diff/{base}/to/{head}` with both marked was sent with `/` kept in
+    both (no reader can tell where one ends), and the contract failed its own client. One
+    spanning value a template, filling its segment alone (`path_keys.spanning`); else none."""
+    from tests.builds import contract_of
+
+    marked = {"in": "path", "required": True, "x-multi-segment": True, "schema": {"type": "string"}}
+    spec = {
+        "openapi": "3.0.3",
+        "info": {"title": "two", "version": "1"},
+        "paths": {
+            "/diff/{base}/to/{head}": {
+                "get": {
+                    "operationId": "getDiff",
+                    "parameters": [{"name": "base", **marked}, {"name": "head", **marked}],
+                    "responses": {"204": {"description": "ok"}},
+                }
+            },
+            "/files/{path}.json": {
+                "get": {
+                    "operationId": "getFileJson",
+                    "parameters": [{"name": "path", **marked}],
+                    "responses": {"204": {"description": "ok"}},
+                }
+            },
+        },
+    }
+    report = contract_of(tmp_path, spec, "twospans")
+    failures = [f for op in report.operations for f in op.failures]
+    assert all(op.cases > 0 for op in report.operations)
+    assert not failures, "\n".join(f"[{f.klass}/{f.check}] {f.message}" for f in failures)
+    source = (tmp_path / "twospans" / "twospans" / "resources" / "diff.py").read_text()
+    assert "multi_segment" not in source

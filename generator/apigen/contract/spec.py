@@ -12,7 +12,7 @@ from jsonschema import Draft4Validator, Draft202012Validator  # type: ignore[imp
 from openapi_schema_validator import OAS30Validator, OAS31Validator
 
 from ..ir.servers import OTHER_SCHEME
-from ..path_keys import placeholders, split_key
+from ..path_keys import placeholders, spanning, split_key
 from ..sandbox._dialect import (
     OAS30NullableValidator,
     OAS31BoundsValidator,
@@ -228,6 +228,11 @@ class SpecView:
                     and p.get("x-multi-segment") is True,
                 )
             )
+        spans = spanning(path, {p.name for p in out if p.multi_segment})
+        out = [
+            replace(p, multi_segment=False) if p.multi_segment and p.name != spans else p
+            for p in out
+        ]
         return keyed_parameters(path, _template_params(path, out))
 
     def request_body(self, path: str, method: str) -> Mapping[str, Any] | None:

@@ -9,7 +9,7 @@ from typing import Any
 from .. import naming
 from ..ecma_regex import finds
 from ..form_fields import REPEATED_KEYS, repeats_keys
-from ..path_keys import placeholders, split_key
+from ..path_keys import placeholders, spanning, split_key
 from ..spec.header_params import HTTP_TOKEN, ignored_header, transport_header
 from ..spec.methods import path_operations
 from ..spec.param_media import is_json_media, parameter_media
@@ -412,6 +412,10 @@ class OperationBuilder:
                 )
             )
             _constant(result[-1], self._deref(schema))
+        spans = spanning(op.path, {d.wire_name for d in result if d.multi_segment})
+        for d in result:  # one spanning value a template, filling its segment alone
+            if d.multi_segment and d.wire_name != spans:
+                d.multi_segment = False
         return _apply_key(op, self._template_params(op, result))
 
     def _template_params(self, op: OperationDef, params: list[ParamDef]) -> list[ParamDef]:

@@ -22,7 +22,7 @@ from typing import Any
 from urllib.parse import quote, unquote, urlsplit
 
 from ..ir.servers import root_index
-from ..path_keys import split_key
+from ..path_keys import spanning, split_key
 from ..spec.methods import path_operations
 from ._refs import RefError, Resolver, escape_token, listed
 
@@ -256,17 +256,6 @@ def _spanning_names(
     return names
 
 
-def _span(names: tuple[tuple[str, ...], ...], rank: tuple[int, ...], spanning: set[str]) -> int:
-    """The index of the one segment that is a spanning parameter alone, else -1 (two of them,
-    or one sharing its segment, cannot be told apart: read one segment each)."""
-    found = [
-        i
-        for i, (held, kind) in enumerate(zip(names, rank, strict=True))
-        if kind == 2 and held[0] in spanning
-    ]
-    return found[0] if len(found) == 1 else -1
-
-
 def split_path(path: str) -> list[str]:
     """'/a/b/' -> ['a', 'b']; '/' -> [] (a trailing slash is not significant)."""
     stripped = path.strip("/")
@@ -334,7 +323,8 @@ class Router:
                 for server in listed(holder.get("servers")):
                     prefixes.add(server_prefix(server))
             patterns, names, rank = compile_template(template)
-            span = _span(names, rank, _spanning_names(item, operations, resolver))
+            spans = spanning(template, _spanning_names(item, operations, resolver))
+            span = next((i for i, held in enumerate(names) if held == (spans,)), -1)
             if span >= 0:  # any text, `/` included, and "" (the top folder)
                 patterns = (*patterns[:span], _ANY, *patterns[span + 1 :])
             pointer = "#/paths/" + escape_token(template)
