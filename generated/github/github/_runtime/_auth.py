@@ -18,6 +18,8 @@ from ._record import Struct
 from ._request import BuildRequest, Prepared
 
 if TYPE_CHECKING:
+    import httpx
+
     from ._tokens import TokenCache
 
 __all__ = ["ApiKey", "HTTPBasic", "HTTPBearer", "InsecureTransportError", "SecurityScheme"]
@@ -26,9 +28,18 @@ __all__ = ["ApiKey", "HTTPBasic", "HTTPBearer", "InsecureTransportError", "Secur
 class AuthContext(Struct):
     """Per request: what token-fetching schemes need from the client, and what they applied
     (``applied``: scheme -> token sent). ``allow_insecure``: credentials over plain http to
-    another host (opted in)."""
+    another host (opted in). ``timeout`` and ``deadline`` (a ``time.monotonic()``): the call's,
+    which bound a token request made for it too."""
 
-    __match_args__ = ("build_request", "base_url", "tokens", "allow_insecure", "applied")
+    __match_args__ = (
+        "build_request",
+        "base_url",
+        "tokens",
+        "allow_insecure",
+        "applied",
+        "timeout",
+        "deadline",
+    )
 
     def __init__(
         self,
@@ -37,12 +48,16 @@ class AuthContext(Struct):
         tokens: TokenCache,
         allow_insecure: bool = False,
         applied: dict[SecurityScheme, str] | None = None,
+        timeout: httpx.Timeout | None = None,
+        deadline: float | None = None,
     ) -> None:
         self.build_request = build_request
         self.base_url = base_url
         self.tokens = tokens
         self.allow_insecure = allow_insecure
         self.applied: dict[SecurityScheme, str] = {} if applied is None else applied
+        self.timeout = timeout
+        self.deadline = deadline
 
 
 class SecurityScheme:

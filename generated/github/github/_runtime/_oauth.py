@@ -52,7 +52,7 @@ from ._logging import logger
 from ._public import publish
 from ._request import Prepared
 from ._response import scrub
-from ._retry import NOT_SENT
+from ._retry import NOT_SENT, clip_timeout, late
 from ._tokens import TokenCache  # pyright: ignore[reportPrivateUsage]
 
 if TYPE_CHECKING:
@@ -266,20 +266,31 @@ def _token_flow(
     # reuse revokes every token of the grant; such a request goes again only if it never left
     single_use = form.get("grant_type") in ("refresh_token", "authorization_code")
     attempt = 0
+    content = urlencode(form).encode()
     while True:  # never redirected (the driver does not follow): the secrets stay at ``target``
         attempt += 1
-        request = ctx.build_request(
-            "POST", target, content=urlencode(form).encode(), headers=headers
-        )
-        outcome = yield Send(request)
+        # within the call's timeout and deadline: a slow token endpoint held a `deadline=1`
+        # call for as long as it took, then failed it with the token in hand. Not a single-use
+        # grant's: cut short, its answer (a rotated refresh token) would be lost, and the one
+        # sent is spent (a review: every later call `invalid_grant`, the user signed out)
+        deadline = None if single_use else ctx.deadline
+        left = None if deadline is None else deadline - time.monotonic()
+        extra: dict[str, Any] = {}
+        if ctx.timeout is not None and not single_use:
+            extra["timeout"] = clip_timeout(ctx.timeout, left)
+        request = ctx.build_request("POST", target, content=content, headers=headers, **extra)
+        if left is not None and left <= 0:
+            raise late(request, attempt)
+        outcome = yield Send(request, deadline)
         if single_use:
             retryable = isinstance(outcome, NOT_SENT)
         else:
             retryable = not isinstance(outcome, httpx.Response) or outcome.status_code >= 500
-        if not retryable or attempt > TOKEN_RETRIES:
+        delay = TOKEN_BACKOFF * 2 ** (attempt - 1) * random.uniform(0.75, 1.0)
+        hopeless = deadline is not None and time.monotonic() + delay >= deadline
+        if not retryable or attempt > TOKEN_RETRIES or hopeless:
             return _read_token(request, outcome, hidden, previous)
-        delay = TOKEN_BACKOFF * 2 ** (attempt - 1)
-        yield Sleep(delay * random.uniform(0.75, 1.0))
+        yield Sleep(delay)
 
 
 TOKEN_RETRIES = 2  # a 5xx or connection error at the token endpoint: two more tries (a
@@ -711,12 +722,15 @@ class OAuth(_OAuthHelper):
     def exchange_code(self, request: AuthorizationRequest, code: str) -> Token:
         """Step 2: trade the code for tokens; they are used and stored from now on."""
         http = self._sync._client()
-        return run_sync(self._exchange(request, code, http.build_request), http, self._sync._sleep)
+        with self._sync._package_errors():  # (`except <package>.APIError` catches them)
+            flow = self._exchange(request, code, http.build_request)
+            return run_sync(flow, http, self._sync._sleep)
 
     def refresh(self) -> Token:
         """Refresh now (normally automatic: before expiry and after a 401)."""
         http = self._sync._client()
-        return run_sync(self._refresh(http.build_request), http, self._sync._sleep)
+        with self._sync._package_errors():
+            return run_sync(self._refresh(http.build_request), http, self._sync._sleep)
 
 
 class AsyncOAuth(_OAuthHelper):
@@ -729,13 +743,15 @@ class AsyncOAuth(_OAuthHelper):
     async def exchange_code(self, request: AuthorizationRequest, code: str) -> Token:
         """Step 2: trade the code for tokens; they are used and stored from now on."""
         http = self._async._client()
-        flow = self._exchange(request, code, http.build_request)
-        return await run_async(flow, http, self._async._sleep)
+        with self._async._package_errors():  # (`except <package>.APIError` catches them)
+            flow = self._exchange(request, code, http.build_request)
+            return await run_async(flow, http, self._async._sleep)
 
     async def refresh(self) -> Token:
         """Refresh now (normally automatic: before expiry and after a 401)."""
         http = self._async._client()
-        return await run_async(self._refresh(http.build_request), http, self._async._sleep)
+        with self._async._package_errors():
+            return await run_async(self._refresh(http.build_request), http, self._async._sleep)
 
 
 publish(__all__, globals(), __name__.rpartition(".")[0])  # after every class above

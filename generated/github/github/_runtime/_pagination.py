@@ -276,7 +276,7 @@ class _PageBase(Generic[T]):
         return self.next_page_request() is not None
 
     def _ahead(self, k: int) -> PageRequest | None:
-        return self._pagination.nth_request(self._request, self.raw, k)
+        return self._pagination.nth_request(self._request, self.raw, k, self.response)
 
     def __repr__(self) -> str:
         op = self._request.op.operation_id or self._request.op.path

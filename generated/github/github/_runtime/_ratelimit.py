@@ -13,8 +13,9 @@ import inspect
 import math
 import threading
 import time
+import weakref
 from collections import deque
-from collections.abc import Awaitable, Generator
+from collections.abc import AsyncIterator, Awaitable, Callable, Generator, Iterator
 from typing import Any, Protocol
 
 import httpx
@@ -189,6 +190,65 @@ class RateLimit:
     def release(self) -> None:
         with self._lock:
             self._in_flight -= 1
+
+    def release_when_closed(self, response: httpx.Response) -> None:
+        """Keep a streamed response's slot until the response is closed: an open stream is a
+        request in flight (LLM APIs count it so); its slot was freed once the headers came, and
+        six streams ran under ``max_concurrency=2``."""
+        if response.is_closed:  # (read whole already: nothing is in flight)
+            self.release()
+            return
+        once = _Once(self.release)
+        response.stream = _SlotHeld(response.stream, once)
+        # a stream dropped unclosed frees its slot when collected (it held it for good); the
+        # finalizer holds the release alone (the body's stream refers back to the response)
+        weakref.finalize(response, once)
+
+
+class _Once:
+    """``release`` called once, however often and from whichever thread this is called (a
+    close and the collector's finalizer may meet)."""
+
+    def __init__(self, release: Callable[[], None]) -> None:
+        self._release: Callable[[], None] | None = release
+        self._lock = threading.Lock()
+
+    def __call__(self) -> None:
+        with self._lock:
+            release, self._release = self._release, None
+        if release is not None:
+            release()
+
+
+class _SlotHeld(httpx.SyncByteStream, httpx.AsyncByteStream):
+    """A response body that frees its ``max_concurrency`` slot, once, when closed."""
+
+    def __init__(self, stream: httpx.SyncByteStream | httpx.AsyncByteStream, free: _Once) -> None:
+        self._stream = stream
+        self.free = free
+
+    def __iter__(self) -> Iterator[bytes]:
+        assert isinstance(self._stream, httpx.SyncByteStream)
+        yield from self._stream
+
+    async def __aiter__(self) -> AsyncIterator[bytes]:
+        assert isinstance(self._stream, httpx.AsyncByteStream)
+        async for chunk in self._stream:
+            yield chunk
+
+    def close(self) -> None:
+        try:
+            if isinstance(self._stream, httpx.SyncByteStream):
+                self._stream.close()
+        finally:
+            self.free()
+
+    async def aclose(self) -> None:
+        try:
+            if isinstance(self._stream, httpx.AsyncByteStream):
+                await self._stream.aclose()
+        finally:
+            self.free()
 
 
 class Quota(FrozenStruct):

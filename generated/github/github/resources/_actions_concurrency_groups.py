@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
@@ -596,7 +597,7 @@ class _ActionsConcurrencyGroupsMethods(_rt.SyncResource):
         repo: str,
         *,
         use_default: bool,
-        include_claim_keys: list[str] | NotGiven = NOT_GIVEN,
+        include_claim_keys: Sequence[str] | NotGiven = NOT_GIVEN,
         use_immutable_subject: bool | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
@@ -1166,7 +1167,7 @@ class _AsyncActionsConcurrencyGroupsMethods(_rt.AsyncResource):
         repo: str,
         *,
         use_default: bool,
-        include_claim_keys: list[str] | NotGiven = NOT_GIVEN,
+        include_claim_keys: Sequence[str] | NotGiven = NOT_GIVEN,
         use_immutable_subject: bool | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,

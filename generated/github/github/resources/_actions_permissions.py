@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Literal
 
 from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
@@ -813,7 +814,7 @@ class _ActionsPermissionsMethods(_rt.SyncResource):
         self,
         org: str,
         *,
-        selected_repository_ids: list[int],
+        selected_repository_ids: Sequence[int],
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -1000,7 +1001,7 @@ class _ActionsPermissionsMethods(_rt.SyncResource):
         *,
         github_owned_allowed: bool | NotGiven = NOT_GIVEN,
         verified_allowed: bool | NotGiven = NOT_GIVEN,
-        patterns_allowed: list[str] | NotGiven = NOT_GIVEN,
+        patterns_allowed: Sequence[str] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -1620,7 +1621,7 @@ class _AsyncActionsPermissionsMethods(_rt.AsyncResource):
         self,
         org: str,
         *,
-        selected_repository_ids: list[int],
+        selected_repository_ids: Sequence[int],
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -1807,7 +1808,7 @@ class _AsyncActionsPermissionsMethods(_rt.AsyncResource):
         *,
         github_owned_allowed: bool | NotGiven = NOT_GIVEN,
         verified_allowed: bool | NotGiven = NOT_GIVEN,
-        patterns_allowed: list[str] | NotGiven = NOT_GIVEN,
+        patterns_allowed: Sequence[str] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Literal
 
 from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
@@ -542,7 +543,7 @@ class _ActionsPermissions2Methods(_rt.SyncResource):
         self,
         org: str,
         *,
-        selected_repository_ids: list[int],
+        selected_repository_ids: Sequence[int],
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -1375,7 +1376,7 @@ class _AsyncActionsPermissions2Methods(_rt.AsyncResource):
         self,
         org: str,
         *,
-        selected_repository_ids: list[int],
+        selected_repository_ids: Sequence[int],
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,

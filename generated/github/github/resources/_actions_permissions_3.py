@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Literal
 
 from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
@@ -336,7 +337,7 @@ class _ActionsPermissions3Methods(_rt.SyncResource):
         *,
         github_owned_allowed: bool | NotGiven = NOT_GIVEN,
         verified_allowed: bool | NotGiven = NOT_GIVEN,
-        patterns_allowed: list[str] | NotGiven = NOT_GIVEN,
+        patterns_allowed: Sequence[str] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -712,7 +713,7 @@ class _AsyncActionsPermissions3Methods(_rt.AsyncResource):
         *,
         github_owned_allowed: bool | NotGiven = NOT_GIVEN,
         verified_allowed: bool | NotGiven = NOT_GIVEN,
-        patterns_allowed: list[str] | NotGiven = NOT_GIVEN,
+        patterns_allowed: Sequence[str] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
@@ -480,7 +481,7 @@ class _ActionsRunnersMethods(_rt.SyncResource):
         *,
         name: str,
         runner_group_id: int,
-        labels: list[str],
+        labels: Sequence[str],
         work_folder: str | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
@@ -776,7 +777,7 @@ class _ActionsRunnersMethods(_rt.SyncResource):
         org: str,
         runner_id: int,
         *,
-        labels: list[str],
+        labels: Sequence[str],
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -826,7 +827,7 @@ class _ActionsRunnersMethods(_rt.SyncResource):
         org: str,
         runner_id: int,
         *,
-        labels: list[str],
+        labels: Sequence[str],
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -1281,7 +1282,7 @@ class _AsyncActionsRunnersMethods(_rt.AsyncResource):
         *,
         name: str,
         runner_group_id: int,
-        labels: list[str],
+        labels: Sequence[str],
         work_folder: str | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
@@ -1577,7 +1578,7 @@ class _AsyncActionsRunnersMethods(_rt.AsyncResource):
         org: str,
         runner_id: int,
         *,
-        labels: list[str],
+        labels: Sequence[str],
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -1627,7 +1628,7 @@ class _AsyncActionsRunnersMethods(_rt.AsyncResource):
         org: str,
         runner_id: int,
         *,
-        labels: list[str],
+        labels: Sequence[str],
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
@@ -329,7 +330,7 @@ class _ActionsRunners2Methods(_rt.SyncResource):
         *,
         name: str,
         runner_group_id: int,
-        labels: list[str],
+        labels: Sequence[str],
         work_folder: str | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
@@ -644,7 +645,7 @@ class _ActionsRunners2Methods(_rt.SyncResource):
         repo: str,
         runner_id: int,
         *,
-        labels: list[str],
+        labels: Sequence[str],
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -698,7 +699,7 @@ class _ActionsRunners2Methods(_rt.SyncResource):
         repo: str,
         runner_id: int,
         *,
-        labels: list[str],
+        labels: Sequence[str],
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -935,7 +936,7 @@ class _AsyncActionsRunners2Methods(_rt.AsyncResource):
         *,
         name: str,
         runner_group_id: int,
-        labels: list[str],
+        labels: Sequence[str],
         work_folder: str | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
@@ -1250,7 +1251,7 @@ class _AsyncActionsRunners2Methods(_rt.AsyncResource):
         repo: str,
         runner_id: int,
         *,
-        labels: list[str],
+        labels: Sequence[str],
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -1304,7 +1305,7 @@ class _AsyncActionsRunners2Methods(_rt.AsyncResource):
         repo: str,
         runner_id: int,
         *,
-        labels: list[str],
+        labels: Sequence[str],
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,

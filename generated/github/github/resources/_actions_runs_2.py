@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Literal
 
 from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
@@ -490,7 +491,7 @@ class _ActionsRuns2Methods(_rt.SyncResource):
         repo: str,
         run_id: int,
         *,
-        environment_ids: list[int],
+        environment_ids: Sequence[int],
         state: Literal["approved", "rejected"],
         comment: str,
         extra_headers: _rt.ExtraHeaders | None = None,
@@ -1033,7 +1034,7 @@ class _AsyncActionsRuns2Methods(_rt.AsyncResource):
         repo: str,
         run_id: int,
         *,
-        environment_ids: list[int],
+        environment_ids: Sequence[int],
         state: Literal["approved", "rejected"],
         comment: str,
         extra_headers: _rt.ExtraHeaders | None = None,

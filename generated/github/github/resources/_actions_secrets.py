@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Literal
 
 from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
@@ -382,7 +383,7 @@ class _ActionsSecretsMethods(_rt.SyncResource):
         visibility: Literal["all", "private", "selected"],
         encrypted_value: str | NotGiven = NOT_GIVEN,
         key_id: str | NotGiven = NOT_GIVEN,
-        selected_repository_ids: list[int | str] | NotGiven = NOT_GIVEN,
+        selected_repository_ids: Sequence[int | str] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -634,7 +635,7 @@ class _ActionsSecretsMethods(_rt.SyncResource):
         org: str,
         secret_name: str,
         *,
-        selected_repository_ids: list[int],
+        selected_repository_ids: Sequence[int],
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -1167,7 +1168,7 @@ class _AsyncActionsSecretsMethods(_rt.AsyncResource):
         visibility: Literal["all", "private", "selected"],
         encrypted_value: str | NotGiven = NOT_GIVEN,
         key_id: str | NotGiven = NOT_GIVEN,
-        selected_repository_ids: list[int | str] | NotGiven = NOT_GIVEN,
+        selected_repository_ids: Sequence[int | str] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -1419,7 +1420,7 @@ class _AsyncActionsSecretsMethods(_rt.AsyncResource):
         org: str,
         secret_name: str,
         *,
-        selected_repository_ids: list[int],
+        selected_repository_ids: Sequence[int],
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,

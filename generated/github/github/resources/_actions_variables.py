@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Literal
 
 from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
@@ -328,7 +329,7 @@ class _ActionsVariablesMethods(_rt.SyncResource):
         name: str,
         value: str,
         visibility: Literal["all", "private", "selected"],
-        selected_repository_ids: list[int] | NotGiven = NOT_GIVEN,
+        selected_repository_ids: Sequence[int] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -483,7 +484,7 @@ class _ActionsVariablesMethods(_rt.SyncResource):
         body_name: str | NotGiven = NOT_GIVEN,
         value: str | NotGiven = NOT_GIVEN,
         visibility: Literal["all", "private", "selected"] | NotGiven = NOT_GIVEN,
-        selected_repository_ids: list[int] | NotGiven = NOT_GIVEN,
+        selected_repository_ids: Sequence[int] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -602,7 +603,7 @@ class _ActionsVariablesMethods(_rt.SyncResource):
         org: str,
         name: str,
         *,
-        selected_repository_ids: list[int],
+        selected_repository_ids: Sequence[int],
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -1142,7 +1143,7 @@ class _AsyncActionsVariablesMethods(_rt.AsyncResource):
         name: str,
         value: str,
         visibility: Literal["all", "private", "selected"],
-        selected_repository_ids: list[int] | NotGiven = NOT_GIVEN,
+        selected_repository_ids: Sequence[int] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -1297,7 +1298,7 @@ class _AsyncActionsVariablesMethods(_rt.AsyncResource):
         body_name: str | NotGiven = NOT_GIVEN,
         value: str | NotGiven = NOT_GIVEN,
         visibility: Literal["all", "private", "selected"] | NotGiven = NOT_GIVEN,
-        selected_repository_ids: list[int] | NotGiven = NOT_GIVEN,
+        selected_repository_ids: Sequence[int] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -1416,7 +1417,7 @@ class _AsyncActionsVariablesMethods(_rt.AsyncResource):
         org: str,
         name: str,
         *,
-        selected_repository_ids: list[int],
+        selected_repository_ids: Sequence[int],
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,

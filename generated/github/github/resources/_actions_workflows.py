@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as _dt
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, Literal
 
 from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
@@ -355,7 +356,7 @@ class _ActionsWorkflowsMethods(_rt.SyncResource):
         workflow_id: int | str,
         *,
         ref: str,
-        inputs: dict[str, Any] | NotGiven = NOT_GIVEN,
+        inputs: Mapping[str, Any] | NotGiven = NOT_GIVEN,
         return_run_details: bool | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
@@ -905,7 +906,7 @@ class _AsyncActionsWorkflowsMethods(_rt.AsyncResource):
         workflow_id: int | str,
         *,
         ref: str,
-        inputs: dict[str, Any] | NotGiven = NOT_GIVEN,
+        inputs: Mapping[str, Any] | NotGiven = NOT_GIVEN,
         return_run_details: bool | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Literal
 
 from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
@@ -414,7 +415,7 @@ class _AgentsSecretsMethods(_rt.SyncResource):
         encrypted_value: str,
         key_id: str,
         visibility: Literal["all", "private", "selected"],
-        selected_repository_ids: list[int] | NotGiven = NOT_GIVEN,
+        selected_repository_ids: Sequence[int] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -596,7 +597,7 @@ class _AgentsSecretsMethods(_rt.SyncResource):
         org: str,
         secret_name: str,
         *,
-        selected_repository_ids: list[int],
+        selected_repository_ids: Sequence[int],
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -1249,7 +1250,7 @@ class _AsyncAgentsSecretsMethods(_rt.AsyncResource):
         encrypted_value: str,
         key_id: str,
         visibility: Literal["all", "private", "selected"],
-        selected_repository_ids: list[int] | NotGiven = NOT_GIVEN,
+        selected_repository_ids: Sequence[int] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -1431,7 +1432,7 @@ class _AsyncAgentsSecretsMethods(_rt.AsyncResource):
         org: str,
         secret_name: str,
         *,
-        selected_repository_ids: list[int],
+        selected_repository_ids: Sequence[int],
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Literal
 
 from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
@@ -329,7 +330,7 @@ class _AgentsVariablesMethods(_rt.SyncResource):
         name: str,
         value: str,
         visibility: Literal["all", "private", "selected"],
-        selected_repository_ids: list[int] | NotGiven = NOT_GIVEN,
+        selected_repository_ids: Sequence[int] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -485,7 +486,7 @@ class _AgentsVariablesMethods(_rt.SyncResource):
         body_name: str | NotGiven = NOT_GIVEN,
         value: str | NotGiven = NOT_GIVEN,
         visibility: Literal["all", "private", "selected"] | NotGiven = NOT_GIVEN,
-        selected_repository_ids: list[int] | NotGiven = NOT_GIVEN,
+        selected_repository_ids: Sequence[int] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -605,7 +606,7 @@ class _AgentsVariablesMethods(_rt.SyncResource):
         org: str,
         name: str,
         *,
-        selected_repository_ids: list[int],
+        selected_repository_ids: Sequence[int],
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -1147,7 +1148,7 @@ class _AsyncAgentsVariablesMethods(_rt.AsyncResource):
         name: str,
         value: str,
         visibility: Literal["all", "private", "selected"],
-        selected_repository_ids: list[int] | NotGiven = NOT_GIVEN,
+        selected_repository_ids: Sequence[int] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -1303,7 +1304,7 @@ class _AsyncAgentsVariablesMethods(_rt.AsyncResource):
         body_name: str | NotGiven = NOT_GIVEN,
         value: str | NotGiven = NOT_GIVEN,
         visibility: Literal["all", "private", "selected"] | NotGiven = NOT_GIVEN,
-        selected_repository_ids: list[int] | NotGiven = NOT_GIVEN,
+        selected_repository_ids: Sequence[int] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -1423,7 +1424,7 @@ class _AsyncAgentsVariablesMethods(_rt.AsyncResource):
         org: str,
         name: str,
         *,
-        selected_repository_ids: list[int],
+        selected_repository_ids: Sequence[int],
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,

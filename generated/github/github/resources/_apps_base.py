@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as _dt
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, Literal
 
 from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
@@ -950,8 +951,8 @@ class _AppsBaseMethods(_rt.SyncResource):
         self,
         installation_id: int,
         *,
-        repositories: list[str] | NotGiven = NOT_GIVEN,
-        repository_ids: list[int] | NotGiven = NOT_GIVEN,
+        repositories: Sequence[str] | NotGiven = NOT_GIVEN,
+        repository_ids: Sequence[int] | NotGiven = NOT_GIVEN,
         permissions: AppPermissions | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
@@ -1676,8 +1677,8 @@ class _AsyncAppsBaseMethods(_rt.AsyncResource):
         self,
         installation_id: int,
         *,
-        repositories: list[str] | NotGiven = NOT_GIVEN,
-        repository_ids: list[int] | NotGiven = NOT_GIVEN,
+        repositories: Sequence[str] | NotGiven = NOT_GIVEN,
+        repository_ids: Sequence[int] | NotGiven = NOT_GIVEN,
         permissions: AppPermissions | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,

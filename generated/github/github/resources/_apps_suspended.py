@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
@@ -641,8 +642,8 @@ class _AppsSuspendedMethods(_rt.SyncResource):
         access_token: str,
         target: str | NotGiven = NOT_GIVEN,
         target_id: int | NotGiven = NOT_GIVEN,
-        repositories: list[str] | NotGiven = NOT_GIVEN,
-        repository_ids: list[int] | NotGiven = NOT_GIVEN,
+        repositories: Sequence[str] | NotGiven = NOT_GIVEN,
+        repository_ids: Sequence[int] | NotGiven = NOT_GIVEN,
         permissions: AppPermissions | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
@@ -1253,8 +1254,8 @@ class _AsyncAppsSuspendedMethods(_rt.AsyncResource):
         access_token: str,
         target: str | NotGiven = NOT_GIVEN,
         target_id: int | NotGiven = NOT_GIVEN,
-        repositories: list[str] | NotGiven = NOT_GIVEN,
-        repository_ids: list[int] | NotGiven = NOT_GIVEN,
+        repositories: Sequence[str] | NotGiven = NOT_GIVEN,
+        repository_ids: Sequence[int] | NotGiven = NOT_GIVEN,
         permissions: AppPermissions | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,

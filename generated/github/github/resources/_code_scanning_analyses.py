@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Literal
 
 from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
@@ -1071,7 +1072,7 @@ class _CodeScanningAnalysesMethods(_rt.SyncResource):
         runner_label: str | None | NotGiven = NOT_GIVEN,
         query_suite: Literal["default", "extended"] | NotGiven = NOT_GIVEN,
         threat_model: Literal["remote", "remote_and_local"] | NotGiven = NOT_GIVEN,
-        languages: list[
+        languages: Sequence[
             Literal[
                 "actions",
                 "c-cpp",
@@ -1840,7 +1841,7 @@ class _AsyncCodeScanningAnalysesMethods(_rt.AsyncResource):
         runner_label: str | None | NotGiven = NOT_GIVEN,
         query_suite: Literal["default", "extended"] | NotGiven = NOT_GIVEN,
         threat_model: Literal["remote", "remote_and_local"] | NotGiven = NOT_GIVEN,
-        languages: list[
+        languages: Sequence[
             Literal[
                 "actions",
                 "c-cpp",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, Literal
 
 from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
@@ -632,7 +633,7 @@ class _CodeSecurityConfigurations2Methods(_rt.SyncResource):
         self,
         org: str,
         *,
-        selected_repository_ids: list[int],
+        selected_repository_ids: Sequence[int],
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -936,7 +937,7 @@ class _CodeSecurityConfigurations2Methods(_rt.SyncResource):
         scope: Literal[
             "all", "all_without_configurations", "public", "private_or_internal", "selected"
         ],
-        selected_repository_ids: list[int] | NotGiven = NOT_GIVEN,
+        selected_repository_ids: Sequence[int] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -1415,7 +1416,7 @@ class _AsyncCodeSecurityConfigurations2Methods(_rt.AsyncResource):
         self,
         org: str,
         *,
-        selected_repository_ids: list[int],
+        selected_repository_ids: Sequence[int],
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -1719,7 +1720,7 @@ class _AsyncCodeSecurityConfigurations2Methods(_rt.AsyncResource):
         scope: Literal[
             "all", "all_without_configurations", "public", "private_or_internal", "selected"
         ],
-        selected_repository_ids: list[int] | NotGiven = NOT_GIVEN,
+        selected_repository_ids: Sequence[int] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,

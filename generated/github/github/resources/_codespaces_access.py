@@ -4,6 +4,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Literal
 
 from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
@@ -132,7 +133,7 @@ class _CodespacesAccessMethods(_rt.SyncResource):
         visibility: Literal[
             "disabled", "selected_members", "all_members", "all_members_and_outside_collaborators"
         ],
-        selected_usernames: list[str] | NotGiven = NOT_GIVEN,
+        selected_usernames: Sequence[str] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -187,7 +188,7 @@ class _CodespacesAccessMethods(_rt.SyncResource):
         self,
         org: str,
         *,
-        selected_usernames: list[str],
+        selected_usernames: Sequence[str],
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -243,7 +244,7 @@ class _CodespacesAccessMethods(_rt.SyncResource):
         self,
         org: str,
         *,
-        selected_usernames: list[str],
+        selected_usernames: Sequence[str],
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -332,7 +333,7 @@ class _AsyncCodespacesAccessMethods(_rt.AsyncResource):
         visibility: Literal[
             "disabled", "selected_members", "all_members", "all_members_and_outside_collaborators"
         ],
-        selected_usernames: list[str] | NotGiven = NOT_GIVEN,
+        selected_usernames: Sequence[str] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -387,7 +388,7 @@ class _AsyncCodespacesAccessMethods(_rt.AsyncResource):
         self,
         org: str,
         *,
-        selected_usernames: list[str],
+        selected_usernames: Sequence[str],
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -443,7 +444,7 @@ class _AsyncCodespacesAccessMethods(_rt.AsyncResource):
         self,
         org: str,
         *,
-        selected_usernames: list[str],
+        selected_usernames: Sequence[str],
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
@@ -581,7 +582,7 @@ class _CodespacesSecrets2Methods(_rt.SyncResource):
         *,
         key_id: str,
         encrypted_value: str | NotGiven = NOT_GIVEN,
-        selected_repository_ids: list[int | str] | NotGiven = NOT_GIVEN,
+        selected_repository_ids: Sequence[int | str] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -733,7 +734,7 @@ class _CodespacesSecrets2Methods(_rt.SyncResource):
         self,
         secret_name: str,
         *,
-        selected_repository_ids: list[int],
+        selected_repository_ids: Sequence[int],
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -1350,7 +1351,7 @@ class _AsyncCodespacesSecrets2Methods(_rt.AsyncResource):
         *,
         key_id: str,
         encrypted_value: str | NotGiven = NOT_GIVEN,
-        selected_repository_ids: list[int | str] | NotGiven = NOT_GIVEN,
+        selected_repository_ids: Sequence[int | str] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -1502,7 +1503,7 @@ class _AsyncCodespacesSecrets2Methods(_rt.AsyncResource):
         self,
         secret_name: str,
         *,
-        selected_repository_ids: list[int],
+        selected_repository_ids: Sequence[int],
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,

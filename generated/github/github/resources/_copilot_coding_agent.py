@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Literal
 
 from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
@@ -553,7 +554,7 @@ class _CopilotCodingAgentMethods(_rt.SyncResource):
         self,
         org: str,
         *,
-        selected_repository_ids: list[int],
+        selected_repository_ids: Sequence[int],
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -754,9 +755,9 @@ class _CopilotCodingAgentMethods(_rt.SyncResource):
         self,
         org: str,
         *,
-        body: dict[
+        body: Mapping[
             str,
-            list[
+            Sequence[
                 str
                 | CopilotSetCopilotContentExclusionForOrganizationBodyValueItemWithIfAnyMatch
                 | CopilotSetCopilotContentExclusionForOrganizationBodyValueItemWithIfNoneMatch
@@ -1165,7 +1166,7 @@ class _AsyncCopilotCodingAgentMethods(_rt.AsyncResource):
         self,
         org: str,
         *,
-        selected_repository_ids: list[int],
+        selected_repository_ids: Sequence[int],
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -1366,9 +1367,9 @@ class _AsyncCopilotCodingAgentMethods(_rt.AsyncResource):
         self,
         org: str,
         *,
-        body: dict[
+        body: Mapping[
             str,
-            list[
+            Sequence[
                 str
                 | CopilotSetCopilotContentExclusionForOrganizationBodyValueItemWithIfAnyMatch
                 | CopilotSetCopilotContentExclusionForOrganizationBodyValueItemWithIfNoneMatch

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Literal
 
 from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
@@ -386,8 +387,8 @@ class _CopilotPoliciesMethods(_rt.SyncResource):
         self,
         enterprise: str,
         *,
-        organizations: list[str] | NotGiven = NOT_GIVEN,
-        custom_properties: list[
+        organizations: Sequence[str] | NotGiven = NOT_GIVEN,
+        custom_properties: Sequence[
             CopilotAddOrganizationsToEnterpriseCodingAgentPolicyParamsCustomPropertiesItem
         ]
         | NotGiven = NOT_GIVEN,
@@ -448,8 +449,8 @@ class _CopilotPoliciesMethods(_rt.SyncResource):
         self,
         enterprise: str,
         *,
-        organizations: list[str] | NotGiven = NOT_GIVEN,
-        custom_properties: list[
+        organizations: Sequence[str] | NotGiven = NOT_GIVEN,
+        custom_properties: Sequence[
             CopilotRemoveOrganizationsFromEnterpriseCodingAgentPolicyParamsCustomPropertiesItem
         ]
         | NotGiven = NOT_GIVEN,
@@ -624,7 +625,7 @@ class _CopilotPoliciesMethods(_rt.SyncResource):
         self,
         org: str,
         *,
-        selected_teams: list[str],
+        selected_teams: Sequence[str],
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -688,7 +689,7 @@ class _CopilotPoliciesMethods(_rt.SyncResource):
         self,
         org: str,
         *,
-        selected_teams: list[str],
+        selected_teams: Sequence[str],
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -743,7 +744,7 @@ class _CopilotPoliciesMethods(_rt.SyncResource):
         self,
         org: str,
         *,
-        selected_usernames: list[str],
+        selected_usernames: Sequence[str],
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -807,7 +808,7 @@ class _CopilotPoliciesMethods(_rt.SyncResource):
         self,
         org: str,
         *,
-        selected_usernames: list[str],
+        selected_usernames: Sequence[str],
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -985,8 +986,8 @@ class _AsyncCopilotPoliciesMethods(_rt.AsyncResource):
         self,
         enterprise: str,
         *,
-        organizations: list[str] | NotGiven = NOT_GIVEN,
-        custom_properties: list[
+        organizations: Sequence[str] | NotGiven = NOT_GIVEN,
+        custom_properties: Sequence[
             CopilotAddOrganizationsToEnterpriseCodingAgentPolicyParamsCustomPropertiesItem
         ]
         | NotGiven = NOT_GIVEN,
@@ -1047,8 +1048,8 @@ class _AsyncCopilotPoliciesMethods(_rt.AsyncResource):
         self,
         enterprise: str,
         *,
-        organizations: list[str] | NotGiven = NOT_GIVEN,
-        custom_properties: list[
+        organizations: Sequence[str] | NotGiven = NOT_GIVEN,
+        custom_properties: Sequence[
             CopilotRemoveOrganizationsFromEnterpriseCodingAgentPolicyParamsCustomPropertiesItem
         ]
         | NotGiven = NOT_GIVEN,
@@ -1223,7 +1224,7 @@ class _AsyncCopilotPoliciesMethods(_rt.AsyncResource):
         self,
         org: str,
         *,
-        selected_teams: list[str],
+        selected_teams: Sequence[str],
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -1287,7 +1288,7 @@ class _AsyncCopilotPoliciesMethods(_rt.AsyncResource):
         self,
         org: str,
         *,
-        selected_teams: list[str],
+        selected_teams: Sequence[str],
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -1342,7 +1343,7 @@ class _AsyncCopilotPoliciesMethods(_rt.AsyncResource):
         self,
         org: str,
         *,
-        selected_usernames: list[str],
+        selected_usernames: Sequence[str],
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -1406,7 +1407,7 @@ class _AsyncCopilotPoliciesMethods(_rt.AsyncResource):
         self,
         org: str,
         *,
-        selected_usernames: list[str],
+        selected_usernames: Sequence[str],
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Literal
 
 from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
@@ -397,7 +398,7 @@ class _CopilotSpacesCopilotSpacesMethods(_rt.SyncResource):
         description: str | NotGiven = NOT_GIVEN,
         general_instructions: str | NotGiven = NOT_GIVEN,
         base_role: Literal["reader", "writer", "admin", "no_access"] | NotGiven = NOT_GIVEN,
-        resources_attributes: list[CopilotSpacesCreateForOrgParamsResourcesAttributesItem]
+        resources_attributes: Sequence[CopilotSpacesCreateForOrgParamsResourcesAttributesItem]
         | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
@@ -514,7 +515,7 @@ class _CopilotSpacesCopilotSpacesMethods(_rt.SyncResource):
         description: str | NotGiven = NOT_GIVEN,
         general_instructions: str | NotGiven = NOT_GIVEN,
         base_role: Literal["reader", "writer", "admin", "no_access"] | NotGiven = NOT_GIVEN,
-        resources_attributes: list[CopilotSpacesUpdateForOrgParamsResourcesAttributesItem]
+        resources_attributes: Sequence[CopilotSpacesUpdateForOrgParamsResourcesAttributesItem]
         | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
@@ -695,7 +696,7 @@ class _CopilotSpacesCopilotSpacesMethods(_rt.SyncResource):
         description: str | NotGiven = NOT_GIVEN,
         general_instructions: str | NotGiven = NOT_GIVEN,
         base_role: Literal["reader", "no_access"] | NotGiven = NOT_GIVEN,
-        resources_attributes: list[CopilotSpacesCreateForUserParamsResourcesAttributesItem]
+        resources_attributes: Sequence[CopilotSpacesCreateForUserParamsResourcesAttributesItem]
         | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
@@ -802,7 +803,7 @@ class _CopilotSpacesCopilotSpacesMethods(_rt.SyncResource):
         description: str | NotGiven = NOT_GIVEN,
         general_instructions: str | NotGiven = NOT_GIVEN,
         base_role: Literal["reader", "no_access"] | NotGiven = NOT_GIVEN,
-        resources_attributes: list[CopilotSpacesUpdateForUserParamsResourcesAttributesItem]
+        resources_attributes: Sequence[CopilotSpacesUpdateForUserParamsResourcesAttributesItem]
         | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
@@ -1012,7 +1013,7 @@ class _AsyncCopilotSpacesCopilotSpacesMethods(_rt.AsyncResource):
         description: str | NotGiven = NOT_GIVEN,
         general_instructions: str | NotGiven = NOT_GIVEN,
         base_role: Literal["reader", "writer", "admin", "no_access"] | NotGiven = NOT_GIVEN,
-        resources_attributes: list[CopilotSpacesCreateForOrgParamsResourcesAttributesItem]
+        resources_attributes: Sequence[CopilotSpacesCreateForOrgParamsResourcesAttributesItem]
         | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
@@ -1129,7 +1130,7 @@ class _AsyncCopilotSpacesCopilotSpacesMethods(_rt.AsyncResource):
         description: str | NotGiven = NOT_GIVEN,
         general_instructions: str | NotGiven = NOT_GIVEN,
         base_role: Literal["reader", "writer", "admin", "no_access"] | NotGiven = NOT_GIVEN,
-        resources_attributes: list[CopilotSpacesUpdateForOrgParamsResourcesAttributesItem]
+        resources_attributes: Sequence[CopilotSpacesUpdateForOrgParamsResourcesAttributesItem]
         | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
@@ -1310,7 +1311,7 @@ class _AsyncCopilotSpacesCopilotSpacesMethods(_rt.AsyncResource):
         description: str | NotGiven = NOT_GIVEN,
         general_instructions: str | NotGiven = NOT_GIVEN,
         base_role: Literal["reader", "no_access"] | NotGiven = NOT_GIVEN,
-        resources_attributes: list[CopilotSpacesCreateForUserParamsResourcesAttributesItem]
+        resources_attributes: Sequence[CopilotSpacesCreateForUserParamsResourcesAttributesItem]
         | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
@@ -1417,7 +1418,7 @@ class _AsyncCopilotSpacesCopilotSpacesMethods(_rt.AsyncResource):
         description: str | NotGiven = NOT_GIVEN,
         general_instructions: str | NotGiven = NOT_GIVEN,
         base_role: Literal["reader", "no_access"] | NotGiven = NOT_GIVEN,
-        resources_attributes: list[CopilotSpacesUpdateForUserParamsResourcesAttributesItem]
+        resources_attributes: Sequence[CopilotSpacesUpdateForUserParamsResourcesAttributesItem]
         | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,

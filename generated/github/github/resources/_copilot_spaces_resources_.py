@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, Literal
 
 from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
@@ -384,7 +385,7 @@ class _CopilotSpacesResourcesMethods(_rt.SyncResource):
         resource_type: Literal[
             "repository", "github_file", "free_text", "github_issue", "github_pull_request"
         ],
-        metadata: dict[str, Any],
+        metadata: Mapping[str, Any],
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -496,7 +497,7 @@ class _CopilotSpacesResourcesMethods(_rt.SyncResource):
         space_number: int,
         space_resource_id: int,
         *,
-        metadata: dict[str, Any] | NotGiven = NOT_GIVEN,
+        metadata: Mapping[str, Any] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -647,7 +648,7 @@ class _CopilotSpacesResourcesMethods(_rt.SyncResource):
         resource_type: Literal[
             "repository", "github_file", "free_text", "github_issue", "github_pull_request"
         ],
-        metadata: dict[str, Any],
+        metadata: Mapping[str, Any],
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -751,7 +752,7 @@ class _CopilotSpacesResourcesMethods(_rt.SyncResource):
         space_number: int,
         space_resource_id: int,
         *,
-        metadata: dict[str, Any] | NotGiven = NOT_GIVEN,
+        metadata: Mapping[str, Any] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -940,7 +941,7 @@ class _AsyncCopilotSpacesResourcesMethods(_rt.AsyncResource):
         resource_type: Literal[
             "repository", "github_file", "free_text", "github_issue", "github_pull_request"
         ],
-        metadata: dict[str, Any],
+        metadata: Mapping[str, Any],
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -1052,7 +1053,7 @@ class _AsyncCopilotSpacesResourcesMethods(_rt.AsyncResource):
         space_number: int,
         space_resource_id: int,
         *,
-        metadata: dict[str, Any] | NotGiven = NOT_GIVEN,
+        metadata: Mapping[str, Any] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -1203,7 +1204,7 @@ class _AsyncCopilotSpacesResourcesMethods(_rt.AsyncResource):
         resource_type: Literal[
             "repository", "github_file", "free_text", "github_issue", "github_pull_request"
         ],
-        metadata: dict[str, Any],
+        metadata: Mapping[str, Any],
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -1307,7 +1308,7 @@ class _AsyncCopilotSpacesResourcesMethods(_rt.AsyncResource):
         space_number: int,
         space_resource_id: int,
         *,
-        metadata: dict[str, Any] | NotGiven = NOT_GIVEN,
+        metadata: Mapping[str, Any] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Literal
 
 from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
@@ -250,7 +251,7 @@ class _DependabotAlertsMethods(_rt.SyncResource):
         ecosystem: str | NotGiven = NOT_GIVEN,
         package: str | NotGiven = NOT_GIVEN,
         epss_percentage: str | NotGiven = NOT_GIVEN,
-        has: str | list[Literal["patch"]] | NotGiven = NOT_GIVEN,
+        has: str | Sequence[Literal["patch"]] | NotGiven = NOT_GIVEN,
         assignee: str | NotGiven = NOT_GIVEN,
         scope: Literal["development", "runtime"] | NotGiven = NOT_GIVEN,
         relationship: str | NotGiven = NOT_GIVEN,
@@ -368,7 +369,7 @@ class _DependabotAlertsMethods(_rt.SyncResource):
         epss_percentage: str | NotGiven = NOT_GIVEN,
         artifact_registry_url: str | NotGiven = NOT_GIVEN,
         artifact_registry: str | NotGiven = NOT_GIVEN,
-        has: str | list[Literal["patch", "deployment"]] | NotGiven = NOT_GIVEN,
+        has: str | Sequence[Literal["patch", "deployment"]] | NotGiven = NOT_GIVEN,
         assignee: str | NotGiven = NOT_GIVEN,
         runtime_risk: str | NotGiven = NOT_GIVEN,
         scope: Literal["development", "runtime"] | NotGiven = NOT_GIVEN,
@@ -496,7 +497,7 @@ class _DependabotAlertsMethods(_rt.SyncResource):
         package: str | NotGiven = NOT_GIVEN,
         manifest: str | NotGiven = NOT_GIVEN,
         epss_percentage: str | NotGiven = NOT_GIVEN,
-        has: str | list[Literal["patch"]] | NotGiven = NOT_GIVEN,
+        has: str | Sequence[Literal["patch"]] | NotGiven = NOT_GIVEN,
         assignee: str | NotGiven = NOT_GIVEN,
         scope: Literal["development", "runtime"] | NotGiven = NOT_GIVEN,
         relationship: str | NotGiven = NOT_GIVEN,
@@ -735,7 +736,7 @@ class _AsyncDependabotAlertsMethods(_rt.AsyncResource):
         ecosystem: str | NotGiven = NOT_GIVEN,
         package: str | NotGiven = NOT_GIVEN,
         epss_percentage: str | NotGiven = NOT_GIVEN,
-        has: str | list[Literal["patch"]] | NotGiven = NOT_GIVEN,
+        has: str | Sequence[Literal["patch"]] | NotGiven = NOT_GIVEN,
         assignee: str | NotGiven = NOT_GIVEN,
         scope: Literal["development", "runtime"] | NotGiven = NOT_GIVEN,
         relationship: str | NotGiven = NOT_GIVEN,
@@ -853,7 +854,7 @@ class _AsyncDependabotAlertsMethods(_rt.AsyncResource):
         epss_percentage: str | NotGiven = NOT_GIVEN,
         artifact_registry_url: str | NotGiven = NOT_GIVEN,
         artifact_registry: str | NotGiven = NOT_GIVEN,
-        has: str | list[Literal["patch", "deployment"]] | NotGiven = NOT_GIVEN,
+        has: str | Sequence[Literal["patch", "deployment"]] | NotGiven = NOT_GIVEN,
         assignee: str | NotGiven = NOT_GIVEN,
         runtime_risk: str | NotGiven = NOT_GIVEN,
         scope: Literal["development", "runtime"] | NotGiven = NOT_GIVEN,
@@ -981,7 +982,7 @@ class _AsyncDependabotAlertsMethods(_rt.AsyncResource):
         package: str | NotGiven = NOT_GIVEN,
         manifest: str | NotGiven = NOT_GIVEN,
         epss_percentage: str | NotGiven = NOT_GIVEN,
-        has: str | list[Literal["patch"]] | NotGiven = NOT_GIVEN,
+        has: str | Sequence[Literal["patch"]] | NotGiven = NOT_GIVEN,
         assignee: str | NotGiven = NOT_GIVEN,
         scope: Literal["development", "runtime"] | NotGiven = NOT_GIVEN,
         relationship: str | NotGiven = NOT_GIVEN,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Literal
 
 from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
@@ -247,8 +248,8 @@ class _DependabotRepositoryAccessMethods(_rt.SyncResource):
         self,
         enterprise: str,
         *,
-        repository_ids_to_add: list[int] | NotGiven = NOT_GIVEN,
-        repository_ids_to_remove: list[int] | NotGiven = NOT_GIVEN,
+        repository_ids_to_add: Sequence[int] | NotGiven = NOT_GIVEN,
+        repository_ids_to_remove: Sequence[int] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -399,8 +400,8 @@ class _DependabotRepositoryAccessMethods(_rt.SyncResource):
         self,
         org: str,
         *,
-        repository_ids_to_add: list[int] | NotGiven = NOT_GIVEN,
-        repository_ids_to_remove: list[int] | NotGiven = NOT_GIVEN,
+        repository_ids_to_add: Sequence[int] | NotGiven = NOT_GIVEN,
+        repository_ids_to_remove: Sequence[int] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -601,8 +602,8 @@ class _AsyncDependabotRepositoryAccessMethods(_rt.AsyncResource):
         self,
         enterprise: str,
         *,
-        repository_ids_to_add: list[int] | NotGiven = NOT_GIVEN,
-        repository_ids_to_remove: list[int] | NotGiven = NOT_GIVEN,
+        repository_ids_to_add: Sequence[int] | NotGiven = NOT_GIVEN,
+        repository_ids_to_remove: Sequence[int] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -753,8 +754,8 @@ class _AsyncDependabotRepositoryAccessMethods(_rt.AsyncResource):
         self,
         org: str,
         *,
-        repository_ids_to_add: list[int] | NotGiven = NOT_GIVEN,
-        repository_ids_to_remove: list[int] | NotGiven = NOT_GIVEN,
+        repository_ids_to_add: Sequence[int] | NotGiven = NOT_GIVEN,
+        repository_ids_to_remove: Sequence[int] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,

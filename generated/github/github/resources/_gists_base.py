@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as _dt
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Literal
 
 from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
@@ -455,7 +456,7 @@ class _GistsBaseMethods(_rt.SyncResource):
     def create(
         self,
         *,
-        files: dict[str, GistsCreateParamsFilesValue],
+        files: Mapping[str, GistsCreateParamsFilesValue],
         description: str | NotGiven = NOT_GIVEN,
         public: bool | Literal["true", "false"] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
@@ -582,7 +583,7 @@ class _GistsBaseMethods(_rt.SyncResource):
         gist_id: str,
         *,
         description: str | NotGiven = NOT_GIVEN,
-        files: dict[str, GistsUpdateParamsFilesValue] | NotGiven = NOT_GIVEN,
+        files: Mapping[str, GistsUpdateParamsFilesValue] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -1163,7 +1164,7 @@ class _AsyncGistsBaseMethods(_rt.AsyncResource):
     async def create(
         self,
         *,
-        files: dict[str, GistsCreateParamsFilesValue],
+        files: Mapping[str, GistsCreateParamsFilesValue],
         description: str | NotGiven = NOT_GIVEN,
         public: bool | Literal["true", "false"] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
@@ -1290,7 +1291,7 @@ class _AsyncGistsBaseMethods(_rt.AsyncResource):
         gist_id: str,
         *,
         description: str | NotGiven = NOT_GIVEN,
-        files: dict[str, GistsUpdateParamsFilesValue] | NotGiven = NOT_GIVEN,
+        files: Mapping[str, GistsUpdateParamsFilesValue] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
@@ -203,7 +204,7 @@ _GIT_GET_COMMIT: _rt.Operation[GitCommit] = _rt.Operation(
     params=(
         _rt.Param("owner", "owner", "path"),
         _rt.Param("repo", "repo", "path"),
-        _rt.Param("commit_sha", "commit_sha", "path"),
+        _rt.Param("commit_sha", "commit_sha", "path", multi_segment=True),
     ),
     responses=_rt.LazyResponses(_git_get_commit_responses, _git_get_commit_errors),
 )
@@ -215,7 +216,7 @@ _GIT_LIST_MATCHING_REFS: _rt.Operation[list[GitRef]] = _rt.Operation(
     params=(
         _rt.Param("owner", "owner", "path"),
         _rt.Param("repo", "repo", "path"),
-        _rt.Param("ref", "ref", "path"),
+        _rt.Param("ref", "ref", "path", multi_segment=True),
     ),
     responses=_rt.LazyResponses(_git_list_matching_refs_responses, _git_list_matching_refs_errors),
     pagination=_rt.LinkHeaderPagination(items=None, page_param=None, size_param=None),
@@ -228,7 +229,7 @@ _GIT_GET_REF: _rt.Operation[GitRef] = _rt.Operation(
     params=(
         _rt.Param("owner", "owner", "path"),
         _rt.Param("repo", "repo", "path"),
-        _rt.Param("ref", "ref", "path"),
+        _rt.Param("ref", "ref", "path", multi_segment=True),
     ),
     responses=_rt.LazyResponses(_git_get_ref_responses, _git_get_ref_errors),
 )
@@ -254,7 +255,7 @@ _GIT_DELETE_REF: _rt.Operation[None] = _rt.Operation(
     params=(
         _rt.Param("owner", "owner", "path"),
         _rt.Param("repo", "repo", "path"),
-        _rt.Param("ref", "ref", "path"),
+        _rt.Param("ref", "ref", "path", multi_segment=True),
     ),
     responses=_rt.LazyResponses(_git_delete_ref_responses, _git_delete_ref_errors),
 )
@@ -266,7 +267,7 @@ _GIT_UPDATE_REF: _rt.Operation[GitRef] = _rt.Operation(
     params=(
         _rt.Param("owner", "owner", "path"),
         _rt.Param("repo", "repo", "path"),
-        _rt.Param("ref", "ref", "path"),
+        _rt.Param("ref", "ref", "path", multi_segment=True),
         _rt.Param("sha", "sha", "field"),
         _rt.Param("force", "force", "field"),
     ),
@@ -385,7 +386,7 @@ class _GitBlobsMethods(_rt.SyncResource):
         *,
         message: str,
         tree: str,
-        parents: list[str] | NotGiven = NOT_GIVEN,
+        parents: Sequence[str] | NotGiven = NOT_GIVEN,
         author: GitCreateCommitParamsAuthor | NotGiven = NOT_GIVEN,
         committer: GitCreateCommitParamsCommitter | NotGiven = NOT_GIVEN,
         signature: str | NotGiven = NOT_GIVEN,
@@ -977,7 +978,7 @@ class _AsyncGitBlobsMethods(_rt.AsyncResource):
         *,
         message: str,
         tree: str,
-        parents: list[str] | NotGiven = NOT_GIVEN,
+        parents: Sequence[str] | NotGiven = NOT_GIVEN,
         author: GitCreateCommitParamsAuthor | NotGiven = NOT_GIVEN,
         committer: GitCreateCommitParamsCommitter | NotGiven = NOT_GIVEN,
         signature: str | NotGiven = NOT_GIVEN,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Literal
 
 from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
@@ -134,7 +135,7 @@ _GIT_GET_TREE: _rt.Operation[GitTree] = _rt.Operation(
     params=(
         _rt.Param("owner", "owner", "path"),
         _rt.Param("repo", "repo", "path"),
-        _rt.Param("tree_sha", "tree_sha", "path"),
+        _rt.Param("tree_sha", "tree_sha", "path", multi_segment=True),
         _rt.Param("recursive", "recursive", "query"),
     ),
     responses=_rt.LazyResponses(_git_get_tree_responses, _git_get_tree_errors),
@@ -314,7 +315,7 @@ class _GitTagsMethods(_rt.SyncResource):
         owner: str,
         repo: str,
         *,
-        tree: list[GitCreateTreeParamsTreeItem],
+        tree: Sequence[GitCreateTreeParamsTreeItem],
         base_tree: str | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
@@ -625,7 +626,7 @@ class _AsyncGitTagsMethods(_rt.AsyncResource):
         owner: str,
         repo: str,
         *,
-        tree: list[GitCreateTreeParamsTreeItem],
+        tree: Sequence[GitCreateTreeParamsTreeItem],
         base_tree: str | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,

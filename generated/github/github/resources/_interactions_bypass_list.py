@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
@@ -163,7 +164,7 @@ class _InteractionsBypassListMethods(_rt.SyncResource):
         owner: str,
         repo: str,
         *,
-        users: list[str],
+        users: Sequence[str],
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -213,7 +214,7 @@ class _InteractionsBypassListMethods(_rt.SyncResource):
         owner: str,
         repo: str,
         *,
-        users: list[str],
+        users: Sequence[str],
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -340,7 +341,7 @@ class _AsyncInteractionsBypassListMethods(_rt.AsyncResource):
         owner: str,
         repo: str,
         *,
-        users: list[str],
+        users: Sequence[str],
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -390,7 +391,7 @@ class _AsyncInteractionsBypassListMethods(_rt.AsyncResource):
         owner: str,
         repo: str,
         *,
-        users: list[str],
+        users: Sequence[str],
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import builtins as _builtins
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
@@ -255,8 +255,7 @@ class _IssuesAssigneesMethods(_rt.SyncResource):
         repo: str,
         issue_number: int,
         *,
-        assignees: _builtins.list[str | IssuesAddAssigneesParamsAssigneesItem]
-        | NotGiven = NOT_GIVEN,
+        assignees: Sequence[str | IssuesAddAssigneesParamsAssigneesItem] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -304,7 +303,7 @@ class _IssuesAssigneesMethods(_rt.SyncResource):
         repo: str,
         issue_number: int,
         *,
-        assignees: _builtins.list[str],
+        assignees: Sequence[str],
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -540,8 +539,7 @@ class _AsyncIssuesAssigneesMethods(_rt.AsyncResource):
         repo: str,
         issue_number: int,
         *,
-        assignees: _builtins.list[str | IssuesAddAssigneesParamsAssigneesItem]
-        | NotGiven = NOT_GIVEN,
+        assignees: Sequence[str | IssuesAddAssigneesParamsAssigneesItem] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -589,7 +587,7 @@ class _AsyncIssuesAssigneesMethods(_rt.AsyncResource):
         repo: str,
         issue_number: int,
         *,
-        assignees: _builtins.list[str],
+        assignees: Sequence[str],
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,

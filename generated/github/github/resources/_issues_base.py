@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import builtins as _builtins
 import datetime as _dt
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Literal
 
 from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
@@ -622,10 +622,9 @@ class _IssuesBaseMethods(_rt.SyncResource):
         body: str | NotGiven = NOT_GIVEN,
         assignee: str | None | NotGiven = NOT_GIVEN,
         milestone: str | int | None | NotGiven = NOT_GIVEN,
-        labels: _builtins.list[str | IssuesCreateParamsLabelsItem] | NotGiven = NOT_GIVEN,
-        assignees: _builtins.list[str] | NotGiven = NOT_GIVEN,
-        issue_field_values: _builtins.list[IssuesCreateParamsIssueFieldValuesItem]
-        | NotGiven = NOT_GIVEN,
+        labels: Sequence[str | IssuesCreateParamsLabelsItem] | NotGiven = NOT_GIVEN,
+        assignees: Sequence[str] | NotGiven = NOT_GIVEN,
+        issue_field_values: Sequence[IssuesCreateParamsIssueFieldValuesItem] | NotGiven = NOT_GIVEN,
         type: str | None | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
@@ -802,10 +801,9 @@ class _IssuesBaseMethods(_rt.SyncResource):
         | NotGiven = NOT_GIVEN,
         duplicate_issue_id: int | NotGiven = NOT_GIVEN,
         milestone: str | int | None | NotGiven = NOT_GIVEN,
-        labels: _builtins.list[str | IssuesUpdateParamsLabelsItem] | NotGiven = NOT_GIVEN,
-        assignees: _builtins.list[str | IssuesUpdateParamsAssigneesItem] | NotGiven = NOT_GIVEN,
-        issue_field_values: _builtins.list[IssuesUpdateParamsIssueFieldValuesItem]
-        | NotGiven = NOT_GIVEN,
+        labels: Sequence[str | IssuesUpdateParamsLabelsItem] | NotGiven = NOT_GIVEN,
+        assignees: Sequence[str | IssuesUpdateParamsAssigneesItem] | NotGiven = NOT_GIVEN,
+        issue_field_values: Sequence[IssuesUpdateParamsIssueFieldValuesItem] | NotGiven = NOT_GIVEN,
         type: str | IssuesUpdateParamsType | None | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
@@ -1339,10 +1337,9 @@ class _AsyncIssuesBaseMethods(_rt.AsyncResource):
         body: str | NotGiven = NOT_GIVEN,
         assignee: str | None | NotGiven = NOT_GIVEN,
         milestone: str | int | None | NotGiven = NOT_GIVEN,
-        labels: _builtins.list[str | IssuesCreateParamsLabelsItem] | NotGiven = NOT_GIVEN,
-        assignees: _builtins.list[str] | NotGiven = NOT_GIVEN,
-        issue_field_values: _builtins.list[IssuesCreateParamsIssueFieldValuesItem]
-        | NotGiven = NOT_GIVEN,
+        labels: Sequence[str | IssuesCreateParamsLabelsItem] | NotGiven = NOT_GIVEN,
+        assignees: Sequence[str] | NotGiven = NOT_GIVEN,
+        issue_field_values: Sequence[IssuesCreateParamsIssueFieldValuesItem] | NotGiven = NOT_GIVEN,
         type: str | None | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
@@ -1519,10 +1516,9 @@ class _AsyncIssuesBaseMethods(_rt.AsyncResource):
         | NotGiven = NOT_GIVEN,
         duplicate_issue_id: int | NotGiven = NOT_GIVEN,
         milestone: str | int | None | NotGiven = NOT_GIVEN,
-        labels: _builtins.list[str | IssuesUpdateParamsLabelsItem] | NotGiven = NOT_GIVEN,
-        assignees: _builtins.list[str | IssuesUpdateParamsAssigneesItem] | NotGiven = NOT_GIVEN,
-        issue_field_values: _builtins.list[IssuesUpdateParamsIssueFieldValuesItem]
-        | NotGiven = NOT_GIVEN,
+        labels: Sequence[str | IssuesUpdateParamsLabelsItem] | NotGiven = NOT_GIVEN,
+        assignees: Sequence[str | IssuesUpdateParamsAssigneesItem] | NotGiven = NOT_GIVEN,
+        issue_field_values: Sequence[IssuesUpdateParamsIssueFieldValuesItem] | NotGiven = NOT_GIVEN,
         type: str | IssuesUpdateParamsType | None | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import builtins as _builtins
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
@@ -635,7 +636,7 @@ class _IssuesDependenciesMethods(_rt.SyncResource):
         repo: str,
         issue_number: int,
         *,
-        issue_field_values: _builtins.list[IssuesSetIssueFieldValuesParamsIssueFieldValuesItem]
+        issue_field_values: Sequence[IssuesSetIssueFieldValuesParamsIssueFieldValuesItem]
         | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
@@ -708,7 +709,7 @@ class _IssuesDependenciesMethods(_rt.SyncResource):
         repo: str,
         issue_number: int,
         *,
-        issue_field_values: _builtins.list[IssuesAddIssueFieldValuesParamsIssueFieldValuesItem]
+        issue_field_values: Sequence[IssuesAddIssueFieldValuesParamsIssueFieldValuesItem]
         | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
@@ -1208,7 +1209,7 @@ class _AsyncIssuesDependenciesMethods(_rt.AsyncResource):
         repo: str,
         issue_number: int,
         *,
-        issue_field_values: _builtins.list[IssuesSetIssueFieldValuesParamsIssueFieldValuesItem]
+        issue_field_values: Sequence[IssuesSetIssueFieldValuesParamsIssueFieldValuesItem]
         | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
@@ -1281,7 +1282,7 @@ class _AsyncIssuesDependenciesMethods(_rt.AsyncResource):
         repo: str,
         issue_number: int,
         *,
-        issue_field_values: _builtins.list[IssuesAddIssueFieldValuesParamsIssueFieldValuesItem]
+        issue_field_values: Sequence[IssuesAddIssueFieldValuesParamsIssueFieldValuesItem]
         | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import builtins as _builtins
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Literal
 
 from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
@@ -302,7 +302,7 @@ _ORGS_LIST_ARTIFACT_STORAGE_RECORDS: _rt.Operation[OrgsListArtifactStorageRecord
         operation_id="orgs/list-artifact-storage-records",
         params=(
             _rt.Param("org", "org", "path"),
-            _rt.Param("subject_digest", "subject_digest", "path"),
+            _rt.Param("subject_digest", "subject_digest", "path", multi_segment=True),
         ),
         responses=_rt.LazyResponses(_orgs_list_artifact_storage_records_responses),
     )
@@ -339,7 +339,10 @@ _ORGS_DELETE_ATTESTATIONS_BY_SUBJECT_DIGEST: _rt.Operation[None] = _rt.Operation
     method="delete",
     path="/orgs/{org}/attestations/digest/{subject_digest}",
     operation_id="orgs/delete-attestations-by-subject-digest",
-    params=(_rt.Param("org", "org", "path"), _rt.Param("subject_digest", "subject_digest", "path")),
+    params=(
+        _rt.Param("org", "org", "path"),
+        _rt.Param("subject_digest", "subject_digest", "path", multi_segment=True),
+    ),
     responses=_rt.LazyResponses(
         _orgs_delete_attestations_by_subject_digest_responses,
         _orgs_delete_attestations_by_subject_digest_errors,
@@ -379,7 +382,7 @@ _ORGS_LIST_ATTESTATIONS: _rt.Operation[OrgsListAttestationsResponse] = _rt.Opera
     operation_id="orgs/list-attestations",
     params=(
         _rt.Param("org", "org", "path"),
-        _rt.Param("subject_digest", "subject_digest", "path"),
+        _rt.Param("subject_digest", "subject_digest", "path", multi_segment=True),
         _rt.Param("per_page", "per_page", "query"),
         _rt.Param("before", "before", "query"),
         _rt.Param("after", "after", "query"),
@@ -404,8 +407,8 @@ class _OrgsArtifactsMethods(_rt.SyncResource):
         version: str | NotGiven = NOT_GIVEN,
         physical_environment: str | NotGiven = NOT_GIVEN,
         cluster: str | NotGiven = NOT_GIVEN,
-        tags: dict[str, str] | NotGiven = NOT_GIVEN,
-        runtime_risks: _builtins.list[
+        tags: Mapping[str, str] | NotGiven = NOT_GIVEN,
+        runtime_risks: Sequence[
             Literal["critical-resource", "internet-exposed", "lateral-movement", "sensitive-data"]
         ]
         | NotGiven = NOT_GIVEN,
@@ -489,7 +492,7 @@ class _OrgsArtifactsMethods(_rt.SyncResource):
         cluster: str,
         *,
         logical_environment: str,
-        deployments: _builtins.list[OrgsSetClusterDeploymentRecordsParamsDeploymentsItem],
+        deployments: Sequence[OrgsSetClusterDeploymentRecordsParamsDeploymentsItem],
         physical_environment: str | NotGiven = NOT_GIVEN,
         partial_success: bool | NotGiven = NOT_GIVEN,
         return_records: bool | NotGiven = NOT_GIVEN,
@@ -558,7 +561,7 @@ class _OrgsArtifactsMethods(_rt.SyncResource):
         cluster: str,
         *,
         logical_environment: str,
-        deployments: _builtins.list[OrgsCreateClusterDeploymentRecordsJobParamsDeploymentsItem],
+        deployments: Sequence[OrgsCreateClusterDeploymentRecordsJobParamsDeploymentsItem],
         physical_environment: str | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
@@ -807,7 +810,7 @@ class _OrgsArtifactsMethods(_rt.SyncResource):
         self,
         org: str,
         *,
-        subject_digests: _builtins.list[str],
+        subject_digests: Sequence[str],
         per_page: int | NotGiven = NOT_GIVEN,
         before: str | NotGiven = NOT_GIVEN,
         after: str | NotGiven = NOT_GIVEN,
@@ -1240,8 +1243,8 @@ class _AsyncOrgsArtifactsMethods(_rt.AsyncResource):
         version: str | NotGiven = NOT_GIVEN,
         physical_environment: str | NotGiven = NOT_GIVEN,
         cluster: str | NotGiven = NOT_GIVEN,
-        tags: dict[str, str] | NotGiven = NOT_GIVEN,
-        runtime_risks: _builtins.list[
+        tags: Mapping[str, str] | NotGiven = NOT_GIVEN,
+        runtime_risks: Sequence[
             Literal["critical-resource", "internet-exposed", "lateral-movement", "sensitive-data"]
         ]
         | NotGiven = NOT_GIVEN,
@@ -1325,7 +1328,7 @@ class _AsyncOrgsArtifactsMethods(_rt.AsyncResource):
         cluster: str,
         *,
         logical_environment: str,
-        deployments: _builtins.list[OrgsSetClusterDeploymentRecordsParamsDeploymentsItem],
+        deployments: Sequence[OrgsSetClusterDeploymentRecordsParamsDeploymentsItem],
         physical_environment: str | NotGiven = NOT_GIVEN,
         partial_success: bool | NotGiven = NOT_GIVEN,
         return_records: bool | NotGiven = NOT_GIVEN,
@@ -1394,7 +1397,7 @@ class _AsyncOrgsArtifactsMethods(_rt.AsyncResource):
         cluster: str,
         *,
         logical_environment: str,
-        deployments: _builtins.list[OrgsCreateClusterDeploymentRecordsJobParamsDeploymentsItem],
+        deployments: Sequence[OrgsCreateClusterDeploymentRecordsJobParamsDeploymentsItem],
         physical_environment: str | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
@@ -1643,7 +1646,7 @@ class _AsyncOrgsArtifactsMethods(_rt.AsyncResource):
         self,
         org: str,
         *,
-        subject_digests: _builtins.list[str],
+        subject_digests: Sequence[str],
         per_page: int | NotGiven = NOT_GIVEN,
         before: str | NotGiven = NOT_GIVEN,
         after: str | NotGiven = NOT_GIVEN,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import builtins as _builtins
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, Literal
 
 from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
@@ -380,7 +380,7 @@ class _OrgsHooksMethods(_rt.SyncResource):
         *,
         name: str,
         config: OrgsCreateWebhookParamsConfig,
-        events: _builtins.list[str] | NotGiven = NOT_GIVEN,
+        events: Sequence[str] | NotGiven = NOT_GIVEN,
         active: bool | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
@@ -536,7 +536,7 @@ class _OrgsHooksMethods(_rt.SyncResource):
         hook_id: int,
         *,
         config: OrgsUpdateWebhookParamsConfig | NotGiven = NOT_GIVEN,
-        events: _builtins.list[str] | NotGiven = NOT_GIVEN,
+        events: Sequence[str] | NotGiven = NOT_GIVEN,
         active: bool | NotGiven = NOT_GIVEN,
         name: str | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
@@ -1092,7 +1092,7 @@ class _AsyncOrgsHooksMethods(_rt.AsyncResource):
         *,
         name: str,
         config: OrgsCreateWebhookParamsConfig,
-        events: _builtins.list[str] | NotGiven = NOT_GIVEN,
+        events: Sequence[str] | NotGiven = NOT_GIVEN,
         active: bool | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
@@ -1248,7 +1248,7 @@ class _AsyncOrgsHooksMethods(_rt.AsyncResource):
         hook_id: int,
         *,
         config: OrgsUpdateWebhookParamsConfig | NotGiven = NOT_GIVEN,
-        events: _builtins.list[str] | NotGiven = NOT_GIVEN,
+        events: Sequence[str] | NotGiven = NOT_GIVEN,
         active: bool | NotGiven = NOT_GIVEN,
         name: str | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import builtins as _builtins
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Literal
 
 from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
@@ -423,7 +424,7 @@ class _OrgsInvitationsMethods(_rt.SyncResource):
         email: str | NotGiven = NOT_GIVEN,
         role: Literal["admin", "direct_member", "billing_manager", "reinstate"]
         | NotGiven = NOT_GIVEN,
-        team_ids: _builtins.list[int] | NotGiven = NOT_GIVEN,
+        team_ids: Sequence[int] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -619,9 +620,7 @@ class _OrgsInvitationsMethods(_rt.SyncResource):
         data_type: Literal["text", "date", "single_select", "multi_select", "number"],
         description: str | None | NotGiven = NOT_GIVEN,
         visibility: Literal["organization_members_only", "all"] | NotGiven = NOT_GIVEN,
-        options: _builtins.list[OrgsCreateIssueFieldParamsOptionsItem]
-        | None
-        | NotGiven = NOT_GIVEN,
+        options: Sequence[OrgsCreateIssueFieldParamsOptionsItem] | None | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -731,7 +730,7 @@ class _OrgsInvitationsMethods(_rt.SyncResource):
         name: str | NotGiven = NOT_GIVEN,
         description: str | None | NotGiven = NOT_GIVEN,
         visibility: Literal["organization_members_only", "all"] | NotGiven = NOT_GIVEN,
-        options: _builtins.list[OrgsUpdateIssueFieldParamsOptionsItem] | NotGiven = NOT_GIVEN,
+        options: Sequence[OrgsUpdateIssueFieldParamsOptionsItem] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -1101,7 +1100,7 @@ class _AsyncOrgsInvitationsMethods(_rt.AsyncResource):
         email: str | NotGiven = NOT_GIVEN,
         role: Literal["admin", "direct_member", "billing_manager", "reinstate"]
         | NotGiven = NOT_GIVEN,
-        team_ids: _builtins.list[int] | NotGiven = NOT_GIVEN,
+        team_ids: Sequence[int] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -1297,9 +1296,7 @@ class _AsyncOrgsInvitationsMethods(_rt.AsyncResource):
         data_type: Literal["text", "date", "single_select", "multi_select", "number"],
         description: str | None | NotGiven = NOT_GIVEN,
         visibility: Literal["organization_members_only", "all"] | NotGiven = NOT_GIVEN,
-        options: _builtins.list[OrgsCreateIssueFieldParamsOptionsItem]
-        | None
-        | NotGiven = NOT_GIVEN,
+        options: Sequence[OrgsCreateIssueFieldParamsOptionsItem] | None | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -1409,7 +1406,7 @@ class _AsyncOrgsInvitationsMethods(_rt.AsyncResource):
         name: str | NotGiven = NOT_GIVEN,
         description: str | None | NotGiven = NOT_GIVEN,
         visibility: Literal["organization_members_only", "all"] | NotGiven = NOT_GIVEN,
-        options: _builtins.list[OrgsUpdateIssueFieldParamsOptionsItem] | NotGiven = NOT_GIVEN,
+        options: Sequence[OrgsUpdateIssueFieldParamsOptionsItem] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,

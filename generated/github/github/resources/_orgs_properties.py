@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import builtins as _builtins
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Literal
 
 from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
@@ -415,7 +416,7 @@ class _OrgsPropertiesMethods(_rt.SyncResource):
         self,
         org: str,
         *,
-        properties: _builtins.list[CustomProperty],
+        properties: Sequence[CustomProperty],
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -512,9 +513,9 @@ class _OrgsPropertiesMethods(_rt.SyncResource):
         *,
         value_type: Literal["string", "single_select", "multi_select", "true_false", "url"],
         required: bool | NotGiven = NOT_GIVEN,
-        default_value: str | _builtins.list[str] | None | NotGiven = NOT_GIVEN,
+        default_value: str | Sequence[str] | None | NotGiven = NOT_GIVEN,
         description: str | None | NotGiven = NOT_GIVEN,
-        allowed_values: _builtins.list[str] | None | NotGiven = NOT_GIVEN,
+        allowed_values: Sequence[str] | None | NotGiven = NOT_GIVEN,
         values_editable_by: Literal["org_actors", "org_and_repo_actors"]
         | None
         | NotGiven = NOT_GIVEN,
@@ -684,8 +685,8 @@ class _OrgsPropertiesMethods(_rt.SyncResource):
         self,
         org: str,
         *,
-        repository_names: _builtins.list[str],
-        properties: _builtins.list[CustomPropertyValue],
+        repository_names: Sequence[str],
+        properties: Sequence[CustomPropertyValue],
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -1148,7 +1149,7 @@ class _AsyncOrgsPropertiesMethods(_rt.AsyncResource):
         self,
         org: str,
         *,
-        properties: _builtins.list[CustomProperty],
+        properties: Sequence[CustomProperty],
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -1245,9 +1246,9 @@ class _AsyncOrgsPropertiesMethods(_rt.AsyncResource):
         *,
         value_type: Literal["string", "single_select", "multi_select", "true_false", "url"],
         required: bool | NotGiven = NOT_GIVEN,
-        default_value: str | _builtins.list[str] | None | NotGiven = NOT_GIVEN,
+        default_value: str | Sequence[str] | None | NotGiven = NOT_GIVEN,
         description: str | None | NotGiven = NOT_GIVEN,
-        allowed_values: _builtins.list[str] | None | NotGiven = NOT_GIVEN,
+        allowed_values: Sequence[str] | None | NotGiven = NOT_GIVEN,
         values_editable_by: Literal["org_actors", "org_and_repo_actors"]
         | None
         | NotGiven = NOT_GIVEN,
@@ -1417,8 +1418,8 @@ class _AsyncOrgsPropertiesMethods(_rt.AsyncResource):
         self,
         org: str,
         *,
-        repository_names: _builtins.list[str],
-        properties: _builtins.list[CustomPropertyValue],
+        repository_names: Sequence[str],
+        properties: Sequence[CustomPropertyValue],
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,

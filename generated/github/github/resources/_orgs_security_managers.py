@@ -5,6 +5,7 @@
 from __future__ import annotations
 
 import builtins as _builtins
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Literal
 
 from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
@@ -510,7 +511,7 @@ class _OrgsSecurityManagersMethods(_rt.SyncResource):
         org: str,
         *,
         enforced_repositories: Literal["all", "none", "selected"],
-        selected_repository_ids: _builtins.list[int] | NotGiven = NOT_GIVEN,
+        selected_repository_ids: Sequence[int] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -618,7 +619,7 @@ class _OrgsSecurityManagersMethods(_rt.SyncResource):
         self,
         org: str,
         *,
-        selected_repository_ids: _builtins.list[int],
+        selected_repository_ids: Sequence[int],
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -1345,7 +1346,7 @@ class _AsyncOrgsSecurityManagersMethods(_rt.AsyncResource):
         org: str,
         *,
         enforced_repositories: Literal["all", "none", "selected"],
-        selected_repository_ids: _builtins.list[int] | NotGiven = NOT_GIVEN,
+        selected_repository_ids: Sequence[int] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -1453,7 +1454,7 @@ class _AsyncOrgsSecurityManagersMethods(_rt.AsyncResource):
         self,
         org: str,
         *,
-        selected_repository_ids: _builtins.list[int],
+        selected_repository_ids: Sequence[int],
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import builtins as _builtins
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Literal
 
 from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
@@ -528,8 +528,8 @@ class _PullsMergeMethods(_rt.SyncResource):
         repo: str,
         pull_number: int,
         *,
-        reviewers: _builtins.list[str] | NotGiven = NOT_GIVEN,
-        team_reviewers: _builtins.list[str] | NotGiven = NOT_GIVEN,
+        reviewers: Sequence[str] | NotGiven = NOT_GIVEN,
+        team_reviewers: Sequence[str] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -585,8 +585,8 @@ class _PullsMergeMethods(_rt.SyncResource):
         repo: str,
         pull_number: int,
         *,
-        reviewers: _builtins.list[str],
-        team_reviewers: _builtins.list[str] | NotGiven = NOT_GIVEN,
+        reviewers: Sequence[str],
+        team_reviewers: Sequence[str] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -968,8 +968,8 @@ class _AsyncPullsMergeMethods(_rt.AsyncResource):
         repo: str,
         pull_number: int,
         *,
-        reviewers: _builtins.list[str] | NotGiven = NOT_GIVEN,
-        team_reviewers: _builtins.list[str] | NotGiven = NOT_GIVEN,
+        reviewers: Sequence[str] | NotGiven = NOT_GIVEN,
+        team_reviewers: Sequence[str] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -1025,8 +1025,8 @@ class _AsyncPullsMergeMethods(_rt.AsyncResource):
         repo: str,
         pull_number: int,
         *,
-        reviewers: _builtins.list[str],
-        team_reviewers: _builtins.list[str] | NotGiven = NOT_GIVEN,
+        reviewers: Sequence[str],
+        team_reviewers: Sequence[str] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,

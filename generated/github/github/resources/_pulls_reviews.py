@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import builtins as _builtins
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Literal
 
 from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
@@ -369,7 +369,7 @@ class _PullsReviewsMethods(_rt.SyncResource):
         commit_id: str | NotGiven = NOT_GIVEN,
         body: str | NotGiven = NOT_GIVEN,
         event: Literal["APPROVE", "REQUEST_CHANGES", "COMMENT"] | NotGiven = NOT_GIVEN,
-        comments: _builtins.list[PullsCreateReviewParamsCommentsItem] | NotGiven = NOT_GIVEN,
+        comments: Sequence[PullsCreateReviewParamsCommentsItem] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -1040,7 +1040,7 @@ class _AsyncPullsReviewsMethods(_rt.AsyncResource):
         commit_id: str | NotGiven = NOT_GIVEN,
         body: str | NotGiven = NOT_GIVEN,
         event: Literal["APPROVE", "REQUEST_CHANGES", "COMMENT"] | NotGiven = NOT_GIVEN,
-        comments: _builtins.list[PullsCreateReviewParamsCommentsItem] | NotGiven = NOT_GIVEN,
+        comments: Sequence[PullsCreateReviewParamsCommentsItem] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,

@@ -193,7 +193,7 @@ _REPOS_GET_BRANCH: _rt.Operation[BranchWithProtection] = _rt.Operation(
     params=(
         _rt.Param("owner", "owner", "path"),
         _rt.Param("repo", "repo", "path"),
-        _rt.Param("branch", "branch", "path"),
+        _rt.Param("branch", "branch", "path", multi_segment=True),
     ),
     responses=_rt.LazyResponses(_repos_get_branch_responses, _repos_get_branch_errors),
 )
@@ -205,7 +205,7 @@ _REPOS_GET_BRANCH_PROTECTION: _rt.Operation[BranchProtection] = _rt.Operation(
     params=(
         _rt.Param("owner", "owner", "path"),
         _rt.Param("repo", "repo", "path"),
-        _rt.Param("branch", "branch", "path"),
+        _rt.Param("branch", "branch", "path", multi_segment=True),
     ),
     responses=_rt.LazyResponses(
         _repos_get_branch_protection_responses, _repos_get_branch_protection_errors
@@ -219,7 +219,7 @@ _REPOS_UPDATE_BRANCH_PROTECTION: _rt.Operation[ProtectedBranch] = _rt.Operation(
     params=(
         _rt.Param("owner", "owner", "path"),
         _rt.Param("repo", "repo", "path"),
-        _rt.Param("branch", "branch", "path"),
+        _rt.Param("branch", "branch", "path", multi_segment=True),
         _rt.Param("required_status_checks", "required_status_checks", "field"),
         _rt.Param("enforce_admins", "enforce_admins", "field"),
         _rt.Param("required_pull_request_reviews", "required_pull_request_reviews", "field"),
@@ -245,7 +245,7 @@ _REPOS_DELETE_BRANCH_PROTECTION: _rt.Operation[None] = _rt.Operation(
     params=(
         _rt.Param("owner", "owner", "path"),
         _rt.Param("repo", "repo", "path"),
-        _rt.Param("branch", "branch", "path"),
+        _rt.Param("branch", "branch", "path", multi_segment=True),
     ),
     responses=_rt.LazyResponses(
         _repos_delete_branch_protection_responses, _repos_delete_branch_protection_errors
@@ -259,7 +259,7 @@ _REPOS_GET_ADMIN_BRANCH_PROTECTION: _rt.Operation[ProtectedBranchAdminEnforced] 
     params=(
         _rt.Param("owner", "owner", "path"),
         _rt.Param("repo", "repo", "path"),
-        _rt.Param("branch", "branch", "path"),
+        _rt.Param("branch", "branch", "path", multi_segment=True),
     ),
     responses=_rt.LazyResponses(_repos_get_admin_branch_protection_responses),
 )
@@ -271,7 +271,7 @@ _REPOS_SET_ADMIN_BRANCH_PROTECTION: _rt.Operation[ProtectedBranchAdminEnforced] 
     params=(
         _rt.Param("owner", "owner", "path"),
         _rt.Param("repo", "repo", "path"),
-        _rt.Param("branch", "branch", "path"),
+        _rt.Param("branch", "branch", "path", multi_segment=True),
     ),
     responses=_rt.LazyResponses(_repos_set_admin_branch_protection_responses),
 )
@@ -283,7 +283,7 @@ _REPOS_DELETE_ADMIN_BRANCH_PROTECTION: _rt.Operation[None] = _rt.Operation(
     params=(
         _rt.Param("owner", "owner", "path"),
         _rt.Param("repo", "repo", "path"),
-        _rt.Param("branch", "branch", "path"),
+        _rt.Param("branch", "branch", "path", multi_segment=True),
     ),
     responses=_rt.LazyResponses(
         _repos_delete_admin_branch_protection_responses,
@@ -299,7 +299,7 @@ _REPOS_GET_PULL_REQUEST_REVIEW_PROTECTION: _rt.Operation[ProtectedBranchPullRequ
         params=(
             _rt.Param("owner", "owner", "path"),
             _rt.Param("repo", "repo", "path"),
-            _rt.Param("branch", "branch", "path"),
+            _rt.Param("branch", "branch", "path", multi_segment=True),
         ),
         responses=_rt.LazyResponses(_repos_get_pull_request_review_protection_responses),
     )
@@ -312,7 +312,7 @@ _REPOS_DELETE_PULL_REQUEST_REVIEW_PROTECTION: _rt.Operation[None] = _rt.Operatio
     params=(
         _rt.Param("owner", "owner", "path"),
         _rt.Param("repo", "repo", "path"),
-        _rt.Param("branch", "branch", "path"),
+        _rt.Param("branch", "branch", "path", multi_segment=True),
     ),
     responses=_rt.LazyResponses(
         _repos_delete_pull_request_review_protection_responses,
@@ -328,7 +328,7 @@ _REPOS_UPDATE_PULL_REQUEST_REVIEW_PROTECTION: _rt.Operation[ProtectedBranchPullR
         params=(
             _rt.Param("owner", "owner", "path"),
             _rt.Param("repo", "repo", "path"),
-            _rt.Param("branch", "branch", "path"),
+            _rt.Param("branch", "branch", "path", multi_segment=True),
             _rt.Param("dismissal_restrictions", "dismissal_restrictions", "field"),
             _rt.Param("dismiss_stale_reviews", "dismiss_stale_reviews", "field"),
             _rt.Param("require_code_owner_reviews", "require_code_owner_reviews", "field"),
@@ -353,7 +353,7 @@ _REPOS_GET_COMMIT_SIGNATURE_PROTECTION: _rt.Operation[ProtectedBranchAdminEnforc
     params=(
         _rt.Param("owner", "owner", "path"),
         _rt.Param("repo", "repo", "path"),
-        _rt.Param("branch", "branch", "path"),
+        _rt.Param("branch", "branch", "path", multi_segment=True),
     ),
     responses=_rt.LazyResponses(
         _repos_get_commit_signature_protection_responses,
@@ -369,7 +369,7 @@ _REPOS_CREATE_COMMIT_SIGNATURE_PROTECTION: _rt.Operation[ProtectedBranchAdminEnf
         params=(
             _rt.Param("owner", "owner", "path"),
             _rt.Param("repo", "repo", "path"),
-            _rt.Param("branch", "branch", "path"),
+            _rt.Param("branch", "branch", "path", multi_segment=True),
         ),
         responses=_rt.LazyResponses(
             _repos_create_commit_signature_protection_responses,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
@@ -167,7 +168,7 @@ _REPOS_DELETE_COMMIT_SIGNATURE_PROTECTION: _rt.Operation[None] = _rt.Operation(
     params=(
         _rt.Param("owner", "owner", "path"),
         _rt.Param("repo", "repo", "path"),
-        _rt.Param("branch", "branch", "path"),
+        _rt.Param("branch", "branch", "path", multi_segment=True),
     ),
     responses=_rt.LazyResponses(
         _repos_delete_commit_signature_protection_responses,
@@ -182,7 +183,7 @@ _REPOS_GET_STATUS_CHECKS_PROTECTION: _rt.Operation[StatusCheckPolicy] = _rt.Oper
     params=(
         _rt.Param("owner", "owner", "path"),
         _rt.Param("repo", "repo", "path"),
-        _rt.Param("branch", "branch", "path"),
+        _rt.Param("branch", "branch", "path", multi_segment=True),
     ),
     responses=_rt.LazyResponses(
         _repos_get_status_checks_protection_responses, _repos_get_status_checks_protection_errors
@@ -196,7 +197,7 @@ _REPOS_REMOVE_STATUS_CHECK_PROTECTION: _rt.Operation[None] = _rt.Operation(
     params=(
         _rt.Param("owner", "owner", "path"),
         _rt.Param("repo", "repo", "path"),
-        _rt.Param("branch", "branch", "path"),
+        _rt.Param("branch", "branch", "path", multi_segment=True),
     ),
     responses={"204": _rt.Response(None, "empty")},
 )
@@ -208,7 +209,7 @@ _REPOS_UPDATE_STATUS_CHECK_PROTECTION: _rt.Operation[StatusCheckPolicy] = _rt.Op
     params=(
         _rt.Param("owner", "owner", "path"),
         _rt.Param("repo", "repo", "path"),
-        _rt.Param("branch", "branch", "path"),
+        _rt.Param("branch", "branch", "path", multi_segment=True),
         _rt.Param("strict", "strict", "field"),
         _rt.Param("contexts", "contexts", "field"),
         _rt.Param("checks", "checks", "field"),
@@ -227,7 +228,7 @@ _REPOS_GET_ALL_STATUS_CHECK_CONTEXTS: _rt.Operation[list[str]] = _rt.Operation(
     params=(
         _rt.Param("owner", "owner", "path"),
         _rt.Param("repo", "repo", "path"),
-        _rt.Param("branch", "branch", "path"),
+        _rt.Param("branch", "branch", "path", multi_segment=True),
     ),
     responses=_rt.LazyResponses(
         _repos_get_all_status_check_contexts_responses, _repos_get_all_status_check_contexts_errors
@@ -241,7 +242,7 @@ _REPOS_SET_STATUS_CHECK_CONTEXTS: _rt.Operation[list[str]] = _rt.Operation(
     params=(
         _rt.Param("owner", "owner", "path"),
         _rt.Param("repo", "repo", "path"),
-        _rt.Param("branch", "branch", "path"),
+        _rt.Param("branch", "branch", "path", multi_segment=True),
         _rt.Param("body", "body", "body"),
     ),
     body=_rt.Body("application/json"),
@@ -257,7 +258,7 @@ _REPOS_ADD_STATUS_CHECK_CONTEXTS: _rt.Operation[list[str]] = _rt.Operation(
     params=(
         _rt.Param("owner", "owner", "path"),
         _rt.Param("repo", "repo", "path"),
-        _rt.Param("branch", "branch", "path"),
+        _rt.Param("branch", "branch", "path", multi_segment=True),
         _rt.Param("body", "body", "body"),
     ),
     body=_rt.Body("application/json"),
@@ -273,7 +274,7 @@ _REPOS_REMOVE_STATUS_CHECK_CONTEXTS: _rt.Operation[list[str]] = _rt.Operation(
     params=(
         _rt.Param("owner", "owner", "path"),
         _rt.Param("repo", "repo", "path"),
-        _rt.Param("branch", "branch", "path"),
+        _rt.Param("branch", "branch", "path", multi_segment=True),
         _rt.Param("body", "body", "body"),
     ),
     body=_rt.Body("application/json"),
@@ -289,7 +290,7 @@ _REPOS_GET_ACCESS_RESTRICTIONS: _rt.Operation[BranchRestrictionPolicy] = _rt.Ope
     params=(
         _rt.Param("owner", "owner", "path"),
         _rt.Param("repo", "repo", "path"),
-        _rt.Param("branch", "branch", "path"),
+        _rt.Param("branch", "branch", "path", multi_segment=True),
     ),
     responses=_rt.LazyResponses(
         _repos_get_access_restrictions_responses, _repos_get_access_restrictions_errors
@@ -303,7 +304,7 @@ _REPOS_DELETE_ACCESS_RESTRICTIONS: _rt.Operation[None] = _rt.Operation(
     params=(
         _rt.Param("owner", "owner", "path"),
         _rt.Param("repo", "repo", "path"),
-        _rt.Param("branch", "branch", "path"),
+        _rt.Param("branch", "branch", "path", multi_segment=True),
     ),
     responses={"204": _rt.Response(None, "empty")},
 )
@@ -316,7 +317,7 @@ _REPOS_GET_APPS_WITH_ACCESS_TO_PROTECTED_BRANCH: _rt.Operation[list[Integration 
         params=(
             _rt.Param("owner", "owner", "path"),
             _rt.Param("repo", "repo", "path"),
-            _rt.Param("branch", "branch", "path"),
+            _rt.Param("branch", "branch", "path", multi_segment=True),
         ),
         responses=_rt.LazyResponses(
             _repos_get_apps_with_access_to_protected_branch_responses,
@@ -332,7 +333,7 @@ _REPOS_SET_APP_ACCESS_RESTRICTIONS: _rt.Operation[list[Integration | None]] = _r
     params=(
         _rt.Param("owner", "owner", "path"),
         _rt.Param("repo", "repo", "path"),
-        _rt.Param("branch", "branch", "path"),
+        _rt.Param("branch", "branch", "path", multi_segment=True),
         _rt.Param("apps", "apps", "field"),
     ),
     body=_rt.Body("application/json", required=True),
@@ -348,7 +349,7 @@ _REPOS_ADD_APP_ACCESS_RESTRICTIONS: _rt.Operation[list[Integration | None]] = _r
     params=(
         _rt.Param("owner", "owner", "path"),
         _rt.Param("repo", "repo", "path"),
-        _rt.Param("branch", "branch", "path"),
+        _rt.Param("branch", "branch", "path", multi_segment=True),
         _rt.Param("apps", "apps", "field"),
     ),
     body=_rt.Body("application/json", required=True),
@@ -525,8 +526,8 @@ class _ReposBranches2Methods(_rt.SyncResource):
         branch: str,
         *,
         strict: bool | NotGiven = NOT_GIVEN,
-        contexts: list[str] | NotGiven = NOT_GIVEN,
-        checks: list[ReposUpdateStatusCheckProtectionParamsChecksItem] | NotGiven = NOT_GIVEN,
+        contexts: Sequence[str] | NotGiven = NOT_GIVEN,
+        checks: Sequence[ReposUpdateStatusCheckProtectionParamsChecksItem] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -969,7 +970,7 @@ class _ReposBranches2Methods(_rt.SyncResource):
         repo: str,
         branch: str,
         *,
-        apps: list[str],
+        apps: Sequence[str],
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -1030,7 +1031,7 @@ class _ReposBranches2Methods(_rt.SyncResource):
         repo: str,
         branch: str,
         *,
-        apps: list[str],
+        apps: Sequence[str],
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -1332,8 +1333,8 @@ class _AsyncReposBranches2Methods(_rt.AsyncResource):
         branch: str,
         *,
         strict: bool | NotGiven = NOT_GIVEN,
-        contexts: list[str] | NotGiven = NOT_GIVEN,
-        checks: list[ReposUpdateStatusCheckProtectionParamsChecksItem] | NotGiven = NOT_GIVEN,
+        contexts: Sequence[str] | NotGiven = NOT_GIVEN,
+        checks: Sequence[ReposUpdateStatusCheckProtectionParamsChecksItem] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -1776,7 +1777,7 @@ class _AsyncReposBranches2Methods(_rt.AsyncResource):
         repo: str,
         branch: str,
         *,
-        apps: list[str],
+        apps: Sequence[str],
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -1837,7 +1838,7 @@ class _AsyncReposBranches2Methods(_rt.AsyncResource):
         repo: str,
         branch: str,
         *,
-        apps: list[str],
+        apps: Sequence[str],
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,

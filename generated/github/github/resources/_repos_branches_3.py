@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
@@ -169,7 +170,7 @@ _REPOS_REMOVE_APP_ACCESS_RESTRICTIONS: _rt.Operation[list[Integration | None]] =
     params=(
         _rt.Param("owner", "owner", "path"),
         _rt.Param("repo", "repo", "path"),
-        _rt.Param("branch", "branch", "path"),
+        _rt.Param("branch", "branch", "path", multi_segment=True),
         _rt.Param("apps", "apps", "field"),
     ),
     body=_rt.Body("application/json", required=True),
@@ -186,7 +187,7 @@ _REPOS_GET_TEAMS_WITH_ACCESS_TO_PROTECTED_BRANCH: _rt.Operation[list[Team]] = _r
     params=(
         _rt.Param("owner", "owner", "path"),
         _rt.Param("repo", "repo", "path"),
-        _rt.Param("branch", "branch", "path"),
+        _rt.Param("branch", "branch", "path", multi_segment=True),
     ),
     responses=_rt.LazyResponses(
         _repos_get_teams_with_access_to_protected_branch_responses,
@@ -201,7 +202,7 @@ _REPOS_SET_TEAM_ACCESS_RESTRICTIONS: _rt.Operation[list[Team]] = _rt.Operation(
     params=(
         _rt.Param("owner", "owner", "path"),
         _rt.Param("repo", "repo", "path"),
-        _rt.Param("branch", "branch", "path"),
+        _rt.Param("branch", "branch", "path", multi_segment=True),
         _rt.Param("body", "body", "body"),
     ),
     body=_rt.Body("application/json"),
@@ -217,7 +218,7 @@ _REPOS_ADD_TEAM_ACCESS_RESTRICTIONS: _rt.Operation[list[Team]] = _rt.Operation(
     params=(
         _rt.Param("owner", "owner", "path"),
         _rt.Param("repo", "repo", "path"),
-        _rt.Param("branch", "branch", "path"),
+        _rt.Param("branch", "branch", "path", multi_segment=True),
         _rt.Param("body", "body", "body"),
     ),
     body=_rt.Body("application/json"),
@@ -233,7 +234,7 @@ _REPOS_REMOVE_TEAM_ACCESS_RESTRICTIONS: _rt.Operation[list[Team]] = _rt.Operatio
     params=(
         _rt.Param("owner", "owner", "path"),
         _rt.Param("repo", "repo", "path"),
-        _rt.Param("branch", "branch", "path"),
+        _rt.Param("branch", "branch", "path", multi_segment=True),
         _rt.Param("body", "body", "body"),
     ),
     body=_rt.Body("application/json"),
@@ -250,7 +251,7 @@ _REPOS_GET_USERS_WITH_ACCESS_TO_PROTECTED_BRANCH: _rt.Operation[list[SimpleUser]
     params=(
         _rt.Param("owner", "owner", "path"),
         _rt.Param("repo", "repo", "path"),
-        _rt.Param("branch", "branch", "path"),
+        _rt.Param("branch", "branch", "path", multi_segment=True),
     ),
     responses=_rt.LazyResponses(
         _repos_get_users_with_access_to_protected_branch_responses,
@@ -265,7 +266,7 @@ _REPOS_SET_USER_ACCESS_RESTRICTIONS: _rt.Operation[list[SimpleUser]] = _rt.Opera
     params=(
         _rt.Param("owner", "owner", "path"),
         _rt.Param("repo", "repo", "path"),
-        _rt.Param("branch", "branch", "path"),
+        _rt.Param("branch", "branch", "path", multi_segment=True),
         _rt.Param("users", "users", "field"),
     ),
     body=_rt.Body("application/json", required=True),
@@ -281,7 +282,7 @@ _REPOS_ADD_USER_ACCESS_RESTRICTIONS: _rt.Operation[list[SimpleUser]] = _rt.Opera
     params=(
         _rt.Param("owner", "owner", "path"),
         _rt.Param("repo", "repo", "path"),
-        _rt.Param("branch", "branch", "path"),
+        _rt.Param("branch", "branch", "path", multi_segment=True),
         _rt.Param("users", "users", "field"),
     ),
     body=_rt.Body("application/json", required=True),
@@ -297,7 +298,7 @@ _REPOS_REMOVE_USER_ACCESS_RESTRICTIONS: _rt.Operation[list[SimpleUser]] = _rt.Op
     params=(
         _rt.Param("owner", "owner", "path"),
         _rt.Param("repo", "repo", "path"),
-        _rt.Param("branch", "branch", "path"),
+        _rt.Param("branch", "branch", "path", multi_segment=True),
         _rt.Param("users", "users", "field"),
     ),
     body=_rt.Body("application/json", required=True),
@@ -314,7 +315,7 @@ _REPOS_RENAME_BRANCH: _rt.Operation[BranchWithProtection] = _rt.Operation(
     params=(
         _rt.Param("owner", "owner", "path"),
         _rt.Param("repo", "repo", "path"),
-        _rt.Param("branch", "branch", "path"),
+        _rt.Param("branch", "branch", "path", multi_segment=True),
         _rt.Param("new_name", "new_name", "field"),
     ),
     body=_rt.Body("application/json", required=True),
@@ -343,7 +344,7 @@ class _ReposBranches3Methods(_rt.SyncResource):
         repo: str,
         branch: str,
         *,
-        apps: list[str],
+        apps: Sequence[str],
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -681,7 +682,7 @@ class _ReposBranches3Methods(_rt.SyncResource):
         repo: str,
         branch: str,
         *,
-        users: list[str],
+        users: Sequence[str],
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -742,7 +743,7 @@ class _ReposBranches3Methods(_rt.SyncResource):
         repo: str,
         branch: str,
         *,
-        users: list[str],
+        users: Sequence[str],
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -802,7 +803,7 @@ class _ReposBranches3Methods(_rt.SyncResource):
         repo: str,
         branch: str,
         *,
-        users: list[str],
+        users: Sequence[str],
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -1047,7 +1048,7 @@ class _AsyncReposBranches3Methods(_rt.AsyncResource):
         repo: str,
         branch: str,
         *,
-        apps: list[str],
+        apps: Sequence[str],
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -1385,7 +1386,7 @@ class _AsyncReposBranches3Methods(_rt.AsyncResource):
         repo: str,
         branch: str,
         *,
-        users: list[str],
+        users: Sequence[str],
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -1446,7 +1447,7 @@ class _AsyncReposBranches3Methods(_rt.AsyncResource):
         repo: str,
         branch: str,
         *,
-        users: list[str],
+        users: Sequence[str],
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -1506,7 +1507,7 @@ class _AsyncReposBranches3Methods(_rt.AsyncResource):
         repo: str,
         branch: str,
         *,
-        users: list[str],
+        users: Sequence[str],
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,

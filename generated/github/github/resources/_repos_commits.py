@@ -167,7 +167,7 @@ _REPOS_LIST_BRANCHES_FOR_HEAD_COMMIT: _rt.Operation[list[BranchShort]] = _rt.Ope
     params=(
         _rt.Param("owner", "owner", "path"),
         _rt.Param("repo", "repo", "path"),
-        _rt.Param("commit_sha", "commit_sha", "path"),
+        _rt.Param("commit_sha", "commit_sha", "path", multi_segment=True),
     ),
     responses=_rt.LazyResponses(
         _repos_list_branches_for_head_commit_responses, _repos_list_branches_for_head_commit_errors
@@ -181,7 +181,7 @@ _REPOS_LIST_COMMENTS_FOR_COMMIT: _rt.Operation[list[CommitComment]] = _rt.Operat
     params=(
         _rt.Param("owner", "owner", "path"),
         _rt.Param("repo", "repo", "path"),
-        _rt.Param("commit_sha", "commit_sha", "path"),
+        _rt.Param("commit_sha", "commit_sha", "path", multi_segment=True),
         _rt.Param("per_page", "per_page", "query"),
         _rt.Param("page", "page", "query"),
     ),
@@ -196,7 +196,7 @@ _REPOS_CREATE_COMMIT_COMMENT: _rt.Operation[CommitComment] = _rt.Operation(
     params=(
         _rt.Param("owner", "owner", "path"),
         _rt.Param("repo", "repo", "path"),
-        _rt.Param("commit_sha", "commit_sha", "path"),
+        _rt.Param("commit_sha", "commit_sha", "path", multi_segment=True),
         _rt.Param("body", "body", "field"),
         _rt.Param("path", "path", "field"),
         _rt.Param("position", "position", "field"),
@@ -216,7 +216,7 @@ _REPOS_LIST_PULL_REQUESTS_ASSOCIATED_WITH_COMMIT: _rt.Operation[list[PullRequest
         params=(
             _rt.Param("owner", "owner", "path"),
             _rt.Param("repo", "repo", "path"),
-            _rt.Param("commit_sha", "commit_sha", "path"),
+            _rt.Param("commit_sha", "commit_sha", "path", multi_segment=True),
             _rt.Param("per_page", "per_page", "query"),
             _rt.Param("page", "page", "query"),
         ),
@@ -235,7 +235,7 @@ _REPOS_GET_COMMIT: _rt.Operation[Commit] = _rt.Operation(
     params=(
         _rt.Param("owner", "owner", "path"),
         _rt.Param("repo", "repo", "path"),
-        _rt.Param("ref", "ref", "path"),
+        _rt.Param("ref", "ref", "path", multi_segment=True),
         _rt.Param("page", "page", "query"),
         _rt.Param("per_page", "per_page", "query"),
     ),
@@ -249,7 +249,7 @@ _REPOS_GET_COMBINED_STATUS_FOR_REF: _rt.Operation[CombinedCommitStatus] = _rt.Op
     params=(
         _rt.Param("owner", "owner", "path"),
         _rt.Param("repo", "repo", "path"),
-        _rt.Param("ref", "ref", "path"),
+        _rt.Param("ref", "ref", "path", multi_segment=True),
         _rt.Param("per_page", "per_page", "query"),
         _rt.Param("page", "page", "query"),
     ),
@@ -265,7 +265,7 @@ _REPOS_LIST_COMMIT_STATUSES_FOR_REF: _rt.Operation[list[Status]] = _rt.Operation
     params=(
         _rt.Param("owner", "owner", "path"),
         _rt.Param("repo", "repo", "path"),
-        _rt.Param("ref", "ref", "path"),
+        _rt.Param("ref", "ref", "path", multi_segment=True),
         _rt.Param("per_page", "per_page", "query"),
         _rt.Param("page", "page", "query"),
     ),

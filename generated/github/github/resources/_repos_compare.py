@@ -133,7 +133,7 @@ _REPOS_COMPARE_COMMITS_WITH_BASEHEAD: _rt.Operation[CommitComparison] = _rt.Oper
     params=(
         _rt.Param("owner", "owner", "path"),
         _rt.Param("repo", "repo", "path"),
-        _rt.Param("basehead", "basehead", "path"),
+        _rt.Param("basehead", "basehead", "path", multi_segment=True),
         _rt.Param("page", "page", "query"),
         _rt.Param("per_page", "per_page", "query"),
     ),
@@ -164,7 +164,7 @@ _REPOS_GET_CONTENT: _rt.Operation[ReposGetContentResponse] = _rt.Operation(
     params=(
         _rt.Param("owner", "owner", "path"),
         _rt.Param("repo", "repo", "path"),
-        _rt.Param("path", "path", "path"),
+        _rt.Param("path", "path", "path", multi_segment=True),
         _rt.Param("ref", "ref", "query"),
     ),
     responses=_rt.LazyResponses(_repos_get_content_responses, _repos_get_content_errors),
@@ -177,7 +177,7 @@ _REPOS_CREATE_OR_UPDATE_FILE_CONTENTS: _rt.Operation[FileCommit] = _rt.Operation
     params=(
         _rt.Param("owner", "owner", "path"),
         _rt.Param("repo", "repo", "path"),
-        _rt.Param("path", "path", "path"),
+        _rt.Param("path", "path", "path", multi_segment=True),
         _rt.Param("message", "message", "field"),
         _rt.Param("content", "content", "field"),
         _rt.Param("sha", "sha", "field"),
@@ -199,7 +199,7 @@ _REPOS_DELETE_FILE: _rt.Operation[FileCommit] = _rt.Operation(
     params=(
         _rt.Param("owner", "owner", "path"),
         _rt.Param("repo", "repo", "path"),
-        _rt.Param("path", "path", "path"),
+        _rt.Param("path", "path", "path", multi_segment=True),
         _rt.Param("message", "message", "field"),
         _rt.Param("sha", "sha", "field"),
         _rt.Param("branch", "branch", "field"),

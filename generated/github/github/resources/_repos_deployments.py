@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Literal
 
 from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
@@ -336,8 +337,8 @@ class _ReposDeploymentsMethods(_rt.SyncResource):
         ref: str,
         task: str | NotGiven = NOT_GIVEN,
         auto_merge: bool | NotGiven = NOT_GIVEN,
-        required_contexts: list[str] | NotGiven = NOT_GIVEN,
-        payload: dict[str, Any] | str | NotGiven = NOT_GIVEN,
+        required_contexts: Sequence[str] | NotGiven = NOT_GIVEN,
+        payload: Mapping[str, Any] | str | NotGiven = NOT_GIVEN,
         environment: str | NotGiven = NOT_GIVEN,
         description: str | None | NotGiven = NOT_GIVEN,
         transient_environment: bool | NotGiven = NOT_GIVEN,
@@ -768,7 +769,7 @@ class _ReposDeploymentsMethods(_rt.SyncResource):
         repo: str,
         *,
         event_type: str,
-        client_payload: dict[str, Any] | NotGiven = NOT_GIVEN,
+        client_payload: Mapping[str, Any] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -938,8 +939,8 @@ class _AsyncReposDeploymentsMethods(_rt.AsyncResource):
         ref: str,
         task: str | NotGiven = NOT_GIVEN,
         auto_merge: bool | NotGiven = NOT_GIVEN,
-        required_contexts: list[str] | NotGiven = NOT_GIVEN,
-        payload: dict[str, Any] | str | NotGiven = NOT_GIVEN,
+        required_contexts: Sequence[str] | NotGiven = NOT_GIVEN,
+        payload: Mapping[str, Any] | str | NotGiven = NOT_GIVEN,
         environment: str | NotGiven = NOT_GIVEN,
         description: str | None | NotGiven = NOT_GIVEN,
         transient_environment: bool | NotGiven = NOT_GIVEN,
@@ -1370,7 +1371,7 @@ class _AsyncReposDeploymentsMethods(_rt.AsyncResource):
         repo: str,
         *,
         event_type: str,
-        client_payload: dict[str, Any] | NotGiven = NOT_GIVEN,
+        client_payload: Mapping[str, Any] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,

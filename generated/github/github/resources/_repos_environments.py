@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Literal
 
 from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
@@ -434,7 +435,7 @@ class _ReposEnvironmentsMethods(_rt.SyncResource):
         *,
         wait_timer: WaitTimer | NotGiven = NOT_GIVEN,
         prevent_self_review: PreventSelfReview | NotGiven = NOT_GIVEN,
-        reviewers: list[ReposCreateOrUpdateEnvironmentParamsReviewersItem]
+        reviewers: Sequence[ReposCreateOrUpdateEnvironmentParamsReviewersItem]
         | None
         | NotGiven = NOT_GIVEN,
         deployment_branch_policy: DeploymentBranchPolicySettings | None | NotGiven = NOT_GIVEN,
@@ -1270,7 +1271,7 @@ class _AsyncReposEnvironmentsMethods(_rt.AsyncResource):
         *,
         wait_timer: WaitTimer | NotGiven = NOT_GIVEN,
         prevent_self_review: PreventSelfReview | NotGiven = NOT_GIVEN,
-        reviewers: list[ReposCreateOrUpdateEnvironmentParamsReviewersItem]
+        reviewers: Sequence[ReposCreateOrUpdateEnvironmentParamsReviewersItem]
         | None
         | NotGiven = NOT_GIVEN,
         deployment_branch_policy: DeploymentBranchPolicySettings | None | NotGiven = NOT_GIVEN,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, Literal
 
 from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
@@ -404,7 +405,7 @@ class _ReposHooksMethods(_rt.SyncResource):
         *,
         name: str | NotGiven = NOT_GIVEN,
         config: ReposCreateWebhookParamsConfig | NotGiven = NOT_GIVEN,
-        events: list[str] | NotGiven = NOT_GIVEN,
+        events: Sequence[str] | NotGiven = NOT_GIVEN,
         active: bool | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
@@ -557,9 +558,9 @@ class _ReposHooksMethods(_rt.SyncResource):
         hook_id: int,
         *,
         config: WebhookConfig | NotGiven = NOT_GIVEN,
-        events: list[str] | NotGiven = NOT_GIVEN,
-        add_events: list[str] | NotGiven = NOT_GIVEN,
-        remove_events: list[str] | NotGiven = NOT_GIVEN,
+        events: Sequence[str] | NotGiven = NOT_GIVEN,
+        add_events: Sequence[str] | NotGiven = NOT_GIVEN,
+        remove_events: Sequence[str] | NotGiven = NOT_GIVEN,
         active: bool | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
@@ -1097,7 +1098,7 @@ class _AsyncReposHooksMethods(_rt.AsyncResource):
         *,
         name: str | NotGiven = NOT_GIVEN,
         config: ReposCreateWebhookParamsConfig | NotGiven = NOT_GIVEN,
-        events: list[str] | NotGiven = NOT_GIVEN,
+        events: Sequence[str] | NotGiven = NOT_GIVEN,
         active: bool | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
@@ -1250,9 +1251,9 @@ class _AsyncReposHooksMethods(_rt.AsyncResource):
         hook_id: int,
         *,
         config: WebhookConfig | NotGiven = NOT_GIVEN,
-        events: list[str] | NotGiven = NOT_GIVEN,
-        add_events: list[str] | NotGiven = NOT_GIVEN,
-        remove_events: list[str] | NotGiven = NOT_GIVEN,
+        events: Sequence[str] | NotGiven = NOT_GIVEN,
+        add_events: Sequence[str] | NotGiven = NOT_GIVEN,
+        remove_events: Sequence[str] | NotGiven = NOT_GIVEN,
         active: bool | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
@@ -134,7 +135,7 @@ _REPOS_GET_README_IN_DIRECTORY: _rt.Operation[ContentFile] = _rt.Operation(
     params=(
         _rt.Param("owner", "owner", "path"),
         _rt.Param("repo", "repo", "path"),
-        _rt.Param("dir", "dir", "path"),
+        _rt.Param("dir", "dir", "path", multi_segment=True),
         _rt.Param("ref", "ref", "query"),
     ),
     responses=_rt.LazyResponses(
@@ -193,7 +194,7 @@ class _ReposPropertiesMethods(_rt.SyncResource):
         owner: str,
         repo: str,
         *,
-        properties: list[CustomPropertyValue],
+        properties: Sequence[CustomPropertyValue],
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -430,7 +431,7 @@ class _AsyncReposPropertiesMethods(_rt.AsyncResource):
         owner: str,
         repo: str,
         *,
-        properties: list[CustomPropertyValue],
+        properties: Sequence[CustomPropertyValue],
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,

@@ -261,7 +261,7 @@ _REPOS_GET_RELEASE_BY_TAG: _rt.Operation[Release] = _rt.Operation(
     params=(
         _rt.Param("owner", "owner", "path"),
         _rt.Param("repo", "repo", "path"),
-        _rt.Param("tag", "tag", "path"),
+        _rt.Param("tag", "tag", "path", multi_segment=True),
     ),
     responses=_rt.LazyResponses(
         _repos_get_release_by_tag_responses, _repos_get_release_by_tag_errors

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, Literal
 
 from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
@@ -171,7 +172,7 @@ _REPOS_GET_BRANCH_RULES: _rt.Operation[list[RepositoryRuleDetailed]] = _rt.Opera
     params=(
         _rt.Param("owner", "owner", "path"),
         _rt.Param("repo", "repo", "path"),
-        _rt.Param("branch", "branch", "path"),
+        _rt.Param("branch", "branch", "path", multi_segment=True),
         _rt.Param("per_page", "per_page", "query"),
         _rt.Param("page", "page", "query"),
     ),
@@ -234,7 +235,7 @@ _REPOS_CREATE_COMMIT_STATUS: _rt.Operation[Status] = _rt.Operation(
     params=(
         _rt.Param("owner", "owner", "path"),
         _rt.Param("repo", "repo", "path"),
-        _rt.Param("sha", "sha", "path"),
+        _rt.Param("sha", "sha", "path", multi_segment=True),
         _rt.Param("state", "state", "field"),
         _rt.Param("target_url", "target_url", "field"),
         _rt.Param("description", "description", "field"),
@@ -265,7 +266,7 @@ _REPOS_DOWNLOAD_TARBALL_ARCHIVE: _rt.Operation[None] = _rt.Operation(
     params=(
         _rt.Param("owner", "owner", "path"),
         _rt.Param("repo", "repo", "path"),
-        _rt.Param("ref", "ref", "path"),
+        _rt.Param("ref", "ref", "path", multi_segment=True),
     ),
     responses={"302": _rt.Response(None, "empty")},
 )
@@ -987,7 +988,7 @@ class _ReposReleases2Methods(_rt.SyncResource):
         owner: str,
         repo: str,
         *,
-        names: list[str],
+        names: Sequence[str],
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -1742,7 +1743,7 @@ class _AsyncReposReleases2Methods(_rt.AsyncResource):
         owner: str,
         repo: str,
         *,
-        names: list[str],
+        names: Sequence[str],
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as _dt
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, Literal
 
 from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
@@ -312,7 +313,7 @@ class _ReposReposMethods(_rt.SyncResource):
         | NotGiven = NOT_GIVEN,
         merge_commit_title: Literal["PR_TITLE", "MERGE_MESSAGE"] | NotGiven = NOT_GIVEN,
         merge_commit_message: Literal["PR_BODY", "PR_TITLE", "BLANK"] | NotGiven = NOT_GIVEN,
-        custom_properties: dict[str, Any] | NotGiven = NOT_GIVEN,
+        custom_properties: Mapping[str, Any] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -798,7 +799,7 @@ class _AsyncReposReposMethods(_rt.AsyncResource):
         | NotGiven = NOT_GIVEN,
         merge_commit_title: Literal["PR_TITLE", "MERGE_MESSAGE"] | NotGiven = NOT_GIVEN,
         merge_commit_message: Literal["PR_BODY", "PR_TITLE", "BLANK"] | NotGiven = NOT_GIVEN,
-        custom_properties: dict[str, Any] | NotGiven = NOT_GIVEN,
+        custom_properties: Mapping[str, Any] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,

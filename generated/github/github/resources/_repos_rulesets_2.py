@@ -314,7 +314,7 @@ _REPOS_LIST_ATTESTATIONS: _rt.Operation[ReposListAttestationsResponse] = _rt.Ope
     params=(
         _rt.Param("owner", "owner", "path"),
         _rt.Param("repo", "repo", "path"),
-        _rt.Param("subject_digest", "subject_digest", "path"),
+        _rt.Param("subject_digest", "subject_digest", "path", multi_segment=True),
         _rt.Param("per_page", "per_page", "query"),
         _rt.Param("before", "before", "query"),
         _rt.Param("after", "after", "query"),

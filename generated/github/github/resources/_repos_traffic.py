@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Literal
 
 from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
@@ -223,7 +224,7 @@ _REPOS_DOWNLOAD_ZIPBALL_ARCHIVE: _rt.Operation[None] = _rt.Operation(
     params=(
         _rt.Param("owner", "owner", "path"),
         _rt.Param("repo", "repo", "path"),
-        _rt.Param("ref", "ref", "path"),
+        _rt.Param("ref", "ref", "path", multi_segment=True),
     ),
     responses={"302": _rt.Response(None, "empty")},
 )
@@ -466,7 +467,7 @@ class _ReposTrafficMethods(_rt.SyncResource):
         *,
         new_owner: str,
         new_name: str | NotGiven = NOT_GIVEN,
-        team_ids: list[int] | NotGiven = NOT_GIVEN,
+        team_ids: Sequence[int] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -1133,7 +1134,7 @@ class _AsyncReposTrafficMethods(_rt.AsyncResource):
         *,
         new_owner: str,
         new_name: str | NotGiven = NOT_GIVEN,
-        team_ids: list[int] | NotGiven = NOT_GIVEN,
+        team_ids: Sequence[int] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Literal
 
 from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
@@ -535,7 +536,7 @@ class _SecretScanningCustomPatternsMethods(_rt.SyncResource):
         self,
         org: str,
         *,
-        patterns: list[SecretScanningCustomPatternToCreate],
+        patterns: Sequence[SecretScanningCustomPatternToCreate],
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -577,7 +578,7 @@ class _SecretScanningCustomPatternsMethods(_rt.SyncResource):
         self,
         org: str,
         *,
-        patterns: list[SecretScanningCustomPatternToDelete],
+        patterns: Sequence[SecretScanningCustomPatternToDelete],
         post_delete_action: Literal["delete_alerts", "resolve_alerts"] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
@@ -755,7 +756,7 @@ class _SecretScanningCustomPatternsMethods(_rt.SyncResource):
         owner: str,
         repo: str,
         *,
-        patterns: list[SecretScanningCustomPatternToCreate],
+        patterns: Sequence[SecretScanningCustomPatternToCreate],
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -803,7 +804,7 @@ class _SecretScanningCustomPatternsMethods(_rt.SyncResource):
         owner: str,
         repo: str,
         *,
-        patterns: list[SecretScanningCustomPatternToDelete],
+        patterns: Sequence[SecretScanningCustomPatternToDelete],
         post_delete_action: Literal["delete_alerts", "resolve_alerts"] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
@@ -946,11 +947,11 @@ class _SecretScanningCustomPatternsMethods(_rt.SyncResource):
         org: str,
         *,
         pattern_config_version: SecretScanningRowVersion | NotGiven = NOT_GIVEN,
-        provider_pattern_settings: list[
+        provider_pattern_settings: Sequence[
             SecretScanningUpdateOrgPatternConfigsParamsProviderPatternSettingsItem
         ]
         | NotGiven = NOT_GIVEN,
-        custom_pattern_settings: list[
+        custom_pattern_settings: Sequence[
             SecretScanningUpdateOrgPatternConfigsParamsCustomPatternSettingsItem
         ]
         | NotGiven = NOT_GIVEN,
@@ -1250,7 +1251,7 @@ class _AsyncSecretScanningCustomPatternsMethods(_rt.AsyncResource):
         self,
         org: str,
         *,
-        patterns: list[SecretScanningCustomPatternToCreate],
+        patterns: Sequence[SecretScanningCustomPatternToCreate],
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -1292,7 +1293,7 @@ class _AsyncSecretScanningCustomPatternsMethods(_rt.AsyncResource):
         self,
         org: str,
         *,
-        patterns: list[SecretScanningCustomPatternToDelete],
+        patterns: Sequence[SecretScanningCustomPatternToDelete],
         post_delete_action: Literal["delete_alerts", "resolve_alerts"] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
@@ -1470,7 +1471,7 @@ class _AsyncSecretScanningCustomPatternsMethods(_rt.AsyncResource):
         owner: str,
         repo: str,
         *,
-        patterns: list[SecretScanningCustomPatternToCreate],
+        patterns: Sequence[SecretScanningCustomPatternToCreate],
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -1518,7 +1519,7 @@ class _AsyncSecretScanningCustomPatternsMethods(_rt.AsyncResource):
         owner: str,
         repo: str,
         *,
-        patterns: list[SecretScanningCustomPatternToDelete],
+        patterns: Sequence[SecretScanningCustomPatternToDelete],
         post_delete_action: Literal["delete_alerts", "resolve_alerts"] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
@@ -1661,11 +1662,11 @@ class _AsyncSecretScanningCustomPatternsMethods(_rt.AsyncResource):
         org: str,
         *,
         pattern_config_version: SecretScanningRowVersion | NotGiven = NOT_GIVEN,
-        provider_pattern_settings: list[
+        provider_pattern_settings: Sequence[
             SecretScanningUpdateOrgPatternConfigsParamsProviderPatternSettingsItem
         ]
         | NotGiven = NOT_GIVEN,
-        custom_pattern_settings: list[
+        custom_pattern_settings: Sequence[
             SecretScanningUpdateOrgPatternConfigsParamsCustomPatternSettingsItem
         ]
         | NotGiven = NOT_GIVEN,

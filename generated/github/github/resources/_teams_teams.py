@@ -4,7 +4,7 @@
 
 from __future__ import annotations
 
-import builtins as _builtins
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Literal
 
 from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
@@ -336,8 +336,8 @@ class _TeamsTeamsMethods(_rt.SyncResource):
         *,
         name: str,
         description: str | NotGiven = NOT_GIVEN,
-        maintainers: _builtins.list[str] | NotGiven = NOT_GIVEN,
-        repo_names: _builtins.list[str] | NotGiven = NOT_GIVEN,
+        maintainers: Sequence[str] | NotGiven = NOT_GIVEN,
+        repo_names: Sequence[str] | NotGiven = NOT_GIVEN,
         privacy: Literal["secret", "closed"] | NotGiven = NOT_GIVEN,
         notification_setting: Literal["notifications_enabled", "notifications_disabled"]
         | NotGiven = NOT_GIVEN,
@@ -974,8 +974,8 @@ class _AsyncTeamsTeamsMethods(_rt.AsyncResource):
         *,
         name: str,
         description: str | NotGiven = NOT_GIVEN,
-        maintainers: _builtins.list[str] | NotGiven = NOT_GIVEN,
-        repo_names: _builtins.list[str] | NotGiven = NOT_GIVEN,
+        maintainers: Sequence[str] | NotGiven = NOT_GIVEN,
+        repo_names: Sequence[str] | NotGiven = NOT_GIVEN,
         privacy: Literal["secret", "closed"] | NotGiven = NOT_GIVEN,
         notification_setting: Literal["notifications_enabled", "notifications_disabled"]
         | NotGiven = NOT_GIVEN,

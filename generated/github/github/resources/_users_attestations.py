@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import builtins as _builtins
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Literal
 
 from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
@@ -129,7 +129,7 @@ _USERS_DELETE_ATTESTATIONS_BY_SUBJECT_DIGEST: _rt.Operation[None] = _rt.Operatio
     operation_id="users/delete-attestations-by-subject-digest",
     params=(
         _rt.Param("username", "username", "path"),
-        _rt.Param("subject_digest", "subject_digest", "path"),
+        _rt.Param("subject_digest", "subject_digest", "path", multi_segment=True),
     ),
     responses=_rt.LazyResponses(
         _users_delete_attestations_by_subject_digest_responses,
@@ -157,7 +157,7 @@ _USERS_LIST_ATTESTATIONS: _rt.Operation[UsersListAttestationsResponse | EmptyObj
         operation_id="users/list-attestations",
         params=(
             _rt.Param("username", "username", "path"),
-            _rt.Param("subject_digest", "subject_digest", "path"),
+            _rt.Param("subject_digest", "subject_digest", "path", multi_segment=True),
             _rt.Param("per_page", "per_page", "query"),
             _rt.Param("before", "before", "query"),
             _rt.Param("after", "after", "query"),
@@ -191,7 +191,7 @@ class _UsersAttestationsMethods(_rt.SyncResource):
         self,
         username: str,
         *,
-        subject_digests: _builtins.list[str],
+        subject_digests: Sequence[str],
         per_page: int | NotGiven = NOT_GIVEN,
         before: str | NotGiven = NOT_GIVEN,
         after: str | NotGiven = NOT_GIVEN,
@@ -563,7 +563,7 @@ class _AsyncUsersAttestationsMethods(_rt.AsyncResource):
         self,
         username: str,
         *,
-        subject_digests: _builtins.list[str],
+        subject_digests: Sequence[str],
         per_page: int | NotGiven = NOT_GIVEN,
         before: str | NotGiven = NOT_GIVEN,
         after: str | NotGiven = NOT_GIVEN,

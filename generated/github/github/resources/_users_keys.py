@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import builtins as _builtins
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
@@ -766,7 +767,7 @@ class _UsersKeysMethods(_rt.SyncResource):
     def add_social_account_for_authenticated_user(
         self,
         *,
-        account_urls: _builtins.list[str],
+        account_urls: Sequence[str],
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -806,7 +807,7 @@ class _UsersKeysMethods(_rt.SyncResource):
     def delete_social_account_for_authenticated_user(
         self,
         *,
-        account_urls: _builtins.list[str],
+        account_urls: Sequence[str],
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -1542,7 +1543,7 @@ class _AsyncUsersKeysMethods(_rt.AsyncResource):
     async def add_social_account_for_authenticated_user(
         self,
         *,
-        account_urls: _builtins.list[str],
+        account_urls: Sequence[str],
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -1582,7 +1583,7 @@ class _AsyncUsersKeysMethods(_rt.AsyncResource):
     async def delete_social_account_for_authenticated_user(
         self,
         *,
-        account_urls: _builtins.list[str],
+        account_urls: Sequence[str],
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,

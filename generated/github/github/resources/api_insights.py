@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from functools import cached_property
 from typing import TYPE_CHECKING, Literal
 
@@ -242,7 +243,7 @@ class ApiInsights(_rt.SyncResource):
         page: int | NotGiven = NOT_GIVEN,
         per_page: int | NotGiven = NOT_GIVEN,
         direction: Literal["asc", "desc"] | NotGiven = NOT_GIVEN,
-        sort: list[
+        sort: Sequence[
             Literal[
                 "last_rate_limited_timestamp",
                 "last_request_timestamp",
@@ -330,7 +331,7 @@ class ApiInsights(_rt.SyncResource):
         page: int | NotGiven = NOT_GIVEN,
         per_page: int | NotGiven = NOT_GIVEN,
         direction: Literal["asc", "desc"] | NotGiven = NOT_GIVEN,
-        sort: list[
+        sort: Sequence[
             Literal[
                 "last_rate_limited_timestamp",
                 "last_request_timestamp",
@@ -761,7 +762,7 @@ class ApiInsights(_rt.SyncResource):
         page: int | NotGiven = NOT_GIVEN,
         per_page: int | NotGiven = NOT_GIVEN,
         direction: Literal["asc", "desc"] | NotGiven = NOT_GIVEN,
-        sort: list[
+        sort: Sequence[
             Literal[
                 "last_rate_limited_timestamp",
                 "last_request_timestamp",
@@ -904,7 +905,7 @@ class AsyncApiInsights(_rt.AsyncResource):
         page: int | NotGiven = NOT_GIVEN,
         per_page: int | NotGiven = NOT_GIVEN,
         direction: Literal["asc", "desc"] | NotGiven = NOT_GIVEN,
-        sort: list[
+        sort: Sequence[
             Literal[
                 "last_rate_limited_timestamp",
                 "last_request_timestamp",
@@ -992,7 +993,7 @@ class AsyncApiInsights(_rt.AsyncResource):
         page: int | NotGiven = NOT_GIVEN,
         per_page: int | NotGiven = NOT_GIVEN,
         direction: Literal["asc", "desc"] | NotGiven = NOT_GIVEN,
-        sort: list[
+        sort: Sequence[
             Literal[
                 "last_rate_limited_timestamp",
                 "last_request_timestamp",
@@ -1423,7 +1424,7 @@ class AsyncApiInsights(_rt.AsyncResource):
         page: int | NotGiven = NOT_GIVEN,
         per_page: int | NotGiven = NOT_GIVEN,
         direction: Literal["asc", "desc"] | NotGiven = NOT_GIVEN,
-        sort: list[
+        sort: Sequence[
             Literal[
                 "last_rate_limited_timestamp",
                 "last_request_timestamp",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as _dt
+from collections.abc import Sequence
 from functools import cached_property
 from typing import TYPE_CHECKING, Literal
 
@@ -400,8 +401,8 @@ class Campaigns(_rt.SyncResource):
         *,
         name: str | NotGiven = NOT_GIVEN,
         description: str | NotGiven = NOT_GIVEN,
-        managers: list[str] | NotGiven = NOT_GIVEN,
-        team_managers: list[str] | NotGiven = NOT_GIVEN,
+        managers: Sequence[str] | NotGiven = NOT_GIVEN,
+        team_managers: Sequence[str] | NotGiven = NOT_GIVEN,
         ends_at: _dt.datetime | NotGiven = NOT_GIVEN,
         contact_link: str | None | NotGiven = NOT_GIVEN,
         state: Literal["open", "closed"] | NotGiven = NOT_GIVEN,
@@ -712,8 +713,8 @@ class AsyncCampaigns(_rt.AsyncResource):
         *,
         name: str | NotGiven = NOT_GIVEN,
         description: str | NotGiven = NOT_GIVEN,
-        managers: list[str] | NotGiven = NOT_GIVEN,
-        team_managers: list[str] | NotGiven = NOT_GIVEN,
+        managers: Sequence[str] | NotGiven = NOT_GIVEN,
+        team_managers: Sequence[str] | NotGiven = NOT_GIVEN,
         ends_at: _dt.datetime | NotGiven = NOT_GIVEN,
         contact_link: str | None | NotGiven = NOT_GIVEN,
         state: Literal["open", "closed"] | NotGiven = NOT_GIVEN,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as _dt
+from collections.abc import Sequence
 from functools import cached_property
 from typing import TYPE_CHECKING, Literal
 
@@ -260,7 +261,7 @@ _CHECKS_LIST_FOR_REF: _rt.Operation[ChecksListForRefResponse] = _rt.Operation(
     params=(
         _rt.Param("owner", "owner", "path"),
         _rt.Param("repo", "repo", "path"),
-        _rt.Param("ref", "ref", "path"),
+        _rt.Param("ref", "ref", "path", multi_segment=True),
         _rt.Param("check_name", "check_name", "query"),
         _rt.Param("status", "status", "query"),
         _rt.Param("filter", "filter", "query"),
@@ -281,7 +282,7 @@ _CHECKS_LIST_SUITES_FOR_REF: _rt.Operation[ChecksListSuitesForRefResponse] = _rt
     params=(
         _rt.Param("owner", "owner", "path"),
         _rt.Param("repo", "repo", "path"),
-        _rt.Param("ref", "ref", "path"),
+        _rt.Param("ref", "ref", "path", multi_segment=True),
         _rt.Param("app_id", "app_id", "query"),
         _rt.Param("check_name", "check_name", "query"),
         _rt.Param("per_page", "per_page", "query"),
@@ -331,7 +332,7 @@ class Checks(_rt.SyncResource):
         | NotGiven = NOT_GIVEN,
         completed_at: _dt.datetime | NotGiven = NOT_GIVEN,
         output: ChecksCreateParamsOutput | NotGiven = NOT_GIVEN,
-        actions: list[ChecksCreateParamsActionsItem] | NotGiven = NOT_GIVEN,
+        actions: Sequence[ChecksCreateParamsActionsItem] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -696,7 +697,7 @@ class Checks(_rt.SyncResource):
         owner: str,
         repo: str,
         *,
-        auto_trigger_checks: list[ChecksSetSuitesPreferencesParamsAutoTriggerChecksItem]
+        auto_trigger_checks: Sequence[ChecksSetSuitesPreferencesParamsAutoTriggerChecksItem]
         | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
@@ -1155,7 +1156,7 @@ class AsyncChecks(_rt.AsyncResource):
         | NotGiven = NOT_GIVEN,
         completed_at: _dt.datetime | NotGiven = NOT_GIVEN,
         output: ChecksCreateParamsOutput | NotGiven = NOT_GIVEN,
-        actions: list[ChecksCreateParamsActionsItem] | NotGiven = NOT_GIVEN,
+        actions: Sequence[ChecksCreateParamsActionsItem] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -1520,7 +1521,7 @@ class AsyncChecks(_rt.AsyncResource):
         owner: str,
         repo: str,
         *,
-        auto_trigger_checks: list[ChecksSetSuitesPreferencesParamsAutoTriggerChecksItem]
+        auto_trigger_checks: Sequence[ChecksSetSuitesPreferencesParamsAutoTriggerChecksItem]
         | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from functools import cached_property
 from typing import Any
 
@@ -49,7 +50,7 @@ class Credentials(_rt.SyncResource):
     def revoke(
         self,
         *,
-        credentials: list[str],
+        credentials: Sequence[str],
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -138,7 +139,7 @@ class AsyncCredentials(_rt.AsyncResource):
     async def revoke(
         self,
         *,
-        credentials: list[str],
+        credentials: Sequence[str],
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,

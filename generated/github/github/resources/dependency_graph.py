@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as _dt
+from collections.abc import Mapping
 from functools import cached_property
 from typing import TYPE_CHECKING
 
@@ -13,7 +14,6 @@ if TYPE_CHECKING:
     from ..models.dependency_graph_diff import DependencyGraphDiff, DependencyGraphDiffItem
     from ..models.dependency_graph_spdx_sbom import DependencyGraphSpdxSbom
     from ..models.manifest import Manifest
-    from ..models.metadata import Metadata
     from ..types.dependency_graph import (
         DependencyGraphCreateRepositorySnapshotParamsDetector,
         DependencyGraphCreateRepositorySnapshotParamsJob,
@@ -372,8 +372,8 @@ class DependencyGraph(_rt.SyncResource):
         ref: str,
         detector: DependencyGraphCreateRepositorySnapshotParamsDetector,
         scanned: _dt.datetime,
-        metadata: Metadata | NotGiven = NOT_GIVEN,
-        manifests: dict[str, Manifest] | NotGiven = NOT_GIVEN,
+        metadata: Mapping[str, str | float | bool | None] | NotGiven = NOT_GIVEN,
+        manifests: Mapping[str, Manifest] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -671,8 +671,8 @@ class AsyncDependencyGraph(_rt.AsyncResource):
         ref: str,
         detector: DependencyGraphCreateRepositorySnapshotParamsDetector,
         scanned: _dt.datetime,
-        metadata: Metadata | NotGiven = NOT_GIVEN,
-        manifests: dict[str, Manifest] | NotGiven = NOT_GIVEN,
+        metadata: Mapping[str, str | float | bool | None] | NotGiven = NOT_GIVEN,
+        manifests: Mapping[str, Manifest] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,

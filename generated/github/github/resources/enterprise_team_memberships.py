@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import builtins as _builtins
+from collections.abc import Sequence
 from functools import cached_property
 from typing import TYPE_CHECKING
 
@@ -204,7 +205,7 @@ class EnterpriseTeamMemberships(_rt.SyncResource):
         enterprise: str,
         enterprise_team: str,
         *,
-        usernames: _builtins.list[str],
+        usernames: Sequence[str],
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -248,7 +249,7 @@ class EnterpriseTeamMemberships(_rt.SyncResource):
         enterprise: str,
         enterprise_team: str,
         *,
-        usernames: _builtins.list[str],
+        usernames: Sequence[str],
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -518,7 +519,7 @@ class AsyncEnterpriseTeamMemberships(_rt.AsyncResource):
         enterprise: str,
         enterprise_team: str,
         *,
-        usernames: _builtins.list[str],
+        usernames: Sequence[str],
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -562,7 +563,7 @@ class AsyncEnterpriseTeamMemberships(_rt.AsyncResource):
         enterprise: str,
         enterprise_team: str,
         *,
-        usernames: _builtins.list[str],
+        usernames: Sequence[str],
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,

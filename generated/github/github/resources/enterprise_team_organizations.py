@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from functools import cached_property
 from typing import TYPE_CHECKING
 
@@ -187,7 +188,7 @@ class EnterpriseTeamOrganizations(_rt.SyncResource):
         enterprise: str,
         enterprise_team: str,
         *,
-        organization_slugs: list[str],
+        organization_slugs: Sequence[str],
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -231,7 +232,7 @@ class EnterpriseTeamOrganizations(_rt.SyncResource):
         enterprise: str,
         enterprise_team: str,
         *,
-        organization_slugs: list[str],
+        organization_slugs: Sequence[str],
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -501,7 +502,7 @@ class AsyncEnterpriseTeamOrganizations(_rt.AsyncResource):
         enterprise: str,
         enterprise_team: str,
         *,
-        organization_slugs: list[str],
+        organization_slugs: Sequence[str],
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -545,7 +546,7 @@ class AsyncEnterpriseTeamOrganizations(_rt.AsyncResource):
         enterprise: str,
         enterprise_team: str,
         *,
-        organization_slugs: list[str],
+        organization_slugs: Sequence[str],
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,

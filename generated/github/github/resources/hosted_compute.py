@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from functools import cached_property
 from typing import TYPE_CHECKING, Literal
 
@@ -205,9 +206,9 @@ class HostedCompute(_rt.SyncResource):
         org: str,
         *,
         name: str,
-        network_settings_ids: list[str],
+        network_settings_ids: Sequence[str],
         compute_service: Literal["none", "actions"] | NotGiven = NOT_GIVEN,
-        failover_network_settings_ids: list[str] | NotGiven = NOT_GIVEN,
+        failover_network_settings_ids: Sequence[str] | NotGiven = NOT_GIVEN,
         failover_network_enabled: bool | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
@@ -355,8 +356,8 @@ class HostedCompute(_rt.SyncResource):
         *,
         name: str | NotGiven = NOT_GIVEN,
         compute_service: Literal["none", "actions"] | NotGiven = NOT_GIVEN,
-        network_settings_ids: list[str] | NotGiven = NOT_GIVEN,
-        failover_network_settings_ids: list[str] | NotGiven = NOT_GIVEN,
+        network_settings_ids: Sequence[str] | NotGiven = NOT_GIVEN,
+        failover_network_settings_ids: Sequence[str] | NotGiven = NOT_GIVEN,
         failover_network_enabled: bool | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
@@ -577,9 +578,9 @@ class AsyncHostedCompute(_rt.AsyncResource):
         org: str,
         *,
         name: str,
-        network_settings_ids: list[str],
+        network_settings_ids: Sequence[str],
         compute_service: Literal["none", "actions"] | NotGiven = NOT_GIVEN,
-        failover_network_settings_ids: list[str] | NotGiven = NOT_GIVEN,
+        failover_network_settings_ids: Sequence[str] | NotGiven = NOT_GIVEN,
         failover_network_enabled: bool | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
@@ -727,8 +728,8 @@ class AsyncHostedCompute(_rt.AsyncResource):
         *,
         name: str | NotGiven = NOT_GIVEN,
         compute_service: Literal["none", "actions"] | NotGiven = NOT_GIVEN,
-        network_settings_ids: list[str] | NotGiven = NOT_GIVEN,
-        failover_network_settings_ids: list[str] | NotGiven = NOT_GIVEN,
+        network_settings_ids: Sequence[str] | NotGiven = NOT_GIVEN,
+        failover_network_settings_ids: Sequence[str] | NotGiven = NOT_GIVEN,
         failover_network_enabled: bool | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from functools import cached_property
 from typing import TYPE_CHECKING
 
@@ -552,7 +553,7 @@ class Oidc(_rt.SyncResource):
         self,
         org: str,
         *,
-        include_claim_keys: list[str] | NotGiven = NOT_GIVEN,
+        include_claim_keys: Sequence[str] | NotGiven = NOT_GIVEN,
         use_immutable_subject: bool | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
@@ -977,7 +978,7 @@ class AsyncOidc(_rt.AsyncResource):
         self,
         org: str,
         *,
-        include_claim_keys: list[str] | NotGiven = NOT_GIVEN,
+        include_claim_keys: Sequence[str] | NotGiven = NOT_GIVEN,
         use_immutable_subject: bool | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from functools import cached_property
 from typing import TYPE_CHECKING, Literal
 
@@ -323,7 +324,7 @@ class PrivateRegistries(_rt.SyncResource):
         replaces_base: bool | NotGiven = NOT_GIVEN,
         encrypted_value: str | NotGiven = NOT_GIVEN,
         key_id: str | NotGiven = NOT_GIVEN,
-        selected_repository_ids: list[int] | NotGiven = NOT_GIVEN,
+        selected_repository_ids: Sequence[int] | NotGiven = NOT_GIVEN,
         auth_type: Literal[
             "token",
             "username_password",
@@ -632,7 +633,7 @@ class PrivateRegistries(_rt.SyncResource):
         encrypted_value: str | NotGiven = NOT_GIVEN,
         key_id: str | NotGiven = NOT_GIVEN,
         visibility: Literal["all", "private", "selected"] | NotGiven = NOT_GIVEN,
-        selected_repository_ids: list[int] | NotGiven = NOT_GIVEN,
+        selected_repository_ids: Sequence[int] | NotGiven = NOT_GIVEN,
         auth_type: Literal[
             "token",
             "username_password",
@@ -918,7 +919,7 @@ class AsyncPrivateRegistries(_rt.AsyncResource):
         replaces_base: bool | NotGiven = NOT_GIVEN,
         encrypted_value: str | NotGiven = NOT_GIVEN,
         key_id: str | NotGiven = NOT_GIVEN,
-        selected_repository_ids: list[int] | NotGiven = NOT_GIVEN,
+        selected_repository_ids: Sequence[int] | NotGiven = NOT_GIVEN,
         auth_type: Literal[
             "token",
             "username_password",
@@ -1227,7 +1228,7 @@ class AsyncPrivateRegistries(_rt.AsyncResource):
         encrypted_value: str | NotGiven = NOT_GIVEN,
         key_id: str | NotGiven = NOT_GIVEN,
         visibility: Literal["all", "private", "selected"] | NotGiven = NOT_GIVEN,
-        selected_repository_ids: list[int] | NotGiven = NOT_GIVEN,
+        selected_repository_ids: Sequence[int] | NotGiven = NOT_GIVEN,
         auth_type: Literal[
             "token",
             "username_password",

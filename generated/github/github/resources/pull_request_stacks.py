@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import builtins as _builtins
+from collections.abc import Sequence
 from functools import cached_property
 from typing import TYPE_CHECKING
 
@@ -251,7 +251,7 @@ class PullRequestStacks(_rt.SyncResource):
         owner: str,
         repo: str,
         *,
-        pull_requests: _builtins.list[int],
+        pull_requests: Sequence[int],
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -343,7 +343,7 @@ class PullRequestStacks(_rt.SyncResource):
         repo: str,
         stack_number: int,
         *,
-        pull_requests: _builtins.list[int],
+        pull_requests: Sequence[int],
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -536,7 +536,7 @@ class AsyncPullRequestStacks(_rt.AsyncResource):
         owner: str,
         repo: str,
         *,
-        pull_requests: _builtins.list[int],
+        pull_requests: Sequence[int],
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -628,7 +628,7 @@ class AsyncPullRequestStacks(_rt.AsyncResource):
         repo: str,
         stack_number: int,
         *,
-        pull_requests: _builtins.list[int],
+        pull_requests: Sequence[int],
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from functools import cached_property
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -417,9 +418,9 @@ class SecurityAdvisories(_rt.SyncResource):
         ]
         | NotGiven = NOT_GIVEN,
         severity: Literal["unknown", "low", "medium", "high", "critical"] | NotGiven = NOT_GIVEN,
-        cwes: str | list[str] | NotGiven = NOT_GIVEN,
+        cwes: str | Sequence[str] | NotGiven = NOT_GIVEN,
         is_withdrawn: bool | NotGiven = NOT_GIVEN,
-        affects: str | list[str] | NotGiven = NOT_GIVEN,
+        affects: str | Sequence[str] | NotGiven = NOT_GIVEN,
         published: str | NotGiven = NOT_GIVEN,
         updated: str | NotGiven = NOT_GIVEN,
         modified: str | NotGiven = NOT_GIVEN,
@@ -731,10 +732,12 @@ class SecurityAdvisories(_rt.SyncResource):
         *,
         summary: str,
         description: str,
-        vulnerabilities: list[SecurityAdvisoriesCreateRepositoryAdvisoryParamsVulnerabilitiesItem],
+        vulnerabilities: Sequence[
+            SecurityAdvisoriesCreateRepositoryAdvisoryParamsVulnerabilitiesItem
+        ],
         cve_id: str | None | NotGiven = NOT_GIVEN,
-        cwe_ids: list[str] | None | NotGiven = NOT_GIVEN,
-        credits: list[SecurityAdvisoriesCreateRepositoryAdvisoryParamsCreditsItem]
+        cwe_ids: Sequence[str] | None | NotGiven = NOT_GIVEN,
+        credits: Sequence[SecurityAdvisoriesCreateRepositoryAdvisoryParamsCreditsItem]
         | None
         | NotGiven = NOT_GIVEN,
         severity: Literal["critical", "high", "medium", "low"] | None | NotGiven = NOT_GIVEN,
@@ -812,12 +815,12 @@ class SecurityAdvisories(_rt.SyncResource):
         *,
         summary: str,
         description: str,
-        vulnerabilities: list[
+        vulnerabilities: Sequence[
             SecurityAdvisoriesCreatePrivateVulnerabilityReportParamsVulnerabilitiesItem
         ]
         | None
         | NotGiven = NOT_GIVEN,
-        cwe_ids: list[str] | None | NotGiven = NOT_GIVEN,
+        cwe_ids: Sequence[str] | None | NotGiven = NOT_GIVEN,
         severity: Literal["critical", "high", "medium", "low"] | None | NotGiven = NOT_GIVEN,
         cvss_vector_string: str | None | NotGiven = NOT_GIVEN,
         start_private_fork: bool | NotGiven = NOT_GIVEN,
@@ -940,17 +943,19 @@ class SecurityAdvisories(_rt.SyncResource):
         summary: str | NotGiven = NOT_GIVEN,
         description: str | NotGiven = NOT_GIVEN,
         cve_id: str | None | NotGiven = NOT_GIVEN,
-        vulnerabilities: list[SecurityAdvisoriesUpdateRepositoryAdvisoryParamsVulnerabilitiesItem]
+        vulnerabilities: Sequence[
+            SecurityAdvisoriesUpdateRepositoryAdvisoryParamsVulnerabilitiesItem
+        ]
         | NotGiven = NOT_GIVEN,
-        cwe_ids: list[str] | None | NotGiven = NOT_GIVEN,
-        credits: list[SecurityAdvisoriesUpdateRepositoryAdvisoryParamsCreditsItem]
+        cwe_ids: Sequence[str] | None | NotGiven = NOT_GIVEN,
+        credits: Sequence[SecurityAdvisoriesUpdateRepositoryAdvisoryParamsCreditsItem]
         | None
         | NotGiven = NOT_GIVEN,
         severity: Literal["critical", "high", "medium", "low"] | None | NotGiven = NOT_GIVEN,
         cvss_vector_string: str | None | NotGiven = NOT_GIVEN,
         state: Literal["published", "closed", "draft"] | NotGiven = NOT_GIVEN,
-        collaborating_users: list[str] | None | NotGiven = NOT_GIVEN,
-        collaborating_teams: list[str] | None | NotGiven = NOT_GIVEN,
+        collaborating_users: Sequence[str] | None | NotGiven = NOT_GIVEN,
+        collaborating_teams: Sequence[str] | None | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -1210,9 +1215,9 @@ class AsyncSecurityAdvisories(_rt.AsyncResource):
         ]
         | NotGiven = NOT_GIVEN,
         severity: Literal["unknown", "low", "medium", "high", "critical"] | NotGiven = NOT_GIVEN,
-        cwes: str | list[str] | NotGiven = NOT_GIVEN,
+        cwes: str | Sequence[str] | NotGiven = NOT_GIVEN,
         is_withdrawn: bool | NotGiven = NOT_GIVEN,
-        affects: str | list[str] | NotGiven = NOT_GIVEN,
+        affects: str | Sequence[str] | NotGiven = NOT_GIVEN,
         published: str | NotGiven = NOT_GIVEN,
         updated: str | NotGiven = NOT_GIVEN,
         modified: str | NotGiven = NOT_GIVEN,
@@ -1524,10 +1529,12 @@ class AsyncSecurityAdvisories(_rt.AsyncResource):
         *,
         summary: str,
         description: str,
-        vulnerabilities: list[SecurityAdvisoriesCreateRepositoryAdvisoryParamsVulnerabilitiesItem],
+        vulnerabilities: Sequence[
+            SecurityAdvisoriesCreateRepositoryAdvisoryParamsVulnerabilitiesItem
+        ],
         cve_id: str | None | NotGiven = NOT_GIVEN,
-        cwe_ids: list[str] | None | NotGiven = NOT_GIVEN,
-        credits: list[SecurityAdvisoriesCreateRepositoryAdvisoryParamsCreditsItem]
+        cwe_ids: Sequence[str] | None | NotGiven = NOT_GIVEN,
+        credits: Sequence[SecurityAdvisoriesCreateRepositoryAdvisoryParamsCreditsItem]
         | None
         | NotGiven = NOT_GIVEN,
         severity: Literal["critical", "high", "medium", "low"] | None | NotGiven = NOT_GIVEN,
@@ -1605,12 +1612,12 @@ class AsyncSecurityAdvisories(_rt.AsyncResource):
         *,
         summary: str,
         description: str,
-        vulnerabilities: list[
+        vulnerabilities: Sequence[
             SecurityAdvisoriesCreatePrivateVulnerabilityReportParamsVulnerabilitiesItem
         ]
         | None
         | NotGiven = NOT_GIVEN,
-        cwe_ids: list[str] | None | NotGiven = NOT_GIVEN,
+        cwe_ids: Sequence[str] | None | NotGiven = NOT_GIVEN,
         severity: Literal["critical", "high", "medium", "low"] | None | NotGiven = NOT_GIVEN,
         cvss_vector_string: str | None | NotGiven = NOT_GIVEN,
         start_private_fork: bool | NotGiven = NOT_GIVEN,
@@ -1733,17 +1740,19 @@ class AsyncSecurityAdvisories(_rt.AsyncResource):
         summary: str | NotGiven = NOT_GIVEN,
         description: str | NotGiven = NOT_GIVEN,
         cve_id: str | None | NotGiven = NOT_GIVEN,
-        vulnerabilities: list[SecurityAdvisoriesUpdateRepositoryAdvisoryParamsVulnerabilitiesItem]
+        vulnerabilities: Sequence[
+            SecurityAdvisoriesUpdateRepositoryAdvisoryParamsVulnerabilitiesItem
+        ]
         | NotGiven = NOT_GIVEN,
-        cwe_ids: list[str] | None | NotGiven = NOT_GIVEN,
-        credits: list[SecurityAdvisoriesUpdateRepositoryAdvisoryParamsCreditsItem]
+        cwe_ids: Sequence[str] | None | NotGiven = NOT_GIVEN,
+        credits: Sequence[SecurityAdvisoriesUpdateRepositoryAdvisoryParamsCreditsItem]
         | None
         | NotGiven = NOT_GIVEN,
         severity: Literal["critical", "high", "medium", "low"] | None | NotGiven = NOT_GIVEN,
         cvss_vector_string: str | None | NotGiven = NOT_GIVEN,
         state: Literal["published", "closed", "draft"] | NotGiven = NOT_GIVEN,
-        collaborating_users: list[str] | None | NotGiven = NOT_GIVEN,
-        collaborating_teams: list[str] | None | NotGiven = NOT_GIVEN,
+        collaborating_users: Sequence[str] | None | NotGiven = NOT_GIVEN,
+        collaborating_teams: Sequence[str] | None | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,

@@ -59,7 +59,8 @@ def encode_body(
     declared = media_type
     if "*" in media:  # a range names no type to label the body with: the plainest of it
         declared = "text/plain" if media.startswith("text/") else "application/octet-stream"
-    if isinstance(value, str) and media.startswith("text/"):
+    if isinstance(value, str) and (media.startswith("text/") or _charset(declared) is not None):
+        # (`application/xml; charset=iso-8859-1` too: its octets are what the label says)
         charset = _charset(declared)
         if charset is None:
             # text is sent as UTF-8, and says so: a text/* type without a charset reads as

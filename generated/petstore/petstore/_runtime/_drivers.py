@@ -21,13 +21,12 @@ from typing import TYPE_CHECKING, TypeAlias, TypeVar
 
 import httpx
 
+from ._errors import APIError
 from ._record import FrozenStruct, Struct
 from ._request import ANONYMOUS_EXTENSION
 
 if TYPE_CHECKING:  # imported when an async flow runs: a sync client never loads anyio
     import anyio
-
-    from ._errors import APIError
 
 __all__ = [
     "Await",
@@ -128,14 +127,19 @@ def run_sync(flow: Flow[T], client: httpx.Client, sleep: Callable[[float], objec
     outcome: Outcome = None
     last: Outcome = None  # the latest attempt's outcome (a close between attempts says it)
     opened: httpx.Response | None = None  # a 2xx left unread for the caller (a stream)
+    # An error of the request sent (a body too large or undecodable, the client closed) or of
+    # a token renewal: raised inside the flow, at the action that met it, so the flow's own
+    # handlers run (`Hooks.on_error`, the package's classes); raised past it, they did not.
+    failed: APIError | None = None
     try:
         while True:
             try:
-                action = flow.send(outcome)
+                action = flow.send(outcome) if failed is None else flow.throw(failed)
             except StopIteration as stop:
                 opened = None  # handed to the caller, who reads and closes it
                 result: T = stop.value
                 return result
+            failed = None
             if not isinstance(action, Send):  # (one check for the common action)
                 if isinstance(action, Sleep):
                     sleep(action.seconds)
@@ -144,8 +148,11 @@ def run_sync(flow: Flow[T], client: httpx.Client, sleep: Callable[[float], objec
                         action.awaitable.close()  # never awaited, by design: no warning
                     raise TypeError("an async hook or backend needs the async client")
                 else:  # Exclusive
-                    with action.lock.sync:
-                        run_sync(action.flow, client, sleep)
+                    try:
+                        with action.lock.sync:
+                            run_sync(action.flow, client, sleep)
+                    except APIError as exc:
+                        failed = exc
                 last, outcome = outcome or last, None
                 continue
             try:
@@ -169,11 +176,13 @@ def run_sync(flow: Flow[T], client: httpx.Client, sleep: Callable[[float], objec
             except httpx.TransportError as exc:
                 outcome = exc
             except httpx.DecodingError as exc:
-                raise _undecodable(action.request) from exc
+                failed = _caused(_undecodable(action.request), exc)
+            except APIError as exc:  # the body past `max_response_bytes`, a truncated gzip
+                failed = exc
             except RuntimeError as exc:
                 if not client.is_closed:
                     raise
-                raise _closed(action.request, outcome or last) from exc
+                failed = _caused(_closed(action.request, outcome or last), exc)
     finally:
         flow.close()
         if opened is not None:  # the flow failed after opening it (a hook raised): released
@@ -186,22 +195,27 @@ async def run_async(
     outcome: Outcome = None
     last: Outcome = None  # the latest attempt's outcome (a close between attempts says it)
     opened: httpx.Response | None = None  # a 2xx left unread for the caller (a stream)
+    failed: APIError | None = None  # raised inside the flow (`run_sync`)
     try:
         while True:
             try:
-                action = flow.send(outcome)
+                action = flow.send(outcome) if failed is None else flow.throw(failed)
             except StopIteration as stop:
                 opened = None  # handed to the caller, who reads and closes it
                 result: T = stop.value
                 return result
+            failed = None
             if not isinstance(action, Send):  # (one check for the common action)
                 if isinstance(action, Sleep):
                     await sleep(action.seconds)
                 elif isinstance(action, Await):
                     action.result = await action.awaitable
                 else:  # Exclusive
-                    async with action.lock.for_running_loop():
-                        await run_async(action.flow, client, sleep)
+                    try:
+                        async with action.lock.for_running_loop():
+                            await run_async(action.flow, client, sleep)
+                    except APIError as exc:
+                        failed = exc
                 last, outcome = outcome or last, None
                 continue
             try:
@@ -225,15 +239,23 @@ async def run_async(
             except httpx.TransportError as exc:
                 outcome = exc
             except httpx.DecodingError as exc:
-                raise _undecodable(action.request) from exc
+                failed = _caused(_undecodable(action.request), exc)
+            except APIError as exc:  # the body past `max_response_bytes`, a truncated gzip
+                failed = exc
             except RuntimeError as exc:
                 if not client.is_closed:
                     raise
-                raise _closed(action.request, outcome or last) from exc
+                failed = _caused(_closed(action.request, outcome or last), exc)
     finally:
         flow.close()
         if opened is not None:  # the flow failed after opening it (a hook raised): released
             await opened.aclose()
+
+
+def _caused(error: APIError, cause: BaseException) -> APIError:
+    """``error`` as ``raise error from cause`` would leave it."""
+    error.__cause__ = cause
+    return error
 
 
 def _closed(request: httpx.Request, previous: Outcome) -> APIError:

@@ -44,6 +44,8 @@ class Param:
     style: str | None = field(default=None, kw_only=True)
     explode: bool | None = field(default=None, kw_only=True)
     allow_reserved: bool = field(default=False, kw_only=True)
+    # a path value spanning segments: `/` kept, each segment encoded (``x-multi-segment``)
+    multi_segment: bool = field(default=False, kw_only=True)
     content_type: str | None = field(default=None, kw_only=True)
     # the client's keyword of the same name fills it when a call leaves it out
     # (``Client(subscription_id=...)``: AutoRest's client parameters)
@@ -60,6 +62,7 @@ class Param:
         allow_reserved: bool = False,
         content_type: str | None = None,
         client: bool = False,
+        multi_segment: bool = False,
     ) -> None:
         values = self.__dict__  # frozen: assigned past ``__setattr__``
         values["py_name"] = py_name
@@ -68,6 +71,7 @@ class Param:
         values["style"] = style
         values["explode"] = explode
         values["allow_reserved"] = allow_reserved
+        values["multi_segment"] = multi_segment
         values["content_type"] = content_type
         values["client"] = client
 

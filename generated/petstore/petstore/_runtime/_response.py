@@ -12,7 +12,6 @@ import base64
 import binascii
 import contextlib
 import functools
-import inspect
 import json
 import os
 import sys
@@ -28,7 +27,19 @@ from collections.abc import (
 )
 from contextlib import AbstractAsyncContextManager, AbstractContextManager
 from contextvars import ContextVar
-from typing import IO, TYPE_CHECKING, Any, Generic, Literal, ParamSpec, TypeAlias, TypeVar, overload
+from typing import (
+    IO,
+    TYPE_CHECKING,
+    Any,
+    Generic,
+    Literal,
+    ParamSpec,
+    Protocol,
+    TypeAlias,
+    TypeVar,
+    cast,
+    overload,
+)
 
 import httpx
 import pydantic
@@ -41,13 +52,14 @@ from ._errors import (
     APIResponseValidationError,
     APIStatusError,
     make_status_error,
+    package_error,
 )
 from ._limits import guard_async, guard_sync, stream_error
 from ._logging import REDACTED, SENSITIVE_HEADERS, SENSITIVE_QUERY, logger
 from ._operation import Operation, Response
 from ._plan import plan
 from ._record import FrozenStruct
-from ._types import RequestOptions
+from ._types import RequestOptions, is_async_callable
 
 if TYPE_CHECKING:  # event streams are imported by the call that reads one
     from ._models import Model
@@ -74,7 +86,9 @@ T = TypeVar("T")
 R = TypeVar("R")
 P = ParamSpec("P")
 E = TypeVar("E", bound=APIError)
-Mode: TypeAlias = Literal["raw", "stream"] | None
+# "page": the parsed result and its response (pagination reads the headers), parsed inside the
+# flow as a plain call is (a parse error reaches `Hooks.on_error`)
+Mode: TypeAlias = Literal["raw", "stream", "page"] | None
 _MODE: ContextVar[Mode] = ContextVar("apigen_runtime_response_mode", default=None)
 
 
@@ -293,6 +307,8 @@ class RawResponse(Generic[T]):
     def __init__(self, http_response: httpx.Response, parse: Callable[[], T]) -> None:
         self.http_response = http_response
         self._parse = functools.cache(parse)
+        # the generated package's error classes (`adopt_errors`): what `parse()` raises
+        self._errors: Mapping[type[APIError], type[APIError]] = {}
 
     @property
     def status_code(self) -> int:
@@ -322,6 +338,12 @@ class RawResponse(Generic[T]):
     def parse(self, *, to: type[Any] | None = None) -> Any:
         """What the method returns; ``to=``: the body read as that type instead (a model,
         ``dict``, ``str``, ``bytes`` or ``httpx.Response``), e.g. for an undocumented field."""
+        try:
+            return adopt_errors(self._parse_as(to), self._errors)
+        except APIError as exc:
+            raise package_error(exc, self._errors) from exc.__cause__
+
+    def _parse_as(self, to: type[Any] | None) -> Any:
         if to is None:
             return self._parse()
         if to is httpx.Response:
@@ -350,6 +372,7 @@ class _StreamedBase(Generic[T]):
     def __init__(self, op: Operation[Any], http_response: httpx.Response) -> None:
         self._op = op
         self.http_response = http_response
+        self._errors: Mapping[type[APIError], type[APIError]] = {}  # (`adopt_errors`)
 
     @property
     def status_code(self) -> int:
@@ -367,7 +390,10 @@ class StreamedResponse(_StreamedBase[T]):
     """A successful response whose body is not read yet; closed when its ``with`` block ends."""
 
     def iter_bytes(self, chunk_size: int | None = None) -> Iterator[bytes]:
-        return guard_sync(self.http_response, self.http_response.iter_bytes(chunk_size))
+        chunks = guard_sync(self.http_response, self.http_response.iter_bytes(chunk_size))
+        if not self._errors:
+            return chunks
+        return _reclassed(chunks, self._errors)
 
     def write_to(self, file: str | os.PathLike[str] | IO[bytes], chunk_size: int = 65536) -> int:
         """Copy the body to a path or binary file chunk by chunk; returns the bytes written."""
@@ -382,6 +408,12 @@ class StreamedResponse(_StreamedBase[T]):
 
     def parse(self) -> T:
         """Read the whole body and return what the method returns (a stream stays lazy)."""
+        try:
+            return adopt_errors(self._parse(), self._errors)
+        except APIError as exc:
+            raise package_error(exc, self._errors) from exc.__cause__
+
+    def _parse(self) -> T:
         if is_stream(self._op):
             result: T = record_stream(self._op, self.http_response, asynchronous=False)
             return result
@@ -399,7 +431,10 @@ class AsyncStreamedResponse(_StreamedBase[T]):
     """Async ``StreamedResponse``: ``aiter_bytes``, ``await write_to(...)``, ``await parse()``."""
 
     def aiter_bytes(self, chunk_size: int | None = None) -> AsyncIterator[bytes]:
-        return guard_async(self.http_response, self.http_response.aiter_bytes(chunk_size))
+        chunks = guard_async(self.http_response, self.http_response.aiter_bytes(chunk_size))
+        if not self._errors:
+            return chunks
+        return _areclassed(chunks, self._errors)
 
     async def write_to(
         self, file: str | os.PathLike[str] | IO[bytes], chunk_size: int = 65536
@@ -415,6 +450,12 @@ class AsyncStreamedResponse(_StreamedBase[T]):
         return written
 
     async def parse(self) -> T:
+        try:
+            return adopt_errors(await self._parse(), self._errors)
+        except APIError as exc:
+            raise package_error(exc, self._errors) from exc.__cause__
+
+    async def _parse(self) -> T:
         if is_stream(self._op):
             result: T = record_stream(self._op, self.http_response, asynchronous=True)
             return result
@@ -426,6 +467,46 @@ class AsyncStreamedResponse(_StreamedBase[T]):
 
     async def close(self) -> None:
         await self.http_response.aclose()
+
+
+def adopt_errors(result: R, errors: Mapping[type[APIError], type[APIError]]) -> R:
+    """``result`` (a call's raw, streamed or record-stream response) raising the generated
+    package's error classes from now on: what its ``parse()``, byte iterators and records
+    raise (``except stripe.APIError`` missed a bad body read through ``with_raw_response``)."""
+    if not errors:
+        return result
+    target: object = result
+    if isinstance(target, RawResponse | _StreamedBase):
+        cast("_Adopting", target)._errors = errors  # pyright: ignore[reportPrivateUsage]
+    elif __name__.rpartition(".")[0] + "._sse" in sys.modules:  # else no stream was opened
+        from ._sse import AsyncStream, Stream
+
+        if isinstance(target, Stream | AsyncStream):
+            cast("_Adopting", target)._errors = errors  # pyright: ignore[reportPrivateUsage]
+    return result
+
+
+class _Adopting(Protocol):
+    _errors: Mapping[type[APIError], type[APIError]]
+
+
+def _reclassed(
+    chunks: Iterator[bytes], errors: Mapping[type[APIError], type[APIError]]
+) -> Iterator[bytes]:
+    try:
+        yield from chunks
+    except APIError as exc:
+        raise package_error(exc, errors) from exc.__cause__
+
+
+async def _areclassed(
+    chunks: AsyncIterator[bytes], errors: Mapping[type[APIError], type[APIError]]
+) -> AsyncIterator[bytes]:
+    try:
+        async for chunk in chunks:
+            yield chunk
+    except APIError as exc:
+        raise package_error(exc, errors) from exc.__cause__
 
 
 def is_stream(op: Operation[Any]) -> bool:
@@ -517,6 +598,8 @@ def finish(op: Operation[Any], response: httpx.Response, mode: Mode) -> Any:
         return _Opened(op, response, mode)
     if mode == "raw":
         return RawResponse(response, functools.partial(_parse_with_id, op, response))
+    if mode == "page":
+        return _parse_with_id(op, response), response
     return _parse_with_id(op, response)
 
 
@@ -589,7 +672,7 @@ def with_raw_response(method: Callable[P, R]) -> Callable[P, RawResponse[R]]: ..
 def with_raw_response(method: Callable[P, Any]) -> Callable[P, Any]:
     """``with_raw_response(client.pets.get)(pet_id=1)``: the same call, returning a
     ``RawResponse`` with ``status_code``, ``headers`` and ``parse()``. Errors still raise."""
-    if inspect.iscoroutinefunction(method):
+    if is_async_callable(method):
 
         @functools.wraps(method)
         async def call_async(*args: P.args, **kwargs: P.kwargs) -> Any:
@@ -630,7 +713,7 @@ def with_streaming_response(
 def with_streaming_response(method: Callable[P, Any]) -> Callable[P, Any]:
     """``with with_streaming_response(client.files.download)(id=...) as r: r.write_to(path)``:
     the body is not read into memory; the response is closed when the block ends."""
-    if inspect.iscoroutinefunction(method):
+    if is_async_callable(method):
 
         @contextlib.asynccontextmanager
         async def open_stream_async(

@@ -231,23 +231,32 @@ class Resilience(Struct):
             probe = self.breaker.allow(host) if self.breaker else False
             try:
                 if self.rate_limit and not (yield from self.rate_limit.acquire(deadline)):
-                    raise _late(prepared.build(build_request, timeout), attempt)
+                    raise late(prepared.build(build_request, timeout), attempt)
+                held = False  # the slot stays taken while a 2xx stream is open
                 try:
                     left = None if deadline is None else deadline - time.monotonic()
-                    request = prepared.build(build_request, _clip(timeout, left))
+                    request = prepared.build(build_request, clip_timeout(timeout, left))
                     request.extensions[RETRIES_TAKEN] = attempt - 1  # retries_taken
                     if count:
                         add_header(request.headers, count, str(attempt - 1))
                     if left is not None and left <= 0:
-                        raise _late(request, attempt)
+                        raise late(request, attempt)
                     if self.rate_warning:
                         self.rate_warning.record()
                     span = start_span(name, request, attempt)
                     log_request(request, self.secret_headers, self.secret_query)
                     started = time.monotonic()
                     outcome = yield Send(request, deadline, stream)  # 2xx body left unread
+                    if (
+                        stream
+                        and self.rate_limit
+                        and isinstance(outcome, httpx.Response)
+                        and 200 <= outcome.status_code < 300
+                    ):
+                        self.rate_limit.release_when_closed(outcome)
+                        held = True
                 finally:
-                    if self.rate_limit:
+                    if self.rate_limit and not held:
                         self.rate_limit.release()
             except BaseException:
                 # never sent (no rate slot or time left, cancelled while waiting), cancelled in
@@ -274,7 +283,7 @@ class Resilience(Struct):
             if wait is not None and deadline is not None:
                 now = time.monotonic()
                 if now >= deadline:
-                    error = _late(request, attempt + 1)
+                    error = late(request, attempt + 1)
                     error.__cause__ = None if isinstance(outcome, httpx.Response) else outcome
                     raise error
                 if now + wait >= deadline:
@@ -292,7 +301,7 @@ class Resilience(Struct):
             yield Sleep(wait)
 
 
-def _clip(timeout: httpx.Timeout, left: float | None) -> httpx.Timeout:
+def clip_timeout(timeout: httpx.Timeout, left: float | None) -> httpx.Timeout:
     """``timeout`` with no part longer than the ``left`` seconds before the deadline."""
     if left is None:
         return timeout
@@ -302,7 +311,7 @@ def _clip(timeout: httpx.Timeout, left: float | None) -> httpx.Timeout:
     return httpx.Timeout(connect=connect, read=read, write=write, pool=pool)
 
 
-def _late(request: httpx.Request, attempt: int) -> APITimeoutError:
+def late(request: httpx.Request, attempt: int) -> APITimeoutError:
     done = f"after {attempt - 1} attempt{'s' * (attempt != 2)}" if attempt > 1 else "before sending"
     return APITimeoutError(
         request, f"Deadline exceeded {done}: {request.method} {request.url.path}"

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import builtins as _builtins
 import datetime as _dt
 import uuid as _uuid
+from collections.abc import Mapping, Sequence
 from functools import cached_property
 from typing import TYPE_CHECKING, Literal
 
@@ -176,7 +176,7 @@ class Pets(_rt.SyncResource):
         self,
         *,
         limit: int | NotGiven = NOT_GIVEN,
-        status: _builtins.list[Literal["available", "pending", "sold"]] | NotGiven = NOT_GIVEN,
+        status: Sequence[Literal["available", "pending", "sold"]] | NotGiven = NOT_GIVEN,
         starting_after: str | NotGiven = NOT_GIVEN,
         x_request_id: _uuid.UUID | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
@@ -224,7 +224,7 @@ class Pets(_rt.SyncResource):
         name: str,
         kind: Literal["dog", "cat"],
         status: Literal["available", "pending", "sold"] | NotGiven = NOT_GIVEN,
-        tags: _builtins.list[str] | NotGiven = NOT_GIVEN,
+        tags: Sequence[str] | NotGiven = NOT_GIVEN,
         birthday: _dt.date | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
@@ -327,8 +327,8 @@ class Pets(_rt.SyncResource):
         *,
         name: str | NotGiven = NOT_GIVEN,
         status: Literal["available", "pending", "sold"] | NotGiven = NOT_GIVEN,
-        tags: _builtins.list[str] | NotGiven = NOT_GIVEN,
-        metadata: dict[str, str] | NotGiven = NOT_GIVEN,
+        tags: Sequence[str] | NotGiven = NOT_GIVEN,
+        metadata: Mapping[str, str] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -472,7 +472,7 @@ class AsyncPets(_rt.AsyncResource):
         self,
         *,
         limit: int | NotGiven = NOT_GIVEN,
-        status: _builtins.list[Literal["available", "pending", "sold"]] | NotGiven = NOT_GIVEN,
+        status: Sequence[Literal["available", "pending", "sold"]] | NotGiven = NOT_GIVEN,
         starting_after: str | NotGiven = NOT_GIVEN,
         x_request_id: _uuid.UUID | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
@@ -520,7 +520,7 @@ class AsyncPets(_rt.AsyncResource):
         name: str,
         kind: Literal["dog", "cat"],
         status: Literal["available", "pending", "sold"] | NotGiven = NOT_GIVEN,
-        tags: _builtins.list[str] | NotGiven = NOT_GIVEN,
+        tags: Sequence[str] | NotGiven = NOT_GIVEN,
         birthday: _dt.date | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
@@ -623,8 +623,8 @@ class AsyncPets(_rt.AsyncResource):
         *,
         name: str | NotGiven = NOT_GIVEN,
         status: Literal["available", "pending", "sold"] | NotGiven = NOT_GIVEN,
-        tags: _builtins.list[str] | NotGiven = NOT_GIVEN,
-        metadata: dict[str, str] | NotGiven = NOT_GIVEN,
+        tags: Sequence[str] | NotGiven = NOT_GIVEN,
+        metadata: Mapping[str, str] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,

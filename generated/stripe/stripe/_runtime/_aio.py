@@ -45,12 +45,17 @@ def running_asyncio() -> bool:
 
 def stale(previous: object | None, current: object | None) -> bool:
     """Whether state bound to the loop ``previous`` cannot serve ``current``: another loop, and
-    ``previous`` is gone or closed (``asyncio.run`` again: pytest-asyncio, notebooks). An open
-    asyncio loop is another thread's, still running: not ours to replace."""
+    ``previous`` is gone, closed (``asyncio.run`` again: pytest-asyncio, notebooks) or idle
+    (``run_until_complete`` on a loop left open, then ``asyncio.run``: its connections answered
+    "bound to a different event loop"). A loop still running is another thread's: not ours
+    to replace."""
     if current is None or previous is current:
         return False
     is_closed = getattr(previous, "is_closed", None)
-    return not callable(is_closed) or bool(is_closed())
+    is_running = getattr(previous, "is_running", None)
+    if not callable(is_closed) or not callable(is_running):
+        return True
+    return bool(is_closed()) or not is_running()
 
 
 async def sleep(seconds: float) -> None:

@@ -53,6 +53,7 @@ from ._request import BuildRequest, Prepared, prepare
 from ._response import (
     Mode,
     RawResponse,
+    adopt_errors,
     error_for,
     finish,
     is_stream,
@@ -533,7 +534,12 @@ class _BaseClient(Generic[HttpT]):
                         scheme.apply(prepared, creds)
                 else:
                     ctx = AuthContext(
-                        build_request, self.base_url, self._tokens, self.allow_insecure_credentials
+                        build_request,
+                        self.base_url,
+                        self._tokens,
+                        self.allow_insecure_credentials,
+                        timeout=timeout,
+                        deadline=deadline,
                     )
                     for scheme, creds in chosen:
                         yield from scheme.auth_flow(prepared, creds, ctx)
@@ -590,14 +596,15 @@ class _BaseClient(Generic[HttpT]):
                 if not 200 <= response.status_code < 300:  # ``is_success``, inlined
                     raise error_for(op, response)
                 return finish(op, response, mode)
-            except APIError as exc:
-                if hooks.on_error:
-                    yield from run_hooks(hooks.on_error, exc)
-                raise
             finally:
                 abandon_span()  # a request cut short while sending leaves no span current
         except APIError as exc:
             package_error(exc, self._errors)
+            # every APIError the call raises: a token endpoint's refusal and credentials
+            # missing too (hooks ran only for errors met after the request was sent)
+            on_error = self._resilience.hooks.on_error
+            if on_error:
+                yield from run_hooks(on_error, exc)
             raise
 
     def _select_security(self, op: Operation[Any]) -> tuple[Chosen, bool, bool]:
@@ -886,7 +893,12 @@ def _custom_media(body: object, options: RequestOptions) -> tuple[str, RequestOp
         (v for k, v in headers.items() if k.lower() == "content-type" and isinstance(v, str)), None
     )
     if isinstance(body, str):  # a JSON string, unless another type is named
-        if given is not None and not is_json(given.split(";")[0].strip().lower()):
+        media = given.split(";")[0].strip().lower() if given is not None else ""
+        if media == "application/x-www-form-urlencoded" or media.startswith("multipart/"):
+            # a form or multipart body the caller already wrote (`"amount=100&currency=usd"`):
+            # sent as written, under the caller's Content-Type (its boundary included)
+            return "application/octet-stream", options
+        if given is not None and not is_json(media):
             # encoded as that type says (`text/plain; charset=iso-8859-1`: latin-1 bytes; it
             # went out as UTF-8 under that label)
             return given, options
@@ -992,12 +1004,15 @@ class SyncAPIClient(_BaseClient[httpx.Client]):
     ) -> T:
         """Send ``op`` with ``values`` (keyed by Python name) and return the parsed result."""
         http = self._client()
-        flow = self._flow(op, values, options, self._build_request(http), take_mode())
+        mode = take_mode()
+        flow = self._flow(op, values, options, self._build_request(http), mode)
         try:  # not ``_package_errors()``: a context manager per call costs more than the call
             result: T = open_sync(run_sync(flow, http, self._sleep))
         except APIError as exc:
             package_error(exc, self._errors)
             raise
+        if mode is not None:  # a raw or streamed response: what it raises later too
+            adopt_errors(result, self._errors)
         return result
 
     def stream(
@@ -1016,8 +1031,7 @@ class SyncAPIClient(_BaseClient[httpx.Client]):
         # a RawResponse under with_raw_response
         with self._package_errors():
             result = open_sync(run_sync(flow, http, self._sleep))
-        if isinstance(result, Stream):
-            result._errors = self._errors  # pyright: ignore[reportPrivateUsage]
+        adopt_errors(result, self._errors)  # a stream, or the raw response holding one
         resumes = resumable(op)
         if self.max_stream_reconnects and isinstance(result, Stream) and resumes:
             # set by the client only, so it stays off the stream's public surface
@@ -1322,10 +1336,10 @@ class SyncAPIClient(_BaseClient[httpx.Client]):
         """``request``, also returning the HTTP response (pagination reads its headers); one
         served by a response cache too, which no transport saw."""
         http = self._client()
-        flow = self._flow(op, values, options, self._build_request(http), "raw")
+        flow = self._flow(op, values, options, self._build_request(http), "page")
         with self._package_errors():
-            raw: RawResponse[Any] = run_sync(flow, http, self._sleep)
-            return raw.parse(), raw.http_response
+            page: tuple[Any, httpx.Response] = run_sync(flow, http, self._sleep)
+            return page
 
     def close(self) -> None:
         """Close the connection pool (a caller-supplied ``http_client`` is left open)."""
@@ -1395,12 +1409,15 @@ class AsyncAPIClient(_BaseClient[httpx.AsyncClient]):
     ) -> T:
         """Send ``op`` with ``values`` (keyed by Python name) and return the parsed result."""
         http = self._client()
-        flow = self._flow(op, values, options, self._build_request(http), take_mode())
+        mode = take_mode()
+        flow = self._flow(op, values, options, self._build_request(http), mode)
         try:
             result: T = open_async(await run_async(flow, http, self._sleep))
         except APIError as exc:
             package_error(exc, self._errors)
             raise
+        if mode is not None:  # a raw or streamed response: what it raises later too
+            adopt_errors(result, self._errors)
         return result
 
     async def stream(
@@ -1419,8 +1436,7 @@ class AsyncAPIClient(_BaseClient[httpx.AsyncClient]):
         # a RawResponse under with_raw_response
         with self._package_errors():
             result = open_async(await run_async(flow, http, self._sleep))
-        if isinstance(result, AsyncStream):
-            result._errors = self._errors  # pyright: ignore[reportPrivateUsage]
+        adopt_errors(result, self._errors)  # a stream, or the raw response holding one
         resumes = resumable(op)
         if self.max_stream_reconnects and isinstance(result, AsyncStream) and resumes:
             # set by the client only, so it stays off the stream's public surface
@@ -1719,10 +1735,10 @@ class AsyncAPIClient(_BaseClient[httpx.AsyncClient]):
         """``request``, also returning the HTTP response (pagination reads its headers); one
         served by a response cache too, which no transport saw."""
         http = self._client()
-        flow = self._flow(op, values, options, self._build_request(http), "raw")
+        flow = self._flow(op, values, options, self._build_request(http), "page")
         with self._package_errors():
-            raw: RawResponse[Any] = await run_async(flow, http, self._sleep)
-            return raw.parse(), raw.http_response
+            page: tuple[Any, httpx.Response] = await run_async(flow, http, self._sleep)
+            return page
 
     async def aclose(self) -> None:
         """Close the connection pool (a caller-supplied ``http_client`` is left open)."""

@@ -174,9 +174,12 @@ class Pagination:
         """The request for the page after this one, or ``None`` on the last page."""
         raise NotImplementedError
 
-    def nth_request(self, request: PageRequest, body: Any, k: int) -> PageRequest | None:
+    def nth_request(
+        self, request: PageRequest, body: Any, k: int, response: httpx.Response | None = None
+    ) -> PageRequest | None:
         """The request ``k`` pages after this one, when the style can compute it up front
-        (page numbers, offsets); ``None`` otherwise. Used by the concurrent fan-out."""
+        (page numbers, offsets); ``None`` otherwise (or past the last page ``response``
+        names). Used by the concurrent fan-out."""
         return None
 
     def _more(self, body: Any, flag: str | None) -> bool:
@@ -272,11 +275,29 @@ class LinkHeaderPagination(Pagination):
             return None
         return request.follow(url, base_url)  # the same URL again: PaginationLoopError
 
-    def nth_request(self, request: PageRequest, body: Any, k: int) -> PageRequest | None:
+    def nth_request(
+        self, request: PageRequest, body: Any, k: int, response: httpx.Response | None = None
+    ) -> PageRequest | None:
         if self.page_param is None or request.followed:
             return None
         page = _int(request.param(self.page_param), 1)
+        last = self._last_page(response)
+        if last is not None and page + k > last:
+            # GitHub's `rel="last"`: a fan-out of N asked for pages past it (7 requests for
+            # 4 pages), each spent from the rate budget
+            return None
         return request.with_param(self.page_param, page + k)
+
+    def _last_page(self, response: httpx.Response | None) -> int | None:
+        """The page number of the ``rel="last"`` link, if the response has one."""
+        from urllib.parse import parse_qs, urlsplit
+
+        for target, rels in _links(response):
+            if "last" in rels and self.page_param is not None:
+                values = parse_qs(urlsplit(target).query).get(self.page_param, [])
+                if len(values) == 1 and values[0].isdigit():
+                    return int(values[0])
+        return None
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -304,7 +325,9 @@ class OffsetPagination(Pagination):
             return None
         return request.with_param(self.offset_param, offset)
 
-    def nth_request(self, request: PageRequest, body: Any, k: int) -> PageRequest | None:
+    def nth_request(
+        self, request: PageRequest, body: Any, k: int, response: httpx.Response | None = None
+    ) -> PageRequest | None:
         step = len(self.items_of(body))
         if not step:
             return None
@@ -333,7 +356,9 @@ class PageNumberPagination(Pagination):
             return None
         return self.nth_request(request, body, 1)
 
-    def nth_request(self, request: PageRequest, body: Any, k: int) -> PageRequest | None:
+    def nth_request(
+        self, request: PageRequest, body: Any, k: int, response: httpx.Response | None = None
+    ) -> PageRequest | None:
         page = _int(request.param(self.page_param), self.first_page)
         return request.with_param(self.page_param, page + k)
 

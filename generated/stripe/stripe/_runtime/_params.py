@@ -12,7 +12,7 @@ import functools
 import json
 import re
 import uuid
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from decimal import Decimal
 from typing import Any, cast
 from urllib.parse import quote, quote_plus
@@ -31,6 +31,7 @@ QUERY_RESERVED = ":/?@!$'()*,;"
 _COOKIE_SAFE = "!#$&'()*+-./:<=>?@[]^_`{|}~"
 # A cookie's name is a token (RFC 6265): an exploded object's member names are encoded past that.
 _COOKIE_NAME_SAFE = "!#$&'*+-.^_`|~"
+_COOKIE_NAME = re.compile(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+")  # RFC 6265 `cookie-name`: a token
 Quote = Callable[[str], str]
 _OCTETS = "surrogateescape"  # `scalar`'s spelling of non-UTF-8 bytes, encoded back as they were
 _UNRESERVED = re.compile(r"[A-Za-z0-9_.~-]*").fullmatch  # never percent-encoded (RFC 3986)
@@ -59,10 +60,18 @@ def jsonable(value: Any) -> Any:
     if isinstance(value, Mapping):
         items = cast("Mapping[object, Any]", value).items()
         return {str(k): jsonable(v) for k, v in items if not isinstance(v, NotGiven)}
-    if isinstance(value, list | tuple | set | frozenset):
+    if isinstance(value, list | tuple | set | frozenset) or _other_sequence(value):
         members = cast("Iterable[Any]", value)
         return [jsonable(v) for v in members if not isinstance(v, NotGiven)]
     return value
+
+
+def _other_sequence(value: object) -> bool:
+    """Any other sequence an array argument may be given (a deque, a range), not text or
+    bytes."""
+    return isinstance(value, Sequence) and not isinstance(
+        value, str | bytes | bytearray | memoryview
+    )
 
 
 def _drop_phantoms(model: BaseModel, data: Any) -> None:
@@ -256,6 +265,11 @@ def encode_cookie(name: str, value: Any, explode: bool | None) -> list[str]:
     def q(s: str) -> str:
         return quote(s, safe=_COOKIE_SAFE, errors=_OCTETS)
 
+    if not _COOKIE_NAME.fullmatch(name):
+        # `session;admin` would be read as two cookies, `admin` one the caller never set
+        raise ValueError(
+            f"cookie {name!r} is not a cookie name (RFC 6265: an HTTP token): it cannot be sent"
+        )
     container = _container(value)
     if container is None:
         return [f"{name}={q(scalar(value))}"]

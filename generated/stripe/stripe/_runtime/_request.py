@@ -249,6 +249,9 @@ def prepare(
                     p.wire_name, value, p.style, bool(p.explode), quoter(escape=escape)
                 )
                 continue
+            if p.multi_segment and isinstance(value, str):
+                segments[p.wire_name] = _spanning(p.py_name, value)
+                continue
             if not p.style or p.style == "simple":  # the usual ``{id}``: ids and numbers
                 if type(value) is int:  # digits (and "-"): nothing to quote, never a dot segment
                     segments[p.wire_name] = str(value)
@@ -365,6 +368,24 @@ def _key_body(
 
 
 _DOT_SEGMENTS = frozenset({"", ".", ".."})
+
+
+def _spanning(py_name: str, value: str) -> str:
+    """A value spanning path segments (``x-multi-segment``: GitHub's file paths, branch names,
+    refs), as RFC 6570's ``{+path}`` and GitHub's own clients send it: ``/`` kept, each segment
+    encoded as one. An empty, ``.`` or ``..`` segment would change the endpoint, as for any
+    path value: ``""`` too (``/branches/`` is the list of branches, ``DELETE /git/refs/`` no
+    ref; the extension does not say where an empty value means the top folder)."""
+    parts = value.split("/")
+    if any(part in _DOT_SEGMENTS for part in parts):
+        raise ValueError(
+            f"path parameter {py_name!r} must not have an empty, '.' or '..' segment:"
+            f" {value!r} would change the endpoint"
+        )
+    encode = quoter()
+    return "/".join(encode(part) for part in parts)
+
+
 _PLACEHOLDER = re.compile(r"\{([^{}/]+)\}")
 
 

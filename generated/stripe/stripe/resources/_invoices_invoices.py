@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import builtins as _builtins
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Literal
 
 from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
@@ -450,7 +450,7 @@ class _InvoicesInvoicesMethods(_rt.SyncResource):
         customer: str | NotGiven = NOT_GIVEN,
         due_date: InvoicesListDueDate | int | NotGiven = NOT_GIVEN,
         ending_before: str | NotGiven = NOT_GIVEN,
-        expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
+        expand: Sequence[str] | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
         starting_after: str | NotGiven = NOT_GIVEN,
         status: Literal["draft", "open", "paid", "uncollectible", "void"] | NotGiven = NOT_GIVEN,
@@ -521,29 +521,29 @@ class _InvoicesInvoicesMethods(_rt.SyncResource):
     def create(
         self,
         *,
-        account_tax_ids: _builtins.list[str] | Literal[""] | NotGiven = NOT_GIVEN,
+        account_tax_ids: Sequence[str] | Literal[""] | NotGiven = NOT_GIVEN,
         application_fee_amount: int | NotGiven = NOT_GIVEN,
         auto_advance: bool | NotGiven = NOT_GIVEN,
         automatic_tax: InvoicesCreateParamsAutomaticTax | NotGiven = NOT_GIVEN,
         collection_method: Literal["charge_automatically", "send_invoice"] | NotGiven = NOT_GIVEN,
         currency: str | NotGiven = NOT_GIVEN,
-        custom_fields: _builtins.list[InvoicesCreateParamsCustomFieldsArrayItem]
+        custom_fields: Sequence[InvoicesCreateParamsCustomFieldsArrayItem]
         | Literal[""]
         | NotGiven = NOT_GIVEN,
         customer: str | NotGiven = NOT_GIVEN,
         days_until_due: int | NotGiven = NOT_GIVEN,
         default_payment_method: str | NotGiven = NOT_GIVEN,
         default_source: str | NotGiven = NOT_GIVEN,
-        default_tax_rates: _builtins.list[str] | NotGiven = NOT_GIVEN,
+        default_tax_rates: Sequence[str] | NotGiven = NOT_GIVEN,
         description: str | NotGiven = NOT_GIVEN,
-        discounts: _builtins.list[InvoicesCreateParamsDiscountsArrayItem]
+        discounts: Sequence[InvoicesCreateParamsDiscountsArrayItem]
         | Literal[""]
         | NotGiven = NOT_GIVEN,
         due_date: int | NotGiven = NOT_GIVEN,
-        expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
+        expand: Sequence[str] | NotGiven = NOT_GIVEN,
         footer: str | NotGiven = NOT_GIVEN,
         from_invoice: InvoicesCreateParamsFromInvoice | NotGiven = NOT_GIVEN,
-        metadata: dict[str, str] | Literal[""] | NotGiven = NOT_GIVEN,
+        metadata: Mapping[str, str] | Literal[""] | NotGiven = NOT_GIVEN,
         on_behalf_of: str | NotGiven = NOT_GIVEN,
         payment_settings: InvoicesCreateParamsPaymentSettings | NotGiven = NOT_GIVEN,
         pending_invoice_items_behavior: Literal["exclude", "include", "include_and_require"]
@@ -697,7 +697,7 @@ class _InvoicesInvoicesMethods(_rt.SyncResource):
         self,
         invoice: str,
         *,
-        expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
+        expand: Sequence[str] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -734,26 +734,26 @@ class _InvoicesInvoicesMethods(_rt.SyncResource):
         self,
         invoice: str,
         *,
-        account_tax_ids: _builtins.list[str] | Literal[""] | NotGiven = NOT_GIVEN,
+        account_tax_ids: Sequence[str] | Literal[""] | NotGiven = NOT_GIVEN,
         application_fee_amount: int | NotGiven = NOT_GIVEN,
         auto_advance: bool | NotGiven = NOT_GIVEN,
         automatic_tax: InvoicesUpdateParamsAutomaticTax | NotGiven = NOT_GIVEN,
         collection_method: Literal["charge_automatically", "send_invoice"] | NotGiven = NOT_GIVEN,
-        custom_fields: _builtins.list[InvoicesUpdateParamsCustomFieldsArrayItem]
+        custom_fields: Sequence[InvoicesUpdateParamsCustomFieldsArrayItem]
         | Literal[""]
         | NotGiven = NOT_GIVEN,
         days_until_due: int | NotGiven = NOT_GIVEN,
         default_payment_method: str | NotGiven = NOT_GIVEN,
         default_source: str | NotGiven = NOT_GIVEN,
-        default_tax_rates: _builtins.list[str] | Literal[""] | NotGiven = NOT_GIVEN,
+        default_tax_rates: Sequence[str] | Literal[""] | NotGiven = NOT_GIVEN,
         description: str | NotGiven = NOT_GIVEN,
-        discounts: _builtins.list[InvoicesUpdateParamsDiscountsArrayItem]
+        discounts: Sequence[InvoicesUpdateParamsDiscountsArrayItem]
         | Literal[""]
         | NotGiven = NOT_GIVEN,
         due_date: int | NotGiven = NOT_GIVEN,
-        expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
+        expand: Sequence[str] | NotGiven = NOT_GIVEN,
         footer: str | NotGiven = NOT_GIVEN,
-        metadata: dict[str, str] | Literal[""] | NotGiven = NOT_GIVEN,
+        metadata: Mapping[str, str] | Literal[""] | NotGiven = NOT_GIVEN,
         on_behalf_of: str | NotGiven = NOT_GIVEN,
         payment_settings: InvoicesUpdateParamsPaymentSettings | NotGiven = NOT_GIVEN,
         rendering_options: InvoicesUpdateParamsRenderingOptions
@@ -924,7 +924,7 @@ class _InvoicesInvoicesMethods(_rt.SyncResource):
         self,
         *,
         query: str,
-        expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
+        expand: Sequence[str] | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
         page: str | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
@@ -983,7 +983,7 @@ class _InvoicesInvoicesMethods(_rt.SyncResource):
         invoice: str,
         *,
         auto_advance: bool | NotGiven = NOT_GIVEN,
-        expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
+        expand: Sequence[str] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -1028,7 +1028,7 @@ class _InvoicesInvoicesMethods(_rt.SyncResource):
         invoice: str,
         *,
         ending_before: str | NotGiven = NOT_GIVEN,
-        expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
+        expand: Sequence[str] | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
         starting_after: str | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
@@ -1085,7 +1085,7 @@ class _InvoicesInvoicesMethods(_rt.SyncResource):
         self,
         invoice: str,
         *,
-        expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
+        expand: Sequence[str] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -1123,7 +1123,7 @@ class _InvoicesInvoicesMethods(_rt.SyncResource):
         self,
         invoice: str,
         *,
-        expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
+        expand: Sequence[str] | NotGiven = NOT_GIVEN,
         forgive: bool | NotGiven = NOT_GIVEN,
         mandate: str | NotGiven = NOT_GIVEN,
         off_session: bool | NotGiven = NOT_GIVEN,
@@ -1192,7 +1192,7 @@ class _InvoicesInvoicesMethods(_rt.SyncResource):
         self,
         invoice: str,
         *,
-        expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
+        expand: Sequence[str] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -1278,7 +1278,7 @@ class _AsyncInvoicesInvoicesMethods(_rt.AsyncResource):
         customer: str | NotGiven = NOT_GIVEN,
         due_date: InvoicesListDueDate | int | NotGiven = NOT_GIVEN,
         ending_before: str | NotGiven = NOT_GIVEN,
-        expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
+        expand: Sequence[str] | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
         starting_after: str | NotGiven = NOT_GIVEN,
         status: Literal["draft", "open", "paid", "uncollectible", "void"] | NotGiven = NOT_GIVEN,
@@ -1349,29 +1349,29 @@ class _AsyncInvoicesInvoicesMethods(_rt.AsyncResource):
     async def create(
         self,
         *,
-        account_tax_ids: _builtins.list[str] | Literal[""] | NotGiven = NOT_GIVEN,
+        account_tax_ids: Sequence[str] | Literal[""] | NotGiven = NOT_GIVEN,
         application_fee_amount: int | NotGiven = NOT_GIVEN,
         auto_advance: bool | NotGiven = NOT_GIVEN,
         automatic_tax: InvoicesCreateParamsAutomaticTax | NotGiven = NOT_GIVEN,
         collection_method: Literal["charge_automatically", "send_invoice"] | NotGiven = NOT_GIVEN,
         currency: str | NotGiven = NOT_GIVEN,
-        custom_fields: _builtins.list[InvoicesCreateParamsCustomFieldsArrayItem]
+        custom_fields: Sequence[InvoicesCreateParamsCustomFieldsArrayItem]
         | Literal[""]
         | NotGiven = NOT_GIVEN,
         customer: str | NotGiven = NOT_GIVEN,
         days_until_due: int | NotGiven = NOT_GIVEN,
         default_payment_method: str | NotGiven = NOT_GIVEN,
         default_source: str | NotGiven = NOT_GIVEN,
-        default_tax_rates: _builtins.list[str] | NotGiven = NOT_GIVEN,
+        default_tax_rates: Sequence[str] | NotGiven = NOT_GIVEN,
         description: str | NotGiven = NOT_GIVEN,
-        discounts: _builtins.list[InvoicesCreateParamsDiscountsArrayItem]
+        discounts: Sequence[InvoicesCreateParamsDiscountsArrayItem]
         | Literal[""]
         | NotGiven = NOT_GIVEN,
         due_date: int | NotGiven = NOT_GIVEN,
-        expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
+        expand: Sequence[str] | NotGiven = NOT_GIVEN,
         footer: str | NotGiven = NOT_GIVEN,
         from_invoice: InvoicesCreateParamsFromInvoice | NotGiven = NOT_GIVEN,
-        metadata: dict[str, str] | Literal[""] | NotGiven = NOT_GIVEN,
+        metadata: Mapping[str, str] | Literal[""] | NotGiven = NOT_GIVEN,
         on_behalf_of: str | NotGiven = NOT_GIVEN,
         payment_settings: InvoicesCreateParamsPaymentSettings | NotGiven = NOT_GIVEN,
         pending_invoice_items_behavior: Literal["exclude", "include", "include_and_require"]
@@ -1525,7 +1525,7 @@ class _AsyncInvoicesInvoicesMethods(_rt.AsyncResource):
         self,
         invoice: str,
         *,
-        expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
+        expand: Sequence[str] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -1562,26 +1562,26 @@ class _AsyncInvoicesInvoicesMethods(_rt.AsyncResource):
         self,
         invoice: str,
         *,
-        account_tax_ids: _builtins.list[str] | Literal[""] | NotGiven = NOT_GIVEN,
+        account_tax_ids: Sequence[str] | Literal[""] | NotGiven = NOT_GIVEN,
         application_fee_amount: int | NotGiven = NOT_GIVEN,
         auto_advance: bool | NotGiven = NOT_GIVEN,
         automatic_tax: InvoicesUpdateParamsAutomaticTax | NotGiven = NOT_GIVEN,
         collection_method: Literal["charge_automatically", "send_invoice"] | NotGiven = NOT_GIVEN,
-        custom_fields: _builtins.list[InvoicesUpdateParamsCustomFieldsArrayItem]
+        custom_fields: Sequence[InvoicesUpdateParamsCustomFieldsArrayItem]
         | Literal[""]
         | NotGiven = NOT_GIVEN,
         days_until_due: int | NotGiven = NOT_GIVEN,
         default_payment_method: str | NotGiven = NOT_GIVEN,
         default_source: str | NotGiven = NOT_GIVEN,
-        default_tax_rates: _builtins.list[str] | Literal[""] | NotGiven = NOT_GIVEN,
+        default_tax_rates: Sequence[str] | Literal[""] | NotGiven = NOT_GIVEN,
         description: str | NotGiven = NOT_GIVEN,
-        discounts: _builtins.list[InvoicesUpdateParamsDiscountsArrayItem]
+        discounts: Sequence[InvoicesUpdateParamsDiscountsArrayItem]
         | Literal[""]
         | NotGiven = NOT_GIVEN,
         due_date: int | NotGiven = NOT_GIVEN,
-        expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
+        expand: Sequence[str] | NotGiven = NOT_GIVEN,
         footer: str | NotGiven = NOT_GIVEN,
-        metadata: dict[str, str] | Literal[""] | NotGiven = NOT_GIVEN,
+        metadata: Mapping[str, str] | Literal[""] | NotGiven = NOT_GIVEN,
         on_behalf_of: str | NotGiven = NOT_GIVEN,
         payment_settings: InvoicesUpdateParamsPaymentSettings | NotGiven = NOT_GIVEN,
         rendering_options: InvoicesUpdateParamsRenderingOptions
@@ -1752,7 +1752,7 @@ class _AsyncInvoicesInvoicesMethods(_rt.AsyncResource):
         self,
         *,
         query: str,
-        expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
+        expand: Sequence[str] | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
         page: str | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
@@ -1811,7 +1811,7 @@ class _AsyncInvoicesInvoicesMethods(_rt.AsyncResource):
         invoice: str,
         *,
         auto_advance: bool | NotGiven = NOT_GIVEN,
-        expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
+        expand: Sequence[str] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -1856,7 +1856,7 @@ class _AsyncInvoicesInvoicesMethods(_rt.AsyncResource):
         invoice: str,
         *,
         ending_before: str | NotGiven = NOT_GIVEN,
-        expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
+        expand: Sequence[str] | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
         starting_after: str | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
@@ -1913,7 +1913,7 @@ class _AsyncInvoicesInvoicesMethods(_rt.AsyncResource):
         self,
         invoice: str,
         *,
-        expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
+        expand: Sequence[str] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -1951,7 +1951,7 @@ class _AsyncInvoicesInvoicesMethods(_rt.AsyncResource):
         self,
         invoice: str,
         *,
-        expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
+        expand: Sequence[str] | NotGiven = NOT_GIVEN,
         forgive: bool | NotGiven = NOT_GIVEN,
         mandate: str | NotGiven = NOT_GIVEN,
         off_session: bool | NotGiven = NOT_GIVEN,
@@ -2020,7 +2020,7 @@ class _AsyncInvoicesInvoicesMethods(_rt.AsyncResource):
         self,
         invoice: str,
         *,
-        expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
+        expand: Sequence[str] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import builtins as _builtins
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
 from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
@@ -114,8 +114,8 @@ class _PaymentIntentsIncrementAuthorizationMethods(_rt.SyncResource):
         amount: int,
         application_fee_amount: int | NotGiven = NOT_GIVEN,
         description: str | NotGiven = NOT_GIVEN,
-        expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
-        metadata: dict[str, str] | NotGiven = NOT_GIVEN,
+        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        metadata: Mapping[str, str] | NotGiven = NOT_GIVEN,
         statement_descriptor: str | NotGiven = NOT_GIVEN,
         transfer_data: PaymentIntentsIncrementAuthorizationParamsTransferData
         | NotGiven = NOT_GIVEN,
@@ -203,10 +203,10 @@ class _PaymentIntentsIncrementAuthorizationMethods(_rt.SyncResource):
         self,
         intent: str,
         *,
-        amounts: _builtins.list[int] | NotGiven = NOT_GIVEN,
+        amounts: Sequence[int] | NotGiven = NOT_GIVEN,
         client_secret: str | NotGiven = NOT_GIVEN,
         descriptor_code: str | NotGiven = NOT_GIVEN,
-        expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
+        expand: Sequence[str] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -274,8 +274,8 @@ class _AsyncPaymentIntentsIncrementAuthorizationMethods(_rt.AsyncResource):
         amount: int,
         application_fee_amount: int | NotGiven = NOT_GIVEN,
         description: str | NotGiven = NOT_GIVEN,
-        expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
-        metadata: dict[str, str] | NotGiven = NOT_GIVEN,
+        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        metadata: Mapping[str, str] | NotGiven = NOT_GIVEN,
         statement_descriptor: str | NotGiven = NOT_GIVEN,
         transfer_data: PaymentIntentsIncrementAuthorizationParamsTransferData
         | NotGiven = NOT_GIVEN,
@@ -363,10 +363,10 @@ class _AsyncPaymentIntentsIncrementAuthorizationMethods(_rt.AsyncResource):
         self,
         intent: str,
         *,
-        amounts: _builtins.list[int] | NotGiven = NOT_GIVEN,
+        amounts: Sequence[int] | NotGiven = NOT_GIVEN,
         client_secret: str | NotGiven = NOT_GIVEN,
         descriptor_code: str | NotGiven = NOT_GIVEN,
-        expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
+        expand: Sequence[str] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from functools import cached_property
 from typing import TYPE_CHECKING, Literal
 
@@ -64,7 +65,7 @@ class AccountLinks(_rt.SyncResource):
         account: str,
         type: Literal["account_onboarding", "account_update"],
         collect: Literal["currently_due", "eventually_due"] | NotGiven = NOT_GIVEN,
-        expand: list[str] | NotGiven = NOT_GIVEN,
+        expand: Sequence[str] | NotGiven = NOT_GIVEN,
         refresh_url: str | NotGiven = NOT_GIVEN,
         return_url: str | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
@@ -153,7 +154,7 @@ class AsyncAccountLinks(_rt.AsyncResource):
         account: str,
         type: Literal["account_onboarding", "account_update"],
         collect: Literal["currently_due", "eventually_due"] | NotGiven = NOT_GIVEN,
-        expand: list[str] | NotGiven = NOT_GIVEN,
+        expand: Sequence[str] | NotGiven = NOT_GIVEN,
         refresh_url: str | NotGiven = NOT_GIVEN,
         return_url: str | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import builtins as _builtins
+from collections.abc import Sequence
 from functools import cached_property
 from typing import TYPE_CHECKING
 
@@ -101,7 +101,7 @@ class BalanceTransactions(_rt.SyncResource):
         created: BalanceTransactionsListCreated | int | NotGiven = NOT_GIVEN,
         currency: str | NotGiven = NOT_GIVEN,
         ending_before: str | NotGiven = NOT_GIVEN,
-        expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
+        expand: Sequence[str] | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
         payout: str | NotGiven = NOT_GIVEN,
         source: str | NotGiven = NOT_GIVEN,
@@ -183,7 +183,7 @@ class BalanceTransactions(_rt.SyncResource):
         self,
         id: str,
         *,
-        expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
+        expand: Sequence[str] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -256,7 +256,7 @@ class AsyncBalanceTransactions(_rt.AsyncResource):
         created: BalanceTransactionsListCreated | int | NotGiven = NOT_GIVEN,
         currency: str | NotGiven = NOT_GIVEN,
         ending_before: str | NotGiven = NOT_GIVEN,
-        expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
+        expand: Sequence[str] | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
         payout: str | NotGiven = NOT_GIVEN,
         source: str | NotGiven = NOT_GIVEN,
@@ -338,7 +338,7 @@ class AsyncBalanceTransactions(_rt.AsyncResource):
         self,
         id: str,
         *,
-        expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
+        expand: Sequence[str] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,

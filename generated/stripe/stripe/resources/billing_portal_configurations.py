@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import builtins as _builtins
+from collections.abc import Mapping, Sequence
 from functools import cached_property
 from typing import TYPE_CHECKING, Literal
 
@@ -191,7 +191,7 @@ class BillingPortalConfigurations(_rt.SyncResource):
         *,
         active: bool | NotGiven = NOT_GIVEN,
         ending_before: str | NotGiven = NOT_GIVEN,
-        expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
+        expand: Sequence[str] | NotGiven = NOT_GIVEN,
         is_default: bool | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
         starting_after: str | NotGiven = NOT_GIVEN,
@@ -254,9 +254,9 @@ class BillingPortalConfigurations(_rt.SyncResource):
         business_profile: BillingPortalConfigurationsCreateParamsBusinessProfile,
         features: BillingPortalConfigurationsCreateParamsFeatures,
         default_return_url: str | NotGiven = NOT_GIVEN,
-        expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
+        expand: Sequence[str] | NotGiven = NOT_GIVEN,
         login_page: BillingPortalConfigurationsCreateParamsLoginPage | NotGiven = NOT_GIVEN,
-        metadata: dict[str, str] | NotGiven = NOT_GIVEN,
+        metadata: Mapping[str, str] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -311,7 +311,7 @@ class BillingPortalConfigurations(_rt.SyncResource):
         self,
         configuration: str,
         *,
-        expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
+        expand: Sequence[str] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -352,10 +352,10 @@ class BillingPortalConfigurations(_rt.SyncResource):
         business_profile: BillingPortalConfigurationsUpdateParamsBusinessProfile
         | NotGiven = NOT_GIVEN,
         default_return_url: str | NotGiven = NOT_GIVEN,
-        expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
+        expand: Sequence[str] | NotGiven = NOT_GIVEN,
         features: BillingPortalConfigurationsUpdateParamsFeatures | NotGiven = NOT_GIVEN,
         login_page: BillingPortalConfigurationsUpdateParamsLoginPage | NotGiven = NOT_GIVEN,
-        metadata: dict[str, str] | Literal[""] | NotGiven = NOT_GIVEN,
+        metadata: Mapping[str, str] | Literal[""] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -451,7 +451,7 @@ class AsyncBillingPortalConfigurations(_rt.AsyncResource):
         *,
         active: bool | NotGiven = NOT_GIVEN,
         ending_before: str | NotGiven = NOT_GIVEN,
-        expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
+        expand: Sequence[str] | NotGiven = NOT_GIVEN,
         is_default: bool | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
         starting_after: str | NotGiven = NOT_GIVEN,
@@ -514,9 +514,9 @@ class AsyncBillingPortalConfigurations(_rt.AsyncResource):
         business_profile: BillingPortalConfigurationsCreateParamsBusinessProfile,
         features: BillingPortalConfigurationsCreateParamsFeatures,
         default_return_url: str | NotGiven = NOT_GIVEN,
-        expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
+        expand: Sequence[str] | NotGiven = NOT_GIVEN,
         login_page: BillingPortalConfigurationsCreateParamsLoginPage | NotGiven = NOT_GIVEN,
-        metadata: dict[str, str] | NotGiven = NOT_GIVEN,
+        metadata: Mapping[str, str] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -571,7 +571,7 @@ class AsyncBillingPortalConfigurations(_rt.AsyncResource):
         self,
         configuration: str,
         *,
-        expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
+        expand: Sequence[str] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -612,10 +612,10 @@ class AsyncBillingPortalConfigurations(_rt.AsyncResource):
         business_profile: BillingPortalConfigurationsUpdateParamsBusinessProfile
         | NotGiven = NOT_GIVEN,
         default_return_url: str | NotGiven = NOT_GIVEN,
-        expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
+        expand: Sequence[str] | NotGiven = NOT_GIVEN,
         features: BillingPortalConfigurationsUpdateParamsFeatures | NotGiven = NOT_GIVEN,
         login_page: BillingPortalConfigurationsUpdateParamsLoginPage | NotGiven = NOT_GIVEN,
-        metadata: dict[str, str] | Literal[""] | NotGiven = NOT_GIVEN,
+        metadata: Mapping[str, str] | Literal[""] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from functools import cached_property
 from typing import TYPE_CHECKING, Literal
 
@@ -70,7 +71,7 @@ class BillingPortalSessions(_rt.SyncResource):
         *,
         customer: str,
         configuration: str | NotGiven = NOT_GIVEN,
-        expand: list[str] | NotGiven = NOT_GIVEN,
+        expand: Sequence[str] | NotGiven = NOT_GIVEN,
         flow_data: BillingPortalSessionsCreateParamsFlowData | NotGiven = NOT_GIVEN,
         locale: Literal[
             "auto",
@@ -216,7 +217,7 @@ class AsyncBillingPortalSessions(_rt.AsyncResource):
         *,
         customer: str,
         configuration: str | NotGiven = NOT_GIVEN,
-        expand: list[str] | NotGiven = NOT_GIVEN,
+        expand: Sequence[str] | NotGiven = NOT_GIVEN,
         flow_data: BillingPortalSessionsCreateParamsFlowData | NotGiven = NOT_GIVEN,
         locale: Literal[
             "auto",

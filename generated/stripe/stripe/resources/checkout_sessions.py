@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import builtins as _builtins
+from collections.abc import Mapping, Sequence
 from functools import cached_property
 from typing import TYPE_CHECKING, Literal
 
@@ -269,7 +269,7 @@ class CheckoutSessions(_rt.SyncResource):
         customer: str | NotGiven = NOT_GIVEN,
         customer_details: CheckoutSessionsListCustomerDetails | NotGiven = NOT_GIVEN,
         ending_before: str | NotGiven = NOT_GIVEN,
-        expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
+        expand: Sequence[str] | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
         payment_intent: str | NotGiven = NOT_GIVEN,
         payment_link: str | NotGiven = NOT_GIVEN,
@@ -345,19 +345,18 @@ class CheckoutSessions(_rt.SyncResource):
         client_reference_id: str | NotGiven = NOT_GIVEN,
         consent_collection: CheckoutSessionsCreateParamsConsentCollection | NotGiven = NOT_GIVEN,
         currency: str | NotGiven = NOT_GIVEN,
-        custom_fields: _builtins.list[CheckoutSessionsCreateParamsCustomFieldsItem]
+        custom_fields: Sequence[CheckoutSessionsCreateParamsCustomFieldsItem]
         | NotGiven = NOT_GIVEN,
         custom_text: CheckoutSessionsCreateParamsCustomText | NotGiven = NOT_GIVEN,
         customer: str | NotGiven = NOT_GIVEN,
         customer_creation: Literal["always", "if_required"] | NotGiven = NOT_GIVEN,
         customer_email: str | NotGiven = NOT_GIVEN,
         customer_update: CheckoutSessionsCreateParamsCustomerUpdate | NotGiven = NOT_GIVEN,
-        discounts: _builtins.list[CheckoutSessionsCreateParamsDiscountsItem] | NotGiven = NOT_GIVEN,
-        expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
+        discounts: Sequence[CheckoutSessionsCreateParamsDiscountsItem] | NotGiven = NOT_GIVEN,
+        expand: Sequence[str] | NotGiven = NOT_GIVEN,
         expires_at: int | NotGiven = NOT_GIVEN,
         invoice_creation: CheckoutSessionsCreateParamsInvoiceCreation | NotGiven = NOT_GIVEN,
-        line_items: _builtins.list[CheckoutSessionsCreateParamsLineItemsItem]
-        | NotGiven = NOT_GIVEN,
+        line_items: Sequence[CheckoutSessionsCreateParamsLineItemsItem] | NotGiven = NOT_GIVEN,
         locale: Literal[
             "auto",
             "bg",
@@ -402,13 +401,13 @@ class CheckoutSessions(_rt.SyncResource):
             "zh-TW",
         ]
         | NotGiven = NOT_GIVEN,
-        metadata: dict[str, str] | NotGiven = NOT_GIVEN,
+        metadata: Mapping[str, str] | NotGiven = NOT_GIVEN,
         mode: Literal["payment", "setup", "subscription"] | NotGiven = NOT_GIVEN,
         payment_intent_data: CheckoutSessionsCreateParamsPaymentIntentData | NotGiven = NOT_GIVEN,
         payment_method_collection: Literal["always", "if_required"] | NotGiven = NOT_GIVEN,
         payment_method_options: CheckoutSessionsCreateParamsPaymentMethodOptions
         | NotGiven = NOT_GIVEN,
-        payment_method_types: _builtins.list[
+        payment_method_types: Sequence[
             Literal[
                 "acss_debit",
                 "affirm",
@@ -447,7 +446,7 @@ class CheckoutSessions(_rt.SyncResource):
         setup_intent_data: CheckoutSessionsCreateParamsSetupIntentData | NotGiven = NOT_GIVEN,
         shipping_address_collection: CheckoutSessionsCreateParamsShippingAddressCollection
         | NotGiven = NOT_GIVEN,
-        shipping_options: _builtins.list[CheckoutSessionsCreateParamsShippingOptionsItem]
+        shipping_options: Sequence[CheckoutSessionsCreateParamsShippingOptionsItem]
         | NotGiven = NOT_GIVEN,
         submit_type: Literal["auto", "book", "donate", "pay"] | NotGiven = NOT_GIVEN,
         subscription_data: CheckoutSessionsCreateParamsSubscriptionData | NotGiven = NOT_GIVEN,
@@ -582,7 +581,7 @@ class CheckoutSessions(_rt.SyncResource):
         self,
         session: str,
         *,
-        expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
+        expand: Sequence[str] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -619,7 +618,7 @@ class CheckoutSessions(_rt.SyncResource):
         self,
         session: str,
         *,
-        expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
+        expand: Sequence[str] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -660,7 +659,7 @@ class CheckoutSessions(_rt.SyncResource):
         session: str,
         *,
         ending_before: str | NotGiven = NOT_GIVEN,
-        expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
+        expand: Sequence[str] | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
         starting_after: str | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
@@ -757,7 +756,7 @@ class AsyncCheckoutSessions(_rt.AsyncResource):
         customer: str | NotGiven = NOT_GIVEN,
         customer_details: CheckoutSessionsListCustomerDetails | NotGiven = NOT_GIVEN,
         ending_before: str | NotGiven = NOT_GIVEN,
-        expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
+        expand: Sequence[str] | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
         payment_intent: str | NotGiven = NOT_GIVEN,
         payment_link: str | NotGiven = NOT_GIVEN,
@@ -833,19 +832,18 @@ class AsyncCheckoutSessions(_rt.AsyncResource):
         client_reference_id: str | NotGiven = NOT_GIVEN,
         consent_collection: CheckoutSessionsCreateParamsConsentCollection | NotGiven = NOT_GIVEN,
         currency: str | NotGiven = NOT_GIVEN,
-        custom_fields: _builtins.list[CheckoutSessionsCreateParamsCustomFieldsItem]
+        custom_fields: Sequence[CheckoutSessionsCreateParamsCustomFieldsItem]
         | NotGiven = NOT_GIVEN,
         custom_text: CheckoutSessionsCreateParamsCustomText | NotGiven = NOT_GIVEN,
         customer: str | NotGiven = NOT_GIVEN,
         customer_creation: Literal["always", "if_required"] | NotGiven = NOT_GIVEN,
         customer_email: str | NotGiven = NOT_GIVEN,
         customer_update: CheckoutSessionsCreateParamsCustomerUpdate | NotGiven = NOT_GIVEN,
-        discounts: _builtins.list[CheckoutSessionsCreateParamsDiscountsItem] | NotGiven = NOT_GIVEN,
-        expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
+        discounts: Sequence[CheckoutSessionsCreateParamsDiscountsItem] | NotGiven = NOT_GIVEN,
+        expand: Sequence[str] | NotGiven = NOT_GIVEN,
         expires_at: int | NotGiven = NOT_GIVEN,
         invoice_creation: CheckoutSessionsCreateParamsInvoiceCreation | NotGiven = NOT_GIVEN,
-        line_items: _builtins.list[CheckoutSessionsCreateParamsLineItemsItem]
-        | NotGiven = NOT_GIVEN,
+        line_items: Sequence[CheckoutSessionsCreateParamsLineItemsItem] | NotGiven = NOT_GIVEN,
         locale: Literal[
             "auto",
             "bg",
@@ -890,13 +888,13 @@ class AsyncCheckoutSessions(_rt.AsyncResource):
             "zh-TW",
         ]
         | NotGiven = NOT_GIVEN,
-        metadata: dict[str, str] | NotGiven = NOT_GIVEN,
+        metadata: Mapping[str, str] | NotGiven = NOT_GIVEN,
         mode: Literal["payment", "setup", "subscription"] | NotGiven = NOT_GIVEN,
         payment_intent_data: CheckoutSessionsCreateParamsPaymentIntentData | NotGiven = NOT_GIVEN,
         payment_method_collection: Literal["always", "if_required"] | NotGiven = NOT_GIVEN,
         payment_method_options: CheckoutSessionsCreateParamsPaymentMethodOptions
         | NotGiven = NOT_GIVEN,
-        payment_method_types: _builtins.list[
+        payment_method_types: Sequence[
             Literal[
                 "acss_debit",
                 "affirm",
@@ -935,7 +933,7 @@ class AsyncCheckoutSessions(_rt.AsyncResource):
         setup_intent_data: CheckoutSessionsCreateParamsSetupIntentData | NotGiven = NOT_GIVEN,
         shipping_address_collection: CheckoutSessionsCreateParamsShippingAddressCollection
         | NotGiven = NOT_GIVEN,
-        shipping_options: _builtins.list[CheckoutSessionsCreateParamsShippingOptionsItem]
+        shipping_options: Sequence[CheckoutSessionsCreateParamsShippingOptionsItem]
         | NotGiven = NOT_GIVEN,
         submit_type: Literal["auto", "book", "donate", "pay"] | NotGiven = NOT_GIVEN,
         subscription_data: CheckoutSessionsCreateParamsSubscriptionData | NotGiven = NOT_GIVEN,
@@ -1070,7 +1068,7 @@ class AsyncCheckoutSessions(_rt.AsyncResource):
         self,
         session: str,
         *,
-        expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
+        expand: Sequence[str] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -1107,7 +1105,7 @@ class AsyncCheckoutSessions(_rt.AsyncResource):
         self,
         session: str,
         *,
-        expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
+        expand: Sequence[str] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -1148,7 +1146,7 @@ class AsyncCheckoutSessions(_rt.AsyncResource):
         session: str,
         *,
         ending_before: str | NotGiven = NOT_GIVEN,
-        expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
+        expand: Sequence[str] | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
         starting_after: str | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,

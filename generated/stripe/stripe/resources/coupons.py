@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import builtins as _builtins
+from collections.abc import Mapping, Sequence
 from functools import cached_property
 from typing import TYPE_CHECKING, Literal
 
@@ -193,7 +193,7 @@ class Coupons(_rt.SyncResource):
         *,
         created: CouponsListCreated | int | NotGiven = NOT_GIVEN,
         ending_before: str | NotGiven = NOT_GIVEN,
-        expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
+        expand: Sequence[str] | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
         starting_after: str | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
@@ -253,13 +253,14 @@ class Coupons(_rt.SyncResource):
         amount_off: int | NotGiven = NOT_GIVEN,
         applies_to: CouponsCreateParamsAppliesTo | NotGiven = NOT_GIVEN,
         currency: str | NotGiven = NOT_GIVEN,
-        currency_options: dict[str, CouponsCreateParamsCurrencyOptionsValue] | NotGiven = NOT_GIVEN,
+        currency_options: Mapping[str, CouponsCreateParamsCurrencyOptionsValue]
+        | NotGiven = NOT_GIVEN,
         duration: Literal["forever", "once", "repeating"] | NotGiven = NOT_GIVEN,
         duration_in_months: int | NotGiven = NOT_GIVEN,
-        expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
+        expand: Sequence[str] | NotGiven = NOT_GIVEN,
         id: str | NotGiven = NOT_GIVEN,
         max_redemptions: int | NotGiven = NOT_GIVEN,
-        metadata: dict[str, str] | Literal[""] | NotGiven = NOT_GIVEN,
+        metadata: Mapping[str, str] | Literal[""] | NotGiven = NOT_GIVEN,
         name: str | NotGiven = NOT_GIVEN,
         percent_off: float | NotGiven = NOT_GIVEN,
         redeem_by: int | NotGiven = NOT_GIVEN,
@@ -353,7 +354,7 @@ class Coupons(_rt.SyncResource):
         self,
         coupon: str,
         *,
-        expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
+        expand: Sequence[str] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -390,9 +391,10 @@ class Coupons(_rt.SyncResource):
         self,
         coupon: str,
         *,
-        currency_options: dict[str, CouponsUpdateParamsCurrencyOptionsValue] | NotGiven = NOT_GIVEN,
-        expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
-        metadata: dict[str, str] | Literal[""] | NotGiven = NOT_GIVEN,
+        currency_options: Mapping[str, CouponsUpdateParamsCurrencyOptionsValue]
+        | NotGiven = NOT_GIVEN,
+        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        metadata: Mapping[str, str] | Literal[""] | NotGiven = NOT_GIVEN,
         name: str | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
@@ -519,7 +521,7 @@ class AsyncCoupons(_rt.AsyncResource):
         *,
         created: CouponsListCreated | int | NotGiven = NOT_GIVEN,
         ending_before: str | NotGiven = NOT_GIVEN,
-        expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
+        expand: Sequence[str] | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
         starting_after: str | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
@@ -579,13 +581,14 @@ class AsyncCoupons(_rt.AsyncResource):
         amount_off: int | NotGiven = NOT_GIVEN,
         applies_to: CouponsCreateParamsAppliesTo | NotGiven = NOT_GIVEN,
         currency: str | NotGiven = NOT_GIVEN,
-        currency_options: dict[str, CouponsCreateParamsCurrencyOptionsValue] | NotGiven = NOT_GIVEN,
+        currency_options: Mapping[str, CouponsCreateParamsCurrencyOptionsValue]
+        | NotGiven = NOT_GIVEN,
         duration: Literal["forever", "once", "repeating"] | NotGiven = NOT_GIVEN,
         duration_in_months: int | NotGiven = NOT_GIVEN,
-        expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
+        expand: Sequence[str] | NotGiven = NOT_GIVEN,
         id: str | NotGiven = NOT_GIVEN,
         max_redemptions: int | NotGiven = NOT_GIVEN,
-        metadata: dict[str, str] | Literal[""] | NotGiven = NOT_GIVEN,
+        metadata: Mapping[str, str] | Literal[""] | NotGiven = NOT_GIVEN,
         name: str | NotGiven = NOT_GIVEN,
         percent_off: float | NotGiven = NOT_GIVEN,
         redeem_by: int | NotGiven = NOT_GIVEN,
@@ -679,7 +682,7 @@ class AsyncCoupons(_rt.AsyncResource):
         self,
         coupon: str,
         *,
-        expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
+        expand: Sequence[str] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -716,9 +719,10 @@ class AsyncCoupons(_rt.AsyncResource):
         self,
         coupon: str,
         *,
-        currency_options: dict[str, CouponsUpdateParamsCurrencyOptionsValue] | NotGiven = NOT_GIVEN,
-        expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
-        metadata: dict[str, str] | Literal[""] | NotGiven = NOT_GIVEN,
+        currency_options: Mapping[str, CouponsUpdateParamsCurrencyOptionsValue]
+        | NotGiven = NOT_GIVEN,
+        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        metadata: Mapping[str, str] | Literal[""] | NotGiven = NOT_GIVEN,
         name: str | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from functools import cached_property
 from typing import TYPE_CHECKING, Literal
 
@@ -122,10 +123,10 @@ class CreditNotesPreview(_rt.SyncResource):
         invoice: str,
         amount: int | NotGiven = NOT_GIVEN,
         credit_amount: int | NotGiven = NOT_GIVEN,
-        expand: list[str] | NotGiven = NOT_GIVEN,
-        lines: list[CreditNotesPreviewRetrieveLinesItem] | NotGiven = NOT_GIVEN,
+        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        lines: Sequence[CreditNotesPreviewRetrieveLinesItem] | NotGiven = NOT_GIVEN,
         memo: str | NotGiven = NOT_GIVEN,
-        metadata: dict[str, str] | NotGiven = NOT_GIVEN,
+        metadata: Mapping[str, str] | NotGiven = NOT_GIVEN,
         out_of_band_amount: int | NotGiven = NOT_GIVEN,
         reason: Literal["duplicate", "fraudulent", "order_change", "product_unsatisfactory"]
         | NotGiven = NOT_GIVEN,
@@ -204,11 +205,11 @@ class CreditNotesPreview(_rt.SyncResource):
         amount: int | NotGiven = NOT_GIVEN,
         credit_amount: int | NotGiven = NOT_GIVEN,
         ending_before: str | NotGiven = NOT_GIVEN,
-        expand: list[str] | NotGiven = NOT_GIVEN,
+        expand: Sequence[str] | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
-        lines: list[CreditNotesPreviewListLinesLinesItem] | NotGiven = NOT_GIVEN,
+        lines: Sequence[CreditNotesPreviewListLinesLinesItem] | NotGiven = NOT_GIVEN,
         memo: str | NotGiven = NOT_GIVEN,
-        metadata: dict[str, str] | NotGiven = NOT_GIVEN,
+        metadata: Mapping[str, str] | NotGiven = NOT_GIVEN,
         out_of_band_amount: int | NotGiven = NOT_GIVEN,
         reason: Literal["duplicate", "fraudulent", "order_change", "product_unsatisfactory"]
         | NotGiven = NOT_GIVEN,
@@ -337,10 +338,10 @@ class AsyncCreditNotesPreview(_rt.AsyncResource):
         invoice: str,
         amount: int | NotGiven = NOT_GIVEN,
         credit_amount: int | NotGiven = NOT_GIVEN,
-        expand: list[str] | NotGiven = NOT_GIVEN,
-        lines: list[CreditNotesPreviewRetrieveLinesItem] | NotGiven = NOT_GIVEN,
+        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        lines: Sequence[CreditNotesPreviewRetrieveLinesItem] | NotGiven = NOT_GIVEN,
         memo: str | NotGiven = NOT_GIVEN,
-        metadata: dict[str, str] | NotGiven = NOT_GIVEN,
+        metadata: Mapping[str, str] | NotGiven = NOT_GIVEN,
         out_of_band_amount: int | NotGiven = NOT_GIVEN,
         reason: Literal["duplicate", "fraudulent", "order_change", "product_unsatisfactory"]
         | NotGiven = NOT_GIVEN,
@@ -419,11 +420,11 @@ class AsyncCreditNotesPreview(_rt.AsyncResource):
         amount: int | NotGiven = NOT_GIVEN,
         credit_amount: int | NotGiven = NOT_GIVEN,
         ending_before: str | NotGiven = NOT_GIVEN,
-        expand: list[str] | NotGiven = NOT_GIVEN,
+        expand: Sequence[str] | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
-        lines: list[CreditNotesPreviewListLinesLinesItem] | NotGiven = NOT_GIVEN,
+        lines: Sequence[CreditNotesPreviewListLinesLinesItem] | NotGiven = NOT_GIVEN,
         memo: str | NotGiven = NOT_GIVEN,
-        metadata: dict[str, str] | NotGiven = NOT_GIVEN,
+        metadata: Mapping[str, str] | NotGiven = NOT_GIVEN,
         out_of_band_amount: int | NotGiven = NOT_GIVEN,
         reason: Literal["duplicate", "fraudulent", "order_change", "product_unsatisfactory"]
         | NotGiven = NOT_GIVEN,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import builtins as _builtins
+from collections.abc import Mapping, Sequence
 from functools import cached_property
 from typing import TYPE_CHECKING, Literal
 
@@ -304,7 +304,7 @@ class CustomersSubscriptions(_rt.SyncResource):
         customer: str,
         *,
         ending_before: str | NotGiven = NOT_GIVEN,
-        expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
+        expand: Sequence[str] | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
         starting_after: str | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
@@ -362,7 +362,7 @@ class CustomersSubscriptions(_rt.SyncResource):
         self,
         customer: str,
         *,
-        add_invoice_items: _builtins.list[CustomersSubscriptionsCreateParamsAddInvoiceItemsItem]
+        add_invoice_items: Sequence[CustomersSubscriptionsCreateParamsAddInvoiceItemsItem]
         | NotGiven = NOT_GIVEN,
         application_fee_percent: float | NotGiven = NOT_GIVEN,
         automatic_tax: CustomersSubscriptionsCreateParamsAutomaticTax | NotGiven = NOT_GIVEN,
@@ -379,10 +379,10 @@ class CustomersSubscriptions(_rt.SyncResource):
         days_until_due: int | NotGiven = NOT_GIVEN,
         default_payment_method: str | NotGiven = NOT_GIVEN,
         default_source: str | NotGiven = NOT_GIVEN,
-        default_tax_rates: _builtins.list[str] | Literal[""] | NotGiven = NOT_GIVEN,
-        expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
-        items: _builtins.list[CustomersSubscriptionsCreateParamsItemsItem] | NotGiven = NOT_GIVEN,
-        metadata: dict[str, str] | Literal[""] | NotGiven = NOT_GIVEN,
+        default_tax_rates: Sequence[str] | Literal[""] | NotGiven = NOT_GIVEN,
+        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        items: Sequence[CustomersSubscriptionsCreateParamsItemsItem] | NotGiven = NOT_GIVEN,
+        metadata: Mapping[str, str] | Literal[""] | NotGiven = NOT_GIVEN,
         off_session: bool | NotGiven = NOT_GIVEN,
         payment_behavior: Literal[
             "allow_incomplete", "default_incomplete", "error_if_incomplete", "pending_if_incomplete"
@@ -567,7 +567,7 @@ class CustomersSubscriptions(_rt.SyncResource):
         customer: str,
         subscription_exposed_id: str,
         *,
-        expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
+        expand: Sequence[str] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -606,7 +606,7 @@ class CustomersSubscriptions(_rt.SyncResource):
         customer: str,
         subscription_exposed_id: str,
         *,
-        add_invoice_items: _builtins.list[CustomersSubscriptionsUpdateParamsAddInvoiceItemsItem]
+        add_invoice_items: Sequence[CustomersSubscriptionsUpdateParamsAddInvoiceItemsItem]
         | NotGiven = NOT_GIVEN,
         application_fee_percent: float | NotGiven = NOT_GIVEN,
         automatic_tax: CustomersSubscriptionsUpdateParamsAutomaticTax | NotGiven = NOT_GIVEN,
@@ -623,10 +623,10 @@ class CustomersSubscriptions(_rt.SyncResource):
         days_until_due: int | NotGiven = NOT_GIVEN,
         default_payment_method: str | NotGiven = NOT_GIVEN,
         default_source: str | NotGiven = NOT_GIVEN,
-        default_tax_rates: _builtins.list[str] | Literal[""] | NotGiven = NOT_GIVEN,
-        expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
-        items: _builtins.list[CustomersSubscriptionsUpdateParamsItemsItem] | NotGiven = NOT_GIVEN,
-        metadata: dict[str, str] | Literal[""] | NotGiven = NOT_GIVEN,
+        default_tax_rates: Sequence[str] | Literal[""] | NotGiven = NOT_GIVEN,
+        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        items: Sequence[CustomersSubscriptionsUpdateParamsItemsItem] | NotGiven = NOT_GIVEN,
+        metadata: Mapping[str, str] | Literal[""] | NotGiven = NOT_GIVEN,
         off_session: bool | NotGiven = NOT_GIVEN,
         pause_collection: CustomersSubscriptionsUpdateParamsPauseCollection
         | Literal[""]
@@ -823,7 +823,7 @@ class CustomersSubscriptions(_rt.SyncResource):
         customer: str,
         subscription_exposed_id: str,
         *,
-        expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
+        expand: Sequence[str] | NotGiven = NOT_GIVEN,
         invoice_now: bool | NotGiven = NOT_GIVEN,
         prorate: bool | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
@@ -941,7 +941,7 @@ class AsyncCustomersSubscriptions(_rt.AsyncResource):
         customer: str,
         *,
         ending_before: str | NotGiven = NOT_GIVEN,
-        expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
+        expand: Sequence[str] | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
         starting_after: str | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
@@ -999,7 +999,7 @@ class AsyncCustomersSubscriptions(_rt.AsyncResource):
         self,
         customer: str,
         *,
-        add_invoice_items: _builtins.list[CustomersSubscriptionsCreateParamsAddInvoiceItemsItem]
+        add_invoice_items: Sequence[CustomersSubscriptionsCreateParamsAddInvoiceItemsItem]
         | NotGiven = NOT_GIVEN,
         application_fee_percent: float | NotGiven = NOT_GIVEN,
         automatic_tax: CustomersSubscriptionsCreateParamsAutomaticTax | NotGiven = NOT_GIVEN,
@@ -1016,10 +1016,10 @@ class AsyncCustomersSubscriptions(_rt.AsyncResource):
         days_until_due: int | NotGiven = NOT_GIVEN,
         default_payment_method: str | NotGiven = NOT_GIVEN,
         default_source: str | NotGiven = NOT_GIVEN,
-        default_tax_rates: _builtins.list[str] | Literal[""] | NotGiven = NOT_GIVEN,
-        expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
-        items: _builtins.list[CustomersSubscriptionsCreateParamsItemsItem] | NotGiven = NOT_GIVEN,
-        metadata: dict[str, str] | Literal[""] | NotGiven = NOT_GIVEN,
+        default_tax_rates: Sequence[str] | Literal[""] | NotGiven = NOT_GIVEN,
+        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        items: Sequence[CustomersSubscriptionsCreateParamsItemsItem] | NotGiven = NOT_GIVEN,
+        metadata: Mapping[str, str] | Literal[""] | NotGiven = NOT_GIVEN,
         off_session: bool | NotGiven = NOT_GIVEN,
         payment_behavior: Literal[
             "allow_incomplete", "default_incomplete", "error_if_incomplete", "pending_if_incomplete"
@@ -1204,7 +1204,7 @@ class AsyncCustomersSubscriptions(_rt.AsyncResource):
         customer: str,
         subscription_exposed_id: str,
         *,
-        expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
+        expand: Sequence[str] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -1243,7 +1243,7 @@ class AsyncCustomersSubscriptions(_rt.AsyncResource):
         customer: str,
         subscription_exposed_id: str,
         *,
-        add_invoice_items: _builtins.list[CustomersSubscriptionsUpdateParamsAddInvoiceItemsItem]
+        add_invoice_items: Sequence[CustomersSubscriptionsUpdateParamsAddInvoiceItemsItem]
         | NotGiven = NOT_GIVEN,
         application_fee_percent: float | NotGiven = NOT_GIVEN,
         automatic_tax: CustomersSubscriptionsUpdateParamsAutomaticTax | NotGiven = NOT_GIVEN,
@@ -1260,10 +1260,10 @@ class AsyncCustomersSubscriptions(_rt.AsyncResource):
         days_until_due: int | NotGiven = NOT_GIVEN,
         default_payment_method: str | NotGiven = NOT_GIVEN,
         default_source: str | NotGiven = NOT_GIVEN,
-        default_tax_rates: _builtins.list[str] | Literal[""] | NotGiven = NOT_GIVEN,
-        expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
-        items: _builtins.list[CustomersSubscriptionsUpdateParamsItemsItem] | NotGiven = NOT_GIVEN,
-        metadata: dict[str, str] | Literal[""] | NotGiven = NOT_GIVEN,
+        default_tax_rates: Sequence[str] | Literal[""] | NotGiven = NOT_GIVEN,
+        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        items: Sequence[CustomersSubscriptionsUpdateParamsItemsItem] | NotGiven = NOT_GIVEN,
+        metadata: Mapping[str, str] | Literal[""] | NotGiven = NOT_GIVEN,
         off_session: bool | NotGiven = NOT_GIVEN,
         pause_collection: CustomersSubscriptionsUpdateParamsPauseCollection
         | Literal[""]
@@ -1460,7 +1460,7 @@ class AsyncCustomersSubscriptions(_rt.AsyncResource):
         customer: str,
         subscription_exposed_id: str,
         *,
-        expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
+        expand: Sequence[str] | NotGiven = NOT_GIVEN,
         invoice_now: bool | NotGiven = NOT_GIVEN,
         prorate: bool | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,

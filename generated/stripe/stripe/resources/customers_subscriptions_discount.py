@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from functools import cached_property
 from typing import TYPE_CHECKING
 
@@ -85,7 +86,7 @@ class CustomersSubscriptionsDiscount(_rt.SyncResource):
         customer: str,
         subscription_exposed_id: str,
         *,
-        expand: list[str] | NotGiven = NOT_GIVEN,
+        expand: Sequence[str] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -189,7 +190,7 @@ class AsyncCustomersSubscriptionsDiscount(_rt.AsyncResource):
         customer: str,
         subscription_exposed_id: str,
         *,
-        expand: list[str] | NotGiven = NOT_GIVEN,
+        expand: Sequence[str] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,

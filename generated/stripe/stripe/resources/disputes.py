@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import builtins as _builtins
+from collections.abc import Mapping, Sequence
 from functools import cached_property
 from typing import TYPE_CHECKING, Literal
 
@@ -157,7 +157,7 @@ class Disputes(_rt.SyncResource):
         charge: str | NotGiven = NOT_GIVEN,
         created: DisputesListCreated | int | NotGiven = NOT_GIVEN,
         ending_before: str | NotGiven = NOT_GIVEN,
-        expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
+        expand: Sequence[str] | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
         payment_intent: str | NotGiven = NOT_GIVEN,
         starting_after: str | NotGiven = NOT_GIVEN,
@@ -218,7 +218,7 @@ class Disputes(_rt.SyncResource):
         self,
         dispute: str,
         *,
-        expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
+        expand: Sequence[str] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -256,8 +256,8 @@ class Disputes(_rt.SyncResource):
         dispute: str,
         *,
         evidence: DisputesUpdateParamsEvidence | NotGiven = NOT_GIVEN,
-        expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
-        metadata: dict[str, str] | Literal[""] | NotGiven = NOT_GIVEN,
+        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        metadata: Mapping[str, str] | Literal[""] | NotGiven = NOT_GIVEN,
         submit: bool | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
@@ -317,7 +317,7 @@ class Disputes(_rt.SyncResource):
         self,
         dispute: str,
         *,
-        expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
+        expand: Sequence[str] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -396,7 +396,7 @@ class AsyncDisputes(_rt.AsyncResource):
         charge: str | NotGiven = NOT_GIVEN,
         created: DisputesListCreated | int | NotGiven = NOT_GIVEN,
         ending_before: str | NotGiven = NOT_GIVEN,
-        expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
+        expand: Sequence[str] | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
         payment_intent: str | NotGiven = NOT_GIVEN,
         starting_after: str | NotGiven = NOT_GIVEN,
@@ -457,7 +457,7 @@ class AsyncDisputes(_rt.AsyncResource):
         self,
         dispute: str,
         *,
-        expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
+        expand: Sequence[str] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -495,8 +495,8 @@ class AsyncDisputes(_rt.AsyncResource):
         dispute: str,
         *,
         evidence: DisputesUpdateParamsEvidence | NotGiven = NOT_GIVEN,
-        expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
-        metadata: dict[str, str] | Literal[""] | NotGiven = NOT_GIVEN,
+        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        metadata: Mapping[str, str] | Literal[""] | NotGiven = NOT_GIVEN,
         submit: bool | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
@@ -556,7 +556,7 @@ class AsyncDisputes(_rt.AsyncResource):
         self,
         dispute: str,
         *,
-        expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
+        expand: Sequence[str] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from functools import cached_property
 from typing import TYPE_CHECKING, Literal
 
@@ -101,8 +102,8 @@ class FinancialConnectionsSessions(_rt.SyncResource):
         self,
         *,
         account_holder: FinancialConnectionsSessionsCreateParamsAccountHolder,
-        permissions: list[Literal["balances", "ownership", "payment_method", "transactions"]],
-        expand: list[str] | NotGiven = NOT_GIVEN,
+        permissions: Sequence[Literal["balances", "ownership", "payment_method", "transactions"]],
+        expand: Sequence[str] | NotGiven = NOT_GIVEN,
         filters: FinancialConnectionsSessionsCreateParamsFilters | NotGiven = NOT_GIVEN,
         return_url: str | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
@@ -150,7 +151,7 @@ class FinancialConnectionsSessions(_rt.SyncResource):
         self,
         session: str,
         *,
-        expand: list[str] | NotGiven = NOT_GIVEN,
+        expand: Sequence[str] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -219,8 +220,8 @@ class AsyncFinancialConnectionsSessions(_rt.AsyncResource):
         self,
         *,
         account_holder: FinancialConnectionsSessionsCreateParamsAccountHolder,
-        permissions: list[Literal["balances", "ownership", "payment_method", "transactions"]],
-        expand: list[str] | NotGiven = NOT_GIVEN,
+        permissions: Sequence[Literal["balances", "ownership", "payment_method", "transactions"]],
+        expand: Sequence[str] | NotGiven = NOT_GIVEN,
         filters: FinancialConnectionsSessionsCreateParamsFilters | NotGiven = NOT_GIVEN,
         return_url: str | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
@@ -268,7 +269,7 @@ class AsyncFinancialConnectionsSessions(_rt.AsyncResource):
         self,
         session: str,
         *,
-        expand: list[str] | NotGiven = NOT_GIVEN,
+        expand: Sequence[str] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import builtins as _builtins
+from collections.abc import Mapping, Sequence
 from functools import cached_property
 from typing import TYPE_CHECKING, Literal
 
@@ -225,7 +225,7 @@ class Invoiceitems(_rt.SyncResource):
         created: InvoiceitemsListCreated | int | NotGiven = NOT_GIVEN,
         customer: str | NotGiven = NOT_GIVEN,
         ending_before: str | NotGiven = NOT_GIVEN,
-        expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
+        expand: Sequence[str] | NotGiven = NOT_GIVEN,
         invoice: str | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
         pending: bool | NotGiven = NOT_GIVEN,
@@ -298,12 +298,12 @@ class Invoiceitems(_rt.SyncResource):
         currency: str | NotGiven = NOT_GIVEN,
         description: str | NotGiven = NOT_GIVEN,
         discountable: bool | NotGiven = NOT_GIVEN,
-        discounts: _builtins.list[InvoiceitemsCreateParamsDiscountsArrayItem]
+        discounts: Sequence[InvoiceitemsCreateParamsDiscountsArrayItem]
         | Literal[""]
         | NotGiven = NOT_GIVEN,
-        expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
+        expand: Sequence[str] | NotGiven = NOT_GIVEN,
         invoice: str | NotGiven = NOT_GIVEN,
-        metadata: dict[str, str] | Literal[""] | NotGiven = NOT_GIVEN,
+        metadata: Mapping[str, str] | Literal[""] | NotGiven = NOT_GIVEN,
         period: InvoiceitemsCreateParamsPeriod | NotGiven = NOT_GIVEN,
         price: str | NotGiven = NOT_GIVEN,
         price_data: InvoiceitemsCreateParamsPriceData | NotGiven = NOT_GIVEN,
@@ -311,7 +311,7 @@ class Invoiceitems(_rt.SyncResource):
         subscription: str | NotGiven = NOT_GIVEN,
         tax_behavior: Literal["exclusive", "inclusive", "unspecified"] | NotGiven = NOT_GIVEN,
         tax_code: str | NotGiven = NOT_GIVEN,
-        tax_rates: _builtins.list[str] | NotGiven = NOT_GIVEN,
+        tax_rates: Sequence[str] | NotGiven = NOT_GIVEN,
         unit_amount: int | NotGiven = NOT_GIVEN,
         unit_amount_decimal: str | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
@@ -424,7 +424,7 @@ class Invoiceitems(_rt.SyncResource):
         self,
         invoiceitem: str,
         *,
-        expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
+        expand: Sequence[str] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -464,18 +464,18 @@ class Invoiceitems(_rt.SyncResource):
         amount: int | NotGiven = NOT_GIVEN,
         description: str | NotGiven = NOT_GIVEN,
         discountable: bool | NotGiven = NOT_GIVEN,
-        discounts: _builtins.list[InvoiceitemsUpdateParamsDiscountsArrayItem]
+        discounts: Sequence[InvoiceitemsUpdateParamsDiscountsArrayItem]
         | Literal[""]
         | NotGiven = NOT_GIVEN,
-        expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
-        metadata: dict[str, str] | Literal[""] | NotGiven = NOT_GIVEN,
+        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        metadata: Mapping[str, str] | Literal[""] | NotGiven = NOT_GIVEN,
         period: InvoiceitemsUpdateParamsPeriod | NotGiven = NOT_GIVEN,
         price: str | NotGiven = NOT_GIVEN,
         price_data: InvoiceitemsUpdateParamsPriceData | NotGiven = NOT_GIVEN,
         quantity: int | NotGiven = NOT_GIVEN,
         tax_behavior: Literal["exclusive", "inclusive", "unspecified"] | NotGiven = NOT_GIVEN,
         tax_code: str | NotGiven = NOT_GIVEN,
-        tax_rates: _builtins.list[str] | Literal[""] | NotGiven = NOT_GIVEN,
+        tax_rates: Sequence[str] | Literal[""] | NotGiven = NOT_GIVEN,
         unit_amount: int | NotGiven = NOT_GIVEN,
         unit_amount_decimal: str | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
@@ -645,7 +645,7 @@ class AsyncInvoiceitems(_rt.AsyncResource):
         created: InvoiceitemsListCreated | int | NotGiven = NOT_GIVEN,
         customer: str | NotGiven = NOT_GIVEN,
         ending_before: str | NotGiven = NOT_GIVEN,
-        expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
+        expand: Sequence[str] | NotGiven = NOT_GIVEN,
         invoice: str | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
         pending: bool | NotGiven = NOT_GIVEN,
@@ -718,12 +718,12 @@ class AsyncInvoiceitems(_rt.AsyncResource):
         currency: str | NotGiven = NOT_GIVEN,
         description: str | NotGiven = NOT_GIVEN,
         discountable: bool | NotGiven = NOT_GIVEN,
-        discounts: _builtins.list[InvoiceitemsCreateParamsDiscountsArrayItem]
+        discounts: Sequence[InvoiceitemsCreateParamsDiscountsArrayItem]
         | Literal[""]
         | NotGiven = NOT_GIVEN,
-        expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
+        expand: Sequence[str] | NotGiven = NOT_GIVEN,
         invoice: str | NotGiven = NOT_GIVEN,
-        metadata: dict[str, str] | Literal[""] | NotGiven = NOT_GIVEN,
+        metadata: Mapping[str, str] | Literal[""] | NotGiven = NOT_GIVEN,
         period: InvoiceitemsCreateParamsPeriod | NotGiven = NOT_GIVEN,
         price: str | NotGiven = NOT_GIVEN,
         price_data: InvoiceitemsCreateParamsPriceData | NotGiven = NOT_GIVEN,
@@ -731,7 +731,7 @@ class AsyncInvoiceitems(_rt.AsyncResource):
         subscription: str | NotGiven = NOT_GIVEN,
         tax_behavior: Literal["exclusive", "inclusive", "unspecified"] | NotGiven = NOT_GIVEN,
         tax_code: str | NotGiven = NOT_GIVEN,
-        tax_rates: _builtins.list[str] | NotGiven = NOT_GIVEN,
+        tax_rates: Sequence[str] | NotGiven = NOT_GIVEN,
         unit_amount: int | NotGiven = NOT_GIVEN,
         unit_amount_decimal: str | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
@@ -844,7 +844,7 @@ class AsyncInvoiceitems(_rt.AsyncResource):
         self,
         invoiceitem: str,
         *,
-        expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
+        expand: Sequence[str] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -884,18 +884,18 @@ class AsyncInvoiceitems(_rt.AsyncResource):
         amount: int | NotGiven = NOT_GIVEN,
         description: str | NotGiven = NOT_GIVEN,
         discountable: bool | NotGiven = NOT_GIVEN,
-        discounts: _builtins.list[InvoiceitemsUpdateParamsDiscountsArrayItem]
+        discounts: Sequence[InvoiceitemsUpdateParamsDiscountsArrayItem]
         | Literal[""]
         | NotGiven = NOT_GIVEN,
-        expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
-        metadata: dict[str, str] | Literal[""] | NotGiven = NOT_GIVEN,
+        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        metadata: Mapping[str, str] | Literal[""] | NotGiven = NOT_GIVEN,
         period: InvoiceitemsUpdateParamsPeriod | NotGiven = NOT_GIVEN,
         price: str | NotGiven = NOT_GIVEN,
         price_data: InvoiceitemsUpdateParamsPriceData | NotGiven = NOT_GIVEN,
         quantity: int | NotGiven = NOT_GIVEN,
         tax_behavior: Literal["exclusive", "inclusive", "unspecified"] | NotGiven = NOT_GIVEN,
         tax_code: str | NotGiven = NOT_GIVEN,
-        tax_rates: _builtins.list[str] | Literal[""] | NotGiven = NOT_GIVEN,
+        tax_rates: Sequence[str] | Literal[""] | NotGiven = NOT_GIVEN,
         unit_amount: int | NotGiven = NOT_GIVEN,
         unit_amount_decimal: str | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,

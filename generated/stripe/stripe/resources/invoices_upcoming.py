@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from functools import cached_property
 from typing import TYPE_CHECKING, Literal
 
@@ -232,19 +233,19 @@ class InvoicesUpcoming(_rt.SyncResource):
         currency: str | NotGiven = NOT_GIVEN,
         customer: str | NotGiven = NOT_GIVEN,
         customer_details: InvoicesUpcomingRetrieveCustomerDetails | NotGiven = NOT_GIVEN,
-        discounts: list[InvoicesUpcomingRetrieveDiscountsArrayItem]
+        discounts: Sequence[InvoicesUpcomingRetrieveDiscountsArrayItem]
         | Literal[""]
         | NotGiven = NOT_GIVEN,
-        expand: list[str] | NotGiven = NOT_GIVEN,
-        invoice_items: list[InvoicesUpcomingRetrieveInvoiceItemsItem] | NotGiven = NOT_GIVEN,
+        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        invoice_items: Sequence[InvoicesUpcomingRetrieveInvoiceItemsItem] | NotGiven = NOT_GIVEN,
         schedule: str | NotGiven = NOT_GIVEN,
         subscription: str | NotGiven = NOT_GIVEN,
         subscription_billing_cycle_anchor: Literal["now", "unchanged"] | int | NotGiven = NOT_GIVEN,
         subscription_cancel_at: int | Literal[""] | NotGiven = NOT_GIVEN,
         subscription_cancel_at_period_end: bool | NotGiven = NOT_GIVEN,
         subscription_cancel_now: bool | NotGiven = NOT_GIVEN,
-        subscription_default_tax_rates: list[str] | Literal[""] | NotGiven = NOT_GIVEN,
-        subscription_items: list[InvoicesUpcomingRetrieveSubscriptionItemsItem]
+        subscription_default_tax_rates: Sequence[str] | Literal[""] | NotGiven = NOT_GIVEN,
+        subscription_items: Sequence[InvoicesUpcomingRetrieveSubscriptionItemsItem]
         | NotGiven = NOT_GIVEN,
         subscription_proration_behavior: Literal["always_invoice", "create_prorations", "none"]
         | NotGiven = NOT_GIVEN,
@@ -402,12 +403,12 @@ class InvoicesUpcoming(_rt.SyncResource):
         currency: str | NotGiven = NOT_GIVEN,
         customer: str | NotGiven = NOT_GIVEN,
         customer_details: InvoicesUpcomingListLinesCustomerDetails | NotGiven = NOT_GIVEN,
-        discounts: list[InvoicesUpcomingListLinesDiscountsArrayItem]
+        discounts: Sequence[InvoicesUpcomingListLinesDiscountsArrayItem]
         | Literal[""]
         | NotGiven = NOT_GIVEN,
         ending_before: str | NotGiven = NOT_GIVEN,
-        expand: list[str] | NotGiven = NOT_GIVEN,
-        invoice_items: list[InvoicesUpcomingListLinesInvoiceItemsItem] | NotGiven = NOT_GIVEN,
+        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        invoice_items: Sequence[InvoicesUpcomingListLinesInvoiceItemsItem] | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
         schedule: str | NotGiven = NOT_GIVEN,
         starting_after: str | NotGiven = NOT_GIVEN,
@@ -416,8 +417,8 @@ class InvoicesUpcoming(_rt.SyncResource):
         subscription_cancel_at: int | Literal[""] | NotGiven = NOT_GIVEN,
         subscription_cancel_at_period_end: bool | NotGiven = NOT_GIVEN,
         subscription_cancel_now: bool | NotGiven = NOT_GIVEN,
-        subscription_default_tax_rates: list[str] | Literal[""] | NotGiven = NOT_GIVEN,
-        subscription_items: list[InvoicesUpcomingListLinesSubscriptionItemsItem]
+        subscription_default_tax_rates: Sequence[str] | Literal[""] | NotGiven = NOT_GIVEN,
+        subscription_items: Sequence[InvoicesUpcomingListLinesSubscriptionItemsItem]
         | NotGiven = NOT_GIVEN,
         subscription_proration_behavior: Literal["always_invoice", "create_prorations", "none"]
         | NotGiven = NOT_GIVEN,
@@ -608,19 +609,19 @@ class AsyncInvoicesUpcoming(_rt.AsyncResource):
         currency: str | NotGiven = NOT_GIVEN,
         customer: str | NotGiven = NOT_GIVEN,
         customer_details: InvoicesUpcomingRetrieveCustomerDetails | NotGiven = NOT_GIVEN,
-        discounts: list[InvoicesUpcomingRetrieveDiscountsArrayItem]
+        discounts: Sequence[InvoicesUpcomingRetrieveDiscountsArrayItem]
         | Literal[""]
         | NotGiven = NOT_GIVEN,
-        expand: list[str] | NotGiven = NOT_GIVEN,
-        invoice_items: list[InvoicesUpcomingRetrieveInvoiceItemsItem] | NotGiven = NOT_GIVEN,
+        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        invoice_items: Sequence[InvoicesUpcomingRetrieveInvoiceItemsItem] | NotGiven = NOT_GIVEN,
         schedule: str | NotGiven = NOT_GIVEN,
         subscription: str | NotGiven = NOT_GIVEN,
         subscription_billing_cycle_anchor: Literal["now", "unchanged"] | int | NotGiven = NOT_GIVEN,
         subscription_cancel_at: int | Literal[""] | NotGiven = NOT_GIVEN,
         subscription_cancel_at_period_end: bool | NotGiven = NOT_GIVEN,
         subscription_cancel_now: bool | NotGiven = NOT_GIVEN,
-        subscription_default_tax_rates: list[str] | Literal[""] | NotGiven = NOT_GIVEN,
-        subscription_items: list[InvoicesUpcomingRetrieveSubscriptionItemsItem]
+        subscription_default_tax_rates: Sequence[str] | Literal[""] | NotGiven = NOT_GIVEN,
+        subscription_items: Sequence[InvoicesUpcomingRetrieveSubscriptionItemsItem]
         | NotGiven = NOT_GIVEN,
         subscription_proration_behavior: Literal["always_invoice", "create_prorations", "none"]
         | NotGiven = NOT_GIVEN,
@@ -778,12 +779,12 @@ class AsyncInvoicesUpcoming(_rt.AsyncResource):
         currency: str | NotGiven = NOT_GIVEN,
         customer: str | NotGiven = NOT_GIVEN,
         customer_details: InvoicesUpcomingListLinesCustomerDetails | NotGiven = NOT_GIVEN,
-        discounts: list[InvoicesUpcomingListLinesDiscountsArrayItem]
+        discounts: Sequence[InvoicesUpcomingListLinesDiscountsArrayItem]
         | Literal[""]
         | NotGiven = NOT_GIVEN,
         ending_before: str | NotGiven = NOT_GIVEN,
-        expand: list[str] | NotGiven = NOT_GIVEN,
-        invoice_items: list[InvoicesUpcomingListLinesInvoiceItemsItem] | NotGiven = NOT_GIVEN,
+        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        invoice_items: Sequence[InvoicesUpcomingListLinesInvoiceItemsItem] | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
         schedule: str | NotGiven = NOT_GIVEN,
         starting_after: str | NotGiven = NOT_GIVEN,
@@ -792,8 +793,8 @@ class AsyncInvoicesUpcoming(_rt.AsyncResource):
         subscription_cancel_at: int | Literal[""] | NotGiven = NOT_GIVEN,
         subscription_cancel_at_period_end: bool | NotGiven = NOT_GIVEN,
         subscription_cancel_now: bool | NotGiven = NOT_GIVEN,
-        subscription_default_tax_rates: list[str] | Literal[""] | NotGiven = NOT_GIVEN,
-        subscription_items: list[InvoicesUpcomingListLinesSubscriptionItemsItem]
+        subscription_default_tax_rates: Sequence[str] | Literal[""] | NotGiven = NOT_GIVEN,
+        subscription_items: Sequence[InvoicesUpcomingListLinesSubscriptionItemsItem]
         | NotGiven = NOT_GIVEN,
         subscription_proration_behavior: Literal["always_invoice", "create_prorations", "none"]
         | NotGiven = NOT_GIVEN,

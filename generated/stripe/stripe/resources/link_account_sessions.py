@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from functools import cached_property
 from typing import TYPE_CHECKING, Literal
 
@@ -97,8 +98,8 @@ class LinkAccountSessions(_rt.SyncResource):
         self,
         *,
         account_holder: LinkAccountSessionsCreateParamsAccountHolder,
-        permissions: list[Literal["balances", "ownership", "payment_method", "transactions"]],
-        expand: list[str] | NotGiven = NOT_GIVEN,
+        permissions: Sequence[Literal["balances", "ownership", "payment_method", "transactions"]],
+        expand: Sequence[str] | NotGiven = NOT_GIVEN,
         filters: LinkAccountSessionsCreateParamsFilters | NotGiven = NOT_GIVEN,
         return_url: str | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
@@ -146,7 +147,7 @@ class LinkAccountSessions(_rt.SyncResource):
         self,
         session: str,
         *,
-        expand: list[str] | NotGiven = NOT_GIVEN,
+        expand: Sequence[str] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -215,8 +216,8 @@ class AsyncLinkAccountSessions(_rt.AsyncResource):
         self,
         *,
         account_holder: LinkAccountSessionsCreateParamsAccountHolder,
-        permissions: list[Literal["balances", "ownership", "payment_method", "transactions"]],
-        expand: list[str] | NotGiven = NOT_GIVEN,
+        permissions: Sequence[Literal["balances", "ownership", "payment_method", "transactions"]],
+        expand: Sequence[str] | NotGiven = NOT_GIVEN,
         filters: LinkAccountSessionsCreateParamsFilters | NotGiven = NOT_GIVEN,
         return_url: str | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
@@ -264,7 +265,7 @@ class AsyncLinkAccountSessions(_rt.AsyncResource):
         self,
         session: str,
         *,
-        expand: list[str] | NotGiven = NOT_GIVEN,
+        expand: Sequence[str] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from functools import cached_property
 from typing import TYPE_CHECKING
 
@@ -53,7 +54,7 @@ class Mandates(_rt.SyncResource):
         self,
         mandate: str,
         *,
-        expand: list[str] | NotGiven = NOT_GIVEN,
+        expand: Sequence[str] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -120,7 +121,7 @@ class AsyncMandates(_rt.AsyncResource):
         self,
         mandate: str,
         *,
-        expand: list[str] | NotGiven = NOT_GIVEN,
+        expand: Sequence[str] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,

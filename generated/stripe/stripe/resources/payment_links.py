@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import builtins as _builtins
+from collections.abc import Mapping, Sequence
 from functools import cached_property
 from typing import TYPE_CHECKING, Literal
 
@@ -271,7 +271,7 @@ class PaymentLinks(_rt.SyncResource):
         *,
         active: bool | NotGiven = NOT_GIVEN,
         ending_before: str | NotGiven = NOT_GIVEN,
-        expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
+        expand: Sequence[str] | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
         starting_after: str | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
@@ -327,7 +327,7 @@ class PaymentLinks(_rt.SyncResource):
     def create(
         self,
         *,
-        line_items: _builtins.list[PaymentLinksCreateParamsLineItemsItem],
+        line_items: Sequence[PaymentLinksCreateParamsLineItemsItem],
         after_completion: PaymentLinksCreateParamsAfterCompletion | NotGiven = NOT_GIVEN,
         allow_promotion_codes: bool | NotGiven = NOT_GIVEN,
         application_fee_amount: int | NotGiven = NOT_GIVEN,
@@ -336,17 +336,16 @@ class PaymentLinks(_rt.SyncResource):
         billing_address_collection: Literal["auto", "required"] | NotGiven = NOT_GIVEN,
         consent_collection: PaymentLinksCreateParamsConsentCollection | NotGiven = NOT_GIVEN,
         currency: str | NotGiven = NOT_GIVEN,
-        custom_fields: _builtins.list[PaymentLinksCreateParamsCustomFieldsItem]
-        | NotGiven = NOT_GIVEN,
+        custom_fields: Sequence[PaymentLinksCreateParamsCustomFieldsItem] | NotGiven = NOT_GIVEN,
         custom_text: PaymentLinksCreateParamsCustomText | NotGiven = NOT_GIVEN,
         customer_creation: Literal["always", "if_required"] | NotGiven = NOT_GIVEN,
-        expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
+        expand: Sequence[str] | NotGiven = NOT_GIVEN,
         invoice_creation: PaymentLinksCreateParamsInvoiceCreation | NotGiven = NOT_GIVEN,
-        metadata: dict[str, str] | NotGiven = NOT_GIVEN,
+        metadata: Mapping[str, str] | NotGiven = NOT_GIVEN,
         on_behalf_of: str | NotGiven = NOT_GIVEN,
         payment_intent_data: PaymentLinksCreateParamsPaymentIntentData | NotGiven = NOT_GIVEN,
         payment_method_collection: Literal["always", "if_required"] | NotGiven = NOT_GIVEN,
-        payment_method_types: _builtins.list[
+        payment_method_types: Sequence[
             Literal[
                 "affirm",
                 "afterpay_clearpay",
@@ -382,7 +381,7 @@ class PaymentLinks(_rt.SyncResource):
         | NotGiven = NOT_GIVEN,
         shipping_address_collection: PaymentLinksCreateParamsShippingAddressCollection
         | NotGiven = NOT_GIVEN,
-        shipping_options: _builtins.list[PaymentLinksCreateParamsShippingOptionsItem]
+        shipping_options: Sequence[PaymentLinksCreateParamsShippingOptionsItem]
         | NotGiven = NOT_GIVEN,
         submit_type: Literal["auto", "book", "donate", "pay"] | NotGiven = NOT_GIVEN,
         subscription_data: PaymentLinksCreateParamsSubscriptionData | NotGiven = NOT_GIVEN,
@@ -511,7 +510,7 @@ class PaymentLinks(_rt.SyncResource):
         self,
         payment_link: str,
         *,
-        expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
+        expand: Sequence[str] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -553,17 +552,17 @@ class PaymentLinks(_rt.SyncResource):
         allow_promotion_codes: bool | NotGiven = NOT_GIVEN,
         automatic_tax: PaymentLinksUpdateParamsAutomaticTax | NotGiven = NOT_GIVEN,
         billing_address_collection: Literal["auto", "required"] | NotGiven = NOT_GIVEN,
-        custom_fields: _builtins.list[PaymentLinksUpdateParamsCustomFieldsArrayItem]
+        custom_fields: Sequence[PaymentLinksUpdateParamsCustomFieldsArrayItem]
         | Literal[""]
         | NotGiven = NOT_GIVEN,
         custom_text: PaymentLinksUpdateParamsCustomText | NotGiven = NOT_GIVEN,
         customer_creation: Literal["always", "if_required"] | NotGiven = NOT_GIVEN,
-        expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
+        expand: Sequence[str] | NotGiven = NOT_GIVEN,
         invoice_creation: PaymentLinksUpdateParamsInvoiceCreation | NotGiven = NOT_GIVEN,
-        line_items: _builtins.list[PaymentLinksUpdateParamsLineItemsItem] | NotGiven = NOT_GIVEN,
-        metadata: dict[str, str] | NotGiven = NOT_GIVEN,
+        line_items: Sequence[PaymentLinksUpdateParamsLineItemsItem] | NotGiven = NOT_GIVEN,
+        metadata: Mapping[str, str] | NotGiven = NOT_GIVEN,
         payment_method_collection: Literal["always", "if_required"] | NotGiven = NOT_GIVEN,
-        payment_method_types: _builtins.list[
+        payment_method_types: Sequence[
             Literal[
                 "affirm",
                 "afterpay_clearpay",
@@ -682,7 +681,7 @@ class PaymentLinks(_rt.SyncResource):
         payment_link: str,
         *,
         ending_before: str | NotGiven = NOT_GIVEN,
-        expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
+        expand: Sequence[str] | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
         starting_after: str | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
@@ -778,7 +777,7 @@ class AsyncPaymentLinks(_rt.AsyncResource):
         *,
         active: bool | NotGiven = NOT_GIVEN,
         ending_before: str | NotGiven = NOT_GIVEN,
-        expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
+        expand: Sequence[str] | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
         starting_after: str | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
@@ -834,7 +833,7 @@ class AsyncPaymentLinks(_rt.AsyncResource):
     async def create(
         self,
         *,
-        line_items: _builtins.list[PaymentLinksCreateParamsLineItemsItem],
+        line_items: Sequence[PaymentLinksCreateParamsLineItemsItem],
         after_completion: PaymentLinksCreateParamsAfterCompletion | NotGiven = NOT_GIVEN,
         allow_promotion_codes: bool | NotGiven = NOT_GIVEN,
         application_fee_amount: int | NotGiven = NOT_GIVEN,
@@ -843,17 +842,16 @@ class AsyncPaymentLinks(_rt.AsyncResource):
         billing_address_collection: Literal["auto", "required"] | NotGiven = NOT_GIVEN,
         consent_collection: PaymentLinksCreateParamsConsentCollection | NotGiven = NOT_GIVEN,
         currency: str | NotGiven = NOT_GIVEN,
-        custom_fields: _builtins.list[PaymentLinksCreateParamsCustomFieldsItem]
-        | NotGiven = NOT_GIVEN,
+        custom_fields: Sequence[PaymentLinksCreateParamsCustomFieldsItem] | NotGiven = NOT_GIVEN,
         custom_text: PaymentLinksCreateParamsCustomText | NotGiven = NOT_GIVEN,
         customer_creation: Literal["always", "if_required"] | NotGiven = NOT_GIVEN,
-        expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
+        expand: Sequence[str] | NotGiven = NOT_GIVEN,
         invoice_creation: PaymentLinksCreateParamsInvoiceCreation | NotGiven = NOT_GIVEN,
-        metadata: dict[str, str] | NotGiven = NOT_GIVEN,
+        metadata: Mapping[str, str] | NotGiven = NOT_GIVEN,
         on_behalf_of: str | NotGiven = NOT_GIVEN,
         payment_intent_data: PaymentLinksCreateParamsPaymentIntentData | NotGiven = NOT_GIVEN,
         payment_method_collection: Literal["always", "if_required"] | NotGiven = NOT_GIVEN,
-        payment_method_types: _builtins.list[
+        payment_method_types: Sequence[
             Literal[
                 "affirm",
                 "afterpay_clearpay",
@@ -889,7 +887,7 @@ class AsyncPaymentLinks(_rt.AsyncResource):
         | NotGiven = NOT_GIVEN,
         shipping_address_collection: PaymentLinksCreateParamsShippingAddressCollection
         | NotGiven = NOT_GIVEN,
-        shipping_options: _builtins.list[PaymentLinksCreateParamsShippingOptionsItem]
+        shipping_options: Sequence[PaymentLinksCreateParamsShippingOptionsItem]
         | NotGiven = NOT_GIVEN,
         submit_type: Literal["auto", "book", "donate", "pay"] | NotGiven = NOT_GIVEN,
         subscription_data: PaymentLinksCreateParamsSubscriptionData | NotGiven = NOT_GIVEN,
@@ -1018,7 +1016,7 @@ class AsyncPaymentLinks(_rt.AsyncResource):
         self,
         payment_link: str,
         *,
-        expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
+        expand: Sequence[str] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -1060,17 +1058,17 @@ class AsyncPaymentLinks(_rt.AsyncResource):
         allow_promotion_codes: bool | NotGiven = NOT_GIVEN,
         automatic_tax: PaymentLinksUpdateParamsAutomaticTax | NotGiven = NOT_GIVEN,
         billing_address_collection: Literal["auto", "required"] | NotGiven = NOT_GIVEN,
-        custom_fields: _builtins.list[PaymentLinksUpdateParamsCustomFieldsArrayItem]
+        custom_fields: Sequence[PaymentLinksUpdateParamsCustomFieldsArrayItem]
         | Literal[""]
         | NotGiven = NOT_GIVEN,
         custom_text: PaymentLinksUpdateParamsCustomText | NotGiven = NOT_GIVEN,
         customer_creation: Literal["always", "if_required"] | NotGiven = NOT_GIVEN,
-        expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
+        expand: Sequence[str] | NotGiven = NOT_GIVEN,
         invoice_creation: PaymentLinksUpdateParamsInvoiceCreation | NotGiven = NOT_GIVEN,
-        line_items: _builtins.list[PaymentLinksUpdateParamsLineItemsItem] | NotGiven = NOT_GIVEN,
-        metadata: dict[str, str] | NotGiven = NOT_GIVEN,
+        line_items: Sequence[PaymentLinksUpdateParamsLineItemsItem] | NotGiven = NOT_GIVEN,
+        metadata: Mapping[str, str] | NotGiven = NOT_GIVEN,
         payment_method_collection: Literal["always", "if_required"] | NotGiven = NOT_GIVEN,
-        payment_method_types: _builtins.list[
+        payment_method_types: Sequence[
             Literal[
                 "affirm",
                 "afterpay_clearpay",
@@ -1189,7 +1187,7 @@ class AsyncPaymentLinks(_rt.AsyncResource):
         payment_link: str,
         *,
         ending_before: str | NotGiven = NOT_GIVEN,
-        expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
+        expand: Sequence[str] | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
         starting_after: str | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,

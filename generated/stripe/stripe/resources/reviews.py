@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import builtins as _builtins
+from collections.abc import Sequence
 from functools import cached_property
 from typing import TYPE_CHECKING
 
@@ -116,7 +116,7 @@ class Reviews(_rt.SyncResource):
         *,
         created: ReviewsListCreated | int | NotGiven = NOT_GIVEN,
         ending_before: str | NotGiven = NOT_GIVEN,
-        expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
+        expand: Sequence[str] | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
         starting_after: str | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
@@ -173,7 +173,7 @@ class Reviews(_rt.SyncResource):
         self,
         review: str,
         *,
-        expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
+        expand: Sequence[str] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -210,7 +210,7 @@ class Reviews(_rt.SyncResource):
         self,
         review: str,
         *,
-        expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
+        expand: Sequence[str] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -282,7 +282,7 @@ class AsyncReviews(_rt.AsyncResource):
         *,
         created: ReviewsListCreated | int | NotGiven = NOT_GIVEN,
         ending_before: str | NotGiven = NOT_GIVEN,
-        expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
+        expand: Sequence[str] | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
         starting_after: str | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
@@ -339,7 +339,7 @@ class AsyncReviews(_rt.AsyncResource):
         self,
         review: str,
         *,
-        expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
+        expand: Sequence[str] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -376,7 +376,7 @@ class AsyncReviews(_rt.AsyncResource):
         self,
         review: str,
         *,
-        expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
+        expand: Sequence[str] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,

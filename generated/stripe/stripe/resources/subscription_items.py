@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import builtins as _builtins
+from collections.abc import Mapping, Sequence
 from functools import cached_property
 from typing import TYPE_CHECKING, Literal
 
@@ -295,7 +295,7 @@ class SubscriptionItemsResource(_rt.SyncResource):
         *,
         subscription: str,
         ending_before: str | NotGiven = NOT_GIVEN,
-        expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
+        expand: Sequence[str] | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
         starting_after: str | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
@@ -354,8 +354,8 @@ class SubscriptionItemsResource(_rt.SyncResource):
         billing_thresholds: SubscriptionItemsCreateParamsBillingThresholds
         | Literal[""]
         | NotGiven = NOT_GIVEN,
-        expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
-        metadata: dict[str, str] | NotGiven = NOT_GIVEN,
+        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        metadata: Mapping[str, str] | NotGiven = NOT_GIVEN,
         payment_behavior: Literal[
             "allow_incomplete", "default_incomplete", "error_if_incomplete", "pending_if_incomplete"
         ]
@@ -366,7 +366,7 @@ class SubscriptionItemsResource(_rt.SyncResource):
         | NotGiven = NOT_GIVEN,
         proration_date: int | NotGiven = NOT_GIVEN,
         quantity: int | NotGiven = NOT_GIVEN,
-        tax_rates: _builtins.list[str] | Literal[""] | NotGiven = NOT_GIVEN,
+        tax_rates: Sequence[str] | Literal[""] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -447,7 +447,7 @@ class SubscriptionItemsResource(_rt.SyncResource):
         self,
         item: str,
         *,
-        expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
+        expand: Sequence[str] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -487,8 +487,8 @@ class SubscriptionItemsResource(_rt.SyncResource):
         billing_thresholds: SubscriptionItemsUpdateParamsBillingThresholds
         | Literal[""]
         | NotGiven = NOT_GIVEN,
-        expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
-        metadata: dict[str, str] | Literal[""] | NotGiven = NOT_GIVEN,
+        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        metadata: Mapping[str, str] | Literal[""] | NotGiven = NOT_GIVEN,
         off_session: bool | NotGiven = NOT_GIVEN,
         payment_behavior: Literal[
             "allow_incomplete", "default_incomplete", "error_if_incomplete", "pending_if_incomplete"
@@ -500,7 +500,7 @@ class SubscriptionItemsResource(_rt.SyncResource):
         | NotGiven = NOT_GIVEN,
         proration_date: int | NotGiven = NOT_GIVEN,
         quantity: int | NotGiven = NOT_GIVEN,
-        tax_rates: _builtins.list[str] | Literal[""] | NotGiven = NOT_GIVEN,
+        tax_rates: Sequence[str] | Literal[""] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -637,7 +637,7 @@ class SubscriptionItemsResource(_rt.SyncResource):
         subscription_item: str,
         *,
         ending_before: str | NotGiven = NOT_GIVEN,
-        expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
+        expand: Sequence[str] | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
         starting_after: str | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
@@ -702,7 +702,7 @@ class SubscriptionItemsResource(_rt.SyncResource):
         *,
         quantity: int,
         action: Literal["increment", "set"] | NotGiven = NOT_GIVEN,
-        expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
+        expand: Sequence[str] | NotGiven = NOT_GIVEN,
         timestamp: Literal["now"] | int | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
@@ -816,7 +816,7 @@ class AsyncSubscriptionItemsResource(_rt.AsyncResource):
         *,
         subscription: str,
         ending_before: str | NotGiven = NOT_GIVEN,
-        expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
+        expand: Sequence[str] | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
         starting_after: str | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
@@ -875,8 +875,8 @@ class AsyncSubscriptionItemsResource(_rt.AsyncResource):
         billing_thresholds: SubscriptionItemsCreateParamsBillingThresholds
         | Literal[""]
         | NotGiven = NOT_GIVEN,
-        expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
-        metadata: dict[str, str] | NotGiven = NOT_GIVEN,
+        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        metadata: Mapping[str, str] | NotGiven = NOT_GIVEN,
         payment_behavior: Literal[
             "allow_incomplete", "default_incomplete", "error_if_incomplete", "pending_if_incomplete"
         ]
@@ -887,7 +887,7 @@ class AsyncSubscriptionItemsResource(_rt.AsyncResource):
         | NotGiven = NOT_GIVEN,
         proration_date: int | NotGiven = NOT_GIVEN,
         quantity: int | NotGiven = NOT_GIVEN,
-        tax_rates: _builtins.list[str] | Literal[""] | NotGiven = NOT_GIVEN,
+        tax_rates: Sequence[str] | Literal[""] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -968,7 +968,7 @@ class AsyncSubscriptionItemsResource(_rt.AsyncResource):
         self,
         item: str,
         *,
-        expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
+        expand: Sequence[str] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -1008,8 +1008,8 @@ class AsyncSubscriptionItemsResource(_rt.AsyncResource):
         billing_thresholds: SubscriptionItemsUpdateParamsBillingThresholds
         | Literal[""]
         | NotGiven = NOT_GIVEN,
-        expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
-        metadata: dict[str, str] | Literal[""] | NotGiven = NOT_GIVEN,
+        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        metadata: Mapping[str, str] | Literal[""] | NotGiven = NOT_GIVEN,
         off_session: bool | NotGiven = NOT_GIVEN,
         payment_behavior: Literal[
             "allow_incomplete", "default_incomplete", "error_if_incomplete", "pending_if_incomplete"
@@ -1021,7 +1021,7 @@ class AsyncSubscriptionItemsResource(_rt.AsyncResource):
         | NotGiven = NOT_GIVEN,
         proration_date: int | NotGiven = NOT_GIVEN,
         quantity: int | NotGiven = NOT_GIVEN,
-        tax_rates: _builtins.list[str] | Literal[""] | NotGiven = NOT_GIVEN,
+        tax_rates: Sequence[str] | Literal[""] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -1158,7 +1158,7 @@ class AsyncSubscriptionItemsResource(_rt.AsyncResource):
         subscription_item: str,
         *,
         ending_before: str | NotGiven = NOT_GIVEN,
-        expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
+        expand: Sequence[str] | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
         starting_after: str | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
@@ -1223,7 +1223,7 @@ class AsyncSubscriptionItemsResource(_rt.AsyncResource):
         *,
         quantity: int,
         action: Literal["increment", "set"] | NotGiven = NOT_GIVEN,
-        expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
+        expand: Sequence[str] | NotGiven = NOT_GIVEN,
         timestamp: Literal["now"] | int | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import builtins as _builtins
+from collections.abc import Mapping, Sequence
 from functools import cached_property
 from typing import TYPE_CHECKING, Literal
 
@@ -395,7 +395,7 @@ class Subscriptions(_rt.SyncResource):
         current_period_start: SubscriptionsListCurrentPeriodStart | int | NotGiven = NOT_GIVEN,
         customer: str | NotGiven = NOT_GIVEN,
         ending_before: str | NotGiven = NOT_GIVEN,
-        expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
+        expand: Sequence[str] | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
         price: str | NotGiven = NOT_GIVEN,
         starting_after: str | NotGiven = NOT_GIVEN,
@@ -487,7 +487,7 @@ class Subscriptions(_rt.SyncResource):
         self,
         *,
         customer: str,
-        add_invoice_items: _builtins.list[SubscriptionsCreateParamsAddInvoiceItemsItem]
+        add_invoice_items: Sequence[SubscriptionsCreateParamsAddInvoiceItemsItem]
         | NotGiven = NOT_GIVEN,
         application_fee_percent: float | NotGiven = NOT_GIVEN,
         automatic_tax: SubscriptionsCreateParamsAutomaticTax | NotGiven = NOT_GIVEN,
@@ -504,11 +504,11 @@ class Subscriptions(_rt.SyncResource):
         days_until_due: int | NotGiven = NOT_GIVEN,
         default_payment_method: str | NotGiven = NOT_GIVEN,
         default_source: str | NotGiven = NOT_GIVEN,
-        default_tax_rates: _builtins.list[str] | Literal[""] | NotGiven = NOT_GIVEN,
+        default_tax_rates: Sequence[str] | Literal[""] | NotGiven = NOT_GIVEN,
         description: str | NotGiven = NOT_GIVEN,
-        expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
-        items: _builtins.list[SubscriptionsCreateParamsItemsItem] | NotGiven = NOT_GIVEN,
-        metadata: dict[str, str] | Literal[""] | NotGiven = NOT_GIVEN,
+        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        items: Sequence[SubscriptionsCreateParamsItemsItem] | NotGiven = NOT_GIVEN,
+        metadata: Mapping[str, str] | Literal[""] | NotGiven = NOT_GIVEN,
         off_session: bool | NotGiven = NOT_GIVEN,
         on_behalf_of: str | NotGiven = NOT_GIVEN,
         payment_behavior: Literal[
@@ -712,7 +712,7 @@ class Subscriptions(_rt.SyncResource):
         self,
         *,
         query: str,
-        expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
+        expand: Sequence[str] | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
         page: str | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
@@ -770,7 +770,7 @@ class Subscriptions(_rt.SyncResource):
         self,
         subscription_exposed_id: str,
         *,
-        expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
+        expand: Sequence[str] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -807,7 +807,7 @@ class Subscriptions(_rt.SyncResource):
         self,
         subscription_exposed_id: str,
         *,
-        add_invoice_items: _builtins.list[SubscriptionsUpdateParamsAddInvoiceItemsItem]
+        add_invoice_items: Sequence[SubscriptionsUpdateParamsAddInvoiceItemsItem]
         | NotGiven = NOT_GIVEN,
         application_fee_percent: float | NotGiven = NOT_GIVEN,
         automatic_tax: SubscriptionsUpdateParamsAutomaticTax | NotGiven = NOT_GIVEN,
@@ -823,11 +823,11 @@ class Subscriptions(_rt.SyncResource):
         days_until_due: int | NotGiven = NOT_GIVEN,
         default_payment_method: str | NotGiven = NOT_GIVEN,
         default_source: str | NotGiven = NOT_GIVEN,
-        default_tax_rates: _builtins.list[str] | Literal[""] | NotGiven = NOT_GIVEN,
+        default_tax_rates: Sequence[str] | Literal[""] | NotGiven = NOT_GIVEN,
         description: str | NotGiven = NOT_GIVEN,
-        expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
-        items: _builtins.list[SubscriptionsUpdateParamsItemsItem] | NotGiven = NOT_GIVEN,
-        metadata: dict[str, str] | Literal[""] | NotGiven = NOT_GIVEN,
+        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        items: Sequence[SubscriptionsUpdateParamsItemsItem] | NotGiven = NOT_GIVEN,
+        metadata: Mapping[str, str] | Literal[""] | NotGiven = NOT_GIVEN,
         off_session: bool | NotGiven = NOT_GIVEN,
         on_behalf_of: str | NotGiven = NOT_GIVEN,
         pause_collection: SubscriptionsUpdateParamsPauseCollection
@@ -1029,7 +1029,7 @@ class Subscriptions(_rt.SyncResource):
         subscription_exposed_id: str,
         *,
         cancellation_details: SubscriptionsDeleteParamsCancellationDetails | NotGiven = NOT_GIVEN,
-        expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
+        expand: Sequence[str] | NotGiven = NOT_GIVEN,
         invoice_now: bool | NotGiven = NOT_GIVEN,
         prorate: bool | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
@@ -1122,7 +1122,7 @@ class Subscriptions(_rt.SyncResource):
         subscription: str,
         *,
         billing_cycle_anchor: Literal["now", "unchanged"] | NotGiven = NOT_GIVEN,
-        expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
+        expand: Sequence[str] | NotGiven = NOT_GIVEN,
         proration_behavior: Literal["always_invoice", "create_prorations", "none"]
         | NotGiven = NOT_GIVEN,
         proration_date: int | NotGiven = NOT_GIVEN,
@@ -1234,7 +1234,7 @@ class AsyncSubscriptions(_rt.AsyncResource):
         current_period_start: SubscriptionsListCurrentPeriodStart | int | NotGiven = NOT_GIVEN,
         customer: str | NotGiven = NOT_GIVEN,
         ending_before: str | NotGiven = NOT_GIVEN,
-        expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
+        expand: Sequence[str] | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
         price: str | NotGiven = NOT_GIVEN,
         starting_after: str | NotGiven = NOT_GIVEN,
@@ -1326,7 +1326,7 @@ class AsyncSubscriptions(_rt.AsyncResource):
         self,
         *,
         customer: str,
-        add_invoice_items: _builtins.list[SubscriptionsCreateParamsAddInvoiceItemsItem]
+        add_invoice_items: Sequence[SubscriptionsCreateParamsAddInvoiceItemsItem]
         | NotGiven = NOT_GIVEN,
         application_fee_percent: float | NotGiven = NOT_GIVEN,
         automatic_tax: SubscriptionsCreateParamsAutomaticTax | NotGiven = NOT_GIVEN,
@@ -1343,11 +1343,11 @@ class AsyncSubscriptions(_rt.AsyncResource):
         days_until_due: int | NotGiven = NOT_GIVEN,
         default_payment_method: str | NotGiven = NOT_GIVEN,
         default_source: str | NotGiven = NOT_GIVEN,
-        default_tax_rates: _builtins.list[str] | Literal[""] | NotGiven = NOT_GIVEN,
+        default_tax_rates: Sequence[str] | Literal[""] | NotGiven = NOT_GIVEN,
         description: str | NotGiven = NOT_GIVEN,
-        expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
-        items: _builtins.list[SubscriptionsCreateParamsItemsItem] | NotGiven = NOT_GIVEN,
-        metadata: dict[str, str] | Literal[""] | NotGiven = NOT_GIVEN,
+        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        items: Sequence[SubscriptionsCreateParamsItemsItem] | NotGiven = NOT_GIVEN,
+        metadata: Mapping[str, str] | Literal[""] | NotGiven = NOT_GIVEN,
         off_session: bool | NotGiven = NOT_GIVEN,
         on_behalf_of: str | NotGiven = NOT_GIVEN,
         payment_behavior: Literal[
@@ -1551,7 +1551,7 @@ class AsyncSubscriptions(_rt.AsyncResource):
         self,
         *,
         query: str,
-        expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
+        expand: Sequence[str] | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
         page: str | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
@@ -1609,7 +1609,7 @@ class AsyncSubscriptions(_rt.AsyncResource):
         self,
         subscription_exposed_id: str,
         *,
-        expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
+        expand: Sequence[str] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -1646,7 +1646,7 @@ class AsyncSubscriptions(_rt.AsyncResource):
         self,
         subscription_exposed_id: str,
         *,
-        add_invoice_items: _builtins.list[SubscriptionsUpdateParamsAddInvoiceItemsItem]
+        add_invoice_items: Sequence[SubscriptionsUpdateParamsAddInvoiceItemsItem]
         | NotGiven = NOT_GIVEN,
         application_fee_percent: float | NotGiven = NOT_GIVEN,
         automatic_tax: SubscriptionsUpdateParamsAutomaticTax | NotGiven = NOT_GIVEN,
@@ -1662,11 +1662,11 @@ class AsyncSubscriptions(_rt.AsyncResource):
         days_until_due: int | NotGiven = NOT_GIVEN,
         default_payment_method: str | NotGiven = NOT_GIVEN,
         default_source: str | NotGiven = NOT_GIVEN,
-        default_tax_rates: _builtins.list[str] | Literal[""] | NotGiven = NOT_GIVEN,
+        default_tax_rates: Sequence[str] | Literal[""] | NotGiven = NOT_GIVEN,
         description: str | NotGiven = NOT_GIVEN,
-        expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
-        items: _builtins.list[SubscriptionsUpdateParamsItemsItem] | NotGiven = NOT_GIVEN,
-        metadata: dict[str, str] | Literal[""] | NotGiven = NOT_GIVEN,
+        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        items: Sequence[SubscriptionsUpdateParamsItemsItem] | NotGiven = NOT_GIVEN,
+        metadata: Mapping[str, str] | Literal[""] | NotGiven = NOT_GIVEN,
         off_session: bool | NotGiven = NOT_GIVEN,
         on_behalf_of: str | NotGiven = NOT_GIVEN,
         pause_collection: SubscriptionsUpdateParamsPauseCollection
@@ -1868,7 +1868,7 @@ class AsyncSubscriptions(_rt.AsyncResource):
         subscription_exposed_id: str,
         *,
         cancellation_details: SubscriptionsDeleteParamsCancellationDetails | NotGiven = NOT_GIVEN,
-        expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
+        expand: Sequence[str] | NotGiven = NOT_GIVEN,
         invoice_now: bool | NotGiven = NOT_GIVEN,
         prorate: bool | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
@@ -1961,7 +1961,7 @@ class AsyncSubscriptions(_rt.AsyncResource):
         subscription: str,
         *,
         billing_cycle_anchor: Literal["now", "unchanged"] | NotGiven = NOT_GIVEN,
-        expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
+        expand: Sequence[str] | NotGiven = NOT_GIVEN,
         proration_behavior: Literal["always_invoice", "create_prorations", "none"]
         | NotGiven = NOT_GIVEN,
         proration_date: int | NotGiven = NOT_GIVEN,

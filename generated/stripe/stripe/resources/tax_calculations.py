@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from functools import cached_property
 from typing import TYPE_CHECKING
 
@@ -114,10 +115,10 @@ class TaxCalculations(_rt.SyncResource):
         self,
         *,
         currency: str,
-        line_items: list[TaxCalculationsCreateParamsLineItemsItem],
+        line_items: Sequence[TaxCalculationsCreateParamsLineItemsItem],
         customer: str | NotGiven = NOT_GIVEN,
         customer_details: TaxCalculationsCreateParamsCustomerDetails | NotGiven = NOT_GIVEN,
-        expand: list[str] | NotGiven = NOT_GIVEN,
+        expand: Sequence[str] | NotGiven = NOT_GIVEN,
         shipping_cost: TaxCalculationsCreateParamsShippingCost | NotGiven = NOT_GIVEN,
         tax_date: int | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
@@ -173,7 +174,7 @@ class TaxCalculations(_rt.SyncResource):
         calculation: str,
         *,
         ending_before: str | NotGiven = NOT_GIVEN,
-        expand: list[str] | NotGiven = NOT_GIVEN,
+        expand: Sequence[str] | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
         starting_after: str | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
@@ -260,10 +261,10 @@ class AsyncTaxCalculations(_rt.AsyncResource):
         self,
         *,
         currency: str,
-        line_items: list[TaxCalculationsCreateParamsLineItemsItem],
+        line_items: Sequence[TaxCalculationsCreateParamsLineItemsItem],
         customer: str | NotGiven = NOT_GIVEN,
         customer_details: TaxCalculationsCreateParamsCustomerDetails | NotGiven = NOT_GIVEN,
-        expand: list[str] | NotGiven = NOT_GIVEN,
+        expand: Sequence[str] | NotGiven = NOT_GIVEN,
         shipping_cost: TaxCalculationsCreateParamsShippingCost | NotGiven = NOT_GIVEN,
         tax_date: int | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
@@ -319,7 +320,7 @@ class AsyncTaxCalculations(_rt.AsyncResource):
         calculation: str,
         *,
         ending_before: str | NotGiven = NOT_GIVEN,
-        expand: list[str] | NotGiven = NOT_GIVEN,
+        expand: Sequence[str] | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
         starting_after: str | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import builtins as _builtins
+from collections.abc import Mapping, Sequence
 from functools import cached_property
 from typing import TYPE_CHECKING, Literal
 
@@ -170,7 +170,7 @@ class TaxRates(_rt.SyncResource):
         active: bool | NotGiven = NOT_GIVEN,
         created: TaxRatesListCreated | int | NotGiven = NOT_GIVEN,
         ending_before: str | NotGiven = NOT_GIVEN,
-        expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
+        expand: Sequence[str] | NotGiven = NOT_GIVEN,
         inclusive: bool | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
         starting_after: str | NotGiven = NOT_GIVEN,
@@ -239,9 +239,9 @@ class TaxRates(_rt.SyncResource):
         active: bool | NotGiven = NOT_GIVEN,
         country: str | NotGiven = NOT_GIVEN,
         description: str | NotGiven = NOT_GIVEN,
-        expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
+        expand: Sequence[str] | NotGiven = NOT_GIVEN,
         jurisdiction: str | NotGiven = NOT_GIVEN,
-        metadata: dict[str, str] | NotGiven = NOT_GIVEN,
+        metadata: Mapping[str, str] | NotGiven = NOT_GIVEN,
         state: str | NotGiven = NOT_GIVEN,
         tax_type: Literal[
             "gst", "hst", "igst", "jct", "lease_tax", "pst", "qst", "rst", "sales_tax", "vat"
@@ -312,7 +312,7 @@ class TaxRates(_rt.SyncResource):
         self,
         tax_rate: str,
         *,
-        expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
+        expand: Sequence[str] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -353,9 +353,9 @@ class TaxRates(_rt.SyncResource):
         country: str | NotGiven = NOT_GIVEN,
         description: str | NotGiven = NOT_GIVEN,
         display_name: str | NotGiven = NOT_GIVEN,
-        expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
+        expand: Sequence[str] | NotGiven = NOT_GIVEN,
         jurisdiction: str | NotGiven = NOT_GIVEN,
-        metadata: dict[str, str] | Literal[""] | NotGiven = NOT_GIVEN,
+        metadata: Mapping[str, str] | Literal[""] | NotGiven = NOT_GIVEN,
         state: str | NotGiven = NOT_GIVEN,
         tax_type: Literal[
             "gst", "hst", "igst", "jct", "lease_tax", "pst", "qst", "rst", "sales_tax", "vat"
@@ -461,7 +461,7 @@ class AsyncTaxRates(_rt.AsyncResource):
         active: bool | NotGiven = NOT_GIVEN,
         created: TaxRatesListCreated | int | NotGiven = NOT_GIVEN,
         ending_before: str | NotGiven = NOT_GIVEN,
-        expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
+        expand: Sequence[str] | NotGiven = NOT_GIVEN,
         inclusive: bool | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
         starting_after: str | NotGiven = NOT_GIVEN,
@@ -530,9 +530,9 @@ class AsyncTaxRates(_rt.AsyncResource):
         active: bool | NotGiven = NOT_GIVEN,
         country: str | NotGiven = NOT_GIVEN,
         description: str | NotGiven = NOT_GIVEN,
-        expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
+        expand: Sequence[str] | NotGiven = NOT_GIVEN,
         jurisdiction: str | NotGiven = NOT_GIVEN,
-        metadata: dict[str, str] | NotGiven = NOT_GIVEN,
+        metadata: Mapping[str, str] | NotGiven = NOT_GIVEN,
         state: str | NotGiven = NOT_GIVEN,
         tax_type: Literal[
             "gst", "hst", "igst", "jct", "lease_tax", "pst", "qst", "rst", "sales_tax", "vat"
@@ -603,7 +603,7 @@ class AsyncTaxRates(_rt.AsyncResource):
         self,
         tax_rate: str,
         *,
-        expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
+        expand: Sequence[str] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -644,9 +644,9 @@ class AsyncTaxRates(_rt.AsyncResource):
         country: str | NotGiven = NOT_GIVEN,
         description: str | NotGiven = NOT_GIVEN,
         display_name: str | NotGiven = NOT_GIVEN,
-        expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
+        expand: Sequence[str] | NotGiven = NOT_GIVEN,
         jurisdiction: str | NotGiven = NOT_GIVEN,
-        metadata: dict[str, str] | Literal[""] | NotGiven = NOT_GIVEN,
+        metadata: Mapping[str, str] | Literal[""] | NotGiven = NOT_GIVEN,
         state: str | NotGiven = NOT_GIVEN,
         tax_type: Literal[
             "gst", "hst", "igst", "jct", "lease_tax", "pst", "qst", "rst", "sales_tax", "vat"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from functools import cached_property
 from typing import TYPE_CHECKING, Literal
 
@@ -175,8 +176,8 @@ class TaxTransactions(_rt.SyncResource):
         *,
         calculation: str,
         reference: str,
-        expand: list[str] | NotGiven = NOT_GIVEN,
-        metadata: dict[str, str] | NotGiven = NOT_GIVEN,
+        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        metadata: Mapping[str, str] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -225,9 +226,10 @@ class TaxTransactions(_rt.SyncResource):
         mode: Literal["full", "partial"],
         original_transaction: str,
         reference: str,
-        expand: list[str] | NotGiven = NOT_GIVEN,
-        line_items: list[TaxTransactionsCreateReversalParamsLineItemsItem] | NotGiven = NOT_GIVEN,
-        metadata: dict[str, str] | NotGiven = NOT_GIVEN,
+        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        line_items: Sequence[TaxTransactionsCreateReversalParamsLineItemsItem]
+        | NotGiven = NOT_GIVEN,
+        metadata: Mapping[str, str] | NotGiven = NOT_GIVEN,
         shipping_cost: TaxTransactionsCreateReversalParamsShippingCost | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
@@ -284,7 +286,7 @@ class TaxTransactions(_rt.SyncResource):
         self,
         transaction: str,
         *,
-        expand: list[str] | NotGiven = NOT_GIVEN,
+        expand: Sequence[str] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -322,7 +324,7 @@ class TaxTransactions(_rt.SyncResource):
         transaction: str,
         *,
         ending_before: str | NotGiven = NOT_GIVEN,
-        expand: list[str] | NotGiven = NOT_GIVEN,
+        expand: Sequence[str] | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
         starting_after: str | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
@@ -414,8 +416,8 @@ class AsyncTaxTransactions(_rt.AsyncResource):
         *,
         calculation: str,
         reference: str,
-        expand: list[str] | NotGiven = NOT_GIVEN,
-        metadata: dict[str, str] | NotGiven = NOT_GIVEN,
+        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        metadata: Mapping[str, str] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -464,9 +466,10 @@ class AsyncTaxTransactions(_rt.AsyncResource):
         mode: Literal["full", "partial"],
         original_transaction: str,
         reference: str,
-        expand: list[str] | NotGiven = NOT_GIVEN,
-        line_items: list[TaxTransactionsCreateReversalParamsLineItemsItem] | NotGiven = NOT_GIVEN,
-        metadata: dict[str, str] | NotGiven = NOT_GIVEN,
+        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        line_items: Sequence[TaxTransactionsCreateReversalParamsLineItemsItem]
+        | NotGiven = NOT_GIVEN,
+        metadata: Mapping[str, str] | NotGiven = NOT_GIVEN,
         shipping_cost: TaxTransactionsCreateReversalParamsShippingCost | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
@@ -523,7 +526,7 @@ class AsyncTaxTransactions(_rt.AsyncResource):
         self,
         transaction: str,
         *,
-        expand: list[str] | NotGiven = NOT_GIVEN,
+        expand: Sequence[str] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -561,7 +564,7 @@ class AsyncTaxTransactions(_rt.AsyncResource):
         transaction: str,
         *,
         ending_before: str | NotGiven = NOT_GIVEN,
-        expand: list[str] | NotGiven = NOT_GIVEN,
+        expand: Sequence[str] | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
         starting_after: str | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import builtins as _builtins
+from collections.abc import Sequence
 from functools import cached_property
 from typing import TYPE_CHECKING, Literal
 
@@ -202,7 +202,7 @@ class TerminalConfigurations(_rt.SyncResource):
         self,
         *,
         ending_before: str | NotGiven = NOT_GIVEN,
-        expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
+        expand: Sequence[str] | NotGiven = NOT_GIVEN,
         is_account_default: bool | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
         starting_after: str | NotGiven = NOT_GIVEN,
@@ -260,7 +260,7 @@ class TerminalConfigurations(_rt.SyncResource):
         self,
         *,
         bbpos_wisepos_e: TerminalConfigurationsCreateParamsBbposWiseposE | NotGiven = NOT_GIVEN,
-        expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
+        expand: Sequence[str] | NotGiven = NOT_GIVEN,
         tipping: TerminalConfigurationsCreateParamsTipping | Literal[""] | NotGiven = NOT_GIVEN,
         verifone_p400: TerminalConfigurationsCreateParamsVerifoneP400 | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
@@ -306,7 +306,7 @@ class TerminalConfigurations(_rt.SyncResource):
         self,
         configuration: str,
         *,
-        expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
+        expand: Sequence[str] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -346,7 +346,7 @@ class TerminalConfigurations(_rt.SyncResource):
         bbpos_wisepos_e: TerminalConfigurationsUpdateParamsBbposWiseposE
         | Literal[""]
         | NotGiven = NOT_GIVEN,
-        expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
+        expand: Sequence[str] | NotGiven = NOT_GIVEN,
         tipping: TerminalConfigurationsUpdateParamsTipping | Literal[""] | NotGiven = NOT_GIVEN,
         verifone_p400: TerminalConfigurationsUpdateParamsVerifoneP400
         | Literal[""]
@@ -464,7 +464,7 @@ class AsyncTerminalConfigurations(_rt.AsyncResource):
         self,
         *,
         ending_before: str | NotGiven = NOT_GIVEN,
-        expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
+        expand: Sequence[str] | NotGiven = NOT_GIVEN,
         is_account_default: bool | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
         starting_after: str | NotGiven = NOT_GIVEN,
@@ -522,7 +522,7 @@ class AsyncTerminalConfigurations(_rt.AsyncResource):
         self,
         *,
         bbpos_wisepos_e: TerminalConfigurationsCreateParamsBbposWiseposE | NotGiven = NOT_GIVEN,
-        expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
+        expand: Sequence[str] | NotGiven = NOT_GIVEN,
         tipping: TerminalConfigurationsCreateParamsTipping | Literal[""] | NotGiven = NOT_GIVEN,
         verifone_p400: TerminalConfigurationsCreateParamsVerifoneP400 | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
@@ -568,7 +568,7 @@ class AsyncTerminalConfigurations(_rt.AsyncResource):
         self,
         configuration: str,
         *,
-        expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
+        expand: Sequence[str] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -608,7 +608,7 @@ class AsyncTerminalConfigurations(_rt.AsyncResource):
         bbpos_wisepos_e: TerminalConfigurationsUpdateParamsBbposWiseposE
         | Literal[""]
         | NotGiven = NOT_GIVEN,
-        expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
+        expand: Sequence[str] | NotGiven = NOT_GIVEN,
         tipping: TerminalConfigurationsUpdateParamsTipping | Literal[""] | NotGiven = NOT_GIVEN,
         verifone_p400: TerminalConfigurationsUpdateParamsVerifoneP400
         | Literal[""]

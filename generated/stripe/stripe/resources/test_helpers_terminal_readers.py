@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from functools import cached_property
 from typing import TYPE_CHECKING, Literal
 
@@ -77,7 +78,7 @@ class TestHelpersTerminalReaders(_rt.SyncResource):
         amount_tip: int | NotGiven = NOT_GIVEN,
         card_present: TestHelpersTerminalReadersPresentPaymentMethodParamsCardPresent
         | NotGiven = NOT_GIVEN,
-        expand: list[str] | NotGiven = NOT_GIVEN,
+        expand: Sequence[str] | NotGiven = NOT_GIVEN,
         interac_present: TestHelpersTerminalReadersPresentPaymentMethodParamsInteracPresent
         | NotGiven = NOT_GIVEN,
         type: Literal["card_present", "interac_present"] | NotGiven = NOT_GIVEN,
@@ -159,7 +160,7 @@ class AsyncTestHelpersTerminalReaders(_rt.AsyncResource):
         amount_tip: int | NotGiven = NOT_GIVEN,
         card_present: TestHelpersTerminalReadersPresentPaymentMethodParamsCardPresent
         | NotGiven = NOT_GIVEN,
-        expand: list[str] | NotGiven = NOT_GIVEN,
+        expand: Sequence[str] | NotGiven = NOT_GIVEN,
         interac_present: TestHelpersTerminalReadersPresentPaymentMethodParamsInteracPresent
         | NotGiven = NOT_GIVEN,
         type: Literal["card_present", "interac_present"] | NotGiven = NOT_GIVEN,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from functools import cached_property
 from typing import TYPE_CHECKING
 
@@ -133,7 +134,7 @@ class TestHelpersTreasuryInboundTransfers(_rt.SyncResource):
         self,
         id: str,
         *,
-        expand: list[str] | NotGiven = NOT_GIVEN,
+        expand: Sequence[str] | NotGiven = NOT_GIVEN,
         failure_details: TestHelpersTreasuryInboundTransfersFailParamsFailureDetails
         | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
@@ -175,7 +176,7 @@ class TestHelpersTreasuryInboundTransfers(_rt.SyncResource):
         self,
         id: str,
         *,
-        expand: list[str] | NotGiven = NOT_GIVEN,
+        expand: Sequence[str] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -213,7 +214,7 @@ class TestHelpersTreasuryInboundTransfers(_rt.SyncResource):
         self,
         id: str,
         *,
-        expand: list[str] | NotGiven = NOT_GIVEN,
+        expand: Sequence[str] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -287,7 +288,7 @@ class AsyncTestHelpersTreasuryInboundTransfers(_rt.AsyncResource):
         self,
         id: str,
         *,
-        expand: list[str] | NotGiven = NOT_GIVEN,
+        expand: Sequence[str] | NotGiven = NOT_GIVEN,
         failure_details: TestHelpersTreasuryInboundTransfersFailParamsFailureDetails
         | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
@@ -329,7 +330,7 @@ class AsyncTestHelpersTreasuryInboundTransfers(_rt.AsyncResource):
         self,
         id: str,
         *,
-        expand: list[str] | NotGiven = NOT_GIVEN,
+        expand: Sequence[str] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -367,7 +368,7 @@ class AsyncTestHelpersTreasuryInboundTransfers(_rt.AsyncResource):
         self,
         id: str,
         *,
-        expand: list[str] | NotGiven = NOT_GIVEN,
+        expand: Sequence[str] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from functools import cached_property
 from typing import TYPE_CHECKING
 
@@ -133,7 +134,7 @@ class TestHelpersTreasuryOutboundPayments(_rt.SyncResource):
         self,
         id: str,
         *,
-        expand: list[str] | NotGiven = NOT_GIVEN,
+        expand: Sequence[str] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -171,7 +172,7 @@ class TestHelpersTreasuryOutboundPayments(_rt.SyncResource):
         self,
         id: str,
         *,
-        expand: list[str] | NotGiven = NOT_GIVEN,
+        expand: Sequence[str] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -209,7 +210,7 @@ class TestHelpersTreasuryOutboundPayments(_rt.SyncResource):
         self,
         id: str,
         *,
-        expand: list[str] | NotGiven = NOT_GIVEN,
+        expand: Sequence[str] | NotGiven = NOT_GIVEN,
         returned_details: TestHelpersTreasuryOutboundPaymentsReturnParamsReturnedDetails
         | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
@@ -287,7 +288,7 @@ class AsyncTestHelpersTreasuryOutboundPayments(_rt.AsyncResource):
         self,
         id: str,
         *,
-        expand: list[str] | NotGiven = NOT_GIVEN,
+        expand: Sequence[str] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -325,7 +326,7 @@ class AsyncTestHelpersTreasuryOutboundPayments(_rt.AsyncResource):
         self,
         id: str,
         *,
-        expand: list[str] | NotGiven = NOT_GIVEN,
+        expand: Sequence[str] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -363,7 +364,7 @@ class AsyncTestHelpersTreasuryOutboundPayments(_rt.AsyncResource):
         self,
         id: str,
         *,
-        expand: list[str] | NotGiven = NOT_GIVEN,
+        expand: Sequence[str] | NotGiven = NOT_GIVEN,
         returned_details: TestHelpersTreasuryOutboundPaymentsReturnParamsReturnedDetails
         | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,

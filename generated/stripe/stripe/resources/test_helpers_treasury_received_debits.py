@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from functools import cached_property
 from typing import TYPE_CHECKING, Literal
 
@@ -78,7 +79,7 @@ class TestHelpersTreasuryReceivedDebits(_rt.SyncResource):
         financial_account: str,
         network: Literal["ach"],
         description: str | NotGiven = NOT_GIVEN,
-        expand: list[str] | NotGiven = NOT_GIVEN,
+        expand: Sequence[str] | NotGiven = NOT_GIVEN,
         initiating_payment_method_details: TestHelpersTreasuryReceivedDebitsCreateParamsInitiatingPaymentMethodDetails
         | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
@@ -168,7 +169,7 @@ class AsyncTestHelpersTreasuryReceivedDebits(_rt.AsyncResource):
         financial_account: str,
         network: Literal["ach"],
         description: str | NotGiven = NOT_GIVEN,
-        expand: list[str] | NotGiven = NOT_GIVEN,
+        expand: Sequence[str] | NotGiven = NOT_GIVEN,
         initiating_payment_method_details: TestHelpersTreasuryReceivedDebitsCreateParamsInitiatingPaymentMethodDetails
         | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from functools import cached_property
 from typing import TYPE_CHECKING
 
@@ -106,7 +107,7 @@ class Tokens(_rt.SyncResource):
         card: TokensCreateParamsCard | str | NotGiven = NOT_GIVEN,
         customer: str | NotGiven = NOT_GIVEN,
         cvc_update: TokensCreateParamsCvcUpdate | NotGiven = NOT_GIVEN,
-        expand: list[str] | NotGiven = NOT_GIVEN,
+        expand: Sequence[str] | NotGiven = NOT_GIVEN,
         person: TokensCreateParamsPerson | NotGiven = NOT_GIVEN,
         pii: TokensCreateParamsPii | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
@@ -164,7 +165,7 @@ class Tokens(_rt.SyncResource):
         self,
         token: str,
         *,
-        expand: list[str] | NotGiven = NOT_GIVEN,
+        expand: Sequence[str] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -237,7 +238,7 @@ class AsyncTokens(_rt.AsyncResource):
         card: TokensCreateParamsCard | str | NotGiven = NOT_GIVEN,
         customer: str | NotGiven = NOT_GIVEN,
         cvc_update: TokensCreateParamsCvcUpdate | NotGiven = NOT_GIVEN,
-        expand: list[str] | NotGiven = NOT_GIVEN,
+        expand: Sequence[str] | NotGiven = NOT_GIVEN,
         person: TokensCreateParamsPerson | NotGiven = NOT_GIVEN,
         pii: TokensCreateParamsPii | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
@@ -295,7 +296,7 @@ class AsyncTokens(_rt.AsyncResource):
         self,
         token: str,
         *,
-        expand: list[str] | NotGiven = NOT_GIVEN,
+        expand: Sequence[str] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,

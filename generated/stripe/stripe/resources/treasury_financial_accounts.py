@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import builtins as _builtins
+from collections.abc import Mapping, Sequence
 from functools import cached_property
 from typing import TYPE_CHECKING
 
@@ -193,7 +193,7 @@ class TreasuryFinancialAccounts(_rt.SyncResource):
         *,
         created: TreasuryFinancialAccountsListCreated | int | NotGiven = NOT_GIVEN,
         ending_before: str | NotGiven = NOT_GIVEN,
-        expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
+        expand: Sequence[str] | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
         starting_after: str | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
@@ -240,10 +240,10 @@ class TreasuryFinancialAccounts(_rt.SyncResource):
     def create(
         self,
         *,
-        supported_currencies: _builtins.list[str],
-        expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
+        supported_currencies: Sequence[str],
+        expand: Sequence[str] | NotGiven = NOT_GIVEN,
         features: TreasuryFinancialAccountsCreateParamsFeatures | NotGiven = NOT_GIVEN,
-        metadata: dict[str, str] | NotGiven = NOT_GIVEN,
+        metadata: Mapping[str, str] | NotGiven = NOT_GIVEN,
         platform_restrictions: TreasuryFinancialAccountsCreateParamsPlatformRestrictions
         | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
@@ -296,7 +296,7 @@ class TreasuryFinancialAccounts(_rt.SyncResource):
         self,
         financial_account: str,
         *,
-        expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
+        expand: Sequence[str] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -333,9 +333,9 @@ class TreasuryFinancialAccounts(_rt.SyncResource):
         self,
         financial_account: str,
         *,
-        expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
+        expand: Sequence[str] | NotGiven = NOT_GIVEN,
         features: TreasuryFinancialAccountsUpdateParamsFeatures | NotGiven = NOT_GIVEN,
-        metadata: dict[str, str] | NotGiven = NOT_GIVEN,
+        metadata: Mapping[str, str] | NotGiven = NOT_GIVEN,
         platform_restrictions: TreasuryFinancialAccountsUpdateParamsPlatformRestrictions
         | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
@@ -438,7 +438,7 @@ class AsyncTreasuryFinancialAccounts(_rt.AsyncResource):
         *,
         created: TreasuryFinancialAccountsListCreated | int | NotGiven = NOT_GIVEN,
         ending_before: str | NotGiven = NOT_GIVEN,
-        expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
+        expand: Sequence[str] | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
         starting_after: str | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
@@ -485,10 +485,10 @@ class AsyncTreasuryFinancialAccounts(_rt.AsyncResource):
     async def create(
         self,
         *,
-        supported_currencies: _builtins.list[str],
-        expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
+        supported_currencies: Sequence[str],
+        expand: Sequence[str] | NotGiven = NOT_GIVEN,
         features: TreasuryFinancialAccountsCreateParamsFeatures | NotGiven = NOT_GIVEN,
-        metadata: dict[str, str] | NotGiven = NOT_GIVEN,
+        metadata: Mapping[str, str] | NotGiven = NOT_GIVEN,
         platform_restrictions: TreasuryFinancialAccountsCreateParamsPlatformRestrictions
         | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
@@ -541,7 +541,7 @@ class AsyncTreasuryFinancialAccounts(_rt.AsyncResource):
         self,
         financial_account: str,
         *,
-        expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
+        expand: Sequence[str] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -578,9 +578,9 @@ class AsyncTreasuryFinancialAccounts(_rt.AsyncResource):
         self,
         financial_account: str,
         *,
-        expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
+        expand: Sequence[str] | NotGiven = NOT_GIVEN,
         features: TreasuryFinancialAccountsUpdateParamsFeatures | NotGiven = NOT_GIVEN,
-        metadata: dict[str, str] | NotGiven = NOT_GIVEN,
+        metadata: Mapping[str, str] | NotGiven = NOT_GIVEN,
         platform_restrictions: TreasuryFinancialAccountsUpdateParamsPlatformRestrictions
         | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from functools import cached_property
 from typing import TYPE_CHECKING
 
@@ -115,7 +116,7 @@ class TreasuryFinancialAccountsFeatures(_rt.SyncResource):
         self,
         financial_account: str,
         *,
-        expand: list[str] | NotGiven = NOT_GIVEN,
+        expand: Sequence[str] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -156,7 +157,7 @@ class TreasuryFinancialAccountsFeatures(_rt.SyncResource):
         | NotGiven = NOT_GIVEN,
         deposit_insurance: TreasuryFinancialAccountsFeaturesCreateParamsDepositInsurance
         | NotGiven = NOT_GIVEN,
-        expand: list[str] | NotGiven = NOT_GIVEN,
+        expand: Sequence[str] | NotGiven = NOT_GIVEN,
         financial_addresses: TreasuryFinancialAccountsFeaturesCreateParamsFinancialAddresses
         | NotGiven = NOT_GIVEN,
         inbound_transfers: TreasuryFinancialAccountsFeaturesCreateParamsInboundTransfers
@@ -259,7 +260,7 @@ class AsyncTreasuryFinancialAccountsFeatures(_rt.AsyncResource):
         self,
         financial_account: str,
         *,
-        expand: list[str] | NotGiven = NOT_GIVEN,
+        expand: Sequence[str] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -300,7 +301,7 @@ class AsyncTreasuryFinancialAccountsFeatures(_rt.AsyncResource):
         | NotGiven = NOT_GIVEN,
         deposit_insurance: TreasuryFinancialAccountsFeaturesCreateParamsDepositInsurance
         | NotGiven = NOT_GIVEN,
-        expand: list[str] | NotGiven = NOT_GIVEN,
+        expand: Sequence[str] | NotGiven = NOT_GIVEN,
         financial_addresses: TreasuryFinancialAccountsFeaturesCreateParamsFinancialAddresses
         | NotGiven = NOT_GIVEN,
         inbound_transfers: TreasuryFinancialAccountsFeaturesCreateParamsInboundTransfers

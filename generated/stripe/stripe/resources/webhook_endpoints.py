@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import builtins as _builtins
+from collections.abc import Mapping, Sequence
 from functools import cached_property
 from typing import TYPE_CHECKING, Literal
 
@@ -189,7 +189,7 @@ class WebhookEndpoints(_rt.SyncResource):
         self,
         *,
         ending_before: str | NotGiven = NOT_GIVEN,
-        expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
+        expand: Sequence[str] | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
         starting_after: str | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
@@ -242,7 +242,7 @@ class WebhookEndpoints(_rt.SyncResource):
     def create(
         self,
         *,
-        enabled_events: _builtins.list[
+        enabled_events: Sequence[
             Literal[
                 "*",
                 "account.application.authorized",
@@ -473,8 +473,8 @@ class WebhookEndpoints(_rt.SyncResource):
         api_version: str | NotGiven = NOT_GIVEN,
         connect: bool | NotGiven = NOT_GIVEN,
         description: str | NotGiven = NOT_GIVEN,
-        expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
-        metadata: dict[str, str] | Literal[""] | NotGiven = NOT_GIVEN,
+        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        metadata: Mapping[str, str] | Literal[""] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -534,7 +534,7 @@ class WebhookEndpoints(_rt.SyncResource):
         self,
         webhook_endpoint: str,
         *,
-        expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
+        expand: Sequence[str] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -573,7 +573,7 @@ class WebhookEndpoints(_rt.SyncResource):
         *,
         description: str | NotGiven = NOT_GIVEN,
         disabled: bool | NotGiven = NOT_GIVEN,
-        enabled_events: _builtins.list[
+        enabled_events: Sequence[
             Literal[
                 "*",
                 "account.application.authorized",
@@ -801,8 +801,8 @@ class WebhookEndpoints(_rt.SyncResource):
             ]
         ]
         | NotGiven = NOT_GIVEN,
-        expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
-        metadata: dict[str, str] | Literal[""] | NotGiven = NOT_GIVEN,
+        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        metadata: Mapping[str, str] | Literal[""] | NotGiven = NOT_GIVEN,
         url: str | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
@@ -927,7 +927,7 @@ class AsyncWebhookEndpoints(_rt.AsyncResource):
         self,
         *,
         ending_before: str | NotGiven = NOT_GIVEN,
-        expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
+        expand: Sequence[str] | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
         starting_after: str | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
@@ -980,7 +980,7 @@ class AsyncWebhookEndpoints(_rt.AsyncResource):
     async def create(
         self,
         *,
-        enabled_events: _builtins.list[
+        enabled_events: Sequence[
             Literal[
                 "*",
                 "account.application.authorized",
@@ -1211,8 +1211,8 @@ class AsyncWebhookEndpoints(_rt.AsyncResource):
         api_version: str | NotGiven = NOT_GIVEN,
         connect: bool | NotGiven = NOT_GIVEN,
         description: str | NotGiven = NOT_GIVEN,
-        expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
-        metadata: dict[str, str] | Literal[""] | NotGiven = NOT_GIVEN,
+        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        metadata: Mapping[str, str] | Literal[""] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -1272,7 +1272,7 @@ class AsyncWebhookEndpoints(_rt.AsyncResource):
         self,
         webhook_endpoint: str,
         *,
-        expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
+        expand: Sequence[str] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -1311,7 +1311,7 @@ class AsyncWebhookEndpoints(_rt.AsyncResource):
         *,
         description: str | NotGiven = NOT_GIVEN,
         disabled: bool | NotGiven = NOT_GIVEN,
-        enabled_events: _builtins.list[
+        enabled_events: Sequence[
             Literal[
                 "*",
                 "account.application.authorized",
@@ -1539,8 +1539,8 @@ class AsyncWebhookEndpoints(_rt.AsyncResource):
             ]
         ]
         | NotGiven = NOT_GIVEN,
-        expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
-        metadata: dict[str, str] | Literal[""] | NotGiven = NOT_GIVEN,
+        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        metadata: Mapping[str, str] | Literal[""] | NotGiven = NOT_GIVEN,
         url: str | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
