@@ -12,6 +12,7 @@ import base64
 import binascii
 import contextlib
 import functools
+import inspect
 import json
 import os
 import sys
@@ -59,7 +60,7 @@ from ._logging import REDACTED, SENSITIVE_HEADERS, SENSITIVE_QUERY, logger
 from ._operation import Operation, Response
 from ._plan import plan
 from ._record import FrozenStruct
-from ._types import RequestOptions, is_async_callable
+from ._types import RequestOptions
 
 if TYPE_CHECKING:  # event streams are imported by the call that reads one
     from ._models import Model
@@ -663,6 +664,15 @@ def _first_page(result: object) -> Any:
     return result if page_class is not None and isinstance(result, page_class) else None
 
 
+def _is_async(method: Callable[..., Any]) -> bool:
+    """Whether calling ``method`` gives a coroutine, seen through decorators: on Python 3.11,
+    ``typing_extensions.deprecated`` wraps an ``async def`` (a deprecated operation's method)
+    in a plain function, which ``inspect.iscoroutinefunction`` alone reads as sync."""
+    return inspect.iscoroutinefunction(method) or inspect.iscoroutinefunction(
+        inspect.unwrap(method)
+    )
+
+
 @overload  # async methods first: a coroutine function is also a Callable[P, R]
 def with_raw_response(  # type: ignore[overload-overlap]
     method: Callable[P, Coroutine[Any, Any, R]],
@@ -672,7 +682,7 @@ def with_raw_response(method: Callable[P, R]) -> Callable[P, RawResponse[R]]: ..
 def with_raw_response(method: Callable[P, Any]) -> Callable[P, Any]:
     """``with_raw_response(client.pets.get)(pet_id=1)``: the same call, returning a
     ``RawResponse`` with ``status_code``, ``headers`` and ``parse()``. Errors still raise."""
-    if is_async_callable(method):
+    if _is_async(method):
 
         @functools.wraps(method)
         async def call_async(*args: P.args, **kwargs: P.kwargs) -> Any:
@@ -713,7 +723,7 @@ def with_streaming_response(
 def with_streaming_response(method: Callable[P, Any]) -> Callable[P, Any]:
     """``with with_streaming_response(client.files.download)(id=...) as r: r.write_to(path)``:
     the body is not read into memory; the response is closed when the block ends."""
-    if is_async_callable(method):
+    if _is_async(method):
 
         @contextlib.asynccontextmanager
         async def open_stream_async(

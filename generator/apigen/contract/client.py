@@ -90,18 +90,8 @@ class GeneratedClient:
         return None
 
     def _same_tree(self, candidate: Path, ref_root: Path | None) -> bool:
-        """Whether a multi-file spec's files are those the client was built from (its
-        manifest's `spec_tree_sha256`); a one-file spec's root hash said it all."""
-        tree = self.manifest.get("spec_tree_sha256")
-        if not isinstance(tree, str) or not tree:
-            return True
-        from ..diagnostics import Report
-        from ..spec import SpecError, load_spec
-
-        try:
-            return load_spec(candidate, report=Report(), ref_root=ref_root).tree_digest() == tree
-        except (SpecError, OSError):
-            return True  # the run itself reports what cannot be read
+        """Whether a multi-file spec's files are those the client was built from."""
+        return same_tree(self.manifest, candidate, ref_root)
 
     def operation(self, op: ManifestOperation) -> Operation[Any] | None:
         """The constant of `op`: by method, path sent and operation id (operations of one
@@ -197,6 +187,22 @@ def client_runtime(package: str) -> ModuleType:
             raise
         return importlib.import_module("apigen_runtime")
     return sys.modules[shim.Operation.__module__]  # the runtime itself, not the shim
+
+
+def same_tree(manifest: Mapping[str, Any], spec: Path, ref_root: Path | None = None) -> bool:
+    """Whether `spec`'s files are those of the manifest's `spec_tree_sha256` (a multi-file
+    spec's digest, `LoadedSpec.tree_digest`); True without one (a one-file spec's root hash
+    said it all) or when the spec cannot be read (the run itself reports that)."""
+    tree = manifest.get("spec_tree_sha256")
+    if not isinstance(tree, str) or not tree:
+        return True
+    from ..diagnostics import Report
+    from ..spec import SpecError, load_spec
+
+    try:
+        return load_spec(spec, report=Report(), ref_root=ref_root).tree_digest() == tree
+    except (SpecError, OSError):
+        return True
 
 
 def load_client(folder: Path) -> GeneratedClient:

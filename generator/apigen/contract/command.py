@@ -217,14 +217,6 @@ def _built_from_another(client_dir: Path, spec: Path, ref_root: Path | None = No
     wanted = recorded.get("spec_sha256")
     if isinstance(wanted, str) and wanted and wanted != digest:
         return True
-    tree = recorded.get("spec_tree_sha256")
-    if not isinstance(tree, str) or not tree:
-        return False
-    from ..diagnostics import Report
-    from ..spec import SpecError, load_spec
+    from .client import same_tree
 
-    try:
-        loaded = load_spec(spec, report=Report(), ref_root=ref_root)
-    except (SpecError, OSError):
-        return False
-    return loaded.tree_digest() != tree
+    return not same_tree(recorded, spec, ref_root)

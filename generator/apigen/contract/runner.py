@@ -1664,9 +1664,14 @@ def _untoken_header(case: CaseInput, message: str) -> bool:
     """Whether the runtime refused, before sending, a header name of the case that is no
     token (its `ValueError` names it): the same spec fault as httpx's refusal, whichever
     check met it first."""
+    return _refused_untoken(case.headers, message)
+
+
+def _refused_untoken(names: Mapping[str, Any] | None, message: str) -> bool:
+    """Whether `message` names one of `names` that is no HTTP token."""
     return any(
         isinstance(name, str) and not HTTP_TOKEN.fullmatch(name) and repr(name) in message
-        for name in (case.headers or {})
+        for name in (names or {})
     )
 
 
@@ -1676,10 +1681,7 @@ ILLEGAL_COOKIE_NAME = "the spec's cookie parameter name is not a cookie name (RF
 def _untoken_cookie(case: CaseInput, message: str) -> bool:
     """Whether the runtime refused a cookie name of the case that is no token (`a;b` would
     be read as two cookies)."""
-    return any(
-        isinstance(name, str) and not HTTP_TOKEN.fullmatch(name) and repr(name) in message
-        for name in (case.cookies or {})
-    )
+    return _refused_untoken(case.cookies, message)
 
 
 def _about_the_body(check: str, message: str) -> bool:

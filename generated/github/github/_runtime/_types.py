@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import inspect
 import os
 from collections.abc import AsyncIterator, Iterator, Mapping
 from typing import IO, Final, Literal, TypeAlias, TypedDict
@@ -22,15 +21,6 @@ __all__ = [
     "omit",
     "request_options",
 ]
-
-
-def is_async_callable(function: object) -> bool:
-    """Whether calling ``function`` gives a coroutine, seen through decorators: on Python 3.11,
-    ``typing_extensions.deprecated`` wraps an ``async def`` (a deprecated operation's method)
-    in a plain function, which ``inspect.iscoroutinefunction`` alone reads as sync."""
-    if inspect.iscoroutinefunction(function):
-        return True
-    return callable(function) and inspect.iscoroutinefunction(inspect.unwrap(function))
 
 
 class NotGiven:
