@@ -43,6 +43,8 @@ except ImportError:  # pragma: no cover - Windows: no cross-process token file l
 from ._auth import AuthContext, SecurityScheme, _basic, _set_header, check_transport
 from ._drivers import Exclusive, Flow, FlowLock, Outcome, Send, Sleep, run_async, run_sync
 from ._errors import (
+    APIError,
+    APITimeoutError,
     MissingCredentialsError,
     OAuthError,
     connection_error,
@@ -187,6 +189,20 @@ _STORE_LOCKS: weakref.WeakKeyDictionary[object, FlowLock] = weakref.WeakKeyDicti
 _STORE_LOCKS_BY_ID: dict[int, FlowLock] = {}  # stores that cannot be weakly referenced
 _STORE_LOCKS_GUARD = threading.Lock()
 FILE_LOCK_WAIT = 60.0  # seconds to wait for another process's renewal before going ahead
+
+
+def _late_renewal(method: str, url: str) -> Callable[[], APIError]:
+    """The error of a call whose deadline passed while another call renewed the token."""
+
+    def late() -> APIError:
+        request = httpx.Request(method, url)
+        return APITimeoutError(
+            request,
+            "Deadline exceeded waiting for another call's token renewal:"
+            f" {method} {request.url.path}",
+        )
+
+    return late
 
 
 def _store_lock(store: TokenStore) -> FlowLock:
@@ -366,7 +382,13 @@ class _TokenScheme(SecurityScheme):
         """A store other clients (or processes) may share: renewals are serialised on it."""
         return None
 
-    def _renew(self, creds: Mapping[str, str], ctx: AuthContext, used: str | None) -> Flow[None]:
+    def _renew(
+        self,
+        creds: Mapping[str, str],
+        ctx: AuthContext,
+        used: str | None,
+        late: Callable[[], APIError] | None = None,
+    ) -> Flow[None]:
         """Runs under the cache lock: fetch unless another caller already replaced ``used``.
         With a shared token store, also under the store's lock (other clients of this process,
         and for ``JSONFileTokenStore`` other processes: ``flock``), re-reading the store first:
@@ -376,7 +398,8 @@ class _TokenScheme(SecurityScheme):
             yield from self._renew_locked(creds, ctx, used, None)
             return
         lock = _store_lock(store)
-        yield Exclusive(lock, self._renew_with_file_lock(creds, ctx, used, store))
+        flow = self._renew_with_file_lock(creds, ctx, used, store)
+        yield Exclusive(lock, flow, ctx.deadline, late)
 
     def _renew_with_file_lock(
         self, creds: Mapping[str, str], ctx: AuthContext, used: str | None, store: TokenStore
@@ -412,7 +435,9 @@ class _TokenScheme(SecurityScheme):
         token = self.current(creds, ctx.tokens)
         if token is None or token.expires_soon():
             used = token.access_token if token else None
-            yield Exclusive(ctx.tokens.lock, self._renew(creds, ctx, used))
+            late = _late_renewal(request.method, request.url)
+            renew = self._renew(creds, ctx, used, late)
+            yield Exclusive(ctx.tokens.lock, renew, ctx.deadline, late)
             token = self.current(creds, ctx.tokens)
         if token is None or not token.access_token:
             raise MissingCredentialsError("No OAuth2 access token and no way to obtain one.")
@@ -425,7 +450,8 @@ class _TokenScheme(SecurityScheme):
         used = ctx.applied.get(self)
         if used is None:  # the caller sent their own Authorization header
             return False
-        yield Exclusive(ctx.tokens.lock, self._renew(creds, ctx, used))
+        late = _late_renewal(request.method, request.url)
+        yield Exclusive(ctx.tokens.lock, self._renew(creds, ctx, used, late), ctx.deadline, late)
         token = self.current(creds, ctx.tokens)
         if token is None or token.access_token == used:
             return False

@@ -382,3 +382,64 @@ def test_a_refresh_is_not_cut_short_by_the_calls_timeout_or_deadline() -> None:
     )
     assert client.request(LIST, {}, {"timeout": 0.5, "deadline": 0.5}) == {"ok": True}
     assert seen[0]["read"] == 5.0  # the http client's own (httpx: 5 s), not the call's 0.5
+
+
+def test_waiting_for_another_calls_token_renewal_is_bounded_by_the_deadline() -> None:
+    """A review: a call with `deadline=0.2` waited behind another call's slow token renewal
+    for as long as it took (the lock wait knew no deadline); now it fails at its deadline,
+    and the renewal it waited on still completes for the other call."""
+    import time as clock
+
+    started, release = threading.Event(), threading.Event()
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        if request.url.path == "/token":
+            started.set()
+            release.wait(10)
+            return httpx.Response(200, json={"access_token": "at_1", "expires_in": 3600})
+        return httpx.Response(200, json={"ok": True})
+
+    http = httpx.Client(transport=httpx.MockTransport(handler))
+    client = rt.SyncAPIClient(http_client=http, **settings())
+    first: list[object] = []
+    renewing = threading.Thread(target=lambda: first.append(client.request(LIST, {})))
+    renewing.start()
+    try:
+        assert started.wait(5)
+        begun = clock.monotonic()
+        with pytest.raises(rt.APITimeoutError, match="another call's token renewal: GET /things"):
+            client.request(LIST, {}, {"deadline": 0.2})
+        assert clock.monotonic() - begun < 2
+    finally:
+        release.set()
+        renewing.join(10)
+    assert first == [{"ok": True}]
+
+
+async def test_async_waiting_for_another_calls_token_renewal_is_bounded_by_the_deadline() -> (
+    None
+):
+    import asyncio
+
+    started, release = asyncio.Event(), asyncio.Event()
+
+    async def handler(request: httpx.Request) -> httpx.Response:
+        if request.url.path == "/token":
+            started.set()
+            await asyncio.wait_for(release.wait(), 10)
+            return httpx.Response(200, json={"access_token": "at_1", "expires_in": 3600})
+        return httpx.Response(200, json={"ok": True})
+
+    http = httpx.AsyncClient(transport=httpx.MockTransport(handler))
+    client = rt.AsyncAPIClient(http_client=http, **settings())
+    renewing = asyncio.ensure_future(client.request(LIST, {}))
+    try:
+        await asyncio.wait_for(started.wait(), 5)
+        begun = asyncio.get_running_loop().time()
+        with pytest.raises(rt.APITimeoutError, match="another call's token renewal"):
+            await client.request(LIST, {}, {"deadline": 0.2})
+        assert asyncio.get_running_loop().time() - begun < 2
+    finally:
+        release.set()
+    assert await renewing == {"ok": True}
+    assert await client.request(LIST, {}, {"deadline": 0.2}) == {"ok": True}
