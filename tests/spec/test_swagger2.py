@@ -225,6 +225,21 @@ def test_host_and_schemes_outside_swagger_2_are_dropped_with_warnings(tmp_path: 
     assert w.pointer == "#/schemes" and "'http */ x'" in w.message
 
 
+def test_a_base_path_without_its_leading_slash_is_not_glued_to_the_host(tmp_path: Path) -> None:
+    """`basePath: v1` ("MUST start with a leading slash") made `https://api.example.comv1`: a
+    client calling another host than the spec's."""
+    spec = tmp_path / "s.yaml"
+    for host, url in (("host: api.example.com\n", "https://api.example.com/v1"), ("", "/v1")):
+        spec.write_text(
+            f"swagger: '2.0'\ninfo: {{title: t, version: '1'}}\n{host}"
+            "basePath: v1\nschemes: [https]\npaths: {}\n"
+        )
+        report = Report()
+        assert load_spec(spec, report=report).document["servers"] == [{"url": url}]
+        ((w,),) = [[w for w in report.warnings if w.kind == "server"]]
+        assert w.pointer == "#/basePath" and w.action == "read as '/v1'"
+
+
 def test_input_is_not_modified() -> None:
     src: dict[str, Any] = {
         "swagger": "2.0",

@@ -232,6 +232,13 @@ class _Upgrader:
             # Swagger 2.0: "the host (name or ip) ... MUST be the host only", port allowed
             self.warn(["host"], f"host {self.host!r} is not a host name", "server", "ignored")
             self.host = None
+        if self.base_path and not self.base_path.startswith("/"):
+            # "MUST start with a leading slash": `v1` was joined to the host (`example.comv1`)
+            fixed = "/" + self.base_path
+            self.warn(
+                ["basePath"], "basePath does not start with '/'", "server", f"read as {fixed!r}"
+            )
+            self.base_path = fixed
         if self.host is None:
             return [{"url": self.base_path}] if self.base_path else []
         # Swagger 2.0: each scheme "MUST be from the list: http, https, ws, wss"
