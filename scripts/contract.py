@@ -9,6 +9,7 @@ holding petstore/, stripe/ and github/ clients; default generated/).
 
 from __future__ import annotations
 
+import argparse
 import json
 import os
 import sys
@@ -63,7 +64,15 @@ and ours disagree: [docs/prism.md](prism.md).
 
 
 def main() -> int:
-    if sys.argv[1:] == ["--docs-only"]:  # re-render docs/contract.md from build/contract/*.json
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument(
+        "--docs-only",
+        action="store_true",
+        help="only re-render docs/contract.md from build/contract/*.json",
+    )
+    if parser.parse_args().docs_only:
         return write_docs()
     examples = int(os.environ.get("APIGEN_CONTRACT_EXAMPLES", "3"))
     seed = int(os.environ.get("APIGEN_CONTRACT_SEED", "0"))
