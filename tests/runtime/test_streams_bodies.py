@@ -655,6 +655,58 @@ def test_construct_never_coerces() -> None:
     )  # a strict (JSON) conversion that changes no value is still made
 
 
+class OpenDog(rt.Model):  # as generated: the tag property is a `str`, which fits any tag
+    pet_type: str
+    bark: bool | None = None
+
+
+class OpenCat(rt.Model):
+    pet_type: str
+    lives: int | None = None
+
+
+OpenPet = Annotated[
+    Annotated[OpenDog, Tag("Dog")]
+    | Annotated[OpenCat, Tag("Cat")]
+    | Annotated[OpenDog | OpenCat, Tag("*")],
+    Discriminator(rt.discriminator("pet_type", {"dog": "Dog", "cat": "Cat"}, fallback="*")),
+]
+
+
+def test_lenient_union_follows_the_tag_before_a_members_fields() -> None:
+    """A review: with one wrong value anywhere in a body (the whole body takes the lenient
+    path), every member of a tagged union came back as its first member (`Dog`): an `str`
+    tag fits any value, so the strict fit of the first member won before the tag was read.
+    Also through `Pet | None` (the tagged union flattened and scored) and in a list."""
+    from apigen_runtime._models import construct
+
+    body = [
+        {"pet_type": "cat", "lives": 9},
+        {"pet_type": "dog", "bark": True},
+        {"pet_type": "cat", "lives": "nine"},
+    ]
+    assert [type(p) for p in construct(list[OpenPet], body)] == [OpenCat, OpenDog, OpenCat]
+    assert type(construct(OpenPet | None, {"pet_type": "cat", "bark": True})) is OpenCat
+    assert type(construct(OpenPet | int, {"pet_type": "cat", "bark": True})) is OpenCat
+    unknown = construct(OpenPet | None, {"pet_type": "dragon", "bark": True})
+    assert type(unknown) is OpenDog and unknown.pet_type == "dragon"  # the best match
+    op: rt.Operation[Any] = rt.Operation(
+        method="get", path="/pets", responses={"200": rt.Response(list[OpenPet], "json")}
+    )
+    client, _ = sync_client(Server(httpx.Response(200, json=body)))
+    assert [type(p) for p in client.request(op, {})] == [OpenCat, OpenDog, OpenCat]
+
+
+def test_a_required_field_the_server_left_out_reads_as_none() -> None:
+    """`model_construct` left it unset: `pet.pet_type` raised `AttributeError` on a field
+    typed `str` (Stainless's `construct` sets None); still out of `to_dict()`."""
+    from apigen_runtime._models import construct
+
+    dog = construct(OpenDog, {"bark": True, "age": 3})
+    assert isinstance(dog, OpenDog) and dog.pet_type is None and dog.bark is True
+    assert dog.to_dict() == {"bark": True, "age": 3} and dog.model_fields_set == {"bark"}
+
+
 # --- 4. an empty success body where a model is declared -----------------------------------------
 
 PET_OP: rt.Operation[Any] = rt.Operation(
