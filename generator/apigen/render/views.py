@@ -191,7 +191,9 @@ def _fields(model: ModelDef, types: TypeRenderer) -> list[FieldView]:
         optional = not f.required
         if optional and not takes_none(f.type):
             annotation += " | None"
-        default_value = literal(f.default) if f.has_default else ("None" if optional else None)
+        # a required field takes no default, even the spec's: a request sends only the fields
+        # set (`exclude_unset`), so `Line(sku="a")` left a required `qty` out, refused
+        default_value = ("None" if not f.has_default else literal(f.default)) if optional else None
         default: str | None
         if f.py_name != f.wire_name:
             types.imports.third_party.add("from pydantic import Field")
