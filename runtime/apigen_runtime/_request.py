@@ -328,6 +328,8 @@ def _merge_extra_query(req: Prepared, op: Operation[Any], extra: Mapping[str, An
         key = quote_name(name)
         req.query = [s for s in req.query if not s.startswith((f"{key}=", f"{key}["))]
         p = declared.get(name)
+        if isinstance(value, Omit):  # the parameter dropped (`NOT_GIVEN` never gets here)
+            continue
         if p is not None:
             req.query += encode_query(name, value, p.style, p.explode, quoter(p.allow_reserved))
         else:
@@ -471,7 +473,11 @@ def _set_body(
             payload = jsonable(payload)
         if not isinstance(payload, Mapping):
             raise TypeError("extra_body needs an object request body")
-        payload = {**cast("Mapping[str, Any]", payload), **extra}
+        # `omit` for a key drops it from the body, as openai-python's `extra_body` (it went to
+        # the JSON encoder, which refused it); `NOT_GIVEN` is no value: the argument's stays
+        given = {k: v for k, v in extra.items() if not isinstance(v, NotGiven)}
+        merged = {**cast("Mapping[str, Any]", payload), **given}
+        payload = {k: v for k, v in merged.items() if not isinstance(v, Omit)}
     content, content_type = encode_body(media, payload, body.encoding if body else None)
     if content or content_type:
         req.content = content

@@ -57,6 +57,11 @@ def test_with_options_returns_a_new_generated_client(pkg: ModuleType) -> None:
     assert seen[-1].headers["X-API-Key"] == "sk_test" and seen[-1].headers["X-A"] == "1"
     assert type(pkg.AsyncClient(api_key="k").with_options(max_retries=1)) is pkg.AsyncClient
     assert pkg.omit is not None
+    # the sentinels a pass-through wrapper needs, as openai-python exports them (a review:
+    # only `omit` was, so `NOT_GIVEN` had to come from the private `_runtime`)
+    assert pkg.NOT_GIVEN is not None and isinstance(pkg.NOT_GIVEN, pkg.NotGiven)
+    assert isinstance(pkg.omit, pkg.Omit)
+    assert {"NOT_GIVEN", "NotGiven", "Omit", "omit"} <= set(pkg.__all__)
 
 
 def test_with_options_under_mypy(out: Path, tmp_path: Path) -> None:

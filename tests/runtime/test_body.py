@@ -65,6 +65,25 @@ def test_whole_json_body_and_extra_body(recorder: Recorder) -> None:
     assert json.loads(recorder.last.content) == {"id": 1, "name": "Rex", "beta": True}
 
 
+def test_omit_in_extra_body_and_extra_query_drops_the_value(recorder: Recorder) -> None:
+    """A review: `extra_body={"name": omit}` raised the JSON encoder's `TypeError` (openai-python
+    drops the key); `NOT_GIVEN` there is no value, so the argument's stays; `extra_query`
+    likewise (`omit` dropped a declared parameter's value)."""
+    operation = op(
+        *fields("name", "tag"),
+        rt.Param("limit", "limit", "query"),
+        method="post",
+        body=rt.Body("application/json"),
+    )
+    options: rt.RequestOptions = {
+        "extra_body": {"name": rt.omit, "tag": NOT_GIVEN, "beta": True},
+        "extra_query": {"limit": rt.omit, "page": NOT_GIVEN},
+    }
+    make_client(recorder).request(operation, {"name": "Rex", "tag": "t", "limit": 5}, options)
+    assert json.loads(recorder.last.content) == {"tag": "t", "beta": True}
+    assert recorder.last.url.query == b""
+
+
 def test_required_body_without_values_sends_empty_object(recorder: Recorder) -> None:
     required = op(*fields("a"), method="post", body=rt.Body("application/json", required=True))
     optional = op(*fields("a"), method="post", body=rt.Body("application/json"))

@@ -72,7 +72,16 @@ _ERRORS: dict[str, str] = {
 
 
 # Runtime helpers re-exported so users need not import apigen_runtime themselves.
-_HELPERS = ("omit", "with_raw_response", "with_streaming_response")
+_HELPERS = (
+    # the sentinels of an argument not given (`NOT_GIVEN`) and of a default dropped (`omit`),
+    # for code passing optional arguments through, as openai-python exports them
+    "NOT_GIVEN",
+    "NotGiven",
+    "Omit",
+    "omit",
+    "with_raw_response",
+    "with_streaming_response",
+)
 # ... and those imported on first use (the package's `__getattr__`): opt-in features.
 _LAZY_HELPERS = (
     "Cache",
