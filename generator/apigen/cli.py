@@ -447,14 +447,17 @@ def sandbox(
             click.secho(d.format(), err=True, fg="red")
         _fail(f"apigen: cannot serve {spec}")
         return
-    serve(  # prints its URL; Ctrl-C stops it
-        loaded.document,
-        host="127.0.0.1",
-        port=port,
-        seed=seed,
-        dynamic=not static,
-        validate=not no_validate,
-    )
+    try:
+        serve(  # prints its URL; Ctrl-C stops it
+            loaded.document,
+            host="127.0.0.1",
+            port=port,
+            seed=seed,
+            dynamic=not static,
+            validate=not no_validate,
+        )
+    except OSError as err:  # the port is taken (EADDRINUSE), or below 1024 without the right
+        _fail(f"apigen: cannot listen on 127.0.0.1:{port}: {err.strerror or err}")
 
 
 @main.command("diff")

@@ -242,13 +242,18 @@ def configured_client(
     from .config import ConfigError, discover, load_config
 
     folder = old.parent if old.is_file() else old
+    found = config
+    if found is None:
+        try:
+            found = discover(Path.cwd())
+        except ConfigError:
+            return None  # no configuration here (or an unreadable pyproject.toml): the bare spec
     try:
-        found = config if config is not None else discover(Path.cwd())
         # (a client whose paths name an unset `${VAR}` has no known paths to match)
         clients = [c for c in load_config(found).clients if not c.unset]
     except ConfigError as err:
-        if config is None:
-            return None  # no configuration here: the bare spec, as before
+        # a configuration found but broken is an error, not none: its renames were dropped
+        # silently, and the verdict changed (a rename read as a breaking change)
         raise DiffInputError("\n".join(err.problems)) from None
     try:
         target = folder.resolve()

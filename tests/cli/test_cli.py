@@ -294,3 +294,17 @@ def test_main_run_in_process_gives_the_sigterm_handler_back() -> None:
         cli.check.callback = real_check
     assert seen and seen[0] is not before
     assert signal.getsignal(signal.SIGTERM) is before
+
+
+def test_sandbox_on_a_port_in_use_is_a_clear_error() -> None:
+    """A review: `apigen sandbox` on a taken port printed a traceback (`OSError: [Errno 98]`)."""
+    import socket
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen(1)
+        port = taken.getsockname()[1]
+        result = apigen("sandbox", PETSTORE, "--port", str(port))
+    assert result.returncode == 1, result.stderr
+    assert f"apigen: cannot listen on 127.0.0.1:{port}: Address already in use" in result.stderr
+    assert "Traceback" not in result.stderr

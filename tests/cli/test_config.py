@@ -134,6 +134,11 @@ def test_pyproject_locations_and_toml_syntax(tmp_path: Path) -> None:
     broken = write(tmp_path / "apigen.toml", "[clients.demo\n")
     [message] = problems(broken)
     assert message.startswith(f"{broken}: not valid TOML:") and "line 1" in message
+    # not UTF-8 (a review: a `UnicodeDecodeError` traceback from `apigen generate`)
+    latin = tmp_path / "latin.toml"
+    latin.write_bytes(b"\xff\xfe [clients.demo]\n")
+    [message] = problems(latin)
+    assert message == f"{latin}: not valid TOML: not UTF-8 text (byte 0: invalid start byte)"
 
 
 def test_discovery_prefers_apigen_toml_then_pyproject(tmp_path: Path) -> None:

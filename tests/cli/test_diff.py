@@ -596,6 +596,34 @@ def test_a_configured_client_is_compared_with_its_options(
     assert found.exit_code == 0 and "0 breaking" in found.output, found.output
 
 
+def test_a_broken_configuration_found_here_is_an_error_not_none(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A review: a typo in the apigen.toml of the current folder dropped it silently, renames
+    and all, and `apigen diff` called the configured rename a breaking change (exit 1). An
+    unreadable unrelated pyproject.toml still means no configuration (the bare spec)."""
+    spec = tmp_path / "spec.json"
+    spec.write_text(json.dumps(_pets()))
+    config = '[clients.zoo]\nspec = "spec.json"\noutput = "gen/zoo"\n'
+    (tmp_path / "apigen.toml").write_text(config + '[clients.zoo.renames.models]\nPet = "Animal"\n')
+    from apigen.config import load_config
+
+    load_config(tmp_path / "apigen.toml").clients[0].build()
+    (tmp_path / "apigen.toml").write_text(
+        config + 'pakage = "x"\n[clients.zoo.renames.models]\nPet = "Animal"\n'
+    )
+    monkeypatch.chdir(tmp_path)
+    runner = CliRunner()
+    broken = runner.invoke(main, ["diff", "gen/zoo", "spec.json"])
+    assert broken.exit_code == 2 and "unknown key 'pakage'" in broken.output, broken.output
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / "pyproject.toml").write_bytes(b"\xff\xfe [project]")
+    monkeypatch.chdir(elsewhere)
+    bare = runner.invoke(main, ["diff", str(tmp_path / "gen" / "zoo"), str(spec)])
+    assert bare.exit_code == 1 and "internal error" not in bare.output, bare.output
+
+
 # --- a helper's review of `apigen diff` (74 pairs against mypy and a caller) ------------------
 
 

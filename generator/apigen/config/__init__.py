@@ -212,6 +212,10 @@ def _parse(path: Path) -> dict[str, Any]:
         raise ConfigError([f"{path}: cannot read: {err.strerror or err}"]) from None
     except tomllib.TOMLDecodeError as err:
         raise ConfigError([f"{path}: not valid TOML: {err}"]) from None
+    except UnicodeDecodeError as err:  # TOML is UTF-8 (a UTF-16 file, Latin-1 bytes)
+        raise ConfigError(
+            [f"{path}: not valid TOML: not UTF-8 text (byte {err.start}: {err.reason})"]
+        ) from None
 
 
 # --- validation --------------------------------------------------------------------------------
