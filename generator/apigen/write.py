@@ -16,6 +16,7 @@ import json
 import os
 import shutil
 import signal
+import stat
 import sys
 import tempfile
 import threading
@@ -372,7 +373,30 @@ def _remove(folder: Path) -> None:
     `rmtree` left a hidden `.<out>.apigen-new-*` of ~1,000 files beside the output, which no
     later build removed and `git add -A` took in."""
     with _uninterrupted():
-        shutil.rmtree(folder, ignore_errors=True)
+        shutil.rmtree(folder, onerror=_writable_and_retry)
+        # (a folder the user made read-only in the previous output failed the whole delete,
+        # exit 0, and left the hidden tree behind; what no retry removes is said, not hidden)
+    if os.path.lexists(folder):
+        sys.stderr.write(
+            f"apigen: warning: could not delete {folder} (a copy of a previous output or an"
+            " unfinished one); delete it by hand\n"
+        )
+
+
+def _writable_and_retry(func: Callable[..., object], path: str, _exc: object) -> None:
+    """`rmtree`'s error handler: an entry of a read-only folder (the user's `chmod a-w` in a
+    previous output) is deleted once its folder is writable again; anything else is left."""
+    parent = os.path.dirname(path)
+    try:
+        for folder in (parent, path) if func is not os.rmdir else (parent,):
+            if os.path.isdir(folder) and not os.path.islink(folder):
+                os.chmod(folder, os.stat(folder).st_mode | stat.S_IRWXU)
+        if func in (os.unlink, os.remove, os.rmdir):
+            func(path)
+        elif os.path.isdir(path) and not os.path.islink(path):
+            shutil.rmtree(path, ignore_errors=True)
+    except OSError:
+        return  # left: `_remove` says so
 
 
 # O_BINARY: Windows would otherwise write "\r\n" for "\n"

@@ -9,7 +9,7 @@ import os
 import stat
 import subprocess
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -516,3 +516,51 @@ def test_an_interrupt_while_a_staging_tree_is_removed_leaves_nothing_behind(
         signal.signal(signal.SIGINT, previous)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
     assert (target / "pkg" / "__init__.py").read_text() == files["pkg/__init__.py"]
+
+
+def _denying_unlink(monkeypatch: pytest.MonkeyPatch, always: bool = False) -> Callable[..., None]:
+    """`os.unlink` refusing an entry of a folder without the owner's write bit, as for any user
+    but root (the tests may run as root, which the mode does not stop); `always`: every entry
+    of a swapped-out tree."""
+    real = os.unlink
+
+    def unlink(path: str, *, dir_fd: int | None = None) -> None:
+        parent = (
+            os.readlink(f"/proc/self/fd/{dir_fd}")
+            if dir_fd is not None
+            else (os.path.dirname(os.path.abspath(path)))
+        )
+        refused = not os.stat(parent).st_mode & stat.S_IWUSR
+        if refused or (always and ".apigen-new-" in parent):
+            raise PermissionError(errno.EACCES, "Permission denied", path)
+        real(path, dir_fd=dir_fd)
+
+    monkeypatch.setattr(os, "unlink", unlink)
+    return unlink
+
+
+@pytest.mark.skipif(not Path("/proc/self/fd").is_dir(), reason="reads /proc/self/fd (Linux)")
+def test_a_read_only_folder_in_the_previous_output_is_deleted_with_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A review: a folder the user made read-only in the previous output failed the delete of
+    the swapped-out tree, silently (`ignore_errors`), exit 0, and left a hidden
+    `.out.apigen-new-*` beside the output for `git add -A`. Now the folder is made writable
+    and the delete goes on; what still cannot be deleted is said."""
+    target = tmp_path / "out"
+    write_tree(target, FILES)
+    (target / "pkg" / "sub").chmod(0o555)
+    _denying_unlink(monkeypatch)
+    assert write_tree(target, {**FILES, "pkg/__init__.py": "X = 3\n"})
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
+    assert (target / "pkg" / "__init__.py").read_text() == "X = 3\n"
+    assert capsys.readouterr().err == ""
+    _denying_unlink(monkeypatch, always=True)
+    assert write_tree(target, FILES)
+    left = [p for p in tmp_path.iterdir() if p.name != "out"]
+    assert len(left) == 1 and left[0].name.startswith(".out.apigen-new-")
+    assert f"apigen: warning: could not delete {left[0]}" in capsys.readouterr().err
+    monkeypatch.undo()
+    import shutil
+
+    shutil.rmtree(left[0])
