@@ -275,8 +275,8 @@ def _exit_on_sigterm() -> None:
 @click.option(
     "--name",
     default=None,
-    help="Package import name (default: the output folder's). A keyword, a standard-library "
-    "module or a non-identifier is refused.",
+    help="Package import name (default: the output folder's), snake-cased (`my-pets`: "
+    "`my_pets`). A keyword, a standard-library module or a non-identifier is refused.",
 )
 @click.option(
     "--runtime",

@@ -127,6 +127,8 @@ def package_name(name: str) -> str:
 def checked_package_name(name: str) -> str:
     """`--name`: snake-cased (`my-pets` -> `my_pets`), but a keyword, a standard-library module,
     one of the client's own dependencies or a non-identifier is an `OptionError`."""
+    if not name.strip():
+        raise OptionError(f"invalid package name {name!r}: empty; choose a --name")
     pkg = naming.snake(name).strip("_")
     why = ""
     spelled = name.replace("-", "_")
@@ -457,7 +459,7 @@ def build(
         raise OptionError(f"invalid runtime {runtime!r}: one of {', '.join(RUNTIME_MODES)}")
     check_target(out_dir)
     locked_pkg, locked_dist = (None, None) if fresh_names else _locked_names(out_dir)
-    if name:
+    if name is not None:  # (`--name ''` is refused, not read as no name)
         pkg = checked_package_name(name)
     else:  # the previous output's, as its methods' names: a moved folder renames nothing
         # the folder as named (`.`, `..` resolved), not where a link leads: `-o sdk` linked to
