@@ -308,3 +308,12 @@ def test_sandbox_on_a_port_in_use_is_a_clear_error() -> None:
     assert result.returncode == 1, result.stderr
     assert f"apigen: cannot listen on 127.0.0.1:{port}: Address already in use" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_contract_refuses_a_report_it_cannot_write_before_running(tmp_path: Path) -> None:
+    """A review: a `--report` into a missing folder failed only after the whole run."""
+    report = tmp_path / "missing" / "report.json"
+    result = apigen("contract", ROOT / "generated" / "petstore", "--report", report)
+    assert result.returncode == 2, result.stderr
+    assert f"cannot write {report}: {report.parent} is not a writable folder" in result.stderr
+    assert "ok " not in result.stdout and not result.stdout.strip()

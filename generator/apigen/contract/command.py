@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, cast
@@ -136,6 +137,15 @@ def contract(
             fg="red",
         )
         sys.exit(2)
+    if report_path is not None:  # checked before the run, not after it (a run's work lost)
+        folder = report_path.parent
+        if not folder.is_dir() or not os.access(folder, os.W_OK | os.X_OK):
+            click.secho(
+                f"apigen contract: cannot write {report_path}: {folder} is not a writable folder",
+                err=True,
+                fg="red",
+            )
+            sys.exit(2)
     from .runner import ContractConfig, ContractError, run_contract
 
     variants = ("sync", "async") if mode == "both" else (mode,)
