@@ -169,6 +169,10 @@ class SSEDecoder:
     ) -> None:
         self._event = ""
         self._data: list[str] = []
+        # the spec's "last event ID buffer" (an `id:` line) and the stream's "last event ID
+        # string", which takes the buffer only when an event is dispatched: a connection lost
+        # mid-event resumed after the id of an event that never arrived whole (skipping it)
+        self._id_buffer: str | None = last_event_id
         self._last_id: str | None = last_event_id
         self._retry: int | None = None
         self._first = True
@@ -193,7 +197,7 @@ class SSEDecoder:
         elif name == "event":
             self._event = value
         elif name == "id" and "\0" not in value:
-            self._last_id = value
+            self._id_buffer = value
         elif name == "retry" and value.isascii() and value.isdigit():
             self._retry = int(value)
             self.reconnection_time = int(value) / 1000
@@ -202,6 +206,7 @@ class SSEDecoder:
     def _dispatch(self) -> ServerSentEvent | None:
         data, event, retry = self._data, self._event, self._retry
         self._data, self._event, self._retry = [], "", None
+        self._last_id = self._id_buffer
         if not data:
             return None
         return ServerSentEvent(event or "message", "\n".join(data), self._last_id, retry)

@@ -239,7 +239,10 @@ def test_sse_resumes_with_last_event_id_sync() -> None:
     ]
     assert sleeps == [1.5]  # the server's retry:, in seconds
     assert "last-event-id" not in server.requests[0].headers
-    assert server.requests[1].headers["last-event-id"] == "2"  # the id of the cut event counts
+    # the id of the last event received whole (WHATWG: the "last event ID string" takes the
+    # `id:` only when the event is dispatched): "2" was the cut event's, which a server
+    # resuming after it skipped
+    assert server.requests[1].headers["last-event-id"] == "1"
     assert server.requests[1].headers["accept"] == "text/event-stream"
 
 
@@ -249,7 +252,7 @@ async def test_sse_resumes_with_last_event_id_async() -> None:
     client.max_stream_reconnects = 1
     assert [x async for x in await client.stream(STR_SSE, {})] == ["one", "three"]
     assert sleeps == [1.5]
-    assert server.requests[1].headers["last-event-id"] == "2"
+    assert server.requests[1].headers["last-event-id"] == "1"
 
 
 POST_SSE: rt.Operation[Any] = rt.Operation(
