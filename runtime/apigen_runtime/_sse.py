@@ -298,15 +298,17 @@ class Stream(Generic[T]):
         if self._lines:
             yield from self._records()
             return
-        if kind := _not_events(self.response):
-            if kind == "json":
-                self.response.read()
-            self.response.close()
-            raise _not_events_error(self.response, kind)
         decoder = SSEDecoder()
         reconnects = 0
         while True:
             response = self.response
+            # the first response and each reopened one (a reconnect answered with JSON ended
+            # the stream without a word)
+            if kind := _not_events(response):
+                if kind == "json":
+                    response.read()
+                response.close()
+                raise _not_events_error(response, kind)
             try:
                 splitter = _LineSplitter()
                 for chunk in response.iter_bytes():
@@ -428,15 +430,15 @@ class AsyncStream(Generic[T]):
             async for record in self._records():
                 yield record
             return
-        if kind := _not_events(self.response):
-            if kind == "json":
-                await self.response.aread()
-            await self.response.aclose()
-            raise _not_events_error(self.response, kind)
         decoder = SSEDecoder()
         reconnects = 0
         while True:
             response = self.response
+            if kind := _not_events(response):  # (each reopened response too: `Stream`)
+                if kind == "json":
+                    await response.aread()
+                await response.aclose()
+                raise _not_events_error(response, kind)
             try:
                 splitter = _LineSplitter()
                 async for chunk in response.aiter_bytes():

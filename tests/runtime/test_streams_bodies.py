@@ -255,6 +255,33 @@ async def test_sse_resumes_with_last_event_id_async() -> None:
     assert server.requests[1].headers["last-event-id"] == "1"
 
 
+def _resumed_as_json() -> Server:
+    first = sse([b"retry: 1\nid: 1\ndata: one\n\n"], drop=True)
+    return Server(first, lambda request: httpx.Response(200, json={"error": "expired"}))
+
+
+def test_a_reconnect_answered_with_json_raises_as_the_first_would_sync() -> None:
+    """A review: a reopened stream answered `200 application/json` ended the iteration
+    without a word (the first response is checked; the reopened ones were not)."""
+    client, _ = sync_client(_resumed_as_json())
+    client.max_stream_reconnects = 2
+    received = []
+    with pytest.raises(rt.APIResponseValidationError, match="Expected an event stream") as err:
+        for data in client.stream(STR_SSE, {}):
+            received.append(data)
+    assert received == ["one"] and err.value.body == {"error": "expired"}
+
+
+async def test_a_reconnect_answered_with_json_raises_as_the_first_would_async() -> None:
+    client, _ = async_client(_resumed_as_json())
+    client.max_stream_reconnects = 2
+    received = []
+    with pytest.raises(rt.APIResponseValidationError, match="Expected an event stream"):
+        async for data in await client.stream(STR_SSE, {}):
+            received.append(data)
+    assert received == ["one"]
+
+
 POST_SSE: rt.Operation[Any] = rt.Operation(
     method="post", path="/completions", responses={"200": rt.Response(str, "sse")}
 )
