@@ -315,6 +315,46 @@ def test_a_next_field_the_request_takes_back_is_a_cursor_not_a_url() -> None:
     assert op.pagination is not None and op.pagination.style == "next_url"
 
 
+def test_a_next_field_described_as_a_value_to_pass_back_is_no_url() -> None:
+    """A helper's pagination review: stream-io's `next` ("Value to pass to the next search
+    query") goes back inside a JSON `payload` parameter; read as a URL, page 2 went to
+    `GET /v1/<cursor>` with the credentials. A `next` described as a link still is one."""
+    from tests.builds import api_of
+
+    item = {"type": "object", "properties": {"id": {"type": "string"}}}
+    for doc, style in (
+        ("Value to pass to the next search query in order to paginate", None),
+        ("The token of the next page", None),
+        ("URL of the next page", "next_url"),
+        ("", "next_url"),
+    ):
+        field = {"next": {"type": "string", "description": doc}}
+        (op,) = api_of(_list_spec([], item, field)).operations
+        assert (op.pagination.style if op.pagination else None) == style, doc
+
+
+@pytest.mark.parametrize(
+    ("param", "paged"),
+    [
+        # Asana's "offset token": page 2 sent `offset=2`, refused with a 400 (43 operations)
+        ({"description": "Offset token. An offset to the next page returned by the API."}, False),
+        ({"example": "eyJ0eXAiOJiKV1iQLCJhbGciOiJIUzI1NiJ9"}, False),
+        ({"schema": {"type": "string", "default": "abc"}}, False),
+        ({}, True),  # a numeric offset declared as a string (taxamo's) still counts items
+        ({"example": "20"}, True),
+        ({"description": "Number of records to skip", "schema": {"type": "integer"}}, True),
+    ],
+)
+def test_an_offset_that_is_a_token_is_not_counted(param: dict[str, Any], paged: bool) -> None:
+    from tests.builds import api_of
+
+    offset = {"name": "offset", "in": "query", "schema": {"type": "string"}, **param}
+    limit = {"name": "limit", "in": "query", "schema": {"type": "integer"}}
+    item = {"type": "object", "properties": {"gid": {"type": "string"}}}
+    (op,) = api_of(_list_spec([offset, limit], item, {})).operations
+    assert (op.pagination is not None and op.pagination.style == "offset") is paged
+
+
 @pytest.mark.parametrize(
     ("schema", "first"),
     [

@@ -202,6 +202,11 @@ def detect(
     next_url = field_of(NEXT_URL_FIELDS, "str") or _find_path(
         fields, "_links.next.href", definitions
     )
+    bare_next = next_url is not None and next_url.rpartition(".")[2] == "next"
+    if bare_next and _cursor_described(_field_doc(fields, str(next_url), definitions)):
+        # stream-io's "value to pass to the next search query": a cursor going back in a JSON
+        # `payload` parameter, followed as a URL (`GET /v1/<cursor>`, credentials and all)
+        next_url = None
     if next_url is not None:
         return PaginationDef("next_url", item, items, next=next_url)
 
@@ -217,6 +222,8 @@ def detect(
         )
     offset_param = next((p for p in ("offset", "skip") if p in query), None)
     limit_param = next((p for p in (*_SIZE_PARAMS, "take", "top") if p in query), None)
+    if offset_param is not None and _opaque_offset(document, op, offset_param):
+        offset_param = None  # Asana's "offset token": page 2 sent `offset=2`, refused (400)
     if offset_param is not None and limit_param is not None:
         return PaginationDef(
             "offset",
@@ -238,6 +245,46 @@ def detect(
             first_page=zero_based_page(document, op, page_param),
         )
     return None
+
+
+def _field_doc(
+    fields: Mapping[str, FieldDef], path: str, definitions: Mapping[str, Definition]
+) -> str:
+    """The description of the field at `path` (a `_find` result: top level or one envelope
+    down), else ""."""
+    outer, _, name = path.rpartition(".")
+    if not outer:
+        found = fields.get(name)
+    else:
+        inner = _fields(fields[outer].type, definitions) if outer in fields else None
+        found = inner.get(name) if inner else None
+    return (found.doc or "") if found is not None else ""
+
+
+def _cursor_described(doc: str) -> bool:
+    """A `next` field described as a value to pass back (a token, a cursor), not as a link."""
+    text = doc.lower()
+    says_link = any(w in text for w in ("url", "uri", "link", "href"))
+    return not says_link and any(w in text for w in ("token", "cursor", "pass ", "value to"))
+
+
+def _opaque_offset(document: Mapping[str, Any], op: OperationDef, name: str) -> bool:
+    """Whether the `offset` parameter is a token the API hands out, not a count of items: a
+    string described as a token or cursor, or whose example or default is no number. (A
+    numeric offset some specs declare as a string, taxamo's, still counts.)"""
+    found = declared_parameters(document, op).get((name, "query"))
+    if found is None:
+        return False
+    param = found[0]
+    schema = deref(document, param.get("schema"))
+    schema = schema if isinstance(schema, Mapping) else param  # (Swagger 2.0: on the parameter)
+    if schema.get("type") != "string":
+        return False
+    text = f"{param.get('description', '')} {schema.get('description', '')}".lower()
+    if "token" in text or "cursor" in text:
+        return True
+    samples = (param.get("example"), schema.get("example"), schema.get("default"))
+    return any(isinstance(v, str) and v and not v.isdigit() for v in samples)
 
 
 def zero_based_page(
