@@ -333,6 +333,44 @@ def test_a_next_field_described_as_a_value_to_pass_back_is_no_url() -> None:
         assert (op.pagination.style if op.pagination else None) == style, doc
 
 
+def test_kubernetes_lists_page_by_metadata_continue() -> None:
+    """A helper's recall count: Kubernetes' 95 list operations (`items` beside `metadata:
+    ListMeta`, whose `continue` goes back as `?continue=`) were not paged."""
+    from tests.builds import api_of
+
+    meta = {"type": "object", "properties": {"continue": {"type": "string"}}}
+    item = {"type": "object", "properties": {"kind": {"type": "string"}}}
+    body = {
+        "type": "object",
+        "properties": {
+            "apiVersion": {"type": "string"},
+            "items": {"type": "array", "items": item},
+            "kind": {"type": "string"},
+            "metadata": meta,
+        },
+    }
+    spec = _list_spec(
+        [
+            {"name": "continue", "in": "query", "schema": {"type": "string"}},
+            {"name": "limit", "in": "query", "schema": {"type": "integer"}},
+        ],
+        item,
+        {},
+    )
+    spec["paths"]["/things"]["get"]["responses"]["200"]["content"]["application/json"] = {
+        "schema": body
+    }
+    (op,) = api_of(spec).operations
+    p = op.pagination
+    assert p is not None
+    assert (p.style, p.items, p.cursor, p.cursor_param) == (
+        "body_cursor",
+        "items",
+        "metadata.continue",
+        "continue",
+    )
+
+
 @pytest.mark.parametrize(
     ("param", "paged"),
     [

@@ -65,7 +65,16 @@ _ITEM_FIELDS = (
 # objects a page's fields may sit in, the names of a next page's URL, of a more-pages flag and of
 # body cursors (the sandbox reads them too: it points a next-URL field at its own next page and
 # ends the lists a client pages itself, sandbox/_next_pages.py)
-ENVELOPES = ("meta", "pagination", "paging", "page_info", "pageInfo", "response_metadata", "links")
+ENVELOPES = (
+    "meta",
+    "metadata",  # Kubernetes' `ListMeta`
+    "pagination",
+    "paging",
+    "page_info",
+    "pageInfo",
+    "response_metadata",
+    "links",
+)
 HAS_MORE = ("has_more", "hasMore", "has_next_page", "hasNextPage", "has_next", "hasNext", "more")
 _TOTAL = ("total", "total_count", "totalCount", "count")
 _SIZE_PARAMS = ("per_page", "page_size", "limit", "pageSize", "perPage", "size")
@@ -84,6 +93,8 @@ BODY_CURSORS: tuple[tuple[str, tuple[str, ...]], ...] = (
     # a `next` the request takes back as `?next=` is a cursor, not a next page's URL
     # (stream-io's /search: paged as a URL, page 2 went to `GET /v1/<cursor>`)
     ("next", ("next",)),
+    # Kubernetes' lists: `metadata.continue` taken back as `?continue=` (95 operations)
+    ("continue", ("continue",)),
 )
 NEXT_URL_FIELDS = (
     "next",
