@@ -416,9 +416,7 @@ def test_waiting_for_another_calls_token_renewal_is_bounded_by_the_deadline() ->
     assert first == [{"ok": True}]
 
 
-async def test_async_waiting_for_another_calls_token_renewal_is_bounded_by_the_deadline() -> (
-    None
-):
+async def test_async_waiting_for_another_calls_token_renewal_is_bounded_by_the_deadline() -> None:
     import asyncio
 
     started, release = asyncio.Event(), asyncio.Event()

@@ -571,6 +571,22 @@ def test_fan_out_stops_at_short_page_and_for_offsets() -> None:
     assert {q.get("offset") for q in server.queries()} >= {None, "2", "4", "6"}
 
 
+def test_fan_out_of_offsets_stops_at_the_total() -> None:
+    """A helper's pagination review: with `total` in the body, the fan-out still asked for
+    offsets past it (11 requests for 4 pages) until a page came back empty."""
+    op: rt.Operation[Any] = rt.Operation(
+        method="get",
+        path="/pets",
+        params=(rt.Param("offset", "offset", "query"), rt.Param("limit", "limit", "query")),
+        responses={"200": rt.Response(dict[str, Any], "json")},
+        pagination=rt.OffsetPagination(items="data", total="total"),
+    )
+    server = Server(offset_pages)
+    items = list(sync_client(server).paginate(op, {"limit": 2}).iter_all(concurrency=8))
+    assert ids(items) == [p["id"] for p in PETS]
+    assert sorted(int(q.get("offset") or 0) for q in server.queries()) == [0, 2, 4, 6]
+
+
 def test_fan_out_falls_back_to_sequential_for_cursors() -> None:
     server = Server(stripe_pages)
     page = sync_client(server).paginate(LIST_CURSOR, {"limit": 3})
@@ -583,6 +599,27 @@ def test_fan_out_link_uses_page_numbers() -> None:
     page = sync_client(server).paginate(LIST_LINK, {"per_page": 2})
     assert ids(page.iter_all(concurrency=2)) == [p["id"] for p in PETS]
     assert all(r.url.path == "/v1/pets" for r in server.requests)
+
+
+def test_fan_out_follows_link_cursors_instead_of_counting_pages() -> None:
+    """A helper's pagination review: a Link-header list whose `rel="next"` links are cursors
+    (`?after=p2`) was fanned out by page number (`page=2,3...`): the server ignoring `page`
+    answered page 1 again and `iter_all()` raised `PaginationLoopError` where plain iteration
+    worked (with bodies that differed, items would have repeated)."""
+
+    def cursor_links(request: httpx.Request) -> httpx.Response:
+        after = request.url.params.get("after")
+        start = 0 if after is None else next(i for i, p in enumerate(PETS) if p["id"] == after) + 1
+        chunk = PETS[start : start + 2]
+        headers = {}
+        if start + 2 < len(PETS):
+            headers["Link"] = f'<{BASE}/pets?per_page=2&after={chunk[-1]["id"]}>; rel="next"'
+        return httpx.Response(200, json=chunk, headers=headers)
+
+    server = Server(cursor_links)
+    page = sync_client(server).paginate(LIST_LINK, {"per_page": 2})
+    assert ids(page.iter_all(concurrency=4)) == [p["id"] for p in PETS]
+    assert all("page" not in q for q in server.queries()) and len(server.requests) == 4
 
 
 async def test_fan_out_async() -> None:
