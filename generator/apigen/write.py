@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import errno
 import fnmatch
+import functools
 import json
 import os
 import shutil
@@ -373,7 +374,7 @@ def _remove(folder: Path) -> None:
     `rmtree` left a hidden `.<out>.apigen-new-*` of ~1,000 files beside the output, which no
     later build removed and `git add -A` took in."""
     with _uninterrupted():
-        shutil.rmtree(folder, onerror=_writable_and_retry)
+        shutil.rmtree(folder, onerror=functools.partial(_writable_and_retry, str(folder)))
         # (a folder the user made read-only in the previous output failed the whole delete,
         # exit 0, and left the hidden tree behind; what no retry removes is said, not hidden)
     if os.path.lexists(folder):
@@ -383,12 +384,21 @@ def _remove(folder: Path) -> None:
         )
 
 
-def _writable_and_retry(func: Callable[..., object], path: str, _exc: object) -> None:
+def _writable_and_retry(
+    root: str, func: Callable[..., object], path: str | os.PathLike[str], _exc: object
+) -> None:
     """`rmtree`'s error handler: an entry of a read-only folder (the user's `chmod a-w` in a
-    previous output) is deleted once its folder is writable again; anything else is left."""
+    previous output) is deleted once its folder is writable again; anything else is left.
+    Only folders inside `root` (the tree being deleted) are touched, never a link's target."""
+    path = os.fspath(path)  # (the root itself, as given, when it is already gone)
+    if not os.path.lexists(path):
+        return
     parent = os.path.dirname(path)
+    inside = root.rstrip(os.sep) + os.sep
     try:
         for folder in (parent, path) if func is not os.rmdir else (parent,):
+            if not folder.startswith(inside) and folder != root:
+                continue  # the tree's own parent (the user's folder): left as it is
             if os.path.isdir(folder) and not os.path.islink(folder):
                 os.chmod(folder, os.stat(folder).st_mode | stat.S_IRWXU)
         if func in (os.unlink, os.remove, os.rmdir):

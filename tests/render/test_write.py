@@ -566,3 +566,44 @@ def test_a_read_only_folder_in_the_previous_output_is_deleted_with_it(
     import shutil
 
     shutil.rmtree(left[0])
+
+
+def test_the_delete_retry_never_touches_a_folder_outside_the_tree(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`_remove`'s retry makes folders writable: only those inside the tree it deletes, never a
+    link's target nor the tree's own parent (the user's folders); a tree already gone is no
+    error."""
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    outside.chmod(0o555)
+    parent = tmp_path / "parent"
+    tree = parent / ".out.apigen-new-x"
+    (tree / "sub").mkdir(parents=True)
+    (tree / "sub" / "link").symlink_to(outside, target_is_directory=True)
+    parent.chmod(0o555)
+    real_unlink, real_rmdir = os.unlink, os.rmdir
+    failed: list[str] = []
+
+    def unlink(path: str, *, dir_fd: int | None = None) -> None:
+        if path == "link" and not failed:
+            failed.append(path)
+            raise PermissionError(errno.EACCES, "Permission denied", path)
+        real_unlink(path, dir_fd=dir_fd)
+
+    def rmdir(path: str, *, dir_fd: int | None = None) -> None:
+        if os.fspath(path) == str(tree):
+            raise PermissionError(errno.EACCES, "Permission denied", path)
+        real_rmdir(path, dir_fd=dir_fd)
+
+    monkeypatch.setattr(os, "unlink", unlink)
+    monkeypatch.setattr(os, "rmdir", rmdir)
+    write._remove(tree)  # pyright: ignore[reportPrivateUsage]
+    assert failed == ["link"] and not (tree / "sub").exists() and tree.is_dir()
+    assert _mode(outside) == 0o555 and _mode(parent) == 0o555
+    assert f"could not delete {tree}" in capsys.readouterr().err
+    monkeypatch.undo()
+    parent.chmod(0o755)
+    real_rmdir(tree)
+    write._remove(tree)  # pyright: ignore[reportPrivateUsage]
+    assert capsys.readouterr().err == ""
