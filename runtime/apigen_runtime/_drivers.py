@@ -317,17 +317,28 @@ def _undecodable(request: httpx.Request) -> APIError:
 
 
 def _wait(deadline: float | None) -> float | None:
-    """Seconds left until ``deadline`` (None: no deadline, wait as long as it takes)."""
-    return None if deadline is None else max(0.0, deadline - time.monotonic())
+    """Seconds left until ``deadline`` (None: no deadline, or one too far to wait for: a
+    ``threading.Lock`` refuses a timeout past ``TIMEOUT_MAX``, ``deadline=float("inf")``)."""
+    if deadline is None:
+        return None
+    left = max(0.0, deadline - time.monotonic())
+    return None if left >= threading.TIMEOUT_MAX else left
 
 
 async def _acquire(lock: anyio.Lock, wait: float | None) -> bool:
-    """Acquire ``lock``, giving up after ``wait`` seconds (None: never); whether it is held."""
+    """Acquire ``lock``, giving up after ``wait`` seconds (None: never); whether it is held.
+    A free lock is taken even when no time is left, as the sync driver does."""
     if wait is None:
         await lock.acquire()
         return True
     import anyio
 
+    try:
+        lock.acquire_nowait()
+    except anyio.WouldBlock:
+        pass
+    else:
+        return True
     with anyio.move_on_after(wait):
         await lock.acquire()
         return True

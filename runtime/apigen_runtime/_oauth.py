@@ -217,9 +217,14 @@ def _store_lock(store: TokenStore) -> FlowLock:
         return lock
 
 
-def _file_lock(store: TokenStore) -> Flow[int | None]:
+def _file_lock(
+    store: TokenStore,
+    deadline: float | None = None,
+    late: Callable[[], APIError] | None = None,
+) -> Flow[int | None]:
     """For a ``JSONFileTokenStore`` on POSIX, an exclusive ``flock`` on ``<path>.lock`` (other
-    processes renew one at a time), polled so that async callers never block the loop.
+    processes renew one at a time), polled so that async callers never block the loop, until
+    the call's ``deadline`` (then ``late()``) or ``FILE_LOCK_WAIT``.
     Returns the locked file descriptor (``None``: no file lock)."""
     if not isinstance(store, JSONFileTokenStore) or fcntl is None:
         return None
@@ -233,6 +238,8 @@ def _file_lock(store: TokenStore) -> Flow[int | None]:
                 return fd
             except BlockingIOError:
                 pass
+            if deadline is not None and late is not None and time.monotonic() >= deadline:
+                raise late()
             if waited >= FILE_LOCK_WAIT:
                 raise OAuthError(
                     f"Another process has held the token file lock {store.path}.lock for"
@@ -398,13 +405,18 @@ class _TokenScheme(SecurityScheme):
             yield from self._renew_locked(creds, ctx, used, None)
             return
         lock = _store_lock(store)
-        flow = self._renew_with_file_lock(creds, ctx, used, store)
+        flow = self._renew_with_file_lock(creds, ctx, used, store, late)
         yield Exclusive(lock, flow, ctx.deadline, late)
 
     def _renew_with_file_lock(
-        self, creds: Mapping[str, str], ctx: AuthContext, used: str | None, store: TokenStore
+        self,
+        creds: Mapping[str, str],
+        ctx: AuthContext,
+        used: str | None,
+        store: TokenStore,
+        late: Callable[[], APIError] | None,
     ) -> Flow[None]:
-        held = yield from _file_lock(store)
+        held = yield from _file_lock(store, ctx.deadline, late)
         try:
             yield from self._renew_locked(creds, ctx, used, store)
         finally:

@@ -441,3 +441,56 @@ async def test_async_waiting_for_another_calls_token_renewal_is_bounded_by_the_d
         release.set()
     assert await renewing == {"ok": True}
     assert await client.request(LIST, {}, {"deadline": 0.2}) == {"ok": True}
+
+
+def _file_store_client(path: Path) -> rt.SyncAPIClient:
+    import time as clock
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        if request.url.path == "/token":
+            body = {"access_token": "at_2", "refresh_token": "rt_2", "expires_in": 3600}
+            return httpx.Response(200, json=body)
+        return httpx.Response(200, json={"ok": True})
+
+    scheme = rt.OAuth2AuthorizationCode(
+        "access_token", token_url="/token", refresh_credential="refresh_token"
+    )
+    scheme.token_store = rt.JSONFileTokenStore(path)
+    scheme.token_store.save(rt.Token("at_old", expires_at=clock.time() - 10, refresh_token="rt"))
+    return rt.SyncAPIClient(
+        base_url=API,
+        security_schemes={"oauth": scheme},
+        default_security=(("oauth",),),
+        http_client=httpx.Client(transport=httpx.MockTransport(handler)),
+    )
+
+
+@pytest.mark.skipif(_oauth.fcntl is None, reason="no cross-process token file lock here")
+def test_waiting_for_another_process_token_renewal_is_bounded_by_the_deadline(
+    tmp_path: Path,
+) -> None:
+    """A review of the fix above: the cross-process file lock (another process renewing) was
+    still polled for up to a minute, past a call's `deadline=0.3`."""
+    import fcntl
+    import os
+    import time as clock
+
+    path = tmp_path / "token.json"
+    client = _file_store_client(path)
+    held = os.open(f"{path}.lock", os.O_RDWR | os.O_CREAT, 0o600)
+    fcntl.flock(held, fcntl.LOCK_EX)  # "another process" renewing
+    try:
+        begun = clock.monotonic()
+        with pytest.raises(rt.APITimeoutError, match="another call's token renewal"):
+            client.request(LIST, {}, {"deadline": 0.3})
+        assert clock.monotonic() - begun < 2
+    finally:
+        os.close(held)
+    assert client.request(LIST, {}, {"deadline": float("inf")}) == {"ok": True}
+
+
+def test_an_endless_deadline_is_no_deadline_for_the_renewal_lock(tmp_path: Path) -> None:
+    """A review: `deadline=float("inf")` (or 1e10) on a call renewing a token raised
+    `OverflowError` from `threading.Lock.acquire(timeout=...)`."""
+    client = _file_store_client(tmp_path / "token.json")
+    assert client.request(LIST, {}, {"deadline": 1e10}) == {"ok": True}

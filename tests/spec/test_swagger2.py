@@ -238,6 +238,13 @@ def test_a_base_path_without_its_leading_slash_is_not_glued_to_the_host(tmp_path
         assert load_spec(spec, report=report).document["servers"] == [{"url": url}]
         ((w,),) = [[w for w in report.warnings if w.kind == "server"]]
         assert w.pointer == "#/basePath" and w.action == "read as '/v1'"
+    # a review: a whole URL as the basePath (no host) is still the server, as before
+    spec.write_text(
+        "swagger: '2.0'\ninfo: {title: t, version: '1'}\n"
+        "basePath: 'https://api.other.com/v1'\npaths: {}\n"
+    )
+    servers = load_spec(spec, report=Report()).document["servers"]
+    assert servers == [{"url": "https://api.other.com/v1"}]
 
 
 def test_input_is_not_modified() -> None:

@@ -232,7 +232,7 @@ class _Upgrader:
             # Swagger 2.0: "the host (name or ip) ... MUST be the host only", port allowed
             self.warn(["host"], f"host {self.host!r} is not a host name", "server", "ignored")
             self.host = None
-        if self.base_path and not self.base_path.startswith("/"):
+        if self.base_path and not self.base_path.startswith("/") and "://" not in self.base_path:
             # "MUST start with a leading slash": `v1` was joined to the host (`example.comv1`)
             fixed = "/" + self.base_path
             self.warn(
