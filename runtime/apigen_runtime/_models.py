@@ -257,9 +257,12 @@ def _construct_union(args: tuple[Any, ...], data: Any, chooser: Any) -> Any:
         for _, arm in arms:  # a tagged union inside (`Pet | None`) is one unit: its tag decides
             if _names_variant(arm, obj):
                 return construct(arm, obj)
-    for _, arm in arms:  # an arm that validates strictly (no coercion) as it is wins
-        if _fits(arm, data):
-            return construct(arm, data)
+    # an arm that validates strictly (no coercion) as it is wins; of several (models whose
+    # fields are all optional fit any object), the one whose fields the data fills best, as
+    # pydantic's smart union picks (the first one took every object)
+    fitting = [arm for _, arm in arms if _fits(arm, data)]
+    if fitting:
+        return construct(max(fitting, key=lambda arm: _fit_score(arm, obj)), data)
     if len(arms) == 1:  # `X | None`: X's own rules (a tagged union's fallback) decide
         return construct(arms[0][1], data)
     if obj is not None:
@@ -323,6 +326,14 @@ def _literal_match(model: type[BaseModel], field: str, data: dict[str, Any]) -> 
     if key is None:
         return None
     return data[key] in get_args(info.annotation)
+
+
+def _fit_score(arm: Any, data: dict[str, Any] | None) -> tuple[int, int, int]:
+    """`_score` of an arm that is one model (the first arm wins a tie: `max` keeps it)."""
+    models = _models_in(arm)
+    if data is None or len(models) != 1:
+        return (0, 0, 0)
+    return _score(models[0], data)
 
 
 def _score(model: type[BaseModel], data: dict[str, Any]) -> tuple[int, int, int]:

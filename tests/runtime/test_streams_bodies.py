@@ -727,6 +727,17 @@ def test_lenient_union_follows_the_tag_before_a_members_fields() -> None:
     assert [type(p) for p in client.request(op, {})] == [OpenCat, OpenDog, OpenCat]
 
 
+def test_lenient_plain_union_takes_the_member_the_data_fills_best() -> None:
+    """A review of the fix above: a union without a discriminator (`Dog | Cat`) still read
+    every object as its first member on the lenient path (both fit: extra keys are allowed);
+    strict validation (pydantic's smart union) gives the best fit."""
+    from apigen_runtime._models import construct
+
+    body = [{"pet_type": "cat", "lives": 9}, {"pet_type": "dog", "bark": True}]
+    assert [type(p) for p in construct(list[OpenDog | OpenCat], body)] == [OpenCat, OpenDog]
+    assert type(construct(OpenDog | OpenCat, {"pet_type": "x"})) is OpenDog  # a tie: the first
+
+
 def test_a_required_field_the_server_left_out_reads_as_none() -> None:
     """`model_construct` left it unset: `pet.pet_type` raised `AttributeError` on a field
     typed `str` (Stainless's `construct` sets None); still out of `to_dict()`."""
