@@ -25,7 +25,7 @@ from ._params import (
 )
 from ._plan import plan
 from ._record import Struct
-from ._types import NOT_GIVEN, NotGiven, Omit, RequestOptions
+from ._types import NOT_GIVEN, NotGiven, Omit, RequestOptions, omit
 
 __all__ = ["IDEMPOTENCY_EXTENSION", "Prepared", "prepare"]
 
@@ -221,9 +221,9 @@ def prepare(
     whole: Any = NOT_GIVEN
     for p in op.params:
         value = values.get(p.py_name, NOT_GIVEN)
-        if p.location == "path" and (value is None or value is NOT_GIVEN):
+        if p.location == "path" and (value is None or value is NOT_GIVEN or value is omit):
             raise ValueError(f"path parameter {p.py_name!r} must not be None or omitted")
-        if value is NOT_GIVEN:  # the sentinel is a singleton
+        if value is NOT_GIVEN or value is omit:  # (singletons; `omit` went as `?mode=omit`)
             continue
         if p.location == "field":
             fields[p.wire_name] = value
@@ -280,7 +280,9 @@ def prepare(
 
     extra_query = options.get("extra_query")
     if extra_query:
-        _merge_extra_query(req, op, jsonable(extra_query))
+        # (a top-level `omit` is kept: it drops the parameter; `jsonable` drops it elsewhere)
+        top = {k: v if isinstance(v, Omit) else jsonable(v) for k, v in extra_query.items()}
+        _merge_extra_query(req, op, {k: v for k, v in top.items() if not isinstance(v, NotGiven)})
 
     keyed_body = _key_body(req, op, fields, whole, options)
     _set_body(req, op, fields, whole, options.get("extra_body"))

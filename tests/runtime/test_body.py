@@ -82,6 +82,15 @@ def test_omit_in_extra_body_and_extra_query_drops_the_value(recorder: Recorder) 
     make_client(recorder).request(operation, {"name": "Rex", "tag": "t", "limit": 5}, options)
     assert json.loads(recorder.last.content) == {"tag": "t", "beta": True}
     assert recorder.last.url.query == b""
+    # nested (a review: the word `omit` went on the wire in a query, a body refused it) and
+    # as an argument (`?limit=omit`)
+    nested: rt.RequestOptions = {
+        "extra_body": {"meta": {"a": rt.omit, "b": 1}, "list": [1, rt.omit]},
+        "extra_query": {"f": {"a": rt.omit, "b": 1}, "g": [1, rt.omit]},
+    }
+    make_client(recorder).request(operation, {"name": rt.omit, "limit": rt.omit}, nested)
+    assert json.loads(recorder.last.content) == {"meta": {"b": 1}, "list": [1]}
+    assert recorder.last.url.params.multi_items() == [("f[b]", "1"), ("g", "1")]
 
 
 def test_required_body_without_values_sends_empty_object(recorder: Recorder) -> None:
