@@ -246,8 +246,10 @@ def configured_client(
     if found is None:
         try:
             found = discover(Path.cwd())
-        except ConfigError:
-            return None  # no configuration here (or an unreadable pyproject.toml): the bare spec
+        except ConfigError as err:
+            if _names_apigen(Path.cwd() / "pyproject.toml"):  # a broken one that is ours
+                raise DiffInputError("\n".join(err.problems)) from None
+            return None  # no configuration here (or another tool's broken pyproject.toml)
     try:
         # (a client whose paths name an unset `${VAR}` has no known paths to match)
         clients = [c for c in load_config(found).clients if not c.unset]
@@ -266,6 +268,15 @@ def configured_client(
         if len(found_clients) == 1:
             return found_clients[0]
     return by_output[0] if by_output else None
+
+
+def _names_apigen(pyproject: Path) -> bool:
+    """Whether a pyproject.toml that does not parse holds a `[tool.apigen]` table (its text
+    names it): then it is a configuration, broken, not none."""
+    try:
+        return b"tool.apigen" in pyproject.read_bytes()
+    except OSError:
+        return False
 
 
 def diff_paths(

@@ -127,8 +127,8 @@ def package_name(name: str) -> str:
 def checked_package_name(name: str) -> str:
     """`--name`: snake-cased (`my-pets` -> `my_pets`), but a keyword, a standard-library module,
     one of the client's own dependencies or a non-identifier is an `OptionError`."""
-    if not name.strip():
-        raise OptionError(f"invalid package name {name!r}: empty; choose a --name")
+    if not any(c.isalnum() for c in name):  # `''`; `-` or `_` were spelled `minus`, `value`
+        raise OptionError(f"invalid package name {name!r}: no letter or digit; choose a --name")
     pkg = naming.snake(name).strip("_")
     why = ""
     spelled = name.replace("-", "_")

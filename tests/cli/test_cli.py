@@ -317,3 +317,5 @@ def test_contract_refuses_a_report_it_cannot_write_before_running(tmp_path: Path
     assert result.returncode == 2, result.stderr
     assert f"cannot write {report}: {report.parent} is not a writable folder" in result.stderr
     assert "ok " not in result.stdout and not result.stdout.strip()
+    folder = apigen("contract", ROOT / "generated" / "petstore", "--report", tmp_path)
+    assert folder.returncode == 2 and "is a directory" in folder.stderr  # (click's own check)

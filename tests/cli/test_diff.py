@@ -622,6 +622,10 @@ def test_a_broken_configuration_found_here_is_an_error_not_none(
     monkeypatch.chdir(elsewhere)
     bare = runner.invoke(main, ["diff", str(tmp_path / "gen" / "zoo"), str(spec)])
     assert bare.exit_code == 1 and "internal error" not in bare.output, bare.output
+    # ... but a broken pyproject.toml holding `[tool.apigen]` is a broken configuration
+    (elsewhere / "pyproject.toml").write_text('[tool.apigen.clients.zoo\nspec = "x"\n')
+    ours = runner.invoke(main, ["diff", str(tmp_path / "gen" / "zoo"), str(spec)])
+    assert ours.exit_code == 2 and "not valid TOML" in ours.output, ours.output
 
 
 # --- a helper's review of `apigen diff` (74 pairs against mypy and a caller) ------------------

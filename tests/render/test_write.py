@@ -211,8 +211,9 @@ def test_in_place_output_keeps_the_folder_and_umask(
         # where `python -m build` writes: its `build/` would land in the package
         ("build", "a folder packaging tools write in the output"),
         ("9lives", "not a Python identifier"),
-        ("", "empty"),  # (a review: read as no --name, the folder's name taken silently)
-        (" ", "empty"),
+        ("", "no letter or digit"),  # (a review: read as no --name, the folder's name taken)
+        ("-", "no letter or digit"),  # (spelled `minus`)
+        ("_", "no letter or digit"),  # (spelled `value`)
     ],
 )
 def test_a_bad_package_name_is_refused_not_renamed(tmp_path: Path, name: str, why: str) -> None:
