@@ -230,6 +230,9 @@ class BodyCursorPagination(Pagination):
     cursor: str = "next_cursor"
     cursor_param: str = "cursor"
     has_more: str | None = None
+    # query params not sent beside a cursor (Kubernetes: `resourceVersion` with `continue`,
+    # refused with a 400; the token holds it)
+    reset: tuple[str, ...] = ()
 
     def next_request(
         self, request: PageRequest, body: Any, response: httpx.Response | None, base_url: str
@@ -237,7 +240,8 @@ class BodyCursorPagination(Pagination):
         cursor = _field(body, self.cursor)
         if cursor in (None, "") or not self._more(body, self.has_more):
             return None
-        return request.with_param(self.cursor_param, cursor)  # repeated: PaginationLoopError
+        following = request.with_param(self.cursor_param, cursor)  # repeated: PaginationLoopError
+        return following.without(self.reset) if self.reset else following
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -622,6 +622,43 @@ def test_fan_out_follows_link_cursors_instead_of_counting_pages() -> None:
     assert all("page" not in q for q in server.queries()) and len(server.requests) == 4
 
 
+def test_a_body_cursor_drops_the_parameters_its_token_replaces() -> None:
+    """Kubernetes: `?continue=` beside `resourceVersion` is refused (400); page 2 and on go
+    without it (declared or given through `extra_query`)."""
+    op: rt.Operation[Any] = rt.Operation(
+        method="get",
+        path="/pods",
+        params=(
+            rt.Param("limit", "limit", "query"),
+            rt.Param("resource_version", "resourceVersion", "query"),
+            rt.Param("continue_", "continue", "query"),
+        ),
+        responses={"200": rt.Response(dict[str, Any], "json")},
+        pagination=rt.BodyCursorPagination(
+            items="items",
+            cursor="metadata.continue",
+            cursor_param="continue",
+            reset=("resourceVersion", "resourceVersionMatch"),
+        ),
+    )
+
+    def pods(request: httpx.Request) -> httpx.Response:
+        if "continue" in request.url.params and "resourceVersion" in request.url.params:
+            return httpx.Response(400, json={"message": "resourceVersion with continue"})
+        start = int(request.url.params.get("continue", "0"))
+        more = str(start + 2) if start + 2 < len(PETS) else ""
+        body = {"items": PETS[start : start + 2], "metadata": {"continue": more}}
+        return httpx.Response(200, json=body)
+
+    server = Server(pods)
+    options: rt.RequestOptions = {"extra_query": {"resourceVersionMatch": "NotOlderThan"}}
+    page = sync_client(server).paginate(op, {"limit": 2, "resource_version": "5150"}, options)
+    assert ids(page) == [p["id"] for p in PETS]
+    first, *rest = server.queries()
+    assert first.get("resourceVersion") == "5150"
+    assert all("resourceVersion" not in q and "resourceVersionMatch" not in q for q in rest)
+
+
 async def test_fan_out_async() -> None:
     server = Server(page_pages, delay=0.05)
     client = async_client(server)

@@ -267,6 +267,9 @@ class PaginationDef:
     page_param: str | None = None
     size_param: str | None = None
     first_page: int | None = None
+    # body_cursor style: query params not sent with a cursor (Kubernetes refuses `continue`
+    # beside a `resourceVersion`: the token holds it)
+    reset: tuple[str, ...] = ()
 
 
 @dataclass

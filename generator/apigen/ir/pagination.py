@@ -122,8 +122,13 @@ _DEFAULTS: dict[str, dict[str, str | None]] = {
     "page": {"page_param": "page"},
 }
 _NAMES = {
-    f.name for f in dataclass_fields(PaginationDef) if f.name not in ("style", "item", "first_page")
+    f.name
+    for f in dataclass_fields(PaginationDef)
+    if f.name not in ("style", "item", "first_page", "reset")
 }
+# Kubernetes: a `continue` token carries the list's resource version; sent beside one it is
+# refused (400), so later pages drop them (as client-go's pager does)
+_RESET_WITH_CURSOR = {"continue": ("resourceVersion", "resourceVersionMatch")}
 
 
 def assign(
@@ -179,8 +184,15 @@ def detect(
         cursor = field_of((name,), "str")
         taker = next((p for p in params if p in query and _is(query[p], "str", definitions)), None)
         if cursor is not None and taker is not None:
+            reset = tuple(p for p in _RESET_WITH_CURSOR.get(taker, ()) if p in query)
             return PaginationDef(
-                "body_cursor", item, items, has_more=has_more, cursor=cursor, cursor_param=taker
+                "body_cursor",
+                item,
+                items,
+                has_more=has_more,
+                cursor=cursor,
+                cursor_param=taker,
+                reset=reset,
             )
     if has_more is not None and items is not None:
         item_fields = _fields(item, definitions)

@@ -472,7 +472,7 @@ _PAGINATION: dict[str, tuple[str, tuple[str, ...], frozenset[str]]] = {
     ),
     "body_cursor": (
         "BodyCursorPagination",
-        ("items", "cursor", "cursor_param", "has_more"),
+        ("items", "cursor", "cursor_param", "has_more", "reset"),
         frozenset({"cursor", "cursor_param"}),
     ),
     "next_url": ("NextUrlPagination", ("items", "next"), frozenset({"next"})),
@@ -498,6 +498,10 @@ def _pagination(p: PaginationDef) -> str:
         value = getattr(p, name)
         if value is None and name in required:
             continue  # the runtime's default
+        if isinstance(value, tuple):  # (`reset`: names; none is the runtime's default)
+            if value:
+                args.append(f"{name}=(" + "".join(f"{literal(v)}, " for v in value) + ")")
+            continue
         args.append(f"{name}={literal(value)}")
     return f"_rt.{cls}({', '.join(args)})"
 
