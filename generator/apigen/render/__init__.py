@@ -33,7 +33,7 @@ from ..ir.nodes import Api, Definition, OperationDef
 from ..ir.text import INVISIBLE, visible
 from . import views
 from .code import Imports, TypeRenderer, comment_text, docstring, literal
-from .isort import module_order, sort_block
+from .isort import export_key, module_order, sort_block
 from .manifest import TypedManifest, dumps
 from .readme import api_reference, readme_view
 from .resources import resource_modules, split_types_modules, webhooks_module
@@ -331,8 +331,11 @@ def _render_files(
                     f"Python client for {api.title}.\n\n{_first_paragraph(api.description)}"
                 ),
                 "errors": sorted(_ERRORS),
-                "helpers": sorted(_HELPERS),
-                "exports": sorted(["AsyncClient", "Client", *_ERRORS, *_HELPERS, *_LAZY_HELPERS]),
+                # (ruff's order: constants, classes, the rest: `NOT_GIVEN` first)
+                "helpers": sorted(_HELPERS, key=export_key),
+                "exports": sorted(
+                    ["AsyncClient", "Client", *_ERRORS, *_HELPERS, *_LAZY_HELPERS], key=export_key
+                ),
                 "lazy": sorted(_LAZY_HELPERS),
             },
         ),
