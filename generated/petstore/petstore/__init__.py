@@ -38,12 +38,16 @@ from ._exceptions import (
     UnprocessableEntityError,
 )
 from ._runtime import (
+    NOT_GIVEN,
+    NotGiven,
+    Omit,
     omit,
     with_raw_response,
     with_streaming_response,
 )
 
 __all__ = [
+    "NOT_GIVEN",
     "APIConnectionError",
     "APIError",
     "APIResponseValidationError",
@@ -69,7 +73,9 @@ __all__ = [
     "MemoryCacheStore",
     "MissingCredentialsError",
     "NotFoundError",
+    "NotGiven",
     "OAuthError",
+    "Omit",
     "OperationFailedError",
     "PaginationLoopError",
     "PermissionDeniedError",

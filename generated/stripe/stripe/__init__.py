@@ -35,12 +35,16 @@ from ._exceptions import (
     UnprocessableEntityError,
 )
 from ._runtime import (
+    NOT_GIVEN,
+    NotGiven,
+    Omit,
     omit,
     with_raw_response,
     with_streaming_response,
 )
 
 __all__ = [
+    "NOT_GIVEN",
     "APIConnectionError",
     "APIError",
     "APIResponseValidationError",
@@ -66,7 +70,9 @@ __all__ = [
     "MemoryCacheStore",
     "MissingCredentialsError",
     "NotFoundError",
+    "NotGiven",
     "OAuthError",
+    "Omit",
     "OperationFailedError",
     "PaginationLoopError",
     "PermissionDeniedError",

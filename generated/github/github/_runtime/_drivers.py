@@ -107,16 +107,33 @@ class FlowLock:
 
 
 class Exclusive(FrozenStruct):
-    """Run ``flow`` to completion while holding ``lock``; the outcome sent back is ``None``."""
+    """Run ``flow`` to completion while holding ``lock``; the outcome sent back is ``None``.
+    ``deadline`` (a ``time.monotonic()``): the call's; waiting for the lock past it (another
+    call renewing a token slowly) raises ``late()`` in the flow instead of running ``flow``."""
 
-    __slots__ = ("flow", "lock")
-    __match_args__ = ("lock", "flow")
+    __slots__ = ("deadline", "flow", "late", "lock")
+    __match_args__ = ("lock", "flow", "deadline", "late")
     lock: FlowLock
     flow: Flow[None]
+    deadline: float | None
+    late: Callable[[], APIError] | None
 
-    def __init__(self, lock: FlowLock, flow: Flow[None]) -> None:
+    def __init__(
+        self,
+        lock: FlowLock,
+        flow: Flow[None],
+        deadline: float | None = None,
+        late: Callable[[], APIError] | None = None,
+    ) -> None:
         object.__setattr__(self, "lock", lock)
         object.__setattr__(self, "flow", flow)
+        object.__setattr__(self, "deadline", deadline)
+        object.__setattr__(self, "late", late)
+
+    def too_late(self) -> APIError:
+        if self.late is not None:
+            return self.late()
+        return APIError("Deadline exceeded waiting for another call's token renewal")
 
 
 Outcome: TypeAlias = httpx.Response | httpx.TransportError | None
@@ -148,11 +165,17 @@ def run_sync(flow: Flow[T], client: httpx.Client, sleep: Callable[[float], objec
                         action.awaitable.close()  # never awaited, by design: no warning
                     raise TypeError("an async hook or backend needs the async client")
                 else:  # Exclusive
-                    try:
-                        with action.lock.sync:
+                    wait = _wait(action.deadline)
+                    if not action.lock.sync.acquire(timeout=-1 if wait is None else wait):
+                        action.flow.close()
+                        failed = action.too_late()
+                    else:
+                        try:
                             run_sync(action.flow, client, sleep)
-                    except APIError as exc:
-                        failed = exc
+                        except APIError as exc:
+                            failed = exc
+                        finally:
+                            action.lock.sync.release()
                 last, outcome = outcome or last, None
                 continue
             try:
@@ -211,11 +234,17 @@ async def run_async(
                 elif isinstance(action, Await):
                     action.result = await action.awaitable
                 else:  # Exclusive
-                    try:
-                        async with action.lock.for_running_loop():
+                    lock = action.lock.for_running_loop()
+                    if not await _acquire(lock, _wait(action.deadline)):
+                        action.flow.close()
+                        failed = action.too_late()
+                    else:
+                        try:
                             await run_async(action.flow, client, sleep)
-                    except APIError as exc:
-                        failed = exc
+                        except APIError as exc:
+                            failed = exc
+                        finally:
+                            lock.release()
                 last, outcome = outcome or last, None
                 continue
             try:
@@ -285,6 +314,35 @@ def _undecodable(request: httpx.Request) -> APIError:
         " (Content-Encoding)",
         request=request,
     )
+
+
+def _wait(deadline: float | None) -> float | None:
+    """Seconds left until ``deadline`` (None: no deadline, or one too far to wait for: a
+    ``threading.Lock`` refuses a timeout past ``TIMEOUT_MAX``, ``deadline=float("inf")``)."""
+    if deadline is None:
+        return None
+    left = max(0.0, deadline - time.monotonic())
+    return None if left >= threading.TIMEOUT_MAX else left
+
+
+async def _acquire(lock: anyio.Lock, wait: float | None) -> bool:
+    """Acquire ``lock``, giving up after ``wait`` seconds (None: never); whether it is held.
+    A free lock is taken even when no time is left, as the sync driver does."""
+    if wait is None:
+        await lock.acquire()
+        return True
+    import anyio
+
+    try:
+        lock.acquire_nowait()
+    except anyio.WouldBlock:
+        pass
+    else:
+        return True
+    with anyio.move_on_after(wait):
+        await lock.acquire()
+        return True
+    return False
 
 
 class DeadlinePassed(httpx.ReadTimeout):

@@ -230,6 +230,9 @@ class BodyCursorPagination(Pagination):
     cursor: str = "next_cursor"
     cursor_param: str = "cursor"
     has_more: str | None = None
+    # query params not sent beside a cursor (Kubernetes: `resourceVersion` with `continue`,
+    # refused with a 400; the token holds it)
+    reset: tuple[str, ...] = ()
 
     def next_request(
         self, request: PageRequest, body: Any, response: httpx.Response | None, base_url: str
@@ -237,7 +240,8 @@ class BodyCursorPagination(Pagination):
         cursor = _field(body, self.cursor)
         if cursor in (None, "") or not self._more(body, self.has_more):
             return None
-        return request.with_param(self.cursor_param, cursor)  # repeated: PaginationLoopError
+        following = request.with_param(self.cursor_param, cursor)  # repeated: PaginationLoopError
+        return following.without(self.reset) if self.reset else following
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -281,12 +285,24 @@ class LinkHeaderPagination(Pagination):
         if self.page_param is None or request.followed:
             return None
         page = _int(request.param(self.page_param), 1)
+        if not self._numbered(response, page + 1):
+            return None  # the API pages by cursor links: counting pages would loop or skip
         last = self._last_page(response)
         if last is not None and page + k > last:
             # GitHub's `rel="last"`: a fan-out of N asked for pages past it (7 requests for
             # 4 pages), each spent from the rate budget
             return None
         return request.with_param(self.page_param, page + k)
+
+    def _numbered(self, response: httpx.Response | None, following: int) -> bool:
+        """Whether the ``rel="next"`` link (if any) asks for page ``following`` by number: a
+        server whose next links are cursors (`?after=...`) is followed, not counted."""
+        from urllib.parse import parse_qs, urlsplit
+
+        url = _link_next(response)
+        if url is None or self.page_param is None:
+            return True
+        return parse_qs(urlsplit(url).query).get(self.page_param) == [str(following)]
 
     def _last_page(self, response: httpx.Response | None) -> int | None:
         """The page number of the ``rel="last"`` link, if the response has one."""
@@ -332,6 +348,9 @@ class OffsetPagination(Pagination):
         if not step:
             return None
         offset = _int(request.param(self.offset_param), 0) + k * step
+        total = _field(body, self.total) if self.total else None
+        if isinstance(total, int) and not isinstance(total, bool) and offset >= total:
+            return None  # past the `total` the first page gave (a fan-out asked 11 for 4 pages)
         return request.with_param(self.offset_param, offset)
 
 

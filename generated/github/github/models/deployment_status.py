@@ -28,13 +28,13 @@ class DeploymentStatus(_rt.Model):
     """The state of the status."""
 
     creator: NullableSimpleUser | None
-    description: str = ""
+    description: str
     """A short description of the status."""
 
     environment: str | None = ""
     """The environment of the deployment that the status is for."""
 
-    target_url: str = ""
+    target_url: str
     """Closing down notice: the URL to associate with this status."""
 
     created_at: _dt.datetime

@@ -20,7 +20,7 @@ class NullableMilestone(_rt.Model):
     number: int
     """The number of the milestone."""
 
-    state: Literal["open", "closed"] | str = "open"
+    state: Literal["open", "closed"] | str
     """The state of the milestone."""
 
     title: str

@@ -29,7 +29,7 @@ class NullableRepository(_rt.Model):
     forks: int
     permissions: "NullableRepositoryPermissions | None" = None
     owner: SimpleUser
-    private: bool = False
+    private: bool
     """Whether the repository is private or public."""
 
     html_url: str
@@ -95,17 +95,17 @@ class NullableRepository(_rt.Model):
     """Whether this repository acts as a template that can be used to generate new repositories."""
 
     topics: list[str] | None = None
-    has_issues: bool = True
+    has_issues: bool
     """Whether issues are enabled."""
 
-    has_projects: bool = True
+    has_projects: bool
     """Whether projects are enabled."""
 
-    has_wiki: bool = True
+    has_wiki: bool
     """Whether the wiki is enabled."""
 
     has_pages: bool
-    has_downloads: bool = True
+    has_downloads: bool
     """Deprecated. Whether downloads are enabled."""
 
     has_discussions: bool | None = False
@@ -117,7 +117,7 @@ class NullableRepository(_rt.Model):
     pull_request_creation_policy: Literal["all", "collaborators_only"] | str | None = None
     """The policy controlling who can create pull requests: all or collaborators_only."""
 
-    archived: bool = False
+    archived: bool
     """Whether the repository is archived."""
 
     disabled: bool

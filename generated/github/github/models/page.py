@@ -28,7 +28,7 @@ class Page(_rt.Model):
     pending_domain_unverified_at: _dt.datetime | None = None
     """The timestamp when a pending domain becomes unverified."""
 
-    custom_404: bool = False
+    custom_404: bool
     """Whether the Page has a custom 404 page."""
 
     html_url: str | None = None

@@ -36,7 +36,7 @@ class RepositoryWebhooks(_rt.Model):
     forks: int
     permissions: "RepositoryWebhooksPermissions | None" = None
     owner: SimpleUser
-    private: bool = False
+    private: bool
     """Whether the repository is private or public."""
 
     html_url: str
@@ -107,17 +107,17 @@ class RepositoryWebhooks(_rt.Model):
     names, and the values are the corresponding custom property values.
     """
 
-    has_issues: bool = True
+    has_issues: bool
     """Whether issues are enabled."""
 
-    has_projects: bool = True
+    has_projects: bool
     """Whether projects are enabled."""
 
-    has_wiki: bool = True
+    has_wiki: bool
     """Whether the wiki is enabled."""
 
     has_pages: bool
-    has_downloads: bool = True
+    has_downloads: bool
     """Whether downloads are enabled."""
 
     has_discussions: bool | None = False
@@ -129,7 +129,7 @@ class RepositoryWebhooks(_rt.Model):
     pull_request_creation_policy: Literal["all", "collaborators_only"] | str | None = None
     """The policy controlling who can create pull requests: all or collaborators_only."""
 
-    archived: bool = False
+    archived: bool
     """Whether the repository is archived."""
 
     disabled: bool

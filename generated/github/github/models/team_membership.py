@@ -11,7 +11,7 @@ class TeamMembership(_rt.Model):
     """Team Membership"""
 
     url: str
-    role: Literal["member", "maintainer"] | str = "member"
+    role: Literal["member", "maintainer"] | str
     """The role of the user in the team."""
 
     state: Literal["active", "pending"] | str

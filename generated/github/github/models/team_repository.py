@@ -25,7 +25,7 @@ class TeamRepository(_rt.Model):
     permissions: "TeamRepositoryPermissions | None" = None
     role_name: str | None = None
     owner: NullableSimpleUser | None
-    private: bool = False
+    private: bool
     """Whether the repository is private or public."""
 
     html_url: str
@@ -87,20 +87,20 @@ class TeamRepository(_rt.Model):
     """Whether this repository acts as a template that can be used to generate new repositories."""
 
     topics: list[str] | None = None
-    has_issues: bool = True
+    has_issues: bool
     """Whether issues are enabled."""
 
-    has_projects: bool = True
+    has_projects: bool
     """Whether projects are enabled."""
 
-    has_wiki: bool = True
+    has_wiki: bool
     """Whether the wiki is enabled."""
 
     has_pages: bool
-    has_downloads: bool = True
+    has_downloads: bool
     """Whether downloads are enabled."""
 
-    archived: bool = False
+    archived: bool
     """Whether the repository is archived."""
 
     disabled: bool

@@ -485,7 +485,7 @@ class WebhookIssuesOpenedChangesOldRepository(_rt.Model):
 
     allow_update_branch: bool | None = None
     archive_url: str
-    archived: bool = False
+    archived: bool
     """Whether the repository is archived."""
 
     assignees_url: str
@@ -535,17 +535,17 @@ class WebhookIssuesOpenedChangesOldRepository(_rt.Model):
     pull_request_creation_policy: Literal["all", "collaborators_only"] | str | None = None
     """The policy controlling who can create pull requests: all or collaborators_only."""
 
-    has_downloads: bool = True
+    has_downloads: bool
     """Whether downloads are enabled."""
 
-    has_issues: bool = True
+    has_issues: bool
     """Whether issues are enabled."""
 
     has_pages: bool
-    has_projects: bool = True
+    has_projects: bool
     """Whether projects are enabled."""
 
-    has_wiki: bool = True
+    has_wiki: bool
     """Whether the wiki is enabled."""
 
     homepage: str | None

@@ -169,7 +169,7 @@ class WebhookPullRequestReviewCommentCreatedComment(_rt.Model):
     start_line: int | None
     """The first line of the range for a multi-line comment."""
 
-    start_side: Literal["LEFT", "RIGHT"] | str | None = "RIGHT"
+    start_side: Literal["LEFT", "RIGHT"] | str | None
     """The side of the first line of the range for a multi-line comment."""
 
     subject_type: Literal["line", "file"] | str | None = None
@@ -459,7 +459,7 @@ class WebhookPullRequestReviewCommentCreatedPullRequestBaseRepo(_rt.Model):
 
     allow_update_branch: bool | None = None
     archive_url: str
-    archived: bool = False
+    archived: bool
     """Whether the repository is archived."""
 
     assignees_url: str
@@ -495,20 +495,20 @@ class WebhookPullRequestReviewCommentCreatedPullRequestBaseRepo(_rt.Model):
     git_refs_url: str
     git_tags_url: str
     git_url: str
-    has_downloads: bool = True
+    has_downloads: bool
     """Whether downloads are enabled."""
 
-    has_issues: bool = True
+    has_issues: bool
     """Whether issues are enabled."""
 
     has_pages: bool
-    has_projects: bool = True
+    has_projects: bool
     """Whether projects are enabled."""
 
-    has_wiki: bool = True
+    has_wiki: bool
     """Whether the wiki is enabled."""
 
-    has_discussions: bool = False
+    has_discussions: bool
     """Whether discussions are enabled."""
 
     has_pull_requests: bool | None = True
@@ -711,7 +711,7 @@ class WebhookPullRequestReviewCommentCreatedPullRequestHeadRepo(_rt.Model):
 
     allow_update_branch: bool | None = None
     archive_url: str
-    archived: bool = False
+    archived: bool
     """Whether the repository is archived."""
 
     assignees_url: str
@@ -747,17 +747,17 @@ class WebhookPullRequestReviewCommentCreatedPullRequestHeadRepo(_rt.Model):
     git_refs_url: str
     git_tags_url: str
     git_url: str
-    has_downloads: bool = True
+    has_downloads: bool
     """Whether downloads are enabled."""
 
-    has_issues: bool = True
+    has_issues: bool
     """Whether issues are enabled."""
 
     has_pages: bool
-    has_projects: bool = True
+    has_projects: bool
     """Whether projects are enabled."""
 
-    has_wiki: bool = True
+    has_wiki: bool
     """Whether the wiki is enabled."""
 
     has_discussions: bool | None = False

@@ -298,7 +298,7 @@ class WebhookPullRequestReviewCommentDeletedPullRequestBaseRepo(_rt.Model):
 
     allow_update_branch: bool | None = None
     archive_url: str
-    archived: bool = False
+    archived: bool
     """Whether the repository is archived."""
 
     assignees_url: str
@@ -334,20 +334,20 @@ class WebhookPullRequestReviewCommentDeletedPullRequestBaseRepo(_rt.Model):
     git_refs_url: str
     git_tags_url: str
     git_url: str
-    has_downloads: bool = True
+    has_downloads: bool
     """Whether downloads are enabled."""
 
-    has_issues: bool = True
+    has_issues: bool
     """Whether issues are enabled."""
 
     has_pages: bool
-    has_projects: bool = True
+    has_projects: bool
     """Whether projects are enabled."""
 
-    has_wiki: bool = True
+    has_wiki: bool
     """Whether the wiki is enabled."""
 
-    has_discussions: bool = False
+    has_discussions: bool
     """Whether discussions are enabled."""
 
     has_pull_requests: bool | None = True
@@ -550,7 +550,7 @@ class WebhookPullRequestReviewCommentDeletedPullRequestHeadRepo(_rt.Model):
 
     allow_update_branch: bool | None = None
     archive_url: str
-    archived: bool = False
+    archived: bool
     """Whether the repository is archived."""
 
     assignees_url: str
@@ -586,20 +586,20 @@ class WebhookPullRequestReviewCommentDeletedPullRequestHeadRepo(_rt.Model):
     git_refs_url: str
     git_tags_url: str
     git_url: str
-    has_downloads: bool = True
+    has_downloads: bool
     """Whether downloads are enabled."""
 
-    has_issues: bool = True
+    has_issues: bool
     """Whether issues are enabled."""
 
     has_pages: bool
-    has_projects: bool = True
+    has_projects: bool
     """Whether projects are enabled."""
 
-    has_wiki: bool = True
+    has_wiki: bool
     """Whether the wiki is enabled."""
 
-    has_discussions: bool = False
+    has_discussions: bool
     """Whether discussions are enabled."""
 
     has_pull_requests: bool | None = True

@@ -309,7 +309,7 @@ class WebhookPullRequestReviewEditedPullRequestBaseRepo(_rt.Model):
 
     allow_update_branch: bool | None = None
     archive_url: str
-    archived: bool = False
+    archived: bool
     """Whether the repository is archived."""
 
     assignees_url: str
@@ -345,17 +345,17 @@ class WebhookPullRequestReviewEditedPullRequestBaseRepo(_rt.Model):
     git_refs_url: str
     git_tags_url: str
     git_url: str
-    has_downloads: bool = True
+    has_downloads: bool
     """Whether downloads are enabled."""
 
-    has_issues: bool = True
+    has_issues: bool
     """Whether issues are enabled."""
 
     has_pages: bool
-    has_projects: bool = True
+    has_projects: bool
     """Whether projects are enabled."""
 
-    has_wiki: bool = True
+    has_wiki: bool
     """Whether the wiki is enabled."""
 
     homepage: str | None
@@ -511,7 +511,7 @@ class WebhookPullRequestReviewEditedPullRequestHeadRepo(_rt.Model):
 
     allow_update_branch: bool | None = None
     archive_url: str
-    archived: bool = False
+    archived: bool
     """Whether the repository is archived."""
 
     assignees_url: str
@@ -547,17 +547,17 @@ class WebhookPullRequestReviewEditedPullRequestHeadRepo(_rt.Model):
     git_refs_url: str
     git_tags_url: str
     git_url: str
-    has_downloads: bool = True
+    has_downloads: bool
     """Whether downloads are enabled."""
 
-    has_issues: bool = True
+    has_issues: bool
     """Whether issues are enabled."""
 
     has_pages: bool
-    has_projects: bool = True
+    has_projects: bool
     """Whether projects are enabled."""
 
-    has_wiki: bool = True
+    has_wiki: bool
     """Whether the wiki is enabled."""
 
     homepage: str | None

@@ -388,7 +388,7 @@ class WebhookPullRequestReviewRequestRemovedWithRequestedReviewerPullRequestBase
 
     allow_update_branch: bool | None = None
     archive_url: str
-    archived: bool = False
+    archived: bool
     """Whether the repository is archived."""
 
     assignees_url: str
@@ -424,20 +424,20 @@ class WebhookPullRequestReviewRequestRemovedWithRequestedReviewerPullRequestBase
     git_refs_url: str
     git_tags_url: str
     git_url: str
-    has_downloads: bool = True
+    has_downloads: bool
     """Whether downloads are enabled."""
 
-    has_issues: bool = True
+    has_issues: bool
     """Whether issues are enabled."""
 
     has_pages: bool
-    has_projects: bool = True
+    has_projects: bool
     """Whether projects are enabled."""
 
-    has_wiki: bool = True
+    has_wiki: bool
     """Whether the wiki is enabled."""
 
-    has_discussions: bool = False
+    has_discussions: bool
     """Whether discussions are enabled."""
 
     has_pull_requests: bool | None = True
@@ -636,7 +636,7 @@ class WebhookPullRequestReviewRequestRemovedWithRequestedReviewerPullRequestHead
 
     allow_update_branch: bool | None = None
     archive_url: str
-    archived: bool = False
+    archived: bool
     """Whether the repository is archived."""
 
     assignees_url: str
@@ -672,20 +672,20 @@ class WebhookPullRequestReviewRequestRemovedWithRequestedReviewerPullRequestHead
     git_refs_url: str
     git_tags_url: str
     git_url: str
-    has_downloads: bool = True
+    has_downloads: bool
     """Whether downloads are enabled."""
 
-    has_issues: bool = True
+    has_issues: bool
     """Whether issues are enabled."""
 
     has_pages: bool
-    has_projects: bool = True
+    has_projects: bool
     """Whether projects are enabled."""
 
-    has_wiki: bool = True
+    has_wiki: bool
     """Whether the wiki is enabled."""
 
-    has_discussions: bool = False
+    has_discussions: bool
     """Whether discussions are enabled."""
 
     has_pull_requests: bool | None = True
@@ -1419,7 +1419,7 @@ class WebhookPullRequestReviewRequestRemovedWithRequestedTeamPullRequestBaseRepo
 
     allow_update_branch: bool | None = None
     archive_url: str
-    archived: bool = False
+    archived: bool
     """Whether the repository is archived."""
 
     assignees_url: str
@@ -1455,20 +1455,20 @@ class WebhookPullRequestReviewRequestRemovedWithRequestedTeamPullRequestBaseRepo
     git_refs_url: str
     git_tags_url: str
     git_url: str
-    has_downloads: bool = True
+    has_downloads: bool
     """Whether downloads are enabled."""
 
-    has_issues: bool = True
+    has_issues: bool
     """Whether issues are enabled."""
 
     has_pages: bool
-    has_projects: bool = True
+    has_projects: bool
     """Whether projects are enabled."""
 
-    has_wiki: bool = True
+    has_wiki: bool
     """Whether the wiki is enabled."""
 
-    has_discussions: bool = False
+    has_discussions: bool
     """Whether discussions are enabled."""
 
     has_pull_requests: bool | None = True
@@ -1673,7 +1673,7 @@ class WebhookPullRequestReviewRequestRemovedWithRequestedTeamPullRequestHeadRepo
 
     allow_update_branch: bool | None = None
     archive_url: str
-    archived: bool = False
+    archived: bool
     """Whether the repository is archived."""
 
     assignees_url: str
@@ -1709,20 +1709,20 @@ class WebhookPullRequestReviewRequestRemovedWithRequestedTeamPullRequestHeadRepo
     git_refs_url: str
     git_tags_url: str
     git_url: str
-    has_downloads: bool = True
+    has_downloads: bool
     """Whether downloads are enabled."""
 
-    has_issues: bool = True
+    has_issues: bool
     """Whether issues are enabled."""
 
     has_pages: bool
-    has_projects: bool = True
+    has_projects: bool
     """Whether projects are enabled."""
 
-    has_wiki: bool = True
+    has_wiki: bool
     """Whether the wiki is enabled."""
 
-    has_discussions: bool = False
+    has_discussions: bool
     """Whether discussions are enabled."""
 
     has_pull_requests: bool | None = True

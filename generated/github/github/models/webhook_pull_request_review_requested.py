@@ -380,7 +380,7 @@ class WebhookPullRequestReviewRequestedWithRequestedReviewerPullRequestBaseRepo(
 
     allow_update_branch: bool | None = None
     archive_url: str
-    archived: bool = False
+    archived: bool
     """Whether the repository is archived."""
 
     assignees_url: str
@@ -416,20 +416,20 @@ class WebhookPullRequestReviewRequestedWithRequestedReviewerPullRequestBaseRepo(
     git_refs_url: str
     git_tags_url: str
     git_url: str
-    has_downloads: bool = True
+    has_downloads: bool
     """Whether downloads are enabled."""
 
-    has_issues: bool = True
+    has_issues: bool
     """Whether issues are enabled."""
 
     has_pages: bool
-    has_projects: bool = True
+    has_projects: bool
     """Whether projects are enabled."""
 
-    has_wiki: bool = True
+    has_wiki: bool
     """Whether the wiki is enabled."""
 
-    has_discussions: bool = False
+    has_discussions: bool
     """Whether discussions are enabled."""
 
     has_pull_requests: bool | None = True
@@ -634,7 +634,7 @@ class WebhookPullRequestReviewRequestedWithRequestedReviewerPullRequestHeadRepo(
 
     allow_update_branch: bool | None = None
     archive_url: str
-    archived: bool = False
+    archived: bool
     """Whether the repository is archived."""
 
     assignees_url: str
@@ -670,20 +670,20 @@ class WebhookPullRequestReviewRequestedWithRequestedReviewerPullRequestHeadRepo(
     git_refs_url: str
     git_tags_url: str
     git_url: str
-    has_downloads: bool = True
+    has_downloads: bool
     """Whether downloads are enabled."""
 
-    has_issues: bool = True
+    has_issues: bool
     """Whether issues are enabled."""
 
     has_pages: bool
-    has_projects: bool = True
+    has_projects: bool
     """Whether projects are enabled."""
 
-    has_wiki: bool = True
+    has_wiki: bool
     """Whether the wiki is enabled."""
 
-    has_discussions: bool = False
+    has_discussions: bool
     """Whether discussions are enabled."""
 
     has_pull_requests: bool | None = True
@@ -1411,7 +1411,7 @@ class WebhookPullRequestReviewRequestedWithRequestedTeamPullRequestBaseRepo(_rt.
 
     allow_update_branch: bool | None = None
     archive_url: str
-    archived: bool = False
+    archived: bool
     """Whether the repository is archived."""
 
     assignees_url: str
@@ -1447,20 +1447,20 @@ class WebhookPullRequestReviewRequestedWithRequestedTeamPullRequestBaseRepo(_rt.
     git_refs_url: str
     git_tags_url: str
     git_url: str
-    has_downloads: bool = True
+    has_downloads: bool
     """Whether downloads are enabled."""
 
-    has_issues: bool = True
+    has_issues: bool
     """Whether issues are enabled."""
 
     has_pages: bool
-    has_projects: bool = True
+    has_projects: bool
     """Whether projects are enabled."""
 
-    has_wiki: bool = True
+    has_wiki: bool
     """Whether the wiki is enabled."""
 
-    has_discussions: bool = False
+    has_discussions: bool
     """Whether discussions are enabled."""
 
     has_pull_requests: bool | None = True
@@ -1661,7 +1661,7 @@ class WebhookPullRequestReviewRequestedWithRequestedTeamPullRequestHeadRepo(_rt.
 
     allow_update_branch: bool | None = None
     archive_url: str
-    archived: bool = False
+    archived: bool
     """Whether the repository is archived."""
 
     assignees_url: str
@@ -1697,20 +1697,20 @@ class WebhookPullRequestReviewRequestedWithRequestedTeamPullRequestHeadRepo(_rt.
     git_refs_url: str
     git_tags_url: str
     git_url: str
-    has_downloads: bool = True
+    has_downloads: bool
     """Whether downloads are enabled."""
 
-    has_issues: bool = True
+    has_issues: bool
     """Whether issues are enabled."""
 
     has_pages: bool
-    has_projects: bool = True
+    has_projects: bool
     """Whether projects are enabled."""
 
-    has_wiki: bool = True
+    has_wiki: bool
     """Whether the wiki is enabled."""
 
-    has_discussions: bool = False
+    has_discussions: bool
     """Whether discussions are enabled."""
 
     has_pull_requests: bool | None = True

@@ -307,7 +307,7 @@ class WebhookPullRequestReviewThreadUnresolvedPullRequestBaseRepo(_rt.Model):
 
     allow_update_branch: bool | None = None
     archive_url: str
-    archived: bool = False
+    archived: bool
     """Whether the repository is archived."""
 
     assignees_url: str
@@ -343,20 +343,20 @@ class WebhookPullRequestReviewThreadUnresolvedPullRequestBaseRepo(_rt.Model):
     git_refs_url: str
     git_tags_url: str
     git_url: str
-    has_downloads: bool = True
+    has_downloads: bool
     """Whether downloads are enabled."""
 
-    has_issues: bool = True
+    has_issues: bool
     """Whether issues are enabled."""
 
     has_pages: bool
-    has_projects: bool = True
+    has_projects: bool
     """Whether projects are enabled."""
 
-    has_wiki: bool = True
+    has_wiki: bool
     """Whether the wiki is enabled."""
 
-    has_discussions: bool = False
+    has_discussions: bool
     """Whether discussions are enabled."""
 
     has_pull_requests: bool | None = True
@@ -522,7 +522,7 @@ class WebhookPullRequestReviewThreadUnresolvedPullRequestHeadRepo(_rt.Model):
 
     allow_update_branch: bool | None = None
     archive_url: str
-    archived: bool = False
+    archived: bool
     """Whether the repository is archived."""
 
     assignees_url: str
@@ -558,20 +558,20 @@ class WebhookPullRequestReviewThreadUnresolvedPullRequestHeadRepo(_rt.Model):
     git_refs_url: str
     git_tags_url: str
     git_url: str
-    has_downloads: bool = True
+    has_downloads: bool
     """Whether downloads are enabled."""
 
-    has_issues: bool = True
+    has_issues: bool
     """Whether issues are enabled."""
 
     has_pages: bool
-    has_projects: bool = True
+    has_projects: bool
     """Whether projects are enabled."""
 
-    has_wiki: bool = True
+    has_wiki: bool
     """Whether the wiki is enabled."""
 
-    has_discussions: bool = False
+    has_discussions: bool
     """Whether discussions are enabled."""
 
     has_pull_requests: bool | None = True
@@ -1017,7 +1017,7 @@ class WebhookPullRequestReviewThreadUnresolvedThreadCommentsItem(_rt.Model):
     start_line: int | None
     """The first line of the range for a multi-line comment."""
 
-    start_side: Literal["LEFT", "RIGHT"] | str | None = "RIGHT"
+    start_side: Literal["LEFT", "RIGHT"] | str | None
     """The side of the first line of the range for a multi-line comment."""
 
     subject_type: Literal["line", "file"] | str | None = None

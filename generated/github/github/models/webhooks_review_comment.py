@@ -102,7 +102,7 @@ class WebhooksReviewComment(_rt.Model):
     start_line: int | None
     """The first line of the range for a multi-line comment."""
 
-    start_side: Literal["LEFT", "RIGHT"] | str | None = "RIGHT"
+    start_side: Literal["LEFT", "RIGHT"] | str | None
     """The side of the first line of the range for a multi-line comment."""
 
     subject_type: Literal["line", "file"] | str | None = None

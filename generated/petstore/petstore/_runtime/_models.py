@@ -247,14 +247,25 @@ def _construct_union(args: tuple[Any, ...], data: Any, chooser: Any) -> Any:
     arms = _arms(args)
     if data is None:
         return None
-    for _, arm in arms:  # an arm that validates strictly (no coercion) as it is wins
-        if _fits(arm, data):
-            return construct(arm, data)
     obj = _json_object(data)
     if obj is not None:
+        # the variant the tag names first: generated tags are `str` (or `Literal[...] | str`),
+        # so a member's own fields fit any tag, and the first member took every object
         chosen = _by_discriminator(arms, obj, chooser)
         if chosen is not None:
             return construct(chosen, obj)
+        for _, arm in arms:  # a tagged union inside (`Pet | None`) is one unit: its tag decides
+            if _names_variant(arm, obj):
+                return construct(arm, obj)
+    # an arm that validates strictly (no coercion) as it is wins; of several (models whose
+    # fields are all optional fit any object), the one whose fields the data fills best, as
+    # pydantic's smart union picks (the first one took every object)
+    fitting = [arm for _, arm in arms if _fits(arm, data)]
+    if fitting:
+        return construct(max(fitting, key=lambda arm: _fit_score(arm, obj)), data)
+    if len(arms) == 1:  # `X | None`: X's own rules (a tagged union's fallback) decide
+        return construct(arms[0][1], data)
+    if obj is not None:
         models = [m for _, arm in arms for m in _models_in(arm)]
         if models:  # the variant whose fields fit the data best (the first on a tie)
             best = max(models, key=lambda m: _score(m, obj))
@@ -265,6 +276,21 @@ def _construct_union(args: tuple[Any, ...], data: Any, chooser: Any) -> Any:
         if container in (list, dict) and issubclass(type(data), container):
             return construct(inner, data)
     return data
+
+
+def _names_variant(arm: Any, data: dict[str, Any]) -> bool:
+    """Whether ``arm`` is a tagged union whose discriminator names one of its variants for
+    ``data`` (not an unknown tag, which the best match decides)."""
+    if get_origin(arm) is not Annotated:
+        return False
+    inner, *metadata = get_args(arm)
+    if get_origin(inner) is not Union and get_origin(inner) is not types.UnionType:
+        return False
+    for meta in metadata:
+        chooser = getattr(meta, "discriminator", None)
+        if chooser is not None:
+            return _by_discriminator(_arms(get_args(inner)), data, chooser) is not None
+    return False
 
 
 def _by_discriminator(
@@ -302,6 +328,14 @@ def _literal_match(model: type[BaseModel], field: str, data: dict[str, Any]) -> 
     return data[key] in get_args(info.annotation)
 
 
+def _fit_score(arm: Any, data: dict[str, Any] | None) -> tuple[int, int, int]:
+    """`_score` of an arm that is one model (the first arm wins a tie: `max` keeps it)."""
+    models = _models_in(arm)
+    if data is None or len(models) != 1:
+        return (0, 0, 0)
+    return _score(models[0], data)
+
+
 def _score(model: type[BaseModel], data: dict[str, Any]) -> tuple[int, int, int]:
     """How well ``data`` fits ``model``: literal (tag) fields that match, minus those that do
     not; then fields present; then fewer required fields missing."""
@@ -330,6 +364,12 @@ def _construct_model(cls: type[BaseModel], data: dict[str, Any]) -> BaseModel:
                 values[name] = construct(hints.get(name, info.annotation), rest.pop(key))
                 break
     fields_set = set(values)
+    for name, info in cls.model_fields.items():
+        # a required field the server left out reads as None, as Stainless's `construct`
+        # does (model_construct left it unset: `AttributeError` on a field typed `str`);
+        # not in the fields set, so `to_dict()` still leaves it out
+        if name not in values and info.is_required():
+            values[name] = None
     if cls.model_config.get("extra") == "allow":
         values.update(rest)
     return cls.model_construct(_fields_set=fields_set, **values)

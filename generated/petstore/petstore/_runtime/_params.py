@@ -19,7 +19,7 @@ from urllib.parse import quote, quote_plus
 
 from pydantic import BaseModel
 
-from ._types import NotGiven
+from ._types import NotGiven, Omit
 
 __all__ = ["deep_pairs", "encode_cookie", "encode_header", "encode_path", "encode_query"]
 
@@ -41,7 +41,8 @@ _PLAIN = frozenset({str, int, float, bool, type(None)})
 
 
 def jsonable(value: Any) -> Any:
-    """Reduce models, enums, dates and containers to JSON-shaped data; drop NOT_GIVEN members."""
+    """Reduce models, enums, dates and containers to JSON-shaped data; drop NOT_GIVEN and
+    `omit` members (`omit` nested in `extra_query` went on the wire as the word)."""
     if type(value) in _PLAIN:  # the common case, before the (slower) isinstance checks
         return value
     if isinstance(value, BaseModel):
@@ -59,10 +60,10 @@ def jsonable(value: Any) -> Any:
         return value
     if isinstance(value, Mapping):
         items = cast("Mapping[object, Any]", value).items()
-        return {str(k): jsonable(v) for k, v in items if not isinstance(v, NotGiven)}
+        return {str(k): jsonable(v) for k, v in items if not isinstance(v, NotGiven | Omit)}
     if isinstance(value, list | tuple | set | frozenset) or _other_sequence(value):
         members = cast("Iterable[Any]", value)
-        return [jsonable(v) for v in members if not isinstance(v, NotGiven)]
+        return [jsonable(v) for v in members if not isinstance(v, NotGiven | Omit)]
     return value
 
 

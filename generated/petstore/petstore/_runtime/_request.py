@@ -25,7 +25,7 @@ from ._params import (
 )
 from ._plan import plan
 from ._record import Struct
-from ._types import NOT_GIVEN, NotGiven, Omit, RequestOptions
+from ._types import NOT_GIVEN, NotGiven, Omit, RequestOptions, omit
 
 __all__ = ["IDEMPOTENCY_EXTENSION", "Prepared", "prepare"]
 
@@ -221,9 +221,9 @@ def prepare(
     whole: Any = NOT_GIVEN
     for p in op.params:
         value = values.get(p.py_name, NOT_GIVEN)
-        if p.location == "path" and (value is None or value is NOT_GIVEN):
+        if p.location == "path" and (value is None or value is NOT_GIVEN or value is omit):
             raise ValueError(f"path parameter {p.py_name!r} must not be None or omitted")
-        if value is NOT_GIVEN:  # the sentinel is a singleton
+        if value is NOT_GIVEN or value is omit:  # (singletons; `omit` went as `?mode=omit`)
             continue
         if p.location == "field":
             fields[p.wire_name] = value
@@ -280,7 +280,9 @@ def prepare(
 
     extra_query = options.get("extra_query")
     if extra_query:
-        _merge_extra_query(req, op, jsonable(extra_query))
+        # (a top-level `omit` is kept: it drops the parameter; `jsonable` drops it elsewhere)
+        top = {k: v if isinstance(v, Omit) else jsonable(v) for k, v in extra_query.items()}
+        _merge_extra_query(req, op, {k: v for k, v in top.items() if not isinstance(v, NotGiven)})
 
     keyed_body = _key_body(req, op, fields, whole, options)
     _set_body(req, op, fields, whole, options.get("extra_body"))
@@ -328,6 +330,8 @@ def _merge_extra_query(req: Prepared, op: Operation[Any], extra: Mapping[str, An
         key = quote_name(name)
         req.query = [s for s in req.query if not s.startswith((f"{key}=", f"{key}["))]
         p = declared.get(name)
+        if isinstance(value, Omit):  # the parameter dropped (`NOT_GIVEN` never gets here)
+            continue
         if p is not None:
             req.query += encode_query(name, value, p.style, p.explode, quoter(p.allow_reserved))
         else:
@@ -471,7 +475,11 @@ def _set_body(
             payload = jsonable(payload)
         if not isinstance(payload, Mapping):
             raise TypeError("extra_body needs an object request body")
-        payload = {**cast("Mapping[str, Any]", payload), **extra}
+        # `omit` for a key drops it from the body, as openai-python's `extra_body` (it went to
+        # the JSON encoder, which refused it); `NOT_GIVEN` is no value: the argument's stays
+        given = {k: v for k, v in extra.items() if not isinstance(v, NotGiven)}
+        merged = {**cast("Mapping[str, Any]", payload), **given}
+        payload = {k: v for k, v in merged.items() if not isinstance(v, Omit)}
     content, content_type = encode_body(media, payload, body.encoding if body else None)
     if content or content_type:
         req.content = content

@@ -126,23 +126,34 @@ class _Lazy:
         generator = getattr(handler, "generate_json_schema", None)
         if not isinstance(generator, GenerateJsonSchema):
             return handler(schema)
-        # A model becomes a `$defs` entry. Lazily named models may form a cycle (A names B,
-        # B names A): a model whose schema is being generated further up is referred to by
-        # its `$ref`, as pydantic does for the cycles it sees itself.
+        # A model becomes a `$defs` entry, referred to by its `$ref`. Lazily named models may
+        # form a cycle (A names B, B names A), and a chain of them (A names B names C ...)
+        # generated inline, each inside the last, ran out of stack at ~30 (`RecursionError`,
+        # 10 of Stripe's models): the outermost call generates the models the others name,
+        # one after another, while each inner call only names its model.
         ref = _ref_of(schema)
         if ref is None:
             return generator.generate_inner(schema)
-        busy = _IN_PROGRESS.setdefault(id(generator), set())
+        defs_ref, named = generator.get_cache_defs_ref_schema(CoreRef(ref))
+        if defs_ref in generator.definitions:
+            return named  # generated already
         key = (ref, generator.mode)
-        if key in busy:
-            return generator.get_cache_defs_ref_schema(CoreRef(ref))[1]
-        busy.add(key)
+        state = _IN_PROGRESS.get(id(generator))
+        if state is not None:
+            seen, pending = state
+            if key not in seen:
+                seen.add(key)
+                pending.append(schema)
+            return named
+        seen, pending = {key}, []
+        _IN_PROGRESS[id(generator)] = (seen, pending)
         try:
-            return generator.generate_inner(schema)
+            result = generator.generate_inner(schema)
+            while pending:
+                generator.generate_inner(pending.pop())
+            return result
         finally:
-            busy.discard(key)
-            if not busy:
-                del _IN_PROGRESS[id(generator)]
+            del _IN_PROGRESS[id(generator)]
 
     def schema(self) -> CoreSchema:
         return core_schema.with_info_plain_validator_function(
@@ -154,9 +165,10 @@ class _Lazy:
         )
 
 
-# JSON-schema generators (by id) -> the (core ref, mode) of lazily named models whose schema
-# they are generating now; an entry lives only while its generation runs.
-_IN_PROGRESS: dict[int, set[tuple[str, str]]] = {}
+# JSON-schema generators (by id) -> the (core ref, mode) of lazily named models met in the outermost
+# lazy call now running, and the schemas of those still to generate; an entry lives only while
+# that call runs.
+_IN_PROGRESS: dict[int, tuple[set[tuple[str, str]], list[CoreSchema]]] = {}
 
 
 def _ref_of(schema: CoreSchema) -> str | None:

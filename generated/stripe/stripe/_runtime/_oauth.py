@@ -43,6 +43,8 @@ except ImportError:  # pragma: no cover - Windows: no cross-process token file l
 from ._auth import AuthContext, SecurityScheme, _basic, _set_header, check_transport
 from ._drivers import Exclusive, Flow, FlowLock, Outcome, Send, Sleep, run_async, run_sync
 from ._errors import (
+    APIError,
+    APITimeoutError,
     MissingCredentialsError,
     OAuthError,
     connection_error,
@@ -189,6 +191,20 @@ _STORE_LOCKS_GUARD = threading.Lock()
 FILE_LOCK_WAIT = 60.0  # seconds to wait for another process's renewal before going ahead
 
 
+def _late_renewal(method: str, url: str) -> Callable[[], APIError]:
+    """The error of a call whose deadline passed while another call renewed the token."""
+
+    def late() -> APIError:
+        request = httpx.Request(method, url)
+        return APITimeoutError(
+            request,
+            "Deadline exceeded waiting for another call's token renewal:"
+            f" {method} {request.url.path}",
+        )
+
+    return late
+
+
 def _store_lock(store: TokenStore) -> FlowLock:
     """One lock per store object, shared by every client of this process that uses it."""
     with _STORE_LOCKS_GUARD:
@@ -201,9 +217,14 @@ def _store_lock(store: TokenStore) -> FlowLock:
         return lock
 
 
-def _file_lock(store: TokenStore) -> Flow[int | None]:
+def _file_lock(
+    store: TokenStore,
+    deadline: float | None = None,
+    late: Callable[[], APIError] | None = None,
+) -> Flow[int | None]:
     """For a ``JSONFileTokenStore`` on POSIX, an exclusive ``flock`` on ``<path>.lock`` (other
-    processes renew one at a time), polled so that async callers never block the loop.
+    processes renew one at a time), polled so that async callers never block the loop, until
+    the call's ``deadline`` (then ``late()``) or ``FILE_LOCK_WAIT``.
     Returns the locked file descriptor (``None``: no file lock)."""
     if not isinstance(store, JSONFileTokenStore) or fcntl is None:
         return None
@@ -217,6 +238,8 @@ def _file_lock(store: TokenStore) -> Flow[int | None]:
                 return fd
             except BlockingIOError:
                 pass
+            if deadline is not None and late is not None and time.monotonic() >= deadline:
+                raise late()
             if waited >= FILE_LOCK_WAIT:
                 raise OAuthError(
                     f"Another process has held the token file lock {store.path}.lock for"
@@ -366,7 +389,13 @@ class _TokenScheme(SecurityScheme):
         """A store other clients (or processes) may share: renewals are serialised on it."""
         return None
 
-    def _renew(self, creds: Mapping[str, str], ctx: AuthContext, used: str | None) -> Flow[None]:
+    def _renew(
+        self,
+        creds: Mapping[str, str],
+        ctx: AuthContext,
+        used: str | None,
+        late: Callable[[], APIError] | None = None,
+    ) -> Flow[None]:
         """Runs under the cache lock: fetch unless another caller already replaced ``used``.
         With a shared token store, also under the store's lock (other clients of this process,
         and for ``JSONFileTokenStore`` other processes: ``flock``), re-reading the store first:
@@ -376,12 +405,18 @@ class _TokenScheme(SecurityScheme):
             yield from self._renew_locked(creds, ctx, used, None)
             return
         lock = _store_lock(store)
-        yield Exclusive(lock, self._renew_with_file_lock(creds, ctx, used, store))
+        flow = self._renew_with_file_lock(creds, ctx, used, store, late)
+        yield Exclusive(lock, flow, ctx.deadline, late)
 
     def _renew_with_file_lock(
-        self, creds: Mapping[str, str], ctx: AuthContext, used: str | None, store: TokenStore
+        self,
+        creds: Mapping[str, str],
+        ctx: AuthContext,
+        used: str | None,
+        store: TokenStore,
+        late: Callable[[], APIError] | None,
     ) -> Flow[None]:
-        held = yield from _file_lock(store)
+        held = yield from _file_lock(store, ctx.deadline, late)
         try:
             yield from self._renew_locked(creds, ctx, used, store)
         finally:
@@ -412,7 +447,9 @@ class _TokenScheme(SecurityScheme):
         token = self.current(creds, ctx.tokens)
         if token is None or token.expires_soon():
             used = token.access_token if token else None
-            yield Exclusive(ctx.tokens.lock, self._renew(creds, ctx, used))
+            late = _late_renewal(request.method, request.url)
+            renew = self._renew(creds, ctx, used, late)
+            yield Exclusive(ctx.tokens.lock, renew, ctx.deadline, late)
             token = self.current(creds, ctx.tokens)
         if token is None or not token.access_token:
             raise MissingCredentialsError("No OAuth2 access token and no way to obtain one.")
@@ -425,7 +462,8 @@ class _TokenScheme(SecurityScheme):
         used = ctx.applied.get(self)
         if used is None:  # the caller sent their own Authorization header
             return False
-        yield Exclusive(ctx.tokens.lock, self._renew(creds, ctx, used))
+        late = _late_renewal(request.method, request.url)
+        yield Exclusive(ctx.tokens.lock, self._renew(creds, ctx, used, late), ctx.deadline, late)
         token = self.current(creds, ctx.tokens)
         if token is None or token.access_token == used:
             return False

@@ -98,6 +98,17 @@ class PageRequest:
         options: RequestOptions = {**self.options, "extra_query": extra}
         return dataclasses.replace(self, options=options)
 
+    def without(self, wires: tuple[str, ...]) -> PageRequest:
+        """The same request without the parameters ``wires`` (declared or extra query ones)."""
+        drop = {p.py_name for p in self.op.params if p.wire_name in wires}
+        values = {k: v for k, v in self.values.items() if k not in drop}
+        extra = self.options.get("extra_query")
+        options = self.options
+        if extra and any(w in extra for w in wires):
+            kept = {k: v for k, v in extra.items() if k not in wires}
+            options = {**self.options, "extra_query": kept}
+        return dataclasses.replace(self, values=values, options=options)
+
     def follow(self, url: str, base_url: str) -> PageRequest:
         """A request for ``url`` as given: same method, headers and options, no path or query
         params (the URL carries them). Only URLs under ``base_url`` are followed, so

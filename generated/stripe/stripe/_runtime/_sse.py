@@ -169,6 +169,10 @@ class SSEDecoder:
     ) -> None:
         self._event = ""
         self._data: list[str] = []
+        # the spec's "last event ID buffer" (an `id:` line) and the stream's "last event ID
+        # string", which takes the buffer only when an event is dispatched: a connection lost
+        # mid-event resumed after the id of an event that never arrived whole (skipping it)
+        self._id_buffer: str | None = last_event_id
         self._last_id: str | None = last_event_id
         self._retry: int | None = None
         self._first = True
@@ -193,7 +197,7 @@ class SSEDecoder:
         elif name == "event":
             self._event = value
         elif name == "id" and "\0" not in value:
-            self._last_id = value
+            self._id_buffer = value
         elif name == "retry" and value.isascii() and value.isdigit():
             self._retry = int(value)
             self.reconnection_time = int(value) / 1000
@@ -202,6 +206,7 @@ class SSEDecoder:
     def _dispatch(self) -> ServerSentEvent | None:
         data, event, retry = self._data, self._event, self._retry
         self._data, self._event, self._retry = [], "", None
+        self._last_id = self._id_buffer
         if not data:
             return None
         return ServerSentEvent(event or "message", "\n".join(data), self._last_id, retry)
@@ -293,15 +298,17 @@ class Stream(Generic[T]):
         if self._lines:
             yield from self._records()
             return
-        if kind := _not_events(self.response):
-            if kind == "json":
-                self.response.read()
-            self.response.close()
-            raise _not_events_error(self.response, kind)
         decoder = SSEDecoder()
         reconnects = 0
         while True:
             response = self.response
+            # the first response and each reopened one (a reconnect answered with JSON ended
+            # the stream without a word)
+            if kind := _not_events(response):
+                if kind == "json":
+                    response.read()
+                response.close()
+                raise _not_events_error(response, kind)
             try:
                 splitter = _LineSplitter()
                 for chunk in response.iter_bytes():
@@ -423,15 +430,15 @@ class AsyncStream(Generic[T]):
             async for record in self._records():
                 yield record
             return
-        if kind := _not_events(self.response):
-            if kind == "json":
-                await self.response.aread()
-            await self.response.aclose()
-            raise _not_events_error(self.response, kind)
         decoder = SSEDecoder()
         reconnects = 0
         while True:
             response = self.response
+            if kind := _not_events(response):  # (each reopened response too: `Stream`)
+                if kind == "json":
+                    await response.aread()
+                await response.aclose()
+                raise _not_events_error(response, kind)
             try:
                 splitter = _LineSplitter()
                 async for chunk in response.aiter_bytes():
