@@ -137,7 +137,7 @@ class _Lazy:
         defs_ref, named = generator.get_cache_defs_ref_schema(CoreRef(ref))
         if defs_ref in generator.definitions:
             return named  # generated already
-        key = (ref, generator.mode)
+        key: tuple[str, str] = (ref, generator.mode)
         state = _IN_PROGRESS.get(id(generator))
         if state is not None:
             seen, pending = state
@@ -145,12 +145,12 @@ class _Lazy:
                 seen.add(key)
                 pending.append(schema)
             return named
-        seen, pending = {key}, []
-        _IN_PROGRESS[id(generator)] = (seen, pending)
+        queue: list[CoreSchema] = []
+        _IN_PROGRESS[id(generator)] = ({key}, queue)
         try:
             result = generator.generate_inner(schema)
-            while pending:
-                generator.generate_inner(pending.pop())
+            while queue:
+                generator.generate_inner(queue.pop())
             return result
         finally:
             del _IN_PROGRESS[id(generator)]
