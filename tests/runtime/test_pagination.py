@@ -451,14 +451,17 @@ def offset_pages(request: httpx.Request) -> httpx.Response:
     return httpx.Response(200, json={"data": PETS[offset : offset + limit], "total": len(PETS)})
 
 
+LIST_OFFSETS: rt.Operation[Any] = rt.Operation(
+    method="get",
+    path="/pets",
+    params=(rt.Param("offset", "offset", "query"), rt.Param("limit", "limit", "query")),
+    responses={"200": rt.Response(dict[str, Any], "json")},
+    pagination=rt.OffsetPagination(items="data", total="total"),
+)
+
+
 def test_offset_advances_by_items_received() -> None:
-    op: rt.Operation[Any] = rt.Operation(
-        method="get",
-        path="/pets",
-        params=(rt.Param("offset", "offset", "query"), rt.Param("limit", "limit", "query")),
-        responses={"200": rt.Response(dict[str, Any], "json")},
-        pagination=rt.OffsetPagination(items="data", total="total"),
-    )
+    op = LIST_OFFSETS
     server = Server(offset_pages)
     assert ids(sync_client(server).paginate(op, {"limit": 5})) == [p["id"] for p in PETS]
     assert [q.get("offset") for q in server.queries()] == [None, "2", "4", "6"]  # total stops it
@@ -574,13 +577,7 @@ def test_fan_out_stops_at_short_page_and_for_offsets() -> None:
 def test_fan_out_of_offsets_stops_at_the_total() -> None:
     """A helper's pagination review: with `total` in the body, the fan-out still asked for
     offsets past it (11 requests for 4 pages) until a page came back empty."""
-    op: rt.Operation[Any] = rt.Operation(
-        method="get",
-        path="/pets",
-        params=(rt.Param("offset", "offset", "query"), rt.Param("limit", "limit", "query")),
-        responses={"200": rt.Response(dict[str, Any], "json")},
-        pagination=rt.OffsetPagination(items="data", total="total"),
-    )
+    op = LIST_OFFSETS
     server = Server(offset_pages)
     items = list(sync_client(server).paginate(op, {"limit": 2}).iter_all(concurrency=8))
     assert ids(items) == [p["id"] for p in PETS]
