@@ -343,10 +343,21 @@ def unique_names(wires: list[str]) -> dict[str, str]:
     return result
 
 
+# Names Windows reserves for devices, with any extension (`con.py` cannot be created there:
+# a package holding one cannot be checked out or installed on Windows)
+_WINDOWS_DEVICES = frozenset(
+    {"con", "prn", "aux", "nul"} | {f"{p}{i}" for p in ("com", "lpt") for i in range(10)}
+)
+
+
+_PACKAGE_FOLDERS = frozenset({"client", "types", "models", "resources"})
+
+
 def module_name(text: str) -> str:
-    """A module file name (snake case, not a keyword, never starting with an underscore)."""
+    """A module file name (snake case, not a keyword, never starting with an underscore, not a
+    name Windows reserves)."""
     name = snake(text).strip("_")[:80].rstrip("_") or "module"
-    if name in KEYWORDS or name in {"client", "types", "models", "resources"}:
+    if name in KEYWORDS or name in _WINDOWS_DEVICES or name in _PACKAGE_FOLDERS:
         name += "_"
     return name
 

@@ -52,6 +52,15 @@ def test_hostile_text_becomes_plain_identifiers(hostile: str) -> None:
         assert not keyword.iskeyword(name)
 
 
+def test_module_names_windows_reserves_get_a_suffix() -> None:
+    """A hostile-spec sweep: schemas `con`, `aux`, `nul`, `com1`, `LPT1` made `models/con.py`
+    ...: names Windows reserves for devices whatever the extension, so the package could not
+    be checked out or installed there."""
+    for name in ("con", "AUX", "Nul", "com1", "LPT1", "prn"):
+        assert naming.module_name(name) == name.lower() + "_"
+    assert naming.module_name("console") == "console" and naming.module_name("com10") == "com10"
+
+
 def test_colliding_wire_names_get_distinct_meaningful_names() -> None:
     names = naming.unique_names(["foo_bar", "foo-bar", "fooBar", "+1", "-1"])
     assert names["foo_bar"] == "foo_bar"
