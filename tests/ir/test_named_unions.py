@@ -53,3 +53,47 @@ def test_a_member_cut_from_a_discriminated_union_takes_its_tag_along() -> None:
     disc = alias.target.discriminator
     assert disc is not None
     assert {key for _, key in disc.mapping} == {api.components["ItemReference"]}
+
+
+def test_a_discriminator_mapping_naming_no_member_is_warned_of() -> None:
+    """A hostile-spec sweep: mapping entries naming a missing schema, a bare name that does
+    not exist or a schema outside the union were dropped without a word, even under
+    `--strict` (DigitalOcean's 43 mappings into files that are not there among them)."""
+    from apigen.diagnostics import Report
+    from tests.builds import api_of
+
+    obj = {"type": "object", "properties": {"kind": {"type": "string"}}}
+    spec = {
+        "openapi": "3.0.3",
+        "info": {"title": "t", "version": "1"},
+        "paths": {},
+        "components": {
+            "schemas": {
+                "A": obj,
+                "B": obj,
+                "Other": obj,
+                "U": {
+                    "oneOf": [
+                        {"$ref": "#/components/schemas/A"},
+                        {"$ref": "#/components/schemas/B"},
+                    ],
+                    "discriminator": {
+                        "propertyName": "kind",
+                        "mapping": {
+                            "a": "#/components/schemas/A",
+                            "x": "#/components/schemas/Nope",
+                            "o": "Other",
+                        },
+                    },
+                },
+            }
+        },
+    }
+    report = Report()
+    api_of(spec, report)
+    found = [w for w in report.warnings if w.kind == "discriminator"]
+    assert [w.pointer for w in found] == [
+        "#/components/schemas/U/discriminator/mapping/x",
+        "#/components/schemas/U/discriminator/mapping/o",
+    ]
+    assert "'#/components/schemas/Nope', which is none of the union's members" in found[0].message

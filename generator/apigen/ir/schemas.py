@@ -425,7 +425,7 @@ class SchemaConverter:
                     # admits no null (the caller adds it back when the type lists "null" or
                     # says `nullable`); the sandbox's validator refused the null the client sent
                     union = union.inner
-                return self._discriminate(union, schema.get("discriminator"))
+                return self._discriminate(union, schema.get("discriminator"), pointer)
         if "const" in schema:
             return self._literal([schema["const"]], pointer, types)
         enum = schema.get("enum")
@@ -690,7 +690,7 @@ class SchemaConverter:
         result = union_of(members) if members else ANY
         return Nullable(result) if nullable and result != ANY else result
 
-    def _discriminate(self, union: TypeExpr, raw: Any) -> TypeExpr:
+    def _discriminate(self, union: TypeExpr, raw: Any, pointer: str) -> TypeExpr:
         """Attach the spec's discriminator when every member is a model it can name; without
         one, the property whose constant values tell the members apart (`_implicit_tag`)."""
         inner = union.inner if isinstance(union, Nullable) else union
@@ -715,6 +715,14 @@ class SchemaConverter:
             key = target if str(target).startswith("#") else COMPONENT_PREFIX + escape(str(target))
             if key in members:
                 mapping.append((str(value), key))
+            else:  # (dropped without a word, even under --strict)
+                self.warn(
+                    f"{pointer}/discriminator/mapping/{escape(str(value))}",
+                    f"discriminator mapping {str(value)!r} names {str(target)!r}, which is"
+                    " none of the union's members",
+                    "discriminator",
+                    "ignored: the member is chosen by its fields",
+                )
         for key in members:  # implicit mapping: the schema's own name (a component's)
             name = key[len(COMPONENT_PREFIX) :]
             if (
