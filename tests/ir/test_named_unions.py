@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 
 def test_github_get_content_returns_a_named_union(built: dict[str, Path]) -> None:
@@ -97,3 +98,29 @@ def test_a_discriminator_mapping_naming_no_member_is_warned_of() -> None:
         "#/components/schemas/U/discriminator/mapping/o",
     ]
     assert "'#/components/schemas/Nope', which is none of the union's members" in found[0].message
+
+
+def test_equal_path_templates_with_a_method_in_common_are_warned_of() -> None:
+    """Prism sweep (googleapis storagetransfer): `GET /v1/{jobName}` and `GET /v1/{name}`
+    ("MUST NOT exist as they are identical"); Prism answered one's requests with the other's
+    validation. Another method on the same shape is told apart (GitHub's attestations)."""
+    from apigen.diagnostics import Report
+    from tests.builds import api_of
+
+    def op(name: str) -> dict[str, Any]:
+        return {"operationId": name, "responses": {"200": {"description": "ok"}}}
+
+    spec = {
+        "openapi": "3.0.3",
+        "info": {"title": "t", "version": "1"},
+        "paths": {
+            "/v1/{jobName}": {"get": op("getJob")},
+            "/v1/{name}": {"get": op("getOperation"), "delete": op("deleteOperation")},
+            "/v2/{a}": {"get": op("getA")},
+            "/v2/{b}": {"delete": op("deleteB")},
+        },
+    }
+    report = Report()
+    api_of(spec, report)
+    ((w,),) = [[w for w in report.warnings if w.kind == "paths"]]
+    assert w.pointer == "#/paths/~1v1~1{name}" and "'/v1/{jobName}'" in w.message

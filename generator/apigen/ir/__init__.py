@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import replace
 from typing import Any
 
 from .. import naming
 from ..diagnostics import Report
+from ..spec.pointer import escape
 from . import client_params, grouping, layout, long_running, pagination, parts, unions, usage
 from . import options as custom
 from .freeze import freeze
@@ -131,6 +133,7 @@ def build_api(
     lazy = layout.lazy_models(schemas.definitions)
     cycles = layout.merge_cycles(schemas.definitions, lazy)
     server_url = base_url(document, report, spec_file)
+    _warn_equal_templates(document, report, spec_file)
     token_endpoints_on_the_server(schemes, server_url)
     api = Api(
         package=package,
@@ -219,6 +222,43 @@ def _every_resource(resources: dict[str, ResourceDef]) -> list[ResourceDef]:
         out.append(node)
         todo.extend(node.children.values())
     return out
+
+
+def _warn_equal_templates(document: Mapping[str, Any], report: Report, file: str) -> None:
+    """Paths equal but for their parameters' names (`/v1/{jobName}`, `/v1/{name}`): "MUST NOT
+    exist as they are identical" (OpenAPI); with a method in common, a server (Prism, ours) can
+    route a request to either. The client sends each as written; the spec is warned of."""
+    paths = document.get("paths")
+    if not isinstance(paths, Mapping):
+        return
+    seen: dict[str, list[str]] = {}
+    for path, item in paths.items():
+        shape = _TEMPLATE_PARAM.sub("{}", str(path))
+        methods = set(item) & _METHODS if isinstance(item, Mapping) else set()
+        earlier = seen.setdefault(shape, [])
+        earlier.append(str(path))
+        # (another method on the same shape is told apart: GitHub's GET and DELETE of
+        # attestations by `{subject_digest}` and `{attestation_id}`)
+        first = next(
+            (p for p in earlier[:-1] if methods & set(_as_mapping(paths[p])) & _METHODS), None
+        )
+        if first is not None and "{" in shape:
+            report.warn(
+                file,
+                "#/paths/" + escape(str(path)),
+                f"path {str(path)!r} is {first!r} with other parameter names and a method in"
+                " common: a server cannot tell the two apart",
+                kind="paths",
+                action="both kept; requests may reach the other's operation",
+            )
+
+
+_TEMPLATE_PARAM = re.compile(r"\{[^{}]*\}")
+_METHODS = frozenset({"get", "put", "post", "delete", "options", "head", "patch", "trace", "query"})
+
+
+def _as_mapping(value: object) -> Mapping[str, Any]:
+    return value if isinstance(value, Mapping) else {}
 
 
 def _known_security(
