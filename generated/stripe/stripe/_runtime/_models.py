@@ -9,7 +9,7 @@ import functools
 import json
 import types
 import typing
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Annotated, Any, Literal, Union, cast, get_args, get_origin
 
 from pydantic import BaseModel, ConfigDict, TypeAdapter
@@ -206,13 +206,17 @@ def _fits(type_: Any, data: Any) -> bool:
 
 
 def _construct_annotated(inner: Any, metadata: tuple[Any, ...], data: Any) -> Any:
-    origin = get_origin(inner)
-    if origin is Union or origin is types.UnionType:
-        for meta in metadata:
-            chooser = getattr(meta, "discriminator", None)
-            if chooser is not None:
-                return _construct_union(get_args(inner), data, chooser)
+    chooser = _chooser(inner, metadata)
+    if chooser is not None:
+        return _construct_union(get_args(inner), data, chooser)
     return construct(inner, data)
+
+
+def _chooser(inner: Any, metadata: Sequence[Any]) -> Any:
+    """The discriminator of ``Annotated[inner, *metadata]`` when it is a tagged union."""
+    if get_origin(inner) is not Union and get_origin(inner) is not types.UnionType:
+        return None
+    return next((c for m in metadata if (c := getattr(m, "discriminator", None)) is not None), None)
 
 
 def _arms(args: tuple[Any, ...]) -> list[tuple[str | None, Any]]:
@@ -284,13 +288,10 @@ def _names_variant(arm: Any, data: dict[str, Any]) -> bool:
     if get_origin(arm) is not Annotated:
         return False
     inner, *metadata = get_args(arm)
-    if get_origin(inner) is not Union and get_origin(inner) is not types.UnionType:
-        return False
-    for meta in metadata:
-        chooser = getattr(meta, "discriminator", None)
-        if chooser is not None:
-            return _by_discriminator(_arms(get_args(inner)), data, chooser) is not None
-    return False
+    chooser = _chooser(inner, metadata)
+    return (
+        chooser is not None and _by_discriminator(_arms(get_args(inner)), data, chooser) is not None
+    )
 
 
 def _by_discriminator(
