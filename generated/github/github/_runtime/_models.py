@@ -264,9 +264,11 @@ def _construct_union(args: tuple[Any, ...], data: Any, chooser: Any) -> Any:
     # an arm that validates strictly (no coercion) as it is wins; of several (models whose
     # fields are all optional fit any object), the one whose fields the data fills best, as
     # pydantic's smart union picks (the first one took every object)
-    fitting = [arm for _, arm in arms if _fits(arm, data)]
-    if fitting:
-        return construct(max(fitting, key=lambda arm: _fit_score(arm, obj)), data)
+    # (best scored first, then validated until one fits: the same choice, one validation
+    # where each arm's took one before)
+    for arm in sorted((arm for _, arm in arms), key=lambda arm: _fit_score(arm, obj), reverse=True):
+        if _fits(arm, data):
+            return construct(arm, data)
     if len(arms) == 1:  # `X | None`: X's own rules (a tagged union's fallback) decide
         return construct(arms[0][1], data)
     if obj is not None:
