@@ -9,6 +9,7 @@ from typing import Any
 
 from .. import naming
 from ..diagnostics import Report
+from ..spec.methods import path_operations
 from ..spec.pointer import escape
 from . import client_params, grouping, layout, long_running, pagination, parts, unions, usage
 from . import options as custom
@@ -228,20 +229,15 @@ def _warn_equal_templates(document: Mapping[str, Any], report: Report, file: str
     """Paths equal but for their parameters' names (`/v1/{jobName}`, `/v1/{name}`): "MUST NOT
     exist as they are identical" (OpenAPI); with a method in common, a server (Prism, ours) can
     route a request to either. The client sends each as written; the spec is warned of."""
-    paths = document.get("paths")
-    if not isinstance(paths, Mapping):
-        return
-    seen: dict[str, list[str]] = {}
-    for path, item in paths.items():
+    seen: dict[str, list[tuple[str, set[str]]]] = {}
+    for path, item in as_object(document.get("paths")).items():
         shape = _TEMPLATE_PARAM.sub("{}", str(path))
-        methods = set(item) & _METHODS if isinstance(item, Mapping) else set()
+        methods = {method for method, _, _ in path_operations(as_object(item))}
         earlier = seen.setdefault(shape, [])
-        earlier.append(str(path))
         # (another method on the same shape is told apart: GitHub's GET and DELETE of
         # attestations by `{subject_digest}` and `{attestation_id}`)
-        first = next(
-            (p for p in earlier[:-1] if methods & set(_as_mapping(paths[p])) & _METHODS), None
-        )
+        first = next((p for p, theirs in earlier if methods & theirs), None)
+        earlier.append((str(path), methods))
         if first is not None and "{" in shape:
             report.warn(
                 file,
@@ -254,11 +250,6 @@ def _warn_equal_templates(document: Mapping[str, Any], report: Report, file: str
 
 
 _TEMPLATE_PARAM = re.compile(r"\{[^{}]*\}")
-_METHODS = frozenset({"get", "put", "post", "delete", "options", "head", "patch", "trace", "query"})
-
-
-def _as_mapping(value: object) -> Mapping[str, Any]:
-    return value if isinstance(value, Mapping) else {}
 
 
 def _known_security(
