@@ -1,6 +1,7 @@
-"""A required property with a spec `default` is a required model field: a request sends only
-the fields set (`exclude_unset`), so a defaulted `qty` the caller left alone was never sent, and
-the API (our sandbox too) refused the body for lacking a required property."""
+"""A required property with a spec `default`: a request sends only the fields set
+(`exclude_unset`), so a defaulted `qty` the caller left alone was never sent and the API refused
+the body; made a required field instead, a response leaving it out no longer read as the spec's
+default. Now it keeps the default and counts as set (`model_post_init`): sent, and read."""
 
 from __future__ import annotations
 
@@ -44,25 +45,42 @@ components:
         sku: {type: string}
         qty: {type: integer, default: 1}
         note: {type: string, default: plain}
+        price: {type: number}
 """
 
 
-def test_a_required_property_with_a_default_must_be_given_and_is_sent(tmp_path: Path) -> None:
+def test_a_required_property_with_a_default_is_sent_when_left_alone(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
     spec = tmp_path / "req_defaults.yaml"
     spec.write_text(SPEC)
     build_into(spec, tmp_path / "out", name="req_defaults")
     sent: list[object] = []
+    answers = [{"sku": "a", "qty": 2}, {"sku": "b"}, {"sku": "c", "price": "not a number"}]
 
     def handler(request: httpx.Request) -> httpx.Response:
         sent.append(json.loads(request.content))
-        return httpx.Response(200, json={"sku": "a", "qty": 2})
+        return httpx.Response(200, json=answers[len(sent) - 1])
 
     with on_path(tmp_path / "out", "req_defaults") as pkg:
         line_cls = importlib.import_module("req_defaults.models").Line
-        with pytest.raises(pydantic.ValidationError, match="qty"):
-            line_cls(sku="a")
-        assert line_cls.model_fields["note"].default == "plain"  # optional: the default stays
-        client = pkg.Client(http_client=httpx.Client(transport=httpx.MockTransport(handler)))
-        line = client.orders.create(lines=[line_cls(sku="a", qty=1)])
-        assert sent == [{"lines": [{"sku": "a", "qty": 1}]}]
+        with pytest.raises(pydantic.ValidationError, match="sku"):
+            line_cls(qty=3)  # the one without a default stays required
+        assert line_cls(sku="a").qty == 1
+        assert line_cls(sku="a").to_dict() == {"sku": "a", "qty": 1}  # not the optional `note`
+        assert line_cls.model_validate({"sku": "a"}).to_dict() == {"sku": "a", "qty": 1}
+        http = httpx.Client(transport=httpx.MockTransport(handler))
+        client = pkg.Client(http_client=http, strict_response_validation=True)
+        line = client.orders.create(lines=[line_cls(sku="a"), line_cls(sku="b", qty=5)])
+        assert sent[0] == {"lines": [{"sku": "a", "qty": 1}, {"sku": "b", "qty": 5}]}
         assert line.qty == 2
+        left_out = client.orders.create(lines=[])  # strict: the spec's default, no error
+        assert (left_out.qty, left_out.note) == (1, "plain")
+        with pytest.raises(pkg.APIResponseValidationError):
+            client.orders.create(lines=[])
+        lenient = pkg.Client(http_client=http)
+        answers.append({"sku": "d", "price": "not a number"})
+        odd = lenient.orders.create(lines=[])  # the lenient parse keeps the default too
+        assert "first at price" in caplog.text
+        assert (odd.sku, odd.qty) == ("d", 1)
+        assert odd.to_dict()["qty"] == 1  # and sends it back

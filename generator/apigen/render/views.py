@@ -40,6 +40,9 @@ class ClassView:
     doc: str
     fields: list[FieldView]
     base: str = "_rt.Model"  # or "TypedDict, total=False" for request-only shapes
+    # required fields with a spec default, counted as set (`model_post_init`): a request sends
+    # only the fields set (`exclude_unset`), and the API requires these
+    sent_always: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -87,6 +90,7 @@ def model_module(
         else:
             imports.runtime = True
             view = ClassView(d.name, docstring(d.doc, indent="    "), _fields(d, model_types))
+            view.sent_always = [f.py_name for f in d.fields if f.required and f.has_default]
             classes.append(view)
     aliases: list[AliasView] = []
     for d in _assignment_order(assigned):
@@ -191,9 +195,9 @@ def _fields(model: ModelDef, types: TypeRenderer) -> list[FieldView]:
         optional = not f.required
         if optional and not takes_none(f.type):
             annotation += " | None"
-        # a required field takes no default, even the spec's: a request sends only the fields
-        # set (`exclude_unset`), so `Line(sku="a")` left a required `qty` out, refused
-        default_value = ("None" if not f.has_default else literal(f.default)) if optional else None
+        # a required field with a spec default keeps it (a response leaving it out reads as
+        # the default) and is sent even when left alone (`ClassView.sent_always`)
+        default_value = literal(f.default) if f.has_default else ("None" if optional else None)
         default: str | None
         if f.py_name != f.wire_name:
             types.imports.third_party.add("from pydantic import Field")
