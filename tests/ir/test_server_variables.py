@@ -64,6 +64,22 @@ def test_only_variables_the_url_uses_with_a_default_are_keywords() -> None:
     assert api.base_url == "https://{host}.test:8443/v1/api"
 
 
+def test_a_variable_glued_to_the_host_that_holds_a_path_is_the_path_s_start() -> None:
+    """`https://api.example.com{basePath}` (default `/v1`) read as part of the host refused
+    `/v2` and took `x.evil.com`: the credentials went to `api.example.comx.evil.com`."""
+    cases = [  # (url, the variable's name and default, its part)
+        ("https://api.example.com{basePath}", "basePath", "/v1", "path_start"),
+        ("https://api.example.com{suffix}", "suffix", "", "path_start"),  # empty, ends the host
+        ("https://h.test{basePath}/x", "basePath", "/v1", "path_start"),
+        ("https://api{suffix}.example.com", "suffix", "", "host"),  # inside the host name
+        ("https://api-{env}.example.com", "env", "prod", "host"),
+        ("https://{tenant}.example.com", "tenant", "acme", "host"),
+    ]
+    for url, name, default, part in cases:
+        api = api_of(_doc({"url": url, "variables": {name: {"default": default}}}))
+        assert [v.part for v in api.server.variables] == [part], url
+
+
 def test_a_relative_root_server_with_variables_is_on_localhost() -> None:
     api = api_of(_doc({"url": "/api/{version}", "variables": {"version": {"default": "v2"}}}))
     assert api.base_url == "http://localhost/api/v2"

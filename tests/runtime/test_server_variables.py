@@ -23,6 +23,8 @@ from apigen_runtime._servers import fill, server_values
         ("path", ""),
         ("path", "a%2Fb"),
         ("path", "~user"),
+        ("path_start", "/v2"),
+        ("path_start", ""),
     ],
 )
 def test_values_that_keep_the_url_s_shape(part: str, value: str) -> None:
@@ -53,6 +55,10 @@ def test_values_that_keep_the_url_s_shape(part: str, value: str) -> None:
         ("path", "v1#f"),
         ("path", "v1\\x"),
         ("path", "v1\nx"),
+        # glued to the host (`https://api.example.com{basePath}`): a host name there
+        ("path_start", "x.evil.com"),
+        ("path_start", "v2"),
+        ("path_start", "/../admin"),
     ],
 )
 def test_values_that_would_move_the_request_raise(part: str, value: str) -> None:

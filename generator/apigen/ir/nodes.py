@@ -339,7 +339,7 @@ class ServerVariableDef:
     keyword: str
     default: str
     enum: tuple[str, ...]  # empty: any value
-    part: str  # where it sits in the URL: scheme, host, port or path (what a value may hold)
+    part: str  # where it sits in the URL: scheme, host, port, path or path_start (`_part`)
     description: str = ""
 
 

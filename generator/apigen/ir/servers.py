@@ -139,7 +139,7 @@ def root_server(document: Mapping[str, Any], taken: set[str]) -> ServerDef:
                 keyword=keyword,
                 default=default,
                 enum=tuple(dict.fromkeys(values)),
-                part=_part(template, name),
+                part=_part(template, name, default),
                 description=str(description).strip() if isinstance(description, str) else "",
             )
         )
@@ -152,9 +152,11 @@ def relative_url(document: Mapping[str, Any]) -> str | None:
     return None if re.match(r"^https?://", url, re.IGNORECASE) else url
 
 
-def _part(template: str, name: str) -> str:
+def _part(template: str, name: str, default: str) -> str:
     """Where `{name}` first sits in the URL: `scheme`, `host`, `port` (after the authority's
-    `:`) or `path`; the runtime checks a value against what that part may hold."""
+    `:`), `path`, or `path_start`: the path's start, glued to the host (`https://api.example.com
+    {basePath}`, default `/v1`), whose value must begin with `/` (`x.evil.com` there would be
+    a host, `https://api.example.comx.evil.com`); the runtime checks a value against it."""
     at = template.index("{" + name + "}")
     scheme_end = template.find("://")
     if scheme_end < 0 or at < scheme_end:
@@ -162,7 +164,13 @@ def _part(template: str, name: str) -> str:
     host_end = template.find("/", scheme_end + 3)
     if host_end >= 0 and at >= host_end:
         return "path"
-    return "port" if template[at - 1] == ":" else "host"
+    if template[at - 1] == ":":
+        return "port"
+    closes_authority = at + len(name) + 2 == (host_end if host_end >= 0 else len(template))
+    glued = at > scheme_end + 3 and template[at - 1] not in "./-@"
+    if default.startswith("/") or (default == "" and glued and closes_authority):
+        return "path_start"
+    return "host"
 
 
 def operation_server(document: Mapping[str, Any], servers: Any) -> str | None:
