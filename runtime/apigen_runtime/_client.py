@@ -594,7 +594,7 @@ class _BaseClient(Generic[HttpT]):
                 if hooks.after_response:
                     yield from run_hooks(hooks.after_response, response)
                 if not 200 <= response.status_code < 300:  # ``is_success``, inlined
-                    raise error_for(op, response)
+                    raise error_for(op, response, self._secret_headers, self._secret_query)
                 return finish(op, response, mode)
             finally:
                 abandon_span()  # a request cut short while sending leaves no span current

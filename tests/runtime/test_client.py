@@ -149,6 +149,29 @@ def test_debug_logs_redact_secrets(caplog: pytest.LogCaptureFixture) -> None:
     assert recorder.last.headers["Authorization"] == "Bearer tok-SECRET"
 
 
+def test_keys_under_plain_names_echoed_into_an_error_are_blanked() -> None:
+    """OpenWeatherMap's `appid` (query), an `X-Client-Id` header: the client knows these are
+    its keys (the debug log hid them), but the error only looked for secret-sounding names."""
+
+    def echo(request: httpx.Request) -> httpx.Response:
+        said = f"bad appid {request.url.params['appid']} for {request.headers['x-client-id']}"
+        return httpx.Response(401, json={"message": said})
+
+    client = make_client(
+        echo,
+        credentials={"q": "OWMKEY1234567", "h": "CLIENTIDSECRET99"},
+        security_schemes={
+            "q": rt.ApiKey("q", "appid", "query"),
+            "h": rt.ApiKey("h", "X-Client-Id", "header"),
+        },
+        default_security=(("q", "h"),),
+    )
+    with pytest.raises(rt.AuthenticationError) as info:
+        client.request(op(), {})
+    assert "OWMKEY1234567" not in str(info.value) and "CLIENTIDSECRET99" not in str(info.value)
+    assert "bad appid [redacted] for [redacted]" in str(info.value)
+
+
 def test_exported_names_match_contract() -> None:
     contract: list[Any] = [
         "NOT_GIVEN", "NotGiven", "RequestOptions", "Model", "Operation", "Param", "Body",
