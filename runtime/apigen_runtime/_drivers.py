@@ -200,6 +200,8 @@ def run_sync(flow: Flow[T], client: httpx.Client, sleep: Callable[[float], objec
                 outcome = exc
             except httpx.DecodingError as exc:
                 failed = _caused(_undecodable(action.request), exc)
+            except (httpx.InvalidURL, UnicodeError) as exc:  # a 3xx's Location
+                failed = _caused(_bad_location(action.request, exc), exc)
             except APIError as exc:  # the body past `max_response_bytes`, a truncated gzip
                 failed = exc
             except RuntimeError as exc:
@@ -269,6 +271,8 @@ async def run_async(
                 outcome = exc
             except httpx.DecodingError as exc:
                 failed = _caused(_undecodable(action.request), exc)
+            except (httpx.InvalidURL, UnicodeError) as exc:  # a 3xx's Location
+                failed = _caused(_bad_location(action.request, exc), exc)
             except APIError as exc:  # the body past `max_response_bytes`, a truncated gzip
                 failed = exc
             except RuntimeError as exc:
@@ -300,6 +304,17 @@ def _closed(request: httpx.Request, previous: Outcome) -> APIError:
         before = f"; the attempt before failed: {type(previous).__name__}: {previous}"
     return APIConnectionError(
         f"the client was closed while {request.method} {request.url.path} was in flight{before}",
+        request=request,
+    )
+
+
+def _bad_location(request: httpx.Request, exc: Exception) -> APIError:
+    """httpx works out a 3xx's next request even when it follows none (``next_request``), and
+    a ``Location`` that is no URL (``https:evil.com/x``, an invalid IDNA label) raised httpx's
+    or idna's own exception from ``send``: an ``APIError`` instead; nothing is followed."""
+    return APIError(
+        f"the answer to {request.method} {request.url.path} redirects to a Location that is not"
+        f" a valid URL ({type(exc).__name__}: {str(exc)[:200]}); not followed",
         request=request,
     )
 

@@ -266,8 +266,10 @@ def _request_secrets(
     extra_query = {q.lower() for q in query}
     for name, value in request.headers.multi_items():
         lower = name.lower()
-        if lower in SENSITIVE_HEADERS or lower in extra_headers or any(
-            w in lower for w in ("key", "token", "secret", "auth")
+        if (
+            lower in SENSITIVE_HEADERS
+            or lower in extra_headers
+            or any(w in lower for w in ("key", "token", "secret", "auth"))
         ):
             found += [value, *value.split(" ", 1)[1:]]
             if value.lower().startswith("basic "):
@@ -277,8 +279,10 @@ def _request_secrets(
             found += [part.partition("=")[2].strip() for part in value.split(";")]
     for name, value in request.url.params.multi_items():
         lower = name.lower()
-        if lower in SENSITIVE_QUERY or lower in extra_query or any(
-            w in lower for w in ("key", "token", "secret", "sig")
+        if (
+            lower in SENSITIVE_QUERY
+            or lower in extra_query
+            or any(w in lower for w in ("key", "token", "secret", "sig"))
         ):
             found.append(value)
     return found

@@ -406,3 +406,27 @@ def test_redirect_loops_end_in_an_error() -> None:
     with pytest.raises(rt.APIStatusError):
         client.request(op(path="/loop"), {})
     assert len(rec.requests) == 21
+
+
+@pytest.mark.parametrize("location", ["https:evil.test/x", "https://xn--/"])
+async def test_a_location_that_is_no_url_is_an_api_error(location: str) -> None:
+    """httpx works out a 3xx's next request even when told to follow none, and raised its own
+    `InvalidURL` (or idna's `IDNAError`) past `except APIError`. (A Location httpx cannot parse
+    at all, `http://[::1`, is its `RemoteProtocolError`: a transport failure, retried.)"""
+    for run_async in (False, True):
+        rec = Recorder(httpx.Response(302, headers={"Location": location}))
+        with pytest.raises(rt.APIError, match="not a valid URL") as caught:
+            if run_async:
+                await _async(rec).request(op(path="/moved"), {})
+            else:
+                _sync(rec).request(op(path="/moved"), {})
+        assert len(rec.requests) == 1, caught.value
+
+
+@pytest.mark.parametrize("url", ["http://[::1", "https://xn--/v1/files?page=2"])
+def test_a_next_page_url_that_is_no_url_is_an_api_error(recorder: Recorder, url: str) -> None:
+    listing = op(path="/v1/files", pagination=rt.NextUrlPagination(items="data", next="next"))
+    recorder.queue = [httpx.Response(200, json={"data": [1], "next": url})]
+    page = _sync(recorder, **_BEARER).paginate(listing, {})
+    with pytest.raises(rt.APIError, match="not a valid URL"):
+        page.next_page_request()
