@@ -120,6 +120,22 @@ _CARRIED: Final = (
 DEFAULT_LIMITS = httpx.Limits(max_connections=100, max_keepalive_connections=100)
 
 
+def _merged_headers(*layers: Mapping[str, str] | None) -> dict[str, str]:
+    """Header maps merged by name whatever its letter case, a later layer's value (and
+    spelling) winning: a dict merge kept `user-agent` beside `User-Agent`, and httpx sent both
+    (`with_options(default_headers={"x-tenant": "b"})` sent tenant `a` first)."""
+    out: dict[str, str] = {}
+    spelt: dict[str, str] = {}
+    for layer in layers:
+        for name, value in (layer or {}).items():
+            before = spelt.get(name.lower())
+            if before is not None:
+                del out[before]
+            spelt[name.lower()] = name
+            out[name] = value
+    return out
+
+
 class _BaseClient(Generic[HttpT]):
     """Shared configuration and the single request/retry flow (no I/O happens here)."""
 
@@ -238,7 +254,7 @@ class _BaseClient(Generic[HttpT]):
         self._fixed_security: dict[object, tuple[Chosen, bool]] = {}
         self._schemes: Mapping[str, SecurityScheme] = dict(security_schemes or {})
         self._default_security = default_security
-        self._headers = {"User-Agent": user_agent(package), **(default_headers or {})}
+        self._headers = _merged_headers({"User-Agent": user_agent(package)}, default_headers)
         # ``_headers`` as last checked (every value sendable) and encoded for httpx
         self._checked_headers: dict[str, str] | None = None
         self._http_headers = httpx.Headers()
@@ -342,7 +358,7 @@ class _BaseClient(Generic[HttpT]):
         if set_default_headers is not None:
             kwargs["default_headers"] = dict(set_default_headers)
         elif "default_headers" in overrides:
-            kwargs["default_headers"] = {**old_headers, **(overrides["default_headers"] or {})}
+            kwargs["default_headers"] = _merged_headers(old_headers, overrides["default_headers"])
         if set_default_query is not None:
             kwargs["default_query"] = dict(set_default_query)
         elif "default_query" in overrides:

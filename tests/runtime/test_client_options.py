@@ -70,6 +70,20 @@ def test_copy_set_default_headers_and_query_replace() -> None:
         client.copy(default_headers={}, set_default_headers={})
 
 
+def test_default_headers_replace_whatever_their_letter_case() -> None:
+    """A dict merge kept `x-tenant` beside `X-Tenant` (and `user-agent` beside apigen's
+    `User-Agent`): httpx sent both values, the server read the first, the old one."""
+    recorder = Recorder()
+    client = make_client(recorder, default_headers={"X-Tenant": "a", "user-agent": "my-app/2"})
+    copy = client.with_options(default_headers={"x-tenant": "b"})
+    copy.request(op(), {})
+    assert recorder.last.headers.get_list("x-tenant") == ["b"]
+    assert recorder.last.headers.get_list("user-agent") == ["my-app/2"]
+    assert copy.default_headers == {"user-agent": "my-app/2", "x-tenant": "b"}
+    client.request(op(), {})
+    assert recorder.last.headers.get_list("x-tenant") == ["a"]
+
+
 def test_a_copy_shares_the_pool_and_the_original_closes_it() -> None:
     """A helper's review: each `with_options(...)` opened a pool (and a TLS context) of its
     own, left open: five per-call copies, five connections. openai's copies share the pool."""
