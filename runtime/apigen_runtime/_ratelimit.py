@@ -8,6 +8,7 @@ process so that many processes share one budget; the concurrency cap and header 
 from __future__ import annotations
 
 import contextlib
+import datetime
 import email.utils
 import inspect
 import math
@@ -301,6 +302,8 @@ def retry_after(headers: httpx.Headers) -> float | None:
         when = email.utils.parsedate_to_datetime(value)
     except (TypeError, ValueError):
         return None
+    if when.tzinfo is None:  # asctime's form, `-0000`: an HTTP date is GMT (RFC 9110)
+        when = when.replace(tzinfo=datetime.UTC)
     return when.timestamp() - time.time()
 
 

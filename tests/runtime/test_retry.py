@@ -147,6 +147,30 @@ def test_retry_after_http_date() -> None:
     assert 8 <= sleeps[0] <= 10
 
 
+@pytest.mark.parametrize("form", ["asctime", "-0000"])
+def test_retry_after_http_date_without_a_zone_is_gmt(
+    form: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """asctime's form (`Sun Nov  6 08:49:37 1994`, RFC 9110 lets a server send it) carries no
+    zone: read as local time, in Tokyo a wait of 10 s came out as -32,390 s and was ignored."""
+    monkeypatch.setenv("TZ", "Asia/Tokyo")
+    time.tzset()
+    try:
+        later = time.gmtime(time.time() + 10)
+        when = (
+            time.strftime("%a %b %d %H:%M:%S %Y", later)
+            if form == "asctime"
+            else time.strftime("%a, %d %b %Y %H:%M:%S -0000", later)
+        )
+        sleeps: list[float] = []
+        recorder = Recorder(httpx.Response(503, headers={"Retry-After": when}), OK)
+        client(recorder, sleeps).request(op(), {})
+        assert 8 <= sleeps[0] <= 10
+    finally:
+        monkeypatch.delenv("TZ")
+        time.tzset()
+
+
 def test_connection_errors_and_timeouts() -> None:
     sleeps: list[float] = []
     recorder = Recorder(httpx.ConnectError("refused"), OK)
