@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 import inspect
+import json
 import re
 import sys
 from pathlib import Path
@@ -13,7 +14,7 @@ import pydantic
 import pytest
 
 from apigen.format import GeneratedCodeError, check_syntax, format_tree
-from apigen.ir.nodes import LiteralOf, Prim, UnionOf
+from apigen.ir.nodes import DictOf, LiteralOf, Prim, Ref, UnionOf
 from apigen.ir.schemas import union_of
 from apigen.render.code import docstring
 from tests.builds import build_into, on_path
@@ -104,6 +105,25 @@ def test_a_date_comes_before_a_datetime_so_a_date_string_stays_a_date() -> None:
     assert adapter.dump_python(adapter.validate_python("0350-02-08"), mode="json") == "0350-02-08"
     stamped = adapter.validate_python("2020-01-02T03:04:05Z")
     assert adapter.dump_python(stamped, mode="json") == "2020-01-02T03:04:05Z"
+
+
+def test_a_free_form_object_comes_after_a_model_so_a_model_body_stays_a_model() -> None:
+    """DigitalOcean's `anyOf: [{type: object, nullable: true}, {$ref: Droplet}]`: a valid
+    droplet read as a plain dict (strict too), pydantic taking the first member on a tie."""
+    free, droplet = DictOf(Prim("Any")), Ref("Droplet")
+    assert union_of([free, droplet, Prim("str")]) == UnionOf((droplet, Prim("str"), free))
+    assert union_of([droplet, free]) == UnionOf((droplet, free))
+
+    class Droplet(pydantic.BaseModel):
+        model_config = pydantic.ConfigDict(extra="allow")
+        id: int | None = None
+
+    body = {"id": 3, "name": "web"}
+    ordered: pydantic.TypeAdapter[Any] = pydantic.TypeAdapter(Droplet | dict[str, Any] | None)
+    assert type(ordered.validate_python(body)) is Droplet
+    assert type(ordered.validate_json(json.dumps(body))) is Droplet
+    spec_order: pydantic.TypeAdapter[Any] = pydantic.TypeAdapter(dict[str, Any] | Droplet | None)
+    assert type(spec_order.validate_python(body)) is dict  # what the spec's order gave
 
 
 # --- 3. an unknown discriminator tag tries each variant --------------------------------------

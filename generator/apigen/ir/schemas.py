@@ -1098,7 +1098,7 @@ def union_of(members: list[TypeExpr]) -> TypeExpr:
                 flat.append(item)
     if ANY in flat:
         return ANY
-    flat = _dates_first(_without_subsumed(_merge_literals(flat)))
+    flat = _free_form_last(_dates_first(_without_subsumed(_merge_literals(flat))))
     result: TypeExpr = flat[0] if len(flat) == 1 else UnionOf(tuple(flat)) if flat else ANY
     return Nullable(result) if nullable and result != ANY else result
 
@@ -1112,6 +1112,16 @@ def _dates_first(flat: list[TypeExpr]) -> list[TypeExpr]:
         flat = [m for m in flat if m != date]
         flat.insert(flat.index(stamp), date)
     return flat
+
+
+def _free_form_last(flat: list[TypeExpr]) -> list[TypeExpr]:
+    """A free-form object (`dict[str, Any]`) after the other members: every object fits it,
+    and pydantic takes a union's first member on a tie, so DigitalOcean's `anyOf: [{type:
+    object, nullable: true}, {$ref: Droplet}]` read a valid droplet as a plain dict."""
+    free = DictOf(ANY)
+    if free not in flat or flat[-1] == free:
+        return flat
+    return [m for m in flat if m != free] + [free]
 
 
 def _merge_literals(flat: list[TypeExpr]) -> list[TypeExpr]:
