@@ -322,3 +322,39 @@ components:
             assert Profile.model_validate({"fields": value}).fields_ == value
         assert Profile.model_validate({"sizes": [1, 2]}).sizes == [1, 2]
         assert Profile.model_validate({"sizes": "large"}).sizes == "large"
+
+
+def test_a_null_only_schema_is_none_not_any() -> None:
+    """3.1 `type: "null"` (or `const: null`) alone was typed `Any`: strict parsing took
+    `{"n": 5}` for a property the spec allows only null in."""
+    from apigen.ir.nodes import ListOf, ModelDef, Nullable
+    from tests.builds import api_of
+
+    doc = {
+        "openapi": "3.1.0",
+        "info": {"title": "t", "version": "1"},
+        "paths": {},
+        "components": {
+            "schemas": {
+                "T": {
+                    "type": "object",
+                    "required": ["n"],
+                    "properties": {
+                        "n": {"type": "null"},
+                        "m": {"const": None},
+                        "o": {"anyOf": [{"type": "string"}, {"type": "null"}]},
+                        "p": {"type": "array", "items": {"type": ["null"]}},
+                    },
+                }
+            }
+        },
+    }
+    (model,) = [d for d in api_of(doc).definitions.values() if isinstance(d, ModelDef)]
+    types = {f.wire_name: f.type for f in model.fields}
+    none = Prim("None")
+    assert types == {
+        "n": none,
+        "m": none,
+        "o": Nullable(Prim("str")),
+        "p": ListOf(none),
+    }

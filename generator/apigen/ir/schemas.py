@@ -246,6 +246,8 @@ class SchemaConverter:
                 # null: a client refusing the null would refuse their answers)
                 return Nullable(result)
             return result
+        if null_only(schema):  # 3.1 `type: "null"` (`const: null`): None, not Any
+            return NONE
         types, nullable = type_set(schema)
         if null_member(schema):  # `allOf: [$ref, {type: "null"}]`: the ref, or null
             nullable = True

@@ -212,8 +212,9 @@ def _fields(model: ModelDef, types: TypeRenderer) -> list[FieldView]:
 
 
 def takes_none(t: TypeExpr) -> bool:
-    """`t` already admits None (`X | None`, `Any`): an optional field needs no `| None`."""
-    return type(t) is Nullable or (type(t) is Prim and t.name == "Any")
+    """`t` already admits None (`X | None`, `Any`, `None`): an optional field needs no
+    `| None`."""
+    return type(t) is Nullable or (type(t) is Prim and t.name in ("Any", "None"))
 
 
 def _assignment_order(aliases: list[Definition]) -> list[Definition]:
