@@ -888,3 +888,41 @@ def test_an_abandoned_async_stream_logs_no_task_exception() -> None:
     with serving(Events) as url:
         asyncio.run(main(url))
     assert errors == []
+
+
+# --- 1. SSE and JSON lines: one event is bounded ------------------------------------------------
+
+JSONL: rt.Operation[Any] = rt.Operation(
+    method="get", path="/events", responses={"200": rt.Response(Any, "jsonl")}
+)
+ENDLESS = [b"data: ok\n\n", b"data: " + b"x" * 600, *[b"y" * 600] * 20]  # no line ever ends
+MANY_LINES = [b"data: ok\n\n", *[b"data: " + b"z" * 200 + b"\n"] * 30]  # no event ever ends
+ENDLESS_RECORD = [b'{"a": 1}\n', b'{"b": "' + b"x" * 600, *[b"y" * 600] * 20, b'"}\n']
+
+
+def _jsonl(chunks: list[bytes]) -> Any:
+    headers = {"content-type": "application/x-ndjson"}
+    return lambda request: httpx.Response(200, headers=headers, stream=Chunks(chunks))
+
+
+@pytest.mark.parametrize(
+    ("op", "body"),
+    [(STR_SSE, sse(ENDLESS)), (STR_SSE, sse(MANY_LINES)), (JSONL, _jsonl(ENDLESS_RECORD))],
+)
+async def test_an_event_that_never_ends_stops_at_max_response_bytes(op: Any, body: Any) -> None:
+    """A stream's body is unbounded as a whole, but a server that never ended a line (or an
+    event, or a JSON record) grew it in memory until the process died."""
+    client, _ = sync_client(Server(body))
+    client.max_response_bytes = 4096
+    received: list[Any] = []
+    with pytest.raises(rt.ResponseTooLargeError, match="4096 bytes") as caught:
+        for item in client.stream(op, {}):
+            received.append(item)
+    assert len(received) == 1 and caught.value.limit == 4096
+    aclient, _ = async_client(Server(body))
+    aclient.max_response_bytes = 4096
+    with pytest.raises(rt.ResponseTooLargeError):
+        async for _item in await aclient.stream(op, {}):
+            pass
+    fine, _ = sync_client(Server(body))  # the default (64 MiB) lets it through
+    assert len(list(fine.stream(op, {}))) >= 1
