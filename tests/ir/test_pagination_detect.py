@@ -426,3 +426,70 @@ def test_a_page_parameter_counting_from_zero_starts_there(
     spec["paths"]["/things"]["parameters"] = params
     (op,) = api_of(spec).operations
     assert op.pagination is not None and op.pagination.first_page == first
+
+
+@pytest.mark.parametrize(
+    ("body_field", "param", "cursor_param"),
+    [
+        ("next_marker", "marker", "marker"),  # Box
+        ("nextMarker", "marker", "marker"),  # AWS IoT
+        ("NextToken", "NextToken", "NextToken"),  # AWS' PascalCase REST APIs
+        ("NextMarker", "Marker", "Marker"),
+    ],
+)
+def test_marker_and_pascal_case_token_cursors(
+    body_field: str, param: str, cursor_param: str
+) -> None:
+    """A helper's recall count: 53 list operations of Box and AWS (`next_marker` back as
+    `?marker=`, `NextToken` as `?NextToken=`) built with no pager."""
+    from tests.builds import api_of
+
+    params = [{"name": param, "in": "query", "schema": {"type": "string"}}]
+    extra = {body_field: {"type": "string", "nullable": True}}
+    (op,) = api_of(_list_spec(params, {"type": "object"}, extra)).operations
+    p = op.pagination
+    assert p is not None and (p.style, p.cursor, p.cursor_param) == (
+        "body_cursor",
+        body_field,
+        cursor_param,
+    )
+    # an integer `next_marker` (Box declares some so) is no cursor to send back
+    (op,) = api_of(
+        _list_spec(params, {"type": "object"}, {body_field: {"type": "integer"}})
+    ).operations
+    assert op.pagination is None
+
+
+@pytest.mark.parametrize(
+    ("page", "description", "first"),
+    [
+        ("pageNumber", "Zero-based page number", 0),  # STAPI
+        ("pageNumber", "Page to display. Starts from 1.", None),  # Avaza
+        ("page_number", "The page number of the current page.", None),  # Zoom
+        ("page", "0-based index of the page", 0),
+        ("page", "Pages start at 0", 0),
+        ("pageNumber", "a token", None),
+    ],
+)
+def test_page_number_parameters_and_a_start_said_in_words(
+    page: str, description: str, first: int | None
+) -> None:
+    """`pageNumber`/`page_number` beside `pageSize` page by number as `page` does (24
+    operations had no pager), from 0 when the description says so and no default disagrees."""
+    from tests.builds import api_of
+
+    schema: dict[str, Any] = {"type": "string" if description == "a token" else "integer"}
+    params = [
+        {"name": page, "in": "query", "description": description, "schema": schema},
+        {"name": "pageSize", "in": "query", "schema": {"type": "integer"}},
+    ]
+    (op,) = api_of(_list_spec(params, {"type": "object"}, {})).operations
+    p = op.pagination
+    if description == "a token":
+        assert p is None
+        return
+    assert p is not None and (p.style, p.page_param, p.first_page) == ("page", page, first)
+    assert p.size_param == "pageSize"
+    schema["default"] = 1  # a default says where paging starts, whatever the words
+    (op,) = api_of(_list_spec(params, {"type": "object"}, {})).operations
+    assert op.pagination is not None and op.pagination.first_page is None

@@ -25,6 +25,7 @@ turns detection off for the whole spec (operations may still opt in with an obje
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import fields as dataclass_fields
 from typing import Any, get_args
@@ -78,6 +79,7 @@ ENVELOPES = (
 HAS_MORE = ("has_more", "hasMore", "has_next_page", "hasNextPage", "has_next", "hasNext", "more")
 _TOTAL = ("total", "total_count", "totalCount", "count")
 _SIZE_PARAMS = ("per_page", "page_size", "limit", "pageSize", "perPage", "size")
+PAGE_PARAMS = ("page", "pageNumber", "page_number")  # a page's number (not a token: a string)
 # body field with the next cursor -> query params that take it back, best first
 BODY_CURSORS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("next_cursor", ("cursor", "next_cursor", "after", "starting_after")),
@@ -95,6 +97,10 @@ BODY_CURSORS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("next", ("next",)),
     # Kubernetes' lists: `metadata.continue` taken back as `?continue=` (95 operations)
     ("continue", ("continue",)),
+    ("next_marker", ("marker",)),  # Box (where typed as a string)
+    ("nextMarker", ("marker", "nextMarker")),
+    ("NextToken", ("NextToken", "nextToken")),  # AWS' PascalCase bodies
+    ("NextMarker", ("Marker",)),
 )
 NEXT_URL_FIELDS = (
     "next",
@@ -233,7 +239,9 @@ def detect(
     if next_url is not None:
         return PaginationDef("next_url", item, items, next=next_url)
 
-    page_param = "page" if "page" in query and not _is(query["page"], "str", definitions) else None
+    page_param = next(
+        (p for p in PAGE_PARAMS if p in query and not _is(query[p], "str", definitions)), None
+    )
     size_param = next((p for p in _SIZE_PARAMS if p in query), None)
     if _declares_link(document, op_node) or (items is None and "per_page" in query):
         return PaginationDef(
@@ -322,7 +330,23 @@ def zero_based_page(
     schema = deref(document, found[0].get("schema"))
     if not isinstance(schema, Mapping):
         return None
-    return 0 if counts_from_zero(schema.get("minimum"), schema.get("default")) else None
+    return 0 if page_counts_from_zero(found[0], schema) else None
+
+
+def page_counts_from_zero(parameter: Mapping[str, Any], schema: Mapping[str, Any]) -> bool:
+    """Whether a page parameter counts from 0 (`counts_from_zero`), or, with no default, says
+    so in words (STAPI's "Zero-based page number"); the sandbox asks the same."""
+    if counts_from_zero(schema.get("minimum"), schema.get("default")):
+        return True
+    said = f"{parameter.get('description') or ''} {schema.get('description') or ''}"
+    return schema.get("default") is None and _FROM_ZERO.search(said) is not None
+
+
+_FROM_ZERO = re.compile(
+    r"\b(?:zero|0)[- ]based\b|\bstart(?:s|ing)? (?:from|at|with) (?:0|zero)\b"
+    r"|\bfirst page is (?:0|zero)\b",
+    re.IGNORECASE,
+)
 
 
 def counts_from_zero(low: Any, default: Any) -> bool:

@@ -24,7 +24,14 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 from urllib.parse import urlencode
 
-from ..ir.pagination import BODY_CURSORS, ENVELOPES, HAS_MORE, NEXT_URL_FIELDS, counts_from_zero
+from ..ir.pagination import (
+    BODY_CURSORS,
+    ENVELOPES,
+    HAS_MORE,
+    NEXT_URL_FIELDS,
+    PAGE_PARAMS,
+    page_counts_from_zero,
+)
 from ._fits import Checker
 from ._refs import RefError, Resolver, declared_parameters, listed
 from ._responses import Reply
@@ -38,7 +45,12 @@ _OFFSET_PARAMS = ("offset", "skip")
 _ITEM_CURSORS = ("starting_after", "ending_before", "after")
 _CURSOR_FIELDS = frozenset(name for name, _ in BODY_CURSORS)
 _LATER_PARAMS = frozenset(
-    {"page", *_OFFSET_PARAMS, *_ITEM_CURSORS, *(p for _, params in BODY_CURSORS for p in params)}
+    {
+        *PAGE_PARAMS,
+        *_OFFSET_PARAMS,
+        *_ITEM_CURSORS,
+        *(p for _, params in BODY_CURSORS for p in params),
+    }
 )
 
 
@@ -152,9 +164,10 @@ class NextPages:
         given = {k: v for k, v in query if v}
         if given.keys().isdisjoint(_LATER_PARAMS):  # most requests: nothing parsed
             return False
-        number = _number(given.get("page"))
-        if number is not None and number > _first_page(operation, self.resolver, item):
-            return True
+        for name in PAGE_PARAMS:  # (`page`, `pageNumber`: as `ir/pagination.py` reads them)
+            number = _number(given.get(name))
+            if number is not None and number > _first_page(operation, self.resolver, item, name):
+                return True
         if any((_number(given.get(p)) or 0) > 0 for p in _OFFSET_PARAMS):
             return True
         return not given.keys().isdisjoint(self._cursor_params(operation, status))
@@ -236,23 +249,26 @@ def _number(value: str | None) -> int | None:
 
 
 def _first_page(
-    operation: Mapping[str, Any], resolver: Resolver, item: Mapping[str, Any] | None = None
+    operation: Mapping[str, Any],
+    resolver: Resolver,
+    item: Mapping[str, Any] | None = None,
+    name: str = "page",
 ) -> int:
     """The first page's number as the runtime counts it: the configured `first_page`, else 0
-    for a `page` parameter (the operation's, or its path item's) that counts from 0
-    (`ir/pagination.counts_from_zero`), else 1."""
+    for a page parameter `name` (the operation's, or its path item's) that counts from 0
+    (`ir/pagination.page_counts_from_zero`), else 1."""
     config = operation.get("x-apigen-pagination")
     first = config.get("first_page") if isinstance(config, Mapping) else None
     if isinstance(first, int) and not isinstance(first, bool):
         return first
-    page = declared_parameters(item or {}, operation, resolver).get(("page", "query"))
+    page = declared_parameters(item or {}, operation, resolver).get((name, "query"))
     try:
         schema, _ = resolver.resolve(page.get("schema")) if page is not None else ({}, 0)
     except RefError:
         return 1
     if not isinstance(schema, Mapping):
         return 1
-    return 0 if counts_from_zero(schema.get("minimum"), schema.get("default")) else 1
+    return 0 if page is not None and page_counts_from_zero(page, schema) else 1
 
 
 def _min_items(schema: Any, resolver: Resolver) -> int:
