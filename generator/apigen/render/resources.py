@@ -317,7 +317,7 @@ def _module(
     # checkers only
     annotation_third_party = sort_block(imports.third_party - run_time_third_party)
     imports.third_party &= run_time_third_party
-    if type_checking or annotation_third_party or node.children:
+    if type_checking or annotation_third_party or (node.children and not mixin):
         imports.typing.add("TYPE_CHECKING")
     what = f"`{'.'.join(node.path)}`"
     doc = docstring(
