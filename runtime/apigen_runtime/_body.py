@@ -41,9 +41,13 @@ def is_json(media_type: str) -> bool:
 
 
 def encode_body(
-    media_type: str, value: Any, encoding: Mapping[str, Encoding] | None
+    media_type: str,
+    value: Any,
+    encoding: Mapping[str, Encoding] | None,
+    files: frozenset[str] | None = None,
 ) -> tuple[bytes | StreamBody, str | None]:
-    """Return ``(content, content_type)`` for ``value`` sent as ``media_type``."""
+    """Return ``(content, content_type)`` for ``value`` sent as ``media_type``; ``files``: the
+    multipart fields that take files (``Body.files``; None: judged by each value's shape)."""
     media = media_type.split(";")[0].strip().lower()
     encoding = encoding or {}
     if is_json(media):
@@ -51,7 +55,7 @@ def encode_body(
     if media == "application/x-www-form-urlencoded":
         return _form(_mapping(value, media), encoding), media_type
     if media.startswith("multipart/"):
-        return _multipart(_mapping(value, media), encoding)
+        return _multipart(_mapping(value, media), encoding, files)
     if "*" in media and not media.startswith("text/") and _structured(value):
         # a media range (`*/*`, `application/*`) taking an object: its JSON, labelled so
         # (Kubernetes' bodies; as `application/octet-stream` a server refuses or misreads it)
@@ -152,6 +156,10 @@ def _is_file(value: Any) -> bool:
     ) or hasattr(value, "read")
 
 
+def _never_file(value: Any) -> bool:
+    return False
+
+
 def _content(value: Any) -> bytes | _Source:
     """A file's content: bytes as they are, a path or an open file streamed from disk, an
     iterator's chunks as it yields them."""
@@ -196,7 +204,9 @@ _JOINED: Final = frozenset({"form", "spaceDelimited", "pipeDelimited"})
 
 
 def _multipart(
-    fields: Mapping[str, Any], encoding: Mapping[str, Encoding]
+    fields: Mapping[str, Any],
+    encoding: Mapping[str, Encoding],
+    files: frozenset[str] | None = None,
 ) -> tuple[bytes | StreamBody, str | None]:
     parts: list[_Part] = []
     for name, value in fields.items():
@@ -204,9 +214,17 @@ def _multipart(
             continue
         enc = encoding.get(name)
         content_type = enc.content_type if enc else None
-        data = None if _is_file(value) else jsonable(value)
-        items: list[object] = cast("list[object]", value) if isinstance(value, list) else [value]
-        files_in_list = isinstance(value, list) and any(_is_file(v) for v in items)
+        # a field the spec gives no file (`files`) is data, whatever its shape: `tags=("x",
+        # "y")` went out as a file named `x`; bytes there are its content, with no file name
+        takes_files = files is None or name in files
+        is_file = _is_file if takes_files else _never_file
+        if not takes_files and _as_bytes(value) is not None:
+            parts.append((name, (None, _content(value), _part_type(content_type))))
+            continue
+        data = None if is_file(value) else jsonable(value)
+        sequence = isinstance(value, list) or (isinstance(value, tuple) and data is not None)
+        items: list[object] = list(cast("list[object]", value)) if sequence else [value]
+        files_in_list = sequence and any(is_file(v) for v in items)
         if (
             isinstance(data, list)
             and data  # (an empty array sends no part, as an exploded one)
@@ -250,7 +268,7 @@ def _multipart(
         for item in items:
             if item is None:
                 continue
-            if _is_file(item):
+            if is_file(item):
                 filename, content, given = _file(item, None)
                 parts.append(
                     (name, (filename, content, given or _part_type(content_type, filename)))

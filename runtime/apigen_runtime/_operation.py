@@ -95,11 +95,14 @@ class Encoding:
 
 @record(frozen=True, slots=True)
 class Body:
-    """The request body's media type; field values come from ``field``/``body`` params."""
+    """The request body's media type; field values come from ``field``/``body`` params.
+    ``files``: a multipart body's fields that take files (the rest are data whatever their
+    shape: a tuple of two strings was sent as a file); None: judged by the value."""
 
     media_type: str
     required: bool = field(default=False, kw_only=True)
     encoding: Mapping[str, Encoding] | None = field(default=None, kw_only=True)
+    files: frozenset[str] | None = field(default=None, kw_only=True)
 
     def __init__(
         self,
@@ -107,11 +110,13 @@ class Body:
         *,
         required: bool = False,
         encoding: Mapping[str, Encoding] | None = None,
+        files: frozenset[str] | None = None,
     ) -> None:
         values = self.__dict__  # frozen: assigned past ``__setattr__``
         values["media_type"] = media_type
         values["required"] = required
         values["encoding"] = encoding
+        values["files"] = files
 
 
 @record(frozen=True)

@@ -99,6 +99,26 @@ def test_joined_parts_on_the_wire_and_the_sandbox_reads_them(out: Path) -> None:
             assert bad.status_code in (400, 422)
 
 
+def test_only_the_file_field_takes_files(out: Path) -> None:
+    """A tuple for an array of strings is its items, bytes for a string its text: a helper's
+    review saw `tags=("x", "y")` go out as a file named `x` holding `y`."""
+    sent: list[httpx.Request] = []
+
+    def record(request: httpx.Request) -> httpx.Response:
+        request.read()
+        sent.append(request)
+        return httpx.Response(204)
+
+    source = (out / "mparrays" / "resources" / "files.py").read_text()
+    assert 'files=frozenset({"file"})' in source
+    with on_path(out, "mparrays") as pkg:
+        http = httpx.Client(transport=httpx.MockTransport(record))
+        client = pkg.Client(base_url="https://api.example.com", http_client=http)
+        client.files.upload(file=("a.txt", b"x"), tags=("x", "y"))
+        assert [p for p in _parts(sent[0]) if p[0] == "tags"] == [("tags", "x"), ("tags", "y")]
+        assert b'filename="x"' not in sent[0].content
+
+
 def test_a_3_0_multipart_style_is_left_out() -> None:
     """OpenAPI 3.0: `style` applies to urlencoded bodies only."""
     encoding = {"ids": {"style": "form", "explode": False}, "x": {"style": "deepObject"}}

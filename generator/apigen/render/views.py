@@ -13,6 +13,7 @@ from ..ir.nodes import (
     Api,
     Definition,
     FieldDef,
+    ListOf,
     ModelDef,
     Nullable,
     OperationDef,
@@ -21,6 +22,7 @@ from ..ir.nodes import (
     Prim,
     ResourceDef,
     TypeExpr,
+    UnionOf,
 )
 from .code import Imports, TypeRenderer, docstring, literal
 from .isort import export_key, sort_block
@@ -209,6 +211,15 @@ def _fields(model: ModelDef, types: TypeRenderer) -> list[FieldView]:
             default = default_value
         views.append(FieldView(f.py_name, annotation, default, docstring(f.doc, indent="    ")))
     return views
+
+
+def _takes_file(t: TypeExpr) -> bool:
+    """`t` is or holds a file input (`FileInput`, a list of them, `str | FileInput`)."""
+    if type(t) is Prim:
+        return t.name == "file"
+    if isinstance(t, ListOf | Nullable):
+        return _takes_file(t.item if isinstance(t, ListOf) else t.inner)
+    return isinstance(t, UnionOf) and any(_takes_file(m) for m in t.items)
 
 
 def takes_none(t: TypeExpr) -> bool:
@@ -430,6 +441,16 @@ def _op_args(op: OperationDef, types: TypeRenderer) -> list[str]:
                     enc_args.append(f"content_type={literal(ctype)}")
                 items.append(f"{literal(name)}: _rt.Encoding({', '.join(enc_args)})")
             body += ", encoding={" + ", ".join(items) + "}"
+        if "multipart/" in op.body.media_type.lower():
+            # the fields that take files: the rest are data whatever their shape
+            files = sorted(
+                p.wire_name for p in op.params if p.location == "field" and _takes_file(p.type)
+            )
+            body += (
+                f", files=frozenset({{{', '.join(map(literal, files))}}})"
+                if files
+                else ", files=frozenset()"
+            )
         args.append(body + ")")
     responses = [
         f"{literal(r.status)}: _rt.Response({types.expr(r.type)}, {literal(r.kind)})"
