@@ -509,7 +509,12 @@ def build(
     try:  # read before anything is written: the lock of method names
         lock = None if fresh_names else read_lock(out_dir)
     except LockError as err:
-        raise OutputError(f"{err}; fix or delete it, or pass --fresh-names") from None
+        if not force:
+            raise OutputError(
+                f"{err}; restore it, or pass --fresh-names to name methods anew"
+            ) from None
+        lock = None  # everything is replaced: the names too
+        say(f"{err}: method names chosen anew (--force)")
     report = Report()
     say(f"loading {spec_path}")
     spec, spec_name = open_spec(spec_path, report=report, ref_root=ref_root)

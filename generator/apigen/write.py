@@ -23,6 +23,7 @@ import tempfile
 import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
+from typing import Any, cast
 
 from .build_cache import file_digest
 
@@ -172,10 +173,19 @@ def local_changes(target: Path, seen: Snapshot | None = None) -> tuple[list[str]
     nothing to tell them by. Caches and an editable install's metadata are nobody's edits, and
     what `.apigenignore` lists is the user's to keep (carried into every build as it is)."""
     try:
-        recorded = json.loads((target / MANIFEST).read_text(encoding="utf-8")).get(FILES_KEY)
-    except (OSError, ValueError, AttributeError):
+        text = (target / MANIFEST).read_text(encoding="utf-8")
+    except FileNotFoundError:
         return [], []
-    if not isinstance(recorded, dict):
+    except (OSError, ValueError) as exc:  # (a UnicodeDecodeError is a ValueError)
+        raise _unreadable(target, exc) from None
+    try:
+        manifest = json.loads(text)
+    except ValueError as exc:
+        raise _unreadable(target, exc) from None
+    if not isinstance(manifest, dict):
+        raise _unreadable(target, "not a JSON object")
+    recorded = cast("dict[str, Any]", manifest).get(FILES_KEY)
+    if not isinstance(recorded, dict):  # an apigen from before the record: nothing to go by
         return [], []
     edited: list[str] = []
     added: list[str] = []
@@ -214,6 +224,17 @@ def snapshot(target: Path) -> Snapshot:
             continue
         found[rel] = (st.st_size, st.st_mtime_ns)
     return found
+
+
+def _unreadable(target: Path, why: object) -> LocalChangesError:
+    """An output whose manifest cannot be read (a merge conflict in it): what apigen wrote cannot
+    be told from the user's edits, so nothing may be replaced; `--force` replaces it all (the
+    error once suggested `--fresh-names`, and that build discarded the user's files)."""
+    return LocalChangesError(
+        f"{target / MANIFEST}: cannot be read ({why}), so apigen cannot tell the files it wrote"
+        " from your edits; restore it (e.g. resolve the merge conflict in it), or pass --force to"
+        " replace the whole output"
+    )
 
 
 def guard_local_changes(target: Path) -> Snapshot | None:

@@ -63,6 +63,38 @@ def test_an_edit_or_a_file_of_the_user_s_stops_the_build_and_force_overrides(
     assert local_changes(out) == ([], [])
 
 
+@pytest.mark.parametrize("damage", ["conflict", "not an object", "not UTF-8"])
+def test_an_unreadable_manifest_stops_the_build_even_with_fresh_names(
+    tmp_path: Path, damage: str
+) -> None:
+    """A helper's install review: a merge conflict in apigen.json made the build refuse with
+    "fix or delete it, or pass --fresh-names", and the build with `--fresh-names` discarded the
+    user's file and edit (no record left to tell them by). Only `--force` replaces it now."""
+    out = tmp_path / "petstore"
+    build(PETSTORE, out)
+    client = out / "petstore" / "_client.py"
+    client.write_text(client.read_text() + "# my fix\n")
+    (out / "petstore" / "myhelpers.py").write_text("x = 1\n")
+    manifest = out / "apigen.json"
+    if damage == "conflict":
+        manifest.write_text("<<<<<<< HEAD\n" + manifest.read_text())
+    elif damage == "not an object":
+        manifest.write_text("[]")
+    else:
+        manifest.write_bytes(b"\xff" + manifest.read_bytes())
+    before = _tree(out)
+    for extra in ([], ["--fresh-names"]):
+        args = ["build", str(PETSTORE), "-o", str(out), "--quiet", *extra]
+        result = CliRunner().invoke(main, args)
+        assert result.exit_code == 1, result.output
+        assert "apigen.json" in result.output and "--force" in result.output
+        assert "--fresh-names" not in result.output and "Traceback" not in result.output
+        assert _tree(out) == before
+    forced = CliRunner().invoke(main, ["build", str(PETSTORE), "-o", str(out), "--force"])
+    assert forced.exit_code == 0, forced.output
+    assert local_changes(out) == ([], [])
+
+
 def test_an_output_without_a_record_is_written_as_before(tmp_path: Path) -> None:
     """A previous apigen's output has no `files`: nothing tells an edit from its own file."""
     out = tmp_path / "petstore"
