@@ -33,9 +33,10 @@ __all__ = [
 #: Stripe's large model cycle; the runtime's TLS context and query encoding are httpx 0.28's.
 #: The upper bounds are the next major releases (as openai-python's): the runtime reads httpx
 #: internals on its fast path, and a pydantic 3 may change what models are.
-RUNTIME_DEPENDENCIES = ("httpx>=0.28,<1", "pydantic>=2.11,<3")
-#: What generated modules import beyond the runtime (pydantic 2.11 needs 4.12.2 itself).
+#: What generated modules import beyond the runtime (pydantic 2.11 needs 4.12.2 itself); the
+#: runtime imports it too (`deprecated`), which pydantic's own requirement had hidden.
 TYPING_EXTENSIONS = "typing-extensions>=4.12.2"
+RUNTIME_DEPENDENCIES = ("httpx>=0.28,<1", "pydantic>=2.11,<3", TYPING_EXTENSIONS)
 RUNTIME_EXTRAS = {
     "redis": ("redis>=5",),
     "otel": ("opentelemetry-api>=1.20",),

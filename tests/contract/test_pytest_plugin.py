@@ -144,3 +144,40 @@ def test_marker_overrides_the_ini(pytester: pytest.Pytester) -> None:
     )
     result = pytester.runpytest_subprocess("-p", "no:cacheprovider")
     result.assert_outcomes(passed=1)
+
+
+@pytest.mark.parametrize("edited", [False, True])
+def test_an_installed_copy_of_the_client_imported_first(
+    pytester: pytest.Pytester, edited: bool
+) -> None:
+    """A helper's install review: an app depends on its client (`pip install`), its tests
+    import it, and the plugin then refused the client folder, "another package of that name
+    shadows it", with a traceback. The same files installed are the same client; another
+    build's are refused as a test failure saying why. The spec is found in the project's
+    `specs/` with no `apigen_spec`, as `apigen contract` finds it."""
+    import shutil
+
+    site = pytester.path / "site"
+    shutil.copytree(ROOT / "generated" / "petstore" / "petstore", site / "petstore")
+    if edited:
+        client = site / "petstore" / "_client.py"
+        client.write_text(client.read_text() + "# another build\n")
+    (pytester.path / "specs").mkdir()
+    shutil.copy(ROOT / "specs" / "petstore.yaml", pytester.path / "specs" / "petstore.yaml")
+    pytester.makeini(f"[pytest]\napigen_client_dir = {ROOT / 'generated/petstore'}\n")
+    pytester.makeconftest(f"import sys\nsys.path.insert(0, {str(site)!r})\nimport petstore\n")
+    pytester.makepyfile(
+        """
+        def test_client(apigen_client, apigen_sandbox):
+            assert type(apigen_client).__module__.startswith("petstore")
+            apigen_client.health.retrieve()
+            assert [r.path for r in apigen_sandbox.requests] == ["/v1/health"]
+        """
+    )
+    result = pytester.runpytest_subprocess("-p", "no:cacheprovider")
+    if edited:
+        result.assert_outcomes(errors=1)
+        result.stdout.fnmatch_lines(["*another package of that name shadows it*"])
+        assert "Traceback" not in result.stdout.str()
+    else:
+        result.assert_outcomes(passed=1)

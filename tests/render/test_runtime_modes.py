@@ -85,7 +85,7 @@ def test_vendored_code_never_imports_apigen_runtime(vendored: Path) -> None:
 def test_vendored_pyproject_needs_only_the_public_index(vendored: Path) -> None:
     project = pyproject(vendored)["project"]
     assert isinstance(project, dict)
-    assert project["dependencies"] == sorted([*RUNTIME_DEPENDENCIES, TYPING_EXTENSIONS])
+    assert project["dependencies"] == sorted({*RUNTIME_DEPENDENCIES, TYPING_EXTENSIONS})
     assert project["optional-dependencies"] == {k: list(v) for k, v in RUNTIME_EXTRAS.items()}
     assert project["name"] == "pets-apigen-client"
     assert project["version"] == "1.2.0"  # the spec's info.version

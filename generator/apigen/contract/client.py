@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import ModuleType
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from ..path_keys import split_key
 
@@ -205,6 +205,24 @@ def same_tree(manifest: Mapping[str, Any], spec: Path, ref_root: Path | None = N
         return True
 
 
+def _same_files(manifest: Mapping[str, Any], package: str, installed: Path) -> bool:
+    """Whether the package imported from elsewhere (`pip install` of the client, imported by
+    the user's code first) holds the very files the folder's manifest records: the same client,
+    not a shadow. A manifest without file digests (an older apigen's) proves nothing."""
+    from ..build_cache import file_digest
+
+    recorded = manifest.get("files")
+    if not isinstance(recorded, dict):
+        return False
+    prefix = f"{package}/"
+    ours = {
+        rel[len(prefix) :]: digest
+        for rel, digest in cast("dict[str, object]", recorded).items()
+        if rel.startswith(prefix) and rel.endswith(".py")
+    }
+    return bool(ours) and all(file_digest(installed / rel) == d for rel, d in ours.items())
+
+
 def load_client(folder: Path) -> GeneratedClient:
     """Read `folder/apigen.json` and import the package from `folder` (put on `sys.path`)."""
     manifest_path = folder / "apigen.json"
@@ -235,10 +253,11 @@ def load_client(folder: Path) -> GeneratedClient:
     except Exception as exc:
         raise ClientError(f"cannot import {package} from {folder}: {exc}") from None
     found = Path(getattr(module, "__file__", "") or "").resolve()
-    if not str(found).startswith(root):
+    if not str(found).startswith(root) and not _same_files(manifest, package, found.parent):
         raise ClientError(
-            f"`import {package}` found {found}, not the client in {folder}: "
-            "another package of that name shadows it"
+            f"`import {package}` found {found}, not the client in {folder}: another package "
+            "of that name shadows it (an installed copy of another build? `pip install -e "
+            f"{folder}` keeps the two one)"
         )
     rt = client_runtime(package)
     client = GeneratedClient(folder, package, manifest, operations, module=module, rt=rt)

@@ -26,14 +26,14 @@ import fnmatch
 from collections.abc import AsyncIterator, Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from .client import load_client
-from .report import RunReport
-from .runner import ContractConfig, _loaded, run_contract
-from .sandbox import RunningSandbox, start_sandbox
+if TYPE_CHECKING:  # the contract stack is imported by the fixtures that use it: a plugin
+    # loaded into every pytest run of an environment with apigen (~0.4 s of imports)
+    from .report import RunReport
+    from .sandbox import RunningSandbox
 
 __all__ = ["ApigenSettings", "contract_operations"]
 
@@ -85,14 +85,26 @@ def _settings(request: pytest.FixtureRequest) -> ApigenSettings:
     )
 
 
+def _load(folder: Path) -> Any:
+    """The generated client in `folder`; a folder that is none fails the test with why."""
+    from .client import ClientError, load_client
+
+    try:
+        return load_client(folder)
+    except ClientError as err:
+        pytest.fail(str(err), pytrace=False)
+
+
 def _spec(settings: ApigenSettings) -> Path:
+    from .runner import spec_folders
+
     if settings.spec is not None:
         if not settings.spec.is_file():
             pytest.fail(f"apigen_spec {settings.spec} does not exist", pytrace=False)
         return settings.spec
     if settings.client_dir is not None:
-        found = load_client(settings.client_dir).find_spec(
-            [settings.client_dir, settings.client_dir.parent, Path.cwd()], settings.ref_root
+        found = _load(settings.client_dir).find_spec(
+            spec_folders(settings.client_dir), settings.ref_root
         )
         if found is not None:
             return found
@@ -102,6 +114,9 @@ def _spec(settings: ApigenSettings) -> Path:
 @pytest.fixture
 def apigen_sandbox(request: pytest.FixtureRequest) -> Iterator[RunningSandbox]:
     """An in-process sandbox for the configured spec on 127.0.0.1, stopped after the test."""
+    from .runner import _loaded
+    from .sandbox import start_sandbox
+
     settings = _settings(request)
     document, _ = _loaded(_spec(settings), settings.ref_root)
     sandbox = start_sandbox(document, seed=settings.seed)
@@ -118,7 +133,7 @@ def _client_classes(request: pytest.FixtureRequest) -> tuple[Any, Any, dict[str,
             "set the apigen_client_dir ini option or @pytest.mark.apigen(client_dir=...)",
             pytrace=False,
         )
-    client = load_client(settings.client_dir)
+    client = _load(settings.client_dir)
     sync_cls, async_cls = client.client_classes()
     return sync_cls, async_cls, client.make_credentials(dummy=True)
 
@@ -154,6 +169,8 @@ def apigen_contract(
     """`apigen_contract("getPet", max_examples=5)`: the contract run of the operations matching
     the given ids/globs against this test's sandbox, or against `base_url=` (your API; a
     helper's review: the sandbox was used all the same, and the test passed)."""
+    from .runner import ContractConfig, run_contract
+
     settings = _settings(request)
     spec = _spec(settings)
 
@@ -178,6 +195,8 @@ def contract_operations(client_dir: str | Path, *patterns: str) -> list[Any]:
     """Operation ids of the client in `client_dir` (filtered by glob `patterns`) as
     `pytest.param`s, for `@pytest.mark.parametrize("operation", contract_operations(...))`.
     A relative `client_dir` is read from the rootdir, as `apigen_client_dir` is."""
+    from .client import load_client
+
     folder = Path(client_dir)
     if not folder.is_absolute() and _ROOT:
         folder = _ROOT[0] / folder

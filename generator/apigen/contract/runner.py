@@ -14,7 +14,7 @@ import json
 import os
 import re
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
@@ -231,13 +231,14 @@ class _StreamCut:
 
 
 def _spec_search(config: ContractConfig) -> list[Path]:
-    folders = [
-        *config.spec_search,
-        config.client_dir,
-        config.client_dir.parent,
-        Path.cwd(),
-        Path.cwd() / "specs",
-    ]
+    return spec_folders(config.client_dir, config.spec_search)
+
+
+def spec_folders(client_dir: Path, first: Iterable[Path] = ()) -> list[Path]:
+    """Where a client's spec is looked for (by name and SHA-256): `first`, the client's folder
+    and its parent, the working folder and its `specs/`, `$APIGEN_SHARED_SPECS`; the command
+    and the pytest plugin alike."""
+    folders = [*first, client_dir, client_dir.parent, Path.cwd(), Path.cwd() / "specs"]
     shared = os.environ.get("APIGEN_SHARED_SPECS")
     if shared:
         folders.append(Path(shared))
