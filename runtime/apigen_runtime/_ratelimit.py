@@ -89,6 +89,11 @@ class RateLimit:
     def reserve(self, now: float, max_wait: float = NO_DEADLINE) -> float:
         """Book a send time; returns seconds from ``now`` until it. More than ``max_wait``: nothing
         is booked. (GCRA: same result as a token bucket holding ``burst`` tokens.)"""
+        return self._reserve(now, max_wait)[0]
+
+    def _reserve(self, now: float, max_wait: float) -> tuple[float, bool, float | None]:
+        """``reserve``, whether it booked the local bucket, and the server pacing's interval it
+        booked (None: none)."""
         with self._lock:
             local = max(self._tat, now) if self.rate and self.backend is None else now
             wait = max(0.0, local - (self.burst - 1) * self._interval - now)
@@ -97,12 +102,26 @@ class RateLimit:
                 server = max(self._server_next, now)
                 wait = max(wait, server - now)
             if wait > max_wait:
-                return wait
-            if self.rate and self.backend is None:
+                return wait, False, None
+            local_booked = bool(self.rate) and self.backend is None
+            if local_booked:
                 self._tat = local + self._interval
+            paced = None
             if now < self._server_until:
-                self._server_next = server + self._server_interval
-            return wait
+                paced = self._server_interval
+                self._server_next = server + paced
+            return wait, local_booked, paced
+
+    def _unbook(self, local: bool, paced: float | None) -> None:
+        """Give back a send time a call booked and never used (cancelled while waiting for it):
+        each such call kept its time, and ten calls cut off by their timeouts held the next one
+        10 s at one call a second. A later booking keeps its time; the bucket's next free time
+        moves back by one interval, as if the call had not come."""
+        with self._lock:
+            if local:
+                self._tat -= self._interval
+            if paced is not None:
+                self._server_next -= paced
 
     def observe(self, response: httpx.Response, now: float | None = None) -> None:
         """Follow the server's word: after a 429 (or an exhausted budget) everyone waits out
@@ -154,10 +173,12 @@ class RateLimit:
             if ticket is not None:  # served, or gone: out of the line either way
                 with self._lock, contextlib.suppress(ValueError):
                     self._line.remove(ticket)
+        booked: tuple[bool, float | None] = (False, None)
         try:
             now = time.monotonic()
             max_wait = NO_DEADLINE if deadline is None else deadline - now
-            wait = self.reserve(now, max_wait)
+            wait, local, paced = self._reserve(now, max_wait)
+            booked = (local, paced)
             if self.rate and self.backend is not None and wait <= max_wait:
                 shared: Any = self.backend.reserve(self._interval, self.burst, max_wait)
                 if inspect.isawaitable(shared):
@@ -166,12 +187,14 @@ class RateLimit:
                     shared = action.result
                 wait = max(wait, float(shared))
             if wait > max_wait:
+                self._unbook(*booked)  # (the shared backend's wait was too long)
                 self.release()
                 return False
             if wait > 0:
                 record_rate_limit_wait(wait)
                 yield Sleep(wait)
         except BaseException:  # including the flow being closed while it waits
+            self._unbook(*booked)
             self.release()
             raise
         return True

@@ -367,6 +367,27 @@ def test_token_bucket_reservations() -> None:
     assert limit.reserve(101.0) == 0  # refilled
 
 
+def test_a_call_cancelled_while_waiting_gives_its_send_time_back() -> None:
+    """A helper's async review: each call cut off by its timeout while waiting for the rate
+    limit kept the send time it had booked, and after ten the next call waited 10 s at one call
+    a second (two requests had been sent). Closing the flow (a cancel, a timeout) gives it back,
+    and the concurrency slot as before."""
+    from apigen_runtime._drivers import Sleep
+
+    limit = rt.RateLimit(rate=1, per=1.0, burst=1, max_concurrency=5)
+    first = limit.acquire(None)
+    with pytest.raises(StopIteration):
+        next(first)  # no wait: sent at once
+    for _ in range(10):  # each waits ~1 s, and is cancelled there
+        waiting = limit.acquire(None)
+        action = next(waiting)
+        assert isinstance(action, Sleep) and 0.5 < action.seconds <= 1.0
+        waiting.close()
+    assert limit.reserve(time.monotonic()) <= 1.0  # not 11 s
+    assert limit._in_flight == 1  # the first call's slot only: the cancelled ones gave theirs back
+    limit.release()
+
+
 def test_adaptive_pacing_from_headers() -> None:
     limit = rt.RateLimit(rate=100)
     plenty = httpx.Response(
