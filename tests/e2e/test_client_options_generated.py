@@ -151,7 +151,14 @@ def test_the_package_s_errors_survive_pickling(pkg: ModuleType) -> None:
 def test_the_types_the_client_takes_are_exported(pkg: ModuleType) -> None:
     """A helper's review: `Client(rate_limit=..., circuit_breaker=..., hooks=..., retry=...)`
     took types only `<package>._runtime` exported. The package exports them (on first use)."""
-    for name in ("CircuitBreaker", "Hooks", "RateLimit", "RateWarning", "RetryPolicy"):
+    for name in (
+        "CircuitBreaker",
+        "Hooks",
+        "RateLimit",
+        "RateWarning",
+        "RetryPolicy",
+        "RetryStrategy",
+    ):
         assert name in pkg.__all__ and getattr(pkg, name) is getattr(pkg._runtime, name)
     client = pkg.Client(
         api_key="k",

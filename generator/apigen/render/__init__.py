@@ -94,6 +94,7 @@ _LAZY_HELPERS = (
     "RateLimit",
     "RateWarning",
     "RetryPolicy",
+    "RetryStrategy",  # (the README: `retry=` takes a custom one)
     # the types methods return and verifiers raise, for the caller's own annotations
     # (`page: SyncPage[Pet] = client.pets.list()`) without `<package>._runtime`
     "SyncPage",

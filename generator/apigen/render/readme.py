@@ -53,8 +53,8 @@ def readme_view(api: Api, dist: Distribution) -> dict[str, Any]:
         example = call_example(api, shown) if _succeeds(shown) else ""
         calls = [(f"{path}.{op.name}", f"{op.method.upper()} {op.path}") for op in r.operations]
         resources.append({"path": path, "example": example, "calls": calls})
-    creds = credential_example(api)
     featured = _featured(api)
+    creds = credential_example(api, featured)
     paginated = _simplest([op for op in api.operations if op.pagination is not None])
     upload = _simplest([op for op in api.operations if _uploads(op)])
     implicit = next((s for s in api.security_schemes if s.implicit), None)
@@ -145,6 +145,11 @@ def readme_view(api: Api, dist: Distribution) -> dict[str, Any]:
         view["example"] = call_example(api, featured)
         view["call"] = call
         view["async_call"] = "await " + call
+        # the async blocks are whole programs: their own imports (a placeholder's `uuid`)
+        needed = imports_of(call).strip().splitlines()
+        view["async_imports"] = "\n".join(sorted({"import asyncio", *needed}))
+        # (a call returning None printed its `None`, and mypy refuses `result = <None call>`)
+        view["async_returns"] = featured.returns != Prim("None")
         receiver = ".".join(["client", *featured.resource])
         view["raw_call"] = call.replace(receiver + ".", receiver + ".with_raw_response.", 1)
         view["with_options_call"] = call.replace("client.", "client.with_options(timeout=5.0).", 1)
@@ -288,12 +293,15 @@ def _first_paragraph(text: str) -> str:
     return text.strip().split("\n\n")[0][:1000] if text else ""
 
 
-def credential_example(api: Api) -> str:
-    """The first alternative of the default security as `kw=os.environ.get(VAR)` lines (what
-    the client does anyway, spelled out as the best SDKs' READMEs do)."""
+def credential_example(api: Api, shown: OperationDef | None = None) -> str:
+    """The first alternative of the security of the operation the README shows (`shown`; its
+    own, else the default) as `kw=os.environ.get(VAR)` lines (what the client does anyway,
+    spelled out as the best SDKs' READMEs do). A spec declaring security per operation only
+    had no default: the example built the client without any, and its first call raised."""
     schemes = {s.name: s for s in api.security_schemes}
     env = naming.env_prefix(api.package)
-    for alternative in api.default_security:
+    own = shown.security if shown is not None else None
+    for alternative in own if own is not None else api.default_security:
         if alternative and all(name in schemes for name in alternative):
             lines = [
                 f"    {kw}=os.environ.get({literal(schemes[name].env.get(kw) or f'{env}_{kw.upper()}')}),"
@@ -344,6 +352,10 @@ def _featured(api: Api) -> OperationDef | None:
     something, else any; the simplest of them, and not a deprecated one while there are
     others."""
     ops = [op for op in api.operations if not op.deprecated] or list(api.operations)
+    # (a stream as the first example printed `<Stream object>` and left the connection open,
+    # right before "Methods return Pydantic models"; the Streaming section shows one)
+    plain = [op for op in ops if not _answers_stream(op)]
+    ops = plain or ops
     gets = [
         op
         for op in ops
@@ -351,6 +363,12 @@ def _featured(api: Api) -> OperationDef | None:
     ]
     models = [op for op in gets if _returns_model(api, op)]
     return _simplest(models) or _simplest(gets) or _simplest(ops)
+
+
+def _answers_stream(op: OperationDef) -> bool:
+    """Whether a success of `op` is a stream of events or JSON lines (or may be)."""
+    kinds = {r.kind for r in op.responses if r.status.startswith("2")}
+    return op.streaming is not None or bool(kinds & {"sse", "jsonl"})
 
 
 def _returns_model(api: Api, op: OperationDef) -> bool:
