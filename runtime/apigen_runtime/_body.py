@@ -14,6 +14,7 @@ import json
 import mimetypes
 import os
 import re
+import stat
 from collections.abc import AsyncIterable, AsyncIterator, Iterable, Iterator, Mapping
 from decimal import Decimal
 from pathlib import Path, PurePath
@@ -314,7 +315,7 @@ def _part_type(
             return listed
         admits = any(_media_in("application/json", r) for r in ranges)
         return "application/json" if admits else None
-    guessed = mimetypes.guess_type(filename)[0] if filename else None
+    guessed = guess_type(filename) if filename else None
     if guessed and any(_media_in(guessed, r) for r in ranges):
         return guessed
     concrete = next((r for r in ranges if "*" not in r.split(";")[0]), None)
@@ -325,6 +326,26 @@ def _part_type(
         if ranges and ranges[0].lower().startswith("text/")
         else ("application/octet-stream")
     )
+
+
+_BREAKS = re.compile(r"[\r\n\0]")
+# what a file compressed so is (`data.csv.gz` is gzip, not CSV: `guess_type`'s encoding)
+_COMPRESSED = {
+    "gzip": "application/gzip",
+    "bzip2": "application/x-bzip2",
+    "xz": "application/x-xz",
+    "compress": "application/x-compress",
+    "br": "application/x-brotli",
+}
+
+
+def guess_type(filename: str) -> str | None:
+    """The media type a file name suggests: a compressed file's own (`data.csv.gz` went out as
+    `text/csv`, its bytes gzip), else what its extension says; None when unknown."""
+    media, encoding = mimetypes.guess_type(filename)
+    if encoding is not None:
+        return _COMPRESSED.get(encoding, "application/octet-stream")
+    return media
 
 
 def _media_in(media: str, media_range: str) -> bool:
@@ -351,9 +372,11 @@ def _multipart_pieces(parts: list[_Part], boundary: str) -> list[bytes | _Source
         head = f"--{boundary}\r\nContent-Disposition: form-data; {_form_param('name', name)}"
         if filename:
             head += f"; {_form_param('filename', filename)}"
-            content_type = content_type or mimetypes.guess_type(filename)[0]
+            content_type = content_type or guess_type(filename)
             content_type = content_type or "application/octet-stream"
         if content_type:
+            if _BREAKS.search(content_type):  # (a header line of its own: `X-Evil: 1`)
+                raise ValueError(f"the content type of part {name!r} holds a line break")
             head += f"\r\nContent-Type: {content_type}"
         pieces += [(head + "\r\n\r\n").encode(), content, b"\r\n"]
     pieces.append(f"--{boundary}--\r\n".encode())
@@ -467,15 +490,37 @@ def _to_bytes(chunk: object) -> bytes:
 
 
 class _PathSource(_Source):
-    """A file on disk, opened (and closed) at each send: retries re-read it."""
+    """A file on disk, opened (and closed) at each send: retries re-read it.
+
+    A regular file's size is its length (`Content-Length`), and exactly that much is sent (one
+    grown since is cut there; one shrunk is an ``APIError``); anything else (a pipe,
+    ``/dev/stdin``, a ``/proc`` file whose size reads 0) is sent chunked, to its end. The size
+    on disk was taken as the length of all of them, and h11 raised its own ``LocalProtocolError``
+    ("Too much data for declared Content-Length") past ``except APIError``."""
 
     def __init__(self, path: Path) -> None:
         self.path = path
-        self.length = path.stat().st_size  # also: a missing file fails before sending
+        found = path.stat()  # also: a missing file fails before sending
+        regular = stat.S_ISREG(found.st_mode) and found.st_size > 0
+        self.length = found.st_size if regular else None
 
     def chunks(self) -> Iterator[bytes]:
         with self.path.open("rb") as file:
-            while chunk := file.read(CHUNK_SIZE):
+            if self.length is None:
+                while chunk := file.read(CHUNK_SIZE):
+                    yield chunk
+                return
+            left = self.length
+            while left > 0:
+                chunk = file.read(min(CHUNK_SIZE, left))
+                if not chunk:
+                    from ._errors import APIError
+
+                    raise APIError(
+                        f"{self.path} shrank while it was sent ({self.length - left} of the"
+                        f" {self.length} bytes it held when the call began)"
+                    )
+                left -= len(chunk)
                 yield chunk
 
 

@@ -498,3 +498,58 @@ def test_any_path_like_is_a_file(recorder: Recorder, tmp_path: Path) -> None:
     make_client(recorder).request(multipart, {"file": AnyPath()})
     assert b'filename="report.csv"' in recorder.last.content
     assert b"a,b\n" in recorder.last.content
+
+
+def test_a_path_whose_size_is_not_its_length_is_sent_whole_and_chunked(
+    recorder: Recorder, tmp_path: Path
+) -> None:
+    """A helper's upload review: `/proc` files (size 0), pipes and `/dev/stdin` were given
+    their size on disk as `Content-Length`, and h11 raised its own `LocalProtocolError`. They
+    go chunked, to their end; a regular file goes as long as it was, and one that shrank while
+    it was sent is an `APIError`."""
+    import os
+    import threading
+
+    from apigen_runtime._body import _PathSource
+
+    raw = op(
+        rt.Param("body", "body", "body"), method="put", body=rt.Body("application/octet-stream")
+    )
+    proc = Path("/proc/self/status")
+    if proc.exists():
+        make_client(recorder).request(raw, {"body": proc})
+        assert b"Name:" in recorder.last.content and "content-length" not in recorder.last.headers
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    writer = threading.Thread(target=lambda: fifo.write_bytes(b"through a pipe"), daemon=True)
+    writer.start()
+    make_client(recorder).request(raw, {"body": fifo})
+    writer.join(5)
+    assert recorder.last.content == b"through a pipe"
+    grown = tmp_path / "grown.bin"
+    grown.write_bytes(b"x" * 10)
+    source = _PathSource(grown)
+    grown.write_bytes(b"x" * 20)
+    assert b"".join(source.chunks()) == b"x" * 10  # as long as its Content-Length says
+    grown.write_bytes(b"x" * 4)
+    with pytest.raises(rt.APIError, match="shrank"):
+        b"".join(source.chunks())
+
+
+def test_a_compressed_file_is_labelled_as_compressed_and_a_part_type_holds_no_line_break(
+    recorder: Recorder,
+) -> None:
+    """A helper's upload review: `data.csv.gz` went out as `text/csv` (its bytes gzip), and a
+    content type with CR/LF in a file tuple wrote a header line of its own into the part."""
+    multipart = op(
+        rt.Param("file", "file", "field"), method="post", body=rt.Body("multipart/form-data")
+    )
+    client = make_client(recorder)
+    client.request(multipart, {"file": ("data.csv.gz", b"\x1f\x8b")})
+    assert b"Content-Type: application/gzip\r\n" in recorder.last.content
+    client.request(multipart, {"file": ("data.csv", b"a,b")})
+    assert b"Content-Type: text/csv\r\n" in recorder.last.content
+    sent = len(recorder.requests)
+    with pytest.raises(ValueError, match="line break"):
+        client.request(multipart, {"file": ("a.txt", b"x", "text/plain\r\nX-Evil: 1")})
+    assert len(recorder.requests) == sent
