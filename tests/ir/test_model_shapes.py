@@ -358,3 +358,33 @@ def test_a_null_only_schema_is_none_not_any() -> None:
         "o": Nullable(Prim("str")),
         "p": ListOf(none),
     }
+
+
+def test_an_answer_to_head_has_no_content() -> None:
+    """A helper's download review: a HEAD operation whose spec documents its GET's body was
+    typed `-> JsonHeadResponse`, and the call returned None (there is no body to read)."""
+    from tests.builds import api_of
+
+    answer = {"type": "object", "properties": {"size": {"type": "integer"}}}
+    doc = {
+        "openapi": "3.0.3",
+        "info": {"title": "t", "version": "1"},
+        "paths": {
+            "/files/{id}": {
+                "parameters": [
+                    {"name": "id", "in": "path", "required": True, "schema": {"type": "string"}}
+                ],
+                "head": {
+                    "operationId": "checkFile",
+                    "responses": {
+                        "200": {
+                            "description": "ok",
+                            "content": {"application/json": {"schema": answer}},
+                        }
+                    },
+                },
+            }
+        },
+    }
+    (op,) = api_of(doc).operations
+    assert op.returns == Prim("None") and [r.kind for r in op.responses] == ["empty"]
