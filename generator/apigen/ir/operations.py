@@ -132,7 +132,8 @@ def declared_parameters(
     document: Mapping[str, Any], op: OperationDef
 ) -> dict[tuple[str, str], tuple[Mapping[str, Any], str]]:
     """The operation's parameters by (name, in), its path item's first and its own over them
-    (OpenAPI's override rule), each with its JSON pointer."""
+    (OpenAPI's override rule), each with its JSON pointer. Header names match whatever their
+    case (`X-A` and `x-a` are one header: two keyword arguments sent one value)."""
     node = operation_node(document, op)
     path_item = deref(document, resolve_pointer(document, item_pointer(op.pointer)))
     merged: dict[tuple[str, str], tuple[Mapping[str, Any], str]] = {}
@@ -145,7 +146,12 @@ def declared_parameters(
             p = deref(document, raw)
             if not isinstance(p, JSON_OBJECT) or "name" not in p or "in" not in p:
                 continue
-            merged[(str(p["name"]), str(p["in"]))] = (p, f"{base}/parameters/{i}")
+            key = (str(p["name"]), str(p["in"]))
+            if key[1] == "header":
+                same = [k for k in merged if k[1] == "header" and k[0].lower() == key[0].lower()]
+                for k in same:  # (the later one wins, as for an exact name)
+                    del merged[k]
+            merged[key] = (p, f"{base}/parameters/{i}")
     return merged
 
 

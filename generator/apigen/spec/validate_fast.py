@@ -539,7 +539,11 @@ class _Walk:
         seen = set()
         for parameter in parameters:
             yield from self._guard(parameter, self._parameter(parameter))
-            key = (parameter.item("name"), parameter.item("in"))
+            name, where = parameter.item("name"), parameter.item("in")
+            # a header's name is case-insensitive (RFC 9110): `X-A` and `x-a` are one header
+            if where == "header" and isinstance(name, str):
+                name = name.lower()
+            key = (name, where)
             if key in seen:
                 yield ParameterDuplicateError(f"Duplicate parameter '{parameter.item('name')}'")
             seen.add(key)

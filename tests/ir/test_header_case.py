@@ -1,0 +1,51 @@
+"""Header parameters whose names differ only in case are one header (RFC 9110): a helper's
+hostile spec had `X-A` and `x-a`, two keyword arguments, and one value went out, silently."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from apigen.cli import main
+from tests.builds import api_of
+
+
+def _doc(
+    op_params: list[dict[str, object]], item_params: list[dict[str, object]]
+) -> dict[str, object]:
+    return {
+        "openapi": "3.0.3",
+        "info": {"title": "t", "version": "1"},
+        "paths": {
+            "/h": {
+                "parameters": item_params,
+                "get": {
+                    "operationId": "getH",
+                    "parameters": op_params,
+                    "responses": {"204": {"description": "ok"}},
+                },
+            }
+        },
+    }
+
+
+def _header(name: str, description: str = "") -> dict[str, object]:
+    return {"name": name, "in": "header", "schema": {"type": "string"}, "description": description}
+
+
+def test_one_keyword_per_header_whatever_the_case(tmp_path: Path) -> None:
+    (op,) = api_of(_doc([_header("X-A", "first"), _header("x-a", "second")], [])).operations
+    assert [(p.wire_name, p.doc) for p in op.params] == [("x-a", "second")]
+    # the operation's own overrides its path item's, as for an exact name
+    (op,) = api_of(_doc([_header("x-trace", "own")], [_header("X-Trace", "item")])).operations
+    assert [(p.wire_name, p.doc) for p in op.params] == [("x-trace", "own")]
+    spec = tmp_path / "h.json"
+    spec.write_text(json.dumps(_doc([_header("X-A"), _header("x-a")], [])))
+    result = CliRunner().invoke(main, ["build", str(spec), "-o", str(tmp_path / "out")])
+    assert result.exit_code == 0, result.output
+    assert (
+        "Duplicate parameter 'x-a'" in result.output
+        and "#/paths/~1h/get/parameters" in result.output
+    )
