@@ -58,7 +58,7 @@ def build_api(
     opts = options or ApiOptions()
     info = document.get("info") if isinstance(document.get("info"), Mapping) else {}
     assert isinstance(info, Mapping)
-    ops = custom.select(collect(document), opts, report)
+    ops = custom.select(_sendable(collect(document), report, spec_file), opts, report)
     list_like = {
         id(op)
         for op in ops
@@ -223,6 +223,35 @@ def _every_resource(resources: dict[str, ResourceDef]) -> list[ResourceDef]:
         out.append(node)
         todo.extend(node.children.values())
     return out
+
+
+def _sendable(ops: list[OperationDef], report: Report, file: str) -> list[OperationDef]:
+    """The operations whose path can be sent as written: a literal `.` or `..` segment leaves
+    the base URL's path (`/../admin` went to `http://host/admin`, past `/base`), and a control
+    character is no URL at all (every call raised httpx's `InvalidURL`). Such paths are left
+    out, each with a warning, as a key not starting with `/` is."""
+    kept: list[OperationDef] = []
+    warned: set[str] = set()
+    for op in ops:
+        literal = _TEMPLATE_PARAM.sub("x", op.wire_path or op.path)
+        dots = any(s in (".", "..") for s in literal.split("/"))
+        if not dots and not _CONTROL.search(literal):
+            kept.append(op)
+            continue
+        if op.path not in warned:
+            warned.add(op.path)
+            why = "a `.` or `..` segment" if dots else "a control character"
+            report.warn(
+                file,
+                "#/paths/" + escape(op.path),
+                f"path {op.path!r} holds {why}: no request can be sent to it as written",
+                kind="paths",
+                action="its operations left out",
+            )
+    return kept
+
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
 def _warn_equal_templates(document: Mapping[str, Any], report: Report, file: str) -> None:

@@ -1,5 +1,7 @@
-"""Header parameters whose names differ only in case are one header (RFC 9110): a helper's
-hostile spec had `X-A` and `x-a`, two keyword arguments, and one value went out, silently."""
+"""Names a spec gives that a request cannot carry as written (a helper's hostile specs): header
+parameters whose names differ only in case are one header (RFC 9110: `X-A` and `x-a` were two
+keyword arguments and one value went out, silently); a path with a dot segment or a control
+character is left out with a warning."""
 
 from __future__ import annotations
 
@@ -49,3 +51,24 @@ def test_one_keyword_per_header_whatever_the_case(tmp_path: Path) -> None:
         "Duplicate parameter 'x-a'" in result.output
         and "#/paths/~1h/get/parameters" in result.output
     )
+
+
+def test_a_path_with_a_dot_segment_or_a_control_character_is_left_out_with_a_warning() -> None:
+    """A helper's hostile spec: `/../admin` went to `http://host/admin`, past the base URL's
+    `/base`; `/a\\tb` raised httpx's `InvalidURL` on every call. `/.well-known/x` and a dot in
+    a parameter's value (refused by the runtime) are no such segment."""
+    from apigen.diagnostics import Report
+
+    ok = {"get": {"responses": {"204": {"description": "ok"}}}}
+    doc = {
+        "openapi": "3.0.3",
+        "info": {"title": "t", "version": "1"},
+        "paths": {
+            p: ok for p in ("/..", "/../admin", "/a/./b", "/a\tb", "/.well-known/x", "/{name}/v1.2")
+        },
+    }
+    report = Report()
+    api = api_of(doc, report)
+    assert sorted(op.path for op in api.operations) == ["/.well-known/x", "/{name}/v1.2"]
+    warned = sorted(d.pointer for d in report.items if "no request can be sent" in d.message)
+    assert warned == ["#/paths/~1..", "#/paths/~1..~1admin", "#/paths/~1a\tb", "#/paths/~1a~1.~1b"]
