@@ -437,3 +437,32 @@ def test_a_2_0_authorization_header_parameter_stays_an_argument(tmp_path: Path) 
     upgraded = upgrade(yaml.safe_load(spec.read_text()))
     names = [p["name"] for p in upgraded["paths"]["/me"]["get"]["parameters"]]
     assert names == ["Authorization", "Accept"]  # Accept: still the media types' (ignored)
+
+
+def test_a_second_body_parameter_is_left_out_with_a_warning() -> None:
+    """A helper's hostile spec: of two `in: body` parameters the last replaced the first
+    without a word (a required object body became an optional string). 2.0 allows one; the
+    first is kept, the second warned of. A path item's body still yields to the operation's."""
+    body = {"name": "order", "in": "body", "required": True, "schema": {"type": "object"}}
+    second = {"name": "note", "in": "body", "schema": {"type": "string"}}
+    src: dict[str, Any] = {
+        "swagger": "2.0",
+        "info": {"title": "t", "version": "1"},
+        "paths": {
+            "/t": {
+                "post": {"parameters": [body, second], "responses": {"204": {"description": "ok"}}}
+            },
+            "/u": {
+                "parameters": [second],
+                "post": {"parameters": [body], "responses": {"204": {"description": "ok"}}},
+            },
+        },
+    }
+    report = Report()
+    out = upgrade(src, report=report)
+    for path in ("/t", "/u"):
+        schema = out["paths"][path]["post"]["requestBody"]["content"]["application/json"]["schema"]
+        assert schema == {"type": "object"}, path
+    assert [(d.pointer, d.message) for d in report.items] == [
+        ("#/paths/~1t/post/parameters/1", "a second body parameter")
+    ]

@@ -353,6 +353,7 @@ class _Upgrader:
         own: list[Any] = raw if isinstance(raw, list) else []
         params: list[dict[str, Any]] = []
         body: tuple[dict[str, Any], str | None] | None = None
+        body_own = False  # the body is the operation's own (not its path item's)
         forms: dict[str, dict[str, Any]] = {}
         overridden: set[tuple[str, str] | None] = set()
         for entry in own:
@@ -370,8 +371,12 @@ class _Upgrader:
                         params.append(converted)
                 continue
             kind = p.get("in")
-            if kind == "body":
-                body = (p, global_name)
+            if kind == "body" and body is not None and body_own == (not from_path):
+                # "There can be one body parameter at most" (2.0): the later one replaced the
+                # earlier without a word (a required object body became an optional string)
+                self.warn(at, "a second body parameter", "parameter", "left out; the first is kept")
+            elif kind == "body":
+                body, body_own = (p, global_name), not from_path
             elif kind == "formData":
                 forms[str(p.get("name"))] = p
             elif not from_path:
