@@ -276,6 +276,27 @@ def test_circuit_breaker_through_the_client() -> None:
     assert breaker.state("api.test") == "open"
 
 
+def test_a_retry_the_breaker_refuses_gives_the_server_s_answer() -> None:
+    """A helper's async review: with `failure_threshold=2` and `max_retries=5`, the call's own
+    two 503s opened the circuit and the call raised `CircuitOpenError`, the 503 (and its body)
+    lost. The retry is not made; the last answer is the call's error. A call starting while it
+    is open still fails fast with `CircuitOpenError`."""
+    recorder = Recorder(*[httpx.Response(503, json={"why": "maintenance"})] * 3)
+    breaker = rt.CircuitBreaker(failure_threshold=2, cooldown=60)
+    c = sync_client(recorder, max_retries=5, circuit_breaker=breaker)
+    with pytest.raises(rt.InternalServerError) as info:
+        c.request(op(), {})
+    assert info.value.status_code == 503 and info.value.body == {"why": "maintenance"}
+    assert len(recorder.requests) == 2
+    with pytest.raises(rt.CircuitOpenError):
+        c.request(op(), {})
+    dropped = Recorder(*[httpx.ConnectError("refused")] * 3)
+    c = sync_client(dropped, max_retries=5, circuit_breaker=rt.CircuitBreaker(failure_threshold=2))
+    with pytest.raises(rt.APIConnectionError):
+        c.request(op(), {})
+    assert len(dropped.requests) == 2
+
+
 def test_client_errors_do_not_open_the_circuit() -> None:
     recorder = Recorder(*[httpx.Response(400)] * 3)
     breaker = rt.CircuitBreaker(failure_threshold=2)
