@@ -1402,11 +1402,18 @@ class AsyncAPIClient(_BaseClient[httpx.AsyncClient]):
             loop = running_loop()
             if self._pool_loop is None:  # made outside a loop (``copy``): this one's now
                 self._pool_loop = _weak(loop)
-            elif stale(self._pool_loop(), loop):
+            elif stale(previous := self._pool_loop(), loop):
                 # `asyncio.run` again (pytest-asyncio, a notebook): the pooled connections
                 # belong to the closed loop ("Event loop is closed" on their next use), and
                 # cannot be closed from this one; a new pool, the old one left to the collector
                 http = self._http = None
+            elif previous is not None and loop is not None and previous is not loop:
+                # another thread's loop, running: httpcore's connections serve one loop, and
+                # calls from both failed with its own errors or hung until the pool timeout
+                raise RuntimeError(
+                    "this AsyncClient's connections belong to an event loop running in another"
+                    " thread: make one AsyncClient per event loop"
+                )
         if http is None:
             from ._tls import default_tls_context
 

@@ -83,6 +83,46 @@ def test_a_loop_left_open_and_idle_gives_way_to_the_next() -> None:
     assert client.is_closed
 
 
+def test_a_loop_of_another_thread_still_running_is_a_clear_error() -> None:
+    """A helper's async review: one AsyncClient used at once from the loops of two threads
+    failed with httpcore's own errors ("bound to a different event loop", `list.remove(x)`)
+    or hung until the pool timeout. The second loop is told, before anything is sent."""
+    import threading
+
+    KeepAlive.peers.clear()
+    with serving(KeepAlive) as url:
+        client = rt.AsyncAPIClient(base_url=url)
+        holding = threading.Event()
+        release = threading.Event()
+
+        async def first() -> None:
+            await client.request(PET_OP, {})
+            holding.set()
+            while not release.is_set():  # this loop keeps running (bounded below)
+                await asyncio.sleep(0.01)
+
+        thread = threading.Thread(target=lambda: asyncio.run(first()), daemon=True)
+        thread.start()
+        try:
+            assert holding.wait(10)
+            sent = len(KeepAlive.peers)
+            error: list[BaseException] = []
+
+            async def second() -> None:
+                try:
+                    await client.request(PET_OP, {})
+                except RuntimeError as exc:
+                    error.append(exc)
+
+            asyncio.run(second())
+            assert error and "one AsyncClient per event loop" in str(error[0])
+            assert len(KeepAlive.peers) == sent
+        finally:
+            release.set()
+            thread.join(10)
+        assert asyncio.run(client.request(PET_OP, {})).name == "Rex"  # that loop has ended
+
+
 def test_a_caller_supplied_pool_is_never_replaced() -> None:
     http = httpx.AsyncClient(transport=httpx.MockTransport(Recorder()))
     client = rt.AsyncAPIClient(base_url="https://api.test", http_client=http)
