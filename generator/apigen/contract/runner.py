@@ -15,13 +15,13 @@ import os
 import re
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
 
 import httpx
 
-from .cases import MISSING, CaseInput, CaseSource, EdgeValues
+from .cases import MISSING, CaseInput, CaseSource, EdgeValues, simple_value
 from .checks import (
     INVALID_HEADER_SCHEMA,
     ResponseProblem,
@@ -577,7 +577,12 @@ class _Run:
         for message in self._unmapped_parameters(op, constant):
             fail("parameter_mapping", "client", message)
         if cases and self.config.edge_cases:
-            cases += EdgeValues(self.view, op.method, op.path).cases(cases[0])
+            # built on a drawn case the method can send: a body that is no object, for one
+            # flattened into arguments, is filed before sending, and so were every edge case
+            # built on it (path refusals included: 15 cases, 0 calls)
+            base = next((c for c in cases if not self._untyped_fields(op, constant, c)), None)
+            base = base or self._object_body(op, cases[0])
+            cases += EdgeValues(self.view, op.method, op.path).cases(base)
         if cases and self.config.check_servers:
             self._server(result, op, constant, cases[0])
         sync_method = resolve_call(sync_client, op.call)
@@ -1044,6 +1049,17 @@ class _Run:
         for name, value in case.path.items():
             filled = filled.replace("{" + str(name) + "}", str(value))
         return filled if filled != template and filled in literal else None
+
+    def _object_body(self, op: ManifestOperation, case: CaseInput) -> CaseInput:
+        """`case` with a plain object body its schema admits (`simple_value`), for the edge
+        cases when every drawn body was null or a scalar (untyped `properties`); `case` as it
+        is when there is none to make."""
+        body = self.view.request_body(op.path, op.method) or {}
+        content = body.get("content") if isinstance(body, Mapping) else None
+        media = self.view.deref((content or {}).get(case.media_type or "", {}))
+        schema = self.view.deref(media.get("schema", {})) if isinstance(media, Mapping) else {}
+        made = simple_value(self.view, schema)
+        return replace(case, body=made) if isinstance(made, dict) else case
 
     def _untyped_fields(
         self, op: ManifestOperation, constant: Operation[Any], case: CaseInput
