@@ -110,3 +110,33 @@ def test_a_call_returning_nothing_is_awaited_not_printed(
     blocks = _blocks(out)
     for title in ("Async", "Faster transport"):
         assert "result =" not in blocks[title] and "await client.ping" in blocks[title]
+
+
+def test_the_upload_example_uploads_a_file(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """A helper's README run: the File uploads example passed only the required arguments, and
+    the file is optional in most specs (petstore's `upload_file(1)` uploaded nothing)."""
+    form = {"type": "object", "properties": {"file": {"type": "string", "format": "binary"}}}
+    doc = {
+        "openapi": "3.0.3",
+        "info": {"title": "Up", "version": "1"},
+        "servers": [{"url": "https://api.example.com"}],
+        "paths": {
+            "/pets/{id}/image": {
+                "post": {
+                    "operationId": "uploadImage",
+                    "parameters": [
+                        {
+                            "name": "id",
+                            "in": "path",
+                            "required": True,
+                            "schema": {"type": "integer"},
+                        }
+                    ],
+                    "requestBody": {"content": {"multipart/form-data": {"schema": form}}},
+                    "responses": {"204": {"description": "stored"}},
+                }
+            }
+        },
+    }
+    out = build_document(tmp_path_factory, "uponly", doc)
+    assert 'file=("hello.txt", b"hello")' in _blocks(out)["File uploads"]

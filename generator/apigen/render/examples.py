@@ -4,6 +4,7 @@ carries the imports it needs, so it runs as written."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from urllib.parse import quote
 
 from ..ir.nodes import (
@@ -138,8 +139,11 @@ def _arg(api: Api, p: ParamDef) -> str:
     return value if p.location == "path" and p.required else f"{p.py_name}={value}"
 
 
-def call_example(api: Api, op: OperationDef) -> str:
-    args = [_arg(api, p) for p in _required(op)]
+def call_example(api: Api, op: OperationDef, also: Sequence[ParamDef] = ()) -> str:
+    """`result = client.x.y(...)` and its print, with the required arguments and `also` (the
+    File uploads example's optional file: `upload_file(1)` uploaded nothing)."""
+    required = _required(op)
+    args = [_arg(api, p) for p in [*required, *(p for p in also if p not in required)]]
     call = ".".join(["client", *op.resource, op.name])
     joined = ", ".join(args)
     result = "" if op.returns == Prim("None") else "result = "

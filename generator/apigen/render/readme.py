@@ -22,6 +22,7 @@ from ..ir.nodes import (
     ModelDef,
     Nullable,
     OperationDef,
+    ParamDef,
     Prim,
     Ref,
     ResourceDef,
@@ -110,7 +111,7 @@ def readme_view(api: Api, dist: Distribution) -> dict[str, Any]:
         "get_path": "",
         "get_query": "",  # the raw GET's required query parameters: `query={...}`, or ""
         "pagination": call_expression(api, paginated) if paginated else "",
-        "upload": call_example(api, upload) if upload else "",
+        "upload": call_example(api, upload, _file_params(upload)) if upload else "",
         "upload_call": call_expression(api, upload) if upload else "",
         "long_running": _wait_call(api),
         "streaming": _stream_call(api),
@@ -326,7 +327,11 @@ def _client_args(api: Api, creds: str) -> str:
 
 
 def _uploads(op: OperationDef) -> bool:
-    return any(p.type in (_FILE, ListOf(_FILE)) for p in op.params)
+    return bool(_file_params(op))
+
+
+def _file_params(op: OperationDef) -> list[ParamDef]:
+    return [p for p in op.params if p.type in (_FILE, ListOf(_FILE))]
 
 
 def _simplest(ops: list[OperationDef]) -> OperationDef | None:
