@@ -45,10 +45,10 @@ def encode_body(
     media_type: str,
     value: Any,
     encoding: Mapping[str, Encoding] | None,
-    files: frozenset[str] | None = None,
+    data: frozenset[str] = frozenset(),
 ) -> tuple[bytes | StreamBody, str | None]:
-    """Return ``(content, content_type)`` for ``value`` sent as ``media_type``; ``files``: the
-    multipart fields that take files (``Body.files``; None: judged by each value's shape)."""
+    """Return ``(content, content_type)`` for ``value`` sent as ``media_type``; ``data``: the
+    multipart fields that take no file (``Body.data``; the others are judged by their value)."""
     media = media_type.split(";")[0].strip().lower()
     encoding = encoding or {}
     if is_json(media):
@@ -56,7 +56,7 @@ def encode_body(
     if media == "application/x-www-form-urlencoded":
         return _form(_mapping(value, media), encoding), media_type
     if media.startswith("multipart/"):
-        return _multipart(_mapping(value, media), encoding, files)
+        return _multipart(_mapping(value, media), encoding, data)
     if "*" in media and not media.startswith("text/") and _structured(value):
         # a media range (`*/*`, `application/*`) taking an object: its JSON, labelled so
         # (Kubernetes' bodies; as `application/octet-stream` a server refuses or misreads it)
@@ -207,7 +207,7 @@ _JOINED: Final = frozenset({"form", "spaceDelimited", "pipeDelimited"})
 def _multipart(
     fields: Mapping[str, Any],
     encoding: Mapping[str, Encoding],
-    files: frozenset[str] | None = None,
+    data_fields: frozenset[str] = frozenset(),
 ) -> tuple[bytes | StreamBody, str | None]:
     parts: list[_Part] = []
     for name, value in fields.items():
@@ -215,9 +215,9 @@ def _multipart(
             continue
         enc = encoding.get(name)
         content_type = enc.content_type if enc else None
-        # a field the spec gives no file (`files`) is data, whatever its shape: `tags=("x",
+        # a field the spec gives no file (`data_fields`) is data, whatever its shape: `tags=("x",
         # "y")` went out as a file named `x`; bytes there are its content, with no file name
-        takes_files = files is None or name in files
+        takes_files = name not in data_fields
         is_file = _is_file if takes_files else _never_file
         if not takes_files and _as_bytes(value) is not None:
             parts.append((name, (None, _content(value), _part_type(content_type))))

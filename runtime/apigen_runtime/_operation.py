@@ -96,13 +96,14 @@ class Encoding:
 @record(frozen=True, slots=True)
 class Body:
     """The request body's media type; field values come from ``field``/``body`` params.
-    ``files``: a multipart body's fields that take files (the rest are data whatever their
-    shape: a tuple of two strings was sent as a file); None: judged by the value."""
+    ``data``: a multipart body's fields that take no file (a tuple of two strings there was sent
+    as a file); any other field (a file's, an untyped one, an ``extra_body`` key) is judged by
+    its value."""
 
     media_type: str
     required: bool = field(default=False, kw_only=True)
     encoding: Mapping[str, Encoding] | None = field(default=None, kw_only=True)
-    files: frozenset[str] | None = field(default=None, kw_only=True)
+    data: frozenset[str] = field(default=frozenset(), kw_only=True)
 
     def __init__(
         self,
@@ -110,13 +111,13 @@ class Body:
         *,
         required: bool = False,
         encoding: Mapping[str, Encoding] | None = None,
-        files: frozenset[str] | None = None,
+        data: frozenset[str] = frozenset(),
     ) -> None:
         values = self.__dict__  # frozen: assigned past ``__setattr__``
         values["media_type"] = media_type
         values["required"] = required
         values["encoding"] = encoding
-        values["files"] = files
+        values["data"] = data
 
 
 @record(frozen=True)

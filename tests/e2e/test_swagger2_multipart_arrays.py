@@ -110,7 +110,7 @@ def test_only_the_file_field_takes_files(out: Path) -> None:
         return httpx.Response(204)
 
     source = (out / "mparrays" / "resources" / "files.py").read_text()
-    assert 'files=frozenset({"file"})' in source
+    assert 'data=frozenset({"colors", "ids", "tags"})' in source
     with on_path(out, "mparrays") as pkg:
         http = httpx.Client(transport=httpx.MockTransport(record))
         client = pkg.Client(base_url="https://api.example.com", http_client=http)

@@ -211,21 +211,23 @@ def test_multipart_fields_the_spec_gives_no_file_are_data_whatever_their_shape(
 ) -> None:
     """A helper's upload review: `tags=("x", "y")` on an array of strings went out as a file
     named `x` holding `y`, and bytes for a string field as a file named `upload`. The generated
-    `Body(files=...)` names the fields that take files; the rest are data."""
+    `Body(data=...)` names the fields that take no file; the others are judged by their value."""
     operation = op(
-        *fields("file", "tags", "note"),
+        *fields("file", "tags", "note", "anything"),
         method="post",
-        body=rt.Body("multipart/form-data", files=frozenset({"file"})),
+        body=rt.Body("multipart/form-data", data=frozenset({"tags", "note"})),
     )
     make_client(recorder).request(
-        operation, {"file": ("a.txt", b"hi"), "tags": ("x", "y"), "note": b"plain"}
+        operation,
+        {"file": ("a.txt", b"hi"), "tags": ("x", "y"), "note": b"plain", "anything": b"up"},
     )
     body = recorder.last.content.decode("latin-1")
     assert 'name="file"; filename="a.txt"' in body
     assert body.count('name="tags"\r\n\r\n') == 2 and "\r\n\r\nx\r\n" in body
     assert "\r\n\r\ny\r\n" in body
     assert 'name="note"\r\n\r\nplain\r\n' in body
-    assert 'filename="x"' not in body and 'filename="upload"' not in body
+    assert 'filename="x"' not in body
+    assert 'name="anything"; filename="upload"' in body  # (an untyped field: judged by value)
 
 
 def test_a_required_multipart_body_with_nothing_given_is_sent_empty(recorder: Recorder) -> None:

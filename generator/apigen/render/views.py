@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import keyword
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 
 from ..ir.layout import definition_refs
@@ -12,6 +12,7 @@ from ..ir.nodes import (
     AliasDef,
     Api,
     Definition,
+    DictOf,
     FieldDef,
     ListOf,
     ModelDef,
@@ -20,6 +21,7 @@ from ..ir.nodes import (
     PaginationDef,
     ParamDef,
     Prim,
+    Ref,
     ResourceDef,
     TypeExpr,
     UnionOf,
@@ -213,13 +215,30 @@ def _fields(model: ModelDef, types: TypeRenderer) -> list[FieldView]:
     return views
 
 
-def _takes_file(t: TypeExpr) -> bool:
-    """`t` is or holds a file input (`FileInput`, a list of them, `str | FileInput`)."""
-    if type(t) is Prim:
-        return t.name == "file"
-    if isinstance(t, ListOf | Nullable):
-        return _takes_file(t.item if isinstance(t, ListOf) else t.inner)
-    return isinstance(t, UnionOf) and any(_takes_file(m) for m in t.items)
+def _never_a_file(
+    t: TypeExpr, definitions: Mapping[str, Definition], seen: frozenset[str] = frozenset()
+) -> bool:
+    """`t` holds no file input: no `FileInput`, `bytes` or `Any` anywhere in it, through type
+    aliases (`allOf: [$ref: Bin]`, `Bin` a binary string); a model, an enum, text, numbers and
+    containers of them are JSON or text parts."""
+    match t:
+        case Prim(name=name):
+            return name not in ("file", "bytes", "Any")
+        case ListOf(item=item):
+            return _never_a_file(item, definitions, seen)
+        case DictOf(value=value):
+            return _never_a_file(value, definitions, seen)
+        case Nullable(inner=inner):
+            return _never_a_file(inner, definitions, seen)
+        case UnionOf(items=items):
+            return all(_never_a_file(m, definitions, seen) for m in items)
+        case Ref(key=key):
+            target = definitions.get(key)
+            if not isinstance(target, AliasDef):
+                return True  # a model: a JSON part
+            return key not in seen and _never_a_file(target.target, definitions, seen | {key})
+        case _:  # a literal
+            return True
 
 
 def takes_none(t: TypeExpr) -> bool:
@@ -442,15 +461,15 @@ def _op_args(op: OperationDef, types: TypeRenderer) -> list[str]:
                 items.append(f"{literal(name)}: _rt.Encoding({', '.join(enc_args)})")
             body += ", encoding={" + ", ".join(items) + "}"
         if "multipart/" in op.body.media_type.lower():
-            # the fields that take files: the rest are data whatever their shape
-            files = sorted(
-                p.wire_name for p in op.params if p.location == "field" and _takes_file(p.type)
+            # the fields that take no file (their tuples and bytes are data); the others, and
+            # `extra_body` keys, are judged by their value
+            data = sorted(
+                p.wire_name
+                for p in op.params
+                if p.location == "field" and _never_a_file(p.type, types.definitions)
             )
-            body += (
-                f", files=frozenset({{{', '.join(map(literal, files))}}})"
-                if files
-                else ", files=frozenset()"
-            )
+            if data:
+                body += f", data=frozenset({{{', '.join(map(literal, data))}}})"
         args.append(body + ")")
     responses = [
         f"{literal(r.status)}: _rt.Response({types.expr(r.type)}, {literal(r.kind)})"
