@@ -492,16 +492,20 @@ def _to_bytes(chunk: object) -> bytes:
 class _PathSource(_Source):
     """A file on disk, opened (and closed) at each send: retries re-read it.
 
-    A regular file's size is its length (`Content-Length`), and exactly that much is sent (one
-    grown since is cut there; one shrunk is an ``APIError``); anything else (a pipe,
-    ``/dev/stdin``, a ``/proc`` file whose size reads 0) is sent chunked, to its end. The size
+    A regular file's size is its length (`Content-Length`, 0 for an empty one), and exactly that
+    much is sent (one grown since is cut there; one shrunk is an ``APIError``); anything else (a
+    pipe, ``/dev/stdin``, a ``/proc`` file whose size reads 0) is sent chunked, to its end. The size
     on disk was taken as the length of all of them, and h11 raised its own ``LocalProtocolError``
     ("Too much data for declared Content-Length") past ``except APIError``."""
 
     def __init__(self, path: Path) -> None:
         self.path = path
         found = path.stat()  # also: a missing file fails before sending
-        regular = stat.S_ISREG(found.st_mode) and found.st_size > 0
+        regular = stat.S_ISREG(found.st_mode)
+        if regular and found.st_size == 0:  # empty, or `/proc`'s: one byte read tells
+            with path.open("rb") as file:
+                regular = not file.read(1)
+        # (an empty file keeps `Content-Length: 0`: S3's presigned PUTs refuse chunked bodies)
         self.length = found.st_size if regular else None
 
     def chunks(self) -> Iterator[bytes]:

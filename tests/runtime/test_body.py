@@ -528,6 +528,10 @@ def test_a_path_whose_size_is_not_its_length_is_sent_whole_and_chunked(
     make_client(recorder).request(raw, {"body": fifo})
     writer.join(5)
     assert recorder.last.content == b"through a pipe"
+    empty = tmp_path / "empty.bin"
+    empty.write_bytes(b"")
+    make_client(recorder).request(raw, {"body": empty})
+    assert recorder.last.headers["content-length"] == "0"  # not chunked (S3 refuses it)
     grown = tmp_path / "grown.bin"
     grown.write_bytes(b"x" * 10)
     source = _PathSource(grown)
