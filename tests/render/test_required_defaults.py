@@ -84,3 +84,21 @@ def test_a_required_property_with_a_default_is_sent_when_left_alone(
         assert "first at price" in caplog.text
         assert (odd.sku, odd.qty) == ("d", 1)
         assert odd.to_dict()["qty"] == 1  # and sends it back
+
+
+def test_a_required_null_default_the_type_refuses_is_no_default(tmp_path: Path) -> None:
+    """The review: `nul: {type: string, default: null}`, required, rendered `nul: str = None`
+    (mypy and pyright refuse it) and, counted as set, sent the null the spec forbids."""
+    spec = tmp_path / "nul.yaml"
+    spec.write_text(
+        SPEC.replace(
+            "        note: {type: string, default: plain}\n",
+            "        note: {type: string, default: plain}\n"
+            "        nul: {type: string, default: null}\n"
+            "        maybe: {type: string, nullable: true, default: null}\n",
+        ).replace("required: [sku, qty]", "required: [sku, qty, nul, maybe]")
+    )
+    build_into(spec, tmp_path / "out", name="nul_defaults")
+    source = (tmp_path / "out" / "nul_defaults" / "models" / "line.py").read_text()
+    assert "    nul: str\n" in source and "    maybe: str | None = None\n" in source
+    assert '("qty", "maybe")' in source

@@ -94,7 +94,7 @@ def model_module(
         else:
             imports.runtime = True
             view = ClassView(d.name, docstring(d.doc, indent="    "), _fields(d, model_types))
-            view.sent_always = [f.py_name for f in d.fields if f.required and f.has_default]
+            view.sent_always = [f.py_name for f in d.fields if f.required and _kept_default(f)]
             classes.append(view)
     aliases: list[AliasView] = []
     for d in _assignment_order(assigned):
@@ -201,7 +201,8 @@ def _fields(model: ModelDef, types: TypeRenderer) -> list[FieldView]:
             annotation += " | None"
         # a required field with a spec default keeps it (a response leaving it out reads as
         # the default) and is sent even when left alone (`ClassView.sent_always`)
-        default_value = literal(f.default) if f.has_default else ("None" if optional else None)
+        kept = _kept_default(f) if not optional else f.has_default
+        default_value = literal(f.default) if kept else ("None" if optional else None)
         default: str | None
         if f.py_name != f.wire_name:
             types.imports.third_party.add("from pydantic import Field")
@@ -239,6 +240,12 @@ def _never_a_file(
             return key not in seen and _never_a_file(target.target, definitions, seen | {key})
         case _:  # a literal
             return True
+
+
+def _kept_default(f: FieldDef) -> bool:
+    """Whether a required field keeps the spec's default: not a `null` its type refuses (`nul:
+    str = None` failed mypy, and was sent as the null the spec forbids)."""
+    return f.has_default and (f.default is not None or takes_none(f.type))
 
 
 def takes_none(t: TypeExpr) -> bool:
