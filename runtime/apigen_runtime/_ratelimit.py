@@ -17,7 +17,7 @@ import time
 import weakref
 from collections import deque
 from collections.abc import AsyncIterator, Awaitable, Callable, Generator, Iterator
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeAlias
 
 import httpx
 
@@ -38,6 +38,11 @@ class RateLimitBackend(Protocol):
         holds ``burst``; return the seconds to wait for it. A result above ``max_wait`` means
         nothing was taken. Async clients may use a backend that returns an awaitable."""
         ...
+
+
+# what a reservation booked: the bucket's next free time after it, the server pacing's next send
+# time after it, and that pacing's interval (None: not booked)
+_Booking: TypeAlias = tuple[float | None, float | None, float | None]
 
 
 class RateLimit:
@@ -91,9 +96,8 @@ class RateLimit:
         is booked. (GCRA: same result as a token bucket holding ``burst`` tokens.)"""
         return self._reserve(now, max_wait)[0]
 
-    def _reserve(self, now: float, max_wait: float) -> tuple[float, bool, float | None]:
-        """``reserve``, whether it booked the local bucket, and the server pacing's interval it
-        booked (None: none)."""
+    def _reserve(self, now: float, max_wait: float) -> tuple[float, _Booking | None]:
+        """``reserve``, and what it booked (None: nothing), for ``_unbook``."""
         with self._lock:
             local = max(self._tat, now) if self.rate and self.backend is None else now
             wait = max(0.0, local - (self.burst - 1) * self._interval - now)
@@ -102,25 +106,29 @@ class RateLimit:
                 server = max(self._server_next, now)
                 wait = max(wait, server - now)
             if wait > max_wait:
-                return wait, False, None
-            local_booked = bool(self.rate) and self.backend is None
-            if local_booked:
-                self._tat = local + self._interval
-            paced = None
+                return wait, None
+            tat = None
+            if self.rate and self.backend is None:
+                tat = self._tat = local + self._interval
+            paced = server_next = None
             if now < self._server_until:
                 paced = self._server_interval
-                self._server_next = server + paced
-            return wait, local_booked, paced
+                server_next = self._server_next = server + paced
+            return wait, (tat, server_next, paced)
 
-    def _unbook(self, local: bool, paced: float | None) -> None:
+    def _unbook(self, booking: _Booking | None) -> None:
         """Give back a send time a call booked and never used (cancelled while waiting for it):
         each such call kept its time, and ten calls cut off by their timeouts held the next one
-        10 s at one call a second. A later booking keeps its time; the bucket's next free time
-        moves back by one interval, as if the call had not come."""
+        10 s at one call a second. Only while it is still the latest booking: a later call's
+        time, or a pause a 429 set since, stays (moving either back would send two at once, or
+        shorten the server's pause)."""
+        if booking is None:
+            return
+        tat, server_next, paced = booking
         with self._lock:
-            if local:
+            if tat is not None and self._tat == tat:
                 self._tat -= self._interval
-            if paced is not None:
+            if server_next is not None and paced is not None and self._server_next == server_next:
                 self._server_next -= paced
 
     def observe(self, response: httpx.Response, now: float | None = None) -> None:
@@ -173,12 +181,11 @@ class RateLimit:
             if ticket is not None:  # served, or gone: out of the line either way
                 with self._lock, contextlib.suppress(ValueError):
                     self._line.remove(ticket)
-        booked: tuple[bool, float | None] = (False, None)
+        booked: _Booking | None = None
         try:
             now = time.monotonic()
             max_wait = NO_DEADLINE if deadline is None else deadline - now
-            wait, local, paced = self._reserve(now, max_wait)
-            booked = (local, paced)
+            wait, booked = self._reserve(now, max_wait)
             if self.rate and self.backend is not None and wait <= max_wait:
                 shared: Any = self.backend.reserve(self._interval, self.burst, max_wait)
                 if inspect.isawaitable(shared):
@@ -187,14 +194,14 @@ class RateLimit:
                     shared = action.result
                 wait = max(wait, float(shared))
             if wait > max_wait:
-                self._unbook(*booked)  # (the shared backend's wait was too long)
+                self._unbook(booked)  # (the shared backend's wait was too long)
                 self.release()
                 return False
             if wait > 0:
                 record_rate_limit_wait(wait)
                 yield Sleep(wait)
         except BaseException:  # including the flow being closed while it waits
-            self._unbook(*booked)
+            self._unbook(booked)
             self.release()
             raise
         return True

@@ -409,6 +409,40 @@ def test_a_call_cancelled_while_waiting_gives_its_send_time_back() -> None:
     limit.release()
 
 
+def test_a_send_time_given_back_never_shortens_a_pause_or_doubles_up() -> None:
+    """The review of the give-back: a booking is given back only while it is the latest. A
+    cancelled call before later ones moved the bucket back, and a new call shared a later
+    call's send time (two at once at one a second); after a 429's 30 s pause, a cancelled paced
+    booking moved the pause 10 s earlier."""
+    from apigen_runtime._drivers import Sleep
+
+    def wait_of(limit: rt.RateLimit) -> tuple[Any, float]:
+        flow = limit.acquire(None)
+        action = next(flow)
+        assert isinstance(action, Sleep)
+        return flow, action.seconds
+
+    limit = rt.RateLimit(rate=1, per=1.0, burst=1)
+    with pytest.raises(StopIteration):
+        next(limit.acquire(None))
+    waiting = [wait_of(limit) for _ in range(3)]  # about 1, 2 and 3 s
+    waiting[0][0].close()  # the first is cancelled; the later two keep their times
+    _, fourth = wait_of(limit)
+    assert fourth > waiting[2][1] + 0.5  # not beside the third's
+    paced = rt.RateLimit(adaptive=True, max_pause=60)
+    low = {"X-RateLimit-Remaining": "2", "X-RateLimit-Limit": "100", "X-RateLimit-Reset": "20"}
+    paced.observe(httpx.Response(200, headers=low))
+    with pytest.raises(StopIteration):
+        next(paced.acquire(None))
+    paced.release()
+    call, first_wait = wait_of(paced)
+    assert 9 < first_wait <= 10
+    paced.observe(httpx.Response(429, headers={"Retry-After": "30"}))
+    call.close()
+    _, after = wait_of(paced)
+    assert after > 29  # the server's 30 s, not 20
+
+
 def test_adaptive_pacing_from_headers() -> None:
     limit = rt.RateLimit(rate=100)
     plenty = httpx.Response(
