@@ -72,3 +72,17 @@ def test_a_path_with_a_dot_segment_or_a_control_character_is_left_out_with_a_war
     assert sorted(op.path for op in api.operations) == ["/.well-known/x", "/{name}/v1.2"]
     warned = sorted(d.pointer for d in report.items if "no request can be sent" in d.message)
     assert warned == ["#/paths/~1..", "#/paths/~1..~1admin", "#/paths/~1a\tb", "#/paths/~1a~1.~1b"]
+
+
+def test_the_sandbox_reads_a_header_overridden_in_another_case_as_the_client_does() -> None:
+    """The review: a required `X-Tenant` on the path item and an optional `x-tenant` on the
+    operation: the client made it optional, the sandbox still answered 400 "missing required
+    header parameter 'X-Tenant'"."""
+    from apigen.sandbox import Sandbox
+
+    item = [{"name": "X-Tenant", "in": "header", "required": True, "schema": {"type": "string"}}]
+    own = [{"name": "x-tenant", "in": "header", "required": False, "schema": {"type": "string"}}]
+    doc = _doc(own, item)
+    doc["paths"]["/h"]["get"]["responses"] = {"204": {"description": "ok"}}  # type: ignore[index]
+    reply = Sandbox(doc).handle("GET", "/h", {}, b"")
+    assert reply.status == 204, reply.body

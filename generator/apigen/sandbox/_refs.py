@@ -73,7 +73,8 @@ def declared_parameters(
     item: Mapping[str, Any], operation: Mapping[str, Any], resolver: Resolver
 ) -> dict[tuple[str, str], Mapping[str, Any]]:
     """An operation's parameters by (name, in), resolved: its path item's first, its own over
-    them (OpenAPI's override rule); one a `$ref` cannot reach is left out."""
+    them (OpenAPI's override rule; a header's name in any case); one a `$ref` cannot reach is
+    left out."""
     declared: dict[tuple[str, str], Mapping[str, Any]] = {}
     for raw in [*listed(item.get("parameters")), *listed(operation.get("parameters"))]:
         try:
@@ -84,5 +85,10 @@ def declared_parameters(
             continue
         name, where = param.get("name"), param.get("in")
         if isinstance(name, str) and isinstance(where, str):
+            if where == "header":  # one header whatever the case (`ir.operations` alike)
+                for key in [
+                    k for k in declared if k[1] == "header" and k[0].lower() == name.lower()
+                ]:
+                    del declared[key]
             declared[(name, where)] = param
     return declared
