@@ -201,6 +201,8 @@ def run_sync(flow: Flow[T], client: httpx.Client, sleep: Callable[[float], objec
             except httpx.DecodingError as exc:
                 failed = _caused(_undecodable(action.request), exc)
             except (httpx.InvalidURL, UnicodeError) as exc:  # a 3xx's Location
+                if not _in_redirect(exc):
+                    raise
                 failed = _caused(_bad_location(action.request, exc), exc)
             except APIError as exc:  # the body past `max_response_bytes`, a truncated gzip
                 failed = exc
@@ -272,6 +274,8 @@ async def run_async(
             except httpx.DecodingError as exc:
                 failed = _caused(_undecodable(action.request), exc)
             except (httpx.InvalidURL, UnicodeError) as exc:  # a 3xx's Location
+                if not _in_redirect(exc):
+                    raise
                 failed = _caused(_bad_location(action.request, exc), exc)
             except APIError as exc:  # the body past `max_response_bytes`, a truncated gzip
                 failed = exc
@@ -317,6 +321,17 @@ def _bad_location(request: httpx.Request, exc: Exception) -> APIError:
         f" a valid URL ({type(exc).__name__}: {str(exc)[:200]}); not followed",
         request=request,
     )
+
+
+def _in_redirect(exc: BaseException) -> bool:
+    """Whether ``exc`` came from httpx working out a redirect's next request (and not, say,
+    from a transport's own encoding)."""
+    tb = exc.__traceback__
+    while tb is not None:
+        if tb.tb_frame.f_code.co_name in ("_build_redirect_request", "_redirect_url"):
+            return True
+        tb = tb.tb_next
+    return False
 
 
 def _undecodable(request: httpx.Request) -> APIError:

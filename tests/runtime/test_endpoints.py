@@ -430,3 +430,12 @@ def test_a_next_page_url_that_is_no_url_is_an_api_error(recorder: Recorder, url:
     page = _sync(recorder, **_BEARER).paginate(listing, {})
     with pytest.raises(rt.APIError, match="not a valid URL"):
         page.next_page_request()
+
+
+def test_a_unicode_error_that_is_no_redirect_s_is_not_called_one() -> None:
+    """The review: any `UnicodeError` raised while sending (a transport's own) was reported as
+    a redirect to an invalid Location."""
+
+    broken = Recorder(UnicodeEncodeError("ascii", "é", 0, 1, "a transport's own"))
+    with pytest.raises(UnicodeEncodeError):
+        _sync(broken).request(op(path="/x"), {})

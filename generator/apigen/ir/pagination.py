@@ -334,12 +334,14 @@ def zero_based_page(
 
 
 def page_counts_from_zero(parameter: Mapping[str, Any], schema: Mapping[str, Any]) -> bool:
-    """Whether a page parameter counts from 0 (`counts_from_zero`), or, with no default, says
-    so in words (STAPI's "Zero-based page number"); the sandbox asks the same."""
+    """Whether a page parameter counts from 0 (`counts_from_zero`), or, with neither a default
+    nor a minimum to say otherwise, says so in words (STAPI's "Zero-based page number"); the
+    sandbox asks the same."""
     if counts_from_zero(schema.get("minimum"), schema.get("default")):
         return True
     said = f"{parameter.get('description') or ''} {schema.get('description') or ''}"
-    return schema.get("default") is None and _FROM_ZERO.search(said) is not None
+    declared = schema.get("default") is not None or schema.get("minimum") is not None
+    return not declared and _FROM_ZERO.search(said) is not None
 
 
 _FROM_ZERO = re.compile(
