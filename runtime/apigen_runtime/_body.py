@@ -157,8 +157,8 @@ def _is_file(value: Any) -> bool:
     ) or hasattr(value, "read")
 
 
-def _never_file(value: Any) -> bool:
-    return False
+def _file_not_tuple(value: Any) -> bool:
+    return not isinstance(value, tuple) and _is_file(value)
 
 
 def _content(value: Any) -> bytes | _Source:
@@ -215,13 +215,10 @@ def _multipart(
             continue
         enc = encoding.get(name)
         content_type = enc.content_type if enc else None
-        # a field the spec gives no file (`data_fields`) is data, whatever its shape: `tags=("x",
-        # "y")` went out as a file named `x`; bytes there are its content, with no file name
-        takes_files = name not in data_fields
-        is_file = _is_file if takes_files else _never_file
-        if not takes_files and _as_bytes(value) is not None:
-            parts.append((name, (None, _content(value), _part_type(content_type))))
-            continue
+        # in a field the spec gives no file (`data_fields`) a tuple is a sequence of values:
+        # `tags=("x", "y")` went out as a file named `x` holding `y`. Bytes, paths and open
+        # files stay files there (Stripe's `file` is a plain `type: string`)
+        is_file = _is_file if name not in data_fields else _file_not_tuple
         data = None if is_file(value) else jsonable(value)
         sequence = isinstance(value, list) or (isinstance(value, tuple) and data is not None)
         items: list[object] = list(cast("list[object]", value)) if sequence else [value]

@@ -96,9 +96,8 @@ class Encoding:
 @record(frozen=True, slots=True)
 class Body:
     """The request body's media type; field values come from ``field``/``body`` params.
-    ``data``: a multipart body's fields that take no file (a tuple of two strings there was sent
-    as a file); any other field (a file's, an untyped one, an ``extra_body`` key) is judged by
-    its value."""
+    ``data``: a multipart body's fields whose schema holds no file: a tuple there is a sequence
+    of values, not ``(filename, content)`` (``tags=("x", "y")`` was sent as a file)."""
 
     media_type: str
     required: bool = field(default=False, kw_only=True)

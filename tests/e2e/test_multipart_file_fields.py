@@ -96,6 +96,6 @@ def test_every_field_that_may_hold_a_file_sends_one(out: Path, tmp_path: Path) -
         for call in calls:
             call()
             assert b"; filename=" in sent[-1].content, sent[-1].content[:300]
-        client.props.create(tags=("x", "y"), name=b"plain")
+        client.props.create(tags=("x", "y"), name="plain")
         body = sent[-1].content
         assert b"filename=" not in body and body.count(b'name="tags"') == 2

@@ -206,12 +206,13 @@ def test_multipart_with_files_and_fields(recorder: Recorder, tmp_path: Path) -> 
     assert 'name="flag"\r\n\r\ntrue\r\n' in body
 
 
-def test_multipart_fields_the_spec_gives_no_file_are_data_whatever_their_shape(
+def test_a_tuple_in_a_multipart_field_that_holds_no_file_is_its_values(
     recorder: Recorder,
 ) -> None:
     """A helper's upload review: `tags=("x", "y")` on an array of strings went out as a file
-    named `x` holding `y`, and bytes for a string field as a file named `upload`. The generated
-    `Body(data=...)` names the fields that take no file; the others are judged by their value."""
+    named `x` holding `y`. The generated `Body(data=...)` names the fields whose schema holds no
+    file: a tuple there is values; bytes, paths and open files are still files (Stripe's `file`
+    is a plain string in its spec)."""
     operation = op(
         *fields("file", "tags", "note", "anything"),
         method="post",
@@ -219,15 +220,14 @@ def test_multipart_fields_the_spec_gives_no_file_are_data_whatever_their_shape(
     )
     make_client(recorder).request(
         operation,
-        {"file": ("a.txt", b"hi"), "tags": ("x", "y"), "note": b"plain", "anything": b"up"},
+        {"file": ("a.txt", b"hi"), "tags": ("x", "y"), "note": b"up", "anything": ("b.txt", b"1")},
     )
     body = recorder.last.content.decode("latin-1")
     assert 'name="file"; filename="a.txt"' in body
     assert body.count('name="tags"\r\n\r\n') == 2 and "\r\n\r\nx\r\n" in body
-    assert "\r\n\r\ny\r\n" in body
-    assert 'name="note"\r\n\r\nplain\r\n' in body
-    assert 'filename="x"' not in body
-    assert 'name="anything"; filename="upload"' in body  # (an untyped field: judged by value)
+    assert "\r\n\r\ny\r\n" in body and 'filename="x"' not in body
+    assert 'name="note"; filename="upload"' in body
+    assert 'name="anything"; filename="b.txt"' in body  # (not listed: judged by value)
 
 
 def test_a_required_multipart_body_with_nothing_given_is_sent_empty(recorder: Recorder) -> None:
