@@ -32,6 +32,7 @@ import pytest
 
 if TYPE_CHECKING:  # the contract stack is imported by the fixtures that use it: a plugin
     # loaded into every pytest run of an environment with apigen (~0.4 s of imports)
+    from .client import GeneratedClient
     from .report import RunReport
     from .sandbox import RunningSandbox
 
@@ -85,7 +86,7 @@ def _settings(request: pytest.FixtureRequest) -> ApigenSettings:
     )
 
 
-def _load(folder: Path) -> Any:
+def _load(folder: Path) -> GeneratedClient:
     """The generated client in `folder`; a folder that is none fails the test with why."""
     from .client import ClientError, load_client
 
