@@ -154,11 +154,23 @@ def _is_file(value: Any) -> bool:
         return 2 <= len(parts) <= 3 and isinstance(parts[0], str | None)
     return isinstance(
         value, bytes | bytearray | memoryview | os.PathLike | Iterator | AsyncIterator
-    ) or hasattr(value, "read")
+    ) or _readable(value)
 
 
-def _file_not_tuple(value: Any) -> bool:
-    return not isinstance(value, tuple) and _is_file(value)
+def _readable(value: object) -> bool:
+    """An open file (or any object with a `read` method), not a model with a `read` field
+    (`Permission(read=True)` was taken for a file)."""
+    return not isinstance(value, BaseModel) and callable(getattr(value, "read", None))
+
+
+def _data_field_file(value: Any) -> bool:
+    """A file in a field whose schema holds no file (`Body.data`): a tuple only when it holds
+    file content, `(filename, bytes | path | open file[, type])` (`tags=("x", "y")` is values;
+    Stripe's `file`, a plain string in its spec, takes `("x.pdf", data)`)."""
+    if isinstance(value, tuple):
+        parts = cast("tuple[object, ...]", value)
+        return _is_file(value) and _is_file(parts[1]) and not isinstance(parts[1], tuple)
+    return _is_file(value)
 
 
 def _content(value: Any) -> bytes | _Source:
@@ -166,7 +178,7 @@ def _content(value: Any) -> bytes | _Source:
     iterator's chunks as it yields them."""
     if isinstance(value, os.PathLike):  # pathlib's, or any other (anyio.Path, py.path)
         return _PathSource(Path(os.fsdecode(cast("os.PathLike[str]", value))))
-    if hasattr(value, "read"):
+    if _readable(value):
         return _FileSource(value)
     if isinstance(value, str):
         return value.encode()
@@ -215,10 +227,10 @@ def _multipart(
             continue
         enc = encoding.get(name)
         content_type = enc.content_type if enc else None
-        # in a field the spec gives no file (`data_fields`) a tuple is a sequence of values:
-        # `tags=("x", "y")` went out as a file named `x` holding `y`. Bytes, paths and open
-        # files stay files there (Stripe's `file` is a plain `type: string`)
-        is_file = _is_file if name not in data_fields else _file_not_tuple
+        # in a field the spec gives no file (`data_fields`) a tuple is a sequence of values
+        # unless it holds file content: `tags=("x", "y")` went out as a file named `x` holding
+        # `y`. Bytes, paths and open files stay files there (Stripe's `file` is a plain string)
+        is_file = _is_file if name not in data_fields else _data_field_file
         data = None if is_file(value) else jsonable(value)
         sequence = isinstance(value, list) or (isinstance(value, tuple) and data is not None)
         items: list[object] = list(cast("list[object]", value)) if sequence else [value]
@@ -412,7 +424,7 @@ def _raw(value: Any) -> bytes | StreamBody:
         return data
     if isinstance(value, str):
         return value.encode()
-    if isinstance(value, os.PathLike) or hasattr(value, "read"):
+    if isinstance(value, os.PathLike) or _readable(value):
         return StreamBody([_content(value)])
     if isinstance(value, list | tuple):
         chunks = [_as_bytes(v) for v in cast("list[object]", value)]

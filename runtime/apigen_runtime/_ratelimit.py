@@ -40,9 +40,19 @@ class RateLimitBackend(Protocol):
         ...
 
 
-# what a reservation booked: the bucket's next free time after it, the server pacing's next send
-# time after it, and that pacing's interval (None: not booked)
-_Booking: TypeAlias = tuple[float | None, float | None, float | None]
+class _Slot:
+    """A send time booked in the local bucket by a call still waiting for it: the bucket's next
+    free time before and after it, and whether the call gave it back."""
+
+    __slots__ = ("after", "before", "cancelled")
+
+    def __init__(self, before: float, after: float) -> None:
+        self.before, self.after, self.cancelled = before, after, False
+
+
+# what a reservation booked: its local slot, the server pacing's next send time after it and that
+# pacing's interval (None: not booked)
+_Booking: TypeAlias = tuple[_Slot | None, float | None, float | None]
 
 
 class RateLimit:
@@ -83,6 +93,7 @@ class RateLimit:
         self._server_interval = 0.0  # ... then one send per interval ...
         self._server_until = 0.0  # ... until the server's window resets
         self._in_flight = 0
+        self._slots: list[_Slot] = []  # local send times booked by calls still waiting
         self._line: deque[object] = deque()  # callers waiting for a slot, first come first
 
     def __repr__(self) -> str:
@@ -96,40 +107,60 @@ class RateLimit:
         is booked. (GCRA: same result as a token bucket holding ``burst`` tokens.)"""
         return self._reserve(now, max_wait)[0]
 
-    def _reserve(self, now: float, max_wait: float) -> tuple[float, _Booking | None]:
-        """``reserve``, and what it booked (None: nothing), for ``_unbook``."""
+    def _reserve(
+        self, now: float, max_wait: float, track: bool = False
+    ) -> tuple[float, _Booking | None]:
+        """``reserve``, and what it booked (None: nothing); ``track``: the local slot is kept
+        in ``_slots`` until it is used or given back (``_unbook``)."""
         with self._lock:
-            local = max(self._tat, now) if self.rate and self.backend is None else now
-            wait = max(0.0, local - (self.burst - 1) * self._interval - now)
             server = now
             if now < self._server_until:
                 server = max(self._server_next, now)
-                wait = max(wait, server - now)
+            # the bucket counts from when the call can go: after a 429's pause the calls queued
+            # behind it went at once, the bucket's times having passed during the pause
+            local = max(self._tat, server) if self.rate and self.backend is None else server
+            wait = max(0.0, local - (self.burst - 1) * self._interval - now, server - now)
             if wait > max_wait:
                 return wait, None
-            tat = None
+            slot = None
             if self.rate and self.backend is None:
-                tat = self._tat = local + self._interval
+                slot = _Slot(self._tat, local + self._interval)
+                self._tat = slot.after
+                if track:
+                    self._slots.append(slot)
             paced = server_next = None
             if now < self._server_until:
                 paced = self._server_interval
                 server_next = self._server_next = server + paced
-            return wait, (tat, server_next, paced)
+            return wait, (slot, server_next, paced)
 
     def _unbook(self, booking: _Booking | None) -> None:
         """Give back a send time a call booked and never used (cancelled while waiting for it):
         each such call kept its time, and ten calls cut off by their timeouts held the next one
-        10 s at one call a second. Only while it is still the latest booking: a later call's
-        time, or a pause a 429 set since, stays (moving either back would send two at once, or
-        shorten the server's pause)."""
+        10 s at one call a second. The bucket moves back past every given-back slot at its end
+        (calls cut off in the order they came give all theirs back); a slot a later call still
+        waits for, or has used, stays (moving it back would send two at once), and so does a
+        pause a 429 set since (the server's word)."""
         if booking is None:
             return
-        tat, server_next, paced = booking
+        slot, server_next, paced = booking
         with self._lock:
-            if tat is not None and self._tat == tat:
-                self._tat -= self._interval
+            if slot is not None:
+                slot.cancelled = True
+                slots = self._slots
+                while slots and slots[-1].cancelled and self._tat == slots[-1].after:
+                    self._tat = slots.pop().before
             if server_next is not None and paced is not None and self._server_next == server_next:
                 self._server_next -= paced
+
+    def _used(self, booking: _Booking | None) -> None:
+        """The call went at its slot: no slot before it can be given back any more."""
+        slot = booking[0] if booking is not None else None
+        if slot is None:
+            return
+        with self._lock:
+            if slot in self._slots:
+                del self._slots[: self._slots.index(slot) + 1]
 
     def observe(self, response: httpx.Response, now: float | None = None) -> None:
         """Follow the server's word: after a 429 (or an exhausted budget) everyone waits out
@@ -185,7 +216,7 @@ class RateLimit:
         try:
             now = time.monotonic()
             max_wait = NO_DEADLINE if deadline is None else deadline - now
-            wait, booked = self._reserve(now, max_wait)
+            wait, booked = self._reserve(now, max_wait, track=True)
             if self.rate and self.backend is not None and wait <= max_wait:
                 shared: Any = self.backend.reserve(self._interval, self.burst, max_wait)
                 if inspect.isawaitable(shared):
@@ -204,6 +235,7 @@ class RateLimit:
             self._unbook(booked)
             self.release()
             raise
+        self._used(booked)
         return True
 
     def _enter(self, ticket: object | None = None) -> bool:

@@ -228,6 +228,20 @@ def test_a_tuple_in_a_multipart_field_that_holds_no_file_is_its_values(
     assert "\r\n\r\ny\r\n" in body and 'filename="x"' not in body
     assert 'name="note"; filename="upload"' in body
     assert 'name="anything"; filename="b.txt"' in body  # (not listed: judged by value)
+    # the review: a `(filename, content)` tuple there is still a file (Stripe's `file` is a
+    # plain string in its spec), and a model with a `read` field is no open file
+    make_client(recorder).request(
+        operation, {"note": ("x.pdf", b"%PDF", "application/pdf"), "tags": ["a"]}
+    )
+    body = recorder.last.content.decode("latin-1")
+    assert 'name="note"; filename="x.pdf"\r\nContent-Type: application/pdf' in body
+
+    class Permission(rt.Model):
+        read: bool = False
+
+    make_client(recorder).request(operation, {"anything": Permission(read=True)})
+    body = recorder.last.content.decode("latin-1")
+    assert 'name="anything"\r\nContent-Type: application/json\r\n\r\n{"read":true}' in body
 
 
 def test_a_required_multipart_body_with_nothing_given_is_sent_empty(recorder: Recorder) -> None:

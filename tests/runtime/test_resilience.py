@@ -443,6 +443,34 @@ def test_a_send_time_given_back_never_shortens_a_pause_or_doubles_up() -> None:
     assert after > 29  # the server's 30 s, not 20
 
 
+def test_calls_cut_off_in_the_order_they_came_give_all_their_times_back() -> None:
+    """The second review: giving a time back only while it was the latest gave back almost
+    nothing when calls are cut off in the order they came (their timeouts): after nine, the
+    next call waited 8.4 s at one call a second. The bucket moves back past every given-back
+    time at its end; after a 429's pause the queued calls keep the bucket's spacing (all four
+    went at the pause's end)."""
+    from apigen_runtime._drivers import Sleep
+
+    def wait_of(limit: rt.RateLimit) -> tuple[Any, float]:
+        flow = limit.acquire(None)
+        action = next(flow)
+        assert isinstance(action, Sleep)
+        return flow, action.seconds
+
+    limit = rt.RateLimit(rate=1, per=1.0, burst=1)
+    with pytest.raises(StopIteration):
+        next(limit.acquire(None))
+    waiting = [wait_of(limit) for _ in range(9)]
+    for flow, _ in waiting:  # cut off first come, first
+        flow.close()
+    _, after = wait_of(limit)
+    assert after <= 1.0
+    paused = rt.RateLimit(rate=1, per=1.0, burst=1, adaptive=True)
+    paused.observe(httpx.Response(429, headers={"Retry-After": "5"}))
+    queued = [wait_of(paused) for _ in range(4)]
+    assert [round(w) for _, w in queued] == [5, 6, 7, 8]
+
+
 def test_adaptive_pacing_from_headers() -> None:
     limit = rt.RateLimit(rate=100)
     plenty = httpx.Response(
