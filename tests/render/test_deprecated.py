@@ -43,6 +43,12 @@ def test_the_readme_shows_a_deprecated_call_only_where_nothing_else_is(out: Path
     assert "client.deprecated.retrieve()" in use  # the one operation that is not deprecated
     old = readme.split("### `client.old`", 1)[1].split("###", 1)[0]
     assert "# deprecated by the API: the call warns with DeprecationWarning" in old
+    # flagged where a reader picks a method (a helper's README review: only the call warned)
+    assert "| `old.retrieve` (deprecated) | `GET /old` |" in old
+    assert "| `deprecated.retrieve` |" in readme  # (not deprecated: no flag)
+    reference = (out / "api.md").read_text()
+    entry = reference.split("old.retrieve", 1)[1].split("\n- ", 1)[0]
+    assert "`GET /old`" in entry and "**Deprecated** by the API." in entry
 
 
 def test_a_call_warns_and_still_works(pkg: ModuleType) -> None:

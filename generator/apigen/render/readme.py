@@ -52,7 +52,11 @@ def readme_view(api: Api, dist: Distribution) -> dict[str, Any]:
         shown = _simplest(r.operations) or r.operations[0]
         # (an operation declaring only error answers: its call would raise as written)
         example = call_example(api, shown) if _succeeds(shown) else ""
-        calls = [(f"{path}.{op.name}", f"{op.method.upper()} {op.path}") for op in r.operations]
+        # (a deprecated operation is flagged where a reader picks a method, not only when called)
+        calls = [
+            (f"{path}.{op.name}", f"{op.method.upper()} {op.path}", op.deprecated)
+            for op in r.operations
+        ]
         resources.append({"path": path, "example": example, "calls": calls})
     featured = _featured(api)
     creds = credential_example(api, featured)
@@ -431,7 +435,8 @@ def api_reference(api: Api) -> str:
             out.append(f"- `{_signature(api, op)}`  ")
             summary = op.summary.strip().splitlines()[0] if op.summary.strip() else ""
             http = f"`{op.method.upper()} {op.path}`"
-            out.append(f"  {http}" + (f": {_one_line(summary)}" if summary else ""))
+            flag = " **Deprecated** by the API." if op.deprecated else ""
+            out.append(f"  {http}" + (f": {_one_line(summary)}" if summary else "") + flag)
             if op.long_running is not None:
                 waits = _signature(api, op, "_and_wait", type_text(api, op.long_running.result))
                 out.append(f"- `{waits}`  ")
