@@ -140,3 +140,13 @@ def test_the_upload_example_uploads_a_file(tmp_path_factory: pytest.TempPathFact
     }
     out = build_document(tmp_path_factory, "uponly", doc)
     assert 'file=("hello.txt", b"hello")' in _blocks(out)["File uploads"]
+
+
+def test_the_client_docstring_names_the_environment_variables(per_op: Path) -> None:
+    """A helper's README review: `Client`'s docstring was one line, and nothing in the code
+    said which environment variables a keyword left out is read from (openai-python's does)."""
+    with on_path(per_op, "perop") as pkg:
+        for cls in (pkg.Client, pkg.AsyncClient):
+            doc = " ".join(cls.__doc__.split())
+            assert "`base_url` from `PEROP_BASE_URL`" in doc
+            assert "`api_key` from `PEROP_API_KEY`" in doc

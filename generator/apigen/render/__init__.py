@@ -463,10 +463,21 @@ def _client_view(api: Api, dist: Distribution) -> dict[str, Any]:
     )
     title = api.title
     servers = sorted({op.server for op in api.operations if op.server})
-    about = ""
+    prefix = naming.env_prefix(api.package)
+    # what a keyword left out is read from, where users look (openai-python's `__init__` says
+    # so); the README's Configuration section has every option
+    about = (
+        f"\n\nA keyword left out is read from the environment: `base_url` from `{prefix}_BASE_URL`"
+        + "".join(
+            f", `{kw}` from `{credential_env.get(kw) or f'{prefix}_{kw.upper()}'}`"
+            for kw in credentials
+            if kw != "token_url"
+        )
+        + ". `timeout`, `max_retries` and the other options are described in the README."
+    )
     if servers:  # the rule lives in the runtime (`base_url_for`); say it where users look
         shown = "".join(f"\n- {url}" for url in servers[:5]) + ("\n- ..." * (len(servers) > 5))
-        about = (
+        about += (
             "\n\nSome operations have their own server, used while `base_url` is the spec's"
             "\n(a `base_url` you pass replaces every server):" + shown
         )
