@@ -83,6 +83,10 @@ _CREDENTIAL_ENV: dict[str, str] = {"api_key": "GITHUB_TOKEN"}
 class Client(_rt.SyncAPIClient):
     """Synchronous client for GitHub's official OpenAPI spec + Octokit extension.
 
+    A keyword left out is read from the environment: `base_url` from `GITHUB_BASE_URL`, `api_key`
+    from `GITHUB_TOKEN`. `timeout`, `max_retries` and the other options are described in the
+    README.
+
     Some operations have their own server, used while `base_url` is the spec's
     (a `base_url` you pass replaces every server):
     - https://uploads.github.com
@@ -503,6 +507,10 @@ class Client(_rt.SyncAPIClient):
 
 class AsyncClient(_rt.AsyncAPIClient):
     """Asynchronous client for GitHub's official OpenAPI spec + Octokit extension.
+
+    A keyword left out is read from the environment: `base_url` from `GITHUB_BASE_URL`, `api_key`
+    from `GITHUB_TOKEN`. `timeout`, `max_retries` and the other options are described in the
+    README.
 
     Some operations have their own server, used while `base_url` is the spec's
     (a `base_url` you pass replaces every server):

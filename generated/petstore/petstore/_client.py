@@ -29,7 +29,12 @@ _CREDENTIAL_ENV: dict[str, str] = {}
 
 
 class Client(_rt.SyncAPIClient):
-    """Synchronous client for Apigen Petstore."""
+    """Synchronous client for Apigen Petstore.
+
+    A keyword left out is read from the environment: `base_url` from `PETSTORE_BASE_URL`,
+    `api_key` from `PETSTORE_API_KEY`. `timeout`, `max_retries` and the other options are
+    described in the README.
+    """
 
     def __init__(
         self,
@@ -169,7 +174,12 @@ class Client(_rt.SyncAPIClient):
 
 
 class AsyncClient(_rt.AsyncAPIClient):
-    """Asynchronous client for Apigen Petstore."""
+    """Asynchronous client for Apigen Petstore.
+
+    A keyword left out is read from the environment: `base_url` from `PETSTORE_BASE_URL`,
+    `api_key` from `PETSTORE_API_KEY`. `timeout`, `max_retries` and the other options are
+    described in the README.
+    """
 
     def __init__(
         self,

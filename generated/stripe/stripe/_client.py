@@ -94,6 +94,10 @@ _CREDENTIAL_ENV: dict[str, str] = {}
 class Client(_rt.SyncAPIClient):
     """Synchronous client for Stripe API.
 
+    A keyword left out is read from the environment: `base_url` from `STRIPE_BASE_URL`, `api_key`
+    from `STRIPE_API_KEY`. `timeout`, `max_retries` and the other options are described in the
+    README.
+
     Some operations have their own server, used while `base_url` is the spec's
     (a `base_url` you pass replaces every server):
     - https://files.stripe.com
@@ -580,6 +584,10 @@ class Client(_rt.SyncAPIClient):
 
 class AsyncClient(_rt.AsyncAPIClient):
     """Asynchronous client for Stripe API.
+
+    A keyword left out is read from the environment: `base_url` from `STRIPE_BASE_URL`, `api_key`
+    from `STRIPE_API_KEY`. `timeout`, `max_retries` and the other options are described in the
+    README.
 
     Some operations have their own server, used while `base_url` is the spec's
     (a `base_url` you pass replaces every server):

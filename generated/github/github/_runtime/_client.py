@@ -120,6 +120,22 @@ _CARRIED: Final = (
 DEFAULT_LIMITS = httpx.Limits(max_connections=100, max_keepalive_connections=100)
 
 
+def _merged_headers(*layers: Mapping[str, str] | None) -> dict[str, str]:
+    """Header maps merged by name whatever its letter case, a later layer's value (and
+    spelling) winning: a dict merge kept `user-agent` beside `User-Agent`, and httpx sent both
+    (`with_options(default_headers={"x-tenant": "b"})` sent tenant `a` first)."""
+    out: dict[str, str] = {}
+    spelt: dict[str, str] = {}
+    for layer in layers:
+        for name, value in (layer or {}).items():
+            before = spelt.get(name.lower())
+            if before is not None:
+                del out[before]
+            spelt[name.lower()] = name
+            out[name] = value
+    return out
+
+
 class _BaseClient(Generic[HttpT]):
     """Shared configuration and the single request/retry flow (no I/O happens here)."""
 
@@ -238,7 +254,7 @@ class _BaseClient(Generic[HttpT]):
         self._fixed_security: dict[object, tuple[Chosen, bool]] = {}
         self._schemes: Mapping[str, SecurityScheme] = dict(security_schemes or {})
         self._default_security = default_security
-        self._headers = {"User-Agent": user_agent(package), **(default_headers or {})}
+        self._headers = _merged_headers({"User-Agent": user_agent(package)}, default_headers)
         # ``_headers`` as last checked (every value sendable) and encoded for httpx
         self._checked_headers: dict[str, str] | None = None
         self._http_headers = httpx.Headers()
@@ -342,7 +358,7 @@ class _BaseClient(Generic[HttpT]):
         if set_default_headers is not None:
             kwargs["default_headers"] = dict(set_default_headers)
         elif "default_headers" in overrides:
-            kwargs["default_headers"] = {**old_headers, **(overrides["default_headers"] or {})}
+            kwargs["default_headers"] = _merged_headers(old_headers, overrides["default_headers"])
         if set_default_query is not None:
             kwargs["default_query"] = dict(set_default_query)
         elif "default_query" in overrides:
@@ -594,7 +610,7 @@ class _BaseClient(Generic[HttpT]):
                 if hooks.after_response:
                     yield from run_hooks(hooks.after_response, response)
                 if not 200 <= response.status_code < 300:  # ``is_success``, inlined
-                    raise error_for(op, response)
+                    raise error_for(op, response, self._secret_headers, self._secret_query)
                 return finish(op, response, mode)
             finally:
                 abandon_span()  # a request cut short while sending leaves no span current
@@ -1386,11 +1402,18 @@ class AsyncAPIClient(_BaseClient[httpx.AsyncClient]):
             loop = running_loop()
             if self._pool_loop is None:  # made outside a loop (``copy``): this one's now
                 self._pool_loop = _weak(loop)
-            elif stale(self._pool_loop(), loop):
+            elif stale(previous := self._pool_loop(), loop):
                 # `asyncio.run` again (pytest-asyncio, a notebook): the pooled connections
                 # belong to the closed loop ("Event loop is closed" on their next use), and
                 # cannot be closed from this one; a new pool, the old one left to the collector
                 http = self._http = None
+            elif previous is not None and loop is not None and previous is not loop:
+                # another thread's loop, running: httpcore's connections serve one loop, and
+                # calls from both failed with its own errors or hung until the pool timeout
+                raise RuntimeError(
+                    "this AsyncClient's connections belong to an event loop running in another"
+                    " thread: make one AsyncClient per event loop"
+                )
         if http is None:
             from ._tls import default_tls_context
 

@@ -49,6 +49,7 @@ __all__ = [
     "guard_sync",
     "header_safe",
     "limit_responses",
+    "record_limit",
     "stream_error",
 ]
 
@@ -163,6 +164,15 @@ def limit_responses(
     if isinstance(client, httpx.Client | httpx.AsyncClient):
         _install(client)
     return marking(build_request, MAX_BYTES_EXTENSION, _ErrorsOnly(limit) if errors_only else limit)
+
+
+def record_limit(response: httpx.Response) -> int | None:
+    """The most one event or record of a stream may hold unfinished: the client's
+    ``max_response_bytes`` (a stream's body is unbounded as a whole, but a server that never
+    ends a line would grow one event until memory ran out); the default when unmarked."""
+    limit = response.request.extensions.get(MAX_BYTES_EXTENSION, DEFAULT_MAX_RESPONSE_BYTES)
+    limit = limit.limit if isinstance(limit, _ErrorsOnly) else limit
+    return limit if isinstance(limit, int) else None
 
 
 class _ErrorsOnly:

@@ -23,7 +23,8 @@ class ServerVariable:
     keyword: str
     default: str
     enum: tuple[str, ...] = ()
-    part: Literal["scheme", "host", "port", "path"] = "path"
+    # `path_start`: the path's start glued to the host (`https://host{basePath}`): empty or `/...`
+    part: Literal["scheme", "host", "port", "path", "path_start"] = "path"
 
 
 def _check(var: ServerVariable, value: str, source: str) -> None:
@@ -38,12 +39,15 @@ def _check(var: ServerVariable, value: str, source: str) -> None:
     else:
         segments = value.split("/")
         ok = _PATH(value) is not None and ".." not in segments and "." not in segments
+        # glued to the host, anything but a `/` first would extend the host name
+        ok = ok and (var.part == "path" or value[:1] in ("", "/"))
     if not ok:
         where = {
             "scheme": "a URL scheme",
             "host": "a host name",
             "port": "a port number",
             "path": "a URL path",
+            "path_start": "a URL path, right after the host (so it must begin with `/`)",
         }[var.part]
         raise ValueError(
             f"{source}={value!r} cannot be used in the server URL: it sits in {where}"

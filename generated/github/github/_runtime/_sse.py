@@ -27,8 +27,14 @@ from typing import Any, Generic, Self, TypeVar
 import httpx
 
 from ._drivers import DeadlinePassed
-from ._errors import APIError, APIResponseValidationError, APIStreamError, package_error
-from ._limits import stream_error
+from ._errors import (
+    APIError,
+    APIResponseValidationError,
+    APIStreamError,
+    ResponseTooLargeError,
+    package_error,
+)
+from ._limits import record_limit, stream_error
 from ._public import publish
 
 __all__ = [
@@ -74,8 +80,10 @@ class _LineSplitter:
     in one event) arriving in many chunks was copied and searched again at each, in time
     quadratic in its length (8 MiB took 8 s)."""
 
-    def __init__(self) -> None:
+    def __init__(self, limit: int | None = None) -> None:
         self._pieces: list[bytes] = []  # the unfinished line so far
+        self._size = 0  # their length
+        self._limit = limit  # the most an unfinished line may hold (`RecordTooLarge`)
         self._pending_cr = False
 
     def feed(self, chunk: bytes) -> list[str]:
@@ -93,17 +101,20 @@ class _LineSplitter:
             if self._pieces:
                 line = b"".join((*self._pieces, line))
                 self._pieces = []
+            self._size = 0
             lines.append(line.decode("utf-8", errors="replace"))
             start = match.end()
             # a CR ending the chunk may be the first half of a CRLF
             self._pending_cr = match.group() == b"\r" and start == len(chunk)
         if start < len(chunk):
             self._pieces.append(chunk[start:] if start else chunk)
+            self._size += len(chunk) - start
+            _bound(self._size, self._limit)
         return lines
 
     def flush(self) -> list[str]:
         """The last, unterminated line (the decoder ignores it unless a blank line follows)."""
-        rest, self._pieces = b"".join(self._pieces), []
+        rest, self._pieces, self._size = b"".join(self._pieces), [], 0
         return [rest.decode("utf-8", errors="replace")] if rest else []
 
 
@@ -116,8 +127,10 @@ class _RecordSplitter:
     (``application/json-seq``, RFC 7464, whose records may span lines). As lines above, an
     unfinished record's pieces wait in a list, and only each new chunk is split."""
 
-    def __init__(self) -> None:
+    def __init__(self, limit: int | None = None) -> None:
         self._pieces: list[bytes] = []  # the unfinished record so far
+        self._size = 0  # their length
+        self._limit = limit  # the most an unfinished record may hold (`RecordTooLarge`)
         self._separator: bytes | None = None  # decided by the first byte that is not blank
 
     def feed(self, chunk: bytes) -> list[str]:
@@ -125,24 +138,52 @@ class _RecordSplitter:
             data = b"".join((*self._pieces, chunk)).removeprefix(_BOM)  # a UTF-8 byte order mark
             opening = data.lstrip(b" \t\r\n")
             if not opening or _BOM.startswith(data):  # blank so far, or a BOM cut short
-                self._pieces = [data]
+                self._pieces, self._size = [data], len(data)
+                _bound(self._size, self._limit)
                 return []
             self._separator = b"\x1e" if opening.startswith(b"\x1e") else b"\n"
             self._pieces, chunk = [], data
         if self._separator not in chunk:
             self._pieces.append(chunk)
+            self._size += len(chunk)
+            _bound(self._size, self._limit)
             return []
         first, *records, rest = chunk.split(self._separator)
         if self._pieces:
             first = b"".join((*self._pieces, first))
-        self._pieces = [rest] if rest else []
+        self._pieces, self._size = ([rest], len(rest)) if rest else ([], 0)
+        _bound(self._size, self._limit)
         return [text for text in map(_record, (first, *records)) if text]
 
     def flush(self) -> list[str]:
         """The last record (a JSON Lines stream need not end with a newline)."""
-        rest, self._pieces = b"".join(self._pieces), []
+        rest, self._pieces, self._size = b"".join(self._pieces), [], 0
         text = _record(rest)
         return [text] if text else []
+
+
+class RecordTooLarge(Exception):
+    """An unfinished line, record or event grew past the limit (the stream turns it into a
+    ``ResponseTooLargeError``)."""
+
+    def __init__(self, limit: int) -> None:
+        super().__init__(limit)
+        self.limit = limit
+
+
+def _bound(size: int, limit: int | None) -> None:
+    if limit is not None and size > limit:
+        raise RecordTooLarge(limit)
+
+
+def _too_large(response: httpx.Response, exc: RecordTooLarge) -> ResponseTooLargeError:
+    request = response.request
+    return ResponseTooLargeError(
+        f"an event of {request.method} {request.url.path} passed {exc.limit} bytes without"
+        " ending (max_response_bytes, per event in a stream)",
+        response=response,
+        limit=exc.limit,
+    )
 
 
 def _record(raw: bytes) -> str:
@@ -165,10 +206,15 @@ class SSEDecoder:
     former and waits the latter."""
 
     def __init__(
-        self, last_event_id: str | None = None, reconnection_time: float | None = None
+        self,
+        last_event_id: str | None = None,
+        reconnection_time: float | None = None,
+        limit: int | None = None,
     ) -> None:
         self._event = ""
         self._data: list[str] = []
+        self._size = 0  # the data's length so far (`limit`: the most one event may hold)
+        self._limit = limit
         # the spec's "last event ID buffer" (an `id:` line) and the stream's "last event ID
         # string", which takes the buffer only when an event is dispatched: a connection lost
         # mid-event resumed after the id of an event that never arrived whole (skipping it)
@@ -194,6 +240,8 @@ class SSEDecoder:
         value = value.removeprefix(" ")
         if name == "data":
             self._data.append(value)
+            self._size += len(value) + 1
+            _bound(self._size, self._limit)
         elif name == "event":
             self._event = value
         elif name == "id" and "\0" not in value:
@@ -205,7 +253,7 @@ class SSEDecoder:
 
     def _dispatch(self) -> ServerSentEvent | None:
         data, event, retry = self._data, self._event, self._retry
-        self._data, self._event, self._retry = [], "", None
+        self._data, self._event, self._retry, self._size = [], "", None, 0
         self._last_id = self._id_buffer
         if not data:
             return None
@@ -298,7 +346,8 @@ class Stream(Generic[T]):
         if self._lines:
             yield from self._records()
             return
-        decoder = SSEDecoder()
+        limit = record_limit(self.response)
+        decoder = SSEDecoder(limit=limit)
         reconnects = 0
         while True:
             response = self.response
@@ -310,11 +359,13 @@ class Stream(Generic[T]):
                 response.close()
                 raise _not_events_error(response, kind)
             try:
-                splitter = _LineSplitter()
+                splitter = _LineSplitter(limit)
                 for chunk in response.iter_bytes():
                     yield from decoder.decode(splitter.feed(chunk))
                 yield from decoder.decode(splitter.flush())
                 return
+            except RecordTooLarge as exc:
+                raise _too_large(response, exc) from None
             except httpx.StreamError:  # read after `close()` (httpx's StreamClosed)
                 if self._closed:
                     return
@@ -339,17 +390,19 @@ class Stream(Generic[T]):
                 return
             self.response = self._reconnect.reopen(decoder.last_event_id)
             # an event cut by the drop is discarded; the id and reconnection time carry over
-            decoder = SSEDecoder(decoder.last_event_id, decoder.reconnection_time)
+            decoder = SSEDecoder(decoder.last_event_id, decoder.reconnection_time, limit)
 
     def _records(self) -> Generator[ServerSentEvent, None, None]:
         response = self.response
         try:
-            splitter = _RecordSplitter()
+            splitter = _RecordSplitter(record_limit(response))
             for chunk in response.iter_bytes():
                 for record in splitter.feed(chunk):
                     yield ServerSentEvent(data=record)
             for record in splitter.flush():
                 yield ServerSentEvent(data=record)
+        except RecordTooLarge as exc:
+            raise _too_large(response, exc) from None
         except httpx.HTTPError as exc:
             raise stream_error(response, exc) from exc
         finally:
@@ -430,7 +483,8 @@ class AsyncStream(Generic[T]):
             async for record in self._records():
                 yield record
             return
-        decoder = SSEDecoder()
+        limit = record_limit(self.response)
+        decoder = SSEDecoder(limit=limit)
         reconnects = 0
         while True:
             response = self.response
@@ -440,13 +494,15 @@ class AsyncStream(Generic[T]):
                 await response.aclose()
                 raise _not_events_error(response, kind)
             try:
-                splitter = _LineSplitter()
+                splitter = _LineSplitter(limit)
                 async for chunk in response.aiter_bytes():
                     for event in decoder.decode(splitter.feed(chunk)):
                         yield event
                 for event in decoder.decode(splitter.flush()):
                     yield event
                 return
+            except RecordTooLarge as exc:
+                raise _too_large(response, exc) from None
             except httpx.StreamError:  # read after `close()` (httpx's StreamClosed)
                 if self._closed:
                     return
@@ -470,17 +526,19 @@ class AsyncStream(Generic[T]):
             if self._closed:  # closed while waiting to reconnect
                 return
             self.response = await self._reconnect.reopen(decoder.last_event_id)
-            decoder = SSEDecoder(decoder.last_event_id, decoder.reconnection_time)
+            decoder = SSEDecoder(decoder.last_event_id, decoder.reconnection_time, limit)
 
     async def _records(self) -> AsyncGenerator[ServerSentEvent, None]:
         response = self.response
         try:
-            splitter = _RecordSplitter()
+            splitter = _RecordSplitter(record_limit(response))
             async for chunk in response.aiter_bytes():
                 for record in splitter.feed(chunk):
                     yield ServerSentEvent(data=record)
             for record in splitter.flush():
                 yield ServerSentEvent(data=record)
+        except RecordTooLarge as exc:
+            raise _too_large(response, exc) from None
         except httpx.HTTPError as exc:
             raise stream_error(response, exc) from exc
         finally:

@@ -31,7 +31,7 @@ class Deployment(_rt.Model):
     task: str
     """Parameter to specify a task to execute"""
 
-    payload: dict[str, Any] | str
+    payload: str | dict[str, Any]
     original_environment: str | None = None
     environment: str
     """Name for the target deployment environment."""

@@ -28,13 +28,13 @@ class DeploymentStatus(_rt.Model):
     """The state of the status."""
 
     creator: NullableSimpleUser | None
-    description: str
+    description: str = ""
     """A short description of the status."""
 
     environment: str | None = ""
     """The environment of the deployment that the status is for."""
 
-    target_url: str
+    target_url: str = ""
     """Closing down notice: the URL to associate with this status."""
 
     created_at: _dt.datetime
@@ -48,3 +48,7 @@ class DeploymentStatus(_rt.Model):
     """The URL to associate with this status."""
 
     performed_via_github_app: NullableIntegration | None = None
+
+    def model_post_init(self, context: object, /) -> None:
+        """Counts the required fields with a spec default as set: sent even when left alone."""
+        self.__pydantic_fields_set__.update(("description", "target_url"))

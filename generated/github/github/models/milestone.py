@@ -20,7 +20,7 @@ class Milestone(_rt.Model):
     number: int
     """The number of the milestone."""
 
-    state: Literal["open", "closed"] | str
+    state: Literal["open", "closed"] | str = "open"
     """The state of the milestone."""
 
     title: str
@@ -34,3 +34,7 @@ class Milestone(_rt.Model):
     updated_at: _dt.datetime
     closed_at: _dt.datetime | None
     due_on: _dt.datetime | None
+
+    def model_post_init(self, context: object, /) -> None:
+        """Counts the required fields with a spec default as set: sent even when left alone."""
+        self.__pydantic_fields_set__.update(("state",))

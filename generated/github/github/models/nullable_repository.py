@@ -29,7 +29,7 @@ class NullableRepository(_rt.Model):
     forks: int
     permissions: "NullableRepositoryPermissions | None" = None
     owner: SimpleUser
-    private: bool
+    private: bool = False
     """Whether the repository is private or public."""
 
     html_url: str
@@ -95,17 +95,17 @@ class NullableRepository(_rt.Model):
     """Whether this repository acts as a template that can be used to generate new repositories."""
 
     topics: list[str] | None = None
-    has_issues: bool
+    has_issues: bool = True
     """Whether issues are enabled."""
 
-    has_projects: bool
+    has_projects: bool = True
     """Whether projects are enabled."""
 
-    has_wiki: bool
+    has_wiki: bool = True
     """Whether the wiki is enabled."""
 
     has_pages: bool
-    has_downloads: bool
+    has_downloads: bool = True
     """Deprecated. Whether downloads are enabled."""
 
     has_discussions: bool | None = False
@@ -117,7 +117,7 @@ class NullableRepository(_rt.Model):
     pull_request_creation_policy: Literal["all", "collaborators_only"] | str | None = None
     """The policy controlling who can create pull requests: all or collaborators_only."""
 
-    archived: bool
+    archived: bool = False
     """Whether the repository is archived."""
 
     disabled: bool
@@ -202,6 +202,12 @@ class NullableRepository(_rt.Model):
 
     code_search_index_status: "NullableRepositoryCodeSearchIndexStatus | None" = None
     """The status of the code search index for this repository"""
+
+    def model_post_init(self, context: object, /) -> None:
+        """Counts the required fields with a spec default as set: sent even when left alone."""
+        self.__pydantic_fields_set__.update(
+            ("private", "has_issues", "has_projects", "has_wiki", "has_downloads", "archived")
+        )
 
 
 class NullableRepositoryPermissions(_rt.Model):

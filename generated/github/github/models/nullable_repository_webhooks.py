@@ -36,7 +36,7 @@ class NullableRepositoryWebhooks(_rt.Model):
     forks: int
     permissions: "NullableRepositoryWebhooksPermissions | None" = None
     owner: SimpleUser
-    private: bool
+    private: bool = False
     """Whether the repository is private or public."""
 
     html_url: str
@@ -107,17 +107,17 @@ class NullableRepositoryWebhooks(_rt.Model):
     names, and the values are the corresponding custom property values.
     """
 
-    has_issues: bool
+    has_issues: bool = True
     """Whether issues are enabled."""
 
-    has_projects: bool
+    has_projects: bool = True
     """Whether projects are enabled."""
 
-    has_wiki: bool
+    has_wiki: bool = True
     """Whether the wiki is enabled."""
 
     has_pages: bool
-    has_downloads: bool
+    has_downloads: bool = True
     """Whether downloads are enabled."""
 
     has_discussions: bool | None = False
@@ -129,7 +129,7 @@ class NullableRepositoryWebhooks(_rt.Model):
     pull_request_creation_policy: Literal["all", "collaborators_only"] | str | None = None
     """The policy controlling who can create pull requests: all or collaborators_only."""
 
-    archived: bool
+    archived: bool = False
     """Whether the repository is archived."""
 
     disabled: bool
@@ -214,6 +214,12 @@ class NullableRepositoryWebhooks(_rt.Model):
     starred_at: str | None = None
     anonymous_access_enabled: bool | None = None
     """Whether anonymous git access is enabled for this repository"""
+
+    def model_post_init(self, context: object, /) -> None:
+        """Counts the required fields with a spec default as set: sent even when left alone."""
+        self.__pydantic_fields_set__.update(
+            ("private", "has_issues", "has_projects", "has_wiki", "has_downloads", "archived")
+        )
 
 
 class NullableRepositoryWebhooksPermissions(_rt.Model):

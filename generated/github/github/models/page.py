@@ -28,7 +28,7 @@ class Page(_rt.Model):
     pending_domain_unverified_at: _dt.datetime | None = None
     """The timestamp when a pending domain becomes unverified."""
 
-    custom_404: bool
+    custom_404: bool = False
     """Whether the Page has a custom 404 page."""
 
     html_url: str | None = None
@@ -47,3 +47,7 @@ class Page(_rt.Model):
     https_certificate: PagesHttpsCertificate | None = None
     https_enforced: bool | None = None
     """Whether https is enabled on the domain"""
+
+    def model_post_init(self, context: object, /) -> None:
+        """Counts the required fields with a spec default as set: sent even when left alone."""
+        self.__pydantic_fields_set__.update(("custom_404",))

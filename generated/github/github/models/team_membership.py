@@ -11,8 +11,12 @@ class TeamMembership(_rt.Model):
     """Team Membership"""
 
     url: str
-    role: Literal["member", "maintainer"] | str
+    role: Literal["member", "maintainer"] | str = "member"
     """The role of the user in the team."""
 
     state: Literal["active", "pending"] | str
     """The state of the user's membership in the team."""
+
+    def model_post_init(self, context: object, /) -> None:
+        """Counts the required fields with a spec default as set: sent even when left alone."""
+        self.__pydantic_fields_set__.update(("role",))

@@ -25,7 +25,7 @@ class TeamRepository(_rt.Model):
     permissions: "TeamRepositoryPermissions | None" = None
     role_name: str | None = None
     owner: NullableSimpleUser | None
-    private: bool
+    private: bool = False
     """Whether the repository is private or public."""
 
     html_url: str
@@ -87,20 +87,20 @@ class TeamRepository(_rt.Model):
     """Whether this repository acts as a template that can be used to generate new repositories."""
 
     topics: list[str] | None = None
-    has_issues: bool
+    has_issues: bool = True
     """Whether issues are enabled."""
 
-    has_projects: bool
+    has_projects: bool = True
     """Whether projects are enabled."""
 
-    has_wiki: bool
+    has_wiki: bool = True
     """Whether the wiki is enabled."""
 
     has_pages: bool
-    has_downloads: bool
+    has_downloads: bool = True
     """Whether downloads are enabled."""
 
-    archived: bool
+    archived: bool = False
     """Whether the repository is archived."""
 
     disabled: bool
@@ -139,6 +139,12 @@ class TeamRepository(_rt.Model):
     open_issues: int
     watchers: int
     master_branch: str | None = None
+
+    def model_post_init(self, context: object, /) -> None:
+        """Counts the required fields with a spec default as set: sent even when left alone."""
+        self.__pydantic_fields_set__.update(
+            ("private", "has_issues", "has_projects", "has_wiki", "has_downloads", "archived")
+        )
 
 
 class TeamRepositoryPermissions(_rt.Model):

@@ -67,7 +67,7 @@ class WebhookDeploymentCreatedDeployment(_rt.Model):
     id: int
     node_id: str
     original_environment: str
-    payload: dict[str, Any] | str
+    payload: str | dict[str, Any]
     performed_via_github_app: "WebhookDeploymentCreatedDeploymentPerformedViaGithubApp | None" = (
         None
     )

@@ -62,7 +62,7 @@ class WebhookForkForkee(_rt.Model):
 
     allow_update_branch: bool | None = None
     archive_url: str
-    archived: bool
+    archived: bool = False
     """Whether the repository is archived."""
 
     assignees_url: str
@@ -98,17 +98,17 @@ class WebhookForkForkee(_rt.Model):
     git_refs_url: str
     git_tags_url: str
     git_url: str
-    has_downloads: bool
+    has_downloads: bool = True
     """Whether downloads are enabled."""
 
-    has_issues: bool
+    has_issues: bool = True
     """Whether issues are enabled."""
 
     has_pages: bool
-    has_projects: bool
+    has_projects: bool = True
     """Whether projects are enabled."""
 
-    has_wiki: bool
+    has_wiki: bool = True
     """Whether the wiki is enabled."""
 
     homepage: str | None
@@ -168,6 +168,12 @@ class WebhookForkForkee(_rt.Model):
     watchers_count: int
     web_commit_signoff_required: bool | None = None
     """Whether to require contributors to sign off on web-based commits"""
+
+    def model_post_init(self, context: object, /) -> None:
+        """Counts the required fields with a spec default as set: sent even when left alone."""
+        self.__pydantic_fields_set__.update(
+            ("archived", "has_downloads", "has_issues", "has_projects", "has_wiki")
+        )
 
 
 class WebhookForkForkeeLicense(_rt.Model):

@@ -485,7 +485,7 @@ class WebhookIssuesOpenedChangesOldRepository(_rt.Model):
 
     allow_update_branch: bool | None = None
     archive_url: str
-    archived: bool
+    archived: bool = False
     """Whether the repository is archived."""
 
     assignees_url: str
@@ -535,17 +535,17 @@ class WebhookIssuesOpenedChangesOldRepository(_rt.Model):
     pull_request_creation_policy: Literal["all", "collaborators_only"] | str | None = None
     """The policy controlling who can create pull requests: all or collaborators_only."""
 
-    has_downloads: bool
+    has_downloads: bool = True
     """Whether downloads are enabled."""
 
-    has_issues: bool
+    has_issues: bool = True
     """Whether issues are enabled."""
 
     has_pages: bool
-    has_projects: bool
+    has_projects: bool = True
     """Whether projects are enabled."""
 
-    has_wiki: bool
+    has_wiki: bool = True
     """Whether the wiki is enabled."""
 
     homepage: str | None
@@ -605,6 +605,12 @@ class WebhookIssuesOpenedChangesOldRepository(_rt.Model):
     watchers_count: int
     web_commit_signoff_required: bool | None = None
     """Whether to require commit signoff."""
+
+    def model_post_init(self, context: object, /) -> None:
+        """Counts the required fields with a spec default as set: sent even when left alone."""
+        self.__pydantic_fields_set__.update(
+            ("archived", "has_downloads", "has_issues", "has_projects", "has_wiki")
+        )
 
 
 class WebhookIssuesOpenedChangesOldRepositoryLicense(_rt.Model):

@@ -322,7 +322,7 @@ class WebhookPullRequestAutoMergeDisabledPullRequestBaseRepo(_rt.Model):
 
     allow_update_branch: bool | None = None
     archive_url: str
-    archived: bool
+    archived: bool = False
     """Whether the repository is archived."""
 
     assignees_url: str
@@ -358,13 +358,13 @@ class WebhookPullRequestAutoMergeDisabledPullRequestBaseRepo(_rt.Model):
     git_refs_url: str
     git_tags_url: str
     git_url: str
-    has_downloads: bool
+    has_downloads: bool = True
     """Whether downloads are enabled."""
 
-    has_issues: bool
+    has_issues: bool = True
     """Whether issues are enabled."""
 
-    has_discussions: bool
+    has_discussions: bool = False
     """Whether discussions are enabled."""
 
     has_pull_requests: bool | None = True
@@ -374,10 +374,10 @@ class WebhookPullRequestAutoMergeDisabledPullRequestBaseRepo(_rt.Model):
     """The policy controlling who can create pull requests: all or collaborators_only."""
 
     has_pages: bool
-    has_projects: bool
+    has_projects: bool = True
     """Whether projects are enabled."""
 
-    has_wiki: bool
+    has_wiki: bool = True
     """Whether the wiki is enabled."""
 
     homepage: str | None
@@ -474,6 +474,19 @@ class WebhookPullRequestAutoMergeDisabledPullRequestBaseRepo(_rt.Model):
     watchers_count: int
     web_commit_signoff_required: bool | None = None
     """Whether to require contributors to sign off on web-based commits"""
+
+    def model_post_init(self, context: object, /) -> None:
+        """Counts the required fields with a spec default as set: sent even when left alone."""
+        self.__pydantic_fields_set__.update(
+            (
+                "archived",
+                "has_downloads",
+                "has_issues",
+                "has_discussions",
+                "has_projects",
+                "has_wiki",
+            )
+        )
 
 
 class WebhookPullRequestAutoMergeDisabledPullRequestBaseRepoLicense(_rt.Model):
@@ -572,7 +585,7 @@ class WebhookPullRequestAutoMergeDisabledPullRequestHeadRepo(_rt.Model):
 
     allow_update_branch: bool | None = None
     archive_url: str
-    archived: bool
+    archived: bool = False
     """Whether the repository is archived."""
 
     assignees_url: str
@@ -608,20 +621,20 @@ class WebhookPullRequestAutoMergeDisabledPullRequestHeadRepo(_rt.Model):
     git_refs_url: str
     git_tags_url: str
     git_url: str
-    has_downloads: bool
+    has_downloads: bool = True
     """Whether downloads are enabled."""
 
-    has_issues: bool
+    has_issues: bool = True
     """Whether issues are enabled."""
 
     has_pages: bool
-    has_projects: bool
+    has_projects: bool = True
     """Whether projects are enabled."""
 
-    has_wiki: bool
+    has_wiki: bool = True
     """Whether the wiki is enabled."""
 
-    has_discussions: bool
+    has_discussions: bool = False
     """Whether discussions are enabled."""
 
     has_pull_requests: bool | None = True
@@ -724,6 +737,19 @@ class WebhookPullRequestAutoMergeDisabledPullRequestHeadRepo(_rt.Model):
     watchers_count: int
     web_commit_signoff_required: bool | None = None
     """Whether to require contributors to sign off on web-based commits"""
+
+    def model_post_init(self, context: object, /) -> None:
+        """Counts the required fields with a spec default as set: sent even when left alone."""
+        self.__pydantic_fields_set__.update(
+            (
+                "archived",
+                "has_downloads",
+                "has_issues",
+                "has_projects",
+                "has_wiki",
+                "has_discussions",
+            )
+        )
 
 
 class WebhookPullRequestAutoMergeDisabledPullRequestHeadRepoLicense(_rt.Model):

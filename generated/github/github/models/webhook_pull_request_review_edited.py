@@ -309,7 +309,7 @@ class WebhookPullRequestReviewEditedPullRequestBaseRepo(_rt.Model):
 
     allow_update_branch: bool | None = None
     archive_url: str
-    archived: bool
+    archived: bool = False
     """Whether the repository is archived."""
 
     assignees_url: str
@@ -345,17 +345,17 @@ class WebhookPullRequestReviewEditedPullRequestBaseRepo(_rt.Model):
     git_refs_url: str
     git_tags_url: str
     git_url: str
-    has_downloads: bool
+    has_downloads: bool = True
     """Whether downloads are enabled."""
 
-    has_issues: bool
+    has_issues: bool = True
     """Whether issues are enabled."""
 
     has_pages: bool
-    has_projects: bool
+    has_projects: bool = True
     """Whether projects are enabled."""
 
-    has_wiki: bool
+    has_wiki: bool = True
     """Whether the wiki is enabled."""
 
     homepage: str | None
@@ -413,6 +413,12 @@ class WebhookPullRequestReviewEditedPullRequestBaseRepo(_rt.Model):
     visibility: Literal["public", "private", "internal"] | str
     watchers: int
     watchers_count: int
+
+    def model_post_init(self, context: object, /) -> None:
+        """Counts the required fields with a spec default as set: sent even when left alone."""
+        self.__pydantic_fields_set__.update(
+            ("archived", "has_downloads", "has_issues", "has_projects", "has_wiki")
+        )
 
 
 class WebhookPullRequestReviewEditedPullRequestBaseRepoLicense(_rt.Model):
@@ -511,7 +517,7 @@ class WebhookPullRequestReviewEditedPullRequestHeadRepo(_rt.Model):
 
     allow_update_branch: bool | None = None
     archive_url: str
-    archived: bool
+    archived: bool = False
     """Whether the repository is archived."""
 
     assignees_url: str
@@ -547,17 +553,17 @@ class WebhookPullRequestReviewEditedPullRequestHeadRepo(_rt.Model):
     git_refs_url: str
     git_tags_url: str
     git_url: str
-    has_downloads: bool
+    has_downloads: bool = True
     """Whether downloads are enabled."""
 
-    has_issues: bool
+    has_issues: bool = True
     """Whether issues are enabled."""
 
     has_pages: bool
-    has_projects: bool
+    has_projects: bool = True
     """Whether projects are enabled."""
 
-    has_wiki: bool
+    has_wiki: bool = True
     """Whether the wiki is enabled."""
 
     homepage: str | None
@@ -615,6 +621,12 @@ class WebhookPullRequestReviewEditedPullRequestHeadRepo(_rt.Model):
     visibility: Literal["public", "private", "internal"] | str
     watchers: int
     watchers_count: int
+
+    def model_post_init(self, context: object, /) -> None:
+        """Counts the required fields with a spec default as set: sent even when left alone."""
+        self.__pydantic_fields_set__.update(
+            ("archived", "has_downloads", "has_issues", "has_projects", "has_wiki")
+        )
 
 
 class WebhookPullRequestReviewEditedPullRequestHeadRepoLicense(_rt.Model):

@@ -388,7 +388,7 @@ class WebhookPullRequestReviewRequestRemovedWithRequestedReviewerPullRequestBase
 
     allow_update_branch: bool | None = None
     archive_url: str
-    archived: bool
+    archived: bool = False
     """Whether the repository is archived."""
 
     assignees_url: str
@@ -424,20 +424,20 @@ class WebhookPullRequestReviewRequestRemovedWithRequestedReviewerPullRequestBase
     git_refs_url: str
     git_tags_url: str
     git_url: str
-    has_downloads: bool
+    has_downloads: bool = True
     """Whether downloads are enabled."""
 
-    has_issues: bool
+    has_issues: bool = True
     """Whether issues are enabled."""
 
     has_pages: bool
-    has_projects: bool
+    has_projects: bool = True
     """Whether projects are enabled."""
 
-    has_wiki: bool
+    has_wiki: bool = True
     """Whether the wiki is enabled."""
 
-    has_discussions: bool
+    has_discussions: bool = False
     """Whether discussions are enabled."""
 
     has_pull_requests: bool | None = True
@@ -532,6 +532,19 @@ class WebhookPullRequestReviewRequestRemovedWithRequestedReviewerPullRequestBase
     watchers_count: int
     web_commit_signoff_required: bool | None = None
     """Whether to require contributors to sign off on web-based commits"""
+
+    def model_post_init(self, context: object, /) -> None:
+        """Counts the required fields with a spec default as set: sent even when left alone."""
+        self.__pydantic_fields_set__.update(
+            (
+                "archived",
+                "has_downloads",
+                "has_issues",
+                "has_projects",
+                "has_wiki",
+                "has_discussions",
+            )
+        )
 
 
 class WebhookPullRequestReviewRequestRemovedWithRequestedReviewerPullRequestBaseRepoLicense(
@@ -636,7 +649,7 @@ class WebhookPullRequestReviewRequestRemovedWithRequestedReviewerPullRequestHead
 
     allow_update_branch: bool | None = None
     archive_url: str
-    archived: bool
+    archived: bool = False
     """Whether the repository is archived."""
 
     assignees_url: str
@@ -672,20 +685,20 @@ class WebhookPullRequestReviewRequestRemovedWithRequestedReviewerPullRequestHead
     git_refs_url: str
     git_tags_url: str
     git_url: str
-    has_downloads: bool
+    has_downloads: bool = True
     """Whether downloads are enabled."""
 
-    has_issues: bool
+    has_issues: bool = True
     """Whether issues are enabled."""
 
     has_pages: bool
-    has_projects: bool
+    has_projects: bool = True
     """Whether projects are enabled."""
 
-    has_wiki: bool
+    has_wiki: bool = True
     """Whether the wiki is enabled."""
 
-    has_discussions: bool
+    has_discussions: bool = False
     """Whether discussions are enabled."""
 
     has_pull_requests: bool | None = True
@@ -790,6 +803,19 @@ class WebhookPullRequestReviewRequestRemovedWithRequestedReviewerPullRequestHead
     watchers_count: int
     web_commit_signoff_required: bool | None = None
     """Whether to require contributors to sign off on web-based commits"""
+
+    def model_post_init(self, context: object, /) -> None:
+        """Counts the required fields with a spec default as set: sent even when left alone."""
+        self.__pydantic_fields_set__.update(
+            (
+                "archived",
+                "has_downloads",
+                "has_issues",
+                "has_projects",
+                "has_wiki",
+                "has_discussions",
+            )
+        )
 
 
 class WebhookPullRequestReviewRequestRemovedWithRequestedReviewerPullRequestHeadRepoLicense(
@@ -1419,7 +1445,7 @@ class WebhookPullRequestReviewRequestRemovedWithRequestedTeamPullRequestBaseRepo
 
     allow_update_branch: bool | None = None
     archive_url: str
-    archived: bool
+    archived: bool = False
     """Whether the repository is archived."""
 
     assignees_url: str
@@ -1455,20 +1481,20 @@ class WebhookPullRequestReviewRequestRemovedWithRequestedTeamPullRequestBaseRepo
     git_refs_url: str
     git_tags_url: str
     git_url: str
-    has_downloads: bool
+    has_downloads: bool = True
     """Whether downloads are enabled."""
 
-    has_issues: bool
+    has_issues: bool = True
     """Whether issues are enabled."""
 
     has_pages: bool
-    has_projects: bool
+    has_projects: bool = True
     """Whether projects are enabled."""
 
-    has_wiki: bool
+    has_wiki: bool = True
     """Whether the wiki is enabled."""
 
-    has_discussions: bool
+    has_discussions: bool = False
     """Whether discussions are enabled."""
 
     has_pull_requests: bool | None = True
@@ -1574,6 +1600,19 @@ class WebhookPullRequestReviewRequestRemovedWithRequestedTeamPullRequestBaseRepo
     web_commit_signoff_required: bool | None = None
     """Whether to require contributors to sign off on web-based commits"""
 
+    def model_post_init(self, context: object, /) -> None:
+        """Counts the required fields with a spec default as set: sent even when left alone."""
+        self.__pydantic_fields_set__.update(
+            (
+                "archived",
+                "has_downloads",
+                "has_issues",
+                "has_projects",
+                "has_wiki",
+                "has_discussions",
+            )
+        )
+
 
 class WebhookPullRequestReviewRequestRemovedWithRequestedTeamPullRequestBaseRepoLicense(_rt.Model):
     key: str
@@ -1673,7 +1712,7 @@ class WebhookPullRequestReviewRequestRemovedWithRequestedTeamPullRequestHeadRepo
 
     allow_update_branch: bool | None = None
     archive_url: str
-    archived: bool
+    archived: bool = False
     """Whether the repository is archived."""
 
     assignees_url: str
@@ -1709,20 +1748,20 @@ class WebhookPullRequestReviewRequestRemovedWithRequestedTeamPullRequestHeadRepo
     git_refs_url: str
     git_tags_url: str
     git_url: str
-    has_downloads: bool
+    has_downloads: bool = True
     """Whether downloads are enabled."""
 
-    has_issues: bool
+    has_issues: bool = True
     """Whether issues are enabled."""
 
     has_pages: bool
-    has_projects: bool
+    has_projects: bool = True
     """Whether projects are enabled."""
 
-    has_wiki: bool
+    has_wiki: bool = True
     """Whether the wiki is enabled."""
 
-    has_discussions: bool
+    has_discussions: bool = False
     """Whether discussions are enabled."""
 
     has_pull_requests: bool | None = True
@@ -1827,6 +1866,19 @@ class WebhookPullRequestReviewRequestRemovedWithRequestedTeamPullRequestHeadRepo
     watchers_count: int
     web_commit_signoff_required: bool | None = None
     """Whether to require contributors to sign off on web-based commits"""
+
+    def model_post_init(self, context: object, /) -> None:
+        """Counts the required fields with a spec default as set: sent even when left alone."""
+        self.__pydantic_fields_set__.update(
+            (
+                "archived",
+                "has_downloads",
+                "has_issues",
+                "has_projects",
+                "has_wiki",
+                "has_discussions",
+            )
+        )
 
 
 class WebhookPullRequestReviewRequestRemovedWithRequestedTeamPullRequestHeadRepoLicense(_rt.Model):

@@ -380,7 +380,7 @@ class WebhookPullRequestReviewRequestedWithRequestedReviewerPullRequestBaseRepo(
 
     allow_update_branch: bool | None = None
     archive_url: str
-    archived: bool
+    archived: bool = False
     """Whether the repository is archived."""
 
     assignees_url: str
@@ -416,20 +416,20 @@ class WebhookPullRequestReviewRequestedWithRequestedReviewerPullRequestBaseRepo(
     git_refs_url: str
     git_tags_url: str
     git_url: str
-    has_downloads: bool
+    has_downloads: bool = True
     """Whether downloads are enabled."""
 
-    has_issues: bool
+    has_issues: bool = True
     """Whether issues are enabled."""
 
     has_pages: bool
-    has_projects: bool
+    has_projects: bool = True
     """Whether projects are enabled."""
 
-    has_wiki: bool
+    has_wiki: bool = True
     """Whether the wiki is enabled."""
 
-    has_discussions: bool
+    has_discussions: bool = False
     """Whether discussions are enabled."""
 
     has_pull_requests: bool | None = True
@@ -535,6 +535,19 @@ class WebhookPullRequestReviewRequestedWithRequestedReviewerPullRequestBaseRepo(
     web_commit_signoff_required: bool | None = None
     """Whether to require contributors to sign off on web-based commits"""
 
+    def model_post_init(self, context: object, /) -> None:
+        """Counts the required fields with a spec default as set: sent even when left alone."""
+        self.__pydantic_fields_set__.update(
+            (
+                "archived",
+                "has_downloads",
+                "has_issues",
+                "has_projects",
+                "has_wiki",
+                "has_discussions",
+            )
+        )
+
 
 class WebhookPullRequestReviewRequestedWithRequestedReviewerPullRequestBaseRepoLicense(_rt.Model):
     key: str
@@ -634,7 +647,7 @@ class WebhookPullRequestReviewRequestedWithRequestedReviewerPullRequestHeadRepo(
 
     allow_update_branch: bool | None = None
     archive_url: str
-    archived: bool
+    archived: bool = False
     """Whether the repository is archived."""
 
     assignees_url: str
@@ -670,20 +683,20 @@ class WebhookPullRequestReviewRequestedWithRequestedReviewerPullRequestHeadRepo(
     git_refs_url: str
     git_tags_url: str
     git_url: str
-    has_downloads: bool
+    has_downloads: bool = True
     """Whether downloads are enabled."""
 
-    has_issues: bool
+    has_issues: bool = True
     """Whether issues are enabled."""
 
     has_pages: bool
-    has_projects: bool
+    has_projects: bool = True
     """Whether projects are enabled."""
 
-    has_wiki: bool
+    has_wiki: bool = True
     """Whether the wiki is enabled."""
 
-    has_discussions: bool
+    has_discussions: bool = False
     """Whether discussions are enabled."""
 
     has_pull_requests: bool | None = True
@@ -788,6 +801,19 @@ class WebhookPullRequestReviewRequestedWithRequestedReviewerPullRequestHeadRepo(
     watchers_count: int
     web_commit_signoff_required: bool | None = None
     """Whether to require contributors to sign off on web-based commits"""
+
+    def model_post_init(self, context: object, /) -> None:
+        """Counts the required fields with a spec default as set: sent even when left alone."""
+        self.__pydantic_fields_set__.update(
+            (
+                "archived",
+                "has_downloads",
+                "has_issues",
+                "has_projects",
+                "has_wiki",
+                "has_discussions",
+            )
+        )
 
 
 class WebhookPullRequestReviewRequestedWithRequestedReviewerPullRequestHeadRepoLicense(_rt.Model):
@@ -1411,7 +1437,7 @@ class WebhookPullRequestReviewRequestedWithRequestedTeamPullRequestBaseRepo(_rt.
 
     allow_update_branch: bool | None = None
     archive_url: str
-    archived: bool
+    archived: bool = False
     """Whether the repository is archived."""
 
     assignees_url: str
@@ -1447,20 +1473,20 @@ class WebhookPullRequestReviewRequestedWithRequestedTeamPullRequestBaseRepo(_rt.
     git_refs_url: str
     git_tags_url: str
     git_url: str
-    has_downloads: bool
+    has_downloads: bool = True
     """Whether downloads are enabled."""
 
-    has_issues: bool
+    has_issues: bool = True
     """Whether issues are enabled."""
 
     has_pages: bool
-    has_projects: bool
+    has_projects: bool = True
     """Whether projects are enabled."""
 
-    has_wiki: bool
+    has_wiki: bool = True
     """Whether the wiki is enabled."""
 
-    has_discussions: bool
+    has_discussions: bool = False
     """Whether discussions are enabled."""
 
     has_pull_requests: bool | None = True
@@ -1564,6 +1590,19 @@ class WebhookPullRequestReviewRequestedWithRequestedTeamPullRequestBaseRepo(_rt.
     web_commit_signoff_required: bool | None = None
     """Whether to require contributors to sign off on web-based commits"""
 
+    def model_post_init(self, context: object, /) -> None:
+        """Counts the required fields with a spec default as set: sent even when left alone."""
+        self.__pydantic_fields_set__.update(
+            (
+                "archived",
+                "has_downloads",
+                "has_issues",
+                "has_projects",
+                "has_wiki",
+                "has_discussions",
+            )
+        )
+
 
 class WebhookPullRequestReviewRequestedWithRequestedTeamPullRequestBaseRepoLicense(_rt.Model):
     key: str
@@ -1661,7 +1700,7 @@ class WebhookPullRequestReviewRequestedWithRequestedTeamPullRequestHeadRepo(_rt.
 
     allow_update_branch: bool | None = None
     archive_url: str
-    archived: bool
+    archived: bool = False
     """Whether the repository is archived."""
 
     assignees_url: str
@@ -1697,20 +1736,20 @@ class WebhookPullRequestReviewRequestedWithRequestedTeamPullRequestHeadRepo(_rt.
     git_refs_url: str
     git_tags_url: str
     git_url: str
-    has_downloads: bool
+    has_downloads: bool = True
     """Whether downloads are enabled."""
 
-    has_issues: bool
+    has_issues: bool = True
     """Whether issues are enabled."""
 
     has_pages: bool
-    has_projects: bool
+    has_projects: bool = True
     """Whether projects are enabled."""
 
-    has_wiki: bool
+    has_wiki: bool = True
     """Whether the wiki is enabled."""
 
-    has_discussions: bool
+    has_discussions: bool = False
     """Whether discussions are enabled."""
 
     has_pull_requests: bool | None = True
@@ -1813,6 +1852,19 @@ class WebhookPullRequestReviewRequestedWithRequestedTeamPullRequestHeadRepo(_rt.
     watchers_count: int
     web_commit_signoff_required: bool | None = None
     """Whether to require contributors to sign off on web-based commits"""
+
+    def model_post_init(self, context: object, /) -> None:
+        """Counts the required fields with a spec default as set: sent even when left alone."""
+        self.__pydantic_fields_set__.update(
+            (
+                "archived",
+                "has_downloads",
+                "has_issues",
+                "has_projects",
+                "has_wiki",
+                "has_discussions",
+            )
+        )
 
 
 class WebhookPullRequestReviewRequestedWithRequestedTeamPullRequestHeadRepoLicense(_rt.Model):

@@ -307,7 +307,7 @@ class WebhookPullRequestReviewThreadUnresolvedPullRequestBaseRepo(_rt.Model):
 
     allow_update_branch: bool | None = None
     archive_url: str
-    archived: bool
+    archived: bool = False
     """Whether the repository is archived."""
 
     assignees_url: str
@@ -343,20 +343,20 @@ class WebhookPullRequestReviewThreadUnresolvedPullRequestBaseRepo(_rt.Model):
     git_refs_url: str
     git_tags_url: str
     git_url: str
-    has_downloads: bool
+    has_downloads: bool = True
     """Whether downloads are enabled."""
 
-    has_issues: bool
+    has_issues: bool = True
     """Whether issues are enabled."""
 
     has_pages: bool
-    has_projects: bool
+    has_projects: bool = True
     """Whether projects are enabled."""
 
-    has_wiki: bool
+    has_wiki: bool = True
     """Whether the wiki is enabled."""
 
-    has_discussions: bool
+    has_discussions: bool = False
     """Whether discussions are enabled."""
 
     has_pull_requests: bool | None = True
@@ -424,6 +424,19 @@ class WebhookPullRequestReviewThreadUnresolvedPullRequestBaseRepo(_rt.Model):
     watchers_count: int
     web_commit_signoff_required: bool | None = None
     """Whether to require contributors to sign off on web-based commits"""
+
+    def model_post_init(self, context: object, /) -> None:
+        """Counts the required fields with a spec default as set: sent even when left alone."""
+        self.__pydantic_fields_set__.update(
+            (
+                "archived",
+                "has_downloads",
+                "has_issues",
+                "has_projects",
+                "has_wiki",
+                "has_discussions",
+            )
+        )
 
 
 class WebhookPullRequestReviewThreadUnresolvedPullRequestBaseRepoLicense(_rt.Model):
@@ -522,7 +535,7 @@ class WebhookPullRequestReviewThreadUnresolvedPullRequestHeadRepo(_rt.Model):
 
     allow_update_branch: bool | None = None
     archive_url: str
-    archived: bool
+    archived: bool = False
     """Whether the repository is archived."""
 
     assignees_url: str
@@ -558,20 +571,20 @@ class WebhookPullRequestReviewThreadUnresolvedPullRequestHeadRepo(_rt.Model):
     git_refs_url: str
     git_tags_url: str
     git_url: str
-    has_downloads: bool
+    has_downloads: bool = True
     """Whether downloads are enabled."""
 
-    has_issues: bool
+    has_issues: bool = True
     """Whether issues are enabled."""
 
     has_pages: bool
-    has_projects: bool
+    has_projects: bool = True
     """Whether projects are enabled."""
 
-    has_wiki: bool
+    has_wiki: bool = True
     """Whether the wiki is enabled."""
 
-    has_discussions: bool
+    has_discussions: bool = False
     """Whether discussions are enabled."""
 
     has_pull_requests: bool | None = True
@@ -639,6 +652,19 @@ class WebhookPullRequestReviewThreadUnresolvedPullRequestHeadRepo(_rt.Model):
     watchers_count: int
     web_commit_signoff_required: bool | None = None
     """Whether to require contributors to sign off on web-based commits"""
+
+    def model_post_init(self, context: object, /) -> None:
+        """Counts the required fields with a spec default as set: sent even when left alone."""
+        self.__pydantic_fields_set__.update(
+            (
+                "archived",
+                "has_downloads",
+                "has_issues",
+                "has_projects",
+                "has_wiki",
+                "has_discussions",
+            )
+        )
 
 
 class WebhookPullRequestReviewThreadUnresolvedPullRequestHeadRepoLicense(_rt.Model):
@@ -1017,7 +1043,7 @@ class WebhookPullRequestReviewThreadUnresolvedThreadCommentsItem(_rt.Model):
     start_line: int | None
     """The first line of the range for a multi-line comment."""
 
-    start_side: Literal["LEFT", "RIGHT"] | str | None
+    start_side: Literal["LEFT", "RIGHT"] | str | None = "RIGHT"
     """The side of the first line of the range for a multi-line comment."""
 
     subject_type: Literal["line", "file"] | str | None = None
@@ -1028,6 +1054,10 @@ class WebhookPullRequestReviewThreadUnresolvedThreadCommentsItem(_rt.Model):
     """URL for the pull request review comment"""
 
     user: "WebhookPullRequestReviewThreadUnresolvedThreadCommentsItemUser | None"
+
+    def model_post_init(self, context: object, /) -> None:
+        """Counts the required fields with a spec default as set: sent even when left alone."""
+        self.__pydantic_fields_set__.update(("start_side",))
 
 
 class WebhookPullRequestReviewThreadUnresolvedThreadCommentsItemLinks(_rt.Model):

@@ -195,7 +195,7 @@ class WebhookRegistryPackagePublishedRegistryPackagePackageVersionNpmMetadata(_r
 
 
 class WebhookRegistryPackagePublishedRegistryPackagePackageVersionNugetMetadataItem(_rt.Model):
-    id: str | dict[str, Any] | int | None = None
+    id: str | int | dict[str, Any] | None = None
     name: str | None = None
     value: "bool | str | int | WebhookRegistryPackagePublishedRegistryPackagePackageVersionNugetMetadataItemValue | None" = None
 

@@ -297,7 +297,7 @@ class WebhooksPullRequest5BaseRepo(_rt.Model):
 
     allow_update_branch: bool | None = None
     archive_url: str
-    archived: bool
+    archived: bool = False
     """Whether the repository is archived."""
 
     assignees_url: str
@@ -333,20 +333,20 @@ class WebhooksPullRequest5BaseRepo(_rt.Model):
     git_refs_url: str
     git_tags_url: str
     git_url: str
-    has_downloads: bool
+    has_downloads: bool = True
     """Whether downloads are enabled."""
 
-    has_issues: bool
+    has_issues: bool = True
     """Whether issues are enabled."""
 
     has_pages: bool
-    has_projects: bool
+    has_projects: bool = True
     """Whether projects are enabled."""
 
-    has_wiki: bool
+    has_wiki: bool = True
     """Whether the wiki is enabled."""
 
-    has_discussions: bool
+    has_discussions: bool = False
     """Whether discussions are enabled."""
 
     has_pull_requests: bool | None = True
@@ -448,6 +448,19 @@ class WebhooksPullRequest5BaseRepo(_rt.Model):
     web_commit_signoff_required: bool | None = None
     """Whether to require contributors to sign off on web-based commits"""
 
+    def model_post_init(self, context: object, /) -> None:
+        """Counts the required fields with a spec default as set: sent even when left alone."""
+        self.__pydantic_fields_set__.update(
+            (
+                "archived",
+                "has_downloads",
+                "has_issues",
+                "has_projects",
+                "has_wiki",
+                "has_discussions",
+            )
+        )
+
 
 class WebhooksPullRequest5BaseRepoLicense(_rt.Model):
     key: str
@@ -545,7 +558,7 @@ class WebhooksPullRequest5HeadRepo(_rt.Model):
 
     allow_update_branch: bool | None = None
     archive_url: str
-    archived: bool
+    archived: bool = False
     """Whether the repository is archived."""
 
     assignees_url: str
@@ -581,20 +594,20 @@ class WebhooksPullRequest5HeadRepo(_rt.Model):
     git_refs_url: str
     git_tags_url: str
     git_url: str
-    has_downloads: bool
+    has_downloads: bool = True
     """Whether downloads are enabled."""
 
-    has_issues: bool
+    has_issues: bool = True
     """Whether issues are enabled."""
 
     has_pages: bool
-    has_projects: bool
+    has_projects: bool = True
     """Whether projects are enabled."""
 
-    has_wiki: bool
+    has_wiki: bool = True
     """Whether the wiki is enabled."""
 
-    has_discussions: bool
+    has_discussions: bool = False
     """Whether discussions are enabled."""
 
     has_pull_requests: bool | None = True
@@ -695,6 +708,19 @@ class WebhooksPullRequest5HeadRepo(_rt.Model):
     watchers_count: int
     web_commit_signoff_required: bool | None = None
     """Whether to require contributors to sign off on web-based commits"""
+
+    def model_post_init(self, context: object, /) -> None:
+        """Counts the required fields with a spec default as set: sent even when left alone."""
+        self.__pydantic_fields_set__.update(
+            (
+                "archived",
+                "has_downloads",
+                "has_issues",
+                "has_projects",
+                "has_wiki",
+                "has_discussions",
+            )
+        )
 
 
 class WebhooksPullRequest5HeadRepoLicense(_rt.Model):

@@ -102,7 +102,7 @@ class WebhooksReviewComment(_rt.Model):
     start_line: int | None
     """The first line of the range for a multi-line comment."""
 
-    start_side: Literal["LEFT", "RIGHT"] | str | None
+    start_side: Literal["LEFT", "RIGHT"] | str | None = "RIGHT"
     """The side of the first line of the range for a multi-line comment."""
 
     subject_type: Literal["line", "file"] | str | None = None
@@ -113,6 +113,10 @@ class WebhooksReviewComment(_rt.Model):
     """URL for the pull request review comment"""
 
     user: "WebhooksReviewCommentUser | None"
+
+    def model_post_init(self, context: object, /) -> None:
+        """Counts the required fields with a spec default as set: sent even when left alone."""
+        self.__pydantic_fields_set__.update(("start_side",))
 
 
 class WebhooksReviewCommentLinks(_rt.Model):

@@ -359,7 +359,7 @@ class AppsListReposAccessibleToInstallationResponseRepositoriesItem(_rt.Model):
     forks: int
     permissions: "AppsListReposAccessibleToInstallationResponseRepositoriesItemPermissions | None" = None
     owner: SimpleUser
-    private: bool
+    private: bool = False
     """Whether the repository is private or public."""
 
     html_url: str
@@ -425,17 +425,17 @@ class AppsListReposAccessibleToInstallationResponseRepositoriesItem(_rt.Model):
     """Whether this repository acts as a template that can be used to generate new repositories."""
 
     topics: list[str] | None = None
-    has_issues: bool
+    has_issues: bool = True
     """Whether issues are enabled."""
 
-    has_projects: bool
+    has_projects: bool = True
     """Whether projects are enabled."""
 
-    has_wiki: bool
+    has_wiki: bool = True
     """Whether the wiki is enabled."""
 
     has_pages: bool
-    has_downloads: bool
+    has_downloads: bool = True
     """Deprecated. Whether downloads are enabled."""
 
     has_discussions: bool | None = False
@@ -447,7 +447,7 @@ class AppsListReposAccessibleToInstallationResponseRepositoriesItem(_rt.Model):
     pull_request_creation_policy: Literal["all", "collaborators_only"] | str | None = None
     """The policy controlling who can create pull requests: all or collaborators_only."""
 
-    archived: bool
+    archived: bool = False
     """Whether the repository is archived."""
 
     disabled: bool
@@ -539,6 +539,12 @@ class AppsListReposAccessibleToInstallationResponseRepositoriesItem(_rt.Model):
     only.
     """
 
+    def model_post_init(self, context: object, /) -> None:
+        """Counts the required fields with a spec default as set: sent even when left alone."""
+        self.__pydantic_fields_set__.update(
+            ("private", "has_issues", "has_projects", "has_wiki", "has_downloads", "archived")
+        )
+
 
 class AppsListReposAccessibleToInstallationResponseRepositoriesItemPermissions(_rt.Model):
     admin: bool
@@ -581,7 +587,7 @@ class AppsListInstallationReposForAuthenticatedUserResponseRepositoriesItem(_rt.
     forks: int
     permissions: "AppsListInstallationReposForAuthenticatedUserResponseRepositoriesItemPermissions | None" = None
     owner: SimpleUser
-    private: bool
+    private: bool = False
     """Whether the repository is private or public."""
 
     html_url: str
@@ -647,17 +653,17 @@ class AppsListInstallationReposForAuthenticatedUserResponseRepositoriesItem(_rt.
     """Whether this repository acts as a template that can be used to generate new repositories."""
 
     topics: list[str] | None = None
-    has_issues: bool
+    has_issues: bool = True
     """Whether issues are enabled."""
 
-    has_projects: bool
+    has_projects: bool = True
     """Whether projects are enabled."""
 
-    has_wiki: bool
+    has_wiki: bool = True
     """Whether the wiki is enabled."""
 
     has_pages: bool
-    has_downloads: bool
+    has_downloads: bool = True
     """Deprecated. Whether downloads are enabled."""
 
     has_discussions: bool | None = False
@@ -669,7 +675,7 @@ class AppsListInstallationReposForAuthenticatedUserResponseRepositoriesItem(_rt.
     pull_request_creation_policy: Literal["all", "collaborators_only"] | str | None = None
     """The policy controlling who can create pull requests: all or collaborators_only."""
 
-    archived: bool
+    archived: bool = False
     """Whether the repository is archived."""
 
     disabled: bool
@@ -760,6 +766,12 @@ class AppsListInstallationReposForAuthenticatedUserResponseRepositoriesItem(_rt.
     names, and the values are the corresponding custom property values. Present for org repos
     only.
     """
+
+    def model_post_init(self, context: object, /) -> None:
+        """Counts the required fields with a spec default as set: sent even when left alone."""
+        self.__pydantic_fields_set__.update(
+            ("private", "has_issues", "has_projects", "has_wiki", "has_downloads", "archived")
+        )
 
 
 class AppsListInstallationReposForAuthenticatedUserResponseRepositoriesItemPermissions(_rt.Model):

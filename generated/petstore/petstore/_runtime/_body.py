@@ -14,6 +14,7 @@ import json
 import mimetypes
 import os
 import re
+import stat
 from collections.abc import AsyncIterable, AsyncIterator, Iterable, Iterator, Mapping
 from decimal import Decimal
 from pathlib import Path, PurePath
@@ -41,9 +42,13 @@ def is_json(media_type: str) -> bool:
 
 
 def encode_body(
-    media_type: str, value: Any, encoding: Mapping[str, Encoding] | None
+    media_type: str,
+    value: Any,
+    encoding: Mapping[str, Encoding] | None,
+    data: frozenset[str] = frozenset(),
 ) -> tuple[bytes | StreamBody, str | None]:
-    """Return ``(content, content_type)`` for ``value`` sent as ``media_type``."""
+    """Return ``(content, content_type)`` for ``value`` sent as ``media_type``; ``data``: the
+    multipart fields that take no file (``Body.data``; the others are judged by their value)."""
     media = media_type.split(";")[0].strip().lower()
     encoding = encoding or {}
     if is_json(media):
@@ -51,7 +56,7 @@ def encode_body(
     if media == "application/x-www-form-urlencoded":
         return _form(_mapping(value, media), encoding), media_type
     if media.startswith("multipart/"):
-        return _multipart(_mapping(value, media), encoding)
+        return _multipart(_mapping(value, media), encoding, data)
     if "*" in media and not media.startswith("text/") and _structured(value):
         # a media range (`*/*`, `application/*`) taking an object: its JSON, labelled so
         # (Kubernetes' bodies; as `application/octet-stream` a server refuses or misreads it)
@@ -149,7 +154,23 @@ def _is_file(value: Any) -> bool:
         return 2 <= len(parts) <= 3 and isinstance(parts[0], str | None)
     return isinstance(
         value, bytes | bytearray | memoryview | os.PathLike | Iterator | AsyncIterator
-    ) or hasattr(value, "read")
+    ) or _readable(value)
+
+
+def _readable(value: object) -> bool:
+    """An open file (or any object with a `read` method), not a model with a `read` field
+    (`Permission(read=True)` was taken for a file)."""
+    return not isinstance(value, BaseModel) and callable(getattr(value, "read", None))
+
+
+def _data_field_file(value: Any) -> bool:
+    """A file in a field whose schema holds no file (`Body.data`): a tuple only when it holds
+    file content, `(filename, bytes | path | open file[, type])` (`tags=("x", "y")` is values;
+    Stripe's `file`, a plain string in its spec, takes `("x.pdf", data)`)."""
+    if isinstance(value, tuple):
+        parts = cast("tuple[object, ...]", value)
+        return _is_file(value) and _is_file(parts[1]) and not isinstance(parts[1], tuple)
+    return _is_file(value)
 
 
 def _content(value: Any) -> bytes | _Source:
@@ -157,7 +178,7 @@ def _content(value: Any) -> bytes | _Source:
     iterator's chunks as it yields them."""
     if isinstance(value, os.PathLike):  # pathlib's, or any other (anyio.Path, py.path)
         return _PathSource(Path(os.fsdecode(cast("os.PathLike[str]", value))))
-    if hasattr(value, "read"):
+    if _readable(value):
         return _FileSource(value)
     if isinstance(value, str):
         return value.encode()
@@ -196,7 +217,9 @@ _JOINED: Final = frozenset({"form", "spaceDelimited", "pipeDelimited"})
 
 
 def _multipart(
-    fields: Mapping[str, Any], encoding: Mapping[str, Encoding]
+    fields: Mapping[str, Any],
+    encoding: Mapping[str, Encoding],
+    data_fields: frozenset[str] = frozenset(),
 ) -> tuple[bytes | StreamBody, str | None]:
     parts: list[_Part] = []
     for name, value in fields.items():
@@ -204,9 +227,14 @@ def _multipart(
             continue
         enc = encoding.get(name)
         content_type = enc.content_type if enc else None
-        data = None if _is_file(value) else jsonable(value)
-        items: list[object] = cast("list[object]", value) if isinstance(value, list) else [value]
-        files_in_list = isinstance(value, list) and any(_is_file(v) for v in items)
+        # in a field the spec gives no file (`data_fields`) a tuple is a sequence of values
+        # unless it holds file content: `tags=("x", "y")` went out as a file named `x` holding
+        # `y`. Bytes, paths and open files stay files there (Stripe's `file` is a plain string)
+        is_file = _is_file if name not in data_fields else _data_field_file
+        data = None if is_file(value) else jsonable(value)
+        sequence = isinstance(value, list) or (isinstance(value, tuple) and data is not None)
+        items: list[object] = list(cast("list[object]", value)) if sequence else [value]
+        files_in_list = sequence and any(is_file(v) for v in items)
         if (
             isinstance(data, list)
             and data  # (an empty array sends no part, as an exploded one)
@@ -250,7 +278,7 @@ def _multipart(
         for item in items:
             if item is None:
                 continue
-            if _is_file(item):
+            if is_file(item):
                 filename, content, given = _file(item, None)
                 parts.append(
                     (name, (filename, content, given or _part_type(content_type, filename)))
@@ -296,7 +324,7 @@ def _part_type(
             return listed
         admits = any(_media_in("application/json", r) for r in ranges)
         return "application/json" if admits else None
-    guessed = mimetypes.guess_type(filename)[0] if filename else None
+    guessed = guess_type(filename) if filename else None
     if guessed and any(_media_in(guessed, r) for r in ranges):
         return guessed
     concrete = next((r for r in ranges if "*" not in r.split(";")[0]), None)
@@ -307,6 +335,26 @@ def _part_type(
         if ranges and ranges[0].lower().startswith("text/")
         else ("application/octet-stream")
     )
+
+
+_BREAKS = re.compile(r"[\r\n\0]")
+# what a file compressed so is (`data.csv.gz` is gzip, not CSV: `guess_type`'s encoding)
+_COMPRESSED = {
+    "gzip": "application/gzip",
+    "bzip2": "application/x-bzip2",
+    "xz": "application/x-xz",
+    "compress": "application/x-compress",
+    "br": "application/x-brotli",
+}
+
+
+def guess_type(filename: str) -> str | None:
+    """The media type a file name suggests: a compressed file's own (`data.csv.gz` went out as
+    `text/csv`, its bytes gzip), else what its extension says; None when unknown."""
+    media, encoding = mimetypes.guess_type(filename)
+    if encoding is not None:
+        return _COMPRESSED.get(encoding, "application/octet-stream")
+    return media
 
 
 def _media_in(media: str, media_range: str) -> bool:
@@ -333,9 +381,11 @@ def _multipart_pieces(parts: list[_Part], boundary: str) -> list[bytes | _Source
         head = f"--{boundary}\r\nContent-Disposition: form-data; {_form_param('name', name)}"
         if filename:
             head += f"; {_form_param('filename', filename)}"
-            content_type = content_type or mimetypes.guess_type(filename)[0]
+            content_type = content_type or guess_type(filename)
             content_type = content_type or "application/octet-stream"
         if content_type:
+            if _BREAKS.search(content_type):  # (a header line of its own: `X-Evil: 1`)
+                raise ValueError(f"the content type of part {name!r} holds a line break")
             head += f"\r\nContent-Type: {content_type}"
         pieces += [(head + "\r\n\r\n").encode(), content, b"\r\n"]
     pieces.append(f"--{boundary}--\r\n".encode())
@@ -374,7 +424,7 @@ def _raw(value: Any) -> bytes | StreamBody:
         return data
     if isinstance(value, str):
         return value.encode()
-    if isinstance(value, os.PathLike) or hasattr(value, "read"):
+    if isinstance(value, os.PathLike) or _readable(value):
         return StreamBody([_content(value)])
     if isinstance(value, list | tuple):
         chunks = [_as_bytes(v) for v in cast("list[object]", value)]
@@ -449,15 +499,41 @@ def _to_bytes(chunk: object) -> bytes:
 
 
 class _PathSource(_Source):
-    """A file on disk, opened (and closed) at each send: retries re-read it."""
+    """A file on disk, opened (and closed) at each send: retries re-read it.
+
+    A regular file's size is its length (`Content-Length`, 0 for an empty one), and exactly that
+    much is sent (one grown since is cut there; one shrunk is an ``APIError``); anything else (a
+    pipe, ``/dev/stdin``, a ``/proc`` file whose size reads 0) is sent chunked, to its end. The size
+    on disk was taken as the length of all of them, and h11 raised its own ``LocalProtocolError``
+    ("Too much data for declared Content-Length") past ``except APIError``."""
 
     def __init__(self, path: Path) -> None:
         self.path = path
-        self.length = path.stat().st_size  # also: a missing file fails before sending
+        found = path.stat()  # also: a missing file fails before sending
+        regular = stat.S_ISREG(found.st_mode)
+        if regular and found.st_size == 0:  # empty, or `/proc`'s: one byte read tells
+            with path.open("rb") as file:
+                regular = not file.read(1)
+        # (an empty file keeps `Content-Length: 0`: S3's presigned PUTs refuse chunked bodies)
+        self.length = found.st_size if regular else None
 
     def chunks(self) -> Iterator[bytes]:
         with self.path.open("rb") as file:
-            while chunk := file.read(CHUNK_SIZE):
+            if self.length is None:
+                while chunk := file.read(CHUNK_SIZE):
+                    yield chunk
+                return
+            left = self.length
+            while left > 0:
+                chunk = file.read(min(CHUNK_SIZE, left))
+                if not chunk:
+                    from ._errors import APIError
+
+                    raise APIError(
+                        f"{self.path} shrank while it was sent ({self.length - left} of the"
+                        f" {self.length} bytes it held when the call began)"
+                    )
+                left -= len(chunk)
                 yield chunk
 
 

@@ -87,8 +87,23 @@ def _link_next(response: httpx.Response | None) -> str | None:
     """The ``rel="next"`` target of an RFC 8288 ``Link`` header, resolved against the URL."""
     for target, rels in _links(response):
         if "next" in rels:
-            return str(response.url.join(target)) if response is not None else None
+            return _resolved(response.url, target) if response is not None else None
     return None
+
+
+def _resolved(base: httpx.URL, target: str) -> str:
+    """A next page's URL the server gave, resolved against ``base``; one that is no URL (an
+    unclosed `[`, an invalid IDNA label) is an ``APIError``, not httpx's or idna's own."""
+    import httpx
+
+    from ._errors import APIError
+
+    try:
+        url = base.join(target)
+        url.host  # noqa: B018  # (decoded here: an invalid IDNA label raises now)
+    except (httpx.InvalidURL, UnicodeError) as exc:  # (IDNAError is a UnicodeError)
+        raise APIError(f"next page URL {target[:200]!r} is not a valid URL: {exc}") from None
+    return str(url)
 
 
 def _links(response: httpx.Response | None) -> list[tuple[str, set[str]]]:
@@ -109,6 +124,15 @@ def _links(response: httpx.Response | None) -> list[tuple[str, set[str]]]:
     return found
 
 
+def _same_url(base: httpx.URL, target: str, here: httpx.URL) -> bool:
+    from ._errors import APIError
+
+    try:
+        return _resolved(base, target) == str(here)
+    except APIError:  # a `last` link that is no URL names no page, this one least of all
+        return False
+
+
 def _paged_by_link_without_next(response: httpx.Response | None) -> bool:
     """Whether the response pages by ``Link`` and says this is the last page: no ``next``, and
     a ``prev``/``first`` link, or a ``last`` one naming this very page (GitHub's search answers
@@ -124,7 +148,7 @@ def _paged_by_link_without_next(response: httpx.Response | None) -> bool:
         return False
     if last:
         here = response.request.url
-        return any(response.url.join(t) == here for t in last)
+        return any(_same_url(response.url, t, here) for t in last)
     return not rels.isdisjoint({"prev", "previous", "first"})
 
 
@@ -258,7 +282,7 @@ class NextUrlPagination(Pagination):
         if not isinstance(url, str) or not url:
             return None
         if response is not None:
-            url = str(response.url.join(url))  # the same URL again: PaginationLoopError
+            url = _resolved(response.url, url)  # the same URL again: PaginationLoopError
         return request.follow(url, base_url)
 
 

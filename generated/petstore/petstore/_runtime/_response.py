@@ -20,6 +20,7 @@ from collections.abc import (
     AsyncGenerator,
     AsyncIterator,
     Callable,
+    Collection,
     Coroutine,
     Generator,
     Iterable,
@@ -220,8 +221,15 @@ def validate_json(
         return _models()[1](spec.type_, data)
 
 
-def error_for(op: Operation[Any], response: httpx.Response) -> APIStatusError:
-    """The status error with ``.body`` parsed into the declared error type when possible."""
+def error_for(
+    op: Operation[Any],
+    response: httpx.Response,
+    secret_headers: Collection[str] = (),
+    secret_query: Collection[str] = (),
+) -> APIStatusError:
+    """The status error with ``.body`` parsed into the declared error type when possible, and
+    any credential the request carried that the server echoed blanked out: the client's own
+    key names (``secret_headers``, ``secret_query``: OpenWeatherMap's ``appid``) as well."""
     body: Any = None
     if response.content:
         try:
@@ -233,7 +241,8 @@ def error_for(op: Operation[Any], response: httpx.Response) -> APIStatusError:
         # On mismatch keep the raw JSON: an unexpected error body is still informative.
         with contextlib.suppress(pydantic.ValidationError):
             body = spec.adapter().validate_python(body, by_name=False)
-    return scrub(make_status_error(response, body), _request_secrets(response.request))
+    hidden = _request_secrets(response.request, secret_headers, secret_query)
+    return scrub(make_status_error(response, body), hidden)
 
 
 def scrub(error: E, hidden: Iterable[str]) -> E:
@@ -247,13 +256,20 @@ def scrub(error: E, hidden: Iterable[str]) -> E:
     return error
 
 
-def _request_secrets(request: httpx.Request) -> list[str]:
-    """Credential values a request carries: auth-like headers, cookies and query parameters."""
+def _request_secrets(
+    request: httpx.Request, headers: Collection[str] = (), query: Collection[str] = ()
+) -> list[str]:
+    """Credential values a request carries: auth-like headers, cookies and query parameters,
+    and those named ``headers`` and ``query`` (the client's API keys, whatever their names)."""
     found: list[str] = []
+    extra_headers = {h.lower() for h in headers}
+    extra_query = {q.lower() for q in query}
     for name, value in request.headers.multi_items():
         lower = name.lower()
-        if lower in SENSITIVE_HEADERS or any(
-            w in lower for w in ("key", "token", "secret", "auth")
+        if (
+            lower in SENSITIVE_HEADERS
+            or lower in extra_headers
+            or any(w in lower for w in ("key", "token", "secret", "auth"))
         ):
             found += [value, *value.split(" ", 1)[1:]]
             if value.lower().startswith("basic "):
@@ -263,7 +279,11 @@ def _request_secrets(request: httpx.Request) -> list[str]:
             found += [part.partition("=")[2].strip() for part in value.split(";")]
     for name, value in request.url.params.multi_items():
         lower = name.lower()
-        if lower in SENSITIVE_QUERY or any(w in lower for w in ("key", "token", "secret", "sig")):
+        if (
+            lower in SENSITIVE_QUERY
+            or lower in extra_query
+            or any(w in lower for w in ("key", "token", "secret", "sig"))
+        ):
             found.append(value)
     return found
 

@@ -154,7 +154,7 @@ _PETS_UPLOAD_PHOTO: _rt.Operation[Photo] = _rt.Operation(
         _rt.Param("file", "file", "field"),
         _rt.Param("caption", "caption", "field"),
     ),
-    body=_rt.Body("multipart/form-data", required=True),
+    body=_rt.Body("multipart/form-data", required=True, data=frozenset({"caption"})),
     responses=_rt.LazyResponses(_pets_upload_photo_responses),
 )
 

@@ -200,6 +200,10 @@ def run_sync(flow: Flow[T], client: httpx.Client, sleep: Callable[[float], objec
                 outcome = exc
             except httpx.DecodingError as exc:
                 failed = _caused(_undecodable(action.request), exc)
+            except (httpx.InvalidURL, UnicodeError) as exc:  # a 3xx's Location
+                if not _in_redirect(exc):
+                    raise
+                failed = _caused(_bad_location(action.request, exc), exc)
             except APIError as exc:  # the body past `max_response_bytes`, a truncated gzip
                 failed = exc
             except RuntimeError as exc:
@@ -269,6 +273,10 @@ async def run_async(
                 outcome = exc
             except httpx.DecodingError as exc:
                 failed = _caused(_undecodable(action.request), exc)
+            except (httpx.InvalidURL, UnicodeError) as exc:  # a 3xx's Location
+                if not _in_redirect(exc):
+                    raise
+                failed = _caused(_bad_location(action.request, exc), exc)
             except APIError as exc:  # the body past `max_response_bytes`, a truncated gzip
                 failed = exc
             except RuntimeError as exc:
@@ -302,6 +310,28 @@ def _closed(request: httpx.Request, previous: Outcome) -> APIError:
         f"the client was closed while {request.method} {request.url.path} was in flight{before}",
         request=request,
     )
+
+
+def _bad_location(request: httpx.Request, exc: Exception) -> APIError:
+    """httpx works out a 3xx's next request even when it follows none (``next_request``), and
+    a ``Location`` that is no URL (``https:evil.com/x``, an invalid IDNA label) raised httpx's
+    or idna's own exception from ``send``: an ``APIError`` instead; nothing is followed."""
+    return APIError(
+        f"the answer to {request.method} {request.url.path} redirects to a Location that is not"
+        f" a valid URL ({type(exc).__name__}: {str(exc)[:200]}); not followed",
+        request=request,
+    )
+
+
+def _in_redirect(exc: BaseException) -> bool:
+    """Whether ``exc`` came from httpx working out a redirect's next request (and not, say,
+    from a transport's own encoding)."""
+    tb = exc.__traceback__
+    while tb is not None:
+        if tb.tb_frame.f_code.co_name in ("_build_redirect_request", "_redirect_url"):
+            return True
+        tb = tb.tb_next
+    return False
 
 
 def _undecodable(request: httpx.Request) -> APIError:

@@ -64,8 +64,9 @@ class Model(BaseModel):
         warnings: bool = True,
     ) -> dict[str, object]:
         """The model as a dict, by default keyed by the API's names and holding only what the
-        server sent (or the caller set), as openai-python's ``to_dict``: what the API would
-        take back. ``mode="json"`` gives JSON values (strings for dates)."""
+        server sent (or the caller set; a required field the spec gives a default counts as
+        set), as openai-python's ``to_dict``: what the API would take back. ``mode="json"``
+        gives JSON values (strings for dates)."""
         return self.model_dump(
             mode=mode,
             by_alias=use_api_names,

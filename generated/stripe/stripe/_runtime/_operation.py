@@ -95,11 +95,14 @@ class Encoding:
 
 @record(frozen=True, slots=True)
 class Body:
-    """The request body's media type; field values come from ``field``/``body`` params."""
+    """The request body's media type; field values come from ``field``/``body`` params.
+    ``data``: a multipart body's fields whose schema holds no file: a tuple there is a sequence
+    of values, not ``(filename, content)`` (``tags=("x", "y")`` was sent as a file)."""
 
     media_type: str
     required: bool = field(default=False, kw_only=True)
     encoding: Mapping[str, Encoding] | None = field(default=None, kw_only=True)
+    data: frozenset[str] = field(default=frozenset(), kw_only=True)
 
     def __init__(
         self,
@@ -107,11 +110,13 @@ class Body:
         *,
         required: bool = False,
         encoding: Mapping[str, Encoding] | None = None,
+        data: frozenset[str] = frozenset(),
     ) -> None:
         values = self.__dict__  # frozen: assigned past ``__setattr__``
         values["media_type"] = media_type
         values["required"] = required
         values["encoding"] = encoding
+        values["data"] = data
 
 
 @record(frozen=True)

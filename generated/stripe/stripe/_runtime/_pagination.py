@@ -113,7 +113,12 @@ class PageRequest:
         """A request for ``url`` as given: same method, headers and options, no path or query
         params (the URL carries them). Only URLs under ``base_url`` are followed, so
         credentials never leave the API."""
-        target, base = httpx.URL(url), httpx.URL(base_url.rstrip("/") + "/")
+        try:
+            target = httpx.URL(url)
+            target.host  # noqa: B018  # (decoded here: an invalid IDNA label raises now)
+        except (httpx.InvalidURL, UnicodeError) as exc:  # (IDNAError is a UnicodeError)
+            raise APIError(f"next page URL {url[:200]!r} is not a valid URL: {exc}") from None
+        base = httpx.URL(base_url.rstrip("/") + "/")
         prefix = str(base.copy_with(query=None, fragment=None))
         plain = str(target.copy_with(query=None, fragment=None))
         # (an APIError, raised while iterating; the URL without its query, which may be signed,

@@ -8,6 +8,7 @@ process so that many processes share one budget; the concurrency cap and header 
 from __future__ import annotations
 
 import contextlib
+import datetime
 import email.utils
 import inspect
 import math
@@ -16,7 +17,7 @@ import time
 import weakref
 from collections import deque
 from collections.abc import AsyncIterator, Awaitable, Callable, Generator, Iterator
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeAlias
 
 import httpx
 
@@ -37,6 +38,21 @@ class RateLimitBackend(Protocol):
         holds ``burst``; return the seconds to wait for it. A result above ``max_wait`` means
         nothing was taken. Async clients may use a backend that returns an awaitable."""
         ...
+
+
+class _Slot:
+    """A send time booked in the local bucket by a call still waiting for it: the bucket's next
+    free time before and after it, and whether the call gave it back."""
+
+    __slots__ = ("after", "before", "cancelled")
+
+    def __init__(self, before: float, after: float) -> None:
+        self.before, self.after, self.cancelled = before, after, False
+
+
+# what a reservation booked: its local slot, the server pacing's next send time after it and that
+# pacing's interval (None: not booked)
+_Booking: TypeAlias = tuple[_Slot | None, float | None, float | None]
 
 
 class RateLimit:
@@ -77,6 +93,7 @@ class RateLimit:
         self._server_interval = 0.0  # ... then one send per interval ...
         self._server_until = 0.0  # ... until the server's window resets
         self._in_flight = 0
+        self._slots: list[_Slot] = []  # local send times booked by calls still waiting
         self._line: deque[object] = deque()  # callers waiting for a slot, first come first
 
     def __repr__(self) -> str:
@@ -88,20 +105,62 @@ class RateLimit:
     def reserve(self, now: float, max_wait: float = NO_DEADLINE) -> float:
         """Book a send time; returns seconds from ``now`` until it. More than ``max_wait``: nothing
         is booked. (GCRA: same result as a token bucket holding ``burst`` tokens.)"""
+        return self._reserve(now, max_wait)[0]
+
+    def _reserve(
+        self, now: float, max_wait: float, track: bool = False
+    ) -> tuple[float, _Booking | None]:
+        """``reserve``, and what it booked (None: nothing); ``track``: the local slot is kept
+        in ``_slots`` until it is used or given back (``_unbook``)."""
         with self._lock:
-            local = max(self._tat, now) if self.rate and self.backend is None else now
-            wait = max(0.0, local - (self.burst - 1) * self._interval - now)
             server = now
             if now < self._server_until:
                 server = max(self._server_next, now)
-                wait = max(wait, server - now)
+            # the bucket counts from when the call can go: after a 429's pause the calls queued
+            # behind it went at once, the bucket's times having passed during the pause
+            local = max(self._tat, server) if self.rate and self.backend is None else server
+            wait = max(0.0, local - (self.burst - 1) * self._interval - now, server - now)
             if wait > max_wait:
-                return wait
+                return wait, None
+            slot = None
             if self.rate and self.backend is None:
-                self._tat = local + self._interval
+                slot = _Slot(self._tat, local + self._interval)
+                self._tat = slot.after
+                if track:
+                    self._slots.append(slot)
+            paced = server_next = None
             if now < self._server_until:
-                self._server_next = server + self._server_interval
-            return wait
+                paced = self._server_interval
+                server_next = self._server_next = server + paced
+            return wait, (slot, server_next, paced)
+
+    def _unbook(self, booking: _Booking | None) -> None:
+        """Give back a send time a call booked and never used (cancelled while waiting for it):
+        each such call kept its time, and ten calls cut off by their timeouts held the next one
+        10 s at one call a second. The bucket moves back past every given-back slot at its end
+        (calls cut off in the order they came give all theirs back); a slot a later call still
+        waits for, or has used, stays (moving it back would send two at once), and so does a
+        pause a 429 set since (the server's word)."""
+        if booking is None:
+            return
+        slot, server_next, paced = booking
+        with self._lock:
+            if slot is not None:
+                slot.cancelled = True
+                slots = self._slots
+                while slots and slots[-1].cancelled and self._tat == slots[-1].after:
+                    self._tat = slots.pop().before
+            if server_next is not None and paced is not None and self._server_next == server_next:
+                self._server_next -= paced
+
+    def _used(self, booking: _Booking | None) -> None:
+        """The call went at its slot: no slot before it can be given back any more."""
+        slot = booking[0] if booking is not None else None
+        if slot is None:
+            return
+        with self._lock:
+            if slot in self._slots:
+                del self._slots[: self._slots.index(slot) + 1]
 
     def observe(self, response: httpx.Response, now: float | None = None) -> None:
         """Follow the server's word: after a 429 (or an exhausted budget) everyone waits out
@@ -153,10 +212,11 @@ class RateLimit:
             if ticket is not None:  # served, or gone: out of the line either way
                 with self._lock, contextlib.suppress(ValueError):
                     self._line.remove(ticket)
+        booked: _Booking | None = None
         try:
             now = time.monotonic()
             max_wait = NO_DEADLINE if deadline is None else deadline - now
-            wait = self.reserve(now, max_wait)
+            wait, booked = self._reserve(now, max_wait, track=True)
             if self.rate and self.backend is not None and wait <= max_wait:
                 shared: Any = self.backend.reserve(self._interval, self.burst, max_wait)
                 if inspect.isawaitable(shared):
@@ -165,14 +225,17 @@ class RateLimit:
                     shared = action.result
                 wait = max(wait, float(shared))
             if wait > max_wait:
+                self._unbook(booked)  # (the shared backend's wait was too long)
                 self.release()
                 return False
             if wait > 0:
                 record_rate_limit_wait(wait)
                 yield Sleep(wait)
         except BaseException:  # including the flow being closed while it waits
+            self._unbook(booked)
             self.release()
             raise
+        self._used(booked)
         return True
 
     def _enter(self, ticket: object | None = None) -> bool:
@@ -301,6 +364,8 @@ def retry_after(headers: httpx.Headers) -> float | None:
         when = email.utils.parsedate_to_datetime(value)
     except (TypeError, ValueError):
         return None
+    if when.tzinfo is None:  # asctime's form, `-0000`: an HTTP date is GMT (RFC 9110)
+        when = when.replace(tzinfo=datetime.UTC)
     return when.timestamp() - time.time()
 
 

@@ -480,7 +480,9 @@ def _set_body(
         given = {k: v for k, v in extra.items() if not isinstance(v, NotGiven)}
         merged = {**cast("Mapping[str, Any]", payload), **given}
         payload = {k: v for k, v in merged.items() if not isinstance(v, Omit)}
-    content, content_type = encode_body(media, payload, body.encoding if body else None)
+    content, content_type = encode_body(
+        media, payload, body.encoding if body else None, body.data if body else frozenset()
+    )
     if content or content_type:
         req.content = content
     if content_type:

@@ -12,7 +12,7 @@ import httpx
 from ._build import add_header
 from ._circuit import CircuitBreaker, is_failure
 from ._drivers import Flow, Send, Sleep
-from ._errors import APITimeoutError, connection_error
+from ._errors import APITimeoutError, CircuitOpenError, connection_error
 from ._hooks import Hooks
 from ._logging import log_outcome, log_request
 from ._ratelimit import RateLimit, read_quota, retry_after
@@ -226,9 +226,20 @@ class Resilience(Struct):
         count = prepared.retry_count_header
         if count and count in prepared.headers:  # the caller's own value wins
             count = None
+        last: tuple[httpx.Request, httpx.Response | httpx.TransportError] | None = None
         while True:
             attempt += 1
-            probe = self.breaker.allow(host) if self.breaker else False
+            try:
+                probe = self.breaker.allow(host) if self.breaker else False
+            except CircuitOpenError:
+                if last is None:
+                    raise
+                # a retry the breaker refuses (this call's own failures opened it): the
+                # server's answer, not `CircuitOpenError` with the 503 lost
+                before, answer = last
+                if isinstance(answer, httpx.Response):
+                    return answer
+                raise connection_error(before, answer) from None
             try:
                 if self.rate_limit and not (yield from self.rate_limit.acquire(deadline)):
                     raise late(prepared.build(build_request, timeout), attempt)
@@ -298,6 +309,7 @@ class Resilience(Struct):
                 else type(outcome).__qualname__
             )
             count_retry(name, request.method, reason)
+            last = (request, outcome)
             yield Sleep(wait)
 
 

@@ -90,6 +90,7 @@ _FILES_CREATE: _rt.Operation[File] = _rt.Operation(
             "expand": _rt.Encoding(style="deepObject", explode=True),
             "file_link_data": _rt.Encoding(style="deepObject", explode=True),
         },
+        data=frozenset({"expand", "file", "file_link_data", "purpose"}),
     ),
     responses=_rt.LazyResponses(_files_create_responses, _files_create_errors),
     server="https://files.stripe.com",

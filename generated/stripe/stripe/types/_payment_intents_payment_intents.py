@@ -530,7 +530,7 @@ class PaymentIntentsCreateParamsPaymentMethodOptions(TypedDict, total=False):
     giropay: "PaymentIntentsCreateParamsPaymentMethodOptionsGiropay | Literal['']"
     grabpay: "PaymentIntentsCreateParamsPaymentMethodOptionsGrabpay | Literal['']"
     ideal: "PaymentIntentsCreateParamsPaymentMethodOptionsIdeal | Literal['']"
-    interac_present: dict[str, Any] | Literal[""]
+    interac_present: Literal[""] | dict[str, Any]
     klarna: "PaymentIntentsCreateParamsPaymentMethodOptionsKlarna | Literal['']"
     konbini: "PaymentIntentsCreateParamsPaymentMethodOptionsKonbini | Literal['']"
     link: "PaymentIntentsCreateParamsPaymentMethodOptionsLink | Literal['']"
@@ -1145,7 +1145,7 @@ class PaymentIntentsUpdateParamsPaymentMethodOptions(TypedDict, total=False):
     giropay: "PaymentIntentsUpdateParamsPaymentMethodOptionsGiropay | Literal['']"
     grabpay: "PaymentIntentsUpdateParamsPaymentMethodOptionsGrabpay | Literal['']"
     ideal: "PaymentIntentsUpdateParamsPaymentMethodOptionsIdeal | Literal['']"
-    interac_present: dict[str, Any] | Literal[""]
+    interac_present: Literal[""] | dict[str, Any]
     klarna: "PaymentIntentsUpdateParamsPaymentMethodOptionsKlarna | Literal['']"
     konbini: "PaymentIntentsUpdateParamsPaymentMethodOptionsKonbini | Literal['']"
     link: "PaymentIntentsUpdateParamsPaymentMethodOptionsLink | Literal['']"
@@ -1787,7 +1787,7 @@ class PaymentIntentsConfirmParamsPaymentMethodOptions(TypedDict, total=False):
     giropay: "PaymentIntentsConfirmParamsPaymentMethodOptionsGiropay | Literal['']"
     grabpay: "PaymentIntentsConfirmParamsPaymentMethodOptionsGrabpay | Literal['']"
     ideal: "PaymentIntentsConfirmParamsPaymentMethodOptionsIdeal | Literal['']"
-    interac_present: dict[str, Any] | Literal[""]
+    interac_present: Literal[""] | dict[str, Any]
     klarna: "PaymentIntentsConfirmParamsPaymentMethodOptionsKlarna | Literal['']"
     konbini: "PaymentIntentsConfirmParamsPaymentMethodOptionsKonbini | Literal['']"
     link: "PaymentIntentsConfirmParamsPaymentMethodOptionsLink | Literal['']"

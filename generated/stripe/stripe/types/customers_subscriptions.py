@@ -178,7 +178,7 @@ class CustomersSubscriptionsCreateParamsPaymentSettingsPaymentMethodOptions(Type
     bancontact: "CustomersSubscriptionsCreateParamsPaymentSettingsPaymentMethodOptionsBancontact | Literal['']"
     card: "CustomersSubscriptionsCreateParamsPaymentSettingsPaymentMethodOptionsCard | Literal['']"
     customer_balance: "CustomersSubscriptionsCreateParamsPaymentSettingsPaymentMethodOptionsCustomerBalance | Literal['']"
-    konbini: dict[str, Any] | Literal[""]
+    konbini: Literal[""] | dict[str, Any]
     us_bank_account: "CustomersSubscriptionsCreateParamsPaymentSettingsPaymentMethodOptionsUsBankAccount | Literal['']"
 
 
@@ -408,7 +408,7 @@ class CustomersSubscriptionsUpdateParamsPaymentSettingsPaymentMethodOptions(Type
     bancontact: "CustomersSubscriptionsUpdateParamsPaymentSettingsPaymentMethodOptionsBancontact | Literal['']"
     card: "CustomersSubscriptionsUpdateParamsPaymentSettingsPaymentMethodOptionsCard | Literal['']"
     customer_balance: "CustomersSubscriptionsUpdateParamsPaymentSettingsPaymentMethodOptionsCustomerBalance | Literal['']"
-    konbini: dict[str, Any] | Literal[""]
+    konbini: Literal[""] | dict[str, Any]
     us_bank_account: "CustomersSubscriptionsUpdateParamsPaymentSettingsPaymentMethodOptionsUsBankAccount | Literal['']"
 
 

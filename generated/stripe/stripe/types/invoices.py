@@ -176,7 +176,7 @@ class InvoicesCreateParamsPaymentSettingsPaymentMethodOptions(TypedDict, total=F
     customer_balance: (
         "InvoicesCreateParamsPaymentSettingsPaymentMethodOptionsCustomerBalance | Literal['']"
     )
-    konbini: dict[str, Any] | Literal[""]
+    konbini: Literal[""] | dict[str, Any]
     us_bank_account: (
         "InvoicesCreateParamsPaymentSettingsPaymentMethodOptionsUsBankAccount | Literal['']"
     )
@@ -413,7 +413,7 @@ class InvoicesUpdateParamsPaymentSettingsPaymentMethodOptions(TypedDict, total=F
     customer_balance: (
         "InvoicesUpdateParamsPaymentSettingsPaymentMethodOptionsCustomerBalance | Literal['']"
     )
-    konbini: dict[str, Any] | Literal[""]
+    konbini: Literal[""] | dict[str, Any]
     us_bank_account: (
         "InvoicesUpdateParamsPaymentSettingsPaymentMethodOptionsUsBankAccount | Literal['']"
     )

@@ -208,7 +208,7 @@ class SubscriptionsCreateParamsPaymentSettingsPaymentMethodOptions(TypedDict, to
     customer_balance: (
         "SubscriptionsCreateParamsPaymentSettingsPaymentMethodOptionsCustomerBalance | Literal['']"
     )
-    konbini: dict[str, Any] | Literal[""]
+    konbini: Literal[""] | dict[str, Any]
     us_bank_account: (
         "SubscriptionsCreateParamsPaymentSettingsPaymentMethodOptionsUsBankAccount | Literal['']"
     )
@@ -459,7 +459,7 @@ class SubscriptionsUpdateParamsPaymentSettingsPaymentMethodOptions(TypedDict, to
     customer_balance: (
         "SubscriptionsUpdateParamsPaymentSettingsPaymentMethodOptionsCustomerBalance | Literal['']"
     )
-    konbini: dict[str, Any] | Literal[""]
+    konbini: Literal[""] | dict[str, Any]
     us_bank_account: (
         "SubscriptionsUpdateParamsPaymentSettingsPaymentMethodOptionsUsBankAccount | Literal['']"
     )
