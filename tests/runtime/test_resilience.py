@@ -409,25 +409,27 @@ def test_a_call_cancelled_while_waiting_gives_its_send_time_back() -> None:
     limit.release()
 
 
+def _waiting(limit: rt.RateLimit) -> tuple[Any, float]:
+    """A call's rate-limit flow, stopped where it waits for its send time, and that wait."""
+    from apigen_runtime._drivers import Sleep
+
+    flow = limit.acquire(None)
+    action = next(flow)
+    assert isinstance(action, Sleep)
+    return flow, action.seconds
+
+
 def test_a_send_time_given_back_never_shortens_a_pause_or_doubles_up() -> None:
     """The review of the give-back: a booking is given back only while it is the latest. A
     cancelled call before later ones moved the bucket back, and a new call shared a later
     call's send time (two at once at one a second); after a 429's 30 s pause, a cancelled paced
     booking moved the pause 10 s earlier."""
-    from apigen_runtime._drivers import Sleep
-
-    def wait_of(limit: rt.RateLimit) -> tuple[Any, float]:
-        flow = limit.acquire(None)
-        action = next(flow)
-        assert isinstance(action, Sleep)
-        return flow, action.seconds
-
     limit = rt.RateLimit(rate=1, per=1.0, burst=1)
     with pytest.raises(StopIteration):
         next(limit.acquire(None))
-    waiting = [wait_of(limit) for _ in range(3)]  # about 1, 2 and 3 s
+    waiting = [_waiting(limit) for _ in range(3)]  # about 1, 2 and 3 s
     waiting[0][0].close()  # the first is cancelled; the later two keep their times
-    _, fourth = wait_of(limit)
+    _, fourth = _waiting(limit)
     assert fourth > waiting[2][1] + 0.5  # not beside the third's
     paced = rt.RateLimit(adaptive=True, max_pause=60)
     low = {"X-RateLimit-Remaining": "2", "X-RateLimit-Limit": "100", "X-RateLimit-Reset": "20"}
@@ -435,11 +437,11 @@ def test_a_send_time_given_back_never_shortens_a_pause_or_doubles_up() -> None:
     with pytest.raises(StopIteration):
         next(paced.acquire(None))
     paced.release()
-    call, first_wait = wait_of(paced)
+    call, first_wait = _waiting(paced)
     assert 9 < first_wait <= 10
     paced.observe(httpx.Response(429, headers={"Retry-After": "30"}))
     call.close()
-    _, after = wait_of(paced)
+    _, after = _waiting(paced)
     assert after > 29  # the server's 30 s, not 20
 
 
@@ -449,25 +451,17 @@ def test_calls_cut_off_in_the_order_they_came_give_all_their_times_back() -> Non
     next call waited 8.4 s at one call a second. The bucket moves back past every given-back
     time at its end; after a 429's pause the queued calls keep the bucket's spacing (all four
     went at the pause's end)."""
-    from apigen_runtime._drivers import Sleep
-
-    def wait_of(limit: rt.RateLimit) -> tuple[Any, float]:
-        flow = limit.acquire(None)
-        action = next(flow)
-        assert isinstance(action, Sleep)
-        return flow, action.seconds
-
     limit = rt.RateLimit(rate=1, per=1.0, burst=1)
     with pytest.raises(StopIteration):
         next(limit.acquire(None))
-    waiting = [wait_of(limit) for _ in range(9)]
+    waiting = [_waiting(limit) for _ in range(9)]
     for flow, _ in waiting:  # cut off first come, first
         flow.close()
-    _, after = wait_of(limit)
+    _, after = _waiting(limit)
     assert after <= 1.0
     paused = rt.RateLimit(rate=1, per=1.0, burst=1, adaptive=True)
     paused.observe(httpx.Response(429, headers={"Retry-After": "5"}))
-    queued = [wait_of(paused) for _ in range(4)]
+    queued = [_waiting(paused) for _ in range(4)]
     assert [round(w) for _, w in queued] == [5, 6, 7, 8]
 
 
