@@ -495,3 +495,37 @@ def test_page_number_parameters_and_a_start_said_in_words(
         (op,) = api_of(_list_spec(params, {"type": "object"}, {})).operations
         assert op.pagination is not None and op.pagination.first_page is None
         schema.pop(next(iter(said)))
+
+
+def test_an_array_beside_metadata_objects_is_a_page_when_the_request_pages() -> None:
+    """A helper's recall list: agco-ats' 61 lists (`{Entities: [...], Metadata: {Limit, Offset,
+    TotalCount}}`), EBI's, DigitalOcean's invoices and GitHub's budgets (`{budgets: [...],
+    has_next_page}` beside objects) had no pager: the one array had to stand beside scalars
+    only. Beside objects of scalars it is a page when the request takes a page number or an
+    offset; an object holding arrays, or no paging parameter, still says nothing."""
+    from tests.builds import api_of
+
+    meta = {
+        "type": "object",
+        "properties": {"Limit": {"type": "integer"}, "Offset": {"type": "integer"}},
+    }
+    offset = [
+        {"name": "offset", "in": "query", "schema": {"type": "integer"}},
+        {"name": "limit", "in": "query", "schema": {"type": "integer"}},
+    ]
+    spec = _list_spec(offset, {"type": "object"}, {"Metadata": meta})
+    body = spec["paths"]["/things"]["get"]["responses"]["200"]["content"]["application/json"]
+    body["schema"]["properties"]["Entities"] = body["schema"]["properties"].pop("data")
+    (op,) = api_of(spec).operations
+    assert op.pagination is not None and (op.pagination.style, op.pagination.items) == (
+        "offset",
+        "Entities",
+    )
+    (op,) = api_of(_list_spec([], {"type": "object"}, {"Metadata": meta})).operations
+    assert op.pagination is None  # nothing to page with
+    nested = {"type": "object", "properties": {"clauses": {"type": "array", "items": {}}}}
+    spec = _list_spec(offset, {"type": "object"}, {"sort": nested})
+    body = spec["paths"]["/things"]["get"]["responses"]["200"]["content"]["application/json"]
+    body["schema"]["properties"]["animals"] = body["schema"]["properties"].pop("data")
+    (op,) = api_of(spec).operations
+    assert op.pagination is None  # a second list inside: which one pages is unclear

@@ -174,11 +174,14 @@ def detect(
     pageable = op_node.get("x-ms-pageable")
     if isinstance(pageable, Mapping):  # Azure's declaration: next link and item array names
         return _ms_pageable(pageable, body, definitions)
-    found = _items(body, definitions)
+    query = {p.wire_name: p.type for p in op.params if p.location == "query"}
+    # with a page-number or offset parameter, an array beside metadata objects (STAPI's
+    # `{page: {...}, sort: {...}, animals: [...]}`) is a page too
+    paged = any(p in query for p in (*PAGE_PARAMS, "offset", "skip"))
+    found = _items(body, definitions, metadata_objects=paged)
     if found is None:
         return None
     items, item = found
-    query = {p.wire_name: p.type for p in op.params if p.location == "query"}
     fields = _fields(body, definitions) or {}
 
     def field_of(names: tuple[str, ...], kind: str) -> str | None:
@@ -467,9 +470,11 @@ def _array_item(t: TypeExpr, definitions: Mapping[str, Definition]) -> TypeExpr 
 
 
 def _items(
-    body: TypeExpr, definitions: Mapping[str, Definition]
+    body: TypeExpr, definitions: Mapping[str, Definition], *, metadata_objects: bool = False
 ) -> tuple[str | None, TypeExpr] | None:
-    """Where the item array is (`None` path: the body itself) and the item type."""
+    """Where the item array is (`None` path: the body itself) and the item type.
+    `metadata_objects`: the one array may stand beside objects of scalars too (the request
+    takes a page number or offset, so such objects read as the page's metadata)."""
     item = _array_item(body, definitions)
     if item is not None:
         return None, item
@@ -494,7 +499,19 @@ def _items(
         return None
     # one array beside counts and paging metadata; not an object that happens to hold a list
     others = [f for w, f in fields.items() if w != found[0][0] and w not in ENVELOPES]
-    return found[0] if all(_is_scalar(f.type, definitions) for f in others) else None
+    if all(_is_scalar(f.type, definitions) for f in others):
+        return found[0]
+    if metadata_objects and all(_metadata(f.type, definitions) for f in others):
+        return found[0]
+    return None
+
+
+def _metadata(t: TypeExpr, definitions: Mapping[str, Definition]) -> bool:
+    """A scalar, or an object whose fields are all scalars (a page's or a sort's description)."""
+    if _is_scalar(t, definitions):
+        return True
+    fields = _fields(t, definitions)
+    return fields is not None and all(_is_scalar(f.type, definitions) for f in fields.values())
 
 
 def _item_at(
