@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from ..models.billing_premium_request_usage_report_user import (
         BillingPremiumRequestUsageReportUser,
     )
+    from ..models.budget import Budget
     from ..models.create_budget import CreateBudget
     from ..models.delete_budget import DeleteBudget
     from ..models.get_all_budgets import GetAllBudgets
@@ -277,6 +278,9 @@ _BILLING_GET_ALL_BUDGETS_ORG: _rt.Operation[GetAllBudgets] = _rt.Operation(
     responses=_rt.LazyResponses(
         _billing_get_all_budgets_org_responses, _billing_get_all_budgets_org_errors
     ),
+    pagination=_rt.PageNumberPagination(
+        items="budgets", page_param="page", size_param="per_page", has_more="has_next_page"
+    ),
 )
 
 _BILLING_CREATE_ORGANIZATION_BUDGET: _rt.Operation[CreateBudget] = _rt.Operation(
@@ -528,12 +532,15 @@ class _BillingAiCreditMethods(_rt.SyncResource):
         idempotency_key: str | NotGiven = NOT_GIVEN,
         deadline: float | NotGiven | None = NOT_GIVEN,
         retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> GetAllBudgets:
+    ) -> _rt.SyncPage[Budget]:
         """Get all budgets for an organization
 
         Gets all budgets for an organization. The authenticated user must be an organization
         admin or billing manager.
         Each page returns up to 100 budgets.
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this
+        page's, `.iter_pages()` walks pages).
 
         Args:
             org: The organization name. The name is not case sensitive.
@@ -542,7 +549,7 @@ class _BillingAiCreditMethods(_rt.SyncResource):
             scope: Filter budgets by scope type.
             user: Filter consumed amount details for budgets by the specified user login.
         """
-        return self._client.request(
+        return self._client.paginate(
             _BILLING_GET_ALL_BUDGETS_ORG,
             {
                 "org": org,
@@ -920,7 +927,7 @@ class _BillingAiCreditMethodsWithRawResponse:
         self.get_github_billing_ai_credit_usage_report_user = _rt.with_raw_response(
             resource.get_github_billing_ai_credit_usage_report_user
         )
-        self.get_all_budgets_org = _rt.with_raw_response(resource.get_all_budgets_org)
+        self.get_all_budgets_org = _rt.raw_page(resource.get_all_budgets_org)
         self.create_organization_budget = _rt.with_raw_response(resource.create_organization_budget)
         self.get_budget_org = _rt.with_raw_response(resource.get_budget_org)
         self.delete_budget_org = _rt.with_raw_response(resource.delete_budget_org)
@@ -943,7 +950,7 @@ class _BillingAiCreditMethodsWithStreamingResponse:
         self.get_github_billing_ai_credit_usage_report_user = _rt.with_streaming_response(
             resource.get_github_billing_ai_credit_usage_report_user
         )
-        self.get_all_budgets_org = _rt.with_streaming_response(resource.get_all_budgets_org)
+        self.get_all_budgets_org = _rt.streaming_page(resource.get_all_budgets_org)
         self.create_organization_budget = _rt.with_streaming_response(
             resource.create_organization_budget
         )
@@ -1085,7 +1092,7 @@ class _AsyncBillingAiCreditMethods(_rt.AsyncResource):
             ),
         )
 
-    async def get_all_budgets_org(
+    def get_all_budgets_org(
         self,
         org: str,
         *,
@@ -1104,12 +1111,15 @@ class _AsyncBillingAiCreditMethods(_rt.AsyncResource):
         idempotency_key: str | NotGiven = NOT_GIVEN,
         deadline: float | NotGiven | None = NOT_GIVEN,
         retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> GetAllBudgets:
+    ) -> _rt.AsyncPaginator[Budget]:
         """Get all budgets for an organization
 
         Gets all budgets for an organization. The authenticated user must be an organization
         admin or billing manager.
         Each page returns up to 100 budgets.
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this
+        page's, `.iter_pages()` walks pages).
 
         Args:
             org: The organization name. The name is not case sensitive.
@@ -1118,7 +1128,7 @@ class _AsyncBillingAiCreditMethods(_rt.AsyncResource):
             scope: Filter budgets by scope type.
             user: Filter consumed amount details for budgets by the specified user login.
         """
-        return await self._client.request(
+        return self._client.paginate(
             _BILLING_GET_ALL_BUDGETS_ORG,
             {
                 "org": org,
@@ -1496,7 +1506,7 @@ class _AsyncBillingAiCreditMethodsWithRawResponse:
         self.get_github_billing_ai_credit_usage_report_user = _rt.with_raw_response(
             resource.get_github_billing_ai_credit_usage_report_user
         )
-        self.get_all_budgets_org = _rt.with_raw_response(resource.get_all_budgets_org)
+        self.get_all_budgets_org = _rt.raw_async_page(resource.get_all_budgets_org)
         self.create_organization_budget = _rt.with_raw_response(resource.create_organization_budget)
         self.get_budget_org = _rt.with_raw_response(resource.get_budget_org)
         self.delete_budget_org = _rt.with_raw_response(resource.delete_budget_org)
@@ -1519,7 +1529,7 @@ class _AsyncBillingAiCreditMethodsWithStreamingResponse:
         self.get_github_billing_ai_credit_usage_report_user = _rt.with_streaming_response(
             resource.get_github_billing_ai_credit_usage_report_user
         )
-        self.get_all_budgets_org = _rt.with_streaming_response(resource.get_all_budgets_org)
+        self.get_all_budgets_org = _rt.streaming_async_page(resource.get_all_budgets_org)
         self.create_organization_budget = _rt.with_streaming_response(
             resource.create_organization_budget
         )
