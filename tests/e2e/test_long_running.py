@@ -421,3 +421,16 @@ def test_an_operation_with_its_own_server_is_polled_there(tmp_path: Path, locati
         location = "https://jobs.test/v2//evil.test/x"
         with pytest.raises(pkg.APIError, match="starting with '//'"):
             client.jobs.create_and_wait(name="x", poll_interval=0.001)
+
+
+def test_api_md_shows_the_polling_keywords(out: Path, jobs: ModuleType) -> None:
+    """A helper's README run: api.md's `create_and_wait(...)` left out the keywords the method
+    adds (`poll_timeout`, `poll_interval`), so a reader did not know how to bound the wait."""
+    import inspect
+
+    reference = (out / "jobs" / "api.md").read_text()
+    line = next(x for x in reference.splitlines() if "jobs.create_and_wait(" in x)
+    assert "poll_timeout: float | None = 600.0, poll_interval: float = 1.0" in line
+    method = inspect.signature(jobs.Client(base_url=BASE).jobs.create_and_wait)
+    assert method.parameters["poll_timeout"].default == 600.0
+    assert method.parameters["poll_interval"].default == 1.0

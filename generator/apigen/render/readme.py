@@ -438,7 +438,10 @@ def api_reference(api: Api) -> str:
             flag = " **Deprecated** by the API." if op.deprecated else ""
             out.append(f"  {http}" + (f": {_one_line(summary)}" if summary else "") + flag)
             if op.long_running is not None:
-                waits = _signature(api, op, "_and_wait", type_text(api, op.long_running.result))
+                # (the polling keywords the method adds: a helper's README run missed them)
+                polling = "poll_timeout: float | None = 600.0, poll_interval: float = 1.0"
+                result = type_text(api, op.long_running.result)
+                waits = _signature(api, op, "_and_wait", result, polling)
                 out.append(f"- `{waits}`  ")
                 out.append(f"  {http}, then polls until the operation ends")
     if api.webhooks:
@@ -456,7 +459,9 @@ def api_reference(api: Api) -> str:
     return "\n".join(out) + "\n"
 
 
-def _signature(api: Api, op: OperationDef, suffix: str = "", returns: str | None = None) -> str:
+def _signature(
+    api: Api, op: OperationDef, suffix: str = "", returns: str | None = None, extra: str = ""
+) -> str:
     """The method as called, returning what the call gives: a paginated one its first page
     (`SyncPage[Item]`, `AsyncPage` awaited), an event or JSON-lines stream its `Stream`."""
     if returns is None:
@@ -473,6 +478,8 @@ def _signature(api: Api, op: OperationDef, suffix: str = "", returns: str | None
         for p in sorted(rest, key=lambda p: not p.required):
             default = "" if p.required else " = ..."
             args.append(f"{p.py_name}: {type_text(api, p.type, sent=True)}{default}")
+    if extra:
+        args += ([] if rest else ["*"]) + [extra]
     call = ".".join(["client", *op.resource, op.name + suffix])
     return f"{call}({', '.join(args)}) -> {returns}"
 
