@@ -432,3 +432,19 @@ def test_mutual_tls_beside_two_bearer_schemes_keeps_the_one_token() -> None:
     assert op.security == (("bearer",),)
     assert api.default_security == (("bearer",),)
     assert [s.name for s in api.security_schemes] == ["bearer"]
+
+
+def test_an_implicit_flow_takes_an_access_token_only() -> None:
+    """A helper's README run: petstore's implicit flow offered `refresh_token`, `client_id` and
+    `client_secret` keywords, which nothing could use (there is no token endpoint to refresh
+    at); a flow with one keeps them, and is the flow read when a scheme has both."""
+    assert _keywords(_spec({"o": GOOGLE_IMPLICIT}, [{"o": []}]))["o"] == {
+        "credential": "access_token"
+    }
+    both = {"type": "oauth2", "flows": {**GOOGLE_IMPLICIT["flows"], **GOOGLE_CODE["flows"]}}
+    assert _keywords(_spec({"o": both}, [{"o": []}]))["o"] == {
+        "credential": "access_token",
+        "refresh_credential": "refresh_token",
+        "client_id_credential": "client_id",
+        "client_secret_credential": "client_secret",
+    }

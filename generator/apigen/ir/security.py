@@ -126,8 +126,11 @@ def _plan(
                 },
             )
         # Any other flow (authorization code, implicit, password, OpenID Connect): the caller
-        # holds an access token; refreshing it is the runtime's business.
-        flow = next((f for f in flows.values() if isinstance(f, Mapping)), {})
+        # holds an access token; refreshing it is the runtime's business, at the token
+        # endpoint of a flow that has one (an implicit flow has none)
+        usable = [f for f in flows.values() if isinstance(f, Mapping)]
+        flow = next((f for f in usable if isinstance(f.get("tokenUrl"), str)), None)
+        flow = flow or next(iter(usable), {})
         options: dict[str, Any] = {}
         for spec_key, arg in (
             ("authorizationUrl", "authorization_url"),
@@ -139,12 +142,15 @@ def _plan(
         scopes = flow.get("scopes")
         if isinstance(scopes, Mapping) and scopes:
             options["scopes"] = tuple(sorted(str(s) for s in scopes))
-        credentials = {
-            "credential": "access_token",
-            "refresh_credential": "refresh_token",
-            "client_id_credential": "client_id",
-            "client_secret_credential": "client_secret",
-        }
+        credentials = {"credential": "access_token"}
+        if "token_url" in options:  # a refresh token needs an endpoint to take it (a helper's
+            # README run: petstore's implicit flow offered `refresh_token`, `client_id` and
+            # `client_secret`, which nothing could use)
+            credentials |= {
+                "refresh_credential": "refresh_token",
+                "client_id_credential": "client_id",
+                "client_secret_credential": "client_secret",
+            }
         return "OAuth2AuthorizationCode", credentials, options
     return None
 
