@@ -79,3 +79,71 @@ def test_a_union_s_default_fits_a_member_and_a_format_s_range_is_kept() -> None:
     )
     assert defaults == {"uni": 5, "big": None, "small": 2**31 - 1}
     assert warned == ["#/components/schemas/Job/properties/big/default"]
+
+
+def test_array_and_map_defaults_of_fitting_values_are_kept_and_others_warn() -> None:
+    """Every array or map `default` was dropped without a word (GitHub's hook `events:
+    [push]`, Mist's `bands: ["24", "5"]`, OpenAI's `timestamp_granularities`): a response
+    leaving the property out read None, not what the server assumes; a required one was not
+    sent. Kept when each value fits the items' type; warned when one does not (Vercel's
+    `type: string, default: [MEMBER, VIEWER]`); quiet when the items cannot be judged."""
+    defaults, warned = _job(
+        {
+            "events": {"type": "array", "items": {"type": "string"}, "default": ["push"]},
+            "modes": {
+                "type": "array",
+                "items": {"$ref": "#/components/schemas/Mode"},
+                "default": ["fast", "slow"],
+            },
+            "phases": {"type": "array", "items": {"type": "number"}, "default": [1, 10.5]},
+            "empty": {"type": "array", "items": {"type": "integer"}, "default": []},
+            "pairs": {
+                "type": "array",
+                "items": {"type": "string", "nullable": True},
+                "default": ["a", None],
+            },
+            "labels": {
+                "type": "object",
+                "additionalProperties": {"type": "integer"},
+                "default": {"a": 1},
+            },
+            "grid": {
+                "type": "array",
+                "items": {"type": "array", "items": {"type": "boolean"}},
+                "default": [[True], []],
+            },
+            "role": {"type": "string", "default": ["MEMBER", "VIEWER"]},
+            "bad_item": {"type": "array", "items": {"type": "integer"}, "default": ["x"]},
+            "bad_mode": {
+                "type": "array",
+                "items": {"$ref": "#/components/schemas/Mode"},
+                "default": ["medium"],
+            },
+            "days": {
+                "type": "array",
+                "items": {"type": "string", "format": "date"},
+                "default": ["2020-01-01"],
+            },
+            "jobs": {
+                "type": "array",
+                "items": {"type": "object", "properties": {"n": {"type": "integer"}}},
+                "default": [{"n": 1}],
+            },
+        }
+    )
+    assert defaults == {
+        "events": ["push"],
+        "modes": ["fast", "slow"],
+        "phases": [1, 10.5],
+        "empty": [],
+        "pairs": ["a", None],
+        "labels": {"a": 1},
+        "grid": [[True], []],
+        "role": None,
+        "bad_item": None,
+        "bad_mode": None,
+        "days": None,
+        "jobs": None,
+    }
+    prefix = "#/components/schemas/Job/properties/"
+    assert warned == [f"{prefix}{name}/default" for name in ("role", "bad_item", "bad_mode")]

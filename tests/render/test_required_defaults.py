@@ -102,3 +102,31 @@ def test_a_required_null_default_the_type_refuses_is_no_default(tmp_path: Path) 
     source = (tmp_path / "out" / "nul_defaults" / "models" / "line.py").read_text()
     assert "    nul: str\n" in source and "    maybe: str | None = None\n" in source
     assert '("qty", "maybe")' in source
+
+
+def test_array_and_map_defaults_are_read_sent_and_never_shared(tmp_path: Path) -> None:
+    """Array and map defaults were dropped: a response without `tags` read None, not the
+    spec's `[a]`, and a required `events: [push]` left alone was never sent. Each instance
+    gets its own copy (pydantic copies a mutable default): one caller's append is not seen
+    by the next model."""
+    spec = tmp_path / "list_defaults.yaml"
+    spec.write_text(
+        SPEC.replace(
+            "        note: {type: string, default: plain}\n",
+            "        note: {type: string, default: plain}\n"
+            "        events: {type: array, items: {type: string}, default: [push]}\n"
+            '        tags: {type: array, items: {type: string}, default: [a, "b\'\\""]}\n'
+            "        labels: {type: object, additionalProperties: {type: integer},"
+            ' default: {"k\'": 1}}\n',
+        ).replace("required: [sku, qty]", "required: [sku, qty, events]")
+    )
+    build_into(spec, tmp_path / "out", name="list_defaults")
+    with on_path(tmp_path / "out", "list_defaults"):
+        line_cls = importlib.import_module("list_defaults.models").Line
+        first = line_cls.model_validate({"sku": "a"})
+        assert (first.events, first.tags, first.labels) == (["push"], ["a", "b'\""], {"k'": 1})
+        first.events.append("pull")
+        first.labels["x"] = 2
+        second = line_cls(sku="b")
+        assert (second.events, second.labels) == (["push"], {"k'": 1})
+        assert second.to_dict() == {"sku": "b", "qty": 1, "events": ["push"]}

@@ -11,7 +11,7 @@ recursively: about 90 nested inline models exhaust the interpreter's recursion l
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any
 
 from .. import all_of, naming
@@ -627,31 +627,25 @@ class SchemaConverter:
         value = schema["default"]
         if value is None:
             return None, True
-        inner = ftype.inner if isinstance(ftype, Nullable) else ftype
-        if isinstance(inner, Ref):  # `{$ref: Mode, default: slow}`: an enum alias judges it
-            target = self.definitions.get(inner.key)
-            aliased = target.target if isinstance(target, AliasDef) else None
-            aliased = aliased.inner if isinstance(aliased, Nullable) else aliased
-            if not isinstance(aliased, LiteralOf):
-                return None, False  # a model, or not known yet: not carried (no false alarm)
-            inner = aliased
-        if inner in _TEXT_TYPES and isinstance(value, str):
-            return None, False  # a date, datetime or UUID's text: valid, not carried as one
-        members = inner.items if isinstance(inner, UnionOf) else (inner,)
-        # (a union's default fits one of its members: `oneOf: [integer, string], default: 5`)
-        fits = any(_default_fits(m, value) for m in members)
+        # `{$ref: Mode, default: slow}`: an enum alias judges it; a union's default fits one of
+        # its members (`oneOf: [integer, string], default: 5`); an array's or a map's, when
+        # each of its values fits (`events: [push]`)
+        fits = _default_fits(ftype, value, self._enum_alias)
+        if fits is None:  # a model, a date's text, an alias not known yet: not carried, no alarm
+            return None, False
         if not fits or not _in_range(schema, value):
-            if not isinstance(value, list | dict):
-                why = (
-                    "does not match the schema's type"
-                    if not fits
-                    else "is out of its format's range"
-                )
-                self.warn(
-                    f"{pointer}/default", f"default {value!r} {why}", "default", "default ignored"
-                )
+            why = "does not match the schema's type" if not fits else "is out of its format's range"
+            shown = repr(value) if len(repr(value)) <= 80 else repr(value)[:77] + "..."
+            self.warn(f"{pointer}/default", f"default {shown} {why}", "default", "default ignored")
             return None, False
         return value, True
+
+    def _enum_alias(self, ref: Ref) -> TypeExpr | None:
+        """The listed values a `$ref` names (an enum's alias), None for anything else."""
+        target = self.definitions.get(ref.key)
+        aliased = target.target if isinstance(target, AliasDef) else None
+        aliased = aliased.inner if isinstance(aliased, Nullable) else aliased
+        return aliased if isinstance(aliased, LiteralOf) else None
 
     def _literal(self, values: list[Any], pointer: str, types: set[str]) -> TypeExpr:
         kept: list[str | int | bool] = []
@@ -1219,8 +1213,33 @@ def _variant_names(variants: list[Any], document: Mapping[str, Any]) -> list[str
     return out
 
 
-def _default_fits(t: TypeExpr, value: Any) -> bool:
-    """Whether a default `value` is one of type `t` (a scalar, or a listed value)."""
+def _default_fits(
+    t: TypeExpr, value: Any, enum_alias: Callable[[Ref], TypeExpr | None]
+) -> bool | None:
+    """Whether a default `value` is one of type `t`: a scalar, a listed value, or an array or
+    a map of them (`default: [push]`, its items each judged); None when `t` cannot be judged
+    (a model, a date's text, an alias not known yet), for the default to be left out quietly."""
+    if isinstance(t, Nullable):
+        return True if value is None else _default_fits(t.inner, value, enum_alias)
+    if isinstance(t, Ref):
+        aliased = enum_alias(t)
+        return None if aliased is None else _default_fits(aliased, value, enum_alias)
+    if isinstance(t, UnionOf):
+        verdicts = [_default_fits(m, value, enum_alias) for m in t.items]
+        return True if True in verdicts else (None if None in verdicts else False)
+    if isinstance(t, ListOf | DictOf):
+        if isinstance(t, ListOf) and isinstance(value, list):
+            item, values = t.item, list(value)
+        elif isinstance(t, DictOf) and isinstance(value, dict):
+            item, values = t.value, list(value.values())
+        else:
+            return False
+        verdicts = [_default_fits(item, v, enum_alias) for v in values]
+        return False if False in verdicts else (None if None in verdicts else True)
+    if t in _TEXT_TYPES:  # a date, datetime or UUID's text: valid, not carried as one
+        return None if isinstance(value, str) else False
+    if t == ANY:
+        return None
     if isinstance(value, bool):
         return t == Prim("bool") or (isinstance(t, LiteralOf) and value in t.values)
     return (

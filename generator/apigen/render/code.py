@@ -37,7 +37,11 @@ _FALLBACK_TAG = "*"  # not a class name, so no member's own tag
 
 
 def literal(value: object) -> str:
-    """A Python literal for a JSON scalar (strings via repr: quotes and escapes are safe)."""
+    """A Python literal for a JSON value (strings via repr: quotes and escapes are safe)."""
+    if isinstance(value, list):
+        return "[" + ", ".join(literal(v) for v in value) + "]"
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{literal(str(k))}: {literal(v)}" for k, v in value.items()) + "}"
     if isinstance(value, str):
         if value.isascii():  # nothing to replace: skip the round trip
             return repr(value)
@@ -48,7 +52,7 @@ def literal(value: object) -> str:
         if value != value or value in (float("inf"), float("-inf")):
             return f"float({str(value)!r})"
         return repr(value)
-    raise TypeError(f"not a JSON scalar: {type(value).__name__}")
+    raise TypeError(f"not a JSON value: {type(value).__name__}")
 
 
 LINE_LENGTH = 100  # the generated packages' ruff line length
