@@ -40,6 +40,7 @@ from typing import (
     TypeAlias,
     TypeVar,
     cast,
+    get_args,
     overload,
 )
 
@@ -53,6 +54,7 @@ from ._errors import (
     APIError,
     APIResponseValidationError,
     APIStatusError,
+    APIStreamError,
     make_status_error,
     package_error,
 )
@@ -544,18 +546,41 @@ def record_stream(op: Operation[Any], response: httpx.Response, asynchronous: bo
     cls: type[Stream[Any]] | type[AsyncStream[Any]] = AsyncStream if asynchronous else Stream
     spec = pick_response(op.responses, response.status_code)
     type_ = spec.type_ if spec else Any
-    if plan(op).stream == "jsonl":
-        return cls(
-            response,
-            lambda record: validate_json(op, spec, record.data, response),
-            False,
-            lines=True,
-        )
-    if type_ is ServerSentEvent:
+    if type_ is ServerSentEvent and plan(op).stream != "jsonl":
         return cls(response, lambda event: event, False)
-    if type_ is str:
+    if type_ is str and plan(op).stream != "jsonl":
         return cls(response, lambda event: event.data, False)
-    return cls(response, lambda event: validate_json(op, spec, event.data, response), True)
+    own_error = _declares_error(type_)
+
+    def convert(record: ServerSentEvent) -> Any:
+        if not own_error and _reports_error(record.data):
+            raise APIStreamError(record, request=response.request, response=response)
+        return validate_json(op, spec, record.data, response)
+
+    if plan(op).stream == "jsonl":
+        return cls(response, convert, False, lines=True)
+    return cls(response, convert, True)
+
+
+def _reports_error(data: str) -> bool:
+    """Whether a record is the stream's failure sent as data, ``{"error": {...}}`` without
+    ``event: error`` (OpenAI's mid-stream errors, Ollama's JSON lines): read as the declared
+    record type it held no field, and the caller's ``chunk.choices[0]`` failed far away."""
+    if '"error"' not in data:  # most records: no parse
+        return False
+    try:
+        parsed = json.loads(data)
+    except ValueError:
+        return False
+    return isinstance(parsed, dict) and bool(cast("dict[str, object]", parsed).get("error"))
+
+
+def _declares_error(type_: Any) -> bool:
+    """Whether the declared record type has an ``error`` property of its own (a model or a
+    member of a union): then a record holding one is data, not the stream's failure."""
+    if isinstance(type_, type) and issubclass(type_, pydantic.BaseModel):
+        return any((f.alias or name) == "error" for name, f in type_.model_fields.items())
+    return any(_declares_error(arg) for arg in get_args(type_))
 
 
 class _Opened(FrozenStruct):
