@@ -327,7 +327,8 @@ class _BaseClient(Generic[HttpT]):
 
     def copy(self, *args: Any, **overrides: Any) -> Self:
         """A new client with this one's configuration except ``overrides`` (any constructor
-        keyword: ``timeout=``, ``max_retries=``, ``api_key=``...). ``default_headers=`` and
+        keyword: ``timeout=``, ``max_retries=``, ``api_key=``...; ``None`` for a credential or
+        ``base_url`` keeps this client's, as in openai-python). ``default_headers=`` and
         ``default_query=`` are merged into this client's; ``set_default_headers=`` and
         ``set_default_query=`` replace them. The copy shares this client's connection pool
         (a caller-supplied ``http_client``, or the one this client opened): closing the copy
@@ -343,7 +344,15 @@ class _BaseClient(Generic[HttpT]):
     def _copy(self, given: Mapping[str, Any]) -> Self:
         """``copy()``'s work: ``given`` holds the keywords passed, a ``NOT_GIVEN`` one is not
         (the generated ``copy()`` passes every keyword it declares)."""
-        overrides = {k: v for k, v in given.items() if not isinstance(v, NotGiven)}
+        keep_on_none = {"base_url", *self._credential_names()}
+        overrides = {
+            k: v
+            for k, v in given.items()
+            # `api_key=None`, `base_url=None` keep this client's (openai-python's `api_key or
+            # self.api_key`): they read the environment anew, or fell back to the spec's
+            # server, sending the copy's calls to production instead of the parent's sandbox
+            if not isinstance(v, NotGiven) and not (v is None and k in keep_on_none)
+        }
         set_default_headers: Mapping[str, str] | None = overrides.pop("set_default_headers", None)
         set_default_query: Mapping[str, object] | None = overrides.pop("set_default_query", None)
         if "default_headers" in overrides and set_default_headers is not None:

@@ -105,6 +105,25 @@ def test_the_typed_copy_keeps_what_it_is_not_given(pkg: ModuleType) -> None:
         client.copy(default_query={"a": 1}, set_default_query={"b": 2})
 
 
+def test_none_for_a_credential_or_the_base_url_keeps_the_client_s(
+    pkg: ModuleType, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A helper's review against openai-python (`api_key or self.api_key`): `copy(api_key=None)`
+    read the environment anew (MissingCredentialsError without it) and `base_url=None` sent
+    the copy's calls to the spec's production server instead of the parent's sandbox."""
+    seen: list[httpx.Request] = []
+    http = httpx.Client(
+        transport=httpx.MockTransport(lambda r: seen.append(r) or httpx.Response(200, json=[]))
+    )
+    monkeypatch.delenv("OPTPKG_API_KEY", raising=False)
+    client = pkg.Client(api_key="sk_1", base_url="http://127.0.0.1:9/v1", http_client=http)
+    copy = client.with_options(api_key=None, base_url=None, timeout=None)
+    assert copy.base_url == "http://127.0.0.1:9/v1" and copy.timeout == httpx.Timeout(None)
+    copy.get("/pets", cast_to=object)
+    assert seen[-1].headers["X-API-Key"] == "sk_1"
+    assert str(seen[-1].url) == "http://127.0.0.1:9/v1/pets"
+
+
 def test_a_model_s_request_id_leaves_its_constructor_alone_under_mypy(
     out: Path, tmp_path: Path
 ) -> None:
