@@ -11,6 +11,7 @@ from __future__ import annotations
 import base64
 import binascii
 import contextlib
+import datetime
 import functools
 import inspect
 import json
@@ -353,6 +354,46 @@ class RawResponse(Generic[T]):
         """How many times the request was retried before this response (0: first attempt)."""
         taken = self.http_response.request.extensions.get("apigen_retries_taken", 0)
         return taken if isinstance(taken, int) else 0
+
+    # what openai-python's raw response offers besides (each its `http_response`'s)
+    @property
+    def request_id(self) -> str | None:
+        """The server's id for the request (`request-id`, `x-request-id`...), for support."""
+        return next((v for v in map(self.headers.get, REQUEST_ID_HEADERS) if v), None)
+
+    @property
+    def http_request(self) -> httpx.Request:
+        return self.http_response.request
+
+    @property
+    def url(self) -> httpx.URL:
+        return self.http_response.url
+
+    @property
+    def method(self) -> str:
+        return self.http_response.request.method
+
+    @property
+    def http_version(self) -> str:
+        return self.http_response.http_version
+
+    @property
+    def elapsed(self) -> datetime.timedelta:
+        """From sending the request to the end of the response (httpx's)."""
+        return self.http_response.elapsed
+
+    @property
+    def content(self) -> bytes:
+        """The body's bytes (of a streamed call: once read, `httpx.ResponseNotRead` before)."""
+        return self.http_response.content
+
+    @property
+    def text(self) -> str:
+        return self.http_response.text
+
+    def json(self) -> Any:
+        """The body as JSON, unvalidated (`parse()` gives the declared type)."""
+        return self.http_response.json()
 
     @overload
     def parse(self) -> T: ...

@@ -201,6 +201,20 @@ def test_raw_response_with_mock_transport(recorder: Recorder) -> None:
     assert (raw.status_code, raw.headers["etag"], raw.parse()) == (201, "v1", Pet(id=1, name="n"))
 
 
+def test_a_raw_response_offers_what_openai_s_does(recorder: Recorder) -> None:
+    """A helper's review against openai-python: `request_id`, `text`, `content`, `json()`,
+    `http_request`, `url`, `method`, `elapsed` were reachable only through `.http_response`."""
+    recorder.queue = [
+        httpx.Response(201, json={"id": 1, "name": "n"}, headers={"x-request-id": "req_9"})
+    ]
+    op = rt.Operation[Pet](method="post", path="/pets", responses={"201": rt.Response(Pet, "json")})
+    raw = rt.with_raw_response(make_client(recorder).request)(op, {})
+    assert (raw.request_id, raw.method, raw.url.path) == ("req_9", "POST", "/v1/pets")
+    assert raw.json() == {"id": 1, "name": "n"} and raw.content == raw.text.encode()
+    assert raw.http_request is raw.http_response.request
+    assert raw.http_version == "HTTP/1.1"
+
+
 # --- streamed downloads -------------------------------------------------------------------------
 
 
