@@ -345,7 +345,7 @@ class _BaseClient(Generic[HttpT]):
         """``copy()``'s work: ``given`` holds the keywords passed, a ``NOT_GIVEN`` one is not
         (the generated ``copy()`` passes every keyword it declares)."""
         keep_on_none = {"base_url", *self._credential_names()}
-        overrides = {
+        overrides: dict[str, Any] = {
             k: v
             for k, v in given.items()
             # `api_key=None`, `base_url=None` keep this client's (openai-python's `api_key or
