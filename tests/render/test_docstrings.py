@@ -108,3 +108,48 @@ def test_tags_without_a_markdown_spelling_leave_their_text() -> None:
     """Zoom's `<aside>` notes were shown as HTML in docstrings (2026-12-05)."""
     text = "Update it.\n<aside>Only a <b>master</b> account may.</aside>\n\n- a\n  - nested"
     assert to_markdown(text) == "Update it.\nOnly a **master** account may.\n\n- a\n  - nested"
+
+
+ARG_DOCS = """\
+openapi: 3.0.3
+info: {title: t, version: "1"}
+servers: [{url: "https://x.test"}]
+paths:
+  /auth:
+    get:
+      operationId: authorize
+      parameters:
+        - name: client_id
+          in: query
+          description: "The Client ID of the application that is\\nrequesting to authenticate.\\n\\n\\nSee the docs."
+          schema: {type: string}
+        - name: kind
+          in: query
+          description: "Use one of the following:\\n* `cloud` - hosted\\n* `local`"
+          schema: {type: string}
+      responses:
+        "204": {description: ok}
+"""
+
+
+def test_an_argument_s_whole_description_hangs_under_its_name(tmp_path: Path) -> None:
+    """A helper's review: each argument kept the first line of its description only (Box's
+    `client_id` ended "...requesting to authenticate", Zoom's "one of the following:" lost
+    its list; 430 of Box's 764)."""
+    from tests.builds import build_into
+
+    spec = tmp_path / "arg_docs.yaml"
+    spec.write_text(ARG_DOCS)
+    build_into(spec, tmp_path / "out", name="arg_docs")
+    with on_path(tmp_path / "out", "arg_docs") as pkg:
+        doc = inspect.getdoc(pkg.Client(api_key=None).auth.retrieve) or ""
+    assert doc.endswith(
+        "Args:\n"
+        "    client_id: The Client ID of the application that is\n"
+        "        requesting to authenticate.\n"
+        "\n"
+        "        See the docs.\n"
+        "    kind: Use one of the following:\n"
+        "        * `cloud` - hosted\n"
+        "        * `local`"
+    )

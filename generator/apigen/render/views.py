@@ -588,8 +588,15 @@ def _method_doc(op: OperationDef) -> str:
     if documented:
         lines = ["", "", "Args:"]
         for p in documented:
-            first = p.doc.strip().split("\n")[0]
-            lines.append(f"    {p.py_name}: {first}")
+            # the whole description, hanging under the name (its first line only cut Box's
+            # "...requesting to authenticate" mid-sentence and lost Zoom's lists)
+            head, *rest = p.doc.strip().split("\n")
+            lines.append(f"    {p.py_name}: {head.rstrip()}")
+            for line in rest:
+                if line.strip():
+                    lines.append(f"        {line.rstrip()}")
+                elif lines[-1]:  # one blank line between paragraphs
+                    lines.append("")
         text += "\n".join(lines)
     if op.deprecated:
         text = "Deprecated.\n\n" + text
