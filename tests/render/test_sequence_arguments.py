@@ -76,6 +76,22 @@ paths:
                 notes: {type: array, items: {type: string}}
       responses:
         "204": {description: ok}
+  /bodies:
+    post:
+      operationId: postBody
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema:
+              oneOf:
+                - type: object
+                  properties:
+                    labels: {type: array, items: {type: string}}
+                    meta: {type: object, additionalProperties: {type: array, items: {type: integer}}}
+                - {type: array, items: {type: string}}
+      responses:
+        "204": {description: ok}
 components:
   schemas:
     Label: {type: object, properties: {name: {type: string}}}
@@ -110,6 +126,9 @@ def test_arrays_and_maps_are_read_only_views_but_multipart_arrays_stay_lists(out
     assert "files: list[_rt.FileInput] | NotGiven" in uploads
     assert "notes: list[str] | NotGiven" in uploads
     assert "ids: Sequence[int] | NotGiven" in uploads  # its query array is a view (a review)
+    # a request TypedDict's keys too (a review: `list[...]` there, the invariance one level down)
+    bodies = (out / "seqargs" / "types" / "bodies.py").read_text()
+    assert "labels: Sequence[str]\n" in bodies and "meta: Mapping[str, Sequence[int]]" in bodies
 
 
 def test_tuples_and_narrower_lists_type_check_and_misspelt_enum_values_do_not(
@@ -124,6 +143,7 @@ def test_tuples_and_narrower_lists_type_check_and_misspelt_enum_values_do_not(
         '    client.items.update([1], labels=[Label(name="y"), "x"], kinds=("a", "b"))\n'
         '    client.items.update([1], kinds=["c"])\n'
         '    client.items.update([1], kinds=("a", "c"))\n'
+        '    client.bodies.create(body={"labels": names, "meta": {"a": (1, 2)}})\n'
     )
     errors, output = _mypy_errors(out, snippet)
     assert [e.split(":")[1] for e in errors] == ["8", "9"], output

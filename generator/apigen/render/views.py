@@ -78,13 +78,17 @@ def model_module(
     types = TypeRenderer(api.definitions, module, imports)
     model_types = TypeRenderer(api.definitions, module, imports, lazy=lazy)
     requests = types.variant(shadowed=frozenset(), open_enums=False)
+    # a TypedDict's keys take read-only views, as a method's arguments do (its arrays were
+    # `list[...]`: `body={"labels": names}` with `names: list[str]` failed mypy, the invariance
+    # `Sequence` spares arguments one level down)
+    request_keys = types.variant(shadowed=frozenset(), open_enums=False, sequences=True)
     classes: list[ClassView] = []
     assigned: list[Definition] = []
     for d in defs:
         if isinstance(d, AliasDef) or (d.typed_dict and not _identifier_keys(d)):
             assigned.append(d)
         elif d.typed_dict:
-            fields = [_typed_dict_field(f, requests) for f in d.fields]
+            fields = [_typed_dict_field(f, request_keys) for f in d.fields]
             if _keys_shadow(fields):
                 assigned.append(d)
                 continue
@@ -111,7 +115,7 @@ def model_module(
         else:
             imports.typing_extensions.add("TypedDict")
             items = ", ".join(
-                f"{literal(f.wire_name)}: {_typed_dict_field(f, requests).annotation}"
+                f"{literal(f.wire_name)}: {_typed_dict_field(f, request_keys).annotation}"
                 for f in d.fields
             )
             statement = f"{d.name} = TypedDict({literal(d.name)}, {{{items}}}, total=False)"
