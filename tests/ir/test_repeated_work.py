@@ -131,3 +131,40 @@ def test_an_all_of_member_that_only_documents_keeps_the_ref() -> None:
         sum(1 for m in models.values() if {"vpc_id", "peer_id"} <= {f.py_name for f in m.fields})
         == 2
     )
+
+
+def test_an_all_of_member_restating_the_object_type_keeps_the_ref() -> None:
+    """A helper's review: `allOf: [{$ref: TaskCompact}, {type: object, nullable: true,
+    description}]` (Asana's `parent`, 25 places; ix-api, DigitalOcean) made a copy of the model
+    the ref names. A `type` that is not the target's (a string enum's) still merges."""
+    document = _spec()
+    schemas = document["components"]["schemas"]
+    schemas["Mode"] = {"type": "string", "enum": ["a", "b"]}
+    schemas["Holder"] = {
+        "type": "object",
+        "required": ["strict"],
+        "properties": {
+            "parent": {
+                "allOf": [
+                    {"$ref": "#/components/schemas/Vpc"},
+                    {"type": "object", "nullable": True, "description": "The parent."},
+                ]
+            },
+            "strict": {
+                "allOf": [{"$ref": "#/components/schemas/Vpc"}, {"type": "object"}],
+            },
+            "mode": {"allOf": [{"$ref": "#/components/schemas/Mode"}, {"type": "object"}]},
+        },
+    }
+    api = _build(document)
+    models = {d.name: d for d in api.definitions.values() if isinstance(d, ModelDef)}
+    fields = {f.py_name: f for f in models["Holder"].fields}
+    vpc = "#/components/schemas/Vpc"
+    assert getattr(fields["parent"].type, "key", None) == vpc
+    assert fields["parent"].doc == "The parent."
+    assert getattr(fields["strict"].type, "key", None) == vpc  # required, no null: the ref
+    assert getattr(fields["mode"].type, "key", None) != "#/components/schemas/Mode"
+    assert (
+        sum(1 for m in models.values() if {"vpc_id", "peer_id"} <= {f.py_name for f in m.fields})
+        == 1
+    )

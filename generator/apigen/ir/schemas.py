@@ -354,7 +354,7 @@ class SchemaConverter:
             inner = schema.get("$ref")
             if isinstance(inner, str):
                 stack.append(inner)
-            one = _single_ref(schema) if "allOf" in schema else None
+            one = _single_ref(schema, self._schema_at) if "allOf" in schema else None
             if one is not None:
                 stack.append(one)
         return False
@@ -409,7 +409,7 @@ class SchemaConverter:
     ) -> TypeExpr:
         says_null = False  # a merged `allOf` whose `type` admits null (3.0's `nullable`)
         if "allOf" in schema:
-            one = _single_ref(schema)
+            one = _single_ref(schema, self._schema_at)
             if one is not None:  # nothing to merge (and most `allOf`s are this idiom)
                 return self._ref(one, module)
             merged = self.merge_all_of(schema, pointer)
@@ -1047,9 +1047,14 @@ _ANNOTATIONS = frozenset(
 )
 
 
-def _single_ref(schema: Mapping[str, Any]) -> str | None:
+def _single_ref(
+    schema: Mapping[str, Any], schema_at: Callable[[str], Mapping[str, Any] | None]
+) -> str | None:
     """`allOf: [$ref]` with nothing else of substance is just that ref (a common 3.0 idiom); so
-    is `allOf: [$ref, {annotations}]` (the member only documents it)."""
+    is `allOf: [$ref, {annotations}]` (the member only documents it), and `allOf: [$ref, {type:
+    object, nullable: true, description}]` when the ref names an object (Asana's `parent`: a
+    copy of `TaskCompact` was made in 25 places). Whether the `allOf` admits null is `convert`'s
+    to say (`_all_of_admits_null`), not this member's."""
     parts = schema.get("allOf") or []
     substantive = _constraining(schema) - {"allOf", "nullable", "default"}
     if substantive or not isinstance(parts, list):
@@ -1060,10 +1065,18 @@ def _single_ref(schema: Mapping[str, Any]) -> str | None:
     ref = refs[0]["$ref"]
     if not (isinstance(ref, str) and ref.startswith("#")):
         return None
+    target: Mapping[str, Any] | None = None
     for p in parts:
         if p is refs[0]:
             continue
-        if not isinstance(p, JSON_OBJECT) or not p or _constraining(p):
+        if not isinstance(p, JSON_OBJECT) or not p:
+            return None
+        left = _constraining(p) - {"nullable"}
+        if left == {"type"} and p["type"] == "object":
+            target = target or schema_at(ref) or {}
+            if "object" in type_set(target)[0] or target.get("properties"):
+                left = set()  # the object the ref names already: a restatement
+        if left:
             return None
     return ref
 
