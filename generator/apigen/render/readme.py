@@ -475,8 +475,10 @@ def _signature(
     rest = [p for p in op.params if p not in path]
     if rest:
         args.append("*")
-        for p in sorted(rest, key=lambda p: not p.required):
-            default = "" if p.required else " = ..."
+        for p in sorted(rest, key=lambda p: p.has_const or not p.required):
+            # a constant has its one value as default (the method's, decisions.md 27)
+            shown = literal(p.const).replace("`", "'") if p.has_const else ""
+            default = f" = {shown}" if p.has_const else "" if p.required else " = ..."
             args.append(f"{p.py_name}: {type_text(api, p.type, sent=True)}{default}")
     if extra:
         args += ([] if rest else ["*"]) + [extra]
