@@ -775,3 +775,32 @@ def test_a_json_spec_nested_too_deeply_is_an_unreadable_input(tmp_path: Path) ->
     result = CliRunner().invoke(main, ["diff", str(old), str(deep)])
     assert result.exit_code == 2, result.output
     assert "internal error" not in result.output and "nested too deeply" in result.output
+
+
+def test_a_json_spec_build_reads_diff_reads_too(tmp_path: Path) -> None:
+    """A helper's review: `diff` read any `.json` strictly as UTF-8 to see if it was a
+    manifest, so a UTF-16 or BOM spec that `build` and `check` accept was refused, and a syntax
+    error or a huge integer got an unlocated message (with CPython's advice) instead of the
+    spec loader's."""
+    text = json.dumps(_pets())
+    utf16 = tmp_path / "utf16.json"
+    utf16.write_bytes(text.encode("utf-16"))
+    bom = tmp_path / "bom.json"
+    bom.write_bytes(b"\xef\xbb\xbf" + text.encode())
+    plain = _write(tmp_path / "plain.json", _pets())
+    runner = CliRunner()
+    for spec in (utf16, bom):
+        result = runner.invoke(main, ["diff", str(spec), str(plain)])
+        assert result.exit_code == 0 and "0 breaking" in result.output, result.output
+    broken = tmp_path / "broken.json"
+    broken.write_text("{," + text[1:])
+    huge = tmp_path / "huge.json"
+    huge.write_text(text.replace('"version"', '"x-big": ' + "9" * 5000 + ', "version"', 1))
+    for spec, said in ((broken, "invalid JSON"), (huge, "more than 4300 digits")):
+        result = runner.invoke(main, ["diff", str(spec), str(plain)])
+        assert result.exit_code != 0 and f"{spec}:1: error: #: " in result.output, result.output
+        assert said in result.output and "sys.set_int_max_str_digits" not in result.output
+    manifest = tmp_path / "apigen.json"
+    manifest.write_text("{not json")
+    result = runner.invoke(main, ["diff", str(manifest), str(plain)])
+    assert result.exit_code != 0 and "cannot read it as JSON" in result.output
