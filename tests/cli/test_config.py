@@ -413,6 +413,53 @@ def test_a_rename_that_collides_is_an_error(tmp_path: Path) -> None:
         build_client(cfg)
 
 
+def test_a_model_or_resource_rename_onto_a_taken_name_is_an_error(tmp_path: Path) -> None:
+    """A helper's review: `renames.models` `Widget = "Gadget"` beside a `Gadget` schema built,
+    and the other schema's class became `GadgetSchema` without a word; `renames.resources`
+    `widgets = "close"` became `close_api`, where the same for a method was an error."""
+    spec = tmp_path / "two.yaml"
+    schemas = DEMO.read_text().split("\n  schemas:\n", 1)
+    spec.write_text(
+        schemas[0]
+        + "\n  schemas:\n    Gadget: {type: object, properties: {g: {type: string}}}\n"
+        + schemas[1]
+    )
+    cfg = write(
+        tmp_path / "apigen.toml",
+        f"""\
+        [clients.demo]
+        spec = "{spec}"
+        output = "out"
+        renames.models = {{ Widget = "Gadget" }}
+        renames.resources = {{ widgets = "close", inventory = "parts.with_raw_response" }}
+        """,
+    )
+    with pytest.raises(SpecError) as err:
+        build_client(cfg)
+    assert sorted(d.format() for d in err.value.diagnostics) == [
+        f"{cfg}: error: clients.demo.renames.models.Widget: 'Gadget' cannot be used: the "
+        "schema 'Gadget' has that class name",
+        f"{cfg}: error: clients.demo.renames.resources.inventory: 'parts.with_raw_response' cannot "
+        "be used: 'with_raw_response' is a reserved name (it would become 'with_raw_response_api')",
+        f"{cfg}: error: clients.demo.renames.resources.widgets: 'close' cannot be used: "
+        "'close' is a reserved name (it would become 'close_api')",
+    ]
+    assert not (tmp_path / "out").exists()
+    write(
+        cfg,
+        f"""\
+        [clients.demo]
+        spec = "{spec}"
+        output = "out"
+        renames.models = {{ Widget = "Gadget", Gadget = "Other" }}
+        """,
+    )
+    build_client(cfg)  # a swap: each name is free once the other moves
+    models = tmp_path / "out" / "out" / "models"
+    assert "class Gadget(" in (models / "gadget.py").read_text()
+    assert "class Other(" in (models / "other.py").read_text()
+
+
 def test_overlay_file_that_replaces_nothing_is_reported(tmp_path: Path) -> None:
     (tmp_path / "overlay").mkdir()
     (tmp_path / "overlay" / "client.jinja").write_text("x")

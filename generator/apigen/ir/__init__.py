@@ -84,6 +84,7 @@ def build_api(
 
     grouping.assign(ops, list_like, reserved_client, reserved_resource, explicit=explicit)
     custom.check_renamed(ops, wanted, opts, report)
+    custom.check_resources(opts, report, reserved_client, reserved_resource)
 
     schemas = SchemaConverter(document, report, spec_file)
     component_names = list(as_object(as_object(document.get("components")).get("schemas")).keys())

@@ -279,13 +279,52 @@ def check_renamed(
                 )
 
 
+def check_resources(
+    options: ApiOptions, report: Report, reserved_client: set[str], reserved_resource: set[str]
+) -> None:
+    """A configured resource name the client or a resource has already (`close`, `with_options`,
+    a keyword) is an error, as it is for a method: collision handling made it `close_api`."""
+    import keyword
+
+    for old, new in options.rename_resources.items():
+        for i, segment in enumerate(new.split(".")):
+            taken = reserved_client if i == 0 else reserved_resource
+            if segment in taken or keyword.iskeyword(segment):
+                options.error(
+                    report,
+                    options.at("renames", "resources", old),
+                    f"{new!r} cannot be used: {segment!r} is a reserved name (it would become "
+                    f"{segment + '_api'!r})",
+                )
+                break
+
+
 def check_models(component_names: list[str], options: ApiOptions, report: Report) -> None:
-    for name in options.rename_models:
+    """Each `renames.models` entry names a component schema, and takes a class name no other
+    schema has: the other one was moved aside silently (`NewItem` became `NewItemSchema`)."""
+    taken: dict[str, str] = {}  # class name -> the schema renamed to it
+    for name, cls in options.rename_models.items():
         if name not in component_names:
             options.error(
                 report,
                 options.at("renames", "models", name),
                 "names no component schema" + naming_hint(name, component_names),
+            )
+        elif cls in taken:
+            options.error(
+                report,
+                options.at("renames", "models", name),
+                f"{cls!r} cannot be used: {taken[cls]!r} is renamed to it too",
+            )
+        else:
+            taken[cls] = name
+    for other in component_names:
+        cls = naming.class_name(other)
+        if other not in options.rename_models and cls in taken:
+            options.error(
+                report,
+                options.at("renames", "models", taken[cls]),
+                f"{cls!r} cannot be used: the schema {other!r} has that class name",
             )
 
 
