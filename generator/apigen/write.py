@@ -15,12 +15,14 @@ import fnmatch
 import functools
 import json
 import os
+import re
 import shutil
 import signal
 import stat
 import sys
 import tempfile
 import threading
+import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any, cast
@@ -157,9 +159,15 @@ class LocalChangesError(OutputError):
     """The output holds edits to files apigen wrote, or files it did not write."""
 
 
+# The staging and swapped-out folders a write makes (`_make_dir`: mkdtemp's 8 characters), in
+# the output (`.apigen-new-*`) or beside it (`.<out>.apigen-new-*`): any name with `.apigen-` in
+# it was taken for one, and a user's `notes.apigen-todo.md` was discarded as a leftover
+_LEFTOVER = re.compile(r"\.(?:.+\.)?apigen-(?:new|old)-[a-z0-9_]{8}")
+
+
 def _generated(name: str) -> bool:
     """Whether an entry is a cache or leftover rather than anybody's content (`_CACHES`)."""
-    return name in _CACHES or ".apigen-" in name or name.endswith((".pyc", ".pyo"))
+    return name in _CACHES or bool(_LEFTOVER.fullmatch(name)) or name.endswith((".pyc", ".pyo"))
 
 
 def _generated_at_top(name: str) -> bool:
@@ -185,8 +193,12 @@ def local_changes(target: Path, seen: Snapshot | None = None) -> tuple[list[str]
     if not isinstance(manifest, dict):
         raise _unreadable(target, "not a JSON object")
     recorded = cast("dict[str, Any]", manifest).get(FILES_KEY)
-    if not isinstance(recorded, dict):  # an apigen from before the record: nothing to go by
+    if recorded is None:  # an apigen from before the record: nothing to go by
         return [], []
+    if not isinstance(recorded, dict) or not all(
+        isinstance(v, str) for v in cast("dict[str, object]", recorded).values()
+    ):  # (a bad merge made it a list: read as no record, the user's files were discarded)
+        raise _unreadable(target, f"its {FILES_KEY!r} is not an object of file digests")
     edited: list[str] = []
     added: list[str] = []
     patterns = kept_patterns(target)
@@ -356,6 +368,8 @@ def write_tree(
     if finish is None and _holds(target, files, lambda rel: _encoded(files[rel])):
         return False
     in_place = _in_place(target)
+    if not in_place:
+        _sweep_leftovers(target)
     try:
         if not in_place:
             target.parent.mkdir(parents=True, exist_ok=True)
@@ -388,6 +402,42 @@ def write_tree(
     finally:
         _remove(staging)
     return True
+
+
+LEFTOVER_AGE = 3600.0  # seconds: a build of GitHub's 1,200 files takes seconds
+
+
+def _sweep_leftovers(target: Path) -> None:
+    """The staging and swapped-out folders beside `target` that a killed build left (SIGKILL
+    cannot be held: GitHub's ~1,200 files, which no later build removed or mentioned and
+    `git add -A` took in): removed once an hour old; a younger one (a build running now?) is
+    only said."""
+    try:
+        entries = list(os.scandir(target.parent))
+    except OSError:
+        return
+    prefix = f".{target.name}."
+    for entry in entries:
+        if not (
+            entry.name.startswith(prefix)
+            and _LEFTOVER.fullmatch(entry.name)
+            and entry.name[len(prefix) :].startswith("apigen-")
+            and entry.is_dir(follow_symlinks=False)
+        ):
+            continue
+        try:
+            age = time.time() - entry.stat(follow_symlinks=False).st_mtime
+        except OSError:
+            continue
+        if age >= LEFTOVER_AGE:
+            _remove(Path(entry.path))
+            if not os.path.lexists(entry.path):
+                sys.stderr.write(f"apigen: removed {entry.path}, left by an interrupted build\n")
+        else:
+            sys.stderr.write(
+                f"apigen: warning: {entry.path} is left by an interrupted build, or belongs to"
+                " one running now; delete it if none is\n"
+            )
 
 
 def _remove(folder: Path) -> None:
@@ -510,7 +560,7 @@ def _same(old: bytes, new: bytes | memoryview) -> bool:
 
 def _ours(name: str) -> bool:
     """A top-level entry that counts as output (`_entries`)."""
-    return ".apigen-" not in name and not _artifact(name)
+    return not _LEFTOVER.fullmatch(name) and not _artifact(name)
 
 
 # Renaming these folders fails although writing inside them works: a mount point (EBUSY), and
