@@ -244,7 +244,9 @@ def base_url(document: Mapping[str, Any], report: Report, file: str) -> str:
         report.warn(
             file,
             f"{at}/url" if servers else "#/servers",
-            f"server URL {url!r} is not absolute",
+            # (without `servers`, OpenAPI's default: the key named is where one would go)
+            ("" if servers else "no `servers`: the default ")
+            + f"server URL {url!r} is not absolute",
             kind="servers",
             action=f"default base URL is {root_server_url(document)}; pass base_url=",
         )
