@@ -50,8 +50,15 @@ def docs_site(document: Mapping[str, Any]) -> str | None:
     return None
 
 
+# a Markdown link to a path of the docs site (`[Radar](/radar)`), not `//host/...`
+_SITE_LINK = re.compile(r"\]\((/(?!/)[^)\s]*)\)")
+
+
 def to_markdown(text: str, site: str | None = None) -> str:
-    """`text` with its HTML (if any) rewritten as Markdown."""
+    """`text` with its HTML (if any) rewritten as Markdown; links to a path of the docs site,
+    HTML or Markdown, made absolute (Stripe's `[Radar](/radar)` led nowhere from a docstring)."""
+    if site and "](/" in text:
+        text = _SITE_LINK.sub(lambda m: f"]({urljoin(site, m[1])})", text)
     if "<" not in text:
         return text
     if _BLOCK.search(text):
