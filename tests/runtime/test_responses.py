@@ -90,6 +90,21 @@ def test_broken_json_raises_validation_error() -> None:
     assert info.value.body == "<html>"
 
 
+def test_a_declared_json_string_sent_as_labelled_text_is_that_text() -> None:
+    """A helper's review: OpenAI's file content is declared `application/json` `type: string`
+    and sent as text: every call raised "Expected a JSON body". Text labelled as such is the
+    string; a JSON-labelled body still has to be JSON, and one without a label too."""
+    text_op = op(responses={"200": rt.Response(str, "json")})
+    sent = httpx.Response(200, text='{"a": 1}\n<raw>', headers={"content-type": "text/plain"})
+    assert call(sent, text_op) == '{"a": 1}\n<raw>'
+    assert call(httpx.Response(200, json="quoted"), text_op) == "quoted"
+    for headers in ({"content-type": "application/json"}, {}):
+        with pytest.raises(rt.APIResponseValidationError, match="Expected a JSON body"):
+            call(httpx.Response(200, content=b"<html>", headers=headers), text_op)
+    with pytest.raises(rt.APIResponseValidationError):  # a model is no text
+        call(httpx.Response(200, text="<html>", headers={"content-type": "text/html"}))
+
+
 @pytest.mark.parametrize(
     ("status", "cls"),
     [
