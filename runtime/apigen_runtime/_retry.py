@@ -221,8 +221,9 @@ class Resilience(Struct):
         wait: an attempt cut short by it raises ``APITimeoutError``; a retry that could not
         start before it is not made (the last error is raised)."""
         attempt = 0
-        # "host:port" of the absolute URL, for the circuit breaker
-        host = prepared.url.split("/", 3)[2] if self.breaker else ""
+        # "host:port" of the absolute URL, for the circuit breaker (never its userinfo: a base
+        # URL's password was in `CircuitOpenError`'s message and `.host`)
+        host = prepared.url.split("/", 3)[2].rpartition("@")[2] if self.breaker else ""
         count = prepared.retry_count_header
         if count and count in prepared.headers:  # the caller's own value wins
             count = None

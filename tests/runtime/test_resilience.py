@@ -276,6 +276,23 @@ def test_circuit_breaker_through_the_client() -> None:
     assert breaker.state("api.test") == "open"
 
 
+def test_a_base_url_s_password_stays_out_of_the_circuit_error() -> None:
+    """A helper's review: the breaker keyed hosts by the whole netloc, so `CircuitOpenError`'s
+    message and `.host` carried `user:PASSWORD@` of the base URL."""
+    breaker = rt.CircuitBreaker(failure_threshold=1, cooldown=60)
+    c = sync_client(
+        Recorder(httpx.Response(502)),
+        max_retries=0,
+        circuit_breaker=breaker,
+        base_url="https://user:PASSWORD123@api.test:8443",
+    )
+    with pytest.raises(rt.InternalServerError):
+        c.request(op(), {})
+    with pytest.raises(rt.CircuitOpenError) as info:
+        c.request(op(), {})
+    assert info.value.host == "api.test:8443" and "PASSWORD123" not in str(info.value)
+
+
 def test_a_retry_the_breaker_refuses_gives_the_server_s_answer() -> None:
     """A helper's async review: with `failure_threshold=2` and `max_retries=5`, the call's own
     two 503s opened the circuit and the call raised `CircuitOpenError`, the 503 (and its body)
