@@ -282,17 +282,22 @@ def http_identity(http: httpx.Client | httpx.AsyncClient) -> str:
     none: `alice.with_options(http_client=bob_http)` got alice's entries). The cookies the
     server sets later (a load balancer's) do not count: they would make every call a miss. An
     `auth` other than Basic is opaque: a token of its own per client (its object's `id` is
-    reused once the object is freed: one user's entry went to another)."""
+    reused once the object is freed: one user's entry went to another). Its own query
+    parameters count (`params={"key": ...}`); a request hook may add anything (an
+    `Authorization` header): such a client is opaque too (a helper's review: Bob's first call
+    returned Alice's body, a hit, through each of them)."""
     skipped = _NOT_IDENTITY
     parts = [
         f"{k.lower()}\0{v}" for k, v in sorted(http.headers.items()) if k.lower() not in skipped
     ]
     parts += [f"jar\0{c.domain}\0{c.path}\0{c.name}\0{c.value}" for c in http.cookies.jar]
+    if http.params:
+        parts.append(f"params\0{http.params}")
     auth = http.auth
     if isinstance(auth, httpx.BasicAuth) and isinstance(getattr(auth, "_auth_header", None), str):
         parts.append(f"basic\0{auth._auth_header}")  # pyright: ignore[reportPrivateUsage]
-    elif auth is not None:
-        parts.append(f"auth\0{uuid.uuid4().hex}")
+    elif auth is not None or http.event_hooks.get("request"):
+        parts.append(f"opaque\0{uuid.uuid4().hex}")
     return hashlib.sha256("\0\0".join(parts).encode()).hexdigest() if parts else ""
 
 

@@ -263,6 +263,7 @@ def test_entries_are_per_caller_and_account_whatever_the_header_s_name() -> None
         {"auth": ("alice", "pw")},
         {"headers": {"Authorization": "Bearer alice"}},
         {"cookies": {"session": "alice"}},
+        {"params": {"key": "alice"}},  # (a later review: its query was not counted)
     ],
 )
 def test_what_a_callers_http_client_adds_keeps_entries_apart(identity: dict[str, Any]) -> None:
@@ -285,6 +286,33 @@ def test_what_a_callers_http_client_adds_keeps_entries_apart(identity: dict[str,
     assert raw(alice, op()).cache_status == "miss"
     assert raw(bob, op()).cache_status == "miss" and len(server.requests) == 2
     assert raw(alice, op()).cache_status == "hit" and raw(bob, op()).cache_status == "hit"
+
+
+def test_a_client_whose_request_hook_may_add_a_credential_is_its_own() -> None:
+    """A helper's review: a request `event_hooks` entry setting `Authorization` per user was
+    invisible to the fingerprint; Bob's first call got Alice's private body as a hit."""
+    server = Server(**{"Cache-Control": "private, max-age=60"})
+    store = rt.MemoryCacheStore()
+
+    def signer(user: str) -> Any:
+        def hook(request: httpx.Request) -> None:
+            request.headers["Authorization"] = f"Bearer {user}"
+
+        return hook
+
+    clients = [
+        rt.SyncAPIClient(
+            base_url="https://api.test/v1",
+            http_client=httpx.Client(
+                transport=httpx.MockTransport(server), event_hooks={"request": [signer(user)]}
+            ),
+            cache=rt.Cache(store=store),
+        )
+        for user in ("alice", "bob")
+    ]
+    assert [raw(c, op()).cache_status for c in clients] == ["miss", "miss"]
+    assert [r.headers["Authorization"] for r in server.requests] == ["Bearer alice", "Bearer bob"]
+    assert raw(clients[0].with_options(max_retries=1), op()).cache_status == "hit"
 
 
 def test_cookies_the_server_sets_do_not_split_the_entries() -> None:
