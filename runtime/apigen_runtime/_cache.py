@@ -88,10 +88,10 @@ class MemoryCacheStore:
             return value
 
     def set(self, key: str, value: bytes, ttl: float | None) -> None:
-        if len(value) > self.max_bytes:
-            return
         with self._lock:
-            self._drop(key)
+            self._drop(key)  # (an entry too large to keep replaces the old one all the same)
+            if len(value) > self.max_bytes:
+                return
             until = None if ttl is None else time.monotonic() + ttl
             self._data[key] = (value, until)
             self._size += len(value)
@@ -191,6 +191,10 @@ class Cache:
         stored = None if _redirected(response, request) else _variant(response, request, self)
         if stored is not None:
             yield from self._store(key, entry, credential, request, stored)
+        elif variant is not None and response.is_success:
+            # newer content that cannot be kept (`no-store`, too large): the older entry must
+            # not answer the next call as a hit (a cache that went back in time)
+            yield from self._forget(key, entry, variant)
         return _mark(response, "miss", request)
 
     def invalidate(self, request: Prepared) -> Flow[None]:
@@ -260,6 +264,16 @@ class Cache:
         ttl = max(1.0, max(v.get("keep", 0) for v in entry["variants"]) - time.time())
         data = json.dumps(entry).encode()
         yield from self._call(lambda: self.store_().set(key, data, ttl), "write")
+
+    def _forget(self, key: str, entry: dict[str, Any], variant: dict[str, Any]) -> Flow[None]:
+        kept = [v for v in entry.get("variants", []) if not _same_variant(v, variant)]
+        store = self.store_()
+        if not kept:
+            yield from self._call(functools.partial(store.delete, key), "clear")
+            return
+        ttl = max(1.0, max(v.get("keep", 0) for v in kept) - time.time())
+        data = json.dumps({"variants": kept}).encode()
+        yield from self._call(lambda: store.set(key, data, ttl), "write")
 
 
 def unsafe(method: str) -> bool:

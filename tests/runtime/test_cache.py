@@ -570,3 +570,36 @@ def test_a_list_page_served_from_the_cache_keeps_its_response() -> None:
         return (await raw_async_page(a.paginate)(pages, {})).cache_status
 
     assert asyncio.run(run()) == "hit"
+
+
+@pytest.mark.parametrize("why", ["no-store", "too large"])
+def test_newer_content_that_cannot_be_kept_retires_the_older_entry(why: str) -> None:
+    """A helper's review: after a `no-cache` call saw a new body that could not be stored
+    (`no-store`, or larger than the store's `max_bytes`), the next call answered with the old
+    body as a hit: the cache went back in time."""
+    answers = [
+        httpx.Response(200, json={"v": 1}, headers={"Cache-Control": "max-age=60"}),
+        httpx.Response(
+            200,
+            json={"v": 2, "pad": "x" * (5000 if why == "too large" else 0)},
+            headers={"Cache-Control": "no-store" if why == "no-store" else "max-age=60"},
+        ),
+        httpx.Response(200, json={"v": 3}, headers={"Cache-Control": "max-age=60"}),
+    ]
+    sent: list[httpx.Request] = []
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        sent.append(request)
+        return answers[len(sent) - 1]
+
+    store = rt.MemoryCacheStore(max_bytes=2000)
+    c = rt.SyncAPIClient(
+        base_url="https://api.test/v1",
+        http_client=httpx.Client(transport=httpx.MockTransport(answer)),
+        cache=rt.Cache(store=store),
+    )
+    assert raw(c, op()).parse()["v"] == 1
+    again = raw(c, op(), extra_headers={"Cache-Control": "no-cache"})
+    assert again.parse()["v"] == 2 and again.cache_status == "miss"
+    latest = raw(c, op())
+    assert latest.parse()["v"] == 3 and latest.cache_status == "miss" and len(sent) == 3
