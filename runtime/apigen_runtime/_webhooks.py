@@ -70,6 +70,8 @@ def _key(secret: bytes) -> bytes:
 
 
 def _check_age(timestamp: float, tolerance: float) -> None:
+    if not tolerance >= 0:  # NaN: every comparison false, any age passed (fail closed)
+        raise ValueError(f"tolerance must be a number of seconds >= 0 or None, not {tolerance!r}")
     if not math.isfinite(timestamp) or abs(time.time() - timestamp) > tolerance:
         raise WebhookVerificationError(
             f"Webhook timestamp is outside the {tolerance:g} s tolerance (replayed or clock skew)."

@@ -70,6 +70,11 @@ def test_stripe_timestamp_tolerance() -> None:
         verify_stripe(PAYLOAD, stripe_header(PAYLOAD, SECRET, future), SECRET)
     verify_stripe(PAYLOAD, stripe_header(PAYLOAD, SECRET, old), SECRET, tolerance=600)
     verify_stripe(PAYLOAD, stripe_header(PAYLOAD, SECRET, 1), SECRET, tolerance=None)
+    # a helper's review: a NaN tolerance passed an 11-day-old delivery (fails closed now)
+    ancient = int(time.time()) - 11 * 86400
+    for bad in (float("nan"), -1.0):
+        with pytest.raises(ValueError, match="tolerance must be"):
+            verify_stripe(PAYLOAD, stripe_header(PAYLOAD, SECRET, ancient), SECRET, tolerance=bad)
 
 
 def test_hmac_hex_with_prefix_github_style() -> None:
