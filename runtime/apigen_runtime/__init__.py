@@ -97,6 +97,7 @@ _LAZY: dict[str, str] = {
     "CacheStore": "._cache",
     "MemoryCacheStore": "._cache",
     "RedisCacheStore": "._cache",
+    "cache_status": "._cache",
     "Model": "._models",
     "discriminator": "._models",
     "later": "._lazy",
@@ -137,7 +138,7 @@ _LAZY: dict[str, str] = {
 if TYPE_CHECKING:
     from . import webhooks
     from ._aws import AWSSigV4
-    from ._cache import Cache, CacheStore, MemoryCacheStore, RedisCacheStore
+    from ._cache import Cache, CacheStore, MemoryCacheStore, RedisCacheStore, cache_status
     from ._circuit import CircuitBreaker
     from ._lazy import later
     from ._lro import LongRunning
@@ -283,6 +284,7 @@ __all__ = [
     "Webhook",
     "WebhookVerificationError",
     "__version__",
+    "cache_status",
     "deprecated",
     "discriminator",
     "enable_logging",

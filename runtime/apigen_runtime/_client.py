@@ -499,7 +499,7 @@ class _BaseClient(Generic[HttpT]):
             if plan(op).client_params:
                 values = self._with_client_values(op, values)
             base_url = self.base_url_for(op)
-            if not base_url.startswith(("http://", "https://")):
+            if not base_url[:8].lower().startswith(("http://", "https://")):  # (`HTTPS://`)
                 raise ValueError(
                     f"Need an absolute base URL, got {base_url!r}: pass base_url= to the client"
                     + (f" or set {self._env_prefix}_BASE_URL" if self._env_prefix else "")

@@ -603,3 +603,5 @@ def test_newer_content_that_cannot_be_kept_retires_the_older_entry(why: str) -> 
     assert again.parse()["v"] == 2 and again.cache_status == "miss"
     latest = raw(c, op())
     assert latest.parse()["v"] == 3 and latest.cache_status == "miss" and len(sent) == 3
+    # (exported as docs/runtime-contract.md lists it: an ImportError before)
+    assert rt.cache_status(latest.http_response) == "miss"

@@ -293,6 +293,13 @@ def test_a_base_url_s_password_stays_out_of_the_circuit_error() -> None:
     assert info.value.host == "api.test:8443" and "PASSWORD123" not in str(info.value)
 
 
+def test_a_base_url_s_scheme_in_capitals_is_a_scheme() -> None:
+    """A helper's review: `HTTPS://api.test` was refused as "Need an absolute base URL"."""
+    recorder = Recorder(httpx.Response(200, json={}))
+    sync_client(recorder, base_url="HTTPS://api.test/v1").request(op(), {})
+    assert str(recorder.requests[0].url).startswith("https://api.test/v1/")
+
+
 def test_a_retry_the_breaker_refuses_gives_the_server_s_answer() -> None:
     """A helper's async review: with `failure_threshold=2` and `max_retries=5`, the call's own
     two 503s opened the circuit and the call raised `CircuitOpenError`, the 503 (and its body)
