@@ -797,6 +797,7 @@ def poll_operation(
     security: tuple[tuple[str, ...], ...],
     base_url: str,
     given: RequestOptions | None = None,
+    left: float | None = None,
 ) -> tuple[Operation[Any], dict[str, object], RequestOptions]:
     """The GET of a long-running operation's ``target``: a path under ``base_url`` (the
     operation's: its own server's, when it has one), or an absolute URL on that origin outside
@@ -822,6 +823,8 @@ def poll_operation(
     # mock's `code=202` for the first request)
     headers = {k: v for k, v in (kept.get("extra_headers") or {}).items() if k.lower() != "prefer"}
     options["extra_headers"] = {"Cache-Control": "no-cache", **headers}
+    if left is not None:  # what is left of the wait bounds the poll, its retries included
+        options["deadline"] = left
     if not url.is_absolute_url:  # under the operation's base URL, not the client's
         return dataclasses.replace(op, origin=base_url), values, options
     origin = str(url.copy_with(raw_path=b"/", fragment=None)).rstrip("/")
@@ -1087,7 +1090,7 @@ class SyncAPIClient(_BaseClient[httpx.Client]):
             final = wait_sync(
                 first.http_response,
                 op.long_running,
-                lambda target: self._poll(target, base_url, options),
+                lambda target, left: self._poll(target, base_url, options, left),
                 base_url,
                 timeout=timeout,
                 interval=interval,
@@ -1098,9 +1101,13 @@ class SyncAPIClient(_BaseClient[httpx.Client]):
             return parse_final(op, final)
 
     def _poll(
-        self, target: str, base_url: str, given: RequestOptions | None = None
+        self,
+        target: str,
+        base_url: str,
+        given: RequestOptions | None = None,
+        left: float | None = None,
     ) -> httpx.Response:
-        op, values, options = poll_operation(target, self._custom_security(), base_url, given)
+        op, values, options = poll_operation(target, self._custom_security(), base_url, given, left)
         # mypy picks with_raw_response's coroutine overload here, pyright the sync one
         raw = cast(  # pyright: ignore[reportUnnecessaryCast]
             "RawResponse[Any]", with_raw_response(self.request)(op, values, options)
@@ -1497,7 +1504,7 @@ class AsyncAPIClient(_BaseClient[httpx.AsyncClient]):
             final = await wait_async(
                 first.http_response,
                 op.long_running,
-                lambda target: self._poll(target, base_url, options),
+                lambda target, left: self._poll(target, base_url, options, left),
                 base_url,
                 timeout=timeout,
                 interval=interval,
@@ -1507,9 +1514,13 @@ class AsyncAPIClient(_BaseClient[httpx.AsyncClient]):
             return parse_final(op, final)
 
     async def _poll(
-        self, target: str, base_url: str, given: RequestOptions | None = None
+        self,
+        target: str,
+        base_url: str,
+        given: RequestOptions | None = None,
+        left: float | None = None,
     ) -> httpx.Response:
-        op, values, options = poll_operation(target, self._custom_security(), base_url, given)
+        op, values, options = poll_operation(target, self._custom_security(), base_url, given, left)
         raw: RawResponse[Any] = await with_raw_response(self.request)(op, values, options)
         return raw.http_response
 

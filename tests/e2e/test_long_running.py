@@ -168,6 +168,53 @@ def test_deadline_stops_the_wait(jobs: ModuleType) -> None:
     assert 2 <= len(api.seen) < 100  # it polled, and stopped
 
 
+@pytest.mark.parametrize("mode", ["sync", "async"])
+def test_a_failing_monitor_cannot_stretch_the_wait_past_its_timeout(
+    jobs: ModuleType, mode: str
+) -> None:
+    """A helper's review: a monitor answering 503 with `Retry-After: 2` made `poll_timeout=1`
+    wait 4.2 s (the poll's own retries had no deadline), then raise the 503. Each poll is
+    bounded by what is left of the wait; past it, `LongRunningTimeoutError`."""
+    import time
+
+    polls: list[float] = []
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        if request.method == "POST":
+            return httpx.Response(202, headers={"Location": "/v1/jobs/j1/status"})
+        polls.append(time.monotonic())
+        return httpx.Response(503, json={}, headers={"Retry-After": "2"})
+
+    started = time.monotonic()
+    expected = (jobs.InternalServerError, jobs.LongRunningTimeoutError)
+    if mode == "sync":
+        client = jobs.Client(
+            base_url=BASE, http_client=httpx.Client(transport=httpx.MockTransport(answer))
+        )
+        with pytest.raises(expected):
+            client.jobs.create_and_wait(poll_timeout=0.5, poll_interval=0.01)
+    else:
+        http = httpx.AsyncClient(transport=httpx.MockTransport(answer))
+        aclient = jobs.AsyncClient(base_url=BASE, http_client=http)
+        with pytest.raises(expected):
+            asyncio.run(aclient.jobs.create_and_wait(poll_timeout=0.5, poll_interval=0.01))
+    assert time.monotonic() - started < 1.9 and len(polls) == 1
+
+
+def test_a_poll_failing_when_the_wait_is_over_is_its_timeout() -> None:
+    """Past the wait's end, a poll's error is the wait's `LongRunningTimeoutError` (chained)."""
+    from apigen_runtime._errors import APIConnectionError, LongRunningTimeoutError
+    from apigen_runtime._lro import _Wait  # pyright: ignore[reportPrivateUsage]
+
+    first = httpx.Response(202, request=httpx.Request("POST", BASE + "/jobs"))
+    error = APIConnectionError(request=first.request)
+    assert _Wait(None, 1, 1).poll_failed(error, first) is error
+    assert _Wait(60, 1, 1).poll_failed(error, first) is error
+    over = _Wait(0, 1, 1).poll_failed(error, first)
+    assert isinstance(over, LongRunningTimeoutError) and "within 0 s" in str(over)
+    assert _Wait(0, 1, 1).left() == 1.0 and _Wait(None, 1, 1).left() is None
+
+
 def test_cancel_event_stops_the_wait(jobs: ModuleType) -> None:
     api = Api(pending=10**6)
     cancel = threading.Event()
