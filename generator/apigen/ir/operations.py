@@ -463,6 +463,11 @@ class OperationBuilder:
         if not isinstance(content, JSON_OBJECT) or not content:
             return [], None
         media_type = _pick_media(list(content))
+        if _takes_files_as_form(self.document, content, media_type):
+            # a JSON (or form) body whose schema holds a file, where multipart is offered too:
+            # the file goes as a part (OpenAI's `CreateSkill`, multipart listed first, failed
+            # every call: non-UTF-8 bytes refused, UTF-8 ones sent as a JSON string)
+            media_type = next(m for m in content if _media_key(m) == "multipart/form-data")
         media = content[media_type] if isinstance(content[media_type], JSON_OBJECT) else {}
         others = [m for m in content if m != media_type]
         if others:
@@ -841,8 +846,42 @@ def _star_kind(schema: Any) -> ResponseKind | None:
     return None
 
 
+def _media_key(media: str) -> str:
+    return media.lower().split(";")[0].strip()
+
+
+def _takes_files_as_form(
+    document: Mapping[str, Any], content: Mapping[str, Any], pick: str
+) -> bool:
+    """Whether `pick`, a JSON or urlencoded body, holds a file where the operation offers
+    multipart too (a JSON string cannot carry a file's octets)."""
+    if _media_key(pick) == "multipart/form-data" or not any(
+        _media_key(m) == "multipart/form-data" for m in content
+    ):
+        return False
+    media = content.get(pick)
+    return isinstance(media, JSON_OBJECT) and _holds_file(document, media.get("schema"), 0)
+
+
+def _holds_file(document: Mapping[str, Any], schema: Any, depth: int) -> bool:
+    """A binary string (`format: binary`, 3.1's `contentMediaType`; not base64 `byte`) in
+    `schema`, its properties, items or composition members (bounded depth, refs followed)."""
+    schema = deref(document, schema)
+    if not isinstance(schema, JSON_OBJECT) or depth > 4:
+        return False
+    if _is_binary(schema) and schema.get("format") != "byte":
+        return True
+    parts: list[Any] = [schema.get("items")]
+    for key in ("allOf", "oneOf", "anyOf"):
+        members = schema.get(key)
+        parts += members if isinstance(members, list) else []
+    props = schema.get("properties")
+    parts += list(props.values()) if isinstance(props, JSON_OBJECT) else []
+    return any(_holds_file(document, part, depth + 1) for part in parts if part is not None)
+
+
 def _pick_media(media_types: list[str]) -> str:
-    lowered = {m.lower().split(";")[0].strip(): m for m in media_types}
+    lowered = {_media_key(m): m for m in media_types}
     for preferred in _BODY_PREFERENCE:
         if preferred in lowered:
             return lowered[preferred]
