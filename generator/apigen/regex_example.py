@@ -35,6 +35,8 @@ _CATEGORY: Final[dict[str, str]] = {
 _EXTRAS: Final = (0, 1, 2, 4, 8, 16, 32, 64)
 #: Most repeats one quantifier takes to reach a minLength.
 _MAX_FILL: Final = 4096
+#: The longest text a repeat may make (an example longer than this is no example).
+_MAX_LENGTH: Final = 16384
 
 
 def example(pattern: str, low: int = 0, high: int | None = None, variant: int = 0) -> str | None:
@@ -140,8 +142,16 @@ class _Walker:
             return text
         if op in ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT"):
             least, most, body = av
+            if least > _MAX_FILL:  # `a{999999999}`: no example (the build hung, memory growing)
+                raise _NoMatch(op)
             count = min(least + self.extra, most)
-            parts = [self.walk(body) for _ in range(count)]
+            parts: list[str] = []
+            size = 0
+            for _ in range(count):
+                parts.append(self.walk(body))
+                size += len(parts[-1])
+                if size > _MAX_LENGTH:  # nested repeats (`(a{4000}){4000}`) multiply
+                    raise _NoMatch(op)
             while self.need > 0 and count < most and count < _MAX_FILL:
                 piece = self.walk(body)
                 if not piece:

@@ -183,3 +183,27 @@ def test_finds_answers_an_ambiguous_pattern_on_a_long_text_or_says_it_cannot() -
     assert finds(r"\p{Greek}", "a") is None  # a pattern Python cannot read
     # a backreference needs backtracking; past the engine's limit nothing is told
     assert finds(r"^(a|a?)+\1$", "a" * 40 + "!") is None
+
+
+def test_a_huge_repeat_or_length_gives_no_example_rather_than_a_hang() -> None:
+    """A helper's hostile specs: `pattern: "^a{999999999}$"` made `apigen build` (and the
+    sandbox) run for ever with memory growing; `a{2000000}` and `minLength: 1000000` wrote
+    README examples of megabytes; `minimum: 1e400` (JSON read as inf) or `1e308` with a
+    `multipleOf` stopped the build with an "internal error" (OverflowError)."""
+    from apigen.ir.examples import example_value
+
+    started = time.monotonic()
+    for pattern in ("^a{999999999}$", "^a{2000000}$", "^(a{4000}){4000}$", "^(?:ab{3000}){10}$"):
+        assert example(pattern) is None, pattern
+    assert example("^a{3}$") == "aaa"
+    assert time.monotonic() - started < 10
+
+    def same(node: object) -> object:
+        return node
+
+    assert example_value({"type": "string", "minLength": 1_000_000}, same) is None
+    assert example_value({"type": "string", "minLength": 9}, same) == "stringxxx"
+    for minimum in (float("inf"), 1e308):
+        for kind, shown in (("integer", 1), ("number", 1.0)):
+            schema = {"type": kind, "minimum": minimum, "multipleOf": 0.3}
+            assert example_value(schema, same) == shown

@@ -8,6 +8,7 @@ validation (our sandbox, a mock, or the real API) as written.
 from __future__ import annotations
 
 import datetime as dt
+import math
 import uuid
 from collections.abc import Callable, Mapping
 from typing import Any
@@ -162,9 +163,17 @@ def _number(s: Mapping[str, Any], integer: bool) -> int | float:
     if isinstance(high, int | float) and not isinstance(high, bool) and value > high:
         value = high
     multiple = s.get("multipleOf")
-    if isinstance(multiple, int | float) and multiple > 0 and value % multiple:
-        value = (value // multiple + 1) * multiple
-    return int(value) if integer else float(value)
+    try:
+        if isinstance(multiple, int | float) and multiple > 0 and value % multiple:
+            value = (value // multiple + 1) * multiple
+        if isinstance(value, float) and not math.isfinite(value):
+            raise OverflowError(value)  # `minimum: 1e400` (read as inf): no number to show
+        return int(value) if integer else float(value)
+    except OverflowError:  # (an "internal error" stopped the build)
+        return 1 if integer else 1.0
+
+
+_LONGEST = 4096  # characters: a longer example string is none a reader could use
 
 
 def _string(s: Mapping[str, Any]) -> str | None:
@@ -175,6 +184,8 @@ def _string(s: Mapping[str, Any]) -> str | None:
     low, high = s.get("minLength"), s.get("maxLength")
     low = low if isinstance(low, int) and not isinstance(low, bool) else 0
     high = high if isinstance(high, int) and not isinstance(high, bool) else None
+    if low > _LONGEST:  # `minLength: 1000000` wrote a 10 MB README: no example to show
+        return None
     if len(value) < low:
         value += "x" * (low - len(value))
     if high is not None and len(value) > high:
