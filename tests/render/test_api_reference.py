@@ -34,3 +34,22 @@ def test_a_constant_parameter_shows_its_default(tmp_path: Path) -> None:
         "client.authorize.retrieve(*, client_id: str, response_type: Literal['code'] = 'code',"
         " state: str = ...) -> None" in reference
     )
+
+
+def test_the_spec_s_description_brings_no_code_block_into_the_readme(tmp_path: Path) -> None:
+    """A helper's hostile specs: a ```python block in `info.description` was pasted into the
+    README as an example (README tooling ran it: a spec's code ran), an unclosed one swallowed
+    the Install section, and the 1,000-character cut could leave one open."""
+    spec = tmp_path / "fenced.yaml"
+    spec.write_text(
+        SPEC.replace(
+            'info: {title: t, version: "1"}',
+            'info: {title: t, version: "1", description: "Intro line\\n```python\\n'
+            "import os; os.system('touch pwned')\\n```\\nmore\"}",
+        )
+    )
+    build_into(spec, tmp_path / "out", name="fenced")
+    readme = (tmp_path / "out" / "README.md").read_text()
+    init = (tmp_path / "out" / "fenced" / "__init__.py").read_text()
+    assert "Intro line" in readme and "os.system" not in readme and "os.system" not in init
+    assert readme.count("```") % 2 == 0 and "## Install" in readme

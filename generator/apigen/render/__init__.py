@@ -35,7 +35,7 @@ from . import views
 from .code import Imports, TypeRenderer, comment_text, docstring, literal
 from .isort import export_key, module_order, sort_block
 from .manifest import TypedManifest, dumps
-from .readme import api_reference, readme_view
+from .readme import api_reference, first_paragraph, readme_view
 from .resources import resource_modules, split_types_modules, webhooks_module
 
 # The runtime's error classes a package re-exports, each with its runtime base class (the
@@ -329,7 +329,7 @@ def _render_files(
             header=header,
             view={
                 "doc": docstring(
-                    f"Python client for {api.title}.\n\n{_first_paragraph(api.description)}"
+                    f"Python client for {api.title}.\n\n{first_paragraph(api.description)}"
                 ),
                 "errors": sorted(_ERRORS),
                 # (ruff's order: constants, classes, the rest: `NOT_GIVEN` first)
@@ -431,10 +431,6 @@ def _error_classes() -> list[tuple[str, str | None]]:
     for name in sorted(_ERRORS):
         add(name)
     return out
-
-
-def _first_paragraph(text: str) -> str:
-    return text.strip().split("\n\n")[0][:1000] if text else ""
 
 
 def _client_view(api: Api, dist: Distribution) -> dict[str, Any]:

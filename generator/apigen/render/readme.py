@@ -76,7 +76,7 @@ def readme_view(api: Api, dist: Distribution) -> dict[str, Any]:
         "spec_arg": shlex.quote(comment_text(api.spec_file)),
         "title": comment_text(api.title),
         "version": comment_text(api.version),
-        "description": _first_paragraph(api.description),
+        "description": first_paragraph(api.description),
         "credential_args": _client_args(api, creds),
         # the client parameters a caller must give, for the async example's `AsyncClient(...)`
         "required_client_args": ", ".join(
@@ -294,8 +294,17 @@ def _servers(api: Api) -> dict[str, Any] | None:
     }
 
 
-def _first_paragraph(text: str) -> str:
-    return text.strip().split("\n\n")[0][:1000] if text else ""
+def first_paragraph(text: str) -> str:
+    """The spec's first paragraph, cut before any code fence: a ```python block in
+    `info.description` became a README example (run by README tooling: a spec's code ran), an
+    unclosed one swallowed the Install section, and the 1,000-character cut could leave one
+    open."""
+    kept: list[str] = []
+    for line in text.strip().split("\n\n")[0].split("\n") if text else ():
+        if line.lstrip().startswith(("```", "~~~")):
+            break
+        kept.append(line)
+    return "\n".join(kept).strip()[:1000]
 
 
 def credential_example(api: Api, shown: OperationDef | None = None) -> str:
