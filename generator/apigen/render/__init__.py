@@ -33,7 +33,7 @@ from ..ir.nodes import Api, Definition, OperationDef
 from ..ir.text import INVISIBLE, visible
 from . import views
 from .code import Imports, TypeRenderer, comment_text, docstring, literal
-from .isort import export_key, module_order, sort_block
+from .isort import export_key, member_key, module_order, sort_block
 from .manifest import TypedManifest, dumps
 from .readme import api_reference, first_paragraph, readme_view
 from .resources import resource_modules, split_types_modules, webhooks_module
@@ -374,8 +374,9 @@ def _runtime_files(
             "requirement": literal(requirement),
             "low": repr(low),
             "high": repr(high),
-            "names": sorted(n for n in rt.__all__ if n not in lazy),
-            "lazy": sorted(n for n in rt.__all__ if n in lazy),
+            # (in ruff's isort order: a plain `sorted` put `ANY_URL` after `APIError`, I001)
+            "names": sorted((n for n in rt.__all__ if n not in lazy), key=member_key),
+            "lazy": sorted((n for n in rt.__all__ if n in lazy), key=member_key),
             "all": list(rt.__all__),  # the runtime's own (ruff-sorted) order
         },
     )
