@@ -85,7 +85,8 @@ BODY_CURSORS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("next_cursor", ("cursor", "next_cursor", "after", "starting_after")),
     ("nextCursor", ("cursor", "nextCursor", "after")),
     ("next_page_token", ("page_token", "next_page_token", "pageToken")),
-    ("nextPageToken", ("pageToken", "page_token", "nextPageToken")),
+    ("nextPageToken", ("pageToken", "page_token", "nextPageToken", "token")),
+    ("pageToken", ("pageToken",)),  # HERE Tracking: the token under the parameter's name
     ("next_token", ("next_token", "token", "nextToken")),
     ("nextToken", ("nextToken", "next_token", "token")),
     ("end_cursor", ("after", "cursor")),
@@ -178,7 +179,14 @@ def detect(
     # with a page-number or offset parameter, an array beside metadata objects (STAPI's
     # `{page: {...}, sort: {...}, animals: [...]}`) is a page too
     paged = any(p in query for p in (*PAGE_PARAMS, "offset", "skip"))
-    found = _items(body, definitions, metadata_objects=paged)
+    # a body handing back a cursor the request takes: its one array is the page, whatever
+    # objects stand beside it (PagerDuty's `privileges` beside `actions`: not paged)
+    top = _fields(body, definitions) or {}
+    cursored = any(
+        _find(top, (name,), "str", definitions) is not None and any(p in query for p in params)
+        for name, params in BODY_CURSORS
+    )
+    found = _items(body, definitions, metadata_objects=paged, any_objects=cursored)
     if found is None:
         return None
     items, item = found
@@ -188,6 +196,15 @@ def detect(
         return _find(fields, names, kind, definitions)
 
     has_more = field_of(HAS_MORE, "bool")
+    bare = field_of(("next",), "str")
+    if bare is not None and _cursor_described(_field_doc(fields, bare, definitions)):
+        # OpenAI's group lists: `next`, "the cursor for the next page", taken back as `after`
+        # (paged by the last item's `id`, which its items lack: page 2 raised)
+        taker = next((p for p in ("after", "cursor", "starting_after") if p in query), None)
+        if taker is not None:
+            return PaginationDef(
+                "body_cursor", item, items, has_more=has_more, cursor=bare, cursor_param=taker
+            )
     # a cursor the body hands back (`pageInfo.endCursor`) before the last item's id
     for name, params in BODY_CURSORS:
         cursor = field_of((name,), "str")
@@ -470,11 +487,16 @@ def _array_item(t: TypeExpr, definitions: Mapping[str, Definition]) -> TypeExpr 
 
 
 def _items(
-    body: TypeExpr, definitions: Mapping[str, Definition], *, metadata_objects: bool = False
+    body: TypeExpr,
+    definitions: Mapping[str, Definition],
+    *,
+    metadata_objects: bool = False,
+    any_objects: bool = False,
 ) -> tuple[str | None, TypeExpr] | None:
     """Where the item array is (`None` path: the body itself) and the item type.
     `metadata_objects`: the one array may stand beside objects of scalars too (the request
-    takes a page number or offset, so such objects read as the page's metadata)."""
+    takes a page number or offset, so such objects read as the page's metadata); `any_objects`:
+    beside any objects (the body hands back a cursor the request takes)."""
     item = _array_item(body, definitions)
     if item is not None:
         return None, item
@@ -502,6 +524,8 @@ def _items(
     if all(_is_scalar(f.type, definitions) for f in others):
         return found[0]
     if metadata_objects and all(_metadata(f.type, definitions) for f in others):
+        return found[0]
+    if any_objects:  # (`detect`: the body hands back a cursor the request takes)
         return found[0]
     return None
 
@@ -533,7 +557,8 @@ def _is(t: TypeExpr, kind: str, definitions: Mapping[str, Definition]) -> bool:
             return t.open_base.name == kind
         names = {"str": str, "bool": bool, "int": int}
         return all(type(v) is names.get(kind) for v in t.values)
-    return isinstance(t, Prim) and (t.name == kind or (kind == "str" and t.name == "Any"))
+    # (a UUID is text: DigitalOcean's batches hand back `last_id` as one)
+    return isinstance(t, Prim) and (t.name == kind or (kind == "str" and t.name in ("Any", "UUID")))
 
 
 def _is_scalar(t: TypeExpr, definitions: Mapping[str, Definition]) -> bool:
