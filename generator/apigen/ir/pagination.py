@@ -200,7 +200,8 @@ def detect(
     if bare is not None and _cursor_described(_field_doc(fields, bare, definitions)):
         # OpenAI's group lists: `next`, "the cursor for the next page", taken back as `after`
         # (paged by the last item's `id`, which its items lack: page 2 raised)
-        taker = next((p for p in ("after", "cursor", "starting_after") if p in query), None)
+        takers: tuple[str, ...] = ("after", "cursor", "starting_after")
+        taker = next((p for p in takers if p in query), None)
         if taker is not None:
             return PaginationDef(
                 "body_cursor", item, items, has_more=has_more, cursor=bare, cursor_param=taker
