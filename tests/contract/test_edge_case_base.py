@@ -42,3 +42,41 @@ def test_edge_cases_are_sent_when_every_drawn_body_was_refused_before_sending(
     (result,) = report.operations
     assert result.calls > 0
     assert not [f for f in result.failures if f.klass != "spec"], result.failures
+
+
+def test_the_made_body_satisfies_compositions_and_the_keywords_beside_them() -> None:
+    """A helper's Prism sweep: the body made for the edge cases read `allOf` (and `anyOf`) as
+    its first member and dropped the schema's own `required` beside it: Azure's `allOf:
+    [Resource]` with `required: [location, sku, properties]` made `{location}`, and the 23 edge
+    cases blamed the client for refusing it; GitHub's `anyOf: [{required: [pattern]}, ...]`
+    beside `properties` made nothing (13 edge cases never sent)."""
+    from apigen.contract.cases import simple_value
+    from apigen.contract.spec import SpecView
+
+    schemas = {
+        "Base": {
+            "properties": {"location": {"type": "string"}, "sku": {"$ref": "#/c/Sku"}},
+            "required": ["location"],
+        },
+        "Sku": {"properties": {"name": {"type": "string"}}, "required": ["name"]},
+        "Thing": {
+            "allOf": [{"$ref": "#/c/Base"}],
+            "properties": {"properties": {"type": "object"}},
+            "required": ["location", "sku", "properties"],
+        },
+        "Update": {
+            "required": ["version"],
+            "anyOf": [{"required": ["pattern"]}, {"required": ["must_match"]}],
+            "properties": {
+                "version": {"type": "string"},
+                "pattern": {"type": "string"},
+                "must_match": {"type": "array", "items": {"type": "string"}},
+            },
+        },
+    }
+    view = SpecView({"openapi": "3.0.3", "c": schemas})
+    made = simple_value(view, schemas["Thing"])
+    assert made == {"location": "a", "sku": {"name": "a"}, "properties": {}}
+    assert simple_value(view, schemas["Update"]) == {"version": "a", "pattern": "a"}
+    for name in ("Thing", "Update"):
+        assert view.errors(schemas[name], simple_value(view, schemas[name])) == []

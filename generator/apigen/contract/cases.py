@@ -13,6 +13,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 from urllib.parse import unquote
 
+from .. import all_of
 from ..path_keys import split_key
 from .spec import Param, SpecView
 
@@ -536,8 +537,18 @@ def simple_value(view: SpecView, schema: Any, depth: int = 0) -> Any:
     if isinstance(schema.get("enum"), list) and schema["enum"]:
         return schema["enum"][0]
     for key in ("anyOf", "oneOf", "allOf"):
-        if isinstance(schema.get(key), list) and schema[key]:
-            return simple_value(view, view.deref(schema[key][0]), depth + 1)
+        members = schema.get(key)
+        if isinstance(members, list) and members:
+            # the members (every one of `allOf`, the first of the others) merged with the
+            # schema's own keywords beside them (a helper's Prism sweep: Azure's `allOf:
+            # [Resource]` beside `required: [location, sku, properties]` made `{location}`, and
+            # 23 edge cases blamed the client for refusing it; GitHub's `anyOf: [{required:
+            # [pattern]}, ...]` beside `properties` made nothing)
+            own = {k: v for k, v in schema.items() if k != key}
+            picks = members if key == "allOf" else members[:1]
+            resolved = [view.deref(m) for m in picks]
+            parts = [own, *(m for m in resolved if isinstance(m, Mapping))]
+            return simple_value(view, all_of.merge(parts), depth + 1)
     kind = schema.get("type")
     if kind == "string":
         fmt = schema.get("format")

@@ -580,7 +580,7 @@ class _Run:
             # built on a drawn case the method can send: a body that is no object, for one
             # flattened into arguments, is filed before sending, and so were every edge case
             # built on it (path refusals included: 15 cases, 0 calls)
-            base = next((c for c in cases if not self._untyped_fields(op, constant, c)), None)
+            base = next((c for c in cases if not self._unfit_base(op, constant, c)), None)
             base = base or self._object_body(op, cases[0])
             cases += EdgeValues(self.view, op.method, op.path).cases(base)
         if cases and self.config.check_servers:
@@ -1059,7 +1059,23 @@ class _Run:
         media = self.view.deref((content or {}).get(case.media_type or "", {}))
         schema = self.view.deref(media.get("schema", {})) if isinstance(media, Mapping) else {}
         made = simple_value(self.view, schema)
-        return replace(case, body=made) if isinstance(made, dict) else case
+        if not isinstance(made, dict) or (
+            isinstance(schema, Mapping) and self.view.errors(schema, made)
+        ):
+            return case  # (a body the schema refuses was filed as the client's refusal)
+        return replace(case, body=made)
+
+    def _unfit_base(self, op: ManifestOperation, constant: Operation[Any], case: CaseInput) -> bool:
+        """A drawn body that is not an object where the schema is an untyped object (its
+        `properties` without `type: object`): flattened into arguments, or the one model
+        argument (GitHub's custom-pattern update: a null body refused by the method's type,
+        and the 13 edge cases built on it filed before sending)."""
+        return self._untyped_fields(op, constant, case) or (
+            case.body is not MISSING
+            and not isinstance(case.body, Mapping)
+            and constant.body is not None
+            and self._untyped(op, case)
+        )
 
     def _untyped_fields(
         self, op: ManifestOperation, constant: Operation[Any], case: CaseInput
