@@ -61,7 +61,7 @@ from ._errors import (
 )
 from ._limits import guard_async, guard_sync, stream_error
 from ._logging import REDACTED, SENSITIVE_HEADERS, SENSITIVE_QUERY, logger
-from ._operation import Operation, Response
+from ._operation import Operation, Response, success_responses
 from ._plan import plan
 from ._record import FrozenStruct
 from ._types import RequestOptions
@@ -111,7 +111,14 @@ def _pick(op: Operation[Any], status: int) -> Response | None:
     try:
         return by_status[status]
     except KeyError:
-        found = by_status[status] = pick_response(op.responses, status)
+        found = pick_response(op.responses, status)
+        if found is None and 200 <= status < 300:
+            # a success the spec did not list (200 where it says 201): read as the one it
+            # declares, the method's return type (a raw dict typed as the model failed far
+            # away at `created.user`, strict validation or not)
+            declared = list(success_responses(op.responses))
+            found = declared[0][1] if len(declared) == 1 else None
+        by_status[status] = found
         return found
 
 

@@ -84,6 +84,21 @@ def test_undeclared_success_is_returned_raw() -> None:
     assert call(httpx.Response(200, json={"a": 1}), op(responses={})) == {"a": 1}
 
 
+def test_a_success_the_spec_did_not_list_reads_as_the_one_it_declares() -> None:
+    """A helper's typing review: GitHub's `issues.create` declares 201; a 200 came back as a raw
+    dict typed as `Issue`, and `created.user` raised AttributeError far away."""
+    created = op(method="post", responses={"201": rt.Response(Pet, "json")})
+    assert call(httpx.Response(200, json={"id": 1, "name": "Rex"}), created) == Pet(
+        id=1, name="Rex"
+    )
+    strict = make_client(Recorder(httpx.Response(200, json={"id": "x"})), max_retries=0)
+    strict.strict_response_validation = True
+    with pytest.raises(rt.APIResponseValidationError):
+        strict.request(created, {})
+    two = op(responses={"200": rt.Response(Pet, "json"), "201": rt.Response(Owner, "json")})
+    assert call(httpx.Response(202, json={"a": 1}), two) == {"a": 1}  # which one: unsaid
+
+
 def test_broken_json_raises_validation_error() -> None:
     with pytest.raises(rt.APIResponseValidationError) as info:
         call(httpx.Response(200, text="<html>", headers={"content-type": "application/json"}))
