@@ -130,3 +130,24 @@ def test_array_and_map_defaults_are_read_sent_and_never_shared(tmp_path: Path) -
         second = line_cls(sku="b")
         assert (second.events, second.labels) == (["push"], {"k'": 1})
         assert second.to_dict() == {"sku": "b", "qty": 1, "events": ["push"]}
+
+
+def test_a_field_named_object_leaves_the_builtin_to_model_post_init(tmp_path: Path) -> None:
+    """A helper's typing review: OpenAI's `Response` has a field `object` and a required field
+    with a default; `model_post_init(self, context: object, /)` named the field (mypy: "not
+    valid as a type", 44 modules)."""
+    from tests.builds import assert_strict_mypy
+
+    spec = tmp_path / "objfield.yaml"
+    spec.write_text(
+        SPEC.replace(
+            "        note: {type: string, default: plain}\n",
+            "        note: {type: string, default: plain}\n        object: {type: string}\n",
+        )
+    )
+    build_into(spec, tmp_path / "out", name="objfield")
+    source = (tmp_path / "out" / "objfield" / "models" / "line.py").read_text()
+    assert "context: _builtins.object, /" in source and "import builtins as _builtins" in source
+    snippet = tmp_path / "use_objfield.py"
+    snippet.write_text("from objfield.models import Line\n\nLine(sku='a', object='o')\n")
+    assert_strict_mypy(tmp_path / "out", snippet)

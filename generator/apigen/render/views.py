@@ -47,6 +47,10 @@ class ClassView:
     # required fields with a spec default, counted as set (`model_post_init`): a request sends
     # only the fields set (`exclude_unset`), and the API requires these
     sent_always: list[str] = field(default_factory=list)
+    # `model_post_init`'s `context` annotation: the builtin, by its module where a field named
+    # `object` shadows it in the class body (OpenAI's `Response.object`: mypy "not valid as a
+    # type" in 44 modules)
+    context_type: str = "object"
 
 
 @dataclass
@@ -99,6 +103,9 @@ def model_module(
             imports.runtime = True
             view = ClassView(d.name, docstring(d.doc, indent="    "), _fields(d, model_types))
             view.sent_always = [f.py_name for f in d.fields if f.required and _kept_default(f)]
+            if view.sent_always and any(f.py_name == "object" for f in d.fields):
+                imports.builtins = True
+                view.context_type = "_builtins.object"
             classes.append(view)
     aliases: list[AliasView] = []
     for d in _assignment_order(assigned):
