@@ -173,15 +173,18 @@ if TYPE_CHECKING:
     from ._webhooks import verify_hmac, verify_standard_webhook, verify_stripe
 
 
-def __getattr__(name: str) -> Any:
-    module = _LAZY.get(name)
-    if module is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = importlib.import_module(module if module != "." else f".{name}", __name__)
-    if module != ".":
-        value = getattr(value, name)
-    globals()[name] = value
-    return value
+if not TYPE_CHECKING:  # (seen by a type checker, any name imported from here was `Any`: a
+    # misspelt `from pkg._runtime import AsyncRawResponse` passed mypy and pyright)
+
+    def __getattr__(name: str) -> Any:
+        module = _LAZY.get(name)
+        if module is None:
+            raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+        value = importlib.import_module(module if module != "." else f".{name}", __name__)
+        if module != ".":
+            value = getattr(value, name)
+        globals()[name] = value
+        return value
 
 
 def __dir__() -> list[str]:

@@ -5,6 +5,7 @@ method wrappers and ``client.get/post/...`` for undocumented endpoints (sync and
 from __future__ import annotations
 
 import platform
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -12,6 +13,7 @@ import pytest
 
 import apigen_runtime as rt
 from apigen_runtime._client import package_error, user_agent
+from tests.conftest import ROOT
 
 from .conftest import Recorder, make_client, op
 
@@ -302,3 +304,21 @@ async def test_escape_hatch_async() -> None:
     assert await client.post("/things", cast_to=dict, body={"b": 1}) == {}
     with pytest.raises(ValueError, match="relative"):
         await client.get("https://evil.test/x", cast_to=dict)
+
+
+def test_a_name_the_runtime_lacks_is_a_type_checker_s_error(tmp_path: Path) -> None:
+    """A helper's typing review: the runtime's lazy `__getattr__ -> Any` was visible to type
+    checkers, so `from <pkg>._runtime import AsyncRawResponse` (no such name) passed mypy
+    and pyright and raised ImportError at run time. Lazy names still type as themselves."""
+    from tests.ir.test_strict_enums import _mypy_errors  # pyright: ignore[reportPrivateUsage]
+
+    snippet = tmp_path / "use_runtime.py"
+    snippet.write_text(
+        "from apigen_runtime import AsyncRawResponse, Cache, SyncPage, cache_status\n\n"
+        "print(AsyncRawResponse, Cache, SyncPage, cache_status)\n"
+    )
+    errors, output = _mypy_errors(ROOT / "runtime", snippet)
+    assert (
+        len(errors) == 1
+        and 'Module "apigen_runtime" has no attribute "AsyncRawResponse"' in errors[0]
+    ), output
