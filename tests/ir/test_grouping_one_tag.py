@@ -9,6 +9,8 @@ best SDKs give such APIs (a review of the corpus2 provider clients, 2026-12-05).
 
 from __future__ import annotations
 
+from typing import Any
+
 from tests.builds import calls_of
 
 _calls = calls_of
@@ -100,3 +102,28 @@ def test_an_api_of_posts_to_nouns_keeps_create() -> None:
         "createImage": "images.generations.create",
         "createSpeech": "audio.speech.create",
     }
+
+
+def test_a_method_never_keeps_a_name_a_sub_resource_has() -> None:
+    """A helper's hostile spec: operation `photos` under tag `pets`, and tags `pets.photos`,
+    `pets.get_photos`, `pets.get_get_photos`, `pets.get_get_get_photos`: each round of renames
+    met the next child, and after three the method kept a child's name (ruff F811, mypy's
+    internal error, AttributeError on the sub-resource). The last resort qualifies it by path."""
+    from tests.builds import api_of
+
+    def listing(op_id: str, tag: str) -> dict[str, Any]:
+        return {
+            "get": {
+                "operationId": op_id,
+                "tags": [tag],
+                "responses": {"204": {"description": "ok"}},
+            }
+        }
+
+    paths = {"/pets/photos": listing("photos", "pets")}
+    for i, tag in enumerate(["photos", "get_photos", "get_get_photos", "get_get_get_photos"]):
+        paths[f"/x{i}"] = listing(f"list{i}", f"pets.{tag}")
+    api = api_of({"openapi": "3.1.0", "info": {"title": "t", "version": "1"}, "paths": paths})
+    children = {op.resource[1] for op in api.operations if len(op.resource) > 1}
+    (method,) = [op for op in api.operations if op.resource == ("pets",)]
+    assert method.name not in children and method.name == "get_pets_photos"

@@ -531,13 +531,21 @@ def _settle(
                         changed = True
         if not changed:
             break
-    # Last resort for identical fallbacks (operation ids missing or repeated): qualify by path.
+    # Last resort for identical fallbacks (operation ids missing or repeated), and for a name
+    # a sub-resource still has after three rounds (a hostile spec's tags `pets.get_photos`,
+    # `pets.get_get_photos`...: a method and a property of one name, ruff F811 and mypy's
+    # internal error): qualify by path.
+    kids: dict[tuple[str, ...], set[str]] = defaultdict(set)
+    for op in ops:
+        for i in range(1, len(op.resource)):
+            kids[op.resource[:i]].add(op.resource[i])
     final: dict[tuple[tuple[str, ...], str], list[OperationDef]] = defaultdict(list)
     for op in ops:
         final[(op.resource, op.name)].append(op)
-    taken = {key for key, group in final.items() if len(group) == 1}
-    for (resource, _), group in final.items():
-        if len(group) > 1:  # the whole path, version segments included, tells them apart
+    taken = {key for key, group in final.items() if len(group) == 1 and key[1] not in kids[key[0]]}
+    taken |= {(resource, kid) for resource, names in kids.items() for kid in names}
+    for (resource, name), group in final.items():
+        if len(group) > 1 or name in kids[resource]:  # the whole path tells them apart
             for op in group:
                 words = _path_words([s for s in op.path.split("/") if s])
                 name = naming.snake(" ".join([op.method, *words]))
