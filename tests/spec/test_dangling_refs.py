@@ -7,6 +7,7 @@ in an existing file), a parameter, a request body and a response. `--strict` sti
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -263,3 +264,45 @@ def test_a_plain_name_fragment_finds_its_anchor(tmp_path: Path) -> None:
         dangling.pointer.endswith("/other/$ref")
         and "'#nothing' does not resolve" in dangling.message
     )
+
+
+def test_long_reference_chains_are_walked_once(tmp_path: Path) -> None:
+    """A helper's hostile specs: a chain of 3,000 parameters, each only a `$ref` to the next,
+    never finished loading (each ref walked the rest of the chain, a list's `in` at each step).
+    Chains known to end are remembered; a cycle at the end of a long chain is still found, and
+    the uses of a chain that ends are fine. YAML and JSON (its fast path) alike."""
+    import json
+
+    import yaml
+
+    n = 3000
+    params: dict[str, Any] = {
+        f"p{i}": {"$ref": f"#/components/parameters/p{i + 1}"} for i in range(n)
+    }
+    params[f"p{n}"] = {"name": "q", "in": "query", "schema": {"type": "string"}}
+    params.update({"c0": {"$ref": "#/components/parameters/c1"}})
+    params.update({f"c{i}": {"$ref": f"#/components/parameters/c{i + 1}"} for i in range(1, 500)})
+    params["c500"] = {"$ref": "#/components/parameters/c250"}
+    doc = {
+        "openapi": "3.0.3",
+        "info": {"title": "chain", "version": "1"},
+        "paths": {
+            "/a": {
+                "get": {
+                    "parameters": [
+                        {"$ref": "#/components/parameters/p0"},
+                        {"$ref": "#/components/parameters/c0"},
+                    ],
+                    "responses": {"204": {"description": "ok"}},
+                }
+            }
+        },
+        "components": {"parameters": params},
+    }
+    for name, text in (("chain.json", json.dumps(doc)), ("chain.yaml", yaml.safe_dump(doc))):
+        path = tmp_path / name
+        path.write_text(text)
+        report = Report()
+        load_spec(path, report=report)
+        found = {d.pointer for d in report.warnings if d.kind == "ref"}
+        assert found == {"#/paths/~1a/get/parameters/1/$ref"}, found

@@ -595,11 +595,12 @@ def _json_refs_ok(doc: dict[str, Any], text: str) -> list[str] | None:
     if len(found) != text.count('"$ref"'):
         return None  # a non-string $ref, a property named "$ref", or "$ref" as a value
     targets: list[str] = []
+    settled: set[str] = set()
     for raw in dict.fromkeys(found):
         ref = json.loads(f'"{raw}"') if "\\" in raw else raw
         if not ref.startswith("#") or canonical_ref(doc, ref) != (True, ref):
             return None
-        if _non_schema_cycle(doc, ref):
+        if _non_schema_cycle(doc, ref, settled):
             return None  # the walk reports it where it is written
         targets.append(ref)
     return targets
@@ -639,25 +640,31 @@ def _a_component(frame: Frame, swagger2: bool = False) -> bool:
     )
 
 
-def _non_schema_cycle(doc: dict[str, Any], ref: str) -> list[str]:
+def _non_schema_cycle(doc: dict[str, Any], ref: str, settled: set[str] | None = None) -> list[str]:
     """The refs of a chain from `ref` that comes back to itself through objects that are only
     a `$ref` (`#/components/requestBodies/a` -> `b` -> `a`), when `ref` is no schema's (a
-    schema's self-alias is the IR's to report); else []."""
+    schema's self-alias is the IR's to report); else []. `settled`: refs already known to
+    end without one, shared across calls (each ref of a chain of 3,000 walked the rest of it,
+    a list's `in` at each step: the build never finished)."""
     try:
         if is_schema_ref(split_pointer(ref)):
             return []
     except ValueError:
         return []
     chain = [ref]
+    on_chain = {ref}
     node = find(doc, split_pointer(ref))
     while isinstance(node, dict) and isinstance(node.get("$ref"), str):
         found, nxt = canonical_ref(doc, node["$ref"])
-        if not found:
-            return []  # dangling: reported where it is written
-        if nxt in chain:
+        if not found or (settled is not None and nxt in settled):
+            break  # dangling (reported where it is written), or known to end
+        if nxt in on_chain:
             return [*chain, nxt]
         chain.append(nxt)
+        on_chain.add(nxt)
         node = find(doc, split_pointer(nxt))
+    if settled is not None:
+        settled.update(chain)
     return []
 
 
@@ -678,6 +685,7 @@ def check_refs(
     errors: list[Diagnostic] = []
     cache: dict[str, tuple[bool, str]] = {}
     cycles: dict[str, list[str]] = {}
+    settled: set[str] = set()  # refs whose chain ends without a cycle (`_non_schema_cycle`)
     anchors: dict[str, str] | None = None  # `$anchor` -> its pointer, found when first asked
 
     def error(frame: Frame, message: str) -> None:
@@ -727,7 +735,7 @@ def check_refs(
         if frame.is_schema_position():
             continue  # a schema's self-reference is the validators' and the IR's to report
         if canonical not in cycles:
-            cycles[canonical] = _non_schema_cycle(doc, canonical)
+            cycles[canonical] = _non_schema_cycle(doc, canonical, settled)
         if cycles[canonical] and not _a_component(frame, swagger2):
             # a parameter, body or response that is only references to itself: no object at
             # the end (it was dropped without a word: the method took no body); degraded where
