@@ -53,3 +53,13 @@ def test_the_spec_s_description_brings_no_code_block_into_the_readme(tmp_path: P
     init = (tmp_path / "out" / "fenced" / "__init__.py").read_text()
     assert "Intro line" in readme and "os.system" not in readme and "os.system" not in init
     assert readme.count("```") % 2 == 0 and "## Install" in readme
+
+
+def test_the_types_table_names_a_public_module() -> None:
+    """A helper's typing review: DigitalOcean's table said `types._droplets_droplets`, a
+    private part module; its package re-exports every name."""
+    from apigen.render.readme import _public  # pyright: ignore[reportPrivateUsage]
+
+    assert _public("types._droplets_droplets") == "types"
+    assert _public("models.pet") == "models.pet" and _public("models") == "models"
+    assert _public("_x") == "_x"  # (never an empty path)

@@ -464,8 +464,17 @@ def api_reference(api: Api) -> str:
     models = sorted(api.definitions.values(), key=lambda d: (d.module, d.name))
     if models:
         out += ["", "## Types", "", "| type | import from |", "| --- | --- |"]
-        out += [f"| `{d.name}` | `{api.package}.{d.module}` |" for d in models]
+        out += [f"| `{d.name}` | `{api.package}.{_public(d.module)}` |" for d in models]
     return "\n".join(out) + "\n"
+
+
+def _public(module: str) -> str:
+    """Where a definition is imported from: its module, or the package re-exporting it when
+    the module is private (a split part, `types._droplets_droplets`: `types` re-exports every
+    name, lazily)."""
+    parts = module.split(".")
+    private = next((i for i, part in enumerate(parts) if part.startswith("_")), len(parts))
+    return ".".join(parts[: max(private, 1)])
 
 
 def _signature(
