@@ -22,7 +22,6 @@ import stat
 import sys
 import tempfile
 import threading
-import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any, cast
@@ -404,39 +403,27 @@ def write_tree(
     return True
 
 
-LEFTOVER_AGE = 3600.0  # seconds: a build of GitHub's 1,200 files takes seconds
-
-
 def _sweep_leftovers(target: Path) -> None:
-    """The staging and swapped-out folders beside `target` that a killed build left (SIGKILL
-    cannot be held: GitHub's ~1,200 files, which no later build removed or mentioned and
-    `git add -A` took in): removed once an hour old; a younger one (a build running now?) is
-    only said."""
+    """Say which staging and swapped-out folders beside `target` a killed build left (SIGKILL
+    cannot be held: GitHub's ~1,200 files stayed hidden, no later build mentioned them, and
+    `git add -A` took them in). Said, never deleted: killed mid-swap, one holds the user's
+    `.git` or the whole previous output, edits and all."""
     try:
         entries = list(os.scandir(target.parent))
     except OSError:
         return
     prefix = f".{target.name}."
     for entry in entries:
-        if not (
+        if (
             entry.name.startswith(prefix)
             and _LEFTOVER.fullmatch(entry.name)
             and entry.name[len(prefix) :].startswith("apigen-")
             and entry.is_dir(follow_symlinks=False)
         ):
-            continue
-        try:
-            age = time.time() - entry.stat(follow_symlinks=False).st_mtime
-        except OSError:
-            continue
-        if age >= LEFTOVER_AGE:
-            _remove(Path(entry.path))
-            if not os.path.lexists(entry.path):
-                sys.stderr.write(f"apigen: removed {entry.path}, left by an interrupted build\n")
-        else:
             sys.stderr.write(
-                f"apigen: warning: {entry.path} is left by an interrupted build, or belongs to"
-                " one running now; delete it if none is\n"
+                f"apigen: warning: {entry.path} was left by an interrupted build (or belongs to"
+                f" one running now): see whether it holds anything of yours (.git, your files),"
+                " then delete it\n"
             )
 
 
