@@ -310,8 +310,10 @@ def http_identity(http: httpx.Client | httpx.AsyncClient) -> str:
     auth = http.auth
     if isinstance(auth, httpx.BasicAuth) and isinstance(getattr(auth, "_auth_header", None), str):
         parts.append(f"basic\0{auth._auth_header}")  # pyright: ignore[reportPrivateUsage]
-    elif auth is not None or http.event_hooks.get("request"):
-        parts.append(f"opaque\0{uuid.uuid4().hex}")
+    elif auth is not None:
+        parts.append(f"auth\0{uuid.uuid4().hex}")
+    if http.event_hooks.get("request"):  # (Basic auth beside one too: a review)
+        parts.append(f"hooks\0{uuid.uuid4().hex}")
     return hashlib.sha256("\0\0".join(parts).encode()).hexdigest() if parts else ""
 
 

@@ -245,13 +245,16 @@ def wait_sync(
                         raise LongRunningCancelledError("waiting for the operation was cancelled")
                 else:
                     sleep(delay)
-            try:
-                polled = get(target, waiting.left())
-            except APIError as exc:
-                failed = waiting.poll_failed(exc, first)
-                if failed is exc:
-                    raise
-                raise failed from exc
+            if after is None:  # the result's own fetch once done: not bounded by the wait
+                polled = get(target, None)
+            else:
+                try:
+                    polled = get(target, waiting.left())
+                except APIError as exc:
+                    failed = waiting.poll_failed(exc, first)
+                    if failed is exc:
+                        raise
+                    raise failed from exc
             target, after = steps.send(polled)
     except StopIteration as done:
         return cast("httpx.Response", done.value)
@@ -276,13 +279,16 @@ async def wait_async(
         while True:
             if after is not None:
                 await sleep(waiting.next(after))
-            try:
-                polled = await get(target, waiting.left())
-            except APIError as exc:
-                failed = waiting.poll_failed(exc, first)
-                if failed is exc:
-                    raise
-                raise failed from exc
+            if after is None:  # the result's own fetch once done: not bounded by the wait
+                polled = await get(target, None)
+            else:
+                try:
+                    polled = await get(target, waiting.left())
+                except APIError as exc:
+                    failed = waiting.poll_failed(exc, first)
+                    if failed is exc:
+                        raise
+                    raise failed from exc
             target, after = steps.send(polled)
     except StopIteration as done:
         return cast("httpx.Response", done.value)

@@ -215,6 +215,44 @@ def test_a_poll_failing_when_the_wait_is_over_is_its_timeout() -> None:
     assert _Wait(0, 1, 1).left() == 1.0 and _Wait(None, 1, 1).left() is None
 
 
+def test_the_result_s_own_fetch_is_not_cut_by_the_wait() -> None:
+    """A review of the poll deadline: Azure's final GET (`original-uri`, `location`) after the
+    monitor said `Succeeded` near the end of the wait got 1 s, and a slow one was reported as
+    "did not finish" (a caller retrying the create repeats its side effect). Only polls are
+    bounded by the wait."""
+    from apigen_runtime._lro import LongRunning, wait_sync
+
+    base = "https://arm.test"
+    first = httpx.Response(
+        201,
+        headers={"azure-asyncoperation": f"{base}/ops/1"},
+        request=httpx.Request("PUT", f"{base}/things/1"),
+    )
+    lefts: list[tuple[str, float | None]] = []
+
+    def get(target: str, left: float | None) -> httpx.Response:
+        lefts.append((target, left))
+        if target.startswith("/ops"):
+            return httpx.Response(200, json={"status": "Succeeded"}, request=first.request)
+        return httpx.Response(200, json={"id": "1"}, request=first.request)
+
+    final = wait_sync(
+        first,
+        LongRunning(final="original-uri"),
+        get,
+        base,
+        timeout=30.0,
+        interval=0.0,
+        max_interval=0.0,
+        cancel=None,
+        sleep=lambda _: None,
+    )
+    assert final.json() == {"id": "1"}
+    (poll, poll_left), (fetch, fetch_left) = lefts
+    assert poll == "/ops/1" and poll_left is not None and 0 < poll_left <= 30
+    assert fetch == "/things/1" and fetch_left is None
+
+
 def test_cancel_event_stops_the_wait(jobs: ModuleType) -> None:
     api = Api(pending=10**6)
     cancel = threading.Event()

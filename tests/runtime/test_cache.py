@@ -313,6 +313,27 @@ def test_a_client_whose_request_hook_may_add_a_credential_is_its_own() -> None:
     assert [raw(c, op()).cache_status for c in clients] == ["miss", "miss"]
     assert [r.headers["Authorization"] for r in server.requests] == ["Bearer alice", "Bearer bob"]
     assert raw(clients[0].with_options(max_retries=1), op()).cache_status == "hit"
+    # beside one shared Basic credential too (a review: the hook check sat in an `elif`)
+
+    def on_behalf(user: str) -> Any:
+        def hook(request: httpx.Request) -> None:
+            request.headers["X-On-Behalf-Of"] = user
+
+        return hook
+
+    shared = [
+        rt.SyncAPIClient(
+            base_url="https://api.test/v1",
+            http_client=httpx.Client(
+                transport=httpx.MockTransport(server),
+                auth=("svc", "pw"),
+                event_hooks={"request": [on_behalf(user)]},
+            ),
+            cache=rt.Cache(store=store),
+        )
+        for user in ("carol", "dave")
+    ]
+    assert [raw(c, op()).cache_status for c in shared] == ["miss", "miss"]
 
 
 def test_cookies_the_server_sets_do_not_split_the_entries() -> None:

@@ -291,6 +291,12 @@ def test_a_base_url_s_password_stays_out_of_the_circuit_error() -> None:
     with pytest.raises(rt.CircuitOpenError) as info:
         c.request(op(), {})
     assert info.value.host == "api.test:8443" and "PASSWORD123" not in str(info.value)
+    # one origin, one breaker, however its URL is spelt (a review of the above)
+    from apigen_runtime._retry import _origin_host  # pyright: ignore[reportPrivateUsage]
+
+    spellings = ("HTTPS://API.TEST/v1", "https://api.test:443/x", "https://u:p@Api.Test")
+    assert {_origin_host(u) for u in spellings} == {"api.test"}
+    assert _origin_host("http://api.test:443/") == "api.test:443"
 
 
 def test_a_base_url_s_scheme_in_capitals_is_a_scheme() -> None:

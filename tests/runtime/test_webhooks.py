@@ -75,6 +75,11 @@ def test_stripe_timestamp_tolerance() -> None:
     for bad in (float("nan"), -1.0):
         with pytest.raises(ValueError, match="tolerance must be"):
             verify_stripe(PAYLOAD, stripe_header(PAYLOAD, SECRET, ancient), SECRET, tolerance=bad)
+        # said before any signature is checked (a review: a bad one was refused instead)
+        with pytest.raises(ValueError, match="tolerance must be"):
+            verify_stripe(PAYLOAD, stripe_header(PAYLOAD, "other", ancient), SECRET, tolerance=bad)
+        with pytest.raises(ValueError, match="tolerance must be"):
+            verify_hmac(PAYLOAD, "00", SECRET, timestamp=1, tolerance=bad)
 
 
 def test_hmac_hex_with_prefix_github_style() -> None:
