@@ -111,15 +111,28 @@ def _pick(op: Operation[Any], status: int) -> Response | None:
     try:
         return by_status[status]
     except KeyError:
-        found = pick_response(op.responses, status)
-        if found is None and 200 <= status < 300:
-            # a success the spec did not list (200 where it says 201): read as the one it
-            # declares, the method's return type (a raw dict typed as the model failed far
-            # away at `created.user`, strict validation or not)
-            declared = list(success_responses(op.responses))
-            found = declared[0][1] if len(declared) == 1 else None
-        by_status[status] = found
+        found = by_status[status] = pick_response(op.responses, status)
         return found
+
+
+def _undeclared(op: Operation[Any], status: int, picked: Response | None) -> Response | None:
+    """The one success ``op`` declares, for a 2xx it does not list (200 where it says 201;
+    picked as nothing, or as ``default``, its error): the method's return type. A raw dict
+    typed as the model failed far away at ``created.user``, strict validation or not. None
+    when the status is listed, or several successes are declared (which one is unsaid).
+    Remembered per status (under its negative, beside ``_pick``'s)."""
+    by_status = plan(op).by_status
+    try:
+        return by_status[-status]
+    except KeyError:
+        pass
+    declared = [(code, r) for code, r in success_responses(op.responses) if code != "default"]
+    listed = {code.upper() for code, _ in declared} & {str(status), f"{status // 100}XX"}
+    found = None
+    if not listed and len(declared) == 1 and declared[0][1] is not picked:
+        found = declared[0][1]
+    by_status[-status] = found
+    return found
 
 
 def parse_success(op: Operation[Any], response: httpx.Response) -> Any:
@@ -133,21 +146,31 @@ def parse_success(op: Operation[Any], response: httpx.Response) -> Any:
         return response.content
     if not response.content:
         return _empty(op, spec, response)
-    if spec is not None and spec.type_ is str:
+    if spec is None or spec.kind == "json":
+        # (a JSON body only: an empty or a text answer the spec did not list stays as before)
+        spec = _undeclared(op, response.status_code, spec) or spec
+    if spec is not None and _text_type(spec.type_):
         media = response.headers.get("content-type", "")
         if media and not is_json(media):
             # a JSON string declared, text sent and labelled so (OpenAI's file content: every
-            # call raised "Expected a JSON body", the bytes only in the error): the text is it
-            return response.text
+            # call raised "Expected a JSON body", the bytes only in the error): the text is
+            # the string, or the string it spells (`"quoted"`)
+            return _text(response, as_json=True)
     return validate_json(op, spec, response.content, response)
 
 
-def _text(response: httpx.Response) -> str:
+def _text_type(type_: Any) -> bool:
+    """``str``, or ``str | None``."""
+    return type_ is str or (type_ != Any and set(get_args(type_)) == {str, type(None)})
+
+
+def _text(response: httpx.Response, *, as_json: bool = False) -> str:
     """The body as text; one the server sent as a JSON string (`"abc"`, `Content-Type:
-    application/json`: a `*/*` answer) is that string, not its quotes."""
+    application/json`: a `*/*` answer; any label with `as_json`) is that string, not its
+    quotes."""
     text = response.text
     media = response.headers.get("content-type", "")
-    if text.startswith('"') and is_json(media):
+    if text.startswith('"') and (as_json or is_json(media)):
         try:
             value = json.loads(text)
         except ValueError:
