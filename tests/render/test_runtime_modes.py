@@ -292,3 +292,19 @@ def test_shared_mode_output_passes_ruff(shared: Path) -> None:
             [str(ruff), *args], cwd=shared, capture_output=True, text=True, check=False
         )
         assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_a_name_the_shared_runtime_lacks_is_a_type_checker_s_error(
+    shared: Path, tmp_path: Path
+) -> None:
+    """A review: the shim's lazy `__getattr__ -> Any` was visible to type checkers, so a
+    misspelt name imported from `<pkg>._runtime` passed mypy and raised ImportError at run
+    time (the vendored runtime's was hidden already)."""
+    from tests.ir.test_strict_enums import _mypy_errors  # pyright: ignore[reportPrivateUsage]
+
+    snippet = tmp_path / "use_shim.py"
+    snippet.write_text(
+        "from pets._runtime import AsyncRawResponse, SyncPage\n\nprint(AsyncRawResponse, SyncPage)\n"
+    )
+    errors, output = _mypy_errors(shared, snippet)
+    assert len(errors) == 1 and '"AsyncRawResponse"' in errors[0], output
