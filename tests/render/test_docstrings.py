@@ -35,11 +35,19 @@ def test_markdown_links_to_a_path_of_the_docs_site_are_made_absolute() -> None:
     """A helper's review: only HTML links were (Stripe's `[Radar](/radar)`: 11 in Stripe, 62
     in GitHub, 87 in Asana led nowhere from a docstring)."""
     text = "See [Radar](/radar) and [x](//cdn.x/y), [y](https://z.io/a), [z](rel)."
-    assert to_markdown(text, "https://stripe.com") == (
+    site = "https://stripe.com"
+    assert to_markdown(text, site, site) == (
         "See [Radar](https://stripe.com/radar) and [x](//cdn.x/y), [y](https://z.io/a), [z](rel)."
     )
     assert to_markdown(text) == text
-    assert to_markdown("<p>[a](/b) <b>c</b></p>", "https://s.io").startswith("[a](https://s.io/b)")
+    # only against the spec's `externalDocs` (a review: the contact's site sent OpenAI's
+    # `/docs/...` links to help.openai.com)
+    assert to_markdown(text, site) == text
+    spec = {"info": {"contact": {"url": "https://help.x.io"}}}
+    assert docs_site(spec) == "https://help.x.io" and docs_site(spec, external_only=True) is None
+    assert to_markdown("<p>[a](/b) <b>c</b></p>", "https://s.io", "https://s.io").startswith(
+        "[a](https://s.io/b)"
+    )
 
 
 def test_text_that_is_not_html_is_untouched() -> None:

@@ -185,7 +185,8 @@ class Client(_rt.SyncAPIClient):
         set_default_headers: Mapping[str, str] | None = None,
         set_default_query: Mapping[str, object] | None = None,
     ) -> Self:
-        """A new client with this one's configuration except the keywords passed.
+        """A new client with this one's configuration except the keywords passed (`None` for
+        a credential or `base_url` keeps this client's).
 
         `default_headers=` and `default_query=` are merged into this client's;
         `set_default_headers=` and `set_default_query=` replace them. The copy shares this
@@ -676,7 +677,8 @@ class AsyncClient(_rt.AsyncAPIClient):
         set_default_headers: Mapping[str, str] | None = None,
         set_default_query: Mapping[str, object] | None = None,
     ) -> Self:
-        """A new client with this one's configuration except the keywords passed.
+        """A new client with this one's configuration except the keywords passed (`None` for
+        a credential or `base_url` keeps this client's).
 
         `default_headers=` and `default_query=` are merged into this client's;
         `set_default_headers=` and `set_default_query=` replace them. The copy shares this

@@ -167,7 +167,8 @@ def build_api(
         | {"token_url"}
         | {v.keyword for v in api.server.variables},
     )
-    markdown_pass(api, docs_site(document))  # descriptions as Markdown, links absolute
+    # descriptions as Markdown, links absolute
+    markdown_pass(api, docs_site(document), docs_site(document, external_only=True))
     return freeze(api)  # readers cannot change it (ir/freeze.py)
 
 

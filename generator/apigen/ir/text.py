@@ -32,8 +32,10 @@ _IDENTIFIER = re.compile(r"^[A-Za-z_][\w.\-]*$")
 _DEPRECATED = re.compile(r"\bdeprecated\b", re.IGNORECASE)
 
 
-def docs_site(document: Mapping[str, Any]) -> str | None:
-    """The origin relative doc links are resolved against, if the spec says where it is."""
+def docs_site(document: Mapping[str, Any], *, external_only: bool = False) -> str | None:
+    """The origin relative doc links are resolved against, if the spec says where it is
+    (`external_only`: its `externalDocs`, not the contact's site: OpenAI's contact is
+    help.openai.com, Asana's asana.com, and their Markdown links are to other hosts)."""
     info = document.get("info") if isinstance(document.get("info"), JSON_OBJECT) else {}
     assert isinstance(info, JSON_OBJECT)
     contact = info.get("contact") if isinstance(info.get("contact"), JSON_OBJECT) else {}
@@ -41,7 +43,7 @@ def docs_site(document: Mapping[str, Any]) -> str | None:
     external = document.get("externalDocs")
     for url in (
         external.get("url") if isinstance(external, JSON_OBJECT) else None,
-        contact.get("url"),
+        None if external_only else contact.get("url"),
     ):
         if isinstance(url, str):
             parts = urlsplit(url)
@@ -54,11 +56,12 @@ def docs_site(document: Mapping[str, Any]) -> str | None:
 _SITE_LINK = re.compile(r"\]\((/(?!/)[^)\s]*)\)")
 
 
-def to_markdown(text: str, site: str | None = None) -> str:
-    """`text` with its HTML (if any) rewritten as Markdown; links to a path of the docs site,
-    HTML or Markdown, made absolute (Stripe's `[Radar](/radar)` led nowhere from a docstring)."""
-    if site and "](/" in text:
-        text = _SITE_LINK.sub(lambda m: f"]({urljoin(site, m[1])})", text)
+def to_markdown(text: str, site: str | None = None, markdown_site: str | None = None) -> str:
+    """`text` with its HTML (if any) rewritten as Markdown; links to a path of the docs site
+    made absolute: HTML ones against `site`, Markdown ones against `markdown_site` (the spec's
+    `externalDocs` only: the contact's site sent OpenAI's `/docs/...` to help.openai.com)."""
+    if markdown_site and "](/" in text:
+        text = _SITE_LINK.sub(lambda m: f"]({urljoin(markdown_site, m[1])})", text)
     if "<" not in text:
         return text
     if _BLOCK.search(text):
@@ -144,7 +147,7 @@ def deprecated_doc(text: str, deprecated: bool) -> str:
     return f"Deprecated. {text}" if text else "Deprecated."
 
 
-def markdown_pass(api: Api, site: str | None) -> None:
+def markdown_pass(api: Api, site: str | None, markdown_site: str | None = None) -> None:
     """Rewrite every description the IR holds as Markdown (in place, once, after the build).
 
     Each distinct text is converted once: specs repeat descriptions (AWS EC2: 3,351 HTML
@@ -154,7 +157,7 @@ def markdown_pass(api: Api, site: str | None) -> None:
     def md(text: str) -> str:
         found = done.get(text)
         if found is None:
-            found = done[text] = to_markdown(visible(text), site)
+            found = done[text] = to_markdown(visible(text), site, markdown_site)
         return found
 
     api.title = visible(api.title)

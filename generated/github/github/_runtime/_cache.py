@@ -88,10 +88,10 @@ class MemoryCacheStore:
             return value
 
     def set(self, key: str, value: bytes, ttl: float | None) -> None:
-        if len(value) > self.max_bytes:
-            return
         with self._lock:
-            self._drop(key)
+            self._drop(key)  # (an entry too large to keep replaces the old one all the same)
+            if len(value) > self.max_bytes:
+                return
             until = None if ttl is None else time.monotonic() + ttl
             self._data[key] = (value, until)
             self._size += len(value)
@@ -191,6 +191,10 @@ class Cache:
         stored = None if _redirected(response, request) else _variant(response, request, self)
         if stored is not None:
             yield from self._store(key, entry, credential, request, stored)
+        elif variant is not None and response.is_success:
+            # newer content that cannot be kept (`no-store`, too large): the older entry must
+            # not answer the next call as a hit (a cache that went back in time)
+            yield from self._forget(key, entry, variant)
         return _mark(response, "miss", request)
 
     def invalidate(self, request: Prepared) -> Flow[None]:
@@ -261,6 +265,16 @@ class Cache:
         data = json.dumps(entry).encode()
         yield from self._call(lambda: self.store_().set(key, data, ttl), "write")
 
+    def _forget(self, key: str, entry: dict[str, Any], variant: dict[str, Any]) -> Flow[None]:
+        kept = [v for v in entry.get("variants", []) if not _same_variant(v, variant)]
+        store = self.store_()
+        if not kept:
+            yield from self._call(functools.partial(store.delete, key), "clear")
+            return
+        ttl = max(1.0, max(v.get("keep", 0) for v in kept) - time.time())
+        data = json.dumps({"variants": kept}).encode()
+        yield from self._call(lambda: store.set(key, data, ttl), "write")
+
 
 def unsafe(method: str) -> bool:
     return method.upper() in _UNSAFE
@@ -282,17 +296,24 @@ def http_identity(http: httpx.Client | httpx.AsyncClient) -> str:
     none: `alice.with_options(http_client=bob_http)` got alice's entries). The cookies the
     server sets later (a load balancer's) do not count: they would make every call a miss. An
     `auth` other than Basic is opaque: a token of its own per client (its object's `id` is
-    reused once the object is freed: one user's entry went to another)."""
+    reused once the object is freed: one user's entry went to another). Its own query
+    parameters count (`params={"key": ...}`); a request hook may add anything (an
+    `Authorization` header): such a client is opaque too (a helper's review: Bob's first call
+    returned Alice's body, a hit, through each of them)."""
     skipped = _NOT_IDENTITY
     parts = [
         f"{k.lower()}\0{v}" for k, v in sorted(http.headers.items()) if k.lower() not in skipped
     ]
     parts += [f"jar\0{c.domain}\0{c.path}\0{c.name}\0{c.value}" for c in http.cookies.jar]
+    if http.params:
+        parts.append(f"params\0{http.params}")
     auth = http.auth
     if isinstance(auth, httpx.BasicAuth) and isinstance(getattr(auth, "_auth_header", None), str):
         parts.append(f"basic\0{auth._auth_header}")  # pyright: ignore[reportPrivateUsage]
     elif auth is not None:
         parts.append(f"auth\0{uuid.uuid4().hex}")
+    if http.event_hooks.get("request"):  # (Basic auth beside one too: a review)
+        parts.append(f"hooks\0{uuid.uuid4().hex}")
     return hashlib.sha256("\0\0".join(parts).encode()).hexdigest() if parts else ""
 
 

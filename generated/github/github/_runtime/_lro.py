@@ -156,6 +156,9 @@ def poll_path(lro: LongRunning, first: httpx.Response) -> str:
     return path
 
 
+LAST_LOOK = 1.0  # seconds the poll at the end of a wait may take, retries included
+
+
 @dataclass
 class _Wait:
     timeout: float | None
@@ -181,6 +184,25 @@ class _Wait:
             wait = min(wait, left)
         return max(wait, 0.0)
 
+    def left(self) -> float | None:
+        """Seconds the next poll may take, retries included (its request's `deadline`): a
+        monitor answering 503 with `Retry-After` made `timeout=1` wait 4 s, then raise the
+        503, not `LongRunningTimeoutError`. At least `LAST_LOOK` seconds: a wait that slept to
+        its end still asks once more whether the operation is done."""
+        if self.deadline is None:
+            return None
+        return max(self.deadline - time.monotonic(), LAST_LOOK)
+
+    def poll_failed(self, error: APIError, first: httpx.Response) -> APIError:
+        """What a poll's error means: the wait's time is up (`LongRunningTimeoutError`), or
+        the error itself while time is left."""
+        if self.deadline is None or time.monotonic() < self.deadline:
+            return error
+        request = error.request if isinstance(error.request, httpx.Request) else first.request
+        return LongRunningTimeoutError(
+            request, f"the operation did not finish within {self.timeout} s (last poll: {error})"
+        )
+
 
 def _finish(response: httpx.Response, status: str | None, kind: str) -> None:
     if kind == "failed":
@@ -201,7 +223,7 @@ Steps = Generator[tuple[str, httpx.Response | None], httpx.Response, httpx.Respo
 def wait_sync(
     first: httpx.Response,
     lro: LongRunning | None,
-    get: Callable[[str], httpx.Response],
+    get: Callable[[str, float | None], httpx.Response],
     base_url: str,
     *,
     timeout: float | None,
@@ -223,7 +245,17 @@ def wait_sync(
                         raise LongRunningCancelledError("waiting for the operation was cancelled")
                 else:
                     sleep(delay)
-            target, after = steps.send(get(target))
+            if after is None:  # the result's own fetch once done: not bounded by the wait
+                polled = get(target, None)
+            else:
+                try:
+                    polled = get(target, waiting.left())
+                except APIError as exc:
+                    failed = waiting.poll_failed(exc, first)
+                    if failed is exc:
+                        raise
+                    raise failed from exc
+            target, after = steps.send(polled)
     except StopIteration as done:
         return cast("httpx.Response", done.value)
 
@@ -231,7 +263,7 @@ def wait_sync(
 async def wait_async(
     first: httpx.Response,
     lro: LongRunning | None,
-    get: Callable[[str], Awaitable[httpx.Response]],
+    get: Callable[[str, float | None], Awaitable[httpx.Response]],
     base_url: str,
     *,
     timeout: float | None,
@@ -247,7 +279,17 @@ async def wait_async(
         while True:
             if after is not None:
                 await sleep(waiting.next(after))
-            target, after = steps.send(await get(target))
+            if after is None:  # the result's own fetch once done: not bounded by the wait
+                polled = await get(target, None)
+            else:
+                try:
+                    polled = await get(target, waiting.left())
+                except APIError as exc:
+                    failed = waiting.poll_failed(exc, first)
+                    if failed is exc:
+                        raise
+                    raise failed from exc
+            target, after = steps.send(polled)
     except StopIteration as done:
         return cast("httpx.Response", done.value)
 

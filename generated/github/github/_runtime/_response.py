@@ -11,6 +11,7 @@ from __future__ import annotations
 import base64
 import binascii
 import contextlib
+import datetime
 import functools
 import inspect
 import json
@@ -40,6 +41,7 @@ from typing import (
     TypeAlias,
     TypeVar,
     cast,
+    get_args,
     overload,
 )
 
@@ -53,12 +55,13 @@ from ._errors import (
     APIError,
     APIResponseValidationError,
     APIStatusError,
+    APIStreamError,
     make_status_error,
     package_error,
 )
 from ._limits import guard_async, guard_sync, stream_error
 from ._logging import REDACTED, SENSITIVE_HEADERS, SENSITIVE_QUERY, logger
-from ._operation import Operation, Response
+from ._operation import Operation, Response, success_responses
 from ._plan import plan
 from ._record import FrozenStruct
 from ._types import RequestOptions
@@ -112,6 +115,26 @@ def _pick(op: Operation[Any], status: int) -> Response | None:
         return found
 
 
+def _undeclared(op: Operation[Any], status: int, picked: Response | None) -> Response | None:
+    """The one success ``op`` declares, for a 2xx it does not list (200 where it says 201;
+    picked as nothing, or as ``default``, its error): the method's return type. A raw dict
+    typed as the model failed far away at ``created.user``, strict validation or not. None
+    when the status is listed, or several successes are declared (which one is unsaid).
+    Remembered per status (under its negative, beside ``_pick``'s)."""
+    by_status = plan(op).by_status
+    try:
+        return by_status[-status]
+    except KeyError:
+        pass
+    declared = [(code, r) for code, r in success_responses(op.responses) if code != "default"]
+    listed = {code.upper() for code, _ in declared} & {str(status), f"{status // 100}XX"}
+    found = None
+    if not listed and len(declared) == 1 and declared[0][1] is not picked:
+        found = declared[0][1]
+    by_status[-status] = found
+    return found
+
+
 def parse_success(op: Operation[Any], response: httpx.Response) -> Any:
     spec = _pick(op, response.status_code)
     kind = spec.kind if spec else _guess_kind(response)
@@ -123,15 +146,31 @@ def parse_success(op: Operation[Any], response: httpx.Response) -> Any:
         return response.content
     if not response.content:
         return _empty(op, spec, response)
+    if spec is None or spec.kind == "json":
+        # (a JSON body only: an empty or a text answer the spec did not list stays as before)
+        spec = _undeclared(op, response.status_code, spec) or spec
+    if spec is not None and _text_type(spec.type_):
+        media = response.headers.get("content-type", "")
+        if media and not is_json(media):
+            # a JSON string declared, text sent and labelled so (OpenAI's file content: every
+            # call raised "Expected a JSON body", the bytes only in the error): the text is
+            # the string, or the string it spells (`"quoted"`)
+            return _text(response, as_json=True)
     return validate_json(op, spec, response.content, response)
 
 
-def _text(response: httpx.Response) -> str:
+def _text_type(type_: Any) -> bool:
+    """``str``, or ``str | None``."""
+    return type_ is str or (type_ != Any and set(get_args(type_)) == {str, type(None)})
+
+
+def _text(response: httpx.Response, *, as_json: bool = False) -> str:
     """The body as text; one the server sent as a JSON string (`"abc"`, `Content-Type:
-    application/json`: a `*/*` answer) is that string, not its quotes."""
+    application/json`: a `*/*` answer; any label with `as_json`) is that string, not its
+    quotes."""
     text = response.text
     media = response.headers.get("content-type", "")
-    if text.startswith('"') and is_json(media):
+    if text.startswith('"') and (as_json or is_json(media)):
         try:
             value = json.loads(text)
         except ValueError:
@@ -352,6 +391,46 @@ class RawResponse(Generic[T]):
         taken = self.http_response.request.extensions.get("apigen_retries_taken", 0)
         return taken if isinstance(taken, int) else 0
 
+    # what openai-python's raw response offers besides (each its `http_response`'s)
+    @property
+    def request_id(self) -> str | None:
+        """The server's id for the request (`request-id`, `x-request-id`...), for support."""
+        return next((v for v in map(self.headers.get, REQUEST_ID_HEADERS) if v), None)
+
+    @property
+    def http_request(self) -> httpx.Request:
+        return self.http_response.request
+
+    @property
+    def url(self) -> httpx.URL:
+        return self.http_response.url
+
+    @property
+    def method(self) -> str:
+        return self.http_response.request.method
+
+    @property
+    def http_version(self) -> str:
+        return self.http_response.http_version
+
+    @property
+    def elapsed(self) -> datetime.timedelta:
+        """From sending the request to the end of the response (httpx's)."""
+        return self.http_response.elapsed
+
+    @property
+    def content(self) -> bytes:
+        """The body's bytes (of a streamed call: once read, `httpx.ResponseNotRead` before)."""
+        return self.http_response.content
+
+    @property
+    def text(self) -> str:
+        return self.http_response.text
+
+    def json(self) -> Any:
+        """The body as JSON, unvalidated (`parse()` gives the declared type)."""
+        return self.http_response.json()
+
     @overload
     def parse(self) -> T: ...
     @overload
@@ -544,18 +623,41 @@ def record_stream(op: Operation[Any], response: httpx.Response, asynchronous: bo
     cls: type[Stream[Any]] | type[AsyncStream[Any]] = AsyncStream if asynchronous else Stream
     spec = pick_response(op.responses, response.status_code)
     type_ = spec.type_ if spec else Any
-    if plan(op).stream == "jsonl":
-        return cls(
-            response,
-            lambda record: validate_json(op, spec, record.data, response),
-            False,
-            lines=True,
-        )
-    if type_ is ServerSentEvent:
+    if type_ is ServerSentEvent and plan(op).stream != "jsonl":
         return cls(response, lambda event: event, False)
-    if type_ is str:
+    if type_ is str and plan(op).stream != "jsonl":
         return cls(response, lambda event: event.data, False)
-    return cls(response, lambda event: validate_json(op, spec, event.data, response), True)
+    own_error = _declares_error(type_)
+
+    def convert(record: ServerSentEvent) -> Any:
+        if not own_error and _reports_error(record.data):
+            raise APIStreamError(record, request=response.request, response=response)
+        return validate_json(op, spec, record.data, response)
+
+    if plan(op).stream == "jsonl":
+        return cls(response, convert, False, lines=True)
+    return cls(response, convert, True)
+
+
+def _reports_error(data: str) -> bool:
+    """Whether a record is the stream's failure sent as data, ``{"error": {...}}`` without
+    ``event: error`` (OpenAI's mid-stream errors, Ollama's JSON lines): read as the declared
+    record type it held no field, and the caller's ``chunk.choices[0]`` failed far away."""
+    if '"error"' not in data:  # most records: no parse
+        return False
+    try:
+        parsed = json.loads(data)
+    except ValueError:
+        return False
+    return isinstance(parsed, dict) and bool(cast("dict[str, object]", parsed).get("error"))
+
+
+def _declares_error(type_: Any) -> bool:
+    """Whether the declared record type has an ``error`` property of its own (a model or a
+    member of a union): then a record holding one is data, not the stream's failure."""
+    if isinstance(type_, type) and issubclass(type_, pydantic.BaseModel):
+        return any((f.alias or name) == "error" for name, f in type_.model_fields.items())
+    return any(_declares_error(arg) for arg in get_args(type_))
 
 
 class _Opened(FrozenStruct):

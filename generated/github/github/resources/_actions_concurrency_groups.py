@@ -371,7 +371,11 @@ class _ActionsConcurrencyGroupsMethods(_rt.SyncResource):
             concurrency_group_name: The name of the concurrency group.
             ahead_of_run: Filter to items ahead of this workflow run ID in the queue, plus the
                 run itself.
+                Matches workflow-level concurrency and reusable-workflow leases held on behalf of
+                the run. Mutually exclusive with `ahead_of_job`.
             ahead_of_job: Filter to items ahead of this job ID in the queue, plus the job itself.
+                Matches job-level concurrency and reusable-workflow leases on the job's
+                ancestor paths. Mutually exclusive with `ahead_of_run`.
         """
         return self._client.request(
             _ACTIONS_GET_CONCURRENCY_GROUP_FOR_REPOSITORY,
@@ -941,7 +945,11 @@ class _AsyncActionsConcurrencyGroupsMethods(_rt.AsyncResource):
             concurrency_group_name: The name of the concurrency group.
             ahead_of_run: Filter to items ahead of this workflow run ID in the queue, plus the
                 run itself.
+                Matches workflow-level concurrency and reusable-workflow leases held on behalf of
+                the run. Mutually exclusive with `ahead_of_job`.
             ahead_of_job: Filter to items ahead of this job ID in the queue, plus the job itself.
+                Matches job-level concurrency and reusable-workflow leases on the job's
+                ancestor paths. Mutually exclusive with `ahead_of_run`.
         """
         return await self._client.request(
             _ACTIONS_GET_CONCURRENCY_GROUP_FOR_REPOSITORY,

@@ -952,6 +952,11 @@ class _ActionsPermissions2Methods(_rt.SyncResource):
                 sensitive.
             access_level: Defines the level of access that workflows outside of the repository
                 have to actions and reusable workflows within the
+                repository.
+
+                `none` means the access is only possible from workflows in this repository.
+                `user` level access allows sharing across user owned private repositories only.
+                `organization` level access allows sharing across the organization.
         """
         return self._client.request(
             _ACTIONS_SET_WORKFLOW_ACCESS_TO_REPOSITORY,
@@ -1785,6 +1790,11 @@ class _AsyncActionsPermissions2Methods(_rt.AsyncResource):
                 sensitive.
             access_level: Defines the level of access that workflows outside of the repository
                 have to actions and reusable workflows within the
+                repository.
+
+                `none` means the access is only possible from workflows in this repository.
+                `user` level access allows sharing across user owned private repositories only.
+                `organization` level access allows sharing across the organization.
         """
         return await self._client.request(
             _ACTIONS_SET_WORKFLOW_ACCESS_TO_REPOSITORY,

@@ -369,6 +369,9 @@ class _ActionsPermissions3Methods(_rt.SyncResource):
             patterns_allowed: Specifies a list of string-matching patterns to allow specific
                 action(s) and reusable workflow(s). Wildcards, tags, and SHAs are allowed. For
                 example, `monalisa/octocat@*`, `monalisa/octocat@v2`, `monalisa/*`.
+
+                > [!NOTE]
+                > The `patterns_allowed` setting only applies to public repositories.
         """
         return self._client.request(
             _ACTIONS_SET_ALLOWED_ACTIONS_REPOSITORY,
@@ -745,6 +748,9 @@ class _AsyncActionsPermissions3Methods(_rt.AsyncResource):
             patterns_allowed: Specifies a list of string-matching patterns to allow specific
                 action(s) and reusable workflow(s). Wildcards, tags, and SHAs are allowed. For
                 example, `monalisa/octocat@*`, `monalisa/octocat@v2`, `monalisa/*`.
+
+                > [!NOTE]
+                > The `patterns_allowed` setting only applies to public repositories.
         """
         return await self._client.request(
             _ACTIONS_SET_ALLOWED_ACTIONS_REPOSITORY,

@@ -1037,7 +1037,7 @@ class _ActionsRunsMethods(_rt.SyncResource):
         > GitHub Apps can only review their own custom deployment protection rules. To approve or
         reject pending deployments that are waiting for review from a specific person or team,
         see [`POST
-        /repos/{owner}/{repo}/actions/runs/{run_id}/pending_deployments`](/rest/actions/workflow-runs#review-pending-deployments-for-a-workflow-run).
+        /repos/{owner}/{repo}/actions/runs/{run_id}/pending_deployments`](https://docs.github.com/rest/actions/workflow-runs#review-pending-deployments-for-a-workflow-run).
 
         OAuth app tokens and personal access tokens (classic) need the `repo` scope to use this
         endpoint with a private repository.
@@ -1846,7 +1846,7 @@ class _AsyncActionsRunsMethods(_rt.AsyncResource):
         > GitHub Apps can only review their own custom deployment protection rules. To approve or
         reject pending deployments that are waiting for review from a specific person or team,
         see [`POST
-        /repos/{owner}/{repo}/actions/runs/{run_id}/pending_deployments`](/rest/actions/workflow-runs#review-pending-deployments-for-a-workflow-run).
+        /repos/{owner}/{repo}/actions/runs/{run_id}/pending_deployments`](https://docs.github.com/rest/actions/workflow-runs#review-pending-deployments-for-a-workflow-run).
 
         OAuth app tokens and personal access tokens (classic) need the `repo` scope to use this
         endpoint with a private repository.

@@ -237,7 +237,7 @@ class _ActionsRuns2Methods(_rt.SyncResource):
         execution to continue, such as an `always()` condition on a job.
         You should only use this endpoint to cancel a workflow run when the workflow run is not
         responding to [`POST
-        /repos/{owner}/{repo}/actions/runs/{run_id}/cancel`](/rest/actions/workflow-runs#cancel-a-workflow-run).
+        /repos/{owner}/{repo}/actions/runs/{run_id}/cancel`](https://docs.github.com/rest/actions/workflow-runs#cancel-a-workflow-run).
 
         OAuth tokens and personal access tokens (classic) need the `repo` scope to use this
         endpoint.
@@ -780,7 +780,7 @@ class _AsyncActionsRuns2Methods(_rt.AsyncResource):
         execution to continue, such as an `always()` condition on a job.
         You should only use this endpoint to cancel a workflow run when the workflow run is not
         responding to [`POST
-        /repos/{owner}/{repo}/actions/runs/{run_id}/cancel`](/rest/actions/workflow-runs#cancel-a-workflow-run).
+        /repos/{owner}/{repo}/actions/runs/{run_id}/cancel`](https://docs.github.com/rest/actions/workflow-runs#cancel-a-workflow-run).
 
         OAuth tokens and personal access tokens (classic) need the `repo` scope to use this
         endpoint.

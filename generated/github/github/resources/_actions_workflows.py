@@ -374,11 +374,11 @@ class _ActionsWorkflowsMethods(_rt.SyncResource):
         `main.yaml`.
 
         You must configure your GitHub Actions workflow to run when the [`workflow_dispatch`
-        webhook](/developers/webhooks-and-events/webhook-events-and-payloads#workflow_dispatch)
+        webhook](https://docs.github.com/developers/webhooks-and-events/webhook-events-and-payloads#workflow_dispatch)
         event occurs. The `inputs` are configured in the workflow file. For more information
         about how to configure the `workflow_dispatch` event in the workflow file, see "[Events
         that trigger
-        workflows](/actions/reference/events-that-trigger-workflows#workflow_dispatch)."
+        workflows](https://docs.github.com/actions/reference/events-that-trigger-workflows#workflow_dispatch)."
 
         OAuth tokens and personal access tokens (classic) need the `repo` scope to use this
         endpoint.
@@ -924,11 +924,11 @@ class _AsyncActionsWorkflowsMethods(_rt.AsyncResource):
         `main.yaml`.
 
         You must configure your GitHub Actions workflow to run when the [`workflow_dispatch`
-        webhook](/developers/webhooks-and-events/webhook-events-and-payloads#workflow_dispatch)
+        webhook](https://docs.github.com/developers/webhooks-and-events/webhook-events-and-payloads#workflow_dispatch)
         event occurs. The `inputs` are configured in the workflow file. For more information
         about how to configure the `workflow_dispatch` event in the workflow file, see "[Events
         that trigger
-        workflows](/actions/reference/events-that-trigger-workflows#workflow_dispatch)."
+        workflows](https://docs.github.com/actions/reference/events-that-trigger-workflows#workflow_dispatch)."
 
         OAuth tokens and personal access tokens (classic) need the `repo` scope to use this
         endpoint.

@@ -494,7 +494,7 @@ class _AppsBaseMethods(_rt.SyncResource):
 
         Returns the webhook configuration for a GitHub App. For more information about
         configuring a webhook for your app, see "[Creating a GitHub
-        App](/developers/apps/creating-a-github-app)."
+        App](https://docs.github.com/developers/apps/creating-a-github-app)."
 
         You must use a
         [JWT](https://docs.github.com/apps/building-github-apps/authenticating-with-github-apps/#authenticating-as-a-github-app)
@@ -535,7 +535,7 @@ class _AppsBaseMethods(_rt.SyncResource):
 
         Updates the webhook configuration for a GitHub App. For more information about
         configuring a webhook for your app, see "[Creating a GitHub
-        App](/developers/apps/creating-a-github-app)."
+        App](https://docs.github.com/developers/apps/creating-a-github-app)."
 
         You must use a
         [JWT](https://docs.github.com/apps/building-github-apps/authenticating-with-github-apps/#authenticating-as-a-github-app)
@@ -1220,7 +1220,7 @@ class _AsyncAppsBaseMethods(_rt.AsyncResource):
 
         Returns the webhook configuration for a GitHub App. For more information about
         configuring a webhook for your app, see "[Creating a GitHub
-        App](/developers/apps/creating-a-github-app)."
+        App](https://docs.github.com/developers/apps/creating-a-github-app)."
 
         You must use a
         [JWT](https://docs.github.com/apps/building-github-apps/authenticating-with-github-apps/#authenticating-as-a-github-app)
@@ -1261,7 +1261,7 @@ class _AsyncAppsBaseMethods(_rt.AsyncResource):
 
         Updates the webhook configuration for a GitHub App. For more information about
         configuring a webhook for your app, see "[Creating a GitHub
-        App](/developers/apps/creating-a-github-app)."
+        App](https://docs.github.com/developers/apps/creating-a-github-app)."
 
         You must use a
         [JWT](https://docs.github.com/apps/building-github-apps/authenticating-with-github-apps/#authenticating-as-a-github-app)

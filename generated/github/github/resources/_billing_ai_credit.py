@@ -547,6 +547,12 @@ class _BillingAiCreditMethods(_rt.SyncResource):
             page: The page number of the results to fetch.
             per_page: The number of results per page (max 100).
             scope: Filter budgets by scope type.
+
+                - `organization`: Budgets scoped to the organization.
+                - `repository`: Budgets scoped to a repository.
+                - `multi_user_customer`: Universal budgets that apply to all users in the
+                  organization.
+                - `user`: Budgets scoped to an individual user.
             user: Filter consumed amount details for budgets by the specified user login.
         """
         return self._client.paginate(
@@ -605,9 +611,25 @@ class _BillingAiCreditMethods(_rt.SyncResource):
             prevent_further_usage: Whether to prevent additional spending once the budget is
                 exceeded. For `user` and `multi_user_customer` scopes, this must be `true`.
             budget_scope: The scope of the budget for this organization.
+
+                - `organization`: Apply the budget to the organization.
+                - `repository`: Apply the budget to a specific repository in the organization.
+                - `multi_user_customer`: Apply a universal budget to all users in the
+                  organization.
+                - `user`: Apply the budget to a single user in the organization.
+
+                `user` and `multi_user_customer` scopes are only supported when
+                `budget_product_sku` is `ai_credits` or `premium_requests`.
             budget_entity_name: The name of the entity to apply the budget to
             budget_type: The type of pricing model used by the budget. Determines how
                 `budget_product_sku` is interpreted.
+
+                - `BundlePricing`: Covers all AI credit SKUs. Set `budget_product_sku` to
+                  `ai_credits`.
+                - `ProductPricing`: Covers all SKUs that belong to a product. Set
+                  `budget_product_sku` to a product such as `actions` or `packages`.
+                - `SkuPricing`: Covers a single, specific SKU. Set `budget_product_sku` to a SKU
+                  such as `actions_linux`.
             budget_product_sku: A single product or SKU that will be covered in the budget
             user: The username of the user for `user` scope budgets. This field is required when
                 `budget_scope` is `user`.
@@ -759,9 +781,22 @@ class _BillingAiCreditMethods(_rt.SyncResource):
                 exceeded. For budgets with `user` or `multi_user_customer` scope, this must
                 remain `true`.
             budget_scope: The scope of the budget for this organization.
+
+                - `organization`: Apply the budget to the organization.
+                - `repository`: Apply the budget to a specific repository in the organization.
+                - `multi_user_customer`: Apply a universal budget to all users in the
+                  organization.
+                - `user`: Apply the budget to a single user in the organization.
             budget_entity_name: The name of the entity to apply the budget to
             budget_type: The type of pricing model used by the budget. Determines how
                 `budget_product_sku` is interpreted.
+
+                - `BundlePricing`: Covers all AI credit SKUs. Set `budget_product_sku` to
+                  `ai_credits`.
+                - `ProductPricing`: Covers all SKUs that belong to a product. Set
+                  `budget_product_sku` to a product such as `actions` or `packages`.
+                - `SkuPricing`: Covers a single, specific SKU. Set `budget_product_sku` to a SKU
+                  such as `actions_linux`.
             budget_product_sku: A single product or SKU that will be covered in the budget
             user: The username of the user for `user` scope budgets.
         """
@@ -1126,6 +1161,12 @@ class _AsyncBillingAiCreditMethods(_rt.AsyncResource):
             page: The page number of the results to fetch.
             per_page: The number of results per page (max 100).
             scope: Filter budgets by scope type.
+
+                - `organization`: Budgets scoped to the organization.
+                - `repository`: Budgets scoped to a repository.
+                - `multi_user_customer`: Universal budgets that apply to all users in the
+                  organization.
+                - `user`: Budgets scoped to an individual user.
             user: Filter consumed amount details for budgets by the specified user login.
         """
         return self._client.paginate(
@@ -1184,9 +1225,25 @@ class _AsyncBillingAiCreditMethods(_rt.AsyncResource):
             prevent_further_usage: Whether to prevent additional spending once the budget is
                 exceeded. For `user` and `multi_user_customer` scopes, this must be `true`.
             budget_scope: The scope of the budget for this organization.
+
+                - `organization`: Apply the budget to the organization.
+                - `repository`: Apply the budget to a specific repository in the organization.
+                - `multi_user_customer`: Apply a universal budget to all users in the
+                  organization.
+                - `user`: Apply the budget to a single user in the organization.
+
+                `user` and `multi_user_customer` scopes are only supported when
+                `budget_product_sku` is `ai_credits` or `premium_requests`.
             budget_entity_name: The name of the entity to apply the budget to
             budget_type: The type of pricing model used by the budget. Determines how
                 `budget_product_sku` is interpreted.
+
+                - `BundlePricing`: Covers all AI credit SKUs. Set `budget_product_sku` to
+                  `ai_credits`.
+                - `ProductPricing`: Covers all SKUs that belong to a product. Set
+                  `budget_product_sku` to a product such as `actions` or `packages`.
+                - `SkuPricing`: Covers a single, specific SKU. Set `budget_product_sku` to a SKU
+                  such as `actions_linux`.
             budget_product_sku: A single product or SKU that will be covered in the budget
             user: The username of the user for `user` scope budgets. This field is required when
                 `budget_scope` is `user`.
@@ -1338,9 +1395,22 @@ class _AsyncBillingAiCreditMethods(_rt.AsyncResource):
                 exceeded. For budgets with `user` or `multi_user_customer` scope, this must
                 remain `true`.
             budget_scope: The scope of the budget for this organization.
+
+                - `organization`: Apply the budget to the organization.
+                - `repository`: Apply the budget to a specific repository in the organization.
+                - `multi_user_customer`: Apply a universal budget to all users in the
+                  organization.
+                - `user`: Apply the budget to a single user in the organization.
             budget_entity_name: The name of the entity to apply the budget to
             budget_type: The type of pricing model used by the budget. Determines how
                 `budget_product_sku` is interpreted.
+
+                - `BundlePricing`: Covers all AI credit SKUs. Set `budget_product_sku` to
+                  `ai_credits`.
+                - `ProductPricing`: Covers all SKUs that belong to a product. Set
+                  `budget_product_sku` to a product such as `actions` or `packages`.
+                - `SkuPricing`: Covers a single, specific SKU. Set `budget_product_sku` to a SKU
+                  such as `actions_linux`.
             budget_product_sku: A single product or SKU that will be covered in the budget
             user: The username of the user for `user` scope budgets.
         """

@@ -400,6 +400,8 @@ class _CodeScanningAlertsMethods(_rt.SyncResource):
                 returned.
             assignees: Filter alerts by assignees. Provide a comma-separated list of user handles
                 (e.g., `octocat` or `octocat,hubot`).
+                Use `*` to list alerts with at least one assignee or `none` to list alerts with
+                no assignees.
         """
         return self._client.paginate(
             _CODE_SCANNING_LIST_ALERTS_FOR_ORG,
@@ -968,6 +970,8 @@ class _AsyncCodeScanningAlertsMethods(_rt.AsyncResource):
                 returned.
             assignees: Filter alerts by assignees. Provide a comma-separated list of user handles
                 (e.g., `octocat` or `octocat,hubot`).
+                Use `*` to list alerts with at least one assignee or `none` to list alerts with
+                no assignees.
         """
         return self._client.paginate(
             _CODE_SCANNING_LIST_ALERTS_FOR_ORG,

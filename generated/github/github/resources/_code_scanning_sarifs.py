@@ -133,11 +133,11 @@ class _CodeScanningSarifsMethods(_rt.SyncResource):
          - If you upload to a pull request, for example `--ref refs/pull/42/merge` or `--ref
            refs/pull/42/head`, then the results appear as alerts in a pull request check. For
            more information, see "[Triaging code scanning alerts in pull
-           requests](/code-security/secure-coding/triaging-code-scanning-alerts-in-pull-requests)."
+           requests](https://docs.github.com/code-security/secure-coding/triaging-code-scanning-alerts-in-pull-requests)."
          - If you upload to a branch, for example `--ref refs/heads/my-branch`, then the results
            appear in the **Security** tab for your repository. For more information, see
            "[Managing code scanning alerts for your
-           repository](/code-security/secure-coding/managing-code-scanning-alerts-for-your-repository#viewing-the-alerts-for-a-repository)."
+           repository](https://docs.github.com/code-security/secure-coding/managing-code-scanning-alerts-for-your-repository#viewing-the-alerts-for-a-repository)."
 
         You must compress the SARIF-formatted analysis data that you want to upload, using
         `gzip`, and then encode it as a Base64 format string. For example:
@@ -172,7 +172,7 @@ class _CodeScanningSarifsMethods(_rt.SyncResource):
         You can use this ID to check the status of the upload by using it in the
         `/sarifs/{sarif_id}` endpoint.
         For more information, see "[Get information about a SARIF
-        upload](/rest/code-scanning/code-scanning#get-information-about-a-sarif-upload)."
+        upload](https://docs.github.com/rest/code-scanning/code-scanning#get-information-about-a-sarif-upload)."
 
         OAuth app tokens and personal access tokens (classic) need the `security_events` scope to
         use this endpoint with private or public repositories, or the `public_repo` scope to use
@@ -187,6 +187,7 @@ class _CodeScanningSarifsMethods(_rt.SyncResource):
                 sensitive.
             commit_sha: The SHA of the commit to which the analysis you are uploading relates.
             ref: The full Git reference, formatted as `refs/heads/<branch name>`,
+                `refs/tags/<tag>`, `refs/pull/<number>/merge`, or `refs/pull/<number>/head`.
             sarif: A Base64 string representing the SARIF file to upload. You must first compress
                 your SARIF file using [`gzip`](http://www.gnu.org/software/gzip/manual/gzip.html)
                 and then translate the contents of the file into a Base64 encoding string. For
@@ -194,6 +195,8 @@ class _CodeScanningSarifsMethods(_rt.SyncResource):
                 scanning](https://docs.github.com/code-security/secure-coding/sarif-support-for-code-scanning)."
             checkout_uri: The base directory used in the analysis, as it appears in the SARIF
                 file.
+                This property is used to convert file paths from absolute to relative, so that
+                alerts can be mapped to their correct location in the repository.
             started_at: The time that the analysis run began. This is a timestamp in [ISO
                 8601](https://en.wikipedia.org/wiki/ISO_8601) format: `YYYY-MM-DDTHH:MM:SSZ`.
             tool_name: The name of the tool used to generate the code scanning analysis. If this
@@ -202,6 +205,8 @@ class _CodeScanningSarifsMethods(_rt.SyncResource):
                 parameter of operations such as `GET /repos/{owner}/{repo}/code-scanning/alerts`.
             validate: Whether the SARIF file will be validated according to the code scanning
                 specifications.
+                This parameter is intended to help integrators ensure that the uploaded SARIF
+                files are correctly rendered by code scanning.
         """
         return self._client.request(
             _CODE_SCANNING_UPLOAD_SARIF,
@@ -248,7 +253,7 @@ class _CodeScanningSarifsMethods(_rt.SyncResource):
         Gets information about a SARIF upload, including the status and the URL of the analysis
         that was uploaded so that you can retrieve details of the analysis. For more information,
         see "[Get a code scanning analysis for a
-        repository](/rest/code-scanning/code-scanning#get-a-code-scanning-analysis-for-a-repository)."
+        repository](https://docs.github.com/rest/code-scanning/code-scanning#get-a-code-scanning-analysis-for-a-repository)."
         OAuth app tokens and personal access tokens (classic) need the `security_events` scope to
         use this endpoint with private or public repositories, or the `public_repo` scope to use
         this endpoint with only public repositories.
@@ -329,11 +334,11 @@ class _AsyncCodeScanningSarifsMethods(_rt.AsyncResource):
          - If you upload to a pull request, for example `--ref refs/pull/42/merge` or `--ref
            refs/pull/42/head`, then the results appear as alerts in a pull request check. For
            more information, see "[Triaging code scanning alerts in pull
-           requests](/code-security/secure-coding/triaging-code-scanning-alerts-in-pull-requests)."
+           requests](https://docs.github.com/code-security/secure-coding/triaging-code-scanning-alerts-in-pull-requests)."
          - If you upload to a branch, for example `--ref refs/heads/my-branch`, then the results
            appear in the **Security** tab for your repository. For more information, see
            "[Managing code scanning alerts for your
-           repository](/code-security/secure-coding/managing-code-scanning-alerts-for-your-repository#viewing-the-alerts-for-a-repository)."
+           repository](https://docs.github.com/code-security/secure-coding/managing-code-scanning-alerts-for-your-repository#viewing-the-alerts-for-a-repository)."
 
         You must compress the SARIF-formatted analysis data that you want to upload, using
         `gzip`, and then encode it as a Base64 format string. For example:
@@ -368,7 +373,7 @@ class _AsyncCodeScanningSarifsMethods(_rt.AsyncResource):
         You can use this ID to check the status of the upload by using it in the
         `/sarifs/{sarif_id}` endpoint.
         For more information, see "[Get information about a SARIF
-        upload](/rest/code-scanning/code-scanning#get-information-about-a-sarif-upload)."
+        upload](https://docs.github.com/rest/code-scanning/code-scanning#get-information-about-a-sarif-upload)."
 
         OAuth app tokens and personal access tokens (classic) need the `security_events` scope to
         use this endpoint with private or public repositories, or the `public_repo` scope to use
@@ -383,6 +388,7 @@ class _AsyncCodeScanningSarifsMethods(_rt.AsyncResource):
                 sensitive.
             commit_sha: The SHA of the commit to which the analysis you are uploading relates.
             ref: The full Git reference, formatted as `refs/heads/<branch name>`,
+                `refs/tags/<tag>`, `refs/pull/<number>/merge`, or `refs/pull/<number>/head`.
             sarif: A Base64 string representing the SARIF file to upload. You must first compress
                 your SARIF file using [`gzip`](http://www.gnu.org/software/gzip/manual/gzip.html)
                 and then translate the contents of the file into a Base64 encoding string. For
@@ -390,6 +396,8 @@ class _AsyncCodeScanningSarifsMethods(_rt.AsyncResource):
                 scanning](https://docs.github.com/code-security/secure-coding/sarif-support-for-code-scanning)."
             checkout_uri: The base directory used in the analysis, as it appears in the SARIF
                 file.
+                This property is used to convert file paths from absolute to relative, so that
+                alerts can be mapped to their correct location in the repository.
             started_at: The time that the analysis run began. This is a timestamp in [ISO
                 8601](https://en.wikipedia.org/wiki/ISO_8601) format: `YYYY-MM-DDTHH:MM:SSZ`.
             tool_name: The name of the tool used to generate the code scanning analysis. If this
@@ -398,6 +406,8 @@ class _AsyncCodeScanningSarifsMethods(_rt.AsyncResource):
                 parameter of operations such as `GET /repos/{owner}/{repo}/code-scanning/alerts`.
             validate: Whether the SARIF file will be validated according to the code scanning
                 specifications.
+                This parameter is intended to help integrators ensure that the uploaded SARIF
+                files are correctly rendered by code scanning.
         """
         return await self._client.request(
             _CODE_SCANNING_UPLOAD_SARIF,
@@ -444,7 +454,7 @@ class _AsyncCodeScanningSarifsMethods(_rt.AsyncResource):
         Gets information about a SARIF upload, including the status and the URL of the analysis
         that was uploaded so that you can retrieve details of the analysis. For more information,
         see "[Get a code scanning analysis for a
-        repository](/rest/code-scanning/code-scanning#get-a-code-scanning-analysis-for-a-repository)."
+        repository](https://docs.github.com/rest/code-scanning/code-scanning#get-a-code-scanning-analysis-for-a-repository)."
         OAuth app tokens and personal access tokens (classic) need the `security_events` scope to
         use this endpoint with private or public repositories, or the `public_repo` scope to use
         this endpoint with only public repositories.

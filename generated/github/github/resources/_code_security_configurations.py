@@ -587,6 +587,11 @@ class _CodeSecurityConfigurationsMethods(_rt.SyncResource):
             description: A description of the code security configuration
             advanced_security: The enablement status of GitHub Advanced Security features.
                 `enabled` will enable both Code Security and Secret Protection features.
+
+                > [!WARNING]
+                > `code_security` and `secret_protection` are deprecated values for this field.
+                Prefer the individual `code_security` and `secret_protection` fields to set the
+                status of these features.
             code_security: The enablement status of GitHub Code Security features.
             dependency_graph: The enablement status of Dependency Graph
             dependency_graph_autosubmit_action: The enablement status of Automatic dependency
@@ -864,6 +869,11 @@ class _CodeSecurityConfigurationsMethods(_rt.SyncResource):
             description: A description of the code security configuration
             advanced_security: The enablement status of GitHub Advanced Security features.
                 `enabled` will enable both Code Security and Secret Protection features.
+
+                > [!WARNING]
+                > `code_security` and `secret_protection` are deprecated values for this field.
+                Prefer the individual `code_security` and `secret_protection` fields to set the
+                status of these features.
             code_security: The enablement status of GitHub Code Security features.
             dependency_graph: The enablement status of Dependency Graph
             dependency_graph_autosubmit_action: The enablement status of Automatic dependency
@@ -1093,6 +1103,9 @@ class _CodeSecurityConfigurationsMethods(_rt.SyncResource):
                 API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             status: A comma-separated list of statuses. If specified, only repositories with
                 these attachment statuses will be returned.
+
+                Can be: `all`, `attached`, `attaching`, `removed`, `enforced`, `failed`,
+                `updating`, `removed_by_enterprise`
         """
         return self._client.paginate(
             _CODE_SECURITY_GET_REPOSITORIES_FOR_ENTERPRISE_CONFIGURATION,
@@ -1389,6 +1402,11 @@ class _AsyncCodeSecurityConfigurationsMethods(_rt.AsyncResource):
             description: A description of the code security configuration
             advanced_security: The enablement status of GitHub Advanced Security features.
                 `enabled` will enable both Code Security and Secret Protection features.
+
+                > [!WARNING]
+                > `code_security` and `secret_protection` are deprecated values for this field.
+                Prefer the individual `code_security` and `secret_protection` fields to set the
+                status of these features.
             code_security: The enablement status of GitHub Code Security features.
             dependency_graph: The enablement status of Dependency Graph
             dependency_graph_autosubmit_action: The enablement status of Automatic dependency
@@ -1666,6 +1684,11 @@ class _AsyncCodeSecurityConfigurationsMethods(_rt.AsyncResource):
             description: A description of the code security configuration
             advanced_security: The enablement status of GitHub Advanced Security features.
                 `enabled` will enable both Code Security and Secret Protection features.
+
+                > [!WARNING]
+                > `code_security` and `secret_protection` are deprecated values for this field.
+                Prefer the individual `code_security` and `secret_protection` fields to set the
+                status of these features.
             code_security: The enablement status of GitHub Code Security features.
             dependency_graph: The enablement status of Dependency Graph
             dependency_graph_autosubmit_action: The enablement status of Automatic dependency
@@ -1895,6 +1918,9 @@ class _AsyncCodeSecurityConfigurationsMethods(_rt.AsyncResource):
                 API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             status: A comma-separated list of statuses. If specified, only repositories with
                 these attachment statuses will be returned.
+
+                Can be: `all`, `attached`, `attaching`, `removed`, `enforced`, `failed`,
+                `updating`, `removed_by_enterprise`
         """
         return self._client.paginate(
             _CODE_SECURITY_GET_REPOSITORIES_FOR_ENTERPRISE_CONFIGURATION,

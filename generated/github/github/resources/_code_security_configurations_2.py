@@ -507,6 +507,11 @@ class _CodeSecurityConfigurations2Methods(_rt.SyncResource):
             description: A description of the code security configuration
             advanced_security: The enablement status of GitHub Advanced Security features.
                 `enabled` will enable both Code Security and Secret Protection features.
+
+                > [!WARNING]
+                > `code_security` and `secret_protection` are deprecated values for this field.
+                Prefer the individual `code_security` and `secret_protection` fields to set the
+                status of these features.
             code_security: The enablement status of GitHub Code Security features.
             dependency_graph: The enablement status of Dependency Graph
             dependency_graph_autosubmit_action: The enablement status of Automatic dependency
@@ -849,6 +854,11 @@ class _CodeSecurityConfigurations2Methods(_rt.SyncResource):
             description: A description of the code security configuration
             advanced_security: The enablement status of GitHub Advanced Security features.
                 `enabled` will enable both Code Security and Secret Protection features.
+
+                > [!WARNING]
+                > `code_security` and `secret_protection` are deprecated values for this field.
+                Prefer the individual `code_security` and `secret_protection` fields to set the
+                status of these features.
             code_security: The enablement status of GitHub Code Security features.
             dependency_graph: The enablement status of Dependency Graph
             dependency_graph_autosubmit_action: The enablement status of Automatic dependency
@@ -1096,6 +1106,9 @@ class _CodeSecurityConfigurations2Methods(_rt.SyncResource):
                 API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             status: A comma-separated list of statuses. If specified, only repositories with
                 these attachment statuses will be returned.
+
+                Can be: `all`, `attached`, `attaching`, `detached`, `removed`, `enforced`,
+                `failed`, `updating`, `removed_by_enterprise`
         """
         return self._client.paginate(
             _CODE_SECURITY_GET_REPOSITORIES_FOR_CONFIGURATION,
@@ -1290,6 +1303,11 @@ class _AsyncCodeSecurityConfigurations2Methods(_rt.AsyncResource):
             description: A description of the code security configuration
             advanced_security: The enablement status of GitHub Advanced Security features.
                 `enabled` will enable both Code Security and Secret Protection features.
+
+                > [!WARNING]
+                > `code_security` and `secret_protection` are deprecated values for this field.
+                Prefer the individual `code_security` and `secret_protection` fields to set the
+                status of these features.
             code_security: The enablement status of GitHub Code Security features.
             dependency_graph: The enablement status of Dependency Graph
             dependency_graph_autosubmit_action: The enablement status of Automatic dependency
@@ -1632,6 +1650,11 @@ class _AsyncCodeSecurityConfigurations2Methods(_rt.AsyncResource):
             description: A description of the code security configuration
             advanced_security: The enablement status of GitHub Advanced Security features.
                 `enabled` will enable both Code Security and Secret Protection features.
+
+                > [!WARNING]
+                > `code_security` and `secret_protection` are deprecated values for this field.
+                Prefer the individual `code_security` and `secret_protection` fields to set the
+                status of these features.
             code_security: The enablement status of GitHub Code Security features.
             dependency_graph: The enablement status of Dependency Graph
             dependency_graph_autosubmit_action: The enablement status of Automatic dependency
@@ -1879,6 +1902,9 @@ class _AsyncCodeSecurityConfigurations2Methods(_rt.AsyncResource):
                 API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             status: A comma-separated list of statuses. If specified, only repositories with
                 these attachment statuses will be returned.
+
+                Can be: `all`, `attached`, `attaching`, `detached`, `removed`, `enforced`,
+                `failed`, `updating`, `removed_by_enterprise`
         """
         return self._client.paginate(
             _CODE_SECURITY_GET_REPOSITORIES_FOR_CONFIGURATION,

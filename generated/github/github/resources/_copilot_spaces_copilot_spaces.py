@@ -431,6 +431,10 @@ class _CopilotSpacesCopilotSpacesMethods(_rt.SyncResource):
             general_instructions: General instructions for the Copilot Space.
             base_role: The base role that determines default permissions for organization
                 members.
+                - `no_access`: No default access (default)
+                - `reader`: Organization members can read the space
+                - `writer`: Organization members can read and edit the space
+                - `admin`: Organization members have full admin access to the space
             resources_attributes: Resources to attach to the space.
         """
         return self._client.request(
@@ -549,6 +553,10 @@ class _CopilotSpacesCopilotSpacesMethods(_rt.SyncResource):
             general_instructions: General instructions for the Copilot Space.
             base_role: The base role that determines default permissions for organization
                 members. Changing this field requires admin permissions.
+                - `no_access`: No default access (default)
+                - `reader`: Organization members can read the space
+                - `writer`: Organization members can read and edit the space
+                - `admin`: Organization members have full admin access to the space
             resources_attributes: Resources to attach to the space.
         """
         return self._client.request(
@@ -723,6 +731,9 @@ class _CopilotSpacesCopilotSpacesMethods(_rt.SyncResource):
             description: A description of the Copilot Space.
             general_instructions: General instructions for the Copilot Space.
             base_role: The base role that determines default permissions for the space.
+                - `no_access`: No default access (default)
+                - `reader`: Makes the space publicly readable
+                Note: User spaces do not support writer or admin base roles.
             resources_attributes: Resources to attach to the space.
         """
         return self._client.request(
@@ -832,6 +843,9 @@ class _CopilotSpacesCopilotSpacesMethods(_rt.SyncResource):
             general_instructions: General instructions for the Copilot Space.
             base_role: The base role that determines default permissions for the space. Changing
                 this field requires admin permissions.
+                - `no_access`: No default access (default)
+                - `reader`: Makes the space publicly readable
+                Note: User spaces do not support writer or admin base roles.
             resources_attributes: Resources to attach to the space.
         """
         return self._client.request(
@@ -1046,6 +1060,10 @@ class _AsyncCopilotSpacesCopilotSpacesMethods(_rt.AsyncResource):
             general_instructions: General instructions for the Copilot Space.
             base_role: The base role that determines default permissions for organization
                 members.
+                - `no_access`: No default access (default)
+                - `reader`: Organization members can read the space
+                - `writer`: Organization members can read and edit the space
+                - `admin`: Organization members have full admin access to the space
             resources_attributes: Resources to attach to the space.
         """
         return await self._client.request(
@@ -1164,6 +1182,10 @@ class _AsyncCopilotSpacesCopilotSpacesMethods(_rt.AsyncResource):
             general_instructions: General instructions for the Copilot Space.
             base_role: The base role that determines default permissions for organization
                 members. Changing this field requires admin permissions.
+                - `no_access`: No default access (default)
+                - `reader`: Organization members can read the space
+                - `writer`: Organization members can read and edit the space
+                - `admin`: Organization members have full admin access to the space
             resources_attributes: Resources to attach to the space.
         """
         return await self._client.request(
@@ -1338,6 +1360,9 @@ class _AsyncCopilotSpacesCopilotSpacesMethods(_rt.AsyncResource):
             description: A description of the Copilot Space.
             general_instructions: General instructions for the Copilot Space.
             base_role: The base role that determines default permissions for the space.
+                - `no_access`: No default access (default)
+                - `reader`: Makes the space publicly readable
+                Note: User spaces do not support writer or admin base roles.
             resources_attributes: Resources to attach to the space.
         """
         return await self._client.request(
@@ -1447,6 +1472,9 @@ class _AsyncCopilotSpacesCopilotSpacesMethods(_rt.AsyncResource):
             general_instructions: General instructions for the Copilot Space.
             base_role: The base role that determines default permissions for the space. Changing
                 this field requires admin permissions.
+                - `no_access`: No default access (default)
+                - `reader`: Makes the space publicly readable
+                Note: User spaces do not support writer or admin base roles.
             resources_attributes: Resources to attach to the space.
         """
         return await self._client.request(

@@ -291,25 +291,54 @@ class _DependabotAlertsMethods(_rt.SyncResource):
             classification: A comma-separated list of vulnerability classifications. If
                 specified, only alerts for vulnerabilities with these classifications will be
                 returned.
+
+                Can be: `malware`, `general`
             state: A comma-separated list of states. If specified, only alerts with these states
                 will be returned.
+
+                Can be: `auto_dismissed`, `dismissed`, `fixed`, `open`
             severity: A comma-separated list of severities. If specified, only alerts with these
                 severities will be returned.
+
+                Can be: `low`, `medium`, `high`, `critical`
             ecosystem: A comma-separated list of ecosystems. If specified, only alerts for these
                 ecosystems will be returned.
+
+                Can be: `composer`, `go`, `maven`, `npm`, `nuget`, `pip`, `pub`, `rubygems`,
+                `rust`
             package: A comma-separated list of package names. If specified, only alerts for these
                 packages will be returned.
             epss_percentage: CVE Exploit Prediction Scoring System (EPSS) percentage. Can be
                 specified as:
+                - An exact number (`n`)
+                - Comparators such as `>n`, `<n`, `>=n`, `<=n`
+                - A range like `n..n`, where `n` is a number from 0.0 to 1.0
+
+                Filters the list of alerts based on EPSS percentages. If specified, only alerts
+                with the provided EPSS percentages will be returned.
             has: Filters the list of alerts based on whether the alert has the given value. If
                 specified, only alerts meeting this criterion will be returned.
+                Multiple `has` filters can be passed to filter for alerts that have all of the
+                values. Currently, only `patch` is supported.
             assignee: Filter alerts by assignees.
+                Provide a comma-separated list of user handles (e.g., `octocat` or
+                `octocat,hubot`) to return alerts assigned to any of the specified users.
+                Use `*` to list alerts with at least one assignee or `none` to list alerts with
+                no assignees.
             scope: The scope of the vulnerable dependency. If specified, only alerts with this
                 scope will be returned.
             relationship: A comma-separated list of relationships of the vulnerable dependency to
                 your project. If specified, only alerts with these relationships will be
                 returned.
+
+                > [!NOTE]
+                > We are rolling out support for dependency relationship across ecosystems. This
+                value will be "unknown" for all dependencies in unsupported ecosystems.
             sort: The property by which to sort the results.
+                `created` means when the alert was created.
+                `updated` means when the alert's state last changed.
+                `epss_percentage` sorts alerts by the Exploit Prediction Scoring System (EPSS)
+                percentage.
             direction: The direction to sort the results by.
             before: A cursor, as given in the [Link
                 header](https://docs.github.com/rest/guides/using-pagination-in-the-rest-api#using-link-headers).
@@ -407,34 +436,68 @@ class _DependabotAlertsMethods(_rt.SyncResource):
             classification: A comma-separated list of vulnerability classifications. If
                 specified, only alerts for vulnerabilities with these classifications will be
                 returned.
+
+                Can be: `malware`, `general`
             state: A comma-separated list of states. If specified, only alerts with these states
                 will be returned.
+
+                Can be: `auto_dismissed`, `dismissed`, `fixed`, `open`
             severity: A comma-separated list of severities. If specified, only alerts with these
                 severities will be returned.
+
+                Can be: `low`, `medium`, `high`, `critical`
             ecosystem: A comma-separated list of ecosystems. If specified, only alerts for these
                 ecosystems will be returned.
+
+                Can be: `composer`, `go`, `maven`, `npm`, `nuget`, `pip`, `pub`, `rubygems`,
+                `rust`
             package: A comma-separated list of package names. If specified, only alerts for these
                 packages will be returned.
             epss_percentage: CVE Exploit Prediction Scoring System (EPSS) percentage. Can be
                 specified as:
+                - An exact number (`n`)
+                - Comparators such as `>n`, `<n`, `>=n`, `<=n`
+                - A range like `n..n`, where `n` is a number from 0.0 to 1.0
+
+                Filters the list of alerts based on EPSS percentages. If specified, only alerts
+                with the provided EPSS percentages will be returned.
             artifact_registry_url: A comma-separated list of artifact registry URLs. If
                 specified, only alerts for repositories with storage records matching these URLs
                 will be returned.
             artifact_registry: A comma-separated list of Artifact Registry name strings. If
                 specified, only alerts for repositories with storage records matching these
                 registries will be returned.
+
+                Can be: `jfrog-artifactory`
             has: Filters the list of alerts based on whether the alert has the given value. If
                 specified, only alerts meeting this criterion will be returned.
+                Multiple `has` filters can be passed to filter for alerts that have all of the
+                values.
             assignee: Filter alerts by assignees.
+                Provide a comma-separated list of user handles (e.g., `octocat` or
+                `octocat,hubot`) to return alerts assigned to any of the specified users.
+                Use `*` to list alerts with at least one assignee or `none` to list alerts with
+                no assignees.
             runtime_risk: A comma-separated list of runtime risk strings. If specified, only
                 alerts for repositories with deployment records matching these risks will be
                 returned.
+
+                Can be: `critical-resource`, `internet-exposed`, `sensitive-data`,
+                `lateral-movement`
             scope: The scope of the vulnerable dependency. If specified, only alerts with this
                 scope will be returned.
             relationship: A comma-separated list of relationships of the vulnerable dependency to
                 your project. If specified, only alerts with these relationships will be
                 returned.
+
+                > [!NOTE]
+                > We are rolling out support for dependency relationship across ecosystems. This
+                value will be "unknown" for all dependencies in unsupported ecosystems.
             sort: The property by which to sort the results.
+                `created` means when the alert was created.
+                `updated` means when the alert's state last changed.
+                `epss_percentage` sorts alerts by the Exploit Prediction Scoring System (EPSS)
+                percentage.
             direction: The direction to sort the results by.
             before: A cursor, as given in the [Link
                 header](https://docs.github.com/rest/guides/using-pagination-in-the-rest-api#using-link-headers).
@@ -531,27 +594,56 @@ class _DependabotAlertsMethods(_rt.SyncResource):
             classification: A comma-separated list of vulnerability classifications. If
                 specified, only alerts for vulnerabilities with these classifications will be
                 returned.
+
+                Can be: `malware`, `general`
             state: A comma-separated list of states. If specified, only alerts with these states
                 will be returned.
+
+                Can be: `auto_dismissed`, `dismissed`, `fixed`, `open`
             severity: A comma-separated list of severities. If specified, only alerts with these
                 severities will be returned.
+
+                Can be: `low`, `medium`, `high`, `critical`
             ecosystem: A comma-separated list of ecosystems. If specified, only alerts for these
                 ecosystems will be returned.
+
+                Can be: `composer`, `go`, `maven`, `npm`, `nuget`, `pip`, `pub`, `rubygems`,
+                `rust`
             package: A comma-separated list of package names. If specified, only alerts for these
                 packages will be returned.
             manifest: A comma-separated list of full manifest paths. If specified, only alerts
                 for these manifests will be returned.
             epss_percentage: CVE Exploit Prediction Scoring System (EPSS) percentage. Can be
                 specified as:
+                - An exact number (`n`)
+                - Comparators such as `>n`, `<n`, `>=n`, `<=n`
+                - A range like `n..n`, where `n` is a number from 0.0 to 1.0
+
+                Filters the list of alerts based on EPSS percentages. If specified, only alerts
+                with the provided EPSS percentages will be returned.
             has: Filters the list of alerts based on whether the alert has the given value. If
                 specified, only alerts meeting this criterion will be returned.
+                Multiple `has` filters can be passed to filter for alerts that have all of the
+                values. Currently, only `patch` is supported.
             assignee: Filter alerts by assignees.
+                Provide a comma-separated list of user handles (e.g., `octocat` or
+                `octocat,hubot`) to return alerts assigned to any of the specified users.
+                Use `*` to list alerts with at least one assignee or `none` to list alerts with
+                no assignees.
             scope: The scope of the vulnerable dependency. If specified, only alerts with this
                 scope will be returned.
             relationship: A comma-separated list of relationships of the vulnerable dependency to
                 your project. If specified, only alerts with these relationships will be
                 returned.
+
+                > [!NOTE]
+                > We are rolling out support for dependency relationship across ecosystems. This
+                value will be "unknown" for all dependencies in unsupported ecosystems.
             sort: The property by which to sort the results.
+                `created` means when the alert was created.
+                `updated` means when the alert's state last changed.
+                `epss_percentage` sorts alerts by the Exploit Prediction Scoring System (EPSS)
+                percentage.
             direction: The direction to sort the results by.
             before: A cursor, as given in the [Link
                 header](https://docs.github.com/rest/guides/using-pagination-in-the-rest-api#using-link-headers).
@@ -627,6 +719,9 @@ class _DependabotAlertsMethods(_rt.SyncResource):
             repo: The name of the repository without the `.git` extension. The name is not case
                 sensitive.
             alert_number: The number that identifies a Dependabot alert in its repository.
+                You can find this at the end of the URL for a Dependabot alert within GitHub,
+                or in `number` fields in the response from the
+                `GET /repos/{owner}/{repo}/dependabot/alerts` operation.
         """
         return self._client.request(
             _DEPENDABOT_GET_ALERT,
@@ -678,6 +773,9 @@ class _DependabotAlertsMethods(_rt.SyncResource):
             repo: The name of the repository without the `.git` extension. The name is not case
                 sensitive.
             alert_number: The number that identifies a Dependabot alert in its repository.
+                You can find this at the end of the URL for a Dependabot alert within GitHub,
+                or in `number` fields in the response from the
+                `GET /repos/{owner}/{repo}/dependabot/alerts` operation.
             body: The request body.
         """
         return self._client.request(
@@ -776,25 +874,54 @@ class _AsyncDependabotAlertsMethods(_rt.AsyncResource):
             classification: A comma-separated list of vulnerability classifications. If
                 specified, only alerts for vulnerabilities with these classifications will be
                 returned.
+
+                Can be: `malware`, `general`
             state: A comma-separated list of states. If specified, only alerts with these states
                 will be returned.
+
+                Can be: `auto_dismissed`, `dismissed`, `fixed`, `open`
             severity: A comma-separated list of severities. If specified, only alerts with these
                 severities will be returned.
+
+                Can be: `low`, `medium`, `high`, `critical`
             ecosystem: A comma-separated list of ecosystems. If specified, only alerts for these
                 ecosystems will be returned.
+
+                Can be: `composer`, `go`, `maven`, `npm`, `nuget`, `pip`, `pub`, `rubygems`,
+                `rust`
             package: A comma-separated list of package names. If specified, only alerts for these
                 packages will be returned.
             epss_percentage: CVE Exploit Prediction Scoring System (EPSS) percentage. Can be
                 specified as:
+                - An exact number (`n`)
+                - Comparators such as `>n`, `<n`, `>=n`, `<=n`
+                - A range like `n..n`, where `n` is a number from 0.0 to 1.0
+
+                Filters the list of alerts based on EPSS percentages. If specified, only alerts
+                with the provided EPSS percentages will be returned.
             has: Filters the list of alerts based on whether the alert has the given value. If
                 specified, only alerts meeting this criterion will be returned.
+                Multiple `has` filters can be passed to filter for alerts that have all of the
+                values. Currently, only `patch` is supported.
             assignee: Filter alerts by assignees.
+                Provide a comma-separated list of user handles (e.g., `octocat` or
+                `octocat,hubot`) to return alerts assigned to any of the specified users.
+                Use `*` to list alerts with at least one assignee or `none` to list alerts with
+                no assignees.
             scope: The scope of the vulnerable dependency. If specified, only alerts with this
                 scope will be returned.
             relationship: A comma-separated list of relationships of the vulnerable dependency to
                 your project. If specified, only alerts with these relationships will be
                 returned.
+
+                > [!NOTE]
+                > We are rolling out support for dependency relationship across ecosystems. This
+                value will be "unknown" for all dependencies in unsupported ecosystems.
             sort: The property by which to sort the results.
+                `created` means when the alert was created.
+                `updated` means when the alert's state last changed.
+                `epss_percentage` sorts alerts by the Exploit Prediction Scoring System (EPSS)
+                percentage.
             direction: The direction to sort the results by.
             before: A cursor, as given in the [Link
                 header](https://docs.github.com/rest/guides/using-pagination-in-the-rest-api#using-link-headers).
@@ -892,34 +1019,68 @@ class _AsyncDependabotAlertsMethods(_rt.AsyncResource):
             classification: A comma-separated list of vulnerability classifications. If
                 specified, only alerts for vulnerabilities with these classifications will be
                 returned.
+
+                Can be: `malware`, `general`
             state: A comma-separated list of states. If specified, only alerts with these states
                 will be returned.
+
+                Can be: `auto_dismissed`, `dismissed`, `fixed`, `open`
             severity: A comma-separated list of severities. If specified, only alerts with these
                 severities will be returned.
+
+                Can be: `low`, `medium`, `high`, `critical`
             ecosystem: A comma-separated list of ecosystems. If specified, only alerts for these
                 ecosystems will be returned.
+
+                Can be: `composer`, `go`, `maven`, `npm`, `nuget`, `pip`, `pub`, `rubygems`,
+                `rust`
             package: A comma-separated list of package names. If specified, only alerts for these
                 packages will be returned.
             epss_percentage: CVE Exploit Prediction Scoring System (EPSS) percentage. Can be
                 specified as:
+                - An exact number (`n`)
+                - Comparators such as `>n`, `<n`, `>=n`, `<=n`
+                - A range like `n..n`, where `n` is a number from 0.0 to 1.0
+
+                Filters the list of alerts based on EPSS percentages. If specified, only alerts
+                with the provided EPSS percentages will be returned.
             artifact_registry_url: A comma-separated list of artifact registry URLs. If
                 specified, only alerts for repositories with storage records matching these URLs
                 will be returned.
             artifact_registry: A comma-separated list of Artifact Registry name strings. If
                 specified, only alerts for repositories with storage records matching these
                 registries will be returned.
+
+                Can be: `jfrog-artifactory`
             has: Filters the list of alerts based on whether the alert has the given value. If
                 specified, only alerts meeting this criterion will be returned.
+                Multiple `has` filters can be passed to filter for alerts that have all of the
+                values.
             assignee: Filter alerts by assignees.
+                Provide a comma-separated list of user handles (e.g., `octocat` or
+                `octocat,hubot`) to return alerts assigned to any of the specified users.
+                Use `*` to list alerts with at least one assignee or `none` to list alerts with
+                no assignees.
             runtime_risk: A comma-separated list of runtime risk strings. If specified, only
                 alerts for repositories with deployment records matching these risks will be
                 returned.
+
+                Can be: `critical-resource`, `internet-exposed`, `sensitive-data`,
+                `lateral-movement`
             scope: The scope of the vulnerable dependency. If specified, only alerts with this
                 scope will be returned.
             relationship: A comma-separated list of relationships of the vulnerable dependency to
                 your project. If specified, only alerts with these relationships will be
                 returned.
+
+                > [!NOTE]
+                > We are rolling out support for dependency relationship across ecosystems. This
+                value will be "unknown" for all dependencies in unsupported ecosystems.
             sort: The property by which to sort the results.
+                `created` means when the alert was created.
+                `updated` means when the alert's state last changed.
+                `epss_percentage` sorts alerts by the Exploit Prediction Scoring System (EPSS)
+                percentage.
             direction: The direction to sort the results by.
             before: A cursor, as given in the [Link
                 header](https://docs.github.com/rest/guides/using-pagination-in-the-rest-api#using-link-headers).
@@ -1016,27 +1177,56 @@ class _AsyncDependabotAlertsMethods(_rt.AsyncResource):
             classification: A comma-separated list of vulnerability classifications. If
                 specified, only alerts for vulnerabilities with these classifications will be
                 returned.
+
+                Can be: `malware`, `general`
             state: A comma-separated list of states. If specified, only alerts with these states
                 will be returned.
+
+                Can be: `auto_dismissed`, `dismissed`, `fixed`, `open`
             severity: A comma-separated list of severities. If specified, only alerts with these
                 severities will be returned.
+
+                Can be: `low`, `medium`, `high`, `critical`
             ecosystem: A comma-separated list of ecosystems. If specified, only alerts for these
                 ecosystems will be returned.
+
+                Can be: `composer`, `go`, `maven`, `npm`, `nuget`, `pip`, `pub`, `rubygems`,
+                `rust`
             package: A comma-separated list of package names. If specified, only alerts for these
                 packages will be returned.
             manifest: A comma-separated list of full manifest paths. If specified, only alerts
                 for these manifests will be returned.
             epss_percentage: CVE Exploit Prediction Scoring System (EPSS) percentage. Can be
                 specified as:
+                - An exact number (`n`)
+                - Comparators such as `>n`, `<n`, `>=n`, `<=n`
+                - A range like `n..n`, where `n` is a number from 0.0 to 1.0
+
+                Filters the list of alerts based on EPSS percentages. If specified, only alerts
+                with the provided EPSS percentages will be returned.
             has: Filters the list of alerts based on whether the alert has the given value. If
                 specified, only alerts meeting this criterion will be returned.
+                Multiple `has` filters can be passed to filter for alerts that have all of the
+                values. Currently, only `patch` is supported.
             assignee: Filter alerts by assignees.
+                Provide a comma-separated list of user handles (e.g., `octocat` or
+                `octocat,hubot`) to return alerts assigned to any of the specified users.
+                Use `*` to list alerts with at least one assignee or `none` to list alerts with
+                no assignees.
             scope: The scope of the vulnerable dependency. If specified, only alerts with this
                 scope will be returned.
             relationship: A comma-separated list of relationships of the vulnerable dependency to
                 your project. If specified, only alerts with these relationships will be
                 returned.
+
+                > [!NOTE]
+                > We are rolling out support for dependency relationship across ecosystems. This
+                value will be "unknown" for all dependencies in unsupported ecosystems.
             sort: The property by which to sort the results.
+                `created` means when the alert was created.
+                `updated` means when the alert's state last changed.
+                `epss_percentage` sorts alerts by the Exploit Prediction Scoring System (EPSS)
+                percentage.
             direction: The direction to sort the results by.
             before: A cursor, as given in the [Link
                 header](https://docs.github.com/rest/guides/using-pagination-in-the-rest-api#using-link-headers).
@@ -1112,6 +1302,9 @@ class _AsyncDependabotAlertsMethods(_rt.AsyncResource):
             repo: The name of the repository without the `.git` extension. The name is not case
                 sensitive.
             alert_number: The number that identifies a Dependabot alert in its repository.
+                You can find this at the end of the URL for a Dependabot alert within GitHub,
+                or in `number` fields in the response from the
+                `GET /repos/{owner}/{repo}/dependabot/alerts` operation.
         """
         return await self._client.request(
             _DEPENDABOT_GET_ALERT,
@@ -1163,6 +1356,9 @@ class _AsyncDependabotAlertsMethods(_rt.AsyncResource):
             repo: The name of the repository without the `.git` extension. The name is not case
                 sensitive.
             alert_number: The number that identifies a Dependabot alert in its repository.
+                You can find this at the end of the URL for a Dependabot alert within GitHub,
+                or in `number` fields in the response from the
+                `GET /repos/{owner}/{repo}/dependabot/alerts` operation.
             body: The request body.
         """
         return await self._client.request(

@@ -604,6 +604,9 @@ class _GistsBaseMethods(_rt.SyncResource):
             description: The description of the gist.
             files: The gist files to be updated, renamed, or deleted. Each `key` must match the
                 current filename
+                (including extension) of the targeted gist file. For example: `hello.py`.
+
+                To delete a file, set the whole file to null. For example: `hello.py : null`.
         """
         return self._client.request(
             _GISTS_UPDATE,
@@ -1312,6 +1315,9 @@ class _AsyncGistsBaseMethods(_rt.AsyncResource):
             description: The description of the gist.
             files: The gist files to be updated, renamed, or deleted. Each `key` must match the
                 current filename
+                (including extension) of the targeted gist file. For example: `hello.py`.
+
+                To delete a file, set the whole file to null. For example: `hello.py : null`.
         """
         return await self._client.request(
             _GISTS_UPDATE,

@@ -505,7 +505,7 @@ class _GitBlobsMethods(_rt.SyncResource):
         Gets a Git [commit object](https://git-scm.com/book/en/v2/Git-Internals-Git-Objects).
 
         To get the contents of a commit, see "[Get a
-        commit](/rest/commits/commits#get-a-commit)."
+        commit](https://docs.github.com/rest/commits/commits#get-a-commit)."
 
         **Signature verification object**
 
@@ -1097,7 +1097,7 @@ class _AsyncGitBlobsMethods(_rt.AsyncResource):
         Gets a Git [commit object](https://git-scm.com/book/en/v2/Git-Internals-Git-Objects).
 
         To get the contents of a commit, see "[Get a
-        commit](/rest/commits/commits#get-a-commit)."
+        commit](https://docs.github.com/rest/commits/commits#get-a-commit)."
 
         **Signature verification object**
 

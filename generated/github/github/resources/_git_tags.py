@@ -352,6 +352,10 @@ class _GitTagsMethods(_rt.SyncResource):
                 `base_tree` with the same `path`. If you're creating new changes on a branch,
                 then normally you'd set `base_tree` to the SHA1 of the Git tree object of the
                 current latest commit on the branch you're working on.
+                If not provided, GitHub will create a new Git tree object from only the entries
+                defined in the `tree` parameter. If you create a new commit pointing to such a
+                tree, then all files which were a part of the parent commit's tree and were not
+                defined in the `tree` parameter will be listed as deleted by the new commit.
         """
         return self._client.request(
             _GIT_CREATE_TREE,
@@ -663,6 +667,10 @@ class _AsyncGitTagsMethods(_rt.AsyncResource):
                 `base_tree` with the same `path`. If you're creating new changes on a branch,
                 then normally you'd set `base_tree` to the SHA1 of the Git tree object of the
                 current latest commit on the branch you're working on.
+                If not provided, GitHub will create a new Git tree object from only the entries
+                defined in the `tree` parameter. If you create a new commit pointing to such a
+                tree, then all files which were a part of the parent commit's tree and were not
+                defined in the `tree` parameter will be listed as deleted by the new commit.
         """
         return await self._client.request(
             _GIT_CREATE_TREE,

@@ -569,6 +569,13 @@ class _IssuesBaseMethods(_rt.SyncResource):
             mentioned: A user that's mentioned in the issue.
             issue_field_values: A comma-separated list of issue field filters in
                 `field_slug:value` format.
+                Only issues matching all specified field values are returned.
+                Requires issue fields to be enabled for the repository. Issue fields are
+                not available for user-owned repositories, and field availability for
+                organization-owned public repositories depends on the organization's
+                visibility settings. For example, `priority:Urgent,severity:High` filters
+                issues where the `priority` field is `Urgent` AND the `severity` field is
+                `High`.
             labels: A list of comma separated label names. Example: `bug,ui,@high`
             sort: What to sort results by.
             direction: The direction to sort the results by.
@@ -1284,6 +1291,13 @@ class _AsyncIssuesBaseMethods(_rt.AsyncResource):
             mentioned: A user that's mentioned in the issue.
             issue_field_values: A comma-separated list of issue field filters in
                 `field_slug:value` format.
+                Only issues matching all specified field values are returned.
+                Requires issue fields to be enabled for the repository. Issue fields are
+                not available for user-owned repositories, and field availability for
+                organization-owned public repositories depends on the organization's
+                visibility settings. For example, `priority:Urgent,severity:High` filters
+                issues where the `priority` field is `Urgent` AND the `severity` field is
+                `High`.
             labels: A list of comma separated label names. Example: `bug,ui,@high`
             sort: What to sort results by.
             direction: The direction to sort the results by.

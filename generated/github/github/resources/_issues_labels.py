@@ -988,6 +988,10 @@ class _IssuesLabelsMethods(_rt.SyncResource):
             issue_number: The number that identifies the issue.
             lock_reason: The reason for locking the issue or pull request conversation. Lock will
                 fail if you don't use one of these reasons:
+                 * `off-topic`
+                 * `too heated`
+                 * `resolved`
+                 * `spam`
         """
         return self._client.request(
             _ISSUES_LOCK,
@@ -1739,6 +1743,10 @@ class _AsyncIssuesLabelsMethods(_rt.AsyncResource):
             issue_number: The number that identifies the issue.
             lock_reason: The reason for locking the issue or pull request conversation. Lock will
                 fail if you don't use one of these reasons:
+                 * `off-topic`
+                 * `too heated`
+                 * `resolved`
+                 * `spam`
         """
         return await self._client.request(
             _ISSUES_LOCK,

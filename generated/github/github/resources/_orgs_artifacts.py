@@ -447,6 +447,8 @@ class _OrgsArtifactsMethods(_rt.SyncResource):
             logical_environment: The stage of the deployment.
             deployment_name: The unique identifier for the deployment represented by the new
                 record. To accommodate differing
+                containers and namespaces within a cluster, the following format is recommended:
+                {namespaceName}-{deploymentName}-{containerName}.
             version: The artifact version.
             physical_environment: The physical region of the deployment.
             cluster: The deployment cluster.
@@ -454,6 +456,12 @@ class _OrgsArtifactsMethods(_rt.SyncResource):
             runtime_risks: A list of runtime risks associated with the deployment.
             github_repository: The name of the GitHub repository associated with the artifact.
                 This should be used
+                when there are no provenance attestations available for the artifact. The
+                repository
+                must belong to the organization specified in the path parameter.
+
+                If a provenance attestation is available for the artifact, the API will use
+                the repository information from the attestation instead of this parameter.
             return_records: If true, the endpoint will return the created or updated record in
                 the response body.
         """
@@ -529,6 +537,12 @@ class _OrgsArtifactsMethods(_rt.SyncResource):
             physical_environment: The physical region of the deployment.
             partial_success: When enabled, deployments associated with repositories the actor can
                 write to are processed
+                while deployments associated with repositories that cannot be resolved or written
+                to by the actor
+                are skipped and reported in the `errors` array. When false (the default), the
+                endpoint returns
+                an error if any targeted repository cannot be resolved, the actor lacks write
+                access, or no matching attestation can be found.
             return_records: If true, the endpoint will return the set records in the response
                 body
         """
@@ -692,6 +706,12 @@ class _OrgsArtifactsMethods(_rt.SyncResource):
             status: The status of the artifact (e.g., active, inactive).
             github_repository: The name of the GitHub repository associated with the artifact.
                 This should be used
+                when there are no provenance attestations available for the artifact. The
+                repository
+                must belong to the organization specified in the path parameter.
+
+                If a provenance attestation is available for the artifact, the API will use
+                the repository information from the attestation instead of this parameter.
             return_records: If true, the endpoint will return the created record in the response
                 body.
         """
@@ -861,6 +881,8 @@ class _OrgsArtifactsMethods(_rt.SyncResource):
                 API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             predicate_type: Optional filter for fetching attestations with a given predicate
                 type.
+                This option accepts `provenance`, `sbom`, `release`, or freeform text
+                for custom predicate types.
         """
         return self._client.request(
             _ORGS_LIST_ATTESTATIONS_BULK,
@@ -1009,6 +1031,8 @@ class _OrgsArtifactsMethods(_rt.SyncResource):
                 API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             predicate_type: Optional filter for fetching attestations with a given predicate
                 type.
+                This option accepts `provenance`, `sbom`, `release`, or freeform text
+                for custom predicate types.
         """
         return self._client.paginate(
             _ORGS_LIST_ATTESTATION_REPOSITORIES,
@@ -1128,6 +1152,8 @@ class _OrgsArtifactsMethods(_rt.SyncResource):
                 API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             predicate_type: Optional filter for fetching attestations with a given predicate
                 type.
+                This option accepts `provenance`, `sbom`, `release`, or freeform text
+                for custom predicate types.
         """
         return self._client.request(
             _ORGS_LIST_ATTESTATIONS,
@@ -1283,6 +1309,8 @@ class _AsyncOrgsArtifactsMethods(_rt.AsyncResource):
             logical_environment: The stage of the deployment.
             deployment_name: The unique identifier for the deployment represented by the new
                 record. To accommodate differing
+                containers and namespaces within a cluster, the following format is recommended:
+                {namespaceName}-{deploymentName}-{containerName}.
             version: The artifact version.
             physical_environment: The physical region of the deployment.
             cluster: The deployment cluster.
@@ -1290,6 +1318,12 @@ class _AsyncOrgsArtifactsMethods(_rt.AsyncResource):
             runtime_risks: A list of runtime risks associated with the deployment.
             github_repository: The name of the GitHub repository associated with the artifact.
                 This should be used
+                when there are no provenance attestations available for the artifact. The
+                repository
+                must belong to the organization specified in the path parameter.
+
+                If a provenance attestation is available for the artifact, the API will use
+                the repository information from the attestation instead of this parameter.
             return_records: If true, the endpoint will return the created or updated record in
                 the response body.
         """
@@ -1365,6 +1399,12 @@ class _AsyncOrgsArtifactsMethods(_rt.AsyncResource):
             physical_environment: The physical region of the deployment.
             partial_success: When enabled, deployments associated with repositories the actor can
                 write to are processed
+                while deployments associated with repositories that cannot be resolved or written
+                to by the actor
+                are skipped and reported in the `errors` array. When false (the default), the
+                endpoint returns
+                an error if any targeted repository cannot be resolved, the actor lacks write
+                access, or no matching attestation can be found.
             return_records: If true, the endpoint will return the set records in the response
                 body
         """
@@ -1528,6 +1568,12 @@ class _AsyncOrgsArtifactsMethods(_rt.AsyncResource):
             status: The status of the artifact (e.g., active, inactive).
             github_repository: The name of the GitHub repository associated with the artifact.
                 This should be used
+                when there are no provenance attestations available for the artifact. The
+                repository
+                must belong to the organization specified in the path parameter.
+
+                If a provenance attestation is available for the artifact, the API will use
+                the repository information from the attestation instead of this parameter.
             return_records: If true, the endpoint will return the created record in the response
                 body.
         """
@@ -1697,6 +1743,8 @@ class _AsyncOrgsArtifactsMethods(_rt.AsyncResource):
                 API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             predicate_type: Optional filter for fetching attestations with a given predicate
                 type.
+                This option accepts `provenance`, `sbom`, `release`, or freeform text
+                for custom predicate types.
         """
         return await self._client.request(
             _ORGS_LIST_ATTESTATIONS_BULK,
@@ -1845,6 +1893,8 @@ class _AsyncOrgsArtifactsMethods(_rt.AsyncResource):
                 API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             predicate_type: Optional filter for fetching attestations with a given predicate
                 type.
+                This option accepts `provenance`, `sbom`, `release`, or freeform text
+                for custom predicate types.
         """
         return self._client.paginate(
             _ORGS_LIST_ATTESTATION_REPOSITORIES,
@@ -1964,6 +2014,8 @@ class _AsyncOrgsArtifactsMethods(_rt.AsyncResource):
                 API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             predicate_type: Optional filter for fetching attestations with a given predicate
                 type.
+                This option accepts `provenance`, `sbom`, `release`, or freeform text
+                for custom predicate types.
         """
         return await self._client.request(
             _ORGS_LIST_ATTESTATIONS,

@@ -465,6 +465,10 @@ class _OrgsBaseMethods(_rt.SyncResource):
             members_allowed_repository_creation_type: Specifies which types of repositories
                 non-admin organization members can create. `private` is only available to
                 repositories that are part of an organization on GitHub Enterprise Cloud.
+                **Note:** This parameter is closing down and will be removed in the future. Its
+                return value ignores internal repositories. Using this parameter overrides values
+                set in `members_can_create_repositories`. See the parameter deprecation notice in
+                the operation description for details.
             members_can_create_pages: Whether organization members can create GitHub Pages sites.
                 Existing published sites will not be impacted.
             members_can_create_public_pages: Whether organization members can create public
@@ -479,26 +483,92 @@ class _OrgsBaseMethods(_rt.SyncResource):
                 notice.** Please use [code security
                 configurations](https://docs.github.com/rest/code-security/configurations)
                 instead.
+
+                Whether GitHub Advanced Security is automatically enabled for new repositories
+                and repositories transferred to this organization.
+
+                To use this parameter, you must have admin permissions for the repository or be
+                an owner or security manager for the organization that owns the repository. For
+                more information, see "[Managing security managers in your
+                organization](https://docs.github.com/organizations/managing-peoples-access-to-your-organization-with-roles/managing-security-managers-in-your-organization)."
+
+                You can check which security and analysis features are currently enabled by using
+                a `GET /orgs/{org}` request.
             dependabot_alerts_enabled_for_new_repositories: Deprecated. **Endpoint closing down
                 notice.** Please use [code security
                 configurations](https://docs.github.com/rest/code-security/configurations)
                 instead.
+
+                Whether Dependabot alerts are automatically enabled for new repositories and
+                repositories transferred to this organization.
+
+                To use this parameter, you must have admin permissions for the repository or be
+                an owner or security manager for the organization that owns the repository. For
+                more information, see "[Managing security managers in your
+                organization](https://docs.github.com/organizations/managing-peoples-access-to-your-organization-with-roles/managing-security-managers-in-your-organization)."
+
+                You can check which security and analysis features are currently enabled by using
+                a `GET /orgs/{org}` request.
             dependabot_security_updates_enabled_for_new_repositories: Deprecated. **Endpoint
                 closing down notice.** Please use [code security
                 configurations](https://docs.github.com/rest/code-security/configurations)
                 instead.
+
+                Whether Dependabot security updates are automatically enabled for new
+                repositories and repositories transferred to this organization.
+
+                To use this parameter, you must have admin permissions for the repository or be
+                an owner or security manager for the organization that owns the repository. For
+                more information, see "[Managing security managers in your
+                organization](https://docs.github.com/organizations/managing-peoples-access-to-your-organization-with-roles/managing-security-managers-in-your-organization)."
+
+                You can check which security and analysis features are currently enabled by using
+                a `GET /orgs/{org}` request.
             dependency_graph_enabled_for_new_repositories: Deprecated. **Endpoint closing down
                 notice.** Please use [code security
                 configurations](https://docs.github.com/rest/code-security/configurations)
                 instead.
+
+                Whether dependency graph is automatically enabled for new repositories and
+                repositories transferred to this organization.
+
+                To use this parameter, you must have admin permissions for the repository or be
+                an owner or security manager for the organization that owns the repository. For
+                more information, see "[Managing security managers in your
+                organization](https://docs.github.com/organizations/managing-peoples-access-to-your-organization-with-roles/managing-security-managers-in-your-organization)."
+
+                You can check which security and analysis features are currently enabled by using
+                a `GET /orgs/{org}` request.
             secret_scanning_enabled_for_new_repositories: Deprecated. **Endpoint closing down
                 notice.** Please use [code security
                 configurations](https://docs.github.com/rest/code-security/configurations)
                 instead.
+
+                Whether secret scanning is automatically enabled for new repositories and
+                repositories transferred to this organization.
+
+                To use this parameter, you must have admin permissions for the repository or be
+                an owner or security manager for the organization that owns the repository. For
+                more information, see "[Managing security managers in your
+                organization](https://docs.github.com/organizations/managing-peoples-access-to-your-organization-with-roles/managing-security-managers-in-your-organization)."
+
+                You can check which security and analysis features are currently enabled by using
+                a `GET /orgs/{org}` request.
             secret_scanning_push_protection_enabled_for_new_repositories: Deprecated. **Endpoint
                 closing down notice.** Please use [code security
                 configurations](https://docs.github.com/rest/code-security/configurations)
                 instead.
+
+                Whether secret scanning push protection is automatically enabled for new
+                repositories and repositories transferred to this organization.
+
+                To use this parameter, you must have admin permissions for the repository or be
+                an owner or security manager for the organization that owns the repository. For
+                more information, see "[Managing security managers in your
+                organization](https://docs.github.com/organizations/managing-peoples-access-to-your-organization-with-roles/managing-security-managers-in-your-organization)."
+
+                You can check which security and analysis features are currently enabled by using
+                a `GET /orgs/{org}` request.
             secret_scanning_push_protection_custom_link_enabled: Whether a custom link is shown
                 to contributors who are blocked from pushing a secret by push protection.
             secret_scanning_push_protection_custom_link: If
@@ -607,11 +677,18 @@ class _OrgsBaseMethods(_rt.SyncResource):
             org: The organization name. The name is not case sensitive.
             security_product: The security feature to enable or disable.
             enablement: The action to take.
+
+                `enable_all` means to enable the specified security feature for all repositories
+                in the organization.
+                `disable_all` means to disable the specified security feature for all
+                repositories in the organization.
             query_suite: CodeQL query suite to be used. If you specify the `query_suite`
                 parameter, the default setup will be configured with this query suite only on all
                 repositories that didn't have default setup already configured. It will not
                 change the query suite on repositories that already have default setup
                 configured.
+                If you don't specify any `query_suite` in your request, the preferred query suite
+                of the organization will be applied.
         """
         return self._client.request(
             _ORGS_ENABLE_OR_DISABLE_SECURITY_PRODUCT_ON_ALL_ORG_REPOS,
@@ -917,6 +994,10 @@ class _AsyncOrgsBaseMethods(_rt.AsyncResource):
             members_allowed_repository_creation_type: Specifies which types of repositories
                 non-admin organization members can create. `private` is only available to
                 repositories that are part of an organization on GitHub Enterprise Cloud.
+                **Note:** This parameter is closing down and will be removed in the future. Its
+                return value ignores internal repositories. Using this parameter overrides values
+                set in `members_can_create_repositories`. See the parameter deprecation notice in
+                the operation description for details.
             members_can_create_pages: Whether organization members can create GitHub Pages sites.
                 Existing published sites will not be impacted.
             members_can_create_public_pages: Whether organization members can create public
@@ -931,26 +1012,92 @@ class _AsyncOrgsBaseMethods(_rt.AsyncResource):
                 notice.** Please use [code security
                 configurations](https://docs.github.com/rest/code-security/configurations)
                 instead.
+
+                Whether GitHub Advanced Security is automatically enabled for new repositories
+                and repositories transferred to this organization.
+
+                To use this parameter, you must have admin permissions for the repository or be
+                an owner or security manager for the organization that owns the repository. For
+                more information, see "[Managing security managers in your
+                organization](https://docs.github.com/organizations/managing-peoples-access-to-your-organization-with-roles/managing-security-managers-in-your-organization)."
+
+                You can check which security and analysis features are currently enabled by using
+                a `GET /orgs/{org}` request.
             dependabot_alerts_enabled_for_new_repositories: Deprecated. **Endpoint closing down
                 notice.** Please use [code security
                 configurations](https://docs.github.com/rest/code-security/configurations)
                 instead.
+
+                Whether Dependabot alerts are automatically enabled for new repositories and
+                repositories transferred to this organization.
+
+                To use this parameter, you must have admin permissions for the repository or be
+                an owner or security manager for the organization that owns the repository. For
+                more information, see "[Managing security managers in your
+                organization](https://docs.github.com/organizations/managing-peoples-access-to-your-organization-with-roles/managing-security-managers-in-your-organization)."
+
+                You can check which security and analysis features are currently enabled by using
+                a `GET /orgs/{org}` request.
             dependabot_security_updates_enabled_for_new_repositories: Deprecated. **Endpoint
                 closing down notice.** Please use [code security
                 configurations](https://docs.github.com/rest/code-security/configurations)
                 instead.
+
+                Whether Dependabot security updates are automatically enabled for new
+                repositories and repositories transferred to this organization.
+
+                To use this parameter, you must have admin permissions for the repository or be
+                an owner or security manager for the organization that owns the repository. For
+                more information, see "[Managing security managers in your
+                organization](https://docs.github.com/organizations/managing-peoples-access-to-your-organization-with-roles/managing-security-managers-in-your-organization)."
+
+                You can check which security and analysis features are currently enabled by using
+                a `GET /orgs/{org}` request.
             dependency_graph_enabled_for_new_repositories: Deprecated. **Endpoint closing down
                 notice.** Please use [code security
                 configurations](https://docs.github.com/rest/code-security/configurations)
                 instead.
+
+                Whether dependency graph is automatically enabled for new repositories and
+                repositories transferred to this organization.
+
+                To use this parameter, you must have admin permissions for the repository or be
+                an owner or security manager for the organization that owns the repository. For
+                more information, see "[Managing security managers in your
+                organization](https://docs.github.com/organizations/managing-peoples-access-to-your-organization-with-roles/managing-security-managers-in-your-organization)."
+
+                You can check which security and analysis features are currently enabled by using
+                a `GET /orgs/{org}` request.
             secret_scanning_enabled_for_new_repositories: Deprecated. **Endpoint closing down
                 notice.** Please use [code security
                 configurations](https://docs.github.com/rest/code-security/configurations)
                 instead.
+
+                Whether secret scanning is automatically enabled for new repositories and
+                repositories transferred to this organization.
+
+                To use this parameter, you must have admin permissions for the repository or be
+                an owner or security manager for the organization that owns the repository. For
+                more information, see "[Managing security managers in your
+                organization](https://docs.github.com/organizations/managing-peoples-access-to-your-organization-with-roles/managing-security-managers-in-your-organization)."
+
+                You can check which security and analysis features are currently enabled by using
+                a `GET /orgs/{org}` request.
             secret_scanning_push_protection_enabled_for_new_repositories: Deprecated. **Endpoint
                 closing down notice.** Please use [code security
                 configurations](https://docs.github.com/rest/code-security/configurations)
                 instead.
+
+                Whether secret scanning push protection is automatically enabled for new
+                repositories and repositories transferred to this organization.
+
+                To use this parameter, you must have admin permissions for the repository or be
+                an owner or security manager for the organization that owns the repository. For
+                more information, see "[Managing security managers in your
+                organization](https://docs.github.com/organizations/managing-peoples-access-to-your-organization-with-roles/managing-security-managers-in-your-organization)."
+
+                You can check which security and analysis features are currently enabled by using
+                a `GET /orgs/{org}` request.
             secret_scanning_push_protection_custom_link_enabled: Whether a custom link is shown
                 to contributors who are blocked from pushing a secret by push protection.
             secret_scanning_push_protection_custom_link: If
@@ -1059,11 +1206,18 @@ class _AsyncOrgsBaseMethods(_rt.AsyncResource):
             org: The organization name. The name is not case sensitive.
             security_product: The security feature to enable or disable.
             enablement: The action to take.
+
+                `enable_all` means to enable the specified security feature for all repositories
+                in the organization.
+                `disable_all` means to disable the specified security feature for all
+                repositories in the organization.
             query_suite: CodeQL query suite to be used. If you specify the `query_suite`
                 parameter, the default setup will be configured with this query suite only on all
                 repositories that didn't have default setup already configured. It will not
                 change the query suite on repositories that already have default setup
                 configured.
+                If you don't specify any `query_suite` in your request, the preferred query suite
+                of the organization will be applied.
         """
         return await self._client.request(
             _ORGS_ENABLE_OR_DISABLE_SECURITY_PRODUCT_ON_ALL_ORG_REPOS,

@@ -450,7 +450,7 @@ class _OrgsHooksMethods(_rt.SyncResource):
 
         Returns a webhook configured in an organization. To get only the webhook
         `config` properties, see "[Get a webhook configuration for an
-        organization](/rest/orgs/webhooks#get-a-webhook-configuration-for-an-organization).
+        organization](https://docs.github.com/rest/orgs/webhooks#get-a-webhook-configuration-for-an-organization).
 
         You must be an organization owner to use this endpoint.
 
@@ -555,7 +555,7 @@ class _OrgsHooksMethods(_rt.SyncResource):
         provide the same `secret` or set a new `secret` or the secret will be removed. If
         you are only updating individual webhook `config` properties, use "[Update a webhook
         configuration for an
-        organization](/rest/orgs/webhooks#update-a-webhook-configuration-for-an-organization)".
+        organization](https://docs.github.com/rest/orgs/webhooks#update-a-webhook-configuration-for-an-organization)".
 
         You must be an organization owner to use this endpoint.
 
@@ -614,7 +614,7 @@ class _OrgsHooksMethods(_rt.SyncResource):
 
         Returns the webhook configuration for an organization. To get more information about the
         webhook, including the `active` state and `events`, use "[Get an organization webhook
-        ](/rest/orgs/webhooks#get-an-organization-webhook)."
+        ](https://docs.github.com/rest/orgs/webhooks#get-an-organization-webhook)."
 
         You must be an organization owner to use this endpoint.
 
@@ -668,7 +668,7 @@ class _OrgsHooksMethods(_rt.SyncResource):
 
         Updates the webhook configuration for an organization. To update more information about
         the webhook, including the `active` state and `events`, use "[Update an organization
-        webhook ](/rest/orgs/webhooks#update-an-organization-webhook)."
+        webhook ](https://docs.github.com/rest/orgs/webhooks#update-an-organization-webhook)."
 
         You must be an organization owner to use this endpoint.
 
@@ -1162,7 +1162,7 @@ class _AsyncOrgsHooksMethods(_rt.AsyncResource):
 
         Returns a webhook configured in an organization. To get only the webhook
         `config` properties, see "[Get a webhook configuration for an
-        organization](/rest/orgs/webhooks#get-a-webhook-configuration-for-an-organization).
+        organization](https://docs.github.com/rest/orgs/webhooks#get-a-webhook-configuration-for-an-organization).
 
         You must be an organization owner to use this endpoint.
 
@@ -1267,7 +1267,7 @@ class _AsyncOrgsHooksMethods(_rt.AsyncResource):
         provide the same `secret` or set a new `secret` or the secret will be removed. If
         you are only updating individual webhook `config` properties, use "[Update a webhook
         configuration for an
-        organization](/rest/orgs/webhooks#update-a-webhook-configuration-for-an-organization)".
+        organization](https://docs.github.com/rest/orgs/webhooks#update-a-webhook-configuration-for-an-organization)".
 
         You must be an organization owner to use this endpoint.
 
@@ -1326,7 +1326,7 @@ class _AsyncOrgsHooksMethods(_rt.AsyncResource):
 
         Returns the webhook configuration for an organization. To get more information about the
         webhook, including the `active` state and `events`, use "[Get an organization webhook
-        ](/rest/orgs/webhooks#get-an-organization-webhook)."
+        ](https://docs.github.com/rest/orgs/webhooks#get-an-organization-webhook)."
 
         You must be an organization owner to use this endpoint.
 
@@ -1380,7 +1380,7 @@ class _AsyncOrgsHooksMethods(_rt.AsyncResource):
 
         Updates the webhook configuration for an organization. To update more information about
         the webhook, including the `active` state and `events`, use "[Update an organization
-        webhook ](/rest/orgs/webhooks#update-an-organization-webhook)."
+        webhook ](https://docs.github.com/rest/orgs/webhooks#update-an-organization-webhook)."
 
         You must be an organization owner to use this endpoint.
 

@@ -455,6 +455,15 @@ class _OrgsInvitationsMethods(_rt.SyncResource):
             email: **Required unless you provide `invitee_id`**. Email address of the person you
                 are inviting, which can be an existing GitHub user.
             role: The role for the new member.
+                 * `admin` - Organization owners with full administrative rights to the
+                   organization and complete access to all repositories and teams.
+                 * `direct_member` - Non-owner organization members with ability to see other
+                   members and join teams by invitation.
+                 * `billing_manager` - Non-owner organization members with ability to manage the
+                   billing settings of your organization.
+                 * `reinstate` - The previous role assigned to the invitee before they were
+                   removed from your organization. Can be one of the roles listed above. Only
+                   works if the invitee was previously part of your organization.
             team_ids: Specify IDs for the teams you want to invite new members to.
         """
         return self._client.request(
@@ -1131,6 +1140,15 @@ class _AsyncOrgsInvitationsMethods(_rt.AsyncResource):
             email: **Required unless you provide `invitee_id`**. Email address of the person you
                 are inviting, which can be an existing GitHub user.
             role: The role for the new member.
+                 * `admin` - Organization owners with full administrative rights to the
+                   organization and complete access to all repositories and teams.
+                 * `direct_member` - Non-owner organization members with ability to see other
+                   members and join teams by invitation.
+                 * `billing_manager` - Non-owner organization members with ability to manage the
+                   billing settings of your organization.
+                 * `reinstate` - The previous role assigned to the invitee before they were
+                   removed from your organization. Can be one of the roles listed above. Only
+                   works if the invitee was previously part of your organization.
             team_ids: Specify IDs for the teams you want to invite new members to.
         """
         return await self._client.request(

@@ -385,6 +385,8 @@ class _OrgsMembersMethods(_rt.SyncResource):
             org: The organization name. The name is not case sensitive.
             username: The handle for the GitHub user account.
             role: The role to give the user in the organization. Can be one of:
+                 * `admin` - The user will become an owner of the organization.
+                 * `member` - The user will become a non-owner member of the organization.
         """
         return self._client.request(
             _ORGS_SET_MEMBERSHIP_FOR_USER,
@@ -720,6 +722,8 @@ class _AsyncOrgsMembersMethods(_rt.AsyncResource):
             org: The organization name. The name is not case sensitive.
             username: The handle for the GitHub user account.
             role: The role to give the user in the organization. Can be one of:
+                 * `admin` - The user will become an owner of the organization.
+                 * `member` - The user will become a non-owner member of the organization.
         """
         return await self._client.request(
             _ORGS_SET_MEMBERSHIP_FOR_USER,

@@ -546,6 +546,7 @@ class _OrgsPropertiesMethods(_rt.SyncResource):
             default_value: Default value of the property
             description: Short description of the property
             allowed_values: An ordered list of the allowed values of the property.
+                The property can have up to 200 allowed values.
             values_editable_by: Who can edit the values of the property
             require_explicit_values: Whether setting properties values is mandatory
         """
@@ -1279,6 +1280,7 @@ class _AsyncOrgsPropertiesMethods(_rt.AsyncResource):
             default_value: Default value of the property
             description: Short description of the property
             allowed_values: An ordered list of the allowed values of the property.
+                The property can have up to 200 allowed values.
             values_editable_by: Who can edit the values of the property
             require_explicit_values: Whether setting properties values is mandatory
         """

@@ -482,6 +482,13 @@ class _PackagesConflictsMethods(_rt.SyncResource):
             org: The organization name. The name is not case sensitive.
             visibility: The selected visibility of the packages.  This parameter is optional and
                 only filters an existing result set.
+
+                The `internal` visibility is only supported for GitHub Packages registries that
+                allow for granular permissions. For other ecosystems `internal` is synonymous
+                with `private`.
+                For the list of GitHub Packages registries that support granular permissions, see
+                "[About permissions for GitHub
+                Packages](https://docs.github.com/packages/learn-github-packages/about-permissions-for-github-packages#granular-permissions-for-userorganization-scoped-packages)."
             page: The page number of the results to fetch. For more information, see "[Using
                 pagination in the REST
                 API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
@@ -656,6 +663,13 @@ class _PackagesConflictsMethods(_rt.SyncResource):
                 even if these have now been migrated to the Container registry.
             visibility: The selected visibility of the packages.  This parameter is optional and
                 only filters an existing result set.
+
+                The `internal` visibility is only supported for GitHub Packages registries that
+                allow for granular permissions. For other ecosystems `internal` is synonymous
+                with `private`.
+                For the list of GitHub Packages registries that support granular permissions, see
+                "[About permissions for GitHub
+                Packages](https://docs.github.com/packages/learn-github-packages/about-permissions-for-github-packages#granular-permissions-for-userorganization-scoped-packages)."
             page: The page number of the results to fetch. For more information, see "[Using
                 pagination in the REST
                 API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
@@ -819,6 +833,13 @@ class _PackagesConflictsMethods(_rt.SyncResource):
             username: The handle for the GitHub user account.
             visibility: The selected visibility of the packages.  This parameter is optional and
                 only filters an existing result set.
+
+                The `internal` visibility is only supported for GitHub Packages registries that
+                allow for granular permissions. For other ecosystems `internal` is synonymous
+                with `private`.
+                For the list of GitHub Packages registries that support granular permissions, see
+                "[About permissions for GitHub
+                Packages](https://docs.github.com/packages/learn-github-packages/about-permissions-for-github-packages#granular-permissions-for-userorganization-scoped-packages)."
             page: The page number of the results to fetch. For more information, see "[Using
                 pagination in the REST
                 API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
@@ -1187,6 +1208,13 @@ class _AsyncPackagesConflictsMethods(_rt.AsyncResource):
             org: The organization name. The name is not case sensitive.
             visibility: The selected visibility of the packages.  This parameter is optional and
                 only filters an existing result set.
+
+                The `internal` visibility is only supported for GitHub Packages registries that
+                allow for granular permissions. For other ecosystems `internal` is synonymous
+                with `private`.
+                For the list of GitHub Packages registries that support granular permissions, see
+                "[About permissions for GitHub
+                Packages](https://docs.github.com/packages/learn-github-packages/about-permissions-for-github-packages#granular-permissions-for-userorganization-scoped-packages)."
             page: The page number of the results to fetch. For more information, see "[Using
                 pagination in the REST
                 API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
@@ -1361,6 +1389,13 @@ class _AsyncPackagesConflictsMethods(_rt.AsyncResource):
                 even if these have now been migrated to the Container registry.
             visibility: The selected visibility of the packages.  This parameter is optional and
                 only filters an existing result set.
+
+                The `internal` visibility is only supported for GitHub Packages registries that
+                allow for granular permissions. For other ecosystems `internal` is synonymous
+                with `private`.
+                For the list of GitHub Packages registries that support granular permissions, see
+                "[About permissions for GitHub
+                Packages](https://docs.github.com/packages/learn-github-packages/about-permissions-for-github-packages#granular-permissions-for-userorganization-scoped-packages)."
             page: The page number of the results to fetch. For more information, see "[Using
                 pagination in the REST
                 API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
@@ -1524,6 +1559,13 @@ class _AsyncPackagesConflictsMethods(_rt.AsyncResource):
             username: The handle for the GitHub user account.
             visibility: The selected visibility of the packages.  This parameter is optional and
                 only filters an existing result set.
+
+                The `internal` visibility is only supported for GitHub Packages registries that
+                allow for granular permissions. For other ecosystems `internal` is synonymous
+                with `private`.
+                For the list of GitHub Packages registries that support granular permissions, see
+                "[About permissions for GitHub
+                Packages](https://docs.github.com/packages/learn-github-packages/about-permissions-for-github-packages#granular-permissions-for-userorganization-scoped-packages)."
             page: The page number of the results to fetch. For more information, see "[Using
                 pagination in the REST
                 API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."

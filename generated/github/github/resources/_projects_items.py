@@ -447,6 +447,8 @@ class _ProjectsItemsMethods(_rt.SyncResource):
                 for more information.
             fields: Limit results to specific fields, by their IDs. If not specified, the title
                 field will be returned.
+
+                Example: `fields[]=123&fields[]=456&fields[]=789` or `fields=123,456,789`
             before: A cursor, as given in the [Link
                 header](https://docs.github.com/rest/guides/using-pagination-in-the-rest-api#using-link-headers).
                 If specified, the query only searches for results before this cursor. For more
@@ -553,6 +555,8 @@ class _ProjectsItemsMethods(_rt.SyncResource):
             item_id: The unique identifier of the project item.
             fields: Limit results to specific fields, by their IDs. If not specified, the title
                 field will be returned.
+
+                Example: fields[]=123&fields[]=456&fields[]=789 or fields=123,456,789
         """
         return self._client.request(
             _PROJECTS_GET_ORG_ITEM,
@@ -694,6 +698,9 @@ class _ProjectsItemsMethods(_rt.SyncResource):
             org: The organization name. The name is not case sensitive.
             view_number: The number that identifies the project view.
             fields: Limit results to specific fields, by their IDs. If not specified, the
+                title field will be returned.
+
+                Example: `fields[]=123&fields[]=456&fields[]=789` or `fields=123,456,789`
             before: A cursor, as given in the [Link
                 header](https://docs.github.com/rest/guides/using-pagination-in-the-rest-api#using-link-headers).
                 If specified, the query only searches for results before this cursor. For more
@@ -778,6 +785,8 @@ class _ProjectsItemsMethods(_rt.SyncResource):
                 for more information.
             fields: Limit results to specific fields, by their IDs. If not specified, the title
                 field will be returned.
+
+                Example: `fields[]=123&fields[]=456&fields[]=789` or `fields=123,456,789`
         """
         return self._client.paginate(
             _PROJECTS_LIST_ITEMS_FOR_USER,
@@ -871,6 +880,8 @@ class _ProjectsItemsMethods(_rt.SyncResource):
             item_id: The unique identifier of the project item.
             fields: Limit results to specific fields, by their IDs. If not specified, the title
                 field will be returned.
+
+                Example: fields[]=123&fields[]=456&fields[]=789 or fields=123,456,789
         """
         return self._client.request(
             _PROJECTS_GET_USER_ITEM,
@@ -1012,6 +1023,9 @@ class _ProjectsItemsMethods(_rt.SyncResource):
             username: The handle for the GitHub user account.
             view_number: The number that identifies the project view.
             fields: Limit results to specific fields, by their IDs. If not specified, the
+                title field will be returned.
+
+                Example: `fields[]=123&fields[]=456&fields[]=789` or `fields=123,456,789`
             before: A cursor, as given in the [Link
                 header](https://docs.github.com/rest/guides/using-pagination-in-the-rest-api#using-link-headers).
                 If specified, the query only searches for results before this cursor. For more
@@ -1124,6 +1138,8 @@ class _AsyncProjectsItemsMethods(_rt.AsyncResource):
                 for more information.
             fields: Limit results to specific fields, by their IDs. If not specified, the title
                 field will be returned.
+
+                Example: `fields[]=123&fields[]=456&fields[]=789` or `fields=123,456,789`
             before: A cursor, as given in the [Link
                 header](https://docs.github.com/rest/guides/using-pagination-in-the-rest-api#using-link-headers).
                 If specified, the query only searches for results before this cursor. For more
@@ -1230,6 +1246,8 @@ class _AsyncProjectsItemsMethods(_rt.AsyncResource):
             item_id: The unique identifier of the project item.
             fields: Limit results to specific fields, by their IDs. If not specified, the title
                 field will be returned.
+
+                Example: fields[]=123&fields[]=456&fields[]=789 or fields=123,456,789
         """
         return await self._client.request(
             _PROJECTS_GET_ORG_ITEM,
@@ -1371,6 +1389,9 @@ class _AsyncProjectsItemsMethods(_rt.AsyncResource):
             org: The organization name. The name is not case sensitive.
             view_number: The number that identifies the project view.
             fields: Limit results to specific fields, by their IDs. If not specified, the
+                title field will be returned.
+
+                Example: `fields[]=123&fields[]=456&fields[]=789` or `fields=123,456,789`
             before: A cursor, as given in the [Link
                 header](https://docs.github.com/rest/guides/using-pagination-in-the-rest-api#using-link-headers).
                 If specified, the query only searches for results before this cursor. For more
@@ -1455,6 +1476,8 @@ class _AsyncProjectsItemsMethods(_rt.AsyncResource):
                 for more information.
             fields: Limit results to specific fields, by their IDs. If not specified, the title
                 field will be returned.
+
+                Example: `fields[]=123&fields[]=456&fields[]=789` or `fields=123,456,789`
         """
         return self._client.paginate(
             _PROJECTS_LIST_ITEMS_FOR_USER,
@@ -1548,6 +1571,8 @@ class _AsyncProjectsItemsMethods(_rt.AsyncResource):
             item_id: The unique identifier of the project item.
             fields: Limit results to specific fields, by their IDs. If not specified, the title
                 field will be returned.
+
+                Example: fields[]=123&fields[]=456&fields[]=789 or fields=123,456,789
         """
         return await self._client.request(
             _PROJECTS_GET_USER_ITEM,
@@ -1689,6 +1714,9 @@ class _AsyncProjectsItemsMethods(_rt.AsyncResource):
             username: The handle for the GitHub user account.
             view_number: The number that identifies the project view.
             fields: Limit results to specific fields, by their IDs. If not specified, the
+                title field will be returned.
+
+                Example: `fields[]=123&fields[]=456&fields[]=789` or `fields=123,456,789`
             before: A cursor, as given in the [Link
                 header](https://docs.github.com/rest/guides/using-pagination-in-the-rest-api#using-link-headers).
                 If specified, the query only searches for results before this cursor. For more

@@ -144,6 +144,8 @@ class _ProjectsViewsMethods(_rt.SyncResource):
                 projects](https://docs.github.com/issues/planning-and-tracking-with-projects/customizing-views-in-your-project/filtering-projects)
                 for more information.
             visible_fields: `visible_fields` is not applicable to `roadmap` layout views.
+                For `table` and `board` layouts, this represents the field IDs that should be
+                visible in the view. If not provided, the default visible fields will be used.
             sort_by: Sorting configuration for the view. Each element is a two-element array of
                 `[field_id, direction]` where `direction` is `"asc"` or `"desc"`. Supports
                 multiple sort criteria applied in order.
@@ -216,6 +218,8 @@ class _ProjectsViewsMethods(_rt.SyncResource):
                 projects](https://docs.github.com/issues/planning-and-tracking-with-projects/customizing-views-in-your-project/filtering-projects)
                 for more information.
             visible_fields: `visible_fields` is not applicable to `roadmap` layout views.
+                For `table` and `board` layouts, this represents the field IDs that should be
+                visible in the view. If not provided, the default visible fields will be used.
             sort_by: Sorting configuration for the view. Each element is a two-element array of
                 `[field_id, direction]` where `direction` is `"asc"` or `"desc"`. Supports
                 multiple sort criteria applied in order.
@@ -308,6 +312,8 @@ class _AsyncProjectsViewsMethods(_rt.AsyncResource):
                 projects](https://docs.github.com/issues/planning-and-tracking-with-projects/customizing-views-in-your-project/filtering-projects)
                 for more information.
             visible_fields: `visible_fields` is not applicable to `roadmap` layout views.
+                For `table` and `board` layouts, this represents the field IDs that should be
+                visible in the view. If not provided, the default visible fields will be used.
             sort_by: Sorting configuration for the view. Each element is a two-element array of
                 `[field_id, direction]` where `direction` is `"asc"` or `"desc"`. Supports
                 multiple sort criteria applied in order.
@@ -380,6 +386,8 @@ class _AsyncProjectsViewsMethods(_rt.AsyncResource):
                 projects](https://docs.github.com/issues/planning-and-tracking-with-projects/customizing-views-in-your-project/filtering-projects)
                 for more information.
             visible_fields: `visible_fields` is not applicable to `roadmap` layout views.
+                For `table` and `board` layouts, this represents the field IDs that should be
+                visible in the view. If not provided, the default visible fields will be used.
             sort_by: Sorting configuration for the view. Each element is a two-element array of
                 `[field_id, direction]` where `direction` is `"asc"` or `"desc"`. Supports
                 multiple sort criteria applied in order.

@@ -403,7 +403,7 @@ class _ReposCompareMethods(_rt.SyncResource):
         to paginate the results. When using paging, the list of changed files is only returned
         with page 1, but includes all changed files for the entire comparison. For more
         information on working with pagination, see "[Traversing with
-        pagination](/rest/guides/traversing-with-pagination)."
+        pagination](https://docs.github.com/rest/guides/traversing-with-pagination)."
 
         When calling this API without any paging parameters (`per_page` or `page`), the returned
         list is limited to 250 commits and the last commit in the list is the most recent of the
@@ -994,7 +994,7 @@ class _AsyncReposCompareMethods(_rt.AsyncResource):
         to paginate the results. When using paging, the list of changed files is only returned
         with page 1, but includes all changed files for the entire comparison. For more
         information on working with pagination, see "[Traversing with
-        pagination](/rest/guides/traversing-with-pagination)."
+        pagination](https://docs.github.com/rest/guides/traversing-with-pagination)."
 
         When calling this API without any paging parameters (`per_page` or `page`), the returned
         list is limited to 250 commits and the last commit in the list is the most recent of the

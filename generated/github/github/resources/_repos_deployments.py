@@ -675,6 +675,9 @@ class _ReposDeploymentsMethods(_rt.SyncResource):
             target_url: The target URL to associate with this status. This URL should contain
                 output to keep the user updated while the task is running or serve as historical
                 information for what happened in the deployment.
+
+                > [!NOTE]
+                > It's recommended to use the `log_url` parameter, which replaces `target_url`.
             log_url: The full URL of the deployment's output. This parameter replaces
                 `target_url`. We will continue to accept `target_url` to support legacy uses, but
                 we recommend replacing `target_url` with `log_url`. Setting `log_url` will
@@ -1277,6 +1280,9 @@ class _AsyncReposDeploymentsMethods(_rt.AsyncResource):
             target_url: The target URL to associate with this status. This URL should contain
                 output to keep the user updated while the task is running or serve as historical
                 information for what happened in the deployment.
+
+                > [!NOTE]
+                > It's recommended to use the `log_url` parameter, which replaces `target_url`.
             log_url: The full URL of the deployment's output. This parameter replaces
                 `target_url`. We will continue to accept `target_url` to support legacy uses, but
                 we recommend replacing `target_url` with `log_url`. Setting `log_url` will

@@ -394,7 +394,7 @@ class _ReposEnvironmentsMethods(_rt.SyncResource):
         > [!NOTE]
         > To get information about name patterns that branches must match in order to deploy to
         this environment, see "[Get a deployment branch
-        policy](/rest/deployments/branch-policies#get-a-deployment-branch-policy)."
+        policy](https://docs.github.com/rest/deployments/branch-policies#get-a-deployment-branch-policy)."
 
         Anyone with read access to the repository can use this endpoint.
 
@@ -450,15 +450,16 @@ class _ReposEnvironmentsMethods(_rt.SyncResource):
     ) -> Environment:
         """Create or update an environment with protection rules, such as required reviewers. For
         more information about environment protection rules, see
-        "[Environments](/actions/reference/environments#environment-protection-rules)."
+        "[Environments](https://docs.github.com/actions/reference/environments#environment-protection-rules)."
 
         > [!NOTE]
         > To create or update name patterns that branches must match in order to deploy to this
-        environment, see "[Deployment branch policies](/rest/deployments/branch-policies)."
+        environment, see "[Deployment branch
+        policies](https://docs.github.com/rest/deployments/branch-policies)."
 
         > [!NOTE]
         > To create or update secrets for an environment, see "[GitHub Actions
-        secrets](/rest/actions/secrets)."
+        secrets](https://docs.github.com/rest/actions/secrets)."
 
         OAuth app tokens and personal access tokens (classic) need the `repo` scope to use this
         endpoint.
@@ -644,6 +645,11 @@ class _ReposEnvironmentsMethods(_rt.SyncResource):
                 example, any slashes in the name must be replaced with `%2F`.
             name: The name pattern that branches or tags must match in order to deploy to the
                 environment.
+
+                Wildcard characters will not match `/`. For example, to match branches that begin
+                with `release/` and contain an additional single slash, use `release/*/*`.
+                For more information about pattern matching syntax, see the [Ruby File.fnmatch
+                documentation](https://ruby-doc.org/core-2.5.1/File.html#method-c-fnmatch).
             type: Whether this rule targets a branch or tag
         """
         return self._client.request(
@@ -753,6 +759,11 @@ class _ReposEnvironmentsMethods(_rt.SyncResource):
             branch_policy_id: The unique identifier of the branch policy.
             name: The name pattern that branches must match in order to deploy to the
                 environment.
+
+                Wildcard characters will not match `/`. For example, to match branches that begin
+                with `release/` and contain an additional single slash, use `release/*/*`.
+                For more information about pattern matching syntax, see the [Ruby File.fnmatch
+                documentation](https://ruby-doc.org/core-2.5.1/File.html#method-c-fnmatch).
         """
         return self._client.request(
             _REPOS_UPDATE_DEPLOYMENT_BRANCH_POLICY,
@@ -1230,7 +1241,7 @@ class _AsyncReposEnvironmentsMethods(_rt.AsyncResource):
         > [!NOTE]
         > To get information about name patterns that branches must match in order to deploy to
         this environment, see "[Get a deployment branch
-        policy](/rest/deployments/branch-policies#get-a-deployment-branch-policy)."
+        policy](https://docs.github.com/rest/deployments/branch-policies#get-a-deployment-branch-policy)."
 
         Anyone with read access to the repository can use this endpoint.
 
@@ -1286,15 +1297,16 @@ class _AsyncReposEnvironmentsMethods(_rt.AsyncResource):
     ) -> Environment:
         """Create or update an environment with protection rules, such as required reviewers. For
         more information about environment protection rules, see
-        "[Environments](/actions/reference/environments#environment-protection-rules)."
+        "[Environments](https://docs.github.com/actions/reference/environments#environment-protection-rules)."
 
         > [!NOTE]
         > To create or update name patterns that branches must match in order to deploy to this
-        environment, see "[Deployment branch policies](/rest/deployments/branch-policies)."
+        environment, see "[Deployment branch
+        policies](https://docs.github.com/rest/deployments/branch-policies)."
 
         > [!NOTE]
         > To create or update secrets for an environment, see "[GitHub Actions
-        secrets](/rest/actions/secrets)."
+        secrets](https://docs.github.com/rest/actions/secrets)."
 
         OAuth app tokens and personal access tokens (classic) need the `repo` scope to use this
         endpoint.
@@ -1480,6 +1492,11 @@ class _AsyncReposEnvironmentsMethods(_rt.AsyncResource):
                 example, any slashes in the name must be replaced with `%2F`.
             name: The name pattern that branches or tags must match in order to deploy to the
                 environment.
+
+                Wildcard characters will not match `/`. For example, to match branches that begin
+                with `release/` and contain an additional single slash, use `release/*/*`.
+                For more information about pattern matching syntax, see the [Ruby File.fnmatch
+                documentation](https://ruby-doc.org/core-2.5.1/File.html#method-c-fnmatch).
             type: Whether this rule targets a branch or tag
         """
         return await self._client.request(
@@ -1589,6 +1606,11 @@ class _AsyncReposEnvironmentsMethods(_rt.AsyncResource):
             branch_policy_id: The unique identifier of the branch policy.
             name: The name pattern that branches must match in order to deploy to the
                 environment.
+
+                Wildcard characters will not match `/`. For example, to match branches that begin
+                with `release/` and contain an additional single slash, use `release/*/*`.
+                For more information about pattern matching syntax, see the [Ruby File.fnmatch
+                documentation](https://ruby-doc.org/core-2.5.1/File.html#method-c-fnmatch).
         """
         return await self._client.request(
             _REPOS_UPDATE_DEPLOYMENT_BRANCH_POLICY,

@@ -475,7 +475,7 @@ class _ReposHooksMethods(_rt.SyncResource):
 
         Returns a webhook configured in a repository. To get only the webhook `config`
         properties, see "[Get a webhook configuration for a
-        repository](/rest/webhooks/repo-config#get-a-webhook-configuration-for-a-repository)."
+        repository](https://docs.github.com/rest/webhooks/repo-config#get-a-webhook-configuration-for-a-repository)."
 
         Args:
             owner: The account owner of the repository. The name is not case sensitive.
@@ -577,7 +577,7 @@ class _ReposHooksMethods(_rt.SyncResource):
         must provide the same `secret` or set a new `secret` or the secret will be removed. If
         you are only updating individual webhook `config` properties, use "[Update a webhook
         configuration for a
-        repository](/rest/webhooks/repo-config#update-a-webhook-configuration-for-a-repository)."
+        repository](https://docs.github.com/rest/webhooks/repo-config#update-a-webhook-configuration-for-a-repository)."
 
         Args:
             owner: The account owner of the repository. The name is not case sensitive.
@@ -638,7 +638,7 @@ class _ReposHooksMethods(_rt.SyncResource):
 
         Returns the webhook configuration for a repository. To get more information about the
         webhook, including the `active` state and `events`, use "[Get a repository
-        webhook](/rest/webhooks/repos#get-a-repository-webhook)."
+        webhook](https://docs.github.com/rest/webhooks/repos#get-a-repository-webhook)."
 
         OAuth app tokens and personal access tokens (classic) need the `read:repo_hook` or `repo`
         scope to use this endpoint.
@@ -692,7 +692,7 @@ class _ReposHooksMethods(_rt.SyncResource):
 
         Updates the webhook configuration for a repository. To update more information about the
         webhook, including the `active` state and `events`, use "[Update a repository
-        webhook](/rest/webhooks/repos#update-a-repository-webhook)."
+        webhook](https://docs.github.com/rest/webhooks/repos#update-a-repository-webhook)."
 
         OAuth app tokens and personal access tokens (classic) need the `write:repo_hook` or
         `repo` scope to use this endpoint.
@@ -1168,7 +1168,7 @@ class _AsyncReposHooksMethods(_rt.AsyncResource):
 
         Returns a webhook configured in a repository. To get only the webhook `config`
         properties, see "[Get a webhook configuration for a
-        repository](/rest/webhooks/repo-config#get-a-webhook-configuration-for-a-repository)."
+        repository](https://docs.github.com/rest/webhooks/repo-config#get-a-webhook-configuration-for-a-repository)."
 
         Args:
             owner: The account owner of the repository. The name is not case sensitive.
@@ -1270,7 +1270,7 @@ class _AsyncReposHooksMethods(_rt.AsyncResource):
         must provide the same `secret` or set a new `secret` or the secret will be removed. If
         you are only updating individual webhook `config` properties, use "[Update a webhook
         configuration for a
-        repository](/rest/webhooks/repo-config#update-a-webhook-configuration-for-a-repository)."
+        repository](https://docs.github.com/rest/webhooks/repo-config#update-a-webhook-configuration-for-a-repository)."
 
         Args:
             owner: The account owner of the repository. The name is not case sensitive.
@@ -1331,7 +1331,7 @@ class _AsyncReposHooksMethods(_rt.AsyncResource):
 
         Returns the webhook configuration for a repository. To get more information about the
         webhook, including the `active` state and `events`, use "[Get a repository
-        webhook](/rest/webhooks/repos#get-a-repository-webhook)."
+        webhook](https://docs.github.com/rest/webhooks/repos#get-a-repository-webhook)."
 
         OAuth app tokens and personal access tokens (classic) need the `read:repo_hook` or `repo`
         scope to use this endpoint.
@@ -1385,7 +1385,7 @@ class _AsyncReposHooksMethods(_rt.AsyncResource):
 
         Updates the webhook configuration for a repository. To update more information about the
         webhook, including the `active` state and `events`, use "[Update a repository
-        webhook](/rest/webhooks/repos#update-a-repository-webhook)."
+        webhook](https://docs.github.com/rest/webhooks/repos#update-a-repository-webhook)."
 
         OAuth app tokens and personal access tokens (classic) need the `write:repo_hook` or
         `repo` scope to use this endpoint.

@@ -710,6 +710,13 @@ class _ReposImmutableReleasesMethods(_rt.SyncResource):
             title: A name for the key.
             read_only: If `true`, the key will only be able to read repository contents.
                 Otherwise, the key will be able to read and write.
+
+                Deploy keys with write access can perform the same actions as an organization
+                member with admin access, or a collaborator on a personal repository. For more
+                information, see "[Repository permission levels for an
+                organization](https://docs.github.com/articles/repository-permission-levels-for-an-organization/)"
+                and "[Permission levels for a user account
+                repository](https://docs.github.com/articles/permission-levels-for-a-user-account-repository/).\"
         """
         return self._client.request(
             _REPOS_CREATE_DEPLOY_KEY,
@@ -1401,6 +1408,13 @@ class _AsyncReposImmutableReleasesMethods(_rt.AsyncResource):
             title: A name for the key.
             read_only: If `true`, the key will only be able to read repository contents.
                 Otherwise, the key will be able to read and write.
+
+                Deploy keys with write access can perform the same actions as an organization
+                member with admin access, or a collaborator on a personal repository. For more
+                information, see "[Repository permission levels for an
+                organization](https://docs.github.com/articles/repository-permission-levels-for-an-organization/)"
+                and "[Permission levels for a user account
+                repository](https://docs.github.com/articles/permission-levels-for-a-user-account-repository/).\"
         """
         return await self._client.request(
             _REPOS_CREATE_DEPLOY_KEY,

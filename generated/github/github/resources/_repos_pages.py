@@ -449,7 +449,7 @@ class _ReposPagesMethods(_rt.SyncResource):
         """Update information about a GitHub Pages site
 
         Updates information for a GitHub Pages site. For more information, see "[About GitHub
-        Pages](/github/working-with-github-pages/about-github-pages).
+        Pages](https://docs.github.com/github/working-with-github-pages/about-github-pages).
 
         The authenticated user must be a repository administrator, maintainer, or have the
         'manage GitHub Pages settings' permission.
@@ -500,7 +500,7 @@ class _ReposPagesMethods(_rt.SyncResource):
         """Create a GitHub Pages site
 
         Configures a GitHub Pages site. For more information, see "[About GitHub
-        Pages](/github/working-with-github-pages/about-github-pages)."
+        Pages](https://docs.github.com/github/working-with-github-pages/about-github-pages)."
 
         The authenticated user must be a repository administrator, maintainer, or have the
         'manage GitHub Pages settings' permission.
@@ -550,7 +550,7 @@ class _ReposPagesMethods(_rt.SyncResource):
         """Delete a GitHub Pages site
 
         Deletes a GitHub Pages site. For more information, see "[About GitHub
-        Pages](/github/working-with-github-pages/about-github-pages).
+        Pages](https://docs.github.com/github/working-with-github-pages/about-github-pages).
 
         The authenticated user must be a repository administrator, maintainer, or have the
         'manage GitHub Pages settings' permission.
@@ -1240,7 +1240,7 @@ class _AsyncReposPagesMethods(_rt.AsyncResource):
         """Update information about a GitHub Pages site
 
         Updates information for a GitHub Pages site. For more information, see "[About GitHub
-        Pages](/github/working-with-github-pages/about-github-pages).
+        Pages](https://docs.github.com/github/working-with-github-pages/about-github-pages).
 
         The authenticated user must be a repository administrator, maintainer, or have the
         'manage GitHub Pages settings' permission.
@@ -1291,7 +1291,7 @@ class _AsyncReposPagesMethods(_rt.AsyncResource):
         """Create a GitHub Pages site
 
         Configures a GitHub Pages site. For more information, see "[About GitHub
-        Pages](/github/working-with-github-pages/about-github-pages)."
+        Pages](https://docs.github.com/github/working-with-github-pages/about-github-pages)."
 
         The authenticated user must be a repository administrator, maintainer, or have the
         'manage GitHub Pages settings' permission.
@@ -1341,7 +1341,7 @@ class _AsyncReposPagesMethods(_rt.AsyncResource):
         """Delete a GitHub Pages site
 
         Deletes a GitHub Pages site. For more information, see "[About GitHub
-        Pages](/github/working-with-github-pages/about-github-pages).
+        Pages](https://docs.github.com/github/working-with-github-pages/about-github-pages).
 
         The authenticated user must be a repository administrator, maintainer, or have the
         'manage GitHub Pages settings' permission.

@@ -740,6 +740,9 @@ class _ReposReleases2Methods(_rt.SyncResource):
             state: The state of the status.
             target_url: The target URL to associate with this status. This URL will be linked
                 from the GitHub UI to allow users to easily see the source of the status.
+                For example, if your continuous integration system is posting build status, you
+                would want to provide the deep link for the build output for this specific SHA:
+                `http://ci.example.com/user/repo/build/sha`
             description: A short description of the status.
             context: A string label to differentiate this status from the status of other
                 systems. This field is case-insensitive.
@@ -1495,6 +1498,9 @@ class _AsyncReposReleases2Methods(_rt.AsyncResource):
             state: The state of the status.
             target_url: The target URL to associate with this status. This URL will be linked
                 from the GitHub UI to allow users to easily see the source of the status.
+                For example, if your continuous integration system is posting build status, you
+                would want to provide the deep link for the build output for this specific SHA:
+                `http://ci.example.com/user/repo/build/sha`
             description: A short description of the status.
             context: A string label to differentiate this status from the status of other
                 systems. This field is case-insensitive.

@@ -376,9 +376,29 @@ class _ReposReposMethods(_rt.SyncResource):
                 commits to use pull request title, or `false` to use commit message. **This
                 property is closing down. Please use `squash_merge_commit_title` instead.
             squash_merge_commit_title: Required when using `squash_merge_commit_message`.
+
+                The default value for a squash merge commit title:
+
+                - `PR_TITLE` - default to the pull request's title.
+                - `COMMIT_OR_PR_TITLE` - default to the commit's title (if only one commit) or
+                  the pull request's title (when more than one commit).
             squash_merge_commit_message: The default value for a squash merge commit message:
+
+                - `PR_BODY` - default to the pull request's body.
+                - `COMMIT_MESSAGES` - default to the branch's commit messages.
+                - `BLANK` - default to a blank commit message.
             merge_commit_title: Required when using `merge_commit_message`.
+
+                The default value for a merge commit title.
+
+                - `PR_TITLE` - default to the pull request's title.
+                - `MERGE_MESSAGE` - default to the classic title for a merge message (e.g., Merge
+                  pull request #123 from branch-name).
             merge_commit_message: The default value for a merge commit message.
+
+                - `PR_TITLE` - default to the pull request's title.
+                - `PR_BODY` - default to the pull request's body.
+                - `BLANK` - default to a blank commit message.
             custom_properties: The custom properties for the new repository. The keys are the
                 custom property names, and the values are the corresponding custom property
                 values.
@@ -461,6 +481,12 @@ class _ReposReposMethods(_rt.SyncResource):
         Args:
             visibility: Limit results to repositories with the specified visibility.
             affiliation: Comma-separated list of values. Can include:
+                 * `owner`: Repositories that are owned by the authenticated user.
+                 * `collaborator`: Repositories that the user has been added to as a
+                   collaborator.
+                 * `organization_member`: Repositories that the user has access to through being
+                   a member of an organization. This includes every repository on every team that
+                   the user is on.
             type: Limit results to repositories of the specified type. Will cause a `422` error
                 if used in the same request as **visibility** or **affiliation**.
             sort: The property to sort the results by.
@@ -567,9 +593,29 @@ class _ReposReposMethods(_rt.SyncResource):
             allow_auto_merge: Whether to allow Auto-merge to be used on pull requests.
             delete_branch_on_merge: Whether to delete head branches when pull requests are merged
             squash_merge_commit_title: Required when using `squash_merge_commit_message`.
+
+                The default value for a squash merge commit title:
+
+                - `PR_TITLE` - default to the pull request's title.
+                - `COMMIT_OR_PR_TITLE` - default to the commit's title (if only one commit) or
+                  the pull request's title (when more than one commit).
             squash_merge_commit_message: The default value for a squash merge commit message:
+
+                - `PR_BODY` - default to the pull request's body.
+                - `COMMIT_MESSAGES` - default to the branch's commit messages.
+                - `BLANK` - default to a blank commit message.
             merge_commit_title: Required when using `merge_commit_message`.
+
+                The default value for a merge commit title.
+
+                - `PR_TITLE` - default to the pull request's title.
+                - `MERGE_MESSAGE` - default to the classic title for a merge message (e.g., Merge
+                  pull request #123 from branch-name).
             merge_commit_message: The default value for a merge commit message.
+
+                - `PR_TITLE` - default to the pull request's title.
+                - `PR_BODY` - default to the pull request's body.
+                - `BLANK` - default to a blank commit message.
             has_downloads: Whether downloads are enabled.
             is_template: Whether this repository acts as a template that can be used to generate
                 new repositories.
@@ -862,9 +908,29 @@ class _AsyncReposReposMethods(_rt.AsyncResource):
                 commits to use pull request title, or `false` to use commit message. **This
                 property is closing down. Please use `squash_merge_commit_title` instead.
             squash_merge_commit_title: Required when using `squash_merge_commit_message`.
+
+                The default value for a squash merge commit title:
+
+                - `PR_TITLE` - default to the pull request's title.
+                - `COMMIT_OR_PR_TITLE` - default to the commit's title (if only one commit) or
+                  the pull request's title (when more than one commit).
             squash_merge_commit_message: The default value for a squash merge commit message:
+
+                - `PR_BODY` - default to the pull request's body.
+                - `COMMIT_MESSAGES` - default to the branch's commit messages.
+                - `BLANK` - default to a blank commit message.
             merge_commit_title: Required when using `merge_commit_message`.
+
+                The default value for a merge commit title.
+
+                - `PR_TITLE` - default to the pull request's title.
+                - `MERGE_MESSAGE` - default to the classic title for a merge message (e.g., Merge
+                  pull request #123 from branch-name).
             merge_commit_message: The default value for a merge commit message.
+
+                - `PR_TITLE` - default to the pull request's title.
+                - `PR_BODY` - default to the pull request's body.
+                - `BLANK` - default to a blank commit message.
             custom_properties: The custom properties for the new repository. The keys are the
                 custom property names, and the values are the corresponding custom property
                 values.
@@ -947,6 +1013,12 @@ class _AsyncReposReposMethods(_rt.AsyncResource):
         Args:
             visibility: Limit results to repositories with the specified visibility.
             affiliation: Comma-separated list of values. Can include:
+                 * `owner`: Repositories that are owned by the authenticated user.
+                 * `collaborator`: Repositories that the user has been added to as a
+                   collaborator.
+                 * `organization_member`: Repositories that the user has access to through being
+                   a member of an organization. This includes every repository on every team that
+                   the user is on.
             type: Limit results to repositories of the specified type. Will cause a `422` error
                 if used in the same request as **visibility** or **affiliation**.
             sort: The property to sort the results by.
@@ -1053,9 +1125,29 @@ class _AsyncReposReposMethods(_rt.AsyncResource):
             allow_auto_merge: Whether to allow Auto-merge to be used on pull requests.
             delete_branch_on_merge: Whether to delete head branches when pull requests are merged
             squash_merge_commit_title: Required when using `squash_merge_commit_message`.
+
+                The default value for a squash merge commit title:
+
+                - `PR_TITLE` - default to the pull request's title.
+                - `COMMIT_OR_PR_TITLE` - default to the commit's title (if only one commit) or
+                  the pull request's title (when more than one commit).
             squash_merge_commit_message: The default value for a squash merge commit message:
+
+                - `PR_BODY` - default to the pull request's body.
+                - `COMMIT_MESSAGES` - default to the branch's commit messages.
+                - `BLANK` - default to a blank commit message.
             merge_commit_title: Required when using `merge_commit_message`.
+
+                The default value for a merge commit title.
+
+                - `PR_TITLE` - default to the pull request's title.
+                - `MERGE_MESSAGE` - default to the classic title for a merge message (e.g., Merge
+                  pull request #123 from branch-name).
             merge_commit_message: The default value for a merge commit message.
+
+                - `PR_TITLE` - default to the pull request's title.
+                - `PR_BODY` - default to the pull request's body.
+                - `BLANK` - default to a blank commit message.
             has_downloads: Whether downloads are enabled.
             is_template: Whether this repository acts as a template that can be used to generate
                 new repositories.

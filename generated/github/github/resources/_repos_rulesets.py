@@ -448,6 +448,8 @@ class _ReposRulesetsMethods(_rt.SyncResource):
                 pagination in the REST
                 API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             targets: A comma-separated list of rule targets to filter by.
+                If provided, only rulesets that apply to the specified targets will be returned.
+                For example, `branch,tag,push`.
         """
         return self._client.paginate(
             _REPOS_GET_ORG_RULESETS,
@@ -501,6 +503,12 @@ class _ReposRulesetsMethods(_rt.SyncResource):
             target: The target of the ruleset
             bypass_actors: The actors that can bypass the rules in this ruleset
             conditions: Conditions for an organization ruleset.
+                The branch and tag rulesets conditions object should contain both
+                `repository_name` and `ref_name` properties, or both `repository_id` and
+                `ref_name` properties, or both `repository_property` and `ref_name` properties.
+                The push rulesets conditions object does not require the `ref_name` property.
+                For repository policy rulesets, the conditions object should only contain the
+                `repository_name`, the `repository_id`, or the `repository_property`.
             rules: An array of rules within the ruleset.
         """
         return self._client.request(
@@ -604,6 +612,12 @@ class _ReposRulesetsMethods(_rt.SyncResource):
                 (`evaluate` is only available with GitHub Enterprise).
             bypass_actors: The actors that can bypass the rules in this ruleset
             conditions: Conditions for an organization ruleset.
+                The branch and tag rulesets conditions object should contain both
+                `repository_name` and `ref_name` properties, or both `repository_id` and
+                `ref_name` properties, or both `repository_property` and `ref_name` properties.
+                The push rulesets conditions object does not require the `ref_name` property.
+                For repository policy rulesets, the conditions object should only contain the
+                `repository_name`, the `repository_id`, or the `repository_property`.
             rules: An array of rules within the ruleset.
         """
         return self._client.request(
@@ -708,6 +722,8 @@ class _ReposRulesetsMethods(_rt.SyncResource):
             includes_parents: Include rulesets configured at higher levels that apply to this
                 repository
             targets: A comma-separated list of rule targets to filter by.
+                If provided, only rulesets that apply to the specified targets will be returned.
+                For example, `branch,tag,push`.
         """
         return self._client.paginate(
             _REPOS_GET_REPO_RULESETS,
@@ -831,12 +847,21 @@ class _ReposRulesetsMethods(_rt.SyncResource):
                 prefix to search across all refs. When specified, only rule evaluations triggered
                 for this ref will be returned.
             time_period: The time period to filter by.
+
+                For example, `day` will filter for rule suites that occurred in the past 24
+                hours, and `week` will filter for rule suites that occurred in the past 7 days
+                (168 hours).
             actor_name: The handle for the GitHub user account to filter on. When specified, only
                 rule evaluations triggered by this actor will be returned.
             rule_suite_result: The rule suite results to filter on. When specified, only suites
                 with this result will be returned.
             evaluate_status: The evaluate status to filter on. When specified, only rule suites
                 resulting from rulesets with the specified evaluate status will be returned.
+                  - `all` - all rule suites will be returned.
+                  - `active` - only rule suites resulting from rulesets in active (non-evaluate)
+                    mode will be returned.
+                  - `evaluate` - only rule suites resulting from rulesets in evaluate mode will
+                    be returned.
             per_page: The number of results per page (max 100). For more information, see "[Using
                 pagination in the REST
                 API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
@@ -895,6 +920,11 @@ class _ReposRulesetsMethods(_rt.SyncResource):
             repo: The name of the repository without the `.git` extension. The name is not case
                 sensitive.
             rule_suite_id: The unique identifier of the rule suite result.
+                To get this ID, you can use [GET
+                /repos/{owner}/{repo}/rulesets/rule-suites](https://docs.github.com/rest/repos/rule-suites#list-repository-rule-suites)
+                for repositories and [GET
+                /orgs/{org}/rulesets/rule-suites](https://docs.github.com/rest/orgs/rule-suites#list-organization-rule-suites)
+                for organizations.
         """
         return self._client.request(
             _REPOS_GET_REPO_RULE_SUITE,
@@ -1206,6 +1236,8 @@ class _AsyncReposRulesetsMethods(_rt.AsyncResource):
                 pagination in the REST
                 API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             targets: A comma-separated list of rule targets to filter by.
+                If provided, only rulesets that apply to the specified targets will be returned.
+                For example, `branch,tag,push`.
         """
         return self._client.paginate(
             _REPOS_GET_ORG_RULESETS,
@@ -1259,6 +1291,12 @@ class _AsyncReposRulesetsMethods(_rt.AsyncResource):
             target: The target of the ruleset
             bypass_actors: The actors that can bypass the rules in this ruleset
             conditions: Conditions for an organization ruleset.
+                The branch and tag rulesets conditions object should contain both
+                `repository_name` and `ref_name` properties, or both `repository_id` and
+                `ref_name` properties, or both `repository_property` and `ref_name` properties.
+                The push rulesets conditions object does not require the `ref_name` property.
+                For repository policy rulesets, the conditions object should only contain the
+                `repository_name`, the `repository_id`, or the `repository_property`.
             rules: An array of rules within the ruleset.
         """
         return await self._client.request(
@@ -1362,6 +1400,12 @@ class _AsyncReposRulesetsMethods(_rt.AsyncResource):
                 (`evaluate` is only available with GitHub Enterprise).
             bypass_actors: The actors that can bypass the rules in this ruleset
             conditions: Conditions for an organization ruleset.
+                The branch and tag rulesets conditions object should contain both
+                `repository_name` and `ref_name` properties, or both `repository_id` and
+                `ref_name` properties, or both `repository_property` and `ref_name` properties.
+                The push rulesets conditions object does not require the `ref_name` property.
+                For repository policy rulesets, the conditions object should only contain the
+                `repository_name`, the `repository_id`, or the `repository_property`.
             rules: An array of rules within the ruleset.
         """
         return await self._client.request(
@@ -1466,6 +1510,8 @@ class _AsyncReposRulesetsMethods(_rt.AsyncResource):
             includes_parents: Include rulesets configured at higher levels that apply to this
                 repository
             targets: A comma-separated list of rule targets to filter by.
+                If provided, only rulesets that apply to the specified targets will be returned.
+                For example, `branch,tag,push`.
         """
         return self._client.paginate(
             _REPOS_GET_REPO_RULESETS,
@@ -1589,12 +1635,21 @@ class _AsyncReposRulesetsMethods(_rt.AsyncResource):
                 prefix to search across all refs. When specified, only rule evaluations triggered
                 for this ref will be returned.
             time_period: The time period to filter by.
+
+                For example, `day` will filter for rule suites that occurred in the past 24
+                hours, and `week` will filter for rule suites that occurred in the past 7 days
+                (168 hours).
             actor_name: The handle for the GitHub user account to filter on. When specified, only
                 rule evaluations triggered by this actor will be returned.
             rule_suite_result: The rule suite results to filter on. When specified, only suites
                 with this result will be returned.
             evaluate_status: The evaluate status to filter on. When specified, only rule suites
                 resulting from rulesets with the specified evaluate status will be returned.
+                  - `all` - all rule suites will be returned.
+                  - `active` - only rule suites resulting from rulesets in active (non-evaluate)
+                    mode will be returned.
+                  - `evaluate` - only rule suites resulting from rulesets in evaluate mode will
+                    be returned.
             per_page: The number of results per page (max 100). For more information, see "[Using
                 pagination in the REST
                 API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
@@ -1653,6 +1708,11 @@ class _AsyncReposRulesetsMethods(_rt.AsyncResource):
             repo: The name of the repository without the `.git` extension. The name is not case
                 sensitive.
             rule_suite_id: The unique identifier of the rule suite result.
+                To get this ID, you can use [GET
+                /repos/{owner}/{repo}/rulesets/rule-suites](https://docs.github.com/rest/repos/rule-suites#list-repository-rule-suites)
+                for repositories and [GET
+                /orgs/{org}/rulesets/rule-suites](https://docs.github.com/rest/orgs/rule-suites#list-organization-rule-suites)
+                for organizations.
         """
         return await self._client.request(
             _REPOS_GET_REPO_RULE_SUITE,

@@ -412,12 +412,21 @@ class _ReposRulesets2Methods(_rt.SyncResource):
                 for this ref will be returned.
             repository_name: The name of the repository to filter on.
             time_period: The time period to filter by.
+
+                For example, `day` will filter for rule suites that occurred in the past 24
+                hours, and `week` will filter for rule suites that occurred in the past 7 days
+                (168 hours).
             actor_name: The handle for the GitHub user account to filter on. When specified, only
                 rule evaluations triggered by this actor will be returned.
             rule_suite_result: The rule suite results to filter on. When specified, only suites
                 with this result will be returned.
             evaluate_status: The evaluate status to filter on. When specified, only rule suites
                 resulting from rulesets with the specified evaluate status will be returned.
+                  - `all` - all rule suites will be returned.
+                  - `active` - only rule suites resulting from rulesets in active (non-evaluate)
+                    mode will be returned.
+                  - `evaluate` - only rule suites resulting from rulesets in evaluate mode will
+                    be returned.
             per_page: The number of results per page (max 100). For more information, see "[Using
                 pagination in the REST
                 API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
@@ -473,6 +482,11 @@ class _ReposRulesets2Methods(_rt.SyncResource):
         Args:
             org: The organization name. The name is not case sensitive.
             rule_suite_id: The unique identifier of the rule suite result.
+                To get this ID, you can use [GET
+                /repos/{owner}/{repo}/rulesets/rule-suites](https://docs.github.com/rest/repos/rule-suites#list-repository-rule-suites)
+                for repositories and [GET
+                /orgs/{org}/rulesets/rule-suites](https://docs.github.com/rest/orgs/rule-suites#list-organization-rule-suites)
+                for organizations.
         """
         return self._client.request(
             _REPOS_GET_ORG_RULE_SUITE,
@@ -648,9 +662,25 @@ class _ReposRulesets2Methods(_rt.SyncResource):
             homepage: A URL with more information about the repository.
             private: Either `true` to make the repository private or `false` to make it public.
                 Default: `false`.
+                **Note**: You will get a `422` error if the organization restricts [changing
+                repository
+                visibility](https://docs.github.com/articles/repository-permission-levels-for-an-organization#changing-the-visibility-of-repositories)
+                to organization owners and a non-owner tries to change the value of private.
             visibility: The visibility of the repository.
             security_and_analysis: Specify which security and analysis features to enable or
                 disable for the repository.
+
+                To use this parameter, you must have admin permissions for the repository or be
+                an owner or security manager for the organization that owns the repository. For
+                more information, see "[Managing security managers in your
+                organization](https://docs.github.com/organizations/managing-peoples-access-to-your-organization-with-roles/managing-security-managers-in-your-organization)."
+
+                For example, to enable GitHub Advanced Security, use this data in the body of the
+                `PATCH` request:
+                `{ "security_and_analysis": {"advanced_security": { "status": "enabled" } } }`.
+
+                You can check which security and analysis features are currently enabled by using
+                a `GET /repos/{owner}/{repo}` request.
             has_issues: Either `true` to enable issues for this repository or `false` to disable
                 them.
             has_projects: Either `true` to enable projects for this repository or `false` to
@@ -683,9 +713,29 @@ class _ReposRulesets2Methods(_rt.SyncResource):
                 commits to use pull request title, or `false` to use commit message. **This
                 property is closing down. Please use `squash_merge_commit_title` instead.
             squash_merge_commit_title: Required when using `squash_merge_commit_message`.
+
+                The default value for a squash merge commit title:
+
+                - `PR_TITLE` - default to the pull request's title.
+                - `COMMIT_OR_PR_TITLE` - default to the commit's title (if only one commit) or
+                  the pull request's title (when more than one commit).
             squash_merge_commit_message: The default value for a squash merge commit message:
+
+                - `PR_BODY` - default to the pull request's body.
+                - `COMMIT_MESSAGES` - default to the branch's commit messages.
+                - `BLANK` - default to a blank commit message.
             merge_commit_title: Required when using `merge_commit_message`.
+
+                The default value for a merge commit title.
+
+                - `PR_TITLE` - default to the pull request's title.
+                - `MERGE_MESSAGE` - default to the classic title for a merge message (e.g., Merge
+                  pull request #123 from branch-name).
             merge_commit_message: The default value for a merge commit message.
+
+                - `PR_TITLE` - default to the pull request's title.
+                - `PR_BODY` - default to the pull request's body.
+                - `BLANK` - default to a blank commit message.
             archived: Whether to archive this repository. `false` will unarchive a previously
                 archived repository.
             allow_forking: Either `true` to allow private forks, or `false` to prevent private
@@ -847,9 +897,18 @@ class _ReposRulesets2Methods(_rt.SyncResource):
                 information, see "[Using pagination in the REST
                 API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             ref: The Git reference for the activities you want to list.
+
+                The `ref` for a branch can be formatted either as `refs/heads/BRANCH_NAME` or
+                `BRANCH_NAME`, where `BRANCH_NAME` is the name of your branch.
             actor: The GitHub username to use to filter by the actor who performed the activity.
             time_period: The time period to filter by.
+
+                For example, `day` will filter for activity that occurred in the past 24 hours,
+                and `week` will filter for activity that occurred in the past 7 days (168 hours).
             activity_type: The activity type to filter by.
+
+                For example, you can choose to filter by "force_push", to see all force pushes to
+                the repository.
         """
         return self._client.paginate(
             _REPOS_LIST_ACTIVITIES,
@@ -909,6 +968,9 @@ class _ReposRulesets2Methods(_rt.SyncResource):
             repo: The name of the repository without the `.git` extension. The name is not case
                 sensitive.
             bundle: The attestation's Sigstore Bundle.
+                Refer to the [Sigstore Bundle
+                Specification](https://github.com/sigstore/protobuf-specs/blob/main/protos/sigstore_bundle.proto)
+                for more information.
         """
         return self._client.request(
             _REPOS_CREATE_ATTESTATION,
@@ -986,6 +1048,8 @@ class _ReposRulesets2Methods(_rt.SyncResource):
                 API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             predicate_type: Optional filter for fetching attestations with a given predicate
                 type.
+                This option accepts `provenance`, `sbom`, `release`, or freeform text
+                for custom predicate types.
         """
         return self._client.request(
             _REPOS_LIST_ATTESTATIONS,
@@ -1133,12 +1197,21 @@ class _AsyncReposRulesets2Methods(_rt.AsyncResource):
                 for this ref will be returned.
             repository_name: The name of the repository to filter on.
             time_period: The time period to filter by.
+
+                For example, `day` will filter for rule suites that occurred in the past 24
+                hours, and `week` will filter for rule suites that occurred in the past 7 days
+                (168 hours).
             actor_name: The handle for the GitHub user account to filter on. When specified, only
                 rule evaluations triggered by this actor will be returned.
             rule_suite_result: The rule suite results to filter on. When specified, only suites
                 with this result will be returned.
             evaluate_status: The evaluate status to filter on. When specified, only rule suites
                 resulting from rulesets with the specified evaluate status will be returned.
+                  - `all` - all rule suites will be returned.
+                  - `active` - only rule suites resulting from rulesets in active (non-evaluate)
+                    mode will be returned.
+                  - `evaluate` - only rule suites resulting from rulesets in evaluate mode will
+                    be returned.
             per_page: The number of results per page (max 100). For more information, see "[Using
                 pagination in the REST
                 API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
@@ -1194,6 +1267,11 @@ class _AsyncReposRulesets2Methods(_rt.AsyncResource):
         Args:
             org: The organization name. The name is not case sensitive.
             rule_suite_id: The unique identifier of the rule suite result.
+                To get this ID, you can use [GET
+                /repos/{owner}/{repo}/rulesets/rule-suites](https://docs.github.com/rest/repos/rule-suites#list-repository-rule-suites)
+                for repositories and [GET
+                /orgs/{org}/rulesets/rule-suites](https://docs.github.com/rest/orgs/rule-suites#list-organization-rule-suites)
+                for organizations.
         """
         return await self._client.request(
             _REPOS_GET_ORG_RULE_SUITE,
@@ -1369,9 +1447,25 @@ class _AsyncReposRulesets2Methods(_rt.AsyncResource):
             homepage: A URL with more information about the repository.
             private: Either `true` to make the repository private or `false` to make it public.
                 Default: `false`.
+                **Note**: You will get a `422` error if the organization restricts [changing
+                repository
+                visibility](https://docs.github.com/articles/repository-permission-levels-for-an-organization#changing-the-visibility-of-repositories)
+                to organization owners and a non-owner tries to change the value of private.
             visibility: The visibility of the repository.
             security_and_analysis: Specify which security and analysis features to enable or
                 disable for the repository.
+
+                To use this parameter, you must have admin permissions for the repository or be
+                an owner or security manager for the organization that owns the repository. For
+                more information, see "[Managing security managers in your
+                organization](https://docs.github.com/organizations/managing-peoples-access-to-your-organization-with-roles/managing-security-managers-in-your-organization)."
+
+                For example, to enable GitHub Advanced Security, use this data in the body of the
+                `PATCH` request:
+                `{ "security_and_analysis": {"advanced_security": { "status": "enabled" } } }`.
+
+                You can check which security and analysis features are currently enabled by using
+                a `GET /repos/{owner}/{repo}` request.
             has_issues: Either `true` to enable issues for this repository or `false` to disable
                 them.
             has_projects: Either `true` to enable projects for this repository or `false` to
@@ -1404,9 +1498,29 @@ class _AsyncReposRulesets2Methods(_rt.AsyncResource):
                 commits to use pull request title, or `false` to use commit message. **This
                 property is closing down. Please use `squash_merge_commit_title` instead.
             squash_merge_commit_title: Required when using `squash_merge_commit_message`.
+
+                The default value for a squash merge commit title:
+
+                - `PR_TITLE` - default to the pull request's title.
+                - `COMMIT_OR_PR_TITLE` - default to the commit's title (if only one commit) or
+                  the pull request's title (when more than one commit).
             squash_merge_commit_message: The default value for a squash merge commit message:
+
+                - `PR_BODY` - default to the pull request's body.
+                - `COMMIT_MESSAGES` - default to the branch's commit messages.
+                - `BLANK` - default to a blank commit message.
             merge_commit_title: Required when using `merge_commit_message`.
+
+                The default value for a merge commit title.
+
+                - `PR_TITLE` - default to the pull request's title.
+                - `MERGE_MESSAGE` - default to the classic title for a merge message (e.g., Merge
+                  pull request #123 from branch-name).
             merge_commit_message: The default value for a merge commit message.
+
+                - `PR_TITLE` - default to the pull request's title.
+                - `PR_BODY` - default to the pull request's body.
+                - `BLANK` - default to a blank commit message.
             archived: Whether to archive this repository. `false` will unarchive a previously
                 archived repository.
             allow_forking: Either `true` to allow private forks, or `false` to prevent private
@@ -1568,9 +1682,18 @@ class _AsyncReposRulesets2Methods(_rt.AsyncResource):
                 information, see "[Using pagination in the REST
                 API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             ref: The Git reference for the activities you want to list.
+
+                The `ref` for a branch can be formatted either as `refs/heads/BRANCH_NAME` or
+                `BRANCH_NAME`, where `BRANCH_NAME` is the name of your branch.
             actor: The GitHub username to use to filter by the actor who performed the activity.
             time_period: The time period to filter by.
+
+                For example, `day` will filter for activity that occurred in the past 24 hours,
+                and `week` will filter for activity that occurred in the past 7 days (168 hours).
             activity_type: The activity type to filter by.
+
+                For example, you can choose to filter by "force_push", to see all force pushes to
+                the repository.
         """
         return self._client.paginate(
             _REPOS_LIST_ACTIVITIES,
@@ -1630,6 +1753,9 @@ class _AsyncReposRulesets2Methods(_rt.AsyncResource):
             repo: The name of the repository without the `.git` extension. The name is not case
                 sensitive.
             bundle: The attestation's Sigstore Bundle.
+                Refer to the [Sigstore Bundle
+                Specification](https://github.com/sigstore/protobuf-specs/blob/main/protos/sigstore_bundle.proto)
+                for more information.
         """
         return await self._client.request(
             _REPOS_CREATE_ATTESTATION,
@@ -1707,6 +1833,8 @@ class _AsyncReposRulesets2Methods(_rt.AsyncResource):
                 API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             predicate_type: Optional filter for fetching attestations with a given predicate
                 type.
+                This option accepts `provenance`, `sbom`, `release`, or freeform text
+                for custom predicate types.
         """
         return await self._client.request(
             _REPOS_LIST_ATTESTATIONS,

@@ -298,7 +298,15 @@ class _SecretScanningAlertsMethods(_rt.SyncResource):
                 for a complete list of secret types.
             exclude_providers: A comma-separated list of provider slugs to exclude from the
                 results.
+                Provider slugs use lowercase with underscores (e.g., `github_secret_scanning`,
+                `clojars`).
+                You can find the provider slug in the `provider_slug` field of each alert.
+                Cannot be combined with the `providers` parameter.
             providers: A comma-separated list of provider slugs to filter by.
+                Provider slugs use lowercase with underscores (e.g., `github_secret_scanning`,
+                `clojars`).
+                You can find the provider slug in the `provider_slug` field of each alert.
+                Cannot be combined with the `exclude_providers` parameter.
             resolution: A comma-separated list of resolutions. Only secret scanning alerts with
                 one of these resolutions are listed. Valid resolutions are `false_positive`,
                 `wont_fix`, `revoked`, `pattern_edited`, `pattern_deleted` or `used_in_tests`.
@@ -338,8 +346,19 @@ class _SecretScanningAlertsMethods(_rt.SyncResource):
                 returned.
             included_metadata: A comma-separated list of metadata fields to filter alerts by.
                 Only alerts that have all of the
+                specified metadata fields attached will be returned. Possible values are:
+                `owner-email`, `owner-id`,
+                `owner-name`, `secret-id`, `secret-name`, `secret-issued-date`,
+                `secret-expiration-date`, `organization-name`,
+                `organization-id`, `last-used-date`, and `has-organization-access`.
             owner_email_hash: Filters alerts to only those whose attached `owner_email` metadata
                 field matches the
+                provided value. The value must be the lowercase hex-encoded SHA-256 hash of the
+                email
+                address to match (for example, the SHA-256 of `user@example.com`). Only alerts
+                that
+                have an `owner_email` metadata value whose SHA-256 hash equals this parameter are
+                returned.
         """
         return self._client.paginate(
             _SECRET_SCANNING_LIST_ALERTS_FOR_ORG,
@@ -445,7 +464,15 @@ class _SecretScanningAlertsMethods(_rt.SyncResource):
                 for a complete list of secret types.
             exclude_providers: A comma-separated list of provider slugs to exclude from the
                 results.
+                Provider slugs use lowercase with underscores (e.g., `github_secret_scanning`,
+                `clojars`).
+                You can find the provider slug in the `provider_slug` field of each alert.
+                Cannot be combined with the `providers` parameter.
             providers: A comma-separated list of provider slugs to filter by.
+                Provider slugs use lowercase with underscores (e.g., `github_secret_scanning`,
+                `clojars`).
+                You can find the provider slug in the `provider_slug` field of each alert.
+                Cannot be combined with the `exclude_providers` parameter.
             resolution: A comma-separated list of resolutions. Only secret scanning alerts with
                 one of these resolutions are listed. Valid resolutions are `false_positive`,
                 `wont_fix`, `revoked`, `pattern_edited`, `pattern_deleted` or `used_in_tests`.
@@ -485,8 +512,19 @@ class _SecretScanningAlertsMethods(_rt.SyncResource):
                 returned.
             included_metadata: A comma-separated list of metadata fields to filter alerts by.
                 Only alerts that have all of the
+                specified metadata fields attached will be returned. Possible values are:
+                `owner-email`, `owner-id`,
+                `owner-name`, `secret-id`, `secret-name`, `secret-issued-date`,
+                `secret-expiration-date`, `organization-name`,
+                `organization-id`, `last-used-date`, and `has-organization-access`.
             owner_email_hash: Filters alerts to only those whose attached `owner_email` metadata
                 field matches the
+                provided value. The value must be the lowercase hex-encoded SHA-256 hash of the
+                email
+                address to match (for example, the SHA-256 of `user@example.com`). Only alerts
+                that
+                have an `owner_email` metadata value whose SHA-256 hash equals this parameter are
+                returned.
         """
         return self._client.paginate(
             _SECRET_SCANNING_LIST_ALERTS_FOR_REPO,
@@ -799,7 +837,15 @@ class _AsyncSecretScanningAlertsMethods(_rt.AsyncResource):
                 for a complete list of secret types.
             exclude_providers: A comma-separated list of provider slugs to exclude from the
                 results.
+                Provider slugs use lowercase with underscores (e.g., `github_secret_scanning`,
+                `clojars`).
+                You can find the provider slug in the `provider_slug` field of each alert.
+                Cannot be combined with the `providers` parameter.
             providers: A comma-separated list of provider slugs to filter by.
+                Provider slugs use lowercase with underscores (e.g., `github_secret_scanning`,
+                `clojars`).
+                You can find the provider slug in the `provider_slug` field of each alert.
+                Cannot be combined with the `exclude_providers` parameter.
             resolution: A comma-separated list of resolutions. Only secret scanning alerts with
                 one of these resolutions are listed. Valid resolutions are `false_positive`,
                 `wont_fix`, `revoked`, `pattern_edited`, `pattern_deleted` or `used_in_tests`.
@@ -839,8 +885,19 @@ class _AsyncSecretScanningAlertsMethods(_rt.AsyncResource):
                 returned.
             included_metadata: A comma-separated list of metadata fields to filter alerts by.
                 Only alerts that have all of the
+                specified metadata fields attached will be returned. Possible values are:
+                `owner-email`, `owner-id`,
+                `owner-name`, `secret-id`, `secret-name`, `secret-issued-date`,
+                `secret-expiration-date`, `organization-name`,
+                `organization-id`, `last-used-date`, and `has-organization-access`.
             owner_email_hash: Filters alerts to only those whose attached `owner_email` metadata
                 field matches the
+                provided value. The value must be the lowercase hex-encoded SHA-256 hash of the
+                email
+                address to match (for example, the SHA-256 of `user@example.com`). Only alerts
+                that
+                have an `owner_email` metadata value whose SHA-256 hash equals this parameter are
+                returned.
         """
         return self._client.paginate(
             _SECRET_SCANNING_LIST_ALERTS_FOR_ORG,
@@ -946,7 +1003,15 @@ class _AsyncSecretScanningAlertsMethods(_rt.AsyncResource):
                 for a complete list of secret types.
             exclude_providers: A comma-separated list of provider slugs to exclude from the
                 results.
+                Provider slugs use lowercase with underscores (e.g., `github_secret_scanning`,
+                `clojars`).
+                You can find the provider slug in the `provider_slug` field of each alert.
+                Cannot be combined with the `providers` parameter.
             providers: A comma-separated list of provider slugs to filter by.
+                Provider slugs use lowercase with underscores (e.g., `github_secret_scanning`,
+                `clojars`).
+                You can find the provider slug in the `provider_slug` field of each alert.
+                Cannot be combined with the `exclude_providers` parameter.
             resolution: A comma-separated list of resolutions. Only secret scanning alerts with
                 one of these resolutions are listed. Valid resolutions are `false_positive`,
                 `wont_fix`, `revoked`, `pattern_edited`, `pattern_deleted` or `used_in_tests`.
@@ -986,8 +1051,19 @@ class _AsyncSecretScanningAlertsMethods(_rt.AsyncResource):
                 returned.
             included_metadata: A comma-separated list of metadata fields to filter alerts by.
                 Only alerts that have all of the
+                specified metadata fields attached will be returned. Possible values are:
+                `owner-email`, `owner-id`,
+                `owner-name`, `secret-id`, `secret-name`, `secret-issued-date`,
+                `secret-expiration-date`, `organization-name`,
+                `organization-id`, `last-used-date`, and `has-organization-access`.
             owner_email_hash: Filters alerts to only those whose attached `owner_email` metadata
                 field matches the
+                provided value. The value must be the lowercase hex-encoded SHA-256 hash of the
+                email
+                address to match (for example, the SHA-256 of `user@example.com`). Only alerts
+                that
+                have an `owner_email` metadata value whose SHA-256 hash equals this parameter are
+                returned.
         """
         return self._client.paginate(
             _SECRET_SCANNING_LIST_ALERTS_FOR_REPO,

@@ -599,6 +599,9 @@ class _SecretScanningCustomPatternsMethods(_rt.SyncResource):
             org: The organization name. The name is not case sensitive.
             patterns: The list of custom patterns to delete.
             post_delete_action: What to do with alerts associated with the deleted patterns.
+                `delete_alerts` permanently removes the alerts.
+                `resolve_alerts` resolves the alerts as "pattern deleted".
+                Defaults to `delete_alerts` when not specified.
         """
         return self._client.request(
             _SECRET_SCANNING_BULK_DELETE_ORG_CUSTOM_PATTERNS,
@@ -829,6 +832,9 @@ class _SecretScanningCustomPatternsMethods(_rt.SyncResource):
                 sensitive.
             patterns: The list of custom patterns to delete.
             post_delete_action: What to do with alerts associated with the deleted patterns.
+                `delete_alerts` permanently removes the alerts.
+                `resolve_alerts` resolves the alerts as "pattern deleted".
+                Defaults to `delete_alerts` when not specified.
         """
         return self._client.request(
             _SECRET_SCANNING_BULK_DELETE_REPO_CUSTOM_PATTERNS,
@@ -1314,6 +1320,9 @@ class _AsyncSecretScanningCustomPatternsMethods(_rt.AsyncResource):
             org: The organization name. The name is not case sensitive.
             patterns: The list of custom patterns to delete.
             post_delete_action: What to do with alerts associated with the deleted patterns.
+                `delete_alerts` permanently removes the alerts.
+                `resolve_alerts` resolves the alerts as "pattern deleted".
+                Defaults to `delete_alerts` when not specified.
         """
         return await self._client.request(
             _SECRET_SCANNING_BULK_DELETE_ORG_CUSTOM_PATTERNS,
@@ -1544,6 +1553,9 @@ class _AsyncSecretScanningCustomPatternsMethods(_rt.AsyncResource):
                 sensitive.
             patterns: The list of custom patterns to delete.
             post_delete_action: What to do with alerts associated with the deleted patterns.
+                `delete_alerts` permanently removes the alerts.
+                `resolve_alerts` resolves the alerts as "pattern deleted".
+                Defaults to `delete_alerts` when not specified.
         """
         return await self._client.request(
             _SECRET_SCANNING_BULK_DELETE_REPO_CUSTOM_PATTERNS,

@@ -899,9 +899,17 @@ class _TeamsReposMethods(_rt.SyncResource):
             description: The description of the team.
             privacy: The level of privacy this team should have. Editing teams without specifying
                 this parameter leaves `privacy` intact. The options are:
+                **For a non-nested team:**
+                 * `secret` - only visible to organization owners and members of this team.
+                 * `closed` - visible to all members of this organization.
+                **For a parent or child team:**
+                 * `closed` - visible to all members of this organization.
             notification_setting: The notification setting the team has chosen. Editing teams
                 without specifying this parameter leaves `notification_setting` intact. The
                 options are:
+                 * `notifications_enabled` - team members receive notifications when the team is
+                   @mentioned.
+                 * `notifications_disabled` - no one receives notifications.
             permission: **Closing down notice**. The permission that new repositories will be
                 added to the team with when none is specified.
             parent_team_id: The ID of a team to set as the parent team.
@@ -1621,9 +1629,17 @@ class _AsyncTeamsReposMethods(_rt.AsyncResource):
             description: The description of the team.
             privacy: The level of privacy this team should have. Editing teams without specifying
                 this parameter leaves `privacy` intact. The options are:
+                **For a non-nested team:**
+                 * `secret` - only visible to organization owners and members of this team.
+                 * `closed` - visible to all members of this organization.
+                **For a parent or child team:**
+                 * `closed` - visible to all members of this organization.
             notification_setting: The notification setting the team has chosen. Editing teams
                 without specifying this parameter leaves `notification_setting` intact. The
                 options are:
+                 * `notifications_enabled` - team members receive notifications when the team is
+                   @mentioned.
+                 * `notifications_disabled` - no one receives notifications.
             permission: **Closing down notice**. The permission that new repositories will be
                 added to the team with when none is specified.
             parent_team_id: The ID of a team to set as the parent team.

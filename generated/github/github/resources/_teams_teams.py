@@ -373,7 +373,18 @@ class _TeamsTeamsMethods(_rt.SyncResource):
             repo_names: The full name (e.g., "organization-name/repository-name") of repositories
                 to add the team to.
             privacy: The level of privacy this team should have. The options are:
+                **For a non-nested team:**
+                 * `secret` - only visible to organization owners and members of this team.
+                 * `closed` - visible to all members of this organization.
+                Default: `secret`
+                **For a parent or child team:**
+                 * `closed` - visible to all members of this organization.
+                Default for child team: `closed`
             notification_setting: The notification setting the team has chosen. The options are:
+                 * `notifications_enabled` - team members receive notifications when the team is
+                   @mentioned.
+                 * `notifications_disabled` - no one receives notifications.
+                Default: `notifications_enabled`
             permission: **Closing down notice**. The permission that new repositories will be
                 added to the team with when none is specified.
             parent_team_id: The ID of a team to set as the parent team.
@@ -539,9 +550,17 @@ class _TeamsTeamsMethods(_rt.SyncResource):
             privacy: The level of privacy this team should have. Editing teams without specifying
                 this parameter leaves `privacy` intact. When a team is nested, the `privacy` for
                 parent teams cannot be `secret`. The options are:
+                **For a non-nested team:**
+                 * `secret` - only visible to organization owners and members of this team.
+                 * `closed` - visible to all members of this organization.
+                **For a parent or child team:**
+                 * `closed` - visible to all members of this organization.
             notification_setting: The notification setting the team has chosen. Editing teams
                 without specifying this parameter leaves `notification_setting` intact. The
                 options are:
+                 * `notifications_enabled` - team members receive notifications when the team is
+                   @mentioned.
+                 * `notifications_disabled` - no one receives notifications.
             permission: **Closing down notice**. The permission that new repositories will be
                 added to the team with when none is specified.
             parent_team_id: The ID of a team to set as the parent team.
@@ -1011,7 +1030,18 @@ class _AsyncTeamsTeamsMethods(_rt.AsyncResource):
             repo_names: The full name (e.g., "organization-name/repository-name") of repositories
                 to add the team to.
             privacy: The level of privacy this team should have. The options are:
+                **For a non-nested team:**
+                 * `secret` - only visible to organization owners and members of this team.
+                 * `closed` - visible to all members of this organization.
+                Default: `secret`
+                **For a parent or child team:**
+                 * `closed` - visible to all members of this organization.
+                Default for child team: `closed`
             notification_setting: The notification setting the team has chosen. The options are:
+                 * `notifications_enabled` - team members receive notifications when the team is
+                   @mentioned.
+                 * `notifications_disabled` - no one receives notifications.
+                Default: `notifications_enabled`
             permission: **Closing down notice**. The permission that new repositories will be
                 added to the team with when none is specified.
             parent_team_id: The ID of a team to set as the parent team.
@@ -1177,9 +1207,17 @@ class _AsyncTeamsTeamsMethods(_rt.AsyncResource):
             privacy: The level of privacy this team should have. Editing teams without specifying
                 this parameter leaves `privacy` intact. When a team is nested, the `privacy` for
                 parent teams cannot be `secret`. The options are:
+                **For a non-nested team:**
+                 * `secret` - only visible to organization owners and members of this team.
+                 * `closed` - visible to all members of this organization.
+                **For a parent or child team:**
+                 * `closed` - visible to all members of this organization.
             notification_setting: The notification setting the team has chosen. Editing teams
                 without specifying this parameter leaves `notification_setting` intact. The
                 options are:
+                 * `notifications_enabled` - team members receive notifications when the team is
+                   @mentioned.
+                 * `notifications_disabled` - no one receives notifications.
             permission: **Closing down notice**. The permission that new repositories will be
                 added to the team with when none is specified.
             parent_team_id: The ID of a team to set as the parent team.

@@ -242,6 +242,8 @@ class _UsersAttestationsMethods(_rt.SyncResource):
                 API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             predicate_type: Optional filter for fetching attestations with a given predicate
                 type.
+                This option accepts `provenance`, `sbom`, `release`, or freeform text
+                for custom predicate types.
         """
         return self._client.request(
             _USERS_LIST_ATTESTATIONS_BULK,
@@ -443,6 +445,8 @@ class _UsersAttestationsMethods(_rt.SyncResource):
                 API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             predicate_type: Optional filter for fetching attestations with a given predicate
                 type.
+                This option accepts `provenance`, `sbom`, `release`, or freeform text
+                for custom predicate types.
         """
         return self._client.request(
             _USERS_LIST_ATTESTATIONS,
@@ -614,6 +618,8 @@ class _AsyncUsersAttestationsMethods(_rt.AsyncResource):
                 API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             predicate_type: Optional filter for fetching attestations with a given predicate
                 type.
+                This option accepts `provenance`, `sbom`, `release`, or freeform text
+                for custom predicate types.
         """
         return await self._client.request(
             _USERS_LIST_ATTESTATIONS_BULK,
@@ -815,6 +821,8 @@ class _AsyncUsersAttestationsMethods(_rt.AsyncResource):
                 API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             predicate_type: Optional filter for fetching attestations with a given predicate
                 type.
+                This option accepts `provenance`, `sbom`, `release`, or freeform text
+                for custom predicate types.
         """
         return await self._client.request(
             _USERS_LIST_ATTESTATIONS,

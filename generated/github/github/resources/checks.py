@@ -369,6 +369,9 @@ class Checks(_rt.SyncResource):
                 8601](https://en.wikipedia.org/wiki/ISO_8601) format: `YYYY-MM-DDTHH:MM:SSZ`.
             conclusion: **Required if you provide `completed_at` or a `status` of `completed`**.
                 The final conclusion of the check.
+                **Note:** Providing `conclusion` will automatically set the `status` parameter to
+                `completed`. You cannot change a check run conclusion to `stale`, only GitHub can
+                set this.
             completed_at: The time the check completed. This is a timestamp in [ISO
                 8601](https://en.wikipedia.org/wiki/ISO_8601) format: `YYYY-MM-DDTHH:MM:SSZ`.
             output: Check runs can accept a variety of data in the `output` object, including a
@@ -1193,6 +1196,9 @@ class AsyncChecks(_rt.AsyncResource):
                 8601](https://en.wikipedia.org/wiki/ISO_8601) format: `YYYY-MM-DDTHH:MM:SSZ`.
             conclusion: **Required if you provide `completed_at` or a `status` of `completed`**.
                 The final conclusion of the check.
+                **Note:** Providing `conclusion` will automatically set the `status` parameter to
+                `completed`. You cannot change a check run conclusion to `stale`, only GitHub can
+                set this.
             completed_at: The time the check completed. This is a timestamp in [ISO
                 8601](https://en.wikipedia.org/wiki/ISO_8601) format: `YYYY-MM-DDTHH:MM:SSZ`.
             output: Check runs can accept a variety of data in the `output` object, including a

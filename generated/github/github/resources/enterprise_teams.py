@@ -231,12 +231,28 @@ class EnterpriseTeams(_rt.SyncResource):
             name: The name of the team.
             description: A description of the team.
             sync_to_organizations: Retired: this field is no longer supported.
+                Whether the enterprise team should be reflected in each organization.
+                This value cannot be set.
             organization_selection_type: Specifies which organizations in the enterprise should
                 have access to this team. Can be one of `disabled`, `selected`, or `all`.
+                `disabled`: The team is not assigned to any organizations. This is the default
+                when you create a new team.
+                `selected`: The team is assigned to specific organizations. You can then use the
+                [add organization assignments
+                API](https://docs.github.com/rest/enterprise-teams/enterprise-team-organizations#add-organization-assignments)
+                endpoint.
+                `all`: The team is assigned to all current and future organizations in the
+                enterprise.
             group_id: The ID of the IdP group to assign team membership with. You can get this
                 value from the [REST API endpoints for
                 SCIM](https://docs.github.com/rest/scim#list-provisioned-scim-groups-for-an-enterprise).
             notification_setting: The notification setting the team is set to. The options are:
+
+                * `notifications_enabled` - team members receive notifications when the team is
+                  @mentioned.
+                * `notifications_disabled` - no one receives notifications.
+
+                Default: `notifications_enabled`
         """
         return self._client.request(
             _ENTERPRISE_TEAMS_CREATE,
@@ -378,12 +394,25 @@ class EnterpriseTeams(_rt.SyncResource):
             name: A new name for the team.
             description: A new description for the team.
             sync_to_organizations: Retired: this field is no longer supported.
+                Whether the enterprise team should be reflected in each organization.
+                This value cannot be changed.
             organization_selection_type: Specifies which organizations in the enterprise should
                 have access to this team. Can be one of `disabled`, `selected`, or `all`.
+                `disabled`: The team is not assigned to any organizations. This is the default
+                when you create a new team.
+                `selected`: The team is assigned to specific organizations. You can then use the
+                [add organization assignments
+                API](https://docs.github.com/rest/enterprise-teams/enterprise-team-organizations#add-organization-assignments).
+                `all`: The team is assigned to all current and future organizations in the
+                enterprise.
             group_id: The ID of the IdP group to assign team membership with. The new IdP group
                 will replace the existing one, or replace existing direct members if the team
                 isn't currently linked to an IdP group.
             notification_setting: The notification setting the team is set to. The options are:
+
+                * `notifications_enabled` - team members receive notifications when the team is
+                  @mentioned.
+                * `notifications_disabled` - no one receives notifications.
         """
         return self._client.request(
             _ENTERPRISE_TEAMS_UPDATE,
@@ -526,12 +555,28 @@ class AsyncEnterpriseTeams(_rt.AsyncResource):
             name: The name of the team.
             description: A description of the team.
             sync_to_organizations: Retired: this field is no longer supported.
+                Whether the enterprise team should be reflected in each organization.
+                This value cannot be set.
             organization_selection_type: Specifies which organizations in the enterprise should
                 have access to this team. Can be one of `disabled`, `selected`, or `all`.
+                `disabled`: The team is not assigned to any organizations. This is the default
+                when you create a new team.
+                `selected`: The team is assigned to specific organizations. You can then use the
+                [add organization assignments
+                API](https://docs.github.com/rest/enterprise-teams/enterprise-team-organizations#add-organization-assignments)
+                endpoint.
+                `all`: The team is assigned to all current and future organizations in the
+                enterprise.
             group_id: The ID of the IdP group to assign team membership with. You can get this
                 value from the [REST API endpoints for
                 SCIM](https://docs.github.com/rest/scim#list-provisioned-scim-groups-for-an-enterprise).
             notification_setting: The notification setting the team is set to. The options are:
+
+                * `notifications_enabled` - team members receive notifications when the team is
+                  @mentioned.
+                * `notifications_disabled` - no one receives notifications.
+
+                Default: `notifications_enabled`
         """
         return await self._client.request(
             _ENTERPRISE_TEAMS_CREATE,
@@ -673,12 +718,25 @@ class AsyncEnterpriseTeams(_rt.AsyncResource):
             name: A new name for the team.
             description: A new description for the team.
             sync_to_organizations: Retired: this field is no longer supported.
+                Whether the enterprise team should be reflected in each organization.
+                This value cannot be changed.
             organization_selection_type: Specifies which organizations in the enterprise should
                 have access to this team. Can be one of `disabled`, `selected`, or `all`.
+                `disabled`: The team is not assigned to any organizations. This is the default
+                when you create a new team.
+                `selected`: The team is assigned to specific organizations. You can then use the
+                [add organization assignments
+                API](https://docs.github.com/rest/enterprise-teams/enterprise-team-organizations#add-organization-assignments).
+                `all`: The team is assigned to all current and future organizations in the
+                enterprise.
             group_id: The ID of the IdP group to assign team membership with. The new IdP group
                 will replace the existing one, or replace existing direct members if the team
                 isn't currently linked to an IdP group.
             notification_setting: The notification setting the team is set to. The options are:
+
+                * `notifications_enabled` - team members receive notifications when the team is
+                  @mentioned.
+                * `notifications_disabled` - no one receives notifications.
         """
         return await self._client.request(
             _ENTERPRISE_TEAMS_UPDATE,

@@ -536,8 +536,17 @@ class Search(_rt.SyncResource):
                 pagination in the REST
                 API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             advanced_search: Set to `true` to use advanced search.
+                Example: `http://api.github.com/search/issues?q={query}&advanced_search=true`
             search_type: The type of search to perform on issues. When not specified, the default
                 is lexical search.
+
+                - `semantic` — performs a pure semantic (vector) search using embedding-based
+                  understanding.
+                - `hybrid` — combines semantic search with lexical search for best results.
+
+                Semantic and hybrid search require authentication and are rate limited to 10
+                requests per minute.
+                Only applies to issue searches (`/search/issues`).
         """
         return self._client.paginate(
             _SEARCH_ISSUES_AND_PULL_REQUESTS,
@@ -1195,8 +1204,17 @@ class AsyncSearch(_rt.AsyncResource):
                 pagination in the REST
                 API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             advanced_search: Set to `true` to use advanced search.
+                Example: `http://api.github.com/search/issues?q={query}&advanced_search=true`
             search_type: The type of search to perform on issues. When not specified, the default
                 is lexical search.
+
+                - `semantic` — performs a pure semantic (vector) search using embedding-based
+                  understanding.
+                - `hybrid` — combines semantic search with lexical search for best results.
+
+                Semantic and hybrid search require authentication and are rate limited to 10
+                requests per minute.
+                Only applies to issue searches (`/search/issues`).
         """
         return self._client.paginate(
             _SEARCH_ISSUES_AND_PULL_REQUESTS,

@@ -468,19 +468,41 @@ class SecurityAdvisories(_rt.SyncResource):
             severity: If specified, only advisories with these severities will be returned.
             cwes: If specified, only advisories with these Common Weakness Enumerations (CWEs)
                 will be returned.
+
+                Example: `cwes=79,284,22` or `cwes[]=79&cwes[]=284&cwes[]=22`
             is_withdrawn: Whether to only return advisories that have been withdrawn.
             affects: If specified, only return advisories that affect any of `package` or
                 `package@version`. A maximum of 1000 packages can be specified.
+                If the query parameter causes the URL to exceed the maximum URL length supported
+                by your client, you must specify fewer packages.
+
+                Example: `affects=package1,package2@1.0.0,package3@2.0.0` or
+                    `affects[]=package1&affects[]=package2@1.0.0`
             published: If specified, only return advisories that were published on a date or date
                 range.
+
+                For more information on the syntax of the date range, see "[Understanding the
+                search
+                syntax](https://docs.github.com/search-github/getting-started-with-searching-on-github/understanding-the-search-syntax#query-for-dates)."
             updated: If specified, only return advisories that were updated on a date or date
                 range.
+
+                For more information on the syntax of the date range, see "[Understanding the
+                search
+                syntax](https://docs.github.com/search-github/getting-started-with-searching-on-github/understanding-the-search-syntax#query-for-dates)."
             modified: If specified, only show advisories that were updated or published on a date
                 or date range.
+
+                For more information on the syntax of the date range, see "[Understanding the
+                search
+                syntax](https://docs.github.com/search-github/getting-started-with-searching-on-github/understanding-the-search-syntax#query-for-dates)."
             epss_percentage: If specified, only return advisories that have an EPSS percentage
                 score that matches the provided value.
+                The EPSS percentage represents the likelihood of a CVE being exploited.
             epss_percentile: If specified, only return advisories that have an EPSS percentile
                 score that matches the provided value.
+                The EPSS percentile represents the relative rank of the CVE's likelihood of being
+                exploited compared to other CVEs.
             before: A cursor, as given in the [Link
                 header](https://docs.github.com/rest/guides/using-pagination-in-the-rest-api#using-link-headers).
                 If specified, the query only searches for results before this cursor. For more
@@ -1265,19 +1287,41 @@ class AsyncSecurityAdvisories(_rt.AsyncResource):
             severity: If specified, only advisories with these severities will be returned.
             cwes: If specified, only advisories with these Common Weakness Enumerations (CWEs)
                 will be returned.
+
+                Example: `cwes=79,284,22` or `cwes[]=79&cwes[]=284&cwes[]=22`
             is_withdrawn: Whether to only return advisories that have been withdrawn.
             affects: If specified, only return advisories that affect any of `package` or
                 `package@version`. A maximum of 1000 packages can be specified.
+                If the query parameter causes the URL to exceed the maximum URL length supported
+                by your client, you must specify fewer packages.
+
+                Example: `affects=package1,package2@1.0.0,package3@2.0.0` or
+                    `affects[]=package1&affects[]=package2@1.0.0`
             published: If specified, only return advisories that were published on a date or date
                 range.
+
+                For more information on the syntax of the date range, see "[Understanding the
+                search
+                syntax](https://docs.github.com/search-github/getting-started-with-searching-on-github/understanding-the-search-syntax#query-for-dates)."
             updated: If specified, only return advisories that were updated on a date or date
                 range.
+
+                For more information on the syntax of the date range, see "[Understanding the
+                search
+                syntax](https://docs.github.com/search-github/getting-started-with-searching-on-github/understanding-the-search-syntax#query-for-dates)."
             modified: If specified, only show advisories that were updated or published on a date
                 or date range.
+
+                For more information on the syntax of the date range, see "[Understanding the
+                search
+                syntax](https://docs.github.com/search-github/getting-started-with-searching-on-github/understanding-the-search-syntax#query-for-dates)."
             epss_percentage: If specified, only return advisories that have an EPSS percentage
                 score that matches the provided value.
+                The EPSS percentage represents the likelihood of a CVE being exploited.
             epss_percentile: If specified, only return advisories that have an EPSS percentile
                 score that matches the provided value.
+                The EPSS percentile represents the relative rank of the CVE's likelihood of being
+                exploited compared to other CVEs.
             before: A cursor, as given in the [Link
                 header](https://docs.github.com/rest/guides/using-pagination-in-the-rest-api#using-link-headers).
                 If specified, the query only searches for results before this cursor. For more

@@ -327,7 +327,8 @@ class _BaseClient(Generic[HttpT]):
 
     def copy(self, *args: Any, **overrides: Any) -> Self:
         """A new client with this one's configuration except ``overrides`` (any constructor
-        keyword: ``timeout=``, ``max_retries=``, ``api_key=``...). ``default_headers=`` and
+        keyword: ``timeout=``, ``max_retries=``, ``api_key=``...; ``None`` for a credential or
+        ``base_url`` keeps this client's, as in openai-python). ``default_headers=`` and
         ``default_query=`` are merged into this client's; ``set_default_headers=`` and
         ``set_default_query=`` replace them. The copy shares this client's connection pool
         (a caller-supplied ``http_client``, or the one this client opened): closing the copy
@@ -343,7 +344,15 @@ class _BaseClient(Generic[HttpT]):
     def _copy(self, given: Mapping[str, Any]) -> Self:
         """``copy()``'s work: ``given`` holds the keywords passed, a ``NOT_GIVEN`` one is not
         (the generated ``copy()`` passes every keyword it declares)."""
-        overrides = {k: v for k, v in given.items() if not isinstance(v, NotGiven)}
+        keep_on_none = {"base_url", *self._credential_names()}
+        overrides: dict[str, Any] = {
+            k: v
+            for k, v in given.items()
+            # `api_key=None`, `base_url=None` keep this client's (openai-python's `api_key or
+            # self.api_key`): they read the environment anew, or fell back to the spec's
+            # server, sending the copy's calls to production instead of the parent's sandbox
+            if not isinstance(v, NotGiven) and not (v is None and k in keep_on_none)
+        }
         set_default_headers: Mapping[str, str] | None = overrides.pop("set_default_headers", None)
         set_default_query: Mapping[str, object] | None = overrides.pop("set_default_query", None)
         if "default_headers" in overrides and set_default_headers is not None:
@@ -490,7 +499,7 @@ class _BaseClient(Generic[HttpT]):
             if plan(op).client_params:
                 values = self._with_client_values(op, values)
             base_url = self.base_url_for(op)
-            if not base_url.startswith(("http://", "https://")):
+            if not base_url[:8].lower().startswith(("http://", "https://")):  # (`HTTPS://`)
                 raise ValueError(
                     f"Need an absolute base URL, got {base_url!r}: pass base_url= to the client"
                     + (f" or set {self._env_prefix}_BASE_URL" if self._env_prefix else "")
@@ -788,6 +797,7 @@ def poll_operation(
     security: tuple[tuple[str, ...], ...],
     base_url: str,
     given: RequestOptions | None = None,
+    left: float | None = None,
 ) -> tuple[Operation[Any], dict[str, object], RequestOptions]:
     """The GET of a long-running operation's ``target``: a path under ``base_url`` (the
     operation's: its own server's, when it has one), or an absolute URL on that origin outside
@@ -813,6 +823,8 @@ def poll_operation(
     # mock's `code=202` for the first request)
     headers = {k: v for k, v in (kept.get("extra_headers") or {}).items() if k.lower() != "prefer"}
     options["extra_headers"] = {"Cache-Control": "no-cache", **headers}
+    if left is not None:  # what is left of the wait bounds the poll, its retries included
+        options["deadline"] = left
     if not url.is_absolute_url:  # under the operation's base URL, not the client's
         return dataclasses.replace(op, origin=base_url), values, options
     origin = str(url.copy_with(raw_path=b"/", fragment=None)).rstrip("/")
@@ -1078,7 +1090,7 @@ class SyncAPIClient(_BaseClient[httpx.Client]):
             final = wait_sync(
                 first.http_response,
                 op.long_running,
-                lambda target: self._poll(target, base_url, options),
+                lambda target, left: self._poll(target, base_url, options, left),
                 base_url,
                 timeout=timeout,
                 interval=interval,
@@ -1089,9 +1101,13 @@ class SyncAPIClient(_BaseClient[httpx.Client]):
             return parse_final(op, final)
 
     def _poll(
-        self, target: str, base_url: str, given: RequestOptions | None = None
+        self,
+        target: str,
+        base_url: str,
+        given: RequestOptions | None = None,
+        left: float | None = None,
     ) -> httpx.Response:
-        op, values, options = poll_operation(target, self._custom_security(), base_url, given)
+        op, values, options = poll_operation(target, self._custom_security(), base_url, given, left)
         # mypy picks with_raw_response's coroutine overload here, pyright the sync one
         raw = cast(  # pyright: ignore[reportUnnecessaryCast]
             "RawResponse[Any]", with_raw_response(self.request)(op, values, options)
@@ -1488,7 +1504,7 @@ class AsyncAPIClient(_BaseClient[httpx.AsyncClient]):
             final = await wait_async(
                 first.http_response,
                 op.long_running,
-                lambda target: self._poll(target, base_url, options),
+                lambda target, left: self._poll(target, base_url, options, left),
                 base_url,
                 timeout=timeout,
                 interval=interval,
@@ -1498,9 +1514,13 @@ class AsyncAPIClient(_BaseClient[httpx.AsyncClient]):
             return parse_final(op, final)
 
     async def _poll(
-        self, target: str, base_url: str, given: RequestOptions | None = None
+        self,
+        target: str,
+        base_url: str,
+        given: RequestOptions | None = None,
+        left: float | None = None,
     ) -> httpx.Response:
-        op, values, options = poll_operation(target, self._custom_security(), base_url, given)
+        op, values, options = poll_operation(target, self._custom_security(), base_url, given, left)
         raw: RawResponse[Any] = await with_raw_response(self.request)(op, values, options)
         return raw.http_response
 

@@ -317,7 +317,8 @@ class Reconnect:
 
 class Stream(Generic[T]):
     """An iterator of each event's data parsed into ``T`` (``for``, or ``next(stream)``);
-    ``events()`` gives the raw events instead. An ``event: error`` raises ``APIStreamError``.
+    ``events()`` gives the raw events instead. An ``event: error`` raises ``APIStreamError``, as
+    does a record ``{"error": ...}`` of a JSON type that declares no ``error`` property.
     With ``lines=True`` the body is JSON lines: each record is an event whose ``data`` is the
     record. The response closes when the stream is exhausted; use ``with`` (or ``close()``) to
     stop early."""
@@ -454,7 +455,8 @@ class Stream(Generic[T]):
 class AsyncStream(Generic[T]):
     """An async iterator of each event's data parsed into ``T`` (``async for``, or
     ``await anext(stream)``); ``events()`` gives the raw events. An ``event: error`` raises
-    ``APIStreamError``. With ``lines=True`` the body is JSON lines, each record an event whose
+    ``APIStreamError``, as does a record ``{"error": ...}`` its JSON type declares no ``error``
+    for. With ``lines=True`` the body is JSON lines, each record an event whose
     ``data`` is the record. The response closes when the stream is exhausted; use
     ``async with`` to stop early."""
 

@@ -69,7 +69,16 @@ def _key(secret: bytes) -> bytes:
     return secret
 
 
+def _check_tolerance(tolerance: float | None) -> None:
+    """Before any signature is checked (a review: a bad signature got
+    `WebhookVerificationError`, a good one this `ValueError`)."""
+    if tolerance is not None and not tolerance >= 0:  # NaN: every comparison false, any age
+        # passed (fails closed)
+        raise ValueError(f"tolerance must be a number of seconds >= 0 or None, not {tolerance!r}")
+
+
 def _check_age(timestamp: float, tolerance: float) -> None:
+    _check_tolerance(tolerance)
     if not math.isfinite(timestamp) or abs(time.time() - timestamp) > tolerance:
         raise WebhookVerificationError(
             f"Webhook timestamp is outside the {tolerance:g} s tolerance (replayed or clock skew)."
@@ -82,6 +91,7 @@ def verify_stripe(
     """Verify a ``Stripe-Signature`` header (``t=<unix time>,v1=<hex>[,v1=<hex>...]``): one
     ``v1`` must be the HMAC-SHA256 of ``"<t>." + payload`` under ``secret``, and ``t`` within
     ``tolerance`` seconds of now (``None`` skips the age check). Pass the raw request body."""
+    _check_tolerance(tolerance)
     header = _text(header, "signature header")
     timestamp: str | None = None
     signatures: list[str] = []
@@ -129,6 +139,7 @@ def verify_hmac(
     """
     if encoding not in ("hex", "base64"):
         raise ValueError(f"encoding must be 'hex' or 'base64', not {encoding!r}")
+    _check_tolerance(tolerance)
     key, signed = _key(_bytes(secret, "secret")), _bytes(payload)
     try:
         mac = hmac.new(key, signed, algorithm)
@@ -189,6 +200,7 @@ def verify_standard_webhook(
     any one may match) over ``"<id>.<timestamp>.<payload>"`` with HMAC-SHA256. ``secret`` is
     the ``whsec_<base64>`` key (raw key bytes are accepted too); the timestamp must be within
     ``tolerance`` seconds of now. Pass the raw request body and its headers."""
+    _check_tolerance(tolerance)
     # the secret first: a malformed one is the caller's configuration (a ValueError, as an
     # empty one), not a delivery to refuse; it was found only once a delivery had every header
     if isinstance(secret, str):

@@ -97,6 +97,7 @@ _LAZY: dict[str, str] = {
     "CacheStore": "._cache",
     "MemoryCacheStore": "._cache",
     "RedisCacheStore": "._cache",
+    "cache_status": "._cache",
     "Model": "._models",
     "discriminator": "._models",
     "later": "._lazy",
@@ -137,7 +138,7 @@ _LAZY: dict[str, str] = {
 if TYPE_CHECKING:
     from . import webhooks
     from ._aws import AWSSigV4
-    from ._cache import Cache, CacheStore, MemoryCacheStore, RedisCacheStore
+    from ._cache import Cache, CacheStore, MemoryCacheStore, RedisCacheStore, cache_status
     from ._circuit import CircuitBreaker
     from ._lazy import later
     from ._lro import LongRunning
@@ -172,15 +173,18 @@ if TYPE_CHECKING:
     from ._webhooks import verify_hmac, verify_standard_webhook, verify_stripe
 
 
-def __getattr__(name: str) -> Any:
-    module = _LAZY.get(name)
-    if module is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = importlib.import_module(module if module != "." else f".{name}", __name__)
-    if module != ".":
-        value = getattr(value, name)
-    globals()[name] = value
-    return value
+if not TYPE_CHECKING:  # (seen by a type checker, any name imported from here was `Any`: a
+    # misspelt `from pkg._runtime import AsyncRawResponse` passed mypy and pyright)
+
+    def __getattr__(name: str) -> Any:
+        module = _LAZY.get(name)
+        if module is None:
+            raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+        value = importlib.import_module(module if module != "." else f".{name}", __name__)
+        if module != ".":
+            value = getattr(value, name)
+        globals()[name] = value
+        return value
 
 
 def __dir__() -> list[str]:
@@ -283,6 +287,7 @@ __all__ = [
     "Webhook",
     "WebhookVerificationError",
     "__version__",
+    "cache_status",
     "deprecated",
     "discriminator",
     "enable_logging",

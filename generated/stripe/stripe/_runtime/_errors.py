@@ -290,9 +290,10 @@ class PaginationLoopError(APIError):
 
 
 class APIStreamError(APIError):
-    """The server sent an ``event: error`` in an event stream. ``data`` is the event's data as
-    sent, ``body`` that data parsed as JSON (or the text when it is not JSON), ``event`` the
-    whole event."""
+    """The server reported a failure inside a stream: an ``event: error``, or a record
+    ``{"error": ...}`` the declared record type has no ``error`` property for. ``data`` is its
+    data as sent, ``body`` that data parsed as JSON (or the text when it is not JSON),
+    ``event`` the whole event."""
 
     def __init__(
         self, event: ServerSentEvent, *, request: httpx.Request | None, response: httpx.Response

@@ -221,8 +221,9 @@ class Resilience(Struct):
         wait: an attempt cut short by it raises ``APITimeoutError``; a retry that could not
         start before it is not made (the last error is raised)."""
         attempt = 0
-        # "host:port" of the absolute URL, for the circuit breaker
-        host = prepared.url.split("/", 3)[2] if self.breaker else ""
+        # "host:port" of the absolute URL, for the circuit breaker (never its userinfo: a base
+        # URL's password was in `CircuitOpenError`'s message and `.host`)
+        host = _origin_host(prepared.url) if self.breaker else ""
         count = prepared.retry_count_header
         if count and count in prepared.headers:  # the caller's own value wins
             count = None
@@ -328,3 +329,15 @@ def late(request: httpx.Request, attempt: int) -> APITimeoutError:
     return APITimeoutError(
         request, f"Deadline exceeded {done}: {request.method} {request.url.path}"
     )
+
+
+_DEFAULT_PORTS = {"http": ":80", "https": ":443"}
+
+
+def _origin_host(url: str) -> str:
+    """`host[:port]` of an absolute URL as the circuit breaker keys it: without userinfo, in
+    lower case, without the scheme's default port (`HTTPS://API.TEST:443` and
+    `https://api.test` are one origin, one breaker)."""
+    scheme, _, rest = url.partition("://")
+    host = rest.split("/", 1)[0].rpartition("@")[2].lower()
+    return host.removesuffix(_DEFAULT_PORTS.get(scheme.lower(), "\0"))

@@ -1152,6 +1152,11 @@ class _InvoicesInvoicesMethods(_rt.SyncResource):
                 amount available on the source, up to the amount to fully pay the invoice. This
                 effectively forgives the difference between the amount available on the source
                 and the amount due.
+
+                Passing `forgive=false` will fail the charge if the source hasn't been pre-funded
+                with the right amount. An example for this case is with ACH Credit Transfers and
+                wires: if the amount wired is less than the amount due by a small amount, you
+                might want to forgive the difference. Defaults to `false`.
             mandate: ID of the mandate to be used for this invoice. It must correspond to the
                 payment method used to pay the invoice, including the payment_method param or the
                 invoice's default_payment_method or default_source, if set.
@@ -1980,6 +1985,11 @@ class _AsyncInvoicesInvoicesMethods(_rt.AsyncResource):
                 amount available on the source, up to the amount to fully pay the invoice. This
                 effectively forgives the difference between the amount available on the source
                 and the amount due.
+
+                Passing `forgive=false` will fail the charge if the source hasn't been pre-funded
+                with the right amount. An example for this case is with ACH Credit Transfers and
+                wires: if the amount wired is less than the amount due by a small amount, you
+                might want to forgive the difference. Defaults to `false`.
             mandate: ID of the mandate to be used for this invoice. It must correspond to the
                 payment method used to pay the invoice, including the payment_method param or the
                 invoice's default_payment_method or default_source, if set.

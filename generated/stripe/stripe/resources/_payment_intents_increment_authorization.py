@@ -174,6 +174,8 @@ class _PaymentIntentsIncrementAuthorizationMethods(_rt.SyncResource):
                 letter, maximum 22 characters.
             transfer_data: The parameters used to automatically create a Transfer when the
                 payment is captured.
+                For more information, see the PaymentIntents [use case for connected
+                accounts](https://stripe.com/docs/payments/connected-accounts).
         """
         return self._client.request(
             _PAYMENT_INTENTS_INCREMENT_AUTHORIZATION,
@@ -334,6 +336,8 @@ class _AsyncPaymentIntentsIncrementAuthorizationMethods(_rt.AsyncResource):
                 letter, maximum 22 characters.
             transfer_data: The parameters used to automatically create a Transfer when the
                 payment is captured.
+                For more information, see the PaymentIntents [use case for connected
+                accounts](https://stripe.com/docs/payments/connected-accounts).
         """
         return await self._client.request(
             _PAYMENT_INTENTS_INCREMENT_AUTHORIZATION,

@@ -561,6 +561,15 @@ class _PaymentIntentsPaymentIntentsMethods(_rt.SyncResource):
                 [confirm](https://stripe.com/docs/api/payment_intents/confirm) API may also be
                 provided.
             customer: ID of the Customer this PaymentIntent belongs to, if one exists.
+
+                Payment methods attached to other Customers cannot be used with this
+                PaymentIntent.
+
+                If present in combination with
+                [setup_future_usage](https://stripe.com/docs/api#payment_intent_object-setup_future_usage),
+                this PaymentIntent's payment method will be attached to the Customer after the
+                PaymentIntent has been confirmed and any required actions from the user are
+                complete.
             description: An arbitrary string attached to the object. Often useful for displaying
                 to users.
             error_on_requires_action: Set to `true` to fail the payment attempt if the
@@ -594,8 +603,16 @@ class _PaymentIntentsPaymentIntentsMethods(_rt.SyncResource):
             payment_method: ID of the payment method (a PaymentMethod, Card, or [compatible
                 Source](https://stripe.com/docs/payments/payment-methods/transitioning#compatibility)
                 object) to attach to this PaymentIntent.
+
+                If this parameter is omitted with `confirm=true`, `customer.default_source` will
+                be attached as this PaymentIntent's payment instrument to improve the migration
+                experience for users of the Charges API. We recommend that you explicitly provide
+                the `payment_method` going forward.
             payment_method_data: If provided, this hash will be used to create a PaymentMethod.
                 The new PaymentMethod will appear
+                in the
+                [payment_method](https://stripe.com/docs/api/payment_intents/object#payment_intent_object-payment_method)
+                property on the PaymentIntent.
             payment_method_options: Payment-method-specific configuration for this PaymentIntent.
             payment_method_types: The list of payment method types (e.g. card) that this
                 PaymentIntent is allowed to use. If this is not provided, defaults to ["card"].
@@ -614,6 +631,19 @@ class _PaymentIntentsPaymentIntentsMethods(_rt.SyncResource):
                 [`confirm=true`](https://stripe.com/docs/api/payment_intents/create#create_payment_intent-confirm).
             setup_future_usage: Indicates that you intend to make future payments with this
                 PaymentIntent's payment method.
+
+                Providing this parameter will [attach the payment
+                method](https://stripe.com/docs/payments/save-during-payment) to the
+                PaymentIntent's Customer, if present, after the PaymentIntent is confirmed and
+                any required actions from the user are complete. If no Customer was provided, the
+                payment method can still be
+                [attached](https://stripe.com/docs/api/payment_methods/attach) to a Customer
+                after the transaction completes.
+
+                When processing card payments, Stripe also uses `setup_future_usage` to
+                dynamically optimize your payment flow and comply with regional legislation and
+                network rules, such as
+                [SCA](https://stripe.com/docs/strong-customer-authentication).
             shipping: Shipping information for this PaymentIntent.
             statement_descriptor: For non-card charges, you can use this value as the complete
                 description that appears on your customers’ statements. Must contain at least one
@@ -624,6 +654,8 @@ class _PaymentIntentsPaymentIntentsMethods(_rt.SyncResource):
                 descriptor. Maximum 22 characters for the concatenated descriptor.
             transfer_data: The parameters used to automatically create a Transfer when the
                 payment succeeds.
+                For more information, see the PaymentIntents [use case for connected
+                accounts](https://stripe.com/docs/payments/connected-accounts).
             transfer_group: A string that identifies the resulting payment as part of a group.
                 See the PaymentIntents [use case for connected
                 accounts](https://stripe.com/docs/payments/connected-accounts) for details.
@@ -783,6 +815,15 @@ class _PaymentIntentsPaymentIntentsMethods(_rt.SyncResource):
                 code](https://www.iso.org/iso-4217-currency-codes.html), in lowercase. Must be a
                 [supported currency](https://stripe.com/docs/currencies).
             customer: ID of the Customer this PaymentIntent belongs to, if one exists.
+
+                Payment methods attached to other Customers cannot be used with this
+                PaymentIntent.
+
+                If present in combination with
+                [setup_future_usage](https://stripe.com/docs/api#payment_intent_object-setup_future_usage),
+                this PaymentIntent's payment method will be attached to the Customer after the
+                PaymentIntent has been confirmed and any required actions from the user are
+                complete.
             description: An arbitrary string attached to the object. Often useful for displaying
                 to users.
             expand: Specifies which fields in the response should be expanded.
@@ -796,6 +837,9 @@ class _PaymentIntentsPaymentIntentsMethods(_rt.SyncResource):
                 object) to attach to this PaymentIntent.
             payment_method_data: If provided, this hash will be used to create a PaymentMethod.
                 The new PaymentMethod will appear
+                in the
+                [payment_method](https://stripe.com/docs/api/payment_intents/object#payment_intent_object-payment_method)
+                property on the PaymentIntent.
             payment_method_options: Payment-method-specific configuration for this PaymentIntent.
             payment_method_types: The list of payment method types (e.g. card) that this
                 PaymentIntent is allowed to use. Use automatic_payment_methods to manage payment
@@ -807,6 +851,23 @@ class _PaymentIntentsPaymentIntentsMethods(_rt.SyncResource):
                 settings](https://dashboard.stripe.com/account/emails).
             setup_future_usage: Indicates that you intend to make future payments with this
                 PaymentIntent's payment method.
+
+                Providing this parameter will [attach the payment
+                method](https://stripe.com/docs/payments/save-during-payment) to the
+                PaymentIntent's Customer, if present, after the PaymentIntent is confirmed and
+                any required actions from the user are complete. If no Customer was provided, the
+                payment method can still be
+                [attached](https://stripe.com/docs/api/payment_methods/attach) to a Customer
+                after the transaction completes.
+
+                When processing card payments, Stripe also uses `setup_future_usage` to
+                dynamically optimize your payment flow and comply with regional legislation and
+                network rules, such as
+                [SCA](https://stripe.com/docs/strong-customer-authentication).
+
+                If `setup_future_usage` is already set and you are performing a request using a
+                publishable key, you may only update the value from `on_session` to
+                `off_session`.
             shipping: Shipping information for this PaymentIntent.
             statement_descriptor: For non-card charges, you can use this value as the complete
                 description that appears on your customers’ statements. Must contain at least one
@@ -938,6 +999,15 @@ class _PaymentIntentsPaymentIntentsMethods(_rt.SyncResource):
         Args:
             amount: Amount intended to be applied to this PaymentIntent from the customer’s cash
                 balance.
+
+                A positive integer representing how much to charge in the [smallest currency
+                unit](https://stripe.com/docs/currencies#zero-decimal) (e.g., 100 cents to charge
+                $1.00 or 100 to charge ¥100, a zero-decimal currency).
+
+                The maximum amount is the amount of the PaymentIntent.
+
+                When omitted, the amount defaults to the remaining amount requested on the
+                PaymentIntent.
             currency: Three-letter [ISO currency
                 code](https://www.iso.org/iso-4217-currency-codes.html), in lowercase. Must be a
                 [supported currency](https://stripe.com/docs/currencies).
@@ -1069,6 +1139,8 @@ class _PaymentIntentsPaymentIntentsMethods(_rt.SyncResource):
                 descriptor. Maximum 22 characters for the concatenated descriptor.
             transfer_data: The parameters used to automatically create a Transfer when the
                 payment
+                is captured. For more information, see the PaymentIntents [use case for connected
+                accounts](https://stripe.com/docs/payments/connected-accounts).
         """
         return self._client.request(
             _PAYMENT_INTENTS_CAPTURE,
@@ -1165,6 +1237,9 @@ class _PaymentIntentsPaymentIntentsMethods(_rt.SyncResource):
                 object) to attach to this PaymentIntent.
             payment_method_data: If provided, this hash will be used to create a PaymentMethod.
                 The new PaymentMethod will appear
+                in the
+                [payment_method](https://stripe.com/docs/api/payment_intents/object#payment_intent_object-payment_method)
+                property on the PaymentIntent.
             payment_method_options: Payment-method-specific configuration for this PaymentIntent.
             payment_method_types: The list of payment method types (e.g. card) that this
                 PaymentIntent is allowed to use. Use automatic_payment_methods to manage payment
@@ -1178,8 +1253,28 @@ class _PaymentIntentsPaymentIntentsMethods(_rt.SyncResource):
                 settings](https://dashboard.stripe.com/account/emails).
             return_url: The URL to redirect your customer back to after they authenticate or
                 cancel their payment on the payment method's app or site.
+                If you'd prefer to redirect to a mobile application, you can alternatively supply
+                an application URI scheme.
+                This parameter is only used for cards and other redirect-based payment methods.
             setup_future_usage: Indicates that you intend to make future payments with this
                 PaymentIntent's payment method.
+
+                Providing this parameter will [attach the payment
+                method](https://stripe.com/docs/payments/save-during-payment) to the
+                PaymentIntent's Customer, if present, after the PaymentIntent is confirmed and
+                any required actions from the user are complete. If no Customer was provided, the
+                payment method can still be
+                [attached](https://stripe.com/docs/api/payment_methods/attach) to a Customer
+                after the transaction completes.
+
+                When processing card payments, Stripe also uses `setup_future_usage` to
+                dynamically optimize your payment flow and comply with regional legislation and
+                network rules, such as
+                [SCA](https://stripe.com/docs/strong-customer-authentication).
+
+                If `setup_future_usage` is already set and you are performing a request using a
+                publishable key, you may only update the value from `on_session` to
+                `off_session`.
             shipping: Shipping information for this PaymentIntent.
             use_stripe_sdk: Set to `true` only when using manual confirmation and the iOS or
                 Android SDKs to handle additional authentication steps.
@@ -1398,6 +1493,15 @@ class _AsyncPaymentIntentsPaymentIntentsMethods(_rt.AsyncResource):
                 [confirm](https://stripe.com/docs/api/payment_intents/confirm) API may also be
                 provided.
             customer: ID of the Customer this PaymentIntent belongs to, if one exists.
+
+                Payment methods attached to other Customers cannot be used with this
+                PaymentIntent.
+
+                If present in combination with
+                [setup_future_usage](https://stripe.com/docs/api#payment_intent_object-setup_future_usage),
+                this PaymentIntent's payment method will be attached to the Customer after the
+                PaymentIntent has been confirmed and any required actions from the user are
+                complete.
             description: An arbitrary string attached to the object. Often useful for displaying
                 to users.
             error_on_requires_action: Set to `true` to fail the payment attempt if the
@@ -1431,8 +1535,16 @@ class _AsyncPaymentIntentsPaymentIntentsMethods(_rt.AsyncResource):
             payment_method: ID of the payment method (a PaymentMethod, Card, or [compatible
                 Source](https://stripe.com/docs/payments/payment-methods/transitioning#compatibility)
                 object) to attach to this PaymentIntent.
+
+                If this parameter is omitted with `confirm=true`, `customer.default_source` will
+                be attached as this PaymentIntent's payment instrument to improve the migration
+                experience for users of the Charges API. We recommend that you explicitly provide
+                the `payment_method` going forward.
             payment_method_data: If provided, this hash will be used to create a PaymentMethod.
                 The new PaymentMethod will appear
+                in the
+                [payment_method](https://stripe.com/docs/api/payment_intents/object#payment_intent_object-payment_method)
+                property on the PaymentIntent.
             payment_method_options: Payment-method-specific configuration for this PaymentIntent.
             payment_method_types: The list of payment method types (e.g. card) that this
                 PaymentIntent is allowed to use. If this is not provided, defaults to ["card"].
@@ -1451,6 +1563,19 @@ class _AsyncPaymentIntentsPaymentIntentsMethods(_rt.AsyncResource):
                 [`confirm=true`](https://stripe.com/docs/api/payment_intents/create#create_payment_intent-confirm).
             setup_future_usage: Indicates that you intend to make future payments with this
                 PaymentIntent's payment method.
+
+                Providing this parameter will [attach the payment
+                method](https://stripe.com/docs/payments/save-during-payment) to the
+                PaymentIntent's Customer, if present, after the PaymentIntent is confirmed and
+                any required actions from the user are complete. If no Customer was provided, the
+                payment method can still be
+                [attached](https://stripe.com/docs/api/payment_methods/attach) to a Customer
+                after the transaction completes.
+
+                When processing card payments, Stripe also uses `setup_future_usage` to
+                dynamically optimize your payment flow and comply with regional legislation and
+                network rules, such as
+                [SCA](https://stripe.com/docs/strong-customer-authentication).
             shipping: Shipping information for this PaymentIntent.
             statement_descriptor: For non-card charges, you can use this value as the complete
                 description that appears on your customers’ statements. Must contain at least one
@@ -1461,6 +1586,8 @@ class _AsyncPaymentIntentsPaymentIntentsMethods(_rt.AsyncResource):
                 descriptor. Maximum 22 characters for the concatenated descriptor.
             transfer_data: The parameters used to automatically create a Transfer when the
                 payment succeeds.
+                For more information, see the PaymentIntents [use case for connected
+                accounts](https://stripe.com/docs/payments/connected-accounts).
             transfer_group: A string that identifies the resulting payment as part of a group.
                 See the PaymentIntents [use case for connected
                 accounts](https://stripe.com/docs/payments/connected-accounts) for details.
@@ -1620,6 +1747,15 @@ class _AsyncPaymentIntentsPaymentIntentsMethods(_rt.AsyncResource):
                 code](https://www.iso.org/iso-4217-currency-codes.html), in lowercase. Must be a
                 [supported currency](https://stripe.com/docs/currencies).
             customer: ID of the Customer this PaymentIntent belongs to, if one exists.
+
+                Payment methods attached to other Customers cannot be used with this
+                PaymentIntent.
+
+                If present in combination with
+                [setup_future_usage](https://stripe.com/docs/api#payment_intent_object-setup_future_usage),
+                this PaymentIntent's payment method will be attached to the Customer after the
+                PaymentIntent has been confirmed and any required actions from the user are
+                complete.
             description: An arbitrary string attached to the object. Often useful for displaying
                 to users.
             expand: Specifies which fields in the response should be expanded.
@@ -1633,6 +1769,9 @@ class _AsyncPaymentIntentsPaymentIntentsMethods(_rt.AsyncResource):
                 object) to attach to this PaymentIntent.
             payment_method_data: If provided, this hash will be used to create a PaymentMethod.
                 The new PaymentMethod will appear
+                in the
+                [payment_method](https://stripe.com/docs/api/payment_intents/object#payment_intent_object-payment_method)
+                property on the PaymentIntent.
             payment_method_options: Payment-method-specific configuration for this PaymentIntent.
             payment_method_types: The list of payment method types (e.g. card) that this
                 PaymentIntent is allowed to use. Use automatic_payment_methods to manage payment
@@ -1644,6 +1783,23 @@ class _AsyncPaymentIntentsPaymentIntentsMethods(_rt.AsyncResource):
                 settings](https://dashboard.stripe.com/account/emails).
             setup_future_usage: Indicates that you intend to make future payments with this
                 PaymentIntent's payment method.
+
+                Providing this parameter will [attach the payment
+                method](https://stripe.com/docs/payments/save-during-payment) to the
+                PaymentIntent's Customer, if present, after the PaymentIntent is confirmed and
+                any required actions from the user are complete. If no Customer was provided, the
+                payment method can still be
+                [attached](https://stripe.com/docs/api/payment_methods/attach) to a Customer
+                after the transaction completes.
+
+                When processing card payments, Stripe also uses `setup_future_usage` to
+                dynamically optimize your payment flow and comply with regional legislation and
+                network rules, such as
+                [SCA](https://stripe.com/docs/strong-customer-authentication).
+
+                If `setup_future_usage` is already set and you are performing a request using a
+                publishable key, you may only update the value from `on_session` to
+                `off_session`.
             shipping: Shipping information for this PaymentIntent.
             statement_descriptor: For non-card charges, you can use this value as the complete
                 description that appears on your customers’ statements. Must contain at least one
@@ -1775,6 +1931,15 @@ class _AsyncPaymentIntentsPaymentIntentsMethods(_rt.AsyncResource):
         Args:
             amount: Amount intended to be applied to this PaymentIntent from the customer’s cash
                 balance.
+
+                A positive integer representing how much to charge in the [smallest currency
+                unit](https://stripe.com/docs/currencies#zero-decimal) (e.g., 100 cents to charge
+                $1.00 or 100 to charge ¥100, a zero-decimal currency).
+
+                The maximum amount is the amount of the PaymentIntent.
+
+                When omitted, the amount defaults to the remaining amount requested on the
+                PaymentIntent.
             currency: Three-letter [ISO currency
                 code](https://www.iso.org/iso-4217-currency-codes.html), in lowercase. Must be a
                 [supported currency](https://stripe.com/docs/currencies).
@@ -1906,6 +2071,8 @@ class _AsyncPaymentIntentsPaymentIntentsMethods(_rt.AsyncResource):
                 descriptor. Maximum 22 characters for the concatenated descriptor.
             transfer_data: The parameters used to automatically create a Transfer when the
                 payment
+                is captured. For more information, see the PaymentIntents [use case for connected
+                accounts](https://stripe.com/docs/payments/connected-accounts).
         """
         return await self._client.request(
             _PAYMENT_INTENTS_CAPTURE,
@@ -2002,6 +2169,9 @@ class _AsyncPaymentIntentsPaymentIntentsMethods(_rt.AsyncResource):
                 object) to attach to this PaymentIntent.
             payment_method_data: If provided, this hash will be used to create a PaymentMethod.
                 The new PaymentMethod will appear
+                in the
+                [payment_method](https://stripe.com/docs/api/payment_intents/object#payment_intent_object-payment_method)
+                property on the PaymentIntent.
             payment_method_options: Payment-method-specific configuration for this PaymentIntent.
             payment_method_types: The list of payment method types (e.g. card) that this
                 PaymentIntent is allowed to use. Use automatic_payment_methods to manage payment
@@ -2015,8 +2185,28 @@ class _AsyncPaymentIntentsPaymentIntentsMethods(_rt.AsyncResource):
                 settings](https://dashboard.stripe.com/account/emails).
             return_url: The URL to redirect your customer back to after they authenticate or
                 cancel their payment on the payment method's app or site.
+                If you'd prefer to redirect to a mobile application, you can alternatively supply
+                an application URI scheme.
+                This parameter is only used for cards and other redirect-based payment methods.
             setup_future_usage: Indicates that you intend to make future payments with this
                 PaymentIntent's payment method.
+
+                Providing this parameter will [attach the payment
+                method](https://stripe.com/docs/payments/save-during-payment) to the
+                PaymentIntent's Customer, if present, after the PaymentIntent is confirmed and
+                any required actions from the user are complete. If no Customer was provided, the
+                payment method can still be
+                [attached](https://stripe.com/docs/api/payment_methods/attach) to a Customer
+                after the transaction completes.
+
+                When processing card payments, Stripe also uses `setup_future_usage` to
+                dynamically optimize your payment flow and comply with regional legislation and
+                network rules, such as
+                [SCA](https://stripe.com/docs/strong-customer-authentication).
+
+                If `setup_future_usage` is already set and you are performing a request using a
+                publishable key, you may only update the value from `on_session` to
+                `off_session`.
             shipping: Shipping information for this PaymentIntent.
             use_stripe_sdk: Set to `true` only when using manual confirmation and the iOS or
                 Android SDKs to handle additional authentication steps.

@@ -485,6 +485,13 @@ class Accounts(_rt.SyncResource):
                 returned by [Stripe.js](https://stripe.com/docs/js), or a dictionary, as
                 documented in the `external_account` parameter for [bank
                 account](https://stripe.com/docs/api#account_create_bank_account) creation.
+
+                By default, providing an external account sets it as the new default external
+                account for its currency, and deletes the old default if one exists. To add
+                additional external accounts without replacing the existing default for the
+                currency, use the [bank
+                account](https://stripe.com/docs/api#account_create_bank_account) or [card
+                creation](https://stripe.com/docs/api#account_create_card) APIs.
             individual: Information about the person represented by the account. This field is
                 null unless `business_type` is set to `individual`.
             metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can
@@ -634,6 +641,13 @@ class Accounts(_rt.SyncResource):
                 returned by [Stripe.js](https://stripe.com/docs/js), or a dictionary, as
                 documented in the `external_account` parameter for [bank
                 account](https://stripe.com/docs/api#account_create_bank_account) creation.
+
+                By default, providing an external account sets it as the new default external
+                account for its currency, and deletes the old default if one exists. To add
+                additional external accounts without replacing the existing default for the
+                currency, use the [bank
+                account](https://stripe.com/docs/api#account_create_bank_account) or [card
+                creation](https://stripe.com/docs/api#account_create_card) APIs.
             individual: Information about the person represented by the account. This field is
                 null unless `business_type` is set to `individual`.
             metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can
@@ -1043,6 +1057,13 @@ class AsyncAccounts(_rt.AsyncResource):
                 returned by [Stripe.js](https://stripe.com/docs/js), or a dictionary, as
                 documented in the `external_account` parameter for [bank
                 account](https://stripe.com/docs/api#account_create_bank_account) creation.
+
+                By default, providing an external account sets it as the new default external
+                account for its currency, and deletes the old default if one exists. To add
+                additional external accounts without replacing the existing default for the
+                currency, use the [bank
+                account](https://stripe.com/docs/api#account_create_bank_account) or [card
+                creation](https://stripe.com/docs/api#account_create_card) APIs.
             individual: Information about the person represented by the account. This field is
                 null unless `business_type` is set to `individual`.
             metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can
@@ -1192,6 +1213,13 @@ class AsyncAccounts(_rt.AsyncResource):
                 returned by [Stripe.js](https://stripe.com/docs/js), or a dictionary, as
                 documented in the `external_account` parameter for [bank
                 account](https://stripe.com/docs/api#account_create_bank_account) creation.
+
+                By default, providing an external account sets it as the new default external
+                account for its currency, and deletes the old default if one exists. To add
+                additional external accounts without replacing the existing default for the
+                currency, use the [bank
+                account](https://stripe.com/docs/api#account_create_bank_account) or [card
+                creation](https://stripe.com/docs/api#account_create_card) APIs.
             individual: Information about the person represented by the account. This field is
                 null unless `business_type` is set to `individual`.
             metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can

@@ -464,6 +464,11 @@ class CheckoutSessions(_rt.SyncResource):
 
         Args:
             success_url: The URL to which Stripe should send customers when payment or setup
+                is complete.
+                If you’d like to use information from the successful Checkout Session on your
+                page,
+                read the guide on [customizing your success
+                page](https://stripe.com/docs/payments/checkout/custom-success-page).
             after_expiration: Configure actions after a Checkout Session has expired.
             allow_promotion_codes: Enables user redeemable promotion codes.
             automatic_tax: Settings for automatic tax lookup for this session and resulting
@@ -473,6 +478,8 @@ class CheckoutSessions(_rt.SyncResource):
             cancel_url: If set, Checkout displays a back button and customers will be directed to
                 this URL if they decide to cancel payment and return to your website.
             client_reference_id: A unique string to reference the Checkout Session. This can be a
+                customer ID, a cart ID, or similar, and can be used to reconcile the
+                session with your internal systems.
             consent_collection: Configure fields for the Checkout Session to gather active
                 consent from customers.
             currency: Three-letter [ISO currency
@@ -483,10 +490,48 @@ class CheckoutSessions(_rt.SyncResource):
             custom_text: Display additional text for your customers using custom text.
             customer: ID of an existing Customer, if one exists. In `payment` mode, the
                 customer’s most recent card
+                payment method will be used to prefill the email, name, card details, and billing
+                address
+                on the Checkout page. In `subscription` mode, the customer’s [default payment
+                method](https://stripe.com/docs/api/customers/update#update_customer-invoice_settings-default_payment_method)
+                will be used if it’s a card, and otherwise the most recent card will be used. A
+                valid billing address, billing name and billing email are required on the payment
+                method for Checkout to prefill the customer's card details.
+
+                If the Customer already has a valid
+                [email](https://stripe.com/docs/api/customers/object#customer_object-email) set,
+                the email will be prefilled and not editable in Checkout.
+                If the Customer does not have a valid `email`, Checkout will set the email
+                entered during the session on the Customer.
+
+                If blank for Checkout Sessions in `payment` or `subscription` mode, Checkout will
+                create a new Customer object based on information provided during the payment
+                flow.
+
+                You can set
+                [`payment_intent_data.setup_future_usage`](https://stripe.com/docs/api/checkout/sessions/create#create_checkout_session-payment_intent_data-setup_future_usage)
+                to have Checkout automatically attach the payment method to the Customer you pass
+                in for future reuse.
             customer_creation: Configure whether a Checkout Session creates a
                 [Customer](https://stripe.com/docs/api/customers) during Session confirmation.
+
+                When a Customer is not created, you can still retrieve email, address, and other
+                customer data entered in Checkout
+                with
+                [customer_details](https://stripe.com/docs/api/checkout/sessions/object#checkout_session_object-customer_details).
+
+                Sessions that don't create Customers instead are grouped by [guest
+                customers](https://stripe.com/docs/payments/checkout/guest-customers)
+                in the Dashboard. Promotion codes limited to first time customers will return
+                invalid for these Sessions.
+
+                Can only be set in `payment` and `setup` mode.
             customer_email: If provided, this value will be used when the Customer object is
                 created.
+                If not provided, customers will be asked to enter their email address.
+                Use this parameter to prefill customer data if you already have an email
+                on file. To access information about the customer once a session is
+                complete, use the `customer` field.
             customer_update: Controls what fields on Customer can be updated by the Checkout
                 Session. Can only be provided when `customer` is provided.
             discounts: The coupon or promotion code to apply to this Session. Currently, only up
@@ -498,6 +543,13 @@ class CheckoutSessions(_rt.SyncResource):
             invoice_creation: Generate a post-purchase Invoice for one-time payments.
             line_items: A list of items the customer is purchasing. Use this parameter to pass
                 one-time or recurring [Prices](https://stripe.com/docs/api/prices).
+
+                For `payment` mode, there is a maximum of 100 line items, however it is
+                recommended to consolidate line items if there are more than a few dozen.
+
+                For `subscription` mode, there is a maximum of 20 line items with recurring
+                Prices and 20 line items with one-time Prices. Line items with one-time Prices
+                will be on the initial invoice only.
             locale: The IETF language tag of the locale Checkout is displayed in. If blank or
                 `auto`, the browser's locale is used.
             metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can
@@ -512,10 +564,35 @@ class CheckoutSessions(_rt.SyncResource):
             payment_method_collection: Specify whether Checkout should collect a payment method.
                 When set to `if_required`, Checkout will not collect a payment method when the
                 total due for the session is 0.
+                This may occur if the Checkout Session includes a free trial or a discount.
+
+                Can only be set in `subscription` mode.
+
+                If you'd like information on how to collect a payment method outside of Checkout,
+                read the guide on configuring [subscriptions with a free
+                trial](https://stripe.com/docs/payments/checkout/free-trials).
             payment_method_options: Payment-method-specific configuration.
             payment_method_types: A list of the types of payment methods (e.g., `card`) this
                 Checkout Session can accept.
+
+                In `payment` and `subscription` mode, you can omit this attribute to manage your
+                payment methods from the [Stripe
+                Dashboard](https://dashboard.stripe.com/settings/payment_methods).
+                It is required in `setup` mode.
+
+                Read more about the supported payment methods and their requirements in our
+                [payment
+                method details guide](https://stripe.com/docs/payments/checkout/payment-methods).
+
+                If multiple payment methods are passed, Checkout will dynamically reorder them to
+                prioritize the most relevant payment methods based on the customer's location and
+                other characteristics.
             phone_number_collection: Controls phone number collection settings for the session.
+
+                We recommend that you review your privacy policy and check with your legal
+                contacts
+                before using this feature. Learn more about [collecting phone numbers with
+                Checkout](https://stripe.com/docs/payments/checkout/phone-numbers).
             setup_intent_data: A subset of parameters to be passed to SetupIntent creation for
                 Checkout Sessions in `setup` mode.
             shipping_address_collection: When set, provides configuration for Checkout to collect
@@ -523,6 +600,9 @@ class CheckoutSessions(_rt.SyncResource):
             shipping_options: The shipping rate options to apply to this Session.
             submit_type: Describes the type of transaction being performed by Checkout in order
                 to customize
+                relevant text on the page, such as the submit button. `submit_type` can only be
+                specified on Checkout Sessions in `payment` mode, but not Checkout Sessions
+                in `subscription` or `setup` mode.
             subscription_data: A subset of parameters to be passed to subscription creation for
                 Checkout Sessions in `subscription` mode.
             tax_id_collection: Controls tax ID collection settings for the session.
@@ -951,6 +1031,11 @@ class AsyncCheckoutSessions(_rt.AsyncResource):
 
         Args:
             success_url: The URL to which Stripe should send customers when payment or setup
+                is complete.
+                If you’d like to use information from the successful Checkout Session on your
+                page,
+                read the guide on [customizing your success
+                page](https://stripe.com/docs/payments/checkout/custom-success-page).
             after_expiration: Configure actions after a Checkout Session has expired.
             allow_promotion_codes: Enables user redeemable promotion codes.
             automatic_tax: Settings for automatic tax lookup for this session and resulting
@@ -960,6 +1045,8 @@ class AsyncCheckoutSessions(_rt.AsyncResource):
             cancel_url: If set, Checkout displays a back button and customers will be directed to
                 this URL if they decide to cancel payment and return to your website.
             client_reference_id: A unique string to reference the Checkout Session. This can be a
+                customer ID, a cart ID, or similar, and can be used to reconcile the
+                session with your internal systems.
             consent_collection: Configure fields for the Checkout Session to gather active
                 consent from customers.
             currency: Three-letter [ISO currency
@@ -970,10 +1057,48 @@ class AsyncCheckoutSessions(_rt.AsyncResource):
             custom_text: Display additional text for your customers using custom text.
             customer: ID of an existing Customer, if one exists. In `payment` mode, the
                 customer’s most recent card
+                payment method will be used to prefill the email, name, card details, and billing
+                address
+                on the Checkout page. In `subscription` mode, the customer’s [default payment
+                method](https://stripe.com/docs/api/customers/update#update_customer-invoice_settings-default_payment_method)
+                will be used if it’s a card, and otherwise the most recent card will be used. A
+                valid billing address, billing name and billing email are required on the payment
+                method for Checkout to prefill the customer's card details.
+
+                If the Customer already has a valid
+                [email](https://stripe.com/docs/api/customers/object#customer_object-email) set,
+                the email will be prefilled and not editable in Checkout.
+                If the Customer does not have a valid `email`, Checkout will set the email
+                entered during the session on the Customer.
+
+                If blank for Checkout Sessions in `payment` or `subscription` mode, Checkout will
+                create a new Customer object based on information provided during the payment
+                flow.
+
+                You can set
+                [`payment_intent_data.setup_future_usage`](https://stripe.com/docs/api/checkout/sessions/create#create_checkout_session-payment_intent_data-setup_future_usage)
+                to have Checkout automatically attach the payment method to the Customer you pass
+                in for future reuse.
             customer_creation: Configure whether a Checkout Session creates a
                 [Customer](https://stripe.com/docs/api/customers) during Session confirmation.
+
+                When a Customer is not created, you can still retrieve email, address, and other
+                customer data entered in Checkout
+                with
+                [customer_details](https://stripe.com/docs/api/checkout/sessions/object#checkout_session_object-customer_details).
+
+                Sessions that don't create Customers instead are grouped by [guest
+                customers](https://stripe.com/docs/payments/checkout/guest-customers)
+                in the Dashboard. Promotion codes limited to first time customers will return
+                invalid for these Sessions.
+
+                Can only be set in `payment` and `setup` mode.
             customer_email: If provided, this value will be used when the Customer object is
                 created.
+                If not provided, customers will be asked to enter their email address.
+                Use this parameter to prefill customer data if you already have an email
+                on file. To access information about the customer once a session is
+                complete, use the `customer` field.
             customer_update: Controls what fields on Customer can be updated by the Checkout
                 Session. Can only be provided when `customer` is provided.
             discounts: The coupon or promotion code to apply to this Session. Currently, only up
@@ -985,6 +1110,13 @@ class AsyncCheckoutSessions(_rt.AsyncResource):
             invoice_creation: Generate a post-purchase Invoice for one-time payments.
             line_items: A list of items the customer is purchasing. Use this parameter to pass
                 one-time or recurring [Prices](https://stripe.com/docs/api/prices).
+
+                For `payment` mode, there is a maximum of 100 line items, however it is
+                recommended to consolidate line items if there are more than a few dozen.
+
+                For `subscription` mode, there is a maximum of 20 line items with recurring
+                Prices and 20 line items with one-time Prices. Line items with one-time Prices
+                will be on the initial invoice only.
             locale: The IETF language tag of the locale Checkout is displayed in. If blank or
                 `auto`, the browser's locale is used.
             metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can
@@ -999,10 +1131,35 @@ class AsyncCheckoutSessions(_rt.AsyncResource):
             payment_method_collection: Specify whether Checkout should collect a payment method.
                 When set to `if_required`, Checkout will not collect a payment method when the
                 total due for the session is 0.
+                This may occur if the Checkout Session includes a free trial or a discount.
+
+                Can only be set in `subscription` mode.
+
+                If you'd like information on how to collect a payment method outside of Checkout,
+                read the guide on configuring [subscriptions with a free
+                trial](https://stripe.com/docs/payments/checkout/free-trials).
             payment_method_options: Payment-method-specific configuration.
             payment_method_types: A list of the types of payment methods (e.g., `card`) this
                 Checkout Session can accept.
+
+                In `payment` and `subscription` mode, you can omit this attribute to manage your
+                payment methods from the [Stripe
+                Dashboard](https://dashboard.stripe.com/settings/payment_methods).
+                It is required in `setup` mode.
+
+                Read more about the supported payment methods and their requirements in our
+                [payment
+                method details guide](https://stripe.com/docs/payments/checkout/payment-methods).
+
+                If multiple payment methods are passed, Checkout will dynamically reorder them to
+                prioritize the most relevant payment methods based on the customer's location and
+                other characteristics.
             phone_number_collection: Controls phone number collection settings for the session.
+
+                We recommend that you review your privacy policy and check with your legal
+                contacts
+                before using this feature. Learn more about [collecting phone numbers with
+                Checkout](https://stripe.com/docs/payments/checkout/phone-numbers).
             setup_intent_data: A subset of parameters to be passed to SetupIntent creation for
                 Checkout Sessions in `setup` mode.
             shipping_address_collection: When set, provides configuration for Checkout to collect
@@ -1010,6 +1167,9 @@ class AsyncCheckoutSessions(_rt.AsyncResource):
             shipping_options: The shipping rate options to apply to this Session.
             submit_type: Describes the type of transaction being performed by Checkout in order
                 to customize
+                relevant text on the page, such as the submit button. `submit_type` can only be
+                specified on Checkout Sessions in `payment` mode, but not Checkout Sessions
+                in `subscription` or `setup` mode.
             subscription_data: A subset of parameters to be passed to subscription creation for
                 Checkout Sessions in `subscription` mode.
             tax_id_collection: Controls tax ID collection settings for the session.

@@ -792,6 +792,13 @@ class Customers(_rt.SyncResource):
                 see the
                 [invoice_settings.default_payment_method](https://stripe.com/docs/api/customers/update#update_customer-invoice_settings-default_payment_method)
                 parameter.
+
+                Provide the ID of a payment source already attached to this customer to make it
+                this customer's default payment source.
+
+                If you want to add a new payment source and make it the default, see the
+                [source](https://stripe.com/docs/api/customers/update#update_customer-source)
+                property.
             description: An arbitrary string that you can attach to a customer object. It is
                 displayed alongside the customer in the dashboard.
             email: Customer's email address. It's displayed alongside the customer in your
@@ -1470,6 +1477,13 @@ class AsyncCustomers(_rt.AsyncResource):
                 see the
                 [invoice_settings.default_payment_method](https://stripe.com/docs/api/customers/update#update_customer-invoice_settings-default_payment_method)
                 parameter.
+
+                Provide the ID of a payment source already attached to this customer to make it
+                this customer's default payment source.
+
+                If you want to add a new payment source and make it the default, see the
+                [source](https://stripe.com/docs/api/customers/update#update_customer-source)
+                property.
             description: An arbitrary string that you can attach to a customer object. It is
                 displayed alongside the customer in the dashboard.
             email: Customer's email address. It's displayed alongside the customer in your

@@ -121,6 +121,9 @@ class FinancialConnectionsSessions(_rt.SyncResource):
         Args:
             account_holder: The account holder to link accounts for.
             permissions: List of data features that you would like to request access to.
+
+                Possible values are `balances`, `transactions`, `ownership`, and
+                `payment_method`.
             expand: Specifies which fields in the response should be expanded.
             filters: Filters to restrict the kinds of accounts to collect.
             return_url: For webview integrations only. Upon completing OAuth login in the native
@@ -239,6 +242,9 @@ class AsyncFinancialConnectionsSessions(_rt.AsyncResource):
         Args:
             account_holder: The account holder to link accounts for.
             permissions: List of data features that you would like to request access to.
+
+                Possible values are `balances`, `transactions`, `ownership`, and
+                `payment_method`.
             expand: Specifies which fields in the response should be expanded.
             filters: Filters to restrict the kinds of accounts to collect.
             return_url: For webview integrations only. Upon completing OAuth login in the native

@@ -441,12 +441,21 @@ class PaymentLinks(_rt.SyncResource):
                 When set to `if_required`, Checkout will not collect a payment method when the
                 total due for the session is 0.This may occur if the Checkout Session includes a
                 free trial or a discount.
+
+                Can only be set in `subscription` mode.
+
+                If you'd like information on how to collect a payment method outside of Checkout,
+                read the guide on [configuring subscriptions with a free
+                trial](https://stripe.com/docs/payments/checkout/free-trials).
             payment_method_types: The list of payment method types that customers can use. If no
                 value is passed, Stripe will dynamically show relevant payment methods from your
                 [payment method settings](https://dashboard.stripe.com/settings/payment_methods)
                 (20+ payment methods
                 [supported](https://stripe.com/docs/payments/payment-methods/integration-options#payment-method-product-support)).
             phone_number_collection: Controls phone number collection settings during checkout.
+
+                We recommend that you review your privacy policy and check with your legal
+                contacts.
             shipping_address_collection: Configuration for collecting the customer's shipping
                 address.
             shipping_options: The shipping rate options to apply to [checkout
@@ -638,6 +647,12 @@ class PaymentLinks(_rt.SyncResource):
                 When set to `if_required`, Checkout will not collect a payment method when the
                 total due for the session is 0.This may occur if the Checkout Session includes a
                 free trial or a discount.
+
+                Can only be set in `subscription` mode.
+
+                If you'd like information on how to collect a payment method outside of Checkout,
+                read the guide on [configuring subscriptions with a free
+                trial](https://stripe.com/docs/payments/checkout/free-trials).
             payment_method_types: The list of payment method types that customers can use. Pass
                 an empty string to enable automatic payment methods that use your [payment method
                 settings](https://dashboard.stripe.com/settings/payment_methods).
@@ -947,12 +962,21 @@ class AsyncPaymentLinks(_rt.AsyncResource):
                 When set to `if_required`, Checkout will not collect a payment method when the
                 total due for the session is 0.This may occur if the Checkout Session includes a
                 free trial or a discount.
+
+                Can only be set in `subscription` mode.
+
+                If you'd like information on how to collect a payment method outside of Checkout,
+                read the guide on [configuring subscriptions with a free
+                trial](https://stripe.com/docs/payments/checkout/free-trials).
             payment_method_types: The list of payment method types that customers can use. If no
                 value is passed, Stripe will dynamically show relevant payment methods from your
                 [payment method settings](https://dashboard.stripe.com/settings/payment_methods)
                 (20+ payment methods
                 [supported](https://stripe.com/docs/payments/payment-methods/integration-options#payment-method-product-support)).
             phone_number_collection: Controls phone number collection settings during checkout.
+
+                We recommend that you review your privacy policy and check with your legal
+                contacts.
             shipping_address_collection: Configuration for collecting the customer's shipping
                 address.
             shipping_options: The shipping rate options to apply to [checkout
@@ -1144,6 +1168,12 @@ class AsyncPaymentLinks(_rt.AsyncResource):
                 When set to `if_required`, Checkout will not collect a payment method when the
                 total due for the session is 0.This may occur if the Checkout Session includes a
                 free trial or a discount.
+
+                Can only be set in `subscription` mode.
+
+                If you'd like information on how to collect a payment method outside of Checkout,
+                read the guide on [configuring subscriptions with a free
+                trial](https://stripe.com/docs/payments/checkout/free-trials).
             payment_method_types: The list of payment method types that customers can use. Pass
                 an empty string to enable automatic payment methods that use your [payment method
                 settings](https://dashboard.stripe.com/settings/payment_methods).

@@ -362,6 +362,11 @@ class Products(_rt.SyncResource):
             statement_descriptor: An arbitrary string to be displayed on your customer's credit
                 card or bank statement. While most banks display this information consistently,
                 some may display it incorrectly or not at all.
+
+                This may be up to 22 characters. The statement description may not include `<`,
+                `>`, `\\`, `"`, `'` characters, and will appear on your customer's statement in
+                capital letters. Non-ASCII characters are automatically stripped.
+                 It must contain at least one letter.
             tax_code: A [tax code](https://stripe.com/docs/tax/tax-categories) ID.
             unit_label: A label that represents units of this product. When set, this will be
                 included in customers' receipts, invoices, Checkout, and the customer portal.
@@ -546,6 +551,11 @@ class Products(_rt.SyncResource):
             statement_descriptor: An arbitrary string to be displayed on your customer's credit
                 card or bank statement. While most banks display this information consistently,
                 some may display it incorrectly or not at all.
+
+                This may be up to 22 characters. The statement description may not include `<`,
+                `>`, `\\`, `"`, `'` characters, and will appear on your customer's statement in
+                capital letters. Non-ASCII characters are automatically stripped.
+                 It must contain at least one letter. May only be set if `type=service`.
             tax_code: A [tax code](https://stripe.com/docs/tax/tax-categories) ID.
             unit_label: A label that represents units of this product. When set, this will be
                 included in customers' receipts, invoices, Checkout, and the customer portal. May
@@ -782,6 +792,11 @@ class AsyncProducts(_rt.AsyncResource):
             statement_descriptor: An arbitrary string to be displayed on your customer's credit
                 card or bank statement. While most banks display this information consistently,
                 some may display it incorrectly or not at all.
+
+                This may be up to 22 characters. The statement description may not include `<`,
+                `>`, `\\`, `"`, `'` characters, and will appear on your customer's statement in
+                capital letters. Non-ASCII characters are automatically stripped.
+                 It must contain at least one letter.
             tax_code: A [tax code](https://stripe.com/docs/tax/tax-categories) ID.
             unit_label: A label that represents units of this product. When set, this will be
                 included in customers' receipts, invoices, Checkout, and the customer portal.
@@ -966,6 +981,11 @@ class AsyncProducts(_rt.AsyncResource):
             statement_descriptor: An arbitrary string to be displayed on your customer's credit
                 card or bank statement. While most banks display this information consistently,
                 some may display it incorrectly or not at all.
+
+                This may be up to 22 characters. The statement description may not include `<`,
+                `>`, `\\`, `"`, `'` characters, and will appear on your customer's statement in
+                capital letters. Non-ASCII characters are automatically stripped.
+                 It must contain at least one letter. May only be set if `type=service`.
             tax_code: A [tax code](https://stripe.com/docs/tax/tax-categories) ID.
             unit_label: A label that represents units of this product. When set, this will be
                 included in customers' receipts, invoices, Checkout, and the customer portal. May

@@ -87,7 +87,10 @@ class SetupAttempts(_rt.SyncResource):
 
         Args:
             setup_intent: Only return SetupAttempts created by the SetupIntent specified by
+                this ID.
             created: A filter on the list, based on the object `created` field. The value
+                can be a string with an integer Unix timestamp, or it can be a
+                dictionary with a number of different query options.
             ending_before: A cursor for use in pagination. `ending_before` is an object ID that
                 defines your place in the list. For instance, if you make a list request and
                 receive 100 objects, starting with `obj_bar`, your subsequent call can include
@@ -177,7 +180,10 @@ class AsyncSetupAttempts(_rt.AsyncResource):
 
         Args:
             setup_intent: Only return SetupAttempts created by the SetupIntent specified by
+                this ID.
             created: A filter on the list, based on the object `created` field. The value
+                can be a string with an integer Unix timestamp, or it can be a
+                dictionary with a number of different query options.
             ending_before: A cursor for use in pagination. `ending_before` is an object ID that
                 defines your place in the list. For instance, if you make a list request and
                 receive 100 objects, starting with `obj_bar`, your subsequent call can include

@@ -326,6 +326,11 @@ class SetupIntents(_rt.SyncResource):
         Args:
             attach_to_self: If present, the SetupIntent's payment method will be attached to the
                 in-context Stripe Account.
+
+                It can only be used for this Stripe Account’s own money movement flows like
+                InboundTransfer and OutboundTransfers. It cannot be set to true when setting up a
+                PaymentMethod for a Customer, and defaults to false when attaching a
+                PaymentMethod to a Customer.
             created: A filter on the list, based on the object `created` field. The value can be
                 a string with an integer Unix timestamp, or it can be a dictionary with a number
                 of different query options.
@@ -407,6 +412,11 @@ class SetupIntents(_rt.SyncResource):
         Args:
             attach_to_self: If present, the SetupIntent's payment method will be attached to the
                 in-context Stripe Account.
+
+                It can only be used for this Stripe Account’s own money movement flows like
+                InboundTransfer and OutboundTransfers. It cannot be set to true when setting up a
+                PaymentMethod for a Customer, and defaults to false when attaching a
+                PaymentMethod to a Customer.
             automatic_payment_methods: When enabled, this SetupIntent will accept payment methods
                 that you have enabled in the Dashboard and are compatible with this SetupIntent's
                 other parameters.
@@ -414,11 +424,20 @@ class SetupIntents(_rt.SyncResource):
                 parameter defaults to `false`. If the payment method attached is a card, a
                 return_url may be provided in case additional authentication is required.
             customer: ID of the Customer this SetupIntent belongs to, if one exists.
+
+                If present, the SetupIntent's payment method will be attached to the Customer on
+                successful setup. Payment methods attached to other Customers cannot be used with
+                this SetupIntent.
             description: An arbitrary string attached to the object. Often useful for displaying
                 to users.
             expand: Specifies which fields in the response should be expanded.
             flow_directions: Indicates the directions of money movement for which this payment
                 method is intended to be used.
+
+                Include `inbound` if you intend to use the payment method as the origin to pull
+                funds from. Include `outbound` if you intend to use the payment method as the
+                destination to send funds to. You can include both if you intend to use the
+                payment method for both purposes.
             mandate_data: This hash contains details about the Mandate to create. This parameter
                 can only be used with
                 [`confirm=true`](https://stripe.com/docs/api/setup_intents/create#create_setup_intent-confirm).
@@ -433,6 +452,7 @@ class SetupIntents(_rt.SyncResource):
             payment_method_data: When included, this hash creates a PaymentMethod that is set as
                 the
                 [`payment_method`](https://stripe.com/docs/api/setup_intents/object#setup_intent_object-payment_method)
+                value in the SetupIntent.
             payment_method_options: Payment-method-specific configuration for this SetupIntent.
             payment_method_types: The list of payment method types (e.g. card) that this
                 SetupIntent is allowed to use. If this is not provided, defaults to ["card"].
@@ -554,12 +574,26 @@ class SetupIntents(_rt.SyncResource):
         Args:
             attach_to_self: If present, the SetupIntent's payment method will be attached to the
                 in-context Stripe Account.
+
+                It can only be used for this Stripe Account’s own money movement flows like
+                InboundTransfer and OutboundTransfers. It cannot be set to true when setting up a
+                PaymentMethod for a Customer, and defaults to false when attaching a
+                PaymentMethod to a Customer.
             customer: ID of the Customer this SetupIntent belongs to, if one exists.
+
+                If present, the SetupIntent's payment method will be attached to the Customer on
+                successful setup. Payment methods attached to other Customers cannot be used with
+                this SetupIntent.
             description: An arbitrary string attached to the object. Often useful for displaying
                 to users.
             expand: Specifies which fields in the response should be expanded.
             flow_directions: Indicates the directions of money movement for which this payment
                 method is intended to be used.
+
+                Include `inbound` if you intend to use the payment method as the origin to pull
+                funds from. Include `outbound` if you intend to use the payment method as the
+                destination to send funds to. You can include both if you intend to use the
+                payment method for both purposes.
             metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can
                 attach to an object. This can be useful for storing additional information about
                 the object in a structured format. Individual keys can be unset by posting an
@@ -570,6 +604,7 @@ class SetupIntents(_rt.SyncResource):
             payment_method_data: When included, this hash creates a PaymentMethod that is set as
                 the
                 [`payment_method`](https://stripe.com/docs/api/setup_intents/object#setup_intent_object-payment_method)
+                value in the SetupIntent.
             payment_method_options: Payment-method-specific configuration for this SetupIntent.
             payment_method_types: The list of payment method types (e.g. card) that this
                 SetupIntent is allowed to set up. If this is not provided, defaults to ["card"].
@@ -690,9 +725,13 @@ class SetupIntents(_rt.SyncResource):
             payment_method_data: When included, this hash creates a PaymentMethod that is set as
                 the
                 [`payment_method`](https://stripe.com/docs/api/setup_intents/object#setup_intent_object-payment_method)
+                value in the SetupIntent.
             payment_method_options: Payment-method-specific configuration for this SetupIntent.
             return_url: The URL to redirect your customer back to after they authenticate on the
                 payment method's app or site.
+                If you'd prefer to redirect to a mobile application, you can alternatively supply
+                an application URI scheme.
+                This parameter is only used for cards and other redirect-based payment methods.
         """
         return self._client.request(
             _SETUP_INTENTS_CONFIRM,
@@ -836,6 +875,11 @@ class AsyncSetupIntents(_rt.AsyncResource):
         Args:
             attach_to_self: If present, the SetupIntent's payment method will be attached to the
                 in-context Stripe Account.
+
+                It can only be used for this Stripe Account’s own money movement flows like
+                InboundTransfer and OutboundTransfers. It cannot be set to true when setting up a
+                PaymentMethod for a Customer, and defaults to false when attaching a
+                PaymentMethod to a Customer.
             created: A filter on the list, based on the object `created` field. The value can be
                 a string with an integer Unix timestamp, or it can be a dictionary with a number
                 of different query options.
@@ -917,6 +961,11 @@ class AsyncSetupIntents(_rt.AsyncResource):
         Args:
             attach_to_self: If present, the SetupIntent's payment method will be attached to the
                 in-context Stripe Account.
+
+                It can only be used for this Stripe Account’s own money movement flows like
+                InboundTransfer and OutboundTransfers. It cannot be set to true when setting up a
+                PaymentMethod for a Customer, and defaults to false when attaching a
+                PaymentMethod to a Customer.
             automatic_payment_methods: When enabled, this SetupIntent will accept payment methods
                 that you have enabled in the Dashboard and are compatible with this SetupIntent's
                 other parameters.
@@ -924,11 +973,20 @@ class AsyncSetupIntents(_rt.AsyncResource):
                 parameter defaults to `false`. If the payment method attached is a card, a
                 return_url may be provided in case additional authentication is required.
             customer: ID of the Customer this SetupIntent belongs to, if one exists.
+
+                If present, the SetupIntent's payment method will be attached to the Customer on
+                successful setup. Payment methods attached to other Customers cannot be used with
+                this SetupIntent.
             description: An arbitrary string attached to the object. Often useful for displaying
                 to users.
             expand: Specifies which fields in the response should be expanded.
             flow_directions: Indicates the directions of money movement for which this payment
                 method is intended to be used.
+
+                Include `inbound` if you intend to use the payment method as the origin to pull
+                funds from. Include `outbound` if you intend to use the payment method as the
+                destination to send funds to. You can include both if you intend to use the
+                payment method for both purposes.
             mandate_data: This hash contains details about the Mandate to create. This parameter
                 can only be used with
                 [`confirm=true`](https://stripe.com/docs/api/setup_intents/create#create_setup_intent-confirm).
@@ -943,6 +1001,7 @@ class AsyncSetupIntents(_rt.AsyncResource):
             payment_method_data: When included, this hash creates a PaymentMethod that is set as
                 the
                 [`payment_method`](https://stripe.com/docs/api/setup_intents/object#setup_intent_object-payment_method)
+                value in the SetupIntent.
             payment_method_options: Payment-method-specific configuration for this SetupIntent.
             payment_method_types: The list of payment method types (e.g. card) that this
                 SetupIntent is allowed to use. If this is not provided, defaults to ["card"].
@@ -1064,12 +1123,26 @@ class AsyncSetupIntents(_rt.AsyncResource):
         Args:
             attach_to_self: If present, the SetupIntent's payment method will be attached to the
                 in-context Stripe Account.
+
+                It can only be used for this Stripe Account’s own money movement flows like
+                InboundTransfer and OutboundTransfers. It cannot be set to true when setting up a
+                PaymentMethod for a Customer, and defaults to false when attaching a
+                PaymentMethod to a Customer.
             customer: ID of the Customer this SetupIntent belongs to, if one exists.
+
+                If present, the SetupIntent's payment method will be attached to the Customer on
+                successful setup. Payment methods attached to other Customers cannot be used with
+                this SetupIntent.
             description: An arbitrary string attached to the object. Often useful for displaying
                 to users.
             expand: Specifies which fields in the response should be expanded.
             flow_directions: Indicates the directions of money movement for which this payment
                 method is intended to be used.
+
+                Include `inbound` if you intend to use the payment method as the origin to pull
+                funds from. Include `outbound` if you intend to use the payment method as the
+                destination to send funds to. You can include both if you intend to use the
+                payment method for both purposes.
             metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can
                 attach to an object. This can be useful for storing additional information about
                 the object in a structured format. Individual keys can be unset by posting an
@@ -1080,6 +1153,7 @@ class AsyncSetupIntents(_rt.AsyncResource):
             payment_method_data: When included, this hash creates a PaymentMethod that is set as
                 the
                 [`payment_method`](https://stripe.com/docs/api/setup_intents/object#setup_intent_object-payment_method)
+                value in the SetupIntent.
             payment_method_options: Payment-method-specific configuration for this SetupIntent.
             payment_method_types: The list of payment method types (e.g. card) that this
                 SetupIntent is allowed to set up. If this is not provided, defaults to ["card"].
@@ -1200,9 +1274,13 @@ class AsyncSetupIntents(_rt.AsyncResource):
             payment_method_data: When included, this hash creates a PaymentMethod that is set as
                 the
                 [`payment_method`](https://stripe.com/docs/api/setup_intents/object#setup_intent_object-payment_method)
+                value in the SetupIntent.
             payment_method_options: Payment-method-specific configuration for this SetupIntent.
             return_url: The URL to redirect your customer back to after they authenticate on the
                 payment method's app or site.
+                If you'd prefer to redirect to a mobile application, you can alternatively supply
+                an application URI scheme.
+                This parameter is only used for cards and other redirect-based payment methods.
         """
         return await self._client.request(
             _SETUP_INTENTS_CONFIRM,

@@ -397,6 +397,26 @@ class SubscriptionItemsResource(_rt.SyncResource):
                 payment. See the [SCA Migration
                 Guide](https://stripe.com/docs/billing/migration/strong-customer-authentication)
                 for Billing to learn more. This is the default behavior.
+
+                Use `default_incomplete` to transition the subscription to `status=past_due` when
+                payment is required and await explicit confirmation of the invoice's payment
+                intent. This allows simpler management of scenarios where additional user actions
+                are needed to pay a subscription’s invoice. Such as failed payments, [SCA
+                regulation](https://stripe.com/docs/billing/migration/strong-customer-authentication),
+                or collecting a mandate for a bank debit payment method.
+
+                Use `pending_if_incomplete` to update the subscription using [pending
+                updates](https://stripe.com/docs/billing/subscriptions/pending-updates). When you
+                use `pending_if_incomplete` you can only pass the parameters [supported by
+                pending
+                updates](https://stripe.com/docs/billing/pending-updates-reference#supported-attributes).
+
+                Use `error_if_incomplete` if you want Stripe to return an HTTP 402 status code if
+                a subscription's invoice cannot be paid. For example, if a payment method
+                requires 3DS authentication due to SCA regulation and further user action is
+                needed, this parameter does not update the subscription and returns an error
+                instead. This was the default behavior for API versions prior to 2019-03-14. See
+                the [changelog](https://stripe.com/docs/upgrades#2019-03-14) to learn more.
             price: The ID of the price object.
             price_data: Data used to generate a new [Price](https://stripe.com/docs/api/prices)
                 object inline.
@@ -531,6 +551,26 @@ class SubscriptionItemsResource(_rt.SyncResource):
                 payment. See the [SCA Migration
                 Guide](https://stripe.com/docs/billing/migration/strong-customer-authentication)
                 for Billing to learn more. This is the default behavior.
+
+                Use `default_incomplete` to transition the subscription to `status=past_due` when
+                payment is required and await explicit confirmation of the invoice's payment
+                intent. This allows simpler management of scenarios where additional user actions
+                are needed to pay a subscription’s invoice. Such as failed payments, [SCA
+                regulation](https://stripe.com/docs/billing/migration/strong-customer-authentication),
+                or collecting a mandate for a bank debit payment method.
+
+                Use `pending_if_incomplete` to update the subscription using [pending
+                updates](https://stripe.com/docs/billing/subscriptions/pending-updates). When you
+                use `pending_if_incomplete` you can only pass the parameters [supported by
+                pending
+                updates](https://stripe.com/docs/billing/pending-updates-reference#supported-attributes).
+
+                Use `error_if_incomplete` if you want Stripe to return an HTTP 402 status code if
+                a subscription's invoice cannot be paid. For example, if a payment method
+                requires 3DS authentication due to SCA regulation and further user action is
+                needed, this parameter does not update the subscription and returns an error
+                instead. This was the default behavior for API versions prior to 2019-03-14. See
+                the [changelog](https://stripe.com/docs/upgrades#2019-03-14) to learn more.
             price: The ID of the price object. When changing a subscription item's price,
                 `quantity` is set to 1 unless a `quantity` parameter is provided.
             price_data: Data used to generate a new [Price](https://stripe.com/docs/api/prices)
@@ -918,6 +958,26 @@ class AsyncSubscriptionItemsResource(_rt.AsyncResource):
                 payment. See the [SCA Migration
                 Guide](https://stripe.com/docs/billing/migration/strong-customer-authentication)
                 for Billing to learn more. This is the default behavior.
+
+                Use `default_incomplete` to transition the subscription to `status=past_due` when
+                payment is required and await explicit confirmation of the invoice's payment
+                intent. This allows simpler management of scenarios where additional user actions
+                are needed to pay a subscription’s invoice. Such as failed payments, [SCA
+                regulation](https://stripe.com/docs/billing/migration/strong-customer-authentication),
+                or collecting a mandate for a bank debit payment method.
+
+                Use `pending_if_incomplete` to update the subscription using [pending
+                updates](https://stripe.com/docs/billing/subscriptions/pending-updates). When you
+                use `pending_if_incomplete` you can only pass the parameters [supported by
+                pending
+                updates](https://stripe.com/docs/billing/pending-updates-reference#supported-attributes).
+
+                Use `error_if_incomplete` if you want Stripe to return an HTTP 402 status code if
+                a subscription's invoice cannot be paid. For example, if a payment method
+                requires 3DS authentication due to SCA regulation and further user action is
+                needed, this parameter does not update the subscription and returns an error
+                instead. This was the default behavior for API versions prior to 2019-03-14. See
+                the [changelog](https://stripe.com/docs/upgrades#2019-03-14) to learn more.
             price: The ID of the price object.
             price_data: Data used to generate a new [Price](https://stripe.com/docs/api/prices)
                 object inline.
@@ -1052,6 +1112,26 @@ class AsyncSubscriptionItemsResource(_rt.AsyncResource):
                 payment. See the [SCA Migration
                 Guide](https://stripe.com/docs/billing/migration/strong-customer-authentication)
                 for Billing to learn more. This is the default behavior.
+
+                Use `default_incomplete` to transition the subscription to `status=past_due` when
+                payment is required and await explicit confirmation of the invoice's payment
+                intent. This allows simpler management of scenarios where additional user actions
+                are needed to pay a subscription’s invoice. Such as failed payments, [SCA
+                regulation](https://stripe.com/docs/billing/migration/strong-customer-authentication),
+                or collecting a mandate for a bank debit payment method.
+
+                Use `pending_if_incomplete` to update the subscription using [pending
+                updates](https://stripe.com/docs/billing/subscriptions/pending-updates). When you
+                use `pending_if_incomplete` you can only pass the parameters [supported by
+                pending
+                updates](https://stripe.com/docs/billing/pending-updates-reference#supported-attributes).
+
+                Use `error_if_incomplete` if you want Stripe to return an HTTP 402 status code if
+                a subscription's invoice cannot be paid. For example, if a payment method
+                requires 3DS authentication due to SCA regulation and further user action is
+                needed, this parameter does not update the subscription and returns an error
+                instead. This was the default behavior for API versions prior to 2019-03-14. See
+                the [changelog](https://stripe.com/docs/upgrades#2019-03-14) to learn more.
             price: The ID of the price object. When changing a subscription item's price,
                 `quantity` is set to 1 unless a `quantity` parameter is provided.
             price_data: Data used to generate a new [Price](https://stripe.com/docs/api/prices)

@@ -625,6 +625,38 @@ class Subscriptions(_rt.SyncResource):
                 subscription's invoices.
             payment_behavior: Only applies to subscriptions with
                 `collection_method=charge_automatically`.
+
+                Use `allow_incomplete` to create subscriptions with `status=incomplete` if the
+                first invoice cannot be paid. Creating subscriptions with this status allows you
+                to manage scenarios where additional user actions are needed to pay a
+                subscription's invoice. For example, SCA regulation may require 3DS
+                authentication to complete payment. See the [SCA Migration
+                Guide](https://stripe.com/docs/billing/migration/strong-customer-authentication)
+                for Billing to learn more. This is the default behavior.
+
+                Use `default_incomplete` to create Subscriptions with `status=incomplete` when
+                the first invoice requires payment, otherwise start as active. Subscriptions
+                transition to `status=active` when successfully confirming the payment intent on
+                the first invoice. This allows simpler management of scenarios where additional
+                user actions are needed to pay a subscription’s invoice. Such as failed payments,
+                [SCA
+                regulation](https://stripe.com/docs/billing/migration/strong-customer-authentication),
+                or collecting a mandate for a bank debit payment method. If the payment intent is
+                not confirmed within 23 hours subscriptions transition to
+                `status=incomplete_expired`, which is a terminal state.
+
+                Use `error_if_incomplete` if you want Stripe to return an HTTP 402 status code if
+                a subscription's first invoice cannot be paid. For example, if a payment method
+                requires 3DS authentication due to SCA regulation and further user action is
+                needed, this parameter does not create a subscription and returns an error
+                instead. This was the default behavior for API versions prior to 2019-03-14. See
+                the [changelog](https://stripe.com/docs/upgrades#2019-03-14) to learn more.
+
+                `pending_if_incomplete` is only used with updates and cannot be passed when
+                creating a subscription.
+
+                Subscriptions with `collection_method=send_invoice` are automatically activated
+                regardless of the first invoice status.
             payment_settings: Payment settings to pass to invoices created by the subscription.
             pending_invoice_item_interval: Specifies an interval for how often to bill for any
                 pending invoice items. It is analogous to calling [Create an
@@ -939,6 +971,26 @@ class Subscriptions(_rt.SyncResource):
                 payment. See the [SCA Migration
                 Guide](https://stripe.com/docs/billing/migration/strong-customer-authentication)
                 for Billing to learn more. This is the default behavior.
+
+                Use `default_incomplete` to transition the subscription to `status=past_due` when
+                payment is required and await explicit confirmation of the invoice's payment
+                intent. This allows simpler management of scenarios where additional user actions
+                are needed to pay a subscription’s invoice. Such as failed payments, [SCA
+                regulation](https://stripe.com/docs/billing/migration/strong-customer-authentication),
+                or collecting a mandate for a bank debit payment method.
+
+                Use `pending_if_incomplete` to update the subscription using [pending
+                updates](https://stripe.com/docs/billing/subscriptions/pending-updates). When you
+                use `pending_if_incomplete` you can only pass the parameters [supported by
+                pending
+                updates](https://stripe.com/docs/billing/pending-updates-reference#supported-attributes).
+
+                Use `error_if_incomplete` if you want Stripe to return an HTTP 402 status code if
+                a subscription's invoice cannot be paid. For example, if a payment method
+                requires 3DS authentication due to SCA regulation and further user action is
+                needed, this parameter does not update the subscription and returns an error
+                instead. This was the default behavior for API versions prior to 2019-03-14. See
+                the [changelog](https://stripe.com/docs/upgrades#2019-03-14) to learn more.
             payment_settings: Payment settings to pass to invoices created by the subscription.
             pending_invoice_item_interval: Specifies an interval for how often to bill for any
                 pending invoice items. It is analogous to calling [Create an
@@ -1464,6 +1516,38 @@ class AsyncSubscriptions(_rt.AsyncResource):
                 subscription's invoices.
             payment_behavior: Only applies to subscriptions with
                 `collection_method=charge_automatically`.
+
+                Use `allow_incomplete` to create subscriptions with `status=incomplete` if the
+                first invoice cannot be paid. Creating subscriptions with this status allows you
+                to manage scenarios where additional user actions are needed to pay a
+                subscription's invoice. For example, SCA regulation may require 3DS
+                authentication to complete payment. See the [SCA Migration
+                Guide](https://stripe.com/docs/billing/migration/strong-customer-authentication)
+                for Billing to learn more. This is the default behavior.
+
+                Use `default_incomplete` to create Subscriptions with `status=incomplete` when
+                the first invoice requires payment, otherwise start as active. Subscriptions
+                transition to `status=active` when successfully confirming the payment intent on
+                the first invoice. This allows simpler management of scenarios where additional
+                user actions are needed to pay a subscription’s invoice. Such as failed payments,
+                [SCA
+                regulation](https://stripe.com/docs/billing/migration/strong-customer-authentication),
+                or collecting a mandate for a bank debit payment method. If the payment intent is
+                not confirmed within 23 hours subscriptions transition to
+                `status=incomplete_expired`, which is a terminal state.
+
+                Use `error_if_incomplete` if you want Stripe to return an HTTP 402 status code if
+                a subscription's first invoice cannot be paid. For example, if a payment method
+                requires 3DS authentication due to SCA regulation and further user action is
+                needed, this parameter does not create a subscription and returns an error
+                instead. This was the default behavior for API versions prior to 2019-03-14. See
+                the [changelog](https://stripe.com/docs/upgrades#2019-03-14) to learn more.
+
+                `pending_if_incomplete` is only used with updates and cannot be passed when
+                creating a subscription.
+
+                Subscriptions with `collection_method=send_invoice` are automatically activated
+                regardless of the first invoice status.
             payment_settings: Payment settings to pass to invoices created by the subscription.
             pending_invoice_item_interval: Specifies an interval for how often to bill for any
                 pending invoice items. It is analogous to calling [Create an
@@ -1778,6 +1862,26 @@ class AsyncSubscriptions(_rt.AsyncResource):
                 payment. See the [SCA Migration
                 Guide](https://stripe.com/docs/billing/migration/strong-customer-authentication)
                 for Billing to learn more. This is the default behavior.
+
+                Use `default_incomplete` to transition the subscription to `status=past_due` when
+                payment is required and await explicit confirmation of the invoice's payment
+                intent. This allows simpler management of scenarios where additional user actions
+                are needed to pay a subscription’s invoice. Such as failed payments, [SCA
+                regulation](https://stripe.com/docs/billing/migration/strong-customer-authentication),
+                or collecting a mandate for a bank debit payment method.
+
+                Use `pending_if_incomplete` to update the subscription using [pending
+                updates](https://stripe.com/docs/billing/subscriptions/pending-updates). When you
+                use `pending_if_incomplete` you can only pass the parameters [supported by
+                pending
+                updates](https://stripe.com/docs/billing/pending-updates-reference#supported-attributes).
+
+                Use `error_if_incomplete` if you want Stripe to return an HTTP 402 status code if
+                a subscription's invoice cannot be paid. For example, if a payment method
+                requires 3DS authentication due to SCA regulation and further user action is
+                needed, this parameter does not update the subscription and returns an error
+                instead. This was the default behavior for API versions prior to 2019-03-14. See
+                the [changelog](https://stripe.com/docs/upgrades#2019-03-14) to learn more.
             payment_settings: Payment settings to pass to invoices created by the subscription.
             pending_invoice_item_interval: Specifies an interval for how often to bill for any
                 pending invoice items. It is analogous to calling [Create an

@@ -28,13 +28,15 @@ def _index() -> dict[str, str]:
     return index
 
 
-def __getattr__(name: str) -> Any:
-    module = _index().get(name)
-    if module not in _PARTS:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(_importlib.import_module(f"{__package__}.{module}"), name)
-    globals()[name] = value
-    return value
+if not TYPE_CHECKING:  # (seen by type checkers, any name imported from here was `Any`)
+
+    def __getattr__(name: str) -> Any:
+        module = _index().get(name)
+        if module not in _PARTS:
+            raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+        value = getattr(_importlib.import_module(f"{__package__}.{module}"), name)
+        globals()[name] = value
+        return value
 
 
 def __dir__() -> list[str]:
