@@ -121,6 +121,20 @@ def test_array_and_map_defaults_are_read_sent_and_never_shared(tmp_path: Path) -
         ).replace("required: [sku, qty]", "required: [sku, qty, events]")
     )
     build_into(spec, tmp_path / "out", name="list_defaults")
+    # through `Field(default=...)`: a mutable class attribute is ruff's RUF012 (a review: five
+    # corpus clients failed `ruff check`)
+    import subprocess
+    import sys
+
+    ruff = Path(sys.executable).with_name("ruff")
+    models = tmp_path / "out" / "list_defaults" / "models"
+    done = subprocess.run(
+        [str(ruff), "check", "--no-cache", "--select", "RUF012", str(models)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stdout
     with on_path(tmp_path / "out", "list_defaults"):
         line_cls = importlib.import_module("list_defaults.models").Line
         first = line_cls.model_validate({"sku": "a"})

@@ -215,11 +215,16 @@ def _fields(model: ModelDef, types: TypeRenderer) -> list[FieldView]:
         kept = _kept_default(f) if not optional else f.has_default
         default_value = literal(f.default) if kept else ("None" if optional else None)
         default: str | None
-        if f.py_name != f.wire_name:
+        # a list or dict default goes through `Field(default=...)` (a mutable class attribute
+        # is ruff's RUF012, which cannot see `_rt.Model` is pydantic's; pydantic copies it
+        # per instance either way)
+        mutable = kept and isinstance(f.default, list | dict)
+        if f.py_name != f.wire_name or mutable:
             types.imports.third_party.add("from pydantic import Field")
             alias = literal(f.wire_name)
             parts = [f"default={default_value}"] if default_value is not None else []
-            parts += [f"validation_alias={alias}", f"serialization_alias={alias}"]
+            if f.py_name != f.wire_name:
+                parts += [f"validation_alias={alias}", f"serialization_alias={alias}"]
             default = f"Field({', '.join(parts)})"
         else:
             default = default_value
