@@ -147,3 +147,44 @@ def test_array_and_map_defaults_of_fitting_values_are_kept_and_others_warn() -> 
     }
     prefix = "#/components/schemas/Job/properties/"
     assert warned == [f"{prefix}{name}/default" for name in ("role", "bad_item", "bad_mode")]
+
+
+def test_an_array_default_outside_its_bounds_is_ignored_with_a_warning() -> None:
+    """A review of the above: a required `{minItems: 2, default: [a]}` was kept, and sent on
+    every call leaving it out, while the validator said "default ignored"."""
+    text = {"type": "string"}
+    defaults, warned = _job(
+        {
+            "few": {"type": "array", "items": text, "minItems": 2, "default": ["a"]},
+            "many": {"type": "array", "items": text, "maxItems": 1, "default": ["a", "b"]},
+            "twice": {"type": "array", "items": text, "uniqueItems": True, "default": ["a", "a"]},
+            "big": {"type": "array", "items": {"type": "integer", "maximum": 9}, "default": [10]},
+            "long": {
+                "type": "array",
+                "items": {"type": "string", "maxLength": 1},
+                "default": ["ab"],
+            },
+            "shape": {
+                "type": "array",
+                "items": {"type": "string", "pattern": "^x"},
+                "default": ["y"],
+            },
+            "keys": {
+                "type": "object",
+                "additionalProperties": text,
+                "maxProperties": 0,
+                "default": {"a": "b"},
+            },
+            "fine": {
+                "type": "array",
+                "items": {"type": "integer", "minimum": 1},
+                "minItems": 1,
+                "default": [1],
+            },
+        }
+    )
+    ignored = ("few", "many", "twice", "big", "long", "shape", "keys")
+    assert {name: defaults[name] for name in ignored} == dict.fromkeys(ignored)
+    assert defaults["fine"] == [1]
+    prefix = "#/components/schemas/Job/properties/"
+    assert warned == [f"{prefix}{name}/default" for name in ignored]

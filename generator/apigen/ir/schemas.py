@@ -16,6 +16,7 @@ from typing import Any
 
 from .. import all_of, naming
 from ..diagnostics import Report
+from ..ecma_regex import finds
 from ..schema_rules import flagged, null_only, ref_siblings_apply
 from ..spec import pointer as _pointer
 from .examples import example_value
@@ -633,8 +634,14 @@ class SchemaConverter:
         fits = _default_fits(ftype, value, self._enum_alias)
         if fits is None:  # a model, a date's text, an alias not known yet: not carried, no alarm
             return None, False
-        if not fits or not _in_range(schema, value):
-            why = "does not match the schema's type" if not fits else "is out of its format's range"
+        if not fits or not _in_range(schema, value) or not _container_ok(schema, value):
+            why = (
+                "does not match the schema's type"
+                if not fits
+                else "is out of its format's range"
+                if not _in_range(schema, value)
+                else "breaks the schema's bounds"
+            )
             shown = repr(value) if len(repr(value)) <= 80 else repr(value)[:77] + "..."
             self.warn(f"{pointer}/default", f"default {shown} {why}", "default", "default ignored")
             return None, False
@@ -1264,6 +1271,59 @@ def _default_fits(
 
 
 _INT_RANGES = {"int32": (-(2**31), 2**31 - 1), "int64": (-(2**63), 2**63 - 1)}
+
+
+def _container_ok(schema: Mapping[str, Any], value: Any) -> bool:
+    """An array or map default within its schema's bounds, and each inline item's (a review:
+    a required `{minItems: 2, default: [a]}` was kept, and sent on every call, while the
+    validator said "default ignored"). Items named by a `$ref` are judged by type only."""
+    if isinstance(value, list):
+        count, low, high, values = len(value), "minItems", "maxItems", list(value)
+        item = schema.get("items")
+        if schema.get("uniqueItems") is True and len({repr(v) for v in value}) != len(value):
+            return False
+    elif isinstance(value, dict):
+        count, low, high, values = (
+            len(value),
+            "minProperties",
+            "maxProperties",
+            list(value.values()),
+        )
+        item = schema.get("additionalProperties")
+    else:
+        return True
+    least, most = schema.get(low), schema.get(high)
+    if (isinstance(least, int) and count < least) or (isinstance(most, int) and count > most):
+        return False
+    if not isinstance(item, Mapping) or "$ref" in item:
+        return True
+    return all(_within(item, v) for v in values)
+
+
+def _within(schema: Mapping[str, Any], value: Any) -> bool:
+    """`value` within `schema`'s numeric and length bounds, format range and pattern."""
+    if isinstance(value, list | dict):
+        return _container_ok(schema, value)
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        low, high = schema.get("minimum"), schema.get("maximum")
+        if isinstance(low, int | float) and (
+            value < low or (value == low and schema.get("exclusiveMinimum") is True)
+        ):
+            return False
+        if isinstance(high, int | float) and (
+            value > high or (value == high and schema.get("exclusiveMaximum") is True)
+        ):
+            return False
+        return _in_range(schema, value)
+    if isinstance(value, str):
+        low, high = schema.get("minLength"), schema.get("maxLength")
+        if (isinstance(low, int) and len(value) < low) or (
+            isinstance(high, int) and len(value) > high
+        ):
+            return False
+        pattern = schema.get("pattern")
+        return not isinstance(pattern, str) or finds(pattern, value) is not False
+    return True
 
 
 def _in_range(schema: Mapping[str, Any], value: Any) -> bool:
