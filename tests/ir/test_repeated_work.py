@@ -69,9 +69,9 @@ def test_each_distinct_description_is_converted_once(monkeypatch: pytest.MonkeyP
     seen: list[str] = []
     convert = text.to_markdown
 
-    def counting(value: str, site: str | None = None) -> str:
+    def counting(value: str, site: str | None = None, markdown_site: str | None = None) -> str:
         seen.append(value)
-        return convert(value, site)
+        return convert(value, site, markdown_site)
 
     monkeypatch.setattr(text, "to_markdown", counting)
     api = _build(_spec())
@@ -154,8 +154,16 @@ def test_an_all_of_member_restating_the_object_type_keeps_the_ref() -> None:
                 "allOf": [{"$ref": "#/components/schemas/Vpc"}, {"type": "object"}],
             },
             "mode": {"allOf": [{"$ref": "#/components/schemas/Mode"}, {"type": "object"}]},
+            # a review: Asana's `TaskCompact` is itself an `allOf`, still copied
+            "composed": {
+                "allOf": [
+                    {"$ref": "#/components/schemas/Composed"},
+                    {"type": "object", "nullable": True},
+                ]
+            },
         },
     }
+    schemas["Composed"] = {"allOf": [{"$ref": "#/components/schemas/Vpc"}]}
     api = _build(document)
     models = {d.name: d for d in api.definitions.values() if isinstance(d, ModelDef)}
     fields = {f.py_name: f for f in models["Holder"].fields}
@@ -164,7 +172,8 @@ def test_an_all_of_member_restating_the_object_type_keeps_the_ref() -> None:
     assert fields["parent"].doc == "The parent."
     assert getattr(fields["strict"].type, "key", None) == vpc  # required, no null: the ref
     assert getattr(fields["mode"].type, "key", None) != "#/components/schemas/Mode"
+    assert getattr(fields["composed"].type, "key", None) == "#/components/schemas/Composed"
     assert (
         sum(1 for m in models.values() if {"vpc_id", "peer_id"} <= {f.py_name for f in m.fields})
-        == 1
+        == 2  # `Vpc` and the component `Composed` (its own schema), no copy
     )

@@ -1081,11 +1081,29 @@ def _single_ref(
         left = _constraining(p) - {"nullable"}
         if left == {"type"} and p["type"] == "object":
             target = target or schema_at(ref) or {}
-            if "object" in type_set(target)[0] or target.get("properties"):
+            if _names_object(target, schema_at):
                 left = set()  # the object the ref names already: a restatement
         if left:
             return None
     return ref
+
+
+def _names_object(
+    schema: Mapping[str, Any], schema_at: Callable[[str], Mapping[str, Any] | None], depth: int = 0
+) -> bool:
+    """An object schema: `type: object`, `properties`, or an `allOf` with such a member (Asana's
+    `TaskCompact` is one), followed through refs a few levels."""
+    if "object" in type_set(schema)[0] or schema.get("properties"):
+        return True
+    members = schema.get("allOf")
+    if depth > 4 or not isinstance(members, list):
+        return False
+    for member in members:
+        ref = member.get("$ref") if isinstance(member, JSON_OBJECT) else None
+        found = schema_at(ref) if isinstance(ref, str) else member
+        if isinstance(found, JSON_OBJECT) and _names_object(found, schema_at, depth + 1):
+            return True
+    return False
 
 
 # Keywords of an `allOf` member that may refuse null (the rest apply to other types only).
