@@ -63,3 +63,14 @@ def test_the_types_table_names_a_public_module() -> None:
     assert _public("types._droplets_droplets") == "types"
     assert _public("models.pet") == "models.pet" and _public("models") == "models"
     assert _public("_x") == "_x"  # (never an empty path)
+
+
+def test_a_description_opening_with_code_gives_the_prose_after_it() -> None:
+    """A review: a description starting with a fence gave the README no description at all."""
+    from apigen.render.readme import first_paragraph
+
+    assert first_paragraph("```python\nx = 1\n\ny\n```\n\nProse here.\nTwo.\n\nNext") == (
+        "Prose here.\nTwo."
+    )
+    assert first_paragraph("Intro line\n```python\nimport os\n```\nmore") == "Intro line"
+    assert first_paragraph("A\nB\n\nC") == "A\nB" and first_paragraph("") == ""

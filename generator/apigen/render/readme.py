@@ -300,9 +300,19 @@ def first_paragraph(text: str) -> str:
     unclosed one swallowed the Install section, and the 1,000-character cut could leave one
     open."""
     kept: list[str] = []
-    for line in text.strip().split("\n\n")[0].split("\n") if text else ():
+    fenced = False
+    for line in text.strip().split("\n") if text else ():
         if line.lstrip().startswith(("```", "~~~")):
-            break
+            if kept:  # prose, then a fence: that prose
+                break
+            fenced = not fenced  # a description opening with code: the prose after it
+            continue
+        if fenced:
+            continue
+        if not line.strip():
+            if kept:  # the first paragraph's end
+                break
+            continue
         kept.append(line)
     return "\n".join(kept).strip()[:1000]
 
