@@ -20,7 +20,7 @@ class CountrySpec(_rt.Model):
     Country Specs API makes these rules available to your integration.
 
     You can also view the information from this API call as [an online
-    guide](https://stripe.com/docs/connect/required-verification-information).
+    guide](/docs/connect/required-verification-information).
     """
 
     default_currency: str

@@ -26,7 +26,7 @@ class Dispute(_rt.Model):
     When this happens, you're given the opportunity to respond to the dispute with
     evidence that shows that the charge is legitimate. You can find more
     information about the dispute process in our [Disputes and
-    Fraud](https://stripe.com/docs/disputes) documentation.
+    Fraud](/docs/disputes) documentation.
 
     Related guide: [Disputes and Fraud](https://stripe.com/docs/disputes).
     """

@@ -30,13 +30,12 @@ class IdentityVerificationSession(_rt.Model):
     """A VerificationSession guides you through the process of collecting and verifying the
     identities
     of your users. It contains details about the type of verification, such as what [verification
-    check](https://stripe.com/docs/identity/verification-checks) to perform. Only create one
-    VerificationSession for
+    check](/docs/identity/verification-checks) to perform. Only create one VerificationSession
+    for
     each verification in your system.
 
     A VerificationSession transitions through [multiple
-    statuses](https://stripe.com/docs/identity/how-sessions-work) throughout its lifetime as it
-    progresses through
+    statuses](/docs/identity/how-sessions-work) throughout its lifetime as it progresses through
     the verification flow. The VerificationSession contains the user's verified data after
     verification checks are complete.
 

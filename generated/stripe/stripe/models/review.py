@@ -19,7 +19,7 @@ __all__ = ["Review"]
 class Review(_rt.Model):
     """Reviews can be used to supplement automated fraud detection with human expertise.
 
-    Learn more about [Radar](https://stripe.com/radar) and reviewing payments
+    Learn more about [Radar](/radar) and reviewing payments
     [here](https://stripe.com/docs/radar/reviews).
     """
 

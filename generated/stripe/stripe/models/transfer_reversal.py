@@ -25,8 +25,7 @@ class TransferReversal(_rt.Model):
     platform's balance and subtract from the destination account's balance.
 
     Reversing a transfer that was made for a [destination
-    charge](https://stripe.com/docs/connect/destination-charges) is allowed only up to the amount
-    of
+    charge](/docs/connect/destination-charges) is allowed only up to the amount of
     the charge. It is possible to reverse a
     [transfer_group](https://stripe.com/docs/connect/charges-transfers#transfer-options)
     transfer only if the destination account has enough balance to cover the

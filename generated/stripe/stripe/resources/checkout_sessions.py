@@ -582,7 +582,7 @@ class CheckoutSessions(_rt.SyncResource):
 
                 Read more about the supported payment methods and their requirements in our
                 [payment
-                method details guide](https://stripe.com/docs/payments/checkout/payment-methods).
+                method details guide](/docs/payments/checkout/payment-methods).
 
                 If multiple payment methods are passed, Checkout will dynamically reorder them to
                 prioritize the most relevant payment methods based on the customer's location and
@@ -1149,7 +1149,7 @@ class AsyncCheckoutSessions(_rt.AsyncResource):
 
                 Read more about the supported payment methods and their requirements in our
                 [payment
-                method details guide](https://stripe.com/docs/payments/checkout/payment-methods).
+                method details guide](/docs/payments/checkout/payment-methods).
 
                 If multiple payment methods are passed, Checkout will dynamically reorder them to
                 prioritize the most relevant payment methods based on the customer's location and
