@@ -26,7 +26,7 @@ import threading
 import time
 from collections.abc import Awaitable, Callable, Generator, Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any, NoReturn, cast
 from urllib.parse import quote
 
 import httpx
@@ -193,6 +193,13 @@ class _Wait:
             return None
         return max(self.deadline - time.monotonic(), LAST_LOOK)
 
+    def fail(self, error: APIError, first: httpx.Response) -> NoReturn:
+        """Raise what a poll's `error` means (`poll_failed`)."""
+        failed = self.poll_failed(error, first)
+        if failed is error:
+            raise error
+        raise failed from error
+
     def poll_failed(self, error: APIError, first: httpx.Response) -> APIError:
         """What a poll's error means: the wait's time is up (`LongRunningTimeoutError`), or
         the error itself while time is left."""
@@ -251,10 +258,7 @@ def wait_sync(
                 try:
                     polled = get(target, waiting.left())
                 except APIError as exc:
-                    failed = waiting.poll_failed(exc, first)
-                    if failed is exc:
-                        raise
-                    raise failed from exc
+                    waiting.fail(exc, first)
             target, after = steps.send(polled)
     except StopIteration as done:
         return cast("httpx.Response", done.value)
@@ -285,10 +289,7 @@ async def wait_async(
                 try:
                     polled = await get(target, waiting.left())
                 except APIError as exc:
-                    failed = waiting.poll_failed(exc, first)
-                    if failed is exc:
-                        raise
-                    raise failed from exc
+                    waiting.fail(exc, first)
             target, after = steps.send(polled)
     except StopIteration as done:
         return cast("httpx.Response", done.value)
