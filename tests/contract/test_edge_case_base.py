@@ -80,3 +80,25 @@ def test_the_made_body_satisfies_compositions_and_the_keywords_beside_them() -> 
     assert simple_value(view, schemas["Update"]) == {"version": "a", "pattern": "a"}
     for name in ("Thing", "Update"):
         assert view.errors(schemas[name], simple_value(view, schemas[name])) == []
+
+
+def test_the_made_body_leaves_out_required_read_only_properties() -> None:
+    """The regression sweep: once `allOf` members merged, PagerDuty's `Reference` (`required:
+    [type, id]`, both readOnly) filled both, the sandbox refused writing them, and 18 failures
+    were filed as the sandbox's. A required readOnly property is required of responses only."""
+    from apigen.contract.cases import simple_value
+    from apigen.contract.spec import SpecView
+
+    schemas = {
+        "Tag": {
+            "type": "object",
+            "properties": {
+                "id": {"type": "string", "readOnly": True},
+                "type": {"type": "string", "readOnly": True},
+                "name": {"type": "string"},
+            },
+            "required": ["id", "type", "name"],
+        },
+    }
+    view = SpecView({"openapi": "3.0.3", "c": schemas})
+    assert simple_value(view, schemas["Tag"]) == {"name": "a"}

@@ -570,7 +570,10 @@ def simple_value(view: SpecView, schema: Any, depth: int = 0) -> Any:
         out: dict[str, Any] = {}
         props = schema.get("properties", {})
         for name in schema.get("required", []):
-            value = simple_value(view, view.deref(props.get(name, {})), depth + 1)
+            prop = view.deref(props.get(name, {}))
+            if isinstance(prop, Mapping) and prop.get("readOnly") is True:
+                continue  # required of responses only (the sandbox refuses it in a request)
+            value = simple_value(view, prop, depth + 1)
             if value is MISSING:
                 return MISSING
             out[name] = value
