@@ -626,3 +626,5 @@ def test_newer_content_that_cannot_be_kept_retires_the_older_entry(why: str) -> 
     assert latest.parse()["v"] == 3 and latest.cache_status == "miss" and len(sent) == 3
     # (exported as docs/runtime-contract.md lists it: an ImportError before)
     assert rt.cache_status(latest.http_response) == "miss"
+    hit = raw(c, op())
+    assert hit.cache_status == "hit" and hit.elapsed.total_seconds() == 0  # (it raised)

@@ -23,6 +23,7 @@ This module is imported only by clients created with `cache=`.
 from __future__ import annotations
 
 import base64
+import datetime
 import email.utils
 import functools
 import hashlib
@@ -497,12 +498,16 @@ def _rebuild(
     headers = [
         (k, v) for k, v in variant["headers"] if k not in ("content-encoding", "transfer-encoding")
     ]
-    return httpx.Response(
+    response = httpx.Response(
         variant["status"],
         headers=headers,
         content=base64.b64decode(variant["body"]),
         request=request.build(build_request, timeout),
     )
+    # nothing was sent: no time elapsed (httpx sets it when a sent response closes, and
+    # `RawResponse.elapsed` raised on a cache hit)
+    response.elapsed = datetime.timedelta(0)
+    return response
 
 
 def _mark(response: httpx.Response, status: str, request: Prepared) -> httpx.Response:
