@@ -11,6 +11,7 @@ import gc
 import hashlib
 import keyword
 import os
+import sys
 import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
@@ -37,12 +38,14 @@ from .python_names import STDLIB_MODULES
 from .write import (
     ARTIFACTS,
     MANIFEST,
+    LocalChangesError,
     OutputError,
     Snapshot,
     check_target,
     digests,
     guard_local_changes,
     guard_spec_inside,
+    local_changes,
     write_tree,
 )
 
@@ -475,6 +478,8 @@ def build(
         guard_spec_inside(Path(spec_path), out_dir)  # even with --force: the input is no output
     # the output as found: an edit made while this build runs is looked for before the swap
     found = None if force else guard_local_changes(out_dir)
+    if force:
+        _say_discarded(out_dir)
     key = base = None
     if cache and not is_url(spec_path):
         locked_by = None if fresh_names else _manifest_digest(out_dir / MANIFEST)
@@ -605,6 +610,25 @@ def build(
         unchanged=not swapped,
         cpu=cpu,
     )
+
+
+def _say_discarded(out_dir: Path) -> None:
+    """What `--force` discards, named (a review: it listed nothing, and a user learnt of a
+    lost edit from `git status`, if at all)."""
+    try:
+        edited, added = local_changes(out_dir)
+    except LocalChangesError:  # an unreadable manifest: nothing tells the files apart
+        sys.stderr.write(
+            f"apigen: --force replaces all of {out_dir} (its manifest is unreadable)\n"
+        )
+        return
+    names = [*(f"{name} (edited)" for name in edited), *added]
+    if names:
+        more = f" and {len(names) - 20} more" if len(names) > 20 else ""
+        sys.stderr.write(
+            f"apigen: --force discards {len(names)} file(s) of yours in {out_dir}: "
+            f"{', '.join(names[:20])}{more}\n"
+        )
 
 
 def _keyed(base: str, kind: str, value: str | None) -> str:

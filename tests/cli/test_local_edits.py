@@ -59,6 +59,9 @@ def test_an_edit_or_a_file_of_the_user_s_stops_the_build_and_force_overrides(
     assert result.exit_code == 1 and "--force" in result.output
     result = CliRunner().invoke(main, ["build", str(PETSTORE), "-o", str(out), "--force"])
     assert result.exit_code == 0, result.output
+    # what --force discards is named (a review: nothing was said)
+    assert "--force discards 2 file(s) of yours" in result.output
+    assert "petstore/_client.py (edited), NOTES.txt" in result.output
     assert "# my fix" not in client.read_text() and not (out / "NOTES.txt").exists()
     assert local_changes(out) == ([], [])
 
