@@ -368,7 +368,7 @@ def write_tree(
         return False
     in_place = _in_place(target)
     if not in_place:
-        _sweep_leftovers(target)
+        _say_leftovers(target)
     try:
         if not in_place:
             target.parent.mkdir(parents=True, exist_ok=True)
@@ -403,7 +403,7 @@ def write_tree(
     return True
 
 
-def _sweep_leftovers(target: Path) -> None:
+def _say_leftovers(target: Path) -> None:
     """Say which staging and swapped-out folders beside `target` a killed build left (SIGKILL
     cannot be held: GitHub's ~1,200 files stayed hidden, no later build mentioned them, and
     `git add -A` took them in). Said, never deleted: killed mid-swap, one holds the user's

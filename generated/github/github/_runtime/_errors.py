@@ -101,6 +101,11 @@ class APIResponseValidationError(APIError):
 REQUEST_ID_HEADERS = ("request-id", "x-request-id", "x-github-request-id")
 
 
+def request_id_of(headers: httpx.Headers) -> str | None:
+    """The server's id for a request, from the first of `REQUEST_ID_HEADERS` it sent."""
+    return next((v for v in map(headers.get, REQUEST_ID_HEADERS) if v), None)
+
+
 class APIStatusError(APIError):
     """The server answered with a non-2xx status."""
 
@@ -112,9 +117,7 @@ class APIStatusError(APIError):
         self.headers = response.headers
         # (the headers a success's ``_request_id`` reads: GitHub's was missed on errors, where
         # its support asks for it)
-        self.request_id: str | None = next(
-            (v for v in map(response.headers.get, REQUEST_ID_HEADERS) if v), None
-        )
+        self.request_id: str | None = request_id_of(response.headers)
 
 
 class BadRequestError(APIStatusError):

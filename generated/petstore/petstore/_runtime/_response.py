@@ -58,6 +58,7 @@ from ._errors import (
     APIStreamError,
     make_status_error,
     package_error,
+    request_id_of,
 )
 from ._limits import guard_async, guard_sync, stream_error
 from ._logging import REDACTED, SENSITIVE_HEADERS, SENSITIVE_QUERY, logger
@@ -395,7 +396,7 @@ class RawResponse(Generic[T]):
     @property
     def request_id(self) -> str | None:
         """The server's id for the request (`request-id`, `x-request-id`...), for support."""
-        return next((v for v in map(self.headers.get, REQUEST_ID_HEADERS) if v), None)
+        return request_id_of(self.headers)
 
     @property
     def http_request(self) -> httpx.Request:
@@ -623,9 +624,10 @@ def record_stream(op: Operation[Any], response: httpx.Response, asynchronous: bo
     cls: type[Stream[Any]] | type[AsyncStream[Any]] = AsyncStream if asynchronous else Stream
     spec = pick_response(op.responses, response.status_code)
     type_ = spec.type_ if spec else Any
-    if type_ is ServerSentEvent and plan(op).stream != "jsonl":
+    lines = plan(op).stream == "jsonl"
+    if type_ is ServerSentEvent and not lines:
         return cls(response, lambda event: event, False)
-    if type_ is str and plan(op).stream != "jsonl":
+    if type_ is str and not lines:
         return cls(response, lambda event: event.data, False)
     own_error = _declares_error(type_)
 
@@ -634,9 +636,7 @@ def record_stream(op: Operation[Any], response: httpx.Response, asynchronous: bo
             raise APIStreamError(record, request=response.request, response=response)
         return validate_json(op, spec, record.data, response)
 
-    if plan(op).stream == "jsonl":
-        return cls(response, convert, False, lines=True)
-    return cls(response, convert, True)
+    return cls(response, convert, False, lines=True) if lines else cls(response, convert, True)
 
 
 def _reports_error(data: str) -> bool:
