@@ -120,7 +120,7 @@ def test_arrays_and_maps_are_read_only_views_but_multipart_arrays_stay_lists(out
     # an alias of an array is spelled out like an inline one
     assert "tags: Sequence[str] | NotGiven" in items
     assert "grid: Sequence[Sequence[float]] | NotGiven" in items
-    assert "labels: Sequence[str | Label] | NotGiven" in items
+    assert "labels: Sequence[str | Label | LabelParam] | NotGiven" in items
     assert "meta: Mapping[str, str] | NotGiven" in items
     uploads = (out / "seqargs" / "resources" / "uploads.py").read_text()
     assert "files: list[_rt.FileInput] | NotGiven" in uploads

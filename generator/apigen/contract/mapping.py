@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 import pydantic
+import typing_extensions
 
 from .cases import MISSING, CaseInput
 
@@ -123,8 +124,31 @@ def _resolved(func: Any) -> dict[str, Any]:
             typing.get_args(hint)
         ):
             hint = args[0] if len(args) == 1 else typing.Union[tuple(args)]  # noqa: UP007
-        out[name] = hint
+        out[name] = _models_only(hint)
     return out
+
+
+def _models_only(hint: Any) -> Any:
+    """`hint` without the TypedDict twins of its models (`User | UserParam`: `User`): drawn
+    data becomes the models, as before the twins; and a twin's keys name models for type
+    checkers only, which pydantic cannot resolve ("not fully defined")."""
+    origin, args = typing.get_origin(hint), typing.get_args(hint)
+    if not args:
+        return hint
+    if origin in (typing.Union, _UnionType):
+        kept = [_models_only(a) for a in args if not typing_extensions.is_typeddict(a)]
+        if not kept or kept == list(args):
+            return hint
+        return kept[0] if len(kept) == 1 else typing.Union[tuple(kept)]  # noqa: UP007
+    if origin is typing.Annotated:
+        return hint
+    inner = tuple(_models_only(a) for a in args)
+    if inner == args:
+        return hint
+    try:
+        return hint.copy_with(inner) if hasattr(hint, "copy_with") else origin[inner]
+    except TypeError:
+        return hint
 
 
 @functools.cache

@@ -130,6 +130,7 @@ def build_api(
             kind="recursion",
             action="the recursive part is typed as Any",
         )
+    usage.mark_params(schemas.definitions, requests, schemas.class_names)
     for resource in _every_resource(resources):  # large ones split, their types too
         parts.assign(resource, schemas.definitions)
     lazy = layout.lazy_models(schemas.definitions)

@@ -140,6 +140,9 @@ class ModelDef:
     doc: str = ""
     component: str | None = None  # the components/schemas name, when it is one
     typed_dict: bool = False  # request-only: callers pass plain dicts, checked by type checkers
+    # a model requests carry too: its TypedDict twin (`CustomerParam`), the keys a request may
+    # send, so a caller passes a dict where the model is taken (`usage.mark_params`)
+    param_name: str | None = None
 
 
 @dataclass
@@ -154,6 +157,9 @@ class AliasDef:
     component: str | None = None
     request_only: bool = False  # rendered with strict (closed) enums
     recursive: bool = False  # names itself (through other aliases): a `TypeAliasType`
+    # an alias requests carry that names a model with a twin: the alias with the twins in
+    # (`MessageParam = UserMessage | UserMessageParam | ...`, `usage.mark_params`)
+    param_name: str | None = None
 
 
 Definition = ModelDef | AliasDef

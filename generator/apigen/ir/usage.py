@@ -1,9 +1,11 @@
 """Which inline definitions only ever travel in requests; which read-only fields a request's
-model cannot demand.
+model cannot demand; which models requests carry get a `TypedDict` twin.
 
-Those become `TypedDict`s: a caller writes `address={"city": "Berlin"}` and a type checker still
-checks the keys, as in openai-python. Component schemas stay Pydantic models (the manifest
-promises classes), and so does anything a response can contain.
+Request-only inline shapes become `TypedDict`s: a caller writes `address={"city": "Berlin"}` and
+a type checker still checks the keys, as in openai-python. Component schemas stay Pydantic
+models (the manifest promises classes), and so does anything a response can contain; a model a
+request can carry also gets a twin, `CustomerParam`, so an argument takes either (openai-python's
+`messages=[{"role": "user", ...}]`).
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from .layout import definition_refs, refs_of
-from .nodes import Definition, ModelDef, OperationDef, TypeExpr
+from .nodes import AliasDef, Definition, ModelDef, OperationDef, TypeExpr
 
 
 def _reach(definitions: dict[str, Definition], roots: Iterable[TypeExpr]) -> set[str]:
@@ -80,3 +82,38 @@ def mark_request_only(
         else:
             d.request_only = True
     return requests
+
+
+def mark_params(definitions: dict[str, Definition], requests: set[str], taken: set[str]) -> None:
+    """Name the `TypedDict` twin of each model a request can carry (not itself a TypedDict,
+    with a key a request may send), and of each alias such a request names that holds one,
+    through other aliases (`Message = UserMessage | ToolMessage`: `MessageParam`). A recursive
+    alias keeps its one spelling (a `TypeAliasType` of models only). `taken`: the package's
+    class names, the twins' added (`CustomerParam`, else `CustomerParam2`...)."""
+
+    def claim(name: str) -> str:
+        candidate, n = name + "Param", 1
+        while candidate in taken:
+            n += 1
+            candidate = f"{name}Param{n}"
+        taken.add(candidate)
+        return candidate
+
+    keys = sorted(requests)  # (the order names are claimed in: the same in every build)
+    for key in keys:
+        d = definitions[key]
+        if isinstance(d, ModelDef) and not d.typed_dict and any(not f.read_only for f in d.fields):
+            d.param_name = claim(d.name)
+    # aliases, from the models out: each alias naming a twinned definition gets one
+    users: dict[str, list[AliasDef]] = {}
+    for key in keys:
+        d = definitions[key]
+        if isinstance(d, AliasDef) and not d.request_only and not d.recursive:
+            for ref in dict.fromkeys(refs_of(d.target)):
+                users.setdefault(ref, []).append(d)
+    todo = [key for key in keys if definitions[key].param_name is not None]
+    while todo:
+        for alias in users.get(todo.pop(), ()):
+            if alias.param_name is None:
+                alias.param_name = claim(alias.name)
+                todo.append(alias.key)

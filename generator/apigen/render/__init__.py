@@ -270,9 +270,11 @@ def _render_files(
         ("types", "Models of inline schemas of operations (parameters, bodies, responses)."),
     ):
         entries = sorted(
-            (d.module.split(".", 1)[1], d.name)
+            (d.module.split(".", 1)[1], name)
             for d in api.definitions.values()
             if d.module.startswith(sub + ".")
+            for name in (d.name, d.param_name)
+            if name is not None
         )
         index = json.dumps({name: module for module, name in entries}, indent=0, sort_keys=True)
         yield f"{pkg}/{sub}/_index.json", index + "\n"

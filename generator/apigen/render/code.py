@@ -192,24 +192,35 @@ class Imports:
     builtins: bool = False
     # models named through `_rt.later` (module -> names): imported under TYPE_CHECKING only
     later: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
+    # names only (quoted) annotations read (TypedDict twins): imported under TYPE_CHECKING only
+    checking: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
 
     def later_lines(self, package_depth: int) -> list[str]:
-        """`if TYPE_CHECKING: from .. import X` / `else: X = _rt.later(...)` for `later`."""
+        """`if TYPE_CHECKING: from .. import X` / `else: X = _rt.later(...)` for `later`, and
+        the `checking` names in the first branch."""
         names = {
             (m, n) for m, ns in self.later.items() for n in ns if n not in self.local.get(m, ())
         }
-        if not names:
+        checked = {
+            (m, n)
+            for m, ns in self.checking.items()
+            for n in ns
+            if n not in self.local.get(m, ()) and n not in self.later.get(m, ())
+        }
+        if not names and not checked:
             return []
         dots = "." * package_depth
         lines = ["if TYPE_CHECKING:"]
         lines += [
-            "    " + line for line in sort_block(f"from {dots}{m} import {n}" for m, n in names)
+            "    " + line
+            for line in sort_block(f"from {dots}{m} import {n}" for m, n in names | checked)
         ]
-        lines.append("else:  # imported when data for it is first validated")
-        lines += [
-            f"    {n} = _rt.later(__package__, {literal(dots + m)}, {literal(n)})"
-            for m, n in sorted(names)
-        ]
+        if names:
+            lines.append("else:  # imported when data for it is first validated")
+            lines += [
+                f"    {n} = _rt.later(__package__, {literal(dots + m)}, {literal(n)})"
+                for m, n in sorted(names)
+            ]
         return lines
 
     def lines(self, package_depth: int, *, extra_third_party: tuple[str, ...] = ()) -> list[str]:
@@ -268,6 +279,33 @@ def _holds_open_enum(definitions: dict[str, Definition], key: str, seen: set[str
 _INT, _FLOAT = Prim("int"), Prim("float")
 
 
+def _members(annotation: str) -> list[str]:
+    """The top-level members of a rendered union (`A | B[C | D]`: `A`, `B[C | D]`)."""
+    if " | " not in annotation:
+        return [annotation]
+    parts: list[str] = []
+    depth, start, quote, escaped = 0, 0, "", False
+    for i, ch in enumerate(annotation):
+        if quote:  # inside a string literal (a `Literal[...]` value)
+            if escaped:
+                escaped = False
+            elif ch == "\\":
+                escaped = True
+            elif ch == quote:
+                quote = ""
+        elif ch in "\"'":
+            quote = ch
+        elif ch in "[(":
+            depth += 1
+        elif ch in "])":
+            depth -= 1
+        elif ch == "|" and depth == 0:
+            parts.append(annotation[start:i].strip())
+            start = i + 1
+    parts.append(annotation[start:].strip())
+    return parts
+
+
 class TypeRenderer:
     """Renders type expressions for one module, recording the imports they need."""
 
@@ -302,6 +340,9 @@ class TypeRenderer:
         # let `["availabel"]` through the protocol. A `str` given for `Sequence[str]` is sent
         # as the one value it is (the runtime never iterates text).
         self.sequences = False
+        # what a request takes (`variant`): a model with a TypedDict twin as `X | XParam`, an
+        # alias holding one by its twin, a tagged union as the plain union
+        self.params = False
 
     def variant(
         self,
@@ -311,10 +352,11 @@ class TypeRenderer:
         plain_unions: bool = False,
         parameters: bool = False,
         sequences: bool = False,
+        params: bool = False,
     ) -> TypeRenderer:
         """The same module and imports, another scope (a class body, a request signature;
         `parameters`: its arguments' annotations; `sequences`: arrays as `Sequence`,
-        maps as `Mapping`)."""
+        maps as `Mapping`; `params`: what a request takes, dicts for models)."""
         other = TypeRenderer(
             self.definitions,
             self.module,
@@ -325,6 +367,7 @@ class TypeRenderer:
         )  # (no `lazy`: only model fields name models lazily)
         other.parameters = parameters
         other.sequences = sequences
+        other.params = params
         return other
 
     def builtin(self, name: str) -> str:
@@ -363,18 +406,28 @@ class TypeRenderer:
                 finally:
                     self._spelling.discard(key)
             d = self.definitions[key]
-            if d.module != self.module:
+            twin = d.param_name if self.params else None
+            if twin is not None and isinstance(d, AliasDef):
+                name = twin  # (the twin alias holds the models too)
+            elif d.module != self.module:
                 (self.imports.later if key in self.lazy else self.imports.local)[d.module].add(
                     d.name
                 )
-            return d.name
+                name = d.name
+            else:
+                name = d.name
+            if twin is not None and d.module != self.module:
+                self.imports.local[d.module].add(twin)
+            return name if twin is None or name == twin else f"{name} | {twin}"
         if type(t) is Prim:
             return self._prim(t.name)
         if type(t) is Nullable:
             inner = t.inner
             if type(inner) is Ref and self._alias_of_nullable(inner.key):
                 return self.expr(inner)  # the alias already says `| None`
-            return f"{self.expr(inner)} | None"
+            text = self.expr(inner)
+            # (already `| None`: a nullable alias spelled out, `Nullable(Nullable(...))`)
+            return text if "None" in _members(text) else f"{text} | None"
         if type(t) is ListOf:
             if self.sequences:
                 self.imports.stdlib.add("from collections.abc import Sequence")
@@ -386,13 +439,17 @@ class TypeRenderer:
                 return f"Mapping[{self.builtin('str')}, {self.expr(t.value)}]"
             return f"{self.builtin('dict')}[{self.builtin('str')}, {self.expr(t.value)}]"
         if type(t) is UnionOf:
-            if t.discriminator is None or self.plain_unions:
+            if t.discriminator is None or self.plain_unions or self.params:
                 items = t.items
                 if self.parameters and _INT in items and _FLOAT in items:
                     # a parameter's `int | float` is `float` to a type checker (ruff's PYI041
                     # in the generated pyproject refused the client of `type: [integer, number]`)
                     items = tuple(i for i in items if i != _INT)
-                return " | ".join(dict.fromkeys(self.expr(i) for i in items))
+                # members by their top-level parts: an alias spelled out strictly brings its
+                # own `| None` (`Effort | None` as `Literal[...] | None | None`, ruff's PYI016)
+                return " | ".join(
+                    dict.fromkeys(part for i in items for part in _members(self.expr(i)))
+                )
             return self._tagged_union(t.items, t.discriminator)
         if type(t) is LiteralOf:
             self.imports.typing.add("Literal")

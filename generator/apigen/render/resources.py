@@ -249,12 +249,17 @@ def _module(
     shadowed = frozenset([*(op.name for op in node.operations), *node.children])
     results = types.variant(shadowed=shadowed, open_enums=True, plain_unions=True)
     sequence_arguments = types.variant(
-        shadowed=shadowed, open_enums=False, plain_unions=True, parameters=True, sequences=True
+        shadowed=shadowed,
+        open_enums=False,
+        plain_unions=True,
+        parameters=True,
+        sequences=True,
+        params=True,
     )
     # A multipart body's arrays stay lists: the runtime reads a tuple there as one file
     # (`(filename, content)`), the item types are what tells the two apart.
     multipart_arguments = types.variant(
-        shadowed=shadowed, open_enums=False, plain_unions=True, parameters=True
+        shadowed=shadowed, open_enums=False, plain_unions=True, parameters=True, params=True
     )
     consts: list[OperationConstView] = []
     factories: list[FactoryView] = []

@@ -51,6 +51,7 @@ class ClassView:
     # `object` shadows it in the class body (OpenAI's `Response.object`: mypy "not valid as a
     # type" in 44 modules)
     context_type: str = "object"
+    twin: bool = False  # a model's TypedDict twin (`usage.mark_params`): its keys are strings
 
 
 @dataclass
@@ -81,13 +82,23 @@ def model_module(
     imports = Imports()
     types = TypeRenderer(api.definitions, module, imports)
     model_types = TypeRenderer(api.definitions, module, imports, lazy=lazy)
-    requests = types.variant(shadowed=frozenset(), open_enums=False)
+    requests = types.variant(shadowed=frozenset(), open_enums=False, params=True)
     # a TypedDict's keys take read-only views, as a method's arguments do (its arrays were
     # `list[...]`: `body={"labels": names}` with `names: list[str]` failed mypy, the invariance
     # `Sequence` spares arguments one level down)
-    request_keys = types.variant(shadowed=frozenset(), open_enums=False, sequences=True)
+    request_keys = types.variant(
+        shadowed=frozenset(), open_enums=False, sequences=True, params=True
+    )
+    # the twins' keys name models, twins and aliases in strings only (never evaluated: the
+    # models may be imported lazily, or not until a response needs them), imported for type
+    # checkers only
+    twin_imports = Imports()
+    twin_keys = TypeRenderer(api.definitions, module, twin_imports).variant(
+        shadowed=frozenset(), open_enums=False, sequences=True, params=True
+    )
     classes: list[ClassView] = []
     assigned: list[Definition] = []
+    functional: list[AliasView] = []  # twins whose keys cannot be a class's
     for d in defs:
         if isinstance(d, AliasDef) or (d.typed_dict and not _identifier_keys(d)):
             assigned.append(d)
@@ -107,18 +118,33 @@ def model_module(
                 imports.builtins = True
                 view.context_type = "_builtins.object"
             classes.append(view)
-    aliases: list[AliasView] = []
-    for d in _assignment_order(assigned):
+            if d.param_name is not None:
+                twin = _twin(d, twin_keys)
+                if _class_keys(twin.fields):
+                    classes.append(twin)
+                else:  # the functional form: strings, as nothing is defined yet
+                    items = ", ".join(
+                        f"{literal(f.name)}: {_quoted(f.annotation)}" for f in twin.fields
+                    )
+                    statement = (
+                        f"{twin.name} = TypedDict({literal(twin.name)}, {{{items}}}, total=False)"
+                    )
+                    functional.append(AliasView(statement, _twin_doc(d.name)))
+    # assignments, each after those it names: a twin alias (`MessageParam`) names the twins,
+    # and so do the request-only shapes (`params`)
+    statements: dict[str, tuple[list[str], AliasView]] = {}
+    for d in assigned:
+        refs = definition_refs(d)
+        needs = [*refs, *(_TWIN + r for r in refs)]
         if isinstance(d, AliasDef) and d.recursive:
             # the value is a string pydantic evaluates on first use, in this module's globals
             imports.typing_extensions.add("TypeAliasType")
             target = (requests if d.request_only else types).expr(d.target)
             statement = f"{d.name} = TypeAliasType({literal(d.name)}, {literal(target)})"
-            aliases.append(AliasView(statement, docstring(d.doc)))
         elif isinstance(d, AliasDef):
             imports.typing.add("TypeAlias")
             target = (requests if d.request_only else types).expr(d.target)
-            aliases.append(AliasView(f"{d.name}: TypeAlias = {target}", docstring(d.doc)))
+            statement = f"{d.name}: TypeAlias = {target}"
         else:
             imports.typing_extensions.add("TypedDict")
             items = ", ".join(
@@ -126,8 +152,27 @@ def model_module(
                 for f in d.fields
             )
             statement = f"{d.name} = TypedDict({literal(d.name)}, {{{items}}}, total=False)"
-            aliases.append(AliasView(statement, docstring(d.doc)))
-    names = sorted((d.name for d in defs), key=export_key)  # ruff's RUF022 order (`TOC` first)
+        statements[d.key] = (needs, AliasView(statement, docstring(d.doc)))
+        if isinstance(d, AliasDef) and d.param_name is not None:
+            target = request_keys.expr(d.target)
+            twin_alias = AliasView(f"{d.param_name}: TypeAlias = {target}", _twin_doc(d.name))
+            statements[_TWIN + d.key] = ([d.key, *needs], twin_alias)
+    aliases = [statements[key][1] for key in _assignment_order(statements)]
+    aliases[:0] = functional  # (their keys' types are strings: they name nothing at import)
+    if any(isinstance(d, ModelDef) and d.param_name is not None for d in defs):
+        imports.typing_extensions.add("TypedDict")
+        imports.typing |= twin_imports.typing
+        imports.stdlib |= twin_imports.stdlib
+        imports.third_party |= twin_imports.third_party
+        imports.typing_extensions |= twin_imports.typing_extensions
+        imports.runtime |= twin_imports.runtime
+        imports.builtins |= twin_imports.builtins
+        for m, twin_names in twin_imports.local.items():
+            imports.checking[m] |= twin_names
+    names = sorted(  # ruff's RUF022 order (`TOC` first)
+        [*(d.name for d in defs), *(d.param_name for d in defs if d.param_name is not None)],
+        key=export_key,
+    )
     later = imports.later_lines(_depth(module))
     if later:
         imports.typing.add("TYPE_CHECKING")
@@ -143,7 +188,11 @@ def model_module(
     if deferred:  # names the end of the module imports: annotations must stay strings
         import_blocks.insert(0, "from __future__ import annotations")
     else:
-        _evaluated_annotations(classes, {d.name for d in defs})
+        for cls in classes:
+            if cls.twin:
+                for f in cls.fields:
+                    f.annotation = _quoted(f.annotation)
+        _evaluated_annotations(classes, {view.name for view in classes} | {d.name for d in defs})
     return ModelModuleView(import_blocks, classes, aliases, names, deferred)
 
 
@@ -173,6 +222,46 @@ def _evaluated_annotations(classes: list[ClassView], local: set[str]) -> None:
         bound.add(cls.name)
 
 
+_TWIN = "param:"  # a twin's key among a module's assignments (`_assignment_order`)
+
+
+def _twin_doc(name: str, indent: str = "") -> str:
+    return docstring(
+        f"What a request takes for `{name}` as a plain dict, keyed by wire names (`{name}` "
+        "itself is taken too).",
+        indent=indent,
+    )
+
+
+def _twin(d: ModelDef, keys: TypeRenderer) -> ClassView:
+    """`d`'s TypedDict twin: the keys a request sends (not the read-only ones), by wire name;
+    required as requests require them (a required writeOnly key too)."""
+    fields = [
+        _typed_dict_field(f, keys, required=f.required or f.required_in_requests)
+        for f in d.fields
+        if not f.read_only
+    ]
+    assert d.param_name is not None
+    return ClassView(
+        d.param_name, _twin_doc(d.name, indent="    "), fields, "TypedDict, total=False", twin=True
+    )
+
+
+def _class_keys(fields: list[FieldView]) -> bool:
+    """Whether a TypedDict's keys fit the class syntax (else the functional form)."""
+    return all(
+        f.name.isidentifier() and not keyword.iskeyword(f.name) for f in fields
+    ) and not _keys_shadow(fields)
+
+
+def _quoted(annotation: str) -> str:
+    """A TypedDict key's annotation as a string, `Required[...]` kept outside it (the runtime's
+    `__required_keys__` reads it)."""
+    if annotation.startswith("Required[") and annotation.endswith("]"):
+        return f"Required[{literal(annotation[9:-1])}]"
+    return literal(annotation)
+
+
 def _identifier_keys(d: ModelDef) -> bool:
     """Class syntax needs every key to be a plain identifier (else the functional form)."""
     return all(f.wire_name.isidentifier() and not keyword.iskeyword(f.wire_name) for f in d.fields)
@@ -194,10 +283,12 @@ def _keys_shadow(fields: list[FieldView]) -> bool:
     )
 
 
-def _typed_dict_field(f: FieldDef, types: TypeRenderer) -> FieldView:
+def _typed_dict_field(
+    f: FieldDef, types: TypeRenderer, *, required: bool | None = None
+) -> FieldView:
     """A TypedDict key keeps its wire name; required keys are `Required[...]`."""
     annotation = types.expr(f.type)
-    if f.required:
+    if f.required if required is None else required:
         types.imports.typing.add("Required")
         annotation = f"Required[{annotation}]"
     return FieldView(f.wire_name, annotation, None, docstring(f.doc, indent="    "))
@@ -270,29 +361,29 @@ def takes_none(t: TypeExpr) -> bool:
     return type(t) is Nullable or (type(t) is Prim and t.name in ("Any", "None"))
 
 
-def _assignment_order(aliases: list[Definition]) -> list[Definition]:
-    """Assignments are evaluated at import: put each after the assignments it names."""
-    by_key = {a.key: a for a in aliases}
+def _assignment_order(statements: Mapping[str, tuple[list[str], object]]) -> list[str]:
+    """Assignments are evaluated at import: each key after the keys it names (`statements`:
+    key -> (the keys it names, the statement))."""
     done: set[str] = set()
-    out: list[Definition] = []
-    for a in aliases:
-        stack: list[tuple[Definition, bool]] = [(a, False)]
+    out: list[str] = []
+    for key in statements:
+        stack: list[tuple[str, bool]] = [(key, False)]
         visiting: set[str] = set()
         while stack:
             node, expanded = stack.pop()
-            if node.key in done:
+            if node in done:
                 continue
             if expanded:
-                done.add(node.key)
+                done.add(node)
                 out.append(node)
                 continue
-            if node.key in visiting:
+            if node in visiting:
                 continue  # a cycle of aliases: the loader's Any fallback breaks it
-            visiting.add(node.key)
+            visiting.add(node)
             stack.append((node, True))
-            for ref in definition_refs(node):
-                if ref in by_key and ref not in done:
-                    stack.append((by_key[ref], False))
+            for ref in statements[node][0]:
+                if ref in statements and ref not in done:
+                    stack.append((ref, False))
     return out
 
 
