@@ -558,13 +558,14 @@ class OperationBuilder:
                     # (`application/pdf` went out as `application/octet-stream`)
                     style, explode, _ = encoding.get(str(wire)) or (None, None, None)
                     encoding[str(wire)] = (style, explode, declared)
-                if multipart and _is_binary(prop_r):
+                # (`format: byte` is base64 text, a text part: not a file, as in JSON)
+                if multipart and _is_octets(prop_r):
                     ptype: TypeExpr = Prim("file")
                 elif (
                     multipart
                     and isinstance(prop_r, JSON_OBJECT)
                     and prop_r.get("type") == "array"
-                    and _is_binary(prop_r.get("items"))
+                    and _is_octets(self._deref(prop_r.get("items")))
                 ):
                     ptype = ListOf(Prim("file"))
                 elif multipart and (
@@ -700,7 +701,14 @@ class OperationBuilder:
                 rtype = self.schemas.convert(schema, ptr, [*hint, *name], module)
                 result.append(ResponseDef(status, "json", rtype))
                 continue
-            kind = "text" if any(_is_text(m) for m in media_types) else "binary"
+            # a file (`format: binary`, Swagger's `type: file`) is octets whatever text type
+            # sits beside it (`produces: [application/octet-stream, text/plain]` returned a
+            # gzip download decoded as text)
+            octets = any(
+                _is_octets(self._deref(_media(content, m).get("schema"))) for m in media_types
+            )
+            text = not octets and any(_is_text(m) for m in media_types)
+            kind = "text" if text else "binary"
             result.append(
                 ResponseDef(status, kind, Prim("str") if kind == "text" else Prim("bytes"))
             )
@@ -839,7 +847,7 @@ def _star_kind(schema: Any) -> ResponseKind | None:
     JSON path. (Text answered as JSON is decoded: the runtime's `text` kind.)"""
     if not isinstance(schema, JSON_OBJECT):
         return None
-    if _is_binary(schema) and schema.get("format") != "byte":
+    if _is_octets(schema):
         return "binary"
     if schema.get("type") == "string" and not {"format", "enum", "const"} & set(schema):
         return "text"
@@ -869,7 +877,7 @@ def _holds_file(document: Mapping[str, Any], schema: Any, depth: int) -> bool:
     schema = deref(document, schema)
     if not isinstance(schema, JSON_OBJECT) or depth > 4:
         return False
-    if _is_binary(schema) and schema.get("format") != "byte":
+    if _is_octets(schema):
         return True
     parts: list[Any] = [schema.get("items")]
     for key in ("allOf", "oneOf", "anyOf"):
@@ -909,6 +917,11 @@ def _is_binary(schema: Any) -> bool:
         and isinstance(schema.get("contentMediaType"), str)
         and "contentEncoding" not in schema
     )
+
+
+def _is_octets(schema: Any) -> bool:
+    """Raw octets: binary, not `format: byte` (base64 text)."""
+    return _is_binary(schema) and schema.get("format") != "byte"
 
 
 def _structured(schema: Any) -> bool:
