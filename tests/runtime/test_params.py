@@ -79,10 +79,10 @@ def test_path_missing_raises(recorder: Recorder, value: object) -> None:
         (None, None, {"k": "v", "n": 1}, "k=v&n=1"),
         (None, False, {"k": "v", "n": 1}, "a=k,v,n,1"),
         ("spaceDelimited", False, [1, 2, 3], "a=1%202%203"),
-        ("pipeDelimited", False, [1, 2, 3], "a=1|2|3"),
+        ("pipeDelimited", False, [1, 2, 3], "a=1%7C2%7C3"),
         # explode defaults to true for "form" only (OpenAPI): these are not exploded
         ("spaceDelimited", None, [1, 2, 3], "a=1%202%203"),
-        ("pipeDelimited", None, [1, 2, 3], "a=1|2|3"),
+        ("pipeDelimited", None, [1, 2, 3], "a=1%7C2%7C3"),
         ("pipeDelimited", True, [1, 2], "a=1&a=2"),
         ("deepObject", True, {"k": "v", "n": {"x": 1}}, "a[k]=v&a[n][x]=1"),
         ("deepObject", True, ["x", "y"], "a[]=x&a[]=y"),
