@@ -105,3 +105,91 @@ def test_the_request_check_reads_null_and_read_only_as_the_ir_does() -> None:
     assert view31.null_reading_only(thing31, {"assigned": 2.5, "currency": None, "name": "a"})
     assert not view31.null_reading_only(thing31, {"assigned": "x", "currency": None, "name": "a"})
     assert not view31.null_reading_only(SCHEMAS["Location"], {"lat": 1.0})
+
+
+def test_an_unknown_tag_beside_a_null_is_not_filed_as_the_null_s(tmp_path: Path) -> None:
+    """A helper's Prism sweep: a body with a random discriminator tag (Prism's) and a null
+    property was filed as the spec's "null type beside members", because the body was valid
+    as apigen reads null and not as JSON Schema alone; the problem was the tag, the server's.
+    Without the null the same tag was filed as the server's, as it should be."""
+    import json
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    from apigen.contract import ContractConfig, run_contract
+    from tests.builds import build_into
+
+    class Api(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            body = {"kind": "zzz", **({"addr": None} if "null" in self.path else {})}
+            data = json.dumps(body).encode()
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            self.wfile.write(data)
+
+        def log_message(self, *args: Any) -> None:
+            pass
+
+    person = {"$ref": "#/components/schemas/Person"}
+    ok = {"200": {"description": "ok", "content": {"application/json": {"schema": person}}}}
+    document = {
+        "openapi": "3.1.0",
+        "info": {"title": "tags", "version": "1"},
+        "paths": {
+            "/with-null": {"get": {"operationId": "withNull", "responses": ok}},
+            "/plain": {"get": {"operationId": "plain", "responses": ok}},
+        },
+        "components": {
+            "schemas": {
+                "Person": {
+                    "type": "object",
+                    "discriminator": {
+                        "propertyName": "kind",
+                        "mapping": {"a": "#/components/schemas/Adult"},
+                    },
+                    "properties": {
+                        "kind": {"type": "string"},
+                        "addr": {
+                            "type": "object",
+                            "nullable": True,
+                            "properties": {"street": {"type": "string"}},
+                        },
+                    },
+                },
+                "Adult": {
+                    "allOf": [
+                        {"$ref": "#/components/schemas/Person"},
+                        {"type": "object", "properties": {"age": {"type": "integer"}}},
+                    ]
+                },
+            }
+        },
+    }
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Api)
+    url = f"http://127.0.0.1:{server.server_address[1]}"
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        spec = tmp_path / "tags.json"
+        spec.write_text(json.dumps(document))
+        build_into(spec, tmp_path / "tags", name="tags")
+        config = ContractConfig(
+            tmp_path / "tags",
+            spec=spec,
+            base_url=url,
+            mock=True,
+            max_examples=1,
+            variants=("sync",),
+        )
+        report = run_contract(config)
+    finally:
+        server.shutdown()
+        server.server_close()
+    by_op = {op.operation_id: op.failures for op in report.operations}
+    tagged = {
+        name: {f.klass for f in failures if "discriminator" in f.message}
+        for name, failures in by_op.items()
+    }
+    assert tagged == {"withNull": {"sandbox"}, "plain": {"sandbox"}}, by_op
+    assert not any(f.message.startswith(NULL_BESIDE_MEMBERS) for f in by_op["withNull"])
