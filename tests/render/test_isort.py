@@ -27,7 +27,19 @@ def ruff_sorted(lines: list[str], tmp: Path) -> list[str]:
         capture_output=True,
         check=True,
     )
-    return [line for line in path.read_text(encoding="utf-8").splitlines() if line]
+    out: list[str] = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if out and out[-1].endswith(("(", ",")) and line.startswith(("    ", ")")):
+            # a statement ruff wrapped (too long for a line): the order is what is compared
+            # (`sort_block` never wraps; the formatter does, after), so join it back
+            glue = "" if out[-1].endswith("(") or line == ")" else " "
+            out[-1] += glue + line.strip()
+        elif line:
+            out.append(line)
+    return [
+        line.replace("import (", "import ").replace(",)", "") if line.endswith(",)") else line
+        for line in out
+    ]
 
 
 _NAMES = st.from_regex(r"[A-Za-z_][A-Za-z0-9_]{0,6}", fullmatch=True).filter(
