@@ -192,7 +192,7 @@ def model_module(
             if cls.twin:
                 for f in cls.fields:
                     f.annotation = _quoted(f.annotation)
-        _evaluated_annotations(classes, {view.name for view in classes} | {d.name for d in defs})
+        _evaluated_annotations(classes, set(names))  # (the twins too: some are assignments)
     return ModelModuleView(import_blocks, classes, aliases, names, deferred)
 
 
