@@ -138,6 +138,8 @@ def test_each_model_a_request_carries_has_a_twin_of_the_keys_it_sends(out: Path)
         in odd
     )
     assert "class UserParamParam" not in (models / "user_param.py").read_text()  # not sent
+    readme = " ".join((out / "README.md").read_text().split())
+    assert "`TypedDict` twin (`from twins.models import Node, NodeParam`)" in readme
     resource = (out / "twins" / "resources" / "messages.py").read_text()
     assert "messages: Sequence[MessageParam]," in resource
     assert "owner: User | UserParam2 | NotGiven = NOT_GIVEN," in resource

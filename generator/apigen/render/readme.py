@@ -124,6 +124,15 @@ def readme_view(api: Api, dist: Distribution) -> dict[str, Any]:
         "webhook_count": len(api.webhooks),
         "servers": _servers(api),
         "relative_server": _relative_server(api),
+        # (model, its TypedDict twin): an argument a model types takes a plain dict too
+        "twin": next(
+            (
+                (d.name, d.param_name, d.module.split(".", 1)[0])
+                for d in sorted(api.definitions.values(), key=lambda d: (d.module, d.name))
+                if isinstance(d, ModelDef) and d.param_name is not None
+            ),
+            None,
+        ),
         "client_params": [
             (
                 c.keyword,
