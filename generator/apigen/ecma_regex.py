@@ -46,6 +46,8 @@ NESTED_SAFE_LENGTH: Final = 16
 _BACKTRACK_LIMIT: Final = 100_000
 _BOUNDED_FAILURE: Final = "Error executing regex"  # jsonschema-rs's message for a given-up run
 _QUANTIFIER: Final = re.compile(r"[*+?]|\{(\d+)(,(\d*))?\}")
+#: Unbounded repeats (`*`, `+`, `{n,}`) from which a pattern counts as ambiguous (`_ambiguous`).
+_UNBOUNDED_RUNS: Final = 3
 
 
 # General_Category long names (UAX #44) -> the short ones `unicodedata.category` gives
@@ -319,8 +321,15 @@ def _ambiguous(pattern: str) -> bool:
     """Whether a group that repeats holds a choice, a quantifier or an alternation (`(a+)+`,
     `(\\w+\\s?)*`, `(a|aa)+`, `(.*a){12}`): the shapes `re` backtracks on for exponential (or
     high-polynomial) time over a text it does not match. Read off the text: escapes and
-    classes skipped, `(?:`, `(?=`, `(?<name>` openers not read as quantifiers."""
+    classes skipped, `(?:`, `(?=`, `(?<name>` openers not read as quantifiers.
+
+    Also `_UNBOUNDED_RUNS` or more unbounded repeats anywhere (`x*x*x*...y`, `^a*a*a*b$`):
+    no group repeats, yet `re` tries every split of a text among them, polynomial time of a
+    high degree (a helper's fuzzing: 12 of them hung the build and the sandbox on 30
+    characters). Over-counting is safe: a text past `NESTED_SAFE_LENGTH` then goes to the
+    bounded engine, which reads the pattern the same way."""
     stack: list[bool] = []  # per open group: whether its body so far holds a choice
+    unbounded = 0
     i, end = 0, len(pattern)
     while i < end:
         char = pattern[i]
@@ -344,11 +353,21 @@ def _ambiguous(pattern: str) -> bool:
                 stack[-1] = True
             i += 1
         else:
-            _, choice, width = _quantifier(pattern, i)
+            repeats, choice, width = _quantifier(pattern, i)
             if choice and stack:
                 stack[-1] = True
+            if repeats and choice and _open_ended(pattern, i, width):
+                unbounded += 1
+                if unbounded >= _UNBOUNDED_RUNS:
+                    return True
             i += max(width, 1)
     return False
+
+
+def _open_ended(pattern: str, i: int, width: int) -> bool:
+    """Whether the quantifier at `i` has no upper bound (`*`, `+`, `{n,}`)."""
+    text = pattern[i : i + width].rstrip("?") if width > 1 else pattern[i : i + width]
+    return text in ("*", "+") or (text.startswith("{") and text.endswith(",}"))
 
 
 def _class_end(pattern: str, i: int) -> int:

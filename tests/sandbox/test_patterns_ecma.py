@@ -168,6 +168,12 @@ def test_a_pattern_with_an_exact_length_is_drawn_to_that_length() -> None:
         (r"^[(]+)*$", False),  # a parenthesis in a class is a character
         (r"^\(a+\)+$", False),  # and so is an escaped one
         (r"^AC[0-9a-fA-F]{32}$", False),
+        # three or more open-ended runs, no group: every split tried (a helper's fuzzing hung
+        # the sandbox on `^a*a*...a*b$` and 30 characters); two, or bounded ones, are not
+        (r"^a*a*a*a*a*a*a*a*a*a*a*a*b$", True),
+        (r"x+?x{2,}x*y", True),
+        (r"^[a-z]+-[0-9]+$", False),
+        (r"^a{1,5}b{1,5}c{1,5}d*$", False),
     ],
 )
 def test_a_pattern_is_ambiguous_when_a_repeated_group_holds_a_choice(
