@@ -112,16 +112,21 @@ def visible(text: str) -> str:
     return INVISIBLE.sub("", text)
 
 
-def schema_doc(schema: object) -> str:
+#: `allOf` levels `schema_doc` looks down for a description (a valid spec nesting 500 inline
+#: `allOf`s raised RecursionError, reported as an unreadable document).
+_DOC_DEPTH = 32
+
+
+def schema_doc(schema: object, depth: int = 0) -> str:
     """A schema's documentation: its description, else a title that is prose, else that of an
     inline `allOf` member (`allOf: [{$ref}, {description}]`, how AWS specs document almost
     every property: the description is the property's, not the referenced schema's)."""
     if not isinstance(schema, JSON_OBJECT):
         return ""
-    return deprecated_doc(_described(schema), schema.get("deprecated") is True)
+    return deprecated_doc(_described(schema, depth), schema.get("deprecated") is True)
 
 
-def _described(schema: Mapping[str, Any]) -> str:
+def _described(schema: Mapping[str, Any], depth: int) -> str:
     description = schema.get("description")
     if isinstance(description, str) and description.strip():
         return description.strip()
@@ -129,10 +134,10 @@ def _described(schema: Mapping[str, Any]) -> str:
     if isinstance(title, str) and title.strip() and not _IDENTIFIER.match(title.strip()):
         return title.strip()
     members = schema.get("allOf")
-    if isinstance(members, list):
+    if isinstance(members, list) and depth < _DOC_DEPTH:
         for member in members:
             if isinstance(member, JSON_OBJECT) and "$ref" not in member:
-                found = schema_doc(member)
+                found = schema_doc(member, depth + 1)
                 if found:
                     return found
     return ""
