@@ -140,7 +140,11 @@ _FORMAT_CHECKS: dict[str, Callable[[str], bool]] = {
 
 
 def _scalar(value: object) -> JsonScalar | None:
-    return value if isinstance(value, str | int | float | bool) else None
+    """A spec's scalar as an example; a string past `_LONGEST` is none (a helper's fuzzing: a
+    1 MB `example` made a 10 MB README, its every call spelling it out)."""
+    if isinstance(value, str):
+        return value if len(value) <= _LONGEST else None
+    return value if isinstance(value, int | float | bool) else None
 
 
 def _first_example(examples: object, deref: Callable[[object], object]) -> JsonScalar | None:
