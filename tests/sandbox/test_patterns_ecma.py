@@ -213,3 +213,64 @@ def test_a_huge_repeat_or_length_gives_no_example_rather_than_a_hang() -> None:
         for kind, shown in (("integer", 1), ("number", 1.0)):
             schema = {"type": kind, "minimum": minimum, "multipleOf": 0.3}
             assert example_value(schema, same) == shown
+
+
+def test_runs_side_by_side_and_huge_sizes_answer_at_once() -> None:
+    """A helper's fuzzing: `^a*a*...a*b$` (twelve runs) held the sandbox on a 30-character
+    value, every other request waiting behind it; `minItems: 100000000` (or such a
+    `minLength`) grew it to 8 GB, never answering."""
+    runs = "^a*a*a*a*a*a*a*a*a*a*a*a*b$"
+    sandbox = Sandbox(_doc({"type": "string", "pattern": runs}), seed=0)
+    started = time.process_time()
+    assert sandbox.handle("DELETE", "/packages?clientToken=" + "a" * 30).status == 400
+    assert sandbox.handle("DELETE", "/packages?clientToken=" + "a" * 30 + "b").status == 204
+    huge = {
+        "openapi": "3.0.3",
+        "info": {"title": "t", "version": "1"},
+        "paths": {
+            "/items": {
+                "get": {
+                    "responses": {
+                        "200": {
+                            "description": "ok",
+                            "content": {
+                                "application/json": {
+                                    "schema": {
+                                        "type": "array",
+                                        "minItems": 100_000_000,
+                                        "items": {
+                                            "type": "array",
+                                            "minItems": 100_000_000,
+                                            "items": {"type": "string", "minLength": 100_000_000},
+                                        },
+                                    }
+                                }
+                            },
+                        }
+                    }
+                }
+            },
+            "/text": {
+                "get": {
+                    "responses": {
+                        "200": {
+                            "description": "ok",
+                            "content": {
+                                "application/json": {
+                                    "schema": {
+                                        "type": "string",
+                                        "pattern": "x*x*x*x*x*x*x*x*x*x*x*x*y",
+                                        "minLength": 60,
+                                    }
+                                }
+                            },
+                        }
+                    }
+                }
+            },
+        },
+    }
+    served = Sandbox(huge, seed=0)
+    assert served.handle("GET", "/items").status == 200
+    assert served.handle("GET", "/text").status == 200
+    assert time.process_time() - started < 30

@@ -34,6 +34,10 @@ NULL_RATE: Final = 0.2  # with `vary`: how often a nullable value is null
 OMIT_RATE: Final = 0.25  # ... an optional property is left out
 EXTRA_RATE: Final = 0.15  # ... an object that allows it gets one unknown property
 NODE_BUDGET: Final = 25_000
+#: Items an array gets at most, whatever its `minItems` (a value past it cannot be served);
+#: once the node budget is spent, `MAX_CUT_ITEMS` (arrays of such arrays multiplied).
+MAX_ITEMS: Final = 1_000
+MAX_CUT_ITEMS: Final = 16
 _HARD_DEPTH: Final = 96
 _MAX_CHOICES: Final = 16
 _EXAMPLE_CACHE: Final = 50_000
@@ -1228,6 +1232,11 @@ class ExampleGenerator:
         prefix = prefix if isinstance(prefix, list) else []
         low = schema.get("minItems")
         low = low if isinstance(low, int) and not isinstance(low, bool) else 0
+        most = MAX_CUT_ITEMS if cut else MAX_ITEMS
+        if low > most:  # `minItems: 100000000` grew the sandbox to 8 GB, never answering
+            if ctx.notes is not None:
+                ctx.notes.append(f"`minItems: {low}`: {most} items served")
+            low = most
         count = (
             low
             if cut
