@@ -50,6 +50,29 @@ paths:
         "200":
           description: ok
           content: {application/json: {schema: {$ref: '#/components/schemas/User'}}}
+  /orders:
+    post:
+      operationId: createOrder
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema: {type: object, properties: {order: {$ref: '#/components/schemas/Order'}}}
+      responses:
+        "204": {description: ok}
+  /uploads:
+    post:
+      operationId: createUpload
+      requestBody:
+        content:
+          multipart/form-data:
+            schema:
+              type: object
+              properties:
+                file: {type: string, format: binary}
+                metas: {type: array, items: {$ref: '#/components/schemas/UserMessage'}}
+      responses:
+        "204": {description: ok}
   /users:
     put:
       operationId: putUser
@@ -93,6 +116,18 @@ components:
       properties:
         label: {type: string}
         children: {type: array, items: {$ref: '#/components/schemas/Node'}}
+    Order:
+      description: Only requests carry it, a model all the same (a component).
+      type: object
+      properties:
+        item: {$ref: '#/components/schemas/Choice'}
+        opts:
+          type: object
+          properties:
+            first: {$ref: '#/components/schemas/UserMessage'}
+            __v: {type: integer}
+    Choice:
+      oneOf: [{$ref: '#/components/schemas/UserMessage'}, {$ref: '#/components/schemas/ToolMessage'}]
     Odd:
       type: object
       properties:
@@ -144,6 +179,26 @@ def test_each_model_a_request_carries_has_a_twin_of_the_keys_it_sends(out: Path)
     assert "messages: Sequence[MessageParam]," in resource
     assert "owner: User | UserParam2 | NotGiven = NOT_GIVEN," in resource
     assert "tree: Node | NodeParam | NotGiven = NOT_GIVEN," in resource
+    # a multipart body's arrays stay lists (a tuple is a file there), so their items stay the
+    # models: `list[UserMessage | UserMessageParam]` refused a caller's `list[UserMessage]`
+    uploads = (out / "twins" / "resources" / "uploads.py").read_text()
+    assert "metas: list[UserMessage] | NotGiven = NOT_GIVEN," in uploads
+
+
+def test_a_model_holding_request_only_shapes_still_validates(package: ModuleType) -> None:
+    """A review: a request-only alias (`Choice`) or inline part (`Order.opts`) a model's field
+    holds named the twins too, whose keys pydantic cannot resolve: `Order(...)` raised "not
+    fully defined". They name the models; their own twins take the dicts."""
+    models = importlib.import_module("twins.models")
+    order = models.Order.model_validate(
+        {
+            "item": {"role": "tool", "tool_call_id": "t"},
+            "opts": {"first": {"role": "user", "content": "x"}, "__v": 2},
+        }
+    )
+    assert type(order.item).__name__ == "ToolMessage"
+    assert order.opts["first"].content == "x"
+    assert models.ChoiceParam is not None and models.OrderOptsParam.__optional_keys__ >= {"__v"}
 
 
 def test_the_twins_import_and_say_their_required_keys(package: ModuleType) -> None:
@@ -218,12 +273,13 @@ def test_type_checkers_take_the_dicts_and_refuse_wrong_keys(out: Path, tmp_path:
         '    client.messages.create(messages=[{"role": "user", "content": "hi"}], owner=owner)\n'
         '    client.messages.create(messages=[*history, ToolMessage(role="tool", tool_call_id="t")])\n'
         '    client.messages.create(messages=[], tree={"children": [{"label": "c"}]})\n'
+        '    client.orders.create(order={"item": {"role": "tool", "tool_call_id": "t"}, "opts": {"first": {"role": "user", "content": "x"}}})\n'
         '    client.messages.create(messages=[{"role": "usr", "content": "hi"}])\n'
         '    client.users.update(body=[{"name": "b"}])\n'
         '    client.users.update(body=[{"id": 1, "name": "b", "password": "q"}])\n'
     )
     errors, output = _mypy_errors(out, snippet)
-    assert sorted({int(e.split(":")[1]) for e in errors}) == [10, 11, 12], output
+    assert sorted({int(e.split(":")[1]) for e in errors}) == [11, 12, 13], output
     config = tmp_path / "pyrightconfig.json"
     config.write_text(
         json.dumps(
@@ -236,4 +292,31 @@ def test_type_checkers_take_the_dicts_and_refuse_wrong_keys(out: Path, tmp_path:
         for d in json.loads(result.stdout)["generalDiagnostics"]
         if d["severity"] == "error"
     ]
-    assert sorted(set(lines)) == [10, 11, 12], result.stdout[-3000:]
+    assert sorted(set(lines)) == [11, 12, 13], result.stdout[-3000:]
+
+
+def test_drawn_data_becomes_the_models_and_keeps_plain_request_shapes() -> None:
+    """The contract runner converts drawn data to the models: a twin is dropped from a union
+    beside its model (`User | UserParam`), a request TypedDict of its own is kept (a review:
+    `A | TCreateParamsTarget` lost its `{url}` member and refused valid data)."""
+    from typing import Union
+
+    from pydantic import BaseModel
+    from typing_extensions import TypedDict
+
+    from apigen.contract.mapping import (
+        _models_only,  # pyright: ignore[reportPrivateUsage]
+    )
+
+    class A(BaseModel):
+        id: int
+
+    class AParam(TypedDict):
+        id: int
+
+    class Target(TypedDict):
+        url: str
+
+    assert _models_only(A | AParam) is A
+    assert _models_only(Union[A, Target]) == Union[A, Target]  # noqa: UP007
+    assert _models_only(list[A | AParam | Target]) == list[Union[A, Target]]  # noqa: UP007

@@ -14,6 +14,7 @@ import contextlib
 import functools
 import importlib
 import inspect
+import re
 import sys
 import typing
 from collections.abc import Callable, Mapping
@@ -128,6 +129,20 @@ def _resolved(func: Any) -> dict[str, Any]:
     return out
 
 
+def _twin_in(member: Any, members: tuple[Any, ...]) -> bool:
+    """Whether `member` is the TypedDict twin of another of `members` (`UserParam`,
+    `UserParam2` beside `User`); a request TypedDict of its own (`{url}` beside `A`) is not."""
+    if not typing_extensions.is_typeddict(member):
+        return False
+    name = member.__name__
+    return any(
+        isinstance(other, type)
+        and other is not member
+        and re.fullmatch(re.escape(other.__name__) + r"Param\d*", name) is not None
+        for other in members
+    )
+
+
 def _models_only(hint: Any) -> Any:
     """`hint` without the TypedDict twins of its models (`User | UserParam`: `User`): drawn
     data becomes the models, as before the twins; and a twin's keys name models for type
@@ -136,7 +151,7 @@ def _models_only(hint: Any) -> Any:
     if not args:
         return hint
     if origin in (typing.Union, _UnionType):
-        kept = [_models_only(a) for a in args if not typing_extensions.is_typeddict(a)]
+        kept = [_models_only(a) for a in args if not _twin_in(a, args)]
         if not kept or kept == list(args):
             return hint
         return kept[0] if len(kept) == 1 else typing.Union[tuple(kept)]  # noqa: UP007

@@ -143,6 +143,9 @@ class ModelDef:
     # a model requests carry too: its TypedDict twin (`CustomerParam`), the keys a request may
     # send, so a caller passes a dict where the model is taken (`usage.mark_params`)
     param_name: str | None = None
+    # a request TypedDict a model's field holds: pydantic validates it, so its keys name the
+    # models only, never the twins (whose keys it could not resolve: `usage.mark_params`)
+    validated: bool = False
 
 
 @dataclass

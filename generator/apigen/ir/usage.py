@@ -85,10 +85,11 @@ def mark_request_only(
 
 
 def mark_params(definitions: dict[str, Definition], requests: set[str], taken: set[str]) -> None:
-    """Name the `TypedDict` twin of each model a request can carry (not itself a TypedDict,
-    with a key a request may send), and of each alias such a request names that holds one,
-    through other aliases (`Message = UserMessage | ToolMessage`: `MessageParam`). A recursive
-    alias keeps its one spelling (a `TypeAliasType` of models only). `taken`: the package's
+    """Name the `TypedDict` twin of each model a request can carry (not itself a TypedDict, or
+    one a model holds), with a key a request may send, and of each alias such a request names that holds one,
+    through other aliases (`Message = UserMessage | ToolMessage`: `MessageParam`), a request-only
+    one too (a model's field may name it: pydantic reads the alias, so it names models only). A
+    recursive alias keeps its one spelling (a `TypeAliasType` of models only). `taken`: the package's
     class names, the twins' added (`CustomerParam`, else `CustomerParam2`...)."""
 
     def claim(name: str) -> str:
@@ -100,15 +101,24 @@ def mark_params(definitions: dict[str, Definition], requests: set[str], taken: s
         return candidate
 
     keys = sorted(requests)  # (the order names are claimed in: the same in every build)
+    # the request TypedDicts a model holds (a request-only component's inline parts): pydantic
+    # validates them, so they name models, not twins (`ModelDef.validated`)
+    models = [d for d in definitions.values() if isinstance(d, ModelDef) and not d.typed_dict]
+    for key in _reach(definitions, (f.type for d in models for f in d.fields)):
+        d = definitions[key]
+        if isinstance(d, ModelDef) and d.typed_dict:
+            d.validated = True
     for key in keys:
         d = definitions[key]
-        if isinstance(d, ModelDef) and not d.typed_dict and any(not f.read_only for f in d.fields):
+        # (a validated request TypedDict takes models only: its twin takes the dicts)
+        sendable = any(not f.read_only for f in d.fields) if isinstance(d, ModelDef) else False
+        if isinstance(d, ModelDef) and (not d.typed_dict or d.validated) and sendable:
             d.param_name = claim(d.name)
     # aliases, from the models out: each alias naming a twinned definition gets one
     users: dict[str, list[AliasDef]] = {}
     for key in keys:
         d = definitions[key]
-        if isinstance(d, AliasDef) and not d.request_only and not d.recursive:
+        if isinstance(d, AliasDef) and not d.recursive:
             for ref in dict.fromkeys(refs_of(d.target)):
                 users.setdefault(ref, []).append(d)
     todo = [key for key in keys if definitions[key].param_name is not None]

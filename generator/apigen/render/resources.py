@@ -258,8 +258,10 @@ def _module(
     )
     # A multipart body's arrays stay lists: the runtime reads a tuple there as one file
     # (`(filename, content)`), the item types are what tells the two apart.
+    # Models only (no TypedDict twins): `list[Cat | CatParam]` refused a caller's `list[Cat]`
+    # (a list is invariant), which type-checked before the twins.
     multipart_arguments = types.variant(
-        shadowed=shadowed, open_enums=False, plain_unions=True, parameters=True, params=True
+        shadowed=shadowed, open_enums=False, plain_unions=True, parameters=True
     )
     consts: list[OperationConstView] = []
     factories: list[FactoryView] = []

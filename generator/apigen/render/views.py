@@ -82,13 +82,17 @@ def model_module(
     imports = Imports()
     types = TypeRenderer(api.definitions, module, imports)
     model_types = TypeRenderer(api.definitions, module, imports, lazy=lazy)
-    requests = types.variant(shadowed=frozenset(), open_enums=False, params=True)
+    # (request-only aliases name models only: a model's field may hold one, and pydantic could
+    # not resolve a twin's keys; their twin aliases take the dicts)
+    requests = types.variant(shadowed=frozenset(), open_enums=False)
     # a TypedDict's keys take read-only views, as a method's arguments do (its arrays were
     # `list[...]`: `body={"labels": names}` with `names: list[str]` failed mypy, the invariance
-    # `Sequence` spares arguments one level down)
+    # `Sequence` spares arguments one level down); models or their twins, unless a model holds
+    # the TypedDict (`ModelDef.validated`: then its twin takes the dicts)
     request_keys = types.variant(
         shadowed=frozenset(), open_enums=False, sequences=True, params=True
     )
+    validated_keys = types.variant(shadowed=frozenset(), open_enums=False, sequences=True)
     # the twins' keys name models, twins and aliases in strings only (never evaluated: the
     # models may be imported lazily, or not until a response needs them), imported for type
     # checkers only
@@ -103,7 +107,8 @@ def model_module(
         if isinstance(d, AliasDef) or (d.typed_dict and not _identifier_keys(d)):
             assigned.append(d)
         elif d.typed_dict:
-            fields = [_typed_dict_field(f, request_keys) for f in d.fields]
+            keys = validated_keys if d.validated else request_keys
+            fields = [_typed_dict_field(f, keys) for f in d.fields]
             if _keys_shadow(fields):
                 assigned.append(d)
                 continue
@@ -118,18 +123,19 @@ def model_module(
                 imports.builtins = True
                 view.context_type = "_builtins.object"
             classes.append(view)
-            if d.param_name is not None:
-                twin = _twin(d, twin_keys)
-                if _class_keys(twin.fields):
-                    classes.append(twin)
-                else:  # the functional form: strings, as nothing is defined yet
-                    items = ", ".join(
-                        f"{literal(f.name)}: {_quoted(f.annotation)}" for f in twin.fields
-                    )
-                    statement = (
-                        f"{twin.name} = TypedDict({literal(twin.name)}, {{{items}}}, total=False)"
-                    )
-                    functional.append(AliasView(statement, _twin_doc(d.name)))
+    for d in defs:  # the twins, after the classes they stand for
+        if isinstance(d, ModelDef) and d.param_name is not None:
+            twin = _twin(d, twin_keys)
+            if _class_keys(twin.fields):
+                classes.append(twin)
+            else:  # the functional form: strings, as nothing is defined yet
+                items = ", ".join(
+                    f"{literal(f.name)}: {_quoted(f.annotation)}" for f in twin.fields
+                )
+                statement = (
+                    f"{twin.name} = TypedDict({literal(twin.name)}, {{{items}}}, total=False)"
+                )
+                functional.append(AliasView(statement, _twin_doc(d.name)))
     # assignments, each after those it names: a twin alias (`MessageParam`) names the twins,
     # and so do the request-only shapes (`params`)
     statements: dict[str, tuple[list[str], AliasView]] = {}
@@ -148,7 +154,8 @@ def model_module(
         else:
             imports.typing_extensions.add("TypedDict")
             items = ", ".join(
-                f"{literal(f.wire_name)}: {_typed_dict_field(f, request_keys).annotation}"
+                f"{literal(f.wire_name)}: "
+                f"{_typed_dict_field(f, validated_keys if d.validated else request_keys).annotation}"
                 for f in d.fields
             )
             statement = f"{d.name} = TypedDict({literal(d.name)}, {{{items}}}, total=False)"
@@ -249,9 +256,14 @@ def _twin(d: ModelDef, keys: TypeRenderer) -> ClassView:
 
 def _class_keys(fields: list[FieldView]) -> bool:
     """Whether a TypedDict's keys fit the class syntax (else the functional form)."""
-    return all(
-        f.name.isidentifier() and not keyword.iskeyword(f.name) for f in fields
-    ) and not _keys_shadow(fields)
+    return all(_class_key(f.name) for f in fields) and not _keys_shadow(fields)
+
+
+def _class_key(key: str) -> bool:
+    """A key a class body can spell: an identifier, no keyword, and not mangled (`__v`,
+    Mongoose's version key, became `_DocParam__v` in a class body)."""
+    mangled = key.startswith("__") and not key.endswith("__")
+    return key.isidentifier() and not keyword.iskeyword(key) and not mangled
 
 
 def _quoted(annotation: str) -> str:
@@ -264,7 +276,7 @@ def _quoted(annotation: str) -> str:
 
 def _identifier_keys(d: ModelDef) -> bool:
     """Class syntax needs every key to be a plain identifier (else the functional form)."""
-    return all(f.wire_name.isidentifier() and not keyword.iskeyword(f.wire_name) for f in d.fields)
+    return all(_class_key(f.wire_name) for f in d.fields)
 
 
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
