@@ -1,7 +1,8 @@
 """OpenAPI parameter serialisation (path, query, header, cookie) and Stripe-style deep objects.
 
-Encoders return ready-to-join, already percent-encoded strings so that delimiters (``,``, ``|``,
-``[]``) stay literal and exact wire output is under our control rather than httpx's.
+Encoders return ready-to-join, already percent-encoded strings so that delimiters (``,``,
+``[]``) stay literal (``|`` goes as ``%7C``, which RFC 3986 requires) and exact wire output is
+under our control rather than httpx's.
 """
 
 from __future__ import annotations

@@ -95,3 +95,30 @@ def test_a_base64_multipart_field_is_text_and_a_binary_one_a_file() -> None:
     assert types["pages"] == ListOf(Prim("file"))
     assert types["signature"] == Prim("str")
     assert types["seals"] == ListOf(Prim("str"))
+
+
+def test_a_text_content_media_type_stays_text() -> None:
+    """A review: 3.1's `contentMediaType: text/html` on a `text/html` string counted as octets,
+    and the method returned bytes."""
+    for media in ("text/html", "text/csv"):
+        document = {
+            "openapi": "3.1.0",
+            "info": {"title": "t", "version": "1"},
+            "paths": {
+                "/page": {
+                    "get": {
+                        "operationId": "getPage",
+                        "responses": {
+                            "200": {
+                                "description": "ok",
+                                "content": {
+                                    media: {"schema": {"type": "string", "contentMediaType": media}}
+                                },
+                            }
+                        },
+                    }
+                }
+            },
+        }
+        (op,) = api_of(document).operations
+        assert op.responses[0].kind == "text", media

@@ -705,7 +705,7 @@ class OperationBuilder:
             # sits beside it (`produces: [application/octet-stream, text/plain]` returned a
             # gzip download decoded as text)
             octets = any(
-                _is_octets(self._deref(_media(content, m).get("schema"))) for m in media_types
+                _is_file(self._deref(_media(content, m).get("schema"))) for m in media_types
             )
             text = not octets and any(_is_text(m) for m in media_types)
             kind = "text" if text else "binary"
@@ -922,6 +922,17 @@ def _is_binary(schema: Any) -> bool:
 def _is_octets(schema: Any) -> bool:
     """Raw octets: binary, not `format: byte` (base64 text)."""
     return _is_binary(schema) and schema.get("format") != "byte"
+
+
+def _is_file(schema: Any) -> bool:
+    """Octets whatever media type carries them: `format: binary` (Swagger's `type: file`), or
+    3.1's `contentMediaType` naming no text type (`text/html` there is text, a review found)."""
+    if not _is_octets(schema):
+        return False
+    declared = schema.get("contentMediaType")
+    return schema.get("format") == "binary" or not (
+        isinstance(declared, str) and _is_text(declared)
+    )
 
 
 def _structured(schema: Any) -> bool:
