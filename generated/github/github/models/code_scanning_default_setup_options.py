@@ -2,9 +2,11 @@
 
 from typing import Literal
 
+from typing_extensions import TypedDict
+
 from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 
-__all__ = ["CodeScanningDefaultSetupOptions"]
+__all__ = ["CodeScanningDefaultSetupOptions", "CodeScanningDefaultSetupOptionsParam"]
 
 
 class CodeScanningDefaultSetupOptions(_rt.Model):
@@ -14,6 +16,20 @@ class CodeScanningDefaultSetupOptions(_rt.Model):
     """Whether to use labeled runners or standard GitHub runners."""
 
     runner_label: str | None = None
+    """The label of the runner to use for code scanning default setup when runner_type is
+    'labeled'.
+    """
+
+
+class CodeScanningDefaultSetupOptionsParam(TypedDict, total=False):
+    """What a request takes for `CodeScanningDefaultSetupOptions` as a plain dict, keyed by wire
+    names (`CodeScanningDefaultSetupOptions` itself is taken too).
+    """
+
+    runner_type: "Literal['standard', 'labeled', 'not_set']"
+    """Whether to use labeled runners or standard GitHub runners."""
+
+    runner_label: "str | None"
     """The label of the runner to use for code scanning default setup when runner_type is
     'labeled'.
     """

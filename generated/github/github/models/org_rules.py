@@ -5,33 +5,80 @@ from typing import Annotated, TypeAlias
 from pydantic import Discriminator, Tag
 
 from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
-from ..models.repository_rule_branch_name_pattern import RepositoryRuleBranchNamePattern
-from ..models.repository_rule_code_scanning import RepositoryRuleCodeScanning
+from ..models.repository_rule_branch_name_pattern import (
+    RepositoryRuleBranchNamePattern,
+    RepositoryRuleBranchNamePatternParam,
+)
+from ..models.repository_rule_code_scanning import (
+    RepositoryRuleCodeScanning,
+    RepositoryRuleCodeScanningParam,
+)
 from ..models.repository_rule_commit_author_email_pattern import (
     RepositoryRuleCommitAuthorEmailPattern,
+    RepositoryRuleCommitAuthorEmailPatternParam,
 )
-from ..models.repository_rule_commit_message_pattern import RepositoryRuleCommitMessagePattern
-from ..models.repository_rule_committer_email_pattern import RepositoryRuleCommitterEmailPattern
-from ..models.repository_rule_copilot_code_review import RepositoryRuleCopilotCodeReview
-from ..models.repository_rule_creation import RepositoryRuleCreation
-from ..models.repository_rule_deletion import RepositoryRuleDeletion
+from ..models.repository_rule_commit_message_pattern import (
+    RepositoryRuleCommitMessagePattern,
+    RepositoryRuleCommitMessagePatternParam,
+)
+from ..models.repository_rule_committer_email_pattern import (
+    RepositoryRuleCommitterEmailPattern,
+    RepositoryRuleCommitterEmailPatternParam,
+)
+from ..models.repository_rule_copilot_code_review import (
+    RepositoryRuleCopilotCodeReview,
+    RepositoryRuleCopilotCodeReviewParam,
+)
+from ..models.repository_rule_creation import RepositoryRuleCreation, RepositoryRuleCreationParam
+from ..models.repository_rule_deletion import RepositoryRuleDeletion, RepositoryRuleDeletionParam
 from ..models.repository_rule_file_extension_restriction import (
     RepositoryRuleFileExtensionRestriction,
+    RepositoryRuleFileExtensionRestrictionParam,
 )
-from ..models.repository_rule_file_path_restriction import RepositoryRuleFilePathRestriction
-from ..models.repository_rule_max_file_path_length import RepositoryRuleMaxFilePathLength
-from ..models.repository_rule_max_file_size import RepositoryRuleMaxFileSize
-from ..models.repository_rule_non_fast_forward import RepositoryRuleNonFastForward
-from ..models.repository_rule_pull_request import RepositoryRulePullRequest
-from ..models.repository_rule_required_deployments import RepositoryRuleRequiredDeployments
-from ..models.repository_rule_required_linear_history import RepositoryRuleRequiredLinearHistory
-from ..models.repository_rule_required_signatures import RepositoryRuleRequiredSignatures
-from ..models.repository_rule_required_status_checks import RepositoryRuleRequiredStatusChecks
-from ..models.repository_rule_tag_name_pattern import RepositoryRuleTagNamePattern
-from ..models.repository_rule_update import RepositoryRuleUpdate
-from ..models.repository_rule_workflows import RepositoryRuleWorkflows
+from ..models.repository_rule_file_path_restriction import (
+    RepositoryRuleFilePathRestriction,
+    RepositoryRuleFilePathRestrictionParam,
+)
+from ..models.repository_rule_max_file_path_length import (
+    RepositoryRuleMaxFilePathLength,
+    RepositoryRuleMaxFilePathLengthParam,
+)
+from ..models.repository_rule_max_file_size import (
+    RepositoryRuleMaxFileSize,
+    RepositoryRuleMaxFileSizeParam,
+)
+from ..models.repository_rule_non_fast_forward import (
+    RepositoryRuleNonFastForward,
+    RepositoryRuleNonFastForwardParam,
+)
+from ..models.repository_rule_pull_request import (
+    RepositoryRulePullRequest,
+    RepositoryRulePullRequestParam,
+)
+from ..models.repository_rule_required_deployments import (
+    RepositoryRuleRequiredDeployments,
+    RepositoryRuleRequiredDeploymentsParam,
+)
+from ..models.repository_rule_required_linear_history import (
+    RepositoryRuleRequiredLinearHistory,
+    RepositoryRuleRequiredLinearHistoryParam,
+)
+from ..models.repository_rule_required_signatures import (
+    RepositoryRuleRequiredSignatures,
+    RepositoryRuleRequiredSignaturesParam,
+)
+from ..models.repository_rule_required_status_checks import (
+    RepositoryRuleRequiredStatusChecks,
+    RepositoryRuleRequiredStatusChecksParam,
+)
+from ..models.repository_rule_tag_name_pattern import (
+    RepositoryRuleTagNamePattern,
+    RepositoryRuleTagNamePatternParam,
+)
+from ..models.repository_rule_update import RepositoryRuleUpdate, RepositoryRuleUpdateParam
+from ..models.repository_rule_workflows import RepositoryRuleWorkflows, RepositoryRuleWorkflowsParam
 
-__all__ = ["OrgRules"]
+__all__ = ["OrgRules", "OrgRulesParam"]
 
 
 OrgRules: TypeAlias = Annotated[
@@ -116,3 +163,51 @@ OrgRules: TypeAlias = Annotated[
     ),
 ]
 """A repository rule."""
+
+OrgRulesParam: TypeAlias = (
+    RepositoryRuleCreation
+    | RepositoryRuleCreationParam
+    | RepositoryRuleUpdate
+    | RepositoryRuleUpdateParam
+    | RepositoryRuleDeletion
+    | RepositoryRuleDeletionParam
+    | RepositoryRuleRequiredLinearHistory
+    | RepositoryRuleRequiredLinearHistoryParam
+    | RepositoryRuleRequiredDeployments
+    | RepositoryRuleRequiredDeploymentsParam
+    | RepositoryRuleRequiredSignatures
+    | RepositoryRuleRequiredSignaturesParam
+    | RepositoryRulePullRequest
+    | RepositoryRulePullRequestParam
+    | RepositoryRuleRequiredStatusChecks
+    | RepositoryRuleRequiredStatusChecksParam
+    | RepositoryRuleNonFastForward
+    | RepositoryRuleNonFastForwardParam
+    | RepositoryRuleCommitMessagePattern
+    | RepositoryRuleCommitMessagePatternParam
+    | RepositoryRuleCommitAuthorEmailPattern
+    | RepositoryRuleCommitAuthorEmailPatternParam
+    | RepositoryRuleCommitterEmailPattern
+    | RepositoryRuleCommitterEmailPatternParam
+    | RepositoryRuleBranchNamePattern
+    | RepositoryRuleBranchNamePatternParam
+    | RepositoryRuleTagNamePattern
+    | RepositoryRuleTagNamePatternParam
+    | RepositoryRuleFilePathRestriction
+    | RepositoryRuleFilePathRestrictionParam
+    | RepositoryRuleMaxFilePathLength
+    | RepositoryRuleMaxFilePathLengthParam
+    | RepositoryRuleFileExtensionRestriction
+    | RepositoryRuleFileExtensionRestrictionParam
+    | RepositoryRuleMaxFileSize
+    | RepositoryRuleMaxFileSizeParam
+    | RepositoryRuleWorkflows
+    | RepositoryRuleWorkflowsParam
+    | RepositoryRuleCodeScanning
+    | RepositoryRuleCodeScanningParam
+    | RepositoryRuleCopilotCodeReview
+    | RepositoryRuleCopilotCodeReviewParam
+)
+"""What a request takes for `OrgRules` as a plain dict, keyed by wire names (`OrgRules` itself is
+taken too).
+"""

@@ -2,9 +2,11 @@
 
 from typing import Literal
 
+from typing_extensions import TypedDict
+
 from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 
-__all__ = ["ProjectsV2FieldSingleSelectOption"]
+__all__ = ["ProjectsV2FieldSingleSelectOption", "ProjectsV2FieldSingleSelectOptionParam"]
 
 
 class ProjectsV2FieldSingleSelectOption(_rt.Model):
@@ -17,4 +19,19 @@ class ProjectsV2FieldSingleSelectOption(_rt.Model):
     """The color associated with the option."""
 
     description: str | None = None
+    """The description of the option."""
+
+
+class ProjectsV2FieldSingleSelectOptionParam(TypedDict, total=False):
+    """What a request takes for `ProjectsV2FieldSingleSelectOption` as a plain dict, keyed by wire
+    names (`ProjectsV2FieldSingleSelectOption` itself is taken too).
+    """
+
+    name: "str"
+    """The display name of the option."""
+
+    color: "Literal['BLUE', 'GRAY', 'GREEN', 'ORANGE', 'PINK', 'PURPLE', 'RED', 'YELLOW']"
+    """The color associated with the option."""
+
+    description: "str"
     """The description of the option."""

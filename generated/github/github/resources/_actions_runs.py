@@ -17,8 +17,14 @@ if TYPE_CHECKING:
     from ..models.empty_object import EmptyObject
     from ..models.environment_approvals import EnvironmentApprovals
     from ..models.job import Job
-    from ..models.review_custom_gates_comment_required import ReviewCustomGatesCommentRequired
-    from ..models.review_custom_gates_state_required import ReviewCustomGatesStateRequired
+    from ..models.review_custom_gates_comment_required import (
+        ReviewCustomGatesCommentRequired,
+        ReviewCustomGatesCommentRequiredParam,
+    )
+    from ..models.review_custom_gates_state_required import (
+        ReviewCustomGatesStateRequired,
+        ReviewCustomGatesStateRequiredParam,
+    )
     from ..models.workflow_run import WorkflowRun
     from ..types.actions import (
         ActionsListJobsForWorkflowRunAttemptResponse,
@@ -1017,7 +1023,10 @@ class _ActionsRunsMethods(_rt.SyncResource):
         repo: str,
         run_id: int,
         *,
-        body: ReviewCustomGatesCommentRequired | ReviewCustomGatesStateRequired,
+        body: ReviewCustomGatesCommentRequired
+        | ReviewCustomGatesCommentRequiredParam
+        | ReviewCustomGatesStateRequired
+        | ReviewCustomGatesStateRequiredParam,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -1826,7 +1835,10 @@ class _AsyncActionsRunsMethods(_rt.AsyncResource):
         repo: str,
         run_id: int,
         *,
-        body: ReviewCustomGatesCommentRequired | ReviewCustomGatesStateRequired,
+        body: ReviewCustomGatesCommentRequired
+        | ReviewCustomGatesCommentRequiredParam
+        | ReviewCustomGatesStateRequired
+        | ReviewCustomGatesStateRequiredParam,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,

@@ -10,7 +10,7 @@ from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from .._runtime import NOT_GIVEN, NotGiven
 
 if TYPE_CHECKING:
-    from ..models.app_permissions import AppPermissions
+    from ..models.app_permissions import AppPermissions, AppPermissionsParam
     from ..models.hook_delivery import HookDelivery
     from ..models.hook_delivery_item import HookDeliveryItem
     from ..models.installation import Installation
@@ -953,7 +953,7 @@ class _AppsBaseMethods(_rt.SyncResource):
         *,
         repositories: Sequence[str] | NotGiven = NOT_GIVEN,
         repository_ids: Sequence[int] | NotGiven = NOT_GIVEN,
-        permissions: AppPermissions | NotGiven = NOT_GIVEN,
+        permissions: AppPermissions | AppPermissionsParam | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -1679,7 +1679,7 @@ class _AsyncAppsBaseMethods(_rt.AsyncResource):
         *,
         repositories: Sequence[str] | NotGiven = NOT_GIVEN,
         repository_ids: Sequence[int] | NotGiven = NOT_GIVEN,
-        permissions: AppPermissions | NotGiven = NOT_GIVEN,
+        permissions: AppPermissions | AppPermissionsParam | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,

@@ -9,7 +9,7 @@ from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from .._runtime import NOT_GIVEN, NotGiven
 
 if TYPE_CHECKING:
-    from ..models.app_permissions import AppPermissions
+    from ..models.app_permissions import AppPermissions, AppPermissionsParam
     from ..models.authorization import Authorization
     from ..types.apps import (
         AppsListInstallationReposForAuthenticatedUserResponse,
@@ -644,7 +644,7 @@ class _AppsSuspendedMethods(_rt.SyncResource):
         target_id: int | NotGiven = NOT_GIVEN,
         repositories: Sequence[str] | NotGiven = NOT_GIVEN,
         repository_ids: Sequence[int] | NotGiven = NOT_GIVEN,
-        permissions: AppPermissions | NotGiven = NOT_GIVEN,
+        permissions: AppPermissions | AppPermissionsParam | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -1256,7 +1256,7 @@ class _AsyncAppsSuspendedMethods(_rt.AsyncResource):
         target_id: int | NotGiven = NOT_GIVEN,
         repositories: Sequence[str] | NotGiven = NOT_GIVEN,
         repository_ids: Sequence[int] | NotGiven = NOT_GIVEN,
-        permissions: AppPermissions | NotGiven = NOT_GIVEN,
+        permissions: AppPermissions | AppPermissionsParam | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,

@@ -8,8 +8,11 @@ from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from .._runtime import NOT_GIVEN, NotGiven
 
 if TYPE_CHECKING:
-    from ..models.code_scanning_default_setup_options import CodeScanningDefaultSetupOptions
-    from ..models.code_scanning_options import CodeScanningOptions
+    from ..models.code_scanning_default_setup_options import (
+        CodeScanningDefaultSetupOptions,
+        CodeScanningDefaultSetupOptionsParam,
+    )
+    from ..models.code_scanning_options import CodeScanningOptions, CodeScanningOptionsParam
     from ..models.code_security_configuration import CodeSecurityConfiguration
     from ..models.code_security_configuration_repositories import (
         CodeSecurityConfigurationRepositories,
@@ -536,10 +539,14 @@ class _CodeSecurityConfigurationsMethods(_rt.SyncResource):
         dependabot_alerts: Literal["enabled", "disabled", "not_set"] | NotGiven = NOT_GIVEN,
         dependabot_security_updates: Literal["enabled", "disabled", "not_set"]
         | NotGiven = NOT_GIVEN,
-        code_scanning_options: CodeScanningOptions | None | NotGiven = NOT_GIVEN,
+        code_scanning_options: CodeScanningOptions
+        | CodeScanningOptionsParam
+        | None
+        | NotGiven = NOT_GIVEN,
         code_scanning_default_setup: Literal["enabled", "disabled", "not_set"]
         | NotGiven = NOT_GIVEN,
         code_scanning_default_setup_options: CodeScanningDefaultSetupOptions
+        | CodeScanningDefaultSetupOptionsParam
         | None
         | NotGiven = NOT_GIVEN,
         code_scanning_delegated_alert_dismissal: Literal["enabled", "disabled", "not_set"]
@@ -820,9 +827,13 @@ class _CodeSecurityConfigurationsMethods(_rt.SyncResource):
         code_scanning_default_setup: Literal["enabled", "disabled", "not_set"]
         | NotGiven = NOT_GIVEN,
         code_scanning_default_setup_options: CodeScanningDefaultSetupOptions
+        | CodeScanningDefaultSetupOptionsParam
         | None
         | NotGiven = NOT_GIVEN,
-        code_scanning_options: CodeScanningOptions | None | NotGiven = NOT_GIVEN,
+        code_scanning_options: CodeScanningOptions
+        | CodeScanningOptionsParam
+        | None
+        | NotGiven = NOT_GIVEN,
         code_scanning_delegated_alert_dismissal: Literal["enabled", "disabled", "not_set"]
         | NotGiven = NOT_GIVEN,
         secret_protection: Literal["enabled", "disabled", "not_set"] | NotGiven = NOT_GIVEN,
@@ -1351,10 +1362,14 @@ class _AsyncCodeSecurityConfigurationsMethods(_rt.AsyncResource):
         dependabot_alerts: Literal["enabled", "disabled", "not_set"] | NotGiven = NOT_GIVEN,
         dependabot_security_updates: Literal["enabled", "disabled", "not_set"]
         | NotGiven = NOT_GIVEN,
-        code_scanning_options: CodeScanningOptions | None | NotGiven = NOT_GIVEN,
+        code_scanning_options: CodeScanningOptions
+        | CodeScanningOptionsParam
+        | None
+        | NotGiven = NOT_GIVEN,
         code_scanning_default_setup: Literal["enabled", "disabled", "not_set"]
         | NotGiven = NOT_GIVEN,
         code_scanning_default_setup_options: CodeScanningDefaultSetupOptions
+        | CodeScanningDefaultSetupOptionsParam
         | None
         | NotGiven = NOT_GIVEN,
         code_scanning_delegated_alert_dismissal: Literal["enabled", "disabled", "not_set"]
@@ -1635,9 +1650,13 @@ class _AsyncCodeSecurityConfigurationsMethods(_rt.AsyncResource):
         code_scanning_default_setup: Literal["enabled", "disabled", "not_set"]
         | NotGiven = NOT_GIVEN,
         code_scanning_default_setup_options: CodeScanningDefaultSetupOptions
+        | CodeScanningDefaultSetupOptionsParam
         | None
         | NotGiven = NOT_GIVEN,
-        code_scanning_options: CodeScanningOptions | None | NotGiven = NOT_GIVEN,
+        code_scanning_options: CodeScanningOptions
+        | CodeScanningOptionsParam
+        | None
+        | NotGiven = NOT_GIVEN,
         code_scanning_delegated_alert_dismissal: Literal["enabled", "disabled", "not_set"]
         | NotGiven = NOT_GIVEN,
         secret_protection: Literal["enabled", "disabled", "not_set"] | NotGiven = NOT_GIVEN,

@@ -9,8 +9,11 @@ from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from .._runtime import NOT_GIVEN, NotGiven
 
 if TYPE_CHECKING:
-    from ..models.code_scanning_default_setup_options import CodeScanningDefaultSetupOptions
-    from ..models.code_scanning_options import CodeScanningOptions
+    from ..models.code_scanning_default_setup_options import (
+        CodeScanningDefaultSetupOptions,
+        CodeScanningDefaultSetupOptionsParam,
+    )
+    from ..models.code_scanning_options import CodeScanningOptions, CodeScanningOptionsParam
     from ..models.code_security_configuration import CodeSecurityConfiguration
     from ..models.code_security_configuration_for_repository import (
         CodeSecurityConfigurationForRepository,
@@ -452,10 +455,14 @@ class _CodeSecurityConfigurations2Methods(_rt.SyncResource):
         | NotGiven = NOT_GIVEN,
         dependabot_delegated_alert_dismissal: Literal["enabled", "disabled", "not_set"]
         | NotGiven = NOT_GIVEN,
-        code_scanning_options: CodeScanningOptions | None | NotGiven = NOT_GIVEN,
+        code_scanning_options: CodeScanningOptions
+        | CodeScanningOptionsParam
+        | None
+        | NotGiven = NOT_GIVEN,
         code_scanning_default_setup: Literal["enabled", "disabled", "not_set"]
         | NotGiven = NOT_GIVEN,
         code_scanning_default_setup_options: CodeScanningDefaultSetupOptions
+        | CodeScanningDefaultSetupOptionsParam
         | None
         | NotGiven = NOT_GIVEN,
         code_scanning_delegated_alert_dismissal: Literal["enabled", "disabled", "not_set"]
@@ -801,9 +808,13 @@ class _CodeSecurityConfigurations2Methods(_rt.SyncResource):
         code_scanning_default_setup: Literal["enabled", "disabled", "not_set"]
         | NotGiven = NOT_GIVEN,
         code_scanning_default_setup_options: CodeScanningDefaultSetupOptions
+        | CodeScanningDefaultSetupOptionsParam
         | None
         | NotGiven = NOT_GIVEN,
-        code_scanning_options: CodeScanningOptions | None | NotGiven = NOT_GIVEN,
+        code_scanning_options: CodeScanningOptions
+        | CodeScanningOptionsParam
+        | None
+        | NotGiven = NOT_GIVEN,
         code_scanning_delegated_alert_dismissal: Literal["enabled", "disabled", "not_set"]
         | NotGiven = NOT_GIVEN,
         secret_protection: Literal["enabled", "disabled", "not_set"] | NotGiven = NOT_GIVEN,
@@ -1248,10 +1259,14 @@ class _AsyncCodeSecurityConfigurations2Methods(_rt.AsyncResource):
         | NotGiven = NOT_GIVEN,
         dependabot_delegated_alert_dismissal: Literal["enabled", "disabled", "not_set"]
         | NotGiven = NOT_GIVEN,
-        code_scanning_options: CodeScanningOptions | None | NotGiven = NOT_GIVEN,
+        code_scanning_options: CodeScanningOptions
+        | CodeScanningOptionsParam
+        | None
+        | NotGiven = NOT_GIVEN,
         code_scanning_default_setup: Literal["enabled", "disabled", "not_set"]
         | NotGiven = NOT_GIVEN,
         code_scanning_default_setup_options: CodeScanningDefaultSetupOptions
+        | CodeScanningDefaultSetupOptionsParam
         | None
         | NotGiven = NOT_GIVEN,
         code_scanning_delegated_alert_dismissal: Literal["enabled", "disabled", "not_set"]
@@ -1597,9 +1612,13 @@ class _AsyncCodeSecurityConfigurations2Methods(_rt.AsyncResource):
         code_scanning_default_setup: Literal["enabled", "disabled", "not_set"]
         | NotGiven = NOT_GIVEN,
         code_scanning_default_setup_options: CodeScanningDefaultSetupOptions
+        | CodeScanningDefaultSetupOptionsParam
         | None
         | NotGiven = NOT_GIVEN,
-        code_scanning_options: CodeScanningOptions | None | NotGiven = NOT_GIVEN,
+        code_scanning_options: CodeScanningOptions
+        | CodeScanningOptionsParam
+        | None
+        | NotGiven = NOT_GIVEN,
         code_scanning_delegated_alert_dismissal: Literal["enabled", "disabled", "not_set"]
         | NotGiven = NOT_GIVEN,
         secret_protection: Literal["enabled", "disabled", "not_set"] | NotGiven = NOT_GIVEN,

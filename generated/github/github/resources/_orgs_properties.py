@@ -10,8 +10,8 @@ from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from .._runtime import NOT_GIVEN, NotGiven
 
 if TYPE_CHECKING:
-    from ..models.custom_property import CustomProperty
-    from ..models.custom_property_value import CustomPropertyValue
+    from ..models.custom_property import CustomProperty, CustomPropertyParam
+    from ..models.custom_property_value import CustomPropertyValue, CustomPropertyValueParam
     from ..models.org_repo_custom_property_values import OrgRepoCustomPropertyValues
     from ..models.ruleset_version import RulesetVersion
     from ..models.ruleset_version_with_state import RulesetVersionWithState
@@ -416,7 +416,7 @@ class _OrgsPropertiesMethods(_rt.SyncResource):
         self,
         org: str,
         *,
-        properties: Sequence[CustomProperty],
+        properties: Sequence[CustomProperty | CustomPropertyParam],
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -687,7 +687,7 @@ class _OrgsPropertiesMethods(_rt.SyncResource):
         org: str,
         *,
         repository_names: Sequence[str],
-        properties: Sequence[CustomPropertyValue],
+        properties: Sequence[CustomPropertyValue | CustomPropertyValueParam],
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -1150,7 +1150,7 @@ class _AsyncOrgsPropertiesMethods(_rt.AsyncResource):
         self,
         org: str,
         *,
-        properties: Sequence[CustomProperty],
+        properties: Sequence[CustomProperty | CustomPropertyParam],
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -1421,7 +1421,7 @@ class _AsyncOrgsPropertiesMethods(_rt.AsyncResource):
         org: str,
         *,
         repository_names: Sequence[str],
-        properties: Sequence[CustomPropertyValue],
+        properties: Sequence[CustomPropertyValue | CustomPropertyValueParam],
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,

@@ -11,7 +11,10 @@ from .._runtime import NOT_GIVEN, NotGiven
 if TYPE_CHECKING:
     from ..models.custom_deployment_rule_app import CustomDeploymentRuleApp
     from ..models.deployment_branch_policy import DeploymentBranchPolicy
-    from ..models.deployment_branch_policy_settings import DeploymentBranchPolicySettings
+    from ..models.deployment_branch_policy_settings import (
+        DeploymentBranchPolicySettings,
+        DeploymentBranchPolicySettingsParam,
+    )
     from ..models.deployment_protection_rule import DeploymentProtectionRule
     from ..models.environment import Environment
     from ..models.prevent_self_review import PreventSelfReview
@@ -438,7 +441,10 @@ class _ReposEnvironmentsMethods(_rt.SyncResource):
         reviewers: Sequence[ReposCreateOrUpdateEnvironmentParamsReviewersItem]
         | None
         | NotGiven = NOT_GIVEN,
-        deployment_branch_policy: DeploymentBranchPolicySettings | None | NotGiven = NOT_GIVEN,
+        deployment_branch_policy: DeploymentBranchPolicySettings
+        | DeploymentBranchPolicySettingsParam
+        | None
+        | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -1285,7 +1291,10 @@ class _AsyncReposEnvironmentsMethods(_rt.AsyncResource):
         reviewers: Sequence[ReposCreateOrUpdateEnvironmentParamsReviewersItem]
         | None
         | NotGiven = NOT_GIVEN,
-        deployment_branch_policy: DeploymentBranchPolicySettings | None | NotGiven = NOT_GIVEN,
+        deployment_branch_policy: DeploymentBranchPolicySettings
+        | DeploymentBranchPolicySettingsParam
+        | None
+        | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,

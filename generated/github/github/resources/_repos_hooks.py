@@ -12,7 +12,7 @@ if TYPE_CHECKING:
     from ..models.hook import Hook
     from ..models.hook_delivery import HookDelivery
     from ..models.hook_delivery_item import HookDeliveryItem
-    from ..models.webhook_config import WebhookConfig
+    from ..models.webhook_config import WebhookConfig, WebhookConfigParam
     from ..models.webhook_config_content_type import WebhookConfigContentType
     from ..models.webhook_config_insecure_ssl import WebhookConfigInsecureSsl
     from ..models.webhook_config_secret import WebhookConfigSecret
@@ -557,7 +557,7 @@ class _ReposHooksMethods(_rt.SyncResource):
         repo: str,
         hook_id: int,
         *,
-        config: WebhookConfig | NotGiven = NOT_GIVEN,
+        config: WebhookConfig | WebhookConfigParam | NotGiven = NOT_GIVEN,
         events: Sequence[str] | NotGiven = NOT_GIVEN,
         add_events: Sequence[str] | NotGiven = NOT_GIVEN,
         remove_events: Sequence[str] | NotGiven = NOT_GIVEN,
@@ -1250,7 +1250,7 @@ class _AsyncReposHooksMethods(_rt.AsyncResource):
         repo: str,
         hook_id: int,
         *,
-        config: WebhookConfig | NotGiven = NOT_GIVEN,
+        config: WebhookConfig | WebhookConfigParam | NotGiven = NOT_GIVEN,
         events: Sequence[str] | NotGiven = NOT_GIVEN,
         add_events: Sequence[str] | NotGiven = NOT_GIVEN,
         remove_events: Sequence[str] | NotGiven = NOT_GIVEN,

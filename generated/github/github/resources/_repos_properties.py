@@ -10,7 +10,7 @@ from .._runtime import NOT_GIVEN, NotGiven
 
 if TYPE_CHECKING:
     from ..models.content_file import ContentFile
-    from ..models.custom_property_value import CustomPropertyValue
+    from ..models.custom_property_value import CustomPropertyValue, CustomPropertyValueParam
 
 # A part of a large resource: its classes are `_`-named (no clash with a model's name) and
 # exported for the resource's module (pyright strict: reportUnusedClass, reportPrivateUsage).
@@ -194,7 +194,7 @@ class _ReposPropertiesMethods(_rt.SyncResource):
         owner: str,
         repo: str,
         *,
-        properties: Sequence[CustomPropertyValue],
+        properties: Sequence[CustomPropertyValue | CustomPropertyValueParam],
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -431,7 +431,7 @@ class _AsyncReposPropertiesMethods(_rt.AsyncResource):
         owner: str,
         repo: str,
         *,
-        properties: Sequence[CustomPropertyValue],
+        properties: Sequence[CustomPropertyValue | CustomPropertyValueParam],
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,

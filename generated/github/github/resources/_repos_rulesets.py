@@ -9,12 +9,18 @@ from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from .._runtime import NOT_GIVEN, NotGiven
 
 if TYPE_CHECKING:
-    from ..models.org_rules import OrgRules
-    from ..models.org_ruleset_conditions import OrgRulesetConditions
-    from ..models.repository_rule import RepositoryRule
+    from ..models.org_rules import OrgRulesParam
+    from ..models.org_ruleset_conditions import OrgRulesetConditionsParam
+    from ..models.repository_rule import RepositoryRuleParam
     from ..models.repository_ruleset import RepositoryRuleset
-    from ..models.repository_ruleset_bypass_actor import RepositoryRulesetBypassActor
-    from ..models.repository_ruleset_conditions import RepositoryRulesetConditions
+    from ..models.repository_ruleset_bypass_actor import (
+        RepositoryRulesetBypassActor,
+        RepositoryRulesetBypassActorParam,
+    )
+    from ..models.repository_ruleset_conditions import (
+        RepositoryRulesetConditions,
+        RepositoryRulesetConditionsParam,
+    )
     from ..models.rule_suite import RuleSuite
     from ..models.rule_suites import RuleSuites, RuleSuitesItem
     from ..models.ruleset_version import RulesetVersion
@@ -478,9 +484,10 @@ class _ReposRulesetsMethods(_rt.SyncResource):
         name: str,
         enforcement: Literal["disabled", "active", "evaluate"],
         target: Literal["branch", "tag", "push", "repository"] | NotGiven = NOT_GIVEN,
-        bypass_actors: Sequence[RepositoryRulesetBypassActor] | NotGiven = NOT_GIVEN,
-        conditions: OrgRulesetConditions | NotGiven = NOT_GIVEN,
-        rules: Sequence[OrgRules] | NotGiven = NOT_GIVEN,
+        bypass_actors: Sequence[RepositoryRulesetBypassActor | RepositoryRulesetBypassActorParam]
+        | NotGiven = NOT_GIVEN,
+        conditions: OrgRulesetConditionsParam | NotGiven = NOT_GIVEN,
+        rules: Sequence[OrgRulesParam] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -586,9 +593,10 @@ class _ReposRulesetsMethods(_rt.SyncResource):
         name: str | NotGiven = NOT_GIVEN,
         target: Literal["branch", "tag", "push", "repository"] | NotGiven = NOT_GIVEN,
         enforcement: Literal["disabled", "active", "evaluate"] | NotGiven = NOT_GIVEN,
-        bypass_actors: Sequence[RepositoryRulesetBypassActor] | NotGiven = NOT_GIVEN,
-        conditions: OrgRulesetConditions | NotGiven = NOT_GIVEN,
-        rules: Sequence[OrgRules] | NotGiven = NOT_GIVEN,
+        bypass_actors: Sequence[RepositoryRulesetBypassActor | RepositoryRulesetBypassActorParam]
+        | NotGiven = NOT_GIVEN,
+        conditions: OrgRulesetConditionsParam | NotGiven = NOT_GIVEN,
+        rules: Sequence[OrgRulesParam] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -755,9 +763,12 @@ class _ReposRulesetsMethods(_rt.SyncResource):
         name: str,
         enforcement: Literal["disabled", "active", "evaluate"],
         target: Literal["branch", "tag", "push"] | NotGiven = NOT_GIVEN,
-        bypass_actors: Sequence[RepositoryRulesetBypassActor] | NotGiven = NOT_GIVEN,
-        conditions: RepositoryRulesetConditions | NotGiven = NOT_GIVEN,
-        rules: Sequence[RepositoryRule] | NotGiven = NOT_GIVEN,
+        bypass_actors: Sequence[RepositoryRulesetBypassActor | RepositoryRulesetBypassActorParam]
+        | NotGiven = NOT_GIVEN,
+        conditions: RepositoryRulesetConditions
+        | RepositoryRulesetConditionsParam
+        | NotGiven = NOT_GIVEN,
+        rules: Sequence[RepositoryRuleParam] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -1006,9 +1017,12 @@ class _ReposRulesetsMethods(_rt.SyncResource):
         name: str | NotGiven = NOT_GIVEN,
         target: Literal["branch", "tag", "push"] | NotGiven = NOT_GIVEN,
         enforcement: Literal["disabled", "active", "evaluate"] | NotGiven = NOT_GIVEN,
-        bypass_actors: Sequence[RepositoryRulesetBypassActor] | NotGiven = NOT_GIVEN,
-        conditions: RepositoryRulesetConditions | NotGiven = NOT_GIVEN,
-        rules: Sequence[RepositoryRule] | NotGiven = NOT_GIVEN,
+        bypass_actors: Sequence[RepositoryRulesetBypassActor | RepositoryRulesetBypassActorParam]
+        | NotGiven = NOT_GIVEN,
+        conditions: RepositoryRulesetConditions
+        | RepositoryRulesetConditionsParam
+        | NotGiven = NOT_GIVEN,
+        rules: Sequence[RepositoryRuleParam] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -1266,9 +1280,10 @@ class _AsyncReposRulesetsMethods(_rt.AsyncResource):
         name: str,
         enforcement: Literal["disabled", "active", "evaluate"],
         target: Literal["branch", "tag", "push", "repository"] | NotGiven = NOT_GIVEN,
-        bypass_actors: Sequence[RepositoryRulesetBypassActor] | NotGiven = NOT_GIVEN,
-        conditions: OrgRulesetConditions | NotGiven = NOT_GIVEN,
-        rules: Sequence[OrgRules] | NotGiven = NOT_GIVEN,
+        bypass_actors: Sequence[RepositoryRulesetBypassActor | RepositoryRulesetBypassActorParam]
+        | NotGiven = NOT_GIVEN,
+        conditions: OrgRulesetConditionsParam | NotGiven = NOT_GIVEN,
+        rules: Sequence[OrgRulesParam] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -1374,9 +1389,10 @@ class _AsyncReposRulesetsMethods(_rt.AsyncResource):
         name: str | NotGiven = NOT_GIVEN,
         target: Literal["branch", "tag", "push", "repository"] | NotGiven = NOT_GIVEN,
         enforcement: Literal["disabled", "active", "evaluate"] | NotGiven = NOT_GIVEN,
-        bypass_actors: Sequence[RepositoryRulesetBypassActor] | NotGiven = NOT_GIVEN,
-        conditions: OrgRulesetConditions | NotGiven = NOT_GIVEN,
-        rules: Sequence[OrgRules] | NotGiven = NOT_GIVEN,
+        bypass_actors: Sequence[RepositoryRulesetBypassActor | RepositoryRulesetBypassActorParam]
+        | NotGiven = NOT_GIVEN,
+        conditions: OrgRulesetConditionsParam | NotGiven = NOT_GIVEN,
+        rules: Sequence[OrgRulesParam] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -1543,9 +1559,12 @@ class _AsyncReposRulesetsMethods(_rt.AsyncResource):
         name: str,
         enforcement: Literal["disabled", "active", "evaluate"],
         target: Literal["branch", "tag", "push"] | NotGiven = NOT_GIVEN,
-        bypass_actors: Sequence[RepositoryRulesetBypassActor] | NotGiven = NOT_GIVEN,
-        conditions: RepositoryRulesetConditions | NotGiven = NOT_GIVEN,
-        rules: Sequence[RepositoryRule] | NotGiven = NOT_GIVEN,
+        bypass_actors: Sequence[RepositoryRulesetBypassActor | RepositoryRulesetBypassActorParam]
+        | NotGiven = NOT_GIVEN,
+        conditions: RepositoryRulesetConditions
+        | RepositoryRulesetConditionsParam
+        | NotGiven = NOT_GIVEN,
+        rules: Sequence[RepositoryRuleParam] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -1794,9 +1813,12 @@ class _AsyncReposRulesetsMethods(_rt.AsyncResource):
         name: str | NotGiven = NOT_GIVEN,
         target: Literal["branch", "tag", "push"] | NotGiven = NOT_GIVEN,
         enforcement: Literal["disabled", "active", "evaluate"] | NotGiven = NOT_GIVEN,
-        bypass_actors: Sequence[RepositoryRulesetBypassActor] | NotGiven = NOT_GIVEN,
-        conditions: RepositoryRulesetConditions | NotGiven = NOT_GIVEN,
-        rules: Sequence[RepositoryRule] | NotGiven = NOT_GIVEN,
+        bypass_actors: Sequence[RepositoryRulesetBypassActor | RepositoryRulesetBypassActorParam]
+        | NotGiven = NOT_GIVEN,
+        conditions: RepositoryRulesetConditions
+        | RepositoryRulesetConditionsParam
+        | NotGiven = NOT_GIVEN,
+        rules: Sequence[RepositoryRuleParam] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,

@@ -12,12 +12,15 @@ if TYPE_CHECKING:
     from ..models.secret_scanning_custom_pattern import SecretScanningCustomPattern
     from ..models.secret_scanning_custom_pattern_to_create import (
         SecretScanningCustomPatternToCreate,
+        SecretScanningCustomPatternToCreateParam,
     )
     from ..models.secret_scanning_custom_pattern_to_delete import (
         SecretScanningCustomPatternToDelete,
+        SecretScanningCustomPatternToDeleteParam,
     )
     from ..models.secret_scanning_custom_pattern_to_update import (
         SecretScanningCustomPatternToUpdate,
+        SecretScanningCustomPatternToUpdateParam,
     )
     from ..models.secret_scanning_pattern_configuration import SecretScanningPatternConfiguration
     from ..models.secret_scanning_push_protection_bypass import SecretScanningPushProtectionBypass
@@ -536,7 +539,9 @@ class _SecretScanningCustomPatternsMethods(_rt.SyncResource):
         self,
         org: str,
         *,
-        patterns: Sequence[SecretScanningCustomPatternToCreate],
+        patterns: Sequence[
+            SecretScanningCustomPatternToCreate | SecretScanningCustomPatternToCreateParam
+        ],
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -578,7 +583,9 @@ class _SecretScanningCustomPatternsMethods(_rt.SyncResource):
         self,
         org: str,
         *,
-        patterns: Sequence[SecretScanningCustomPatternToDelete],
+        patterns: Sequence[
+            SecretScanningCustomPatternToDelete | SecretScanningCustomPatternToDeleteParam
+        ],
         post_delete_action: Literal["delete_alerts", "resolve_alerts"] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
@@ -627,7 +634,7 @@ class _SecretScanningCustomPatternsMethods(_rt.SyncResource):
         org: str,
         pattern_id: int,
         *,
-        body: SecretScanningCustomPatternToUpdate,
+        body: SecretScanningCustomPatternToUpdate | SecretScanningCustomPatternToUpdateParam,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -759,7 +766,9 @@ class _SecretScanningCustomPatternsMethods(_rt.SyncResource):
         owner: str,
         repo: str,
         *,
-        patterns: Sequence[SecretScanningCustomPatternToCreate],
+        patterns: Sequence[
+            SecretScanningCustomPatternToCreate | SecretScanningCustomPatternToCreateParam
+        ],
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -807,7 +816,9 @@ class _SecretScanningCustomPatternsMethods(_rt.SyncResource):
         owner: str,
         repo: str,
         *,
-        patterns: Sequence[SecretScanningCustomPatternToDelete],
+        patterns: Sequence[
+            SecretScanningCustomPatternToDelete | SecretScanningCustomPatternToDeleteParam
+        ],
         post_delete_action: Literal["delete_alerts", "resolve_alerts"] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
@@ -862,7 +873,7 @@ class _SecretScanningCustomPatternsMethods(_rt.SyncResource):
         repo: str,
         pattern_id: int,
         *,
-        body: SecretScanningCustomPatternToUpdate,
+        body: SecretScanningCustomPatternToUpdate | SecretScanningCustomPatternToUpdateParam,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -1257,7 +1268,9 @@ class _AsyncSecretScanningCustomPatternsMethods(_rt.AsyncResource):
         self,
         org: str,
         *,
-        patterns: Sequence[SecretScanningCustomPatternToCreate],
+        patterns: Sequence[
+            SecretScanningCustomPatternToCreate | SecretScanningCustomPatternToCreateParam
+        ],
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -1299,7 +1312,9 @@ class _AsyncSecretScanningCustomPatternsMethods(_rt.AsyncResource):
         self,
         org: str,
         *,
-        patterns: Sequence[SecretScanningCustomPatternToDelete],
+        patterns: Sequence[
+            SecretScanningCustomPatternToDelete | SecretScanningCustomPatternToDeleteParam
+        ],
         post_delete_action: Literal["delete_alerts", "resolve_alerts"] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
@@ -1348,7 +1363,7 @@ class _AsyncSecretScanningCustomPatternsMethods(_rt.AsyncResource):
         org: str,
         pattern_id: int,
         *,
-        body: SecretScanningCustomPatternToUpdate,
+        body: SecretScanningCustomPatternToUpdate | SecretScanningCustomPatternToUpdateParam,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -1480,7 +1495,9 @@ class _AsyncSecretScanningCustomPatternsMethods(_rt.AsyncResource):
         owner: str,
         repo: str,
         *,
-        patterns: Sequence[SecretScanningCustomPatternToCreate],
+        patterns: Sequence[
+            SecretScanningCustomPatternToCreate | SecretScanningCustomPatternToCreateParam
+        ],
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -1528,7 +1545,9 @@ class _AsyncSecretScanningCustomPatternsMethods(_rt.AsyncResource):
         owner: str,
         repo: str,
         *,
-        patterns: Sequence[SecretScanningCustomPatternToDelete],
+        patterns: Sequence[
+            SecretScanningCustomPatternToDelete | SecretScanningCustomPatternToDeleteParam
+        ],
         post_delete_action: Literal["delete_alerts", "resolve_alerts"] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
@@ -1583,7 +1602,7 @@ class _AsyncSecretScanningCustomPatternsMethods(_rt.AsyncResource):
         repo: str,
         pattern_id: int,
         *,
-        body: SecretScanningCustomPatternToUpdate,
+        body: SecretScanningCustomPatternToUpdate | SecretScanningCustomPatternToUpdateParam,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,

@@ -11,7 +11,10 @@ from .._runtime import NOT_GIVEN, NotGiven
 if TYPE_CHECKING:
     from ..models.code_quality_finding import CodeQualityFinding
     from ..models.code_quality_setup import CodeQualitySetup
-    from ..models.code_quality_setup_update import CodeQualitySetupUpdate
+    from ..models.code_quality_setup_update import (
+        CodeQualitySetupUpdate,
+        CodeQualitySetupUpdateParam,
+    )
     from ..models.code_quality_setup_update_response import CodeQualitySetupUpdateResponse
     from ..models.empty_object import EmptyObject
 
@@ -333,7 +336,7 @@ class CodeQuality(_rt.SyncResource):
         owner: str,
         repo: str,
         *,
-        body: CodeQualitySetupUpdate,
+        body: CodeQualitySetupUpdate | CodeQualitySetupUpdateParam,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -583,7 +586,7 @@ class AsyncCodeQuality(_rt.AsyncResource):
         owner: str,
         repo: str,
         *,
-        body: CodeQualitySetupUpdate,
+        body: CodeQualitySetupUpdate | CodeQualitySetupUpdateParam,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,

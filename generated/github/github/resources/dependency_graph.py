@@ -13,7 +13,7 @@ from .._runtime import NOT_GIVEN, NotGiven
 if TYPE_CHECKING:
     from ..models.dependency_graph_diff import DependencyGraphDiff, DependencyGraphDiffItem
     from ..models.dependency_graph_spdx_sbom import DependencyGraphSpdxSbom
-    from ..models.manifest import Manifest
+    from ..models.manifest import Manifest, ManifestParam
     from ..types.dependency_graph import (
         DependencyGraphCreateRepositorySnapshotParamsDetector,
         DependencyGraphCreateRepositorySnapshotParamsJob,
@@ -373,7 +373,7 @@ class DependencyGraph(_rt.SyncResource):
         detector: DependencyGraphCreateRepositorySnapshotParamsDetector,
         scanned: _dt.datetime,
         metadata: Mapping[str, str | float | bool | None] | NotGiven = NOT_GIVEN,
-        manifests: Mapping[str, Manifest] | NotGiven = NOT_GIVEN,
+        manifests: Mapping[str, Manifest | ManifestParam] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -672,7 +672,7 @@ class AsyncDependencyGraph(_rt.AsyncResource):
         detector: DependencyGraphCreateRepositorySnapshotParamsDetector,
         scanned: _dt.datetime,
         metadata: Mapping[str, str | float | bool | None] | NotGiven = NOT_GIVEN,
-        manifests: Mapping[str, Manifest] | NotGiven = NOT_GIVEN,
+        manifests: Mapping[str, Manifest | ManifestParam] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,

@@ -5,8 +5,14 @@ from typing import Literal, Required
 
 from typing_extensions import TypedDict
 
-from ..models.projects_v2_field_iteration_configuration import ProjectsV2FieldIterationConfiguration
-from ..models.projects_v2_field_single_select_option import ProjectsV2FieldSingleSelectOption
+from ..models.projects_v2_field_iteration_configuration import (
+    ProjectsV2FieldIterationConfiguration,
+    ProjectsV2FieldIterationConfigurationParam,
+)
+from ..models.projects_v2_field_single_select_option import (
+    ProjectsV2FieldSingleSelectOption,
+    ProjectsV2FieldSingleSelectOptionParam,
+)
 
 __all__ = [
     "ProjectsAddFieldForOrgBodyObject",
@@ -43,7 +49,9 @@ class ProjectsAddFieldForOrgBodyWithSingleSelectOptions(TypedDict, total=False):
     data_type: Required[Literal["single_select"]]
     """The field's data type."""
 
-    single_select_options: Required[Sequence[ProjectsV2FieldSingleSelectOption]]
+    single_select_options: Required[
+        Sequence[ProjectsV2FieldSingleSelectOption | ProjectsV2FieldSingleSelectOptionParam]
+    ]
     """The options available for single select fields. At least one option must be provided when
     creating a single select field.
     """
@@ -56,7 +64,9 @@ class ProjectsAddFieldForOrgBodyWithIterationConfiguration(TypedDict, total=Fals
     data_type: Required[Literal["iteration"]]
     """The field's data type."""
 
-    iteration_configuration: Required[ProjectsV2FieldIterationConfiguration]
+    iteration_configuration: Required[
+        ProjectsV2FieldIterationConfiguration | ProjectsV2FieldIterationConfigurationParam
+    ]
 
 
 class ProjectsAddItemForOrgBody(TypedDict, total=False):
@@ -103,7 +113,9 @@ class ProjectsAddFieldForUserBodyWithSingleSelectOptions(TypedDict, total=False)
     data_type: Required[Literal["single_select"]]
     """The field's data type."""
 
-    single_select_options: Required[Sequence[ProjectsV2FieldSingleSelectOption]]
+    single_select_options: Required[
+        Sequence[ProjectsV2FieldSingleSelectOption | ProjectsV2FieldSingleSelectOptionParam]
+    ]
     """The options available for single select fields. At least one option must be provided when
     creating a single select field.
     """
@@ -116,7 +128,9 @@ class ProjectsAddFieldForUserBodyWithIterationConfiguration(TypedDict, total=Fal
     data_type: Required[Literal["iteration"]]
     """The field's data type."""
 
-    iteration_configuration: Required[ProjectsV2FieldIterationConfiguration]
+    iteration_configuration: Required[
+        ProjectsV2FieldIterationConfiguration | ProjectsV2FieldIterationConfigurationParam
+    ]
 
 
 class ProjectsAddItemForUserBody(TypedDict, total=False):

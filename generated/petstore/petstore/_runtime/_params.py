@@ -1,7 +1,8 @@
 """OpenAPI parameter serialisation (path, query, header, cookie) and Stripe-style deep objects.
 
-Encoders return ready-to-join, already percent-encoded strings so that delimiters (``,``, ``|``,
-``[]``) stay literal and exact wire output is under our control rather than httpx's.
+Encoders return ready-to-join, already percent-encoded strings so that delimiters (``,``,
+``[]``) stay literal (``|`` goes as ``%7C``, which RFC 3986 requires) and exact wire output is
+under our control rather than httpx's.
 """
 
 from __future__ import annotations
@@ -220,7 +221,9 @@ def encode_query(
         if isinstance(container, dict):
             return [f"{q(k)}={q(v)}" for k, v in _pairs(container)]
         return [f"{key}={q(v)}" for v in _flat(container)]
-    sep = {"spaceDelimited": "%20", "pipeDelimited": "|"}.get(style, ",")
+    # `|` percent-encoded: RFC 3986 does not allow it in a query (Tomcat answers a raw one
+    # 400 "Invalid character found in the request target"); every server decodes `%7C`
+    sep = {"spaceDelimited": "%20", "pipeDelimited": "%7C"}.get(style, ",")
     return [f"{key}={sep.join(q(v) for v in _flat(container))}"]
 
 
