@@ -211,6 +211,26 @@ def assert_strict_mypy(out: Path, snippet: Path) -> None:
     assert result.returncode == 0, result.stdout
 
 
+def pyright_error_lines(out: Path, snippet: Path, workdir: Path) -> tuple[list[int], str]:
+    """pyright strict on `snippet`, the generated packages in `out` importable: the lines it
+    reports errors on (sorted, once each) and its output."""
+    from tests.conftest import run_pyright
+
+    config = workdir / "pyrightconfig.json"
+    config.write_text(
+        json.dumps(
+            {"typeCheckingMode": "strict", "pythonVersion": "3.11", "extraPaths": [str(out)]}
+        )
+    )
+    result = run_pyright("--outputjson", "--project", str(config), str(snippet), cwd=workdir)
+    lines = {
+        d["range"]["start"]["line"] + 1
+        for d in json.loads(result.stdout)["generalDiagnostics"]
+        if d["severity"] == "error"
+    }
+    return sorted(lines), result.stdout[-3000:]
+
+
 SCRIPTS = Path(__file__).resolve().parents[1] / "scripts"
 
 

@@ -22,8 +22,7 @@ from types import ModuleType
 import httpx
 import pytest
 
-from tests.builds import build_into, on_path
-from tests.conftest import run_pyright
+from tests.builds import build_into, on_path, pyright_error_lines
 from tests.ir.test_strict_enums import _mypy_errors  # pyright: ignore[reportPrivateUsage]
 
 SPEC = """\
@@ -280,19 +279,8 @@ def test_type_checkers_take_the_dicts_and_refuse_wrong_keys(out: Path, tmp_path:
     )
     errors, output = _mypy_errors(out, snippet)
     assert sorted({int(e.split(":")[1]) for e in errors}) == [11, 12, 13], output
-    config = tmp_path / "pyrightconfig.json"
-    config.write_text(
-        json.dumps(
-            {"typeCheckingMode": "strict", "pythonVersion": "3.11", "extraPaths": [str(out)]}
-        )
-    )
-    result = run_pyright("--outputjson", "--project", str(config), str(snippet), cwd=tmp_path)
-    lines = [
-        d["range"]["start"]["line"] + 1
-        for d in json.loads(result.stdout)["generalDiagnostics"]
-        if d["severity"] == "error"
-    ]
-    assert sorted(set(lines)) == [11, 12, 13], result.stdout[-3000:]
+    lines, output = pyright_error_lines(out, snippet, tmp_path)
+    assert lines == [11, 12, 13], output
 
 
 def test_drawn_data_becomes_the_models_and_keeps_plain_request_shapes() -> None:

@@ -15,8 +15,7 @@ from types import ModuleType
 import httpx
 import pytest
 
-from tests.builds import build_into, on_path
-from tests.conftest import run_pyright
+from tests.builds import build_into, on_path, pyright_error_lines
 from tests.ir.test_strict_enums import _mypy_errors  # pyright: ignore[reportPrivateUsage]
 
 SPEC = """\
@@ -147,19 +146,8 @@ def test_tuples_and_narrower_lists_type_check_and_misspelt_enum_values_do_not(
     )
     errors, output = _mypy_errors(out, snippet)
     assert [e.split(":")[1] for e in errors] == ["8", "9"], output
-    config = tmp_path / "pyrightconfig.json"
-    config.write_text(
-        json.dumps(
-            {"typeCheckingMode": "strict", "pythonVersion": "3.11", "extraPaths": [str(out)]}
-        )
-    )
-    result = run_pyright("--outputjson", "--project", str(config), str(snippet), cwd=tmp_path)
-    lines = [
-        d["range"]["start"]["line"] + 1
-        for d in json.loads(result.stdout)["generalDiagnostics"]
-        if d["severity"] == "error"
-    ]
-    assert sorted(set(lines)) == [8, 9], result.stdout[-3000:]
+    lines, output = pyright_error_lines(out, snippet, tmp_path)
+    assert lines == [8, 9], output
 
 
 def test_a_tuple_goes_on_the_wire_as_the_list_would(package: ModuleType) -> None:

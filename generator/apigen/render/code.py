@@ -195,6 +195,17 @@ class Imports:
     # names only (quoted) annotations read (TypedDict twins): imported under TYPE_CHECKING only
     checking: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
 
+    def take_names(self, other: Imports) -> None:
+        """`other`'s imports but its models (`local`, `later`, `checking`): those are imported
+        where, and as, each use needs them."""
+        self.typing |= other.typing
+        self.stdlib |= other.stdlib
+        self.third_party |= other.third_party
+        self.typing_extensions |= other.typing_extensions
+        self.builtins |= other.builtins
+        self.runtime |= other.runtime
+        self.runtime_names |= other.runtime_names
+
     def later_lines(self, package_depth: int) -> list[str]:
         """`if TYPE_CHECKING: from .. import X` / `else: X = _rt.later(...)` for `later`, and
         the `checking` names in the first branch."""

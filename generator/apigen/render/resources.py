@@ -365,7 +365,7 @@ def _constant(
     # third-party names (pydantic's `Tag`) are the responses' own: imported by their factory,
     # or at import by `_lazy_responses` when built there; no annotation names them
     scratch.third_party.clear()
-    _merge_runtime_imports(imports, scratch)
+    imports.take_names(scratch)
     args, factories = _lazy_responses(api, module, const, args, op, imports)
     # responses built at import: their third-party names are needed at run time
     third = set() if factories else _inline_third_party(api, module, op)
@@ -384,16 +384,6 @@ def _stream_twin(op: OperationDef) -> OperationDef:
         pagination=None,
         long_running=None,
     )
-
-
-def _merge_runtime_imports(imports: Imports, other: Imports) -> None:
-    """`other`'s imports except models (`local`), which are imported where they are used."""
-    imports.typing |= other.typing
-    imports.stdlib |= other.stdlib
-    imports.third_party |= other.third_party
-    imports.typing_extensions |= other.typing_extensions
-    imports.builtins |= other.builtins
-    imports.runtime_names |= other.runtime_names
 
 
 def _inline_third_party(api: Api, module: str, op: OperationDef) -> set[str]:
@@ -422,7 +412,7 @@ def _lazy_responses(
     import the error models (issue #10: a call loads only the model graph it parses)."""
     whole = _responses_of(api, module, op.responses)
     if not whole[1].local:  # built at import: what the responses need besides models, there
-        _merge_runtime_imports(imports, whole[1])
+        imports.take_names(whole[1])
         return args, []
     name = const.lower() + "_responses"
     parts = [(name, whole)]
@@ -465,7 +455,7 @@ def _names(imports: Imports) -> set[tuple[str, str]]:
 def _factory(name: str, text: str, own: Imports, module: str, imports: Imports) -> FactoryView:
     third_party = sort_block(own.third_party)  # pydantic's `Tag`: imported here, when called
     own.third_party.clear()
-    _merge_runtime_imports(imports, own)
+    imports.take_names(own)
     lines = _local_lines(own, module)
     return FactoryView(name, [*third_party, *([""] if third_party else []), *lines], text)
 

@@ -168,12 +168,7 @@ def model_module(
     aliases[:0] = functional  # (their keys' types are strings: they name nothing at import)
     if any(isinstance(d, ModelDef) and d.param_name is not None for d in defs):
         imports.typing_extensions.add("TypedDict")
-        imports.typing |= twin_imports.typing
-        imports.stdlib |= twin_imports.stdlib
-        imports.third_party |= twin_imports.third_party
-        imports.typing_extensions |= twin_imports.typing_extensions
-        imports.runtime |= twin_imports.runtime
-        imports.builtins |= twin_imports.builtins
+        imports.take_names(twin_imports)
         for m, twin_names in twin_imports.local.items():
             imports.checking[m] |= twin_names
     names = sorted(  # ruff's RUF022 order (`TOC` first)
