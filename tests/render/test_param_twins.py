@@ -18,6 +18,7 @@ import sys
 from collections.abc import Iterator
 from pathlib import Path
 from types import ModuleType
+from typing import Any
 
 import httpx
 import pytest
@@ -45,6 +46,11 @@ paths:
                 owner: {$ref: '#/components/schemas/User'}
                 tree: {$ref: '#/components/schemas/Node'}
                 odd: {$ref: '#/components/schemas/Odd'}
+                meta:
+                  type: object
+                  properties:
+                    team: {$ref: '#/components/schemas/Team'}
+                    owner: {$ref: '#/components/schemas/User'}
       responses:
         "200":
           description: ok
@@ -127,6 +133,11 @@ components:
             __v: {type: integer}
     Choice:
       oneOf: [{$ref: '#/components/schemas/UserMessage'}, {$ref: '#/components/schemas/ToolMessage'}]
+    Team:
+      type: object
+      properties:
+        name: {type: string}
+        lead: {$ref: '#/components/schemas/Node'}
     Odd:
       type: object
       properties:
@@ -308,3 +319,29 @@ def test_drawn_data_becomes_the_models_and_keeps_plain_request_shapes() -> None:
     assert _models_only(A | AParam) is A
     assert _models_only(Union[A, Target]) == Union[A, Target]  # noqa: UP007
     assert _models_only(list[A | AParam | Target]) == list[Union[A, Target]]  # noqa: UP007
+
+
+def test_request_shapes_naming_twins_validate_or_pass_as_drawn(package: ModuleType) -> None:
+    """A regression sweep: the contract run crashed ("not fully defined") on PagerDuty's
+    `createEvent`, whose inline body part names a twin whose keys name another module's
+    twin imported for type checkers only. A twin from a module imported at run time anyway is
+    imported at run time (pydantic resolves it); where it cannot be (a lazily imported model's
+    twin), the drawn dict goes to the call as the user would pass it."""
+    import pydantic
+
+    from apigen.contract.cases import CaseInput
+    from apigen.contract.mapping import to_call
+    from apigen_runtime import Operation, Param
+
+    opts = importlib.import_module("twins.models").OrderOptsParam  # names UserMessageParam
+    first = {"first": {"role": "user", "content": "x"}}
+    assert pydantic.TypeAdapter(opts).validate_python(first) == first
+    client = package.Client(base_url="http://127.0.0.1:9/v1")
+    op: Operation[Any] = Operation(
+        "post",
+        "/messages",
+        params=(Param("messages", "messages", "field"), Param("meta", "meta", "field")),
+    )
+    meta = {"team": {"name": "t", "lead": {"label": "x"}}}
+    case = CaseInput("drawn", body={"messages": [], "meta": meta})
+    assert to_call(case, op, client.messages.create).kwargs["meta"] == meta

@@ -247,6 +247,10 @@ def to_call(case: CaseInput, op: Operation[Any], method: Callable[..., Any]) -> 
             # drawn wire data: its keys are wire names only (`first_name` beside `firstName`
             # is another property, not the field)
             kwargs[name] = _keep_undeclared(value, adapter.validate_python(value, by_name=False))
+        except pydantic.PydanticUserError:
+            # a type pydantic cannot complete (a request TypedDict naming a twin whose keys name
+            # models imported for type checkers only): the drawn dict is what the user passes
+            kwargs[name] = value
         except pydantic.ValidationError as exc:
             if name in textual and isinstance(value, str) and value in _BOOLEAN_TEXT:
                 # `Literal[True]` (`enum: [true]`) takes no 'true': pydantic reads text as a

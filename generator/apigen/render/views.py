@@ -170,7 +170,9 @@ def model_module(
         imports.typing_extensions.add("TypedDict")
         imports.take_names(twin_imports)
         for m, twin_names in twin_imports.local.items():
-            imports.checking[m] |= twin_names
+            # from a module imported at run time anyway: imported too (nothing more loads, and
+            # pydantic can then resolve the twin's keys); else for type checkers only
+            (imports.local if m in imports.local else imports.checking)[m] |= twin_names
     names = sorted(  # ruff's RUF022 order (`TOC` first)
         [*(d.name for d in defs), *(d.param_name for d in defs if d.param_name is not None)],
         key=export_key,
