@@ -136,7 +136,7 @@ def test_an_unknown_tag_beside_a_null_is_not_filed_as_the_null_s(tmp_path: Path)
     ok = {"200": {"description": "ok", "content": {"application/json": {"schema": person}}}}
     document = {
         "openapi": "3.1.0",
-        "info": {"title": "tags", "version": "1"},
+        "info": {"title": "nulltags", "version": "1"},
         "paths": {
             "/with-null": {"get": {"operationId": "withNull", "responses": ok}},
             "/plain": {"get": {"operationId": "plain", "responses": ok}},
@@ -171,11 +171,11 @@ def test_an_unknown_tag_beside_a_null_is_not_filed_as_the_null_s(tmp_path: Path)
     url = f"http://127.0.0.1:{server.server_address[1]}"
     threading.Thread(target=server.serve_forever, daemon=True).start()
     try:
-        spec = tmp_path / "tags.json"
+        spec = tmp_path / "nulltags.json"
         spec.write_text(json.dumps(document))
-        build_into(spec, tmp_path / "tags", name="tags")
+        build_into(spec, tmp_path / "nulltags", name="nulltags")
         config = ContractConfig(
-            tmp_path / "tags",
+            tmp_path / "nulltags",
             spec=spec,
             base_url=url,
             mock=True,

@@ -51,7 +51,6 @@ class ClassView:
     # `object` shadows it in the class body (OpenAI's `Response.object`: mypy "not valid as a
     # type" in 44 modules)
     context_type: str = "object"
-    twin: bool = False  # a model's TypedDict twin (`usage.mark_params`): its keys are strings
 
 
 @dataclass
@@ -102,7 +101,7 @@ def model_module(
     )
     classes: list[ClassView] = []
     assigned: list[Definition] = []
-    functional: list[AliasView] = []  # twins whose keys cannot be a class's
+    functional: list[tuple[ClassView, str]] = []  # twins whose keys cannot be a class's
     for d in defs:
         if isinstance(d, AliasDef) or (d.typed_dict and not _identifier_keys(d)):
             assigned.append(d)
@@ -128,14 +127,8 @@ def model_module(
             twin = _twin(d, twin_keys)
             if _class_keys(twin.fields):
                 classes.append(twin)
-            else:  # the functional form: strings, as nothing is defined yet
-                items = ", ".join(
-                    f"{literal(f.name)}: {_quoted(f.annotation)}" for f in twin.fields
-                )
-                statement = (
-                    f"{twin.name} = TypedDict({literal(twin.name)}, {{{items}}}, total=False)"
-                )
-                functional.append(AliasView(statement, _twin_doc(d.name)))
+            else:
+                functional.append((twin, _twin_doc(d.name)))
     # assignments, each after those it names: a twin alias (`MessageParam`) names the twins,
     # and so do the request-only shapes (`params`)
     statements: dict[str, tuple[list[str], AliasView]] = {}
@@ -165,7 +158,6 @@ def model_module(
             twin_alias = AliasView(f"{d.param_name}: TypeAlias = {target}", _twin_doc(d.name))
             statements[_TWIN + d.key] = ([d.key, *needs], twin_alias)
     aliases = [statements[key][1] for key in _assignment_order(statements)]
-    aliases[:0] = functional  # (their keys' types are strings: they name nothing at import)
     if any(isinstance(d, ModelDef) and d.param_name is not None for d in defs):
         imports.typing_extensions.add("TypedDict")
         imports.take_names(twin_imports)
@@ -189,14 +181,22 @@ def model_module(
     import_blocks = imports.lines(_depth(module))
     if later:
         import_blocks.append("\n".join(later))
+    # names a TypedDict key cannot name at import: imported for type checkers only, or a model
+    # bound to an `_rt.later` placeholder (a TypedDict checks each key's type when created)
+    unbound = {
+        n for table in (imports.checking, imports.later) for ns in table.values() for n in ns
+    }
+    unbound -= {n for ns in imports.local.values() for n in ns}
+    # the functional twins come first among the assignments, each key a string where it names
+    # an assignment or an unbound name (the values are evaluated, `__future__` or not)
+    assigned_names = set(names) - {cls.name for cls in classes}
+    aliases[:0] = [
+        _functional_twin(twin, doc, assigned_names | unbound) for twin, doc in functional
+    ]
     if deferred:  # names the end of the module imports: annotations must stay strings
         import_blocks.insert(0, "from __future__ import annotations")
     else:
-        for cls in classes:
-            if cls.twin:
-                for f in cls.fields:
-                    f.annotation = _quoted(f.annotation)
-        _evaluated_annotations(classes, set(names))  # (the twins too: some are assignments)
+        _evaluated_annotations(classes, set(names), unbound)
     return ModelModuleView(import_blocks, classes, aliases, names, deferred)
 
 
@@ -204,7 +204,24 @@ _STRING_LITERAL = re.compile(r""""(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'""")
 _IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 
-def _evaluated_annotations(classes: list[ClassView], local: set[str]) -> None:
+def _functional_twin(twin: ClassView, doc: str, pending: set[str]) -> AliasView:
+    """`XParam = TypedDict("XParam", {...})`, the keys naming any of `pending` as strings."""
+    items = ", ".join(
+        f"{literal(f.name)}: {_quoted(f.annotation) if _names(f.annotation) & pending else f.annotation}"
+        for f in twin.fields
+    )
+    statement = f"{twin.name} = TypedDict({literal(twin.name)}, {{{items}}}, total=False)"
+    return AliasView(statement, doc)
+
+
+def _names(annotation: str) -> set[str]:
+    """The names `annotation` reads (not the text of its `Literal[...]` values)."""
+    return set(_IDENTIFIER.findall(_STRING_LITERAL.sub("", annotation)))
+
+
+def _evaluated_annotations(
+    classes: list[ClassView], local: set[str], unbound: frozenset[str] | set[str] = frozenset()
+) -> None:
     """Quote the annotations that name a class of this module not yet created at that point.
 
     Model modules are rendered without `from __future__ import annotations`: pydantic would
@@ -212,17 +229,20 @@ def _evaluated_annotations(classes: list[ClassView], local: set[str]) -> None:
     class is created (~20 % of creating a model). Every name an annotation uses is bound at
     import (leaf models imported, other models bound to `_rt.later` placeholders) except this
     module's own classes and assignments defined later (or the class itself): those annotations
-    stay strings, which pydantic resolves once the module is complete, as before.
+    stay strings, which pydantic resolves once the module is complete, as before. A TypedDict
+    (a twin) also quotes a key naming an `unbound` name; its `Required[...]` stays outside the
+    string (the runtime's `__required_keys__` reads it). Nothing else is quoted: a string
+    cannot be split, and ruff's formatter left such lines past the line length.
     """
     bound: set[str] = set()
     for cls in classes:
-        pending = local - bound
+        typed = cls.base.startswith("TypedDict")
+        pending = (local - bound) | unbound if typed else local - bound
         for f in cls.fields:
             if len(pending) < 8 and not any(name in f.annotation for name in pending):
                 continue  # (most annotations: no pending name even as a substring)
-            names = set(_IDENTIFIER.findall(_STRING_LITERAL.sub("", f.annotation)))
-            if names & pending:
-                f.annotation = repr(f.annotation)
+            if _names(f.annotation) & pending:
+                f.annotation = _quoted(f.annotation) if typed else repr(f.annotation)
         bound.add(cls.name)
 
 
@@ -247,7 +267,7 @@ def _twin(d: ModelDef, keys: TypeRenderer) -> ClassView:
     ]
     assert d.param_name is not None
     return ClassView(
-        d.param_name, _twin_doc(d.name, indent="    "), fields, "TypedDict, total=False", twin=True
+        d.param_name, _twin_doc(d.name, indent="    "), fields, "TypedDict, total=False"
     )
 
 
