@@ -264,246 +264,246 @@ class AppPermissionsParam(TypedDict, total=False):
     (`AppPermissions` itself is taken too).
     """
 
-    actions: "Literal['read', 'write']"
+    actions: Literal["read", "write"]
     """The level of permission to grant the access token for GitHub Actions workflows, workflow
     runs, and artifacts.
     """
 
-    administration: "Literal['read', 'write']"
+    administration: Literal["read", "write"]
     """The level of permission to grant the access token for repository creation, deletion,
     settings, teams, and collaborators creation.
     """
 
-    artifact_metadata: "Literal['read', 'write']"
+    artifact_metadata: Literal["read", "write"]
     """The level of permission to grant the access token to create and retrieve build artifact
     metadata records.
     """
 
-    attestations: "Literal['read', 'write']"
+    attestations: Literal["read", "write"]
     """The level of permission to create and retrieve the access token for repository
     attestations.
     """
 
-    checks: "Literal['read', 'write']"
+    checks: Literal["read", "write"]
     """The level of permission to grant the access token for checks on code."""
 
-    code_quality: "Literal['read', 'write']"
+    code_quality: Literal["read", "write"]
     """The level of permission to grant the access token to view and manage code quality data."""
 
-    codespaces: "Literal['read', 'write']"
+    codespaces: Literal["read", "write"]
     """The level of permission to grant the access token to create, edit, delete, and list
     Codespaces.
     """
 
-    contents: "Literal['read', 'write']"
+    contents: Literal["read", "write"]
     """The level of permission to grant the access token for repository contents, commits, branches,
     downloads, releases, and merges.
     """
 
-    dependabot_secrets: "Literal['read', 'write']"
+    dependabot_secrets: Literal["read", "write"]
     """The level of permission to grant the access token to manage Dependabot secrets."""
 
-    deployments: "Literal['read', 'write']"
+    deployments: Literal["read", "write"]
     """The level of permission to grant the access token for deployments and deployment statuses."""
 
-    discussions: "Literal['read', 'write']"
+    discussions: Literal["read", "write"]
     """The level of permission to grant the access token for discussions and related comments and
     labels.
     """
 
-    environments: "Literal['read', 'write']"
+    environments: Literal["read", "write"]
     """The level of permission to grant the access token for managing repository environments."""
 
-    issues: "Literal['read', 'write']"
+    issues: Literal["read", "write"]
     """The level of permission to grant the access token for issues and related comments, assignees,
     labels, and milestones.
     """
 
-    merge_queues: "Literal['read', 'write']"
+    merge_queues: Literal["read", "write"]
     """The level of permission to grant the access token to manage the merge queues for a
     repository.
     """
 
-    metadata: "Literal['read', 'write']"
+    metadata: Literal["read", "write"]
     """The level of permission to grant the access token to search repositories, list collaborators,
     and access repository metadata.
     """
 
-    packages: "Literal['read', 'write']"
+    packages: Literal["read", "write"]
     """The level of permission to grant the access token for packages published to GitHub
     Packages.
     """
 
-    pages: "Literal['read', 'write']"
+    pages: Literal["read", "write"]
     """The level of permission to grant the access token to retrieve Pages statuses, configuration,
     and builds, as well as create new builds.
     """
 
-    pull_requests: "Literal['read', 'write']"
+    pull_requests: Literal["read", "write"]
     """The level of permission to grant the access token for pull requests and related comments,
     assignees, labels, milestones, and merges.
     """
 
-    repository_custom_properties: "Literal['read', 'write']"
+    repository_custom_properties: Literal["read", "write"]
     """The level of permission to grant the access token to view and edit custom properties for a
     repository, when allowed by the property.
     """
 
-    repository_hooks: "Literal['read', 'write']"
+    repository_hooks: Literal["read", "write"]
     """The level of permission to grant the access token to manage the post-receive hooks for a
     repository.
     """
 
-    repository_projects: "Literal['read', 'write', 'admin']"
+    repository_projects: Literal["read", "write", "admin"]
     """The level of permission to grant the access token to manage repository projects, columns, and
     cards.
     """
 
-    secret_scanning_alerts: "Literal['read', 'write']"
+    secret_scanning_alerts: Literal["read", "write"]
     """The level of permission to grant the access token to view and manage secret scanning
     alerts.
     """
 
-    secrets: "Literal['read', 'write']"
+    secrets: Literal["read", "write"]
     """The level of permission to grant the access token to manage repository secrets."""
 
-    security_events: "Literal['read', 'write']"
+    security_events: Literal["read", "write"]
     """The level of permission to grant the access token to view and manage security events like
     code scanning alerts.
     """
 
-    single_file: "Literal['read', 'write']"
+    single_file: Literal["read", "write"]
     """The level of permission to grant the access token to manage just a single file."""
 
-    statuses: "Literal['read', 'write']"
+    statuses: Literal["read", "write"]
     """The level of permission to grant the access token for commit statuses."""
 
-    vulnerability_alerts: "Literal['read', 'write']"
+    vulnerability_alerts: Literal["read", "write"]
     """The level of permission to grant the access token to manage Dependabot alerts."""
 
-    workflows: "Literal['write']"
+    workflows: Literal["write"]
     """The level of permission to grant the access token to update GitHub Actions workflow files."""
 
-    custom_properties_for_organizations: "Literal['read', 'write']"
+    custom_properties_for_organizations: Literal["read", "write"]
     """The level of permission to grant the access token to view and edit custom properties for an
     organization, when allowed by the property.
     """
 
-    members: "Literal['read', 'write']"
+    members: Literal["read", "write"]
     """The level of permission to grant the access token for organization teams and members."""
 
-    organization_administration: "Literal['read', 'write']"
+    organization_administration: Literal["read", "write"]
     """The level of permission to grant the access token to manage access to an organization."""
 
-    organization_custom_roles: "Literal['read', 'write']"
+    organization_custom_roles: Literal["read", "write"]
     """The level of permission to grant the access token for custom repository roles management."""
 
-    organization_custom_org_roles: "Literal['read', 'write']"
+    organization_custom_org_roles: Literal["read", "write"]
     """The level of permission to grant the access token for custom organization roles
     management.
     """
 
-    organization_custom_properties: "Literal['read', 'write', 'admin']"
+    organization_custom_properties: Literal["read", "write", "admin"]
     """The level of permission to grant the access token for repository custom properties management
     at the organization level.
     """
 
-    organization_copilot_seat_management: "Literal['read', 'write']"
+    organization_copilot_seat_management: Literal["read", "write"]
     """The level of permission to grant the access token for managing access to GitHub Copilot for
     members of an organization with a Copilot Business subscription. This property is in public
     preview and is subject to change.
     """
 
-    organization_copilot_agent_settings: "Literal['read', 'write']"
+    organization_copilot_agent_settings: Literal["read", "write"]
     """The level of permission to grant the access token to view and manage Copilot cloud agent
     settings for an organization.
     """
 
-    organization_announcement_banners: "Literal['read', 'write']"
+    organization_announcement_banners: Literal["read", "write"]
     """The level of permission to grant the access token to view and manage announcement banners for
     an organization.
     """
 
-    organization_events: "Literal['read']"
+    organization_events: Literal["read"]
     """The level of permission to grant the access token to view events triggered by an activity in
     an organization.
     """
 
-    organization_hooks: "Literal['read', 'write']"
+    organization_hooks: Literal["read", "write"]
     """The level of permission to grant the access token to manage the post-receive hooks for an
     organization.
     """
 
-    organization_personal_access_tokens: "Literal['read', 'write']"
+    organization_personal_access_tokens: Literal["read", "write"]
     """The level of permission to grant the access token for viewing and managing fine-grained
     personal access token requests to an organization.
     """
 
-    organization_personal_access_token_requests: "Literal['read', 'write']"
+    organization_personal_access_token_requests: Literal["read", "write"]
     """The level of permission to grant the access token for viewing and managing fine-grained
     personal access tokens that have been approved by an organization.
     """
 
-    organization_plan: "Literal['read']"
+    organization_plan: Literal["read"]
     """The level of permission to grant the access token for viewing an organization's plan."""
 
-    organization_projects: "Literal['read', 'write', 'admin']"
+    organization_projects: Literal["read", "write", "admin"]
     """The level of permission to grant the access token to manage organization projects and
     projects public preview (where available).
     """
 
-    organization_packages: "Literal['read', 'write']"
+    organization_packages: Literal["read", "write"]
     """The level of permission to grant the access token for organization packages published to
     GitHub Packages.
     """
 
-    organization_secrets: "Literal['read', 'write']"
+    organization_secrets: Literal["read", "write"]
     """The level of permission to grant the access token to manage organization secrets."""
 
-    organization_self_hosted_runners: "Literal['read', 'write']"
+    organization_self_hosted_runners: Literal["read", "write"]
     """The level of permission to grant the access token to view and manage GitHub Actions
     self-hosted runners available to an organization.
     """
 
-    organization_user_blocking: "Literal['read', 'write']"
+    organization_user_blocking: Literal["read", "write"]
     """The level of permission to grant the access token to view and manage users blocked by the
     organization.
     """
 
-    email_addresses: "Literal['read', 'write']"
+    email_addresses: Literal["read", "write"]
     """The level of permission to grant the access token to manage the email addresses belonging to
     a user.
     """
 
-    followers: "Literal['read', 'write']"
+    followers: Literal["read", "write"]
     """The level of permission to grant the access token to manage the followers belonging to a
     user.
     """
 
-    git_ssh_keys: "Literal['read', 'write']"
+    git_ssh_keys: Literal["read", "write"]
     """The level of permission to grant the access token to manage git SSH keys."""
 
-    gpg_keys: "Literal['read', 'write']"
+    gpg_keys: Literal["read", "write"]
     """The level of permission to grant the access token to view and manage GPG keys belonging to a
     user.
     """
 
-    interaction_limits: "Literal['read', 'write']"
+    interaction_limits: Literal["read", "write"]
     """The level of permission to grant the access token to view and manage interaction limits on a
     repository.
     """
 
-    profile: "Literal['write']"
+    profile: Literal["write"]
     """The level of permission to grant the access token to manage the profile settings belonging to
     a user.
     """
 
-    starring: "Literal['read', 'write']"
+    starring: Literal["read", "write"]
     """The level of permission to grant the access token to list and manage repositories a user is
     starring.
     """
 
-    enterprise_custom_properties_for_organizations: "Literal['read', 'write', 'admin']"
+    enterprise_custom_properties_for_organizations: Literal["read", "write", "admin"]
     """The level of permission to grant the access token for organization custom properties
     management at the enterprise level.
     """

@@ -39,17 +39,19 @@ class CodeQualitySetupUpdateParam(TypedDict, total=False):
     (`CodeQualitySetupUpdate` itself is taken too).
     """
 
-    state: "Literal['configured', 'not-configured']"
+    state: Literal["configured", "not-configured"]
     """The desired state of code quality setup."""
 
-    runner_type: "Literal['standard', 'labeled']"
+    runner_type: Literal["standard", "labeled"]
     """Runner type to be used."""
 
-    runner_label: "str | None"
+    runner_label: str | None
     """Runner label to be used if the runner type is labeled."""
 
-    languages: "Sequence[Literal['csharp', 'go', 'java-kotlin', 'javascript-typescript', 'python', 'ruby']]"
+    languages: Sequence[
+        Literal["csharp", "go", "java-kotlin", "javascript-typescript", "python", "ruby"]
+    ]
     """Languages to be analyzed."""
 
-    ai_findings_option: "Literal['disabled', 'on_push']"
+    ai_findings_option: Literal["disabled", "on_push"]
     """Whether AI findings run for Code Quality on this repository."""

@@ -26,10 +26,10 @@ class CodeScanningDefaultSetupOptionsParam(TypedDict, total=False):
     names (`CodeScanningDefaultSetupOptions` itself is taken too).
     """
 
-    runner_type: "Literal['standard', 'labeled', 'not_set']"
+    runner_type: Literal["standard", "labeled", "not_set"]
     """Whether to use labeled runners or standard GitHub runners."""
 
-    runner_label: "str | None"
+    runner_label: str | None
     """The label of the runner to use for code scanning default setup when runner_type is
     'labeled'.
     """

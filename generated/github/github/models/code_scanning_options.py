@@ -19,5 +19,5 @@ class CodeScanningOptionsParam(TypedDict, total=False):
     (`CodeScanningOptions` itself is taken too).
     """
 
-    allow_advanced: "bool | None"
+    allow_advanced: bool | None
     """Whether to allow repos which use advanced setup"""

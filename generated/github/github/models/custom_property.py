@@ -51,34 +51,34 @@ class CustomPropertyParam(TypedDict, total=False):
     (`CustomProperty` itself is taken too).
     """
 
-    property_name: Required["str"]
+    property_name: Required[str]
     """The name of the property"""
 
-    url: "str"
+    url: str
     """The URL that can be used to fetch, update, or delete info about this property via the API."""
 
-    source_type: "Literal['organization', 'enterprise']"
+    source_type: Literal["organization", "enterprise"]
     """The source type of the property"""
 
-    value_type: Required["Literal['string', 'single_select', 'multi_select', 'true_false', 'url']"]
+    value_type: Required[Literal["string", "single_select", "multi_select", "true_false", "url"]]
     """The type of the value for the property"""
 
-    required: "bool"
+    required: bool
     """Whether the property is required."""
 
-    default_value: "str | Sequence[str] | None"
+    default_value: str | Sequence[str] | None
     """Default value of the property"""
 
-    description: "str | None"
+    description: str | None
     """Short description of the property"""
 
-    allowed_values: "Sequence[str] | None"
+    allowed_values: Sequence[str] | None
     """An ordered list of the allowed values of the property.
     The property can have up to 200 allowed values.
     """
 
-    values_editable_by: "Literal['org_actors', 'org_and_repo_actors'] | None"
+    values_editable_by: Literal["org_actors", "org_and_repo_actors"] | None
     """Who can edit the values of the property"""
 
-    require_explicit_values: "bool"
+    require_explicit_values: bool
     """Whether setting properties values is mandatory"""

@@ -25,8 +25,8 @@ class CustomPropertyValueParam(TypedDict, total=False):
     (`CustomPropertyValue` itself is taken too).
     """
 
-    property_name: Required["str"]
+    property_name: Required[str]
     """The name of the property"""
 
-    value: Required["str | Sequence[str] | None"]
+    value: Required[str | Sequence[str] | None]
     """The value assigned to the property"""

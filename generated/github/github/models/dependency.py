@@ -38,22 +38,22 @@ class DependencyParam(TypedDict, total=False):
     itself is taken too).
     """
 
-    package_url: "str"
+    package_url: str
     """Package-url (PURL) of dependency. See https://github.com/package-url/purl-spec for more
     details.
     """
 
-    metadata: "Mapping[str, str | float | bool | None]"
-    relationship: "Literal['direct', 'indirect']"
+    metadata: Mapping[str, str | float | bool | None]
+    relationship: Literal["direct", "indirect"]
     """A notation of whether a dependency is requested directly by this manifest or is a dependency
     of another dependency.
     """
 
-    scope: "Literal['runtime', 'development']"
+    scope: Literal["runtime", "development"]
     """A notation of whether the dependency is required for the primary build artifact (runtime) or
     is only used for development. Future versions of this specification may allow for more
     granular scopes.
     """
 
-    dependencies: "Sequence[str]"
+    dependencies: Sequence[str]
     """Array of package-url (PURLs) of direct child dependencies."""

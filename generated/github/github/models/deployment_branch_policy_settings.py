@@ -32,13 +32,13 @@ class DeploymentBranchPolicySettingsParam(TypedDict, total=False):
     names (`DeploymentBranchPolicySettings` itself is taken too).
     """
 
-    protected_branches: Required["bool"]
+    protected_branches: Required[bool]
     """Whether only branches with branch protection rules can deploy to this environment. If
     `protected_branches` is `true`, `custom_branch_policies` must be `false`; if
     `protected_branches` is `false`, `custom_branch_policies` must be `true`.
     """
 
-    custom_branch_policies: Required["bool"]
+    custom_branch_policies: Required[bool]
     """Whether only branches that match the specified name patterns can deploy to this environment.
     If `custom_branch_policies` is `true`, `protected_branches` must be `false`; if
     `custom_branch_policies` is `false`, `protected_branches` must be `true`.

@@ -32,12 +32,12 @@ class ManifestParam(TypedDict, total=False):
     is taken too).
     """
 
-    name: Required["str"]
+    name: Required[str]
     """The name of the manifest."""
 
     file: "ManifestFile | ManifestFileParam"
-    metadata: "Mapping[str, str | float | bool | None]"
-    resolved: "Mapping[str, Dependency | DependencyParam]"
+    metadata: Mapping[str, str | float | bool | None]
+    resolved: Mapping[str, Dependency | DependencyParam]
     """A collection of resolved package dependencies."""
 
 
@@ -46,5 +46,5 @@ class ManifestFileParam(TypedDict, total=False):
     itself is taken too).
     """
 
-    source_location: "str"
+    source_location: str
     """The path of the manifest file relative to the root of the Git repository."""

@@ -146,13 +146,13 @@ class OrgRulesetConditionsRepositoryNameAndRefNameRefNameParam(TypedDict, total=
     taken too).
     """
 
-    include: "Sequence[str]"
+    include: Sequence[str]
     """Array of ref names or patterns to include. One of these patterns must match for the condition
     to pass. Also accepts `~DEFAULT_BRANCH` to include the default branch or `~ALL` to include
     all branches.
     """
 
-    exclude: "Sequence[str]"
+    exclude: Sequence[str]
     """Array of ref names or patterns to exclude. The condition will not pass if any of these
     patterns match.
     """
@@ -164,17 +164,17 @@ class OrgRulesetConditionsRepositoryNameAndRefNameRepositoryNameParam(TypedDict,
     itself is taken too).
     """
 
-    include: "Sequence[str]"
+    include: Sequence[str]
     """Array of repository names or patterns to include. One of these patterns must match for the
     condition to pass. Also accepts `~ALL` to include all repositories.
     """
 
-    exclude: "Sequence[str]"
+    exclude: Sequence[str]
     """Array of repository names or patterns to exclude. The condition will not pass if any of these
     patterns match.
     """
 
-    protected: "bool"
+    protected: bool
     """Whether renaming of target repositories is prevented."""
 
 
@@ -195,13 +195,13 @@ class OrgRulesetConditionsRepositoryIdAndRefNameRefNameParam(TypedDict, total=Fa
     too).
     """
 
-    include: "Sequence[str]"
+    include: Sequence[str]
     """Array of ref names or patterns to include. One of these patterns must match for the condition
     to pass. Also accepts `~DEFAULT_BRANCH` to include the default branch or `~ALL` to include
     all branches.
     """
 
-    exclude: "Sequence[str]"
+    exclude: Sequence[str]
     """Array of ref names or patterns to exclude. The condition will not pass if any of these
     patterns match.
     """
@@ -213,7 +213,7 @@ class OrgRulesetConditionsRepositoryIdAndRefNameRepositoryIdParam(TypedDict, tot
     taken too).
     """
 
-    repository_ids: "Sequence[int]"
+    repository_ids: Sequence[int]
     """The repository IDs that the ruleset applies to. One of these IDs must match for the condition
     to pass.
     """
@@ -236,13 +236,13 @@ class OrgRulesetConditionsRepositoryPropertyAndRefNameRefNameParam(TypedDict, to
     is taken too).
     """
 
-    include: "Sequence[str]"
+    include: Sequence[str]
     """Array of ref names or patterns to include. One of these patterns must match for the condition
     to pass. Also accepts `~DEFAULT_BRANCH` to include the default branch or `~ALL` to include
     all branches.
     """
 
-    exclude: "Sequence[str]"
+    exclude: Sequence[str]
     """Array of ref names or patterns to exclude. The condition will not pass if any of these
     patterns match.
     """
@@ -256,12 +256,18 @@ class OrgRulesetConditionsRepositoryPropertyAndRefNameRepositoryPropertyParam(
     (`OrgRulesetConditionsRepositoryPropertyAndRefNameRepositoryProperty` itself is taken too).
     """
 
-    include: "Sequence[RepositoryRulesetConditionsRepositoryPropertySpec | RepositoryRulesetConditionsRepositoryPropertySpecParam]"
+    include: Sequence[
+        RepositoryRulesetConditionsRepositoryPropertySpec
+        | RepositoryRulesetConditionsRepositoryPropertySpecParam
+    ]
     """The repository properties and values to include. All of these properties must match for the
     condition to pass.
     """
 
-    exclude: "Sequence[RepositoryRulesetConditionsRepositoryPropertySpec | RepositoryRulesetConditionsRepositoryPropertySpecParam]"
+    exclude: Sequence[
+        RepositoryRulesetConditionsRepositoryPropertySpec
+        | RepositoryRulesetConditionsRepositoryPropertySpecParam
+    ]
     """The repository properties and values to exclude. The condition will not pass if any of these
     properties match.
     """

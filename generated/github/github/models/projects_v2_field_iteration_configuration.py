@@ -47,10 +47,10 @@ class ProjectsV2FieldIterationConfigurationParam(TypedDict, total=False):
     wire names (`ProjectsV2FieldIterationConfiguration` itself is taken too).
     """
 
-    start_date: Required["_dt.date"]
+    start_date: Required[_dt.date]
     """The start date of the first iteration."""
 
-    duration: Required["int"]
+    duration: Required[int]
     """The default duration for iterations in days. Individual iterations can override this
     value.
     """
@@ -65,11 +65,11 @@ class ProjectsV2FieldIterationConfigurationIterationsItemParam(TypedDict, total=
     taken too).
     """
 
-    title: Required["str"]
+    title: Required[str]
     """The title of the iteration."""
 
-    start_date: Required["_dt.date"]
+    start_date: Required[_dt.date]
     """The start date of the iteration."""
 
-    duration: Required["int"]
+    duration: Required[int]
     """The duration of the iteration in days."""

@@ -27,11 +27,11 @@ class ProjectsV2FieldSingleSelectOptionParam(TypedDict, total=False):
     names (`ProjectsV2FieldSingleSelectOption` itself is taken too).
     """
 
-    name: "str"
+    name: str
     """The display name of the option."""
 
-    color: "Literal['BLUE', 'GRAY', 'GREEN', 'ORANGE', 'PINK', 'PURPLE', 'RED', 'YELLOW']"
+    color: Literal["BLUE", "GRAY", "GREEN", "ORANGE", "PINK", "PURPLE", "RED", "YELLOW"]
     """The color associated with the option."""
 
-    description: "str"
+    description: str
     """The description of the option."""

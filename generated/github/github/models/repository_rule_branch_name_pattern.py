@@ -40,7 +40,7 @@ class RepositoryRuleBranchNamePatternParam(TypedDict, total=False):
     names (`RepositoryRuleBranchNamePattern` itself is taken too).
     """
 
-    type: Required["Literal['branch_name_pattern']"]
+    type: Required[Literal["branch_name_pattern"]]
     parameters: (
         "RepositoryRuleBranchNamePatternParameters | RepositoryRuleBranchNamePatternParametersParam"
     )
@@ -51,14 +51,14 @@ class RepositoryRuleBranchNamePatternParametersParam(TypedDict, total=False):
     by wire names (`RepositoryRuleBranchNamePatternParameters` itself is taken too).
     """
 
-    name: "str"
+    name: str
     """How this rule appears when configuring it."""
 
-    negate: "bool"
+    negate: bool
     """If true, the rule will fail if the pattern matches."""
 
-    operator: Required["Literal['starts_with', 'ends_with', 'contains', 'regex']"]
+    operator: Required[Literal["starts_with", "ends_with", "contains", "regex"]]
     """The operator to use for matching."""
 
-    pattern: Required["str"]
+    pattern: Required[str]
     """The pattern to match with."""

@@ -39,7 +39,7 @@ class RepositoryRuleCodeScanningParam(TypedDict, total=False):
     (`RepositoryRuleCodeScanning` itself is taken too).
     """
 
-    type: Required["Literal['code_scanning']"]
+    type: Required[Literal["code_scanning"]]
     parameters: "RepositoryRuleCodeScanningParameters | RepositoryRuleCodeScanningParametersParam"
 
 
@@ -49,6 +49,6 @@ class RepositoryRuleCodeScanningParametersParam(TypedDict, total=False):
     """
 
     code_scanning_tools: Required[
-        "Sequence[RepositoryRuleParamsCodeScanningTool | RepositoryRuleParamsCodeScanningToolParam]"
+        Sequence[RepositoryRuleParamsCodeScanningTool | RepositoryRuleParamsCodeScanningToolParam]
     ]
     """Tools that must provide code scanning results for this rule to pass."""

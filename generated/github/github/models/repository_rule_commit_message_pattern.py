@@ -40,7 +40,7 @@ class RepositoryRuleCommitMessagePatternParam(TypedDict, total=False):
     names (`RepositoryRuleCommitMessagePattern` itself is taken too).
     """
 
-    type: Required["Literal['commit_message_pattern']"]
+    type: Required[Literal["commit_message_pattern"]]
     parameters: "RepositoryRuleCommitMessagePatternParameters | RepositoryRuleCommitMessagePatternParametersParam"
 
 
@@ -49,14 +49,14 @@ class RepositoryRuleCommitMessagePatternParametersParam(TypedDict, total=False):
     keyed by wire names (`RepositoryRuleCommitMessagePatternParameters` itself is taken too).
     """
 
-    name: "str"
+    name: str
     """How this rule appears when configuring it."""
 
-    negate: "bool"
+    negate: bool
     """If true, the rule will fail if the pattern matches."""
 
-    operator: Required["Literal['starts_with', 'ends_with', 'contains', 'regex']"]
+    operator: Required[Literal["starts_with", "ends_with", "contains", "regex"]]
     """The operator to use for matching."""
 
-    pattern: Required["str"]
+    pattern: Required[str]
     """The pattern to match with."""

@@ -38,7 +38,7 @@ class RepositoryRuleCopilotCodeReviewParam(TypedDict, total=False):
     names (`RepositoryRuleCopilotCodeReview` itself is taken too).
     """
 
-    type: Required["Literal['copilot_code_review']"]
+    type: Required[Literal["copilot_code_review"]]
     parameters: (
         "RepositoryRuleCopilotCodeReviewParameters | RepositoryRuleCopilotCodeReviewParametersParam"
     )
@@ -49,10 +49,10 @@ class RepositoryRuleCopilotCodeReviewParametersParam(TypedDict, total=False):
     by wire names (`RepositoryRuleCopilotCodeReviewParameters` itself is taken too).
     """
 
-    review_draft_pull_requests: "bool"
+    review_draft_pull_requests: bool
     """Copilot automatically reviews draft pull requests before they are marked as ready for
     review.
     """
 
-    review_on_push: "bool"
+    review_on_push: bool
     """Copilot automatically reviews each new push to the pull request."""

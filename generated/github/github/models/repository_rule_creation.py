@@ -20,4 +20,4 @@ class RepositoryRuleCreationParam(TypedDict, total=False):
     (`RepositoryRuleCreation` itself is taken too).
     """
 
-    type: Required["Literal['creation']"]
+    type: Required[Literal["creation"]]

@@ -20,4 +20,4 @@ class RepositoryRuleDeletionParam(TypedDict, total=False):
     (`RepositoryRuleDeletion` itself is taken too).
     """
 
-    type: Required["Literal['deletion']"]
+    type: Required[Literal["deletion"]]

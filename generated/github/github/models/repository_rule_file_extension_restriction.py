@@ -34,7 +34,7 @@ class RepositoryRuleFileExtensionRestrictionParam(TypedDict, total=False):
     wire names (`RepositoryRuleFileExtensionRestriction` itself is taken too).
     """
 
-    type: Required["Literal['file_extension_restriction']"]
+    type: Required[Literal["file_extension_restriction"]]
     parameters: "RepositoryRuleFileExtensionRestrictionParameters | RepositoryRuleFileExtensionRestrictionParametersParam"
 
 
@@ -43,5 +43,5 @@ class RepositoryRuleFileExtensionRestrictionParametersParam(TypedDict, total=Fal
     keyed by wire names (`RepositoryRuleFileExtensionRestrictionParameters` itself is taken too).
     """
 
-    restricted_file_extensions: Required["Sequence[str]"]
+    restricted_file_extensions: Required[Sequence[str]]
     """The file extensions that are restricted from being pushed to the commit graph."""

@@ -34,7 +34,7 @@ class RepositoryRuleFilePathRestrictionParam(TypedDict, total=False):
     names (`RepositoryRuleFilePathRestriction` itself is taken too).
     """
 
-    type: Required["Literal['file_path_restriction']"]
+    type: Required[Literal["file_path_restriction"]]
     parameters: "RepositoryRuleFilePathRestrictionParameters | RepositoryRuleFilePathRestrictionParametersParam"
 
 
@@ -43,5 +43,5 @@ class RepositoryRuleFilePathRestrictionParametersParam(TypedDict, total=False):
     by wire names (`RepositoryRuleFilePathRestrictionParameters` itself is taken too).
     """
 
-    restricted_file_paths: Required["Sequence[str]"]
+    restricted_file_paths: Required[Sequence[str]]
     """The file paths that are restricted from being pushed to the commit graph."""

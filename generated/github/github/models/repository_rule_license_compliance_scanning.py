@@ -25,4 +25,4 @@ class RepositoryRuleLicenseComplianceScanningParam(TypedDict, total=False):
     wire names (`RepositoryRuleLicenseComplianceScanning` itself is taken too).
     """
 
-    type: Required["Literal['license_compliance_scanning']"]
+    type: Required[Literal["license_compliance_scanning"]]

@@ -33,7 +33,7 @@ class RepositoryRuleMaxFilePathLengthParam(TypedDict, total=False):
     names (`RepositoryRuleMaxFilePathLength` itself is taken too).
     """
 
-    type: Required["Literal['max_file_path_length']"]
+    type: Required[Literal["max_file_path_length"]]
     parameters: (
         "RepositoryRuleMaxFilePathLengthParameters | RepositoryRuleMaxFilePathLengthParametersParam"
     )
@@ -44,5 +44,5 @@ class RepositoryRuleMaxFilePathLengthParametersParam(TypedDict, total=False):
     by wire names (`RepositoryRuleMaxFilePathLengthParameters` itself is taken too).
     """
 
-    max_file_path_length: Required["int"]
+    max_file_path_length: Required[int]
     """The maximum amount of characters allowed in file paths."""

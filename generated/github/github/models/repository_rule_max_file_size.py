@@ -35,7 +35,7 @@ class RepositoryRuleMaxFileSizeParam(TypedDict, total=False):
     (`RepositoryRuleMaxFileSize` itself is taken too).
     """
 
-    type: Required["Literal['max_file_size']"]
+    type: Required[Literal["max_file_size"]]
     parameters: "RepositoryRuleMaxFileSizeParameters | RepositoryRuleMaxFileSizeParametersParam"
 
 
@@ -44,7 +44,7 @@ class RepositoryRuleMaxFileSizeParametersParam(TypedDict, total=False):
     names (`RepositoryRuleMaxFileSizeParameters` itself is taken too).
     """
 
-    max_file_size: Required["int"]
+    max_file_size: Required[int]
     """The maximum file size allowed in megabytes. This limit does not apply to Git Large File
     Storage (Git LFS).
     """

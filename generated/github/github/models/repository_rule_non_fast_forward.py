@@ -20,4 +20,4 @@ class RepositoryRuleNonFastForwardParam(TypedDict, total=False):
     (`RepositoryRuleNonFastForward` itself is taken too).
     """
 
-    type: Required["Literal['non_fast_forward']"]
+    type: Required[Literal["non_fast_forward"]]

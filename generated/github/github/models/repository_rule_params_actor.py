@@ -24,8 +24,8 @@ class RepositoryRuleParamsActorParam(TypedDict, total=False):
     (`RepositoryRuleParamsActor` itself is taken too).
     """
 
-    id: Required["int"]
+    id: Required[int]
     """ID of the actor that can dismiss reviews."""
 
-    type: Required["Literal['User', 'Team', 'IntegrationInstallation', 'RepositoryRole']"]
+    type: Required[Literal["User", "Team", "IntegrationInstallation", "RepositoryRole"]]
     """The type of the actor"""

@@ -35,19 +35,19 @@ class RepositoryRuleParamsCodeScanningToolParam(TypedDict, total=False):
     wire names (`RepositoryRuleParamsCodeScanningTool` itself is taken too).
     """
 
-    alerts_threshold: Required["Literal['none', 'errors', 'errors_and_warnings', 'all']"]
+    alerts_threshold: Required[Literal["none", "errors", "errors_and_warnings", "all"]]
     """The severity level at which code scanning results that raise alerts block a reference update.
     For more information on alert severity levels, see "[About code scanning
     alerts](https://docs.github.com/code-security/code-scanning/managing-code-scanning-alerts/about-code-scanning-alerts#about-alert-severity-and-security-severity-levels).\"
     """
 
     security_alerts_threshold: Required[
-        "Literal['none', 'critical', 'high_or_higher', 'medium_or_higher', 'all']"
+        Literal["none", "critical", "high_or_higher", "medium_or_higher", "all"]
     ]
     """The severity level at which code scanning results that raise security alerts block a
     reference update. For more information on security severity levels, see "[About code scanning
     alerts](https://docs.github.com/code-security/code-scanning/managing-code-scanning-alerts/about-code-scanning-alerts#about-alert-severity-and-security-severity-levels).\"
     """
 
-    tool: Required["str"]
+    tool: Required[str]
     """The name of a code scanning tool"""

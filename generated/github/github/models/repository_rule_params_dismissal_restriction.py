@@ -32,8 +32,8 @@ class RepositoryRuleParamsDismissalRestrictionParam(TypedDict, total=False):
     wire names (`RepositoryRuleParamsDismissalRestriction` itself is taken too).
     """
 
-    allowed_actors: "Sequence[RepositoryRuleParamsActor | RepositoryRuleParamsActorParam]"
+    allowed_actors: Sequence[RepositoryRuleParamsActor | RepositoryRuleParamsActorParam]
     """Specify people, teams, or apps allowed to dismiss pull request reviews."""
 
-    enabled: Required["bool"]
+    enabled: Required[bool]
     """Whether to restrict review dismissal to specific actors."""

@@ -39,14 +39,14 @@ class RepositoryRuleParamsRequiredReviewerConfigurationParam(TypedDict, total=Fa
     too).
     """
 
-    file_patterns: Required["Sequence[str]"]
+    file_patterns: Required[Sequence[str]]
     """Array of file patterns. Pull requests which change matching files must be approved by the
     specified team. File patterns use fnmatch syntax.
     """
 
-    minimum_approvals: Required["int"]
+    minimum_approvals: Required[int]
     """Minimum number of approvals required from the specified team. If set to zero, the team will
     be added to the pull request but approval is optional.
     """
 
-    reviewer: Required["RepositoryRuleParamsReviewer | RepositoryRuleParamsReviewerParam"]
+    reviewer: Required[RepositoryRuleParamsReviewer | RepositoryRuleParamsReviewerParam]

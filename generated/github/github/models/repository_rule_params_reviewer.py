@@ -24,8 +24,8 @@ class RepositoryRuleParamsReviewerParam(TypedDict, total=False):
     (`RepositoryRuleParamsReviewer` itself is taken too).
     """
 
-    id: Required["int"]
+    id: Required[int]
     """ID of the reviewer which must review changes to matching files."""
 
-    type: Required["Literal['Team']"]
+    type: Required[Literal["Team"]]
     """The type of the reviewer"""

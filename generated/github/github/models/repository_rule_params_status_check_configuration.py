@@ -27,8 +27,8 @@ class RepositoryRuleParamsStatusCheckConfigurationParam(TypedDict, total=False):
     keyed by wire names (`RepositoryRuleParamsStatusCheckConfiguration` itself is taken too).
     """
 
-    context: Required["str"]
+    context: Required[str]
     """The status check context name that must be present on the commit."""
 
-    integration_id: "int"
+    integration_id: int
     """The optional integration ID that this status check must originate from."""

@@ -33,14 +33,14 @@ class RepositoryRuleParamsWorkflowFileReferenceParam(TypedDict, total=False):
     by wire names (`RepositoryRuleParamsWorkflowFileReference` itself is taken too).
     """
 
-    path: Required["str"]
+    path: Required[str]
     """The path to the workflow file"""
 
-    ref: "str"
+    ref: str
     """The ref (branch or tag) of the workflow file to use"""
 
-    repository_id: Required["int"]
+    repository_id: Required[int]
     """The ID of the repository where the workflow is defined"""
 
-    sha: "str"
+    sha: str
     """The commit SHA of the workflow file to use"""

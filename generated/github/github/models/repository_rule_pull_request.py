@@ -85,7 +85,7 @@ class RepositoryRulePullRequestParam(TypedDict, total=False):
     (`RepositoryRulePullRequest` itself is taken too).
     """
 
-    type: Required["Literal['pull_request']"]
+    type: Required[Literal["pull_request"]]
     parameters: "RepositoryRulePullRequestParameters | RepositoryRulePullRequestParametersParam"
 
 
@@ -94,31 +94,31 @@ class RepositoryRulePullRequestParametersParam(TypedDict, total=False):
     names (`RepositoryRulePullRequestParameters` itself is taken too).
     """
 
-    allowed_merge_methods: "Sequence[Literal['merge', 'squash', 'rebase']]"
+    allowed_merge_methods: Sequence[Literal["merge", "squash", "rebase"]]
     """Array of allowed merge methods. Allowed values include `merge`, `squash`, and `rebase`. At
     least one option must be enabled.
     """
 
-    dismiss_stale_reviews_on_push: Required["bool"]
+    dismiss_stale_reviews_on_push: Required[bool]
     """New, reviewable commits pushed will dismiss previous pull request review approvals."""
 
     dismissal_restriction: (
         "RepositoryRuleParamsDismissalRestriction | RepositoryRuleParamsDismissalRestrictionParam"
     )
-    require_code_owner_review: Required["bool"]
+    require_code_owner_review: Required[bool]
     """Require an approving review in pull requests that modify files that have a designated code
     owner.
     """
 
-    require_last_push_approval: Required["bool"]
+    require_last_push_approval: Required[bool]
     """Whether the most recent reviewable push must be approved by someone other than the person who
     pushed it.
     """
 
-    required_approving_review_count: Required["int"]
+    required_approving_review_count: Required[int]
     """The number of approving reviews that are required before a pull request can be merged."""
 
-    required_review_thread_resolution: Required["bool"]
+    required_review_thread_resolution: Required[bool]
     """All conversations on code must be resolved before a pull request can be merged."""
 
     required_reviewers: "Sequence[RepositoryRuleParamsRequiredReviewerConfiguration | RepositoryRuleParamsRequiredReviewerConfigurationParam]"

@@ -34,7 +34,7 @@ class RepositoryRuleRequiredDeploymentsParam(TypedDict, total=False):
     names (`RepositoryRuleRequiredDeployments` itself is taken too).
     """
 
-    type: Required["Literal['required_deployments']"]
+    type: Required[Literal["required_deployments"]]
     parameters: "RepositoryRuleRequiredDeploymentsParameters | RepositoryRuleRequiredDeploymentsParametersParam"
 
 
@@ -43,5 +43,5 @@ class RepositoryRuleRequiredDeploymentsParametersParam(TypedDict, total=False):
     by wire names (`RepositoryRuleRequiredDeploymentsParameters` itself is taken too).
     """
 
-    required_deployment_environments: Required["Sequence[str]"]
+    required_deployment_environments: Required[Sequence[str]]
     """The environments that must be successfully deployed to before branches can be merged."""

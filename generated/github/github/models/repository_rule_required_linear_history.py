@@ -20,4 +20,4 @@ class RepositoryRuleRequiredLinearHistoryParam(TypedDict, total=False):
     names (`RepositoryRuleRequiredLinearHistory` itself is taken too).
     """
 
-    type: Required["Literal['required_linear_history']"]
+    type: Required[Literal["required_linear_history"]]

@@ -20,4 +20,4 @@ class RepositoryRuleRequiredSignaturesParam(TypedDict, total=False):
     names (`RepositoryRuleRequiredSignatures` itself is taken too).
     """
 
-    type: Required["Literal['required_signatures']"]
+    type: Required[Literal["required_signatures"]]

@@ -46,7 +46,7 @@ class RepositoryRuleRequiredStatusChecksParam(TypedDict, total=False):
     names (`RepositoryRuleRequiredStatusChecks` itself is taken too).
     """
 
-    type: Required["Literal['required_status_checks']"]
+    type: Required[Literal["required_status_checks"]]
     parameters: "RepositoryRuleRequiredStatusChecksParameters | RepositoryRuleRequiredStatusChecksParametersParam"
 
 
@@ -55,15 +55,18 @@ class RepositoryRuleRequiredStatusChecksParametersParam(TypedDict, total=False):
     keyed by wire names (`RepositoryRuleRequiredStatusChecksParameters` itself is taken too).
     """
 
-    do_not_enforce_on_create: "bool"
+    do_not_enforce_on_create: bool
     """Allow repositories and branches to be created if a check would otherwise prohibit it."""
 
     required_status_checks: Required[
-        "Sequence[RepositoryRuleParamsStatusCheckConfiguration | RepositoryRuleParamsStatusCheckConfigurationParam]"
+        Sequence[
+            RepositoryRuleParamsStatusCheckConfiguration
+            | RepositoryRuleParamsStatusCheckConfigurationParam
+        ]
     ]
     """Status checks that are required."""
 
-    strict_required_status_checks_policy: Required["bool"]
+    strict_required_status_checks_policy: Required[bool]
     """Whether pull requests targeting a matching branch must be tested with the latest code. This
     setting will not take effect unless at least one status check is enabled.
     """

@@ -40,7 +40,7 @@ class RepositoryRuleTagNamePatternParam(TypedDict, total=False):
     (`RepositoryRuleTagNamePattern` itself is taken too).
     """
 
-    type: Required["Literal['tag_name_pattern']"]
+    type: Required[Literal["tag_name_pattern"]]
     parameters: (
         "RepositoryRuleTagNamePatternParameters | RepositoryRuleTagNamePatternParametersParam"
     )
@@ -51,14 +51,14 @@ class RepositoryRuleTagNamePatternParametersParam(TypedDict, total=False):
     wire names (`RepositoryRuleTagNamePatternParameters` itself is taken too).
     """
 
-    name: "str"
+    name: str
     """How this rule appears when configuring it."""
 
-    negate: "bool"
+    negate: bool
     """If true, the rule will fail if the pattern matches."""
 
-    operator: Required["Literal['starts_with', 'ends_with', 'contains', 'regex']"]
+    operator: Required[Literal["starts_with", "ends_with", "contains", "regex"]]
     """The operator to use for matching."""
 
-    pattern: Required["str"]
+    pattern: Required[str]
     """The pattern to match with."""

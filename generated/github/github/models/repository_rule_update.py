@@ -31,7 +31,7 @@ class RepositoryRuleUpdateParam(TypedDict, total=False):
     (`RepositoryRuleUpdate` itself is taken too).
     """
 
-    type: Required["Literal['update']"]
+    type: Required[Literal["update"]]
     parameters: "RepositoryRuleUpdateParameters | RepositoryRuleUpdateParametersParam"
 
 
@@ -40,5 +40,5 @@ class RepositoryRuleUpdateParametersParam(TypedDict, total=False):
     names (`RepositoryRuleUpdateParameters` itself is taken too).
     """
 
-    update_allows_fetch_and_merge: Required["bool"]
+    update_allows_fetch_and_merge: Required[bool]
     """Branch can pull changes from its upstream repository"""

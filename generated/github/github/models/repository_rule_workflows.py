@@ -41,7 +41,7 @@ class RepositoryRuleWorkflowsParam(TypedDict, total=False):
     (`RepositoryRuleWorkflows` itself is taken too).
     """
 
-    type: Required["Literal['workflows']"]
+    type: Required[Literal["workflows"]]
     parameters: "RepositoryRuleWorkflowsParameters | RepositoryRuleWorkflowsParametersParam"
 
 
@@ -50,10 +50,13 @@ class RepositoryRuleWorkflowsParametersParam(TypedDict, total=False):
     names (`RepositoryRuleWorkflowsParameters` itself is taken too).
     """
 
-    do_not_enforce_on_create: "bool"
+    do_not_enforce_on_create: bool
     """Allow repositories and branches to be created if a check would otherwise prohibit it."""
 
     workflows: Required[
-        "Sequence[RepositoryRuleParamsWorkflowFileReference | RepositoryRuleParamsWorkflowFileReferenceParam]"
+        Sequence[
+            RepositoryRuleParamsWorkflowFileReference
+            | RepositoryRuleParamsWorkflowFileReferenceParam
+        ]
     ]
     """Workflows that must pass for this rule to pass."""

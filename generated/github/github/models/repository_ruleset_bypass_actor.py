@@ -38,7 +38,7 @@ class RepositoryRulesetBypassActorParam(TypedDict, total=False):
     (`RepositoryRulesetBypassActor` itself is taken too).
     """
 
-    actor_id: "int | None"
+    actor_id: int | None
     """The ID of the actor that can bypass a ruleset. Required for `Integration`, `RepositoryRole`,
     `Team`, and `User` actor types. If `actor_type` is `OrganizationAdmin`, `actor_id` is
     ignored. If `actor_type` is `DeployKey`, this should be null. `OrganizationAdmin` is not
@@ -46,11 +46,11 @@ class RepositoryRulesetBypassActorParam(TypedDict, total=False):
     """
 
     actor_type: Required[
-        "Literal['Integration', 'OrganizationAdmin', 'RepositoryRole', 'Team', 'DeployKey', 'User']"
+        Literal["Integration", "OrganizationAdmin", "RepositoryRole", "Team", "DeployKey", "User"]
     ]
     """The type of actor that can bypass a ruleset."""
 
-    bypass_mode: "Literal['always', 'pull_request', 'exempt']"
+    bypass_mode: Literal["always", "pull_request", "exempt"]
     """When the specified actor can bypass the ruleset. `pull_request` means that an actor can only
     bypass rules on pull requests. `pull_request` is not applicable for the `DeployKey` actor
     type. Also, `pull_request` is only applicable to branch rulesets. When `bypass_mode` is

@@ -46,13 +46,13 @@ class RepositoryRulesetConditionsRefNameParam(TypedDict, total=False):
     names (`RepositoryRulesetConditionsRefName` itself is taken too).
     """
 
-    include: "Sequence[str]"
+    include: Sequence[str]
     """Array of ref names or patterns to include. One of these patterns must match for the condition
     to pass. Also accepts `~DEFAULT_BRANCH` to include the default branch or `~ALL` to include
     all branches.
     """
 
-    exclude: "Sequence[str]"
+    exclude: Sequence[str]
     """Array of ref names or patterns to exclude. The condition will not pass if any of these
     patterns match.
     """

@@ -32,11 +32,11 @@ class RepositoryRulesetConditionsRepositoryPropertySpecParam(TypedDict, total=Fa
     too).
     """
 
-    name: Required["str"]
+    name: Required[str]
     """The name of the repository property to target"""
 
-    property_values: Required["Sequence[str]"]
+    property_values: Required[Sequence[str]]
     """The values to match for the repository property"""
 
-    source: "Literal['custom', 'system']"
+    source: Literal["custom", "system"]
     """The source of the repository property. Defaults to 'custom' if not specified."""

@@ -24,10 +24,10 @@ class ReviewCustomGatesCommentRequiredParam(TypedDict, total=False):
     names (`ReviewCustomGatesCommentRequired` itself is taken too).
     """
 
-    environment_name: Required["str"]
+    environment_name: Required[str]
     """The name of the environment to approve or reject."""
 
-    comment: Required["str"]
+    comment: Required[str]
     """Comment associated with the pending deployment protection rule. **Required when state is not
     provided.**
     """

@@ -25,11 +25,11 @@ class ReviewCustomGatesStateRequiredParam(TypedDict, total=False):
     names (`ReviewCustomGatesStateRequired` itself is taken too).
     """
 
-    environment_name: Required["str"]
+    environment_name: Required[str]
     """The name of the environment to approve or reject."""
 
-    state: Required["Literal['approved', 'rejected']"]
+    state: Required[Literal["approved", "rejected"]]
     """Whether to approve or reject deployment to the specified environments."""
 
-    comment: "str"
+    comment: str
     """Optional comment to include with the review."""

@@ -41,24 +41,24 @@ class SecretScanningCustomPatternToCreateParam(TypedDict, total=False):
     names (`SecretScanningCustomPatternToCreate` itself is taken too).
     """
 
-    name: Required["str"]
+    name: Required[str]
     """The name of the custom pattern."""
 
-    pattern: Required["str"]
+    pattern: Required[str]
     """The regular expression of the custom pattern."""
 
-    start_delimiter: "str"
+    start_delimiter: str
     """The start delimiter regex for the custom pattern.
     Defaults to `\\A|[^0-9A-Za-z]` when not specified.
     """
 
-    end_delimiter: "str"
+    end_delimiter: str
     """The end delimiter regex for the custom pattern.
     Defaults to `\\z|[^0-9A-Za-z]` when not specified.
     """
 
-    must_match: "Sequence[str]"
+    must_match: Sequence[str]
     """List of regexes that the secret must match."""
 
-    must_not_match: "Sequence[str]"
+    must_not_match: Sequence[str]
     """List of regexes that the secret must not match."""

@@ -24,7 +24,7 @@ class SecretScanningCustomPatternToDeleteParam(TypedDict, total=False):
     names (`SecretScanningCustomPatternToDelete` itself is taken too).
     """
 
-    pattern_id: Required["int"]
+    pattern_id: Required[int]
     """The ID of the custom pattern to delete."""
 
-    custom_pattern_version: "SecretScanningRowVersion"
+    custom_pattern_version: SecretScanningRowVersion

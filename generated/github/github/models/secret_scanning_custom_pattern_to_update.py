@@ -40,19 +40,19 @@ class SecretScanningCustomPatternToUpdateParam(TypedDict, total=False):
     names (`SecretScanningCustomPatternToUpdate` itself is taken too).
     """
 
-    pattern: "str"
+    pattern: str
     """The updated regular expression of the custom pattern."""
 
-    start_delimiter: "str"
+    start_delimiter: str
     """The updated start delimiter regex for the custom pattern."""
 
-    end_delimiter: "str"
+    end_delimiter: str
     """The updated end delimiter regex for the custom pattern."""
 
-    must_match: "Sequence[str]"
+    must_match: Sequence[str]
     """Updated list of regexes that the secret must match."""
 
-    must_not_match: "Sequence[str]"
+    must_not_match: Sequence[str]
     """Updated list of regexes that the secret must not match."""
 
-    custom_pattern_version: Required["SecretScanningRowVersion"]
+    custom_pattern_version: Required[SecretScanningRowVersion]

@@ -25,7 +25,7 @@ class WebhookConfigParam(TypedDict, total=False):
     (`WebhookConfig` itself is taken too).
     """
 
-    url: "WebhookConfigUrl"
-    content_type: "WebhookConfigContentType"
-    secret: "WebhookConfigSecret"
-    insecure_ssl: "WebhookConfigInsecureSsl"
+    url: WebhookConfigUrl
+    content_type: WebhookConfigContentType
+    secret: WebhookConfigSecret
+    insecure_ssl: WebhookConfigInsecureSsl

@@ -172,7 +172,7 @@ class CodespacesCreateForAuthenticatedUserBodyWithRepositoryId(TypedDict, total=
 
 
 class CodespacesCreateForAuthenticatedUserBodyWithPullRequest(TypedDict, total=False):
-    pull_request: "Required[CodespacesCreateForAuthenticatedUserBodyWithPullRequestPullRequest]"
+    pull_request: Required["CodespacesCreateForAuthenticatedUserBodyWithPullRequestPullRequest"]
     """Pull request number for this codespace"""
 
     location: str

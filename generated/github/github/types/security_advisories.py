@@ -18,7 +18,7 @@ __all__ = [
 
 
 class SecurityAdvisoriesCreateRepositoryAdvisoryParamsVulnerabilitiesItem(TypedDict, total=False):
-    package: "Required[SecurityAdvisoriesCreateRepositoryAdvisoryParamsVulnerabilitiesItemPackage]"
+    package: Required["SecurityAdvisoriesCreateRepositoryAdvisoryParamsVulnerabilitiesItemPackage"]
     """The name of the package affected by the vulnerability."""
 
     vulnerable_version_range: str | None
@@ -80,7 +80,9 @@ class SecurityAdvisoriesCreateRepositoryAdvisoryParamsCreditsItem(TypedDict, tot
 class SecurityAdvisoriesCreatePrivateVulnerabilityReportParamsVulnerabilitiesItem(
     TypedDict, total=False
 ):
-    package: "Required[SecurityAdvisoriesCreatePrivateVulnerabilityReportParamsVulnerabilitiesItemPackage]"
+    package: Required[
+        "SecurityAdvisoriesCreatePrivateVulnerabilityReportParamsVulnerabilitiesItemPackage"
+    ]
     """The name of the package affected by the vulnerability."""
 
     vulnerable_version_range: str | None
@@ -120,7 +122,7 @@ class SecurityAdvisoriesCreatePrivateVulnerabilityReportParamsVulnerabilitiesIte
 
 
 class SecurityAdvisoriesUpdateRepositoryAdvisoryParamsVulnerabilitiesItem(TypedDict, total=False):
-    package: "Required[SecurityAdvisoriesUpdateRepositoryAdvisoryParamsVulnerabilitiesItemPackage]"
+    package: Required["SecurityAdvisoriesUpdateRepositoryAdvisoryParamsVulnerabilitiesItemPackage"]
     """The name of the package affected by the vulnerability."""
 
     vulnerable_version_range: str | None

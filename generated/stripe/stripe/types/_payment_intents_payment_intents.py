@@ -242,7 +242,7 @@ class PaymentIntentsCreateParamsMandateData(TypedDict, total=False):
     [`confirm=true`](https://stripe.com/docs/api/payment_intents/create#create_payment_intent-confirm).
     """
 
-    customer_acceptance: "Required[PaymentIntentsCreateParamsMandateDataCustomerAcceptance]"
+    customer_acceptance: Required["PaymentIntentsCreateParamsMandateDataCustomerAcceptance"]
 
 
 class PaymentIntentsCreateParamsMandateDataCustomerAcceptance(TypedDict, total=False):
@@ -833,7 +833,7 @@ class PaymentIntentsCreateParamsRadarOptions(TypedDict, total=False):
 class PaymentIntentsCreateParamsShipping(TypedDict, total=False):
     """Shipping information for this PaymentIntent."""
 
-    address: "Required[PaymentIntentsCreateParamsShippingAddress]"
+    address: Required["PaymentIntentsCreateParamsShippingAddress"]
     carrier: str
     name: Required[str]
     phone: str
@@ -1438,7 +1438,7 @@ class PaymentIntentsUpdateParamsPaymentMethodOptionsWechatPay(TypedDict, total=F
 
 
 class PaymentIntentsUpdateParamsShipping(TypedDict, total=False):
-    address: "Required[PaymentIntentsUpdateParamsShippingAddress]"
+    address: Required["PaymentIntentsUpdateParamsShippingAddress"]
     carrier: str
     name: Required[str]
     phone: str
@@ -1473,9 +1473,9 @@ class PaymentIntentsCaptureParamsTransferData(TypedDict, total=False):
 
 
 class PaymentIntentsConfirmParamsMandateDataSecretKeyParam(TypedDict, total=False):
-    customer_acceptance: (
-        "Required[PaymentIntentsConfirmParamsMandateDataSecretKeyParamCustomerAcceptance]"
-    )
+    customer_acceptance: Required[
+        "PaymentIntentsConfirmParamsMandateDataSecretKeyParamCustomerAcceptance"
+    ]
 
 
 class PaymentIntentsConfirmParamsMandateDataSecretKeyParamCustomerAcceptance(
@@ -1495,15 +1495,15 @@ class PaymentIntentsConfirmParamsMandateDataSecretKeyParamCustomerAcceptanceOnli
 
 
 class PaymentIntentsConfirmParamsMandateDataClientKeyParam(TypedDict, total=False):
-    customer_acceptance: (
-        "Required[PaymentIntentsConfirmParamsMandateDataClientKeyParamCustomerAcceptance]"
-    )
+    customer_acceptance: Required[
+        "PaymentIntentsConfirmParamsMandateDataClientKeyParamCustomerAcceptance"
+    ]
 
 
 class PaymentIntentsConfirmParamsMandateDataClientKeyParamCustomerAcceptance(
     TypedDict, total=False
 ):
-    online: "Required[PaymentIntentsConfirmParamsMandateDataClientKeyParamCustomerAcceptanceOnline]"
+    online: Required["PaymentIntentsConfirmParamsMandateDataClientKeyParamCustomerAcceptanceOnline"]
     type: Required[Literal["online"]]
 
 
@@ -2090,7 +2090,7 @@ class PaymentIntentsConfirmParamsRadarOptions(TypedDict, total=False):
 
 
 class PaymentIntentsConfirmParamsShipping(TypedDict, total=False):
-    address: "Required[PaymentIntentsConfirmParamsShippingAddress]"
+    address: Required["PaymentIntentsConfirmParamsShippingAddress"]
     carrier: str
     name: Required[str]
     phone: str

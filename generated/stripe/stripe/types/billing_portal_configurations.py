@@ -128,7 +128,9 @@ class BillingPortalConfigurationsCreateParamsFeaturesSubscriptionUpdate(TypedDic
         Sequence[Literal["price", "promotion_code", "quantity"]] | Literal[""]
     ]
     enabled: Required[bool]
-    products: "Required[Sequence[BillingPortalConfigurationsCreateParamsFeaturesSubscriptionUpdateProductsArrayItem] | Literal['']]"
+    products: Required[
+        "Sequence[BillingPortalConfigurationsCreateParamsFeaturesSubscriptionUpdateProductsArrayItem] | Literal['']"
+    ]
     proration_behavior: Literal["always_invoice", "create_prorations", "none"]
 
 

@@ -82,7 +82,7 @@ class ChargesCreateParamsRadarOptions(TypedDict, total=False):
 class ChargesCreateParamsShipping(TypedDict, total=False):
     """Shipping information for the charge. Helps prevent fraud on charges for physical goods."""
 
-    address: "Required[ChargesCreateParamsShippingAddress]"
+    address: Required["ChargesCreateParamsShippingAddress"]
     carrier: str
     name: Required[str]
     phone: str
@@ -134,7 +134,7 @@ class ChargesUpdateParamsFraudDetails(TypedDict, total=False):
 class ChargesUpdateParamsShipping(TypedDict, total=False):
     """Shipping information for the charge. Helps prevent fraud on charges for physical goods."""
 
-    address: "Required[ChargesUpdateParamsShippingAddress]"
+    address: Required["ChargesUpdateParamsShippingAddress"]
     carrier: str
     name: Required[str]
     phone: str

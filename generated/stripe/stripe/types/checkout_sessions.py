@@ -141,13 +141,13 @@ class CheckoutSessionsCreateParamsConsentCollection(TypedDict, total=False):
 class CheckoutSessionsCreateParamsCustomFieldsItem(TypedDict, total=False):
     dropdown: "CheckoutSessionsCreateParamsCustomFieldsItemDropdown"
     key: Required[str]
-    label: "Required[CheckoutSessionsCreateParamsCustomFieldsItemLabel]"
+    label: Required["CheckoutSessionsCreateParamsCustomFieldsItemLabel"]
     optional: bool
     type: Required[Literal["dropdown", "numeric", "text"]]
 
 
 class CheckoutSessionsCreateParamsCustomFieldsItemDropdown(TypedDict, total=False):
-    options: "Required[Sequence[CheckoutSessionsCreateParamsCustomFieldsItemDropdownOptionsItem]]"
+    options: Required["Sequence[CheckoutSessionsCreateParamsCustomFieldsItemDropdownOptionsItem]"]
 
 
 class CheckoutSessionsCreateParamsCustomFieldsItemDropdownOptionsItem(TypedDict, total=False):
@@ -279,7 +279,7 @@ class CheckoutSessionsCreateParamsPaymentIntentData(TypedDict, total=False):
 
 
 class CheckoutSessionsCreateParamsPaymentIntentDataShipping(TypedDict, total=False):
-    address: "Required[CheckoutSessionsCreateParamsPaymentIntentDataShippingAddress]"
+    address: Required["CheckoutSessionsCreateParamsPaymentIntentDataShippingAddress"]
     carrier: str
     name: Required[str]
     phone: str
@@ -841,7 +841,7 @@ class CheckoutSessionsCreateParamsSubscriptionDataTransferData(TypedDict, total=
 
 
 class CheckoutSessionsCreateParamsSubscriptionDataTrialSettings(TypedDict, total=False):
-    end_behavior: "Required[CheckoutSessionsCreateParamsSubscriptionDataTrialSettingsEndBehavior]"
+    end_behavior: Required["CheckoutSessionsCreateParamsSubscriptionDataTrialSettingsEndBehavior"]
 
 
 class CheckoutSessionsCreateParamsSubscriptionDataTrialSettingsEndBehavior(TypedDict, total=False):

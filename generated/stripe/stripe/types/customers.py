@@ -103,7 +103,7 @@ class CustomersCreateParamsInvoiceSettingsRenderingOptions(TypedDict, total=Fals
 
 
 class CustomersCreateParamsShipping(TypedDict, total=False):
-    address: "Required[CustomersCreateParamsShippingAddress]"
+    address: Required["CustomersCreateParamsShippingAddress"]
     name: Required[str]
     phone: str
 
@@ -261,7 +261,7 @@ class CustomersUpdateParamsInvoiceSettingsRenderingOptions(TypedDict, total=Fals
 
 
 class CustomersUpdateParamsShipping(TypedDict, total=False):
-    address: "Required[CustomersUpdateParamsShippingAddress]"
+    address: Required["CustomersUpdateParamsShippingAddress"]
     name: Required[str]
     phone: str
 

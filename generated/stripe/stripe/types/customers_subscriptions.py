@@ -127,7 +127,7 @@ class CustomersSubscriptionsCreateParamsItemsItemBillingThresholds(TypedDict, to
 class CustomersSubscriptionsCreateParamsItemsItemPriceData(TypedDict, total=False):
     currency: Required[str]
     product: Required[str]
-    recurring: "Required[CustomersSubscriptionsCreateParamsItemsItemPriceDataRecurring]"
+    recurring: Required["CustomersSubscriptionsCreateParamsItemsItemPriceDataRecurring"]
     tax_behavior: Literal["exclusive", "inclusive", "unspecified"]
     unit_amount: int
     unit_amount_decimal: str
@@ -281,7 +281,7 @@ class CustomersSubscriptionsCreateParamsTransferData(TypedDict, total=False):
 class CustomersSubscriptionsCreateParamsTrialSettings(TypedDict, total=False):
     """Settings related to subscription trials."""
 
-    end_behavior: "Required[CustomersSubscriptionsCreateParamsTrialSettingsEndBehavior]"
+    end_behavior: Required["CustomersSubscriptionsCreateParamsTrialSettingsEndBehavior"]
 
 
 class CustomersSubscriptionsCreateParamsTrialSettingsEndBehavior(TypedDict, total=False):
@@ -352,7 +352,7 @@ class CustomersSubscriptionsUpdateParamsItemsItemBillingThresholds(TypedDict, to
 class CustomersSubscriptionsUpdateParamsItemsItemPriceData(TypedDict, total=False):
     currency: Required[str]
     product: Required[str]
-    recurring: "Required[CustomersSubscriptionsUpdateParamsItemsItemPriceDataRecurring]"
+    recurring: Required["CustomersSubscriptionsUpdateParamsItemsItemPriceDataRecurring"]
     tax_behavior: Literal["exclusive", "inclusive", "unspecified"]
     unit_amount: int
     unit_amount_decimal: str
@@ -507,7 +507,7 @@ class CustomersSubscriptionsUpdateParamsTransferData(TypedDict, total=False):
 class CustomersSubscriptionsUpdateParamsTrialSettings(TypedDict, total=False):
     """Settings related to subscription trials."""
 
-    end_behavior: "Required[CustomersSubscriptionsUpdateParamsTrialSettingsEndBehavior]"
+    end_behavior: Required["CustomersSubscriptionsUpdateParamsTrialSettingsEndBehavior"]
 
 
 class CustomersSubscriptionsUpdateParamsTrialSettingsEndBehavior(TypedDict, total=False):

@@ -315,7 +315,7 @@ class InvoicesCreateParamsShippingDetails(TypedDict, total=False):
     is set, otherwise the PDF will render the shipping address from the customer.
     """
 
-    address: "Required[InvoicesCreateParamsShippingDetailsAddress]"
+    address: Required["InvoicesCreateParamsShippingDetailsAddress"]
     name: Required[str]
     phone: str
 
@@ -544,7 +544,7 @@ class InvoicesUpdateParamsShippingCostShippingRateDataFixedAmountCurrencyOptions
 
 
 class InvoicesUpdateParamsShippingDetails(TypedDict, total=False):
-    address: "Required[InvoicesUpdateParamsShippingDetailsAddress]"
+    address: Required["InvoicesUpdateParamsShippingDetailsAddress"]
     name: Required[str]
     phone: str
 

@@ -71,7 +71,7 @@ class InvoicesUpcomingRetrieveCustomerDetailsAddress(TypedDict, total=False):
 
 
 class InvoicesUpcomingRetrieveCustomerDetailsShipping(TypedDict, total=False):
-    address: "Required[InvoicesUpcomingRetrieveCustomerDetailsShippingAddress]"
+    address: Required["InvoicesUpcomingRetrieveCustomerDetailsShippingAddress"]
     name: Required[str]
     phone: str
 
@@ -211,7 +211,7 @@ class InvoicesUpcomingRetrieveSubscriptionItemsItemBillingThresholds(TypedDict, 
 class InvoicesUpcomingRetrieveSubscriptionItemsItemPriceData(TypedDict, total=False):
     currency: Required[str]
     product: Required[str]
-    recurring: "Required[InvoicesUpcomingRetrieveSubscriptionItemsItemPriceDataRecurring]"
+    recurring: Required["InvoicesUpcomingRetrieveSubscriptionItemsItemPriceDataRecurring"]
     tax_behavior: Literal["exclusive", "inclusive", "unspecified"]
     unit_amount: int
     unit_amount_decimal: str
@@ -244,7 +244,7 @@ class InvoicesUpcomingListLinesCustomerDetailsAddress(TypedDict, total=False):
 
 
 class InvoicesUpcomingListLinesCustomerDetailsShipping(TypedDict, total=False):
-    address: "Required[InvoicesUpcomingListLinesCustomerDetailsShippingAddress]"
+    address: Required["InvoicesUpcomingListLinesCustomerDetailsShippingAddress"]
     name: Required[str]
     phone: str
 
@@ -384,7 +384,7 @@ class InvoicesUpcomingListLinesSubscriptionItemsItemBillingThresholds(TypedDict,
 class InvoicesUpcomingListLinesSubscriptionItemsItemPriceData(TypedDict, total=False):
     currency: Required[str]
     product: Required[str]
-    recurring: "Required[InvoicesUpcomingListLinesSubscriptionItemsItemPriceDataRecurring]"
+    recurring: Required["InvoicesUpcomingListLinesSubscriptionItemsItemPriceDataRecurring"]
     tax_behavior: Literal["exclusive", "inclusive", "unspecified"]
     unit_amount: int
     unit_amount_decimal: str

@@ -64,7 +64,7 @@ class IssuingCardholdersListResponse(_rt.Model):
 class IssuingCardholdersCreateParamsBilling(TypedDict, total=False):
     """The cardholder's billing address."""
 
-    address: "Required[IssuingCardholdersCreateParamsBillingAddress]"
+    address: Required["IssuingCardholdersCreateParamsBillingAddress"]
 
 
 class IssuingCardholdersCreateParamsBillingAddress(TypedDict, total=False):
@@ -1035,7 +1035,7 @@ class IssuingCardholdersCreateParamsSpendingControlsSpendingLimitsItem(TypedDict
 class IssuingCardholdersUpdateParamsBilling(TypedDict, total=False):
     """The cardholder's billing address."""
 
-    address: "Required[IssuingCardholdersUpdateParamsBillingAddress]"
+    address: Required["IssuingCardholdersUpdateParamsBillingAddress"]
 
 
 class IssuingCardholdersUpdateParamsBillingAddress(TypedDict, total=False):

@@ -50,7 +50,7 @@ class IssuingCardsListResponse(_rt.Model):
 class IssuingCardsCreateParamsShipping(TypedDict, total=False):
     """The address where the card will be shipped."""
 
-    address: "Required[IssuingCardsCreateParamsShippingAddress]"
+    address: Required["IssuingCardsCreateParamsShippingAddress"]
     customs: "IssuingCardsCreateParamsShippingCustoms"
     name: Required[str]
     phone_number: str

@@ -109,13 +109,13 @@ class PaymentLinksCreateParamsConsentCollection(TypedDict, total=False):
 class PaymentLinksCreateParamsCustomFieldsItem(TypedDict, total=False):
     dropdown: "PaymentLinksCreateParamsCustomFieldsItemDropdown"
     key: Required[str]
-    label: "Required[PaymentLinksCreateParamsCustomFieldsItemLabel]"
+    label: Required["PaymentLinksCreateParamsCustomFieldsItemLabel"]
     optional: bool
     type: Required[Literal["dropdown", "numeric", "text"]]
 
 
 class PaymentLinksCreateParamsCustomFieldsItemDropdown(TypedDict, total=False):
-    options: "Required[Sequence[PaymentLinksCreateParamsCustomFieldsItemDropdownOptionsItem]]"
+    options: Required["Sequence[PaymentLinksCreateParamsCustomFieldsItemDropdownOptionsItem]"]
 
 
 class PaymentLinksCreateParamsCustomFieldsItemDropdownOptionsItem(TypedDict, total=False):
@@ -503,13 +503,13 @@ class PaymentLinksUpdateParamsAutomaticTax(TypedDict, total=False):
 class PaymentLinksUpdateParamsCustomFieldsArrayItem(TypedDict, total=False):
     dropdown: "PaymentLinksUpdateParamsCustomFieldsArrayItemDropdown"
     key: Required[str]
-    label: "Required[PaymentLinksUpdateParamsCustomFieldsArrayItemLabel]"
+    label: Required["PaymentLinksUpdateParamsCustomFieldsArrayItemLabel"]
     optional: bool
     type: Required[Literal["dropdown", "numeric", "text"]]
 
 
 class PaymentLinksUpdateParamsCustomFieldsArrayItemDropdown(TypedDict, total=False):
-    options: "Required[Sequence[PaymentLinksUpdateParamsCustomFieldsArrayItemDropdownOptionsItem]]"
+    options: Required["Sequence[PaymentLinksUpdateParamsCustomFieldsArrayItemDropdownOptionsItem]"]
 
 
 class PaymentLinksUpdateParamsCustomFieldsArrayItemDropdownOptionsItem(TypedDict, total=False):

@@ -147,7 +147,7 @@ class SetupIntentsCreateParamsMandateData(TypedDict, total=False):
     [`confirm=true`](https://stripe.com/docs/api/setup_intents/create#create_setup_intent-confirm).
     """
 
-    customer_acceptance: "Required[SetupIntentsCreateParamsMandateDataCustomerAcceptance]"
+    customer_acceptance: Required["SetupIntentsCreateParamsMandateDataCustomerAcceptance"]
 
 
 class SetupIntentsCreateParamsMandateDataCustomerAcceptance(TypedDict, total=False):
@@ -840,9 +840,9 @@ class SetupIntentsUpdateParamsPaymentMethodOptionsUsBankAccountNetworks(TypedDic
 
 
 class SetupIntentsConfirmParamsMandateDataSecretKeyParam(TypedDict, total=False):
-    customer_acceptance: (
-        "Required[SetupIntentsConfirmParamsMandateDataSecretKeyParamCustomerAcceptance]"
-    )
+    customer_acceptance: Required[
+        "SetupIntentsConfirmParamsMandateDataSecretKeyParamCustomerAcceptance"
+    ]
 
 
 class SetupIntentsConfirmParamsMandateDataSecretKeyParamCustomerAcceptance(TypedDict, total=False):
@@ -860,13 +860,13 @@ class SetupIntentsConfirmParamsMandateDataSecretKeyParamCustomerAcceptanceOnline
 
 
 class SetupIntentsConfirmParamsMandateDataClientKeyParam(TypedDict, total=False):
-    customer_acceptance: (
-        "Required[SetupIntentsConfirmParamsMandateDataClientKeyParamCustomerAcceptance]"
-    )
+    customer_acceptance: Required[
+        "SetupIntentsConfirmParamsMandateDataClientKeyParamCustomerAcceptance"
+    ]
 
 
 class SetupIntentsConfirmParamsMandateDataClientKeyParamCustomerAcceptance(TypedDict, total=False):
-    online: "Required[SetupIntentsConfirmParamsMandateDataClientKeyParamCustomerAcceptanceOnline]"
+    online: Required["SetupIntentsConfirmParamsMandateDataClientKeyParamCustomerAcceptanceOnline"]
     type: Required[Literal["online"]]
 
 

@@ -118,7 +118,7 @@ class SourcesCreateParamsSourceOrderItemsItem(TypedDict, total=False):
 
 
 class SourcesCreateParamsSourceOrderShipping(TypedDict, total=False):
-    address: "Required[SourcesCreateParamsSourceOrderShippingAddress]"
+    address: Required["SourcesCreateParamsSourceOrderShippingAddress"]
     carrier: str
     name: str
     phone: str
@@ -205,7 +205,7 @@ class SourcesUpdateParamsSourceOrderItemsItem(TypedDict, total=False):
 
 
 class SourcesUpdateParamsSourceOrderShipping(TypedDict, total=False):
-    address: "Required[SourcesUpdateParamsSourceOrderShippingAddress]"
+    address: Required["SourcesUpdateParamsSourceOrderShippingAddress"]
     carrier: str
     name: str
     phone: str

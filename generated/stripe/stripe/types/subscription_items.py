@@ -50,7 +50,7 @@ class SubscriptionItemsCreateParamsPriceData(TypedDict, total=False):
 
     currency: Required[str]
     product: Required[str]
-    recurring: "Required[SubscriptionItemsCreateParamsPriceDataRecurring]"
+    recurring: Required["SubscriptionItemsCreateParamsPriceDataRecurring"]
     tax_behavior: Literal["exclusive", "inclusive", "unspecified"]
     unit_amount: int
     unit_amount_decimal: str
@@ -70,7 +70,7 @@ class SubscriptionItemsUpdateParamsPriceData(TypedDict, total=False):
 
     currency: Required[str]
     product: Required[str]
-    recurring: "Required[SubscriptionItemsUpdateParamsPriceDataRecurring]"
+    recurring: Required["SubscriptionItemsUpdateParamsPriceDataRecurring"]
     tax_behavior: Literal["exclusive", "inclusive", "unspecified"]
     unit_amount: int
     unit_amount_decimal: str

@@ -146,7 +146,7 @@ class SubscriptionSchedulesCreateParamsPhasesItem(TypedDict, total=False):
     description: str
     end_date: int
     invoice_settings: "SubscriptionSchedulesCreateParamsPhasesItemInvoiceSettings"
-    items: "Required[Sequence[SubscriptionSchedulesCreateParamsPhasesItemItemsItem]]"
+    items: Required["Sequence[SubscriptionSchedulesCreateParamsPhasesItemItemsItem]"]
     iterations: int
     metadata: Mapping[str, str]
     on_behalf_of: str
@@ -204,7 +204,7 @@ class SubscriptionSchedulesCreateParamsPhasesItemItemsItemBillingThresholds(Type
 class SubscriptionSchedulesCreateParamsPhasesItemItemsItemPriceData(TypedDict, total=False):
     currency: Required[str]
     product: Required[str]
-    recurring: "Required[SubscriptionSchedulesCreateParamsPhasesItemItemsItemPriceDataRecurring]"
+    recurring: Required["SubscriptionSchedulesCreateParamsPhasesItemItemsItemPriceDataRecurring"]
     tax_behavior: Literal["exclusive", "inclusive", "unspecified"]
     unit_amount: int
     unit_amount_decimal: str
@@ -270,7 +270,7 @@ class SubscriptionSchedulesUpdateParamsPhasesItem(TypedDict, total=False):
     description: str
     end_date: int | Literal["now"]
     invoice_settings: "SubscriptionSchedulesUpdateParamsPhasesItemInvoiceSettings"
-    items: "Required[Sequence[SubscriptionSchedulesUpdateParamsPhasesItemItemsItem]]"
+    items: Required["Sequence[SubscriptionSchedulesUpdateParamsPhasesItemItemsItem]"]
     iterations: int
     metadata: Mapping[str, str]
     on_behalf_of: str
@@ -329,7 +329,7 @@ class SubscriptionSchedulesUpdateParamsPhasesItemItemsItemBillingThresholds(Type
 class SubscriptionSchedulesUpdateParamsPhasesItemItemsItemPriceData(TypedDict, total=False):
     currency: Required[str]
     product: Required[str]
-    recurring: "Required[SubscriptionSchedulesUpdateParamsPhasesItemItemsItemPriceDataRecurring]"
+    recurring: Required["SubscriptionSchedulesUpdateParamsPhasesItemItemsItemPriceDataRecurring"]
     tax_behavior: Literal["exclusive", "inclusive", "unspecified"]
     unit_amount: int
     unit_amount_decimal: str

@@ -151,7 +151,7 @@ class SubscriptionsCreateParamsItemsItemBillingThresholds(TypedDict, total=False
 class SubscriptionsCreateParamsItemsItemPriceData(TypedDict, total=False):
     currency: Required[str]
     product: Required[str]
-    recurring: "Required[SubscriptionsCreateParamsItemsItemPriceDataRecurring]"
+    recurring: Required["SubscriptionsCreateParamsItemsItemPriceDataRecurring"]
     tax_behavior: Literal["exclusive", "inclusive", "unspecified"]
     unit_amount: int
     unit_amount_decimal: str
@@ -313,7 +313,7 @@ class SubscriptionsCreateParamsTransferData(TypedDict, total=False):
 class SubscriptionsCreateParamsTrialSettings(TypedDict, total=False):
     """Settings related to subscription trials."""
 
-    end_behavior: "Required[SubscriptionsCreateParamsTrialSettingsEndBehavior]"
+    end_behavior: Required["SubscriptionsCreateParamsTrialSettingsEndBehavior"]
 
 
 class SubscriptionsCreateParamsTrialSettingsEndBehavior(TypedDict, total=False):
@@ -397,7 +397,7 @@ class SubscriptionsUpdateParamsItemsItemBillingThresholds(TypedDict, total=False
 class SubscriptionsUpdateParamsItemsItemPriceData(TypedDict, total=False):
     currency: Required[str]
     product: Required[str]
-    recurring: "Required[SubscriptionsUpdateParamsItemsItemPriceDataRecurring]"
+    recurring: Required["SubscriptionsUpdateParamsItemsItemPriceDataRecurring"]
     tax_behavior: Literal["exclusive", "inclusive", "unspecified"]
     unit_amount: int
     unit_amount_decimal: str
@@ -560,7 +560,7 @@ class SubscriptionsUpdateParamsTransferData(TypedDict, total=False):
 class SubscriptionsUpdateParamsTrialSettings(TypedDict, total=False):
     """Settings related to subscription trials."""
 
-    end_behavior: "Required[SubscriptionsUpdateParamsTrialSettingsEndBehavior]"
+    end_behavior: Required["SubscriptionsUpdateParamsTrialSettingsEndBehavior"]
 
 
 class SubscriptionsUpdateParamsTrialSettingsEndBehavior(TypedDict, total=False):

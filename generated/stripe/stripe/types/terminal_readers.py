@@ -52,7 +52,7 @@ class TerminalReadersSetReaderDisplayParamsCart(TypedDict, total=False):
     """Cart"""
 
     currency: Required[str]
-    line_items: "Required[Sequence[TerminalReadersSetReaderDisplayParamsCartLineItemsItem]]"
+    line_items: Required["Sequence[TerminalReadersSetReaderDisplayParamsCartLineItemsItem]"]
     tax: int
     total: Required[int]
 
