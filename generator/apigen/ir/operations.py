@@ -43,6 +43,7 @@ from .text import deprecated_doc, schema_doc
 # Statuses whose response carries no content (RFC 9110 15.3.5, 15.3.6, 15.4.5).
 _BODILESS = frozenset({"204", "205", "304"})
 _JSON = re.compile(r"^application/([\w.+-]*\+)?json(;.*)?$|^\*/\*$", re.IGNORECASE)
+_UNSENDABLE = re.compile(r"[\r\n\x00]")  # in a header value (RFC 9110 §5.5)
 _BODY_PREFERENCE = (
     "application/json",
     "application/x-www-form-urlencoded",
@@ -226,6 +227,22 @@ class OperationBuilder:
     def _deref(self, node: object) -> object:
         return deref(self.document, node)
 
+    def _warn_unsendable_values(self, ptr: str, name: str, schema: object) -> None:
+        """A header's listed value (`enum`, `const`, `default`) holding CR, LF or NUL, which no
+        header can carry (RFC 9110 §5.5): `check` passed it, and every call then raised."""
+        if not isinstance(schema, JSON_OBJECT):
+            return
+        listed = [*as_list(schema.get("enum")), schema.get("const"), schema.get("default")]
+        bad = next((v for v in listed if isinstance(v, str) and _UNSENDABLE.search(v)), None)
+        if bad is not None:
+            self.schemas.warn(
+                f"{ptr}/schema",
+                f"header parameter {name!r}: the value {bad!r} holds a line break or NUL, which"
+                " no header can carry (RFC 9110)",
+                "parameter",
+                "kept: the client refuses that value with ValueError before sending",
+            )
+
     def _idempotency_field(self, op: OperationDef, node: Mapping[str, Any]) -> str | None:
         """The JSON body's string property named like `idempotency_key` (Plaid's, Square's),
         when the operation has no idempotency-key header: `idempotency_key=` fills it (and
@@ -364,6 +381,8 @@ class OperationBuilder:
                     "kept: the client refuses a value for it with ValueError before sending",
                 )
             schema = p.get("schema")
+            if location == "header":
+                self._warn_unsendable_values(ptr, name, self._deref(schema))
             content_type = None
             chosen = (
                 parameter_media(p["content"])
