@@ -42,6 +42,15 @@ def build_document(factory: pytest.TempPathFactory, name: str, document: dict[st
     return root / "out"
 
 
+def build_yaml(factory: pytest.TempPathFactory, name: str, text: str) -> Path:
+    """`build_document` for a spec written as YAML text."""
+    root = factory.mktemp(name)
+    spec = root / f"{name}.yaml"
+    spec.write_text(text)
+    build_into(spec, root / "out", name=name)
+    return root / "out"
+
+
 def api_of(
     document: dict[str, Any],
     report: Report | None = None,

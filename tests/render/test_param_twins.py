@@ -23,7 +23,7 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.builds import build_into, on_path, pyright_error_lines
+from tests.builds import build_yaml, on_path, pyright_error_lines
 from tests.ir.test_strict_enums import _mypy_errors  # pyright: ignore[reportPrivateUsage]
 
 SPEC = """\
@@ -148,11 +148,7 @@ components:
 
 @pytest.fixture(scope="module")
 def out(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = tmp_path_factory.mktemp("twins")
-    spec = root / "twins.yaml"
-    spec.write_text(SPEC)
-    build_into(spec, root / "out", name="twins")
-    return root / "out"
+    return build_yaml(tmp_path_factory, "twins", SPEC)
 
 
 @pytest.fixture(scope="module")

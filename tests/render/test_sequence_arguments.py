@@ -15,7 +15,7 @@ from types import ModuleType
 import httpx
 import pytest
 
-from tests.builds import build_into, on_path, pyright_error_lines
+from tests.builds import build_yaml, on_path, pyright_error_lines
 from tests.ir.test_strict_enums import _mypy_errors  # pyright: ignore[reportPrivateUsage]
 
 SPEC = """\
@@ -100,11 +100,7 @@ components:
 
 @pytest.fixture(scope="module")
 def out(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = tmp_path_factory.mktemp("seqargs")
-    spec = root / "seqargs.yaml"
-    spec.write_text(SPEC)
-    build_into(spec, root / "out", name="seqargs")
-    return root / "out"
+    return build_yaml(tmp_path_factory, "seqargs", SPEC)
 
 
 @pytest.fixture(scope="module")
