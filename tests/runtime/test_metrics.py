@@ -119,3 +119,39 @@ def test_nothing_is_imported_without_the_extra() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     )
     assert result.stdout.strip() == "{} []"
+
+
+def test_opentelemetry_is_imported_only_once_the_application_set_it_up() -> None:
+    """Installed but never imported by the application, OpenTelemetry has nothing set up to
+    record: a call imports none of it (10-20 ms of a first call). Set up after that first call,
+    the next call makes its span and records its duration."""
+    code = textwrap.dedent(
+        """
+        import sys, httpx, apigen_runtime as rt
+        op = rt.Operation(method='get', path='/x', responses={'200': rt.Response(dict, 'json')})
+        c = rt.SyncAPIClient(base_url='https://a.test', http_client=httpx.Client(
+            transport=httpx.MockTransport(lambda r: httpx.Response(200, json={}))))
+        c.request(op, {})
+        print(sorted(m for m in sys.modules if m.startswith('opentelemetry')))
+        from opentelemetry import metrics, trace
+        from opentelemetry.sdk.metrics import MeterProvider
+        from opentelemetry.sdk.metrics.export import InMemoryMetricReader
+        from opentelemetry.sdk.trace import TracerProvider
+        from opentelemetry.sdk.trace.export import SimpleSpanProcessor
+        from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
+        exporter, reader, provider = InMemorySpanExporter(), InMemoryMetricReader(), TracerProvider()
+        provider.add_span_processor(SimpleSpanProcessor(exporter))
+        trace.set_tracer_provider(provider)
+        metrics.set_meter_provider(MeterProvider(metric_readers=[reader]))
+        c.request(op, {})
+        names = [m.name for rm in reader.get_metrics_data().resource_metrics
+                 for sm in rm.scope_metrics for m in sm.metrics]
+        print([s.name for s in exporter.get_finished_spans()], names)
+        """
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    before, after = result.stdout.strip().splitlines()
+    assert before == "[]"
+    assert after == "['GET /x'] ['http.client.request.duration']"
