@@ -225,7 +225,8 @@ def test_stream_download_to_file(pets: Pets, tmp_path: Path) -> None:
         with pytest.raises(httpx.ResponseNotRead):
             _ = response.http_response.content  # nothing was loaded
         assert response.write_to(target, chunk_size=65536) == len(CHUNK) * CHUNKS
-    assert response.http_response.is_closed
+    assert response.http_response.is_closed and response.is_closed
+    assert response.elapsed.total_seconds() > 0
     expected = hashlib.sha256(CHUNK * CHUNKS).hexdigest()
     assert hashlib.sha256(target.read_bytes()).hexdigest() == expected
 
@@ -255,6 +256,74 @@ async def test_stream_download_async(apets: AsyncPets, tmp_path: Path) -> None:
     assert target.stat().st_size == len(CHUNK) * CHUNKS
     async with rt.with_streaming_response(apets.get)(id=4) as streamed:
         assert await streamed.parse() == Pet(id=4, name="Rex")
+
+
+def test_a_streamed_response_offers_what_openai_s_does(recorder: Recorder) -> None:
+    """A helper's review against openai-python: a `with_streaming_response` result had bytes
+    only; its lines, text, JSON, request id and the exchange were reachable only through
+    `.http_response`."""
+    body = b'{"id": 1, "name": "n"}\nsecond line\n'
+    recorder.queue = [
+        httpx.Response(200, content=body, headers={"x-request-id": "req_7"}),
+        httpx.Response(200, json={"id": 2, "name": "m"}),
+        httpx.Response(200, json={"id": 3, "name": "o"}),
+    ]
+    op = rt.Operation[Pet](method="get", path="/pets", responses={"200": rt.Response(Pet, "json")})
+    client = make_client(recorder)
+    with rt.with_streaming_response(client.request)(op, {}) as streamed:
+        assert (streamed.request_id, streamed.method, streamed.url.path) == (
+            "req_7",
+            "GET",
+            "/v1/pets",
+        )
+        assert streamed.http_request is streamed.http_response.request
+        assert streamed.retries_taken == 0
+        assert list(streamed.iter_lines()) == ['{"id": 1, "name": "n"}', "second line"]
+    assert streamed.is_closed
+    with rt.with_streaming_response(client.request)(op, {}) as streamed:
+        assert streamed.json() == {"id": 2, "name": "m"}
+        assert (
+            streamed.text() == '{"id":2,"name":"m"}' and streamed.read() == streamed.text().encode()
+        )
+        assert streamed.parse() == Pet(id=2, name="m")  # the body read once serves all
+    with rt.with_streaming_response(client.request)(op, {}) as streamed:
+        assert "".join(streamed.iter_text(4)) == '{"id":3,"name":"o"}'
+
+
+async def test_an_async_streamed_response_reads_lines_text_and_json() -> None:
+    answers = iter([b"a\nb\r\nc", b'{"id": 5, "name": "p"}'])
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(200, content=next(answers), headers={"request-id": "req_a"})
+
+    op = rt.Operation[Pet](method="get", path="/pets", responses={"200": rt.Response(Pet, "json")})
+    http = httpx.AsyncClient(transport=httpx.MockTransport(handler))
+    client = rt.AsyncAPIClient(base_url="https://api.test/v1", http_client=http)
+    async with rt.with_streaming_response(client.request)(op, {}) as streamed:
+        assert streamed.request_id == "req_a"
+        assert [line async for line in streamed.aiter_lines()] == ["a", "b", "c"]
+    async with rt.with_streaming_response(client.request)(op, {}) as streamed:
+        assert "".join([t async for t in streamed.aiter_text()]) == '{"id": 5, "name": "p"}'
+        assert await streamed.json() == {"id": 5, "name": "p"} == json.loads(await streamed.text())
+        assert await streamed.read() == b'{"id": 5, "name": "p"}'
+    await client.close()
+
+
+def test_a_streamed_body_that_breaks_raises_the_api_error(recorder: Recorder) -> None:
+    class Broken(httpx.SyncByteStream):
+        def __iter__(self) -> Iterator[bytes]:
+            yield b"partial"
+            raise httpx.ReadError("connection reset")
+
+    recorder.queue = [httpx.Response(200, stream=Broken()), httpx.Response(200, stream=Broken())]
+    op = rt.Operation[Pet](method="get", path="/pets", responses={"200": rt.Response(Pet, "json")})
+    client = make_client(recorder)
+    with rt.with_streaming_response(client.request)(op, {}) as streamed:
+        with pytest.raises(rt.APIConnectionError, match="Connection lost while reading"):
+            streamed.read()
+    with rt.with_streaming_response(client.request)(op, {}) as streamed:
+        with pytest.raises(rt.APIConnectionError):
+            list(streamed.iter_lines())
 
 
 # --- server-sent events -------------------------------------------------------------------------
