@@ -148,6 +148,8 @@ class Prepared(Struct):
             )
             if not self.jar:  # this request's own cookies are gone: any left are the jar's
                 built.headers.pop("cookie", None)
+            if self.omitted:
+                self._drop_defaults(built)
             if self.foreign:
                 self._anonymous(built, url)
             return built
@@ -163,6 +165,8 @@ class Prepared(Struct):
         )
         if not self.jar:
             request.headers.pop("cookie", None)
+        if self.omitted:
+            self._drop_defaults(request)
         if self.foreign:
             self._anonymous(request, url)
         return httpx.Request(
@@ -172,6 +176,13 @@ class Prepared(Struct):
             stream=body,
             extensions=request.extensions,
         )
+
+    def _drop_defaults(self, request: httpx.Request) -> None:
+        """Take the omitted headers out of the built request too: building merges in the
+        caller's own ``http_client``'s headers (its ``User-Agent``, a team header), which
+        ``extra_headers={name: omit}`` drops as it drops the client's."""
+        for name in self.omitted:
+            request.headers.pop(name, None)
 
     def _anonymous(self, request: httpx.Request, url: str) -> None:
         """Take back what the caller's own ``http_client`` added to a hop towards another

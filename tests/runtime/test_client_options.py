@@ -219,6 +219,33 @@ async def test_omit_async() -> None:
     assert "X-Default" not in recorder.last.headers
 
 
+def test_omit_drops_the_headers_of_the_callers_own_http_client() -> None:
+    """A helper's SDK review: with the caller's ``http_client``, ``omit`` left its headers (its
+    ``X-Team``, httpx's ``User-Agent``): building the request merged them back in."""
+    recorder = Recorder()
+    http = httpx.Client(transport=httpx.MockTransport(recorder), headers={"X-Team": "payments"})
+    client = rt.SyncAPIClient(base_url="https://api.test", http_client=http)
+    dropped = {"User-Agent": rt.omit, "x-team": rt.omit}
+    client.request(op(), {}, rt.request_options(extra_headers=dropped))
+    assert "user-agent" not in recorder.last.headers and "x-team" not in recorder.last.headers
+    upload = op(
+        rt.Param("body", "body", "body"), method="put", body=rt.Body("application/octet-stream")
+    )
+    client.request(upload, {"body": iter([b"a", b"b"])}, rt.request_options(extra_headers=dropped))
+    assert "x-team" not in recorder.last.headers and recorder.last.content == b"ab"
+    client.request(op(), {})
+    assert recorder.last.headers["x-team"] == "payments"
+
+
+async def test_omit_drops_the_headers_of_the_callers_own_http_client_async() -> None:
+    recorder = Recorder()
+    http = httpx.AsyncClient(transport=httpx.MockTransport(recorder), headers={"X-Team": "a"})
+    client = rt.AsyncAPIClient(base_url="https://api.test", http_client=http)
+    await client.request(op(), {}, rt.request_options(extra_headers={"X-Team": rt.omit}))
+    assert "x-team" not in recorder.last.headers
+    await client.close()
+
+
 def test_omit_drops_what_auth_a_key_or_the_retry_count_would_add() -> None:
     """A helper's SDK review: ``extra_headers={"Authorization": omit}`` still sent the bearer
     token (auth was applied after the call's headers), as did ``omit`` on the idempotency key
