@@ -65,6 +65,11 @@ SENSITIVE_QUERY = frozenset(
         "secret",
         "signature",
         "sig",
+        "auth",
+        "code",  # an OAuth authorization code (RFC 6749 4.1.2), redeemable for a token
+        "jwt",
+        "session",
+        "subscription-key",  # Azure API Management's key, in a query
     }
 )
 SENSITIVE_FIELDS = frozenset(
@@ -103,15 +108,23 @@ _SECRET_WORDS = frozenset(
     {"password", "passwd", "secret", "token", "signature", "credential", "credentials"}
     | {"passphrase", "apikey"}
 )
-_KEY_WORDS = frozenset({"api", "private", "secret", "access", "signing", "encryption", "client"})
+_KEY_WORDS = frozenset(
+    {"api", "private", "secret", "access", "signing", "encryption", "client", "subscription"}
+)
 _CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
 _FIELDS = ("method", "path", "status", "duration_ms", "attempt", "request_id")
 _MAX_BODY = 2000
 
 
 def _secret_header(name: str, extra: Collection[str]) -> bool:
+    """Besides the names and parts above, any ``...-key``/``..._key`` header but the
+    idempotency key: a header named a key is one (``Ocp-Apim-Subscription-Key``,
+    ``X-Client-Key``, ``api_key``), and a spec's undeclared ones reach us as ``extra_headers``."""
     name = name.lower()
-    return name in SENSITIVE_HEADERS or name in extra or any(p in name for p in _SENSITIVE_PARTS)
+    if name in SENSITIVE_HEADERS or name in extra or any(p in name for p in _SENSITIVE_PARTS):
+        return True
+    words = [w for w in name.replace("_", "-").split("-") if w]
+    return bool(words) and words[-1] in ("key", "keys") and words[:-1] != ["idempotency"]
 
 
 def redact_headers(headers: httpx.Headers, extra: Collection[str] = ()) -> dict[str, str]:

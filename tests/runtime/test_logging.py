@@ -180,12 +180,27 @@ def test_redact_headers_known_and_client_secret() -> None:
 
 
 @pytest.mark.parametrize(
-    "name", ["X-Client-Credential", "X-Signature", "X-Key-Passphrase", "X-Private-Key"]
+    "name",
+    [
+        *("X-Client-Credential", "X-Signature", "X-Key-Passphrase", "X-Private-Key"),
+        *("Ocp-Apim-Subscription-Key", "api_key", "X-Client-Key", "X-Functions-Key"),
+    ],
 )
 def test_a_header_named_as_a_credential_is_redacted(name: str) -> None:
-    """A helper's review: `X-Client-Credential` added by the caller was logged in clear."""
-    shown = _logging.redact_headers(httpx.Headers({name: SECRET, "X-Request-Id": "r1"}))
+    """Helpers' reviews: `X-Client-Credential`, and any `...-Key` header (Azure's
+    `Ocp-Apim-Subscription-Key`, `api_key` spelt with an underscore) added by the caller were
+    logged in clear. The idempotency key is no credential: it stays, for tracing retries."""
+    headers = {name: SECRET, "X-Request-Id": "r1", "Idempotency-Key": "ik_1"}
+    shown = _logging.redact_headers(httpx.Headers(headers))
     assert SECRET not in str(shown) and shown["x-request-id"] == "r1"
+    assert shown["idempotency-key"] == "ik_1"
+
+
+@pytest.mark.parametrize("name", ["auth", "code", "subscription-key", "jwt"])
+def test_an_oauth_code_or_auth_query_value_is_redacted(name: str) -> None:
+    """A helper's review: `?auth=` and an OAuth authorization code (`?code=`) were logged."""
+    shown = _logging.redact_url(httpx.URL(f"https://api.test/cb?{name}={SECRET}&state=s1"))
+    assert SECRET not in shown and "state=s1" in shown
 
 
 @pytest.mark.parametrize("name", COMMON_QUERY)
