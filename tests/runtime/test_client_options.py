@@ -97,6 +97,36 @@ def test_a_copy_shares_the_pool_and_the_original_closes_it() -> None:
     assert copies[1]._http is not None and copies[1]._http.is_closed
 
 
+def test_a_copy_whose_pool_was_closed_says_so() -> None:
+    """A helper's SDK review: after the original closed the shared pool, a copy said
+    `is_closed() == False` and failed as "closed while GET ... was in flight" (nothing was);
+    an async copy said the original was closed. Both refuse with the reason now, as does a
+    client whose caller-supplied `http_client` was closed."""
+    recorder = Recorder()
+    client = rt.SyncAPIClient(base_url="https://api.test")  # its own pool, which close() closes
+    copy = client.with_options(timeout=3)
+    client.close()
+    assert copy.is_closed()
+    with pytest.raises(RuntimeError, match="sends on is closed: the client it was copied from"):
+        copy.request(op(), {})
+    http = httpx.Client(transport=httpx.MockTransport(recorder))
+    theirs = rt.SyncAPIClient(base_url="https://api.test", http_client=http)
+    http.close()
+    assert theirs.is_closed()
+    with pytest.raises(RuntimeError, match="or the `http_client` passed in was"):
+        theirs.request(op(), {})
+    assert recorder.requests == []
+
+
+async def test_an_async_copy_whose_pool_was_closed_says_so() -> None:
+    client = rt.AsyncAPIClient(base_url="https://api.test")
+    copy = client.with_options(timeout=3)
+    await client.close()
+    assert copy.is_closed() and client.is_closed()
+    with pytest.raises(RuntimeError, match="sends on is closed"):
+        await copy.request(op(), {})
+
+
 def test_a_closed_client_sends_nothing() -> None:
     """It reopened a pool nobody would close (`is_closed()` still True); httpx's own closed
     client refuses too."""
