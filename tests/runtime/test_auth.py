@@ -51,6 +51,20 @@ def test_default_security_and_env_var(recorder: Recorder, monkeypatch: pytest.Mo
     assert recorder.last.headers["Authorization"] == "Bearer from-arg"
 
 
+def test_an_empty_credential_passed_reads_no_environment(
+    recorder: Recorder, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A helper's SDK review: `Client(api_key="")` sent `PETSTORE_API_KEY`, though the
+    environment is read only when the keyword is not given (openai-python: `is None`). An
+    empty credential is none: the call needs another, and says so."""
+    monkeypatch.setenv("PETSTORE_BEARER_TOKEN", "from-env")
+    with pytest.raises(rt.MissingCredentialsError):
+        client(recorder, bearer_token="").request(op(), {})
+    assert recorder.requests == []
+    client(recorder, bearer_token=None).request(op(), {})  # None: not given
+    assert recorder.last.headers["Authorization"] == "Bearer from-env"
+
+
 @pytest.mark.parametrize("twice", [False, True])
 def test_credentials_passed_win_over_another_alternative_s_environment(
     recorder: Recorder, monkeypatch: pytest.MonkeyPatch, twice: bool
