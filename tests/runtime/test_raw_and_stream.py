@@ -318,12 +318,12 @@ def test_a_streamed_body_that_breaks_raises_the_api_error(recorder: Recorder) ->
     recorder.queue = [httpx.Response(200, stream=Broken()), httpx.Response(200, stream=Broken())]
     op = rt.Operation[Pet](method="get", path="/pets", responses={"200": rt.Response(Pet, "json")})
     client = make_client(recorder)
-    with rt.with_streaming_response(client.request)(op, {}) as streamed:
-        with pytest.raises(rt.APIConnectionError, match="Connection lost while reading"):
-            streamed.read()
-    with rt.with_streaming_response(client.request)(op, {}) as streamed:
-        with pytest.raises(rt.APIConnectionError):
-            list(streamed.iter_lines())
+    lost = pytest.raises(rt.APIConnectionError, match="Connection lost while reading")
+    with rt.with_streaming_response(client.request)(op, {}) as streamed, lost:
+        streamed.read()
+    lost = pytest.raises(rt.APIConnectionError, match="Connection lost while reading")
+    with rt.with_streaming_response(client.request)(op, {}) as streamed, lost:
+        list(streamed.iter_lines())
 
 
 # --- server-sent events -------------------------------------------------------------------------
