@@ -463,6 +463,29 @@ def _object_media(media: str) -> bool:
     return is_json(media) or "form" in media or "*" in media
 
 
+def _check_needs(
+    op: Operation[Any], needs: tuple[str, ...], fields: Mapping[str, Any], extra: object
+) -> None:
+    """An optional body is sent whole or not at all: once the call gives any of its fields
+    (or ``extra_body``), the ones its schema requires must be there too (the API answered 400
+    for a body the method's signature let through)."""
+    given = set(fields)
+    if isinstance(extra, Mapping):
+        given.update(k for k, v in cast("Mapping[str, object]", extra).items() if _sent(v))
+    missing = [name for name in needs if name not in given]
+    if missing:
+        by_wire = {p.wire_name: p.py_name for p in op.params if p.location == "field"}
+        names = ", ".join(repr(by_wire.get(name, name)) for name in missing)
+        raise TypeError(
+            f"{op.method.upper()} {op.path}: the request body is optional, but once any of its"
+            f" fields is given it needs {names} too"
+        )
+
+
+def _sent(value: object) -> bool:
+    return not isinstance(value, NotGiven | Omit)
+
+
 def _set_body(
     req: Prepared,
     op: Operation[Any],
@@ -472,6 +495,8 @@ def _set_body(
 ) -> None:
     body = op.body
     media = body.media_type if body else "application/json"
+    if body is not None and body.needs and (fields or extra) and isinstance(whole, NotGiven):
+        _check_needs(op, body.needs, fields, extra)
     payload: Any
     if not isinstance(whole, NotGiven):
         payload = whole

@@ -217,6 +217,9 @@ class BodyDef:
     media_type: str
     required: bool
     encoding: dict[str, tuple[str | None, bool | None, str | None]] = field(default_factory=dict)
+    # an optional body flattened into arguments: the properties (wire names) its schema
+    # requires once it is sent; every argument is optional, the runtime checks these
+    needs: tuple[str, ...] = ()
 
 
 @dataclass

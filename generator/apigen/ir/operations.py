@@ -556,7 +556,8 @@ class OperationBuilder:
             # An optional body may be left out whole: then no field is required, even those
             # its schema requires once a body is sent (the runtime sends no body when none is
             # given).
-            req = set(required_names(merged.get("required"))) if required else set()  # type: ignore[union-attr]
+            needed = required_names(merged.get("required"))  # type: ignore[union-attr]
+            req = set(needed) if required else set()
             tag = _own_tag(schema, merged)  # (discriminator property, the body schema's value)
             if isinstance(schema, JSON_OBJECT) and isinstance(schema.get("$ref"), str):
                 self.flattened.add(schema["$ref"])
@@ -616,6 +617,9 @@ class OperationBuilder:
                         default=_bool_default(prop_r),
                     )
                 )
+            if not required:  # sent whole or not at all: the runtime checks what it needs
+                sent = {f.wire_name for f in fields}
+                bdef.needs = tuple(dict.fromkeys(n for n in needed if n in sent))
             return fields, bdef
         btype = self.schemas.convert(schema, ptr, [*hint, "Body"], module)
         return [
