@@ -341,3 +341,35 @@ def test_a_redirect_from_http_to_https_on_the_host_is_followed() -> None:
     assert not _same_or_upgraded("http://api.test/a", "https://other.test/a")
     assert not _same_or_upgraded("http://api.test:8080/a", "https://api.test/a")
     assert not _same_or_upgraded("http://api.test/a", "ftp://api.test/a")
+
+
+@pytest.mark.parametrize(
+    ("ref", "message"),
+    [
+        ("a%00.yaml#/S", "names a file with a NUL character"),
+        ("http://[::1/pet.yaml", "is no valid URL"),
+        ("http://127.0.0.1:99999/pet.yaml", "is no valid URL"),
+    ],
+)
+def test_a_ref_no_url_or_file_can_be_is_a_located_error(
+    scripted: Any, ref: str, message: str
+) -> None:
+    """A helper's fuzzing: `$ref: a%00.yaml` ended in "internal error (ValueError: embedded
+    null byte)" (`apigen check`: a traceback), and an unclosed `[` in a $ref crashed
+    `urlsplit`. Both are the referring file's error now, nothing fetched."""
+    routes, served, _, base, _ = scripted
+    routes["/api/openapi.yaml"] = (
+        200,
+        {},
+        ROOT_SPEC.replace("schemas/pet.yaml#/Pet", ref).encode(),
+        0.0,
+    )
+    with pytest.raises(SpecError, match=message) as caught:
+        fetch_spec(f"{base}/api/openapi.yaml")
+    found = caught.value.diagnostics[0]
+    assert found.file == f"{base}/api/openapi.yaml" and found.pointer.endswith(
+        "/application~1json/schema"
+    )
+    assert served == ["/api/openapi.yaml"]
+    with pytest.raises(SpecError, match="not a valid URL"):
+        fetch_spec("http://[::1/openapi.yaml")

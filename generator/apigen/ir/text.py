@@ -46,7 +46,10 @@ def docs_site(document: Mapping[str, Any], *, external_only: bool = False) -> st
         None if external_only else contact.get("url"),
     ):
         if isinstance(url, str):
-            parts = urlsplit(url)
+            try:
+                parts = urlsplit(url)
+            except ValueError:  # `http://[::1`: no site to resolve links against
+                continue
             if parts.scheme in ("http", "https") and parts.netloc:
                 return f"{parts.scheme}://{parts.netloc}"
     return None

@@ -148,11 +148,16 @@ class Bundler:
     ) -> BundleFile:
         """The file a ref's URL part names, read once; refusals name the referring place."""
         url_part = ref.split("#", 1)[0]
-        parts = urlsplit(url_part)
+        try:
+            parts = urlsplit(url_part)
+            joined = urlsplit(urljoin(base.url or "", url_part))
+            joined.port  # noqa: B018  (a port that is no number raises here)
+        except ValueError as exc:  # `http://[::1` (an unclosed bracket), a port past 65535
+            raise where(f"$ref {ref!r} is no valid URL ({exc})", "external-ref") from None
         scheme = parts.scheme.lower()
         remote_base = base.url is not None
         if scheme in ("http", "https") or (remote_base and not scheme):
-            host = urlsplit(urljoin(base.url or "", url_part)).hostname or ""
+            host = joined.hostname or ""
             if not self.allow_remote and host not in self.remote_hosts:
                 raise where(
                     f"$ref {ref!r} refused: remote URLs are not fetched (save the file beside "

@@ -174,6 +174,12 @@ def fetch_spec(
     """Fetch `url` and the files its relative `$ref`s name (same origin, or a host in
     `allow_hosts`) into a fresh mirror folder removed when the process exits."""
     url = urldefrag(url)[0]
+    try:
+        urlsplit(url).port  # noqa: B018  (raises for a bad port)
+    except ValueError as exc:
+        raise _error(url, "#", f"not a valid URL ({exc})") from None
+    if "\0" in unquote(url):
+        raise _error(url, "#", "the URL names a file with a NUL character")
     mirror = Path(tempfile.mkdtemp(prefix="apigen-url-"))
     atexit.register(shutil.rmtree, mirror, True)
     origin = _origin(url)
@@ -200,7 +206,7 @@ def fetch_spec(
         try:
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(data)
-        except OSError:  # `/api/openapi` a file and `/api/openapi/pet.yaml` below it
+        except (OSError, ValueError):  # `/api/openapi` a file and `/api/openapi/pet.yaml` below
             raise _error(
                 *(referrer or (current, "#")),
                 f"cannot keep {current} beside the other files: its path is a file and a"
@@ -216,6 +222,12 @@ def fetch_spec(
             part = ref.split("#", 1)[0]
             if not part:
                 continue
+            try:
+                urlsplit(urljoin(current, part)).port  # noqa: B018  (raises for a bad port)
+            except ValueError as exc:  # `http://[::1` (an unclosed bracket), a port past 65535
+                raise _error(current, at, f"$ref {ref!r} is no valid URL ({exc})") from None
+            if "\0" in unquote(part):  # no file is named so (and the mirror cannot keep one)
+                raise _error(current, at, f"$ref {ref!r} names a file with a NUL character")
             scheme = urlsplit(part).scheme.lower()
             if scheme not in ("", "http", "https"):
                 raise _error(
