@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from tests.builds import build_document, on_path
+from tests.builds import assert_strict_mypy, build_document, on_path
 from tests.conftest import run_pyright
 
 _OBJECT = {"type": "object", "properties": {"a": {"type": "string"}}}
@@ -111,6 +111,14 @@ def _class_body_paths(ok: dict[str, Any]) -> dict[str, Any]:
     paths["/things/overload"] = {
         "post": {"tags": ["things"], "operationId": "overload", "responses": ok}
     }
+    # methods named as the builtins the call options' annotations read (`max_retries: int`):
+    # mypy read the method there ("not valid as a type"); `float` waits (`poll_timeout`)
+    accepted = {"description": "accepted", "headers": {"Location": {"schema": {"type": "string"}}}}
+    for name in ("str", "int", "float"):
+        responses = {"202": accepted} if name == "float" else ok
+        paths[f"/things/{name}"] = {
+            "post": {"tags": ["things"], "operationId": name, "responses": responses}
+        }
     paths["/things/chat"] = {
         "post": {
             "tags": ["things"],
@@ -146,6 +154,24 @@ def test_the_client_is_clean_under_pyright_strict(out: Path, tmp_path: Path) -> 
         if d["severity"] == "error"
     ]
     assert errors == [], "\n".join(errors[:20])
+
+
+def test_methods_named_like_builtins_leave_the_client_clean_under_mypy_strict(
+    out: Path, tmp_path: Path
+) -> None:
+    """A helper's fuzzing: operations `str`, `int`, `float` beside others of their tag gave
+    98 mypy errors (the options' `max_retries: int`, `idempotency_key: str` read the method);
+    they read `_builtins.int` there now."""
+    snippet = tmp_path / "use.py"
+    snippet.write_text(
+        "import shadows\n"
+        "client = shadows.Client(base_url='http://127.0.0.1:9')\n"
+        "client.things.str(max_retries=1, idempotency_key='k', deadline=2.0)\n"
+        "client.things.float_and_wait(poll_timeout=1.0, poll_interval=0.5)\n"
+    )
+    assert_strict_mypy(out, snippet)
+    text = (out / "shadows" / "resources" / "things.py").read_text()
+    assert "max_retries: _builtins.int | NotGiven" in text
 
 
 def test_a_model_module_named_like_a_builtin_leaves_the_package_working(out: Path) -> None:

@@ -74,6 +74,9 @@ class ResourceClassView:
     children: list[ChildView] = field(default_factory=list)
     parts: list[PartView] = field(default_factory=list)
     mixin: bool = False  # a part: methods and their wrappers only
+    # `int`, `float`, `str` as the class's own annotations spell them: `_builtins.str` where a
+    # method is named `str` (mypy read the method there: "not valid as a type")
+    builtins: dict[str, str] = field(default_factory=lambda: {n: n for n in _OPTION_BUILTINS})
 
     @property
     def exports(self) -> list[str]:
@@ -82,6 +85,10 @@ class ResourceClassView:
             [self.name, self.async_name, *_wrapper_names((self.name, self.async_name))],
             key=export_key,  # ruff's RUF022 order: a tag `API` is `API` before `AsyncAPI`
         )
+
+
+# the builtins the resource template's own annotations name (the call options, `__getattr__`)
+_OPTION_BUILTINS = ("int", "float", "str")
 
 
 @dataclass
@@ -311,7 +318,8 @@ def _module(
                 op.pagination is not None,
                 results.expr(op.long_running.result) if op.long_running else None,
                 switch,
-                "str | NotGiven | None" if op.idempotency_nullable else "str | NotGiven",
+                f"{results.builtin('str')} | NotGiven"
+                + (" | None" if op.idempotency_nullable else ""),
             )
         )
     if any(op.long_running for op in ops):
@@ -333,7 +341,8 @@ def _module(
         f"Operations under {what} (part of it)." if mixin else f"Operations under {what}.",
         indent="    ",
     )
-    cls = ResourceClassView(sync_cls, async_cls, doc, methods, methods, mixin=mixin)
+    spelt = {name: results.builtin(name) for name in _OPTION_BUILTINS}
+    cls = ResourceClassView(sync_cls, async_cls, doc, methods, methods, mixin=mixin, builtins=spelt)
     return ResourceModuleView(
         imports.lines(module.count(".") + 1),
         type_checking,
