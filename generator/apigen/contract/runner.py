@@ -419,6 +419,12 @@ class _Run:
         self._literal = frozenset(
             str(k) for k in (paths if isinstance(paths, Mapping) else {}) if "{" not in str(k)
         )
+        # templated paths that differ only in their placeholders' names (`/v1/{jobName}`,
+        # `/v1/{name}`): OpenAPI forbids them, and a server routes both one way
+        shapes: dict[str, list[str]] = {}
+        for key in paths if isinstance(paths, Mapping) else {}:
+            shapes.setdefault(_TEMPLATE.sub("{}", split_key(str(key)).wire), []).append(str(key))
+        self._twins = frozenset(k for keys in shapes.values() if len(keys) > 1 for k in keys)
         self.baseline = Baseline.load(config.baseline)
         self.sandbox: RunningSandbox | None = None
         self.recorder = _Recorder()
@@ -618,6 +624,15 @@ class _Run:
                     case=case.label,
                 )
                 continue
+            if self._foreign_body(constant, case):
+                media = constant.body.media_type if constant.body else "?"
+                fail(
+                    "foreign_body",
+                    "spec",
+                    f"{FOREIGN_BODY} ({media}): the case drew {_short_repr(case.body)}",
+                    case=case.label,
+                )
+                continue
             if self._null_fields(op, constant, case):
                 fail(
                     "nullable_body",
@@ -806,7 +821,14 @@ class _Run:
                     f"{response.status_code}: {NO_SUCCESS}",
                     http=http,
                 )
-            elif (outside := self._drawn_outside_schema(op, case)) is not None:
+            elif op.path in self._twins:
+                fail(
+                    "path_twins",
+                    "spec",
+                    f"{response.status_code}: {TWIN_TEMPLATES}",
+                    http=http,
+                )
+            elif (outside := self._drawn_outside_schema(op, case, request)) is not None:
                 # schemathesis drew a text its own schema refuses (a pattern it reads otherwise,
                 # `{[0-9a-f]{4}...}`): the sandbox was right to refuse it
                 fail("drawn_invalid", "spec", f"{DRAWN_INVALID}: {outside}", http=http)
@@ -1105,6 +1127,22 @@ class _Run:
         kind = schema.get("type") if isinstance(schema, Mapping) else None
         return kind is not None and kind != "object"
 
+    @staticmethod
+    def _foreign_body(constant: Operation[Any], case: CaseInput) -> bool:
+        """A whole body in a media type that is neither JSON nor a form (`text/plain`, XML,
+        YAML...) drawn as an object, an array or null: the method takes that body encoded (text
+        or bytes), and the spec defines no text of such data (the client sent its JSON, which
+        Prism refuses as text). A number or a boolean has its text; a string is the text."""
+        body = constant.body
+        if body is None or not any(p.location == "body" for p in constant.params):
+            return False
+        media = body.media_type.split(";")[0].strip().lower()
+        if is_json_media(media) or "*" in media or media.startswith("multipart/"):
+            return False
+        if media == "application/x-www-form-urlencoded":
+            return False
+        return case.body is None or isinstance(case.body, Mapping | list)
+
     def _null_fields(
         self, op: ManifestOperation, constant: Operation[Any], case: CaseInput
     ) -> bool:
@@ -1401,15 +1439,26 @@ class _Run:
         # the sandbox's answer (`default_status`) is never a 1xx or a key that names no status
         return not isinstance(responses, Mapping) or default_status(responses) is None
 
-    def _drawn_outside_schema(self, op: ManifestOperation, case: CaseInput) -> str | None:
+    def _drawn_outside_schema(
+        self, op: ManifestOperation, case: CaseInput, request: httpx.Request
+    ) -> str | None:
         """The first text parameter of `case` its string schema refuses (as `name=value: why`),
-        else None."""
+        else None. A declared `Content-Length` header is checked against the body sent: the
+        method takes no argument for it (the length is the body's), so a drawn body longer than
+        its `maximum` breaks the spec's own bound (here.com's tracking shadows)."""
         containers = {
             "path": case.path,
             "query": case.query,
             "header": case.headers,
             "cookie": case.cookies,
         }
+        length = self._declared_length(op)
+        sent = request.headers.get("content-length")
+        if length is not None and sent is not None and sent.isdigit():
+            errors = self.view.errors(length, int(sent))
+            if errors and not errors[0].startswith(UNUSABLE):
+                why = errors[0].partition(": ")[2]
+                return f"header content-length={sent} (the body sent): {why}"
         for p in self.view.parameters(op.path, op.method.lower()):
             value = containers.get(p.location, {}).get(p.name)
             if not isinstance(value, str) or p.content_type or p.schema.get("type") != "string":
@@ -1417,6 +1466,25 @@ class _Run:
             errors = self.view.errors(p.schema, value)
             if errors and not errors[0].startswith(UNUSABLE):
                 return f"{p.location} {p.name}={value!r}: {errors[0].partition(': ')[2]}"
+        return None
+
+    def _declared_length(self, op: ManifestOperation) -> Mapping[str, Any] | None:
+        """The schema of a `Content-Length` header parameter the operation (or its path)
+        declares, else None (`SpecView.parameters` leaves such transport headers out)."""
+        item = self.view.deref(self.view.document.get("paths", {}).get(op.path, {}))
+        raw = [
+            *(item.get("parameters", []) if isinstance(item, Mapping) else []),
+            *self.view.operation(op.path, op.method.lower()).get("parameters", []),
+        ]
+        for declared in reversed(raw):  # the operation's wins
+            p = self.view.deref(declared)
+            if (
+                isinstance(p, Mapping)
+                and p.get("in") == "header"
+                and str(p.get("name", "")).lower() == "content-length"
+            ):
+                schema = self.view.deref(p.get("schema", {}))
+                return schema if isinstance(schema, Mapping) else None
         return None
 
     def _only_errors_declared(self, op: ManifestOperation, status: int) -> bool:
@@ -1680,6 +1748,14 @@ UNTYPED_RESPONSE = (
 # schemathesis' InvalidSchema for a schema that is valid: it cannot read it, the body is checked
 SCHEMA_MISREAD = "schemathesis cannot read this valid schema"
 
+# A whole body in a media type other than JSON or a form (`text/plain`, XML, YAML) whose schema
+# is an object or an array (or admits null): the client takes the encoded document, the spec
+# defines no text of the data, and the case drew data.
+FOREIGN_BODY = (
+    "the spec declares a request body holding data in a media type other than JSON or a form; "
+    "the client takes it encoded (text or bytes)"
+)
+
 # A whole request body of `nullable: true` (3.0) may be `null`; a method taking the object's
 # properties as arguments has no spelling for it.
 NULL_BODY = "the spec makes the whole request body nullable"
@@ -1703,6 +1779,14 @@ NO_BODY_ALLOWED = "the spec documents content for a status that cannot carry a b
 # can send it (httpx refuses it before connecting), and no server could read it.
 ILLEGAL_HEADER_NAME = "the spec's header parameter name is not an HTTP field name (RFC 9110)"
 SHADOWED_PATH = "a path value the spec's schema admits routes to another operation's path"
+
+# OpenAPI: "Templated paths with the same hierarchy but different templated names MUST NOT
+# exist" (`/v1/{jobName}` beside `/v1/{name}`); a server routes both to one of them.
+TWIN_TEMPLATES = (
+    "the spec declares another path that differs from this one only in its placeholders' "
+    "names, which OpenAPI forbids: the server may have routed the request to the other"
+)
+_TEMPLATE = re.compile(r"\{[^{}/]*\}")
 
 
 def _illegal_header(error: BaseException | None) -> str | None:

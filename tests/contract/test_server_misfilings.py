@@ -1,0 +1,176 @@
+"""A helper's Prism sweep (seeds 285-287): three kinds of 4xx answers filed as the server's
+were the spec's. A fake server answers as Prism did:
+- a `text/plain` body whose schema is an object (netatmo): the client sent the drawn object's
+  JSON, Prism refused it as text; the spec defines no text of an object (`foreign_body`, filed
+  before sending);
+- a declared `Content-Length` header with `maximum: 20` (here.com's tracking shadows) beside a
+  body whose `minLength` makes it longer: the method takes no argument for the length, so the
+  spec's own bounds contradict each other (`drawn_invalid`);
+- `/v1/{jobName}` beside `/v1/{name}` (storagetransfer), which OpenAPI forbids: Prism routed
+  both to one (`path_twins`)."""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from apigen.contract import ContractConfig, RunReport, run_contract
+from tests.builds import build_into
+
+OK = {"200": {"description": "ok", "content": {"application/json": {"schema": {"type": "object"}}}}}
+BAD = {"description": "bad", "content": {"application/json": {"schema": {"type": "object"}}}}
+SPEC: dict[str, Any] = {
+    "openapi": "3.0.3",
+    "info": {"title": "misfilings", "version": "1"},
+    "paths": {
+        "/schedule": {
+            "post": {
+                "operationId": "createSchedule",
+                "requestBody": {
+                    "required": True,
+                    "content": {
+                        "text/plain": {
+                            "schema": {
+                                "type": "object",
+                                "properties": {"name": {"type": "string"}},
+                            }
+                        }
+                    },
+                },
+                "responses": {**OK, "422": BAD},
+            }
+        },
+        "/shadow": {
+            "put": {
+                "operationId": "putShadow",
+                "parameters": [
+                    {
+                        "in": "header",
+                        "name": "content-length",
+                        "required": True,
+                        "schema": {"type": "number", "minimum": 0, "maximum": 20},
+                    }
+                ],
+                "requestBody": {
+                    "required": True,
+                    "content": {
+                        "application/json": {
+                            "schema": {
+                                "type": "object",
+                                "required": ["payload"],
+                                "properties": {"payload": {"type": "string", "minLength": 30}},
+                            }
+                        }
+                    },
+                },
+                "responses": {**OK, "400": BAD},
+            }
+        },
+        "/v1/{jobName}": {
+            "get": {
+                "operationId": "getJob",
+                "parameters": [
+                    {
+                        "in": "path",
+                        "name": "jobName",
+                        "required": True,
+                        "schema": {"type": "string"},
+                    }
+                ],
+                "responses": {**OK, "400": BAD},
+            }
+        },
+        "/v1/{name}": {
+            "get": {
+                "operationId": "getOperation",
+                "parameters": [
+                    {"in": "path", "name": "name", "required": True, "schema": {"type": "string"}}
+                ],
+                "responses": {**OK, "400": BAD},
+            }
+        },
+    },
+}
+
+
+class Api(BaseHTTPRequestHandler):
+    """Refuses what Prism refused: a text body that is JSON, a body past 20 bytes, and every
+    `/v1/` request (routed to the other twin, whose query did not match)."""
+
+    def _answer(self) -> None:
+        length = int(self.headers.get("Content-Length") or 0)
+        body = self.rfile.read(length)
+        status = 200
+        if self.path.startswith("/v1/") or length > 20:
+            status = 400
+        elif self.path == "/schedule" and body.startswith(b"{"):
+            status = 422
+        data = json.dumps({} if status == 200 else {"error": "refused"}).encode()
+        self.send_response(status)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+    do_GET = do_PUT = do_POST = _answer
+
+    def log_message(self, *args: Any) -> None:
+        pass
+
+
+@pytest.fixture(scope="module")
+def url() -> Iterator[str]:
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Api)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.fixture(scope="module")
+def report(url: str, tmp_path_factory: pytest.TempPathFactory) -> RunReport:
+    root = tmp_path_factory.mktemp("misfilings")
+    spec = root / "misfilings.json"
+    spec.write_text(json.dumps(SPEC))
+    build_into(spec, root / "out", name="misfilings")
+    config = ContractConfig(
+        root / "out", spec=spec, base_url=url, mock=True, max_examples=3, variants=("sync",)
+    )
+    return run_contract(config)
+
+
+def _kinds(report: RunReport, operation_id: str) -> set[tuple[str, str]]:
+    op = next(o for o in report.operations if o.operation_id == operation_id)
+    return {(f.klass, f.check) for f in op.failures}
+
+
+def test_an_object_drawn_for_a_text_body_is_the_spec_s(report: RunReport) -> None:
+    assert _kinds(report, "createSchedule") == {("spec", "foreign_body")}
+
+
+def test_a_body_past_its_declared_content_length_is_the_spec_s(report: RunReport) -> None:
+    assert _kinds(report, "putShadow") == {("spec", "drawn_invalid")}
+
+
+def test_twin_templated_paths_are_the_spec_s(report: RunReport) -> None:
+    assert _kinds(report, "getJob") == _kinds(report, "getOperation") == {("spec", "path_twins")}
+
+
+def test_the_runner_still_files_a_plain_refusal_as_the_server_s(url: str, tmp_path: Path) -> None:
+    document = json.loads(json.dumps(SPEC))
+    del document["paths"]["/v1/{name}"]  # no twin: the refusal is the server's
+    spec = tmp_path / "single.json"
+    spec.write_text(json.dumps(document))
+    build_into(spec, tmp_path / "out", name="single")
+    config = ContractConfig(
+        tmp_path / "out", spec=spec, base_url=url, mock=True, max_examples=3, variants=("sync",)
+    )
+    assert _kinds(run_contract(config), "getJob") == {("sandbox", "sandbox_rejected")}
