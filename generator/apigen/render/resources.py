@@ -64,6 +64,10 @@ class FactoryView:
         return (self.imports, self.responses) == (other.imports, other.responses)
 
 
+# the builtins the resource template's own annotations name (the call options, `__getattr__`)
+_OPTION_BUILTINS: tuple[str, ...] = ("int", "float", "str")
+
+
 @dataclass
 class ResourceClassView:
     name: str
@@ -85,10 +89,6 @@ class ResourceClassView:
             [self.name, self.async_name, *_wrapper_names((self.name, self.async_name))],
             key=export_key,  # ruff's RUF022 order: a tag `API` is `API` before `AsyncAPI`
         )
-
-
-# the builtins the resource template's own annotations name (the call options, `__getattr__`)
-_OPTION_BUILTINS = ("int", "float", "str")
 
 
 @dataclass
