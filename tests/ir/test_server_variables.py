@@ -153,3 +153,39 @@ def test_a_server_url_s_query_and_fragment_are_left_out_with_a_warning() -> None
     assert warning.pointer == "#/servers/0/url" and "default_query" in str(warning.action)
     op_server = api_of(_doc({"url": "https://x.test/v1"}, [{"url": "https://y.test/v2?a=1"}]))
     assert [op.server for op in op_server.operations] == ["https://y.test/v2"]
+
+
+def test_a_host_variable_s_default_that_ends_the_host_is_none_with_a_warning() -> None:
+    """A helper's fuzzing: `https://{env}.example.com` with `default: evil.test#` (outside its
+    `enum` too) passed silently, and `Client()` then failed (a base URL with a fragment); with
+    `evil.test/` every request would go to `evil.test`. Such a default is none (the client asks
+    for `base_url=`), and both faults are warned where they are."""
+    from apigen.diagnostics import Report
+
+    for default, breaks in [("evil.test#", "#"), ("evil.test/", "/"), ("a@evil.test", "@")]:
+        report = Report()
+        server = {
+            "url": "https://{env}.example.com",
+            "variables": {"env": {"default": default, "enum": ["prod", "staging"]}},
+        }
+        api = api_of(_doc(server), report)
+        assert "evil" not in api.base_url, default
+        found = {(d.pointer, d.message) for d in report.items if d.kind == "servers"}
+        where = "#/servers/0/variables/env/default"
+        assert (
+            where,
+            f"server variable 'env': default {default!r} is not one of its enum",
+        ) in found
+        assert any(p == where and f"holds {breaks!r}" in m for p, m in found), found
+    report = Report()  # a path after the host: `/` is the path's start, as written
+    api = api_of(
+        _doc(
+            {
+                "url": "https://{server}{basePath}",
+                "variables": {"server": {"default": "api.test"}, "basePath": {"default": "/v2"}},
+            }
+        ),
+        report,
+    )
+    assert api.base_url == "https://api.test/v2"
+    assert not [d for d in report.items if d.kind == "servers"]

@@ -12,6 +12,7 @@ from urllib.parse import urljoin, urlsplit
 
 from .. import naming
 from ..diagnostics import Report
+from ..spec.pointer import escape
 from .nodes import JSON_OBJECT, ServerDef, ServerVariableDef
 
 _VAR = re.compile(r"\{([^{}]+)\}")
@@ -27,7 +28,9 @@ def _default(var: Any) -> str | None:
 def server_url(server: Mapping[str, Any], keep: frozenset[str] = frozenset()) -> str:
     """A Server Object's URL with each variable replaced by its default (those in `keep` stay
     `{name}`), without a query or fragment: joined with a path, a query would swallow it
-    (`/v1?tenant=9/pets`), so the runtime refuses a base URL with one (`base_url` warns)."""
+    (`/v1?tenant=9/pets`), so the runtime refuses a base URL with one (`base_url` warns). A
+    default that would end the host it stands in (`_host_break`) is none: `https://{env}.api.test`
+    with `evil.test#` is a request to `evil.test` (`base_url` warns)."""
     url = _without_query(str(server.get("url") or ""))
     variables = server.get("variables")
     variables = variables if isinstance(variables, JSON_OBJECT) else {}
@@ -36,9 +39,28 @@ def server_url(server: Mapping[str, Any], keep: frozenset[str] = frozenset()) ->
         if m.group(1) in keep:
             return m.group(0)
         default = _default(variables.get(m.group(1)))
+        if default is not None and _host_break(url, m.group(1), default) is not None:
+            default = None
         return m.group(0) if default is None else default
 
     return _VAR.sub(substitute, url)
+
+
+def _host_break(template: str, name: str, default: str) -> str | None:
+    """What in `default` ends the host it stands in, when `name` is a variable of the
+    template's authority (`https://{env}.api.test`): `?`, `#`, `@`, a backslash or a space; a
+    `/` where the host goes on after it (`{env}.api.test`, not `{server}{basePath}`). RFC 3986
+    §3.2: the request would go to another host (`evil.test#` makes `https://evil.test`)."""
+    rest = template.split("://", 1)[1] if "://" in template else ""
+    authority = re.split(r"[/?#]", rest, maxsplit=1)[0]
+    for m in _VAR.finditer(authority):
+        if m.group(1) != name:
+            continue
+        tail = _VAR.split(authority[m.end() :], maxsplit=1)[0]  # literal text after it
+        found = re.search(r"[?#@\\\s]" + ("|/" if tail else ""), default)
+        if found is not None:
+            return found.group(0)
+    return None
 
 
 def _without_query(url: str) -> str:
@@ -232,6 +254,7 @@ def base_url(document: Mapping[str, Any], report: Report, file: str) -> str:
             kind="servers",
             action="left out of the base URL; pass its parameters with default_query=",
         )
+    _warn_defaults(_root(document), at, report, file)
     if OTHER_SCHEME.match(url):
         report.warn(
             file,
@@ -260,6 +283,36 @@ def base_url(document: Mapping[str, Any], report: Report, file: str) -> str:
             action="the client has no usable default base URL; pass base_url=",
         )
     return root_server_url(document)
+
+
+def _warn_defaults(server: Mapping[str, Any], at: str, report: Report, file: str) -> None:
+    """A variable's default outside its `enum` (OpenAPI: it MUST be one of them), and one
+    that would end the host it stands in (`server_url` leaves such a default out)."""
+    variables = server.get("variables")
+    template = _without_query(str(server.get("url") or ""))
+    for name, var in (variables if isinstance(variables, JSON_OBJECT) else {}).items():
+        default = _default(var)
+        if default is None:
+            continue
+        where = f"{at}/variables/{escape(str(name))}/default"
+        enum = var.get("enum")
+        if isinstance(enum, list) and enum and default not in [str(v) for v in enum]:
+            report.warn(
+                file,
+                where,
+                f"server variable {name!r}: default {default!r} is not one of its enum",
+                kind="servers",
+                action="the default is used as written",
+            )
+        if (found := _host_break(template, str(name), default)) is not None:
+            report.warn(
+                file,
+                where,
+                f"server variable {name!r} stands in the host, and its default {default!r} "
+                f"holds {found!r}, which would send requests to another host",
+                kind="servers",
+                action="the client has no usable default base URL; pass base_url=",
+            )
 
 
 def _is_url(url: str) -> bool:
