@@ -28,6 +28,7 @@ from .schemas import SchemaConverter
 from .security import (
     bearer_merges,
     build_security,
+    credential_params,
     drop_signature_params,
     tls_schemes,
     token_endpoints_on_the_server,
@@ -116,6 +117,7 @@ def build_api(
     custom.check_long_running(ops, opts, report)
     schemes, default_security = custom.apply_security(schemes, default_security, ops, opts, report)
     drop_signature_params(ops, schemes, default_security)
+    credential_params(ops, schemes, default_security)
     hooks = build_webhooks(document, schemas)
     unions.name_returned_unions(ops, resources, schemas)
     requests = usage.mark_request_only(

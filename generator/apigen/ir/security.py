@@ -493,6 +493,43 @@ def drop_signature_params(
             ]
 
 
+def credential_params(
+    ops: list[OperationDef],
+    schemes: list[SecuritySchemeDef],
+    default: tuple[tuple[str, ...], ...],
+) -> None:
+    """A parameter that is also an API key scheme's (`in: query, name: key` beside an `apiKey`
+    scheme `key` in query; header names alike in any case) is optional: left out, the client's
+    credential fills it (the runtime sends a value already there instead of the key), so a
+    call need not pass the key the client holds (it had to, and the credential was never
+    sent). Swagger 2.0 specs often declare both."""
+    keys = {
+        s.name: (
+            str(s.options.get("location")),
+            str(s.options.get("name")),
+            next(iter(s.credentials.values()), "api_key"),
+        )
+        for s in schemes
+        if s.kind == "ApiKey"
+    }
+    if not keys:
+        return
+    for op in ops:
+        alternatives = op.security if op.security is not None else default
+        held = {keys[n] for alt in alternatives for n in alt if n in keys}
+        for location, name, argument in held:
+            for p in op.params:
+                same = (
+                    p.wire_name.lower() == name.lower()
+                    if location == "header"
+                    else (p.wire_name == name)
+                )
+                if p.location == location and same and p.required:
+                    p.required = False
+                    note = f"Left out, the client's `{argument}` credential is sent."
+                    p.doc = f"{p.doc} {note}".strip()
+
+
 def token_endpoints_on_the_server(schemes: list[SecuritySchemeDef], server_url: str) -> None:
     """A token (or refresh) endpoint on the API's own origin is kept as its path: the runtime
     resolves it against the client's `base_url`, so a client pointed at a staging host or a
