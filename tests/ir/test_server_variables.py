@@ -189,3 +189,25 @@ def test_a_host_variable_s_default_that_ends_the_host_is_none_with_a_warning() -
     )
     assert api.base_url == "https://api.test/v2"
     assert not [d for d in report.items if d.kind == "servers"]
+
+
+def test_an_operation_or_path_server_that_is_no_url_is_warned_and_left_out() -> None:
+    """A helper's fuzzing: `servers: [{url: "http://[::1/p"}]` on a path item (or a port past
+    65535 on an operation) passed silently, and every call failed with httpx's `InvalidURL`;
+    the root server's equivalent was warned."""
+    from apigen.diagnostics import Report
+
+    for bad in ("http://[::1/p", "https://x.test:99999/v2"):
+        report = Report()
+        document = _doc({"url": "https://x.test/v1"}, [{"url": bad}])
+        document["paths"]["/ping"]["servers"] = [{"url": bad}]  # the operation's wins
+        api = api_of(document, report)
+        assert [op.server for op in api.operations] == [None], bad
+        (warning,) = [d for d in report.items if d.kind == "servers"]
+        assert warning.pointer == "#/paths/~1ping/get/servers/0/url" and bad in warning.message
+        del document["paths"]["/ping"]["get"]["servers"]
+        report = Report()
+        api_of(document, report)
+        assert [d.pointer for d in report.items if d.kind == "servers"] == [
+            "#/paths/~1ping/servers/0/url"
+        ]

@@ -289,7 +289,7 @@ class OperationBuilder:
         path_item = deref(self.document, resolve_pointer(self.document, item_pointer(op.pointer)))
         params = self._parameters(op, hint, module)
         fields, op.body = self._body(op, node, hint, module)
-        op.server = self._server(node, path_item)
+        op.server = self._server(op, node, path_item)
         op.params = _disambiguate(params, fields)
         op.idempotency_header = next(
             (
@@ -329,16 +329,25 @@ class OperationBuilder:
             )
             op.security = alternatives or ((),)  # `security: []` means anonymous access
 
-    def _server(self, node: Mapping[str, Any], path_item: Any) -> str | None:
+    def _server(self, op: OperationDef, node: Mapping[str, Any], path_item: Any) -> str | None:
         """The operation's server (else the path item's) when it differs from the root one.
 
         OpenAPI: operation `servers` override path-item `servers`, which override the root's;
         the first server is used (ir/servers.operation_server). An empty list overrides
-        nothing."""
-        for owner in (node, path_item):
+        nothing; one that is no URL is warned, and the operation stays on the root server."""
+        for owner, at in ((node, op.pointer), (path_item, item_pointer(op.pointer))):
             servers = owner.get("servers") if isinstance(owner, JSON_OBJECT) else None
             if isinstance(servers, list) and servers and isinstance(servers[0], JSON_OBJECT):
-                return operation_server(self.document, servers)
+
+                def no_url(url: str, at: str = at) -> None:
+                    self.schemas.warn(
+                        f"{at}/servers/0/url",
+                        f"server URL {url!r} is no URL",
+                        "servers",
+                        "the operation is sent to the client's base URL",
+                    )
+
+                return operation_server(self.document, servers, no_url)
         return None
 
     def _parameters(self, op: OperationDef, hint: list[str], module: str) -> list[ParamDef]:

@@ -6,7 +6,7 @@ the URL keeps its `{name}` there (`ServerDef.template`), the runtime fills it.""
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
@@ -195,11 +195,13 @@ def _part(template: str, name: str, default: str) -> str:
     return "host"
 
 
-def operation_server(document: Mapping[str, Any], servers: Any) -> str | None:
+def operation_server(
+    document: Mapping[str, Any], servers: Any, no_url: Callable[[str], None] | None = None
+) -> str | None:
     """An operation's (or path item's) `servers`: the first http(s) or relative one's URL,
     variables at their defaults, a relative one resolved against the root server with the root's variables kept
     as `{name}` (the client fills them as for the root); None when it is the root server, not
-    http(s), or no URL."""
+    http(s), or no URL (then handed to `no_url`: every call failed with httpx's `InvalidURL`)."""
     if not isinstance(servers, list):
         return None
     # the first an HTTP client calls, as for the root (`root_index`): a `wss://` one listed
@@ -224,12 +226,18 @@ def operation_server(document: Mapping[str, Any], servers: Any) -> str | None:
             url = urljoin("https://" + rest + "/", relative).rstrip("/")
             url = scheme + "://" + url.removeprefix("https://")
     except ValueError:  # no URL (`https://[x]/`: a bracketed host that is no IP)
+        if no_url is not None:
+            no_url(relative)
         return None
     variables = _root(document)["variables"] if names else {}
     defaults = {marker: _default(variables[n]) for marker, n in zip(markers, names, strict=True)}
     if url == root or _fill(url, defaults) == _fill(root, defaults):
         return None  # the root server (spelled out with its defaults): nothing to override
     if not re.match(r"^https?://", _fill(url, defaults), re.IGNORECASE):
+        return None
+    if not _is_url(_fill(url, defaults)):  # `http://[::1/p`, a port past 65535
+        if no_url is not None:
+            no_url(relative)
         return None
     return _fill(url, markers)
 
