@@ -8,6 +8,7 @@ import re
 import uuid
 from collections.abc import Callable, Mapping
 from typing import Any, cast
+from urllib.parse import quote
 
 import httpx
 
@@ -406,11 +407,24 @@ _PLACEHOLDER = re.compile(r"\{([^{}/]+)\}")
 
 @functools.lru_cache(maxsize=4096)
 def _compiled(template: str) -> tuple[tuple[str, tuple[str, ...]], ...]:
-    """``template``'s segments, each with its placeholder split (empty: a literal segment)."""
-    return tuple(
-        (part, tuple(_PLACEHOLDER.split(part)) if _PLACEHOLDER.search(part) else ())
-        for part in template.split("/")
-    )
+    """``template``'s segments, each with its placeholder split (empty: a literal segment; its
+    text as sent, ``_literal``)."""
+    out: list[tuple[str, tuple[str, ...]]] = []
+    for part in template.split("/"):
+        if not _PLACEHOLDER.search(part):
+            out.append((_literal(part), ()))
+            continue
+        pieces = _PLACEHOLDER.split(part)
+        out.append((part, tuple(p if i % 2 else _literal(p) for i, p in enumerate(pieces))))
+    return tuple(out)
+
+
+def _literal(text: str) -> str:
+    """A path template's own text as a request target may carry it (RFC 3986 ``pchar``): a
+    ``|``, ``\\``, ``^`` or ``"`` in a spec's path went out raw (servers such as Tomcat refuse
+    them with a 400; a space or non-ASCII text httpx encoded itself). ``%`` is kept: the spec
+    may have written an escape already."""
+    return quote(text, safe="!$&'()*+,;=:@%") if text else text
 
 
 _SEPARATORS = frozenset("._~-")  # unreserved: what ``quote`` leaves as it is
