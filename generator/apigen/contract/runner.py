@@ -576,6 +576,17 @@ class _Run:
                 # or a keyword it does not support: the spec is not at fault, nothing was
                 # checked (a helper's sweep found these filed as the spec's)
                 result.skipped = why
+            elif type(exc).__name__ == "UnsatisfiableSchema" and (
+                held := self._required_read_only(op, constant)
+            ):
+                # schemathesis leaves readOnly properties out of a request and keeps them
+                # required: no body (PagerDuty's `TeamReference`, `allOf` of a readOnly `id`
+                # and `required: [id]`); OpenAPI 3.0 reads that `required` as the response's
+                # only, so the spec is valid
+                result.skipped = (
+                    f"schemathesis draws no request body: it leaves the readOnly property {held}"
+                    " out but keeps it required (OpenAPI 3.0: required in responses only)"
+                )
             else:  # unsatisfiable, or no valid OpenAPI: the spec's
                 fail("generation", "spec", why)
             result.seconds = time.perf_counter() - started
@@ -1142,6 +1153,45 @@ class _Run:
         if media == "application/x-www-form-urlencoded":
             return False
         return case.body is None or isinstance(case.body, Mapping | list)
+
+    def _required_read_only(self, op: ManifestOperation, constant: Operation[Any]) -> str:
+        """A property the request body's schema (or one it holds) both requires and makes
+        readOnly, as `Schema/name` ('' when none): properties and `required` read across
+        `allOf`, nested objects, items and `oneOf`/`anyOf` members followed (bounded)."""
+        body = self.view.request_body(op.path, op.method) or {}
+        content = body.get("content") if isinstance(body, Mapping) else None
+        media = constant.body.media_type if constant.body is not None else ""
+        entry = self.view.deref((content or {}).get(media, {})) if content else {}
+        stack: list[tuple[Any, str, int]] = [
+            (entry.get("schema") if isinstance(entry, Mapping) else None, "body", 0)
+        ]
+        seen: set[int] = set()
+        while stack:
+            raw, where, depth = stack.pop()
+            ref = raw.get("$ref") if isinstance(raw, Mapping) else None
+            schema = self.view.deref(raw)
+            if not isinstance(schema, Mapping) or id(schema) in seen or depth > 12:
+                continue
+            seen.add(id(schema))
+            where = str(ref).rpartition("/")[2] if isinstance(ref, str) else where
+            parts = [schema, *(self.view.deref(m) for m in schema.get("allOf") or [])]
+            props: dict[str, Any] = {}
+            required: set[str] = set()
+            for part in parts:
+                if isinstance(part, Mapping):
+                    props.update(part.get("properties") or {})
+                    required.update(
+                        str(n) for n in part.get("required") or [] if isinstance(n, str)
+                    )
+            for name in sorted(required & set(props)):
+                if (self.view.deref(props[name]) or {}).get("readOnly") is True:
+                    return f"{where}/{name}"
+            for part in parts:
+                if isinstance(part, Mapping):
+                    nested = [*(part.get("properties") or {}).values(), part.get("items")]
+                    nested += [*(part.get("oneOf") or []), *(part.get("anyOf") or [])]
+                    stack += [(n, where, depth + 1) for n in nested if isinstance(n, Mapping)]
+        return ""
 
     def _null_fields(
         self, op: ManifestOperation, constant: Operation[Any], case: CaseInput
