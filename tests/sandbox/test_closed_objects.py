@@ -110,6 +110,8 @@ def test_a_required_property_the_object_closes_off_is_reported_as_the_spec_s() -
     ExampleGenerator(_doc()).generate({"$ref": "#/components/schemas/Page"}, notes=notes)
     assert len(notes) == 1
     assert "admits no value: it requires 'pageNumber', which its own schema forbids" in notes[0]
+    # named where it is closed (a helper's sweep: the note named the `Paging` it merged)
+    assert notes[0].startswith("an object in #/components/schemas/Page admits"), notes[0]
     reply = Sandbox(_doc()).handle("GET", "/page")
     assert reply.status == 200
     assert "requires 'pageNumber'" in reply.headers[SPEC_PROBLEM_HEADER]

@@ -1045,6 +1045,22 @@ class ExampleGenerator:
 
     # -- containers -----------------------------------------------------------------------
 
+    def _closing(self, stack: tuple[str, ...]) -> str:
+        """The schema that closes an object (`additionalProperties: false`), among those the
+        draw entered: the note named the last `allOf` member merged (codat's `PagingInfo`),
+        which only required the property the outer schema forbids."""
+        for ref in reversed(stack):
+            try:
+                target = self.resolver.lookup(ref)
+            except RefError:
+                continue
+            if isinstance(target, Mapping) and False in (
+                target.get("additionalProperties"),
+                target.get("unevaluatedProperties"),
+            ):
+                return ref
+        return next((r for r in reversed(stack)), "the response schema")
+
     def _object(
         self,
         schema: Schema,
@@ -1077,7 +1093,7 @@ class ExampleGenerator:
                     room -= 1
             out[name] = self._gen(sub, ctx, depth + 1, stack, cut, name, 0)
         if facts.closed and ctx.notes is not None:
-            where = next((r for r in reversed(stack)), "the response schema")
+            where = self._closing(stack)
             ctx.notes.extend(
                 f"an object in {where} admits no value: it requires {name!r}, which its own"
                 " schema forbids"
