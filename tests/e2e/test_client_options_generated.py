@@ -189,6 +189,28 @@ def test_the_types_the_client_takes_are_exported(pkg: ModuleType) -> None:
     assert client.max_retries == 2
 
 
+def test_an_httpx_client_with_the_client_s_defaults_is_exported(pkg: ModuleType) -> None:
+    """A helper's SDK review: a caller's `http_client=httpx.Client(proxy=...)` lost the
+    client's pool size, TLS context and timeout, with no way to keep them (openai-python
+    exports `DefaultHttpxClient`)."""
+    import httpx
+
+    for name in ("DefaultHttpxClient", "DefaultAsyncHttpxClient"):
+        assert name in pkg.__all__ and getattr(pkg, name) is getattr(pkg._runtime, name)
+    seen: list[httpx.Request] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        seen.append(request)
+        return httpx.Response(200, json={"id": 1, "name": "Rex"})
+
+    http = pkg.DefaultHttpxClient(transport=httpx.MockTransport(handler))
+    assert http.timeout == httpx.Timeout(60.0, connect=5.0)
+    with pkg.Client(api_key="k", base_url="https://api.test", http_client=http) as client:
+        client.pets.get(pet_id=1)
+    assert seen[0].url.host == "api.test" and not http.is_closed  # the caller's, left open
+    http.close()
+
+
 def test_the_types_methods_return_are_exported(out: Path, tmp_path: Path) -> None:
     """A helper's review: `page: SyncPage[Pet] = client.pets.list()` needed
     `from <package>._runtime import SyncPage` (a private module), as did the verifiers'

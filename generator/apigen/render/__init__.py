@@ -95,6 +95,9 @@ _LAZY_HELPERS = (
     "RateWarning",
     "RetryPolicy",
     "RetryStrategy",  # (the README: `retry=` takes a custom one)
+    # an httpx client with the client's own defaults, for `http_client=` (a proxy, a transport)
+    "DefaultHttpxClient",
+    "DefaultAsyncHttpxClient",
     # the types methods return and verifiers raise, for the caller's own annotations
     # (`page: SyncPage[Pet] = client.pets.list()`) without `<package>._runtime`
     "SyncPage",
