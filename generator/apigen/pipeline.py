@@ -188,6 +188,8 @@ RESERVED_CLIENT = frozenset(
         "timeout",
         "wait_for",
         "with_options",
+        "with_raw_response",  # `client.with_raw_response.<resource>.<method>(...)`
+        "with_streaming_response",
     }
 )
 # Generated on every resource; the base classes have no public attribute of their own.

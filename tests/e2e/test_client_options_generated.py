@@ -231,3 +231,35 @@ def test_the_types_methods_return_are_exported(out: Path, tmp_path: Path) -> Non
         "    print(verify_standard_webhook)\n"
     )
     assert_strict_mypy(out, snippet)
+
+
+def test_the_client_reaches_every_resource_s_raw_and_streamed_methods(
+    pkg: ModuleType, out: Path, tmp_path: Path
+) -> None:
+    """openai-python's spelling, `client.with_raw_response.<resource>.<method>(...)`, beside
+    the resource's own `client.<resource>.with_raw_response.<method>(...)` (a helper's SDK
+    review: only the latter existed). Typed: mypy strict reads `RawResponse[Pet]`."""
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        body = {"id": 1, "name": "Rex"}
+        return httpx.Response(200, json=body, headers={"x-request-id": "req_1"})
+
+    http = httpx.Client(transport=httpx.MockTransport(handler))
+    client = pkg.Client(api_key="k", base_url="https://api.test", http_client=http)
+    raw = client.with_raw_response.pets.get(pet_id=1)
+    assert (raw.status_code, raw.request_id, raw.parse().name) == (200, "req_1", "Rex")
+    assert client.with_raw_response.pets is client.pets.with_raw_response
+    with client.with_streaming_response.pets.get(pet_id=1) as streamed:
+        assert streamed.json() == {"id": 1, "name": "Rex"}
+    snippet = tmp_path / "raw.py"
+    snippet.write_text(
+        "from optpkg import AsyncClient, Client\n"
+        "from optpkg.models import Pet\n"
+        "from optpkg._runtime import RawResponse\n"
+        "def sync(client: Client) -> RawResponse[Pet]:\n"
+        "    return client.with_raw_response.pets.get(pet_id=1)\n"
+        "async def run(client: AsyncClient) -> Pet:\n"
+        "    async with client.with_streaming_response.pets.get(pet_id=1) as streamed:\n"
+        "        return await streamed.parse()\n"
+    )
+    assert_strict_mypy(out, snippet)

@@ -458,7 +458,12 @@ def _client_view(api: Api, dist: Distribution) -> dict[str, Any]:
     resources: list[tuple[str, str, str, str]] = []
     for attr, r in api.resources.items():
         module = "." + r.module
-        type_imports.append(f"from {module} import {r.async_class_name}, {r.class_name}")
+        names = [
+            f"{cls}{kind}"
+            for cls in (r.async_class_name, r.class_name)
+            for kind in ("", "WithRawResponse", "WithStreamingResponse")
+        ]
+        type_imports.append(f"from {module} import {', '.join(sorted(names, key=member_key))}")
         resources.append((attr, module, r.class_name, r.async_class_name))
     alts = ", ".join(
         "(" + "".join(f"{literal(n)}, " for n in alt) + ")" for alt in api.default_security
