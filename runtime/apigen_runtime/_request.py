@@ -181,8 +181,10 @@ class Prepared(Struct):
     def _drop_defaults(self, request: httpx.Request) -> None:
         """Take the omitted headers out of the built request too: building merges in the
         caller's own ``http_client``'s headers (its ``User-Agent``, a team header), which
-        ``extra_headers={name: omit}`` drops as it drops the client's."""
-        for name in self.omitted:
+        ``extra_headers={name: omit}`` drops as it drops the client's. The body's framing and
+        ``Host`` stay: without them no request can be sent (h11 refused it, raising no
+        ``APIError``)."""
+        for name in self.omitted - _FRAMING:
             request.headers.pop(name, None)
 
     def _anonymous(self, request: httpx.Request, url: str) -> None:
@@ -384,6 +386,8 @@ def _key_body(
 
 
 _DOT_SEGMENTS = frozenset({"", ".", ".."})
+# what the transport needs to send a request at all: never dropped by ``omit``
+_FRAMING = frozenset({"content-length", "transfer-encoding", "host"})
 
 
 def _spanning(py_name: str, value: str) -> str:
