@@ -66,12 +66,13 @@ SENSITIVE_QUERY = frozenset(
         "signature",
         "sig",
         "auth",
-        "code",  # an OAuth authorization code (RFC 6749 4.1.2), redeemable for a token
         "jwt",
-        "session",
         "subscription-key",  # Azure API Management's key, in a query
     }
 )
+# Logged as redacted, but not scrubbed from error messages: common words too (Stripe's
+# `promotion_codes?code=SUMMER`), whose value a server's message may well repeat.
+_LOGGED_QUERY = frozenset({"code", "session"})  # (an OAuth authorization code: RFC 6749 4.1.2)
 SENSITIVE_FIELDS = frozenset(
     {
         "password",
@@ -124,7 +125,17 @@ def _secret_header(name: str, extra: Collection[str]) -> bool:
     if name in SENSITIVE_HEADERS or name in extra or any(p in name for p in _SENSITIVE_PARTS):
         return True
     words = [w for w in name.replace("_", "-").split("-") if w]
-    return bool(words) and words[-1] in ("key", "keys") and words[:-1] != ["idempotency"]
+    if not words or words[-1] not in ("key", "keys"):
+        return False
+    return len(words) == 1 or words[-2] not in _PLAIN_KEYS
+
+
+# `<word>-Key` headers that name no credential (a review: `X-Cache-Key`, `X-Public-Key`,
+# `Sec-WebSocket-Key` and `X-Idempotency-Key` were redacted, hiding what traces need)
+_PLAIN_KEYS = frozenset(
+    {"idempotency", "cache", "partition", "public", "event", "websocket", "sort", "routing"}
+    | {"correlation", "dedup", "deduplication", "lookup", "object", "primary", "foreign"}
+)
 
 
 def redact_headers(headers: httpx.Headers, extra: Collection[str] = ()) -> dict[str, str]:
@@ -155,7 +166,12 @@ def redact_url(url: httpx.URL, extra: Collection[str] = ()) -> str:
 
 def _secret_query(name: str, extra: Collection[str]) -> bool:
     lowered = name.lower()
-    return lowered in SENSITIVE_QUERY or lowered in extra or _secret_words(name)
+    return (
+        lowered in SENSITIVE_QUERY
+        or lowered in _LOGGED_QUERY
+        or lowered in extra
+        or _secret_words(name)
+    )
 
 
 def _secret_words(name: str) -> bool:

@@ -190,17 +190,28 @@ def test_a_header_named_as_a_credential_is_redacted(name: str) -> None:
     """Helpers' reviews: `X-Client-Credential`, and any `...-Key` header (Azure's
     `Ocp-Apim-Subscription-Key`, `api_key` spelt with an underscore) added by the caller were
     logged in clear. The idempotency key is no credential: it stays, for tracing retries."""
-    headers = {name: SECRET, "X-Request-Id": "r1", "Idempotency-Key": "ik_1"}
+    plain = {"Idempotency-Key": "ik_1", "X-Idempotency-Key": "ik_2", "X-Cache-Key": "c"}
+    plain |= {"X-Public-Key": "pk", "Sec-WebSocket-Key": "ws", "X-Partition-Key": "p"}
+    headers = {name: SECRET, "X-Request-Id": "r1", **plain}
     shown = _logging.redact_headers(httpx.Headers(headers))
     assert SECRET not in str(shown) and shown["x-request-id"] == "r1"
-    assert shown["idempotency-key"] == "ik_1"
+    assert {k: shown[k.lower()] for k in plain} == plain  # (no credential: kept for traces)
 
 
-@pytest.mark.parametrize("name", ["auth", "code", "subscription-key", "jwt"])
+@pytest.mark.parametrize("name", ["auth", "code", "subscription-key", "jwt", "session"])
 def test_an_oauth_code_or_auth_query_value_is_redacted(name: str) -> None:
     """A helper's review: `?auth=` and an OAuth authorization code (`?code=`) were logged."""
     shown = _logging.redact_url(httpx.URL(f"https://api.test/cb?{name}={SECRET}&state=s1"))
     assert SECRET not in shown and "state=s1" in shown
+
+
+def test_a_common_query_word_is_not_scrubbed_from_error_messages() -> None:
+    """The review of that fix: `code` and `session` scrubbed error messages too, so a 404 for
+    `?code=GERMANY` read "no country with code [redacted]". Logs only."""
+    from apigen_runtime._response import _request_secrets
+
+    request = httpx.Request("GET", "https://api.test/c?code=GERMANY&session=abcdefgh&key=K123456")
+    assert _request_secrets(request) == ["K123456"]
 
 
 @pytest.mark.parametrize("name", COMMON_QUERY)
