@@ -6,6 +6,7 @@ import contextlib
 import dataclasses
 import os
 import platform
+import re
 import threading
 import time
 import weakref
@@ -114,6 +115,8 @@ _CARRIED: Final = (
     "strict_response_validation",
 )
 
+_UNFILLED = re.compile(r"\{[^{}/]+\}")  # a server variable left in a URL
+
 # The pool the client opens (a caller's http_client keeps its own): up to 100 connections, all
 # kept alive. httpx's default keeps 20: at more concurrent calls than that, every answered call
 # closed a connection and a later one opened a new one (at 50 tasks: ~1 connect per 4 calls).
@@ -208,6 +211,14 @@ class _BaseClient(Generic[HttpT]):
             raise ValueError(
                 f"base_url {self.base_url!r} has a query or a fragment; pass default_query= "
                 "for parameters every request sends"
+            )
+        if not (base_url or env_url) and _UNFILLED.search(default_base_url):
+            # a server variable without a usable default (none, or one that would end the
+            # host: `evil.test/`): the request went to the literal `{env}.api.test`
+            raise ValueError(
+                f"the spec's server {default_base_url!r} has a variable without a usable "
+                "default: pass base_url="
+                + (f" (or set {env_prefix}_BASE_URL)" if env_prefix else "")
             )
         self._default_base_url = default_base_url
         self._check_http_client(http_client)

@@ -3,9 +3,11 @@ keep of them (ir/servers.py)."""
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
 from typing import Any
 
-from tests.builds import api_of
+from tests.builds import api_of, build_into
 
 
 def _doc(server: dict[str, Any], op_servers: list[dict[str, Any]] | None = None) -> dict[str, Any]:
@@ -170,6 +172,9 @@ def test_a_host_variable_s_default_that_ends_the_host_is_none_with_a_warning() -
         }
         api = api_of(_doc(server), report)
         assert "evil" not in api.base_url, default
+        # nor a keyword's default (the review of this fix: `Client()` still went to evil.test)
+        assert all("evil" not in v.default for v in api.server.variables), default
+        assert "{env}" in api.server.template
         found = {(d.pointer, d.message) for d in report.items if d.kind == "servers"}
         where = "#/servers/0/variables/env/default"
         assert (
@@ -211,3 +216,41 @@ def test_an_operation_or_path_server_that_is_no_url_is_warned_and_left_out() -> 
         assert [d.pointer for d in report.items if d.kind == "servers"] == [
             "#/paths/~1ping/servers/0/url"
         ]
+
+
+def test_an_operation_server_s_variable_that_would_end_the_host_is_warned_and_left_out() -> None:
+    """The same review: an operation's `https://{env}.upload.test` with `default: evil.test/`
+    sent its calls to the literal host `{env}.upload.test`, unwarned."""
+    from apigen.diagnostics import Report
+
+    report = Report()
+    op_server = {"url": "https://{env}.upload.test", "variables": {"env": {"default": "e.test/"}}}
+    api = api_of(_doc({"url": "https://x.test/v1"}, [op_server]), report)
+    assert [op.server for op in api.operations] == [None]
+    assert [d.pointer for d in report.items if d.kind == "servers"] == [
+        "#/paths/~1ping/get/servers/0/url"
+    ]
+
+
+def test_a_client_whose_server_has_no_usable_default_asks_for_base_url(tmp_path: Path) -> None:
+    """`Client()` of such a spec sent to the literal `https://{env}.api.test` (a variable
+    without a default did the same): it asks for `base_url=` now."""
+    import httpx
+    import pytest
+
+    from tests.builds import on_path
+
+    server = {"url": "https://{env}.api.test/v1", "variables": {"env": {"default": "evil.test/"}}}
+    document = _doc(server)
+    document["info"]["title"] = "novar"
+    spec = tmp_path / "novar.json"
+    spec.write_text(json.dumps(document))
+    build_into(spec, tmp_path / "out", name="novar")
+    with on_path(tmp_path / "out", "novar") as pkg:
+        with pytest.raises(
+            ValueError, match="has a variable without a usable default: pass base_url="
+        ):
+            pkg.Client(api_key="key")
+        http = httpx.Client(transport=httpx.MockTransport(lambda r: httpx.Response(204)))
+        client = pkg.Client(api_key="key", base_url="https://prod.api.test/v1", http_client=http)
+        assert client.base_url == "https://prod.api.test/v1"

@@ -112,18 +112,26 @@ def _template(document: Mapping[str, Any], keep: frozenset[str]) -> str:
 
 
 def _variable_names(document: Mapping[str, Any]) -> list[str]:
-    """The root server's variables its URL uses, with a default and some choice (not an `enum`
-    of one value), in URL order."""
+    """The root server's variables its URL uses, with a usable default and some choice (not an
+    `enum` of one value), in URL order. A default that would end the host it stands in is no
+    usable one (`_host_break`): as a keyword's default it sent `Client()` to `evil.test`."""
     server = _root(document)
     variables = server.get("variables")
     variables = variables if isinstance(variables, JSON_OBJECT) else {}
+    url = _without_query(str(server.get("url") or ""))
     names: list[str] = []
-    for m in _VAR.finditer(str(server.get("url") or "")):
+    for m in _VAR.finditer(url):
         name = m.group(1)
         var = variables.get(name)
         enum = var.get("enum") if isinstance(var, JSON_OBJECT) else None
         fixed = isinstance(enum, list) and len(enum) == 1
-        if name not in names and _default(var) is not None and not fixed:
+        default = _default(var)
+        if (
+            name not in names
+            and default is not None
+            and not fixed
+            and _host_break(url, name, default) is None
+        ):
             names.append(name)
     return names
 
@@ -235,8 +243,9 @@ def operation_server(
         return None  # the root server (spelled out with its defaults): nothing to override
     if not re.match(r"^https?://", _fill(url, defaults), re.IGNORECASE):
         return None
-    if not _is_url(_fill(url, defaults)):  # `http://[::1/p`, a port past 65535
-        if no_url is not None:
+    filled = _fill(url, defaults)
+    if not _is_url(filled) or _VAR.search(filled):  # `http://[::1/p`, a port past 65535, a
+        if no_url is not None:  # variable of its own with no usable default (`_host_break`)
             no_url(relative)
         return None
     return _fill(url, markers)
