@@ -426,9 +426,14 @@ def _compiled(template: str) -> tuple[tuple[str, tuple[str, ...]], ...]:
 def _literal(text: str) -> str:
     """A path template's own text as a request target may carry it (RFC 3986 ``pchar``): a
     ``|``, ``\\``, ``^`` or ``"`` in a spec's path went out raw (servers such as Tomcat refuse
-    them with a 400; a space or non-ASCII text httpx encoded itself). ``%`` is kept: the spec
-    may have written an escape already."""
-    return quote(text, safe="!$&'()*+,;=:@%") if text else text
+    them with a 400; a space or non-ASCII text httpx encoded itself). An escape the spec wrote
+    (``%2F``) is kept, a ``%`` that starts none is encoded."""
+    if not text:
+        return text
+    return _BARE_PERCENT.sub("%25", quote(text, safe="!$&'()*+,;=:@%"))
+
+
+_BARE_PERCENT = re.compile(r"%(?![0-9A-Fa-f]{2})")  # `/100%/x`: no escape, so encoded itself
 
 
 _SEPARATORS = frozenset("._~-")  # unreserved: what ``quote`` leaves as it is

@@ -26,6 +26,13 @@ paths:
         - {name: key, in: query, required: true, schema: {type: string}}
         - {name: page, in: query, required: true, schema: {type: integer}}
       responses: {"200": {description: ok}}
+  /z:
+    get:
+      operationId: getZ
+      tags: [z]
+      parameters:
+        - {name: key, in: query, required: true, schema: {type: string, enum: [public]}}
+      responses: {"200": {description: ok}}
   /y:
     get:
       operationId: getY
@@ -64,6 +71,8 @@ def test_the_key_parameter_is_filled_by_the_credential_unless_given(out: Path) -
         assert sent[-1].headers.get_list("x-api-key") == ["K"]
         with pytest.raises(TypeError):
             client.x.get()  # `page` is still required
+    # a one-value enum is always sent as it is: no word about a credential it never is
+    assert "credential is sent" not in (out / "keys" / "resources" / "z.py").read_text()
     text = (out / "keys" / "resources" / "x.py").read_text()
     assert "key: str | NotGiven = NOT_GIVEN" in text
     assert "Left out, the client's `api_key` credential is sent." in text

@@ -316,6 +316,7 @@ def test_exploded_cookies_are_one_per_item_and_member_with_names_encoded(
         ('/q"{id}"', "/v1/q%227%22"),
         ("/files/{id}:copy", "/v1/files/7:copy"),  # sub-delims, `:` and `@` are pchars
         ("/a%2Fb/{id}", "/v1/a%2Fb/7"),  # an escape the spec wrote stays one
+        ("/100%/{id}", "/v1/100%25/7"),  # a `%` that starts none is encoded (a review)
         ("/ü n/{id}", "/v1/%C3%BC%20n/7"),
     ],
 )

@@ -524,7 +524,8 @@ def credential_params(
                     if location == "header"
                     else (p.wire_name == name)
                 )
-                if p.location == location and same and p.required:
+                if p.location == location and same and p.required and not p.has_const:
+                    # (a one-value enum is always sent as it is: the credential never is)
                     p.required = False
                     note = f"Left out, the client's `{argument}` credential is sent."
                     p.doc = f"{p.doc} {note}".strip()
