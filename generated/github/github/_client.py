@@ -12,6 +12,12 @@ from . import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ._exceptions import ERRORS
 
 if TYPE_CHECKING:
+    from ._client_wrappers import (
+        AsyncClientWithRawResponse,
+        AsyncClientWithStreamingResponse,
+        ClientWithRawResponse,
+        ClientWithStreamingResponse,
+    )
     from .resources.actions import Actions, AsyncActions
     from .resources.activity import ActivityResource, AsyncActivityResource
     from .resources.agent_tasks import AgentTasks, AsyncAgentTasks
@@ -505,6 +511,21 @@ class Client(_rt.SyncAPIClient):
 
         return Users(self)
 
+    @cached_property
+    def with_raw_response(self) -> ClientWithRawResponse:
+        """Every resource's methods, returning the raw response:
+        `client.with_raw_response.<resource>.<method>(...)`."""
+        from ._client_wrappers import ClientWithRawResponse
+
+        return ClientWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> ClientWithStreamingResponse:
+        """Every resource's methods as context managers whose response body is not read yet."""
+        from ._client_wrappers import ClientWithStreamingResponse
+
+        return ClientWithStreamingResponse(self)
+
 
 class AsyncClient(_rt.AsyncAPIClient):
     """Asynchronous client for GitHub's official OpenAPI spec + Octokit extension.
@@ -930,3 +951,18 @@ class AsyncClient(_rt.AsyncAPIClient):
         from .resources.users import AsyncUsers
 
         return AsyncUsers(self)
+
+    @cached_property
+    def with_raw_response(self) -> AsyncClientWithRawResponse:
+        """Every resource's methods, returning the raw response:
+        `client.with_raw_response.<resource>.<method>(...)`."""
+        from ._client_wrappers import AsyncClientWithRawResponse
+
+        return AsyncClientWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> AsyncClientWithStreamingResponse:
+        """Every resource's methods as context managers whose response body is not read yet."""
+        from ._client_wrappers import AsyncClientWithStreamingResponse
+
+        return AsyncClientWithStreamingResponse(self)

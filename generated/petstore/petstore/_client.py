@@ -12,6 +12,12 @@ from . import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ._exceptions import ERRORS
 
 if TYPE_CHECKING:
+    from ._client_wrappers import (
+        AsyncClientWithRawResponse,
+        AsyncClientWithStreamingResponse,
+        ClientWithRawResponse,
+        ClientWithStreamingResponse,
+    )
     from .resources.health import AsyncHealth, Health
     from .resources.owners import AsyncOwners, Owners
     from .resources.pets import AsyncPets, Pets
@@ -173,6 +179,21 @@ class Client(_rt.SyncAPIClient):
 
         return Health(self)
 
+    @cached_property
+    def with_raw_response(self) -> ClientWithRawResponse:
+        """Every resource's methods, returning the raw response:
+        `client.with_raw_response.<resource>.<method>(...)`."""
+        from ._client_wrappers import ClientWithRawResponse
+
+        return ClientWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> ClientWithStreamingResponse:
+        """Every resource's methods as context managers whose response body is not read yet."""
+        from ._client_wrappers import ClientWithStreamingResponse
+
+        return ClientWithStreamingResponse(self)
+
 
 class AsyncClient(_rt.AsyncAPIClient):
     """Asynchronous client for Apigen Petstore.
@@ -318,3 +339,18 @@ class AsyncClient(_rt.AsyncAPIClient):
         from .resources.health import AsyncHealth
 
         return AsyncHealth(self)
+
+    @cached_property
+    def with_raw_response(self) -> AsyncClientWithRawResponse:
+        """Every resource's methods, returning the raw response:
+        `client.with_raw_response.<resource>.<method>(...)`."""
+        from ._client_wrappers import AsyncClientWithRawResponse
+
+        return AsyncClientWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> AsyncClientWithStreamingResponse:
+        """Every resource's methods as context managers whose response body is not read yet."""
+        from ._client_wrappers import AsyncClientWithStreamingResponse
+
+        return AsyncClientWithStreamingResponse(self)

@@ -12,6 +12,12 @@ from . import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ._exceptions import ERRORS
 
 if TYPE_CHECKING:
+    from ._client_wrappers import (
+        AsyncClientWithRawResponse,
+        AsyncClientWithStreamingResponse,
+        ClientWithRawResponse,
+        ClientWithStreamingResponse,
+    )
     from .resources.account import AccountResource, AsyncAccountResource
     from .resources.account_links import AccountLinks, AsyncAccountLinks
     from .resources.accounts import Accounts, AsyncAccounts
@@ -582,6 +588,21 @@ class Client(_rt.SyncAPIClient):
 
         return WebhookEndpoints(self)
 
+    @cached_property
+    def with_raw_response(self) -> ClientWithRawResponse:
+        """Every resource's methods, returning the raw response:
+        `client.with_raw_response.<resource>.<method>(...)`."""
+        from ._client_wrappers import ClientWithRawResponse
+
+        return ClientWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> ClientWithStreamingResponse:
+        """Every resource's methods as context managers whose response body is not read yet."""
+        from ._client_wrappers import ClientWithStreamingResponse
+
+        return ClientWithStreamingResponse(self)
+
 
 class AsyncClient(_rt.AsyncAPIClient):
     """Asynchronous client for Stripe API.
@@ -1073,3 +1094,18 @@ class AsyncClient(_rt.AsyncAPIClient):
         from .resources.webhook_endpoints import AsyncWebhookEndpoints
 
         return AsyncWebhookEndpoints(self)
+
+    @cached_property
+    def with_raw_response(self) -> AsyncClientWithRawResponse:
+        """Every resource's methods, returning the raw response:
+        `client.with_raw_response.<resource>.<method>(...)`."""
+        from ._client_wrappers import AsyncClientWithRawResponse
+
+        return AsyncClientWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> AsyncClientWithStreamingResponse:
+        """Every resource's methods as context managers whose response body is not read yet."""
+        from ._client_wrappers import AsyncClientWithStreamingResponse
+
+        return AsyncClientWithStreamingResponse(self)

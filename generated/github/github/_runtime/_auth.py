@@ -325,8 +325,8 @@ def credential_lookup(
 ) -> Callable[[str], str | None]:
     def lookup(name: str) -> str | None:
         value = given.get(name)
-        if value:  # the common case: passed to the client, no environment name to work out
-            return value
+        if value is not None:  # passed to the client, no environment name to work out; an
+            return value or None  # empty one is none, and the environment's is not read
         env = env_var(env_prefix, name, env_names)
         return (os.environ.get(env) if env else None) or None
 

@@ -65,8 +65,14 @@ SENSITIVE_QUERY = frozenset(
         "secret",
         "signature",
         "sig",
+        "auth",
+        "jwt",
+        "subscription-key",  # Azure API Management's key, in a query
     }
 )
+# Logged as redacted, but not scrubbed from error messages: common words too (Stripe's
+# `promotion_codes?code=SUMMER`), whose value a server's message may well repeat.
+_LOGGED_QUERY = frozenset({"code", "session"})  # (an OAuth authorization code: RFC 6749 4.1.2)
 SENSITIVE_FIELDS = frozenset(
     {
         "password",
@@ -103,15 +109,33 @@ _SECRET_WORDS = frozenset(
     {"password", "passwd", "secret", "token", "signature", "credential", "credentials"}
     | {"passphrase", "apikey"}
 )
-_KEY_WORDS = frozenset({"api", "private", "secret", "access", "signing", "encryption", "client"})
+_KEY_WORDS = frozenset(
+    {"api", "private", "secret", "access", "signing", "encryption", "client", "subscription"}
+)
 _CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
 _FIELDS = ("method", "path", "status", "duration_ms", "attempt", "request_id")
 _MAX_BODY = 2000
 
 
 def _secret_header(name: str, extra: Collection[str]) -> bool:
+    """Besides the names and parts above, any ``...-key``/``..._key`` header but the
+    idempotency key: a header named a key is one (``Ocp-Apim-Subscription-Key``,
+    ``X-Client-Key``, ``api_key``), and a spec's undeclared ones reach us as ``extra_headers``."""
     name = name.lower()
-    return name in SENSITIVE_HEADERS or name in extra or any(p in name for p in _SENSITIVE_PARTS)
+    if name in SENSITIVE_HEADERS or name in extra or any(p in name for p in _SENSITIVE_PARTS):
+        return True
+    words = [w for w in name.replace("_", "-").split("-") if w]
+    if not words or words[-1] not in ("key", "keys"):
+        return False
+    return len(words) == 1 or words[-2] not in _PLAIN_KEYS
+
+
+# `<word>-Key` headers that name no credential (a review: `X-Cache-Key`, `X-Public-Key`,
+# `Sec-WebSocket-Key` and `X-Idempotency-Key` were redacted, hiding what traces need)
+_PLAIN_KEYS = frozenset(
+    {"idempotency", "cache", "partition", "public", "event", "websocket", "sort", "routing"}
+    | {"correlation", "dedup", "deduplication", "lookup", "object", "primary", "foreign"}
+)
 
 
 def redact_headers(headers: httpx.Headers, extra: Collection[str] = ()) -> dict[str, str]:
@@ -142,7 +166,12 @@ def redact_url(url: httpx.URL, extra: Collection[str] = ()) -> str:
 
 def _secret_query(name: str, extra: Collection[str]) -> bool:
     lowered = name.lower()
-    return lowered in SENSITIVE_QUERY or lowered in extra or _secret_words(name)
+    return (
+        lowered in SENSITIVE_QUERY
+        or lowered in _LOGGED_QUERY
+        or lowered in extra
+        or _secret_words(name)
+    )
 
 
 def _secret_words(name: str) -> bool:

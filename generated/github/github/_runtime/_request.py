@@ -8,6 +8,7 @@ import re
 import uuid
 from collections.abc import Callable, Mapping
 from typing import Any, cast
+from urllib.parse import quote
 
 import httpx
 
@@ -148,6 +149,8 @@ class Prepared(Struct):
             )
             if not self.jar:  # this request's own cookies are gone: any left are the jar's
                 built.headers.pop("cookie", None)
+            if self.omitted:
+                self._drop_defaults(built)
             if self.foreign:
                 self._anonymous(built, url)
             return built
@@ -163,6 +166,8 @@ class Prepared(Struct):
         )
         if not self.jar:
             request.headers.pop("cookie", None)
+        if self.omitted:
+            self._drop_defaults(request)
         if self.foreign:
             self._anonymous(request, url)
         return httpx.Request(
@@ -172,6 +177,15 @@ class Prepared(Struct):
             stream=body,
             extensions=request.extensions,
         )
+
+    def _drop_defaults(self, request: httpx.Request) -> None:
+        """Take the omitted headers out of the built request too: building merges in the
+        caller's own ``http_client``'s headers (its ``User-Agent``, a team header), which
+        ``extra_headers={name: omit}`` drops as it drops the client's. The body's framing and
+        ``Host`` stay: without them no request can be sent (h11 refused it, raising no
+        ``APIError``)."""
+        for name in self.omitted - _FRAMING:
+            request.headers.pop(name, None)
 
     def _anonymous(self, request: httpx.Request, url: str) -> None:
         """Take back what the caller's own ``http_client`` added to a hop towards another
@@ -372,6 +386,8 @@ def _key_body(
 
 
 _DOT_SEGMENTS = frozenset({"", ".", ".."})
+# what the transport needs to send a request at all: never dropped by ``omit``
+_FRAMING = frozenset({"content-length", "transfer-encoding", "host"})
 
 
 def _spanning(py_name: str, value: str) -> str:
@@ -395,11 +411,29 @@ _PLACEHOLDER = re.compile(r"\{([^{}/]+)\}")
 
 @functools.lru_cache(maxsize=4096)
 def _compiled(template: str) -> tuple[tuple[str, tuple[str, ...]], ...]:
-    """``template``'s segments, each with its placeholder split (empty: a literal segment)."""
-    return tuple(
-        (part, tuple(_PLACEHOLDER.split(part)) if _PLACEHOLDER.search(part) else ())
-        for part in template.split("/")
-    )
+    """``template``'s segments, each with its placeholder split (empty: a literal segment; its
+    text as sent, ``_literal``)."""
+    out: list[tuple[str, tuple[str, ...]]] = []
+    for part in template.split("/"):
+        if not _PLACEHOLDER.search(part):
+            out.append((_literal(part), ()))
+            continue
+        pieces = _PLACEHOLDER.split(part)
+        out.append((part, tuple(p if i % 2 else _literal(p) for i, p in enumerate(pieces))))
+    return tuple(out)
+
+
+def _literal(text: str) -> str:
+    """A path template's own text as a request target may carry it (RFC 3986 ``pchar``): a
+    ``|``, ``\\``, ``^`` or ``"`` in a spec's path went out raw (servers such as Tomcat refuse
+    them with a 400; a space or non-ASCII text httpx encoded itself). An escape the spec wrote
+    (``%2F``) is kept, a ``%`` that starts none is encoded."""
+    if not text:
+        return text
+    return _BARE_PERCENT.sub("%25", quote(text, safe="!$&'()*+,;=:@%"))
+
+
+_BARE_PERCENT = re.compile(r"%(?![0-9A-Fa-f]{2})")  # `/100%/x`: no escape, so encoded itself
 
 
 _SEPARATORS = frozenset("._~-")  # unreserved: what ``quote`` leaves as it is
@@ -452,6 +486,29 @@ def _object_media(media: str) -> bool:
     return is_json(media) or "form" in media or "*" in media
 
 
+def _check_needs(
+    op: Operation[Any], needs: tuple[str, ...], fields: Mapping[str, Any], extra: object
+) -> None:
+    """An optional body is sent whole or not at all: once the call gives any of its fields
+    (or ``extra_body``), the ones its schema requires must be there too (the API answered 400
+    for a body the method's signature let through)."""
+    given = set(fields)
+    if isinstance(extra, Mapping):
+        given.update(k for k, v in cast("Mapping[str, object]", extra).items() if _sent(v))
+    missing = [name for name in needs if name not in given]
+    if missing:
+        by_wire = {p.wire_name: p.py_name for p in op.params if p.location == "field"}
+        names = ", ".join(repr(by_wire.get(name, name)) for name in missing)
+        raise TypeError(
+            f"{op.method.upper()} {op.path}: the request body is optional, but once any of its"
+            f" fields is given it needs {names} too"
+        )
+
+
+def _sent(value: object) -> bool:
+    return not isinstance(value, NotGiven | Omit)
+
+
 def _set_body(
     req: Prepared,
     op: Operation[Any],
@@ -461,6 +518,8 @@ def _set_body(
 ) -> None:
     body = op.body
     media = body.media_type if body else "application/json"
+    if body is not None and body.needs and (fields or extra) and isinstance(whole, NotGiven):
+        _check_needs(op, body.needs, fields, extra)
     payload: Any
     if not isinstance(whole, NotGiven):
         payload = whole

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import importlib
+import os
+import sys
 import threading
 import time
 from collections import deque
@@ -29,11 +31,23 @@ _otel: Any = None  # the ``opentelemetry.trace`` module, ``False`` when missing;
 _tracer: Any = None
 
 
+def _set_up(module: str, provider_variable: str) -> bool:
+    """Whether OpenTelemetry may have something to record: the application imported ``module``
+    (setting up an SDK, a provider or auto-instrumentation imports it first) or names a provider
+    in the environment. Otherwise nothing is imported: a first call paid 10-20 ms importing the
+    API (installed beside many libraries) for spans and metrics that would go nowhere. Checked
+    on every call until it holds, so OpenTelemetry set up after the first call counts."""
+    return module in sys.modules or bool(os.environ.get(provider_variable))
+
+
 def tracer() -> Any:
-    """The runtime's tracer, or ``None`` without ``opentelemetry-api`` (``apigen-runtime[otel]``).
-    Without a configured SDK the API hands out non-recording spans, which cost next to nothing."""
+    """The runtime's tracer, or ``None`` without ``opentelemetry-api`` (``apigen-runtime[otel]``)
+    or while the application has not set OpenTelemetry up (``_set_up``). Without a configured
+    SDK the API hands out non-recording spans, which cost next to nothing."""
     global _otel, _tracer
     if _otel is None:
+        if not _set_up("opentelemetry.trace", "OTEL_PYTHON_TRACER_PROVIDER"):
+            return None
         try:
             _otel = importlib.import_module("opentelemetry.trace")
             _tracer = _otel.get_tracer(__name__.rpartition(".")[0], __version__)
@@ -49,9 +63,12 @@ _meter: Any = None  # instruments by name, ``False`` without ``opentelemetry-api
 
 def _instruments() -> dict[str, Any] | None:
     """The runtime's instruments (``apigen-runtime[otel]``); with no SDK configured the API's
-    no-op meter makes each record nearly free. Nothing is imported without the extra."""
+    no-op meter makes each record nearly free. Nothing is imported without the extra, or before
+    the application sets OpenTelemetry up (``_set_up``)."""
     global _meter
     if _meter is None:
+        if not _set_up("opentelemetry.metrics", "OTEL_PYTHON_METER_PROVIDER"):
+            return None
         try:
             metrics = importlib.import_module("opentelemetry.metrics")
         except ImportError:

@@ -6,6 +6,7 @@ import contextlib
 import dataclasses
 import os
 import platform
+import re
 import threading
 import time
 import weakref
@@ -114,6 +115,8 @@ _CARRIED: Final = (
     "strict_response_validation",
 )
 
+_UNFILLED = re.compile(r"\{[^{}/]+\}")  # a server variable left in a URL
+
 # The pool the client opens (a caller's http_client keeps its own): up to 100 connections, all
 # kept alive. httpx's default keeps 20: at more concurrent calls than that, every answered call
 # closed a connection and a later one opened a new one (at 50 tasks: ~1 connect per 4 calls).
@@ -208,6 +211,14 @@ class _BaseClient(Generic[HttpT]):
             raise ValueError(
                 f"base_url {self.base_url!r} has a query or a fragment; pass default_query= "
                 "for parameters every request sends"
+            )
+        if not (base_url or env_url) and _UNFILLED.search(default_base_url):
+            # a server variable without a usable default (none, or one that would end the
+            # host: `evil.test/`): the request went to the literal `{env}.api.test`
+            raise ValueError(
+                f"the spec's server {default_base_url!r} has a variable without a usable "
+                "default: pass base_url="
+                + (f" (or set {env_prefix}_BASE_URL)" if env_prefix else "")
             )
         self._default_base_url = default_base_url
         self._check_http_client(http_client)
@@ -313,16 +324,29 @@ class _BaseClient(Generic[HttpT]):
         return dict(self._default_query)
 
     def is_closed(self) -> bool:
-        """True once ``close()`` (or the ``with`` block) ended this client."""
-        return self._closed
+        """True once ``close()`` (or the ``with`` block) ended this client, or the pool it
+        sends on was closed: a copy's by the client it was copied from, a caller's
+        ``http_client`` by the caller."""
+        return self._closed or self._pool_closed()
+
+    def _pool_closed(self) -> bool:
+        http = self._http
+        return http is not None and not self._owns_http and http.is_closed
 
     def _refuse_if_closed(self) -> None:
         """A closed client sends nothing (it reopened a pool no one would close, as httpx's
-        own closed client refuses too)."""
+        own closed client refuses too); nor does one whose shared pool was closed (its
+        requests failed as "closed while in flight", a copy saying it was open)."""
         if self._closed:
             raise RuntimeError(
                 f"this {type(self).__name__} is closed (close() or the end of its `with` "
                 "block): make a new one"
+            )
+        if self._pool_closed():
+            raise RuntimeError(
+                f"the connection pool this {type(self).__name__} sends on is closed: the client"
+                " it was copied from (`with_options`, `copy`) was closed, or the `http_client`"
+                " passed in was; make a new one"
             )
 
     def copy(self, *args: Any, **overrides: Any) -> Self:
@@ -1009,8 +1033,9 @@ class SyncAPIClient(_BaseClient[httpx.Client]):
     _sleep: Callable[[float], object] = staticmethod(time.sleep)  # tests replace it
 
     def _client(self) -> httpx.Client:
-        if self._http is not None and not self._closed:  # the common case: no lock taken
-            return self._http
+        http = self._http
+        if http is not None and not self._closed and not http.is_closed:  # no lock taken
+            return http
         self._refuse_if_closed()
         with self._lock:
             if self._http is None:
@@ -1408,6 +1433,10 @@ class AsyncAPIClient(_BaseClient[httpx.AsyncClient]):
         super()._share_pool(source)
         if isinstance(source, AsyncAPIClient):
             self._pool_owner = source._pool_owner or (source if source._owns_http else None)
+
+    def _pool_closed(self) -> bool:
+        owner = self._pool_owner
+        return super()._pool_closed() or (owner is not None and owner.is_closed())
 
     def _client(self) -> httpx.AsyncClient:
         self._refuse_if_closed()

@@ -90,6 +90,7 @@ __all__ = [
 
 T = TypeVar("T")
 R = TypeVar("R")
+C = TypeVar("C", bytes, str)  # a streamed body's chunks
 P = ParamSpec("P")
 E = TypeVar("E", bound=APIError)
 # "page": the parsed result and its response (pagination reads the headers), parsed inside the
@@ -362,14 +363,11 @@ def _too_deep(response: httpx.Response) -> APIResponseValidationError:
 # --- raw, streamed and event-stream responses ---------------------------------------------------
 
 
-class RawResponse(Generic[T]):
-    """A call's HTTP status and headers; ``parse()`` returns what the method itself returns."""
+class _ResponseView:
+    """What a raw and a streamed response tell about the exchange, each its ``http_response``'s
+    (the properties openai-python's responses offer)."""
 
-    def __init__(self, http_response: httpx.Response, parse: Callable[[], T]) -> None:
-        self.http_response = http_response
-        self._parse = functools.cache(parse)
-        # the generated package's error classes (`adopt_errors`): what `parse()` raises
-        self._errors: Mapping[type[APIError], type[APIError]] = {}
+    http_response: httpx.Response
 
     @property
     def status_code(self) -> int:
@@ -392,7 +390,6 @@ class RawResponse(Generic[T]):
         taken = self.http_response.request.extensions.get("apigen_retries_taken", 0)
         return taken if isinstance(taken, int) else 0
 
-    # what openai-python's raw response offers besides (each its `http_response`'s)
     @property
     def request_id(self) -> str | None:
         """The server's id for the request (`request-id`, `x-request-id`...), for support."""
@@ -416,8 +413,26 @@ class RawResponse(Generic[T]):
 
     @property
     def elapsed(self) -> datetime.timedelta:
-        """From sending the request to the end of the response (httpx's)."""
+        """From sending the request to the end of the response (httpx's; of a streamed one, once
+        its body is read or it is closed)."""
         return self.http_response.elapsed
+
+    @property
+    def is_closed(self) -> bool:
+        return self.http_response.is_closed
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} [{self.status_code}]>"
+
+
+class RawResponse(_ResponseView, Generic[T]):
+    """A call's HTTP status and headers; ``parse()`` returns what the method itself returns."""
+
+    def __init__(self, http_response: httpx.Response, parse: Callable[[], T]) -> None:
+        self.http_response = http_response
+        self._parse = functools.cache(parse)
+        # the generated package's error classes (`adopt_errors`): what `parse()` raises
+        self._errors: Mapping[type[APIError], type[APIError]] = {}
 
     @property
     def content(self) -> bytes:
@@ -465,36 +480,48 @@ class RawResponse(Generic[T]):
                 response=self.http_response,
             ) from exc
 
-    def __repr__(self) -> str:
-        return f"<RawResponse [{self.status_code}]>"
 
-
-class _StreamedBase(Generic[T]):
+class _StreamedBase(_ResponseView, Generic[T]):
     def __init__(self, op: Operation[Any], http_response: httpx.Response) -> None:
         self._op = op
         self.http_response = http_response
         self._errors: Mapping[type[APIError], type[APIError]] = {}  # (`adopt_errors`)
-
-    @property
-    def status_code(self) -> int:
-        return self.http_response.status_code
-
-    @property
-    def headers(self) -> httpx.Headers:
-        return self.http_response.headers
-
-    def __repr__(self) -> str:
-        return f"<{type(self).__name__} [{self.status_code}]>"
 
 
 class StreamedResponse(_StreamedBase[T]):
     """A successful response whose body is not read yet; closed when its ``with`` block ends."""
 
     def iter_bytes(self, chunk_size: int | None = None) -> Iterator[bytes]:
-        chunks = guard_sync(self.http_response, self.http_response.iter_bytes(chunk_size))
-        if not self._errors:
-            return chunks
-        return _reclassed(chunks, self._errors)
+        return self._guarded(self.http_response.iter_bytes(chunk_size))
+
+    def iter_text(self, chunk_size: int | None = None) -> Iterator[str]:
+        """The body decoded (the response's charset, else detected) chunk by chunk."""
+        return self._guarded(self.http_response.iter_text(chunk_size))
+
+    def iter_lines(self) -> Iterator[str]:
+        """The body decoded, line by line (without line endings)."""
+        return self._guarded(self.http_response.iter_lines())
+
+    def read(self) -> bytes:
+        """The whole body (read once; then `text()`, `json()` and `parse()` use it)."""
+        try:
+            self.http_response.read()
+        except httpx.HTTPError as exc:
+            raise package_error(stream_error(self.http_response, exc), self._errors) from exc
+        return self.http_response.content
+
+    def text(self) -> str:
+        self.read()
+        return self.http_response.text
+
+    def json(self) -> Any:
+        """The body as JSON, unvalidated (`parse()` gives the declared type)."""
+        self.read()
+        return self.http_response.json()
+
+    def _guarded(self, chunks: Iterator[C]) -> Iterator[C]:
+        guarded = guard_sync(self.http_response, chunks)
+        return _reclassed(guarded, self._errors) if self._errors else guarded
 
     def write_to(self, file: str | os.PathLike[str] | IO[bytes], chunk_size: int = 65536) -> int:
         """Copy the body to a path or binary file chunk by chunk; returns the bytes written."""
@@ -532,10 +559,36 @@ class AsyncStreamedResponse(_StreamedBase[T]):
     """Async ``StreamedResponse``: ``aiter_bytes``, ``await write_to(...)``, ``await parse()``."""
 
     def aiter_bytes(self, chunk_size: int | None = None) -> AsyncIterator[bytes]:
-        chunks = guard_async(self.http_response, self.http_response.aiter_bytes(chunk_size))
-        if not self._errors:
-            return chunks
-        return _areclassed(chunks, self._errors)
+        return self._guarded(self.http_response.aiter_bytes(chunk_size))
+
+    def aiter_text(self, chunk_size: int | None = None) -> AsyncIterator[str]:
+        """The body decoded (the response's charset, else detected) chunk by chunk."""
+        return self._guarded(self.http_response.aiter_text(chunk_size))
+
+    def aiter_lines(self) -> AsyncIterator[str]:
+        """The body decoded, line by line (without line endings)."""
+        return self._guarded(self.http_response.aiter_lines())
+
+    async def read(self) -> bytes:
+        """The whole body (read once; then `text()`, `json()` and `parse()` use it)."""
+        try:
+            await self.http_response.aread()
+        except httpx.HTTPError as exc:
+            raise package_error(stream_error(self.http_response, exc), self._errors) from exc
+        return self.http_response.content
+
+    async def text(self) -> str:
+        await self.read()
+        return self.http_response.text
+
+    async def json(self) -> Any:
+        """The body as JSON, unvalidated (`parse()` gives the declared type)."""
+        await self.read()
+        return self.http_response.json()
+
+    def _guarded(self, chunks: AsyncIterator[C]) -> AsyncIterator[C]:
+        guarded = guard_async(self.http_response, chunks)
+        return _areclassed(guarded, self._errors) if self._errors else guarded
 
     async def write_to(
         self, file: str | os.PathLike[str] | IO[bytes], chunk_size: int = 65536
@@ -591,9 +644,7 @@ class _Adopting(Protocol):
     _errors: Mapping[type[APIError], type[APIError]]
 
 
-def _reclassed(
-    chunks: Iterator[bytes], errors: Mapping[type[APIError], type[APIError]]
-) -> Iterator[bytes]:
+def _reclassed(chunks: Iterator[C], errors: Mapping[type[APIError], type[APIError]]) -> Iterator[C]:
     try:
         yield from chunks
     except APIError as exc:
@@ -601,8 +652,8 @@ def _reclassed(
 
 
 async def _areclassed(
-    chunks: AsyncIterator[bytes], errors: Mapping[type[APIError], type[APIError]]
-) -> AsyncIterator[bytes]:
+    chunks: AsyncIterator[C], errors: Mapping[type[APIError], type[APIError]]
+) -> AsyncIterator[C]:
     try:
         async for chunk in chunks:
             yield chunk

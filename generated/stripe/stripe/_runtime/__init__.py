@@ -98,6 +98,8 @@ _LAZY: dict[str, str] = {
     "MemoryCacheStore": "._cache",
     "RedisCacheStore": "._cache",
     "cache_status": "._cache",
+    "DefaultAsyncHttpxClient": "._http",
+    "DefaultHttpxClient": "._http",
     "Model": "._models",
     "discriminator": "._models",
     "later": "._lazy",
@@ -140,6 +142,7 @@ if TYPE_CHECKING:
     from ._aws import AWSSigV4
     from ._cache import Cache, CacheStore, MemoryCacheStore, RedisCacheStore, cache_status
     from ._circuit import CircuitBreaker
+    from ._http import DefaultAsyncHttpxClient, DefaultHttpxClient
     from ._lazy import later
     from ._lro import LongRunning
     from ._models import Model, discriminator
@@ -220,6 +223,8 @@ __all__ = [
     "CircuitOpenError",
     "ConflictError",
     "CursorPagination",
+    "DefaultAsyncHttpxClient",
+    "DefaultHttpxClient",
     "Encoding",
     "ExtraBody",
     "ExtraHeaders",

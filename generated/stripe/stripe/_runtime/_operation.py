@@ -103,6 +103,9 @@ class Body:
     required: bool = field(default=False, kw_only=True)
     encoding: Mapping[str, Encoding] | None = field(default=None, kw_only=True)
     data: frozenset[str] = field(default=frozenset(), kw_only=True)
+    # an optional body's properties its schema requires once it is sent (wire names): every
+    # argument is optional, so a call giving some fields is checked for these before sending
+    needs: tuple[str, ...] = field(default=(), kw_only=True)
 
     def __init__(
         self,
@@ -111,12 +114,14 @@ class Body:
         required: bool = False,
         encoding: Mapping[str, Encoding] | None = None,
         data: frozenset[str] = frozenset(),
+        needs: tuple[str, ...] = (),
     ) -> None:
         values = self.__dict__  # frozen: assigned past ``__setattr__``
         values["media_type"] = media_type
         values["required"] = required
         values["encoding"] = encoding
         values["data"] = data
+        values["needs"] = needs
 
 
 @record(frozen=True)
