@@ -33,6 +33,14 @@ paths:
       parameters:
         - {name: key, in: query, required: true, schema: {type: string, enum: [public]}}
       responses: {"200": {description: ok}}
+  /w:
+    get:
+      operationId: getW
+      tags: [w]
+      security: [{h: []}, {q: []}]
+      parameters:
+        - {name: key, in: query, required: true, schema: {type: string}}
+      responses: {"200": {description: ok}}
   /y:
     get:
       operationId: getY
@@ -71,6 +79,9 @@ def test_the_key_parameter_is_filled_by_the_credential_unless_given(out: Path) -
         assert sent[-1].headers.get_list("x-api-key") == ["K"]
         with pytest.raises(TypeError):
             client.x.get()  # `page` is still required
+    # a key only one alternative sends stays required: the runtime may choose the other (the
+    # regression sweep: `[{h: []}, {q: []}]` sent the header and no `key` at all)
+    assert "key: str," in (out / "keys" / "resources" / "w.py").read_text()
     # a one-value enum is always sent as it is: no word about a credential it never is
     assert "credential is sent" not in (out / "keys" / "resources" / "z.py").read_text()
     text = (out / "keys" / "resources" / "x.py").read_text()

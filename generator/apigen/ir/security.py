@@ -516,7 +516,10 @@ def credential_params(
         return
     for op in ops:
         alternatives = op.security if op.security is not None else default
-        held = {keys[n] for alt in alternatives for n in alt if n in keys}
+        # only a key every alternative sends: with `[{h: []}, {k: []}]` the runtime may choose
+        # `h`, and the parameter `k` fills would go unsent (the regression sweep)
+        each = [{keys[n] for n in alt if n in keys} for alt in alternatives]
+        held = set.intersection(*each) if each else set()
         for location, name, argument in held:
             for p in op.params:
                 same = (
