@@ -406,7 +406,8 @@ def _spanning(py_name: str, value: str) -> str:
     return "/".join(encode(part) for part in parts)
 
 
-_PLACEHOLDER = re.compile(r"\{([^{}/]+)\}")
+# a path template's placeholder (`{id}`); in a base URL, a server variable left unfilled
+PLACEHOLDER = re.compile(r"\{([^{}/]+)\}")
 
 
 @functools.lru_cache(maxsize=4096)
@@ -415,10 +416,10 @@ def _compiled(template: str) -> tuple[tuple[str, tuple[str, ...]], ...]:
     text as sent, ``_literal``)."""
     out: list[tuple[str, tuple[str, ...]]] = []
     for part in template.split("/"):
-        if not _PLACEHOLDER.search(part):
+        if not PLACEHOLDER.search(part):
             out.append((_literal(part), ()))
             continue
-        pieces = _PLACEHOLDER.split(part)
+        pieces = PLACEHOLDER.split(part)
         out.append((part, tuple(p if i % 2 else _literal(p) for i, p in enumerate(pieces))))
     return tuple(out)
 

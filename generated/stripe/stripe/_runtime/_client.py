@@ -6,7 +6,6 @@ import contextlib
 import dataclasses
 import os
 import platform
-import re
 import threading
 import time
 import weakref
@@ -50,7 +49,7 @@ from ._limits import (
 from ._logging import setup_client_logging
 from ._operation import Body, Operation, Param, Response
 from ._plan import plan
-from ._request import BuildRequest, Prepared, prepare
+from ._request import PLACEHOLDER, BuildRequest, Prepared, prepare
 from ._response import (
     Mode,
     RawResponse,
@@ -114,8 +113,6 @@ _CARRIED: Final = (
     "allow_insecure_credentials",
     "strict_response_validation",
 )
-
-_UNFILLED = re.compile(r"\{[^{}/]+\}")  # a server variable left in a URL
 
 # The pool the client opens (a caller's http_client keeps its own): up to 100 connections, all
 # kept alive. httpx's default keeps 20: at more concurrent calls than that, every answered call
@@ -212,7 +209,7 @@ class _BaseClient(Generic[HttpT]):
                 f"base_url {self.base_url!r} has a query or a fragment; pass default_query= "
                 "for parameters every request sends"
             )
-        if not (base_url or env_url) and _UNFILLED.search(default_base_url):
+        if not (base_url or env_url) and PLACEHOLDER.search(default_base_url):
             # a server variable without a usable default (none, or one that would end the
             # host: `evil.test/`): the request went to the literal `{env}.api.test`
             raise ValueError(
