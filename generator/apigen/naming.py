@@ -153,6 +153,7 @@ CLASS_RESERVED: frozenset[str] = frozenset(
         "Model",
         "BaseModel",
         "NotGiven",
+        "SequenceNotStr",
         "RequestOptions",
         "TYPE_CHECKING",
         "Client",

@@ -3,8 +3,20 @@
 from __future__ import annotations
 
 import os
-from collections.abc import AsyncIterator, Iterator, Mapping
-from typing import IO, Final, Literal, TypeAlias, TypedDict
+from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
+from typing import (
+    IO,
+    TYPE_CHECKING,
+    Any,
+    Final,
+    Literal,
+    Protocol,
+    SupportsIndex,
+    TypeAlias,
+    TypedDict,
+    TypeVar,
+    overload,
+)
 
 import httpx
 
@@ -17,10 +29,39 @@ __all__ = [
     "NotGiven",
     "Omit",
     "RequestOptions",
+    "SequenceNotStr",
     "TimeoutOption",
     "omit",
     "request_options",
 ]
+
+
+_T_co = TypeVar("_T_co", covariant=True)
+
+if TYPE_CHECKING:
+
+    class SequenceNotStr(Protocol[_T_co]):
+        """A sequence that is no ``str``: what an array argument takes (a list, a tuple).
+
+        A ``str`` is a ``Sequence[str]`` of its characters, so ``tags="a"`` passed for
+        ``Sequence[str]`` and went out as one string where the API asks for an array. ``str``
+        does not fit this protocol: its ``__contains__`` and ``index`` take ``str`` only, where
+        these take any object. At run time it is ``collections.abc.Sequence`` (pydantic
+        validates a TypedDict that holds one)."""
+
+        @overload
+        def __getitem__(self, index: SupportsIndex, /) -> _T_co: ...
+        @overload
+        def __getitem__(self, index: slice, /) -> Sequence[_T_co]: ...
+        def __contains__(self, value: object, /) -> bool: ...
+        def __len__(self) -> int: ...
+        def __iter__(self) -> Iterator[_T_co]: ...
+        def __reversed__(self) -> Iterator[_T_co]: ...
+        def index(self, value: Any, start: int = 0, stop: int = ..., /) -> int: ...
+        def count(self, value: Any, /) -> int: ...
+
+else:
+    SequenceNotStr = Sequence
 
 
 class NotGiven:

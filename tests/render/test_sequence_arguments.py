@@ -1,7 +1,9 @@
 """Array and map arguments are read-only views (`Sequence`, `Mapping`), as openai-python types
 them: a tuple, or a `list[str]` where `str | Label` items are asked (a list is invariant),
-type-checks, and a misspelt enum value in a list display still does not. A multipart body's
-arrays stay lists: there the runtime reads a tuple as one `(filename, content)` file."""
+type-checks, and a misspelt enum value in a list display still does not. Where a `str` would
+be an item, `SequenceNotStr`: a bare string is refused (helper 177: `tags="good"` went out as
+one JSON string). A multipart body's arrays are views too (`files=paths`, a `list[Path]`):
+there a `(filename, content)` tuple is one file, which no `Sequence` of files admits."""
 
 from __future__ import annotations
 
@@ -109,21 +111,23 @@ def package(out: Path) -> Iterator[ModuleType]:
         yield module
 
 
-def test_arrays_and_maps_are_read_only_views_but_multipart_arrays_stay_lists(out: Path) -> None:
+def test_arrays_and_maps_are_read_only_views_that_take_no_bare_string(out: Path) -> None:
     items = (out / "seqargs" / "resources" / "items.py").read_text()
     assert "ids: Sequence[int]," in items
     # an alias of an array is spelled out like an inline one
-    assert "tags: Sequence[str] | NotGiven" in items
+    assert "tags: SequenceNotStr[str] | NotGiven" in items
     assert "grid: Sequence[Sequence[float]] | NotGiven" in items
-    assert "labels: Sequence[str | Label | LabelParam] | NotGiven" in items
+    assert "labels: SequenceNotStr[str | Label | LabelParam] | NotGiven" in items
+    assert 'kinds: Sequence[Literal["a", "b"]] | NotGiven' in items  # a str is no item there
     assert "meta: Mapping[str, str] | NotGiven" in items
     uploads = (out / "seqargs" / "resources" / "uploads.py").read_text()
-    assert "files: list[_rt.FileInput] | NotGiven" in uploads
-    assert "notes: list[str] | NotGiven" in uploads
+    assert "files: Sequence[_rt.FileInput] | NotGiven" in uploads
+    assert "notes: SequenceNotStr[str] | NotGiven" in uploads
     assert "ids: Sequence[int] | NotGiven" in uploads  # its query array is a view (a review)
     # a request TypedDict's keys too (a review: `list[...]` there, the invariance one level down)
     bodies = (out / "seqargs" / "types" / "bodies.py").read_text()
-    assert "labels: Sequence[str]\n" in bodies and "meta: Mapping[str, Sequence[int]]" in bodies
+    assert "labels: SequenceNotStr[str]\n" in bodies
+    assert "meta: Mapping[str, Sequence[int]]" in bodies
 
 
 def test_tuples_and_narrower_lists_type_check_and_misspelt_enum_values_do_not(
@@ -131,19 +135,28 @@ def test_tuples_and_narrower_lists_type_check_and_misspelt_enum_values_do_not(
 ) -> None:
     snippet = tmp_path / "use_sequences.py"
     snippet.write_text(
+        "from pathlib import Path\n\n"
         "from seqargs import Client\n"
         "from seqargs.models.label import Label\n\n\n"
-        "def use(client: Client, names: list[str], meta: dict[str, str]) -> None:\n"
+        "def use(\n"
+        "    client: Client, names: list[str], meta: dict[str, str], paths: list[Path], blobs: list[bytes]\n"
+        ") -> None:\n"
         '    client.items.update((1, 2), tags=("a",), labels=names, meta=meta, grid=[(1.0,)])\n'
         '    client.items.update([1], labels=[Label(name="y"), "x"], kinds=("a", "b"))\n'
         '    client.items.update([1], kinds=["c"])\n'
         '    client.items.update([1], kinds=("a", "c"))\n'
         '    client.bodies.create(body={"labels": names, "meta": {"a": (1, 2)}})\n'
+        '    client.items.update([1], tags="a")\n'
+        '    client.bodies.create(body={"labels": "a"})\n'
+        "    client.uploads.create(files=paths, notes=names)\n"
+        '    client.uploads.create(files=blobs, notes=("a", "b"))\n'
+        '    client.uploads.create(files=("a.txt", b"x"))\n'
+        '    client.uploads.create(notes="a")\n'
     )
     errors, output = _mypy_errors(out, snippet)
-    assert [e.split(":")[1] for e in errors] == ["8", "9"], output
+    assert [e.split(":")[1] for e in errors] == ["12", "13", "15", "16", "19", "20"], output
     lines, output = pyright_error_lines(out, snippet, tmp_path)
-    assert lines == [8, 9], output
+    assert lines == [12, 13, 15, 16, 19, 20], output
 
 
 def test_a_tuple_goes_on_the_wire_as_the_list_would(package: ModuleType) -> None:
@@ -184,3 +197,27 @@ def test_a_tuple_goes_on_the_wire_as_the_list_would(package: ModuleType) -> None
         "meta": {"k": "v"},
     }
     assert re.fullmatch(rb"expand=a&expand=b", as_list[1].content)
+
+
+def test_a_tuple_of_files_is_files_and_a_name_with_content_is_one(
+    package: ModuleType, tmp_path: Path
+) -> None:
+    sent: list[bytes] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        sent.append(request.read())
+        return httpx.Response(204)
+
+    paths = [tmp_path / "a.txt", tmp_path / "b.txt"]
+    for path in paths:
+        path.write_bytes(path.name.upper().encode())
+    http = httpx.Client(transport=httpx.MockTransport(handler))
+    client = package.Client(base_url="http://127.0.0.1:9/v1", http_client=http)
+    client.uploads.create(files=tuple(paths), notes=("x", "y"))
+    client.uploads.create(files=(b"one", b"two"))
+    client.uploads.create(files=[("n.txt", b"named")])
+    parts = [body.count(b"Content-Disposition") for body in sent]
+    assert parts == [4, 2, 1], sent
+    assert b'filename="a.txt"' in sent[0] and b"B.TXT" in sent[0]
+    assert b'name="notes"\r\n\r\nx' in sent[0] and b'name="notes"\r\n\r\ny' in sent[0]
+    assert b'filename="n.txt"' in sent[2] and b"named" in sent[2]

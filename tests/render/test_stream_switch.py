@@ -142,7 +142,7 @@ USAGE = """\
 from typing import assert_type
 
 import completions
-from completions._runtime import AsyncStream, Stream
+from completions._runtime import AsyncStream, RawResponse, Stream
 from completions.models import Chunk, Completion
 from completions.types import ChatCompletionsCreateParamsMessagesItem
 
@@ -164,6 +164,22 @@ async def main() -> None:
     aclient = completions.AsyncClient()
     s = await aclient.chat.completions.create(model="m", messages=messages, stream=True)
     assert_type(s, AsyncStream[Chunk])
+    # through the wrappers (mypy typed them `function`: an overloaded async method with an
+    # `Any` in its parameters, through `with_raw_response`'s own overloads)
+    raw = await aclient.chat.completions.with_raw_response.create(
+        model="m", messages=messages, metadata={"k": 1}
+    )
+    assert_type(raw, RawResponse[Completion])
+    raw_stream = await aclient.chat.completions.with_raw_response.create(
+        model="m", messages=messages, stream=True
+    )
+    assert_type(raw_stream, RawResponse[AsyncStream[Chunk]])
+    async with aclient.chat.completions.with_streaming_response.create(
+        model="m", messages=messages
+    ) as streamed:
+        assert_type(await streamed.parse(), Completion)
+    sync_raw = client.chat.completions.with_raw_response.create(model="m", messages=messages)
+    assert_type(sync_raw, RawResponse[Completion])
 """
 
 

@@ -657,17 +657,24 @@ class SchemaConverter:
     def _literal(self, values: list[Any], pointer: str, types: set[str]) -> TypeExpr:
         kept: list[str | int | bool] = []
         seen: set[str | int | bool] = set()  # `in` as on the list (1 == True), without its scan
+        exact: set[tuple[type, str | int | bool]] = set()
+        listed = 0  # distinct values (a repeated one is listed once: `['', '', a, a]`)
         for v in values:
             if v is None:
                 continue
+            key = (type(v), v) if isinstance(v, str | bool | int) else None
+            if key is not None and key in exact:
+                continue
+            listed += 1
             if type(v) is int and not -(2**63) <= v < 2**63:
                 # mypy takes int literals of 64 bits only ("Literal[...] cannot contain
                 # arbitrary expressions"): such an enum is its type's (2**64 - 1 sentinels)
                 continue
-            if isinstance(v, str | bool | int) and v not in seen:
+            if key is not None and v not in seen:  # `[1, true]`: not both, so the type's
                 seen.add(v)
+                exact.add(key)
                 kept.append(v)
-        if not kept or len(kept) != len([v for v in values if v is not None]):
+        if not kept or len(kept) != listed:
             bases = [self._scalar(t, {}) for t in sorted(types)] or [ANY]
             return union_of(bases)
         base: Prim | None

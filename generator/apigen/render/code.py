@@ -287,6 +287,32 @@ def _holds_open_enum(definitions: dict[str, Definition], key: str, seen: set[str
     return False
 
 
+def _takes_text(
+    definitions: dict[str, Definition], t: TypeExpr, strict: bool, seen: set[str]
+) -> bool:
+    """Whether a `str` is a value of `t` as rendered (`strict`: enums closed, a request's), so
+    that a `Sequence` of it would take a string whole. An alias named in it is read as its own
+    definition renders it; one met again (`Json = list[Json] | str`) counts once."""
+    if type(t) is Prim:
+        return t.name in ("str", "Any")
+    if type(t) is Nullable:
+        return _takes_text(definitions, t.inner, strict, seen)
+    if type(t) is UnionOf:
+        return any(_takes_text(definitions, i, strict, seen) for i in t.items)
+    if type(t) is LiteralOf:
+        return not strict and t.open_base is not None and t.open_base.name == "str"
+    if type(t) is Ref and t.key not in seen:
+        d = definitions.get(t.key)
+        if isinstance(d, AliasDef):
+            seen.add(t.key)
+            # a request spells an open enum alias out strictly; other aliases by their name
+            own = (
+                strict if strict and _holds_open_enum(definitions, t.key, set()) else d.request_only
+            )
+            return _takes_text(definitions, d.target, own, seen)
+    return False
+
+
 _INT, _FLOAT = Prim("int"), Prim("float")
 
 
@@ -346,10 +372,10 @@ class TypeRenderer:
         self.parameters = False  # a function parameter's annotation (`variant`)
         # arrays and maps a parameter takes as read-only views (`variant`): a tuple, or a list
         # of a narrower item type, is accepted (a list is invariant: `list[str]` was refused
-        # where `list[str | Label]` was asked). `Sequence`, not openai-python's `SequenceNotStr`
-        # protocol: mypy checks a list display's items against `Sequence[Literal[...]]` but
-        # let `["availabel"]` through the protocol. A `str` given for `Sequence[str]` is sent
-        # as the one value it is (the runtime never iterates text).
+        # where `list[str | Label]` was asked). `Sequence`, or the runtime's `SequenceNotStr`
+        # (as openai-python's) where a `str` would be an item: that protocol only there, as
+        # mypy checks a list display's items against `Sequence[Literal[...]]` but let
+        # `["availabel"]` through the protocol.
         self.sequences = False
         # what a request takes (`variant`): a model with a TypedDict twin as `X | XParam`, an
         # alias holding one by its twin, a tagged union as the plain union
@@ -441,8 +467,14 @@ class TypeRenderer:
             return text if "None" in _members(text) else f"{text} | None"
         if type(t) is ListOf:
             if self.sequences:
+                item = self.expr(t.item)
+                if _takes_text(self.definitions, t.item, not self.open_enums, set()):
+                    # a `str` is a `Sequence[str]` of its characters: `tags="a"` type-checked
+                    # and went out as a JSON string where the API asks for an array
+                    self.imports.runtime_names.add("SequenceNotStr")
+                    return f"SequenceNotStr[{item}]"
                 self.imports.stdlib.add("from collections.abc import Sequence")
-                return f"Sequence[{self.expr(t.item)}]"
+                return f"Sequence[{item}]"
             return f"{self.builtin('list')}[{self.expr(t.item)}]"
         if type(t) is DictOf:
             if self.sequences:

@@ -263,12 +263,12 @@ def _module(
         sequences=True,
         params=True,
     )
-    # A multipart body's arrays stay lists: the runtime reads a tuple there as one file
-    # (`(filename, content)`), the item types are what tells the two apart.
-    # Models only (no TypedDict twins): `list[Cat | CatParam]` refused a caller's `list[Cat]`
-    # (a list is invariant), which type-checked before the twins.
+    # A multipart body's arrays are read-only views too (`list[FileInput]` refused a caller's
+    # `list[Path]`: a list is invariant): a `(filename, content)` tuple is no `Sequence` of
+    # files (a `str` is no file), and the runtime reads a tuple that does not start with a
+    # name as files (`_body._is_file`). Models only (no TypedDict twins).
     multipart_arguments = types.variant(
-        shadowed=shadowed, open_enums=False, plain_unions=True, parameters=True
+        shadowed=shadowed, open_enums=False, plain_unions=True, parameters=True, sequences=True
     )
     consts: list[OperationConstView] = []
     factories: list[FactoryView] = []

@@ -1,0 +1,68 @@
+"""An enum that lists a value twice is still that enum (helper 177, schema-enums.yaml of the
+features specs: `enum: ['', '', available, available]` became plain `str`, so a call with
+`"pending"` type-checked), while a value no literal can hold keeps the type's base."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from apigen.diagnostics import Report
+from apigen.ir import build_api
+from apigen.ir.nodes import LiteralOf, Prim, TypeExpr
+
+
+def _query_type(schema: dict[str, Any]) -> TypeExpr:
+    document: dict[str, Any] = {
+        "openapi": "3.0.3",
+        "info": {"title": "t", "version": "1"},
+        "paths": {
+            "/things": {
+                "get": {
+                    "operationId": "list",
+                    "parameters": [
+                        {"name": "v", "in": "query", "required": True, "schema": schema}
+                    ],
+                    "responses": {"204": {"description": "ok"}},
+                }
+            }
+        },
+    }
+    api = build_api(
+        document,
+        package="t",
+        spec_file="t.yaml",
+        spec_sha256="",
+        report=Report(),
+        reserved_client=set(),
+        reserved_resource=set(),
+    )
+    (op,) = api.operations
+    (param,) = [p for p in op.params if p.wire_name == "v"]
+    return param.type
+
+
+def test_a_repeated_value_is_listed_once() -> None:
+    strings = _query_type({"type": "string", "enum": ["", "", "available", "available"]})
+    assert strings == LiteralOf(("", "available"), Prim("str"))
+    numbers = _query_type({"type": "integer", "enum": [1, 2, 2, 1]})
+    assert numbers == LiteralOf((1, 2), Prim("int"))
+
+
+@pytest.mark.parametrize(
+    ("schema", "base"),
+    [
+        # 1 == True: a literal of both would be read as one, so neither is kept
+        ({"enum": [0, 1, True]}, None),
+        ({"type": "number", "enum": [1, 1.5]}, Prim("float")),
+        ({"type": "integer", "enum": [1, 2**70]}, Prim("int")),
+    ],
+)
+def test_a_value_no_literal_holds_keeps_the_base_type(
+    schema: dict[str, Any], base: Prim | None
+) -> None:
+    kind = _query_type(schema)
+    assert not isinstance(kind, LiteralOf), kind
+    if base is not None:
+        assert kind == base
