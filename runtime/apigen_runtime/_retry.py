@@ -5,7 +5,7 @@ from __future__ import annotations
 import random
 import time
 from collections.abc import Collection
-from typing import TYPE_CHECKING, Protocol, TypeAlias
+from typing import TYPE_CHECKING, Any, Protocol, TypeAlias
 
 import httpx
 
@@ -87,6 +87,30 @@ def _number_in(value: object, low: float, high: float, upper_open: bool = False)
     return low <= value < high if upper_open else low <= value <= high
 
 
+def check_seconds(name: str, value: Any) -> Any:
+    """``value`` when it is ``None`` or seconds in ``(0, 1e9)``; else a ``ValueError`` now, not
+    at the first call (a negative, NaN or infinite wait failed deep in ``time.sleep``, anyio or
+    httpcore with a bare ``ValueError``/``OverflowError``, or hung)."""
+    if value is None or (_number_in(value, 0, 1e9, upper_open=True) and value > 0):
+        return value
+    raise ValueError(f"{name} must be seconds above 0 (None: no limit), got {value!r}")
+
+
+def check_timeout(value: Any) -> httpx.Timeout:
+    """A ``timeout=`` option as the ``httpx.Timeout`` it means, every part checked."""
+    if isinstance(value, httpx.Timeout):
+        timeout = value
+    elif value is None or (isinstance(value, int | float) and not isinstance(value, bool)):
+        timeout = httpx.Timeout(check_seconds("timeout", value))
+    else:
+        raise TypeError(
+            f"timeout must be seconds (a float), an httpx.Timeout or None, got {value!r}"
+        )
+    for part in ("connect", "read", "write", "pool"):
+        check_seconds(f"timeout's {part}", getattr(timeout, part))
+    return timeout
+
+
 @dataclass(frozen=True)
 class RetryPolicy:
     """The default strategy.
@@ -97,9 +121,10 @@ class RetryPolicy:
     ``may_resend`` says that cannot duplicate a side effect.
 
     Waits: ``Retry-After`` (seconds or HTTP date) or ``retry-after-ms`` when it is in
-    ``(0, max_wait]``; else, on a 429 (or the rate-limited 403), the rate-limit reset when it is
-    in ``(0, max_wait]`` (a reset further away gives up at once: the quota will not be back
-    sooner); else exponential backoff ``min(max_delay, base_delay * 2**retry)`` reduced by up to
+    ``(0, max_wait]`` (on a 429, or the rate-limited 403, one further away gives up at once:
+    a retry sooner than the server asked fails again); else, on a 429 (or the rate-limited
+    403), the rate-limit reset when it is in ``(0, max_wait]`` (a reset further away gives up
+    at once: the quota will not be back sooner); else exponential backoff ``min(max_delay, base_delay * 2**retry)`` reduced by up to
     ``jitter`` (25 %: never below 75 % of that)."""
 
     base_delay: float = 0.5
@@ -142,6 +167,8 @@ class RetryPolicy:
             wait = retry_after(response.headers)
             if wait is not None and 0 < wait <= self.max_wait:
                 return wait
+            if wait is not None and wait > self.max_wait and _rate_limited(response):
+                return None  # told to come back later than we wait: a retry now fails again
             reset = _quota_reset(response)
             if reset is not None and reset > 0:
                 return reset if reset <= self.max_wait else None
@@ -156,6 +183,13 @@ def _retryable_status(response: httpx.Response) -> bool:
     # GitHub: a 403 with ``Retry-After`` (secondary limit) or an exhausted primary budget.
     limited = retry_after(response.headers) is not None or _quota_reset(response) is not None
     return status == 403 and limited
+
+
+def _rate_limited(response: httpx.Response) -> bool:
+    """A 429, or a 403 that says a rate limit was hit (``Retry-After`` or a spent budget)."""
+    return response.status_code == 429 or (
+        response.status_code == 403 and _retryable_status(response)
+    )
 
 
 def _quota_reset(response: httpx.Response) -> float | None:
@@ -292,6 +326,12 @@ class Resilience(Struct):
             wait = (
                 self.strategy.decide(attempt, request, outcome) if attempt <= max_retries else None
             )
+            if wait is not None and not _number_in(wait, 0, 1e9, upper_open=True):
+                # a custom strategy's -1, NaN or 1e12 failed in `time.sleep` (or hung async)
+                raise ValueError(
+                    f"{type(self.strategy).__name__}.decide() returned {wait!r}: seconds in "
+                    "[0, 1e9) to wait, or None to stop"
+                )
             if wait is not None and deadline is not None:
                 now = time.monotonic()
                 if now >= deadline:

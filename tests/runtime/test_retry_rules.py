@@ -555,3 +555,70 @@ def test_custom_strategy_can_keep_the_no_duplicate_rule(mode: str) -> None:
         op(method="post"),
     )
     assert len(recorder.requests) == 2
+
+
+@pytest.mark.parametrize("mode", MODES)
+@pytest.mark.parametrize("status", [429, 403])
+def test_a_rate_limit_retry_after_past_max_wait_gives_up_at_once(mode: str, status: int) -> None:
+    """Helper 175: a 429 saying `Retry-After: 120` was retried after 0.5 s (sure to fail
+    again), where the same wait as a rate-limit reset gave up at once."""
+    sleeps: list[float] = []
+    recorder = Recorder(httpx.Response(status, headers={"Retry-After": "120"}), ok())
+    with pytest.raises(rt.APIStatusError) as caught:
+        call(make(mode, recorder, sleeps), op())
+    assert caught.value.status_code == status
+    assert len(recorder.requests) == 1 and sleeps == []
+    # a server error told the same still gets the backoff (its wait is often a default)
+    recorder = Recorder(httpx.Response(503, headers={"Retry-After": "120"}), ok())
+    assert call(make(mode, recorder, sleeps), op()) == {"ok": True}
+    assert len(sleeps) == 1 and sleeps[0] <= 0.5
+
+
+BAD_SECONDS = [-1, 0, float("nan"), float("inf"), 1e12]
+
+
+@pytest.mark.parametrize("cls", [rt.SyncAPIClient, rt.AsyncAPIClient])
+def test_bad_timeout_or_deadline_fails_at_construction(cls: type[Client]) -> None:
+    """Helper 175: `timeout=-1`, `"abc"` or NaN were taken, and the first call failed deep in
+    httpcore with a bare ValueError or TypeError."""
+    for bad in BAD_SECONDS:
+        with pytest.raises(ValueError, match="timeout"):
+            cls(base_url=BASE, timeout=bad)
+        with pytest.raises(ValueError, match="deadline"):
+            cls(base_url=BASE, deadline=bad)
+    with pytest.raises(TypeError, match="timeout"):
+        cls(base_url=BASE, timeout="30")  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match="timeout's read"):
+        cls(base_url=BASE, timeout=httpx.Timeout(5.0, read=-1))
+    assert cls(base_url=BASE, timeout=None).timeout == httpx.Timeout(None)
+    assert cls(base_url=BASE, timeout=2).timeout == httpx.Timeout(2)
+    with pytest.raises(ValueError, match="timeout"):
+        cls(base_url=BASE).with_options(timeout=-5)
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_bad_per_call_timeout_or_deadline_fails_before_sending(mode: str) -> None:
+    recorder = Recorder()
+    for options in ({"timeout": -1}, {"timeout": float("nan")}, {"deadline": float("inf")}):
+        with pytest.raises(ValueError, match="timeout|deadline"):
+            call(make(mode, recorder, []), op(), options)
+    with pytest.raises(TypeError, match="timeout"):
+        call(make(mode, recorder, []), op(), {"timeout": "abc"})
+    assert recorder.requests == []
+
+
+@pytest.mark.parametrize("mode", MODES)
+@pytest.mark.parametrize("wait", [-1.0, float("nan"), 1e12])
+def test_a_custom_strategy_s_impossible_wait_is_a_clear_error(mode: str, wait: float) -> None:
+    """Helper 175: the wait went straight to `time.sleep` (a bare ValueError or
+    OverflowError, the 500 lost) or, async and without a deadline, hung."""
+
+    class Broken:
+        def decide(self, attempt: int, request: httpx.Request, outcome: Any) -> float | None:
+            return wait
+
+    sleeps: list[float] = []
+    recorder = Recorder(httpx.Response(500), ok())
+    with pytest.raises(ValueError, match=r"Broken\.decide\(\) returned"):
+        call(make(mode, recorder, sleeps, retry=Broken()), op())
+    assert len(recorder.requests) == 1 and sleeps == []
