@@ -25,7 +25,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Mapping
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -226,7 +226,8 @@ def load_side(
             if client is not None
             else (package if isinstance(package, str) and package else None),
             ref_root=client.ref_root if client is not None else None,
-            options=client.options if client is not None else None,
+            # a rename of an operation this spec removed: the removal is the finding
+            options=replace(client.options, missing_ok=True) if client is not None else None,
         )
     except SpecError as err:
         raise DiffInputError(f"{path}: not a usable spec\n{err}") from None

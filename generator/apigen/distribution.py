@@ -89,10 +89,20 @@ def check_version(version: str) -> str:
 
 
 def spec_license(document: dict[str, Any]) -> str | None:
-    """`info.license.name`: canonical when an SPDX expression (`MIT`), else as written."""
+    """`info.license`: its 3.1 SPDX `identifier` when that is one, else its `name`, canonical
+    when an SPDX expression (`MIT`), else as written (`name: Apache 2.0` beside `identifier:
+    Apache-2.0` gave the free text: helper 176)."""
     info = document.get("info")
     lic = info.get("license") if isinstance(info, dict) else None
-    name = lic.get("name") if isinstance(lic, dict) else None
+    if not isinstance(lic, dict):
+        return None
+    identifier = lic.get("identifier")
+    if isinstance(identifier, str) and identifier.strip():
+        try:
+            return str(canonicalize_license_expression(identifier.strip()))
+        except InvalidLicenseExpression:
+            pass  # not SPDX after all: the name says it
+    name = lic.get("name")
     if not isinstance(name, str) or not name.strip():
         return None
     try:

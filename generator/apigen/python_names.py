@@ -59,7 +59,9 @@ staticmethod str sum super tuple type vars zip
 """
 )
 
-#: `sys.stdlib_module_names`, 3.11-3.13.
+#: `sys.stdlib_module_names`, 3.11-3.13, and `test`: the regression-test package, left out of
+#: that list, is on the standard library's path, ahead of site-packages (a client named `test`
+#: installed and was never imported: helper 176).
 STDLIB_MODULES: frozenset[str] = _names(
     """
 __future__ _abc _aix_support _android_support _ast _asyncio _bisect _blake2 _bootsubprocess
@@ -89,7 +91,7 @@ pyexpat queue quopri random re readline reprlib resource rlcompleter runpy sched
 select selectors shelve shlex shutil signal site smtpd smtplib sndhdr socket socketserver
 spwd sqlite3 sre_compile sre_constants sre_parse ssl stat statistics string stringprep
 struct subprocess sunau symtable sys sysconfig syslog tabnanny tarfile telnetlib tempfile
-termios textwrap this threading time timeit tkinter token tokenize tomllib trace traceback
+termios test textwrap this threading time timeit tkinter token tokenize tomllib trace traceback
 tracemalloc tty turtle turtledemo types typing unicodedata unittest urllib uu uuid venv
 warnings wave weakref webbrowser winreg winsound wsgiref xdrlib xml xmlrpc zipapp zipfile
 zipimport zlib zoneinfo

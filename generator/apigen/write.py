@@ -73,6 +73,9 @@ def check_target(target: Path) -> None:
     if not os.access(probe, os.W_OK | os.X_OK):
         raise OutputError(f"cannot write the output {target}: {probe} is not writable")
     if target.is_dir() and any(_entries(target)) and not (target / MANIFEST).is_file():
+        patterns = kept_patterns(target) if (target / KEEP_FILE).is_file() else None
+        if patterns is not None and all(is_kept(rel, patterns) for rel in _contents(target)):
+            return  # a new SDK repository: its LICENSE (or spec) listed, carried as it is
         raise OutputError(
             f"{target}: not empty and has no {MANIFEST}, so apigen did not generate it; "
             "refusing to replace it (choose an empty or new directory)"
@@ -296,11 +299,13 @@ def record_files(target: Path) -> None:
     from .render.manifest import dumps, with_file_digests
 
     manifest = target / MANIFEST
-    data = json.loads(manifest.read_text(encoding="utf-8"))
+    before = manifest.read_bytes()
+    data = json.loads(before.decode("utf-8"))
     data.pop(FILES_KEY, None)
     names = [rel for rel in _contents(target) if rel != MANIFEST]
-    text = with_file_digests(dumps(data), digests(target, names))
-    manifest.write_bytes(text.encode("utf-8"))
+    text = with_file_digests(dumps(data), digests(target, names)).encode("utf-8")
+    if text != before:  # (a no-op `apigen generate` touches nothing: helper 176)
+        manifest.write_bytes(text)
 
 
 def digests(root: Path, names: Iterable[str]) -> dict[str, str]:

@@ -804,3 +804,27 @@ def test_a_json_spec_build_reads_diff_reads_too(tmp_path: Path) -> None:
     manifest.write_text("{not json")
     result = runner.invoke(main, ["diff", str(manifest), str(plain)])
     assert result.exit_code != 0 and "cannot read it as JSON" in result.output
+
+
+def test_a_configured_rename_of_a_removed_operation_is_reported_as_its_removal(
+    tmp_path: Path,
+) -> None:
+    """Helper 176: `renames.methods.deletePet` in the configuration, and NEW without
+    `deletePet`: exit 2 "not a usable spec", instead of the removal diff exists to report."""
+    old, new = _edited(tmp_path, _remove_delete)
+    config = tmp_path / "apigen.toml"
+    config.write_text(
+        f'[clients.pets]\nspec = "{old.as_posix()}"\noutput = "out"\n'
+        "long_running = {deletePet = {status_field = 'status', done = ['done']}}\n"
+        '[clients.pets.renames.methods]\ndeletePet = "pets.remove"\n'
+        '[clients.pets.renames.models]\nPet = "Animal"\n'
+    )
+    result = CliRunner().invoke(main, ["generate", "--config", str(config), "--quiet"])
+    assert result.exit_code == 0, result.output
+    result = CliRunner().invoke(main, ["diff", "--config", str(config), str(old), str(new)])
+    assert result.exit_code == 1, result.output
+    assert "method-removed" in result.output and "pets.remove" in result.output
+    # the configuration itself still refuses such a rename where a client is built
+    config.write_text(config.read_text().replace(old.as_posix(), new.as_posix()))
+    result = CliRunner().invoke(main, ["generate", "--config", str(config)])
+    assert result.exit_code != 0 and "names no operation" in result.output

@@ -19,7 +19,7 @@ from click.testing import CliRunner
 
 from apigen.cli import main
 from apigen.pipeline import build
-from apigen.write import LocalChangesError, local_changes
+from apigen.write import LocalChangesError, OutputError, local_changes
 from tests.conftest import ROOT
 
 PETSTORE = ROOT / "specs" / "petstore.yaml"
@@ -134,6 +134,29 @@ post_generate = [["{Path(sys.executable).as_posix()}", "-c", "open('post.txt', '
     assert "post.txt" in json.loads((out / "apigen.json").read_text())["files"]
 
 
+def test_a_post_generate_command_that_changes_nothing_leaves_the_manifest_alone(
+    tmp_path: Path,
+) -> None:
+    """Helper 176: `post_generate = [["true"]]` rewrote apigen.json at every no-op run."""
+    out = tmp_path / "out" / "demo"
+    (tmp_path / "apigen.toml").write_text(
+        f"""[clients.demo]
+spec = "{PETSTORE.as_posix()}"
+output = "out/demo"
+package = "demo"
+post_generate = [["{Path(sys.executable).as_posix()}", "-c", "pass"]]
+"""
+    )
+    stamps: list[int] = []
+    for _ in range(2):
+        result = CliRunner().invoke(
+            main, ["generate", "--config", str(tmp_path / "apigen.toml"), "--quiet"]
+        )
+        assert result.exit_code == 0, result.output
+        stamps.append((out / "apigen.json").stat().st_mtime_ns)
+    assert stamps[0] == stamps[1]
+
+
 def test_a_post_generate_command_that_removes_the_manifest_is_an_error(tmp_path: Path) -> None:
     (tmp_path / "apigen.toml").write_text(
         f"""[clients.demo]
@@ -174,6 +197,26 @@ def test_files_listed_in_apigenignore_are_kept_as_they_are(tmp_path: Path) -> No
     assert tree["NOTES.txt"] == b"mine" and ".apigenignore" in tree
     assert tree["petstore/_exceptions.py"] == edited.encode()
     assert local_changes(out) == ([], [])  # the manifest was rewritten, not carried
+
+
+def test_a_first_build_takes_a_folder_holding_only_what_apigenignore_lists(
+    tmp_path: Path,
+) -> None:
+    """Helper 176: a new SDK repository (its LICENSE, the spec, listed) was refused as "not
+    empty and has no apigen.json"; one file more than listed still is."""
+    out = tmp_path / "sdk"
+    (out / "spec").mkdir(parents=True)
+    spec = out / "spec" / "petstore.yaml"
+    spec.write_bytes(PETSTORE.read_bytes())
+    (out / "LICENSE").write_text("MIT")
+    (out / ".apigenignore").write_text("LICENSE\nspec/\n")
+    (out / "stray.txt").write_text("?")
+    with pytest.raises(OutputError, match=r"not empty and has no apigen\.json"):
+        build(spec, out)
+    (out / "stray.txt").unlink()
+    build(spec, out)
+    assert (out / "LICENSE").read_text() == "MIT" and spec.read_bytes() == PETSTORE.read_bytes()
+    assert (out / "apigen.json").is_file() and local_changes(out) == ([], [])
 
 
 def test_generate_refuses_an_edited_output_unless_forced(tmp_path: Path) -> None:

@@ -219,6 +219,10 @@ def test_licence_from_the_spec() -> None:
         "Proprietary, see site"
     )
     assert spec_license({"info": {}}) is None
+    # 3.1's SPDX `identifier` is the licence (helper 176: the name's free text was taken)
+    both = {"name": "Apache 2.0", "identifier": "apache-2.0"}
+    assert spec_license({"info": {"license": both}}) == "Apache-2.0"
+    assert spec_license({"info": {"license": {"name": "x", "identifier": "Not SPDX"}}}) == "x"
 
 
 def test_options_reach_the_pyproject(tmp_path: Path) -> None:

@@ -204,6 +204,8 @@ def test_in_place_output_keeps_the_folder_and_umask(
     [
         ("class", "a Python keyword"),
         ("json", "a standard-library module"),
+        # not in `sys.stdlib_module_names`, yet on the stdlib path: the client never imported
+        ("test", "a standard-library module"),
         ("httpx", "a module the generated client imports"),
         # dependencies of its dependencies: a package of that name broke the first call
         ("h11", "a module the generated client imports"),

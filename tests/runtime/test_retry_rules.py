@@ -600,7 +600,7 @@ def test_bad_timeout_or_deadline_fails_at_construction(cls: type[Client]) -> Non
 def test_bad_per_call_timeout_or_deadline_fails_before_sending(mode: str) -> None:
     recorder = Recorder()
     for options in ({"timeout": -1}, {"timeout": float("nan")}, {"deadline": float("inf")}):
-        with pytest.raises(ValueError, match="timeout|deadline"):
+        with pytest.raises(ValueError, match=r"timeout|deadline"):
             call(make(mode, recorder, []), op(), options)
     with pytest.raises(TypeError, match="timeout"):
         call(make(mode, recorder, []), op(), {"timeout": "abc"})

@@ -74,6 +74,9 @@ class ApiOptions:
     long_running: dict[str, dict[str, Any]] = field(default_factory=dict)
     # the client's response cache when the caller passes none: ttl, max_entries, max_bytes
     cache: dict[str, Any] | None = None
+    # a rename or `long_running` entry naming what the spec does not have is skipped, not an
+    # error: `apigen diff`'s NEW spec, which removed it (that removal is what it reports)
+    missing_ok: bool = False
 
     def at(self, *keys: str) -> str:
         """A dotted location inside this client's table (`clients.x.renames.methods.GetFoo`)."""
@@ -217,6 +220,8 @@ def config_names(
     out: dict[int, Explicit] = {}
     for key, target in options.rename_methods.items():
         matched = [op for op in ops if key in _names(op)]
+        if not matched and options.missing_ok:
+            continue
         if not matched:
             options.error(
                 report,
@@ -242,6 +247,8 @@ def rename_resources(ops: list[OperationDef], options: ApiOptions, report: Repor
         target = tuple(new.split("."))
         if not moved and any(op.resource[: len(target)] == target for op in ops):
             continue  # renamed by an earlier build whose apigen.json locked the names
+        if not moved and options.missing_ok:
+            continue
         if not moved:
             known = sorted({".".join(op.resource[:i]) for op in ops for i in (1, 2)})
             hint = naming_hint(old, known)
@@ -305,6 +312,8 @@ def check_models(component_names: list[str], options: ApiOptions, report: Report
     taken: dict[str, str] = {}  # class name -> the schema renamed to it
     for name, cls in options.rename_models.items():
         if name not in component_names:
+            if options.missing_ok:
+                continue
             options.error(
                 report,
                 options.at("renames", "models", name),
@@ -422,5 +431,5 @@ def check_long_running(ops: list[OperationDef], options: ApiOptions, report: Rep
     """A `long_running` key that names no operation is an error located in the config."""
     keys = {k for op in ops for k in (op.operation_id, f"{op.method.upper()} {op.path}")}
     for key in options.long_running:
-        if key not in keys:
+        if key not in keys and not options.missing_ok:
             options.error(report, options.at("long_running", key), "names no operation")
