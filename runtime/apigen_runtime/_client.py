@@ -71,7 +71,7 @@ from ._retry import (
     Resilience,
     RetryPolicy,
     RetryStrategy,
-    check_seconds,
+    check_deadline,
     check_timeout,
 )
 from ._telemetry import RateWarning, abandon_span
@@ -303,7 +303,7 @@ class _BaseClient(Generic[HttpT]):
         rate_warning: RateWarning | None = None,
     ) -> None:
         """Set the resilience and observability options (``__init__`` passes them through)."""
-        deadline = check_seconds("deadline", deadline)
+        deadline = check_deadline(deadline)
         hooks = hooks or Hooks()
         if hooks.is_async() and not isinstance(self, AsyncAPIClient):
             raise TypeError("async hooks need the AsyncClient")
@@ -570,7 +570,7 @@ class _BaseClient(Generic[HttpT]):
             timeout = check_timeout(options.get("timeout", self.timeout))
             res = self._resilience
             hooks = res.hooks
-            seconds = check_seconds("deadline", options.get("deadline", res.deadline))
+            seconds = check_deadline(options.get("deadline", res.deadline))
             deadline = None if seconds is None else time.monotonic() + seconds
             if prepared.cookies or "idempotency_key" in options or hooks.before_request:
                 # CR/LF, non-ASCII: before sending (what ``check_header_inputs`` did not see)

@@ -87,27 +87,33 @@ def _number_in(value: object, low: float, high: float, upper_open: bool = False)
     return low <= value < high if upper_open else low <= value <= high
 
 
-def check_seconds(name: str, value: Any) -> Any:
-    """``value`` when it is ``None`` or seconds in ``(0, 1e9)``; else a ``ValueError`` now, not
-    at the first call (a negative, NaN or infinite wait failed deep in ``time.sleep``, anyio or
-    httpcore with a bare ``ValueError``/``OverflowError``, or hung)."""
-    if value is None or (_number_in(value, 0, 1e9, upper_open=True) and value > 0):
+def check_deadline(value: Any) -> Any:
+    """``deadline=``: ``None``, or seconds from 0 (out of time before sending) to infinity (no
+    deadline); else a ``ValueError`` now, not a bare one from the first call."""
+    if value is None or _number_in(value, 0, float("inf")):
         return value
-    raise ValueError(f"{name} must be seconds above 0 (None: no limit), got {value!r}")
+    raise ValueError(f"deadline must be seconds (0 or more; None: none), got {value!r}")
 
 
 def check_timeout(value: Any) -> httpx.Timeout:
-    """A ``timeout=`` option as the ``httpx.Timeout`` it means, every part checked."""
+    """A ``timeout=`` option as the ``httpx.Timeout`` it means, every part checked now:
+    ``-1``, NaN or ``"abc"`` failed deep in httpcore at the first call with a bare
+    ``ValueError``/``TypeError``, infinity as an ``OverflowError`` (``None`` is no limit)."""
     if isinstance(value, httpx.Timeout):
         timeout = value
     elif value is None or (isinstance(value, int | float) and not isinstance(value, bool)):
-        timeout = httpx.Timeout(check_seconds("timeout", value))
+        timeout = httpx.Timeout(value)
     else:
         raise TypeError(
             f"timeout must be seconds (a float), an httpx.Timeout or None, got {value!r}"
         )
     for part in ("connect", "read", "write", "pool"):
-        check_seconds(f"timeout's {part}", getattr(timeout, part))
+        seconds = getattr(timeout, part)
+        if seconds is not None and not _number_in(seconds, 0, 1e9, upper_open=True):
+            name = "timeout" if not isinstance(value, httpx.Timeout) else f"timeout's {part}"
+            raise ValueError(
+                f"{name} must be seconds in [0, 1e9) (None: no limit), got {seconds!r}"
+            )
     return timeout
 
 
@@ -121,10 +127,9 @@ class RetryPolicy:
     ``may_resend`` says that cannot duplicate a side effect.
 
     Waits: ``Retry-After`` (seconds or HTTP date) or ``retry-after-ms`` when it is in
-    ``(0, max_wait]`` (on a 429, or the rate-limited 403, one further away gives up at once:
-    a retry sooner than the server asked fails again); else, on a 429 (or the rate-limited
-    403), the rate-limit reset when it is in ``(0, max_wait]`` (a reset further away gives up
-    at once: the quota will not be back sooner); else exponential backoff ``min(max_delay, base_delay * 2**retry)`` reduced by up to
+    ``(0, max_wait]``; else, on a 429 (or the rate-limited 403), the rate-limit reset when it is
+    in ``(0, max_wait]`` (a reset further away gives up at once: the quota will not be back
+    sooner); else exponential backoff ``min(max_delay, base_delay * 2**retry)`` reduced by up to
     ``jitter`` (25 %: never below 75 % of that)."""
 
     base_delay: float = 0.5
@@ -167,8 +172,6 @@ class RetryPolicy:
             wait = retry_after(response.headers)
             if wait is not None and 0 < wait <= self.max_wait:
                 return wait
-            if wait is not None and wait > self.max_wait and _rate_limited(response):
-                return None  # told to come back later than we wait: a retry now fails again
             reset = _quota_reset(response)
             if reset is not None and reset > 0:
                 return reset if reset <= self.max_wait else None
@@ -183,13 +186,6 @@ def _retryable_status(response: httpx.Response) -> bool:
     # GitHub: a 403 with ``Retry-After`` (secondary limit) or an exhausted primary budget.
     limited = retry_after(response.headers) is not None or _quota_reset(response) is not None
     return status == 403 and limited
-
-
-def _rate_limited(response: httpx.Response) -> bool:
-    """A 429, or a 403 that says a rate limit was hit (``Retry-After`` or a spent budget)."""
-    return response.status_code == 429 or (
-        response.status_code == 403 and _retryable_status(response)
-    )
 
 
 def _quota_reset(response: httpx.Response) -> float | None:

@@ -184,10 +184,9 @@ def test_each_model_a_request_carries_has_a_twin_of_the_keys_it_sends(out: Path)
     assert "messages: Sequence[MessageParam]," in resource
     assert "owner: User | UserParam2 | NotGiven = NOT_GIVEN," in resource
     assert "tree: Node | NodeParam | NotGiven = NOT_GIVEN," in resource
-    # a multipart body's arrays stay lists (a tuple is a file there), so their items stay the
-    # models: `list[UserMessage | UserMessageParam]` refused a caller's `list[UserMessage]`
+    # a multipart body's items stay the models (no twins there), its arrays read-only views
     uploads = (out / "twins" / "resources" / "uploads.py").read_text()
-    assert "metas: list[UserMessage] | NotGiven = NOT_GIVEN," in uploads
+    assert "metas: Sequence[UserMessage] | NotGiven = NOT_GIVEN," in uploads
 
 
 def test_a_model_holding_request_only_shapes_still_validates(package: ModuleType) -> None:
