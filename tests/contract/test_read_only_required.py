@@ -36,6 +36,20 @@ SPEC = {
                 "responses": {"201": {"description": "ok"}},
             }
         },
+        "/services": {  # PagerDuty's: the readOnly `id` an `allOf` deeper (helper 172)
+            "post": {
+                "operationId": "addService",
+                "requestBody": {
+                    "required": True,
+                    "content": {
+                        "application/json": {
+                            "schema": {"$ref": "#/components/schemas/ServiceReference"}
+                        }
+                    },
+                },
+                "responses": {"201": {"description": "ok"}},
+            }
+        },
         "/impossible": {
             "post": {
                 "operationId": "impossible",
@@ -63,6 +77,12 @@ SPEC = {
                     {"type": "object", "required": ["id"]},
                 ]
             },
+            "ServiceReference": {
+                "allOf": [
+                    {"$ref": "#/components/schemas/TeamReference"},
+                    {"type": "object", "properties": {"summary": {"type": "string"}}},
+                ]
+            },
         }
     },
 }
@@ -76,5 +96,7 @@ def test_a_required_read_only_property_skips_the_operation_and_says_why(tmp_path
     by_id = {op.operation_id: op for op in report.operations}
     team = by_id["addTeam"]
     assert team.failures == [] and "readOnly property TeamReference/id" in team.skipped
+    service = by_id["addService"]
+    assert service.failures == [] and "readOnly property ServiceReference/id" in service.skipped
     # a schema no value fits is still the spec's
     assert [(f.klass, f.check) for f in by_id["impossible"].failures] == [("spec", "generation")]

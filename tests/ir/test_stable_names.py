@@ -144,6 +144,21 @@ def test_a_malformed_lock_is_a_clear_error(tmp_path: Path) -> None:
     assert "--fresh-names" in result.output and "Traceback" not in result.output
 
 
+@pytest.mark.parametrize(
+    "call", ["shop.\uff55\uff50\uff44\uff41\uff54\uff45", "shop.__init__", "shop._x", "shop.class"]
+)
+def test_a_lock_naming_no_public_method_is_a_clear_error(tmp_path: Path, call: str) -> None:
+    """Helper 174: the lock took any identifier: a full-width `update` (NFKC: `update`) replaced
+    another method, `__init__` the resource's constructor; a keyword broke the module."""
+    out = tmp_path / "shop"
+    build(_write(tmp_path, "v1.json", V1), out)
+    data = json.loads((out / "apigen.json").read_text())
+    data["operations"][0]["call"] = call
+    (out / "apigen.json").write_text(json.dumps(data))
+    with pytest.raises(OutputError, match=r"#/operations/0/call: .*not a dotted resource"):
+        build(_write(tmp_path, "v2.json", V2), out)
+
+
 @pytest.fixture(scope="module")
 def stripe_regenerated(
     tmp_path_factory: pytest.TempPathFactory,

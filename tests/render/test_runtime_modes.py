@@ -313,3 +313,34 @@ def test_a_name_the_shared_runtime_lacks_is_a_type_checker_s_error(
     )
     errors, output = _mypy_errors(shared, snippet)
     assert len(errors) == 1 and '"AsyncRawResponse"' in errors[0], output
+
+
+def test_pyproject_strings_are_toml_with_any_character() -> None:
+    """Helper 174: an emoji in `info.title` went out as a JSON surrogate pair escape, which TOML
+    refuses (pip, tomllib and ruff could not read the package's pyproject.toml)."""
+    from apigen.render import _toml  # pyright: ignore[reportPrivateUsage]
+
+    for text in [
+        "Dogs \U0001f436 API",
+        'say "hi" \\ o/',
+        "tab\tnew\nline\x00\x7f",
+        "\ud800x",
+        "\U0001d518",
+    ]:
+        parsed = tomllib.loads(f"v = {_toml(text)}\n")["v"]
+        assert parsed == text.replace("\ud800", "\ufffd"), (text, parsed)
+    assert _toml("Dogs \U0001f436") == '"Dogs \U0001f436"'  # as written, not escaped
+
+
+def test_an_emoji_title_builds_a_readable_pyproject(tmp_path: Path) -> None:
+    spec = yaml.safe_load(PETSTORE.read_text())
+    spec["info"]["title"] = "Pets \U0001f436 API"
+    spec["info"]["license"] = {"name": "Dogs \U0001f436 licence"}
+    path = tmp_path / "petstore.yaml"
+    path.write_text(yaml.safe_dump(spec, allow_unicode=True), encoding="utf-8")
+    out = tmp_path / "pets"
+    build(path, out)
+    project = pyproject(out)["project"]
+    assert isinstance(project, dict)
+    assert project["description"] == "Python client for Pets \U0001f436 API"
+    assert project["license"] == {"text": "Dogs \U0001f436 licence"}

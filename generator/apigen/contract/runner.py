@@ -1188,7 +1188,12 @@ class _Run:
                 continue
             seen.add(id(schema))
             where = str(ref).rpartition("/")[2] if isinstance(ref, str) else where
-            parts = [schema, *(self.view.deref(m) for m in schema.get("allOf") or [])]
+            # `allOf` members of `allOf` members too (PagerDuty's `ServiceReference` is
+            # `allOf[Reference, ...]`, `Reference` an `allOf` holding the readOnly `id`)
+            parts: list[Any] = [schema]
+            for part in parts:  # (grows as it goes; bounded)
+                if isinstance(part, Mapping) and len(parts) < 64:
+                    parts += [self.view.deref(m) for m in part.get("allOf") or []]
             props: dict[str, Any] = {}
             required: set[str] = set()
             for part in parts:

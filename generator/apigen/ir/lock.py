@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import json
 import keyword
+import re
 from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -28,6 +29,9 @@ from typing import Any
 from .. import naming
 from .grouping import _fallback_name
 from .nodes import OperationDef
+
+# a part of a locked call path (`ApiOptions` renames take the same: config/schema.json)
+_PUBLIC = re.compile(r"[A-Za-z][A-Za-z0-9_]*")
 
 Call = tuple[tuple[str, ...], str]  # (resource path, method name)
 
@@ -68,7 +72,11 @@ class NameLock:
             if op_id is not None and not isinstance(op_id, str):
                 raise LockError(f"{where}/operation_id: not a string")
             parts = call.split(".")
-            if len(parts) < 2 or not all(p.isidentifier() for p in parts):
+            if len(parts) < 2 or not all(
+                _PUBLIC.fullmatch(p) and not keyword.iskeyword(p) for p in parts
+            ):
+                # ASCII and public, as a configured rename must be: a full-width `update` (NFKC:
+                # `update`) replaced another method, `pet.__init__` the resource's own
                 raise LockError(f"{where}/call: {call!r} is not a dotted resource.method path")
             lock.calls.append((tuple(parts[:-1]), parts[-1]))
             if op_id:

@@ -395,6 +395,37 @@ def _runtime_files(
     return {f"{api.package}/{RUNTIME_MODULE}.py": text}
 
 
+_TOML_ESCAPES = {
+    '"': '\\"',
+    "\\": "\\\\",
+    "\b": "\\b",
+    "\t": "\\t",
+    "\n": "\\n",
+    "\f": "\\f",
+    "\r": "\\r",
+}
+
+
+def _toml(text: str) -> str:
+    """A TOML basic string: quotes, backslashes and control characters escaped, the rest as
+    written. (`json.dumps` wrote an emoji in `info.title` as the surrogate pair
+    `"\\ud83d\\udc36"`, which TOML refuses: pip, tomllib and ruff could not read the
+    pyproject.toml: helper 174.) A lone surrogate, which no UTF-8 file holds, is U+FFFD."""
+    out: list[str] = ['"']
+    for ch in text:
+        code = ord(ch)
+        if ch in _TOML_ESCAPES:
+            out.append(_TOML_ESCAPES[ch])
+        elif code < 0x20 or code == 0x7F:
+            out.append(f"\\u{code:04x}")
+        elif 0xD800 <= code <= 0xDFFF:
+            out.append("\ufffd")
+        else:
+            out.append(ch)
+    out.append('"')
+    return "".join(out)
+
+
 def _pyproject_view(api: Api, dist: Distribution) -> dict[str, Any]:
     if dist.runtime == "shared":
         requirement = runtime_requirement()[0]
@@ -406,22 +437,22 @@ def _pyproject_view(api: Api, dist: Distribution) -> dict[str, Any]:
     license_line = ""
     if dist.license is not None:
         license_line = "license = " + (
-            json.dumps(dist.license)
+            _toml(dist.license)
             if is_spdx(dist.license)
-            else "{ text = " + json.dumps(dist.license) + " }"
+            else "{ text = " + _toml(dist.license) + " }"
         )
     return {
         "generator": GENERATOR,
         "spec_file": comment_text(api.spec_file),
-        "dist_name": json.dumps(dist.name),
-        "version": json.dumps(dist.version),
-        "description": json.dumps(f"Python client for {comment_text(api.title)}"),
-        "package": json.dumps(api.package),
+        "dist_name": _toml(dist.name),
+        "version": _toml(dist.version),
+        "description": _toml(f"Python client for {comment_text(api.title)}"),
+        "package": _toml(api.package),
         "license": license_line,
-        "dependencies": ", ".join(json.dumps(d) for d in dependencies),
-        "extras": [(k, ", ".join(json.dumps(d) for d in v)) for k, v in extras.items()],
+        "dependencies": ", ".join(_toml(d) for d in dependencies),
+        "extras": [(k, ", ".join(_toml(d) for d in v)) for k, v in extras.items()],
         "vendored_runtime": (
-            json.dumps(f"{api.package}/{RUNTIME_MODULE}") if dist.runtime == "vendored" else ""
+            _toml(f"{api.package}/{RUNTIME_MODULE}") if dist.runtime == "vendored" else ""
         ),
     }
 
