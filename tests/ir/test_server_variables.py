@@ -196,6 +196,36 @@ def test_a_host_variable_s_default_that_ends_the_host_is_none_with_a_warning() -
     assert not [d for d in report.items if d.kind == "servers"]
 
 
+def test_a_path_variable_s_default_no_path_can_hold_is_none_with_a_warning() -> None:
+    """Helper 174: `https://api.example.com/{basePath}` with `default: "v1?debug=1"` built
+    silently and `Client()` raised (a base URL with a query); with a CR LF every call failed
+    with httpx's `InvalidURL`. Such a default is none, warned; a space or `/` stays a path."""
+    from apigen.diagnostics import Report
+
+    for default, breaks in [("v1?debug=1", "?"), ("v1#x", "#"), ("v1\r\nX: y", "\r")]:
+        report = Report()
+        server = {
+            "url": "https://api.example.com/{basePath}",
+            "variables": {"basePath": {"default": default}},
+        }
+        api = api_of(_doc(server), report)
+        assert api.base_url == "https://api.example.com/{basePath}", default
+        assert "{basePath}" in api.server.template and not api.server.variables
+        found = [d.message for d in report.items if d.kind == "servers"]
+        assert any(
+            f"stands in the path, and its default {default!r} holds {breaks!r}" in m for m in found
+        ), found
+    for default in ("v1/beta", "my api", "v%201"):
+        report = Report()
+        server = {
+            "url": "https://api.example.com/{basePath}",
+            "variables": {"basePath": {"default": default}},
+        }
+        api = api_of(_doc(server), report)
+        assert api.base_url == f"https://api.example.com/{default}"
+        assert not [d for d in report.items if d.kind == "servers"], default
+
+
 def test_an_operation_or_path_server_that_is_no_url_is_warned_and_left_out() -> None:
     """A helper's fuzzing: `servers: [{url: "http://[::1/p"}]` on a path item (or a port past
     65535 on an operation) passed silently, and every call failed with httpx's `InvalidURL`;

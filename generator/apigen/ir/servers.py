@@ -29,7 +29,7 @@ def server_url(server: Mapping[str, Any], keep: frozenset[str] = frozenset()) ->
     """A Server Object's URL with each variable replaced by its default (those in `keep` stay
     `{name}`), without a query or fragment: joined with a path, a query would swallow it
     (`/v1?tenant=9/pets`), so the runtime refuses a base URL with one (`base_url` warns). A
-    default that would end the host it stands in (`_host_break`) is none: `https://{env}.api.test`
+    default that would break the part it stands in (`_breaks`) is none: `https://{env}.api.test`
     with `evil.test#` is a request to `evil.test` (`base_url` warns)."""
     url = _without_query(str(server.get("url") or ""))
     variables = server.get("variables")
@@ -39,27 +39,34 @@ def server_url(server: Mapping[str, Any], keep: frozenset[str] = frozenset()) ->
         if m.group(1) in keep:
             return m.group(0)
         default = _default(variables.get(m.group(1)))
-        if default is not None and _host_break(url, m.group(1), default) is not None:
+        if default is not None and _breaks(url, m.group(1), default) is not None:
             default = None
         return m.group(0) if default is None else default
 
     return _VAR.sub(substitute, url)
 
 
-def _host_break(template: str, name: str, default: str) -> str | None:
-    """What in `default` ends the host it stands in, when `name` is a variable of the
-    template's authority (`https://{env}.api.test`): `?`, `#`, `@`, a backslash or a space; a
-    `/` where the host goes on after it (`{env}.api.test`, not `{server}{basePath}`). RFC 3986
-    §3.2: the request would go to another host (`evil.test#` makes `https://evil.test`)."""
+def _breaks(template: str, name: str, default: str) -> tuple[str, str] | None:
+    """What in `default` breaks the URL part `name` stands in, and that part (`host` or
+    `path`), else None. In the authority (`https://{env}.api.test`): `?`, `#`, `@`, a
+    backslash, a space or a control character; a `/` where the host goes on after it
+    (`{env}.api.test`, not `{server}{basePath}`). RFC 3986 §3.2: the request would go to
+    another host (`evil.test#` makes `https://evil.test`). In the path (`https://api.test/
+    {basePath}`): `?`, `#` or a control character: a base URL with a query the runtime refuses,
+    a CR LF no request can carry (helper 174: `Client()` raised, or every call `InvalidURL`)."""
     rest = template.split("://", 1)[1] if "://" in template else ""
     authority = re.split(r"[/?#]", rest, maxsplit=1)[0]
     for m in _VAR.finditer(authority):
         if m.group(1) != name:
             continue
         tail = _VAR.split(authority[m.end() :], maxsplit=1)[0]  # literal text after it
-        found = re.search(r"[?#@\\\s]" + ("|/" if tail else ""), default)
+        found = re.search(r"[?#@\\\s\x00-\x1f\x7f]" + ("|/" if tail else ""), default)
         if found is not None:
-            return found.group(0)
+            return found.group(0), "host"
+    if "{" + name + "}" in rest[len(authority) :]:
+        found = re.search(r"[?#\x00-\x1f\x7f]", default)
+        if found is not None:
+            return found.group(0), "path"
     return None
 
 
@@ -114,7 +121,7 @@ def _template(document: Mapping[str, Any], keep: frozenset[str]) -> str:
 def _variable_names(document: Mapping[str, Any]) -> list[str]:
     """The root server's variables its URL uses, with a usable default and some choice (not an
     `enum` of one value), in URL order. A default that would end the host it stands in is no
-    usable one (`_host_break`): as a keyword's default it sent `Client()` to `evil.test`."""
+    usable one (`_breaks`): as a keyword's default it sent `Client()` to `evil.test`."""
     server = _root(document)
     variables = server.get("variables")
     variables = variables if isinstance(variables, JSON_OBJECT) else {}
@@ -130,7 +137,7 @@ def _variable_names(document: Mapping[str, Any]) -> list[str]:
             name not in names
             and default is not None
             and not fixed
-            and _host_break(url, name, default) is None
+            and _breaks(url, name, default) is None
         ):
             names.append(name)
     return names
@@ -245,7 +252,7 @@ def operation_server(
         return None
     filled = _fill(url, defaults)
     if not _is_url(filled) or _VAR.search(filled):  # `http://[::1/p`, a port past 65535, a
-        if no_url is not None:  # variable of its own with no usable default (`_host_break`)
+        if no_url is not None:  # variable of its own with no usable default (`_breaks`)
             no_url(relative)
         return None
     return _fill(url, markers)
@@ -304,7 +311,7 @@ def base_url(document: Mapping[str, Any], report: Report, file: str) -> str:
 
 def _warn_defaults(server: Mapping[str, Any], at: str, report: Report, file: str) -> None:
     """A variable's default outside its `enum` (OpenAPI: it MUST be one of them), and one
-    that would end the host it stands in (`server_url` leaves such a default out)."""
+    that would break the host or path it stands in (`server_url` leaves such a default out)."""
     variables = server.get("variables")
     template = _without_query(str(server.get("url") or ""))
     for name, var in (variables if isinstance(variables, JSON_OBJECT) else {}).items():
@@ -321,12 +328,19 @@ def _warn_defaults(server: Mapping[str, Any], at: str, report: Report, file: str
                 kind="servers",
                 action="the default is used as written",
             )
-        if (found := _host_break(template, str(name), default)) is not None:
+        broken = _breaks(template, str(name), default)
+        if broken is not None:
+            found, part = broken
+            harm = (
+                "which would send requests to another host"
+                if part == "host"
+                else "which no base URL's path can hold"
+            )
             report.warn(
                 file,
                 where,
-                f"server variable {name!r} stands in the host, and its default {default!r} "
-                f"holds {found!r}, which would send requests to another host",
+                f"server variable {name!r} stands in the {part}, and its default {default!r} "
+                f"holds {found!r}, {harm}",
                 kind="servers",
                 action="the client has no usable default base URL; pass base_url=",
             )
