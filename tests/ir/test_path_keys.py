@@ -11,6 +11,7 @@ import pytest
 from apigen.contract import ContractConfig, run_contract
 from apigen.diagnostics import Report
 from apigen.ir import Api, build_api
+from apigen.ir.nodes import LiteralOf, Prim
 from apigen.path_keys import split_key
 from apigen.pipeline import _reserved, open_spec
 from apigen.sandbox import Sandbox
@@ -73,6 +74,66 @@ def test_constants_and_bound_parameters(api: Api) -> None:
     target = by_path[("/#X-Amz-Target=Things.DescribeThing", "post")]
     header = next(p for p in target.params if p.location == "header")
     assert (header.has_const, header.const) == (True, "Things.DescribeThing")
+
+
+def test_a_query_constant_takes_the_declared_parameter_s_type_or_the_key_s(tmp_path: Path) -> None:
+    """Helper 174: `?n=5` with a declared integer `n` rendered `n: int = "5"`, `?comp=block`
+    beside `enum: [list]` `comp: Literal["list"] = "block"`, `?x=1&x=2` `x: Literal["1"] = "2"`:
+    each failed mypy --strict, unwarned."""
+
+    def query(name: str, schema: dict[str, object]) -> dict[str, object]:
+        return {"name": name, "in": "query", "required": True, "schema": schema}
+
+    ok = {"200": {"description": "ok"}}
+    document = {
+        "openapi": "3.0.3",
+        "info": {"title": "t", "version": "1"},
+        "paths": {
+            "/a?comp=block": {
+                "put": {
+                    "operationId": "putBlock",
+                    "parameters": [query("comp", {"type": "string", "enum": ["list"]})],
+                    "responses": ok,
+                }
+            },
+            "/b?n=5&on=true": {
+                "get": {
+                    "operationId": "getB",
+                    "parameters": [
+                        query("n", {"type": "integer"}),
+                        query("on", {"type": "boolean"}),
+                    ],
+                    "responses": ok,
+                }
+            },
+            "/c?x=1&x=2": {"post": {"operationId": "postC", "responses": ok}},
+        },
+    }
+    report = Report()
+    api = build_api(
+        document,
+        package="t",
+        spec_file="t.yaml",
+        spec_sha256="",
+        report=report,
+        reserved_client=set(),
+        reserved_resource=set(),
+    )
+    consts = {
+        (op.operation_id, p.wire_name): (p.type, p.const)
+        for op in api.operations
+        for p in op.params
+        if p.has_const
+    }
+    assert consts[("putBlock", "comp")] == (LiteralOf(("block",), None), "block")
+    assert consts[("getB", "n")] == (Prim("int"), 5)
+    assert consts[("getB", "on")] == (Prim("bool"), True)
+    assert consts[("postC", "x")] == (LiteralOf(("1",), None), "1")
+    warned = sorted(d.message for d in report.items if d.kind == "parameter")
+    assert warned == [
+        "the path key repeats the query constant 'x'",
+        "the path key's query constant comp=block is not a value of the declared parameter",
+    ]
 
 
 def test_the_url_sent(tmp_path: Path) -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Collection, Mapping
+from collections.abc import Callable, Collection, Mapping
 from typing import Any
 
 from .. import naming
@@ -32,6 +32,7 @@ from .nodes import (
     ResponseKind,
     StreamingDef,
     TypeExpr,
+    UnionOf,
     as_list,
     as_object,
     required_names,
@@ -226,6 +227,9 @@ class OperationBuilder:
 
     def _deref(self, node: object) -> object:
         return deref(self.document, node)
+
+    def _warn_key(self, op: OperationDef, message: str, action: str) -> None:
+        self.schemas.warn(op.pointer, message, "parameter", action)
 
     def _warn_unsendable_values(self, ptr: str, name: str, schema: object) -> None:
         """A header's listed value (`enum`, `const`, `default`) holding CR, LF or NUL, which no
@@ -450,7 +454,7 @@ class OperationBuilder:
         for d in result:  # one spanning value a template, filling its segment alone
             if d.multi_segment and d.wire_name != spans:
                 d.multi_segment = False
-        return _apply_key(op, self._template_params(op, result))
+        return _apply_key(op, self._template_params(op, result), self._warn_key)
 
     def _template_params(self, op: OperationDef, params: list[ParamDef]) -> list[ParamDef]:
         """Path parameters as the path template has them: a placeholder no parameter declares
@@ -1034,13 +1038,17 @@ def _holds_nothing(schema: Mapping[str, Any]) -> bool:
     )
 
 
-def _apply_key(op: OperationDef, params: list[ParamDef]) -> list[ParamDef]:
+def _apply_key(
+    op: OperationDef, params: list[ParamDef], warn: Callable[[OperationDef, str, str], None]
+) -> list[ParamDef]:
     """The query and fragment of a path key as parameters (decisions.md 27).
 
     `?name={param}`: the declared parameter `param` goes in the query as `name`, whatever its
-    `in:` says; `?name=value`: the declared query parameter `name` is that constant, else one is
-    added. `#name=value` sets the constant of a declared query, header or cookie parameter
-    `name`; with no such parameter nothing is sent (a fragment never is)."""
+    `in:` says; `?name=value`: the declared query parameter `name` is that constant (as its type
+    reads it: `?n=5` of an integer `n` is `5`; a value its schema does not admit, the key's
+    own literal, warned), else one is added; a name repeated keeps its first value.
+    `#name=value` sets the constant of a declared query, header or cookie parameter `name`;
+    with no such parameter nothing is sent (a fragment never is)."""
     key = split_key(op.path)
     if key.plain:
         return params
@@ -1051,13 +1059,27 @@ def _apply_key(op: OperationDef, params: list[ParamDef]) -> list[ParamDef]:
             params.append(p)
         p.location, p.wire_name, p.required = "query", name, True
         p.style = p.explode = None  # the query's own `form` style
+    constants: set[str] = set()
     for name, value in key.constants:
+        if name in constants:  # `?x=1&x=2`: one keyword holds one value
+            warn(op, f"the path key repeats the query constant {name!r}", "only its first is sent")
+            continue
+        constants.add(name)
         p = next((p for p in params if p.location == "query" and p.wire_name == name), None)
         if p is None:
             ptype = LiteralOf((value,), None)
             p = ParamDef(naming.param_name(name), name, "query", ptype, True, example=value)
             params.append(p)
-        p.required, p.has_const, p.const = True, True, value
+        const = _as_declared(p.type, value)
+        if const is None:  # `?comp=block` beside a declared `enum: [list]`: the key names it
+            warn(
+                op,
+                f"the path key's query constant {name}={value} is not a value of the declared "
+                "parameter",
+                "typed and sent as the key has it",
+            )
+            p.type, const = LiteralOf((value,), None), value
+        p.required, p.has_const, p.const = True, True, const
     for name, value in key.fragment_pairs:
         p = next((p for p in params if _carries(p, name)), None)
         if p is None:
@@ -1082,6 +1104,32 @@ def _carries(p: ParamDef, name: str) -> bool:
     if p.location == "header":
         return p.wire_name.lower() == name.lower()
     return p.location in ("query", "cookie") and p.wire_name == name
+
+
+def _as_declared(t: TypeExpr, text: str) -> str | int | bool | None:
+    """A path key's query text as a value of the parameter's type (None: it is none):
+    `5` of an integer is `5`, `true` of a boolean `True`."""
+    if isinstance(t, Nullable):
+        return _as_declared(t.inner, text)
+    if isinstance(t, UnionOf):
+        found = (_as_declared(member, text) for member in t.items)
+        return next((v for v in found if v is not None), None)
+    if isinstance(t, LiteralOf):
+        return next(
+            (
+                v
+                for v in t.values
+                if v == text or (not isinstance(v, str) and str(v).lower() == text)
+            ),
+            None,
+        )
+    if t in (Prim("str"), Prim("Any")):
+        return text
+    if t in (Prim("int"), Prim("float")) and re.fullmatch(r"-?\d+", text):
+        return int(text)
+    if t == Prim("bool") and text in ("true", "false"):
+        return text == "true"
+    return None
 
 
 def _admits(t: TypeExpr, value: str) -> bool:
