@@ -839,6 +839,12 @@ class _Run:
                     f"{response.status_code}: {TWIN_TEMPLATES}",
                     http=http,
                 )
+                spec_request = True  # (not filed again as the status the refusal has)
+            elif not split_key(op.path).plain and self.sandbox is None:
+                # a key holding `?` or `#` (iot's `/principal-policies/{policyName}#x-amzn-...`)
+                # routes nowhere on a server that reads keys as OpenAPI says (Prism's 404)
+                fail("path_key", "spec", f"{response.status_code}: {KEY_BEYOND_PATH}", http=http)
+                spec_request = True
             elif (outside := self._drawn_outside_schema(op, case, request)) is not None:
                 # schemathesis drew a text its own schema refuses (a pattern it reads otherwise,
                 # `{[0-9a-f]{4}...}`): the sandbox was right to refuse it
@@ -1857,7 +1863,12 @@ SHADOWED_PATH = "a path value the spec's schema admits routes to another operati
 # exist" (`/v1/{jobName}` beside `/v1/{name}`); a server routes both to one of them.
 TWIN_TEMPLATES = (
     "the spec declares another path that differs from this one only in its placeholders' "
-    "names, which OpenAPI forbids: the server may have routed the request to the other"
+    "names or in the query or fragment its key holds, which OpenAPI forbids: the server may "
+    "have routed the request to the other"
+)
+KEY_BEYOND_PATH = (
+    "the path key holds a query or a fragment (`?`, `#`), which OpenAPI's path templates do "
+    "not: a server that routes by the spec's paths finds no operation for it"
 )
 _TEMPLATE = re.compile(r"\{[^{}/]*\}")
 
