@@ -229,6 +229,15 @@ class _LazyGroup(click.Group):
     def list_commands(self, ctx: click.Context) -> list[str]:
         return sorted({*super().list_commands(ctx), *self.LAZY})
 
+    def invoke(self, ctx: click.Context) -> object:
+        """Ctrl-C exits 130, as a shell reports an interrupted command (and `apigen contract`
+        does): click's own handling printed "Aborted!" and exited 1, as any failure does."""
+        try:
+            return super().invoke(ctx)
+        except KeyboardInterrupt:
+            click.echo("apigen: interrupted", err=True)
+            sys.exit(130)
+
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
         if cmd_name in self.LAZY and cmd_name not in self.commands:
             module, attribute = self.LAZY[cmd_name]

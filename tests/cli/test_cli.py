@@ -319,3 +319,27 @@ def test_contract_refuses_a_report_it_cannot_write_before_running(tmp_path: Path
     assert "ok " not in result.stdout and not result.stdout.strip()
     folder = apigen("contract", ROOT / "generated" / "petstore", "--report", tmp_path)
     assert folder.returncode == 2 and "is a directory" in folder.stderr  # (click's own check)
+
+
+def test_ctrl_c_exits_130(tmp_path: Path) -> None:
+    """Helper 176: Ctrl-C during `build` or `generate` printed click's "Aborted!" and exited 1,
+    as any failure; 130 is what a shell (and `apigen contract`) reports for it."""
+    import subprocess
+    import sys
+
+    code = (
+        "import os, signal, sys\n"
+        "from apigen import pipeline\n"
+        "from apigen.cli import main\n"
+        "def build(*args, **kwargs):\n"
+        "    os.kill(os.getpid(), signal.SIGINT)\n"
+        "    import time; time.sleep(5)\n"
+        "pipeline.build = build\n"
+        f"sys.argv = ['apigen', 'build', {str(PETSTORE)!r}, '-o', {str(tmp_path / 'out')!r}]\n"
+        "main()\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode == 130, (result.returncode, result.stderr)
+    assert "interrupted" in result.stderr and "Traceback" not in result.stderr
