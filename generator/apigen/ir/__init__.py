@@ -68,6 +68,7 @@ def build_api(
         )
     }
     wanted = custom.config_names(ops, opts, report)
+    asked: dict[int, str] = {}  # a naming extension's method name, as `explicit` left it
 
     def explicit(ops: list[OperationDef]) -> None:
         """Naming extensions over derived names, configured renames over both."""
@@ -76,14 +77,19 @@ def build_api(
                 operation_node(document, op), op, report, spec_file
             )
             op.resource, op.name = resource or op.resource, name or op.name
+            if name:
+                asked[id(op)] = name
         if lock is not None:  # the previous output's names; configured renames still win
             lock.apply(ops, reserved_resource)
         custom.rename_resources(ops, opts, report)
         for op in ops:
             resource, name = wanted.get(id(op), (None, None))
             op.resource, op.name = resource or op.resource, name or op.name
+            if id(op) in asked and asked[id(op)] != op.name:
+                del asked[id(op)]  # the lock's or the configuration's name won: no clash
 
     grouping.assign(ops, list_like, reserved_client, reserved_resource, explicit=explicit)
+    custom.check_extension_names(ops, asked, document, report, spec_file)
     custom.check_renamed(ops, wanted, opts, report)
     custom.check_resources(opts, report, reserved_client, reserved_resource)
 

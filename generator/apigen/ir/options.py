@@ -207,6 +207,32 @@ def extension_names(
     return resource, name
 
 
+def check_extension_names(
+    ops: list[OperationDef],
+    asked: Mapping[int, str],
+    document: Mapping[str, Any],
+    report: Report,
+    file: str,
+) -> None:
+    """A naming extension's method name that collision handling had to change is warned (two
+    operations asking for `fetch` were both renamed silently): the spec's, so not an error."""
+    from .operations import operation_node
+
+    for op in ops:
+        name = asked.get(id(op))
+        if name is None or op.name == name:
+            continue
+        node = operation_node(document, op)
+        key = next(k for k in ("x-speakeasy-name-override", "x-fern-sdk-method-name") if k in node)
+        report.warn(
+            file,
+            f"{op.pointer}/{key}",
+            f"{key}: {name!r} is another method's or a reserved name",
+            kind="naming",
+            action=f"named {'.'.join([*op.resource, op.name])!r}",
+        )
+
+
 def _ignored(report: Report, file: str, op: OperationDef, key: str, why: str) -> None:
     report.warn(
         file, f"{op.pointer}/{key}", f"{key}: {why}", kind="naming", action="extension ignored"
