@@ -27,3 +27,15 @@ def test_a_spec_name_with_a_space_is_quoted_in_the_commands(tmp_path: Path) -> N
     for command in ("apigen sandbox", "apigen build"):
         line = next(part for part in readme.split("`") if part.startswith(command))
         assert shlex.split(line)[2] == "my spec.yaml", line
+
+
+def test_a_spec_name_holding_two_dashes_does_not_close_the_header_comment(tmp_path: Path) -> None:
+    """Helper 174: a spec named `a-->b.yaml` ended the README's `<!-- Generated ... -->` early
+    and put the rest of its name (a spec's author's text) in the page."""
+    spec = tmp_path / "a-->b.yaml"
+    spec.write_text(SPEC)
+    build_into(spec, tmp_path / "out", name="dashes")
+    for page in ("README.md", "api.md"):
+        first = (tmp_path / "out" / page).read_text().splitlines()[0]
+        assert first.startswith("<!-- ") and first.endswith(" -->"), first
+        assert "--" not in first[4:-3], first
