@@ -1031,6 +1031,17 @@ def _redirect_method(method: str, status: int) -> str:
     return method
 
 
+class _OwnPool(httpx.Client):
+    """The pool a client opens itself: closed when the last client using it (the client, its
+    copies) is collected. A client dropped without ``close()`` left its sockets to the
+    collector (``ResourceWarning: unclosed socket`` under ``-X dev``); openai-python closes
+    its pool the same way. Async pools are left as they are: closing them needs their loop."""
+
+    def __del__(self) -> None:
+        if not self.is_closed:
+            self.close()
+
+
 class SyncAPIClient(_BaseClient[httpx.Client]):
     """Base of generated ``Client`` classes. Cheap to build: the HTTP pool is created lazily."""
 
@@ -1045,7 +1056,7 @@ class SyncAPIClient(_BaseClient[httpx.Client]):
             if self._http is None:
                 from ._tls import default_tls_context  # ssl: loaded with the pool, not at import
 
-                self._http = httpx.Client(
+                self._http = _OwnPool(
                     timeout=self.timeout,
                     follow_redirects=True,
                     limits=DEFAULT_LIMITS,

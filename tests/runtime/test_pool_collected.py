@@ -1,0 +1,83 @@
+"""A client dropped without `close()` closes the pool it opened once the last client using it
+is collected (helper 175: its sockets were left to the collector, `ResourceWarning: unclosed
+socket` under `-X dev`; openai-python closes its pool the same way). A copy sharing the pool
+keeps it open after the original is gone."""
+
+from __future__ import annotations
+
+import gc
+import warnings
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler
+
+import pytest
+
+import apigen_runtime as rt
+from tests.servers import serving
+
+
+class _Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+
+    def do_GET(self) -> None:
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", "2")
+        self.end_headers()
+        self.wfile.write(b"{}")
+
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+@pytest.fixture(scope="module")
+def url() -> Iterator[str]:
+    with serving(_Handler) as base:
+        yield base
+
+
+def _unclosed_sockets(caught: list[warnings.WarningMessage]) -> list[str]:
+    return [
+        str(w.message)
+        for w in caught
+        if issubclass(w.category, ResourceWarning) and "socket" in str(w.message)
+    ]
+
+
+def test_a_dropped_client_closes_its_own_pool(url: str) -> None:
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        client = rt.SyncAPIClient(base_url=url)
+        assert client.get("/x", cast_to=dict) == {}
+        pool = client._client()  # pyright: ignore[reportPrivateUsage]
+        del client
+        gc.collect()
+        assert not pool.is_closed  # (held here)
+        del pool
+        gc.collect()
+    assert _unclosed_sockets(caught) == []
+
+
+def test_a_copy_keeps_the_shared_pool_open_after_the_original_is_collected(url: str) -> None:
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        client = rt.SyncAPIClient(base_url=url)
+        copy = client.with_options(max_retries=0)
+        del client
+        gc.collect()
+        assert copy.get("/x", cast_to=dict) == {}
+        del copy
+        gc.collect()
+    assert _unclosed_sockets(caught) == []
+
+
+def test_a_caller_s_http_client_is_left_open(url: str) -> None:
+    import httpx
+
+    http = httpx.Client()
+    client = rt.SyncAPIClient(base_url=url, http_client=http)
+    assert client.get("/x", cast_to=dict) == {}
+    del client
+    gc.collect()
+    assert not http.is_closed
+    http.close()
