@@ -66,3 +66,16 @@ def test_a_value_no_literal_holds_keeps_the_base_type(
     assert not isinstance(kind, LiteralOf), kind
     if base is not None:
         assert kind == base
+
+
+def test_an_enum_too_long_for_a_literal_is_its_base_type_with_a_warning() -> None:
+    """Helper 174: a 10,000-value enum became a 10,000-member `Literal`, and mypy took over
+    300 s on the client; the longest enum of a real spec (EC2's instance types) has 665."""
+    from apigen.ir.schemas import MAX_LITERAL
+
+    long = _query_type({"type": "string", "enum": [f"v{i}" for i in range(MAX_LITERAL + 1)]})
+    assert long == Prim("str")
+    ints = _query_type({"type": "integer", "enum": list(range(MAX_LITERAL + 1))})
+    assert ints == Prim("int")
+    at_cap = _query_type({"type": "string", "enum": [f"v{i}" for i in range(MAX_LITERAL)]})
+    assert isinstance(at_cap, LiteralOf)

@@ -46,6 +46,8 @@ from .nodes import (
 from .text import schema_doc
 
 MAX_DEPTH = 150
+# the longest enum typed as a Literal (a real spec's longest: EC2's instance types, 665)
+MAX_LITERAL = 2_000
 #: `_probe_nullable`s one inside the other before the refs below are answered first.
 _PROBE_DEPTH = 50
 #: Deepest level an inline object is still a model at (about 32 models nested in one module;
@@ -686,6 +688,15 @@ class SchemaConverter:
             base = Prim("int")
         else:
             base = Prim("Any")
+        if len(kept) > MAX_LITERAL and base is not None:
+            self.warn(
+                f"{pointer}/enum",
+                f"enum of {len(kept):,} values",
+                "schema",
+                f"typed as {base.name}: a Literal of more than {MAX_LITERAL:,} values takes the "
+                "type checkers minutes (mypy over 300 s on 10,000)",
+            )
+            return base
         return LiteralOf(tuple(kept), base)
 
     def _union(
