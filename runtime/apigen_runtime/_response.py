@@ -875,12 +875,20 @@ def with_raw_response(method: Callable[P, Any]) -> Callable[P, Any]:
     return call
 
 
+def _check_async(method: Callable[..., Any], helper: str) -> None:
+    """Refused when wrapped, not after the call it would have sent (a sync method's)."""
+    if not _is_async(method):
+        name = getattr(method, "__qualname__", repr(method))
+        raise TypeError(f"{helper}() takes an async method; {name} is not one")
+
+
 def with_raw_response_async(
     method: Callable[P, Coroutine[Any, Any, R]],
 ) -> Callable[P, Coroutine[Any, Any, RawResponse[R]]]:
     """``with_raw_response`` of an async method, with one signature: through the overloads
     of ``with_raw_response``, mypy lost an overloaded async method (``stream=True``) whose
     parameters mention ``Any`` and typed the wrapper ``function``."""
+    _check_async(method, "with_raw_response_async")
 
     @functools.wraps(method)
     async def call(*args: P.args, **kwargs: P.kwargs) -> RawResponse[R]:
@@ -938,6 +946,7 @@ def with_streaming_response_async(
 ) -> Callable[P, AbstractAsyncContextManager[AsyncStreamedResponse[R]]]:
     """``with_streaming_response`` of an async method, with one signature (as
     ``with_raw_response_async``)."""
+    _check_async(method, "with_streaming_response_async")
 
     @contextlib.asynccontextmanager
     async def open_stream_async(

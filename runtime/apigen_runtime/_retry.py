@@ -5,7 +5,7 @@ from __future__ import annotations
 import random
 import time
 from collections.abc import Collection
-from typing import TYPE_CHECKING, Any, Protocol, TypeAlias
+from typing import TYPE_CHECKING, Any, Protocol, TypeAlias, cast
 
 import httpx
 
@@ -99,10 +99,14 @@ def check_timeout(value: Any) -> httpx.Timeout:
     """A ``timeout=`` option as the ``httpx.Timeout`` it means, every part checked now:
     ``-1``, NaN or ``"abc"`` failed deep in httpcore at the first call with a bare
     ``ValueError``/``TypeError``, infinity as an ``OverflowError`` (``None`` is no limit)."""
+    if value == float("inf"):
+        value = None  # no limit, as `deadline=inf` is none
     if isinstance(value, httpx.Timeout):
         timeout = value
     elif value is None or (isinstance(value, int | float) and not isinstance(value, bool)):
         timeout = httpx.Timeout(value)
+    elif isinstance(value, tuple) and len(cast("tuple[object, ...]", value)) == 4:
+        timeout = httpx.Timeout(value)  # httpx's (connect, read, write, pool)
     else:
         raise TypeError(
             f"timeout must be seconds (a float), an httpx.Timeout or None, got {value!r}"
@@ -352,7 +356,7 @@ class Resilience(Struct):
 
 def clip_timeout(timeout: httpx.Timeout, left: float | None) -> httpx.Timeout:
     """``timeout`` with no part longer than the ``left`` seconds before the deadline."""
-    if left is None:
+    if left is None or left >= 1e9:  # (`deadline=inf`: no deadline, no socket takes it)
         return timeout
     left = max(left, 0.001)
     parts = (timeout.connect, timeout.read, timeout.write, timeout.pool)

@@ -11,7 +11,6 @@ from typing import (
     Final,
     Literal,
     Protocol,
-    SupportsIndex,
     TypeAlias,
     TypedDict,
     TypeVar,
@@ -49,8 +48,10 @@ if TYPE_CHECKING:
         these take any object. At run time it is ``collections.abc.Sequence`` (pydantic
         validates a TypedDict that holds one)."""
 
+        # `int`, as typeshed's `Sequence` has it (`SupportsIndex` refused a caller's own
+        # `Sequence[str]` under mypy)
         @overload
-        def __getitem__(self, index: SupportsIndex, /) -> _T_co: ...
+        def __getitem__(self, index: int, /) -> _T_co: ...
         @overload
         def __getitem__(self, index: slice, /) -> Sequence[_T_co]: ...
         def __contains__(self, value: object, /) -> bool: ...

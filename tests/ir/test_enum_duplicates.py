@@ -79,3 +79,36 @@ def test_an_enum_too_long_for_a_literal_is_its_base_type_with_a_warning() -> Non
     assert ints == Prim("int")
     at_cap = _query_type({"type": "string", "enum": [f"v{i}" for i in range(MAX_LITERAL)]})
     assert isinstance(at_cap, LiteralOf)
+
+
+def test_a_required_one_value_enum_listed_twice_is_still_a_constant() -> None:
+    """The review: `enum: [a, a]` became a required `Literal["a"]` without a default, where
+    `enum: [a]` is the argument's constant."""
+    document: dict[str, Any] = {
+        "openapi": "3.0.3",
+        "info": {"title": "t", "version": "1"},
+        "paths": {
+            "/things": {
+                "get": {
+                    "operationId": "list",
+                    "parameters": [
+                        {"name": n, "in": "query", "required": True, "schema": {"enum": e}}
+                        for n, e in (("once", ["a"]), ("twice", ["a", "a"]), ("two", ["a", "b"]))
+                    ],
+                    "responses": {"204": {"description": "ok"}},
+                }
+            }
+        },
+    }
+    api = build_api(
+        document,
+        package="t",
+        spec_file="t.yaml",
+        spec_sha256="",
+        report=Report(),
+        reserved_client=set(),
+        reserved_resource=set(),
+    )
+    (op,) = api.operations
+    consts = {p.wire_name: (p.has_const, p.const) for p in op.params}
+    assert consts == {"once": (True, "a"), "twice": (True, "a"), "two": (False, None)}

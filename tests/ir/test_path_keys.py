@@ -107,6 +107,26 @@ def test_a_query_constant_takes_the_declared_parameter_s_type_or_the_key_s(tmp_p
                 }
             },
             "/c?x=1&x=2": {"post": {"operationId": "postC", "responses": ok}},
+            # (the review: a `$ref` was not followed, a number or a date was warned)
+            "/d?comp=list&name=abc&x=1.5&n=05&day=2024-01-31": {
+                "get": {
+                    "operationId": "getD",
+                    "parameters": [
+                        query("comp", {"$ref": "#/components/schemas/Comp"}),
+                        query("name", {"$ref": "#/components/schemas/Name"}),
+                        query("x", {"type": "number"}),
+                        query("n", {"type": "integer"}),
+                        query("day", {"type": "string", "format": "date"}),
+                    ],
+                    "responses": ok,
+                }
+            },
+        },
+        "components": {
+            "schemas": {
+                "Comp": {"type": "string", "enum": ["list", "block"]},
+                "Name": {"type": "string", "minLength": 1},
+            }
         },
     }
     report = Report()
@@ -129,6 +149,11 @@ def test_a_query_constant_takes_the_declared_parameter_s_type_or_the_key_s(tmp_p
     assert consts[("getB", "n")] == (Prim("int"), 5)
     assert consts[("getB", "on")] == (Prim("bool"), True)
     assert consts[("postC", "x")] == (LiteralOf(("1",), None), "1")
+    assert consts[("getD", "comp")][1] == "list" and consts[("getD", "name")][1] == "abc"
+    assert consts[("getD", "x")] == (Prim("float"), 1.5)
+    # spelled as the key has them (`05` is not `5` on the wire)
+    assert consts[("getD", "n")] == (LiteralOf(("05",), None), "05")
+    assert consts[("getD", "day")] == (LiteralOf(("2024-01-31",), None), "2024-01-31")
     warned = sorted(d.message for d in report.items if d.kind == "parameter")
     assert warned == [
         "the path key repeats the query constant 'x'",

@@ -215,6 +215,11 @@ def test_a_path_variable_s_default_no_path_can_hold_is_none_with_a_warning() -> 
         assert any(
             f"stands in the path, and its default {default!r} holds {breaks!r}" in m for m in found
         ), found
+    # a relative server has a path only (the review: `/{base}` was not looked at)
+    report = Report()
+    api = api_of(_doc({"url": "/{base}", "variables": {"base": {"default": "v1?x=1"}}}), report)
+    assert "x=1" not in api.base_url
+    assert any("stands in the path" in d.message for d in report.items), report.items
     for default in ("v1/beta", "my api", "v%201"):
         report = Report()
         server = {

@@ -179,6 +179,14 @@ async def test_raw_response_async(apets: AsyncPets) -> None:
     assert await apets.get(id=8) == Pet(id=8, name="Rex")
 
 
+def test_the_async_wrappers_refuse_a_sync_method_before_any_call(pets: Pets) -> None:
+    """The review: handed a sync method, `with_raw_response_async` sent its request and only
+    then failed; the refusal comes when wrapping now."""
+    for wrap in (rt.with_raw_response_async, rt.with_streaming_response_async):
+        with pytest.raises(TypeError, match="takes an async method"):
+            wrap(pets.get)  # type: ignore[arg-type]
+
+
 def test_raw_response_errors_still_raise(pets: Pets) -> None:
     with pytest.raises(rt.NotFoundError) as info:
         rt.with_raw_response(pets.download)(name="missing")

@@ -562,9 +562,13 @@ def test_bad_timeout_or_deadline_fails_at_construction(cls: type[Client]) -> Non
     """Helper 175: `timeout=-1`, `"abc"` or NaN were taken, and the first call failed deep in
     httpcore with a bare ValueError or TypeError (infinity: an OverflowError). A deadline of
     0 (out of time) or infinity (none) stays one."""
-    for bad in (-1, float("nan"), float("inf"), 1e12):
+    for bad in (-1, float("nan"), 1e12):
         with pytest.raises(ValueError, match="timeout"):
             cls(base_url=BASE, timeout=bad)
+    # infinity is no limit, as for a deadline; httpx's own 4-tuple is taken (the review)
+    assert cls(base_url=BASE, timeout=float("inf")).timeout == httpx.Timeout(None)
+    four = cls(base_url=BASE, timeout=(1.0, 2.0, 3.0, 4.0))  # type: ignore[arg-type]
+    assert four.timeout == httpx.Timeout(connect=1.0, read=2.0, write=3.0, pool=4.0)
     for bad in (-1, float("nan")):
         with pytest.raises(ValueError, match="deadline"):
             cls(base_url=BASE, deadline=bad)
@@ -606,3 +610,12 @@ def test_a_custom_strategy_s_impossible_wait_is_a_clear_error(mode: str, wait: f
     with pytest.raises(ValueError, match=r"Broken\.decide\(\) returned"):
         call(make(mode, recorder, sleeps, retry=Broken()), op())
     assert len(recorder.requests) == 1 and sleeps == []
+
+
+def test_an_endless_deadline_leaves_an_unlimited_timeout_unlimited() -> None:
+    """The review: `timeout=None, deadline=inf` made every part of the timeout the infinite time
+    left, and the sync client's first call raised a bare OverflowError from the socket."""
+    endless = httpx.Timeout(None)
+    assert _retry.clip_timeout(endless, float("inf")) == endless
+    assert _retry.clip_timeout(endless, 1e10) == endless
+    assert _retry.clip_timeout(endless, 2.0) == httpx.Timeout(2.0)

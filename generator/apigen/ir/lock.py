@@ -77,7 +77,10 @@ class NameLock:
             ):
                 # ASCII and public, as a configured rename must be: a full-width `update` (NFKC:
                 # `update`) replaced another method, `pet.__init__` the resource's own
-                raise LockError(f"{where}/call: {call!r} is not a dotted resource.method path")
+                raise LockError(
+                    f"{where}/call: {call!r} is not a dotted resource.method path of public "
+                    "ASCII names (letters, digits, _; no keyword, no leading _)"
+                )
             lock.calls.append((tuple(parts[:-1]), parts[-1]))
             if op_id:
                 lock.by_id.setdefault(op_id, i)

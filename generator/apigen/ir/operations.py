@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import datetime
+import math
 import re
+import uuid
 from collections.abc import Callable, Collection, Mapping
 from typing import Any
 
@@ -21,6 +24,7 @@ from .nodes import (
     COMPONENT_PREFIX,
     JSON_OBJECT,
     NONE,
+    AliasDef,
     BodyDef,
     ListOf,
     LiteralOf,
@@ -28,6 +32,7 @@ from .nodes import (
     OperationDef,
     ParamDef,
     Prim,
+    Ref,
     ResponseDef,
     ResponseKind,
     StreamingDef,
@@ -454,7 +459,9 @@ class OperationBuilder:
         for d in result:  # one spanning value a template, filling its segment alone
             if d.multi_segment and d.wire_name != spans:
                 d.multi_segment = False
-        return _apply_key(op, self._template_params(op, result), self._warn_key)
+        return _apply_key(
+            op, self._template_params(op, result), self._warn_key, self.schemas.definitions
+        )
 
     def _template_params(self, op: OperationDef, params: list[ParamDef]) -> list[ParamDef]:
         """Path parameters as the path template has them: a placeholder no parameter declares
@@ -1039,7 +1046,10 @@ def _holds_nothing(schema: Mapping[str, Any]) -> bool:
 
 
 def _apply_key(
-    op: OperationDef, params: list[ParamDef], warn: Callable[[OperationDef, str, str], None]
+    op: OperationDef,
+    params: list[ParamDef],
+    warn: Callable[[OperationDef, str, str], None],
+    definitions: Mapping[str, Any],
 ) -> list[ParamDef]:
     """The query and fragment of a path key as parameters (decisions.md 27).
 
@@ -1070,8 +1080,10 @@ def _apply_key(
             ptype = LiteralOf((value,), None)
             p = ParamDef(naming.param_name(name), name, "query", ptype, True, example=value)
             params.append(p)
-        const = _as_declared(p.type, value)
-        if const is None:  # `?comp=block` beside a declared `enum: [list]`: the key names it
+        const = _as_declared(p.type, value, definitions)
+        if const is None and _spelled_as_declared(p.type, value, definitions):
+            p.type, const = LiteralOf((value,), None), value
+        elif const is None:  # `?comp=block` beside a declared `enum: [list]`: the key names it
             warn(
                 op,
                 f"the path key's query constant {name}={value} is not a value of the declared "
@@ -1096,7 +1108,10 @@ def _constant(p: ParamDef, schema: Any) -> None:
     if not isinstance(schema, JSON_OBJECT) or schema.get("nullable") is True:
         return
     values = [schema["const"]] if "const" in schema else schema.get("enum")
-    if isinstance(values, list) and len(values) == 1 and isinstance(values[0], str | int | bool):
+    if not isinstance(values, list) or not all(isinstance(v, str | int | bool) for v in values):
+        return
+    if values and len({(type(v), v) for v in values}) == 1:
+        # (`enum: [a, a]` is `[a]`: the review of the enum dedup found it required, no default)
         p.has_const, p.const = True, values[0]
 
 
@@ -1106,30 +1121,73 @@ def _carries(p: ParamDef, name: str) -> bool:
     return p.location in ("query", "cookie") and p.wire_name == name
 
 
-def _as_declared(t: TypeExpr, text: str) -> str | int | bool | None:
-    """A path key's query text as a value of the parameter's type (None: it is none):
-    `5` of an integer is `5`, `true` of a boolean `True`."""
+def _declared(t: TypeExpr, definitions: Mapping[str, Any], depth: int = 0) -> list[TypeExpr]:
+    """The members `t` admits, aliases (`$ref` to an enum or a string schema) read through."""
+    if depth > 16:
+        return []
     if isinstance(t, Nullable):
-        return _as_declared(t.inner, text)
+        return _declared(t.inner, definitions, depth + 1)
     if isinstance(t, UnionOf):
-        found = (_as_declared(member, text) for member in t.items)
-        return next((v for v in found if v is not None), None)
-    if isinstance(t, LiteralOf):
-        return next(
-            (
-                v
-                for v in t.values
-                if v == text or (not isinstance(v, str) and str(v).lower() == text)
-            ),
-            None,
-        )
-    if t in (Prim("str"), Prim("Any")):
-        return text
-    if t in (Prim("int"), Prim("float")) and re.fullmatch(r"-?\d+", text):
-        return int(text)
-    if t == Prim("bool") and text in ("true", "false"):
-        return text == "true"
+        return [m for item in t.items for m in _declared(item, definitions, depth + 1)]
+    if isinstance(t, Ref):
+        d = definitions.get(t.key)
+        return _declared(d.target, definitions, depth + 1) if isinstance(d, AliasDef) else []
+    return [t]
+
+
+def _as_declared(
+    t: TypeExpr, text: str, definitions: Mapping[str, Any]
+) -> str | int | float | bool | None:
+    """A path key's query text as a value of the parameter's type, spelled as the key spells
+    it (None: it is none): `5` of an integer is `5`, `true` of a boolean `True`."""
+    for member in _declared(t, definitions):
+        if isinstance(member, LiteralOf):
+            for v in member.values:
+                if v == text or (not isinstance(v, str) and str(v).lower() == text):
+                    return v
+        elif member in (Prim("str"), Prim("Any")):
+            return text
+        elif member in (Prim("int"), Prim("float")) and re.fullmatch(r"-?\d+", text):
+            if str(int(text)) == text:  # (`05` is sent as written: below)
+                return int(text)
+        elif member == Prim("float") and _number(text) is not None:
+            if repr(_number(text)) == text:
+                return _number(text)
+        elif member == Prim("bool") and text in ("true", "false"):
+            return text == "true"
     return None
+
+
+def _number(text: str) -> float | None:
+    try:
+        value = float(text)
+    except ValueError:
+        return None
+    return value if math.isfinite(value) else None
+
+
+_PARSERS: dict[str, Callable[[str], object]] = {
+    "int": int,
+    "float": float,
+    "date": datetime.date.fromisoformat,
+    "datetime": datetime.datetime.fromisoformat,
+    "UUID": uuid.UUID,
+}
+
+
+def _spelled_as_declared(t: TypeExpr, text: str, definitions: Mapping[str, Any]) -> bool:
+    """Whether `text` is a value of the parameter's type that no literal of the generated
+    signature spells as the key does (`05` of an integer, a date, a UUID): typed as the key's
+    text, without a warning."""
+    for member in _declared(t, definitions):
+        parse = _PARSERS.get(member.name) if isinstance(member, Prim) else None
+        if parse is not None:
+            try:
+                parse(text)
+            except ValueError:
+                continue
+            return True
+    return False
 
 
 def _admits(t: TypeExpr, value: str) -> bool:

@@ -54,8 +54,9 @@ def _breaks(template: str, name: str, default: str) -> tuple[str, str] | None:
     another host (`evil.test#` makes `https://evil.test`). In the path (`https://api.test/
     {basePath}`): `?`, `#` or a control character: a base URL with a query the runtime refuses,
     a CR LF no request can carry (helper 174: `Client()` raised, or every call `InvalidURL`)."""
-    rest = template.split("://", 1)[1] if "://" in template else ""
-    authority = re.split(r"[/?#]", rest, maxsplit=1)[0]
+    # (a relative URL, `/{basePath}`, has a path only)
+    rest = template.split("://", 1)[1] if "://" in template else template
+    authority = re.split(r"[/?#]", rest, maxsplit=1)[0] if "://" in template else ""
     for m in _VAR.finditer(authority):
         if m.group(1) != name:
             continue

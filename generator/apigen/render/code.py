@@ -287,30 +287,22 @@ def _holds_open_enum(definitions: dict[str, Definition], key: str, seen: set[str
     return False
 
 
-def _takes_text(
-    definitions: dict[str, Definition], t: TypeExpr, strict: bool, seen: set[str]
-) -> bool:
-    """Whether a `str` is a value of `t` as rendered (`strict`: enums closed, a request's), so
-    that a `Sequence` of it would take a string whole. An alias named in it is read as its own
-    definition renders it; one met again (`Json = list[Json] | str`) counts once."""
+def _takes_text(definitions: dict[str, Definition], t: TypeExpr, seen: set[str]) -> bool:
+    """Whether a `str` is a value of `t` as a request spells it (enums closed), so that a
+    `Sequence` of it would take a string whole. An alias named in it is read through; one met
+    again (`Json = list[Json] | str`) counts once."""
     if type(t) is Prim:
         return t.name in ("str", "Any")
     if type(t) is Nullable:
-        return _takes_text(definitions, t.inner, strict, seen)
+        return _takes_text(definitions, t.inner, seen)
     if type(t) is UnionOf:
-        return any(_takes_text(definitions, i, strict, seen) for i in t.items)
-    if type(t) is LiteralOf:
-        return not strict and t.open_base is not None and t.open_base.name == "str"
+        return any(_takes_text(definitions, i, seen) for i in t.items)
     if type(t) is Ref and t.key not in seen:
         d = definitions.get(t.key)
         if isinstance(d, AliasDef):
             seen.add(t.key)
-            # a request spells an open enum alias out strictly; other aliases by their name
-            own = (
-                strict if strict and _holds_open_enum(definitions, t.key, set()) else d.request_only
-            )
-            return _takes_text(definitions, d.target, own, seen)
-    return False
+            return _takes_text(definitions, d.target, seen)
+    return False  # (a literal: a request's enums are closed, `Literal[...]` only)
 
 
 _INT, _FLOAT = Prim("int"), Prim("float")
@@ -377,6 +369,10 @@ class TypeRenderer:
         # mypy checks a list display's items against `Sequence[Literal[...]]` but let
         # `["availabel"]` through the protocol.
         self.sequences = False
+        # a multipart body's arrays of what may be text stay lists: there the runtime reads a
+        # tuple that starts with a name as one `(filename, content)` file (`("a", "b")` for
+        # `bytes | str` items went out as a file named `a`)
+        self.text_lists = False
         # what a request takes (`variant`): a model with a TypedDict twin as `X | XParam`, an
         # alias holding one by its twin, a tagged union as the plain union
         self.params = False
@@ -390,6 +386,7 @@ class TypeRenderer:
         parameters: bool = False,
         sequences: bool = False,
         params: bool = False,
+        text_lists: bool = False,
     ) -> TypeRenderer:
         """The same module and imports, another scope (a class body, a request signature;
         `parameters`: its arguments' annotations; `sequences`: arrays as `Sequence`,
@@ -405,6 +402,7 @@ class TypeRenderer:
         other.parameters = parameters
         other.sequences = sequences
         other.params = params
+        other.text_lists = text_lists
         return other
 
     def builtin(self, name: str) -> str:
@@ -468,7 +466,9 @@ class TypeRenderer:
         if type(t) is ListOf:
             if self.sequences:
                 item = self.expr(t.item)
-                if _takes_text(self.definitions, t.item, not self.open_enums, set()):
+                if _takes_text(self.definitions, t.item, set()):
+                    if self.text_lists:  # a multipart body's: a tuple of texts is one file
+                        return f"{self.builtin('list')}[{item}]"
                     # a `str` is a `Sequence[str]` of its characters: `tags="a"` type-checked
                     # and went out as a JSON string where the API asks for an array
                     self.imports.runtime_names.add("SequenceNotStr")

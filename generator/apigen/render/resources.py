@@ -266,9 +266,15 @@ def _module(
     # A multipart body's arrays are read-only views too (`list[FileInput]` refused a caller's
     # `list[Path]`: a list is invariant): a `(filename, content)` tuple is no `Sequence` of
     # files (a `str` is no file), and the runtime reads a tuple that does not start with a
-    # name as files (`_body._is_file`). Models only (no TypedDict twins).
+    # name as files (`_body._is_file`); arrays of what may be text stay lists (`text_lists`).
+    # Models only (no TypedDict twins).
     multipart_arguments = types.variant(
-        shadowed=shadowed, open_enums=False, plain_unions=True, parameters=True, sequences=True
+        shadowed=shadowed,
+        open_enums=False,
+        plain_unions=True,
+        parameters=True,
+        sequences=True,
+        text_lists=True,
     )
     consts: list[OperationConstView] = []
     factories: list[FactoryView] = []
