@@ -106,7 +106,7 @@ def check_timeout(value: Any) -> httpx.Timeout:
     elif value is None or (isinstance(value, int | float) and not isinstance(value, bool)):
         timeout = httpx.Timeout(value)
     elif isinstance(value, tuple) and len(cast("tuple[object, ...]", value)) == 4:
-        timeout = httpx.Timeout(value)  # httpx's (connect, read, write, pool)
+        timeout = httpx.Timeout(cast("Any", value))  # httpx's (connect, read, write, pool)
     else:
         raise TypeError(
             f"timeout must be seconds (a float), an httpx.Timeout or None, got {value!r}"
