@@ -7,7 +7,6 @@ from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
 from typing import (
     IO,
     TYPE_CHECKING,
-    Any,
     Final,
     Literal,
     Protocol,
@@ -40,16 +39,15 @@ _T_co = TypeVar("_T_co", covariant=True)
 if TYPE_CHECKING:
 
     class SequenceNotStr(Protocol[_T_co]):
-        """A sequence that is no ``str``: what an array argument takes (a list, a tuple).
+        """What an array argument takes: a list, a tuple, any other sequence but a ``str`` (a
+        ``str`` is a ``Sequence[str]`` of its characters: ``tags="a"`` went out as one string
+        where the API asks for an array). ``str`` does not fit: its ``__contains__`` takes
+        ``str`` only, where this takes any object. ``__getitem__`` takes ``int``, as typeshed's
+        ``Sequence`` (``SupportsIndex`` refused a caller's own ``Sequence[str]`` under mypy);
+        no ``index``/``count`` (with ``value: Any`` against ``list.index(value: T)``, mypy read
+        ``[1, 2]`` as a ``list[Any]`` and took it for strings: helper 180). At run time it is
+        ``collections.abc.Sequence`` (pydantic validates a TypedDict that holds one)."""
 
-        A ``str`` is a ``Sequence[str]`` of its characters, so ``tags="a"`` passed for
-        ``Sequence[str]`` and went out as one string where the API asks for an array. ``str``
-        does not fit this protocol: its ``__contains__`` and ``index`` take ``str`` only, where
-        these take any object. At run time it is ``collections.abc.Sequence`` (pydantic
-        validates a TypedDict that holds one)."""
-
-        # `int`, as typeshed's `Sequence` has it (`SupportsIndex` refused a caller's own
-        # `Sequence[str]` under mypy)
         @overload
         def __getitem__(self, index: int, /) -> _T_co: ...
         @overload
@@ -58,8 +56,6 @@ if TYPE_CHECKING:
         def __len__(self) -> int: ...
         def __iter__(self) -> Iterator[_T_co]: ...
         def __reversed__(self) -> Iterator[_T_co]: ...
-        def index(self, value: Any, start: int = 0, stop: int = ..., /) -> int: ...
-        def count(self, value: Any, /) -> int: ...
 
 else:
     SequenceNotStr = Sequence

@@ -771,6 +771,7 @@ class _Run:
             self.view, op.method, op.path, self.base_url, request, intended, body, given
         )
         spec_request = False  # the request is invalid through the spec's fault
+        unroutable = False  # ... and routes to no operation (its answer is no operation's)
         client_request = False  # ... through the client's
         for problem in problems:
             if problem.startswith(SCHEMA_PROBLEM) and (
@@ -839,12 +840,12 @@ class _Run:
                     f"{response.status_code}: {TWIN_TEMPLATES}",
                     http=http,
                 )
-                spec_request = True  # (not filed again as the status the refusal has)
+                spec_request = unroutable = True  # (not filed again as the server's)
             elif not split_key(op.path).plain and self.sandbox is None:
                 # a key holding `?` or `#` (iot's `/principal-policies/{policyName}#x-amzn-...`)
                 # routes nowhere on a server that reads keys as OpenAPI says (Prism's 404)
                 fail("path_key", "spec", f"{response.status_code}: {KEY_BEYOND_PATH}", http=http)
-                spec_request = True
+                spec_request = unroutable = True
             elif (outside := self._drawn_outside_schema(op, case, request)) is not None:
                 # schemathesis drew a text its own schema refuses (a pattern it reads otherwise,
                 # `{[0-9a-f]{4}...}`): the sandbox was right to refuse it
@@ -888,7 +889,9 @@ class _Run:
                 continue  # a stream is checked record by record below, not as one document
             # A refusal of a request the spec made invalid (above) that the operation does not
             # document (no 4xx declared) follows from the same spec fault.
-            follows = spec_request and p.check == "status_code_conformance"
+            # Of a request that routed nowhere, the answer's media type and body too: no
+            # operation's (weatherbit's `?` keys: Prism's 404 `application/problem+json`)
+            follows = unroutable or (spec_request and p.check == "status_code_conformance")
             if bodiless and _about_the_body(p.check, p.message):
                 fail(p.check, "spec", f"{NO_BODY_ALLOWED}: {p.message}", http=http)
                 continue

@@ -267,13 +267,15 @@ def _module(
     # `list[Path]`: a list is invariant): a `(filename, content)` tuple is no `Sequence` of
     # files (a `str` is no file), and the runtime reads a tuple that does not start with a
     # name as files (`_body._is_file`); arrays of what may be text stay lists (`text_lists`).
-    # Models only (no TypedDict twins).
+    # Models or their TypedDict twins, as elsewhere (a dict part is encoded as the model's:
+    # helper 180 found `some_array=[{...}]` refused).
     multipart_arguments = types.variant(
         shadowed=shadowed,
         open_enums=False,
         plain_unions=True,
         parameters=True,
         sequences=True,
+        params=True,
         text_lists=True,
     )
     consts: list[OperationConstView] = []
