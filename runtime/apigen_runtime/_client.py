@@ -1038,7 +1038,8 @@ class _OwnPool(httpx.Client):
     its pool the same way. Async pools are left as they are: closing them needs their loop."""
 
     def __del__(self) -> None:
-        if not self.is_closed:
+        # (not one whose `__init__` raised, a proxy it could not mount: nothing is open)
+        if "_mounts" in self.__dict__ and not self.is_closed:
             self.close()
 
 

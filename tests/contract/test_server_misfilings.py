@@ -230,3 +230,19 @@ def test_the_runner_still_files_a_plain_refusal_as_the_server_s(url: str, tmp_pa
         tmp_path / "out", spec=spec, base_url=url, mock=True, max_examples=3, variants=("sync",)
     )
     assert _kinds(run_contract(config), "getJob") == {("sandbox", "sandbox_rejected")}
+
+
+def test_our_own_sandbox_refusing_twin_keys_is_still_its_fault(url: str, tmp_path: Path) -> None:
+    """The review: the twin and `?`/`#` key rules read `self.sandbox is None` as "not ours",
+    but a sandbox of ours reached through `sandbox_url` (the pytest plugin's) routes them
+    right: its refusal of a valid request is its own failure."""
+    spec = tmp_path / "ours.json"
+    spec.write_text(json.dumps(SPEC))
+    build_into(spec, tmp_path / "out", name="ours")
+    config = ContractConfig(
+        tmp_path / "out", spec=spec, sandbox_url=url, max_examples=3, variants=("sync",)
+    )
+    report = run_contract(config)
+    assert ("sandbox", "sandbox_rejected") in _kinds(report, "getA")
+    assert ("sandbox", "sandbox_rejected") in _kinds(report, "getPrincipal")
+    assert not {k for k in _kinds(report, "getA") if k[1] in ("path_twins", "path_key")}

@@ -42,3 +42,25 @@ def test_an_override_another_method_has_is_warned() -> None:
             "x-speakeasy-name-override: 'fetch' is another method's or a reserved name",
         ),
     ]
+
+
+def test_the_warning_names_the_extension_that_gave_the_name() -> None:
+    """The review: with an ignored `x-speakeasy-name-override: 5`, the warning named it, not
+    the `x-fern-sdk-method-name` that asked for the taken name."""
+    taken = {
+        "x-speakeasy-group": "things",
+        "x-speakeasy-name-override": 5,
+        "x-fern-sdk-method-name": "fetch",
+    }
+    document = {
+        "openapi": "3.0.3",
+        "info": {"title": "t", "version": "1"},
+        "paths": {
+            "/a": _get("getA", x_speakeasy_group="things", x_speakeasy_name_override="fetch"),
+            "/b": {"get": {**_get("getB")["get"], **taken}},
+        },
+    }
+    report = Report()
+    api_of(document, report)
+    pointers = {d.pointer for d in report.items if "another method" in d.message}
+    assert "#/paths/~1b/get/x-fern-sdk-method-name" in pointers

@@ -6,6 +6,8 @@ from __future__ import annotations
 import shlex
 from pathlib import Path
 
+import pytest
+
 from tests.builds import build_into
 
 SPEC = """\
@@ -29,10 +31,13 @@ def test_a_spec_name_with_a_space_is_quoted_in_the_commands(tmp_path: Path) -> N
         assert shlex.split(line)[2] == "my spec.yaml", line
 
 
-def test_a_spec_name_holding_two_dashes_does_not_close_the_header_comment(tmp_path: Path) -> None:
+@pytest.mark.parametrize("name", ["a-->b.yaml", "a--->b.yaml"])  # (three: the review)
+def test_a_spec_name_holding_dashes_does_not_close_the_header_comment(
+    tmp_path: Path, name: str
+) -> None:
     """Helper 174: a spec named `a-->b.yaml` ended the README's `<!-- Generated ... -->` early
     and put the rest of its name (a spec's author's text) in the page."""
-    spec = tmp_path / "a-->b.yaml"
+    spec = tmp_path / name
     spec.write_text(SPEC)
     build_into(spec, tmp_path / "out", name="dashes")
     for page in ("README.md", "api.md"):

@@ -76,6 +76,9 @@ paths:
               properties:
                 files: {type: array, items: {type: string, format: binary}}
                 notes: {type: array, items: {type: string}}
+                picks:
+                  type: array
+                  items: {oneOf: [{type: string, format: binary}, {type: string, enum: [a, b]}]}
       responses:
         "204": {description: ok}
   /bodies:
@@ -123,9 +126,12 @@ def test_arrays_and_maps_are_read_only_views_that_take_no_bare_string(out: Path)
     assert "meta: Mapping[str, str] | NotGiven" in items
     uploads = (out / "seqargs" / "resources" / "uploads.py").read_text()
     assert "files: Sequence[_rt.FileInput] | NotGiven" in uploads
-    # a multipart array of what may be text stays a list: there a tuple starting with a name
-    # is one `(filename, content)` file (the review: `("a", "b")` went out as a file `a`)
-    assert "notes: list[str] | NotGiven" in uploads
+    # a multipart field that holds no file is data (its tuples are values); one that may hold
+    # a file keeps an array of what may be text a list: there `("a", "b")` is a file `a`
+    assert "notes: SequenceNotStr[str] | NotGiven" in uploads
+    assert 'picks: list[bytes | Literal["a", "b"]] | NotGiven' in uploads.replace(
+        "_rt.FileInput", "bytes"
+    )
     assert "ids: Sequence[int] | NotGiven" in uploads  # its query array is a view (a review)
     # a request TypedDict's keys too (a review: `list[...]` there, the invariance one level down)
     bodies = (out / "seqargs" / "types" / "bodies.py").read_text()
@@ -159,7 +165,7 @@ def test_tuples_and_narrower_lists_type_check_and_misspelt_enum_values_do_not(
         "    held: Sequence[str] = names  # (the review: mypy refused a caller's Sequence)\n"
         "    client.items.update([1], tags=held, labels=held)\n"
         '    client.bodies.create(body={"labels": held})\n'
-        '    client.uploads.create(notes=("a", "b"))  # a multipart text array: a list\n'
+        '    client.uploads.create(notes=("a", "b"), picks=("a", "b"))  # a file `a`\n'
         "    client.items.update([1], tags=[1, 2])  # (mypy took it: helper 180)\n"
         '    client.bodies.create(body={"labels": [None]})\n'
     )
@@ -224,7 +230,7 @@ def test_a_tuple_of_files_is_files_and_a_name_with_content_is_one(
         path.write_bytes(path.name.upper().encode())
     http = httpx.Client(transport=httpx.MockTransport(handler))
     client = package.Client(base_url="http://127.0.0.1:9/v1", http_client=http)
-    client.uploads.create(files=tuple(paths), notes=["x", "y"])
+    client.uploads.create(files=tuple(paths), notes=("x", "y"))
     client.uploads.create(files=(b"one", b"two"))
     client.uploads.create(files=[("n.txt", b"named")])
     parts = [body.count(b"Content-Disposition") for body in sent]

@@ -20,11 +20,14 @@ class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
 
     def do_GET(self) -> None:
+        body = b"{}" if self.path != "/events" else b"data: 1\n\n" * 200_000
         self.send_response(200)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", "2")
+        self.send_header(
+            "Content-Type", "application/json" if body == b"{}" else "text/event-stream"
+        )
+        self.send_header("Content-Length", str(len(body)))
         self.end_headers()
-        self.wfile.write(b"{}")
+        self.wfile.write(body)
 
     def log_message(self, format: str, *args: object) -> None:
         pass
@@ -81,3 +84,37 @@ def test_a_caller_s_http_client_is_left_open(url: str) -> None:
     gc.collect()
     assert not http.is_closed
     http.close()
+
+
+def test_a_stream_keeps_the_pool_of_a_client_collected_before_it_is_read(url: str) -> None:
+    """The review of the pool's closing: a stream (or streamed response) returned from a
+    function whose client was then collected lost its connection ("Connection lost while
+    reading"): the response holds the pool until its body is read."""
+
+    events = rt.Operation[rt.Stream[int]](
+        method="get", path="/events", responses={"200": rt.Response(int, "sse")}
+    )
+
+    def opened() -> rt.Stream[int]:
+        return rt.SyncAPIClient(base_url=url).request(events, {})
+
+    stream = opened()
+    gc.collect()
+    assert sum(1 for _ in stream) == 200_000
+
+
+def test_a_pool_whose_construction_failed_is_collected_quietly(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The review: a pool whose `__init__` raised (a proxy it could not mount) printed
+    "Exception ignored in `_OwnPool.__del__`" once collected."""
+    import sys
+
+    from apigen_runtime._client import _OwnPool  # pyright: ignore[reportPrivateUsage]
+
+    unraisable: list[object] = []
+    monkeypatch.setattr(sys, "unraisablehook", unraisable.append)
+    with pytest.raises(ValueError, match="proxy"):
+        _OwnPool(proxy="foo://bad")
+    gc.collect()
+    assert unraisable == []

@@ -427,6 +427,7 @@ class _Run:
         self._twins = frozenset(k for keys in shapes.values() if len(keys) > 1 for k in keys)
         self.baseline = Baseline.load(config.baseline)
         self.sandbox: RunningSandbox | None = None
+        self.ours = False  # the server is our sandbox (`run`)
         self.recorder = _Recorder()
         self.started = time.perf_counter()
         self.budget_cut = False  # an operation's cases were cut short by `time_budget`
@@ -461,6 +462,8 @@ class _Run:
             base_url = self.config.base_url
             own = self.config.mock
         self.own = own
+        # our sandbox (started here, or `sandbox_url`'s): it routes twin and `?`/`#` keys right
+        self.ours = self.sandbox is not None or self.config.sandbox_url is not None
         self.base_url = base_url
         token_urls = _token_urls(self.document)
         self.recorder.fake_tokens = own  # a real server's token endpoint gets real requests
@@ -833,7 +836,7 @@ class _Run:
                     f"{response.status_code}: {NO_SUCCESS}",
                     http=http,
                 )
-            elif op.path in self._twins and self.sandbox is None:  # (ours routes them right)
+            elif op.path in self._twins and not self.ours:
                 fail(
                     "path_twins",
                     "spec",
@@ -841,7 +844,7 @@ class _Run:
                     http=http,
                 )
                 spec_request = unroutable = True  # (not filed again as the server's)
-            elif not split_key(op.path).plain and self.sandbox is None:
+            elif not split_key(op.path).plain and not self.ours:
                 # a key holding `?` or `#` (iot's `/principal-policies/{policyName}#x-amzn-...`)
                 # routes nowhere on a server that reads keys as OpenAPI says (Prism's 404)
                 fail("path_key", "spec", f"{response.status_code}: {KEY_BEYOND_PATH}", http=http)

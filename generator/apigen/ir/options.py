@@ -223,7 +223,11 @@ def check_extension_names(
         if name is None or op.name == name:
             continue
         node = operation_node(document, op)
-        key = next(k for k in ("x-speakeasy-name-override", "x-fern-sdk-method-name") if k in node)
+        key = next(  # the one that gave the name (`extension_names`: a string that names)
+            k
+            for k in ("x-speakeasy-name-override", "x-fern-sdk-method-name")
+            if isinstance(node.get(k), str) and naming.snake(node[k])
+        )
         report.warn(
             file,
             f"{op.pointer}/{key}",

@@ -287,22 +287,27 @@ def _holds_open_enum(definitions: dict[str, Definition], key: str, seen: set[str
     return False
 
 
-def _takes_text(definitions: dict[str, Definition], t: TypeExpr, seen: set[str]) -> bool:
+def _takes_text(
+    definitions: dict[str, Definition], t: TypeExpr, seen: set[str], literals: bool = False
+) -> bool:
     """Whether a `str` is a value of `t` as a request spells it (enums closed), so that a
-    `Sequence` of it would take a string whole. An alias named in it is read through; one met
-    again (`Json = list[Json] | str`) counts once."""
+    `Sequence` of it would take a string whole (`literals`: or one of its string literals).
+    An alias named in it is read through; one met again (`Json = list[Json] | str`) counts
+    once."""
     if type(t) is Prim:
         return t.name in ("str", "Any")
     if type(t) is Nullable:
-        return _takes_text(definitions, t.inner, seen)
+        return _takes_text(definitions, t.inner, seen, literals)
     if type(t) is UnionOf:
-        return any(_takes_text(definitions, i, seen) for i in t.items)
+        return any(_takes_text(definitions, i, seen, literals) for i in t.items)
+    if type(t) is LiteralOf:  # (a request's enums are closed: `Literal[...]` only)
+        return literals and any(isinstance(v, str) for v in t.values)
     if type(t) is Ref and t.key not in seen:
         d = definitions.get(t.key)
         if isinstance(d, AliasDef):
             seen.add(t.key)
-            return _takes_text(definitions, d.target, seen)
-    return False  # (a literal: a request's enums are closed, `Literal[...]` only)
+            return _takes_text(definitions, d.target, seen, literals)
+    return False
 
 
 _INT, _FLOAT = Prim("int"), Prim("float")
@@ -466,9 +471,11 @@ class TypeRenderer:
         if type(t) is ListOf:
             if self.sequences:
                 item = self.expr(t.item)
+                if self.text_lists and _takes_text(self.definitions, t.item, set(), True):
+                    # a multipart field that may hold a file: a tuple of texts (or of an
+                    # enum's strings) is one `(filename, content)` file there
+                    return f"{self.builtin('list')}[{item}]"
                 if _takes_text(self.definitions, t.item, set()):
-                    if self.text_lists:  # a multipart body's: a tuple of texts is one file
-                        return f"{self.builtin('list')}[{item}]"
                     # a `str` is a `Sequence[str]` of its characters: `tags="a"` type-checked
                     # and went out as a JSON string where the API asks for an array
                     self.imports.runtime_names.add("SequenceNotStr")

@@ -7,6 +7,7 @@ does exactly that for petstore, Stripe and GitHub. `api.md` lists every resource
 
 from __future__ import annotations
 
+import re
 import shlex
 from collections.abc import Mapping
 from typing import Any
@@ -448,7 +449,7 @@ def type_text(api: Api, t: TypeExpr, *, sent: bool = False) -> str:
 def _in_html_comment(text: str) -> str:
     """Text for inside `<!-- -->`: no `--` (a spec named `a-->b.yaml` closed the comment and
     put the rest of its name in the page: helper 174)."""
-    return comment_text(text).replace("--", "- -")
+    return re.sub(r"-(?=-)", "- ", comment_text(text))  # (`--->` too: the review)
 
 
 def api_reference(api: Api) -> str:

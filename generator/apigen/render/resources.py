@@ -28,6 +28,7 @@ from .views import (
     OperationConstView,
     _flavours,
     _method_doc,
+    _never_a_file,
     _op_args,
     _param_view,
     _positional,
@@ -266,9 +267,10 @@ def _module(
     # A multipart body's arrays are read-only views too (`list[FileInput]` refused a caller's
     # `list[Path]`: a list is invariant): a `(filename, content)` tuple is no `Sequence` of
     # files (a `str` is no file), and the runtime reads a tuple that does not start with a
-    # name as files (`_body._is_file`); arrays of what may be text stay lists (`text_lists`).
-    # Models or their TypedDict twins, as elsewhere (a dict part is encoded as the model's:
-    # helper 180 found `some_array=[{...}]` refused).
+    # name as files (`_body._is_file`). In a field that may hold a file, arrays of what may be
+    # text stay lists (`text_lists`: there `("a", "b")` is a file named `a`); a field that
+    # holds none is data (`Body.data`), its tuples values. Models or their TypedDict twins, as
+    # elsewhere (a dict part is encoded as the model's: helper 180).
     multipart_arguments = types.variant(
         shadowed=shadowed,
         open_enums=False,
@@ -288,9 +290,11 @@ def _module(
         arguments = multipart_arguments if multipart else sequence_arguments
 
         def typed(p: ParamDef, multipart: bool = multipart) -> TypeRenderer:
-            # only the multipart body's own fields stay lists (its path and query arrays do not)
+            # only a multipart body's own fields that may hold a file (not its path and query
+            # arrays, nor its data fields)
             body = p.location in ("field", "body")
-            return multipart_arguments if multipart and body else sequence_arguments
+            files = multipart and body and not _never_a_file(p.type, api.definitions)
+            return multipart_arguments if files else sequence_arguments
 
         const = _unique("_" + "_".join([*node.path, op.name]).upper(), taken)
         args, op_factories, third = _constant(api, module, const, op, imports)
