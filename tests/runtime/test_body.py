@@ -244,6 +244,26 @@ def test_a_tuple_in_a_multipart_field_that_holds_no_file_is_its_values(
     assert 'name="anything"\r\nContent-Type: application/json\r\n\r\n{"read":true}' in body
 
 
+def test_a_range_or_deque_in_a_multipart_field_is_its_items(
+    recorder: Recorder, tmp_path: Path
+) -> None:
+    """The regression sweep: array arguments take a `Sequence`, but only lists and tuples were
+    split: `ids=range(1, 3)` went out as one JSON part `[1,2]`, a deque of paths raised."""
+    from collections import deque
+
+    path = tmp_path / "a.txt"
+    path.write_bytes(b"AAA")
+    operation = op(
+        *fields("ids", "files"),
+        method="post",
+        body=rt.Body("multipart/form-data", data=frozenset({"ids"})),
+    )
+    make_client(recorder).request(operation, {"ids": range(1, 3), "files": deque([path, path])})
+    body = recorder.last.read().decode("latin-1")
+    assert body.count('name="ids"\r\n\r\n') == 2 and "\r\n\r\n1\r\n" in body
+    assert body.count('name="files"; filename="a.txt"') == 2 and "[1,2]" not in body
+
+
 def test_a_required_multipart_body_with_nothing_given_is_sent_empty(recorder: Recorder) -> None:
     """Like ``{}`` for a required JSON body: no part at all is still a body (the closing
     boundary alone), not a request without one; an optional body is left out."""
