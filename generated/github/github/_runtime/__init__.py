@@ -71,7 +71,9 @@ from ._response import (
     RawResponse,
     StreamedResponse,
     with_raw_response,
+    with_raw_response_async,
     with_streaming_response,
+    with_streaming_response_async,
 )
 from ._retry import RetryPolicy, RetryStrategy, may_resend
 from ._telemetry import RateWarning
@@ -84,6 +86,7 @@ from ._types import (
     NotGiven,
     Omit,
     RequestOptions,
+    SequenceNotStr,
     TimeoutOption,
     omit,
     request_options,
@@ -278,6 +281,7 @@ __all__ = [
     "RetryPolicy",
     "RetryStrategy",
     "SecurityScheme",
+    "SequenceNotStr",
     "ServerSentEvent",
     "ServerVariable",
     "Stream",
@@ -311,7 +315,9 @@ __all__ = [
     "verify_stripe",
     "webhooks",
     "with_raw_response",
+    "with_raw_response_async",
     "with_streaming_response",
+    "with_streaming_response_async",
 ]
 
 

@@ -15,7 +15,7 @@ import mimetypes
 import os
 import re
 import stat
-from collections.abc import AsyncIterable, AsyncIterator, Iterable, Iterator, Mapping
+from collections.abc import AsyncIterable, AsyncIterator, Iterable, Iterator, Mapping, Sequence
 from decimal import Decimal
 from pathlib import Path, PurePath
 from typing import Any, Final, cast
@@ -214,6 +214,8 @@ _Part = tuple[str, tuple[str | None, "bytes | _Source", str | None]]
 
 
 _JOINED: Final = frozenset({"form", "spaceDelimited", "pipeDelimited"})
+# sequences a multipart field takes as they are: text, bytes, and lists and tuples themselves
+_NOT_ITEMS: Final = (str, bytes, bytearray, memoryview, list, tuple)
 
 
 def _multipart(
@@ -225,6 +227,10 @@ def _multipart(
     for name, value in fields.items():
         if value is None:
             continue
+        if isinstance(value, Sequence) and not isinstance(value, _NOT_ITEMS):
+            # a range, a deque: its items, as a list's (an array argument takes a `Sequence`:
+            # `ids=range(1, 3)` went out as one JSON part, a deque of paths raised)
+            value = list(cast("Sequence[object]", value))
         enc = encoding.get(name)
         content_type = enc.content_type if enc else None
         # in a field the spec gives no file (`data_fields`) a tuple is a sequence of values

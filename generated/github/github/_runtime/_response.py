@@ -856,17 +856,7 @@ def with_raw_response(method: Callable[P, Any]) -> Callable[P, Any]:
     """``with_raw_response(client.pets.get)(pet_id=1)``: the same call, returning a
     ``RawResponse`` with ``status_code``, ``headers`` and ``parse()``. Errors still raise."""
     if _is_async(method):
-
-        @functools.wraps(method)
-        async def call_async(*args: P.args, **kwargs: P.kwargs) -> Any:
-            token = _MODE.set("raw")
-            try:
-                result = await method(*args, **kwargs)
-            finally:
-                _MODE.reset(token)
-            return _expect(result, RawResponse, method)
-
-        return call_async
+        return with_raw_response_async(method)
 
     @functools.wraps(method)
     def call(*args: P.args, **kwargs: P.kwargs) -> Any:
@@ -885,6 +875,33 @@ def with_raw_response(method: Callable[P, Any]) -> Callable[P, Any]:
     return call
 
 
+def _check_async(method: Callable[..., Any], helper: str) -> None:
+    """Refused when wrapped, not after the call it would have sent (a sync method's)."""
+    if not _is_async(method):
+        name = getattr(method, "__qualname__", repr(method))
+        raise TypeError(f"{helper}() takes an async method; {name} is not one")
+
+
+def with_raw_response_async(
+    method: Callable[P, Coroutine[Any, Any, R]],
+) -> Callable[P, Coroutine[Any, Any, RawResponse[R]]]:
+    """``with_raw_response`` of an async method, with one signature: through the overloads
+    of ``with_raw_response``, mypy lost an overloaded async method (``stream=True``) whose
+    parameters mention ``Any`` and typed the wrapper ``function``."""
+    _check_async(method, "with_raw_response_async")
+
+    @functools.wraps(method)
+    async def call(*args: P.args, **kwargs: P.kwargs) -> RawResponse[R]:
+        token = _MODE.set("raw")
+        try:
+            result: Any = await method(*args, **kwargs)
+        finally:
+            _MODE.reset(token)
+        return cast("RawResponse[R]", _expect(result, RawResponse, method))
+
+    return call
+
+
 @overload  # async methods first: a coroutine function is also a Callable[P, R]
 def with_streaming_response(  # type: ignore[overload-overlap]
     method: Callable[P, Coroutine[Any, Any, R]],
@@ -897,22 +914,7 @@ def with_streaming_response(method: Callable[P, Any]) -> Callable[P, Any]:
     """``with with_streaming_response(client.files.download)(id=...) as r: r.write_to(path)``:
     the body is not read into memory; the response is closed when the block ends."""
     if _is_async(method):
-
-        @contextlib.asynccontextmanager
-        async def open_stream_async(
-            *args: P.args, **kwargs: P.kwargs
-        ) -> AsyncGenerator[AsyncStreamedResponse[Any], None]:
-            token = _MODE.set("stream")
-            try:
-                response = _expect(await method(*args, **kwargs), AsyncStreamedResponse, method)
-            finally:
-                _MODE.reset(token)
-            try:
-                yield response
-            finally:
-                await response.close()
-
-        return open_stream_async
+        return with_streaming_response_async(method)
 
     @contextlib.contextmanager
     def open_stream(
@@ -937,3 +939,30 @@ def with_streaming_response(method: Callable[P, Any]) -> Callable[P, Any]:
             response.close()
 
     return open_stream
+
+
+def with_streaming_response_async(
+    method: Callable[P, Coroutine[Any, Any, R]],
+) -> Callable[P, AbstractAsyncContextManager[AsyncStreamedResponse[R]]]:
+    """``with_streaming_response`` of an async method, with one signature (as
+    ``with_raw_response_async``)."""
+    _check_async(method, "with_streaming_response_async")
+
+    @contextlib.asynccontextmanager
+    async def open_stream_async(
+        *args: P.args, **kwargs: P.kwargs
+    ) -> AsyncGenerator[AsyncStreamedResponse[R], None]:
+        token = _MODE.set("stream")
+        try:
+            result: Any = await method(*args, **kwargs)
+            response = cast(
+                "AsyncStreamedResponse[R]", _expect(result, AsyncStreamedResponse, method)
+            )
+        finally:
+            _MODE.reset(token)
+        try:
+            yield response
+        finally:
+            await response.close()
+
+    return open_stream_async

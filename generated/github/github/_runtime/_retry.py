@@ -5,7 +5,7 @@ from __future__ import annotations
 import random
 import time
 from collections.abc import Collection
-from typing import TYPE_CHECKING, Protocol, TypeAlias
+from typing import TYPE_CHECKING, Any, Protocol, TypeAlias, cast
 
 import httpx
 
@@ -85,6 +85,40 @@ def _number_in(value: object, low: float, high: float, upper_open: bool = False)
     if not isinstance(value, int | float) or isinstance(value, bool):
         return False
     return low <= value < high if upper_open else low <= value <= high
+
+
+def check_deadline(value: Any) -> Any:
+    """``deadline=``: ``None``, or seconds from 0 (out of time before sending) to infinity (no
+    deadline); else a ``ValueError`` now, not a bare one from the first call."""
+    if value is None or _number_in(value, 0, float("inf")):
+        return value
+    raise ValueError(f"deadline must be seconds (0 or more; None: none), got {value!r}")
+
+
+def check_timeout(value: Any) -> httpx.Timeout:
+    """A ``timeout=`` option as the ``httpx.Timeout`` it means, every part checked now:
+    ``-1``, NaN or ``"abc"`` failed deep in httpcore at the first call with a bare
+    ``ValueError``/``TypeError``, infinity as an ``OverflowError`` (``None`` is no limit)."""
+    if value == float("inf"):
+        value = None  # no limit, as `deadline=inf` is none
+    if isinstance(value, httpx.Timeout):
+        timeout = value
+    elif value is None or (isinstance(value, int | float) and not isinstance(value, bool)):
+        timeout = httpx.Timeout(value)
+    elif isinstance(value, tuple) and len(cast("tuple[object, ...]", value)) == 4:
+        timeout = httpx.Timeout(cast("Any", value))  # httpx's (connect, read, write, pool)
+    else:
+        raise TypeError(
+            f"timeout must be seconds (a float), an httpx.Timeout or None, got {value!r}"
+        )
+    for part in ("connect", "read", "write", "pool"):
+        seconds = getattr(timeout, part)
+        if seconds is not None and not _number_in(seconds, 0, 1e9, upper_open=True):
+            name = "timeout" if not isinstance(value, httpx.Timeout) else f"timeout's {part}"
+            raise ValueError(
+                f"{name} must be seconds in [0, 1e9) (None: no limit), got {seconds!r}"
+            )
+    return timeout
 
 
 @dataclass(frozen=True)
@@ -292,6 +326,12 @@ class Resilience(Struct):
             wait = (
                 self.strategy.decide(attempt, request, outcome) if attempt <= max_retries else None
             )
+            if wait is not None and not _number_in(wait, 0, 1e9, upper_open=True):
+                # a custom strategy's -1, NaN or 1e12 failed in `time.sleep` (or hung async)
+                raise ValueError(
+                    f"{type(self.strategy).__name__}.decide() returned {wait!r}: seconds in "
+                    "[0, 1e9) to wait, or None to stop"
+                )
             if wait is not None and deadline is not None:
                 now = time.monotonic()
                 if now >= deadline:
@@ -316,7 +356,7 @@ class Resilience(Struct):
 
 def clip_timeout(timeout: httpx.Timeout, left: float | None) -> httpx.Timeout:
     """``timeout`` with no part longer than the ``left`` seconds before the deadline."""
-    if left is None:
+    if left is None or left >= 1e9:  # (`deadline=inf`: no deadline, no socket takes it)
         return timeout
     left = max(left, 0.001)
     parts = (timeout.connect, timeout.read, timeout.write, timeout.pool)

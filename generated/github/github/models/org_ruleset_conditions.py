@@ -6,6 +6,7 @@ from typing import Required, TypeAlias
 from typing_extensions import TypedDict
 
 from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+from .._runtime import SequenceNotStr
 from ..models.repository_ruleset_conditions_repository_property_spec import (
     RepositoryRulesetConditionsRepositoryPropertySpec,
     RepositoryRulesetConditionsRepositoryPropertySpecParam,
@@ -146,13 +147,13 @@ class OrgRulesetConditionsRepositoryNameAndRefNameRefNameParam(TypedDict, total=
     taken too).
     """
 
-    include: Sequence[str]
+    include: SequenceNotStr[str]
     """Array of ref names or patterns to include. One of these patterns must match for the condition
     to pass. Also accepts `~DEFAULT_BRANCH` to include the default branch or `~ALL` to include
     all branches.
     """
 
-    exclude: Sequence[str]
+    exclude: SequenceNotStr[str]
     """Array of ref names or patterns to exclude. The condition will not pass if any of these
     patterns match.
     """
@@ -164,12 +165,12 @@ class OrgRulesetConditionsRepositoryNameAndRefNameRepositoryNameParam(TypedDict,
     itself is taken too).
     """
 
-    include: Sequence[str]
+    include: SequenceNotStr[str]
     """Array of repository names or patterns to include. One of these patterns must match for the
     condition to pass. Also accepts `~ALL` to include all repositories.
     """
 
-    exclude: Sequence[str]
+    exclude: SequenceNotStr[str]
     """Array of repository names or patterns to exclude. The condition will not pass if any of these
     patterns match.
     """
@@ -195,13 +196,13 @@ class OrgRulesetConditionsRepositoryIdAndRefNameRefNameParam(TypedDict, total=Fa
     too).
     """
 
-    include: Sequence[str]
+    include: SequenceNotStr[str]
     """Array of ref names or patterns to include. One of these patterns must match for the condition
     to pass. Also accepts `~DEFAULT_BRANCH` to include the default branch or `~ALL` to include
     all branches.
     """
 
-    exclude: Sequence[str]
+    exclude: SequenceNotStr[str]
     """Array of ref names or patterns to exclude. The condition will not pass if any of these
     patterns match.
     """
@@ -236,13 +237,13 @@ class OrgRulesetConditionsRepositoryPropertyAndRefNameRefNameParam(TypedDict, to
     is taken too).
     """
 
-    include: Sequence[str]
+    include: SequenceNotStr[str]
     """Array of ref names or patterns to include. One of these patterns must match for the condition
     to pass. Also accepts `~DEFAULT_BRANCH` to include the default branch or `~ALL` to include
     all branches.
     """
 
-    exclude: Sequence[str]
+    exclude: SequenceNotStr[str]
     """Array of ref names or patterns to exclude. The condition will not pass if any of these
     patterns match.
     """

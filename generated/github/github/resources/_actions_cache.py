@@ -1934,95 +1934,97 @@ class _AsyncActionsCacheMethodsWithRawResponse:
     """`_AsyncActionsCacheMethods.with_raw_response` (part of it)."""
 
     def __init__(self, resource: _AsyncActionsCacheMethods) -> None:
-        self.get_actions_cache_retention_limit_for_enterprise = _rt.with_raw_response(
+        self.get_actions_cache_retention_limit_for_enterprise = _rt.with_raw_response_async(
             resource.get_actions_cache_retention_limit_for_enterprise
         )
-        self.set_actions_cache_retention_limit_for_enterprise = _rt.with_raw_response(
+        self.set_actions_cache_retention_limit_for_enterprise = _rt.with_raw_response_async(
             resource.set_actions_cache_retention_limit_for_enterprise
         )
-        self.get_actions_cache_storage_limit_for_enterprise = _rt.with_raw_response(
+        self.get_actions_cache_storage_limit_for_enterprise = _rt.with_raw_response_async(
             resource.get_actions_cache_storage_limit_for_enterprise
         )
-        self.set_actions_cache_storage_limit_for_enterprise = _rt.with_raw_response(
+        self.set_actions_cache_storage_limit_for_enterprise = _rt.with_raw_response_async(
             resource.set_actions_cache_storage_limit_for_enterprise
         )
-        self.get_actions_cache_retention_limit_for_organization = _rt.with_raw_response(
+        self.get_actions_cache_retention_limit_for_organization = _rt.with_raw_response_async(
             resource.get_actions_cache_retention_limit_for_organization
         )
-        self.set_actions_cache_retention_limit_for_organization = _rt.with_raw_response(
+        self.set_actions_cache_retention_limit_for_organization = _rt.with_raw_response_async(
             resource.set_actions_cache_retention_limit_for_organization
         )
-        self.get_actions_cache_storage_limit_for_organization = _rt.with_raw_response(
+        self.get_actions_cache_storage_limit_for_organization = _rt.with_raw_response_async(
             resource.get_actions_cache_storage_limit_for_organization
         )
-        self.set_actions_cache_storage_limit_for_organization = _rt.with_raw_response(
+        self.set_actions_cache_storage_limit_for_organization = _rt.with_raw_response_async(
             resource.set_actions_cache_storage_limit_for_organization
         )
-        self.get_actions_cache_usage_for_org = _rt.with_raw_response(
+        self.get_actions_cache_usage_for_org = _rt.with_raw_response_async(
             resource.get_actions_cache_usage_for_org
         )
         self.get_actions_cache_usage_by_repo_for_org = _rt.raw_async_page(
             resource.get_actions_cache_usage_by_repo_for_org
         )
-        self.get_actions_cache_retention_limit_for_repository = _rt.with_raw_response(
+        self.get_actions_cache_retention_limit_for_repository = _rt.with_raw_response_async(
             resource.get_actions_cache_retention_limit_for_repository
         )
-        self.set_actions_cache_retention_limit_for_repository = _rt.with_raw_response(
+        self.set_actions_cache_retention_limit_for_repository = _rt.with_raw_response_async(
             resource.set_actions_cache_retention_limit_for_repository
         )
-        self.get_actions_cache_storage_limit_for_repository = _rt.with_raw_response(
+        self.get_actions_cache_storage_limit_for_repository = _rt.with_raw_response_async(
             resource.get_actions_cache_storage_limit_for_repository
         )
-        self.set_actions_cache_storage_limit_for_repository = _rt.with_raw_response(
+        self.set_actions_cache_storage_limit_for_repository = _rt.with_raw_response_async(
             resource.set_actions_cache_storage_limit_for_repository
         )
-        self.get_actions_cache_usage = _rt.with_raw_response(resource.get_actions_cache_usage)
+        self.get_actions_cache_usage = _rt.with_raw_response_async(resource.get_actions_cache_usage)
 
 
 class _AsyncActionsCacheMethodsWithStreamingResponse:
     """`_AsyncActionsCacheMethods.with_streaming_response` (part of it)."""
 
     def __init__(self, resource: _AsyncActionsCacheMethods) -> None:
-        self.get_actions_cache_retention_limit_for_enterprise = _rt.with_streaming_response(
+        self.get_actions_cache_retention_limit_for_enterprise = _rt.with_streaming_response_async(
             resource.get_actions_cache_retention_limit_for_enterprise
         )
-        self.set_actions_cache_retention_limit_for_enterprise = _rt.with_streaming_response(
+        self.set_actions_cache_retention_limit_for_enterprise = _rt.with_streaming_response_async(
             resource.set_actions_cache_retention_limit_for_enterprise
         )
-        self.get_actions_cache_storage_limit_for_enterprise = _rt.with_streaming_response(
+        self.get_actions_cache_storage_limit_for_enterprise = _rt.with_streaming_response_async(
             resource.get_actions_cache_storage_limit_for_enterprise
         )
-        self.set_actions_cache_storage_limit_for_enterprise = _rt.with_streaming_response(
+        self.set_actions_cache_storage_limit_for_enterprise = _rt.with_streaming_response_async(
             resource.set_actions_cache_storage_limit_for_enterprise
         )
-        self.get_actions_cache_retention_limit_for_organization = _rt.with_streaming_response(
+        self.get_actions_cache_retention_limit_for_organization = _rt.with_streaming_response_async(
             resource.get_actions_cache_retention_limit_for_organization
         )
-        self.set_actions_cache_retention_limit_for_organization = _rt.with_streaming_response(
+        self.set_actions_cache_retention_limit_for_organization = _rt.with_streaming_response_async(
             resource.set_actions_cache_retention_limit_for_organization
         )
-        self.get_actions_cache_storage_limit_for_organization = _rt.with_streaming_response(
+        self.get_actions_cache_storage_limit_for_organization = _rt.with_streaming_response_async(
             resource.get_actions_cache_storage_limit_for_organization
         )
-        self.set_actions_cache_storage_limit_for_organization = _rt.with_streaming_response(
+        self.set_actions_cache_storage_limit_for_organization = _rt.with_streaming_response_async(
             resource.set_actions_cache_storage_limit_for_organization
         )
-        self.get_actions_cache_usage_for_org = _rt.with_streaming_response(
+        self.get_actions_cache_usage_for_org = _rt.with_streaming_response_async(
             resource.get_actions_cache_usage_for_org
         )
         self.get_actions_cache_usage_by_repo_for_org = _rt.streaming_async_page(
             resource.get_actions_cache_usage_by_repo_for_org
         )
-        self.get_actions_cache_retention_limit_for_repository = _rt.with_streaming_response(
+        self.get_actions_cache_retention_limit_for_repository = _rt.with_streaming_response_async(
             resource.get_actions_cache_retention_limit_for_repository
         )
-        self.set_actions_cache_retention_limit_for_repository = _rt.with_streaming_response(
+        self.set_actions_cache_retention_limit_for_repository = _rt.with_streaming_response_async(
             resource.set_actions_cache_retention_limit_for_repository
         )
-        self.get_actions_cache_storage_limit_for_repository = _rt.with_streaming_response(
+        self.get_actions_cache_storage_limit_for_repository = _rt.with_streaming_response_async(
             resource.get_actions_cache_storage_limit_for_repository
         )
-        self.set_actions_cache_storage_limit_for_repository = _rt.with_streaming_response(
+        self.set_actions_cache_storage_limit_for_repository = _rt.with_streaming_response_async(
             resource.set_actions_cache_storage_limit_for_repository
         )
-        self.get_actions_cache_usage = _rt.with_streaming_response(resource.get_actions_cache_usage)
+        self.get_actions_cache_usage = _rt.with_streaming_response_async(
+            resource.get_actions_cache_usage
+        )

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
-from .._runtime import NOT_GIVEN, NotGiven
+from .._runtime import NOT_GIVEN, NotGiven, SequenceNotStr
 
 if TYPE_CHECKING:
     from ..models.actions_secret import ActionsSecret
@@ -601,7 +600,7 @@ class _ActionsConcurrencyGroupsMethods(_rt.SyncResource):
         repo: str,
         *,
         use_default: bool,
-        include_claim_keys: Sequence[str] | NotGiven = NOT_GIVEN,
+        include_claim_keys: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         use_immutable_subject: bool | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
@@ -1175,7 +1174,7 @@ class _AsyncActionsConcurrencyGroupsMethods(_rt.AsyncResource):
         repo: str,
         *,
         use_default: bool,
-        include_claim_keys: Sequence[str] | NotGiven = NOT_GIVEN,
+        include_claim_keys: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         use_immutable_subject: bool | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
@@ -1356,20 +1355,22 @@ class _AsyncActionsConcurrencyGroupsMethodsWithRawResponse:
         self.list_concurrency_groups_for_repository = _rt.raw_async_page(
             resource.list_concurrency_groups_for_repository
         )
-        self.get_concurrency_group_for_repository = _rt.with_raw_response(
+        self.get_concurrency_group_for_repository = _rt.with_raw_response_async(
             resource.get_concurrency_group_for_repository
         )
-        self.get_job_for_workflow_run = _rt.with_raw_response(resource.get_job_for_workflow_run)
-        self.download_job_logs_for_workflow_run = _rt.with_raw_response(
+        self.get_job_for_workflow_run = _rt.with_raw_response_async(
+            resource.get_job_for_workflow_run
+        )
+        self.download_job_logs_for_workflow_run = _rt.with_raw_response_async(
             resource.download_job_logs_for_workflow_run
         )
-        self.re_run_job_for_workflow_run = _rt.with_raw_response(
+        self.re_run_job_for_workflow_run = _rt.with_raw_response_async(
             resource.re_run_job_for_workflow_run
         )
-        self.get_custom_oidc_sub_claim_for_repo = _rt.with_raw_response(
+        self.get_custom_oidc_sub_claim_for_repo = _rt.with_raw_response_async(
             resource.get_custom_oidc_sub_claim_for_repo
         )
-        self.set_custom_oidc_sub_claim_for_repo = _rt.with_raw_response(
+        self.set_custom_oidc_sub_claim_for_repo = _rt.with_raw_response_async(
             resource.set_custom_oidc_sub_claim_for_repo
         )
         self.list_repo_organization_secrets = _rt.raw_async_page(
@@ -1387,22 +1388,22 @@ class _AsyncActionsConcurrencyGroupsMethodsWithStreamingResponse:
         self.list_concurrency_groups_for_repository = _rt.streaming_async_page(
             resource.list_concurrency_groups_for_repository
         )
-        self.get_concurrency_group_for_repository = _rt.with_streaming_response(
+        self.get_concurrency_group_for_repository = _rt.with_streaming_response_async(
             resource.get_concurrency_group_for_repository
         )
-        self.get_job_for_workflow_run = _rt.with_streaming_response(
+        self.get_job_for_workflow_run = _rt.with_streaming_response_async(
             resource.get_job_for_workflow_run
         )
-        self.download_job_logs_for_workflow_run = _rt.with_streaming_response(
+        self.download_job_logs_for_workflow_run = _rt.with_streaming_response_async(
             resource.download_job_logs_for_workflow_run
         )
-        self.re_run_job_for_workflow_run = _rt.with_streaming_response(
+        self.re_run_job_for_workflow_run = _rt.with_streaming_response_async(
             resource.re_run_job_for_workflow_run
         )
-        self.get_custom_oidc_sub_claim_for_repo = _rt.with_streaming_response(
+        self.get_custom_oidc_sub_claim_for_repo = _rt.with_streaming_response_async(
             resource.get_custom_oidc_sub_claim_for_repo
         )
-        self.set_custom_oidc_sub_claim_for_repo = _rt.with_streaming_response(
+        self.set_custom_oidc_sub_claim_for_repo = _rt.with_streaming_response_async(
             resource.set_custom_oidc_sub_claim_for_repo
         )
         self.list_repo_organization_secrets = _rt.streaming_async_page(

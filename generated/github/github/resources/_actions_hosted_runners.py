@@ -1677,40 +1677,46 @@ class _AsyncActionsHostedRunnersMethodsWithRawResponse:
 
     def __init__(self, resource: _AsyncActionsHostedRunnersMethods) -> None:
         self.list_hosted_runners_for_org = _rt.raw_async_page(resource.list_hosted_runners_for_org)
-        self.create_hosted_runner_for_org = _rt.with_raw_response(
+        self.create_hosted_runner_for_org = _rt.with_raw_response_async(
             resource.create_hosted_runner_for_org
         )
-        self.list_custom_images_for_org = _rt.with_raw_response(resource.list_custom_images_for_org)
-        self.get_custom_image_for_org = _rt.with_raw_response(resource.get_custom_image_for_org)
-        self.delete_custom_image_from_org = _rt.with_raw_response(
+        self.list_custom_images_for_org = _rt.with_raw_response_async(
+            resource.list_custom_images_for_org
+        )
+        self.get_custom_image_for_org = _rt.with_raw_response_async(
+            resource.get_custom_image_for_org
+        )
+        self.delete_custom_image_from_org = _rt.with_raw_response_async(
             resource.delete_custom_image_from_org
         )
-        self.list_custom_image_versions_for_org = _rt.with_raw_response(
+        self.list_custom_image_versions_for_org = _rt.with_raw_response_async(
             resource.list_custom_image_versions_for_org
         )
-        self.get_custom_image_version_for_org = _rt.with_raw_response(
+        self.get_custom_image_version_for_org = _rt.with_raw_response_async(
             resource.get_custom_image_version_for_org
         )
-        self.delete_custom_image_version_from_org = _rt.with_raw_response(
+        self.delete_custom_image_version_from_org = _rt.with_raw_response_async(
             resource.delete_custom_image_version_from_org
         )
-        self.get_hosted_runners_github_owned_images_for_org = _rt.with_raw_response(
+        self.get_hosted_runners_github_owned_images_for_org = _rt.with_raw_response_async(
             resource.get_hosted_runners_github_owned_images_for_org
         )
-        self.get_hosted_runners_partner_images_for_org = _rt.with_raw_response(
+        self.get_hosted_runners_partner_images_for_org = _rt.with_raw_response_async(
             resource.get_hosted_runners_partner_images_for_org
         )
-        self.get_hosted_runners_limits_for_org = _rt.with_raw_response(
+        self.get_hosted_runners_limits_for_org = _rt.with_raw_response_async(
             resource.get_hosted_runners_limits_for_org
         )
-        self.get_hosted_runners_machine_specs_for_org = _rt.with_raw_response(
+        self.get_hosted_runners_machine_specs_for_org = _rt.with_raw_response_async(
             resource.get_hosted_runners_machine_specs_for_org
         )
-        self.get_hosted_runners_platforms_for_org = _rt.with_raw_response(
+        self.get_hosted_runners_platforms_for_org = _rt.with_raw_response_async(
             resource.get_hosted_runners_platforms_for_org
         )
-        self.get_hosted_runner_for_org = _rt.with_raw_response(resource.get_hosted_runner_for_org)
-        self.delete_hosted_runner_for_org = _rt.with_raw_response(
+        self.get_hosted_runner_for_org = _rt.with_raw_response_async(
+            resource.get_hosted_runner_for_org
+        )
+        self.delete_hosted_runner_for_org = _rt.with_raw_response_async(
             resource.delete_hosted_runner_for_org
         )
 
@@ -1722,45 +1728,45 @@ class _AsyncActionsHostedRunnersMethodsWithStreamingResponse:
         self.list_hosted_runners_for_org = _rt.streaming_async_page(
             resource.list_hosted_runners_for_org
         )
-        self.create_hosted_runner_for_org = _rt.with_streaming_response(
+        self.create_hosted_runner_for_org = _rt.with_streaming_response_async(
             resource.create_hosted_runner_for_org
         )
-        self.list_custom_images_for_org = _rt.with_streaming_response(
+        self.list_custom_images_for_org = _rt.with_streaming_response_async(
             resource.list_custom_images_for_org
         )
-        self.get_custom_image_for_org = _rt.with_streaming_response(
+        self.get_custom_image_for_org = _rt.with_streaming_response_async(
             resource.get_custom_image_for_org
         )
-        self.delete_custom_image_from_org = _rt.with_streaming_response(
+        self.delete_custom_image_from_org = _rt.with_streaming_response_async(
             resource.delete_custom_image_from_org
         )
-        self.list_custom_image_versions_for_org = _rt.with_streaming_response(
+        self.list_custom_image_versions_for_org = _rt.with_streaming_response_async(
             resource.list_custom_image_versions_for_org
         )
-        self.get_custom_image_version_for_org = _rt.with_streaming_response(
+        self.get_custom_image_version_for_org = _rt.with_streaming_response_async(
             resource.get_custom_image_version_for_org
         )
-        self.delete_custom_image_version_from_org = _rt.with_streaming_response(
+        self.delete_custom_image_version_from_org = _rt.with_streaming_response_async(
             resource.delete_custom_image_version_from_org
         )
-        self.get_hosted_runners_github_owned_images_for_org = _rt.with_streaming_response(
+        self.get_hosted_runners_github_owned_images_for_org = _rt.with_streaming_response_async(
             resource.get_hosted_runners_github_owned_images_for_org
         )
-        self.get_hosted_runners_partner_images_for_org = _rt.with_streaming_response(
+        self.get_hosted_runners_partner_images_for_org = _rt.with_streaming_response_async(
             resource.get_hosted_runners_partner_images_for_org
         )
-        self.get_hosted_runners_limits_for_org = _rt.with_streaming_response(
+        self.get_hosted_runners_limits_for_org = _rt.with_streaming_response_async(
             resource.get_hosted_runners_limits_for_org
         )
-        self.get_hosted_runners_machine_specs_for_org = _rt.with_streaming_response(
+        self.get_hosted_runners_machine_specs_for_org = _rt.with_streaming_response_async(
             resource.get_hosted_runners_machine_specs_for_org
         )
-        self.get_hosted_runners_platforms_for_org = _rt.with_streaming_response(
+        self.get_hosted_runners_platforms_for_org = _rt.with_streaming_response_async(
             resource.get_hosted_runners_platforms_for_org
         )
-        self.get_hosted_runner_for_org = _rt.with_streaming_response(
+        self.get_hosted_runner_for_org = _rt.with_streaming_response_async(
             resource.get_hosted_runner_for_org
         )
-        self.delete_hosted_runner_for_org = _rt.with_streaming_response(
+        self.delete_hosted_runner_for_org = _rt.with_streaming_response_async(
             resource.delete_hosted_runner_for_org
         )

@@ -242,7 +242,7 @@ class _AsyncActionsHostedRunners2MethodsWithRawResponse:
     """`_AsyncActionsHostedRunners2Methods.with_raw_response` (part of it)."""
 
     def __init__(self, resource: _AsyncActionsHostedRunners2Methods) -> None:
-        self.update_hosted_runner_for_org = _rt.with_raw_response(
+        self.update_hosted_runner_for_org = _rt.with_raw_response_async(
             resource.update_hosted_runner_for_org
         )
 
@@ -251,6 +251,6 @@ class _AsyncActionsHostedRunners2MethodsWithStreamingResponse:
     """`_AsyncActionsHostedRunners2Methods.with_streaming_response` (part of it)."""
 
     def __init__(self, resource: _AsyncActionsHostedRunners2Methods) -> None:
-        self.update_hosted_runner_for_org = _rt.with_streaming_response(
+        self.update_hosted_runner_for_org = _rt.with_streaming_response_async(
             resource.update_hosted_runner_for_org
         )

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Literal
 
 from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
-from .._runtime import NOT_GIVEN, NotGiven
+from .._runtime import NOT_GIVEN, NotGiven, SequenceNotStr
 
 if TYPE_CHECKING:
     from ..models.actions_artifact_and_log_retention_response import (
@@ -1001,7 +1001,7 @@ class _ActionsPermissionsMethods(_rt.SyncResource):
         *,
         github_owned_allowed: bool | NotGiven = NOT_GIVEN,
         verified_allowed: bool | NotGiven = NOT_GIVEN,
-        patterns_allowed: Sequence[str] | NotGiven = NOT_GIVEN,
+        patterns_allowed: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -1811,7 +1811,7 @@ class _AsyncActionsPermissionsMethods(_rt.AsyncResource):
         *,
         github_owned_allowed: bool | NotGiven = NOT_GIVEN,
         verified_allowed: bool | NotGiven = NOT_GIVEN,
-        patterns_allowed: Sequence[str] | NotGiven = NOT_GIVEN,
+        patterns_allowed: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -1910,49 +1910,55 @@ class _AsyncActionsPermissionsMethodsWithRawResponse:
     """`_AsyncActionsPermissionsMethods.with_raw_response` (part of it)."""
 
     def __init__(self, resource: _AsyncActionsPermissionsMethods) -> None:
-        self.get_github_actions_permissions_organization = _rt.with_raw_response(
+        self.get_github_actions_permissions_organization = _rt.with_raw_response_async(
             resource.get_github_actions_permissions_organization
         )
-        self.set_github_actions_permissions_organization = _rt.with_raw_response(
+        self.set_github_actions_permissions_organization = _rt.with_raw_response_async(
             resource.set_github_actions_permissions_organization
         )
-        self.get_artifact_and_log_retention_settings_organization = _rt.with_raw_response(
+        self.get_artifact_and_log_retention_settings_organization = _rt.with_raw_response_async(
             resource.get_artifact_and_log_retention_settings_organization
         )
-        self.set_artifact_and_log_retention_settings_organization = _rt.with_raw_response(
+        self.set_artifact_and_log_retention_settings_organization = _rt.with_raw_response_async(
             resource.set_artifact_and_log_retention_settings_organization
         )
-        self.get_fork_pr_contributor_approval_permissions_organization = _rt.with_raw_response(
-            resource.get_fork_pr_contributor_approval_permissions_organization
+        self.get_fork_pr_contributor_approval_permissions_organization = (
+            _rt.with_raw_response_async(
+                resource.get_fork_pr_contributor_approval_permissions_organization
+            )
         )
-        self.set_fork_pr_contributor_approval_permissions_organization = _rt.with_raw_response(
-            resource.set_fork_pr_contributor_approval_permissions_organization
+        self.set_fork_pr_contributor_approval_permissions_organization = (
+            _rt.with_raw_response_async(
+                resource.set_fork_pr_contributor_approval_permissions_organization
+            )
         )
-        self.get_private_repo_fork_pr_workflows_settings_organization = _rt.with_raw_response(
+        self.get_private_repo_fork_pr_workflows_settings_organization = _rt.with_raw_response_async(
             resource.get_private_repo_fork_pr_workflows_settings_organization
         )
-        self.set_private_repo_fork_pr_workflows_settings_organization = _rt.with_raw_response(
+        self.set_private_repo_fork_pr_workflows_settings_organization = _rt.with_raw_response_async(
             resource.set_private_repo_fork_pr_workflows_settings_organization
         )
         self.list_selected_repositories_enabled_github_actions_organization = _rt.raw_async_page(
             resource.list_selected_repositories_enabled_github_actions_organization
         )
-        self.set_selected_repositories_enabled_github_actions_organization = _rt.with_raw_response(
-            resource.set_selected_repositories_enabled_github_actions_organization
+        self.set_selected_repositories_enabled_github_actions_organization = (
+            _rt.with_raw_response_async(
+                resource.set_selected_repositories_enabled_github_actions_organization
+            )
         )
-        self.enable_selected_repository_github_actions_organization = _rt.with_raw_response(
+        self.enable_selected_repository_github_actions_organization = _rt.with_raw_response_async(
             resource.enable_selected_repository_github_actions_organization
         )
-        self.disable_selected_repository_github_actions_organization = _rt.with_raw_response(
+        self.disable_selected_repository_github_actions_organization = _rt.with_raw_response_async(
             resource.disable_selected_repository_github_actions_organization
         )
-        self.get_allowed_actions_organization = _rt.with_raw_response(
+        self.get_allowed_actions_organization = _rt.with_raw_response_async(
             resource.get_allowed_actions_organization
         )
-        self.set_allowed_actions_organization = _rt.with_raw_response(
+        self.set_allowed_actions_organization = _rt.with_raw_response_async(
             resource.set_allowed_actions_organization
         )
-        self.get_self_hosted_runners_permissions_organization = _rt.with_raw_response(
+        self.get_self_hosted_runners_permissions_organization = _rt.with_raw_response_async(
             resource.get_self_hosted_runners_permissions_organization
         )
 
@@ -1961,33 +1967,41 @@ class _AsyncActionsPermissionsMethodsWithStreamingResponse:
     """`_AsyncActionsPermissionsMethods.with_streaming_response` (part of it)."""
 
     def __init__(self, resource: _AsyncActionsPermissionsMethods) -> None:
-        self.get_github_actions_permissions_organization = _rt.with_streaming_response(
+        self.get_github_actions_permissions_organization = _rt.with_streaming_response_async(
             resource.get_github_actions_permissions_organization
         )
-        self.set_github_actions_permissions_organization = _rt.with_streaming_response(
+        self.set_github_actions_permissions_organization = _rt.with_streaming_response_async(
             resource.set_github_actions_permissions_organization
         )
-        self.get_artifact_and_log_retention_settings_organization = _rt.with_streaming_response(
-            resource.get_artifact_and_log_retention_settings_organization
+        self.get_artifact_and_log_retention_settings_organization = (
+            _rt.with_streaming_response_async(
+                resource.get_artifact_and_log_retention_settings_organization
+            )
         )
-        self.set_artifact_and_log_retention_settings_organization = _rt.with_streaming_response(
-            resource.set_artifact_and_log_retention_settings_organization
+        self.set_artifact_and_log_retention_settings_organization = (
+            _rt.with_streaming_response_async(
+                resource.set_artifact_and_log_retention_settings_organization
+            )
         )
         self.get_fork_pr_contributor_approval_permissions_organization = (
-            _rt.with_streaming_response(
+            _rt.with_streaming_response_async(
                 resource.get_fork_pr_contributor_approval_permissions_organization
             )
         )
         self.set_fork_pr_contributor_approval_permissions_organization = (
-            _rt.with_streaming_response(
+            _rt.with_streaming_response_async(
                 resource.set_fork_pr_contributor_approval_permissions_organization
             )
         )
-        self.get_private_repo_fork_pr_workflows_settings_organization = _rt.with_streaming_response(
-            resource.get_private_repo_fork_pr_workflows_settings_organization
+        self.get_private_repo_fork_pr_workflows_settings_organization = (
+            _rt.with_streaming_response_async(
+                resource.get_private_repo_fork_pr_workflows_settings_organization
+            )
         )
-        self.set_private_repo_fork_pr_workflows_settings_organization = _rt.with_streaming_response(
-            resource.set_private_repo_fork_pr_workflows_settings_organization
+        self.set_private_repo_fork_pr_workflows_settings_organization = (
+            _rt.with_streaming_response_async(
+                resource.set_private_repo_fork_pr_workflows_settings_organization
+            )
         )
         self.list_selected_repositories_enabled_github_actions_organization = (
             _rt.streaming_async_page(
@@ -1995,22 +2009,26 @@ class _AsyncActionsPermissionsMethodsWithStreamingResponse:
             )
         )
         self.set_selected_repositories_enabled_github_actions_organization = (
-            _rt.with_streaming_response(
+            _rt.with_streaming_response_async(
                 resource.set_selected_repositories_enabled_github_actions_organization
             )
         )
-        self.enable_selected_repository_github_actions_organization = _rt.with_streaming_response(
-            resource.enable_selected_repository_github_actions_organization
+        self.enable_selected_repository_github_actions_organization = (
+            _rt.with_streaming_response_async(
+                resource.enable_selected_repository_github_actions_organization
+            )
         )
-        self.disable_selected_repository_github_actions_organization = _rt.with_streaming_response(
-            resource.disable_selected_repository_github_actions_organization
+        self.disable_selected_repository_github_actions_organization = (
+            _rt.with_streaming_response_async(
+                resource.disable_selected_repository_github_actions_organization
+            )
         )
-        self.get_allowed_actions_organization = _rt.with_streaming_response(
+        self.get_allowed_actions_organization = _rt.with_streaming_response_async(
             resource.get_allowed_actions_organization
         )
-        self.set_allowed_actions_organization = _rt.with_streaming_response(
+        self.set_allowed_actions_organization = _rt.with_streaming_response_async(
             resource.set_allowed_actions_organization
         )
-        self.get_self_hosted_runners_permissions_organization = _rt.with_streaming_response(
+        self.get_self_hosted_runners_permissions_organization = _rt.with_streaming_response_async(
             resource.get_self_hosted_runners_permissions_organization
         )

@@ -2007,49 +2007,59 @@ class _AsyncActionsPermissions2MethodsWithRawResponse:
     """`_AsyncActionsPermissions2Methods.with_raw_response` (part of it)."""
 
     def __init__(self, resource: _AsyncActionsPermissions2Methods) -> None:
-        self.set_self_hosted_runners_permissions_organization = _rt.with_raw_response(
+        self.set_self_hosted_runners_permissions_organization = _rt.with_raw_response_async(
             resource.set_self_hosted_runners_permissions_organization
         )
         self.list_selected_repositories_self_hosted_runners_organization = _rt.raw_async_page(
             resource.list_selected_repositories_self_hosted_runners_organization
         )
-        self.set_selected_repositories_self_hosted_runners_organization = _rt.with_raw_response(
-            resource.set_selected_repositories_self_hosted_runners_organization
+        self.set_selected_repositories_self_hosted_runners_organization = (
+            _rt.with_raw_response_async(
+                resource.set_selected_repositories_self_hosted_runners_organization
+            )
         )
-        self.enable_selected_repository_self_hosted_runners_organization = _rt.with_raw_response(
-            resource.enable_selected_repository_self_hosted_runners_organization
+        self.enable_selected_repository_self_hosted_runners_organization = (
+            _rt.with_raw_response_async(
+                resource.enable_selected_repository_self_hosted_runners_organization
+            )
         )
-        self.disable_selected_repository_self_hosted_runners_organization = _rt.with_raw_response(
-            resource.disable_selected_repository_self_hosted_runners_organization
+        self.disable_selected_repository_self_hosted_runners_organization = (
+            _rt.with_raw_response_async(
+                resource.disable_selected_repository_self_hosted_runners_organization
+            )
         )
-        self.get_github_actions_default_workflow_permissions_organization = _rt.with_raw_response(
-            resource.get_github_actions_default_workflow_permissions_organization
+        self.get_github_actions_default_workflow_permissions_organization = (
+            _rt.with_raw_response_async(
+                resource.get_github_actions_default_workflow_permissions_organization
+            )
         )
-        self.set_github_actions_default_workflow_permissions_organization = _rt.with_raw_response(
-            resource.set_github_actions_default_workflow_permissions_organization
+        self.set_github_actions_default_workflow_permissions_organization = (
+            _rt.with_raw_response_async(
+                resource.set_github_actions_default_workflow_permissions_organization
+            )
         )
-        self.get_github_actions_permissions_repository = _rt.with_raw_response(
+        self.get_github_actions_permissions_repository = _rt.with_raw_response_async(
             resource.get_github_actions_permissions_repository
         )
-        self.set_github_actions_permissions_repository = _rt.with_raw_response(
+        self.set_github_actions_permissions_repository = _rt.with_raw_response_async(
             resource.set_github_actions_permissions_repository
         )
-        self.get_workflow_access_to_repository = _rt.with_raw_response(
+        self.get_workflow_access_to_repository = _rt.with_raw_response_async(
             resource.get_workflow_access_to_repository
         )
-        self.set_workflow_access_to_repository = _rt.with_raw_response(
+        self.set_workflow_access_to_repository = _rt.with_raw_response_async(
             resource.set_workflow_access_to_repository
         )
-        self.get_artifact_and_log_retention_settings_repository = _rt.with_raw_response(
+        self.get_artifact_and_log_retention_settings_repository = _rt.with_raw_response_async(
             resource.get_artifact_and_log_retention_settings_repository
         )
-        self.set_artifact_and_log_retention_settings_repository = _rt.with_raw_response(
+        self.set_artifact_and_log_retention_settings_repository = _rt.with_raw_response_async(
             resource.set_artifact_and_log_retention_settings_repository
         )
-        self.get_fork_pr_contributor_approval_permissions_repository = _rt.with_raw_response(
+        self.get_fork_pr_contributor_approval_permissions_repository = _rt.with_raw_response_async(
             resource.get_fork_pr_contributor_approval_permissions_repository
         )
-        self.set_fork_pr_contributor_approval_permissions_repository = _rt.with_raw_response(
+        self.set_fork_pr_contributor_approval_permissions_repository = _rt.with_raw_response_async(
             resource.set_fork_pr_contributor_approval_permissions_repository
         )
 
@@ -2058,58 +2068,62 @@ class _AsyncActionsPermissions2MethodsWithStreamingResponse:
     """`_AsyncActionsPermissions2Methods.with_streaming_response` (part of it)."""
 
     def __init__(self, resource: _AsyncActionsPermissions2Methods) -> None:
-        self.set_self_hosted_runners_permissions_organization = _rt.with_streaming_response(
+        self.set_self_hosted_runners_permissions_organization = _rt.with_streaming_response_async(
             resource.set_self_hosted_runners_permissions_organization
         )
         self.list_selected_repositories_self_hosted_runners_organization = _rt.streaming_async_page(
             resource.list_selected_repositories_self_hosted_runners_organization
         )
         self.set_selected_repositories_self_hosted_runners_organization = (
-            _rt.with_streaming_response(
+            _rt.with_streaming_response_async(
                 resource.set_selected_repositories_self_hosted_runners_organization
             )
         )
         self.enable_selected_repository_self_hosted_runners_organization = (
-            _rt.with_streaming_response(
+            _rt.with_streaming_response_async(
                 resource.enable_selected_repository_self_hosted_runners_organization
             )
         )
         self.disable_selected_repository_self_hosted_runners_organization = (
-            _rt.with_streaming_response(
+            _rt.with_streaming_response_async(
                 resource.disable_selected_repository_self_hosted_runners_organization
             )
         )
         self.get_github_actions_default_workflow_permissions_organization = (
-            _rt.with_streaming_response(
+            _rt.with_streaming_response_async(
                 resource.get_github_actions_default_workflow_permissions_organization
             )
         )
         self.set_github_actions_default_workflow_permissions_organization = (
-            _rt.with_streaming_response(
+            _rt.with_streaming_response_async(
                 resource.set_github_actions_default_workflow_permissions_organization
             )
         )
-        self.get_github_actions_permissions_repository = _rt.with_streaming_response(
+        self.get_github_actions_permissions_repository = _rt.with_streaming_response_async(
             resource.get_github_actions_permissions_repository
         )
-        self.set_github_actions_permissions_repository = _rt.with_streaming_response(
+        self.set_github_actions_permissions_repository = _rt.with_streaming_response_async(
             resource.set_github_actions_permissions_repository
         )
-        self.get_workflow_access_to_repository = _rt.with_streaming_response(
+        self.get_workflow_access_to_repository = _rt.with_streaming_response_async(
             resource.get_workflow_access_to_repository
         )
-        self.set_workflow_access_to_repository = _rt.with_streaming_response(
+        self.set_workflow_access_to_repository = _rt.with_streaming_response_async(
             resource.set_workflow_access_to_repository
         )
-        self.get_artifact_and_log_retention_settings_repository = _rt.with_streaming_response(
+        self.get_artifact_and_log_retention_settings_repository = _rt.with_streaming_response_async(
             resource.get_artifact_and_log_retention_settings_repository
         )
-        self.set_artifact_and_log_retention_settings_repository = _rt.with_streaming_response(
+        self.set_artifact_and_log_retention_settings_repository = _rt.with_streaming_response_async(
             resource.set_artifact_and_log_retention_settings_repository
         )
-        self.get_fork_pr_contributor_approval_permissions_repository = _rt.with_streaming_response(
-            resource.get_fork_pr_contributor_approval_permissions_repository
+        self.get_fork_pr_contributor_approval_permissions_repository = (
+            _rt.with_streaming_response_async(
+                resource.get_fork_pr_contributor_approval_permissions_repository
+            )
         )
-        self.set_fork_pr_contributor_approval_permissions_repository = _rt.with_streaming_response(
-            resource.set_fork_pr_contributor_approval_permissions_repository
+        self.set_fork_pr_contributor_approval_permissions_repository = (
+            _rt.with_streaming_response_async(
+                resource.set_fork_pr_contributor_approval_permissions_repository
+            )
         )

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import TYPE_CHECKING, Literal
 
 from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
-from .._runtime import NOT_GIVEN, NotGiven
+from .._runtime import NOT_GIVEN, NotGiven, SequenceNotStr
 
 if TYPE_CHECKING:
     from ..models.actions_can_approve_pull_request_reviews import (
@@ -337,7 +336,7 @@ class _ActionsPermissions3Methods(_rt.SyncResource):
         *,
         github_owned_allowed: bool | NotGiven = NOT_GIVEN,
         verified_allowed: bool | NotGiven = NOT_GIVEN,
-        patterns_allowed: Sequence[str] | NotGiven = NOT_GIVEN,
+        patterns_allowed: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -716,7 +715,7 @@ class _AsyncActionsPermissions3Methods(_rt.AsyncResource):
         *,
         github_owned_allowed: bool | NotGiven = NOT_GIVEN,
         verified_allowed: bool | NotGiven = NOT_GIVEN,
-        patterns_allowed: Sequence[str] | NotGiven = NOT_GIVEN,
+        patterns_allowed: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -883,23 +882,27 @@ class _AsyncActionsPermissions3MethodsWithRawResponse:
     """`_AsyncActionsPermissions3Methods.with_raw_response` (part of it)."""
 
     def __init__(self, resource: _AsyncActionsPermissions3Methods) -> None:
-        self.get_private_repo_fork_pr_workflows_settings_repository = _rt.with_raw_response(
+        self.get_private_repo_fork_pr_workflows_settings_repository = _rt.with_raw_response_async(
             resource.get_private_repo_fork_pr_workflows_settings_repository
         )
-        self.set_private_repo_fork_pr_workflows_settings_repository = _rt.with_raw_response(
+        self.set_private_repo_fork_pr_workflows_settings_repository = _rt.with_raw_response_async(
             resource.set_private_repo_fork_pr_workflows_settings_repository
         )
-        self.get_allowed_actions_repository = _rt.with_raw_response(
+        self.get_allowed_actions_repository = _rt.with_raw_response_async(
             resource.get_allowed_actions_repository
         )
-        self.set_allowed_actions_repository = _rt.with_raw_response(
+        self.set_allowed_actions_repository = _rt.with_raw_response_async(
             resource.set_allowed_actions_repository
         )
-        self.get_github_actions_default_workflow_permissions_repository = _rt.with_raw_response(
-            resource.get_github_actions_default_workflow_permissions_repository
+        self.get_github_actions_default_workflow_permissions_repository = (
+            _rt.with_raw_response_async(
+                resource.get_github_actions_default_workflow_permissions_repository
+            )
         )
-        self.set_github_actions_default_workflow_permissions_repository = _rt.with_raw_response(
-            resource.set_github_actions_default_workflow_permissions_repository
+        self.set_github_actions_default_workflow_permissions_repository = (
+            _rt.with_raw_response_async(
+                resource.set_github_actions_default_workflow_permissions_repository
+            )
         )
 
 
@@ -907,25 +910,29 @@ class _AsyncActionsPermissions3MethodsWithStreamingResponse:
     """`_AsyncActionsPermissions3Methods.with_streaming_response` (part of it)."""
 
     def __init__(self, resource: _AsyncActionsPermissions3Methods) -> None:
-        self.get_private_repo_fork_pr_workflows_settings_repository = _rt.with_streaming_response(
-            resource.get_private_repo_fork_pr_workflows_settings_repository
+        self.get_private_repo_fork_pr_workflows_settings_repository = (
+            _rt.with_streaming_response_async(
+                resource.get_private_repo_fork_pr_workflows_settings_repository
+            )
         )
-        self.set_private_repo_fork_pr_workflows_settings_repository = _rt.with_streaming_response(
-            resource.set_private_repo_fork_pr_workflows_settings_repository
+        self.set_private_repo_fork_pr_workflows_settings_repository = (
+            _rt.with_streaming_response_async(
+                resource.set_private_repo_fork_pr_workflows_settings_repository
+            )
         )
-        self.get_allowed_actions_repository = _rt.with_streaming_response(
+        self.get_allowed_actions_repository = _rt.with_streaming_response_async(
             resource.get_allowed_actions_repository
         )
-        self.set_allowed_actions_repository = _rt.with_streaming_response(
+        self.set_allowed_actions_repository = _rt.with_streaming_response_async(
             resource.set_allowed_actions_repository
         )
         self.get_github_actions_default_workflow_permissions_repository = (
-            _rt.with_streaming_response(
+            _rt.with_streaming_response_async(
                 resource.get_github_actions_default_workflow_permissions_repository
             )
         )
         self.set_github_actions_default_workflow_permissions_repository = (
-            _rt.with_streaming_response(
+            _rt.with_streaming_response_async(
                 resource.set_github_actions_default_workflow_permissions_repository
             )
         )

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Literal
 
 from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
-from .._runtime import NOT_GIVEN, NotGiven
+from .._runtime import NOT_GIVEN, NotGiven, SequenceNotStr
 
 if TYPE_CHECKING:
     from ..models.actions_hosted_runner import ActionsHostedRunner
@@ -351,7 +351,7 @@ class _ActionsRunnerGroupsMethods(_rt.SyncResource):
         runners: Sequence[int] | NotGiven = NOT_GIVEN,
         allows_public_repositories: bool | NotGiven = NOT_GIVEN,
         restricted_to_workflows: bool | NotGiven = NOT_GIVEN,
-        selected_workflows: Sequence[str] | NotGiven = NOT_GIVEN,
+        selected_workflows: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         network_configuration_id: str | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
@@ -504,7 +504,7 @@ class _ActionsRunnerGroupsMethods(_rt.SyncResource):
         visibility: Literal["selected", "all", "private"] | NotGiven = NOT_GIVEN,
         allows_public_repositories: bool | NotGiven = NOT_GIVEN,
         restricted_to_workflows: bool | NotGiven = NOT_GIVEN,
-        selected_workflows: Sequence[str] | NotGiven = NOT_GIVEN,
+        selected_workflows: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         network_configuration_id: str | None | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
@@ -1181,7 +1181,7 @@ class _AsyncActionsRunnerGroupsMethods(_rt.AsyncResource):
         runners: Sequence[int] | NotGiven = NOT_GIVEN,
         allows_public_repositories: bool | NotGiven = NOT_GIVEN,
         restricted_to_workflows: bool | NotGiven = NOT_GIVEN,
-        selected_workflows: Sequence[str] | NotGiven = NOT_GIVEN,
+        selected_workflows: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         network_configuration_id: str | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
@@ -1334,7 +1334,7 @@ class _AsyncActionsRunnerGroupsMethods(_rt.AsyncResource):
         visibility: Literal["selected", "all", "private"] | NotGiven = NOT_GIVEN,
         allows_public_repositories: bool | NotGiven = NOT_GIVEN,
         restricted_to_workflows: bool | NotGiven = NOT_GIVEN,
-        selected_workflows: Sequence[str] | NotGiven = NOT_GIVEN,
+        selected_workflows: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         network_configuration_id: str | None | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
@@ -1851,16 +1851,16 @@ class _AsyncActionsRunnerGroupsMethodsWithRawResponse:
         self.list_self_hosted_runner_groups_for_org = _rt.raw_async_page(
             resource.list_self_hosted_runner_groups_for_org
         )
-        self.create_self_hosted_runner_group_for_org = _rt.with_raw_response(
+        self.create_self_hosted_runner_group_for_org = _rt.with_raw_response_async(
             resource.create_self_hosted_runner_group_for_org
         )
-        self.get_self_hosted_runner_group_for_org = _rt.with_raw_response(
+        self.get_self_hosted_runner_group_for_org = _rt.with_raw_response_async(
             resource.get_self_hosted_runner_group_for_org
         )
-        self.delete_self_hosted_runner_group_from_org = _rt.with_raw_response(
+        self.delete_self_hosted_runner_group_from_org = _rt.with_raw_response_async(
             resource.delete_self_hosted_runner_group_from_org
         )
-        self.update_self_hosted_runner_group_for_org = _rt.with_raw_response(
+        self.update_self_hosted_runner_group_for_org = _rt.with_raw_response_async(
             resource.update_self_hosted_runner_group_for_org
         )
         self.list_github_hosted_runners_in_group_for_org = _rt.raw_async_page(
@@ -1869,25 +1869,25 @@ class _AsyncActionsRunnerGroupsMethodsWithRawResponse:
         self.list_repo_access_to_self_hosted_runner_group_in_org = _rt.raw_async_page(
             resource.list_repo_access_to_self_hosted_runner_group_in_org
         )
-        self.set_repo_access_to_self_hosted_runner_group_in_org = _rt.with_raw_response(
+        self.set_repo_access_to_self_hosted_runner_group_in_org = _rt.with_raw_response_async(
             resource.set_repo_access_to_self_hosted_runner_group_in_org
         )
-        self.add_repo_access_to_self_hosted_runner_group_in_org = _rt.with_raw_response(
+        self.add_repo_access_to_self_hosted_runner_group_in_org = _rt.with_raw_response_async(
             resource.add_repo_access_to_self_hosted_runner_group_in_org
         )
-        self.remove_repo_access_to_self_hosted_runner_group_in_org = _rt.with_raw_response(
+        self.remove_repo_access_to_self_hosted_runner_group_in_org = _rt.with_raw_response_async(
             resource.remove_repo_access_to_self_hosted_runner_group_in_org
         )
         self.list_self_hosted_runners_in_group_for_org = _rt.raw_async_page(
             resource.list_self_hosted_runners_in_group_for_org
         )
-        self.set_self_hosted_runners_in_group_for_org = _rt.with_raw_response(
+        self.set_self_hosted_runners_in_group_for_org = _rt.with_raw_response_async(
             resource.set_self_hosted_runners_in_group_for_org
         )
-        self.add_self_hosted_runner_to_group_for_org = _rt.with_raw_response(
+        self.add_self_hosted_runner_to_group_for_org = _rt.with_raw_response_async(
             resource.add_self_hosted_runner_to_group_for_org
         )
-        self.remove_self_hosted_runner_from_group_for_org = _rt.with_raw_response(
+        self.remove_self_hosted_runner_from_group_for_org = _rt.with_raw_response_async(
             resource.remove_self_hosted_runner_from_group_for_org
         )
 
@@ -1899,16 +1899,16 @@ class _AsyncActionsRunnerGroupsMethodsWithStreamingResponse:
         self.list_self_hosted_runner_groups_for_org = _rt.streaming_async_page(
             resource.list_self_hosted_runner_groups_for_org
         )
-        self.create_self_hosted_runner_group_for_org = _rt.with_streaming_response(
+        self.create_self_hosted_runner_group_for_org = _rt.with_streaming_response_async(
             resource.create_self_hosted_runner_group_for_org
         )
-        self.get_self_hosted_runner_group_for_org = _rt.with_streaming_response(
+        self.get_self_hosted_runner_group_for_org = _rt.with_streaming_response_async(
             resource.get_self_hosted_runner_group_for_org
         )
-        self.delete_self_hosted_runner_group_from_org = _rt.with_streaming_response(
+        self.delete_self_hosted_runner_group_from_org = _rt.with_streaming_response_async(
             resource.delete_self_hosted_runner_group_from_org
         )
-        self.update_self_hosted_runner_group_for_org = _rt.with_streaming_response(
+        self.update_self_hosted_runner_group_for_org = _rt.with_streaming_response_async(
             resource.update_self_hosted_runner_group_for_org
         )
         self.list_github_hosted_runners_in_group_for_org = _rt.streaming_async_page(
@@ -1917,24 +1917,26 @@ class _AsyncActionsRunnerGroupsMethodsWithStreamingResponse:
         self.list_repo_access_to_self_hosted_runner_group_in_org = _rt.streaming_async_page(
             resource.list_repo_access_to_self_hosted_runner_group_in_org
         )
-        self.set_repo_access_to_self_hosted_runner_group_in_org = _rt.with_streaming_response(
+        self.set_repo_access_to_self_hosted_runner_group_in_org = _rt.with_streaming_response_async(
             resource.set_repo_access_to_self_hosted_runner_group_in_org
         )
-        self.add_repo_access_to_self_hosted_runner_group_in_org = _rt.with_streaming_response(
+        self.add_repo_access_to_self_hosted_runner_group_in_org = _rt.with_streaming_response_async(
             resource.add_repo_access_to_self_hosted_runner_group_in_org
         )
-        self.remove_repo_access_to_self_hosted_runner_group_in_org = _rt.with_streaming_response(
-            resource.remove_repo_access_to_self_hosted_runner_group_in_org
+        self.remove_repo_access_to_self_hosted_runner_group_in_org = (
+            _rt.with_streaming_response_async(
+                resource.remove_repo_access_to_self_hosted_runner_group_in_org
+            )
         )
         self.list_self_hosted_runners_in_group_for_org = _rt.streaming_async_page(
             resource.list_self_hosted_runners_in_group_for_org
         )
-        self.set_self_hosted_runners_in_group_for_org = _rt.with_streaming_response(
+        self.set_self_hosted_runners_in_group_for_org = _rt.with_streaming_response_async(
             resource.set_self_hosted_runners_in_group_for_org
         )
-        self.add_self_hosted_runner_to_group_for_org = _rt.with_streaming_response(
+        self.add_self_hosted_runner_to_group_for_org = _rt.with_streaming_response_async(
             resource.add_self_hosted_runner_to_group_for_org
         )
-        self.remove_self_hosted_runner_from_group_for_org = _rt.with_streaming_response(
+        self.remove_self_hosted_runner_from_group_for_org = _rt.with_streaming_response_async(
             resource.remove_self_hosted_runner_from_group_for_org
         )

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
-from .._runtime import NOT_GIVEN, NotGiven
+from .._runtime import NOT_GIVEN, NotGiven, SequenceNotStr
 
 if TYPE_CHECKING:
     from ..models.authentication_token import AuthenticationToken
@@ -481,7 +480,7 @@ class _ActionsRunnersMethods(_rt.SyncResource):
         *,
         name: str,
         runner_group_id: int,
-        labels: Sequence[str],
+        labels: SequenceNotStr[str],
         work_folder: str | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
@@ -777,7 +776,7 @@ class _ActionsRunnersMethods(_rt.SyncResource):
         org: str,
         runner_id: int,
         *,
-        labels: Sequence[str],
+        labels: SequenceNotStr[str],
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -827,7 +826,7 @@ class _ActionsRunnersMethods(_rt.SyncResource):
         org: str,
         runner_id: int,
         *,
-        labels: Sequence[str],
+        labels: SequenceNotStr[str],
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -1282,7 +1281,7 @@ class _AsyncActionsRunnersMethods(_rt.AsyncResource):
         *,
         name: str,
         runner_group_id: int,
-        labels: Sequence[str],
+        labels: SequenceNotStr[str],
         work_folder: str | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
@@ -1578,7 +1577,7 @@ class _AsyncActionsRunnersMethods(_rt.AsyncResource):
         org: str,
         runner_id: int,
         *,
-        labels: Sequence[str],
+        labels: SequenceNotStr[str],
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -1628,7 +1627,7 @@ class _AsyncActionsRunnersMethods(_rt.AsyncResource):
         org: str,
         runner_id: int,
         *,
-        labels: Sequence[str],
+        labels: SequenceNotStr[str],
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -1885,43 +1884,43 @@ class _AsyncActionsRunnersMethodsWithRawResponse:
         self.list_self_hosted_runners_for_org = _rt.raw_async_page(
             resource.list_self_hosted_runners_for_org
         )
-        self.list_runner_applications_for_org = _rt.with_raw_response(
+        self.list_runner_applications_for_org = _rt.with_raw_response_async(
             resource.list_runner_applications_for_org
         )
-        self.generate_runner_jitconfig_for_org = _rt.with_raw_response(
+        self.generate_runner_jitconfig_for_org = _rt.with_raw_response_async(
             resource.generate_runner_jitconfig_for_org
         )
-        self.create_registration_token_for_org = _rt.with_raw_response(
+        self.create_registration_token_for_org = _rt.with_raw_response_async(
             resource.create_registration_token_for_org
         )
-        self.create_remove_token_for_org = _rt.with_raw_response(
+        self.create_remove_token_for_org = _rt.with_raw_response_async(
             resource.create_remove_token_for_org
         )
-        self.get_self_hosted_runner_for_org = _rt.with_raw_response(
+        self.get_self_hosted_runner_for_org = _rt.with_raw_response_async(
             resource.get_self_hosted_runner_for_org
         )
-        self.delete_self_hosted_runner_from_org = _rt.with_raw_response(
+        self.delete_self_hosted_runner_from_org = _rt.with_raw_response_async(
             resource.delete_self_hosted_runner_from_org
         )
-        self.list_labels_for_self_hosted_runner_for_org = _rt.with_raw_response(
+        self.list_labels_for_self_hosted_runner_for_org = _rt.with_raw_response_async(
             resource.list_labels_for_self_hosted_runner_for_org
         )
-        self.set_custom_labels_for_self_hosted_runner_for_org = _rt.with_raw_response(
+        self.set_custom_labels_for_self_hosted_runner_for_org = _rt.with_raw_response_async(
             resource.set_custom_labels_for_self_hosted_runner_for_org
         )
-        self.add_custom_labels_to_self_hosted_runner_for_org = _rt.with_raw_response(
+        self.add_custom_labels_to_self_hosted_runner_for_org = _rt.with_raw_response_async(
             resource.add_custom_labels_to_self_hosted_runner_for_org
         )
-        self.remove_all_custom_labels_from_self_hosted_runner_for_org = _rt.with_raw_response(
+        self.remove_all_custom_labels_from_self_hosted_runner_for_org = _rt.with_raw_response_async(
             resource.remove_all_custom_labels_from_self_hosted_runner_for_org
         )
-        self.remove_custom_label_from_self_hosted_runner_for_org = _rt.with_raw_response(
+        self.remove_custom_label_from_self_hosted_runner_for_org = _rt.with_raw_response_async(
             resource.remove_custom_label_from_self_hosted_runner_for_org
         )
         self.list_self_hosted_runners_for_repo = _rt.raw_async_page(
             resource.list_self_hosted_runners_for_repo
         )
-        self.list_runner_applications_for_repo = _rt.with_raw_response(
+        self.list_runner_applications_for_repo = _rt.with_raw_response_async(
             resource.list_runner_applications_for_repo
         )
 
@@ -1933,42 +1932,46 @@ class _AsyncActionsRunnersMethodsWithStreamingResponse:
         self.list_self_hosted_runners_for_org = _rt.streaming_async_page(
             resource.list_self_hosted_runners_for_org
         )
-        self.list_runner_applications_for_org = _rt.with_streaming_response(
+        self.list_runner_applications_for_org = _rt.with_streaming_response_async(
             resource.list_runner_applications_for_org
         )
-        self.generate_runner_jitconfig_for_org = _rt.with_streaming_response(
+        self.generate_runner_jitconfig_for_org = _rt.with_streaming_response_async(
             resource.generate_runner_jitconfig_for_org
         )
-        self.create_registration_token_for_org = _rt.with_streaming_response(
+        self.create_registration_token_for_org = _rt.with_streaming_response_async(
             resource.create_registration_token_for_org
         )
-        self.create_remove_token_for_org = _rt.with_streaming_response(
+        self.create_remove_token_for_org = _rt.with_streaming_response_async(
             resource.create_remove_token_for_org
         )
-        self.get_self_hosted_runner_for_org = _rt.with_streaming_response(
+        self.get_self_hosted_runner_for_org = _rt.with_streaming_response_async(
             resource.get_self_hosted_runner_for_org
         )
-        self.delete_self_hosted_runner_from_org = _rt.with_streaming_response(
+        self.delete_self_hosted_runner_from_org = _rt.with_streaming_response_async(
             resource.delete_self_hosted_runner_from_org
         )
-        self.list_labels_for_self_hosted_runner_for_org = _rt.with_streaming_response(
+        self.list_labels_for_self_hosted_runner_for_org = _rt.with_streaming_response_async(
             resource.list_labels_for_self_hosted_runner_for_org
         )
-        self.set_custom_labels_for_self_hosted_runner_for_org = _rt.with_streaming_response(
+        self.set_custom_labels_for_self_hosted_runner_for_org = _rt.with_streaming_response_async(
             resource.set_custom_labels_for_self_hosted_runner_for_org
         )
-        self.add_custom_labels_to_self_hosted_runner_for_org = _rt.with_streaming_response(
+        self.add_custom_labels_to_self_hosted_runner_for_org = _rt.with_streaming_response_async(
             resource.add_custom_labels_to_self_hosted_runner_for_org
         )
-        self.remove_all_custom_labels_from_self_hosted_runner_for_org = _rt.with_streaming_response(
-            resource.remove_all_custom_labels_from_self_hosted_runner_for_org
+        self.remove_all_custom_labels_from_self_hosted_runner_for_org = (
+            _rt.with_streaming_response_async(
+                resource.remove_all_custom_labels_from_self_hosted_runner_for_org
+            )
         )
-        self.remove_custom_label_from_self_hosted_runner_for_org = _rt.with_streaming_response(
-            resource.remove_custom_label_from_self_hosted_runner_for_org
+        self.remove_custom_label_from_self_hosted_runner_for_org = (
+            _rt.with_streaming_response_async(
+                resource.remove_custom_label_from_self_hosted_runner_for_org
+            )
         )
         self.list_self_hosted_runners_for_repo = _rt.streaming_async_page(
             resource.list_self_hosted_runners_for_repo
         )
-        self.list_runner_applications_for_repo = _rt.with_streaming_response(
+        self.list_runner_applications_for_repo = _rt.with_streaming_response_async(
             resource.list_runner_applications_for_repo
         )

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
-from .._runtime import NOT_GIVEN, NotGiven
+from .._runtime import NOT_GIVEN, NotGiven, SequenceNotStr
 
 if TYPE_CHECKING:
     from ..models.authentication_token import AuthenticationToken
@@ -330,7 +329,7 @@ class _ActionsRunners2Methods(_rt.SyncResource):
         *,
         name: str,
         runner_group_id: int,
-        labels: Sequence[str],
+        labels: SequenceNotStr[str],
         work_folder: str | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
@@ -645,7 +644,7 @@ class _ActionsRunners2Methods(_rt.SyncResource):
         repo: str,
         runner_id: int,
         *,
-        labels: Sequence[str],
+        labels: SequenceNotStr[str],
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -699,7 +698,7 @@ class _ActionsRunners2Methods(_rt.SyncResource):
         repo: str,
         runner_id: int,
         *,
-        labels: Sequence[str],
+        labels: SequenceNotStr[str],
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -936,7 +935,7 @@ class _AsyncActionsRunners2Methods(_rt.AsyncResource):
         *,
         name: str,
         runner_group_id: int,
-        labels: Sequence[str],
+        labels: SequenceNotStr[str],
         work_folder: str | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
@@ -1251,7 +1250,7 @@ class _AsyncActionsRunners2Methods(_rt.AsyncResource):
         repo: str,
         runner_id: int,
         *,
-        labels: Sequence[str],
+        labels: SequenceNotStr[str],
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -1305,7 +1304,7 @@ class _AsyncActionsRunners2Methods(_rt.AsyncResource):
         repo: str,
         runner_id: int,
         *,
-        labels: Sequence[str],
+        labels: SequenceNotStr[str],
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -1462,34 +1461,36 @@ class _AsyncActionsRunners2MethodsWithRawResponse:
     """`_AsyncActionsRunners2Methods.with_raw_response` (part of it)."""
 
     def __init__(self, resource: _AsyncActionsRunners2Methods) -> None:
-        self.generate_runner_jitconfig_for_repo = _rt.with_raw_response(
+        self.generate_runner_jitconfig_for_repo = _rt.with_raw_response_async(
             resource.generate_runner_jitconfig_for_repo
         )
-        self.create_registration_token_for_repo = _rt.with_raw_response(
+        self.create_registration_token_for_repo = _rt.with_raw_response_async(
             resource.create_registration_token_for_repo
         )
-        self.create_remove_token_for_repo = _rt.with_raw_response(
+        self.create_remove_token_for_repo = _rt.with_raw_response_async(
             resource.create_remove_token_for_repo
         )
-        self.get_self_hosted_runner_for_repo = _rt.with_raw_response(
+        self.get_self_hosted_runner_for_repo = _rt.with_raw_response_async(
             resource.get_self_hosted_runner_for_repo
         )
-        self.delete_self_hosted_runner_from_repo = _rt.with_raw_response(
+        self.delete_self_hosted_runner_from_repo = _rt.with_raw_response_async(
             resource.delete_self_hosted_runner_from_repo
         )
-        self.list_labels_for_self_hosted_runner_for_repo = _rt.with_raw_response(
+        self.list_labels_for_self_hosted_runner_for_repo = _rt.with_raw_response_async(
             resource.list_labels_for_self_hosted_runner_for_repo
         )
-        self.set_custom_labels_for_self_hosted_runner_for_repo = _rt.with_raw_response(
+        self.set_custom_labels_for_self_hosted_runner_for_repo = _rt.with_raw_response_async(
             resource.set_custom_labels_for_self_hosted_runner_for_repo
         )
-        self.add_custom_labels_to_self_hosted_runner_for_repo = _rt.with_raw_response(
+        self.add_custom_labels_to_self_hosted_runner_for_repo = _rt.with_raw_response_async(
             resource.add_custom_labels_to_self_hosted_runner_for_repo
         )
-        self.remove_all_custom_labels_from_self_hosted_runner_for_repo = _rt.with_raw_response(
-            resource.remove_all_custom_labels_from_self_hosted_runner_for_repo
+        self.remove_all_custom_labels_from_self_hosted_runner_for_repo = (
+            _rt.with_raw_response_async(
+                resource.remove_all_custom_labels_from_self_hosted_runner_for_repo
+            )
         )
-        self.remove_custom_label_from_self_hosted_runner_for_repo = _rt.with_raw_response(
+        self.remove_custom_label_from_self_hosted_runner_for_repo = _rt.with_raw_response_async(
             resource.remove_custom_label_from_self_hosted_runner_for_repo
         )
 
@@ -1498,35 +1499,37 @@ class _AsyncActionsRunners2MethodsWithStreamingResponse:
     """`_AsyncActionsRunners2Methods.with_streaming_response` (part of it)."""
 
     def __init__(self, resource: _AsyncActionsRunners2Methods) -> None:
-        self.generate_runner_jitconfig_for_repo = _rt.with_streaming_response(
+        self.generate_runner_jitconfig_for_repo = _rt.with_streaming_response_async(
             resource.generate_runner_jitconfig_for_repo
         )
-        self.create_registration_token_for_repo = _rt.with_streaming_response(
+        self.create_registration_token_for_repo = _rt.with_streaming_response_async(
             resource.create_registration_token_for_repo
         )
-        self.create_remove_token_for_repo = _rt.with_streaming_response(
+        self.create_remove_token_for_repo = _rt.with_streaming_response_async(
             resource.create_remove_token_for_repo
         )
-        self.get_self_hosted_runner_for_repo = _rt.with_streaming_response(
+        self.get_self_hosted_runner_for_repo = _rt.with_streaming_response_async(
             resource.get_self_hosted_runner_for_repo
         )
-        self.delete_self_hosted_runner_from_repo = _rt.with_streaming_response(
+        self.delete_self_hosted_runner_from_repo = _rt.with_streaming_response_async(
             resource.delete_self_hosted_runner_from_repo
         )
-        self.list_labels_for_self_hosted_runner_for_repo = _rt.with_streaming_response(
+        self.list_labels_for_self_hosted_runner_for_repo = _rt.with_streaming_response_async(
             resource.list_labels_for_self_hosted_runner_for_repo
         )
-        self.set_custom_labels_for_self_hosted_runner_for_repo = _rt.with_streaming_response(
+        self.set_custom_labels_for_self_hosted_runner_for_repo = _rt.with_streaming_response_async(
             resource.set_custom_labels_for_self_hosted_runner_for_repo
         )
-        self.add_custom_labels_to_self_hosted_runner_for_repo = _rt.with_streaming_response(
+        self.add_custom_labels_to_self_hosted_runner_for_repo = _rt.with_streaming_response_async(
             resource.add_custom_labels_to_self_hosted_runner_for_repo
         )
         self.remove_all_custom_labels_from_self_hosted_runner_for_repo = (
-            _rt.with_streaming_response(
+            _rt.with_streaming_response_async(
                 resource.remove_all_custom_labels_from_self_hosted_runner_for_repo
             )
         )
-        self.remove_custom_label_from_self_hosted_runner_for_repo = _rt.with_streaming_response(
-            resource.remove_custom_label_from_self_hosted_runner_for_repo
+        self.remove_custom_label_from_self_hosted_runner_for_repo = (
+            _rt.with_streaming_response_async(
+                resource.remove_custom_label_from_self_hosted_runner_for_repo
+            )
         )

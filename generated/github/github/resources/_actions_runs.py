@@ -1896,23 +1896,25 @@ class _AsyncActionsRunsMethodsWithRawResponse:
 
     def __init__(self, resource: _AsyncActionsRunsMethods) -> None:
         self.list_workflow_runs_for_repo = _rt.raw_async_page(resource.list_workflow_runs_for_repo)
-        self.get_workflow_run = _rt.with_raw_response(resource.get_workflow_run)
-        self.delete_workflow_run = _rt.with_raw_response(resource.delete_workflow_run)
-        self.get_reviews_for_run = _rt.with_raw_response(resource.get_reviews_for_run)
-        self.approve_workflow_run = _rt.with_raw_response(resource.approve_workflow_run)
+        self.get_workflow_run = _rt.with_raw_response_async(resource.get_workflow_run)
+        self.delete_workflow_run = _rt.with_raw_response_async(resource.delete_workflow_run)
+        self.get_reviews_for_run = _rt.with_raw_response_async(resource.get_reviews_for_run)
+        self.approve_workflow_run = _rt.with_raw_response_async(resource.approve_workflow_run)
         self.list_workflow_run_artifacts = _rt.raw_async_page(resource.list_workflow_run_artifacts)
-        self.get_workflow_run_attempt = _rt.with_raw_response(resource.get_workflow_run_attempt)
+        self.get_workflow_run_attempt = _rt.with_raw_response_async(
+            resource.get_workflow_run_attempt
+        )
         self.list_jobs_for_workflow_run_attempt = _rt.raw_async_page(
             resource.list_jobs_for_workflow_run_attempt
         )
-        self.download_workflow_run_attempt_logs = _rt.with_raw_response(
+        self.download_workflow_run_attempt_logs = _rt.with_raw_response_async(
             resource.download_workflow_run_attempt_logs
         )
-        self.cancel_workflow_run = _rt.with_raw_response(resource.cancel_workflow_run)
+        self.cancel_workflow_run = _rt.with_raw_response_async(resource.cancel_workflow_run)
         self.list_concurrency_groups_for_workflow_run = _rt.raw_async_page(
             resource.list_concurrency_groups_for_workflow_run
         )
-        self.review_custom_gates_for_run = _rt.with_raw_response(
+        self.review_custom_gates_for_run = _rt.with_raw_response_async(
             resource.review_custom_gates_for_run
         )
 
@@ -1924,26 +1926,26 @@ class _AsyncActionsRunsMethodsWithStreamingResponse:
         self.list_workflow_runs_for_repo = _rt.streaming_async_page(
             resource.list_workflow_runs_for_repo
         )
-        self.get_workflow_run = _rt.with_streaming_response(resource.get_workflow_run)
-        self.delete_workflow_run = _rt.with_streaming_response(resource.delete_workflow_run)
-        self.get_reviews_for_run = _rt.with_streaming_response(resource.get_reviews_for_run)
-        self.approve_workflow_run = _rt.with_streaming_response(resource.approve_workflow_run)
+        self.get_workflow_run = _rt.with_streaming_response_async(resource.get_workflow_run)
+        self.delete_workflow_run = _rt.with_streaming_response_async(resource.delete_workflow_run)
+        self.get_reviews_for_run = _rt.with_streaming_response_async(resource.get_reviews_for_run)
+        self.approve_workflow_run = _rt.with_streaming_response_async(resource.approve_workflow_run)
         self.list_workflow_run_artifacts = _rt.streaming_async_page(
             resource.list_workflow_run_artifacts
         )
-        self.get_workflow_run_attempt = _rt.with_streaming_response(
+        self.get_workflow_run_attempt = _rt.with_streaming_response_async(
             resource.get_workflow_run_attempt
         )
         self.list_jobs_for_workflow_run_attempt = _rt.streaming_async_page(
             resource.list_jobs_for_workflow_run_attempt
         )
-        self.download_workflow_run_attempt_logs = _rt.with_streaming_response(
+        self.download_workflow_run_attempt_logs = _rt.with_streaming_response_async(
             resource.download_workflow_run_attempt_logs
         )
-        self.cancel_workflow_run = _rt.with_streaming_response(resource.cancel_workflow_run)
+        self.cancel_workflow_run = _rt.with_streaming_response_async(resource.cancel_workflow_run)
         self.list_concurrency_groups_for_workflow_run = _rt.streaming_async_page(
             resource.list_concurrency_groups_for_workflow_run
         )
-        self.review_custom_gates_for_run = _rt.with_streaming_response(
+        self.review_custom_gates_for_run = _rt.with_streaming_response_async(
             resource.review_custom_gates_for_run
         )

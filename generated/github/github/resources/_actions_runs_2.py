@@ -1255,47 +1255,55 @@ class _AsyncActionsRuns2MethodsWithRawResponse:
     """`_AsyncActionsRuns2Methods.with_raw_response` (part of it)."""
 
     def __init__(self, resource: _AsyncActionsRuns2Methods) -> None:
-        self.force_cancel_workflow_run = _rt.with_raw_response(resource.force_cancel_workflow_run)
+        self.force_cancel_workflow_run = _rt.with_raw_response_async(
+            resource.force_cancel_workflow_run
+        )
         self.list_jobs_for_workflow_run = _rt.raw_async_page(resource.list_jobs_for_workflow_run)
-        self.download_workflow_run_logs = _rt.with_raw_response(resource.download_workflow_run_logs)
-        self.delete_workflow_run_logs = _rt.with_raw_response(resource.delete_workflow_run_logs)
-        self.get_pending_deployments_for_run = _rt.with_raw_response(
+        self.download_workflow_run_logs = _rt.with_raw_response_async(
+            resource.download_workflow_run_logs
+        )
+        self.delete_workflow_run_logs = _rt.with_raw_response_async(
+            resource.delete_workflow_run_logs
+        )
+        self.get_pending_deployments_for_run = _rt.with_raw_response_async(
             resource.get_pending_deployments_for_run
         )
-        self.review_pending_deployments_for_run = _rt.with_raw_response(
+        self.review_pending_deployments_for_run = _rt.with_raw_response_async(
             resource.review_pending_deployments_for_run
         )
-        self.re_run_workflow = _rt.with_raw_response(resource.re_run_workflow)
-        self.re_run_workflow_failed_jobs = _rt.with_raw_response(
+        self.re_run_workflow = _rt.with_raw_response_async(resource.re_run_workflow)
+        self.re_run_workflow_failed_jobs = _rt.with_raw_response_async(
             resource.re_run_workflow_failed_jobs
         )
-        self.get_workflow_run_usage = _rt.with_raw_response(resource.get_workflow_run_usage)
+        self.get_workflow_run_usage = _rt.with_raw_response_async(resource.get_workflow_run_usage)
 
 
 class _AsyncActionsRuns2MethodsWithStreamingResponse:
     """`_AsyncActionsRuns2Methods.with_streaming_response` (part of it)."""
 
     def __init__(self, resource: _AsyncActionsRuns2Methods) -> None:
-        self.force_cancel_workflow_run = _rt.with_streaming_response(
+        self.force_cancel_workflow_run = _rt.with_streaming_response_async(
             resource.force_cancel_workflow_run
         )
         self.list_jobs_for_workflow_run = _rt.streaming_async_page(
             resource.list_jobs_for_workflow_run
         )
-        self.download_workflow_run_logs = _rt.with_streaming_response(
+        self.download_workflow_run_logs = _rt.with_streaming_response_async(
             resource.download_workflow_run_logs
         )
-        self.delete_workflow_run_logs = _rt.with_streaming_response(
+        self.delete_workflow_run_logs = _rt.with_streaming_response_async(
             resource.delete_workflow_run_logs
         )
-        self.get_pending_deployments_for_run = _rt.with_streaming_response(
+        self.get_pending_deployments_for_run = _rt.with_streaming_response_async(
             resource.get_pending_deployments_for_run
         )
-        self.review_pending_deployments_for_run = _rt.with_streaming_response(
+        self.review_pending_deployments_for_run = _rt.with_streaming_response_async(
             resource.review_pending_deployments_for_run
         )
-        self.re_run_workflow = _rt.with_streaming_response(resource.re_run_workflow)
-        self.re_run_workflow_failed_jobs = _rt.with_streaming_response(
+        self.re_run_workflow = _rt.with_streaming_response_async(resource.re_run_workflow)
+        self.re_run_workflow_failed_jobs = _rt.with_streaming_response_async(
             resource.re_run_workflow_failed_jobs
         )
-        self.get_workflow_run_usage = _rt.with_streaming_response(resource.get_workflow_run_usage)
+        self.get_workflow_run_usage = _rt.with_streaming_response_async(
+            resource.get_workflow_run_usage
+        )

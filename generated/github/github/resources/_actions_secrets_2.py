@@ -891,31 +891,35 @@ class _AsyncActionsSecrets2MethodsWithRawResponse:
     """`_AsyncActionsSecrets2Methods.with_raw_response` (part of it)."""
 
     def __init__(self, resource: _AsyncActionsSecrets2Methods) -> None:
-        self.create_or_update_repo_secret = _rt.with_raw_response(
+        self.create_or_update_repo_secret = _rt.with_raw_response_async(
             resource.create_or_update_repo_secret
         )
-        self.delete_repo_secret = _rt.with_raw_response(resource.delete_repo_secret)
+        self.delete_repo_secret = _rt.with_raw_response_async(resource.delete_repo_secret)
         self.list_environment_secrets = _rt.raw_async_page(resource.list_environment_secrets)
-        self.get_environment_secret = _rt.with_raw_response(resource.get_environment_secret)
-        self.create_or_update_environment_secret = _rt.with_raw_response(
+        self.get_environment_secret = _rt.with_raw_response_async(resource.get_environment_secret)
+        self.create_or_update_environment_secret = _rt.with_raw_response_async(
             resource.create_or_update_environment_secret
         )
-        self.delete_environment_secret = _rt.with_raw_response(resource.delete_environment_secret)
+        self.delete_environment_secret = _rt.with_raw_response_async(
+            resource.delete_environment_secret
+        )
 
 
 class _AsyncActionsSecrets2MethodsWithStreamingResponse:
     """`_AsyncActionsSecrets2Methods.with_streaming_response` (part of it)."""
 
     def __init__(self, resource: _AsyncActionsSecrets2Methods) -> None:
-        self.create_or_update_repo_secret = _rt.with_streaming_response(
+        self.create_or_update_repo_secret = _rt.with_streaming_response_async(
             resource.create_or_update_repo_secret
         )
-        self.delete_repo_secret = _rt.with_streaming_response(resource.delete_repo_secret)
+        self.delete_repo_secret = _rt.with_streaming_response_async(resource.delete_repo_secret)
         self.list_environment_secrets = _rt.streaming_async_page(resource.list_environment_secrets)
-        self.get_environment_secret = _rt.with_streaming_response(resource.get_environment_secret)
-        self.create_or_update_environment_secret = _rt.with_streaming_response(
+        self.get_environment_secret = _rt.with_streaming_response_async(
+            resource.get_environment_secret
+        )
+        self.create_or_update_environment_secret = _rt.with_streaming_response_async(
             resource.create_or_update_environment_secret
         )
-        self.delete_environment_secret = _rt.with_streaming_response(
+        self.delete_environment_secret = _rt.with_streaming_response_async(
             resource.delete_environment_secret
         )

@@ -1840,27 +1840,27 @@ class _AsyncActionsVariablesMethodsWithRawResponse:
 
     def __init__(self, resource: _AsyncActionsVariablesMethods) -> None:
         self.list_org_variables = _rt.raw_async_page(resource.list_org_variables)
-        self.create_org_variable = _rt.with_raw_response(resource.create_org_variable)
-        self.get_org_variable = _rt.with_raw_response(resource.get_org_variable)
-        self.delete_org_variable = _rt.with_raw_response(resource.delete_org_variable)
-        self.update_org_variable = _rt.with_raw_response(resource.update_org_variable)
+        self.create_org_variable = _rt.with_raw_response_async(resource.create_org_variable)
+        self.get_org_variable = _rt.with_raw_response_async(resource.get_org_variable)
+        self.delete_org_variable = _rt.with_raw_response_async(resource.delete_org_variable)
+        self.update_org_variable = _rt.with_raw_response_async(resource.update_org_variable)
         self.list_selected_repos_for_org_variable = _rt.raw_async_page(
             resource.list_selected_repos_for_org_variable
         )
-        self.set_selected_repos_for_org_variable = _rt.with_raw_response(
+        self.set_selected_repos_for_org_variable = _rt.with_raw_response_async(
             resource.set_selected_repos_for_org_variable
         )
-        self.add_selected_repo_to_org_variable = _rt.with_raw_response(
+        self.add_selected_repo_to_org_variable = _rt.with_raw_response_async(
             resource.add_selected_repo_to_org_variable
         )
-        self.remove_selected_repo_from_org_variable = _rt.with_raw_response(
+        self.remove_selected_repo_from_org_variable = _rt.with_raw_response_async(
             resource.remove_selected_repo_from_org_variable
         )
         self.list_repo_variables = _rt.raw_async_page(resource.list_repo_variables)
-        self.create_repo_variable = _rt.with_raw_response(resource.create_repo_variable)
-        self.get_repo_variable = _rt.with_raw_response(resource.get_repo_variable)
-        self.delete_repo_variable = _rt.with_raw_response(resource.delete_repo_variable)
-        self.update_repo_variable = _rt.with_raw_response(resource.update_repo_variable)
+        self.create_repo_variable = _rt.with_raw_response_async(resource.create_repo_variable)
+        self.get_repo_variable = _rt.with_raw_response_async(resource.get_repo_variable)
+        self.delete_repo_variable = _rt.with_raw_response_async(resource.delete_repo_variable)
+        self.update_repo_variable = _rt.with_raw_response_async(resource.update_repo_variable)
 
 
 class _AsyncActionsVariablesMethodsWithStreamingResponse:
@@ -1868,24 +1868,24 @@ class _AsyncActionsVariablesMethodsWithStreamingResponse:
 
     def __init__(self, resource: _AsyncActionsVariablesMethods) -> None:
         self.list_org_variables = _rt.streaming_async_page(resource.list_org_variables)
-        self.create_org_variable = _rt.with_streaming_response(resource.create_org_variable)
-        self.get_org_variable = _rt.with_streaming_response(resource.get_org_variable)
-        self.delete_org_variable = _rt.with_streaming_response(resource.delete_org_variable)
-        self.update_org_variable = _rt.with_streaming_response(resource.update_org_variable)
+        self.create_org_variable = _rt.with_streaming_response_async(resource.create_org_variable)
+        self.get_org_variable = _rt.with_streaming_response_async(resource.get_org_variable)
+        self.delete_org_variable = _rt.with_streaming_response_async(resource.delete_org_variable)
+        self.update_org_variable = _rt.with_streaming_response_async(resource.update_org_variable)
         self.list_selected_repos_for_org_variable = _rt.streaming_async_page(
             resource.list_selected_repos_for_org_variable
         )
-        self.set_selected_repos_for_org_variable = _rt.with_streaming_response(
+        self.set_selected_repos_for_org_variable = _rt.with_streaming_response_async(
             resource.set_selected_repos_for_org_variable
         )
-        self.add_selected_repo_to_org_variable = _rt.with_streaming_response(
+        self.add_selected_repo_to_org_variable = _rt.with_streaming_response_async(
             resource.add_selected_repo_to_org_variable
         )
-        self.remove_selected_repo_from_org_variable = _rt.with_streaming_response(
+        self.remove_selected_repo_from_org_variable = _rt.with_streaming_response_async(
             resource.remove_selected_repo_from_org_variable
         )
         self.list_repo_variables = _rt.streaming_async_page(resource.list_repo_variables)
-        self.create_repo_variable = _rt.with_streaming_response(resource.create_repo_variable)
-        self.get_repo_variable = _rt.with_streaming_response(resource.get_repo_variable)
-        self.delete_repo_variable = _rt.with_streaming_response(resource.delete_repo_variable)
-        self.update_repo_variable = _rt.with_streaming_response(resource.update_repo_variable)
+        self.create_repo_variable = _rt.with_streaming_response_async(resource.create_repo_variable)
+        self.get_repo_variable = _rt.with_streaming_response_async(resource.get_repo_variable)
+        self.delete_repo_variable = _rt.with_streaming_response_async(resource.delete_repo_variable)
+        self.update_repo_variable = _rt.with_streaming_response_async(resource.update_repo_variable)

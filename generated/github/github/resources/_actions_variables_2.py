@@ -1668,25 +1668,29 @@ class _AsyncActionsVariables2MethodsWithRawResponse:
 
     def __init__(self, resource: _AsyncActionsVariables2Methods) -> None:
         self.list_environment_variables = _rt.raw_async_page(resource.list_environment_variables)
-        self.create_environment_variable = _rt.with_raw_response(
+        self.create_environment_variable = _rt.with_raw_response_async(
             resource.create_environment_variable
         )
-        self.get_environment_variable = _rt.with_raw_response(resource.get_environment_variable)
-        self.delete_environment_variable = _rt.with_raw_response(
+        self.get_environment_variable = _rt.with_raw_response_async(
+            resource.get_environment_variable
+        )
+        self.delete_environment_variable = _rt.with_raw_response_async(
             resource.delete_environment_variable
         )
-        self.update_environment_variable = _rt.with_raw_response(
+        self.update_environment_variable = _rt.with_raw_response_async(
             resource.update_environment_variable
         )
         self.list_artifacts_for_repo = _rt.raw_async_page(resource.list_artifacts_for_repo)
-        self.get_artifact = _rt.with_raw_response(resource.get_artifact)
-        self.delete_artifact = _rt.with_raw_response(resource.delete_artifact)
-        self.download_artifact = _rt.with_raw_response(resource.download_artifact)
+        self.get_artifact = _rt.with_raw_response_async(resource.get_artifact)
+        self.delete_artifact = _rt.with_raw_response_async(resource.delete_artifact)
+        self.download_artifact = _rt.with_raw_response_async(resource.download_artifact)
         self.get_actions_cache_list = _rt.raw_async_page(resource.get_actions_cache_list)
-        self.delete_actions_cache_by_key = _rt.with_raw_response(
+        self.delete_actions_cache_by_key = _rt.with_raw_response_async(
             resource.delete_actions_cache_by_key
         )
-        self.delete_actions_cache_by_id = _rt.with_raw_response(resource.delete_actions_cache_by_id)
+        self.delete_actions_cache_by_id = _rt.with_raw_response_async(
+            resource.delete_actions_cache_by_id
+        )
 
 
 class _AsyncActionsVariables2MethodsWithStreamingResponse:
@@ -1696,26 +1700,26 @@ class _AsyncActionsVariables2MethodsWithStreamingResponse:
         self.list_environment_variables = _rt.streaming_async_page(
             resource.list_environment_variables
         )
-        self.create_environment_variable = _rt.with_streaming_response(
+        self.create_environment_variable = _rt.with_streaming_response_async(
             resource.create_environment_variable
         )
-        self.get_environment_variable = _rt.with_streaming_response(
+        self.get_environment_variable = _rt.with_streaming_response_async(
             resource.get_environment_variable
         )
-        self.delete_environment_variable = _rt.with_streaming_response(
+        self.delete_environment_variable = _rt.with_streaming_response_async(
             resource.delete_environment_variable
         )
-        self.update_environment_variable = _rt.with_streaming_response(
+        self.update_environment_variable = _rt.with_streaming_response_async(
             resource.update_environment_variable
         )
         self.list_artifacts_for_repo = _rt.streaming_async_page(resource.list_artifacts_for_repo)
-        self.get_artifact = _rt.with_streaming_response(resource.get_artifact)
-        self.delete_artifact = _rt.with_streaming_response(resource.delete_artifact)
-        self.download_artifact = _rt.with_streaming_response(resource.download_artifact)
+        self.get_artifact = _rt.with_streaming_response_async(resource.get_artifact)
+        self.delete_artifact = _rt.with_streaming_response_async(resource.delete_artifact)
+        self.download_artifact = _rt.with_streaming_response_async(resource.download_artifact)
         self.get_actions_cache_list = _rt.streaming_async_page(resource.get_actions_cache_list)
-        self.delete_actions_cache_by_key = _rt.with_streaming_response(
+        self.delete_actions_cache_by_key = _rt.with_streaming_response_async(
             resource.delete_actions_cache_by_key
         )
-        self.delete_actions_cache_by_id = _rt.with_streaming_response(
+        self.delete_actions_cache_by_id = _rt.with_streaming_response_async(
             resource.delete_actions_cache_by_id
         )

@@ -1259,13 +1259,17 @@ class _AsyncActionsWorkflowsMethodsWithRawResponse:
 
     def __init__(self, resource: _AsyncActionsWorkflowsMethods) -> None:
         self.list_repo_workflows = _rt.raw_async_page(resource.list_repo_workflows)
-        self.get_workflow = _rt.with_raw_response(resource.get_workflow)
-        self.disable_workflow = _rt.with_raw_response(resource.disable_workflow)
-        self.create_workflow_dispatch = _rt.with_raw_response(resource.create_workflow_dispatch)
-        self.enable_workflow = _rt.with_raw_response(resource.enable_workflow)
+        self.get_workflow = _rt.with_raw_response_async(resource.get_workflow)
+        self.disable_workflow = _rt.with_raw_response_async(resource.disable_workflow)
+        self.create_workflow_dispatch = _rt.with_raw_response_async(
+            resource.create_workflow_dispatch
+        )
+        self.enable_workflow = _rt.with_raw_response_async(resource.enable_workflow)
         self.list_workflow_runs = _rt.raw_async_page(resource.list_workflow_runs)
-        self.get_workflow_usage = _rt.with_raw_response(resource.get_workflow_usage)
-        self.get_environment_public_key = _rt.with_raw_response(resource.get_environment_public_key)
+        self.get_workflow_usage = _rt.with_raw_response_async(resource.get_workflow_usage)
+        self.get_environment_public_key = _rt.with_raw_response_async(
+            resource.get_environment_public_key
+        )
 
 
 class _AsyncActionsWorkflowsMethodsWithStreamingResponse:
@@ -1273,14 +1277,14 @@ class _AsyncActionsWorkflowsMethodsWithStreamingResponse:
 
     def __init__(self, resource: _AsyncActionsWorkflowsMethods) -> None:
         self.list_repo_workflows = _rt.streaming_async_page(resource.list_repo_workflows)
-        self.get_workflow = _rt.with_streaming_response(resource.get_workflow)
-        self.disable_workflow = _rt.with_streaming_response(resource.disable_workflow)
-        self.create_workflow_dispatch = _rt.with_streaming_response(
+        self.get_workflow = _rt.with_streaming_response_async(resource.get_workflow)
+        self.disable_workflow = _rt.with_streaming_response_async(resource.disable_workflow)
+        self.create_workflow_dispatch = _rt.with_streaming_response_async(
             resource.create_workflow_dispatch
         )
-        self.enable_workflow = _rt.with_streaming_response(resource.enable_workflow)
+        self.enable_workflow = _rt.with_streaming_response_async(resource.enable_workflow)
         self.list_workflow_runs = _rt.streaming_async_page(resource.list_workflow_runs)
-        self.get_workflow_usage = _rt.with_streaming_response(resource.get_workflow_usage)
-        self.get_environment_public_key = _rt.with_streaming_response(
+        self.get_workflow_usage = _rt.with_streaming_response_async(resource.get_workflow_usage)
+        self.get_environment_public_key = _rt.with_streaming_response_async(
             resource.get_environment_public_key
         )

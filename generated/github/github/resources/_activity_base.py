@@ -1463,11 +1463,13 @@ class _AsyncActivityBaseMethodsWithRawResponse:
 
     def __init__(self, resource: _AsyncActivityBaseMethods) -> None:
         self.list_public_events = _rt.raw_async_page(resource.list_public_events)
-        self.get_feeds = _rt.with_raw_response(resource.get_feeds)
+        self.get_feeds = _rt.with_raw_response_async(resource.get_feeds)
         self.list_notifications_for_authenticated_user = _rt.raw_async_page(
             resource.list_notifications_for_authenticated_user
         )
-        self.mark_notifications_as_read = _rt.with_raw_response(resource.mark_notifications_as_read)
+        self.mark_notifications_as_read = _rt.with_raw_response_async(
+            resource.mark_notifications_as_read
+        )
         self.list_public_events_for_repo_network = _rt.raw_async_page(
             resource.list_public_events_for_repo_network
         )
@@ -1476,9 +1478,9 @@ class _AsyncActivityBaseMethodsWithRawResponse:
         self.list_events_for_authenticated_user = _rt.raw_async_page(
             resource.list_events_for_authenticated_user
         )
-        self.get_thread = _rt.with_raw_response(resource.get_thread)
-        self.mark_thread_as_done = _rt.with_raw_response(resource.mark_thread_as_done)
-        self.mark_thread_as_read = _rt.with_raw_response(resource.mark_thread_as_read)
+        self.get_thread = _rt.with_raw_response_async(resource.get_thread)
+        self.mark_thread_as_done = _rt.with_raw_response_async(resource.mark_thread_as_done)
+        self.mark_thread_as_read = _rt.with_raw_response_async(resource.mark_thread_as_read)
 
 
 class _AsyncActivityBaseMethodsWithStreamingResponse:
@@ -1486,11 +1488,11 @@ class _AsyncActivityBaseMethodsWithStreamingResponse:
 
     def __init__(self, resource: _AsyncActivityBaseMethods) -> None:
         self.list_public_events = _rt.streaming_async_page(resource.list_public_events)
-        self.get_feeds = _rt.with_streaming_response(resource.get_feeds)
+        self.get_feeds = _rt.with_streaming_response_async(resource.get_feeds)
         self.list_notifications_for_authenticated_user = _rt.streaming_async_page(
             resource.list_notifications_for_authenticated_user
         )
-        self.mark_notifications_as_read = _rt.with_streaming_response(
+        self.mark_notifications_as_read = _rt.with_streaming_response_async(
             resource.mark_notifications_as_read
         )
         self.list_public_events_for_repo_network = _rt.streaming_async_page(
@@ -1501,6 +1503,6 @@ class _AsyncActivityBaseMethodsWithStreamingResponse:
         self.list_events_for_authenticated_user = _rt.streaming_async_page(
             resource.list_events_for_authenticated_user
         )
-        self.get_thread = _rt.with_streaming_response(resource.get_thread)
-        self.mark_thread_as_done = _rt.with_streaming_response(resource.mark_thread_as_done)
-        self.mark_thread_as_read = _rt.with_streaming_response(resource.mark_thread_as_read)
+        self.get_thread = _rt.with_streaming_response_async(resource.get_thread)
+        self.mark_thread_as_done = _rt.with_streaming_response_async(resource.mark_thread_as_done)
+        self.mark_thread_as_read = _rt.with_streaming_response_async(resource.mark_thread_as_read)

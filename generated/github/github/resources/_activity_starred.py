@@ -1491,16 +1491,18 @@ class _AsyncActivityStarredMethodsWithRawResponse:
         self.list_repos_starred_by_authenticated_user = _rt.raw_async_page(
             resource.list_repos_starred_by_authenticated_user
         )
-        self.check_repo_is_starred_by_authenticated_user = _rt.with_raw_response(
+        self.check_repo_is_starred_by_authenticated_user = _rt.with_raw_response_async(
             resource.check_repo_is_starred_by_authenticated_user
         )
-        self.star_repo_for_authenticated_user = _rt.with_raw_response(
+        self.star_repo_for_authenticated_user = _rt.with_raw_response_async(
             resource.star_repo_for_authenticated_user
         )
-        self.unstar_repo_for_authenticated_user = _rt.with_raw_response(
+        self.unstar_repo_for_authenticated_user = _rt.with_raw_response_async(
             resource.unstar_repo_for_authenticated_user
         )
-        self.list_repos_starred_by_user = _rt.with_raw_response(resource.list_repos_starred_by_user)
+        self.list_repos_starred_by_user = _rt.with_raw_response_async(
+            resource.list_repos_starred_by_user
+        )
         self.list_watched_repos_for_authenticated_user = _rt.raw_async_page(
             resource.list_watched_repos_for_authenticated_user
         )
@@ -1524,16 +1526,16 @@ class _AsyncActivityStarredMethodsWithStreamingResponse:
         self.list_repos_starred_by_authenticated_user = _rt.streaming_async_page(
             resource.list_repos_starred_by_authenticated_user
         )
-        self.check_repo_is_starred_by_authenticated_user = _rt.with_streaming_response(
+        self.check_repo_is_starred_by_authenticated_user = _rt.with_streaming_response_async(
             resource.check_repo_is_starred_by_authenticated_user
         )
-        self.star_repo_for_authenticated_user = _rt.with_streaming_response(
+        self.star_repo_for_authenticated_user = _rt.with_streaming_response_async(
             resource.star_repo_for_authenticated_user
         )
-        self.unstar_repo_for_authenticated_user = _rt.with_streaming_response(
+        self.unstar_repo_for_authenticated_user = _rt.with_streaming_response_async(
             resource.unstar_repo_for_authenticated_user
         )
-        self.list_repos_starred_by_user = _rt.with_streaming_response(
+        self.list_repos_starred_by_user = _rt.with_streaming_response_async(
             resource.list_repos_starred_by_user
         )
         self.list_watched_repos_for_authenticated_user = _rt.streaming_async_page(

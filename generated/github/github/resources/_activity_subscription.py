@@ -1475,22 +1475,28 @@ class _AsyncActivitySubscriptionMethodsWithRawResponse:
     """`_AsyncActivitySubscriptionMethods.with_raw_response` (part of it)."""
 
     def __init__(self, resource: _AsyncActivitySubscriptionMethods) -> None:
-        self.get_thread_subscription_for_authenticated_user = _rt.with_raw_response(
+        self.get_thread_subscription_for_authenticated_user = _rt.with_raw_response_async(
             resource.get_thread_subscription_for_authenticated_user
         )
-        self.set_thread_subscription = _rt.with_raw_response(resource.set_thread_subscription)
-        self.delete_thread_subscription = _rt.with_raw_response(resource.delete_thread_subscription)
-        self.get_repo_subscription = _rt.with_raw_response(resource.get_repo_subscription)
-        self.set_repo_subscription = _rt.with_raw_response(resource.set_repo_subscription)
-        self.delete_repo_subscription = _rt.with_raw_response(resource.delete_repo_subscription)
+        self.set_thread_subscription = _rt.with_raw_response_async(resource.set_thread_subscription)
+        self.delete_thread_subscription = _rt.with_raw_response_async(
+            resource.delete_thread_subscription
+        )
+        self.get_repo_subscription = _rt.with_raw_response_async(resource.get_repo_subscription)
+        self.set_repo_subscription = _rt.with_raw_response_async(resource.set_repo_subscription)
+        self.delete_repo_subscription = _rt.with_raw_response_async(
+            resource.delete_repo_subscription
+        )
         self.list_repo_notifications_for_authenticated_user = _rt.raw_async_page(
             resource.list_repo_notifications_for_authenticated_user
         )
-        self.mark_repo_notifications_as_read = _rt.with_raw_response(
+        self.mark_repo_notifications_as_read = _rt.with_raw_response_async(
             resource.mark_repo_notifications_as_read
         )
-        self.list_stargazers_for_repo = _rt.with_raw_response(resource.list_stargazers_for_repo)
-        self.get_stargazer_count_for_repo = _rt.with_raw_response(
+        self.list_stargazers_for_repo = _rt.with_raw_response_async(
+            resource.list_stargazers_for_repo
+        )
+        self.get_stargazer_count_for_repo = _rt.with_raw_response_async(
             resource.get_stargazer_count_for_repo
         )
         self.list_watchers_for_repo = _rt.raw_async_page(resource.list_watchers_for_repo)
@@ -1500,28 +1506,34 @@ class _AsyncActivitySubscriptionMethodsWithStreamingResponse:
     """`_AsyncActivitySubscriptionMethods.with_streaming_response` (part of it)."""
 
     def __init__(self, resource: _AsyncActivitySubscriptionMethods) -> None:
-        self.get_thread_subscription_for_authenticated_user = _rt.with_streaming_response(
+        self.get_thread_subscription_for_authenticated_user = _rt.with_streaming_response_async(
             resource.get_thread_subscription_for_authenticated_user
         )
-        self.set_thread_subscription = _rt.with_streaming_response(resource.set_thread_subscription)
-        self.delete_thread_subscription = _rt.with_streaming_response(
+        self.set_thread_subscription = _rt.with_streaming_response_async(
+            resource.set_thread_subscription
+        )
+        self.delete_thread_subscription = _rt.with_streaming_response_async(
             resource.delete_thread_subscription
         )
-        self.get_repo_subscription = _rt.with_streaming_response(resource.get_repo_subscription)
-        self.set_repo_subscription = _rt.with_streaming_response(resource.set_repo_subscription)
-        self.delete_repo_subscription = _rt.with_streaming_response(
+        self.get_repo_subscription = _rt.with_streaming_response_async(
+            resource.get_repo_subscription
+        )
+        self.set_repo_subscription = _rt.with_streaming_response_async(
+            resource.set_repo_subscription
+        )
+        self.delete_repo_subscription = _rt.with_streaming_response_async(
             resource.delete_repo_subscription
         )
         self.list_repo_notifications_for_authenticated_user = _rt.streaming_async_page(
             resource.list_repo_notifications_for_authenticated_user
         )
-        self.mark_repo_notifications_as_read = _rt.with_streaming_response(
+        self.mark_repo_notifications_as_read = _rt.with_streaming_response_async(
             resource.mark_repo_notifications_as_read
         )
-        self.list_stargazers_for_repo = _rt.with_streaming_response(
+        self.list_stargazers_for_repo = _rt.with_streaming_response_async(
             resource.list_stargazers_for_repo
         )
-        self.get_stargazer_count_for_repo = _rt.with_streaming_response(
+        self.get_stargazer_count_for_repo = _rt.with_streaming_response_async(
             resource.get_stargazer_count_for_repo
         )
         self.list_watchers_for_repo = _rt.streaming_async_page(resource.list_watchers_for_repo)

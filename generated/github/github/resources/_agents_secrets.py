@@ -1867,31 +1867,31 @@ class _AsyncAgentsSecretsMethodsWithRawResponse:
 
     def __init__(self, resource: _AsyncAgentsSecretsMethods) -> None:
         self.list_org_secrets = _rt.raw_async_page(resource.list_org_secrets)
-        self.get_org_public_key = _rt.with_raw_response(resource.get_org_public_key)
-        self.get_org_secret = _rt.with_raw_response(resource.get_org_secret)
-        self.create_or_update_org_secret = _rt.with_raw_response(
+        self.get_org_public_key = _rt.with_raw_response_async(resource.get_org_public_key)
+        self.get_org_secret = _rt.with_raw_response_async(resource.get_org_secret)
+        self.create_or_update_org_secret = _rt.with_raw_response_async(
             resource.create_or_update_org_secret
         )
-        self.delete_org_secret = _rt.with_raw_response(resource.delete_org_secret)
+        self.delete_org_secret = _rt.with_raw_response_async(resource.delete_org_secret)
         self.list_selected_repos_for_org_secret = _rt.raw_async_page(
             resource.list_selected_repos_for_org_secret
         )
-        self.set_selected_repos_for_org_secret = _rt.with_raw_response(
+        self.set_selected_repos_for_org_secret = _rt.with_raw_response_async(
             resource.set_selected_repos_for_org_secret
         )
-        self.add_selected_repo_to_org_secret = _rt.with_raw_response(
+        self.add_selected_repo_to_org_secret = _rt.with_raw_response_async(
             resource.add_selected_repo_to_org_secret
         )
-        self.remove_selected_repo_from_org_secret = _rt.with_raw_response(
+        self.remove_selected_repo_from_org_secret = _rt.with_raw_response_async(
             resource.remove_selected_repo_from_org_secret
         )
         self.list_repo_secrets = _rt.raw_async_page(resource.list_repo_secrets)
-        self.get_repo_public_key = _rt.with_raw_response(resource.get_repo_public_key)
-        self.get_repo_secret = _rt.with_raw_response(resource.get_repo_secret)
-        self.create_or_update_repo_secret = _rt.with_raw_response(
+        self.get_repo_public_key = _rt.with_raw_response_async(resource.get_repo_public_key)
+        self.get_repo_secret = _rt.with_raw_response_async(resource.get_repo_secret)
+        self.create_or_update_repo_secret = _rt.with_raw_response_async(
             resource.create_or_update_repo_secret
         )
-        self.delete_repo_secret = _rt.with_raw_response(resource.delete_repo_secret)
+        self.delete_repo_secret = _rt.with_raw_response_async(resource.delete_repo_secret)
 
 
 class _AsyncAgentsSecretsMethodsWithStreamingResponse:
@@ -1899,28 +1899,28 @@ class _AsyncAgentsSecretsMethodsWithStreamingResponse:
 
     def __init__(self, resource: _AsyncAgentsSecretsMethods) -> None:
         self.list_org_secrets = _rt.streaming_async_page(resource.list_org_secrets)
-        self.get_org_public_key = _rt.with_streaming_response(resource.get_org_public_key)
-        self.get_org_secret = _rt.with_streaming_response(resource.get_org_secret)
-        self.create_or_update_org_secret = _rt.with_streaming_response(
+        self.get_org_public_key = _rt.with_streaming_response_async(resource.get_org_public_key)
+        self.get_org_secret = _rt.with_streaming_response_async(resource.get_org_secret)
+        self.create_or_update_org_secret = _rt.with_streaming_response_async(
             resource.create_or_update_org_secret
         )
-        self.delete_org_secret = _rt.with_streaming_response(resource.delete_org_secret)
+        self.delete_org_secret = _rt.with_streaming_response_async(resource.delete_org_secret)
         self.list_selected_repos_for_org_secret = _rt.streaming_async_page(
             resource.list_selected_repos_for_org_secret
         )
-        self.set_selected_repos_for_org_secret = _rt.with_streaming_response(
+        self.set_selected_repos_for_org_secret = _rt.with_streaming_response_async(
             resource.set_selected_repos_for_org_secret
         )
-        self.add_selected_repo_to_org_secret = _rt.with_streaming_response(
+        self.add_selected_repo_to_org_secret = _rt.with_streaming_response_async(
             resource.add_selected_repo_to_org_secret
         )
-        self.remove_selected_repo_from_org_secret = _rt.with_streaming_response(
+        self.remove_selected_repo_from_org_secret = _rt.with_streaming_response_async(
             resource.remove_selected_repo_from_org_secret
         )
         self.list_repo_secrets = _rt.streaming_async_page(resource.list_repo_secrets)
-        self.get_repo_public_key = _rt.with_streaming_response(resource.get_repo_public_key)
-        self.get_repo_secret = _rt.with_streaming_response(resource.get_repo_secret)
-        self.create_or_update_repo_secret = _rt.with_streaming_response(
+        self.get_repo_public_key = _rt.with_streaming_response_async(resource.get_repo_public_key)
+        self.get_repo_secret = _rt.with_streaming_response_async(resource.get_repo_secret)
+        self.create_or_update_repo_secret = _rt.with_streaming_response_async(
             resource.create_or_update_repo_secret
         )
-        self.delete_repo_secret = _rt.with_streaming_response(resource.delete_repo_secret)
+        self.delete_repo_secret = _rt.with_streaming_response_async(resource.delete_repo_secret)

@@ -1455,11 +1455,11 @@ class _AsyncAppsAccountsMethodsWithRawResponse:
     """`_AsyncAppsAccountsMethods.with_raw_response` (part of it)."""
 
     def __init__(self, resource: _AsyncAppsAccountsMethods) -> None:
-        self.get_subscription_plan_for_account = _rt.with_raw_response(
+        self.get_subscription_plan_for_account = _rt.with_raw_response_async(
             resource.get_subscription_plan_for_account
         )
         self.list_accounts_for_plan = _rt.raw_async_page(resource.list_accounts_for_plan)
-        self.get_subscription_plan_for_account_stubbed = _rt.with_raw_response(
+        self.get_subscription_plan_for_account_stubbed = _rt.with_raw_response_async(
             resource.get_subscription_plan_for_account_stubbed
         )
         self.list_accounts_for_plan_stubbed = _rt.raw_async_page(
@@ -1467,9 +1467,9 @@ class _AsyncAppsAccountsMethodsWithRawResponse:
         )
         self.list_plans = _rt.raw_async_page(resource.list_plans)
         self.list_plans_stubbed = _rt.raw_async_page(resource.list_plans_stubbed)
-        self.get_org_installation = _rt.with_raw_response(resource.get_org_installation)
-        self.get_repo_installation = _rt.with_raw_response(resource.get_repo_installation)
-        self.get_user_installation = _rt.with_raw_response(resource.get_user_installation)
+        self.get_org_installation = _rt.with_raw_response_async(resource.get_org_installation)
+        self.get_repo_installation = _rt.with_raw_response_async(resource.get_repo_installation)
+        self.get_user_installation = _rt.with_raw_response_async(resource.get_user_installation)
         self.list_subscriptions_for_authenticated_user = _rt.raw_async_page(
             resource.list_subscriptions_for_authenticated_user
         )
@@ -1482,11 +1482,11 @@ class _AsyncAppsAccountsMethodsWithStreamingResponse:
     """`_AsyncAppsAccountsMethods.with_streaming_response` (part of it)."""
 
     def __init__(self, resource: _AsyncAppsAccountsMethods) -> None:
-        self.get_subscription_plan_for_account = _rt.with_streaming_response(
+        self.get_subscription_plan_for_account = _rt.with_streaming_response_async(
             resource.get_subscription_plan_for_account
         )
         self.list_accounts_for_plan = _rt.streaming_async_page(resource.list_accounts_for_plan)
-        self.get_subscription_plan_for_account_stubbed = _rt.with_streaming_response(
+        self.get_subscription_plan_for_account_stubbed = _rt.with_streaming_response_async(
             resource.get_subscription_plan_for_account_stubbed
         )
         self.list_accounts_for_plan_stubbed = _rt.streaming_async_page(
@@ -1494,9 +1494,13 @@ class _AsyncAppsAccountsMethodsWithStreamingResponse:
         )
         self.list_plans = _rt.streaming_async_page(resource.list_plans)
         self.list_plans_stubbed = _rt.streaming_async_page(resource.list_plans_stubbed)
-        self.get_org_installation = _rt.with_streaming_response(resource.get_org_installation)
-        self.get_repo_installation = _rt.with_streaming_response(resource.get_repo_installation)
-        self.get_user_installation = _rt.with_streaming_response(resource.get_user_installation)
+        self.get_org_installation = _rt.with_streaming_response_async(resource.get_org_installation)
+        self.get_repo_installation = _rt.with_streaming_response_async(
+            resource.get_repo_installation
+        )
+        self.get_user_installation = _rt.with_streaming_response_async(
+            resource.get_user_installation
+        )
         self.list_subscriptions_for_authenticated_user = _rt.streaming_async_page(
             resource.list_subscriptions_for_authenticated_user
         )

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, Literal
 
 from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
-from .._runtime import NOT_GIVEN, NotGiven
+from .._runtime import NOT_GIVEN, NotGiven, SequenceNotStr
 
 if TYPE_CHECKING:
     from ..models.app_permissions import AppPermissions, AppPermissionsParam
@@ -951,7 +951,7 @@ class _AppsBaseMethods(_rt.SyncResource):
         self,
         installation_id: int,
         *,
-        repositories: Sequence[str] | NotGiven = NOT_GIVEN,
+        repositories: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         repository_ids: Sequence[int] | NotGiven = NOT_GIVEN,
         permissions: AppPermissions | AppPermissionsParam | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
@@ -1677,7 +1677,7 @@ class _AsyncAppsBaseMethods(_rt.AsyncResource):
         self,
         installation_id: int,
         *,
-        repositories: Sequence[str] | NotGiven = NOT_GIVEN,
+        repositories: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         repository_ids: Sequence[int] | NotGiven = NOT_GIVEN,
         permissions: AppPermissions | AppPermissionsParam | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
@@ -1756,26 +1756,30 @@ class _AsyncAppsBaseMethodsWithRawResponse:
     """`_AsyncAppsBaseMethods.with_raw_response` (part of it)."""
 
     def __init__(self, resource: _AsyncAppsBaseMethods) -> None:
-        self.get_authenticated = _rt.with_raw_response(resource.get_authenticated)
-        self.get_by_slug = _rt.with_raw_response(resource.get_by_slug)
-        self.create_from_manifest = _rt.with_raw_response(resource.create_from_manifest)
-        self.get_webhook_config_for_app = _rt.with_raw_response(resource.get_webhook_config_for_app)
-        self.update_webhook_config_for_app = _rt.with_raw_response(
+        self.get_authenticated = _rt.with_raw_response_async(resource.get_authenticated)
+        self.get_by_slug = _rt.with_raw_response_async(resource.get_by_slug)
+        self.create_from_manifest = _rt.with_raw_response_async(resource.create_from_manifest)
+        self.get_webhook_config_for_app = _rt.with_raw_response_async(
+            resource.get_webhook_config_for_app
+        )
+        self.update_webhook_config_for_app = _rt.with_raw_response_async(
             resource.update_webhook_config_for_app
         )
         self.list_webhook_deliveries = _rt.raw_async_page(resource.list_webhook_deliveries)
-        self.get_webhook_delivery = _rt.with_raw_response(resource.get_webhook_delivery)
-        self.redeliver_webhook_delivery = _rt.with_raw_response(resource.redeliver_webhook_delivery)
+        self.get_webhook_delivery = _rt.with_raw_response_async(resource.get_webhook_delivery)
+        self.redeliver_webhook_delivery = _rt.with_raw_response_async(
+            resource.redeliver_webhook_delivery
+        )
         self.list_installation_requests_for_authenticated_app = _rt.raw_async_page(
             resource.list_installation_requests_for_authenticated_app
         )
         self.list_installations = _rt.raw_async_page(resource.list_installations)
-        self.get_installation = _rt.with_raw_response(resource.get_installation)
-        self.delete_installation = _rt.with_raw_response(resource.delete_installation)
+        self.get_installation = _rt.with_raw_response_async(resource.get_installation)
+        self.delete_installation = _rt.with_raw_response_async(resource.delete_installation)
         self.list_installations_for_authenticated_user = _rt.raw_async_page(
             resource.list_installations_for_authenticated_user
         )
-        self.create_installation_access_token = _rt.with_raw_response(
+        self.create_installation_access_token = _rt.with_raw_response_async(
             resource.create_installation_access_token
         )
 
@@ -1784,29 +1788,29 @@ class _AsyncAppsBaseMethodsWithStreamingResponse:
     """`_AsyncAppsBaseMethods.with_streaming_response` (part of it)."""
 
     def __init__(self, resource: _AsyncAppsBaseMethods) -> None:
-        self.get_authenticated = _rt.with_streaming_response(resource.get_authenticated)
-        self.get_by_slug = _rt.with_streaming_response(resource.get_by_slug)
-        self.create_from_manifest = _rt.with_streaming_response(resource.create_from_manifest)
-        self.get_webhook_config_for_app = _rt.with_streaming_response(
+        self.get_authenticated = _rt.with_streaming_response_async(resource.get_authenticated)
+        self.get_by_slug = _rt.with_streaming_response_async(resource.get_by_slug)
+        self.create_from_manifest = _rt.with_streaming_response_async(resource.create_from_manifest)
+        self.get_webhook_config_for_app = _rt.with_streaming_response_async(
             resource.get_webhook_config_for_app
         )
-        self.update_webhook_config_for_app = _rt.with_streaming_response(
+        self.update_webhook_config_for_app = _rt.with_streaming_response_async(
             resource.update_webhook_config_for_app
         )
         self.list_webhook_deliveries = _rt.streaming_async_page(resource.list_webhook_deliveries)
-        self.get_webhook_delivery = _rt.with_streaming_response(resource.get_webhook_delivery)
-        self.redeliver_webhook_delivery = _rt.with_streaming_response(
+        self.get_webhook_delivery = _rt.with_streaming_response_async(resource.get_webhook_delivery)
+        self.redeliver_webhook_delivery = _rt.with_streaming_response_async(
             resource.redeliver_webhook_delivery
         )
         self.list_installation_requests_for_authenticated_app = _rt.streaming_async_page(
             resource.list_installation_requests_for_authenticated_app
         )
         self.list_installations = _rt.streaming_async_page(resource.list_installations)
-        self.get_installation = _rt.with_streaming_response(resource.get_installation)
-        self.delete_installation = _rt.with_streaming_response(resource.delete_installation)
+        self.get_installation = _rt.with_streaming_response_async(resource.get_installation)
+        self.delete_installation = _rt.with_streaming_response_async(resource.delete_installation)
         self.list_installations_for_authenticated_user = _rt.streaming_async_page(
             resource.list_installations_for_authenticated_user
         )
-        self.create_installation_access_token = _rt.with_streaming_response(
+        self.create_installation_access_token = _rt.with_streaming_response_async(
             resource.create_installation_access_token
         )

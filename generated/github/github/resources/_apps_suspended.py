@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
-from .._runtime import NOT_GIVEN, NotGiven
+from .._runtime import NOT_GIVEN, NotGiven, SequenceNotStr
 
 if TYPE_CHECKING:
     from ..models.app_permissions import AppPermissions, AppPermissionsParam
@@ -642,7 +642,7 @@ class _AppsSuspendedMethods(_rt.SyncResource):
         access_token: str,
         target: str | NotGiven = NOT_GIVEN,
         target_id: int | NotGiven = NOT_GIVEN,
-        repositories: Sequence[str] | NotGiven = NOT_GIVEN,
+        repositories: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         repository_ids: Sequence[int] | NotGiven = NOT_GIVEN,
         permissions: AppPermissions | AppPermissionsParam | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
@@ -1254,7 +1254,7 @@ class _AsyncAppsSuspendedMethods(_rt.AsyncResource):
         access_token: str,
         target: str | NotGiven = NOT_GIVEN,
         target_id: int | NotGiven = NOT_GIVEN,
-        repositories: Sequence[str] | NotGiven = NOT_GIVEN,
+        repositories: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         repository_ids: Sequence[int] | NotGiven = NOT_GIVEN,
         permissions: AppPermissions | AppPermissionsParam | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
@@ -1508,26 +1508,26 @@ class _AsyncAppsSuspendedMethodsWithRawResponse:
     """`_AsyncAppsSuspendedMethods.with_raw_response` (part of it)."""
 
     def __init__(self, resource: _AsyncAppsSuspendedMethods) -> None:
-        self.suspend_installation = _rt.with_raw_response(resource.suspend_installation)
-        self.unsuspend_installation = _rt.with_raw_response(resource.unsuspend_installation)
-        self.delete_authorization = _rt.with_raw_response(resource.delete_authorization)
-        self.check_token = _rt.with_raw_response(resource.check_token)
-        self.delete_token = _rt.with_raw_response(resource.delete_token)
-        self.reset_token = _rt.with_raw_response(resource.reset_token)
-        self.revoke_installation_access_token = _rt.with_raw_response(
+        self.suspend_installation = _rt.with_raw_response_async(resource.suspend_installation)
+        self.unsuspend_installation = _rt.with_raw_response_async(resource.unsuspend_installation)
+        self.delete_authorization = _rt.with_raw_response_async(resource.delete_authorization)
+        self.check_token = _rt.with_raw_response_async(resource.check_token)
+        self.delete_token = _rt.with_raw_response_async(resource.delete_token)
+        self.reset_token = _rt.with_raw_response_async(resource.reset_token)
+        self.revoke_installation_access_token = _rt.with_raw_response_async(
             resource.revoke_installation_access_token
         )
-        self.scope_token = _rt.with_raw_response(resource.scope_token)
+        self.scope_token = _rt.with_raw_response_async(resource.scope_token)
         self.list_repos_accessible_to_installation = _rt.raw_async_page(
             resource.list_repos_accessible_to_installation
         )
         self.list_installation_repos_for_authenticated_user = _rt.raw_async_page(
             resource.list_installation_repos_for_authenticated_user
         )
-        self.add_repo_to_installation_for_authenticated_user = _rt.with_raw_response(
+        self.add_repo_to_installation_for_authenticated_user = _rt.with_raw_response_async(
             resource.add_repo_to_installation_for_authenticated_user
         )
-        self.remove_repo_from_installation_for_authenticated_user = _rt.with_raw_response(
+        self.remove_repo_from_installation_for_authenticated_user = _rt.with_raw_response_async(
             resource.remove_repo_from_installation_for_authenticated_user
         )
 
@@ -1536,25 +1536,29 @@ class _AsyncAppsSuspendedMethodsWithStreamingResponse:
     """`_AsyncAppsSuspendedMethods.with_streaming_response` (part of it)."""
 
     def __init__(self, resource: _AsyncAppsSuspendedMethods) -> None:
-        self.suspend_installation = _rt.with_streaming_response(resource.suspend_installation)
-        self.unsuspend_installation = _rt.with_streaming_response(resource.unsuspend_installation)
-        self.delete_authorization = _rt.with_streaming_response(resource.delete_authorization)
-        self.check_token = _rt.with_streaming_response(resource.check_token)
-        self.delete_token = _rt.with_streaming_response(resource.delete_token)
-        self.reset_token = _rt.with_streaming_response(resource.reset_token)
-        self.revoke_installation_access_token = _rt.with_streaming_response(
+        self.suspend_installation = _rt.with_streaming_response_async(resource.suspend_installation)
+        self.unsuspend_installation = _rt.with_streaming_response_async(
+            resource.unsuspend_installation
+        )
+        self.delete_authorization = _rt.with_streaming_response_async(resource.delete_authorization)
+        self.check_token = _rt.with_streaming_response_async(resource.check_token)
+        self.delete_token = _rt.with_streaming_response_async(resource.delete_token)
+        self.reset_token = _rt.with_streaming_response_async(resource.reset_token)
+        self.revoke_installation_access_token = _rt.with_streaming_response_async(
             resource.revoke_installation_access_token
         )
-        self.scope_token = _rt.with_streaming_response(resource.scope_token)
+        self.scope_token = _rt.with_streaming_response_async(resource.scope_token)
         self.list_repos_accessible_to_installation = _rt.streaming_async_page(
             resource.list_repos_accessible_to_installation
         )
         self.list_installation_repos_for_authenticated_user = _rt.streaming_async_page(
             resource.list_installation_repos_for_authenticated_user
         )
-        self.add_repo_to_installation_for_authenticated_user = _rt.with_streaming_response(
+        self.add_repo_to_installation_for_authenticated_user = _rt.with_streaming_response_async(
             resource.add_repo_to_installation_for_authenticated_user
         )
-        self.remove_repo_from_installation_for_authenticated_user = _rt.with_streaming_response(
-            resource.remove_repo_from_installation_for_authenticated_user
+        self.remove_repo_from_installation_for_authenticated_user = (
+            _rt.with_streaming_response_async(
+                resource.remove_repo_from_installation_for_authenticated_user
+            )
         )

@@ -1570,21 +1570,23 @@ class _AsyncBillingAiCreditMethodsWithRawResponse:
     """`_AsyncBillingAiCreditMethods.with_raw_response` (part of it)."""
 
     def __init__(self, resource: _AsyncBillingAiCreditMethods) -> None:
-        self.get_github_billing_ai_credit_usage_report_org = _rt.with_raw_response(
+        self.get_github_billing_ai_credit_usage_report_org = _rt.with_raw_response_async(
             resource.get_github_billing_ai_credit_usage_report_org
         )
-        self.get_github_billing_ai_credit_usage_report_user = _rt.with_raw_response(
+        self.get_github_billing_ai_credit_usage_report_user = _rt.with_raw_response_async(
             resource.get_github_billing_ai_credit_usage_report_user
         )
         self.get_all_budgets_org = _rt.raw_async_page(resource.get_all_budgets_org)
-        self.create_organization_budget = _rt.with_raw_response(resource.create_organization_budget)
-        self.get_budget_org = _rt.with_raw_response(resource.get_budget_org)
-        self.delete_budget_org = _rt.with_raw_response(resource.delete_budget_org)
-        self.update_budget_org = _rt.with_raw_response(resource.update_budget_org)
-        self.get_github_billing_premium_request_usage_report_org = _rt.with_raw_response(
+        self.create_organization_budget = _rt.with_raw_response_async(
+            resource.create_organization_budget
+        )
+        self.get_budget_org = _rt.with_raw_response_async(resource.get_budget_org)
+        self.delete_budget_org = _rt.with_raw_response_async(resource.delete_budget_org)
+        self.update_budget_org = _rt.with_raw_response_async(resource.update_budget_org)
+        self.get_github_billing_premium_request_usage_report_org = _rt.with_raw_response_async(
             resource.get_github_billing_premium_request_usage_report_org
         )
-        self.get_github_billing_premium_request_usage_report_user = _rt.with_raw_response(
+        self.get_github_billing_premium_request_usage_report_user = _rt.with_raw_response_async(
             resource.get_github_billing_premium_request_usage_report_user
         )
 
@@ -1593,22 +1595,26 @@ class _AsyncBillingAiCreditMethodsWithStreamingResponse:
     """`_AsyncBillingAiCreditMethods.with_streaming_response` (part of it)."""
 
     def __init__(self, resource: _AsyncBillingAiCreditMethods) -> None:
-        self.get_github_billing_ai_credit_usage_report_org = _rt.with_streaming_response(
+        self.get_github_billing_ai_credit_usage_report_org = _rt.with_streaming_response_async(
             resource.get_github_billing_ai_credit_usage_report_org
         )
-        self.get_github_billing_ai_credit_usage_report_user = _rt.with_streaming_response(
+        self.get_github_billing_ai_credit_usage_report_user = _rt.with_streaming_response_async(
             resource.get_github_billing_ai_credit_usage_report_user
         )
         self.get_all_budgets_org = _rt.streaming_async_page(resource.get_all_budgets_org)
-        self.create_organization_budget = _rt.with_streaming_response(
+        self.create_organization_budget = _rt.with_streaming_response_async(
             resource.create_organization_budget
         )
-        self.get_budget_org = _rt.with_streaming_response(resource.get_budget_org)
-        self.delete_budget_org = _rt.with_streaming_response(resource.delete_budget_org)
-        self.update_budget_org = _rt.with_streaming_response(resource.update_budget_org)
-        self.get_github_billing_premium_request_usage_report_org = _rt.with_streaming_response(
-            resource.get_github_billing_premium_request_usage_report_org
+        self.get_budget_org = _rt.with_streaming_response_async(resource.get_budget_org)
+        self.delete_budget_org = _rt.with_streaming_response_async(resource.delete_budget_org)
+        self.update_budget_org = _rt.with_streaming_response_async(resource.update_budget_org)
+        self.get_github_billing_premium_request_usage_report_org = (
+            _rt.with_streaming_response_async(
+                resource.get_github_billing_premium_request_usage_report_org
+            )
         )
-        self.get_github_billing_premium_request_usage_report_user = _rt.with_streaming_response(
-            resource.get_github_billing_premium_request_usage_report_user
+        self.get_github_billing_premium_request_usage_report_user = (
+            _rt.with_streaming_response_async(
+                resource.get_github_billing_premium_request_usage_report_user
+            )
         )

@@ -713,16 +713,16 @@ class _AsyncBillingUsageMethodsWithRawResponse:
     """`_AsyncBillingUsageMethods.with_raw_response` (part of it)."""
 
     def __init__(self, resource: _AsyncBillingUsageMethods) -> None:
-        self.get_github_billing_usage_report_org = _rt.with_raw_response(
+        self.get_github_billing_usage_report_org = _rt.with_raw_response_async(
             resource.get_github_billing_usage_report_org
         )
-        self.get_github_billing_usage_summary_report_org = _rt.with_raw_response(
+        self.get_github_billing_usage_summary_report_org = _rt.with_raw_response_async(
             resource.get_github_billing_usage_summary_report_org
         )
-        self.get_github_billing_usage_report_user = _rt.with_raw_response(
+        self.get_github_billing_usage_report_user = _rt.with_raw_response_async(
             resource.get_github_billing_usage_report_user
         )
-        self.get_github_billing_usage_summary_report_user = _rt.with_raw_response(
+        self.get_github_billing_usage_summary_report_user = _rt.with_raw_response_async(
             resource.get_github_billing_usage_summary_report_user
         )
 
@@ -731,15 +731,15 @@ class _AsyncBillingUsageMethodsWithStreamingResponse:
     """`_AsyncBillingUsageMethods.with_streaming_response` (part of it)."""
 
     def __init__(self, resource: _AsyncBillingUsageMethods) -> None:
-        self.get_github_billing_usage_report_org = _rt.with_streaming_response(
+        self.get_github_billing_usage_report_org = _rt.with_streaming_response_async(
             resource.get_github_billing_usage_report_org
         )
-        self.get_github_billing_usage_summary_report_org = _rt.with_streaming_response(
+        self.get_github_billing_usage_summary_report_org = _rt.with_streaming_response_async(
             resource.get_github_billing_usage_summary_report_org
         )
-        self.get_github_billing_usage_report_user = _rt.with_streaming_response(
+        self.get_github_billing_usage_report_user = _rt.with_streaming_response_async(
             resource.get_github_billing_usage_report_user
         )
-        self.get_github_billing_usage_summary_report_user = _rt.with_streaming_response(
+        self.get_github_billing_usage_summary_report_user = _rt.with_streaming_response_async(
             resource.get_github_billing_usage_summary_report_user
         )

@@ -1440,11 +1440,11 @@ class _AsyncCodeScanningAlertsMethodsWithRawResponse:
     def __init__(self, resource: _AsyncCodeScanningAlertsMethods) -> None:
         self.list_alerts_for_org = _rt.raw_async_page(resource.list_alerts_for_org)
         self.list_alerts_for_repo = _rt.raw_async_page(resource.list_alerts_for_repo)
-        self.get_alert = _rt.with_raw_response(resource.get_alert)
-        self.update_alert = _rt.with_raw_response(resource.update_alert)
-        self.get_autofix = _rt.with_raw_response(resource.get_autofix)
-        self.create_autofix = _rt.with_raw_response(resource.create_autofix)
-        self.commit_autofix = _rt.with_raw_response(resource.commit_autofix)
+        self.get_alert = _rt.with_raw_response_async(resource.get_alert)
+        self.update_alert = _rt.with_raw_response_async(resource.update_alert)
+        self.get_autofix = _rt.with_raw_response_async(resource.get_autofix)
+        self.create_autofix = _rt.with_raw_response_async(resource.create_autofix)
+        self.commit_autofix = _rt.with_raw_response_async(resource.commit_autofix)
         self.list_alert_instances = _rt.raw_async_page(resource.list_alert_instances)
 
 
@@ -1454,9 +1454,9 @@ class _AsyncCodeScanningAlertsMethodsWithStreamingResponse:
     def __init__(self, resource: _AsyncCodeScanningAlertsMethods) -> None:
         self.list_alerts_for_org = _rt.streaming_async_page(resource.list_alerts_for_org)
         self.list_alerts_for_repo = _rt.streaming_async_page(resource.list_alerts_for_repo)
-        self.get_alert = _rt.with_streaming_response(resource.get_alert)
-        self.update_alert = _rt.with_streaming_response(resource.update_alert)
-        self.get_autofix = _rt.with_streaming_response(resource.get_autofix)
-        self.create_autofix = _rt.with_streaming_response(resource.create_autofix)
-        self.commit_autofix = _rt.with_streaming_response(resource.commit_autofix)
+        self.get_alert = _rt.with_streaming_response_async(resource.get_alert)
+        self.update_alert = _rt.with_streaming_response_async(resource.update_alert)
+        self.get_autofix = _rt.with_streaming_response_async(resource.get_autofix)
+        self.create_autofix = _rt.with_streaming_response_async(resource.create_autofix)
+        self.commit_autofix = _rt.with_streaming_response_async(resource.commit_autofix)
         self.list_alert_instances = _rt.streaming_async_page(resource.list_alert_instances)

@@ -1916,18 +1916,18 @@ class _AsyncCodeScanningAnalysesMethodsWithRawResponse:
 
     def __init__(self, resource: _AsyncCodeScanningAnalysesMethods) -> None:
         self.list_recent_analyses = _rt.raw_async_page(resource.list_recent_analyses)
-        self.get_analysis = _rt.with_raw_response(resource.get_analysis)
-        self.delete_analysis = _rt.with_raw_response(resource.delete_analysis)
-        self.list_codeql_databases = _rt.with_raw_response(resource.list_codeql_databases)
-        self.get_codeql_database = _rt.with_raw_response(resource.get_codeql_database)
-        self.delete_codeql_database = _rt.with_raw_response(resource.delete_codeql_database)
-        self.create_variant_analysis = _rt.with_raw_response(resource.create_variant_analysis)
-        self.get_variant_analysis = _rt.with_raw_response(resource.get_variant_analysis)
-        self.get_variant_analysis_repo_task = _rt.with_raw_response(
+        self.get_analysis = _rt.with_raw_response_async(resource.get_analysis)
+        self.delete_analysis = _rt.with_raw_response_async(resource.delete_analysis)
+        self.list_codeql_databases = _rt.with_raw_response_async(resource.list_codeql_databases)
+        self.get_codeql_database = _rt.with_raw_response_async(resource.get_codeql_database)
+        self.delete_codeql_database = _rt.with_raw_response_async(resource.delete_codeql_database)
+        self.create_variant_analysis = _rt.with_raw_response_async(resource.create_variant_analysis)
+        self.get_variant_analysis = _rt.with_raw_response_async(resource.get_variant_analysis)
+        self.get_variant_analysis_repo_task = _rt.with_raw_response_async(
             resource.get_variant_analysis_repo_task
         )
-        self.get_default_setup = _rt.with_raw_response(resource.get_default_setup)
-        self.update_default_setup = _rt.with_raw_response(resource.update_default_setup)
+        self.get_default_setup = _rt.with_raw_response_async(resource.get_default_setup)
+        self.update_default_setup = _rt.with_raw_response_async(resource.update_default_setup)
 
 
 class _AsyncCodeScanningAnalysesMethodsWithStreamingResponse:
@@ -1935,15 +1935,21 @@ class _AsyncCodeScanningAnalysesMethodsWithStreamingResponse:
 
     def __init__(self, resource: _AsyncCodeScanningAnalysesMethods) -> None:
         self.list_recent_analyses = _rt.streaming_async_page(resource.list_recent_analyses)
-        self.get_analysis = _rt.with_streaming_response(resource.get_analysis)
-        self.delete_analysis = _rt.with_streaming_response(resource.delete_analysis)
-        self.list_codeql_databases = _rt.with_streaming_response(resource.list_codeql_databases)
-        self.get_codeql_database = _rt.with_streaming_response(resource.get_codeql_database)
-        self.delete_codeql_database = _rt.with_streaming_response(resource.delete_codeql_database)
-        self.create_variant_analysis = _rt.with_streaming_response(resource.create_variant_analysis)
-        self.get_variant_analysis = _rt.with_streaming_response(resource.get_variant_analysis)
-        self.get_variant_analysis_repo_task = _rt.with_streaming_response(
+        self.get_analysis = _rt.with_streaming_response_async(resource.get_analysis)
+        self.delete_analysis = _rt.with_streaming_response_async(resource.delete_analysis)
+        self.list_codeql_databases = _rt.with_streaming_response_async(
+            resource.list_codeql_databases
+        )
+        self.get_codeql_database = _rt.with_streaming_response_async(resource.get_codeql_database)
+        self.delete_codeql_database = _rt.with_streaming_response_async(
+            resource.delete_codeql_database
+        )
+        self.create_variant_analysis = _rt.with_streaming_response_async(
+            resource.create_variant_analysis
+        )
+        self.get_variant_analysis = _rt.with_streaming_response_async(resource.get_variant_analysis)
+        self.get_variant_analysis_repo_task = _rt.with_streaming_response_async(
             resource.get_variant_analysis_repo_task
         )
-        self.get_default_setup = _rt.with_streaming_response(resource.get_default_setup)
-        self.update_default_setup = _rt.with_streaming_response(resource.update_default_setup)
+        self.get_default_setup = _rt.with_streaming_response_async(resource.get_default_setup)
+        self.update_default_setup = _rt.with_streaming_response_async(resource.update_default_setup)

@@ -489,13 +489,13 @@ class _AsyncCodeScanningSarifsMethodsWithRawResponse:
     """`_AsyncCodeScanningSarifsMethods.with_raw_response` (part of it)."""
 
     def __init__(self, resource: _AsyncCodeScanningSarifsMethods) -> None:
-        self.upload_sarif = _rt.with_raw_response(resource.upload_sarif)
-        self.get_sarif = _rt.with_raw_response(resource.get_sarif)
+        self.upload_sarif = _rt.with_raw_response_async(resource.upload_sarif)
+        self.get_sarif = _rt.with_raw_response_async(resource.get_sarif)
 
 
 class _AsyncCodeScanningSarifsMethodsWithStreamingResponse:
     """`_AsyncCodeScanningSarifsMethods.with_streaming_response` (part of it)."""
 
     def __init__(self, resource: _AsyncCodeScanningSarifsMethods) -> None:
-        self.upload_sarif = _rt.with_streaming_response(resource.upload_sarif)
-        self.get_sarif = _rt.with_streaming_response(resource.get_sarif)
+        self.upload_sarif = _rt.with_streaming_response_async(resource.upload_sarif)
+        self.get_sarif = _rt.with_streaming_response_async(resource.get_sarif)

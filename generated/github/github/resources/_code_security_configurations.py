@@ -2039,25 +2039,25 @@ class _AsyncCodeSecurityConfigurationsMethodsWithRawResponse:
         self.get_configurations_for_enterprise = _rt.raw_async_page(
             resource.get_configurations_for_enterprise
         )
-        self.create_configuration_for_enterprise = _rt.with_raw_response(
+        self.create_configuration_for_enterprise = _rt.with_raw_response_async(
             resource.create_configuration_for_enterprise
         )
-        self.get_default_configurations_for_enterprise = _rt.with_raw_response(
+        self.get_default_configurations_for_enterprise = _rt.with_raw_response_async(
             resource.get_default_configurations_for_enterprise
         )
-        self.get_single_configuration_for_enterprise = _rt.with_raw_response(
+        self.get_single_configuration_for_enterprise = _rt.with_raw_response_async(
             resource.get_single_configuration_for_enterprise
         )
-        self.delete_configuration_for_enterprise = _rt.with_raw_response(
+        self.delete_configuration_for_enterprise = _rt.with_raw_response_async(
             resource.delete_configuration_for_enterprise
         )
-        self.update_enterprise_configuration = _rt.with_raw_response(
+        self.update_enterprise_configuration = _rt.with_raw_response_async(
             resource.update_enterprise_configuration
         )
-        self.attach_enterprise_configuration = _rt.with_raw_response(
+        self.attach_enterprise_configuration = _rt.with_raw_response_async(
             resource.attach_enterprise_configuration
         )
-        self.set_configuration_as_default_for_enterprise = _rt.with_raw_response(
+        self.set_configuration_as_default_for_enterprise = _rt.with_raw_response_async(
             resource.set_configuration_as_default_for_enterprise
         )
         self.get_repositories_for_enterprise_configuration = _rt.raw_async_page(
@@ -2073,25 +2073,25 @@ class _AsyncCodeSecurityConfigurationsMethodsWithStreamingResponse:
         self.get_configurations_for_enterprise = _rt.streaming_async_page(
             resource.get_configurations_for_enterprise
         )
-        self.create_configuration_for_enterprise = _rt.with_streaming_response(
+        self.create_configuration_for_enterprise = _rt.with_streaming_response_async(
             resource.create_configuration_for_enterprise
         )
-        self.get_default_configurations_for_enterprise = _rt.with_streaming_response(
+        self.get_default_configurations_for_enterprise = _rt.with_streaming_response_async(
             resource.get_default_configurations_for_enterprise
         )
-        self.get_single_configuration_for_enterprise = _rt.with_streaming_response(
+        self.get_single_configuration_for_enterprise = _rt.with_streaming_response_async(
             resource.get_single_configuration_for_enterprise
         )
-        self.delete_configuration_for_enterprise = _rt.with_streaming_response(
+        self.delete_configuration_for_enterprise = _rt.with_streaming_response_async(
             resource.delete_configuration_for_enterprise
         )
-        self.update_enterprise_configuration = _rt.with_streaming_response(
+        self.update_enterprise_configuration = _rt.with_streaming_response_async(
             resource.update_enterprise_configuration
         )
-        self.attach_enterprise_configuration = _rt.with_streaming_response(
+        self.attach_enterprise_configuration = _rt.with_streaming_response_async(
             resource.attach_enterprise_configuration
         )
-        self.set_configuration_as_default_for_enterprise = _rt.with_streaming_response(
+        self.set_configuration_as_default_for_enterprise = _rt.with_streaming_response_async(
             resource.set_configuration_as_default_for_enterprise
         )
         self.get_repositories_for_enterprise_configuration = _rt.streaming_async_page(

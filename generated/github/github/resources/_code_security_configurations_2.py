@@ -1999,20 +1999,22 @@ class _AsyncCodeSecurityConfigurations2MethodsWithRawResponse:
     """`_AsyncCodeSecurityConfigurations2Methods.with_raw_response` (part of it)."""
 
     def __init__(self, resource: _AsyncCodeSecurityConfigurations2Methods) -> None:
-        self.create_configuration = _rt.with_raw_response(resource.create_configuration)
-        self.get_default_configurations = _rt.with_raw_response(resource.get_default_configurations)
-        self.detach_configuration = _rt.with_raw_response(resource.detach_configuration)
-        self.get_configuration = _rt.with_raw_response(resource.get_configuration)
-        self.delete_configuration = _rt.with_raw_response(resource.delete_configuration)
-        self.update_configuration = _rt.with_raw_response(resource.update_configuration)
-        self.attach_configuration = _rt.with_raw_response(resource.attach_configuration)
-        self.set_configuration_as_default = _rt.with_raw_response(
+        self.create_configuration = _rt.with_raw_response_async(resource.create_configuration)
+        self.get_default_configurations = _rt.with_raw_response_async(
+            resource.get_default_configurations
+        )
+        self.detach_configuration = _rt.with_raw_response_async(resource.detach_configuration)
+        self.get_configuration = _rt.with_raw_response_async(resource.get_configuration)
+        self.delete_configuration = _rt.with_raw_response_async(resource.delete_configuration)
+        self.update_configuration = _rt.with_raw_response_async(resource.update_configuration)
+        self.attach_configuration = _rt.with_raw_response_async(resource.attach_configuration)
+        self.set_configuration_as_default = _rt.with_raw_response_async(
             resource.set_configuration_as_default
         )
         self.get_repositories_for_configuration = _rt.raw_async_page(
             resource.get_repositories_for_configuration
         )
-        self.get_configuration_for_repository = _rt.with_raw_response(
+        self.get_configuration_for_repository = _rt.with_raw_response_async(
             resource.get_configuration_for_repository
         )
 
@@ -2021,21 +2023,21 @@ class _AsyncCodeSecurityConfigurations2MethodsWithStreamingResponse:
     """`_AsyncCodeSecurityConfigurations2Methods.with_streaming_response` (part of it)."""
 
     def __init__(self, resource: _AsyncCodeSecurityConfigurations2Methods) -> None:
-        self.create_configuration = _rt.with_streaming_response(resource.create_configuration)
-        self.get_default_configurations = _rt.with_streaming_response(
+        self.create_configuration = _rt.with_streaming_response_async(resource.create_configuration)
+        self.get_default_configurations = _rt.with_streaming_response_async(
             resource.get_default_configurations
         )
-        self.detach_configuration = _rt.with_streaming_response(resource.detach_configuration)
-        self.get_configuration = _rt.with_streaming_response(resource.get_configuration)
-        self.delete_configuration = _rt.with_streaming_response(resource.delete_configuration)
-        self.update_configuration = _rt.with_streaming_response(resource.update_configuration)
-        self.attach_configuration = _rt.with_streaming_response(resource.attach_configuration)
-        self.set_configuration_as_default = _rt.with_streaming_response(
+        self.detach_configuration = _rt.with_streaming_response_async(resource.detach_configuration)
+        self.get_configuration = _rt.with_streaming_response_async(resource.get_configuration)
+        self.delete_configuration = _rt.with_streaming_response_async(resource.delete_configuration)
+        self.update_configuration = _rt.with_streaming_response_async(resource.update_configuration)
+        self.attach_configuration = _rt.with_streaming_response_async(resource.attach_configuration)
+        self.set_configuration_as_default = _rt.with_streaming_response_async(
             resource.set_configuration_as_default
         )
         self.get_repositories_for_configuration = _rt.streaming_async_page(
             resource.get_repositories_for_configuration
         )
-        self.get_configuration_for_repository = _rt.with_streaming_response(
+        self.get_configuration_for_repository = _rt.with_streaming_response_async(
             resource.get_configuration_for_repository
         )

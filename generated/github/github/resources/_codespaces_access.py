@@ -4,11 +4,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import Literal
 
 from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
-from .._runtime import NOT_GIVEN, NotGiven
+from .._runtime import NOT_GIVEN, NotGiven, SequenceNotStr
 
 # A part of a large resource: its classes are `_`-named (no clash with a model's name) and
 # exported for the resource's module (pyright strict: reportUnusedClass, reportPrivateUsage).
@@ -133,7 +132,7 @@ class _CodespacesAccessMethods(_rt.SyncResource):
         visibility: Literal[
             "disabled", "selected_members", "all_members", "all_members_and_outside_collaborators"
         ],
-        selected_usernames: Sequence[str] | NotGiven = NOT_GIVEN,
+        selected_usernames: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -188,7 +187,7 @@ class _CodespacesAccessMethods(_rt.SyncResource):
         self,
         org: str,
         *,
-        selected_usernames: Sequence[str],
+        selected_usernames: SequenceNotStr[str],
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -244,7 +243,7 @@ class _CodespacesAccessMethods(_rt.SyncResource):
         self,
         org: str,
         *,
-        selected_usernames: Sequence[str],
+        selected_usernames: SequenceNotStr[str],
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -333,7 +332,7 @@ class _AsyncCodespacesAccessMethods(_rt.AsyncResource):
         visibility: Literal[
             "disabled", "selected_members", "all_members", "all_members_and_outside_collaborators"
         ],
-        selected_usernames: Sequence[str] | NotGiven = NOT_GIVEN,
+        selected_usernames: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -388,7 +387,7 @@ class _AsyncCodespacesAccessMethods(_rt.AsyncResource):
         self,
         org: str,
         *,
-        selected_usernames: Sequence[str],
+        selected_usernames: SequenceNotStr[str],
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -444,7 +443,7 @@ class _AsyncCodespacesAccessMethods(_rt.AsyncResource):
         self,
         org: str,
         *,
-        selected_usernames: Sequence[str],
+        selected_usernames: SequenceNotStr[str],
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -497,11 +496,11 @@ class _AsyncCodespacesAccessMethodsWithRawResponse:
     """`_AsyncCodespacesAccessMethods.with_raw_response` (part of it)."""
 
     def __init__(self, resource: _AsyncCodespacesAccessMethods) -> None:
-        self.set_codespaces_access = _rt.with_raw_response(resource.set_codespaces_access)
-        self.set_codespaces_access_users = _rt.with_raw_response(
+        self.set_codespaces_access = _rt.with_raw_response_async(resource.set_codespaces_access)
+        self.set_codespaces_access_users = _rt.with_raw_response_async(
             resource.set_codespaces_access_users
         )
-        self.delete_codespaces_access_users = _rt.with_raw_response(
+        self.delete_codespaces_access_users = _rt.with_raw_response_async(
             resource.delete_codespaces_access_users
         )
 
@@ -510,10 +509,12 @@ class _AsyncCodespacesAccessMethodsWithStreamingResponse:
     """`_AsyncCodespacesAccessMethods.with_streaming_response` (part of it)."""
 
     def __init__(self, resource: _AsyncCodespacesAccessMethods) -> None:
-        self.set_codespaces_access = _rt.with_streaming_response(resource.set_codespaces_access)
-        self.set_codespaces_access_users = _rt.with_streaming_response(
+        self.set_codespaces_access = _rt.with_streaming_response_async(
+            resource.set_codespaces_access
+        )
+        self.set_codespaces_access_users = _rt.with_streaming_response_async(
             resource.set_codespaces_access_users
         )
-        self.delete_codespaces_access_users = _rt.with_streaming_response(
+        self.delete_codespaces_access_users = _rt.with_streaming_response_async(
             resource.delete_codespaces_access_users
         )

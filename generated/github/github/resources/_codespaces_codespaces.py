@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, Literal
 
 from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
-from .._runtime import NOT_GIVEN, NotGiven
+from .._runtime import NOT_GIVEN, NotGiven, SequenceNotStr
 
 if TYPE_CHECKING:
     from ..models.codespace import Codespace
@@ -982,7 +981,7 @@ class _CodespacesCodespacesMethods(_rt.SyncResource):
         *,
         machine: str | NotGiven = NOT_GIVEN,
         display_name: str | NotGiven = NOT_GIVEN,
-        recent_folders: Sequence[str] | NotGiven = NOT_GIVEN,
+        recent_folders: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -1655,7 +1654,7 @@ class _AsyncCodespacesCodespacesMethods(_rt.AsyncResource):
         *,
         machine: str | NotGiven = NOT_GIVEN,
         display_name: str | NotGiven = NOT_GIVEN,
-        recent_folders: Sequence[str] | NotGiven = NOT_GIVEN,
+        recent_folders: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -1712,25 +1711,29 @@ class _AsyncCodespacesCodespacesMethodsWithRawResponse:
         self.get_codespaces_for_user_in_org = _rt.raw_async_page(
             resource.get_codespaces_for_user_in_org
         )
-        self.delete_from_organization = _rt.with_raw_response(resource.delete_from_organization)
+        self.delete_from_organization = _rt.with_raw_response_async(
+            resource.delete_from_organization
+        )
         self.list_in_repository_for_authenticated_user = _rt.raw_async_page(
             resource.list_in_repository_for_authenticated_user
         )
-        self.create_with_repo_for_authenticated_user = _rt.with_raw_response(
+        self.create_with_repo_for_authenticated_user = _rt.with_raw_response_async(
             resource.create_with_repo_for_authenticated_user
         )
-        self.create_with_pr_for_authenticated_user = _rt.with_raw_response(
+        self.create_with_pr_for_authenticated_user = _rt.with_raw_response_async(
             resource.create_with_pr_for_authenticated_user
         )
         self.list_for_authenticated_user = _rt.raw_async_page(resource.list_for_authenticated_user)
-        self.create_for_authenticated_user = _rt.with_raw_response(
+        self.create_for_authenticated_user = _rt.with_raw_response_async(
             resource.create_for_authenticated_user
         )
-        self.get_for_authenticated_user = _rt.with_raw_response(resource.get_for_authenticated_user)
-        self.delete_for_authenticated_user = _rt.with_raw_response(
+        self.get_for_authenticated_user = _rt.with_raw_response_async(
+            resource.get_for_authenticated_user
+        )
+        self.delete_for_authenticated_user = _rt.with_raw_response_async(
             resource.delete_for_authenticated_user
         )
-        self.update_for_authenticated_user = _rt.with_raw_response(
+        self.update_for_authenticated_user = _rt.with_raw_response_async(
             resource.update_for_authenticated_user
         )
 
@@ -1743,30 +1746,30 @@ class _AsyncCodespacesCodespacesMethodsWithStreamingResponse:
         self.get_codespaces_for_user_in_org = _rt.streaming_async_page(
             resource.get_codespaces_for_user_in_org
         )
-        self.delete_from_organization = _rt.with_streaming_response(
+        self.delete_from_organization = _rt.with_streaming_response_async(
             resource.delete_from_organization
         )
         self.list_in_repository_for_authenticated_user = _rt.streaming_async_page(
             resource.list_in_repository_for_authenticated_user
         )
-        self.create_with_repo_for_authenticated_user = _rt.with_streaming_response(
+        self.create_with_repo_for_authenticated_user = _rt.with_streaming_response_async(
             resource.create_with_repo_for_authenticated_user
         )
-        self.create_with_pr_for_authenticated_user = _rt.with_streaming_response(
+        self.create_with_pr_for_authenticated_user = _rt.with_streaming_response_async(
             resource.create_with_pr_for_authenticated_user
         )
         self.list_for_authenticated_user = _rt.streaming_async_page(
             resource.list_for_authenticated_user
         )
-        self.create_for_authenticated_user = _rt.with_streaming_response(
+        self.create_for_authenticated_user = _rt.with_streaming_response_async(
             resource.create_for_authenticated_user
         )
-        self.get_for_authenticated_user = _rt.with_streaming_response(
+        self.get_for_authenticated_user = _rt.with_streaming_response_async(
             resource.get_for_authenticated_user
         )
-        self.delete_for_authenticated_user = _rt.with_streaming_response(
+        self.delete_for_authenticated_user = _rt.with_streaming_response_async(
             resource.delete_for_authenticated_user
         )
-        self.update_for_authenticated_user = _rt.with_streaming_response(
+        self.update_for_authenticated_user = _rt.with_streaming_response_async(
             resource.update_for_authenticated_user
         )

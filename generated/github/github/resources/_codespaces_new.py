@@ -869,22 +869,22 @@ class _AsyncCodespacesNewMethodsWithRawResponse:
     """`_AsyncCodespacesNewMethods.with_raw_response` (part of it)."""
 
     def __init__(self, resource: _AsyncCodespacesNewMethods) -> None:
-        self.pre_flight_with_repo_for_authenticated_user = _rt.with_raw_response(
+        self.pre_flight_with_repo_for_authenticated_user = _rt.with_raw_response_async(
             resource.pre_flight_with_repo_for_authenticated_user
         )
-        self.check_permissions_for_devcontainer = _rt.with_raw_response(
+        self.check_permissions_for_devcontainer = _rt.with_raw_response_async(
             resource.check_permissions_for_devcontainer
         )
-        self.export_for_authenticated_user = _rt.with_raw_response(
+        self.export_for_authenticated_user = _rt.with_raw_response_async(
             resource.export_for_authenticated_user
         )
-        self.get_export_details_for_authenticated_user = _rt.with_raw_response(
+        self.get_export_details_for_authenticated_user = _rt.with_raw_response_async(
             resource.get_export_details_for_authenticated_user
         )
-        self.publish_for_authenticated_user = _rt.with_raw_response(
+        self.publish_for_authenticated_user = _rt.with_raw_response_async(
             resource.publish_for_authenticated_user
         )
-        self.start_for_authenticated_user = _rt.with_raw_response(
+        self.start_for_authenticated_user = _rt.with_raw_response_async(
             resource.start_for_authenticated_user
         )
 
@@ -893,21 +893,21 @@ class _AsyncCodespacesNewMethodsWithStreamingResponse:
     """`_AsyncCodespacesNewMethods.with_streaming_response` (part of it)."""
 
     def __init__(self, resource: _AsyncCodespacesNewMethods) -> None:
-        self.pre_flight_with_repo_for_authenticated_user = _rt.with_streaming_response(
+        self.pre_flight_with_repo_for_authenticated_user = _rt.with_streaming_response_async(
             resource.pre_flight_with_repo_for_authenticated_user
         )
-        self.check_permissions_for_devcontainer = _rt.with_streaming_response(
+        self.check_permissions_for_devcontainer = _rt.with_streaming_response_async(
             resource.check_permissions_for_devcontainer
         )
-        self.export_for_authenticated_user = _rt.with_streaming_response(
+        self.export_for_authenticated_user = _rt.with_streaming_response_async(
             resource.export_for_authenticated_user
         )
-        self.get_export_details_for_authenticated_user = _rt.with_streaming_response(
+        self.get_export_details_for_authenticated_user = _rt.with_streaming_response_async(
             resource.get_export_details_for_authenticated_user
         )
-        self.publish_for_authenticated_user = _rt.with_streaming_response(
+        self.publish_for_authenticated_user = _rt.with_streaming_response_async(
             resource.publish_for_authenticated_user
         )
-        self.start_for_authenticated_user = _rt.with_streaming_response(
+        self.start_for_authenticated_user = _rt.with_streaming_response_async(
             resource.start_for_authenticated_user
         )

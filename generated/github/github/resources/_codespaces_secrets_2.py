@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
-from .._runtime import NOT_GIVEN, NotGiven
+from .._runtime import NOT_GIVEN, NotGiven, SequenceNotStr
 
 if TYPE_CHECKING:
     from ..models.codespace import Codespace
@@ -582,7 +582,7 @@ class _CodespacesSecrets2Methods(_rt.SyncResource):
         *,
         key_id: str,
         encrypted_value: str | NotGiven = NOT_GIVEN,
-        selected_repository_ids: Sequence[int | str] | NotGiven = NOT_GIVEN,
+        selected_repository_ids: SequenceNotStr[int | str] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -1351,7 +1351,7 @@ class _AsyncCodespacesSecrets2Methods(_rt.AsyncResource):
         *,
         key_id: str,
         encrypted_value: str | NotGiven = NOT_GIVEN,
-        selected_repository_ids: Sequence[int | str] | NotGiven = NOT_GIVEN,
+        selected_repository_ids: SequenceNotStr[int | str] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -1892,41 +1892,41 @@ class _AsyncCodespacesSecrets2MethodsWithRawResponse:
         self.list_secrets_for_authenticated_user = _rt.raw_async_page(
             resource.list_secrets_for_authenticated_user
         )
-        self.get_public_key_for_authenticated_user = _rt.with_raw_response(
+        self.get_public_key_for_authenticated_user = _rt.with_raw_response_async(
             resource.get_public_key_for_authenticated_user
         )
-        self.get_secret_for_authenticated_user = _rt.with_raw_response(
+        self.get_secret_for_authenticated_user = _rt.with_raw_response_async(
             resource.get_secret_for_authenticated_user
         )
-        self.create_or_update_secret_for_authenticated_user = _rt.with_raw_response(
+        self.create_or_update_secret_for_authenticated_user = _rt.with_raw_response_async(
             resource.create_or_update_secret_for_authenticated_user
         )
-        self.delete_secret_for_authenticated_user = _rt.with_raw_response(
+        self.delete_secret_for_authenticated_user = _rt.with_raw_response_async(
             resource.delete_secret_for_authenticated_user
         )
-        self.list_repositories_for_secret_for_authenticated_user = _rt.with_raw_response(
+        self.list_repositories_for_secret_for_authenticated_user = _rt.with_raw_response_async(
             resource.list_repositories_for_secret_for_authenticated_user
         )
-        self.set_repositories_for_secret_for_authenticated_user = _rt.with_raw_response(
+        self.set_repositories_for_secret_for_authenticated_user = _rt.with_raw_response_async(
             resource.set_repositories_for_secret_for_authenticated_user
         )
-        self.add_repository_for_secret_for_authenticated_user = _rt.with_raw_response(
+        self.add_repository_for_secret_for_authenticated_user = _rt.with_raw_response_async(
             resource.add_repository_for_secret_for_authenticated_user
         )
-        self.remove_repository_for_secret_for_authenticated_user = _rt.with_raw_response(
+        self.remove_repository_for_secret_for_authenticated_user = _rt.with_raw_response_async(
             resource.remove_repository_for_secret_for_authenticated_user
         )
-        self.stop_in_organization = _rt.with_raw_response(resource.stop_in_organization)
-        self.stop_for_authenticated_user = _rt.with_raw_response(
+        self.stop_in_organization = _rt.with_raw_response_async(resource.stop_in_organization)
+        self.stop_for_authenticated_user = _rt.with_raw_response_async(
             resource.stop_for_authenticated_user
         )
         self.list_devcontainers_in_repository_for_authenticated_user = _rt.raw_async_page(
             resource.list_devcontainers_in_repository_for_authenticated_user
         )
-        self.repo_machines_for_authenticated_user = _rt.with_raw_response(
+        self.repo_machines_for_authenticated_user = _rt.with_raw_response_async(
             resource.repo_machines_for_authenticated_user
         )
-        self.codespace_machines_for_authenticated_user = _rt.with_raw_response(
+        self.codespace_machines_for_authenticated_user = _rt.with_raw_response_async(
             resource.codespace_machines_for_authenticated_user
         )
 
@@ -1938,40 +1938,44 @@ class _AsyncCodespacesSecrets2MethodsWithStreamingResponse:
         self.list_secrets_for_authenticated_user = _rt.streaming_async_page(
             resource.list_secrets_for_authenticated_user
         )
-        self.get_public_key_for_authenticated_user = _rt.with_streaming_response(
+        self.get_public_key_for_authenticated_user = _rt.with_streaming_response_async(
             resource.get_public_key_for_authenticated_user
         )
-        self.get_secret_for_authenticated_user = _rt.with_streaming_response(
+        self.get_secret_for_authenticated_user = _rt.with_streaming_response_async(
             resource.get_secret_for_authenticated_user
         )
-        self.create_or_update_secret_for_authenticated_user = _rt.with_streaming_response(
+        self.create_or_update_secret_for_authenticated_user = _rt.with_streaming_response_async(
             resource.create_or_update_secret_for_authenticated_user
         )
-        self.delete_secret_for_authenticated_user = _rt.with_streaming_response(
+        self.delete_secret_for_authenticated_user = _rt.with_streaming_response_async(
             resource.delete_secret_for_authenticated_user
         )
-        self.list_repositories_for_secret_for_authenticated_user = _rt.with_streaming_response(
-            resource.list_repositories_for_secret_for_authenticated_user
+        self.list_repositories_for_secret_for_authenticated_user = (
+            _rt.with_streaming_response_async(
+                resource.list_repositories_for_secret_for_authenticated_user
+            )
         )
-        self.set_repositories_for_secret_for_authenticated_user = _rt.with_streaming_response(
+        self.set_repositories_for_secret_for_authenticated_user = _rt.with_streaming_response_async(
             resource.set_repositories_for_secret_for_authenticated_user
         )
-        self.add_repository_for_secret_for_authenticated_user = _rt.with_streaming_response(
+        self.add_repository_for_secret_for_authenticated_user = _rt.with_streaming_response_async(
             resource.add_repository_for_secret_for_authenticated_user
         )
-        self.remove_repository_for_secret_for_authenticated_user = _rt.with_streaming_response(
-            resource.remove_repository_for_secret_for_authenticated_user
+        self.remove_repository_for_secret_for_authenticated_user = (
+            _rt.with_streaming_response_async(
+                resource.remove_repository_for_secret_for_authenticated_user
+            )
         )
-        self.stop_in_organization = _rt.with_streaming_response(resource.stop_in_organization)
-        self.stop_for_authenticated_user = _rt.with_streaming_response(
+        self.stop_in_organization = _rt.with_streaming_response_async(resource.stop_in_organization)
+        self.stop_for_authenticated_user = _rt.with_streaming_response_async(
             resource.stop_for_authenticated_user
         )
         self.list_devcontainers_in_repository_for_authenticated_user = _rt.streaming_async_page(
             resource.list_devcontainers_in_repository_for_authenticated_user
         )
-        self.repo_machines_for_authenticated_user = _rt.with_streaming_response(
+        self.repo_machines_for_authenticated_user = _rt.with_streaming_response_async(
             resource.repo_machines_for_authenticated_user
         )
-        self.codespace_machines_for_authenticated_user = _rt.with_streaming_response(
+        self.codespace_machines_for_authenticated_user = _rt.with_streaming_response_async(
             resource.codespace_machines_for_authenticated_user
         )

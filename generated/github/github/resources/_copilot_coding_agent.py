@@ -6,7 +6,7 @@ from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Literal
 
 from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
-from .._runtime import NOT_GIVEN, NotGiven
+from .._runtime import NOT_GIVEN, NotGiven, SequenceNotStr
 
 if TYPE_CHECKING:
     from ..models.copilot_organization_content_exclusion_details import (
@@ -757,7 +757,7 @@ class _CopilotCodingAgentMethods(_rt.SyncResource):
         *,
         body: Mapping[
             str,
-            Sequence[
+            SequenceNotStr[
                 str
                 | CopilotSetCopilotContentExclusionForOrganizationBodyValueItemWithIfAnyMatch
                 | CopilotSetCopilotContentExclusionForOrganizationBodyValueItemWithIfNoneMatch
@@ -1369,7 +1369,7 @@ class _AsyncCopilotCodingAgentMethods(_rt.AsyncResource):
         *,
         body: Mapping[
             str,
-            Sequence[
+            SequenceNotStr[
                 str
                 | CopilotSetCopilotContentExclusionForOrganizationBodyValueItemWithIfAnyMatch
                 | CopilotSetCopilotContentExclusionForOrganizationBodyValueItemWithIfNoneMatch
@@ -1538,36 +1538,40 @@ class _AsyncCopilotCodingAgentMethodsWithRawResponse:
     """`_AsyncCopilotCodingAgentMethods.with_raw_response` (part of it)."""
 
     def __init__(self, resource: _AsyncCopilotCodingAgentMethods) -> None:
-        self.get_copilot_coding_agent_permissions_organization = _rt.with_raw_response(
+        self.get_copilot_coding_agent_permissions_organization = _rt.with_raw_response_async(
             resource.get_copilot_coding_agent_permissions_organization
         )
-        self.set_copilot_coding_agent_permissions_organization = _rt.with_raw_response(
+        self.set_copilot_coding_agent_permissions_organization = _rt.with_raw_response_async(
             resource.set_copilot_coding_agent_permissions_organization
         )
         self.list_copilot_coding_agent_selected_repositories_for_organization = _rt.raw_async_page(
             resource.list_copilot_coding_agent_selected_repositories_for_organization
         )
         self.set_copilot_coding_agent_selected_repositories_for_organization = (
-            _rt.with_raw_response(
+            _rt.with_raw_response_async(
                 resource.set_copilot_coding_agent_selected_repositories_for_organization
             )
         )
-        self.enable_copilot_coding_agent_for_repository_in_organization = _rt.with_raw_response(
-            resource.enable_copilot_coding_agent_for_repository_in_organization
+        self.enable_copilot_coding_agent_for_repository_in_organization = (
+            _rt.with_raw_response_async(
+                resource.enable_copilot_coding_agent_for_repository_in_organization
+            )
         )
-        self.disable_copilot_coding_agent_for_repository_in_organization = _rt.with_raw_response(
-            resource.disable_copilot_coding_agent_for_repository_in_organization
+        self.disable_copilot_coding_agent_for_repository_in_organization = (
+            _rt.with_raw_response_async(
+                resource.disable_copilot_coding_agent_for_repository_in_organization
+            )
         )
-        self.copilot_content_exclusion_for_organization = _rt.with_raw_response(
+        self.copilot_content_exclusion_for_organization = _rt.with_raw_response_async(
             resource.copilot_content_exclusion_for_organization
         )
-        self.set_copilot_content_exclusion_for_organization = _rt.with_raw_response(
+        self.set_copilot_content_exclusion_for_organization = _rt.with_raw_response_async(
             resource.set_copilot_content_exclusion_for_organization
         )
-        self.get_copilot_seat_details_for_user = _rt.with_raw_response(
+        self.get_copilot_seat_details_for_user = _rt.with_raw_response_async(
             resource.get_copilot_seat_details_for_user
         )
-        self.get_copilot_cloud_agent_configuration = _rt.with_raw_response(
+        self.get_copilot_cloud_agent_configuration = _rt.with_raw_response_async(
             resource.get_copilot_cloud_agent_configuration
         )
 
@@ -1576,10 +1580,10 @@ class _AsyncCopilotCodingAgentMethodsWithStreamingResponse:
     """`_AsyncCopilotCodingAgentMethods.with_streaming_response` (part of it)."""
 
     def __init__(self, resource: _AsyncCopilotCodingAgentMethods) -> None:
-        self.get_copilot_coding_agent_permissions_organization = _rt.with_streaming_response(
+        self.get_copilot_coding_agent_permissions_organization = _rt.with_streaming_response_async(
             resource.get_copilot_coding_agent_permissions_organization
         )
-        self.set_copilot_coding_agent_permissions_organization = _rt.with_streaming_response(
+        self.set_copilot_coding_agent_permissions_organization = _rt.with_streaming_response_async(
             resource.set_copilot_coding_agent_permissions_organization
         )
         self.list_copilot_coding_agent_selected_repositories_for_organization = (
@@ -1588,29 +1592,29 @@ class _AsyncCopilotCodingAgentMethodsWithStreamingResponse:
             )
         )
         self.set_copilot_coding_agent_selected_repositories_for_organization = (
-            _rt.with_streaming_response(
+            _rt.with_streaming_response_async(
                 resource.set_copilot_coding_agent_selected_repositories_for_organization
             )
         )
         self.enable_copilot_coding_agent_for_repository_in_organization = (
-            _rt.with_streaming_response(
+            _rt.with_streaming_response_async(
                 resource.enable_copilot_coding_agent_for_repository_in_organization
             )
         )
         self.disable_copilot_coding_agent_for_repository_in_organization = (
-            _rt.with_streaming_response(
+            _rt.with_streaming_response_async(
                 resource.disable_copilot_coding_agent_for_repository_in_organization
             )
         )
-        self.copilot_content_exclusion_for_organization = _rt.with_streaming_response(
+        self.copilot_content_exclusion_for_organization = _rt.with_streaming_response_async(
             resource.copilot_content_exclusion_for_organization
         )
-        self.set_copilot_content_exclusion_for_organization = _rt.with_streaming_response(
+        self.set_copilot_content_exclusion_for_organization = _rt.with_streaming_response_async(
             resource.set_copilot_content_exclusion_for_organization
         )
-        self.get_copilot_seat_details_for_user = _rt.with_streaming_response(
+        self.get_copilot_seat_details_for_user = _rt.with_streaming_response_async(
             resource.get_copilot_seat_details_for_user
         )
-        self.get_copilot_cloud_agent_configuration = _rt.with_streaming_response(
+        self.get_copilot_cloud_agent_configuration = _rt.with_streaming_response_async(
             resource.get_copilot_cloud_agent_configuration
         )

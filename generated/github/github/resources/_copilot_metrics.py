@@ -1853,40 +1853,40 @@ class _AsyncCopilotMetricsMethodsWithRawResponse:
     """`_AsyncCopilotMetricsMethods.with_raw_response` (part of it)."""
 
     def __init__(self, resource: _AsyncCopilotMetricsMethods) -> None:
-        self.copilot_enterprise_one_day_usage_metrics = _rt.with_raw_response(
+        self.copilot_enterprise_one_day_usage_metrics = _rt.with_raw_response_async(
             resource.copilot_enterprise_one_day_usage_metrics
         )
-        self.copilot_enterprise_usage_metrics = _rt.with_raw_response(
+        self.copilot_enterprise_usage_metrics = _rt.with_raw_response_async(
             resource.copilot_enterprise_usage_metrics
         )
-        self.copilot_enterprise_repos_one_day_report = _rt.with_raw_response(
+        self.copilot_enterprise_repos_one_day_report = _rt.with_raw_response_async(
             resource.copilot_enterprise_repos_one_day_report
         )
-        self.copilot_enterprise_user_teams_one_day_report = _rt.with_raw_response(
+        self.copilot_enterprise_user_teams_one_day_report = _rt.with_raw_response_async(
             resource.copilot_enterprise_user_teams_one_day_report
         )
-        self.copilot_users_one_day_usage_metrics = _rt.with_raw_response(
+        self.copilot_users_one_day_usage_metrics = _rt.with_raw_response_async(
             resource.copilot_users_one_day_usage_metrics
         )
-        self.copilot_users_usage_metrics = _rt.with_raw_response(
+        self.copilot_users_usage_metrics = _rt.with_raw_response_async(
             resource.copilot_users_usage_metrics
         )
-        self.copilot_organization_one_day_usage_metrics = _rt.with_raw_response(
+        self.copilot_organization_one_day_usage_metrics = _rt.with_raw_response_async(
             resource.copilot_organization_one_day_usage_metrics
         )
-        self.copilot_organization_usage_metrics = _rt.with_raw_response(
+        self.copilot_organization_usage_metrics = _rt.with_raw_response_async(
             resource.copilot_organization_usage_metrics
         )
-        self.copilot_organization_repos_one_day_report = _rt.with_raw_response(
+        self.copilot_organization_repos_one_day_report = _rt.with_raw_response_async(
             resource.copilot_organization_repos_one_day_report
         )
-        self.copilot_organization_user_teams_one_day_report = _rt.with_raw_response(
+        self.copilot_organization_user_teams_one_day_report = _rt.with_raw_response_async(
             resource.copilot_organization_user_teams_one_day_report
         )
-        self.copilot_organization_users_one_day_usage_metrics = _rt.with_raw_response(
+        self.copilot_organization_users_one_day_usage_metrics = _rt.with_raw_response_async(
             resource.copilot_organization_users_one_day_usage_metrics
         )
-        self.copilot_organization_users_usage_metrics = _rt.with_raw_response(
+        self.copilot_organization_users_usage_metrics = _rt.with_raw_response_async(
             resource.copilot_organization_users_usage_metrics
         )
 
@@ -1895,39 +1895,39 @@ class _AsyncCopilotMetricsMethodsWithStreamingResponse:
     """`_AsyncCopilotMetricsMethods.with_streaming_response` (part of it)."""
 
     def __init__(self, resource: _AsyncCopilotMetricsMethods) -> None:
-        self.copilot_enterprise_one_day_usage_metrics = _rt.with_streaming_response(
+        self.copilot_enterprise_one_day_usage_metrics = _rt.with_streaming_response_async(
             resource.copilot_enterprise_one_day_usage_metrics
         )
-        self.copilot_enterprise_usage_metrics = _rt.with_streaming_response(
+        self.copilot_enterprise_usage_metrics = _rt.with_streaming_response_async(
             resource.copilot_enterprise_usage_metrics
         )
-        self.copilot_enterprise_repos_one_day_report = _rt.with_streaming_response(
+        self.copilot_enterprise_repos_one_day_report = _rt.with_streaming_response_async(
             resource.copilot_enterprise_repos_one_day_report
         )
-        self.copilot_enterprise_user_teams_one_day_report = _rt.with_streaming_response(
+        self.copilot_enterprise_user_teams_one_day_report = _rt.with_streaming_response_async(
             resource.copilot_enterprise_user_teams_one_day_report
         )
-        self.copilot_users_one_day_usage_metrics = _rt.with_streaming_response(
+        self.copilot_users_one_day_usage_metrics = _rt.with_streaming_response_async(
             resource.copilot_users_one_day_usage_metrics
         )
-        self.copilot_users_usage_metrics = _rt.with_streaming_response(
+        self.copilot_users_usage_metrics = _rt.with_streaming_response_async(
             resource.copilot_users_usage_metrics
         )
-        self.copilot_organization_one_day_usage_metrics = _rt.with_streaming_response(
+        self.copilot_organization_one_day_usage_metrics = _rt.with_streaming_response_async(
             resource.copilot_organization_one_day_usage_metrics
         )
-        self.copilot_organization_usage_metrics = _rt.with_streaming_response(
+        self.copilot_organization_usage_metrics = _rt.with_streaming_response_async(
             resource.copilot_organization_usage_metrics
         )
-        self.copilot_organization_repos_one_day_report = _rt.with_streaming_response(
+        self.copilot_organization_repos_one_day_report = _rt.with_streaming_response_async(
             resource.copilot_organization_repos_one_day_report
         )
-        self.copilot_organization_user_teams_one_day_report = _rt.with_streaming_response(
+        self.copilot_organization_user_teams_one_day_report = _rt.with_streaming_response_async(
             resource.copilot_organization_user_teams_one_day_report
         )
-        self.copilot_organization_users_one_day_usage_metrics = _rt.with_streaming_response(
+        self.copilot_organization_users_one_day_usage_metrics = _rt.with_streaming_response_async(
             resource.copilot_organization_users_one_day_usage_metrics
         )
-        self.copilot_organization_users_usage_metrics = _rt.with_streaming_response(
+        self.copilot_organization_users_usage_metrics = _rt.with_streaming_response_async(
             resource.copilot_organization_users_usage_metrics
         )

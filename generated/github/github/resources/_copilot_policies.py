@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Literal
 
 from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
-from .._runtime import NOT_GIVEN, NotGiven
+from .._runtime import NOT_GIVEN, NotGiven, SequenceNotStr
 
 if TYPE_CHECKING:
     from ..models.copilot_organization_details import CopilotOrganizationDetails
@@ -387,7 +387,7 @@ class _CopilotPoliciesMethods(_rt.SyncResource):
         self,
         enterprise: str,
         *,
-        organizations: Sequence[str] | NotGiven = NOT_GIVEN,
+        organizations: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         custom_properties: Sequence[
             CopilotAddOrganizationsToEnterpriseCodingAgentPolicyParamsCustomPropertiesItem
         ]
@@ -449,7 +449,7 @@ class _CopilotPoliciesMethods(_rt.SyncResource):
         self,
         enterprise: str,
         *,
-        organizations: Sequence[str] | NotGiven = NOT_GIVEN,
+        organizations: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         custom_properties: Sequence[
             CopilotRemoveOrganizationsFromEnterpriseCodingAgentPolicyParamsCustomPropertiesItem
         ]
@@ -625,7 +625,7 @@ class _CopilotPoliciesMethods(_rt.SyncResource):
         self,
         org: str,
         *,
-        selected_teams: Sequence[str],
+        selected_teams: SequenceNotStr[str],
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -689,7 +689,7 @@ class _CopilotPoliciesMethods(_rt.SyncResource):
         self,
         org: str,
         *,
-        selected_teams: Sequence[str],
+        selected_teams: SequenceNotStr[str],
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -744,7 +744,7 @@ class _CopilotPoliciesMethods(_rt.SyncResource):
         self,
         org: str,
         *,
-        selected_usernames: Sequence[str],
+        selected_usernames: SequenceNotStr[str],
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -808,7 +808,7 @@ class _CopilotPoliciesMethods(_rt.SyncResource):
         self,
         org: str,
         *,
-        selected_usernames: Sequence[str],
+        selected_usernames: SequenceNotStr[str],
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -986,7 +986,7 @@ class _AsyncCopilotPoliciesMethods(_rt.AsyncResource):
         self,
         enterprise: str,
         *,
-        organizations: Sequence[str] | NotGiven = NOT_GIVEN,
+        organizations: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         custom_properties: Sequence[
             CopilotAddOrganizationsToEnterpriseCodingAgentPolicyParamsCustomPropertiesItem
         ]
@@ -1048,7 +1048,7 @@ class _AsyncCopilotPoliciesMethods(_rt.AsyncResource):
         self,
         enterprise: str,
         *,
-        organizations: Sequence[str] | NotGiven = NOT_GIVEN,
+        organizations: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         custom_properties: Sequence[
             CopilotRemoveOrganizationsFromEnterpriseCodingAgentPolicyParamsCustomPropertiesItem
         ]
@@ -1224,7 +1224,7 @@ class _AsyncCopilotPoliciesMethods(_rt.AsyncResource):
         self,
         org: str,
         *,
-        selected_teams: Sequence[str],
+        selected_teams: SequenceNotStr[str],
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -1288,7 +1288,7 @@ class _AsyncCopilotPoliciesMethods(_rt.AsyncResource):
         self,
         org: str,
         *,
-        selected_teams: Sequence[str],
+        selected_teams: SequenceNotStr[str],
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -1343,7 +1343,7 @@ class _AsyncCopilotPoliciesMethods(_rt.AsyncResource):
         self,
         org: str,
         *,
-        selected_usernames: Sequence[str],
+        selected_usernames: SequenceNotStr[str],
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -1407,7 +1407,7 @@ class _AsyncCopilotPoliciesMethods(_rt.AsyncResource):
         self,
         org: str,
         *,
-        selected_usernames: Sequence[str],
+        selected_usernames: SequenceNotStr[str],
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -1464,29 +1464,29 @@ class _AsyncCopilotPoliciesMethodsWithRawResponse:
     """`_AsyncCopilotPoliciesMethods.with_raw_response` (part of it)."""
 
     def __init__(self, resource: _AsyncCopilotPoliciesMethods) -> None:
-        self.set_enterprise_coding_agent_policy = _rt.with_raw_response(
+        self.set_enterprise_coding_agent_policy = _rt.with_raw_response_async(
             resource.set_enterprise_coding_agent_policy
         )
-        self.add_organizations_to_enterprise_coding_agent_policy = _rt.with_raw_response(
+        self.add_organizations_to_enterprise_coding_agent_policy = _rt.with_raw_response_async(
             resource.add_organizations_to_enterprise_coding_agent_policy
         )
-        self.remove_organizations_from_enterprise_coding_agent_policy = _rt.with_raw_response(
+        self.remove_organizations_from_enterprise_coding_agent_policy = _rt.with_raw_response_async(
             resource.remove_organizations_from_enterprise_coding_agent_policy
         )
-        self.get_copilot_organization_details = _rt.with_raw_response(
+        self.get_copilot_organization_details = _rt.with_raw_response_async(
             resource.get_copilot_organization_details
         )
         self.list_copilot_seats = _rt.raw_async_page(resource.list_copilot_seats)
-        self.add_copilot_seats_for_teams = _rt.with_raw_response(
+        self.add_copilot_seats_for_teams = _rt.with_raw_response_async(
             resource.add_copilot_seats_for_teams
         )
-        self.cancel_copilot_seat_assignment_for_teams = _rt.with_raw_response(
+        self.cancel_copilot_seat_assignment_for_teams = _rt.with_raw_response_async(
             resource.cancel_copilot_seat_assignment_for_teams
         )
-        self.add_copilot_seats_for_users = _rt.with_raw_response(
+        self.add_copilot_seats_for_users = _rt.with_raw_response_async(
             resource.add_copilot_seats_for_users
         )
-        self.cancel_copilot_seat_assignment_for_users = _rt.with_raw_response(
+        self.cancel_copilot_seat_assignment_for_users = _rt.with_raw_response_async(
             resource.cancel_copilot_seat_assignment_for_users
         )
 
@@ -1495,28 +1495,32 @@ class _AsyncCopilotPoliciesMethodsWithStreamingResponse:
     """`_AsyncCopilotPoliciesMethods.with_streaming_response` (part of it)."""
 
     def __init__(self, resource: _AsyncCopilotPoliciesMethods) -> None:
-        self.set_enterprise_coding_agent_policy = _rt.with_streaming_response(
+        self.set_enterprise_coding_agent_policy = _rt.with_streaming_response_async(
             resource.set_enterprise_coding_agent_policy
         )
-        self.add_organizations_to_enterprise_coding_agent_policy = _rt.with_streaming_response(
-            resource.add_organizations_to_enterprise_coding_agent_policy
+        self.add_organizations_to_enterprise_coding_agent_policy = (
+            _rt.with_streaming_response_async(
+                resource.add_organizations_to_enterprise_coding_agent_policy
+            )
         )
-        self.remove_organizations_from_enterprise_coding_agent_policy = _rt.with_streaming_response(
-            resource.remove_organizations_from_enterprise_coding_agent_policy
+        self.remove_organizations_from_enterprise_coding_agent_policy = (
+            _rt.with_streaming_response_async(
+                resource.remove_organizations_from_enterprise_coding_agent_policy
+            )
         )
-        self.get_copilot_organization_details = _rt.with_streaming_response(
+        self.get_copilot_organization_details = _rt.with_streaming_response_async(
             resource.get_copilot_organization_details
         )
         self.list_copilot_seats = _rt.streaming_async_page(resource.list_copilot_seats)
-        self.add_copilot_seats_for_teams = _rt.with_streaming_response(
+        self.add_copilot_seats_for_teams = _rt.with_streaming_response_async(
             resource.add_copilot_seats_for_teams
         )
-        self.cancel_copilot_seat_assignment_for_teams = _rt.with_streaming_response(
+        self.cancel_copilot_seat_assignment_for_teams = _rt.with_streaming_response_async(
             resource.cancel_copilot_seat_assignment_for_teams
         )
-        self.add_copilot_seats_for_users = _rt.with_streaming_response(
+        self.add_copilot_seats_for_users = _rt.with_streaming_response_async(
             resource.add_copilot_seats_for_users
         )
-        self.cancel_copilot_seat_assignment_for_users = _rt.with_streaming_response(
+        self.cancel_copilot_seat_assignment_for_users = _rt.with_streaming_response_async(
             resource.cancel_copilot_seat_assignment_for_users
         )

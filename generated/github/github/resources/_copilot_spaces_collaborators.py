@@ -1236,22 +1236,28 @@ class _AsyncCopilotSpacesCollaboratorsMethodsWithRawResponse:
     """`_AsyncCopilotSpacesCollaboratorsMethods.with_raw_response` (part of it)."""
 
     def __init__(self, resource: _AsyncCopilotSpacesCollaboratorsMethods) -> None:
-        self.list_collaborators_for_org = _rt.with_raw_response(resource.list_collaborators_for_org)
-        self.add_collaborator_for_org = _rt.with_raw_response(resource.add_collaborator_for_org)
-        self.update_collaborator_for_org = _rt.with_raw_response(
+        self.list_collaborators_for_org = _rt.with_raw_response_async(
+            resource.list_collaborators_for_org
+        )
+        self.add_collaborator_for_org = _rt.with_raw_response_async(
+            resource.add_collaborator_for_org
+        )
+        self.update_collaborator_for_org = _rt.with_raw_response_async(
             resource.update_collaborator_for_org
         )
-        self.remove_collaborator_for_org = _rt.with_raw_response(
+        self.remove_collaborator_for_org = _rt.with_raw_response_async(
             resource.remove_collaborator_for_org
         )
-        self.list_collaborators_for_user = _rt.with_raw_response(
+        self.list_collaborators_for_user = _rt.with_raw_response_async(
             resource.list_collaborators_for_user
         )
-        self.add_collaborator_for_user = _rt.with_raw_response(resource.add_collaborator_for_user)
-        self.update_collaborator_for_user = _rt.with_raw_response(
+        self.add_collaborator_for_user = _rt.with_raw_response_async(
+            resource.add_collaborator_for_user
+        )
+        self.update_collaborator_for_user = _rt.with_raw_response_async(
             resource.update_collaborator_for_user
         )
-        self.remove_collaborator_for_user = _rt.with_raw_response(
+        self.remove_collaborator_for_user = _rt.with_raw_response_async(
             resource.remove_collaborator_for_user
         )
 
@@ -1260,27 +1266,27 @@ class _AsyncCopilotSpacesCollaboratorsMethodsWithStreamingResponse:
     """`_AsyncCopilotSpacesCollaboratorsMethods.with_streaming_response` (part of it)."""
 
     def __init__(self, resource: _AsyncCopilotSpacesCollaboratorsMethods) -> None:
-        self.list_collaborators_for_org = _rt.with_streaming_response(
+        self.list_collaborators_for_org = _rt.with_streaming_response_async(
             resource.list_collaborators_for_org
         )
-        self.add_collaborator_for_org = _rt.with_streaming_response(
+        self.add_collaborator_for_org = _rt.with_streaming_response_async(
             resource.add_collaborator_for_org
         )
-        self.update_collaborator_for_org = _rt.with_streaming_response(
+        self.update_collaborator_for_org = _rt.with_streaming_response_async(
             resource.update_collaborator_for_org
         )
-        self.remove_collaborator_for_org = _rt.with_streaming_response(
+        self.remove_collaborator_for_org = _rt.with_streaming_response_async(
             resource.remove_collaborator_for_org
         )
-        self.list_collaborators_for_user = _rt.with_streaming_response(
+        self.list_collaborators_for_user = _rt.with_streaming_response_async(
             resource.list_collaborators_for_user
         )
-        self.add_collaborator_for_user = _rt.with_streaming_response(
+        self.add_collaborator_for_user = _rt.with_streaming_response_async(
             resource.add_collaborator_for_user
         )
-        self.update_collaborator_for_user = _rt.with_streaming_response(
+        self.update_collaborator_for_user = _rt.with_streaming_response_async(
             resource.update_collaborator_for_user
         )
-        self.remove_collaborator_for_user = _rt.with_streaming_response(
+        self.remove_collaborator_for_user = _rt.with_streaming_response_async(
             resource.remove_collaborator_for_user
         )

@@ -1553,15 +1553,15 @@ class _AsyncCopilotSpacesCopilotSpacesMethodsWithRawResponse:
 
     def __init__(self, resource: _AsyncCopilotSpacesCopilotSpacesMethods) -> None:
         self.list_for_org = _rt.raw_async_page(resource.list_for_org)
-        self.create_for_org = _rt.with_raw_response(resource.create_for_org)
-        self.get_for_org = _rt.with_raw_response(resource.get_for_org)
-        self.update_for_org = _rt.with_raw_response(resource.update_for_org)
-        self.delete_for_org = _rt.with_raw_response(resource.delete_for_org)
+        self.create_for_org = _rt.with_raw_response_async(resource.create_for_org)
+        self.get_for_org = _rt.with_raw_response_async(resource.get_for_org)
+        self.update_for_org = _rt.with_raw_response_async(resource.update_for_org)
+        self.delete_for_org = _rt.with_raw_response_async(resource.delete_for_org)
         self.list_for_user = _rt.raw_async_page(resource.list_for_user)
-        self.create_for_user = _rt.with_raw_response(resource.create_for_user)
-        self.get_for_user = _rt.with_raw_response(resource.get_for_user)
-        self.update_for_user = _rt.with_raw_response(resource.update_for_user)
-        self.delete_for_user = _rt.with_raw_response(resource.delete_for_user)
+        self.create_for_user = _rt.with_raw_response_async(resource.create_for_user)
+        self.get_for_user = _rt.with_raw_response_async(resource.get_for_user)
+        self.update_for_user = _rt.with_raw_response_async(resource.update_for_user)
+        self.delete_for_user = _rt.with_raw_response_async(resource.delete_for_user)
 
 
 class _AsyncCopilotSpacesCopilotSpacesMethodsWithStreamingResponse:
@@ -1569,12 +1569,12 @@ class _AsyncCopilotSpacesCopilotSpacesMethodsWithStreamingResponse:
 
     def __init__(self, resource: _AsyncCopilotSpacesCopilotSpacesMethods) -> None:
         self.list_for_org = _rt.streaming_async_page(resource.list_for_org)
-        self.create_for_org = _rt.with_streaming_response(resource.create_for_org)
-        self.get_for_org = _rt.with_streaming_response(resource.get_for_org)
-        self.update_for_org = _rt.with_streaming_response(resource.update_for_org)
-        self.delete_for_org = _rt.with_streaming_response(resource.delete_for_org)
+        self.create_for_org = _rt.with_streaming_response_async(resource.create_for_org)
+        self.get_for_org = _rt.with_streaming_response_async(resource.get_for_org)
+        self.update_for_org = _rt.with_streaming_response_async(resource.update_for_org)
+        self.delete_for_org = _rt.with_streaming_response_async(resource.delete_for_org)
         self.list_for_user = _rt.streaming_async_page(resource.list_for_user)
-        self.create_for_user = _rt.with_streaming_response(resource.create_for_user)
-        self.get_for_user = _rt.with_streaming_response(resource.get_for_user)
-        self.update_for_user = _rt.with_streaming_response(resource.update_for_user)
-        self.delete_for_user = _rt.with_streaming_response(resource.delete_for_user)
+        self.create_for_user = _rt.with_streaming_response_async(resource.create_for_user)
+        self.get_for_user = _rt.with_streaming_response_async(resource.get_for_user)
+        self.update_for_user = _rt.with_streaming_response_async(resource.update_for_user)
+        self.delete_for_user = _rt.with_streaming_response_async(resource.delete_for_user)

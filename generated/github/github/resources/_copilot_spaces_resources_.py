@@ -1404,35 +1404,53 @@ class _AsyncCopilotSpacesResourcesMethodsWithRawResponse:
     """`_AsyncCopilotSpacesResourcesMethods.with_raw_response` (part of it)."""
 
     def __init__(self, resource: _AsyncCopilotSpacesResourcesMethods) -> None:
-        self.list_resources_for_org = _rt.with_raw_response(resource.list_resources_for_org)
-        self.create_resource_for_org = _rt.with_raw_response(resource.create_resource_for_org)
-        self.get_resource_for_org = _rt.with_raw_response(resource.get_resource_for_org)
-        self.update_resource_for_org = _rt.with_raw_response(resource.update_resource_for_org)
-        self.delete_resource_for_org = _rt.with_raw_response(resource.delete_resource_for_org)
-        self.list_resources_for_user = _rt.with_raw_response(resource.list_resources_for_user)
-        self.create_resource_for_user = _rt.with_raw_response(resource.create_resource_for_user)
-        self.get_resource_for_user = _rt.with_raw_response(resource.get_resource_for_user)
-        self.update_resource_for_user = _rt.with_raw_response(resource.update_resource_for_user)
-        self.delete_resource_for_user = _rt.with_raw_response(resource.delete_resource_for_user)
+        self.list_resources_for_org = _rt.with_raw_response_async(resource.list_resources_for_org)
+        self.create_resource_for_org = _rt.with_raw_response_async(resource.create_resource_for_org)
+        self.get_resource_for_org = _rt.with_raw_response_async(resource.get_resource_for_org)
+        self.update_resource_for_org = _rt.with_raw_response_async(resource.update_resource_for_org)
+        self.delete_resource_for_org = _rt.with_raw_response_async(resource.delete_resource_for_org)
+        self.list_resources_for_user = _rt.with_raw_response_async(resource.list_resources_for_user)
+        self.create_resource_for_user = _rt.with_raw_response_async(
+            resource.create_resource_for_user
+        )
+        self.get_resource_for_user = _rt.with_raw_response_async(resource.get_resource_for_user)
+        self.update_resource_for_user = _rt.with_raw_response_async(
+            resource.update_resource_for_user
+        )
+        self.delete_resource_for_user = _rt.with_raw_response_async(
+            resource.delete_resource_for_user
+        )
 
 
 class _AsyncCopilotSpacesResourcesMethodsWithStreamingResponse:
     """`_AsyncCopilotSpacesResourcesMethods.with_streaming_response` (part of it)."""
 
     def __init__(self, resource: _AsyncCopilotSpacesResourcesMethods) -> None:
-        self.list_resources_for_org = _rt.with_streaming_response(resource.list_resources_for_org)
-        self.create_resource_for_org = _rt.with_streaming_response(resource.create_resource_for_org)
-        self.get_resource_for_org = _rt.with_streaming_response(resource.get_resource_for_org)
-        self.update_resource_for_org = _rt.with_streaming_response(resource.update_resource_for_org)
-        self.delete_resource_for_org = _rt.with_streaming_response(resource.delete_resource_for_org)
-        self.list_resources_for_user = _rt.with_streaming_response(resource.list_resources_for_user)
-        self.create_resource_for_user = _rt.with_streaming_response(
+        self.list_resources_for_org = _rt.with_streaming_response_async(
+            resource.list_resources_for_org
+        )
+        self.create_resource_for_org = _rt.with_streaming_response_async(
+            resource.create_resource_for_org
+        )
+        self.get_resource_for_org = _rt.with_streaming_response_async(resource.get_resource_for_org)
+        self.update_resource_for_org = _rt.with_streaming_response_async(
+            resource.update_resource_for_org
+        )
+        self.delete_resource_for_org = _rt.with_streaming_response_async(
+            resource.delete_resource_for_org
+        )
+        self.list_resources_for_user = _rt.with_streaming_response_async(
+            resource.list_resources_for_user
+        )
+        self.create_resource_for_user = _rt.with_streaming_response_async(
             resource.create_resource_for_user
         )
-        self.get_resource_for_user = _rt.with_streaming_response(resource.get_resource_for_user)
-        self.update_resource_for_user = _rt.with_streaming_response(
+        self.get_resource_for_user = _rt.with_streaming_response_async(
+            resource.get_resource_for_user
+        )
+        self.update_resource_for_user = _rt.with_streaming_response_async(
             resource.update_resource_for_user
         )
-        self.delete_resource_for_user = _rt.with_streaming_response(
+        self.delete_resource_for_user = _rt.with_streaming_response_async(
             resource.delete_resource_for_user
         )

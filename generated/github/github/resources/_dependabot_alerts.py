@@ -1389,8 +1389,8 @@ class _AsyncDependabotAlertsMethodsWithRawResponse:
         self.list_alerts_for_enterprise = _rt.raw_async_page(resource.list_alerts_for_enterprise)
         self.list_alerts_for_org = _rt.raw_async_page(resource.list_alerts_for_org)
         self.list_alerts_for_repo = _rt.raw_async_page(resource.list_alerts_for_repo)
-        self.get_alert = _rt.with_raw_response(resource.get_alert)
-        self.update_alert = _rt.with_raw_response(resource.update_alert)
+        self.get_alert = _rt.with_raw_response_async(resource.get_alert)
+        self.update_alert = _rt.with_raw_response_async(resource.update_alert)
 
 
 class _AsyncDependabotAlertsMethodsWithStreamingResponse:
@@ -1402,5 +1402,5 @@ class _AsyncDependabotAlertsMethodsWithStreamingResponse:
         )
         self.list_alerts_for_org = _rt.streaming_async_page(resource.list_alerts_for_org)
         self.list_alerts_for_repo = _rt.streaming_async_page(resource.list_alerts_for_repo)
-        self.get_alert = _rt.with_streaming_response(resource.get_alert)
-        self.update_alert = _rt.with_streaming_response(resource.update_alert)
+        self.get_alert = _rt.with_streaming_response_async(resource.get_alert)
+        self.update_alert = _rt.with_streaming_response_async(resource.update_alert)

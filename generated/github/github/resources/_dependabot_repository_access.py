@@ -863,17 +863,17 @@ class _AsyncDependabotRepositoryAccessMethodsWithRawResponse:
         self.repository_access_for_enterprise = _rt.raw_async_page(
             resource.repository_access_for_enterprise
         )
-        self.update_repository_access_for_enterprise = _rt.with_raw_response(
+        self.update_repository_access_for_enterprise = _rt.with_raw_response_async(
             resource.update_repository_access_for_enterprise
         )
-        self.set_repository_access_default_level_for_enterprise = _rt.with_raw_response(
+        self.set_repository_access_default_level_for_enterprise = _rt.with_raw_response_async(
             resource.set_repository_access_default_level_for_enterprise
         )
         self.repository_access_for_org = _rt.raw_async_page(resource.repository_access_for_org)
-        self.update_repository_access_for_org = _rt.with_raw_response(
+        self.update_repository_access_for_org = _rt.with_raw_response_async(
             resource.update_repository_access_for_org
         )
-        self.set_repository_access_default_level = _rt.with_raw_response(
+        self.set_repository_access_default_level = _rt.with_raw_response_async(
             resource.set_repository_access_default_level
         )
 
@@ -885,18 +885,18 @@ class _AsyncDependabotRepositoryAccessMethodsWithStreamingResponse:
         self.repository_access_for_enterprise = _rt.streaming_async_page(
             resource.repository_access_for_enterprise
         )
-        self.update_repository_access_for_enterprise = _rt.with_streaming_response(
+        self.update_repository_access_for_enterprise = _rt.with_streaming_response_async(
             resource.update_repository_access_for_enterprise
         )
-        self.set_repository_access_default_level_for_enterprise = _rt.with_streaming_response(
+        self.set_repository_access_default_level_for_enterprise = _rt.with_streaming_response_async(
             resource.set_repository_access_default_level_for_enterprise
         )
         self.repository_access_for_org = _rt.streaming_async_page(
             resource.repository_access_for_org
         )
-        self.update_repository_access_for_org = _rt.with_streaming_response(
+        self.update_repository_access_for_org = _rt.with_streaming_response_async(
             resource.update_repository_access_for_org
         )
-        self.set_repository_access_default_level = _rt.with_streaming_response(
+        self.set_repository_access_default_level = _rt.with_streaming_response_async(
             resource.set_repository_access_default_level
         )

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Literal
 
 from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
-from .._runtime import NOT_GIVEN, NotGiven
+from .._runtime import NOT_GIVEN, NotGiven, SequenceNotStr
 
 if TYPE_CHECKING:
     from ..models.dependabot_public_key import DependabotPublicKey
@@ -393,7 +393,7 @@ class _DependabotSecretsMethods(_rt.SyncResource):
         visibility: Literal["all", "private", "selected"],
         encrypted_value: str | NotGiven = NOT_GIVEN,
         key_id: str | NotGiven = NOT_GIVEN,
-        selected_repository_ids: Sequence[str | int] | NotGiven = NOT_GIVEN,
+        selected_repository_ids: SequenceNotStr[str | int] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -1208,7 +1208,7 @@ class _AsyncDependabotSecretsMethods(_rt.AsyncResource):
         visibility: Literal["all", "private", "selected"],
         encrypted_value: str | NotGiven = NOT_GIVEN,
         key_id: str | NotGiven = NOT_GIVEN,
-        selected_repository_ids: Sequence[str | int] | NotGiven = NOT_GIVEN,
+        selected_repository_ids: SequenceNotStr[str | int] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -1817,28 +1817,28 @@ class _AsyncDependabotSecretsMethodsWithRawResponse:
 
     def __init__(self, resource: _AsyncDependabotSecretsMethods) -> None:
         self.list_org_secrets = _rt.raw_async_page(resource.list_org_secrets)
-        self.get_org_public_key = _rt.with_raw_response(resource.get_org_public_key)
-        self.get_org_secret = _rt.with_raw_response(resource.get_org_secret)
-        self.create_or_update_org_secret = _rt.with_raw_response(
+        self.get_org_public_key = _rt.with_raw_response_async(resource.get_org_public_key)
+        self.get_org_secret = _rt.with_raw_response_async(resource.get_org_secret)
+        self.create_or_update_org_secret = _rt.with_raw_response_async(
             resource.create_or_update_org_secret
         )
-        self.delete_org_secret = _rt.with_raw_response(resource.delete_org_secret)
+        self.delete_org_secret = _rt.with_raw_response_async(resource.delete_org_secret)
         self.list_selected_repos_for_org_secret = _rt.raw_async_page(
             resource.list_selected_repos_for_org_secret
         )
-        self.set_selected_repos_for_org_secret = _rt.with_raw_response(
+        self.set_selected_repos_for_org_secret = _rt.with_raw_response_async(
             resource.set_selected_repos_for_org_secret
         )
-        self.add_selected_repo_to_org_secret = _rt.with_raw_response(
+        self.add_selected_repo_to_org_secret = _rt.with_raw_response_async(
             resource.add_selected_repo_to_org_secret
         )
-        self.remove_selected_repo_from_org_secret = _rt.with_raw_response(
+        self.remove_selected_repo_from_org_secret = _rt.with_raw_response_async(
             resource.remove_selected_repo_from_org_secret
         )
         self.list_repo_secrets = _rt.raw_async_page(resource.list_repo_secrets)
-        self.get_repo_public_key = _rt.with_raw_response(resource.get_repo_public_key)
-        self.get_repo_secret = _rt.with_raw_response(resource.get_repo_secret)
-        self.create_or_update_repo_secret = _rt.with_raw_response(
+        self.get_repo_public_key = _rt.with_raw_response_async(resource.get_repo_public_key)
+        self.get_repo_secret = _rt.with_raw_response_async(resource.get_repo_secret)
+        self.create_or_update_repo_secret = _rt.with_raw_response_async(
             resource.create_or_update_repo_secret
         )
 
@@ -1848,27 +1848,27 @@ class _AsyncDependabotSecretsMethodsWithStreamingResponse:
 
     def __init__(self, resource: _AsyncDependabotSecretsMethods) -> None:
         self.list_org_secrets = _rt.streaming_async_page(resource.list_org_secrets)
-        self.get_org_public_key = _rt.with_streaming_response(resource.get_org_public_key)
-        self.get_org_secret = _rt.with_streaming_response(resource.get_org_secret)
-        self.create_or_update_org_secret = _rt.with_streaming_response(
+        self.get_org_public_key = _rt.with_streaming_response_async(resource.get_org_public_key)
+        self.get_org_secret = _rt.with_streaming_response_async(resource.get_org_secret)
+        self.create_or_update_org_secret = _rt.with_streaming_response_async(
             resource.create_or_update_org_secret
         )
-        self.delete_org_secret = _rt.with_streaming_response(resource.delete_org_secret)
+        self.delete_org_secret = _rt.with_streaming_response_async(resource.delete_org_secret)
         self.list_selected_repos_for_org_secret = _rt.streaming_async_page(
             resource.list_selected_repos_for_org_secret
         )
-        self.set_selected_repos_for_org_secret = _rt.with_streaming_response(
+        self.set_selected_repos_for_org_secret = _rt.with_streaming_response_async(
             resource.set_selected_repos_for_org_secret
         )
-        self.add_selected_repo_to_org_secret = _rt.with_streaming_response(
+        self.add_selected_repo_to_org_secret = _rt.with_streaming_response_async(
             resource.add_selected_repo_to_org_secret
         )
-        self.remove_selected_repo_from_org_secret = _rt.with_streaming_response(
+        self.remove_selected_repo_from_org_secret = _rt.with_streaming_response_async(
             resource.remove_selected_repo_from_org_secret
         )
         self.list_repo_secrets = _rt.streaming_async_page(resource.list_repo_secrets)
-        self.get_repo_public_key = _rt.with_streaming_response(resource.get_repo_public_key)
-        self.get_repo_secret = _rt.with_streaming_response(resource.get_repo_secret)
-        self.create_or_update_repo_secret = _rt.with_streaming_response(
+        self.get_repo_public_key = _rt.with_streaming_response_async(resource.get_repo_public_key)
+        self.get_repo_secret = _rt.with_streaming_response_async(resource.get_repo_secret)
+        self.create_or_update_repo_secret = _rt.with_streaming_response_async(
             resource.create_or_update_repo_secret
         )

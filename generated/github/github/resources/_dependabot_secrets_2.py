@@ -149,11 +149,11 @@ class _AsyncDependabotSecrets2MethodsWithRawResponse:
     """`_AsyncDependabotSecrets2Methods.with_raw_response` (part of it)."""
 
     def __init__(self, resource: _AsyncDependabotSecrets2Methods) -> None:
-        self.delete_repo_secret = _rt.with_raw_response(resource.delete_repo_secret)
+        self.delete_repo_secret = _rt.with_raw_response_async(resource.delete_repo_secret)
 
 
 class _AsyncDependabotSecrets2MethodsWithStreamingResponse:
     """`_AsyncDependabotSecrets2Methods.with_streaming_response` (part of it)."""
 
     def __init__(self, resource: _AsyncDependabotSecrets2Methods) -> None:
-        self.delete_repo_secret = _rt.with_streaming_response(resource.delete_repo_secret)
+        self.delete_repo_secret = _rt.with_streaming_response_async(resource.delete_repo_secret)

@@ -703,10 +703,10 @@ class _AsyncGistsForksMethodsWithRawResponse:
 
     def __init__(self, resource: _AsyncGistsForksMethods) -> None:
         self.list_forks = _rt.raw_async_page(resource.list_forks)
-        self.fork = _rt.with_raw_response(resource.fork)
-        self.check_is_starred = _rt.with_raw_response(resource.check_is_starred)
-        self.star = _rt.with_raw_response(resource.star)
-        self.unstar = _rt.with_raw_response(resource.unstar)
+        self.fork = _rt.with_raw_response_async(resource.fork)
+        self.check_is_starred = _rt.with_raw_response_async(resource.check_is_starred)
+        self.star = _rt.with_raw_response_async(resource.star)
+        self.unstar = _rt.with_raw_response_async(resource.unstar)
         self.list_for_user = _rt.raw_async_page(resource.list_for_user)
 
 
@@ -715,8 +715,8 @@ class _AsyncGistsForksMethodsWithStreamingResponse:
 
     def __init__(self, resource: _AsyncGistsForksMethods) -> None:
         self.list_forks = _rt.streaming_async_page(resource.list_forks)
-        self.fork = _rt.with_streaming_response(resource.fork)
-        self.check_is_starred = _rt.with_streaming_response(resource.check_is_starred)
-        self.star = _rt.with_streaming_response(resource.star)
-        self.unstar = _rt.with_streaming_response(resource.unstar)
+        self.fork = _rt.with_streaming_response_async(resource.fork)
+        self.check_is_starred = _rt.with_streaming_response_async(resource.check_is_starred)
+        self.star = _rt.with_streaming_response_async(resource.star)
+        self.unstar = _rt.with_streaming_response_async(resource.unstar)
         self.list_for_user = _rt.streaming_async_page(resource.list_for_user)

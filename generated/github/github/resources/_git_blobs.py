@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
-from .._runtime import NOT_GIVEN, NotGiven
+from .._runtime import NOT_GIVEN, NotGiven, SequenceNotStr
 
 if TYPE_CHECKING:
     from ..models.blob import Blob
@@ -386,7 +385,7 @@ class _GitBlobsMethods(_rt.SyncResource):
         *,
         message: str,
         tree: str,
-        parents: Sequence[str] | NotGiven = NOT_GIVEN,
+        parents: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         author: GitCreateCommitParamsAuthor | NotGiven = NOT_GIVEN,
         committer: GitCreateCommitParamsCommitter | NotGiven = NOT_GIVEN,
         signature: str | NotGiven = NOT_GIVEN,
@@ -978,7 +977,7 @@ class _AsyncGitBlobsMethods(_rt.AsyncResource):
         *,
         message: str,
         tree: str,
-        parents: Sequence[str] | NotGiven = NOT_GIVEN,
+        parents: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         author: GitCreateCommitParamsAuthor | NotGiven = NOT_GIVEN,
         committer: GitCreateCommitParamsCommitter | NotGiven = NOT_GIVEN,
         signature: str | NotGiven = NOT_GIVEN,
@@ -1434,27 +1433,27 @@ class _AsyncGitBlobsMethodsWithRawResponse:
     """`_AsyncGitBlobsMethods.with_raw_response` (part of it)."""
 
     def __init__(self, resource: _AsyncGitBlobsMethods) -> None:
-        self.create_blob = _rt.with_raw_response(resource.create_blob)
-        self.get_blob = _rt.with_raw_response(resource.get_blob)
-        self.create_commit = _rt.with_raw_response(resource.create_commit)
-        self.get_commit = _rt.with_raw_response(resource.get_commit)
+        self.create_blob = _rt.with_raw_response_async(resource.create_blob)
+        self.get_blob = _rt.with_raw_response_async(resource.get_blob)
+        self.create_commit = _rt.with_raw_response_async(resource.create_commit)
+        self.get_commit = _rt.with_raw_response_async(resource.get_commit)
         self.list_matching_refs = _rt.raw_async_page(resource.list_matching_refs)
-        self.get_ref = _rt.with_raw_response(resource.get_ref)
-        self.create_ref = _rt.with_raw_response(resource.create_ref)
-        self.delete_ref = _rt.with_raw_response(resource.delete_ref)
-        self.update_ref = _rt.with_raw_response(resource.update_ref)
+        self.get_ref = _rt.with_raw_response_async(resource.get_ref)
+        self.create_ref = _rt.with_raw_response_async(resource.create_ref)
+        self.delete_ref = _rt.with_raw_response_async(resource.delete_ref)
+        self.update_ref = _rt.with_raw_response_async(resource.update_ref)
 
 
 class _AsyncGitBlobsMethodsWithStreamingResponse:
     """`_AsyncGitBlobsMethods.with_streaming_response` (part of it)."""
 
     def __init__(self, resource: _AsyncGitBlobsMethods) -> None:
-        self.create_blob = _rt.with_streaming_response(resource.create_blob)
-        self.get_blob = _rt.with_streaming_response(resource.get_blob)
-        self.create_commit = _rt.with_streaming_response(resource.create_commit)
-        self.get_commit = _rt.with_streaming_response(resource.get_commit)
+        self.create_blob = _rt.with_streaming_response_async(resource.create_blob)
+        self.get_blob = _rt.with_streaming_response_async(resource.get_blob)
+        self.create_commit = _rt.with_streaming_response_async(resource.create_commit)
+        self.get_commit = _rt.with_streaming_response_async(resource.get_commit)
         self.list_matching_refs = _rt.streaming_async_page(resource.list_matching_refs)
-        self.get_ref = _rt.with_streaming_response(resource.get_ref)
-        self.create_ref = _rt.with_streaming_response(resource.create_ref)
-        self.delete_ref = _rt.with_streaming_response(resource.delete_ref)
-        self.update_ref = _rt.with_streaming_response(resource.update_ref)
+        self.get_ref = _rt.with_streaming_response_async(resource.get_ref)
+        self.create_ref = _rt.with_streaming_response_async(resource.create_ref)
+        self.delete_ref = _rt.with_streaming_response_async(resource.delete_ref)
+        self.update_ref = _rt.with_streaming_response_async(resource.update_ref)

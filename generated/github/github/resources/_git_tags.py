@@ -756,17 +756,17 @@ class _AsyncGitTagsMethodsWithRawResponse:
     """`_AsyncGitTagsMethods.with_raw_response` (part of it)."""
 
     def __init__(self, resource: _AsyncGitTagsMethods) -> None:
-        self.create_tag = _rt.with_raw_response(resource.create_tag)
-        self.get_tag = _rt.with_raw_response(resource.get_tag)
-        self.create_tree = _rt.with_raw_response(resource.create_tree)
-        self.get_tree = _rt.with_raw_response(resource.get_tree)
+        self.create_tag = _rt.with_raw_response_async(resource.create_tag)
+        self.get_tag = _rt.with_raw_response_async(resource.get_tag)
+        self.create_tree = _rt.with_raw_response_async(resource.create_tree)
+        self.get_tree = _rt.with_raw_response_async(resource.get_tree)
 
 
 class _AsyncGitTagsMethodsWithStreamingResponse:
     """`_AsyncGitTagsMethods.with_streaming_response` (part of it)."""
 
     def __init__(self, resource: _AsyncGitTagsMethods) -> None:
-        self.create_tag = _rt.with_streaming_response(resource.create_tag)
-        self.get_tag = _rt.with_streaming_response(resource.get_tag)
-        self.create_tree = _rt.with_streaming_response(resource.create_tree)
-        self.get_tree = _rt.with_streaming_response(resource.get_tree)
+        self.create_tag = _rt.with_streaming_response_async(resource.create_tag)
+        self.get_tag = _rt.with_streaming_response_async(resource.get_tag)
+        self.create_tree = _rt.with_streaming_response_async(resource.create_tree)
+        self.get_tree = _rt.with_streaming_response_async(resource.get_tree)

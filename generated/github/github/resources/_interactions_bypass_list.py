@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
-from .._runtime import NOT_GIVEN, NotGiven
+from .._runtime import NOT_GIVEN, NotGiven, SequenceNotStr
 
 if TYPE_CHECKING:
     from ..models.simple_user import SimpleUser
@@ -164,7 +163,7 @@ class _InteractionsBypassListMethods(_rt.SyncResource):
         owner: str,
         repo: str,
         *,
-        users: Sequence[str],
+        users: SequenceNotStr[str],
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -214,7 +213,7 @@ class _InteractionsBypassListMethods(_rt.SyncResource):
         owner: str,
         repo: str,
         *,
-        users: Sequence[str],
+        users: SequenceNotStr[str],
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -341,7 +340,7 @@ class _AsyncInteractionsBypassListMethods(_rt.AsyncResource):
         owner: str,
         repo: str,
         *,
-        users: Sequence[str],
+        users: SequenceNotStr[str],
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -391,7 +390,7 @@ class _AsyncInteractionsBypassListMethods(_rt.AsyncResource):
         owner: str,
         repo: str,
         *,
-        users: Sequence[str],
+        users: SequenceNotStr[str],
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -439,13 +438,13 @@ class _AsyncInteractionsBypassListMethodsWithRawResponse:
     """`_AsyncInteractionsBypassListMethods.with_raw_response` (part of it)."""
 
     def __init__(self, resource: _AsyncInteractionsBypassListMethods) -> None:
-        self.get_pull_request_bypass_list_for_repo = _rt.with_raw_response(
+        self.get_pull_request_bypass_list_for_repo = _rt.with_raw_response_async(
             resource.get_pull_request_bypass_list_for_repo
         )
-        self.set_pull_request_bypass_list_for_repo = _rt.with_raw_response(
+        self.set_pull_request_bypass_list_for_repo = _rt.with_raw_response_async(
             resource.set_pull_request_bypass_list_for_repo
         )
-        self.remove_pull_request_bypass_list_for_repo = _rt.with_raw_response(
+        self.remove_pull_request_bypass_list_for_repo = _rt.with_raw_response_async(
             resource.remove_pull_request_bypass_list_for_repo
         )
 
@@ -454,12 +453,12 @@ class _AsyncInteractionsBypassListMethodsWithStreamingResponse:
     """`_AsyncInteractionsBypassListMethods.with_streaming_response` (part of it)."""
 
     def __init__(self, resource: _AsyncInteractionsBypassListMethods) -> None:
-        self.get_pull_request_bypass_list_for_repo = _rt.with_streaming_response(
+        self.get_pull_request_bypass_list_for_repo = _rt.with_streaming_response_async(
             resource.get_pull_request_bypass_list_for_repo
         )
-        self.set_pull_request_bypass_list_for_repo = _rt.with_streaming_response(
+        self.set_pull_request_bypass_list_for_repo = _rt.with_streaming_response_async(
             resource.set_pull_request_bypass_list_for_repo
         )
-        self.remove_pull_request_bypass_list_for_repo = _rt.with_streaming_response(
+        self.remove_pull_request_bypass_list_for_repo = _rt.with_streaming_response_async(
             resource.remove_pull_request_bypass_list_for_repo
         )

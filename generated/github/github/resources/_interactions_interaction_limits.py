@@ -1518,35 +1518,43 @@ class _AsyncInteractionsInteractionLimitsMethodsWithRawResponse:
     """`_AsyncInteractionsInteractionLimitsMethods.with_raw_response` (part of it)."""
 
     def __init__(self, resource: _AsyncInteractionsInteractionLimitsMethods) -> None:
-        self.get_restrictions_for_org = _rt.with_raw_response(resource.get_restrictions_for_org)
-        self.set_restrictions_for_org = _rt.with_raw_response(resource.set_restrictions_for_org)
-        self.remove_restrictions_for_org = _rt.with_raw_response(
+        self.get_restrictions_for_org = _rt.with_raw_response_async(
+            resource.get_restrictions_for_org
+        )
+        self.set_restrictions_for_org = _rt.with_raw_response_async(
+            resource.set_restrictions_for_org
+        )
+        self.remove_restrictions_for_org = _rt.with_raw_response_async(
             resource.remove_restrictions_for_org
         )
-        self.get_restrictions_for_repo = _rt.with_raw_response(resource.get_restrictions_for_repo)
-        self.set_restrictions_for_repo = _rt.with_raw_response(resource.set_restrictions_for_repo)
-        self.remove_restrictions_for_repo = _rt.with_raw_response(
+        self.get_restrictions_for_repo = _rt.with_raw_response_async(
+            resource.get_restrictions_for_repo
+        )
+        self.set_restrictions_for_repo = _rt.with_raw_response_async(
+            resource.set_restrictions_for_repo
+        )
+        self.remove_restrictions_for_repo = _rt.with_raw_response_async(
             resource.remove_restrictions_for_repo
         )
-        self.get_restrictions_for_authenticated_user = _rt.with_raw_response(
+        self.get_restrictions_for_authenticated_user = _rt.with_raw_response_async(
             resource.get_restrictions_for_authenticated_user
         )
-        self.set_restrictions_for_authenticated_user = _rt.with_raw_response(
+        self.set_restrictions_for_authenticated_user = _rt.with_raw_response_async(
             resource.set_restrictions_for_authenticated_user
         )
-        self.remove_restrictions_for_authenticated_user = _rt.with_raw_response(
+        self.remove_restrictions_for_authenticated_user = _rt.with_raw_response_async(
             resource.remove_restrictions_for_authenticated_user
         )
-        self.get_pull_request_creation_cap_for_org = _rt.with_raw_response(
+        self.get_pull_request_creation_cap_for_org = _rt.with_raw_response_async(
             resource.get_pull_request_creation_cap_for_org
         )
-        self.update_pull_request_creation_cap_for_org = _rt.with_raw_response(
+        self.update_pull_request_creation_cap_for_org = _rt.with_raw_response_async(
             resource.update_pull_request_creation_cap_for_org
         )
-        self.get_pull_request_creation_cap_for_repo = _rt.with_raw_response(
+        self.get_pull_request_creation_cap_for_repo = _rt.with_raw_response_async(
             resource.get_pull_request_creation_cap_for_repo
         )
-        self.update_pull_request_creation_cap_for_repo = _rt.with_raw_response(
+        self.update_pull_request_creation_cap_for_repo = _rt.with_raw_response_async(
             resource.update_pull_request_creation_cap_for_repo
         )
 
@@ -1555,42 +1563,42 @@ class _AsyncInteractionsInteractionLimitsMethodsWithStreamingResponse:
     """`_AsyncInteractionsInteractionLimitsMethods.with_streaming_response` (part of it)."""
 
     def __init__(self, resource: _AsyncInteractionsInteractionLimitsMethods) -> None:
-        self.get_restrictions_for_org = _rt.with_streaming_response(
+        self.get_restrictions_for_org = _rt.with_streaming_response_async(
             resource.get_restrictions_for_org
         )
-        self.set_restrictions_for_org = _rt.with_streaming_response(
+        self.set_restrictions_for_org = _rt.with_streaming_response_async(
             resource.set_restrictions_for_org
         )
-        self.remove_restrictions_for_org = _rt.with_streaming_response(
+        self.remove_restrictions_for_org = _rt.with_streaming_response_async(
             resource.remove_restrictions_for_org
         )
-        self.get_restrictions_for_repo = _rt.with_streaming_response(
+        self.get_restrictions_for_repo = _rt.with_streaming_response_async(
             resource.get_restrictions_for_repo
         )
-        self.set_restrictions_for_repo = _rt.with_streaming_response(
+        self.set_restrictions_for_repo = _rt.with_streaming_response_async(
             resource.set_restrictions_for_repo
         )
-        self.remove_restrictions_for_repo = _rt.with_streaming_response(
+        self.remove_restrictions_for_repo = _rt.with_streaming_response_async(
             resource.remove_restrictions_for_repo
         )
-        self.get_restrictions_for_authenticated_user = _rt.with_streaming_response(
+        self.get_restrictions_for_authenticated_user = _rt.with_streaming_response_async(
             resource.get_restrictions_for_authenticated_user
         )
-        self.set_restrictions_for_authenticated_user = _rt.with_streaming_response(
+        self.set_restrictions_for_authenticated_user = _rt.with_streaming_response_async(
             resource.set_restrictions_for_authenticated_user
         )
-        self.remove_restrictions_for_authenticated_user = _rt.with_streaming_response(
+        self.remove_restrictions_for_authenticated_user = _rt.with_streaming_response_async(
             resource.remove_restrictions_for_authenticated_user
         )
-        self.get_pull_request_creation_cap_for_org = _rt.with_streaming_response(
+        self.get_pull_request_creation_cap_for_org = _rt.with_streaming_response_async(
             resource.get_pull_request_creation_cap_for_org
         )
-        self.update_pull_request_creation_cap_for_org = _rt.with_streaming_response(
+        self.update_pull_request_creation_cap_for_org = _rt.with_streaming_response_async(
             resource.update_pull_request_creation_cap_for_org
         )
-        self.get_pull_request_creation_cap_for_repo = _rt.with_streaming_response(
+        self.get_pull_request_creation_cap_for_repo = _rt.with_streaming_response_async(
             resource.get_pull_request_creation_cap_for_repo
         )
-        self.update_pull_request_creation_cap_for_repo = _rt.with_streaming_response(
+        self.update_pull_request_creation_cap_for_repo = _rt.with_streaming_response_async(
             resource.update_pull_request_creation_cap_for_repo
         )

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
-from .._runtime import NOT_GIVEN, NotGiven
+from .._runtime import NOT_GIVEN, NotGiven, SequenceNotStr
 
 if TYPE_CHECKING:
     from ..models.issue import Issue
@@ -255,7 +254,8 @@ class _IssuesAssigneesMethods(_rt.SyncResource):
         repo: str,
         issue_number: int,
         *,
-        assignees: Sequence[str | IssuesAddAssigneesParamsAssigneesItem] | NotGiven = NOT_GIVEN,
+        assignees: SequenceNotStr[str | IssuesAddAssigneesParamsAssigneesItem]
+        | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -303,7 +303,7 @@ class _IssuesAssigneesMethods(_rt.SyncResource):
         repo: str,
         issue_number: int,
         *,
-        assignees: Sequence[str],
+        assignees: SequenceNotStr[str],
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -539,7 +539,8 @@ class _AsyncIssuesAssigneesMethods(_rt.AsyncResource):
         repo: str,
         issue_number: int,
         *,
-        assignees: Sequence[str | IssuesAddAssigneesParamsAssigneesItem] | NotGiven = NOT_GIVEN,
+        assignees: SequenceNotStr[str | IssuesAddAssigneesParamsAssigneesItem]
+        | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -587,7 +588,7 @@ class _AsyncIssuesAssigneesMethods(_rt.AsyncResource):
         repo: str,
         issue_number: int,
         *,
-        assignees: Sequence[str],
+        assignees: SequenceNotStr[str],
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -687,10 +688,12 @@ class _AsyncIssuesAssigneesMethodsWithRawResponse:
 
     def __init__(self, resource: _AsyncIssuesAssigneesMethods) -> None:
         self.list_assignees = _rt.raw_async_page(resource.list_assignees)
-        self.check_user_can_be_assigned = _rt.with_raw_response(resource.check_user_can_be_assigned)
-        self.add_assignees = _rt.with_raw_response(resource.add_assignees)
-        self.remove_assignees = _rt.with_raw_response(resource.remove_assignees)
-        self.check_user_can_be_assigned_to_issue = _rt.with_raw_response(
+        self.check_user_can_be_assigned = _rt.with_raw_response_async(
+            resource.check_user_can_be_assigned
+        )
+        self.add_assignees = _rt.with_raw_response_async(resource.add_assignees)
+        self.remove_assignees = _rt.with_raw_response_async(resource.remove_assignees)
+        self.check_user_can_be_assigned_to_issue = _rt.with_raw_response_async(
             resource.check_user_can_be_assigned_to_issue
         )
 
@@ -700,11 +703,11 @@ class _AsyncIssuesAssigneesMethodsWithStreamingResponse:
 
     def __init__(self, resource: _AsyncIssuesAssigneesMethods) -> None:
         self.list_assignees = _rt.streaming_async_page(resource.list_assignees)
-        self.check_user_can_be_assigned = _rt.with_streaming_response(
+        self.check_user_can_be_assigned = _rt.with_streaming_response_async(
             resource.check_user_can_be_assigned
         )
-        self.add_assignees = _rt.with_streaming_response(resource.add_assignees)
-        self.remove_assignees = _rt.with_streaming_response(resource.remove_assignees)
-        self.check_user_can_be_assigned_to_issue = _rt.with_streaming_response(
+        self.add_assignees = _rt.with_streaming_response_async(resource.add_assignees)
+        self.remove_assignees = _rt.with_streaming_response_async(resource.remove_assignees)
+        self.check_user_can_be_assigned_to_issue = _rt.with_streaming_response_async(
             resource.check_user_can_be_assigned_to_issue
         )

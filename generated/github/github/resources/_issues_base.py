@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Literal
 
 from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
-from .._runtime import NOT_GIVEN, NotGiven
+from .._runtime import NOT_GIVEN, NotGiven, SequenceNotStr
 
 if TYPE_CHECKING:
     from ..models.issue import Issue
@@ -629,8 +629,8 @@ class _IssuesBaseMethods(_rt.SyncResource):
         body: str | NotGiven = NOT_GIVEN,
         assignee: str | None | NotGiven = NOT_GIVEN,
         milestone: str | int | None | NotGiven = NOT_GIVEN,
-        labels: Sequence[str | IssuesCreateParamsLabelsItem] | NotGiven = NOT_GIVEN,
-        assignees: Sequence[str] | NotGiven = NOT_GIVEN,
+        labels: SequenceNotStr[str | IssuesCreateParamsLabelsItem] | NotGiven = NOT_GIVEN,
+        assignees: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         issue_field_values: Sequence[IssuesCreateParamsIssueFieldValuesItem] | NotGiven = NOT_GIVEN,
         type: str | None | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
@@ -808,8 +808,8 @@ class _IssuesBaseMethods(_rt.SyncResource):
         | NotGiven = NOT_GIVEN,
         duplicate_issue_id: int | NotGiven = NOT_GIVEN,
         milestone: str | int | None | NotGiven = NOT_GIVEN,
-        labels: Sequence[str | IssuesUpdateParamsLabelsItem] | NotGiven = NOT_GIVEN,
-        assignees: Sequence[str | IssuesUpdateParamsAssigneesItem] | NotGiven = NOT_GIVEN,
+        labels: SequenceNotStr[str | IssuesUpdateParamsLabelsItem] | NotGiven = NOT_GIVEN,
+        assignees: SequenceNotStr[str | IssuesUpdateParamsAssigneesItem] | NotGiven = NOT_GIVEN,
         issue_field_values: Sequence[IssuesUpdateParamsIssueFieldValuesItem] | NotGiven = NOT_GIVEN,
         type: str | IssuesUpdateParamsType | None | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
@@ -1351,8 +1351,8 @@ class _AsyncIssuesBaseMethods(_rt.AsyncResource):
         body: str | NotGiven = NOT_GIVEN,
         assignee: str | None | NotGiven = NOT_GIVEN,
         milestone: str | int | None | NotGiven = NOT_GIVEN,
-        labels: Sequence[str | IssuesCreateParamsLabelsItem] | NotGiven = NOT_GIVEN,
-        assignees: Sequence[str] | NotGiven = NOT_GIVEN,
+        labels: SequenceNotStr[str | IssuesCreateParamsLabelsItem] | NotGiven = NOT_GIVEN,
+        assignees: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         issue_field_values: Sequence[IssuesCreateParamsIssueFieldValuesItem] | NotGiven = NOT_GIVEN,
         type: str | None | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
@@ -1530,8 +1530,8 @@ class _AsyncIssuesBaseMethods(_rt.AsyncResource):
         | NotGiven = NOT_GIVEN,
         duplicate_issue_id: int | NotGiven = NOT_GIVEN,
         milestone: str | int | None | NotGiven = NOT_GIVEN,
-        labels: Sequence[str | IssuesUpdateParamsLabelsItem] | NotGiven = NOT_GIVEN,
-        assignees: Sequence[str | IssuesUpdateParamsAssigneesItem] | NotGiven = NOT_GIVEN,
+        labels: SequenceNotStr[str | IssuesUpdateParamsLabelsItem] | NotGiven = NOT_GIVEN,
+        assignees: SequenceNotStr[str | IssuesUpdateParamsAssigneesItem] | NotGiven = NOT_GIVEN,
         issue_field_values: Sequence[IssuesUpdateParamsIssueFieldValuesItem] | NotGiven = NOT_GIVEN,
         type: str | IssuesUpdateParamsType | None | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
@@ -1719,9 +1719,9 @@ class _AsyncIssuesBaseMethodsWithRawResponse:
         self.list = _rt.raw_async_page(resource.list)
         self.list_for_org = _rt.raw_async_page(resource.list_for_org)
         self.list_for_repo = _rt.raw_async_page(resource.list_for_repo)
-        self.create = _rt.with_raw_response(resource.create)
-        self.get = _rt.with_raw_response(resource.get)
-        self.update = _rt.with_raw_response(resource.update)
+        self.create = _rt.with_raw_response_async(resource.create)
+        self.get = _rt.with_raw_response_async(resource.get)
+        self.update = _rt.with_raw_response_async(resource.update)
         self.list_for_authenticated_user = _rt.raw_async_page(resource.list_for_authenticated_user)
 
 
@@ -1732,9 +1732,9 @@ class _AsyncIssuesBaseMethodsWithStreamingResponse:
         self.list = _rt.streaming_async_page(resource.list)
         self.list_for_org = _rt.streaming_async_page(resource.list_for_org)
         self.list_for_repo = _rt.streaming_async_page(resource.list_for_repo)
-        self.create = _rt.with_streaming_response(resource.create)
-        self.get = _rt.with_streaming_response(resource.get)
-        self.update = _rt.with_streaming_response(resource.update)
+        self.create = _rt.with_streaming_response_async(resource.create)
+        self.get = _rt.with_streaming_response_async(resource.get)
+        self.update = _rt.with_streaming_response_async(resource.update)
         self.list_for_authenticated_user = _rt.streaming_async_page(
             resource.list_for_authenticated_user
         )

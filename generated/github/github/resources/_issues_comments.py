@@ -1664,15 +1664,15 @@ class _AsyncIssuesCommentsMethodsWithRawResponse:
 
     def __init__(self, resource: _AsyncIssuesCommentsMethods) -> None:
         self.list_comments_for_repo = _rt.raw_async_page(resource.list_comments_for_repo)
-        self.get_comment = _rt.with_raw_response(resource.get_comment)
-        self.delete_comment = _rt.with_raw_response(resource.delete_comment)
-        self.update_comment = _rt.with_raw_response(resource.update_comment)
-        self.pin_comment = _rt.with_raw_response(resource.pin_comment)
-        self.unpin_comment = _rt.with_raw_response(resource.unpin_comment)
+        self.get_comment = _rt.with_raw_response_async(resource.get_comment)
+        self.delete_comment = _rt.with_raw_response_async(resource.delete_comment)
+        self.update_comment = _rt.with_raw_response_async(resource.update_comment)
+        self.pin_comment = _rt.with_raw_response_async(resource.pin_comment)
+        self.unpin_comment = _rt.with_raw_response_async(resource.unpin_comment)
         self.list_comments = _rt.raw_async_page(resource.list_comments)
-        self.create_comment = _rt.with_raw_response(resource.create_comment)
+        self.create_comment = _rt.with_raw_response_async(resource.create_comment)
         self.list_events_for_repo = _rt.raw_async_page(resource.list_events_for_repo)
-        self.get_event = _rt.with_raw_response(resource.get_event)
+        self.get_event = _rt.with_raw_response_async(resource.get_event)
         self.list_events = _rt.raw_async_page(resource.list_events)
 
 
@@ -1681,13 +1681,13 @@ class _AsyncIssuesCommentsMethodsWithStreamingResponse:
 
     def __init__(self, resource: _AsyncIssuesCommentsMethods) -> None:
         self.list_comments_for_repo = _rt.streaming_async_page(resource.list_comments_for_repo)
-        self.get_comment = _rt.with_streaming_response(resource.get_comment)
-        self.delete_comment = _rt.with_streaming_response(resource.delete_comment)
-        self.update_comment = _rt.with_streaming_response(resource.update_comment)
-        self.pin_comment = _rt.with_streaming_response(resource.pin_comment)
-        self.unpin_comment = _rt.with_streaming_response(resource.unpin_comment)
+        self.get_comment = _rt.with_streaming_response_async(resource.get_comment)
+        self.delete_comment = _rt.with_streaming_response_async(resource.delete_comment)
+        self.update_comment = _rt.with_streaming_response_async(resource.update_comment)
+        self.pin_comment = _rt.with_streaming_response_async(resource.pin_comment)
+        self.unpin_comment = _rt.with_streaming_response_async(resource.unpin_comment)
         self.list_comments = _rt.streaming_async_page(resource.list_comments)
-        self.create_comment = _rt.with_streaming_response(resource.create_comment)
+        self.create_comment = _rt.with_streaming_response_async(resource.create_comment)
         self.list_events_for_repo = _rt.streaming_async_page(resource.list_events_for_repo)
-        self.get_event = _rt.with_streaming_response(resource.get_event)
+        self.get_event = _rt.with_streaming_response_async(resource.get_event)
         self.list_events = _rt.streaming_async_page(resource.list_events)

@@ -1414,17 +1414,21 @@ class _AsyncIssuesDependenciesMethodsWithRawResponse:
         self.list_dependencies_blocked_by = _rt.raw_async_page(
             resource.list_dependencies_blocked_by
         )
-        self.add_blocked_by_dependency = _rt.with_raw_response(resource.add_blocked_by_dependency)
-        self.remove_dependency_blocked_by = _rt.with_raw_response(
+        self.add_blocked_by_dependency = _rt.with_raw_response_async(
+            resource.add_blocked_by_dependency
+        )
+        self.remove_dependency_blocked_by = _rt.with_raw_response_async(
             resource.remove_dependency_blocked_by
         )
         self.list_dependencies_blocking = _rt.raw_async_page(resource.list_dependencies_blocking)
         self.list_issue_field_values_for_issue = _rt.raw_async_page(
             resource.list_issue_field_values_for_issue
         )
-        self.set_issue_field_values = _rt.with_raw_response(resource.set_issue_field_values)
-        self.add_issue_field_values = _rt.with_raw_response(resource.add_issue_field_values)
-        self.delete_issue_field_value = _rt.with_raw_response(resource.delete_issue_field_value)
+        self.set_issue_field_values = _rt.with_raw_response_async(resource.set_issue_field_values)
+        self.add_issue_field_values = _rt.with_raw_response_async(resource.add_issue_field_values)
+        self.delete_issue_field_value = _rt.with_raw_response_async(
+            resource.delete_issue_field_value
+        )
 
 
 class _AsyncIssuesDependenciesMethodsWithStreamingResponse:
@@ -1434,10 +1438,10 @@ class _AsyncIssuesDependenciesMethodsWithStreamingResponse:
         self.list_dependencies_blocked_by = _rt.streaming_async_page(
             resource.list_dependencies_blocked_by
         )
-        self.add_blocked_by_dependency = _rt.with_streaming_response(
+        self.add_blocked_by_dependency = _rt.with_streaming_response_async(
             resource.add_blocked_by_dependency
         )
-        self.remove_dependency_blocked_by = _rt.with_streaming_response(
+        self.remove_dependency_blocked_by = _rt.with_streaming_response_async(
             resource.remove_dependency_blocked_by
         )
         self.list_dependencies_blocking = _rt.streaming_async_page(
@@ -1446,8 +1450,12 @@ class _AsyncIssuesDependenciesMethodsWithStreamingResponse:
         self.list_issue_field_values_for_issue = _rt.streaming_async_page(
             resource.list_issue_field_values_for_issue
         )
-        self.set_issue_field_values = _rt.with_streaming_response(resource.set_issue_field_values)
-        self.add_issue_field_values = _rt.with_streaming_response(resource.add_issue_field_values)
-        self.delete_issue_field_value = _rt.with_streaming_response(
+        self.set_issue_field_values = _rt.with_streaming_response_async(
+            resource.set_issue_field_values
+        )
+        self.add_issue_field_values = _rt.with_streaming_response_async(
+            resource.add_issue_field_values
+        )
+        self.delete_issue_field_value = _rt.with_streaming_response_async(
             resource.delete_issue_field_value
         )

@@ -710,10 +710,10 @@ class _AsyncIssuesMilestonesMethodsWithRawResponse:
 
     def __init__(self, resource: _AsyncIssuesMilestonesMethods) -> None:
         self.list_milestones = _rt.raw_async_page(resource.list_milestones)
-        self.create_milestone = _rt.with_raw_response(resource.create_milestone)
-        self.get_milestone = _rt.with_raw_response(resource.get_milestone)
-        self.delete_milestone = _rt.with_raw_response(resource.delete_milestone)
-        self.update_milestone = _rt.with_raw_response(resource.update_milestone)
+        self.create_milestone = _rt.with_raw_response_async(resource.create_milestone)
+        self.get_milestone = _rt.with_raw_response_async(resource.get_milestone)
+        self.delete_milestone = _rt.with_raw_response_async(resource.delete_milestone)
+        self.update_milestone = _rt.with_raw_response_async(resource.update_milestone)
 
 
 class _AsyncIssuesMilestonesMethodsWithStreamingResponse:
@@ -721,7 +721,7 @@ class _AsyncIssuesMilestonesMethodsWithStreamingResponse:
 
     def __init__(self, resource: _AsyncIssuesMilestonesMethods) -> None:
         self.list_milestones = _rt.streaming_async_page(resource.list_milestones)
-        self.create_milestone = _rt.with_streaming_response(resource.create_milestone)
-        self.get_milestone = _rt.with_streaming_response(resource.get_milestone)
-        self.delete_milestone = _rt.with_streaming_response(resource.delete_milestone)
-        self.update_milestone = _rt.with_streaming_response(resource.update_milestone)
+        self.create_milestone = _rt.with_streaming_response_async(resource.create_milestone)
+        self.get_milestone = _rt.with_streaming_response_async(resource.get_milestone)
+        self.delete_milestone = _rt.with_streaming_response_async(resource.delete_milestone)
+        self.update_milestone = _rt.with_streaming_response_async(resource.update_milestone)

@@ -1330,13 +1330,13 @@ class _AsyncIssuesSubIssueMethodsWithRawResponse:
     """`_AsyncIssuesSubIssueMethods.with_raw_response` (part of it)."""
 
     def __init__(self, resource: _AsyncIssuesSubIssueMethods) -> None:
-        self.remove_sub_issue = _rt.with_raw_response(resource.remove_sub_issue)
+        self.remove_sub_issue = _rt.with_raw_response_async(resource.remove_sub_issue)
         self.list_sub_issues = _rt.raw_async_page(resource.list_sub_issues)
-        self.add_sub_issue = _rt.with_raw_response(resource.add_sub_issue)
-        self.reprioritize_sub_issue = _rt.with_raw_response(resource.reprioritize_sub_issue)
+        self.add_sub_issue = _rt.with_raw_response_async(resource.add_sub_issue)
+        self.reprioritize_sub_issue = _rt.with_raw_response_async(resource.reprioritize_sub_issue)
         self.list_suggestions = _rt.raw_async_page(resource.list_suggestions)
-        self.approve_suggestion = _rt.with_raw_response(resource.approve_suggestion)
-        self.dismiss_suggestion = _rt.with_raw_response(resource.dismiss_suggestion)
+        self.approve_suggestion = _rt.with_raw_response_async(resource.approve_suggestion)
+        self.dismiss_suggestion = _rt.with_raw_response_async(resource.dismiss_suggestion)
         self.list_events_for_timeline = _rt.raw_async_page(resource.list_events_for_timeline)
 
 
@@ -1344,11 +1344,13 @@ class _AsyncIssuesSubIssueMethodsWithStreamingResponse:
     """`_AsyncIssuesSubIssueMethods.with_streaming_response` (part of it)."""
 
     def __init__(self, resource: _AsyncIssuesSubIssueMethods) -> None:
-        self.remove_sub_issue = _rt.with_streaming_response(resource.remove_sub_issue)
+        self.remove_sub_issue = _rt.with_streaming_response_async(resource.remove_sub_issue)
         self.list_sub_issues = _rt.streaming_async_page(resource.list_sub_issues)
-        self.add_sub_issue = _rt.with_streaming_response(resource.add_sub_issue)
-        self.reprioritize_sub_issue = _rt.with_streaming_response(resource.reprioritize_sub_issue)
+        self.add_sub_issue = _rt.with_streaming_response_async(resource.add_sub_issue)
+        self.reprioritize_sub_issue = _rt.with_streaming_response_async(
+            resource.reprioritize_sub_issue
+        )
         self.list_suggestions = _rt.streaming_async_page(resource.list_suggestions)
-        self.approve_suggestion = _rt.with_streaming_response(resource.approve_suggestion)
-        self.dismiss_suggestion = _rt.with_streaming_response(resource.dismiss_suggestion)
+        self.approve_suggestion = _rt.with_streaming_response_async(resource.approve_suggestion)
+        self.dismiss_suggestion = _rt.with_streaming_response_async(resource.dismiss_suggestion)
         self.list_events_for_timeline = _rt.streaming_async_page(resource.list_events_for_timeline)

@@ -1411,25 +1411,25 @@ class _AsyncMigrationsImportMethodsWithRawResponse:
     """`_AsyncMigrationsImportMethods.with_raw_response` (part of it)."""
 
     def __init__(self, resource: _AsyncMigrationsImportMethods) -> None:
-        self.get_import_status = _rt.with_raw_response(resource.get_import_status)
-        self.start_import = _rt.with_raw_response(resource.start_import)
-        self.cancel_import = _rt.with_raw_response(resource.cancel_import)
-        self.update_import = _rt.with_raw_response(resource.update_import)
-        self.get_commit_authors = _rt.with_raw_response(resource.get_commit_authors)
-        self.map_commit_author = _rt.with_raw_response(resource.map_commit_author)
-        self.get_large_files = _rt.with_raw_response(resource.get_large_files)
-        self.set_lfs_preference = _rt.with_raw_response(resource.set_lfs_preference)
+        self.get_import_status = _rt.with_raw_response_async(resource.get_import_status)
+        self.start_import = _rt.with_raw_response_async(resource.start_import)
+        self.cancel_import = _rt.with_raw_response_async(resource.cancel_import)
+        self.update_import = _rt.with_raw_response_async(resource.update_import)
+        self.get_commit_authors = _rt.with_raw_response_async(resource.get_commit_authors)
+        self.map_commit_author = _rt.with_raw_response_async(resource.map_commit_author)
+        self.get_large_files = _rt.with_raw_response_async(resource.get_large_files)
+        self.set_lfs_preference = _rt.with_raw_response_async(resource.set_lfs_preference)
 
 
 class _AsyncMigrationsImportMethodsWithStreamingResponse:
     """`_AsyncMigrationsImportMethods.with_streaming_response` (part of it)."""
 
     def __init__(self, resource: _AsyncMigrationsImportMethods) -> None:
-        self.get_import_status = _rt.with_streaming_response(resource.get_import_status)
-        self.start_import = _rt.with_streaming_response(resource.start_import)
-        self.cancel_import = _rt.with_streaming_response(resource.cancel_import)
-        self.update_import = _rt.with_streaming_response(resource.update_import)
-        self.get_commit_authors = _rt.with_streaming_response(resource.get_commit_authors)
-        self.map_commit_author = _rt.with_streaming_response(resource.map_commit_author)
-        self.get_large_files = _rt.with_streaming_response(resource.get_large_files)
-        self.set_lfs_preference = _rt.with_streaming_response(resource.set_lfs_preference)
+        self.get_import_status = _rt.with_streaming_response_async(resource.get_import_status)
+        self.start_import = _rt.with_streaming_response_async(resource.start_import)
+        self.cancel_import = _rt.with_streaming_response_async(resource.cancel_import)
+        self.update_import = _rt.with_streaming_response_async(resource.update_import)
+        self.get_commit_authors = _rt.with_streaming_response_async(resource.get_commit_authors)
+        self.map_commit_author = _rt.with_streaming_response_async(resource.map_commit_author)
+        self.get_large_files = _rt.with_streaming_response_async(resource.get_large_files)
+        self.set_lfs_preference = _rt.with_streaming_response_async(resource.set_lfs_preference)

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Literal
 
 from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
-from .._runtime import NOT_GIVEN, NotGiven
+from .._runtime import NOT_GIVEN, NotGiven, SequenceNotStr
 
 if TYPE_CHECKING:
     from ..models.migration import Migration
@@ -458,7 +458,7 @@ class _MigrationsMigrationsMethods(_rt.SyncResource):
         self,
         org: str,
         *,
-        repositories: Sequence[str],
+        repositories: SequenceNotStr[str],
         lock_repositories: bool | NotGiven = NOT_GIVEN,
         exclude_metadata: bool | NotGiven = NOT_GIVEN,
         exclude_git_data: bool | NotGiven = NOT_GIVEN,
@@ -626,7 +626,7 @@ class _MigrationsMigrationsMethods(_rt.SyncResource):
     def start_for_authenticated_user(
         self,
         *,
-        repositories: Sequence[str],
+        repositories: SequenceNotStr[str],
         lock_repositories: bool | NotGiven = NOT_GIVEN,
         exclude_metadata: bool | NotGiven = NOT_GIVEN,
         exclude_git_data: bool | NotGiven = NOT_GIVEN,
@@ -691,7 +691,7 @@ class _MigrationsMigrationsMethods(_rt.SyncResource):
         self,
         migration_id: int,
         *,
-        exclude: Sequence[str] | NotGiven = NOT_GIVEN,
+        exclude: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -1243,7 +1243,7 @@ class _AsyncMigrationsMigrationsMethods(_rt.AsyncResource):
         self,
         org: str,
         *,
-        repositories: Sequence[str],
+        repositories: SequenceNotStr[str],
         lock_repositories: bool | NotGiven = NOT_GIVEN,
         exclude_metadata: bool | NotGiven = NOT_GIVEN,
         exclude_git_data: bool | NotGiven = NOT_GIVEN,
@@ -1411,7 +1411,7 @@ class _AsyncMigrationsMigrationsMethods(_rt.AsyncResource):
     async def start_for_authenticated_user(
         self,
         *,
-        repositories: Sequence[str],
+        repositories: SequenceNotStr[str],
         lock_repositories: bool | NotGiven = NOT_GIVEN,
         exclude_metadata: bool | NotGiven = NOT_GIVEN,
         exclude_git_data: bool | NotGiven = NOT_GIVEN,
@@ -1476,7 +1476,7 @@ class _AsyncMigrationsMigrationsMethods(_rt.AsyncResource):
         self,
         migration_id: int,
         *,
-        exclude: Sequence[str] | NotGiven = NOT_GIVEN,
+        exclude: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -1904,25 +1904,27 @@ class _AsyncMigrationsMigrationsMethodsWithRawResponse:
 
     def __init__(self, resource: _AsyncMigrationsMigrationsMethods) -> None:
         self.list_for_org = _rt.raw_async_page(resource.list_for_org)
-        self.start_for_org = _rt.with_raw_response(resource.start_for_org)
-        self.get_status_for_org = _rt.with_raw_response(resource.get_status_for_org)
+        self.start_for_org = _rt.with_raw_response_async(resource.start_for_org)
+        self.get_status_for_org = _rt.with_raw_response_async(resource.get_status_for_org)
         self.list_for_authenticated_user = _rt.raw_async_page(resource.list_for_authenticated_user)
-        self.start_for_authenticated_user = _rt.with_raw_response(
+        self.start_for_authenticated_user = _rt.with_raw_response_async(
             resource.start_for_authenticated_user
         )
-        self.get_status_for_authenticated_user = _rt.with_raw_response(
+        self.get_status_for_authenticated_user = _rt.with_raw_response_async(
             resource.get_status_for_authenticated_user
         )
-        self.download_archive_for_org = _rt.with_raw_response(resource.download_archive_for_org)
-        self.delete_archive_for_org = _rt.with_raw_response(resource.delete_archive_for_org)
-        self.get_archive_for_authenticated_user = _rt.with_raw_response(
+        self.download_archive_for_org = _rt.with_raw_response_async(
+            resource.download_archive_for_org
+        )
+        self.delete_archive_for_org = _rt.with_raw_response_async(resource.delete_archive_for_org)
+        self.get_archive_for_authenticated_user = _rt.with_raw_response_async(
             resource.get_archive_for_authenticated_user
         )
-        self.delete_archive_for_authenticated_user = _rt.with_raw_response(
+        self.delete_archive_for_authenticated_user = _rt.with_raw_response_async(
             resource.delete_archive_for_authenticated_user
         )
-        self.unlock_repo_for_org = _rt.with_raw_response(resource.unlock_repo_for_org)
-        self.unlock_repo_for_authenticated_user = _rt.with_raw_response(
+        self.unlock_repo_for_org = _rt.with_raw_response_async(resource.unlock_repo_for_org)
+        self.unlock_repo_for_authenticated_user = _rt.with_raw_response_async(
             resource.unlock_repo_for_authenticated_user
         )
         self.list_repos_for_org = _rt.raw_async_page(resource.list_repos_for_org)
@@ -1936,29 +1938,31 @@ class _AsyncMigrationsMigrationsMethodsWithStreamingResponse:
 
     def __init__(self, resource: _AsyncMigrationsMigrationsMethods) -> None:
         self.list_for_org = _rt.streaming_async_page(resource.list_for_org)
-        self.start_for_org = _rt.with_streaming_response(resource.start_for_org)
-        self.get_status_for_org = _rt.with_streaming_response(resource.get_status_for_org)
+        self.start_for_org = _rt.with_streaming_response_async(resource.start_for_org)
+        self.get_status_for_org = _rt.with_streaming_response_async(resource.get_status_for_org)
         self.list_for_authenticated_user = _rt.streaming_async_page(
             resource.list_for_authenticated_user
         )
-        self.start_for_authenticated_user = _rt.with_streaming_response(
+        self.start_for_authenticated_user = _rt.with_streaming_response_async(
             resource.start_for_authenticated_user
         )
-        self.get_status_for_authenticated_user = _rt.with_streaming_response(
+        self.get_status_for_authenticated_user = _rt.with_streaming_response_async(
             resource.get_status_for_authenticated_user
         )
-        self.download_archive_for_org = _rt.with_streaming_response(
+        self.download_archive_for_org = _rt.with_streaming_response_async(
             resource.download_archive_for_org
         )
-        self.delete_archive_for_org = _rt.with_streaming_response(resource.delete_archive_for_org)
-        self.get_archive_for_authenticated_user = _rt.with_streaming_response(
+        self.delete_archive_for_org = _rt.with_streaming_response_async(
+            resource.delete_archive_for_org
+        )
+        self.get_archive_for_authenticated_user = _rt.with_streaming_response_async(
             resource.get_archive_for_authenticated_user
         )
-        self.delete_archive_for_authenticated_user = _rt.with_streaming_response(
+        self.delete_archive_for_authenticated_user = _rt.with_streaming_response_async(
             resource.delete_archive_for_authenticated_user
         )
-        self.unlock_repo_for_org = _rt.with_streaming_response(resource.unlock_repo_for_org)
-        self.unlock_repo_for_authenticated_user = _rt.with_streaming_response(
+        self.unlock_repo_for_org = _rt.with_streaming_response_async(resource.unlock_repo_for_org)
+        self.unlock_repo_for_authenticated_user = _rt.with_streaming_response_async(
             resource.unlock_repo_for_authenticated_user
         )
         self.list_repos_for_org = _rt.streaming_async_page(resource.list_repos_for_org)

@@ -6,7 +6,7 @@ from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Literal
 
 from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
-from .._runtime import NOT_GIVEN, NotGiven
+from .._runtime import NOT_GIVEN, NotGiven, SequenceNotStr
 
 if TYPE_CHECKING:
     from ..types.orgs import (
@@ -830,7 +830,7 @@ class _OrgsArtifactsMethods(_rt.SyncResource):
         self,
         org: str,
         *,
-        subject_digests: Sequence[str],
+        subject_digests: SequenceNotStr[str],
         per_page: int | NotGiven = NOT_GIVEN,
         before: str | NotGiven = NOT_GIVEN,
         after: str | NotGiven = NOT_GIVEN,
@@ -1692,7 +1692,7 @@ class _AsyncOrgsArtifactsMethods(_rt.AsyncResource):
         self,
         org: str,
         *,
-        subject_digests: Sequence[str],
+        subject_digests: SequenceNotStr[str],
         per_page: int | NotGiven = NOT_GIVEN,
         before: str | NotGiven = NOT_GIVEN,
         after: str | NotGiven = NOT_GIVEN,
@@ -2044,75 +2044,81 @@ class _AsyncOrgsArtifactsMethodsWithRawResponse:
     """`_AsyncOrgsArtifactsMethods.with_raw_response` (part of it)."""
 
     def __init__(self, resource: _AsyncOrgsArtifactsMethods) -> None:
-        self.create_artifact_deployment_record = _rt.with_raw_response(
+        self.create_artifact_deployment_record = _rt.with_raw_response_async(
             resource.create_artifact_deployment_record
         )
-        self.set_cluster_deployment_records = _rt.with_raw_response(
+        self.set_cluster_deployment_records = _rt.with_raw_response_async(
             resource.set_cluster_deployment_records
         )
-        self.create_cluster_deployment_records_job = _rt.with_raw_response(
+        self.create_cluster_deployment_records_job = _rt.with_raw_response_async(
             resource.create_cluster_deployment_records_job
         )
-        self.get_cluster_deployment_records_job = _rt.with_raw_response(
+        self.get_cluster_deployment_records_job = _rt.with_raw_response_async(
             resource.get_cluster_deployment_records_job
         )
-        self.create_artifact_storage_record = _rt.with_raw_response(
+        self.create_artifact_storage_record = _rt.with_raw_response_async(
             resource.create_artifact_storage_record
         )
-        self.list_artifact_deployment_records = _rt.with_raw_response(
+        self.list_artifact_deployment_records = _rt.with_raw_response_async(
             resource.list_artifact_deployment_records
         )
-        self.list_artifact_storage_records = _rt.with_raw_response(
+        self.list_artifact_storage_records = _rt.with_raw_response_async(
             resource.list_artifact_storage_records
         )
-        self.list_attestations_bulk = _rt.with_raw_response(resource.list_attestations_bulk)
-        self.delete_attestations_bulk = _rt.with_raw_response(resource.delete_attestations_bulk)
-        self.delete_attestations_by_subject_digest = _rt.with_raw_response(
+        self.list_attestations_bulk = _rt.with_raw_response_async(resource.list_attestations_bulk)
+        self.delete_attestations_bulk = _rt.with_raw_response_async(
+            resource.delete_attestations_bulk
+        )
+        self.delete_attestations_by_subject_digest = _rt.with_raw_response_async(
             resource.delete_attestations_by_subject_digest
         )
         self.list_attestation_repositories = _rt.raw_async_page(
             resource.list_attestation_repositories
         )
-        self.delete_attestations_by_id = _rt.with_raw_response(resource.delete_attestations_by_id)
-        self.list_attestations = _rt.with_raw_response(resource.list_attestations)
+        self.delete_attestations_by_id = _rt.with_raw_response_async(
+            resource.delete_attestations_by_id
+        )
+        self.list_attestations = _rt.with_raw_response_async(resource.list_attestations)
 
 
 class _AsyncOrgsArtifactsMethodsWithStreamingResponse:
     """`_AsyncOrgsArtifactsMethods.with_streaming_response` (part of it)."""
 
     def __init__(self, resource: _AsyncOrgsArtifactsMethods) -> None:
-        self.create_artifact_deployment_record = _rt.with_streaming_response(
+        self.create_artifact_deployment_record = _rt.with_streaming_response_async(
             resource.create_artifact_deployment_record
         )
-        self.set_cluster_deployment_records = _rt.with_streaming_response(
+        self.set_cluster_deployment_records = _rt.with_streaming_response_async(
             resource.set_cluster_deployment_records
         )
-        self.create_cluster_deployment_records_job = _rt.with_streaming_response(
+        self.create_cluster_deployment_records_job = _rt.with_streaming_response_async(
             resource.create_cluster_deployment_records_job
         )
-        self.get_cluster_deployment_records_job = _rt.with_streaming_response(
+        self.get_cluster_deployment_records_job = _rt.with_streaming_response_async(
             resource.get_cluster_deployment_records_job
         )
-        self.create_artifact_storage_record = _rt.with_streaming_response(
+        self.create_artifact_storage_record = _rt.with_streaming_response_async(
             resource.create_artifact_storage_record
         )
-        self.list_artifact_deployment_records = _rt.with_streaming_response(
+        self.list_artifact_deployment_records = _rt.with_streaming_response_async(
             resource.list_artifact_deployment_records
         )
-        self.list_artifact_storage_records = _rt.with_streaming_response(
+        self.list_artifact_storage_records = _rt.with_streaming_response_async(
             resource.list_artifact_storage_records
         )
-        self.list_attestations_bulk = _rt.with_streaming_response(resource.list_attestations_bulk)
-        self.delete_attestations_bulk = _rt.with_streaming_response(
+        self.list_attestations_bulk = _rt.with_streaming_response_async(
+            resource.list_attestations_bulk
+        )
+        self.delete_attestations_bulk = _rt.with_streaming_response_async(
             resource.delete_attestations_bulk
         )
-        self.delete_attestations_by_subject_digest = _rt.with_streaming_response(
+        self.delete_attestations_by_subject_digest = _rt.with_streaming_response_async(
             resource.delete_attestations_by_subject_digest
         )
         self.list_attestation_repositories = _rt.streaming_async_page(
             resource.list_attestation_repositories
         )
-        self.delete_attestations_by_id = _rt.with_streaming_response(
+        self.delete_attestations_by_id = _rt.with_streaming_response_async(
             resource.delete_attestations_by_id
         )
-        self.list_attestations = _rt.with_streaming_response(resource.list_attestations)
+        self.list_attestations = _rt.with_streaming_response_async(resource.list_attestations)

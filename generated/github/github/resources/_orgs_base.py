@@ -1245,10 +1245,10 @@ class _AsyncOrgsBaseMethodsWithRawResponse:
 
     def __init__(self, resource: _AsyncOrgsBaseMethods) -> None:
         self.list = _rt.raw_async_page(resource.list)
-        self.get = _rt.with_raw_response(resource.get)
-        self.delete = _rt.with_raw_response(resource.delete)
-        self.update = _rt.with_raw_response(resource.update)
-        self.enable_or_disable_security_product_on_all_org_repos = _rt.with_raw_response(
+        self.get = _rt.with_raw_response_async(resource.get)
+        self.delete = _rt.with_raw_response_async(resource.delete)
+        self.update = _rt.with_raw_response_async(resource.update)
+        self.enable_or_disable_security_product_on_all_org_repos = _rt.with_raw_response_async(
             resource.enable_or_disable_security_product_on_all_org_repos
         )
 
@@ -1258,9 +1258,11 @@ class _AsyncOrgsBaseMethodsWithStreamingResponse:
 
     def __init__(self, resource: _AsyncOrgsBaseMethods) -> None:
         self.list = _rt.streaming_async_page(resource.list)
-        self.get = _rt.with_streaming_response(resource.get)
-        self.delete = _rt.with_streaming_response(resource.delete)
-        self.update = _rt.with_streaming_response(resource.update)
-        self.enable_or_disable_security_product_on_all_org_repos = _rt.with_streaming_response(
-            resource.enable_or_disable_security_product_on_all_org_repos
+        self.get = _rt.with_streaming_response_async(resource.get)
+        self.delete = _rt.with_streaming_response_async(resource.delete)
+        self.update = _rt.with_streaming_response_async(resource.update)
+        self.enable_or_disable_security_product_on_all_org_repos = (
+            _rt.with_streaming_response_async(
+                resource.enable_or_disable_security_product_on_all_org_repos
+            )
         )

@@ -599,9 +599,9 @@ class _AsyncOrgsBlocksMethodsWithRawResponse:
 
     def __init__(self, resource: _AsyncOrgsBlocksMethods) -> None:
         self.list_blocked_users = _rt.raw_async_page(resource.list_blocked_users)
-        self.check_blocked_user = _rt.with_raw_response(resource.check_blocked_user)
-        self.block_user = _rt.with_raw_response(resource.block_user)
-        self.unblock_user = _rt.with_raw_response(resource.unblock_user)
+        self.check_blocked_user = _rt.with_raw_response_async(resource.check_blocked_user)
+        self.block_user = _rt.with_raw_response_async(resource.block_user)
+        self.unblock_user = _rt.with_raw_response_async(resource.unblock_user)
         self.list_failed_invitations = _rt.raw_async_page(resource.list_failed_invitations)
 
 
@@ -610,7 +610,7 @@ class _AsyncOrgsBlocksMethodsWithStreamingResponse:
 
     def __init__(self, resource: _AsyncOrgsBlocksMethods) -> None:
         self.list_blocked_users = _rt.streaming_async_page(resource.list_blocked_users)
-        self.check_blocked_user = _rt.with_streaming_response(resource.check_blocked_user)
-        self.block_user = _rt.with_streaming_response(resource.block_user)
-        self.unblock_user = _rt.with_streaming_response(resource.unblock_user)
+        self.check_blocked_user = _rt.with_streaming_response_async(resource.check_blocked_user)
+        self.block_user = _rt.with_streaming_response_async(resource.block_user)
+        self.unblock_user = _rt.with_streaming_response_async(resource.unblock_user)
         self.list_failed_invitations = _rt.streaming_async_page(resource.list_failed_invitations)

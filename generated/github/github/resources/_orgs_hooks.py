@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, Literal
 
 from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
-from .._runtime import NOT_GIVEN, NotGiven
+from .._runtime import NOT_GIVEN, NotGiven, SequenceNotStr
 
 if TYPE_CHECKING:
     from ..models.hook_delivery import HookDelivery
@@ -380,7 +379,7 @@ class _OrgsHooksMethods(_rt.SyncResource):
         *,
         name: str,
         config: OrgsCreateWebhookParamsConfig,
-        events: Sequence[str] | NotGiven = NOT_GIVEN,
+        events: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         active: bool | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
@@ -536,7 +535,7 @@ class _OrgsHooksMethods(_rt.SyncResource):
         hook_id: int,
         *,
         config: OrgsUpdateWebhookParamsConfig | NotGiven = NOT_GIVEN,
-        events: Sequence[str] | NotGiven = NOT_GIVEN,
+        events: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         active: bool | NotGiven = NOT_GIVEN,
         name: str | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
@@ -1092,7 +1091,7 @@ class _AsyncOrgsHooksMethods(_rt.AsyncResource):
         *,
         name: str,
         config: OrgsCreateWebhookParamsConfig,
-        events: Sequence[str] | NotGiven = NOT_GIVEN,
+        events: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         active: bool | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
@@ -1248,7 +1247,7 @@ class _AsyncOrgsHooksMethods(_rt.AsyncResource):
         hook_id: int,
         *,
         config: OrgsUpdateWebhookParamsConfig | NotGiven = NOT_GIVEN,
-        events: Sequence[str] | NotGiven = NOT_GIVEN,
+        events: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         active: bool | NotGiven = NOT_GIVEN,
         name: str | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
@@ -1699,18 +1698,22 @@ class _AsyncOrgsHooksMethodsWithRawResponse:
 
     def __init__(self, resource: _AsyncOrgsHooksMethods) -> None:
         self.list_webhooks = _rt.raw_async_page(resource.list_webhooks)
-        self.create_webhook = _rt.with_raw_response(resource.create_webhook)
-        self.get_webhook = _rt.with_raw_response(resource.get_webhook)
-        self.delete_webhook = _rt.with_raw_response(resource.delete_webhook)
-        self.update_webhook = _rt.with_raw_response(resource.update_webhook)
-        self.get_webhook_config_for_org = _rt.with_raw_response(resource.get_webhook_config_for_org)
-        self.update_webhook_config_for_org = _rt.with_raw_response(
+        self.create_webhook = _rt.with_raw_response_async(resource.create_webhook)
+        self.get_webhook = _rt.with_raw_response_async(resource.get_webhook)
+        self.delete_webhook = _rt.with_raw_response_async(resource.delete_webhook)
+        self.update_webhook = _rt.with_raw_response_async(resource.update_webhook)
+        self.get_webhook_config_for_org = _rt.with_raw_response_async(
+            resource.get_webhook_config_for_org
+        )
+        self.update_webhook_config_for_org = _rt.with_raw_response_async(
             resource.update_webhook_config_for_org
         )
         self.list_webhook_deliveries = _rt.raw_async_page(resource.list_webhook_deliveries)
-        self.get_webhook_delivery = _rt.with_raw_response(resource.get_webhook_delivery)
-        self.redeliver_webhook_delivery = _rt.with_raw_response(resource.redeliver_webhook_delivery)
-        self.ping_webhook = _rt.with_raw_response(resource.ping_webhook)
+        self.get_webhook_delivery = _rt.with_raw_response_async(resource.get_webhook_delivery)
+        self.redeliver_webhook_delivery = _rt.with_raw_response_async(
+            resource.redeliver_webhook_delivery
+        )
+        self.ping_webhook = _rt.with_raw_response_async(resource.ping_webhook)
         self.list_app_installations = _rt.raw_async_page(resource.list_app_installations)
 
 
@@ -1719,20 +1722,20 @@ class _AsyncOrgsHooksMethodsWithStreamingResponse:
 
     def __init__(self, resource: _AsyncOrgsHooksMethods) -> None:
         self.list_webhooks = _rt.streaming_async_page(resource.list_webhooks)
-        self.create_webhook = _rt.with_streaming_response(resource.create_webhook)
-        self.get_webhook = _rt.with_streaming_response(resource.get_webhook)
-        self.delete_webhook = _rt.with_streaming_response(resource.delete_webhook)
-        self.update_webhook = _rt.with_streaming_response(resource.update_webhook)
-        self.get_webhook_config_for_org = _rt.with_streaming_response(
+        self.create_webhook = _rt.with_streaming_response_async(resource.create_webhook)
+        self.get_webhook = _rt.with_streaming_response_async(resource.get_webhook)
+        self.delete_webhook = _rt.with_streaming_response_async(resource.delete_webhook)
+        self.update_webhook = _rt.with_streaming_response_async(resource.update_webhook)
+        self.get_webhook_config_for_org = _rt.with_streaming_response_async(
             resource.get_webhook_config_for_org
         )
-        self.update_webhook_config_for_org = _rt.with_streaming_response(
+        self.update_webhook_config_for_org = _rt.with_streaming_response_async(
             resource.update_webhook_config_for_org
         )
         self.list_webhook_deliveries = _rt.streaming_async_page(resource.list_webhook_deliveries)
-        self.get_webhook_delivery = _rt.with_streaming_response(resource.get_webhook_delivery)
-        self.redeliver_webhook_delivery = _rt.with_streaming_response(
+        self.get_webhook_delivery = _rt.with_streaming_response_async(resource.get_webhook_delivery)
+        self.redeliver_webhook_delivery = _rt.with_streaming_response_async(
             resource.redeliver_webhook_delivery
         )
-        self.ping_webhook = _rt.with_streaming_response(resource.ping_webhook)
+        self.ping_webhook = _rt.with_streaming_response_async(resource.ping_webhook)
         self.list_app_installations = _rt.streaming_async_page(resource.list_app_installations)

@@ -802,11 +802,15 @@ class _AsyncOrgsMembersMethodsWithRawResponse:
 
     def __init__(self, resource: _AsyncOrgsMembersMethods) -> None:
         self.list_members = _rt.raw_async_page(resource.list_members)
-        self.check_membership_for_user = _rt.with_raw_response(resource.check_membership_for_user)
-        self.remove_member = _rt.with_raw_response(resource.remove_member)
-        self.get_membership_for_user = _rt.with_raw_response(resource.get_membership_for_user)
-        self.set_membership_for_user = _rt.with_raw_response(resource.set_membership_for_user)
-        self.remove_membership_for_user = _rt.with_raw_response(resource.remove_membership_for_user)
+        self.check_membership_for_user = _rt.with_raw_response_async(
+            resource.check_membership_for_user
+        )
+        self.remove_member = _rt.with_raw_response_async(resource.remove_member)
+        self.get_membership_for_user = _rt.with_raw_response_async(resource.get_membership_for_user)
+        self.set_membership_for_user = _rt.with_raw_response_async(resource.set_membership_for_user)
+        self.remove_membership_for_user = _rt.with_raw_response_async(
+            resource.remove_membership_for_user
+        )
 
 
 class _AsyncOrgsMembersMethodsWithStreamingResponse:
@@ -814,12 +818,16 @@ class _AsyncOrgsMembersMethodsWithStreamingResponse:
 
     def __init__(self, resource: _AsyncOrgsMembersMethods) -> None:
         self.list_members = _rt.streaming_async_page(resource.list_members)
-        self.check_membership_for_user = _rt.with_streaming_response(
+        self.check_membership_for_user = _rt.with_streaming_response_async(
             resource.check_membership_for_user
         )
-        self.remove_member = _rt.with_streaming_response(resource.remove_member)
-        self.get_membership_for_user = _rt.with_streaming_response(resource.get_membership_for_user)
-        self.set_membership_for_user = _rt.with_streaming_response(resource.set_membership_for_user)
-        self.remove_membership_for_user = _rt.with_streaming_response(
+        self.remove_member = _rt.with_streaming_response_async(resource.remove_member)
+        self.get_membership_for_user = _rt.with_streaming_response_async(
+            resource.get_membership_for_user
+        )
+        self.set_membership_for_user = _rt.with_streaming_response_async(
+            resource.set_membership_for_user
+        )
+        self.remove_membership_for_user = _rt.with_streaming_response_async(
             resource.remove_membership_for_user
         )

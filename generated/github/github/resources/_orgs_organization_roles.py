@@ -1661,21 +1661,25 @@ class _AsyncOrgsOrganizationRolesMethodsWithRawResponse:
     """`_AsyncOrgsOrganizationRolesMethods.with_raw_response` (part of it)."""
 
     def __init__(self, resource: _AsyncOrgsOrganizationRolesMethods) -> None:
-        self.list_org_roles = _rt.with_raw_response(resource.list_org_roles)
-        self.revoke_all_org_roles_team = _rt.with_raw_response(resource.revoke_all_org_roles_team)
-        self.assign_team_to_org_role = _rt.with_raw_response(resource.assign_team_to_org_role)
-        self.revoke_org_role_team = _rt.with_raw_response(resource.revoke_org_role_team)
-        self.revoke_all_org_roles_user = _rt.with_raw_response(resource.revoke_all_org_roles_user)
-        self.assign_user_to_org_role = _rt.with_raw_response(resource.assign_user_to_org_role)
-        self.revoke_org_role_user = _rt.with_raw_response(resource.revoke_org_role_user)
-        self.get_org_role = _rt.with_raw_response(resource.get_org_role)
+        self.list_org_roles = _rt.with_raw_response_async(resource.list_org_roles)
+        self.revoke_all_org_roles_team = _rt.with_raw_response_async(
+            resource.revoke_all_org_roles_team
+        )
+        self.assign_team_to_org_role = _rt.with_raw_response_async(resource.assign_team_to_org_role)
+        self.revoke_org_role_team = _rt.with_raw_response_async(resource.revoke_org_role_team)
+        self.revoke_all_org_roles_user = _rt.with_raw_response_async(
+            resource.revoke_all_org_roles_user
+        )
+        self.assign_user_to_org_role = _rt.with_raw_response_async(resource.assign_user_to_org_role)
+        self.revoke_org_role_user = _rt.with_raw_response_async(resource.revoke_org_role_user)
+        self.get_org_role = _rt.with_raw_response_async(resource.get_org_role)
         self.list_org_role_teams = _rt.raw_async_page(resource.list_org_role_teams)
         self.list_org_role_users = _rt.raw_async_page(resource.list_org_role_users)
         self.list_outside_collaborators = _rt.raw_async_page(resource.list_outside_collaborators)
-        self.convert_member_to_outside_collaborator = _rt.with_raw_response(
+        self.convert_member_to_outside_collaborator = _rt.with_raw_response_async(
             resource.convert_member_to_outside_collaborator
         )
-        self.remove_outside_collaborator = _rt.with_raw_response(
+        self.remove_outside_collaborator = _rt.with_raw_response_async(
             resource.remove_outside_collaborator
         )
 
@@ -1684,26 +1688,30 @@ class _AsyncOrgsOrganizationRolesMethodsWithStreamingResponse:
     """`_AsyncOrgsOrganizationRolesMethods.with_streaming_response` (part of it)."""
 
     def __init__(self, resource: _AsyncOrgsOrganizationRolesMethods) -> None:
-        self.list_org_roles = _rt.with_streaming_response(resource.list_org_roles)
-        self.revoke_all_org_roles_team = _rt.with_streaming_response(
+        self.list_org_roles = _rt.with_streaming_response_async(resource.list_org_roles)
+        self.revoke_all_org_roles_team = _rt.with_streaming_response_async(
             resource.revoke_all_org_roles_team
         )
-        self.assign_team_to_org_role = _rt.with_streaming_response(resource.assign_team_to_org_role)
-        self.revoke_org_role_team = _rt.with_streaming_response(resource.revoke_org_role_team)
-        self.revoke_all_org_roles_user = _rt.with_streaming_response(
+        self.assign_team_to_org_role = _rt.with_streaming_response_async(
+            resource.assign_team_to_org_role
+        )
+        self.revoke_org_role_team = _rt.with_streaming_response_async(resource.revoke_org_role_team)
+        self.revoke_all_org_roles_user = _rt.with_streaming_response_async(
             resource.revoke_all_org_roles_user
         )
-        self.assign_user_to_org_role = _rt.with_streaming_response(resource.assign_user_to_org_role)
-        self.revoke_org_role_user = _rt.with_streaming_response(resource.revoke_org_role_user)
-        self.get_org_role = _rt.with_streaming_response(resource.get_org_role)
+        self.assign_user_to_org_role = _rt.with_streaming_response_async(
+            resource.assign_user_to_org_role
+        )
+        self.revoke_org_role_user = _rt.with_streaming_response_async(resource.revoke_org_role_user)
+        self.get_org_role = _rt.with_streaming_response_async(resource.get_org_role)
         self.list_org_role_teams = _rt.streaming_async_page(resource.list_org_role_teams)
         self.list_org_role_users = _rt.streaming_async_page(resource.list_org_role_users)
         self.list_outside_collaborators = _rt.streaming_async_page(
             resource.list_outside_collaborators
         )
-        self.convert_member_to_outside_collaborator = _rt.with_streaming_response(
+        self.convert_member_to_outside_collaborator = _rt.with_streaming_response_async(
             resource.convert_member_to_outside_collaborator
         )
-        self.remove_outside_collaborator = _rt.with_streaming_response(
+        self.remove_outside_collaborator = _rt.with_streaming_response_async(
             resource.remove_outside_collaborator
         )

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, Literal
 
 from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
-from .._runtime import NOT_GIVEN, NotGiven
+from .._runtime import NOT_GIVEN, NotGiven, SequenceNotStr
 
 if TYPE_CHECKING:
     from ..models.minimal_repository import MinimalRepository
@@ -314,12 +314,12 @@ class _OrgsPersonalAccessTokenRequestsMethods(_rt.SyncResource):
         page: int | NotGiven = NOT_GIVEN,
         sort: Literal["created_at"] | NotGiven = NOT_GIVEN,
         direction: Literal["asc", "desc"] | NotGiven = NOT_GIVEN,
-        owner: Sequence[str] | NotGiven = NOT_GIVEN,
+        owner: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         repository: str | NotGiven = NOT_GIVEN,
         permission: str | NotGiven = NOT_GIVEN,
         last_used_before: _dt.datetime | NotGiven = NOT_GIVEN,
         last_used_after: _dt.datetime | NotGiven = NOT_GIVEN,
-        token_id: Sequence[str] | NotGiven = NOT_GIVEN,
+        token_id: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -554,12 +554,12 @@ class _OrgsPersonalAccessTokenRequestsMethods(_rt.SyncResource):
         page: int | NotGiven = NOT_GIVEN,
         sort: Literal["created_at"] | NotGiven = NOT_GIVEN,
         direction: Literal["asc", "desc"] | NotGiven = NOT_GIVEN,
-        owner: Sequence[str] | NotGiven = NOT_GIVEN,
+        owner: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         repository: str | NotGiven = NOT_GIVEN,
         permission: str | NotGiven = NOT_GIVEN,
         last_used_before: _dt.datetime | NotGiven = NOT_GIVEN,
         last_used_after: _dt.datetime | NotGiven = NOT_GIVEN,
-        token_id: Sequence[str] | NotGiven = NOT_GIVEN,
+        token_id: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -825,12 +825,12 @@ class _AsyncOrgsPersonalAccessTokenRequestsMethods(_rt.AsyncResource):
         page: int | NotGiven = NOT_GIVEN,
         sort: Literal["created_at"] | NotGiven = NOT_GIVEN,
         direction: Literal["asc", "desc"] | NotGiven = NOT_GIVEN,
-        owner: Sequence[str] | NotGiven = NOT_GIVEN,
+        owner: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         repository: str | NotGiven = NOT_GIVEN,
         permission: str | NotGiven = NOT_GIVEN,
         last_used_before: _dt.datetime | NotGiven = NOT_GIVEN,
         last_used_after: _dt.datetime | NotGiven = NOT_GIVEN,
-        token_id: Sequence[str] | NotGiven = NOT_GIVEN,
+        token_id: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -1065,12 +1065,12 @@ class _AsyncOrgsPersonalAccessTokenRequestsMethods(_rt.AsyncResource):
         page: int | NotGiven = NOT_GIVEN,
         sort: Literal["created_at"] | NotGiven = NOT_GIVEN,
         direction: Literal["asc", "desc"] | NotGiven = NOT_GIVEN,
-        owner: Sequence[str] | NotGiven = NOT_GIVEN,
+        owner: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         repository: str | NotGiven = NOT_GIVEN,
         permission: str | NotGiven = NOT_GIVEN,
         last_used_before: _dt.datetime | NotGiven = NOT_GIVEN,
         last_used_after: _dt.datetime | NotGiven = NOT_GIVEN,
-        token_id: Sequence[str] | NotGiven = NOT_GIVEN,
+        token_id: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -1292,16 +1292,18 @@ class _AsyncOrgsPersonalAccessTokenRequestsMethodsWithRawResponse:
 
     def __init__(self, resource: _AsyncOrgsPersonalAccessTokenRequestsMethods) -> None:
         self.list_pat_grant_requests = _rt.raw_async_page(resource.list_pat_grant_requests)
-        self.review_pat_grant_requests_in_bulk = _rt.with_raw_response(
+        self.review_pat_grant_requests_in_bulk = _rt.with_raw_response_async(
             resource.review_pat_grant_requests_in_bulk
         )
-        self.review_pat_grant_request = _rt.with_raw_response(resource.review_pat_grant_request)
+        self.review_pat_grant_request = _rt.with_raw_response_async(
+            resource.review_pat_grant_request
+        )
         self.list_pat_grant_request_repositories = _rt.raw_async_page(
             resource.list_pat_grant_request_repositories
         )
         self.list_pat_grants = _rt.raw_async_page(resource.list_pat_grants)
-        self.update_pat_accesses = _rt.with_raw_response(resource.update_pat_accesses)
-        self.update_pat_access = _rt.with_raw_response(resource.update_pat_access)
+        self.update_pat_accesses = _rt.with_raw_response_async(resource.update_pat_accesses)
+        self.update_pat_access = _rt.with_raw_response_async(resource.update_pat_access)
         self.list_pat_grant_repositories = _rt.raw_async_page(resource.list_pat_grant_repositories)
 
 
@@ -1310,18 +1312,18 @@ class _AsyncOrgsPersonalAccessTokenRequestsMethodsWithStreamingResponse:
 
     def __init__(self, resource: _AsyncOrgsPersonalAccessTokenRequestsMethods) -> None:
         self.list_pat_grant_requests = _rt.streaming_async_page(resource.list_pat_grant_requests)
-        self.review_pat_grant_requests_in_bulk = _rt.with_streaming_response(
+        self.review_pat_grant_requests_in_bulk = _rt.with_streaming_response_async(
             resource.review_pat_grant_requests_in_bulk
         )
-        self.review_pat_grant_request = _rt.with_streaming_response(
+        self.review_pat_grant_request = _rt.with_streaming_response_async(
             resource.review_pat_grant_request
         )
         self.list_pat_grant_request_repositories = _rt.streaming_async_page(
             resource.list_pat_grant_request_repositories
         )
         self.list_pat_grants = _rt.streaming_async_page(resource.list_pat_grants)
-        self.update_pat_accesses = _rt.with_streaming_response(resource.update_pat_accesses)
-        self.update_pat_access = _rt.with_streaming_response(resource.update_pat_access)
+        self.update_pat_accesses = _rt.with_streaming_response_async(resource.update_pat_accesses)
+        self.update_pat_access = _rt.with_streaming_response_async(resource.update_pat_access)
         self.list_pat_grant_repositories = _rt.streaming_async_page(
             resource.list_pat_grant_repositories
         )

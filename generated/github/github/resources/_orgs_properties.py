@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Literal
 
 from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
-from .._runtime import NOT_GIVEN, NotGiven
+from .._runtime import NOT_GIVEN, NotGiven, SequenceNotStr
 
 if TYPE_CHECKING:
     from ..models.custom_property import CustomProperty, CustomPropertyParam
@@ -513,9 +513,9 @@ class _OrgsPropertiesMethods(_rt.SyncResource):
         *,
         value_type: Literal["string", "single_select", "multi_select", "true_false", "url"],
         required: bool | NotGiven = NOT_GIVEN,
-        default_value: str | Sequence[str] | None | NotGiven = NOT_GIVEN,
+        default_value: str | SequenceNotStr[str] | None | NotGiven = NOT_GIVEN,
         description: str | None | NotGiven = NOT_GIVEN,
-        allowed_values: Sequence[str] | None | NotGiven = NOT_GIVEN,
+        allowed_values: SequenceNotStr[str] | None | NotGiven = NOT_GIVEN,
         values_editable_by: Literal["org_actors", "org_and_repo_actors"]
         | None
         | NotGiven = NOT_GIVEN,
@@ -686,7 +686,7 @@ class _OrgsPropertiesMethods(_rt.SyncResource):
         self,
         org: str,
         *,
-        repository_names: Sequence[str],
+        repository_names: SequenceNotStr[str],
         properties: Sequence[CustomPropertyValue | CustomPropertyValueParam],
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
@@ -1247,9 +1247,9 @@ class _AsyncOrgsPropertiesMethods(_rt.AsyncResource):
         *,
         value_type: Literal["string", "single_select", "multi_select", "true_false", "url"],
         required: bool | NotGiven = NOT_GIVEN,
-        default_value: str | Sequence[str] | None | NotGiven = NOT_GIVEN,
+        default_value: str | SequenceNotStr[str] | None | NotGiven = NOT_GIVEN,
         description: str | None | NotGiven = NOT_GIVEN,
-        allowed_values: Sequence[str] | None | NotGiven = NOT_GIVEN,
+        allowed_values: SequenceNotStr[str] | None | NotGiven = NOT_GIVEN,
         values_editable_by: Literal["org_actors", "org_and_repo_actors"]
         | None
         | NotGiven = NOT_GIVEN,
@@ -1420,7 +1420,7 @@ class _AsyncOrgsPropertiesMethods(_rt.AsyncResource):
         self,
         org: str,
         *,
-        repository_names: Sequence[str],
+        repository_names: SequenceNotStr[str],
         properties: Sequence[CustomPropertyValue | CustomPropertyValueParam],
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
@@ -1751,69 +1751,75 @@ class _AsyncOrgsPropertiesMethodsWithRawResponse:
     """`_AsyncOrgsPropertiesMethods.with_raw_response` (part of it)."""
 
     def __init__(self, resource: _AsyncOrgsPropertiesMethods) -> None:
-        self.custom_properties_for_repos_get_organization_definitions = _rt.with_raw_response(
+        self.custom_properties_for_repos_get_organization_definitions = _rt.with_raw_response_async(
             resource.custom_properties_for_repos_get_organization_definitions
         )
         self.custom_properties_for_repos_create_or_update_organization_definitions = (
-            _rt.with_raw_response(
+            _rt.with_raw_response_async(
                 resource.custom_properties_for_repos_create_or_update_organization_definitions
             )
         )
-        self.custom_properties_for_repos_get_organization_definition = _rt.with_raw_response(
+        self.custom_properties_for_repos_get_organization_definition = _rt.with_raw_response_async(
             resource.custom_properties_for_repos_get_organization_definition
         )
         self.custom_properties_for_repos_create_or_update_organization_definition = (
-            _rt.with_raw_response(
+            _rt.with_raw_response_async(
                 resource.custom_properties_for_repos_create_or_update_organization_definition
             )
         )
-        self.custom_properties_for_repos_delete_organization_definition = _rt.with_raw_response(
-            resource.custom_properties_for_repos_delete_organization_definition
+        self.custom_properties_for_repos_delete_organization_definition = (
+            _rt.with_raw_response_async(
+                resource.custom_properties_for_repos_delete_organization_definition
+            )
         )
         self.custom_properties_for_repos_get_organization_values = _rt.raw_async_page(
             resource.custom_properties_for_repos_get_organization_values
         )
         self.custom_properties_for_repos_create_or_update_organization_values = (
-            _rt.with_raw_response(
+            _rt.with_raw_response_async(
                 resource.custom_properties_for_repos_create_or_update_organization_values
             )
         )
         self.list_public_members = _rt.raw_async_page(resource.list_public_members)
-        self.check_public_membership_for_user = _rt.with_raw_response(
+        self.check_public_membership_for_user = _rt.with_raw_response_async(
             resource.check_public_membership_for_user
         )
-        self.set_public_membership_for_authenticated_user = _rt.with_raw_response(
+        self.set_public_membership_for_authenticated_user = _rt.with_raw_response_async(
             resource.set_public_membership_for_authenticated_user
         )
-        self.remove_public_membership_for_authenticated_user = _rt.with_raw_response(
+        self.remove_public_membership_for_authenticated_user = _rt.with_raw_response_async(
             resource.remove_public_membership_for_authenticated_user
         )
         self.get_org_ruleset_history = _rt.raw_async_page(resource.get_org_ruleset_history)
-        self.get_org_ruleset_version = _rt.with_raw_response(resource.get_org_ruleset_version)
+        self.get_org_ruleset_version = _rt.with_raw_response_async(resource.get_org_ruleset_version)
 
 
 class _AsyncOrgsPropertiesMethodsWithStreamingResponse:
     """`_AsyncOrgsPropertiesMethods.with_streaming_response` (part of it)."""
 
     def __init__(self, resource: _AsyncOrgsPropertiesMethods) -> None:
-        self.custom_properties_for_repos_get_organization_definitions = _rt.with_streaming_response(
-            resource.custom_properties_for_repos_get_organization_definitions
+        self.custom_properties_for_repos_get_organization_definitions = (
+            _rt.with_streaming_response_async(
+                resource.custom_properties_for_repos_get_organization_definitions
+            )
         )
         self.custom_properties_for_repos_create_or_update_organization_definitions = (
-            _rt.with_streaming_response(
+            _rt.with_streaming_response_async(
                 resource.custom_properties_for_repos_create_or_update_organization_definitions
             )
         )
-        self.custom_properties_for_repos_get_organization_definition = _rt.with_streaming_response(
-            resource.custom_properties_for_repos_get_organization_definition
+        self.custom_properties_for_repos_get_organization_definition = (
+            _rt.with_streaming_response_async(
+                resource.custom_properties_for_repos_get_organization_definition
+            )
         )
         self.custom_properties_for_repos_create_or_update_organization_definition = (
-            _rt.with_streaming_response(
+            _rt.with_streaming_response_async(
                 resource.custom_properties_for_repos_create_or_update_organization_definition
             )
         )
         self.custom_properties_for_repos_delete_organization_definition = (
-            _rt.with_streaming_response(
+            _rt.with_streaming_response_async(
                 resource.custom_properties_for_repos_delete_organization_definition
             )
         )
@@ -1821,19 +1827,21 @@ class _AsyncOrgsPropertiesMethodsWithStreamingResponse:
             resource.custom_properties_for_repos_get_organization_values
         )
         self.custom_properties_for_repos_create_or_update_organization_values = (
-            _rt.with_streaming_response(
+            _rt.with_streaming_response_async(
                 resource.custom_properties_for_repos_create_or_update_organization_values
             )
         )
         self.list_public_members = _rt.streaming_async_page(resource.list_public_members)
-        self.check_public_membership_for_user = _rt.with_streaming_response(
+        self.check_public_membership_for_user = _rt.with_streaming_response_async(
             resource.check_public_membership_for_user
         )
-        self.set_public_membership_for_authenticated_user = _rt.with_streaming_response(
+        self.set_public_membership_for_authenticated_user = _rt.with_streaming_response_async(
             resource.set_public_membership_for_authenticated_user
         )
-        self.remove_public_membership_for_authenticated_user = _rt.with_streaming_response(
+        self.remove_public_membership_for_authenticated_user = _rt.with_streaming_response_async(
             resource.remove_public_membership_for_authenticated_user
         )
         self.get_org_ruleset_history = _rt.streaming_async_page(resource.get_org_ruleset_history)
-        self.get_org_ruleset_version = _rt.with_streaming_response(resource.get_org_ruleset_version)
+        self.get_org_ruleset_version = _rt.with_streaming_response_async(
+            resource.get_org_ruleset_version
+        )

@@ -1897,43 +1897,49 @@ class _AsyncOrgsSecurityManagersMethodsWithRawResponse:
     """`_AsyncOrgsSecurityManagersMethods.with_raw_response` (part of it)."""
 
     def __init__(self, resource: _AsyncOrgsSecurityManagersMethods) -> None:
-        self.list_security_manager_teams = _rt.with_raw_response(
+        self.list_security_manager_teams = _rt.with_raw_response_async(
             resource.list_security_manager_teams
         )
-        self.add_security_manager_team = _rt.with_raw_response(resource.add_security_manager_team)
-        self.remove_security_manager_team = _rt.with_raw_response(
+        self.add_security_manager_team = _rt.with_raw_response_async(
+            resource.add_security_manager_team
+        )
+        self.remove_security_manager_team = _rt.with_raw_response_async(
             resource.remove_security_manager_team
         )
-        self.get_immutable_releases_settings = _rt.with_raw_response(
+        self.get_immutable_releases_settings = _rt.with_raw_response_async(
             resource.get_immutable_releases_settings
         )
-        self.set_immutable_releases_settings = _rt.with_raw_response(
+        self.set_immutable_releases_settings = _rt.with_raw_response_async(
             resource.set_immutable_releases_settings
         )
         self.get_immutable_releases_settings_repositories = _rt.raw_async_page(
             resource.get_immutable_releases_settings_repositories
         )
-        self.set_immutable_releases_settings_repositories = _rt.with_raw_response(
+        self.set_immutable_releases_settings_repositories = _rt.with_raw_response_async(
             resource.set_immutable_releases_settings_repositories
         )
-        self.enable_selected_repository_immutable_releases_organization = _rt.with_raw_response(
-            resource.enable_selected_repository_immutable_releases_organization
+        self.enable_selected_repository_immutable_releases_organization = (
+            _rt.with_raw_response_async(
+                resource.enable_selected_repository_immutable_releases_organization
+            )
         )
-        self.disable_selected_repository_immutable_releases_organization = _rt.with_raw_response(
-            resource.disable_selected_repository_immutable_releases_organization
+        self.disable_selected_repository_immutable_releases_organization = (
+            _rt.with_raw_response_async(
+                resource.disable_selected_repository_immutable_releases_organization
+            )
         )
         self.list_memberships_for_authenticated_user = _rt.raw_async_page(
             resource.list_memberships_for_authenticated_user
         )
-        self.get_membership_for_authenticated_user = _rt.with_raw_response(
+        self.get_membership_for_authenticated_user = _rt.with_raw_response_async(
             resource.get_membership_for_authenticated_user
         )
-        self.update_membership_for_authenticated_user = _rt.with_raw_response(
+        self.update_membership_for_authenticated_user = _rt.with_raw_response_async(
             resource.update_membership_for_authenticated_user
         )
         self.list_for_authenticated_user = _rt.raw_async_page(resource.list_for_authenticated_user)
         self.list_for_user = _rt.raw_async_page(resource.list_for_user)
-        self.list_organization_fine_grained_permissions = _rt.with_raw_response(
+        self.list_organization_fine_grained_permissions = _rt.with_raw_response_async(
             resource.list_organization_fine_grained_permissions
         )
 
@@ -1942,50 +1948,50 @@ class _AsyncOrgsSecurityManagersMethodsWithStreamingResponse:
     """`_AsyncOrgsSecurityManagersMethods.with_streaming_response` (part of it)."""
 
     def __init__(self, resource: _AsyncOrgsSecurityManagersMethods) -> None:
-        self.list_security_manager_teams = _rt.with_streaming_response(
+        self.list_security_manager_teams = _rt.with_streaming_response_async(
             resource.list_security_manager_teams
         )
-        self.add_security_manager_team = _rt.with_streaming_response(
+        self.add_security_manager_team = _rt.with_streaming_response_async(
             resource.add_security_manager_team
         )
-        self.remove_security_manager_team = _rt.with_streaming_response(
+        self.remove_security_manager_team = _rt.with_streaming_response_async(
             resource.remove_security_manager_team
         )
-        self.get_immutable_releases_settings = _rt.with_streaming_response(
+        self.get_immutable_releases_settings = _rt.with_streaming_response_async(
             resource.get_immutable_releases_settings
         )
-        self.set_immutable_releases_settings = _rt.with_streaming_response(
+        self.set_immutable_releases_settings = _rt.with_streaming_response_async(
             resource.set_immutable_releases_settings
         )
         self.get_immutable_releases_settings_repositories = _rt.streaming_async_page(
             resource.get_immutable_releases_settings_repositories
         )
-        self.set_immutable_releases_settings_repositories = _rt.with_streaming_response(
+        self.set_immutable_releases_settings_repositories = _rt.with_streaming_response_async(
             resource.set_immutable_releases_settings_repositories
         )
         self.enable_selected_repository_immutable_releases_organization = (
-            _rt.with_streaming_response(
+            _rt.with_streaming_response_async(
                 resource.enable_selected_repository_immutable_releases_organization
             )
         )
         self.disable_selected_repository_immutable_releases_organization = (
-            _rt.with_streaming_response(
+            _rt.with_streaming_response_async(
                 resource.disable_selected_repository_immutable_releases_organization
             )
         )
         self.list_memberships_for_authenticated_user = _rt.streaming_async_page(
             resource.list_memberships_for_authenticated_user
         )
-        self.get_membership_for_authenticated_user = _rt.with_streaming_response(
+        self.get_membership_for_authenticated_user = _rt.with_streaming_response_async(
             resource.get_membership_for_authenticated_user
         )
-        self.update_membership_for_authenticated_user = _rt.with_streaming_response(
+        self.update_membership_for_authenticated_user = _rt.with_streaming_response_async(
             resource.update_membership_for_authenticated_user
         )
         self.list_for_authenticated_user = _rt.streaming_async_page(
             resource.list_for_authenticated_user
         )
         self.list_for_user = _rt.streaming_async_page(resource.list_for_user)
-        self.list_organization_fine_grained_permissions = _rt.with_streaming_response(
+        self.list_organization_fine_grained_permissions = _rt.with_streaming_response_async(
             resource.list_organization_fine_grained_permissions
         )

@@ -1709,36 +1709,38 @@ class _AsyncPackagesConflictsMethodsWithRawResponse:
     """`_AsyncPackagesConflictsMethods.with_raw_response` (part of it)."""
 
     def __init__(self, resource: _AsyncPackagesConflictsMethods) -> None:
-        self.list_docker_migration_conflicting_packages_for_organization = _rt.with_raw_response(
-            resource.list_docker_migration_conflicting_packages_for_organization
+        self.list_docker_migration_conflicting_packages_for_organization = (
+            _rt.with_raw_response_async(
+                resource.list_docker_migration_conflicting_packages_for_organization
+            )
         )
         self.list_docker_migration_conflicting_packages_for_authenticated_user = (
-            _rt.with_raw_response(
+            _rt.with_raw_response_async(
                 resource.list_docker_migration_conflicting_packages_for_authenticated_user
             )
         )
-        self.list_docker_migration_conflicting_packages_for_user = _rt.with_raw_response(
+        self.list_docker_migration_conflicting_packages_for_user = _rt.with_raw_response_async(
             resource.list_docker_migration_conflicting_packages_for_user
         )
         self.list_packages_for_organization = _rt.raw_async_page(
             resource.list_packages_for_organization
         )
-        self.get_package_for_organization = _rt.with_raw_response(
+        self.get_package_for_organization = _rt.with_raw_response_async(
             resource.get_package_for_organization
         )
-        self.delete_package_for_org = _rt.with_raw_response(resource.delete_package_for_org)
+        self.delete_package_for_org = _rt.with_raw_response_async(resource.delete_package_for_org)
         self.list_packages_for_authenticated_user = _rt.raw_async_page(
             resource.list_packages_for_authenticated_user
         )
-        self.get_package_for_authenticated_user = _rt.with_raw_response(
+        self.get_package_for_authenticated_user = _rt.with_raw_response_async(
             resource.get_package_for_authenticated_user
         )
-        self.delete_package_for_authenticated_user = _rt.with_raw_response(
+        self.delete_package_for_authenticated_user = _rt.with_raw_response_async(
             resource.delete_package_for_authenticated_user
         )
         self.list_packages_for_user = _rt.raw_async_page(resource.list_packages_for_user)
-        self.get_package_for_user = _rt.with_raw_response(resource.get_package_for_user)
-        self.delete_package_for_user = _rt.with_raw_response(resource.delete_package_for_user)
+        self.get_package_for_user = _rt.with_raw_response_async(resource.get_package_for_user)
+        self.delete_package_for_user = _rt.with_raw_response_async(resource.delete_package_for_user)
 
 
 class _AsyncPackagesConflictsMethodsWithStreamingResponse:
@@ -1746,34 +1748,40 @@ class _AsyncPackagesConflictsMethodsWithStreamingResponse:
 
     def __init__(self, resource: _AsyncPackagesConflictsMethods) -> None:
         self.list_docker_migration_conflicting_packages_for_organization = (
-            _rt.with_streaming_response(
+            _rt.with_streaming_response_async(
                 resource.list_docker_migration_conflicting_packages_for_organization
             )
         )
         self.list_docker_migration_conflicting_packages_for_authenticated_user = (
-            _rt.with_streaming_response(
+            _rt.with_streaming_response_async(
                 resource.list_docker_migration_conflicting_packages_for_authenticated_user
             )
         )
-        self.list_docker_migration_conflicting_packages_for_user = _rt.with_streaming_response(
-            resource.list_docker_migration_conflicting_packages_for_user
+        self.list_docker_migration_conflicting_packages_for_user = (
+            _rt.with_streaming_response_async(
+                resource.list_docker_migration_conflicting_packages_for_user
+            )
         )
         self.list_packages_for_organization = _rt.streaming_async_page(
             resource.list_packages_for_organization
         )
-        self.get_package_for_organization = _rt.with_streaming_response(
+        self.get_package_for_organization = _rt.with_streaming_response_async(
             resource.get_package_for_organization
         )
-        self.delete_package_for_org = _rt.with_streaming_response(resource.delete_package_for_org)
+        self.delete_package_for_org = _rt.with_streaming_response_async(
+            resource.delete_package_for_org
+        )
         self.list_packages_for_authenticated_user = _rt.streaming_async_page(
             resource.list_packages_for_authenticated_user
         )
-        self.get_package_for_authenticated_user = _rt.with_streaming_response(
+        self.get_package_for_authenticated_user = _rt.with_streaming_response_async(
             resource.get_package_for_authenticated_user
         )
-        self.delete_package_for_authenticated_user = _rt.with_streaming_response(
+        self.delete_package_for_authenticated_user = _rt.with_streaming_response_async(
             resource.delete_package_for_authenticated_user
         )
         self.list_packages_for_user = _rt.streaming_async_page(resource.list_packages_for_user)
-        self.get_package_for_user = _rt.with_streaming_response(resource.get_package_for_user)
-        self.delete_package_for_user = _rt.with_streaming_response(resource.delete_package_for_user)
+        self.get_package_for_user = _rt.with_streaming_response_async(resource.get_package_for_user)
+        self.delete_package_for_user = _rt.with_streaming_response_async(
+            resource.delete_package_for_user
+        )

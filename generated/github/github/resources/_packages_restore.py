@@ -531,21 +531,25 @@ class _AsyncPackagesRestoreMethodsWithRawResponse:
     """`_AsyncPackagesRestoreMethods.with_raw_response` (part of it)."""
 
     def __init__(self, resource: _AsyncPackagesRestoreMethods) -> None:
-        self.restore_package_for_org = _rt.with_raw_response(resource.restore_package_for_org)
-        self.restore_package_for_authenticated_user = _rt.with_raw_response(
+        self.restore_package_for_org = _rt.with_raw_response_async(resource.restore_package_for_org)
+        self.restore_package_for_authenticated_user = _rt.with_raw_response_async(
             resource.restore_package_for_authenticated_user
         )
-        self.restore_package_for_user = _rt.with_raw_response(resource.restore_package_for_user)
+        self.restore_package_for_user = _rt.with_raw_response_async(
+            resource.restore_package_for_user
+        )
 
 
 class _AsyncPackagesRestoreMethodsWithStreamingResponse:
     """`_AsyncPackagesRestoreMethods.with_streaming_response` (part of it)."""
 
     def __init__(self, resource: _AsyncPackagesRestoreMethods) -> None:
-        self.restore_package_for_org = _rt.with_streaming_response(resource.restore_package_for_org)
-        self.restore_package_for_authenticated_user = _rt.with_streaming_response(
+        self.restore_package_for_org = _rt.with_streaming_response_async(
+            resource.restore_package_for_org
+        )
+        self.restore_package_for_authenticated_user = _rt.with_streaming_response_async(
             resource.restore_package_for_authenticated_user
         )
-        self.restore_package_for_user = _rt.with_streaming_response(
+        self.restore_package_for_user = _rt.with_streaming_response_async(
             resource.restore_package_for_user
         )

@@ -1738,34 +1738,34 @@ class _AsyncPackagesVersionsMethodsWithRawResponse:
         self.get_all_package_versions_for_package_owned_by_org = _rt.raw_async_page(
             resource.get_all_package_versions_for_package_owned_by_org
         )
-        self.get_package_version_for_organization = _rt.with_raw_response(
+        self.get_package_version_for_organization = _rt.with_raw_response_async(
             resource.get_package_version_for_organization
         )
-        self.delete_package_version_for_org = _rt.with_raw_response(
+        self.delete_package_version_for_org = _rt.with_raw_response_async(
             resource.delete_package_version_for_org
         )
-        self.restore_package_version_for_org = _rt.with_raw_response(
+        self.restore_package_version_for_org = _rt.with_raw_response_async(
             resource.restore_package_version_for_org
         )
         self.get_all_package_versions_for_package_owned_by_authenticated_user = _rt.raw_async_page(
             resource.get_all_package_versions_for_package_owned_by_authenticated_user
         )
-        self.get_package_version_for_authenticated_user = _rt.with_raw_response(
+        self.get_package_version_for_authenticated_user = _rt.with_raw_response_async(
             resource.get_package_version_for_authenticated_user
         )
-        self.delete_package_version_for_authenticated_user = _rt.with_raw_response(
+        self.delete_package_version_for_authenticated_user = _rt.with_raw_response_async(
             resource.delete_package_version_for_authenticated_user
         )
-        self.restore_package_version_for_authenticated_user = _rt.with_raw_response(
+        self.restore_package_version_for_authenticated_user = _rt.with_raw_response_async(
             resource.restore_package_version_for_authenticated_user
         )
-        self.get_all_package_versions_for_package_owned_by_user = _rt.with_raw_response(
+        self.get_all_package_versions_for_package_owned_by_user = _rt.with_raw_response_async(
             resource.get_all_package_versions_for_package_owned_by_user
         )
-        self.get_package_version_for_user = _rt.with_raw_response(
+        self.get_package_version_for_user = _rt.with_raw_response_async(
             resource.get_package_version_for_user
         )
-        self.delete_package_version_for_user = _rt.with_raw_response(
+        self.delete_package_version_for_user = _rt.with_raw_response_async(
             resource.delete_package_version_for_user
         )
 
@@ -1777,13 +1777,13 @@ class _AsyncPackagesVersionsMethodsWithStreamingResponse:
         self.get_all_package_versions_for_package_owned_by_org = _rt.streaming_async_page(
             resource.get_all_package_versions_for_package_owned_by_org
         )
-        self.get_package_version_for_organization = _rt.with_streaming_response(
+        self.get_package_version_for_organization = _rt.with_streaming_response_async(
             resource.get_package_version_for_organization
         )
-        self.delete_package_version_for_org = _rt.with_streaming_response(
+        self.delete_package_version_for_org = _rt.with_streaming_response_async(
             resource.delete_package_version_for_org
         )
-        self.restore_package_version_for_org = _rt.with_streaming_response(
+        self.restore_package_version_for_org = _rt.with_streaming_response_async(
             resource.restore_package_version_for_org
         )
         self.get_all_package_versions_for_package_owned_by_authenticated_user = (
@@ -1791,21 +1791,21 @@ class _AsyncPackagesVersionsMethodsWithStreamingResponse:
                 resource.get_all_package_versions_for_package_owned_by_authenticated_user
             )
         )
-        self.get_package_version_for_authenticated_user = _rt.with_streaming_response(
+        self.get_package_version_for_authenticated_user = _rt.with_streaming_response_async(
             resource.get_package_version_for_authenticated_user
         )
-        self.delete_package_version_for_authenticated_user = _rt.with_streaming_response(
+        self.delete_package_version_for_authenticated_user = _rt.with_streaming_response_async(
             resource.delete_package_version_for_authenticated_user
         )
-        self.restore_package_version_for_authenticated_user = _rt.with_streaming_response(
+        self.restore_package_version_for_authenticated_user = _rt.with_streaming_response_async(
             resource.restore_package_version_for_authenticated_user
         )
-        self.get_all_package_versions_for_package_owned_by_user = _rt.with_streaming_response(
+        self.get_all_package_versions_for_package_owned_by_user = _rt.with_streaming_response_async(
             resource.get_all_package_versions_for_package_owned_by_user
         )
-        self.get_package_version_for_user = _rt.with_streaming_response(
+        self.get_package_version_for_user = _rt.with_streaming_response_async(
             resource.get_package_version_for_user
         )
-        self.delete_package_version_for_user = _rt.with_streaming_response(
+        self.delete_package_version_for_user = _rt.with_streaming_response_async(
             resource.delete_package_version_for_user
         )

@@ -214,7 +214,7 @@ class _AsyncPackagesVersions2MethodsWithRawResponse:
     """`_AsyncPackagesVersions2Methods.with_raw_response` (part of it)."""
 
     def __init__(self, resource: _AsyncPackagesVersions2Methods) -> None:
-        self.restore_package_version_for_user = _rt.with_raw_response(
+        self.restore_package_version_for_user = _rt.with_raw_response_async(
             resource.restore_package_version_for_user
         )
 
@@ -223,6 +223,6 @@ class _AsyncPackagesVersions2MethodsWithStreamingResponse:
     """`_AsyncPackagesVersions2Methods.with_streaming_response` (part of it)."""
 
     def __init__(self, resource: _AsyncPackagesVersions2Methods) -> None:
-        self.restore_package_version_for_user = _rt.with_streaming_response(
+        self.restore_package_version_for_user = _rt.with_streaming_response_async(
             resource.restore_package_version_for_user
         )

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
-from .._runtime import NOT_GIVEN, NotGiven
+from .._runtime import NOT_GIVEN, NotGiven, SequenceNotStr
 
 if TYPE_CHECKING:
     from ..models.projects_v2_item_simple import ProjectsV2ItemSimple
@@ -418,7 +418,7 @@ class _ProjectsItemsMethods(_rt.SyncResource):
         project_number: int,
         *,
         q: str | NotGiven = NOT_GIVEN,
-        fields: str | Sequence[str] | NotGiven = NOT_GIVEN,
+        fields: str | SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         before: str | NotGiven = NOT_GIVEN,
         after: str | NotGiven = NOT_GIVEN,
         per_page: int | NotGiven = NOT_GIVEN,
@@ -535,7 +535,7 @@ class _ProjectsItemsMethods(_rt.SyncResource):
         project_number: int,
         item_id: int,
         *,
-        fields: str | Sequence[str] | NotGiven = NOT_GIVEN,
+        fields: str | SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -673,7 +673,7 @@ class _ProjectsItemsMethods(_rt.SyncResource):
         project_number: int,
         view_number: int,
         *,
-        fields: str | Sequence[str] | NotGiven = NOT_GIVEN,
+        fields: str | SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         before: str | NotGiven = NOT_GIVEN,
         after: str | NotGiven = NOT_GIVEN,
         per_page: int | NotGiven = NOT_GIVEN,
@@ -747,7 +747,7 @@ class _ProjectsItemsMethods(_rt.SyncResource):
         after: str | NotGiven = NOT_GIVEN,
         per_page: int | NotGiven = NOT_GIVEN,
         q: str | NotGiven = NOT_GIVEN,
-        fields: str | Sequence[str] | NotGiven = NOT_GIVEN,
+        fields: str | SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -860,7 +860,7 @@ class _ProjectsItemsMethods(_rt.SyncResource):
         project_number: int,
         item_id: int,
         *,
-        fields: str | Sequence[str] | NotGiven = NOT_GIVEN,
+        fields: str | SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -998,7 +998,7 @@ class _ProjectsItemsMethods(_rt.SyncResource):
         project_number: int,
         view_number: int,
         *,
-        fields: str | Sequence[str] | NotGiven = NOT_GIVEN,
+        fields: str | SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         before: str | NotGiven = NOT_GIVEN,
         after: str | NotGiven = NOT_GIVEN,
         per_page: int | NotGiven = NOT_GIVEN,
@@ -1109,7 +1109,7 @@ class _AsyncProjectsItemsMethods(_rt.AsyncResource):
         project_number: int,
         *,
         q: str | NotGiven = NOT_GIVEN,
-        fields: str | Sequence[str] | NotGiven = NOT_GIVEN,
+        fields: str | SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         before: str | NotGiven = NOT_GIVEN,
         after: str | NotGiven = NOT_GIVEN,
         per_page: int | NotGiven = NOT_GIVEN,
@@ -1226,7 +1226,7 @@ class _AsyncProjectsItemsMethods(_rt.AsyncResource):
         project_number: int,
         item_id: int,
         *,
-        fields: str | Sequence[str] | NotGiven = NOT_GIVEN,
+        fields: str | SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -1364,7 +1364,7 @@ class _AsyncProjectsItemsMethods(_rt.AsyncResource):
         project_number: int,
         view_number: int,
         *,
-        fields: str | Sequence[str] | NotGiven = NOT_GIVEN,
+        fields: str | SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         before: str | NotGiven = NOT_GIVEN,
         after: str | NotGiven = NOT_GIVEN,
         per_page: int | NotGiven = NOT_GIVEN,
@@ -1438,7 +1438,7 @@ class _AsyncProjectsItemsMethods(_rt.AsyncResource):
         after: str | NotGiven = NOT_GIVEN,
         per_page: int | NotGiven = NOT_GIVEN,
         q: str | NotGiven = NOT_GIVEN,
-        fields: str | Sequence[str] | NotGiven = NOT_GIVEN,
+        fields: str | SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -1551,7 +1551,7 @@ class _AsyncProjectsItemsMethods(_rt.AsyncResource):
         project_number: int,
         item_id: int,
         *,
-        fields: str | Sequence[str] | NotGiven = NOT_GIVEN,
+        fields: str | SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -1689,7 +1689,7 @@ class _AsyncProjectsItemsMethods(_rt.AsyncResource):
         project_number: int,
         view_number: int,
         *,
-        fields: str | Sequence[str] | NotGiven = NOT_GIVEN,
+        fields: str | SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         before: str | NotGiven = NOT_GIVEN,
         after: str | NotGiven = NOT_GIVEN,
         per_page: int | NotGiven = NOT_GIVEN,
@@ -1760,16 +1760,16 @@ class _AsyncProjectsItemsMethodsWithRawResponse:
 
     def __init__(self, resource: _AsyncProjectsItemsMethods) -> None:
         self.list_items_for_org = _rt.raw_async_page(resource.list_items_for_org)
-        self.add_item_for_org = _rt.with_raw_response(resource.add_item_for_org)
-        self.get_org_item = _rt.with_raw_response(resource.get_org_item)
-        self.delete_item_for_org = _rt.with_raw_response(resource.delete_item_for_org)
-        self.update_item_for_org = _rt.with_raw_response(resource.update_item_for_org)
+        self.add_item_for_org = _rt.with_raw_response_async(resource.add_item_for_org)
+        self.get_org_item = _rt.with_raw_response_async(resource.get_org_item)
+        self.delete_item_for_org = _rt.with_raw_response_async(resource.delete_item_for_org)
+        self.update_item_for_org = _rt.with_raw_response_async(resource.update_item_for_org)
         self.list_view_items_for_org = _rt.raw_async_page(resource.list_view_items_for_org)
         self.list_items_for_user = _rt.raw_async_page(resource.list_items_for_user)
-        self.add_item_for_user = _rt.with_raw_response(resource.add_item_for_user)
-        self.get_user_item = _rt.with_raw_response(resource.get_user_item)
-        self.delete_item_for_user = _rt.with_raw_response(resource.delete_item_for_user)
-        self.update_item_for_user = _rt.with_raw_response(resource.update_item_for_user)
+        self.add_item_for_user = _rt.with_raw_response_async(resource.add_item_for_user)
+        self.get_user_item = _rt.with_raw_response_async(resource.get_user_item)
+        self.delete_item_for_user = _rt.with_raw_response_async(resource.delete_item_for_user)
+        self.update_item_for_user = _rt.with_raw_response_async(resource.update_item_for_user)
         self.list_view_items_for_user = _rt.raw_async_page(resource.list_view_items_for_user)
 
 
@@ -1778,14 +1778,14 @@ class _AsyncProjectsItemsMethodsWithStreamingResponse:
 
     def __init__(self, resource: _AsyncProjectsItemsMethods) -> None:
         self.list_items_for_org = _rt.streaming_async_page(resource.list_items_for_org)
-        self.add_item_for_org = _rt.with_streaming_response(resource.add_item_for_org)
-        self.get_org_item = _rt.with_streaming_response(resource.get_org_item)
-        self.delete_item_for_org = _rt.with_streaming_response(resource.delete_item_for_org)
-        self.update_item_for_org = _rt.with_streaming_response(resource.update_item_for_org)
+        self.add_item_for_org = _rt.with_streaming_response_async(resource.add_item_for_org)
+        self.get_org_item = _rt.with_streaming_response_async(resource.get_org_item)
+        self.delete_item_for_org = _rt.with_streaming_response_async(resource.delete_item_for_org)
+        self.update_item_for_org = _rt.with_streaming_response_async(resource.update_item_for_org)
         self.list_view_items_for_org = _rt.streaming_async_page(resource.list_view_items_for_org)
         self.list_items_for_user = _rt.streaming_async_page(resource.list_items_for_user)
-        self.add_item_for_user = _rt.with_streaming_response(resource.add_item_for_user)
-        self.get_user_item = _rt.with_streaming_response(resource.get_user_item)
-        self.delete_item_for_user = _rt.with_streaming_response(resource.delete_item_for_user)
-        self.update_item_for_user = _rt.with_streaming_response(resource.update_item_for_user)
+        self.add_item_for_user = _rt.with_streaming_response_async(resource.add_item_for_user)
+        self.get_user_item = _rt.with_streaming_response_async(resource.get_user_item)
+        self.delete_item_for_user = _rt.with_streaming_response_async(resource.delete_item_for_user)
+        self.update_item_for_user = _rt.with_streaming_response_async(resource.update_item_for_user)
         self.list_view_items_for_user = _rt.streaming_async_page(resource.list_view_items_for_user)

@@ -1651,19 +1651,21 @@ class _AsyncProjectsProjectsV2MethodsWithRawResponse:
 
     def __init__(self, resource: _AsyncProjectsProjectsV2Methods) -> None:
         self.list_for_org = _rt.raw_async_page(resource.list_for_org)
-        self.get_for_org = _rt.with_raw_response(resource.get_for_org)
+        self.get_for_org = _rt.with_raw_response_async(resource.get_for_org)
         self.list_for_user = _rt.raw_async_page(resource.list_for_user)
-        self.get_for_user = _rt.with_raw_response(resource.get_for_user)
-        self.create_draft_item_for_org = _rt.with_raw_response(resource.create_draft_item_for_org)
-        self.create_draft_item_for_authenticated_user = _rt.with_raw_response(
+        self.get_for_user = _rt.with_raw_response_async(resource.get_for_user)
+        self.create_draft_item_for_org = _rt.with_raw_response_async(
+            resource.create_draft_item_for_org
+        )
+        self.create_draft_item_for_authenticated_user = _rt.with_raw_response_async(
             resource.create_draft_item_for_authenticated_user
         )
         self.list_fields_for_org = _rt.raw_async_page(resource.list_fields_for_org)
-        self.add_field_for_org = _rt.with_raw_response(resource.add_field_for_org)
-        self.get_field_for_org = _rt.with_raw_response(resource.get_field_for_org)
+        self.add_field_for_org = _rt.with_raw_response_async(resource.add_field_for_org)
+        self.get_field_for_org = _rt.with_raw_response_async(resource.get_field_for_org)
         self.list_fields_for_user = _rt.raw_async_page(resource.list_fields_for_user)
-        self.add_field_for_user = _rt.with_raw_response(resource.add_field_for_user)
-        self.get_field_for_user = _rt.with_raw_response(resource.get_field_for_user)
+        self.add_field_for_user = _rt.with_raw_response_async(resource.add_field_for_user)
+        self.get_field_for_user = _rt.with_raw_response_async(resource.get_field_for_user)
 
 
 class _AsyncProjectsProjectsV2MethodsWithStreamingResponse:
@@ -1671,18 +1673,18 @@ class _AsyncProjectsProjectsV2MethodsWithStreamingResponse:
 
     def __init__(self, resource: _AsyncProjectsProjectsV2Methods) -> None:
         self.list_for_org = _rt.streaming_async_page(resource.list_for_org)
-        self.get_for_org = _rt.with_streaming_response(resource.get_for_org)
+        self.get_for_org = _rt.with_streaming_response_async(resource.get_for_org)
         self.list_for_user = _rt.streaming_async_page(resource.list_for_user)
-        self.get_for_user = _rt.with_streaming_response(resource.get_for_user)
-        self.create_draft_item_for_org = _rt.with_streaming_response(
+        self.get_for_user = _rt.with_streaming_response_async(resource.get_for_user)
+        self.create_draft_item_for_org = _rt.with_streaming_response_async(
             resource.create_draft_item_for_org
         )
-        self.create_draft_item_for_authenticated_user = _rt.with_streaming_response(
+        self.create_draft_item_for_authenticated_user = _rt.with_streaming_response_async(
             resource.create_draft_item_for_authenticated_user
         )
         self.list_fields_for_org = _rt.streaming_async_page(resource.list_fields_for_org)
-        self.add_field_for_org = _rt.with_streaming_response(resource.add_field_for_org)
-        self.get_field_for_org = _rt.with_streaming_response(resource.get_field_for_org)
+        self.add_field_for_org = _rt.with_streaming_response_async(resource.add_field_for_org)
+        self.get_field_for_org = _rt.with_streaming_response_async(resource.get_field_for_org)
         self.list_fields_for_user = _rt.streaming_async_page(resource.list_fields_for_user)
-        self.add_field_for_user = _rt.with_streaming_response(resource.add_field_for_user)
-        self.get_field_for_user = _rt.with_streaming_response(resource.get_field_for_user)
+        self.add_field_for_user = _rt.with_streaming_response_async(resource.add_field_for_user)
+        self.get_field_for_user = _rt.with_streaming_response_async(resource.get_field_for_user)

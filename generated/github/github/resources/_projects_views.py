@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Literal
 
 from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
-from .._runtime import NOT_GIVEN, NotGiven
+from .._runtime import NOT_GIVEN, NotGiven, SequenceNotStr
 
 if TYPE_CHECKING:
     from ..models.projects_v2_view import ProjectsV2View
@@ -118,7 +118,7 @@ class _ProjectsViewsMethods(_rt.SyncResource):
         layout: Literal["table", "board", "roadmap"],
         filter: str | NotGiven = NOT_GIVEN,
         visible_fields: Sequence[int] | NotGiven = NOT_GIVEN,
-        sort_by: Sequence[Sequence[int | str]] | NotGiven = NOT_GIVEN,
+        sort_by: Sequence[SequenceNotStr[int | str]] | NotGiven = NOT_GIVEN,
         group_by: Sequence[int] | NotGiven = NOT_GIVEN,
         vertical_group_by: Sequence[int] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
@@ -192,7 +192,7 @@ class _ProjectsViewsMethods(_rt.SyncResource):
         layout: Literal["table", "board", "roadmap"],
         filter: str | NotGiven = NOT_GIVEN,
         visible_fields: Sequence[int] | NotGiven = NOT_GIVEN,
-        sort_by: Sequence[Sequence[int | str]] | NotGiven = NOT_GIVEN,
+        sort_by: Sequence[SequenceNotStr[int | str]] | NotGiven = NOT_GIVEN,
         group_by: Sequence[int] | NotGiven = NOT_GIVEN,
         vertical_group_by: Sequence[int] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
@@ -286,7 +286,7 @@ class _AsyncProjectsViewsMethods(_rt.AsyncResource):
         layout: Literal["table", "board", "roadmap"],
         filter: str | NotGiven = NOT_GIVEN,
         visible_fields: Sequence[int] | NotGiven = NOT_GIVEN,
-        sort_by: Sequence[Sequence[int | str]] | NotGiven = NOT_GIVEN,
+        sort_by: Sequence[SequenceNotStr[int | str]] | NotGiven = NOT_GIVEN,
         group_by: Sequence[int] | NotGiven = NOT_GIVEN,
         vertical_group_by: Sequence[int] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
@@ -360,7 +360,7 @@ class _AsyncProjectsViewsMethods(_rt.AsyncResource):
         layout: Literal["table", "board", "roadmap"],
         filter: str | NotGiven = NOT_GIVEN,
         visible_fields: Sequence[int] | NotGiven = NOT_GIVEN,
-        sort_by: Sequence[Sequence[int | str]] | NotGiven = NOT_GIVEN,
+        sort_by: Sequence[SequenceNotStr[int | str]] | NotGiven = NOT_GIVEN,
         group_by: Sequence[int] | NotGiven = NOT_GIVEN,
         vertical_group_by: Sequence[int] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
@@ -430,13 +430,13 @@ class _AsyncProjectsViewsMethodsWithRawResponse:
     """`_AsyncProjectsViewsMethods.with_raw_response` (part of it)."""
 
     def __init__(self, resource: _AsyncProjectsViewsMethods) -> None:
-        self.create_view_for_org = _rt.with_raw_response(resource.create_view_for_org)
-        self.create_view_for_user = _rt.with_raw_response(resource.create_view_for_user)
+        self.create_view_for_org = _rt.with_raw_response_async(resource.create_view_for_org)
+        self.create_view_for_user = _rt.with_raw_response_async(resource.create_view_for_user)
 
 
 class _AsyncProjectsViewsMethodsWithStreamingResponse:
     """`_AsyncProjectsViewsMethods.with_streaming_response` (part of it)."""
 
     def __init__(self, resource: _AsyncProjectsViewsMethods) -> None:
-        self.create_view_for_org = _rt.with_streaming_response(resource.create_view_for_org)
-        self.create_view_for_user = _rt.with_streaming_response(resource.create_view_for_user)
+        self.create_view_for_org = _rt.with_streaming_response_async(resource.create_view_for_org)
+        self.create_view_for_user = _rt.with_streaming_response_async(resource.create_view_for_user)

@@ -1680,12 +1680,12 @@ class _AsyncPullsCommentsMethodsWithRawResponse:
         self.list_review_comments_for_repo = _rt.raw_async_page(
             resource.list_review_comments_for_repo
         )
-        self.get_review_comment = _rt.with_raw_response(resource.get_review_comment)
-        self.delete_review_comment = _rt.with_raw_response(resource.delete_review_comment)
-        self.update_review_comment = _rt.with_raw_response(resource.update_review_comment)
+        self.get_review_comment = _rt.with_raw_response_async(resource.get_review_comment)
+        self.delete_review_comment = _rt.with_raw_response_async(resource.delete_review_comment)
+        self.update_review_comment = _rt.with_raw_response_async(resource.update_review_comment)
         self.list_review_comments = _rt.raw_async_page(resource.list_review_comments)
-        self.create_review_comment = _rt.with_raw_response(resource.create_review_comment)
-        self.create_reply_for_review_comment = _rt.with_raw_response(
+        self.create_review_comment = _rt.with_raw_response_async(resource.create_review_comment)
+        self.create_reply_for_review_comment = _rt.with_raw_response_async(
             resource.create_reply_for_review_comment
         )
         self.list_commits = _rt.raw_async_page(resource.list_commits)
@@ -1699,12 +1699,18 @@ class _AsyncPullsCommentsMethodsWithStreamingResponse:
         self.list_review_comments_for_repo = _rt.streaming_async_page(
             resource.list_review_comments_for_repo
         )
-        self.get_review_comment = _rt.with_streaming_response(resource.get_review_comment)
-        self.delete_review_comment = _rt.with_streaming_response(resource.delete_review_comment)
-        self.update_review_comment = _rt.with_streaming_response(resource.update_review_comment)
+        self.get_review_comment = _rt.with_streaming_response_async(resource.get_review_comment)
+        self.delete_review_comment = _rt.with_streaming_response_async(
+            resource.delete_review_comment
+        )
+        self.update_review_comment = _rt.with_streaming_response_async(
+            resource.update_review_comment
+        )
         self.list_review_comments = _rt.streaming_async_page(resource.list_review_comments)
-        self.create_review_comment = _rt.with_streaming_response(resource.create_review_comment)
-        self.create_reply_for_review_comment = _rt.with_streaming_response(
+        self.create_review_comment = _rt.with_streaming_response_async(
+            resource.create_review_comment
+        )
+        self.create_reply_for_review_comment = _rt.with_streaming_response_async(
             resource.create_reply_for_review_comment
         )
         self.list_commits = _rt.streaming_async_page(resource.list_commits)

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import TYPE_CHECKING, Literal
 
 from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
-from .._runtime import NOT_GIVEN, NotGiven
+from .._runtime import NOT_GIVEN, NotGiven, SequenceNotStr
 
 if TYPE_CHECKING:
     from ..models.pull_request_merge_async_result import PullRequestMergeAsyncResult
@@ -528,8 +527,8 @@ class _PullsMergeMethods(_rt.SyncResource):
         repo: str,
         pull_number: int,
         *,
-        reviewers: Sequence[str] | NotGiven = NOT_GIVEN,
-        team_reviewers: Sequence[str] | NotGiven = NOT_GIVEN,
+        reviewers: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
+        team_reviewers: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -585,8 +584,8 @@ class _PullsMergeMethods(_rt.SyncResource):
         repo: str,
         pull_number: int,
         *,
-        reviewers: Sequence[str],
-        team_reviewers: Sequence[str] | NotGiven = NOT_GIVEN,
+        reviewers: SequenceNotStr[str],
+        team_reviewers: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -968,8 +967,8 @@ class _AsyncPullsMergeMethods(_rt.AsyncResource):
         repo: str,
         pull_number: int,
         *,
-        reviewers: Sequence[str] | NotGiven = NOT_GIVEN,
-        team_reviewers: Sequence[str] | NotGiven = NOT_GIVEN,
+        reviewers: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
+        team_reviewers: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -1025,8 +1024,8 @@ class _AsyncPullsMergeMethods(_rt.AsyncResource):
         repo: str,
         pull_number: int,
         *,
-        reviewers: Sequence[str],
-        team_reviewers: Sequence[str] | NotGiven = NOT_GIVEN,
+        reviewers: SequenceNotStr[str],
+        team_reviewers: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -1074,27 +1073,33 @@ class _AsyncPullsMergeMethodsWithRawResponse:
     """`_AsyncPullsMergeMethods.with_raw_response` (part of it)."""
 
     def __init__(self, resource: _AsyncPullsMergeMethods) -> None:
-        self.check_if_merged = _rt.with_raw_response(resource.check_if_merged)
-        self.merge = _rt.with_raw_response(resource.merge)
-        self.merge_async = _rt.with_raw_response(resource.merge_async)
-        self.get_merge_async_result = _rt.with_raw_response(resource.get_merge_async_result)
-        self.list_requested_reviewers = _rt.with_raw_response(resource.list_requested_reviewers)
-        self.request_reviewers = _rt.with_raw_response(resource.request_reviewers)
-        self.remove_requested_reviewers = _rt.with_raw_response(resource.remove_requested_reviewers)
+        self.check_if_merged = _rt.with_raw_response_async(resource.check_if_merged)
+        self.merge = _rt.with_raw_response_async(resource.merge)
+        self.merge_async = _rt.with_raw_response_async(resource.merge_async)
+        self.get_merge_async_result = _rt.with_raw_response_async(resource.get_merge_async_result)
+        self.list_requested_reviewers = _rt.with_raw_response_async(
+            resource.list_requested_reviewers
+        )
+        self.request_reviewers = _rt.with_raw_response_async(resource.request_reviewers)
+        self.remove_requested_reviewers = _rt.with_raw_response_async(
+            resource.remove_requested_reviewers
+        )
 
 
 class _AsyncPullsMergeMethodsWithStreamingResponse:
     """`_AsyncPullsMergeMethods.with_streaming_response` (part of it)."""
 
     def __init__(self, resource: _AsyncPullsMergeMethods) -> None:
-        self.check_if_merged = _rt.with_streaming_response(resource.check_if_merged)
-        self.merge = _rt.with_streaming_response(resource.merge)
-        self.merge_async = _rt.with_streaming_response(resource.merge_async)
-        self.get_merge_async_result = _rt.with_streaming_response(resource.get_merge_async_result)
-        self.list_requested_reviewers = _rt.with_streaming_response(
+        self.check_if_merged = _rt.with_streaming_response_async(resource.check_if_merged)
+        self.merge = _rt.with_streaming_response_async(resource.merge)
+        self.merge_async = _rt.with_streaming_response_async(resource.merge_async)
+        self.get_merge_async_result = _rt.with_streaming_response_async(
+            resource.get_merge_async_result
+        )
+        self.list_requested_reviewers = _rt.with_streaming_response_async(
             resource.list_requested_reviewers
         )
-        self.request_reviewers = _rt.with_streaming_response(resource.request_reviewers)
-        self.remove_requested_reviewers = _rt.with_streaming_response(
+        self.request_reviewers = _rt.with_streaming_response_async(resource.request_reviewers)
+        self.remove_requested_reviewers = _rt.with_streaming_response_async(
             resource.remove_requested_reviewers
         )

@@ -959,9 +959,9 @@ class _AsyncPullsPullsMethodsWithRawResponse:
 
     def __init__(self, resource: _AsyncPullsPullsMethods) -> None:
         self.list = _rt.raw_async_page(resource.list)
-        self.create = _rt.with_raw_response(resource.create)
-        self.get = _rt.with_raw_response(resource.get)
-        self.update = _rt.with_raw_response(resource.update)
+        self.create = _rt.with_raw_response_async(resource.create)
+        self.get = _rt.with_raw_response_async(resource.get)
+        self.update = _rt.with_raw_response_async(resource.update)
 
 
 class _AsyncPullsPullsMethodsWithStreamingResponse:
@@ -969,6 +969,6 @@ class _AsyncPullsPullsMethodsWithStreamingResponse:
 
     def __init__(self, resource: _AsyncPullsPullsMethods) -> None:
         self.list = _rt.streaming_async_page(resource.list)
-        self.create = _rt.with_streaming_response(resource.create)
-        self.get = _rt.with_streaming_response(resource.get)
-        self.update = _rt.with_streaming_response(resource.update)
+        self.create = _rt.with_streaming_response_async(resource.create)
+        self.get = _rt.with_streaming_response_async(resource.get)
+        self.update = _rt.with_streaming_response_async(resource.update)

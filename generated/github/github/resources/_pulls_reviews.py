@@ -1602,14 +1602,14 @@ class _AsyncPullsReviewsMethodsWithRawResponse:
 
     def __init__(self, resource: _AsyncPullsReviewsMethods) -> None:
         self.list_reviews = _rt.raw_async_page(resource.list_reviews)
-        self.create_review = _rt.with_raw_response(resource.create_review)
-        self.get_review = _rt.with_raw_response(resource.get_review)
-        self.update_review = _rt.with_raw_response(resource.update_review)
-        self.delete_pending_review = _rt.with_raw_response(resource.delete_pending_review)
+        self.create_review = _rt.with_raw_response_async(resource.create_review)
+        self.get_review = _rt.with_raw_response_async(resource.get_review)
+        self.update_review = _rt.with_raw_response_async(resource.update_review)
+        self.delete_pending_review = _rt.with_raw_response_async(resource.delete_pending_review)
         self.list_comments_for_review = _rt.raw_async_page(resource.list_comments_for_review)
-        self.dismiss_review = _rt.with_raw_response(resource.dismiss_review)
-        self.submit_review = _rt.with_raw_response(resource.submit_review)
-        self.update_branch = _rt.with_raw_response(resource.update_branch)
+        self.dismiss_review = _rt.with_raw_response_async(resource.dismiss_review)
+        self.submit_review = _rt.with_raw_response_async(resource.submit_review)
+        self.update_branch = _rt.with_raw_response_async(resource.update_branch)
 
 
 class _AsyncPullsReviewsMethodsWithStreamingResponse:
@@ -1617,11 +1617,13 @@ class _AsyncPullsReviewsMethodsWithStreamingResponse:
 
     def __init__(self, resource: _AsyncPullsReviewsMethods) -> None:
         self.list_reviews = _rt.streaming_async_page(resource.list_reviews)
-        self.create_review = _rt.with_streaming_response(resource.create_review)
-        self.get_review = _rt.with_streaming_response(resource.get_review)
-        self.update_review = _rt.with_streaming_response(resource.update_review)
-        self.delete_pending_review = _rt.with_streaming_response(resource.delete_pending_review)
+        self.create_review = _rt.with_streaming_response_async(resource.create_review)
+        self.get_review = _rt.with_streaming_response_async(resource.get_review)
+        self.update_review = _rt.with_streaming_response_async(resource.update_review)
+        self.delete_pending_review = _rt.with_streaming_response_async(
+            resource.delete_pending_review
+        )
         self.list_comments_for_review = _rt.streaming_async_page(resource.list_comments_for_review)
-        self.dismiss_review = _rt.with_streaming_response(resource.dismiss_review)
-        self.submit_review = _rt.with_streaming_response(resource.submit_review)
-        self.update_branch = _rt.with_streaming_response(resource.update_branch)
+        self.dismiss_review = _rt.with_streaming_response_async(resource.dismiss_review)
+        self.submit_review = _rt.with_streaming_response_async(resource.submit_review)
+        self.update_branch = _rt.with_streaming_response_async(resource.update_branch)

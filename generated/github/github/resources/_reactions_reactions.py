@@ -1718,21 +1718,29 @@ class _AsyncReactionsReactionsMethodsWithRawResponse:
 
     def __init__(self, resource: _AsyncReactionsReactionsMethods) -> None:
         self.list_for_commit_comment = _rt.raw_async_page(resource.list_for_commit_comment)
-        self.create_for_commit_comment = _rt.with_raw_response(resource.create_for_commit_comment)
-        self.delete_for_commit_comment = _rt.with_raw_response(resource.delete_for_commit_comment)
+        self.create_for_commit_comment = _rt.with_raw_response_async(
+            resource.create_for_commit_comment
+        )
+        self.delete_for_commit_comment = _rt.with_raw_response_async(
+            resource.delete_for_commit_comment
+        )
         self.list_for_issue_comment = _rt.raw_async_page(resource.list_for_issue_comment)
-        self.create_for_issue_comment = _rt.with_raw_response(resource.create_for_issue_comment)
-        self.delete_for_issue_comment = _rt.with_raw_response(resource.delete_for_issue_comment)
+        self.create_for_issue_comment = _rt.with_raw_response_async(
+            resource.create_for_issue_comment
+        )
+        self.delete_for_issue_comment = _rt.with_raw_response_async(
+            resource.delete_for_issue_comment
+        )
         self.list_for_issue = _rt.raw_async_page(resource.list_for_issue)
-        self.create_for_issue = _rt.with_raw_response(resource.create_for_issue)
-        self.delete_for_issue = _rt.with_raw_response(resource.delete_for_issue)
+        self.create_for_issue = _rt.with_raw_response_async(resource.create_for_issue)
+        self.delete_for_issue = _rt.with_raw_response_async(resource.delete_for_issue)
         self.list_for_pull_request_review_comment = _rt.raw_async_page(
             resource.list_for_pull_request_review_comment
         )
-        self.create_for_pull_request_review_comment = _rt.with_raw_response(
+        self.create_for_pull_request_review_comment = _rt.with_raw_response_async(
             resource.create_for_pull_request_review_comment
         )
-        self.delete_for_pull_request_comment = _rt.with_raw_response(
+        self.delete_for_pull_request_comment = _rt.with_raw_response_async(
             resource.delete_for_pull_request_comment
         )
 
@@ -1742,28 +1750,28 @@ class _AsyncReactionsReactionsMethodsWithStreamingResponse:
 
     def __init__(self, resource: _AsyncReactionsReactionsMethods) -> None:
         self.list_for_commit_comment = _rt.streaming_async_page(resource.list_for_commit_comment)
-        self.create_for_commit_comment = _rt.with_streaming_response(
+        self.create_for_commit_comment = _rt.with_streaming_response_async(
             resource.create_for_commit_comment
         )
-        self.delete_for_commit_comment = _rt.with_streaming_response(
+        self.delete_for_commit_comment = _rt.with_streaming_response_async(
             resource.delete_for_commit_comment
         )
         self.list_for_issue_comment = _rt.streaming_async_page(resource.list_for_issue_comment)
-        self.create_for_issue_comment = _rt.with_streaming_response(
+        self.create_for_issue_comment = _rt.with_streaming_response_async(
             resource.create_for_issue_comment
         )
-        self.delete_for_issue_comment = _rt.with_streaming_response(
+        self.delete_for_issue_comment = _rt.with_streaming_response_async(
             resource.delete_for_issue_comment
         )
         self.list_for_issue = _rt.streaming_async_page(resource.list_for_issue)
-        self.create_for_issue = _rt.with_streaming_response(resource.create_for_issue)
-        self.delete_for_issue = _rt.with_streaming_response(resource.delete_for_issue)
+        self.create_for_issue = _rt.with_streaming_response_async(resource.create_for_issue)
+        self.delete_for_issue = _rt.with_streaming_response_async(resource.delete_for_issue)
         self.list_for_pull_request_review_comment = _rt.streaming_async_page(
             resource.list_for_pull_request_review_comment
         )
-        self.create_for_pull_request_review_comment = _rt.with_streaming_response(
+        self.create_for_pull_request_review_comment = _rt.with_streaming_response_async(
             resource.create_for_pull_request_review_comment
         )
-        self.delete_for_pull_request_comment = _rt.with_streaming_response(
+        self.delete_for_pull_request_comment = _rt.with_streaming_response_async(
             resource.delete_for_pull_request_comment
         )

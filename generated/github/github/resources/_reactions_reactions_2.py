@@ -457,8 +457,8 @@ class _AsyncReactionsReactions2MethodsWithRawResponse:
 
     def __init__(self, resource: _AsyncReactionsReactions2Methods) -> None:
         self.list_for_release = _rt.raw_async_page(resource.list_for_release)
-        self.create_for_release = _rt.with_raw_response(resource.create_for_release)
-        self.delete_for_release = _rt.with_raw_response(resource.delete_for_release)
+        self.create_for_release = _rt.with_raw_response_async(resource.create_for_release)
+        self.delete_for_release = _rt.with_raw_response_async(resource.delete_for_release)
 
 
 class _AsyncReactionsReactions2MethodsWithStreamingResponse:
@@ -466,5 +466,5 @@ class _AsyncReactionsReactions2MethodsWithStreamingResponse:
 
     def __init__(self, resource: _AsyncReactionsReactions2Methods) -> None:
         self.list_for_release = _rt.streaming_async_page(resource.list_for_release)
-        self.create_for_release = _rt.with_streaming_response(resource.create_for_release)
-        self.delete_for_release = _rt.with_streaming_response(resource.delete_for_release)
+        self.create_for_release = _rt.with_streaming_response_async(resource.create_for_release)
+        self.delete_for_release = _rt.with_streaming_response_async(resource.delete_for_release)

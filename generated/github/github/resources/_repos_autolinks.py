@@ -842,17 +842,17 @@ class _AsyncReposAutolinksMethodsWithRawResponse:
     """`_AsyncReposAutolinksMethods.with_raw_response` (part of it)."""
 
     def __init__(self, resource: _AsyncReposAutolinksMethods) -> None:
-        self.list_autolinks = _rt.with_raw_response(resource.list_autolinks)
-        self.create_autolink = _rt.with_raw_response(resource.create_autolink)
-        self.get_autolink = _rt.with_raw_response(resource.get_autolink)
-        self.delete_autolink = _rt.with_raw_response(resource.delete_autolink)
-        self.check_automated_security_fixes = _rt.with_raw_response(
+        self.list_autolinks = _rt.with_raw_response_async(resource.list_autolinks)
+        self.create_autolink = _rt.with_raw_response_async(resource.create_autolink)
+        self.get_autolink = _rt.with_raw_response_async(resource.get_autolink)
+        self.delete_autolink = _rt.with_raw_response_async(resource.delete_autolink)
+        self.check_automated_security_fixes = _rt.with_raw_response_async(
             resource.check_automated_security_fixes
         )
-        self.enable_automated_security_fixes = _rt.with_raw_response(
+        self.enable_automated_security_fixes = _rt.with_raw_response_async(
             resource.enable_automated_security_fixes
         )
-        self.disable_automated_security_fixes = _rt.with_raw_response(
+        self.disable_automated_security_fixes = _rt.with_raw_response_async(
             resource.disable_automated_security_fixes
         )
 
@@ -861,16 +861,16 @@ class _AsyncReposAutolinksMethodsWithStreamingResponse:
     """`_AsyncReposAutolinksMethods.with_streaming_response` (part of it)."""
 
     def __init__(self, resource: _AsyncReposAutolinksMethods) -> None:
-        self.list_autolinks = _rt.with_streaming_response(resource.list_autolinks)
-        self.create_autolink = _rt.with_streaming_response(resource.create_autolink)
-        self.get_autolink = _rt.with_streaming_response(resource.get_autolink)
-        self.delete_autolink = _rt.with_streaming_response(resource.delete_autolink)
-        self.check_automated_security_fixes = _rt.with_streaming_response(
+        self.list_autolinks = _rt.with_streaming_response_async(resource.list_autolinks)
+        self.create_autolink = _rt.with_streaming_response_async(resource.create_autolink)
+        self.get_autolink = _rt.with_streaming_response_async(resource.get_autolink)
+        self.delete_autolink = _rt.with_streaming_response_async(resource.delete_autolink)
+        self.check_automated_security_fixes = _rt.with_streaming_response_async(
             resource.check_automated_security_fixes
         )
-        self.enable_automated_security_fixes = _rt.with_streaming_response(
+        self.enable_automated_security_fixes = _rt.with_streaming_response_async(
             resource.enable_automated_security_fixes
         )
-        self.disable_automated_security_fixes = _rt.with_streaming_response(
+        self.disable_automated_security_fixes = _rt.with_streaming_response_async(
             resource.disable_automated_security_fixes
         )

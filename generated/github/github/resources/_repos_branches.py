@@ -2042,32 +2042,36 @@ class _AsyncReposBranchesMethodsWithRawResponse:
 
     def __init__(self, resource: _AsyncReposBranchesMethods) -> None:
         self.list_branches = _rt.raw_async_page(resource.list_branches)
-        self.get_branch = _rt.with_raw_response(resource.get_branch)
-        self.get_branch_protection = _rt.with_raw_response(resource.get_branch_protection)
-        self.update_branch_protection = _rt.with_raw_response(resource.update_branch_protection)
-        self.delete_branch_protection = _rt.with_raw_response(resource.delete_branch_protection)
-        self.get_admin_branch_protection = _rt.with_raw_response(
+        self.get_branch = _rt.with_raw_response_async(resource.get_branch)
+        self.get_branch_protection = _rt.with_raw_response_async(resource.get_branch_protection)
+        self.update_branch_protection = _rt.with_raw_response_async(
+            resource.update_branch_protection
+        )
+        self.delete_branch_protection = _rt.with_raw_response_async(
+            resource.delete_branch_protection
+        )
+        self.get_admin_branch_protection = _rt.with_raw_response_async(
             resource.get_admin_branch_protection
         )
-        self.set_admin_branch_protection = _rt.with_raw_response(
+        self.set_admin_branch_protection = _rt.with_raw_response_async(
             resource.set_admin_branch_protection
         )
-        self.delete_admin_branch_protection = _rt.with_raw_response(
+        self.delete_admin_branch_protection = _rt.with_raw_response_async(
             resource.delete_admin_branch_protection
         )
-        self.get_pull_request_review_protection = _rt.with_raw_response(
+        self.get_pull_request_review_protection = _rt.with_raw_response_async(
             resource.get_pull_request_review_protection
         )
-        self.delete_pull_request_review_protection = _rt.with_raw_response(
+        self.delete_pull_request_review_protection = _rt.with_raw_response_async(
             resource.delete_pull_request_review_protection
         )
-        self.update_pull_request_review_protection = _rt.with_raw_response(
+        self.update_pull_request_review_protection = _rt.with_raw_response_async(
             resource.update_pull_request_review_protection
         )
-        self.get_commit_signature_protection = _rt.with_raw_response(
+        self.get_commit_signature_protection = _rt.with_raw_response_async(
             resource.get_commit_signature_protection
         )
-        self.create_commit_signature_protection = _rt.with_raw_response(
+        self.create_commit_signature_protection = _rt.with_raw_response_async(
             resource.create_commit_signature_protection
         )
 
@@ -2077,35 +2081,37 @@ class _AsyncReposBranchesMethodsWithStreamingResponse:
 
     def __init__(self, resource: _AsyncReposBranchesMethods) -> None:
         self.list_branches = _rt.streaming_async_page(resource.list_branches)
-        self.get_branch = _rt.with_streaming_response(resource.get_branch)
-        self.get_branch_protection = _rt.with_streaming_response(resource.get_branch_protection)
-        self.update_branch_protection = _rt.with_streaming_response(
+        self.get_branch = _rt.with_streaming_response_async(resource.get_branch)
+        self.get_branch_protection = _rt.with_streaming_response_async(
+            resource.get_branch_protection
+        )
+        self.update_branch_protection = _rt.with_streaming_response_async(
             resource.update_branch_protection
         )
-        self.delete_branch_protection = _rt.with_streaming_response(
+        self.delete_branch_protection = _rt.with_streaming_response_async(
             resource.delete_branch_protection
         )
-        self.get_admin_branch_protection = _rt.with_streaming_response(
+        self.get_admin_branch_protection = _rt.with_streaming_response_async(
             resource.get_admin_branch_protection
         )
-        self.set_admin_branch_protection = _rt.with_streaming_response(
+        self.set_admin_branch_protection = _rt.with_streaming_response_async(
             resource.set_admin_branch_protection
         )
-        self.delete_admin_branch_protection = _rt.with_streaming_response(
+        self.delete_admin_branch_protection = _rt.with_streaming_response_async(
             resource.delete_admin_branch_protection
         )
-        self.get_pull_request_review_protection = _rt.with_streaming_response(
+        self.get_pull_request_review_protection = _rt.with_streaming_response_async(
             resource.get_pull_request_review_protection
         )
-        self.delete_pull_request_review_protection = _rt.with_streaming_response(
+        self.delete_pull_request_review_protection = _rt.with_streaming_response_async(
             resource.delete_pull_request_review_protection
         )
-        self.update_pull_request_review_protection = _rt.with_streaming_response(
+        self.update_pull_request_review_protection = _rt.with_streaming_response_async(
             resource.update_pull_request_review_protection
         )
-        self.get_commit_signature_protection = _rt.with_streaming_response(
+        self.get_commit_signature_protection = _rt.with_streaming_response_async(
             resource.get_commit_signature_protection
         )
-        self.create_commit_signature_protection = _rt.with_streaming_response(
+        self.create_commit_signature_protection = _rt.with_streaming_response_async(
             resource.create_commit_signature_protection
         )

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
-from .._runtime import NOT_GIVEN, NotGiven
+from .._runtime import NOT_GIVEN, NotGiven, SequenceNotStr
 
 if TYPE_CHECKING:
     from ..models.branch_restriction_policy import BranchRestrictionPolicy
@@ -526,7 +526,7 @@ class _ReposBranches2Methods(_rt.SyncResource):
         branch: str,
         *,
         strict: bool | NotGiven = NOT_GIVEN,
-        contexts: Sequence[str] | NotGiven = NOT_GIVEN,
+        contexts: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         checks: Sequence[ReposUpdateStatusCheckProtectionParamsChecksItem] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
@@ -970,7 +970,7 @@ class _ReposBranches2Methods(_rt.SyncResource):
         repo: str,
         branch: str,
         *,
-        apps: Sequence[str],
+        apps: SequenceNotStr[str],
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -1031,7 +1031,7 @@ class _ReposBranches2Methods(_rt.SyncResource):
         repo: str,
         branch: str,
         *,
-        apps: Sequence[str],
+        apps: SequenceNotStr[str],
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -1333,7 +1333,7 @@ class _AsyncReposBranches2Methods(_rt.AsyncResource):
         branch: str,
         *,
         strict: bool | NotGiven = NOT_GIVEN,
-        contexts: Sequence[str] | NotGiven = NOT_GIVEN,
+        contexts: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         checks: Sequence[ReposUpdateStatusCheckProtectionParamsChecksItem] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
@@ -1777,7 +1777,7 @@ class _AsyncReposBranches2Methods(_rt.AsyncResource):
         repo: str,
         branch: str,
         *,
-        apps: Sequence[str],
+        apps: SequenceNotStr[str],
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -1838,7 +1838,7 @@ class _AsyncReposBranches2Methods(_rt.AsyncResource):
         repo: str,
         branch: str,
         *,
-        apps: Sequence[str],
+        apps: SequenceNotStr[str],
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -1897,35 +1897,41 @@ class _AsyncReposBranches2MethodsWithRawResponse:
     """`_AsyncReposBranches2Methods.with_raw_response` (part of it)."""
 
     def __init__(self, resource: _AsyncReposBranches2Methods) -> None:
-        self.delete_commit_signature_protection = _rt.with_raw_response(
+        self.delete_commit_signature_protection = _rt.with_raw_response_async(
             resource.delete_commit_signature_protection
         )
-        self.get_status_checks_protection = _rt.with_raw_response(
+        self.get_status_checks_protection = _rt.with_raw_response_async(
             resource.get_status_checks_protection
         )
-        self.remove_status_check_protection = _rt.with_raw_response(
+        self.remove_status_check_protection = _rt.with_raw_response_async(
             resource.remove_status_check_protection
         )
-        self.update_status_check_protection = _rt.with_raw_response(
+        self.update_status_check_protection = _rt.with_raw_response_async(
             resource.update_status_check_protection
         )
-        self.get_all_status_check_contexts = _rt.with_raw_response(
+        self.get_all_status_check_contexts = _rt.with_raw_response_async(
             resource.get_all_status_check_contexts
         )
-        self.set_status_check_contexts = _rt.with_raw_response(resource.set_status_check_contexts)
-        self.add_status_check_contexts = _rt.with_raw_response(resource.add_status_check_contexts)
-        self.remove_status_check_contexts = _rt.with_raw_response(
+        self.set_status_check_contexts = _rt.with_raw_response_async(
+            resource.set_status_check_contexts
+        )
+        self.add_status_check_contexts = _rt.with_raw_response_async(
+            resource.add_status_check_contexts
+        )
+        self.remove_status_check_contexts = _rt.with_raw_response_async(
             resource.remove_status_check_contexts
         )
-        self.get_access_restrictions = _rt.with_raw_response(resource.get_access_restrictions)
-        self.delete_access_restrictions = _rt.with_raw_response(resource.delete_access_restrictions)
-        self.get_apps_with_access_to_protected_branch = _rt.with_raw_response(
+        self.get_access_restrictions = _rt.with_raw_response_async(resource.get_access_restrictions)
+        self.delete_access_restrictions = _rt.with_raw_response_async(
+            resource.delete_access_restrictions
+        )
+        self.get_apps_with_access_to_protected_branch = _rt.with_raw_response_async(
             resource.get_apps_with_access_to_protected_branch
         )
-        self.set_app_access_restrictions = _rt.with_raw_response(
+        self.set_app_access_restrictions = _rt.with_raw_response_async(
             resource.set_app_access_restrictions
         )
-        self.add_app_access_restrictions = _rt.with_raw_response(
+        self.add_app_access_restrictions = _rt.with_raw_response_async(
             resource.add_app_access_restrictions
         )
 
@@ -1934,40 +1940,42 @@ class _AsyncReposBranches2MethodsWithStreamingResponse:
     """`_AsyncReposBranches2Methods.with_streaming_response` (part of it)."""
 
     def __init__(self, resource: _AsyncReposBranches2Methods) -> None:
-        self.delete_commit_signature_protection = _rt.with_streaming_response(
+        self.delete_commit_signature_protection = _rt.with_streaming_response_async(
             resource.delete_commit_signature_protection
         )
-        self.get_status_checks_protection = _rt.with_streaming_response(
+        self.get_status_checks_protection = _rt.with_streaming_response_async(
             resource.get_status_checks_protection
         )
-        self.remove_status_check_protection = _rt.with_streaming_response(
+        self.remove_status_check_protection = _rt.with_streaming_response_async(
             resource.remove_status_check_protection
         )
-        self.update_status_check_protection = _rt.with_streaming_response(
+        self.update_status_check_protection = _rt.with_streaming_response_async(
             resource.update_status_check_protection
         )
-        self.get_all_status_check_contexts = _rt.with_streaming_response(
+        self.get_all_status_check_contexts = _rt.with_streaming_response_async(
             resource.get_all_status_check_contexts
         )
-        self.set_status_check_contexts = _rt.with_streaming_response(
+        self.set_status_check_contexts = _rt.with_streaming_response_async(
             resource.set_status_check_contexts
         )
-        self.add_status_check_contexts = _rt.with_streaming_response(
+        self.add_status_check_contexts = _rt.with_streaming_response_async(
             resource.add_status_check_contexts
         )
-        self.remove_status_check_contexts = _rt.with_streaming_response(
+        self.remove_status_check_contexts = _rt.with_streaming_response_async(
             resource.remove_status_check_contexts
         )
-        self.get_access_restrictions = _rt.with_streaming_response(resource.get_access_restrictions)
-        self.delete_access_restrictions = _rt.with_streaming_response(
+        self.get_access_restrictions = _rt.with_streaming_response_async(
+            resource.get_access_restrictions
+        )
+        self.delete_access_restrictions = _rt.with_streaming_response_async(
             resource.delete_access_restrictions
         )
-        self.get_apps_with_access_to_protected_branch = _rt.with_streaming_response(
+        self.get_apps_with_access_to_protected_branch = _rt.with_streaming_response_async(
             resource.get_apps_with_access_to_protected_branch
         )
-        self.set_app_access_restrictions = _rt.with_streaming_response(
+        self.set_app_access_restrictions = _rt.with_streaming_response_async(
             resource.set_app_access_restrictions
         )
-        self.add_app_access_restrictions = _rt.with_streaming_response(
+        self.add_app_access_restrictions = _rt.with_streaming_response_async(
             resource.add_app_access_restrictions
         )

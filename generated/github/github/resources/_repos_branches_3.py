@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
-from .._runtime import NOT_GIVEN, NotGiven
+from .._runtime import NOT_GIVEN, NotGiven, SequenceNotStr
 
 if TYPE_CHECKING:
     from ..models.branch_with_protection import BranchWithProtection
@@ -344,7 +343,7 @@ class _ReposBranches3Methods(_rt.SyncResource):
         repo: str,
         branch: str,
         *,
-        apps: Sequence[str],
+        apps: SequenceNotStr[str],
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -682,7 +681,7 @@ class _ReposBranches3Methods(_rt.SyncResource):
         repo: str,
         branch: str,
         *,
-        users: Sequence[str],
+        users: SequenceNotStr[str],
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -743,7 +742,7 @@ class _ReposBranches3Methods(_rt.SyncResource):
         repo: str,
         branch: str,
         *,
-        users: Sequence[str],
+        users: SequenceNotStr[str],
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -803,7 +802,7 @@ class _ReposBranches3Methods(_rt.SyncResource):
         repo: str,
         branch: str,
         *,
-        users: Sequence[str],
+        users: SequenceNotStr[str],
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -1048,7 +1047,7 @@ class _AsyncReposBranches3Methods(_rt.AsyncResource):
         repo: str,
         branch: str,
         *,
-        apps: Sequence[str],
+        apps: SequenceNotStr[str],
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -1386,7 +1385,7 @@ class _AsyncReposBranches3Methods(_rt.AsyncResource):
         repo: str,
         branch: str,
         *,
-        users: Sequence[str],
+        users: SequenceNotStr[str],
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -1447,7 +1446,7 @@ class _AsyncReposBranches3Methods(_rt.AsyncResource):
         repo: str,
         branch: str,
         *,
-        users: Sequence[str],
+        users: SequenceNotStr[str],
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -1507,7 +1506,7 @@ class _AsyncReposBranches3Methods(_rt.AsyncResource):
         repo: str,
         branch: str,
         *,
-        users: Sequence[str],
+        users: SequenceNotStr[str],
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -1677,67 +1676,67 @@ class _AsyncReposBranches3MethodsWithRawResponse:
     """`_AsyncReposBranches3Methods.with_raw_response` (part of it)."""
 
     def __init__(self, resource: _AsyncReposBranches3Methods) -> None:
-        self.remove_app_access_restrictions = _rt.with_raw_response(
+        self.remove_app_access_restrictions = _rt.with_raw_response_async(
             resource.remove_app_access_restrictions
         )
-        self.get_teams_with_access_to_protected_branch = _rt.with_raw_response(
+        self.get_teams_with_access_to_protected_branch = _rt.with_raw_response_async(
             resource.get_teams_with_access_to_protected_branch
         )
-        self.set_team_access_restrictions = _rt.with_raw_response(
+        self.set_team_access_restrictions = _rt.with_raw_response_async(
             resource.set_team_access_restrictions
         )
-        self.add_team_access_restrictions = _rt.with_raw_response(
+        self.add_team_access_restrictions = _rt.with_raw_response_async(
             resource.add_team_access_restrictions
         )
-        self.remove_team_access_restrictions = _rt.with_raw_response(
+        self.remove_team_access_restrictions = _rt.with_raw_response_async(
             resource.remove_team_access_restrictions
         )
-        self.get_users_with_access_to_protected_branch = _rt.with_raw_response(
+        self.get_users_with_access_to_protected_branch = _rt.with_raw_response_async(
             resource.get_users_with_access_to_protected_branch
         )
-        self.set_user_access_restrictions = _rt.with_raw_response(
+        self.set_user_access_restrictions = _rt.with_raw_response_async(
             resource.set_user_access_restrictions
         )
-        self.add_user_access_restrictions = _rt.with_raw_response(
+        self.add_user_access_restrictions = _rt.with_raw_response_async(
             resource.add_user_access_restrictions
         )
-        self.remove_user_access_restrictions = _rt.with_raw_response(
+        self.remove_user_access_restrictions = _rt.with_raw_response_async(
             resource.remove_user_access_restrictions
         )
-        self.rename_branch = _rt.with_raw_response(resource.rename_branch)
-        self.codeowners_errors = _rt.with_raw_response(resource.codeowners_errors)
+        self.rename_branch = _rt.with_raw_response_async(resource.rename_branch)
+        self.codeowners_errors = _rt.with_raw_response_async(resource.codeowners_errors)
 
 
 class _AsyncReposBranches3MethodsWithStreamingResponse:
     """`_AsyncReposBranches3Methods.with_streaming_response` (part of it)."""
 
     def __init__(self, resource: _AsyncReposBranches3Methods) -> None:
-        self.remove_app_access_restrictions = _rt.with_streaming_response(
+        self.remove_app_access_restrictions = _rt.with_streaming_response_async(
             resource.remove_app_access_restrictions
         )
-        self.get_teams_with_access_to_protected_branch = _rt.with_streaming_response(
+        self.get_teams_with_access_to_protected_branch = _rt.with_streaming_response_async(
             resource.get_teams_with_access_to_protected_branch
         )
-        self.set_team_access_restrictions = _rt.with_streaming_response(
+        self.set_team_access_restrictions = _rt.with_streaming_response_async(
             resource.set_team_access_restrictions
         )
-        self.add_team_access_restrictions = _rt.with_streaming_response(
+        self.add_team_access_restrictions = _rt.with_streaming_response_async(
             resource.add_team_access_restrictions
         )
-        self.remove_team_access_restrictions = _rt.with_streaming_response(
+        self.remove_team_access_restrictions = _rt.with_streaming_response_async(
             resource.remove_team_access_restrictions
         )
-        self.get_users_with_access_to_protected_branch = _rt.with_streaming_response(
+        self.get_users_with_access_to_protected_branch = _rt.with_streaming_response_async(
             resource.get_users_with_access_to_protected_branch
         )
-        self.set_user_access_restrictions = _rt.with_streaming_response(
+        self.set_user_access_restrictions = _rt.with_streaming_response_async(
             resource.set_user_access_restrictions
         )
-        self.add_user_access_restrictions = _rt.with_streaming_response(
+        self.add_user_access_restrictions = _rt.with_streaming_response_async(
             resource.add_user_access_restrictions
         )
-        self.remove_user_access_restrictions = _rt.with_streaming_response(
+        self.remove_user_access_restrictions = _rt.with_streaming_response_async(
             resource.remove_user_access_restrictions
         )
-        self.rename_branch = _rt.with_streaming_response(resource.rename_branch)
-        self.codeowners_errors = _rt.with_streaming_response(resource.codeowners_errors)
+        self.rename_branch = _rt.with_streaming_response_async(resource.rename_branch)
+        self.codeowners_errors = _rt.with_streaming_response_async(resource.codeowners_errors)

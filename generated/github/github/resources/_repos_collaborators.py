@@ -1490,18 +1490,18 @@ class _AsyncReposCollaboratorsMethodsWithRawResponse:
 
     def __init__(self, resource: _AsyncReposCollaboratorsMethods) -> None:
         self.list_collaborators = _rt.raw_async_page(resource.list_collaborators)
-        self.check_collaborator = _rt.with_raw_response(resource.check_collaborator)
-        self.add_collaborator = _rt.with_raw_response(resource.add_collaborator)
-        self.remove_collaborator = _rt.with_raw_response(resource.remove_collaborator)
-        self.get_collaborator_permission_level = _rt.with_raw_response(
+        self.check_collaborator = _rt.with_raw_response_async(resource.check_collaborator)
+        self.add_collaborator = _rt.with_raw_response_async(resource.add_collaborator)
+        self.remove_collaborator = _rt.with_raw_response_async(resource.remove_collaborator)
+        self.get_collaborator_permission_level = _rt.with_raw_response_async(
             resource.get_collaborator_permission_level
         )
         self.list_commit_comments_for_repo = _rt.raw_async_page(
             resource.list_commit_comments_for_repo
         )
-        self.get_commit_comment = _rt.with_raw_response(resource.get_commit_comment)
-        self.delete_commit_comment = _rt.with_raw_response(resource.delete_commit_comment)
-        self.update_commit_comment = _rt.with_raw_response(resource.update_commit_comment)
+        self.get_commit_comment = _rt.with_raw_response_async(resource.get_commit_comment)
+        self.delete_commit_comment = _rt.with_raw_response_async(resource.delete_commit_comment)
+        self.update_commit_comment = _rt.with_raw_response_async(resource.update_commit_comment)
 
 
 class _AsyncReposCollaboratorsMethodsWithStreamingResponse:
@@ -1509,15 +1509,19 @@ class _AsyncReposCollaboratorsMethodsWithStreamingResponse:
 
     def __init__(self, resource: _AsyncReposCollaboratorsMethods) -> None:
         self.list_collaborators = _rt.streaming_async_page(resource.list_collaborators)
-        self.check_collaborator = _rt.with_streaming_response(resource.check_collaborator)
-        self.add_collaborator = _rt.with_streaming_response(resource.add_collaborator)
-        self.remove_collaborator = _rt.with_streaming_response(resource.remove_collaborator)
-        self.get_collaborator_permission_level = _rt.with_streaming_response(
+        self.check_collaborator = _rt.with_streaming_response_async(resource.check_collaborator)
+        self.add_collaborator = _rt.with_streaming_response_async(resource.add_collaborator)
+        self.remove_collaborator = _rt.with_streaming_response_async(resource.remove_collaborator)
+        self.get_collaborator_permission_level = _rt.with_streaming_response_async(
             resource.get_collaborator_permission_level
         )
         self.list_commit_comments_for_repo = _rt.streaming_async_page(
             resource.list_commit_comments_for_repo
         )
-        self.get_commit_comment = _rt.with_streaming_response(resource.get_commit_comment)
-        self.delete_commit_comment = _rt.with_streaming_response(resource.delete_commit_comment)
-        self.update_commit_comment = _rt.with_streaming_response(resource.update_commit_comment)
+        self.get_commit_comment = _rt.with_streaming_response_async(resource.get_commit_comment)
+        self.delete_commit_comment = _rt.with_streaming_response_async(
+            resource.delete_commit_comment
+        )
+        self.update_commit_comment = _rt.with_streaming_response_async(
+            resource.update_commit_comment
+        )

@@ -1683,22 +1683,22 @@ class _AsyncReposCommitsMethodsWithRawResponse:
 
     def __init__(self, resource: _AsyncReposCommitsMethods) -> None:
         self.list_commits = _rt.raw_async_page(resource.list_commits)
-        self.list_branches_for_head_commit = _rt.with_raw_response(
+        self.list_branches_for_head_commit = _rt.with_raw_response_async(
             resource.list_branches_for_head_commit
         )
         self.list_comments_for_commit = _rt.raw_async_page(resource.list_comments_for_commit)
-        self.create_commit_comment = _rt.with_raw_response(resource.create_commit_comment)
+        self.create_commit_comment = _rt.with_raw_response_async(resource.create_commit_comment)
         self.list_pull_requests_associated_with_commit = _rt.raw_async_page(
             resource.list_pull_requests_associated_with_commit
         )
-        self.get_commit = _rt.with_raw_response(resource.get_commit)
-        self.get_combined_status_for_ref = _rt.with_raw_response(
+        self.get_commit = _rt.with_raw_response_async(resource.get_commit)
+        self.get_combined_status_for_ref = _rt.with_raw_response_async(
             resource.get_combined_status_for_ref
         )
         self.list_commit_statuses_for_ref = _rt.raw_async_page(
             resource.list_commit_statuses_for_ref
         )
-        self.get_community_profile_metrics = _rt.with_raw_response(
+        self.get_community_profile_metrics = _rt.with_raw_response_async(
             resource.get_community_profile_metrics
         )
 
@@ -1708,21 +1708,23 @@ class _AsyncReposCommitsMethodsWithStreamingResponse:
 
     def __init__(self, resource: _AsyncReposCommitsMethods) -> None:
         self.list_commits = _rt.streaming_async_page(resource.list_commits)
-        self.list_branches_for_head_commit = _rt.with_streaming_response(
+        self.list_branches_for_head_commit = _rt.with_streaming_response_async(
             resource.list_branches_for_head_commit
         )
         self.list_comments_for_commit = _rt.streaming_async_page(resource.list_comments_for_commit)
-        self.create_commit_comment = _rt.with_streaming_response(resource.create_commit_comment)
+        self.create_commit_comment = _rt.with_streaming_response_async(
+            resource.create_commit_comment
+        )
         self.list_pull_requests_associated_with_commit = _rt.streaming_async_page(
             resource.list_pull_requests_associated_with_commit
         )
-        self.get_commit = _rt.with_streaming_response(resource.get_commit)
-        self.get_combined_status_for_ref = _rt.with_streaming_response(
+        self.get_commit = _rt.with_streaming_response_async(resource.get_commit)
+        self.get_combined_status_for_ref = _rt.with_streaming_response_async(
             resource.get_combined_status_for_ref
         )
         self.list_commit_statuses_for_ref = _rt.streaming_async_page(
             resource.list_commit_statuses_for_ref
         )
-        self.get_community_profile_metrics = _rt.with_streaming_response(
+        self.get_community_profile_metrics = _rt.with_streaming_response_async(
             resource.get_community_profile_metrics
         )

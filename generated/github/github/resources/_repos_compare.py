@@ -1382,15 +1382,15 @@ class _AsyncReposCompareMethodsWithRawResponse:
     """`_AsyncReposCompareMethods.with_raw_response` (part of it)."""
 
     def __init__(self, resource: _AsyncReposCompareMethods) -> None:
-        self.compare_commits_with_basehead = _rt.with_raw_response(
+        self.compare_commits_with_basehead = _rt.with_raw_response_async(
             resource.compare_commits_with_basehead
         )
-        self.compare_commits = _rt.with_raw_response(resource.compare_commits)
-        self.get_content = _rt.with_raw_response(resource.get_content)
-        self.create_or_update_file_contents = _rt.with_raw_response(
+        self.compare_commits = _rt.with_raw_response_async(resource.compare_commits)
+        self.get_content = _rt.with_raw_response_async(resource.get_content)
+        self.create_or_update_file_contents = _rt.with_raw_response_async(
             resource.create_or_update_file_contents
         )
-        self.delete_file = _rt.with_raw_response(resource.delete_file)
+        self.delete_file = _rt.with_raw_response_async(resource.delete_file)
         self.list_contributors = _rt.raw_async_page(resource.list_contributors)
 
 
@@ -1398,13 +1398,13 @@ class _AsyncReposCompareMethodsWithStreamingResponse:
     """`_AsyncReposCompareMethods.with_streaming_response` (part of it)."""
 
     def __init__(self, resource: _AsyncReposCompareMethods) -> None:
-        self.compare_commits_with_basehead = _rt.with_streaming_response(
+        self.compare_commits_with_basehead = _rt.with_streaming_response_async(
             resource.compare_commits_with_basehead
         )
-        self.compare_commits = _rt.with_streaming_response(resource.compare_commits)
-        self.get_content = _rt.with_streaming_response(resource.get_content)
-        self.create_or_update_file_contents = _rt.with_streaming_response(
+        self.compare_commits = _rt.with_streaming_response_async(resource.compare_commits)
+        self.get_content = _rt.with_streaming_response_async(resource.get_content)
+        self.create_or_update_file_contents = _rt.with_streaming_response_async(
             resource.create_or_update_file_contents
         )
-        self.delete_file = _rt.with_streaming_response(resource.delete_file)
+        self.delete_file = _rt.with_streaming_response_async(resource.delete_file)
         self.list_contributors = _rt.streaming_async_page(resource.list_contributors)

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, Literal
 
 from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
-from .._runtime import NOT_GIVEN, NotGiven
+from .._runtime import NOT_GIVEN, NotGiven, SequenceNotStr
 
 if TYPE_CHECKING:
     from ..models.deployment import Deployment
@@ -337,7 +337,7 @@ class _ReposDeploymentsMethods(_rt.SyncResource):
         ref: str,
         task: str | NotGiven = NOT_GIVEN,
         auto_merge: bool | NotGiven = NOT_GIVEN,
-        required_contexts: Sequence[str] | NotGiven = NOT_GIVEN,
+        required_contexts: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         payload: str | Mapping[str, Any] | NotGiven = NOT_GIVEN,
         environment: str | NotGiven = NOT_GIVEN,
         description: str | None | NotGiven = NOT_GIVEN,
@@ -942,7 +942,7 @@ class _AsyncReposDeploymentsMethods(_rt.AsyncResource):
         ref: str,
         task: str | NotGiven = NOT_GIVEN,
         auto_merge: bool | NotGiven = NOT_GIVEN,
-        required_contexts: Sequence[str] | NotGiven = NOT_GIVEN,
+        required_contexts: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         payload: str | Mapping[str, Any] | NotGiven = NOT_GIVEN,
         environment: str | NotGiven = NOT_GIVEN,
         description: str | None | NotGiven = NOT_GIVEN,
@@ -1443,13 +1443,15 @@ class _AsyncReposDeploymentsMethodsWithRawResponse:
 
     def __init__(self, resource: _AsyncReposDeploymentsMethods) -> None:
         self.list_deployments = _rt.raw_async_page(resource.list_deployments)
-        self.create_deployment = _rt.with_raw_response(resource.create_deployment)
-        self.get_deployment = _rt.with_raw_response(resource.get_deployment)
-        self.delete_deployment = _rt.with_raw_response(resource.delete_deployment)
+        self.create_deployment = _rt.with_raw_response_async(resource.create_deployment)
+        self.get_deployment = _rt.with_raw_response_async(resource.get_deployment)
+        self.delete_deployment = _rt.with_raw_response_async(resource.delete_deployment)
         self.list_deployment_statuses = _rt.raw_async_page(resource.list_deployment_statuses)
-        self.create_deployment_status = _rt.with_raw_response(resource.create_deployment_status)
-        self.get_deployment_status = _rt.with_raw_response(resource.get_deployment_status)
-        self.create_dispatch_event = _rt.with_raw_response(resource.create_dispatch_event)
+        self.create_deployment_status = _rt.with_raw_response_async(
+            resource.create_deployment_status
+        )
+        self.get_deployment_status = _rt.with_raw_response_async(resource.get_deployment_status)
+        self.create_dispatch_event = _rt.with_raw_response_async(resource.create_dispatch_event)
 
 
 class _AsyncReposDeploymentsMethodsWithStreamingResponse:
@@ -1457,12 +1459,16 @@ class _AsyncReposDeploymentsMethodsWithStreamingResponse:
 
     def __init__(self, resource: _AsyncReposDeploymentsMethods) -> None:
         self.list_deployments = _rt.streaming_async_page(resource.list_deployments)
-        self.create_deployment = _rt.with_streaming_response(resource.create_deployment)
-        self.get_deployment = _rt.with_streaming_response(resource.get_deployment)
-        self.delete_deployment = _rt.with_streaming_response(resource.delete_deployment)
+        self.create_deployment = _rt.with_streaming_response_async(resource.create_deployment)
+        self.get_deployment = _rt.with_streaming_response_async(resource.get_deployment)
+        self.delete_deployment = _rt.with_streaming_response_async(resource.delete_deployment)
         self.list_deployment_statuses = _rt.streaming_async_page(resource.list_deployment_statuses)
-        self.create_deployment_status = _rt.with_streaming_response(
+        self.create_deployment_status = _rt.with_streaming_response_async(
             resource.create_deployment_status
         )
-        self.get_deployment_status = _rt.with_streaming_response(resource.get_deployment_status)
-        self.create_dispatch_event = _rt.with_streaming_response(resource.create_dispatch_event)
+        self.get_deployment_status = _rt.with_streaming_response_async(
+            resource.get_deployment_status
+        )
+        self.create_dispatch_event = _rt.with_streaming_response_async(
+            resource.create_dispatch_event
+        )

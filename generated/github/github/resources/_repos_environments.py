@@ -1942,36 +1942,36 @@ class _AsyncReposEnvironmentsMethodsWithRawResponse:
 
     def __init__(self, resource: _AsyncReposEnvironmentsMethods) -> None:
         self.get_all_environments = _rt.raw_async_page(resource.get_all_environments)
-        self.get_environment = _rt.with_raw_response(resource.get_environment)
-        self.create_or_update_environment = _rt.with_raw_response(
+        self.get_environment = _rt.with_raw_response_async(resource.get_environment)
+        self.create_or_update_environment = _rt.with_raw_response_async(
             resource.create_or_update_environment
         )
-        self.delete_an_environment = _rt.with_raw_response(resource.delete_an_environment)
+        self.delete_an_environment = _rt.with_raw_response_async(resource.delete_an_environment)
         self.list_deployment_branch_policies = _rt.raw_async_page(
             resource.list_deployment_branch_policies
         )
-        self.create_deployment_branch_policy = _rt.with_raw_response(
+        self.create_deployment_branch_policy = _rt.with_raw_response_async(
             resource.create_deployment_branch_policy
         )
-        self.get_deployment_branch_policy = _rt.with_raw_response(
+        self.get_deployment_branch_policy = _rt.with_raw_response_async(
             resource.get_deployment_branch_policy
         )
-        self.update_deployment_branch_policy = _rt.with_raw_response(
+        self.update_deployment_branch_policy = _rt.with_raw_response_async(
             resource.update_deployment_branch_policy
         )
-        self.delete_deployment_branch_policy = _rt.with_raw_response(
+        self.delete_deployment_branch_policy = _rt.with_raw_response_async(
             resource.delete_deployment_branch_policy
         )
-        self.get_all_deployment_protection_rules = _rt.with_raw_response(
+        self.get_all_deployment_protection_rules = _rt.with_raw_response_async(
             resource.get_all_deployment_protection_rules
         )
-        self.create_deployment_protection_rule = _rt.with_raw_response(
+        self.create_deployment_protection_rule = _rt.with_raw_response_async(
             resource.create_deployment_protection_rule
         )
         self.list_custom_deployment_rule_integrations = _rt.raw_async_page(
             resource.list_custom_deployment_rule_integrations
         )
-        self.get_custom_deployment_protection_rule = _rt.with_raw_response(
+        self.get_custom_deployment_protection_rule = _rt.with_raw_response_async(
             resource.get_custom_deployment_protection_rule
         )
 
@@ -1981,35 +1981,37 @@ class _AsyncReposEnvironmentsMethodsWithStreamingResponse:
 
     def __init__(self, resource: _AsyncReposEnvironmentsMethods) -> None:
         self.get_all_environments = _rt.streaming_async_page(resource.get_all_environments)
-        self.get_environment = _rt.with_streaming_response(resource.get_environment)
-        self.create_or_update_environment = _rt.with_streaming_response(
+        self.get_environment = _rt.with_streaming_response_async(resource.get_environment)
+        self.create_or_update_environment = _rt.with_streaming_response_async(
             resource.create_or_update_environment
         )
-        self.delete_an_environment = _rt.with_streaming_response(resource.delete_an_environment)
+        self.delete_an_environment = _rt.with_streaming_response_async(
+            resource.delete_an_environment
+        )
         self.list_deployment_branch_policies = _rt.streaming_async_page(
             resource.list_deployment_branch_policies
         )
-        self.create_deployment_branch_policy = _rt.with_streaming_response(
+        self.create_deployment_branch_policy = _rt.with_streaming_response_async(
             resource.create_deployment_branch_policy
         )
-        self.get_deployment_branch_policy = _rt.with_streaming_response(
+        self.get_deployment_branch_policy = _rt.with_streaming_response_async(
             resource.get_deployment_branch_policy
         )
-        self.update_deployment_branch_policy = _rt.with_streaming_response(
+        self.update_deployment_branch_policy = _rt.with_streaming_response_async(
             resource.update_deployment_branch_policy
         )
-        self.delete_deployment_branch_policy = _rt.with_streaming_response(
+        self.delete_deployment_branch_policy = _rt.with_streaming_response_async(
             resource.delete_deployment_branch_policy
         )
-        self.get_all_deployment_protection_rules = _rt.with_streaming_response(
+        self.get_all_deployment_protection_rules = _rt.with_streaming_response_async(
             resource.get_all_deployment_protection_rules
         )
-        self.create_deployment_protection_rule = _rt.with_streaming_response(
+        self.create_deployment_protection_rule = _rt.with_streaming_response_async(
             resource.create_deployment_protection_rule
         )
         self.list_custom_deployment_rule_integrations = _rt.streaming_async_page(
             resource.list_custom_deployment_rule_integrations
         )
-        self.get_custom_deployment_protection_rule = _rt.with_streaming_response(
+        self.get_custom_deployment_protection_rule = _rt.with_streaming_response_async(
             resource.get_custom_deployment_protection_rule
         )

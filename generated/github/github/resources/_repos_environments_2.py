@@ -576,21 +576,21 @@ class _AsyncReposEnvironments2MethodsWithRawResponse:
     """`_AsyncReposEnvironments2Methods.with_raw_response` (part of it)."""
 
     def __init__(self, resource: _AsyncReposEnvironments2Methods) -> None:
-        self.disable_deployment_protection_rule = _rt.with_raw_response(
+        self.disable_deployment_protection_rule = _rt.with_raw_response_async(
             resource.disable_deployment_protection_rule
         )
         self.list_forks = _rt.raw_async_page(resource.list_forks)
-        self.create_fork = _rt.with_raw_response(resource.create_fork)
-        self.get_hash_algorithm = _rt.with_raw_response(resource.get_hash_algorithm)
+        self.create_fork = _rt.with_raw_response_async(resource.create_fork)
+        self.get_hash_algorithm = _rt.with_raw_response_async(resource.get_hash_algorithm)
 
 
 class _AsyncReposEnvironments2MethodsWithStreamingResponse:
     """`_AsyncReposEnvironments2Methods.with_streaming_response` (part of it)."""
 
     def __init__(self, resource: _AsyncReposEnvironments2Methods) -> None:
-        self.disable_deployment_protection_rule = _rt.with_streaming_response(
+        self.disable_deployment_protection_rule = _rt.with_streaming_response_async(
             resource.disable_deployment_protection_rule
         )
         self.list_forks = _rt.streaming_async_page(resource.list_forks)
-        self.create_fork = _rt.with_streaming_response(resource.create_fork)
-        self.get_hash_algorithm = _rt.with_streaming_response(resource.get_hash_algorithm)
+        self.create_fork = _rt.with_streaming_response_async(resource.create_fork)
+        self.get_hash_algorithm = _rt.with_streaming_response_async(resource.get_hash_algorithm)

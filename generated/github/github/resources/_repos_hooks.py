@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, Literal
 
 from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
-from .._runtime import NOT_GIVEN, NotGiven
+from .._runtime import NOT_GIVEN, NotGiven, SequenceNotStr
 
 if TYPE_CHECKING:
     from ..models.hook import Hook
@@ -405,7 +404,7 @@ class _ReposHooksMethods(_rt.SyncResource):
         *,
         name: str | NotGiven = NOT_GIVEN,
         config: ReposCreateWebhookParamsConfig | NotGiven = NOT_GIVEN,
-        events: Sequence[str] | NotGiven = NOT_GIVEN,
+        events: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         active: bool | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
@@ -558,9 +557,9 @@ class _ReposHooksMethods(_rt.SyncResource):
         hook_id: int,
         *,
         config: WebhookConfig | WebhookConfigParam | NotGiven = NOT_GIVEN,
-        events: Sequence[str] | NotGiven = NOT_GIVEN,
-        add_events: Sequence[str] | NotGiven = NOT_GIVEN,
-        remove_events: Sequence[str] | NotGiven = NOT_GIVEN,
+        events: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
+        add_events: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
+        remove_events: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         active: bool | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
@@ -1098,7 +1097,7 @@ class _AsyncReposHooksMethods(_rt.AsyncResource):
         *,
         name: str | NotGiven = NOT_GIVEN,
         config: ReposCreateWebhookParamsConfig | NotGiven = NOT_GIVEN,
-        events: Sequence[str] | NotGiven = NOT_GIVEN,
+        events: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         active: bool | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
@@ -1251,9 +1250,9 @@ class _AsyncReposHooksMethods(_rt.AsyncResource):
         hook_id: int,
         *,
         config: WebhookConfig | WebhookConfigParam | NotGiven = NOT_GIVEN,
-        events: Sequence[str] | NotGiven = NOT_GIVEN,
-        add_events: Sequence[str] | NotGiven = NOT_GIVEN,
-        remove_events: Sequence[str] | NotGiven = NOT_GIVEN,
+        events: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
+        add_events: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
+        remove_events: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         active: bool | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
@@ -1685,21 +1684,23 @@ class _AsyncReposHooksMethodsWithRawResponse:
 
     def __init__(self, resource: _AsyncReposHooksMethods) -> None:
         self.list_webhooks = _rt.raw_async_page(resource.list_webhooks)
-        self.create_webhook = _rt.with_raw_response(resource.create_webhook)
-        self.get_webhook = _rt.with_raw_response(resource.get_webhook)
-        self.delete_webhook = _rt.with_raw_response(resource.delete_webhook)
-        self.update_webhook = _rt.with_raw_response(resource.update_webhook)
-        self.get_webhook_config_for_repo = _rt.with_raw_response(
+        self.create_webhook = _rt.with_raw_response_async(resource.create_webhook)
+        self.get_webhook = _rt.with_raw_response_async(resource.get_webhook)
+        self.delete_webhook = _rt.with_raw_response_async(resource.delete_webhook)
+        self.update_webhook = _rt.with_raw_response_async(resource.update_webhook)
+        self.get_webhook_config_for_repo = _rt.with_raw_response_async(
             resource.get_webhook_config_for_repo
         )
-        self.update_webhook_config_for_repo = _rt.with_raw_response(
+        self.update_webhook_config_for_repo = _rt.with_raw_response_async(
             resource.update_webhook_config_for_repo
         )
         self.list_webhook_deliveries = _rt.raw_async_page(resource.list_webhook_deliveries)
-        self.get_webhook_delivery = _rt.with_raw_response(resource.get_webhook_delivery)
-        self.redeliver_webhook_delivery = _rt.with_raw_response(resource.redeliver_webhook_delivery)
-        self.ping_webhook = _rt.with_raw_response(resource.ping_webhook)
-        self.test_push_webhook = _rt.with_raw_response(resource.test_push_webhook)
+        self.get_webhook_delivery = _rt.with_raw_response_async(resource.get_webhook_delivery)
+        self.redeliver_webhook_delivery = _rt.with_raw_response_async(
+            resource.redeliver_webhook_delivery
+        )
+        self.ping_webhook = _rt.with_raw_response_async(resource.ping_webhook)
+        self.test_push_webhook = _rt.with_raw_response_async(resource.test_push_webhook)
 
 
 class _AsyncReposHooksMethodsWithStreamingResponse:
@@ -1707,20 +1708,20 @@ class _AsyncReposHooksMethodsWithStreamingResponse:
 
     def __init__(self, resource: _AsyncReposHooksMethods) -> None:
         self.list_webhooks = _rt.streaming_async_page(resource.list_webhooks)
-        self.create_webhook = _rt.with_streaming_response(resource.create_webhook)
-        self.get_webhook = _rt.with_streaming_response(resource.get_webhook)
-        self.delete_webhook = _rt.with_streaming_response(resource.delete_webhook)
-        self.update_webhook = _rt.with_streaming_response(resource.update_webhook)
-        self.get_webhook_config_for_repo = _rt.with_streaming_response(
+        self.create_webhook = _rt.with_streaming_response_async(resource.create_webhook)
+        self.get_webhook = _rt.with_streaming_response_async(resource.get_webhook)
+        self.delete_webhook = _rt.with_streaming_response_async(resource.delete_webhook)
+        self.update_webhook = _rt.with_streaming_response_async(resource.update_webhook)
+        self.get_webhook_config_for_repo = _rt.with_streaming_response_async(
             resource.get_webhook_config_for_repo
         )
-        self.update_webhook_config_for_repo = _rt.with_streaming_response(
+        self.update_webhook_config_for_repo = _rt.with_streaming_response_async(
             resource.update_webhook_config_for_repo
         )
         self.list_webhook_deliveries = _rt.streaming_async_page(resource.list_webhook_deliveries)
-        self.get_webhook_delivery = _rt.with_streaming_response(resource.get_webhook_delivery)
-        self.redeliver_webhook_delivery = _rt.with_streaming_response(
+        self.get_webhook_delivery = _rt.with_streaming_response_async(resource.get_webhook_delivery)
+        self.redeliver_webhook_delivery = _rt.with_streaming_response_async(
             resource.redeliver_webhook_delivery
         )
-        self.ping_webhook = _rt.with_streaming_response(resource.ping_webhook)
-        self.test_push_webhook = _rt.with_streaming_response(resource.test_push_webhook)
+        self.ping_webhook = _rt.with_streaming_response_async(resource.ping_webhook)
+        self.test_push_webhook = _rt.with_streaming_response_async(resource.test_push_webhook)

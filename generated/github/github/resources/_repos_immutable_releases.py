@@ -1664,43 +1664,49 @@ class _AsyncReposImmutableReleasesMethodsWithRawResponse:
     """`_AsyncReposImmutableReleasesMethods.with_raw_response` (part of it)."""
 
     def __init__(self, resource: _AsyncReposImmutableReleasesMethods) -> None:
-        self.check_immutable_releases = _rt.with_raw_response(resource.check_immutable_releases)
-        self.enable_immutable_releases = _rt.with_raw_response(resource.enable_immutable_releases)
-        self.disable_immutable_releases = _rt.with_raw_response(resource.disable_immutable_releases)
+        self.check_immutable_releases = _rt.with_raw_response_async(
+            resource.check_immutable_releases
+        )
+        self.enable_immutable_releases = _rt.with_raw_response_async(
+            resource.enable_immutable_releases
+        )
+        self.disable_immutable_releases = _rt.with_raw_response_async(
+            resource.disable_immutable_releases
+        )
         self.list_invitations = _rt.raw_async_page(resource.list_invitations)
-        self.delete_invitation = _rt.with_raw_response(resource.delete_invitation)
-        self.update_invitation = _rt.with_raw_response(resource.update_invitation)
-        self.list_issue_types = _rt.with_raw_response(resource.list_issue_types)
+        self.delete_invitation = _rt.with_raw_response_async(resource.delete_invitation)
+        self.update_invitation = _rt.with_raw_response_async(resource.update_invitation)
+        self.list_issue_types = _rt.with_raw_response_async(resource.list_issue_types)
         self.list_deploy_keys = _rt.raw_async_page(resource.list_deploy_keys)
-        self.create_deploy_key = _rt.with_raw_response(resource.create_deploy_key)
-        self.get_deploy_key = _rt.with_raw_response(resource.get_deploy_key)
-        self.delete_deploy_key = _rt.with_raw_response(resource.delete_deploy_key)
-        self.list_languages = _rt.with_raw_response(resource.list_languages)
-        self.merge_upstream = _rt.with_raw_response(resource.merge_upstream)
-        self.merge = _rt.with_raw_response(resource.merge)
+        self.create_deploy_key = _rt.with_raw_response_async(resource.create_deploy_key)
+        self.get_deploy_key = _rt.with_raw_response_async(resource.get_deploy_key)
+        self.delete_deploy_key = _rt.with_raw_response_async(resource.delete_deploy_key)
+        self.list_languages = _rt.with_raw_response_async(resource.list_languages)
+        self.merge_upstream = _rt.with_raw_response_async(resource.merge_upstream)
+        self.merge = _rt.with_raw_response_async(resource.merge)
 
 
 class _AsyncReposImmutableReleasesMethodsWithStreamingResponse:
     """`_AsyncReposImmutableReleasesMethods.with_streaming_response` (part of it)."""
 
     def __init__(self, resource: _AsyncReposImmutableReleasesMethods) -> None:
-        self.check_immutable_releases = _rt.with_streaming_response(
+        self.check_immutable_releases = _rt.with_streaming_response_async(
             resource.check_immutable_releases
         )
-        self.enable_immutable_releases = _rt.with_streaming_response(
+        self.enable_immutable_releases = _rt.with_streaming_response_async(
             resource.enable_immutable_releases
         )
-        self.disable_immutable_releases = _rt.with_streaming_response(
+        self.disable_immutable_releases = _rt.with_streaming_response_async(
             resource.disable_immutable_releases
         )
         self.list_invitations = _rt.streaming_async_page(resource.list_invitations)
-        self.delete_invitation = _rt.with_streaming_response(resource.delete_invitation)
-        self.update_invitation = _rt.with_streaming_response(resource.update_invitation)
-        self.list_issue_types = _rt.with_streaming_response(resource.list_issue_types)
+        self.delete_invitation = _rt.with_streaming_response_async(resource.delete_invitation)
+        self.update_invitation = _rt.with_streaming_response_async(resource.update_invitation)
+        self.list_issue_types = _rt.with_streaming_response_async(resource.list_issue_types)
         self.list_deploy_keys = _rt.streaming_async_page(resource.list_deploy_keys)
-        self.create_deploy_key = _rt.with_streaming_response(resource.create_deploy_key)
-        self.get_deploy_key = _rt.with_streaming_response(resource.get_deploy_key)
-        self.delete_deploy_key = _rt.with_streaming_response(resource.delete_deploy_key)
-        self.list_languages = _rt.with_streaming_response(resource.list_languages)
-        self.merge_upstream = _rt.with_streaming_response(resource.merge_upstream)
-        self.merge = _rt.with_streaming_response(resource.merge)
+        self.create_deploy_key = _rt.with_streaming_response_async(resource.create_deploy_key)
+        self.get_deploy_key = _rt.with_streaming_response_async(resource.get_deploy_key)
+        self.delete_deploy_key = _rt.with_streaming_response_async(resource.delete_deploy_key)
+        self.list_languages = _rt.with_streaming_response_async(resource.list_languages)
+        self.merge_upstream = _rt.with_streaming_response_async(resource.merge_upstream)
+        self.merge = _rt.with_streaming_response_async(resource.merge)

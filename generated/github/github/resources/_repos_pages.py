@@ -1912,27 +1912,27 @@ class _AsyncReposPagesMethodsWithRawResponse:
     """`_AsyncReposPagesMethods.with_raw_response` (part of it)."""
 
     def __init__(self, resource: _AsyncReposPagesMethods) -> None:
-        self.get_pages = _rt.with_raw_response(resource.get_pages)
-        self.update_information_about_pages_site = _rt.with_raw_response(
+        self.get_pages = _rt.with_raw_response_async(resource.get_pages)
+        self.update_information_about_pages_site = _rt.with_raw_response_async(
             resource.update_information_about_pages_site
         )
-        self.create_pages_site = _rt.with_raw_response(resource.create_pages_site)
-        self.delete_pages_site = _rt.with_raw_response(resource.delete_pages_site)
+        self.create_pages_site = _rt.with_raw_response_async(resource.create_pages_site)
+        self.delete_pages_site = _rt.with_raw_response_async(resource.delete_pages_site)
         self.list_pages_builds = _rt.raw_async_page(resource.list_pages_builds)
-        self.request_pages_build = _rt.with_raw_response(resource.request_pages_build)
-        self.get_latest_pages_build = _rt.with_raw_response(resource.get_latest_pages_build)
-        self.get_pages_build = _rt.with_raw_response(resource.get_pages_build)
-        self.create_pages_deployment = _rt.with_raw_response(resource.create_pages_deployment)
-        self.get_pages_deployment = _rt.with_raw_response(resource.get_pages_deployment)
-        self.cancel_pages_deployment = _rt.with_raw_response(resource.cancel_pages_deployment)
-        self.get_pages_health_check = _rt.with_raw_response(resource.get_pages_health_check)
-        self.check_private_vulnerability_reporting = _rt.with_raw_response(
+        self.request_pages_build = _rt.with_raw_response_async(resource.request_pages_build)
+        self.get_latest_pages_build = _rt.with_raw_response_async(resource.get_latest_pages_build)
+        self.get_pages_build = _rt.with_raw_response_async(resource.get_pages_build)
+        self.create_pages_deployment = _rt.with_raw_response_async(resource.create_pages_deployment)
+        self.get_pages_deployment = _rt.with_raw_response_async(resource.get_pages_deployment)
+        self.cancel_pages_deployment = _rt.with_raw_response_async(resource.cancel_pages_deployment)
+        self.get_pages_health_check = _rt.with_raw_response_async(resource.get_pages_health_check)
+        self.check_private_vulnerability_reporting = _rt.with_raw_response_async(
             resource.check_private_vulnerability_reporting
         )
-        self.enable_private_vulnerability_reporting = _rt.with_raw_response(
+        self.enable_private_vulnerability_reporting = _rt.with_raw_response_async(
             resource.enable_private_vulnerability_reporting
         )
-        self.disable_private_vulnerability_reporting = _rt.with_raw_response(
+        self.disable_private_vulnerability_reporting = _rt.with_raw_response_async(
             resource.disable_private_vulnerability_reporting
         )
 
@@ -1941,26 +1941,34 @@ class _AsyncReposPagesMethodsWithStreamingResponse:
     """`_AsyncReposPagesMethods.with_streaming_response` (part of it)."""
 
     def __init__(self, resource: _AsyncReposPagesMethods) -> None:
-        self.get_pages = _rt.with_streaming_response(resource.get_pages)
-        self.update_information_about_pages_site = _rt.with_streaming_response(
+        self.get_pages = _rt.with_streaming_response_async(resource.get_pages)
+        self.update_information_about_pages_site = _rt.with_streaming_response_async(
             resource.update_information_about_pages_site
         )
-        self.create_pages_site = _rt.with_streaming_response(resource.create_pages_site)
-        self.delete_pages_site = _rt.with_streaming_response(resource.delete_pages_site)
+        self.create_pages_site = _rt.with_streaming_response_async(resource.create_pages_site)
+        self.delete_pages_site = _rt.with_streaming_response_async(resource.delete_pages_site)
         self.list_pages_builds = _rt.streaming_async_page(resource.list_pages_builds)
-        self.request_pages_build = _rt.with_streaming_response(resource.request_pages_build)
-        self.get_latest_pages_build = _rt.with_streaming_response(resource.get_latest_pages_build)
-        self.get_pages_build = _rt.with_streaming_response(resource.get_pages_build)
-        self.create_pages_deployment = _rt.with_streaming_response(resource.create_pages_deployment)
-        self.get_pages_deployment = _rt.with_streaming_response(resource.get_pages_deployment)
-        self.cancel_pages_deployment = _rt.with_streaming_response(resource.cancel_pages_deployment)
-        self.get_pages_health_check = _rt.with_streaming_response(resource.get_pages_health_check)
-        self.check_private_vulnerability_reporting = _rt.with_streaming_response(
+        self.request_pages_build = _rt.with_streaming_response_async(resource.request_pages_build)
+        self.get_latest_pages_build = _rt.with_streaming_response_async(
+            resource.get_latest_pages_build
+        )
+        self.get_pages_build = _rt.with_streaming_response_async(resource.get_pages_build)
+        self.create_pages_deployment = _rt.with_streaming_response_async(
+            resource.create_pages_deployment
+        )
+        self.get_pages_deployment = _rt.with_streaming_response_async(resource.get_pages_deployment)
+        self.cancel_pages_deployment = _rt.with_streaming_response_async(
+            resource.cancel_pages_deployment
+        )
+        self.get_pages_health_check = _rt.with_streaming_response_async(
+            resource.get_pages_health_check
+        )
+        self.check_private_vulnerability_reporting = _rt.with_streaming_response_async(
             resource.check_private_vulnerability_reporting
         )
-        self.enable_private_vulnerability_reporting = _rt.with_streaming_response(
+        self.enable_private_vulnerability_reporting = _rt.with_streaming_response_async(
             resource.enable_private_vulnerability_reporting
         )
-        self.disable_private_vulnerability_reporting = _rt.with_streaming_response(
+        self.disable_private_vulnerability_reporting = _rt.with_streaming_response_async(
             resource.disable_private_vulnerability_reporting
         )

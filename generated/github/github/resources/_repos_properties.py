@@ -592,27 +592,31 @@ class _AsyncReposPropertiesMethodsWithRawResponse:
     """`_AsyncReposPropertiesMethods.with_raw_response` (part of it)."""
 
     def __init__(self, resource: _AsyncReposPropertiesMethods) -> None:
-        self.custom_properties_for_repos_get_repository_values = _rt.with_raw_response(
+        self.custom_properties_for_repos_get_repository_values = _rt.with_raw_response_async(
             resource.custom_properties_for_repos_get_repository_values
         )
-        self.custom_properties_for_repos_create_or_update_repository_values = _rt.with_raw_response(
-            resource.custom_properties_for_repos_create_or_update_repository_values
+        self.custom_properties_for_repos_create_or_update_repository_values = (
+            _rt.with_raw_response_async(
+                resource.custom_properties_for_repos_create_or_update_repository_values
+            )
         )
-        self.get_readme = _rt.with_raw_response(resource.get_readme)
-        self.get_readme_in_directory = _rt.with_raw_response(resource.get_readme_in_directory)
+        self.get_readme = _rt.with_raw_response_async(resource.get_readme)
+        self.get_readme_in_directory = _rt.with_raw_response_async(resource.get_readme_in_directory)
 
 
 class _AsyncReposPropertiesMethodsWithStreamingResponse:
     """`_AsyncReposPropertiesMethods.with_streaming_response` (part of it)."""
 
     def __init__(self, resource: _AsyncReposPropertiesMethods) -> None:
-        self.custom_properties_for_repos_get_repository_values = _rt.with_streaming_response(
+        self.custom_properties_for_repos_get_repository_values = _rt.with_streaming_response_async(
             resource.custom_properties_for_repos_get_repository_values
         )
         self.custom_properties_for_repos_create_or_update_repository_values = (
-            _rt.with_streaming_response(
+            _rt.with_streaming_response_async(
                 resource.custom_properties_for_repos_create_or_update_repository_values
             )
         )
-        self.get_readme = _rt.with_streaming_response(resource.get_readme)
-        self.get_readme_in_directory = _rt.with_streaming_response(resource.get_readme_in_directory)
+        self.get_readme = _rt.with_streaming_response_async(resource.get_readme)
+        self.get_readme_in_directory = _rt.with_streaming_response_async(
+            resource.get_readme_in_directory
+        )

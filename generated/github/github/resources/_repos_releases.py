@@ -1794,16 +1794,16 @@ class _AsyncReposReleasesMethodsWithRawResponse:
 
     def __init__(self, resource: _AsyncReposReleasesMethods) -> None:
         self.list_releases = _rt.raw_async_page(resource.list_releases)
-        self.create_release = _rt.with_raw_response(resource.create_release)
-        self.get_release_asset = _rt.with_raw_response(resource.get_release_asset)
-        self.delete_release_asset = _rt.with_raw_response(resource.delete_release_asset)
-        self.update_release_asset = _rt.with_raw_response(resource.update_release_asset)
-        self.generate_release_notes = _rt.with_raw_response(resource.generate_release_notes)
-        self.get_latest_release = _rt.with_raw_response(resource.get_latest_release)
-        self.get_release_by_tag = _rt.with_raw_response(resource.get_release_by_tag)
-        self.get_release = _rt.with_raw_response(resource.get_release)
-        self.delete_release = _rt.with_raw_response(resource.delete_release)
-        self.update_release = _rt.with_raw_response(resource.update_release)
+        self.create_release = _rt.with_raw_response_async(resource.create_release)
+        self.get_release_asset = _rt.with_raw_response_async(resource.get_release_asset)
+        self.delete_release_asset = _rt.with_raw_response_async(resource.delete_release_asset)
+        self.update_release_asset = _rt.with_raw_response_async(resource.update_release_asset)
+        self.generate_release_notes = _rt.with_raw_response_async(resource.generate_release_notes)
+        self.get_latest_release = _rt.with_raw_response_async(resource.get_latest_release)
+        self.get_release_by_tag = _rt.with_raw_response_async(resource.get_release_by_tag)
+        self.get_release = _rt.with_raw_response_async(resource.get_release)
+        self.delete_release = _rt.with_raw_response_async(resource.delete_release)
+        self.update_release = _rt.with_raw_response_async(resource.update_release)
         self.list_release_assets = _rt.raw_async_page(resource.list_release_assets)
 
 
@@ -1812,14 +1812,16 @@ class _AsyncReposReleasesMethodsWithStreamingResponse:
 
     def __init__(self, resource: _AsyncReposReleasesMethods) -> None:
         self.list_releases = _rt.streaming_async_page(resource.list_releases)
-        self.create_release = _rt.with_streaming_response(resource.create_release)
-        self.get_release_asset = _rt.with_streaming_response(resource.get_release_asset)
-        self.delete_release_asset = _rt.with_streaming_response(resource.delete_release_asset)
-        self.update_release_asset = _rt.with_streaming_response(resource.update_release_asset)
-        self.generate_release_notes = _rt.with_streaming_response(resource.generate_release_notes)
-        self.get_latest_release = _rt.with_streaming_response(resource.get_latest_release)
-        self.get_release_by_tag = _rt.with_streaming_response(resource.get_release_by_tag)
-        self.get_release = _rt.with_streaming_response(resource.get_release)
-        self.delete_release = _rt.with_streaming_response(resource.delete_release)
-        self.update_release = _rt.with_streaming_response(resource.update_release)
+        self.create_release = _rt.with_streaming_response_async(resource.create_release)
+        self.get_release_asset = _rt.with_streaming_response_async(resource.get_release_asset)
+        self.delete_release_asset = _rt.with_streaming_response_async(resource.delete_release_asset)
+        self.update_release_asset = _rt.with_streaming_response_async(resource.update_release_asset)
+        self.generate_release_notes = _rt.with_streaming_response_async(
+            resource.generate_release_notes
+        )
+        self.get_latest_release = _rt.with_streaming_response_async(resource.get_latest_release)
+        self.get_release_by_tag = _rt.with_streaming_response_async(resource.get_release_by_tag)
+        self.get_release = _rt.with_streaming_response_async(resource.get_release)
+        self.delete_release = _rt.with_streaming_response_async(resource.delete_release)
+        self.update_release = _rt.with_streaming_response_async(resource.update_release)
         self.list_release_assets = _rt.streaming_async_page(resource.list_release_assets)

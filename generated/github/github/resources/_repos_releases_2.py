@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, Literal
 
 from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
-from .._runtime import NOT_GIVEN, NotGiven
+from .._runtime import NOT_GIVEN, NotGiven, SequenceNotStr
 
 if TYPE_CHECKING:
     from ..models.code_frequency_stat import CodeFrequencyStat
@@ -991,7 +990,7 @@ class _ReposReleases2Methods(_rt.SyncResource):
         owner: str,
         repo: str,
         *,
-        names: Sequence[str],
+        names: SequenceNotStr[str],
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -1749,7 +1748,7 @@ class _AsyncReposReleases2Methods(_rt.AsyncResource):
         owner: str,
         repo: str,
         *,
-        names: Sequence[str],
+        names: SequenceNotStr[str],
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -1793,41 +1792,51 @@ class _AsyncReposReleases2MethodsWithRawResponse:
     """`_AsyncReposReleases2Methods.with_raw_response` (part of it)."""
 
     def __init__(self, resource: _AsyncReposReleases2Methods) -> None:
-        self.upload_release_asset = _rt.with_raw_response(resource.upload_release_asset)
+        self.upload_release_asset = _rt.with_raw_response_async(resource.upload_release_asset)
         self.get_branch_rules = _rt.raw_async_page(resource.get_branch_rules)
-        self.get_code_frequency_stats = _rt.with_raw_response(resource.get_code_frequency_stats)
-        self.get_commit_activity_stats = _rt.with_raw_response(resource.get_commit_activity_stats)
-        self.get_contributors_stats = _rt.with_raw_response(resource.get_contributors_stats)
-        self.get_participation_stats = _rt.with_raw_response(resource.get_participation_stats)
-        self.get_punch_card_stats = _rt.with_raw_response(resource.get_punch_card_stats)
-        self.create_commit_status = _rt.with_raw_response(resource.create_commit_status)
+        self.get_code_frequency_stats = _rt.with_raw_response_async(
+            resource.get_code_frequency_stats
+        )
+        self.get_commit_activity_stats = _rt.with_raw_response_async(
+            resource.get_commit_activity_stats
+        )
+        self.get_contributors_stats = _rt.with_raw_response_async(resource.get_contributors_stats)
+        self.get_participation_stats = _rt.with_raw_response_async(resource.get_participation_stats)
+        self.get_punch_card_stats = _rt.with_raw_response_async(resource.get_punch_card_stats)
+        self.create_commit_status = _rt.with_raw_response_async(resource.create_commit_status)
         self.list_tags = _rt.raw_async_page(resource.list_tags)
-        self.download_tarball_archive = _rt.with_raw_response(resource.download_tarball_archive)
+        self.download_tarball_archive = _rt.with_raw_response_async(
+            resource.download_tarball_archive
+        )
         self.list_teams = _rt.raw_async_page(resource.list_teams)
         self.get_all_topics = _rt.raw_async_page(resource.get_all_topics)
-        self.replace_all_topics = _rt.with_raw_response(resource.replace_all_topics)
+        self.replace_all_topics = _rt.with_raw_response_async(resource.replace_all_topics)
 
 
 class _AsyncReposReleases2MethodsWithStreamingResponse:
     """`_AsyncReposReleases2Methods.with_streaming_response` (part of it)."""
 
     def __init__(self, resource: _AsyncReposReleases2Methods) -> None:
-        self.upload_release_asset = _rt.with_streaming_response(resource.upload_release_asset)
+        self.upload_release_asset = _rt.with_streaming_response_async(resource.upload_release_asset)
         self.get_branch_rules = _rt.streaming_async_page(resource.get_branch_rules)
-        self.get_code_frequency_stats = _rt.with_streaming_response(
+        self.get_code_frequency_stats = _rt.with_streaming_response_async(
             resource.get_code_frequency_stats
         )
-        self.get_commit_activity_stats = _rt.with_streaming_response(
+        self.get_commit_activity_stats = _rt.with_streaming_response_async(
             resource.get_commit_activity_stats
         )
-        self.get_contributors_stats = _rt.with_streaming_response(resource.get_contributors_stats)
-        self.get_participation_stats = _rt.with_streaming_response(resource.get_participation_stats)
-        self.get_punch_card_stats = _rt.with_streaming_response(resource.get_punch_card_stats)
-        self.create_commit_status = _rt.with_streaming_response(resource.create_commit_status)
+        self.get_contributors_stats = _rt.with_streaming_response_async(
+            resource.get_contributors_stats
+        )
+        self.get_participation_stats = _rt.with_streaming_response_async(
+            resource.get_participation_stats
+        )
+        self.get_punch_card_stats = _rt.with_streaming_response_async(resource.get_punch_card_stats)
+        self.create_commit_status = _rt.with_streaming_response_async(resource.create_commit_status)
         self.list_tags = _rt.streaming_async_page(resource.list_tags)
-        self.download_tarball_archive = _rt.with_streaming_response(
+        self.download_tarball_archive = _rt.with_streaming_response_async(
             resource.download_tarball_archive
         )
         self.list_teams = _rt.streaming_async_page(resource.list_teams)
         self.get_all_topics = _rt.streaming_async_page(resource.get_all_topics)
-        self.replace_all_topics = _rt.with_streaming_response(resource.replace_all_topics)
+        self.replace_all_topics = _rt.with_streaming_response_async(resource.replace_all_topics)

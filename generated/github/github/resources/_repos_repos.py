@@ -1257,9 +1257,9 @@ class _AsyncReposReposMethodsWithRawResponse:
 
     def __init__(self, resource: _AsyncReposReposMethods) -> None:
         self.list_for_org = _rt.raw_async_page(resource.list_for_org)
-        self.create_in_org = _rt.with_raw_response(resource.create_in_org)
+        self.create_in_org = _rt.with_raw_response_async(resource.create_in_org)
         self.list_for_authenticated_user = _rt.raw_async_page(resource.list_for_authenticated_user)
-        self.create_for_authenticated_user = _rt.with_raw_response(
+        self.create_for_authenticated_user = _rt.with_raw_response_async(
             resource.create_for_authenticated_user
         )
         self.list_for_user = _rt.raw_async_page(resource.list_for_user)
@@ -1270,11 +1270,11 @@ class _AsyncReposReposMethodsWithStreamingResponse:
 
     def __init__(self, resource: _AsyncReposReposMethods) -> None:
         self.list_for_org = _rt.streaming_async_page(resource.list_for_org)
-        self.create_in_org = _rt.with_streaming_response(resource.create_in_org)
+        self.create_in_org = _rt.with_streaming_response_async(resource.create_in_org)
         self.list_for_authenticated_user = _rt.streaming_async_page(
             resource.list_for_authenticated_user
         )
-        self.create_for_authenticated_user = _rt.with_streaming_response(
+        self.create_for_authenticated_user = _rt.with_streaming_response_async(
             resource.create_for_authenticated_user
         )
         self.list_for_user = _rt.streaming_async_page(resource.list_for_user)

@@ -1864,31 +1864,33 @@ class _AsyncReposRulesets2MethodsWithRawResponse:
     """`_AsyncReposRulesets2Methods.with_raw_response` (part of it)."""
 
     def __init__(self, resource: _AsyncReposRulesets2Methods) -> None:
-        self.get_repo_ruleset_version = _rt.with_raw_response(resource.get_repo_ruleset_version)
+        self.get_repo_ruleset_version = _rt.with_raw_response_async(
+            resource.get_repo_ruleset_version
+        )
         self.get_org_rule_suites = _rt.raw_async_page(resource.get_org_rule_suites)
-        self.get_org_rule_suite = _rt.with_raw_response(resource.get_org_rule_suite)
-        self.get = _rt.with_raw_response(resource.get)
-        self.delete = _rt.with_raw_response(resource.delete)
-        self.update = _rt.with_raw_response(resource.update)
+        self.get_org_rule_suite = _rt.with_raw_response_async(resource.get_org_rule_suite)
+        self.get = _rt.with_raw_response_async(resource.get)
+        self.delete = _rt.with_raw_response_async(resource.delete)
+        self.update = _rt.with_raw_response_async(resource.update)
         self.list_public = _rt.raw_async_page(resource.list_public)
         self.list_activities = _rt.raw_async_page(resource.list_activities)
-        self.create_attestation = _rt.with_raw_response(resource.create_attestation)
-        self.list_attestations = _rt.with_raw_response(resource.list_attestations)
+        self.create_attestation = _rt.with_raw_response_async(resource.create_attestation)
+        self.list_attestations = _rt.with_raw_response_async(resource.list_attestations)
 
 
 class _AsyncReposRulesets2MethodsWithStreamingResponse:
     """`_AsyncReposRulesets2Methods.with_streaming_response` (part of it)."""
 
     def __init__(self, resource: _AsyncReposRulesets2Methods) -> None:
-        self.get_repo_ruleset_version = _rt.with_streaming_response(
+        self.get_repo_ruleset_version = _rt.with_streaming_response_async(
             resource.get_repo_ruleset_version
         )
         self.get_org_rule_suites = _rt.streaming_async_page(resource.get_org_rule_suites)
-        self.get_org_rule_suite = _rt.with_streaming_response(resource.get_org_rule_suite)
-        self.get = _rt.with_streaming_response(resource.get)
-        self.delete = _rt.with_streaming_response(resource.delete)
-        self.update = _rt.with_streaming_response(resource.update)
+        self.get_org_rule_suite = _rt.with_streaming_response_async(resource.get_org_rule_suite)
+        self.get = _rt.with_streaming_response_async(resource.get)
+        self.delete = _rt.with_streaming_response_async(resource.delete)
+        self.update = _rt.with_streaming_response_async(resource.update)
         self.list_public = _rt.streaming_async_page(resource.list_public)
         self.list_activities = _rt.streaming_async_page(resource.list_activities)
-        self.create_attestation = _rt.with_streaming_response(resource.create_attestation)
-        self.list_attestations = _rt.with_streaming_response(resource.list_attestations)
+        self.create_attestation = _rt.with_streaming_response_async(resource.create_attestation)
+        self.list_attestations = _rt.with_streaming_response_async(resource.list_attestations)

@@ -1559,27 +1559,31 @@ class _AsyncReposTrafficMethodsWithRawResponse:
     """`_AsyncReposTrafficMethods.with_raw_response` (part of it)."""
 
     def __init__(self, resource: _AsyncReposTrafficMethods) -> None:
-        self.get_clones = _rt.with_raw_response(resource.get_clones)
-        self.get_top_paths = _rt.with_raw_response(resource.get_top_paths)
-        self.get_top_referrers = _rt.with_raw_response(resource.get_top_referrers)
-        self.get_views = _rt.with_raw_response(resource.get_views)
-        self.transfer = _rt.with_raw_response(resource.transfer)
-        self.check_vulnerability_alerts = _rt.with_raw_response(resource.check_vulnerability_alerts)
-        self.enable_vulnerability_alerts = _rt.with_raw_response(
+        self.get_clones = _rt.with_raw_response_async(resource.get_clones)
+        self.get_top_paths = _rt.with_raw_response_async(resource.get_top_paths)
+        self.get_top_referrers = _rt.with_raw_response_async(resource.get_top_referrers)
+        self.get_views = _rt.with_raw_response_async(resource.get_views)
+        self.transfer = _rt.with_raw_response_async(resource.transfer)
+        self.check_vulnerability_alerts = _rt.with_raw_response_async(
+            resource.check_vulnerability_alerts
+        )
+        self.enable_vulnerability_alerts = _rt.with_raw_response_async(
             resource.enable_vulnerability_alerts
         )
-        self.disable_vulnerability_alerts = _rt.with_raw_response(
+        self.disable_vulnerability_alerts = _rt.with_raw_response_async(
             resource.disable_vulnerability_alerts
         )
-        self.download_zipball_archive = _rt.with_raw_response(resource.download_zipball_archive)
-        self.create_using_template = _rt.with_raw_response(resource.create_using_template)
+        self.download_zipball_archive = _rt.with_raw_response_async(
+            resource.download_zipball_archive
+        )
+        self.create_using_template = _rt.with_raw_response_async(resource.create_using_template)
         self.list_invitations_for_authenticated_user = _rt.raw_async_page(
             resource.list_invitations_for_authenticated_user
         )
-        self.decline_invitation_for_authenticated_user = _rt.with_raw_response(
+        self.decline_invitation_for_authenticated_user = _rt.with_raw_response_async(
             resource.decline_invitation_for_authenticated_user
         )
-        self.accept_invitation_for_authenticated_user = _rt.with_raw_response(
+        self.accept_invitation_for_authenticated_user = _rt.with_raw_response_async(
             resource.accept_invitation_for_authenticated_user
         )
 
@@ -1588,30 +1592,32 @@ class _AsyncReposTrafficMethodsWithStreamingResponse:
     """`_AsyncReposTrafficMethods.with_streaming_response` (part of it)."""
 
     def __init__(self, resource: _AsyncReposTrafficMethods) -> None:
-        self.get_clones = _rt.with_streaming_response(resource.get_clones)
-        self.get_top_paths = _rt.with_streaming_response(resource.get_top_paths)
-        self.get_top_referrers = _rt.with_streaming_response(resource.get_top_referrers)
-        self.get_views = _rt.with_streaming_response(resource.get_views)
-        self.transfer = _rt.with_streaming_response(resource.transfer)
-        self.check_vulnerability_alerts = _rt.with_streaming_response(
+        self.get_clones = _rt.with_streaming_response_async(resource.get_clones)
+        self.get_top_paths = _rt.with_streaming_response_async(resource.get_top_paths)
+        self.get_top_referrers = _rt.with_streaming_response_async(resource.get_top_referrers)
+        self.get_views = _rt.with_streaming_response_async(resource.get_views)
+        self.transfer = _rt.with_streaming_response_async(resource.transfer)
+        self.check_vulnerability_alerts = _rt.with_streaming_response_async(
             resource.check_vulnerability_alerts
         )
-        self.enable_vulnerability_alerts = _rt.with_streaming_response(
+        self.enable_vulnerability_alerts = _rt.with_streaming_response_async(
             resource.enable_vulnerability_alerts
         )
-        self.disable_vulnerability_alerts = _rt.with_streaming_response(
+        self.disable_vulnerability_alerts = _rt.with_streaming_response_async(
             resource.disable_vulnerability_alerts
         )
-        self.download_zipball_archive = _rt.with_streaming_response(
+        self.download_zipball_archive = _rt.with_streaming_response_async(
             resource.download_zipball_archive
         )
-        self.create_using_template = _rt.with_streaming_response(resource.create_using_template)
+        self.create_using_template = _rt.with_streaming_response_async(
+            resource.create_using_template
+        )
         self.list_invitations_for_authenticated_user = _rt.streaming_async_page(
             resource.list_invitations_for_authenticated_user
         )
-        self.decline_invitation_for_authenticated_user = _rt.with_streaming_response(
+        self.decline_invitation_for_authenticated_user = _rt.with_streaming_response_async(
             resource.decline_invitation_for_authenticated_user
         )
-        self.accept_invitation_for_authenticated_user = _rt.with_streaming_response(
+        self.accept_invitation_for_authenticated_user = _rt.with_streaming_response_async(
             resource.accept_invitation_for_authenticated_user
         )

@@ -1292,8 +1292,8 @@ class _AsyncSecretScanningAlertsMethodsWithRawResponse:
     def __init__(self, resource: _AsyncSecretScanningAlertsMethods) -> None:
         self.list_alerts_for_org = _rt.raw_async_page(resource.list_alerts_for_org)
         self.list_alerts_for_repo = _rt.raw_async_page(resource.list_alerts_for_repo)
-        self.get_alert = _rt.with_raw_response(resource.get_alert)
-        self.update_alert = _rt.with_raw_response(resource.update_alert)
+        self.get_alert = _rt.with_raw_response_async(resource.get_alert)
+        self.update_alert = _rt.with_raw_response_async(resource.update_alert)
         self.list_locations_for_alert = _rt.raw_async_page(resource.list_locations_for_alert)
 
 
@@ -1303,6 +1303,6 @@ class _AsyncSecretScanningAlertsMethodsWithStreamingResponse:
     def __init__(self, resource: _AsyncSecretScanningAlertsMethods) -> None:
         self.list_alerts_for_org = _rt.streaming_async_page(resource.list_alerts_for_org)
         self.list_alerts_for_repo = _rt.streaming_async_page(resource.list_alerts_for_repo)
-        self.get_alert = _rt.with_streaming_response(resource.get_alert)
-        self.update_alert = _rt.with_streaming_response(resource.update_alert)
+        self.get_alert = _rt.with_streaming_response_async(resource.get_alert)
+        self.update_alert = _rt.with_streaming_response_async(resource.update_alert)
         self.list_locations_for_alert = _rt.streaming_async_page(resource.list_locations_for_alert)

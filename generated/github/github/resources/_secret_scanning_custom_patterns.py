@@ -1852,27 +1852,35 @@ class _AsyncSecretScanningCustomPatternsMethodsWithRawResponse:
 
     def __init__(self, resource: _AsyncSecretScanningCustomPatternsMethods) -> None:
         self.list_org_custom_patterns = _rt.raw_async_page(resource.list_org_custom_patterns)
-        self.bulk_create_org_custom_patterns = _rt.with_raw_response(
+        self.bulk_create_org_custom_patterns = _rt.with_raw_response_async(
             resource.bulk_create_org_custom_patterns
         )
-        self.bulk_delete_org_custom_patterns = _rt.with_raw_response(
+        self.bulk_delete_org_custom_patterns = _rt.with_raw_response_async(
             resource.bulk_delete_org_custom_patterns
         )
-        self.update_org_custom_pattern = _rt.with_raw_response(resource.update_org_custom_pattern)
+        self.update_org_custom_pattern = _rt.with_raw_response_async(
+            resource.update_org_custom_pattern
+        )
         self.list_repo_custom_patterns = _rt.raw_async_page(resource.list_repo_custom_patterns)
-        self.bulk_create_repo_custom_patterns = _rt.with_raw_response(
+        self.bulk_create_repo_custom_patterns = _rt.with_raw_response_async(
             resource.bulk_create_repo_custom_patterns
         )
-        self.bulk_delete_repo_custom_patterns = _rt.with_raw_response(
+        self.bulk_delete_repo_custom_patterns = _rt.with_raw_response_async(
             resource.bulk_delete_repo_custom_patterns
         )
-        self.update_repo_custom_pattern = _rt.with_raw_response(resource.update_repo_custom_pattern)
-        self.list_org_pattern_configs = _rt.with_raw_response(resource.list_org_pattern_configs)
-        self.update_org_pattern_configs = _rt.with_raw_response(resource.update_org_pattern_configs)
-        self.create_push_protection_bypass = _rt.with_raw_response(
+        self.update_repo_custom_pattern = _rt.with_raw_response_async(
+            resource.update_repo_custom_pattern
+        )
+        self.list_org_pattern_configs = _rt.with_raw_response_async(
+            resource.list_org_pattern_configs
+        )
+        self.update_org_pattern_configs = _rt.with_raw_response_async(
+            resource.update_org_pattern_configs
+        )
+        self.create_push_protection_bypass = _rt.with_raw_response_async(
             resource.create_push_protection_bypass
         )
-        self.get_scan_history = _rt.with_raw_response(resource.get_scan_history)
+        self.get_scan_history = _rt.with_raw_response_async(resource.get_scan_history)
 
 
 class _AsyncSecretScanningCustomPatternsMethodsWithStreamingResponse:
@@ -1880,34 +1888,34 @@ class _AsyncSecretScanningCustomPatternsMethodsWithStreamingResponse:
 
     def __init__(self, resource: _AsyncSecretScanningCustomPatternsMethods) -> None:
         self.list_org_custom_patterns = _rt.streaming_async_page(resource.list_org_custom_patterns)
-        self.bulk_create_org_custom_patterns = _rt.with_streaming_response(
+        self.bulk_create_org_custom_patterns = _rt.with_streaming_response_async(
             resource.bulk_create_org_custom_patterns
         )
-        self.bulk_delete_org_custom_patterns = _rt.with_streaming_response(
+        self.bulk_delete_org_custom_patterns = _rt.with_streaming_response_async(
             resource.bulk_delete_org_custom_patterns
         )
-        self.update_org_custom_pattern = _rt.with_streaming_response(
+        self.update_org_custom_pattern = _rt.with_streaming_response_async(
             resource.update_org_custom_pattern
         )
         self.list_repo_custom_patterns = _rt.streaming_async_page(
             resource.list_repo_custom_patterns
         )
-        self.bulk_create_repo_custom_patterns = _rt.with_streaming_response(
+        self.bulk_create_repo_custom_patterns = _rt.with_streaming_response_async(
             resource.bulk_create_repo_custom_patterns
         )
-        self.bulk_delete_repo_custom_patterns = _rt.with_streaming_response(
+        self.bulk_delete_repo_custom_patterns = _rt.with_streaming_response_async(
             resource.bulk_delete_repo_custom_patterns
         )
-        self.update_repo_custom_pattern = _rt.with_streaming_response(
+        self.update_repo_custom_pattern = _rt.with_streaming_response_async(
             resource.update_repo_custom_pattern
         )
-        self.list_org_pattern_configs = _rt.with_streaming_response(
+        self.list_org_pattern_configs = _rt.with_streaming_response_async(
             resource.list_org_pattern_configs
         )
-        self.update_org_pattern_configs = _rt.with_streaming_response(
+        self.update_org_pattern_configs = _rt.with_streaming_response_async(
             resource.update_org_pattern_configs
         )
-        self.create_push_protection_bypass = _rt.with_streaming_response(
+        self.create_push_protection_bypass = _rt.with_streaming_response_async(
             resource.create_push_protection_bypass
         )
-        self.get_scan_history = _rt.with_streaming_response(resource.get_scan_history)
+        self.get_scan_history = _rt.with_streaming_response_async(resource.get_scan_history)

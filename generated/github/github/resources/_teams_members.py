@@ -1776,25 +1776,25 @@ class _AsyncTeamsMembersMethodsWithRawResponse:
     def __init__(self, resource: _AsyncTeamsMembersMethods) -> None:
         self.list_members_in_org = _rt.raw_async_page(resource.list_members_in_org)
         self.list_members_legacy = _rt.raw_async_page(resource.list_members_legacy)
-        self.get_member_legacy = _rt.with_raw_response(resource.get_member_legacy)
-        self.add_member_legacy = _rt.with_raw_response(resource.add_member_legacy)
-        self.remove_member_legacy = _rt.with_raw_response(resource.remove_member_legacy)
-        self.get_membership_for_user_in_org = _rt.with_raw_response(
+        self.get_member_legacy = _rt.with_raw_response_async(resource.get_member_legacy)
+        self.add_member_legacy = _rt.with_raw_response_async(resource.add_member_legacy)
+        self.remove_member_legacy = _rt.with_raw_response_async(resource.remove_member_legacy)
+        self.get_membership_for_user_in_org = _rt.with_raw_response_async(
             resource.get_membership_for_user_in_org
         )
-        self.add_or_update_membership_for_user_in_org = _rt.with_raw_response(
+        self.add_or_update_membership_for_user_in_org = _rt.with_raw_response_async(
             resource.add_or_update_membership_for_user_in_org
         )
-        self.remove_membership_for_user_in_org = _rt.with_raw_response(
+        self.remove_membership_for_user_in_org = _rt.with_raw_response_async(
             resource.remove_membership_for_user_in_org
         )
-        self.get_membership_for_user_legacy = _rt.with_raw_response(
+        self.get_membership_for_user_legacy = _rt.with_raw_response_async(
             resource.get_membership_for_user_legacy
         )
-        self.add_or_update_membership_for_user_legacy = _rt.with_raw_response(
+        self.add_or_update_membership_for_user_legacy = _rt.with_raw_response_async(
             resource.add_or_update_membership_for_user_legacy
         )
-        self.remove_membership_for_user_legacy = _rt.with_raw_response(
+        self.remove_membership_for_user_legacy = _rt.with_raw_response_async(
             resource.remove_membership_for_user_legacy
         )
 
@@ -1805,24 +1805,24 @@ class _AsyncTeamsMembersMethodsWithStreamingResponse:
     def __init__(self, resource: _AsyncTeamsMembersMethods) -> None:
         self.list_members_in_org = _rt.streaming_async_page(resource.list_members_in_org)
         self.list_members_legacy = _rt.streaming_async_page(resource.list_members_legacy)
-        self.get_member_legacy = _rt.with_streaming_response(resource.get_member_legacy)
-        self.add_member_legacy = _rt.with_streaming_response(resource.add_member_legacy)
-        self.remove_member_legacy = _rt.with_streaming_response(resource.remove_member_legacy)
-        self.get_membership_for_user_in_org = _rt.with_streaming_response(
+        self.get_member_legacy = _rt.with_streaming_response_async(resource.get_member_legacy)
+        self.add_member_legacy = _rt.with_streaming_response_async(resource.add_member_legacy)
+        self.remove_member_legacy = _rt.with_streaming_response_async(resource.remove_member_legacy)
+        self.get_membership_for_user_in_org = _rt.with_streaming_response_async(
             resource.get_membership_for_user_in_org
         )
-        self.add_or_update_membership_for_user_in_org = _rt.with_streaming_response(
+        self.add_or_update_membership_for_user_in_org = _rt.with_streaming_response_async(
             resource.add_or_update_membership_for_user_in_org
         )
-        self.remove_membership_for_user_in_org = _rt.with_streaming_response(
+        self.remove_membership_for_user_in_org = _rt.with_streaming_response_async(
             resource.remove_membership_for_user_in_org
         )
-        self.get_membership_for_user_legacy = _rt.with_streaming_response(
+        self.get_membership_for_user_legacy = _rt.with_streaming_response_async(
             resource.get_membership_for_user_legacy
         )
-        self.add_or_update_membership_for_user_legacy = _rt.with_streaming_response(
+        self.add_or_update_membership_for_user_legacy = _rt.with_streaming_response_async(
             resource.add_or_update_membership_for_user_legacy
         )
-        self.remove_membership_for_user_legacy = _rt.with_streaming_response(
+        self.remove_membership_for_user_legacy = _rt.with_streaming_response_async(
             resource.remove_membership_for_user_legacy
         )

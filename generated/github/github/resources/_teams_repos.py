@@ -1676,24 +1676,24 @@ class _AsyncTeamsReposMethodsWithRawResponse:
 
     def __init__(self, resource: _AsyncTeamsReposMethods) -> None:
         self.list_repos_in_org = _rt.raw_async_page(resource.list_repos_in_org)
-        self.check_permissions_for_repo_in_org = _rt.with_raw_response(
+        self.check_permissions_for_repo_in_org = _rt.with_raw_response_async(
             resource.check_permissions_for_repo_in_org
         )
-        self.add_or_update_repo_permissions_in_org = _rt.with_raw_response(
+        self.add_or_update_repo_permissions_in_org = _rt.with_raw_response_async(
             resource.add_or_update_repo_permissions_in_org
         )
-        self.remove_repo_in_org = _rt.with_raw_response(resource.remove_repo_in_org)
+        self.remove_repo_in_org = _rt.with_raw_response_async(resource.remove_repo_in_org)
         self.list_repos_legacy = _rt.raw_async_page(resource.list_repos_legacy)
-        self.check_permissions_for_repo_legacy = _rt.with_raw_response(
+        self.check_permissions_for_repo_legacy = _rt.with_raw_response_async(
             resource.check_permissions_for_repo_legacy
         )
-        self.add_or_update_repo_permissions_legacy = _rt.with_raw_response(
+        self.add_or_update_repo_permissions_legacy = _rt.with_raw_response_async(
             resource.add_or_update_repo_permissions_legacy
         )
-        self.remove_repo_legacy = _rt.with_raw_response(resource.remove_repo_legacy)
-        self.get_legacy = _rt.with_raw_response(resource.get_legacy)
-        self.delete_legacy = _rt.with_raw_response(resource.delete_legacy)
-        self.update_legacy = _rt.with_raw_response(resource.update_legacy)
+        self.remove_repo_legacy = _rt.with_raw_response_async(resource.remove_repo_legacy)
+        self.get_legacy = _rt.with_raw_response_async(resource.get_legacy)
+        self.delete_legacy = _rt.with_raw_response_async(resource.delete_legacy)
+        self.update_legacy = _rt.with_raw_response_async(resource.update_legacy)
 
 
 class _AsyncTeamsReposMethodsWithStreamingResponse:
@@ -1701,21 +1701,21 @@ class _AsyncTeamsReposMethodsWithStreamingResponse:
 
     def __init__(self, resource: _AsyncTeamsReposMethods) -> None:
         self.list_repos_in_org = _rt.streaming_async_page(resource.list_repos_in_org)
-        self.check_permissions_for_repo_in_org = _rt.with_streaming_response(
+        self.check_permissions_for_repo_in_org = _rt.with_streaming_response_async(
             resource.check_permissions_for_repo_in_org
         )
-        self.add_or_update_repo_permissions_in_org = _rt.with_streaming_response(
+        self.add_or_update_repo_permissions_in_org = _rt.with_streaming_response_async(
             resource.add_or_update_repo_permissions_in_org
         )
-        self.remove_repo_in_org = _rt.with_streaming_response(resource.remove_repo_in_org)
+        self.remove_repo_in_org = _rt.with_streaming_response_async(resource.remove_repo_in_org)
         self.list_repos_legacy = _rt.streaming_async_page(resource.list_repos_legacy)
-        self.check_permissions_for_repo_legacy = _rt.with_streaming_response(
+        self.check_permissions_for_repo_legacy = _rt.with_streaming_response_async(
             resource.check_permissions_for_repo_legacy
         )
-        self.add_or_update_repo_permissions_legacy = _rt.with_streaming_response(
+        self.add_or_update_repo_permissions_legacy = _rt.with_streaming_response_async(
             resource.add_or_update_repo_permissions_legacy
         )
-        self.remove_repo_legacy = _rt.with_streaming_response(resource.remove_repo_legacy)
-        self.get_legacy = _rt.with_streaming_response(resource.get_legacy)
-        self.delete_legacy = _rt.with_streaming_response(resource.delete_legacy)
-        self.update_legacy = _rt.with_streaming_response(resource.update_legacy)
+        self.remove_repo_legacy = _rt.with_streaming_response_async(resource.remove_repo_legacy)
+        self.get_legacy = _rt.with_streaming_response_async(resource.get_legacy)
+        self.delete_legacy = _rt.with_streaming_response_async(resource.delete_legacy)
+        self.update_legacy = _rt.with_streaming_response_async(resource.update_legacy)

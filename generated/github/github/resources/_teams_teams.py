@@ -4,11 +4,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import TYPE_CHECKING, Literal
 
 from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
-from .._runtime import NOT_GIVEN, NotGiven
+from .._runtime import NOT_GIVEN, NotGiven, SequenceNotStr
 
 if TYPE_CHECKING:
     from ..models.organization_invitation import OrganizationInvitation
@@ -336,8 +335,8 @@ class _TeamsTeamsMethods(_rt.SyncResource):
         *,
         name: str,
         description: str | NotGiven = NOT_GIVEN,
-        maintainers: Sequence[str] | NotGiven = NOT_GIVEN,
-        repo_names: Sequence[str] | NotGiven = NOT_GIVEN,
+        maintainers: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
+        repo_names: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         privacy: Literal["secret", "closed"] | NotGiven = NOT_GIVEN,
         notification_setting: Literal["notifications_enabled", "notifications_disabled"]
         | NotGiven = NOT_GIVEN,
@@ -993,8 +992,8 @@ class _AsyncTeamsTeamsMethods(_rt.AsyncResource):
         *,
         name: str,
         description: str | NotGiven = NOT_GIVEN,
-        maintainers: Sequence[str] | NotGiven = NOT_GIVEN,
-        repo_names: Sequence[str] | NotGiven = NOT_GIVEN,
+        maintainers: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
+        repo_names: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         privacy: Literal["secret", "closed"] | NotGiven = NOT_GIVEN,
         notification_setting: Literal["notifications_enabled", "notifications_disabled"]
         | NotGiven = NOT_GIVEN,
@@ -1551,10 +1550,10 @@ class _AsyncTeamsTeamsMethodsWithRawResponse:
 
     def __init__(self, resource: _AsyncTeamsTeamsMethods) -> None:
         self.list = _rt.raw_async_page(resource.list)
-        self.create = _rt.with_raw_response(resource.create)
-        self.get_by_name = _rt.with_raw_response(resource.get_by_name)
-        self.delete_in_org = _rt.with_raw_response(resource.delete_in_org)
-        self.update_in_org = _rt.with_raw_response(resource.update_in_org)
+        self.create = _rt.with_raw_response_async(resource.create)
+        self.get_by_name = _rt.with_raw_response_async(resource.get_by_name)
+        self.delete_in_org = _rt.with_raw_response_async(resource.delete_in_org)
+        self.update_in_org = _rt.with_raw_response_async(resource.update_in_org)
         self.list_child_in_org = _rt.raw_async_page(resource.list_child_in_org)
         self.list_child_legacy = _rt.raw_async_page(resource.list_child_legacy)
         self.list_for_authenticated_user = _rt.raw_async_page(resource.list_for_authenticated_user)
@@ -1571,10 +1570,10 @@ class _AsyncTeamsTeamsMethodsWithStreamingResponse:
 
     def __init__(self, resource: _AsyncTeamsTeamsMethods) -> None:
         self.list = _rt.streaming_async_page(resource.list)
-        self.create = _rt.with_streaming_response(resource.create)
-        self.get_by_name = _rt.with_streaming_response(resource.get_by_name)
-        self.delete_in_org = _rt.with_streaming_response(resource.delete_in_org)
-        self.update_in_org = _rt.with_streaming_response(resource.update_in_org)
+        self.create = _rt.with_streaming_response_async(resource.create)
+        self.get_by_name = _rt.with_streaming_response_async(resource.get_by_name)
+        self.delete_in_org = _rt.with_streaming_response_async(resource.delete_in_org)
+        self.update_in_org = _rt.with_streaming_response_async(resource.update_in_org)
         self.list_child_in_org = _rt.streaming_async_page(resource.list_child_in_org)
         self.list_child_legacy = _rt.streaming_async_page(resource.list_child_legacy)
         self.list_for_authenticated_user = _rt.streaming_async_page(

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import TYPE_CHECKING, Literal
 
 from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
-from .._runtime import NOT_GIVEN, NotGiven
+from .._runtime import NOT_GIVEN, NotGiven, SequenceNotStr
 
 if TYPE_CHECKING:
     from ..models.empty_object import EmptyObject
@@ -191,7 +190,7 @@ class _UsersAttestationsMethods(_rt.SyncResource):
         self,
         username: str,
         *,
-        subject_digests: Sequence[str],
+        subject_digests: SequenceNotStr[str],
         per_page: int | NotGiven = NOT_GIVEN,
         before: str | NotGiven = NOT_GIVEN,
         after: str | NotGiven = NOT_GIVEN,
@@ -567,7 +566,7 @@ class _AsyncUsersAttestationsMethods(_rt.AsyncResource):
         self,
         username: str,
         *,
-        subject_digests: Sequence[str],
+        subject_digests: SequenceNotStr[str],
         per_page: int | NotGiven = NOT_GIVEN,
         before: str | NotGiven = NOT_GIVEN,
         after: str | NotGiven = NOT_GIVEN,
@@ -908,29 +907,35 @@ class _AsyncUsersAttestationsMethodsWithRawResponse:
     """`_AsyncUsersAttestationsMethods.with_raw_response` (part of it)."""
 
     def __init__(self, resource: _AsyncUsersAttestationsMethods) -> None:
-        self.list_attestations_bulk = _rt.with_raw_response(resource.list_attestations_bulk)
-        self.delete_attestations_bulk = _rt.with_raw_response(resource.delete_attestations_bulk)
-        self.delete_attestations_by_subject_digest = _rt.with_raw_response(
+        self.list_attestations_bulk = _rt.with_raw_response_async(resource.list_attestations_bulk)
+        self.delete_attestations_bulk = _rt.with_raw_response_async(
+            resource.delete_attestations_bulk
+        )
+        self.delete_attestations_by_subject_digest = _rt.with_raw_response_async(
             resource.delete_attestations_by_subject_digest
         )
-        self.delete_attestations_by_id = _rt.with_raw_response(resource.delete_attestations_by_id)
-        self.list_attestations = _rt.with_raw_response(resource.list_attestations)
-        self.get_context_for_user = _rt.with_raw_response(resource.get_context_for_user)
+        self.delete_attestations_by_id = _rt.with_raw_response_async(
+            resource.delete_attestations_by_id
+        )
+        self.list_attestations = _rt.with_raw_response_async(resource.list_attestations)
+        self.get_context_for_user = _rt.with_raw_response_async(resource.get_context_for_user)
 
 
 class _AsyncUsersAttestationsMethodsWithStreamingResponse:
     """`_AsyncUsersAttestationsMethods.with_streaming_response` (part of it)."""
 
     def __init__(self, resource: _AsyncUsersAttestationsMethods) -> None:
-        self.list_attestations_bulk = _rt.with_streaming_response(resource.list_attestations_bulk)
-        self.delete_attestations_bulk = _rt.with_streaming_response(
+        self.list_attestations_bulk = _rt.with_streaming_response_async(
+            resource.list_attestations_bulk
+        )
+        self.delete_attestations_bulk = _rt.with_streaming_response_async(
             resource.delete_attestations_bulk
         )
-        self.delete_attestations_by_subject_digest = _rt.with_streaming_response(
+        self.delete_attestations_by_subject_digest = _rt.with_streaming_response_async(
             resource.delete_attestations_by_subject_digest
         )
-        self.delete_attestations_by_id = _rt.with_streaming_response(
+        self.delete_attestations_by_id = _rt.with_streaming_response_async(
             resource.delete_attestations_by_id
         )
-        self.list_attestations = _rt.with_streaming_response(resource.list_attestations)
-        self.get_context_for_user = _rt.with_streaming_response(resource.get_context_for_user)
+        self.list_attestations = _rt.with_streaming_response_async(resource.list_attestations)
+        self.get_context_for_user = _rt.with_streaming_response_async(resource.get_context_for_user)

@@ -1911,27 +1911,27 @@ class _AsyncUsersBaseMethodsWithRawResponse:
     """`_AsyncUsersBaseMethods.with_raw_response` (part of it)."""
 
     def __init__(self, resource: _AsyncUsersBaseMethods) -> None:
-        self.get_authenticated = _rt.with_raw_response(resource.get_authenticated)
-        self.update_authenticated = _rt.with_raw_response(resource.update_authenticated)
-        self.get_by_id = _rt.with_raw_response(resource.get_by_id)
+        self.get_authenticated = _rt.with_raw_response_async(resource.get_authenticated)
+        self.update_authenticated = _rt.with_raw_response_async(resource.update_authenticated)
+        self.get_by_id = _rt.with_raw_response_async(resource.get_by_id)
         self.list = _rt.raw_async_page(resource.list)
-        self.get_by_username = _rt.with_raw_response(resource.get_by_username)
+        self.get_by_username = _rt.with_raw_response_async(resource.get_by_username)
         self.list_blocked_by_authenticated_user = _rt.raw_async_page(
             resource.list_blocked_by_authenticated_user
         )
-        self.check_blocked = _rt.with_raw_response(resource.check_blocked)
-        self.block = _rt.with_raw_response(resource.block)
-        self.unblock = _rt.with_raw_response(resource.unblock)
-        self.set_primary_email_visibility_for_authenticated_user = _rt.with_raw_response(
+        self.check_blocked = _rt.with_raw_response_async(resource.check_blocked)
+        self.block = _rt.with_raw_response_async(resource.block)
+        self.unblock = _rt.with_raw_response_async(resource.unblock)
+        self.set_primary_email_visibility_for_authenticated_user = _rt.with_raw_response_async(
             resource.set_primary_email_visibility_for_authenticated_user
         )
         self.list_emails_for_authenticated_user = _rt.raw_async_page(
             resource.list_emails_for_authenticated_user
         )
-        self.add_email_for_authenticated_user = _rt.with_raw_response(
+        self.add_email_for_authenticated_user = _rt.with_raw_response_async(
             resource.add_email_for_authenticated_user
         )
-        self.delete_email_for_authenticated_user = _rt.with_raw_response(
+        self.delete_email_for_authenticated_user = _rt.with_raw_response_async(
             resource.delete_email_for_authenticated_user
         )
         self.list_followers_for_authenticated_user = _rt.raw_async_page(
@@ -1944,27 +1944,29 @@ class _AsyncUsersBaseMethodsWithStreamingResponse:
     """`_AsyncUsersBaseMethods.with_streaming_response` (part of it)."""
 
     def __init__(self, resource: _AsyncUsersBaseMethods) -> None:
-        self.get_authenticated = _rt.with_streaming_response(resource.get_authenticated)
-        self.update_authenticated = _rt.with_streaming_response(resource.update_authenticated)
-        self.get_by_id = _rt.with_streaming_response(resource.get_by_id)
+        self.get_authenticated = _rt.with_streaming_response_async(resource.get_authenticated)
+        self.update_authenticated = _rt.with_streaming_response_async(resource.update_authenticated)
+        self.get_by_id = _rt.with_streaming_response_async(resource.get_by_id)
         self.list = _rt.streaming_async_page(resource.list)
-        self.get_by_username = _rt.with_streaming_response(resource.get_by_username)
+        self.get_by_username = _rt.with_streaming_response_async(resource.get_by_username)
         self.list_blocked_by_authenticated_user = _rt.streaming_async_page(
             resource.list_blocked_by_authenticated_user
         )
-        self.check_blocked = _rt.with_streaming_response(resource.check_blocked)
-        self.block = _rt.with_streaming_response(resource.block)
-        self.unblock = _rt.with_streaming_response(resource.unblock)
-        self.set_primary_email_visibility_for_authenticated_user = _rt.with_streaming_response(
-            resource.set_primary_email_visibility_for_authenticated_user
+        self.check_blocked = _rt.with_streaming_response_async(resource.check_blocked)
+        self.block = _rt.with_streaming_response_async(resource.block)
+        self.unblock = _rt.with_streaming_response_async(resource.unblock)
+        self.set_primary_email_visibility_for_authenticated_user = (
+            _rt.with_streaming_response_async(
+                resource.set_primary_email_visibility_for_authenticated_user
+            )
         )
         self.list_emails_for_authenticated_user = _rt.streaming_async_page(
             resource.list_emails_for_authenticated_user
         )
-        self.add_email_for_authenticated_user = _rt.with_streaming_response(
+        self.add_email_for_authenticated_user = _rt.with_streaming_response_async(
             resource.add_email_for_authenticated_user
         )
-        self.delete_email_for_authenticated_user = _rt.with_streaming_response(
+        self.delete_email_for_authenticated_user = _rt.with_streaming_response_async(
             resource.delete_email_for_authenticated_user
         )
         self.list_followers_for_authenticated_user = _rt.streaming_async_page(

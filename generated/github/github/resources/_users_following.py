@@ -1313,23 +1313,25 @@ class _AsyncUsersFollowingMethodsWithRawResponse:
         self.list_followed_by_authenticated_user = _rt.raw_async_page(
             resource.list_followed_by_authenticated_user
         )
-        self.check_person_is_followed_by_authenticated = _rt.with_raw_response(
+        self.check_person_is_followed_by_authenticated = _rt.with_raw_response_async(
             resource.check_person_is_followed_by_authenticated
         )
-        self.follow = _rt.with_raw_response(resource.follow)
-        self.unfollow = _rt.with_raw_response(resource.unfollow)
+        self.follow = _rt.with_raw_response_async(resource.follow)
+        self.unfollow = _rt.with_raw_response_async(resource.unfollow)
         self.list_following_for_user = _rt.raw_async_page(resource.list_following_for_user)
-        self.check_following_for_user = _rt.with_raw_response(resource.check_following_for_user)
+        self.check_following_for_user = _rt.with_raw_response_async(
+            resource.check_following_for_user
+        )
         self.list_gpg_keys_for_authenticated_user = _rt.raw_async_page(
             resource.list_gpg_keys_for_authenticated_user
         )
-        self.create_gpg_key_for_authenticated_user = _rt.with_raw_response(
+        self.create_gpg_key_for_authenticated_user = _rt.with_raw_response_async(
             resource.create_gpg_key_for_authenticated_user
         )
-        self.get_gpg_key_for_authenticated_user = _rt.with_raw_response(
+        self.get_gpg_key_for_authenticated_user = _rt.with_raw_response_async(
             resource.get_gpg_key_for_authenticated_user
         )
-        self.delete_gpg_key_for_authenticated_user = _rt.with_raw_response(
+        self.delete_gpg_key_for_authenticated_user = _rt.with_raw_response_async(
             resource.delete_gpg_key_for_authenticated_user
         )
         self.list_gpg_keys_for_user = _rt.raw_async_page(resource.list_gpg_keys_for_user)
@@ -1342,25 +1344,25 @@ class _AsyncUsersFollowingMethodsWithStreamingResponse:
         self.list_followed_by_authenticated_user = _rt.streaming_async_page(
             resource.list_followed_by_authenticated_user
         )
-        self.check_person_is_followed_by_authenticated = _rt.with_streaming_response(
+        self.check_person_is_followed_by_authenticated = _rt.with_streaming_response_async(
             resource.check_person_is_followed_by_authenticated
         )
-        self.follow = _rt.with_streaming_response(resource.follow)
-        self.unfollow = _rt.with_streaming_response(resource.unfollow)
+        self.follow = _rt.with_streaming_response_async(resource.follow)
+        self.unfollow = _rt.with_streaming_response_async(resource.unfollow)
         self.list_following_for_user = _rt.streaming_async_page(resource.list_following_for_user)
-        self.check_following_for_user = _rt.with_streaming_response(
+        self.check_following_for_user = _rt.with_streaming_response_async(
             resource.check_following_for_user
         )
         self.list_gpg_keys_for_authenticated_user = _rt.streaming_async_page(
             resource.list_gpg_keys_for_authenticated_user
         )
-        self.create_gpg_key_for_authenticated_user = _rt.with_streaming_response(
+        self.create_gpg_key_for_authenticated_user = _rt.with_streaming_response_async(
             resource.create_gpg_key_for_authenticated_user
         )
-        self.get_gpg_key_for_authenticated_user = _rt.with_streaming_response(
+        self.get_gpg_key_for_authenticated_user = _rt.with_streaming_response_async(
             resource.get_gpg_key_for_authenticated_user
         )
-        self.delete_gpg_key_for_authenticated_user = _rt.with_streaming_response(
+        self.delete_gpg_key_for_authenticated_user = _rt.with_streaming_response_async(
             resource.delete_gpg_key_for_authenticated_user
         )
         self.list_gpg_keys_for_user = _rt.streaming_async_page(resource.list_gpg_keys_for_user)

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import builtins as _builtins
-from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
-from .._runtime import NOT_GIVEN, NotGiven
+from .._runtime import NOT_GIVEN, NotGiven, SequenceNotStr
 
 if TYPE_CHECKING:
     from ..models.email import Email
@@ -767,7 +766,7 @@ class _UsersKeysMethods(_rt.SyncResource):
     def add_social_account_for_authenticated_user(
         self,
         *,
-        account_urls: Sequence[str],
+        account_urls: SequenceNotStr[str],
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -807,7 +806,7 @@ class _UsersKeysMethods(_rt.SyncResource):
     def delete_social_account_for_authenticated_user(
         self,
         *,
-        account_urls: Sequence[str],
+        account_urls: SequenceNotStr[str],
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -1543,7 +1542,7 @@ class _AsyncUsersKeysMethods(_rt.AsyncResource):
     async def add_social_account_for_authenticated_user(
         self,
         *,
-        account_urls: Sequence[str],
+        account_urls: SequenceNotStr[str],
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -1583,7 +1582,7 @@ class _AsyncUsersKeysMethods(_rt.AsyncResource):
     async def delete_social_account_for_authenticated_user(
         self,
         *,
-        account_urls: Sequence[str],
+        account_urls: SequenceNotStr[str],
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -1903,13 +1902,13 @@ class _AsyncUsersKeysMethodsWithRawResponse:
         self.list_public_ssh_keys_for_authenticated_user = _rt.raw_async_page(
             resource.list_public_ssh_keys_for_authenticated_user
         )
-        self.create_public_ssh_key_for_authenticated_user = _rt.with_raw_response(
+        self.create_public_ssh_key_for_authenticated_user = _rt.with_raw_response_async(
             resource.create_public_ssh_key_for_authenticated_user
         )
-        self.get_public_ssh_key_for_authenticated_user = _rt.with_raw_response(
+        self.get_public_ssh_key_for_authenticated_user = _rt.with_raw_response_async(
             resource.get_public_ssh_key_for_authenticated_user
         )
-        self.delete_public_ssh_key_for_authenticated_user = _rt.with_raw_response(
+        self.delete_public_ssh_key_for_authenticated_user = _rt.with_raw_response_async(
             resource.delete_public_ssh_key_for_authenticated_user
         )
         self.list_public_keys_for_user = _rt.raw_async_page(resource.list_public_keys_for_user)
@@ -1919,10 +1918,10 @@ class _AsyncUsersKeysMethodsWithRawResponse:
         self.list_social_accounts_for_authenticated_user = _rt.raw_async_page(
             resource.list_social_accounts_for_authenticated_user
         )
-        self.add_social_account_for_authenticated_user = _rt.with_raw_response(
+        self.add_social_account_for_authenticated_user = _rt.with_raw_response_async(
             resource.add_social_account_for_authenticated_user
         )
-        self.delete_social_account_for_authenticated_user = _rt.with_raw_response(
+        self.delete_social_account_for_authenticated_user = _rt.with_raw_response_async(
             resource.delete_social_account_for_authenticated_user
         )
         self.list_social_accounts_for_user = _rt.raw_async_page(
@@ -1931,13 +1930,13 @@ class _AsyncUsersKeysMethodsWithRawResponse:
         self.list_ssh_signing_keys_for_authenticated_user = _rt.raw_async_page(
             resource.list_ssh_signing_keys_for_authenticated_user
         )
-        self.create_ssh_signing_key_for_authenticated_user = _rt.with_raw_response(
+        self.create_ssh_signing_key_for_authenticated_user = _rt.with_raw_response_async(
             resource.create_ssh_signing_key_for_authenticated_user
         )
-        self.get_ssh_signing_key_for_authenticated_user = _rt.with_raw_response(
+        self.get_ssh_signing_key_for_authenticated_user = _rt.with_raw_response_async(
             resource.get_ssh_signing_key_for_authenticated_user
         )
-        self.delete_ssh_signing_key_for_authenticated_user = _rt.with_raw_response(
+        self.delete_ssh_signing_key_for_authenticated_user = _rt.with_raw_response_async(
             resource.delete_ssh_signing_key_for_authenticated_user
         )
         self.list_ssh_signing_keys_for_user = _rt.raw_async_page(
@@ -1952,13 +1951,13 @@ class _AsyncUsersKeysMethodsWithStreamingResponse:
         self.list_public_ssh_keys_for_authenticated_user = _rt.streaming_async_page(
             resource.list_public_ssh_keys_for_authenticated_user
         )
-        self.create_public_ssh_key_for_authenticated_user = _rt.with_streaming_response(
+        self.create_public_ssh_key_for_authenticated_user = _rt.with_streaming_response_async(
             resource.create_public_ssh_key_for_authenticated_user
         )
-        self.get_public_ssh_key_for_authenticated_user = _rt.with_streaming_response(
+        self.get_public_ssh_key_for_authenticated_user = _rt.with_streaming_response_async(
             resource.get_public_ssh_key_for_authenticated_user
         )
-        self.delete_public_ssh_key_for_authenticated_user = _rt.with_streaming_response(
+        self.delete_public_ssh_key_for_authenticated_user = _rt.with_streaming_response_async(
             resource.delete_public_ssh_key_for_authenticated_user
         )
         self.list_public_keys_for_user = _rt.streaming_async_page(
@@ -1970,10 +1969,10 @@ class _AsyncUsersKeysMethodsWithStreamingResponse:
         self.list_social_accounts_for_authenticated_user = _rt.streaming_async_page(
             resource.list_social_accounts_for_authenticated_user
         )
-        self.add_social_account_for_authenticated_user = _rt.with_streaming_response(
+        self.add_social_account_for_authenticated_user = _rt.with_streaming_response_async(
             resource.add_social_account_for_authenticated_user
         )
-        self.delete_social_account_for_authenticated_user = _rt.with_streaming_response(
+        self.delete_social_account_for_authenticated_user = _rt.with_streaming_response_async(
             resource.delete_social_account_for_authenticated_user
         )
         self.list_social_accounts_for_user = _rt.streaming_async_page(
@@ -1982,13 +1981,13 @@ class _AsyncUsersKeysMethodsWithStreamingResponse:
         self.list_ssh_signing_keys_for_authenticated_user = _rt.streaming_async_page(
             resource.list_ssh_signing_keys_for_authenticated_user
         )
-        self.create_ssh_signing_key_for_authenticated_user = _rt.with_streaming_response(
+        self.create_ssh_signing_key_for_authenticated_user = _rt.with_streaming_response_async(
             resource.create_ssh_signing_key_for_authenticated_user
         )
-        self.get_ssh_signing_key_for_authenticated_user = _rt.with_streaming_response(
+        self.get_ssh_signing_key_for_authenticated_user = _rt.with_streaming_response_async(
             resource.get_ssh_signing_key_for_authenticated_user
         )
-        self.delete_ssh_signing_key_for_authenticated_user = _rt.with_streaming_response(
+        self.delete_ssh_signing_key_for_authenticated_user = _rt.with_streaming_response_async(
             resource.delete_ssh_signing_key_for_authenticated_user
         )
         self.list_ssh_signing_keys_for_user = _rt.streaming_async_page(

@@ -1023,10 +1023,10 @@ class AsyncAgentTasksWithRawResponse:
     def __init__(self, resource: AsyncAgentTasks) -> None:
         self._resource = resource
         self.list_tasks_for_repo = _rt.raw_async_page(resource.list_tasks_for_repo)
-        self.create_task_in_repo = _rt.with_raw_response(resource.create_task_in_repo)
-        self.get_task_by_repo_and_id = _rt.with_raw_response(resource.get_task_by_repo_and_id)
+        self.create_task_in_repo = _rt.with_raw_response_async(resource.create_task_in_repo)
+        self.get_task_by_repo_and_id = _rt.with_raw_response_async(resource.get_task_by_repo_and_id)
         self.list_tasks = _rt.raw_async_page(resource.list_tasks)
-        self.get_task_by_id = _rt.with_raw_response(resource.get_task_by_id)
+        self.get_task_by_id = _rt.with_raw_response_async(resource.get_task_by_id)
 
 
 class AsyncAgentTasksWithStreamingResponse:
@@ -1035,7 +1035,9 @@ class AsyncAgentTasksWithStreamingResponse:
     def __init__(self, resource: AsyncAgentTasks) -> None:
         self._resource = resource
         self.list_tasks_for_repo = _rt.streaming_async_page(resource.list_tasks_for_repo)
-        self.create_task_in_repo = _rt.with_streaming_response(resource.create_task_in_repo)
-        self.get_task_by_repo_and_id = _rt.with_streaming_response(resource.get_task_by_repo_and_id)
+        self.create_task_in_repo = _rt.with_streaming_response_async(resource.create_task_in_repo)
+        self.get_task_by_repo_and_id = _rt.with_streaming_response_async(
+            resource.get_task_by_repo_and_id
+        )
         self.list_tasks = _rt.streaming_async_page(resource.list_tasks)
-        self.get_task_by_id = _rt.with_streaming_response(resource.get_task_by_id)
+        self.get_task_by_id = _rt.with_streaming_response_async(resource.get_task_by_id)

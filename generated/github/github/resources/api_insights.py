@@ -1508,12 +1508,16 @@ class AsyncApiInsightsWithRawResponse:
         self._resource = resource
         self.get_route_stats_by_actor = _rt.raw_async_page(resource.get_route_stats_by_actor)
         self.get_subject_stats = _rt.raw_async_page(resource.get_subject_stats)
-        self.get_summary_stats = _rt.with_raw_response(resource.get_summary_stats)
-        self.get_summary_stats_by_user = _rt.with_raw_response(resource.get_summary_stats_by_user)
-        self.get_summary_stats_by_actor = _rt.with_raw_response(resource.get_summary_stats_by_actor)
-        self.get_time_stats = _rt.with_raw_response(resource.get_time_stats)
-        self.get_time_stats_by_user = _rt.with_raw_response(resource.get_time_stats_by_user)
-        self.get_time_stats_by_actor = _rt.with_raw_response(resource.get_time_stats_by_actor)
+        self.get_summary_stats = _rt.with_raw_response_async(resource.get_summary_stats)
+        self.get_summary_stats_by_user = _rt.with_raw_response_async(
+            resource.get_summary_stats_by_user
+        )
+        self.get_summary_stats_by_actor = _rt.with_raw_response_async(
+            resource.get_summary_stats_by_actor
+        )
+        self.get_time_stats = _rt.with_raw_response_async(resource.get_time_stats)
+        self.get_time_stats_by_user = _rt.with_raw_response_async(resource.get_time_stats_by_user)
+        self.get_time_stats_by_actor = _rt.with_raw_response_async(resource.get_time_stats_by_actor)
         self.get_user_stats = _rt.raw_async_page(resource.get_user_stats)
 
 
@@ -1524,14 +1528,18 @@ class AsyncApiInsightsWithStreamingResponse:
         self._resource = resource
         self.get_route_stats_by_actor = _rt.streaming_async_page(resource.get_route_stats_by_actor)
         self.get_subject_stats = _rt.streaming_async_page(resource.get_subject_stats)
-        self.get_summary_stats = _rt.with_streaming_response(resource.get_summary_stats)
-        self.get_summary_stats_by_user = _rt.with_streaming_response(
+        self.get_summary_stats = _rt.with_streaming_response_async(resource.get_summary_stats)
+        self.get_summary_stats_by_user = _rt.with_streaming_response_async(
             resource.get_summary_stats_by_user
         )
-        self.get_summary_stats_by_actor = _rt.with_streaming_response(
+        self.get_summary_stats_by_actor = _rt.with_streaming_response_async(
             resource.get_summary_stats_by_actor
         )
-        self.get_time_stats = _rt.with_streaming_response(resource.get_time_stats)
-        self.get_time_stats_by_user = _rt.with_streaming_response(resource.get_time_stats_by_user)
-        self.get_time_stats_by_actor = _rt.with_streaming_response(resource.get_time_stats_by_actor)
+        self.get_time_stats = _rt.with_streaming_response_async(resource.get_time_stats)
+        self.get_time_stats_by_user = _rt.with_streaming_response_async(
+            resource.get_time_stats_by_user
+        )
+        self.get_time_stats_by_actor = _rt.with_streaming_response_async(
+            resource.get_time_stats_by_actor
+        )
         self.get_user_stats = _rt.streaming_async_page(resource.get_user_stats)

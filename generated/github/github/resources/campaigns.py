@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import datetime as _dt
-from collections.abc import Sequence
 from functools import cached_property
 from typing import TYPE_CHECKING, Literal
 
 from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
-from .._runtime import NOT_GIVEN, NotGiven
+from .._runtime import NOT_GIVEN, NotGiven, SequenceNotStr
 
 if TYPE_CHECKING:
     from ..models.campaign_summary import CampaignSummary
@@ -401,8 +400,8 @@ class Campaigns(_rt.SyncResource):
         *,
         name: str | NotGiven = NOT_GIVEN,
         description: str | NotGiven = NOT_GIVEN,
-        managers: Sequence[str] | NotGiven = NOT_GIVEN,
-        team_managers: Sequence[str] | NotGiven = NOT_GIVEN,
+        managers: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
+        team_managers: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         ends_at: _dt.datetime | NotGiven = NOT_GIVEN,
         contact_link: str | None | NotGiven = NOT_GIVEN,
         state: Literal["open", "closed"] | NotGiven = NOT_GIVEN,
@@ -713,8 +712,8 @@ class AsyncCampaigns(_rt.AsyncResource):
         *,
         name: str | NotGiven = NOT_GIVEN,
         description: str | NotGiven = NOT_GIVEN,
-        managers: Sequence[str] | NotGiven = NOT_GIVEN,
-        team_managers: Sequence[str] | NotGiven = NOT_GIVEN,
+        managers: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
+        team_managers: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         ends_at: _dt.datetime | NotGiven = NOT_GIVEN,
         contact_link: str | None | NotGiven = NOT_GIVEN,
         state: Literal["open", "closed"] | NotGiven = NOT_GIVEN,
@@ -782,10 +781,10 @@ class AsyncCampaignsWithRawResponse:
     def __init__(self, resource: AsyncCampaigns) -> None:
         self._resource = resource
         self.list_org_campaigns = _rt.raw_async_page(resource.list_org_campaigns)
-        self.create_campaign = _rt.with_raw_response(resource.create_campaign)
-        self.get_campaign_summary = _rt.with_raw_response(resource.get_campaign_summary)
-        self.delete_campaign = _rt.with_raw_response(resource.delete_campaign)
-        self.update_campaign = _rt.with_raw_response(resource.update_campaign)
+        self.create_campaign = _rt.with_raw_response_async(resource.create_campaign)
+        self.get_campaign_summary = _rt.with_raw_response_async(resource.get_campaign_summary)
+        self.delete_campaign = _rt.with_raw_response_async(resource.delete_campaign)
+        self.update_campaign = _rt.with_raw_response_async(resource.update_campaign)
 
 
 class AsyncCampaignsWithStreamingResponse:
@@ -794,7 +793,7 @@ class AsyncCampaignsWithStreamingResponse:
     def __init__(self, resource: AsyncCampaigns) -> None:
         self._resource = resource
         self.list_org_campaigns = _rt.streaming_async_page(resource.list_org_campaigns)
-        self.create_campaign = _rt.with_streaming_response(resource.create_campaign)
-        self.get_campaign_summary = _rt.with_streaming_response(resource.get_campaign_summary)
-        self.delete_campaign = _rt.with_streaming_response(resource.delete_campaign)
-        self.update_campaign = _rt.with_streaming_response(resource.update_campaign)
+        self.create_campaign = _rt.with_streaming_response_async(resource.create_campaign)
+        self.get_campaign_summary = _rt.with_streaming_response_async(resource.get_campaign_summary)
+        self.delete_campaign = _rt.with_streaming_response_async(resource.delete_campaign)
+        self.update_campaign = _rt.with_streaming_response_async(resource.update_campaign)

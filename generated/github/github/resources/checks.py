@@ -1916,16 +1916,16 @@ class AsyncChecksWithRawResponse:
 
     def __init__(self, resource: AsyncChecks) -> None:
         self._resource = resource
-        self.create = _rt.with_raw_response(resource.create)
-        self.get = _rt.with_raw_response(resource.get)
-        self.update = _rt.with_raw_response(resource.update)
+        self.create = _rt.with_raw_response_async(resource.create)
+        self.get = _rt.with_raw_response_async(resource.get)
+        self.update = _rt.with_raw_response_async(resource.update)
         self.list_annotations = _rt.raw_async_page(resource.list_annotations)
-        self.rerequest_run = _rt.with_raw_response(resource.rerequest_run)
-        self.create_suite = _rt.with_raw_response(resource.create_suite)
-        self.set_suites_preferences = _rt.with_raw_response(resource.set_suites_preferences)
-        self.get_suite = _rt.with_raw_response(resource.get_suite)
+        self.rerequest_run = _rt.with_raw_response_async(resource.rerequest_run)
+        self.create_suite = _rt.with_raw_response_async(resource.create_suite)
+        self.set_suites_preferences = _rt.with_raw_response_async(resource.set_suites_preferences)
+        self.get_suite = _rt.with_raw_response_async(resource.get_suite)
         self.list_for_suite = _rt.raw_async_page(resource.list_for_suite)
-        self.rerequest_suite = _rt.with_raw_response(resource.rerequest_suite)
+        self.rerequest_suite = _rt.with_raw_response_async(resource.rerequest_suite)
         self.list_for_ref = _rt.raw_async_page(resource.list_for_ref)
         self.list_suites_for_ref = _rt.raw_async_page(resource.list_suites_for_ref)
 
@@ -1935,15 +1935,17 @@ class AsyncChecksWithStreamingResponse:
 
     def __init__(self, resource: AsyncChecks) -> None:
         self._resource = resource
-        self.create = _rt.with_streaming_response(resource.create)
-        self.get = _rt.with_streaming_response(resource.get)
-        self.update = _rt.with_streaming_response(resource.update)
+        self.create = _rt.with_streaming_response_async(resource.create)
+        self.get = _rt.with_streaming_response_async(resource.get)
+        self.update = _rt.with_streaming_response_async(resource.update)
         self.list_annotations = _rt.streaming_async_page(resource.list_annotations)
-        self.rerequest_run = _rt.with_streaming_response(resource.rerequest_run)
-        self.create_suite = _rt.with_streaming_response(resource.create_suite)
-        self.set_suites_preferences = _rt.with_streaming_response(resource.set_suites_preferences)
-        self.get_suite = _rt.with_streaming_response(resource.get_suite)
+        self.rerequest_run = _rt.with_streaming_response_async(resource.rerequest_run)
+        self.create_suite = _rt.with_streaming_response_async(resource.create_suite)
+        self.set_suites_preferences = _rt.with_streaming_response_async(
+            resource.set_suites_preferences
+        )
+        self.get_suite = _rt.with_streaming_response_async(resource.get_suite)
         self.list_for_suite = _rt.streaming_async_page(resource.list_for_suite)
-        self.rerequest_suite = _rt.with_streaming_response(resource.rerequest_suite)
+        self.rerequest_suite = _rt.with_streaming_response_async(resource.rerequest_suite)
         self.list_for_ref = _rt.streaming_async_page(resource.list_for_ref)
         self.list_suites_for_ref = _rt.streaming_async_page(resource.list_suites_for_ref)

@@ -900,13 +900,13 @@ class AsyncClassroomResourceWithRawResponse:
 
     def __init__(self, resource: AsyncClassroomResource) -> None:
         self._resource = resource
-        self.get_an_assignment = _rt.with_raw_response(resource.get_an_assignment)
+        self.get_an_assignment = _rt.with_raw_response_async(resource.get_an_assignment)
         self.list_accepted_assignments_for_an_assignment = _rt.raw_async_page(
             resource.list_accepted_assignments_for_an_assignment
         )
-        self.get_assignment_grades = _rt.with_raw_response(resource.get_assignment_grades)
+        self.get_assignment_grades = _rt.with_raw_response_async(resource.get_assignment_grades)
         self.list_classrooms = _rt.raw_async_page(resource.list_classrooms)
-        self.get_a_classroom = _rt.with_raw_response(resource.get_a_classroom)
+        self.get_a_classroom = _rt.with_raw_response_async(resource.get_a_classroom)
         self.list_assignments_for_a_classroom = _rt.raw_async_page(
             resource.list_assignments_for_a_classroom
         )
@@ -917,13 +917,15 @@ class AsyncClassroomResourceWithStreamingResponse:
 
     def __init__(self, resource: AsyncClassroomResource) -> None:
         self._resource = resource
-        self.get_an_assignment = _rt.with_streaming_response(resource.get_an_assignment)
+        self.get_an_assignment = _rt.with_streaming_response_async(resource.get_an_assignment)
         self.list_accepted_assignments_for_an_assignment = _rt.streaming_async_page(
             resource.list_accepted_assignments_for_an_assignment
         )
-        self.get_assignment_grades = _rt.with_streaming_response(resource.get_assignment_grades)
+        self.get_assignment_grades = _rt.with_streaming_response_async(
+            resource.get_assignment_grades
+        )
         self.list_classrooms = _rt.streaming_async_page(resource.list_classrooms)
-        self.get_a_classroom = _rt.with_streaming_response(resource.get_a_classroom)
+        self.get_a_classroom = _rt.with_streaming_response_async(resource.get_a_classroom)
         self.list_assignments_for_a_classroom = _rt.streaming_async_page(
             resource.list_assignments_for_a_classroom
         )

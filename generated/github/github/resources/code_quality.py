@@ -636,9 +636,9 @@ class AsyncCodeQualityWithRawResponse:
     def __init__(self, resource: AsyncCodeQuality) -> None:
         self._resource = resource
         self.list_findings_for_repo = _rt.raw_async_page(resource.list_findings_for_repo)
-        self.get_finding = _rt.with_raw_response(resource.get_finding)
-        self.get_setup = _rt.with_raw_response(resource.get_setup)
-        self.update_setup = _rt.with_raw_response(resource.update_setup)
+        self.get_finding = _rt.with_raw_response_async(resource.get_finding)
+        self.get_setup = _rt.with_raw_response_async(resource.get_setup)
+        self.update_setup = _rt.with_raw_response_async(resource.update_setup)
 
 
 class AsyncCodeQualityWithStreamingResponse:
@@ -647,6 +647,6 @@ class AsyncCodeQualityWithStreamingResponse:
     def __init__(self, resource: AsyncCodeQuality) -> None:
         self._resource = resource
         self.list_findings_for_repo = _rt.streaming_async_page(resource.list_findings_for_repo)
-        self.get_finding = _rt.with_streaming_response(resource.get_finding)
-        self.get_setup = _rt.with_streaming_response(resource.get_setup)
-        self.update_setup = _rt.with_streaming_response(resource.update_setup)
+        self.get_finding = _rt.with_streaming_response_async(resource.get_finding)
+        self.get_setup = _rt.with_streaming_response_async(resource.get_setup)
+        self.update_setup = _rt.with_streaming_response_async(resource.update_setup)

@@ -232,8 +232,10 @@ class AsyncCodesOfConductWithRawResponse:
 
     def __init__(self, resource: AsyncCodesOfConduct) -> None:
         self._resource = resource
-        self.get_all_codes_of_conduct = _rt.with_raw_response(resource.get_all_codes_of_conduct)
-        self.get_conduct_code = _rt.with_raw_response(resource.get_conduct_code)
+        self.get_all_codes_of_conduct = _rt.with_raw_response_async(
+            resource.get_all_codes_of_conduct
+        )
+        self.get_conduct_code = _rt.with_raw_response_async(resource.get_conduct_code)
 
 
 class AsyncCodesOfConductWithStreamingResponse:
@@ -241,7 +243,7 @@ class AsyncCodesOfConductWithStreamingResponse:
 
     def __init__(self, resource: AsyncCodesOfConduct) -> None:
         self._resource = resource
-        self.get_all_codes_of_conduct = _rt.with_streaming_response(
+        self.get_all_codes_of_conduct = _rt.with_streaming_response_async(
             resource.get_all_codes_of_conduct
         )
-        self.get_conduct_code = _rt.with_streaming_response(resource.get_conduct_code)
+        self.get_conduct_code = _rt.with_streaming_response_async(resource.get_conduct_code)

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from functools import cached_property
 from typing import Any
 
 from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
-from .._runtime import NOT_GIVEN, NotGiven
+from .._runtime import NOT_GIVEN, NotGiven, SequenceNotStr
 
 
 def _credentials_revoke_responses() -> dict[str, _rt.Response]:
@@ -50,7 +49,7 @@ class Credentials(_rt.SyncResource):
     def revoke(
         self,
         *,
-        credentials: Sequence[str],
+        credentials: SequenceNotStr[str],
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -139,7 +138,7 @@ class AsyncCredentials(_rt.AsyncResource):
     async def revoke(
         self,
         *,
-        credentials: Sequence[str],
+        credentials: SequenceNotStr[str],
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -201,7 +200,7 @@ class AsyncCredentialsWithRawResponse:
 
     def __init__(self, resource: AsyncCredentials) -> None:
         self._resource = resource
-        self.revoke = _rt.with_raw_response(resource.revoke)
+        self.revoke = _rt.with_raw_response_async(resource.revoke)
 
 
 class AsyncCredentialsWithStreamingResponse:
@@ -209,4 +208,4 @@ class AsyncCredentialsWithStreamingResponse:
 
     def __init__(self, resource: AsyncCredentials) -> None:
         self._resource = resource
-        self.revoke = _rt.with_streaming_response(resource.revoke)
+        self.revoke = _rt.with_streaming_response_async(resource.revoke)

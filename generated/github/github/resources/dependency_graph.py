@@ -739,10 +739,12 @@ class AsyncDependencyGraphWithRawResponse:
     def __init__(self, resource: AsyncDependencyGraph) -> None:
         self._resource = resource
         self.diff_range = _rt.raw_async_page(resource.diff_range)
-        self.export_sbom = _rt.with_raw_response(resource.export_sbom)
-        self.fetch_sbom_report = _rt.with_raw_response(resource.fetch_sbom_report)
-        self.generate_sbom_report = _rt.with_raw_response(resource.generate_sbom_report)
-        self.create_repository_snapshot = _rt.with_raw_response(resource.create_repository_snapshot)
+        self.export_sbom = _rt.with_raw_response_async(resource.export_sbom)
+        self.fetch_sbom_report = _rt.with_raw_response_async(resource.fetch_sbom_report)
+        self.generate_sbom_report = _rt.with_raw_response_async(resource.generate_sbom_report)
+        self.create_repository_snapshot = _rt.with_raw_response_async(
+            resource.create_repository_snapshot
+        )
 
 
 class AsyncDependencyGraphWithStreamingResponse:
@@ -751,9 +753,9 @@ class AsyncDependencyGraphWithStreamingResponse:
     def __init__(self, resource: AsyncDependencyGraph) -> None:
         self._resource = resource
         self.diff_range = _rt.streaming_async_page(resource.diff_range)
-        self.export_sbom = _rt.with_streaming_response(resource.export_sbom)
-        self.fetch_sbom_report = _rt.with_streaming_response(resource.fetch_sbom_report)
-        self.generate_sbom_report = _rt.with_streaming_response(resource.generate_sbom_report)
-        self.create_repository_snapshot = _rt.with_streaming_response(
+        self.export_sbom = _rt.with_streaming_response_async(resource.export_sbom)
+        self.fetch_sbom_report = _rt.with_streaming_response_async(resource.fetch_sbom_report)
+        self.generate_sbom_report = _rt.with_streaming_response_async(resource.generate_sbom_report)
+        self.create_repository_snapshot = _rt.with_streaming_response_async(
             resource.create_repository_snapshot
         )

@@ -127,7 +127,7 @@ class AsyncEmojisWithRawResponse:
 
     def __init__(self, resource: AsyncEmojis) -> None:
         self._resource = resource
-        self.get = _rt.with_raw_response(resource.get)
+        self.get = _rt.with_raw_response_async(resource.get)
 
 
 class AsyncEmojisWithStreamingResponse:
@@ -135,4 +135,4 @@ class AsyncEmojisWithStreamingResponse:
 
     def __init__(self, resource: AsyncEmojis) -> None:
         self._resource = resource
-        self.get = _rt.with_streaming_response(resource.get)
+        self.get = _rt.with_streaming_response_async(resource.get)

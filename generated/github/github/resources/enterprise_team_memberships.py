@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import builtins as _builtins
-from collections.abc import Sequence
 from functools import cached_property
 from typing import TYPE_CHECKING
 
 from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
-from .._runtime import NOT_GIVEN, NotGiven
+from .._runtime import NOT_GIVEN, NotGiven, SequenceNotStr
 
 if TYPE_CHECKING:
     from ..models.simple_user import SimpleUser
@@ -205,7 +204,7 @@ class EnterpriseTeamMemberships(_rt.SyncResource):
         enterprise: str,
         enterprise_team: str,
         *,
-        usernames: Sequence[str],
+        usernames: SequenceNotStr[str],
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -249,7 +248,7 @@ class EnterpriseTeamMemberships(_rt.SyncResource):
         enterprise: str,
         enterprise_team: str,
         *,
-        usernames: Sequence[str],
+        usernames: SequenceNotStr[str],
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -519,7 +518,7 @@ class AsyncEnterpriseTeamMemberships(_rt.AsyncResource):
         enterprise: str,
         enterprise_team: str,
         *,
-        usernames: Sequence[str],
+        usernames: SequenceNotStr[str],
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -563,7 +562,7 @@ class AsyncEnterpriseTeamMemberships(_rt.AsyncResource):
         enterprise: str,
         enterprise_team: str,
         *,
-        usernames: Sequence[str],
+        usernames: SequenceNotStr[str],
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -741,11 +740,11 @@ class AsyncEnterpriseTeamMembershipsWithRawResponse:
     def __init__(self, resource: AsyncEnterpriseTeamMemberships) -> None:
         self._resource = resource
         self.list = _rt.raw_async_page(resource.list)
-        self.bulk_add = _rt.with_raw_response(resource.bulk_add)
-        self.bulk_remove = _rt.with_raw_response(resource.bulk_remove)
-        self.get = _rt.with_raw_response(resource.get)
-        self.add = _rt.with_raw_response(resource.add)
-        self.remove = _rt.with_raw_response(resource.remove)
+        self.bulk_add = _rt.with_raw_response_async(resource.bulk_add)
+        self.bulk_remove = _rt.with_raw_response_async(resource.bulk_remove)
+        self.get = _rt.with_raw_response_async(resource.get)
+        self.add = _rt.with_raw_response_async(resource.add)
+        self.remove = _rt.with_raw_response_async(resource.remove)
 
 
 class AsyncEnterpriseTeamMembershipsWithStreamingResponse:
@@ -754,8 +753,8 @@ class AsyncEnterpriseTeamMembershipsWithStreamingResponse:
     def __init__(self, resource: AsyncEnterpriseTeamMemberships) -> None:
         self._resource = resource
         self.list = _rt.streaming_async_page(resource.list)
-        self.bulk_add = _rt.with_streaming_response(resource.bulk_add)
-        self.bulk_remove = _rt.with_streaming_response(resource.bulk_remove)
-        self.get = _rt.with_streaming_response(resource.get)
-        self.add = _rt.with_streaming_response(resource.add)
-        self.remove = _rt.with_streaming_response(resource.remove)
+        self.bulk_add = _rt.with_streaming_response_async(resource.bulk_add)
+        self.bulk_remove = _rt.with_streaming_response_async(resource.bulk_remove)
+        self.get = _rt.with_streaming_response_async(resource.get)
+        self.add = _rt.with_streaming_response_async(resource.add)
+        self.remove = _rt.with_streaming_response_async(resource.remove)

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from functools import cached_property
 from typing import TYPE_CHECKING
 
 from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
-from .._runtime import NOT_GIVEN, NotGiven
+from .._runtime import NOT_GIVEN, NotGiven, SequenceNotStr
 
 if TYPE_CHECKING:
     from ..models.organization_simple import OrganizationSimple
@@ -188,7 +187,7 @@ class EnterpriseTeamOrganizations(_rt.SyncResource):
         enterprise: str,
         enterprise_team: str,
         *,
-        organization_slugs: Sequence[str],
+        organization_slugs: SequenceNotStr[str],
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -232,7 +231,7 @@ class EnterpriseTeamOrganizations(_rt.SyncResource):
         enterprise: str,
         enterprise_team: str,
         *,
-        organization_slugs: Sequence[str],
+        organization_slugs: SequenceNotStr[str],
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -502,7 +501,7 @@ class AsyncEnterpriseTeamOrganizations(_rt.AsyncResource):
         enterprise: str,
         enterprise_team: str,
         *,
-        organization_slugs: Sequence[str],
+        organization_slugs: SequenceNotStr[str],
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -546,7 +545,7 @@ class AsyncEnterpriseTeamOrganizations(_rt.AsyncResource):
         enterprise: str,
         enterprise_team: str,
         *,
-        organization_slugs: Sequence[str],
+        organization_slugs: SequenceNotStr[str],
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -724,11 +723,11 @@ class AsyncEnterpriseTeamOrganizationsWithRawResponse:
     def __init__(self, resource: AsyncEnterpriseTeamOrganizations) -> None:
         self._resource = resource
         self.get_assignments = _rt.raw_async_page(resource.get_assignments)
-        self.bulk_add = _rt.with_raw_response(resource.bulk_add)
-        self.bulk_remove = _rt.with_raw_response(resource.bulk_remove)
-        self.get_assignment = _rt.with_raw_response(resource.get_assignment)
-        self.add = _rt.with_raw_response(resource.add)
-        self.delete = _rt.with_raw_response(resource.delete)
+        self.bulk_add = _rt.with_raw_response_async(resource.bulk_add)
+        self.bulk_remove = _rt.with_raw_response_async(resource.bulk_remove)
+        self.get_assignment = _rt.with_raw_response_async(resource.get_assignment)
+        self.add = _rt.with_raw_response_async(resource.add)
+        self.delete = _rt.with_raw_response_async(resource.delete)
 
 
 class AsyncEnterpriseTeamOrganizationsWithStreamingResponse:
@@ -737,8 +736,8 @@ class AsyncEnterpriseTeamOrganizationsWithStreamingResponse:
     def __init__(self, resource: AsyncEnterpriseTeamOrganizations) -> None:
         self._resource = resource
         self.get_assignments = _rt.streaming_async_page(resource.get_assignments)
-        self.bulk_add = _rt.with_streaming_response(resource.bulk_add)
-        self.bulk_remove = _rt.with_streaming_response(resource.bulk_remove)
-        self.get_assignment = _rt.with_streaming_response(resource.get_assignment)
-        self.add = _rt.with_streaming_response(resource.add)
-        self.delete = _rt.with_streaming_response(resource.delete)
+        self.bulk_add = _rt.with_streaming_response_async(resource.bulk_add)
+        self.bulk_remove = _rt.with_streaming_response_async(resource.bulk_remove)
+        self.get_assignment = _rt.with_streaming_response_async(resource.get_assignment)
+        self.add = _rt.with_streaming_response_async(resource.add)
+        self.delete = _rt.with_streaming_response_async(resource.delete)

@@ -769,10 +769,10 @@ class AsyncEnterpriseTeamsWithRawResponse:
     def __init__(self, resource: AsyncEnterpriseTeams) -> None:
         self._resource = resource
         self.list = _rt.raw_async_page(resource.list)
-        self.create = _rt.with_raw_response(resource.create)
-        self.get = _rt.with_raw_response(resource.get)
-        self.delete = _rt.with_raw_response(resource.delete)
-        self.update = _rt.with_raw_response(resource.update)
+        self.create = _rt.with_raw_response_async(resource.create)
+        self.get = _rt.with_raw_response_async(resource.get)
+        self.delete = _rt.with_raw_response_async(resource.delete)
+        self.update = _rt.with_raw_response_async(resource.update)
 
 
 class AsyncEnterpriseTeamsWithStreamingResponse:
@@ -781,7 +781,7 @@ class AsyncEnterpriseTeamsWithStreamingResponse:
     def __init__(self, resource: AsyncEnterpriseTeams) -> None:
         self._resource = resource
         self.list = _rt.streaming_async_page(resource.list)
-        self.create = _rt.with_streaming_response(resource.create)
-        self.get = _rt.with_streaming_response(resource.get)
-        self.delete = _rt.with_streaming_response(resource.delete)
-        self.update = _rt.with_streaming_response(resource.update)
+        self.create = _rt.with_streaming_response_async(resource.create)
+        self.get = _rt.with_streaming_response_async(resource.get)
+        self.delete = _rt.with_streaming_response_async(resource.delete)
+        self.update = _rt.with_streaming_response_async(resource.update)

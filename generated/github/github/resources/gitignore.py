@@ -230,8 +230,8 @@ class AsyncGitignoreWithRawResponse:
 
     def __init__(self, resource: AsyncGitignore) -> None:
         self._resource = resource
-        self.get_all_templates = _rt.with_raw_response(resource.get_all_templates)
-        self.get_template = _rt.with_raw_response(resource.get_template)
+        self.get_all_templates = _rt.with_raw_response_async(resource.get_all_templates)
+        self.get_template = _rt.with_raw_response_async(resource.get_template)
 
 
 class AsyncGitignoreWithStreamingResponse:
@@ -239,5 +239,5 @@ class AsyncGitignoreWithStreamingResponse:
 
     def __init__(self, resource: AsyncGitignore) -> None:
         self._resource = resource
-        self.get_all_templates = _rt.with_streaming_response(resource.get_all_templates)
-        self.get_template = _rt.with_streaming_response(resource.get_template)
+        self.get_all_templates = _rt.with_streaming_response_async(resource.get_all_templates)
+        self.get_template = _rt.with_streaming_response_async(resource.get_template)

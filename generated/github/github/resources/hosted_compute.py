@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from functools import cached_property
 from typing import TYPE_CHECKING, Literal
 
 from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
-from .._runtime import NOT_GIVEN, NotGiven
+from .._runtime import NOT_GIVEN, NotGiven, SequenceNotStr
 
 if TYPE_CHECKING:
     from ..models.network_configuration import NetworkConfiguration
@@ -206,9 +205,9 @@ class HostedCompute(_rt.SyncResource):
         org: str,
         *,
         name: str,
-        network_settings_ids: Sequence[str],
+        network_settings_ids: SequenceNotStr[str],
         compute_service: Literal["none", "actions"] | NotGiven = NOT_GIVEN,
-        failover_network_settings_ids: Sequence[str] | NotGiven = NOT_GIVEN,
+        failover_network_settings_ids: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         failover_network_enabled: bool | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
@@ -356,8 +355,8 @@ class HostedCompute(_rt.SyncResource):
         *,
         name: str | NotGiven = NOT_GIVEN,
         compute_service: Literal["none", "actions"] | NotGiven = NOT_GIVEN,
-        network_settings_ids: Sequence[str] | NotGiven = NOT_GIVEN,
-        failover_network_settings_ids: Sequence[str] | NotGiven = NOT_GIVEN,
+        network_settings_ids: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
+        failover_network_settings_ids: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         failover_network_enabled: bool | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
@@ -578,9 +577,9 @@ class AsyncHostedCompute(_rt.AsyncResource):
         org: str,
         *,
         name: str,
-        network_settings_ids: Sequence[str],
+        network_settings_ids: SequenceNotStr[str],
         compute_service: Literal["none", "actions"] | NotGiven = NOT_GIVEN,
-        failover_network_settings_ids: Sequence[str] | NotGiven = NOT_GIVEN,
+        failover_network_settings_ids: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         failover_network_enabled: bool | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
@@ -728,8 +727,8 @@ class AsyncHostedCompute(_rt.AsyncResource):
         *,
         name: str | NotGiven = NOT_GIVEN,
         compute_service: Literal["none", "actions"] | NotGiven = NOT_GIVEN,
-        network_settings_ids: Sequence[str] | NotGiven = NOT_GIVEN,
-        failover_network_settings_ids: Sequence[str] | NotGiven = NOT_GIVEN,
+        network_settings_ids: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
+        failover_network_settings_ids: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         failover_network_enabled: bool | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
@@ -837,19 +836,19 @@ class AsyncHostedComputeWithRawResponse:
         self.list_network_configurations_for_org = _rt.raw_async_page(
             resource.list_network_configurations_for_org
         )
-        self.create_network_configuration_for_org = _rt.with_raw_response(
+        self.create_network_configuration_for_org = _rt.with_raw_response_async(
             resource.create_network_configuration_for_org
         )
-        self.get_network_configuration_for_org = _rt.with_raw_response(
+        self.get_network_configuration_for_org = _rt.with_raw_response_async(
             resource.get_network_configuration_for_org
         )
-        self.delete_network_configuration_from_org = _rt.with_raw_response(
+        self.delete_network_configuration_from_org = _rt.with_raw_response_async(
             resource.delete_network_configuration_from_org
         )
-        self.update_network_configuration_for_org = _rt.with_raw_response(
+        self.update_network_configuration_for_org = _rt.with_raw_response_async(
             resource.update_network_configuration_for_org
         )
-        self.get_network_settings_for_org = _rt.with_raw_response(
+        self.get_network_settings_for_org = _rt.with_raw_response_async(
             resource.get_network_settings_for_org
         )
 
@@ -862,18 +861,18 @@ class AsyncHostedComputeWithStreamingResponse:
         self.list_network_configurations_for_org = _rt.streaming_async_page(
             resource.list_network_configurations_for_org
         )
-        self.create_network_configuration_for_org = _rt.with_streaming_response(
+        self.create_network_configuration_for_org = _rt.with_streaming_response_async(
             resource.create_network_configuration_for_org
         )
-        self.get_network_configuration_for_org = _rt.with_streaming_response(
+        self.get_network_configuration_for_org = _rt.with_streaming_response_async(
             resource.get_network_configuration_for_org
         )
-        self.delete_network_configuration_from_org = _rt.with_streaming_response(
+        self.delete_network_configuration_from_org = _rt.with_streaming_response_async(
             resource.delete_network_configuration_from_org
         )
-        self.update_network_configuration_for_org = _rt.with_streaming_response(
+        self.update_network_configuration_for_org = _rt.with_streaming_response_async(
             resource.update_network_configuration_for_org
         )
-        self.get_network_settings_for_org = _rt.with_streaming_response(
+        self.get_network_settings_for_org = _rt.with_streaming_response_async(
             resource.get_network_settings_for_org
         )

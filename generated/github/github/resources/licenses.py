@@ -421,8 +421,8 @@ class AsyncLicensesWithRawResponse:
     def __init__(self, resource: AsyncLicenses) -> None:
         self._resource = resource
         self.get_all_commonly_used = _rt.raw_async_page(resource.get_all_commonly_used)
-        self.get = _rt.with_raw_response(resource.get)
-        self.get_for_repo = _rt.with_raw_response(resource.get_for_repo)
+        self.get = _rt.with_raw_response_async(resource.get)
+        self.get_for_repo = _rt.with_raw_response_async(resource.get_for_repo)
 
 
 class AsyncLicensesWithStreamingResponse:
@@ -431,5 +431,5 @@ class AsyncLicensesWithStreamingResponse:
     def __init__(self, resource: AsyncLicenses) -> None:
         self._resource = resource
         self.get_all_commonly_used = _rt.streaming_async_page(resource.get_all_commonly_used)
-        self.get = _rt.with_streaming_response(resource.get)
-        self.get_for_repo = _rt.with_streaming_response(resource.get_for_repo)
+        self.get = _rt.with_streaming_response_async(resource.get)
+        self.get_for_repo = _rt.with_streaming_response_async(resource.get_for_repo)

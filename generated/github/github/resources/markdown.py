@@ -254,8 +254,8 @@ class AsyncMarkdownWithRawResponse:
 
     def __init__(self, resource: AsyncMarkdown) -> None:
         self._resource = resource
-        self.render = _rt.with_raw_response(resource.render)
-        self.render_raw = _rt.with_raw_response(resource.render_raw)
+        self.render = _rt.with_raw_response_async(resource.render)
+        self.render_raw = _rt.with_raw_response_async(resource.render_raw)
 
 
 class AsyncMarkdownWithStreamingResponse:
@@ -263,5 +263,5 @@ class AsyncMarkdownWithStreamingResponse:
 
     def __init__(self, resource: AsyncMarkdown) -> None:
         self._resource = resource
-        self.render = _rt.with_streaming_response(resource.render)
-        self.render_raw = _rt.with_streaming_response(resource.render_raw)
+        self.render = _rt.with_streaming_response_async(resource.render)
+        self.render_raw = _rt.with_streaming_response_async(resource.render_raw)

@@ -482,11 +482,11 @@ class AsyncMetaWithRawResponse:
 
     def __init__(self, resource: AsyncMeta) -> None:
         self._resource = resource
-        self.root = _rt.with_raw_response(resource.root)
-        self.get = _rt.with_raw_response(resource.get)
-        self.get_octocat = _rt.with_raw_response(resource.get_octocat)
-        self.get_all_versions = _rt.with_raw_response(resource.get_all_versions)
-        self.get_zen = _rt.with_raw_response(resource.get_zen)
+        self.root = _rt.with_raw_response_async(resource.root)
+        self.get = _rt.with_raw_response_async(resource.get)
+        self.get_octocat = _rt.with_raw_response_async(resource.get_octocat)
+        self.get_all_versions = _rt.with_raw_response_async(resource.get_all_versions)
+        self.get_zen = _rt.with_raw_response_async(resource.get_zen)
 
 
 class AsyncMetaWithStreamingResponse:
@@ -494,8 +494,8 @@ class AsyncMetaWithStreamingResponse:
 
     def __init__(self, resource: AsyncMeta) -> None:
         self._resource = resource
-        self.root = _rt.with_streaming_response(resource.root)
-        self.get = _rt.with_streaming_response(resource.get)
-        self.get_octocat = _rt.with_streaming_response(resource.get_octocat)
-        self.get_all_versions = _rt.with_streaming_response(resource.get_all_versions)
-        self.get_zen = _rt.with_streaming_response(resource.get_zen)
+        self.root = _rt.with_streaming_response_async(resource.root)
+        self.get = _rt.with_streaming_response_async(resource.get)
+        self.get_octocat = _rt.with_streaming_response_async(resource.get_octocat)
+        self.get_all_versions = _rt.with_streaming_response_async(resource.get_all_versions)
+        self.get_zen = _rt.with_streaming_response_async(resource.get_zen)

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from functools import cached_property
 from typing import TYPE_CHECKING
 
 from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
-from .._runtime import NOT_GIVEN, NotGiven
+from .._runtime import NOT_GIVEN, NotGiven, SequenceNotStr
 
 if TYPE_CHECKING:
     from ..models.empty_object import EmptyObject
@@ -553,7 +552,7 @@ class Oidc(_rt.SyncResource):
         self,
         org: str,
         *,
-        include_claim_keys: Sequence[str] | NotGiven = NOT_GIVEN,
+        include_claim_keys: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         use_immutable_subject: bool | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
@@ -978,7 +977,7 @@ class AsyncOidc(_rt.AsyncResource):
         self,
         org: str,
         *,
-        include_claim_keys: Sequence[str] | NotGiven = NOT_GIVEN,
+        include_claim_keys: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         use_immutable_subject: bool | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
@@ -1029,28 +1028,28 @@ class AsyncOidcWithRawResponse:
 
     def __init__(self, resource: AsyncOidc) -> None:
         self._resource = resource
-        self.list_oidc_custom_property_inclusions_for_enterprise = _rt.with_raw_response(
+        self.list_oidc_custom_property_inclusions_for_enterprise = _rt.with_raw_response_async(
             resource.list_oidc_custom_property_inclusions_for_enterprise
         )
-        self.create_oidc_custom_property_inclusion_for_enterprise = _rt.with_raw_response(
+        self.create_oidc_custom_property_inclusion_for_enterprise = _rt.with_raw_response_async(
             resource.create_oidc_custom_property_inclusion_for_enterprise
         )
-        self.delete_oidc_custom_property_inclusion_for_enterprise = _rt.with_raw_response(
+        self.delete_oidc_custom_property_inclusion_for_enterprise = _rt.with_raw_response_async(
             resource.delete_oidc_custom_property_inclusion_for_enterprise
         )
-        self.list_oidc_custom_property_inclusions_for_org = _rt.with_raw_response(
+        self.list_oidc_custom_property_inclusions_for_org = _rt.with_raw_response_async(
             resource.list_oidc_custom_property_inclusions_for_org
         )
-        self.create_oidc_custom_property_inclusion_for_org = _rt.with_raw_response(
+        self.create_oidc_custom_property_inclusion_for_org = _rt.with_raw_response_async(
             resource.create_oidc_custom_property_inclusion_for_org
         )
-        self.delete_oidc_custom_property_inclusion_for_org = _rt.with_raw_response(
+        self.delete_oidc_custom_property_inclusion_for_org = _rt.with_raw_response_async(
             resource.delete_oidc_custom_property_inclusion_for_org
         )
-        self.get_oidc_custom_sub_template_for_org = _rt.with_raw_response(
+        self.get_oidc_custom_sub_template_for_org = _rt.with_raw_response_async(
             resource.get_oidc_custom_sub_template_for_org
         )
-        self.update_oidc_custom_sub_template_for_org = _rt.with_raw_response(
+        self.update_oidc_custom_sub_template_for_org = _rt.with_raw_response_async(
             resource.update_oidc_custom_sub_template_for_org
         )
 
@@ -1060,27 +1059,33 @@ class AsyncOidcWithStreamingResponse:
 
     def __init__(self, resource: AsyncOidc) -> None:
         self._resource = resource
-        self.list_oidc_custom_property_inclusions_for_enterprise = _rt.with_streaming_response(
-            resource.list_oidc_custom_property_inclusions_for_enterprise
+        self.list_oidc_custom_property_inclusions_for_enterprise = (
+            _rt.with_streaming_response_async(
+                resource.list_oidc_custom_property_inclusions_for_enterprise
+            )
         )
-        self.create_oidc_custom_property_inclusion_for_enterprise = _rt.with_streaming_response(
-            resource.create_oidc_custom_property_inclusion_for_enterprise
+        self.create_oidc_custom_property_inclusion_for_enterprise = (
+            _rt.with_streaming_response_async(
+                resource.create_oidc_custom_property_inclusion_for_enterprise
+            )
         )
-        self.delete_oidc_custom_property_inclusion_for_enterprise = _rt.with_streaming_response(
-            resource.delete_oidc_custom_property_inclusion_for_enterprise
+        self.delete_oidc_custom_property_inclusion_for_enterprise = (
+            _rt.with_streaming_response_async(
+                resource.delete_oidc_custom_property_inclusion_for_enterprise
+            )
         )
-        self.list_oidc_custom_property_inclusions_for_org = _rt.with_streaming_response(
+        self.list_oidc_custom_property_inclusions_for_org = _rt.with_streaming_response_async(
             resource.list_oidc_custom_property_inclusions_for_org
         )
-        self.create_oidc_custom_property_inclusion_for_org = _rt.with_streaming_response(
+        self.create_oidc_custom_property_inclusion_for_org = _rt.with_streaming_response_async(
             resource.create_oidc_custom_property_inclusion_for_org
         )
-        self.delete_oidc_custom_property_inclusion_for_org = _rt.with_streaming_response(
+        self.delete_oidc_custom_property_inclusion_for_org = _rt.with_streaming_response_async(
             resource.delete_oidc_custom_property_inclusion_for_org
         )
-        self.get_oidc_custom_sub_template_for_org = _rt.with_streaming_response(
+        self.get_oidc_custom_sub_template_for_org = _rt.with_streaming_response_async(
             resource.get_oidc_custom_sub_template_for_org
         )
-        self.update_oidc_custom_sub_template_for_org = _rt.with_streaming_response(
+        self.update_oidc_custom_sub_template_for_org = _rt.with_streaming_response_async(
             resource.update_oidc_custom_sub_template_for_org
         )

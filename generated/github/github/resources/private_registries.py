@@ -1385,15 +1385,17 @@ class AsyncPrivateRegistriesWithRawResponse:
     def __init__(self, resource: AsyncPrivateRegistries) -> None:
         self._resource = resource
         self.list_org_private_registries = _rt.raw_async_page(resource.list_org_private_registries)
-        self.create_org_private_registry = _rt.with_raw_response(
+        self.create_org_private_registry = _rt.with_raw_response_async(
             resource.create_org_private_registry
         )
-        self.get_org_public_key = _rt.with_raw_response(resource.get_org_public_key)
-        self.get_org_private_registry = _rt.with_raw_response(resource.get_org_private_registry)
-        self.delete_org_private_registry = _rt.with_raw_response(
+        self.get_org_public_key = _rt.with_raw_response_async(resource.get_org_public_key)
+        self.get_org_private_registry = _rt.with_raw_response_async(
+            resource.get_org_private_registry
+        )
+        self.delete_org_private_registry = _rt.with_raw_response_async(
             resource.delete_org_private_registry
         )
-        self.update_org_private_registry = _rt.with_raw_response(
+        self.update_org_private_registry = _rt.with_raw_response_async(
             resource.update_org_private_registry
         )
 
@@ -1406,16 +1408,16 @@ class AsyncPrivateRegistriesWithStreamingResponse:
         self.list_org_private_registries = _rt.streaming_async_page(
             resource.list_org_private_registries
         )
-        self.create_org_private_registry = _rt.with_streaming_response(
+        self.create_org_private_registry = _rt.with_streaming_response_async(
             resource.create_org_private_registry
         )
-        self.get_org_public_key = _rt.with_streaming_response(resource.get_org_public_key)
-        self.get_org_private_registry = _rt.with_streaming_response(
+        self.get_org_public_key = _rt.with_streaming_response_async(resource.get_org_public_key)
+        self.get_org_private_registry = _rt.with_streaming_response_async(
             resource.get_org_private_registry
         )
-        self.delete_org_private_registry = _rt.with_streaming_response(
+        self.delete_org_private_registry = _rt.with_streaming_response_async(
             resource.delete_org_private_registry
         )
-        self.update_org_private_registry = _rt.with_streaming_response(
+        self.update_org_private_registry = _rt.with_streaming_response_async(
             resource.update_org_private_registry
         )

@@ -728,10 +728,10 @@ class AsyncPullRequestStacksWithRawResponse:
     def __init__(self, resource: AsyncPullRequestStacks) -> None:
         self._resource = resource
         self.list = _rt.raw_async_page(resource.list)
-        self.create = _rt.with_raw_response(resource.create)
-        self.get = _rt.with_raw_response(resource.get)
-        self.add = _rt.with_raw_response(resource.add)
-        self.unstack = _rt.with_raw_response(resource.unstack)
+        self.create = _rt.with_raw_response_async(resource.create)
+        self.get = _rt.with_raw_response_async(resource.get)
+        self.add = _rt.with_raw_response_async(resource.add)
+        self.unstack = _rt.with_raw_response_async(resource.unstack)
 
 
 class AsyncPullRequestStacksWithStreamingResponse:
@@ -740,7 +740,7 @@ class AsyncPullRequestStacksWithStreamingResponse:
     def __init__(self, resource: AsyncPullRequestStacks) -> None:
         self._resource = resource
         self.list = _rt.streaming_async_page(resource.list)
-        self.create = _rt.with_streaming_response(resource.create)
-        self.get = _rt.with_streaming_response(resource.get)
-        self.add = _rt.with_streaming_response(resource.add)
-        self.unstack = _rt.with_streaming_response(resource.unstack)
+        self.create = _rt.with_streaming_response_async(resource.create)
+        self.get = _rt.with_streaming_response_async(resource.get)
+        self.add = _rt.with_streaming_response_async(resource.add)
+        self.unstack = _rt.with_streaming_response_async(resource.unstack)

@@ -220,7 +220,7 @@ class AsyncRateLimitResourceWithRawResponse:
 
     def __init__(self, resource: AsyncRateLimitResource) -> None:
         self._resource = resource
-        self.get = _rt.with_raw_response(resource.get)
+        self.get = _rt.with_raw_response_async(resource.get)
 
 
 class AsyncRateLimitResourceWithStreamingResponse:
@@ -228,4 +228,4 @@ class AsyncRateLimitResourceWithStreamingResponse:
 
     def __init__(self, resource: AsyncRateLimitResource) -> None:
         self._resource = resource
-        self.get = _rt.with_streaming_response(resource.get)
+        self.get = _rt.with_streaming_response_async(resource.get)

@@ -7,7 +7,7 @@ from functools import cached_property
 from typing import TYPE_CHECKING, Any, Literal
 
 from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
-from .._runtime import NOT_GIVEN, NotGiven
+from .._runtime import NOT_GIVEN, NotGiven, SequenceNotStr
 
 if TYPE_CHECKING:
     from ..models.full_repository import FullRepository
@@ -418,9 +418,9 @@ class SecurityAdvisories(_rt.SyncResource):
         ]
         | NotGiven = NOT_GIVEN,
         severity: Literal["unknown", "low", "medium", "high", "critical"] | NotGiven = NOT_GIVEN,
-        cwes: str | Sequence[str] | NotGiven = NOT_GIVEN,
+        cwes: str | SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         is_withdrawn: bool | NotGiven = NOT_GIVEN,
-        affects: str | Sequence[str] | NotGiven = NOT_GIVEN,
+        affects: str | SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         published: str | NotGiven = NOT_GIVEN,
         updated: str | NotGiven = NOT_GIVEN,
         modified: str | NotGiven = NOT_GIVEN,
@@ -758,7 +758,7 @@ class SecurityAdvisories(_rt.SyncResource):
             SecurityAdvisoriesCreateRepositoryAdvisoryParamsVulnerabilitiesItem
         ],
         cve_id: str | None | NotGiven = NOT_GIVEN,
-        cwe_ids: Sequence[str] | None | NotGiven = NOT_GIVEN,
+        cwe_ids: SequenceNotStr[str] | None | NotGiven = NOT_GIVEN,
         credits: Sequence[SecurityAdvisoriesCreateRepositoryAdvisoryParamsCreditsItem]
         | None
         | NotGiven = NOT_GIVEN,
@@ -842,7 +842,7 @@ class SecurityAdvisories(_rt.SyncResource):
         ]
         | None
         | NotGiven = NOT_GIVEN,
-        cwe_ids: Sequence[str] | None | NotGiven = NOT_GIVEN,
+        cwe_ids: SequenceNotStr[str] | None | NotGiven = NOT_GIVEN,
         severity: Literal["critical", "high", "medium", "low"] | None | NotGiven = NOT_GIVEN,
         cvss_vector_string: str | None | NotGiven = NOT_GIVEN,
         start_private_fork: bool | NotGiven = NOT_GIVEN,
@@ -969,15 +969,15 @@ class SecurityAdvisories(_rt.SyncResource):
             SecurityAdvisoriesUpdateRepositoryAdvisoryParamsVulnerabilitiesItem
         ]
         | NotGiven = NOT_GIVEN,
-        cwe_ids: Sequence[str] | None | NotGiven = NOT_GIVEN,
+        cwe_ids: SequenceNotStr[str] | None | NotGiven = NOT_GIVEN,
         credits: Sequence[SecurityAdvisoriesUpdateRepositoryAdvisoryParamsCreditsItem]
         | None
         | NotGiven = NOT_GIVEN,
         severity: Literal["critical", "high", "medium", "low"] | None | NotGiven = NOT_GIVEN,
         cvss_vector_string: str | None | NotGiven = NOT_GIVEN,
         state: Literal["published", "closed", "draft"] | NotGiven = NOT_GIVEN,
-        collaborating_users: Sequence[str] | None | NotGiven = NOT_GIVEN,
-        collaborating_teams: Sequence[str] | None | NotGiven = NOT_GIVEN,
+        collaborating_users: SequenceNotStr[str] | None | NotGiven = NOT_GIVEN,
+        collaborating_teams: SequenceNotStr[str] | None | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -1237,9 +1237,9 @@ class AsyncSecurityAdvisories(_rt.AsyncResource):
         ]
         | NotGiven = NOT_GIVEN,
         severity: Literal["unknown", "low", "medium", "high", "critical"] | NotGiven = NOT_GIVEN,
-        cwes: str | Sequence[str] | NotGiven = NOT_GIVEN,
+        cwes: str | SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         is_withdrawn: bool | NotGiven = NOT_GIVEN,
-        affects: str | Sequence[str] | NotGiven = NOT_GIVEN,
+        affects: str | SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         published: str | NotGiven = NOT_GIVEN,
         updated: str | NotGiven = NOT_GIVEN,
         modified: str | NotGiven = NOT_GIVEN,
@@ -1577,7 +1577,7 @@ class AsyncSecurityAdvisories(_rt.AsyncResource):
             SecurityAdvisoriesCreateRepositoryAdvisoryParamsVulnerabilitiesItem
         ],
         cve_id: str | None | NotGiven = NOT_GIVEN,
-        cwe_ids: Sequence[str] | None | NotGiven = NOT_GIVEN,
+        cwe_ids: SequenceNotStr[str] | None | NotGiven = NOT_GIVEN,
         credits: Sequence[SecurityAdvisoriesCreateRepositoryAdvisoryParamsCreditsItem]
         | None
         | NotGiven = NOT_GIVEN,
@@ -1661,7 +1661,7 @@ class AsyncSecurityAdvisories(_rt.AsyncResource):
         ]
         | None
         | NotGiven = NOT_GIVEN,
-        cwe_ids: Sequence[str] | None | NotGiven = NOT_GIVEN,
+        cwe_ids: SequenceNotStr[str] | None | NotGiven = NOT_GIVEN,
         severity: Literal["critical", "high", "medium", "low"] | None | NotGiven = NOT_GIVEN,
         cvss_vector_string: str | None | NotGiven = NOT_GIVEN,
         start_private_fork: bool | NotGiven = NOT_GIVEN,
@@ -1788,15 +1788,15 @@ class AsyncSecurityAdvisories(_rt.AsyncResource):
             SecurityAdvisoriesUpdateRepositoryAdvisoryParamsVulnerabilitiesItem
         ]
         | NotGiven = NOT_GIVEN,
-        cwe_ids: Sequence[str] | None | NotGiven = NOT_GIVEN,
+        cwe_ids: SequenceNotStr[str] | None | NotGiven = NOT_GIVEN,
         credits: Sequence[SecurityAdvisoriesUpdateRepositoryAdvisoryParamsCreditsItem]
         | None
         | NotGiven = NOT_GIVEN,
         severity: Literal["critical", "high", "medium", "low"] | None | NotGiven = NOT_GIVEN,
         cvss_vector_string: str | None | NotGiven = NOT_GIVEN,
         state: Literal["published", "closed", "draft"] | NotGiven = NOT_GIVEN,
-        collaborating_users: Sequence[str] | None | NotGiven = NOT_GIVEN,
-        collaborating_teams: Sequence[str] | None | NotGiven = NOT_GIVEN,
+        collaborating_users: SequenceNotStr[str] | None | NotGiven = NOT_GIVEN,
+        collaborating_teams: SequenceNotStr[str] | None | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -1978,21 +1978,25 @@ class AsyncSecurityAdvisoriesWithRawResponse:
     def __init__(self, resource: AsyncSecurityAdvisories) -> None:
         self._resource = resource
         self.list_global_advisories = _rt.raw_async_page(resource.list_global_advisories)
-        self.get_global_advisory = _rt.with_raw_response(resource.get_global_advisory)
+        self.get_global_advisory = _rt.with_raw_response_async(resource.get_global_advisory)
         self.list_org_repository_advisories = _rt.raw_async_page(
             resource.list_org_repository_advisories
         )
         self.list_repository_advisories = _rt.raw_async_page(resource.list_repository_advisories)
-        self.create_repository_advisory = _rt.with_raw_response(resource.create_repository_advisory)
-        self.create_private_vulnerability_report = _rt.with_raw_response(
+        self.create_repository_advisory = _rt.with_raw_response_async(
+            resource.create_repository_advisory
+        )
+        self.create_private_vulnerability_report = _rt.with_raw_response_async(
             resource.create_private_vulnerability_report
         )
-        self.get_repository_advisory = _rt.with_raw_response(resource.get_repository_advisory)
-        self.update_repository_advisory = _rt.with_raw_response(resource.update_repository_advisory)
-        self.create_repository_advisory_cve_request = _rt.with_raw_response(
+        self.get_repository_advisory = _rt.with_raw_response_async(resource.get_repository_advisory)
+        self.update_repository_advisory = _rt.with_raw_response_async(
+            resource.update_repository_advisory
+        )
+        self.create_repository_advisory_cve_request = _rt.with_raw_response_async(
             resource.create_repository_advisory_cve_request
         )
-        self.create_fork = _rt.with_raw_response(resource.create_fork)
+        self.create_fork = _rt.with_raw_response_async(resource.create_fork)
 
 
 class AsyncSecurityAdvisoriesWithStreamingResponse:
@@ -2001,24 +2005,26 @@ class AsyncSecurityAdvisoriesWithStreamingResponse:
     def __init__(self, resource: AsyncSecurityAdvisories) -> None:
         self._resource = resource
         self.list_global_advisories = _rt.streaming_async_page(resource.list_global_advisories)
-        self.get_global_advisory = _rt.with_streaming_response(resource.get_global_advisory)
+        self.get_global_advisory = _rt.with_streaming_response_async(resource.get_global_advisory)
         self.list_org_repository_advisories = _rt.streaming_async_page(
             resource.list_org_repository_advisories
         )
         self.list_repository_advisories = _rt.streaming_async_page(
             resource.list_repository_advisories
         )
-        self.create_repository_advisory = _rt.with_streaming_response(
+        self.create_repository_advisory = _rt.with_streaming_response_async(
             resource.create_repository_advisory
         )
-        self.create_private_vulnerability_report = _rt.with_streaming_response(
+        self.create_private_vulnerability_report = _rt.with_streaming_response_async(
             resource.create_private_vulnerability_report
         )
-        self.get_repository_advisory = _rt.with_streaming_response(resource.get_repository_advisory)
-        self.update_repository_advisory = _rt.with_streaming_response(
+        self.get_repository_advisory = _rt.with_streaming_response_async(
+            resource.get_repository_advisory
+        )
+        self.update_repository_advisory = _rt.with_streaming_response_async(
             resource.update_repository_advisory
         )
-        self.create_repository_advisory_cve_request = _rt.with_streaming_response(
+        self.create_repository_advisory_cve_request = _rt.with_streaming_response_async(
             resource.create_repository_advisory_cve_request
         )
-        self.create_fork = _rt.with_streaming_response(resource.create_fork)
+        self.create_fork = _rt.with_streaming_response_async(resource.create_fork)

@@ -7,6 +7,7 @@ from typing import Required
 from typing_extensions import TypedDict
 
 from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+from .._runtime import SequenceNotStr
 
 __all__ = [
     "CampaignsCreateCampaignBody",
@@ -32,12 +33,12 @@ class CampaignsCreateCampaignBody(TypedDict, total=False):
     description: Required[str]
     """A description for the campaign"""
 
-    managers: Sequence[str]
+    managers: SequenceNotStr[str]
     """The logins of the users to set as the campaign managers. At this time, only a single manager
     can be supplied.
     """
 
-    team_managers: Sequence[str]
+    team_managers: SequenceNotStr[str]
     """The slugs of the teams to set as the campaign managers."""
 
     ends_at: Required[_dt.datetime]

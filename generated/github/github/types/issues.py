@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Literal, Required
 from typing_extensions import TypedDict
 
 from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+from .._runtime import SequenceNotStr
 from ..models.author_association import AuthorAssociation
 from ..models.issue_dependencies_summary import IssueDependenciesSummary
 from ..models.issue_type import IssueType
@@ -77,7 +78,7 @@ class IssuesCreateParamsIssueFieldValuesItem(TypedDict, total=False):
     field_id: Required[int]
     """The ID of the issue field to set"""
 
-    value: Required[str | float | Sequence[str]]
+    value: Required[str | float | SequenceNotStr[str]]
     """The value to set for the field. For multi-select fields, provide an array of option names."""
 
 
@@ -128,7 +129,7 @@ class IssuesUpdateParamsIssueFieldValuesItem(TypedDict, total=False):
     field_id: Required[int]
     """The ID of the issue field to set"""
 
-    value: Required[str | float | Sequence[str]]
+    value: Required[str | float | SequenceNotStr[str]]
     """The value to set for the field. For multi-select fields, provide an array of option names."""
 
     rationale: str
@@ -363,7 +364,7 @@ class IssuesAddIssueFieldValuesParamsIssueFieldValuesItem(TypedDict, total=False
     field_id: Required[int]
     """The ID of the issue field to set"""
 
-    value: Required[str | float | Sequence[str]]
+    value: Required[str | float | SequenceNotStr[str]]
     """The value to set for the field. The type depends on the field's data type:
     - For text fields: provide a string value
     - For single_select fields: provide the option name as a string (must match an existing
@@ -387,7 +388,7 @@ class IssuesDeleteIssueFieldValueResponse503(_rt.Model):
 
 
 class IssuesSetLabelsBodyObjectA(TypedDict, total=False):
-    labels: Sequence[str]
+    labels: SequenceNotStr[str]
     """The names of the labels to set for the issue. The labels you set replace any existing labels.
     You can pass an empty array to remove all labels. Alternatively, you can pass a single label
     as a `string` or an `array` of labels directly, but GitHub recommends passing an object with
@@ -406,7 +407,7 @@ class IssuesSetLabelsBodyObjectBLabelsItem(TypedDict, total=False):
 
 
 class IssuesAddLabelsBody(TypedDict, total=False):
-    labels: "Sequence[str | IssuesAddLabelsBodyLabelsItem]"
+    labels: "SequenceNotStr[str | IssuesAddLabelsBodyLabelsItem]"
     """The labels to add to the issue's existing labels. You can also pass an `array` of labels
     directly, but GitHub recommends passing an object with the `labels` key. To replace all of
     the labels for an issue, use "[Set labels for an

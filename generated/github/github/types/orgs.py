@@ -8,6 +8,7 @@ from pydantic import Field
 from typing_extensions import TypedDict
 
 from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+from .._runtime import SequenceNotStr
 from ..models.artifact_deployment_record import ArtifactDeploymentRecord
 from ..models.webhook_config_content_type import WebhookConfigContentType
 from ..models.webhook_config_insecure_ssl import WebhookConfigInsecureSsl
@@ -305,7 +306,7 @@ class OrgsListAttestationsBulkResponsePageInfo(_rt.Model):
 
 
 class OrgsDeleteAttestationsBulkBodyWithSubjectDigests(TypedDict, total=False):
-    subject_digests: Required[Sequence[str]]
+    subject_digests: Required[SequenceNotStr[str]]
     """List of subject digests associated with the artifact attestations to delete."""
 
 

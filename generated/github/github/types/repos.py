@@ -7,6 +7,7 @@ from pydantic import Discriminator, Field, Tag
 from typing_extensions import TypedDict
 
 from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+from .._runtime import SequenceNotStr
 from ..models.content_directory import ContentDirectory
 from ..models.content_file import ContentFile
 from ..models.content_submodule import ContentSubmodule
@@ -336,7 +337,7 @@ class ReposUpdateBranchProtectionParamsRequiredStatusChecks(TypedDict, total=Fal
     strict: Required[bool]
     """Require branches to be up to date before merging."""
 
-    contexts: Required[Sequence[str]]
+    contexts: Required[SequenceNotStr[str]]
     """Deprecated. **Closing down notice**: The list of status checks to require in order to merge
     into this branch. If any of these checks have recently been set by a particular GitHub App,
     they will be required to come from that app in future for the branch to merge. Use `checks`
@@ -405,13 +406,13 @@ class ReposUpdateBranchProtectionParamsRequiredPullRequestReviewsDismissalRestri
     available for organization-owned repositories. Omit this parameter for personal repositories.
     """
 
-    users: Sequence[str]
+    users: SequenceNotStr[str]
     """The list of user `login`s with dismissal access"""
 
-    teams: Sequence[str]
+    teams: SequenceNotStr[str]
     """The list of team `slug`s with dismissal access"""
 
-    apps: Sequence[str]
+    apps: SequenceNotStr[str]
     """The list of app `slug`s with dismissal access"""
 
 
@@ -420,13 +421,13 @@ class ReposUpdateBranchProtectionParamsRequiredPullRequestReviewsBypassPullReque
 ):
     """Allow specific users, teams, or apps to bypass pull request requirements."""
 
-    users: Sequence[str]
+    users: SequenceNotStr[str]
     """The list of user `login`s allowed to bypass pull request requirements."""
 
-    teams: Sequence[str]
+    teams: SequenceNotStr[str]
     """The list of team `slug`s allowed to bypass pull request requirements."""
 
-    apps: Sequence[str]
+    apps: SequenceNotStr[str]
     """The list of app `slug`s allowed to bypass pull request requirements."""
 
 
@@ -435,13 +436,13 @@ class ReposUpdateBranchProtectionParamsRestrictions(TypedDict, total=False):
     available for organization-owned repositories. Set to `null` to disable.
     """
 
-    users: Required[Sequence[str]]
+    users: Required[SequenceNotStr[str]]
     """The list of user `login`s with push access"""
 
-    teams: Required[Sequence[str]]
+    teams: Required[SequenceNotStr[str]]
     """The list of team `slug`s with push access"""
 
-    apps: Sequence[str]
+    apps: SequenceNotStr[str]
     """The list of app `slug`s with push access"""
 
 
@@ -451,13 +452,13 @@ class ReposUpdatePullRequestReviewProtectionParamsDismissalRestrictions(TypedDic
     available for organization-owned repositories. Omit this parameter for personal repositories.
     """
 
-    users: Sequence[str]
+    users: SequenceNotStr[str]
     """The list of user `login`s with dismissal access"""
 
-    teams: Sequence[str]
+    teams: SequenceNotStr[str]
     """The list of team `slug`s with dismissal access"""
 
-    apps: Sequence[str]
+    apps: SequenceNotStr[str]
     """The list of app `slug`s with dismissal access"""
 
 
@@ -466,13 +467,13 @@ class ReposUpdatePullRequestReviewProtectionParamsBypassPullRequestAllowances(
 ):
     """Allow specific users, teams, or apps to bypass pull request requirements."""
 
-    users: Sequence[str]
+    users: SequenceNotStr[str]
     """The list of user `login`s allowed to bypass pull request requirements."""
 
-    teams: Sequence[str]
+    teams: SequenceNotStr[str]
     """The list of team `slug`s allowed to bypass pull request requirements."""
 
-    apps: Sequence[str]
+    apps: SequenceNotStr[str]
     """The list of app `slug`s allowed to bypass pull request requirements."""
 
 
@@ -488,32 +489,32 @@ class ReposUpdateStatusCheckProtectionParamsChecksItem(TypedDict, total=False):
 
 
 class ReposSetStatusCheckContextsBody(TypedDict, total=False):
-    contexts: Required[Sequence[str]]
+    contexts: Required[SequenceNotStr[str]]
     """The name of the status checks"""
 
 
 class ReposAddStatusCheckContextsBody(TypedDict, total=False):
-    contexts: Required[Sequence[str]]
+    contexts: Required[SequenceNotStr[str]]
     """The name of the status checks"""
 
 
 class ReposRemoveStatusCheckContextsBody(TypedDict, total=False):
-    contexts: Required[Sequence[str]]
+    contexts: Required[SequenceNotStr[str]]
     """The name of the status checks"""
 
 
 class ReposSetTeamAccessRestrictionsBody(TypedDict, total=False):
-    teams: Required[Sequence[str]]
+    teams: Required[SequenceNotStr[str]]
     """The slug values for teams"""
 
 
 class ReposAddTeamAccessRestrictionsBody(TypedDict, total=False):
-    teams: Required[Sequence[str]]
+    teams: Required[SequenceNotStr[str]]
     """The slug values for teams"""
 
 
 class ReposRemoveTeamAccessRestrictionsBody(TypedDict, total=False):
-    teams: Required[Sequence[str]]
+    teams: Required[SequenceNotStr[str]]
     """The slug values for teams"""
 
 

@@ -7,6 +7,7 @@ from pydantic import Field
 from typing_extensions import TypedDict
 
 from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+from .._runtime import SequenceNotStr
 
 __all__ = [
     "UsersAddEmailForAuthenticatedUserBody",
@@ -24,7 +25,7 @@ __all__ = [
 
 
 class UsersAddEmailForAuthenticatedUserBody(TypedDict, total=False):
-    emails: Required[Sequence[str]]
+    emails: Required[SequenceNotStr[str]]
     """Adds one or more email addresses to your GitHub account. Must contain at least one email
     address. **Note:** Alternatively, you can pass a single email address or an `array` of emails
     addresses directly, but we recommend that you pass an object using the `emails` key.
@@ -37,7 +38,7 @@ class UsersDeleteEmailForAuthenticatedUserBody(TypedDict, total=False):
     addresses directly, but we recommend that you pass an object using the `emails` key.
     """
 
-    emails: Required[Sequence[str]]
+    emails: Required[SequenceNotStr[str]]
     """Email addresses associated with the GitHub user account."""
 
 
@@ -92,7 +93,7 @@ class UsersListAttestationsBulkResponsePageInfo(_rt.Model):
 
 
 class UsersDeleteAttestationsBulkBodyWithSubjectDigests(TypedDict, total=False):
-    subject_digests: Required[Sequence[str]]
+    subject_digests: Required[SequenceNotStr[str]]
     """List of subject digests associated with the artifact attestations to delete."""
 
 

@@ -3,8 +3,18 @@
 from __future__ import annotations
 
 import os
-from collections.abc import AsyncIterator, Iterator, Mapping
-from typing import IO, Final, Literal, TypeAlias, TypedDict
+from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
+from typing import (
+    IO,
+    TYPE_CHECKING,
+    Final,
+    Literal,
+    Protocol,
+    TypeAlias,
+    TypedDict,
+    TypeVar,
+    overload,
+)
 
 import httpx
 
@@ -17,10 +27,38 @@ __all__ = [
     "NotGiven",
     "Omit",
     "RequestOptions",
+    "SequenceNotStr",
     "TimeoutOption",
     "omit",
     "request_options",
 ]
+
+
+_T_co = TypeVar("_T_co", covariant=True)
+
+if TYPE_CHECKING:
+
+    class SequenceNotStr(Protocol[_T_co]):
+        """What an array argument takes: a list, a tuple, any other sequence but a ``str`` (a
+        ``str`` is a ``Sequence[str]`` of its characters: ``tags="a"`` went out as one string
+        where the API asks for an array). ``str`` does not fit: its ``__contains__`` takes
+        ``str`` only, where this takes any object. ``__getitem__`` takes ``int``, as typeshed's
+        ``Sequence`` (``SupportsIndex`` refused a caller's own ``Sequence[str]`` under mypy);
+        no ``index``/``count`` (with ``value: Any`` against ``list.index(value: T)``, mypy read
+        ``[1, 2]`` as a ``list[Any]`` and took it for strings: helper 180). At run time it is
+        ``collections.abc.Sequence`` (pydantic validates a TypedDict that holds one)."""
+
+        @overload
+        def __getitem__(self, index: int, /) -> _T_co: ...
+        @overload
+        def __getitem__(self, index: slice, /) -> Sequence[_T_co]: ...
+        def __contains__(self, value: object, /) -> bool: ...
+        def __len__(self) -> int: ...
+        def __iter__(self) -> Iterator[_T_co]: ...
+        def __reversed__(self) -> Iterator[_T_co]: ...
+
+else:
+    SequenceNotStr = Sequence
 
 
 class NotGiven:

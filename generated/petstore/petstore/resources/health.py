@@ -122,7 +122,7 @@ class AsyncHealthWithRawResponse:
 
     def __init__(self, resource: AsyncHealth) -> None:
         self._resource = resource
-        self.retrieve = _rt.with_raw_response(resource.retrieve)
+        self.retrieve = _rt.with_raw_response_async(resource.retrieve)
 
 
 class AsyncHealthWithStreamingResponse:
@@ -130,4 +130,4 @@ class AsyncHealthWithStreamingResponse:
 
     def __init__(self, resource: AsyncHealth) -> None:
         self._resource = resource
-        self.retrieve = _rt.with_streaming_response(resource.retrieve)
+        self.retrieve = _rt.with_streaming_response_async(resource.retrieve)

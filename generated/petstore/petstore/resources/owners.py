@@ -138,7 +138,7 @@ class AsyncOwnersWithRawResponse:
 
     def __init__(self, resource: AsyncOwners) -> None:
         self._resource = resource
-        self.get = _rt.with_raw_response(resource.get)
+        self.get = _rt.with_raw_response_async(resource.get)
 
 
 class AsyncOwnersWithStreamingResponse:
@@ -146,4 +146,4 @@ class AsyncOwnersWithStreamingResponse:
 
     def __init__(self, resource: AsyncOwners) -> None:
         self._resource = resource
-        self.get = _rt.with_streaming_response(resource.get)
+        self.get = _rt.with_streaming_response_async(resource.get)

@@ -9,7 +9,7 @@ from functools import cached_property
 from typing import TYPE_CHECKING, Literal
 
 from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
-from .._runtime import NOT_GIVEN, NotGiven
+from .._runtime import NOT_GIVEN, NotGiven, SequenceNotStr
 
 if TYPE_CHECKING:
     from ..models.pet import Pet
@@ -224,7 +224,7 @@ class Pets(_rt.SyncResource):
         name: str,
         kind: Literal["dog", "cat"],
         status: Literal["available", "pending", "sold"] | NotGiven = NOT_GIVEN,
-        tags: Sequence[str] | NotGiven = NOT_GIVEN,
+        tags: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         birthday: _dt.date | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
@@ -327,7 +327,7 @@ class Pets(_rt.SyncResource):
         *,
         name: str | NotGiven = NOT_GIVEN,
         status: Literal["available", "pending", "sold"] | NotGiven = NOT_GIVEN,
-        tags: Sequence[str] | NotGiven = NOT_GIVEN,
+        tags: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         metadata: Mapping[str, str] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
@@ -520,7 +520,7 @@ class AsyncPets(_rt.AsyncResource):
         name: str,
         kind: Literal["dog", "cat"],
         status: Literal["available", "pending", "sold"] | NotGiven = NOT_GIVEN,
-        tags: Sequence[str] | NotGiven = NOT_GIVEN,
+        tags: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         birthday: _dt.date | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
@@ -623,7 +623,7 @@ class AsyncPets(_rt.AsyncResource):
         *,
         name: str | NotGiven = NOT_GIVEN,
         status: Literal["available", "pending", "sold"] | NotGiven = NOT_GIVEN,
-        tags: Sequence[str] | NotGiven = NOT_GIVEN,
+        tags: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         metadata: Mapping[str, str] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
@@ -729,12 +729,12 @@ class AsyncPetsWithRawResponse:
     def __init__(self, resource: AsyncPets) -> None:
         self._resource = resource
         self.list = _rt.raw_async_page(resource.list)
-        self.create = _rt.with_raw_response(resource.create)
-        self.get = _rt.with_raw_response(resource.get)
-        self.delete = _rt.with_raw_response(resource.delete)
-        self.update = _rt.with_raw_response(resource.update)
-        self.download_photo = _rt.with_raw_response(resource.download_photo)
-        self.upload_photo = _rt.with_raw_response(resource.upload_photo)
+        self.create = _rt.with_raw_response_async(resource.create)
+        self.get = _rt.with_raw_response_async(resource.get)
+        self.delete = _rt.with_raw_response_async(resource.delete)
+        self.update = _rt.with_raw_response_async(resource.update)
+        self.download_photo = _rt.with_raw_response_async(resource.download_photo)
+        self.upload_photo = _rt.with_raw_response_async(resource.upload_photo)
 
 
 class AsyncPetsWithStreamingResponse:
@@ -743,9 +743,9 @@ class AsyncPetsWithStreamingResponse:
     def __init__(self, resource: AsyncPets) -> None:
         self._resource = resource
         self.list = _rt.streaming_async_page(resource.list)
-        self.create = _rt.with_streaming_response(resource.create)
-        self.get = _rt.with_streaming_response(resource.get)
-        self.delete = _rt.with_streaming_response(resource.delete)
-        self.update = _rt.with_streaming_response(resource.update)
-        self.download_photo = _rt.with_streaming_response(resource.download_photo)
-        self.upload_photo = _rt.with_streaming_response(resource.upload_photo)
+        self.create = _rt.with_streaming_response_async(resource.create)
+        self.get = _rt.with_streaming_response_async(resource.get)
+        self.delete = _rt.with_streaming_response_async(resource.delete)
+        self.update = _rt.with_streaming_response_async(resource.update)
+        self.download_photo = _rt.with_streaming_response_async(resource.download_photo)
+        self.upload_photo = _rt.with_streaming_response_async(resource.upload_photo)

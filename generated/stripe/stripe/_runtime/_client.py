@@ -66,7 +66,14 @@ from ._response import (
     take_mode,
     with_raw_response,
 )
-from ._retry import IDEMPOTENT_METHODS, Resilience, RetryPolicy, RetryStrategy
+from ._retry import (
+    IDEMPOTENT_METHODS,
+    Resilience,
+    RetryPolicy,
+    RetryStrategy,
+    check_deadline,
+    check_timeout,
+)
 from ._telemetry import RateWarning, abandon_span
 from ._tokens import TokenCache
 from ._types import (
@@ -226,7 +233,7 @@ class _BaseClient(Generic[HttpT]):
             # openai's client does
             given = http_client is not None and http_client.timeout != _HTTPX_DEFAULT_TIMEOUT
             timeout = http_client.timeout if given and http_client is not None else DEFAULT_TIMEOUT
-        self.timeout = timeout if isinstance(timeout, httpx.Timeout) else httpx.Timeout(timeout)
+        self.timeout = check_timeout(timeout)
         self.idempotency_header = idempotency_header
         self.retry_count_header = retry_count_header
         self.max_response_bytes = max_response_bytes  # decoded body read into memory; None: any
@@ -296,6 +303,7 @@ class _BaseClient(Generic[HttpT]):
         rate_warning: RateWarning | None = None,
     ) -> None:
         """Set the resilience and observability options (``__init__`` passes them through)."""
+        deadline = check_deadline(deadline)
         hooks = hooks or Hooks()
         if hooks.is_async() and not isinstance(self, AsyncAPIClient):
             raise TypeError("async hooks need the AsyncClient")
@@ -559,11 +567,10 @@ class _BaseClient(Generic[HttpT]):
                 replayable = prepared.content.replayable
                 if not replayable:
                     max_retries = 0  # an iterator is consumed by the first attempt: never resent
-            timeout = options.get("timeout", self.timeout)
-            timeout = timeout if isinstance(timeout, httpx.Timeout) else httpx.Timeout(timeout)
+            timeout = check_timeout(options.get("timeout", self.timeout))
             res = self._resilience
             hooks = res.hooks
-            seconds = options.get("deadline", res.deadline)
+            seconds = check_deadline(options.get("deadline", res.deadline))
             deadline = None if seconds is None else time.monotonic() + seconds
             if prepared.cookies or "idempotency_key" in options or hooks.before_request:
                 # CR/LF, non-ASCII: before sending (what ``check_header_inputs`` did not see)
@@ -1024,6 +1031,18 @@ def _redirect_method(method: str, status: int) -> str:
     return method
 
 
+class _OwnPool(httpx.Client):
+    """The pool a client opens itself: closed when the last client using it (the client, its
+    copies) is collected. A client dropped without ``close()`` left its sockets to the
+    collector (``ResourceWarning: unclosed socket`` under ``-X dev``); openai-python closes
+    its pool the same way. Async pools are left as they are: closing them needs their loop."""
+
+    def __del__(self) -> None:
+        # (not one whose `__init__` raised, a proxy it could not mount: nothing is open)
+        if "_mounts" in self.__dict__ and not self.is_closed:
+            self.close()
+
+
 class SyncAPIClient(_BaseClient[httpx.Client]):
     """Base of generated ``Client`` classes. Cheap to build: the HTTP pool is created lazily."""
 
@@ -1038,7 +1057,7 @@ class SyncAPIClient(_BaseClient[httpx.Client]):
             if self._http is None:
                 from ._tls import default_tls_context  # ssl: loaded with the pool, not at import
 
-                self._http = httpx.Client(
+                self._http = _OwnPool(
                     timeout=self.timeout,
                     follow_redirects=True,
                     limits=DEFAULT_LIMITS,

@@ -25,6 +25,8 @@ from ._errors import APIError
 from ._record import FrozenStruct, Struct
 from ._request import ANONYMOUS_EXTENSION
 
+POOL_EXTENSION = "apigen.pool"  # a streamed response's: the http client it came from
+
 if TYPE_CHECKING:  # imported when an async flow runs: a sync client never loads anyio
     import anyio
 
@@ -196,6 +198,10 @@ def run_sync(flow: Flow[T], client: httpx.Client, sleep: Callable[[float], objec
                             outcome.close()
                     else:
                         opened = outcome
+                        # the body is read later, through a `Stream` or a streamed response
+                        # that holds the response only: the pool stays with it (a client
+                        # collected meanwhile closed its own pool under the stream)
+                        outcome.extensions = {**outcome.extensions, POOL_EXTENSION: client}
             except httpx.TransportError as exc:
                 outcome = exc
             except httpx.DecodingError as exc:
@@ -269,6 +275,10 @@ async def run_async(
                             await outcome.aclose()
                     else:
                         opened = outcome
+                        # the body is read later, through a `Stream` or a streamed response
+                        # that holds the response only: the pool stays with it (a client
+                        # collected meanwhile closed its own pool under the stream)
+                        outcome.extensions = {**outcome.extensions, POOL_EXTENSION: client}
             except httpx.TransportError as exc:
                 outcome = exc
             except httpx.DecodingError as exc:

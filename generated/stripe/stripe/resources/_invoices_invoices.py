@@ -6,7 +6,7 @@ from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Literal
 
 from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
-from .._runtime import NOT_GIVEN, NotGiven
+from .._runtime import NOT_GIVEN, NotGiven, SequenceNotStr
 
 if TYPE_CHECKING:
     from ..models.deleted_invoice import DeletedInvoice
@@ -450,7 +450,7 @@ class _InvoicesInvoicesMethods(_rt.SyncResource):
         customer: str | NotGiven = NOT_GIVEN,
         due_date: InvoicesListDueDate | int | NotGiven = NOT_GIVEN,
         ending_before: str | NotGiven = NOT_GIVEN,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
         starting_after: str | NotGiven = NOT_GIVEN,
         status: Literal["draft", "open", "paid", "uncollectible", "void"] | NotGiven = NOT_GIVEN,
@@ -521,7 +521,7 @@ class _InvoicesInvoicesMethods(_rt.SyncResource):
     def create(
         self,
         *,
-        account_tax_ids: Sequence[str] | Literal[""] | NotGiven = NOT_GIVEN,
+        account_tax_ids: SequenceNotStr[str] | Literal[""] | NotGiven = NOT_GIVEN,
         application_fee_amount: int | NotGiven = NOT_GIVEN,
         auto_advance: bool | NotGiven = NOT_GIVEN,
         automatic_tax: InvoicesCreateParamsAutomaticTax | NotGiven = NOT_GIVEN,
@@ -534,13 +534,13 @@ class _InvoicesInvoicesMethods(_rt.SyncResource):
         days_until_due: int | NotGiven = NOT_GIVEN,
         default_payment_method: str | NotGiven = NOT_GIVEN,
         default_source: str | NotGiven = NOT_GIVEN,
-        default_tax_rates: Sequence[str] | NotGiven = NOT_GIVEN,
+        default_tax_rates: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         description: str | NotGiven = NOT_GIVEN,
         discounts: Sequence[InvoicesCreateParamsDiscountsArrayItem]
         | Literal[""]
         | NotGiven = NOT_GIVEN,
         due_date: int | NotGiven = NOT_GIVEN,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         footer: str | NotGiven = NOT_GIVEN,
         from_invoice: InvoicesCreateParamsFromInvoice | NotGiven = NOT_GIVEN,
         metadata: Mapping[str, str] | Literal[""] | NotGiven = NOT_GIVEN,
@@ -697,7 +697,7 @@ class _InvoicesInvoicesMethods(_rt.SyncResource):
         self,
         invoice: str,
         *,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -734,7 +734,7 @@ class _InvoicesInvoicesMethods(_rt.SyncResource):
         self,
         invoice: str,
         *,
-        account_tax_ids: Sequence[str] | Literal[""] | NotGiven = NOT_GIVEN,
+        account_tax_ids: SequenceNotStr[str] | Literal[""] | NotGiven = NOT_GIVEN,
         application_fee_amount: int | NotGiven = NOT_GIVEN,
         auto_advance: bool | NotGiven = NOT_GIVEN,
         automatic_tax: InvoicesUpdateParamsAutomaticTax | NotGiven = NOT_GIVEN,
@@ -745,13 +745,13 @@ class _InvoicesInvoicesMethods(_rt.SyncResource):
         days_until_due: int | NotGiven = NOT_GIVEN,
         default_payment_method: str | NotGiven = NOT_GIVEN,
         default_source: str | NotGiven = NOT_GIVEN,
-        default_tax_rates: Sequence[str] | Literal[""] | NotGiven = NOT_GIVEN,
+        default_tax_rates: SequenceNotStr[str] | Literal[""] | NotGiven = NOT_GIVEN,
         description: str | NotGiven = NOT_GIVEN,
         discounts: Sequence[InvoicesUpdateParamsDiscountsArrayItem]
         | Literal[""]
         | NotGiven = NOT_GIVEN,
         due_date: int | NotGiven = NOT_GIVEN,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         footer: str | NotGiven = NOT_GIVEN,
         metadata: Mapping[str, str] | Literal[""] | NotGiven = NOT_GIVEN,
         on_behalf_of: str | NotGiven = NOT_GIVEN,
@@ -924,7 +924,7 @@ class _InvoicesInvoicesMethods(_rt.SyncResource):
         self,
         *,
         query: str,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
         page: str | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
@@ -983,7 +983,7 @@ class _InvoicesInvoicesMethods(_rt.SyncResource):
         invoice: str,
         *,
         auto_advance: bool | NotGiven = NOT_GIVEN,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -1028,7 +1028,7 @@ class _InvoicesInvoicesMethods(_rt.SyncResource):
         invoice: str,
         *,
         ending_before: str | NotGiven = NOT_GIVEN,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
         starting_after: str | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
@@ -1085,7 +1085,7 @@ class _InvoicesInvoicesMethods(_rt.SyncResource):
         self,
         invoice: str,
         *,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -1123,7 +1123,7 @@ class _InvoicesInvoicesMethods(_rt.SyncResource):
         self,
         invoice: str,
         *,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         forgive: bool | NotGiven = NOT_GIVEN,
         mandate: str | NotGiven = NOT_GIVEN,
         off_session: bool | NotGiven = NOT_GIVEN,
@@ -1197,7 +1197,7 @@ class _InvoicesInvoicesMethods(_rt.SyncResource):
         self,
         invoice: str,
         *,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -1283,7 +1283,7 @@ class _AsyncInvoicesInvoicesMethods(_rt.AsyncResource):
         customer: str | NotGiven = NOT_GIVEN,
         due_date: InvoicesListDueDate | int | NotGiven = NOT_GIVEN,
         ending_before: str | NotGiven = NOT_GIVEN,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
         starting_after: str | NotGiven = NOT_GIVEN,
         status: Literal["draft", "open", "paid", "uncollectible", "void"] | NotGiven = NOT_GIVEN,
@@ -1354,7 +1354,7 @@ class _AsyncInvoicesInvoicesMethods(_rt.AsyncResource):
     async def create(
         self,
         *,
-        account_tax_ids: Sequence[str] | Literal[""] | NotGiven = NOT_GIVEN,
+        account_tax_ids: SequenceNotStr[str] | Literal[""] | NotGiven = NOT_GIVEN,
         application_fee_amount: int | NotGiven = NOT_GIVEN,
         auto_advance: bool | NotGiven = NOT_GIVEN,
         automatic_tax: InvoicesCreateParamsAutomaticTax | NotGiven = NOT_GIVEN,
@@ -1367,13 +1367,13 @@ class _AsyncInvoicesInvoicesMethods(_rt.AsyncResource):
         days_until_due: int | NotGiven = NOT_GIVEN,
         default_payment_method: str | NotGiven = NOT_GIVEN,
         default_source: str | NotGiven = NOT_GIVEN,
-        default_tax_rates: Sequence[str] | NotGiven = NOT_GIVEN,
+        default_tax_rates: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         description: str | NotGiven = NOT_GIVEN,
         discounts: Sequence[InvoicesCreateParamsDiscountsArrayItem]
         | Literal[""]
         | NotGiven = NOT_GIVEN,
         due_date: int | NotGiven = NOT_GIVEN,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         footer: str | NotGiven = NOT_GIVEN,
         from_invoice: InvoicesCreateParamsFromInvoice | NotGiven = NOT_GIVEN,
         metadata: Mapping[str, str] | Literal[""] | NotGiven = NOT_GIVEN,
@@ -1530,7 +1530,7 @@ class _AsyncInvoicesInvoicesMethods(_rt.AsyncResource):
         self,
         invoice: str,
         *,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -1567,7 +1567,7 @@ class _AsyncInvoicesInvoicesMethods(_rt.AsyncResource):
         self,
         invoice: str,
         *,
-        account_tax_ids: Sequence[str] | Literal[""] | NotGiven = NOT_GIVEN,
+        account_tax_ids: SequenceNotStr[str] | Literal[""] | NotGiven = NOT_GIVEN,
         application_fee_amount: int | NotGiven = NOT_GIVEN,
         auto_advance: bool | NotGiven = NOT_GIVEN,
         automatic_tax: InvoicesUpdateParamsAutomaticTax | NotGiven = NOT_GIVEN,
@@ -1578,13 +1578,13 @@ class _AsyncInvoicesInvoicesMethods(_rt.AsyncResource):
         days_until_due: int | NotGiven = NOT_GIVEN,
         default_payment_method: str | NotGiven = NOT_GIVEN,
         default_source: str | NotGiven = NOT_GIVEN,
-        default_tax_rates: Sequence[str] | Literal[""] | NotGiven = NOT_GIVEN,
+        default_tax_rates: SequenceNotStr[str] | Literal[""] | NotGiven = NOT_GIVEN,
         description: str | NotGiven = NOT_GIVEN,
         discounts: Sequence[InvoicesUpdateParamsDiscountsArrayItem]
         | Literal[""]
         | NotGiven = NOT_GIVEN,
         due_date: int | NotGiven = NOT_GIVEN,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         footer: str | NotGiven = NOT_GIVEN,
         metadata: Mapping[str, str] | Literal[""] | NotGiven = NOT_GIVEN,
         on_behalf_of: str | NotGiven = NOT_GIVEN,
@@ -1757,7 +1757,7 @@ class _AsyncInvoicesInvoicesMethods(_rt.AsyncResource):
         self,
         *,
         query: str,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
         page: str | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
@@ -1816,7 +1816,7 @@ class _AsyncInvoicesInvoicesMethods(_rt.AsyncResource):
         invoice: str,
         *,
         auto_advance: bool | NotGiven = NOT_GIVEN,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -1861,7 +1861,7 @@ class _AsyncInvoicesInvoicesMethods(_rt.AsyncResource):
         invoice: str,
         *,
         ending_before: str | NotGiven = NOT_GIVEN,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
         starting_after: str | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
@@ -1918,7 +1918,7 @@ class _AsyncInvoicesInvoicesMethods(_rt.AsyncResource):
         self,
         invoice: str,
         *,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -1956,7 +1956,7 @@ class _AsyncInvoicesInvoicesMethods(_rt.AsyncResource):
         self,
         invoice: str,
         *,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         forgive: bool | NotGiven = NOT_GIVEN,
         mandate: str | NotGiven = NOT_GIVEN,
         off_session: bool | NotGiven = NOT_GIVEN,
@@ -2030,7 +2030,7 @@ class _AsyncInvoicesInvoicesMethods(_rt.AsyncResource):
         self,
         invoice: str,
         *,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -2076,16 +2076,16 @@ class _AsyncInvoicesInvoicesMethodsWithRawResponse:
 
     def __init__(self, resource: _AsyncInvoicesInvoicesMethods) -> None:
         self.list = _rt.raw_async_page(resource.list)
-        self.create = _rt.with_raw_response(resource.create)
-        self.retrieve = _rt.with_raw_response(resource.retrieve)
-        self.update = _rt.with_raw_response(resource.update)
-        self.delete = _rt.with_raw_response(resource.delete)
+        self.create = _rt.with_raw_response_async(resource.create)
+        self.retrieve = _rt.with_raw_response_async(resource.retrieve)
+        self.update = _rt.with_raw_response_async(resource.update)
+        self.delete = _rt.with_raw_response_async(resource.delete)
         self.search = _rt.raw_async_page(resource.search)
-        self.finalize = _rt.with_raw_response(resource.finalize)
+        self.finalize = _rt.with_raw_response_async(resource.finalize)
         self.list_lines = _rt.raw_async_page(resource.list_lines)
-        self.mark_uncollectible = _rt.with_raw_response(resource.mark_uncollectible)
-        self.pay = _rt.with_raw_response(resource.pay)
-        self.send = _rt.with_raw_response(resource.send)
+        self.mark_uncollectible = _rt.with_raw_response_async(resource.mark_uncollectible)
+        self.pay = _rt.with_raw_response_async(resource.pay)
+        self.send = _rt.with_raw_response_async(resource.send)
 
 
 class _AsyncInvoicesInvoicesMethodsWithStreamingResponse:
@@ -2093,13 +2093,13 @@ class _AsyncInvoicesInvoicesMethodsWithStreamingResponse:
 
     def __init__(self, resource: _AsyncInvoicesInvoicesMethods) -> None:
         self.list = _rt.streaming_async_page(resource.list)
-        self.create = _rt.with_streaming_response(resource.create)
-        self.retrieve = _rt.with_streaming_response(resource.retrieve)
-        self.update = _rt.with_streaming_response(resource.update)
-        self.delete = _rt.with_streaming_response(resource.delete)
+        self.create = _rt.with_streaming_response_async(resource.create)
+        self.retrieve = _rt.with_streaming_response_async(resource.retrieve)
+        self.update = _rt.with_streaming_response_async(resource.update)
+        self.delete = _rt.with_streaming_response_async(resource.delete)
         self.search = _rt.streaming_async_page(resource.search)
-        self.finalize = _rt.with_streaming_response(resource.finalize)
+        self.finalize = _rt.with_streaming_response_async(resource.finalize)
         self.list_lines = _rt.streaming_async_page(resource.list_lines)
-        self.mark_uncollectible = _rt.with_streaming_response(resource.mark_uncollectible)
-        self.pay = _rt.with_streaming_response(resource.pay)
-        self.send = _rt.with_streaming_response(resource.send)
+        self.mark_uncollectible = _rt.with_streaming_response_async(resource.mark_uncollectible)
+        self.pay = _rt.with_streaming_response_async(resource.pay)
+        self.send = _rt.with_streaming_response_async(resource.send)

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
-from .._runtime import NOT_GIVEN, NotGiven
+from .._runtime import NOT_GIVEN, NotGiven, SequenceNotStr
 
 if TYPE_CHECKING:
     from ..models.invoice import Invoice
@@ -58,7 +57,7 @@ class _InvoicesVoidMethods(_rt.SyncResource):
         self,
         invoice: str,
         *,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -115,7 +114,7 @@ class _AsyncInvoicesVoidMethods(_rt.AsyncResource):
         self,
         invoice: str,
         *,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -155,11 +154,11 @@ class _AsyncInvoicesVoidMethodsWithRawResponse:
     """`_AsyncInvoicesVoidMethods.with_raw_response` (part of it)."""
 
     def __init__(self, resource: _AsyncInvoicesVoidMethods) -> None:
-        self.void = _rt.with_raw_response(resource.void)
+        self.void = _rt.with_raw_response_async(resource.void)
 
 
 class _AsyncInvoicesVoidMethodsWithStreamingResponse:
     """`_AsyncInvoicesVoidMethods.with_streaming_response` (part of it)."""
 
     def __init__(self, resource: _AsyncInvoicesVoidMethods) -> None:
-        self.void = _rt.with_streaming_response(resource.void)
+        self.void = _rt.with_streaming_response_async(resource.void)

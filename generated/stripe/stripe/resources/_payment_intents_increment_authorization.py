@@ -6,7 +6,7 @@ from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
 from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
-from .._runtime import NOT_GIVEN, NotGiven
+from .._runtime import NOT_GIVEN, NotGiven, SequenceNotStr
 
 if TYPE_CHECKING:
     from ..models.payment_intent import PaymentIntent
@@ -114,7 +114,7 @@ class _PaymentIntentsIncrementAuthorizationMethods(_rt.SyncResource):
         amount: int,
         application_fee_amount: int | NotGiven = NOT_GIVEN,
         description: str | NotGiven = NOT_GIVEN,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         metadata: Mapping[str, str] | NotGiven = NOT_GIVEN,
         statement_descriptor: str | NotGiven = NOT_GIVEN,
         transfer_data: PaymentIntentsIncrementAuthorizationParamsTransferData
@@ -208,7 +208,7 @@ class _PaymentIntentsIncrementAuthorizationMethods(_rt.SyncResource):
         amounts: Sequence[int] | NotGiven = NOT_GIVEN,
         client_secret: str | NotGiven = NOT_GIVEN,
         descriptor_code: str | NotGiven = NOT_GIVEN,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -276,7 +276,7 @@ class _AsyncPaymentIntentsIncrementAuthorizationMethods(_rt.AsyncResource):
         amount: int,
         application_fee_amount: int | NotGiven = NOT_GIVEN,
         description: str | NotGiven = NOT_GIVEN,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         metadata: Mapping[str, str] | NotGiven = NOT_GIVEN,
         statement_descriptor: str | NotGiven = NOT_GIVEN,
         transfer_data: PaymentIntentsIncrementAuthorizationParamsTransferData
@@ -370,7 +370,7 @@ class _AsyncPaymentIntentsIncrementAuthorizationMethods(_rt.AsyncResource):
         amounts: Sequence[int] | NotGiven = NOT_GIVEN,
         client_secret: str | NotGiven = NOT_GIVEN,
         descriptor_code: str | NotGiven = NOT_GIVEN,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -416,13 +416,15 @@ class _AsyncPaymentIntentsIncrementAuthorizationMethodsWithRawResponse:
     """`_AsyncPaymentIntentsIncrementAuthorizationMethods.with_raw_response` (part of it)."""
 
     def __init__(self, resource: _AsyncPaymentIntentsIncrementAuthorizationMethods) -> None:
-        self.increment_authorization = _rt.with_raw_response(resource.increment_authorization)
-        self.verify_microdeposits = _rt.with_raw_response(resource.verify_microdeposits)
+        self.increment_authorization = _rt.with_raw_response_async(resource.increment_authorization)
+        self.verify_microdeposits = _rt.with_raw_response_async(resource.verify_microdeposits)
 
 
 class _AsyncPaymentIntentsIncrementAuthorizationMethodsWithStreamingResponse:
     """`_AsyncPaymentIntentsIncrementAuthorizationMethods.with_streaming_response` (part of it)."""
 
     def __init__(self, resource: _AsyncPaymentIntentsIncrementAuthorizationMethods) -> None:
-        self.increment_authorization = _rt.with_streaming_response(resource.increment_authorization)
-        self.verify_microdeposits = _rt.with_streaming_response(resource.verify_microdeposits)
+        self.increment_authorization = _rt.with_streaming_response_async(
+            resource.increment_authorization
+        )
+        self.verify_microdeposits = _rt.with_streaming_response_async(resource.verify_microdeposits)

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Literal
 
 from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
-from .._runtime import NOT_GIVEN, NotGiven
+from .._runtime import NOT_GIVEN, NotGiven, SequenceNotStr
 
 if TYPE_CHECKING:
     from ..models.payment_intent import PaymentIntent
@@ -421,7 +421,7 @@ class _PaymentIntentsPaymentIntentsMethods(_rt.SyncResource):
         created: PaymentIntentsListCreated | int | NotGiven = NOT_GIVEN,
         customer: str | NotGiven = NOT_GIVEN,
         ending_before: str | NotGiven = NOT_GIVEN,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
         starting_after: str | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
@@ -491,7 +491,7 @@ class _PaymentIntentsPaymentIntentsMethods(_rt.SyncResource):
         customer: str | NotGiven = NOT_GIVEN,
         description: str | NotGiven = NOT_GIVEN,
         error_on_requires_action: bool | NotGiven = NOT_GIVEN,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         mandate: str | NotGiven = NOT_GIVEN,
         mandate_data: PaymentIntentsCreateParamsMandateData | NotGiven = NOT_GIVEN,
         metadata: Mapping[str, str] | NotGiven = NOT_GIVEN,
@@ -501,7 +501,7 @@ class _PaymentIntentsPaymentIntentsMethods(_rt.SyncResource):
         payment_method_data: PaymentIntentsCreateParamsPaymentMethodData | NotGiven = NOT_GIVEN,
         payment_method_options: PaymentIntentsCreateParamsPaymentMethodOptions
         | NotGiven = NOT_GIVEN,
-        payment_method_types: Sequence[str] | NotGiven = NOT_GIVEN,
+        payment_method_types: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         radar_options: PaymentIntentsCreateParamsRadarOptions | NotGiven = NOT_GIVEN,
         receipt_email: str | NotGiven = NOT_GIVEN,
         return_url: str | NotGiven = NOT_GIVEN,
@@ -713,7 +713,7 @@ class _PaymentIntentsPaymentIntentsMethods(_rt.SyncResource):
         intent: str,
         *,
         client_secret: str | NotGiven = NOT_GIVEN,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -765,13 +765,13 @@ class _PaymentIntentsPaymentIntentsMethods(_rt.SyncResource):
         currency: str | NotGiven = NOT_GIVEN,
         customer: str | NotGiven = NOT_GIVEN,
         description: str | NotGiven = NOT_GIVEN,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         metadata: Mapping[str, str] | Literal[""] | NotGiven = NOT_GIVEN,
         payment_method: str | NotGiven = NOT_GIVEN,
         payment_method_data: PaymentIntentsUpdateParamsPaymentMethodData | NotGiven = NOT_GIVEN,
         payment_method_options: PaymentIntentsUpdateParamsPaymentMethodOptions
         | NotGiven = NOT_GIVEN,
-        payment_method_types: Sequence[str] | NotGiven = NOT_GIVEN,
+        payment_method_types: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         receipt_email: str | NotGiven = NOT_GIVEN,
         setup_future_usage: Literal["", "off_session", "on_session"] | NotGiven = NOT_GIVEN,
         shipping: PaymentIntentsUpdateParamsShipping | Literal[""] | NotGiven = NOT_GIVEN,
@@ -924,7 +924,7 @@ class _PaymentIntentsPaymentIntentsMethods(_rt.SyncResource):
         self,
         *,
         query: str,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
         page: str | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
@@ -984,7 +984,7 @@ class _PaymentIntentsPaymentIntentsMethods(_rt.SyncResource):
         *,
         amount: int | NotGiven = NOT_GIVEN,
         currency: str | NotGiven = NOT_GIVEN,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -1041,7 +1041,7 @@ class _PaymentIntentsPaymentIntentsMethods(_rt.SyncResource):
             "abandoned", "duplicate", "fraudulent", "requested_by_customer"
         ]
         | NotGiven = NOT_GIVEN,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -1092,7 +1092,7 @@ class _PaymentIntentsPaymentIntentsMethods(_rt.SyncResource):
         *,
         amount_to_capture: int | NotGiven = NOT_GIVEN,
         application_fee_amount: int | NotGiven = NOT_GIVEN,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         metadata: Mapping[str, str] | Literal[""] | NotGiven = NOT_GIVEN,
         statement_descriptor: str | NotGiven = NOT_GIVEN,
         statement_descriptor_suffix: str | NotGiven = NOT_GIVEN,
@@ -1173,7 +1173,7 @@ class _PaymentIntentsPaymentIntentsMethods(_rt.SyncResource):
         capture_method: Literal["automatic", "automatic_async", "manual"] | NotGiven = NOT_GIVEN,
         client_secret: str | NotGiven = NOT_GIVEN,
         error_on_requires_action: bool | NotGiven = NOT_GIVEN,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         mandate: str | NotGiven = NOT_GIVEN,
         mandate_data: PaymentIntentsConfirmParamsMandateDataSecretKeyParam
         | PaymentIntentsConfirmParamsMandateDataClientKeyParam
@@ -1183,7 +1183,7 @@ class _PaymentIntentsPaymentIntentsMethods(_rt.SyncResource):
         payment_method_data: PaymentIntentsConfirmParamsPaymentMethodData | NotGiven = NOT_GIVEN,
         payment_method_options: PaymentIntentsConfirmParamsPaymentMethodOptions
         | NotGiven = NOT_GIVEN,
-        payment_method_types: Sequence[str] | NotGiven = NOT_GIVEN,
+        payment_method_types: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         radar_options: PaymentIntentsConfirmParamsRadarOptions | NotGiven = NOT_GIVEN,
         receipt_email: str | NotGiven = NOT_GIVEN,
         return_url: str | NotGiven = NOT_GIVEN,
@@ -1353,7 +1353,7 @@ class _AsyncPaymentIntentsPaymentIntentsMethods(_rt.AsyncResource):
         created: PaymentIntentsListCreated | int | NotGiven = NOT_GIVEN,
         customer: str | NotGiven = NOT_GIVEN,
         ending_before: str | NotGiven = NOT_GIVEN,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
         starting_after: str | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
@@ -1423,7 +1423,7 @@ class _AsyncPaymentIntentsPaymentIntentsMethods(_rt.AsyncResource):
         customer: str | NotGiven = NOT_GIVEN,
         description: str | NotGiven = NOT_GIVEN,
         error_on_requires_action: bool | NotGiven = NOT_GIVEN,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         mandate: str | NotGiven = NOT_GIVEN,
         mandate_data: PaymentIntentsCreateParamsMandateData | NotGiven = NOT_GIVEN,
         metadata: Mapping[str, str] | NotGiven = NOT_GIVEN,
@@ -1433,7 +1433,7 @@ class _AsyncPaymentIntentsPaymentIntentsMethods(_rt.AsyncResource):
         payment_method_data: PaymentIntentsCreateParamsPaymentMethodData | NotGiven = NOT_GIVEN,
         payment_method_options: PaymentIntentsCreateParamsPaymentMethodOptions
         | NotGiven = NOT_GIVEN,
-        payment_method_types: Sequence[str] | NotGiven = NOT_GIVEN,
+        payment_method_types: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         radar_options: PaymentIntentsCreateParamsRadarOptions | NotGiven = NOT_GIVEN,
         receipt_email: str | NotGiven = NOT_GIVEN,
         return_url: str | NotGiven = NOT_GIVEN,
@@ -1645,7 +1645,7 @@ class _AsyncPaymentIntentsPaymentIntentsMethods(_rt.AsyncResource):
         intent: str,
         *,
         client_secret: str | NotGiven = NOT_GIVEN,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -1697,13 +1697,13 @@ class _AsyncPaymentIntentsPaymentIntentsMethods(_rt.AsyncResource):
         currency: str | NotGiven = NOT_GIVEN,
         customer: str | NotGiven = NOT_GIVEN,
         description: str | NotGiven = NOT_GIVEN,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         metadata: Mapping[str, str] | Literal[""] | NotGiven = NOT_GIVEN,
         payment_method: str | NotGiven = NOT_GIVEN,
         payment_method_data: PaymentIntentsUpdateParamsPaymentMethodData | NotGiven = NOT_GIVEN,
         payment_method_options: PaymentIntentsUpdateParamsPaymentMethodOptions
         | NotGiven = NOT_GIVEN,
-        payment_method_types: Sequence[str] | NotGiven = NOT_GIVEN,
+        payment_method_types: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         receipt_email: str | NotGiven = NOT_GIVEN,
         setup_future_usage: Literal["", "off_session", "on_session"] | NotGiven = NOT_GIVEN,
         shipping: PaymentIntentsUpdateParamsShipping | Literal[""] | NotGiven = NOT_GIVEN,
@@ -1856,7 +1856,7 @@ class _AsyncPaymentIntentsPaymentIntentsMethods(_rt.AsyncResource):
         self,
         *,
         query: str,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
         page: str | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
@@ -1916,7 +1916,7 @@ class _AsyncPaymentIntentsPaymentIntentsMethods(_rt.AsyncResource):
         *,
         amount: int | NotGiven = NOT_GIVEN,
         currency: str | NotGiven = NOT_GIVEN,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -1973,7 +1973,7 @@ class _AsyncPaymentIntentsPaymentIntentsMethods(_rt.AsyncResource):
             "abandoned", "duplicate", "fraudulent", "requested_by_customer"
         ]
         | NotGiven = NOT_GIVEN,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -2024,7 +2024,7 @@ class _AsyncPaymentIntentsPaymentIntentsMethods(_rt.AsyncResource):
         *,
         amount_to_capture: int | NotGiven = NOT_GIVEN,
         application_fee_amount: int | NotGiven = NOT_GIVEN,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         metadata: Mapping[str, str] | Literal[""] | NotGiven = NOT_GIVEN,
         statement_descriptor: str | NotGiven = NOT_GIVEN,
         statement_descriptor_suffix: str | NotGiven = NOT_GIVEN,
@@ -2105,7 +2105,7 @@ class _AsyncPaymentIntentsPaymentIntentsMethods(_rt.AsyncResource):
         capture_method: Literal["automatic", "automatic_async", "manual"] | NotGiven = NOT_GIVEN,
         client_secret: str | NotGiven = NOT_GIVEN,
         error_on_requires_action: bool | NotGiven = NOT_GIVEN,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         mandate: str | NotGiven = NOT_GIVEN,
         mandate_data: PaymentIntentsConfirmParamsMandateDataSecretKeyParam
         | PaymentIntentsConfirmParamsMandateDataClientKeyParam
@@ -2115,7 +2115,7 @@ class _AsyncPaymentIntentsPaymentIntentsMethods(_rt.AsyncResource):
         payment_method_data: PaymentIntentsConfirmParamsPaymentMethodData | NotGiven = NOT_GIVEN,
         payment_method_options: PaymentIntentsConfirmParamsPaymentMethodOptions
         | NotGiven = NOT_GIVEN,
-        payment_method_types: Sequence[str] | NotGiven = NOT_GIVEN,
+        payment_method_types: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         radar_options: PaymentIntentsConfirmParamsRadarOptions | NotGiven = NOT_GIVEN,
         receipt_email: str | NotGiven = NOT_GIVEN,
         return_url: str | NotGiven = NOT_GIVEN,
@@ -2251,14 +2251,14 @@ class _AsyncPaymentIntentsPaymentIntentsMethodsWithRawResponse:
 
     def __init__(self, resource: _AsyncPaymentIntentsPaymentIntentsMethods) -> None:
         self.list = _rt.raw_async_page(resource.list)
-        self.create = _rt.with_raw_response(resource.create)
-        self.retrieve = _rt.with_raw_response(resource.retrieve)
-        self.update = _rt.with_raw_response(resource.update)
+        self.create = _rt.with_raw_response_async(resource.create)
+        self.retrieve = _rt.with_raw_response_async(resource.retrieve)
+        self.update = _rt.with_raw_response_async(resource.update)
         self.search = _rt.raw_async_page(resource.search)
-        self.apply_customer_balance = _rt.with_raw_response(resource.apply_customer_balance)
-        self.cancel = _rt.with_raw_response(resource.cancel)
-        self.capture = _rt.with_raw_response(resource.capture)
-        self.confirm = _rt.with_raw_response(resource.confirm)
+        self.apply_customer_balance = _rt.with_raw_response_async(resource.apply_customer_balance)
+        self.cancel = _rt.with_raw_response_async(resource.cancel)
+        self.capture = _rt.with_raw_response_async(resource.capture)
+        self.confirm = _rt.with_raw_response_async(resource.confirm)
 
 
 class _AsyncPaymentIntentsPaymentIntentsMethodsWithStreamingResponse:
@@ -2266,11 +2266,13 @@ class _AsyncPaymentIntentsPaymentIntentsMethodsWithStreamingResponse:
 
     def __init__(self, resource: _AsyncPaymentIntentsPaymentIntentsMethods) -> None:
         self.list = _rt.streaming_async_page(resource.list)
-        self.create = _rt.with_streaming_response(resource.create)
-        self.retrieve = _rt.with_streaming_response(resource.retrieve)
-        self.update = _rt.with_streaming_response(resource.update)
+        self.create = _rt.with_streaming_response_async(resource.create)
+        self.retrieve = _rt.with_streaming_response_async(resource.retrieve)
+        self.update = _rt.with_streaming_response_async(resource.update)
         self.search = _rt.streaming_async_page(resource.search)
-        self.apply_customer_balance = _rt.with_streaming_response(resource.apply_customer_balance)
-        self.cancel = _rt.with_streaming_response(resource.cancel)
-        self.capture = _rt.with_streaming_response(resource.capture)
-        self.confirm = _rt.with_streaming_response(resource.confirm)
+        self.apply_customer_balance = _rt.with_streaming_response_async(
+            resource.apply_customer_balance
+        )
+        self.cancel = _rt.with_streaming_response_async(resource.cancel)
+        self.capture = _rt.with_streaming_response_async(resource.capture)
+        self.confirm = _rt.with_streaming_response_async(resource.confirm)

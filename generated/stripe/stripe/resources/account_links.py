@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from functools import cached_property
 from typing import TYPE_CHECKING, Literal
 
 from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
-from .._runtime import NOT_GIVEN, NotGiven
+from .._runtime import NOT_GIVEN, NotGiven, SequenceNotStr
 
 if TYPE_CHECKING:
     from ..models.account_link import AccountLink
@@ -65,7 +64,7 @@ class AccountLinks(_rt.SyncResource):
         account: str,
         type: Literal["account_onboarding", "account_update"],
         collect: Literal["currently_due", "eventually_due"] | NotGiven = NOT_GIVEN,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         refresh_url: str | NotGiven = NOT_GIVEN,
         return_url: str | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
@@ -154,7 +153,7 @@ class AsyncAccountLinks(_rt.AsyncResource):
         account: str,
         type: Literal["account_onboarding", "account_update"],
         collect: Literal["currently_due", "eventually_due"] | NotGiven = NOT_GIVEN,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         refresh_url: str | NotGiven = NOT_GIVEN,
         return_url: str | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
@@ -213,7 +212,7 @@ class AsyncAccountLinksWithRawResponse:
 
     def __init__(self, resource: AsyncAccountLinks) -> None:
         self._resource = resource
-        self.create = _rt.with_raw_response(resource.create)
+        self.create = _rt.with_raw_response_async(resource.create)
 
 
 class AsyncAccountLinksWithStreamingResponse:
@@ -221,4 +220,4 @@ class AsyncAccountLinksWithStreamingResponse:
 
     def __init__(self, resource: AsyncAccountLinks) -> None:
         self._resource = resource
-        self.create = _rt.with_streaming_response(resource.create)
+        self.create = _rt.with_streaming_response_async(resource.create)

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from functools import cached_property
 from typing import TYPE_CHECKING, Literal
 
 from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
-from .._runtime import NOT_GIVEN, NotGiven
+from .._runtime import NOT_GIVEN, NotGiven, SequenceNotStr
 
 if TYPE_CHECKING:
     from ..models.account import Account
@@ -358,7 +358,7 @@ class Accounts(_rt.SyncResource):
         *,
         created: AccountsListCreated | int | NotGiven = NOT_GIVEN,
         ending_before: str | NotGiven = NOT_GIVEN,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
         starting_after: str | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
@@ -424,7 +424,7 @@ class Accounts(_rt.SyncResource):
         default_currency: str | NotGiven = NOT_GIVEN,
         documents: AccountsCreateParamsDocuments | NotGiven = NOT_GIVEN,
         email: str | NotGiven = NOT_GIVEN,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         external_account: str | NotGiven = NOT_GIVEN,
         individual: AccountsCreateParamsIndividual | NotGiven = NOT_GIVEN,
         metadata: Mapping[str, str] | Literal[""] | NotGiven = NOT_GIVEN,
@@ -542,7 +542,7 @@ class Accounts(_rt.SyncResource):
         self,
         account: str,
         *,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -588,7 +588,7 @@ class Accounts(_rt.SyncResource):
         default_currency: str | NotGiven = NOT_GIVEN,
         documents: AccountsUpdateParamsDocuments | NotGiven = NOT_GIVEN,
         email: str | NotGiven = NOT_GIVEN,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         external_account: str | NotGiven = NOT_GIVEN,
         individual: AccountsUpdateParamsIndividual | NotGiven = NOT_GIVEN,
         metadata: Mapping[str, str] | Literal[""] | NotGiven = NOT_GIVEN,
@@ -733,7 +733,7 @@ class Accounts(_rt.SyncResource):
         self,
         account: str,
         *,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -774,7 +774,7 @@ class Accounts(_rt.SyncResource):
         account: str,
         *,
         reason: str,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -930,7 +930,7 @@ class AsyncAccounts(_rt.AsyncResource):
         *,
         created: AccountsListCreated | int | NotGiven = NOT_GIVEN,
         ending_before: str | NotGiven = NOT_GIVEN,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
         starting_after: str | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
@@ -996,7 +996,7 @@ class AsyncAccounts(_rt.AsyncResource):
         default_currency: str | NotGiven = NOT_GIVEN,
         documents: AccountsCreateParamsDocuments | NotGiven = NOT_GIVEN,
         email: str | NotGiven = NOT_GIVEN,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         external_account: str | NotGiven = NOT_GIVEN,
         individual: AccountsCreateParamsIndividual | NotGiven = NOT_GIVEN,
         metadata: Mapping[str, str] | Literal[""] | NotGiven = NOT_GIVEN,
@@ -1114,7 +1114,7 @@ class AsyncAccounts(_rt.AsyncResource):
         self,
         account: str,
         *,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -1160,7 +1160,7 @@ class AsyncAccounts(_rt.AsyncResource):
         default_currency: str | NotGiven = NOT_GIVEN,
         documents: AccountsUpdateParamsDocuments | NotGiven = NOT_GIVEN,
         email: str | NotGiven = NOT_GIVEN,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         external_account: str | NotGiven = NOT_GIVEN,
         individual: AccountsUpdateParamsIndividual | NotGiven = NOT_GIVEN,
         metadata: Mapping[str, str] | Literal[""] | NotGiven = NOT_GIVEN,
@@ -1305,7 +1305,7 @@ class AsyncAccounts(_rt.AsyncResource):
         self,
         account: str,
         *,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -1346,7 +1346,7 @@ class AsyncAccounts(_rt.AsyncResource):
         account: str,
         *,
         reason: str,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -1392,12 +1392,12 @@ class AsyncAccountsWithRawResponse:
     def __init__(self, resource: AsyncAccounts) -> None:
         self._resource = resource
         self.list = _rt.raw_async_page(resource.list)
-        self.create = _rt.with_raw_response(resource.create)
-        self.retrieve = _rt.with_raw_response(resource.retrieve)
-        self.update = _rt.with_raw_response(resource.update)
-        self.delete = _rt.with_raw_response(resource.delete)
-        self.login_links = _rt.with_raw_response(resource.login_links)
-        self.reject = _rt.with_raw_response(resource.reject)
+        self.create = _rt.with_raw_response_async(resource.create)
+        self.retrieve = _rt.with_raw_response_async(resource.retrieve)
+        self.update = _rt.with_raw_response_async(resource.update)
+        self.delete = _rt.with_raw_response_async(resource.delete)
+        self.login_links = _rt.with_raw_response_async(resource.login_links)
+        self.reject = _rt.with_raw_response_async(resource.reject)
 
     @cached_property
     def bank_accounts(self) -> AsyncAccountsBankAccountsWithRawResponse:
@@ -1426,12 +1426,12 @@ class AsyncAccountsWithStreamingResponse:
     def __init__(self, resource: AsyncAccounts) -> None:
         self._resource = resource
         self.list = _rt.streaming_async_page(resource.list)
-        self.create = _rt.with_streaming_response(resource.create)
-        self.retrieve = _rt.with_streaming_response(resource.retrieve)
-        self.update = _rt.with_streaming_response(resource.update)
-        self.delete = _rt.with_streaming_response(resource.delete)
-        self.login_links = _rt.with_streaming_response(resource.login_links)
-        self.reject = _rt.with_streaming_response(resource.reject)
+        self.create = _rt.with_streaming_response_async(resource.create)
+        self.retrieve = _rt.with_streaming_response_async(resource.retrieve)
+        self.update = _rt.with_streaming_response_async(resource.update)
+        self.delete = _rt.with_streaming_response_async(resource.delete)
+        self.login_links = _rt.with_streaming_response_async(resource.login_links)
+        self.reject = _rt.with_streaming_response_async(resource.reject)
 
     @cached_property
     def bank_accounts(self) -> AsyncAccountsBankAccountsWithStreamingResponse:

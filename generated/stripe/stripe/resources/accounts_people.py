@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from functools import cached_property
 from typing import TYPE_CHECKING, Literal
 
 from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
-from .._runtime import NOT_GIVEN, NotGiven
+from .._runtime import NOT_GIVEN, NotGiven, SequenceNotStr
 
 if TYPE_CHECKING:
     from ..models.deleted_person import DeletedPerson
@@ -267,7 +267,7 @@ class AccountsPeople(_rt.SyncResource):
         account: str,
         *,
         ending_before: str | NotGiven = NOT_GIVEN,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
         relationship: AccountsPeopleListRelationship | NotGiven = NOT_GIVEN,
         starting_after: str | NotGiven = NOT_GIVEN,
@@ -333,11 +333,11 @@ class AccountsPeople(_rt.SyncResource):
         dob: AccountsPeopleCreateParamsDob | Literal[""] | NotGiven = NOT_GIVEN,
         documents: AccountsPeopleCreateParamsDocuments | NotGiven = NOT_GIVEN,
         email: str | NotGiven = NOT_GIVEN,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         first_name: str | NotGiven = NOT_GIVEN,
         first_name_kana: str | NotGiven = NOT_GIVEN,
         first_name_kanji: str | NotGiven = NOT_GIVEN,
-        full_name_aliases: Sequence[str] | Literal[""] | NotGiven = NOT_GIVEN,
+        full_name_aliases: SequenceNotStr[str] | Literal[""] | NotGiven = NOT_GIVEN,
         gender: str | NotGiven = NOT_GIVEN,
         id_number: str | NotGiven = NOT_GIVEN,
         id_number_secondary: str | NotGiven = NOT_GIVEN,
@@ -460,7 +460,7 @@ class AccountsPeople(_rt.SyncResource):
         account: str,
         person: str,
         *,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -505,11 +505,11 @@ class AccountsPeople(_rt.SyncResource):
         dob: AccountsPeopleUpdateParamsDob | Literal[""] | NotGiven = NOT_GIVEN,
         documents: AccountsPeopleUpdateParamsDocuments | NotGiven = NOT_GIVEN,
         email: str | NotGiven = NOT_GIVEN,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         first_name: str | NotGiven = NOT_GIVEN,
         first_name_kana: str | NotGiven = NOT_GIVEN,
         first_name_kanji: str | NotGiven = NOT_GIVEN,
-        full_name_aliases: Sequence[str] | Literal[""] | NotGiven = NOT_GIVEN,
+        full_name_aliases: SequenceNotStr[str] | Literal[""] | NotGiven = NOT_GIVEN,
         gender: str | NotGiven = NOT_GIVEN,
         id_number: str | NotGiven = NOT_GIVEN,
         id_number_secondary: str | NotGiven = NOT_GIVEN,
@@ -708,7 +708,7 @@ class AsyncAccountsPeople(_rt.AsyncResource):
         account: str,
         *,
         ending_before: str | NotGiven = NOT_GIVEN,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
         relationship: AccountsPeopleListRelationship | NotGiven = NOT_GIVEN,
         starting_after: str | NotGiven = NOT_GIVEN,
@@ -774,11 +774,11 @@ class AsyncAccountsPeople(_rt.AsyncResource):
         dob: AccountsPeopleCreateParamsDob | Literal[""] | NotGiven = NOT_GIVEN,
         documents: AccountsPeopleCreateParamsDocuments | NotGiven = NOT_GIVEN,
         email: str | NotGiven = NOT_GIVEN,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         first_name: str | NotGiven = NOT_GIVEN,
         first_name_kana: str | NotGiven = NOT_GIVEN,
         first_name_kanji: str | NotGiven = NOT_GIVEN,
-        full_name_aliases: Sequence[str] | Literal[""] | NotGiven = NOT_GIVEN,
+        full_name_aliases: SequenceNotStr[str] | Literal[""] | NotGiven = NOT_GIVEN,
         gender: str | NotGiven = NOT_GIVEN,
         id_number: str | NotGiven = NOT_GIVEN,
         id_number_secondary: str | NotGiven = NOT_GIVEN,
@@ -901,7 +901,7 @@ class AsyncAccountsPeople(_rt.AsyncResource):
         account: str,
         person: str,
         *,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -946,11 +946,11 @@ class AsyncAccountsPeople(_rt.AsyncResource):
         dob: AccountsPeopleUpdateParamsDob | Literal[""] | NotGiven = NOT_GIVEN,
         documents: AccountsPeopleUpdateParamsDocuments | NotGiven = NOT_GIVEN,
         email: str | NotGiven = NOT_GIVEN,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         first_name: str | NotGiven = NOT_GIVEN,
         first_name_kana: str | NotGiven = NOT_GIVEN,
         first_name_kanji: str | NotGiven = NOT_GIVEN,
-        full_name_aliases: Sequence[str] | Literal[""] | NotGiven = NOT_GIVEN,
+        full_name_aliases: SequenceNotStr[str] | Literal[""] | NotGiven = NOT_GIVEN,
         gender: str | NotGiven = NOT_GIVEN,
         id_number: str | NotGiven = NOT_GIVEN,
         id_number_secondary: str | NotGiven = NOT_GIVEN,
@@ -1113,10 +1113,10 @@ class AsyncAccountsPeopleWithRawResponse:
     def __init__(self, resource: AsyncAccountsPeople) -> None:
         self._resource = resource
         self.list = _rt.raw_async_page(resource.list)
-        self.create = _rt.with_raw_response(resource.create)
-        self.retrieve = _rt.with_raw_response(resource.retrieve)
-        self.update = _rt.with_raw_response(resource.update)
-        self.delete = _rt.with_raw_response(resource.delete)
+        self.create = _rt.with_raw_response_async(resource.create)
+        self.retrieve = _rt.with_raw_response_async(resource.retrieve)
+        self.update = _rt.with_raw_response_async(resource.update)
+        self.delete = _rt.with_raw_response_async(resource.delete)
 
 
 class AsyncAccountsPeopleWithStreamingResponse:
@@ -1125,7 +1125,7 @@ class AsyncAccountsPeopleWithStreamingResponse:
     def __init__(self, resource: AsyncAccountsPeople) -> None:
         self._resource = resource
         self.list = _rt.streaming_async_page(resource.list)
-        self.create = _rt.with_streaming_response(resource.create)
-        self.retrieve = _rt.with_streaming_response(resource.retrieve)
-        self.update = _rt.with_streaming_response(resource.update)
-        self.delete = _rt.with_streaming_response(resource.delete)
+        self.create = _rt.with_streaming_response_async(resource.create)
+        self.retrieve = _rt.with_streaming_response_async(resource.retrieve)
+        self.update = _rt.with_streaming_response_async(resource.update)
+        self.delete = _rt.with_streaming_response_async(resource.delete)

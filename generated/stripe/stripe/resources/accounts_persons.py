@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from functools import cached_property
 from typing import TYPE_CHECKING, Literal
 
 from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
-from .._runtime import NOT_GIVEN, NotGiven
+from .._runtime import NOT_GIVEN, NotGiven, SequenceNotStr
 
 if TYPE_CHECKING:
     from ..models.deleted_person import DeletedPerson
@@ -273,7 +273,7 @@ class AccountsPersons(_rt.SyncResource):
         account: str,
         *,
         ending_before: str | NotGiven = NOT_GIVEN,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
         relationship: AccountsPersonsListRelationship | NotGiven = NOT_GIVEN,
         starting_after: str | NotGiven = NOT_GIVEN,
@@ -339,11 +339,11 @@ class AccountsPersons(_rt.SyncResource):
         dob: AccountsPersonsCreateParamsDob | Literal[""] | NotGiven = NOT_GIVEN,
         documents: AccountsPersonsCreateParamsDocuments | NotGiven = NOT_GIVEN,
         email: str | NotGiven = NOT_GIVEN,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         first_name: str | NotGiven = NOT_GIVEN,
         first_name_kana: str | NotGiven = NOT_GIVEN,
         first_name_kanji: str | NotGiven = NOT_GIVEN,
-        full_name_aliases: Sequence[str] | Literal[""] | NotGiven = NOT_GIVEN,
+        full_name_aliases: SequenceNotStr[str] | Literal[""] | NotGiven = NOT_GIVEN,
         gender: str | NotGiven = NOT_GIVEN,
         id_number: str | NotGiven = NOT_GIVEN,
         id_number_secondary: str | NotGiven = NOT_GIVEN,
@@ -466,7 +466,7 @@ class AccountsPersons(_rt.SyncResource):
         account: str,
         person: str,
         *,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -511,11 +511,11 @@ class AccountsPersons(_rt.SyncResource):
         dob: AccountsPersonsUpdateParamsDob | Literal[""] | NotGiven = NOT_GIVEN,
         documents: AccountsPersonsUpdateParamsDocuments | NotGiven = NOT_GIVEN,
         email: str | NotGiven = NOT_GIVEN,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         first_name: str | NotGiven = NOT_GIVEN,
         first_name_kana: str | NotGiven = NOT_GIVEN,
         first_name_kanji: str | NotGiven = NOT_GIVEN,
-        full_name_aliases: Sequence[str] | Literal[""] | NotGiven = NOT_GIVEN,
+        full_name_aliases: SequenceNotStr[str] | Literal[""] | NotGiven = NOT_GIVEN,
         gender: str | NotGiven = NOT_GIVEN,
         id_number: str | NotGiven = NOT_GIVEN,
         id_number_secondary: str | NotGiven = NOT_GIVEN,
@@ -714,7 +714,7 @@ class AsyncAccountsPersons(_rt.AsyncResource):
         account: str,
         *,
         ending_before: str | NotGiven = NOT_GIVEN,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
         relationship: AccountsPersonsListRelationship | NotGiven = NOT_GIVEN,
         starting_after: str | NotGiven = NOT_GIVEN,
@@ -780,11 +780,11 @@ class AsyncAccountsPersons(_rt.AsyncResource):
         dob: AccountsPersonsCreateParamsDob | Literal[""] | NotGiven = NOT_GIVEN,
         documents: AccountsPersonsCreateParamsDocuments | NotGiven = NOT_GIVEN,
         email: str | NotGiven = NOT_GIVEN,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         first_name: str | NotGiven = NOT_GIVEN,
         first_name_kana: str | NotGiven = NOT_GIVEN,
         first_name_kanji: str | NotGiven = NOT_GIVEN,
-        full_name_aliases: Sequence[str] | Literal[""] | NotGiven = NOT_GIVEN,
+        full_name_aliases: SequenceNotStr[str] | Literal[""] | NotGiven = NOT_GIVEN,
         gender: str | NotGiven = NOT_GIVEN,
         id_number: str | NotGiven = NOT_GIVEN,
         id_number_secondary: str | NotGiven = NOT_GIVEN,
@@ -907,7 +907,7 @@ class AsyncAccountsPersons(_rt.AsyncResource):
         account: str,
         person: str,
         *,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -952,11 +952,11 @@ class AsyncAccountsPersons(_rt.AsyncResource):
         dob: AccountsPersonsUpdateParamsDob | Literal[""] | NotGiven = NOT_GIVEN,
         documents: AccountsPersonsUpdateParamsDocuments | NotGiven = NOT_GIVEN,
         email: str | NotGiven = NOT_GIVEN,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         first_name: str | NotGiven = NOT_GIVEN,
         first_name_kana: str | NotGiven = NOT_GIVEN,
         first_name_kanji: str | NotGiven = NOT_GIVEN,
-        full_name_aliases: Sequence[str] | Literal[""] | NotGiven = NOT_GIVEN,
+        full_name_aliases: SequenceNotStr[str] | Literal[""] | NotGiven = NOT_GIVEN,
         gender: str | NotGiven = NOT_GIVEN,
         id_number: str | NotGiven = NOT_GIVEN,
         id_number_secondary: str | NotGiven = NOT_GIVEN,
@@ -1119,10 +1119,10 @@ class AsyncAccountsPersonsWithRawResponse:
     def __init__(self, resource: AsyncAccountsPersons) -> None:
         self._resource = resource
         self.list = _rt.raw_async_page(resource.list)
-        self.create = _rt.with_raw_response(resource.create)
-        self.retrieve = _rt.with_raw_response(resource.retrieve)
-        self.update = _rt.with_raw_response(resource.update)
-        self.delete = _rt.with_raw_response(resource.delete)
+        self.create = _rt.with_raw_response_async(resource.create)
+        self.retrieve = _rt.with_raw_response_async(resource.retrieve)
+        self.update = _rt.with_raw_response_async(resource.update)
+        self.delete = _rt.with_raw_response_async(resource.delete)
 
 
 class AsyncAccountsPersonsWithStreamingResponse:
@@ -1131,7 +1131,7 @@ class AsyncAccountsPersonsWithStreamingResponse:
     def __init__(self, resource: AsyncAccountsPersons) -> None:
         self._resource = resource
         self.list = _rt.streaming_async_page(resource.list)
-        self.create = _rt.with_streaming_response(resource.create)
-        self.retrieve = _rt.with_streaming_response(resource.retrieve)
-        self.update = _rt.with_streaming_response(resource.update)
-        self.delete = _rt.with_streaming_response(resource.delete)
+        self.create = _rt.with_streaming_response_async(resource.create)
+        self.retrieve = _rt.with_streaming_response_async(resource.retrieve)
+        self.update = _rt.with_streaming_response_async(resource.update)
+        self.delete = _rt.with_streaming_response_async(resource.delete)

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from functools import cached_property
 from typing import TYPE_CHECKING
 
 from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
-from .._runtime import NOT_GIVEN, NotGiven
+from .._runtime import NOT_GIVEN, NotGiven, SequenceNotStr
 
 if TYPE_CHECKING:
     from ..models.application_fee import ApplicationFee
@@ -138,7 +137,7 @@ class ApplicationFees(_rt.SyncResource):
         charge: str | NotGiven = NOT_GIVEN,
         created: ApplicationFeesListCreated | int | NotGiven = NOT_GIVEN,
         ending_before: str | NotGiven = NOT_GIVEN,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
         starting_after: str | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
@@ -196,7 +195,7 @@ class ApplicationFees(_rt.SyncResource):
         self,
         id: str,
         *,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -236,7 +235,7 @@ class ApplicationFees(_rt.SyncResource):
         *,
         amount: int | NotGiven = NOT_GIVEN,
         directive: str | NotGiven = NOT_GIVEN,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -325,7 +324,7 @@ class AsyncApplicationFees(_rt.AsyncResource):
         charge: str | NotGiven = NOT_GIVEN,
         created: ApplicationFeesListCreated | int | NotGiven = NOT_GIVEN,
         ending_before: str | NotGiven = NOT_GIVEN,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
         starting_after: str | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
@@ -383,7 +382,7 @@ class AsyncApplicationFees(_rt.AsyncResource):
         self,
         id: str,
         *,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -423,7 +422,7 @@ class AsyncApplicationFees(_rt.AsyncResource):
         *,
         amount: int | NotGiven = NOT_GIVEN,
         directive: str | NotGiven = NOT_GIVEN,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -465,8 +464,8 @@ class AsyncApplicationFeesWithRawResponse:
     def __init__(self, resource: AsyncApplicationFees) -> None:
         self._resource = resource
         self.list = _rt.raw_async_page(resource.list)
-        self.retrieve = _rt.with_raw_response(resource.retrieve)
-        self.refund = _rt.with_raw_response(resource.refund)
+        self.retrieve = _rt.with_raw_response_async(resource.retrieve)
+        self.refund = _rt.with_raw_response_async(resource.refund)
 
     @cached_property
     def refunds(self) -> AsyncApplicationFeesRefundsWithRawResponse:
@@ -479,8 +478,8 @@ class AsyncApplicationFeesWithStreamingResponse:
     def __init__(self, resource: AsyncApplicationFees) -> None:
         self._resource = resource
         self.list = _rt.streaming_async_page(resource.list)
-        self.retrieve = _rt.with_streaming_response(resource.retrieve)
-        self.refund = _rt.with_streaming_response(resource.refund)
+        self.retrieve = _rt.with_streaming_response_async(resource.retrieve)
+        self.refund = _rt.with_streaming_response_async(resource.refund)
 
     @cached_property
     def refunds(self) -> AsyncApplicationFeesRefundsWithStreamingResponse:

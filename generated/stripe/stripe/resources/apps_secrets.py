@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from functools import cached_property
 from typing import TYPE_CHECKING
 
 from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
-from .._runtime import NOT_GIVEN, NotGiven
+from .._runtime import NOT_GIVEN, NotGiven, SequenceNotStr
 
 if TYPE_CHECKING:
     from ..models.apps_secret import AppsSecret
@@ -162,7 +161,7 @@ class AppsSecrets(_rt.SyncResource):
         *,
         scope: AppsSecretsListScope,
         ending_before: str | NotGiven = NOT_GIVEN,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
         starting_after: str | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
@@ -221,7 +220,7 @@ class AppsSecrets(_rt.SyncResource):
         name: str,
         payload: str,
         scope: AppsSecretsCreateParamsScope,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         expires_at: int | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
@@ -269,7 +268,7 @@ class AppsSecrets(_rt.SyncResource):
         *,
         name: str,
         scope: AppsSecretsDeleteParamsScope,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -311,7 +310,7 @@ class AppsSecrets(_rt.SyncResource):
         *,
         name: str,
         scope: AppsSecretsFindScope,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -389,7 +388,7 @@ class AsyncAppsSecrets(_rt.AsyncResource):
         *,
         scope: AppsSecretsListScope,
         ending_before: str | NotGiven = NOT_GIVEN,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
         starting_after: str | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
@@ -448,7 +447,7 @@ class AsyncAppsSecrets(_rt.AsyncResource):
         name: str,
         payload: str,
         scope: AppsSecretsCreateParamsScope,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         expires_at: int | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
@@ -496,7 +495,7 @@ class AsyncAppsSecrets(_rt.AsyncResource):
         *,
         name: str,
         scope: AppsSecretsDeleteParamsScope,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -538,7 +537,7 @@ class AsyncAppsSecrets(_rt.AsyncResource):
         *,
         name: str,
         scope: AppsSecretsFindScope,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -582,9 +581,9 @@ class AsyncAppsSecretsWithRawResponse:
     def __init__(self, resource: AsyncAppsSecrets) -> None:
         self._resource = resource
         self.list = _rt.raw_async_page(resource.list)
-        self.create = _rt.with_raw_response(resource.create)
-        self.delete = _rt.with_raw_response(resource.delete)
-        self.find = _rt.with_raw_response(resource.find)
+        self.create = _rt.with_raw_response_async(resource.create)
+        self.delete = _rt.with_raw_response_async(resource.delete)
+        self.find = _rt.with_raw_response_async(resource.find)
 
 
 class AsyncAppsSecretsWithStreamingResponse:
@@ -593,6 +592,6 @@ class AsyncAppsSecretsWithStreamingResponse:
     def __init__(self, resource: AsyncAppsSecrets) -> None:
         self._resource = resource
         self.list = _rt.streaming_async_page(resource.list)
-        self.create = _rt.with_streaming_response(resource.create)
-        self.delete = _rt.with_streaming_response(resource.delete)
-        self.find = _rt.with_streaming_response(resource.find)
+        self.create = _rt.with_streaming_response_async(resource.create)
+        self.delete = _rt.with_streaming_response_async(resource.delete)
+        self.find = _rt.with_streaming_response_async(resource.find)

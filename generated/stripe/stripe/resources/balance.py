@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from functools import cached_property
 from typing import TYPE_CHECKING
 
 from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
-from .._runtime import NOT_GIVEN, NotGiven
+from .._runtime import NOT_GIVEN, NotGiven, SequenceNotStr
 
 if TYPE_CHECKING:
     from ..models.balance import Balance
@@ -64,7 +63,7 @@ class BalanceResource(_rt.SyncResource):
     def retrieve(
         self,
         *,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -145,7 +144,7 @@ class AsyncBalanceResource(_rt.AsyncResource):
     async def retrieve(
         self,
         *,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -185,7 +184,7 @@ class AsyncBalanceResourceWithRawResponse:
 
     def __init__(self, resource: AsyncBalanceResource) -> None:
         self._resource = resource
-        self.retrieve = _rt.with_raw_response(resource.retrieve)
+        self.retrieve = _rt.with_raw_response_async(resource.retrieve)
 
     @cached_property
     def history(self) -> AsyncBalanceHistoryWithRawResponse:
@@ -197,7 +196,7 @@ class AsyncBalanceResourceWithStreamingResponse:
 
     def __init__(self, resource: AsyncBalanceResource) -> None:
         self._resource = resource
-        self.retrieve = _rt.with_streaming_response(resource.retrieve)
+        self.retrieve = _rt.with_streaming_response_async(resource.retrieve)
 
     @cached_property
     def history(self) -> AsyncBalanceHistoryWithStreamingResponse:

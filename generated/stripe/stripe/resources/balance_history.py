@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from functools import cached_property
 from typing import TYPE_CHECKING
 
 from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
-from .._runtime import NOT_GIVEN, NotGiven
+from .._runtime import NOT_GIVEN, NotGiven, SequenceNotStr
 
 if TYPE_CHECKING:
     from ..models.balance_transaction import BalanceTransaction
@@ -96,7 +95,7 @@ class BalanceHistory(_rt.SyncResource):
         created: BalanceHistoryListCreated | int | NotGiven = NOT_GIVEN,
         currency: str | NotGiven = NOT_GIVEN,
         ending_before: str | NotGiven = NOT_GIVEN,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
         payout: str | NotGiven = NOT_GIVEN,
         source: str | NotGiven = NOT_GIVEN,
@@ -178,7 +177,7 @@ class BalanceHistory(_rt.SyncResource):
         self,
         id: str,
         *,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -251,7 +250,7 @@ class AsyncBalanceHistory(_rt.AsyncResource):
         created: BalanceHistoryListCreated | int | NotGiven = NOT_GIVEN,
         currency: str | NotGiven = NOT_GIVEN,
         ending_before: str | NotGiven = NOT_GIVEN,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
         payout: str | NotGiven = NOT_GIVEN,
         source: str | NotGiven = NOT_GIVEN,
@@ -333,7 +332,7 @@ class AsyncBalanceHistory(_rt.AsyncResource):
         self,
         id: str,
         *,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -375,7 +374,7 @@ class AsyncBalanceHistoryWithRawResponse:
     def __init__(self, resource: AsyncBalanceHistory) -> None:
         self._resource = resource
         self.list = _rt.raw_async_page(resource.list)
-        self.retrieve = _rt.with_raw_response(resource.retrieve)
+        self.retrieve = _rt.with_raw_response_async(resource.retrieve)
 
 
 class AsyncBalanceHistoryWithStreamingResponse:
@@ -384,4 +383,4 @@ class AsyncBalanceHistoryWithStreamingResponse:
     def __init__(self, resource: AsyncBalanceHistory) -> None:
         self._resource = resource
         self.list = _rt.streaming_async_page(resource.list)
-        self.retrieve = _rt.with_streaming_response(resource.retrieve)
+        self.retrieve = _rt.with_streaming_response_async(resource.retrieve)

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from functools import cached_property
 from typing import TYPE_CHECKING
 
 from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
-from .._runtime import NOT_GIVEN, NotGiven
+from .._runtime import NOT_GIVEN, NotGiven, SequenceNotStr
 
 if TYPE_CHECKING:
     from ..models.balance_transaction import BalanceTransaction
@@ -101,7 +100,7 @@ class BalanceTransactions(_rt.SyncResource):
         created: BalanceTransactionsListCreated | int | NotGiven = NOT_GIVEN,
         currency: str | NotGiven = NOT_GIVEN,
         ending_before: str | NotGiven = NOT_GIVEN,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
         payout: str | NotGiven = NOT_GIVEN,
         source: str | NotGiven = NOT_GIVEN,
@@ -183,7 +182,7 @@ class BalanceTransactions(_rt.SyncResource):
         self,
         id: str,
         *,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -256,7 +255,7 @@ class AsyncBalanceTransactions(_rt.AsyncResource):
         created: BalanceTransactionsListCreated | int | NotGiven = NOT_GIVEN,
         currency: str | NotGiven = NOT_GIVEN,
         ending_before: str | NotGiven = NOT_GIVEN,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
         payout: str | NotGiven = NOT_GIVEN,
         source: str | NotGiven = NOT_GIVEN,
@@ -338,7 +337,7 @@ class AsyncBalanceTransactions(_rt.AsyncResource):
         self,
         id: str,
         *,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -380,7 +379,7 @@ class AsyncBalanceTransactionsWithRawResponse:
     def __init__(self, resource: AsyncBalanceTransactions) -> None:
         self._resource = resource
         self.list = _rt.raw_async_page(resource.list)
-        self.retrieve = _rt.with_raw_response(resource.retrieve)
+        self.retrieve = _rt.with_raw_response_async(resource.retrieve)
 
 
 class AsyncBalanceTransactionsWithStreamingResponse:
@@ -389,4 +388,4 @@ class AsyncBalanceTransactionsWithStreamingResponse:
     def __init__(self, resource: AsyncBalanceTransactions) -> None:
         self._resource = resource
         self.list = _rt.streaming_async_page(resource.list)
-        self.retrieve = _rt.with_streaming_response(resource.retrieve)
+        self.retrieve = _rt.with_streaming_response_async(resource.retrieve)

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from functools import cached_property
 from typing import TYPE_CHECKING, Literal
 
 from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
-from .._runtime import NOT_GIVEN, NotGiven
+from .._runtime import NOT_GIVEN, NotGiven, SequenceNotStr
 
 if TYPE_CHECKING:
     from ..models.billing_portal_configuration import BillingPortalConfiguration
@@ -191,7 +191,7 @@ class BillingPortalConfigurations(_rt.SyncResource):
         *,
         active: bool | NotGiven = NOT_GIVEN,
         ending_before: str | NotGiven = NOT_GIVEN,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         is_default: bool | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
         starting_after: str | NotGiven = NOT_GIVEN,
@@ -254,7 +254,7 @@ class BillingPortalConfigurations(_rt.SyncResource):
         business_profile: BillingPortalConfigurationsCreateParamsBusinessProfile,
         features: BillingPortalConfigurationsCreateParamsFeatures,
         default_return_url: str | NotGiven = NOT_GIVEN,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         login_page: BillingPortalConfigurationsCreateParamsLoginPage | NotGiven = NOT_GIVEN,
         metadata: Mapping[str, str] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
@@ -311,7 +311,7 @@ class BillingPortalConfigurations(_rt.SyncResource):
         self,
         configuration: str,
         *,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -352,7 +352,7 @@ class BillingPortalConfigurations(_rt.SyncResource):
         business_profile: BillingPortalConfigurationsUpdateParamsBusinessProfile
         | NotGiven = NOT_GIVEN,
         default_return_url: str | NotGiven = NOT_GIVEN,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         features: BillingPortalConfigurationsUpdateParamsFeatures | NotGiven = NOT_GIVEN,
         login_page: BillingPortalConfigurationsUpdateParamsLoginPage | NotGiven = NOT_GIVEN,
         metadata: Mapping[str, str] | Literal[""] | NotGiven = NOT_GIVEN,
@@ -451,7 +451,7 @@ class AsyncBillingPortalConfigurations(_rt.AsyncResource):
         *,
         active: bool | NotGiven = NOT_GIVEN,
         ending_before: str | NotGiven = NOT_GIVEN,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         is_default: bool | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
         starting_after: str | NotGiven = NOT_GIVEN,
@@ -514,7 +514,7 @@ class AsyncBillingPortalConfigurations(_rt.AsyncResource):
         business_profile: BillingPortalConfigurationsCreateParamsBusinessProfile,
         features: BillingPortalConfigurationsCreateParamsFeatures,
         default_return_url: str | NotGiven = NOT_GIVEN,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         login_page: BillingPortalConfigurationsCreateParamsLoginPage | NotGiven = NOT_GIVEN,
         metadata: Mapping[str, str] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
@@ -571,7 +571,7 @@ class AsyncBillingPortalConfigurations(_rt.AsyncResource):
         self,
         configuration: str,
         *,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -612,7 +612,7 @@ class AsyncBillingPortalConfigurations(_rt.AsyncResource):
         business_profile: BillingPortalConfigurationsUpdateParamsBusinessProfile
         | NotGiven = NOT_GIVEN,
         default_return_url: str | NotGiven = NOT_GIVEN,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         features: BillingPortalConfigurationsUpdateParamsFeatures | NotGiven = NOT_GIVEN,
         login_page: BillingPortalConfigurationsUpdateParamsLoginPage | NotGiven = NOT_GIVEN,
         metadata: Mapping[str, str] | Literal[""] | NotGiven = NOT_GIVEN,
@@ -677,9 +677,9 @@ class AsyncBillingPortalConfigurationsWithRawResponse:
     def __init__(self, resource: AsyncBillingPortalConfigurations) -> None:
         self._resource = resource
         self.list = _rt.raw_async_page(resource.list)
-        self.create = _rt.with_raw_response(resource.create)
-        self.retrieve = _rt.with_raw_response(resource.retrieve)
-        self.update = _rt.with_raw_response(resource.update)
+        self.create = _rt.with_raw_response_async(resource.create)
+        self.retrieve = _rt.with_raw_response_async(resource.retrieve)
+        self.update = _rt.with_raw_response_async(resource.update)
 
 
 class AsyncBillingPortalConfigurationsWithStreamingResponse:
@@ -688,6 +688,6 @@ class AsyncBillingPortalConfigurationsWithStreamingResponse:
     def __init__(self, resource: AsyncBillingPortalConfigurations) -> None:
         self._resource = resource
         self.list = _rt.streaming_async_page(resource.list)
-        self.create = _rt.with_streaming_response(resource.create)
-        self.retrieve = _rt.with_streaming_response(resource.retrieve)
-        self.update = _rt.with_streaming_response(resource.update)
+        self.create = _rt.with_streaming_response_async(resource.create)
+        self.retrieve = _rt.with_streaming_response_async(resource.retrieve)
+        self.update = _rt.with_streaming_response_async(resource.update)

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from functools import cached_property
 from typing import TYPE_CHECKING, Literal
 
 from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
-from .._runtime import NOT_GIVEN, NotGiven
+from .._runtime import NOT_GIVEN, NotGiven, SequenceNotStr
 
 if TYPE_CHECKING:
     from ..models.billing_portal_session import BillingPortalSession
@@ -71,7 +70,7 @@ class BillingPortalSessions(_rt.SyncResource):
         *,
         customer: str,
         configuration: str | NotGiven = NOT_GIVEN,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         flow_data: BillingPortalSessionsCreateParamsFlowData | NotGiven = NOT_GIVEN,
         locale: Literal[
             "auto",
@@ -217,7 +216,7 @@ class AsyncBillingPortalSessions(_rt.AsyncResource):
         *,
         customer: str,
         configuration: str | NotGiven = NOT_GIVEN,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         flow_data: BillingPortalSessionsCreateParamsFlowData | NotGiven = NOT_GIVEN,
         locale: Literal[
             "auto",
@@ -334,7 +333,7 @@ class AsyncBillingPortalSessionsWithRawResponse:
 
     def __init__(self, resource: AsyncBillingPortalSessions) -> None:
         self._resource = resource
-        self.create = _rt.with_raw_response(resource.create)
+        self.create = _rt.with_raw_response_async(resource.create)
 
 
 class AsyncBillingPortalSessionsWithStreamingResponse:
@@ -342,4 +341,4 @@ class AsyncBillingPortalSessionsWithStreamingResponse:
 
     def __init__(self, resource: AsyncBillingPortalSessions) -> None:
         self._resource = resource
-        self.create = _rt.with_streaming_response(resource.create)
+        self.create = _rt.with_streaming_response_async(resource.create)

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from functools import cached_property
 from typing import TYPE_CHECKING, Literal
 
 from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
-from .._runtime import NOT_GIVEN, NotGiven
+from .._runtime import NOT_GIVEN, NotGiven, SequenceNotStr
 
 if TYPE_CHECKING:
     from ..models.charge import Charge
@@ -328,7 +328,7 @@ class Charges(_rt.SyncResource):
         created: ChargesListCreated | int | NotGiven = NOT_GIVEN,
         customer: str | NotGiven = NOT_GIVEN,
         ending_before: str | NotGiven = NOT_GIVEN,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
         payment_intent: str | NotGiven = NOT_GIVEN,
         starting_after: str | NotGiven = NOT_GIVEN,
@@ -401,7 +401,7 @@ class Charges(_rt.SyncResource):
         customer: str | NotGiven = NOT_GIVEN,
         description: str | NotGiven = NOT_GIVEN,
         destination: ChargesCreateParamsDestination | str | NotGiven = NOT_GIVEN,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         metadata: Mapping[str, str] | Literal[""] | NotGiven = NOT_GIVEN,
         on_behalf_of: str | NotGiven = NOT_GIVEN,
         radar_options: ChargesCreateParamsRadarOptions | NotGiven = NOT_GIVEN,
@@ -541,7 +541,7 @@ class Charges(_rt.SyncResource):
         self,
         *,
         query: str,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
         page: str | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
@@ -599,7 +599,7 @@ class Charges(_rt.SyncResource):
         self,
         charge: str,
         *,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -641,7 +641,7 @@ class Charges(_rt.SyncResource):
         *,
         customer: str | NotGiven = NOT_GIVEN,
         description: str | NotGiven = NOT_GIVEN,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         fraud_details: ChargesUpdateParamsFraudDetails | NotGiven = NOT_GIVEN,
         metadata: Mapping[str, str] | Literal[""] | NotGiven = NOT_GIVEN,
         receipt_email: str | NotGiven = NOT_GIVEN,
@@ -720,7 +720,7 @@ class Charges(_rt.SyncResource):
         amount: int | NotGiven = NOT_GIVEN,
         application_fee: int | NotGiven = NOT_GIVEN,
         application_fee_amount: int | NotGiven = NOT_GIVEN,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         receipt_email: str | NotGiven = NOT_GIVEN,
         statement_descriptor: str | NotGiven = NOT_GIVEN,
         statement_descriptor_suffix: str | NotGiven = NOT_GIVEN,
@@ -799,7 +799,7 @@ class Charges(_rt.SyncResource):
         charge: str,
         *,
         amount: int | NotGiven = NOT_GIVEN,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         instructions_email: str | NotGiven = NOT_GIVEN,
         metadata: Mapping[str, str] | Literal[""] | NotGiven = NOT_GIVEN,
         payment_intent: str | NotGiven = NOT_GIVEN,
@@ -939,7 +939,7 @@ class AsyncCharges(_rt.AsyncResource):
         created: ChargesListCreated | int | NotGiven = NOT_GIVEN,
         customer: str | NotGiven = NOT_GIVEN,
         ending_before: str | NotGiven = NOT_GIVEN,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
         payment_intent: str | NotGiven = NOT_GIVEN,
         starting_after: str | NotGiven = NOT_GIVEN,
@@ -1012,7 +1012,7 @@ class AsyncCharges(_rt.AsyncResource):
         customer: str | NotGiven = NOT_GIVEN,
         description: str | NotGiven = NOT_GIVEN,
         destination: ChargesCreateParamsDestination | str | NotGiven = NOT_GIVEN,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         metadata: Mapping[str, str] | Literal[""] | NotGiven = NOT_GIVEN,
         on_behalf_of: str | NotGiven = NOT_GIVEN,
         radar_options: ChargesCreateParamsRadarOptions | NotGiven = NOT_GIVEN,
@@ -1152,7 +1152,7 @@ class AsyncCharges(_rt.AsyncResource):
         self,
         *,
         query: str,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
         page: str | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
@@ -1210,7 +1210,7 @@ class AsyncCharges(_rt.AsyncResource):
         self,
         charge: str,
         *,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -1252,7 +1252,7 @@ class AsyncCharges(_rt.AsyncResource):
         *,
         customer: str | NotGiven = NOT_GIVEN,
         description: str | NotGiven = NOT_GIVEN,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         fraud_details: ChargesUpdateParamsFraudDetails | NotGiven = NOT_GIVEN,
         metadata: Mapping[str, str] | Literal[""] | NotGiven = NOT_GIVEN,
         receipt_email: str | NotGiven = NOT_GIVEN,
@@ -1331,7 +1331,7 @@ class AsyncCharges(_rt.AsyncResource):
         amount: int | NotGiven = NOT_GIVEN,
         application_fee: int | NotGiven = NOT_GIVEN,
         application_fee_amount: int | NotGiven = NOT_GIVEN,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         receipt_email: str | NotGiven = NOT_GIVEN,
         statement_descriptor: str | NotGiven = NOT_GIVEN,
         statement_descriptor_suffix: str | NotGiven = NOT_GIVEN,
@@ -1410,7 +1410,7 @@ class AsyncCharges(_rt.AsyncResource):
         charge: str,
         *,
         amount: int | NotGiven = NOT_GIVEN,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         instructions_email: str | NotGiven = NOT_GIVEN,
         metadata: Mapping[str, str] | Literal[""] | NotGiven = NOT_GIVEN,
         payment_intent: str | NotGiven = NOT_GIVEN,
@@ -1481,12 +1481,12 @@ class AsyncChargesWithRawResponse:
     def __init__(self, resource: AsyncCharges) -> None:
         self._resource = resource
         self.list = _rt.raw_async_page(resource.list)
-        self.create = _rt.with_raw_response(resource.create)
+        self.create = _rt.with_raw_response_async(resource.create)
         self.search = _rt.raw_async_page(resource.search)
-        self.retrieve = _rt.with_raw_response(resource.retrieve)
-        self.update = _rt.with_raw_response(resource.update)
-        self.capture = _rt.with_raw_response(resource.capture)
-        self.refund = _rt.with_raw_response(resource.refund)
+        self.retrieve = _rt.with_raw_response_async(resource.retrieve)
+        self.update = _rt.with_raw_response_async(resource.update)
+        self.capture = _rt.with_raw_response_async(resource.capture)
+        self.refund = _rt.with_raw_response_async(resource.refund)
 
     @cached_property
     def dispute(self) -> AsyncChargesDisputeWithRawResponse:
@@ -1503,12 +1503,12 @@ class AsyncChargesWithStreamingResponse:
     def __init__(self, resource: AsyncCharges) -> None:
         self._resource = resource
         self.list = _rt.streaming_async_page(resource.list)
-        self.create = _rt.with_streaming_response(resource.create)
+        self.create = _rt.with_streaming_response_async(resource.create)
         self.search = _rt.streaming_async_page(resource.search)
-        self.retrieve = _rt.with_streaming_response(resource.retrieve)
-        self.update = _rt.with_streaming_response(resource.update)
-        self.capture = _rt.with_streaming_response(resource.capture)
-        self.refund = _rt.with_streaming_response(resource.refund)
+        self.retrieve = _rt.with_streaming_response_async(resource.retrieve)
+        self.update = _rt.with_streaming_response_async(resource.update)
+        self.capture = _rt.with_streaming_response_async(resource.capture)
+        self.refund = _rt.with_streaming_response_async(resource.refund)
 
     @cached_property
     def dispute(self) -> AsyncChargesDisputeWithStreamingResponse:

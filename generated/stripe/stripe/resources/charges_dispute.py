@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from functools import cached_property
 from typing import TYPE_CHECKING, Literal
 
 from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
-from .._runtime import NOT_GIVEN, NotGiven
+from .._runtime import NOT_GIVEN, NotGiven, SequenceNotStr
 
 if TYPE_CHECKING:
     from ..models.dispute import Dispute
@@ -118,7 +118,7 @@ class ChargesDispute(_rt.SyncResource):
         self,
         charge: str,
         *,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -156,7 +156,7 @@ class ChargesDispute(_rt.SyncResource):
         charge: str,
         *,
         evidence: ChargesDisputeCreateParamsEvidence | NotGiven = NOT_GIVEN,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         metadata: Mapping[str, str] | Literal[""] | NotGiven = NOT_GIVEN,
         submit: bool | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
@@ -210,7 +210,7 @@ class ChargesDispute(_rt.SyncResource):
         self,
         charge: str,
         *,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -281,7 +281,7 @@ class AsyncChargesDispute(_rt.AsyncResource):
         self,
         charge: str,
         *,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -319,7 +319,7 @@ class AsyncChargesDispute(_rt.AsyncResource):
         charge: str,
         *,
         evidence: ChargesDisputeCreateParamsEvidence | NotGiven = NOT_GIVEN,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         metadata: Mapping[str, str] | Literal[""] | NotGiven = NOT_GIVEN,
         submit: bool | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
@@ -373,7 +373,7 @@ class AsyncChargesDispute(_rt.AsyncResource):
         self,
         charge: str,
         *,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -412,9 +412,9 @@ class AsyncChargesDisputeWithRawResponse:
 
     def __init__(self, resource: AsyncChargesDispute) -> None:
         self._resource = resource
-        self.retrieve = _rt.with_raw_response(resource.retrieve)
-        self.create = _rt.with_raw_response(resource.create)
-        self.close = _rt.with_raw_response(resource.close)
+        self.retrieve = _rt.with_raw_response_async(resource.retrieve)
+        self.create = _rt.with_raw_response_async(resource.create)
+        self.close = _rt.with_raw_response_async(resource.close)
 
 
 class AsyncChargesDisputeWithStreamingResponse:
@@ -422,6 +422,6 @@ class AsyncChargesDisputeWithStreamingResponse:
 
     def __init__(self, resource: AsyncChargesDispute) -> None:
         self._resource = resource
-        self.retrieve = _rt.with_streaming_response(resource.retrieve)
-        self.create = _rt.with_streaming_response(resource.create)
-        self.close = _rt.with_streaming_response(resource.close)
+        self.retrieve = _rt.with_streaming_response_async(resource.retrieve)
+        self.create = _rt.with_streaming_response_async(resource.create)
+        self.close = _rt.with_streaming_response_async(resource.close)

@@ -7,7 +7,7 @@ from functools import cached_property
 from typing import TYPE_CHECKING, Literal
 
 from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
-from .._runtime import NOT_GIVEN, NotGiven
+from .._runtime import NOT_GIVEN, NotGiven, SequenceNotStr
 
 if TYPE_CHECKING:
     from ..models.checkout_session import CheckoutSession
@@ -269,7 +269,7 @@ class CheckoutSessions(_rt.SyncResource):
         customer: str | NotGiven = NOT_GIVEN,
         customer_details: CheckoutSessionsListCustomerDetails | NotGiven = NOT_GIVEN,
         ending_before: str | NotGiven = NOT_GIVEN,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
         payment_intent: str | NotGiven = NOT_GIVEN,
         payment_link: str | NotGiven = NOT_GIVEN,
@@ -353,7 +353,7 @@ class CheckoutSessions(_rt.SyncResource):
         customer_email: str | NotGiven = NOT_GIVEN,
         customer_update: CheckoutSessionsCreateParamsCustomerUpdate | NotGiven = NOT_GIVEN,
         discounts: Sequence[CheckoutSessionsCreateParamsDiscountsItem] | NotGiven = NOT_GIVEN,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         expires_at: int | NotGiven = NOT_GIVEN,
         invoice_creation: CheckoutSessionsCreateParamsInvoiceCreation | NotGiven = NOT_GIVEN,
         line_items: Sequence[CheckoutSessionsCreateParamsLineItemsItem] | NotGiven = NOT_GIVEN,
@@ -661,7 +661,7 @@ class CheckoutSessions(_rt.SyncResource):
         self,
         session: str,
         *,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -698,7 +698,7 @@ class CheckoutSessions(_rt.SyncResource):
         self,
         session: str,
         *,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -739,7 +739,7 @@ class CheckoutSessions(_rt.SyncResource):
         session: str,
         *,
         ending_before: str | NotGiven = NOT_GIVEN,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
         starting_after: str | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
@@ -836,7 +836,7 @@ class AsyncCheckoutSessions(_rt.AsyncResource):
         customer: str | NotGiven = NOT_GIVEN,
         customer_details: CheckoutSessionsListCustomerDetails | NotGiven = NOT_GIVEN,
         ending_before: str | NotGiven = NOT_GIVEN,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
         payment_intent: str | NotGiven = NOT_GIVEN,
         payment_link: str | NotGiven = NOT_GIVEN,
@@ -920,7 +920,7 @@ class AsyncCheckoutSessions(_rt.AsyncResource):
         customer_email: str | NotGiven = NOT_GIVEN,
         customer_update: CheckoutSessionsCreateParamsCustomerUpdate | NotGiven = NOT_GIVEN,
         discounts: Sequence[CheckoutSessionsCreateParamsDiscountsItem] | NotGiven = NOT_GIVEN,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         expires_at: int | NotGiven = NOT_GIVEN,
         invoice_creation: CheckoutSessionsCreateParamsInvoiceCreation | NotGiven = NOT_GIVEN,
         line_items: Sequence[CheckoutSessionsCreateParamsLineItemsItem] | NotGiven = NOT_GIVEN,
@@ -1228,7 +1228,7 @@ class AsyncCheckoutSessions(_rt.AsyncResource):
         self,
         session: str,
         *,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -1265,7 +1265,7 @@ class AsyncCheckoutSessions(_rt.AsyncResource):
         self,
         session: str,
         *,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -1306,7 +1306,7 @@ class AsyncCheckoutSessions(_rt.AsyncResource):
         session: str,
         *,
         ending_before: str | NotGiven = NOT_GIVEN,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
         starting_after: str | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
@@ -1366,9 +1366,9 @@ class AsyncCheckoutSessionsWithRawResponse:
     def __init__(self, resource: AsyncCheckoutSessions) -> None:
         self._resource = resource
         self.list = _rt.raw_async_page(resource.list)
-        self.create = _rt.with_raw_response(resource.create)
-        self.retrieve = _rt.with_raw_response(resource.retrieve)
-        self.expire = _rt.with_raw_response(resource.expire)
+        self.create = _rt.with_raw_response_async(resource.create)
+        self.retrieve = _rt.with_raw_response_async(resource.retrieve)
+        self.expire = _rt.with_raw_response_async(resource.expire)
         self.list_line_items = _rt.raw_async_page(resource.list_line_items)
 
 
@@ -1378,7 +1378,7 @@ class AsyncCheckoutSessionsWithStreamingResponse:
     def __init__(self, resource: AsyncCheckoutSessions) -> None:
         self._resource = resource
         self.list = _rt.streaming_async_page(resource.list)
-        self.create = _rt.with_streaming_response(resource.create)
-        self.retrieve = _rt.with_streaming_response(resource.retrieve)
-        self.expire = _rt.with_streaming_response(resource.expire)
+        self.create = _rt.with_streaming_response_async(resource.create)
+        self.retrieve = _rt.with_streaming_response_async(resource.retrieve)
+        self.expire = _rt.with_streaming_response_async(resource.expire)
         self.list_line_items = _rt.streaming_async_page(resource.list_line_items)

@@ -7,7 +7,7 @@ from functools import cached_property
 from typing import TYPE_CHECKING, Literal
 
 from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
-from .._runtime import NOT_GIVEN, NotGiven
+from .._runtime import NOT_GIVEN, NotGiven, SequenceNotStr
 
 if TYPE_CHECKING:
     from ..models.credit_note import CreditNote
@@ -123,7 +123,7 @@ class CreditNotesPreview(_rt.SyncResource):
         invoice: str,
         amount: int | NotGiven = NOT_GIVEN,
         credit_amount: int | NotGiven = NOT_GIVEN,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         lines: Sequence[CreditNotesPreviewRetrieveLinesItem] | NotGiven = NOT_GIVEN,
         memo: str | NotGiven = NOT_GIVEN,
         metadata: Mapping[str, str] | NotGiven = NOT_GIVEN,
@@ -205,7 +205,7 @@ class CreditNotesPreview(_rt.SyncResource):
         amount: int | NotGiven = NOT_GIVEN,
         credit_amount: int | NotGiven = NOT_GIVEN,
         ending_before: str | NotGiven = NOT_GIVEN,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
         lines: Sequence[CreditNotesPreviewListLinesLinesItem] | NotGiven = NOT_GIVEN,
         memo: str | NotGiven = NOT_GIVEN,
@@ -338,7 +338,7 @@ class AsyncCreditNotesPreview(_rt.AsyncResource):
         invoice: str,
         amount: int | NotGiven = NOT_GIVEN,
         credit_amount: int | NotGiven = NOT_GIVEN,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         lines: Sequence[CreditNotesPreviewRetrieveLinesItem] | NotGiven = NOT_GIVEN,
         memo: str | NotGiven = NOT_GIVEN,
         metadata: Mapping[str, str] | NotGiven = NOT_GIVEN,
@@ -420,7 +420,7 @@ class AsyncCreditNotesPreview(_rt.AsyncResource):
         amount: int | NotGiven = NOT_GIVEN,
         credit_amount: int | NotGiven = NOT_GIVEN,
         ending_before: str | NotGiven = NOT_GIVEN,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
         lines: Sequence[CreditNotesPreviewListLinesLinesItem] | NotGiven = NOT_GIVEN,
         memo: str | NotGiven = NOT_GIVEN,
@@ -521,7 +521,7 @@ class AsyncCreditNotesPreviewWithRawResponse:
 
     def __init__(self, resource: AsyncCreditNotesPreview) -> None:
         self._resource = resource
-        self.retrieve = _rt.with_raw_response(resource.retrieve)
+        self.retrieve = _rt.with_raw_response_async(resource.retrieve)
         self.list_lines = _rt.raw_async_page(resource.list_lines)
 
 
@@ -530,5 +530,5 @@ class AsyncCreditNotesPreviewWithStreamingResponse:
 
     def __init__(self, resource: AsyncCreditNotesPreview) -> None:
         self._resource = resource
-        self.retrieve = _rt.with_streaming_response(resource.retrieve)
+        self.retrieve = _rt.with_streaming_response_async(resource.retrieve)
         self.list_lines = _rt.streaming_async_page(resource.list_lines)

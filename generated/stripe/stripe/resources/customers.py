@@ -7,7 +7,7 @@ from functools import cached_property
 from typing import TYPE_CHECKING, Literal
 
 from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
-from .._runtime import NOT_GIVEN, NotGiven
+from .._runtime import NOT_GIVEN, NotGiven, SequenceNotStr
 
 if TYPE_CHECKING:
     from ..models.customer import Customer
@@ -456,7 +456,7 @@ class Customers(_rt.SyncResource):
         created: CustomersListCreated | int | NotGiven = NOT_GIVEN,
         email: str | NotGiven = NOT_GIVEN,
         ending_before: str | NotGiven = NOT_GIVEN,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
         starting_after: str | NotGiven = NOT_GIVEN,
         test_clock: str | NotGiven = NOT_GIVEN,
@@ -525,7 +525,7 @@ class Customers(_rt.SyncResource):
         coupon: str | NotGiven = NOT_GIVEN,
         description: str | NotGiven = NOT_GIVEN,
         email: str | NotGiven = NOT_GIVEN,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         invoice_prefix: str | NotGiven = NOT_GIVEN,
         invoice_settings: CustomersCreateParamsInvoiceSettings | NotGiven = NOT_GIVEN,
         metadata: Mapping[str, str] | Literal[""] | NotGiven = NOT_GIVEN,
@@ -533,7 +533,7 @@ class Customers(_rt.SyncResource):
         next_invoice_sequence: int | NotGiven = NOT_GIVEN,
         payment_method: str | NotGiven = NOT_GIVEN,
         phone: str | NotGiven = NOT_GIVEN,
-        preferred_locales: Sequence[str] | NotGiven = NOT_GIVEN,
+        preferred_locales: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         promotion_code: str | NotGiven = NOT_GIVEN,
         shipping: CustomersCreateParamsShipping | Literal[""] | NotGiven = NOT_GIVEN,
         source: str | NotGiven = NOT_GIVEN,
@@ -630,7 +630,7 @@ class Customers(_rt.SyncResource):
         self,
         *,
         query: str,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
         page: str | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
@@ -688,7 +688,7 @@ class Customers(_rt.SyncResource):
         self,
         customer: str,
         *,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -737,14 +737,14 @@ class Customers(_rt.SyncResource):
         default_source: str | NotGiven = NOT_GIVEN,
         description: str | NotGiven = NOT_GIVEN,
         email: str | NotGiven = NOT_GIVEN,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         invoice_prefix: str | NotGiven = NOT_GIVEN,
         invoice_settings: CustomersUpdateParamsInvoiceSettings | NotGiven = NOT_GIVEN,
         metadata: Mapping[str, str] | Literal[""] | NotGiven = NOT_GIVEN,
         name: str | NotGiven = NOT_GIVEN,
         next_invoice_sequence: int | NotGiven = NOT_GIVEN,
         phone: str | NotGiven = NOT_GIVEN,
-        preferred_locales: Sequence[str] | NotGiven = NOT_GIVEN,
+        preferred_locales: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         promotion_code: str | NotGiven = NOT_GIVEN,
         shipping: CustomersUpdateParamsShipping | Literal[""] | NotGiven = NOT_GIVEN,
         source: str | NotGiven = NOT_GIVEN,
@@ -908,7 +908,7 @@ class Customers(_rt.SyncResource):
         bank_transfer: CustomersFundingInstructionsParamsBankTransfer,
         currency: str,
         funding_type: Literal["bank_transfer"],
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -1141,7 +1141,7 @@ class AsyncCustomers(_rt.AsyncResource):
         created: CustomersListCreated | int | NotGiven = NOT_GIVEN,
         email: str | NotGiven = NOT_GIVEN,
         ending_before: str | NotGiven = NOT_GIVEN,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
         starting_after: str | NotGiven = NOT_GIVEN,
         test_clock: str | NotGiven = NOT_GIVEN,
@@ -1210,7 +1210,7 @@ class AsyncCustomers(_rt.AsyncResource):
         coupon: str | NotGiven = NOT_GIVEN,
         description: str | NotGiven = NOT_GIVEN,
         email: str | NotGiven = NOT_GIVEN,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         invoice_prefix: str | NotGiven = NOT_GIVEN,
         invoice_settings: CustomersCreateParamsInvoiceSettings | NotGiven = NOT_GIVEN,
         metadata: Mapping[str, str] | Literal[""] | NotGiven = NOT_GIVEN,
@@ -1218,7 +1218,7 @@ class AsyncCustomers(_rt.AsyncResource):
         next_invoice_sequence: int | NotGiven = NOT_GIVEN,
         payment_method: str | NotGiven = NOT_GIVEN,
         phone: str | NotGiven = NOT_GIVEN,
-        preferred_locales: Sequence[str] | NotGiven = NOT_GIVEN,
+        preferred_locales: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         promotion_code: str | NotGiven = NOT_GIVEN,
         shipping: CustomersCreateParamsShipping | Literal[""] | NotGiven = NOT_GIVEN,
         source: str | NotGiven = NOT_GIVEN,
@@ -1315,7 +1315,7 @@ class AsyncCustomers(_rt.AsyncResource):
         self,
         *,
         query: str,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
         page: str | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
@@ -1373,7 +1373,7 @@ class AsyncCustomers(_rt.AsyncResource):
         self,
         customer: str,
         *,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -1422,14 +1422,14 @@ class AsyncCustomers(_rt.AsyncResource):
         default_source: str | NotGiven = NOT_GIVEN,
         description: str | NotGiven = NOT_GIVEN,
         email: str | NotGiven = NOT_GIVEN,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         invoice_prefix: str | NotGiven = NOT_GIVEN,
         invoice_settings: CustomersUpdateParamsInvoiceSettings | NotGiven = NOT_GIVEN,
         metadata: Mapping[str, str] | Literal[""] | NotGiven = NOT_GIVEN,
         name: str | NotGiven = NOT_GIVEN,
         next_invoice_sequence: int | NotGiven = NOT_GIVEN,
         phone: str | NotGiven = NOT_GIVEN,
-        preferred_locales: Sequence[str] | NotGiven = NOT_GIVEN,
+        preferred_locales: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         promotion_code: str | NotGiven = NOT_GIVEN,
         shipping: CustomersUpdateParamsShipping | Literal[""] | NotGiven = NOT_GIVEN,
         source: str | NotGiven = NOT_GIVEN,
@@ -1593,7 +1593,7 @@ class AsyncCustomers(_rt.AsyncResource):
         bank_transfer: CustomersFundingInstructionsParamsBankTransfer,
         currency: str,
         funding_type: Literal["bank_transfer"],
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -1645,12 +1645,12 @@ class AsyncCustomersWithRawResponse:
     def __init__(self, resource: AsyncCustomers) -> None:
         self._resource = resource
         self.list = _rt.raw_async_page(resource.list)
-        self.create = _rt.with_raw_response(resource.create)
+        self.create = _rt.with_raw_response_async(resource.create)
         self.search = _rt.raw_async_page(resource.search)
-        self.retrieve = _rt.with_raw_response(resource.retrieve)
-        self.update = _rt.with_raw_response(resource.update)
-        self.delete = _rt.with_raw_response(resource.delete)
-        self.funding_instructions = _rt.with_raw_response(resource.funding_instructions)
+        self.retrieve = _rt.with_raw_response_async(resource.retrieve)
+        self.update = _rt.with_raw_response_async(resource.update)
+        self.delete = _rt.with_raw_response_async(resource.delete)
+        self.funding_instructions = _rt.with_raw_response_async(resource.funding_instructions)
 
     @cached_property
     def balance_transactions(self) -> AsyncCustomersBalanceTransactionsWithRawResponse:
@@ -1699,12 +1699,12 @@ class AsyncCustomersWithStreamingResponse:
     def __init__(self, resource: AsyncCustomers) -> None:
         self._resource = resource
         self.list = _rt.streaming_async_page(resource.list)
-        self.create = _rt.with_streaming_response(resource.create)
+        self.create = _rt.with_streaming_response_async(resource.create)
         self.search = _rt.streaming_async_page(resource.search)
-        self.retrieve = _rt.with_streaming_response(resource.retrieve)
-        self.update = _rt.with_streaming_response(resource.update)
-        self.delete = _rt.with_streaming_response(resource.delete)
-        self.funding_instructions = _rt.with_streaming_response(resource.funding_instructions)
+        self.retrieve = _rt.with_streaming_response_async(resource.retrieve)
+        self.update = _rt.with_streaming_response_async(resource.update)
+        self.delete = _rt.with_streaming_response_async(resource.delete)
+        self.funding_instructions = _rt.with_streaming_response_async(resource.funding_instructions)
 
     @cached_property
     def balance_transactions(self) -> AsyncCustomersBalanceTransactionsWithStreamingResponse:

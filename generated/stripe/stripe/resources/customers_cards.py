@@ -4,12 +4,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from functools import cached_property
 from typing import TYPE_CHECKING, Literal
 
 from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
-from .._runtime import NOT_GIVEN, NotGiven
+from .._runtime import NOT_GIVEN, NotGiven, SequenceNotStr
 
 if TYPE_CHECKING:
     from ..models.card import Card
@@ -216,7 +216,7 @@ class CustomersCards(_rt.SyncResource):
         customer: str,
         *,
         ending_before: str | NotGiven = NOT_GIVEN,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
         starting_after: str | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
@@ -279,7 +279,7 @@ class CustomersCards(_rt.SyncResource):
         alipay_account: str | NotGiven = NOT_GIVEN,
         bank_account: CustomersCardsCreateParamsBankAccount | str | NotGiven = NOT_GIVEN,
         card: CustomersCardsCreateParamsCard | str | NotGiven = NOT_GIVEN,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         metadata: Mapping[str, str] | NotGiven = NOT_GIVEN,
         source: str | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
@@ -346,7 +346,7 @@ class CustomersCards(_rt.SyncResource):
         customer: str,
         id: str,
         *,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -398,7 +398,7 @@ class CustomersCards(_rt.SyncResource):
         address_zip: str | NotGiven = NOT_GIVEN,
         exp_month: str | NotGiven = NOT_GIVEN,
         exp_year: str | NotGiven = NOT_GIVEN,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         metadata: Mapping[str, str] | Literal[""] | NotGiven = NOT_GIVEN,
         name: str | NotGiven = NOT_GIVEN,
         owner: CustomersCardsUpdateParamsOwner | NotGiven = NOT_GIVEN,
@@ -470,7 +470,7 @@ class CustomersCards(_rt.SyncResource):
         customer: str,
         id: str,
         *,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -550,7 +550,7 @@ class AsyncCustomersCards(_rt.AsyncResource):
         customer: str,
         *,
         ending_before: str | NotGiven = NOT_GIVEN,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
         starting_after: str | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
@@ -613,7 +613,7 @@ class AsyncCustomersCards(_rt.AsyncResource):
         alipay_account: str | NotGiven = NOT_GIVEN,
         bank_account: CustomersCardsCreateParamsBankAccount | str | NotGiven = NOT_GIVEN,
         card: CustomersCardsCreateParamsCard | str | NotGiven = NOT_GIVEN,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         metadata: Mapping[str, str] | NotGiven = NOT_GIVEN,
         source: str | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
@@ -680,7 +680,7 @@ class AsyncCustomersCards(_rt.AsyncResource):
         customer: str,
         id: str,
         *,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -732,7 +732,7 @@ class AsyncCustomersCards(_rt.AsyncResource):
         address_zip: str | NotGiven = NOT_GIVEN,
         exp_month: str | NotGiven = NOT_GIVEN,
         exp_year: str | NotGiven = NOT_GIVEN,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         metadata: Mapping[str, str] | Literal[""] | NotGiven = NOT_GIVEN,
         name: str | NotGiven = NOT_GIVEN,
         owner: CustomersCardsUpdateParamsOwner | NotGiven = NOT_GIVEN,
@@ -804,7 +804,7 @@ class AsyncCustomersCards(_rt.AsyncResource):
         customer: str,
         id: str,
         *,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -845,10 +845,10 @@ class AsyncCustomersCardsWithRawResponse:
     def __init__(self, resource: AsyncCustomersCards) -> None:
         self._resource = resource
         self.list = _rt.raw_async_page(resource.list)
-        self.create = _rt.with_raw_response(resource.create)
-        self.retrieve = _rt.with_raw_response(resource.retrieve)
-        self.update = _rt.with_raw_response(resource.update)
-        self.delete = _rt.with_raw_response(resource.delete)
+        self.create = _rt.with_raw_response_async(resource.create)
+        self.retrieve = _rt.with_raw_response_async(resource.retrieve)
+        self.update = _rt.with_raw_response_async(resource.update)
+        self.delete = _rt.with_raw_response_async(resource.delete)
 
 
 class AsyncCustomersCardsWithStreamingResponse:
@@ -857,7 +857,7 @@ class AsyncCustomersCardsWithStreamingResponse:
     def __init__(self, resource: AsyncCustomersCards) -> None:
         self._resource = resource
         self.list = _rt.streaming_async_page(resource.list)
-        self.create = _rt.with_streaming_response(resource.create)
-        self.retrieve = _rt.with_streaming_response(resource.retrieve)
-        self.update = _rt.with_streaming_response(resource.update)
-        self.delete = _rt.with_streaming_response(resource.delete)
+        self.create = _rt.with_streaming_response_async(resource.create)
+        self.retrieve = _rt.with_streaming_response_async(resource.retrieve)
+        self.update = _rt.with_streaming_response_async(resource.update)
+        self.delete = _rt.with_streaming_response_async(resource.delete)

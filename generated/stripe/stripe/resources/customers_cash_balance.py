@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from functools import cached_property
 from typing import TYPE_CHECKING
 
 from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
-from .._runtime import NOT_GIVEN, NotGiven
+from .._runtime import NOT_GIVEN, NotGiven, SequenceNotStr
 
 if TYPE_CHECKING:
     from ..models.cash_balance import CashBalance
@@ -90,7 +89,7 @@ class CustomersCashBalance(_rt.SyncResource):
         self,
         customer: str,
         *,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -127,7 +126,7 @@ class CustomersCashBalance(_rt.SyncResource):
         self,
         customer: str,
         *,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         settings: CustomersCashBalanceCreateParamsSettings | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
@@ -199,7 +198,7 @@ class AsyncCustomersCashBalance(_rt.AsyncResource):
         self,
         customer: str,
         *,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -236,7 +235,7 @@ class AsyncCustomersCashBalance(_rt.AsyncResource):
         self,
         customer: str,
         *,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         settings: CustomersCashBalanceCreateParamsSettings | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
@@ -278,8 +277,8 @@ class AsyncCustomersCashBalanceWithRawResponse:
 
     def __init__(self, resource: AsyncCustomersCashBalance) -> None:
         self._resource = resource
-        self.retrieve = _rt.with_raw_response(resource.retrieve)
-        self.create = _rt.with_raw_response(resource.create)
+        self.retrieve = _rt.with_raw_response_async(resource.retrieve)
+        self.create = _rt.with_raw_response_async(resource.create)
 
 
 class AsyncCustomersCashBalanceWithStreamingResponse:
@@ -287,5 +286,5 @@ class AsyncCustomersCashBalanceWithStreamingResponse:
 
     def __init__(self, resource: AsyncCustomersCashBalance) -> None:
         self._resource = resource
-        self.retrieve = _rt.with_streaming_response(resource.retrieve)
-        self.create = _rt.with_streaming_response(resource.create)
+        self.retrieve = _rt.with_streaming_response_async(resource.retrieve)
+        self.create = _rt.with_streaming_response_async(resource.create)

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from functools import cached_property
 from typing import TYPE_CHECKING
 
 from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
-from .._runtime import NOT_GIVEN, NotGiven
+from .._runtime import NOT_GIVEN, NotGiven, SequenceNotStr
 
 if TYPE_CHECKING:
     from ..models.customer_cash_balance_transaction import CustomerCashBalanceTransaction
@@ -104,7 +103,7 @@ class CustomersCashBalanceTransactions(_rt.SyncResource):
         customer: str,
         *,
         ending_before: str | NotGiven = NOT_GIVEN,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
         starting_after: str | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
@@ -161,7 +160,7 @@ class CustomersCashBalanceTransactions(_rt.SyncResource):
         customer: str,
         transaction: str,
         *,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -233,7 +232,7 @@ class AsyncCustomersCashBalanceTransactions(_rt.AsyncResource):
         customer: str,
         *,
         ending_before: str | NotGiven = NOT_GIVEN,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
         starting_after: str | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
@@ -290,7 +289,7 @@ class AsyncCustomersCashBalanceTransactions(_rt.AsyncResource):
         customer: str,
         transaction: str,
         *,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -332,7 +331,7 @@ class AsyncCustomersCashBalanceTransactionsWithRawResponse:
     def __init__(self, resource: AsyncCustomersCashBalanceTransactions) -> None:
         self._resource = resource
         self.list = _rt.raw_async_page(resource.list)
-        self.retrieve = _rt.with_raw_response(resource.retrieve)
+        self.retrieve = _rt.with_raw_response_async(resource.retrieve)
 
 
 class AsyncCustomersCashBalanceTransactionsWithStreamingResponse:
@@ -341,4 +340,4 @@ class AsyncCustomersCashBalanceTransactionsWithStreamingResponse:
     def __init__(self, resource: AsyncCustomersCashBalanceTransactions) -> None:
         self._resource = resource
         self.list = _rt.streaming_async_page(resource.list)
-        self.retrieve = _rt.with_streaming_response(resource.retrieve)
+        self.retrieve = _rt.with_streaming_response_async(resource.retrieve)

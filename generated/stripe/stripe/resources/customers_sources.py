@@ -7,7 +7,7 @@ from functools import cached_property
 from typing import TYPE_CHECKING, Literal
 
 from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
-from .._runtime import NOT_GIVEN, NotGiven
+from .._runtime import NOT_GIVEN, NotGiven, SequenceNotStr
 
 if TYPE_CHECKING:
     from ..models.bank_account import BankAccount
@@ -254,7 +254,7 @@ class CustomersSources(_rt.SyncResource):
         customer: str,
         *,
         ending_before: str | NotGiven = NOT_GIVEN,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
         object: str | NotGiven = NOT_GIVEN,
         starting_after: str | NotGiven = NOT_GIVEN,
@@ -315,7 +315,7 @@ class CustomersSources(_rt.SyncResource):
         alipay_account: str | NotGiven = NOT_GIVEN,
         bank_account: CustomersSourcesCreateParamsBankAccount | str | NotGiven = NOT_GIVEN,
         card: CustomersSourcesCreateParamsCard | str | NotGiven = NOT_GIVEN,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         metadata: Mapping[str, str] | NotGiven = NOT_GIVEN,
         source: str | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
@@ -378,7 +378,7 @@ class CustomersSources(_rt.SyncResource):
         customer: str,
         id: str,
         *,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -427,7 +427,7 @@ class CustomersSources(_rt.SyncResource):
         address_zip: str | NotGiven = NOT_GIVEN,
         exp_month: str | NotGiven = NOT_GIVEN,
         exp_year: str | NotGiven = NOT_GIVEN,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         metadata: Mapping[str, str] | Literal[""] | NotGiven = NOT_GIVEN,
         name: str | NotGiven = NOT_GIVEN,
         owner: CustomersSourcesUpdateParamsOwner | NotGiven = NOT_GIVEN,
@@ -499,7 +499,7 @@ class CustomersSources(_rt.SyncResource):
         customer: str,
         id: str,
         *,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -539,7 +539,7 @@ class CustomersSources(_rt.SyncResource):
         id: str,
         *,
         amounts: Sequence[int] | NotGiven = NOT_GIVEN,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -621,7 +621,7 @@ class AsyncCustomersSources(_rt.AsyncResource):
         customer: str,
         *,
         ending_before: str | NotGiven = NOT_GIVEN,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
         object: str | NotGiven = NOT_GIVEN,
         starting_after: str | NotGiven = NOT_GIVEN,
@@ -682,7 +682,7 @@ class AsyncCustomersSources(_rt.AsyncResource):
         alipay_account: str | NotGiven = NOT_GIVEN,
         bank_account: CustomersSourcesCreateParamsBankAccount | str | NotGiven = NOT_GIVEN,
         card: CustomersSourcesCreateParamsCard | str | NotGiven = NOT_GIVEN,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         metadata: Mapping[str, str] | NotGiven = NOT_GIVEN,
         source: str | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
@@ -745,7 +745,7 @@ class AsyncCustomersSources(_rt.AsyncResource):
         customer: str,
         id: str,
         *,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -794,7 +794,7 @@ class AsyncCustomersSources(_rt.AsyncResource):
         address_zip: str | NotGiven = NOT_GIVEN,
         exp_month: str | NotGiven = NOT_GIVEN,
         exp_year: str | NotGiven = NOT_GIVEN,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         metadata: Mapping[str, str] | Literal[""] | NotGiven = NOT_GIVEN,
         name: str | NotGiven = NOT_GIVEN,
         owner: CustomersSourcesUpdateParamsOwner | NotGiven = NOT_GIVEN,
@@ -866,7 +866,7 @@ class AsyncCustomersSources(_rt.AsyncResource):
         customer: str,
         id: str,
         *,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -906,7 +906,7 @@ class AsyncCustomersSources(_rt.AsyncResource):
         id: str,
         *,
         amounts: Sequence[int] | NotGiven = NOT_GIVEN,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -950,11 +950,11 @@ class AsyncCustomersSourcesWithRawResponse:
     def __init__(self, resource: AsyncCustomersSources) -> None:
         self._resource = resource
         self.list = _rt.raw_async_page(resource.list)
-        self.create = _rt.with_raw_response(resource.create)
-        self.retrieve = _rt.with_raw_response(resource.retrieve)
-        self.update = _rt.with_raw_response(resource.update)
-        self.delete = _rt.with_raw_response(resource.delete)
-        self.verify = _rt.with_raw_response(resource.verify)
+        self.create = _rt.with_raw_response_async(resource.create)
+        self.retrieve = _rt.with_raw_response_async(resource.retrieve)
+        self.update = _rt.with_raw_response_async(resource.update)
+        self.delete = _rt.with_raw_response_async(resource.delete)
+        self.verify = _rt.with_raw_response_async(resource.verify)
 
 
 class AsyncCustomersSourcesWithStreamingResponse:
@@ -963,8 +963,8 @@ class AsyncCustomersSourcesWithStreamingResponse:
     def __init__(self, resource: AsyncCustomersSources) -> None:
         self._resource = resource
         self.list = _rt.streaming_async_page(resource.list)
-        self.create = _rt.with_streaming_response(resource.create)
-        self.retrieve = _rt.with_streaming_response(resource.retrieve)
-        self.update = _rt.with_streaming_response(resource.update)
-        self.delete = _rt.with_streaming_response(resource.delete)
-        self.verify = _rt.with_streaming_response(resource.verify)
+        self.create = _rt.with_streaming_response_async(resource.create)
+        self.retrieve = _rt.with_streaming_response_async(resource.retrieve)
+        self.update = _rt.with_streaming_response_async(resource.update)
+        self.delete = _rt.with_streaming_response_async(resource.delete)
+        self.verify = _rt.with_streaming_response_async(resource.verify)

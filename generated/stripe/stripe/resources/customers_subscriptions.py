@@ -7,7 +7,7 @@ from functools import cached_property
 from typing import TYPE_CHECKING, Literal
 
 from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
-from .._runtime import NOT_GIVEN, NotGiven
+from .._runtime import NOT_GIVEN, NotGiven, SequenceNotStr
 
 if TYPE_CHECKING:
     from ..models.subscription import Subscription
@@ -304,7 +304,7 @@ class CustomersSubscriptions(_rt.SyncResource):
         customer: str,
         *,
         ending_before: str | NotGiven = NOT_GIVEN,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
         starting_after: str | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
@@ -379,8 +379,8 @@ class CustomersSubscriptions(_rt.SyncResource):
         days_until_due: int | NotGiven = NOT_GIVEN,
         default_payment_method: str | NotGiven = NOT_GIVEN,
         default_source: str | NotGiven = NOT_GIVEN,
-        default_tax_rates: Sequence[str] | Literal[""] | NotGiven = NOT_GIVEN,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        default_tax_rates: SequenceNotStr[str] | Literal[""] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         items: Sequence[CustomersSubscriptionsCreateParamsItemsItem] | NotGiven = NOT_GIVEN,
         metadata: Mapping[str, str] | Literal[""] | NotGiven = NOT_GIVEN,
         off_session: bool | NotGiven = NOT_GIVEN,
@@ -599,7 +599,7 @@ class CustomersSubscriptions(_rt.SyncResource):
         customer: str,
         subscription_exposed_id: str,
         *,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -655,8 +655,8 @@ class CustomersSubscriptions(_rt.SyncResource):
         days_until_due: int | NotGiven = NOT_GIVEN,
         default_payment_method: str | NotGiven = NOT_GIVEN,
         default_source: str | NotGiven = NOT_GIVEN,
-        default_tax_rates: Sequence[str] | Literal[""] | NotGiven = NOT_GIVEN,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        default_tax_rates: SequenceNotStr[str] | Literal[""] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         items: Sequence[CustomersSubscriptionsUpdateParamsItemsItem] | NotGiven = NOT_GIVEN,
         metadata: Mapping[str, str] | Literal[""] | NotGiven = NOT_GIVEN,
         off_session: bool | NotGiven = NOT_GIVEN,
@@ -875,7 +875,7 @@ class CustomersSubscriptions(_rt.SyncResource):
         customer: str,
         subscription_exposed_id: str,
         *,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         invoice_now: bool | NotGiven = NOT_GIVEN,
         prorate: bool | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
@@ -993,7 +993,7 @@ class AsyncCustomersSubscriptions(_rt.AsyncResource):
         customer: str,
         *,
         ending_before: str | NotGiven = NOT_GIVEN,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
         starting_after: str | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
@@ -1068,8 +1068,8 @@ class AsyncCustomersSubscriptions(_rt.AsyncResource):
         days_until_due: int | NotGiven = NOT_GIVEN,
         default_payment_method: str | NotGiven = NOT_GIVEN,
         default_source: str | NotGiven = NOT_GIVEN,
-        default_tax_rates: Sequence[str] | Literal[""] | NotGiven = NOT_GIVEN,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        default_tax_rates: SequenceNotStr[str] | Literal[""] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         items: Sequence[CustomersSubscriptionsCreateParamsItemsItem] | NotGiven = NOT_GIVEN,
         metadata: Mapping[str, str] | Literal[""] | NotGiven = NOT_GIVEN,
         off_session: bool | NotGiven = NOT_GIVEN,
@@ -1288,7 +1288,7 @@ class AsyncCustomersSubscriptions(_rt.AsyncResource):
         customer: str,
         subscription_exposed_id: str,
         *,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -1344,8 +1344,8 @@ class AsyncCustomersSubscriptions(_rt.AsyncResource):
         days_until_due: int | NotGiven = NOT_GIVEN,
         default_payment_method: str | NotGiven = NOT_GIVEN,
         default_source: str | NotGiven = NOT_GIVEN,
-        default_tax_rates: Sequence[str] | Literal[""] | NotGiven = NOT_GIVEN,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        default_tax_rates: SequenceNotStr[str] | Literal[""] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         items: Sequence[CustomersSubscriptionsUpdateParamsItemsItem] | NotGiven = NOT_GIVEN,
         metadata: Mapping[str, str] | Literal[""] | NotGiven = NOT_GIVEN,
         off_session: bool | NotGiven = NOT_GIVEN,
@@ -1564,7 +1564,7 @@ class AsyncCustomersSubscriptions(_rt.AsyncResource):
         customer: str,
         subscription_exposed_id: str,
         *,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         invoice_now: bool | NotGiven = NOT_GIVEN,
         prorate: bool | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
@@ -1632,10 +1632,10 @@ class AsyncCustomersSubscriptionsWithRawResponse:
     def __init__(self, resource: AsyncCustomersSubscriptions) -> None:
         self._resource = resource
         self.list = _rt.raw_async_page(resource.list)
-        self.create = _rt.with_raw_response(resource.create)
-        self.retrieve = _rt.with_raw_response(resource.retrieve)
-        self.update = _rt.with_raw_response(resource.update)
-        self.delete = _rt.with_raw_response(resource.delete)
+        self.create = _rt.with_raw_response_async(resource.create)
+        self.retrieve = _rt.with_raw_response_async(resource.retrieve)
+        self.update = _rt.with_raw_response_async(resource.update)
+        self.delete = _rt.with_raw_response_async(resource.delete)
 
     @cached_property
     def discount(self) -> AsyncCustomersSubscriptionsDiscountWithRawResponse:
@@ -1648,10 +1648,10 @@ class AsyncCustomersSubscriptionsWithStreamingResponse:
     def __init__(self, resource: AsyncCustomersSubscriptions) -> None:
         self._resource = resource
         self.list = _rt.streaming_async_page(resource.list)
-        self.create = _rt.with_streaming_response(resource.create)
-        self.retrieve = _rt.with_streaming_response(resource.retrieve)
-        self.update = _rt.with_streaming_response(resource.update)
-        self.delete = _rt.with_streaming_response(resource.delete)
+        self.create = _rt.with_streaming_response_async(resource.create)
+        self.retrieve = _rt.with_streaming_response_async(resource.retrieve)
+        self.update = _rt.with_streaming_response_async(resource.update)
+        self.delete = _rt.with_streaming_response_async(resource.delete)
 
     @cached_property
     def discount(self) -> AsyncCustomersSubscriptionsDiscountWithStreamingResponse:

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from functools import cached_property
 from typing import TYPE_CHECKING
 
 from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
-from .._runtime import NOT_GIVEN, NotGiven
+from .._runtime import NOT_GIVEN, NotGiven, SequenceNotStr
 
 if TYPE_CHECKING:
     from ..models.deleted_discount import DeletedDiscount
@@ -86,7 +85,7 @@ class CustomersSubscriptionsDiscount(_rt.SyncResource):
         customer: str,
         subscription_exposed_id: str,
         *,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -190,7 +189,7 @@ class AsyncCustomersSubscriptionsDiscount(_rt.AsyncResource):
         customer: str,
         subscription_exposed_id: str,
         *,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -263,8 +262,8 @@ class AsyncCustomersSubscriptionsDiscountWithRawResponse:
 
     def __init__(self, resource: AsyncCustomersSubscriptionsDiscount) -> None:
         self._resource = resource
-        self.retrieve = _rt.with_raw_response(resource.retrieve)
-        self.delete = _rt.with_raw_response(resource.delete)
+        self.retrieve = _rt.with_raw_response_async(resource.retrieve)
+        self.delete = _rt.with_raw_response_async(resource.delete)
 
 
 class AsyncCustomersSubscriptionsDiscountWithStreamingResponse:
@@ -272,5 +271,5 @@ class AsyncCustomersSubscriptionsDiscountWithStreamingResponse:
 
     def __init__(self, resource: AsyncCustomersSubscriptionsDiscount) -> None:
         self._resource = resource
-        self.retrieve = _rt.with_streaming_response(resource.retrieve)
-        self.delete = _rt.with_streaming_response(resource.delete)
+        self.retrieve = _rt.with_streaming_response_async(resource.retrieve)
+        self.delete = _rt.with_streaming_response_async(resource.delete)

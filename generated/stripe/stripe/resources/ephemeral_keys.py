@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from functools import cached_property
 from typing import TYPE_CHECKING
 
 from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
-from .._runtime import NOT_GIVEN, NotGiven
+from .._runtime import NOT_GIVEN, NotGiven, SequenceNotStr
 
 if TYPE_CHECKING:
     from ..models.ephemeral_key import EphemeralKey
@@ -87,7 +86,7 @@ class EphemeralKeys(_rt.SyncResource):
         self,
         *,
         customer: str | NotGiven = NOT_GIVEN,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         issuing_card: str | NotGiven = NOT_GIVEN,
         verification_session: str | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
@@ -134,7 +133,7 @@ class EphemeralKeys(_rt.SyncResource):
         self,
         key: str,
         *,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -203,7 +202,7 @@ class AsyncEphemeralKeys(_rt.AsyncResource):
         self,
         *,
         customer: str | NotGiven = NOT_GIVEN,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         issuing_card: str | NotGiven = NOT_GIVEN,
         verification_session: str | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
@@ -250,7 +249,7 @@ class AsyncEphemeralKeys(_rt.AsyncResource):
         self,
         key: str,
         *,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -289,8 +288,8 @@ class AsyncEphemeralKeysWithRawResponse:
 
     def __init__(self, resource: AsyncEphemeralKeys) -> None:
         self._resource = resource
-        self.create = _rt.with_raw_response(resource.create)
-        self.delete = _rt.with_raw_response(resource.delete)
+        self.create = _rt.with_raw_response_async(resource.create)
+        self.delete = _rt.with_raw_response_async(resource.delete)
 
 
 class AsyncEphemeralKeysWithStreamingResponse:
@@ -298,5 +297,5 @@ class AsyncEphemeralKeysWithStreamingResponse:
 
     def __init__(self, resource: AsyncEphemeralKeys) -> None:
         self._resource = resource
-        self.create = _rt.with_streaming_response(resource.create)
-        self.delete = _rt.with_streaming_response(resource.delete)
+        self.create = _rt.with_streaming_response_async(resource.create)
+        self.delete = _rt.with_streaming_response_async(resource.delete)

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from functools import cached_property
 from typing import TYPE_CHECKING
 
 from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
-from .._runtime import NOT_GIVEN, NotGiven
+from .._runtime import NOT_GIVEN, NotGiven, SequenceNotStr
 
 if TYPE_CHECKING:
     from ..models.exchange_rate import ExchangeRate
@@ -89,7 +88,7 @@ class ExchangeRates(_rt.SyncResource):
         self,
         *,
         ending_before: str | NotGiven = NOT_GIVEN,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
         starting_after: str | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
@@ -146,7 +145,7 @@ class ExchangeRates(_rt.SyncResource):
         self,
         rate_id: str,
         *,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -215,7 +214,7 @@ class AsyncExchangeRates(_rt.AsyncResource):
         self,
         *,
         ending_before: str | NotGiven = NOT_GIVEN,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
         starting_after: str | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
@@ -272,7 +271,7 @@ class AsyncExchangeRates(_rt.AsyncResource):
         self,
         rate_id: str,
         *,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -312,7 +311,7 @@ class AsyncExchangeRatesWithRawResponse:
     def __init__(self, resource: AsyncExchangeRates) -> None:
         self._resource = resource
         self.list = _rt.raw_async_page(resource.list)
-        self.retrieve = _rt.with_raw_response(resource.retrieve)
+        self.retrieve = _rt.with_raw_response_async(resource.retrieve)
 
 
 class AsyncExchangeRatesWithStreamingResponse:
@@ -321,4 +320,4 @@ class AsyncExchangeRatesWithStreamingResponse:
     def __init__(self, resource: AsyncExchangeRates) -> None:
         self._resource = resource
         self.list = _rt.streaming_async_page(resource.list)
-        self.retrieve = _rt.with_streaming_response(resource.retrieve)
+        self.retrieve = _rt.with_streaming_response_async(resource.retrieve)

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import builtins as _builtins
-from collections.abc import Sequence
 from functools import cached_property
 from typing import TYPE_CHECKING, Literal
 
 from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
-from .._runtime import NOT_GIVEN, NotGiven
+from .._runtime import NOT_GIVEN, NotGiven, SequenceNotStr
 
 if TYPE_CHECKING:
     from ..models.file import File
@@ -126,7 +124,7 @@ class Files(_rt.SyncResource):
         *,
         created: FilesListCreated | int | NotGiven = NOT_GIVEN,
         ending_before: str | NotGiven = NOT_GIVEN,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
         purpose: Literal[
             "account_requirement",
@@ -215,7 +213,7 @@ class Files(_rt.SyncResource):
             "tax_document_user_upload",
             "terminal_reader_splashscreen",
         ],
-        expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         file_link_data: FilesCreateParamsFileLinkData | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
@@ -266,7 +264,7 @@ class Files(_rt.SyncResource):
         self,
         file: str,
         *,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -340,7 +338,7 @@ class AsyncFiles(_rt.AsyncResource):
         *,
         created: FilesListCreated | int | NotGiven = NOT_GIVEN,
         ending_before: str | NotGiven = NOT_GIVEN,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
         purpose: Literal[
             "account_requirement",
@@ -429,7 +427,7 @@ class AsyncFiles(_rt.AsyncResource):
             "tax_document_user_upload",
             "terminal_reader_splashscreen",
         ],
-        expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         file_link_data: FilesCreateParamsFileLinkData | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
@@ -480,7 +478,7 @@ class AsyncFiles(_rt.AsyncResource):
         self,
         file: str,
         *,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -522,8 +520,8 @@ class AsyncFilesWithRawResponse:
     def __init__(self, resource: AsyncFiles) -> None:
         self._resource = resource
         self.list = _rt.raw_async_page(resource.list)
-        self.create = _rt.with_raw_response(resource.create)
-        self.retrieve = _rt.with_raw_response(resource.retrieve)
+        self.create = _rt.with_raw_response_async(resource.create)
+        self.retrieve = _rt.with_raw_response_async(resource.retrieve)
 
 
 class AsyncFilesWithStreamingResponse:
@@ -532,5 +530,5 @@ class AsyncFilesWithStreamingResponse:
     def __init__(self, resource: AsyncFiles) -> None:
         self._resource = resource
         self.list = _rt.streaming_async_page(resource.list)
-        self.create = _rt.with_streaming_response(resource.create)
-        self.retrieve = _rt.with_streaming_response(resource.retrieve)
+        self.create = _rt.with_streaming_response_async(resource.create)
+        self.retrieve = _rt.with_streaming_response_async(resource.retrieve)

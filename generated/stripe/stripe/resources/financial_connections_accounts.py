@@ -7,7 +7,7 @@ from functools import cached_property
 from typing import TYPE_CHECKING, Literal
 
 from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
-from .._runtime import NOT_GIVEN, NotGiven
+from .._runtime import NOT_GIVEN, NotGiven, SequenceNotStr
 
 if TYPE_CHECKING:
     from ..models.financial_connections_account import FinancialConnectionsAccount
@@ -215,7 +215,7 @@ class FinancialConnectionsAccounts(_rt.SyncResource):
         *,
         account_holder: FinancialConnectionsAccountsListAccountHolder | NotGiven = NOT_GIVEN,
         ending_before: str | NotGiven = NOT_GIVEN,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
         session: str | NotGiven = NOT_GIVEN,
         starting_after: str | NotGiven = NOT_GIVEN,
@@ -277,7 +277,7 @@ class FinancialConnectionsAccounts(_rt.SyncResource):
         self,
         account: str,
         *,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -314,7 +314,7 @@ class FinancialConnectionsAccounts(_rt.SyncResource):
         self,
         account: str,
         *,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -354,7 +354,7 @@ class FinancialConnectionsAccounts(_rt.SyncResource):
         *,
         ownership: str,
         ending_before: str | NotGiven = NOT_GIVEN,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
         starting_after: str | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
@@ -412,7 +412,7 @@ class FinancialConnectionsAccounts(_rt.SyncResource):
         account: str,
         *,
         features: Sequence[Literal["balance", "ownership"]],
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -490,7 +490,7 @@ class AsyncFinancialConnectionsAccounts(_rt.AsyncResource):
         *,
         account_holder: FinancialConnectionsAccountsListAccountHolder | NotGiven = NOT_GIVEN,
         ending_before: str | NotGiven = NOT_GIVEN,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
         session: str | NotGiven = NOT_GIVEN,
         starting_after: str | NotGiven = NOT_GIVEN,
@@ -552,7 +552,7 @@ class AsyncFinancialConnectionsAccounts(_rt.AsyncResource):
         self,
         account: str,
         *,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -589,7 +589,7 @@ class AsyncFinancialConnectionsAccounts(_rt.AsyncResource):
         self,
         account: str,
         *,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -629,7 +629,7 @@ class AsyncFinancialConnectionsAccounts(_rt.AsyncResource):
         *,
         ownership: str,
         ending_before: str | NotGiven = NOT_GIVEN,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
         starting_after: str | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
@@ -687,7 +687,7 @@ class AsyncFinancialConnectionsAccounts(_rt.AsyncResource):
         account: str,
         *,
         features: Sequence[Literal["balance", "ownership"]],
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -729,10 +729,10 @@ class AsyncFinancialConnectionsAccountsWithRawResponse:
     def __init__(self, resource: AsyncFinancialConnectionsAccounts) -> None:
         self._resource = resource
         self.list = _rt.raw_async_page(resource.list)
-        self.retrieve = _rt.with_raw_response(resource.retrieve)
-        self.disconnect = _rt.with_raw_response(resource.disconnect)
+        self.retrieve = _rt.with_raw_response_async(resource.retrieve)
+        self.disconnect = _rt.with_raw_response_async(resource.disconnect)
         self.list_owners = _rt.raw_async_page(resource.list_owners)
-        self.refresh = _rt.with_raw_response(resource.refresh)
+        self.refresh = _rt.with_raw_response_async(resource.refresh)
 
 
 class AsyncFinancialConnectionsAccountsWithStreamingResponse:
@@ -741,7 +741,7 @@ class AsyncFinancialConnectionsAccountsWithStreamingResponse:
     def __init__(self, resource: AsyncFinancialConnectionsAccounts) -> None:
         self._resource = resource
         self.list = _rt.streaming_async_page(resource.list)
-        self.retrieve = _rt.with_streaming_response(resource.retrieve)
-        self.disconnect = _rt.with_streaming_response(resource.disconnect)
+        self.retrieve = _rt.with_streaming_response_async(resource.retrieve)
+        self.disconnect = _rt.with_streaming_response_async(resource.disconnect)
         self.list_owners = _rt.streaming_async_page(resource.list_owners)
-        self.refresh = _rt.with_streaming_response(resource.refresh)
+        self.refresh = _rt.with_streaming_response_async(resource.refresh)

@@ -7,7 +7,7 @@ from functools import cached_property
 from typing import TYPE_CHECKING, Literal
 
 from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
-from .._runtime import NOT_GIVEN, NotGiven
+from .._runtime import NOT_GIVEN, NotGiven, SequenceNotStr
 
 if TYPE_CHECKING:
     from ..models.financial_connections_session import FinancialConnectionsSession
@@ -103,7 +103,7 @@ class FinancialConnectionsSessions(_rt.SyncResource):
         *,
         account_holder: FinancialConnectionsSessionsCreateParamsAccountHolder,
         permissions: Sequence[Literal["balances", "ownership", "payment_method", "transactions"]],
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         filters: FinancialConnectionsSessionsCreateParamsFilters | NotGiven = NOT_GIVEN,
         return_url: str | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
@@ -154,7 +154,7 @@ class FinancialConnectionsSessions(_rt.SyncResource):
         self,
         session: str,
         *,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -224,7 +224,7 @@ class AsyncFinancialConnectionsSessions(_rt.AsyncResource):
         *,
         account_holder: FinancialConnectionsSessionsCreateParamsAccountHolder,
         permissions: Sequence[Literal["balances", "ownership", "payment_method", "transactions"]],
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         filters: FinancialConnectionsSessionsCreateParamsFilters | NotGiven = NOT_GIVEN,
         return_url: str | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
@@ -275,7 +275,7 @@ class AsyncFinancialConnectionsSessions(_rt.AsyncResource):
         self,
         session: str,
         *,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -314,8 +314,8 @@ class AsyncFinancialConnectionsSessionsWithRawResponse:
 
     def __init__(self, resource: AsyncFinancialConnectionsSessions) -> None:
         self._resource = resource
-        self.create = _rt.with_raw_response(resource.create)
-        self.retrieve = _rt.with_raw_response(resource.retrieve)
+        self.create = _rt.with_raw_response_async(resource.create)
+        self.retrieve = _rt.with_raw_response_async(resource.retrieve)
 
 
 class AsyncFinancialConnectionsSessionsWithStreamingResponse:
@@ -323,5 +323,5 @@ class AsyncFinancialConnectionsSessionsWithStreamingResponse:
 
     def __init__(self, resource: AsyncFinancialConnectionsSessions) -> None:
         self._resource = resource
-        self.create = _rt.with_streaming_response(resource.create)
-        self.retrieve = _rt.with_streaming_response(resource.retrieve)
+        self.create = _rt.with_streaming_response_async(resource.create)
+        self.retrieve = _rt.with_streaming_response_async(resource.retrieve)

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from functools import cached_property
 from typing import TYPE_CHECKING, Literal
 
 from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
-from .._runtime import NOT_GIVEN, NotGiven
+from .._runtime import NOT_GIVEN, NotGiven, SequenceNotStr
 
 if TYPE_CHECKING:
     from ..models.identity_verification_report import IdentityVerificationReport
@@ -102,7 +101,7 @@ class IdentityVerificationReports(_rt.SyncResource):
         *,
         created: IdentityVerificationReportsListCreated | int | NotGiven = NOT_GIVEN,
         ending_before: str | NotGiven = NOT_GIVEN,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
         starting_after: str | NotGiven = NOT_GIVEN,
         type: Literal["document", "id_number"] | NotGiven = NOT_GIVEN,
@@ -164,7 +163,7 @@ class IdentityVerificationReports(_rt.SyncResource):
         self,
         report: str,
         *,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -234,7 +233,7 @@ class AsyncIdentityVerificationReports(_rt.AsyncResource):
         *,
         created: IdentityVerificationReportsListCreated | int | NotGiven = NOT_GIVEN,
         ending_before: str | NotGiven = NOT_GIVEN,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
         starting_after: str | NotGiven = NOT_GIVEN,
         type: Literal["document", "id_number"] | NotGiven = NOT_GIVEN,
@@ -296,7 +295,7 @@ class AsyncIdentityVerificationReports(_rt.AsyncResource):
         self,
         report: str,
         *,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -336,7 +335,7 @@ class AsyncIdentityVerificationReportsWithRawResponse:
     def __init__(self, resource: AsyncIdentityVerificationReports) -> None:
         self._resource = resource
         self.list = _rt.raw_async_page(resource.list)
-        self.retrieve = _rt.with_raw_response(resource.retrieve)
+        self.retrieve = _rt.with_raw_response_async(resource.retrieve)
 
 
 class AsyncIdentityVerificationReportsWithStreamingResponse:
@@ -345,4 +344,4 @@ class AsyncIdentityVerificationReportsWithStreamingResponse:
     def __init__(self, resource: AsyncIdentityVerificationReports) -> None:
         self._resource = resource
         self.list = _rt.streaming_async_page(resource.list)
-        self.retrieve = _rt.with_streaming_response(resource.retrieve)
+        self.retrieve = _rt.with_streaming_response_async(resource.retrieve)

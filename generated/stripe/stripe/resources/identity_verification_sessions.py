@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from functools import cached_property
 from typing import TYPE_CHECKING, Literal
 
 from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
-from .._runtime import NOT_GIVEN, NotGiven
+from .._runtime import NOT_GIVEN, NotGiven, SequenceNotStr
 
 if TYPE_CHECKING:
     from ..models.identity_verification_session import IdentityVerificationSession
@@ -240,7 +240,7 @@ class IdentityVerificationSessions(_rt.SyncResource):
         *,
         created: IdentityVerificationSessionsListCreated | int | NotGiven = NOT_GIVEN,
         ending_before: str | NotGiven = NOT_GIVEN,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
         starting_after: str | NotGiven = NOT_GIVEN,
         status: Literal["canceled", "processing", "requires_input", "verified"]
@@ -300,7 +300,7 @@ class IdentityVerificationSessions(_rt.SyncResource):
         self,
         *,
         type: Literal["document", "id_number"],
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         metadata: Mapping[str, str] | NotGiven = NOT_GIVEN,
         options: IdentityVerificationSessionsCreateParamsOptions | NotGiven = NOT_GIVEN,
         return_url: str | NotGiven = NOT_GIVEN,
@@ -362,7 +362,7 @@ class IdentityVerificationSessions(_rt.SyncResource):
         self,
         session: str,
         *,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -402,7 +402,7 @@ class IdentityVerificationSessions(_rt.SyncResource):
         self,
         session: str,
         *,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         metadata: Mapping[str, str] | NotGiven = NOT_GIVEN,
         options: IdentityVerificationSessionsUpdateParamsOptions | NotGiven = NOT_GIVEN,
         type: Literal["document", "id_number"] | NotGiven = NOT_GIVEN,
@@ -456,7 +456,7 @@ class IdentityVerificationSessions(_rt.SyncResource):
         self,
         session: str,
         *,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -497,7 +497,7 @@ class IdentityVerificationSessions(_rt.SyncResource):
         self,
         session: str,
         *,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -593,7 +593,7 @@ class AsyncIdentityVerificationSessions(_rt.AsyncResource):
         *,
         created: IdentityVerificationSessionsListCreated | int | NotGiven = NOT_GIVEN,
         ending_before: str | NotGiven = NOT_GIVEN,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
         starting_after: str | NotGiven = NOT_GIVEN,
         status: Literal["canceled", "processing", "requires_input", "verified"]
@@ -653,7 +653,7 @@ class AsyncIdentityVerificationSessions(_rt.AsyncResource):
         self,
         *,
         type: Literal["document", "id_number"],
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         metadata: Mapping[str, str] | NotGiven = NOT_GIVEN,
         options: IdentityVerificationSessionsCreateParamsOptions | NotGiven = NOT_GIVEN,
         return_url: str | NotGiven = NOT_GIVEN,
@@ -715,7 +715,7 @@ class AsyncIdentityVerificationSessions(_rt.AsyncResource):
         self,
         session: str,
         *,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -755,7 +755,7 @@ class AsyncIdentityVerificationSessions(_rt.AsyncResource):
         self,
         session: str,
         *,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         metadata: Mapping[str, str] | NotGiven = NOT_GIVEN,
         options: IdentityVerificationSessionsUpdateParamsOptions | NotGiven = NOT_GIVEN,
         type: Literal["document", "id_number"] | NotGiven = NOT_GIVEN,
@@ -809,7 +809,7 @@ class AsyncIdentityVerificationSessions(_rt.AsyncResource):
         self,
         session: str,
         *,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -850,7 +850,7 @@ class AsyncIdentityVerificationSessions(_rt.AsyncResource):
         self,
         session: str,
         *,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -908,11 +908,11 @@ class AsyncIdentityVerificationSessionsWithRawResponse:
     def __init__(self, resource: AsyncIdentityVerificationSessions) -> None:
         self._resource = resource
         self.list = _rt.raw_async_page(resource.list)
-        self.create = _rt.with_raw_response(resource.create)
-        self.retrieve = _rt.with_raw_response(resource.retrieve)
-        self.update = _rt.with_raw_response(resource.update)
-        self.cancel = _rt.with_raw_response(resource.cancel)
-        self.redact = _rt.with_raw_response(resource.redact)
+        self.create = _rt.with_raw_response_async(resource.create)
+        self.retrieve = _rt.with_raw_response_async(resource.retrieve)
+        self.update = _rt.with_raw_response_async(resource.update)
+        self.cancel = _rt.with_raw_response_async(resource.cancel)
+        self.redact = _rt.with_raw_response_async(resource.redact)
 
 
 class AsyncIdentityVerificationSessionsWithStreamingResponse:
@@ -921,8 +921,8 @@ class AsyncIdentityVerificationSessionsWithStreamingResponse:
     def __init__(self, resource: AsyncIdentityVerificationSessions) -> None:
         self._resource = resource
         self.list = _rt.streaming_async_page(resource.list)
-        self.create = _rt.with_streaming_response(resource.create)
-        self.retrieve = _rt.with_streaming_response(resource.retrieve)
-        self.update = _rt.with_streaming_response(resource.update)
-        self.cancel = _rt.with_streaming_response(resource.cancel)
-        self.redact = _rt.with_streaming_response(resource.redact)
+        self.create = _rt.with_streaming_response_async(resource.create)
+        self.retrieve = _rt.with_streaming_response_async(resource.retrieve)
+        self.update = _rt.with_streaming_response_async(resource.update)
+        self.cancel = _rt.with_streaming_response_async(resource.cancel)
+        self.redact = _rt.with_streaming_response_async(resource.redact)

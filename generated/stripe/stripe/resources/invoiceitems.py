@@ -7,7 +7,7 @@ from functools import cached_property
 from typing import TYPE_CHECKING, Literal
 
 from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
-from .._runtime import NOT_GIVEN, NotGiven
+from .._runtime import NOT_GIVEN, NotGiven, SequenceNotStr
 
 if TYPE_CHECKING:
     from ..models.deleted_invoiceitem import DeletedInvoiceitem
@@ -225,7 +225,7 @@ class Invoiceitems(_rt.SyncResource):
         created: InvoiceitemsListCreated | int | NotGiven = NOT_GIVEN,
         customer: str | NotGiven = NOT_GIVEN,
         ending_before: str | NotGiven = NOT_GIVEN,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         invoice: str | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
         pending: bool | NotGiven = NOT_GIVEN,
@@ -301,7 +301,7 @@ class Invoiceitems(_rt.SyncResource):
         discounts: Sequence[InvoiceitemsCreateParamsDiscountsArrayItem]
         | Literal[""]
         | NotGiven = NOT_GIVEN,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         invoice: str | NotGiven = NOT_GIVEN,
         metadata: Mapping[str, str] | Literal[""] | NotGiven = NOT_GIVEN,
         period: InvoiceitemsCreateParamsPeriod | NotGiven = NOT_GIVEN,
@@ -311,7 +311,7 @@ class Invoiceitems(_rt.SyncResource):
         subscription: str | NotGiven = NOT_GIVEN,
         tax_behavior: Literal["exclusive", "inclusive", "unspecified"] | NotGiven = NOT_GIVEN,
         tax_code: str | NotGiven = NOT_GIVEN,
-        tax_rates: Sequence[str] | NotGiven = NOT_GIVEN,
+        tax_rates: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         unit_amount: int | NotGiven = NOT_GIVEN,
         unit_amount_decimal: str | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
@@ -424,7 +424,7 @@ class Invoiceitems(_rt.SyncResource):
         self,
         invoiceitem: str,
         *,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -467,7 +467,7 @@ class Invoiceitems(_rt.SyncResource):
         discounts: Sequence[InvoiceitemsUpdateParamsDiscountsArrayItem]
         | Literal[""]
         | NotGiven = NOT_GIVEN,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         metadata: Mapping[str, str] | Literal[""] | NotGiven = NOT_GIVEN,
         period: InvoiceitemsUpdateParamsPeriod | NotGiven = NOT_GIVEN,
         price: str | NotGiven = NOT_GIVEN,
@@ -475,7 +475,7 @@ class Invoiceitems(_rt.SyncResource):
         quantity: int | NotGiven = NOT_GIVEN,
         tax_behavior: Literal["exclusive", "inclusive", "unspecified"] | NotGiven = NOT_GIVEN,
         tax_code: str | NotGiven = NOT_GIVEN,
-        tax_rates: Sequence[str] | Literal[""] | NotGiven = NOT_GIVEN,
+        tax_rates: SequenceNotStr[str] | Literal[""] | NotGiven = NOT_GIVEN,
         unit_amount: int | NotGiven = NOT_GIVEN,
         unit_amount_decimal: str | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
@@ -645,7 +645,7 @@ class AsyncInvoiceitems(_rt.AsyncResource):
         created: InvoiceitemsListCreated | int | NotGiven = NOT_GIVEN,
         customer: str | NotGiven = NOT_GIVEN,
         ending_before: str | NotGiven = NOT_GIVEN,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         invoice: str | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
         pending: bool | NotGiven = NOT_GIVEN,
@@ -721,7 +721,7 @@ class AsyncInvoiceitems(_rt.AsyncResource):
         discounts: Sequence[InvoiceitemsCreateParamsDiscountsArrayItem]
         | Literal[""]
         | NotGiven = NOT_GIVEN,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         invoice: str | NotGiven = NOT_GIVEN,
         metadata: Mapping[str, str] | Literal[""] | NotGiven = NOT_GIVEN,
         period: InvoiceitemsCreateParamsPeriod | NotGiven = NOT_GIVEN,
@@ -731,7 +731,7 @@ class AsyncInvoiceitems(_rt.AsyncResource):
         subscription: str | NotGiven = NOT_GIVEN,
         tax_behavior: Literal["exclusive", "inclusive", "unspecified"] | NotGiven = NOT_GIVEN,
         tax_code: str | NotGiven = NOT_GIVEN,
-        tax_rates: Sequence[str] | NotGiven = NOT_GIVEN,
+        tax_rates: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         unit_amount: int | NotGiven = NOT_GIVEN,
         unit_amount_decimal: str | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
@@ -844,7 +844,7 @@ class AsyncInvoiceitems(_rt.AsyncResource):
         self,
         invoiceitem: str,
         *,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -887,7 +887,7 @@ class AsyncInvoiceitems(_rt.AsyncResource):
         discounts: Sequence[InvoiceitemsUpdateParamsDiscountsArrayItem]
         | Literal[""]
         | NotGiven = NOT_GIVEN,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         metadata: Mapping[str, str] | Literal[""] | NotGiven = NOT_GIVEN,
         period: InvoiceitemsUpdateParamsPeriod | NotGiven = NOT_GIVEN,
         price: str | NotGiven = NOT_GIVEN,
@@ -895,7 +895,7 @@ class AsyncInvoiceitems(_rt.AsyncResource):
         quantity: int | NotGiven = NOT_GIVEN,
         tax_behavior: Literal["exclusive", "inclusive", "unspecified"] | NotGiven = NOT_GIVEN,
         tax_code: str | NotGiven = NOT_GIVEN,
-        tax_rates: Sequence[str] | Literal[""] | NotGiven = NOT_GIVEN,
+        tax_rates: SequenceNotStr[str] | Literal[""] | NotGiven = NOT_GIVEN,
         unit_amount: int | NotGiven = NOT_GIVEN,
         unit_amount_decimal: str | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
@@ -1028,10 +1028,10 @@ class AsyncInvoiceitemsWithRawResponse:
     def __init__(self, resource: AsyncInvoiceitems) -> None:
         self._resource = resource
         self.list = _rt.raw_async_page(resource.list)
-        self.create = _rt.with_raw_response(resource.create)
-        self.retrieve = _rt.with_raw_response(resource.retrieve)
-        self.update = _rt.with_raw_response(resource.update)
-        self.delete = _rt.with_raw_response(resource.delete)
+        self.create = _rt.with_raw_response_async(resource.create)
+        self.retrieve = _rt.with_raw_response_async(resource.retrieve)
+        self.update = _rt.with_raw_response_async(resource.update)
+        self.delete = _rt.with_raw_response_async(resource.delete)
 
 
 class AsyncInvoiceitemsWithStreamingResponse:
@@ -1040,7 +1040,7 @@ class AsyncInvoiceitemsWithStreamingResponse:
     def __init__(self, resource: AsyncInvoiceitems) -> None:
         self._resource = resource
         self.list = _rt.streaming_async_page(resource.list)
-        self.create = _rt.with_streaming_response(resource.create)
-        self.retrieve = _rt.with_streaming_response(resource.retrieve)
-        self.update = _rt.with_streaming_response(resource.update)
-        self.delete = _rt.with_streaming_response(resource.delete)
+        self.create = _rt.with_streaming_response_async(resource.create)
+        self.retrieve = _rt.with_streaming_response_async(resource.retrieve)
+        self.update = _rt.with_streaming_response_async(resource.update)
+        self.delete = _rt.with_streaming_response_async(resource.delete)

@@ -7,7 +7,7 @@ from functools import cached_property
 from typing import TYPE_CHECKING, Literal
 
 from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
-from .._runtime import NOT_GIVEN, NotGiven
+from .._runtime import NOT_GIVEN, NotGiven, SequenceNotStr
 
 if TYPE_CHECKING:
     from ..models.invoice import Invoice
@@ -236,7 +236,7 @@ class InvoicesUpcoming(_rt.SyncResource):
         discounts: Sequence[InvoicesUpcomingRetrieveDiscountsArrayItem]
         | Literal[""]
         | NotGiven = NOT_GIVEN,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         invoice_items: Sequence[InvoicesUpcomingRetrieveInvoiceItemsItem] | NotGiven = NOT_GIVEN,
         schedule: str | NotGiven = NOT_GIVEN,
         subscription: str | NotGiven = NOT_GIVEN,
@@ -244,7 +244,7 @@ class InvoicesUpcoming(_rt.SyncResource):
         subscription_cancel_at: int | Literal[""] | NotGiven = NOT_GIVEN,
         subscription_cancel_at_period_end: bool | NotGiven = NOT_GIVEN,
         subscription_cancel_now: bool | NotGiven = NOT_GIVEN,
-        subscription_default_tax_rates: Sequence[str] | Literal[""] | NotGiven = NOT_GIVEN,
+        subscription_default_tax_rates: SequenceNotStr[str] | Literal[""] | NotGiven = NOT_GIVEN,
         subscription_items: Sequence[InvoicesUpcomingRetrieveSubscriptionItemsItem]
         | NotGiven = NOT_GIVEN,
         subscription_proration_behavior: Literal["always_invoice", "create_prorations", "none"]
@@ -407,7 +407,7 @@ class InvoicesUpcoming(_rt.SyncResource):
         | Literal[""]
         | NotGiven = NOT_GIVEN,
         ending_before: str | NotGiven = NOT_GIVEN,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         invoice_items: Sequence[InvoicesUpcomingListLinesInvoiceItemsItem] | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
         schedule: str | NotGiven = NOT_GIVEN,
@@ -417,7 +417,7 @@ class InvoicesUpcoming(_rt.SyncResource):
         subscription_cancel_at: int | Literal[""] | NotGiven = NOT_GIVEN,
         subscription_cancel_at_period_end: bool | NotGiven = NOT_GIVEN,
         subscription_cancel_now: bool | NotGiven = NOT_GIVEN,
-        subscription_default_tax_rates: Sequence[str] | Literal[""] | NotGiven = NOT_GIVEN,
+        subscription_default_tax_rates: SequenceNotStr[str] | Literal[""] | NotGiven = NOT_GIVEN,
         subscription_items: Sequence[InvoicesUpcomingListLinesSubscriptionItemsItem]
         | NotGiven = NOT_GIVEN,
         subscription_proration_behavior: Literal["always_invoice", "create_prorations", "none"]
@@ -612,7 +612,7 @@ class AsyncInvoicesUpcoming(_rt.AsyncResource):
         discounts: Sequence[InvoicesUpcomingRetrieveDiscountsArrayItem]
         | Literal[""]
         | NotGiven = NOT_GIVEN,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         invoice_items: Sequence[InvoicesUpcomingRetrieveInvoiceItemsItem] | NotGiven = NOT_GIVEN,
         schedule: str | NotGiven = NOT_GIVEN,
         subscription: str | NotGiven = NOT_GIVEN,
@@ -620,7 +620,7 @@ class AsyncInvoicesUpcoming(_rt.AsyncResource):
         subscription_cancel_at: int | Literal[""] | NotGiven = NOT_GIVEN,
         subscription_cancel_at_period_end: bool | NotGiven = NOT_GIVEN,
         subscription_cancel_now: bool | NotGiven = NOT_GIVEN,
-        subscription_default_tax_rates: Sequence[str] | Literal[""] | NotGiven = NOT_GIVEN,
+        subscription_default_tax_rates: SequenceNotStr[str] | Literal[""] | NotGiven = NOT_GIVEN,
         subscription_items: Sequence[InvoicesUpcomingRetrieveSubscriptionItemsItem]
         | NotGiven = NOT_GIVEN,
         subscription_proration_behavior: Literal["always_invoice", "create_prorations", "none"]
@@ -783,7 +783,7 @@ class AsyncInvoicesUpcoming(_rt.AsyncResource):
         | Literal[""]
         | NotGiven = NOT_GIVEN,
         ending_before: str | NotGiven = NOT_GIVEN,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         invoice_items: Sequence[InvoicesUpcomingListLinesInvoiceItemsItem] | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
         schedule: str | NotGiven = NOT_GIVEN,
@@ -793,7 +793,7 @@ class AsyncInvoicesUpcoming(_rt.AsyncResource):
         subscription_cancel_at: int | Literal[""] | NotGiven = NOT_GIVEN,
         subscription_cancel_at_period_end: bool | NotGiven = NOT_GIVEN,
         subscription_cancel_now: bool | NotGiven = NOT_GIVEN,
-        subscription_default_tax_rates: Sequence[str] | Literal[""] | NotGiven = NOT_GIVEN,
+        subscription_default_tax_rates: SequenceNotStr[str] | Literal[""] | NotGiven = NOT_GIVEN,
         subscription_items: Sequence[InvoicesUpcomingListLinesSubscriptionItemsItem]
         | NotGiven = NOT_GIVEN,
         subscription_proration_behavior: Literal["always_invoice", "create_prorations", "none"]
@@ -951,7 +951,7 @@ class AsyncInvoicesUpcomingWithRawResponse:
 
     def __init__(self, resource: AsyncInvoicesUpcoming) -> None:
         self._resource = resource
-        self.retrieve = _rt.with_raw_response(resource.retrieve)
+        self.retrieve = _rt.with_raw_response_async(resource.retrieve)
         self.list_lines = _rt.raw_async_page(resource.list_lines)
 
 
@@ -960,5 +960,5 @@ class AsyncInvoicesUpcomingWithStreamingResponse:
 
     def __init__(self, resource: AsyncInvoicesUpcoming) -> None:
         self._resource = resource
-        self.retrieve = _rt.with_streaming_response(resource.retrieve)
+        self.retrieve = _rt.with_streaming_response_async(resource.retrieve)
         self.list_lines = _rt.streaming_async_page(resource.list_lines)

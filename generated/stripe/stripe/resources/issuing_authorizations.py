@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from functools import cached_property
 from typing import TYPE_CHECKING, Literal
 
 from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
-from .._runtime import NOT_GIVEN, NotGiven
+from .._runtime import NOT_GIVEN, NotGiven, SequenceNotStr
 
 if TYPE_CHECKING:
     from ..models.issuing_authorization import IssuingAuthorization
@@ -201,7 +201,7 @@ class IssuingAuthorizations(_rt.SyncResource):
         cardholder: str | NotGiven = NOT_GIVEN,
         created: IssuingAuthorizationsListCreated | int | NotGiven = NOT_GIVEN,
         ending_before: str | NotGiven = NOT_GIVEN,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
         starting_after: str | NotGiven = NOT_GIVEN,
         status: Literal["closed", "pending", "reversed"] | NotGiven = NOT_GIVEN,
@@ -266,7 +266,7 @@ class IssuingAuthorizations(_rt.SyncResource):
         self,
         authorization: str,
         *,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -303,7 +303,7 @@ class IssuingAuthorizations(_rt.SyncResource):
         self,
         authorization: str,
         *,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         metadata: Mapping[str, str] | Literal[""] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
@@ -349,7 +349,7 @@ class IssuingAuthorizations(_rt.SyncResource):
         authorization: str,
         *,
         amount: int | NotGiven = NOT_GIVEN,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         metadata: Mapping[str, str] | Literal[""] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
@@ -404,7 +404,7 @@ class IssuingAuthorizations(_rt.SyncResource):
         self,
         authorization: str,
         *,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         metadata: Mapping[str, str] | Literal[""] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
@@ -494,7 +494,7 @@ class AsyncIssuingAuthorizations(_rt.AsyncResource):
         cardholder: str | NotGiven = NOT_GIVEN,
         created: IssuingAuthorizationsListCreated | int | NotGiven = NOT_GIVEN,
         ending_before: str | NotGiven = NOT_GIVEN,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
         starting_after: str | NotGiven = NOT_GIVEN,
         status: Literal["closed", "pending", "reversed"] | NotGiven = NOT_GIVEN,
@@ -559,7 +559,7 @@ class AsyncIssuingAuthorizations(_rt.AsyncResource):
         self,
         authorization: str,
         *,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -596,7 +596,7 @@ class AsyncIssuingAuthorizations(_rt.AsyncResource):
         self,
         authorization: str,
         *,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         metadata: Mapping[str, str] | Literal[""] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
@@ -642,7 +642,7 @@ class AsyncIssuingAuthorizations(_rt.AsyncResource):
         authorization: str,
         *,
         amount: int | NotGiven = NOT_GIVEN,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         metadata: Mapping[str, str] | Literal[""] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
@@ -697,7 +697,7 @@ class AsyncIssuingAuthorizations(_rt.AsyncResource):
         self,
         authorization: str,
         *,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         metadata: Mapping[str, str] | Literal[""] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
@@ -749,10 +749,10 @@ class AsyncIssuingAuthorizationsWithRawResponse:
     def __init__(self, resource: AsyncIssuingAuthorizations) -> None:
         self._resource = resource
         self.list = _rt.raw_async_page(resource.list)
-        self.retrieve = _rt.with_raw_response(resource.retrieve)
-        self.update = _rt.with_raw_response(resource.update)
-        self.approve = _rt.with_raw_response(resource.approve)
-        self.decline = _rt.with_raw_response(resource.decline)
+        self.retrieve = _rt.with_raw_response_async(resource.retrieve)
+        self.update = _rt.with_raw_response_async(resource.update)
+        self.approve = _rt.with_raw_response_async(resource.approve)
+        self.decline = _rt.with_raw_response_async(resource.decline)
 
 
 class AsyncIssuingAuthorizationsWithStreamingResponse:
@@ -761,7 +761,7 @@ class AsyncIssuingAuthorizationsWithStreamingResponse:
     def __init__(self, resource: AsyncIssuingAuthorizations) -> None:
         self._resource = resource
         self.list = _rt.streaming_async_page(resource.list)
-        self.retrieve = _rt.with_streaming_response(resource.retrieve)
-        self.update = _rt.with_streaming_response(resource.update)
-        self.approve = _rt.with_streaming_response(resource.approve)
-        self.decline = _rt.with_streaming_response(resource.decline)
+        self.retrieve = _rt.with_streaming_response_async(resource.retrieve)
+        self.update = _rt.with_streaming_response_async(resource.update)
+        self.approve = _rt.with_streaming_response_async(resource.approve)
+        self.decline = _rt.with_streaming_response_async(resource.decline)

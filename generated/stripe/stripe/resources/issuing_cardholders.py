@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from functools import cached_property
 from typing import TYPE_CHECKING, Literal
 
 from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
-from .._runtime import NOT_GIVEN, NotGiven
+from .._runtime import NOT_GIVEN, NotGiven, SequenceNotStr
 
 if TYPE_CHECKING:
     from ..models.issuing_cardholder import IssuingCardholder
@@ -199,7 +199,7 @@ class IssuingCardholders(_rt.SyncResource):
         created: IssuingCardholdersListCreated | int | NotGiven = NOT_GIVEN,
         email: str | NotGiven = NOT_GIVEN,
         ending_before: str | NotGiven = NOT_GIVEN,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
         phone_number: str | NotGiven = NOT_GIVEN,
         starting_after: str | NotGiven = NOT_GIVEN,
@@ -272,7 +272,7 @@ class IssuingCardholders(_rt.SyncResource):
         name: str,
         company: IssuingCardholdersCreateParamsCompany | NotGiven = NOT_GIVEN,
         email: str | NotGiven = NOT_GIVEN,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         individual: IssuingCardholdersCreateParamsIndividual | NotGiven = NOT_GIVEN,
         metadata: Mapping[str, str] | NotGiven = NOT_GIVEN,
         phone_number: str | NotGiven = NOT_GIVEN,
@@ -350,7 +350,7 @@ class IssuingCardholders(_rt.SyncResource):
         self,
         cardholder: str,
         *,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -390,7 +390,7 @@ class IssuingCardholders(_rt.SyncResource):
         billing: IssuingCardholdersUpdateParamsBilling | NotGiven = NOT_GIVEN,
         company: IssuingCardholdersUpdateParamsCompany | NotGiven = NOT_GIVEN,
         email: str | NotGiven = NOT_GIVEN,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         individual: IssuingCardholdersUpdateParamsIndividual | NotGiven = NOT_GIVEN,
         metadata: Mapping[str, str] | NotGiven = NOT_GIVEN,
         phone_number: str | NotGiven = NOT_GIVEN,
@@ -496,7 +496,7 @@ class AsyncIssuingCardholders(_rt.AsyncResource):
         created: IssuingCardholdersListCreated | int | NotGiven = NOT_GIVEN,
         email: str | NotGiven = NOT_GIVEN,
         ending_before: str | NotGiven = NOT_GIVEN,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
         phone_number: str | NotGiven = NOT_GIVEN,
         starting_after: str | NotGiven = NOT_GIVEN,
@@ -569,7 +569,7 @@ class AsyncIssuingCardholders(_rt.AsyncResource):
         name: str,
         company: IssuingCardholdersCreateParamsCompany | NotGiven = NOT_GIVEN,
         email: str | NotGiven = NOT_GIVEN,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         individual: IssuingCardholdersCreateParamsIndividual | NotGiven = NOT_GIVEN,
         metadata: Mapping[str, str] | NotGiven = NOT_GIVEN,
         phone_number: str | NotGiven = NOT_GIVEN,
@@ -647,7 +647,7 @@ class AsyncIssuingCardholders(_rt.AsyncResource):
         self,
         cardholder: str,
         *,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -687,7 +687,7 @@ class AsyncIssuingCardholders(_rt.AsyncResource):
         billing: IssuingCardholdersUpdateParamsBilling | NotGiven = NOT_GIVEN,
         company: IssuingCardholdersUpdateParamsCompany | NotGiven = NOT_GIVEN,
         email: str | NotGiven = NOT_GIVEN,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         individual: IssuingCardholdersUpdateParamsIndividual | NotGiven = NOT_GIVEN,
         metadata: Mapping[str, str] | NotGiven = NOT_GIVEN,
         phone_number: str | NotGiven = NOT_GIVEN,
@@ -758,9 +758,9 @@ class AsyncIssuingCardholdersWithRawResponse:
     def __init__(self, resource: AsyncIssuingCardholders) -> None:
         self._resource = resource
         self.list = _rt.raw_async_page(resource.list)
-        self.create = _rt.with_raw_response(resource.create)
-        self.retrieve = _rt.with_raw_response(resource.retrieve)
-        self.update = _rt.with_raw_response(resource.update)
+        self.create = _rt.with_raw_response_async(resource.create)
+        self.retrieve = _rt.with_raw_response_async(resource.retrieve)
+        self.update = _rt.with_raw_response_async(resource.update)
 
 
 class AsyncIssuingCardholdersWithStreamingResponse:
@@ -769,6 +769,6 @@ class AsyncIssuingCardholdersWithStreamingResponse:
     def __init__(self, resource: AsyncIssuingCardholders) -> None:
         self._resource = resource
         self.list = _rt.streaming_async_page(resource.list)
-        self.create = _rt.with_streaming_response(resource.create)
-        self.retrieve = _rt.with_streaming_response(resource.retrieve)
-        self.update = _rt.with_streaming_response(resource.update)
+        self.create = _rt.with_streaming_response_async(resource.create)
+        self.retrieve = _rt.with_streaming_response_async(resource.retrieve)
+        self.update = _rt.with_streaming_response_async(resource.update)

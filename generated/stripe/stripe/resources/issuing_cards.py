@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from functools import cached_property
 from typing import TYPE_CHECKING, Literal
 
 from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
-from .._runtime import NOT_GIVEN, NotGiven
+from .._runtime import NOT_GIVEN, NotGiven, SequenceNotStr
 
 if TYPE_CHECKING:
     from ..models.issuing_card import IssuingCard
@@ -184,7 +184,7 @@ class IssuingCards(_rt.SyncResource):
         ending_before: str | NotGiven = NOT_GIVEN,
         exp_month: int | NotGiven = NOT_GIVEN,
         exp_year: int | NotGiven = NOT_GIVEN,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         last4: str | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
         starting_after: str | NotGiven = NOT_GIVEN,
@@ -259,7 +259,7 @@ class IssuingCards(_rt.SyncResource):
         currency: str,
         type: Literal["physical", "virtual"],
         cardholder: str | NotGiven = NOT_GIVEN,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         financial_account: str | NotGiven = NOT_GIVEN,
         metadata: Mapping[str, str] | NotGiven = NOT_GIVEN,
         replacement_for: str | NotGiven = NOT_GIVEN,
@@ -331,7 +331,7 @@ class IssuingCards(_rt.SyncResource):
         self,
         card: str,
         *,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -369,7 +369,7 @@ class IssuingCards(_rt.SyncResource):
         card: str,
         *,
         cancellation_reason: Literal["lost", "stolen"] | NotGiven = NOT_GIVEN,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         metadata: Mapping[str, str] | Literal[""] | NotGiven = NOT_GIVEN,
         pin: IssuingCardsUpdateParamsPin | NotGiven = NOT_GIVEN,
         spending_controls: IssuingCardsUpdateParamsSpendingControls | NotGiven = NOT_GIVEN,
@@ -470,7 +470,7 @@ class AsyncIssuingCards(_rt.AsyncResource):
         ending_before: str | NotGiven = NOT_GIVEN,
         exp_month: int | NotGiven = NOT_GIVEN,
         exp_year: int | NotGiven = NOT_GIVEN,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         last4: str | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
         starting_after: str | NotGiven = NOT_GIVEN,
@@ -545,7 +545,7 @@ class AsyncIssuingCards(_rt.AsyncResource):
         currency: str,
         type: Literal["physical", "virtual"],
         cardholder: str | NotGiven = NOT_GIVEN,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         financial_account: str | NotGiven = NOT_GIVEN,
         metadata: Mapping[str, str] | NotGiven = NOT_GIVEN,
         replacement_for: str | NotGiven = NOT_GIVEN,
@@ -617,7 +617,7 @@ class AsyncIssuingCards(_rt.AsyncResource):
         self,
         card: str,
         *,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -655,7 +655,7 @@ class AsyncIssuingCards(_rt.AsyncResource):
         card: str,
         *,
         cancellation_reason: Literal["lost", "stolen"] | NotGiven = NOT_GIVEN,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         metadata: Mapping[str, str] | Literal[""] | NotGiven = NOT_GIVEN,
         pin: IssuingCardsUpdateParamsPin | NotGiven = NOT_GIVEN,
         spending_controls: IssuingCardsUpdateParamsSpendingControls | NotGiven = NOT_GIVEN,
@@ -719,9 +719,9 @@ class AsyncIssuingCardsWithRawResponse:
     def __init__(self, resource: AsyncIssuingCards) -> None:
         self._resource = resource
         self.list = _rt.raw_async_page(resource.list)
-        self.create = _rt.with_raw_response(resource.create)
-        self.retrieve = _rt.with_raw_response(resource.retrieve)
-        self.update = _rt.with_raw_response(resource.update)
+        self.create = _rt.with_raw_response_async(resource.create)
+        self.retrieve = _rt.with_raw_response_async(resource.retrieve)
+        self.update = _rt.with_raw_response_async(resource.update)
 
 
 class AsyncIssuingCardsWithStreamingResponse:
@@ -730,6 +730,6 @@ class AsyncIssuingCardsWithStreamingResponse:
     def __init__(self, resource: AsyncIssuingCards) -> None:
         self._resource = resource
         self.list = _rt.streaming_async_page(resource.list)
-        self.create = _rt.with_streaming_response(resource.create)
-        self.retrieve = _rt.with_streaming_response(resource.retrieve)
-        self.update = _rt.with_streaming_response(resource.update)
+        self.create = _rt.with_streaming_response_async(resource.create)
+        self.retrieve = _rt.with_streaming_response_async(resource.retrieve)
+        self.update = _rt.with_streaming_response_async(resource.update)

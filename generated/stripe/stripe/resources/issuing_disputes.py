@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from functools import cached_property
 from typing import TYPE_CHECKING, Literal
 
 from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
-from .._runtime import NOT_GIVEN, NotGiven
+from .._runtime import NOT_GIVEN, NotGiven, SequenceNotStr
 
 if TYPE_CHECKING:
     from ..models.issuing_dispute import IssuingDispute
@@ -206,7 +206,7 @@ class IssuingDisputes(_rt.SyncResource):
         *,
         created: IssuingDisputesListCreated | int | NotGiven = NOT_GIVEN,
         ending_before: str | NotGiven = NOT_GIVEN,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
         starting_after: str | NotGiven = NOT_GIVEN,
         status: Literal["expired", "lost", "submitted", "unsubmitted", "won"]
@@ -271,7 +271,7 @@ class IssuingDisputes(_rt.SyncResource):
         *,
         amount: int | NotGiven = NOT_GIVEN,
         evidence: IssuingDisputesCreateParamsEvidence | NotGiven = NOT_GIVEN,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         metadata: Mapping[str, str] | NotGiven = NOT_GIVEN,
         transaction: str | NotGiven = NOT_GIVEN,
         treasury: IssuingDisputesCreateParamsTreasury | NotGiven = NOT_GIVEN,
@@ -331,7 +331,7 @@ class IssuingDisputes(_rt.SyncResource):
         self,
         dispute: str,
         *,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -370,7 +370,7 @@ class IssuingDisputes(_rt.SyncResource):
         *,
         amount: int | NotGiven = NOT_GIVEN,
         evidence: IssuingDisputesUpdateParamsEvidence | NotGiven = NOT_GIVEN,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         metadata: Mapping[str, str] | Literal[""] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
@@ -421,7 +421,7 @@ class IssuingDisputes(_rt.SyncResource):
         self,
         dispute: str,
         *,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         metadata: Mapping[str, str] | Literal[""] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
@@ -507,7 +507,7 @@ class AsyncIssuingDisputes(_rt.AsyncResource):
         *,
         created: IssuingDisputesListCreated | int | NotGiven = NOT_GIVEN,
         ending_before: str | NotGiven = NOT_GIVEN,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
         starting_after: str | NotGiven = NOT_GIVEN,
         status: Literal["expired", "lost", "submitted", "unsubmitted", "won"]
@@ -572,7 +572,7 @@ class AsyncIssuingDisputes(_rt.AsyncResource):
         *,
         amount: int | NotGiven = NOT_GIVEN,
         evidence: IssuingDisputesCreateParamsEvidence | NotGiven = NOT_GIVEN,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         metadata: Mapping[str, str] | NotGiven = NOT_GIVEN,
         transaction: str | NotGiven = NOT_GIVEN,
         treasury: IssuingDisputesCreateParamsTreasury | NotGiven = NOT_GIVEN,
@@ -632,7 +632,7 @@ class AsyncIssuingDisputes(_rt.AsyncResource):
         self,
         dispute: str,
         *,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -671,7 +671,7 @@ class AsyncIssuingDisputes(_rt.AsyncResource):
         *,
         amount: int | NotGiven = NOT_GIVEN,
         evidence: IssuingDisputesUpdateParamsEvidence | NotGiven = NOT_GIVEN,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         metadata: Mapping[str, str] | Literal[""] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
@@ -722,7 +722,7 @@ class AsyncIssuingDisputes(_rt.AsyncResource):
         self,
         dispute: str,
         *,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         metadata: Mapping[str, str] | Literal[""] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
@@ -772,10 +772,10 @@ class AsyncIssuingDisputesWithRawResponse:
     def __init__(self, resource: AsyncIssuingDisputes) -> None:
         self._resource = resource
         self.list = _rt.raw_async_page(resource.list)
-        self.create = _rt.with_raw_response(resource.create)
-        self.retrieve = _rt.with_raw_response(resource.retrieve)
-        self.update = _rt.with_raw_response(resource.update)
-        self.submit = _rt.with_raw_response(resource.submit)
+        self.create = _rt.with_raw_response_async(resource.create)
+        self.retrieve = _rt.with_raw_response_async(resource.retrieve)
+        self.update = _rt.with_raw_response_async(resource.update)
+        self.submit = _rt.with_raw_response_async(resource.submit)
 
 
 class AsyncIssuingDisputesWithStreamingResponse:
@@ -784,7 +784,7 @@ class AsyncIssuingDisputesWithStreamingResponse:
     def __init__(self, resource: AsyncIssuingDisputes) -> None:
         self._resource = resource
         self.list = _rt.streaming_async_page(resource.list)
-        self.create = _rt.with_streaming_response(resource.create)
-        self.retrieve = _rt.with_streaming_response(resource.retrieve)
-        self.update = _rt.with_streaming_response(resource.update)
-        self.submit = _rt.with_streaming_response(resource.submit)
+        self.create = _rt.with_streaming_response_async(resource.create)
+        self.retrieve = _rt.with_streaming_response_async(resource.retrieve)
+        self.update = _rt.with_streaming_response_async(resource.update)
+        self.submit = _rt.with_streaming_response_async(resource.submit)

@@ -7,7 +7,7 @@ from functools import cached_property
 from typing import TYPE_CHECKING, Literal
 
 from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
-from .._runtime import NOT_GIVEN, NotGiven
+from .._runtime import NOT_GIVEN, NotGiven, SequenceNotStr
 
 if TYPE_CHECKING:
     from ..models.financial_connections_session import FinancialConnectionsSession
@@ -99,7 +99,7 @@ class LinkAccountSessions(_rt.SyncResource):
         *,
         account_holder: LinkAccountSessionsCreateParamsAccountHolder,
         permissions: Sequence[Literal["balances", "ownership", "payment_method", "transactions"]],
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         filters: LinkAccountSessionsCreateParamsFilters | NotGiven = NOT_GIVEN,
         return_url: str | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
@@ -150,7 +150,7 @@ class LinkAccountSessions(_rt.SyncResource):
         self,
         session: str,
         *,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -220,7 +220,7 @@ class AsyncLinkAccountSessions(_rt.AsyncResource):
         *,
         account_holder: LinkAccountSessionsCreateParamsAccountHolder,
         permissions: Sequence[Literal["balances", "ownership", "payment_method", "transactions"]],
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         filters: LinkAccountSessionsCreateParamsFilters | NotGiven = NOT_GIVEN,
         return_url: str | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
@@ -271,7 +271,7 @@ class AsyncLinkAccountSessions(_rt.AsyncResource):
         self,
         session: str,
         *,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -310,8 +310,8 @@ class AsyncLinkAccountSessionsWithRawResponse:
 
     def __init__(self, resource: AsyncLinkAccountSessions) -> None:
         self._resource = resource
-        self.create = _rt.with_raw_response(resource.create)
-        self.retrieve = _rt.with_raw_response(resource.retrieve)
+        self.create = _rt.with_raw_response_async(resource.create)
+        self.retrieve = _rt.with_raw_response_async(resource.retrieve)
 
 
 class AsyncLinkAccountSessionsWithStreamingResponse:
@@ -319,5 +319,5 @@ class AsyncLinkAccountSessionsWithStreamingResponse:
 
     def __init__(self, resource: AsyncLinkAccountSessions) -> None:
         self._resource = resource
-        self.create = _rt.with_streaming_response(resource.create)
-        self.retrieve = _rt.with_streaming_response(resource.retrieve)
+        self.create = _rt.with_streaming_response_async(resource.create)
+        self.retrieve = _rt.with_streaming_response_async(resource.retrieve)

@@ -7,7 +7,7 @@ from functools import cached_property
 from typing import TYPE_CHECKING, Literal
 
 from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
-from .._runtime import NOT_GIVEN, NotGiven
+from .._runtime import NOT_GIVEN, NotGiven, SequenceNotStr
 
 if TYPE_CHECKING:
     from ..models.financial_connections_account import FinancialConnectionsAccount
@@ -196,7 +196,7 @@ class LinkedAccounts(_rt.SyncResource):
         *,
         account_holder: LinkedAccountsListAccountHolder | NotGiven = NOT_GIVEN,
         ending_before: str | NotGiven = NOT_GIVEN,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
         session: str | NotGiven = NOT_GIVEN,
         starting_after: str | NotGiven = NOT_GIVEN,
@@ -258,7 +258,7 @@ class LinkedAccounts(_rt.SyncResource):
         self,
         account: str,
         *,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -295,7 +295,7 @@ class LinkedAccounts(_rt.SyncResource):
         self,
         account: str,
         *,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -335,7 +335,7 @@ class LinkedAccounts(_rt.SyncResource):
         *,
         ownership: str,
         ending_before: str | NotGiven = NOT_GIVEN,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
         starting_after: str | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
@@ -393,7 +393,7 @@ class LinkedAccounts(_rt.SyncResource):
         account: str,
         *,
         features: Sequence[Literal["balance", "ownership"]],
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -471,7 +471,7 @@ class AsyncLinkedAccounts(_rt.AsyncResource):
         *,
         account_holder: LinkedAccountsListAccountHolder | NotGiven = NOT_GIVEN,
         ending_before: str | NotGiven = NOT_GIVEN,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
         session: str | NotGiven = NOT_GIVEN,
         starting_after: str | NotGiven = NOT_GIVEN,
@@ -533,7 +533,7 @@ class AsyncLinkedAccounts(_rt.AsyncResource):
         self,
         account: str,
         *,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -570,7 +570,7 @@ class AsyncLinkedAccounts(_rt.AsyncResource):
         self,
         account: str,
         *,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -610,7 +610,7 @@ class AsyncLinkedAccounts(_rt.AsyncResource):
         *,
         ownership: str,
         ending_before: str | NotGiven = NOT_GIVEN,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
         starting_after: str | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
@@ -668,7 +668,7 @@ class AsyncLinkedAccounts(_rt.AsyncResource):
         account: str,
         *,
         features: Sequence[Literal["balance", "ownership"]],
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -710,10 +710,10 @@ class AsyncLinkedAccountsWithRawResponse:
     def __init__(self, resource: AsyncLinkedAccounts) -> None:
         self._resource = resource
         self.list = _rt.raw_async_page(resource.list)
-        self.retrieve = _rt.with_raw_response(resource.retrieve)
-        self.disconnect = _rt.with_raw_response(resource.disconnect)
+        self.retrieve = _rt.with_raw_response_async(resource.retrieve)
+        self.disconnect = _rt.with_raw_response_async(resource.disconnect)
         self.list_owners = _rt.raw_async_page(resource.list_owners)
-        self.refresh = _rt.with_raw_response(resource.refresh)
+        self.refresh = _rt.with_raw_response_async(resource.refresh)
 
 
 class AsyncLinkedAccountsWithStreamingResponse:
@@ -722,7 +722,7 @@ class AsyncLinkedAccountsWithStreamingResponse:
     def __init__(self, resource: AsyncLinkedAccounts) -> None:
         self._resource = resource
         self.list = _rt.streaming_async_page(resource.list)
-        self.retrieve = _rt.with_streaming_response(resource.retrieve)
-        self.disconnect = _rt.with_streaming_response(resource.disconnect)
+        self.retrieve = _rt.with_streaming_response_async(resource.retrieve)
+        self.disconnect = _rt.with_streaming_response_async(resource.disconnect)
         self.list_owners = _rt.streaming_async_page(resource.list_owners)
-        self.refresh = _rt.with_streaming_response(resource.refresh)
+        self.refresh = _rt.with_streaming_response_async(resource.refresh)

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from functools import cached_property
 from typing import TYPE_CHECKING
 
 from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
-from .._runtime import NOT_GIVEN, NotGiven
+from .._runtime import NOT_GIVEN, NotGiven, SequenceNotStr
 
 if TYPE_CHECKING:
     from ..models.mandate import Mandate
@@ -54,7 +53,7 @@ class Mandates(_rt.SyncResource):
         self,
         mandate: str,
         *,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -121,7 +120,7 @@ class AsyncMandates(_rt.AsyncResource):
         self,
         mandate: str,
         *,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -160,7 +159,7 @@ class AsyncMandatesWithRawResponse:
 
     def __init__(self, resource: AsyncMandates) -> None:
         self._resource = resource
-        self.retrieve = _rt.with_raw_response(resource.retrieve)
+        self.retrieve = _rt.with_raw_response_async(resource.retrieve)
 
 
 class AsyncMandatesWithStreamingResponse:
@@ -168,4 +167,4 @@ class AsyncMandatesWithStreamingResponse:
 
     def __init__(self, resource: AsyncMandates) -> None:
         self._resource = resource
-        self.retrieve = _rt.with_streaming_response(resource.retrieve)
+        self.retrieve = _rt.with_streaming_response_async(resource.retrieve)

@@ -7,7 +7,7 @@ from functools import cached_property
 from typing import TYPE_CHECKING, Literal
 
 from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
-from .._runtime import NOT_GIVEN, NotGiven
+from .._runtime import NOT_GIVEN, NotGiven, SequenceNotStr
 
 if TYPE_CHECKING:
     from ..models.item import Item
@@ -271,7 +271,7 @@ class PaymentLinks(_rt.SyncResource):
         *,
         active: bool | NotGiven = NOT_GIVEN,
         ending_before: str | NotGiven = NOT_GIVEN,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
         starting_after: str | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
@@ -339,7 +339,7 @@ class PaymentLinks(_rt.SyncResource):
         custom_fields: Sequence[PaymentLinksCreateParamsCustomFieldsItem] | NotGiven = NOT_GIVEN,
         custom_text: PaymentLinksCreateParamsCustomText | NotGiven = NOT_GIVEN,
         customer_creation: Literal["always", "if_required"] | NotGiven = NOT_GIVEN,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         invoice_creation: PaymentLinksCreateParamsInvoiceCreation | NotGiven = NOT_GIVEN,
         metadata: Mapping[str, str] | NotGiven = NOT_GIVEN,
         on_behalf_of: str | NotGiven = NOT_GIVEN,
@@ -519,7 +519,7 @@ class PaymentLinks(_rt.SyncResource):
         self,
         payment_link: str,
         *,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -566,7 +566,7 @@ class PaymentLinks(_rt.SyncResource):
         | NotGiven = NOT_GIVEN,
         custom_text: PaymentLinksUpdateParamsCustomText | NotGiven = NOT_GIVEN,
         customer_creation: Literal["always", "if_required"] | NotGiven = NOT_GIVEN,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         invoice_creation: PaymentLinksUpdateParamsInvoiceCreation | NotGiven = NOT_GIVEN,
         line_items: Sequence[PaymentLinksUpdateParamsLineItemsItem] | NotGiven = NOT_GIVEN,
         metadata: Mapping[str, str] | NotGiven = NOT_GIVEN,
@@ -696,7 +696,7 @@ class PaymentLinks(_rt.SyncResource):
         payment_link: str,
         *,
         ending_before: str | NotGiven = NOT_GIVEN,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
         starting_after: str | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
@@ -792,7 +792,7 @@ class AsyncPaymentLinks(_rt.AsyncResource):
         *,
         active: bool | NotGiven = NOT_GIVEN,
         ending_before: str | NotGiven = NOT_GIVEN,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
         starting_after: str | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
@@ -860,7 +860,7 @@ class AsyncPaymentLinks(_rt.AsyncResource):
         custom_fields: Sequence[PaymentLinksCreateParamsCustomFieldsItem] | NotGiven = NOT_GIVEN,
         custom_text: PaymentLinksCreateParamsCustomText | NotGiven = NOT_GIVEN,
         customer_creation: Literal["always", "if_required"] | NotGiven = NOT_GIVEN,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         invoice_creation: PaymentLinksCreateParamsInvoiceCreation | NotGiven = NOT_GIVEN,
         metadata: Mapping[str, str] | NotGiven = NOT_GIVEN,
         on_behalf_of: str | NotGiven = NOT_GIVEN,
@@ -1040,7 +1040,7 @@ class AsyncPaymentLinks(_rt.AsyncResource):
         self,
         payment_link: str,
         *,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -1087,7 +1087,7 @@ class AsyncPaymentLinks(_rt.AsyncResource):
         | NotGiven = NOT_GIVEN,
         custom_text: PaymentLinksUpdateParamsCustomText | NotGiven = NOT_GIVEN,
         customer_creation: Literal["always", "if_required"] | NotGiven = NOT_GIVEN,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         invoice_creation: PaymentLinksUpdateParamsInvoiceCreation | NotGiven = NOT_GIVEN,
         line_items: Sequence[PaymentLinksUpdateParamsLineItemsItem] | NotGiven = NOT_GIVEN,
         metadata: Mapping[str, str] | NotGiven = NOT_GIVEN,
@@ -1217,7 +1217,7 @@ class AsyncPaymentLinks(_rt.AsyncResource):
         payment_link: str,
         *,
         ending_before: str | NotGiven = NOT_GIVEN,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
         starting_after: str | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
@@ -1277,9 +1277,9 @@ class AsyncPaymentLinksWithRawResponse:
     def __init__(self, resource: AsyncPaymentLinks) -> None:
         self._resource = resource
         self.list = _rt.raw_async_page(resource.list)
-        self.create = _rt.with_raw_response(resource.create)
-        self.retrieve = _rt.with_raw_response(resource.retrieve)
-        self.update = _rt.with_raw_response(resource.update)
+        self.create = _rt.with_raw_response_async(resource.create)
+        self.retrieve = _rt.with_raw_response_async(resource.retrieve)
+        self.update = _rt.with_raw_response_async(resource.update)
         self.list_line_items = _rt.raw_async_page(resource.list_line_items)
 
 
@@ -1289,7 +1289,7 @@ class AsyncPaymentLinksWithStreamingResponse:
     def __init__(self, resource: AsyncPaymentLinks) -> None:
         self._resource = resource
         self.list = _rt.streaming_async_page(resource.list)
-        self.create = _rt.with_streaming_response(resource.create)
-        self.retrieve = _rt.with_streaming_response(resource.retrieve)
-        self.update = _rt.with_streaming_response(resource.update)
+        self.create = _rt.with_streaming_response_async(resource.create)
+        self.retrieve = _rt.with_streaming_response_async(resource.retrieve)
+        self.update = _rt.with_streaming_response_async(resource.update)
         self.list_line_items = _rt.streaming_async_page(resource.list_line_items)

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from functools import cached_property
 from typing import TYPE_CHECKING, Any, Literal
 
 from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
-from .._runtime import NOT_GIVEN, NotGiven
+from .._runtime import NOT_GIVEN, NotGiven, SequenceNotStr
 
 if TYPE_CHECKING:
     from ..models.payment_method import PaymentMethod
@@ -305,7 +305,7 @@ class PaymentMethods(_rt.SyncResource):
         *,
         customer: str | NotGiven = NOT_GIVEN,
         ending_before: str | NotGiven = NOT_GIVEN,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
         starting_after: str | NotGiven = NOT_GIVEN,
         type: Literal[
@@ -416,7 +416,7 @@ class PaymentMethods(_rt.SyncResource):
         customer: str | NotGiven = NOT_GIVEN,
         customer_balance: Mapping[str, Any] | NotGiven = NOT_GIVEN,
         eps: PaymentMethodsCreateParamsEps | NotGiven = NOT_GIVEN,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         fpx: PaymentMethodsCreateParamsFpx | NotGiven = NOT_GIVEN,
         giropay: Mapping[str, Any] | NotGiven = NOT_GIVEN,
         grabpay: Mapping[str, Any] | NotGiven = NOT_GIVEN,
@@ -626,7 +626,7 @@ class PaymentMethods(_rt.SyncResource):
         self,
         payment_method: str,
         *,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -667,7 +667,7 @@ class PaymentMethods(_rt.SyncResource):
         *,
         billing_details: PaymentMethodsUpdateParamsBillingDetails | NotGiven = NOT_GIVEN,
         card: PaymentMethodsUpdateParamsCard | NotGiven = NOT_GIVEN,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         link: Mapping[str, Any] | NotGiven = NOT_GIVEN,
         metadata: Mapping[str, str] | Literal[""] | NotGiven = NOT_GIVEN,
         us_bank_account: PaymentMethodsUpdateParamsUsBankAccount | NotGiven = NOT_GIVEN,
@@ -726,7 +726,7 @@ class PaymentMethods(_rt.SyncResource):
         payment_method: str,
         *,
         customer: str,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -780,7 +780,7 @@ class PaymentMethods(_rt.SyncResource):
         self,
         payment_method: str,
         *,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -859,7 +859,7 @@ class AsyncPaymentMethods(_rt.AsyncResource):
         *,
         customer: str | NotGiven = NOT_GIVEN,
         ending_before: str | NotGiven = NOT_GIVEN,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
         starting_after: str | NotGiven = NOT_GIVEN,
         type: Literal[
@@ -970,7 +970,7 @@ class AsyncPaymentMethods(_rt.AsyncResource):
         customer: str | NotGiven = NOT_GIVEN,
         customer_balance: Mapping[str, Any] | NotGiven = NOT_GIVEN,
         eps: PaymentMethodsCreateParamsEps | NotGiven = NOT_GIVEN,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         fpx: PaymentMethodsCreateParamsFpx | NotGiven = NOT_GIVEN,
         giropay: Mapping[str, Any] | NotGiven = NOT_GIVEN,
         grabpay: Mapping[str, Any] | NotGiven = NOT_GIVEN,
@@ -1180,7 +1180,7 @@ class AsyncPaymentMethods(_rt.AsyncResource):
         self,
         payment_method: str,
         *,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -1221,7 +1221,7 @@ class AsyncPaymentMethods(_rt.AsyncResource):
         *,
         billing_details: PaymentMethodsUpdateParamsBillingDetails | NotGiven = NOT_GIVEN,
         card: PaymentMethodsUpdateParamsCard | NotGiven = NOT_GIVEN,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         link: Mapping[str, Any] | NotGiven = NOT_GIVEN,
         metadata: Mapping[str, str] | Literal[""] | NotGiven = NOT_GIVEN,
         us_bank_account: PaymentMethodsUpdateParamsUsBankAccount | NotGiven = NOT_GIVEN,
@@ -1280,7 +1280,7 @@ class AsyncPaymentMethods(_rt.AsyncResource):
         payment_method: str,
         *,
         customer: str,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -1334,7 +1334,7 @@ class AsyncPaymentMethods(_rt.AsyncResource):
         self,
         payment_method: str,
         *,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -1375,11 +1375,11 @@ class AsyncPaymentMethodsWithRawResponse:
     def __init__(self, resource: AsyncPaymentMethods) -> None:
         self._resource = resource
         self.list = _rt.raw_async_page(resource.list)
-        self.create = _rt.with_raw_response(resource.create)
-        self.retrieve = _rt.with_raw_response(resource.retrieve)
-        self.update = _rt.with_raw_response(resource.update)
-        self.attach = _rt.with_raw_response(resource.attach)
-        self.detach = _rt.with_raw_response(resource.detach)
+        self.create = _rt.with_raw_response_async(resource.create)
+        self.retrieve = _rt.with_raw_response_async(resource.retrieve)
+        self.update = _rt.with_raw_response_async(resource.update)
+        self.attach = _rt.with_raw_response_async(resource.attach)
+        self.detach = _rt.with_raw_response_async(resource.detach)
 
 
 class AsyncPaymentMethodsWithStreamingResponse:
@@ -1388,8 +1388,8 @@ class AsyncPaymentMethodsWithStreamingResponse:
     def __init__(self, resource: AsyncPaymentMethods) -> None:
         self._resource = resource
         self.list = _rt.streaming_async_page(resource.list)
-        self.create = _rt.with_streaming_response(resource.create)
-        self.retrieve = _rt.with_streaming_response(resource.retrieve)
-        self.update = _rt.with_streaming_response(resource.update)
-        self.attach = _rt.with_streaming_response(resource.attach)
-        self.detach = _rt.with_streaming_response(resource.detach)
+        self.create = _rt.with_streaming_response_async(resource.create)
+        self.retrieve = _rt.with_streaming_response_async(resource.retrieve)
+        self.update = _rt.with_streaming_response_async(resource.update)
+        self.attach = _rt.with_streaming_response_async(resource.attach)
+        self.detach = _rt.with_streaming_response_async(resource.detach)

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from functools import cached_property
 from typing import TYPE_CHECKING, Literal
 
 from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
-from .._runtime import NOT_GIVEN, NotGiven
+from .._runtime import NOT_GIVEN, NotGiven, SequenceNotStr
 
 if TYPE_CHECKING:
     from ..models.payout import Payout
@@ -221,7 +221,7 @@ class Payouts(_rt.SyncResource):
         created: PayoutsListCreated | int | NotGiven = NOT_GIVEN,
         destination: str | NotGiven = NOT_GIVEN,
         ending_before: str | NotGiven = NOT_GIVEN,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
         starting_after: str | NotGiven = NOT_GIVEN,
         status: str | NotGiven = NOT_GIVEN,
@@ -289,7 +289,7 @@ class Payouts(_rt.SyncResource):
         currency: str,
         description: str | NotGiven = NOT_GIVEN,
         destination: str | NotGiven = NOT_GIVEN,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         metadata: Mapping[str, str] | NotGiven = NOT_GIVEN,
         method: Literal["instant", "standard"] | NotGiven = NOT_GIVEN,
         source_type: Literal["bank_account", "card", "fpx"] | NotGiven = NOT_GIVEN,
@@ -372,7 +372,7 @@ class Payouts(_rt.SyncResource):
         self,
         payout: str,
         *,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -411,7 +411,7 @@ class Payouts(_rt.SyncResource):
         self,
         payout: str,
         *,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         metadata: Mapping[str, str] | Literal[""] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
@@ -457,7 +457,7 @@ class Payouts(_rt.SyncResource):
         self,
         payout: str,
         *,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -495,7 +495,7 @@ class Payouts(_rt.SyncResource):
         self,
         payout: str,
         *,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         metadata: Mapping[str, str] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
@@ -588,7 +588,7 @@ class AsyncPayouts(_rt.AsyncResource):
         created: PayoutsListCreated | int | NotGiven = NOT_GIVEN,
         destination: str | NotGiven = NOT_GIVEN,
         ending_before: str | NotGiven = NOT_GIVEN,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
         starting_after: str | NotGiven = NOT_GIVEN,
         status: str | NotGiven = NOT_GIVEN,
@@ -656,7 +656,7 @@ class AsyncPayouts(_rt.AsyncResource):
         currency: str,
         description: str | NotGiven = NOT_GIVEN,
         destination: str | NotGiven = NOT_GIVEN,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         metadata: Mapping[str, str] | NotGiven = NOT_GIVEN,
         method: Literal["instant", "standard"] | NotGiven = NOT_GIVEN,
         source_type: Literal["bank_account", "card", "fpx"] | NotGiven = NOT_GIVEN,
@@ -739,7 +739,7 @@ class AsyncPayouts(_rt.AsyncResource):
         self,
         payout: str,
         *,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -778,7 +778,7 @@ class AsyncPayouts(_rt.AsyncResource):
         self,
         payout: str,
         *,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         metadata: Mapping[str, str] | Literal[""] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
@@ -824,7 +824,7 @@ class AsyncPayouts(_rt.AsyncResource):
         self,
         payout: str,
         *,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -862,7 +862,7 @@ class AsyncPayouts(_rt.AsyncResource):
         self,
         payout: str,
         *,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         metadata: Mapping[str, str] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
@@ -915,11 +915,11 @@ class AsyncPayoutsWithRawResponse:
     def __init__(self, resource: AsyncPayouts) -> None:
         self._resource = resource
         self.list = _rt.raw_async_page(resource.list)
-        self.create = _rt.with_raw_response(resource.create)
-        self.retrieve = _rt.with_raw_response(resource.retrieve)
-        self.update = _rt.with_raw_response(resource.update)
-        self.cancel = _rt.with_raw_response(resource.cancel)
-        self.reverse = _rt.with_raw_response(resource.reverse)
+        self.create = _rt.with_raw_response_async(resource.create)
+        self.retrieve = _rt.with_raw_response_async(resource.retrieve)
+        self.update = _rt.with_raw_response_async(resource.update)
+        self.cancel = _rt.with_raw_response_async(resource.cancel)
+        self.reverse = _rt.with_raw_response_async(resource.reverse)
 
 
 class AsyncPayoutsWithStreamingResponse:
@@ -928,8 +928,8 @@ class AsyncPayoutsWithStreamingResponse:
     def __init__(self, resource: AsyncPayouts) -> None:
         self._resource = resource
         self.list = _rt.streaming_async_page(resource.list)
-        self.create = _rt.with_streaming_response(resource.create)
-        self.retrieve = _rt.with_streaming_response(resource.retrieve)
-        self.update = _rt.with_streaming_response(resource.update)
-        self.cancel = _rt.with_streaming_response(resource.cancel)
-        self.reverse = _rt.with_streaming_response(resource.reverse)
+        self.create = _rt.with_streaming_response_async(resource.create)
+        self.retrieve = _rt.with_streaming_response_async(resource.retrieve)
+        self.update = _rt.with_streaming_response_async(resource.update)
+        self.cancel = _rt.with_streaming_response_async(resource.cancel)
+        self.reverse = _rt.with_streaming_response_async(resource.reverse)

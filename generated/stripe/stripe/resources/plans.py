@@ -7,7 +7,7 @@ from functools import cached_property
 from typing import TYPE_CHECKING, Literal
 
 from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
-from .._runtime import NOT_GIVEN, NotGiven
+from .._runtime import NOT_GIVEN, NotGiven, SequenceNotStr
 
 if TYPE_CHECKING:
     from ..models.deleted_plan import DeletedPlan
@@ -204,7 +204,7 @@ class Plans(_rt.SyncResource):
         active: bool | NotGiven = NOT_GIVEN,
         created: PlansListCreated | int | NotGiven = NOT_GIVEN,
         ending_before: str | NotGiven = NOT_GIVEN,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
         product: str | NotGiven = NOT_GIVEN,
         starting_after: str | NotGiven = NOT_GIVEN,
@@ -275,7 +275,7 @@ class Plans(_rt.SyncResource):
         amount: int | NotGiven = NOT_GIVEN,
         amount_decimal: str | NotGiven = NOT_GIVEN,
         billing_scheme: Literal["per_unit", "tiered"] | NotGiven = NOT_GIVEN,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         id: str | NotGiven = NOT_GIVEN,
         interval_count: int | NotGiven = NOT_GIVEN,
         metadata: Mapping[str, str] | Literal[""] | NotGiven = NOT_GIVEN,
@@ -390,7 +390,7 @@ class Plans(_rt.SyncResource):
         self,
         plan: str,
         *,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -428,7 +428,7 @@ class Plans(_rt.SyncResource):
         plan: str,
         *,
         active: bool | NotGiven = NOT_GIVEN,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         metadata: Mapping[str, str] | Literal[""] | NotGiven = NOT_GIVEN,
         nickname: str | NotGiven = NOT_GIVEN,
         product: str | NotGiven = NOT_GIVEN,
@@ -561,7 +561,7 @@ class AsyncPlans(_rt.AsyncResource):
         active: bool | NotGiven = NOT_GIVEN,
         created: PlansListCreated | int | NotGiven = NOT_GIVEN,
         ending_before: str | NotGiven = NOT_GIVEN,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
         product: str | NotGiven = NOT_GIVEN,
         starting_after: str | NotGiven = NOT_GIVEN,
@@ -632,7 +632,7 @@ class AsyncPlans(_rt.AsyncResource):
         amount: int | NotGiven = NOT_GIVEN,
         amount_decimal: str | NotGiven = NOT_GIVEN,
         billing_scheme: Literal["per_unit", "tiered"] | NotGiven = NOT_GIVEN,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         id: str | NotGiven = NOT_GIVEN,
         interval_count: int | NotGiven = NOT_GIVEN,
         metadata: Mapping[str, str] | Literal[""] | NotGiven = NOT_GIVEN,
@@ -747,7 +747,7 @@ class AsyncPlans(_rt.AsyncResource):
         self,
         plan: str,
         *,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -785,7 +785,7 @@ class AsyncPlans(_rt.AsyncResource):
         plan: str,
         *,
         active: bool | NotGiven = NOT_GIVEN,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         metadata: Mapping[str, str] | Literal[""] | NotGiven = NOT_GIVEN,
         nickname: str | NotGiven = NOT_GIVEN,
         product: str | NotGiven = NOT_GIVEN,
@@ -881,10 +881,10 @@ class AsyncPlansWithRawResponse:
     def __init__(self, resource: AsyncPlans) -> None:
         self._resource = resource
         self.list = _rt.raw_async_page(resource.list)
-        self.create = _rt.with_raw_response(resource.create)
-        self.retrieve = _rt.with_raw_response(resource.retrieve)
-        self.update = _rt.with_raw_response(resource.update)
-        self.delete = _rt.with_raw_response(resource.delete)
+        self.create = _rt.with_raw_response_async(resource.create)
+        self.retrieve = _rt.with_raw_response_async(resource.retrieve)
+        self.update = _rt.with_raw_response_async(resource.update)
+        self.delete = _rt.with_raw_response_async(resource.delete)
 
 
 class AsyncPlansWithStreamingResponse:
@@ -893,7 +893,7 @@ class AsyncPlansWithStreamingResponse:
     def __init__(self, resource: AsyncPlans) -> None:
         self._resource = resource
         self.list = _rt.streaming_async_page(resource.list)
-        self.create = _rt.with_streaming_response(resource.create)
-        self.retrieve = _rt.with_streaming_response(resource.retrieve)
-        self.update = _rt.with_streaming_response(resource.update)
-        self.delete = _rt.with_streaming_response(resource.delete)
+        self.create = _rt.with_streaming_response_async(resource.create)
+        self.retrieve = _rt.with_streaming_response_async(resource.retrieve)
+        self.update = _rt.with_streaming_response_async(resource.update)
+        self.delete = _rt.with_streaming_response_async(resource.delete)

@@ -7,7 +7,7 @@ from functools import cached_property
 from typing import TYPE_CHECKING, Literal
 
 from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
-from .._runtime import NOT_GIVEN, NotGiven
+from .._runtime import NOT_GIVEN, NotGiven, SequenceNotStr
 
 if TYPE_CHECKING:
     from ..models.price import Price
@@ -229,9 +229,9 @@ class Prices(_rt.SyncResource):
         created: PricesListCreated | int | NotGiven = NOT_GIVEN,
         currency: str | NotGiven = NOT_GIVEN,
         ending_before: str | NotGiven = NOT_GIVEN,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
-        lookup_keys: Sequence[str] | NotGiven = NOT_GIVEN,
+        lookup_keys: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         product: str | NotGiven = NOT_GIVEN,
         recurring: PricesListRecurring | NotGiven = NOT_GIVEN,
         starting_after: str | NotGiven = NOT_GIVEN,
@@ -309,7 +309,7 @@ class Prices(_rt.SyncResource):
         currency_options: Mapping[str, PricesCreateParamsCurrencyOptionsValue]
         | NotGiven = NOT_GIVEN,
         custom_unit_amount: PricesCreateParamsCustomUnitAmount | NotGiven = NOT_GIVEN,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         lookup_key: str | NotGiven = NOT_GIVEN,
         metadata: Mapping[str, str] | NotGiven = NOT_GIVEN,
         nickname: str | NotGiven = NOT_GIVEN,
@@ -428,7 +428,7 @@ class Prices(_rt.SyncResource):
         self,
         *,
         query: str,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
         page: str | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
@@ -486,7 +486,7 @@ class Prices(_rt.SyncResource):
         self,
         price: str,
         *,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -527,7 +527,7 @@ class Prices(_rt.SyncResource):
         currency_options: Mapping[str, PricesUpdateParamsCurrencyOptionsObjectValue]
         | Literal[""]
         | NotGiven = NOT_GIVEN,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         lookup_key: str | NotGiven = NOT_GIVEN,
         metadata: Mapping[str, str] | Literal[""] | NotGiven = NOT_GIVEN,
         nickname: str | NotGiven = NOT_GIVEN,
@@ -639,9 +639,9 @@ class AsyncPrices(_rt.AsyncResource):
         created: PricesListCreated | int | NotGiven = NOT_GIVEN,
         currency: str | NotGiven = NOT_GIVEN,
         ending_before: str | NotGiven = NOT_GIVEN,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
-        lookup_keys: Sequence[str] | NotGiven = NOT_GIVEN,
+        lookup_keys: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         product: str | NotGiven = NOT_GIVEN,
         recurring: PricesListRecurring | NotGiven = NOT_GIVEN,
         starting_after: str | NotGiven = NOT_GIVEN,
@@ -719,7 +719,7 @@ class AsyncPrices(_rt.AsyncResource):
         currency_options: Mapping[str, PricesCreateParamsCurrencyOptionsValue]
         | NotGiven = NOT_GIVEN,
         custom_unit_amount: PricesCreateParamsCustomUnitAmount | NotGiven = NOT_GIVEN,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         lookup_key: str | NotGiven = NOT_GIVEN,
         metadata: Mapping[str, str] | NotGiven = NOT_GIVEN,
         nickname: str | NotGiven = NOT_GIVEN,
@@ -838,7 +838,7 @@ class AsyncPrices(_rt.AsyncResource):
         self,
         *,
         query: str,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
         page: str | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
@@ -896,7 +896,7 @@ class AsyncPrices(_rt.AsyncResource):
         self,
         price: str,
         *,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -937,7 +937,7 @@ class AsyncPrices(_rt.AsyncResource):
         currency_options: Mapping[str, PricesUpdateParamsCurrencyOptionsObjectValue]
         | Literal[""]
         | NotGiven = NOT_GIVEN,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         lookup_key: str | NotGiven = NOT_GIVEN,
         metadata: Mapping[str, str] | Literal[""] | NotGiven = NOT_GIVEN,
         nickname: str | NotGiven = NOT_GIVEN,
@@ -1011,10 +1011,10 @@ class AsyncPricesWithRawResponse:
     def __init__(self, resource: AsyncPrices) -> None:
         self._resource = resource
         self.list = _rt.raw_async_page(resource.list)
-        self.create = _rt.with_raw_response(resource.create)
+        self.create = _rt.with_raw_response_async(resource.create)
         self.search = _rt.raw_async_page(resource.search)
-        self.retrieve = _rt.with_raw_response(resource.retrieve)
-        self.update = _rt.with_raw_response(resource.update)
+        self.retrieve = _rt.with_raw_response_async(resource.retrieve)
+        self.update = _rt.with_raw_response_async(resource.update)
 
 
 class AsyncPricesWithStreamingResponse:
@@ -1023,7 +1023,7 @@ class AsyncPricesWithStreamingResponse:
     def __init__(self, resource: AsyncPrices) -> None:
         self._resource = resource
         self.list = _rt.streaming_async_page(resource.list)
-        self.create = _rt.with_streaming_response(resource.create)
+        self.create = _rt.with_streaming_response_async(resource.create)
         self.search = _rt.streaming_async_page(resource.search)
-        self.retrieve = _rt.with_streaming_response(resource.retrieve)
-        self.update = _rt.with_streaming_response(resource.update)
+        self.retrieve = _rt.with_streaming_response_async(resource.retrieve)
+        self.update = _rt.with_streaming_response_async(resource.update)

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from functools import cached_property
 from typing import TYPE_CHECKING, Literal
 
 from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
-from .._runtime import NOT_GIVEN, NotGiven
+from .._runtime import NOT_GIVEN, NotGiven, SequenceNotStr
 
 if TYPE_CHECKING:
     from ..models.deleted_product import DeletedProduct
@@ -242,8 +242,8 @@ class Products(_rt.SyncResource):
         active: bool | NotGiven = NOT_GIVEN,
         created: ProductsListCreated | int | NotGiven = NOT_GIVEN,
         ending_before: str | NotGiven = NOT_GIVEN,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
-        ids: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
+        ids: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
         shippable: bool | NotGiven = NOT_GIVEN,
         starting_after: str | NotGiven = NOT_GIVEN,
@@ -317,9 +317,9 @@ class Products(_rt.SyncResource):
         active: bool | NotGiven = NOT_GIVEN,
         default_price_data: ProductsCreateParamsDefaultPriceData | NotGiven = NOT_GIVEN,
         description: str | NotGiven = NOT_GIVEN,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         id: str | NotGiven = NOT_GIVEN,
-        images: Sequence[str] | NotGiven = NOT_GIVEN,
+        images: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         metadata: Mapping[str, str] | NotGiven = NOT_GIVEN,
         package_dimensions: ProductsCreateParamsPackageDimensions | NotGiven = NOT_GIVEN,
         shippable: bool | NotGiven = NOT_GIVEN,
@@ -406,7 +406,7 @@ class Products(_rt.SyncResource):
         self,
         *,
         query: str,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
         page: str | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
@@ -464,7 +464,7 @@ class Products(_rt.SyncResource):
         self,
         id: str,
         *,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -506,8 +506,8 @@ class Products(_rt.SyncResource):
         active: bool | NotGiven = NOT_GIVEN,
         default_price: str | NotGiven = NOT_GIVEN,
         description: str | NotGiven = NOT_GIVEN,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
-        images: Sequence[str] | Literal[""] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
+        images: SequenceNotStr[str] | Literal[""] | NotGiven = NOT_GIVEN,
         metadata: Mapping[str, str] | Literal[""] | NotGiven = NOT_GIVEN,
         name: str | NotGiven = NOT_GIVEN,
         package_dimensions: ProductsUpdateParamsPackageDimensions
@@ -672,8 +672,8 @@ class AsyncProducts(_rt.AsyncResource):
         active: bool | NotGiven = NOT_GIVEN,
         created: ProductsListCreated | int | NotGiven = NOT_GIVEN,
         ending_before: str | NotGiven = NOT_GIVEN,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
-        ids: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
+        ids: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
         shippable: bool | NotGiven = NOT_GIVEN,
         starting_after: str | NotGiven = NOT_GIVEN,
@@ -747,9 +747,9 @@ class AsyncProducts(_rt.AsyncResource):
         active: bool | NotGiven = NOT_GIVEN,
         default_price_data: ProductsCreateParamsDefaultPriceData | NotGiven = NOT_GIVEN,
         description: str | NotGiven = NOT_GIVEN,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         id: str | NotGiven = NOT_GIVEN,
-        images: Sequence[str] | NotGiven = NOT_GIVEN,
+        images: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         metadata: Mapping[str, str] | NotGiven = NOT_GIVEN,
         package_dimensions: ProductsCreateParamsPackageDimensions | NotGiven = NOT_GIVEN,
         shippable: bool | NotGiven = NOT_GIVEN,
@@ -836,7 +836,7 @@ class AsyncProducts(_rt.AsyncResource):
         self,
         *,
         query: str,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
         page: str | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
@@ -894,7 +894,7 @@ class AsyncProducts(_rt.AsyncResource):
         self,
         id: str,
         *,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -936,8 +936,8 @@ class AsyncProducts(_rt.AsyncResource):
         active: bool | NotGiven = NOT_GIVEN,
         default_price: str | NotGiven = NOT_GIVEN,
         description: str | NotGiven = NOT_GIVEN,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
-        images: Sequence[str] | Literal[""] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
+        images: SequenceNotStr[str] | Literal[""] | NotGiven = NOT_GIVEN,
         metadata: Mapping[str, str] | Literal[""] | NotGiven = NOT_GIVEN,
         name: str | NotGiven = NOT_GIVEN,
         package_dimensions: ProductsUpdateParamsPackageDimensions
@@ -1063,11 +1063,11 @@ class AsyncProductsWithRawResponse:
     def __init__(self, resource: AsyncProducts) -> None:
         self._resource = resource
         self.list = _rt.raw_async_page(resource.list)
-        self.create = _rt.with_raw_response(resource.create)
+        self.create = _rt.with_raw_response_async(resource.create)
         self.search = _rt.raw_async_page(resource.search)
-        self.retrieve = _rt.with_raw_response(resource.retrieve)
-        self.update = _rt.with_raw_response(resource.update)
-        self.delete = _rt.with_raw_response(resource.delete)
+        self.retrieve = _rt.with_raw_response_async(resource.retrieve)
+        self.update = _rt.with_raw_response_async(resource.update)
+        self.delete = _rt.with_raw_response_async(resource.delete)
 
 
 class AsyncProductsWithStreamingResponse:
@@ -1076,8 +1076,8 @@ class AsyncProductsWithStreamingResponse:
     def __init__(self, resource: AsyncProducts) -> None:
         self._resource = resource
         self.list = _rt.streaming_async_page(resource.list)
-        self.create = _rt.with_streaming_response(resource.create)
+        self.create = _rt.with_streaming_response_async(resource.create)
         self.search = _rt.streaming_async_page(resource.search)
-        self.retrieve = _rt.with_streaming_response(resource.retrieve)
-        self.update = _rt.with_streaming_response(resource.update)
-        self.delete = _rt.with_streaming_response(resource.delete)
+        self.retrieve = _rt.with_streaming_response_async(resource.retrieve)
+        self.update = _rt.with_streaming_response_async(resource.update)
+        self.delete = _rt.with_streaming_response_async(resource.delete)

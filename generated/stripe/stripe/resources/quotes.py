@@ -7,7 +7,7 @@ from functools import cached_property
 from typing import TYPE_CHECKING, Literal
 
 from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
-from .._runtime import NOT_GIVEN, NotGiven
+from .._runtime import NOT_GIVEN, NotGiven, SequenceNotStr
 
 if TYPE_CHECKING:
     from ..models.item import Item
@@ -399,7 +399,7 @@ class Quotes(_rt.SyncResource):
         *,
         customer: str | NotGiven = NOT_GIVEN,
         ending_before: str | NotGiven = NOT_GIVEN,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
         starting_after: str | NotGiven = NOT_GIVEN,
         status: Literal["accepted", "canceled", "draft", "open"] | NotGiven = NOT_GIVEN,
@@ -467,12 +467,12 @@ class Quotes(_rt.SyncResource):
         automatic_tax: QuotesCreateParamsAutomaticTax | NotGiven = NOT_GIVEN,
         collection_method: Literal["charge_automatically", "send_invoice"] | NotGiven = NOT_GIVEN,
         customer: str | NotGiven = NOT_GIVEN,
-        default_tax_rates: Sequence[str] | Literal[""] | NotGiven = NOT_GIVEN,
+        default_tax_rates: SequenceNotStr[str] | Literal[""] | NotGiven = NOT_GIVEN,
         description: str | NotGiven = NOT_GIVEN,
         discounts: Sequence[QuotesCreateParamsDiscountsArrayItem]
         | Literal[""]
         | NotGiven = NOT_GIVEN,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         expires_at: int | NotGiven = NOT_GIVEN,
         footer: str | NotGiven = NOT_GIVEN,
         from_quote: QuotesCreateParamsFromQuote | NotGiven = NOT_GIVEN,
@@ -594,7 +594,7 @@ class Quotes(_rt.SyncResource):
         self,
         quote: str,
         *,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -636,12 +636,12 @@ class Quotes(_rt.SyncResource):
         automatic_tax: QuotesUpdateParamsAutomaticTax | NotGiven = NOT_GIVEN,
         collection_method: Literal["charge_automatically", "send_invoice"] | NotGiven = NOT_GIVEN,
         customer: str | NotGiven = NOT_GIVEN,
-        default_tax_rates: Sequence[str] | Literal[""] | NotGiven = NOT_GIVEN,
+        default_tax_rates: SequenceNotStr[str] | Literal[""] | NotGiven = NOT_GIVEN,
         description: str | NotGiven = NOT_GIVEN,
         discounts: Sequence[QuotesUpdateParamsDiscountsArrayItem]
         | Literal[""]
         | NotGiven = NOT_GIVEN,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         expires_at: int | NotGiven = NOT_GIVEN,
         footer: str | NotGiven = NOT_GIVEN,
         header: str | NotGiven = NOT_GIVEN,
@@ -746,7 +746,7 @@ class Quotes(_rt.SyncResource):
         self,
         quote: str,
         *,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -783,7 +783,7 @@ class Quotes(_rt.SyncResource):
         self,
         quote: str,
         *,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -821,7 +821,7 @@ class Quotes(_rt.SyncResource):
         quote: str,
         *,
         ending_before: str | NotGiven = NOT_GIVEN,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
         starting_after: str | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
@@ -879,7 +879,7 @@ class Quotes(_rt.SyncResource):
         self,
         quote: str,
         *,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         expires_at: int | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
@@ -921,7 +921,7 @@ class Quotes(_rt.SyncResource):
         quote: str,
         *,
         ending_before: str | NotGiven = NOT_GIVEN,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
         starting_after: str | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
@@ -978,7 +978,7 @@ class Quotes(_rt.SyncResource):
         self,
         quote: str,
         *,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -1068,7 +1068,7 @@ class AsyncQuotes(_rt.AsyncResource):
         *,
         customer: str | NotGiven = NOT_GIVEN,
         ending_before: str | NotGiven = NOT_GIVEN,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
         starting_after: str | NotGiven = NOT_GIVEN,
         status: Literal["accepted", "canceled", "draft", "open"] | NotGiven = NOT_GIVEN,
@@ -1136,12 +1136,12 @@ class AsyncQuotes(_rt.AsyncResource):
         automatic_tax: QuotesCreateParamsAutomaticTax | NotGiven = NOT_GIVEN,
         collection_method: Literal["charge_automatically", "send_invoice"] | NotGiven = NOT_GIVEN,
         customer: str | NotGiven = NOT_GIVEN,
-        default_tax_rates: Sequence[str] | Literal[""] | NotGiven = NOT_GIVEN,
+        default_tax_rates: SequenceNotStr[str] | Literal[""] | NotGiven = NOT_GIVEN,
         description: str | NotGiven = NOT_GIVEN,
         discounts: Sequence[QuotesCreateParamsDiscountsArrayItem]
         | Literal[""]
         | NotGiven = NOT_GIVEN,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         expires_at: int | NotGiven = NOT_GIVEN,
         footer: str | NotGiven = NOT_GIVEN,
         from_quote: QuotesCreateParamsFromQuote | NotGiven = NOT_GIVEN,
@@ -1263,7 +1263,7 @@ class AsyncQuotes(_rt.AsyncResource):
         self,
         quote: str,
         *,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -1305,12 +1305,12 @@ class AsyncQuotes(_rt.AsyncResource):
         automatic_tax: QuotesUpdateParamsAutomaticTax | NotGiven = NOT_GIVEN,
         collection_method: Literal["charge_automatically", "send_invoice"] | NotGiven = NOT_GIVEN,
         customer: str | NotGiven = NOT_GIVEN,
-        default_tax_rates: Sequence[str] | Literal[""] | NotGiven = NOT_GIVEN,
+        default_tax_rates: SequenceNotStr[str] | Literal[""] | NotGiven = NOT_GIVEN,
         description: str | NotGiven = NOT_GIVEN,
         discounts: Sequence[QuotesUpdateParamsDiscountsArrayItem]
         | Literal[""]
         | NotGiven = NOT_GIVEN,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         expires_at: int | NotGiven = NOT_GIVEN,
         footer: str | NotGiven = NOT_GIVEN,
         header: str | NotGiven = NOT_GIVEN,
@@ -1415,7 +1415,7 @@ class AsyncQuotes(_rt.AsyncResource):
         self,
         quote: str,
         *,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -1452,7 +1452,7 @@ class AsyncQuotes(_rt.AsyncResource):
         self,
         quote: str,
         *,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -1490,7 +1490,7 @@ class AsyncQuotes(_rt.AsyncResource):
         quote: str,
         *,
         ending_before: str | NotGiven = NOT_GIVEN,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
         starting_after: str | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
@@ -1548,7 +1548,7 @@ class AsyncQuotes(_rt.AsyncResource):
         self,
         quote: str,
         *,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         expires_at: int | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
@@ -1590,7 +1590,7 @@ class AsyncQuotes(_rt.AsyncResource):
         quote: str,
         *,
         ending_before: str | NotGiven = NOT_GIVEN,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
         starting_after: str | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
@@ -1647,7 +1647,7 @@ class AsyncQuotes(_rt.AsyncResource):
         self,
         quote: str,
         *,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -1687,17 +1687,17 @@ class AsyncQuotesWithRawResponse:
     def __init__(self, resource: AsyncQuotes) -> None:
         self._resource = resource
         self.list = _rt.raw_async_page(resource.list)
-        self.create = _rt.with_raw_response(resource.create)
-        self.retrieve = _rt.with_raw_response(resource.retrieve)
-        self.update = _rt.with_raw_response(resource.update)
-        self.accept = _rt.with_raw_response(resource.accept)
-        self.cancel = _rt.with_raw_response(resource.cancel)
+        self.create = _rt.with_raw_response_async(resource.create)
+        self.retrieve = _rt.with_raw_response_async(resource.retrieve)
+        self.update = _rt.with_raw_response_async(resource.update)
+        self.accept = _rt.with_raw_response_async(resource.accept)
+        self.cancel = _rt.with_raw_response_async(resource.cancel)
         self.list_computed_upfront_line_items = _rt.raw_async_page(
             resource.list_computed_upfront_line_items
         )
-        self.finalize = _rt.with_raw_response(resource.finalize)
+        self.finalize = _rt.with_raw_response_async(resource.finalize)
         self.list_line_items = _rt.raw_async_page(resource.list_line_items)
-        self.get_pdf = _rt.with_raw_response(resource.get_pdf)
+        self.get_pdf = _rt.with_raw_response_async(resource.get_pdf)
 
 
 class AsyncQuotesWithStreamingResponse:
@@ -1706,14 +1706,14 @@ class AsyncQuotesWithStreamingResponse:
     def __init__(self, resource: AsyncQuotes) -> None:
         self._resource = resource
         self.list = _rt.streaming_async_page(resource.list)
-        self.create = _rt.with_streaming_response(resource.create)
-        self.retrieve = _rt.with_streaming_response(resource.retrieve)
-        self.update = _rt.with_streaming_response(resource.update)
-        self.accept = _rt.with_streaming_response(resource.accept)
-        self.cancel = _rt.with_streaming_response(resource.cancel)
+        self.create = _rt.with_streaming_response_async(resource.create)
+        self.retrieve = _rt.with_streaming_response_async(resource.retrieve)
+        self.update = _rt.with_streaming_response_async(resource.update)
+        self.accept = _rt.with_streaming_response_async(resource.accept)
+        self.cancel = _rt.with_streaming_response_async(resource.cancel)
         self.list_computed_upfront_line_items = _rt.streaming_async_page(
             resource.list_computed_upfront_line_items
         )
-        self.finalize = _rt.with_streaming_response(resource.finalize)
+        self.finalize = _rt.with_streaming_response_async(resource.finalize)
         self.list_line_items = _rt.streaming_async_page(resource.list_line_items)
-        self.get_pdf = _rt.with_streaming_response(resource.get_pdf)
+        self.get_pdf = _rt.with_streaming_response_async(resource.get_pdf)

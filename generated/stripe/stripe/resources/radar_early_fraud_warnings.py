@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from functools import cached_property
 from typing import TYPE_CHECKING
 
 from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
-from .._runtime import NOT_GIVEN, NotGiven
+from .._runtime import NOT_GIVEN, NotGiven, SequenceNotStr
 
 if TYPE_CHECKING:
     from ..models.radar_early_fraud_warning import RadarEarlyFraudWarning
@@ -96,7 +95,7 @@ class RadarEarlyFraudWarnings(_rt.SyncResource):
         *,
         charge: str | NotGiven = NOT_GIVEN,
         ending_before: str | NotGiven = NOT_GIVEN,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
         payment_intent: str | NotGiven = NOT_GIVEN,
         starting_after: str | NotGiven = NOT_GIVEN,
@@ -156,7 +155,7 @@ class RadarEarlyFraudWarnings(_rt.SyncResource):
         self,
         early_fraud_warning: str,
         *,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -228,7 +227,7 @@ class AsyncRadarEarlyFraudWarnings(_rt.AsyncResource):
         *,
         charge: str | NotGiven = NOT_GIVEN,
         ending_before: str | NotGiven = NOT_GIVEN,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
         payment_intent: str | NotGiven = NOT_GIVEN,
         starting_after: str | NotGiven = NOT_GIVEN,
@@ -288,7 +287,7 @@ class AsyncRadarEarlyFraudWarnings(_rt.AsyncResource):
         self,
         early_fraud_warning: str,
         *,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -330,7 +329,7 @@ class AsyncRadarEarlyFraudWarningsWithRawResponse:
     def __init__(self, resource: AsyncRadarEarlyFraudWarnings) -> None:
         self._resource = resource
         self.list = _rt.raw_async_page(resource.list)
-        self.retrieve = _rt.with_raw_response(resource.retrieve)
+        self.retrieve = _rt.with_raw_response_async(resource.retrieve)
 
 
 class AsyncRadarEarlyFraudWarningsWithStreamingResponse:
@@ -339,4 +338,4 @@ class AsyncRadarEarlyFraudWarningsWithStreamingResponse:
     def __init__(self, resource: AsyncRadarEarlyFraudWarnings) -> None:
         self._resource = resource
         self.list = _rt.streaming_async_page(resource.list)
-        self.retrieve = _rt.with_streaming_response(resource.retrieve)
+        self.retrieve = _rt.with_streaming_response_async(resource.retrieve)

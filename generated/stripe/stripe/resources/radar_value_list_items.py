@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from functools import cached_property
 from typing import TYPE_CHECKING
 
 from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
-from .._runtime import NOT_GIVEN, NotGiven
+from .._runtime import NOT_GIVEN, NotGiven, SequenceNotStr
 
 if TYPE_CHECKING:
     from ..models.deleted_radar_value_list_item import DeletedRadarValueListItem
@@ -153,7 +152,7 @@ class RadarValueListItems(_rt.SyncResource):
         value_list: str,
         created: RadarValueListItemsListCreated | int | NotGiven = NOT_GIVEN,
         ending_before: str | NotGiven = NOT_GIVEN,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
         starting_after: str | NotGiven = NOT_GIVEN,
         value: str | NotGiven = NOT_GIVEN,
@@ -216,7 +215,7 @@ class RadarValueListItems(_rt.SyncResource):
         *,
         value: str,
         value_list: str,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -257,7 +256,7 @@ class RadarValueListItems(_rt.SyncResource):
         self,
         item: str,
         *,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -363,7 +362,7 @@ class AsyncRadarValueListItems(_rt.AsyncResource):
         value_list: str,
         created: RadarValueListItemsListCreated | int | NotGiven = NOT_GIVEN,
         ending_before: str | NotGiven = NOT_GIVEN,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
         starting_after: str | NotGiven = NOT_GIVEN,
         value: str | NotGiven = NOT_GIVEN,
@@ -426,7 +425,7 @@ class AsyncRadarValueListItems(_rt.AsyncResource):
         *,
         value: str,
         value_list: str,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -467,7 +466,7 @@ class AsyncRadarValueListItems(_rt.AsyncResource):
         self,
         item: str,
         *,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -538,9 +537,9 @@ class AsyncRadarValueListItemsWithRawResponse:
     def __init__(self, resource: AsyncRadarValueListItems) -> None:
         self._resource = resource
         self.list = _rt.raw_async_page(resource.list)
-        self.create = _rt.with_raw_response(resource.create)
-        self.retrieve = _rt.with_raw_response(resource.retrieve)
-        self.delete = _rt.with_raw_response(resource.delete)
+        self.create = _rt.with_raw_response_async(resource.create)
+        self.retrieve = _rt.with_raw_response_async(resource.retrieve)
+        self.delete = _rt.with_raw_response_async(resource.delete)
 
 
 class AsyncRadarValueListItemsWithStreamingResponse:
@@ -549,6 +548,6 @@ class AsyncRadarValueListItemsWithStreamingResponse:
     def __init__(self, resource: AsyncRadarValueListItems) -> None:
         self._resource = resource
         self.list = _rt.streaming_async_page(resource.list)
-        self.create = _rt.with_streaming_response(resource.create)
-        self.retrieve = _rt.with_streaming_response(resource.retrieve)
-        self.delete = _rt.with_streaming_response(resource.delete)
+        self.create = _rt.with_streaming_response_async(resource.create)
+        self.retrieve = _rt.with_streaming_response_async(resource.retrieve)
+        self.delete = _rt.with_streaming_response_async(resource.delete)

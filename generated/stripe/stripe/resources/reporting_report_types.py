@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from functools import cached_property
 from typing import TYPE_CHECKING
 
 from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
-from .._runtime import NOT_GIVEN, NotGiven
+from .._runtime import NOT_GIVEN, NotGiven, SequenceNotStr
 
 if TYPE_CHECKING:
     from ..models.reporting_report_type import ReportingReportType
@@ -78,7 +77,7 @@ class ReportingReportTypes(_rt.SyncResource):
     def list(
         self,
         *,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -114,7 +113,7 @@ class ReportingReportTypes(_rt.SyncResource):
         self,
         report_type: str,
         *,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -183,7 +182,7 @@ class AsyncReportingReportTypes(_rt.AsyncResource):
     async def list(
         self,
         *,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -219,7 +218,7 @@ class AsyncReportingReportTypes(_rt.AsyncResource):
         self,
         report_type: str,
         *,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -259,8 +258,8 @@ class AsyncReportingReportTypesWithRawResponse:
 
     def __init__(self, resource: AsyncReportingReportTypes) -> None:
         self._resource = resource
-        self.list = _rt.with_raw_response(resource.list)
-        self.retrieve = _rt.with_raw_response(resource.retrieve)
+        self.list = _rt.with_raw_response_async(resource.list)
+        self.retrieve = _rt.with_raw_response_async(resource.retrieve)
 
 
 class AsyncReportingReportTypesWithStreamingResponse:
@@ -268,5 +267,5 @@ class AsyncReportingReportTypesWithStreamingResponse:
 
     def __init__(self, resource: AsyncReportingReportTypes) -> None:
         self._resource = resource
-        self.list = _rt.with_streaming_response(resource.list)
-        self.retrieve = _rt.with_streaming_response(resource.retrieve)
+        self.list = _rt.with_streaming_response_async(resource.list)
+        self.retrieve = _rt.with_streaming_response_async(resource.retrieve)

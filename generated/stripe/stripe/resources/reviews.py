@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from functools import cached_property
 from typing import TYPE_CHECKING
 
 from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
-from .._runtime import NOT_GIVEN, NotGiven
+from .._runtime import NOT_GIVEN, NotGiven, SequenceNotStr
 
 if TYPE_CHECKING:
     from ..models.review import Review
@@ -116,7 +115,7 @@ class Reviews(_rt.SyncResource):
         *,
         created: ReviewsListCreated | int | NotGiven = NOT_GIVEN,
         ending_before: str | NotGiven = NOT_GIVEN,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
         starting_after: str | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
@@ -173,7 +172,7 @@ class Reviews(_rt.SyncResource):
         self,
         review: str,
         *,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -210,7 +209,7 @@ class Reviews(_rt.SyncResource):
         self,
         review: str,
         *,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -282,7 +281,7 @@ class AsyncReviews(_rt.AsyncResource):
         *,
         created: ReviewsListCreated | int | NotGiven = NOT_GIVEN,
         ending_before: str | NotGiven = NOT_GIVEN,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
         starting_after: str | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
@@ -339,7 +338,7 @@ class AsyncReviews(_rt.AsyncResource):
         self,
         review: str,
         *,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -376,7 +375,7 @@ class AsyncReviews(_rt.AsyncResource):
         self,
         review: str,
         *,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -416,8 +415,8 @@ class AsyncReviewsWithRawResponse:
     def __init__(self, resource: AsyncReviews) -> None:
         self._resource = resource
         self.list = _rt.raw_async_page(resource.list)
-        self.retrieve = _rt.with_raw_response(resource.retrieve)
-        self.approve = _rt.with_raw_response(resource.approve)
+        self.retrieve = _rt.with_raw_response_async(resource.retrieve)
+        self.approve = _rt.with_raw_response_async(resource.approve)
 
 
 class AsyncReviewsWithStreamingResponse:
@@ -426,5 +425,5 @@ class AsyncReviewsWithStreamingResponse:
     def __init__(self, resource: AsyncReviews) -> None:
         self._resource = resource
         self.list = _rt.streaming_async_page(resource.list)
-        self.retrieve = _rt.with_streaming_response(resource.retrieve)
-        self.approve = _rt.with_streaming_response(resource.approve)
+        self.retrieve = _rt.with_streaming_response_async(resource.retrieve)
+        self.approve = _rt.with_streaming_response_async(resource.approve)

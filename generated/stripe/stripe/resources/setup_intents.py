@@ -7,7 +7,7 @@ from functools import cached_property
 from typing import TYPE_CHECKING, Literal
 
 from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
-from .._runtime import NOT_GIVEN, NotGiven
+from .._runtime import NOT_GIVEN, NotGiven, SequenceNotStr
 
 if TYPE_CHECKING:
     from ..models.setup_intent import SetupIntent
@@ -305,7 +305,7 @@ class SetupIntents(_rt.SyncResource):
         created: SetupIntentsListCreated | int | NotGiven = NOT_GIVEN,
         customer: str | NotGiven = NOT_GIVEN,
         ending_before: str | NotGiven = NOT_GIVEN,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
         payment_method: str | NotGiven = NOT_GIVEN,
         starting_after: str | NotGiven = NOT_GIVEN,
@@ -382,7 +382,7 @@ class SetupIntents(_rt.SyncResource):
         confirm: bool | NotGiven = NOT_GIVEN,
         customer: str | NotGiven = NOT_GIVEN,
         description: str | NotGiven = NOT_GIVEN,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         flow_directions: Sequence[Literal["inbound", "outbound"]] | NotGiven = NOT_GIVEN,
         mandate_data: SetupIntentsCreateParamsMandateData | NotGiven = NOT_GIVEN,
         metadata: Mapping[str, str] | NotGiven = NOT_GIVEN,
@@ -390,7 +390,7 @@ class SetupIntents(_rt.SyncResource):
         payment_method: str | NotGiven = NOT_GIVEN,
         payment_method_data: SetupIntentsCreateParamsPaymentMethodData | NotGiven = NOT_GIVEN,
         payment_method_options: SetupIntentsCreateParamsPaymentMethodOptions | NotGiven = NOT_GIVEN,
-        payment_method_types: Sequence[str] | NotGiven = NOT_GIVEN,
+        payment_method_types: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         return_url: str | NotGiven = NOT_GIVEN,
         single_use: SetupIntentsCreateParamsSingleUse | NotGiven = NOT_GIVEN,
         usage: Literal["off_session", "on_session"] | NotGiven = NOT_GIVEN,
@@ -504,7 +504,7 @@ class SetupIntents(_rt.SyncResource):
         intent: str,
         *,
         client_secret: str | NotGiven = NOT_GIVEN,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -553,13 +553,13 @@ class SetupIntents(_rt.SyncResource):
         attach_to_self: bool | NotGiven = NOT_GIVEN,
         customer: str | NotGiven = NOT_GIVEN,
         description: str | NotGiven = NOT_GIVEN,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         flow_directions: Sequence[Literal["inbound", "outbound"]] | NotGiven = NOT_GIVEN,
         metadata: Mapping[str, str] | Literal[""] | NotGiven = NOT_GIVEN,
         payment_method: str | NotGiven = NOT_GIVEN,
         payment_method_data: SetupIntentsUpdateParamsPaymentMethodData | NotGiven = NOT_GIVEN,
         payment_method_options: SetupIntentsUpdateParamsPaymentMethodOptions | NotGiven = NOT_GIVEN,
-        payment_method_types: Sequence[str] | NotGiven = NOT_GIVEN,
+        payment_method_types: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -642,7 +642,7 @@ class SetupIntents(_rt.SyncResource):
         *,
         cancellation_reason: Literal["abandoned", "duplicate", "requested_by_customer"]
         | NotGiven = NOT_GIVEN,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -687,7 +687,7 @@ class SetupIntents(_rt.SyncResource):
         intent: str,
         *,
         client_secret: str | NotGiven = NOT_GIVEN,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         mandate_data: SetupIntentsConfirmParamsMandateDataSecretKeyParam
         | SetupIntentsConfirmParamsMandateDataClientKeyParam
         | NotGiven = NOT_GIVEN,
@@ -764,7 +764,7 @@ class SetupIntents(_rt.SyncResource):
         amounts: Sequence[int] | NotGiven = NOT_GIVEN,
         client_secret: str | NotGiven = NOT_GIVEN,
         descriptor_code: str | NotGiven = NOT_GIVEN,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -854,7 +854,7 @@ class AsyncSetupIntents(_rt.AsyncResource):
         created: SetupIntentsListCreated | int | NotGiven = NOT_GIVEN,
         customer: str | NotGiven = NOT_GIVEN,
         ending_before: str | NotGiven = NOT_GIVEN,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
         payment_method: str | NotGiven = NOT_GIVEN,
         starting_after: str | NotGiven = NOT_GIVEN,
@@ -931,7 +931,7 @@ class AsyncSetupIntents(_rt.AsyncResource):
         confirm: bool | NotGiven = NOT_GIVEN,
         customer: str | NotGiven = NOT_GIVEN,
         description: str | NotGiven = NOT_GIVEN,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         flow_directions: Sequence[Literal["inbound", "outbound"]] | NotGiven = NOT_GIVEN,
         mandate_data: SetupIntentsCreateParamsMandateData | NotGiven = NOT_GIVEN,
         metadata: Mapping[str, str] | NotGiven = NOT_GIVEN,
@@ -939,7 +939,7 @@ class AsyncSetupIntents(_rt.AsyncResource):
         payment_method: str | NotGiven = NOT_GIVEN,
         payment_method_data: SetupIntentsCreateParamsPaymentMethodData | NotGiven = NOT_GIVEN,
         payment_method_options: SetupIntentsCreateParamsPaymentMethodOptions | NotGiven = NOT_GIVEN,
-        payment_method_types: Sequence[str] | NotGiven = NOT_GIVEN,
+        payment_method_types: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         return_url: str | NotGiven = NOT_GIVEN,
         single_use: SetupIntentsCreateParamsSingleUse | NotGiven = NOT_GIVEN,
         usage: Literal["off_session", "on_session"] | NotGiven = NOT_GIVEN,
@@ -1053,7 +1053,7 @@ class AsyncSetupIntents(_rt.AsyncResource):
         intent: str,
         *,
         client_secret: str | NotGiven = NOT_GIVEN,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -1102,13 +1102,13 @@ class AsyncSetupIntents(_rt.AsyncResource):
         attach_to_self: bool | NotGiven = NOT_GIVEN,
         customer: str | NotGiven = NOT_GIVEN,
         description: str | NotGiven = NOT_GIVEN,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         flow_directions: Sequence[Literal["inbound", "outbound"]] | NotGiven = NOT_GIVEN,
         metadata: Mapping[str, str] | Literal[""] | NotGiven = NOT_GIVEN,
         payment_method: str | NotGiven = NOT_GIVEN,
         payment_method_data: SetupIntentsUpdateParamsPaymentMethodData | NotGiven = NOT_GIVEN,
         payment_method_options: SetupIntentsUpdateParamsPaymentMethodOptions | NotGiven = NOT_GIVEN,
-        payment_method_types: Sequence[str] | NotGiven = NOT_GIVEN,
+        payment_method_types: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -1191,7 +1191,7 @@ class AsyncSetupIntents(_rt.AsyncResource):
         *,
         cancellation_reason: Literal["abandoned", "duplicate", "requested_by_customer"]
         | NotGiven = NOT_GIVEN,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -1236,7 +1236,7 @@ class AsyncSetupIntents(_rt.AsyncResource):
         intent: str,
         *,
         client_secret: str | NotGiven = NOT_GIVEN,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         mandate_data: SetupIntentsConfirmParamsMandateDataSecretKeyParam
         | SetupIntentsConfirmParamsMandateDataClientKeyParam
         | NotGiven = NOT_GIVEN,
@@ -1313,7 +1313,7 @@ class AsyncSetupIntents(_rt.AsyncResource):
         amounts: Sequence[int] | NotGiven = NOT_GIVEN,
         client_secret: str | NotGiven = NOT_GIVEN,
         descriptor_code: str | NotGiven = NOT_GIVEN,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -1361,12 +1361,12 @@ class AsyncSetupIntentsWithRawResponse:
     def __init__(self, resource: AsyncSetupIntents) -> None:
         self._resource = resource
         self.list = _rt.raw_async_page(resource.list)
-        self.create = _rt.with_raw_response(resource.create)
-        self.retrieve = _rt.with_raw_response(resource.retrieve)
-        self.update = _rt.with_raw_response(resource.update)
-        self.cancel = _rt.with_raw_response(resource.cancel)
-        self.confirm = _rt.with_raw_response(resource.confirm)
-        self.verify_microdeposits = _rt.with_raw_response(resource.verify_microdeposits)
+        self.create = _rt.with_raw_response_async(resource.create)
+        self.retrieve = _rt.with_raw_response_async(resource.retrieve)
+        self.update = _rt.with_raw_response_async(resource.update)
+        self.cancel = _rt.with_raw_response_async(resource.cancel)
+        self.confirm = _rt.with_raw_response_async(resource.confirm)
+        self.verify_microdeposits = _rt.with_raw_response_async(resource.verify_microdeposits)
 
 
 class AsyncSetupIntentsWithStreamingResponse:
@@ -1375,9 +1375,9 @@ class AsyncSetupIntentsWithStreamingResponse:
     def __init__(self, resource: AsyncSetupIntents) -> None:
         self._resource = resource
         self.list = _rt.streaming_async_page(resource.list)
-        self.create = _rt.with_streaming_response(resource.create)
-        self.retrieve = _rt.with_streaming_response(resource.retrieve)
-        self.update = _rt.with_streaming_response(resource.update)
-        self.cancel = _rt.with_streaming_response(resource.cancel)
-        self.confirm = _rt.with_streaming_response(resource.confirm)
-        self.verify_microdeposits = _rt.with_streaming_response(resource.verify_microdeposits)
+        self.create = _rt.with_streaming_response_async(resource.create)
+        self.retrieve = _rt.with_streaming_response_async(resource.retrieve)
+        self.update = _rt.with_streaming_response_async(resource.update)
+        self.cancel = _rt.with_streaming_response_async(resource.cancel)
+        self.confirm = _rt.with_streaming_response_async(resource.confirm)
+        self.verify_microdeposits = _rt.with_streaming_response_async(resource.verify_microdeposits)

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from functools import cached_property
 from typing import TYPE_CHECKING, Literal
 
 from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
-from .._runtime import NOT_GIVEN, NotGiven
+from .._runtime import NOT_GIVEN, NotGiven, SequenceNotStr
 
 if TYPE_CHECKING:
     from ..models.shipping_rate import ShippingRate
@@ -175,7 +175,7 @@ class ShippingRates(_rt.SyncResource):
         created: ShippingRatesListCreated | int | NotGiven = NOT_GIVEN,
         currency: str | NotGiven = NOT_GIVEN,
         ending_before: str | NotGiven = NOT_GIVEN,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
         starting_after: str | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
@@ -238,7 +238,7 @@ class ShippingRates(_rt.SyncResource):
         *,
         display_name: str,
         delivery_estimate: ShippingRatesCreateParamsDeliveryEstimate | NotGiven = NOT_GIVEN,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         fixed_amount: ShippingRatesCreateParamsFixedAmount | NotGiven = NOT_GIVEN,
         metadata: Mapping[str, str] | NotGiven = NOT_GIVEN,
         tax_behavior: Literal["exclusive", "inclusive", "unspecified"] | NotGiven = NOT_GIVEN,
@@ -303,7 +303,7 @@ class ShippingRates(_rt.SyncResource):
         self,
         shipping_rate_token: str,
         *,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -341,7 +341,7 @@ class ShippingRates(_rt.SyncResource):
         shipping_rate_token: str,
         *,
         active: bool | NotGiven = NOT_GIVEN,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         fixed_amount: ShippingRatesUpdateParamsFixedAmount | NotGiven = NOT_GIVEN,
         metadata: Mapping[str, str] | Literal[""] | NotGiven = NOT_GIVEN,
         tax_behavior: Literal["exclusive", "inclusive", "unspecified"] | NotGiven = NOT_GIVEN,
@@ -434,7 +434,7 @@ class AsyncShippingRates(_rt.AsyncResource):
         created: ShippingRatesListCreated | int | NotGiven = NOT_GIVEN,
         currency: str | NotGiven = NOT_GIVEN,
         ending_before: str | NotGiven = NOT_GIVEN,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
         starting_after: str | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
@@ -497,7 +497,7 @@ class AsyncShippingRates(_rt.AsyncResource):
         *,
         display_name: str,
         delivery_estimate: ShippingRatesCreateParamsDeliveryEstimate | NotGiven = NOT_GIVEN,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         fixed_amount: ShippingRatesCreateParamsFixedAmount | NotGiven = NOT_GIVEN,
         metadata: Mapping[str, str] | NotGiven = NOT_GIVEN,
         tax_behavior: Literal["exclusive", "inclusive", "unspecified"] | NotGiven = NOT_GIVEN,
@@ -562,7 +562,7 @@ class AsyncShippingRates(_rt.AsyncResource):
         self,
         shipping_rate_token: str,
         *,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -600,7 +600,7 @@ class AsyncShippingRates(_rt.AsyncResource):
         shipping_rate_token: str,
         *,
         active: bool | NotGiven = NOT_GIVEN,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         fixed_amount: ShippingRatesUpdateParamsFixedAmount | NotGiven = NOT_GIVEN,
         metadata: Mapping[str, str] | Literal[""] | NotGiven = NOT_GIVEN,
         tax_behavior: Literal["exclusive", "inclusive", "unspecified"] | NotGiven = NOT_GIVEN,
@@ -657,9 +657,9 @@ class AsyncShippingRatesWithRawResponse:
     def __init__(self, resource: AsyncShippingRates) -> None:
         self._resource = resource
         self.list = _rt.raw_async_page(resource.list)
-        self.create = _rt.with_raw_response(resource.create)
-        self.retrieve = _rt.with_raw_response(resource.retrieve)
-        self.update = _rt.with_raw_response(resource.update)
+        self.create = _rt.with_raw_response_async(resource.create)
+        self.retrieve = _rt.with_raw_response_async(resource.retrieve)
+        self.update = _rt.with_raw_response_async(resource.update)
 
 
 class AsyncShippingRatesWithStreamingResponse:
@@ -668,6 +668,6 @@ class AsyncShippingRatesWithStreamingResponse:
     def __init__(self, resource: AsyncShippingRates) -> None:
         self._resource = resource
         self.list = _rt.streaming_async_page(resource.list)
-        self.create = _rt.with_streaming_response(resource.create)
-        self.retrieve = _rt.with_streaming_response(resource.retrieve)
-        self.update = _rt.with_streaming_response(resource.update)
+        self.create = _rt.with_streaming_response_async(resource.create)
+        self.retrieve = _rt.with_streaming_response_async(resource.retrieve)
+        self.update = _rt.with_streaming_response_async(resource.update)

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from functools import cached_property
 from typing import TYPE_CHECKING, Literal
 
 from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
-from .._runtime import NOT_GIVEN, NotGiven
+from .._runtime import NOT_GIVEN, NotGiven, SequenceNotStr
 
 if TYPE_CHECKING:
     from ..models.source import Source
@@ -214,7 +214,7 @@ class Sources(_rt.SyncResource):
         amount: int | NotGiven = NOT_GIVEN,
         currency: str | NotGiven = NOT_GIVEN,
         customer: str | NotGiven = NOT_GIVEN,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         flow: Literal["code_verification", "none", "receiver", "redirect"] | NotGiven = NOT_GIVEN,
         mandate: SourcesCreateParamsMandate | NotGiven = NOT_GIVEN,
         metadata: Mapping[str, str] | NotGiven = NOT_GIVEN,
@@ -312,7 +312,7 @@ class Sources(_rt.SyncResource):
         source: str,
         *,
         client_secret: str | NotGiven = NOT_GIVEN,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -354,7 +354,7 @@ class Sources(_rt.SyncResource):
         source: str,
         *,
         amount: int | NotGiven = NOT_GIVEN,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         mandate: SourcesUpdateParamsMandate | NotGiven = NOT_GIVEN,
         metadata: Mapping[str, str] | Literal[""] | NotGiven = NOT_GIVEN,
         owner: SourcesUpdateParamsOwner | NotGiven = NOT_GIVEN,
@@ -418,8 +418,8 @@ class Sources(_rt.SyncResource):
         self,
         source: str,
         *,
-        values: Sequence[str],
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        values: SequenceNotStr[str],
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -524,7 +524,7 @@ class AsyncSources(_rt.AsyncResource):
         amount: int | NotGiven = NOT_GIVEN,
         currency: str | NotGiven = NOT_GIVEN,
         customer: str | NotGiven = NOT_GIVEN,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         flow: Literal["code_verification", "none", "receiver", "redirect"] | NotGiven = NOT_GIVEN,
         mandate: SourcesCreateParamsMandate | NotGiven = NOT_GIVEN,
         metadata: Mapping[str, str] | NotGiven = NOT_GIVEN,
@@ -622,7 +622,7 @@ class AsyncSources(_rt.AsyncResource):
         source: str,
         *,
         client_secret: str | NotGiven = NOT_GIVEN,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -664,7 +664,7 @@ class AsyncSources(_rt.AsyncResource):
         source: str,
         *,
         amount: int | NotGiven = NOT_GIVEN,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         mandate: SourcesUpdateParamsMandate | NotGiven = NOT_GIVEN,
         metadata: Mapping[str, str] | Literal[""] | NotGiven = NOT_GIVEN,
         owner: SourcesUpdateParamsOwner | NotGiven = NOT_GIVEN,
@@ -728,8 +728,8 @@ class AsyncSources(_rt.AsyncResource):
         self,
         source: str,
         *,
-        values: Sequence[str],
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        values: SequenceNotStr[str],
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -770,10 +770,10 @@ class AsyncSourcesWithRawResponse:
 
     def __init__(self, resource: AsyncSources) -> None:
         self._resource = resource
-        self.create = _rt.with_raw_response(resource.create)
-        self.retrieve = _rt.with_raw_response(resource.retrieve)
-        self.update = _rt.with_raw_response(resource.update)
-        self.verify = _rt.with_raw_response(resource.verify)
+        self.create = _rt.with_raw_response_async(resource.create)
+        self.retrieve = _rt.with_raw_response_async(resource.retrieve)
+        self.update = _rt.with_raw_response_async(resource.update)
+        self.verify = _rt.with_raw_response_async(resource.verify)
 
     @cached_property
     def mandate_notifications(self) -> AsyncSourcesMandateNotificationsWithRawResponse:
@@ -789,10 +789,10 @@ class AsyncSourcesWithStreamingResponse:
 
     def __init__(self, resource: AsyncSources) -> None:
         self._resource = resource
-        self.create = _rt.with_streaming_response(resource.create)
-        self.retrieve = _rt.with_streaming_response(resource.retrieve)
-        self.update = _rt.with_streaming_response(resource.update)
-        self.verify = _rt.with_streaming_response(resource.verify)
+        self.create = _rt.with_streaming_response_async(resource.create)
+        self.retrieve = _rt.with_streaming_response_async(resource.retrieve)
+        self.update = _rt.with_streaming_response_async(resource.update)
+        self.verify = _rt.with_streaming_response_async(resource.verify)
 
     @cached_property
     def mandate_notifications(self) -> AsyncSourcesMandateNotificationsWithStreamingResponse:

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from functools import cached_property
 from typing import TYPE_CHECKING
 
 from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
-from .._runtime import NOT_GIVEN, NotGiven
+from .._runtime import NOT_GIVEN, NotGiven, SequenceNotStr
 
 if TYPE_CHECKING:
     from ..models.source_mandate_notification import SourceMandateNotification
@@ -59,7 +58,7 @@ class SourcesMandateNotifications(_rt.SyncResource):
         source: str,
         mandate_notification: str,
         *,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -128,7 +127,7 @@ class AsyncSourcesMandateNotifications(_rt.AsyncResource):
         source: str,
         mandate_notification: str,
         *,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -168,7 +167,7 @@ class AsyncSourcesMandateNotificationsWithRawResponse:
 
     def __init__(self, resource: AsyncSourcesMandateNotifications) -> None:
         self._resource = resource
-        self.retrieve = _rt.with_raw_response(resource.retrieve)
+        self.retrieve = _rt.with_raw_response_async(resource.retrieve)
 
 
 class AsyncSourcesMandateNotificationsWithStreamingResponse:
@@ -176,4 +175,4 @@ class AsyncSourcesMandateNotificationsWithStreamingResponse:
 
     def __init__(self, resource: AsyncSourcesMandateNotifications) -> None:
         self._resource = resource
-        self.retrieve = _rt.with_streaming_response(resource.retrieve)
+        self.retrieve = _rt.with_streaming_response_async(resource.retrieve)

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from functools import cached_property
 from typing import TYPE_CHECKING, Literal
 
 from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
-from .._runtime import NOT_GIVEN, NotGiven
+from .._runtime import NOT_GIVEN, NotGiven, SequenceNotStr
 
 if TYPE_CHECKING:
     from ..models.deleted_subscription_item import DeletedSubscriptionItem
@@ -295,7 +295,7 @@ class SubscriptionItemsResource(_rt.SyncResource):
         *,
         subscription: str,
         ending_before: str | NotGiven = NOT_GIVEN,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
         starting_after: str | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
@@ -354,7 +354,7 @@ class SubscriptionItemsResource(_rt.SyncResource):
         billing_thresholds: SubscriptionItemsCreateParamsBillingThresholds
         | Literal[""]
         | NotGiven = NOT_GIVEN,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         metadata: Mapping[str, str] | NotGiven = NOT_GIVEN,
         payment_behavior: Literal[
             "allow_incomplete", "default_incomplete", "error_if_incomplete", "pending_if_incomplete"
@@ -366,7 +366,7 @@ class SubscriptionItemsResource(_rt.SyncResource):
         | NotGiven = NOT_GIVEN,
         proration_date: int | NotGiven = NOT_GIVEN,
         quantity: int | NotGiven = NOT_GIVEN,
-        tax_rates: Sequence[str] | Literal[""] | NotGiven = NOT_GIVEN,
+        tax_rates: SequenceNotStr[str] | Literal[""] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -467,7 +467,7 @@ class SubscriptionItemsResource(_rt.SyncResource):
         self,
         item: str,
         *,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -507,7 +507,7 @@ class SubscriptionItemsResource(_rt.SyncResource):
         billing_thresholds: SubscriptionItemsUpdateParamsBillingThresholds
         | Literal[""]
         | NotGiven = NOT_GIVEN,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         metadata: Mapping[str, str] | Literal[""] | NotGiven = NOT_GIVEN,
         off_session: bool | NotGiven = NOT_GIVEN,
         payment_behavior: Literal[
@@ -520,7 +520,7 @@ class SubscriptionItemsResource(_rt.SyncResource):
         | NotGiven = NOT_GIVEN,
         proration_date: int | NotGiven = NOT_GIVEN,
         quantity: int | NotGiven = NOT_GIVEN,
-        tax_rates: Sequence[str] | Literal[""] | NotGiven = NOT_GIVEN,
+        tax_rates: SequenceNotStr[str] | Literal[""] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -677,7 +677,7 @@ class SubscriptionItemsResource(_rt.SyncResource):
         subscription_item: str,
         *,
         ending_before: str | NotGiven = NOT_GIVEN,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
         starting_after: str | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
@@ -742,7 +742,7 @@ class SubscriptionItemsResource(_rt.SyncResource):
         *,
         quantity: int,
         action: Literal["increment", "set"] | NotGiven = NOT_GIVEN,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         timestamp: Literal["now"] | int | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
@@ -856,7 +856,7 @@ class AsyncSubscriptionItemsResource(_rt.AsyncResource):
         *,
         subscription: str,
         ending_before: str | NotGiven = NOT_GIVEN,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
         starting_after: str | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
@@ -915,7 +915,7 @@ class AsyncSubscriptionItemsResource(_rt.AsyncResource):
         billing_thresholds: SubscriptionItemsCreateParamsBillingThresholds
         | Literal[""]
         | NotGiven = NOT_GIVEN,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         metadata: Mapping[str, str] | NotGiven = NOT_GIVEN,
         payment_behavior: Literal[
             "allow_incomplete", "default_incomplete", "error_if_incomplete", "pending_if_incomplete"
@@ -927,7 +927,7 @@ class AsyncSubscriptionItemsResource(_rt.AsyncResource):
         | NotGiven = NOT_GIVEN,
         proration_date: int | NotGiven = NOT_GIVEN,
         quantity: int | NotGiven = NOT_GIVEN,
-        tax_rates: Sequence[str] | Literal[""] | NotGiven = NOT_GIVEN,
+        tax_rates: SequenceNotStr[str] | Literal[""] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -1028,7 +1028,7 @@ class AsyncSubscriptionItemsResource(_rt.AsyncResource):
         self,
         item: str,
         *,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -1068,7 +1068,7 @@ class AsyncSubscriptionItemsResource(_rt.AsyncResource):
         billing_thresholds: SubscriptionItemsUpdateParamsBillingThresholds
         | Literal[""]
         | NotGiven = NOT_GIVEN,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         metadata: Mapping[str, str] | Literal[""] | NotGiven = NOT_GIVEN,
         off_session: bool | NotGiven = NOT_GIVEN,
         payment_behavior: Literal[
@@ -1081,7 +1081,7 @@ class AsyncSubscriptionItemsResource(_rt.AsyncResource):
         | NotGiven = NOT_GIVEN,
         proration_date: int | NotGiven = NOT_GIVEN,
         quantity: int | NotGiven = NOT_GIVEN,
-        tax_rates: Sequence[str] | Literal[""] | NotGiven = NOT_GIVEN,
+        tax_rates: SequenceNotStr[str] | Literal[""] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -1238,7 +1238,7 @@ class AsyncSubscriptionItemsResource(_rt.AsyncResource):
         subscription_item: str,
         *,
         ending_before: str | NotGiven = NOT_GIVEN,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
         starting_after: str | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
@@ -1303,7 +1303,7 @@ class AsyncSubscriptionItemsResource(_rt.AsyncResource):
         *,
         quantity: int,
         action: Literal["increment", "set"] | NotGiven = NOT_GIVEN,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         timestamp: Literal["now"] | int | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
@@ -1377,12 +1377,12 @@ class AsyncSubscriptionItemsResourceWithRawResponse:
     def __init__(self, resource: AsyncSubscriptionItemsResource) -> None:
         self._resource = resource
         self.list = _rt.raw_async_page(resource.list)
-        self.create = _rt.with_raw_response(resource.create)
-        self.retrieve = _rt.with_raw_response(resource.retrieve)
-        self.update = _rt.with_raw_response(resource.update)
-        self.delete = _rt.with_raw_response(resource.delete)
+        self.create = _rt.with_raw_response_async(resource.create)
+        self.retrieve = _rt.with_raw_response_async(resource.retrieve)
+        self.update = _rt.with_raw_response_async(resource.update)
+        self.delete = _rt.with_raw_response_async(resource.delete)
         self.list_usage_record_summaries = _rt.raw_async_page(resource.list_usage_record_summaries)
-        self.usage_records = _rt.with_raw_response(resource.usage_records)
+        self.usage_records = _rt.with_raw_response_async(resource.usage_records)
 
 
 class AsyncSubscriptionItemsResourceWithStreamingResponse:
@@ -1391,11 +1391,11 @@ class AsyncSubscriptionItemsResourceWithStreamingResponse:
     def __init__(self, resource: AsyncSubscriptionItemsResource) -> None:
         self._resource = resource
         self.list = _rt.streaming_async_page(resource.list)
-        self.create = _rt.with_streaming_response(resource.create)
-        self.retrieve = _rt.with_streaming_response(resource.retrieve)
-        self.update = _rt.with_streaming_response(resource.update)
-        self.delete = _rt.with_streaming_response(resource.delete)
+        self.create = _rt.with_streaming_response_async(resource.create)
+        self.retrieve = _rt.with_streaming_response_async(resource.retrieve)
+        self.update = _rt.with_streaming_response_async(resource.update)
+        self.delete = _rt.with_streaming_response_async(resource.delete)
         self.list_usage_record_summaries = _rt.streaming_async_page(
             resource.list_usage_record_summaries
         )
-        self.usage_records = _rt.with_streaming_response(resource.usage_records)
+        self.usage_records = _rt.with_streaming_response_async(resource.usage_records)

@@ -7,7 +7,7 @@ from functools import cached_property
 from typing import TYPE_CHECKING, Literal
 
 from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
-from .._runtime import NOT_GIVEN, NotGiven
+from .._runtime import NOT_GIVEN, NotGiven, SequenceNotStr
 
 if TYPE_CHECKING:
     from ..models.subscription_schedule import SubscriptionSchedule
@@ -252,7 +252,7 @@ class SubscriptionSchedules(_rt.SyncResource):
         created: SubscriptionSchedulesListCreated | int | NotGiven = NOT_GIVEN,
         customer: str | NotGiven = NOT_GIVEN,
         ending_before: str | NotGiven = NOT_GIVEN,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
         released_at: SubscriptionSchedulesListReleasedAt | int | NotGiven = NOT_GIVEN,
         scheduled: bool | NotGiven = NOT_GIVEN,
@@ -326,7 +326,7 @@ class SubscriptionSchedules(_rt.SyncResource):
         customer: str | NotGiven = NOT_GIVEN,
         default_settings: SubscriptionSchedulesCreateParamsDefaultSettings | NotGiven = NOT_GIVEN,
         end_behavior: Literal["cancel", "none", "release", "renew"] | NotGiven = NOT_GIVEN,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         from_subscription: str | NotGiven = NOT_GIVEN,
         metadata: Mapping[str, str] | Literal[""] | NotGiven = NOT_GIVEN,
         phases: Sequence[SubscriptionSchedulesCreateParamsPhasesItem] | NotGiven = NOT_GIVEN,
@@ -400,7 +400,7 @@ class SubscriptionSchedules(_rt.SyncResource):
         self,
         schedule: str,
         *,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -441,7 +441,7 @@ class SubscriptionSchedules(_rt.SyncResource):
         *,
         default_settings: SubscriptionSchedulesUpdateParamsDefaultSettings | NotGiven = NOT_GIVEN,
         end_behavior: Literal["cancel", "none", "release", "renew"] | NotGiven = NOT_GIVEN,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         metadata: Mapping[str, str] | Literal[""] | NotGiven = NOT_GIVEN,
         phases: Sequence[SubscriptionSchedulesUpdateParamsPhasesItem] | NotGiven = NOT_GIVEN,
         proration_behavior: Literal["always_invoice", "create_prorations", "none"]
@@ -504,7 +504,7 @@ class SubscriptionSchedules(_rt.SyncResource):
         self,
         schedule: str,
         *,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         invoice_now: bool | NotGiven = NOT_GIVEN,
         prorate: bool | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
@@ -552,7 +552,7 @@ class SubscriptionSchedules(_rt.SyncResource):
         self,
         schedule: str,
         *,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         preserve_cancel_date: bool | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
@@ -641,7 +641,7 @@ class AsyncSubscriptionSchedules(_rt.AsyncResource):
         created: SubscriptionSchedulesListCreated | int | NotGiven = NOT_GIVEN,
         customer: str | NotGiven = NOT_GIVEN,
         ending_before: str | NotGiven = NOT_GIVEN,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
         released_at: SubscriptionSchedulesListReleasedAt | int | NotGiven = NOT_GIVEN,
         scheduled: bool | NotGiven = NOT_GIVEN,
@@ -715,7 +715,7 @@ class AsyncSubscriptionSchedules(_rt.AsyncResource):
         customer: str | NotGiven = NOT_GIVEN,
         default_settings: SubscriptionSchedulesCreateParamsDefaultSettings | NotGiven = NOT_GIVEN,
         end_behavior: Literal["cancel", "none", "release", "renew"] | NotGiven = NOT_GIVEN,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         from_subscription: str | NotGiven = NOT_GIVEN,
         metadata: Mapping[str, str] | Literal[""] | NotGiven = NOT_GIVEN,
         phases: Sequence[SubscriptionSchedulesCreateParamsPhasesItem] | NotGiven = NOT_GIVEN,
@@ -789,7 +789,7 @@ class AsyncSubscriptionSchedules(_rt.AsyncResource):
         self,
         schedule: str,
         *,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -830,7 +830,7 @@ class AsyncSubscriptionSchedules(_rt.AsyncResource):
         *,
         default_settings: SubscriptionSchedulesUpdateParamsDefaultSettings | NotGiven = NOT_GIVEN,
         end_behavior: Literal["cancel", "none", "release", "renew"] | NotGiven = NOT_GIVEN,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         metadata: Mapping[str, str] | Literal[""] | NotGiven = NOT_GIVEN,
         phases: Sequence[SubscriptionSchedulesUpdateParamsPhasesItem] | NotGiven = NOT_GIVEN,
         proration_behavior: Literal["always_invoice", "create_prorations", "none"]
@@ -893,7 +893,7 @@ class AsyncSubscriptionSchedules(_rt.AsyncResource):
         self,
         schedule: str,
         *,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         invoice_now: bool | NotGiven = NOT_GIVEN,
         prorate: bool | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
@@ -941,7 +941,7 @@ class AsyncSubscriptionSchedules(_rt.AsyncResource):
         self,
         schedule: str,
         *,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         preserve_cancel_date: bool | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
@@ -989,11 +989,11 @@ class AsyncSubscriptionSchedulesWithRawResponse:
     def __init__(self, resource: AsyncSubscriptionSchedules) -> None:
         self._resource = resource
         self.list = _rt.raw_async_page(resource.list)
-        self.create = _rt.with_raw_response(resource.create)
-        self.retrieve = _rt.with_raw_response(resource.retrieve)
-        self.update = _rt.with_raw_response(resource.update)
-        self.cancel = _rt.with_raw_response(resource.cancel)
-        self.release = _rt.with_raw_response(resource.release)
+        self.create = _rt.with_raw_response_async(resource.create)
+        self.retrieve = _rt.with_raw_response_async(resource.retrieve)
+        self.update = _rt.with_raw_response_async(resource.update)
+        self.cancel = _rt.with_raw_response_async(resource.cancel)
+        self.release = _rt.with_raw_response_async(resource.release)
 
 
 class AsyncSubscriptionSchedulesWithStreamingResponse:
@@ -1002,8 +1002,8 @@ class AsyncSubscriptionSchedulesWithStreamingResponse:
     def __init__(self, resource: AsyncSubscriptionSchedules) -> None:
         self._resource = resource
         self.list = _rt.streaming_async_page(resource.list)
-        self.create = _rt.with_streaming_response(resource.create)
-        self.retrieve = _rt.with_streaming_response(resource.retrieve)
-        self.update = _rt.with_streaming_response(resource.update)
-        self.cancel = _rt.with_streaming_response(resource.cancel)
-        self.release = _rt.with_streaming_response(resource.release)
+        self.create = _rt.with_streaming_response_async(resource.create)
+        self.retrieve = _rt.with_streaming_response_async(resource.retrieve)
+        self.update = _rt.with_streaming_response_async(resource.update)
+        self.cancel = _rt.with_streaming_response_async(resource.cancel)
+        self.release = _rt.with_streaming_response_async(resource.release)

@@ -7,7 +7,7 @@ from functools import cached_property
 from typing import TYPE_CHECKING, Literal
 
 from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
-from .._runtime import NOT_GIVEN, NotGiven
+from .._runtime import NOT_GIVEN, NotGiven, SequenceNotStr
 
 if TYPE_CHECKING:
     from ..models.deleted_discount import DeletedDiscount
@@ -395,7 +395,7 @@ class Subscriptions(_rt.SyncResource):
         current_period_start: SubscriptionsListCurrentPeriodStart | int | NotGiven = NOT_GIVEN,
         customer: str | NotGiven = NOT_GIVEN,
         ending_before: str | NotGiven = NOT_GIVEN,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
         price: str | NotGiven = NOT_GIVEN,
         starting_after: str | NotGiven = NOT_GIVEN,
@@ -504,9 +504,9 @@ class Subscriptions(_rt.SyncResource):
         days_until_due: int | NotGiven = NOT_GIVEN,
         default_payment_method: str | NotGiven = NOT_GIVEN,
         default_source: str | NotGiven = NOT_GIVEN,
-        default_tax_rates: Sequence[str] | Literal[""] | NotGiven = NOT_GIVEN,
+        default_tax_rates: SequenceNotStr[str] | Literal[""] | NotGiven = NOT_GIVEN,
         description: str | NotGiven = NOT_GIVEN,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         items: Sequence[SubscriptionsCreateParamsItemsItem] | NotGiven = NOT_GIVEN,
         metadata: Mapping[str, str] | Literal[""] | NotGiven = NOT_GIVEN,
         off_session: bool | NotGiven = NOT_GIVEN,
@@ -744,7 +744,7 @@ class Subscriptions(_rt.SyncResource):
         self,
         *,
         query: str,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
         page: str | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
@@ -802,7 +802,7 @@ class Subscriptions(_rt.SyncResource):
         self,
         subscription_exposed_id: str,
         *,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -855,9 +855,9 @@ class Subscriptions(_rt.SyncResource):
         days_until_due: int | NotGiven = NOT_GIVEN,
         default_payment_method: str | NotGiven = NOT_GIVEN,
         default_source: str | NotGiven = NOT_GIVEN,
-        default_tax_rates: Sequence[str] | Literal[""] | NotGiven = NOT_GIVEN,
+        default_tax_rates: SequenceNotStr[str] | Literal[""] | NotGiven = NOT_GIVEN,
         description: str | NotGiven = NOT_GIVEN,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         items: Sequence[SubscriptionsUpdateParamsItemsItem] | NotGiven = NOT_GIVEN,
         metadata: Mapping[str, str] | Literal[""] | NotGiven = NOT_GIVEN,
         off_session: bool | NotGiven = NOT_GIVEN,
@@ -1081,7 +1081,7 @@ class Subscriptions(_rt.SyncResource):
         subscription_exposed_id: str,
         *,
         cancellation_details: SubscriptionsDeleteParamsCancellationDetails | NotGiven = NOT_GIVEN,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         invoice_now: bool | NotGiven = NOT_GIVEN,
         prorate: bool | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
@@ -1174,7 +1174,7 @@ class Subscriptions(_rt.SyncResource):
         subscription: str,
         *,
         billing_cycle_anchor: Literal["now", "unchanged"] | NotGiven = NOT_GIVEN,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         proration_behavior: Literal["always_invoice", "create_prorations", "none"]
         | NotGiven = NOT_GIVEN,
         proration_date: int | NotGiven = NOT_GIVEN,
@@ -1286,7 +1286,7 @@ class AsyncSubscriptions(_rt.AsyncResource):
         current_period_start: SubscriptionsListCurrentPeriodStart | int | NotGiven = NOT_GIVEN,
         customer: str | NotGiven = NOT_GIVEN,
         ending_before: str | NotGiven = NOT_GIVEN,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
         price: str | NotGiven = NOT_GIVEN,
         starting_after: str | NotGiven = NOT_GIVEN,
@@ -1395,9 +1395,9 @@ class AsyncSubscriptions(_rt.AsyncResource):
         days_until_due: int | NotGiven = NOT_GIVEN,
         default_payment_method: str | NotGiven = NOT_GIVEN,
         default_source: str | NotGiven = NOT_GIVEN,
-        default_tax_rates: Sequence[str] | Literal[""] | NotGiven = NOT_GIVEN,
+        default_tax_rates: SequenceNotStr[str] | Literal[""] | NotGiven = NOT_GIVEN,
         description: str | NotGiven = NOT_GIVEN,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         items: Sequence[SubscriptionsCreateParamsItemsItem] | NotGiven = NOT_GIVEN,
         metadata: Mapping[str, str] | Literal[""] | NotGiven = NOT_GIVEN,
         off_session: bool | NotGiven = NOT_GIVEN,
@@ -1635,7 +1635,7 @@ class AsyncSubscriptions(_rt.AsyncResource):
         self,
         *,
         query: str,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
         page: str | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
@@ -1693,7 +1693,7 @@ class AsyncSubscriptions(_rt.AsyncResource):
         self,
         subscription_exposed_id: str,
         *,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -1746,9 +1746,9 @@ class AsyncSubscriptions(_rt.AsyncResource):
         days_until_due: int | NotGiven = NOT_GIVEN,
         default_payment_method: str | NotGiven = NOT_GIVEN,
         default_source: str | NotGiven = NOT_GIVEN,
-        default_tax_rates: Sequence[str] | Literal[""] | NotGiven = NOT_GIVEN,
+        default_tax_rates: SequenceNotStr[str] | Literal[""] | NotGiven = NOT_GIVEN,
         description: str | NotGiven = NOT_GIVEN,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         items: Sequence[SubscriptionsUpdateParamsItemsItem] | NotGiven = NOT_GIVEN,
         metadata: Mapping[str, str] | Literal[""] | NotGiven = NOT_GIVEN,
         off_session: bool | NotGiven = NOT_GIVEN,
@@ -1972,7 +1972,7 @@ class AsyncSubscriptions(_rt.AsyncResource):
         subscription_exposed_id: str,
         *,
         cancellation_details: SubscriptionsDeleteParamsCancellationDetails | NotGiven = NOT_GIVEN,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         invoice_now: bool | NotGiven = NOT_GIVEN,
         prorate: bool | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
@@ -2065,7 +2065,7 @@ class AsyncSubscriptions(_rt.AsyncResource):
         subscription: str,
         *,
         billing_cycle_anchor: Literal["now", "unchanged"] | NotGiven = NOT_GIVEN,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         proration_behavior: Literal["always_invoice", "create_prorations", "none"]
         | NotGiven = NOT_GIVEN,
         proration_date: int | NotGiven = NOT_GIVEN,
@@ -2131,13 +2131,13 @@ class AsyncSubscriptionsWithRawResponse:
     def __init__(self, resource: AsyncSubscriptions) -> None:
         self._resource = resource
         self.list = _rt.raw_async_page(resource.list)
-        self.create = _rt.with_raw_response(resource.create)
+        self.create = _rt.with_raw_response_async(resource.create)
         self.search = _rt.raw_async_page(resource.search)
-        self.retrieve = _rt.with_raw_response(resource.retrieve)
-        self.update = _rt.with_raw_response(resource.update)
-        self.delete = _rt.with_raw_response(resource.delete)
-        self.delete_discount = _rt.with_raw_response(resource.delete_discount)
-        self.resume = _rt.with_raw_response(resource.resume)
+        self.retrieve = _rt.with_raw_response_async(resource.retrieve)
+        self.update = _rt.with_raw_response_async(resource.update)
+        self.delete = _rt.with_raw_response_async(resource.delete)
+        self.delete_discount = _rt.with_raw_response_async(resource.delete_discount)
+        self.resume = _rt.with_raw_response_async(resource.resume)
 
 
 class AsyncSubscriptionsWithStreamingResponse:
@@ -2146,10 +2146,10 @@ class AsyncSubscriptionsWithStreamingResponse:
     def __init__(self, resource: AsyncSubscriptions) -> None:
         self._resource = resource
         self.list = _rt.streaming_async_page(resource.list)
-        self.create = _rt.with_streaming_response(resource.create)
+        self.create = _rt.with_streaming_response_async(resource.create)
         self.search = _rt.streaming_async_page(resource.search)
-        self.retrieve = _rt.with_streaming_response(resource.retrieve)
-        self.update = _rt.with_streaming_response(resource.update)
-        self.delete = _rt.with_streaming_response(resource.delete)
-        self.delete_discount = _rt.with_streaming_response(resource.delete_discount)
-        self.resume = _rt.with_streaming_response(resource.resume)
+        self.retrieve = _rt.with_streaming_response_async(resource.retrieve)
+        self.update = _rt.with_streaming_response_async(resource.update)
+        self.delete = _rt.with_streaming_response_async(resource.delete)
+        self.delete_discount = _rt.with_streaming_response_async(resource.delete_discount)
+        self.resume = _rt.with_streaming_response_async(resource.resume)

@@ -7,7 +7,7 @@ from functools import cached_property
 from typing import TYPE_CHECKING
 
 from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
-from .._runtime import NOT_GIVEN, NotGiven
+from .._runtime import NOT_GIVEN, NotGiven, SequenceNotStr
 
 if TYPE_CHECKING:
     from ..models.tax_calculation import TaxCalculation
@@ -118,7 +118,7 @@ class TaxCalculations(_rt.SyncResource):
         line_items: Sequence[TaxCalculationsCreateParamsLineItemsItem],
         customer: str | NotGiven = NOT_GIVEN,
         customer_details: TaxCalculationsCreateParamsCustomerDetails | NotGiven = NOT_GIVEN,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         shipping_cost: TaxCalculationsCreateParamsShippingCost | NotGiven = NOT_GIVEN,
         tax_date: int | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
@@ -174,7 +174,7 @@ class TaxCalculations(_rt.SyncResource):
         calculation: str,
         *,
         ending_before: str | NotGiven = NOT_GIVEN,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
         starting_after: str | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
@@ -264,7 +264,7 @@ class AsyncTaxCalculations(_rt.AsyncResource):
         line_items: Sequence[TaxCalculationsCreateParamsLineItemsItem],
         customer: str | NotGiven = NOT_GIVEN,
         customer_details: TaxCalculationsCreateParamsCustomerDetails | NotGiven = NOT_GIVEN,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         shipping_cost: TaxCalculationsCreateParamsShippingCost | NotGiven = NOT_GIVEN,
         tax_date: int | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
@@ -320,7 +320,7 @@ class AsyncTaxCalculations(_rt.AsyncResource):
         calculation: str,
         *,
         ending_before: str | NotGiven = NOT_GIVEN,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
         starting_after: str | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
@@ -377,7 +377,7 @@ class AsyncTaxCalculationsWithRawResponse:
 
     def __init__(self, resource: AsyncTaxCalculations) -> None:
         self._resource = resource
-        self.create = _rt.with_raw_response(resource.create)
+        self.create = _rt.with_raw_response_async(resource.create)
         self.list_line_items = _rt.raw_async_page(resource.list_line_items)
 
 
@@ -386,5 +386,5 @@ class AsyncTaxCalculationsWithStreamingResponse:
 
     def __init__(self, resource: AsyncTaxCalculations) -> None:
         self._resource = resource
-        self.create = _rt.with_streaming_response(resource.create)
+        self.create = _rt.with_streaming_response_async(resource.create)
         self.list_line_items = _rt.streaming_async_page(resource.list_line_items)

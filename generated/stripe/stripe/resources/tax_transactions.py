@@ -7,7 +7,7 @@ from functools import cached_property
 from typing import TYPE_CHECKING, Literal
 
 from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
-from .._runtime import NOT_GIVEN, NotGiven
+from .._runtime import NOT_GIVEN, NotGiven, SequenceNotStr
 
 if TYPE_CHECKING:
     from ..models.tax_transaction import TaxTransaction
@@ -176,7 +176,7 @@ class TaxTransactions(_rt.SyncResource):
         *,
         calculation: str,
         reference: str,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         metadata: Mapping[str, str] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
@@ -226,7 +226,7 @@ class TaxTransactions(_rt.SyncResource):
         mode: Literal["full", "partial"],
         original_transaction: str,
         reference: str,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         line_items: Sequence[TaxTransactionsCreateReversalParamsLineItemsItem]
         | NotGiven = NOT_GIVEN,
         metadata: Mapping[str, str] | NotGiven = NOT_GIVEN,
@@ -286,7 +286,7 @@ class TaxTransactions(_rt.SyncResource):
         self,
         transaction: str,
         *,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -324,7 +324,7 @@ class TaxTransactions(_rt.SyncResource):
         transaction: str,
         *,
         ending_before: str | NotGiven = NOT_GIVEN,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
         starting_after: str | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
@@ -416,7 +416,7 @@ class AsyncTaxTransactions(_rt.AsyncResource):
         *,
         calculation: str,
         reference: str,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         metadata: Mapping[str, str] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
@@ -466,7 +466,7 @@ class AsyncTaxTransactions(_rt.AsyncResource):
         mode: Literal["full", "partial"],
         original_transaction: str,
         reference: str,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         line_items: Sequence[TaxTransactionsCreateReversalParamsLineItemsItem]
         | NotGiven = NOT_GIVEN,
         metadata: Mapping[str, str] | NotGiven = NOT_GIVEN,
@@ -526,7 +526,7 @@ class AsyncTaxTransactions(_rt.AsyncResource):
         self,
         transaction: str,
         *,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -564,7 +564,7 @@ class AsyncTaxTransactions(_rt.AsyncResource):
         transaction: str,
         *,
         ending_before: str | NotGiven = NOT_GIVEN,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
         starting_after: str | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
@@ -621,9 +621,9 @@ class AsyncTaxTransactionsWithRawResponse:
 
     def __init__(self, resource: AsyncTaxTransactions) -> None:
         self._resource = resource
-        self.create_from_calculation = _rt.with_raw_response(resource.create_from_calculation)
-        self.create_reversal = _rt.with_raw_response(resource.create_reversal)
-        self.retrieve = _rt.with_raw_response(resource.retrieve)
+        self.create_from_calculation = _rt.with_raw_response_async(resource.create_from_calculation)
+        self.create_reversal = _rt.with_raw_response_async(resource.create_reversal)
+        self.retrieve = _rt.with_raw_response_async(resource.retrieve)
         self.list_line_items = _rt.raw_async_page(resource.list_line_items)
 
 
@@ -632,7 +632,9 @@ class AsyncTaxTransactionsWithStreamingResponse:
 
     def __init__(self, resource: AsyncTaxTransactions) -> None:
         self._resource = resource
-        self.create_from_calculation = _rt.with_streaming_response(resource.create_from_calculation)
-        self.create_reversal = _rt.with_streaming_response(resource.create_reversal)
-        self.retrieve = _rt.with_streaming_response(resource.retrieve)
+        self.create_from_calculation = _rt.with_streaming_response_async(
+            resource.create_from_calculation
+        )
+        self.create_reversal = _rt.with_streaming_response_async(resource.create_reversal)
+        self.retrieve = _rt.with_streaming_response_async(resource.retrieve)
         self.list_line_items = _rt.streaming_async_page(resource.list_line_items)

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from functools import cached_property
 from typing import TYPE_CHECKING, Literal
 
 from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
-from .._runtime import NOT_GIVEN, NotGiven
+from .._runtime import NOT_GIVEN, NotGiven, SequenceNotStr
 
 if TYPE_CHECKING:
     from ..models.deleted_terminal_configuration import DeletedTerminalConfiguration
@@ -202,7 +201,7 @@ class TerminalConfigurations(_rt.SyncResource):
         self,
         *,
         ending_before: str | NotGiven = NOT_GIVEN,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         is_account_default: bool | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
         starting_after: str | NotGiven = NOT_GIVEN,
@@ -260,7 +259,7 @@ class TerminalConfigurations(_rt.SyncResource):
         self,
         *,
         bbpos_wisepos_e: TerminalConfigurationsCreateParamsBbposWiseposE | NotGiven = NOT_GIVEN,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         tipping: TerminalConfigurationsCreateParamsTipping | Literal[""] | NotGiven = NOT_GIVEN,
         verifone_p400: TerminalConfigurationsCreateParamsVerifoneP400 | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
@@ -306,7 +305,7 @@ class TerminalConfigurations(_rt.SyncResource):
         self,
         configuration: str,
         *,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -346,7 +345,7 @@ class TerminalConfigurations(_rt.SyncResource):
         bbpos_wisepos_e: TerminalConfigurationsUpdateParamsBbposWiseposE
         | Literal[""]
         | NotGiven = NOT_GIVEN,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         tipping: TerminalConfigurationsUpdateParamsTipping | Literal[""] | NotGiven = NOT_GIVEN,
         verifone_p400: TerminalConfigurationsUpdateParamsVerifoneP400
         | Literal[""]
@@ -464,7 +463,7 @@ class AsyncTerminalConfigurations(_rt.AsyncResource):
         self,
         *,
         ending_before: str | NotGiven = NOT_GIVEN,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         is_account_default: bool | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
         starting_after: str | NotGiven = NOT_GIVEN,
@@ -522,7 +521,7 @@ class AsyncTerminalConfigurations(_rt.AsyncResource):
         self,
         *,
         bbpos_wisepos_e: TerminalConfigurationsCreateParamsBbposWiseposE | NotGiven = NOT_GIVEN,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         tipping: TerminalConfigurationsCreateParamsTipping | Literal[""] | NotGiven = NOT_GIVEN,
         verifone_p400: TerminalConfigurationsCreateParamsVerifoneP400 | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
@@ -568,7 +567,7 @@ class AsyncTerminalConfigurations(_rt.AsyncResource):
         self,
         configuration: str,
         *,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -608,7 +607,7 @@ class AsyncTerminalConfigurations(_rt.AsyncResource):
         bbpos_wisepos_e: TerminalConfigurationsUpdateParamsBbposWiseposE
         | Literal[""]
         | NotGiven = NOT_GIVEN,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         tipping: TerminalConfigurationsUpdateParamsTipping | Literal[""] | NotGiven = NOT_GIVEN,
         verifone_p400: TerminalConfigurationsUpdateParamsVerifoneP400
         | Literal[""]
@@ -691,10 +690,10 @@ class AsyncTerminalConfigurationsWithRawResponse:
     def __init__(self, resource: AsyncTerminalConfigurations) -> None:
         self._resource = resource
         self.list = _rt.raw_async_page(resource.list)
-        self.create = _rt.with_raw_response(resource.create)
-        self.retrieve = _rt.with_raw_response(resource.retrieve)
-        self.update = _rt.with_raw_response(resource.update)
-        self.delete = _rt.with_raw_response(resource.delete)
+        self.create = _rt.with_raw_response_async(resource.create)
+        self.retrieve = _rt.with_raw_response_async(resource.retrieve)
+        self.update = _rt.with_raw_response_async(resource.update)
+        self.delete = _rt.with_raw_response_async(resource.delete)
 
 
 class AsyncTerminalConfigurationsWithStreamingResponse:
@@ -703,7 +702,7 @@ class AsyncTerminalConfigurationsWithStreamingResponse:
     def __init__(self, resource: AsyncTerminalConfigurations) -> None:
         self._resource = resource
         self.list = _rt.streaming_async_page(resource.list)
-        self.create = _rt.with_streaming_response(resource.create)
-        self.retrieve = _rt.with_streaming_response(resource.retrieve)
-        self.update = _rt.with_streaming_response(resource.update)
-        self.delete = _rt.with_streaming_response(resource.delete)
+        self.create = _rt.with_streaming_response_async(resource.create)
+        self.retrieve = _rt.with_streaming_response_async(resource.retrieve)
+        self.update = _rt.with_streaming_response_async(resource.update)
+        self.delete = _rt.with_streaming_response_async(resource.delete)

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from functools import cached_property
 from typing import TYPE_CHECKING
 
 from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
-from .._runtime import NOT_GIVEN, NotGiven
+from .._runtime import NOT_GIVEN, NotGiven, SequenceNotStr
 
 if TYPE_CHECKING:
     from ..models.terminal_connection_token import TerminalConnectionToken
@@ -56,7 +55,7 @@ class TerminalConnectionTokens(_rt.SyncResource):
     def create(
         self,
         *,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         location: str | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
@@ -131,7 +130,7 @@ class AsyncTerminalConnectionTokens(_rt.AsyncResource):
     async def create(
         self,
         *,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         location: str | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
@@ -179,7 +178,7 @@ class AsyncTerminalConnectionTokensWithRawResponse:
 
     def __init__(self, resource: AsyncTerminalConnectionTokens) -> None:
         self._resource = resource
-        self.create = _rt.with_raw_response(resource.create)
+        self.create = _rt.with_raw_response_async(resource.create)
 
 
 class AsyncTerminalConnectionTokensWithStreamingResponse:
@@ -187,4 +186,4 @@ class AsyncTerminalConnectionTokensWithStreamingResponse:
 
     def __init__(self, resource: AsyncTerminalConnectionTokens) -> None:
         self._resource = resource
-        self.create = _rt.with_streaming_response(resource.create)
+        self.create = _rt.with_streaming_response_async(resource.create)

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from functools import cached_property
 from typing import TYPE_CHECKING, Literal
 
 from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
-from .._runtime import NOT_GIVEN, NotGiven
+from .._runtime import NOT_GIVEN, NotGiven, SequenceNotStr
 
 if TYPE_CHECKING:
     from ..models.deleted_terminal_reader import DeletedTerminalReader
@@ -371,7 +371,7 @@ class TerminalReaders(_rt.SyncResource):
         ]
         | NotGiven = NOT_GIVEN,
         ending_before: str | NotGiven = NOT_GIVEN,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
         location: str | NotGiven = NOT_GIVEN,
         starting_after: str | NotGiven = NOT_GIVEN,
@@ -434,7 +434,7 @@ class TerminalReaders(_rt.SyncResource):
         self,
         *,
         registration_code: str,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         label: str | NotGiven = NOT_GIVEN,
         location: str | NotGiven = NOT_GIVEN,
         metadata: Mapping[str, str] | Literal[""] | NotGiven = NOT_GIVEN,
@@ -486,7 +486,7 @@ class TerminalReaders(_rt.SyncResource):
         self,
         reader: str,
         *,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -523,7 +523,7 @@ class TerminalReaders(_rt.SyncResource):
         self,
         reader: str,
         *,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         label: str | NotGiven = NOT_GIVEN,
         metadata: Mapping[str, str] | Literal[""] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
@@ -602,7 +602,7 @@ class TerminalReaders(_rt.SyncResource):
         self,
         reader: str,
         *,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -640,7 +640,7 @@ class TerminalReaders(_rt.SyncResource):
         reader: str,
         *,
         payment_intent: str,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         process_config: TerminalReadersProcessPaymentIntentParamsProcessConfig
         | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
@@ -685,7 +685,7 @@ class TerminalReaders(_rt.SyncResource):
         *,
         customer_consent_collected: bool,
         setup_intent: str,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -728,7 +728,7 @@ class TerminalReaders(_rt.SyncResource):
         *,
         amount: int | NotGiven = NOT_GIVEN,
         charge: str | NotGiven = NOT_GIVEN,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         metadata: Mapping[str, str] | NotGiven = NOT_GIVEN,
         payment_intent: str | NotGiven = NOT_GIVEN,
         refund_application_fee: bool | NotGiven = NOT_GIVEN,
@@ -795,7 +795,7 @@ class TerminalReaders(_rt.SyncResource):
         *,
         type: Literal["cart"],
         cart: TerminalReadersSetReaderDisplayParamsCart | NotGiven = NOT_GIVEN,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -893,7 +893,7 @@ class AsyncTerminalReaders(_rt.AsyncResource):
         ]
         | NotGiven = NOT_GIVEN,
         ending_before: str | NotGiven = NOT_GIVEN,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
         location: str | NotGiven = NOT_GIVEN,
         starting_after: str | NotGiven = NOT_GIVEN,
@@ -956,7 +956,7 @@ class AsyncTerminalReaders(_rt.AsyncResource):
         self,
         *,
         registration_code: str,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         label: str | NotGiven = NOT_GIVEN,
         location: str | NotGiven = NOT_GIVEN,
         metadata: Mapping[str, str] | Literal[""] | NotGiven = NOT_GIVEN,
@@ -1008,7 +1008,7 @@ class AsyncTerminalReaders(_rt.AsyncResource):
         self,
         reader: str,
         *,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -1045,7 +1045,7 @@ class AsyncTerminalReaders(_rt.AsyncResource):
         self,
         reader: str,
         *,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         label: str | NotGiven = NOT_GIVEN,
         metadata: Mapping[str, str] | Literal[""] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
@@ -1124,7 +1124,7 @@ class AsyncTerminalReaders(_rt.AsyncResource):
         self,
         reader: str,
         *,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -1162,7 +1162,7 @@ class AsyncTerminalReaders(_rt.AsyncResource):
         reader: str,
         *,
         payment_intent: str,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         process_config: TerminalReadersProcessPaymentIntentParamsProcessConfig
         | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
@@ -1207,7 +1207,7 @@ class AsyncTerminalReaders(_rt.AsyncResource):
         *,
         customer_consent_collected: bool,
         setup_intent: str,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -1250,7 +1250,7 @@ class AsyncTerminalReaders(_rt.AsyncResource):
         *,
         amount: int | NotGiven = NOT_GIVEN,
         charge: str | NotGiven = NOT_GIVEN,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         metadata: Mapping[str, str] | NotGiven = NOT_GIVEN,
         payment_intent: str | NotGiven = NOT_GIVEN,
         refund_application_fee: bool | NotGiven = NOT_GIVEN,
@@ -1317,7 +1317,7 @@ class AsyncTerminalReaders(_rt.AsyncResource):
         *,
         type: Literal["cart"],
         cart: TerminalReadersSetReaderDisplayParamsCart | NotGiven = NOT_GIVEN,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -1361,15 +1361,15 @@ class AsyncTerminalReadersWithRawResponse:
     def __init__(self, resource: AsyncTerminalReaders) -> None:
         self._resource = resource
         self.list = _rt.raw_async_page(resource.list)
-        self.create = _rt.with_raw_response(resource.create)
-        self.retrieve = _rt.with_raw_response(resource.retrieve)
-        self.update = _rt.with_raw_response(resource.update)
-        self.delete = _rt.with_raw_response(resource.delete)
-        self.cancel_action = _rt.with_raw_response(resource.cancel_action)
-        self.process_payment_intent = _rt.with_raw_response(resource.process_payment_intent)
-        self.process_setup_intent = _rt.with_raw_response(resource.process_setup_intent)
-        self.refund_payment = _rt.with_raw_response(resource.refund_payment)
-        self.set_reader_display = _rt.with_raw_response(resource.set_reader_display)
+        self.create = _rt.with_raw_response_async(resource.create)
+        self.retrieve = _rt.with_raw_response_async(resource.retrieve)
+        self.update = _rt.with_raw_response_async(resource.update)
+        self.delete = _rt.with_raw_response_async(resource.delete)
+        self.cancel_action = _rt.with_raw_response_async(resource.cancel_action)
+        self.process_payment_intent = _rt.with_raw_response_async(resource.process_payment_intent)
+        self.process_setup_intent = _rt.with_raw_response_async(resource.process_setup_intent)
+        self.refund_payment = _rt.with_raw_response_async(resource.refund_payment)
+        self.set_reader_display = _rt.with_raw_response_async(resource.set_reader_display)
 
 
 class AsyncTerminalReadersWithStreamingResponse:
@@ -1378,12 +1378,14 @@ class AsyncTerminalReadersWithStreamingResponse:
     def __init__(self, resource: AsyncTerminalReaders) -> None:
         self._resource = resource
         self.list = _rt.streaming_async_page(resource.list)
-        self.create = _rt.with_streaming_response(resource.create)
-        self.retrieve = _rt.with_streaming_response(resource.retrieve)
-        self.update = _rt.with_streaming_response(resource.update)
-        self.delete = _rt.with_streaming_response(resource.delete)
-        self.cancel_action = _rt.with_streaming_response(resource.cancel_action)
-        self.process_payment_intent = _rt.with_streaming_response(resource.process_payment_intent)
-        self.process_setup_intent = _rt.with_streaming_response(resource.process_setup_intent)
-        self.refund_payment = _rt.with_streaming_response(resource.refund_payment)
-        self.set_reader_display = _rt.with_streaming_response(resource.set_reader_display)
+        self.create = _rt.with_streaming_response_async(resource.create)
+        self.retrieve = _rt.with_streaming_response_async(resource.retrieve)
+        self.update = _rt.with_streaming_response_async(resource.update)
+        self.delete = _rt.with_streaming_response_async(resource.delete)
+        self.cancel_action = _rt.with_streaming_response_async(resource.cancel_action)
+        self.process_payment_intent = _rt.with_streaming_response_async(
+            resource.process_payment_intent
+        )
+        self.process_setup_intent = _rt.with_streaming_response_async(resource.process_setup_intent)
+        self.refund_payment = _rt.with_streaming_response_async(resource.refund_payment)
+        self.set_reader_display = _rt.with_streaming_response_async(resource.set_reader_display)

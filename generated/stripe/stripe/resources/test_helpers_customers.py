@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from functools import cached_property
 from typing import TYPE_CHECKING
 
 from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
-from .._runtime import NOT_GIVEN, NotGiven
+from .._runtime import NOT_GIVEN, NotGiven, SequenceNotStr
 
 if TYPE_CHECKING:
     from ..models.customer_cash_balance_transaction import CustomerCashBalanceTransaction
@@ -69,7 +68,7 @@ class TestHelpersCustomers(_rt.SyncResource):
         *,
         amount: int,
         currency: str,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         reference: str | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
@@ -154,7 +153,7 @@ class AsyncTestHelpersCustomers(_rt.AsyncResource):
         *,
         amount: int,
         currency: str,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         reference: str | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
@@ -209,7 +208,7 @@ class AsyncTestHelpersCustomersWithRawResponse:
 
     def __init__(self, resource: AsyncTestHelpersCustomers) -> None:
         self._resource = resource
-        self.fund_cash_balance = _rt.with_raw_response(resource.fund_cash_balance)
+        self.fund_cash_balance = _rt.with_raw_response_async(resource.fund_cash_balance)
 
 
 class AsyncTestHelpersCustomersWithStreamingResponse:
@@ -217,4 +216,4 @@ class AsyncTestHelpersCustomersWithStreamingResponse:
 
     def __init__(self, resource: AsyncTestHelpersCustomers) -> None:
         self._resource = resource
-        self.fund_cash_balance = _rt.with_streaming_response(resource.fund_cash_balance)
+        self.fund_cash_balance = _rt.with_streaming_response_async(resource.fund_cash_balance)

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from functools import cached_property
 from typing import TYPE_CHECKING
 
 from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
-from .._runtime import NOT_GIVEN, NotGiven
+from .._runtime import NOT_GIVEN, NotGiven, SequenceNotStr
 
 if TYPE_CHECKING:
     from ..models.issuing_card import IssuingCard
@@ -63,7 +62,7 @@ class TestHelpersIssuingCardsShippingDeliver(_rt.SyncResource):
         self,
         card: str,
         *,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -132,7 +131,7 @@ class AsyncTestHelpersIssuingCardsShippingDeliver(_rt.AsyncResource):
         self,
         card: str,
         *,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -171,7 +170,7 @@ class AsyncTestHelpersIssuingCardsShippingDeliverWithRawResponse:
 
     def __init__(self, resource: AsyncTestHelpersIssuingCardsShippingDeliver) -> None:
         self._resource = resource
-        self.create = _rt.with_raw_response(resource.create)
+        self.create = _rt.with_raw_response_async(resource.create)
 
 
 class AsyncTestHelpersIssuingCardsShippingDeliverWithStreamingResponse:
@@ -179,4 +178,4 @@ class AsyncTestHelpersIssuingCardsShippingDeliverWithStreamingResponse:
 
     def __init__(self, resource: AsyncTestHelpersIssuingCardsShippingDeliver) -> None:
         self._resource = resource
-        self.create = _rt.with_streaming_response(resource.create)
+        self.create = _rt.with_streaming_response_async(resource.create)

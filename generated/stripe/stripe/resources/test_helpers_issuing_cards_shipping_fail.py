@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from functools import cached_property
 from typing import TYPE_CHECKING
 
 from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
-from .._runtime import NOT_GIVEN, NotGiven
+from .._runtime import NOT_GIVEN, NotGiven, SequenceNotStr
 
 if TYPE_CHECKING:
     from ..models.issuing_card import IssuingCard
@@ -61,7 +60,7 @@ class TestHelpersIssuingCardsShippingFail(_rt.SyncResource):
         self,
         card: str,
         *,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -130,7 +129,7 @@ class AsyncTestHelpersIssuingCardsShippingFail(_rt.AsyncResource):
         self,
         card: str,
         *,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -169,7 +168,7 @@ class AsyncTestHelpersIssuingCardsShippingFailWithRawResponse:
 
     def __init__(self, resource: AsyncTestHelpersIssuingCardsShippingFail) -> None:
         self._resource = resource
-        self.create = _rt.with_raw_response(resource.create)
+        self.create = _rt.with_raw_response_async(resource.create)
 
 
 class AsyncTestHelpersIssuingCardsShippingFailWithStreamingResponse:
@@ -177,4 +176,4 @@ class AsyncTestHelpersIssuingCardsShippingFailWithStreamingResponse:
 
     def __init__(self, resource: AsyncTestHelpersIssuingCardsShippingFail) -> None:
         self._resource = resource
-        self.create = _rt.with_streaming_response(resource.create)
+        self.create = _rt.with_streaming_response_async(resource.create)

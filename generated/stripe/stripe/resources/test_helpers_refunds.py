@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from functools import cached_property
 from typing import TYPE_CHECKING
 
 from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
-from .._runtime import NOT_GIVEN, NotGiven
+from .._runtime import NOT_GIVEN, NotGiven, SequenceNotStr
 
 if TYPE_CHECKING:
     from ..models.refund import Refund
@@ -60,7 +59,7 @@ class TestHelpersRefunds(_rt.SyncResource):
         self,
         refund: str,
         *,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -127,7 +126,7 @@ class AsyncTestHelpersRefunds(_rt.AsyncResource):
         self,
         refund: str,
         *,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -166,7 +165,7 @@ class AsyncTestHelpersRefundsWithRawResponse:
 
     def __init__(self, resource: AsyncTestHelpersRefunds) -> None:
         self._resource = resource
-        self.expire = _rt.with_raw_response(resource.expire)
+        self.expire = _rt.with_raw_response_async(resource.expire)
 
 
 class AsyncTestHelpersRefundsWithStreamingResponse:
@@ -174,4 +173,4 @@ class AsyncTestHelpersRefundsWithStreamingResponse:
 
     def __init__(self, resource: AsyncTestHelpersRefunds) -> None:
         self._resource = resource
-        self.expire = _rt.with_streaming_response(resource.expire)
+        self.expire = _rt.with_streaming_response_async(resource.expire)

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from functools import cached_property
 from typing import TYPE_CHECKING, Literal
 
 from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
-from .._runtime import NOT_GIVEN, NotGiven
+from .._runtime import NOT_GIVEN, NotGiven, SequenceNotStr
 
 if TYPE_CHECKING:
     from ..models.terminal_reader import TerminalReader
@@ -78,7 +77,7 @@ class TestHelpersTerminalReaders(_rt.SyncResource):
         amount_tip: int | NotGiven = NOT_GIVEN,
         card_present: TestHelpersTerminalReadersPresentPaymentMethodParamsCardPresent
         | NotGiven = NOT_GIVEN,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         interac_present: TestHelpersTerminalReadersPresentPaymentMethodParamsInteracPresent
         | NotGiven = NOT_GIVEN,
         type: Literal["card_present", "interac_present"] | NotGiven = NOT_GIVEN,
@@ -160,7 +159,7 @@ class AsyncTestHelpersTerminalReaders(_rt.AsyncResource):
         amount_tip: int | NotGiven = NOT_GIVEN,
         card_present: TestHelpersTerminalReadersPresentPaymentMethodParamsCardPresent
         | NotGiven = NOT_GIVEN,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         interac_present: TestHelpersTerminalReadersPresentPaymentMethodParamsInteracPresent
         | NotGiven = NOT_GIVEN,
         type: Literal["card_present", "interac_present"] | NotGiven = NOT_GIVEN,
@@ -211,7 +210,7 @@ class AsyncTestHelpersTerminalReadersWithRawResponse:
 
     def __init__(self, resource: AsyncTestHelpersTerminalReaders) -> None:
         self._resource = resource
-        self.present_payment_method = _rt.with_raw_response(resource.present_payment_method)
+        self.present_payment_method = _rt.with_raw_response_async(resource.present_payment_method)
 
 
 class AsyncTestHelpersTerminalReadersWithStreamingResponse:
@@ -219,4 +218,6 @@ class AsyncTestHelpersTerminalReadersWithStreamingResponse:
 
     def __init__(self, resource: AsyncTestHelpersTerminalReaders) -> None:
         self._resource = resource
-        self.present_payment_method = _rt.with_streaming_response(resource.present_payment_method)
+        self.present_payment_method = _rt.with_streaming_response_async(
+            resource.present_payment_method
+        )

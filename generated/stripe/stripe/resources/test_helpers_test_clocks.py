@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from functools import cached_property
 from typing import TYPE_CHECKING
 
 from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
-from .._runtime import NOT_GIVEN, NotGiven
+from .._runtime import NOT_GIVEN, NotGiven, SequenceNotStr
 
 if TYPE_CHECKING:
     from ..models.deleted_test_helpers_test_clock import DeletedTestHelpersTestClock
@@ -176,7 +175,7 @@ class TestHelpersTestClocks(_rt.SyncResource):
         self,
         *,
         ending_before: str | NotGiven = NOT_GIVEN,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
         starting_after: str | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
@@ -230,7 +229,7 @@ class TestHelpersTestClocks(_rt.SyncResource):
         self,
         *,
         frozen_time: int,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         name: str | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
@@ -271,7 +270,7 @@ class TestHelpersTestClocks(_rt.SyncResource):
         self,
         test_clock: str,
         *,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -340,7 +339,7 @@ class TestHelpersTestClocks(_rt.SyncResource):
         test_clock: str,
         *,
         frozen_time: int,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -421,7 +420,7 @@ class AsyncTestHelpersTestClocks(_rt.AsyncResource):
         self,
         *,
         ending_before: str | NotGiven = NOT_GIVEN,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
         starting_after: str | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
@@ -475,7 +474,7 @@ class AsyncTestHelpersTestClocks(_rt.AsyncResource):
         self,
         *,
         frozen_time: int,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         name: str | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
@@ -516,7 +515,7 @@ class AsyncTestHelpersTestClocks(_rt.AsyncResource):
         self,
         test_clock: str,
         *,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -585,7 +584,7 @@ class AsyncTestHelpersTestClocks(_rt.AsyncResource):
         test_clock: str,
         *,
         frozen_time: int,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -631,10 +630,10 @@ class AsyncTestHelpersTestClocksWithRawResponse:
     def __init__(self, resource: AsyncTestHelpersTestClocks) -> None:
         self._resource = resource
         self.list = _rt.raw_async_page(resource.list)
-        self.create = _rt.with_raw_response(resource.create)
-        self.retrieve = _rt.with_raw_response(resource.retrieve)
-        self.delete = _rt.with_raw_response(resource.delete)
-        self.advance = _rt.with_raw_response(resource.advance)
+        self.create = _rt.with_raw_response_async(resource.create)
+        self.retrieve = _rt.with_raw_response_async(resource.retrieve)
+        self.delete = _rt.with_raw_response_async(resource.delete)
+        self.advance = _rt.with_raw_response_async(resource.advance)
 
 
 class AsyncTestHelpersTestClocksWithStreamingResponse:
@@ -643,7 +642,7 @@ class AsyncTestHelpersTestClocksWithStreamingResponse:
     def __init__(self, resource: AsyncTestHelpersTestClocks) -> None:
         self._resource = resource
         self.list = _rt.streaming_async_page(resource.list)
-        self.create = _rt.with_streaming_response(resource.create)
-        self.retrieve = _rt.with_streaming_response(resource.retrieve)
-        self.delete = _rt.with_streaming_response(resource.delete)
-        self.advance = _rt.with_streaming_response(resource.advance)
+        self.create = _rt.with_streaming_response_async(resource.create)
+        self.retrieve = _rt.with_streaming_response_async(resource.retrieve)
+        self.delete = _rt.with_streaming_response_async(resource.delete)
+        self.advance = _rt.with_streaming_response_async(resource.advance)

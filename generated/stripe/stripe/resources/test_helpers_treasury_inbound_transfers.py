@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from functools import cached_property
 from typing import TYPE_CHECKING
 
 from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
-from .._runtime import NOT_GIVEN, NotGiven
+from .._runtime import NOT_GIVEN, NotGiven, SequenceNotStr
 
 if TYPE_CHECKING:
     from ..models.treasury_inbound_transfer import TreasuryInboundTransfer
@@ -134,7 +133,7 @@ class TestHelpersTreasuryInboundTransfers(_rt.SyncResource):
         self,
         id: str,
         *,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         failure_details: TestHelpersTreasuryInboundTransfersFailParamsFailureDetails
         | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
@@ -176,7 +175,7 @@ class TestHelpersTreasuryInboundTransfers(_rt.SyncResource):
         self,
         id: str,
         *,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -214,7 +213,7 @@ class TestHelpersTreasuryInboundTransfers(_rt.SyncResource):
         self,
         id: str,
         *,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -288,7 +287,7 @@ class AsyncTestHelpersTreasuryInboundTransfers(_rt.AsyncResource):
         self,
         id: str,
         *,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         failure_details: TestHelpersTreasuryInboundTransfersFailParamsFailureDetails
         | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
@@ -330,7 +329,7 @@ class AsyncTestHelpersTreasuryInboundTransfers(_rt.AsyncResource):
         self,
         id: str,
         *,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -368,7 +367,7 @@ class AsyncTestHelpersTreasuryInboundTransfers(_rt.AsyncResource):
         self,
         id: str,
         *,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -408,9 +407,9 @@ class AsyncTestHelpersTreasuryInboundTransfersWithRawResponse:
 
     def __init__(self, resource: AsyncTestHelpersTreasuryInboundTransfers) -> None:
         self._resource = resource
-        self.fail = _rt.with_raw_response(resource.fail)
-        self.return_ = _rt.with_raw_response(resource.return_)
-        self.succeed = _rt.with_raw_response(resource.succeed)
+        self.fail = _rt.with_raw_response_async(resource.fail)
+        self.return_ = _rt.with_raw_response_async(resource.return_)
+        self.succeed = _rt.with_raw_response_async(resource.succeed)
 
 
 class AsyncTestHelpersTreasuryInboundTransfersWithStreamingResponse:
@@ -418,6 +417,6 @@ class AsyncTestHelpersTreasuryInboundTransfersWithStreamingResponse:
 
     def __init__(self, resource: AsyncTestHelpersTreasuryInboundTransfers) -> None:
         self._resource = resource
-        self.fail = _rt.with_streaming_response(resource.fail)
-        self.return_ = _rt.with_streaming_response(resource.return_)
-        self.succeed = _rt.with_streaming_response(resource.succeed)
+        self.fail = _rt.with_streaming_response_async(resource.fail)
+        self.return_ = _rt.with_streaming_response_async(resource.return_)
+        self.succeed = _rt.with_streaming_response_async(resource.succeed)

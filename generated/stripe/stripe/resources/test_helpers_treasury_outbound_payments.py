@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from functools import cached_property
 from typing import TYPE_CHECKING
 
 from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
-from .._runtime import NOT_GIVEN, NotGiven
+from .._runtime import NOT_GIVEN, NotGiven, SequenceNotStr
 
 if TYPE_CHECKING:
     from ..models.treasury_outbound_payment import TreasuryOutboundPayment
@@ -134,7 +133,7 @@ class TestHelpersTreasuryOutboundPayments(_rt.SyncResource):
         self,
         id: str,
         *,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -172,7 +171,7 @@ class TestHelpersTreasuryOutboundPayments(_rt.SyncResource):
         self,
         id: str,
         *,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -210,7 +209,7 @@ class TestHelpersTreasuryOutboundPayments(_rt.SyncResource):
         self,
         id: str,
         *,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         returned_details: TestHelpersTreasuryOutboundPaymentsReturnParamsReturnedDetails
         | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
@@ -288,7 +287,7 @@ class AsyncTestHelpersTreasuryOutboundPayments(_rt.AsyncResource):
         self,
         id: str,
         *,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -326,7 +325,7 @@ class AsyncTestHelpersTreasuryOutboundPayments(_rt.AsyncResource):
         self,
         id: str,
         *,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -364,7 +363,7 @@ class AsyncTestHelpersTreasuryOutboundPayments(_rt.AsyncResource):
         self,
         id: str,
         *,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         returned_details: TestHelpersTreasuryOutboundPaymentsReturnParamsReturnedDetails
         | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
@@ -408,9 +407,9 @@ class AsyncTestHelpersTreasuryOutboundPaymentsWithRawResponse:
 
     def __init__(self, resource: AsyncTestHelpersTreasuryOutboundPayments) -> None:
         self._resource = resource
-        self.fail = _rt.with_raw_response(resource.fail)
-        self.post = _rt.with_raw_response(resource.post)
-        self.return_ = _rt.with_raw_response(resource.return_)
+        self.fail = _rt.with_raw_response_async(resource.fail)
+        self.post = _rt.with_raw_response_async(resource.post)
+        self.return_ = _rt.with_raw_response_async(resource.return_)
 
 
 class AsyncTestHelpersTreasuryOutboundPaymentsWithStreamingResponse:
@@ -418,6 +417,6 @@ class AsyncTestHelpersTreasuryOutboundPaymentsWithStreamingResponse:
 
     def __init__(self, resource: AsyncTestHelpersTreasuryOutboundPayments) -> None:
         self._resource = resource
-        self.fail = _rt.with_streaming_response(resource.fail)
-        self.post = _rt.with_streaming_response(resource.post)
-        self.return_ = _rt.with_streaming_response(resource.return_)
+        self.fail = _rt.with_streaming_response_async(resource.fail)
+        self.post = _rt.with_streaming_response_async(resource.post)
+        self.return_ = _rt.with_streaming_response_async(resource.return_)

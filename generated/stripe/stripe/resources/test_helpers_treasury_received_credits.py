@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from functools import cached_property
 from typing import TYPE_CHECKING, Literal
 
 from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
-from .._runtime import NOT_GIVEN, NotGiven
+from .._runtime import NOT_GIVEN, NotGiven, SequenceNotStr
 
 if TYPE_CHECKING:
     from ..models.treasury_received_credit import TreasuryReceivedCredit
@@ -81,7 +80,7 @@ class TestHelpersTreasuryReceivedCredits(_rt.SyncResource):
         financial_account: str,
         network: Literal["ach", "us_domestic_wire"],
         description: str | NotGiven = NOT_GIVEN,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         initiating_payment_method_details: TestHelpersTreasuryReceivedCreditsCreateParamsInitiatingPaymentMethodDetails
         | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
@@ -171,7 +170,7 @@ class AsyncTestHelpersTreasuryReceivedCredits(_rt.AsyncResource):
         financial_account: str,
         network: Literal["ach", "us_domestic_wire"],
         description: str | NotGiven = NOT_GIVEN,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         initiating_payment_method_details: TestHelpersTreasuryReceivedCreditsCreateParamsInitiatingPaymentMethodDetails
         | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
@@ -227,7 +226,7 @@ class AsyncTestHelpersTreasuryReceivedCreditsWithRawResponse:
 
     def __init__(self, resource: AsyncTestHelpersTreasuryReceivedCredits) -> None:
         self._resource = resource
-        self.create = _rt.with_raw_response(resource.create)
+        self.create = _rt.with_raw_response_async(resource.create)
 
 
 class AsyncTestHelpersTreasuryReceivedCreditsWithStreamingResponse:
@@ -235,4 +234,4 @@ class AsyncTestHelpersTreasuryReceivedCreditsWithStreamingResponse:
 
     def __init__(self, resource: AsyncTestHelpersTreasuryReceivedCredits) -> None:
         self._resource = resource
-        self.create = _rt.with_streaming_response(resource.create)
+        self.create = _rt.with_streaming_response_async(resource.create)

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from functools import cached_property
 from typing import TYPE_CHECKING, Literal
 
 from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
-from .._runtime import NOT_GIVEN, NotGiven
+from .._runtime import NOT_GIVEN, NotGiven, SequenceNotStr
 
 if TYPE_CHECKING:
     from ..models.treasury_received_debit import TreasuryReceivedDebit
@@ -79,7 +78,7 @@ class TestHelpersTreasuryReceivedDebits(_rt.SyncResource):
         financial_account: str,
         network: Literal["ach"],
         description: str | NotGiven = NOT_GIVEN,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         initiating_payment_method_details: TestHelpersTreasuryReceivedDebitsCreateParamsInitiatingPaymentMethodDetails
         | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
@@ -169,7 +168,7 @@ class AsyncTestHelpersTreasuryReceivedDebits(_rt.AsyncResource):
         financial_account: str,
         network: Literal["ach"],
         description: str | NotGiven = NOT_GIVEN,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         initiating_payment_method_details: TestHelpersTreasuryReceivedDebitsCreateParamsInitiatingPaymentMethodDetails
         | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
@@ -225,7 +224,7 @@ class AsyncTestHelpersTreasuryReceivedDebitsWithRawResponse:
 
     def __init__(self, resource: AsyncTestHelpersTreasuryReceivedDebits) -> None:
         self._resource = resource
-        self.create = _rt.with_raw_response(resource.create)
+        self.create = _rt.with_raw_response_async(resource.create)
 
 
 class AsyncTestHelpersTreasuryReceivedDebitsWithStreamingResponse:
@@ -233,4 +232,4 @@ class AsyncTestHelpersTreasuryReceivedDebitsWithStreamingResponse:
 
     def __init__(self, resource: AsyncTestHelpersTreasuryReceivedDebits) -> None:
         self._resource = resource
-        self.create = _rt.with_streaming_response(resource.create)
+        self.create = _rt.with_streaming_response_async(resource.create)

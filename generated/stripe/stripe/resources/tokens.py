@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from functools import cached_property
 from typing import TYPE_CHECKING
 
 from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
-from .._runtime import NOT_GIVEN, NotGiven
+from .._runtime import NOT_GIVEN, NotGiven, SequenceNotStr
 
 if TYPE_CHECKING:
     from ..models.token import Token
@@ -107,7 +106,7 @@ class Tokens(_rt.SyncResource):
         card: TokensCreateParamsCard | str | NotGiven = NOT_GIVEN,
         customer: str | NotGiven = NOT_GIVEN,
         cvc_update: TokensCreateParamsCvcUpdate | NotGiven = NOT_GIVEN,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         person: TokensCreateParamsPerson | NotGiven = NOT_GIVEN,
         pii: TokensCreateParamsPii | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
@@ -165,7 +164,7 @@ class Tokens(_rt.SyncResource):
         self,
         token: str,
         *,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -238,7 +237,7 @@ class AsyncTokens(_rt.AsyncResource):
         card: TokensCreateParamsCard | str | NotGiven = NOT_GIVEN,
         customer: str | NotGiven = NOT_GIVEN,
         cvc_update: TokensCreateParamsCvcUpdate | NotGiven = NOT_GIVEN,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         person: TokensCreateParamsPerson | NotGiven = NOT_GIVEN,
         pii: TokensCreateParamsPii | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
@@ -296,7 +295,7 @@ class AsyncTokens(_rt.AsyncResource):
         self,
         token: str,
         *,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -335,8 +334,8 @@ class AsyncTokensWithRawResponse:
 
     def __init__(self, resource: AsyncTokens) -> None:
         self._resource = resource
-        self.create = _rt.with_raw_response(resource.create)
-        self.retrieve = _rt.with_raw_response(resource.retrieve)
+        self.create = _rt.with_raw_response_async(resource.create)
+        self.retrieve = _rt.with_raw_response_async(resource.retrieve)
 
 
 class AsyncTokensWithStreamingResponse:
@@ -344,5 +343,5 @@ class AsyncTokensWithStreamingResponse:
 
     def __init__(self, resource: AsyncTokens) -> None:
         self._resource = resource
-        self.create = _rt.with_streaming_response(resource.create)
-        self.retrieve = _rt.with_streaming_response(resource.retrieve)
+        self.create = _rt.with_streaming_response_async(resource.create)
+        self.retrieve = _rt.with_streaming_response_async(resource.retrieve)

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from functools import cached_property
 from typing import TYPE_CHECKING, Literal
 
 from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
-from .._runtime import NOT_GIVEN, NotGiven
+from .._runtime import NOT_GIVEN, NotGiven, SequenceNotStr
 
 if TYPE_CHECKING:
     from ..models.transfer import Transfer
@@ -176,7 +176,7 @@ class Transfers(_rt.SyncResource):
         created: TransfersListCreated | int | NotGiven = NOT_GIVEN,
         destination: str | NotGiven = NOT_GIVEN,
         ending_before: str | NotGiven = NOT_GIVEN,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
         starting_after: str | NotGiven = NOT_GIVEN,
         transfer_group: str | NotGiven = NOT_GIVEN,
@@ -240,7 +240,7 @@ class Transfers(_rt.SyncResource):
         destination: str,
         amount: int | NotGiven = NOT_GIVEN,
         description: str | NotGiven = NOT_GIVEN,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         metadata: Mapping[str, str] | NotGiven = NOT_GIVEN,
         source_transaction: str | NotGiven = NOT_GIVEN,
         source_type: Literal["bank_account", "card", "fpx"] | NotGiven = NOT_GIVEN,
@@ -314,7 +314,7 @@ class Transfers(_rt.SyncResource):
         self,
         transfer: str,
         *,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -354,7 +354,7 @@ class Transfers(_rt.SyncResource):
         transfer: str,
         *,
         description: str | NotGiven = NOT_GIVEN,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         metadata: Mapping[str, str] | Literal[""] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
@@ -456,7 +456,7 @@ class AsyncTransfers(_rt.AsyncResource):
         created: TransfersListCreated | int | NotGiven = NOT_GIVEN,
         destination: str | NotGiven = NOT_GIVEN,
         ending_before: str | NotGiven = NOT_GIVEN,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
         starting_after: str | NotGiven = NOT_GIVEN,
         transfer_group: str | NotGiven = NOT_GIVEN,
@@ -520,7 +520,7 @@ class AsyncTransfers(_rt.AsyncResource):
         destination: str,
         amount: int | NotGiven = NOT_GIVEN,
         description: str | NotGiven = NOT_GIVEN,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         metadata: Mapping[str, str] | NotGiven = NOT_GIVEN,
         source_transaction: str | NotGiven = NOT_GIVEN,
         source_type: Literal["bank_account", "card", "fpx"] | NotGiven = NOT_GIVEN,
@@ -594,7 +594,7 @@ class AsyncTransfers(_rt.AsyncResource):
         self,
         transfer: str,
         *,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -634,7 +634,7 @@ class AsyncTransfers(_rt.AsyncResource):
         transfer: str,
         *,
         description: str | NotGiven = NOT_GIVEN,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         metadata: Mapping[str, str] | Literal[""] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
@@ -687,9 +687,9 @@ class AsyncTransfersWithRawResponse:
     def __init__(self, resource: AsyncTransfers) -> None:
         self._resource = resource
         self.list = _rt.raw_async_page(resource.list)
-        self.create = _rt.with_raw_response(resource.create)
-        self.retrieve = _rt.with_raw_response(resource.retrieve)
-        self.update = _rt.with_raw_response(resource.update)
+        self.create = _rt.with_raw_response_async(resource.create)
+        self.retrieve = _rt.with_raw_response_async(resource.retrieve)
+        self.update = _rt.with_raw_response_async(resource.update)
 
     @cached_property
     def reversals(self) -> AsyncTransfersReversalsWithRawResponse:
@@ -702,9 +702,9 @@ class AsyncTransfersWithStreamingResponse:
     def __init__(self, resource: AsyncTransfers) -> None:
         self._resource = resource
         self.list = _rt.streaming_async_page(resource.list)
-        self.create = _rt.with_streaming_response(resource.create)
-        self.retrieve = _rt.with_streaming_response(resource.retrieve)
-        self.update = _rt.with_streaming_response(resource.update)
+        self.create = _rt.with_streaming_response_async(resource.create)
+        self.retrieve = _rt.with_streaming_response_async(resource.retrieve)
+        self.update = _rt.with_streaming_response_async(resource.update)
 
     @cached_property
     def reversals(self) -> AsyncTransfersReversalsWithStreamingResponse:

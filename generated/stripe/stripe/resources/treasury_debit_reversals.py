@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from functools import cached_property
 from typing import TYPE_CHECKING, Literal
 
 from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
-from .._runtime import NOT_GIVEN, NotGiven
+from .._runtime import NOT_GIVEN, NotGiven, SequenceNotStr
 
 if TYPE_CHECKING:
     from ..models.treasury_debit_reversal import TreasuryDebitReversal
@@ -130,7 +130,7 @@ class TreasuryDebitReversals(_rt.SyncResource):
         *,
         financial_account: str,
         ending_before: str | NotGiven = NOT_GIVEN,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
         received_debit: str | NotGiven = NOT_GIVEN,
         resolution: Literal["lost", "won"] | NotGiven = NOT_GIVEN,
@@ -195,7 +195,7 @@ class TreasuryDebitReversals(_rt.SyncResource):
         self,
         *,
         received_debit: str,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         metadata: Mapping[str, str] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
@@ -240,7 +240,7 @@ class TreasuryDebitReversals(_rt.SyncResource):
         self,
         debit_reversal: str,
         *,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -312,7 +312,7 @@ class AsyncTreasuryDebitReversals(_rt.AsyncResource):
         *,
         financial_account: str,
         ending_before: str | NotGiven = NOT_GIVEN,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
         received_debit: str | NotGiven = NOT_GIVEN,
         resolution: Literal["lost", "won"] | NotGiven = NOT_GIVEN,
@@ -377,7 +377,7 @@ class AsyncTreasuryDebitReversals(_rt.AsyncResource):
         self,
         *,
         received_debit: str,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         metadata: Mapping[str, str] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
@@ -422,7 +422,7 @@ class AsyncTreasuryDebitReversals(_rt.AsyncResource):
         self,
         debit_reversal: str,
         *,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -462,8 +462,8 @@ class AsyncTreasuryDebitReversalsWithRawResponse:
     def __init__(self, resource: AsyncTreasuryDebitReversals) -> None:
         self._resource = resource
         self.list = _rt.raw_async_page(resource.list)
-        self.create = _rt.with_raw_response(resource.create)
-        self.retrieve = _rt.with_raw_response(resource.retrieve)
+        self.create = _rt.with_raw_response_async(resource.create)
+        self.retrieve = _rt.with_raw_response_async(resource.retrieve)
 
 
 class AsyncTreasuryDebitReversalsWithStreamingResponse:
@@ -472,5 +472,5 @@ class AsyncTreasuryDebitReversalsWithStreamingResponse:
     def __init__(self, resource: AsyncTreasuryDebitReversals) -> None:
         self._resource = resource
         self.list = _rt.streaming_async_page(resource.list)
-        self.create = _rt.with_streaming_response(resource.create)
-        self.retrieve = _rt.with_streaming_response(resource.retrieve)
+        self.create = _rt.with_streaming_response_async(resource.create)
+        self.retrieve = _rt.with_streaming_response_async(resource.retrieve)

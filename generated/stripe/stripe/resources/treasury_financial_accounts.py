@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from functools import cached_property
 from typing import TYPE_CHECKING
 
 from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
-from .._runtime import NOT_GIVEN, NotGiven
+from .._runtime import NOT_GIVEN, NotGiven, SequenceNotStr
 
 if TYPE_CHECKING:
     from ..models.treasury_financial_account import TreasuryFinancialAccount
@@ -193,7 +193,7 @@ class TreasuryFinancialAccounts(_rt.SyncResource):
         *,
         created: TreasuryFinancialAccountsListCreated | int | NotGiven = NOT_GIVEN,
         ending_before: str | NotGiven = NOT_GIVEN,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
         starting_after: str | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
@@ -240,8 +240,8 @@ class TreasuryFinancialAccounts(_rt.SyncResource):
     def create(
         self,
         *,
-        supported_currencies: Sequence[str],
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        supported_currencies: SequenceNotStr[str],
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         features: TreasuryFinancialAccountsCreateParamsFeatures | NotGiven = NOT_GIVEN,
         metadata: Mapping[str, str] | NotGiven = NOT_GIVEN,
         platform_restrictions: TreasuryFinancialAccountsCreateParamsPlatformRestrictions
@@ -296,7 +296,7 @@ class TreasuryFinancialAccounts(_rt.SyncResource):
         self,
         financial_account: str,
         *,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -333,7 +333,7 @@ class TreasuryFinancialAccounts(_rt.SyncResource):
         self,
         financial_account: str,
         *,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         features: TreasuryFinancialAccountsUpdateParamsFeatures | NotGiven = NOT_GIVEN,
         metadata: Mapping[str, str] | NotGiven = NOT_GIVEN,
         platform_restrictions: TreasuryFinancialAccountsUpdateParamsPlatformRestrictions
@@ -438,7 +438,7 @@ class AsyncTreasuryFinancialAccounts(_rt.AsyncResource):
         *,
         created: TreasuryFinancialAccountsListCreated | int | NotGiven = NOT_GIVEN,
         ending_before: str | NotGiven = NOT_GIVEN,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
         starting_after: str | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
@@ -485,8 +485,8 @@ class AsyncTreasuryFinancialAccounts(_rt.AsyncResource):
     async def create(
         self,
         *,
-        supported_currencies: Sequence[str],
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        supported_currencies: SequenceNotStr[str],
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         features: TreasuryFinancialAccountsCreateParamsFeatures | NotGiven = NOT_GIVEN,
         metadata: Mapping[str, str] | NotGiven = NOT_GIVEN,
         platform_restrictions: TreasuryFinancialAccountsCreateParamsPlatformRestrictions
@@ -541,7 +541,7 @@ class AsyncTreasuryFinancialAccounts(_rt.AsyncResource):
         self,
         financial_account: str,
         *,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -578,7 +578,7 @@ class AsyncTreasuryFinancialAccounts(_rt.AsyncResource):
         self,
         financial_account: str,
         *,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         features: TreasuryFinancialAccountsUpdateParamsFeatures | NotGiven = NOT_GIVEN,
         metadata: Mapping[str, str] | NotGiven = NOT_GIVEN,
         platform_restrictions: TreasuryFinancialAccountsUpdateParamsPlatformRestrictions
@@ -635,9 +635,9 @@ class AsyncTreasuryFinancialAccountsWithRawResponse:
     def __init__(self, resource: AsyncTreasuryFinancialAccounts) -> None:
         self._resource = resource
         self.list = _rt.raw_async_page(resource.list)
-        self.create = _rt.with_raw_response(resource.create)
-        self.retrieve = _rt.with_raw_response(resource.retrieve)
-        self.update = _rt.with_raw_response(resource.update)
+        self.create = _rt.with_raw_response_async(resource.create)
+        self.retrieve = _rt.with_raw_response_async(resource.retrieve)
+        self.update = _rt.with_raw_response_async(resource.update)
 
     @cached_property
     def features(self) -> AsyncTreasuryFinancialAccountsFeaturesWithRawResponse:
@@ -650,9 +650,9 @@ class AsyncTreasuryFinancialAccountsWithStreamingResponse:
     def __init__(self, resource: AsyncTreasuryFinancialAccounts) -> None:
         self._resource = resource
         self.list = _rt.streaming_async_page(resource.list)
-        self.create = _rt.with_streaming_response(resource.create)
-        self.retrieve = _rt.with_streaming_response(resource.retrieve)
-        self.update = _rt.with_streaming_response(resource.update)
+        self.create = _rt.with_streaming_response_async(resource.create)
+        self.retrieve = _rt.with_streaming_response_async(resource.retrieve)
+        self.update = _rt.with_streaming_response_async(resource.update)
 
     @cached_property
     def features(self) -> AsyncTreasuryFinancialAccountsFeaturesWithStreamingResponse:

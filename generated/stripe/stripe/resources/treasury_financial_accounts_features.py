@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from functools import cached_property
 from typing import TYPE_CHECKING
 
 from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
-from .._runtime import NOT_GIVEN, NotGiven
+from .._runtime import NOT_GIVEN, NotGiven, SequenceNotStr
 
 if TYPE_CHECKING:
     from ..models.treasury_financial_account_features import TreasuryFinancialAccountFeatures
@@ -116,7 +115,7 @@ class TreasuryFinancialAccountsFeatures(_rt.SyncResource):
         self,
         financial_account: str,
         *,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -157,7 +156,7 @@ class TreasuryFinancialAccountsFeatures(_rt.SyncResource):
         | NotGiven = NOT_GIVEN,
         deposit_insurance: TreasuryFinancialAccountsFeaturesCreateParamsDepositInsurance
         | NotGiven = NOT_GIVEN,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         financial_addresses: TreasuryFinancialAccountsFeaturesCreateParamsFinancialAddresses
         | NotGiven = NOT_GIVEN,
         inbound_transfers: TreasuryFinancialAccountsFeaturesCreateParamsInboundTransfers
@@ -260,7 +259,7 @@ class AsyncTreasuryFinancialAccountsFeatures(_rt.AsyncResource):
         self,
         financial_account: str,
         *,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -301,7 +300,7 @@ class AsyncTreasuryFinancialAccountsFeatures(_rt.AsyncResource):
         | NotGiven = NOT_GIVEN,
         deposit_insurance: TreasuryFinancialAccountsFeaturesCreateParamsDepositInsurance
         | NotGiven = NOT_GIVEN,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         financial_addresses: TreasuryFinancialAccountsFeaturesCreateParamsFinancialAddresses
         | NotGiven = NOT_GIVEN,
         inbound_transfers: TreasuryFinancialAccountsFeaturesCreateParamsInboundTransfers
@@ -372,8 +371,8 @@ class AsyncTreasuryFinancialAccountsFeaturesWithRawResponse:
 
     def __init__(self, resource: AsyncTreasuryFinancialAccountsFeatures) -> None:
         self._resource = resource
-        self.retrieve = _rt.with_raw_response(resource.retrieve)
-        self.create = _rt.with_raw_response(resource.create)
+        self.retrieve = _rt.with_raw_response_async(resource.retrieve)
+        self.create = _rt.with_raw_response_async(resource.create)
 
 
 class AsyncTreasuryFinancialAccountsFeaturesWithStreamingResponse:
@@ -381,5 +380,5 @@ class AsyncTreasuryFinancialAccountsFeaturesWithStreamingResponse:
 
     def __init__(self, resource: AsyncTreasuryFinancialAccountsFeatures) -> None:
         self._resource = resource
-        self.retrieve = _rt.with_streaming_response(resource.retrieve)
-        self.create = _rt.with_streaming_response(resource.create)
+        self.retrieve = _rt.with_streaming_response_async(resource.retrieve)
+        self.create = _rt.with_streaming_response_async(resource.create)

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from functools import cached_property
 from typing import TYPE_CHECKING, Literal
 
 from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
-from .._runtime import NOT_GIVEN, NotGiven
+from .._runtime import NOT_GIVEN, NotGiven, SequenceNotStr
 
 if TYPE_CHECKING:
     from ..models.treasury_inbound_transfer import TreasuryInboundTransfer
@@ -164,7 +164,7 @@ class TreasuryInboundTransfers(_rt.SyncResource):
         *,
         financial_account: str,
         ending_before: str | NotGiven = NOT_GIVEN,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
         starting_after: str | NotGiven = NOT_GIVEN,
         status: Literal["canceled", "failed", "processing", "succeeded"] | NotGiven = NOT_GIVEN,
@@ -228,7 +228,7 @@ class TreasuryInboundTransfers(_rt.SyncResource):
         financial_account: str,
         origin_payment_method: str,
         description: str | NotGiven = NOT_GIVEN,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         metadata: Mapping[str, str] | NotGiven = NOT_GIVEN,
         statement_descriptor: str | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
@@ -289,7 +289,7 @@ class TreasuryInboundTransfers(_rt.SyncResource):
         self,
         id: str,
         *,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -326,7 +326,7 @@ class TreasuryInboundTransfers(_rt.SyncResource):
         self,
         inbound_transfer: str,
         *,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -400,7 +400,7 @@ class AsyncTreasuryInboundTransfers(_rt.AsyncResource):
         *,
         financial_account: str,
         ending_before: str | NotGiven = NOT_GIVEN,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
         starting_after: str | NotGiven = NOT_GIVEN,
         status: Literal["canceled", "failed", "processing", "succeeded"] | NotGiven = NOT_GIVEN,
@@ -464,7 +464,7 @@ class AsyncTreasuryInboundTransfers(_rt.AsyncResource):
         financial_account: str,
         origin_payment_method: str,
         description: str | NotGiven = NOT_GIVEN,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         metadata: Mapping[str, str] | NotGiven = NOT_GIVEN,
         statement_descriptor: str | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
@@ -525,7 +525,7 @@ class AsyncTreasuryInboundTransfers(_rt.AsyncResource):
         self,
         id: str,
         *,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -562,7 +562,7 @@ class AsyncTreasuryInboundTransfers(_rt.AsyncResource):
         self,
         inbound_transfer: str,
         *,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -602,9 +602,9 @@ class AsyncTreasuryInboundTransfersWithRawResponse:
     def __init__(self, resource: AsyncTreasuryInboundTransfers) -> None:
         self._resource = resource
         self.list = _rt.raw_async_page(resource.list)
-        self.create = _rt.with_raw_response(resource.create)
-        self.retrieve = _rt.with_raw_response(resource.retrieve)
-        self.cancel = _rt.with_raw_response(resource.cancel)
+        self.create = _rt.with_raw_response_async(resource.create)
+        self.retrieve = _rt.with_raw_response_async(resource.retrieve)
+        self.cancel = _rt.with_raw_response_async(resource.cancel)
 
 
 class AsyncTreasuryInboundTransfersWithStreamingResponse:
@@ -613,6 +613,6 @@ class AsyncTreasuryInboundTransfersWithStreamingResponse:
     def __init__(self, resource: AsyncTreasuryInboundTransfers) -> None:
         self._resource = resource
         self.list = _rt.streaming_async_page(resource.list)
-        self.create = _rt.with_streaming_response(resource.create)
-        self.retrieve = _rt.with_streaming_response(resource.retrieve)
-        self.cancel = _rt.with_streaming_response(resource.cancel)
+        self.create = _rt.with_streaming_response_async(resource.create)
+        self.retrieve = _rt.with_streaming_response_async(resource.retrieve)
+        self.cancel = _rt.with_streaming_response_async(resource.cancel)

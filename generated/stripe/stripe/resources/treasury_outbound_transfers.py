@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from functools import cached_property
 from typing import TYPE_CHECKING, Literal
 
 from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
-from .._runtime import NOT_GIVEN, NotGiven
+from .._runtime import NOT_GIVEN, NotGiven, SequenceNotStr
 
 if TYPE_CHECKING:
     from ..models.treasury_outbound_transfer import TreasuryOutboundTransfer
@@ -172,7 +172,7 @@ class TreasuryOutboundTransfers(_rt.SyncResource):
         *,
         financial_account: str,
         ending_before: str | NotGiven = NOT_GIVEN,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
         starting_after: str | NotGiven = NOT_GIVEN,
         status: Literal["canceled", "failed", "posted", "processing", "returned"]
@@ -239,7 +239,7 @@ class TreasuryOutboundTransfers(_rt.SyncResource):
         destination_payment_method: str | NotGiven = NOT_GIVEN,
         destination_payment_method_options: TreasuryOutboundTransfersCreateParamsDestinationPaymentMethodOptions
         | NotGiven = NOT_GIVEN,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         metadata: Mapping[str, str] | NotGiven = NOT_GIVEN,
         statement_descriptor: str | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
@@ -304,7 +304,7 @@ class TreasuryOutboundTransfers(_rt.SyncResource):
         self,
         outbound_transfer: str,
         *,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -343,7 +343,7 @@ class TreasuryOutboundTransfers(_rt.SyncResource):
         self,
         outbound_transfer: str,
         *,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -417,7 +417,7 @@ class AsyncTreasuryOutboundTransfers(_rt.AsyncResource):
         *,
         financial_account: str,
         ending_before: str | NotGiven = NOT_GIVEN,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
         starting_after: str | NotGiven = NOT_GIVEN,
         status: Literal["canceled", "failed", "posted", "processing", "returned"]
@@ -484,7 +484,7 @@ class AsyncTreasuryOutboundTransfers(_rt.AsyncResource):
         destination_payment_method: str | NotGiven = NOT_GIVEN,
         destination_payment_method_options: TreasuryOutboundTransfersCreateParamsDestinationPaymentMethodOptions
         | NotGiven = NOT_GIVEN,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         metadata: Mapping[str, str] | NotGiven = NOT_GIVEN,
         statement_descriptor: str | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
@@ -549,7 +549,7 @@ class AsyncTreasuryOutboundTransfers(_rt.AsyncResource):
         self,
         outbound_transfer: str,
         *,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -588,7 +588,7 @@ class AsyncTreasuryOutboundTransfers(_rt.AsyncResource):
         self,
         outbound_transfer: str,
         *,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -628,9 +628,9 @@ class AsyncTreasuryOutboundTransfersWithRawResponse:
     def __init__(self, resource: AsyncTreasuryOutboundTransfers) -> None:
         self._resource = resource
         self.list = _rt.raw_async_page(resource.list)
-        self.create = _rt.with_raw_response(resource.create)
-        self.retrieve = _rt.with_raw_response(resource.retrieve)
-        self.cancel = _rt.with_raw_response(resource.cancel)
+        self.create = _rt.with_raw_response_async(resource.create)
+        self.retrieve = _rt.with_raw_response_async(resource.retrieve)
+        self.cancel = _rt.with_raw_response_async(resource.cancel)
 
 
 class AsyncTreasuryOutboundTransfersWithStreamingResponse:
@@ -639,6 +639,6 @@ class AsyncTreasuryOutboundTransfersWithStreamingResponse:
     def __init__(self, resource: AsyncTreasuryOutboundTransfers) -> None:
         self._resource = resource
         self.list = _rt.streaming_async_page(resource.list)
-        self.create = _rt.with_streaming_response(resource.create)
-        self.retrieve = _rt.with_streaming_response(resource.retrieve)
-        self.cancel = _rt.with_streaming_response(resource.cancel)
+        self.create = _rt.with_streaming_response_async(resource.create)
+        self.retrieve = _rt.with_streaming_response_async(resource.retrieve)
+        self.cancel = _rt.with_streaming_response_async(resource.cancel)

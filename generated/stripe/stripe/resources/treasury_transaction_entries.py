@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from functools import cached_property
 from typing import TYPE_CHECKING, Literal
 
 from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
-from .._runtime import NOT_GIVEN, NotGiven
+from .._runtime import NOT_GIVEN, NotGiven, SequenceNotStr
 
 if TYPE_CHECKING:
     from ..models.treasury_transaction_entry import TreasuryTransactionEntry
@@ -106,7 +105,7 @@ class TreasuryTransactionEntriesResource(_rt.SyncResource):
         created: TreasuryTransactionEntriesListCreated | int | NotGiven = NOT_GIVEN,
         effective_at: TreasuryTransactionEntriesListEffectiveAt | int | NotGiven = NOT_GIVEN,
         ending_before: str | NotGiven = NOT_GIVEN,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
         order_by: Literal["created", "effective_at"] | NotGiven = NOT_GIVEN,
         starting_after: str | NotGiven = NOT_GIVEN,
@@ -171,7 +170,7 @@ class TreasuryTransactionEntriesResource(_rt.SyncResource):
         self,
         id: str,
         *,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -245,7 +244,7 @@ class AsyncTreasuryTransactionEntriesResource(_rt.AsyncResource):
         created: TreasuryTransactionEntriesListCreated | int | NotGiven = NOT_GIVEN,
         effective_at: TreasuryTransactionEntriesListEffectiveAt | int | NotGiven = NOT_GIVEN,
         ending_before: str | NotGiven = NOT_GIVEN,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
         order_by: Literal["created", "effective_at"] | NotGiven = NOT_GIVEN,
         starting_after: str | NotGiven = NOT_GIVEN,
@@ -310,7 +309,7 @@ class AsyncTreasuryTransactionEntriesResource(_rt.AsyncResource):
         self,
         id: str,
         *,
-        expand: Sequence[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -350,7 +349,7 @@ class AsyncTreasuryTransactionEntriesResourceWithRawResponse:
     def __init__(self, resource: AsyncTreasuryTransactionEntriesResource) -> None:
         self._resource = resource
         self.list = _rt.raw_async_page(resource.list)
-        self.retrieve = _rt.with_raw_response(resource.retrieve)
+        self.retrieve = _rt.with_raw_response_async(resource.retrieve)
 
 
 class AsyncTreasuryTransactionEntriesResourceWithStreamingResponse:
@@ -359,4 +358,4 @@ class AsyncTreasuryTransactionEntriesResourceWithStreamingResponse:
     def __init__(self, resource: AsyncTreasuryTransactionEntriesResource) -> None:
         self._resource = resource
         self.list = _rt.streaming_async_page(resource.list)
-        self.retrieve = _rt.with_streaming_response(resource.retrieve)
+        self.retrieve = _rt.with_streaming_response_async(resource.retrieve)

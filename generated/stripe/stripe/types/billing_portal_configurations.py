@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Literal, Required
 from typing_extensions import TypedDict
 
 from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+from .._runtime import SequenceNotStr
 
 if TYPE_CHECKING:
     from ..models.billing_portal_configuration import BillingPortalConfiguration
@@ -137,7 +138,7 @@ class BillingPortalConfigurationsCreateParamsFeaturesSubscriptionUpdate(TypedDic
 class BillingPortalConfigurationsCreateParamsFeaturesSubscriptionUpdateProductsArrayItem(
     TypedDict, total=False
 ):
-    prices: Required[Sequence[str]]
+    prices: Required[SequenceNotStr[str]]
     product: Required[str]
 
 
@@ -228,7 +229,7 @@ class BillingPortalConfigurationsUpdateParamsFeaturesSubscriptionUpdate(TypedDic
 class BillingPortalConfigurationsUpdateParamsFeaturesSubscriptionUpdateProductsArrayItem(
     TypedDict, total=False
 ):
-    prices: Required[Sequence[str]]
+    prices: Required[SequenceNotStr[str]]
     product: Required[str]
 
 

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Literal, Required
 from typing_extensions import TypedDict
 
 from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+from .._runtime import SequenceNotStr
 
 if TYPE_CHECKING:
     from ..models.checkout_session import CheckoutSession
@@ -198,7 +199,7 @@ class CheckoutSessionsCreateParamsInvoiceCreation(TypedDict, total=False):
 
 
 class CheckoutSessionsCreateParamsInvoiceCreationInvoiceData(TypedDict, total=False):
-    account_tax_ids: Sequence[str] | Literal[""]
+    account_tax_ids: SequenceNotStr[str] | Literal[""]
     custom_fields: "Sequence[CheckoutSessionsCreateParamsInvoiceCreationInvoiceDataCustomFieldsArrayItem] | Literal['']"
     description: str
     footer: str
@@ -223,11 +224,11 @@ class CheckoutSessionsCreateParamsInvoiceCreationInvoiceDataRenderingOptions(
 
 class CheckoutSessionsCreateParamsLineItemsItem(TypedDict, total=False):
     adjustable_quantity: "CheckoutSessionsCreateParamsLineItemsItemAdjustableQuantity"
-    dynamic_tax_rates: Sequence[str]
+    dynamic_tax_rates: SequenceNotStr[str]
     price: str
     price_data: "CheckoutSessionsCreateParamsLineItemsItemPriceData"
     quantity: int
-    tax_rates: Sequence[str]
+    tax_rates: SequenceNotStr[str]
 
 
 class CheckoutSessionsCreateParamsLineItemsItemAdjustableQuantity(TypedDict, total=False):
@@ -248,7 +249,7 @@ class CheckoutSessionsCreateParamsLineItemsItemPriceData(TypedDict, total=False)
 
 class CheckoutSessionsCreateParamsLineItemsItemPriceDataProductData(TypedDict, total=False):
     description: str
-    images: Sequence[str]
+    images: SequenceNotStr[str]
     metadata: Mapping[str, str]
     name: Required[str]
     tax_code: str
@@ -825,7 +826,7 @@ class CheckoutSessionsCreateParamsSubscriptionData(TypedDict, total=False):
     """
 
     application_fee_percent: float
-    default_tax_rates: Sequence[str]
+    default_tax_rates: SequenceNotStr[str]
     description: str
     metadata: Mapping[str, str]
     on_behalf_of: str

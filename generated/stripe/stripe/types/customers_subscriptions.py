@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Any, Literal, Required
 from typing_extensions import TypedDict
 
 from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+from .._runtime import SequenceNotStr
 
 if TYPE_CHECKING:
     from ..models.subscription import Subscription
@@ -87,7 +88,7 @@ class CustomersSubscriptionsCreateParamsAddInvoiceItemsItem(TypedDict, total=Fal
     price: str
     price_data: "CustomersSubscriptionsCreateParamsAddInvoiceItemsItemPriceData"
     quantity: int
-    tax_rates: Sequence[str] | Literal[""]
+    tax_rates: SequenceNotStr[str] | Literal[""]
 
 
 class CustomersSubscriptionsCreateParamsAddInvoiceItemsItemPriceData(TypedDict, total=False):
@@ -117,7 +118,7 @@ class CustomersSubscriptionsCreateParamsItemsItem(TypedDict, total=False):
     price: str
     price_data: "CustomersSubscriptionsCreateParamsItemsItemPriceData"
     quantity: int
-    tax_rates: Sequence[str] | Literal[""]
+    tax_rates: SequenceNotStr[str] | Literal[""]
 
 
 class CustomersSubscriptionsCreateParamsItemsItemBillingThresholds(TypedDict, total=False):
@@ -292,7 +293,7 @@ class CustomersSubscriptionsUpdateParamsAddInvoiceItemsItem(TypedDict, total=Fal
     price: str
     price_data: "CustomersSubscriptionsUpdateParamsAddInvoiceItemsItemPriceData"
     quantity: int
-    tax_rates: Sequence[str] | Literal[""]
+    tax_rates: SequenceNotStr[str] | Literal[""]
 
 
 class CustomersSubscriptionsUpdateParamsAddInvoiceItemsItemPriceData(TypedDict, total=False):
@@ -342,7 +343,7 @@ class CustomersSubscriptionsUpdateParamsItemsItem(TypedDict, total=False):
     price: str
     price_data: "CustomersSubscriptionsUpdateParamsItemsItemPriceData"
     quantity: int
-    tax_rates: Sequence[str] | Literal[""]
+    tax_rates: SequenceNotStr[str] | Literal[""]
 
 
 class CustomersSubscriptionsUpdateParamsItemsItemBillingThresholds(TypedDict, total=False):

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Literal, Required
 from typing_extensions import TypedDict
 
 from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+from .._runtime import SequenceNotStr
 
 if TYPE_CHECKING:
     from ..models.line_item import LineItem
@@ -167,7 +168,7 @@ class InvoicesUpcomingRetrieveInvoiceItemsItem(TypedDict, total=False):
     quantity: int
     tax_behavior: Literal["exclusive", "inclusive", "unspecified"]
     tax_code: str
-    tax_rates: Sequence[str] | Literal[""]
+    tax_rates: SequenceNotStr[str] | Literal[""]
     unit_amount: int
     unit_amount_decimal: str
 
@@ -201,7 +202,7 @@ class InvoicesUpcomingRetrieveSubscriptionItemsItem(TypedDict, total=False):
     price: str
     price_data: "InvoicesUpcomingRetrieveSubscriptionItemsItemPriceData"
     quantity: int
-    tax_rates: Sequence[str] | Literal[""]
+    tax_rates: SequenceNotStr[str] | Literal[""]
 
 
 class InvoicesUpcomingRetrieveSubscriptionItemsItemBillingThresholds(TypedDict, total=False):
@@ -340,7 +341,7 @@ class InvoicesUpcomingListLinesInvoiceItemsItem(TypedDict, total=False):
     quantity: int
     tax_behavior: Literal["exclusive", "inclusive", "unspecified"]
     tax_code: str
-    tax_rates: Sequence[str] | Literal[""]
+    tax_rates: SequenceNotStr[str] | Literal[""]
     unit_amount: int
     unit_amount_decimal: str
 
@@ -374,7 +375,7 @@ class InvoicesUpcomingListLinesSubscriptionItemsItem(TypedDict, total=False):
     price: str
     price_data: "InvoicesUpcomingListLinesSubscriptionItemsItemPriceData"
     quantity: int
-    tax_rates: Sequence[str] | Literal[""]
+    tax_rates: SequenceNotStr[str] | Literal[""]
 
 
 class InvoicesUpcomingListLinesSubscriptionItemsItemBillingThresholds(TypedDict, total=False):

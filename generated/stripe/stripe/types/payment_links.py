@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Literal, Required
 from typing_extensions import TypedDict
 
 from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+from .._runtime import SequenceNotStr
 
 if TYPE_CHECKING:
     from ..models.item import Item
@@ -151,7 +152,7 @@ class PaymentLinksCreateParamsInvoiceCreation(TypedDict, total=False):
 
 
 class PaymentLinksCreateParamsInvoiceCreationInvoiceData(TypedDict, total=False):
-    account_tax_ids: Sequence[str] | Literal[""]
+    account_tax_ids: SequenceNotStr[str] | Literal[""]
     custom_fields: "Sequence[PaymentLinksCreateParamsInvoiceCreationInvoiceDataCustomFieldsArrayItem] | Literal['']"
     description: str
     footer: str
@@ -545,7 +546,7 @@ class PaymentLinksUpdateParamsInvoiceCreation(TypedDict, total=False):
 
 
 class PaymentLinksUpdateParamsInvoiceCreationInvoiceData(TypedDict, total=False):
-    account_tax_ids: Sequence[str] | Literal[""]
+    account_tax_ids: SequenceNotStr[str] | Literal[""]
     custom_fields: "Sequence[PaymentLinksUpdateParamsInvoiceCreationInvoiceDataCustomFieldsArrayItem] | Literal['']"
     description: str
     footer: str

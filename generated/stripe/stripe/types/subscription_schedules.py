@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Literal, Required
 from typing_extensions import TypedDict
 
 from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+from .._runtime import SequenceNotStr
 
 if TYPE_CHECKING:
     from ..models.subscription_schedule import SubscriptionSchedule
@@ -142,7 +143,7 @@ class SubscriptionSchedulesCreateParamsPhasesItem(TypedDict, total=False):
     coupon: str
     currency: str
     default_payment_method: str
-    default_tax_rates: Sequence[str] | Literal[""]
+    default_tax_rates: SequenceNotStr[str] | Literal[""]
     description: str
     end_date: int
     invoice_settings: "SubscriptionSchedulesCreateParamsPhasesItemInvoiceSettings"
@@ -160,7 +161,7 @@ class SubscriptionSchedulesCreateParamsPhasesItemAddInvoiceItemsItem(TypedDict, 
     price: str
     price_data: "SubscriptionSchedulesCreateParamsPhasesItemAddInvoiceItemsItemPriceData"
     quantity: int
-    tax_rates: Sequence[str] | Literal[""]
+    tax_rates: SequenceNotStr[str] | Literal[""]
 
 
 class SubscriptionSchedulesCreateParamsPhasesItemAddInvoiceItemsItemPriceData(
@@ -194,7 +195,7 @@ class SubscriptionSchedulesCreateParamsPhasesItemItemsItem(TypedDict, total=Fals
     price: str
     price_data: "SubscriptionSchedulesCreateParamsPhasesItemItemsItemPriceData"
     quantity: int
-    tax_rates: Sequence[str] | Literal[""]
+    tax_rates: SequenceNotStr[str] | Literal[""]
 
 
 class SubscriptionSchedulesCreateParamsPhasesItemItemsItemBillingThresholds(TypedDict, total=False):
@@ -266,7 +267,7 @@ class SubscriptionSchedulesUpdateParamsPhasesItem(TypedDict, total=False):
     collection_method: Literal["charge_automatically", "send_invoice"]
     coupon: str
     default_payment_method: str
-    default_tax_rates: Sequence[str] | Literal[""]
+    default_tax_rates: SequenceNotStr[str] | Literal[""]
     description: str
     end_date: int | Literal["now"]
     invoice_settings: "SubscriptionSchedulesUpdateParamsPhasesItemInvoiceSettings"
@@ -285,7 +286,7 @@ class SubscriptionSchedulesUpdateParamsPhasesItemAddInvoiceItemsItem(TypedDict, 
     price: str
     price_data: "SubscriptionSchedulesUpdateParamsPhasesItemAddInvoiceItemsItemPriceData"
     quantity: int
-    tax_rates: Sequence[str] | Literal[""]
+    tax_rates: SequenceNotStr[str] | Literal[""]
 
 
 class SubscriptionSchedulesUpdateParamsPhasesItemAddInvoiceItemsItemPriceData(
@@ -319,7 +320,7 @@ class SubscriptionSchedulesUpdateParamsPhasesItemItemsItem(TypedDict, total=Fals
     price: str
     price_data: "SubscriptionSchedulesUpdateParamsPhasesItemItemsItemPriceData"
     quantity: int
-    tax_rates: Sequence[str] | Literal[""]
+    tax_rates: SequenceNotStr[str] | Literal[""]
 
 
 class SubscriptionSchedulesUpdateParamsPhasesItemItemsItemBillingThresholds(TypedDict, total=False):

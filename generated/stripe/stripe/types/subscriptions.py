@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Any, Literal, Required
 from typing_extensions import TypedDict
 
 from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+from .._runtime import SequenceNotStr
 
 if TYPE_CHECKING:
     from ..models.subscription import Subscription
@@ -111,7 +112,7 @@ class SubscriptionsCreateParamsAddInvoiceItemsItem(TypedDict, total=False):
     price: str
     price_data: "SubscriptionsCreateParamsAddInvoiceItemsItemPriceData"
     quantity: int
-    tax_rates: Sequence[str] | Literal[""]
+    tax_rates: SequenceNotStr[str] | Literal[""]
 
 
 class SubscriptionsCreateParamsAddInvoiceItemsItemPriceData(TypedDict, total=False):
@@ -141,7 +142,7 @@ class SubscriptionsCreateParamsItemsItem(TypedDict, total=False):
     price: str
     price_data: "SubscriptionsCreateParamsItemsItemPriceData"
     quantity: int
-    tax_rates: Sequence[str] | Literal[""]
+    tax_rates: SequenceNotStr[str] | Literal[""]
 
 
 class SubscriptionsCreateParamsItemsItemBillingThresholds(TypedDict, total=False):
@@ -337,7 +338,7 @@ class SubscriptionsUpdateParamsAddInvoiceItemsItem(TypedDict, total=False):
     price: str
     price_data: "SubscriptionsUpdateParamsAddInvoiceItemsItemPriceData"
     quantity: int
-    tax_rates: Sequence[str] | Literal[""]
+    tax_rates: SequenceNotStr[str] | Literal[""]
 
 
 class SubscriptionsUpdateParamsAddInvoiceItemsItemPriceData(TypedDict, total=False):
@@ -387,7 +388,7 @@ class SubscriptionsUpdateParamsItemsItem(TypedDict, total=False):
     price: str
     price_data: "SubscriptionsUpdateParamsItemsItemPriceData"
     quantity: int
-    tax_rates: Sequence[str] | Literal[""]
+    tax_rates: SequenceNotStr[str] | Literal[""]
 
 
 class SubscriptionsUpdateParamsItemsItemBillingThresholds(TypedDict, total=False):
