@@ -8,9 +8,8 @@ from typing import Any
 
 import pytest
 
-from apigen.diagnostics import Report
-from apigen.ir import build_api
 from apigen.ir.nodes import LiteralOf, Prim, TypeExpr
+from tests.builds import api_of
 
 
 def _query_type(schema: dict[str, Any]) -> TypeExpr:
@@ -29,15 +28,7 @@ def _query_type(schema: dict[str, Any]) -> TypeExpr:
             }
         },
     }
-    api = build_api(
-        document,
-        package="t",
-        spec_file="t.yaml",
-        spec_sha256="",
-        report=Report(),
-        reserved_client=set(),
-        reserved_resource=set(),
-    )
+    api = api_of(document)
     (op,) = api.operations
     (param,) = [p for p in op.params if p.wire_name == "v"]
     return param.type
@@ -100,15 +91,7 @@ def test_a_required_one_value_enum_listed_twice_is_still_a_constant() -> None:
             }
         },
     }
-    api = build_api(
-        document,
-        package="t",
-        spec_file="t.yaml",
-        spec_sha256="",
-        report=Report(),
-        reserved_client=set(),
-        reserved_resource=set(),
-    )
+    api = api_of(document)
     (op,) = api.operations
     consts = {p.wire_name: (p.has_const, p.const) for p in op.params}
     assert consts == {"once": (True, "a"), "twice": (True, "a"), "two": (False, None)}

@@ -15,7 +15,7 @@ from apigen.ir.nodes import LiteralOf, Prim
 from apigen.path_keys import split_key
 from apigen.pipeline import _reserved, open_spec
 from apigen.sandbox import Sandbox
-from tests.builds import build_into, on_path
+from tests.builds import api_of, build_into, on_path
 from tests.conftest import ROOT
 
 SPEC = ROOT / "tests" / "fixtures" / "path-keys.yaml"
@@ -130,15 +130,7 @@ def test_a_query_constant_takes_the_declared_parameter_s_type_or_the_key_s(tmp_p
         },
     }
     report = Report()
-    api = build_api(
-        document,
-        package="t",
-        spec_file="t.yaml",
-        spec_sha256="",
-        report=report,
-        reserved_client=set(),
-        reserved_resource=set(),
-    )
+    api = api_of(document, report)
     consts = {
         (op.operation_id, p.wire_name): (p.type, p.const)
         for op in api.operations
