@@ -619,3 +619,13 @@ def test_an_endless_deadline_leaves_an_unlimited_timeout_unlimited() -> None:
     assert _retry.clip_timeout(endless, float("inf")) == endless
     assert _retry.clip_timeout(endless, 1e10) == endless
     assert _retry.clip_timeout(endless, 2.0) == httpx.Timeout(2.0)
+
+
+@pytest.mark.parametrize("cls", [rt.SyncAPIClient, rt.AsyncAPIClient])
+def test_a_timeout_set_on_the_client_is_checked_too(cls: type[Client]) -> None:
+    """The per-call path skips checking the client's own timeout: so it is checked when set."""
+    client = cls(base_url=BASE)
+    client.timeout = 30
+    assert client.timeout == httpx.Timeout(30)
+    with pytest.raises(ValueError, match="timeout"):
+        client.timeout = -1
