@@ -155,6 +155,16 @@ class _BaseClient(Generic[HttpT]):
         """The connection pool, opened on first use (``SyncAPIClient``, ``AsyncAPIClient``)."""
         raise NotImplementedError
 
+    @property
+    def timeout(self) -> httpx.Timeout:
+        """The default timeout of a call; set to seconds, an ``httpx.Timeout`` or ``None``
+        (checked when set: a call's own ``timeout=`` is checked when given)."""
+        return self._timeout
+
+    @timeout.setter
+    def timeout(self, value: TimeoutOption) -> None:
+        self._timeout = check_timeout(value)
+
     def __new__(cls, *args: Any, **kwargs: Any) -> Self:
         # The constructor's keywords (the generated client's own ones: typed credentials...),
         # which ``copy()`` calls ``type(self)`` again with.
@@ -233,7 +243,7 @@ class _BaseClient(Generic[HttpT]):
             # openai's client does
             given = http_client is not None and http_client.timeout != _HTTPX_DEFAULT_TIMEOUT
             timeout = http_client.timeout if given and http_client is not None else DEFAULT_TIMEOUT
-        self.timeout = check_timeout(timeout)
+        self.timeout = timeout
         self.idempotency_header = idempotency_header
         self.retry_count_header = retry_count_header
         self.max_response_bytes = max_response_bytes  # decoded body read into memory; None: any
@@ -567,7 +577,8 @@ class _BaseClient(Generic[HttpT]):
                 replayable = prepared.content.replayable
                 if not replayable:
                     max_retries = 0  # an iterator is consumed by the first attempt: never resent
-            timeout = check_timeout(options.get("timeout", self.timeout))
+            # (the client's own was checked when set: no work on the usual call's path)
+            timeout = check_timeout(options["timeout"]) if "timeout" in options else self.timeout
             res = self._resilience
             hooks = res.hooks
             seconds = check_deadline(options.get("deadline", res.deadline))
