@@ -335,6 +335,8 @@ class SyncPage(_PageBase[T]):
         page._walk, page._pages_at = walk, len(walk)
         return page
 
+    get_next_page = next_page  # openai-python's and anthropic-sdk-python's name
+
     def iter_pages(self, *, max_pages: int | None = None) -> Iterator[SyncPage[T]]:
         """This page and every later one, fetched one at a time."""
         page: SyncPage[T] = self
@@ -429,6 +431,8 @@ class AsyncPage(_PageBase[T]):
         walk.check_body(self, page)
         page._walk, page._pages_at = walk, len(walk)
         return page
+
+    get_next_page = next_page  # openai-python's and anthropic-sdk-python's name
 
     async def iter_pages(self, *, max_pages: int | None = None) -> AsyncIterator[AsyncPage[T]]:
         """This page and every later one, fetched one at a time."""

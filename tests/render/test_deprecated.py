@@ -5,6 +5,7 @@ type checkers flag each use, and a call warns with `DeprecationWarning`. It used
 from __future__ import annotations
 
 import asyncio
+import inspect
 import json
 import warnings
 from collections.abc import Iterator
@@ -70,8 +71,14 @@ def test_a_call_warns_and_still_works(pkg: ModuleType) -> None:
         aclient = pkg.AsyncClient(
             base_url="http://127.0.0.1:9", http_client=httpx.AsyncClient(transport=transport)
         )
-        with pytest.warns(DeprecationWarning, match=r"old\.retrieve\(\)"):
+        with pytest.warns(DeprecationWarning, match=r"old\.retrieve\(\)") as caught:
             result = await aclient.old.retrieve()
+        assert caught[0].filename == __file__  # flagged where the caller awaits
+        # an `async def` still (helper 184: Python 3.11's `typing_extensions.deprecated` made
+        # it a plain function, and frameworks dispatching on it took it for sync)
+        assert inspect.iscoroutinefunction(aclient.old.retrieve)
+        assert inspect.iscoroutinefunction(type(aclient.old).retrieve)
+        assert getattr(type(aclient.old).retrieve, "__deprecated__", "").startswith("old.")
         # Python 3.11's `deprecated` wraps the `async def` in a plain function: the raw and
         # streaming variants took it for a sync method (no request, a TypeError)
         with pytest.warns(DeprecationWarning):
@@ -93,6 +100,12 @@ client.deprecated.retrieve()
 client.old.retrieve()
 client.old.with_raw_response.retrieve()
 client.jobs.create_and_wait()  # the wait of a deprecated operation is deprecated too
+
+
+async def main() -> None:
+    aclient = deprecations.AsyncClient()
+    await aclient.old.retrieve()
+    await aclient.deprecated.retrieve()
 """
 
 
@@ -113,4 +126,4 @@ def test_type_checkers_flag_each_use_and_nothing_else(out: Path, tmp_path: Path)
     ]
     # each use, through `with_raw_response` too; the generated package itself is clean (its
     # wrappers of deprecated methods say so)
-    assert errors == [("usage.py", line, "reportDeprecated") for line in (5, 6, 7)], errors
+    assert errors == [("usage.py", line, "reportDeprecated") for line in (5, 6, 7, 12)], errors

@@ -59,6 +59,26 @@ def test_copy_keeps_the_configuration_but_what_is_overridden() -> None:
     assert client.copy is not None and rt.SyncAPIClient.with_options is rt.SyncAPIClient.copy
 
 
+@pytest.mark.parametrize("async_", [False, True], ids=["sync", "async"])
+def test_copy_turns_stream_reconnects_off(async_: bool) -> None:
+    """`with_options(max_stream_reconnects=0)` of a client made with 3 kept 3: the copy was
+    built from the first client's keywords, and 0 (the class default) was taken as no change
+    (helper 184)."""
+    recorder = Recorder()
+    client: rt.SyncAPIClient | rt.AsyncAPIClient = (
+        make_async_client(recorder, max_stream_reconnects=3)
+        if async_
+        else make_client(recorder, max_stream_reconnects=3)
+    )
+    assert client.with_options(max_stream_reconnects=0).max_stream_reconnects == 0
+    assert client.with_options(max_stream_reconnects=5).max_stream_reconnects == 5
+    assert client.with_options(timeout=2.0).max_stream_reconnects == 3
+    client.max_stream_reconnects = 1  # as set now, not as made
+    assert client.with_options(timeout=2.0).max_stream_reconnects == 1
+    with pytest.raises(ValueError, match="max_stream_reconnects"):
+        client.with_options(max_stream_reconnects=-1)
+
+
 def test_copy_set_default_headers_and_query_replace() -> None:
     client = make_client(Recorder(), default_headers={"X-A": "1"}, default_query={"a": 1})
     copy = client.copy(set_default_headers={"X-B": "2"}, set_default_query={"b": 2})

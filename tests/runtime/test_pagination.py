@@ -151,6 +151,8 @@ def test_cursor_pages_and_next_page() -> None:
     first = client.paginate(LIST_CURSOR, {"limit": 4})
     second = first.next_page()
     assert ids(second.items) == ["p5", "p6", "p7"]
+    # openai-python's and anthropic's name for it (helper 184)
+    assert ids(first.get_next_page().items) == ids(second.items)
     assert not second.has_next_page()
     with pytest.raises(LookupError):
         second.next_page()
@@ -266,6 +268,9 @@ async def test_async_cursor_await_and_async_for() -> None:
     assert isinstance(page, rt.AsyncPage) and ids(page.items) == ["p1", "p2", "p3", "p4", "p5"]
     nxt = await page.next_page()
     assert ids(nxt.items) == ["p6", "p7"] and not nxt.has_next_page()
+    assert ids((await page.get_next_page()).items) == ["p6", "p7"]
+    with pytest.raises(LookupError):
+        await nxt.get_next_page()
     assert [len(p.items) async for p in page.iter_pages()] == [5, 2]
     assert [p.id async for p in page] == [p["id"] for p in PETS]
     await client.aclose()

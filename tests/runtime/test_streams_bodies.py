@@ -4,6 +4,7 @@ values exactly; empty success bodies. Sync and async, all on ``httpx.MockTranspo
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import io
 import json
@@ -133,6 +134,26 @@ async def test_sse_line_endings_async() -> None:
         "lf",
         "two\nlines",
     ]
+
+
+# keep-alives: an event whose data is empty (WHATWG dispatches it, with `data == ""`)
+KEEP_ALIVE_BODY = 'event: ping\ndata:\n\ndata: {"a": 1}\n\ndata:  \n\ndata: {"a": 2}\n\n'
+
+
+def test_sse_keep_alive_events_are_skipped_where_data_is_json_sync() -> None:
+    """A server's `event: ping` with `data:` empty holds no JSON document: the typed stream died
+    at the first one with `APIResponseValidationError` (helper 184). A `str` stream keeps it."""
+    client, _ = sync_client(Server(sse([KEEP_ALIVE_BODY.encode()])))
+    assert list(client.stream(JSON_SSE, {})) == [{"a": 1}, {"a": 2}]
+    client, _ = sync_client(Server(sse([KEEP_ALIVE_BODY.encode()])))
+    assert list(client.stream(STR_SSE, {})) == ["", '{"a": 1}', " ", '{"a": 2}']
+
+
+async def test_sse_keep_alive_events_are_skipped_where_data_is_json_async() -> None:
+    client, _ = async_client(Server(sse([KEEP_ALIVE_BODY.encode()])))
+    assert [x async for x in await client.stream(JSON_SSE, {})] == [{"a": 1}, {"a": 2}]
+    client, _ = async_client(Server(sse([KEEP_ALIVE_BODY.encode()])))
+    assert [x async for x in await client.stream(STR_SSE, {})] == ["", '{"a": 1}', " ", '{"a": 2}']
 
 
 def test_sse_line_splitter_unit() -> None:
@@ -841,6 +862,10 @@ async def test_closing_a_resumable_stream_ends_it_async() -> None:
     again = await client.stream(STR_SSE, {})
     await again.close()
     assert [x async for x in again] == [] and len(server.requests) == 2
+    # an async iterator's `aclose()` too: `contextlib.aclosing(stream)` (helper 184)
+    async with contextlib.aclosing(await client.stream(STR_SSE, {})) as third:
+        pass
+    assert [x async for x in third] == [] and third.response.is_closed
 
 
 def test_an_abandoned_async_stream_logs_no_task_exception() -> None:

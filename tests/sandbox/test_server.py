@@ -352,6 +352,49 @@ def test_petstore_list_and_get(petstore_doc: dict[str, Any]) -> None:
         assert xml.text.startswith("<?xml")
 
 
+XML_DOC = '<?xml version="1.0"?>\n<error code="400">Bad &amp; wrong</error>'
+
+
+@pytest.mark.parametrize("key", ["example", "examples"])
+def test_an_xml_example_written_as_a_document_is_sent_as_written(key: str) -> None:
+    """A string example of an XML response was escaped into a `<root>` behind a second
+    `<?xml` declaration (helper 184); an object value is still rendered element by element."""
+    given: dict[str, Any] = (
+        {"example": XML_DOC} if key == "example" else {"examples": {"e": {"value": XML_DOC}}}
+    )
+    xml = {**given}  # no schema (features/3.0/response-multiple-mediatypes.yaml)
+    document = {
+        "openapi": "3.0.3",
+        "info": {"title": "x", "version": "1"},
+        "paths": {
+            "/a": {
+                "get": {
+                    "responses": {"200": {"description": "ok", "content": {"application/xml": xml}}}
+                }
+            },
+            "/b": {
+                "get": {
+                    "responses": {
+                        "200": {
+                            "description": "ok",
+                            "content": {
+                                "application/xml": {
+                                    "schema": {"type": "object", "xml": {"name": "pet"}},
+                                    "example": {"name": "a<b"},
+                                }
+                            },
+                        }
+                    }
+                }
+            },
+        },
+    }
+    with Sandbox(document) as sandbox, httpx.Client(base_url=sandbox.url or "") as client:
+        assert client.get("/a").text == XML_DOC
+        drawn = client.get("/b").text  # an object: element by element, one declaration
+        assert drawn.count("<?xml") == 1 and drawn.endswith("</pet>")
+
+
 def test_yaml_int_status_codes_and_ranges() -> None:
     document = {
         "openapi": "3.0.0",

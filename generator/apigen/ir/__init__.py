@@ -138,6 +138,7 @@ def build_api(
             kind="recursion",
             action="the recursive part is typed as Any",
         )
+    layout.shorten_alias_chains(schemas.definitions)
     usage.mark_params(schemas.definitions, requests, schemas.class_names)
     for resource in _every_resource(resources):  # large ones split, their types too
         parts.assign(resource, schemas.definitions)

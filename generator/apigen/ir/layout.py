@@ -128,6 +128,35 @@ def break_alias_cycles(definitions: dict[str, Definition]) -> list[str]:
     return cut
 
 
+def shorten_alias_chains(definitions: dict[str, Definition]) -> None:
+    """An alias that only names another alias (`A0 = A1`, `A1 = A2`, ... a chain of `$ref`s)
+    names the end of the chain instead (`A0 = A2`): each alias module imports the next at
+    import time, and a chain of a few hundred ran out of Python's recursion limit at the first
+    call. Same type, the same names for users; only links of the same kind (request-only or
+    not, neither recursive) are skipped, so no enum changes between open and closed."""
+    for alias in definitions.values():
+        if not isinstance(alias, AliasDef) or alias.recursive or type(alias.target) is not Ref:
+            continue
+        chain = [alias]  # every link shortened at once: each chain is walked once
+        keys = {alias.key}
+        target = alias.target
+        while True:
+            nxt = definitions.get(target.key)
+            if (
+                not isinstance(nxt, AliasDef)
+                or nxt.recursive
+                or nxt.request_only != alias.request_only
+                or type(nxt.target) is not Ref
+                or nxt.key in keys
+            ):
+                break
+            chain.append(nxt)
+            keys.add(nxt.key)
+            target = nxt.target
+        for link in chain:
+            link.target = target
+
+
 def _cycles(nodes: list[str], edges: dict[str, set[str]]) -> list[list[str]]:
     """The strongly connected components that hold a cycle (more than one node, or a loop)."""
     return [c for c in _strongly_connected(nodes, edges) if len(c) > 1 or c[0] in edges[c[0]]]
