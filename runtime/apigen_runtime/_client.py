@@ -767,7 +767,9 @@ class _BaseClient(Generic[HttpT]):
                 break
             if trusted is None:
                 trusted = httpx.URL(prepared.url)
+            # (no fragment: it is never sent, and the key query would go after it)
             target = response.request.url.join(response.headers["location"])
+            target = target.copy_with(fragment=None)
             if target.scheme not in ("http", "https"):
                 break
             query: list[str] = []  # the target's own query is in its URL

@@ -21,7 +21,7 @@ from collections import deque
 from collections.abc import AsyncIterator, Generator, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
-from urllib.parse import parse_qsl, unquote
+from urllib.parse import unquote, unquote_plus
 
 import httpx
 
@@ -36,6 +36,7 @@ from ._paging import (
     PageNumberPagination,
     Pagination,
 )
+from ._params import AsSent
 from ._public import publish
 from ._types import NotGiven, RequestOptions
 
@@ -91,10 +92,16 @@ class PageRequest:
     def with_param(self, wire: str, value: object) -> PageRequest:
         """The same request with parameter ``wire`` set to ``value`` (a query parameter or body
         field the operation declares, else an extra query parameter)."""
+        extra = self.options.get("extra_query") or {}
         for p in self.op.params:
             if p.wire_name == wire and p.location in _PAGE_LOCATIONS:
-                return dataclasses.replace(self, values={**self.values, p.py_name: value})
-        extra = {**(self.options.get("extra_query") or {}), wire: value}
+                changed = dataclasses.replace(self, values={**self.values, p.py_name: value})
+                if wire not in extra:
+                    return changed
+                # the caller's `extra_query={"starting_after": ...}` for the first page would
+                # win over every later page's cursor (page 2 was page 1 again)
+                return changed.without_extra(wire)
+        extra = {**extra, wire: value}
         options: RequestOptions = {**self.options, "extra_query": extra}
         return dataclasses.replace(self, options=options)
 
@@ -108,6 +115,11 @@ class PageRequest:
             kept = {k: v for k, v in extra.items() if k not in wires}
             options = {**self.options, "extra_query": kept}
         return dataclasses.replace(self, values=values, options=options)
+
+    def without_extra(self, wire: str) -> PageRequest:
+        """The same request without ``extra_query[wire]``."""
+        extra = {k: v for k, v in (self.options.get("extra_query") or {}).items() if k != wire}
+        return dataclasses.replace(self, options={**self.options, "extra_query": extra})
 
     def follow(self, url: str, base_url: str) -> PageRequest:
         """A request for ``url`` as given: same method, headers and options, no path or query
@@ -131,16 +143,20 @@ class PageRequest:
         if _climbs(path):
             # `%2e%2e`, `..%2f`, `..;/`: httpx leaves them as written, a server may read `..`
             raise APIError(f"next page URL {plain!r} climbs out of the base URL {prefix!r}")
-        query: dict[str, object] = {}
-        for key, value in parse_qsl(target.query.decode("ascii"), keep_blank_values=True):
-            previous = query.get(key)
-            if previous is None:
-                query[key] = value
-            else:
-                query[key] = [*previous, value] if isinstance(previous, list) else [previous, value]
+        # each name's parts sent again as given (decoded and encoded anew, a `+` became `%20`,
+        # `%FF` U+FFFD and a bare `flag` `flag=`); the value read is the decoded one
+        parts: dict[str, list[str]] = {}
+        for part in target.query.decode("ascii").split("&"):
+            if part:
+                parts.setdefault(unquote_plus(part.partition("=")[0]), []).append(part)
+        query: dict[str, object] = {
+            name: AsSent(unquote_plus(given[0].partition("=")[2]), given)
+            for name, given in parts.items()
+        }
         op = dataclasses.replace(
             self.op,
-            path="/" + path,
+            # the base URL itself (`https://h/v1?page=2`) is asked for as given, no `/` added
+            path="/" + path if path or plain.endswith("/") else "",
             params=tuple(p for p in self.op.params if p.location in ("header", "cookie")),
         )
         options: RequestOptions = {**self.options, "extra_query": query}

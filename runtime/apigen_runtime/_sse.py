@@ -299,6 +299,13 @@ def _done(event: ServerSentEvent) -> bool:
     return event.data == "[DONE]"  # the end marker many streaming APIs send
 
 
+def _sendable(last_event_id: str | None) -> bool:
+    """Whether a reconnect can say where it left off: ``Last-Event-ID`` is a header, and header
+    values are ASCII (an id of other text raised a bare ``ValueError`` at the reconnect; the
+    drop is the stream's error instead, as without reconnects)."""
+    return last_event_id is None or last_event_id.isascii()
+
+
 def _reconnect_delay(decoder: SSEDecoder) -> float:
     seconds = decoder.reconnection_time
     return DEFAULT_RECONNECT_DELAY if seconds is None else min(seconds, MAX_RECONNECT_DELAY)
@@ -382,6 +389,7 @@ class Stream(Generic[T]):
                     or reconnects >= again.limit
                     or not isinstance(exc, httpx.TransportError)
                     or isinstance(exc, DeadlinePassed)  # the call's time is up: no new call
+                    or not _sendable(decoder.last_event_id)
                 ):
                     raise stream_error(response, exc) from exc
             finally:
@@ -524,6 +532,7 @@ class AsyncStream(Generic[T]):
                     or reconnects >= again.limit
                     or not isinstance(exc, httpx.TransportError)
                     or isinstance(exc, DeadlinePassed)  # the call's time is up: no new call
+                    or not _sendable(decoder.last_event_id)
                 ):
                     raise stream_error(response, exc) from exc
             finally:

@@ -330,6 +330,21 @@ async def test_a_query_key_the_redirect_names_itself_is_not_sent_twice() -> None
         assert requests[1].url.params["page"] == "2"
 
 
+@pytest.mark.parametrize(
+    "location", ["/v1/b?page=2", "/v1/b?page=2#frag", "/v1/b?", "/v1/b#frag?x"], ids=str
+)
+async def test_a_query_key_joins_the_redirects_own_query(location: str) -> None:
+    """A same-origin `Location` with a query of its own was followed as `?page=2?api_key=K`:
+    the key glued to `page`'s value, the request unauthenticated (helper 185); after a
+    `#fragment` the key was lost the same way."""
+    operation = op(path="/things")
+    for requests in await _both_following(lambda: _redirecting((307, location)), operation, {}):
+        second = requests[1].url
+        assert second.path == "/v1/b" and second.fragment == ""
+        assert second.params.get_list("api_key") == ["q_secret"]
+        assert second.params.get_list("page") == (["2"] if "page" in location else [])
+
+
 def test_a_query_key_already_in_the_query_is_not_added_again(recorder: Recorder) -> None:
     """A next-page or monitor URL that repeats the key (`?api_key=K&page=2`), or the caller's
     own `extra_query`, was followed by a second `api_key=K`; the value already there wins, as

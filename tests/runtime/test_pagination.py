@@ -343,6 +343,39 @@ def test_next_url_is_followed_as_given() -> None:
     assert all(r.headers["x-trace"] == "t1" for r in server.requests)
 
 
+@pytest.mark.parametrize(
+    ("given", "sent"),
+    [
+        # a base64 cursor's raw `+` went as `%20`, bytes not UTF-8 as U+FFFD, `flag` as `flag=`
+        (f"{BASE}/pets?c=ab+cd%2B&flag&x=%FF%FE&c=2", f"{BASE}/pets?c=ab+cd%2B&c=2&flag&x=%FF%FE"),
+        # the base URL itself was asked for with a `/` added (`/v1/?page=2`)
+        (f"{BASE}?page=2", f"{BASE}?page=2"),
+        (f"{BASE}/?page=2", f"{BASE}/?page=2"),
+    ],
+)
+def test_a_next_urls_query_is_sent_as_the_server_spelt_it(given: str, sent: str) -> None:
+    """helper 185: `follow()` decoded the query and encoded it anew."""
+
+    def pages(request: httpx.Request) -> httpx.Response:
+        first = not server.requests[:-1]
+        return httpx.Response(200, json={"results": PETS[:1], "next": given if first else None})
+
+    server = Server(pages)
+    client = sync_client(server)
+    assert len(list(client.paginate(_next_url_op(), {}))) == 2
+    assert str(server.requests[1].url) == sent
+
+
+def test_extra_query_of_a_page_parameter_gives_way_to_later_pages() -> None:
+    """`extra_query={"starting_after": ...}` for the first page won over every later page's
+    cursor: page 2 was page 1 again, a `PaginationLoopError` (helper 185)."""
+    server = Server(stripe_pages)
+    client = sync_client(server)
+    got = ids(client.paginate(LIST_CURSOR, {"limit": 2}, {"extra_query": {"starting_after": "p2"}}))
+    assert got == [p["id"] for p in PETS[2:]]
+    assert [q.get("starting_after") for q in server.queries()] == ["p2", "p4", "p6"]
+
+
 def _next_url_op() -> rt.Operation[Any]:
     """`GET /pets`, its next page at the body's `next` URL."""
     return rt.Operation(

@@ -276,6 +276,36 @@ async def test_sse_resumes_with_last_event_id_async() -> None:
     assert server.requests[1].headers["last-event-id"] == "1"
 
 
+def _non_ascii_id_server() -> Server:
+    first = sse(["id: é€\ndata: one\n\n".encode()], drop=True)
+    return Server(first, sse([b"data: two\n\n"]))
+
+
+def test_a_stream_whose_last_id_is_no_header_is_not_resumed_sync() -> None:
+    """An event id of non-ASCII text (the SSE spec allows any) cannot go in `Last-Event-ID`:
+    the reconnect raised a bare `ValueError` (helper 185). The drop is the stream's error, as
+    without reconnects; nothing is resent without the id (events would repeat)."""
+    server = _non_ascii_id_server()
+    client, _ = sync_client(server)
+    client.max_stream_reconnects = 2
+    received = []
+    with pytest.raises(rt.APIConnectionError):
+        for data in client.stream(STR_SSE, {}):
+            received.append(data)
+    assert received == ["one"] and len(server.requests) == 1
+
+
+async def test_a_stream_whose_last_id_is_no_header_is_not_resumed_async() -> None:
+    server = _non_ascii_id_server()
+    client, _ = async_client(server)
+    client.max_stream_reconnects = 2
+    received = []
+    with pytest.raises(rt.APIConnectionError):
+        async for data in await client.stream(STR_SSE, {}):
+            received.append(data)
+    assert received == ["one"] and len(server.requests) == 1
+
+
 def _resumed_as_json() -> Server:
     first = sse([b"retry: 1\nid: 1\ndata: one\n\n"], drop=True)
     return Server(first, lambda request: httpx.Response(200, json={"error": "expired"}))
