@@ -67,7 +67,7 @@ def _example(pattern: str, low: int, high: int | None, variant: int) -> str | No
                 break
             if high is not None and len(text) > high:
                 break
-            if len(text) >= low and compiled.search(text):
+            if len(text) >= low and finds(pattern, text) is True:  # (bounded: `^(a+)+(?=b)$` hung)
                 return text
         # the same extra count for every repeat missed the window (`[0-9]+` with a length of
         # exactly 12, AWS account ids): the first repeats that can take more fill the gap
@@ -77,7 +77,7 @@ def _example(pattern: str, low: int, high: int | None, variant: int) -> str | No
         except (_NoMatch, RecursionError):
             continue
         fits = text and low <= len(text) <= (high if high is not None else len(text))
-        if fits and compiled.search(text):
+        if fits and finds(pattern, text) is True:
             return text
         # a pattern with nothing to repeat, open at its end (AWS's `^arn:aws:gamesparks:` with a
         # minLength of 20): what follows a match is free, so filler reaches the length

@@ -215,6 +215,23 @@ def test_a_huge_repeat_or_length_gives_no_example_rather_than_a_hang() -> None:
             assert example_value(schema, same) == shown
 
 
+@pytest.mark.parametrize(
+    "pattern", [r"^(a+)+(?=b)$", r"^(?=(a+)+c)(a+)+$", r"^((a+)+)+$(?<!a)", r"^(a+)+\1b$"]
+)
+def test_an_example_of_a_pattern_that_backtracks_is_checked_by_the_bounded_engine(
+    pattern: str,
+) -> None:
+    """A helper's hostile specs (187): `apigen build` and `check` hung on a parameter of
+    `pattern: "^(a+)+(?=b)$", minLength: 30` (no string matches; each candidate the walker
+    made was checked with `re`, which backtracks 2^n times). 24 characters: `re` alone
+    takes seconds here, so a regression fails rather than hangs."""
+    started = time.process_time()  # CPU: wall time fails on a busy machine
+    for low in (24, 25):
+        found = example(pattern, low)
+        assert found is None or (len(found) >= low and finds(pattern, found) is True)
+    assert time.process_time() - started < 2
+
+
 def test_runs_side_by_side_and_huge_sizes_answer_at_once() -> None:
     """A helper's fuzzing: `^a*a*...a*b$` (twelve runs) held the sandbox on a 30-character
     value, every other request waiting behind it; `minItems: 100000000` (or such a

@@ -140,7 +140,7 @@ def string(
             candidate = lead + formatted[len(lead) :]
             if (
                 low <= len(candidate) <= top
-                and compiled.search(candidate)
+                and finds(str(pattern), candidate) is True
                 and _is_format(candidate, fmt)  # `^2019-1` over a date: `2019-14-02` is none
             ):
                 return candidate
@@ -150,7 +150,7 @@ def string(
             return built
     tails = ("", "a", "1", "a1", "abc123")
     for candidate in (hint or "", *_PATTERN_CANDIDATES, *(lead + t for t in tails)):
-        if candidate and low <= len(candidate) <= top and compiled.search(candidate):
+        if candidate and low <= len(candidate) <= top and finds(str(pattern), candidate) is True:
             return candidate
     built = regex_example(str(pattern), low, high)
     return built if built is not None else value
