@@ -373,6 +373,23 @@ def test_a_cookie_key_cannot_add_a_cookie(recorder: Recorder) -> None:
     assert recorder.last.headers["Cookie"] == "session=CK%3Bevil=1%20x"
 
 
+@pytest.mark.parametrize("name", ["lang=en; sid", "a;b", "k=v", "", "a b"])
+def test_a_cookie_key_whose_name_is_no_token_is_never_sent(recorder: Recorder, name: str) -> None:
+    """The spec's cookie name went as written: `lang=en; sid` sent `Cookie: lang=en;
+    sid=SECRET`, a cookie of the spec's choosing and the key under another name (helper
+    187). Refused as a header name that is no token is; `apigen build` warns."""
+    client = rt.SyncAPIClient(
+        default_base_url=ROOT,
+        http_client=httpx.Client(transport=httpx.MockTransport(recorder)),
+        credentials={"ckey": "SECRET"},
+        security_schemes={"ckey": rt.ApiKey("ckey", name, "cookie")},
+        default_security=(("ckey",),),
+    )
+    with pytest.raises(ValueError, match="not a cookie name"):
+        client.request(op(path="/things"), {})
+    assert recorder.requests == []
+
+
 async def test_see_other_becomes_a_get_without_body() -> None:
     operation = op(
         rt.Param("name", "name", "field"),

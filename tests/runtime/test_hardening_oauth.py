@@ -494,3 +494,56 @@ def test_an_endless_deadline_is_no_deadline_for_the_renewal_lock(tmp_path: Path)
     `OverflowError` from `threading.Lock.acquire(timeout=...)`."""
     client = _file_store_client(tmp_path / "token.json")
     assert client.request(LIST, {}, {"deadline": 1e10}) == {"ok": True}
+
+
+# --- the spec's OAuth URLs --------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "token_url", ["file:///etc/passwd", "javascript:alert(1)", "ftp://api.test/token", ""]
+)
+def test_a_token_endpoint_that_is_no_web_url_is_refused_before_anything_is_sent(
+    token_url: str,
+) -> None:
+    """A helper's hostile specs (187): a `file:` token URL was tried three times and failed as
+    a connection error to `:///etc/passwd`; `apigen build` now warns of it too."""
+    endpoint = TokenEndpoint(OK_TOKEN)
+    client = sync_client(endpoint)
+    client._schemes["oauth"] = rt.OAuth2ClientCredentials("client_id", "client_secret", token_url)
+    with pytest.raises(rt.OAuthError, match="is not an http" if token_url else "no token endpoint"):
+        client.request(LIST, {})
+    assert endpoint.hosts == [] and endpoint.sleeps == []  # (an empty one: the API's root)
+
+
+@pytest.mark.parametrize(
+    ("authorization_url", "expected"),
+    [
+        ("javascript:alert(document.cookie)", None),
+        ("file:///etc/passwd", None),
+        ("data:text/html,hi", None),
+        ("/oauth/authorize", "https://api.test/oauth/authorize?"),  # the API's, not the app's
+        ("https://auth.test/authorize?a=1", "https://auth.test/authorize?a=1&"),
+    ],
+)
+def test_an_authorization_url_is_a_web_url_of_the_api(
+    authorization_url: str, expected: str | None
+) -> None:
+    """A `javascript:` authorization URL was handed back for an app to send its user to."""
+    scheme = rt.OAuth2AuthorizationCode(
+        "access_token",
+        authorization_url=authorization_url,
+        token_url="/token",
+        client_id_credential="client_id",
+    )
+    client = rt.SyncAPIClient(
+        base_url=API + "/v1",
+        credentials={"client_id": "app"},
+        security_schemes={"oauth": scheme},
+        default_security=(("oauth",),),
+    )
+    if expected is None:
+        with pytest.raises(rt.OAuthError, match="is not an http"):
+            client.oauth.authorization_url(redirect_uri="http://127.0.0.1:9/cb")
+    else:
+        url = client.oauth.authorization_url(redirect_uri="http://127.0.0.1:9/cb").url
+        assert url.startswith(expected), url

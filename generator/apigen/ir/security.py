@@ -22,6 +22,7 @@ from .. import naming
 from ..diagnostics import Report
 from ..spec.header_params import AWS_SIGNATURE, HTTP_TOKEN, aws_signed, transport_header
 from ..spec.methods import path_operations
+from ..spec.pointer import escape as escape_token
 from .nodes import JsonScalar, OperationDef, SecuritySchemeDef, as_object
 
 
@@ -293,6 +294,38 @@ def _one_secret(
     return used
 
 
+def _check_oauth_urls(name: str, scheme: Mapping[str, Any], report: Report, file: str) -> None:
+    """Warn of an OAuth2 or OpenID Connect URL that is no http(s) URL (`file:`, `javascript:`,
+    a CR LF, an empty one): the runtime refuses to send to it, or to hand it to a user."""
+    found: list[tuple[str, object]] = [("openIdConnectUrl", scheme.get("openIdConnectUrl"))]
+    flows = scheme.get("flows")
+    for flow_name, flow in flows.items() if isinstance(flows, Mapping) else ():
+        for key in ("authorizationUrl", "tokenUrl", "refreshUrl"):
+            if isinstance(flow, Mapping) and key in flow:
+                found.append((f"flows/{escape_token(str(flow_name))}/{key}", flow[key]))
+    for key, url in found:
+        if url is None and key == "openIdConnectUrl":
+            continue
+        if not (isinstance(url, str) and _web_url(url)):
+            report.warn(
+                file,
+                f"#/components/securitySchemes/{escape_token(name)}/{key}",
+                f"{url!r} is not an http(s) URL (nor a path on the API's server)",
+                kind="security",
+                action="the client refuses to send to it or to hand it to a user (OAuthError)",
+            )
+
+
+def _web_url(url: str) -> bool:
+    """An http(s) URL, or a relative one the runtime resolves against the API's server."""
+    if not url or any(c.isspace() or ord(c) < 0x20 or ord(c) == 0x7F for c in url):
+        return False
+    parts = urlsplit(url)
+    if parts.scheme:
+        return parts.scheme.lower() in ("http", "https") and bool(parts.netloc)
+    return not url.startswith("//")
+
+
 def build_security(
     document: Mapping[str, Any], report: Report, file: str
 ) -> tuple[list[SecuritySchemeDef], tuple[tuple[str, ...], ...]]:
@@ -334,8 +367,9 @@ def build_security(
                 action="scheme left out; pass credentials through default_headers",
             )
             continue
+        where = scheme.get("in")
         key_name = (
-            scheme.get("name") if plan[0] == "ApiKey" and scheme.get("in") == "header" else None
+            scheme.get("name") if plan[0] == "ApiKey" and where in ("header", "cookie") else None
         )
         if transport_key(scheme):
             # `Host: <key>` (in every proxy's log, and the request routed by it), or a
@@ -350,13 +384,15 @@ def build_security(
             continue
         plans[str(name)] = plan
         if isinstance(key_name, str) and not HTTP_TOKEN.fullmatch(key_name):
+            # (a cookie's name too, RFC 6265: `lang=en; sid` set a cookie of the spec's choosing)
             report.warn(
                 file,
                 f"#/components/securitySchemes/{name}/name",
-                f"header name {key_name!r} is not an HTTP token (RFC 9110)",
+                f"{where} name {key_name!r} is not an HTTP token (RFC 9110)",
                 kind="security",
                 action="a call using this scheme raises ValueError: no client can send it",
             )
+        _check_oauth_urls(str(name), scheme, report, file)
     requirements = _requirements(document)
     if not raw and not any(requirements):
         return [_implicit_bearer()], ((IMPLICIT_SCHEME,), ())
