@@ -21,7 +21,7 @@ from collections import deque
 from collections.abc import AsyncIterator, Generator, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
-from urllib.parse import unquote, unquote_plus
+from urllib.parse import unquote_plus
 
 import httpx
 
@@ -38,6 +38,7 @@ from ._paging import (
 )
 from ._params import AsSent
 from ._public import publish
+from ._servers import climbs
 from ._types import NotGiven, RequestOptions
 
 if TYPE_CHECKING:
@@ -140,7 +141,7 @@ class PageRequest:
             why = " (it names a user and password)" if target.userinfo else ""
             raise APIError(f"next page URL {shown!r}{why} is not under the base URL {prefix!r}")
         path = plain[len(prefix) :]
-        if _climbs(path):
+        if climbs(path):
             # `%2e%2e`, `..%2f`, `..;/`: httpx leaves them as written, a server may read `..`
             raise APIError(f"next page URL {plain!r} climbs out of the base URL {prefix!r}")
         # each name's parts sent again as given (decoded and encoded anew, a `+` became `%20`,
@@ -556,17 +557,6 @@ class AsyncPaginator(Generic[T]):
         page = await self._first()
         async for item in page.iter_all(concurrency=concurrency, max_pages=max_pages):
             yield item
-
-
-def _climbs(path: str) -> bool:
-    """Whether a server may read a `..` (or `.`) segment in `path`: decoded (`%2e%2e`, `%2f`,
-    twice encoded too), with `\\` read as `/` (IIS) and a `;` segment parameter dropped
-    (`..;/`: Tomcat, Jetty)."""
-    for text in (path, unquote(path), unquote(unquote(path))):
-        for segment in text.replace("\\", "/").split("/"):
-            if segment.split(";", 1)[0] in (".", ".."):
-                return True
-    return False
 
 
 publish(__all__, globals(), __name__.rpartition(".")[0])  # after every class above

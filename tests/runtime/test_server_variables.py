@@ -55,6 +55,15 @@ def test_values_that_keep_the_url_s_shape(part: str, value: str) -> None:
         ("path", "v1#f"),
         ("path", "v1\\x"),
         ("path", "v1\nx"),
+        # percent-encoded dots and slashes, which servers that normalise read as `..` (helper
+        # 187: the bearer token went to `/tenants/%2e%2e/v1`, read as `/v1`)
+        ("path", "%2e%2e"),
+        ("path", ".%2e"),
+        ("path", "%2E%2E/%2e%2e"),
+        ("path", "acme%2F..%2F..%2Fadmin"),
+        ("path", "%252e%252e"),
+        ("path", "..;x"),
+        ("path_start", "/%2e%2e/admin"),
         # glued to the host (`https://api.example.com{basePath}`): a host name there
         ("path_start", "x.evil.com"),
         ("path_start", "v2"),
