@@ -307,6 +307,8 @@ def base_url(document: Mapping[str, Any], report: Report, file: str) -> str:
             kind="servers",
             action="the client has no usable default base URL; pass base_url=",
         )
+        if left is None:  # (a variable without a default: the runtime names it)
+            return ""  # every call says `pass base_url=`, not httpx's InvalidURL
     return root_server_url(document)
 
 
@@ -348,8 +350,20 @@ def _warn_defaults(server: Mapping[str, Any], at: str, report: Report, file: str
 
 
 def _is_url(url: str) -> bool:
+    """A URL a client can send to as written: a host, a port that is a port, no user info
+    (`https://api.example.com%2F@evil.example/` reads as one host and is another; httpx sent
+    its user info as Basic auth in place of the caller's credentials), no control character
+    or backslash (`urlsplit` drops a CR LF without a word), no space in the host (one in the
+    path is sent encoded)."""
+    if any(ord(c) < 0x20 or ord(c) == 0x7F or c == "\\" for c in url):
+        return False
     try:
         parts = urlsplit(url)
-        return bool(parts.hostname) and (parts.port is None or parts.port >= 0)
+        return (
+            bool(parts.hostname)
+            and "@" not in parts.netloc
+            and not any(c.isspace() for c in parts.netloc)
+            and (parts.port is None or 0 < parts.port < 65536)
+        )
     except ValueError:  # a bracketed host that is no IP, a port that is no number
         return False
