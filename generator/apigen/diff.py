@@ -323,6 +323,8 @@ def _name_table(manifest: Mapping[str, Any], direction: Direction) -> dict[str, 
     sent)."""
     names: dict[str, str] = {}
     seen: set[str] = set()
+    sent = manifest.get("sent")
+    sent = sent if isinstance(sent, Mapping) else {}
     for section in ("enums", "aliases"):
         table = manifest.get(section)
         for key, value in table.items() if isinstance(table, Mapping) else ():
@@ -335,7 +337,10 @@ def _name_table(manifest: Mapping[str, Any], direction: Direction) -> dict[str, 
                 names[bare] = _expand(str(value), manifest.get("literals") or {})
             elif isinstance(value, list):
                 spelled = "Literal[" + ", ".join(literal(v) for v in value) + "]"
-                names[bare] = spelled if direction != "out" else f"{spelled} | str"
+                # a model requests and responses both carry names the enum as generated: open
+                # unless only requests carry the enum (a value added to it broke nothing)
+                closed = direction == "in" or (direction == "both" and sent.get(key) == "in")
+                names[bare] = spelled if closed else f"{spelled} | str"
     return names
 
 
@@ -391,13 +396,17 @@ def _members(text: str) -> set[str]:
 
 
 def _covered(member: str, other: set[str]) -> bool:
-    """`member` is one of `other`'s values (a known value of an open enum is a `str`; an `int`
-    is a `float` to type checkers, PEP 484's numeric tower)."""
+    """`member` is one of `other`'s values (a known value of an open enum is a `str`, of a
+    boolean one a `bool`; an `int` is a `float` to type checkers, PEP 484's numeric tower)."""
     if member in other or (member == "int" and "float" in other):
         return True
     if member.startswith(("='", '="')):
         return "str" in other
-    return bool(re.fullmatch(r"=-?\d+", member)) and "int" in other
+    if member in ("=True", "=False"):  # (`Literal[True]`: `enum: [true]`)
+        return "bool" in other
+    if member == "bool":  # to type checkers, `bool` is `Literal[True, False]`
+        return {"=True", "=False"} <= other
+    return bool(re.fullmatch(r"=-?\d+", member)) and bool({"int", "float"} & other)
 
 
 _CONTAINERS = ("list[", "dict[str, ", "SyncPage[", "Stream[")

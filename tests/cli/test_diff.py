@@ -200,6 +200,41 @@ def test_a_field_retyped_from_its_enum_to_what_it_reads_as_is_no_break(tmp_path:
     assert narrowed and narrowed[0].category == "breaking"
 
 
+def _with_new_pet(spec: dict[str, Any], required: list[str], age: str) -> dict[str, Any]:
+    """`POST /pets` with a `NewPet` body (flattened into `create(name=..., age=...)`)."""
+    spec["components"]["schemas"]["NewPet"] = {
+        "type": "object",
+        "required": required,
+        "properties": {"name": {"type": "string"}, "age": {"type": age}},
+    }
+    body = {"$ref": "#/components/schemas/NewPet"}
+    spec["paths"]["/pets"]["post"] = {
+        "operationId": "createPet",
+        "tags": ["pets"],
+        "requestBody": {"required": True, "content": {"application/json": {"schema": body}}},
+        "responses": {"204": {"description": "made"}},
+    }
+    return spec
+
+
+def test_a_flattened_body_s_model_is_judged_as_sent(tmp_path: Path) -> None:
+    """helper 189: `NewPet`, only the body of `POST /pets` (flattened into arguments), was
+    judged as a response's model: its `name` made optional (`str -> str | None`) or `age`
+    widened from integer to number was "field-type-changed", breaking, exit 1, though every
+    caller's code still type-checks. Made required, it does break."""
+    old = _write(tmp_path / "old.json", _with_new_pet(_pets(), ["name"], "integer"))
+    new = _write(tmp_path / "new.json", _with_new_pet(_pets(), [], "number"))
+    report = diff_paths(old, new)
+    assert not report.breaking, [(c.kind, c.target, c.detail) for c in report.changes]
+    assert ("change", "field-type-changed", "models.NewPet.age") in _kinds(report.changes)
+    stricter = _write(
+        tmp_path / "stricter.json", _with_new_pet(_pets(), ["name", "age"], "integer")
+    )
+    changes = diff_paths(old, stricter).changes
+    broken = {(c.kind, c.target) for c in changes if c.category == "breaking"}
+    assert ("field-now-required", "models.NewPet.age") in broken, broken
+
+
 def _additions(spec: dict[str, Any]) -> None:
     _op(spec, "/pets", "get")["parameters"].append(
         {"name": "owner", "in": "query", "schema": {"type": "string"}}
@@ -413,6 +448,11 @@ def test_a_damaged_manifest_is_named_where_it_is_damaged(
         ("list[Literal['a']] | None", "list[Literal['a', 'b']] | None", "widened"),
         ("list[A | B]", "list[A]", "narrowed"),
         ("SyncPage[A]", "SyncPage[B]", "changed"),
+        # helper 189: `enum: [true]` made a plain boolean was "changed" (breaking)
+        ("Literal[True]", "bool", "widened"),
+        ("bool", "Literal[True, False]", "same"),
+        ("bool", "Literal[True]", "narrowed"),
+        ("Literal[1, 2]", "float", "widened"),
     ],
 )
 def test_type_relation(old: str, new: str, expected: str) -> None:

@@ -166,6 +166,7 @@ def build_api(
     )
     api.cycles = cycles
     api.lazy_models = lazy
+    api.flattened = frozenset(k for k in builder.flattened if k in schemas.definitions)
     api.webhooks = hooks
     api.server = root_server(
         document, {kw for s in schemes for kw in s.credentials.values()} | {"token_url"}

@@ -418,6 +418,8 @@ class Api:
     client_params: list[ClientParamDef] = field(default_factory=list)
     # sha256 over every file of a multi-file spec (`LoadedSpec.tree_digest`), else None
     spec_tree_sha256: str | None = None
+    # the models of request bodies flattened into arguments (keys): sent, never parsed
+    flattened: frozenset[str] = frozenset()
 
 
 def find_resource(roots: dict[str, ResourceDef], path: tuple[str, ...]) -> ResourceDef:

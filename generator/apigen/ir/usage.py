@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from .layout import definition_refs, refs_of
-from .nodes import AliasDef, Definition, ModelDef, OperationDef, TypeExpr
+from .nodes import AliasDef, Definition, LiteralOf, ModelDef, Nullable, OperationDef, TypeExpr
 
 
 def _reach(definitions: dict[str, Definition], roots: Iterable[TypeExpr]) -> set[str]:
@@ -75,13 +75,23 @@ def mark_request_only(
                     f.required = True
     for key in requests - responses:
         d = definitions[key]
-        if d.component is not None:
+        if d.component is not None and not _enum(d):
             continue
         if isinstance(d, ModelDef):
             d.typed_dict = True
         else:
+            # (a component enum too: closed as the arguments that take it are, so a caller's
+            # `color: Color = "blue"` type-checks as `create(color=color)`)
             d.request_only = True
     return requests
+
+
+def _enum(d: Definition) -> bool:
+    """An alias of an enum (`Literal[...]`, nullable or not)."""
+    if not isinstance(d, AliasDef):
+        return False
+    target = d.target.inner if isinstance(d.target, Nullable) else d.target
+    return isinstance(target, LiteralOf)
 
 
 def mark_params(definitions: dict[str, Definition], requests: set[str], taken: set[str]) -> None:

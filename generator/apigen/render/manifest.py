@@ -148,6 +148,9 @@ class TypedManifest:
         api = self.api
         hooks = [h.payload for h in api.webhooks]
         requests, responses = directions(dict(api.definitions), list(api.operations), hooks)
+        # a body flattened into arguments: its model is built by callers, never parsed (a
+        # field made optional read as a response's field widened: breaking, for `apigen diff`)
+        requests |= api.flattened
         for d in api.definitions.values():
             key = public_name(d)
             if d.key in requests and not getattr(d, "typed_dict", False):
