@@ -128,6 +128,11 @@ def test_hmac_timestamp_tolerance_slack_style() -> None:
         verify_hmac(base, sig, "slack", prefix="v0=", timestamp=stale, tolerance=300)
     with pytest.raises(rt.WebhookVerificationError, match="timestamp"):
         verify_hmac(base, sig, "slack", prefix="v0=", tolerance=300)
+    # a timestamp given without a tolerance was not checked at all (helper 185): 300 s, as
+    # the other verifiers' default
+    with pytest.raises(rt.WebhookVerificationError, match="tolerance"):
+        verify_hmac(base, sig, "slack", prefix="v0=", timestamp=stale)
+    verify_hmac(base, sig, "slack", prefix="v0=", timestamp=ts)
 
 
 def test_an_empty_secret_is_refused_before_any_signature_is_checked() -> None:
