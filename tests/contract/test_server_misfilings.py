@@ -31,6 +31,20 @@ def _path(name: str) -> dict[str, Any]:
 
 
 BAD = {"description": "bad", "content": {"application/json": {"schema": {"type": "object"}}}}
+_ID_SCHEMA = {
+    "type": "object",
+    "required": ["id"],
+    "properties": {"id": {"type": "string", "maxLength": 4}},
+}
+_EXAMPLE_OK = {
+    "description": "ok",
+    "content": {
+        "application/json": {
+            "schema": _ID_SCHEMA,
+            "examples": {"one": {"value": {"id": "5771b3d4-lds2"}}},
+        }
+    },
+}
 SPEC: dict[str, Any] = {
     "openapi": "3.0.3",
     "info": {"title": "misfilings", "version": "1"},
@@ -119,6 +133,9 @@ SPEC: dict[str, Any] = {
         # `path_twins` and then as the server's undocumented status)
         "/v2/{a}": {"get": {"operationId": "getA", "parameters": [_path("a")], "responses": OK}},
         "/v2/{b}": {"get": {"operationId": "getB", "parameters": [_path("b")], "responses": OK}},
+        # the spec's own example breaks its schema (here.com's error `id`): Prism serves it
+        "/token": {"get": {"operationId": "getToken", "responses": {"200": _EXAMPLE_OK}}},
+        "/token2": {"get": {"operationId": "getToken2", "responses": {"200": _EXAMPLE_OK}}},
         # a key holding a fragment and no twin (iot's): Prism routes it nowhere (404)
         "/principal/{name}#x-principal": {
             "get": {
@@ -147,7 +164,12 @@ class Api(BaseHTTPRequestHandler):
             status = 404
         elif self.path == "/schedule" and body.startswith(b"{"):
             status = 422
-        data = json.dumps({} if status == 200 else {"error": "refused"}).encode()
+        answer: Any = {} if status == 200 else {"error": "refused"}
+        if self.path == "/token":
+            answer = {"id": "5771b3d4-lds2"}  # the spec's example, as Prism sends it
+        elif self.path == "/token2":
+            answer = {"id": "not-the-example"}  # the server's own mistake
+        data = json.dumps(answer).encode()
         self.send_response(status)
         problem = status == 404  # Prism's unrouted answer (helper 181: its media type was Prism's)
         self.send_header(
@@ -246,3 +268,13 @@ def test_our_own_sandbox_refusing_twin_keys_is_still_its_fault(url: str, tmp_pat
     assert ("sandbox", "sandbox_rejected") in _kinds(report, "getA")
     assert ("sandbox", "sandbox_rejected") in _kinds(report, "getPrincipal")
     assert not {k for k in _kinds(report, "getA") if k[1] in ("path_twins", "path_key")}
+
+
+def test_a_body_that_is_the_spec_s_own_invalid_example_is_the_spec_s(report: RunReport) -> None:
+    """helper 186: Prism answers with the response's example; where that example breaks the
+    spec's own schema (here.com, amadeus) the runner filed it as the server's."""
+    assert _kinds(report, "getToken") == {("spec", "response_schema_conformance")}
+    op = next(o for o in report.operations if o.operation_id == "getToken")
+    assert all("the spec's own example" in f.message for f in op.failures)
+    # a body the server got wrong by itself is still the server's
+    assert _kinds(report, "getToken2") == {("sandbox", "response_schema_conformance")}

@@ -933,6 +933,10 @@ class _Run:
                     p.check, "spec", f"{UNNAMED_DISCRIMINATOR} ({unnamed}): {p.message}", http=http
                 )
                 continue
+            if p.check == "response_schema_conformance" and self._own_example(op, response):
+                fail(p.check, "spec", f"{OWN_EXAMPLE}: {p.message}", http=http)
+                nonconforming = True  # so the client may refuse it
+                continue
             if (
                 p.check == "response_schema_conformance"
                 and not _UNKNOWN_DISCRIMINATOR.match(p.message)  # (another problem than null)
@@ -1466,6 +1470,34 @@ class _Run:
         read = self._schema_and_body(op, response)
         return read is not None and self.view.null_reading_only(*read)
 
+    def _own_example(self, op: ManifestOperation, response: httpx.Response) -> bool:
+        """Whether the JSON body is one of the examples the spec gives for this response (its
+        Media Type Object's `example` or `examples`, or its schema's `example`)."""
+        found = self.view.response_media(
+            op.path, op.method, response.status_code, response.headers.get("content-type", "")
+        )
+        if found is None:
+            return False
+        media = found[1]
+        given: list[Any] = []
+        if "example" in media:
+            given.append(media["example"])
+        examples = self.view.deref(media.get("examples"))
+        for example in examples.values() if isinstance(examples, Mapping) else ():
+            example = self.view.deref(example)
+            if isinstance(example, Mapping) and "value" in example:
+                given.append(example["value"])
+        schema = self.view.deref(media.get("schema"))
+        if isinstance(schema, Mapping) and "example" in schema:
+            given.append(schema["example"])
+        if not given:
+            return False
+        try:
+            body = json.loads(response.content)
+        except ValueError:
+            return False
+        return any(body == example for example in given)
+
     def _unnamed_discriminator(
         self, op: ManifestOperation, response: httpx.Response, problem: ResponseProblem
     ) -> str | None:
@@ -1711,6 +1743,10 @@ NO_SUCCESS = (
 # every variant accepts all the values of another (IX-API's `ProductOffering`: three identical
 # variants told apart only by a discriminator, which JSON Schema validation ignores).
 NO_VALID_BODY = "a schema in the spec's response admits no valid value"
+# A body that is the spec's own example of the response, which breaks its own schema: a mock
+# (Prism) answers with it, here.com's error `id` that is no uuid, amadeus' `source` with two
+# keys under `maxProperties: 1` (a sweep filed them as the mock's)
+OWN_EXAMPLE = "the body is the spec's own example of this response, which breaks its schema"
 
 # A `discriminator` without `mapping` (OpenAI's `{propertyName: type}` over `$ref`s to
 # `CodeInterpreterToolCall`...): by OpenAPI its values are the variants' schema names, while each
