@@ -309,11 +309,47 @@ def _bounded_validator(pattern: str) -> Any:
 
     try:
         return jsonschema_rs.validator_for(
-            {"pattern": pattern},
+            {"pattern": _braces_escaped(pattern)},
             pattern_options=jsonschema_rs.FancyRegexOptions(backtrack_limit=_BACKTRACK_LIMIT),
         )
     except (ValueError, jsonschema_rs.ValidationError):
         return None  # a pattern it cannot read
+
+
+_BRACE_QUANTIFIER = re.compile(r"\{\d+(?:,\d*)?\}")
+_BRACED_ESCAPE = re.compile(r"\\[pPuk]\{[^}]*\}|\\.", re.DOTALL)
+
+
+def _braces_escaped(pattern: str) -> str:
+    """`pattern` with each `{` or `}` that is no quantifier escaped: ECMA-262 (Annex B) reads
+    them as literal characters (`^{[0-9a-f]{8}}$`, a GUID in braces), the bounded engine
+    refuses the pattern, and `finds` could not tell."""
+    out: list[str] = []
+    index, in_class = 0, False
+    while index < len(pattern):
+        char = pattern[index]
+        if char == "\\":
+            escape = _BRACED_ESCAPE.match(pattern, index)
+            end = escape.end() if escape else len(pattern)
+            out.append(pattern[index:end])
+            index = end
+            continue
+        if in_class:
+            in_class = char != "]"
+        elif char == "[":
+            in_class = True
+        elif char == "{":
+            quantifier = _BRACE_QUANTIFIER.match(pattern, index)
+            if quantifier is not None:
+                out.append(quantifier.group())
+                index = quantifier.end()
+                continue
+            char = "\\{"
+        elif char == "}":
+            char = "\\}"
+        out.append(char)
+        index += 1
+    return "".join(out)
 
 
 @lru_cache(maxsize=1024)

@@ -291,3 +291,14 @@ def test_runs_side_by_side_and_huge_sizes_answer_at_once() -> None:
     assert served.handle("GET", "/items").status == 200
     assert served.handle("GET", "/text").status == 200
     assert time.process_time() - started < 30
+
+
+def test_a_literal_brace_is_read_by_the_bounded_engine_too() -> None:
+    """ECMA-262 reads a `{` that is no quantifier as itself (a GUID in braces); the bounded
+    engine refused such a pattern, so `finds` could not tell on a long text, and a pattern's
+    example (checked by `finds` since helper 187's backtracking patterns) was lost."""
+    guid = r"^(?:{[0-9a-fA-F]{4}(?:-?[0-9a-fA-F]{4}){7}}|[0-9a-fA-F]{4}(?:-?[0-9a-fA-F]{4}){7})$"
+    assert finds(guid, "0123" * 8) is True
+    assert finds(guid, "{" + "0123" * 8 + "}") is True
+    assert finds(guid, "x" * 40) is False
+    assert example(guid) is not None
