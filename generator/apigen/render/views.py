@@ -723,6 +723,21 @@ def _method_doc(op: OperationDef) -> str:
             f"\n\n{when} a stream: iterating it yields each {record} as it arrives (the"
             " connection closes at its end; `with` closes it early)."
         )
+    if op.body is not None and op.body.needs:
+        # what the runtime checks (`Body(needs=...)`), said where a caller reads: each argument
+        # is optional to type checkers (helper 188: a call giving one field alone raised)
+        needed = [
+            f"`{p.py_name}`"
+            for p in op.params
+            if p.location == "field" and p.wire_name in op.body.needs
+        ]
+        if needed:
+            text += (
+                "\n\nThe body is optional, but once any of its fields is given, "
+                + ", ".join(needed)
+                + (" is" if len(needed) == 1 else " are")
+                + " needed too (else `TypeError` before sending)."
+            )
     documented = [p for p in op.params if p.doc]
     if documented:
         lines = ["", "", "Args:"]
