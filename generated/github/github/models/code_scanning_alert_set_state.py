@@ -5,7 +5,7 @@ from typing import Literal, TypeAlias
 __all__ = ["CodeScanningAlertSetState"]
 
 
-CodeScanningAlertSetState: TypeAlias = Literal["open", "dismissed"] | str
+CodeScanningAlertSetState: TypeAlias = Literal["open", "dismissed"]
 """Sets the state of the code scanning alert. You must provide `dismissed_reason` when you set the
 state to `dismissed`.
 """

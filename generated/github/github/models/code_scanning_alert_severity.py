@@ -5,7 +5,7 @@ from typing import Literal, TypeAlias
 __all__ = ["CodeScanningAlertSeverity"]
 
 
-CodeScanningAlertSeverity: TypeAlias = (
-    Literal["critical", "high", "medium", "low", "warning", "note", "error"] | str
-)
+CodeScanningAlertSeverity: TypeAlias = Literal[
+    "critical", "high", "medium", "low", "warning", "note", "error"
+]
 """Severity of a code scanning alert."""

@@ -5,5 +5,5 @@ from typing import Literal, TypeAlias
 __all__ = ["CodeScanningAlertStateQuery"]
 
 
-CodeScanningAlertStateQuery: TypeAlias = Literal["open", "closed", "dismissed", "fixed"] | str
+CodeScanningAlertStateQuery: TypeAlias = Literal["open", "closed", "dismissed", "fixed"]
 """State of a code scanning alert."""

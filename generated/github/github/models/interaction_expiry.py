@@ -5,7 +5,7 @@ from typing import Literal, TypeAlias
 __all__ = ["InteractionExpiry"]
 
 
-InteractionExpiry: TypeAlias = (
-    Literal["one_day", "three_days", "one_week", "one_month", "six_months"] | str
-)
+InteractionExpiry: TypeAlias = Literal[
+    "one_day", "three_days", "one_week", "one_month", "six_months"
+]
 """The duration of the interaction restriction. Default: `one_day`."""

@@ -12,6 +12,8 @@ if TYPE_CHECKING:
     from ..models.code_scanning_alert import CodeScanningAlert
     from ..models.code_scanning_alert_instance_list import CodeScanningAlertInstanceList
     from ..models.code_scanning_alert_items import CodeScanningAlertItems
+    from ..models.code_scanning_alert_severity import CodeScanningAlertSeverity
+    from ..models.code_scanning_alert_state_query import CodeScanningAlertStateQuery
     from ..models.code_scanning_analysis_tool_guid import CodeScanningAnalysisToolGuid
     from ..models.code_scanning_analysis_tool_name import CodeScanningAnalysisToolName
     from ..models.code_scanning_autofix import CodeScanningAutofix
@@ -336,10 +338,9 @@ class _CodeScanningAlertsMethods(_rt.SyncResource):
         page: int | NotGiven = NOT_GIVEN,
         per_page: int | NotGiven = NOT_GIVEN,
         direction: Literal["asc", "desc"] | NotGiven = NOT_GIVEN,
-        state: Literal["open", "closed", "dismissed", "fixed"] | NotGiven = NOT_GIVEN,
+        state: CodeScanningAlertStateQuery | NotGiven = NOT_GIVEN,
         sort: Literal["created", "updated"] | NotGiven = NOT_GIVEN,
-        severity: Literal["critical", "high", "medium", "low", "warning", "note", "error"]
-        | NotGiven = NOT_GIVEN,
+        severity: CodeScanningAlertSeverity | NotGiven = NOT_GIVEN,
         assignees: str | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
@@ -906,10 +907,9 @@ class _AsyncCodeScanningAlertsMethods(_rt.AsyncResource):
         page: int | NotGiven = NOT_GIVEN,
         per_page: int | NotGiven = NOT_GIVEN,
         direction: Literal["asc", "desc"] | NotGiven = NOT_GIVEN,
-        state: Literal["open", "closed", "dismissed", "fixed"] | NotGiven = NOT_GIVEN,
+        state: CodeScanningAlertStateQuery | NotGiven = NOT_GIVEN,
         sort: Literal["created", "updated"] | NotGiven = NOT_GIVEN,
-        severity: Literal["critical", "high", "medium", "low", "warning", "note", "error"]
-        | NotGiven = NOT_GIVEN,
+        severity: CodeScanningAlertSeverity | NotGiven = NOT_GIVEN,
         assignees: str | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,

@@ -8,6 +8,7 @@ from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from .._runtime import NOT_GIVEN, NotGiven
 
 if TYPE_CHECKING:
+    from ..models.interaction_expiry import InteractionExpiry
     from ..models.interaction_limit_response import InteractionLimitResponse
     from ..types.interactions import (
         InteractionsGetPullRequestCreationCapForOrgResponse,
@@ -358,8 +359,7 @@ class _InteractionsInteractionLimitsMethods(_rt.SyncResource):
         org: str,
         *,
         limit: Literal["existing_users", "contributors_only", "collaborators_only"],
-        expiry: Literal["one_day", "three_days", "one_week", "one_month", "six_months"]
-        | NotGiven = NOT_GIVEN,
+        expiry: InteractionExpiry | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -487,8 +487,7 @@ class _InteractionsInteractionLimitsMethods(_rt.SyncResource):
         repo: str,
         *,
         limit: Literal["existing_users", "contributors_only", "collaborators_only"],
-        expiry: Literal["one_day", "three_days", "one_week", "one_month", "six_months"]
-        | NotGiven = NOT_GIVEN,
+        expiry: InteractionExpiry | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -615,8 +614,7 @@ class _InteractionsInteractionLimitsMethods(_rt.SyncResource):
         self,
         *,
         limit: Literal["existing_users", "contributors_only", "collaborators_only"],
-        expiry: Literal["one_day", "three_days", "one_week", "one_month", "six_months"]
-        | NotGiven = NOT_GIVEN,
+        expiry: InteractionExpiry | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -1000,8 +998,7 @@ class _AsyncInteractionsInteractionLimitsMethods(_rt.AsyncResource):
         org: str,
         *,
         limit: Literal["existing_users", "contributors_only", "collaborators_only"],
-        expiry: Literal["one_day", "three_days", "one_week", "one_month", "six_months"]
-        | NotGiven = NOT_GIVEN,
+        expiry: InteractionExpiry | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -1129,8 +1126,7 @@ class _AsyncInteractionsInteractionLimitsMethods(_rt.AsyncResource):
         repo: str,
         *,
         limit: Literal["existing_users", "contributors_only", "collaborators_only"],
-        expiry: Literal["one_day", "three_days", "one_week", "one_month", "six_months"]
-        | NotGiven = NOT_GIVEN,
+        expiry: InteractionExpiry | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -1257,8 +1253,7 @@ class _AsyncInteractionsInteractionLimitsMethods(_rt.AsyncResource):
         self,
         *,
         limit: Literal["existing_users", "contributors_only", "collaborators_only"],
-        expiry: Literal["one_day", "three_days", "one_week", "one_month", "six_months"]
-        | NotGiven = NOT_GIVEN,
+        expiry: InteractionExpiry | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,

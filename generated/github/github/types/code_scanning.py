@@ -8,6 +8,7 @@ from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from .._runtime import SequenceNotStr
 from ..models.code_scanning_alert_create_request import CodeScanningAlertCreateRequest
 from ..models.code_scanning_alert_dismissed_comment import CodeScanningAlertDismissedComment
+from ..models.code_scanning_alert_set_state import CodeScanningAlertSetState
 
 __all__ = [
     "CodeScanningCommitAutofixResponse503",
@@ -53,7 +54,7 @@ class CodeScanningGetAlertResponse503(_rt.Model):
 
 
 class CodeScanningUpdateAlertBody(TypedDict, total=False):
-    state: Literal["open", "dismissed"]
+    state: CodeScanningAlertSetState
     dismissed_reason: Literal["false positive", "won't fix", "used in tests", "mitigated"] | None
     dismissed_comment: CodeScanningAlertDismissedComment
     create_request: CodeScanningAlertCreateRequest
