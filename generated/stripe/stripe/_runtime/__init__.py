@@ -3,9 +3,6 @@
 import importlib
 from typing import TYPE_CHECKING, Any
 
-# PEP 702's decorator, for the methods of deprecated operations (pydantic has imported it)
-from typing_extensions import deprecated
-
 from ._auth import (
     ApiKey,
     HTTPBasic,
@@ -19,6 +16,7 @@ from ._client import (
     SyncAPIClient,
     SyncResource,
 )
+from ._deprecated import deprecated
 from ._errors import (
     APIConnectionError,
     APIError,

@@ -103,6 +103,8 @@ class ApiKey(SecurityScheme):
         self.credentials = (credential,)
         self.name = name
         self.location = location
+        # a header name is an RFC 9110 token, and so is a cookie's (RFC 6265: `lang=en; sid`
+        # set a cookie of the spec's choosing and sent the key under another name)
         self._token = HEADER_NAME.fullmatch(name) is not None
 
     def apply(self, request: Prepared, creds: Mapping[str, str]) -> None:
@@ -122,6 +124,11 @@ class ApiKey(SecurityScheme):
             if not any(part == key or part.startswith(key + "=") for part in request.query):
                 request.query.append(f"{key}={quote(value, safe='')}")
         else:  # what a cookie value cannot hold (`;` would start another cookie) is encoded
+            if not self._token:
+                raise ValueError(
+                    f"the spec's API key cookie name {self.name!r} is not a cookie name"
+                    " (RFC 6265 token): no request can carry it"
+                )
             request.cookies.append(f"{self.name}={quote(value, safe=_COOKIE_VALUE_SAFE)}")
 
 

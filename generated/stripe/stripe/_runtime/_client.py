@@ -427,7 +427,9 @@ class _BaseClient(Generic[HttpT]):
         new = type(self)(**kwargs)
         if "http_client" not in overrides:
             new._share_pool(self)
-        if reconnects != type(new).max_stream_reconnects:
+        if reconnects != new.max_stream_reconnects:  # the copy's own, 0 included
+            if reconnects < 0:
+                raise ValueError(f"max_stream_reconnects must be >= 0, got {reconnects!r}")
             new.max_stream_reconnects = reconnects
         if new.base_url == self.base_url and self._credential_names().isdisjoint(overrides):
             # the same credentials at the same place: the same OAuth2 tokens (a per-call
@@ -765,7 +767,9 @@ class _BaseClient(Generic[HttpT]):
                 break
             if trusted is None:
                 trusted = httpx.URL(prepared.url)
+            # (no fragment: it is never sent, and the key query would go after it)
             target = response.request.url.join(response.headers["location"])
+            target = target.copy_with(fragment=None)
             if target.scheme not in ("http", "https"):
                 break
             query: list[str] = []  # the target's own query is in its URL

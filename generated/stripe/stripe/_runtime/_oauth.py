@@ -263,6 +263,16 @@ def _file_unlock(fd: int | None) -> None:
 # --- the token endpoint -------------------------------------------------------------------------
 
 
+def _check_web_url(url: str, what: str, *, absolute: bool = False) -> None:
+    """Refuse a spec's OAuth URL that is no http(s) URL: a `file:` token endpoint failed as a
+    connection error after three tries; a `javascript:` authorization URL was handed back for
+    an app to send its user to (`apigen build` warns of both)."""
+    parts = urlsplit(url)
+    if parts.scheme.lower() not in ("http", "https") or (absolute and not parts.netloc):
+        shown = url if len(url) <= 100 else url[:100] + "..."
+        raise OAuthError(f"the {what} {shown!r} is not an http(s) URL: nothing is sent to it")
+
+
 def _token_flow(
     ctx: AuthContext,
     url: str,
@@ -278,7 +288,13 @@ def _token_flow(
         headers["Authorization"] = _basic(client_id or "", client_secret)
     elif client_id:
         form = {**form, "client_id": client_id}
+    if not url.strip():  # (joined, it was the API's own root: the secret posted there)
+        raise OAuthError(
+            "no token endpoint URL: the spec gives none (a client-credentials client takes"
+            " token_url=)"
+        )
     target = urljoin(ctx.base_url.rstrip("/") + "/", url)
+    _check_web_url(target, "token endpoint")
     check_transport(target, ctx.allow_insecure, "the client secret or refresh token")
     hidden = [
         client_secret or "",
@@ -623,6 +639,7 @@ def authorization_request(
     extra_params: Mapping[str, str] | None = None,
 ) -> AuthorizationRequest:
     """Build an authorization URL with a fresh PKCE verifier (S256 challenge) and state."""
+    _check_web_url(authorization_url, "authorization URL", absolute=True)
     verifier = secrets.token_urlsafe(64)  # 86 unreserved characters (RFC 7636 allows 43-128)
     digest = hashlib.sha256(verifier.encode("ascii")).digest()
     challenge = base64.urlsafe_b64encode(digest).rstrip(b"=").decode("ascii")
@@ -711,7 +728,8 @@ class _OAuthHelper:
                 )
             )
         return authorization_request(
-            self.scheme.authorization_url,
+            # a relative one is the API's (as a token endpoint's is), not the app's own host
+            urljoin(self._client.base_url.rstrip("/") + "/", self.scheme.authorization_url),
             client_id=client_id,
             redirect_uri=redirect_uri,
             scopes=self.scheme.scopes if scopes is None else scopes,

@@ -21,7 +21,7 @@ from collections import deque
 from collections.abc import AsyncIterator, Generator, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
-from urllib.parse import parse_qsl, unquote
+from urllib.parse import unquote_plus
 
 import httpx
 
@@ -36,7 +36,9 @@ from ._paging import (
     PageNumberPagination,
     Pagination,
 )
+from ._params import AsSent
 from ._public import publish
+from ._servers import climbs
 from ._types import NotGiven, RequestOptions
 
 if TYPE_CHECKING:
@@ -91,10 +93,16 @@ class PageRequest:
     def with_param(self, wire: str, value: object) -> PageRequest:
         """The same request with parameter ``wire`` set to ``value`` (a query parameter or body
         field the operation declares, else an extra query parameter)."""
+        extra = self.options.get("extra_query") or {}
         for p in self.op.params:
             if p.wire_name == wire and p.location in _PAGE_LOCATIONS:
-                return dataclasses.replace(self, values={**self.values, p.py_name: value})
-        extra = {**(self.options.get("extra_query") or {}), wire: value}
+                changed = dataclasses.replace(self, values={**self.values, p.py_name: value})
+                if wire not in extra:
+                    return changed
+                # the caller's `extra_query={"starting_after": ...}` for the first page would
+                # win over every later page's cursor (page 2 was page 1 again)
+                return changed.without_extra(wire)
+        extra = {**extra, wire: value}
         options: RequestOptions = {**self.options, "extra_query": extra}
         return dataclasses.replace(self, options=options)
 
@@ -108,6 +116,11 @@ class PageRequest:
             kept = {k: v for k, v in extra.items() if k not in wires}
             options = {**self.options, "extra_query": kept}
         return dataclasses.replace(self, values=values, options=options)
+
+    def without_extra(self, wire: str) -> PageRequest:
+        """The same request without ``extra_query[wire]``."""
+        extra = {k: v for k, v in (self.options.get("extra_query") or {}).items() if k != wire}
+        return dataclasses.replace(self, options={**self.options, "extra_query": extra})
 
     def follow(self, url: str, base_url: str) -> PageRequest:
         """A request for ``url`` as given: same method, headers and options, no path or query
@@ -128,19 +141,23 @@ class PageRequest:
             why = " (it names a user and password)" if target.userinfo else ""
             raise APIError(f"next page URL {shown!r}{why} is not under the base URL {prefix!r}")
         path = plain[len(prefix) :]
-        if _climbs(path):
+        if climbs(path):
             # `%2e%2e`, `..%2f`, `..;/`: httpx leaves them as written, a server may read `..`
             raise APIError(f"next page URL {plain!r} climbs out of the base URL {prefix!r}")
-        query: dict[str, object] = {}
-        for key, value in parse_qsl(target.query.decode("ascii"), keep_blank_values=True):
-            previous = query.get(key)
-            if previous is None:
-                query[key] = value
-            else:
-                query[key] = [*previous, value] if isinstance(previous, list) else [previous, value]
+        # each name's parts sent again as given (decoded and encoded anew, a `+` became `%20`,
+        # `%FF` U+FFFD and a bare `flag` `flag=`); the value read is the decoded one
+        parts: dict[str, list[str]] = {}
+        for part in target.query.decode("ascii").split("&"):
+            if part:
+                parts.setdefault(unquote_plus(part.partition("=")[0]), []).append(part)
+        query: dict[str, object] = {
+            name: AsSent(unquote_plus(given[0].partition("=")[2]), given)
+            for name, given in parts.items()
+        }
         op = dataclasses.replace(
             self.op,
-            path="/" + path,
+            # the base URL itself (`https://h/v1?page=2`) is asked for as given, no `/` added
+            path="/" + path if path or plain.endswith("/") else "",
             params=tuple(p for p in self.op.params if p.location in ("header", "cookie")),
         )
         options: RequestOptions = {**self.options, "extra_query": query}
@@ -335,6 +352,8 @@ class SyncPage(_PageBase[T]):
         page._walk, page._pages_at = walk, len(walk)
         return page
 
+    get_next_page = next_page  # openai-python's and anthropic-sdk-python's name
+
     def iter_pages(self, *, max_pages: int | None = None) -> Iterator[SyncPage[T]]:
         """This page and every later one, fetched one at a time."""
         page: SyncPage[T] = self
@@ -429,6 +448,8 @@ class AsyncPage(_PageBase[T]):
         walk.check_body(self, page)
         page._walk, page._pages_at = walk, len(walk)
         return page
+
+    get_next_page = next_page  # openai-python's and anthropic-sdk-python's name
 
     async def iter_pages(self, *, max_pages: int | None = None) -> AsyncIterator[AsyncPage[T]]:
         """This page and every later one, fetched one at a time."""
@@ -536,17 +557,6 @@ class AsyncPaginator(Generic[T]):
         page = await self._first()
         async for item in page.iter_all(concurrency=concurrency, max_pages=max_pages):
             yield item
-
-
-def _climbs(path: str) -> bool:
-    """Whether a server may read a `..` (or `.`) segment in `path`: decoded (`%2e%2e`, `%2f`,
-    twice encoded too), with `\\` read as `/` (IIS) and a `;` segment parameter dropped
-    (`..;/`: Tomcat, Jetty)."""
-    for text in (path, unquote(path), unquote(unquote(path))):
-        for segment in text.replace("\\", "/").split("/"):
-            if segment.split(";", 1)[0] in (".", ".."):
-                return True
-    return False
 
 
 publish(__all__, globals(), __name__.rpartition(".")[0])  # after every class above

@@ -22,7 +22,7 @@ from pydantic import BaseModel
 
 from ._types import NotGiven, Omit
 
-__all__ = ["deep_pairs", "encode_cookie", "encode_header", "encode_path", "encode_query"]
+__all__ = ["AsSent", "deep_pairs", "encode_cookie", "encode_header", "encode_path", "encode_query"]
 
 # What ``allowReserved`` leaves raw in a query value: the reserved characters (RFC 3986's
 # ``:/?#[]@!$&'()*+,;=``) that mean nothing there. ``#`` would end the query, ``&`` and ``=``
@@ -225,6 +225,19 @@ def encode_query(
     # 400 "Invalid character found in the request target"); every server decodes `%7C`
     sep = {"spaceDelimited": "%20", "pipeDelimited": "%7C"}.get(style, ",")
     return [f"{key}={sep.join(q(v) for v in _flat(container))}"]
+
+
+class AsSent(str):
+    """A query value from a URL the server gave (a next page's): the decoded text, which the
+    pagination reads, carrying ``parts``, its ``name=value`` parts exactly as the URL spelt
+    them, which ``extra_query`` sends again byte for byte."""
+
+    parts: tuple[str, ...]
+
+    def __new__(cls, value: str, parts: Sequence[str]) -> AsSent:
+        self = super().__new__(cls, value)
+        self.parts = tuple(parts)
+        return self
 
 
 def quote_name(name: str) -> str:

@@ -15,6 +15,7 @@ import httpx
 from ._body import StreamBody, encode_body, is_json
 from ._operation import Operation
 from ._params import (
+    AsSent,
     encode_cookie,
     encode_header,
     encode_path,
@@ -132,7 +133,10 @@ class Prepared(Struct):
         headers = _copy(self.headers) if copied else self.headers
         if self.cookies:
             headers["Cookie"] = "; ".join([*headers.get_list("cookie"), *self.cookies])
-        url = f"{self.url}?{'&'.join(self.query)}" if self.query else self.url
+        url = self.url
+        if self.query:  # (a redirect's URL has a query of its own: the key query joins it)
+            sep = "" if url.endswith(("?", "&")) else "&" if "?" in url else "?"
+            url = f"{url}{sep}{'&'.join(self.query)}"
         extensions: dict[str, str] | None = None
         if self.idempotency_header:
             extensions = {IDEMPOTENCY_EXTENSION: self.idempotency_header}
@@ -290,12 +294,16 @@ def prepare(
             req.headers[p.wire_name] = encode_header(value, bool(p.explode))
         elif p.location == "cookie":
             req.cookies += encode_cookie(p.wire_name, value, p.explode)
-    req.url = base_url.rstrip("/") + "/" + fill_path(op.path, segments).lstrip("/")
+    # (an empty path is the base URL itself, a followed next page's: no `/` added)
+    tail = "/" + fill_path(op.path, segments).lstrip("/") if op.path else ""
+    req.url = base_url.rstrip("/") + tail
 
     extra_query = options.get("extra_query")
     if extra_query:
         # (a top-level `omit` is kept: it drops the parameter; `jsonable` drops it elsewhere)
-        top = {k: v if isinstance(v, Omit) else jsonable(v) for k, v in extra_query.items()}
+        top = {
+            k: v if isinstance(v, Omit | AsSent) else jsonable(v) for k, v in extra_query.items()
+        }
         _merge_extra_query(req, op, {k: v for k, v in top.items() if not isinstance(v, NotGiven)})
 
     keyed_body = _key_body(req, op, fields, whole, options)
@@ -346,7 +354,9 @@ def _merge_extra_query(req: Prepared, op: Operation[Any], extra: Mapping[str, An
         p = declared.get(name)
         if isinstance(value, Omit):  # the parameter dropped (`NOT_GIVEN` never gets here)
             continue
-        if p is not None:
+        if isinstance(value, AsSent):  # a followed URL's own spelling
+            req.query += value.parts
+        elif p is not None:
             req.query += encode_query(name, value, p.style, p.explode, quoter(p.allow_reserved))
         else:
             style = "deepObject" if _nested(value) else "form"

@@ -622,6 +622,8 @@ class AsyncStreamedResponse(_StreamedBase[T]):
     async def close(self) -> None:
         await self.http_response.aclose()
 
+    aclose = close  # httpx's name
+
 
 def adopt_errors(result: R, errors: Mapping[type[APIError], type[APIError]]) -> R:
     """``result`` (a call's raw, streamed or record-stream response) raising the generated
@@ -687,7 +689,11 @@ def record_stream(op: Operation[Any], response: httpx.Response, asynchronous: bo
             raise APIStreamError(record, request=response.request, response=response)
         return validate_json(op, spec, record.data, response)
 
-    return cls(response, convert, False, lines=True) if lines else cls(response, convert, True)
+    if lines:
+        return cls(response, convert, False, lines=True)
+    # an event whose data is empty holds no JSON document: a keep-alive, skipped as a comment
+    # is (a server's `event: ping` + `data:`; the stream died at the first one)
+    return cls(response, convert, True, skip_empty=True)
 
 
 def _reports_error(data: str) -> bool:

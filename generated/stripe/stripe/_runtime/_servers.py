@@ -10,6 +10,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Literal
+from urllib.parse import unquote
 
 _HOST_LABELS = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?").fullmatch
 # what a path segment may hold unescaped (RFC 3986 pchar and `/`), no query, fragment or `\`
@@ -37,8 +38,8 @@ def _check(var: ServerVariable, value: str, source: str) -> None:
     elif var.part == "port":
         ok = value.isascii() and value.isdigit() and 0 < int(value) < 65536
     else:
-        segments = value.split("/")
-        ok = _PATH(value) is not None and ".." not in segments and "." not in segments
+        # (decoded too: `%2e%2e`, `acme%2F..%2F..`, which servers that normalise read as `..`)
+        ok = _PATH(value) is not None and not climbs(value)
         # glued to the host, anything but a `/` first would extend the host name
         ok = ok and (var.part == "path" or value[:1] in ("", "/"))
     if not ok:
@@ -53,6 +54,17 @@ def _check(var: ServerVariable, value: str, source: str) -> None:
             f"{source}={value!r} cannot be used in the server URL: it sits in {where}"
             " there, and this value would change what the URL points to"
         )
+
+
+def climbs(path: str) -> bool:
+    """Whether a server may read a `..` (or `.`) segment in `path`: decoded (`%2e%2e`, `%2f`,
+    twice encoded too), with `\\` read as `/` (IIS) and a `;` segment parameter dropped
+    (`..;/`: Tomcat, Jetty)."""
+    for text in (path, unquote(path), unquote(unquote(path))):
+        for segment in text.replace("\\", "/").split("/"):
+            if segment.split(";", 1)[0] in (".", ".."):
+                return True
+    return False
 
 
 def server_values(

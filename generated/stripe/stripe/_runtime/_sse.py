@@ -299,6 +299,13 @@ def _done(event: ServerSentEvent) -> bool:
     return event.data == "[DONE]"  # the end marker many streaming APIs send
 
 
+def _sendable(last_event_id: str | None) -> bool:
+    """Whether a reconnect can say where it left off: ``Last-Event-ID`` is a header, and header
+    values are ASCII (an id of other text raised a bare ``ValueError`` at the reconnect; the
+    drop is the stream's error instead, as without reconnects)."""
+    return last_event_id is None or last_event_id.isascii()
+
+
 def _reconnect_delay(decoder: SSEDecoder) -> float:
     seconds = decoder.reconnection_time
     return DEFAULT_RECONNECT_DELAY if seconds is None else min(seconds, MAX_RECONNECT_DELAY)
@@ -320,8 +327,8 @@ class Stream(Generic[T]):
     ``events()`` gives the raw events instead. An ``event: error`` raises ``APIStreamError``, as
     does a record ``{"error": ...}`` of a JSON type that declares no ``error`` property.
     With ``lines=True`` the body is JSON lines: each record is an event whose ``data`` is the
-    record. The response closes when the stream is exhausted; use ``with`` (or ``close()``) to
-    stop early."""
+    record; with ``skip_empty=True`` an event of empty data (a keep-alive) yields nothing. The
+    response closes when the stream is exhausted; use ``with`` (or ``close()``) to stop early."""
 
     def __init__(
         self,
@@ -331,12 +338,14 @@ class Stream(Generic[T]):
         reconnect: Reconnect | None = None,
         *,
         lines: bool = False,
+        skip_empty: bool = False,
     ) -> None:
         self.response: httpx.Response = response
         self._convert = convert
         self._stop_at_done = stop_at_done
         self._reconnect = reconnect
         self._lines = lines
+        self._skip_empty = skip_empty
         # the generated package's error classes (``package_error``); set by the client
         self._errors: Mapping[type[APIError], type[APIError]] = {}
         self._closed = False  # ``close()``: the read it cuts short is no drop to resume from
@@ -380,6 +389,7 @@ class Stream(Generic[T]):
                     or reconnects >= again.limit
                     or not isinstance(exc, httpx.TransportError)
                     or isinstance(exc, DeadlinePassed)  # the call's time is up: no new call
+                    or not _sendable(decoder.last_event_id)
                 ):
                     raise stream_error(response, exc) from exc
             finally:
@@ -419,6 +429,8 @@ class Stream(Generic[T]):
                     )
                 if self._stop_at_done and _done(event):
                     return
+                if self._skip_empty and not event.data.strip():
+                    continue  # a keep-alive (`event: ping` + `data:`): no record to read
                 yield self._convert(event)
         finally:
             events.close()
@@ -468,12 +480,14 @@ class AsyncStream(Generic[T]):
         reconnect: Reconnect | None = None,
         *,
         lines: bool = False,
+        skip_empty: bool = False,
     ) -> None:
         self.response: httpx.Response = response
         self._convert = convert
         self._stop_at_done = stop_at_done
         self._reconnect = reconnect
         self._lines = lines
+        self._skip_empty = skip_empty
         # the generated package's error classes (``package_error``); set by the client
         self._errors: Mapping[type[APIError], type[APIError]] = {}
         self._closed = False  # ``close()``: the read it cuts short is no drop to resume from
@@ -518,6 +532,7 @@ class AsyncStream(Generic[T]):
                     or reconnects >= again.limit
                     or not isinstance(exc, httpx.TransportError)
                     or isinstance(exc, DeadlinePassed)  # the call's time is up: no new call
+                    or not _sendable(decoder.last_event_id)
                 ):
                     raise stream_error(response, exc) from exc
             finally:
@@ -556,6 +571,8 @@ class AsyncStream(Generic[T]):
                     )
                 if self._stop_at_done and _done(event):
                     return
+                if self._skip_empty and not event.data.strip():
+                    continue  # a keep-alive (`event: ping` + `data:`): no record to read
                 yield self._convert(event)
         finally:
             # the response, not `events.aclose()`: when the event loop finalizes an abandoned
@@ -579,6 +596,8 @@ class AsyncStream(Generic[T]):
         """Stop reading: the response is closed, and the stream ends (never resumed)."""
         self._closed = True
         await self.response.aclose()
+
+    aclose = close  # an async iterator's name (`contextlib.aclosing(stream)`)
 
     async def __aenter__(self) -> Self:
         return self

@@ -133,12 +133,15 @@ def verify_hmac(
 
     ``payload`` must be exactly the signed bytes. When a provider signs a timestamp too, build
     them yourself (Slack: ``b"v0:" + ts + b":" + body`` with ``prefix="v0="``) and also pass
-    ``timestamp`` and ``tolerance`` (seconds) to reject stale deliveries. An ``algorithm``
+    ``timestamp`` (and ``tolerance``, seconds: 300 when a timestamp is given, as the other
+    verifiers' default) to reject stale deliveries. An ``algorithm``
     hashlib does not have, or another ``encoding``, is the caller's mistake, not the
     delivery's: ``ValueError``, whatever the request held.
     """
     if encoding not in ("hex", "base64"):
         raise ValueError(f"encoding must be 'hex' or 'base64', not {encoding!r}")
+    if timestamp is not None and tolerance is None:
+        tolerance = 300  # a timestamp given is one to check (it was silently not)
     _check_tolerance(tolerance)
     key, signed = _key(_bytes(secret, "secret")), _bytes(payload)
     try:
