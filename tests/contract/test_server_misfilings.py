@@ -278,3 +278,13 @@ def test_a_body_that_is_the_spec_s_own_invalid_example_is_the_spec_s(report: Run
     assert all("the spec's own example" in f.message for f in op.failures)
     # a body the server got wrong by itself is still the server's
     assert _kinds(report, "getToken2") == {("sandbox", "response_schema_conformance")}
+
+
+def test_a_body_is_the_example_only_as_json_values_compare() -> None:
+    """The review: Python's `True == 1` made a server's `{"count": true}` read as the spec's
+    example `{"count": 1}`, filing the server's mistake as the spec's."""
+    from apigen.contract.runner import _same_json
+
+    assert _same_json({"a": [1, {"b": "x"}]}, {"a": [1, {"b": "x"}]})
+    assert not _same_json({"count": True, "ok": 0}, {"count": 1, "ok": False})
+    assert not _same_json([True], [1]) and not _same_json({"a": 1}, {"a": 1, "b": 2})

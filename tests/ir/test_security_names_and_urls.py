@@ -57,7 +57,7 @@ def _oauth(**urls: str) -> dict[str, Any]:
 
 
 @pytest.mark.parametrize(
-    "url", ["file:///etc/passwd", "javascript:alert(1)", "", "https://a.test/x\r\nX: 1", "//x"]
+    "url", ["file:///etc/passwd", "javascript:alert(1)", "https://a.test/x\r\nX: 1", "https:///x"]
 )
 def test_an_oauth_url_that_is_no_web_url_is_warned_of(url: str) -> None:
     good = "https://auth.example.com/token"
@@ -69,8 +69,17 @@ def test_an_oauth_url_that_is_no_web_url_is_warned_of(url: str) -> None:
     assert f"{url!r} is not an http(s) URL" in warned[base + "refreshUrl"]
 
 
+def test_an_empty_token_url_is_warned_of_an_empty_refresh_url_is_none() -> None:
+    """The review: `refreshUrl: ""` was warned "refused", yet it is dropped and refreshing goes
+    to the token URL; an empty token URL does leave the client without one."""
+    warned = _warned({"o": _oauth(authorizationUrl="https://a.test/a", tokenUrl="", refreshUrl="")})
+    assert list(warned) == ["#/components/securitySchemes/o/flows/authorizationCode/tokenUrl"]
+
+
 def test_openid_connect_url_is_checked_too_and_web_urls_are_not_warned_of() -> None:
     oidc = {"type": "openIdConnect", "openIdConnectUrl": "file:///etc/passwd"}
     assert list(_warned({"c": oidc})) == ["#/components/securitySchemes/c/openIdConnectUrl"]
     fine = _oauth(authorizationUrl="https://a.test/authorize", tokenUrl="/oauth/token")
     assert _warned({"o": fine}) == {}
+    other_host = _oauth(authorizationUrl="//auth.test/a", tokenUrl="//auth.test/token")
+    assert _warned({"o": other_host}) == {}  # (relative to the scheme: an auth server's host)

@@ -345,6 +345,15 @@ async def test_a_query_key_joins_the_redirects_own_query(location: str) -> None:
         assert second.params.get_list("page") == (["2"] if "page" in location else [])
 
 
+async def test_a_query_key_after_a_path_ending_in_an_ampersand_starts_the_query() -> None:
+    """The review: a redirect to `/v1/b&` was followed as `/v1/b&api_key=K` (the key in the
+    path, the request unauthenticated)."""
+    operation = op(path="/things")
+    for requests in await _both_following(lambda: _redirecting((307, "/v1/b&")), operation, {}):
+        assert requests[1].url.path == "/v1/b&"
+        assert requests[1].url.params.get_list("api_key") == ["q_secret"]
+
+
 def test_a_query_key_already_in_the_query_is_not_added_again(recorder: Recorder) -> None:
     """A next-page or monitor URL that repeats the key (`?api_key=K&page=2`), or the caller's
     own `extra_query`, was followed by a second `api_key=K`; the value already there wins, as
@@ -355,6 +364,12 @@ def test_a_query_key_already_in_the_query_is_not_added_again(recorder: Recorder)
         **_ALL_KEYS,
     )
     client.request(op(path="/things"), {}, {"extra_query": {"api_key": "other", "page": 2}})
+    assert recorder.last.url.params.get_list("api_key") == ["other"]
+    # spelt otherwise in a followed URL (`api%5Fkey`): the same name (the review)
+    from apigen_runtime._params import AsSent
+
+    spelt = {"api_key": AsSent("other", ("api%5Fkey=other",))}
+    client.request(op(path="/things"), {}, {"extra_query": spelt})
     assert recorder.last.url.params.get_list("api_key") == ["other"]
     client.request(op(path="/things"), {})
     assert recorder.last.url.params.get_list("api_key") == ["q_secret"]

@@ -500,7 +500,8 @@ def test_an_endless_deadline_is_no_deadline_for_the_renewal_lock(tmp_path: Path)
 
 
 @pytest.mark.parametrize(
-    "token_url", ["file:///etc/passwd", "javascript:alert(1)", "ftp://api.test/token", ""]
+    "token_url",
+    ["file:///etc/passwd", "javascript:alert(1)", "ftp://api.test/token", "https:///token", ""],
 )
 def test_a_token_endpoint_that_is_no_web_url_is_refused_before_anything_is_sent(
     token_url: str,
@@ -521,6 +522,7 @@ def test_a_token_endpoint_that_is_no_web_url_is_refused_before_anything_is_sent(
         ("javascript:alert(document.cookie)", None),
         ("file:///etc/passwd", None),
         ("data:text/html,hi", None),
+        ("https:///authorize", None),  # no host (the review: accepted, then httpx's error)
         ("/oauth/authorize", "https://api.test/oauth/authorize?"),  # the API's, not the app's
         ("https://auth.test/authorize?a=1", "https://auth.test/authorize?a=1&"),
     ],

@@ -366,6 +366,44 @@ def test_a_next_urls_query_is_sent_as_the_server_spelt_it(given: str, sent: str)
     assert str(server.requests[1].url) == sent
 
 
+def test_extra_query_of_an_offset_or_page_is_counted_from() -> None:
+    """The review of the fix below: with `extra_query={"offset": 4}` the walk counted from
+    the argument's 0 (offsets 4, 2, 4, 6: items repeated); `param()` reads what is sent."""
+    server = Server(offset_pages)
+    got = ids(sync_client(server).paginate(LIST_OFFSETS, {}, {"extra_query": {"offset": 4}}))
+    assert got == [p["id"] for p in PETS[4:]]
+    assert [q.get("offset") for q in server.queries()] == ["4", "6"]
+    server = Server(page_pages)
+    options: rt.RequestOptions = {"extra_query": {"page": 3}}
+    got = ids(sync_client(server).paginate(LIST_PAGES, {"page_size": 2}, options))
+    assert got == [p["id"] for p in PETS[4:]]
+    assert [q.get("page") for q in server.queries()] == ["3", "4", "5"]
+
+
+def test_next_urls_differing_in_a_repeated_parameter_are_other_pages() -> None:
+    """`?f=a&f=b` then `?f=a&f=c` read as one page (the key saw the first value only): a
+    `PaginationLoopError` (the review)."""
+    nexts = [f"{BASE}/pets?f=a&f=b", f"{BASE}/pets?f=a&f=c", None]
+
+    def pages(request: httpx.Request) -> httpx.Response:
+        at = len(server.requests) - 1
+        return httpx.Response(200, json={"results": PETS[at : at + 1], "next": nexts[at]})
+
+    server = Server(pages)
+    assert len(list(sync_client(server).paginate(_next_url_op(), {}))) == 3
+
+
+def test_a_value_from_a_next_url_copies_and_pickles() -> None:
+    import copy
+    import pickle
+
+    from apigen_runtime._params import AsSent
+
+    value = AsSent("a b", ("c=a+b",))
+    for again in (copy.copy(value), copy.deepcopy(value), pickle.loads(pickle.dumps(value))):
+        assert again == "a b" and again.parts == ("c=a+b",)
+
+
 def test_extra_query_of_a_page_parameter_gives_way_to_later_pages() -> None:
     """`extra_query={"starting_after": ...}` for the first page won over every later page's
     cursor: page 2 was page 1 again, a `PaginationLoopError` (helper 185)."""

@@ -1496,7 +1496,7 @@ class _Run:
             body = json.loads(response.content)
         except ValueError:
             return False
-        return any(body == example for example in given)
+        return any(_same_json(body, example) for example in given)
 
     def _unnamed_discriminator(
         self, op: ManifestOperation, response: httpx.Response, problem: ResponseProblem
@@ -1726,9 +1726,23 @@ async def _adrain(value: Any) -> int | None:
 # a `type` (the keyword only widens `type`); schemathesis and pydantic accept it: a spec
 # ambiguity, not a client bug. (Beside the combiner, our validators admit it: decisions §31.)
 NULL_BESIDE_ONEOF = "None is not valid under any of the given schemas"
+
+
 # OpenAPI 3.1 `{type: "null", oneOf: [members that are not null]}` (Vercel) or `allOf: [$ref,
 # {type: "null"}]` (Codat): JSON Schema admits no value there (null fails the members, anything
 # else the null type). apigen reads "or null" (schema_rules); a body valid that way is the spec's.
+def _same_json(a: Any, b: Any) -> bool:
+    """`a == b` as JSON values: `true` is no `1` (Python's `True == 1` made a server's own body
+    read as the spec's example)."""
+    if isinstance(a, bool) or isinstance(b, bool):
+        return type(a) is type(b) and a == b
+    if isinstance(a, Mapping) and isinstance(b, Mapping):
+        return a.keys() == b.keys() and all(_same_json(a[k], b[k]) for k in a)
+    if isinstance(a, list) and isinstance(b, list):
+        return len(a) == len(b) and all(_same_json(x, y) for x, y in zip(a, b, strict=True))
+    return bool(a == b)
+
+
 NULL_BESIDE_MEMBERS = (
     "the spec's schema sets a null type beside oneOf/anyOf/allOf members that admit no null, "
     "so no value is valid for it; the body is valid read as 'or null'"

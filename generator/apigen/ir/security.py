@@ -304,8 +304,10 @@ def _check_oauth_urls(name: str, scheme: Mapping[str, Any], report: Report, file
             if isinstance(flow, Mapping) and key in flow:
                 found.append((f"flows/{escape_token(str(flow_name))}/{key}", flow[key]))
     for key, url in found:
-        if url is None and key == "openIdConnectUrl":
-            continue
+        if (url is None and key == "openIdConnectUrl") or (
+            url == "" and key.endswith("/refreshUrl")
+        ):
+            continue  # (an empty refresh URL is none: refreshing goes to the token URL)
         if not (isinstance(url, str) and _web_url(url)):
             report.warn(
                 file,
@@ -323,7 +325,7 @@ def _web_url(url: str) -> bool:
     parts = urlsplit(url)
     if parts.scheme:
         return parts.scheme.lower() in ("http", "https") and bool(parts.netloc)
-    return not url.startswith("//")
+    return bool(parts.netloc) or not url.startswith("//")  # (`//auth.example/token`: another host)
 
 
 def build_security(
