@@ -341,7 +341,25 @@ def _name_table(manifest: Mapping[str, Any], direction: Direction) -> dict[str, 
                 # unless only requests carry the enum (a value added to it broke nothing)
                 closed = direction == "in" or (direction == "both" and sent.get(key) == "in")
                 names[bare] = spelled if closed else f"{spelled} | str"
-    return names
+    return _chains_resolved(names)
+
+
+def _chains_resolved(names: dict[str, str]) -> dict[str, str]:
+    """`names` with each alias that only names another (`A0: A1`, `A1: A2`, ...) standing for
+    the chain's end: `_named` spells out six rounds, and a client built before chains were
+    shortened (`layout.shorten_alias_chains`) diffed against one after read `A6 -> A7` as a
+    changed type, 296 breaking changes for a 300-link chain (helper 191)."""
+    ends: dict[str, str] = {}
+    for start in names:
+        chain: list[str] = []
+        at = start
+        while at in names and at not in ends and at not in chain and names[at] in names:
+            chain.append(at)
+            at = names[at]
+        end = ends.get(at, names.get(at, at)) if at not in chain else names[at]
+        for link in chain:
+            ends[link] = end
+    return {name: ends.get(name, value) for name, value in names.items()}
 
 
 def _named(text: str, names: Mapping[str, str]) -> str:

@@ -374,6 +374,36 @@ def test_manifest_and_client_folder_inputs(tmp_path: Path) -> None:
     assert result.exit_code == 0 and "0 breaking, 0 additions" in result.output
 
 
+def test_a_client_built_before_alias_chains_were_shortened_diffs_clean(tmp_path: Path) -> None:
+    """helper 191: a manifest of `A0: A1, A1: A2, ...` (built before every link named the
+    chain's end) against one of `A0: A8` read `A6 -> A8` as a changed return type: aliases
+    were spelt out six rounds deep. Chains resolve to their end."""
+    links = 8
+    schemas: dict[str, Any] = {
+        f"A{i}": {"$ref": f"#/components/schemas/A{i + 1}"} for i in range(links)
+    }
+    schemas[f"A{links}"] = {"type": "object", "properties": {"x": {"type": "string"}}}
+    spec = _pets()
+    spec["components"]["schemas"].update(schemas)
+    ok = {"application/json": {"schema": {"$ref": "#/components/schemas/A0"}}}
+    spec["paths"]["/chain"] = {
+        "get": {
+            "operationId": "getChain",
+            "responses": {"200": {"description": "ok", "content": ok}},
+        }
+    }
+    out = tmp_path / "chain_client"
+    build(_write(tmp_path / "chain.json", spec), out)
+    manifest = json.loads((out / "apigen.json").read_text())
+    aliases = manifest["aliases"]
+    assert aliases["models.A0"] == f"A{links}"  # shortened
+    for i in range(links - 1):  # as a client built before wrote them
+        aliases[f"models.A{i}"] = f"A{i + 1}"
+    old = _write(tmp_path / "old.json", manifest)
+    report = diff_paths(old, out / "apigen.json")
+    assert report.changes == [], [(c.kind, c.target, c.detail) for c in report.changes]
+
+
 def test_bad_arguments_exit_2(tmp_path: Path) -> None:
     spec = _write(tmp_path / "pets.json", _pets())
     runner = CliRunner()
