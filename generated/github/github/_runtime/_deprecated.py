@@ -17,18 +17,27 @@ import typing_extensions
 if TYPE_CHECKING:
     from typing_extensions import deprecated as deprecated
 else:
+    _MARK = getattr(inspect, "markcoroutinefunction", None)  # Python 3.12+
 
     class deprecated(typing_extensions.deprecated):
         def __call__(self, arg: Any, /) -> Any:
             if self.category is None or not inspect.iscoroutinefunction(arg):
                 return super().__call__(arg)
             message, category, stacklevel = self.message, self.category, self.stacklevel
+            if _MARK is not None:  # 3.12+: warned at the call, as a sync method is
 
-            @functools.wraps(arg)
-            async def wrapper(*args: Any, **kwargs: Any) -> Any:
-                # the caller's frame is the awaiting coroutine's, as for a sync call
-                warnings.warn(message, category=category, stacklevel=stacklevel + 1)
-                return await arg(*args, **kwargs)
+                @functools.wraps(arg)
+                def wrapper(*args: Any, **kwargs: Any) -> Any:
+                    warnings.warn(message, category=category, stacklevel=stacklevel + 1)
+                    return arg(*args, **kwargs)
+
+                wrapper = _MARK(wrapper)
+            else:  # 3.11 reads a coroutine function off its code: warned at the first await
+
+                @functools.wraps(arg)
+                async def wrapper(*args: Any, **kwargs: Any) -> Any:
+                    warnings.warn(message, category=category, stacklevel=stacklevel + 1)
+                    return await arg(*args, **kwargs)
 
             arg.__deprecated__ = wrapper.__deprecated__ = message
             return wrapper

@@ -239,6 +239,9 @@ class AsSent(str):
         self.parts = tuple(parts)
         return self
 
+    def __getnewargs__(self) -> tuple[str, tuple[str, ...]]:  # type: ignore[override]  # copy, pickle
+        return str(self), self.parts
+
 
 def quote_name(name: str) -> str:
     """A query parameter's name as sent (brackets kept: ``expand[]``, ``filter[color]``)."""

@@ -84,11 +84,14 @@ class PageRequest:
 
     def param(self, wire: str) -> object:
         """The value sent for parameter ``wire`` (``None`` when omitted)."""
+        extra = self.options.get("extra_query") or {}
+        if wire in extra:  # what is sent: `extra_query` wins over the argument
+            return extra[wire]
         for p in self.op.params:
             if p.wire_name == wire and p.location in _PAGE_LOCATIONS:
                 value = self.values.get(p.py_name)
                 return None if isinstance(value, NotGiven) else value
-        return (self.options.get("extra_query") or {}).get(wire)
+        return None
 
     def with_param(self, wire: str, value: object) -> PageRequest:
         """The same request with parameter ``wire`` set to ``value`` (a query parameter or body
@@ -172,7 +175,11 @@ class PageRequest:
             for k, v in self.values.items()
             if k in sent and not isinstance(v, NotGiven)
         )
-        extra = sorted((k, repr(v)) for k, v in (self.options.get("extra_query") or {}).items())
+        extra = sorted(
+            # (a followed URL's value: all its parts, not the first's decoded text alone)
+            (k, repr(v.parts if isinstance(v, AsSent) else v))
+            for k, v in (self.options.get("extra_query") or {}).items()
+        )
         return repr((op.method.upper(), op.path, values, extra))
 
 

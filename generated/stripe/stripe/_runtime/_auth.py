@@ -8,7 +8,7 @@ import ipaddress
 import os
 from collections.abc import Callable, Collection, Mapping, Sequence
 from typing import TYPE_CHECKING, Literal
-from urllib.parse import quote, urlsplit
+from urllib.parse import quote, unquote_plus, urlsplit
 
 from ._build import default_header
 from ._drivers import Flow
@@ -120,9 +120,9 @@ class ApiKey(SecurityScheme):
         elif self.location == "query":
             # as for a header, a value already there wins: the caller's `extra_query`, or the
             # key a followed next-page or monitor URL repeats (sent twice, `?key=K&key=K`)
-            key = quote(self.name, safe="")
-            if not any(part == key or part.startswith(key + "=") for part in request.query):
-                request.query.append(f"{key}={quote(value, safe='')}")
+            # (names compared decoded: a next URL may spell it `api%5Fkey`)
+            if not any(unquote_plus(part.partition("=")[0]) == self.name for part in request.query):
+                request.query.append(f"{quote(self.name, safe='')}={quote(value, safe='')}")
         else:  # what a cookie value cannot hold (`;` would start another cookie) is encoded
             if not self._token:
                 raise ValueError(

@@ -263,14 +263,18 @@ def _file_unlock(fd: int | None) -> None:
 # --- the token endpoint -------------------------------------------------------------------------
 
 
-def _check_web_url(url: str, what: str, *, absolute: bool = False) -> None:
-    """Refuse a spec's OAuth URL that is no http(s) URL: a `file:` token endpoint failed as a
-    connection error after three tries; a `javascript:` authorization URL was handed back for
-    an app to send its user to (`apigen build` warns of both)."""
-    parts = urlsplit(url)
-    if parts.scheme.lower() not in ("http", "https") or (absolute and not parts.netloc):
+def _web_url(url: str, base: str, what: str) -> str:
+    """``url`` (a spec's OAuth URL) resolved against ``base``, refused unless it is an http(s)
+    URL with a host: a `file:` token endpoint failed as a connection error after three tries;
+    a `javascript:` authorization URL was handed back for an app to send its user to
+    (`apigen build` warns of both). A relative one is the API's."""
+    given = urlsplit(url)
+    target = urljoin(base.rstrip("/") + "/", url) if base else url
+    parts = given if given.scheme else urlsplit(target)
+    if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
         shown = url if len(url) <= 100 else url[:100] + "..."
         raise OAuthError(f"the {what} {shown!r} is not an http(s) URL: nothing is sent to it")
+    return target
 
 
 def _token_flow(
@@ -293,8 +297,7 @@ def _token_flow(
             "no token endpoint URL: the spec gives none (a client-credentials client takes"
             " token_url=)"
         )
-    target = urljoin(ctx.base_url.rstrip("/") + "/", url)
-    _check_web_url(target, "token endpoint")
+    target = _web_url(url, ctx.base_url, "token endpoint")
     check_transport(target, ctx.allow_insecure, "the client secret or refresh token")
     hidden = [
         client_secret or "",
@@ -639,7 +642,7 @@ def authorization_request(
     extra_params: Mapping[str, str] | None = None,
 ) -> AuthorizationRequest:
     """Build an authorization URL with a fresh PKCE verifier (S256 challenge) and state."""
-    _check_web_url(authorization_url, "authorization URL", absolute=True)
+    _web_url(authorization_url, "", "authorization URL")
     verifier = secrets.token_urlsafe(64)  # 86 unreserved characters (RFC 7636 allows 43-128)
     digest = hashlib.sha256(verifier.encode("ascii")).digest()
     challenge = base64.urlsafe_b64encode(digest).rstrip(b"=").decode("ascii")
@@ -729,7 +732,7 @@ class _OAuthHelper:
             )
         return authorization_request(
             # a relative one is the API's (as a token endpoint's is), not the app's own host
-            urljoin(self._client.base_url.rstrip("/") + "/", self.scheme.authorization_url),
+            _web_url(self.scheme.authorization_url, self._client.base_url, "authorization URL"),
             client_id=client_id,
             redirect_uri=redirect_uri,
             scopes=self.scheme.scopes if scopes is None else scopes,

@@ -135,7 +135,7 @@ class Prepared(Struct):
             headers["Cookie"] = "; ".join([*headers.get_list("cookie"), *self.cookies])
         url = self.url
         if self.query:  # (a redirect's URL has a query of its own: the key query joins it)
-            sep = "" if url.endswith(("?", "&")) else "&" if "?" in url else "?"
+            sep = "?" if "?" not in url else "" if url.endswith(("?", "&")) else "&"
             url = f"{url}{sep}{'&'.join(self.query)}"
         extensions: dict[str, str] | None = None
         if self.idempotency_header:
