@@ -84,3 +84,36 @@ def test_a_call_without_a_default_base_url_says_so_and_sends_nothing(
         fine = client.with_options(base_url="https://api.example.com/v1")
         fine.things.retrieve()
         assert [str(r.url) for r in sent] == ["https://api.example.com/v1/things"]
+
+
+def _server(url: str, **defaults: str) -> dict[str, Any]:
+    spec = _spec(url)
+    spec["servers"][0]["variables"] = {k: {"default": v} for k, v in defaults.items()}
+    return spec
+
+
+def test_a_variable_in_the_user_info_is_no_keyword_and_no_default() -> None:
+    """helper 192: `https://{u}@api.example.com/v1` (default `attacker:pw`) was warned of, then
+    filled by the runtime all the same: httpx sent `Basic attacker:pw` in place of the
+    caller's token (and `u="x"` passed the host check)."""
+    report = Report()
+    api = api_of(_server("https://{u}@api.example.com/v1", u="attacker:pw"), report)
+    assert api.base_url == "" and api.server.variables == ()
+    assert [d.pointer for d in report.items if d.kind == "servers"] == ["#/servers/0"]
+
+
+def test_a_port_default_that_is_no_port_is_no_keyword() -> None:
+    for port in ("0", "65536", "http"):
+        api = api_of(_server("https://api.example.com:{port}/v1", port=port), Report())
+        assert api.base_url == "" and api.server.variables == (), port
+    api = api_of(_server("https://api.example.com:{port}/v1", port="8443"), Report())
+    assert [v.keyword for v in api.server.variables] == ["port"]
+
+
+def test_a_scheme_variable_of_another_scheme_is_no_internal_error() -> None:
+    """helper 192: `{scheme}://api.example.com` defaulting to `javascript` stopped the build
+    with "internal error" (`_part` looked for `{scheme}` in localhost's template)."""
+    report = Report()
+    api = api_of(_server("{scheme}://api.example.com/v1", scheme="javascript"), report)
+    assert api.base_url == "http://localhost" and api.server.variables == ()
+    assert any("is not http(s)" in d.message for d in report.items)

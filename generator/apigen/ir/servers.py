@@ -128,6 +128,9 @@ def _variable_names(document: Mapping[str, Any]) -> list[str]:
     variables = variables if isinstance(variables, JSON_OBJECT) else {}
     url = _without_query(str(server.get("url") or ""))
     names: list[str] = []
+    authority = url.partition("://")[2].partition("/")[0]
+    if "@" in authority:  # user info (`https://{user}@host`): httpx sent it as Basic auth in
+        return names  # place of the caller's credentials; no keyword fills it (`base_url` warns)
     for m in _VAR.finditer(url):
         name = m.group(1)
         var = variables.get(name)
@@ -139,9 +142,18 @@ def _variable_names(document: Mapping[str, Any]) -> list[str]:
             and default is not None
             and not fixed
             and _breaks(url, name, default) is None
+            and not _bad_port(url, name, default)
         ):
             names.append(name)
     return names
+
+
+def _bad_port(template: str, name: str, default: str) -> bool:
+    """A default standing for the port that is none (`0`, `65536`): warned of as no URL, and
+    then the runtime filled it in all the same (helper 192)."""
+    if "://" not in template or _part(template, name, default) != "port":
+        return False
+    return not (default.isascii() and default.isdigit() and 0 < int(default) < 65536)
 
 
 def root_server(document: Mapping[str, Any], taken: set[str]) -> ServerDef:
@@ -150,6 +162,8 @@ def root_server(document: Mapping[str, Any], taken: set[str]) -> ServerDef:
     server = _root(document)
     names = _variable_names(document)
     template = _template(document, frozenset(names))
+    # (a `{scheme}` defaulting to `javascript`: the template is localhost's, without it)
+    names = [n for n in names if "{" + n + "}" in template]
     variables = server.get("variables")
     variables = variables if isinstance(variables, JSON_OBJECT) else {}
     used = set(naming.CLIENT_KEYWORDS) | taken
