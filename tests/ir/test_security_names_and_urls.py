@@ -57,7 +57,17 @@ def _oauth(**urls: str) -> dict[str, Any]:
 
 
 @pytest.mark.parametrize(
-    "url", ["file:///etc/passwd", "javascript:alert(1)", "https://a.test/x\r\nX: 1", "https:///x"]
+    "url",
+    [
+        "file:///etc/passwd",
+        "javascript:alert(1)",
+        "https://a.test/x\r\nX: 1",
+        "https:///x",
+        "https://id:sec@auth.test/token",
+        "https://auth.test@evil.test/token",
+        " https://auth.test/token",
+        "https:\\\\evil.test\\token",
+    ],
 )
 def test_an_oauth_url_that_is_no_web_url_is_warned_of(url: str) -> None:
     good = "https://auth.example.com/token"

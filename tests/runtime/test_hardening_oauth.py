@@ -501,7 +501,20 @@ def test_an_endless_deadline_is_no_deadline_for_the_renewal_lock(tmp_path: Path)
 
 @pytest.mark.parametrize(
     "token_url",
-    ["file:///etc/passwd", "javascript:alert(1)", "ftp://api.test/token", "https:///token", ""],
+    [
+        "file:///etc/passwd",
+        "javascript:alert(1)",
+        "ftp://api.test/token",
+        "https:///token",
+        "",
+        # helper 192: user info replaced the client's secret, or hid the host; a tab, spaces
+        # or a backslash read otherwise by `urlsplit` than by a server
+        "https://id:sec@auth.test/token",
+        "https://auth.test@evil.test/token",
+        "https://auth.exam\tple.test/token",
+        "  https://auth.test/token  ",
+        "https:\\\\evil.test\\token",
+    ],
 )
 def test_a_token_endpoint_that_is_no_web_url_is_refused_before_anything_is_sent(
     token_url: str,

@@ -320,9 +320,11 @@ def _check_oauth_urls(name: str, scheme: Mapping[str, Any], report: Report, file
 
 def _web_url(url: str) -> bool:
     """An http(s) URL, or a relative one the runtime resolves against the API's server."""
-    if not url or any(c.isspace() or ord(c) < 0x20 or ord(c) == 0x7F for c in url):
+    if not url or any(c.isspace() or ord(c) < 0x20 or ord(c) == 0x7F or c == "\\" for c in url):
         return False
     parts = urlsplit(url)
+    if "@" in parts.netloc:  # user info: httpx sends it as Basic auth, in place of the client's
+        return False
     if parts.scheme:
         return parts.scheme.lower() in ("http", "https") and bool(parts.netloc)
     return bool(parts.netloc) or not url.startswith("//")  # (`//auth.example/token`: another host)
