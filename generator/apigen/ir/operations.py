@@ -104,14 +104,17 @@ def operation_node(document: Mapping[str, Any], op: OperationDef) -> Mapping[str
     return node if isinstance(node, JSON_OBJECT) else {}
 
 
-def deref(document: Mapping[str, Any], node: Any, limit: int = 32) -> Any:
-    """Follow `$ref`s of non-schema objects (parameters, bodies, responses)."""
-    while isinstance(node, JSON_OBJECT) and isinstance(node.get("$ref"), str) and limit:
+def deref(document: Mapping[str, Any], node: Any) -> Any:
+    """Follow `$ref`s of non-schema objects (parameters, bodies, responses), to the end of a
+    chain however long (32 links were followed, and a parameter 40 links away was dropped
+    without a word: helper 192); a cycle is nothing (`{}`), as an unreadable `$ref` is."""
+    seen: set[str] = set()
+    while isinstance(node, JSON_OBJECT) and isinstance(node.get("$ref"), str):
         ref = node["$ref"]
-        if not ref.startswith("#"):
+        if not ref.startswith("#") or ref in seen:
             return {}
+        seen.add(ref)
         node = resolve_pointer(document, ref)
-        limit -= 1
     return node
 
 

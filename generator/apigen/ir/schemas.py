@@ -600,14 +600,16 @@ class SchemaConverter:
                 if source is not None and not f.read_only:
                     f.example = example_value(source, self._follow)
 
-    def _follow(self, node: object, limit: int = 32) -> object:
-        """`node` with its `$ref`s followed (within the document)."""
-        while isinstance(node, JSON_OBJECT) and isinstance(node.get("$ref"), str) and limit:
+    def _follow(self, node: object) -> object:
+        """`node` with its `$ref`s followed (within the document), however long the chain; a
+        cycle is nothing."""
+        seen: set[str] = set()
+        while isinstance(node, JSON_OBJECT) and isinstance(node.get("$ref"), str):
             ref = node["$ref"]
-            if not ref.startswith("#"):
+            if not ref.startswith("#") or ref in seen:
                 return {}
+            seen.add(ref)
             node = self._lookup(ref)
-            limit -= 1
         return node
 
     def read_only(self, prop: Any, keyword: str = "readOnly") -> bool:
