@@ -455,13 +455,17 @@ def test_redirect_loops_end_in_an_error() -> None:
     assert len(rec.requests) == 21
 
 
-@pytest.mark.parametrize("location", ["https:evil.test/x", "https://xn--/"])
+@pytest.mark.parametrize(
+    "location", ["https:evil.test/x", "https://xn--/", "http://[::1", "/x\tb", "\tfoo", "/x\x00"]
+)
 async def test_a_location_that_is_no_url_is_an_api_error(location: str) -> None:
     """httpx works out a 3xx's next request even when told to follow none, and raised its own
-    `InvalidURL` (or idna's `IDNAError`) past `except APIError`. (A Location httpx cannot parse
-    at all, `http://[::1`, is its `RemoteProtocolError`: a transport failure, retried.)"""
+    `InvalidURL` (or idna's `IDNAError`) past `except APIError`. A Location httpx cannot parse
+    at all (`http://[::1`, a control character) is its `RemoteProtocolError`, which was taken
+    for a dropped connection: retried, and the server's answer reported as a connection error
+    (helper 192). The server answered: not retried."""
     for run_async in (False, True):
-        rec = Recorder(httpx.Response(302, headers={"Location": location}))
+        rec = Recorder(httpx.Response(302, headers={"Location": location.encode()}))
         with pytest.raises(rt.APIError, match="not a valid URL") as caught:
             if run_async:
                 await _async(rec).request(op(path="/moved"), {})
