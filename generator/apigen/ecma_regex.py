@@ -225,8 +225,8 @@ def properties(pattern: str) -> str:
 
 
 def translate(pattern: str, *, spaces: bool = True) -> str:
-    """`pattern` with `\\s`/`\\S` (unless not `spaces`) and property escapes spelled as classes;
-    everything else as written."""
+    """`pattern` with `\\s`/`\\S` (unless not `spaces`) and property escapes spelled as classes,
+    `$` as the input's end (`\\Z`); everything else as written."""
     out: list[str] = []
     in_class = False
     class_start = -1  # index in `pattern` just after `[` or `[^`: a `]` there is a literal
@@ -256,6 +256,8 @@ def translate(pattern: str, *, spaces: bool = True) -> str:
             class_start = index + 1
             if pattern.startswith("^", class_start):
                 class_start += 1
+        elif char == "$":  # the input's end only (Python's `$` also matches before a final
+            char = r"\Z"  # newline: `^a$` took `"a\n"`, helper 192)
         out.append(char)
         index += 1
     return "".join(out)

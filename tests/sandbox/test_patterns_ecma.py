@@ -302,3 +302,11 @@ def test_a_literal_brace_is_read_by_the_bounded_engine_too() -> None:
     assert finds(guid, "{" + "0123" * 8 + "}") is True
     assert finds(guid, "x" * 40) is False
     assert example(guid) is not None
+
+
+def test_a_dollar_is_the_end_of_the_input_only() -> None:
+    """ECMA-262's `$` (no `m` flag) is the input's end; Python's also matches before a final
+    newline: the sandbox took `"a\\n"` for `^a$` (helper 192)."""
+    assert finds("^a$", "a") is True
+    assert finds("^a$", "a\n") is False
+    assert finds(r"^a\$$", "a$") is True and finds("[$]", "$") is True
