@@ -14,7 +14,7 @@ from typing import Any
 import httpx
 import pytest
 
-from apigen.ir.nodes import AliasDef, Ref
+from apigen.ir.nodes import AliasDef, Nullable, Ref
 from tests.builds import api_of, build_into, on_path
 
 _LINKS = 400
@@ -87,5 +87,25 @@ def test_a_long_chain_imports_and_calls(tmp_path: Path, end: dict[str, Any], ans
         client = chain.Client(http_client=httpx.Client(transport=httpx.MockTransport(handler)))
         got = client.a.retrieve()
         assert (got if isinstance(got, str) else got.model_dump()) == answer
-        client.a.create(body=answer)
+        # (an object at the chain's end is flattened into arguments, as a direct `$ref` is)
+        client.a.create(**answer) if isinstance(answer, dict) else client.a.create(body=answer)
         assert json.loads(sent[-1]) == answer
+
+
+def test_nullable_links_keep_their_none_and_shorten_too() -> None:
+    """helper 192: a chain with an `allOf: [$ref], nullable: true` link every few links was
+    not shortened (only plain `Ref` targets were) and still hit the recursion limit. Each
+    link names the end, `| None` where it or a link after it admits null."""
+    links, wrapped = 20, {3, 10}
+    spec = _chain_spec({"type": "object", "properties": {"x": {"type": "integer"}}}, links)
+    for i in wrapped:
+        spec["components"]["schemas"][f"A{i}"] = {
+            "allOf": [{"$ref": f"#/components/schemas/A{i + 1}"}],
+            "nullable": True,
+        }
+    api = api_of(spec)
+    end = Ref(api.components[f"A{links}"])
+    for i in range(links):
+        alias = api.definitions[api.components[f"A{i}"]]
+        assert isinstance(alias, AliasDef)
+        assert alias.target == (Nullable(end) if i <= max(wrapped) else end), i

@@ -129,32 +129,44 @@ def break_alias_cycles(definitions: dict[str, Definition]) -> list[str]:
 
 
 def shorten_alias_chains(definitions: dict[str, Definition]) -> None:
-    """An alias that only names another alias (`A0 = A1`, `A1 = A2`, ... a chain of `$ref`s)
-    names the end of the chain instead (`A0 = A2`): each alias module imports the next at
-    import time, and a chain of a few hundred ran out of Python's recursion limit at the first
-    call. Same type, the same names for users; only links of the same kind (request-only or
-    not, neither recursive) are skipped, so no enum changes between open and closed."""
+    """An alias that only names another alias (`A0 = A1`, `A1 = A2 | None`, ... a chain of
+    `$ref`s, nullable or not) names the end of the chain instead (`A0 = A2 | None`): each alias
+    module imports the next at import time, and a chain of a few hundred ran out of Python's
+    recursion limit at the first call. Same type, the same names for users; only links of the
+    same kind (request-only or not, neither recursive) are skipped, so no enum changes between
+    open and closed."""
     for alias in definitions.values():
-        if not isinstance(alias, AliasDef) or alias.recursive or type(alias.target) is not Ref:
+        if not isinstance(alias, AliasDef) or alias.recursive or _named(alias.target) is None:
             continue
         chain = [alias]  # every link shortened at once: each chain is walked once
         keys = {alias.key}
-        target = alias.target
-        while True:
-            nxt = definitions.get(target.key)
+        key = _named(alias.target)
+        while key is not None:
+            nxt = definitions.get(key)
             if (
                 not isinstance(nxt, AliasDef)
                 or nxt.recursive
                 or nxt.request_only != alias.request_only
-                or type(nxt.target) is not Ref
+                or _named(nxt.target) is None
                 or nxt.key in keys
             ):
                 break
             chain.append(nxt)
             keys.add(nxt.key)
-            target = nxt.target
-        for link in chain:
-            link.target = target
+            key = _named(nxt.target)
+        if len(chain) < 2 or key is None:
+            continue
+        nullable = False  # each link keeps its own `| None`, and those of the links after it
+        for link in reversed(chain):
+            nullable = nullable or type(link.target) is Nullable
+            link.target = Nullable(Ref(key)) if nullable else Ref(key)
+
+
+def _named(t: TypeExpr) -> str | None:
+    """The key `t` names when it is `Ref(key)` or `Ref(key) | None`."""
+    if type(t) is Nullable:
+        t = t.inner
+    return t.key if type(t) is Ref else None
 
 
 def _cycles(nodes: list[str], edges: dict[str, set[str]]) -> list[list[str]]:
