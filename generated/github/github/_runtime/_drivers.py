@@ -203,7 +203,11 @@ def run_sync(flow: Flow[T], client: httpx.Client, sleep: Callable[[float], objec
                         # collected meanwhile closed its own pool under the stream)
                         outcome.extensions = {**outcome.extensions, POOL_EXTENSION: client}
             except httpx.TransportError as exc:
-                outcome = exc
+                if _in_redirect(exc):  # httpx's `RemoteProtocolError` for a Location holding
+                    # a control character: the server answered, nothing to retry (helper 192)
+                    failed = _caused(_bad_location(action.request, exc), exc)
+                else:
+                    outcome = exc
             except httpx.DecodingError as exc:
                 failed = _caused(_undecodable(action.request), exc)
             except (httpx.InvalidURL, UnicodeError) as exc:  # a 3xx's Location
@@ -280,7 +284,11 @@ async def run_async(
                         # collected meanwhile closed its own pool under the stream)
                         outcome.extensions = {**outcome.extensions, POOL_EXTENSION: client}
             except httpx.TransportError as exc:
-                outcome = exc
+                if _in_redirect(exc):  # httpx's `RemoteProtocolError` for a Location holding
+                    # a control character: the server answered, nothing to retry (helper 192)
+                    failed = _caused(_bad_location(action.request, exc), exc)
+                else:
+                    outcome = exc
             except httpx.DecodingError as exc:
                 failed = _caused(_undecodable(action.request), exc)
             except (httpx.InvalidURL, UnicodeError) as exc:  # a 3xx's Location

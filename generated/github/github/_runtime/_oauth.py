@@ -271,7 +271,15 @@ def _web_url(url: str, base: str, what: str) -> str:
     given = urlsplit(url)
     target = urljoin(base.rstrip("/") + "/", url) if base else url
     parts = given if given.scheme else urlsplit(target)
-    if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
+    if (
+        parts.scheme.lower() not in ("http", "https")
+        or not parts.netloc
+        # user info (httpx sends it as Basic auth in place of the client's secret, or it
+        # hides the host: `auth.example.com@evil.example`); what `urlsplit` drops or reads
+        # otherwise than a server (`\t`, a space, `\\`)
+        or "@" in parts.netloc
+        or any(c.isspace() or ord(c) < 0x20 or ord(c) == 0x7F or c == "\\" for c in url)
+    ):
         shown = url if len(url) <= 100 else url[:100] + "..."
         raise OAuthError(f"the {what} {shown!r} is not an http(s) URL: nothing is sent to it")
     return target
