@@ -66,6 +66,8 @@ def _oauth(**urls: str) -> dict[str, Any]:
         "https://id:sec@auth.test/token",
         "https://auth.test@evil.test/token",
         " https://auth.test/token",
+        "https://[::1/token",  # (it stopped the build: "internal error")
+        "https://auth.test:99999/token",
         "https:\\\\evil.test\\token",
     ],
 )

@@ -514,6 +514,9 @@ def test_an_endless_deadline_is_no_deadline_for_the_renewal_lock(tmp_path: Path)
         "https://auth.exam\tple.test/token",
         "  https://auth.test/token  ",
         "https:\\\\evil.test\\token",
+        # the last review: no URL (a ValueError) and a port that is none
+        "https://[::1/token",
+        "https://auth.test:99999/token",
     ],
 )
 def test_a_token_endpoint_that_is_no_web_url_is_refused_before_anything_is_sent(
@@ -562,3 +565,16 @@ def test_an_authorization_url_is_a_web_url_of_the_api(
     else:
         url = client.oauth.authorization_url(redirect_uri="http://127.0.0.1:9/cb").url
         assert url.startswith(expected), url
+
+
+def test_a_relative_token_url_under_a_callers_base_url_with_user_info_is_sent() -> None:
+    """The last review: the user-info check read the URL joined with the caller's own base URL
+    and refused a relative token URL, blaming the spec; only the spec's URL is judged."""
+    endpoint = TokenEndpoint(OK_TOKEN)
+    http = httpx.Client(transport=httpx.MockTransport(endpoint))
+    client = rt.SyncAPIClient(
+        http_client=http, **{**settings(), "base_url": "https://u:p@api.test"}
+    )
+    client._sleep = endpoint.sleeps.append
+    assert client.request(LIST, {}) == {"ok": True}
+    assert endpoint.token_calls == 1

@@ -322,7 +322,11 @@ def _web_url(url: str) -> bool:
     """An http(s) URL, or a relative one the runtime resolves against the API's server."""
     if not url or any(c.isspace() or ord(c) < 0x20 or ord(c) == 0x7F or c == "\\" for c in url):
         return False
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018  # (a port that is none raises here: `:99999`, `:abc`)
+    except ValueError:  # `https://[::1/token`: no URL (it stopped the build: "internal error")
+        return False
     if "@" in parts.netloc:  # user info: httpx sends it as Basic auth, in place of the client's
         return False
     if parts.scheme:
