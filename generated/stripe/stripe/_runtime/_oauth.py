@@ -268,16 +268,20 @@ def _web_url(url: str, base: str, what: str) -> str:
     URL with a host: a `file:` token endpoint failed as a connection error after three tries;
     a `javascript:` authorization URL was handed back for an app to send its user to
     (`apigen build` warns of both). A relative one is the API's."""
-    given = urlsplit(url)
-    target = urljoin(base.rstrip("/") + "/", url) if base else url
-    parts = given if given.scheme else urlsplit(target)
+    try:
+        given = urlsplit(url)
+        target = urljoin(base.rstrip("/") + "/", url) if base else url
+        parts = given if given.scheme else urlsplit(target)
+        parts.port  # noqa: B018  # (a port that is none raises here: `:99999`, `:abc`)
+    except ValueError:  # `https://[::1/token`
+        parts = given = urlsplit("")
     if (
         parts.scheme.lower() not in ("http", "https")
         or not parts.netloc
-        # user info (httpx sends it as Basic auth in place of the client's secret, or it
-        # hides the host: `auth.example.com@evil.example`); what `urlsplit` drops or reads
-        # otherwise than a server (`\t`, a space, `\\`)
-        or "@" in parts.netloc
+        # the spec's own user info (httpx sends it as Basic auth in place of the client's
+        # secret, or it hides the host: `auth.example.com@evil.example`); what `urlsplit`
+        # drops or reads otherwise than a server (`\t`, a space, `\\`)
+        or "@" in given.netloc
         or any(c.isspace() or ord(c) < 0x20 or ord(c) == 0x7F or c == "\\" for c in url)
     ):
         shown = url if len(url) <= 100 else url[:100] + "..."
