@@ -268,6 +268,7 @@ def _web_url(url: str, base: str, what: str) -> str:
     URL with a host: a `file:` token endpoint failed as a connection error after three tries;
     a `javascript:` authorization URL was handed back for an app to send its user to
     (`apigen build` warns of both). A relative one is the API's."""
+    target = url
     try:
         given = urlsplit(url)
         target = urljoin(base.rstrip("/") + "/", url) if base else url
