@@ -224,6 +224,8 @@ def encode_query(
     # `|` percent-encoded: RFC 3986 does not allow it in a query (Tomcat answers a raw one
     # 400 "Invalid character found in the request target"); every server decodes `%7C`
     sep = {"spaceDelimited": "%20", "pipeDelimited": "%7C"}.get(style, ",")
+    if sep == ",":  # an item's own `,` (`allowReserved` leaves it) would split it: `%2C`
+        return [f"{key}={sep.join(q(v).replace(',', '%2C') for v in _flat(container))}"]
     return [f"{key}={sep.join(q(v) for v in _flat(container))}"]
 
 

@@ -17,6 +17,7 @@ from apigen.contract.wire import (
     UNCHECKABLE_SCHEMA,
     UNSPELLABLE_KEY,
     UNSPELLABLE_VALUE,
+    _with_implied,
     check_request,
     same,
 )
@@ -303,6 +304,32 @@ def test_exploded_form_arrays_and_json_fields_read_back_as_the_client_sends_them
     assert _form(view, sent, {"meta": nulls}) == []
     dropped = _form(view, "meta=" + quote('{"a":[1]}'), {"meta": nulls})
     assert dropped and "not JSON" in dropped[0]
+
+
+def test_an_entry_naming_only_a_content_type_keeps_the_form_default() -> None:
+    """`ids: {contentType: text/plain}` leaves `style` and `explode` at their defaults (form,
+    exploded): `ids=1&ids=2` is the array the client meant, `ids[]=1&ids[]=2` is not."""
+    view = _view(
+        {
+            "requestBody": {
+                "content": {
+                    "application/x-www-form-urlencoded": {
+                        "schema": {
+                            "type": "object",
+                            "properties": {"ids": {"type": "array", "items": {"type": "integer"}}},
+                        },
+                        "encoding": {"ids": {"contentType": "text/plain"}},
+                    }
+                }
+            }
+        }
+    )
+    assert _form(view, "ids=1&ids=2", {"ids": [1, 2]}) == []
+    schema = view.document["paths"]["/things"]["post"]["requestBody"]["content"][
+        "application/x-www-form-urlencoded"
+    ]
+    implied = _with_implied(schema["encoding"], schema["schema"], view)
+    assert implied == {"ids": {"contentType": "text/plain", "style": "form", "explode": True}}
 
 
 def test_a_required_form_field_given_null_or_empty_is_a_spec_problem() -> None:

@@ -92,3 +92,36 @@ def test_scalar_arrays_are_repeated_keys_and_the_rest_keeps_brackets(tmp_path: P
         ("Lines[0][n]", "1"),
         ("More[]", "m"),  # undeclared: the bracketed convention
     ]
+
+
+def test_an_encoding_entry_without_style_or_explode_keeps_the_default(tmp_path: Path) -> None:
+    """A helper's serialization sweep: an array field whose `encoding` entry named only a
+    `contentType`, `allowReserved` or `headers` went out bracketed (`ids[]=1&ids[]=2`), not
+    as the Encoding Object's own defaults (`style: form`, `explode: true`) say."""
+    document = json.loads(json.dumps(SPEC))
+    media = document["paths"]["/verifications"]["post"]["requestBody"]["content"][
+        "application/x-www-form-urlencoded"
+    ]
+    media["encoding"] = {
+        "Ids": {"contentType": "text/plain"},
+        "Expand": {"allowReserved": True},
+        "Categories": {"headers": {"X-A": {"schema": {"type": "string"}}}},
+    }
+    spec = tmp_path / "forms.json"
+    spec.write_text(json.dumps(document))
+    build_into(spec, tmp_path / "out", name="forms")
+    sent: list[httpx.Request] = []
+
+    def record(request: httpx.Request) -> httpx.Response:
+        sent.append(request)
+        return httpx.Response(204)
+
+    with on_path(tmp_path / "out", "forms") as forms:
+        client = forms.Client(http_client=httpx.Client(transport=httpx.MockTransport(record)))
+        client.verifications.create(ids=[1, 2], expand=["x"], categories=["A"])
+    assert parse_qsl(sent[0].content.decode()) == [
+        ("Categories", "A"),
+        ("Ids", "1"),
+        ("Ids", "2"),
+        ("Expand", "x"),
+    ]

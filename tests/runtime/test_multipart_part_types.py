@@ -58,3 +58,42 @@ def test_an_object_goes_as_the_json_type_its_list_admits() -> None:
     }
     with pytest.raises(TypeError, match="application/xml"):
         _part_types({"m": meta}, {"m": "application/xml"})
+
+
+def _part_bodies(fields: dict[str, object], declared: dict[str, str]) -> list[tuple[str, bytes]]:
+    encoding = {name: Encoding(content_type=media) for name, media in declared.items()}
+    content, media = encode_body("multipart/form-data", fields, encoding)
+    assert isinstance(content, bytes) and media is not None
+    message = email.parser.BytesParser(policy=email.policy.HTTP).parsebytes(
+        b"Content-Type: " + media.encode() + b"\r\n\r\n" + content
+    )
+    return [
+        (str(part.get_param("name", header="content-disposition")), part.get_payload(decode=True))
+        for part in message.iter_parts()
+    ]
+
+
+def test_a_scalar_in_a_part_typed_json_is_json() -> None:
+    """A helper's serialization sweep: `label="hello"` in a part labelled `application/json`
+    went out as `hello` (no JSON reader takes it; our sandbox answered 400) and `"123"` as the
+    number `123`; a part of another type keeps the plain text."""
+    sent = _part_bodies(
+        {"label": "hello", "code": "123", "n": 5, "ok": True, "tags": ["a", "b"], "t": "x"},
+        {
+            "label": "application/json",
+            "code": "application/vnd.x+json",
+            "n": "application/json",
+            "ok": "application/json",
+            "tags": "application/json",
+            "t": "text/plain",
+        },
+    )
+    assert sent == [
+        ("label", b'"hello"'),
+        ("code", b'"123"'),
+        ("n", b"5"),
+        ("ok", b"true"),
+        ("tags", b'"a"'),
+        ("tags", b'"b"'),
+        ("t", b"x"),
+    ]

@@ -119,6 +119,19 @@ def test_allow_reserved_leaves_raw_only_what_means_nothing_in_a_query(recorder: 
     assert dict(parse_qsl(sent)) == {"$filter": value}
 
 
+def test_allow_reserved_still_encodes_a_comma_inside_a_joined_item(recorder: Recorder) -> None:
+    """A helper's serialization sweep: `ra=["a/b", "c,d"]` (allowReserved, not exploded) went
+    out as `ra=a/b,c,d`, three items to any reader; a scalar keeps its `,` raw."""
+    joined = rt.Param("ra", "ra", "query", explode=False, allow_reserved=True)
+    make_client(recorder).request(op(joined), {"ra": ["a/b", "c,d"]})
+    assert query(recorder.last) == "ra=a/b,c%2Cd"
+    make_client(recorder).request(op(joined), {"ra": {"k,1": "v,2"}})
+    assert query(recorder.last) == "ra=k%2C1,v%2C2"
+    scalar = rt.Param("s", "s", "query", allow_reserved=True)
+    make_client(recorder).request(op(scalar), {"s": "x,y"})
+    assert query(recorder.last) == "s=x,y"
+
+
 def test_stripe_expand_query_and_omitted_values(recorder: Recorder) -> None:
     operation = op(
         rt.Param("expand", "expand", "query", style="deepObject", explode=True),

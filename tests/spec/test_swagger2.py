@@ -466,3 +466,36 @@ def test_a_second_body_parameter_is_left_out_with_a_warning() -> None:
     assert [(d.pointer, d.message) for d in report.items] == [
         ("#/paths/~1t/post/parameters/1", "a second body parameter")
     ]
+
+
+def test_a_tab_separated_form_field_is_warned_as_a_query_parameter_is() -> None:
+    """A helper's serialization sweep: `collectionFormat: tsv` on a formData field was sent
+    comma-joined without a word (a query parameter's warns)."""
+    report = Report()
+    upgrade(
+        {
+            "swagger": "2.0",
+            "info": {"title": "t", "version": "1"},
+            "paths": {
+                "/f": {
+                    "post": {
+                        "consumes": ["application/x-www-form-urlencoded"],
+                        "parameters": [
+                            {
+                                "name": "ids",
+                                "in": "formData",
+                                "type": "array",
+                                "items": {"type": "integer"},
+                                "collectionFormat": "tsv",
+                            }
+                        ],
+                        "responses": {"204": {"description": "ok"}},
+                    }
+                }
+            },
+        },
+        report=report,
+    )
+    (found,) = [d for d in report.items if d.kind == "collection-format"]
+    assert found.pointer == "#/paths/~1f/post/parameters/0"
+    assert "tab-separated" in found.message and found.action == "sent comma-separated"

@@ -1122,8 +1122,14 @@ def _with_implied(encoding: Any, schema: Any, view: SpecView) -> dict[str, Any]:
         part = view.deref(part)
         props = part.get("properties") if isinstance(part, Mapping) else None
         for name, prop in props.items() if isinstance(props, Mapping) else ():
-            if name not in implied and repeats_keys(view.deref(prop), view.deref):
-                implied[name] = dict(zip(("style", "explode"), REPEATED_KEYS, strict=True))
+            own = view.deref(implied.get(name))
+            own = own if isinstance(own, Mapping) else {}
+            styled = "style" in own or "explode" in own  # an entry of `contentType` only
+            if not styled and repeats_keys(view.deref(prop), view.deref):
+                implied[name] = {
+                    **own,
+                    **dict(zip(("style", "explode"), REPEATED_KEYS, strict=True)),
+                }
     return implied
 
 

@@ -592,8 +592,11 @@ class OperationBuilder:
                     continue
                 foreign: str | None = None
                 prop_r = deref(self.document, prop)
-                if urlencoded and str(wire) not in encoding and repeats_keys(prop_r, self._deref):
-                    encoding[str(wire)] = (*REPEATED_KEYS, None)  # `ids=1&ids=2` (form_fields)
+                own = encoding.get(str(wire)) or (None, None, None)
+                if urlencoded and own[:2] == (None, None) and repeats_keys(prop_r, self._deref):
+                    # `ids=1&ids=2` (form_fields), also where the entry names only a
+                    # `contentType` or `headers`: its style and explode default as none do
+                    encoding[str(wire)] = (*REPEATED_KEYS, own[2])
                 pptr = f"{ptr}/properties/{escape(str(wire))}"
                 declared = _content_media_type(prop_r, self.document) if multipart else None
                 if declared is not None and not (encoding.get(str(wire)) or (None,) * 3)[2]:

@@ -379,6 +379,14 @@ class _Upgrader:
                 body, body_own = (p, global_name), not from_path
             elif kind == "formData":
                 forms[str(p.get("name"))] = p
+                if p.get("type") == "array" and _collection_format(p) == "tsv":
+                    # (as for a query parameter: a form field was joined by `,` silently)
+                    self.warn(
+                        at,
+                        "tab-separated arrays have no OpenAPI 3 style",
+                        "collection-format",
+                        "sent comma-separated",
+                    )
             elif not from_path:
                 converted = self._param_entry(entry, at)
                 if converted is not None:
