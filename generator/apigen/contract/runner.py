@@ -757,6 +757,9 @@ class _Run:
             if isinstance(error, ValueError) and _untoken_cookie(case, str(error)):
                 fail("cookie_name", "spec", f"{ILLEGAL_COOKIE_NAME}: {str(error)[:200]}")
                 return
+            if isinstance(error, ValueError) and COOKIE_AS_GIVEN in str(error):
+                fail("cookie_value", "spec", f"{UNESCAPED_COOKIE}: {str(error)[:200]}")
+                return
             if isinstance(error, ValueError) and _empty_path_container(case, str(error)):
                 fail("empty_path_value", "spec", f"{EMPTY_PATH_VALUE}: {str(error)[:200]}")
                 return
@@ -1969,6 +1972,12 @@ def _refused_untoken(names: Mapping[str, Any] | None, message: str) -> bool:
 
 
 ILLEGAL_COOKIE_NAME = "the spec's cookie parameter name is not a cookie name (RFC 6265)"
+# the runtime's refusal of a `cookie`-style value no cookie can hold (`_params.AS_GIVEN`)
+COOKIE_AS_GIVEN = "goes as given (OpenAPI 3.2's `cookie` style)"
+UNESCAPED_COOKIE = (
+    "the spec's schema admits a value its `cookie`-style parameter cannot carry: the style"
+    " sends values as given (the caller escapes them; RFC 6265 allows no space, `;`, `,`, quote)"
+)
 
 
 def _untoken_cookie(case: CaseInput, message: str) -> bool:

@@ -14,6 +14,7 @@ from openapi_schema_validator import OAS30Validator, OAS31Validator
 from ..ir.servers import OTHER_SCHEME
 from ..path_keys import placeholders, spanning, split_key
 from ..sandbox._dialect import (
+    OFFLINE,
     OAS30NullableValidator,
     OAS31BoundsValidator,
     OAS31StrictValidator,
@@ -212,7 +213,9 @@ class SpecView:
                 schema = media.get("schema", {}) if isinstance(media, Mapping) else {}
             default_style = {"query": "form", "cookie": "form"}.get(location, "simple")
             style = str(p.get("style", default_style))
-            explode = bool(p.get("explode", style == "form"))
+            # (OpenAPI 3.2's `cookie` style explodes by default, as `form` does)
+            formish = style == "form" or (location == "cookie" and style == "cookie")
+            explode = bool(p.get("explode", formish))
             out.append(
                 Param(
                     name,
@@ -431,7 +434,9 @@ class SpecView:
         found = self._read_validators.get(key)
         if found is None:
             root = {**self._containers, "allOf": [schema]}
-            found = self._read_validators[key] = cls(root, format_checker=VALUE_FORMATS)
+            found = self._read_validators[key] = cls(
+                root, format_checker=VALUE_FORMATS, registry=OFFLINE
+            )
             self._keep.append(schema)  # the id stays valid
         return found
 
@@ -441,7 +446,7 @@ class SpecView:
         found = self._validators.get(id(schema))
         if found is None:
             root = {**self._containers, **schema}
-            found = self._validator_cls(root, format_checker=VALUE_FORMATS)
+            found = self._validator_cls(root, format_checker=VALUE_FORMATS, registry=OFFLINE)
             self._validators[id(schema)] = found
             self._keep.append(schema)  # the id stays valid
         return found

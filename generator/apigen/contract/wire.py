@@ -10,7 +10,7 @@ import email.parser
 import email.policy
 import json
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any, cast
 from urllib.parse import parse_qsl, unquote, urlsplit
 
@@ -678,11 +678,13 @@ def _check_cookies(
         if why:
             problems.append(f"{UNSPELLABLE_VALUE}: cookie {p.name}={value!r} ({why})")
             continue
+        # (OpenAPI 3.2's `cookie` style: values go as given, never percent-encoded)
+        decode: Callable[[str], str] = (lambda t: t) if p.style == "cookie" else unquote
         decoded: Any
         if members and isinstance(value, Mapping):
-            decoded = {n: unquote(t) for n, t in pairs if n in value}
+            decoded = {n: decode(t) for n, t in pairs if n in value}
         elif p.explode and isinstance(value, list):
-            decoded = [unquote(t) for t in sent]
+            decoded = [decode(t) for t in sent]
         elif not sent:
             problems.append(f"cookie {p.name}={value!r} not sent")
             continue
@@ -690,12 +692,12 @@ def _check_cookies(
             problems.append(f"cookie {p.name} sent {len(sent)} times")
             continue
         elif isinstance(value, list | Mapping):  # unexploded: `n=a,b`, `n=k,v`
-            items = [unquote(t) for t in sent[0].split(",")] if sent[0] else []
+            items = [decode(t) for t in sent[0].split(",")] if sent[0] else []
             decoded = items
             if isinstance(value, Mapping):
                 decoded = dict(zip(items[::2], items[1::2], strict=False))
         else:
-            decoded = unquote(sent[0])
+            decoded = decode(sent[0])
         if not same(decoded, value):
             problems.append(f"cookie {p.name}: sent {sent or pairs!r}, not {value!r}")
 

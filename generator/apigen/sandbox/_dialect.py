@@ -36,6 +36,7 @@ from jsonschema import (  # type: ignore[import-untyped, unused-ignore]
     validators,
 )
 from openapi_schema_validator import OAS30Validator, OAS30WriteValidator, OAS31Validator
+from referencing import Registry
 
 from ..ecma_regex import compile_pattern, finds
 from ..schema_rules import (
@@ -45,6 +46,12 @@ from ..schema_rules import (
     null_only,
     null_type_beside_combiner,
 )
+
+# Where a validator finds what a `$ref` or `$dynamicRef` names outside the schema: nowhere.
+# Without a registry jsonschema fetches an absolute URL (`$dynamicRef:
+# "http://host/c.json#x"`: a helper's sweep saw the sandbox and the contract checks fetch it
+# at each request); an empty `Registry` retrieves nothing, so such a ref is unresolvable.
+OFFLINE: Final[Registry[Any]] = Registry()
 
 _BASE: Final[Mapping[str, Any]] = OAS31Validator.VALIDATORS
 _JSON_SCHEMA_ALL_OF: Final[Any] = Draft202012Validator.VALIDATORS["allOf"]

@@ -14,7 +14,7 @@ import email.parser
 import email.policy
 import json
 import re
-from collections.abc import Collection, Mapping
+from collections.abc import Callable, Collection, Mapping
 from typing import Any
 from urllib.parse import unquote
 
@@ -216,21 +216,25 @@ def cookie_value(
     is_array: bool,
     is_object: bool,
     members: Collection[str],
+    *,
+    as_given: bool = False,
 ) -> Any:
     """A `form`-style cookie parameter's value, or None when absent (decisions.md 56): `n=v`;
     unexploded `n=a,b` and `n=k,v`; exploded, one cookie per array item (`n=a; n=b`) and per
-    object member (`k=v`, the cookies named in `members`)."""
+    object member (`k=v`, the cookies named in `members`). `as_given`: OpenAPI 3.2's `cookie`
+    style, the same spellings with values not percent-decoded (they are sent as given)."""
+    decode: Callable[[str], str] = (lambda text: text) if as_given else unquote
     if is_object and explode:
-        return {n: unquote(v) for n, v in pairs if n in members} or None
+        return {n: decode(v) for n, v in pairs if n in members} or None
     mine = [v for n, v in pairs if n == name]
     if not mine:
         return None
     if is_array and explode:
-        return [unquote(v) for v in mine]
+        return [decode(v) for v in mine]
     if is_array or is_object:
-        items = [unquote(item) for item in mine[-1].split(",")] if mine[-1] else []
+        items = [decode(item) for item in mine[-1].split(",")] if mine[-1] else []
         return items if is_array else dict(zip(items[0::2], items[1::2], strict=False))
-    return unquote(mine[-1])
+    return decode(mine[-1])
 
 
 def request_json(data: str | bytes) -> Any:

@@ -34,6 +34,7 @@ from ..schema_rules import COMBINERS, ref_siblings_apply
 from ..spec.header_params import ignored_header
 from ..spec.param_media import parameter_media
 from ._dialect import (
+    OFFLINE,
     OAS30NullableValidator,
     OAS30WriteNullableValidator,
     OAS31BoundsValidator,
@@ -248,13 +249,15 @@ class RequestValidator:
             default_style = "form" if where in ("query", "cookie") else "simple"
             style = str(param.get("style") or default_style)
             explode = param.get("explode")
-            explode = (style == "form") if not isinstance(explode, bool) else explode
+            # (OpenAPI 3.2's `cookie` style explodes by default, as `form` does)
+            formish = style == "form" or (where == "cookie" and style == "cookie")
+            explode = formish if not isinstance(explode, bool) else explode
             kind = self._resolve(schema).get("type")
             is_array = kind == "array" or (isinstance(kind, list) and "array" in kind)
             is_object = kind == "object" or (isinstance(kind, list) and "object" in kind)
             # an object through `anyOf`/`oneOf` too; its value is read as before (the coercer
             # tries each member on the text)
-            exploded = where in ("query", "cookie") and style == "form" and explode
+            exploded = where in ("query", "cookie") and formish and explode
             members: frozenset[str] = frozenset()
             has_content = isinstance(content, Mapping) and bool(content)
             if exploded and not has_content and "object" in self._kinds(schema, 0):
@@ -328,7 +331,7 @@ class RequestValidator:
             cls = OAS31WriteValidator if write else OAS31BoundsValidator
         else:
             cls = OAS30WriteNullableValidator if write else OAS30NullableValidator
-        return cls(root, format_checker=REQUEST_FORMATS)
+        return cls(root, format_checker=REQUEST_FORMATS, registry=OFFLINE)
 
     # -- checks ---------------------------------------------------------------------------
 
@@ -422,6 +425,7 @@ class RequestValidator:
                     param.is_array and styled,
                     is_object,
                     members,
+                    as_given=param.style == "cookie",
                 )
             else:
                 continue
