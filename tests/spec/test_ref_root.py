@@ -157,3 +157,18 @@ def test_a_symlink_loop_is_a_located_error_not_a_crash(tmp_path: Path) -> None:
     fine = _api(tmp_path / "fine", "#/components/schemas/Q")
     with pytest.raises(OutputError, match="cannot use the output"):
         build(fine, spec.parent / "loop" / "out", cache=False)
+
+
+def test_a_spec_reached_through_a_symlink_reads_refs_beside_its_real_file(tmp_path: Path) -> None:
+    """A helper's sweep: `link/api.yaml -> ../real/api.yaml` with `$ref: pet.yaml#/Pet` was
+    refused whether `pet.yaml` sat beside the link or beside the real file: refs were joined
+    to the link's folder and checked against the real one. They are the real file's (the
+    folder they may not leave), as every other file's refs are."""
+    spec = _api(tmp_path / "real", "pet.yaml#/Pet")
+    (spec.parent / "pet.yaml").write_text("Pet: {type: object, title: real}\n")
+    link = tmp_path / "link"
+    link.mkdir()
+    (link / "pet.yaml").write_text("Pet: {type: object, title: link}\n")
+    os.symlink(spec, link / spec.name)
+    doc = load_spec(link / spec.name, report=Report()).document
+    assert doc["components"]["schemas"]["P"] == {"type": "object", "title": "real"}

@@ -42,7 +42,7 @@ from .refs import (
 if TYPE_CHECKING:  # spec/fetch.py imports urllib.request (12 ms): only a URL needs it
     from .fetch import FetchedSpec
 
-__all__ = ["EXTERNAL_REF_IN_JSON", "BundleFile", "Bundler", "check_refs"]
+__all__ = ["EXTERNAL_REF_IN_JSON", "BundleFile", "Bundler", "check_refs", "escaped_ref_key"]
 
 _MAX_REMOTE_BYTES = 64 * 1024 * 1024
 #: A non-schema `$ref` to another file (a response, a parameter, a path item, an example) is
@@ -58,6 +58,14 @@ _REF_IN_JSON = re.compile(r'"\$ref"\s*:\s*"([^"\\]*(?:\\.[^"\\]*)*)"')
 EXTERNAL_REF_IN_JSON = re.compile(r'"\$ref"\s*:\s*+(?!"#)')
 """A `$ref` whose value does not start with `#` in JSON text: the document needs bundling."""
 _COMPONENT_NAME_BAD = re.compile(r"[^A-Za-z0-9._-]+")
+# `"$ref"` with any of its characters written as a JSON `\u` escape (the hex is all digits)
+_REF_KEY_SPELLINGS = re.compile(r'"(?:\$|\\u0024)(?:r|\\u0072)(?:e|\\u0065)(?:f|\\u0066)"')
+
+
+def escaped_ref_key(text: str) -> bool:
+    """Whether JSON `text` spells a `$ref` key with escapes, which the fast paths reading
+    `"$ref"` literally would miss: then the document is walked."""
+    return any(m.group() != '"$ref"' for m in _REF_KEY_SPELLINGS.finditer(text))
 
 
 class _Unreadable(Exception):
@@ -105,6 +113,7 @@ class Bundler:
         self.allow_remote = allow_remote
         self.swagger2 = swagger2
         self.files: dict[str, BundleFile] = {root.key: root}
+        self._anchor_tables: dict[str, dict[str, str]] = {}
         #: local files a `$ref` named that could not be read (the build cache's key holds their
         #: absence: creating one must rebuild)
         self.missing: set[str] = set()
@@ -190,7 +199,10 @@ class Bundler:
                 path = Path(raw)
             else:
                 assert base.path is not None
-                path = base.path.parent / raw
+                # the root's refs from its real folder, the one refs may not leave: a spec
+                # reached through a symlink (`link/api.yaml -> ../real/api.yaml`) read
+                # `link/pet.yaml`, then refused it for leaving `real/` (a helper's sweep)
+                path = (self.root_dir if base is self.root else base.path.parent) / raw
         if "\x00" in str(path):  # no file system takes it (os calls raise ValueError)
             raise where(f"$ref {ref!r} refused: a file name cannot hold a NUL", "external-ref")
         try:
@@ -385,8 +397,12 @@ class Bundler:
             return self._error(base, [*here, "$ref"], message, kind)
 
         fragment_text = ref.split("#", 1)[1] if "#" in ref else ""
+        # JSON Schema's plain-name fragment (`defs.yaml#money`, `#money` in another file): the
+        # schema whose `$anchor` it names (3.1); it was refused as no JSON pointer outside the
+        # root file (a helper's sweep)
+        anchor = fragment_text if fragment_text[:1] not in ("", "/") else None
         try:
-            fragment = split_pointer("#" + fragment_text)
+            fragment = [] if anchor is not None else split_pointer("#" + fragment_text)
         except ValueError:
             raise where(f"$ref {ref!r}: the part after '#' is not a JSON pointer", "ref") from None
         try:
@@ -394,6 +410,16 @@ class Bundler:
         except _Unreadable as exc:
             self._dangling(frame, base, here, fragment, str(exc), where)
             return
+        if anchor is not None and target is self.root:
+            node["$ref"] = "#" + anchor  # checked with the root's own refs afterwards
+            return
+        if anchor is not None:
+            found = self._anchors_of(target).get(unquote(anchor))
+            if found is None:
+                message = f"$ref {ref!r}: no schema of {target.display} has `$anchor: {anchor}`"
+                self._dangling(frame, base, here, fragment, message, where)
+                return
+            fragment = split_pointer(found)
         if target is self.root:
             node["$ref"] = join_pointer(fragment)
             return
@@ -443,6 +469,13 @@ class Bundler:
         queue.append(
             (new, frame.key, frame.container, frame.named, target, fragment, at, chain | {ident})
         )
+
+    def _anchors_of(self, file: BundleFile) -> dict[str, str]:
+        """`_anchors` of a file, found once per file."""
+        found = self._anchor_tables.get(file.key)
+        if found is None:
+            found = self._anchor_tables[file.key] = _anchors(file.doc)
+        return found
 
     def _inlined_too_much(self) -> bool:
         return self.inlined > MAX_INLINED or self.inlined > _INLINED_RATIO * self._written()

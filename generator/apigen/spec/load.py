@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..diagnostics import Diagnostic, Report, SpecError
-from .bundle import EXTERNAL_REF_IN_JSON, BundleFile, Bundler, check_refs
+from .bundle import EXTERNAL_REF_IN_JSON, BundleFile, Bundler, check_refs, escaped_ref_key
 from .dangling import Dangling
 from .expansion import MAX_EXPANDED, first_bomb
 from .locate import Locator
@@ -330,6 +330,10 @@ def load_spec(
     merge_ms_paths(doc, report, spec.place)  # before bundling: their refs are paths' refs
 
     json_text = text if is_json else None  # lets refs be found with a regex, not a walk
+    if json_text is not None and "\\u00" in json_text and escaped_ref_key(json_text):
+        # `"\u0024ref"` is a `$ref` the regexes do not see (a helper's sweep: an external
+        # `pet.yaml` left unbundled, `../outside` unrefused, a dangling ref a `KeyError`)
+        json_text = None
     dangling = Dangling(report, swagger2=swagger2)
     if json_text is None or EXTERNAL_REF_IN_JSON.search(json_text):
         root = BundleFile(str(Path(path).resolve()), display, Path(path), None, doc, sha)
