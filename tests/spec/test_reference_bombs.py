@@ -163,3 +163,47 @@ def test_a_file_inlined_many_times_is_not_a_bomb(tmp_path: Path) -> None:
     (tmp_path / "spec.json").write_text(json.dumps(spec))
     loaded = load_spec(tmp_path / "spec.json", report=Report())
     assert loaded.document["paths"]["/r299"]["get"]["parameters"][0]["name"] == "limit"
+
+
+def test_a_deep_diamond_is_refused_before_its_depth_makes_each_copy_dear(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A helper's sweep: 40 levels of a header whose content's encoding names the next level
+    twice (non-schema refs: inlined) were refused only after 80,000 copies at pointers 300
+    segments deep (30 s, 300 MB; 200 s and 2.3 GB with a padding list that raised the ratio's
+    allowance). Each copy counts the depth it is written at and the chain it sits in too."""
+    import apigen.spec.bundle as bundle
+
+    levels = {
+        f"H{i}": {
+            "content": {
+                "application/json": {
+                    "schema": {"type": "string"},
+                    "encoding": {
+                        "e": {
+                            "headers": {"A": {"$ref": f"#/H{i + 1}"}, "B": {"$ref": f"#/H{i + 1}"}}
+                        }
+                    },
+                }
+            }
+        }
+        for i in range(40)
+    }
+    levels["H40"] = {"schema": {"type": "string"}}
+    levels["x-pad"] = [[] for _ in range(100_000)]  # containers: what the ratio allows for
+    (tmp_path / "h.json").write_text(json.dumps(levels))
+    spec = _all_of_diamond(1)
+    spec["paths"]["/x"]["post"]["responses"]["200"]["headers"] = {"X": {"$ref": "h.json#/H0"}}
+    (tmp_path / "spec.json").write_text(json.dumps(spec))
+    copies = 0
+    copy = bundle.copy_counted
+
+    def counted(value: Any) -> tuple[Any, int]:
+        nonlocal copies
+        copies += 1
+        return copy(value)
+
+    monkeypatch.setattr(bundle, "copy_counted", counted)
+    with pytest.raises(SpecError, match="reference bomb"):
+        load_spec(tmp_path / "spec.json", report=Report())
+    assert copies < 40_000, copies
