@@ -272,6 +272,27 @@ def test_nan_and_infinity_are_no_json(tmp_path: Path, constant: str) -> None:
     assert found.kind == "syntax" and found.line == 3 and f"{constant.lstrip('-')}" in found.message
 
 
+@pytest.mark.parametrize("suffix", ["json", "yaml"])
+@pytest.mark.parametrize("number", ["1e400", "-1.5E+999"])
+def test_a_number_past_a_double_is_refused_not_read_as_infinity(
+    tmp_path: Path, suffix: str, number: str
+) -> None:
+    """A helper's sweep: `maximum: 1e400` loaded as `inf`; `check` said ok, the sandbox then
+    answered `{"x": Infinity}` (no JSON) and a model defaulted to `float("inf")`."""
+    spec = tmp_path / f"spec.{suffix}"
+    spec.write_text(
+        '{"openapi": "3.0.3", "info": {"title": "t", "version": "1"},\n'
+        '"paths": {}, "components": {"schemas": {"N": {"type": "number",\n'
+        f'"maximum": {number}, "minimum": 1.5e300}}}}}}}}}}\n'
+        if suffix == "json"
+        else "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths: {}\n"
+        f"components:\n  schemas:\n    N: {{type: number, maximum: {number}}}\n"
+    )
+    (found,) = fatal(spec).diagnostics
+    assert found.kind == "syntax" and number in found.message and "infinity" in found.message
+    assert found.line == (3 if suffix == "json" else 6)
+
+
 def test_a_json_surrogate_pair_is_its_character(tmp_path: Path) -> None:
     spec = tmp_path / "spec.json"
     spec.write_text(

@@ -8,6 +8,7 @@ alias is refused before the tree is built.
 from __future__ import annotations
 
 import json
+import math
 import re
 from pathlib import Path
 from typing import Any
@@ -99,7 +100,7 @@ def parse(
     if text.lstrip()[:1] in ("{", "["):
         try:
             with deep_recursion():
-                document = json.loads(text, parse_constant=_no_constant)
+                document = json.loads(text, parse_constant=_no_constant, parse_float=_finite)
             if _SURROGATE_ESCAPE.search(text) and _LONE_ESCAPE.search(text):
                 _refuse_lone_surrogates(document, file)
             return document, True
@@ -113,6 +114,10 @@ def parse(
                 raise fatal(file, "#", problem, "syntax", exc.lineno) from None
         except RecursionError:
             raise fatal(file, "#", "document nested too deeply to parse", "depth") from None
+        except _TooLarge as exc:
+            at = text.find(str(exc))
+            line = text.count("\n", 0, at) + 1 if at >= 0 else None
+            raise fatal(file, "#", f"{exc}: {TOO_LARGE}", "syntax", line) from None
         except _NotJson as exc:
             spot = _CONSTANT.search(text)
             line = text.count("\n", 0, spot.start()) + 1 if spot else None
@@ -134,6 +139,22 @@ class _NotJson(ValueError):
 
 def _no_constant(name: str) -> Any:
     raise _NotJson(name)
+
+
+class _TooLarge(ValueError):
+    """A number past a double's range (`1e400`), which Python reads as infinity."""
+
+
+TOO_LARGE = "a number past the range of a double (it would be read as infinity)"
+
+
+def _finite(text: str) -> float:
+    """A JSON number with a fraction or an exponent; `1e400` was read as `inf` without a word
+    (the sandbox then answered `Infinity`, which is no JSON; a model defaulted to it)."""
+    value = float(text)
+    if math.isinf(value):
+        raise _TooLarge(text)
+    return value
 
 
 # where such a value stands (after `:`, `[` or `,`), for the line of the error

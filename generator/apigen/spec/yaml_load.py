@@ -7,6 +7,7 @@ recursive alias before the tree is built.
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Callable, Iterator
 from typing import Any
@@ -55,7 +56,15 @@ def _int_12(loader: Any, node: yaml.nodes.ScalarNode) -> int:
 
 
 def _float_12(loader: Any, node: yaml.nodes.ScalarNode) -> float:
-    return float(str(node.value))
+    value = float(str(node.value))
+    if math.isinf(value):  # `1e999`: read as infinity without a word (parse.TOO_LARGE)
+        raise yaml.constructor.ConstructorError(
+            None,
+            None,
+            f"{node.value}: a number past the range of a double (it would be read as infinity)",
+            node.start_mark,
+        )
+    return value
 
 
 def _as_text(loader: Any, node: yaml.nodes.Node) -> Any:
