@@ -165,3 +165,67 @@ def test_a_field_named_object_leaves_the_builtin_to_model_post_init(tmp_path: Pa
     snippet = tmp_path / "use_objfield.py"
     snippet.write_text("from objfield.models import Line\n\nLine(sku='a', object='o')\n")
     assert_strict_mypy(tmp_path / "out", snippet)
+
+
+UNION = """\
+openapi: 3.0.3
+info: {title: Acct, version: "1"}
+servers: [{url: "http://127.0.0.1:9"}]
+paths:
+  /account:
+    get:
+      operationId: getAccount
+      responses:
+        "200":
+          description: ok
+          content:
+            application/json:
+              schema:
+                oneOf:
+                  - {$ref: '#/components/schemas/NumberAndBic'}
+                  - {$ref: '#/components/schemas/SgLocal'}
+components:
+  schemas:
+    NumberAndBic:
+      type: object
+      required: [type, accountNumber, bic]
+      properties:
+        accountNumber: {type: string}
+        bic: {type: string}
+        type: {type: string, enum: [numberAndBic], default: numberAndBic}
+    SgLocal:
+      type: object
+      required: [accountNumber, bic]
+      properties:
+        accountNumber: {type: string}
+        bic: {type: string}
+        type: {type: string, enum: [sgLocal], default: sgLocal}
+"""
+
+
+def test_a_required_key_with_a_default_still_tells_union_members_apart(tmp_path: Path) -> None:
+    """A helper's fidelity sweep (Adyen's `accountIdentification`): a body without `type`
+    fits only `SgLocal` (`NumberAndBic` requires it), yet was read as `NumberAndBic`, whose
+    `to_dict()` then added `"type": "numberAndBic"`: the union's picker and the lenient
+    parse's scoring did not count a required field with a default as required."""
+    spec = tmp_path / "acct.yaml"
+    spec.write_text(UNION)
+    build_into(spec, tmp_path / "out", name="acct")
+    answers = [
+        {"accountNumber": "1", "bic": "B"},
+        {"accountNumber": "1", "bic": 7},  # breaks both: the lenient parse picks
+        {"accountNumber": "1", "bic": "B", "type": "numberAndBic"},
+    ]
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(200, json=answers.pop(0))
+
+    with on_path(tmp_path / "out", "acct") as pkg:
+        client = pkg.Client(http_client=httpx.Client(transport=httpx.MockTransport(handler)))
+        first = client.account.retrieve()
+        assert type(first).__name__ == "SgLocal" and first.to_dict() == {
+            "accountNumber": "1",
+            "bic": "B",
+        }
+        assert type(client.account.retrieve()).__name__ == "SgLocal"
+        assert type(client.account.retrieve()).__name__ == "NumberAndBic"
