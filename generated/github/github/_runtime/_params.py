@@ -33,6 +33,8 @@ _COOKIE_SAFE = "!#$&'()*+-./:<=>?@[]^_`{|}~"
 # A cookie's name is a token (RFC 6265): an exploded object's member names are encoded past that.
 _COOKIE_NAME_SAFE = "!#$&'*+-.^_`|~"
 _COOKIE_NAME = re.compile(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+")  # RFC 6265 `cookie-name`: a token
+_COOKIE_OCTETS = re.compile(r"[\x21\x23-\x2B\x2D-\x3A\x3C-\x5B\x5D-\x7E]*")  # `cookie-octet`s
+AS_GIVEN = "goes as given (OpenAPI 3.2's `cookie` style)"  # (the contract runner reads it)
 Quote = Callable[[str], str]
 _OCTETS = "surrogateescape"  # `scalar`'s spelling of non-UTF-8 bytes, encoded back as they were
 _UNRESERVED = re.compile(r"[A-Za-z0-9_.~-]*").fullmatch  # never percent-encoded (RFC 3986)
@@ -224,7 +226,20 @@ def encode_query(
     # `|` percent-encoded: RFC 3986 does not allow it in a query (Tomcat answers a raw one
     # 400 "Invalid character found in the request target"); every server decodes `%7C`
     sep = {"spaceDelimited": "%20", "pipeDelimited": "%7C"}.get(style, ",")
+    if sep == ",":  # an item's own `,` (`allowReserved` leaves it) would split it: `%2C`
+        return [f"{key}={sep.join(q(v).replace(',', '%2C') for v in _flat(container))}"]
     return [f"{key}={sep.join(q(v) for v in _flat(container))}"]
+
+
+def _member_encoded(name: str) -> str:
+    return quote(name, safe=_COOKIE_NAME_SAFE, errors=_OCTETS)
+
+
+def _member(name: str) -> str:
+    """An exploded object's member as a cookie of its own, name as given (``cookie`` style)."""
+    if not _COOKIE_NAME.fullmatch(name):
+        raise ValueError(f"cookie {name!r} {AS_GIVEN} and is not a cookie name (RFC 6265)")
+    return name
 
 
 class AsSent(str):
@@ -275,16 +290,30 @@ def encode_header(value: Any, explode: bool) -> str:
     return ",".join(_flat(container)) if container is not None else scalar(value)
 
 
-def encode_cookie(name: str, value: Any, explode: bool | None) -> list[str]:
+def encode_cookie(
+    name: str, value: Any, explode: bool | None, style: str | None = None
+) -> list[str]:
     """``form`` style cookie pairs, later joined as ``Cookie: a=1; b=2`` (decisions.md 56).
 
     Exploded (the default), an array is one cookie per item (``a=1; a=2``) and an object one per
     member (``k=v``), as OpenAPI 3.2's ``cookie`` style spells them; else ``a=1,2`` and
-    ``a=k,v``. Values and member names are percent-encoded, the ``,`` delimiter is not."""
+    ``a=k,v``. Values and member names are percent-encoded, the ``,`` delimiter is not; in
+    3.2's ``cookie`` style they go as given (the caller escapes them), so one that no cookie
+    can hold (RFC 6265: a space, ``;``, ``,``, a quote) is refused, never sent to split."""
 
     def q(s: str) -> str:
         return quote(s, safe=_COOKIE_SAFE, errors=_OCTETS)
 
+    def as_given(s: str) -> str:
+        if not _COOKIE_OCTETS.fullmatch(s):
+            raise ValueError(
+                f"cookie {name!r}: {s!r} {AS_GIVEN} and holds a character no cookie value can"
+                " (RFC 6265): pass it escaped"
+            )
+        return s
+
+    if style == "cookie":
+        q = as_given
     if not _COOKIE_NAME.fullmatch(name):
         # `session;admin` would be read as two cookies, `admin` one the caller never set
         raise ValueError(
@@ -295,9 +324,7 @@ def encode_cookie(name: str, value: Any, explode: bool | None) -> list[str]:
         return [f"{name}={q(scalar(value))}"]
     if explode is not False:
         if isinstance(container, dict):
-            return [
-                f"{quote(k, safe=_COOKIE_NAME_SAFE, errors=_OCTETS)}={q(v)}"
-                for k, v in _pairs(container)
-            ]
+            member = _member if style == "cookie" else _member_encoded
+            return [f"{member(k)}={q(v)}" for k, v in _pairs(container)]
         return [f"{name}={q(v)}" for v in _flat(container)]
     return [f"{name}={','.join(q(v) for v in _flat(container))}"]

@@ -18,7 +18,7 @@ from typing import Annotated, Any, Literal, Union
 
 from pydantic import BaseModel
 
-__all__ = ["Picker", "picker", "with_picker"]
+__all__ = ["Picker", "picker", "sent_always", "with_picker"]
 
 # Members that can never accept a JSON object (a dict), so they do not compete for one.
 _SCALARS: frozenset[Any] = frozenset({str, int, float, bool, bytes, type(None), None})
@@ -54,8 +54,9 @@ def _required_keys(model: type[BaseModel]) -> tuple[tuple[str, ...], ...] | None
         model.model_config.get("validate_by_name")
     )
     found: list[tuple[str, ...]] = []
+    defaulted = sent_always(model)  # required by the spec, defaulted for the caller
     for name, info in model.model_fields.items():
-        if not info.is_required():
+        if not info.is_required() and name not in defaulted:
             continue
         alias = info.validation_alias if info.validation_alias is not None else info.alias
         if alias is not None and not isinstance(alias, str):
@@ -65,6 +66,13 @@ def _required_keys(model: type[BaseModel]) -> tuple[tuple[str, ...], ...] | None
             keys.add(name)
         found.append(tuple(sorted(keys)))
     return tuple(found)
+
+
+def sent_always(model: type[BaseModel]) -> tuple[str, ...]:
+    """``Model.__sent_always__`` of a generated model (its required fields with a spec
+    default); () for any other model."""
+    found: object = getattr(model, "__sent_always__", ())
+    return typing.cast("tuple[str, ...]", found) if isinstance(found, tuple) else ()
 
 
 def _is_scalar(member: Any) -> bool:

@@ -49,6 +49,8 @@ class DeploymentStatus(_rt.Model):
 
     performed_via_github_app: NullableIntegration | None = None
 
+    __sent_always__ = ("description", "target_url")
+
     def model_post_init(self, context: object, /) -> None:
         """Counts the required fields with a spec default as set: sent even when left alone."""
-        self.__pydantic_fields_set__.update(("description", "target_url"))
+        self.__pydantic_fields_set__.update(self.__sent_always__)

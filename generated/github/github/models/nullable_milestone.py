@@ -35,6 +35,8 @@ class NullableMilestone(_rt.Model):
     closed_at: _dt.datetime | None
     due_on: _dt.datetime | None
 
+    __sent_always__ = ("state",)
+
     def model_post_init(self, context: object, /) -> None:
         """Counts the required fields with a spec default as set: sent even when left alone."""
-        self.__pydantic_fields_set__.update(("state",))
+        self.__pydantic_fields_set__.update(self.__sent_always__)

@@ -215,11 +215,18 @@ class NullableRepositoryWebhooks(_rt.Model):
     anonymous_access_enabled: bool | None = None
     """Whether anonymous git access is enabled for this repository"""
 
+    __sent_always__ = (
+        "private",
+        "has_issues",
+        "has_projects",
+        "has_wiki",
+        "has_downloads",
+        "archived",
+    )
+
     def model_post_init(self, context: object, /) -> None:
         """Counts the required fields with a spec default as set: sent even when left alone."""
-        self.__pydantic_fields_set__.update(
-            ("private", "has_issues", "has_projects", "has_wiki", "has_downloads", "archived")
-        )
+        self.__pydantic_fields_set__.update(self.__sent_always__)
 
 
 class NullableRepositoryWebhooksPermissions(_rt.Model):

@@ -48,6 +48,8 @@ class Page(_rt.Model):
     https_enforced: bool | None = None
     """Whether https is enabled on the domain"""
 
+    __sent_always__ = ("custom_404",)
+
     def model_post_init(self, context: object, /) -> None:
         """Counts the required fields with a spec default as set: sent even when left alone."""
-        self.__pydantic_fields_set__.update(("custom_404",))
+        self.__pydantic_fields_set__.update(self.__sent_always__)

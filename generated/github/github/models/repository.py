@@ -199,11 +199,18 @@ class Repository(_rt.Model):
     code_search_index_status: "RepositoryCodeSearchIndexStatus | None" = None
     """The status of the code search index for this repository"""
 
+    __sent_always__ = (
+        "private",
+        "has_issues",
+        "has_projects",
+        "has_wiki",
+        "has_downloads",
+        "archived",
+    )
+
     def model_post_init(self, context: object, /) -> None:
         """Counts the required fields with a spec default as set: sent even when left alone."""
-        self.__pydantic_fields_set__.update(
-            ("private", "has_issues", "has_projects", "has_wiki", "has_downloads", "archived")
-        )
+        self.__pydantic_fields_set__.update(self.__sent_always__)
 
 
 class RepositoryPermissions(_rt.Model):

@@ -17,6 +17,8 @@ class TeamMembership(_rt.Model):
     state: Literal["active", "pending"] | str
     """The state of the user's membership in the team."""
 
+    __sent_always__ = ("role",)
+
     def model_post_init(self, context: object, /) -> None:
         """Counts the required fields with a spec default as set: sent even when left alone."""
-        self.__pydantic_fields_set__.update(("role",))
+        self.__pydantic_fields_set__.update(self.__sent_always__)

@@ -140,11 +140,18 @@ class TeamRepository(_rt.Model):
     watchers: int
     master_branch: str | None = None
 
+    __sent_always__ = (
+        "private",
+        "has_issues",
+        "has_projects",
+        "has_wiki",
+        "has_downloads",
+        "archived",
+    )
+
     def model_post_init(self, context: object, /) -> None:
         """Counts the required fields with a spec default as set: sent even when left alone."""
-        self.__pydantic_fields_set__.update(
-            ("private", "has_issues", "has_projects", "has_wiki", "has_downloads", "archived")
-        )
+        self.__pydantic_fields_set__.update(self.__sent_always__)
 
 
 class TeamRepositoryPermissions(_rt.Model):

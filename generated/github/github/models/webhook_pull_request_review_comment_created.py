@@ -181,9 +181,11 @@ class WebhookPullRequestReviewCommentCreatedComment(_rt.Model):
 
     user: "WebhookPullRequestReviewCommentCreatedCommentUser | None"
 
+    __sent_always__ = ("start_side",)
+
     def model_post_init(self, context: object, /) -> None:
         """Counts the required fields with a spec default as set: sent even when left alone."""
-        self.__pydantic_fields_set__.update(("start_side",))
+        self.__pydantic_fields_set__.update(self.__sent_always__)
 
 
 class WebhookPullRequestReviewCommentCreatedCommentLinks(_rt.Model):
@@ -618,18 +620,18 @@ class WebhookPullRequestReviewCommentCreatedPullRequestBaseRepo(_rt.Model):
     web_commit_signoff_required: bool | None = None
     """Whether to require contributors to sign off on web-based commits"""
 
+    __sent_always__ = (
+        "archived",
+        "has_downloads",
+        "has_issues",
+        "has_projects",
+        "has_wiki",
+        "has_discussions",
+    )
+
     def model_post_init(self, context: object, /) -> None:
         """Counts the required fields with a spec default as set: sent even when left alone."""
-        self.__pydantic_fields_set__.update(
-            (
-                "archived",
-                "has_downloads",
-                "has_issues",
-                "has_projects",
-                "has_wiki",
-                "has_discussions",
-            )
-        )
+        self.__pydantic_fields_set__.update(self.__sent_always__)
 
 
 class WebhookPullRequestReviewCommentCreatedPullRequestBaseRepoLicense(_rt.Model):
@@ -883,11 +885,11 @@ class WebhookPullRequestReviewCommentCreatedPullRequestHeadRepo(_rt.Model):
     web_commit_signoff_required: bool | None = None
     """Whether to require contributors to sign off on web-based commits"""
 
+    __sent_always__ = ("archived", "has_downloads", "has_issues", "has_projects", "has_wiki")
+
     def model_post_init(self, context: object, /) -> None:
         """Counts the required fields with a spec default as set: sent even when left alone."""
-        self.__pydantic_fields_set__.update(
-            ("archived", "has_downloads", "has_issues", "has_projects", "has_wiki")
-        )
+        self.__pydantic_fields_set__.update(self.__sent_always__)
 
 
 class WebhookPullRequestReviewCommentCreatedPullRequestHeadRepoLicense(_rt.Model):

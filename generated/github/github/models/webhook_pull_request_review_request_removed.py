@@ -533,18 +533,18 @@ class WebhookPullRequestReviewRequestRemovedWithRequestedReviewerPullRequestBase
     web_commit_signoff_required: bool | None = None
     """Whether to require contributors to sign off on web-based commits"""
 
+    __sent_always__ = (
+        "archived",
+        "has_downloads",
+        "has_issues",
+        "has_projects",
+        "has_wiki",
+        "has_discussions",
+    )
+
     def model_post_init(self, context: object, /) -> None:
         """Counts the required fields with a spec default as set: sent even when left alone."""
-        self.__pydantic_fields_set__.update(
-            (
-                "archived",
-                "has_downloads",
-                "has_issues",
-                "has_projects",
-                "has_wiki",
-                "has_discussions",
-            )
-        )
+        self.__pydantic_fields_set__.update(self.__sent_always__)
 
 
 class WebhookPullRequestReviewRequestRemovedWithRequestedReviewerPullRequestBaseRepoLicense(
@@ -804,18 +804,18 @@ class WebhookPullRequestReviewRequestRemovedWithRequestedReviewerPullRequestHead
     web_commit_signoff_required: bool | None = None
     """Whether to require contributors to sign off on web-based commits"""
 
+    __sent_always__ = (
+        "archived",
+        "has_downloads",
+        "has_issues",
+        "has_projects",
+        "has_wiki",
+        "has_discussions",
+    )
+
     def model_post_init(self, context: object, /) -> None:
         """Counts the required fields with a spec default as set: sent even when left alone."""
-        self.__pydantic_fields_set__.update(
-            (
-                "archived",
-                "has_downloads",
-                "has_issues",
-                "has_projects",
-                "has_wiki",
-                "has_discussions",
-            )
-        )
+        self.__pydantic_fields_set__.update(self.__sent_always__)
 
 
 class WebhookPullRequestReviewRequestRemovedWithRequestedReviewerPullRequestHeadRepoLicense(
@@ -1600,18 +1600,18 @@ class WebhookPullRequestReviewRequestRemovedWithRequestedTeamPullRequestBaseRepo
     web_commit_signoff_required: bool | None = None
     """Whether to require contributors to sign off on web-based commits"""
 
+    __sent_always__ = (
+        "archived",
+        "has_downloads",
+        "has_issues",
+        "has_projects",
+        "has_wiki",
+        "has_discussions",
+    )
+
     def model_post_init(self, context: object, /) -> None:
         """Counts the required fields with a spec default as set: sent even when left alone."""
-        self.__pydantic_fields_set__.update(
-            (
-                "archived",
-                "has_downloads",
-                "has_issues",
-                "has_projects",
-                "has_wiki",
-                "has_discussions",
-            )
-        )
+        self.__pydantic_fields_set__.update(self.__sent_always__)
 
 
 class WebhookPullRequestReviewRequestRemovedWithRequestedTeamPullRequestBaseRepoLicense(_rt.Model):
@@ -1867,18 +1867,18 @@ class WebhookPullRequestReviewRequestRemovedWithRequestedTeamPullRequestHeadRepo
     web_commit_signoff_required: bool | None = None
     """Whether to require contributors to sign off on web-based commits"""
 
+    __sent_always__ = (
+        "archived",
+        "has_downloads",
+        "has_issues",
+        "has_projects",
+        "has_wiki",
+        "has_discussions",
+    )
+
     def model_post_init(self, context: object, /) -> None:
         """Counts the required fields with a spec default as set: sent even when left alone."""
-        self.__pydantic_fields_set__.update(
-            (
-                "archived",
-                "has_downloads",
-                "has_issues",
-                "has_projects",
-                "has_wiki",
-                "has_discussions",
-            )
-        )
+        self.__pydantic_fields_set__.update(self.__sent_always__)
 
 
 class WebhookPullRequestReviewRequestRemovedWithRequestedTeamPullRequestHeadRepoLicense(_rt.Model):

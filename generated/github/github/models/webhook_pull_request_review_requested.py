@@ -535,18 +535,18 @@ class WebhookPullRequestReviewRequestedWithRequestedReviewerPullRequestBaseRepo(
     web_commit_signoff_required: bool | None = None
     """Whether to require contributors to sign off on web-based commits"""
 
+    __sent_always__ = (
+        "archived",
+        "has_downloads",
+        "has_issues",
+        "has_projects",
+        "has_wiki",
+        "has_discussions",
+    )
+
     def model_post_init(self, context: object, /) -> None:
         """Counts the required fields with a spec default as set: sent even when left alone."""
-        self.__pydantic_fields_set__.update(
-            (
-                "archived",
-                "has_downloads",
-                "has_issues",
-                "has_projects",
-                "has_wiki",
-                "has_discussions",
-            )
-        )
+        self.__pydantic_fields_set__.update(self.__sent_always__)
 
 
 class WebhookPullRequestReviewRequestedWithRequestedReviewerPullRequestBaseRepoLicense(_rt.Model):
@@ -802,18 +802,18 @@ class WebhookPullRequestReviewRequestedWithRequestedReviewerPullRequestHeadRepo(
     web_commit_signoff_required: bool | None = None
     """Whether to require contributors to sign off on web-based commits"""
 
+    __sent_always__ = (
+        "archived",
+        "has_downloads",
+        "has_issues",
+        "has_projects",
+        "has_wiki",
+        "has_discussions",
+    )
+
     def model_post_init(self, context: object, /) -> None:
         """Counts the required fields with a spec default as set: sent even when left alone."""
-        self.__pydantic_fields_set__.update(
-            (
-                "archived",
-                "has_downloads",
-                "has_issues",
-                "has_projects",
-                "has_wiki",
-                "has_discussions",
-            )
-        )
+        self.__pydantic_fields_set__.update(self.__sent_always__)
 
 
 class WebhookPullRequestReviewRequestedWithRequestedReviewerPullRequestHeadRepoLicense(_rt.Model):
@@ -1590,18 +1590,18 @@ class WebhookPullRequestReviewRequestedWithRequestedTeamPullRequestBaseRepo(_rt.
     web_commit_signoff_required: bool | None = None
     """Whether to require contributors to sign off on web-based commits"""
 
+    __sent_always__ = (
+        "archived",
+        "has_downloads",
+        "has_issues",
+        "has_projects",
+        "has_wiki",
+        "has_discussions",
+    )
+
     def model_post_init(self, context: object, /) -> None:
         """Counts the required fields with a spec default as set: sent even when left alone."""
-        self.__pydantic_fields_set__.update(
-            (
-                "archived",
-                "has_downloads",
-                "has_issues",
-                "has_projects",
-                "has_wiki",
-                "has_discussions",
-            )
-        )
+        self.__pydantic_fields_set__.update(self.__sent_always__)
 
 
 class WebhookPullRequestReviewRequestedWithRequestedTeamPullRequestBaseRepoLicense(_rt.Model):
@@ -1853,18 +1853,18 @@ class WebhookPullRequestReviewRequestedWithRequestedTeamPullRequestHeadRepo(_rt.
     web_commit_signoff_required: bool | None = None
     """Whether to require contributors to sign off on web-based commits"""
 
+    __sent_always__ = (
+        "archived",
+        "has_downloads",
+        "has_issues",
+        "has_projects",
+        "has_wiki",
+        "has_discussions",
+    )
+
     def model_post_init(self, context: object, /) -> None:
         """Counts the required fields with a spec default as set: sent even when left alone."""
-        self.__pydantic_fields_set__.update(
-            (
-                "archived",
-                "has_downloads",
-                "has_issues",
-                "has_projects",
-                "has_wiki",
-                "has_discussions",
-            )
-        )
+        self.__pydantic_fields_set__.update(self.__sent_always__)
 
 
 class WebhookPullRequestReviewRequestedWithRequestedTeamPullRequestHeadRepoLicense(_rt.Model):

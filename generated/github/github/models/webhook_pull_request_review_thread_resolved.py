@@ -425,18 +425,18 @@ class WebhookPullRequestReviewThreadResolvedPullRequestBaseRepo(_rt.Model):
     web_commit_signoff_required: bool | None = None
     """Whether to require contributors to sign off on web-based commits"""
 
+    __sent_always__ = (
+        "archived",
+        "has_downloads",
+        "has_issues",
+        "has_projects",
+        "has_wiki",
+        "has_discussions",
+    )
+
     def model_post_init(self, context: object, /) -> None:
         """Counts the required fields with a spec default as set: sent even when left alone."""
-        self.__pydantic_fields_set__.update(
-            (
-                "archived",
-                "has_downloads",
-                "has_issues",
-                "has_projects",
-                "has_wiki",
-                "has_discussions",
-            )
-        )
+        self.__pydantic_fields_set__.update(self.__sent_always__)
 
 
 class WebhookPullRequestReviewThreadResolvedPullRequestBaseRepoLicense(_rt.Model):
@@ -653,18 +653,18 @@ class WebhookPullRequestReviewThreadResolvedPullRequestHeadRepo(_rt.Model):
     web_commit_signoff_required: bool | None = None
     """Whether to require contributors to sign off on web-based commits"""
 
+    __sent_always__ = (
+        "archived",
+        "has_downloads",
+        "has_issues",
+        "has_projects",
+        "has_wiki",
+        "has_discussions",
+    )
+
     def model_post_init(self, context: object, /) -> None:
         """Counts the required fields with a spec default as set: sent even when left alone."""
-        self.__pydantic_fields_set__.update(
-            (
-                "archived",
-                "has_downloads",
-                "has_issues",
-                "has_projects",
-                "has_wiki",
-                "has_discussions",
-            )
-        )
+        self.__pydantic_fields_set__.update(self.__sent_always__)
 
 
 class WebhookPullRequestReviewThreadResolvedPullRequestHeadRepoLicense(_rt.Model):
@@ -1053,9 +1053,11 @@ class WebhookPullRequestReviewThreadResolvedThreadCommentsItem(_rt.Model):
 
     user: "WebhookPullRequestReviewThreadResolvedThreadCommentsItemUser | None"
 
+    __sent_always__ = ("start_side",)
+
     def model_post_init(self, context: object, /) -> None:
         """Counts the required fields with a spec default as set: sent even when left alone."""
-        self.__pydantic_fields_set__.update(("start_side",))
+        self.__pydantic_fields_set__.update(self.__sent_always__)
 
 
 class WebhookPullRequestReviewThreadResolvedThreadCommentsItemLinks(_rt.Model):

@@ -425,18 +425,18 @@ class WebhookPullRequestReviewThreadUnresolvedPullRequestBaseRepo(_rt.Model):
     web_commit_signoff_required: bool | None = None
     """Whether to require contributors to sign off on web-based commits"""
 
+    __sent_always__ = (
+        "archived",
+        "has_downloads",
+        "has_issues",
+        "has_projects",
+        "has_wiki",
+        "has_discussions",
+    )
+
     def model_post_init(self, context: object, /) -> None:
         """Counts the required fields with a spec default as set: sent even when left alone."""
-        self.__pydantic_fields_set__.update(
-            (
-                "archived",
-                "has_downloads",
-                "has_issues",
-                "has_projects",
-                "has_wiki",
-                "has_discussions",
-            )
-        )
+        self.__pydantic_fields_set__.update(self.__sent_always__)
 
 
 class WebhookPullRequestReviewThreadUnresolvedPullRequestBaseRepoLicense(_rt.Model):
@@ -653,18 +653,18 @@ class WebhookPullRequestReviewThreadUnresolvedPullRequestHeadRepo(_rt.Model):
     web_commit_signoff_required: bool | None = None
     """Whether to require contributors to sign off on web-based commits"""
 
+    __sent_always__ = (
+        "archived",
+        "has_downloads",
+        "has_issues",
+        "has_projects",
+        "has_wiki",
+        "has_discussions",
+    )
+
     def model_post_init(self, context: object, /) -> None:
         """Counts the required fields with a spec default as set: sent even when left alone."""
-        self.__pydantic_fields_set__.update(
-            (
-                "archived",
-                "has_downloads",
-                "has_issues",
-                "has_projects",
-                "has_wiki",
-                "has_discussions",
-            )
-        )
+        self.__pydantic_fields_set__.update(self.__sent_always__)
 
 
 class WebhookPullRequestReviewThreadUnresolvedPullRequestHeadRepoLicense(_rt.Model):
@@ -1055,9 +1055,11 @@ class WebhookPullRequestReviewThreadUnresolvedThreadCommentsItem(_rt.Model):
 
     user: "WebhookPullRequestReviewThreadUnresolvedThreadCommentsItemUser | None"
 
+    __sent_always__ = ("start_side",)
+
     def model_post_init(self, context: object, /) -> None:
         """Counts the required fields with a spec default as set: sent even when left alone."""
-        self.__pydantic_fields_set__.update(("start_side",))
+        self.__pydantic_fields_set__.update(self.__sent_always__)
 
 
 class WebhookPullRequestReviewThreadUnresolvedThreadCommentsItemLinks(_rt.Model):

@@ -477,18 +477,18 @@ class WebhookPullRequestSynchronizePullRequestBaseRepo(_rt.Model):
     web_commit_signoff_required: bool | None = None
     """Whether to require contributors to sign off on web-based commits"""
 
+    __sent_always__ = (
+        "archived",
+        "has_downloads",
+        "has_issues",
+        "has_projects",
+        "has_wiki",
+        "has_discussions",
+    )
+
     def model_post_init(self, context: object, /) -> None:
         """Counts the required fields with a spec default as set: sent even when left alone."""
-        self.__pydantic_fields_set__.update(
-            (
-                "archived",
-                "has_downloads",
-                "has_issues",
-                "has_projects",
-                "has_wiki",
-                "has_discussions",
-            )
-        )
+        self.__pydantic_fields_set__.update(self.__sent_always__)
 
 
 class WebhookPullRequestSynchronizePullRequestBaseRepoLicense(_rt.Model):
@@ -730,18 +730,18 @@ class WebhookPullRequestSynchronizePullRequestHeadRepo(_rt.Model):
     web_commit_signoff_required: bool | None = None
     """Whether to require contributors to sign off on web-based commits"""
 
+    __sent_always__ = (
+        "archived",
+        "has_downloads",
+        "has_issues",
+        "has_projects",
+        "has_wiki",
+        "has_discussions",
+    )
+
     def model_post_init(self, context: object, /) -> None:
         """Counts the required fields with a spec default as set: sent even when left alone."""
-        self.__pydantic_fields_set__.update(
-            (
-                "archived",
-                "has_downloads",
-                "has_issues",
-                "has_projects",
-                "has_wiki",
-                "has_discussions",
-            )
-        )
+        self.__pydantic_fields_set__.update(self.__sent_always__)
 
 
 class WebhookPullRequestSynchronizePullRequestHeadRepoLicense(_rt.Model):

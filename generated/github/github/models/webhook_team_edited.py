@@ -237,11 +237,11 @@ class WebhookTeamEditedRepository(_rt.Model):
     watchers: int
     watchers_count: int
 
+    __sent_always__ = ("archived", "has_downloads", "has_issues", "has_projects", "has_wiki")
+
     def model_post_init(self, context: object, /) -> None:
         """Counts the required fields with a spec default as set: sent even when left alone."""
-        self.__pydantic_fields_set__.update(
-            ("archived", "has_downloads", "has_issues", "has_projects", "has_wiki")
-        )
+        self.__pydantic_fields_set__.update(self.__sent_always__)
 
 
 class WebhookTeamEditedRepositoryLicense(_rt.Model):

@@ -114,9 +114,11 @@ class WebhooksReviewComment(_rt.Model):
 
     user: "WebhooksReviewCommentUser | None"
 
+    __sent_always__ = ("start_side",)
+
     def model_post_init(self, context: object, /) -> None:
         """Counts the required fields with a spec default as set: sent even when left alone."""
-        self.__pydantic_fields_set__.update(("start_side",))
+        self.__pydantic_fields_set__.update(self.__sent_always__)
 
 
 class WebhooksReviewCommentLinks(_rt.Model):

@@ -539,11 +539,18 @@ class AppsListReposAccessibleToInstallationResponseRepositoriesItem(_rt.Model):
     only.
     """
 
+    __sent_always__ = (
+        "private",
+        "has_issues",
+        "has_projects",
+        "has_wiki",
+        "has_downloads",
+        "archived",
+    )
+
     def model_post_init(self, context: object, /) -> None:
         """Counts the required fields with a spec default as set: sent even when left alone."""
-        self.__pydantic_fields_set__.update(
-            ("private", "has_issues", "has_projects", "has_wiki", "has_downloads", "archived")
-        )
+        self.__pydantic_fields_set__.update(self.__sent_always__)
 
 
 class AppsListReposAccessibleToInstallationResponseRepositoriesItemPermissions(_rt.Model):
@@ -767,11 +774,18 @@ class AppsListInstallationReposForAuthenticatedUserResponseRepositoriesItem(_rt.
     only.
     """
 
+    __sent_always__ = (
+        "private",
+        "has_issues",
+        "has_projects",
+        "has_wiki",
+        "has_downloads",
+        "archived",
+    )
+
     def model_post_init(self, context: object, /) -> None:
         """Counts the required fields with a spec default as set: sent even when left alone."""
-        self.__pydantic_fields_set__.update(
-            ("private", "has_issues", "has_projects", "has_wiki", "has_downloads", "archived")
-        )
+        self.__pydantic_fields_set__.update(self.__sent_always__)
 
 
 class AppsListInstallationReposForAuthenticatedUserResponseRepositoriesItemPermissions(_rt.Model):

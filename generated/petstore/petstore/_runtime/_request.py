@@ -293,7 +293,7 @@ def prepare(
         elif p.location == "header":
             req.headers[p.wire_name] = encode_header(value, bool(p.explode))
         elif p.location == "cookie":
-            req.cookies += encode_cookie(p.wire_name, value, p.explode)
+            req.cookies += encode_cookie(p.wire_name, value, p.explode, p.style)
     # (an empty path is the base URL itself, a followed next page's: no `/` added)
     tail = "/" + fill_path(op.path, segments).lstrip("/") if op.path else ""
     req.url = base_url.rstrip("/") + tail

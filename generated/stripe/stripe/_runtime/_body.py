@@ -300,7 +300,11 @@ def _multipart(
                     )
                 parts.append((name, (None, _json(data), json_type)))
             else:
-                parts.append((name, (None, scalar(data).encode(), _part_type(content_type))))
+                part_type = _part_type(content_type)
+                # a part the spec types as JSON holds JSON: `"hello"`, not `hello` (which no
+                # JSON reader takes) nor `"123"` sent as the number `123`
+                text = _json(data) if part_type and is_json(part_type) else scalar(data).encode()
+                parts.append((name, (None, text, part_type)))
     # No part at all is still a body (the closing boundary alone): a required multipart body
     # whose fields are all optional is sent empty, as a required JSON body is sent as ``{}``.
     boundary = binascii.hexlify(os.urandom(16)).decode()

@@ -10,12 +10,23 @@ import json
 import types
 import typing
 from collections.abc import Callable, Mapping, Sequence
-from typing import TYPE_CHECKING, Annotated, Any, Literal, Union, cast, get_args, get_origin
+from typing import (
+    TYPE_CHECKING,
+    Annotated,
+    Any,
+    ClassVar,
+    Literal,
+    Union,
+    cast,
+    get_args,
+    get_origin,
+)
 
 from pydantic import BaseModel, ConfigDict, TypeAdapter
 from pydantic.fields import FieldInfo
 
 from ._lazy import STRICT, Later, LaterUnion
+from ._unions import sent_always
 
 __all__ = ["Model", "construct", "discriminator"]
 
@@ -30,6 +41,12 @@ class Model(BaseModel):
         protected_namespaces=(),
         arbitrary_types_allowed=False,
     )
+
+    # The required fields with a spec default (`type: {enum: [card], default: card}`), which
+    # a caller may leave out: counted as set (`model_post_init`), so they are sent, also when
+    # a model read from a response is sent back; a union's member is picked by them as by any
+    # required key (data without the key is not that member).
+    __sent_always__: ClassVar[tuple[str, ...]] = ()
 
     if TYPE_CHECKING:  # a property to type checkers (an annotation would be a field to them)
 
@@ -344,13 +361,14 @@ def _score(model: type[BaseModel], data: dict[str, Any]) -> tuple[int, int, int]
     """How well ``data`` fits ``model``: literal (tag) fields that match, minus those that do
     not; then fields present; then fewer required fields missing."""
     literal = present = missing = 0
+    required = set(sent_always(model))
     for name, info in model.model_fields.items():
         keys = {k for k in (name, info.alias, info.validation_alias) if isinstance(k, str)}
         match = _literal_match(model, name, data)
         literal += 0 if match is None else (1 if match else -1)
         if keys & data.keys():
             present += 1
-        elif info.is_required():
+        elif info.is_required() or name in required:
             missing += 1
     return literal, present, -missing
 
