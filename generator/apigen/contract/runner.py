@@ -835,6 +835,17 @@ class _Run:
                 http=http,
             )
         responder: Klass = "sandbox" if self.own else "spec"
+        if (
+            self.own
+            and 400 <= response.status_code < 500
+            and problems
+            and not self.ours
+            and (op.path in self._twins or not split_key(op.path).plain)
+        ):
+            # a request that routes nowhere answers no operation, whatever else the spec got
+            # wrong in it (weatherbit's `?` keys beside an empty `key=`: Prism's 404 body was
+            # filed as Prism's, 134 times, where the same 404 alone was the spec's)
+            unroutable = True
         if self.own and 400 <= response.status_code < 500 and not problems:
             if self._only_errors_declared(op, response.status_code):
                 fail(

@@ -501,6 +501,11 @@ class SchemaConverter:
         if kind == "string":
             fmt = schema.get("format")
             return _FORMATS.get(fmt, Prim("str")) if isinstance(fmt, str) else Prim("str")
+        if kind == "number" and schema.get("format") in ("int32", "int64"):
+            # the Format Registry's integers with JSON type `number` (opto22's ids): `float`
+            # read `5` as `5.0`, sent back as `/devices/5.0`, and rounded `2**53 + 1`; a
+            # fraction the validators let through still reads as a float
+            return union_of([Prim("int"), Prim("float")])
         if kind in _SCALARS:
             return _SCALARS[kind]
         if kind == "array":
