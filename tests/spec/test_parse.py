@@ -336,3 +336,16 @@ def test_an_integer_of_4300_digits_is_read(tmp_path: Path) -> None:
     spec = tmp_path / "spec.yaml"
     spec.write_text(_HEAD + "    A: {type: integer, maximum: " + "9" * 4300 + "}\n")
     assert load(spec).document["components"]["schemas"]["A"]["maximum"] == 10**4300 - 1
+
+
+@pytest.mark.parametrize(("char", "line"), [("\x00", 2), ("\x01", 4)])
+def test_a_control_character_in_yaml_is_located(tmp_path: Path, char: str, line: int) -> None:
+    """A helper's sweep: a NUL read `unacceptable character #x0000 ... in "<unicode string>",
+    position 30`: no line, PyYAML's internals. Now the line and the character."""
+    spec = tmp_path / "spec.yaml"
+    title = "t" + char if line == 2 else "t"
+    tail = f"# {char}\n" if line == 4 else ""
+    spec.write_text(f"openapi: 3.0.3\ninfo: {{title: {title}, version: '1'}}\npaths: {{}}\n{tail}")
+    (found,) = fatal(spec).diagnostics
+    assert found.kind == "syntax" and found.line == line
+    assert f"#x{ord(char):04x}" in found.message and "unicode string" not in found.message

@@ -342,3 +342,17 @@ def test_a_discriminator_mapping_into_another_file_names_the_bundled_schema(
     assert [mapping["attach"], mapping["detach"]] == refs
     assert all(ref.removeprefix("#/components/schemas/") in schemas for ref in refs)
     assert mapping["gone"] == "models/missing.yml#/x" and mapping["named"] == "Other"
+
+
+def test_an_empty_ref_says_so(tmp_path: Path) -> None:
+    """A helper's sweep: `$ref: ''` read as the spec's folder: "cannot read .: Is a
+    directory"."""
+    spec = tmp_path / "api.yaml"
+    spec.write_text(
+        "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths: {}\n"
+        "components:\n  schemas:\n    P: {$ref: ''}\n"
+    )
+    report = Report()
+    load_spec(spec, report=report)
+    (d,) = [d for d in report.items if d.kind == "ref"]
+    assert d.pointer == "#/components/schemas/P/$ref" and "is empty" in d.message

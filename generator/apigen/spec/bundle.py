@@ -408,6 +408,10 @@ class Bundler:
             fragment = [] if anchor is not None else split_pointer("#" + fragment_text)
         except ValueError:
             raise where(f"$ref {ref!r}: the part after '#' is not a JSON pointer", "ref") from None
+        if not ref.strip():  # (read as the spec's own folder: "cannot read .: Is a directory")
+            message = f"$ref {ref!r} is empty: it names no file and no part of one"
+            self._dangling(frame, base, here, fragment, message, where)
+            return
         try:
             target = base if ref.startswith("#") else self._open(ref, base, where)
         except _Unreadable as exc:

@@ -15,6 +15,7 @@ from typing import Any
 import yaml  # type: ignore[import-untyped, unused-ignore]
 import yaml.constructor  # type: ignore[import-untyped, unused-ignore]
 import yaml.nodes  # type: ignore[import-untyped, unused-ignore]
+import yaml.reader  # type: ignore[import-untyped, unused-ignore]
 
 from ..diagnostics import Diagnostic
 from .duplicate_keys import Repeats, diagnostic
@@ -275,6 +276,13 @@ def parse_yaml(text: str, file: str, found: list[Diagnostic] | None = None) -> A
             line = int(mark.line) + 1 if mark is not None else None
             problem = " ".join(str(x) for x in (exc.context, exc.problem) if x)
             raise fatal(file, "#", f"invalid YAML: {problem}", "syntax", line) from None
+        except yaml.reader.ReaderError as exc:
+            # a character YAML does not allow (a NUL): PyYAML's message named a position in
+            # "<unicode string>"; the line and the character instead
+            position = int(exc.position)
+            line = text.count("\n", 0, position) + 1
+            problem = f"invalid YAML: the character #x{int(exc.character):04x} is not allowed"
+            raise fatal(file, "#", f"{problem} (a control character)", "syntax", line) from None
         except yaml.YAMLError as exc:
             raise fatal(file, "#", f"invalid YAML: {exc}", "syntax") from None
         except RecursionError:
