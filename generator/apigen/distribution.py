@@ -10,9 +10,6 @@ import re
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from packaging.licenses import InvalidLicenseExpression, canonicalize_license_expression
-from packaging.version import InvalidVersion, Version
-
 __all__ = [
     "DEFAULT_RUNTIME",
     "FALLBACK_VERSION",
@@ -75,6 +72,9 @@ def check_dist_name(name: str) -> str:
 
 def default_version(spec_version: str) -> str:
     """The spec's `info.version` when it is a PEP 440 version, else 0.1.0."""
+    # packaging is imported where it is used: a build served from the cache needs none of it
+    from packaging.version import InvalidVersion, Version
+
     try:
         return str(Version(spec_version.strip()))
     except InvalidVersion:
@@ -82,6 +82,8 @@ def default_version(spec_version: str) -> str:
 
 
 def check_version(version: str) -> str:
+    from packaging.version import InvalidVersion, Version
+
     try:
         return str(Version(version))
     except InvalidVersion:
@@ -92,6 +94,8 @@ def spec_license(document: dict[str, Any]) -> str | None:
     """`info.license`: its 3.1 SPDX `identifier` when that is one, else its `name`, canonical
     when an SPDX expression (`MIT`), else as written (`name: Apache 2.0` beside `identifier:
     Apache-2.0` gave the free text: helper 176)."""
+    from packaging.licenses import InvalidLicenseExpression, canonicalize_license_expression
+
     info = document.get("info")
     lic = info.get("license") if isinstance(info, dict) else None
     if not isinstance(lic, dict):
@@ -113,6 +117,8 @@ def spec_license(document: dict[str, Any]) -> str | None:
 
 def is_spdx(expression: str) -> bool:
     """Whether `expression` is a canonical SPDX licence expression (`license = "MIT"`)."""
+    from packaging.licenses import InvalidLicenseExpression, canonicalize_license_expression
+
     try:
         return str(canonicalize_license_expression(expression)) == expression
     except InvalidLicenseExpression:

@@ -664,7 +664,6 @@ def _locked_names(out_dir: Path) -> tuple[str | None, str | None]:
     `package`, its pyproject's `project.name`), each None when absent or no longer valid: a
     build without `--name` keeps them, as it keeps method names (`--fresh-names` does not)."""
     import json
-    import tomllib
 
     package = dist = None
     try:
@@ -674,6 +673,8 @@ def _locked_names(out_dir: Path) -> tuple[str | None, str | None]:
         package = None
     if package is None:
         return None, None
+    import tomllib  # only for a previous output (a fresh folder has no pyproject to read)
+
     try:
         with (out_dir / "pyproject.toml").open("rb") as fh:
             named = tomllib.load(fh).get("project", {}).get("name")
