@@ -330,6 +330,9 @@ def test_an_entry_naming_only_a_content_type_keeps_the_form_default() -> None:
     ]
     implied = _with_implied(schema["encoding"], schema["schema"], view)
     assert implied == {"ids": {"contentType": "text/plain", "style": "form", "explode": True}}
+    # (a review: `style: null`, which `check` warns of, is no style either, as the IR reads it)
+    nulls = _with_implied({"ids": {"style": None}}, schema["schema"], view)
+    assert nulls == {"ids": {"style": "form", "explode": True}}
 
 
 def test_a_required_form_field_given_null_or_empty_is_a_spec_problem() -> None:

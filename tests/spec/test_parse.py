@@ -281,7 +281,9 @@ def test_a_number_past_a_double_is_refused_not_read_as_infinity(
     answered `{"x": Infinity}` (no JSON) and a model defaulted to `float("inf")`."""
     spec = tmp_path / f"spec.{suffix}"
     spec.write_text(
-        '{"openapi": "3.0.3", "info": {"title": "t", "version": "1"},\n'
+        '{"openapi": "3.0.3", "info": {"title": "t", "version": "1", "description": "'
+        + number
+        + ' in text"},\n'
         '"paths": {}, "components": {"schemas": {"N": {"type": "number",\n'
         f'"maximum": {number}, "minimum": 1.5e300}}}}}}}}}}\n'
         if suffix == "json"
@@ -349,3 +351,15 @@ def test_a_control_character_in_yaml_is_located(tmp_path: Path, char: str, line:
     (found,) = fatal(spec).diagnostics
     assert found.kind == "syntax" and found.line == line
     assert f"#x{ord(char):04x}" in found.message and "unicode string" not in found.message
+
+
+@pytest.mark.parametrize("value", ["!!float abc", "!!float .inf", "!!float nan"])
+def test_an_explicit_float_tag_that_is_no_number_is_located(tmp_path: Path, value: str) -> None:
+    """The review: `!!float abc` ended in a `ValueError` traceback; `!!float nan` loaded."""
+    spec = tmp_path / "spec.yaml"
+    spec.write_text(
+        "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths: {}\n"
+        f"components:\n  schemas:\n    N: {{type: number, maximum: {value}}}\n"
+    )
+    (found,) = fatal(spec).diagnostics
+    assert found.kind == "syntax" and found.line == 6 and "not a JSON number" in found.message

@@ -160,15 +160,28 @@ def test_a_symlink_loop_is_a_located_error_not_a_crash(tmp_path: Path) -> None:
 
 
 def test_a_spec_reached_through_a_symlink_reads_refs_beside_its_real_file(tmp_path: Path) -> None:
-    """A helper's sweep: `link/api.yaml -> ../real/api.yaml` with `$ref: pet.yaml#/Pet` was
-    refused whether `pet.yaml` sat beside the link or beside the real file: refs were joined
-    to the link's folder and checked against the real one. They are the real file's (the
-    folder they may not leave), as every other file's refs are."""
+    """A helper's sweep: `link/api.yaml -> ../real/api.yaml` with `$ref: pet.yaml#/Pet` and
+    `pet.yaml` beside the real file was refused ("cannot read link/pet.yaml"). A ref the link's
+    folder does not hold is read beside the real file."""
     spec = _api(tmp_path / "real", "pet.yaml#/Pet")
     (spec.parent / "pet.yaml").write_text("Pet: {type: object, title: real}\n")
     link = tmp_path / "link"
     link.mkdir()
-    (link / "pet.yaml").write_text("Pet: {type: object, title: link}\n")
     os.symlink(spec, link / spec.name)
     doc = load_spec(link / spec.name, report=Report()).document
     assert doc["components"]["schemas"]["P"] == {"type": "object", "title": "real"}
+
+
+def test_a_tree_of_symlinks_reads_refs_as_named_first(tmp_path: Path) -> None:
+    """The review (Bazel's runfiles: every file its own symlink into another folder): the
+    root's refs are read beside the root as named, under `--ref-root`, as before."""
+    spec = _api(tmp_path / "bz" / "a", "pet.yaml#/Pet")
+    pet = tmp_path / "bz" / "b" / "pet.yaml"
+    pet.parent.mkdir(parents=True)
+    pet.write_text("Pet: {type: object, title: b}\n")
+    run = tmp_path / "run"
+    run.mkdir()
+    os.symlink(spec, run / "api.yaml")
+    os.symlink(pet, run / "pet.yaml")
+    doc = load_spec(run / "api.yaml", report=Report(), ref_root=tmp_path).document
+    assert doc["components"]["schemas"]["P"] == {"type": "object", "title": "b"}

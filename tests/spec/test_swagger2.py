@@ -499,3 +499,29 @@ def test_a_tab_separated_form_field_is_warned_as_a_query_parameter_is() -> None:
     (found,) = [d for d in report.items if d.kind == "collection-format"]
     assert found.pointer == "#/paths/~1f/post/parameters/0"
     assert "tab-separated" in found.message and found.action == "sent comma-separated"
+
+
+def test_a_path_items_tab_separated_form_field_is_warned_once() -> None:
+    """The review: a path item's formData parameter is read for each operation: warned twice."""
+    report = Report()
+    form = {"name": "ids", "in": "formData", "type": "array", "items": {"type": "integer"}}
+    operation = {
+        "consumes": ["application/x-www-form-urlencoded"],
+        "responses": {"204": {"description": "ok"}},
+    }
+    upgrade(
+        {
+            "swagger": "2.0",
+            "info": {"title": "t", "version": "1"},
+            "paths": {
+                "/f": {
+                    "parameters": [{**form, "collectionFormat": "tsv"}],
+                    "post": operation,
+                    "put": operation,
+                }
+            },
+        },
+        report=report,
+    )
+    found = [d.pointer for d in report.items if d.kind == "collection-format"]
+    assert found == ["#/paths/~1f/parameters/0"]

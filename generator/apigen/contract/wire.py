@@ -952,6 +952,20 @@ def _check_body(
             ):
                 problems.append(f"body field {name}: sent {_short(items)}, not {_short(value)}")
             continue
+        if json_field and media.startswith("multipart/") and isinstance(value, list):
+            # an array is one part per item in multipart, each the JSON of its item (the
+            # runtime's and the sandbox's reading; the whole array as one part was expected)
+            items = normal(sent, value)
+            items = items if isinstance(items, list) else [items]
+            try:
+                ok = [json.loads(p) for p in items] == value
+            except (TypeError, ValueError):
+                ok = False
+            if not ok:
+                problems.append(
+                    f"body field {name}: sent {_short(items)}, not JSON {_short(value)}"
+                )
+            continue
         if (json_field or (implicit_json and isinstance(value, dict | list))) and isinstance(
             sent, str | bytes
         ):
@@ -1126,7 +1140,8 @@ def _with_implied(encoding: Any, schema: Any, view: SpecView) -> dict[str, Any]:
         for name, prop in props.items() if isinstance(props, Mapping) else ():
             own = view.deref(implied.get(name))
             own = own if isinstance(own, Mapping) else {}
-            styled = "style" in own or "explode" in own  # an entry of `contentType` only
+            # an entry of `contentType` only (a `style: null` is none either: the IR's reading)
+            styled = isinstance(own.get("style"), str) or isinstance(own.get("explode"), bool)
             if not styled and repeats_keys(view.deref(prop), view.deref):
                 implied[name] = {
                     **own,

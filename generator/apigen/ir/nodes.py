@@ -217,6 +217,8 @@ class BodyDef:
     media_type: str
     required: bool
     encoding: dict[str, tuple[str | None, bool | None, str | None]] = field(default_factory=dict)
+    # multipart string fields whose text is the part as written (`contentMediaType`)
+    texts: set[str] = field(default_factory=set)
     # an optional body flattened into arguments: the properties (wire names) its schema
     # requires once it is sent; every argument is optional, the runtime checks these
     needs: tuple[str, ...] = ()

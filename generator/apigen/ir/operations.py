@@ -599,6 +599,10 @@ class OperationBuilder:
                     encoding[str(wire)] = (*REPEATED_KEYS, own[2])
                 pptr = f"{ptr}/properties/{escape(str(wire))}"
                 declared = _content_media_type(prop_r, self.document) if multipart else None
+                if declared is not None:
+                    # the string is the document itself: sent as written, never encoded again
+                    # as JSON when the part's type is JSON (runtime `Body.texts`)
+                    bdef.texts.add(str(wire))
                 if declared is not None and not (encoding.get(str(wire)) or (None,) * 3)[2]:
                     # 3.1's `contentMediaType` names the part's type when no `encoding` does
                     # (`application/pdf` went out as `application/octet-stream`)

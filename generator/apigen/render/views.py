@@ -613,6 +613,9 @@ def _op_args(op: OperationDef, types: TypeRenderer) -> list[str]:
             )
             if data:
                 body += f", data=frozenset({{{', '.join(map(literal, data))}}})"
+            if op.body.texts:
+                texts = ", ".join(map(literal, sorted(op.body.texts)))
+                body += f", texts=frozenset({{{texts}}})"
         if op.body.needs:
             needs = ", ".join(map(literal, op.body.needs))
             body += f", needs=({needs}{',' if len(op.body.needs) == 1 else ''})"

@@ -257,7 +257,10 @@ def _document(media: str) -> bool:
 
 
 def parse_multipart(
-    body: bytes, content_type: str, documents: set[str] | None = None
+    body: bytes,
+    content_type: str,
+    documents: set[str] | None = None,
+    texts: Collection[str] = (),
 ) -> dict[str, Any]:
     """A multipart/form-data body as nested data; file parts become their text (or "").
 
@@ -281,7 +284,9 @@ def parse_multipart(
         value: Any
         if part.get_filename() is not None or part.get_content_type() == "application/octet-stream":
             value = data.decode("latin-1")
-        elif part.get_content_type().endswith("json"):
+        elif part.get_content_type().endswith("json") and name not in texts:
+            # (`texts`: strings whose `contentMediaType` makes the part their document as
+            # written: the JSON text is the string's value, checked as a string)
             value = request_json(data or b"null")
         else:
             value = data.decode("utf-8", "replace")

@@ -517,7 +517,8 @@ class RequestValidator:
                     fields = self._encoded_fields(fields, spec.encodings[media], schema)
                 value = self.coercer.coerce(fields, schema)
             elif base == "multipart/form-data":
-                fields = parse_multipart(body, content_type, documents)
+                texts = self._text_parts(schema)
+                fields = parse_multipart(body, content_type, documents, texts)
                 joined = {  # Swagger 2.0's csv/ssv/pipes: one part, the items joined (swagger2.py)
                     name: enc
                     for name, enc in (spec.encodings.get(media) or {}).items()
@@ -539,6 +540,20 @@ class RequestValidator:
         if error is not None:
             return Problem(plan.semantic_status, f"invalid request body: {error}", "body")
         return None
+
+    def _text_parts(self, schema: Any) -> set[str]:
+        """The properties of a multipart body whose string is its part as written (3.1's
+        `contentMediaType` on a string: `{"a": 1}` is the string's value, not an object)."""
+        found: set[str] = set()
+        resolved = self._resolve(schema)
+        parts = [resolved, *(resolved.get("allOf") or [] if isinstance(resolved, Mapping) else [])]
+        for part in parts:
+            props = self._resolve(part).get("properties")
+            for name, prop in props.items() if isinstance(props, Mapping) else ():
+                prop = self._resolve(prop)
+                if isinstance(prop, Mapping) and isinstance(prop.get("contentMediaType"), str):
+                    found.add(str(name))
+        return found
 
     def _encoded_fields(
         self, fields: dict[str, Any], encoding: Mapping[str, Any], schema: Any

@@ -202,10 +202,13 @@ class Bundler:
                 path = Path(raw)
             else:
                 assert base.path is not None
-                # the root's refs from its real folder, the one refs may not leave: a spec
-                # reached through a symlink (`link/api.yaml -> ../real/api.yaml`) read
-                # `link/pet.yaml`, then refused it for leaving `real/` (a helper's sweep)
-                path = (self.root_dir if base is self.root else base.path.parent) / raw
+                path = base.path.parent / raw
+                if base is self.root and not os.path.lexists(path):
+                    # a spec reached through a symlink (`link/api.yaml -> ../real/api.yaml`)
+                    # whose refs sit beside its real file: read there (they were read beside
+                    # the link: "cannot read"); a file beside the link, as named, comes first
+                    # (Bazel's runfiles: every file its own symlink)
+                    path = self.root_dir / raw
         if "\x00" in str(path):  # no file system takes it (os calls raise ValueError)
             raise where(f"$ref {ref!r} refused: a file name cannot hold a NUL", "external-ref")
         try:

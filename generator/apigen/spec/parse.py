@@ -115,8 +115,9 @@ def parse(
         except RecursionError:
             raise fatal(file, "#", "document nested too deeply to parse", "depth") from None
         except _TooLarge as exc:
-            at = text.find(str(exc))
-            line = text.count("\n", 0, at) + 1 if at >= 0 else None
+            # where it stands as a number (after `:`, `[` or `,`), not in a description
+            spot = re.search(r"[:\[,]\s*" + re.escape(str(exc)) + r"(?![\w.+-])", text)
+            line = text.count("\n", 0, spot.end()) + 1 if spot else None
             raise fatal(file, "#", f"{exc}: {TOO_LARGE}", "syntax", line) from None
         except _NotJson as exc:
             spot = _CONSTANT.search(text)

@@ -187,6 +187,7 @@ class _Upgrader:
         self.src = doc
         self.report = report
         self.locate = locate
+        self.warned: set[tuple[str, ...]] = set()  # pointers warned of once (path-item params)
         self.consumes = _str_list(doc.get("consumes")) or [_JSON]
         self.produces_declared = bool(_str_list(doc.get("produces")))
         self.produces = _str_list(doc.get("produces")) or [_JSON]
@@ -379,8 +380,11 @@ class _Upgrader:
                 body, body_own = (p, global_name), not from_path
             elif kind == "formData":
                 forms[str(p.get("name"))] = p
-                if p.get("type") == "array" and _collection_format(p) == "tsv":
-                    # (as for a query parameter: a form field was joined by `,` silently)
+                tsv = p.get("type") == "array" and _collection_format(p) == "tsv"
+                if tsv and tuple(at) not in self.warned:
+                    # (as for a query parameter: a form field was joined by `,` silently; a
+                    # path item's, read for each of its operations, once)
+                    self.warned.add(tuple(at))
                     self.warn(
                         at,
                         "tab-separated arrays have no OpenAPI 3 style",

@@ -49,7 +49,7 @@ __all__ = [
     "validation_diagnostics",
 ]
 
-RULES_VERSION = 8  # bump when classification changes: old cache entries stop matching
+RULES_VERSION = 9  # bump when classification changes: old cache entries stop matching
 MAX_PER_KIND = 25
 _MAX_MESSAGE = 240
 

@@ -57,14 +57,19 @@ def _int_12(loader: Any, node: yaml.nodes.ScalarNode) -> int:
 
 
 def _float_12(loader: Any, node: yaml.nodes.ScalarNode) -> float:
-    value = float(str(node.value))
-    if math.isinf(value):  # `1e999`: read as infinity without a word (parse.TOO_LARGE)
-        raise yaml.constructor.ConstructorError(
-            None,
-            None,
-            f"{node.value}: a number past the range of a double (it would be read as infinity)",
-            node.start_mark,
+    text = str(node.value)
+    try:
+        value = float(text)
+    except ValueError:  # `!!float abc`, `!!float .inf`: a traceback (a review)
+        value = math.nan
+    if not math.isfinite(value):
+        # `1e999`: read as infinity without a word (parse.TOO_LARGE); JSON has no NaN either
+        problem = (
+            "a number past the range of a double (it would be read as infinity)"
+            if math.isinf(value)
+            else "not a JSON number"
         )
+        raise yaml.constructor.ConstructorError(None, None, f"{text}: {problem}", node.start_mark)
     return value
 
 
