@@ -2,7 +2,8 @@
 sandbox read them. A review of this stop's fix (a scalar in a JSON part is its JSON): a 3.1
 string with `contentMediaType: application/json` is the document itself and was encoded again
 (`"{\\"a\\": 1}"`, 62 of 62 calls failed), and an array with `encoding.contentType:
-application/json`, one JSON part per item, was read back as one part holding the array."""
+application/json`, one JSON part per item, was read back as one part holding the array;
+the sandbox refused a one-item array of numbers (one part, `1`) as no array."""
 
 from __future__ import annotations
 
@@ -34,11 +35,13 @@ SPEC = {
                                         "contentMediaType": "application/json",
                                     },
                                     "tags": {"type": "array", "items": {"type": "string"}},
+                                    "nums": {"type": "array", "items": {"type": "integer"}},
                                     "label": {"type": "string"},
                                 },
                             },
                             "encoding": {
                                 "tags": {"contentType": "application/json"},
+                                "nums": {"contentType": "application/json"},
                                 "label": {"contentType": "application/json"},
                             },
                         }
@@ -65,11 +68,26 @@ def test_json_parts_are_sent_and_read_back_alike(tmp_path: Path) -> None:
         client = pkg.Client(
             base_url="http://x", http_client=httpx.Client(transport=httpx.MockTransport(record))
         )
-        client.m.create(meta='{"a": 1}', tags=["x"], label="hi")
+        client.m.create(meta='{"a": 1}', tags=["x"], label="hi", nums=[1])
     body = sent[0].read()
     assert b'\r\n\r\n{"a": 1}\r\n' in body  # the document as written
     assert b'\r\n\r\n"x"\r\n' in body and b'\r\n\r\n"hi"\r\n' in body
+    assert b'name="nums"\r\nContent-Type: application/json\r\n\r\n1\r\n' in body
     report = run_contract(ContractConfig(tmp_path / "out", spec=spec, max_examples=20, seed=0))
     (result,) = report.operations
     assert result.calls > 0
     assert not [f for f in result.failures if f.klass != "spec"], result.failures
+
+
+def test_the_sandbox_reads_one_json_number_part_as_a_one_item_array() -> None:
+    """A regression sweep: `nums=[1]` is one part `1`; the sandbox answered 400 "not of type
+    'array'" (a one-item array of strings or objects was read right)."""
+    from apigen.sandbox import Sandbox
+
+    sandbox = Sandbox(SPEC, seed=0)
+    body = (
+        b'--b\r\nContent-Disposition: form-data; name="nums"\r\n'
+        b"Content-Type: application/json\r\n\r\n1\r\n--b--\r\n"
+    )
+    answer = sandbox.handle("POST", "/m", {"Content-Type": "multipart/form-data; boundary=b"}, body)
+    assert answer.status == 200, answer

@@ -93,6 +93,11 @@ class Coercer:
             return value
         if isinstance(value, list) and ("array" in types or not types):
             return [self.coerce(v, node.get("items"), depth + 1) for v in value]
+        scalar_types = {"number", "integer", "boolean"}
+        if isinstance(value, int | float) and "array" in types and not scalar_types & set(types):
+            # one JSON part holding a number: a 1-item array (`nums=[1]` is one part `1`;
+            # answered 400 "not of type 'array'", as a dict part was before)
+            return [self.coerce(value, node.get("items"), depth + 1)]
         return value
 
 
