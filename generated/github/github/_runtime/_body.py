@@ -46,9 +46,11 @@ def encode_body(
     value: Any,
     encoding: Mapping[str, Encoding] | None,
     data: frozenset[str] = frozenset(),
+    texts: frozenset[str] = frozenset(),
 ) -> tuple[bytes | StreamBody, str | None]:
     """Return ``(content, content_type)`` for ``value`` sent as ``media_type``; ``data``: the
-    multipart fields that take no file (``Body.data``; the others are judged by their value)."""
+    multipart fields that take no file (``Body.data``; the others are judged by their value);
+    ``texts``: those whose string is their part as written (``Body.texts``)."""
     media = media_type.split(";")[0].strip().lower()
     encoding = encoding or {}
     if is_json(media):
@@ -56,7 +58,7 @@ def encode_body(
     if media == "application/x-www-form-urlencoded":
         return _form(_mapping(value, media), encoding), media_type
     if media.startswith("multipart/"):
-        return _multipart(_mapping(value, media), encoding, data)
+        return _multipart(_mapping(value, media), encoding, data, texts)
     if "*" in media and not media.startswith("text/") and _structured(value):
         # a media range (`*/*`, `application/*`) taking an object: its JSON, labelled so
         # (Kubernetes' bodies; as `application/octet-stream` a server refuses or misreads it)
@@ -222,6 +224,7 @@ def _multipart(
     fields: Mapping[str, Any],
     encoding: Mapping[str, Encoding],
     data_fields: frozenset[str] = frozenset(),
+    texts: frozenset[str] = frozenset(),
 ) -> tuple[bytes | StreamBody, str | None]:
     parts: list[_Part] = []
     for name, value in fields.items():
@@ -302,8 +305,10 @@ def _multipart(
             else:
                 part_type = _part_type(content_type)
                 # a part the spec types as JSON holds JSON: `"hello"`, not `hello` (which no
-                # JSON reader takes) nor `"123"` sent as the number `123`
-                text = _json(data) if part_type and is_json(part_type) else scalar(data).encode()
+                # JSON reader takes) nor `"123"` sent as the number `123`; unless the string is
+                # the JSON document itself (`contentMediaType`: `texts`)
+                as_json = part_type is not None and is_json(part_type) and name not in texts
+                text = _json(data) if as_json else scalar(data).encode()
                 parts.append((name, (None, text, part_type)))
     # No part at all is still a body (the closing boundary alone): a required multipart body
     # whose fields are all optional is sent empty, as a required JSON body is sent as ``{}``.

@@ -551,7 +551,11 @@ def _set_body(
         merged = {**cast("Mapping[str, Any]", payload), **given}
         payload = {k: v for k, v in merged.items() if not isinstance(v, Omit)}
     content, content_type = encode_body(
-        media, payload, body.encoding if body else None, body.data if body else frozenset()
+        media,
+        payload,
+        body.encoding if body else None,
+        body.data if body else frozenset(),
+        body.texts if body else frozenset(),
     )
     if content or content_type:
         req.content = content

@@ -103,6 +103,9 @@ class Body:
     required: bool = field(default=False, kw_only=True)
     encoding: Mapping[str, Encoding] | None = field(default=None, kw_only=True)
     data: frozenset[str] = field(default=frozenset(), kw_only=True)
+    # multipart string fields whose text is the part as written (3.1 `contentMediaType`: the
+    # string is the JSON document), never encoded again as their part's type would
+    texts: frozenset[str] = field(default=frozenset(), kw_only=True)
     # an optional body's properties its schema requires once it is sent (wire names): every
     # argument is optional, so a call giving some fields is checked for these before sending
     needs: tuple[str, ...] = field(default=(), kw_only=True)
@@ -114,6 +117,7 @@ class Body:
         required: bool = False,
         encoding: Mapping[str, Encoding] | None = None,
         data: frozenset[str] = frozenset(),
+        texts: frozenset[str] = frozenset(),
         needs: tuple[str, ...] = (),
     ) -> None:
         values = self.__dict__  # frozen: assigned past ``__setattr__``
@@ -121,6 +125,7 @@ class Body:
         values["required"] = required
         values["encoding"] = encoding
         values["data"] = data
+        values["texts"] = texts
         values["needs"] = needs
 
 
