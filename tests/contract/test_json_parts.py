@@ -3,7 +3,9 @@ sandbox read them. A review of this stop's fix (a scalar in a JSON part is its J
 string with `contentMediaType: application/json` is the document itself and was encoded again
 (`"{\\"a\\": 1}"`, 62 of 62 calls failed), and an array with `encoding.contentType:
 application/json`, one JSON part per item, was read back as one part holding the array;
-the sandbox refused a one-item array of numbers (one part, `1`) as no array."""
+the sandbox refused a one-item array of numbers (one part, `1`) as no array. The last review:
+a `contentMediaType` on an array's items (sent as text) was read as JSON by the sandbox, and a
+text part with an explicit JSON `encoding` was expected as JSON of the string."""
 
 from __future__ import annotations
 
@@ -36,12 +38,24 @@ SPEC = {
                                     },
                                     "tags": {"type": "array", "items": {"type": "string"}},
                                     "nums": {"type": "array", "items": {"type": "integer"}},
+                                    "docs": {
+                                        "type": "array",
+                                        "items": {
+                                            "type": "string",
+                                            "contentMediaType": "application/json",
+                                        },
+                                    },
+                                    "doc": {
+                                        "type": "string",
+                                        "contentMediaType": "application/json",
+                                    },
                                     "label": {"type": "string"},
                                 },
                             },
                             "encoding": {
                                 "tags": {"contentType": "application/json"},
                                 "nums": {"contentType": "application/json"},
+                                "doc": {"contentType": "application/json"},
                                 "label": {"contentType": "application/json"},
                             },
                         }
@@ -68,11 +82,14 @@ def test_json_parts_are_sent_and_read_back_alike(tmp_path: Path) -> None:
         client = pkg.Client(
             base_url="http://x", http_client=httpx.Client(transport=httpx.MockTransport(record))
         )
-        client.m.create(meta='{"a": 1}', tags=["x"], label="hi", nums=[1])
+        client.m.create(
+            meta='{"a": 1}', tags=["x"], label="hi", nums=[1], docs=['{"b": 2}'], doc="[3]"
+        )
     body = sent[0].read()
     assert b'\r\n\r\n{"a": 1}\r\n' in body  # the document as written
     assert b'\r\n\r\n"x"\r\n' in body and b'\r\n\r\n"hi"\r\n' in body
     assert b'name="nums"\r\nContent-Type: application/json\r\n\r\n1\r\n' in body
+    assert b'\r\n\r\n{"b": 2}\r\n' in body and b"\r\n\r\n[3]\r\n" in body
     report = run_contract(ContractConfig(tmp_path / "out", spec=spec, max_examples=20, seed=0))
     (result,) = report.operations
     assert result.calls > 0

@@ -281,9 +281,9 @@ def test_a_number_past_a_double_is_refused_not_read_as_infinity(
     answered `{"x": Infinity}` (no JSON) and a model defaulted to `float("inf")`."""
     spec = tmp_path / f"spec.{suffix}"
     spec.write_text(
-        '{"openapi": "3.0.3", "info": {"title": "t", "version": "1", "description": "'
+        '{"openapi": "3.0.3", "info": {"title": "t", "version": "1", "description": "['
         + number
-        + ' in text"},\n'
+        + '] in \\"text\\""},\n'
         '"paths": {}, "components": {"schemas": {"N": {"type": "number",\n'
         f'"maximum": {number}, "minimum": 1.5e300}}}}}}}}}}\n'
         if suffix == "json"

@@ -185,3 +185,17 @@ def test_a_tree_of_symlinks_reads_refs_as_named_first(tmp_path: Path) -> None:
     os.symlink(pet, run / "pet.yaml")
     doc = load_spec(run / "api.yaml", report=Report(), ref_root=tmp_path).document
     assert doc["components"]["schemas"]["P"] == {"type": "object", "title": "b"}
+
+
+def test_a_file_beside_the_link_outside_the_real_folder_gives_way(tmp_path: Path) -> None:
+    """The last review: with `link/pet.yaml` beside a symlinked root (and no --ref-root), the
+    named-first rule took it and refused the spec for leaving the real folder; the file
+    beside the real spec, which refs may read, is read instead, as before."""
+    spec = _api(tmp_path / "real", "pet.yaml#/Pet")
+    (spec.parent / "pet.yaml").write_text("Pet: {type: object, title: real}\n")
+    link = tmp_path / "link"
+    link.mkdir()
+    (link / "pet.yaml").write_text("Pet: {type: object, title: link}\n")
+    os.symlink(spec, link / spec.name)
+    doc = load_spec(link / spec.name, report=Report()).document
+    assert doc["components"]["schemas"]["P"] == {"type": "object", "title": "real"}

@@ -16,7 +16,7 @@ from urllib.parse import parse_qsl, unquote, urlsplit
 
 import httpx
 
-from ..form_fields import REPEATED_KEYS, repeats_keys
+from ..form_fields import REPEATED_KEYS, repeats_keys, text_parts
 from ..ir.operations import IDEMPOTENCY_NAME
 from ..ir.security import computed_http, transport_key, usable
 from ..path_keys import split_key
@@ -899,6 +899,8 @@ def _check_body(
         fields = _multipart(ctype, content, problems)
     else:
         return
+    # strings whose part is their document as written (`contentMediaType`): text, not JSON
+    texts = text_parts(schema, view.deref) if media.startswith("multipart/") else set()
     form = media == "application/x-www-form-urlencoded"
     problems.extend(_empty_required(view, body, media, intended))
     unspelled: set[str] = set()  # roots of names read back as other keys
@@ -918,6 +920,7 @@ def _check_body(
             # bracketed deepObject parts are read so (decisions.md "Multipart")
             enc_style = None
         json_field = isinstance(enc, Mapping) and "json" in str(enc.get("contentType", ""))
+        json_field = json_field and name not in texts
         if (form or enc_style == "deepObject") and not json_field:  # JSON spells any value
             value = prune(value)
             bad = _unspellable(value, name)

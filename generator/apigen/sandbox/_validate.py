@@ -29,6 +29,7 @@ from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..form_fields import text_parts
 from ..path_keys import split_key as split_path_key
 from ..schema_rules import COMBINERS, ref_siblings_apply
 from ..spec.header_params import ignored_header
@@ -517,7 +518,7 @@ class RequestValidator:
                     fields = self._encoded_fields(fields, spec.encodings[media], schema)
                 value = self.coercer.coerce(fields, schema)
             elif base == "multipart/form-data":
-                texts = self._text_parts(schema)
+                texts = text_parts(schema, self._resolve)
                 fields = parse_multipart(body, content_type, documents, texts)
                 joined = {  # Swagger 2.0's csv/ssv/pipes: one part, the items joined (swagger2.py)
                     name: enc
@@ -540,20 +541,6 @@ class RequestValidator:
         if error is not None:
             return Problem(plan.semantic_status, f"invalid request body: {error}", "body")
         return None
-
-    def _text_parts(self, schema: Any) -> set[str]:
-        """The properties of a multipart body whose string is its part as written (3.1's
-        `contentMediaType` on a string: `{"a": 1}` is the string's value, not an object)."""
-        found: set[str] = set()
-        resolved = self._resolve(schema)
-        parts = [resolved, *(resolved.get("allOf") or [] if isinstance(resolved, Mapping) else [])]
-        for part in parts:
-            props = self._resolve(part).get("properties")
-            for name, prop in props.items() if isinstance(props, Mapping) else ():
-                prop = self._resolve(prop)
-                if isinstance(prop, Mapping) and isinstance(prop.get("contentMediaType"), str):
-                    found.add(str(name))
-        return found
 
     def _encoded_fields(
         self, fields: dict[str, Any], encoding: Mapping[str, Any], schema: Any

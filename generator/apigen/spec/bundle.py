@@ -203,11 +203,11 @@ class Bundler:
             else:
                 assert base.path is not None
                 path = base.path.parent / raw
-                if base is self.root and not os.path.lexists(path):
+                if base is self.root and not self._readable_here(path):
                     # a spec reached through a symlink (`link/api.yaml -> ../real/api.yaml`)
                     # whose refs sit beside its real file: read there (they were read beside
                     # the link: "cannot read"); a file beside the link, as named, comes first
-                    # (Bazel's runfiles: every file its own symlink)
+                    # when refs may read it (Bazel's runfiles: every file its own symlink)
                     path = self.root_dir / raw
         if "\x00" in str(path):  # no file system takes it (os calls raise ValueError)
             raise where(f"$ref {ref!r} refused: a file name cannot hold a NUL", "external-ref")
@@ -479,6 +479,15 @@ class Bundler:
         queue.append(
             (new, frame.key, frame.container, frame.named, target, fragment, at, chain | {ident})
         )
+
+    def _readable_here(self, path: Path) -> bool:
+        """Whether `path` exists and lies where refs may read (under the allowed folder)."""
+        if not os.path.lexists(path):
+            return False
+        try:
+            return self.allow_remote or path.resolve().is_relative_to(self.allowed)
+        except (RuntimeError, OSError):  # a symlink loop: reported where it is read
+            return True
 
     def _anchors_of(self, file: BundleFile) -> dict[str, str]:
         """`_anchors` of a file, found once per file."""

@@ -115,9 +115,8 @@ def parse(
         except RecursionError:
             raise fatal(file, "#", "document nested too deeply to parse", "depth") from None
         except _TooLarge as exc:
-            # where it stands as a number (after `:`, `[` or `,`), not in a description
-            spot = re.search(r"[:\[,]\s*" + re.escape(str(exc)) + r"(?![\w.+-])", text)
-            line = text.count("\n", 0, spot.end()) + 1 if spot else None
+            at = _number_at(text, str(exc))
+            line = text.count("\n", 0, at) + 1 if at is not None else None
             raise fatal(file, "#", f"{exc}: {TOO_LARGE}", "syntax", line) from None
         except _NotJson as exc:
             spot = _CONSTANT.search(text)
@@ -147,6 +146,21 @@ class _TooLarge(ValueError):
 
 
 TOO_LARGE = "a number past the range of a double (it would be read as infinity)"
+
+
+_QUOTE = re.compile(r'(?<!\\)(?:\\\\)*"')  # an unescaped `"`
+
+
+def _number_at(text: str, number: str) -> int | None:
+    """Where `number` stands as a number in JSON `text` (after `:`, `[` or `,`), not inside a
+    string (`"description": "[1e999]"`: a JSON string holds no raw line break, so a place is
+    in one when an odd number of quotes precede it on its line)."""
+    pattern = r"[:\[,]\s*" + re.escape(number) + r"(?![\w.+-])"
+    for spot in re.finditer(pattern, text):
+        line_start = text.rfind("\n", 0, spot.start()) + 1
+        if len(_QUOTE.findall(text, line_start, spot.start())) % 2 == 0:
+            return spot.end()
+    return None
 
 
 def _finite(text: str) -> float:
