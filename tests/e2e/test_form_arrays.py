@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 from urllib.parse import parse_qsl
 
 import httpx
@@ -62,9 +63,11 @@ SPEC = {
 }
 
 
-def test_scalar_arrays_are_repeated_keys_and_the_rest_keeps_brackets(tmp_path: Path) -> None:
+def _form_sent(tmp_path: Path, document: dict[str, Any], **arguments: Any) -> list[tuple[str, str]]:
+    """The form pairs `verifications.create(**arguments)` sends, through a client of
+    `document` built into `tmp_path`."""
     spec = tmp_path / "forms.json"
-    spec.write_text(json.dumps(SPEC))
+    spec.write_text(json.dumps(document))
     build_into(spec, tmp_path / "out", name="forms")
     sent: list[httpx.Request] = []
 
@@ -74,15 +77,21 @@ def test_scalar_arrays_are_repeated_keys_and_the_rest_keeps_brackets(tmp_path: P
 
     with on_path(tmp_path / "out", "forms") as forms:
         client = forms.Client(http_client=httpx.Client(transport=httpx.MockTransport(record)))
-        client.verifications.create(
-            categories=["A", "B"],
-            ids=[1, 2],
-            expand=["x"],
-            address={"city": "Oslo"},
-            lines=[{"n": 1}],
-            extra_body={"More": ["m"]},
-        )
-    assert parse_qsl(sent[0].content.decode()) == [
+        client.verifications.create(**arguments)
+    return parse_qsl(sent[0].content.decode())
+
+
+def test_scalar_arrays_are_repeated_keys_and_the_rest_keeps_brackets(tmp_path: Path) -> None:
+    assert _form_sent(
+        tmp_path,
+        SPEC,
+        categories=["A", "B"],
+        ids=[1, 2],
+        expand=["x"],
+        address={"city": "Oslo"},
+        lines=[{"n": 1}],
+        extra_body={"More": ["m"]},
+    ) == [
         ("Categories", "A"),
         ("Categories", "B"),
         ("Ids", "1"),
@@ -107,19 +116,8 @@ def test_an_encoding_entry_without_style_or_explode_keeps_the_default(tmp_path: 
         "Expand": {"allowReserved": True},
         "Categories": {"headers": {"X-A": {"schema": {"type": "string"}}}},
     }
-    spec = tmp_path / "forms.json"
-    spec.write_text(json.dumps(document))
-    build_into(spec, tmp_path / "out", name="forms")
-    sent: list[httpx.Request] = []
-
-    def record(request: httpx.Request) -> httpx.Response:
-        sent.append(request)
-        return httpx.Response(204)
-
-    with on_path(tmp_path / "out", "forms") as forms:
-        client = forms.Client(http_client=httpx.Client(transport=httpx.MockTransport(record)))
-        client.verifications.create(ids=[1, 2], expand=["x"], categories=["A"])
-    assert parse_qsl(sent[0].content.decode()) == [
+    sent = _form_sent(tmp_path, document, ids=[1, 2], expand=["x"], categories=["A"])
+    assert sent == [
         ("Categories", "A"),
         ("Ids", "1"),
         ("Ids", "2"),
