@@ -801,3 +801,31 @@ def test_fan_out_stops_at_the_last_page_a_link_header_names() -> None:
     page = sync_client(server).paginate(link_pages, {"per_page": 2})
     assert ids(page.iter_all(concurrency=4)) == ids(PETS)
     assert sorted(int(q.get("page", "1")) for q in server.queries()) == [1, 2, 3, 4]
+
+
+def test_a_last_link_whose_page_is_a_non_ascii_digit_is_no_page_number() -> None:
+    """`"²".isdigit()` is true and `int("²")` raises: a server's `rel="last"` naming page
+    `%C2%B2` crashed `iter_all(concurrency=...)` with a `ValueError` (a lead audit of
+    `isdigit()` calls); it is no page number, so the fan-out counts on without it."""
+    link_pages: rt.Operation[Any] = rt.Operation(
+        method="get",
+        path="/pets",
+        params=(rt.Param("page", "page", "query"),),
+        responses={"200": rt.Response(list[dict[str, Any]], "json")},
+        pagination=rt.LinkHeaderPagination(page_param="page"),
+    )
+
+    def odd_last(request: httpx.Request) -> httpx.Response:
+        page = int(request.url.params.get("page", "1"))
+        links = [f'<{BASE}/pets?page=%C2%B2>; rel="last"']
+        if page < 3:
+            links.insert(0, f'<{BASE}/pets?page={page + 1}>; rel="next"')
+        return httpx.Response(
+            200,
+            json=PETS[(page - 1) * 2 : page * 2] if page <= 3 else [],
+            headers={"Link": ", ".join(links)},
+        )
+
+    server = Server(odd_last)
+    page = sync_client(server).paginate(link_pages, {})
+    assert ids(page.iter_all(concurrency=2)) == ids(PETS[:6])

@@ -1585,7 +1585,7 @@ class _Run:
         }
         length = self._declared_length(op)
         sent = request.headers.get("content-length")
-        if length is not None and sent is not None and sent.isdigit():
+        if length is not None and sent is not None and sent.isascii() and sent.isdigit():
             errors = self.view.errors(length, int(sent))
             if errors and not errors[0].startswith(UNUSABLE):
                 why = errors[0].partition(": ")[2]

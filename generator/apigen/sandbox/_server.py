@@ -590,7 +590,7 @@ class Sandbox:
 
     def _monitor_reply(self, number: str) -> Reply:
         with self._lock:
-            entry = self._monitors.get(int(number)) if number.isdigit() else None
+            entry = self._monitors.get(int(number)) if number.isascii() and number.isdigit() else None
         if entry is None:
             return self.error_reply(404, f"no accepted operation {number!r} in this sandbox")
         match, status_only = entry
@@ -598,7 +598,7 @@ class Sandbox:
             return _json_reply(200, {"status": "Succeeded"})
         responses = (match.operation or {}).get("responses")
         declared = sorted(str(k) for k in responses) if isinstance(responses, Mapping) else []
-        status = next((int(k) for k in declared if k.isdigit() and k[0] == "2" and k != "202"), 0)
+        status = next((int(k) for k in declared if k.isascii() and k.isdigit() and k[0] == "2" and k != "202"), 0)
         found = self._spec_reply(match, None, status, dynamic=self.dynamic) if status else None
         return found or Reply(204)
 

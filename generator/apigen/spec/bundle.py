@@ -26,7 +26,7 @@ from ..diagnostics import Diagnostic, SpecError
 from .dangling import Dangling
 from .locate import Locator
 from .parse import MAX_SPEC_BYTES, TooLarge, decode, fatal, parse_document, read_capped
-from .pointer import MISSING, find
+from .pointer import MISSING, find, zero_padded_hint
 from .pointer import join as join_pointer
 from .pointer import split as split_pointer
 from .refs import (
@@ -438,7 +438,10 @@ class Bundler:
             fragment = split_pointer("#" + unquote(fragment_text))
             value = find(target.doc, fragment)
         if value is MISSING:
-            message = f"$ref {ref!r}: {join_pointer(fragment)} does not exist in {target.display}"
+            message = (
+                f"$ref {ref!r}: {join_pointer(fragment)} does not exist in {target.display}"
+                + zero_padded_hint(fragment)
+            )
             self._dangling(frame, base, here, fragment, message, where)
             return
         # a schema this bundle brought in is a schema position itself: a file's `Alias: {$ref:
@@ -756,7 +759,12 @@ def check_refs(
             schema_ref = False
         where = join_pointer([*frame.segments(), "$ref"])  # before degrading changes the frame
         action = dangling.degrade(frame, schema_ref)
-        message = message or f"$ref {ref!r} does not resolve"
+        if not message:
+            try:
+                hint = zero_padded_hint(split_pointer(ref))
+            except ValueError:
+                hint = ""
+            message = f"$ref {ref!r} does not resolve{hint}"
         if action is None:
             error(frame, message)
             return

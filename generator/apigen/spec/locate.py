@@ -18,6 +18,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
+from .pointer import index as pointer_index
 from .pointer import split as split_pointer
 
 if TYPE_CHECKING:
@@ -159,11 +160,9 @@ class _YamlLocator:
                     break
             elif (
                 isinstance(node, yaml.SequenceNode)
-                and seg.isascii()
-                and seg.isdigit()
-                and int(seg) < len(node.value)
+                and (at := pointer_index(seg, len(node.value))) is not None
             ):
-                node = node.value[int(seg)]
+                node = node.value[at]
                 line = int(node.start_mark.line) + 1
             else:
                 break

@@ -6,7 +6,17 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-__all__ = ["MISSING", "escape", "find", "join", "lookup", "split", "unescape"]
+__all__ = [
+    "MISSING",
+    "escape",
+    "find",
+    "index",
+    "join",
+    "lookup",
+    "split",
+    "unescape",
+    "zero_padded_hint",
+]
 
 MISSING: Any = object()  # what `find` returns for a pointer that names nothing
 
@@ -31,6 +41,23 @@ def split(pointer: str) -> list[str]:
     return [unescape(s) for s in segments] if "~" in pointer else segments
 
 
+def index(segment: str, length: int) -> int | None:
+    """The array index `segment` spells (RFC 6901: `0` or digits without a leading zero, so
+    `01` and `²` name no item), if it is one below `length`."""
+    if not segment.isascii() or not segment.isdigit() or (segment[0] == "0" and segment != "0"):
+        return None
+    number = int(segment)
+    return number if number < length else None
+
+
+def zero_padded_hint(segments: Sequence[str]) -> str:
+    """Why a pointer with a `01` segment names nothing, for a message (or `""`)."""
+    padded = next((s for s in segments if len(s) > 1 and s[0] == "0" and s.isdigit()), None)
+    return (
+        f" (`{padded}` is no array index: RFC 6901 indexes have no leading zero)" if padded else ""
+    )
+
+
 def join(segments: Sequence[str | int]) -> str:
     """`#/...` pointer (the form used in diagnostics and `$ref`s) from raw segments."""
     return "#" + "".join("/" + escape(str(s)) for s in segments)
@@ -48,8 +75,8 @@ def find(document: Any, pointer: str | Sequence[str]) -> Any:
             if seg not in node:
                 return MISSING
             node = node[seg]
-        elif isinstance(node, list) and seg.isascii() and seg.isdigit() and int(seg) < len(node):
-            node = node[int(seg)]
+        elif isinstance(node, list) and (at := index(seg, len(node))) is not None:
+            node = node[at]
         else:
             return MISSING
     return node

@@ -38,6 +38,7 @@ from typing import Any
 from ..cache import cache_dir, write_entry
 from ..diagnostics import Diagnostic, Report
 from .load import LoadedSpec
+from .pointer import index as pointer_index
 from .pointer import join as join_pointer
 from .pointer import split as split_pointer
 from .refs import canonical_ref
@@ -230,8 +231,8 @@ def _node_at(doc: Any, segs: list[str]) -> Any:
         node = _deref(doc, node)
         if isinstance(node, dict):
             node = node.get(seg)
-        elif isinstance(node, list) and seg.isascii() and seg.isdigit() and int(seg) < len(node):
-            node = node[int(seg)]
+        elif isinstance(node, list) and (at := pointer_index(seg, len(node))) is not None:
+            node = node[at]
         else:
             return None
     return _deref(doc, node)
@@ -313,8 +314,8 @@ def _physical(doc: Any, parts: list[Any]) -> list[str]:
             hops += 1
         if isinstance(node, dict) and key in node:
             node = node[key]
-        elif isinstance(node, list) and key.isascii() and key.isdigit() and int(key) < len(node):
-            node = node[int(key)]
+        elif isinstance(node, list) and (at := pointer_index(key, len(node))) is not None:
+            node = node[at]
         else:
             node = None
         out.append(key)
