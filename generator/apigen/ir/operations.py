@@ -48,7 +48,10 @@ from .text import deprecated_doc, schema_doc
 
 # Statuses whose response carries no content (RFC 9110 15.3.5, 15.3.6, 15.4.5).
 _BODILESS = frozenset({"204", "205", "304"})
-_JSON = re.compile(r"^application/([\w.+-]*\+)?json(;.*)?$|^\*/\*$", re.IGNORECASE)
+# JSON: `application/json`, `+json` suffixes and the legacy `text/json` (ASP.NET's), as the
+# runtime, the sandbox and the 2.0 converter read them (alone, `text/json` was typed as text),
+# with or without RFC 9110's whitespace before a parameter (`application/json ; charset=utf-8`)
+_JSON = re.compile(r"^(application|text)/([\w.+-]*\+)?json\s*(;.*)?$|^\*/\*$", re.IGNORECASE)
 _UNSENDABLE = re.compile(r"[\r\n\x00]")  # in a header value (RFC 9110 §5.5)
 _BODY_PREFERENCE = (
     "application/json",
