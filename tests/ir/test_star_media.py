@@ -37,6 +37,9 @@ def _spec(schema: dict[str, Any]) -> dict[str, Any]:
     [
         ({"type": "string"}, "text", "str"),
         ({"type": "string", "format": "binary"}, "binary", "bytes"),
+        # 3.1: a named text type is text (helper 209: typed bytes, HTML read as octets)
+        ({"type": "string", "contentMediaType": "text/html"}, "text", "str"),
+        ({"type": "string", "contentMediaType": "image/png"}, "binary", "bytes"),
     ],
 )
 def test_a_string_of_any_media_type_is_text_or_octets(

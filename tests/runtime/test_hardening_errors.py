@@ -675,3 +675,48 @@ def test_a_client_closed_between_attempts_is_a_connection_error() -> None:
             await aclient.request(JSON_OP, {})
 
     asyncio.run(run())
+
+
+@pytest.mark.parametrize("limit", [10_000_000, None])
+def test_a_gzip_body_of_two_members_is_an_api_error_not_a_short_body(limit: int | None) -> None:
+    """Helper 209: RFC 1952 lets a gzip body hold several members back to back (Kubernetes
+    watch compression writes them); httpx decodes the first only, so a 10,240-byte download
+    came back as 4,000 bytes without a word, read whole, streamed, sync and async. Zero
+    padding after the stream is no second member."""
+    data = random.Random(3).randbytes(10_240)
+    two = gzip.compress(data[:4000]) + gzip.compress(data[4000:])
+    padded = gzip.compress(data) + b"\x00" * 16
+
+    def serve(body: bytes) -> Server:
+        headers = {"content-type": "application/octet-stream", "content-encoding": "gzip"}
+        return Server(lambda r: httpx.Response(200, stream=httpx.ByteStream(body), headers=headers))
+
+    with pytest.raises(rt.ResponseDecodingError, match="second gzip member"):
+        sync_client(serve(two), max_response_bytes=limit).request(BINARY_OP, {})
+    assert sync_client(serve(padded), max_response_bytes=limit).request(BINARY_OP, {}) == data
+
+    client = sync_client(serve(two), max_response_bytes=limit)
+
+    def method() -> bytes:
+        result: bytes = client.request(BINARY_OP, {})
+        return result
+
+    with (
+        rt.with_streaming_response(method)() as response,
+        pytest.raises(rt.ResponseDecodingError, match="second gzip member"),
+    ):
+        b"".join(response.iter_bytes())
+
+    async def run() -> None:
+        with pytest.raises(rt.ResponseDecodingError, match="second gzip member"):
+            await async_client(serve(two), max_response_bytes=limit).request(BINARY_OP, {})
+        aclient = async_client(serve(two), max_response_bytes=limit)
+
+        async def amethod() -> Any:
+            return await aclient.request(BINARY_OP, {})
+
+        async with rt.with_streaming_response(amethod)() as streamed:
+            with pytest.raises(rt.ResponseDecodingError, match="second gzip member"):
+                b"".join([c async for c in streamed.aiter_bytes()])
+
+    asyncio.run(run())

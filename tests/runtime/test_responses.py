@@ -97,6 +97,12 @@ def test_a_success_the_spec_did_not_list_reads_as_the_one_it_declares() -> None:
         strict.request(created, {})
     two = op(responses={"200": rt.Response(Pet, "json"), "201": rt.Response(Owner, "json")})
     assert call(httpx.Response(202, json={"a": 1}), two) == {"a": 1}  # which one: unsaid
+    # helper 209: a success without content beside it (`202` accepted) says nothing of a body
+    # type; it made the 200 a raw dict typed as `Pet | None`
+    accepted = op(
+        method="post", responses={"201": rt.Response(Pet, "json"), "202": rt.Response(Any, "empty")}
+    )
+    assert call(httpx.Response(200, json={"id": 3, "name": "Bo"}), accepted) == Pet(id=3, name="Bo")
     # a review: beside `default` (its error), the commonest shape, it read as the error; an
     # empty or a text answer stays as it was (None, the text), never an error after a POST
     with_default = op(
@@ -270,3 +276,45 @@ def test_single_loader_lazy_responses_still_hold_every_status() -> None:
     )
     assert "404" in responses and responses["404"].type_ is Error
     assert [code for code, _ in success_responses(responses)] == ["200"]
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        b'\xef\xbb\xbf{"id": "7", "name": "Rex"}',  # a UTF-8 byte order mark
+        '{"id": "7", "name": "Rex"}'.encode("utf-16"),  # UTF-16 (with its BOM)
+        '{"id": "7", "name": "Rex"}'.encode("utf-32-le"),  # UTF-32, detected without one
+        b'{"id": "7", "name": "Rex\\ud83d"}',  # a lone surrogate escape
+    ],
+)
+@pytest.mark.parametrize("strict", [False, True])
+def test_json_that_pydantic_cannot_parse_but_json_can_is_validated(
+    content: bytes, strict: bool, caplog: pytest.LogCaptureFixture
+) -> None:
+    """RFC 8259 JSON that pydantic's parser refuses was read as a spec mismatch (helper 209):
+    `{"id": "7"}` came back with `id="7"` and a warning, or raised under strict validation."""
+    response = httpx.Response(200, content=content, headers={"content-type": "application/json"})
+    client = make_client(Recorder(response), max_retries=0, strict_response_validation=strict)
+    with caplog.at_level(logging.WARNING, logger="apigen_runtime"):
+        pet = client.request(GET_PET, {"pet_id": 1})
+    assert isinstance(pet, Pet) and pet.id == 7 and pet.name.startswith("Rex")
+    assert "does not match" not in caplog.text
+
+
+def test_a_body_with_a_byte_order_mark_that_breaks_the_type_is_still_a_mismatch(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    body = b'\xef\xbb\xbf{"id": "seven", "name": "Rex"}'
+    with caplog.at_level(logging.WARNING, logger="apigen_runtime"):
+        pet = call(httpx.Response(200, content=body))
+    assert pet.id == "seven" and "does not match the spec" in caplog.text
+
+
+@pytest.mark.parametrize("content", [b"1234", b"null", b'"quoted"', b"true"])
+def test_an_error_declared_as_text_keeps_its_text(content: bytes) -> None:
+    """A `text/plain` error body of `1234` was `.body == 1234` (JSON-decoded; helper 209)."""
+    operation = op(responses={"200": rt.Response(Any, "json"), "400": rt.Response(str, "text")})
+    reply = httpx.Response(400, content=content, headers={"content-type": "text/plain"})
+    with pytest.raises(rt.BadRequestError) as caught:
+        make_client(Recorder(reply), max_retries=0).request(operation, {})
+    assert caught.value.body == content.decode()

@@ -147,3 +147,25 @@ def test_fifty_concurrent_keepalive_clients(sandbox: Sandbox) -> None:
     assert not any(thread.is_alive() for thread in threads)
     assert failures == []
     assert statuses == [200] * (clients * per_client)
+
+
+def test_a_204_has_no_content_length_and_keeps_the_connection() -> None:
+    """Helper 209: every reply carried `Content-Length: 0`, which RFC 9110 §8.6 forbids on a
+    204 (a 304's would have to be the 200's size); the connection is reused all the same."""
+    doc: dict[str, Any] = {
+        "openapi": "3.0.3",
+        "info": {"title": "empty", "version": "1"},
+        "paths": {"/things": {"delete": {"responses": {"204": {"description": "gone"}}}}},
+    }
+    with Sandbox(doc, seed=1) as box:
+        connection = _connection(box)
+        try:
+            for _ in range(3):
+                connection.request("DELETE", "/things")
+                response = connection.getresponse()
+                assert response.status == 204 and response.read() == b""
+                assert "Content-Length" not in response.headers
+                assert response.headers.get("Connection", "").lower() != "close"
+        finally:
+            connection.close()
+        assert len(box.requests) == 3

@@ -907,7 +907,8 @@ def _star_kind(schema: Any) -> ResponseKind | None:
     if not isinstance(schema, JSON_OBJECT):
         return None
     if _is_octets(schema):
-        return "binary"
+        # `contentMediaType: text/html` names text (`_is_file`), which came back as bytes
+        return "binary" if _is_file(schema) else "text"
     if schema.get("type") == "string" and not {"format", "enum", "const"} & set(schema):
         return "text"
     return None

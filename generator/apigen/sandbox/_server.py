@@ -590,7 +590,9 @@ class Sandbox:
 
     def _monitor_reply(self, number: str) -> Reply:
         with self._lock:
-            entry = self._monitors.get(int(number)) if number.isascii() and number.isdigit() else None
+            entry = (
+                self._monitors.get(int(number)) if number.isascii() and number.isdigit() else None
+            )
         if entry is None:
             return self.error_reply(404, f"no accepted operation {number!r} in this sandbox")
         match, status_only = entry
@@ -598,7 +600,14 @@ class Sandbox:
             return _json_reply(200, {"status": "Succeeded"})
         responses = (match.operation or {}).get("responses")
         declared = sorted(str(k) for k in responses) if isinstance(responses, Mapping) else []
-        status = next((int(k) for k in declared if k.isascii() and k.isdigit() and k[0] == "2" and k != "202"), 0)
+        status = next(
+            (
+                int(k)
+                for k in declared
+                if k.isascii() and k.isdigit() and k[0] == "2" and k != "202"
+            ),
+            0,
+        )
         found = self._spec_reply(match, None, status, dynamic=self.dynamic) if status else None
         return found or Reply(204)
 
@@ -746,7 +755,9 @@ def _encode(reply: Reply, *, close: bool, head: bool) -> bytes:
     lines = [f"HTTP/1.1 {reply.status} {phrase}"]
     payload = b"" if reply.status in _NO_BODY else reply.body
     lines += [f"{name}: {value}" for name, value in reply.headers.items()]
-    lines.append(f"Content-Length: {len(payload)}")
+    if reply.status >= 200 and reply.status not in (204, 304):
+        # RFC 9110 §8.6: never on a 204 (nor a 1xx); a 304's would have to be the 200's size
+        lines.append(f"Content-Length: {len(payload)}")
     if close:
         lines.append("Connection: close")
     head_bytes = ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1", "replace")
