@@ -148,7 +148,8 @@ def parse_success(op: Operation[Any], response: httpx.Response) -> Any:
     if kind == "text":
         return _text(response)
     if kind == "binary":
-        return response.content
+        # `client.get(path, cast_to=httpx.Response)`: the response itself, as openai-python's
+        return response if spec is not None and spec.type_ is httpx.Response else response.content
     if not response.content:
         return _empty(op, spec, response)
     if spec is None or spec.kind == "json":

@@ -146,12 +146,13 @@ def test_shared_mode_depends_on_a_compatible_runtime_range(shared: Path) -> None
     # the runtime's own version is the floor: generated code may use what it added (0.1.1:
     # `Body(files=...)`, `part="path_start"`; an old 0.1.0 passed the gate, then a TypeError;
     # 0.1.3: `Body(needs=...)`, a review found 0.1.1 passing the gate; 0.1.4: its fixes, which
-    # a shared runtime of 0.1.3 would leave out; 0.1.5: `Body(texts=...)`, `__sent_always__`)
-    assert requirement == "apigen-runtime>=0.1.5,<0.2" and low == (0, 1, 5) and high == (0, 2)
+    # a shared runtime of 0.1.3 would leave out; 0.1.5: `Body(texts=...)`, `__sent_always__`;
+    # 0.1.6: `provider_retry`)
+    assert requirement == "apigen-runtime>=0.1.6,<0.2" and low == (0, 1, 6) and high == (0, 2)
     project = pyproject(shared)["project"]
     assert isinstance(project, dict)
     assert requirement in project["dependencies"]
-    assert project["optional-dependencies"]["redis"] == ["apigen-runtime[redis]>=0.1.5,<0.2"]
+    assert project["optional-dependencies"]["redis"] == ["apigen-runtime[redis]>=0.1.6,<0.2"]
     assert not (shared / "pets" / "_runtime").is_dir()
     assert (shared / "pets" / "_runtime.py").is_file()
 
@@ -167,7 +168,7 @@ def test_shared_mode_uses_the_installed_apigen_runtime(shared: Path, tmp_path: P
     assert result.returncode == 0 and result.stdout.strip() == "ok", result.stderr
 
 
-@pytest.mark.parametrize("found", ["0.0.9", "0.1.0", "0.1.1", "0.1.4", "0.2.0", "1.0.0"])
+@pytest.mark.parametrize("found", ["0.0.9", "0.1.0", "0.1.1", "0.1.5", "0.2.0", "1.0.0"])
 def test_shared_mode_refuses_an_incompatible_runtime(
     shared: Path, tmp_path: Path, found: str
 ) -> None:
@@ -177,9 +178,9 @@ def test_shared_mode_refuses_an_incompatible_runtime(
     result = python("import pets", tmp_path, tmp_path / "site", shared)
     assert result.returncode == 1
     last = result.stderr.strip().splitlines()[-1]
-    assert last.startswith("ImportError: pets needs apigen-runtime>=0.1.5,<0.2"), last
+    assert last.startswith("ImportError: pets needs apigen-runtime>=0.1.6,<0.2"), last
     assert f"apigen_runtime {found} is installed" in last
-    assert "pip install 'apigen-runtime>=0.1.5,<0.2'" in last
+    assert "pip install 'apigen-runtime>=0.1.6,<0.2'" in last
 
 
 def test_shared_mode_without_the_runtime_says_what_to_install(shared: Path, tmp_path: Path) -> None:
@@ -190,8 +191,8 @@ def test_shared_mode_without_the_runtime_says_what_to_install(shared: Path, tmp_
     )
     assert result.returncode == 1
     last = result.stderr.strip().splitlines()[-1]
-    assert last.startswith("ImportError: pets needs apigen-runtime>=0.1.5,<0.2, which is not"), last
-    assert "pip install 'apigen-runtime>=0.1.5,<0.2'" in last
+    assert last.startswith("ImportError: pets needs apigen-runtime>=0.1.6,<0.2, which is not"), last
+    assert "pip install 'apigen-runtime>=0.1.6,<0.2'" in last
 
 
 # ------------------------------------------------------------------ names, version, licence

@@ -197,3 +197,53 @@ def test_relative_base_url_is_rejected_before_sending() -> None:
     with pytest.raises(ValueError, match="absolute base URL"):
         make_client(recorder, base_url="/api/v3").request(op(), {})
     assert recorder.requests == []
+
+
+def test_cast_to_httpx_response_returns_the_response() -> None:
+    """Helper 211: `client.get(path, cast_to=httpx.Response)` (openai-python returns the
+    response) sent the request, then raised pydantic's `PydanticSchemaGenerationError`, no
+    APIError, after a POST had taken effect."""
+    recorder = Recorder(httpx.Response(201, json={"id": 1}), httpx.Response(404, json={}))
+    client = make_client(recorder, max_retries=0)
+    response = client.post("/things", cast_to=httpx.Response, body={"a": 1})
+    assert isinstance(response, httpx.Response)
+    assert response.status_code == 201 and response.json() == {"id": 1}
+    with pytest.raises(rt.NotFoundError):  # an error status is still the typed error
+        client.get("/things/2", cast_to=httpx.Response)
+
+
+def test_a_cast_to_pydantic_cannot_read_is_refused_before_sending() -> None:
+    class Opaque:  # no schema pydantic can build
+        pass
+
+    recorder = Recorder()
+    with pytest.raises(TypeError, match="cast_to"):
+        make_client(recorder).post("/things", cast_to=Opaque, body={"a": 1})
+    assert recorder.requests == []
+
+
+async def test_async_cast_to_httpx_response_returns_the_response() -> None:
+    async def handler(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(200, text="ok")
+
+    async with rt.AsyncAPIClient(
+        base_url="https://api.test/v1",
+        http_client=httpx.AsyncClient(transport=httpx.MockTransport(handler)),
+    ) as client:
+        response = await client.get("/things", cast_to=httpx.Response)
+    assert isinstance(response, httpx.Response) and response.text == "ok"
+
+
+def test_setting_base_url_is_checked_as_giving_it_is() -> None:
+    """Helper 211: `client.base_url = ".../v1?tenant=9"` skipped the constructor's check and
+    sent `GET /v1?tenant=9/items/x`, credentials and all, to another endpoint."""
+    recorder = Recorder()
+    client = make_client(recorder)
+    with pytest.raises(ValueError, match="query or a fragment"):
+        client.base_url = "https://api.test/v1?tenant=9"
+    with pytest.raises(ValueError, match="query or a fragment"):
+        make_client(recorder, base_url="https://api.test/v1#x")
+    assert client.base_url == "https://api.test/v1"
+    client.base_url = "https://eu.api.test/v2"
+    client.request(op(), {})
+    assert str(recorder.last.url).startswith("https://eu.api.test/v2/")

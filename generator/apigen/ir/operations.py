@@ -48,6 +48,8 @@ from .text import deprecated_doc, schema_doc
 
 # Statuses whose response carries no content (RFC 9110 15.3.5, 15.3.6, 15.4.5).
 _BODILESS = frozenset({"204", "205", "304"})
+# Statuses a client follows to another URL (RFC 9110 15.4; not 300, 304 or 305).
+_REDIRECTS = frozenset({"301", "302", "303", "307", "308", "3XX"})
 # JSON: `application/json`, `+json` suffixes and the legacy `text/json` (ASP.NET's), as the
 # runtime, the sandbox and the 2.0 converter read them (alone, `text/json` was typed as text),
 # with or without RFC 9110's whitespace before a parameter (`application/json ; charset=utf-8`)
@@ -771,6 +773,16 @@ class OperationBuilder:
             result.append(
                 ResponseDef(status, kind, Prim("str") if kind == "text" else Prim("bytes"))
             )
+        if (
+            op.method != "head"
+            and not any(r.status.startswith("2") for r in result)
+            and any(r.status.upper() in _REDIRECTS for r in result)
+        ):
+            # only a redirect documented (GitHub's archive, log and artifact downloads: a 302
+            # to storage): the client follows it and returns what the target sends, as octets;
+            # it was typed `-> None` and returned bytes (helper 211)
+            result.append(ResponseDef("2XX", "binary", Prim("bytes")))
+            op.notes.append("only a redirect documented: returns the body it leads to, as bytes")
         op.accept = accept_header(accepted)
         return result
 

@@ -107,6 +107,12 @@ def readme_view(api: Api, dist: Distribution) -> dict[str, Any]:
             "",
         ),
         "fixed_headers": sorted(api.options.headers.items()),
+        # the provider's retry hint (`apigen.toml` checks it is a header name: no escaping)
+        "should_retry_name": (
+            "x-should-retry"
+            if api.options.should_retry_header is None
+            else api.options.should_retry_header
+        ),
         "resources": resources,
         "example": "",
         "async_example": "",
