@@ -158,6 +158,12 @@ CLASS_RESERVED: frozenset[str] = frozenset(
         "TYPE_CHECKING",
         "Client",
         "AsyncClient",
+        # `_client.py` imports its wrappers by these names: a tag `client_with_raw_response`
+        # made a resource class of that name, which type checkers then took for the wrapper
+        "ClientWithRawResponse",
+        "ClientWithStreamingResponse",
+        "AsyncClientWithRawResponse",
+        "AsyncClientWithStreamingResponse",
         # what generated modules that import models define themselves (webhooks.py's
         # registry, _exceptions.py's map, the runtime shim's pin): a schema named `WEBHOOKS`
         # redefined the registry for type checkers

@@ -227,3 +227,37 @@ def test_an_unlisted_value_is_a_type_error(out: Path, tmp_path: Path) -> None:
         assert found == [4], result.stdout[-3000:]
     finally:
         usage.unlink()
+
+
+@pytest.mark.parametrize("name", ["a?b", "a#b", "a@b"])
+def test_a_variable_name_holding_url_punctuation_is_still_a_variable(
+    tmp_path: Path, name: str
+) -> None:
+    """Helper 208: in `https://{a?b}.example.com/{ver}` the `?` of the name was read as the
+    URL's query: the base URL became `https://{a`, `Client()` sent to it, and `ver` was lost
+    too (`@` was read as user info: no keywords)."""
+    doc = {
+        "openapi": "3.1.0",
+        "info": {"title": "t", "version": "1"},
+        "servers": [
+            {
+                "url": "https://{%s}.example.com/{ver}" % name,
+                "variables": {name: {"default": "eu"}, "ver": {"default": "v2"}},
+            }
+        ],
+        "paths": {"/x": {"get": {"operationId": "g", "responses": {"204": {"description": "ok"}}}}},
+    }
+    spec = tmp_path / "sv.json"
+    spec.write_text(json.dumps(doc))
+    build_into(spec, tmp_path / "out", name="sv")
+    seen: list[str] = []
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        seen.append(str(request.url))
+        return httpx.Response(204)
+
+    with on_path(tmp_path / "out", "sv") as pkg:
+        http = httpx.Client(transport=httpx.MockTransport(answer))
+        pkg.Client(http_client=http).x.retrieve()
+        pkg.Client(a_b="us", ver="v3", http_client=http).x.retrieve()
+    assert seen == ["https://eu.example.com/v2/x", "https://us.example.com/v3/x"]

@@ -96,7 +96,16 @@ def _document() -> dict[str, Any]:
 # Names the client's and resources' class bodies read after their attributes: a tag
 # `cached_property` made the package fail to import, an operation `overload` the stream
 # switch's overloads after it, a tag `Self` replaced `typing.Self` in `_client.py` (Mist).
-_CLASS_BODY_TAGS = ("cached_property", "httpx", "threading", "Self")
+# Helper 208: a tag named like a wrapper `_client.py` imports (`ClientWithRawResponse`) made a
+# resource class of that name (ruff F811, 12 mypy errors, users' `with_raw_response` untyped).
+_CLASS_BODY_TAGS = (
+    "cached_property",
+    "httpx",
+    "threading",
+    "Self",
+    "ClientWithRawResponse",
+    "AsyncClientWithStreamingResponse",
+)
 
 
 def _class_body_paths(ok: dict[str, Any]) -> dict[str, Any]:
@@ -195,3 +204,9 @@ def test_names_the_class_bodies_read_are_not_taken_by_resources_or_methods(out: 
         assert client.with_options(timeout=1.0).self.list is not None
     text = (out / "shadows" / "_client.py").read_text()
     assert "import AsyncSelf, Self" not in text
+    with on_path(out, "shadows") as pkg:
+        client = pkg.Client(base_url="http://127.0.0.1:9")
+        wrapper = type(client.with_raw_response)
+        assert wrapper.__module__ == "shadows._client_wrappers", wrapper
+        resource = type(client.client_with_raw_response)
+        assert resource.__name__ != "ClientWithRawResponse" and resource is not wrapper

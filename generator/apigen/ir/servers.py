@@ -56,7 +56,8 @@ def _breaks(template: str, name: str, default: str) -> tuple[str, str] | None:
     a CR LF no request can carry (helper 174: `Client()` raised, or every call `InvalidURL`)."""
     # (a relative URL, `/{basePath}`, has a path only)
     rest = template.split("://", 1)[1] if "://" in template else template
-    authority = re.split(r"[/?#]", rest, maxsplit=1)[0] if "://" in template else ""
+    end = re.search(r"[/?#]", _masked(rest))
+    authority = (rest if end is None else rest[: end.start()]) if "://" in template else ""
     for m in _VAR.finditer(authority):
         if m.group(1) != name:
             continue
@@ -72,7 +73,15 @@ def _breaks(template: str, name: str, default: str) -> tuple[str, str] | None:
 
 
 def _without_query(url: str) -> str:
-    return url.split("#", 1)[0].split("?", 1)[0]
+    end = re.search(r"[?#]", _masked(url))
+    return url if end is None else url[: end.start()]
+
+
+def _masked(url: str) -> str:
+    """`url` with each `{variable}` name blanked, same length: a `?`, `#`, `/` or `@` inside a
+    name (`https://{a?b}.api.test`) is no part of the URL's shape (helper 208: the base URL
+    was cut to `https://{a`, every variable lost)."""
+    return _VAR.sub(lambda m: "{" + "v" * (len(m.group(0)) - 2) + "}", url)
 
 
 def _root(document: Mapping[str, Any]) -> Mapping[str, Any]:
@@ -128,7 +137,7 @@ def _variable_names(document: Mapping[str, Any]) -> list[str]:
     variables = variables if isinstance(variables, JSON_OBJECT) else {}
     url = _without_query(str(server.get("url") or ""))
     names: list[str] = []
-    authority = url.partition("://")[2].partition("/")[0]
+    authority = _masked(url).partition("://")[2].partition("/")[0]
     if "@" in authority:  # user info (`https://{user}@host`): httpx sent it as Basic auth in
         return names  # place of the caller's credentials; no keyword fills it (`base_url` warns)
     for m in _VAR.finditer(url):
