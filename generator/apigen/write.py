@@ -339,10 +339,20 @@ def _make_dir(prefix: str, parent: Path) -> Path:
 
 
 def _in_place(target: Path) -> bool:
-    """The target must be written inside: a mount point, or its parent cannot take a sibling."""
+    """The target must be written inside: a mount point, the current folder, or its parent
+    cannot take a sibling."""
     if not target.is_dir():
         return False
+    if _is_cwd(target):  # swapped, the shell is left in a deleted folder (helper 210)
+        return True
     return os.path.ismount(target) or not os.access(target.parent, os.W_OK | os.X_OK)
+
+
+def _is_cwd(target: Path) -> bool:
+    try:
+        return os.path.samefile(os.getcwd(), target)
+    except OSError:
+        return False
 
 
 def _os_error(target: Path, err: OSError) -> OutputError:
@@ -366,14 +376,16 @@ def write_tree(
 
     A `target` that is a link to a folder is written through: the folder it names gets the
     files, the link stays (swapping the link itself left the folder stale)."""
+    # absolute: `-o .` has no name and `.` for a parent, so the staging folder went inside
+    # the output and every later build refused it as the user's files (helper 210)
+    target = Path(os.path.abspath(target))
     if target.is_symlink() and target.is_dir():
         target = Path(os.path.realpath(target))
     check_target(target)
     if finish is None and _holds(target, files, lambda rel: _encoded(files[rel])):
         return False
     in_place = _in_place(target)
-    if not in_place:
-        _say_leftovers(target)
+    _say_leftovers(target, in_place)
     try:
         if not in_place:
             target.parent.mkdir(parents=True, exist_ok=True)
@@ -408,16 +420,18 @@ def write_tree(
     return True
 
 
-def _say_leftovers(target: Path) -> None:
+def _say_leftovers(target: Path, in_place: bool = False) -> None:
     """Say which staging and swapped-out folders beside `target` a killed build left (SIGKILL
     cannot be held: GitHub's ~1,200 files stayed hidden, no later build mentioned them, and
     `git add -A` took them in). Said, never deleted: killed mid-swap, one holds the user's
-    `.git` or the whole previous output, edits and all."""
+    `.git` or the whole previous output, edits and all. Written in place (a mount point, the
+    current folder), they are inside it (helper 210: never said)."""
+    folder = target if in_place else target.parent
     try:
-        entries = list(os.scandir(target.parent))
+        entries = list(os.scandir(folder))
     except OSError:
         return
-    prefix = f".{target.name}."
+    prefix = "." if in_place else f".{target.name}."
     for entry in entries:
         if (
             entry.name.startswith(prefix)
@@ -575,12 +589,52 @@ def _swap(staging: Path, target: Path) -> bool:
         return True
     swapped: Path | None = None
     try:
-        with _uninterrupted():
+        with _one_writer(target.parent), _uninterrupted():
             swapped = _swap_held(staging, target)
+            if swapped is not None:
+                _rescue_artifacts(swapped, target)
     finally:
         if swapped is not None:  # (also when a signal held meanwhile exits now)
             _remove(swapped)
     return swapped is not None
+
+
+def _rescue_artifacts(old: Path, target: Path) -> None:
+    """Move back into the output any `.git`, `dist/`... left in the tree swapped out (about
+    to be deleted): another build swapping in at the same moment had listed the output while
+    this one held them (helper 210: two builds at once deleted `.git`, both exiting 0)."""
+    for entry in _entries_named(old):
+        if _artifact(entry.name) and not os.path.lexists(target / entry.name):
+            os.replace(entry, target / entry.name)
+
+
+def _entries_named(folder: Path) -> list[os.DirEntry[str]]:
+    try:
+        with os.scandir(folder) as entries:
+            return list(entries)
+    except OSError:
+        return []
+
+
+@contextlib.contextmanager
+def _one_writer(folder: Path) -> Iterator[None]:
+    """One apigen swap at a time in `folder` (an advisory lock on the folder itself, where the
+    system has `flock`): two builds into one output interleaved their moves of `.git`."""
+    try:
+        import fcntl
+    except ImportError:  # (Windows: the rescue above still holds)
+        yield
+        return
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        yield
+        return
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)  # (closing releases the lock)
 
 
 def _swap_held(staging: Path, target: Path) -> Path | None:
@@ -675,7 +729,7 @@ def _move_in(staging: Path, target: Path) -> None:
     old = _make_dir(".apigen-old-", target)
     done = False
     try:
-        with _uninterrupted():
+        with _one_writer(target), _uninterrupted():
             _move_in_held(staging, target, old)
             done = True
     finally:

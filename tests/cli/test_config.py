@@ -574,6 +574,39 @@ def test_what_a_failing_post_generate_changed_is_still_the_build_s(tmp_path: Pat
     client.build()  # not refused
 
 
+def test_what_post_generate_changed_before_a_ctrl_c_is_still_the_build_s(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Helper 210: Ctrl-C during `post_generate` skipped the recording, so the next generate
+    refused the changes the finished commands had made as "edited since apigen wrote them"."""
+    from apigen.config import command
+    from apigen.write import local_changes
+
+    cfg = write(
+        tmp_path / "apigen.toml",
+        f"""\
+        [clients.demo]
+        spec = "{DEMO}"
+        output = "out"
+        post_generate = [["fmt"], ["slow"]]
+        """,
+    )
+    client = load_config(cfg).clients[0]
+    client.build()
+
+    def run(argv: list[str], **kwargs: object) -> subprocess.CompletedProcess[str]:
+        if argv == ["fmt"]:  # finishes, changing a file
+            readme = client.output / "README.md"
+            readme.write_text(readme.read_text() + "formatted\n")
+            return subprocess.CompletedProcess(argv, 0, "", "")
+        raise KeyboardInterrupt  # the user gives up on the slow one
+
+    monkeypatch.setattr(command.subprocess, "run", run)
+    with pytest.raises(KeyboardInterrupt):
+        run_post_generate(client)
+    assert local_changes(client.output) == ([], [])
+
+
 # --- `apigen generate` end to end -----------------------------------------------------------------
 
 

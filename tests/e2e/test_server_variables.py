@@ -241,7 +241,7 @@ def test_a_variable_name_holding_url_punctuation_is_still_a_variable(
         "info": {"title": "t", "version": "1"},
         "servers": [
             {
-                "url": "https://{%s}.example.com/{ver}" % name,
+                "url": "https://{" + name + "}.example.com/{ver}",
                 "variables": {name: {"default": "eu"}, "ver": {"default": "v2"}},
             }
         ],

@@ -610,3 +610,97 @@ def test_the_delete_retry_never_touches_a_folder_outside_the_tree(
     real_rmdir(tree)
     write._remove(tree)  # pyright: ignore[reportPrivateUsage]
     assert capsys.readouterr().err == ""
+
+
+@pytest.mark.parametrize("locked", [True, False])
+def test_two_writes_at_once_keep_the_users_git(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, locked: bool
+) -> None:
+    """Helper 210: two builds into one output at once lost `.git` in 12 of 40 trials, both
+    exiting 0. A moved `.git` into its staged tree; B listed the output meanwhile (no `.git`),
+    swapped after A and deleted the tree it swapped out: A's, `.git` inside. Swaps in one
+    folder now take turns (`locked`), and a `.git` found in the tree swapped out goes back
+    into the output before that tree is deleted (without the lock too)."""
+    import contextlib
+    import threading
+    import time
+
+    out = tmp_path / "out"
+    write_tree(out, {"apigen.json": "{}\n", "x.py": "X = 0\n"})
+    (out / ".git").mkdir()
+    (out / ".git" / "HEAD").write_text("ref: refs/heads/main\n")
+    if not locked:
+        nolock = lambda folder: contextlib.nullcontext()  # noqa: E731
+        monkeypatch.setattr(write, "_one_writer", nolock, raising=False)
+    real = write._exchange
+    delays = {"A": 0.4, "B": 0.5}  # B lists the output while A waits, then swaps after it
+
+    def slow_exchange(a: Path, b: Path) -> bool:
+        time.sleep(delays[threading.current_thread().name])
+        return real(a, b)
+
+    monkeypatch.setattr(write, "_exchange", slow_exchange)
+    errors: list[BaseException] = []
+
+    def build(tag: str) -> None:
+        try:
+            write_tree(out, {"apigen.json": "{}\n", "x.py": f"X = {tag!r}\n"})
+        except BaseException as err:  # (reported below, with the thread's name)
+            errors.append(err)
+
+    a = threading.Thread(target=build, args=("A",), name="A")
+    b = threading.Thread(target=build, args=("B",), name="B")
+    a.start()
+    time.sleep(0.15)  # A holds `.git` in its staged tree, sleeping before its swap
+    b.start()
+    a.join(10)
+    b.join(10)
+    assert errors == []
+    assert (out / ".git" / "HEAD").read_text() == "ref: refs/heads/main\n"
+    assert (out / "x.py").read_text() in ("X = 'A'\n", "X = 'B'\n")
+    assert sorted(p.name for p in out.parent.iterdir()) == ["out"]  # nothing left beside it
+
+
+@pytest.mark.parametrize("spelled", ["dot", "absolute"])
+def test_the_current_folder_as_the_output_rebuilds(tmp_path: Path, spelled: str) -> None:
+    """Helper 210: `-o .` staged the new tree inside the output (`Path(".")` has no name, and
+    `.` for a parent), so every later real build refused it as the user's files; the current
+    folder spelled another way was swapped out from under the process (the shell left in a
+    deleted folder, then "internal error" though the output was written)."""
+    spec = tmp_path / "petstore.yaml"
+    spec.write_text(PETSTORE.read_text())
+    here = tmp_path / "sdk"
+    here.mkdir()
+    target = "." if spelled == "dot" else str(here)
+    env_cache = {"APIGEN_CACHE_DIR": str(tmp_path / "cache")}
+    for extra in ([], ["--no-cache"]):
+        result = subprocess.run(
+            [sys.executable, "-m", "apigen", "build", "../petstore.yaml", "-o", target,
+             "--name", "pets", "--quiet", *extra],
+            capture_output=True, text=True, cwd=here, timeout=300, check=False,
+            env={**os.environ, **env_cache},
+        )  # fmt: skip
+        assert result.returncode == 0, result.stderr
+        assert "internal error" not in result.stderr
+    spec.write_text(PETSTORE.read_text().replace("title:", "title: Changed", 1))
+    result = apigen("build", "../petstore.yaml", "-o", target, "--name", "pets", cwd=here)
+    assert result.returncode == 0, result.stderr
+    assert (here / "pets" / "__init__.py").is_file() and (here / "apigen.json").is_file()
+    assert not [p for p in here.iterdir() if "apigen-" in p.name]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["cache", "petstore.yaml", "sdk"]
+
+
+def test_a_leftover_inside_an_output_written_in_place_is_said(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Helper 210: a build killed while writing in place (a mount point, the current folder)
+    left its hidden staging folder inside the output; later builds never said so."""
+    out = tmp_path / "out"
+    write_tree(out, FILES)
+    (out / ".apigen-new-abcd1234" / "pkg").mkdir(parents=True)
+    monkeypatch.chdir(out)  # the current folder: written in place
+    write_tree(out, {**FILES, "pkg/__init__.py": "X = 2\n"})
+    err = capsys.readouterr().err
+    assert ".apigen-new-abcd1234 was left by an interrupted build" in err
+    assert (out / ".apigen-new-abcd1234").is_dir()  # said, never deleted
+    assert (out / "pkg" / "__init__.py").read_text() == "X = 2\n"

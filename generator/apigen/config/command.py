@@ -7,6 +7,7 @@ failing client does not stop the others; the exit status is 1 when any failed.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shlex
 import subprocess
@@ -34,6 +35,31 @@ def run_post_generate(client: ClientConfig) -> None:
     the manifest, write.record_files): also when one failed after changing files (`ruff check
     --fix` fixing some errors and reporting the rest), or the next build would refuse their
     work as the user's edits."""
+    try:
+        failed = _run_all(client)
+    except KeyboardInterrupt:
+        # what the commands finished (and the one cut short) changed is the build's too: the
+        # next build refused it as the user's edits (helper 210)
+        if client.post_generate:
+            with contextlib.suppress(OSError, ValueError):
+                record_files(client.output)
+        raise
+    if client.post_generate:
+        try:
+            record_files(client.output)
+        except (OSError, ValueError) as err:  # the commands removed or broke the manifest
+            if failed is not None:
+                raise failed from None  # (the command's failure says more)
+            raise CommandError(
+                f"{client.file}: {client.where}.post_generate: cannot record the files they "
+                f"left in {client.output}/apigen.json: {err}"
+            ) from None
+    if failed is not None:
+        raise failed
+
+
+def _run_all(client: ClientConfig) -> CommandError | None:
+    """The commands in order, to the first that fails (its error)."""
     failed: CommandError | None = None
     for i, argv in enumerate(client.post_generate):
         where = f"{client.file}: {client.where}.post_generate[{i}]"
@@ -57,18 +83,7 @@ def run_post_generate(client: ClientConfig) -> None:
                 + (f"\n{tail}" if tail else "")
             )
             break
-    if client.post_generate:
-        try:
-            record_files(client.output)
-        except (OSError, ValueError) as err:  # the commands removed or broke the manifest
-            if failed is not None:
-                raise failed from None  # (the command's failure says more)
-            raise CommandError(
-                f"{client.file}: {client.where}.post_generate: cannot record the files they "
-                f"left in {client.output}/apigen.json: {err}"
-            ) from None
-    if failed is not None:
-        raise failed
+    return failed
 
 
 def _build_one(
