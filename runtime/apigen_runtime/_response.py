@@ -722,7 +722,10 @@ def record_stream(op: Operation[Any], response: httpx.Response, asynchronous: bo
     from ._sse import AsyncStream, ServerSentEvent, Stream
 
     cls: type[Stream[Any]] | type[AsyncStream[Any]] = AsyncStream if asynchronous else Stream
-    spec = pick_response(op.responses, response.status_code)
+    spec = _pick(op, response.status_code)
+    # a 2xx the spec does not list (201 where it says 200): its one stream, not `default`'s
+    # error model (each event read as the error: helper 212)
+    spec = _undeclared(op, response.status_code, spec) or spec
     type_ = spec.type_ if spec else Any
     lines = plan(op).stream == "jsonl"
     if type_ is ServerSentEvent and not lines:

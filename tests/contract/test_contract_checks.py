@@ -178,6 +178,25 @@ def test_strict_parse_reports_what_the_lenient_fallback_would_hide() -> None:
     assert problem is not None and "name: Input should be a valid string" in problem.message
 
 
+def test_strict_parse_reads_an_event_stream_as_the_runtime_does() -> None:
+    """Helper 212: a stream's final line end read as a blank line dispatched an event the
+    runtime (rightly) never sees, and a keep-alive's empty `data:` was "not JSON": both filed
+    as the client's failures."""
+
+    class Tick(pydantic.BaseModel):
+        n: int
+
+    op = apigen_runtime.Operation(
+        "get", "/x", responses={"200": apigen_runtime.Response(Tick, "sse")}
+    )
+    request = httpx.Request("GET", "http://h/x")
+    body = b'data: {"n": 1}\n\ndata:\n\ndata: {"n": "unfinished'
+    ok = httpx.Response(200, content=body, request=request)
+    assert strict_parse(op, ok) is None
+    bad = httpx.Response(200, content=b'data: {"n": "x"}\n\n', request=request)
+    assert strict_parse(op, bad) is not None
+
+
 # -- end to end: a sabotaged runtime is caught ----------------------------------------------------
 
 

@@ -107,3 +107,14 @@ def test_the_sandbox_frames_an_event_stream() -> None:
     text = Sandbox(_doc({"text/event-stream": {"schema": {"type": "string"}}}), seed=1)
     reply = text.handle("GET", "/ticks", {"Accept": "text/event-stream"}, b"")
     assert reply.body.startswith(b"data: ") and sse_data(reply.body)
+
+
+def test_sse_data_dispatches_only_at_blank_lines() -> None:
+    """The contract's reading of an event stream, as WHATWG's and the runtime's: the body's
+    final line end is no blank line (helper 212: `data: a\\n` gave `a`, which the runtime drops
+    as never dispatched, and the contract filed the client)."""
+    assert sse_data(b"data: a\n") == []
+    assert sse_data(b"data: a\n\ndata: b") == ["a"]
+    assert sse_data(b"data: a\r\n\r\ndata: b\n\n") == ["a", "b"]
+    assert sse_data(b"data: a\ndata: b\n\n: note\n\n") == ["a\nb"]
+    assert sse_data(b"data:\n\n") == [""]  # dispatched, empty (a keep-alive to JSON readers)

@@ -148,3 +148,30 @@ def test_hmac_nan_timestamp_is_not_within_tolerance() -> None:
     for bad in ("nan", float("nan"), "inf", object()):
         with pytest.raises(WebhookVerificationError):
             verify_hmac(PAYLOAD, sig, "secret", timestamp=bad, tolerance=300)  # type: ignore[arg-type]
+
+
+def test_standard_webhook_tolerance_none_skips_the_age_check_for_every_delivery() -> None:
+    """Helper 212: `tolerance=None` passed the up-front check, then a genuine delivery got a
+    `TypeError` at the age comparison (a forged one `WebhookVerificationError`)."""
+    good = {
+        "webhook-id": VECTOR_ID,
+        "webhook-timestamp": str(VECTOR_TS),
+        "webhook-signature": VECTOR_SIG,
+    }
+    with mock.patch("time.time", return_value=VECTOR_TS + 86_400):
+        verify_standard_webhook(VECTOR_BODY, good, VECTOR_SECRET, tolerance=None)
+        with pytest.raises(WebhookVerificationError):
+            verify_standard_webhook(VECTOR_BODY + b" ", good, VECTOR_SECRET, tolerance=None)
+
+
+def test_standard_webhook_signature_headers_joined_by_a_comma_still_match() -> None:
+    """Helper 212: two `webhook-signature` lines joined as `v1,<a>, v1,<b>` (a proxy, or a
+    framework's header map) failed when the matching one came first."""
+    joined = f"{VECTOR_SIG}, v1,bm90IGl0"
+    headers = {
+        "webhook-id": VECTOR_ID,
+        "webhook-timestamp": str(VECTOR_TS),
+        "webhook-signature": joined,
+    }
+    with mock.patch("time.time", return_value=VECTOR_TS):
+        verify_standard_webhook(VECTOR_BODY, headers, VECTOR_SECRET)

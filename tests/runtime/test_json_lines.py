@@ -181,3 +181,37 @@ def test_bytes_of_another_kind_raise_unread_and_text_is_read_as_events() -> None
     )
     client, _ = sync_client(Server(plain))
     assert [e.id for e in client.stream(EVENTS, {})] == [1]
+
+
+def test_a_json_seq_record_is_given_when_its_line_feed_ends_it() -> None:
+    """Helper 212: a json-seq record came out only when the next record's RS arrived, so a
+    live stream held each record back a whole record (1.5 s against NDJSON's 0.2 s). RFC
+    7464 ends each record with a LF: a record whose LF closes a whole JSON text is given at
+    once; a LF inside a record spanning lines closes none."""
+    from apigen_runtime._sse import _RecordSplitter
+
+    splitter = _RecordSplitter()
+    assert splitter.feed(b'\x1e{"id": 1}\n') == ['{"id": 1}']
+    assert splitter.feed(b'\x1e{"id": 2,\n') == []  # a record spanning lines: not yet
+    assert splitter.feed(b' "t": "x"}\n') == ['{"id": 2,\n "t": "x"}']
+    assert splitter.feed(b'\x1e[1,\n2]\n\x1e{"id"') == ["[1,\n2]"]
+    assert splitter.feed(b": 3}\n") == ['{"id": 3}']
+    assert splitter.flush() == []
+
+
+class Failure(BaseModel):
+    message: str = "none"
+
+
+def test_a_stream_under_a_success_the_spec_does_not_list_is_read_as_its_stream() -> None:
+    """Helper 212: a 201 stream where the spec says 200 was read with `default`'s error model
+    (every record a `Failure`), as JSON answers were before `_undeclared`."""
+    op: rt.Operation[Any] = rt.Operation(
+        method="get",
+        path="/events",
+        responses={"200": rt.Response(Event, "jsonl"), "default": rt.Response(Failure, "json")},
+    )
+    body = b'{"id": 1, "type": "a"}\n'
+    headers = {"content-type": "application/x-ndjson"}
+    client, _ = sync_client(Server(lambda r: httpx.Response(201, headers=headers, content=body)))
+    assert list(client.stream(op, {})) == [Event(id=1, type="a")]

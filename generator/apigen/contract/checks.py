@@ -50,7 +50,8 @@ def strict_parse(op: Operation[Any], response: httpx.Response) -> ResponseProble
     elif declared.kind == "jsonl":
         documents = [(f"record {n}", r) for n, r in enumerate(json_records(response.content), 1)]
     elif declared.kind == "sse" and getattr(declared.type_, "__name__", "") not in _RAW_EVENTS:
-        data = sse_data(response.content)
+        # (an event of empty data is a keep-alive to the runtime when events are JSON)
+        data = [d for d in sse_data(response.content) if d]
         data = data[: data.index(DONE)] if DONE in data else data
         documents = [(f"event {n}", d) for n, d in enumerate(data, 1)]
     else:

@@ -87,5 +87,7 @@ def stream_body(
         schema = schema if isinstance(schema, Mapping) else None
         resolved = view.deref(schema) if schema is not None else None
         text = events_are_text(schema, resolved)
-        return StreamBody(media, sse_data(response.content), schema, not text)
+        data = sse_data(response.content)
+        # an event of empty data is a keep-alive the runtime skips when events are JSON
+        return StreamBody(media, data if text else [d for d in data if d], schema, not text)
     return None

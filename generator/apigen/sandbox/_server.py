@@ -568,20 +568,22 @@ class Sandbox:
     def _own_monitors(self, reply: Reply, match: Match, host: str | None) -> Reply:
         """A `202 Accepted` whose monitor headers point at the sandbox: a drawn `Location`
         (`string`, or the spec's example host) sent a client polling a path that does not
-        answer GET. Azure's status monitors (`Azure-AsyncOperation`, `Operation-Location` of an
-        `x-ms-long-running-operation`) report `Succeeded`; any other answers as the finished
-        operation (its first declared 2xx but 202). Absolute on `host` (the request's), as a
+        answer GET. Status monitors (Azure's `Azure-AsyncOperation`, any `Operation-Location`,
+        Microsoft's) report `Succeeded`; a `Location` answers as the finished operation (its
+        first declared 2xx but 202). Absolute on `host` (the request's), as a
         `format: uri` header asks."""
         names = [k for k in reply.headers if k.lower() in _MONITOR_HEADERS]
         if not names:
             return reply
-        azure = (match.operation or {}).get("x-ms-long-running-operation") is True
         headers = dict(reply.headers)
         with self._lock:
             for name in names:
                 self._monitor_count += 1
                 number = self._monitor_count
-                self._monitors[number] = (match, azure and name.lower() != "location")
+                # a status monitor, as the generated client polls one (ir/long_running.py):
+                # an `Operation-Location` without Azure's extension answered 204 for ever, and
+                # `_and_wait()` timed out (helper 212)
+                self._monitors[number] = (match, name.lower() != "location")
                 while len(self._monitors) > MONITOR_LIMIT:
                     del self._monitors[next(iter(self._monitors))]
                 path = self.router.prefix.rstrip("/") + MONITOR_PATH + str(number)
