@@ -95,7 +95,11 @@ def _tree_digest(root: Path, into: Any) -> None:
     served the build before it."""
     paths = sorted(p for p in root.rglob("*") if "__pycache__" not in p.parts and p.is_file())
     for path in paths:
-        data = path.read_bytes()
+        try:
+            data = path.read_bytes()
+        except OSError as err:  # an unreadable helper no template uses: "internal error" with
+            # the cache on, a build without (helper 213); one a template uses is the render's
+            data = f"\0unreadable: {err.errno}".encode()
         into.update(f"{path.relative_to(root).as_posix()}\0{len(data)}\0".encode())
         into.update(data)
 

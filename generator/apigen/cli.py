@@ -26,8 +26,17 @@ from .write import OutputError
 
 
 def _is_terminal() -> bool:
-    """Whether stderr is a terminal (progress is drawn there only); tests replace this."""
-    return sys.stderr.isatty()
+    """Whether stderr is a terminal that can redraw a line (progress is drawn there only; not
+    `TERM=dumb`, which shows the escapes as text: helper 213); tests replace this."""
+    if os.environ.get("TERM") == "dumb":
+        return False
+    return sys.stderr is not None and sys.stderr.isatty()  # (None: started with `2>&-`)
+
+
+def _no_color() -> bool:
+    """https://no-color.org: `NO_COLOR` set, and not empty, turns colour off; so does a
+    terminal that shows escapes as text (`TERM=dumb`)."""
+    return bool(os.environ.get("NO_COLOR")) or os.environ.get("TERM") == "dumb"
 
 
 def _columns() -> int:
@@ -144,7 +153,9 @@ class Console:
 
     def _write(self, text: str, fg: str | None) -> None:
         self._clear()
-        click.secho(text, err=True, fg=fg, color=True if self.live and fg else None)
+        click.secho(
+            text, err=True, fg=fg, color=True if self.live and fg and not _no_color() else None
+        )
 
 
 def _fail(message: str) -> None:
@@ -251,6 +262,8 @@ class _LazyGroup(click.Group):
 def main() -> None:
     """Generate typed Python clients from OpenAPI 3.0/3.1/3.2 and Swagger 2.0 specs."""
     _exit_on_sigterm()
+    if _no_color():  # every command's messages (click colours a terminal's by default)
+        click.get_current_context().color = False
 
 
 def _exit_on_sigterm() -> None:

@@ -128,7 +128,17 @@ def _contents(target: Path) -> list[str]:
     not `Path` objects: a warm build lists a thousand files twice (a third of its CPU as `Path`)."""
     out: list[str] = []
     base = os.fspath(target)
-    for top, dirs, names in os.walk(base):
+
+    def unlistable(err: OSError) -> None:
+        # a folder it cannot list hid its files from the edit check, and the swap deleted
+        # them, edits and all, without a word (helper 213)
+        where = err.filename or base
+        raise LocalChangesError(
+            f"{where}: cannot be listed ({err.strerror or err}), so apigen cannot tell whether"
+            " it holds your edits; make it readable, or pass --force to replace the whole output"
+        )
+
+    for top, dirs, names in os.walk(base, onerror=unlistable):
         prefix = _relative_prefix(base, top)
         skip = _generated if prefix else _generated_at_top
         links = [d for d in dirs if os.path.islink(os.path.join(top, d))]

@@ -456,3 +456,25 @@ def test_an_edited_overlay_helper_of_any_name_is_a_miss(tmp_path: Path) -> None:
     first = build_cache.build_key(PETSTORE, {}, overlay)
     (overlay / "_banner.j2").write_text("v2")
     assert build_cache.build_key(PETSTORE, {}, overlay) != first
+
+
+def test_an_unreadable_overlay_file_is_no_internal_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Helper 213: an unreadable helper file in a template overlay (used by no template)
+    failed the cached build with "internal error"; `--no-cache` built. (Simulated: root reads
+    any mode.)"""
+    overlay = tmp_path / "tpl"
+    overlay.mkdir()
+    (overlay / "_old.j2").write_text("v1")
+    real = Path.read_bytes
+
+    def read_bytes(self: Path) -> bytes:
+        if self.name == "_old.j2":
+            raise PermissionError(13, "Permission denied", str(self))
+        return real(self)
+
+    monkeypatch.setattr(Path, "read_bytes", read_bytes)
+    first = build_cache.build_key(PETSTORE, {}, overlay)
+    monkeypatch.setattr(Path, "read_bytes", real)
+    assert build_cache.build_key(PETSTORE, {}, overlay) != first  # readable again: a miss

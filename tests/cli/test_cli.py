@@ -345,3 +345,22 @@ def test_ctrl_c_exits_130(tmp_path: Path) -> None:
     )
     assert result.returncode == 130, (result.returncode, result.stderr)
     assert "interrupted" in result.stderr and "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize("command", ["check", "build"])
+def test_a_closed_stderr_is_no_failure(tmp_path: Path, command: str) -> None:
+    """Helper 213: started with `2>&-`, `check` and `build` exited 1 without a word and wrote
+    nothing (`sys.stderr` is None there)."""
+    import os
+
+    args = [str(PETSTORE)] + (["-o", str(tmp_path / "out")] if command == "build" else [])
+    result = subprocess.run(
+        [sys.executable, "-m", "apigen", command, *args],
+        stdout=subprocess.PIPE,
+        text=True,
+        timeout=300,
+        check=False,
+        preexec_fn=lambda: os.close(2),
+    )
+    assert result.returncode == 0
+    assert command == "check" or (tmp_path / "out" / "apigen.json").is_file()

@@ -119,7 +119,7 @@ def test_quiet_on_a_terminal_draws_nothing(
     assert capsys.readouterr().err == ""
 
 
-def _run_on_pty(*args: str) -> str:
+def _run_on_pty(*args: str, env: dict[str, str] | None = None) -> str:
     """`apigen ARGS` with stderr on a pseudo-terminal (a real isatty); what it printed there."""
     master, slave = pty.openpty()
     proc = subprocess.Popen(
@@ -127,7 +127,7 @@ def _run_on_pty(*args: str) -> str:
         stdin=subprocess.DEVNULL,
         stdout=subprocess.DEVNULL,
         stderr=slave,
-        env={**os.environ, "COLUMNS": "200"},
+        env={**os.environ, "COLUMNS": "200", **(env or {})},
     )
     os.close(slave)
     chunks: list[bytes] = []
@@ -159,6 +159,15 @@ def test_real_terminal_gets_stage_lines_and_a_status_line(tmp_path: Path) -> Non
         timeout=300,
     ).stderr
     assert piped.startswith("wrote "), piped  # piped: the result only
+
+
+def test_no_color_and_a_dumb_terminal_are_honoured(tmp_path: Path) -> None:
+    """Helper 213: `NO_COLOR=1` and `TERM=dumb` on a terminal still got ANSI colours and a
+    status line redrawn with `\\r\\x1b[K` (about 9,000 escapes in a Stripe build)."""
+    plain = _run_on_pty("build", str(RECOVERABLE), "-o", str(tmp_path / "a"), env={"NO_COLOR": "1"})
+    assert "\x1b[3" not in plain and "warning" in plain  # no colour, the messages all there
+    dumb = _run_on_pty("build", str(RECOVERABLE), "-o", str(tmp_path / "b"), env={"TERM": "dumb"})
+    assert "\x1b" not in dumb and "\r\x1b[K" not in dumb and "wrote " in dumb
 
 
 def test_check_prints_each_warning_once_then_the_verdict(

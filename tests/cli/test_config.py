@@ -650,6 +650,9 @@ def test_apigen_generate_end_to_end(tmp_path: Path) -> None:
     # a helper's review: another client's unset `${VAR}` failed `generate first`
     only = apigen("generate", "first", "--quiet", cwd=tmp_path)
     assert only.returncode == 0, only.stderr
+    # `--no-lock`, `build`'s and `diff`'s other spelling of `--fresh-names` (helper 213: refused)
+    again = apigen("generate", "first", "--quiet", "--no-lock", cwd=tmp_path)
+    assert again.returncode == 0, again.stderr
     assert sorted(p.name for p in (tmp_path / "gen").iterdir()) == ["first"]
     calls = [
         op["call"]
@@ -950,10 +953,35 @@ def test_a_final_line_break_fails_every_anchored_pattern(tmp_path: Path) -> None
         """,
     )
     found = problems(cfg)
-    assert (
-        f"{cfg}: clients.demo.headers.X-Tenant: a header value cannot contain a line break (got 'acme\\n')"
-        in found
-    )
+    assert any(
+        p.startswith(f"{cfg}: clients.demo.headers.X-Tenant: a header value holds printable ASCII")
+        and p.endswith("(got 'acme\\n')")
+        for p in found
+    ), found
+
+
+@pytest.mark.parametrize(
+    ("table", "key", "value", "expected"),
+    [
+        ("headers", '"X-App"', '"Café"', "a header value holds printable ASCII"),
+        ("headers", '"X-App"', '"a\\u0000b"', "a header value holds printable ASCII"),
+        ("", "post_generate", '[["echo", "a\\u0000b"]]', "cannot hold a NUL character"),
+        ("", "output", '"out\\u0000x"', "a path cannot hold a NUL character"),
+        ("", "templates", '"t\\u0000"', "a path cannot hold a NUL character"),
+    ],
+)
+def test_values_the_client_or_the_system_would_refuse_are_config_errors(
+    tmp_path: Path, table: str, key: str, value: str, expected: str
+) -> None:
+    """Helper 213: a header value of `Café` passed the check and every call of the generated
+    client raised (nothing sent); a NUL in a `post_generate` argument or in a path key was a
+    traceback (`embedded null byte`), stopping the clients after it."""
+    section = f"[clients.demo.{table}]\n" if table else ""
+    body = f'[clients.demo]\nspec = "{DEMO}"\n' + ('output = "out"\n' if key != "output" else "")
+    cfg = tmp_path / "apigen.toml"
+    cfg.write_text(body + section + f"{key} = {value}\n")
+    found = problems(cfg)
+    assert any(expected in p for p in found), found
 
 
 def test_a_configured_query_key_is_redacted_in_contract_reports(tmp_path: Path) -> None:

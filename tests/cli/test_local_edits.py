@@ -13,6 +13,7 @@ import hashlib
 import json
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
@@ -390,3 +391,32 @@ def test_only_apigen_s_own_leftovers_are_taken_for_leftovers(tmp_path: Path) -> 
     assert result.exit_code == 0, result.output
     assert f"warning: {left} was left by an interrupted build" in result.output
     assert (left / ".git" / "HEAD").exists() and str(other) not in result.output
+
+
+def test_a_folder_that_cannot_be_listed_stops_the_build(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Helper 213: a folder of the output apigen could not list (mode 000, another user's)
+    hid its files from the edit check, and the build deleted them, an edit to a generated
+    file and a file of the user's, exit 0. (Simulated: this suite may run as root, whom
+    modes do not stop.)"""
+    import os
+
+    out = tmp_path / "petstore"
+    build(PETSTORE, out)
+    client = out / "petstore" / "_client.py"
+    client.write_text(client.read_text() + "# my fix\n")
+    (out / "petstore" / "mine.py").write_text("x = 1\n")
+    hidden = os.fspath(out / "petstore")
+    real = os.scandir
+
+    def scandir(path: Any = ".") -> Any:
+        if os.fspath(path) == hidden:
+            raise PermissionError(13, "Permission denied", hidden)
+        return real(path)
+
+    monkeypatch.setattr(os, "scandir", scandir)
+    with pytest.raises(LocalChangesError, match="cannot be listed"):
+        build(PETSTORE, out)
+    monkeypatch.setattr(os, "scandir", real)
+    assert "# my fix" in client.read_text() and (out / "petstore" / "mine.py").is_file()

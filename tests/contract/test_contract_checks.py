@@ -526,6 +526,16 @@ def test_cli_reports_in_every_format(tmp_path: Path) -> None:
         assert check((tmp_path / name).read_text())
 
 
+def test_a_report_over_the_spec_under_test_is_refused(tmp_path: Path) -> None:
+    """Helper 213: `--report petstore.yaml` replaced the spec under test, without a word."""
+    spec = tmp_path / "spec.yaml"
+    spec.write_bytes(SPEC.read_bytes())
+    args = ["contract", str(PETSTORE), "--spec", str(spec), "--report", str(spec)]
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 2 and "is the --spec file" in result.output
+    assert spec.read_bytes() == SPEC.read_bytes()
+
+
 @pytest.mark.parametrize(
     ("args", "message"),
     [

@@ -373,3 +373,26 @@ def test_a_ref_no_url_or_file_can_be_is_a_located_error(
     assert served == ["/api/openapi.yaml"]
     with pytest.raises(SpecError, match="not a valid URL"):
         fetch_spec("http://[::1/openapi.yaml")
+
+
+def test_a_ref_with_a_space_beside_a_fetched_spec_is_fetched(
+    site: tuple[str, list[str], Path], tmp_path: Path
+) -> None:
+    """Helper 213: `./my schemas.yaml` beside a spec builds from disk; fetched, the request
+    raised http.client's `InvalidURL` (a traceback from `check`, "internal error" from
+    `build`). It goes percent-encoded."""
+    base, served, root = site
+    (root / "api" / "v1" / "schemas" / "my pet.yaml").write_text(PET)
+    (root / "api" / "v1" / "spaced.yaml").write_text(
+        ROOT_SPEC.replace("schemas/pet.yaml#/Pet", "./schemas/my pet.yaml#/Pet")
+    )
+    build(f"{base}/api/v1/spaced.yaml", tmp_path / "out" / "spaced")
+    assert "/api/v1/schemas/my%20pet.yaml" in served
+
+
+@pytest.mark.parametrize("url", ["http://a..b/x.yaml", "http://127.0.0.1:9/a\nb.yaml"])
+def test_a_url_no_request_can_carry_is_a_clear_error(url: str) -> None:
+    with pytest.raises(SpecError) as caught:
+        check(url)
+    (d,) = caught.value.diagnostics
+    assert "cannot fetch" in d.message

@@ -157,6 +157,7 @@ def _build_one(
 @click.option("--quiet", is_flag=True, help="Print errors only.")
 @click.option(
     "--fresh-names",
+    "--no-lock",
     is_flag=True,
     help="Derive resource and method names anew instead of keeping those of each output's "
     "apigen.json (as `apigen build --fresh-names`).",

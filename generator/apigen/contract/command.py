@@ -146,6 +146,17 @@ def contract(
                 fg="red",
             )
             sys.exit(2)
+        for given, what in ((spec, "--spec"), (baseline, "--baseline")):
+            # the run's report over its own input (helper 213: `--report petstore.yaml`
+            # replaced the spec under test, without a word)
+            if given is not None and _same_file(given, report_path):
+                click.secho(
+                    f"apigen contract: --report {report_path} is the {what} file: pick another"
+                    " name (the report would replace it)",
+                    err=True,
+                    fg="red",
+                )
+                sys.exit(2)
     from .runner import ContractConfig, ContractError, run_contract
 
     variants = ("sync", "async") if mode == "both" else (mode,)
@@ -230,3 +241,10 @@ def _built_from_another(client_dir: Path, spec: Path, ref_root: Path | None = No
     from .client import same_tree
 
     return not same_tree(recorded, spec, ref_root)
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        return os.path.samefile(a, b)
+    except OSError:  # (one of them does not exist yet)
+        return False

@@ -21,7 +21,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
-from urllib.parse import unquote, urldefrag, urljoin, urlsplit
+from urllib.parse import quote, unquote, urldefrag, urljoin, urlsplit
 
 from ..diagnostics import Diagnostic, SpecError
 from .parse import parse_document
@@ -105,13 +105,17 @@ def _read(
     """The bytes of `url` and the URL they came from (after same-origin redirects). `timeout`
     bounds the whole file, not only each read (a server trickling bytes held a build)."""
     where = referrer or (url, "#")
-    request = urllib.request.Request(url, headers={"User-Agent": "apigen", "Accept": "*/*"})
+    # (spaces and other unsendable characters percent-encoded: `./my schemas.yaml` beside a
+    # fetched spec, which builds from disk, raised http.client's InvalidURL: helper 213)
+    sendable = quote(url, safe="%/:=&?~#+!$,;'@()*[]")
+    request = urllib.request.Request(sendable, headers={"User-Agent": "apigen", "Accept": "*/*"})
     deadline = time.monotonic() + timeout
     chunks: list[bytes] = []
     size = 0
     try:
         with _OPENER.open(request, timeout=timeout) as response:
             final: str = response.geturl()
+            final = url if final == sendable else final  # (not moved: as the caller spelled it)
             while size <= max_bytes:
                 if time.monotonic() > deadline:
                     raise _error(*where, f"cannot fetch {url}: not read in {timeout:g} s")
@@ -132,6 +136,10 @@ def _read(
         raise _error(
             *where,
             f"cannot fetch {url}: {reason} (offline? download it and pass the file instead)",
+        ) from None
+    except ValueError as exc:  # InvalidURL, a host IDNA cannot encode (`a..b`): a traceback
+        raise _error(
+            *where, f"cannot fetch {url}: not a URL that can be requested ({exc})"
         ) from None
     if size > max_bytes:
         raise _error(*where, f"{url} is larger than {max_bytes} bytes: refused")
