@@ -73,7 +73,7 @@ from ._response import (
     with_streaming_response,
     with_streaming_response_async,
 )
-from ._retry import RetryPolicy, RetryStrategy, may_resend
+from ._retry import RetryPolicy, RetryStrategy, may_resend, provider_retry
 from ._telemetry import RateWarning
 from ._types import (
     NOT_GIVEN,
@@ -303,6 +303,7 @@ __all__ = [
     "omit",
     "part_attribute",
     "part_method",
+    "provider_retry",
     "raw_async_page",
     "raw_page",
     "request_options",

@@ -287,6 +287,8 @@ class _Counter:
                     f" {decoder.name} stream does (Content-Encoding): truncated",
                     response=self.response,
                 )
+            if decoder.trailing:
+                raise _more_than_one_stream(self.response, decoder.name)
 
     def _through(self, level: int, data: bytes) -> None:
         decoder = self._decoders[level]
@@ -315,6 +317,23 @@ class _Counter:
                 response=self.response,
                 limit=self.limit,
             )
+
+
+def _trailing(unused: object) -> bool:
+    return isinstance(unused, bytes) and bool(unused.strip(b"\x00"))
+
+
+def _more_than_one_stream(response: httpx.Response, name: str) -> ResponseDecodingError:
+    """Data after the end of a gzip/deflate stream: most often a second gzip member, which
+    httpx does not decode; returned, the body would be cut short without a word (helper 209)."""
+    request = response.request
+    return ResponseDecodingError(
+        f"Response body of {request.method} {request.url.path} holds data after its {name}"
+        " stream ends (Content-Encoding; a second gzip member?), which httpx does not decode:"
+        " the body would be cut short. Read it raw (with_streaming_response, iter_raw) to"
+        " decode it yourself",
+        response=response,
+    )
 
 
 _WBITS = {"gzip": zlib.MAX_WBITS | 16, "deflate": zlib.MAX_WBITS}  # what httpx decodes
@@ -350,6 +369,8 @@ class _Ended(_Counter):
                 " compressed stream does (Content-Encoding): truncated",
                 response=self.response,
             )
+        if any(_trailing(getattr(s, "unused_data", b"")) for s in streams):
+            raise _more_than_one_stream(self.response, "compressed")
 
 
 class _Zlib:
@@ -358,6 +379,7 @@ class _Zlib:
         self._d = zlib.decompressobj(_WBITS[name])
         self._first = name == "deflate"  # like httpx: zlib-wrapped, else raw deflate
         self._started = False
+        self._after = b""  # fed once the stream had ended
 
     @property
     def started(self) -> bool:
@@ -380,6 +402,14 @@ class _Zlib:
             piece = self._d.decompress(data, _PIECE)
             data = self._d.unconsumed_tail
             yield piece
+        if self._d.eof and data:
+            self._after += data
+
+    @property
+    def trailing(self) -> bool:
+        """Data after the stream's end (a second gzip member, RFC 1952 §2.2), which httpx
+        drops; zero padding aside."""
+        return _trailing(self._d.unused_data + self._after)
 
 
 class _Limited(httpx.SyncByteStream, httpx.AsyncByteStream):

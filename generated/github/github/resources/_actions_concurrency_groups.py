@@ -169,7 +169,7 @@ _ACTIONS_GET_JOB_FOR_WORKFLOW_RUN: _rt.Operation[Job] = _rt.Operation(
     responses=_rt.LazyResponses(_actions_get_job_for_workflow_run_responses),
 )
 
-_ACTIONS_DOWNLOAD_JOB_LOGS_FOR_WORKFLOW_RUN: _rt.Operation[None] = _rt.Operation(
+_ACTIONS_DOWNLOAD_JOB_LOGS_FOR_WORKFLOW_RUN: _rt.Operation[bytes] = _rt.Operation(
     method="get",
     path="/repos/{owner}/{repo}/actions/jobs/{job_id}/logs",
     operation_id="actions/download-job-logs-for-workflow-run",
@@ -178,7 +178,7 @@ _ACTIONS_DOWNLOAD_JOB_LOGS_FOR_WORKFLOW_RUN: _rt.Operation[None] = _rt.Operation
         _rt.Param("repo", "repo", "path"),
         _rt.Param("job_id", "job_id", "path"),
     ),
-    responses={"302": _rt.Response(None, "empty")},
+    responses={"302": _rt.Response(None, "empty"), "2XX": _rt.Response(bytes, "binary")},
 )
 
 _ACTIONS_RE_RUN_JOB_FOR_WORKFLOW_RUN: _rt.Operation[EmptyObject] = _rt.Operation(
@@ -460,7 +460,7 @@ class _ActionsConcurrencyGroupsMethods(_rt.SyncResource):
         idempotency_key: str | NotGiven = NOT_GIVEN,
         deadline: float | NotGiven | None = NOT_GIVEN,
         retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> None:
+    ) -> bytes:
         """Download job logs for a workflow run
 
         Gets a redirect URL to download a plain text file of logs for a workflow job. This link
@@ -1034,7 +1034,7 @@ class _AsyncActionsConcurrencyGroupsMethods(_rt.AsyncResource):
         idempotency_key: str | NotGiven = NOT_GIVEN,
         deadline: float | NotGiven | None = NOT_GIVEN,
         retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> None:
+    ) -> bytes:
         """Download job logs for a workflow run
 
         Gets a redirect URL to download a plain text file of logs for a workflow job. This link

@@ -256,7 +256,7 @@ _ACTIONS_LIST_JOBS_FOR_WORKFLOW_RUN_ATTEMPT: _rt.Operation[
     pagination=_rt.LinkHeaderPagination(items="jobs", page_param="page", size_param="per_page"),
 )
 
-_ACTIONS_DOWNLOAD_WORKFLOW_RUN_ATTEMPT_LOGS: _rt.Operation[None] = _rt.Operation(
+_ACTIONS_DOWNLOAD_WORKFLOW_RUN_ATTEMPT_LOGS: _rt.Operation[bytes] = _rt.Operation(
     method="get",
     path="/repos/{owner}/{repo}/actions/runs/{run_id}/attempts/{attempt_number}/logs",
     operation_id="actions/download-workflow-run-attempt-logs",
@@ -266,7 +266,7 @@ _ACTIONS_DOWNLOAD_WORKFLOW_RUN_ATTEMPT_LOGS: _rt.Operation[None] = _rt.Operation
         _rt.Param("run_id", "run_id", "path"),
         _rt.Param("attempt_number", "attempt_number", "path"),
     ),
-    responses={"302": _rt.Response(None, "empty")},
+    responses={"302": _rt.Response(None, "empty"), "2XX": _rt.Response(bytes, "binary")},
 )
 
 _ACTIONS_CANCEL_WORKFLOW_RUN: _rt.Operation[EmptyObject] = _rt.Operation(
@@ -846,7 +846,7 @@ class _ActionsRunsMethods(_rt.SyncResource):
         idempotency_key: str | NotGiven = NOT_GIVEN,
         deadline: float | NotGiven | None = NOT_GIVEN,
         retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> None:
+    ) -> bytes:
         """Download workflow run attempt logs
 
         Gets a redirect URL to download an archive of log files for a specific workflow run
@@ -1658,7 +1658,7 @@ class _AsyncActionsRunsMethods(_rt.AsyncResource):
         idempotency_key: str | NotGiven = NOT_GIVEN,
         deadline: float | NotGiven | None = NOT_GIVEN,
         retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> None:
+    ) -> bytes:
         """Download workflow run attempt logs
 
         Gets a redirect URL to download an archive of log files for a specific workflow run

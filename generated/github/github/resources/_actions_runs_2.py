@@ -118,7 +118,7 @@ _ACTIONS_LIST_JOBS_FOR_WORKFLOW_RUN: _rt.Operation[ActionsListJobsForWorkflowRun
     )
 )
 
-_ACTIONS_DOWNLOAD_WORKFLOW_RUN_LOGS: _rt.Operation[None] = _rt.Operation(
+_ACTIONS_DOWNLOAD_WORKFLOW_RUN_LOGS: _rt.Operation[bytes] = _rt.Operation(
     method="get",
     path="/repos/{owner}/{repo}/actions/runs/{run_id}/logs",
     operation_id="actions/download-workflow-run-logs",
@@ -127,7 +127,7 @@ _ACTIONS_DOWNLOAD_WORKFLOW_RUN_LOGS: _rt.Operation[None] = _rt.Operation(
         _rt.Param("repo", "repo", "path"),
         _rt.Param("run_id", "run_id", "path"),
     ),
-    responses={"302": _rt.Response(None, "empty")},
+    responses={"302": _rt.Response(None, "empty"), "2XX": _rt.Response(bytes, "binary")},
 )
 
 _ACTIONS_DELETE_WORKFLOW_RUN_LOGS: _rt.Operation[None] = _rt.Operation(
@@ -351,7 +351,7 @@ class _ActionsRuns2Methods(_rt.SyncResource):
         idempotency_key: str | NotGiven = NOT_GIVEN,
         deadline: float | NotGiven | None = NOT_GIVEN,
         retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> None:
+    ) -> bytes:
         """Download workflow run logs
 
         Gets a redirect URL to download an archive of log files for a workflow run. This link
@@ -894,7 +894,7 @@ class _AsyncActionsRuns2Methods(_rt.AsyncResource):
         idempotency_key: str | NotGiven = NOT_GIVEN,
         deadline: float | NotGiven | None = NOT_GIVEN,
         retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> None:
+    ) -> bytes:
         """Download workflow run logs
 
         Gets a redirect URL to download an archive of log files for a workflow run. This link

@@ -60,6 +60,10 @@ def _actions_get_artifact_responses() -> dict[str, _rt.Response]:
 
 
 def _actions_download_artifact_responses() -> dict[str, _rt.Response]:
+    return {"2XX": _rt.Response(bytes, "binary")}
+
+
+def _actions_download_artifact_errors() -> dict[str, _rt.Response]:
     from ..models.basic_error import BasicError
 
     return {"302": _rt.Response(None, "empty"), "410": _rt.Response(BasicError, "json")}
@@ -196,7 +200,7 @@ _ACTIONS_DELETE_ARTIFACT: _rt.Operation[None] = _rt.Operation(
     responses={"204": _rt.Response(None, "empty")},
 )
 
-_ACTIONS_DOWNLOAD_ARTIFACT: _rt.Operation[None] = _rt.Operation(
+_ACTIONS_DOWNLOAD_ARTIFACT: _rt.Operation[bytes] = _rt.Operation(
     method="get",
     path="/repos/{owner}/{repo}/actions/artifacts/{artifact_id}/{archive_format}",
     operation_id="actions/download-artifact",
@@ -206,7 +210,9 @@ _ACTIONS_DOWNLOAD_ARTIFACT: _rt.Operation[None] = _rt.Operation(
         _rt.Param("artifact_id", "artifact_id", "path"),
         _rt.Param("archive_format", "archive_format", "path"),
     ),
-    responses=_rt.LazyResponses(_actions_download_artifact_responses),
+    responses=_rt.LazyResponses(
+        _actions_download_artifact_responses, _actions_download_artifact_errors
+    ),
 )
 
 _ACTIONS_GET_ACTIONS_CACHE_LIST: _rt.Operation[ActionsCacheList] = _rt.Operation(
@@ -718,7 +724,7 @@ class _ActionsVariables2Methods(_rt.SyncResource):
         idempotency_key: str | NotGiven = NOT_GIVEN,
         deadline: float | NotGiven | None = NOT_GIVEN,
         retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> None:
+    ) -> bytes:
         """Download an artifact
 
         Gets a redirect URL to download an archive for a repository. This URL expires after 1
@@ -1450,7 +1456,7 @@ class _AsyncActionsVariables2Methods(_rt.AsyncResource):
         idempotency_key: str | NotGiven = NOT_GIVEN,
         deadline: float | NotGiven | None = NOT_GIVEN,
         retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> None:
+    ) -> bytes:
         """Download an artifact
 
         Gets a redirect URL to download an archive for a repository. This URL expires after 1

@@ -107,6 +107,10 @@ def _migrations_get_status_for_authenticated_user_errors() -> dict[str, _rt.Resp
 
 
 def _migrations_download_archive_for_org_responses() -> dict[str, _rt.Response]:
+    return {"2XX": _rt.Response(bytes, "binary")}
+
+
+def _migrations_download_archive_for_org_errors() -> dict[str, _rt.Response]:
     from ..models.basic_error import BasicError
 
     return {"302": _rt.Response(None, "empty"), "404": _rt.Response(BasicError, "json")}
@@ -123,6 +127,10 @@ def _migrations_delete_archive_for_org_errors() -> dict[str, _rt.Response]:
 
 
 def _migrations_get_archive_for_authenticated_user_responses() -> dict[str, _rt.Response]:
+    return {"2XX": _rt.Response(bytes, "binary")}
+
+
+def _migrations_get_archive_for_authenticated_user_errors() -> dict[str, _rt.Response]:
     from ..models.basic_error import BasicError
 
     return {
@@ -295,12 +303,14 @@ _MIGRATIONS_GET_STATUS_FOR_AUTHENTICATED_USER: _rt.Operation[Migration] = _rt.Op
     ),
 )
 
-_MIGRATIONS_DOWNLOAD_ARCHIVE_FOR_ORG: _rt.Operation[None] = _rt.Operation(
+_MIGRATIONS_DOWNLOAD_ARCHIVE_FOR_ORG: _rt.Operation[bytes] = _rt.Operation(
     method="get",
     path="/orgs/{org}/migrations/{migration_id}/archive",
     operation_id="migrations/download-archive-for-org",
     params=(_rt.Param("org", "org", "path"), _rt.Param("migration_id", "migration_id", "path")),
-    responses=_rt.LazyResponses(_migrations_download_archive_for_org_responses),
+    responses=_rt.LazyResponses(
+        _migrations_download_archive_for_org_responses, _migrations_download_archive_for_org_errors
+    ),
 )
 
 _MIGRATIONS_DELETE_ARCHIVE_FOR_ORG: _rt.Operation[None] = _rt.Operation(
@@ -313,12 +323,15 @@ _MIGRATIONS_DELETE_ARCHIVE_FOR_ORG: _rt.Operation[None] = _rt.Operation(
     ),
 )
 
-_MIGRATIONS_GET_ARCHIVE_FOR_AUTHENTICATED_USER: _rt.Operation[None] = _rt.Operation(
+_MIGRATIONS_GET_ARCHIVE_FOR_AUTHENTICATED_USER: _rt.Operation[bytes] = _rt.Operation(
     method="get",
     path="/user/migrations/{migration_id}/archive",
     operation_id="migrations/get-archive-for-authenticated-user",
     params=(_rt.Param("migration_id", "migration_id", "path"),),
-    responses=_rt.LazyResponses(_migrations_get_archive_for_authenticated_user_responses),
+    responses=_rt.LazyResponses(
+        _migrations_get_archive_for_authenticated_user_responses,
+        _migrations_get_archive_for_authenticated_user_errors,
+    ),
 )
 
 _MIGRATIONS_DELETE_ARCHIVE_FOR_AUTHENTICATED_USER: _rt.Operation[None] = _rt.Operation(
@@ -748,7 +761,7 @@ class _MigrationsMigrationsMethods(_rt.SyncResource):
         idempotency_key: str | NotGiven = NOT_GIVEN,
         deadline: float | NotGiven | None = NOT_GIVEN,
         retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> None:
+    ) -> bytes:
         """Download an organization migration archive
 
         Fetches the URL to a migration archive.
@@ -828,7 +841,7 @@ class _MigrationsMigrationsMethods(_rt.SyncResource):
         idempotency_key: str | NotGiven = NOT_GIVEN,
         deadline: float | NotGiven | None = NOT_GIVEN,
         retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> None:
+    ) -> bytes:
         """Download a user migration archive
 
         Fetches the URL to download the migration archive as a `tar.gz` file. Depending on the
@@ -1533,7 +1546,7 @@ class _AsyncMigrationsMigrationsMethods(_rt.AsyncResource):
         idempotency_key: str | NotGiven = NOT_GIVEN,
         deadline: float | NotGiven | None = NOT_GIVEN,
         retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> None:
+    ) -> bytes:
         """Download an organization migration archive
 
         Fetches the URL to a migration archive.
@@ -1613,7 +1626,7 @@ class _AsyncMigrationsMigrationsMethods(_rt.AsyncResource):
         idempotency_key: str | NotGiven = NOT_GIVEN,
         deadline: float | NotGiven | None = NOT_GIVEN,
         retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> None:
+    ) -> bytes:
         """Download a user migration archive
 
         Fetches the URL to download the migration archive as a `tar.gz` file. Depending on the

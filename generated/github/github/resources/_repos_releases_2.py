@@ -258,7 +258,7 @@ _REPOS_LIST_TAGS: _rt.Operation[list[TagModel]] = _rt.Operation(
     pagination=_rt.LinkHeaderPagination(items=None, page_param="page", size_param="per_page"),
 )
 
-_REPOS_DOWNLOAD_TARBALL_ARCHIVE: _rt.Operation[None] = _rt.Operation(
+_REPOS_DOWNLOAD_TARBALL_ARCHIVE: _rt.Operation[bytes] = _rt.Operation(
     method="get",
     path="/repos/{owner}/{repo}/tarball/{ref}",
     operation_id="repos/download-tarball-archive",
@@ -267,7 +267,7 @@ _REPOS_DOWNLOAD_TARBALL_ARCHIVE: _rt.Operation[None] = _rt.Operation(
         _rt.Param("repo", "repo", "path"),
         _rt.Param("ref", "ref", "path", multi_segment=True),
     ),
-    responses={"302": _rt.Response(None, "empty")},
+    responses={"302": _rt.Response(None, "empty"), "2XX": _rt.Response(bytes, "binary")},
 )
 
 _REPOS_LIST_TEAMS: _rt.Operation[list[Team]] = _rt.Operation(
@@ -835,7 +835,7 @@ class _ReposReleases2Methods(_rt.SyncResource):
         idempotency_key: str | NotGiven = NOT_GIVEN,
         deadline: float | NotGiven | None = NOT_GIVEN,
         retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> None:
+    ) -> bytes:
         """Download a repository archive (tar)
 
         Gets a redirect URL to download a tar archive for a repository. If you omit `:ref`, the
@@ -1593,7 +1593,7 @@ class _AsyncReposReleases2Methods(_rt.AsyncResource):
         idempotency_key: str | NotGiven = NOT_GIVEN,
         deadline: float | NotGiven | None = NOT_GIVEN,
         retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> None:
+    ) -> bytes:
         """Download a repository archive (tar)
 
         Gets a redirect URL to download a tar archive for a repository. If you omit `:ref`, the

@@ -217,7 +217,7 @@ _REPOS_DISABLE_VULNERABILITY_ALERTS: _rt.Operation[None] = _rt.Operation(
     responses={"204": _rt.Response(None, "empty")},
 )
 
-_REPOS_DOWNLOAD_ZIPBALL_ARCHIVE: _rt.Operation[None] = _rt.Operation(
+_REPOS_DOWNLOAD_ZIPBALL_ARCHIVE: _rt.Operation[bytes] = _rt.Operation(
     method="get",
     path="/repos/{owner}/{repo}/zipball/{ref}",
     operation_id="repos/download-zipball-archive",
@@ -226,7 +226,7 @@ _REPOS_DOWNLOAD_ZIPBALL_ARCHIVE: _rt.Operation[None] = _rt.Operation(
         _rt.Param("repo", "repo", "path"),
         _rt.Param("ref", "ref", "path", multi_segment=True),
     ),
-    responses={"302": _rt.Response(None, "empty")},
+    responses={"302": _rt.Response(None, "empty"), "2XX": _rt.Response(bytes, "binary")},
 )
 
 _REPOS_CREATE_USING_TEMPLATE: _rt.Operation[FullRepository] = _rt.Operation(
@@ -661,7 +661,7 @@ class _ReposTrafficMethods(_rt.SyncResource):
         idempotency_key: str | NotGiven = NOT_GIVEN,
         deadline: float | NotGiven | None = NOT_GIVEN,
         retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> None:
+    ) -> bytes:
         """Download a repository archive (zip)
 
         Gets a redirect URL to download a zip archive for a repository. If you omit `:ref`, the
@@ -1328,7 +1328,7 @@ class _AsyncReposTrafficMethods(_rt.AsyncResource):
         idempotency_key: str | NotGiven = NOT_GIVEN,
         deadline: float | NotGiven | None = NOT_GIVEN,
         retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> None:
+    ) -> bytes:
         """Download a repository archive (zip)
 
         Gets a redirect URL to download a zip archive for a repository. If you omit `:ref`, the

@@ -156,6 +156,23 @@ class _BaseClient(Generic[HttpT]):
         raise NotImplementedError
 
     @property
+    def base_url(self) -> str:
+        """Where calls go; set to another URL (checked when set, as when given)."""
+        return self._base_url
+
+    @base_url.setter
+    def base_url(self, value: str) -> None:
+        if "?" in value or "#" in value:
+            # joined with a path, the query took it (`.../v1?tenant=9/owners/o1`): another
+            # endpoint than the caller meant; `client.base_url = ...` skipped the check
+            # (helper 211)
+            raise ValueError(
+                f"base_url {value!r} has a query or a fragment; pass default_query= "
+                "for parameters every request sends"
+            )
+        self._base_url = value
+
+    @property
     def timeout(self) -> httpx.Timeout:
         """The default timeout of a call; set to seconds, an ``httpx.Timeout`` or ``None``
         (checked when set: a call's own ``timeout=`` is checked when given)."""
@@ -218,14 +235,7 @@ class _BaseClient(Generic[HttpT]):
             self._server_values = values_of(server_variables, server_values or {}, env_prefix)
             default_base_url = fill(server_url, self._server_values)
         env_url = os.environ.get(f"{env_prefix}_BASE_URL") if env_prefix else None
-        self.base_url: str = base_url or env_url or default_base_url
-        if "?" in self.base_url or "#" in self.base_url:
-            # joined with a path, the query took it (`.../v1?tenant=9/owners/o1`): another
-            # endpoint than the caller meant
-            raise ValueError(
-                f"base_url {self.base_url!r} has a query or a fragment; pass default_query= "
-                "for parameters every request sends"
-            )
+        self.base_url = base_url or env_url or default_base_url
         if not (base_url or env_url) and PLACEHOLDER.search(default_base_url):
             # a server variable without a usable default (none, or one that would end the
             # host: `evil.test/`): the request went to the literal `{env}.api.test`
@@ -425,6 +435,16 @@ class _BaseClient(Generic[HttpT]):
         ):
             kwargs["base_url"] = self.base_url
         new = type(self)(**kwargs)
+        if "cache" not in overrides:
+            # this client's cache, not a fresh one from the generated default (`apigen.toml`'s
+            # `[cache]`): per-call copies always missed, and a write through a copy left the
+            # parent's entry stale (helper 211); its keys tell callers apart
+            new._cache = self._cache
+            given_http = overrides.get("http_client")
+            if new._cache is not None and given_http is not None and not new._http_identity:
+                from ._cache import http_identity
+
+                new._http_identity = http_identity(given_http)
         if "http_client" not in overrides:
             new._share_pool(self)
         if reconnects != new.max_stream_reconnects:  # the copy's own, 0 included
@@ -928,7 +948,7 @@ def custom_operation(
         options = {**options, "extra_query": extra}
     if cast_to is str:
         kind = "text"
-    elif cast_to is bytes:
+    elif cast_to is bytes or cast_to is httpx.Response:  # (the response itself, read)
         kind = "binary"
     elif cast_to is None or cast_to is type(None):
         kind = "empty"
@@ -945,9 +965,18 @@ def custom_operation(
         operation_id=f"{method.upper()} {path}",
         params=(Param("body", "body", "body"),) if has_body else (),
         body=Body(media, required=True) if has_body else None,
-        responses={"2XX": Response(target, kind)},  # type: ignore[arg-type]
+        responses={"2XX": (success := Response(target, kind))},  # type: ignore[arg-type]
         security=security,
     )
+    if kind == "json" and target is not Any:
+        # a type pydantic cannot validate fails here, before the request is sent (a POST
+        # took effect, then `PydanticSchemaGenerationError` came, no APIError; helper 211)
+        import pydantic
+
+        try:
+            success.adapter()
+        except pydantic.PydanticSchemaGenerationError as exc:
+            raise TypeError(f"cast_to={cast_to!r} is no type a response can be read as") from exc
     return op, ({"body": body} if has_body else {}), options
 
 

@@ -335,7 +335,7 @@ class LinkHeaderPagination(Pagination):
         for target, rels in _links(response):
             if "last" in rels and self.page_param is not None:
                 values = parse_qs(urlsplit(target).query).get(self.page_param, [])
-                if len(values) == 1 and values[0].isdigit():
+                if len(values) == 1 and values[0].isascii() and values[0].isdigit():
                     return int(values[0])
         return None
 

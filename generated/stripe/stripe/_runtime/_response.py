@@ -121,7 +121,8 @@ def _undeclared(op: Operation[Any], status: int, picked: Response | None) -> Res
     """The one success ``op`` declares, for a 2xx it does not list (200 where it says 201;
     picked as nothing, or as ``default``, its error): the method's return type. A raw dict
     typed as the model failed far away at ``created.user``, strict validation or not. None
-    when the status is listed, or several successes are declared (which one is unsaid).
+    when the status is listed, or several successes with content are declared (which one is
+    unsaid).
     Remembered per status (under its negative, beside ``_pick``'s)."""
     by_status = plan(op).by_status
     try:
@@ -130,9 +131,11 @@ def _undeclared(op: Operation[Any], status: int, picked: Response | None) -> Res
         pass
     declared = [(code, r) for code, r in success_responses(op.responses) if code != "default"]
     listed = {code.upper() for code, _ in declared} & {str(status), f"{status // 100}XX"}
+    # a success without content (`202` beside `201: Pet`) says nothing of a body's type
+    bodies = [r for _, r in declared if r.kind != "empty"]
     found = None
-    if not listed and len(declared) == 1 and declared[0][1] is not picked:
-        found = declared[0][1]
+    if not listed and len(bodies) == 1 and bodies[0] is not picked:
+        found = bodies[0]
     by_status[-status] = found
     return found
 
@@ -145,7 +148,8 @@ def parse_success(op: Operation[Any], response: httpx.Response) -> Any:
     if kind == "text":
         return _text(response)
     if kind == "binary":
-        return response.content
+        # `client.get(path, cast_to=httpx.Response)`: the response itself, as openai-python's
+        return response if spec is not None and spec.type_ is httpx.Response else response.content
     if not response.content:
         return _empty(op, spec, response)
     if spec is None or spec.kind == "json":
@@ -234,32 +238,73 @@ def validate_json(
     ``APIResponseValidationError``."""
     if spec is None or spec.type_ is Any:
         return _json(content, response)
+    adapter = spec.adapter()
     try:
-        return spec.adapter().validate_json(content, by_name=False)  # wire names only
+        return adapter.validate_json(content, by_name=False)  # wire names only
     except RecursionError:
         raise _too_deep(response) from None
     except pydantic.ValidationError as exc:
         data = _json(content, response)  # raises if the body is not JSON at all
-        first = exc.errors(include_url=False, include_input=False, include_context=False)[0]
-        where = ".".join(map(str, first["loc"])) or "<root>"
-        if _strict(response):
-            request = response.request
-            raise APIResponseValidationError(
-                f"{op.operation_id or op.path}: the response body does not match the spec "
-                f"({exc.error_count()} errors, first at {where}: {first['msg']}) from "
-                f"{request.method} {request.url.path}",
-                response=response,
-                body=data,
-            ) from exc
-        logger.warning(
-            "%s: response body does not match the spec (%d errors, first at %s: %s); "
-            "returning it unvalidated",
-            op.operation_id or op.path,
-            exc.error_count(),
-            where,
-            first["msg"],
-        )
-        return _models()[1](spec.type_, data)
+        failed = exc
+    if _unparsed(failed):
+        # JSON that `json` reads and pydantic's parser refuses (a UTF-8 byte order mark, UTF-16,
+        # a lone surrogate escape) is no spec mismatch: validated again as text, as JSON still,
+        # or, where the parser refuses that too, as the parsed data (helper 209)
+        try:
+            try:
+                return adapter.validate_json(_as_text(content), by_name=False)
+            except pydantic.ValidationError as exc:
+                if not _unparsed(exc):
+                    raise
+            return adapter.validate_python(data, by_name=False)
+        except RecursionError:
+            raise _too_deep(response) from None
+        except pydantic.ValidationError as exc:
+            failed = exc
+    return _mismatch(op, spec, failed, data, response)
+
+
+def _unparsed(exc: pydantic.ValidationError) -> bool:
+    return exc.errors(include_url=False, include_input=False)[0]["type"] == "json_invalid"
+
+
+def _as_text(content: bytes | str) -> str:
+    """JSON text decoded as `json.loads` reads it (RFC 8259 §8.1: UTF-8, -16 or -32), without
+    a byte order mark."""
+    if isinstance(content, bytes):
+        content = content.decode(json.detect_encoding(content), "surrogatepass")
+    return content.removeprefix("\ufeff")
+
+
+def _mismatch(
+    op: Operation[Any],
+    spec: Response,
+    exc: pydantic.ValidationError,
+    data: Any,
+    response: httpx.Response,
+) -> Any:
+    """A body that does not match the declared type: unvalidated with a warning, or raised
+    for a client with ``strict_response_validation``."""
+    first = exc.errors(include_url=False, include_input=False, include_context=False)[0]
+    where = ".".join(map(str, first["loc"])) or "<root>"
+    if _strict(response):
+        request = response.request
+        raise APIResponseValidationError(
+            f"{op.operation_id or op.path}: the response body does not match the spec "
+            f"({exc.error_count()} errors, first at {where}: {first['msg']}) from "
+            f"{request.method} {request.url.path}",
+            response=response,
+            body=data,
+        ) from exc
+    logger.warning(
+        "%s: response body does not match the spec (%d errors, first at %s: %s); "
+        "returning it unvalidated",
+        op.operation_id or op.path,
+        exc.error_count(),
+        where,
+        first["msg"],
+    )
+    return _models()[1](spec.type_, data)
 
 
 def error_for(
@@ -272,12 +317,14 @@ def error_for(
     any credential the request carried that the server echoed blanked out: the client's own
     key names (``secret_headers``, ``secret_query``: OpenWeatherMap's ``appid``) as well."""
     body: Any = None
-    if response.content:
+    spec = pick_response(op.responses, response.status_code)
+    if response.content and spec is not None and spec.kind == "text":
+        body = response.text  # a `text/plain` error of `1234` or `null` is that text (helper 209)
+    elif response.content:
         try:
             body = response.json()
         except (ValueError, RecursionError):  # not JSON, or nested too deep to parse
             body = response.text
-    spec = pick_response(op.responses, response.status_code)
     if body is not None and spec is not None and spec.kind == "json" and spec.type_ is not Any:
         # On mismatch keep the raw JSON: an unexpected error body is still informative.
         with contextlib.suppress(pydantic.ValidationError):
@@ -675,7 +722,10 @@ def record_stream(op: Operation[Any], response: httpx.Response, asynchronous: bo
     from ._sse import AsyncStream, ServerSentEvent, Stream
 
     cls: type[Stream[Any]] | type[AsyncStream[Any]] = AsyncStream if asynchronous else Stream
-    spec = pick_response(op.responses, response.status_code)
+    spec = _pick(op, response.status_code)
+    # a 2xx the spec does not list (201 where it says 200): its one stream, not `default`'s
+    # error model (each event read as the error: helper 212)
+    spec = _undeclared(op, response.status_code, spec) or spec
     type_ = spec.type_ if spec else Any
     lines = plan(op).stream == "jsonl"
     if type_ is ServerSentEvent and not lines:

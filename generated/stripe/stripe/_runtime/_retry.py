@@ -25,7 +25,14 @@ if TYPE_CHECKING:
 else:  # every client makes one: no class compiled at import (see _record)
     from ._record import record as dataclass
 
-__all__ = ["Resilience", "RetryPolicy", "RetryStrategy", "may_resend", "retry_after"]
+__all__ = [
+    "Resilience",
+    "RetryPolicy",
+    "RetryStrategy",
+    "may_resend",
+    "provider_retry",
+    "retry_after",
+]
 
 RETRIES_TAKEN = "apigen_retries_taken"  # request extension: retries before this attempt
 
@@ -78,6 +85,25 @@ def should_retry_header(
         return None
     value = response.headers.get(name, "").strip().lower()
     return True if value == "true" else False if value == "false" else None
+
+
+def provider_retry(retry: RetryStrategy | None, header: str | None) -> RetryStrategy:
+    """A generated client's strategy when its provider names its own should-retry header
+    (``apigen.toml``'s ``should_retry_header``: ``Stripe-Should-Retry``): the default policy
+    with it, and so is a caller's ``RetryPolicy(...)`` that left the header at its default
+    (tuning the backoff, ``retry=RetryPolicy(max_delay=10)``, stopped honouring it: helper
+    211). A policy naming a header of its own, or another strategy, is the caller's."""
+    if retry is None:
+        return RetryPolicy(should_retry_header=header)
+    if type(retry) is RetryPolicy and retry.should_retry_header == SHOULD_RETRY_HEADER:
+        return RetryPolicy(
+            base_delay=retry.base_delay,
+            max_delay=retry.max_delay,
+            max_wait=retry.max_wait,
+            jitter=retry.jitter,
+            should_retry_header=header,
+        )
+    return retry
 
 
 def _number_in(value: object, low: float, high: float, upper_open: bool = False) -> bool:

@@ -147,13 +147,28 @@ class _RecordSplitter:
             self._pieces.append(chunk)
             self._size += len(chunk)
             _bound(self._size, self._limit)
-            return []
+            return self._ended() if chunk.endswith(b"\n") else []
         first, *records, rest = chunk.split(self._separator)
         if self._pieces:
             first = b"".join((*self._pieces, first))
         self._pieces, self._size = ([rest], len(rest)) if rest else ([], 0)
         _bound(self._size, self._limit)
-        return [text for text in map(_record, (first, *records)) if text]
+        done = [text for text in map(_record, (first, *records)) if text]
+        return done + self._ended() if rest.endswith(b"\n") else done
+
+    def _ended(self) -> list[str]:
+        """A json-seq record whose LF (RFC 7464 ends each with one) closes a whole JSON text:
+        given now, not when the next record's RS comes (a live stream held each record back
+        until the next began: helper 212). A LF inside a record spanning lines closes none."""
+        if self._separator != b"\x1e" or not self._pieces:
+            return []
+        text = _record(b"".join(self._pieces))
+        try:
+            json.loads(text)
+        except ValueError:
+            return []  # (more of this record to come; a broken one is said at its end)
+        self._pieces, self._size = [], 0
+        return [text] if text else []
 
     def flush(self) -> list[str]:
         """The last record (a JSON Lines stream need not end with a newline)."""
@@ -302,8 +317,14 @@ def _done(event: ServerSentEvent) -> bool:
 def _sendable(last_event_id: str | None) -> bool:
     """Whether a reconnect can say where it left off: ``Last-Event-ID`` is a header, and header
     values are ASCII (an id of other text raised a bare ``ValueError`` at the reconnect; the
-    drop is the stream's error instead, as without reconnects)."""
-    return last_event_id is None or last_event_id.isascii()
+    drop is the stream's error instead, as without reconnects). Nor a control character or
+    whitespace at either end, which h11 refuses as a header value: the reconnect failed as a
+    misleading ``APIConnectionError`` (helper 212)."""
+    return last_event_id is None or _HEADER_VALUE.fullmatch(last_event_id) is not None
+
+
+# a header value h11 sends as given: printable ASCII, spaces and tabs inside only (or none)
+_HEADER_VALUE = re.compile(r"(?:[\x21-\x7e](?:[\x20-\x7e\t]*[\x21-\x7e])?)?")
 
 
 def _reconnect_delay(decoder: SSEDecoder) -> float:
