@@ -114,27 +114,13 @@ def test_an_operation_location_monitor_without_azure_s_extension_succeeds(
     """Helper 212: the generated client polls any `Operation-Location` as a status monitor
     (Microsoft's guidelines, ir/long_running.py); the sandbox answered one without
     `x-ms-long-running-operation` 204 for ever, and `_and_wait()` timed out."""
-    doc: dict[str, Any] = {
-        "openapi": "3.0.3",
-        "info": {"title": "ops", "version": "1"},
-        "paths": {
-            "/analyze": {
-                "post": {
-                    "operationId": "analyze",
-                    "responses": {
-                        "202": {
-                            "description": "accepted",
-                            "headers": {"Operation-Location": {"schema": {"type": "string"}}},
-                        }
-                    },
-                }
-            }
-        },
-    }
-    out = build_document(tmp_path_factory, "ops", doc)
-    with Sandbox(doc, seed=3) as sandbox, on_path(out, "ops") as ops:
+    from tests.e2e.test_long_running import ANALYZE
+
+    out = build_document(tmp_path_factory, "ops", ANALYZE)
+    with Sandbox(ANALYZE, seed=3) as sandbox, on_path(out, "ops") as ops:
         with ops.Client(base_url=sandbox.url) as client:
-            client.analyze.create_and_wait(poll_timeout=5.0)
-        accepted, monitor = sandbox.requests
+            prefer = {"Prefer": "code=202"}
+            client.analyze.create_and_wait(poll_timeout=5.0, extra_headers=prefer)
+        accepted, monitor = sandbox.requests[:2]
         assert accepted.status == 202
-        assert monitor.path.startswith(MONITOR_PATH) and monitor.status == 200
+        assert MONITOR_PATH in monitor.path and monitor.status == 200
