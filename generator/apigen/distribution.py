@@ -67,7 +67,24 @@ def check_dist_name(name: str) -> str:
             f"invalid distribution name {name!r}: letters, digits, '.', '-' and '_', "
             "starting and ending with a letter or digit (PEP 508)"
         )
+    if _normalized(name) in _DEPENDENCIES:
+        # installed, the client would replace (or be replaced by) that distribution: `pip
+        # install` of `--dist-name httpx` uninstalls httpx (helper 213)
+        raise OptionError(
+            f"distribution name {name!r} is that of a package the client depends on (or of the"
+            " installer's own): installing the client would replace it; pick another"
+        )
     return name
+
+
+# Distributions a generated client depends on, or installers need, as PEP 503 names.
+_DEPENDENCIES = frozenset(
+    {
+        *("apigen", "apigen-runtime", "httpx", "pydantic", "pydantic-core", "typing-extensions"),
+        *("httpcore", "h11", "anyio", "sniffio", "idna", "certifi", "annotated-types"),
+        *("typing-inspection", "redis", "opentelemetry-api", "pip", "setuptools", "wheel"),
+    }
+)
 
 
 def default_version(spec_version: str) -> str:

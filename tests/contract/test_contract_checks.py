@@ -546,6 +546,8 @@ def test_a_report_over_the_spec_under_test_is_refused(tmp_path: Path) -> None:
         ),
         (["contract", str(PETSTORE), "--base-url", "ftp://x"], "--base-url must be an http(s) URL"),
         (["contract", str(PETSTORE), "--max-examples", "0"], "Invalid value for '--max-examples'"),
+        # helper 213: NaN passed the range (it compares false) and meant no budget
+        (["contract", str(PETSTORE), "--time-budget", "nan"], "not nan"),
         (["contract", str(PETSTORE), "--mock"], "--mock needs --base-url"),
     ],
 )

@@ -256,6 +256,9 @@ def test_options_reach_the_pyproject(tmp_path: Path) -> None:
         ("--dist-name", "-acme", "invalid distribution name"),
         # Python's `$` matched before a final line break: `name = "acme\n"` was written
         ("--dist-name", "acme\n", "invalid distribution name"),
+        # helper 213: installed, the client replaced the dependency of that name
+        ("--dist-name", "HTTPX", "the client depends on"),
+        ("--dist-name", "apigen_runtime", "the client depends on"),
         ("--package-version", "banana", "invalid package version"),
         ("--runtime", "both", "Invalid value for '--runtime'"),
     ],

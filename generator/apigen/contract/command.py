@@ -71,6 +71,7 @@ __all__ = ["contract"]
     type=click.FloatRange(min=0, min_open=True),
     metavar="SECONDS",
     help="Stop starting operations after this long.",
+    callback=lambda ctx, param, value: _no_nan(value),
 )
 @click.option(
     "--baseline",
@@ -248,3 +249,10 @@ def _same_file(a: Path, b: Path) -> bool:
         return os.path.samefile(a, b)
     except OSError:  # (one of them does not exist yet)
         return False
+
+
+def _no_nan(value: float | None) -> float | None:
+    """`--time-budget nan` passed the range (NaN compares false) and meant no budget."""
+    if value is not None and value != value:
+        raise click.BadParameter("a number of seconds, not nan", param_hint="'--time-budget'")
+    return value
