@@ -358,6 +358,21 @@ def _in_place(target: Path) -> bool:
     return os.path.ismount(target) or not os.access(target.parent, os.W_OK | os.X_OK)
 
 
+def _say_cwd_inside(target: Path) -> None:
+    """The current folder is inside the output (`cd out/pkg`, then a build of `out`): the
+    folder is replaced, and the shell is left in a deleted one (a review); said, as the
+    output is the user's to place."""
+    try:
+        here = Path(os.getcwd())
+    except OSError:  # (already in a deleted folder)
+        return
+    if here != target and target in here.parents:
+        sys.stderr.write(
+            f"apigen: warning: the current folder {here} is inside the output {target}: it is"
+            " replaced by this build; `cd` out of it and back in to see the new files\n"
+        )
+
+
 def _is_cwd(target: Path) -> bool:
     try:
         return os.path.samefile(os.getcwd(), target)
@@ -396,6 +411,7 @@ def write_tree(
         return False
     in_place = _in_place(target)
     _say_leftovers(target, in_place)
+    _say_cwd_inside(target)
     try:
         if not in_place:
             target.parent.mkdir(parents=True, exist_ok=True)
@@ -641,7 +657,10 @@ def _one_writer(folder: Path) -> Iterator[None]:
         yield
         return
     try:
-        fcntl.flock(fd, fcntl.LOCK_EX)
+        # (NFS emulates flock with a lock a folder opened to read cannot take: advisory, the
+        # swap goes on unlocked, as before; the rescue of `.git` still holds)
+        with contextlib.suppress(OSError):
+            fcntl.flock(fd, fcntl.LOCK_EX)
         yield
     finally:
         os.close(fd)  # (closing releases the lock)

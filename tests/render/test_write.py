@@ -704,3 +704,32 @@ def test_a_leftover_inside_an_output_written_in_place_is_said(
     assert ".apigen-new-abcd1234 was left by an interrupted build" in err
     assert (out / ".apigen-new-abcd1234").is_dir()  # said, never deleted
     assert (out / "pkg" / "__init__.py").read_text() == "X = 2\n"
+
+
+def test_a_lock_the_file_system_refuses_leaves_the_swap_as_it_was(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A review: on NFS, `flock` of a folder opened to read fails (EBADF); that failed every
+    rebuild ("cannot write the output"). The lock is advisory: the swap goes on."""
+    import fcntl
+
+    def refuse(fd: int, operation: int) -> None:
+        raise OSError(errno.EBADF, "Bad file descriptor")
+
+    out = tmp_path / "out"
+    write_tree(out, FILES)
+    monkeypatch.setattr(fcntl, "flock", refuse)
+    assert write_tree(out, {**FILES, "pkg/__init__.py": "X = 3\n"})
+    assert (out / "pkg" / "__init__.py").read_text() == "X = 3\n"
+
+
+def test_a_current_folder_inside_the_output_is_said(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A review: `cd out/pkg`, then a build of `out`, left the shell in a deleted folder."""
+    out = tmp_path / "out"
+    write_tree(out, FILES)
+    monkeypatch.chdir(out / "pkg")
+    write_tree(out, {**FILES, "pkg/__init__.py": "X = 4\n"})
+    assert "is inside the output" in capsys.readouterr().err
+    monkeypatch.chdir(tmp_path)

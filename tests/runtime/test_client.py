@@ -210,6 +210,10 @@ def test_cast_to_httpx_response_returns_the_response() -> None:
     assert response.status_code == 201 and response.json() == {"id": 1}
     with pytest.raises(rt.NotFoundError):  # an error status is still the typed error
         client.get("/things/2", cast_to=httpx.Response)
+    # a review: a 204 came back as None
+    empty = make_client(Recorder(httpx.Response(204)), max_retries=0)
+    gone = empty.delete("/things/3", cast_to=httpx.Response)
+    assert isinstance(gone, httpx.Response) and gone.status_code == 204
 
 
 def test_a_cast_to_pydantic_cannot_read_is_refused_before_sending() -> None:
