@@ -54,6 +54,12 @@ def test_a_redirect_only_operation_returns_bytes() -> None:
     # a success beside the redirect keeps its own type (GitHub's membership check: 204/302)
     (other,) = api_of(_spec({"204": {"description": "ok"}, **REDIRECT_ONLY})).operations
     assert other.returns != Prim("bytes")
+    # a `default` with content beside the redirect is the success, as before (a regression
+    # sweep: `-> Thing` had become `-> bytes`)
+    thing = {"type": "object", "properties": {"id": {"type": "integer"}}}
+    default = {"description": "the thing", "content": {"application/json": {"schema": thing}}}
+    (kept,) = api_of(_spec({"302": REDIRECT_ONLY["302"], "default": default})).operations
+    assert kept.returns != Prim("bytes")
 
 
 def test_the_generated_call_follows_the_redirect_to_the_download(tmp_path: Path) -> None:
