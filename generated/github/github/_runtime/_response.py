@@ -132,7 +132,9 @@ def _undeclared(op: Operation[Any], status: int, picked: Response | None) -> Res
     declared = [(code, r) for code, r in success_responses(op.responses) if code != "default"]
     listed = {code.upper() for code, _ in declared} & {str(status), f"{status // 100}XX"}
     # a success without content (`202` beside `201: Pet`) says nothing of a body's type
-    bodies = [r for _, r in declared if r.kind != "empty"]
+    # (none with content: the one declared, as before; `default`'s error model read a 200 of
+    # an operation declaring only `204` as the error: a review)
+    bodies = [r for _, r in declared if r.kind != "empty"] or [r for _, r in declared]
     found = None
     if not listed and len(bodies) == 1 and bodies[0] is not picked:
         found = bodies[0]
@@ -143,13 +145,14 @@ def _undeclared(op: Operation[Any], status: int, picked: Response | None) -> Res
 def parse_success(op: Operation[Any], response: httpx.Response) -> Any:
     spec = _pick(op, response.status_code)
     kind = spec.kind if spec else _guess_kind(response)
+    if spec is not None and spec.type_ is httpx.Response:
+        return response  # `client.get(path, cast_to=httpx.Response)`, a 204 too (a review)
     if kind == "empty" or response.status_code == 204:
         return None
     if kind == "text":
         return _text(response)
     if kind == "binary":
-        # `client.get(path, cast_to=httpx.Response)`: the response itself, as openai-python's
-        return response if spec is not None and spec.type_ is httpx.Response else response.content
+        return response.content
     if not response.content:
         return _empty(op, spec, response)
     if spec is None or spec.kind == "json":

@@ -29,22 +29,65 @@ _ANY = "*"  # the tag of the whole union, for data the picker leaves undecided
 class Picker:
     """The one model of a union a dict can validate as, judged by the keys it holds."""
 
-    __slots__ = ("_members", "models")
+    __slots__ = ("_members", "_tags", "models")
 
     def __init__(
         self, members: Iterable[tuple[type[BaseModel], tuple[tuple[str, ...], ...]]]
     ) -> None:
         self._members = tuple(members)
         self.models = tuple(model for model, _ in self._members)
+        self._tags: dict[type[BaseModel], tuple[tuple[tuple[str, ...], str], ...]] = {}
 
     def __call__(self, value: dict[str, Any]) -> type[BaseModel] | None:
         found: type[BaseModel] | None = None
+        candidates: list[type[BaseModel]] = []
         for model, required in self._members:
             if all(any(key in value for key in keys) for keys in required):
-                if found is not None:
-                    return None  # two candidates: the smart union decides
+                candidates.append(model)
                 found = model
+        if len(candidates) > 1:  # two candidates: their tags, else the smart union decides
+            return self._by_tag(candidates, value)
         return found
+
+    def _by_tag(self, candidates: list[type[BaseModel]], value: dict[str, Any]) -> Any:
+        """The one candidate whose tag fields (a field of one literal value, `type:
+        Literal["sgLocal"] | str`) all hold their value in the data, where the others' hold
+        another: with open enums every member took any tag, and the first won (helper 207:
+        Adyen's `{"type": "sgLocal", ...}` read as `NumberAndBic`)."""
+        matched: list[type[BaseModel]] = []
+        for model in candidates:
+            tags = self._tags.get(model)
+            if tags is None:
+                tags = self._tags[model] = _tag_fields(model)
+            held = [(keys, tag) for keys, tag in tags if any(k in value for k in keys)]
+            if held and all(any(value.get(k) == tag for k in keys) for keys, tag in held):
+                matched.append(model)
+        return matched[0] if len(matched) == 1 else None
+
+
+def _tag_fields(model: type[BaseModel]) -> tuple[tuple[tuple[str, ...], str], ...]:
+    """The model's fields whose type allows one literal string (open or closed: `Literal["a"]`,
+    `Literal["a"] | str`), with the keys that provide each."""
+    found: list[tuple[tuple[str, ...], str]] = []
+    for name, info in model.model_fields.items():
+        annotation = info.annotation
+        parts = (
+            (annotation,)
+            if typing.get_origin(annotation) is Literal
+            else typing.get_args(annotation)
+        )
+        literals = [
+            value
+            for part in parts
+            if typing.get_origin(part) is Literal
+            for value in typing.get_args(part)
+        ]
+        if len(literals) != 1 or not isinstance(literals[0], str):
+            continue
+        alias = info.validation_alias if info.validation_alias is not None else info.alias
+        keys = (alias,) if isinstance(alias, str) else (name,)
+        found.append((keys, literals[0]))
+    return tuple(found)
 
 
 def _required_keys(model: type[BaseModel]) -> tuple[tuple[str, ...], ...] | None:

@@ -264,8 +264,14 @@ class LaterUnion:
     def __get_pydantic_core_schema__(
         self, _source: Any, handler: GetCoreSchemaHandler
     ) -> CoreSchema:
-        if sum(isinstance(m, Later) for m in self.members) > 1:
-            return self._lazy.schema()  # a union of models: pydantic picks among them
+        if any(isinstance(m, Later) for m in self.members) and (
+            sum(isinstance(m, Later) or _is_model(m) for m in self.members) > 1
+        ):
+            # a union of models: pydantic picks among them. Counted with the models imported
+            # as they are: one `Later` beside them was a plain function validator, whose
+            # success smart union takes for an exact match, so it won whatever the body
+            # (helper 207: Adyen's Singapore account read as `NumberAndBic`)
+            return self._lazy.schema()
         return handler.generate_schema(Union[self.members])  # noqa: UP007
 
 
