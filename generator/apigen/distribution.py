@@ -83,6 +83,7 @@ _DEPENDENCIES = frozenset(
         *("apigen", "apigen-runtime", "httpx", "pydantic", "pydantic-core", "typing-extensions"),
         *("httpcore", "h11", "anyio", "sniffio", "idna", "certifi", "annotated-types"),
         *("typing-inspection", "redis", "opentelemetry-api", "pip", "setuptools", "wheel"),
+        *("httpx-aiohttp", "aiohttp", "hatchling"),  # the `fast` extra; the build backend
     }
 )
 

@@ -265,3 +265,33 @@ def test_a_cycle_of_lazily_named_models_validates_and_has_a_json_schema(tmp_path
         sys.path.remove(str(tmp_path))
         for name in [m for m in sys.modules if m.startswith("lazy_cycle_pkg")]:
             del sys.modules[name]
+
+
+def test_a_union_with_a_lazy_member_after_two_others_picks_by_the_data(tmp_path: Path) -> None:
+    """Helper 216: `A | B | Later(C)` arrives as `(A | B, C)`; its models were counted as one,
+    so the union went to pydantic as `A | B | <function validator>`, and the lazy member won
+    for any body (Stripe's `str | A | Later(C)` too)."""
+    folder = tmp_path / "lazy_tail_pkg"
+    folder.mkdir()
+    (folder / "__init__.py").write_text("")
+    model = "from typing import Literal\nfrom pydantic import BaseModel\n\n\nclass {0}(BaseModel):\n    type: Literal['{1}'] | str\n    v: str\n"
+    (folder / "c.py").write_text(model.format("C", "c"))
+    (folder / "m.py").write_text(
+        model.format("A", "a")
+        + "\n\n"
+        + model.format("B", "b").split("\n\n\n", 1)[1]
+        + "\n\nfrom apigen_runtime._lazy import later\n\nC = later(__package__, '.c', 'C')\n\n\n"
+        "class Nested(BaseModel):\n    x: A | B | C\n\n\n"
+        "class Expandable(BaseModel):\n    x: str | A | C\n"
+    )
+    sys.path.insert(0, str(tmp_path))
+    try:
+        m = importlib.import_module("lazy_tail_pkg.m")
+        assert type(m.Nested.model_validate({"x": {"type": "b", "v": "1"}}).x).__name__ == "B"
+        assert type(m.Nested.model_validate({"x": {"type": "c", "v": "1"}}).x).__name__ == "C"
+        assert type(m.Expandable.model_validate({"x": {"type": "a", "v": "1"}}).x).__name__ == "A"
+        assert m.Expandable.model_validate({"x": "id_1"}).x == "id_1"
+    finally:
+        sys.path.remove(str(tmp_path))
+        for name in [n for n in sys.modules if n.startswith("lazy_tail_pkg")]:
+            del sys.modules[name]

@@ -110,6 +110,15 @@ def test_a_success_the_spec_did_not_list_reads_as_the_one_it_declares() -> None:
         responses={"204": rt.Response(None, "empty"), "default": rt.Response(Error, "json")},
     )
     assert call(httpx.Response(200, json={"message": "hi"}), no_content) == {"message": "hi"}
+    two_empty = op(
+        method="delete",
+        responses={
+            "202": rt.Response(None, "empty"),
+            "204": rt.Response(None, "empty"),
+            "default": rt.Response(Error, "json"),
+        },
+    )
+    assert call(httpx.Response(200, json={"message": "hi"}), two_empty) == {"message": "hi"}
     # a review: beside `default` (its error), the commonest shape, it read as the error; an
     # empty or a text answer stays as it was (None, the text), never an error after a POST
     with_default = op(
