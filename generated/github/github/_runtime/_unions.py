@@ -49,7 +49,9 @@ class Picker:
             return self._by_tag(candidates, value)
         return found
 
-    def _by_tag(self, candidates: list[type[BaseModel]], value: dict[str, Any]) -> Any:
+    def _by_tag(
+        self, candidates: list[type[BaseModel]], value: dict[str, Any]
+    ) -> type[BaseModel] | None:
         """The one candidate whose tag fields (a field of one literal value, `type:
         Literal["sgLocal"] | str`) all hold their value in the data, where the others' hold
         another: with open enums every member took any tag, and the first won (helper 207:

@@ -14,6 +14,7 @@ from __future__ import annotations
 import gc
 import importlib
 import json
+import types
 import typing
 from collections.abc import Callable, Generator
 from contextlib import contextmanager
@@ -241,6 +242,9 @@ class LaterUnion:
     __slots__ = ("_lazy", "members")
 
     def __init__(self, members: tuple[Any, ...]) -> None:
+        # flat: `A | B | Later(C)` arrives as `(A | B, C)`, and its models were miscounted as
+        # one, so the lazy member won again (a review); `str` inside `str | A` was unseen
+        members = tuple(part for m in members for part in _union_members(m))
         self.members = members
         plain = tuple(t for t, names in _PLAIN if any(m in names for m in members))
         self._lazy = _Lazy(self.resolve, plain)
@@ -273,6 +277,14 @@ class LaterUnion:
             # (helper 207: Adyen's Singapore account read as `NumberAndBic`)
             return self._lazy.schema()
         return handler.generate_schema(Union[self.members])  # noqa: UP007
+
+
+def _union_members(type_: Any) -> tuple[Any, ...]:
+    if isinstance(type_, LaterUnion):
+        return type_.members
+    if typing.get_origin(type_) in (Union, types.UnionType):
+        return typing.get_args(type_)
+    return (type_,)
 
 
 def resolve(type_: Any) -> Any:

@@ -132,9 +132,9 @@ def _undeclared(op: Operation[Any], status: int, picked: Response | None) -> Res
     declared = [(code, r) for code, r in success_responses(op.responses) if code != "default"]
     listed = {code.upper() for code, _ in declared} & {str(status), f"{status // 100}XX"}
     # a success without content (`202` beside `201: Pet`) says nothing of a body's type
-    # (none with content: the one declared, as before; `default`'s error model read a 200 of
-    # an operation declaring only `204` as the error: a review)
-    bodies = [r for _, r in declared if r.kind != "empty"] or [r for _, r in declared]
+    # (none with content: the first declared, as before; `default`'s error model read a 200
+    # of an operation declaring only `204` (or `202` and `204`) as the error: two reviews)
+    bodies = [r for _, r in declared if r.kind != "empty"] or [r for _, r in declared][:1]
     found = None
     if not listed and len(bodies) == 1 and bodies[0] is not picked:
         found = bodies[0]
