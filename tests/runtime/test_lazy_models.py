@@ -291,6 +291,12 @@ def test_a_union_with_a_lazy_member_after_two_others_picks_by_the_data(tmp_path:
         assert type(m.Nested.model_validate({"x": {"type": "c", "v": "1"}}).x).__name__ == "C"
         assert type(m.Expandable.model_validate({"x": {"type": "a", "v": "1"}}).x).__name__ == "A"
         assert m.Expandable.model_validate({"x": "id_1"}).x == "id_1"
+        # its JSON schema names each member (a CI run: generated inline, Stripe's `Account`
+        # ran out of stack)
+        schema = m.Nested.model_json_schema()
+        assert {"A", "B", "C"} <= set(schema["$defs"]), schema
+        refs = [part.get("$ref") for part in schema["properties"]["x"]["anyOf"]]
+        assert refs == ["#/$defs/A", "#/$defs/B", "#/$defs/C"], schema
     finally:
         sys.path.remove(str(tmp_path))
         for name in [n for n in sys.modules if n.startswith("lazy_tail_pkg")]:

@@ -175,3 +175,22 @@ def test_a_tag_decides_between_members_whose_keys_tie() -> None:
     # a tag neither declares (newer than the spec): undecided, the smart union as before
     other = adapter.validate_python({"type": "iban", "accountNumber": "1", "bic": "B"})
     assert type(other) is NumberAndBic and other.type == "iban"
+
+
+class TaggedCat(rt.Model):
+    kind: Literal["cat"] | str
+    size: int
+
+
+class AnyRobot(rt.Model):
+    kind: str  # no tag of its own: it may be the match
+    size: str
+
+
+def test_a_tag_decides_only_when_every_other_member_says_otherwise() -> None:
+    """Helper 217: `{"kind": "cat", "size": "big"}` is valid only as `AnyRobot`; the tag
+    picked `TaggedCat` alone, which failed, where the smart union found the robot."""
+    adapter: TypeAdapter[Any] = TypeAdapter(with_picker(TaggedCat | AnyRobot))
+    robot = adapter.validate_python({"kind": "cat", "size": "big"})
+    assert type(robot) is AnyRobot
+    assert type(adapter.validate_python({"kind": "cat", "size": 3})) is TaggedCat
