@@ -121,40 +121,19 @@ class _Lazy:
         return handler(value)
 
     def json_schema(self, _schema: CoreSchema, handler: GetJsonSchemaHandler) -> Any:
-        from pydantic.json_schema import CoreRef, GenerateJsonSchema  # only for JSON schemas
+        from pydantic.json_schema import GenerateJsonSchema  # only for JSON schemas
 
-        schema = TypeAdapter(self.target()).core_schema
+        target = self.target()
         generator = getattr(handler, "generate_json_schema", None)
         if not isinstance(generator, GenerateJsonSchema):
-            return handler(schema)
-        # A model becomes a `$defs` entry, referred to by its `$ref`. Lazily named models may
-        # form a cycle (A names B, B names A), and a chain of them (A names B names C ...)
-        # generated inline, each inside the last, ran out of stack at ~30 (`RecursionError`,
-        # 10 of Stripe's models): the outermost call generates the models the others name,
-        # one after another, while each inner call only names its model.
-        ref = _ref_of(schema)
-        if ref is None:
-            return generator.generate_inner(schema)
-        defs_ref, named = generator.get_cache_defs_ref_schema(CoreRef(ref))
-        if defs_ref in generator.definitions:
-            return named  # generated already
-        key: tuple[str, str] = (ref, generator.mode)
-        state = _IN_PROGRESS.get(id(generator))
-        if state is not None:
-            seen, pending = state
-            if key not in seen:
-                seen.add(key)
-                pending.append(schema)
-            return named
-        queue: list[CoreSchema] = []
-        _IN_PROGRESS[id(generator)] = ({key}, queue)
-        try:
-            result = generator.generate_inner(schema)
-            while queue:
-                generator.generate_inner(queue.pop())
-            return result
-        finally:
-            del _IN_PROGRESS[id(generator)]
+            return handler(TypeAdapter(target).core_schema)
+        if not _is_model(target):
+            # a union: each member named as a model is (a union validated as one lazy union
+            # generated its members inline, each inside the last: `RecursionError` on
+            # Stripe's `Account`, a CI run)
+            members = typing.get_args(target) or (target,)
+            return {"anyOf": [_named(generator, TypeAdapter(m).core_schema) for m in members]}
+        return _named(generator, TypeAdapter(target).core_schema)
 
     def schema(self) -> CoreSchema:
         return core_schema.with_info_plain_validator_function(
@@ -178,6 +157,39 @@ def _ref_of(schema: CoreSchema) -> str | None:
     if found is None and schema["type"] == "definitions":
         found = schema["schema"].get("schema_ref")
     return found if isinstance(found, str) else None
+
+
+def _named(generator: Any, schema: CoreSchema) -> Any:
+    """`schema`'s JSON schema in `generator`: a model becomes a `$defs` entry, referred to by
+    its `$ref`. Lazily named models may form a cycle (A names B, B names A), and a chain of
+    them (A names B names C ...) generated inline, each inside the last, ran out of stack at
+    ~30 (`RecursionError`, 10 of Stripe's models): the outermost call generates the models the
+    others name, one after another, while each inner call only names its model."""
+    from pydantic.json_schema import CoreRef
+
+    ref = _ref_of(schema)
+    if ref is None:
+        return generator.generate_inner(schema)
+    defs_ref, named = generator.get_cache_defs_ref_schema(CoreRef(ref))
+    if defs_ref in generator.definitions:
+        return named  # generated already
+    key: tuple[str, str] = (ref, generator.mode)
+    state = _IN_PROGRESS.get(id(generator))
+    if state is not None:
+        seen, pending = state
+        if key not in seen:
+            seen.add(key)
+            pending.append(schema)
+        return named
+    queue: list[CoreSchema] = []
+    _IN_PROGRESS[id(generator)] = ({key}, queue)
+    try:
+        result = generator.generate_inner(schema)
+        while queue:
+            generator.generate_inner(queue.pop())
+        return result
+    finally:
+        del _IN_PROGRESS[id(generator)]
 
 
 def _is_model(value: object) -> TypeGuard[type[BaseModel]]:

@@ -57,6 +57,7 @@ class Picker:
         another: with open enums every member took any tag, and the first won (helper 207:
         Adyen's `{"type": "sgLocal", ...}` read as `NumberAndBic`)."""
         matched: list[type[BaseModel]] = []
+        contradicted = 0
         for model in candidates:
             tags = self._tags.get(model)
             if tags is None:
@@ -64,7 +65,14 @@ class Picker:
             held = [(keys, tag) for keys, tag in tags if any(k in value for k in keys)]
             if held and all(any(value.get(k) == tag for k in keys) for keys, tag in held):
                 matched.append(model)
-        return matched[0] if len(matched) == 1 else None
+            elif any(any(k in value and value[k] != tag for k in keys) for keys, tag in held):
+                contradicted += 1
+        # only when every other candidate's own tag says otherwise: one without a tag (`kind:
+        # str`) may be the match, and the smart union decides (a review: a body valid only as
+        # `Robot` failed as the tagged `Cat`)
+        if len(matched) == 1 and len(matched) + contradicted == len(candidates):
+            return matched[0]
+        return None
 
 
 def _tag_fields(model: type[BaseModel]) -> tuple[tuple[tuple[str, ...], str], ...]:
