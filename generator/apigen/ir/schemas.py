@@ -139,6 +139,7 @@ class SchemaConverter:
         #: OpenAPI 3.1+: keywords beside a `$ref` apply (3.0, Swagger 2: ignored)
         self.ref_siblings = ref_siblings_apply(document)
         self.definitions: dict[str, Definition] = {}
+        self._inline_schemas: dict[str, Mapping[str, Any]] = {}  # inline models by pointer
         self.components: dict[str, str] = {}
         self.class_names: set[str] = set()
         self._building: set[str] = set()
@@ -545,6 +546,9 @@ class SchemaConverter:
         name = self.claim_class_name(hint, [*qualifiers, "Object"])
         model = ModelDef(pointer, name, module, [], schema_doc(schema), None)
         self.definitions[pointer] = model
+        # (the schema converted, for `_schema_at`: an object merged from an `allOf` has no
+        # place in the document at `pointer`, so a union of such members found no tags)
+        self._inline_schemas[pointer] = schema
         model.fields = self._fields(schema, pointer, [name], module, depth + 1)
         return Ref(pointer)
 
@@ -901,7 +905,13 @@ class SchemaConverter:
                 self._nullable[deeper] = self.ref_nullable(deeper)
 
     def _schema_at(self, ref: str) -> Mapping[str, Any] | None:
-        """The schema a local `ref` names; None when it names nothing, or no schema object."""
+        """The schema a local `ref` names; None when it names nothing, or no schema object. An
+        inline model's own schema first: one merged from an `allOf` (a page's `data` items)
+        is at no place in the document (helper 218: HERE's tracking events, tags lost, every
+        event read as the first member)."""
+        inline = self._inline_schemas.get(ref)
+        if inline is not None:
+            return inline
         try:
             schema = resolve_pointer(self.document, ref)
         except (KeyError, IndexError, ValueError, TypeError):
