@@ -211,3 +211,89 @@ def test_each_value_is_the_member_its_constant_names(moves: Path) -> None:
         # a helper's probe: a square holding a newer `radius` key came back as a Circle
         both = {"kind": "square", "side": 2, "radius": 0.5}
         assert type(client(both).shapes.next.retrieve()) is Square
+
+
+def _warnings_spec() -> dict[str, Any]:
+    def member(tag: str, **extra: Any) -> dict[str, Any]:
+        props = {"type": {"type": "string", "enum": [tag]}, "x": {"type": "integer"}}
+        return {"type": "object", "required": ["x"], "properties": props | extra}
+
+    union = {"oneOf": [{"$ref": "#/components/schemas/A"}, {"$ref": "#/components/schemas/B"}]}
+    page = {"type": "object", "properties": {"items": {"type": "array", "items": union}}}
+    ok = {"description": "ok", "content": {"application/json": {"schema": page}}}
+    return {
+        "openapi": "3.0.3",
+        "info": {"title": "Warnings", "version": "1"},
+        "servers": [{"url": "https://w.example.com"}],
+        "paths": {"/warnings": {"get": {"operationId": "listWarnings", "responses": {"200": ok}}}},
+        "components": {"schemas": {"A": member("a"), "B": member("b", y={"type": "string"})}},
+    }
+
+
+def test_a_tag_some_members_do_not_require_tags_the_union(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> None:
+    """Helper 218 (PagerDuty's `warnings[]`): members that declare `type` with their own
+    constants but do not require it were a plain union, so `{"type": "b", "x": 1}` (valid as
+    `B` only: `A` lists `a` alone) came back as `A`, the first. Tagged now, not `closed`: a
+    body without the tag, or with one no member lists, is tried against each as before."""
+    spec = _warnings_spec()
+    found = [
+        u.discriminator
+        for d in api_of(spec).definitions.values()
+        for u in _unions_in(d)
+        if u.discriminator is not None
+    ]
+    assert [(t.property, dict(t.mapping).keys(), t.closed) for t in found] == [
+        ("type", {"a": 0, "b": 0}.keys(), False)
+    ]
+    out = build_document(tmp_path_factory, "warns", spec)
+    bodies = [
+        {"type": "b", "x": 1},
+        {"type": "a", "x": 2},
+        {"x": 3, "y": "only B declares y"},  # no tag: tried against each (B has more fields)
+        {"x": 4},
+        {"type": "c", "x": 5},  # a tag no member lists: tried against each, the first wins
+    ]
+    with on_path(out, "warns") as pkg:
+        from warns.models import A, B  # type: ignore[import-not-found]
+
+        def answer(request: httpx.Request) -> httpx.Response:
+            return httpx.Response(200, json={"items": bodies})
+
+        client = pkg.Client(http_client=httpx.Client(transport=httpx.MockTransport(answer)))
+        page = client.warnings.list()
+        assert [type(item) for item in page.items] == [B, A, B, A, A]
+        assert [item.to_dict() for item in page.items] == bodies
+
+
+def test_a_required_tag_is_preferred_to_one_only_declared() -> None:
+    spec = _warnings_spec()
+    schemas = spec["components"]["schemas"]
+    for name, kind in (("A", "ka"), ("B", "kb")):
+        schemas[name]["properties"]["kind"] = {"const": kind}
+        schemas[name]["required"] = ["x", "kind"]
+    found = [
+        u.discriminator
+        for d in api_of(spec).definitions.values()
+        for u in _unions_in(d)
+        if u.discriminator is not None
+    ]
+    assert [(t.property, t.closed) for t in found] == [("kind", True)]
+
+
+def _unions_in(definition: Any) -> list[UnionOf]:
+    """Every `UnionOf` reachable inside a definition's IR (dataclass fields, tuples, lists)."""
+    import dataclasses
+
+    out: list[UnionOf] = []
+    stack: list[Any] = [definition]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, UnionOf):
+            out.append(node)
+        if dataclasses.is_dataclass(node) and not isinstance(node, type):
+            stack.extend(getattr(node, f.name) for f in dataclasses.fields(node))
+        elif isinstance(node, list | tuple):
+            stack.extend(node)
+    return out

@@ -789,33 +789,45 @@ class SchemaConverter:
         return self._constants(props.get(prop), 0) or ()
 
     def _implicit_tag(self, members: list[str]) -> Discriminator | None:
-        """A property every member requires, each with its own constant values (`const`, or an
+        """A property every member declares, each with its own constant values (`const`, or an
         `enum` of strings) that no other member shares: `{kind: {enum: [up]}}` beside `{kind:
         {enum: [down]}}`. Enums are open in the generated types (`Literal["up"] | str`), so
         without it every member takes any tag and the first wins: a `down` event parsed as
-        `Up`. The property in the first member's `required` order; a value no member declares
-        is tried against each member, as for a spec's own discriminator. Keys do not tell
-        members apart: models keep what they do not declare, so `{"type": "square", "side": 2,
-        "radius": 0.5}` (an API's newer field) fits `Circle` too, and the first wins."""
+        `Up`. A property every member requires first, in the first member's `required` order;
+        else one they all declare but some do not require (PagerDuty's `warnings[]`: a body
+        with `type: b` is valid as `B` only, and was read as `A`), which tags a body holding
+        it, while one without it is tried against each member (the tag is not `closed`: its
+        absence is no error). A value no member declares is tried against each member, as
+        for a spec's own discriminator. Keys do not tell members apart: models keep what they
+        do not declare, so `{"type": "square", "side": 2, "radius": 0.5}` (an API's newer
+        field) fits `Circle` too, and the first wins."""
         found = [self._tag_values(key) for key in members]
         if len(members) < 2 or any(t is None for t in found):
             return None
         tags = [t for t in found if t is not None]
-        for prop in tags[0]:
-            sets = [t[prop] for t in tags if prop in t]
-            if len(sets) != len(members):
-                continue
-            if sum(len(v) for v in sets) != len(frozenset().union(*sets)):
-                continue  # a value two members share tells nothing apart
-            mapping = tuple(
-                (value, key) for key, values in zip(members, sets, strict=True) for value in values
-            )
-            return Discriminator(prop, mapping, closed=True)
+        for wanted in (True, False):
+            for prop in tags[0]:
+                entries = [t[prop] for t in tags if prop in t]
+                if len(entries) != len(members):
+                    continue
+                required = all(req for _, req in entries)
+                if required is not wanted:
+                    continue
+                sets = [values for values, _ in entries]
+                if sum(len(v) for v in sets) != len(frozenset().union(*sets)):
+                    continue  # a value two members share tells nothing apart
+                mapping = tuple(
+                    (value, key)
+                    for key, values in zip(members, sets, strict=True)
+                    for value in values
+                )
+                return Discriminator(prop, mapping, closed=required)
         return None
 
-    def _tag_values(self, key: str) -> dict[str, tuple[str, ...]] | None:
-        """Per required property of the object schema `key` names (its `allOf` merged), the
-        string constants it may hold, for those holding only such constants."""
+    def _tag_values(self, key: str) -> dict[str, tuple[tuple[str, ...], bool]] | None:
+        """Per property of the object schema `key` names (its `allOf` merged) that holds only
+        string constants, those constants and whether the schema requires it; required ones
+        first, in `required` order, then the others in `properties` order."""
         schema = self._schema_at(key)
         if schema is None:
             return None
@@ -823,11 +835,14 @@ class SchemaConverter:
         if merged is None or not isinstance(merged.get("properties"), JSON_OBJECT):
             return None
         props = merged["properties"]
-        out: dict[str, tuple[str, ...]] = {}
-        for name in as_list(merged.get("required")):
-            values = self._constants(props.get(name), 0) if isinstance(name, str) else None
+        required = [n for n in as_list(merged.get("required")) if isinstance(n, str)]
+        out: dict[str, tuple[tuple[str, ...], bool]] = {}
+        for name in [*required, *(n for n in props if n not in required)]:
+            if name in out or not isinstance(name, str):
+                continue
+            values = self._constants(props.get(name), 0)
             if values:
-                out[name] = values
+                out[name] = (values, name in required)
         return out
 
     def _constants(self, schema: Any, depth: int) -> tuple[str, ...] | None:
