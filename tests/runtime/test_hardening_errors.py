@@ -527,6 +527,9 @@ def test_dropped_body_read_into_memory_is_a_connection_error() -> None:
 # --- header values ----------------------------------------------------------------------------
 
 BAD_VALUES = ["a\r\nX-Injected: 1", "a\nb", "a\rb", "nul\x00", "café", "emoji 🙂"]
+# control characters h11 refused only while sending (helper 224: a "connection error"), or let
+# through (DEL)
+BAD_VALUES += ["vt\x0bx", "ff\x0cx", "esc\x1bx", "del\x7fx", "bell\x07"]
 
 
 @pytest.mark.parametrize("value", BAD_VALUES)
@@ -573,6 +576,61 @@ def test_bad_header_parameter_and_default_header() -> None:
     with pytest.raises(ValueError, match="X-Default"):
         sync_client(server, default_headers={"X-Default": "ü"}).request(op, {})
     assert server.requests == []
+
+
+def test_a_tab_in_a_header_value_is_sent() -> None:
+    server = Server(lambda r: httpx.Response(200, json={}))
+    sync_client(server).request(JSON_OP, {}, {"extra_headers": {"X-Custom": "a\tb"}})
+    assert server.requests[0].headers["X-Custom"] == "a\tb"
+
+
+@pytest.mark.parametrize("name", ["X-Retry\r\nX-Injected", "X-Retry: 1", "X Retry", "Ünï"])
+def test_a_header_name_the_client_is_told_to_send_is_checked_when_given(name: str) -> None:
+    """Helper 224: `retry_count_header="X\r\nY"` failed at the send, retried as a connection
+    error; now a ValueError naming the option, on the client or per call."""
+    server = Server(lambda r: httpx.Response(200, json={}))
+    with pytest.raises(ValueError, match="retry_count_header"):
+        sync_client(server, retry_count_header=name)
+    with pytest.raises(ValueError, match="idempotency_header"):
+        sync_client(server, idempotency_header=name)
+    with pytest.raises(ValueError, match="retry_count_header"):
+        sync_client(server).request(JSON_OP, {}, {"retry_count_header": name})
+    assert server.requests == []
+    sync_client(server).request(JSON_OP, {}, {"retry_count_header": "X-Tries"})
+    assert server.requests[0].headers["X-Tries"] == "0"
+
+
+def _accepted(server: Server) -> str:
+    return server.requests[-1].headers.get("accept-encoding", "")
+
+
+def test_only_encodings_the_limit_can_count_are_advertised() -> None:
+    """Helper 224: with `brotli` installed httpx asks for `br`, whose decoder has no output
+    bound: an 818-byte body inflated to 512 MiB past `max_response_bytes`. httpx's default list
+    is narrowed to gzip and deflate; a list the caller chose is kept."""
+    server = Server(lambda r: httpx.Response(200, json={}))
+    for advertised in ("gzip, deflate, br", "gzip, deflate, br, zstd", "gzip, deflate, zstd"):
+        http = httpx.Client(
+            transport=httpx.MockTransport(server), headers={"Accept-Encoding": advertised}
+        )
+        rt.SyncAPIClient(base_url=BASE, http_client=http).request(JSON_OP, {})
+        assert _accepted(server) == "gzip, deflate"
+    for chosen in ("br", "br;q=1.0, gzip;q=0.5", "identity", "gzip"):
+        http = httpx.Client(
+            transport=httpx.MockTransport(server), headers={"Accept-Encoding": chosen}
+        )
+        rt.SyncAPIClient(base_url=BASE, http_client=http).request(JSON_OP, {})
+        assert _accepted(server) == chosen
+
+
+async def test_only_encodings_the_limit_can_count_are_advertised_async() -> None:
+    server = Server(lambda r: httpx.Response(200, json={}))
+    http = httpx.AsyncClient(
+        transport=httpx.MockTransport(server.handle_async),
+        headers={"Accept-Encoding": "gzip, deflate, br, zstd"},
+    )
+    await rt.AsyncAPIClient(base_url=BASE, http_client=http).request(JSON_OP, {})
+    assert _accepted(server) == "gzip, deflate"
 
 
 def test_the_hook_is_added_once_and_ignores_the_callers_own_requests() -> None:

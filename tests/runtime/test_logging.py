@@ -205,6 +205,18 @@ def test_an_oauth_code_or_auth_query_value_is_redacted(name: str) -> None:
     assert SECRET not in shown and "state=s1" in shown
 
 
+@pytest.mark.parametrize(
+    "name", ["authorization", "cookie", "jwt", "session_id", "sessionId", "pwd", "passwd"]
+)
+def test_a_secret_name_is_redacted_wherever_it_is_given(name: str) -> None:
+    """Helper 224: `authorization` was redacted as a header but logged as a query parameter or
+    a JSON field; `jwt` only in a query; `pwd` nowhere."""
+    assert _logging.redact_headers(httpx.Headers({name: SECRET}))[name.lower()] == "[redacted]"
+    assert SECRET not in _logging.redact_url(httpx.URL("https://api.test/", params={name: SECRET}))
+    body = _logging.redact_body(f'{{"{name}": "{SECRET}", "page": 2}}'.encode(), "application/json")
+    assert SECRET not in body and '"page": 2' in body
+
+
 def test_a_common_query_word_is_not_scrubbed_from_error_messages() -> None:
     """The review of that fix: `code` and `session` scrubbed error messages too, so a 404 for
     `?code=GERMANY` read "no country with code [redacted]". Logs only."""

@@ -48,6 +48,13 @@ def send(recorder: Recorder, operation: rt.Operation[Any], **values: Any) -> str
         ("matrix", False, [], "/p/;id"),
         (None, None, "a/b c?", "/p/a%2Fb%20c%3F"),
         (None, None, True, "/p/true"),
+        # an exploded label item's own `.` is not the separator (helper 223: `["a.b", "c"]`
+        # went as `.a.b.c`, as `["a", "b", "c"]` does); where `,` separates, it stays
+        ("label", True, ["a.b", "c"], "/p/.a%2Eb.c"),
+        ("label", True, {"a": "x.y", "b.c": "z"}, "/p/.a=x%2Ey.b%2Ec=z"),
+        ("label", False, ["a.b", "c"], "/p/.a.b,c"),
+        ("label", None, "1.5", "/p/.1.5"),
+        ("matrix", True, ["a;b=c", "d"], "/p/;id=a%3Bb%3Dc;id=d"),
     ],
 )
 def test_path_styles(
@@ -106,6 +113,23 @@ def test_query_styles(
         op(rt.Param("a", "a", "query", style=style, explode=explode)), {"a": value}
     )
     assert query(recorder.last) == expected
+
+
+@pytest.mark.parametrize(
+    ("style", "value"),
+    [("pipeDelimited", ["a|b", "c"]), ("spaceDelimited", ["New York", "Paris"])],
+)
+def test_a_delimited_item_holding_its_separator_is_refused(
+    recorder: Recorder, style: str, value: list[str]
+) -> None:
+    """Helper 223: `["a|b", "c"]` went as `a%7Cb%7Cc`, three items to any reader (the style
+    has no escape for its separator): refused before sending, naming the parameter."""
+    with pytest.raises(ValueError, match=rf"'a' \({style}\) has an item holding its separator"):
+        make_client(recorder).request(op(rt.Param("a", "a", "query", style=style)), {"a": value})
+    assert recorder.requests == []
+    other = "x y" if style == "pipeDelimited" else "x|y"  # the other style's separator: fine
+    make_client(recorder).request(op(rt.Param("a", "a", "query", style=style)), {"a": [other]})
+    assert query(recorder.last) == ("a=x%20y" if style == "pipeDelimited" else "a=x%7Cy")
 
 
 def test_allow_reserved_leaves_raw_only_what_means_nothing_in_a_query(recorder: Recorder) -> None:

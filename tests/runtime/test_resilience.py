@@ -409,6 +409,30 @@ def test_a_probe_never_sent_frees_the_next_probe() -> None:
 # --- rate limits ----------------------------------------------------------------------------
 
 
+@pytest.mark.parametrize(
+    "kwargs",
+    [
+        {"rate": 5, "per": float("nan")},  # limiting silently off
+        {"rate": 5, "burst": 0},  # every call waited for ever
+        {"rate": 5, "burst": -5},
+        {"rate": 5, "burst": 0.5},
+        {"rate": float("nan")},
+        {"rate": float("inf")},
+        {"rate": "5"},  # a TypeError from inside
+        {"rate": 5, "max_concurrency": 0},
+        {"rate": 5, "low_fraction": 1.5},
+        {"rate": 5, "max_pause": float("nan")},
+    ],
+)
+def test_rate_limit_arguments_are_checked_when_given(kwargs: dict[str, Any]) -> None:
+    """Helper 224: `RateLimit(per=nan)` switched limiting off, `burst=0` made every call time
+    out, `rate="5"` raised a bare TypeError: each a ValueError naming the argument now."""
+    name = next(k for k in kwargs if k != "rate") if len(kwargs) > 1 else "rate"
+    with pytest.raises(ValueError, match=name):
+        rt.RateLimit(**kwargs)
+    rt.RateLimit(rate=2.5, per=0.5, burst=1, max_pause=float("inf"))  # (all fine)
+
+
 def test_token_bucket_reservations() -> None:
     limit = rt.RateLimit(rate=10, per=1.0, burst=3)
     waits = [limit.reserve(100.0) for _ in range(6)]

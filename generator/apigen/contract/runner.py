@@ -760,6 +760,9 @@ class _Run:
             if isinstance(error, ValueError) and COOKIE_AS_GIVEN in str(error):
                 fail("cookie_value", "spec", f"{UNESCAPED_COOKIE}: {str(error)[:200]}")
                 return
+            if isinstance(error, ValueError) and SEPARATOR_ITEM in str(error):
+                fail("separator_item", "spec", f"{DELIMITED_ITEM}: {str(error)[:200]}")
+                return
             if isinstance(error, ValueError) and _empty_path_container(case, str(error)):
                 fail("empty_path_value", "spec", f"{EMPTY_PATH_VALUE}: {str(error)[:200]}")
                 return
@@ -1848,13 +1851,13 @@ FOREIGN_PARAMETER = (
 # and then draws a value its schema refuses; the sandbox refuses it as any server would.
 DRAWN_INVALID = "the case holds a value its own schema refuses (schemathesis drew it)"
 
-# A header or cookie value with CR, LF, NUL or non-ASCII characters (Vercel's `x-vercel-digest`
+# A header or cookie value with control (CR, LF, NUL...) or non-ASCII characters (Vercel's `x-vercel-digest`
 # is any string): HTTP field values are ASCII in practice (RFC 9110 5.5: other octets are
 # obsolete), and the runtime refuses them with a ValueError naming the header before sending.
 UNSENDABLE_HEADER = (
-    "the spec allows a header value HTTP clients cannot send (CR, LF, NUL or non-ASCII)"
+    "the spec allows a header value HTTP clients cannot send (control characters or non-ASCII)"
 )
-_UNSENDABLE = re.compile(r"[\r\n\x00]|[^\x00-\x7f]")
+_UNSENDABLE = re.compile(r"[\x00-\x08\x0a-\x1f\x7f]|[^\x00-\x7f]")  # as the runtime's
 
 
 def _unsendable_header(case: CaseInput) -> bool:
@@ -1871,6 +1874,14 @@ def _unsendable_header(case: CaseInput) -> bool:
 
     return bad(case.headers) or bad(case.cookies)
 
+
+# A `pipeDelimited`/`spaceDelimited` array whose item holds the separator (`["a|b"]`): the
+# style has no escape for it (`a%7Cb%7Cc` reads as three items), and the runtime refuses it.
+SEPARATOR_ITEM = "has an item holding its separator"  # (the runtime's message)
+DELIMITED_ITEM = (
+    "the spec allows a pipeDelimited or spaceDelimited item holding the separator, which the"
+    " style cannot spell"
+)
 
 # A path array or object with no item to spell (`{}`, `{"a": null}`, `[null]`) is an empty
 # segment (`.` in `label` style), and `["."]` a dot segment: the request would reach another endpoint, and the client
