@@ -414,6 +414,31 @@ def test_extra_query_of_a_page_parameter_gives_way_to_later_pages() -> None:
     assert [q.get("starting_after") for q in server.queries()] == ["p2", "p4", "p6"]
 
 
+def test_a_client_parameter_a_next_url_lacks_is_sent_with_it() -> None:
+    """Helper 222: Azure's `api-version` is a client parameter; a `nextLink` carrying only
+    `$skiptoken` was followed without it, and ARM answers 400. One the URL carries is the
+    URL's (no second copy)."""
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        token = request.url.params.get("$skiptoken")
+        nxt = {None: f"{BASE}/pets?$skiptoken=T2", "T2": "pets?$skiptoken=T3&api-version=9"}
+        body = {"value": [{"id": token or "T1"}], "nextLink": nxt.get(token)}
+        return httpx.Response(200, json=body)
+
+    op: rt.Operation[Any] = rt.Operation(
+        method="get",
+        path="/pets",
+        params=(rt.Param("api_version", "api-version", "query", client=True),),
+        responses={"200": rt.Response(dict[str, Any], "json")},
+        pagination=rt.NextUrlPagination(items="value", next="nextLink"),
+    )
+    server = Server(answer)
+    http = httpx.Client(transport=httpx.MockTransport(server))
+    client = rt.SyncAPIClient(base_url=BASE, http_client=http, client_values={"api_version": "1"})
+    assert ids(client.paginate(op, {})) == ["T1", "T2", "T3"]
+    assert [r.url.params.get_list("api-version") for r in server.requests] == [["1"], ["1"], ["9"]]
+
+
 def _next_url_op() -> rt.Operation[Any]:
     """`GET /pets`, its next page at the body's `next` URL."""
     return rt.Operation(
@@ -610,6 +635,27 @@ def test_page_numbers_end_where_a_link_header_has_no_next() -> None:
 
     counted = Server(first_and_last)
     assert ids(sync_client(counted).paginate(LIST_PAGES, {"page_size": 2})) == ids(PETS)
+
+
+def test_a_last_link_naming_this_page_in_another_spelling_ends_the_walk() -> None:
+    """Helper 222: GitHub's `rel="last"` spells the query its own way (`q=a+user%3Ab`, the
+    parameters in its order) where httpx sent `q=a%20user%3Ab`: the walk did not see its last
+    page, asked for one more and raised GitHub's 422 after every item."""
+
+    def search(request: httpx.Request) -> httpx.Response:
+        page = int(request.url.params.get("page", "1"))
+        if page > 2:
+            return httpx.Response(422, json={"message": "Only the first 4 results"})
+        last = f'<{BASE}/pets?page=2&q=addClass+user%3Amozilla&page_size=2>; rel="last"'
+        links = [last, f'<{BASE}/pets?page={page + 1}>; rel="next"'] if page < 2 else [last]
+        body = {"data": PETS[(page - 1) * 2 : page * 2]}
+        return httpx.Response(200, json=body, headers={"Link": ", ".join(links)})
+
+    server = Server(search)
+    options: rt.RequestOptions = {"extra_query": {"q": "addClass user:mozilla"}}
+    pages = sync_client(server).paginate(LIST_PAGES, {"page_size": 2}, options)
+    assert ids(pages) == ["p1", "p2", "p3", "p4"]
+    assert [q.get("page") for q in server.queries()] == [None, "2"]
 
 
 # --- concurrent fan-out ------------------------------------------------------------------------
