@@ -327,6 +327,27 @@ class _BaseClient(Generic[HttpT]):
     ) -> None:
         """Set the resilience and observability options (``__init__`` passes them through)."""
         deadline = check_deadline(deadline)
+        given: list[tuple[str, object, type]] = []
+        if rate_limit is not None:  # (imported only when used: a plain call never needs them)
+            from ._ratelimit import RateLimit
+
+            given.append(("rate_limit", rate_limit, RateLimit))
+        if circuit_breaker is not None:
+            from ._circuit import CircuitBreaker
+
+            given.append(("circuit_breaker", circuit_breaker, CircuitBreaker))
+        if hooks is not None:
+            given.append(("hooks", hooks, Hooks))
+        for option, value, kind in given:
+            if not isinstance(value, kind):
+                # another generated package's own copy (its `_runtime`): its actions were not
+                # recognised here, and the second call failed with an AttributeError (helper 221)
+                raise TypeError(
+                    f"{option} must be a {kind.__name__} of the runtime this client uses"
+                    f" ({kind.__module__}), got {type(value).__module__}.{type(value).__name__}:"
+                    " each generated package carries its own runtime; build it from"
+                    " `<package>._runtime` of this client"
+                )
         hooks = hooks or Hooks()
         if hooks.is_async() and not isinstance(self, AsyncAPIClient):
             raise TypeError("async hooks need the AsyncClient")

@@ -433,6 +433,23 @@ def test_rate_limit_arguments_are_checked_when_given(kwargs: dict[str, Any]) -> 
     rt.RateLimit(rate=2.5, per=0.5, burst=1, max_pause=float("inf"))  # (all fine)
 
 
+def test_a_rate_limit_or_breaker_of_another_runtime_copy_is_refused_when_given() -> None:
+    """Helper 221: another generated package's `_runtime.RateLimit` was taken, and the second
+    call failed with `'Sleep' object has no attribute 'deadline'`."""
+
+    class RateLimit:  # what another package's copy looks like from here: another class
+        pass
+
+    class CircuitBreaker:
+        pass
+
+    for option, value in (("rate_limit", RateLimit()), ("circuit_breaker", CircuitBreaker())):
+        with pytest.raises(TypeError, match=rf"{option} must be a \w+ of the runtime"):
+            rt.SyncAPIClient(base_url="https://api.test", **{option: value})
+    with pytest.raises(TypeError, match="hooks must be a Hooks"):
+        rt.AsyncAPIClient(base_url="https://api.test", hooks=object())  # type: ignore[arg-type]
+
+
 def test_token_bucket_reservations() -> None:
     limit = rt.RateLimit(rate=10, per=1.0, burst=3)
     waits = [limit.reserve(100.0) for _ in range(6)]

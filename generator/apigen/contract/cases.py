@@ -222,6 +222,11 @@ class CaseSource:
     def operation(self, method: str, path: str) -> Any:
         return self._operations.get((method.lower(), path))
 
+    def holds(self, method: str, path: str) -> bool:
+        """Whether the spec has this operation (usable by schemathesis or not)."""
+        key = (method.lower(), path)
+        return key in self._operations or key in self.load_errors
+
     def draw(
         self, method: str, path: str, max_examples: int, seed: int, media_type: str | None = None
     ) -> list[CaseInput]:

@@ -451,6 +451,15 @@ class _Run:
             if not self.client.operations:
                 raise ContractError(_nothing_to_call(self.document))
             raise ContractError("no operation matches the --operation/--tag filters")
+        held = [op for op in ops if op.method not in FIXED or self.source.holds(op.method, op.path)]
+        if not held:
+            # a client checked against another spec: every operation was filed as the spec's
+            # (`LookupError: not in the spec`), 0 calls, exit 0 (helper 219)
+            raise ContractError(
+                f"none of the {len(ops)} operation(s) of the client in {self.config.client_dir}"
+                f" is in {self.spec}: was the client built from another spec? (give the spec it"
+                " was built from, or rebuild the client from this one)"
+            )
         own = self.config.sandbox_url is not None
         if self.config.sandbox_url is not None:
             base_url = self.config.sandbox_url
@@ -563,6 +572,13 @@ class _Run:
             result.skipped = (
                 f"no case drawn for {op.method.upper()} (OpenAPI 3.2's additionalOperations)"
             )
+            return result
+        if not self.source.holds(op.method, op.path):
+            result.skipped = (
+                f"{op.method.upper()} {op.path} is not in the spec (the client was built from"
+                " another version of it?)"
+            )
+            result.seconds = time.perf_counter() - started
             return result
         try:
             cases = self.source.draw(

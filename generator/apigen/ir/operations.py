@@ -723,7 +723,13 @@ class OperationBuilder:
                 first = next((m for m in streamed if is_event_stream(m)), streamed[0])
                 others = [m for m in media_types if m not in streamed]
                 switched = streams is not None and bool(others)
-                if switched or is_event_stream(first) or json_media is None:
+                if not switched and others and json_media is None:
+                    # beside octets or text, with no `stream` flag: what the server chooses
+                    # is read as those, which hold an event stream's text too (OpenAI's
+                    # `/audio/speech`, audio unless `stream_format: sse`, was typed a stream
+                    # and its default answer failed, helper 221; openai-python: binary)
+                    media_types = others
+                elif switched or is_event_stream(first) or json_media is None:
                     stream = self._stream(op, status, _media(content, first), first, hint, module)
                     if not switched:
                         result.append(stream)
