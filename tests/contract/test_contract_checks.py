@@ -549,6 +549,11 @@ def test_a_report_over_the_spec_under_test_is_refused(tmp_path: Path) -> None:
         # helper 213: NaN passed the range (it compares false) and meant no budget
         (["contract", str(PETSTORE), "--time-budget", "nan"], "not nan"),
         (["contract", str(PETSTORE), "--mock"], "--mock needs --base-url"),
+        (
+            ["contract", str(PETSTORE), "--base-url", "http://127.0.0.1:9", "--sandbox-port", "9"],
+            "with --base-url there is none",
+        ),
+        (["contract", str(PETSTORE), "--sandbox-port", "70000"], "--sandbox-port"),
     ],
 )
 def test_cli_bad_arguments_give_a_message_not_a_traceback(
@@ -558,6 +563,28 @@ def test_cli_bad_arguments_give_a_message_not_a_traceback(
     assert result.exit_code == 2
     assert message in result.output
     assert "Traceback" not in result.output
+
+
+def test_the_sandbox_runs_on_the_port_given_or_says_why_not(tmp_path: Path) -> None:
+    """Helper 219: no way to put the contract run's sandbox on a known port (a CI firewall,
+    a proxy in between); a port in use is a message, not `OSError`'s traceback."""
+    import socket
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        args = ["contract", str(PETSTORE), "--spec", str(SPEC), "--sandbox-port", str(port)]
+        result = CliRunner().invoke(main, [*args, "--operation", "getPet"])
+        assert result.exit_code == 2, result.output
+        assert f"cannot start the sandbox on 127.0.0.1:{port}" in result.output
+        assert "Traceback" not in result.output
+    report = tmp_path / "r.json"
+    result = CliRunner().invoke(
+        main, [*args, "--operation", "getPet", "--max-examples", "1", "--report", str(report)]
+    )
+    assert result.exit_code == 0, result.output
+    assert json.loads(report.read_text())["base_url"].startswith(f"http://127.0.0.1:{port}/")
 
 
 def test_bad_baseline_is_a_clear_error(tmp_path: Path) -> None:

@@ -36,6 +36,13 @@ __all__ = ["contract"]
     "Default: an in-process sandbox on 127.0.0.1.",
 )
 @click.option(
+    "--sandbox-port",
+    type=click.IntRange(0, 65535),
+    default=0,
+    show_default=True,
+    help="Port of the in-process sandbox on 127.0.0.1 (0: any free one); not with --base-url.",
+)
+@click.option(
     "--mock",
     is_flag=True,
     help="--base-url is a mock server (e.g. Prism): dummy credentials, and its wrong answers "
@@ -100,6 +107,7 @@ def contract(
     client_dir: Path,
     spec: Path | None,
     base_url: str | None,
+    sandbox_port: int,
     mock: bool,
     fail_on: str,
     operations: tuple[str, ...],
@@ -126,6 +134,14 @@ def contract(
 
     if mock and base_url is None:
         click.secho("apigen contract: --mock needs --base-url", err=True, fg="red")
+        sys.exit(2)
+    if sandbox_port and base_url is not None:
+        click.secho(
+            "apigen contract: --sandbox-port is the in-process sandbox's; with --base-url there"
+            " is none",
+            err=True,
+            fg="red",
+        )
         sys.exit(2)
     from .report import KLASSES
 
@@ -165,6 +181,7 @@ def contract(
         client_dir=client_dir,
         spec=spec,
         base_url=base_url,
+        sandbox_port=sandbox_port,
         mock=mock,
         fail_on=cast("tuple[Klass, ...]", classes),
         operations=operations,

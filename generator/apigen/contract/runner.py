@@ -87,6 +87,7 @@ class ContractConfig:
     progress: Callable[[str], None] | None = None
     spec_search: Sequence[Path] = field(default_factory=list)
     sandbox_url: str | None = None  # an already running sandbox of ours (not stopped here)
+    sandbox_port: int = 0  # the in-process sandbox's port on 127.0.0.1 (0: any free one)
     mock: bool = False  # base_url is a mock server (Prism): dummy credentials, its faults "sandbox"
     fail_on: tuple[Klass, ...] = ("client",)  # the classes whose new failures fail the run
     check_servers: bool = True  # with the spec's own base URL, each operation goes to its server
@@ -464,7 +465,15 @@ class _Run:
         if self.config.sandbox_url is not None:
             base_url = self.config.sandbox_url
         elif self.config.base_url is None:
-            self.sandbox = start_sandbox(self.document, seed=self.config.seed)
+            try:
+                self.sandbox = start_sandbox(
+                    self.document, seed=self.config.seed, port=self.config.sandbox_port
+                )
+            except OSError as exc:  # `--sandbox-port` in use, or not ours to bind
+                raise ContractError(
+                    f"cannot start the sandbox on 127.0.0.1:{self.config.sandbox_port}:"
+                    f" {exc.strerror or exc}"
+                ) from None
             base_url = self.sandbox.url
             own = True
         else:

@@ -55,11 +55,11 @@ class RunningSandbox:
         self.handle.reset()
 
 
-def start_sandbox(document: Mapping[str, Any], seed: int = 0) -> RunningSandbox:
+def start_sandbox(document: Mapping[str, Any], seed: int = 0, port: int = 0) -> RunningSandbox:
     from ..sandbox import Sandbox
 
     sandbox = Sandbox(document, seed=seed)
-    url = sandbox.start("127.0.0.1", 0)
+    url = sandbox.start("127.0.0.1", port)
     return RunningSandbox(url, sandbox)
 
 
