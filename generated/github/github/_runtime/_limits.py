@@ -10,7 +10,8 @@ within the limit. A 2 MB gzip that inflates to 2 GB fails after reading about th
 (``with_streaming_response``, event streams) carry no limit; an error answered to such a call
 is read into memory, so it does.
 
-Header values are checked before anything is sent: CR, LF, NUL or non-ASCII in a header (a
+Header values are checked before anything is sent: a control character (CR, LF, NUL; TAB
+is allowed) or non-ASCII in a header (a
 pasted API key with a trailing newline, say) is a ``ValueError`` naming the header.
 """
 
@@ -44,6 +45,7 @@ __all__ = [
     "ResponseDecodingError",
     "ResponseTooLargeError",
     "check_header_inputs",
+    "check_header_name",
     "check_headers",
     "guard_async",
     "guard_sync",
@@ -60,8 +62,10 @@ _PIECE = 256 * 1024  # the most one decompression step may produce
 
 # --- request headers ---------------------------------------------------------------------------
 
-_BAD_HEADER = re.compile(r"[\r\n\x00]|[^\x00-\x7f]")
-_BAD_BYTES = re.compile(rb"[\r\n\x00]")
+# control characters but TAB (RFC 9110 5.5: a field value is visible ASCII, spaces and tabs;
+# h11 refused a vertical tab or form feed only while sending: a "connection error")
+_BAD_HEADER = re.compile(r"[\x00-\x08\x0a-\x1f\x7f]|[^\x00-\x7f]")
+_BAD_BYTES = re.compile(rb"[\x00-\x08\x0a-\x1f\x7f]")
 
 
 HEADER_NAME = re.compile(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+")  # a header name (RFC 9110 token)
@@ -70,7 +74,7 @@ _NOT_TOKEN = re.compile(rb"[^!#$%&'*+.^_`|~0-9A-Za-z-]")
 
 def _bad_header(name: str) -> ValueError:
     return ValueError(
-        f"header {name!r} has a value with CR, LF, NUL or non-ASCII characters:"
+        f"header {name!r} has a value with control (CR, LF, NUL...) or non-ASCII characters:"
         " it cannot be sent (check for a stray newline or a pasted character)"
     )
 
@@ -80,6 +84,16 @@ def _bad_name(name: str) -> ValueError:
         f"{name!r} is not a header name (letters, digits and !#$%&'*+.^_`|~- only): it cannot"
         " be sent"
     )
+
+
+def check_header_name(name: str | None, option: str) -> str | None:
+    """``name``, a header name the client is told to send (``retry_count_header``), or
+    ``ValueError`` naming the option; None or "" passes (no such header)."""
+    if name and not (isinstance(cast("object", name), str) and HEADER_NAME.fullmatch(name)):
+        raise ValueError(
+            f"{option}={name!r} is not a header name (letters, digits and !#$%&'*+.^_`|~- only)"
+        )
+    return name
 
 
 def _bad(value: object) -> bool:
@@ -94,7 +108,7 @@ def _bad(value: object) -> bool:
 
 
 def header_safe(texts: Iterable[str]) -> bool:
-    """Whether every one of ``texts`` can go in a header or cookie as it is: no CR, LF, NUL or
+    """Whether every one of ``texts`` can go in a header or cookie as it is: no control or
     non-ASCII character (what ``check_headers`` refuses)."""
     return not any(_BAD_HEADER.search(text) for text in texts)
 
@@ -130,7 +144,7 @@ def check_header_inputs(
 
 def check_headers(headers: httpx.Headers, cookies: list[str] | None = None) -> None:
     """``ValueError`` (before sending) for a header value httpx cannot send or a server would
-    split: CR, LF, NUL or non-ASCII. Only the header name is shown: values may be secrets."""
+    split: a control character or non-ASCII. Only the header name is shown: values may be secrets."""
     # one scan of all values joined (the common case: clean); then the one to name
     triples = header_triples(headers)  # the encoded values: non-ASCII shows as bytes > 0x7f
     if _NOT_TOKEN.search(b"".join([name for name, _, _ in triples])):  # (a hook's header)
@@ -146,7 +160,8 @@ def check_headers(headers: httpx.Headers, cookies: list[str] | None = None) -> N
         if _BAD_HEADER.search(cookie):
             cookie_name = cookie.partition("=")[0]
             raise ValueError(
-                f"cookie {cookie_name!r} has CR, LF, NUL or non-ASCII characters: it cannot be sent"
+                f"cookie {cookie_name!r} has control (CR, LF, NUL...) or non-ASCII characters: it"
+                " cannot be sent"
             )
 
 
@@ -196,6 +211,22 @@ def _install(client: httpx.Client | httpx.AsyncClient) -> None:
         responses = list(hooks.get("response", []))
         if hook not in responses:
             client.event_hooks = {**hooks, "response": [*responses, hook]}
+            _bounded_encodings(client.headers)
+
+
+_DECODED = frozenset({"gzip", "deflate", "br", "zstd"})  # what httpx may advertise
+
+
+def _bounded_encodings(headers: httpx.Headers) -> None:
+    """Advertise only the encodings whose decoded size is counted here (gzip, deflate) where
+    the client advertises httpx's default list: with `brotli` installed httpx asks for `br`
+    too, whose decoder has no output bound, and an 818-byte body inflated to 512 MiB in one
+    step past ``max_response_bytes`` (helper 224). A list the caller chose is left as it is
+    (a `br` body is then counted as it arrives, compressed)."""
+    value = headers.get("accept-encoding")
+    names = {name.strip() for name in value.split(",")} if value else set[str]()
+    if names <= _DECODED and {"gzip", "deflate"} <= names and names - {"gzip", "deflate"}:
+        headers["Accept-Encoding"] = "gzip, deflate"
 
 
 def _hook(response: httpx.Response) -> None:
@@ -268,7 +299,8 @@ class _Counter:
         names = [e.strip() for e in encodings.split(",") if e.strip() not in ("", "identity")]
         # httpx skips encodings it does not know and decodes the last-applied one first
         self._decoders: list[_Zlib] = [_Zlib(name) for name in reversed(names) if name in _WBITS]
-        self._raw_only = any(name in ("br", "zstd") for name in names)  # optional httpx extras
+        # optional httpx extras, not advertised by default (``_bounded_encodings``): counted raw
+        self._raw_only = any(name in ("br", "zstd") for name in names)
 
     def feed(self, chunk: bytes) -> None:
         if self._raw_only or not self._decoders:  # identity (or an encoding httpx keeps as is)

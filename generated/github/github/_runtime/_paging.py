@@ -125,12 +125,32 @@ def _links(response: httpx.Response | None) -> list[tuple[str, set[str]]]:
 
 
 def _same_url(base: httpx.URL, target: str, here: httpx.URL) -> bool:
+    """Whether ``target`` names the page ``here`` asked for: the same origin and path, and the
+    same query parameters read as a server reads them, in any order (GitHub's `rel="last"`
+    spells `q=a+user%3Ab` where httpx sent `q=a%20user%3Ab`: the walk asked for one more page
+    past it, and its 422 ended the walk in an error, helper 222)."""
+    import httpx
+
     from ._errors import APIError
 
     try:
-        return _resolved(base, target) == str(here)
-    except APIError:  # a `last` link that is no URL names no page, this one least of all
+        there = httpx.URL(_resolved(base, target))
+    except (APIError, httpx.InvalidURL):  # a `last` link that is no URL names no page
         return False
+    return (there.scheme, there.host, there.port, there.path) == (
+        here.scheme,
+        here.host,
+        here.port,
+        here.path,
+    ) and _query_pairs(there) == _query_pairs(here)
+
+
+def _query_pairs(url: httpx.URL) -> list[tuple[str, str]]:
+    from urllib.parse import unquote_plus
+
+    query = url.query.decode("ascii", "replace")
+    pairs = [part.partition("=") for part in query.split("&") if part]
+    return sorted((unquote_plus(name), unquote_plus(value)) for name, _, value in pairs)
 
 
 def _paged_by_link_without_next(response: httpx.Response | None) -> bool:

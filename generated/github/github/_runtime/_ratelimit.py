@@ -17,7 +17,7 @@ import time
 import weakref
 from collections import deque
 from collections.abc import AsyncIterator, Awaitable, Callable, Generator, Iterator
-from typing import Any, Protocol, TypeAlias
+from typing import Any, Protocol, TypeAlias, cast
 
 import httpx
 
@@ -55,6 +55,16 @@ class _Slot:
 _Booking: TypeAlias = tuple[_Slot | None, float | None, float | None]
 
 
+def _real(value: object) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def _positive(name: str, value: object) -> None:
+    """``ValueError`` unless ``value`` is a finite real number above 0."""
+    if not (_real(value) and 0 < cast("float", value) < math.inf):
+        raise ValueError(f"{name} must be a finite number above 0, got {value!r}")
+
+
 class RateLimit:
     """At most ``rate`` requests per ``per`` seconds (bursts of up to ``burst``), at most
     ``max_concurrency`` in flight, and, when ``adaptive``, slower still once the server's
@@ -75,10 +85,23 @@ class RateLimit:
         max_pause: float = 60.0,
         backend: RateLimitBackend | None = None,
     ) -> None:
-        if rate is not None and (rate <= 0 or per <= 0):
-            raise ValueError("rate and per must be positive")
-        if max_concurrency is not None and max_concurrency < 1:
-            raise ValueError("max_concurrency must be at least 1")
+        # checked here, not at the first call: `per=nan` switched limiting off, `burst=0` made
+        # every call wait for ever, `rate="5"` failed inside (helper 224)
+        if rate is not None:
+            _positive("rate", rate)
+        _positive("per", per)
+        if burst is not None and (type(burst) is not int or burst < 1):
+            raise ValueError(f"burst must be a whole number of requests >= 1, got {burst!r}")
+        if max_concurrency is not None and (
+            type(max_concurrency) is not int or max_concurrency < 1
+        ):
+            raise ValueError(
+                f"max_concurrency must be a whole number >= 1, got {max_concurrency!r}"
+            )
+        if not (_real(low_fraction) and 0 <= low_fraction < 1):
+            raise ValueError(f"low_fraction must be in [0, 1), got {low_fraction!r}")
+        if not (_real(max_pause) and max_pause >= 0):  # (inf: pause as long as told)
+            raise ValueError(f"max_pause must be a number of seconds >= 0, got {max_pause!r}")
         self.rate, self.per = rate, per
         self.burst = burst or max(1, math.floor(rate or 1))
         self.max_concurrency = max_concurrency

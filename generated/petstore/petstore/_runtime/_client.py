@@ -42,6 +42,7 @@ from ._hooks import Hooks, before_request, run_hooks
 from ._limits import (
     DEFAULT_MAX_RESPONSE_BYTES,
     check_header_inputs,
+    check_header_name,
     check_headers,
     header_safe,
     limit_responses,
@@ -254,8 +255,10 @@ class _BaseClient(Generic[HttpT]):
             given = http_client is not None and http_client.timeout != _HTTPX_DEFAULT_TIMEOUT
             timeout = http_client.timeout if given and http_client is not None else DEFAULT_TIMEOUT
         self.timeout = timeout
-        self.idempotency_header = idempotency_header
-        self.retry_count_header = retry_count_header
+        # header names: a `:` or newline in one failed only while sending, retried as a
+        # "connection error" (helper 224)
+        self.idempotency_header = check_header_name(idempotency_header, "idempotency_header")
+        self.retry_count_header = check_header_name(retry_count_header, "retry_count_header")
         self.max_response_bytes = max_response_bytes  # decoded body read into memory; None: any
         if max_stream_reconnects < 0:
             raise ValueError(f"max_stream_reconnects must be >= 0, got {max_stream_reconnects!r}")
@@ -324,6 +327,27 @@ class _BaseClient(Generic[HttpT]):
     ) -> None:
         """Set the resilience and observability options (``__init__`` passes them through)."""
         deadline = check_deadline(deadline)
+        given: list[tuple[str, object, type]] = []
+        if rate_limit is not None:  # (imported only when used: a plain call never needs them)
+            from ._ratelimit import RateLimit
+
+            given.append(("rate_limit", rate_limit, RateLimit))
+        if circuit_breaker is not None:
+            from ._circuit import CircuitBreaker
+
+            given.append(("circuit_breaker", circuit_breaker, CircuitBreaker))
+        if hooks is not None:
+            given.append(("hooks", hooks, Hooks))
+        for option, value, kind in given:
+            if not isinstance(value, kind):
+                # another generated package's own copy (its `_runtime`): its actions were not
+                # recognised here, and the second call failed with an AttributeError (helper 221)
+                raise TypeError(
+                    f"{option} must be a {kind.__name__} of the runtime this client uses"
+                    f" ({kind.__module__}), got {type(value).__module__}.{type(value).__name__}:"
+                    " each generated package carries its own runtime; build it from"
+                    " `<package>._runtime` of this client"
+                )
         hooks = hooks or Hooks()
         if hooks.is_async() and not isinstance(self, AsyncAPIClient):
             raise TypeError("async hooks need the AsyncClient")
@@ -589,6 +613,8 @@ class _BaseClient(Generic[HttpT]):
                 has_accept=accepts_json,  # ``_http_headers_json`` has one
             )
             counted = options.get("retry_count_header", self.retry_count_header)
+            if counted is not self.retry_count_header:
+                check_header_name(counted, "retry_count_header")
             if counted and prepared.omitted and counted.lower() in prepared.omitted:
                 counted = None  # ``extra_headers={name: omit}``: the caller wants none
             prepared.retry_count_header = counted

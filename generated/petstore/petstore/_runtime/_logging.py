@@ -45,14 +45,20 @@ LOGGER_NAME = __name__.rpartition(".")[0]
 logger = logging.getLogger(LOGGER_NAME)
 
 REDACTED = "[redacted]"
+# Secret wherever they are given (a header, the query, a body field): a name redacted in one
+# place was logged in clear in another (helper 224: `authorization` in a query, `jwt` in a body)
+_SECRET_ANYWHERE = frozenset(
+    {"authorization", "cookie", "jwt", "session_id", "sessionid", "pwd", "passwd"}
+)
 SENSITIVE_HEADERS = frozenset(
     {"authorization", "proxy-authorization", "cookie", "set-cookie", "x-api-key", "api-key"}
+    | _SECRET_ANYWHERE
 )
 _SENSITIVE_PARTS = (
-    *("auth", "token", "secret", "api-key", "apikey", "password", "session"),
-    *("credential", "signature", "passphrase", "private-key"),
+    *("auth", "token", "secret", "api-key", "apikey", "password", "session", "jwt"),
+    *("credential", "signature", "passphrase", "private-key", "passwd"),
 )
-SENSITIVE_QUERY = frozenset(
+SENSITIVE_QUERY = _SECRET_ANYWHERE | frozenset(
     {
         "api_key",
         "apikey",
@@ -73,7 +79,7 @@ SENSITIVE_QUERY = frozenset(
 # Logged as redacted, but not scrubbed from error messages: common words too (Stripe's
 # `promotion_codes?code=SUMMER`), whose value a server's message may well repeat.
 _LOGGED_QUERY = frozenset({"code", "session"})  # (an OAuth authorization code: RFC 6749 4.1.2)
-SENSITIVE_FIELDS = frozenset(
+SENSITIVE_FIELDS = _SECRET_ANYWHERE | frozenset(
     {
         "password",
         "client_secret",

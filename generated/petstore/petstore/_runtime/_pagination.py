@@ -65,7 +65,9 @@ __all__ = [
 T = TypeVar("T")
 
 
-_PAGE_LOCATIONS = ("query", "field")  # where page parameters may go; fields: POST searches
+# where page parameters may go; fields: POST searches; headers: a cursor the spec declares as one
+# (`x-apigen-pagination: {cursor_param: X-Page-Token}`: it went as `?X-Page-Token=`, helper 222)
+_PAGE_LOCATIONS = ("query", "field", "header")
 
 # --- the request of one page ------------------------------------------------------------------
 
@@ -126,8 +128,8 @@ class PageRequest:
         return dataclasses.replace(self, options={**self.options, "extra_query": extra})
 
     def follow(self, url: str, base_url: str) -> PageRequest:
-        """A request for ``url`` as given: same method, headers and options, no path or query
-        params (the URL carries them). Only URLs under ``base_url`` are followed, so
+        """A request for ``url`` as given: same method, headers, body and options, no path or
+        query params (the URL carries them). Only URLs under ``base_url`` are followed, so
         credentials never leave the API."""
         try:
             target = httpx.URL(url)
@@ -157,11 +159,23 @@ class PageRequest:
             name: AsSent(unquote_plus(given[0].partition("=")[2]), given)
             for name, given in parts.items()
         }
+        from ._plan import plan
+
+        # a client parameter (Azure's `api-version`) the URL does not carry is the client's
+        # still: a `nextLink` of `$skiptoken` alone was sent without it, and refused
+        # (autorest re-adds it; helper 222)
+        kept = {id(p) for p in plan(self.op).client_params if p.wire_name not in query}
         op = dataclasses.replace(
             self.op,
             # the base URL itself (`https://h/v1?page=2`) is asked for as given, no `/` added
             path="/" + path if path or plain.endswith("/") else "",
-            params=tuple(p for p in self.op.params if p.location in ("header", "cookie")),
+            # headers, cookies and a POST search's body go again: the URL carries the query
+            # (a next URL's POST was sent `{}`, its criteria lost, helper 222)
+            params=tuple(
+                p
+                for p in self.op.params
+                if p.location not in ("path", "query") or (p.location == "query" and id(p) in kept)
+            ),
         )
         options: RequestOptions = {**self.options, "extra_query": query}
         return PageRequest(op, self.values, options, followed=True)
@@ -169,7 +183,7 @@ class PageRequest:
     def key(self) -> str:
         """What identifies the page this request asks for: method, path, values and query."""
         op = self.op
-        sent = {p.py_name for p in op.params if p.location not in ("header", "cookie")}
+        sent = {p.py_name for p in op.params}  # (a header may carry the cursor)
         values = sorted(
             (k, repr(v))
             for k, v in self.values.items()

@@ -165,7 +165,9 @@ def _loopback(host: str | None) -> bool:
     if not host:
         return False
     host = host.strip("[]").lower()
-    if host == "localhost" or host.endswith(".localhost"):
+    # `localhost` itself (resolved from /etc/hosts), not `api.localhost`: RFC 6761 asks resolvers
+    # to keep such names on loopback, but Python's `getaddrinfo` asks DNS for them (helper 224)
+    if host in ("localhost", "localhost."):
         return True
     try:
         return ipaddress.ip_address(host).is_loopback

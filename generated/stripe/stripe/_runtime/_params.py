@@ -182,10 +182,19 @@ def _flat(value: dict[str, Any] | list[Any]) -> list[str]:
     return [scalar(v) for v in value if v is not None]
 
 
+def _dots_escaped(q: Quote) -> Quote:
+    return lambda text: q(text).replace(".", "%2E")
+
+
 def encode_path(name: str, value: Any, style: str | None, explode: bool, q: Quote) -> str:
     """``simple`` (default), ``label`` and ``matrix`` styles."""
     style = style or "simple"
     container = _container(value)
+    if style == "label" and explode and container is not None:
+        # an item's own `.` would read as the separator (`["a.b", "c"]` went as `.a.b.c`, as
+        # `["a", "b", "c"]` does, helper 223); `,` `;` `=` are percent-encoded already
+        q = _dots_escaped(q)
+
     if isinstance(container, dict) and explode:
         parts = [f"{q(k)}={q(v)}" for k, v in _pairs(container)]
         if style == "matrix":  # (nothing to spell: `;name`, as the style table has it)
@@ -228,7 +237,14 @@ def encode_query(
     sep = {"spaceDelimited": "%20", "pipeDelimited": "%7C"}.get(style, ",")
     if sep == ",":  # an item's own `,` (`allowReserved` leaves it) would split it: `%2C`
         return [f"{key}={sep.join(q(v).replace(',', '%2C') for v in _flat(container))}"]
-    return [f"{key}={sep.join(q(v) for v in _flat(container))}"]
+    items = [q(v) for v in _flat(container)]
+    for item in items:
+        if sep in item.upper():  # the separator, spelt alike: no way to tell it from one
+            raise ValueError(
+                f"query parameter {name!r} ({style}) has an item holding its separator"
+                f" ({'a space' if sep == '%20' else '|'}): the server would read it as two items"
+            )
+    return [f"{key}={sep.join(items)}"]
 
 
 def _member_encoded(name: str) -> str:
