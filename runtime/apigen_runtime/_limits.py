@@ -233,6 +233,11 @@ def _hook(response: httpx.Response) -> None:
     extensions = response.request.extensions
     if MAX_BYTES_EXTENSION not in extensions:
         return
+    encoding = response.headers.get("content-encoding")
+    if encoding and "x-gzip" in encoding.lower():
+        # RFC 9110 8.4.1.3: `x-gzip` is `gzip` (an old Apache's); httpx left it compressed,
+        # and the JSON read failed on the gzip bytes
+        response.headers["content-encoding"] = _X_GZIP.sub("gzip", encoding)
     limit = extensions[MAX_BYTES_EXTENSION]
     if isinstance(limit, _ErrorsOnly):
         if 200 <= response.status_code < 300:
@@ -369,6 +374,7 @@ def _more_than_one_stream(response: httpx.Response, name: str) -> ResponseDecodi
 
 
 _WBITS = {"gzip": zlib.MAX_WBITS | 16, "deflate": zlib.MAX_WBITS}  # what httpx decodes
+_X_GZIP = re.compile(r"\bx-gzip\b", re.IGNORECASE)
 
 
 class _Ended(_Counter):
