@@ -157,3 +157,46 @@ def test_an_integer_or_number_argument_is_a_float(tmp_path_factory: pytest.TempP
         [sys.executable, "-m", "ruff", "check", "."], cwd=out, capture_output=True, text=True
     )
     assert lint.returncode == 0, lint.stdout
+
+
+def test_enums_spelled_out_strictly_join_in_one_literal(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> None:
+    """Helper 225: a `oneOf` of two enums (open in responses, so a request spells them out
+    strictly) was `Literal["a", "b"] | Literal[1, 2]`, ruff's PYI030 in the generated
+    pyproject; one `Literal` now, values in order, each once."""
+    import subprocess
+    import sys
+
+    either = {"oneOf": [{"$ref": "#/components/schemas/S"}, {"$ref": "#/components/schemas/I"}]}
+    ok = {"description": "ok", "content": {"application/json": {"schema": either}}}
+    parameter = {"name": "m", "in": "query", "required": True, "schema": either}
+    out = build_document(
+        tmp_path_factory,
+        "lits",
+        {
+            "openapi": "3.0.3",
+            "info": {"title": "Lits", "version": "1"},
+            "paths": {
+                "/x": {
+                    "get": {
+                        "operationId": "getX",
+                        "parameters": [parameter],
+                        "responses": {"200": ok},
+                    }
+                }
+            },
+            "components": {
+                "schemas": {
+                    "S": {"type": "string", "enum": ["a", "b", 'it\'s, "x"']},
+                    "I": {"type": "integer", "enum": [1, 2]},
+                }
+            },
+        },
+    )
+    resource = (out / "lits" / "resources" / "x.py").read_text()
+    assert """m: Literal["a", "b", 'it\\'s, "x"', 1, 2],""" in resource
+    lint = subprocess.run(
+        [sys.executable, "-m", "ruff", "check", "."], cwd=out, capture_output=True, text=True
+    )
+    assert lint.returncode == 0, lint.stdout

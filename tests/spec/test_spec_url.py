@@ -303,6 +303,20 @@ def test_the_timeout_bounds_a_whole_file(scripted: Any) -> None:
     assert time.monotonic() - started < 2.5
 
 
+def test_a_body_cut_short_is_an_error_not_a_smaller_spec(scripted: Any) -> None:
+    """Helper 225: a server declaring `Content-Length: 100000` that closed after 137 bytes
+    built a client of 0 operations, exit 0 (RFC 9112 8: an incomplete message); a chunked
+    body without its last chunk likewise."""
+    routes, _, _, base, _ = scripted
+    cut = ROOT_SPEC.encode()[:137]
+    routes["/cut.yaml"] = (200, {"Content-Length": "100000"}, cut, 0.0)
+    with pytest.raises(SpecError, match=r"closed after 137 of 100000 bytes"):
+        fetch_spec(f"{base}/cut.yaml")
+    routes["/chunked.yaml"] = (200, {"Transfer-Encoding": "chunked"}, b"5\r\nopena\r\n", 0.0)
+    with pytest.raises(SpecError, match=r"ended early or was malformed \(IncompleteRead"):
+        fetch_spec(f"{base}/chunked.yaml")
+
+
 def test_a_url_that_is_a_file_and_a_folder_is_a_located_error(scripted: Any) -> None:
     """The same review: a root `/api/openapi` whose `$ref` is `openapi/pet.yaml` (a file and a
     folder of one name in the mirror) ended in "internal error ... FileExistsError"."""

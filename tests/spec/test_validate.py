@@ -98,9 +98,33 @@ def test_too_deep_to_validate_is_a_warning(tmp_path: Path) -> None:
         ' "components": {"schemas": {"Deep": ' + schema + "}}}"
     )
     diags = validation_diagnostics(load(spec))
-    assert [(d.kind, d.message) for d in diags if d.kind == "depth"] == [
-        ("depth", "spec too deeply nested to validate")
+    assert [(d.kind, d.pointer, d.message) for d in diags if d.kind == "depth"] == [
+        (
+            "depth",
+            "#/components/schemas/Deep" + "/items" * 9,
+            "a value nested 2004 levels deep (shown to 12 levels): too deep to validate",
+        )
     ]
+
+
+@pytest.mark.parametrize(
+    ("value", "pointer"),
+    [
+        ('{"a": ' * 3000 + "1" + "}" * 3000, "#/components/schemas/A/maximum/a/a/a/a/a/a/a/a"),
+        ("[" * 3000 + "]" * 3000, "#/components/schemas/A/maximum/0/0/0/0/0/0/0/0"),
+    ],
+)
+def test_a_deep_value_is_located_where_it_begins(tmp_path: Path, value: str, pointer: str) -> None:
+    """Helper 225: a `maximum` nested thousands of levels was `#: validation failed here
+    (ValueError: Recursion limit reached)`, jsonschema-rs' own limit, at the root."""
+    spec = tmp_path / "deep.json"
+    spec.write_text(
+        '{"openapi": "3.0.3", "info": {"title": "t", "version": "1"}, "paths": {},'
+        ' "components": {"schemas": {"A": {"type": "integer", "maximum": ' + value + "}}}}"
+    )
+    diags = validation_diagnostics(load(spec))
+    assert [(d.kind, d.pointer) for d in diags] == [("depth", pointer)]
+    assert "Recursion" not in diags[0].message and "too deep to validate" in diags[0].message
 
 
 _CYCLE = """openapi: 3.0.3

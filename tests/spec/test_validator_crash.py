@@ -100,3 +100,18 @@ def test_a_32_querystring_parameter_is_named_for_what_it_is(tmp_path: Path) -> N
     (d,) = [d for d in diagnostics(spec) if d.kind == "missing-field"]
     assert d.pointer == "#/paths/~1e/get/parameters/0" and d.line == 7
     assert "`in: querystring` (OpenAPI 3.2" in d.message and d.action == "parameter left out"
+
+
+def test_a_parameter_that_is_no_object_is_located_once(tmp_path: Path) -> None:
+    """Helper 225: `parameters: [{...}, 42]` gave "42 is not of type 'object'" and, beside it,
+    `.../parameters: validation failed here (KeyError: 'name')`, the library's crash on it."""
+    spec = tmp_path / "p.yaml"
+    spec.write_text(
+        "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /x:\n    get:\n"
+        "      parameters:\n        - {name: a, in: query, schema: {type: string}}\n"
+        "        - 42\n      responses: {'200': {description: ok}}\n"
+    )
+    diags = validation_diagnostics(load_spec(spec, report=Report()))
+    assert [(d.pointer, d.message) for d in diags] == [
+        ("#/paths/~1x/get/parameters/1", "42 is not of type 'object'")
+    ]

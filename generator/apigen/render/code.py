@@ -6,6 +6,7 @@ Everything a spec says reaches generated code through these functions: strings b
 
 from __future__ import annotations
 
+import ast
 import re
 import textwrap
 from collections import defaultdict
@@ -313,6 +314,23 @@ def _takes_text(
 _INT, _FLOAT = Prim("int"), Prim("float")
 
 
+def _one_literal(parts: list[str]) -> list[str]:
+    """`parts` with their `Literal[...]` members joined into one, where the first stood (two
+    enums spelled out strictly: `Literal["a"] | Literal[1]` is ruff's PYI030, helper 225)."""
+    literals = [p for p in parts if p.startswith("Literal[")]
+    if len(literals) < 2:
+        return parts
+    values: dict[str, None] = {}
+    for part in literals:
+        node = ast.parse(part, mode="eval").body
+        assert isinstance(node, ast.Subscript)
+        elts = node.slice.elts if isinstance(node.slice, ast.Tuple) else [node.slice]
+        values.update((literal(ast.literal_eval(e)), None) for e in elts)
+    joined = f"Literal[{', '.join(values)}]"
+    first = parts.index(literals[0])
+    return [joined if i == first else p for i, p in enumerate(parts) if p not in literals[1:]]
+
+
 def _members(annotation: str) -> list[str]:
     """The top-level members of a rendered union (`A | B[C | D]`: `A`, `B[C | D]`)."""
     if " | " not in annotation:
@@ -497,9 +515,8 @@ class TypeRenderer:
                     items = tuple(i for i in items if i != _INT)
                 # members by their top-level parts: an alias spelled out strictly brings its
                 # own `| None` (`Effort | None` as `Literal[...] | None | None`, ruff's PYI016)
-                return " | ".join(
-                    dict.fromkeys(part for i in items for part in _members(self.expr(i)))
-                )
+                parts = dict.fromkeys(part for i in items for part in _members(self.expr(i)))
+                return " | ".join(_one_literal(list(parts)))
             return self._tagged_union(t.items, t.discriminator)
         if type(t) is LiteralOf:
             self.imports.typing.add("Literal")

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import atexit
 import hashlib
+import http.client
 import shutil
 import tempfile
 import time
@@ -124,6 +125,16 @@ def _read(
                 reader = getattr(response, "read1", response.read)
                 chunk = reader(min(_CHUNK, max_bytes + 1 - size))
                 if not chunk:
+                    left = getattr(response, "length", None)
+                    if isinstance(left, int) and left > 0:
+                        # the connection closed before `Content-Length` was read (RFC 9112
+                        # 8: incomplete): the part read built a client without its operations
+                        # (helper 225)
+                        raise _error(
+                            *where,
+                            f"cannot fetch {url}: the connection closed after {size} of"
+                            f" {size + left} bytes (try again, or download it and pass the file)",
+                        )
                     break
                 chunks.append(chunk)
                 size += len(chunk)
@@ -131,6 +142,12 @@ def _read(
         raise _error(*where, f"{url} redirected to another origin ({exc}): refused") from None
     except urllib.error.HTTPError as exc:
         raise _error(*where, f"cannot fetch {url}: HTTP {exc.code} {exc.reason}") from None
+    except http.client.HTTPException as exc:  # a chunked body cut short (`IncompleteRead`)
+        raise _error(
+            *where,
+            f"cannot fetch {url}: the response ended early or was malformed"
+            f" ({type(exc).__name__}; try again, or download it and pass the file)",
+        ) from None
     except (urllib.error.URLError, OSError) as exc:
         reason = getattr(exc, "reason", exc)
         raise _error(

@@ -50,7 +50,7 @@ __all__ = [
     "validation_diagnostics",
 ]
 
-RULES_VERSION = 9  # bump when classification changes: old cache entries stop matching
+RULES_VERSION = 10  # bump when classification changes: old cache entries stop matching
 MAX_PER_KIND = 25
 _MAX_MESSAGE = 240
 
@@ -209,7 +209,10 @@ def _crash_site(
         key = exc.args[0]
         for i, item in enumerate(node):
             item = _deref(doc, item)
-            if isinstance(item, dict) and key not in item:
+            if not isinstance(item, dict):  # (`parameters: [{...}, 42]`: the library read 42)
+                shown = json.dumps(item, default=str)[:60]
+                return [*segs, str(i)], f"{shown} is not of type 'object'", "invalid-value", None
+            if key not in item:
                 if segs[-1:] == ["parameters"]:
                     why = f"parameter without {key!r}: it cannot be sent"
                     if item.get("in") == "querystring":
@@ -475,7 +478,10 @@ def findings(spec: LoadedSpec, *, full: bool = False) -> tuple[list[Finding], bo
             # the validator recurses once per nesting level; keep what it found so far
             depth_error = True
         except Exception as exc:  # a crash outside any keyword check: keep what was found
-            pinned.append(_crash_site(doc, [], exc, who))
+            if isinstance(exc, ValueError) and "Recursion limit" in str(exc):
+                depth_error = True  # jsonschema-rs' own depth limit: located as nesting is
+            else:
+                pinned.append(_crash_site(doc, [], exc, who))
     # a crash pinned to a member says what is wrong there better than the schema check did
     # (a bare crash there says less: `paths: 5` "failed here (KeyError)" hid "5 is not of
     # type 'object'", and the build went on to replace a client with an empty one)
@@ -519,19 +525,52 @@ def _finish(spec: LoadedSpec, found: list[Finding], depth_error: bool) -> list[D
     return diags
 
 
+_SHOWN_DEPTH = 12  # the segments of a deep value's pointer a message shows
+
+
+def _deepest(doc: Any) -> tuple[list[str], int]:
+    """The path to (one of) the most deeply nested values of `doc`, and its depth; without
+    recursion (the document is deeper than the interpreter's stack)."""
+    Link = tuple[str, "Link | None"]  # a path as a linked list: no copy per level
+    best: tuple[Link | None, int] = (None, 0)
+    stack: list[tuple[Any, int, Link | None]] = [(doc, 0, None)]
+    while stack:
+        node, depth, link = stack.pop()
+        if depth > best[1]:
+            best = (link, depth)
+        if isinstance(node, dict):
+            stack.extend((v, depth + 1, (str(k), link)) for k, v in node.items())
+        elif isinstance(node, list):
+            stack.extend((v, depth + 1, (str(i), link)) for i, v in enumerate(node))
+    path: list[str] = []
+    at = best[0]
+    while at is not None:
+        path.append(at[0])
+        at = at[1]
+    return path[::-1], best[1]
+
+
 def _depth_diagnostic(spec: LoadedSpec) -> Diagnostic:
     """The validator recursed too deep: name the schema that contains itself, if one does."""
     from .cycles import composition_cycle
 
     cycle = composition_cycle(spec.original)
     if cycle is None:
+        # the deepest value, located by where it begins (helper 225: a `maximum` nested 5,000
+        # levels was "#: validation failed here (ValueError: Recursion limit reached)")
+        path, depth = _deepest(spec.original)
+        shown = path[:_SHOWN_DEPTH]
+        pointer = join_pointer(shown)
+        file, inner, line = spec.place(pointer)
         return Diagnostic(
-            spec.file,
-            "#",
-            "spec too deeply nested to validate",
+            file,
+            inner,
+            f"a value nested {depth} levels deep"
+            + (f" (shown to {len(shown)} levels)" if len(path) > len(shown) else "")
+            + ": too deep to validate",
             "warning",
             "depth",
-            None,
+            line,
             "validation stopped early",
         )
     file, inner, line = spec.place(cycle[0])
