@@ -40,6 +40,16 @@ paths:
           description: ok
           content:
             text/event-stream: {schema: {type: string}}
+            text/plain: {schema: {type: string}}
+  /lines:
+    get:
+      operationId: listLines
+      responses:
+        "200":
+          description: ok
+          content:
+            application/x-ndjson: {schema: {type: object}}
+            application/octet-stream: {schema: {type: string, format: binary}}
 """
 
 SSE = b"data: one\n\ndata: two\n\n"
@@ -50,7 +60,15 @@ def speech(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return build_yaml(tmp_path_factory, "speech", SPEC)
 
 
+ACCEPTED: list[str | None] = []
+
+
 def _answer(request: httpx.Request) -> httpx.Response:
+    ACCEPTED.append(request.headers.get("accept"))
+    if request.url.path == "/lines":
+        return httpx.Response(
+            200, content=b'{"a": 1}\n{"a": 2}\n', headers={"content-type": "application/x-ndjson"}
+        )
     if request.url.path == "/events" or b'"sse"' in request.content:
         return httpx.Response(200, content=SSE, headers={"content-type": "text/event-stream"})
     return httpx.Response(200, content=b"ID3\x00audio", headers={"content-type": "audio/mpeg"})
@@ -59,10 +77,15 @@ def _answer(request: httpx.Request) -> httpx.Response:
 def test_the_default_answer_is_octets_and_a_stream_its_text(speech: Path) -> None:
     with on_path(speech, "speech") as pkg:
         client = pkg.Client(http_client=httpx.Client(transport=httpx.MockTransport(_answer)))
+        ACCEPTED.clear()
         assert client.speech.create() == b"ID3\x00audio"
         assert client.speech.create(stream_format="sse") == SSE
+        # asked for as the octets (a server choosing by `Accept` sends them, not a stream)
+        assert ACCEPTED == ["application/octet-stream"] * 2
+        # beside text, or JSON lines beside octets: the stream, as before (a review)
         events = client.events.list()
         assert [event.data for event in events] == ["one", "two"]
+        assert [line for line in client.lines.list()] == [{"a": 1}, {"a": 2}]
 
 
 async def test_async_alike(speech: Path) -> None:

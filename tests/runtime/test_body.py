@@ -593,3 +593,21 @@ def test_a_compressed_file_is_labelled_as_compressed_and_a_part_type_holds_no_li
     with pytest.raises(ValueError, match="line break"):
         client.request(multipart, {"file": ("a.txt", b"x", "text/plain\r\nX-Evil: 1")})
     assert len(recorder.requests) == sent
+
+
+def test_a_form_field_item_holding_its_separator_is_refused(recorder: Recorder) -> None:
+    """Helper 226: a `spaceDelimited` form field `["a b", "c"]` went as `words=a+b%20c` (a form
+    quotes a space as `+`), three words to the server; refused as a query parameter's is."""
+    operation = op(
+        *fields("words"),
+        method="post",
+        body=rt.Body(
+            "application/x-www-form-urlencoded",
+            encoding={"words": rt.Encoding(style="spaceDelimited", explode=False)},
+        ),
+    )
+    with pytest.raises(ValueError, match=r"'words' \(spaceDelimited\) has an item holding"):
+        make_client(recorder).request(operation, {"words": ["a b", "c"]})
+    assert recorder.requests == []
+    make_client(recorder).request(operation, {"words": ["a", "c"]})
+    assert recorder.last.content == b"words=a%20c"

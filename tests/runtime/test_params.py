@@ -48,10 +48,7 @@ def send(recorder: Recorder, operation: rt.Operation[Any], **values: Any) -> str
         ("matrix", False, [], "/p/;id"),
         (None, None, "a/b c?", "/p/a%2Fb%20c%3F"),
         (None, None, True, "/p/true"),
-        # an exploded label item's own `.` is not the separator (helper 223: `["a.b", "c"]`
-        # went as `.a.b.c`, as `["a", "b", "c"]` does); where `,` separates, it stays
-        ("label", True, ["a.b", "c"], "/p/.a%2Eb.c"),
-        ("label", True, {"a": "x.y", "b.c": "z"}, "/p/.a=x%2Ey.b%2Ec=z"),
+        # where `,` separates, an item's `.` stays (exploded, it is refused: below)
         ("label", False, ["a.b", "c"], "/p/.a.b,c"),
         ("label", None, "1.5", "/p/.1.5"),
         ("matrix", True, ["a;b=c", "d"], "/p/;id=a%3Bb%3Dc;id=d"),
@@ -113,6 +110,18 @@ def test_query_styles(
         op(rt.Param("a", "a", "query", style=style, explode=explode)), {"a": value}
     )
     assert query(recorder.last) == expected
+
+
+@pytest.mark.parametrize("value", [["a.b", "c"], {"a": "x.y"}, {"b.c": "z"}])
+def test_an_exploded_label_item_holding_a_dot_is_refused(recorder: Recorder, value: object) -> None:
+    """Helper 223: `["a.b", "c"]` went as `.a.b.c`, as `["a", "b", "c"]` does; `%2E` is `.` to
+    a server that decodes the path before it splits it (RFC 3986 6.2.2.2): no spelling."""
+    operation = op(rt.Param("id", "id", "path", style="label", explode=True), path="/p/{id}")
+    with pytest.raises(
+        ValueError, match=r"'id' \(label\) has an item holding its separator \(\.\)"
+    ):
+        make_client(recorder).request(operation, {"id": value})
+    assert recorder.requests == []
 
 
 @pytest.mark.parametrize(

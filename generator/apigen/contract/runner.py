@@ -434,6 +434,18 @@ class _Run:
         self.budget_cut = False  # an operation's cases were cut short by `time_budget`
         self.secrets: frozenset[str] = frozenset()  # query API keys a report redacts
 
+    def _in_spec(self, op: ManifestOperation) -> bool:
+        """Whether the spec under test has the client's operation `op` (3.2's
+        `additionalOperations` included: helper 226)."""
+        if op.method in FIXED:
+            return self.source.holds(op.method, op.path)
+        paths = self.document.get("paths")
+        item = paths.get(op.path) if isinstance(paths, Mapping) else None
+        extra = item.get("additionalOperations") if isinstance(item, Mapping) else None
+        return isinstance(extra, Mapping) and any(
+            str(method).lower() == op.method.lower() for method in extra
+        )
+
     def say(self, message: str) -> None:
         if self.config.progress:
             self.config.progress(message)
@@ -452,7 +464,7 @@ class _Run:
             if not self.client.operations:
                 raise ContractError(_nothing_to_call(self.document))
             raise ContractError("no operation matches the --operation/--tag filters")
-        held = [op for op in ops if op.method not in FIXED or self.source.holds(op.method, op.path)]
+        held = [op for op in ops if self._in_spec(op)]
         if not held:
             # a client checked against another spec: every operation was filed as the spec's
             # (`LookupError: not in the spec`), 0 calls, exit 0 (helper 219)
@@ -1900,12 +1912,13 @@ def _unsendable_header(case: CaseInput) -> bool:
     return bad(case.headers) or bad(case.cookies)
 
 
-# A `pipeDelimited`/`spaceDelimited` array whose item holds the separator (`["a|b"]`): the
-# style has no escape for it (`a%7Cb%7Cc` reads as three items), and the runtime refuses it.
+# A `pipeDelimited`/`spaceDelimited` array whose item holds the separator (`["a|b"]`), or an
+# exploded `label` one holding a `.`: the style has no escape for it (`a%7Cb%7Cc` reads as
+# three items), and the runtime refuses it.
 SEPARATOR_ITEM = "has an item holding its separator"  # (the runtime's message)
 DELIMITED_ITEM = (
-    "the spec allows a pipeDelimited or spaceDelimited item holding the separator, which the"
-    " style cannot spell"
+    "the spec allows a pipeDelimited, spaceDelimited or exploded label item holding the"
+    " separator, which the style cannot spell"
 )
 
 # A path array or object with no item to spell (`{}`, `{"a": null}`, `[null]`) is an empty

@@ -54,7 +54,8 @@ _REDIRECTS = frozenset({"301", "302", "303", "307", "308", "3XX"})
 # runtime, the sandbox and the 2.0 converter read them (alone, `text/json` was typed as text),
 # with or without RFC 9110's whitespace before a parameter (`application/json ; charset=utf-8`)
 _JSON = re.compile(r"^(application|text)/([\w.+-]*\+)?json\s*(;.*)?$|^\*/\*$", re.IGNORECASE)
-_UNSENDABLE = re.compile(r"[\r\n\x00]")  # in a header value (RFC 9110 §5.5)
+# in a header value (RFC 9110 §5.5): a control character but TAB, as the runtime refuses them
+_UNSENDABLE = re.compile(r"[\x00-\x08\x0a-\x1f\x7f]")
 _BODY_PREFERENCE = (
     "application/json",
     "application/x-www-form-urlencoded",
@@ -245,8 +246,8 @@ class OperationBuilder:
         self.schemas.warn(op.pointer, message, "parameter", action)
 
     def _warn_unsendable_values(self, ptr: str, name: str, schema: object) -> None:
-        """A header's listed value (`enum`, `const`, `default`) holding CR, LF or NUL, which no
-        header can carry (RFC 9110 §5.5): `check` passed it, and every call then raised."""
+        """A header's listed value (`enum`, `const`, `default`) holding a control character (CR,
+        LF, NUL, a vertical tab...), which no header can carry (RFC 9110 §5.5): `check` passed it, and every call then raised."""
         if not isinstance(schema, JSON_OBJECT):
             return
         listed = [*as_list(schema.get("enum")), schema.get("const"), schema.get("default")]
@@ -254,8 +255,8 @@ class OperationBuilder:
         if bad is not None:
             self.schemas.warn(
                 f"{ptr}/schema",
-                f"header parameter {name!r}: the value {bad!r} holds a line break or NUL, which"
-                " no header can carry (RFC 9110)",
+                f"header parameter {name!r}: the value {bad!r} holds a control character (a line"
+                " break, NUL...), which no header can carry (RFC 9110)",
                 "parameter",
                 "kept: the client refuses that value with ValueError before sending",
             )
@@ -723,12 +724,21 @@ class OperationBuilder:
                 first = next((m for m in streamed if is_event_stream(m)), streamed[0])
                 others = [m for m in media_types if m not in streamed]
                 switched = streams is not None and bool(others)
-                if not switched and others and json_media is None:
-                    # beside octets or text, with no `stream` flag: what the server chooses
-                    # is read as those, which hold an event stream's text too (OpenAI's
+                if (
+                    not switched
+                    and others
+                    and json_media is None
+                    and is_event_stream(first)
+                    and not any(_is_text(m) for m in others)
+                ):
+                    # an event stream beside octets, with no `stream` flag: asked for as the
+                    # octets and read as them, which hold an event stream's text too (OpenAI's
                     # `/audio/speech`, audio unless `stream_format: sse`, was typed a stream
-                    # and its default answer failed, helper 221; openai-python: binary)
+                    # and its default answer failed, helper 221; openai-python: binary, asked
+                    # for as `application/octet-stream`)
                     media_types = others
+                    if success:
+                        accepted.extend(others)
                 elif switched or is_event_stream(first) or json_media is None:
                     stream = self._stream(op, status, _media(content, first), first, hint, module)
                     if not switched:

@@ -33,7 +33,7 @@ from dataclasses import asdict
 from functools import cache
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeAlias
 
 from ..cache import cache_dir, write_entry
 from ..diagnostics import Diagnostic, Report
@@ -528,12 +528,14 @@ def _finish(spec: LoadedSpec, found: list[Finding], depth_error: bool) -> list[D
 _SHOWN_DEPTH = 12  # the segments of a deep value's pointer a message shows
 
 
+_Link: TypeAlias = "tuple[str, _Link | None]"  # a path as a linked list: no copy per level
+
+
 def _deepest(doc: Any) -> tuple[list[str], int]:
     """The path to (one of) the most deeply nested values of `doc`, and its depth; without
     recursion (the document is deeper than the interpreter's stack)."""
-    Link = tuple[str, "Link | None"]  # a path as a linked list: no copy per level
-    best: tuple[Link | None, int] = (None, 0)
-    stack: list[tuple[Any, int, Link | None]] = [(doc, 0, None)]
+    best: tuple[_Link | None, int] = (None, 0)
+    stack: list[tuple[Any, int, _Link | None]] = [(doc, 0, None)]
     while stack:
         node, depth, link = stack.pop()
         if depth > best[1]:
