@@ -1483,7 +1483,11 @@ class SyncAPIClient(_BaseClient[httpx.Client]):
         """Authorization-code sign-in (PKCE), refresh and the token store: see ``OAuth``."""
         from ._oauth import OAuth
 
-        return OAuth(self)
+        try:
+            return OAuth(self)
+        except ValueError as exc:  # no such scheme: an attribute this client lacks (`hasattr`,
+            # `inspect.getmembers` expect an AttributeError: they crashed, helper 229)
+            raise AttributeError(str(exc)) from None
 
     def paginate(
         self,
@@ -1898,7 +1902,11 @@ class AsyncAPIClient(_BaseClient[httpx.AsyncClient]):
         """Authorization-code sign-in (PKCE), refresh and the token store: see ``AsyncOAuth``."""
         from ._oauth import AsyncOAuth
 
-        return AsyncOAuth(self)
+        try:
+            return AsyncOAuth(self)
+        except ValueError as exc:  # no such scheme: an attribute this client lacks (`hasattr`,
+            # `inspect.getmembers` expect an AttributeError: they crashed, helper 229)
+            raise AttributeError(str(exc)) from None
 
     def paginate(
         self,

@@ -498,6 +498,19 @@ def test_mapping_keeps_body_properties_the_typeddict_does_not_declare() -> None:
 # -- the command ----------------------------------------------------------------------------------
 
 
+@pytest.mark.parametrize("fmt", ["json", "junit"])
+def test_a_format_without_a_report_file_is_printed(fmt: str) -> None:
+    """Helper 229: `--format json` without `--report` printed the text report, the option
+    ignored without a word; printed as asked now (as `apigen diff --format json`)."""
+    args = ["contract", str(PETSTORE), "--spec", str(SPEC), "--operation", "get*"]
+    result = CliRunner().invoke(main, [*args, "--max-examples", "1", "--sync", "--format", fmt])
+    assert result.exit_code == 0, result.output
+    if fmt == "json":
+        assert json.loads(result.stdout)["summary"]["operations"] == 2
+    else:
+        assert result.stdout.startswith("<?xml") and 'tests="2"' in result.stdout
+
+
 def test_cli_reports_in_every_format(tmp_path: Path) -> None:
     runner = CliRunner()
     for name, check in (

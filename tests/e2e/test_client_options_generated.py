@@ -211,6 +211,23 @@ def test_an_httpx_client_with_the_client_s_defaults_is_exported(pkg: ModuleType)
     http.close()
 
 
+def test_the_redis_rate_limit_backend_is_the_package_s(pkg: ModuleType) -> None:
+    """Helper 229: `RedisRateLimit` was not exported (its `RedisCacheStore` sibling was), and
+    `apigen_runtime.RedisRateLimit`, taken instead, failed with errors none of the package's
+    `APIError`s: exported, and another copy's refused when given."""
+    import pytest
+
+    assert "RedisRateLimit" in pkg.__all__
+    assert pkg.RedisRateLimit is pkg._runtime.RedisRateLimit
+
+    class RedisRateLimit:  # another runtime copy's, as it looks from here
+        def reserve(self, interval: float, burst: int, max_wait: float) -> float:
+            return 0.0
+
+    with pytest.raises(TypeError, match="RedisRateLimit of another runtime copy"):
+        pkg.RateLimit(rate=1, backend=RedisRateLimit())
+
+
 def test_the_types_methods_return_are_exported(out: Path, tmp_path: Path) -> None:
     """A helper's review: `page: SyncPage[Pet] = client.pets.list()` needed
     `from <package>._runtime import SyncPage` (a private module), as did the verifiers'

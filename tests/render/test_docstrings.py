@@ -172,3 +172,55 @@ def test_an_argument_s_whole_description_hangs_under_its_name(tmp_path: Path) ->
         "        * `cloud` - hosted\n"
         "        * `local`"
     )
+
+
+def test_args_are_documented_in_the_signature_s_order(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> None:
+    """Helper 229: GitHub's `get_package_for_organization(org, package_type, package_name)`
+    documented `package_type, package_name, org` (the spec's order): 38 methods listed their
+    positional path parameters out of order, inviting wrong positional calls."""
+    from tests.builds import build_document
+
+    def path_param(name: str) -> dict[str, object]:
+        return {
+            "name": name,
+            "in": "path",
+            "required": True,
+            "schema": {"type": "string"},
+            "description": f"The {name}.",
+        }
+
+    query = {"name": "q", "in": "query", "schema": {"type": "string"}, "description": "Query."}
+    out = build_document(
+        tmp_path_factory,
+        "pkgs",
+        {
+            "openapi": "3.0.3",
+            "info": {"title": "Pkgs", "version": "1"},
+            "paths": {
+                "/orgs/{org}/packages/{package_type}/{package_name}": {
+                    "get": {
+                        "operationId": "getPackage",
+                        "parameters": [
+                            query,
+                            path_param("package_type"),
+                            path_param("package_name"),
+                            path_param("org"),
+                        ],
+                        "responses": {"204": {"description": "ok"}},
+                    }
+                }
+            },
+        },
+    )
+    with on_path(out, "pkgs") as pkg:
+        method = pkg.Client().orgs.packages.retrieve
+        assert list(inspect.signature(method).parameters)[:3] == [
+            "org",
+            "package_type",
+            "package_name",
+        ]
+        doc = inspect.getdoc(method) or ""
+        documented = re.findall(r"^    (\w+): ", doc.split("Args:")[1], re.MULTILINE)
+        assert documented == ["org", "package_type", "package_name", "q"]

@@ -675,3 +675,20 @@ def test_a_single_use_grant_is_sent_again_only_if_it_never_left() -> None:
         with pytest.raises(rt.APIConnectionError):
             client.request(THINGS, {})
         assert sent == [grant] * tries, (grant, failure)
+
+
+def test_a_client_without_the_scheme_has_no_oauth_attribute() -> None:
+    """Helper 229: `client.oauth` raised ValueError on a client without an authorization-code
+    scheme, so `hasattr(client, "oauth")` and `inspect.getmembers(client)` crashed."""
+    import inspect
+
+    import apigen_runtime as rt
+
+    for client in (
+        rt.SyncAPIClient(base_url="https://api.test"),
+        rt.AsyncAPIClient(base_url="https://api.test"),
+    ):
+        assert not hasattr(client, "oauth")
+        with pytest.raises(AttributeError, match="no OAuth2 authorization-code security scheme"):
+            client.oauth  # noqa: B018
+        assert "oauth" not in dict(inspect.getmembers(client))

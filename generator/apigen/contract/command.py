@@ -95,7 +95,8 @@ __all__ = ["contract"]
     "--format",
     "fmt",
     type=click.Choice(["text", "json", "junit"]),
-    help="Report format (default: by the --report extension: .json, .xml, else text).",
+    help="Report format (default: by the --report extension: .json, .xml, else text); "
+    "without --report, the format printed.",
 )
 @click.option("--sync", "mode", flag_value="sync", help="Only the sync client.")
 @click.option("--async", "mode", flag_value="async", help="Only the async client.")
@@ -211,7 +212,11 @@ def contract(
     except KeyboardInterrupt:  # before the first operation or while stopping the sandbox
         click.secho("apigen contract: interrupted; no report", err=True, fg="red")
         sys.exit(130)
-    click.echo(report.text(verbose=verbose))
+    if report_path is None and fmt in ("json", "junit"):
+        # printed as asked (helper 229: `--format json` alone printed text, without a word)
+        click.echo(report.render(fmt))
+    else:
+        click.echo(report.text(verbose=verbose))
     if report.interrupted:
         click.secho(
             "apigen contract: interrupted: the report holds the operations checked before",

@@ -154,7 +154,9 @@ def apigen_client(request: pytest.FixtureRequest, apigen_sandbox: RunningSandbox
 async def apigen_async_client(
     request: pytest.FixtureRequest, apigen_sandbox: RunningSandbox
 ) -> AsyncIterator[Any]:
-    """The generated AsyncClient bound to `apigen_sandbox` (needs pytest-asyncio or anyio)."""
+    """The generated AsyncClient bound to `apigen_sandbox`: an async fixture, for pytest-asyncio
+    in `asyncio_mode = "auto"` or tests marked `@pytest.mark.anyio` (pytest-asyncio's strict
+    mode runs only fixtures it decorates itself, and this one must serve anyio too)."""
     _, async_cls, credentials = _client_classes(request)
     client = async_cls(base_url=apigen_sandbox.url, max_retries=0, **credentials)
     try:

@@ -205,13 +205,15 @@ class RunReport:
 
     def write(self, path: Path, fmt: str | None = None) -> None:
         fmt = fmt or {".json": "json", ".xml": "junit"}.get(path.suffix.lower(), "text")
+        path.write_text(self.render(fmt) + "\n", encoding="utf-8")
+
+    def render(self, fmt: str) -> str:
+        """The report as `fmt` says: `json`, `junit`, else text (every failure)."""
         if fmt == "json":
-            text = json.dumps(self.to_json(), indent=2, ensure_ascii=False)
-        elif fmt == "junit":
-            text = self.junit()
-        else:
-            text = self.text(verbose=True)
-        path.write_text(text + "\n", encoding="utf-8")
+            return json.dumps(self.to_json(), indent=2, ensure_ascii=False)
+        if fmt == "junit":
+            return self.junit()
+        return self.text(verbose=True)
 
 
 def _new(op: OperationResult, fail_on: tuple[Klass, ...] = ("client",)) -> list[Failure]:

@@ -92,6 +92,7 @@ _LAZY_HELPERS = (
     "CircuitBreaker",
     "Hooks",
     "RateLimit",
+    "RedisRateLimit",  # (its errors then the package's `APIError`s: helper 229)
     "RateWarning",
     "RetryPolicy",
     "RetryStrategy",  # (the README: `retry=` takes a custom one)

@@ -741,7 +741,12 @@ def _method_doc(op: OperationDef) -> str:
                 + (" is" if len(needed) == 1 else " are")
                 + " needed too (else `TypeError` before sending)."
             )
-    documented = [p for p in op.params if p.doc]
+    # in the signature's order: path parameters as the path names them, then the keywords
+    # (the spec's order put `org` after `package_name` for `(org, package_type, package_name)`,
+    # inviting wrong positional calls: helper 229)
+    positional = _positional(op)
+    ordered = [*positional, *(p for p in op.params if p not in positional)]
+    documented = [p for p in ordered if p.doc]
     if documented:
         lines = ["", "", "Args:"]
         for p in documented:
