@@ -114,6 +114,19 @@ def test_form_key_without_a_spelling_is_a_spec_problem() -> None:
     assert _form(view, "metadata[a%5Bb]=v", {"metadata": {"a[b": "v"}}) == []
 
 
+def test_an_undeclared_top_level_key_is_unspellable_only_where_it_reads_back_otherwise() -> None:
+    """Helper 227: any top-level name holding `[` or `]` was the spec's `form_key`, and its
+    value left unchecked; `a]b` and `[Dh` (no `a[b]` shape) are sent and read back whole."""
+    view = _view(FORM_BODY)
+    for key, content in (("a]b", "a%5Db=v"), ("[Dh", "%5BDh=v")):
+        assert _form(view, content, {key: "v"}) == [], key
+        wrong = _form(view, content.replace("=v", "=w"), {key: "v"})
+        assert wrong and not wrong[0].startswith(UNSPELLABLE_KEY), wrong  # (now checked)
+    for key, content in (("", "=v"), ("a[b]", "a%5Bb%5D=v"), ("x[]", "x%5B%5D=v")):
+        problems = _form(view, content, {key: "v"})
+        assert len(problems) == 1 and problems[0].startswith(UNSPELLABLE_KEY), (key, problems)
+
+
 def test_unspellable_deep_object_query_parameter_still_claims_its_pairs() -> None:
     # Stripe GetInvoicesUpcoming: `subscription_items[0][k][]=v` for the key "" is the spec's
     # problem; the parameter's other pairs are still its own, not undeclared parameters (which

@@ -333,3 +333,13 @@ def test_a_path_parameter_that_cannot_take_the_segment_yields_to_one_that_can() 
     assert by_id is not None and by_id.route.template.endswith("{zone_id}")
     # nothing fits: the most specific template still answers, its validation says why
     assert sandbox.handle("GET", f"/sites/{site_id}/zones/nope").status == 400
+
+
+def test_an_empty_form_key_is_the_key_not_a_list_index() -> None:
+    """Helper 227: `a=1&=xx` was read as `{"a": "1", "1": "xx"}` (an empty top-level key taken
+    for `[]`): the sandbox then refused a valid body ("1: 'xx' is too long")."""
+    from apigen.sandbox._forms import parse_form
+
+    assert parse_form("a=1&=xx") == {"a": "1", "": "xx"}
+    assert parse_form("=1&=2") == {"": ["1", "2"]}
+    assert parse_form("a[]=1&a[]=2") == {"a": ["1", "2"]}  # (inside brackets: appends)

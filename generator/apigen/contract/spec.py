@@ -262,6 +262,15 @@ class SpecView:
                     return None
                 holders = [self.document]  # only `wss://` ones: the root's server (the IR's
                 continue  # `_server` reads the first level that lists any)
+            if holder is not self.document:
+                from ..ir.servers import operation_server
+
+                if operation_server(self.document, servers) is None:
+                    # the generator's rule: the root server (spelled out), or one that is no
+                    # URL (`https://{agent_url}` at `{your-agent-url}`: warned, and sent to the
+                    # base URL); filed as the client's, it was no client failure (helper 227)
+                    holders = [self.document]
+                    continue
             chosen = callable_urls[0]
             return chosen if re.match(r"^https?://", chosen, re.IGNORECASE) else None
         return None

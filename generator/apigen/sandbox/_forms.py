@@ -52,8 +52,8 @@ def parse_form(body: bytes | str) -> dict[str, Any]:
 def _insert(node: dict[str, Any], parts: list[str], value: str) -> None:
     for depth, part in enumerate(parts):
         last = depth == len(parts) - 1
-        if part == "":  # `[]`: a new element at the end of a list (kept as a digit-keyed dict)
-            part = _Appended(len(node))
+        if part == "" and depth > 0:  # `[]`: a new element at the end of a list (kept as a
+            part = _Appended(len(node))  # digit-keyed dict); `=v` alone is the key "" (helper 227)
         if last:
             if part in node and depth == 0 and not isinstance(node[part], dict):
                 previous = node[part]
