@@ -19,7 +19,7 @@ import threading
 from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, TypeGuard
+from typing import Any, TypeGuard, cast
 from xml.sax.saxutils import escape
 
 from ..spec.streams import (
@@ -528,7 +528,25 @@ class Responder:
                 continue
             if not checker.fits(value, schema):
                 node[key] = before
+        # optional strings still holding the drawn placeholder, their own name (Stripe's
+        # `"param": "param"` on a 401, `"doc_url": "doc_url"`: helper 229): left out
+        self._drop_placeholders(value, schema, value, schema, 0)
         return value
+
+    def _drop_placeholders(
+        self, node: dict[str, Any], schema: Any, whole: Any, whole_schema: Any, depth: int
+    ) -> None:
+        props, required, _ = self.generator.shape(schema)
+        for key in list(node):
+            item = node[key]
+            if item == key and key not in required:
+                node.pop(key)
+                if not self.generator.checker.fits(whole, whole_schema):
+                    node[key] = item
+            elif isinstance(item, dict) and key in props and depth < 3:
+                self._drop_placeholders(
+                    cast("dict[str, Any]", item), props[key], whole, whole_schema, depth + 1
+                )
 
     def _cached_headers(self, response: Mapping[str, Any], where: str) -> dict[str, str]:
         found = self._headers_cache.get(where)
