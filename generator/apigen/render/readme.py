@@ -106,6 +106,10 @@ def readme_view(api: Api, dist: Distribution) -> dict[str, Any]:
             ),
             "",
         ),
+        # an authorization-code scheme: the README shows `client.oauth`'s sign-in (helper 229)
+        "authorization_code": sum(
+            s.kind == "OAuth2AuthorizationCode" for s in api.security_schemes
+        ),
         "fixed_headers": sorted(api.options.headers.items()),
         # the provider's retry hint (`apigen.toml` checks it is a header name: no escaping)
         "should_retry_name": (
