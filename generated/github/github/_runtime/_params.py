@@ -182,8 +182,15 @@ def _flat(value: dict[str, Any] | list[Any]) -> list[str]:
     return [scalar(v) for v in value if v is not None]
 
 
-def _dots_escaped(q: Quote) -> Quote:
-    return lambda text: q(text).replace(".", "%2E")
+def _refuse_separator(name: str, style: str, separator: str, items: list[str]) -> None:
+    """``ValueError`` when an item holds the separator its style joins items with: read back,
+    it would be two items (the style has no escape for it)."""
+    if any(separator in item for item in items):
+        shown = "a space" if separator == " " else separator
+        raise ValueError(
+            f"{name!r} ({style}) has an item holding its separator ({shown}): the server would"
+            " read it as two items"
+        )
 
 
 def encode_path(name: str, value: Any, style: str | None, explode: bool, q: Quote) -> str:
@@ -191,9 +198,10 @@ def encode_path(name: str, value: Any, style: str | None, explode: bool, q: Quot
     style = style or "simple"
     container = _container(value)
     if style == "label" and explode and container is not None:
-        # an item's own `.` would read as the separator (`["a.b", "c"]` went as `.a.b.c`, as
-        # `["a", "b", "c"]` does, helper 223); `,` `;` `=` are percent-encoded already
-        q = _dots_escaped(q)
+        # an item's own `.` reads as the separator (`["a.b", "c"]` went as `.a.b.c`, as
+        # `["a", "b", "c"]` does, helper 223), and `%2E` is `.` to a server that decodes the
+        # path first (RFC 3986 6.2.2.2): no spelling; `,` `;` `=` are percent-encoded
+        _refuse_separator(name, "label", ".", _flat(container))
 
     if isinstance(container, dict) and explode:
         parts = [f"{q(k)}={q(v)}" for k, v in _pairs(container)]
@@ -237,14 +245,11 @@ def encode_query(
     sep = {"spaceDelimited": "%20", "pipeDelimited": "%7C"}.get(style, ",")
     if sep == ",":  # an item's own `,` (`allowReserved` leaves it) would split it: `%2C`
         return [f"{key}={sep.join(q(v).replace(',', '%2C') for v in _flat(container))}"]
-    items = [q(v) for v in _flat(container)]
-    for item in items:
-        if sep in item.upper():  # the separator, spelt alike: no way to tell it from one
-            raise ValueError(
-                f"query parameter {name!r} ({style}) has an item holding its separator"
-                f" ({'a space' if sep == '%20' else '|'}): the server would read it as two items"
-            )
-    return [f"{key}={sep.join(items)}"]
+    items = _flat(container)
+    # the separator, spelt alike: no way to tell it from one (checked before quoting: a form
+    # body quotes a space as `+`, helper 226)
+    _refuse_separator(name, style, " " if sep == "%20" else "|", items)
+    return [f"{key}={sep.join(q(v) for v in items)}"]
 
 
 def _member_encoded(name: str) -> str:

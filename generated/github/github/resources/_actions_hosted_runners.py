@@ -559,8 +559,8 @@ class _ActionsHostedRunnersMethods(_rt.SyncResource):
         use this endpoint.
 
         Args:
-            image_definition_id: Image definition ID of custom image
             org: The organization name. The name is not case sensitive.
+            image_definition_id: Image definition ID of custom image
         """
         return self._client.request(
             _ACTIONS_LIST_CUSTOM_IMAGE_VERSIONS_FOR_ORG,
@@ -1293,8 +1293,8 @@ class _AsyncActionsHostedRunnersMethods(_rt.AsyncResource):
         use this endpoint.
 
         Args:
-            image_definition_id: Image definition ID of custom image
             org: The organization name. The name is not case sensitive.
+            image_definition_id: Image definition ID of custom image
         """
         return await self._client.request(
             _ACTIONS_LIST_CUSTOM_IMAGE_VERSIONS_FOR_ORG,

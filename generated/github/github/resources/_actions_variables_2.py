@@ -467,9 +467,9 @@ class _ActionsVariables2Methods(_rt.SyncResource):
             owner: The account owner of the repository. The name is not case sensitive.
             repo: The name of the repository without the `.git` extension. The name is not case
                 sensitive.
-            name: The name of the variable.
             environment_name: The name of the environment. The name must be URL encoded. For
                 example, any slashes in the name must be replaced with `%2F`.
+            name: The name of the variable.
         """
         return self._client.request(
             _ACTIONS_DELETE_ENVIRONMENT_VARIABLE,
@@ -523,9 +523,9 @@ class _ActionsVariables2Methods(_rt.SyncResource):
             owner: The account owner of the repository. The name is not case sensitive.
             repo: The name of the repository without the `.git` extension. The name is not case
                 sensitive.
-            name: The name of the variable.
             environment_name: The name of the environment. The name must be URL encoded. For
                 example, any slashes in the name must be replaced with `%2F`.
+            name: The name of the variable.
             body_name: The name of the variable.
             value: The value of the variable.
         """
@@ -1199,9 +1199,9 @@ class _AsyncActionsVariables2Methods(_rt.AsyncResource):
             owner: The account owner of the repository. The name is not case sensitive.
             repo: The name of the repository without the `.git` extension. The name is not case
                 sensitive.
-            name: The name of the variable.
             environment_name: The name of the environment. The name must be URL encoded. For
                 example, any slashes in the name must be replaced with `%2F`.
+            name: The name of the variable.
         """
         return await self._client.request(
             _ACTIONS_DELETE_ENVIRONMENT_VARIABLE,
@@ -1255,9 +1255,9 @@ class _AsyncActionsVariables2Methods(_rt.AsyncResource):
             owner: The account owner of the repository. The name is not case sensitive.
             repo: The name of the repository without the `.git` extension. The name is not case
                 sensitive.
-            name: The name of the variable.
             environment_name: The name of the environment. The name must be URL encoded. For
                 example, any slashes in the name must be replaced with `%2F`.
+            name: The name of the variable.
             body_name: The name of the variable.
             value: The value of the variable.
         """

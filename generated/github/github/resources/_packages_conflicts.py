@@ -474,12 +474,12 @@ class _PackagesConflictsMethods(_rt.SyncResource):
         page's, `.iter_pages()` walks pages).
 
         Args:
+            org: The organization name. The name is not case sensitive.
             package_type: The type of supported package. Packages in GitHub's Gradle registry
                 have the type `maven`. Docker images pushed to GitHub's Container registry
                 (`ghcr.io`) have the type `container`. You can use the type `docker` to find
                 images that were pushed to GitHub's Docker registry (`docker.pkg.github.com`),
                 even if these have now been migrated to the Container registry.
-            org: The organization name. The name is not case sensitive.
             visibility: The selected visibility of the packages.  This parameter is optional and
                 only filters an existing result set.
 
@@ -541,13 +541,13 @@ class _PackagesConflictsMethods(_rt.SyncResource):
         Packages](https://docs.github.com/packages/learn-github-packages/about-permissions-for-github-packages#permissions-for-repository-scoped-packages)."
 
         Args:
+            org: The organization name. The name is not case sensitive.
             package_type: The type of supported package. Packages in GitHub's Gradle registry
                 have the type `maven`. Docker images pushed to GitHub's Container registry
                 (`ghcr.io`) have the type `container`. You can use the type `docker` to find
                 images that were pushed to GitHub's Docker registry (`docker.pkg.github.com`),
                 even if these have now been migrated to the Container registry.
             package_name: The name of the package.
-            org: The organization name. The name is not case sensitive.
         """
         return self._client.request(
             _PACKAGES_GET_PACKAGE_FOR_ORGANIZATION,
@@ -601,13 +601,13 @@ class _PackagesConflictsMethods(_rt.SyncResource):
         Packages](https://docs.github.com/packages/learn-github-packages/about-permissions-for-github-packages#permissions-for-repository-scoped-packages)."
 
         Args:
+            org: The organization name. The name is not case sensitive.
             package_type: The type of supported package. Packages in GitHub's Gradle registry
                 have the type `maven`. Docker images pushed to GitHub's Container registry
                 (`ghcr.io`) have the type `container`. You can use the type `docker` to find
                 images that were pushed to GitHub's Docker registry (`docker.pkg.github.com`),
                 even if these have now been migrated to the Container registry.
             package_name: The name of the package.
-            org: The organization name. The name is not case sensitive.
         """
         return self._client.request(
             _PACKAGES_DELETE_PACKAGE_FOR_ORG,
@@ -825,12 +825,12 @@ class _PackagesConflictsMethods(_rt.SyncResource):
         page's, `.iter_pages()` walks pages).
 
         Args:
+            username: The handle for the GitHub user account.
             package_type: The type of supported package. Packages in GitHub's Gradle registry
                 have the type `maven`. Docker images pushed to GitHub's Container registry
                 (`ghcr.io`) have the type `container`. You can use the type `docker` to find
                 images that were pushed to GitHub's Docker registry (`docker.pkg.github.com`),
                 even if these have now been migrated to the Container registry.
-            username: The handle for the GitHub user account.
             visibility: The selected visibility of the packages.  This parameter is optional and
                 only filters an existing result set.
 
@@ -892,13 +892,13 @@ class _PackagesConflictsMethods(_rt.SyncResource):
         Packages](https://docs.github.com/packages/learn-github-packages/about-permissions-for-github-packages#permissions-for-repository-scoped-packages)."
 
         Args:
+            username: The handle for the GitHub user account.
             package_type: The type of supported package. Packages in GitHub's Gradle registry
                 have the type `maven`. Docker images pushed to GitHub's Container registry
                 (`ghcr.io`) have the type `container`. You can use the type `docker` to find
                 images that were pushed to GitHub's Docker registry (`docker.pkg.github.com`),
                 even if these have now been migrated to the Container registry.
             package_name: The name of the package.
-            username: The handle for the GitHub user account.
         """
         return self._client.request(
             _PACKAGES_GET_PACKAGE_FOR_USER,
@@ -951,13 +951,13 @@ class _PackagesConflictsMethods(_rt.SyncResource):
         Packages](https://docs.github.com/packages/learn-github-packages/about-permissions-for-github-packages#permissions-for-repository-scoped-packages)."
 
         Args:
+            username: The handle for the GitHub user account.
             package_type: The type of supported package. Packages in GitHub's Gradle registry
                 have the type `maven`. Docker images pushed to GitHub's Container registry
                 (`ghcr.io`) have the type `container`. You can use the type `docker` to find
                 images that were pushed to GitHub's Docker registry (`docker.pkg.github.com`),
                 even if these have now been migrated to the Container registry.
             package_name: The name of the package.
-            username: The handle for the GitHub user account.
         """
         return self._client.request(
             _PACKAGES_DELETE_PACKAGE_FOR_USER,
@@ -1200,12 +1200,12 @@ class _AsyncPackagesConflictsMethods(_rt.AsyncResource):
         page's, `.iter_pages()` walks pages).
 
         Args:
+            org: The organization name. The name is not case sensitive.
             package_type: The type of supported package. Packages in GitHub's Gradle registry
                 have the type `maven`. Docker images pushed to GitHub's Container registry
                 (`ghcr.io`) have the type `container`. You can use the type `docker` to find
                 images that were pushed to GitHub's Docker registry (`docker.pkg.github.com`),
                 even if these have now been migrated to the Container registry.
-            org: The organization name. The name is not case sensitive.
             visibility: The selected visibility of the packages.  This parameter is optional and
                 only filters an existing result set.
 
@@ -1267,13 +1267,13 @@ class _AsyncPackagesConflictsMethods(_rt.AsyncResource):
         Packages](https://docs.github.com/packages/learn-github-packages/about-permissions-for-github-packages#permissions-for-repository-scoped-packages)."
 
         Args:
+            org: The organization name. The name is not case sensitive.
             package_type: The type of supported package. Packages in GitHub's Gradle registry
                 have the type `maven`. Docker images pushed to GitHub's Container registry
                 (`ghcr.io`) have the type `container`. You can use the type `docker` to find
                 images that were pushed to GitHub's Docker registry (`docker.pkg.github.com`),
                 even if these have now been migrated to the Container registry.
             package_name: The name of the package.
-            org: The organization name. The name is not case sensitive.
         """
         return await self._client.request(
             _PACKAGES_GET_PACKAGE_FOR_ORGANIZATION,
@@ -1327,13 +1327,13 @@ class _AsyncPackagesConflictsMethods(_rt.AsyncResource):
         Packages](https://docs.github.com/packages/learn-github-packages/about-permissions-for-github-packages#permissions-for-repository-scoped-packages)."
 
         Args:
+            org: The organization name. The name is not case sensitive.
             package_type: The type of supported package. Packages in GitHub's Gradle registry
                 have the type `maven`. Docker images pushed to GitHub's Container registry
                 (`ghcr.io`) have the type `container`. You can use the type `docker` to find
                 images that were pushed to GitHub's Docker registry (`docker.pkg.github.com`),
                 even if these have now been migrated to the Container registry.
             package_name: The name of the package.
-            org: The organization name. The name is not case sensitive.
         """
         return await self._client.request(
             _PACKAGES_DELETE_PACKAGE_FOR_ORG,
@@ -1551,12 +1551,12 @@ class _AsyncPackagesConflictsMethods(_rt.AsyncResource):
         page's, `.iter_pages()` walks pages).
 
         Args:
+            username: The handle for the GitHub user account.
             package_type: The type of supported package. Packages in GitHub's Gradle registry
                 have the type `maven`. Docker images pushed to GitHub's Container registry
                 (`ghcr.io`) have the type `container`. You can use the type `docker` to find
                 images that were pushed to GitHub's Docker registry (`docker.pkg.github.com`),
                 even if these have now been migrated to the Container registry.
-            username: The handle for the GitHub user account.
             visibility: The selected visibility of the packages.  This parameter is optional and
                 only filters an existing result set.
 
@@ -1618,13 +1618,13 @@ class _AsyncPackagesConflictsMethods(_rt.AsyncResource):
         Packages](https://docs.github.com/packages/learn-github-packages/about-permissions-for-github-packages#permissions-for-repository-scoped-packages)."
 
         Args:
+            username: The handle for the GitHub user account.
             package_type: The type of supported package. Packages in GitHub's Gradle registry
                 have the type `maven`. Docker images pushed to GitHub's Container registry
                 (`ghcr.io`) have the type `container`. You can use the type `docker` to find
                 images that were pushed to GitHub's Docker registry (`docker.pkg.github.com`),
                 even if these have now been migrated to the Container registry.
             package_name: The name of the package.
-            username: The handle for the GitHub user account.
         """
         return await self._client.request(
             _PACKAGES_GET_PACKAGE_FOR_USER,
@@ -1677,13 +1677,13 @@ class _AsyncPackagesConflictsMethods(_rt.AsyncResource):
         Packages](https://docs.github.com/packages/learn-github-packages/about-permissions-for-github-packages#permissions-for-repository-scoped-packages)."
 
         Args:
+            username: The handle for the GitHub user account.
             package_type: The type of supported package. Packages in GitHub's Gradle registry
                 have the type `maven`. Docker images pushed to GitHub's Container registry
                 (`ghcr.io`) have the type `container`. You can use the type `docker` to find
                 images that were pushed to GitHub's Docker registry (`docker.pkg.github.com`),
                 even if these have now been migrated to the Container registry.
             package_name: The name of the package.
-            username: The handle for the GitHub user account.
         """
         return await self._client.request(
             _PACKAGES_DELETE_PACKAGE_FOR_USER,

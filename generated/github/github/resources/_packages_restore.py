@@ -149,13 +149,13 @@ class _PackagesRestoreMethods(_rt.SyncResource):
         Packages](https://docs.github.com/packages/learn-github-packages/about-permissions-for-github-packages#permissions-for-repository-scoped-packages)."
 
         Args:
+            org: The organization name. The name is not case sensitive.
             package_type: The type of supported package. Packages in GitHub's Gradle registry
                 have the type `maven`. Docker images pushed to GitHub's Container registry
                 (`ghcr.io`) have the type `container`. You can use the type `docker` to find
                 images that were pushed to GitHub's Docker registry (`docker.pkg.github.com`),
                 even if these have now been migrated to the Container registry.
             package_name: The name of the package.
-            org: The organization name. The name is not case sensitive.
             token: package token
         """
         return self._client.request(
@@ -275,13 +275,13 @@ class _PackagesRestoreMethods(_rt.SyncResource):
         Packages](https://docs.github.com/packages/learn-github-packages/about-permissions-for-github-packages#permissions-for-repository-scoped-packages)."
 
         Args:
+            username: The handle for the GitHub user account.
             package_type: The type of supported package. Packages in GitHub's Gradle registry
                 have the type `maven`. Docker images pushed to GitHub's Container registry
                 (`ghcr.io`) have the type `container`. You can use the type `docker` to find
                 images that were pushed to GitHub's Docker registry (`docker.pkg.github.com`),
                 even if these have now been migrated to the Container registry.
             package_name: The name of the package.
-            username: The handle for the GitHub user account.
             token: package token
         """
         return self._client.request(
@@ -371,13 +371,13 @@ class _AsyncPackagesRestoreMethods(_rt.AsyncResource):
         Packages](https://docs.github.com/packages/learn-github-packages/about-permissions-for-github-packages#permissions-for-repository-scoped-packages)."
 
         Args:
+            org: The organization name. The name is not case sensitive.
             package_type: The type of supported package. Packages in GitHub's Gradle registry
                 have the type `maven`. Docker images pushed to GitHub's Container registry
                 (`ghcr.io`) have the type `container`. You can use the type `docker` to find
                 images that were pushed to GitHub's Docker registry (`docker.pkg.github.com`),
                 even if these have now been migrated to the Container registry.
             package_name: The name of the package.
-            org: The organization name. The name is not case sensitive.
             token: package token
         """
         return await self._client.request(
@@ -497,13 +497,13 @@ class _AsyncPackagesRestoreMethods(_rt.AsyncResource):
         Packages](https://docs.github.com/packages/learn-github-packages/about-permissions-for-github-packages#permissions-for-repository-scoped-packages)."
 
         Args:
+            username: The handle for the GitHub user account.
             package_type: The type of supported package. Packages in GitHub's Gradle registry
                 have the type `maven`. Docker images pushed to GitHub's Container registry
                 (`ghcr.io`) have the type `container`. You can use the type `docker` to find
                 images that were pushed to GitHub's Docker registry (`docker.pkg.github.com`),
                 even if these have now been migrated to the Container registry.
             package_name: The name of the package.
-            username: The handle for the GitHub user account.
             token: package token
         """
         return await self._client.request(

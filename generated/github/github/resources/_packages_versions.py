@@ -376,13 +376,13 @@ class _PackagesVersionsMethods(_rt.SyncResource):
         page's, `.iter_pages()` walks pages).
 
         Args:
+            org: The organization name. The name is not case sensitive.
             package_type: The type of supported package. Packages in GitHub's Gradle registry
                 have the type `maven`. Docker images pushed to GitHub's Container registry
                 (`ghcr.io`) have the type `container`. You can use the type `docker` to find
                 images that were pushed to GitHub's Docker registry (`docker.pkg.github.com`),
                 even if these have now been migrated to the Container registry.
             package_name: The name of the package.
-            org: The organization name. The name is not case sensitive.
             page: The page number of the results to fetch. For more information, see "[Using
                 pagination in the REST
                 API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
@@ -438,13 +438,13 @@ class _PackagesVersionsMethods(_rt.SyncResource):
         Packages](https://docs.github.com/packages/learn-github-packages/about-permissions-for-github-packages#permissions-for-repository-scoped-packages)."
 
         Args:
+            org: The organization name. The name is not case sensitive.
             package_type: The type of supported package. Packages in GitHub's Gradle registry
                 have the type `maven`. Docker images pushed to GitHub's Container registry
                 (`ghcr.io`) have the type `container`. You can use the type `docker` to find
                 images that were pushed to GitHub's Docker registry (`docker.pkg.github.com`),
                 even if these have now been migrated to the Container registry.
             package_name: The name of the package.
-            org: The organization name. The name is not case sensitive.
             package_version_id: Unique identifier of the package version.
         """
         return self._client.request(
@@ -501,13 +501,13 @@ class _PackagesVersionsMethods(_rt.SyncResource):
         Packages](https://docs.github.com/packages/learn-github-packages/about-permissions-for-github-packages#permissions-for-repository-scoped-packages)."
 
         Args:
+            org: The organization name. The name is not case sensitive.
             package_type: The type of supported package. Packages in GitHub's Gradle registry
                 have the type `maven`. Docker images pushed to GitHub's Container registry
                 (`ghcr.io`) have the type `container`. You can use the type `docker` to find
                 images that were pushed to GitHub's Docker registry (`docker.pkg.github.com`),
                 even if these have now been migrated to the Container registry.
             package_name: The name of the package.
-            org: The organization name. The name is not case sensitive.
             package_version_id: Unique identifier of the package version.
         """
         return self._client.request(
@@ -569,13 +569,13 @@ class _PackagesVersionsMethods(_rt.SyncResource):
         Packages](https://docs.github.com/packages/learn-github-packages/about-permissions-for-github-packages#permissions-for-repository-scoped-packages)."
 
         Args:
+            org: The organization name. The name is not case sensitive.
             package_type: The type of supported package. Packages in GitHub's Gradle registry
                 have the type `maven`. Docker images pushed to GitHub's Container registry
                 (`ghcr.io`) have the type `container`. You can use the type `docker` to find
                 images that were pushed to GitHub's Docker registry (`docker.pkg.github.com`),
                 even if these have now been migrated to the Container registry.
             package_name: The name of the package.
-            org: The organization name. The name is not case sensitive.
             package_version_id: Unique identifier of the package version.
         """
         return self._client.request(
@@ -854,13 +854,13 @@ class _PackagesVersionsMethods(_rt.SyncResource):
         Packages](https://docs.github.com/packages/learn-github-packages/about-permissions-for-github-packages#permissions-for-repository-scoped-packages)."
 
         Args:
+            username: The handle for the GitHub user account.
             package_type: The type of supported package. Packages in GitHub's Gradle registry
                 have the type `maven`. Docker images pushed to GitHub's Container registry
                 (`ghcr.io`) have the type `container`. You can use the type `docker` to find
                 images that were pushed to GitHub's Docker registry (`docker.pkg.github.com`),
                 even if these have now been migrated to the Container registry.
             package_name: The name of the package.
-            username: The handle for the GitHub user account.
         """
         return self._client.request(
             _PACKAGES_GET_ALL_PACKAGE_VERSIONS_FOR_PACKAGE_OWNED_BY_USER,
@@ -906,6 +906,7 @@ class _PackagesVersionsMethods(_rt.SyncResource):
         Packages](https://docs.github.com/packages/learn-github-packages/about-permissions-for-github-packages#permissions-for-repository-scoped-packages)."
 
         Args:
+            username: The handle for the GitHub user account.
             package_type: The type of supported package. Packages in GitHub's Gradle registry
                 have the type `maven`. Docker images pushed to GitHub's Container registry
                 (`ghcr.io`) have the type `container`. You can use the type `docker` to find
@@ -913,7 +914,6 @@ class _PackagesVersionsMethods(_rt.SyncResource):
                 even if these have now been migrated to the Container registry.
             package_name: The name of the package.
             package_version_id: Unique identifier of the package version.
-            username: The handle for the GitHub user account.
         """
         return self._client.request(
             _PACKAGES_GET_PACKAGE_VERSION_FOR_USER,
@@ -968,13 +968,13 @@ class _PackagesVersionsMethods(_rt.SyncResource):
         Packages](https://docs.github.com/packages/learn-github-packages/about-permissions-for-github-packages#permissions-for-repository-scoped-packages)."
 
         Args:
+            username: The handle for the GitHub user account.
             package_type: The type of supported package. Packages in GitHub's Gradle registry
                 have the type `maven`. Docker images pushed to GitHub's Container registry
                 (`ghcr.io`) have the type `container`. You can use the type `docker` to find
                 images that were pushed to GitHub's Docker registry (`docker.pkg.github.com`),
                 even if these have now been migrated to the Container registry.
             package_name: The name of the package.
-            username: The handle for the GitHub user account.
             package_version_id: Unique identifier of the package version.
         """
         return self._client.request(
@@ -1109,13 +1109,13 @@ class _AsyncPackagesVersionsMethods(_rt.AsyncResource):
         page's, `.iter_pages()` walks pages).
 
         Args:
+            org: The organization name. The name is not case sensitive.
             package_type: The type of supported package. Packages in GitHub's Gradle registry
                 have the type `maven`. Docker images pushed to GitHub's Container registry
                 (`ghcr.io`) have the type `container`. You can use the type `docker` to find
                 images that were pushed to GitHub's Docker registry (`docker.pkg.github.com`),
                 even if these have now been migrated to the Container registry.
             package_name: The name of the package.
-            org: The organization name. The name is not case sensitive.
             page: The page number of the results to fetch. For more information, see "[Using
                 pagination in the REST
                 API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
@@ -1171,13 +1171,13 @@ class _AsyncPackagesVersionsMethods(_rt.AsyncResource):
         Packages](https://docs.github.com/packages/learn-github-packages/about-permissions-for-github-packages#permissions-for-repository-scoped-packages)."
 
         Args:
+            org: The organization name. The name is not case sensitive.
             package_type: The type of supported package. Packages in GitHub's Gradle registry
                 have the type `maven`. Docker images pushed to GitHub's Container registry
                 (`ghcr.io`) have the type `container`. You can use the type `docker` to find
                 images that were pushed to GitHub's Docker registry (`docker.pkg.github.com`),
                 even if these have now been migrated to the Container registry.
             package_name: The name of the package.
-            org: The organization name. The name is not case sensitive.
             package_version_id: Unique identifier of the package version.
         """
         return await self._client.request(
@@ -1234,13 +1234,13 @@ class _AsyncPackagesVersionsMethods(_rt.AsyncResource):
         Packages](https://docs.github.com/packages/learn-github-packages/about-permissions-for-github-packages#permissions-for-repository-scoped-packages)."
 
         Args:
+            org: The organization name. The name is not case sensitive.
             package_type: The type of supported package. Packages in GitHub's Gradle registry
                 have the type `maven`. Docker images pushed to GitHub's Container registry
                 (`ghcr.io`) have the type `container`. You can use the type `docker` to find
                 images that were pushed to GitHub's Docker registry (`docker.pkg.github.com`),
                 even if these have now been migrated to the Container registry.
             package_name: The name of the package.
-            org: The organization name. The name is not case sensitive.
             package_version_id: Unique identifier of the package version.
         """
         return await self._client.request(
@@ -1302,13 +1302,13 @@ class _AsyncPackagesVersionsMethods(_rt.AsyncResource):
         Packages](https://docs.github.com/packages/learn-github-packages/about-permissions-for-github-packages#permissions-for-repository-scoped-packages)."
 
         Args:
+            org: The organization name. The name is not case sensitive.
             package_type: The type of supported package. Packages in GitHub's Gradle registry
                 have the type `maven`. Docker images pushed to GitHub's Container registry
                 (`ghcr.io`) have the type `container`. You can use the type `docker` to find
                 images that were pushed to GitHub's Docker registry (`docker.pkg.github.com`),
                 even if these have now been migrated to the Container registry.
             package_name: The name of the package.
-            org: The organization name. The name is not case sensitive.
             package_version_id: Unique identifier of the package version.
         """
         return await self._client.request(
@@ -1587,13 +1587,13 @@ class _AsyncPackagesVersionsMethods(_rt.AsyncResource):
         Packages](https://docs.github.com/packages/learn-github-packages/about-permissions-for-github-packages#permissions-for-repository-scoped-packages)."
 
         Args:
+            username: The handle for the GitHub user account.
             package_type: The type of supported package. Packages in GitHub's Gradle registry
                 have the type `maven`. Docker images pushed to GitHub's Container registry
                 (`ghcr.io`) have the type `container`. You can use the type `docker` to find
                 images that were pushed to GitHub's Docker registry (`docker.pkg.github.com`),
                 even if these have now been migrated to the Container registry.
             package_name: The name of the package.
-            username: The handle for the GitHub user account.
         """
         return await self._client.request(
             _PACKAGES_GET_ALL_PACKAGE_VERSIONS_FOR_PACKAGE_OWNED_BY_USER,
@@ -1639,6 +1639,7 @@ class _AsyncPackagesVersionsMethods(_rt.AsyncResource):
         Packages](https://docs.github.com/packages/learn-github-packages/about-permissions-for-github-packages#permissions-for-repository-scoped-packages)."
 
         Args:
+            username: The handle for the GitHub user account.
             package_type: The type of supported package. Packages in GitHub's Gradle registry
                 have the type `maven`. Docker images pushed to GitHub's Container registry
                 (`ghcr.io`) have the type `container`. You can use the type `docker` to find
@@ -1646,7 +1647,6 @@ class _AsyncPackagesVersionsMethods(_rt.AsyncResource):
                 even if these have now been migrated to the Container registry.
             package_name: The name of the package.
             package_version_id: Unique identifier of the package version.
-            username: The handle for the GitHub user account.
         """
         return await self._client.request(
             _PACKAGES_GET_PACKAGE_VERSION_FOR_USER,
@@ -1701,13 +1701,13 @@ class _AsyncPackagesVersionsMethods(_rt.AsyncResource):
         Packages](https://docs.github.com/packages/learn-github-packages/about-permissions-for-github-packages#permissions-for-repository-scoped-packages)."
 
         Args:
+            username: The handle for the GitHub user account.
             package_type: The type of supported package. Packages in GitHub's Gradle registry
                 have the type `maven`. Docker images pushed to GitHub's Container registry
                 (`ghcr.io`) have the type `container`. You can use the type `docker` to find
                 images that were pushed to GitHub's Docker registry (`docker.pkg.github.com`),
                 even if these have now been migrated to the Container registry.
             package_name: The name of the package.
-            username: The handle for the GitHub user account.
             package_version_id: Unique identifier of the package version.
         """
         return await self._client.request(

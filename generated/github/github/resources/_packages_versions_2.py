@@ -91,13 +91,13 @@ class _PackagesVersions2Methods(_rt.SyncResource):
         Packages](https://docs.github.com/packages/learn-github-packages/about-permissions-for-github-packages#permissions-for-repository-scoped-packages)."
 
         Args:
+            username: The handle for the GitHub user account.
             package_type: The type of supported package. Packages in GitHub's Gradle registry
                 have the type `maven`. Docker images pushed to GitHub's Container registry
                 (`ghcr.io`) have the type `container`. You can use the type `docker` to find
                 images that were pushed to GitHub's Docker registry (`docker.pkg.github.com`),
                 even if these have now been migrated to the Container registry.
             package_name: The name of the package.
-            username: The handle for the GitHub user account.
             package_version_id: Unique identifier of the package version.
         """
         return self._client.request(
@@ -180,13 +180,13 @@ class _AsyncPackagesVersions2Methods(_rt.AsyncResource):
         Packages](https://docs.github.com/packages/learn-github-packages/about-permissions-for-github-packages#permissions-for-repository-scoped-packages)."
 
         Args:
+            username: The handle for the GitHub user account.
             package_type: The type of supported package. Packages in GitHub's Gradle registry
                 have the type `maven`. Docker images pushed to GitHub's Container registry
                 (`ghcr.io`) have the type `container`. You can use the type `docker` to find
                 images that were pushed to GitHub's Docker registry (`docker.pkg.github.com`),
                 even if these have now been migrated to the Container registry.
             package_name: The name of the package.
-            username: The handle for the GitHub user account.
             package_version_id: Unique identifier of the package version.
         """
         return await self._client.request(

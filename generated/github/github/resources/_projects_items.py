@@ -440,8 +440,8 @@ class _ProjectsItemsMethods(_rt.SyncResource):
         page's, `.iter_pages()` walks pages).
 
         Args:
-            project_number: The project's number.
             org: The organization name. The name is not case sensitive.
+            project_number: The project's number.
             q: Search query to filter items, see [Filtering
                 projects](https://docs.github.com/issues/planning-and-tracking-with-projects/customizing-views-in-your-project/filtering-projects)
                 for more information.
@@ -550,8 +550,8 @@ class _ProjectsItemsMethods(_rt.SyncResource):
         Get a specific item from an organization-owned project.
 
         Args:
-            project_number: The project's number.
             org: The organization name. The name is not case sensitive.
+            project_number: The project's number.
             item_id: The unique identifier of the project item.
             fields: Limit results to specific fields, by their IDs. If not specified, the title
                 field will be returned.
@@ -598,8 +598,8 @@ class _ProjectsItemsMethods(_rt.SyncResource):
         Delete a specific item from an organization-owned project.
 
         Args:
-            project_number: The project's number.
             org: The organization name. The name is not case sensitive.
+            project_number: The project's number.
             item_id: The unique identifier of the project item.
         """
         return self._client.request(
@@ -642,8 +642,8 @@ class _ProjectsItemsMethods(_rt.SyncResource):
         Update a specific item in an organization-owned project.
 
         Args:
-            project_number: The project's number.
             org: The organization name. The name is not case sensitive.
+            project_number: The project's number.
             item_id: The unique identifier of the project item.
             fields: A list of field updates to apply.
         """
@@ -694,8 +694,8 @@ class _ProjectsItemsMethods(_rt.SyncResource):
         page's, `.iter_pages()` walks pages).
 
         Args:
-            project_number: The project's number.
             org: The organization name. The name is not case sensitive.
+            project_number: The project's number.
             view_number: The number that identifies the project view.
             fields: Limit results to specific fields, by their IDs. If not specified, the
                 title field will be returned.
@@ -765,8 +765,8 @@ class _ProjectsItemsMethods(_rt.SyncResource):
         page's, `.iter_pages()` walks pages).
 
         Args:
-            project_number: The project's number.
             username: The handle for the GitHub user account.
+            project_number: The project's number.
             before: A cursor, as given in the [Link
                 header](https://docs.github.com/rest/guides/using-pagination-in-the-rest-api#using-link-headers).
                 If specified, the query only searches for results before this cursor. For more
@@ -875,8 +875,8 @@ class _ProjectsItemsMethods(_rt.SyncResource):
         Get a specific item from a user-owned project.
 
         Args:
-            project_number: The project's number.
             username: The handle for the GitHub user account.
+            project_number: The project's number.
             item_id: The unique identifier of the project item.
             fields: Limit results to specific fields, by their IDs. If not specified, the title
                 field will be returned.
@@ -923,8 +923,8 @@ class _ProjectsItemsMethods(_rt.SyncResource):
         Delete a specific item from a user-owned project.
 
         Args:
-            project_number: The project's number.
             username: The handle for the GitHub user account.
+            project_number: The project's number.
             item_id: The unique identifier of the project item.
         """
         return self._client.request(
@@ -967,8 +967,8 @@ class _ProjectsItemsMethods(_rt.SyncResource):
         Update a specific item in a user-owned project.
 
         Args:
-            project_number: The project's number.
             username: The handle for the GitHub user account.
+            project_number: The project's number.
             item_id: The unique identifier of the project item.
             fields: A list of field updates to apply.
         """
@@ -1019,8 +1019,8 @@ class _ProjectsItemsMethods(_rt.SyncResource):
         page's, `.iter_pages()` walks pages).
 
         Args:
-            project_number: The project's number.
             username: The handle for the GitHub user account.
+            project_number: The project's number.
             view_number: The number that identifies the project view.
             fields: Limit results to specific fields, by their IDs. If not specified, the
                 title field will be returned.
@@ -1131,8 +1131,8 @@ class _AsyncProjectsItemsMethods(_rt.AsyncResource):
         page's, `.iter_pages()` walks pages).
 
         Args:
-            project_number: The project's number.
             org: The organization name. The name is not case sensitive.
+            project_number: The project's number.
             q: Search query to filter items, see [Filtering
                 projects](https://docs.github.com/issues/planning-and-tracking-with-projects/customizing-views-in-your-project/filtering-projects)
                 for more information.
@@ -1241,8 +1241,8 @@ class _AsyncProjectsItemsMethods(_rt.AsyncResource):
         Get a specific item from an organization-owned project.
 
         Args:
-            project_number: The project's number.
             org: The organization name. The name is not case sensitive.
+            project_number: The project's number.
             item_id: The unique identifier of the project item.
             fields: Limit results to specific fields, by their IDs. If not specified, the title
                 field will be returned.
@@ -1289,8 +1289,8 @@ class _AsyncProjectsItemsMethods(_rt.AsyncResource):
         Delete a specific item from an organization-owned project.
 
         Args:
-            project_number: The project's number.
             org: The organization name. The name is not case sensitive.
+            project_number: The project's number.
             item_id: The unique identifier of the project item.
         """
         return await self._client.request(
@@ -1333,8 +1333,8 @@ class _AsyncProjectsItemsMethods(_rt.AsyncResource):
         Update a specific item in an organization-owned project.
 
         Args:
-            project_number: The project's number.
             org: The organization name. The name is not case sensitive.
+            project_number: The project's number.
             item_id: The unique identifier of the project item.
             fields: A list of field updates to apply.
         """
@@ -1385,8 +1385,8 @@ class _AsyncProjectsItemsMethods(_rt.AsyncResource):
         page's, `.iter_pages()` walks pages).
 
         Args:
-            project_number: The project's number.
             org: The organization name. The name is not case sensitive.
+            project_number: The project's number.
             view_number: The number that identifies the project view.
             fields: Limit results to specific fields, by their IDs. If not specified, the
                 title field will be returned.
@@ -1456,8 +1456,8 @@ class _AsyncProjectsItemsMethods(_rt.AsyncResource):
         page's, `.iter_pages()` walks pages).
 
         Args:
-            project_number: The project's number.
             username: The handle for the GitHub user account.
+            project_number: The project's number.
             before: A cursor, as given in the [Link
                 header](https://docs.github.com/rest/guides/using-pagination-in-the-rest-api#using-link-headers).
                 If specified, the query only searches for results before this cursor. For more
@@ -1566,8 +1566,8 @@ class _AsyncProjectsItemsMethods(_rt.AsyncResource):
         Get a specific item from a user-owned project.
 
         Args:
-            project_number: The project's number.
             username: The handle for the GitHub user account.
+            project_number: The project's number.
             item_id: The unique identifier of the project item.
             fields: Limit results to specific fields, by their IDs. If not specified, the title
                 field will be returned.
@@ -1614,8 +1614,8 @@ class _AsyncProjectsItemsMethods(_rt.AsyncResource):
         Delete a specific item from a user-owned project.
 
         Args:
-            project_number: The project's number.
             username: The handle for the GitHub user account.
+            project_number: The project's number.
             item_id: The unique identifier of the project item.
         """
         return await self._client.request(
@@ -1658,8 +1658,8 @@ class _AsyncProjectsItemsMethods(_rt.AsyncResource):
         Update a specific item in a user-owned project.
 
         Args:
-            project_number: The project's number.
             username: The handle for the GitHub user account.
+            project_number: The project's number.
             item_id: The unique identifier of the project item.
             fields: A list of field updates to apply.
         """
@@ -1710,8 +1710,8 @@ class _AsyncProjectsItemsMethods(_rt.AsyncResource):
         page's, `.iter_pages()` walks pages).
 
         Args:
-            project_number: The project's number.
             username: The handle for the GitHub user account.
+            project_number: The project's number.
             view_number: The number that identifies the project view.
             fields: Limit results to specific fields, by their IDs. If not specified, the
                 title field will be returned.

@@ -490,8 +490,8 @@ class _ProjectsProjectsV2Methods(_rt.SyncResource):
         Get a specific organization-owned project.
 
         Args:
-            project_number: The project's number.
             org: The organization name. The name is not case sensitive.
+            project_number: The project's number.
         """
         return self._client.request(
             _PROJECTS_GET_FOR_ORG,
@@ -592,8 +592,8 @@ class _ProjectsProjectsV2Methods(_rt.SyncResource):
         Get a specific user-owned project.
 
         Args:
-            project_number: The project's number.
             username: The handle for the GitHub user account.
+            project_number: The project's number.
         """
         return self._client.request(
             _PROJECTS_GET_FOR_USER,
@@ -730,8 +730,8 @@ class _ProjectsProjectsV2Methods(_rt.SyncResource):
         page's, `.iter_pages()` walks pages).
 
         Args:
-            project_number: The project's number.
             org: The organization name. The name is not case sensitive.
+            project_number: The project's number.
             per_page: The number of results per page (max 100). For more information, see "[Using
                 pagination in the REST
                 API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
@@ -788,8 +788,8 @@ class _ProjectsProjectsV2Methods(_rt.SyncResource):
         """Add a field to an organization-owned project.
 
         Args:
-            project_number: The project's number.
             org: The organization name. The name is not case sensitive.
+            project_number: The project's number.
             body: The request body.
         """
         return self._client.request(
@@ -831,9 +831,9 @@ class _ProjectsProjectsV2Methods(_rt.SyncResource):
         Get a specific field for an organization-owned project.
 
         Args:
+            org: The organization name. The name is not case sensitive.
             project_number: The project's number.
             field_id: The unique identifier of the field.
-            org: The organization name. The name is not case sensitive.
         """
         return self._client.request(
             _PROJECTS_GET_FIELD_FOR_ORG,
@@ -879,8 +879,8 @@ class _ProjectsProjectsV2Methods(_rt.SyncResource):
         page's, `.iter_pages()` walks pages).
 
         Args:
-            project_number: The project's number.
             username: The handle for the GitHub user account.
+            project_number: The project's number.
             per_page: The number of results per page (max 100). For more information, see "[Using
                 pagination in the REST
                 API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
@@ -981,9 +981,9 @@ class _ProjectsProjectsV2Methods(_rt.SyncResource):
         Get a specific field for a user-owned project.
 
         Args:
+            username: The handle for the GitHub user account.
             project_number: The project's number.
             field_id: The unique identifier of the field.
-            username: The handle for the GitHub user account.
         """
         return self._client.request(
             _PROJECTS_GET_FIELD_FOR_USER,
@@ -1131,8 +1131,8 @@ class _AsyncProjectsProjectsV2Methods(_rt.AsyncResource):
         Get a specific organization-owned project.
 
         Args:
-            project_number: The project's number.
             org: The organization name. The name is not case sensitive.
+            project_number: The project's number.
         """
         return await self._client.request(
             _PROJECTS_GET_FOR_ORG,
@@ -1233,8 +1233,8 @@ class _AsyncProjectsProjectsV2Methods(_rt.AsyncResource):
         Get a specific user-owned project.
 
         Args:
-            project_number: The project's number.
             username: The handle for the GitHub user account.
+            project_number: The project's number.
         """
         return await self._client.request(
             _PROJECTS_GET_FOR_USER,
@@ -1371,8 +1371,8 @@ class _AsyncProjectsProjectsV2Methods(_rt.AsyncResource):
         page's, `.iter_pages()` walks pages).
 
         Args:
-            project_number: The project's number.
             org: The organization name. The name is not case sensitive.
+            project_number: The project's number.
             per_page: The number of results per page (max 100). For more information, see "[Using
                 pagination in the REST
                 API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
@@ -1429,8 +1429,8 @@ class _AsyncProjectsProjectsV2Methods(_rt.AsyncResource):
         """Add a field to an organization-owned project.
 
         Args:
-            project_number: The project's number.
             org: The organization name. The name is not case sensitive.
+            project_number: The project's number.
             body: The request body.
         """
         return await self._client.request(
@@ -1472,9 +1472,9 @@ class _AsyncProjectsProjectsV2Methods(_rt.AsyncResource):
         Get a specific field for an organization-owned project.
 
         Args:
+            org: The organization name. The name is not case sensitive.
             project_number: The project's number.
             field_id: The unique identifier of the field.
-            org: The organization name. The name is not case sensitive.
         """
         return await self._client.request(
             _PROJECTS_GET_FIELD_FOR_ORG,
@@ -1520,8 +1520,8 @@ class _AsyncProjectsProjectsV2Methods(_rt.AsyncResource):
         page's, `.iter_pages()` walks pages).
 
         Args:
-            project_number: The project's number.
             username: The handle for the GitHub user account.
+            project_number: The project's number.
             per_page: The number of results per page (max 100). For more information, see "[Using
                 pagination in the REST
                 API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
@@ -1622,9 +1622,9 @@ class _AsyncProjectsProjectsV2Methods(_rt.AsyncResource):
         Get a specific field for a user-owned project.
 
         Args:
+            username: The handle for the GitHub user account.
             project_number: The project's number.
             field_id: The unique identifier of the field.
-            username: The handle for the GitHub user account.
         """
         return await self._client.request(
             _PROJECTS_GET_FIELD_FOR_USER,

@@ -873,11 +873,11 @@ class _ReposEnvironmentsMethods(_rt.SyncResource):
         endpoint with a private repository.
 
         Args:
-            environment_name: The name of the environment. The name must be URL encoded. For
-                example, any slashes in the name must be replaced with `%2F`.
+            owner: The account owner of the repository. The name is not case sensitive.
             repo: The name of the repository without the `.git` extension. The name is not case
                 sensitive.
-            owner: The account owner of the repository. The name is not case sensitive.
+            environment_name: The name of the environment. The name must be URL encoded. For
+                example, any slashes in the name must be replaced with `%2F`.
         """
         return self._client.request(
             _REPOS_GET_ALL_DEPLOYMENT_PROTECTION_RULES,
@@ -931,11 +931,11 @@ class _ReposEnvironmentsMethods(_rt.SyncResource):
         endpoint.
 
         Args:
-            environment_name: The name of the environment. The name must be URL encoded. For
-                example, any slashes in the name must be replaced with `%2F`.
+            owner: The account owner of the repository. The name is not case sensitive.
             repo: The name of the repository without the `.git` extension. The name is not case
                 sensitive.
-            owner: The account owner of the repository. The name is not case sensitive.
+            environment_name: The name of the environment. The name must be URL encoded. For
+                example, any slashes in the name must be replaced with `%2F`.
             integration_id: The ID of the custom app that will be enabled on the environment.
         """
         return self._client.request(
@@ -996,11 +996,11 @@ class _ReposEnvironmentsMethods(_rt.SyncResource):
         page's, `.iter_pages()` walks pages).
 
         Args:
-            environment_name: The name of the environment. The name must be URL encoded. For
-                example, any slashes in the name must be replaced with `%2F`.
+            owner: The account owner of the repository. The name is not case sensitive.
             repo: The name of the repository without the `.git` extension. The name is not case
                 sensitive.
-            owner: The account owner of the repository. The name is not case sensitive.
+            environment_name: The name of the environment. The name must be URL encoded. For
+                example, any slashes in the name must be replaced with `%2F`.
             page: The page number of the results to fetch. For more information, see "[Using
                 pagination in the REST
                 API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
@@ -1723,11 +1723,11 @@ class _AsyncReposEnvironmentsMethods(_rt.AsyncResource):
         endpoint with a private repository.
 
         Args:
-            environment_name: The name of the environment. The name must be URL encoded. For
-                example, any slashes in the name must be replaced with `%2F`.
+            owner: The account owner of the repository. The name is not case sensitive.
             repo: The name of the repository without the `.git` extension. The name is not case
                 sensitive.
-            owner: The account owner of the repository. The name is not case sensitive.
+            environment_name: The name of the environment. The name must be URL encoded. For
+                example, any slashes in the name must be replaced with `%2F`.
         """
         return await self._client.request(
             _REPOS_GET_ALL_DEPLOYMENT_PROTECTION_RULES,
@@ -1781,11 +1781,11 @@ class _AsyncReposEnvironmentsMethods(_rt.AsyncResource):
         endpoint.
 
         Args:
-            environment_name: The name of the environment. The name must be URL encoded. For
-                example, any slashes in the name must be replaced with `%2F`.
+            owner: The account owner of the repository. The name is not case sensitive.
             repo: The name of the repository without the `.git` extension. The name is not case
                 sensitive.
-            owner: The account owner of the repository. The name is not case sensitive.
+            environment_name: The name of the environment. The name must be URL encoded. For
+                example, any slashes in the name must be replaced with `%2F`.
             integration_id: The ID of the custom app that will be enabled on the environment.
         """
         return await self._client.request(
@@ -1846,11 +1846,11 @@ class _AsyncReposEnvironmentsMethods(_rt.AsyncResource):
         page's, `.iter_pages()` walks pages).
 
         Args:
-            environment_name: The name of the environment. The name must be URL encoded. For
-                example, any slashes in the name must be replaced with `%2F`.
+            owner: The account owner of the repository. The name is not case sensitive.
             repo: The name of the repository without the `.git` extension. The name is not case
                 sensitive.
-            owner: The account owner of the repository. The name is not case sensitive.
+            environment_name: The name of the environment. The name must be URL encoded. For
+                example, any slashes in the name must be replaced with `%2F`.
             page: The page number of the results to fetch. For more information, see "[Using
                 pagination in the REST
                 API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."

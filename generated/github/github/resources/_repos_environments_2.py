@@ -150,11 +150,11 @@ class _ReposEnvironments2Methods(_rt.SyncResource):
         endpoint.
 
         Args:
-            environment_name: The name of the environment. The name must be URL encoded. For
-                example, any slashes in the name must be replaced with `%2F`.
+            owner: The account owner of the repository. The name is not case sensitive.
             repo: The name of the repository without the `.git` extension. The name is not case
                 sensitive.
-            owner: The account owner of the repository. The name is not case sensitive.
+            environment_name: The name of the environment. The name must be URL encoded. For
+                example, any slashes in the name must be replaced with `%2F`.
             protection_rule_id: The unique identifier of the protection rule.
         """
         return self._client.request(
@@ -388,11 +388,11 @@ class _AsyncReposEnvironments2Methods(_rt.AsyncResource):
         endpoint.
 
         Args:
-            environment_name: The name of the environment. The name must be URL encoded. For
-                example, any slashes in the name must be replaced with `%2F`.
+            owner: The account owner of the repository. The name is not case sensitive.
             repo: The name of the repository without the `.git` extension. The name is not case
                 sensitive.
-            owner: The account owner of the repository. The name is not case sensitive.
+            environment_name: The name of the environment. The name must be URL encoded. For
+                example, any slashes in the name must be replaced with `%2F`.
             protection_rule_id: The unique identifier of the protection rule.
         """
         return await self._client.request(

@@ -543,10 +543,10 @@ class ApiInsights(_rt.SyncResource):
 
         Args:
             org: The organization name. The name is not case sensitive.
-            min_timestamp: The minimum timestamp to query for stats. This is a timestamp in [ISO
-                8601](https://en.wikipedia.org/wiki/ISO_8601) format: `YYYY-MM-DDTHH:MM:SSZ`.
             actor_type: The type of the actor
             actor_id: The ID of the actor
+            min_timestamp: The minimum timestamp to query for stats. This is a timestamp in [ISO
+                8601](https://en.wikipedia.org/wiki/ISO_8601) format: `YYYY-MM-DDTHH:MM:SSZ`.
             max_timestamp: The maximum timestamp to query for stats. Defaults to the time 30 days
                 ago. This is a timestamp in [ISO 8601](https://en.wikipedia.org/wiki/ISO_8601)
                 format: `YYYY-MM-DDTHH:MM:SSZ`.
@@ -1205,10 +1205,10 @@ class AsyncApiInsights(_rt.AsyncResource):
 
         Args:
             org: The organization name. The name is not case sensitive.
-            min_timestamp: The minimum timestamp to query for stats. This is a timestamp in [ISO
-                8601](https://en.wikipedia.org/wiki/ISO_8601) format: `YYYY-MM-DDTHH:MM:SSZ`.
             actor_type: The type of the actor
             actor_id: The ID of the actor
+            min_timestamp: The minimum timestamp to query for stats. This is a timestamp in [ISO
+                8601](https://en.wikipedia.org/wiki/ISO_8601) format: `YYYY-MM-DDTHH:MM:SSZ`.
             max_timestamp: The maximum timestamp to query for stats. Defaults to the time 30 days
                 ago. This is a timestamp in [ISO 8601](https://en.wikipedia.org/wiki/ISO_8601)
                 format: `YYYY-MM-DDTHH:MM:SSZ`.

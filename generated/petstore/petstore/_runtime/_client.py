@@ -41,6 +41,7 @@ from ._errors import APIError, package_error
 from ._hooks import Hooks, before_request, run_hooks
 from ._limits import (
     DEFAULT_MAX_RESPONSE_BYTES,
+    bounded_encodings,
     check_header_inputs,
     check_header_name,
     check_headers,
@@ -336,8 +337,6 @@ class _BaseClient(Generic[HttpT]):
             from ._circuit import CircuitBreaker
 
             given.append(("circuit_breaker", circuit_breaker, CircuitBreaker))
-        if hooks is not None:
-            given.append(("hooks", hooks, Hooks))
         for option, value, kind in given:
             if not isinstance(value, kind):
                 # another generated package's own copy (its `_runtime`): its actions were not
@@ -609,12 +608,13 @@ class _BaseClient(Generic[HttpT]):
                 options,
                 base_url=base_url,
                 headers=self._http_headers_json if accepts_json else self._http_headers,
-                idempotency_header=op.idempotency_header or self.idempotency_header,
+                idempotency_header=_named(
+                    op.idempotency_header or self.idempotency_header, "idempotency_header"
+                ),
                 has_accept=accepts_json,  # ``_http_headers_json`` has one
             )
             counted = options.get("retry_count_header", self.retry_count_header)
-            if counted is not self.retry_count_header:
-                check_header_name(counted, "retry_count_header")
+            counted = _named(counted, "retry_count_header")
             if counted and prepared.omitted and counted.lower() in prepared.omitted:
                 counted = None  # ``extra_headers={name: omit}``: the caller wants none
             prepared.retry_count_header = counted
@@ -1101,6 +1101,19 @@ def _redirect_method(method: str, status: int) -> str:
     return method
 
 
+_NAMES_OK: set[str] = set()  # header names checked (a few per process: the checks' cache)
+
+
+def _named(name: str | None, option: str) -> str | None:
+    """``name``, a header name a client option gives (per call, or set on the client after it
+    was built: helper 226), checked once per process."""
+    if name and name not in _NAMES_OK:
+        check_header_name(name, option)
+        if len(_NAMES_OK) < 1024:
+            _NAMES_OK.add(name)
+    return name
+
+
 class _OwnPool(httpx.Client):
     """The pool a client opens itself: its connections closed when the last client using it
     (the client, its copies, a stream still being read) is collected. A client dropped without
@@ -1145,6 +1158,7 @@ class SyncAPIClient(_BaseClient[httpx.Client]):
                 # every request carries the client's own; `extra_headers={"User-Agent": omit}`
                 # sent httpx's instead of none
                 del self._http.headers["User-Agent"]
+                bounded_encodings(self._http)
             return self._http
 
     def request(
@@ -1469,7 +1483,11 @@ class SyncAPIClient(_BaseClient[httpx.Client]):
         """Authorization-code sign-in (PKCE), refresh and the token store: see ``OAuth``."""
         from ._oauth import OAuth
 
-        return OAuth(self)
+        try:
+            return OAuth(self)
+        except ValueError as exc:  # no such scheme: an attribute this client lacks (`hasattr`,
+            # `inspect.getmembers` expect an AttributeError: they crashed, helper 229)
+            raise AttributeError(str(exc)) from None
 
     def paginate(
         self,
@@ -1564,6 +1582,7 @@ class AsyncAPIClient(_BaseClient[httpx.AsyncClient]):
                 verify=default_tls_context(),
             )
             del http.headers["User-Agent"]  # (as the sync pool's)
+            bounded_encodings(http)
             self._pool_loop = _weak(running_loop())
         return http
 
@@ -1883,7 +1902,11 @@ class AsyncAPIClient(_BaseClient[httpx.AsyncClient]):
         """Authorization-code sign-in (PKCE), refresh and the token store: see ``AsyncOAuth``."""
         from ._oauth import AsyncOAuth
 
-        return AsyncOAuth(self)
+        try:
+            return AsyncOAuth(self)
+        except ValueError as exc:  # no such scheme: an attribute this client lacks (`hasattr`,
+            # `inspect.getmembers` expect an AttributeError: they crashed, helper 229)
+            raise AttributeError(str(exc)) from None
 
     def paginate(
         self,

@@ -17,6 +17,7 @@ pasted API key with a trailing newline, say) is a ``ValueError`` naming the head
 
 from __future__ import annotations
 
+import importlib
 import re
 import threading
 import zlib
@@ -176,9 +177,14 @@ def limit_responses(
     it ignores unmarked requests). ``errors_only``: a stream call, whose 2xx body the caller
     reads as it comes; its error body is read into memory, so it is bounded all the same."""
     client = getattr(build_request, "__self__", None)
+    narrow = False
     if isinstance(client, httpx.Client | httpx.AsyncClient):
         _install(client)
-    return marking(build_request, MAX_BYTES_EXTENSION, _ErrorsOnly(limit) if errors_only else limit)
+        narrow = unbounded_default(client.headers)  # (a caller's client, built by httpx)
+    marked = marking(
+        build_request, MAX_BYTES_EXTENSION, _ErrorsOnly(limit) if errors_only else limit
+    )
+    return _narrowed(marked) if narrow else marked
 
 
 def record_limit(response: httpx.Response) -> int | None:
@@ -211,28 +217,54 @@ def _install(client: httpx.Client | httpx.AsyncClient) -> None:
         responses = list(hooks.get("response", []))
         if hook not in responses:
             client.event_hooks = {**hooks, "response": [*responses, hook]}
-            _bounded_encodings(client.headers)
 
 
-_DECODED = frozenset({"gzip", "deflate", "br", "zstd"})  # what httpx may advertise
+BOUNDED_ENCODINGS = "gzip, deflate"  # the encodings whose decoded size is counted here
+# httpx's own `Accept-Encoding` (every decoder it has: `br` with `brotli` installed, `zstd`
+# with `zstandard`), which a client built without one sends
+_HTTPX_ENCODINGS: object = getattr(
+    importlib.import_module("httpx._client"), "ACCEPT_ENCODING", None
+)
 
 
-def _bounded_encodings(headers: httpx.Headers) -> None:
-    """Advertise only the encodings whose decoded size is counted here (gzip, deflate) where
-    the client advertises httpx's default list: with `brotli` installed httpx asks for `br`
-    too, whose decoder has no output bound, and an 818-byte body inflated to 512 MiB in one
-    step past ``max_response_bytes`` (helper 224). A list the caller chose is left as it is
-    (a `br` body is then counted as it arrives, compressed)."""
+def unbounded_default(headers: httpx.Headers) -> bool:
+    """Whether ``headers`` advertise httpx's default encodings, and they include one whose
+    decoder has no output bound (`br`: an 818-byte body inflated to 512 MiB in one step past
+    ``max_response_bytes``, helper 224). A list the caller chose is theirs (a `br` body is
+    then counted as it arrives, compressed)."""
     value = headers.get("accept-encoding")
-    names = {name.strip() for name in value.split(",")} if value else set[str]()
-    if names <= _DECODED and {"gzip", "deflate"} <= names and names - {"gzip", "deflate"}:
-        headers["Accept-Encoding"] = "gzip, deflate"
+    return value is not None and value == _HTTPX_ENCODINGS and value != BOUNDED_ENCODINGS
+
+
+def bounded_encodings(client: httpx.Client | httpx.AsyncClient) -> None:
+    """A client of the runtime's own making advertises only ``BOUNDED_ENCODINGS``."""
+    if unbounded_default(client.headers):
+        client.headers["Accept-Encoding"] = BOUNDED_ENCODINGS
+
+
+def _narrowed(build_request: Callable[..., httpx.Request]) -> Callable[..., httpx.Request]:
+    """``build_request`` whose requests advertise ``BOUNDED_ENCODINGS`` where they would carry
+    httpx's default list: a caller's client is not changed (they may use it for their own
+    requests, helper 226), each request of ours is."""
+
+    def build(*args: Any, **kwargs: Any) -> httpx.Request:
+        request = build_request(*args, **kwargs)
+        if unbounded_default(request.headers):
+            request.headers["Accept-Encoding"] = BOUNDED_ENCODINGS
+        return request
+
+    return build
 
 
 def _hook(response: httpx.Response) -> None:
     extensions = response.request.extensions
     if MAX_BYTES_EXTENSION not in extensions:
         return
+    encoding = response.headers.get("content-encoding")
+    if encoding and "x-gzip" in encoding.lower():
+        # RFC 9110 8.4.1.3: `x-gzip` is `gzip` (an old Apache's); httpx left it compressed,
+        # and the JSON read failed on the gzip bytes
+        response.headers["content-encoding"] = _X_GZIP.sub("gzip", encoding)
     limit = extensions[MAX_BYTES_EXTENSION]
     if isinstance(limit, _ErrorsOnly):
         if 200 <= response.status_code < 300:
@@ -299,7 +331,7 @@ class _Counter:
         names = [e.strip() for e in encodings.split(",") if e.strip() not in ("", "identity")]
         # httpx skips encodings it does not know and decodes the last-applied one first
         self._decoders: list[_Zlib] = [_Zlib(name) for name in reversed(names) if name in _WBITS]
-        # optional httpx extras, not advertised by default (``_bounded_encodings``): counted raw
+        # optional httpx extras, not advertised by default (``unbounded_default``): counted raw
         self._raw_only = any(name in ("br", "zstd") for name in names)
 
     def feed(self, chunk: bytes) -> None:
@@ -369,6 +401,7 @@ def _more_than_one_stream(response: httpx.Response, name: str) -> ResponseDecodi
 
 
 _WBITS = {"gzip": zlib.MAX_WBITS | 16, "deflate": zlib.MAX_WBITS}  # what httpx decodes
+_X_GZIP = re.compile(r"\bx-gzip\b", re.IGNORECASE)
 
 
 class _Ended(_Counter):

@@ -26,7 +26,7 @@ from urllib.parse import unquote_plus
 import httpx
 
 from ._errors import APIError, PaginationLoopError, package_error
-from ._operation import Operation
+from ._operation import Operation, Param
 from ._paging import (
     BodyCursorPagination,
     CursorPagination,
@@ -72,6 +72,12 @@ _PAGE_LOCATIONS = ("query", "field", "header")
 # --- the request of one page ------------------------------------------------------------------
 
 
+def _named(p: Param, wire: str) -> bool:
+    """Whether ``p`` is the parameter ``wire`` names: a header's name in any case (RFC 9110
+    5.1: `cursor_param: x-page-token` for a declared `X-Page-Token`, helper 226)."""
+    return p.wire_name == wire or (p.location == "header" and p.wire_name.lower() == wire.lower())
+
+
 @dataclass(frozen=True)
 class PageRequest:
     """What to send for one page: an operation, its values (by Python name) and options."""
@@ -90,7 +96,7 @@ class PageRequest:
         if wire in extra:  # what is sent: `extra_query` wins over the argument
             return extra[wire]
         for p in self.op.params:
-            if p.wire_name == wire and p.location in _PAGE_LOCATIONS:
+            if _named(p, wire) and p.location in _PAGE_LOCATIONS:
                 value = self.values.get(p.py_name)
                 return None if isinstance(value, NotGiven) else value
         return None
@@ -100,7 +106,7 @@ class PageRequest:
         field the operation declares, else an extra query parameter)."""
         extra = self.options.get("extra_query") or {}
         for p in self.op.params:
-            if p.wire_name == wire and p.location in _PAGE_LOCATIONS:
+            if _named(p, wire) and p.location in _PAGE_LOCATIONS:
                 changed = dataclasses.replace(self, values={**self.values, p.py_name: value})
                 if wire not in extra:
                     return changed
@@ -113,7 +119,7 @@ class PageRequest:
 
     def without(self, wires: tuple[str, ...]) -> PageRequest:
         """The same request without the parameters ``wires`` (declared or extra query ones)."""
-        drop = {p.py_name for p in self.op.params if p.wire_name in wires}
+        drop = {p.py_name for p in self.op.params if any(_named(p, w) for w in wires)}
         values = {k: v for k, v in self.values.items() if k not in drop}
         extra = self.options.get("extra_query")
         options = self.options

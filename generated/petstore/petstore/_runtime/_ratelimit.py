@@ -100,6 +100,15 @@ class RateLimit:
             )
         if not (_real(low_fraction) and 0 <= low_fraction < 1):
             raise ValueError(f"low_fraction must be in [0, 1), got {low_fraction!r}")
+        if backend is not None and type(backend).__name__ == "RedisRateLimit":
+            from ._ratelimit_redis import RedisRateLimit
+
+            if not isinstance(backend, RedisRateLimit):  # another package's runtime copy:
+                # its failures were that copy's errors, none of this package's (helper 229)
+                raise TypeError(
+                    "backend is a RedisRateLimit of another runtime copy: take"
+                    " `RedisRateLimit` from the package this client belongs to"
+                )
         if not (_real(max_pause) and max_pause >= 0):  # (inf: pause as long as told)
             raise ValueError(f"max_pause must be a number of seconds >= 0, got {max_pause!r}")
         self.rate, self.per = rate, per

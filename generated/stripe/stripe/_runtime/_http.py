@@ -14,6 +14,7 @@ from typing import Any
 import httpx
 
 from ._client import DEFAULT_LIMITS, DEFAULT_TIMEOUT
+from ._limits import bounded_encodings
 
 __all__ = ["DefaultAsyncHttpxClient", "DefaultHttpxClient"]
 
@@ -33,6 +34,7 @@ class DefaultHttpxClient(httpx.Client):
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**_defaults(kwargs))
+        bounded_encodings(self)
 
 
 class DefaultAsyncHttpxClient(httpx.AsyncClient):
@@ -40,3 +42,4 @@ class DefaultAsyncHttpxClient(httpx.AsyncClient):
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**_defaults(kwargs))
+        bounded_encodings(self)

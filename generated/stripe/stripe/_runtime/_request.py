@@ -233,7 +233,8 @@ def prepare(
     # (``headers``: an ``httpx.Headers`` is copied as is, a mapping is encoded)
     copied = _copy(headers) if isinstance(headers, httpx.Headers) else httpx.Headers(headers)
     req = Prepared(op.method.upper(), "", [], copied, [])
-    if not has_accept and plan(op).accepts_json and "accept" not in req.headers:
+    if not has_accept and (op.accept or plan(op).accepts_json) and "accept" not in req.headers:
+        # (an `accept` of octets: an event stream offered beside them, asked for as them)
         req.headers["Accept"] = op.accept or "application/json"
     fields: dict[str, Any] = {}
     whole: Any = NOT_GIVEN

@@ -152,6 +152,8 @@ def with_picker(type_: Any) -> Any:
     """``type_`` itself, or for a union ``picker`` can judge, the same union tagged by a
     discriminator function (pydantic validates the chosen member only; undecided data goes to
     the whole union, tagged ``*``: its errors are located as ``*.Customer.created``)."""
+    if typing.get_origin(type_) is Annotated:
+        return _fallback_picked(type_)
     if typing.get_origin(type_) not in (Union, types.UnionType):
         return type_
     members = typing.get_args(type_)
@@ -179,3 +181,29 @@ def with_picker(type_: Any) -> Any:
     choices: list[Any] = [Annotated[model, Tag(tag)] for model, tag in tags.items()]
     choices.append(Annotated[type_, Tag(_ANY)])
     return Annotated[Union[tuple(choices)], Discriminator(tag_of)]  # noqa: UP007
+
+
+def _fallback_picked(type_: Any) -> Any:
+    """A union tagged by a property (``Annotated[A | B | Annotated[A | B, Tag("*")],
+    Discriminator(...)]``) whose fallback member, for data without a known tag, is judged by
+    ``with_picker`` too: a tag only some members require left such data to the smart union,
+    which took `NumberAndBic` (it requires `type`, with a default) for a body that fits only
+    `SgLocal` (a fallback that was the picker before the tag)."""
+    union, *meta = typing.get_args(type_)
+    if typing.get_origin(union) not in (Union, types.UnionType):
+        return type_
+    from pydantic import Tag
+
+    members: list[Any] = []
+    changed = False
+    for member in typing.get_args(union):
+        if typing.get_origin(member) is Annotated:
+            inner, *marks = typing.get_args(member)
+            if any(isinstance(m, Tag) and m.tag == _ANY for m in marks):
+                picked = with_picker(inner)
+                if picked is not inner:
+                    member, changed = Annotated[(picked, *marks)], True
+        members.append(member)
+    if not changed:
+        return type_
+    return Annotated[(Union[tuple(members)], *meta)]  # noqa: UP007
