@@ -69,18 +69,3 @@ def test_the_same_data_fetched_twice_is_equal() -> None:
     assert first == second and first == Thing.model_validate(first.to_dict())
     assert Thing(id=1) == first and first != Thing(id=2)
     assert (first._request_id, second._request_id) == ("req_1", "req_2")  # kept by the compare
-
-
-def test_an_undeclared_key_spelling_a_field_s_python_name_is_not_that_field() -> None:
-    """Helper 228: `{"first_name": "Ada"}` (the field is `firstName`) is an undeclared key,
-    but pydantic counts every extra key as a set field: `to_dict()` gave `"firstName": null`
-    beside `"first_name": "Ada"`, a null the server never sent, nested too."""
-    wire = '{"petId": 7, "owner": {"first_name": "Ada"}, "pets": [{"first_name": "B"}]}'
-    pet = Pet.model_validate_json(wire, by_name=False)
-    expected = {"petId": 7, "owner": {"first_name": "Ada"}, "pets": [{"first_name": "B"}]}
-    assert pet.to_dict() == expected
-    assert json.loads(pet.to_json()) == expected and json.loads(str(pet)) == expected
-    assert pet.owner is not None and pet.owner.model_fields_set == set()
-    # sent by its wire name too: the field holds that, and stays set
-    both = Owner.model_validate({"firstName": "A", "first_name": "B"}, by_name=False)
-    assert both.to_dict() == {"firstName": "A", "first_name": "B"}
