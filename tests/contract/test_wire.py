@@ -122,7 +122,13 @@ def test_an_undeclared_top_level_key_is_unspellable_only_where_it_reads_back_oth
         assert _form(view, content, {key: "v"}) == [], key
         wrong = _form(view, content.replace("=v", "=w"), {key: "v"})
         assert wrong and not wrong[0].startswith(UNSPELLABLE_KEY), wrong  # (now checked)
-    for key, content in (("", "=v"), ("a[b]", "a%5Bb%5D=v"), ("x[]", "x%5B%5D=v")):
+    for key, content in (
+        ("", "=v"),
+        ("a[b]", "a%5Bb%5D=v"),
+        ("x[]", "x%5B%5D=v"),
+        ("a[", "a%5B=v"),  # (read back as `a`: the last review)
+        ("[", "%5B=v"),
+    ):
         problems = _form(view, content, {key: "v"})
         assert len(problems) == 1 and problems[0].startswith(UNSPELLABLE_KEY), (key, problems)
 

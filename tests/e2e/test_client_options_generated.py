@@ -224,8 +224,21 @@ def test_the_redis_rate_limit_backend_is_the_package_s(pkg: ModuleType) -> None:
         def reserve(self, interval: float, burst: int, max_wait: float) -> float:
             return 0.0
 
-    with pytest.raises(TypeError, match="RedisRateLimit of another runtime copy"):
-        pkg.RateLimit(rate=1, backend=RedisRateLimit())
+    RedisRateLimit.__module__ = "other_client._runtime._ratelimit_redis"
+
+    class Mine(RedisRateLimit):  # a subclass of it, by any name
+        pass
+
+    for foreign in (RedisRateLimit(), Mine()):
+        with pytest.raises(TypeError, match="RedisRateLimit of another runtime copy"):
+            pkg.RateLimit(rate=1, backend=foreign)
+
+    class OwnBackend:  # a caller's own backend, whatever its name
+        def reserve(self, interval: float, burst: int, max_wait: float) -> float:
+            return 0.0
+
+    OwnBackend.__name__ = "RedisRateLimit"
+    pkg.RateLimit(rate=1, backend=OwnBackend())
 
 
 def test_the_types_methods_return_are_exported(out: Path, tmp_path: Path) -> None:

@@ -905,12 +905,11 @@ def _check_body(
     problems.extend(_empty_required(view, body, media, intended))
     unspelled: set[str] = set()  # roots of names read back as other keys
     for name, value in intended.items():
-        rest = name.partition("[")[2]
-        if name == "" or rest.endswith("]"):
+        if _deep([(name, "")]) != {name: ""}:
             # an undeclared property (sent through extra_body) whose name reads back as an
-            # array item or a nested key, in a form and in multipart part names alike; one
-            # holding a bracket that makes no `a[b]` (`a]b`, `[Dh`) reads back whole, as sent
-            # (helper 227: filed as the spec's, and its value left unchecked)
+            # array item or a nested key (or as `a`: `a[`), in a form and in multipart part
+            # names alike, as the reader here reads them; one it reads back whole (`a]b`,
+            # `[Dh`) is checked as sent (helper 227: filed as the spec's, its value unchecked)
             problems.append(f"{UNSPELLABLE_KEY}: body {name!r}")
             unspelled.add(name.partition("[")[0])
             continue

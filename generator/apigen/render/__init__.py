@@ -93,6 +93,8 @@ _LAZY_HELPERS = (
     "Hooks",
     "RateLimit",
     "RedisRateLimit",  # (its errors then the package's `APIError`s: helper 229)
+    "OAuth",  # `OAuth(client, scheme=...)` where the API has several sign-in schemes
+    "AsyncOAuth",
     "RateWarning",
     "RetryPolicy",
     "RetryStrategy",  # (the README: `retry=` takes a custom one)

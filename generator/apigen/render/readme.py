@@ -110,6 +110,9 @@ def readme_view(api: Api, dist: Distribution) -> dict[str, Any]:
         "authorization_code": sum(
             s.kind == "OAuth2AuthorizationCode" for s in api.security_schemes
         ),
+        "oauth_scheme": next(
+            (s.name for s in api.security_schemes if s.kind == "OAuth2AuthorizationCode"), ""
+        ),
         "fixed_headers": sorted(api.options.headers.items()),
         # the provider's retry hint (`apigen.toml` checks it is a header name: no escaping)
         "should_retry_name": (

@@ -536,17 +536,31 @@ class Responder:
     def _drop_placeholders(
         self, node: dict[str, Any], schema: Any, whole: Any, whole_schema: Any, depth: int
     ) -> None:
+        """Leave out `node`'s optional strings holding their own name (the drawn placeholder),
+        in nested objects and array items too (JSON:API's `errors[]`), where the schema
+        holds no keyword the quick check cannot judge (`dependentRequired`, `if`, `not`,
+        `oneOf`...: the last review found a body made invalid so)."""
+        if depth > 3 or _opaque(schema, self._resolve):
+            return
         props, required, _ = self.generator.shape(schema)
         for key in list(node):
             item = node[key]
+            sub = props.get(key)
             if item == key and key not in required:
                 node.pop(key)
                 if not self.generator.checker.fits(whole, whole_schema):
                     node[key] = item
-            elif isinstance(item, dict) and key in props and depth < 3:
+            elif isinstance(item, dict) and sub is not None:
                 self._drop_placeholders(
-                    cast("dict[str, Any]", item), props[key], whole, whole_schema, depth + 1
+                    cast("dict[str, Any]", item), sub, whole, whole_schema, depth + 1
                 )
+            elif isinstance(item, list) and sub is not None:
+                items = self._resolve(sub).get("items")
+                for element in cast("list[Any]", item):
+                    if isinstance(element, dict) and items is not None:
+                        self._drop_placeholders(
+                            cast("dict[str, Any]", element), items, whole, whole_schema, depth + 1
+                        )
 
     def _cached_headers(self, response: Mapping[str, Any], where: str) -> dict[str, str]:
         found = self._headers_cache.get(where)
@@ -598,6 +612,21 @@ class Responder:
         if "example" in media_object and isinstance(value, str):
             return media, value.encode()
         return media, self.generator.random_bytes(where)
+
+
+# keywords `fits` (a quick check) does not judge: a body it passes may still break them
+_OPAQUE_KEYWORDS = frozenset(
+    {"dependentRequired", "dependencies", "dependentSchemas", "if", "not", "oneOf", "anyOf"}
+    | {"unevaluatedProperties", "patternProperties", "propertyNames", "minProperties"}
+)
+
+
+def _opaque(schema: Any, resolve: Any) -> bool:
+    """Whether `schema` (its `$ref` and `allOf` members followed, one level) holds a keyword
+    the quick check does not judge."""
+    node = resolve(schema) if isinstance(schema, Mapping) else {}
+    parts = [node, *(resolve(m) for m in node.get("allOf") or [] if isinstance(m, Mapping))]
+    return any(isinstance(p, Mapping) and not _OPAQUE_KEYWORDS.isdisjoint(p) for p in parts)
 
 
 def _with_notes(headers: dict[str, str], notes: list[str]) -> dict[str, str]:
