@@ -556,7 +556,7 @@ class Responder:
                 )
             elif isinstance(item, list) and sub is not None:
                 items = self._resolve(sub).get("items")
-                for element in cast("list[Any]", item):
+                for element in item:
                     if isinstance(element, dict) and items is not None:
                         self._drop_placeholders(
                             cast("dict[str, Any]", element), items, whole, whole_schema, depth + 1
