@@ -53,6 +53,7 @@ __all__ = [
     "APIStreamError",
     "APITimeoutError",
     "AsyncClient",
+    "AsyncOAuth",
     "AsyncPage",
     "AsyncPaginator",
     "AsyncStream",
@@ -74,6 +75,7 @@ __all__ = [
     "MissingCredentialsError",
     "NotFoundError",
     "NotGiven",
+    "OAuth",
     "OAuthError",
     "Omit",
     "OperationFailedError",
@@ -104,6 +106,7 @@ __all__ = [
 
 if TYPE_CHECKING:
     from ._runtime import (
+        AsyncOAuth,
         AsyncPage,
         AsyncPaginator,
         AsyncStream,
@@ -113,6 +116,7 @@ if TYPE_CHECKING:
         DefaultHttpxClient,
         Hooks,
         MemoryCacheStore,
+        OAuth,
         RateLimit,
         RateWarning,
         RawResponse,
@@ -133,6 +137,7 @@ else:  # hidden from type checkers: a name this package lacks is their error, no
         """Features imported on first use (a response cache): `import` stays cheap without
         them."""
         if name in [
+            "AsyncOAuth",
             "AsyncPage",
             "AsyncPaginator",
             "AsyncStream",
@@ -142,6 +147,7 @@ else:  # hidden from type checkers: a name this package lacks is their error, no
             "DefaultHttpxClient",
             "Hooks",
             "MemoryCacheStore",
+            "OAuth",
             "RateLimit",
             "RateWarning",
             "RawResponse",

@@ -55,6 +55,7 @@ __all__ = [
     "APIStreamError",
     "APITimeoutError",
     "AsyncClient",
+    "AsyncOAuth",
     "AsyncPage",
     "AsyncPaginator",
     "AsyncStream",
@@ -76,6 +77,7 @@ __all__ = [
     "MissingCredentialsError",
     "NotFoundError",
     "NotGiven",
+    "OAuth",
     "OAuthError",
     "Omit",
     "OperationFailedError",
@@ -106,6 +108,7 @@ __all__ = [
 
 if TYPE_CHECKING:
     from ._runtime import (
+        AsyncOAuth,
         AsyncPage,
         AsyncPaginator,
         AsyncStream,
@@ -115,6 +118,7 @@ if TYPE_CHECKING:
         DefaultHttpxClient,
         Hooks,
         MemoryCacheStore,
+        OAuth,
         RateLimit,
         RateWarning,
         RawResponse,
@@ -135,6 +139,7 @@ else:  # hidden from type checkers: a name this package lacks is their error, no
         """Features imported on first use (a response cache): `import` stays cheap without
         them."""
         if name in [
+            "AsyncOAuth",
             "AsyncPage",
             "AsyncPaginator",
             "AsyncStream",
@@ -144,6 +149,7 @@ else:  # hidden from type checkers: a name this package lacks is their error, no
             "DefaultHttpxClient",
             "Hooks",
             "MemoryCacheStore",
+            "OAuth",
             "RateLimit",
             "RateWarning",
             "RawResponse",

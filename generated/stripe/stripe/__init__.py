@@ -52,6 +52,7 @@ __all__ = [
     "APIStreamError",
     "APITimeoutError",
     "AsyncClient",
+    "AsyncOAuth",
     "AsyncPage",
     "AsyncPaginator",
     "AsyncStream",
@@ -73,6 +74,7 @@ __all__ = [
     "MissingCredentialsError",
     "NotFoundError",
     "NotGiven",
+    "OAuth",
     "OAuthError",
     "Omit",
     "OperationFailedError",
@@ -103,6 +105,7 @@ __all__ = [
 
 if TYPE_CHECKING:
     from ._runtime import (
+        AsyncOAuth,
         AsyncPage,
         AsyncPaginator,
         AsyncStream,
@@ -112,6 +115,7 @@ if TYPE_CHECKING:
         DefaultHttpxClient,
         Hooks,
         MemoryCacheStore,
+        OAuth,
         RateLimit,
         RateWarning,
         RawResponse,
@@ -132,6 +136,7 @@ else:  # hidden from type checkers: a name this package lacks is their error, no
         """Features imported on first use (a response cache): `import` stays cheap without
         them."""
         if name in [
+            "AsyncOAuth",
             "AsyncPage",
             "AsyncPaginator",
             "AsyncStream",
@@ -141,6 +146,7 @@ else:  # hidden from type checkers: a name this package lacks is their error, no
             "DefaultHttpxClient",
             "Hooks",
             "MemoryCacheStore",
+            "OAuth",
             "RateLimit",
             "RateWarning",
             "RawResponse",

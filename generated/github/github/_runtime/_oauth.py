@@ -687,7 +687,7 @@ class _OAuthHelper:
             raise ValueError(
                 "this client has no OAuth2 authorization-code security scheme"
                 if not found
-                else f"pick one of the OAuth2 schemes {sorted(found)}: scheme=..."
+                else f"pick one of the OAuth2 schemes {sorted(found)}: OAuth(client, scheme=...)"
             )
         self._client = client
         self.scheme: OAuth2AuthorizationCode = next(iter(found.values()))

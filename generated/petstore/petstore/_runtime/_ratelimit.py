@@ -100,7 +100,10 @@ class RateLimit:
             )
         if not (_real(low_fraction) and 0 <= low_fraction < 1):
             raise ValueError(f"low_fraction must be in [0, 1), got {low_fraction!r}")
-        if backend is not None and type(backend).__name__ == "RedisRateLimit":
+        if backend is not None and any(  # a runtime copy's class, or one made from it
+            c.__name__ == "RedisRateLimit" and c.__module__.endswith("_ratelimit_redis")
+            for c in type(backend).__mro__
+        ):
             from ._ratelimit_redis import RedisRateLimit
 
             if not isinstance(backend, RedisRateLimit):  # another package's runtime copy:

@@ -1485,8 +1485,9 @@ class SyncAPIClient(_BaseClient[httpx.Client]):
 
         try:
             return OAuth(self)
-        except ValueError as exc:  # no such scheme: an attribute this client lacks (`hasattr`,
-            # `inspect.getmembers` expect an AttributeError: they crashed, helper 229)
+        except ValueError as exc:  # none (or several: `OAuth(client, scheme=...)`, exported
+            # by the package): an attribute this client lacks (`hasattr`, `inspect.getmembers`
+            # expect an AttributeError: they crashed, helper 229)
             raise AttributeError(str(exc)) from None
 
     def paginate(
@@ -1904,8 +1905,9 @@ class AsyncAPIClient(_BaseClient[httpx.AsyncClient]):
 
         try:
             return AsyncOAuth(self)
-        except ValueError as exc:  # no such scheme: an attribute this client lacks (`hasattr`,
-            # `inspect.getmembers` expect an AttributeError: they crashed, helper 229)
+        except ValueError as exc:  # none (or several: `AsyncOAuth(client, scheme=...)`, exported
+            # by the package): an attribute this client lacks (`hasattr`, `inspect.getmembers`
+            # expect an AttributeError: they crashed, helper 229)
             raise AttributeError(str(exc)) from None
 
     def paginate(

@@ -59,7 +59,6 @@ class Model(BaseModel):
         def _request_id(self, value: str | None) -> None: ...
 
     def __str__(self) -> str:
-        _forget_phantoms(self)
         return self.model_dump_json(by_alias=True, exclude_unset=True, warnings=False)
 
     def __eq__(self, other: object) -> bool:
@@ -85,8 +84,6 @@ class Model(BaseModel):
         server sent (or the caller set; a required field the spec gives a default counts as
         set), as openai-python's ``to_dict``: what the API would take back. ``mode="json"``
         gives JSON values (strings for dates)."""
-        if exclude_unset:
-            _forget_phantoms(self)
         return self.model_dump(
             mode=mode,
             by_alias=use_api_names,
@@ -107,8 +104,6 @@ class Model(BaseModel):
         warnings: bool = True,
     ) -> str:
         """The model as JSON text, as ``to_dict`` chooses its keys (indented by default)."""
-        if exclude_unset:
-            _forget_phantoms(self)
         return self.model_dump_json(
             indent=indent,
             by_alias=use_api_names,
@@ -117,33 +112,6 @@ class Model(BaseModel):
             exclude_none=exclude_none,
             warnings=warnings,
         )
-
-
-def _forget_phantoms(value: object, depth: int = 0) -> None:
-    """Take out of each model's set fields (nested ones too) those pydantic counts as set only
-    because an undeclared key spells their Python name (`{"user_id": 5}` where the field is
-    `userId`: pydantic adds every extra key to the set fields). Dumped with `exclude_unset`,
-    each was `"userId": null` beside `"user_id": 5`, a null the server never sent, which
-    `to_dict()` then offered to send back (helper 228). The usual model has no such key: one
-    look at its extras. (Plain JSON nested past 100 levels is not looked into.)"""
-    if depth > 100:
-        return
-    if isinstance(value, BaseModel):
-        fields = type(value).model_fields
-        extra = value.__pydantic_extra__
-        if extra:
-            for name in extra.keys() & fields.keys():
-                default = fields[name].get_default(call_default_factory=True)
-                if getattr(value, name) == default:  # (set by its wire name, it holds that)
-                    value.__pydantic_fields_set__.discard(name)
-        for name in value.model_fields_set & fields.keys():
-            _forget_phantoms(getattr(value, name), depth + 1)
-    elif isinstance(value, list | tuple):
-        for item in cast("list[object]", value):
-            _forget_phantoms(item, depth + 1)
-    elif isinstance(value, dict):
-        for item in cast("dict[object, object]", value).values():
-            _forget_phantoms(item, depth + 1)
 
 
 class _RequestId:
