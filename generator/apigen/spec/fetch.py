@@ -109,10 +109,7 @@ def _read(
     # (spaces and other unsendable characters percent-encoded: `./my schemas.yaml` beside a
     # fetched spec, which builds from disk, raised http.client's InvalidURL: helper 213)
     sendable = quote(url, safe="%/:=&?~#+!$,;'@()*[]")
-    # `identity`: urllib decodes no content coding, and without the header a server may gzip
-    # (RFC 9110 12.5.3): the build then failed on "not UTF-8 text" (the last review)
-    headers = {"User-Agent": "apigen", "Accept": "*/*", "Accept-Encoding": "identity"}
-    request = urllib.request.Request(sendable, headers=headers)
+    request = urllib.request.Request(sendable, headers={"User-Agent": "apigen", "Accept": "*/*"})
     deadline = time.monotonic() + timeout
     chunks: list[bytes] = []
     size = 0
