@@ -674,6 +674,21 @@ async def test_only_encodings_the_limit_can_count_are_advertised_async(
     assert http.headers["accept-encoding"] == BROTLI_DEFAULT
 
 
+@pytest.mark.parametrize("coding", ["x-gzip", "X-GZIP", "identity, x-gzip"])
+def test_x_gzip_is_read_as_gzip(coding: str) -> None:
+    """RFC 9110 8.4.1.3: a recipient SHOULD read `x-gzip` as `gzip`; httpx left the body
+    compressed and the JSON read failed on gzip's bytes."""
+    body = gzip.compress(b'{"a": 1}')
+    server = Server(
+        lambda r: httpx.Response(
+            200,
+            stream=httpx.ByteStream(body),  # (as a transport's: read after the hooks)
+            headers={"content-type": "application/json", "content-encoding": coding},
+        )
+    )
+    assert sync_client(server).request(JSON_OP, {}) == {"a": 1}
+
+
 def test_the_hook_is_added_once_and_ignores_the_callers_own_requests() -> None:
     server = Server(big_json)
     http = httpx.Client(transport=httpx.MockTransport(server))
