@@ -46,16 +46,19 @@ def test_plain_http_to_another_host_is_refused_before_sending(
     assert isinstance(caught.value, rt.APIError)
 
 
-@pytest.mark.parametrize("host", ["127.0.0.1", "localhost", "[::1]", "127.8.0.1"])
-def test_loopback_is_allowed(recorder: Recorder, host: str) -> None:
-    client = make_client(
+def _bearer_over_http(recorder: Recorder, host: str) -> rt.SyncAPIClient:
+    return make_client(
         recorder,
         base_url=f"http://{host}:8080",
         credentials=CREDS,
         security_schemes=SCHEMES,
         default_security=(("bearer",),),
     )
-    client.request(op(), {})
+
+
+@pytest.mark.parametrize("host", ["127.0.0.1", "localhost", "[::1]", "127.8.0.1"])
+def test_loopback_is_allowed(recorder: Recorder, host: str) -> None:
+    _bearer_over_http(recorder, host).request(op(), {})
     assert recorder.last.headers["Authorization"] == "Bearer b-secret"
 
 
@@ -63,15 +66,8 @@ def test_loopback_is_allowed(recorder: Recorder, host: str) -> None:
 def test_names_only_dns_can_place_are_not_loopback(recorder: Recorder, host: str) -> None:
     """Helper 224: `http://api.localhost` took the key in clear; RFC 6761 asks resolvers to
     keep `*.localhost` on loopback, but Python's `getaddrinfo` asks DNS for it."""
-    client = make_client(
-        recorder,
-        base_url=f"http://{host}:8080",
-        credentials=CREDS,
-        security_schemes=SCHEMES,
-        default_security=(("bearer",),),
-    )
     with pytest.raises(rt.InsecureTransportError):
-        client.request(op(), {})
+        _bearer_over_http(recorder, host).request(op(), {})
     assert recorder.requests == []
 
 
