@@ -297,3 +297,79 @@ def _unions_in(definition: Any) -> list[UnionOf]:
         elif isinstance(node, list | tuple):
             stack.extend(node)
     return out
+
+
+def test_objects_beside_a_string_are_tagged_among_themselves(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> None:
+    """Helper 231 (OpenAI's `EvalItem` content, `string | InputText | OutputText`): a member
+    that is no object left the union untagged, and with open enums `{"type": "output_text"}`
+    came back as `InputText`, the first object. The objects are tagged as a union of their
+    own beside the string (or list), in a field and as the whole response."""
+
+    def text(tag: str) -> dict[str, Any]:
+        return {
+            "type": "object",
+            "required": ["type", "text"],
+            "properties": {"type": {"type": "string", "enum": [tag]}, "text": {"type": "string"}},
+        }
+
+    def content(first: dict[str, Any]) -> dict[str, Any]:
+        refs = [
+            {"$ref": "#/components/schemas/InputText"},
+            {"$ref": "#/components/schemas/OutputText"},
+        ]
+        return {"oneOf": [first, *refs]}
+
+    ok = {"description": "ok", "content": {"application/json": {"schema": {}}}}
+    spec: dict[str, Any] = {
+        "openapi": "3.1.0",
+        "info": {"title": "Evals", "version": "1"},
+        "servers": [{"url": "https://e.example.com"}],
+        "paths": {
+            "/item": {"get": {"operationId": "getItem", "responses": {"200": ok}}},
+            "/content": {"get": {"operationId": "getContent", "responses": {"200": ok}}},
+        },
+        "components": {
+            "schemas": {
+                "InputText": text("input_text"),
+                "OutputText": text("output_text"),
+                "Plain": {"type": "string"},
+                "Item": {
+                    "type": "object",
+                    "properties": {
+                        "content": content({"type": "string"}),
+                        "listed": content({"type": "array", "items": {"type": "string"}}),
+                        "named": content({"$ref": "#/components/schemas/Plain"}),
+                    },
+                },
+            }
+        },
+    }
+    paths = spec["paths"]
+    paths["/item"]["get"]["responses"]["200"] = {
+        "description": "ok",
+        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Item"}}},
+    }
+    paths["/content"]["get"]["responses"]["200"] = {
+        "description": "ok",
+        "content": {"application/json": {"schema": content({"type": "string"})}},
+    }
+    out = build_document(tmp_path_factory, "evals", spec)
+    output = {"type": "output_text", "text": "hi"}
+    bodies = {
+        "/item": {"content": output, "listed": output, "named": output},
+        "/content": output,
+    }
+    with on_path(out, "evals") as pkg:
+        from evals.models import OutputText  # type: ignore[import-not-found]
+
+        def answer(request: httpx.Request) -> httpx.Response:
+            return httpx.Response(200, json=bodies[request.url.path])
+
+        client = pkg.Client(http_client=httpx.Client(transport=httpx.MockTransport(answer)))
+        item = client.item.retrieve()
+        assert [type(v) for v in (item.content, item.listed, item.named)] == [OutputText] * 3
+        assert type(client.content.retrieve()) is OutputText
+        bodies["/content"] = "plain text"
+        assert client.content.retrieve() == "plain text"

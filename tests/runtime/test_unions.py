@@ -194,3 +194,29 @@ def test_a_tag_decides_only_when_every_other_member_says_otherwise() -> None:
     robot = adapter.validate_python({"kind": "cat", "size": "big"})
     assert type(robot) is AnyRobot
     assert type(adapter.validate_python({"kind": "cat", "size": 3})) is TaggedCat
+
+
+class UserRef(rt.Model):
+    id: str
+    type: Literal["user_reference"] | str
+
+
+class AccountRef(rt.Model):
+    id: str
+    type: Literal["account_reference"] | str
+
+
+class AnyRef(rt.Model):
+    id: str
+    type: str  # a catch-all: any kind
+
+
+def test_the_one_candidate_whose_tag_the_data_does_not_contradict_is_taken() -> None:
+    """Helper 231 (PagerDuty's `last_run_by`): `{"type": "service_reference"}` fits only the
+    catch-all; the tagged members' tags say otherwise (open enums let them take it), and the
+    smart union took `UserRef`, the first. A tag the data holds still decides as before."""
+    adapter: TypeAdapter[Any] = TypeAdapter(with_picker(UserRef | AnyRef | AccountRef))
+    other = adapter.validate_python({"type": "service_reference", "id": "x"})
+    assert type(other) is AnyRef
+    user = adapter.validate_python({"type": "user_reference", "id": "x"})
+    assert type(user) is UserRef  # (matched, the catch-all undecided: the smart union)
