@@ -57,7 +57,7 @@ class Picker:
         another: with open enums every member took any tag, and the first won (helper 207:
         Adyen's `{"type": "sgLocal", ...}` read as `NumberAndBic`)."""
         matched: list[type[BaseModel]] = []
-        contradicted = 0
+        contradicting: list[type[BaseModel]] = []
         for model in candidates:
             tags = self._tags.get(model)
             if tags is None:
@@ -66,12 +66,18 @@ class Picker:
             if held and all(any(value.get(k) == tag for k in keys) for keys, tag in held):
                 matched.append(model)
             elif any(any(k in value and value[k] != tag for k in keys) for keys, tag in held):
-                contradicted += 1
+                contradicting.append(model)
+        contradicted = len(contradicting)
         # only when every other candidate's own tag says otherwise: one without a tag (`kind:
         # str`) may be the match, and the smart union decides (a review: a body valid only as
         # `Robot` failed as the tagged `Cat`)
         if len(matched) == 1 and len(matched) + contradicted == len(candidates):
             return matched[0]
+        if not matched and contradicted == len(candidates) - 1:
+            # the one candidate whose tag the data does not contradict (an untagged catch-all:
+            # PagerDuty's `{"type": "service_reference"}` was read as `UserReference`, the
+            # first, its tag contradicted; helper 231)
+            return next(m for m in candidates if m not in contradicting)
         return None
 
 
