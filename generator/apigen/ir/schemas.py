@@ -730,13 +730,11 @@ class SchemaConverter:
             return union
         members = [i.key for i in inner.items if isinstance(i, Ref)]
         if len(members) != len(inner.items):
-            if isinstance(raw, JSON_OBJECT):
-                return union
-            return self._tag_the_objects(union, inner)
+            return union
         if not isinstance(raw, JSON_OBJECT):
             implicit = self._implicit_tag(members)
-            if implicit is None:  # (a `$ref` to a string among them: the objects alone)
-                return self._tag_the_objects(union, inner)
+            if implicit is None:
+                return union
             tagged = UnionOf(inner.items, implicit)
             return Nullable(tagged) if isinstance(union, Nullable) else tagged
         prop = raw.get("propertyName")
@@ -777,37 +775,6 @@ class SchemaConverter:
         closed = all(own.values())
         tagged = UnionOf(inner.items, Discriminator(prop, tuple(mapping), closed))
         return Nullable(tagged) if isinstance(union, Nullable) else tagged
-
-    def _tag_the_objects(self, union: TypeExpr, inner: UnionOf) -> TypeExpr:
-        """A union of objects told apart by a constant and of members that are no object (a
-        string, a list): the objects tagged as a union of their own, beside the others
-        (OpenAI's `EvalItem` content, `string | InputText | OutputText`: untagged, open enums
-        let `{"type": "output_text"}` be the first object, helper 231). Only where no other
-        member could take an object (a map, `Any`, an untyped schema)."""
-        objects = [i for i in inner.items if isinstance(i, Ref) and self._tag_values(i.key)]
-        others = [i for i in inner.items if i not in objects]
-        if len(objects) < 2 or not all(self._never_an_object(i) for i in others):
-            return union
-        implicit = self._implicit_tag([i.key for i in objects])
-        if implicit is None:
-            return union
-        at = inner.items.index(objects[0])
-        tagged = UnionOf(tuple(objects), implicit)
-        kept = [i for i in inner.items if i not in objects]
-        result = UnionOf((*kept[:at], tagged, *kept[at:]))
-        return Nullable(result) if isinstance(union, Nullable) else result
-
-    def _never_an_object(self, item: TypeExpr) -> bool:
-        """Whether a union member cannot take a JSON object (a scalar, a literal, a list)."""
-        if isinstance(item, LiteralOf | ListOf) or item == NONE:
-            return True
-        if isinstance(item, Prim):
-            return item.name not in ("Any", "object")
-        if isinstance(item, Ref):
-            schema = self._schema_at(item.key)
-            kind = schema.get("type") if isinstance(schema, JSON_OBJECT) else None
-            return isinstance(kind, str) and kind not in ("object", "null")
-        return False
 
     def tag_constants(self, key: str, prop: str) -> tuple[str, ...]:
         """The constants (`const`, `enum`) the object schema `key` (its `allOf` merged) lists

@@ -69,24 +69,7 @@ class Customer(_rt.Model):
     be charged in for recurring billing purposes.
     """
 
-    default_source: (
-        str
-        | Annotated[
-            Annotated[BankAccount, Tag("BankAccount")]
-            | Annotated[Card, Tag("Card")]
-            | Annotated[Source, Tag("Source")]
-            | Annotated[BankAccount | Card | Source, Tag("*")],
-            Discriminator(
-                _rt.discriminator(
-                    "object",
-                    {"bank_account": "BankAccount", "card": "Card", "source": "Source"},
-                    fallback="*",
-                    closed=True,
-                )
-            ),
-        ]
-        | None
-    ) = None
+    default_source: str | BankAccount | Card | Source | None = None
     """ID of the default payment source for the customer.
 
     If you are using payment methods created via the PaymentMethods API, see the
